@@ -1,0 +1,105 @@
+//! The `kubeprint` binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn kubeprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubeprint"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kubeprint-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn templates_lists_every_seed_system() {
+    let o = kubeprint(&["templates"]);
+    assert!(o.status.success());
+    for name in ["connectum", "miniredis", "framework-m", "stfc-fastapi", "empty"] {
+        assert!(stdout(&o).contains(name), "{name} missing from:\n{}", stdout(&o));
+    }
+}
+
+#[test]
+fn new_then_render_prints_the_environment_manifests() {
+    let dir = temp_dir("roundtrip");
+    let design = dir.join("design.json");
+    let o = kubeprint(&["new", "--template", "connectum"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(&design, &o.stdout).unwrap();
+
+    let o = kubeprint(&["render", design.to_str().unwrap(), "--env", "prod"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    assert!(yaml.contains("kind: Deployment"));
+    assert!(yaml.contains("namespace: connectum\n"));
+
+    let o = kubeprint(&["render", design.to_str().unwrap(), "--env", "dev", "-o"])
+        .status
+        .code();
+    assert_eq!(o, Some(2), "-o without a value is a usage error");
+
+    let out = dir.join("out");
+    let o = kubeprint(&[
+        "render",
+        design.to_str().unwrap(),
+        "--env",
+        "dev",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(out.join("dev.yaml")).unwrap();
+    assert!(written.contains("namespace: connectum-dev"));
+}
+
+#[test]
+fn an_unknown_environment_names_the_ones_that_exist() {
+    let dir = temp_dir("env");
+    let design = dir.join("design.json");
+    std::fs::write(&design, kubeprint(&["new", "-t", "miniredis"]).stdout).unwrap();
+    let o = kubeprint(&["render", design.to_str().unwrap(), "--env", "qa"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+    assert!(err.contains("no environment `qa`") && err.contains("staging, prod"), "{err}");
+}
+
+#[test]
+fn unreadable_and_future_files_are_one_line_errors() {
+    let o = kubeprint(&["render", "/nonexistent/design.json", "--env", "prod"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read /nonexistent/design.json"));
+    assert_eq!(stderr(&o).lines().count(), 1);
+
+    let dir = temp_dir("future");
+    let f = dir.join("future.json");
+    std::fs::write(&f, r#"{"format_version": 7}"#).unwrap();
+    let o = kubeprint(&["render", f.to_str().unwrap(), "--env", "prod"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("newer Kubeprint"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+}
+
+#[test]
+fn unknown_template_and_command_say_what_exists() {
+    let o = kubeprint(&["new", "--template", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("choose one of: connectum"));
+    let o = kubeprint(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown command `frobnicate`"));
+}

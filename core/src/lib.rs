@@ -1,0 +1,15 @@
+//! Kubeprint's core: the design model, its edits, manifest generation, templates and
+//! the design file format. No browser, no I/O, no clock, no randomness: everything
+//! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
+//! and in WebAssembly alike.
+
+pub mod edit;
+pub mod file;
+pub mod model;
+pub mod render;
+pub mod templates;
+pub mod yaml;
+
+pub use edit::{Edit, EditError, FieldPath, Target};
+pub use model::*;
+pub use render::{effective, render, Bundle, Object};

@@ -1,0 +1,1098 @@
+//! The design document: what the user chose, nothing derived.
+//!
+//! Everything here is plain data. Rendering ([`crate::render`]) and findings are
+//! computed from it and never stored in it. Every field has a serde default so a
+//! design file may leave out whatever keeps its default value.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The version of the design format this build writes. Older files are upgraded on
+/// load by [`crate::file`]; newer ones are refused with a clear message.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A stable service identifier, allocated from [`Design::next_id`]; never random.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServiceId(pub u32);
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// A whole system: its services, how they connect, and where they are deployed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Design {
+    /// Format version of this document (see [`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// The system's name; becomes `app.kubernetes.io/part-of`.
+    pub name: String,
+    /// The Kubernetes version the manifests are written for.
+    pub target: KubeVersion,
+    /// Facts about the target cluster that timing rules depend on.
+    pub cluster: Cluster,
+    /// Deployment environments, each with its own namespace.
+    pub environments: Vec<Environment>,
+    /// The workloads of the system.
+    pub services: Vec<Service>,
+    /// ConfigMaps the services reference by name.
+    pub config_maps: Vec<ConfigMapDef>,
+    /// Secrets the services reference by name: keys only, never values.
+    pub secrets: Vec<SecretDef>,
+    /// Who talks to whom: drives NetworkPolicies and the canvas arrows.
+    pub edges: Vec<Edge>,
+    /// The next [`ServiceId`] to hand out.
+    pub next_id: u32,
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        Design {
+            format_version: FORMAT_VERSION,
+            name: "my-system".into(),
+            target: KubeVersion::default(),
+            cluster: Cluster::default(),
+            environments: Environment::standard_set("my-system"),
+            services: Vec::new(),
+            config_maps: Vec::new(),
+            secrets: Vec::new(),
+            edges: Vec::new(),
+            next_id: 1,
+        }
+    }
+}
+
+impl Design {
+    /// The service with this id, if it exists.
+    pub fn service(&self, id: ServiceId) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The service with this id, mutably.
+    pub fn service_mut(&mut self, id: ServiceId) -> Option<&mut Service> {
+        self.services.iter_mut().find(|s| s.id == id)
+    }
+
+    /// The service with this object name.
+    pub fn service_named(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    /// The environment with this name.
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The ConfigMap with this name.
+    pub fn config_map(&self, name: &str) -> Option<&ConfigMapDef> {
+        self.config_maps.iter().find(|c| c.name == name)
+    }
+
+    /// The Secret with this name.
+    pub fn secret(&self, name: &str) -> Option<&SecretDef> {
+        self.secrets.iter().find(|c| c.name == name)
+    }
+}
+
+/// Kubernetes minor versions Kubeprint writes manifests for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum KubeVersion {
+    /// Kubernetes 1.33.
+    #[serde(rename = "1.33")]
+    V1_33,
+    /// Kubernetes 1.34.
+    #[serde(rename = "1.34")]
+    V1_34,
+    /// Kubernetes 1.35.
+    #[serde(rename = "1.35")]
+    V1_35,
+    /// Kubernetes 1.36.
+    #[serde(rename = "1.36")]
+    V1_36,
+    /// Kubernetes 1.37.
+    #[default]
+    #[serde(rename = "1.37")]
+    V1_37,
+}
+
+impl KubeVersion {
+    /// Every supported version, oldest first.
+    pub const ALL: [KubeVersion; 5] = [
+        KubeVersion::V1_33,
+        KubeVersion::V1_34,
+        KubeVersion::V1_35,
+        KubeVersion::V1_36,
+        KubeVersion::V1_37,
+    ];
+
+    /// The version as `1.NN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KubeVersion::V1_33 => "1.33",
+            KubeVersion::V1_34 => "1.34",
+            KubeVersion::V1_35 => "1.35",
+            KubeVersion::V1_36 => "1.36",
+            KubeVersion::V1_37 => "1.37",
+        }
+    }
+}
+
+/// Properties of the target cluster that the timing rules need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Cluster {
+    /// How long endpoint removal takes to reach kube-proxy, ingress and DNS (E).
+    pub endpoint_propagation_seconds: u32,
+    /// Load balancer target deregistration delay (D), when targets are pod IPs.
+    pub lb_deregistration_seconds: Option<u32>,
+    /// IngressClass used for public services.
+    pub ingress_class: Option<String>,
+    /// cert-manager ClusterIssuer that provisions Ingress TLS certificates.
+    pub cert_issuer: String,
+    /// Namespace of the ingress controller, allowed in by NetworkPolicies.
+    pub ingress_controller_namespace: String,
+    /// Namespace of the Prometheus that scrapes metrics endpoints.
+    pub monitoring_namespace: Option<String>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            endpoint_propagation_seconds: 5,
+            lb_deregistration_seconds: None,
+            ingress_class: Some("nginx".into()),
+            cert_issuer: "letsencrypt-prod".into(),
+            ingress_controller_namespace: "ingress-nginx".into(),
+            monitoring_namespace: None,
+        }
+    }
+}
+
+/// How strict an environment is; rules use it to pick severities.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Development: relaxed.
+    Dev,
+    /// Pre-production: production-like.
+    Staging,
+    /// Production: strict.
+    #[default]
+    Prod,
+    /// Shared infrastructure such as monitoring.
+    Shared,
+}
+
+/// One deployment environment, rendered into its own namespace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Environment {
+    /// Short name: dev, staging, prod, observability, ...
+    pub name: String,
+    /// How strict this environment is.
+    pub tier: Tier,
+    /// The namespace the environment's objects go into.
+    pub namespace: String,
+    /// Labels on the Namespace object (e.g. `istio-injection: enabled`).
+    pub labels: BTreeMap<String, String>,
+    /// Annotations on the Namespace object.
+    pub annotations: BTreeMap<String, String>,
+    /// Emit a default-deny NetworkPolicy plus explicit allows.
+    pub default_deny: bool,
+    /// Whether the design's services run here; a per-service override wins.
+    pub hosts_services: bool,
+    /// Per-service overrides, keyed by service id.
+    pub overrides: BTreeMap<ServiceId, Override>,
+}
+
+impl Default for Environment {
+    fn default() -> Self {
+        Environment {
+            name: "prod".into(),
+            tier: Tier::Prod,
+            namespace: "default".into(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            default_deny: false,
+            hosts_services: true,
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+impl Environment {
+    /// A new environment named `name` in namespace `namespace`.
+    pub fn new(name: &str, tier: Tier, namespace: &str) -> Self {
+        Environment {
+            name: name.into(),
+            tier,
+            namespace: namespace.into(),
+            ..Environment::default()
+        }
+    }
+
+    /// dev, staging and prod namespaces for a system called `system`.
+    pub fn standard_set(system: &str) -> Vec<Environment> {
+        vec![
+            Environment::new("dev", Tier::Dev, &format!("{system}-dev")),
+            Environment::new("staging", Tier::Staging, &format!("{system}-staging")),
+            Environment::new("prod", Tier::Prod, system),
+        ]
+    }
+
+    /// Whether `service` is deployed in this environment.
+    pub fn deploys(&self, service: ServiceId) -> bool {
+        self.overrides
+            .get(&service)
+            .and_then(|o| o.enabled)
+            .unwrap_or(self.hosts_services)
+    }
+}
+
+/// What one environment changes about one service. `None` keeps the base value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Override {
+    /// Deploy the service here or not.
+    pub enabled: Option<bool>,
+    /// Replica count (when no HPA manages the workload).
+    pub replicas: Option<u32>,
+    /// HPA minimum replicas.
+    pub hpa_min: Option<u32>,
+    /// HPA maximum replicas.
+    pub hpa_max: Option<u32>,
+    /// Resource requests and limits, replacing the base ones field by field.
+    pub resources: Option<Resources>,
+    /// Image tag.
+    pub image_tag: Option<String>,
+}
+
+/// Deployment or StatefulSet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkloadKind {
+    /// A stateless, interchangeable set of pods.
+    #[default]
+    Deployment,
+    /// Pods with stable identity and their own volumes.
+    StatefulSet,
+}
+
+/// One workload and everything around it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Service {
+    /// Stable id.
+    pub id: ServiceId,
+    /// Object name of the workload and its Service.
+    pub name: String,
+    /// Deployment or StatefulSet.
+    pub kind: WorkloadKind,
+    /// `app.kubernetes.io/component` (frontend, backend, database, ...).
+    pub component: String,
+    /// Critical services must have a PDB and an HPA in production.
+    pub critical: bool,
+    /// Container name; empty means the service name.
+    pub container_name: String,
+    /// Image repository without tag, e.g. `ghcr.io/acme/api`.
+    pub image: String,
+    /// Image tag; empty means none (which the rules flag).
+    pub tag: String,
+    /// Container command (entrypoint override).
+    pub command: Vec<String>,
+    /// Container arguments.
+    pub args: Vec<String>,
+    /// Ports the container listens on.
+    pub ports: Vec<ContainerPort>,
+    /// How the service is reached.
+    pub exposure: Exposure,
+    /// Startup, liveness and readiness probes.
+    pub probes: Probes,
+    /// Graceful-shutdown and start-up timing.
+    pub timing: Timing,
+    /// CPU and memory requests and limits.
+    pub resources: Resources,
+    /// Replicas, autoscaling, disruption budget, rollout and spreading.
+    pub scaling: Scaling,
+    /// Environment variables.
+    pub config: Config,
+    /// Persistent volumes (StatefulSet volumeClaimTemplates).
+    pub storage: Vec<VolumeClaim>,
+    /// Pod and container security settings.
+    pub security: Security,
+    /// Prometheus scrape endpoint.
+    pub metrics: Option<Metrics>,
+    /// Port ranges the service hands out at run time.
+    pub port_pools: Vec<PortPool>,
+    /// Where the node sits on the canvas.
+    pub position: Option<Position>,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service {
+            id: ServiceId(0),
+            name: "service".into(),
+            kind: WorkloadKind::Deployment,
+            component: "service".into(),
+            critical: false,
+            container_name: String::new(),
+            image: "registry.example.com/service".into(),
+            tag: "1.0.0".into(),
+            command: Vec::new(),
+            args: Vec::new(),
+            ports: Vec::new(),
+            exposure: Exposure::default(),
+            probes: Probes::default(),
+            timing: Timing::default(),
+            resources: Resources::default(),
+            scaling: Scaling::default(),
+            config: Config::default(),
+            storage: Vec::new(),
+            security: Security::default(),
+            metrics: None,
+            port_pools: Vec::new(),
+            position: None,
+        }
+    }
+}
+
+impl Service {
+    /// The container's name.
+    pub fn container(&self) -> &str {
+        if self.container_name.is_empty() {
+            &self.name
+        } else {
+            &self.container_name
+        }
+    }
+
+    /// The container port a probe, Service or edge reference resolves to.
+    pub fn resolve_port(&self, port: &PortRef) -> Option<&ContainerPort> {
+        match port {
+            PortRef::Number(n) => self.ports.iter().find(|p| p.port == *n),
+            PortRef::Name(name) => self.ports.iter().find(|p| p.name == *name),
+        }
+    }
+
+    /// The Service port with this name, or the only one when `name` is empty.
+    pub fn service_port(&self, name: &str) -> Option<&ServicePort> {
+        let ports = &self.exposure.ports;
+        if name.is_empty() && ports.len() == 1 {
+            return ports.first();
+        }
+        ports.iter().find(|p| p.name == name)
+    }
+}
+
+/// A position on the canvas, in canvas units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Horizontal.
+    pub x: i32,
+    /// Vertical.
+    pub y: i32,
+}
+
+/// A port by number or by name, as Kubernetes' IntOrString.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PortRef {
+    /// A port number.
+    Number(u16),
+    /// A named container port.
+    Name(String),
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortRef::Number(n) => write!(f, "{n}"),
+            PortRef::Name(s) => f.write_str(s),
+        }
+    }
+}
+
+/// TCP, UDP or SCTP.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Protocol {
+    /// TCP (the Kubernetes default).
+    #[default]
+    TCP,
+    /// UDP.
+    UDP,
+    /// SCTP.
+    SCTP,
+}
+
+impl Protocol {
+    /// The protocol as Kubernetes spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::TCP => "TCP",
+            Protocol::UDP => "UDP",
+            Protocol::SCTP => "SCTP",
+        }
+    }
+}
+
+/// A port the container listens on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerPort {
+    /// IANA service name, referenced by probes and Services; may be empty.
+    pub name: String,
+    /// Port number.
+    pub port: u16,
+    /// Transport protocol.
+    pub protocol: Protocol,
+}
+
+/// A port of the workload's Service.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServicePort {
+    /// Port name (required by Kubernetes when there are several).
+    pub name: String,
+    /// The port clients connect to.
+    pub port: u16,
+    /// The container port traffic goes to.
+    pub target: PortRef,
+    /// Transport protocol.
+    pub protocol: Protocol,
+    /// Application protocol hint (`grpc`, `http`, `kubernetes.io/h2c`, ...).
+    pub app_protocol: Option<String>,
+}
+
+impl Default for PortRef {
+    fn default() -> Self {
+        PortRef::Number(0)
+    }
+}
+
+/// The kind of the workload's own Service.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServiceKind {
+    /// No Service at all.
+    None,
+    /// A ClusterIP Service (in-cluster traffic).
+    #[default]
+    ClusterIP,
+    /// A headless Service (`clusterIP: None`), for StatefulSets.
+    Headless,
+}
+
+/// How a service is reached: its Service, and optionally an Ingress or a LoadBalancer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Exposure {
+    /// The kind of the Service named like the workload.
+    pub service: ServiceKind,
+    /// Its ports.
+    pub ports: Vec<ServicePort>,
+    /// A public HTTP route through the cluster's ingress controller.
+    pub ingress: Option<IngressRoute>,
+    /// A separate `<name>-external` LoadBalancer Service.
+    pub load_balancer: Option<LoadBalancer>,
+}
+
+/// A public route through an Ingress.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IngressRoute {
+    /// Host name, e.g. `app.example.com`.
+    pub host: String,
+    /// Path prefix, e.g. `/` or `/api`.
+    pub path: String,
+    /// Name of the Service port the route goes to.
+    pub port: String,
+    /// Terminate TLS with a certificate issued by cert-manager.
+    pub tls: bool,
+}
+
+/// A LoadBalancer Service in front of the workload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadBalancer {
+    /// Port names and numbers exposed by the load balancer.
+    pub ports: Vec<ServicePort>,
+    /// Cloud-provider annotations (e.g. an AWS NLB's).
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The three probes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Probes {
+    /// Holds off the others until the app has started.
+    pub startup: Option<Probe>,
+    /// Restarts the container when it fails.
+    pub liveness: Option<Probe>,
+    /// Removes the pod from Service endpoints when it fails.
+    pub readiness: Option<Probe>,
+}
+
+/// One probe with its timings. Values equal to the Kubernetes defaults are not emitted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Probe {
+    /// What the kubelet does.
+    pub action: ProbeAction,
+    /// Seconds before the first check.
+    pub initial_delay_seconds: u32,
+    /// Seconds between checks.
+    pub period_seconds: u32,
+    /// Seconds before one check times out.
+    pub timeout_seconds: u32,
+    /// Consecutive successes to count as passing.
+    pub success_threshold: u32,
+    /// Consecutive failures to count as failing.
+    pub failure_threshold: u32,
+}
+
+impl Probe {
+    /// Kubernetes' default timings.
+    pub const DEFAULT_PERIOD: u32 = 10;
+    /// Kubernetes' default timeout.
+    pub const DEFAULT_TIMEOUT: u32 = 1;
+    /// Kubernetes' default failure threshold.
+    pub const DEFAULT_FAILURES: u32 = 3;
+
+    /// A probe with Kubernetes' default timings.
+    pub fn new(action: ProbeAction) -> Self {
+        Probe {
+            action,
+            ..Probe::default()
+        }
+    }
+
+    /// An HTTP GET probe on `path` and `port` with default timings.
+    pub fn http(path: &str, port: PortRef) -> Self {
+        Probe::new(ProbeAction::Http {
+            path: path.into(),
+            port,
+        })
+    }
+
+    /// Builder: set initial delay, period and failure threshold.
+    pub fn timed(mut self, initial_delay: u32, period: u32, failures: u32) -> Self {
+        self.initial_delay_seconds = initial_delay;
+        self.period_seconds = period;
+        self.failure_threshold = failures;
+        self
+    }
+
+    /// Builder: set the timeout.
+    pub fn timeout(mut self, seconds: u32) -> Self {
+        self.timeout_seconds = seconds;
+        self
+    }
+
+    /// Longest time from container start until this probe gives up:
+    /// initialDelaySeconds + failureThreshold × periodSeconds.
+    pub fn budget_seconds(&self) -> u64 {
+        u64::from(self.initial_delay_seconds)
+            + u64::from(self.failure_threshold) * u64::from(self.period_seconds)
+    }
+}
+
+impl Default for Probe {
+    fn default() -> Self {
+        Probe {
+            action: ProbeAction::Tcp {
+                port: PortRef::Number(8080),
+            },
+            initial_delay_seconds: 0,
+            period_seconds: Probe::DEFAULT_PERIOD,
+            timeout_seconds: Probe::DEFAULT_TIMEOUT,
+            success_threshold: 1,
+            failure_threshold: Probe::DEFAULT_FAILURES,
+        }
+    }
+}
+
+/// What a probe checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ProbeAction {
+    /// HTTP GET; 200-399 passes.
+    Http {
+        /// Request path.
+        path: String,
+        /// Container port.
+        port: PortRef,
+    },
+    /// gRPC health checking protocol.
+    Grpc {
+        /// Port number (gRPC probes take numbers only).
+        port: u16,
+        /// Service name sent in the health check request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+    },
+    /// A TCP connection opens.
+    Tcp {
+        /// Container port.
+        port: PortRef,
+    },
+    /// A command exits 0.
+    Exec {
+        /// Command and arguments.
+        command: Vec<String>,
+    },
+}
+
+/// Start-up and graceful-shutdown timing of one service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Timing {
+    /// preStop sleep before SIGTERM, in seconds (S); 0 means no preStop hook.
+    pub pre_stop_seconds: u32,
+    /// How long the app itself drains after SIGTERM (A).
+    pub app_shutdown_seconds: u32,
+    /// terminationGracePeriodSeconds (T).
+    pub grace_period_seconds: u32,
+    /// Worst-case time from container start to ready.
+    pub startup_seconds: u32,
+    /// Deployment minReadySeconds.
+    pub min_ready_seconds: u32,
+    /// Deployment progressDeadlineSeconds.
+    pub progress_deadline_seconds: u32,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            pre_stop_seconds: 0,
+            app_shutdown_seconds: 0,
+            grace_period_seconds: 30,
+            startup_seconds: 0,
+            min_ready_seconds: 0,
+            progress_deadline_seconds: 600,
+        }
+    }
+}
+
+/// CPU and memory requests and limits as Kubernetes quantities (`500m`, `1Gi`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Resources {
+    /// CPU request.
+    pub cpu_request: Option<String>,
+    /// Memory request.
+    pub memory_request: Option<String>,
+    /// CPU limit.
+    pub cpu_limit: Option<String>,
+    /// Memory limit.
+    pub memory_limit: Option<String>,
+}
+
+impl Resources {
+    /// Requests and limits, as `(cpu request, memory request, cpu limit, memory limit)`.
+    pub fn new(cpu_req: &str, mem_req: &str, cpu_lim: &str, mem_lim: &str) -> Self {
+        let s = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        Resources {
+            cpu_request: s(cpu_req),
+            memory_request: s(mem_req),
+            cpu_limit: s(cpu_lim),
+            memory_limit: s(mem_lim),
+        }
+    }
+
+    /// These resources with every field that `over` sets replaced.
+    pub fn overlaid(&self, over: &Resources) -> Resources {
+        let pick = |a: &Option<String>, b: &Option<String>| b.clone().or_else(|| a.clone());
+        Resources {
+            cpu_request: pick(&self.cpu_request, &over.cpu_request),
+            memory_request: pick(&self.memory_request, &over.memory_request),
+            cpu_limit: pick(&self.cpu_limit, &over.cpu_limit),
+            memory_limit: pick(&self.memory_limit, &over.memory_limit),
+        }
+    }
+}
+
+/// A count or a percentage, as Kubernetes' IntOrString for maxSurge, minAvailable, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Amount {
+    /// A number of pods.
+    Count(u32),
+    /// A percentage of pods.
+    Percent(u32),
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Amount::Count(n) => write!(f, "{n}"),
+            Amount::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Amount::Count(n) => s.serialize_u32(*n),
+            Amount::Percent(_) => s.collect_str(self),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u32),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Amount::Count(n)),
+            Raw::S(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl std::str::FromStr for Amount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("`{s}` is not a count like `1` or a percentage like `25%`");
+        match s.strip_suffix('%') {
+            Some(p) => p.trim().parse().map(Amount::Percent).map_err(|_| bad()),
+            None => s.parse().map(Amount::Count).map_err(|_| bad()),
+        }
+    }
+}
+
+/// Replicas, autoscaling, disruption budget, rollout and spreading.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scaling {
+    /// Replica count when no HPA manages the workload.
+    pub replicas: u32,
+    /// Horizontal Pod Autoscaler (autoscaling/v2).
+    pub hpa: Option<Hpa>,
+    /// PodDisruptionBudget.
+    pub pdb: Option<Pdb>,
+    /// Rolling update surge (Deployment only).
+    pub max_surge: Amount,
+    /// Rolling update unavailability (Deployment only).
+    pub max_unavailable: Amount,
+    /// Keep this many old ReplicaSets; `None` keeps the Kubernetes default.
+    pub revision_history_limit: Option<u32>,
+    /// How pods are spread across nodes.
+    pub spread: Spread,
+}
+
+impl Default for Scaling {
+    fn default() -> Self {
+        Scaling {
+            replicas: 1,
+            hpa: None,
+            pdb: None,
+            max_surge: Amount::Percent(25),
+            max_unavailable: Amount::Percent(25),
+            revision_history_limit: None,
+            spread: Spread::None,
+        }
+    }
+}
+
+/// Horizontal Pod Autoscaler settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Hpa {
+    /// minReplicas.
+    pub min: u32,
+    /// maxReplicas.
+    pub max: u32,
+    /// Target average CPU utilization in percent of requests.
+    pub cpu_percent: Option<u32>,
+    /// Target average memory utilization in percent of requests.
+    pub memory_percent: Option<u32>,
+    /// Scale-up rules; `None` keeps the Kubernetes defaults.
+    pub scale_up: Option<ScaleRules>,
+    /// Scale-down rules; `None` keeps the Kubernetes defaults.
+    pub scale_down: Option<ScaleRules>,
+}
+
+impl Default for Hpa {
+    fn default() -> Self {
+        Hpa {
+            min: 2,
+            max: 5,
+            cpu_percent: Some(70),
+            memory_percent: None,
+            scale_up: None,
+            scale_down: None,
+        }
+    }
+}
+
+/// One direction of HPA behavior.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScaleRules {
+    /// stabilizationWindowSeconds.
+    pub stabilization_window_seconds: Option<u32>,
+    /// Rate-limiting policies.
+    pub policies: Vec<ScalePolicy>,
+}
+
+/// One HPA scaling policy: at most `value` pods or percent per `period_seconds`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScalePolicy {
+    /// `Pods` or `Percent`.
+    pub kind: ScalePolicyKind,
+    /// How many pods, or what percentage.
+    pub value: u32,
+    /// Over what period.
+    pub period_seconds: u32,
+}
+
+/// HPA policy unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScalePolicyKind {
+    /// A number of pods.
+    Pods,
+    /// A percentage of current pods.
+    Percent,
+}
+
+/// A PodDisruptionBudget: exactly one of minAvailable or maxUnavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pdb {
+    /// At least this many pods stay up during voluntary disruptions.
+    MinAvailable(Amount),
+    /// At most this many pods go down during voluntary disruptions.
+    MaxUnavailable(Amount),
+}
+
+/// How replicas are kept apart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Spread {
+    /// No constraint.
+    #[default]
+    None,
+    /// topologySpreadConstraints on `topology_key`.
+    TopologySpread {
+        /// maxSkew.
+        max_skew: u32,
+        /// e.g. `kubernetes.io/hostname` or `topology.kubernetes.io/zone`.
+        topology_key: String,
+        /// `DoNotSchedule` when true, `ScheduleAnyway` otherwise.
+        hard: bool,
+    },
+    /// podAntiAffinity against the service's own pods.
+    AntiAffinity {
+        /// e.g. `kubernetes.io/hostname`.
+        topology_key: String,
+        /// Required (hard) rather than preferred.
+        required: bool,
+    },
+}
+
+/// Environment variables of the container.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Single variables, in order. They win over `env_from` for the same name.
+    pub env: Vec<EnvVar>,
+    /// Whole ConfigMaps and Secrets imported as variables.
+    pub env_from: Vec<EnvFrom>,
+}
+
+/// One environment variable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvVar {
+    /// Variable name.
+    pub name: String,
+    /// Where its value comes from.
+    pub value: EnvValue,
+}
+
+impl EnvVar {
+    /// A literal variable.
+    pub fn literal(name: &str, value: &str) -> Self {
+        EnvVar {
+            name: name.into(),
+            value: EnvValue::Literal(value.into()),
+        }
+    }
+}
+
+/// The source of one environment variable's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvValue {
+    /// A literal string.
+    Literal(String),
+    /// A key of a ConfigMap.
+    ConfigMapKey {
+        /// ConfigMap name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+    /// A key of a Secret.
+    SecretKey {
+        /// Secret name.
+        name: String,
+        /// Key.
+        key: String,
+    },
+}
+
+/// A whole ConfigMap or Secret imported as variables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvFrom {
+    /// Every key of a ConfigMap.
+    ConfigMap(String),
+    /// Every key of a Secret.
+    Secret(String),
+}
+
+/// A ConfigMap of the design (non-sensitive values).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigMapDef {
+    /// Object name.
+    pub name: String,
+    /// Keys and values.
+    pub data: BTreeMap<String, String>,
+}
+
+/// A Secret of the design: key names only. Values never enter a design.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecretDef {
+    /// Object name.
+    pub name: String,
+    /// Secret type, e.g. `Opaque` or `kubernetes.io/tls`.
+    pub kind: String,
+    /// The key names the Secret must carry.
+    pub keys: Vec<String>,
+}
+
+/// A persistent volume claimed per pod (StatefulSet volumeClaimTemplates).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VolumeClaim {
+    /// Claim and volume name.
+    pub name: String,
+    /// Where it is mounted in the container.
+    pub mount_path: String,
+    /// Requested size, e.g. `10Gi`.
+    pub size: String,
+    /// StorageClass; `None` uses the cluster default.
+    pub storage_class: Option<String>,
+}
+
+/// Pod and container security settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Security {
+    /// Refuse to start as uid 0.
+    pub run_as_non_root: bool,
+    /// runAsUser.
+    pub run_as_user: Option<i64>,
+    /// runAsGroup.
+    pub run_as_group: Option<i64>,
+    /// fsGroup (volume ownership).
+    pub fs_group: Option<i64>,
+    /// readOnlyRootFilesystem.
+    pub read_only_root_fs: bool,
+    /// allowPrivilegeEscalation: false when true.
+    pub no_privilege_escalation: bool,
+    /// capabilities.drop: [ALL].
+    pub drop_all_capabilities: bool,
+    /// seccompProfile RuntimeDefault.
+    pub seccomp_runtime_default: bool,
+    /// A dedicated ServiceAccount named like the service.
+    pub dedicated_service_account: bool,
+    /// Mount the ServiceAccount token; `None` keeps the Kubernetes default (true).
+    pub automount_token: Option<bool>,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security::hardened()
+    }
+}
+
+impl Security {
+    /// The settings a new service starts with: non-root, read-only, nothing extra.
+    pub fn hardened() -> Self {
+        Security {
+            run_as_non_root: true,
+            run_as_user: Some(10001),
+            run_as_group: Some(10001),
+            fs_group: Some(10001),
+            read_only_root_fs: true,
+            no_privilege_escalation: true,
+            drop_all_capabilities: true,
+            seccomp_runtime_default: true,
+            dedicated_service_account: false,
+            automount_token: Some(false),
+        }
+    }
+
+    /// No settings at all: what a manifest without securityContext means.
+    pub fn unset() -> Self {
+        Security {
+            run_as_non_root: false,
+            run_as_user: None,
+            run_as_group: None,
+            fs_group: None,
+            read_only_root_fs: false,
+            no_privilege_escalation: false,
+            drop_all_capabilities: false,
+            seccomp_runtime_default: false,
+            dedicated_service_account: false,
+            automount_token: None,
+        }
+    }
+}
+
+/// A Prometheus scrape endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Container port serving metrics.
+    pub port: PortRef,
+    /// HTTP path, usually `/metrics`.
+    pub path: String,
+}
+
+/// A range of ports the service allocates at run time, announced through two env vars.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortPool {
+    /// What the pool is for.
+    pub name: String,
+    /// First port, inclusive.
+    pub start: u16,
+    /// Last port, inclusive.
+    pub end: u16,
+    /// Variable that carries `start` (e.g. `REDIS_PORT_START`).
+    pub start_env: String,
+    /// Variable that carries `end` (e.g. `REDIS_PORT_END`).
+    pub end_env: String,
+}
+
+/// `from` calls `to` on the Service port named `port`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edge {
+    /// The caller.
+    pub from: ServiceId,
+    /// The callee.
+    pub to: ServiceId,
+    /// Name of the callee's Service port.
+    pub port: String,
+}

@@ -1,0 +1,713 @@
+//! Built-in designs: the four seed systems Kubeprint was created from, plus an empty one.
+//!
+//! Each reproduces its source document; where the source is silent (an expected
+//! start-up time, a Service in front of a bare Deployment), the choice is named in a
+//! comment so a reader can tell the seed's facts from Kubeprint's assumptions.
+
+use crate::edit::Edit;
+use crate::model::*;
+use std::collections::BTreeMap;
+
+/// A built-in design.
+pub struct Template {
+    /// Short name used by `kubeprint new --template`.
+    pub name: &'static str,
+    /// One line for the gallery.
+    pub title: &'static str,
+    /// Builds the design.
+    pub build: fn() -> Design,
+}
+
+/// Every built-in template, in gallery order.
+pub const ALL: &[Template] = &[
+    Template {
+        name: "connectum",
+        title: "Connectum order-service: gRPC, graceful shutdown, HPA, NLB",
+        build: connectum,
+    },
+    Template {
+        name: "miniredis",
+        title: "miniredis platform: 8 services, Postgres, Ingress+TLS, default-deny",
+        build: miniredis,
+    },
+    Template {
+        name: "framework-m",
+        title: "Framework M: modular monolith with app combinations and HPA",
+        build: framework_m,
+    },
+    Template {
+        name: "stfc-fastapi",
+        title: "STFC FastAPI app with /metrics and its MariaDB",
+        build: stfc_fastapi,
+    },
+    Template {
+        name: "empty",
+        title: "Empty design",
+        build: Design::default,
+    },
+];
+
+/// The template with this name, built.
+pub fn by_name(name: &str) -> Option<Design> {
+    ALL.iter().find(|t| t.name == name).map(|t| (t.build)())
+}
+
+fn map<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn port(name: &str, port: u16) -> ContainerPort {
+    ContainerPort {
+        name: name.into(),
+        port,
+        protocol: Protocol::TCP,
+    }
+}
+
+fn svc_port(name: &str, port: u16, target: &str) -> ServicePort {
+    ServicePort {
+        name: name.into(),
+        port,
+        target: PortRef::Name(target.into()),
+        protocol: Protocol::TCP,
+        app_protocol: None,
+    }
+}
+
+fn named(p: &str) -> PortRef {
+    PortRef::Name(p.into())
+}
+
+/// Adds services through [`Design::apply`] so ids come from the design's counter.
+struct Builder(Design);
+
+impl Builder {
+    fn new(name: &str, environments: Vec<Environment>) -> Self {
+        Builder(Design {
+            name: name.into(),
+            environments,
+            ..Design::default()
+        })
+    }
+
+    fn add(&mut self, service: Service) -> ServiceId {
+        let id = ServiceId(self.0.next_id);
+        self.0
+            .apply(Edit::AddService(Box::new(service)))
+            .expect("template service names are unique");
+        id
+    }
+
+    fn edge(&mut self, from: ServiceId, to: ServiceId, port: &str) {
+        self.0
+            .apply(Edit::AddEdge(Edge {
+                from,
+                to,
+                port: port.into(),
+            }))
+            .expect("template edges join existing services");
+    }
+
+    fn set_override(&mut self, env: &str, id: ServiceId, o: Override) {
+        let env = self
+            .0
+            .environments
+            .iter_mut()
+            .find(|e| e.name == env)
+            .expect("template environment exists");
+        env.overrides.insert(id, o);
+    }
+}
+
+/// Connectum's production-ready order-service (Connectum docs, "Kubernetes Deployment").
+pub fn connectum() -> Design {
+    let mut envs = Environment::standard_set("connectum");
+    let mut observability = Environment::new("observability", Tier::Shared, "observability");
+    // The guide's namespace strategy: observability holds the monitoring stack
+    // (OTel Collector, Jaeger, Prometheus, Grafana), none of this system's services.
+    observability.hosts_services = false;
+    envs.push(observability);
+    let mut b = Builder::new("connectum", envs);
+    b.0.config_maps.push(ConfigMapDef {
+        name: "order-service-config".into(),
+        data: map([
+            ("NODE_ENV", "production"),
+            ("PORT", "5000"),
+            ("LISTEN", "0.0.0.0"),
+            ("LOG_LEVEL", "info"),
+            ("LOG_FORMAT", "json"),
+            ("LOG_BACKEND", "otel"),
+            ("HTTP_HEALTH_ENABLED", "true"),
+            ("GRACEFUL_SHUTDOWN_ENABLED", "true"),
+            ("GRACEFUL_SHUTDOWN_TIMEOUT_MS", "30000"),
+            ("OTEL_SERVICE_NAME", "order-service"),
+            ("OTEL_TRACES_EXPORTER", "otlp/grpc"),
+            ("OTEL_METRICS_EXPORTER", "otlp/grpc"),
+            ("OTEL_LOGS_EXPORTER", "otlp/grpc"),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://otel-collector.observability.svc.cluster.local:4317",
+            ),
+            (
+                "INVENTORY_SERVICE_HOST",
+                "inventory-service.connectum.svc.cluster.local",
+            ),
+            ("INVENTORY_SERVICE_PORT", "5000"),
+        ]),
+    });
+    b.0.secrets.push(SecretDef {
+        name: "order-service-tls".into(),
+        kind: "kubernetes.io/tls".into(),
+        keys: strings(&["tls.crt", "tls.key"]),
+    });
+    let grpc = ServicePort {
+        app_protocol: Some("grpc".into()),
+        ..svc_port("grpc", 5000, "grpc")
+    };
+    let order = b.add(Service {
+        name: "order-service".into(),
+        component: "service".into(),
+        critical: true,
+        image: "ghcr.io/mycompany/order-service".into(),
+        tag: "1.0.0".into(),
+        ports: vec![port("grpc", 5000)],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![grpc],
+            ingress: None,
+            load_balancer: Some(LoadBalancer {
+                ports: vec![svc_port("grpc", 443, "grpc")],
+                annotations: map([
+                    ("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"),
+                    (
+                        "service.beta.kubernetes.io/aws-load-balancer-backend-protocol",
+                        "http2",
+                    ),
+                ]),
+            }),
+        },
+        probes: Probes {
+            startup: Some(Probe::http("/healthz", named("grpc")).timed(5, 5, 12).timeout(3)),
+            liveness: Some(Probe::http("/healthz", named("grpc")).timed(0, 15, 3).timeout(3)),
+            readiness: Some(Probe::http("/readyz", named("grpc")).timed(0, 10, 3).timeout(3)),
+        },
+        timing: Timing {
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 30,
+            grace_period_seconds: 35,
+            // The guide gives the startup probe a 60 s budget; 30 s is our assumption
+            // of the worst case it must cover.
+            startup_seconds: 30,
+            ..Timing::default()
+        },
+        resources: Resources::new("100m", "128Mi", "500m", "512Mi"),
+        scaling: Scaling {
+            replicas: 3,
+            hpa: Some(Hpa {
+                min: 2,
+                max: 10,
+                cpu_percent: Some(70),
+                memory_percent: Some(80),
+                scale_up: Some(ScaleRules {
+                    stabilization_window_seconds: Some(60),
+                    policies: vec![ScalePolicy {
+                        kind: ScalePolicyKind::Pods,
+                        value: 2,
+                        period_seconds: 60,
+                    }],
+                }),
+                scale_down: Some(ScaleRules {
+                    stabilization_window_seconds: Some(300),
+                    policies: vec![ScalePolicy {
+                        kind: ScalePolicyKind::Pods,
+                        value: 1,
+                        period_seconds: 120,
+                    }],
+                }),
+            }),
+            pdb: None,
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(1),
+            revision_history_limit: Some(5),
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: true,
+            },
+        },
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![EnvFrom::ConfigMap("order-service-config".into())],
+        },
+        security: Security {
+            run_as_non_root: true,
+            run_as_user: Some(1000),
+            run_as_group: Some(1000),
+            fs_group: Some(1000),
+            seccomp_runtime_default: true,
+            dedicated_service_account: true,
+            ..Security::unset()
+        },
+        ..Service::default()
+    });
+    // "All services, relaxed limits" in development.
+    b.set_override(
+        "dev",
+        order,
+        Override {
+            hpa_min: Some(1),
+            hpa_max: Some(2),
+            ..Override::default()
+        },
+    );
+    b.0
+}
+
+/// The miniredis platform plan: six Deployments, two Postgres StatefulSets,
+/// staging and prod namespaces with default-deny networking.
+pub fn miniredis() -> Design {
+    let envs = vec![
+        Environment {
+            default_deny: true,
+            ..Environment::new("staging", Tier::Staging, "miniredis-staging")
+        },
+        Environment {
+            default_deny: true,
+            ..Environment::new("prod", Tier::Prod, "miniredis-prod")
+        },
+    ];
+    let mut b = Builder::new("miniredis", envs);
+    b.0.cluster.monitoring_namespace = Some("monitoring".into());
+    b.0.config_maps.push(ConfigMapDef {
+        name: "miniredis-config".into(),
+        data: map([
+            ("LOG_LEVEL", "info"),
+            ("LOG_FORMAT", "json"),
+            ("API_GATEWAY_URL", "http://api-gateway:8080"),
+            ("BACKEND_URL", "http://backend:5500"),
+            ("NODE_MANAGER_URL", "http://node-manager:7000"),
+            ("MONITORING_URL", "http://monitoring-service:9000"),
+            ("AUTH_URL", "http://auth-service:8000"),
+        ]),
+    });
+    for (name, keys) in [
+        ("postgres-main-credentials", &["POSTGRES_USER", "POSTGRES_PASSWORD"][..]),
+        ("postgres-auth-credentials", &["POSTGRES_USER", "POSTGRES_PASSWORD"][..]),
+        ("auth-service-secrets", &["JWT_SIGNING_KEY"][..]),
+    ] {
+        b.0.secrets.push(SecretDef {
+            name: name.into(),
+            kind: "Opaque".into(),
+            keys: strings(keys),
+        });
+    }
+    // One service per image, immutable `service:<git-sha>` tags.
+    let app = |name: &str, component: &str, port_no: u16, critical: bool| {
+        let http = || Probe::http("/health", named("http"));
+        Service {
+            name: name.into(),
+            component: component.into(),
+            critical,
+            image: format!("registry.example.com/miniredis/{name}"),
+            tag: "3f9c2d1".into(),
+            ports: vec![port("http", port_no)],
+            exposure: Exposure {
+                service: ServiceKind::ClusterIP,
+                ports: vec![svc_port("http", port_no, "http")],
+                ..Exposure::default()
+            },
+            probes: Probes {
+                startup: None,
+                liveness: Some(http().timed(10, 10, 3).timeout(2)),
+                readiness: Some(Probe::http("/ready", named("http")).timed(5, 5, 3).timeout(2)),
+            },
+            timing: Timing {
+                pre_stop_seconds: 5,
+                app_shutdown_seconds: 20,
+                grace_period_seconds: 30,
+                startup_seconds: 15,
+                ..Timing::default()
+            },
+            resources: Resources::new("100m", "128Mi", "500m", "512Mi"),
+            scaling: Scaling {
+                replicas: 2,
+                hpa: critical.then(|| Hpa {
+                    min: 2,
+                    max: 6,
+                    cpu_percent: Some(70),
+                    ..Hpa::default()
+                }),
+                pdb: critical.then_some(Pdb::MinAvailable(Amount::Count(1))),
+                max_surge: Amount::Count(1),
+                max_unavailable: Amount::Count(0),
+                spread: if critical {
+                    Spread::AntiAffinity {
+                        topology_key: "kubernetes.io/hostname".into(),
+                        required: false,
+                    }
+                } else {
+                    Spread::None
+                },
+                ..Scaling::default()
+            },
+            config: Config {
+                env: Vec::new(),
+                env_from: vec![EnvFrom::ConfigMap("miniredis-config".into())],
+            },
+            security: Security::hardened(),
+            ..Service::default()
+        }
+    };
+    let public = |host: &str| IngressRoute {
+        host: host.into(),
+        path: "/".into(),
+        port: "http".into(),
+        tls: true,
+    };
+    let mut frontend = app("frontend", "frontend", 5173, false);
+    // Table: the frontend listens on 5173 and is reached on 80/443 through the ingress.
+    frontend.exposure.ports = vec![svc_port("http", 80, "http")];
+    frontend.exposure.ingress = Some(public("miniredis.example.com"));
+    let frontend = b.add(frontend);
+    let mut gateway = app("api-gateway", "gateway", 8080, true);
+    gateway.exposure.ingress = Some(public("api.miniredis.example.com"));
+    gateway.metrics = Some(Metrics {
+        port: named("http"),
+        path: "/metrics".into(),
+    });
+    let gateway = b.add(gateway);
+    let mut backend = app("backend", "backend", 5500, true);
+    backend.metrics = Some(Metrics {
+        port: named("http"),
+        path: "/metrics".into(),
+    });
+    let backend = b.add(backend);
+    let mut node_manager = app("node-manager", "node-manager", 7000, false);
+    node_manager.port_pools.push(PortPool {
+        name: "tenant redis nodes".into(),
+        start: 7100,
+        end: 7199,
+        start_env: "REDIS_PORT_START".into(),
+        end_env: "REDIS_PORT_END".into(),
+    });
+    node_manager.resources = Resources::new("250m", "512Mi", "1", "2Gi");
+    let node_manager = b.add(node_manager);
+    let monitoring = b.add(app("monitoring-service", "monitoring", 9000, true));
+    let mut auth = app("auth-service", "auth", 8000, false);
+    auth.config
+        .env_from
+        .push(EnvFrom::Secret("auth-service-secrets".into()));
+    let auth = b.add(auth);
+    let postgres = |name: &str, size: &str| Service {
+        name: name.into(),
+        kind: WorkloadKind::StatefulSet,
+        component: "database".into(),
+        critical: false,
+        image: "postgres".into(),
+        tag: "16.4".into(),
+        ports: vec![port("postgres", 5432)],
+        exposure: Exposure {
+            service: ServiceKind::Headless,
+            ports: vec![svc_port("postgres", 5432, "postgres")],
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(
+                Probe::new(ProbeAction::Exec {
+                    command: strings(&["pg_isready", "-U", "postgres"]),
+                })
+                .timed(30, 10, 6)
+                .timeout(5),
+            ),
+            readiness: Some(
+                Probe::new(ProbeAction::Exec {
+                    command: strings(&["pg_isready", "-U", "postgres"]),
+                })
+                .timed(5, 5, 3)
+                .timeout(3),
+            ),
+        },
+        timing: Timing {
+            app_shutdown_seconds: 60,
+            grace_period_seconds: 90,
+            startup_seconds: 30,
+            ..Timing::default()
+        },
+        resources: Resources::new("250m", "512Mi", "1", "1Gi"),
+        scaling: Scaling {
+            replicas: 1,
+            ..Scaling::default()
+        },
+        config: Config {
+            env: vec![EnvVar::literal("PGDATA", "/var/lib/postgresql/data/pgdata")],
+            env_from: vec![EnvFrom::Secret(format!("{name}-credentials"))],
+        },
+        storage: vec![VolumeClaim {
+            name: "data".into(),
+            mount_path: "/var/lib/postgresql/data".into(),
+            size: size.into(),
+            storage_class: None,
+        }],
+        // The official image runs as uid 999 and writes outside its data volume.
+        security: Security {
+            run_as_user: Some(999),
+            run_as_group: Some(999),
+            fs_group: Some(999),
+            read_only_root_fs: false,
+            ..Security::hardened()
+        },
+        ..Service::default()
+    };
+    let pg_main = b.add(postgres("postgres-main", "20Gi"));
+    let pg_auth = b.add(postgres("postgres-auth", "10Gi"));
+    b.edge(frontend, gateway, "http");
+    b.edge(gateway, backend, "http");
+    b.edge(gateway, auth, "http");
+    b.edge(gateway, monitoring, "http");
+    b.edge(backend, node_manager, "http");
+    b.edge(backend, pg_main, "postgres");
+    b.edge(monitoring, node_manager, "http");
+    b.edge(auth, pg_auth, "postgres");
+    for id in [gateway, backend, monitoring] {
+        b.set_override(
+            "staging",
+            id,
+            Override {
+                hpa_max: Some(3),
+                ..Override::default()
+            },
+        );
+    }
+    b.0
+}
+
+/// Framework M's Kubernetes deployment guide: the backend, its config and secret,
+/// its HPA, and two "custom app combinations" from the same image.
+pub fn framework_m() -> Design {
+    let mut b = Builder::new("framework-m", Environment::standard_set("framework-m"));
+    b.0.config_maps.push(ConfigMapDef {
+        name: "framework-m-config".into(),
+        data: map([
+            ("FRAMEWORK_MODE", "MACROSERVICE"),
+            ("FRAMEWORK_API_VERSION", "v1"),
+            ("INSTALLED_APPS", "app1,app2,plugin_wms"),
+            (
+                "DATABASE_URL",
+                "postgresql+asyncpg://user@postgres-service:5432/dbname",
+            ),
+        ]),
+    });
+    b.0.secrets.push(SecretDef {
+        name: "framework-m-secrets".into(),
+        kind: "Opaque".into(),
+        keys: strings(&["FRAMEWORK_M_JWT_SECRET"]),
+    });
+    let backend = |name: &str, port_no: u16| Service {
+        name: name.into(),
+        component: "backend".into(),
+        container_name: "backend".into(),
+        image: "registry.example.com/framework-m".into(),
+        tag: "latest".into(),
+        ports: vec![port("http", port_no)],
+        // The guide has no Service; a ClusterIP one on the same port makes the
+        // backend reachable and is what a reader would add first.
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![svc_port("http", port_no, "http")],
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(Probe::http("/health", PortRef::Number(port_no)).timed(5, 30, 3)),
+            readiness: Some(Probe::http("/ready", PortRef::Number(port_no)).timed(10, 15, 3)),
+        },
+        resources: Resources::new("500m", "512Mi", "1000m", "1Gi"),
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![
+                EnvFrom::ConfigMap("framework-m-config".into()),
+                EnvFrom::Secret("framework-m-secrets".into()),
+            ],
+        },
+        security: Security::unset(),
+        ..Service::default()
+    };
+    let mut main = backend("framework-m-backend", 8888);
+    main.scaling = Scaling {
+        replicas: 3,
+        hpa: Some(Hpa {
+            min: 3,
+            max: 10,
+            cpu_percent: Some(70),
+            ..Hpa::default()
+        }),
+        ..Scaling::default()
+    };
+    let main = b.add(main);
+    // "Custom App Combinations": same image, different INSTALLED_APPS and PORT.
+    for (name, apps, port_no) in [
+        ("framework-m-sales", "app1,sales", 8001),
+        ("framework-m-wms", "app1,plugin_wms", 8002),
+    ] {
+        let mut s = backend(name, port_no);
+        s.scaling.replicas = 2;
+        s.config.env = vec![
+            EnvVar::literal("INSTALLED_APPS", apps),
+            EnvVar::literal("PORT", &port_no.to_string()),
+        ];
+        b.add(s);
+    }
+    b.set_override(
+        "dev",
+        main,
+        Override {
+            hpa_min: Some(1),
+            hpa_max: Some(2),
+            ..Override::default()
+        },
+    );
+    b.0
+}
+
+/// The STFC guide's example FastAPI app: /healthz, /metrics, .env-style config, and
+/// the ICAT MariaDB it depends on (`depends_on: icat_mariadb: service_healthy`).
+pub fn stfc_fastapi() -> Design {
+    let mut b = Builder::new("icat-api", Environment::standard_set("icat-api"));
+    // The guide passes configuration in through .env files; this is that file as a
+    // ConfigMap (keys as in the example app; the password lives in a Secret).
+    b.0.config_maps.push(ConfigMapDef {
+        name: "fastapi-app-env".into(),
+        data: map([
+            ("DB_HOST", "icat-mariadb"),
+            ("DB_PORT", "3306"),
+            ("DB_NAME", "icat"),
+            ("DB_USER", "icat"),
+            ("LOG_LEVEL", "INFO"),
+            ("APP_NAME", "example_app"),
+        ]),
+    });
+    b.0.secrets.push(SecretDef {
+        name: "icat-mariadb-credentials".into(),
+        kind: "Opaque".into(),
+        keys: strings(&["MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"]),
+    });
+    let api = b.add(Service {
+        name: "fastapi-app".into(),
+        component: "api".into(),
+        image: "harbor.stfc.ac.uk/dseg/api".into(),
+        tag: "main".into(),
+        ports: vec![port("http", 8000)],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![svc_port("http", 8000, "http")],
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(Probe::http("/healthz", named("http")).timed(5, 10, 3)),
+            readiness: Some(Probe::http("/healthz", named("http")).timed(2, 5, 2)),
+        },
+        timing: Timing {
+            app_shutdown_seconds: 10,
+            startup_seconds: 10,
+            ..Timing::default()
+        },
+        resources: Resources::new("100m", "256Mi", "500m", "512Mi"),
+        scaling: Scaling {
+            replicas: 2,
+            ..Scaling::default()
+        },
+        config: Config {
+            env: vec![EnvVar {
+                name: "DB_PASSWORD".into(),
+                value: EnvValue::SecretKey {
+                    name: "icat-mariadb-credentials".into(),
+                    key: "MARIADB_PASSWORD".into(),
+                },
+            }],
+            env_from: vec![EnvFrom::ConfigMap("fastapi-app-env".into())],
+        },
+        metrics: Some(Metrics {
+            port: named("http"),
+            path: "/metrics".into(),
+        }),
+        security: Security::hardened(),
+        ..Service::default()
+    });
+    let db = b.add(Service {
+        name: "icat-mariadb".into(),
+        kind: WorkloadKind::StatefulSet,
+        component: "database".into(),
+        image: "mariadb".into(),
+        tag: "10.11".into(),
+        ports: vec![port("mysql", 3306)],
+        exposure: Exposure {
+            service: ServiceKind::Headless,
+            ports: vec![svc_port("mysql", 3306, "mysql")],
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(
+                Probe::new(ProbeAction::Exec {
+                    command: strings(&["healthcheck.sh", "--connect"]),
+                })
+                .timed(30, 10, 3)
+                .timeout(5),
+            ),
+            readiness: Some(
+                Probe::new(ProbeAction::Exec {
+                    command: strings(&["healthcheck.sh", "--connect", "--innodb_initialized"]),
+                })
+                .timed(10, 5, 3)
+                .timeout(5),
+            ),
+        },
+        timing: Timing {
+            app_shutdown_seconds: 30,
+            grace_period_seconds: 60,
+            startup_seconds: 30,
+            ..Timing::default()
+        },
+        resources: Resources::new("250m", "512Mi", "1", "1Gi"),
+        config: Config {
+            env: vec![
+                EnvVar::literal("MARIADB_DATABASE", "icat"),
+                EnvVar::literal("MARIADB_USER", "icat"),
+            ],
+            env_from: vec![EnvFrom::Secret("icat-mariadb-credentials".into())],
+        },
+        storage: vec![VolumeClaim {
+            name: "data".into(),
+            mount_path: "/var/lib/mysql".into(),
+            size: "5Gi".into(),
+            storage_class: None,
+        }],
+        security: Security {
+            run_as_user: Some(999),
+            run_as_group: Some(999),
+            fs_group: Some(999),
+            read_only_root_fs: false,
+            ..Security::hardened()
+        },
+        ..Service::default()
+    });
+    b.edge(api, db, "mysql");
+    b.set_override(
+        "dev",
+        api,
+        Override {
+            replicas: Some(1),
+            ..Override::default()
+        },
+    );
+    b.0
+}
