@@ -127,7 +127,11 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 None => return Err(Failure::Usage("render needs --env ENV".into())),
             };
             if design.environment(env).is_none() {
-                let names: Vec<_> = design.environments.iter().map(|e| e.name.as_str()).collect();
+                let names: Vec<_> = design
+                    .environments
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect();
                 return Err(Failure::Input(format!(
                     "{path} has no environment `{env}`; it has: {}",
                     names.join(", ")

@@ -28,8 +28,18 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn templates_lists_every_seed_system() {
     let o = kubeprint(&["templates"]);
     assert!(o.status.success());
-    for name in ["connectum", "miniredis", "framework-m", "stfc-fastapi", "empty"] {
-        assert!(stdout(&o).contains(name), "{name} missing from:\n{}", stdout(&o));
+    for name in [
+        "connectum",
+        "miniredis",
+        "framework-m",
+        "stfc-fastapi",
+        "empty",
+    ] {
+        assert!(
+            stdout(&o).contains(name),
+            "{name} missing from:\n{}",
+            stdout(&o)
+        );
     }
 }
 
@@ -75,7 +85,10 @@ fn an_unknown_environment_names_the_ones_that_exist() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "one clear line: {err}");
-    assert!(err.contains("no environment `qa`") && err.contains("staging, prod"), "{err}");
+    assert!(
+        err.contains("no environment `qa`") && err.contains("staging, prod"),
+        "{err}"
+    );
 }
 
 #[test]

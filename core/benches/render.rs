@@ -1,1 +1,24 @@
-fn main(){}
+//! `cargo bench -p kubeprint-core --bench render`: render (and serialize) one
+//! environment of designs with 1, 20 and 500 services.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use kubeprint_core::{render, templates};
+use std::hint::black_box;
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render");
+    for n in [1, 20, 500] {
+        let design = templates::scaled(n);
+        assert_eq!(design.services.len(), n);
+        group.bench_with_input(BenchmarkId::new("objects", n), &design, |b, d| {
+            b.iter(|| render(black_box(d), "prod"))
+        });
+        group.bench_with_input(BenchmarkId::new("objects+yaml", n), &design, |b, d| {
+            b.iter(|| render(black_box(d), "prod").to_yaml())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -99,7 +99,9 @@ impl Design {
 }
 
 /// Kubernetes minor versions Kubeprint writes manifests for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum KubeVersion {
     /// Kubernetes 1.33.
     #[serde(rename = "1.33")]

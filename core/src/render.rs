@@ -162,7 +162,11 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
         objects.extend(r.service_objects(s));
     }
     if env.default_deny {
-        objects.extend(r.network_policies(&services).into_iter().map(Object::NetworkPolicy));
+        objects.extend(
+            r.network_policies(&services)
+                .into_iter()
+                .map(Object::NetworkPolicy),
+        );
     }
     objects.sort_by(|a, b| (a.rank(), a.name()).cmp(&(b.rank(), b.name())));
     Bundle { objects }
@@ -656,7 +660,11 @@ impl Renderer<'_> {
                 number: None,
             },
         };
-        let path = if route.path.is_empty() { "/" } else { &route.path };
+        let path = if route.path.is_empty() {
+            "/"
+        } else {
+            &route.path
+        };
         net::Ingress {
             metadata: meta,
             spec: Some(net::IngressSpec {
@@ -859,16 +867,23 @@ impl Renderer<'_> {
 
 /// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.
 pub fn references(s: &Service, secrets: bool) -> impl Iterator<Item = &str> {
-    let from = s.config.env_from.iter().filter_map(move |f| match (f, secrets) {
-        (EnvFrom::ConfigMap(n), false) | (EnvFrom::Secret(n), true) => Some(n.as_str()),
-        _ => None,
-    });
-    let keys = s.config.env.iter().filter_map(move |v| match (&v.value, secrets) {
-        (EnvValue::ConfigMapKey { name, .. }, false) | (EnvValue::SecretKey { name, .. }, true) => {
-            Some(name.as_str())
-        }
-        _ => None,
-    });
+    let from = s
+        .config
+        .env_from
+        .iter()
+        .filter_map(move |f| match (f, secrets) {
+            (EnvFrom::ConfigMap(n), false) | (EnvFrom::Secret(n), true) => Some(n.as_str()),
+            _ => None,
+        });
+    let keys = s
+        .config
+        .env
+        .iter()
+        .filter_map(move |v| match (&v.value, secrets) {
+            (EnvValue::ConfigMapKey { name, .. }, false)
+            | (EnvValue::SecretKey { name, .. }, true) => Some(name.as_str()),
+            _ => None,
+        });
     from.chain(keys)
 }
 

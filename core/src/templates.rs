@@ -194,9 +194,21 @@ pub fn connectum() -> Design {
             }),
         },
         probes: Probes {
-            startup: Some(Probe::http("/healthz", named("grpc")).timed(5, 5, 12).timeout(3)),
-            liveness: Some(Probe::http("/healthz", named("grpc")).timed(0, 15, 3).timeout(3)),
-            readiness: Some(Probe::http("/readyz", named("grpc")).timed(0, 10, 3).timeout(3)),
+            startup: Some(
+                Probe::http("/healthz", named("grpc"))
+                    .timed(5, 5, 12)
+                    .timeout(3),
+            ),
+            liveness: Some(
+                Probe::http("/healthz", named("grpc"))
+                    .timed(0, 15, 3)
+                    .timeout(3),
+            ),
+            readiness: Some(
+                Probe::http("/readyz", named("grpc"))
+                    .timed(0, 10, 3)
+                    .timeout(3),
+            ),
         },
         timing: Timing {
             pre_stop_seconds: 5,
@@ -298,8 +310,14 @@ pub fn miniredis() -> Design {
         ]),
     });
     for (name, keys) in [
-        ("postgres-main-credentials", &["POSTGRES_USER", "POSTGRES_PASSWORD"][..]),
-        ("postgres-auth-credentials", &["POSTGRES_USER", "POSTGRES_PASSWORD"][..]),
+        (
+            "postgres-main-credentials",
+            &["POSTGRES_USER", "POSTGRES_PASSWORD"][..],
+        ),
+        (
+            "postgres-auth-credentials",
+            &["POSTGRES_USER", "POSTGRES_PASSWORD"][..],
+        ),
         ("auth-service-secrets", &["JWT_SIGNING_KEY"][..]),
     ] {
         b.0.secrets.push(SecretDef {
@@ -326,7 +344,11 @@ pub fn miniredis() -> Design {
             probes: Probes {
                 startup: None,
                 liveness: Some(http().timed(10, 10, 3).timeout(2)),
-                readiness: Some(Probe::http("/ready", named("http")).timed(5, 5, 3).timeout(2)),
+                readiness: Some(
+                    Probe::http("/ready", named("http"))
+                        .timed(5, 5, 3)
+                        .timeout(2),
+                ),
             },
             timing: Timing {
                 pre_stop_seconds: 5,
@@ -710,4 +732,40 @@ pub fn stfc_fastapi() -> Design {
         },
     );
     b.0
+}
+
+/// A design with `n` services for benchmarks: copies of the miniredis services
+/// (with their edges) under numbered names, default-deny on.
+pub fn scaled(n: usize) -> Design {
+    let base = miniredis();
+    let mut d = Design {
+        name: "scaled".into(),
+        environments: base.environments.clone(),
+        config_maps: base.config_maps.clone(),
+        secrets: base.secrets.clone(),
+        ..Design::default()
+    };
+    let mut round = 0;
+    while d.services.len() < n {
+        let mut ids = BTreeMap::new();
+        for s in base.services.iter().take(n - d.services.len()) {
+            let mut copy = s.clone();
+            copy.name = format!("{}-{round}", s.name);
+            ids.insert(s.id, ServiceId(d.next_id));
+            d.apply(Edit::AddService(Box::new(copy)))
+                .expect("numbered names are unique");
+        }
+        for e in &base.edges {
+            if let (Some(&from), Some(&to)) = (ids.get(&e.from), ids.get(&e.to)) {
+                d.apply(Edit::AddEdge(Edge {
+                    from,
+                    to,
+                    port: e.port.clone(),
+                }))
+                .expect("both ends exist");
+            }
+        }
+        round += 1;
+    }
+    d
 }

@@ -13,7 +13,8 @@ pub fn to_multi_doc<T: Serialize>(values: &[T]) -> String {
     let mut out = Vec::new();
     let mut ser = serde_yaml::Serializer::new(&mut out);
     for v in values {
-        v.serialize(&mut ser).expect("k8s-openapi objects always serialize");
+        v.serialize(&mut ser)
+            .expect("k8s-openapi objects always serialize");
     }
     drop(ser);
     String::from_utf8(out).expect("serde_yaml writes UTF-8")

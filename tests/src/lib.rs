@@ -1,1 +1,238 @@
-//! Helpers shared by the cross-crate tests.
+//! Helpers shared by the cross-crate tests: the tools `./dev setup` installs, a release
+//! build of the app, a static file server for it, and a headless Chromium driven
+//! through chromedriver.
+//!
+//! Missing tools are installed by running `./dev setup PART`, so plain `cargo test`
+//! works on a fresh machine too. A tool that still cannot run fails the test: these
+//! tests never skip.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// Where `./dev` installs tools.
+pub fn tools_dir() -> PathBuf {
+    match std::env::var_os("KUBEPRINT_TOOLS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+            .join(".cache/kubeprint-tools"),
+    }
+}
+
+/// PATH with the project's tools first.
+pub fn tools_path() -> String {
+    let t = tools_dir();
+    let old = std::env::var("PATH").unwrap_or_default();
+    format!(
+        "{}:{}:{old}",
+        t.join("bin").display(),
+        t.join("npm/node_modules/.bin").display()
+    )
+}
+
+/// Run `./dev setup PART` once per test process and part; panic if it fails.
+pub fn ensure_setup(part: &str) {
+    static DONE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+    if done.iter().any(|p| p == part) {
+        return;
+    }
+    let status = Command::new("bash")
+        .arg(root().join("dev"))
+        .args(["setup", part])
+        .status()
+        .expect("bash runs ./dev");
+    assert!(
+        status.success(),
+        "`./dev setup {part}` failed; see its output above"
+    );
+    done.push(part.to_string());
+}
+
+/// The schema oracle, installed in the tools venv if missing.
+pub fn kubernetes_validate() -> PathBuf {
+    ensure_setup("oracles");
+    let exe = tools_dir().join("venv/bin/kubernetes-validate");
+    assert!(exe.exists(), "{} is missing after setup", exe.display());
+    exe
+}
+
+/// A release build of the app (trunk, with wasm-opt), built once per test process.
+pub fn app_dist() -> &'static Path {
+    static DIST: OnceLock<PathBuf> = OnceLock::new();
+    DIST.get_or_init(|| {
+        ensure_setup("wasm");
+        let dist = root().join("target/test-dist");
+        let status = Command::new("trunk")
+            .args(["build", "--release", "--offline", "--dist"])
+            .arg(&dist)
+            .current_dir(root())
+            .env("PATH", tools_path())
+            .env_remove("CARGO_TARGET_DIR")
+            .status()
+            .expect("trunk runs (installed by ./dev setup wasm)");
+        assert!(status.success(), "trunk build failed; see its output above");
+        dist
+    })
+}
+
+/// A static file server for a directory on 127.0.0.1, alive for the whole process.
+pub fn serve(dir: &'static Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let addr = listener.local_addr().expect("bound");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = answer(stream, dir);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    let path = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let rel = path.trim_start_matches('/');
+    let file = if rel.is_empty() || rel.contains("..") {
+        dir.join("index.html")
+    } else {
+        dir.join(rel)
+    };
+    let (status, body) = match std::fs::read(&file) {
+        Ok(b) => ("200 OK", b),
+        Err(_) => ("404 Not Found", b"not found".to_vec()),
+    };
+    let mime = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        _ => "application/octet-stream",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
+}
+
+/// The app's URL, built and served once per test process.
+pub fn app_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| serve(app_dist()))
+}
+
+/// A chromedriver process; killed on drop.
+pub struct Driver {
+    child: Child,
+    /// The WebDriver endpoint.
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start chromedriver on a free port and wait until it answers.
+pub fn start_driver() -> Driver {
+    ensure_setup("browser");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts (installed by ./dev setup browser)");
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            // chromedriver keeps the connection open, so read with a timeout rather
+            // than to the end; it also refuses a Host header that is not local.
+            let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+            let _ = write!(
+                s,
+                "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+            );
+            let mut reply = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = s.read(&mut buf) {
+                reply.extend_from_slice(&buf[..n]);
+                if String::from_utf8_lossy(&reply).contains("\"ready\":true") {
+                    return driver;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("chromedriver did not become ready on port {port}");
+}
+
+/// Chrome flags that work as root with no network but the loopback.
+pub fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,900",
+    ];
+    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+        "goog:loggingPrefs": { "browser": "ALL" },
+    });
+    caps.as_object().cloned().expect("an object")
+}
+
+/// A fresh, empty browser profile directory.
+pub fn fresh_profile(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "kubeprint-profile-{tag}-{}-{n}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a profile dir");
+    dir
+}

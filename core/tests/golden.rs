@@ -1,0 +1,395 @@
+//! Every template in every environment, rendered: snapshots reviewed like code, plus
+//! assertions of the facts each seed document states, read back from the YAML.
+
+use kubeprint_core::yaml::{parse_documents, Value};
+use kubeprint_core::{render, templates};
+
+fn rendered(template: &str, env: &str) -> String {
+    let design = templates::by_name(template).expect("template exists");
+    assert!(design.environment(env).is_some(), "{template} has no {env}");
+    render(&design, env).to_yaml()
+}
+
+#[test]
+fn golden_every_template_in_every_environment() {
+    for t in templates::ALL {
+        let design = (t.build)();
+        for env in &design.environments {
+            let yaml = render(&design, &env.name).to_yaml();
+            insta::assert_snapshot!(format!("{}__{}", t.name, env.name), yaml);
+        }
+    }
+}
+
+/// The document of this kind and name.
+fn doc(yaml: &str, kind: &str, name: &str) -> Value {
+    parse_documents(yaml)
+        .unwrap()
+        .into_iter()
+        .find(|d| d["kind"].as_str() == Some(kind) && d["metadata"]["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("no {kind}/{name} in:\n{yaml}"))
+}
+
+fn kinds(yaml: &str) -> Vec<String> {
+    parse_documents(yaml)
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}/{}",
+                d["kind"].as_str().unwrap(),
+                d["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Follow a dotted path; numbers index sequences; `[a.b/c]` is one key with dots.
+fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
+    let mut keys = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        let (key, tail) = match rest.strip_prefix('[') {
+            Some(r) => r.split_once(']').expect("closing bracket"),
+            None => rest.split_once('.').unwrap_or((rest, "")),
+        };
+        keys.push(key);
+        rest = tail.strip_prefix('.').unwrap_or(tail);
+    }
+    keys.into_iter()
+        .fold(v, |v, key| match key.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[key],
+        })
+}
+
+fn i(v: &Value, path: &str) -> i64 {
+    at(v, path)
+        .as_i64()
+        .unwrap_or_else(|| panic!("{path} is not a number: {:?}", at(v, path)))
+}
+
+fn s<'a>(v: &'a Value, path: &str) -> &'a str {
+    at(v, path)
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} is not a string: {:?}", at(v, path)))
+}
+
+#[test]
+fn connectum_matches_its_guide() {
+    let y = rendered("connectum", "prod");
+    assert_eq!(
+        kinds(&y),
+        [
+            "Namespace/connectum",
+            "ServiceAccount/order-service",
+            "ConfigMap/order-service-config",
+            "Secret/order-service-tls",
+            "Deployment/order-service",
+            "Service/order-service",
+            "Service/order-service-external",
+            "HorizontalPodAutoscaler/order-service",
+        ]
+    );
+    let d = doc(&y, "Deployment", "order-service");
+    assert!(at(&d, "spec.replicas").is_null(), "an HPA manages replicas");
+    assert_eq!(i(&d, "spec.strategy.rollingUpdate.maxSurge"), 1);
+    assert_eq!(i(&d, "spec.strategy.rollingUpdate.maxUnavailable"), 1);
+    assert_eq!(i(&d, "spec.revisionHistoryLimit"), 5);
+    let pod = at(&d, "spec.template.spec");
+    assert_eq!(i(pod, "terminationGracePeriodSeconds"), 35);
+    assert_eq!(s(pod, "serviceAccountName"), "order-service");
+    assert_eq!(i(pod, "securityContext.runAsUser"), 1000);
+    assert_eq!(
+        s(pod, "securityContext.seccompProfile.type"),
+        "RuntimeDefault"
+    );
+    assert_eq!(
+        s(pod, "topologySpreadConstraints.0.topologyKey"),
+        "kubernetes.io/hostname"
+    );
+    assert_eq!(
+        s(pod, "topologySpreadConstraints.0.whenUnsatisfiable"),
+        "DoNotSchedule"
+    );
+    let c = at(pod, "containers.0");
+    assert_eq!(s(c, "image"), "ghcr.io/mycompany/order-service:1.0.0");
+    assert_eq!(
+        i(c, "lifecycle.preStop.sleep.seconds"),
+        5,
+        "native sleep, not sh -c"
+    );
+    assert_eq!(s(c, "startupProbe.httpGet.path"), "/healthz");
+    assert_eq!(i(c, "startupProbe.failureThreshold"), 12);
+    assert_eq!(s(c, "livenessProbe.httpGet.path"), "/healthz");
+    assert_eq!(s(c, "readinessProbe.httpGet.path"), "/readyz");
+    assert_eq!(s(c, "readinessProbe.httpGet.port"), "grpc");
+    assert_eq!(s(c, "resources.limits.memory"), "512Mi");
+    assert_eq!(s(c, "envFrom.0.configMapRef.name"), "order-service-config");
+    assert!(!s(&d, "spec.template.metadata.annotations.[checksum/config]").is_empty());
+
+    let svc = doc(&y, "Service", "order-service");
+    assert_eq!(s(&svc, "spec.type"), "ClusterIP");
+    assert_eq!(i(&svc, "spec.ports.0.port"), 5000);
+    assert_eq!(s(&svc, "spec.ports.0.appProtocol"), "grpc");
+    let lb = doc(&y, "Service", "order-service-external");
+    assert_eq!(s(&lb, "spec.type"), "LoadBalancer");
+    assert_eq!(i(&lb, "spec.ports.0.port"), 443);
+    assert_eq!(
+        s(
+            &lb,
+            "metadata.annotations.[service.beta.kubernetes.io/aws-load-balancer-type]"
+        ),
+        "nlb"
+    );
+
+    let hpa = doc(&y, "HorizontalPodAutoscaler", "order-service");
+    assert_eq!(
+        (i(&hpa, "spec.minReplicas"), i(&hpa, "spec.maxReplicas")),
+        (2, 10)
+    );
+    assert_eq!(
+        i(&hpa, "spec.metrics.0.resource.target.averageUtilization"),
+        70
+    );
+    assert_eq!(s(&hpa, "spec.metrics.1.resource.name"), "memory");
+    assert_eq!(
+        i(&hpa, "spec.metrics.1.resource.target.averageUtilization"),
+        80
+    );
+    assert_eq!(
+        i(&hpa, "spec.behavior.scaleDown.stabilizationWindowSeconds"),
+        300
+    );
+    assert_eq!(i(&hpa, "spec.behavior.scaleUp.policies.0.value"), 2);
+
+    let secret = doc(&y, "Secret", "order-service-tls");
+    assert_eq!(s(&secret, "type"), "kubernetes.io/tls");
+
+    for (env, ns) in [
+        ("dev", "connectum-dev"),
+        ("staging", "connectum-staging"),
+        ("observability", "observability"),
+    ] {
+        let y = rendered("connectum", env);
+        doc(&y, "Namespace", ns);
+    }
+    assert_eq!(
+        kinds(&rendered("connectum", "observability")),
+        ["Namespace/observability"]
+    );
+    let dev = doc(
+        &rendered("connectum", "dev"),
+        "HorizontalPodAutoscaler",
+        "order-service",
+    );
+    assert_eq!(
+        (i(&dev, "spec.minReplicas"), i(&dev, "spec.maxReplicas")),
+        (1, 2)
+    );
+}
+
+#[test]
+fn framework_m_matches_its_guide() {
+    let y = rendered("framework-m", "prod");
+    let d = doc(&y, "Deployment", "framework-m-backend");
+    assert!(
+        at(&d, "spec.replicas").is_null(),
+        "the HPA manages replicas"
+    );
+    let c = at(&d, "spec.template.spec.containers.0");
+    assert_eq!(s(c, "name"), "backend");
+    assert_eq!(s(c, "image"), "registry.example.com/framework-m:latest");
+    assert_eq!(i(c, "ports.0.containerPort"), 8888);
+    assert_eq!(s(c, "livenessProbe.httpGet.path"), "/health");
+    assert_eq!(i(c, "livenessProbe.initialDelaySeconds"), 5);
+    assert_eq!(i(c, "livenessProbe.periodSeconds"), 30);
+    assert_eq!(s(c, "readinessProbe.httpGet.path"), "/ready");
+    assert_eq!(i(c, "readinessProbe.initialDelaySeconds"), 10);
+    assert_eq!(i(c, "readinessProbe.periodSeconds"), 15);
+    assert_eq!(s(c, "envFrom.0.configMapRef.name"), "framework-m-config");
+    assert_eq!(s(c, "envFrom.1.secretRef.name"), "framework-m-secrets");
+    assert_eq!(s(c, "resources.requests.cpu"), "500m");
+    let hpa = doc(&y, "HorizontalPodAutoscaler", "framework-m-backend");
+    assert_eq!(
+        (i(&hpa, "spec.minReplicas"), i(&hpa, "spec.maxReplicas")),
+        (3, 10)
+    );
+    assert_eq!(
+        i(&hpa, "spec.metrics.0.resource.target.averageUtilization"),
+        70
+    );
+    let cm = doc(&y, "ConfigMap", "framework-m-config");
+    assert_eq!(s(&cm, "data.FRAMEWORK_MODE"), "MACROSERVICE");
+    let secret = doc(&y, "Secret", "framework-m-secrets");
+    assert_eq!(s(&secret, "stringData.FRAMEWORK_M_JWT_SECRET"), "CHANGE_ME");
+    // Custom app combinations: one image, different INSTALLED_APPS and PORT.
+    for (name, apps, port) in [
+        ("framework-m-sales", "app1,sales", 8001),
+        ("framework-m-wms", "app1,plugin_wms", 8002),
+    ] {
+        let d = doc(&y, "Deployment", name);
+        let c = at(&d, "spec.template.spec.containers.0");
+        assert_eq!(s(c, "image"), "registry.example.com/framework-m:latest");
+        assert_eq!(s(c, "env.0.name"), "INSTALLED_APPS");
+        assert_eq!(s(c, "env.0.value"), apps);
+        assert_eq!(s(c, "env.1.value"), port.to_string());
+        assert_eq!(i(c, "ports.0.containerPort"), port);
+        assert_eq!(i(&d, "spec.replicas"), 2);
+    }
+}
+
+#[test]
+fn miniredis_matches_its_platform_plan() {
+    let y = rendered("miniredis", "prod");
+    // The port table.
+    for (name, port, svc_port) in [
+        ("frontend", 5173, 80),
+        ("api-gateway", 8080, 8080),
+        ("backend", 5500, 5500),
+        ("node-manager", 7000, 7000),
+        ("monitoring-service", 9000, 9000),
+        ("auth-service", 8000, 8000),
+    ] {
+        let d = doc(&y, "Deployment", name);
+        let c = at(&d, "spec.template.spec.containers.0");
+        assert_eq!(i(c, "ports.0.containerPort"), port, "{name}");
+        assert!(
+            !at(c, "readinessProbe").is_null() && !at(c, "livenessProbe").is_null(),
+            "{name}"
+        );
+        assert!(!at(c, "resources.requests").is_null() && !at(c, "resources.limits").is_null());
+        assert_eq!(s(&d, "spec.strategy.type"), "RollingUpdate");
+        assert_eq!(
+            i(&doc(&y, "Service", name), "spec.ports.0.port"),
+            svc_port,
+            "{name}"
+        );
+    }
+    for (name, size) in [("postgres-main", "20Gi"), ("postgres-auth", "10Gi")] {
+        let st = doc(&y, "StatefulSet", name);
+        assert_eq!(s(&st, "spec.serviceName"), name);
+        assert_eq!(
+            s(
+                &st,
+                "spec.volumeClaimTemplates.0.spec.resources.requests.storage"
+            ),
+            size
+        );
+        assert_eq!(
+            i(&st, "spec.template.spec.containers.0.ports.0.containerPort"),
+            5432
+        );
+        assert_eq!(s(&doc(&y, "Service", name), "spec.clusterIP"), "None");
+    }
+    // Critical services: PDB, anti-affinity, HPA.
+    for name in ["api-gateway", "backend", "monitoring-service"] {
+        doc(&y, "PodDisruptionBudget", name);
+        doc(&y, "HorizontalPodAutoscaler", name);
+        let d = doc(&y, "Deployment", name);
+        assert!(
+            !at(&d, "spec.template.spec.affinity.podAntiAffinity").is_null(),
+            "{name}"
+        );
+    }
+    // Tenant port pool through env.
+    let nm = doc(&y, "Deployment", "node-manager");
+    let env = at(&nm, "spec.template.spec.containers.0.env");
+    assert_eq!(s(env, "0.name"), "REDIS_PORT_START");
+    assert_eq!(s(env, "1.name"), "REDIS_PORT_END");
+    // Ingress with cert-manager TLS.
+    let ing = doc(&y, "Ingress", "frontend");
+    assert_eq!(s(&ing, "spec.tls.0.hosts.0"), "miniredis.example.com");
+    assert_eq!(
+        s(
+            &ing,
+            "metadata.annotations.[cert-manager.io/cluster-issuer]"
+        ),
+        "letsencrypt-prod"
+    );
+    doc(&y, "Ingress", "api-gateway");
+    // Default deny plus explicit allows.
+    let deny = doc(&y, "NetworkPolicy", "default-deny-all");
+    assert_eq!(
+        at(&deny, "spec.policyTypes").as_sequence().unwrap().len(),
+        2
+    );
+    doc(&y, "NetworkPolicy", "allow-dns-egress");
+    let pg = doc(&y, "NetworkPolicy", "postgres-main-allow");
+    assert_eq!(
+        s(
+            &pg,
+            "spec.ingress.0.from.0.podSelector.matchLabels.[app.kubernetes.io/name]"
+        ),
+        "backend"
+    );
+    assert_eq!(i(&pg, "spec.ingress.0.ports.0.port"), 5432);
+    let be = doc(&y, "NetworkPolicy", "backend-allow");
+    assert!(at(&be, "spec.egress").as_sequence().unwrap().len() >= 2);
+    let fe = doc(&y, "NetworkPolicy", "frontend-allow");
+    assert_eq!(
+        s(
+            &fe,
+            "spec.ingress.0.from.0.namespaceSelector.matchLabels.[kubernetes.io/metadata.name]"
+        ),
+        "ingress-nginx"
+    );
+    // Both namespaces.
+    doc(&y, "Namespace", "miniredis-prod");
+    doc(
+        &rendered("miniredis", "staging"),
+        "Namespace",
+        "miniredis-staging",
+    );
+}
+
+#[test]
+fn stfc_fastapi_matches_its_guide() {
+    let y = rendered("stfc-fastapi", "prod");
+    let d = doc(&y, "Deployment", "fastapi-app");
+    let c = at(&d, "spec.template.spec.containers.0");
+    assert_eq!(s(c, "image"), "harbor.stfc.ac.uk/dseg/api:main");
+    assert_eq!(i(c, "ports.0.containerPort"), 8000);
+    assert_eq!(s(c, "livenessProbe.httpGet.path"), "/healthz");
+    assert_eq!(s(c, "envFrom.0.configMapRef.name"), "fastapi-app-env");
+    let ann = at(&d, "spec.template.metadata.annotations");
+    assert_eq!(s(ann, "[prometheus.io/scrape]"), "true");
+    assert_eq!(s(ann, "[prometheus.io/path]"), "/metrics");
+    assert_eq!(s(ann, "[prometheus.io/port]"), "8000");
+    let db = doc(&y, "StatefulSet", "icat-mariadb");
+    assert_eq!(
+        i(&db, "spec.template.spec.containers.0.ports.0.containerPort"),
+        3306
+    );
+    assert_eq!(
+        i(
+            &rendered("stfc-fastapi", "dev").pipe(|y| doc(&y, "Deployment", "fastapi-app")),
+            "spec.replicas"
+        ),
+        1
+    );
+}
+
+trait Pipe: Sized {
+    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}
+
+#[test]
+fn no_output_of_any_template_carries_anything_but_placeholders_in_secrets() {
+    for t in templates::ALL {
+        let design = (t.build)();
+        for env in &design.environments {
+            for d in parse_documents(&render(&design, &env.name).to_yaml()).unwrap() {
+                if d["kind"].as_str() == Some("Secret") {
+                    assert!(d["data"].is_null(), "no base64 data in a Secret");
+                    for (_, v) in d["stringData"].as_mapping().unwrap() {
+                        assert_eq!(v.as_str(), Some(kubeprint_core::render::SECRET_PLACEHOLDER));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Every rendered document of every template in every environment passes the official
+//! OpenAPI schema (kubernetes-validate --strict) of the design's target version and of
+//! the oldest version Kubeprint supports.
+
+use kubeprint_core::{render, templates, KubeVersion};
+use kubeprint_tests::kubernetes_validate;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn out_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kubeprint-oracle-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Run the oracle on files for one Kubernetes version; return (success, output).
+fn validate(version: &str, files: &[PathBuf]) -> (bool, String) {
+    let out = Command::new(kubernetes_validate())
+        .args(["--strict", "--quiet", "-k", &format!("{version}.0")])
+        .args(files)
+        .output()
+        .expect("kubernetes-validate runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn write(dir: &Path, name: &str, yaml: &str) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, yaml).unwrap();
+    f
+}
+
+#[test]
+fn every_template_renders_schema_valid_manifests() {
+    let dir = out_dir("templates");
+    let mut by_version: std::collections::BTreeMap<&str, Vec<PathBuf>> = Default::default();
+    let mut documents = 0;
+    for t in templates::ALL {
+        let design = (t.build)();
+        for env in &design.environments {
+            let bundle = render(&design, &env.name);
+            documents += bundle.objects.len();
+            let f = write(
+                &dir,
+                &format!("{}-{}.yaml", t.name, env.name),
+                &bundle.to_yaml(),
+            );
+            for v in [design.target, KubeVersion::V1_33] {
+                by_version.entry(v.as_str()).or_default().push(f.clone());
+            }
+        }
+    }
+    assert!(
+        documents > 100,
+        "the templates render {documents} documents"
+    );
+    for (version, files) in by_version {
+        let (ok, out) = validate(version, &files);
+        assert!(ok, "schema {version} rejects a rendered document:\n{out}");
+    }
+}
+
+#[test]
+fn the_oracle_really_rejects_an_invalid_document() {
+    // Without this, a broken oracle install that accepts everything would pass above.
+    let dir = out_dir("negative");
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: three\n  selector: {}\n  template: {}\n",
+    );
+    let (ok, out) = validate("1.33", &[bad]);
+    assert!(!ok, "the oracle accepted `replicas: three`:\n{out}");
+}
