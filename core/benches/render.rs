@@ -1,6 +1,9 @@
 //! `cargo bench -p kubeprint-core --bench render`: render (and serialize) one
 //! environment of designs with 1, 20 and 500 services.
 
+// criterion_group! generates undocumented public functions.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kubeprint_core::{render, templates};
 use std::hint::black_box;

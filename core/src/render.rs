@@ -780,29 +780,36 @@ impl Renderer<'_> {
                 }),
             },
         ];
-        let deployed = |id: ServiceId| services.iter().find(|s| s.id == id);
+        // Index once: edges are grouped per service so this stays linear in the
+        // size of the design.
+        let deployed: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
+        let mut incoming: BTreeMap<ServiceId, Vec<net::NetworkPolicyIngressRule>> = BTreeMap::new();
+        let mut outgoing: BTreeMap<ServiceId, Vec<net::NetworkPolicyEgressRule>> = BTreeMap::new();
+        for e in &self.design.edges {
+            let (Some(from), Some(to)) = (deployed.get(&e.from), deployed.get(&e.to)) else {
+                continue;
+            };
+            let Some(port) = edge_target_port(to, &e.port) else {
+                continue;
+            };
+            incoming
+                .entry(to.id)
+                .or_default()
+                .push(net::NetworkPolicyIngressRule {
+                    from: Some(vec![pod_peer(from)]),
+                    ports: Some(vec![port.clone()]),
+                });
+            outgoing
+                .entry(from.id)
+                .or_default()
+                .push(net::NetworkPolicyEgressRule {
+                    to: Some(vec![pod_peer(to)]),
+                    ports: Some(vec![port]),
+                });
+        }
         for s in services {
-            let mut ingress = Vec::new();
-            let mut egress = Vec::new();
-            for e in &self.design.edges {
-                let (Some(from), Some(to)) = (deployed(e.from), deployed(e.to)) else {
-                    continue;
-                };
-                let Some(port) = edge_target_port(to, &e.port) else {
-                    continue;
-                };
-                if to.id == s.id {
-                    ingress.push(net::NetworkPolicyIngressRule {
-                        from: Some(vec![pod_peer(from)]),
-                        ports: Some(vec![port]),
-                    });
-                } else if from.id == s.id {
-                    egress.push(net::NetworkPolicyEgressRule {
-                        to: Some(vec![pod_peer(to)]),
-                        ports: Some(vec![port]),
-                    });
-                }
-            }
+            let mut ingress = incoming.remove(&s.id).unwrap_or_default();
+            let egress = outgoing.remove(&s.id).unwrap_or_default();
             if let Some(route) = &s.exposure.ingress {
                 if let Some(p) = s.service_port(&route.port) {
                     let ns = &self.design.cluster.ingress_controller_namespace;
