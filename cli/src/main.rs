@@ -3,6 +3,7 @@
 //! Every failure is one line on stderr saying what is wrong and what to do, and a
 //! non-zero exit: 1 for a problem with the input, 2 for a wrong command line.
 
+use kubeprint_core::rules::{self, Finding, Severity};
 use kubeprint_core::{file, render, templates, Design};
 use std::fmt;
 use std::io::Write;
@@ -13,7 +14,11 @@ const USAGE: &str = "\
 usage:
   kubeprint templates                              list the built-in templates
   kubeprint new --template NAME                    print a new design file
-  kubeprint render DESIGN.json --env ENV [-o DIR]  print (or write DIR/ENV.yaml) the manifests";
+  kubeprint render DESIGN.json --env ENV [-o DIR]  print (or write DIR/ENV.yaml) the manifests
+  kubeprint check DESIGN.json [--env ENV] [--format text|json]
+                                                   findings (all environments by default);
+                                                   exits 1 when there is an error
+  kubeprint rules [--markdown]                     the rule catalog";
 
 /// What went wrong, as the user will read it.
 enum Failure {
@@ -21,12 +26,15 @@ enum Failure {
     Usage(String),
     /// The command was understood but its input is unusable.
     Input(String),
+    /// `check` found errors (already printed).
+    Findings,
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Input(m) => f.write_str(m),
+            Failure::Findings => f.write_str("the design has errors"),
         }
     }
 }
@@ -44,6 +52,7 @@ fn main() -> ExitCode {
             eprintln!("kubeprint: {m}");
             ExitCode::from(1)
         }
+        Err(Failure::Findings) => ExitCode::from(1),
     }
 }
 
@@ -151,9 +160,107 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 }
             }
         }
+        "check" => {
+            let a = Args::parse(rest, &["--env", "-e", "--format", "-f"])?;
+            let path = a.one_file("design file")?;
+            let design = load(Path::new(path))?;
+            let findings = match a.flag(&["--env", "-e"]) {
+                Some(env) => {
+                    if design.environment(env).is_none() {
+                        return Err(no_such_env(path, env, &design));
+                    }
+                    rules::validate(&design, env)
+                }
+                None => rules::validate_all(&design),
+            };
+            match a.flag(&["--format", "-f"]).unwrap_or("text") {
+                "text" => emit(out, &check_text(&findings))?,
+                "json" => emit(out, &check_json(&findings))?,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "unknown format `{other}`; use text or json"
+                    )))
+                }
+            }
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                Err(Failure::Findings)
+            } else {
+                Ok(())
+            }
+        }
+        "rules" => {
+            match rest {
+                [] => {}
+                [flag] if flag == "--markdown" => return emit(out, &rules::rules_markdown()),
+                _ => return Err(Failure::Usage("rules takes only --markdown".into())),
+            }
+            for r in rules::RULES {
+                emit(
+                    out,
+                    &format!(
+                        "{}  {:<36} {:<8} {}\n",
+                        r.code, r.name, r.severity, r.summary
+                    ),
+                )?;
+            }
+            Ok(())
+        }
         "help" | "--help" | "-h" => emit(out, &format!("{USAGE}\n")),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
+}
+
+fn no_such_env(path: &str, env: &str, design: &Design) -> Failure {
+    let names: Vec<_> = design
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    Failure::Input(format!(
+        "{path} has no environment `{env}`; it has: {}",
+        names.join(", ")
+    ))
+}
+
+/// One line per finding, then a count.
+fn check_text(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let who = f.service.as_deref().unwrap_or("-");
+        out.push_str(&format!(
+            "{:<7} {} {:<10} {}: {} [{}]",
+            f.severity, f.code, f.env, who, f.message, f.path
+        ));
+        if let Some(fix) = &f.fix {
+            out.push_str(&format!(" (fix: {})", fix.label));
+        }
+        out.push('\n');
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "{} errors, {} warnings, {} info\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    out
+}
+
+/// The stable JSON report (documented in docs/check-json.md).
+fn check_json(findings: &[Finding]) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let report = serde_json::json!({
+        "version": 1,
+        "summary": {
+            "errors": count(Severity::Error),
+            "warnings": count(Severity::Warning),
+            "info": count(Severity::Info),
+        },
+        "findings": findings,
+    });
+    let mut s = serde_json::to_string_pretty(&report).expect("findings serialize");
+    s.push('\n');
+    s
 }
 
 fn load(path: &Path) -> Result<Design, Failure> {

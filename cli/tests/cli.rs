@@ -116,3 +116,76 @@ fn unknown_template_and_command_say_what_exists() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown command `frobnicate`"));
 }
+
+fn design_file(template: &str, tag: &str) -> std::path::PathBuf {
+    let f = temp_dir(tag).join("design.json");
+    std::fs::write(&f, kubeprint(&["new", "-t", template]).stdout).unwrap();
+    f
+}
+
+#[test]
+fn check_prints_findings_and_exits_zero_without_errors() {
+    let f = design_file("connectum", "check-ok");
+    let o = kubeprint(&["check", f.to_str().unwrap(), "--env", "prod"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("warning KP103 prod"), "{text}");
+    assert!(text.contains("grace 35 s leaves 0 s of slack"), "{text}");
+    assert!(
+        text.lines().last().unwrap().ends_with("info"),
+        "a count closes the report"
+    );
+}
+
+#[test]
+fn check_exits_one_on_errors_and_json_is_machine_readable() {
+    let f = design_file("connectum", "check-err");
+    let text = std::fs::read_to_string(&f).unwrap().replace(
+        "\"grace_period_seconds\": 35",
+        "\"grace_period_seconds\": 20",
+    );
+    std::fs::write(&f, text).unwrap();
+    let o = kubeprint(&["check", f.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(report["version"], 1);
+    assert!(report["summary"]["errors"].as_u64().unwrap() >= 1);
+    let kp102 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "KP102" && f["env"] == "prod")
+        .expect("the grace period error");
+    assert_eq!(kp102["severity"], "error");
+    assert_eq!(kp102["rule"], "shutdown_exceeds_grace");
+    assert_eq!(kp102["service"], "order-service");
+    assert_eq!(kp102["path"]["pointer"], "/timing/grace_period_seconds");
+    assert_eq!(kp102["fix"]["label"], "Raise the grace period to 37 s");
+}
+
+#[test]
+fn check_rejects_an_unknown_format_and_environment() {
+    let f = design_file("miniredis", "check-bad");
+    assert_eq!(
+        kubeprint(&["check", f.to_str().unwrap(), "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = kubeprint(&["check", f.to_str().unwrap(), "--env", "dev"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("has no environment `dev`"));
+}
+
+#[test]
+fn rules_lists_every_rule_and_prints_the_docs_page() {
+    let o = kubeprint(&["rules"]);
+    assert!(stdout(&o).contains("KP102  shutdown_exceeds_grace"));
+    let md = stdout(&kubeprint(&["rules", "--markdown"]));
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md")).unwrap();
+    assert_eq!(
+        md, committed,
+        "docs/rules.md is what `kubeprint rules --markdown` prints"
+    );
+}

@@ -104,6 +104,8 @@ pub enum Edit {
     PutSecret(SecretDef),
     /// Remove a Secret by name.
     RemoveSecret(String),
+    /// Several edits as one step: all apply, or none does.
+    Batch(Vec<Edit>),
 }
 
 /// Why an edit was refused. The design is unchanged when `apply` returns one.
@@ -189,6 +191,13 @@ impl Design {
             Edit::PutSecret(s) => put_named(&mut self.secrets, s, |c| &c.name),
             Edit::RemoveSecret(name) => {
                 remove_named(&mut self.secrets, &name, "Secret", |c| &c.name)?
+            }
+            Edit::Batch(edits) => {
+                let mut next = self.clone();
+                for e in edits {
+                    next.apply(e)?;
+                }
+                *self = next;
             }
         }
         Ok(())
@@ -453,6 +462,35 @@ mod tests {
         d.apply(Edit::RemoveService(b)).unwrap();
         assert!(d.edges.is_empty());
         assert!(d.environment("prod").unwrap().overrides.is_empty());
+    }
+
+    #[test]
+    fn a_batch_applies_all_or_nothing() {
+        let (mut d, id) = design_with("api");
+        let before = d.clone();
+        let grace = FieldPath::service(id, "/timing/grace_period_seconds");
+        let bad = Edit::Batch(vec![
+            Edit::Set {
+                path: grace.clone(),
+                value: json!(60),
+            },
+            Edit::RemoveService(ServiceId(99)),
+        ]);
+        assert!(d.apply(bad).is_err());
+        assert_eq!(d, before, "the first edit was rolled back");
+        let good = Edit::Batch(vec![
+            Edit::Set {
+                path: grace.clone(),
+                value: json!(60),
+            },
+            Edit::Set {
+                path: FieldPath::service(id, "/timing/pre_stop_seconds"),
+                value: json!(5),
+            },
+        ]);
+        d.apply(good).unwrap();
+        assert_eq!(d.services[0].timing.grace_period_seconds, 60);
+        assert_eq!(d.services[0].timing.pre_stop_seconds, 5);
     }
 
     #[test]

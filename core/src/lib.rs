@@ -6,10 +6,14 @@
 pub mod edit;
 pub mod file;
 pub mod model;
+pub mod names;
+pub mod quantity;
 pub mod render;
+pub mod rules;
 pub mod templates;
 pub mod yaml;
 
 pub use edit::{Edit, EditError, FieldPath, Target};
 pub use model::*;
 pub use render::{effective, render, Bundle, Object};
+pub use rules::{validate, validate_all, Finding, Severity};

@@ -419,7 +419,9 @@ impl fmt::Display for PortRef {
 }
 
 /// TCP, UDP or SCTP.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Protocol {
     /// TCP (the Kubernetes default).
     #[default]
@@ -588,16 +590,44 @@ impl Probe {
     }
 
     /// Builder: set the timeout.
-    pub fn timeout(mut self, seconds: u32) -> Self {
+    pub fn with_timeout(mut self, seconds: u32) -> Self {
         self.timeout_seconds = seconds;
         self
+    }
+
+    /// periodSeconds as the API server applies it (0 means the default).
+    pub fn effective_period(&self) -> u32 {
+        or_default(self.period_seconds, Probe::DEFAULT_PERIOD)
+    }
+
+    /// timeoutSeconds as applied (0 means the default).
+    pub fn effective_timeout(&self) -> u32 {
+        or_default(self.timeout_seconds, Probe::DEFAULT_TIMEOUT)
+    }
+
+    /// failureThreshold as applied (0 means the default).
+    pub fn effective_failures(&self) -> u32 {
+        or_default(self.failure_threshold, Probe::DEFAULT_FAILURES)
+    }
+
+    /// successThreshold as applied (0 means the default, 1).
+    pub fn effective_successes(&self) -> u32 {
+        or_default(self.success_threshold, 1)
     }
 
     /// Longest time from container start until this probe gives up:
     /// initialDelaySeconds + failureThreshold × periodSeconds.
     pub fn budget_seconds(&self) -> u64 {
         u64::from(self.initial_delay_seconds)
-            + u64::from(self.failure_threshold) * u64::from(self.period_seconds)
+            + u64::from(self.effective_failures()) * u64::from(self.effective_period())
+    }
+}
+
+fn or_default(v: u32, default: u32) -> u32 {
+    if v == 0 {
+        default
+    } else {
+        v
     }
 }
 

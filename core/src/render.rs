@@ -872,6 +872,47 @@ impl Renderer<'_> {
     }
 }
 
+/// The kind and name of every object that rendering `s` in `env` creates, plus the
+/// TLS Secret cert-manager creates for its Ingress. A property test keeps this in step
+/// with [`render`]. The `<name>-allow` NetworkPolicy is counted whenever default-deny is
+/// on, even where render leaves it out because nothing is allowed: for spotting name
+/// collisions, claiming too much is the safe side.
+pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if s.security.dedicated_service_account {
+        out.push(("ServiceAccount", s.name.clone()));
+    }
+    out.push((
+        match s.kind {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+        },
+        s.name.clone(),
+    ));
+    if s.exposure.service != ServiceKind::None {
+        out.push(("Service", s.name.clone()));
+    }
+    if s.exposure.load_balancer.is_some() {
+        out.push(("Service", format!("{}-external", s.name)));
+    }
+    if let Some(route) = &s.exposure.ingress {
+        out.push(("Ingress", s.name.clone()));
+        if route.tls {
+            out.push(("Secret", format!("{}-tls", s.name)));
+        }
+    }
+    if s.scaling.hpa.is_some() {
+        out.push(("HorizontalPodAutoscaler", s.name.clone()));
+    }
+    if s.scaling.pdb.is_some() {
+        out.push(("PodDisruptionBudget", s.name.clone()));
+    }
+    if env.default_deny {
+        out.push(("NetworkPolicy", format!("{}-allow", s.name)));
+    }
+    out
+}
+
 /// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.
 pub fn references(s: &Service, secrets: bool) -> impl Iterator<Item = &str> {
     let from = s
@@ -1039,12 +1080,14 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
 }
 
 fn probe(p: &Probe) -> core::Probe {
+    // 0 means "the default" to the API server, so it is left out like the default.
+    let field = |v: u32, default: u32| some_if(v != 0 && v != default, clamp_i32(v));
     let mut out = core::Probe {
         initial_delay_seconds: unless_default(p.initial_delay_seconds, 0),
-        period_seconds: unless_default(p.period_seconds, Probe::DEFAULT_PERIOD),
-        timeout_seconds: unless_default(p.timeout_seconds, Probe::DEFAULT_TIMEOUT),
-        success_threshold: unless_default(p.success_threshold, 1),
-        failure_threshold: unless_default(p.failure_threshold, Probe::DEFAULT_FAILURES),
+        period_seconds: field(p.period_seconds, Probe::DEFAULT_PERIOD),
+        timeout_seconds: field(p.timeout_seconds, Probe::DEFAULT_TIMEOUT),
+        success_threshold: field(p.success_threshold, 1),
+        failure_threshold: field(p.failure_threshold, Probe::DEFAULT_FAILURES),
         ..Default::default()
     };
     match &p.action {

@@ -174,7 +174,6 @@ pub fn connectum() -> Design {
     let order = b.add(Service {
         name: "order-service".into(),
         component: "service".into(),
-        critical: true,
         image: "ghcr.io/mycompany/order-service".into(),
         tag: "1.0.0".into(),
         ports: vec![port("grpc", 5000)],
@@ -197,17 +196,17 @@ pub fn connectum() -> Design {
             startup: Some(
                 Probe::http("/healthz", named("grpc"))
                     .timed(5, 5, 12)
-                    .timeout(3),
+                    .with_timeout(3),
             ),
             liveness: Some(
                 Probe::http("/healthz", named("grpc"))
                     .timed(0, 15, 3)
-                    .timeout(3),
+                    .with_timeout(3),
             ),
             readiness: Some(
                 Probe::http("/readyz", named("grpc"))
                     .timed(0, 10, 3)
-                    .timeout(3),
+                    .with_timeout(3),
             ),
         },
         timing: Timing {
@@ -343,11 +342,11 @@ pub fn miniredis() -> Design {
             },
             probes: Probes {
                 startup: None,
-                liveness: Some(http().timed(10, 10, 3).timeout(2)),
+                liveness: Some(http().timed(10, 10, 3).with_timeout(2)),
                 readiness: Some(
                     Probe::http("/ready", named("http"))
                         .timed(5, 5, 3)
-                        .timeout(2),
+                        .with_timeout(2),
                 ),
             },
             timing: Timing {
@@ -447,14 +446,14 @@ pub fn miniredis() -> Design {
                     command: strings(&["pg_isready", "-U", "postgres"]),
                 })
                 .timed(30, 10, 6)
-                .timeout(5),
+                .with_timeout(5),
             ),
             readiness: Some(
                 Probe::new(ProbeAction::Exec {
                     command: strings(&["pg_isready", "-U", "postgres"]),
                 })
                 .timed(5, 5, 3)
-                .timeout(3),
+                .with_timeout(3),
             ),
         },
         timing: Timing {
@@ -683,14 +682,14 @@ pub fn stfc_fastapi() -> Design {
                     command: strings(&["healthcheck.sh", "--connect"]),
                 })
                 .timed(30, 10, 3)
-                .timeout(5),
+                .with_timeout(5),
             ),
             readiness: Some(
                 Probe::new(ProbeAction::Exec {
                     command: strings(&["healthcheck.sh", "--connect", "--innodb_initialized"]),
                 })
                 .timed(10, 5, 3)
-                .timeout(5),
+                .with_timeout(3),
             ),
         },
         timing: Timing {

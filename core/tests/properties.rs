@@ -244,3 +244,43 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn validation_never_panics_and_every_fix_applies(d in design()) {
+        for env in &d.environments {
+            for f in validate(&d, &env.name) {
+                if let Some(fix) = f.fix {
+                    let mut copy = d.clone();
+                    prop_assert!(copy.apply(fix.edit).is_ok(), "fix `{}` for {} does not apply", fix.label, f.code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn object_names_match_what_render_creates(d in design()) {
+        use std::collections::BTreeSet;
+        for env in &d.environments {
+            let rendered: BTreeSet<(String, String)> = render(&d, &env.name)
+                .objects
+                .iter()
+                .filter(|o| !matches!(o, Object::Namespace(_) | Object::ConfigMap(_) | Object::Secret(_)))
+                .filter(|o| !matches!(o.name(), "default-deny-all" | "allow-dns-egress"))
+                .map(|o| (o.kind().to_string(), o.name().to_string()))
+                .collect();
+            let predicted: BTreeSet<(String, String)> = d
+                .services
+                .iter()
+                .filter(|s| env.deploys(s.id))
+                .flat_map(|s| render::object_names(&effective(s, env), env))
+                .filter(|(kind, name)| !(*kind == "Secret" && name.ends_with("-tls")))
+                .map(|(k, n)| (k.to_string(), n))
+                .filter(|(k, n)| k != "NetworkPolicy" || rendered.contains(&(k.clone(), n.clone())))
+                .collect();
+            prop_assert_eq!(&rendered, &predicted);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! `cargo bench -p kubeprint-core --bench validate`: every rule over one environment of
+//! designs with 1, 20 and 500 services. The target is 500 services well under a 16 ms frame.
+
+// criterion_group! generates undocumented public functions.
+#![allow(missing_docs)]
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use kubeprint_core::{templates, validate};
+use std::hint::black_box;
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("validate");
+    for n in [1, 20, 500] {
+        let design = templates::scaled(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &design, |b, d| {
+            b.iter(|| validate(black_box(d), "prod"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,143 @@
+//! The API server's name rules (k8s.io/apimachinery/pkg/util/validation), which schema
+//! validators do not check.
+
+fn label_chars(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn alnum_ends(s: &str) -> bool {
+    let ok = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    ok(s.bytes().next()) && ok(s.bytes().last())
+}
+
+/// DNS-1123 label: at most 63 of `[a-z0-9-]`, starting and ending alphanumeric.
+/// Namespaces, container names, Service port names.
+pub fn dns1123_label(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 63 {
+        return Err(format!("must be 1 to 63 characters (it has {})", s.len()));
+    }
+    if !label_chars(s) {
+        return Err("may contain only lowercase letters, digits and '-'".into());
+    }
+    if !alnum_ends(s) {
+        return Err("must start and end with a lowercase letter or digit".into());
+    }
+    Ok(())
+}
+
+/// DNS-1035 label: a DNS-1123 label that starts with a letter. Service names.
+pub fn dns1035_label(s: &str) -> Result<(), String> {
+    dns1123_label(s)?;
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err("must start with a lowercase letter".into());
+    }
+    Ok(())
+}
+
+/// DNS-1123 subdomain: at most 253 characters of dot-separated labels.
+/// ConfigMaps, Secrets, most other objects.
+pub fn dns1123_subdomain(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 253 {
+        return Err(format!("must be 1 to 253 characters (it has {})", s.len()));
+    }
+    for part in s.split('.') {
+        if part.is_empty() || !label_chars(part) || !alnum_ends(part) {
+            return Err(
+                "must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// IANA service name: container port names. At most 15 of `[a-z0-9-]`, at least one
+/// letter, no '-' at either end and no "--".
+pub fn iana_svc_name(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 15 {
+        return Err(format!("must be 1 to 15 characters (it has {})", s.len()));
+    }
+    if !label_chars(s) {
+        return Err("may contain only lowercase letters, digits and '-'".into());
+    }
+    if !s.bytes().any(|b| b.is_ascii_lowercase()) {
+        return Err("must contain at least one letter".into());
+    }
+    if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+        return Err("may not start or end with '-' or contain \"--\"".into());
+    }
+    Ok(())
+}
+
+/// Label value: empty, or at most 63 of `[A-Za-z0-9._-]` starting and ending alphanumeric.
+pub fn label_value(s: &str) -> Result<(), String> {
+    if crate::render::is_label_value(s) {
+        Ok(())
+    } else if s.len() > 63 {
+        Err(format!(
+            "must be at most 63 characters (it has {})",
+            s.len()
+        ))
+    } else {
+        Err("may contain only letters, digits, '-', '_' and '.', starting and ending with a letter or digit".into())
+    }
+}
+
+/// Label key: an optional DNS-subdomain prefix and '/', then a name like a label value
+/// (but not empty).
+pub fn label_key(s: &str) -> Result<(), String> {
+    let (prefix, name) = match s.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    if let Some(p) = prefix {
+        dns1123_subdomain(p).map_err(|e| format!("prefix `{p}` {e}"))?;
+    }
+    if name.is_empty() {
+        return Err("needs a name after the prefix".into());
+    }
+    label_value(name)
+}
+
+/// A C identifier, the portable form of an environment variable name.
+pub fn c_identifier(s: &str) -> Result<(), String> {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
+        _ => return Err("must start with a letter or '_'".into()),
+    }
+    if chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err("may contain only letters, digits and '_'".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_api_server() {
+        assert!(dns1123_label("web-app").is_ok());
+        assert!(dns1123_label("Web_App").is_err());
+        assert!(dns1123_label(&"a".repeat(64)).is_err());
+        assert!(dns1035_label("9lives").is_err());
+        assert!(dns1123_label("9lives").is_ok());
+        assert!(dns1123_subdomain("order-service.config").is_ok());
+        assert!(dns1123_subdomain("a..b").is_err());
+        assert!(iana_svc_name("grpc").is_ok());
+        assert!(iana_svc_name("http-metrics-port").is_err(), "17 characters");
+        assert!(iana_svc_name("8080").is_err(), "needs a letter");
+        assert!(iana_svc_name("a--b").is_err());
+        assert!(label_key("app.kubernetes.io/name").is_ok());
+        assert!(label_key("istio-injection").is_ok());
+        assert!(label_key("Bad Prefix/x").is_err());
+        assert!(label_value("1.0.0").is_ok());
+        assert!(label_value("v1+build").is_err());
+        assert!(c_identifier("REDIS_PORT_START").is_ok());
+        assert!(c_identifier("1PORT").is_err());
+        assert!(c_identifier("MY-VAR").is_err());
+    }
+}

@@ -1,0 +1,428 @@
+//! Every rule Kubeprint checks, with its documentation. `docs/rules.md` is generated
+//! from this table (`kubeprint rules --markdown`), and a test keeps it in step.
+//!
+//! Notation in the docs: T = terminationGracePeriodSeconds, S = preStop sleep,
+//! A = the app's own shutdown timeout, E = endpoint-propagation delay, D = load-balancer
+//! deregistration delay. A probe's budget is initialDelaySeconds + failureThreshold ×
+//! periodSeconds. R = replicas, or the HPA's minReplicas when an HPA manages the workload.
+
+use super::{Category::*, Rule, Severity::*};
+
+macro_rules! rules {
+    ($($id:ident = $rule:expr;)*) => {
+        $(#[allow(missing_docs)] pub const $id: Rule = $rule;)*
+        /// Every rule, in code order.
+        pub static RULES: &[&Rule] = &[$(&$id),*];
+    };
+}
+
+rules! {
+PRESTOP_NOT_BELOW_GRACE = Rule {
+    code: "KP101", name: "prestop_not_below_grace", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "The preStop sleep must be shorter than the grace period: 0 <= S < T.",
+    why: "The API server rejects a sleep action that is not less than terminationGracePeriodSeconds; with an exec sleep the pod is killed before SIGTERM is even sent.",
+    bad: "preStop 40 s, grace period 30 s",
+    instead: "Raise the grace period to S + A plus a few seconds, or shorten the preStop sleep.",
+    source: "API server validation (KEP-3960: \"must be non-negative and less than terminationGracePeriodSeconds\")",
+};
+SHUTDOWN_EXCEEDS_GRACE = Rule {
+    code: "KP102", name: "shutdown_exceeds_grace", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "preStop plus the app's shutdown timeout must fit in the grace period: S + A <= T.",
+    why: "preStop time counts against the grace period; when T runs out the kubelet sends SIGKILL and in-flight requests are dropped.",
+    bad: "preStop 10 s, app shutdown 30 s, grace period 30 s (spring-boot#26469)",
+    instead: "Set terminationGracePeriodSeconds to at least S + A, with a few seconds of slack.",
+    source: "kubernetes#74160; Kubernetes docs, Pod termination; Connectum guide (5 + 30 <= 35)",
+};
+SHUTDOWN_SLACK_THIN = Rule {
+    code: "KP103", name: "shutdown_slack_thin", category: Timing, severity: Warning, relaxed_in_dev: false,
+    summary: "Warns when the grace period leaves less than 2 s after preStop plus shutdown.",
+    why: "Zero slack is legal but fragile: signal delivery, a slow last request or a hook that overruns by a second ends in SIGKILL.",
+    bad: "preStop 5 s, app shutdown 30 s, grace period 35 s",
+    instead: "Keep T >= S + A + 2.",
+    source: "Kubeprint (K8S-RULES timing 2)",
+};
+PRESTOP_BELOW_PROPAGATION = Rule {
+    code: "KP104", name: "prestop_below_propagation", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "A service that receives traffic needs a preStop sleep at least as long as the cluster's endpoint-propagation delay: S >= E.",
+    why: "Endpoint removal reaches kube-proxy, ingresses and DNS in parallel with SIGTERM; without the sleep the app stops accepting while traffic still arrives.",
+    bad: "a Service in front of the pods, no preStop, E = 5 s",
+    instead: "Sleep in preStop for at least E (5-15 s typically, more on large clusters).",
+    source: "Kubernetes docs, Pod termination; K8S-RULES timing 3",
+};
+PRESTOP_BELOW_LB_DEREGISTRATION = Rule {
+    code: "KP105", name: "prestop_below_lb_deregistration", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "Behind a load balancer with pod-IP targets, the preStop sleep must outlast the deregistration delay: D < S <= T.",
+    why: "The load balancer keeps sending to a target until deregistration completes (300 s by default on AWS).",
+    bad: "LoadBalancer Service, deregistration delay 30 s, preStop 5 s",
+    instead: "Lower the deregistration delay, or sleep longer than it and raise the grace period to match.",
+    source: "AWS Load Balancer Controller docs; K8S-RULES timing 4",
+};
+STARTUP_BUDGET_SHORT = Rule {
+    code: "KP106", name: "startup_budget_short", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "The startup probe's budget (or liveness's, without a startup probe) must cover the expected worst-case start-up time.",
+    why: "A probe that gives up before the app has started restarts it, and it never starts: CrashLoopBackOff.",
+    bad: "start-up 90 s; liveness initialDelay 10 s, 3 × 10 s; no startup probe",
+    instead: "Add a startup probe with failureThreshold × periodSeconds >= the worst-case start-up time.",
+    source: "Kubernetes docs, \"Protect slow starting containers with startup probes\"; kube-score probe guide",
+};
+PROBE_SUCCESS_THRESHOLD = Rule {
+    code: "KP107", name: "probe_success_threshold", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "Liveness and startup probes must have successThreshold 1.",
+    why: "The API server rejects any other value for these probes.",
+    bad: "livenessProbe.successThreshold: 2",
+    instead: "Use successThreshold 1; use readiness for \"several successes before traffic\".",
+    source: "API server validation",
+};
+PROBE_TIMEOUT_NOT_BELOW_PERIOD = Rule {
+    code: "KP108", name: "probe_timeout_not_below_period", category: Timing, severity: Warning, relaxed_in_dev: false,
+    summary: "A probe's timeout should be shorter than its period.",
+    why: "The kubelet does not overlap probes, so a slow check silently stretches the period and every budget computed from it.",
+    bad: "timeoutSeconds 10, periodSeconds 5",
+    instead: "Keep timeoutSeconds < periodSeconds.",
+    source: "kyverno/policies#1500",
+};
+LIVENESS_EQUALS_READINESS = Rule {
+    code: "KP109", name: "liveness_equals_readiness", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "Liveness and readiness probes should not be identical.",
+    why: "When a dependency is down both fail together, so pods are restarted instead of just taken out of the Service: a cascading restart.",
+    bad: "both probes GET /healthz every 10 s, 3 failures",
+    instead: "Make liveness check only the process itself, with a larger failure budget than readiness.",
+    source: "kube-score pod-probes-identical; Kyverno validate-probes",
+};
+LIVENESS_NOT_ABOVE_READINESS = Rule {
+    code: "KP110", name: "liveness_not_above_readiness", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "The liveness budget should exceed the readiness budget.",
+    why: "A stuck pod should leave the Service (readiness) before it is restarted (liveness), so restarts do not drop requests.",
+    bad: "liveness 3 × 5 s, readiness 3 × 10 s",
+    instead: "Give liveness more failures or a longer period than readiness.",
+    source: "K8S-RULES timing 8 (advisory)",
+};
+PROGRESS_DEADLINE_NOT_ABOVE_MIN_READY = Rule {
+    code: "KP111", name: "progress_deadline_not_above_min_ready", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "A Deployment's progressDeadlineSeconds must be greater than minReadySeconds.",
+    why: "The API server rejects it; the rollout could never report progress in time.",
+    bad: "minReadySeconds 60, progressDeadlineSeconds 30",
+    instead: "Keep progressDeadlineSeconds well above minReadySeconds (the default is 600).",
+    source: "API server validation",
+};
+PROGRESS_DEADLINE_BELOW_STARTUP = Rule {
+    code: "KP112", name: "progress_deadline_below_startup", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "progressDeadlineSeconds should exceed the time one new pod may need to become ready.",
+    why: "Otherwise every rollout of a slow starter is marked failed, and automation rolls back a healthy release.",
+    bad: "startup probe budget 300 s, progressDeadlineSeconds 120",
+    instead: "Set progressDeadlineSeconds above the start-up budget plus minReadySeconds.",
+    source: "K8S-RULES timing 9 (advisory)",
+};
+ROLLOUT_CANNOT_PROGRESS = Rule {
+    code: "KP113", name: "rollout_cannot_progress", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "A rolling update may not have maxSurge and maxUnavailable both 0, nor maxUnavailable above 100%.",
+    why: "The API server rejects it: the rollout could neither add nor remove a pod.",
+    bad: "maxSurge: 0, maxUnavailable: 0",
+    instead: "Allow a surge of 1 (zero-downtime) or some unavailability.",
+    source: "API server validation",
+};
+HPA_BEHAVIOR_OUT_OF_RANGE = Rule {
+    code: "KP114", name: "hpa_behavior_out_of_range", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "HPA stabilization windows must be 0..=3600 s; policy periods 1..=1800 s; policy values above 0.",
+    why: "The API server rejects values outside these ranges.",
+    bad: "scaleDown.stabilizationWindowSeconds: 7200",
+    instead: "Stay within the ranges; the defaults are 300 s down, 0 s up.",
+    source: "API server validation (autoscaling/v2)",
+};
+HPA_MIN_ABOVE_MAX = Rule {
+    code: "KP201", name: "hpa_min_above_max", category: Scaling, severity: Error, relaxed_in_dev: false,
+    summary: "An HPA's minReplicas may not exceed maxReplicas.",
+    why: "The API server rejects it.",
+    bad: "minReplicas 5, maxReplicas 3",
+    instead: "Raise maxReplicas or lower minReplicas; check environment overrides too.",
+    source: "API server validation",
+};
+HPA_MIN_ZERO = Rule {
+    code: "KP202", name: "hpa_min_zero", category: Scaling, severity: Error, relaxed_in_dev: false,
+    summary: "An HPA's minReplicas must be at least 1.",
+    why: "The API server rejects 0 unless the HPAScaleToZero alpha gate is on.",
+    bad: "minReplicas 0",
+    instead: "Use at least 1, or remove the HPA and scale to 0 by hand.",
+    source: "API server validation",
+};
+HPA_MIN_BELOW_TWO = Rule {
+    code: "KP203", name: "hpa_min_below_two", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "In production an HPA's minReplicas should be at least 2 (checked in prod environments only).",
+    why: "With one pod, every node drain, eviction or crash is an outage.",
+    bad: "prod, minReplicas 1",
+    instead: "minReplicas 2 or more in production; dev may run one.",
+    source: "kube-score, Polaris",
+};
+HPA_TARGET_WITHOUT_REQUEST = Rule {
+    code: "KP204", name: "hpa_target_without_request", category: Scaling, severity: Error, relaxed_in_dev: false,
+    summary: "An HPA utilization target for cpu or memory needs a request for that resource.",
+    why: "Utilization is a percentage of the request; without one the HPA cannot compute it and never scales.",
+    bad: "HPA on 70% cpu, no cpu request",
+    instead: "Set the resource's request.",
+    source: "Kubernetes docs, HorizontalPodAutoscaler",
+};
+PDB_BLOCKS_DRAIN = Rule {
+    code: "KP205", name: "pdb_blocks_drain", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "A PDB must allow at least one disruption: minAvailable < R (and <= the HPA's minReplicas), maxUnavailable not 0, minAvailable not 100%.",
+    why: "Otherwise node drains, cluster upgrades and autoscaler scale-downs block forever.",
+    bad: "replicas 2, PDB minAvailable 2",
+    instead: "Use maxUnavailable: 1, or minAvailable below the replica count.",
+    source: "kube-linter pdb-min-available, pdb-max-unavailable; Polaris pdbDisruptionsIsZero, pdbMinAvailableGreaterThanHPAMinReplicas",
+};
+NO_SPREAD = Rule {
+    code: "KP206", name: "no_spread", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "A workload with R >= 2 should spread its pods with anti-affinity or topologySpreadConstraints.",
+    why: "The scheduler may put every replica on one node, which then takes them all down.",
+    bad: "replicas 3, no affinity, no topology spread",
+    instead: "Spread on kubernetes.io/hostname (maxSkew 1).",
+    source: "kube-linter no-anti-affinity; kube-score deployment-has-host-podantiaffinity",
+};
+NO_PDB = Rule {
+    code: "KP207", name: "no_pdb", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "A workload with R >= 2 should have a PodDisruptionBudget.",
+    why: "Without one, a drain may evict every replica at once.",
+    bad: "replicas 3, no PDB",
+    instead: "Add a PDB with maxUnavailable: 1.",
+    source: "kube-score deployment-has-poddisruptionbudget; Polaris missingPodDisruptionBudget",
+};
+CRITICAL_WITHOUT_PROTECTION = Rule {
+    code: "KP208", name: "critical_without_protection", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "A service marked critical needs an HPA and a PDB in production (checked in prod environments only).",
+    why: "The design says it must stay up; without both it cannot absorb load or survive maintenance.",
+    bad: "critical: true, no HPA, prod",
+    instead: "Add an HPA (min >= 2) and a PDB.",
+    source: "miniredis platform plan (\"Critical services should also have PDB, anti-affinity, HPA\")",
+};
+SERVICE_TARGET_PORT_UNKNOWN = Rule {
+    code: "KP301", name: "service_target_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A Service port's targetPort must be a declared container port (by name or number).",
+    why: "A named target that no container declares sends traffic nowhere. A number that is not declared works only if the app happens to listen there (a warning).",
+    bad: "Service targetPort: http, container ports: [grpc]",
+    instead: "Point targetPort at a declared container port.",
+    source: "kube-linter dangling-service; kube-score service-targets-pod",
+};
+PROBE_PORT_UNKNOWN = Rule {
+    code: "KP302", name: "probe_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A probe's port must be a declared container port.",
+    why: "A probe on an unknown named port fails every time, so the pod is never ready or is restarted forever; an undeclared number is a warning.",
+    bad: "livenessProbe.httpGet.port: metrics, no port named metrics",
+    instead: "Probe a declared port.",
+    source: "kube-linter liveness-port, readiness-port, startup-port",
+};
+INGRESS_BACKEND_MISSING = Rule {
+    code: "KP303", name: "ingress_backend_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "An Ingress route must point at an existing Service port.",
+    why: "Otherwise the ingress controller answers 503 for the route.",
+    bad: "route to port https, the Service has only http",
+    instead: "Route to one of the Service's ports.",
+    source: "kube-linter dangling-ingress; kube-score ingress-targets-service",
+};
+EDGE_PORT_MISSING = Rule {
+    code: "KP304", name: "edge_port_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A dependency edge must name a port of the target's Service.",
+    why: "The NetworkPolicy for the edge cannot be written, and the caller has nothing to call.",
+    bad: "api -> db on port sql, db's Service has only postgres",
+    instead: "Connect to a port the target's Service exposes.",
+    source: "Kubeprint",
+};
+CONFIG_REFERENCE_MISSING = Rule {
+    code: "KP305", name: "config_reference_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "envFrom and valueFrom must reference a ConfigMap or Secret (and key) that the design defines.",
+    why: "The container cannot start: CreateContainerConfigError.",
+    bad: "envFrom configMapRef app-config, no such ConfigMap",
+    instead: "Define the ConfigMap or Secret, or fix the name or key.",
+    source: "kube-linter env-value-from",
+};
+DUPLICATE_ENV = Rule {
+    code: "KP306", name: "duplicate_env", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "An environment variable should be defined once.",
+    why: "The last definition silently wins, so the other one is dead configuration that misleads readers.",
+    bad: "env: [PORT=8080, PORT=9090]",
+    instead: "Remove one of them.",
+    source: "kube-linter duplicate-env-var",
+};
+DUPLICATE_PORT = Rule {
+    code: "KP307", name: "duplicate_port", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Container ports and Service ports must be unique by number (and protocol) and by name; several Service ports each need a name.",
+    why: "The API server rejects duplicates and unnamed ports in a multi-port Service.",
+    bad: "two container ports named http",
+    instead: "Give every port its own number and name.",
+    source: "API server validation",
+};
+PORT_POOL_OVERLAP = Rule {
+    code: "KP308", name: "port_pool_overlap", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A port pool must be a valid range that overlaps neither the pod's declared ports, nor another pool, nor the NodePort range 30000-32767.",
+    why: "The service would hand out a port something else already listens on.",
+    bad: "pool 7000-7100, container port 7000",
+    instead: "Move the pool to a free range.",
+    source: "miniredis platform plan (\"verify no conflict with node/host networking strategy\")",
+};
+DUPLICATE_OBJECT_NAME = Rule {
+    code: "KP309", name: "duplicate_object_name", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Two objects of one kind may not share a name in a namespace, including names Kubeprint derives (`<name>-external`, `<name>-allow`, cert-manager's `<name>-tls`).",
+    why: "The second apply overwrites the first.",
+    bad: "a service api with a LoadBalancer and another service called api-external",
+    instead: "Rename one of them.",
+    source: "API server (names are unique per kind and namespace)",
+};
+STATEFULSET_NOT_HEADLESS = Rule {
+    code: "KP310", name: "statefulset_not_headless", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "A StatefulSet's governing Service should be headless.",
+    why: "Stable per-pod DNS names (pod-0.name) come only from a headless Service.",
+    bad: "StatefulSet with a ClusterIP Service",
+    instead: "Make its Service headless (clusterIP: None).",
+    source: "Kubernetes docs, StatefulSet",
+};
+UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
+    code: "KP311", name: "unreachable_under_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "With default-deny on, a service with a Service port should have something allowed to reach it.",
+    why: "No edge, route, load balancer or monitoring scrape means no allow rule: every connection to it is dropped.",
+    bad: "default-deny, a Service on 8080, no incoming edges",
+    instead: "Add a dependency edge from its callers (or remove the Service).",
+    source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
+};
+INVALID_NAME = Rule {
+    code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
+    summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps and Secrets DNS-1123 subdomains.",
+    why: "Schema validators accept them; the API server rejects them at deploy time.",
+    bad: "service name Web_App",
+    instead: "Lowercase letters, digits and '-', starting with a letter, at most 63 characters.",
+    source: "API server validation (k8s.io/apimachinery/pkg/util/validation)",
+};
+INVALID_PORT_NAME = Rule {
+    code: "KP402", name: "invalid_port_name", category: Names, severity: Error, relaxed_in_dev: false,
+    summary: "Container port names must be IANA service names (<= 15 characters, a letter, no '--'); Service port names DNS-1123 labels.",
+    why: "The API server rejects them.",
+    bad: "container port name http-metrics-port (17 characters)",
+    instead: "Use a short name such as metrics.",
+    source: "API server validation",
+};
+INVALID_LABEL = Rule {
+    code: "KP403", name: "invalid_label", category: Names, severity: Error, relaxed_in_dev: false,
+    summary: "Label keys and values must be valid (the design name and components become labels too).",
+    why: "The API server rejects invalid labels.",
+    bad: "design name \"My System\" (becomes app.kubernetes.io/part-of)",
+    instead: "Values: <= 63 of letters, digits, '-', '_', '.', alphanumeric at both ends.",
+    source: "API server validation",
+};
+INVALID_ENV_NAME = Rule {
+    code: "KP404", name: "invalid_env_name", category: Names, severity: Warning, relaxed_in_dev: false,
+    summary: "Environment variable names (and ConfigMap keys imported with envFrom) should be C identifiers.",
+    why: "Shells and most runtimes cannot read other names; older API servers reject them and the kubelet skips such envFrom keys.",
+    bad: "MY-VAR",
+    instead: "Letters, digits and '_', not starting with a digit.",
+    source: "Kubernetes docs, environment variables",
+};
+INVALID_QUANTITY = Rule {
+    code: "KP501", name: "invalid_quantity", category: Resources, severity: Error, relaxed_in_dev: false,
+    summary: "Resource quantities must parse: 100m, 1.5, 512Mi, 1G.",
+    why: "The API server rejects the object.",
+    bad: "memory: 512MB",
+    instead: "Use Kubernetes suffixes: m, k, M, G, Ki, Mi, Gi.",
+    source: "API server validation",
+};
+REQUEST_ABOVE_LIMIT = Rule {
+    code: "KP502", name: "request_above_limit", category: Resources, severity: Error, relaxed_in_dev: false,
+    summary: "A request may not exceed its limit.",
+    why: "The API server rejects it.",
+    bad: "cpu request 2, limit 1",
+    instead: "Lower the request or raise the limit.",
+    source: "API server validation",
+};
+MISSING_REQUESTS = Rule {
+    code: "KP503", name: "missing_requests", category: Resources, severity: Warning, relaxed_in_dev: true,
+    summary: "Containers should request cpu and memory; the message names the QoS class that results.",
+    why: "Without requests the scheduler packs blindly and the pod is evicted first (BestEffort).",
+    bad: "no resources at all",
+    instead: "Set cpu and memory requests from measured usage.",
+    source: "kube-linter unset-cpu-requirements, unset-memory-requirements; Polaris cpuRequestsMissing; Checkov CKV_K8S_10..13",
+};
+MISSING_MEMORY_LIMIT = Rule {
+    code: "KP504", name: "missing_memory_limit", category: Resources, severity: Warning, relaxed_in_dev: true,
+    summary: "Containers should have a memory limit.",
+    why: "A leak grows until the node runs out of memory and the kernel kills something else.",
+    bad: "memory request 256Mi, no limit",
+    instead: "Set a memory limit (equal to the request for Guaranteed memory).",
+    source: "kube-score container-resources; Checkov CKV_K8S_13",
+};
+RUNS_AS_ROOT = Rule {
+    code: "KP601", name: "runs_as_root", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Pods should set runAsNonRoot.",
+    why: "A container escape from uid 0 is root on the node.",
+    bad: "no securityContext",
+    instead: "runAsNonRoot: true with a non-zero runAsUser.",
+    source: "kube-linter run-as-non-root; Checkov CKV_K8S_23",
+};
+LOW_UID = Rule {
+    code: "KP602", name: "low_uid", category: Security, severity: Info, relaxed_in_dev: true,
+    summary: "runAsUser should be above 10000.",
+    why: "Low uids can collide with users on the host.",
+    bad: "runAsUser: 1000",
+    instead: "Use a uid above 10000, such as 10001.",
+    source: "kube-score container-security-context-user-group-id; Checkov CKV_K8S_40",
+};
+WRITABLE_ROOT_FS = Rule {
+    code: "KP603", name: "writable_root_fs", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Containers should have a read-only root filesystem.",
+    why: "An attacker cannot drop tools into a read-only filesystem.",
+    bad: "readOnlyRootFilesystem unset",
+    instead: "readOnlyRootFilesystem: true, with volumes for the paths the app writes.",
+    source: "Checkov CKV_K8S_22; kube-score",
+};
+PRIVILEGE_ESCALATION = Rule {
+    code: "KP604", name: "privilege_escalation", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Containers should set allowPrivilegeEscalation: false.",
+    why: "Otherwise setuid binaries can gain more privileges than the process started with.",
+    bad: "allowPrivilegeEscalation unset",
+    instead: "allowPrivilegeEscalation: false.",
+    source: "Checkov CKV_K8S_20",
+};
+CAPABILITIES_NOT_DROPPED = Rule {
+    code: "KP605", name: "capabilities_not_dropped", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Containers should drop all capabilities.",
+    why: "The default set includes NET_RAW and others few apps need.",
+    bad: "capabilities unset",
+    instead: "capabilities: { drop: [ALL] }, adding back only what is needed.",
+    source: "Checkov CKV_K8S_37, CKV_K8S_28",
+};
+NO_SECCOMP = Rule {
+    code: "KP606", name: "no_seccomp", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Pods should use the RuntimeDefault seccomp profile.",
+    why: "Unconfined containers can make every syscall.",
+    bad: "seccompProfile unset",
+    instead: "seccompProfile: { type: RuntimeDefault }.",
+    source: "Checkov CKV_K8S_31",
+};
+TOKEN_AUTOMOUNTED = Rule {
+    code: "KP607", name: "token_automounted", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Pods that do not call the Kubernetes API should not mount a service account token.",
+    why: "A stolen token is a foothold in the API server.",
+    bad: "automountServiceAccountToken unset (defaults to true)",
+    instead: "automountServiceAccountToken: false unless the app needs the API.",
+    source: "Checkov CKV_K8S_38",
+};
+MUTABLE_IMAGE_TAG = Rule {
+    code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
+    summary: "Images should have an immutable tag, not `latest` or none.",
+    why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
+    bad: "image: registry.example.com/app:latest",
+    instead: "Tag with a version or git sha (or pin a digest).",
+    source: "kube-linter latest-tag; Checkov CKV_K8S_14",
+};
+SECRET_IN_PLAIN_CONFIG = Rule {
+    code: "KP609", name: "secret_in_plain_config", category: Security, severity: Warning, relaxed_in_dev: false,
+    summary: "Values that look like secrets (PASSWORD, TOKEN, SECRET, API_KEY, ...) should not be env literals or ConfigMap data.",
+    why: "Literals and ConfigMaps are readable by anyone who can read the manifest or the namespace.",
+    bad: "env DB_PASSWORD=hunter2",
+    instead: "Put the key in a Secret and reference it with secretKeyRef or envFrom.",
+    source: "kube-linter env-var-secret",
+};
+NO_DEFAULT_DENY = Rule {
+    code: "KP610", name: "no_default_deny", category: Security, severity: Warning, relaxed_in_dev: false,
+    summary: "A production environment should deny traffic by default and allow only the design's edges (checked in prod environments only).",
+    why: "Without a NetworkPolicy every pod can reach every other pod in the cluster.",
+    bad: "prod environment with default_deny off",
+    instead: "Turn on default-deny: Kubeprint writes the allows from the dependency edges.",
+    source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
+};
+}

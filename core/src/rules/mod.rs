@@ -1,0 +1,338 @@
+//! Live validation: `validate(design, env) -> Vec<Finding>`. It never fails: a broken
+//! design still gets all the findings that can be computed.
+//!
+//! Every rule is a [`Rule`] in [`catalog`] with a stable code, a snake_case name and its
+//! documentation; the checks in [`checks`] report findings against those rules. A finding
+//! points at the exact field ([`FieldPath`]) and may carry a one-click [`Fix`].
+
+pub mod catalog;
+mod checks;
+
+use crate::edit::{Edit, FieldPath};
+use crate::model::*;
+use serde::Serialize;
+use std::fmt;
+
+pub use catalog::RULES;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The API server would reject it, or it breaks at run time.
+    Error,
+    /// It works, but risks an outage or weakens security.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// What a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Shutdown, probes, rollouts, autoscaler behaviour.
+    Timing,
+    /// Replicas, HPA, PDB, spreading, environment strategy.
+    Scaling,
+    /// Ports, references, edges, object names within a namespace.
+    Wiring,
+    /// The API server's name rules.
+    Names,
+    /// Requests and limits.
+    Resources,
+    /// Pod and container hardening.
+    Security,
+}
+
+/// A rule and its documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, e.g. `KP102`.
+    pub code: &'static str,
+    /// Stable snake_case name.
+    pub name: &'static str,
+    /// What the rule is about.
+    pub category: Category,
+    /// Severity of its findings (checks may lower it where the doc says so).
+    pub severity: Severity,
+    /// In a dev environment, this rule's warnings are only info.
+    pub relaxed_in_dev: bool,
+    /// What it checks.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// A design fragment that fails it.
+    pub bad: &'static str,
+    /// What to do instead.
+    pub instead: &'static str,
+    /// Where the rule comes from.
+    pub source: &'static str,
+}
+
+/// A fix the user can apply with one click.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fix {
+    /// What the button says.
+    pub label: String,
+    /// What it does.
+    pub edit: Edit,
+}
+
+/// One problem found in one environment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Rule code.
+    pub code: &'static str,
+    /// Rule name.
+    pub rule: &'static str,
+    /// Severity in this environment.
+    pub severity: Severity,
+    /// The environment.
+    pub env: String,
+    /// The service's name, when the finding is about one.
+    pub service: Option<String>,
+    /// The field to change.
+    pub path: FieldPath,
+    /// What is wrong, with the numbers involved.
+    pub message: String,
+    /// A one-click fix, where one obviously exists.
+    pub fix: Option<Fix>,
+}
+
+/// Every finding of one environment of a design, most severe first. Unknown
+/// environments have none.
+pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
+    let Some(env) = design.environment(env_name) else {
+        return Vec::new();
+    };
+    let mut cx = Ctx {
+        design,
+        env,
+        out: Vec::new(),
+    };
+    checks::run(&mut cx);
+    let mut out = cx.out;
+    out.sort_by(|a, b| {
+        (a.severity, &a.service, a.code, &a.message)
+            .cmp(&(b.severity, &b.service, b.code, &b.message))
+    });
+    out
+}
+
+/// Every finding of every environment.
+pub fn validate_all(design: &Design) -> Vec<Finding> {
+    design
+        .environments
+        .iter()
+        .flat_map(|e| validate(design, &e.name))
+        .collect()
+}
+
+/// The rule with this code or name.
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code == code_or_name || r.name == code_or_name)
+}
+
+/// The QoS class Kubernetes gives a pod with these resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum QosClass {
+    /// Requests equal limits for cpu and memory.
+    Guaranteed,
+    /// Some request or limit, not Guaranteed.
+    Burstable,
+    /// No requests or limits at all: evicted first.
+    BestEffort,
+}
+
+/// The QoS class of a single-container pod with resources `r`. A limit without a
+/// request counts as a request of the same value, as the API server defaults it.
+pub fn qos_class(r: &Resources) -> QosClass {
+    let cpu_req = r.cpu_request.as_ref().or(r.cpu_limit.as_ref());
+    let mem_req = r.memory_request.as_ref().or(r.memory_limit.as_ref());
+    if cpu_req.is_none() && mem_req.is_none() {
+        return QosClass::BestEffort;
+    }
+    let same = |req: Option<&String>, lim: Option<&String>| match (req, lim) {
+        (Some(a), Some(b)) => crate::quantity::parse(a) == crate::quantity::parse(b),
+        _ => false,
+    };
+    if same(cpu_req, r.cpu_limit.as_ref()) && same(mem_req, r.memory_limit.as_ref()) {
+        QosClass::Guaranteed
+    } else {
+        QosClass::Burstable
+    }
+}
+
+/// What the checks share: the design, the environment, and the findings so far.
+struct Ctx<'a> {
+    design: &'a Design,
+    env: &'a Environment,
+    out: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Record a finding of `rule` and return it, so a fix or severity can be set.
+    fn report(
+        &mut self,
+        rule: &'static Rule,
+        service: Option<&Service>,
+        path: FieldPath,
+        message: String,
+    ) -> &mut Finding {
+        let mut severity = rule.severity;
+        if rule.relaxed_in_dev && self.env.tier == Tier::Dev && severity == Severity::Warning {
+            severity = Severity::Info;
+        }
+        self.out.push(Finding {
+            code: rule.code,
+            rule: rule.name,
+            severity,
+            env: self.env.name.clone(),
+            service: service.map(|s| s.name.clone()),
+            path,
+            message,
+            fix: None,
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// The path of a field an environment may override: the override when it is set
+    /// here, the service's own field otherwise.
+    fn overridable(&self, s: &Service, field: OverridableField) -> FieldPath {
+        let o = self.env.overrides.get(&s.id);
+        let (set, env_ptr, svc_ptr) = match field {
+            OverridableField::ImageTag => (
+                o.and_then(|o| o.image_tag.as_ref()).is_some(),
+                "image_tag",
+                "/tag",
+            ),
+            OverridableField::HpaMin => (
+                o.and_then(|o| o.hpa_min).is_some(),
+                "hpa_min",
+                "/scaling/hpa/min",
+            ),
+            OverridableField::HpaMax => (
+                o.and_then(|o| o.hpa_max).is_some(),
+                "hpa_max",
+                "/scaling/hpa/max",
+            ),
+            OverridableField::Resource(name) => {
+                let set = o
+                    .and_then(|o| o.resources.as_ref())
+                    .is_some_and(|r| resource_field(r, name).is_some());
+                return if set {
+                    FieldPath::environment(
+                        &self.env.name,
+                        &format!("/overrides/{}/resources/{name}", s.id.0),
+                    )
+                } else {
+                    FieldPath::service(s.id, &format!("/resources/{name}"))
+                };
+            }
+        };
+        if set {
+            FieldPath::environment(&self.env.name, &format!("/overrides/{}/{env_ptr}", s.id.0))
+        } else {
+            FieldPath::service(s.id, svc_ptr)
+        }
+    }
+}
+
+/// A field that environments may override.
+#[derive(Clone, Copy)]
+enum OverridableField {
+    ImageTag,
+    HpaMin,
+    HpaMax,
+    Resource(&'static str),
+}
+
+/// One of the four resource fields by its serialized name.
+fn resource_field<'r>(r: &'r Resources, name: &str) -> Option<&'r String> {
+    match name {
+        "cpu_request" => r.cpu_request.as_ref(),
+        "memory_request" => r.memory_request.as_ref(),
+        "cpu_limit" => r.cpu_limit.as_ref(),
+        "memory_limit" => r.memory_limit.as_ref(),
+        _ => None,
+    }
+}
+
+/// A fix that sets one field.
+fn set_fix(label: String, path: FieldPath, value: serde_json::Value) -> Option<Fix> {
+    Some(Fix {
+        label,
+        edit: Edit::Set { path, value },
+    })
+}
+
+/// A fix that applies several edits as one step.
+fn batch_fix(label: String, edits: Vec<Edit>) -> Option<Fix> {
+    Some(Fix {
+        label,
+        edit: Edit::Batch(edits),
+    })
+}
+
+/// The rule reference as one Markdown page (`docs/rules.md` is this, generated).
+pub fn rules_markdown() -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "# Kubeprint rules\n\n\
+         Generated by `kubeprint rules --markdown` from `core/src/rules/catalog.rs`; do not edit by hand.\n\n\
+         Severity: **error** = the API server rejects it or it breaks at run time; **warning** = it works but \
+         risks an outage or weakens security; **info** = worth knowing. Rules marked *relaxed in dev* report \
+         warnings as info in environments of tier `dev`.\n\n\
+         Notation: T = terminationGracePeriodSeconds, S = preStop sleep, A = the app's shutdown timeout, \
+         E = endpoint-propagation delay, D = load-balancer deregistration delay, R = replicas (or the HPA's \
+         minReplicas). A probe's budget is initialDelaySeconds + failureThreshold × periodSeconds.\n\n\
+         | code | name | category | severity |\n|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {:?} | {}{} |",
+            r.code,
+            r.code.to_lowercase(),
+            r.name,
+            r.category,
+            r.severity,
+            if r.relaxed_in_dev {
+                " (relaxed in dev)"
+            } else {
+                ""
+            }
+        );
+    }
+    for r in RULES {
+        let _ = write!(
+            out,
+            "\n## {}\n\n`{}` · {:?} · {}{}\n\n{}\n\n**Why:** {}\n\n**Fails:** {}\n\n**Instead:** {}\n\n**Source:** {}\n",
+            r.code,
+            r.name,
+            r.category,
+            r.severity,
+            if r.relaxed_in_dev { " (relaxed in dev)" } else { "" },
+            r.summary,
+            r.why,
+            r.bad,
+            r.instead,
+            r.source
+        );
+    }
+    out
+}
