@@ -4,7 +4,11 @@
 //! and in WebAssembly alike.
 
 pub mod edit;
+pub mod editor;
 pub mod file;
+pub mod input;
+pub mod insight;
+pub mod layout;
 pub mod model;
 pub mod names;
 pub mod quantity;

@@ -1,0 +1,185 @@
+//! The editing session around a design: undo/redo history and selection.
+//!
+//! History keeps design snapshots. Consecutive [`Edit::Set`]s of the same field merge
+//! into one step (typing `3`, `35`, `350` in one input is one undo), until something
+//! else happens or [`Editor::seal`] is called (an input lost focus).
+
+use crate::edit::{Edit, EditError, FieldPath};
+use crate::model::{Design, ServiceId};
+
+/// How many steps of history are kept.
+pub const HISTORY_LIMIT: usize = 200;
+
+/// A design being edited, with its history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Editor {
+    /// The current design.
+    pub design: Design,
+    /// The selected service, if any.
+    pub selected: Option<ServiceId>,
+    past: Vec<Design>,
+    future: Vec<Design>,
+    /// The field whose edits currently merge into the last step.
+    merging: Option<FieldPath>,
+}
+
+impl Editor {
+    /// A session on `design` with empty history.
+    pub fn new(design: Design) -> Self {
+        Editor {
+            design,
+            selected: None,
+            past: Vec::new(),
+            future: Vec::new(),
+            merging: None,
+        }
+    }
+
+    /// Apply an edit as a new undo step (or merged into the last one, for repeated
+    /// edits of one field). On error nothing changes.
+    pub fn dispatch(&mut self, edit: Edit) -> Result<(), EditError> {
+        let merge_key = match &edit {
+            Edit::Set { path, .. } => Some(path.clone()),
+            _ => None,
+        };
+        let before = self.design.clone();
+        self.design.apply(edit)?;
+        if self.design == before {
+            return Ok(());
+        }
+        let merges = merge_key.is_some() && merge_key == self.merging;
+        if !merges {
+            self.past.push(before);
+            if self.past.len() > HISTORY_LIMIT {
+                self.past.remove(0);
+            }
+        }
+        self.future.clear();
+        self.merging = merge_key;
+        if let Some(id) = self.selected {
+            if self.design.service(id).is_none() {
+                self.selected = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replace the whole design (open a file or template) as one undoable step.
+    pub fn replace(&mut self, design: Design) {
+        let before = std::mem::replace(&mut self.design, design);
+        self.past.push(before);
+        self.future.clear();
+        self.merging = None;
+        self.selected = None;
+    }
+
+    /// End the current merge: the next edit of the same field is a new step.
+    pub fn seal(&mut self) {
+        self.merging = None;
+    }
+
+    /// Go back one step. Returns false when there is nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        let Some(prev) = self.past.pop() else {
+            return false;
+        };
+        self.future.push(std::mem::replace(&mut self.design, prev));
+        self.merging = None;
+        self.keep_selection_valid();
+        true
+    }
+
+    /// Go forward one step. Returns false when there is nothing to redo.
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.future.pop() else {
+            return false;
+        };
+        self.past.push(std::mem::replace(&mut self.design, next));
+        self.merging = None;
+        self.keep_selection_valid();
+        true
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
+
+    fn keep_selection_valid(&mut self) {
+        if let Some(id) = self.selected {
+            if self.design.service(id).is_none() {
+                self.selected = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn grace(e: &Editor) -> u32 {
+        e.design.services[0].timing.grace_period_seconds
+    }
+
+    fn set_grace(e: &mut Editor, v: u32) {
+        let path = FieldPath::service(e.design.services[0].id, "/timing/grace_period_seconds");
+        e.dispatch(Edit::Set { path, value: json!(v) }).unwrap();
+    }
+
+    #[test]
+    fn typing_into_one_field_is_one_undo_step() {
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 3);
+        set_grace(&mut e, 37);
+        assert_eq!(grace(&e), 37);
+        assert!(e.undo());
+        assert_eq!(grace(&e), 35, "back to before the typing");
+        assert!(!e.undo());
+        assert!(e.redo());
+        assert_eq!(grace(&e), 37);
+    }
+
+    #[test]
+    fn sealing_or_editing_another_field_starts_a_new_step() {
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 40);
+        e.seal();
+        set_grace(&mut e, 45);
+        e.undo();
+        assert_eq!(grace(&e), 40);
+        let id = e.design.services[0].id;
+        e.dispatch(Edit::Set { path: FieldPath::service(id, "/timing/pre_stop_seconds"), value: json!(7) }).unwrap();
+        set_grace(&mut e, 50);
+        e.undo();
+        assert_eq!(grace(&e), 40, "the grace edit after pre_stop is its own step");
+        assert_eq!(e.design.services[0].timing.pre_stop_seconds, 7);
+    }
+
+    #[test]
+    fn a_new_edit_clears_redo_and_a_failed_edit_changes_nothing() {
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 40);
+        e.undo();
+        set_grace(&mut e, 41);
+        assert!(!e.can_redo());
+        let before = e.clone();
+        assert!(e.dispatch(Edit::RemoveService(ServiceId(99))).is_err());
+        assert_eq!(e, before);
+    }
+
+    #[test]
+    fn undoing_an_added_service_drops_a_selection_of_it() {
+        let mut e = Editor::new(crate::Design::default());
+        e.dispatch(Edit::AddService(Box::default())).unwrap();
+        e.selected = Some(e.design.services[0].id);
+        e.undo();
+        assert_eq!(e.selected, None);
+    }
+}

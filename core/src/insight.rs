@@ -1,0 +1,143 @@
+//! Derived views the designer draws: a service's shutdown timeline and what
+//! disruptions an environment allows. Numbers only; the app draws them.
+
+use crate::model::{Amount, Design, Pdb, Service};
+
+/// The shutdown of one pod, in seconds from the moment it is marked Terminating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShutdownTimeline {
+    /// Endpoint removal reaches kube-proxy, ingresses and DNS after E.
+    pub propagation: u32,
+    /// preStop sleep (S): SIGTERM is sent when it ends.
+    pub pre_stop: u32,
+    /// The app's own drain after SIGTERM (A).
+    pub drain: u32,
+    /// terminationGracePeriodSeconds (T): SIGKILL at this point.
+    pub grace: u32,
+    /// T - (S + A): negative is an overrun (the app is killed mid-drain).
+    pub slack: i64,
+    /// Seconds during which new requests may still arrive after SIGTERM: E - S, if positive.
+    pub exposed_after_sigterm: u32,
+}
+
+impl ShutdownTimeline {
+    /// When the app is expected to have drained: S + A.
+    pub fn done(&self) -> u32 {
+        self.pre_stop + self.drain
+    }
+
+    /// The largest time the drawing must cover.
+    pub fn span(&self) -> u32 {
+        self.grace.max(self.done()).max(self.propagation).max(1)
+    }
+
+    /// One line for people (and screen readers): what happens and how it ends.
+    pub fn summary(&self) -> String {
+        let verdict = if self.slack < 0 {
+            format!("overrun: SIGKILL {} s before the drain ends", -self.slack)
+        } else if self.slack < 2 {
+            format!("thin: {} s of slack", self.slack)
+        } else {
+            format!("ok: {} s of slack", self.slack)
+        };
+        format!(
+            "preStop {} s + drain {} s = {} s, grace {} s: {verdict}",
+            self.pre_stop,
+            self.drain,
+            self.done(),
+            self.grace
+        )
+    }
+}
+
+/// The shutdown timeline of an (effective) service in a design.
+pub fn shutdown_timeline(design: &Design, s: &Service) -> ShutdownTimeline {
+    let t = &s.timing;
+    let e = design.cluster.endpoint_propagation_seconds;
+    ShutdownTimeline {
+        propagation: e,
+        pre_stop: t.pre_stop_seconds,
+        drain: t.app_shutdown_seconds,
+        grace: t.grace_period_seconds,
+        slack: i64::from(t.grace_period_seconds) - i64::from(t.pre_stop_seconds) - i64::from(t.app_shutdown_seconds),
+        exposed_after_sigterm: e.saturating_sub(t.pre_stop_seconds),
+    }
+}
+
+/// How many pods of a workload may be down at once, for drains and rollouts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disruption {
+    /// Replicas that are guaranteed (the HPA minimum when an HPA manages it).
+    pub replicas: u32,
+    /// The HPA range, if any.
+    pub hpa: Option<(u32, u32)>,
+    /// Pods a drain may evict at once at `replicas`; `None` without a PDB (no limit).
+    pub drain_allows: Option<u32>,
+    /// Pods a rolling update may take down at once (maxUnavailable, rounded down).
+    pub rollout_down: u32,
+    /// Extra pods a rolling update may add (maxSurge, rounded up).
+    pub rollout_surge: u32,
+}
+
+fn of(amount: Amount, replicas: u32, round_up: bool) -> u32 {
+    match amount {
+        Amount::Count(n) => n,
+        Amount::Percent(p) => {
+            let scaled = u64::from(p) * u64::from(replicas);
+            let n = if round_up { scaled.div_ceil(100) } else { scaled / 100 };
+            u32::try_from(n).unwrap_or(u32::MAX)
+        }
+    }
+}
+
+/// The disruption figures of an (effective) service.
+pub fn disruption(s: &Service) -> Disruption {
+    let replicas = s.scaling.hpa.as_ref().map_or(s.scaling.replicas, |h| h.min);
+    let drain_allows = s.scaling.pdb.map(|p| match p {
+        Pdb::MinAvailable(a) => replicas.saturating_sub(of(a, replicas, true)),
+        Pdb::MaxUnavailable(a) => of(a, replicas, true).min(replicas),
+    });
+    Disruption {
+        replicas,
+        hpa: s.scaling.hpa.as_ref().map(|h| (h.min, h.max)),
+        drain_allows,
+        rollout_down: of(s.scaling.max_unavailable, replicas, false),
+        rollout_surge: of(s.scaling.max_surge, replicas, true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connectum_has_zero_slack() {
+        let d = crate::templates::connectum();
+        let t = shutdown_timeline(&d, &d.services[0]);
+        assert_eq!((t.pre_stop, t.drain, t.grace, t.slack), (5, 30, 35, 0));
+        assert_eq!(t.summary(), "preStop 5 s + drain 30 s = 35 s, grace 35 s: thin: 0 s of slack");
+    }
+
+    #[test]
+    fn overrun_is_negative_slack() {
+        let mut d = crate::templates::connectum();
+        d.services[0].timing.grace_period_seconds = 30;
+        let t = shutdown_timeline(&d, &d.services[0]);
+        assert_eq!(t.slack, -5);
+        assert!(t.summary().contains("overrun: SIGKILL 5 s before the drain ends"));
+    }
+
+    #[test]
+    fn disruption_rounds_like_kubernetes() {
+        let mut s = crate::templates::miniredis().services[1].clone(); // api-gateway
+        s.scaling.hpa.as_mut().unwrap().min = 4;
+        s.scaling.pdb = Some(Pdb::MinAvailable(Amount::Percent(50)));
+        s.scaling.max_unavailable = Amount::Percent(25);
+        s.scaling.max_surge = Amount::Percent(10);
+        let d = disruption(&s);
+        assert_eq!(d.replicas, 4);
+        assert_eq!(d.drain_allows, Some(2));
+        assert_eq!(d.rollout_down, 1);
+        assert_eq!(d.rollout_surge, 1);
+    }
+}
