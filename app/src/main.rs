@@ -1,99 +1,176 @@
 //! Kubeprint in the browser: a thin Leptos layer over `kubeprint-core`.
 //!
-//! The page holds one design signal; YAML is a memo derived from it. All Kubernetes
-//! knowledge lives in core.
+//! One editor signal holds the design and its history (`state.rs`); findings and YAML
+//! are memos over it. Components only read signals and dispatch `Edit`s. All
+//! Kubernetes knowledge lives in core.
 
-use kubeprint_core::{render, templates, Design};
+mod bench;
+mod canvas;
+mod fields;
+mod inspector;
+mod panels;
+mod state;
+
+use canvas::{Canvas, EdgeSelection};
+use inspector::Inspector;
+use kubeprint_core::{templates, Edit};
 use leptos::prelude::*;
+use panels::{BottomPanel, Environments, Findings, Gallery, YamlView};
+use state::{use_app, AppState, Side};
+use wasm_bindgen::JsCast;
 
 /// The template loaded when the page opens.
 const DEFAULT_TEMPLATE: &str = "connectum";
 
 fn main() {
-    leptos::mount::mount_to_body(App);
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash == "#bench" {
+        leptos::mount::mount_to_body(bench::BenchPage);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
 }
 
-/// The whole page.
+/// The whole designer.
 #[component]
 fn App() -> impl IntoView {
-    let design = RwSignal::new(templates::by_name(DEFAULT_TEMPLATE).unwrap_or_default());
-    let env = RwSignal::new(default_env(&design.get_untracked()));
-    let yaml = Memo::new(move |_| render(&design.read(), &env.get()).to_yaml());
+    let app = AppState::new(templates::by_name(DEFAULT_TEMPLATE).unwrap_or_default());
+    provide_context(app);
+    let edge_sel = EdgeSelection(RwSignal::new(None));
+    provide_context(edge_sel);
+    panels::focus_requested_field();
+    keyboard_shortcuts(app, edge_sel);
+    view! {
+        <Header />
+        <main class="layout">
+            <div class="col-canvas">
+                <Canvas />
+                <BottomPanel />
+            </div>
+            {move || match app.side.get() {
+                Side::Inspector => view! { <Inspector /> }.into_any(),
+                Side::Environments => view! { <Environments /> }.into_any(),
+            }}
+            <div class="col-output">
+                <Findings />
+                <YamlView />
+            </div>
+        </main>
+        <Gallery />
+    }
+}
 
-    let pick_template = move |name: String| {
-        if let Some(d) = templates::by_name(&name) {
-            env.set(default_env(&d));
-            design.set(d);
+#[component]
+fn Header() -> impl IntoView {
+    let app = use_app();
+    let envs = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .environments
+                .iter()
+                .map(|env| {
+                    (
+                        env.name.clone(),
+                        env.namespace.clone(),
+                        env.overrides
+                            .values()
+                            .filter(|o| **o != Default::default())
+                            .count(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let theme = RwSignal::new("auto");
+    Effect::new(move |_| {
+        let t = theme.get();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", t);
         }
-    };
-
+    });
     view! {
         <header class="topbar">
             <h1>"Kubeprint"</h1>
-            <label>
-                "Template "
-                <select
-                    data-testid="template-picker"
-                    on:change=move |ev| pick_template(event_target_value(&ev))
-                >
-                    {templates::ALL
-                        .iter()
-                        .map(|t| {
-                            view! {
-                                <option value=t.name selected=t.name == DEFAULT_TEMPLATE>
-                                    {t.title}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <EnvSwitcher design env />
-        </header>
-        <main>
-            <section class="yaml-view">
-                <h2>{move || format!("{} · {}", design.read().name, env.get())}</h2>
-                <pre data-testid="yaml">{yaml}</pre>
-            </section>
-        </main>
-    }
-}
-
-/// One button per environment of the design.
-#[component]
-fn EnvSwitcher(design: RwSignal<Design>, env: RwSignal<String>) -> impl IntoView {
-    let names = move || {
-        design
-            .read()
-            .environments
-            .iter()
-            .map(|e| e.name.clone())
-            .collect::<Vec<_>>()
-    };
-    view! {
-        <nav class="envs" aria-label="Environment">
-            <For each=names key=|n| n.clone() let:name>
-                {
-                    let this = name.clone();
-                    view! {
-                        <button
-                            data-testid=format!("env-{name}")
-                            class:active=move || env.get() == this
-                            on:click=move |_| env.set(name.clone())
-                        >
-                            {name.clone()}
-                        </button>
+            <span class="design-name" data-testid="design-name">{move || app.editor.with(|e| e.design.name.clone())}</span>
+            <button data-testid="open-gallery" on:click=move |_| app.gallery.set(true)>"Templates"</button>
+            <button data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || !app.editor.with(|e| e.can_undo()) on:click=move |_| app.undo()>"↶ Undo"</button>
+            <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || !app.editor.with(|e| e.can_redo()) on:click=move |_| app.redo()>"↷ Redo"</button>
+            <nav class="envs" aria-label="Environment">
+                <For each=move || envs.get() key=|e| e.clone() let:env>
+                    {
+                        let (name, namespace, overrides) = env;
+                        let this = name.clone();
+                        let title = format!("namespace {namespace}; {overrides} service override(s)");
+                        view! {
+                            <button
+                                data-testid=format!("env-{name}")
+                                title=title
+                                aria-pressed=move || (app.env.get() == this).to_string()
+                                class:active={ let this = name.clone(); move || app.env.get() == this }
+                                on:click={ let name = name.clone(); move |_| app.env.set(name.clone()) }
+                            >
+                                {name.clone()}
+                                {(overrides > 0).then(|| view! { <sup class="override-count">{overrides}</sup> })}
+                            </button>
+                        }
                     }
-                }
-            </For>
-        </nav>
+                </For>
+            </nav>
+            <button data-testid="open-environments" on:click=move |_| app.side.set(Side::Environments)>"Environments"</button>
+            <span class="status" role="status" data-testid="status">{move || app.status.get()}</span>
+            <select class="theme" aria-label="Theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>
+                <option value="auto">"Theme: system"</option>
+                <option value="light">"Light"</option>
+                <option value="dark">"Dark"</option>
+            </select>
+        </header>
     }
 }
 
-/// Production when the design has it, otherwise its first environment.
-fn default_env(d: &Design) -> String {
-    d.environment("prod")
-        .or(d.environments.first())
-        .map(|e| e.name.clone())
-        .unwrap_or_default()
+/// Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, Delete/Backspace removes the
+/// selected service or edge (not while typing in a field).
+fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        let key = ev.key();
+        let modifier = ev.ctrl_key() || ev.meta_key();
+        if modifier && (key == "z" || key == "Z") {
+            ev.prevent_default();
+            if ev.shift_key() {
+                app.redo();
+            } else {
+                app.undo();
+            }
+        } else if modifier && key == "y" {
+            ev.prevent_default();
+            app.redo();
+        } else if !typing && (key == "Delete" || key == "Backspace") {
+            if let Some((from, to)) = edge_sel.0.get_untracked() {
+                let edge = app.editor.with_untracked(|e| {
+                    e.design
+                        .edges
+                        .iter()
+                        .find(|x| x.from == from && x.to == to)
+                        .cloned()
+                });
+                if let Some(edge) = edge {
+                    app.dispatch(Edit::RemoveEdge(edge));
+                }
+                edge_sel.0.set(None);
+            } else if let Some(id) = app.selected() {
+                app.dispatch(Edit::RemoveService(id));
+            }
+        } else if key == "Escape" {
+            app.gallery.set(false);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

@@ -130,7 +130,11 @@ mod tests {
 
     fn set_grace(e: &mut Editor, v: u32) {
         let path = FieldPath::service(e.design.services[0].id, "/timing/grace_period_seconds");
-        e.dispatch(Edit::Set { path, value: json!(v) }).unwrap();
+        e.dispatch(Edit::Set {
+            path,
+            value: json!(v),
+        })
+        .unwrap();
     }
 
     #[test]
@@ -155,10 +159,18 @@ mod tests {
         e.undo();
         assert_eq!(grace(&e), 40);
         let id = e.design.services[0].id;
-        e.dispatch(Edit::Set { path: FieldPath::service(id, "/timing/pre_stop_seconds"), value: json!(7) }).unwrap();
+        e.dispatch(Edit::Set {
+            path: FieldPath::service(id, "/timing/pre_stop_seconds"),
+            value: json!(7),
+        })
+        .unwrap();
         set_grace(&mut e, 50);
         e.undo();
-        assert_eq!(grace(&e), 40, "the grace edit after pre_stop is its own step");
+        assert_eq!(
+            grace(&e),
+            40,
+            "the grace edit after pre_stop is its own step"
+        );
         assert_eq!(e.design.services[0].timing.pre_stop_seconds, 7);
     }
 

@@ -22,6 +22,12 @@ pub enum FieldKind {
     Quantity,
     /// A count or a percentage (`1`, `25%`).
     Amount,
+    /// A port by number (`8080`) or by name (`http`).
+    PortRef,
+    /// Space-separated words, as a list (command, args).
+    Words,
+    /// Space-separated `key=value` pairs, as a map (labels, annotations).
+    KeyValues,
 }
 
 /// Parse what the user typed into the JSON value the field takes.
@@ -48,6 +54,23 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::Amount => text
             .parse::<crate::model::Amount>()
             .map(|a| serde_json::to_value(a).expect("amounts serialize")),
+        FieldKind::PortRef => match text.parse::<u32>() {
+            Ok(p @ 1..=65535) => Ok(json!(p)),
+            Ok(_) => Err(format!("`{text}` is not a port: use 1 to 65535 or a port name")),
+            Err(_) if text.is_empty() => Err("name a port (http) or give its number (8080)".into()),
+            Err(_) => Ok(json!(text)),
+        },
+        FieldKind::Words => Ok(json!(text.split_whitespace().collect::<Vec<_>>())),
+        FieldKind::KeyValues => {
+            let mut map = serde_json::Map::new();
+            for pair in text.split_whitespace() {
+                let (k, v) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{pair}` is not key=value"))?;
+                map.insert(k.to_string(), json!(v));
+            }
+            Ok(Value::Object(map))
+        }
     }
 }
 
@@ -56,6 +79,16 @@ pub fn display(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| display(Some(i)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| format!("{k}={}", display(Some(v))))
+            .collect::<Vec<_>>()
+            .join(" "),
         Some(v) => v.to_string(),
     }
 }
@@ -121,7 +154,9 @@ mod tests {
     fn fields_parse_into_design_values() {
         assert_eq!(parse(FieldKind::Quantity, " 500m "), Ok(json!("500m")));
         assert_eq!(parse(FieldKind::Quantity, ""), Ok(Value::Null));
-        assert!(parse(FieldKind::Quantity, "512MB").unwrap_err().contains("512Mi"));
+        assert!(parse(FieldKind::Quantity, "512MB")
+            .unwrap_err()
+            .contains("512Mi"));
         assert_eq!(parse(FieldKind::Amount, "25%"), Ok(json!("25%")));
         assert_eq!(parse(FieldKind::Amount, "1"), Ok(json!(1)));
         assert!(parse(FieldKind::Amount, "lots").is_err());
@@ -132,5 +167,19 @@ mod tests {
         assert_eq!(display(Some(&json!(35))), "35");
         assert_eq!(display(Some(&json!("1Gi"))), "1Gi");
         assert_eq!(display(None), "");
+        assert_eq!(parse(FieldKind::PortRef, "grpc"), Ok(json!("grpc")));
+        assert_eq!(parse(FieldKind::PortRef, "5000"), Ok(json!(5000)));
+        assert!(parse(FieldKind::PortRef, "").is_err());
+        assert_eq!(
+            parse(FieldKind::Words, "sh -c  'x'"),
+            Ok(json!(["sh", "-c", "'x'"]))
+        );
+        assert_eq!(display(Some(&json!(["a", "b"]))), "a b");
+        assert_eq!(
+            parse(FieldKind::KeyValues, "istio-injection=enabled a=b"),
+            Ok(json!({"istio-injection": "enabled", "a": "b"}))
+        );
+        assert!(parse(FieldKind::KeyValues, "novalue").is_err());
+        assert_eq!(display(Some(&json!({"a": "b", "c": "d"}))), "a=b c=d");
     }
 }

@@ -59,7 +59,9 @@ pub fn shutdown_timeline(design: &Design, s: &Service) -> ShutdownTimeline {
         pre_stop: t.pre_stop_seconds,
         drain: t.app_shutdown_seconds,
         grace: t.grace_period_seconds,
-        slack: i64::from(t.grace_period_seconds) - i64::from(t.pre_stop_seconds) - i64::from(t.app_shutdown_seconds),
+        slack: i64::from(t.grace_period_seconds)
+            - i64::from(t.pre_stop_seconds)
+            - i64::from(t.app_shutdown_seconds),
         exposed_after_sigterm: e.saturating_sub(t.pre_stop_seconds),
     }
 }
@@ -84,7 +86,11 @@ fn of(amount: Amount, replicas: u32, round_up: bool) -> u32 {
         Amount::Count(n) => n,
         Amount::Percent(p) => {
             let scaled = u64::from(p) * u64::from(replicas);
-            let n = if round_up { scaled.div_ceil(100) } else { scaled / 100 };
+            let n = if round_up {
+                scaled.div_ceil(100)
+            } else {
+                scaled / 100
+            };
             u32::try_from(n).unwrap_or(u32::MAX)
         }
     }
@@ -115,7 +121,10 @@ mod tests {
         let d = crate::templates::connectum();
         let t = shutdown_timeline(&d, &d.services[0]);
         assert_eq!((t.pre_stop, t.drain, t.grace, t.slack), (5, 30, 35, 0));
-        assert_eq!(t.summary(), "preStop 5 s + drain 30 s = 35 s, grace 35 s: thin: 0 s of slack");
+        assert_eq!(
+            t.summary(),
+            "preStop 5 s + drain 30 s = 35 s, grace 35 s: thin: 0 s of slack"
+        );
     }
 
     #[test]
@@ -124,7 +133,9 @@ mod tests {
         d.services[0].timing.grace_period_seconds = 30;
         let t = shutdown_timeline(&d, &d.services[0]);
         assert_eq!(t.slack, -5);
-        assert!(t.summary().contains("overrun: SIGKILL 5 s before the drain ends"));
+        assert!(t
+            .summary()
+            .contains("overrun: SIGKILL 5 s before the drain ends"));
     }
 
     #[test]

@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 pub const LAYER_GAP: i32 = 250;
 /// Vertical distance between services of one layer.
 pub const ROW_GAP: i32 = 130;
+/// Left margin: room for the entry-point label (Ingress host, LB ports) of a node in
+/// the first layer.
+pub const LEFT_MARGIN: i32 = 170;
 /// Size of a node on the canvas.
 pub const NODE_WIDTH: i32 = 190;
 /// Height of a node on the canvas.
@@ -47,8 +50,14 @@ pub fn auto_layout(design: &Design) -> BTreeMap<ServiceId, Position> {
     for s in &design.services {
         let l = layer[&s.id];
         let row = rows.entry(l).or_insert(0);
-        let x = 40 + i32::try_from(l).unwrap_or(0) * LAYER_GAP;
-        out.insert(s.id, Position { x, y: 40 + *row * ROW_GAP });
+        let x = LEFT_MARGIN + i32::try_from(l).unwrap_or(0) * LAYER_GAP;
+        out.insert(
+            s.id,
+            Position {
+                x,
+                y: 40 + *row * ROW_GAP,
+            },
+        );
         *row += 1;
     }
     out
@@ -71,7 +80,11 @@ mod tests {
     fn saved_positions_win_and_cycles_terminate() {
         let mut d = crate::templates::stfc_fastapi();
         d.services[0].position = Some(Position { x: 7, y: 9 });
-        let back = crate::model::Edge { from: d.services[1].id, to: d.services[0].id, port: String::new() };
+        let back = crate::model::Edge {
+            from: d.services[1].id,
+            to: d.services[0].id,
+            port: String::new(),
+        };
         d.edges.push(back);
         let p = positions(&d);
         assert_eq!(p[&d.services[0].id], Position { x: 7, y: 9 });

@@ -1,0 +1,201 @@
+//! Generic inputs bound to one field of the design by its [`FieldPath`]. One mechanism
+//! for every field: read with `Design::get`, parse with `core::input`, write with
+//! `Edit::Set`. The input's DOM id is the path, so a finding can focus it.
+
+use crate::state::use_app;
+use kubeprint_core::input::{self, FieldKind};
+use kubeprint_core::{Edit, FieldPath};
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// The field's current value.
+fn current(path: &FieldPath) -> Option<Value> {
+    use_app().editor.with(|e| e.design.get(path))
+}
+
+/// A labelled text input with parsing and an inline message for bad input. While the
+/// text does not parse it stays as typed (nothing is lost) and the design keeps its
+/// last good value.
+#[component]
+pub fn Field(
+    label: &'static str,
+    path: FieldPath,
+    kind: FieldKind,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    let id = path.to_string();
+    let shown = {
+        let path = path.clone();
+        Memo::new(move |_| input::display(current(&path).as_ref()))
+    };
+    let typed = RwSignal::new(String::new());
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_input = {
+        let path = path.clone();
+        move |ev| {
+            let raw = event_target_value(&ev);
+            typed.set(raw.clone());
+            match input::parse(kind, &raw) {
+                Ok(value) => {
+                    error.set(None);
+                    app.dispatch(Edit::Set {
+                        path: path.clone(),
+                        value,
+                    });
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        }
+    };
+    let error_id = format!("{id}-error");
+    view! {
+        <label class="field" class:invalid=move || error.read().is_some()>
+            <span class="label">{label}</span>
+            <input
+                id=id.clone()
+                data-testid=id.clone()
+                type="text"
+                placeholder=placeholder
+                aria-invalid=move || error.read().is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:value=move || if editing.get() || error.read().is_some() { typed.get() } else { shown.get() }
+                on:focus=move |_| {
+                    if error.get_untracked().is_none() {
+                        typed.set(shown.get_untracked());
+                    }
+                    editing.set(true);
+                }
+                on:blur=move |_| {
+                    editing.set(false);
+                    app.seal();
+                }
+                on:input=on_input
+            />
+            {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
+            <span class="error" id=error_id role="alert">{move || error.get()}</span>
+        </label>
+    }
+}
+
+/// A checkbox bound to a boolean field.
+#[component]
+pub fn Check(label: &'static str, path: FieldPath) -> impl IntoView {
+    let app = use_app();
+    let id = path.to_string();
+    let checked = {
+        let path = path.clone();
+        Memo::new(move |_| current(&path).and_then(|v| v.as_bool()).unwrap_or(false))
+    };
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                id=id.clone()
+                data-testid=id
+                prop:checked=move || checked.get()
+                on:change=move |ev| {
+                    app.dispatch(Edit::Set {
+                        path: path.clone(),
+                        value: Value::Bool(event_target_checked(&ev)),
+                    })
+                }
+            />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+/// A select of a few fixed JSON values.
+#[component]
+pub fn Choice(
+    label: &'static str,
+    path: FieldPath,
+    options: Vec<(&'static str, Value)>,
+) -> impl IntoView {
+    let app = use_app();
+    let id = path.to_string();
+    let selected = {
+        let path = path.clone();
+        Memo::new(move |_| current(&path).unwrap_or(Value::Null))
+    };
+    let values: Vec<Value> = options.iter().map(|(_, v)| v.clone()).collect();
+    view! {
+        <label class="field">
+            <span class="label">{label}</span>
+            <select
+                id=id.clone()
+                data-testid=id
+                on:change=move |ev| {
+                    let i: usize = event_target_value(&ev).parse().unwrap_or(0);
+                    if let Some(v) = values.get(i) {
+                        app.dispatch(Edit::Set { path: path.clone(), value: v.clone() });
+                    }
+                }
+            >
+                {options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (text, value))| {
+                        view! {
+                            <option value=i.to_string() selected=move || same_shape(&selected.get(), &value)>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Whether two values are the same choice: equal, or objects of the same variant
+/// (the same `type` tag, or the same keys for externally tagged enums).
+fn same_shape(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => match (x.get("type"), y.get("type")) {
+            (Some(p), Some(q)) => p == q,
+            _ => x.keys().eq(y.keys()),
+        },
+        _ => a == b,
+    }
+}
+
+/// An optional part of the design (a probe, an HPA, a route): a checkbox that sets it
+/// to `default` or `null`, and its fields while it exists.
+#[component]
+pub fn Optional(
+    label: &'static str,
+    path: FieldPath,
+    default: Value,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let app = use_app();
+    let id = format!("{path}#on");
+    let present = {
+        let path = path.clone();
+        Memo::new(move |_| current(&path).is_some_and(|v| !v.is_null()))
+    };
+    view! {
+        <div class="optional">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id=path.to_string()
+                    data-testid=id
+                    prop:checked=move || present.get()
+                    on:change=move |ev| {
+                        let value = if event_target_checked(&ev) { default.clone() } else { Value::Null };
+                        app.dispatch(Edit::Set { path: path.clone(), value });
+                    }
+                />
+                <span>{label}</span>
+            </label>
+            <Show when=move || present.get()>
+                <div class="optional-body">{children()}</div>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,571 @@
+//! The inspector: every part of the selected service, section by section. Each input is
+//! a generic field bound to a path; lists add and remove items through the same paths.
+
+use crate::fields::{Check, Choice, Field, Optional};
+use crate::state::use_app;
+use kubeprint_core::input::FieldKind as K;
+use kubeprint_core::rules::qos_class;
+use kubeprint_core::{effective, Edge, Edit, FieldPath, ServiceId};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+/// The right-hand column when a service is selected.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let app = use_app();
+    let selected = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.selected.filter(|id| e.design.service(*id).is_some()))
+    });
+    view! {
+        <aside class="inspector" aria-label="Inspector">
+            {move || match selected.get() {
+                Some(id) => view! { <ServiceInspector id /> }.into_any(),
+                None => view! {
+                    <div class="empty">
+                        <h2>"No service selected"</h2>
+                        <p>"Click a service on the canvas, or add one with "<b>"+ Service"</b>"."</p>
+                        <p>"Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Delete removes the selection."</p>
+                    </div>
+                }
+                .into_any(),
+            }}
+        </aside>
+    }
+}
+
+fn p(id: ServiceId, pointer: &str) -> FieldPath {
+    FieldPath::service(id, pointer)
+}
+
+/// How many items the array at `path` has.
+fn length(path: &FieldPath) -> usize {
+    use_app().editor.with(|e| {
+        e.design
+            .get(path)
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or(0)
+    })
+}
+
+/// A list of items under `path` with add and remove buttons; `item(i)` draws item i.
+fn list<V: IntoView + 'static>(
+    what: &'static str,
+    path: FieldPath,
+    new_item: impl Fn(usize) -> Value + Send + Sync + 'static,
+    item: impl Fn(usize) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let app = use_app();
+    let count = {
+        let path = path.clone();
+        Memo::new(move |_| length(&path))
+    };
+    let add_path = path.clone();
+    let add_id = format!("{path}#add");
+    view! {
+        <div class="list">
+            <For each=move || 0..count.get() key=|i| *i let:i>
+                {
+                    let remove_path = path.clone();
+                    let item = item.clone();
+                    view! {
+                        <div class="list-item">
+                            {item(i)}
+                            <button
+                                class="remove"
+                                title=format!("Remove this {what}")
+                                aria-label=format!("Remove {what} {}", i + 1)
+                                on:click=move |_| {
+                                    let mut items = app
+                                        .editor
+                                        .with(|e| e.design.get(&remove_path))
+                                        .and_then(|v| v.as_array().cloned())
+                                        .unwrap_or_default();
+                                    if i < items.len() {
+                                        items.remove(i);
+                                        app.dispatch(Edit::Set { path: remove_path.clone(), value: Value::Array(items) });
+                                    }
+                                }
+                            >
+                                "✕"
+                            </button>
+                        </div>
+                    }
+                }
+            </For>
+            <button
+                class="add"
+                data-testid=add_id
+                on:click=move |_| {
+                    let n = length(&add_path);
+                    let path = FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path.clone() };
+                    app.dispatch(Edit::Set { path, value: new_item(n) });
+                }
+            >
+                {format!("+ {what}")}
+            </button>
+        </div>
+    }
+}
+
+fn section(title: &'static str, body: impl IntoView) -> impl IntoView {
+    let anchor = title.to_lowercase().replace(' ', "-");
+    view! {
+        <section class="section" id=format!("section-{anchor}")>
+            <h3>{title}</h3>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn ServiceInspector(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let name = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.design.service(id).map(|s| s.name.clone()))
+            .unwrap_or_default()
+    });
+    let qos = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            match (d.service(id), d.environment(&env)) {
+                (Some(s), Some(env)) => format!("{:?}", qos_class(&effective(s, env).resources)),
+                _ => String::new(),
+            }
+        })
+    });
+    let probe = move |kind: &'static str| {
+        let base = format!("/probes/{kind}");
+        let default =
+            json!({"action": {"type": "http", "path": "/healthz", "port": first_port(id)}});
+        view! {
+            <Optional label=probe_label(kind) path=p(id, &base) default=default>
+                <ProbeFields id kind />
+            </Optional>
+        }
+    };
+    view! {
+        <div class="inspector-head">
+            <h2 data-testid="inspector-title">{move || name.get()}</h2>
+            <button
+                class="danger"
+                data-testid="delete-service"
+                on:click=move |_| app.dispatch(Edit::RemoveService(id))
+            >
+                "Delete"
+            </button>
+        </div>
+        <div class="sections">
+            {section("General", view! {
+                <Field label="Name" path=p(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
+                <Choice label="Kind" path=p(id, "/kind") options=vec![("Deployment", json!("Deployment")), ("StatefulSet", json!("StatefulSet"))] />
+                <Field label="Component" path=p(id, "/component") kind=K::Text />
+                <Field label="Image" path=p(id, "/image") kind=K::Text />
+                <Field label="Tag" path=p(id, "/tag") kind=K::Text hint="immutable: a version or git sha" />
+                <Field label="Container name" path=p(id, "/container_name") kind=K::Text placeholder="(service name)" />
+                <Field label="Command" path=p(id, "/command") kind=K::Words placeholder="(image entrypoint)" />
+                <Field label="Args" path=p(id, "/args") kind=K::Words />
+                <Check label="Critical (needs HPA and PDB in prod)" path=p(id, "/critical") />
+            })}
+            {section("Ports", list("port", p(id, "/ports"), |n| json!({"name": if n == 0 { "http".to_string() } else { format!("port{n}") }, "port": 8080 + n, "protocol": "TCP"}), move |i| view! {
+                <div class="row">
+                    <Field label="Name" path=p(id, &format!("/ports/{i}/name")) kind=K::Text />
+                    <Field label="Port" path=p(id, &format!("/ports/{i}/port")) kind=K::Port />
+                    <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=vec![("TCP", json!("TCP")), ("UDP", json!("UDP")), ("SCTP", json!("SCTP"))] />
+                </div>
+            }))}
+            {section("Exposure", view! {
+                <Choice label="Service" path=p(id, "/exposure/service") options=vec![("None", json!("None")), ("ClusterIP", json!("ClusterIP")), ("Headless", json!("Headless"))] />
+                {list("service port", p(id, "/exposure/ports"), move |n| json!({"name": port_name(id, n), "port": port_number(id, n), "target": port_name(id, n)}), move |i| view! {
+                    <div class="row">
+                        <Field label="Name" path=p(id, &format!("/exposure/ports/{i}/name")) kind=K::Text />
+                        <Field label="Port" path=p(id, &format!("/exposure/ports/{i}/port")) kind=K::Port />
+                        <Field label="Target" path=p(id, &format!("/exposure/ports/{i}/target")) kind=K::PortRef />
+                        <Field label="App protocol" path=p(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
+                    </div>
+                })}
+                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") default=json!({"host": "app.example.com", "path": "/", "port": port_name(id, 0), "tls": true})>
+                    <Field label="Host" path=p(id, "/exposure/ingress/host") kind=K::Text />
+                    <Field label="Path" path=p(id, "/exposure/ingress/path") kind=K::Text />
+                    <Field label="Service port" path=p(id, "/exposure/ingress/port") kind=K::Text />
+                    <Check label="TLS" path=p(id, "/exposure/ingress/tls") />
+                </Optional>
+                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") default=json!({"ports": [{"name": port_name(id, 0), "port": 443, "target": port_name(id, 0)}]})>
+                    <Field label="Annotations" path=p(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
+                    {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| json!({"name": "https", "port": 443, "target": port_name(id, 0)}), move |i| view! {
+                        <div class="row">
+                            <Field label="Name" path=p(id, &format!("/exposure/load_balancer/ports/{i}/name")) kind=K::Text />
+                            <Field label="Port" path=p(id, &format!("/exposure/load_balancer/ports/{i}/port")) kind=K::Port />
+                            <Field label="Target" path=p(id, &format!("/exposure/load_balancer/ports/{i}/target")) kind=K::PortRef />
+                        </div>
+                    })}
+                </Optional>
+            })}
+            {section("Probes", view! { {probe("startup")} {probe("liveness")} {probe("readiness")} })}
+            {section("Shutdown", view! {
+                <div class="row">
+                    <Field label="preStop sleep (s)" path=p(id, "/timing/pre_stop_seconds") kind=K::Seconds />
+                    <Field label="App shutdown (s)" path=p(id, "/timing/app_shutdown_seconds") kind=K::Seconds />
+                    <Field label="Grace period (s)" path=p(id, "/timing/grace_period_seconds") kind=K::Seconds />
+                </div>
+                <div class="row">
+                    <Field label="Worst start-up (s)" path=p(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
+                    <Field label="minReadySeconds" path=p(id, "/timing/min_ready_seconds") kind=K::Seconds />
+                    <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                </div>
+                <crate::panels::Timeline id />
+            })}
+            {section("Resources", view! {
+                <div class="row">
+                    <Field label="CPU request" path=p(id, "/resources/cpu_request") kind=K::Quantity placeholder="250m" />
+                    <Field label="CPU limit" path=p(id, "/resources/cpu_limit") kind=K::Quantity />
+                </div>
+                <div class="row">
+                    <Field label="Memory request" path=p(id, "/resources/memory_request") kind=K::Quantity placeholder="256Mi" />
+                    <Field label="Memory limit" path=p(id, "/resources/memory_limit") kind=K::Quantity />
+                </div>
+                <p class="note" data-testid="qos">"QoS class here: " {move || qos.get()}</p>
+            })}
+            {section("Scaling", view! {
+                <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+                <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=json!({"min": 2, "max": 5, "cpu_percent": 70})>
+                    <div class="row">
+                        <Field label="Min" path=p(id, "/scaling/hpa/min") kind=K::Count />
+                        <Field label="Max" path=p(id, "/scaling/hpa/max") kind=K::Count />
+                        <Field label="CPU %" path=p(id, "/scaling/hpa/cpu_percent") kind=K::OptionalCount />
+                        <Field label="Memory %" path=p(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
+                    </div>
+                </Optional>
+                <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=vec![("None", Value::Null), ("minAvailable", json!({"min_available": 1})), ("maxUnavailable", json!({"max_unavailable": 1}))] />
+                <PdbAmount id />
+                <div class="row">
+                    <Field label="maxSurge" path=p(id, "/scaling/max_surge") kind=K::Amount />
+                    <Field label="maxUnavailable" path=p(id, "/scaling/max_unavailable") kind=K::Amount />
+                </div>
+                <Choice label="Spread" path=p(id, "/scaling/spread") options=vec![
+                    ("None", json!({"type": "none"})),
+                    ("Topology spread (hostname)", json!({"type": "topology_spread", "max_skew": 1, "topology_key": "kubernetes.io/hostname", "hard": false})),
+                    ("Anti-affinity (hostname)", json!({"type": "anti_affinity", "topology_key": "kubernetes.io/hostname", "required": false})),
+                ] />
+            })}
+            {section("Environment override", view! { <OverrideFields id /> })}
+            {section("Config and secrets", view! {
+                {list("variable", p(id, "/config/env"), |n| json!({"name": format!("VAR_{n}"), "value": {"literal": ""}}), move |i| view! {
+                    <div class="row">
+                        <Field label="Name" path=p(id, &format!("/config/env/{i}/name")) kind=K::Text />
+                        <Field label="Value" path=p(id, &format!("/config/env/{i}/value/literal")) kind=K::Text />
+                    </div>
+                })}
+                <EnvFromList id />
+            })}
+            {section("Storage", list("volume", p(id, "/storage"), |n| json!({"name": format!("data{n}"), "mount_path": "/data", "size": "10Gi"}), move |i| view! {
+                <div class="row">
+                    <Field label="Name" path=p(id, &format!("/storage/{i}/name")) kind=K::Text />
+                    <Field label="Mount path" path=p(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
+                    <Field label="Size" path=p(id, &format!("/storage/{i}/size")) kind=K::Quantity />
+                </div>
+            }))}
+            {section("Security", view! {
+                <Check label="runAsNonRoot" path=p(id, "/security/run_as_non_root") />
+                <div class="row">
+                    <Field label="runAsUser" path=p(id, "/security/run_as_user") kind=K::OptionalCount />
+                    <Field label="runAsGroup" path=p(id, "/security/run_as_group") kind=K::OptionalCount />
+                    <Field label="fsGroup" path=p(id, "/security/fs_group") kind=K::OptionalCount />
+                </div>
+                <Check label="Read-only root filesystem" path=p(id, "/security/read_only_root_fs") />
+                <Check label="No privilege escalation" path=p(id, "/security/no_privilege_escalation") />
+                <Check label="Drop all capabilities" path=p(id, "/security/drop_all_capabilities") />
+                <Check label="seccomp RuntimeDefault" path=p(id, "/security/seccomp_runtime_default") />
+                <Check label="Dedicated ServiceAccount" path=p(id, "/security/dedicated_service_account") />
+                <Choice label="Mount SA token" path=p(id, "/security/automount_token") options=vec![("Kubernetes default (yes)", Value::Null), ("No", json!(false)), ("Yes", json!(true))] />
+            })}
+            {section("Metrics", view! {
+                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") default=json!({"port": port_name(id, 0), "path": "/metrics"})>
+                    <div class="row">
+                        <Field label="Port" path=p(id, "/metrics/port") kind=K::PortRef />
+                        <Field label="Path" path=p(id, "/metrics/path") kind=K::Text />
+                    </div>
+                </Optional>
+            })}
+            {section("Port pools", list("pool", p(id, "/port_pools"), |_| json!({"name": "pool", "start": 7100, "end": 7199, "start_env": "PORT_START", "end_env": "PORT_END"}), move |i| view! {
+                <div class="row">
+                    <Field label="Start" path=p(id, &format!("/port_pools/{i}/start")) kind=K::Port />
+                    <Field label="End" path=p(id, &format!("/port_pools/{i}/end")) kind=K::Port />
+                    <Field label="Start var" path=p(id, &format!("/port_pools/{i}/start_env")) kind=K::Text />
+                    <Field label="End var" path=p(id, &format!("/port_pools/{i}/end_env")) kind=K::Text />
+                </div>
+            }))}
+            {section("Dependencies", view! { <Dependencies id /> })}
+        </div>
+        <span class="sr-only">{move || name.get()}</span>
+    }
+}
+
+fn probe_label(kind: &str) -> &'static str {
+    match kind {
+        "startup" => "Startup probe",
+        "liveness" => "Liveness probe",
+        _ => "Readiness probe",
+    }
+}
+
+/// The first container port, as a probe or route would reference it.
+fn first_port(id: ServiceId) -> Value {
+    use_app().editor.with(|e| {
+        e.design
+            .service(id)
+            .and_then(|s| s.ports.first())
+            .map(|p| {
+                if p.name.is_empty() {
+                    json!(p.port)
+                } else {
+                    json!(p.name)
+                }
+            })
+            .unwrap_or(json!(8080))
+    })
+}
+
+fn port_name(id: ServiceId, n: usize) -> String {
+    use_app().editor.with(|e| {
+        e.design
+            .service(id)
+            .and_then(|s| s.ports.get(n).or(s.ports.first()))
+            .map(|p| p.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "http".into())
+    })
+}
+
+fn port_number(id: ServiceId, n: usize) -> u16 {
+    use_app().editor.with(|e| {
+        e.design
+            .service(id)
+            .and_then(|s| s.ports.get(n).or(s.ports.first()))
+            .map_or(80, |p| p.port)
+    })
+}
+
+#[component]
+fn ProbeFields(id: ServiceId, kind: &'static str) -> impl IntoView {
+    let app = use_app();
+    let base = format!("/probes/{kind}");
+    let action_type = {
+        let path = p(id, &format!("{base}/action/type"));
+        Memo::new(move |_| {
+            app.editor
+                .with(|e| e.design.get(&path))
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+    };
+    let b = base.clone();
+    view! {
+        <Choice label="Check" path=p(id, &format!("{base}/action")) options=vec![
+            ("HTTP GET", json!({"type": "http", "path": "/healthz", "port": first_port(id)})),
+            ("gRPC", json!({"type": "grpc", "port": port_number(id, 0)})),
+            ("TCP", json!({"type": "tcp", "port": first_port(id)})),
+            ("Exec", json!({"type": "exec", "command": ["true"]})),
+        ] />
+        {move || {
+            let b = b.clone();
+            match action_type.get().as_str() {
+                "http" => view! {
+                    <div class="row">
+                        <Field label="Path" path=p(id, &format!("{b}/action/path")) kind=K::Text />
+                        <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef />
+                    </div>
+                }.into_any(),
+                "grpc" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::Port /> }.into_any(),
+                "tcp" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef /> }.into_any(),
+                _ => view! { <Field label="Command" path=p(id, &format!("{b}/action/command")) kind=K::Words /> }.into_any(),
+            }
+        }}
+        <div class="row">
+            <Field label="Initial delay" path=p(id, &format!("{base}/initial_delay_seconds")) kind=K::Seconds />
+            <Field label="Period" path=p(id, &format!("{base}/period_seconds")) kind=K::Seconds />
+            <Field label="Timeout" path=p(id, &format!("{base}/timeout_seconds")) kind=K::Seconds />
+        </div>
+        <div class="row">
+            <Field label="Failures" path=p(id, &format!("{base}/failure_threshold")) kind=K::Count />
+            <Field label="Successes" path=p(id, &format!("{base}/success_threshold")) kind=K::Count />
+        </div>
+    }
+}
+
+#[component]
+fn PdbAmount(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let variant = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .get(&p(id, "/scaling/pdb"))
+                .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+        })
+    });
+    move || {
+        variant.get().map(|key| {
+            let label = if key == "min_available" { "minAvailable" } else { "maxUnavailable" };
+            view! { <Field label=label path=p(id, &format!("/scaling/pdb/{key}")) kind=K::Amount /> }
+        })
+    }
+}
+
+#[component]
+fn OverrideFields(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    move || {
+        let env = app.env.get();
+        let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
+        view! {
+            <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
+            <div class="row">
+                <Field label="Replicas" path=o("replicas") kind=K::OptionalCount />
+                <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount />
+                <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount />
+                <Field label="Image tag" path=o("image_tag") kind=K::OptionalText />
+            </div>
+            <div class="row">
+                <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity />
+                <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
+            </div>
+            <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
+        }
+    }
+}
+
+#[component]
+fn EnvFromList(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let sources = Memo::new(move |_| {
+        app.editor.with(|e| {
+            let d = &e.design;
+            let mut out: Vec<(String, Value)> = d
+                .config_maps
+                .iter()
+                .map(|c| {
+                    (
+                        format!("ConfigMap {}", c.name),
+                        json!({"config_map": c.name}),
+                    )
+                })
+                .collect();
+            out.extend(d.secrets.iter().map(|s| {
+                (
+                    format!("Secret {} (keys: {})", s.name, s.keys.join(", ")),
+                    json!({"secret": s.name}),
+                )
+            }));
+            out
+        })
+    });
+    let current = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.design.service(id).map(|s| s.config.env_from.clone()))
+            .unwrap_or_default()
+    });
+    view! {
+        <h4>"Imported with envFrom"</h4>
+        <ul class="refs">
+            {move || current.get().into_iter().enumerate().map(|(i, f)| {
+                let text = match &f {
+                    kubeprint_core::EnvFrom::ConfigMap(n) => format!("ConfigMap {n}"),
+                    kubeprint_core::EnvFrom::Secret(n) => format!("Secret {n}"),
+                };
+                view! {
+                    <li>
+                        {text}
+                        <button class="remove" aria-label="Remove" on:click=move |_| {
+                            let mut list = current.get_untracked();
+                            list.remove(i);
+                            app.dispatch(Edit::Set { path: p(id, "/config/env_from"), value: serde_json::to_value(list).unwrap_or_default() });
+                        }>"✕"</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <select
+            data-testid="add-env-from"
+            aria-label="Import a ConfigMap or Secret"
+            on:change=move |ev| {
+                let i: usize = match event_target_value(&ev).parse() { Ok(i) => i, Err(_) => return };
+                if let Some((_, v)) = sources.get_untracked().get(i) {
+                    let n = current.get_untracked().len();
+                    app.dispatch(Edit::Set { path: p(id, &format!("/config/env_from/{n}")), value: v.clone() });
+                }
+            }
+        >
+            <option value="" selected=true>"+ import a ConfigMap or Secret…"</option>
+            {move || sources.get().into_iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn Dependencies(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let outgoing = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .edges
+                .iter()
+                .filter(|x| x.from == id)
+                .map(|x| {
+                    let to = e
+                        .design
+                        .service(x.to)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default();
+                    (x.clone(), to)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let others = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .services
+                .iter()
+                .filter(|s| s.id != id)
+                .map(|s| {
+                    (
+                        s.id,
+                        s.name.clone(),
+                        s.exposure
+                            .ports
+                            .first()
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <ul class="refs" data-testid="edges">
+            {move || outgoing.get().into_iter().map(|(edge, to)| {
+                let e2 = edge.clone();
+                view! {
+                    <li>
+                        {format!("calls {to} on port {}", if edge.port.is_empty() { "(only port)" } else { &edge.port })}
+                        <button class="remove" aria-label="Remove dependency" on:click=move |_| app.dispatch(Edit::RemoveEdge(e2.clone()))>"✕"</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <select
+            data-testid="add-edge"
+            aria-label="Add a dependency"
+            on:change=move |ev| {
+                let Ok(target) = event_target_value(&ev).parse::<u32>() else { return };
+                let port = others.get_untracked().into_iter().find(|(i, _, _)| i.0 == target).map(|(_, _, p)| p).unwrap_or_default();
+                app.dispatch(Edit::AddEdge(Edge { from: id, to: ServiceId(target), port }));
+            }
+        >
+            <option value="" selected=true>"+ calls…"</option>
+            {move || others.get().into_iter().map(|(sid, name, _)| view! { <option value=sid.0.to_string()>{name}</option> }).collect_view()}
+        </select>
+    }
+}

@@ -1,0 +1,419 @@
+//! Findings, YAML, shutdown timeline, disruption view, environments page and the
+//! template gallery. Each only draws what core computes.
+
+use crate::fields::{Check, Choice, Field};
+use crate::state::{use_app, Bottom, Side};
+use kubeprint_core::edit::Target;
+use kubeprint_core::input::FieldKind as K;
+use kubeprint_core::insight::{disruption, shutdown_timeline};
+use kubeprint_core::rules::Severity;
+use kubeprint_core::yaml::{highlight, Token};
+use kubeprint_core::{effective, templates, Edit, Environment, FieldPath, ServiceId, Tier};
+use leptos::prelude::*;
+use serde_json::json;
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    }
+}
+
+fn severity_icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "✕",
+        Severity::Warning => "▲",
+        Severity::Info => "i",
+    }
+}
+
+/// Findings of the current environment, grouped by service, errors first.
+#[component]
+pub fn Findings() -> impl IntoView {
+    let app = use_app();
+    let groups = Memo::new(move |_| {
+        let mut groups: Vec<(String, Vec<kubeprint_core::Finding>)> = Vec::new();
+        for f in app.findings.get() {
+            let key = f
+                .service
+                .clone()
+                .unwrap_or_else(|| "Environment and design".into());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, list)) => list.push(f),
+                None => groups.push((key, vec![f])),
+            }
+        }
+        groups.sort_by_key(|(_, list)| list.iter().map(|f| f.severity).min());
+        groups
+    });
+    let count = move |s: Severity| {
+        app.findings
+            .with(|f| f.iter().filter(|x| x.severity == s).count())
+    };
+    view! {
+        <section class="findings" aria-label="Findings">
+            <header class="panel-head">
+                <h2>"Findings"</h2>
+                <span class="counts" data-testid="finding-counts">
+                    <span class="sev error">{move || format!("✕ {} errors", count(Severity::Error))}</span>
+                    <span class="sev warning">{move || format!("▲ {} warnings", count(Severity::Warning))}</span>
+                    <span class="sev info">{move || format!("i {} info", count(Severity::Info))}</span>
+                </span>
+            </header>
+            <div class="finding-list" data-testid="findings">
+                <Show when=move || app.findings.with(|f| f.is_empty())>
+                    <p class="empty">"No findings in this environment."</p>
+                </Show>
+                {move || groups.get().into_iter().map(|(service, list)| view! {
+                    <div class="finding-group">
+                        <h3>{service}</h3>
+                        {list.into_iter().map(finding_item).collect_view()}
+                    </div>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
+    let app = use_app();
+    let path = f.path.clone();
+    let class = format!("finding {}", f.severity);
+    let fix = f.fix.clone();
+    view! {
+        <div class=class data-testid=format!("finding-{}", f.code) data-code=f.code>
+            <button
+                class="finding-main"
+                title="Show the field"
+                on:click=move |_| {
+                    match &path.target {
+                        Target::Service(id) => app.select(Some(*id)),
+                        Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
+                        _ => {}
+                    }
+                    app.focus.set(Some(path.clone()));
+                }
+            >
+                <span class="sev-icon" aria-hidden="true">{severity_icon(f.severity)}</span>
+                <span class="sev-word">{severity_word(f.severity)}</span>
+                <code>{f.code}</code>
+                <span class="message">{f.message.clone()}</span>
+            </button>
+            {fix.map(|fix| {
+                let edit = fix.edit.clone();
+                view! {
+                    <button class="fix" data-testid=format!("fix-{}", f.code) on:click=move |_| app.dispatch(edit.clone())>
+                        {format!("Fix: {}", fix.label)}
+                    </button>
+                }
+            })}
+        </div>
+    }
+}
+
+/// Move keyboard focus to the field a finding points at, once it is on screen. Falls
+/// back to the nearest enclosing field or section that has an id.
+pub fn focus_requested_field() {
+    let app = use_app();
+    Effect::new(move |_| {
+        let Some(path) = app.focus.get() else { return };
+        let full = path.to_string();
+        request_animation_frame(move || {
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let mut candidate = full.as_str();
+            loop {
+                if let Some(el) = doc.get_element_by_id(candidate) {
+                    el.scroll_into_view();
+                    if let Ok(html) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = html.focus();
+                    }
+                    break;
+                }
+                match candidate.rfind('/') {
+                    Some(i) => candidate = &candidate[..i],
+                    None => break,
+                }
+            }
+        });
+    });
+}
+
+/// The current environment's manifests, highlighted, one block per object.
+#[component]
+pub fn YamlView() -> impl IntoView {
+    let app = use_app();
+    let filter = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        app.documents
+            .get()
+            .into_iter()
+            .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
+            .collect::<Vec<_>>()
+    });
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        let text = shown.with_untracked(|docs| {
+            docs.iter()
+                .map(|(_, _, y)| y.as_str())
+                .collect::<Vec<_>>()
+                .join("---\n")
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+        }
+        copied.set(true);
+        set_timeout(
+            move || copied.set(false),
+            std::time::Duration::from_millis(1500),
+        );
+    };
+    view! {
+        <section class="yaml" aria-label="YAML">
+            <header class="panel-head">
+                <h2>{move || format!("YAML · {}", app.env.get())}</h2>
+                <select data-testid="yaml-object" aria-label="Object" on:change=move |ev| filter.set(event_target_value(&ev))>
+                    <option value="">{move || format!("All {} objects", app.documents.with(Vec::len))}</option>
+                    {move || app.documents.get().into_iter().map(|(k, n, _)| {
+                        let v = format!("{k}/{n}");
+                        view! { <option value=v.clone()>{v.clone()}</option> }
+                    }).collect_view()}
+                </select>
+                <button data-testid="copy-yaml" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+            </header>
+            <pre data-testid="yaml" class="code">
+                {move || shown.get().into_iter().enumerate().map(|(i, (_, _, y))| view! {
+                    {(i > 0).then(|| view! { <span class="t-sep">"---\n"</span> })}
+                    {y.lines().map(|line| view! {
+                        {highlight(line).into_iter().map(|(t, s)| view! { <span class=token_class(t)>{s.to_string()}</span> }).collect_view()}
+                        "\n"
+                    }).collect_view()}
+                }).collect_view()}
+            </pre>
+        </section>
+    }
+}
+
+fn token_class(t: Token) -> &'static str {
+    match t {
+        Token::Key => "t-key",
+        Token::String => "t-str",
+        Token::Number => "t-num",
+        Token::Literal => "t-lit",
+        Token::Punct => "t-punct",
+        Token::Plain => "t-plain",
+    }
+}
+
+/// The shutdown of one pod of service `id`, drawn to scale, with its verdict in text.
+#[component]
+pub fn Timeline(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let timeline = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            let s = d.service(id)?;
+            let env = d.environment(&env)?;
+            Some(shutdown_timeline(d, &effective(s, env)))
+        })
+    });
+    move || {
+        timeline.get().map(|t| {
+            let width = 520.0;
+            let x = |s: u32| 10.0 + width * f64::from(s) / f64::from(t.span());
+            let state = if t.slack < 0 { "overrun" } else if t.slack < 2 { "thin" } else { "ok" };
+            let done = t.done();
+            let slack_text = if t.slack < 0 { format!("overrun {} s", -t.slack) } else { format!("slack {} s", t.slack) };
+            view! {
+                <figure class=format!("timeline {state}") data-testid="timeline">
+                    <svg viewBox="0 0 540 118" role="img" aria-label=t.summary()>
+                        <text x="10" y="12" class="axis">"0 s: Terminating, endpoints removed"</text>
+                        <rect x=x(0) y="18" width=x(t.propagation) - x(0) height="14" class="bar propagation" />
+                        <text x=x(t.propagation) + 4.0 y="29" class="lbl">{format!("propagation {} s", t.propagation)}</text>
+                        <rect x=x(0) y="38" width=x(t.pre_stop) - x(0) height="14" class="bar prestop" />
+                        <text x=x(t.pre_stop) + 4.0 y="49" class="lbl">{format!("preStop {} s → SIGTERM", t.pre_stop)}</text>
+                        <rect x=x(t.pre_stop) y="58" width=x(done) - x(t.pre_stop) height="14" class="bar drain" />
+                        <text x=x(t.pre_stop) + 4.0 y="69" class="lbl on-bar">{format!("drain {} s", t.drain)}</text>
+                        <rect x=x(done.min(t.grace)) y="78" width=(x(done.max(t.grace)) - x(done.min(t.grace))).max(2.0) height="14" class=format!("bar slack {state}") />
+                        <line x1=x(t.grace) x2=x(t.grace) y1="14" y2="98" class="deadline" />
+                        <text x=x(t.grace) - 4.0 y="110" class="lbl end" text-anchor="end">{format!("SIGKILL at {} s", t.grace)}</text>
+                    </svg>
+                    <figcaption data-testid="timeline-summary">
+                        <b class=format!("verdict {state}")>{slack_text}</b>
+                        " · " {t.summary()}
+                        {(t.exposed_after_sigterm > 0).then(|| format!(" · requests may arrive for {} s after SIGTERM", t.exposed_after_sigterm))}
+                    </figcaption>
+                </figure>
+            }
+        })
+    }
+}
+
+/// The bottom of the canvas column: timeline of the selection, or disruption per service.
+#[component]
+pub fn BottomPanel() -> impl IntoView {
+    let app = use_app();
+    let tab = move |b: Bottom, label: &'static str, testid: &'static str| {
+        view! {
+            <button role="tab" data-testid=testid aria-selected=move || (app.bottom.get() == b).to_string() class:active=move || app.bottom.get() == b on:click=move |_| app.bottom.set(b)>{label}</button>
+        }
+    };
+    view! {
+        <section class="bottom">
+            <div class="tabs" role="tablist">
+                {tab(Bottom::Timeline, "Shutdown timeline", "tab-timeline")}
+                {tab(Bottom::Disruption, "Disruption", "tab-disruption")}
+            </div>
+            {move || match app.bottom.get() {
+                Bottom::Timeline => match app.selected() {
+                    Some(id) => view! { <Timeline id /> }.into_any(),
+                    None => view! { <p class="empty">"Select a service to see how its pods shut down."</p> }.into_any(),
+                },
+                Bottom::Disruption => view! { <DisruptionTable /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DisruptionTable() -> impl IntoView {
+    let app = use_app();
+    let rows = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            let Some(env) = d.environment(&env) else {
+                return Vec::new();
+            };
+            d.services
+                .iter()
+                .filter(|s| env.deploys(s.id))
+                .map(|s| (s.name.clone(), disruption(&effective(s, env))))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <table class="disruption" data-testid="disruption">
+            <thead><tr><th>"Service"</th><th>"Replicas"</th><th>"HPA"</th><th>"A drain may evict"</th><th>"A rollout may take down / add"</th></tr></thead>
+            <tbody>
+                {move || rows.get().into_iter().map(|(name, d)| view! {
+                    <tr>
+                        <td>{name}</td>
+                        <td>{d.replicas}</td>
+                        <td>{d.hpa.map(|(a, b)| format!("{a}–{b}")).unwrap_or_else(|| "–".into())}</td>
+                        <td class:blocked=d.drain_allows == Some(0)>{match d.drain_allows {
+                            None => "all (no PDB)".to_string(),
+                            Some(0) => "0: drains block".to_string(),
+                            Some(n) => format!("{n} at a time"),
+                        }}</td>
+                        <td>{format!("{} / {}", d.rollout_down, d.rollout_surge)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Environments, namespaces and cluster assumptions.
+#[component]
+pub fn Environments() -> impl IntoView {
+    let app = use_app();
+    let names = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .environments
+                .iter()
+                .map(|e| e.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let d = |ptr: &str| FieldPath::design(ptr);
+    view! {
+        <aside class="inspector envs-page" aria-label="Environments">
+            <div class="inspector-head"><h2>"Environments"</h2>
+                <button on:click=move |_| app.side.set(Side::Inspector)>"Back to inspector"</button>
+            </div>
+            <div class="sections">
+                <section class="section">
+                    <h3>"Design"</h3>
+                    <Field label="System name (part-of label)" path=d("/name") kind=K::Text />
+                    <Choice label="Kubernetes version" path=d("/target") options=kubeprint_core::KubeVersion::ALL.iter().map(|v| (v.as_str(), json!(v.as_str()))).collect() />
+                    <div class="row">
+                        <Field label="Endpoint propagation (s)" path=d("/cluster/endpoint_propagation_seconds") kind=K::Seconds />
+                        <Field label="LB deregistration (s)" path=d("/cluster/lb_deregistration_seconds") kind=K::OptionalCount hint="empty: no IP-target LB" />
+                    </div>
+                    <div class="row">
+                        <Field label="Ingress class" path=d("/cluster/ingress_class") kind=K::OptionalText />
+                        <Field label="cert-manager issuer" path=d("/cluster/cert_issuer") kind=K::Text />
+                    </div>
+                    <div class="row">
+                        <Field label="Ingress controller namespace" path=d("/cluster/ingress_controller_namespace") kind=K::Text />
+                        <Field label="Monitoring namespace" path=d("/cluster/monitoring_namespace") kind=K::OptionalText />
+                    </div>
+                </section>
+                <For each=move || names.get() key=|n| n.clone() let:name>
+                    {
+                        let e = |ptr: &str| FieldPath::environment(&name, ptr);
+                        let remove = name.clone();
+                        view! {
+                            <section class="section" data-testid=format!("env-section-{name}")>
+                                <h3>{name.clone()}</h3>
+                                <div class="row">
+                                    <Field label="Namespace" path=e("/namespace") kind=K::Text />
+                                    <Choice label="Tier" path=e("/tier") options=vec![("dev", json!("dev")), ("staging", json!("staging")), ("prod", json!("prod")), ("shared", json!("shared"))] />
+                                </div>
+                                <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
+                                <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
+                                <Check label="Runs the design's services" path=e("/hosts_services") />
+                                <button class="danger" on:click=move |_| app.dispatch(Edit::RemoveEnvironment(remove.clone()))>"Remove environment"</button>
+                            </section>
+                        }
+                    }
+                </For>
+                <button class="add" data-testid="add-environment" on:click=move |_| {
+                    let (system, n) = app.editor.with_untracked(|e| (e.design.name.clone(), e.design.environments.len()));
+                    let name = format!("env{}", n + 1);
+                    let env = Environment::new(&name, Tier::Staging, &format!("{system}-{name}"));
+                    app.dispatch(Edit::AddEnvironment(Box::new(env)));
+                }>"+ environment"</button>
+            </div>
+        </aside>
+    }
+}
+
+/// The template gallery: the four seed systems and an empty design.
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Show when=move || app.gallery.get()>
+            <div class="modal-backdrop" on:click=move |_| app.gallery.set(false)>
+                <div class="modal" role="dialog" aria-label="Templates" on:click=|ev| ev.stop_propagation()>
+                    <h2>"Start from a template"</h2>
+                    <p class="note">"Opening a template replaces the design; Ctrl+Z brings it back."</p>
+                    <div class="cards">
+                        {templates::ALL.iter().map(|t| {
+                            let design = (t.build)();
+                            let counts = format!("{} services · {} environments", design.services.len(), design.environments.len());
+                            view! {
+                                <button class="card" data-testid=format!("template-{}", t.name) on:click=move |_| {
+                                    app.open(design.clone());
+                                    app.gallery.set(false);
+                                }>
+                                    <b>{t.name}</b>
+                                    <span>{t.title}</span>
+                                    <small>{counts}</small>
+                                </button>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <button on:click=move |_| app.gallery.set(false)>"Close"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,163 @@
+//! The page's one piece of state: an [`Editor`] in a signal, plus view choices.
+//! Components read it and send [`Edit`]s through [`AppState::dispatch`]; findings and
+//! YAML are memos derived from it, never stored.
+
+use kubeprint_core::editor::Editor;
+use kubeprint_core::rules::{validate, Finding};
+use kubeprint_core::{render, Design, Edit, FieldPath, ServiceId};
+use leptos::prelude::*;
+
+/// Which tool the right-hand column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The selected service.
+    Inspector,
+    /// Environments and namespaces.
+    Environments,
+}
+
+/// Which view the bottom of the canvas column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bottom {
+    /// Shutdown timeline of the selected service.
+    Timeline,
+    /// Replicas, HPA, PDB and rollout per service in this environment.
+    Disruption,
+}
+
+/// Shared state, cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The design and its history.
+    pub editor: RwSignal<Editor>,
+    /// The environment being viewed.
+    pub env: RwSignal<String>,
+    /// Right column.
+    pub side: RwSignal<Side>,
+    /// Bottom of the canvas column.
+    pub bottom: RwSignal<Bottom>,
+    /// The template gallery is open.
+    pub gallery: RwSignal<bool>,
+    /// The last refused edit, shown in the status bar.
+    pub status: RwSignal<Option<String>>,
+    /// Field to focus once the inspector shows it.
+    pub focus: RwSignal<Option<FieldPath>>,
+    /// Findings of the current environment.
+    pub findings: Memo<Vec<Finding>>,
+    /// (kind, name, yaml) of every object of the current environment.
+    pub documents: Memo<Vec<(String, String, String)>>,
+}
+
+impl AppState {
+    /// State around `design`, viewing its production environment.
+    pub fn new(design: Design) -> Self {
+        let env = RwSignal::new(default_env(&design));
+        let first = design.services.first().map(|s| s.id);
+        let mut ed = Editor::new(design);
+        ed.selected = first;
+        let editor = RwSignal::new(ed);
+        let findings = Memo::new(move |_| editor.with(|e| validate(&e.design, &env.get())));
+        let documents = Memo::new(move |_| {
+            editor.with(|e| {
+                render(&e.design, &env.get())
+                    .documents()
+                    .into_iter()
+                    .map(|(k, n, y)| (k.to_string(), n, y))
+                    .collect()
+            })
+        });
+        AppState {
+            editor,
+            env,
+            side: RwSignal::new(Side::Inspector),
+            bottom: RwSignal::new(Bottom::Timeline),
+            gallery: RwSignal::new(false),
+            status: RwSignal::new(None),
+            focus: RwSignal::new(None),
+            findings,
+            documents,
+        }
+    }
+
+    /// Apply an edit; a refused one is reported in the status bar, never lost silently.
+    pub fn dispatch(&self, edit: Edit) {
+        let mut result = Ok(());
+        self.editor.update(|e| result = e.dispatch(edit));
+        match result {
+            Ok(()) => self.status.set(None),
+            Err(err) => self.status.set(Some(format!("Not applied: {err}"))),
+        }
+        self.keep_env_valid();
+    }
+
+    /// End merging of keystrokes into the current undo step.
+    pub fn seal(&self) {
+        self.editor.update(|e| e.seal());
+    }
+
+    /// Undo one step.
+    pub fn undo(&self) {
+        self.editor.update(|e| {
+            e.undo();
+        });
+        self.keep_env_valid();
+    }
+
+    /// Redo one step.
+    pub fn redo(&self) {
+        self.editor.update(|e| {
+            e.redo();
+        });
+        self.keep_env_valid();
+    }
+
+    /// Open another design (a template or file) as one undoable step.
+    pub fn open(&self, design: Design) {
+        self.env.set(default_env(&design));
+        let first = design.services.first().map(|s| s.id);
+        self.editor.update(|e| {
+            e.replace(design);
+            e.selected = first;
+        });
+        self.side.set(Side::Inspector);
+    }
+
+    /// Select a service (or nothing).
+    pub fn select(&self, id: Option<ServiceId>) {
+        self.editor.update(|e| e.selected = id);
+        if id.is_some() {
+            self.side.set(Side::Inspector);
+        }
+    }
+
+    /// The selected service's id.
+    pub fn selected(&self) -> Option<ServiceId> {
+        self.editor.with(|e| e.selected)
+    }
+
+    fn keep_env_valid(&self) {
+        let env = self.env.get_untracked();
+        let fallback = self.editor.with_untracked(|e| {
+            e.design
+                .environment(&env)
+                .is_none()
+                .then(|| default_env(&e.design))
+        });
+        if let Some(f) = fallback {
+            self.env.set(f);
+        }
+    }
+}
+
+/// Production when the design has it, otherwise its first environment.
+pub fn default_env(d: &Design) -> String {
+    d.environment("prod")
+        .or(d.environments.first())
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
+}
+
+/// The state provided at the root.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
