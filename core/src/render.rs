@@ -605,11 +605,10 @@ impl Renderer<'_> {
     }
 
     fn cluster_service(&self, s: &Service) -> Option<core::Service> {
-        let headless = match s.exposure.service {
-            ServiceKind::None => return None,
-            ServiceKind::ClusterIP => false,
-            ServiceKind::Headless => true,
-        };
+        if !has_cluster_service(s) {
+            return None;
+        }
+        let headless = s.exposure.service == ServiceKind::Headless;
         Some(core::Service {
             metadata: self.service_meta(s, &s.name),
             spec: Some(core::ServiceSpec {
@@ -889,7 +888,7 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         },
         s.name.clone(),
     ));
-    if s.exposure.service != ServiceKind::None {
+    if has_cluster_service(s) {
         out.push(("Service", s.name.clone()));
     }
     if s.exposure.load_balancer.is_some() {
@@ -911,6 +910,16 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         out.push(("NetworkPolicy", format!("{}-allow", s.name)));
     }
     out
+}
+
+/// Whether the workload gets its own Service: a ClusterIP Service needs at least one
+/// port (the API server rejects one without); a headless one does not.
+pub fn has_cluster_service(s: &Service) -> bool {
+    match s.exposure.service {
+        ServiceKind::None => false,
+        ServiceKind::ClusterIP => !s.exposure.ports.is_empty(),
+        ServiceKind::Headless => true,
+    }
 }
 
 /// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.

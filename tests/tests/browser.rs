@@ -1,6 +1,7 @@
 //! The designer in a real headless Chromium, driven through chromedriver: what a user
-//! sees after loading the page and clicking.
+//! sees after loading the page, clicking and typing.
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use kubeprint_tests::{app_url, chrome_capabilities, fresh_profile, start_driver, Driver};
@@ -16,7 +17,10 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 impl Page {
     async fn open(tag: &str) -> Page {
-        let url = app_url();
+        Self::open_at(tag, app_url()).await
+    }
+
+    async fn open_at(tag: &str, url: &str) -> Page {
         let driver = start_driver();
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(chrome_capabilities(&fresh_profile(tag)))
@@ -48,6 +52,20 @@ impl Page {
         self.find(testid).await.text().await.expect("element text")
     }
 
+    /// Wait until `probe` holds for the page; return its last answer.
+    async fn wait_until(&self, what: &str, probe: impl AsyncFn(&Page) -> Option<String>) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = probe(self).await {
+                return v;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("gave up waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Wait until the element's text satisfies `ok`; return it.
     async fn wait_text(&self, testid: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -59,15 +77,35 @@ impl Page {
             if start.elapsed() > PATIENCE {
                 panic!(
                     "{testid} never showed {what}; it shows:\n{}",
-                    &t[..t.len().min(2000)]
+                    &t[..t.len().min(3000)]
                 );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
+    async fn present(&self, testid: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(&Self::css(testid)))
+            .await
+            .expect("query")
+            .is_empty()
+    }
+
+    async fn wait_gone(&self, testid: &str) {
+        self.wait_until(&format!("{testid} to disappear"), async |p| {
+            (!p.present(testid).await).then(String::new)
+        })
+        .await;
+    }
+
     async fn click(&self, testid: &str) {
-        self.find(testid).await.click().await.expect("click");
+        self.find(testid)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
     }
 
     async fn select(&self, testid: &str, value: &str) {
@@ -78,10 +116,46 @@ impl Page {
             .expect("select");
     }
 
+    /// Replace an input's text the way a user does: select all, type.
+    async fn type_into(&self, testid: &str, text: &str) {
+        let el = self.find(testid).await;
+        el.click().await.expect("focus the input");
+        let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+        el.send_keys(&select_all).await.expect("select all");
+        el.send_keys(text).await.expect("type");
+    }
+
+    async fn value(&self, testid: &str) -> String {
+        self.find(testid)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
+    /// Press a key chord on the page (not in a field).
+    async fn chord(&self, keys: &str) {
+        let body = self.client.find(Locator::Css("body")).await.expect("body");
+        body.send_keys(keys).await.expect("keys");
+    }
+
+    async fn yaml(&self) -> String {
+        self.text("yaml").await
+    }
+
     async fn close(self) {
         let _ = self.client.close().await;
     }
 }
+
+/// Whether the YAML has a Service object named `name`.
+fn has_service(yaml: &str, name: &str) -> bool {
+    yaml.split("\n---\n")
+        .any(|doc| doc.contains("kind: Service\n") && doc.contains(&format!("\n  name: {name}\n")))
+}
+
+const GRACE: &str = "services/s1/timing/grace_period_seconds";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_opens_on_the_connectum_example_and_shows_its_yaml() {
@@ -95,15 +169,23 @@ async fn the_page_opens_on_the_connectum_example_and_shows_its_yaml() {
         "prod is selected first"
     );
     assert!(yaml.contains("seconds: 5"), "the preStop sleep is rendered");
+    assert!(
+        page.present("node-order-service").await,
+        "the canvas shows the service"
+    );
+    assert_eq!(page.text("inspector-title").await, "order-service");
+    let counts = page.text("finding-counts").await;
+    assert!(counts.contains("0 errors"), "{counts}");
     page.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn picking_a_template_and_an_environment_changes_the_yaml() {
-    let page = Page::open("switch").await;
+async fn the_gallery_opens_each_template_and_environments_switch_namespaces() {
+    let page = Page::open("gallery").await;
     page.wait_text("yaml", "YAML", |t| t.contains("kind: Deployment"))
         .await;
-    page.select("template-picker", "miniredis").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
     let yaml = page
         .wait_text("yaml", "the miniredis prod namespace", |t| {
             t.contains("namespace: miniredis-prod")
@@ -116,5 +198,280 @@ async fn picking_a_template_and_an_environment_changes_the_yaml() {
         t.contains("namespace: miniredis-staging") && !t.contains("namespace: miniredis-prod")
     })
     .await;
+
+    page.click("open-gallery").await;
+    page.click("template-connectum").await;
+    page.wait_text("yaml", "connectum prod", |t| {
+        t.contains("namespace: connectum\n")
+    })
+    .await;
+    let prod = page.yaml().await;
+    assert!(prod.contains("minReplicas: 2"), "prod HPA minimum");
+    page.click("env-dev").await;
+    let dev = page
+        .wait_text("yaml", "the dev namespace", |t| {
+            t.contains("namespace: connectum-dev")
+        })
+        .await;
+    assert!(
+        dev.contains("minReplicas: 1") && dev.contains("maxReplicas: 2"),
+        "dev override of the HPA range:\n{dev}"
+    );
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_and_findings() {
+    let page = Page::open("add").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis", |t| {
+        t.contains("namespace: miniredis-prod")
+    })
+    .await;
+
+    page.click("add-service").await;
+    page.wait_text("inspector-title", "the new service", |t| t == "service-9")
+        .await;
+    assert!(
+        page.present("node-service-9").await,
+        "the node is on the canvas"
+    );
+    // Without a port it has no Service (the API server would reject one).
+    assert!(!has_service(&page.yaml().await, "service-9"));
+
+    page.click("services/s9/ports#add").await;
+    page.click("services/s9/exposure/ports#add").await;
+    page.type_into("services/s9/ports/0/port", "9090").await;
+    let yaml = page
+        .wait_text("yaml", "the new port", |t| {
+            t.contains("containerPort: 9090")
+        })
+        .await;
+    assert!(
+        has_service(&yaml, "service-9"),
+        "a Service object for the new port"
+    );
+    // Default-deny is on and nothing may call it yet.
+    page.wait_text("findings", "the unreachable warning", |t| {
+        t.contains("nothing may connect to `service-9`")
+    })
+    .await;
+
+    // It calls the API gateway: the NetworkPolicies open that path.
+    page.select("add-edge", "2").await;
+    let yaml = page
+        .wait_text("yaml", "the new NetworkPolicy", |t| {
+            t.contains("name: service-9-allow")
+        })
+        .await;
+    let policy = yaml.split("name: service-9-allow").nth(1).unwrap();
+    assert!(policy.contains("egress:"), "egress from the new service");
+    assert!(policy
+        .split("---")
+        .next()
+        .unwrap()
+        .contains("app.kubernetes.io/name: api-gateway"));
+    let gateway = yaml
+        .split("name: api-gateway-allow")
+        .nth(1)
+        .unwrap()
+        .split("---")
+        .next()
+        .unwrap();
+    assert!(
+        gateway.contains("app.kubernetes.io/name: service-9"),
+        "the gateway lets it in:\n{gateway}"
+    );
+    assert!(page.present("edge-9-2").await, "the canvas draws the edge");
+
+    // Undo removes the edge and its policies.
+    page.click("undo").await;
+    page.wait_text("yaml", "the policy to go", |t| {
+        !t.contains("name: service-9-allow")
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grace_period_below_prestop_plus_shutdown_is_an_error_until_fixed() {
+    let page = Page::open("grace").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "35");
+
+    page.type_into(GRACE, "30").await;
+    let finding = page
+        .wait_text("findings", "the grace period error", |t| {
+            t.contains("KP102")
+        })
+        .await;
+    assert!(
+        finding.contains("grace 30 s < preStop 5 s + shutdown 30 s = 35 s"),
+        "{finding}"
+    );
+    assert!(
+        finding.contains("Error"),
+        "severity in words, not only colour"
+    );
+    let timeline = page.text("timeline-summary").await;
+    assert!(timeline.contains("overrun 5 s"), "{timeline}");
+    page.wait_text("yaml", "the new grace period", |t| {
+        t.contains("terminationGracePeriodSeconds: 30")
+    })
+    .await;
+
+    page.click("fix-KP102").await;
+    page.wait_gone("finding-KP102").await;
+    assert_eq!(page.value(GRACE).await, "37");
+    assert!(page.text("timeline-summary").await.contains("slack 2 s"));
+    page.wait_text("yaml", "the fixed grace period", |t| {
+        t.contains("terminationGracePeriodSeconds: 37")
+    })
+    .await;
+
+    // Ctrl+Z brings the error back, Ctrl+Shift+Z fixes it again.
+    let undo = format!("{}z{}", char::from(Key::Control), char::from(Key::Null));
+    page.chord(&undo).await;
+    page.wait_until("the error to return", async |p| {
+        p.present("finding-KP102").await.then(String::new)
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "30");
+    let redo = format!(
+        "{}{}z{}",
+        char::from(Key::Control),
+        char::from(Key::Shift),
+        char::from(Key::Null)
+    );
+    page.chord(&redo).await;
+    page.wait_gone("finding-KP102").await;
+    assert_eq!(page.value(GRACE).await, "37");
+
+    // Typing "30" was one step: one more undo goes back past the fix to 30, the next to 35.
+    page.click("undo").await;
+    page.click("undo").await;
+    page.wait_until("the original 35", async |p| {
+        (p.value(GRACE).await == "35").then(String::new)
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_explained_and_loses_nothing() {
+    let page = Page::open("bad-input").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.type_into(GRACE, "forty").await;
+    let error_id = format!("{GRACE}-error");
+    let error = page
+        .client
+        .find(Locator::Id(&error_id))
+        .await
+        .expect("the error message")
+        .text()
+        .await
+        .unwrap();
+    assert!(error.contains("not a duration"), "{error}");
+    assert_eq!(
+        page.value(GRACE).await,
+        "forty",
+        "what the user typed stays"
+    );
+    assert!(
+        page.yaml()
+            .await
+            .contains("terminationGracePeriodSeconds: 35"),
+        "the design keeps its last good value"
+    );
+    page.type_into(GRACE, "1m").await;
+    page.wait_text("yaml", "60 seconds", |t| {
+        t.contains("terminationGracePeriodSeconds: 60")
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_a_finding_focuses_its_field() {
+    let page = Page::open("focus").await;
+    page.wait_text("findings", "the zero-slack warning", |t| {
+        t.contains("KP103")
+    })
+    .await;
+    page.find("finding-KP103")
+        .await
+        .find(Locator::Css(".finding-main"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let focused = page
+        .wait_until("the grace field to be focused", async |p| {
+            let id = p
+                .client
+                .active_element()
+                .await
+                .ok()?
+                .attr("id")
+                .await
+                .ok()??;
+            (id == GRACE).then_some(id)
+        })
+        .await;
+    assert_eq!(focused, GRACE);
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_selected_service_with_the_keyboard() {
+    let page = Page::open("delete").await;
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "stfc", |t| t.contains("name: icat-mariadb\n"))
+        .await;
+    page.find("node-icat-mariadb").await.click().await.unwrap();
+    page.wait_text("inspector-title", "the database", |t| t == "icat-mariadb")
+        .await;
+    page.chord(&char::from(Key::Delete).to_string()).await;
+    page.wait_text("yaml", "the database to go", |t| {
+        !t.contains("name: icat-mariadb\n")
+    })
+    .await;
+    assert!(!page.present("node-icat-mariadb").await);
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_benchmark_page_measures_edits() {
+    let url = format!("{}/#bench", app_url());
+    let page = Page::open_at("bench", &url).await;
+    let text = page
+        .wait_text("bench", "results", |t| t.contains("services=200"))
+        .await;
+    for n in ["services=20 ", "services=200 "] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(n))
+            .unwrap_or_else(|| panic!("{n} in {text}"));
+        let median: f64 = line
+            .split("median_ms=")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(median > 0.0, "a measured time: {line}");
+    }
+    println!("browser benchmark:\n{text}");
     page.close().await;
 }
