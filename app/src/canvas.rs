@@ -109,6 +109,15 @@ fn node_view(
     }
 }
 
+/// A name that fits beside the badge: at most 16 characters, with an ellipsis.
+fn short_name(name: &str) -> String {
+    if name.chars().count() <= 16 {
+        name.to_string()
+    } else {
+        format!("{}…", name.chars().take(15).collect::<String>())
+    }
+}
+
 /// The canvas.
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -264,6 +273,27 @@ pub fn Canvas() -> impl IntoView {
         zoom.set(new);
     };
 
+    // Fit the whole design into the visible area, when asked and once mounted.
+    let fit = move || {
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        let rect = svg.get_bounding_client_rect();
+        let Some((x0, y0, x1, y1)) = positions.with_untracked(layout::bounds) else {
+            return;
+        };
+        let (w, h) = (f64::from(x1 - x0).max(1.0), f64::from(y1 - y0).max(1.0));
+        let k = ((rect.width() - 40.0) / w)
+            .min((rect.height() - 40.0) / h)
+            .clamp(0.3, 1.0);
+        zoom.set(k);
+        pan.set((20.0 - f64::from(x0) * k, 20.0 - f64::from(y0) * k));
+    };
+    Effect::new(move |_| {
+        app.fit.track();
+        request_animation_frame(fit);
+    });
+
     let add_service = move |_| {
         let (name, at) = app.editor.with_untracked(|e| {
             let mut n = e.design.services.len() + 1;
@@ -303,8 +333,7 @@ pub fn Canvas() -> impl IntoView {
                 .collect::<Vec<_>>()
         });
         app.dispatch(Edit::Batch(edits));
-        pan.set((0.0, 0.0));
-        zoom.set(1.0);
+        request_animation_frame(fit);
     };
 
     view! {
@@ -312,6 +341,7 @@ pub fn Canvas() -> impl IntoView {
             <div class="canvas-tools">
                 <button data-testid="add-service" on:click=add_service>"+ Service"</button>
                 <button data-testid="auto-layout" on:click=auto_layout>"Auto layout"</button>
+                <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * 1.2).min(2.5))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / 1.2).max(0.3))>"−"</button>
                 <span class="hint">"drag ● to connect · Del removes"</span>
@@ -380,13 +410,17 @@ pub fn Canvas() -> impl IntoView {
                                     gesture.set(Gesture::Moving { id, dx: x - f64::from(p.x), dy: y - f64::from(p.y), moved: false });
                                 }>
                                 {public.map(|text| view! {
-                                    <g class="entry">
-                                        <path d=format!("M -70 {} L -4 {}", H / 2, H / 2) marker-end="url(#arrow)" class="edge-line public" />
-                                        <text x="-72" y=H / 2 - 8 class="entry-label" text-anchor="start">{text}</text>
+                                    <g class="entry" transform="translate(2 -16)">
+                                        <title>"Public entry point"</title>
+                                        <circle cx="6" cy="0" r="6" class="globe" />
+                                        <ellipse cx="6" cy="0" rx="2.6" ry="6" class="globe" />
+                                        <line x1="0" y1="0" x2="12" y2="0" class="globe" />
+                                        <text x="17" y="4" class="entry-label">{text}</text>
                                     </g>
                                 })}
                                 <rect width=W height=H rx="10" class="node-box" />
-                                <text x="12" y="24" class="node-name">{n.name.clone()}</text>
+                                <title>{n.name.clone()}</title>
+                                <text x="12" y="24" class="node-name">{short_name(&n.name)}</text>
                                 <text x="12" y="44" class="node-meta">{format!("{} · {}", n.kind, n.scale)}</text>
                                 <text x="12" y="64" class="node-ports">{n.ports.clone()}</text>
                                 {(!n.deployed).then(|| view! { <text x="12" y="84" class="node-meta">"not in this environment"</text> })}

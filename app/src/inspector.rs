@@ -17,8 +17,18 @@ pub fn Inspector() -> impl IntoView {
         app.editor
             .with(|e| e.selected.filter(|id| e.design.service(*id).is_some()))
     });
+    // A newly selected service starts at the top, unless a finding asked for a field.
+    let aside = NodeRef::<leptos::html::Aside>::new();
+    Effect::new(move |_| {
+        selected.track();
+        if app.focus.get_untracked().is_none() {
+            if let Some(el) = aside.get_untracked() {
+                el.set_scroll_top(0);
+            }
+        }
+    });
     view! {
-        <aside class="inspector" aria-label="Inspector">
+        <aside class="inspector" aria-label="Inspector" node_ref=aside>
             {move || match selected.get() {
                 Some(id) => view! { <ServiceInspector id /> }.into_any(),
                 None => view! {

@@ -119,6 +119,7 @@ pub fn focus_requested_field() {
     Effect::new(move |_| {
         let Some(path) = app.focus.get() else { return };
         let full = path.to_string();
+        app.focus.set(None);
         request_animation_frame(move || {
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
                 return;
@@ -158,7 +159,7 @@ pub fn YamlView() -> impl IntoView {
     let copy = move |_| {
         let text = shown.with_untracked(|docs| {
             docs.iter()
-                .map(|(_, _, y)| y.as_str())
+                .map(|(_, _, y)| y.as_ref())
                 .collect::<Vec<_>>()
                 .join("---\n")
         });

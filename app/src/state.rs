@@ -3,9 +3,11 @@
 //! YAML are memos derived from it, never stored.
 
 use kubeprint_core::editor::Editor;
+use kubeprint_core::render::YamlCache;
 use kubeprint_core::rules::{validate, Finding};
 use kubeprint_core::{render, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Which tool the right-hand column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,10 +44,12 @@ pub struct AppState {
     pub status: RwSignal<Option<String>>,
     /// Field to focus once the inspector shows it.
     pub focus: RwSignal<Option<FieldPath>>,
+    /// Bumped to ask the canvas to fit the whole design into view.
+    pub fit: RwSignal<u32>,
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
-    pub documents: Memo<Vec<(String, String, String)>>,
+    pub documents: Memo<Vec<(String, String, Arc<str>)>>,
 }
 
 impl AppState {
@@ -57,14 +61,18 @@ impl AppState {
         ed.selected = first;
         let editor = RwSignal::new(ed);
         let findings = Memo::new(move |_| editor.with(|e| validate(&e.design, &env.get())));
+        // Only objects an edit changed are serialized again.
+        let cache = StoredValue::new(YamlCache::default());
         let documents = Memo::new(move |_| {
-            editor.with(|e| {
-                render(&e.design, &env.get())
-                    .documents()
-                    .into_iter()
-                    .map(|(k, n, y)| (k.to_string(), n, y))
-                    .collect()
-            })
+            let bundle = editor.with(|e| render(&e.design, &env.get()));
+            cache
+                .try_update_value(|c| {
+                    c.documents(&bundle)
+                        .into_iter()
+                        .map(|(k, n, y)| (k.to_string(), n, y))
+                        .collect()
+                })
+                .unwrap_or_default()
         });
         AppState {
             editor,
@@ -74,6 +82,7 @@ impl AppState {
             gallery: RwSignal::new(false),
             status: RwSignal::new(None),
             focus: RwSignal::new(None),
+            fit: RwSignal::new(0),
             findings,
             documents,
         }
@@ -120,6 +129,7 @@ impl AppState {
             e.selected = first;
         });
         self.side.set(Side::Inspector);
+        self.fit.update(|n| *n += 1);
     }
 
     /// Select a service (or nothing).

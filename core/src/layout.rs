@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 pub const LAYER_GAP: i32 = 250;
 /// Vertical distance between services of one layer.
 pub const ROW_GAP: i32 = 130;
-/// Left margin: room for the entry-point label (Ingress host, LB ports) of a node in
-/// the first layer.
-pub const LEFT_MARGIN: i32 = 170;
+/// Left margin of the automatic layout.
+pub const LEFT_MARGIN: i32 = 40;
 /// Size of a node on the canvas.
 pub const NODE_WIDTH: i32 = 190;
 /// Height of a node on the canvas.
@@ -61,6 +60,19 @@ pub fn auto_layout(design: &Design) -> BTreeMap<ServiceId, Position> {
         *row += 1;
     }
     out
+}
+
+/// The smallest box around every node, as (min x, min y, max x, max y); `None` for
+/// an empty design. Room is left above nodes for their entry-point labels.
+pub fn bounds(positions: &BTreeMap<ServiceId, Position>) -> Option<(i32, i32, i32, i32)> {
+    let xs = positions.values().map(|p| p.x);
+    let ys = positions.values().map(|p| p.y);
+    Some((
+        xs.clone().min()?,
+        ys.clone().min()? - 30,
+        xs.max()? + NODE_WIDTH + 10,
+        ys.max()? + NODE_HEIGHT,
+    ))
 }
 
 #[cfg(test)]

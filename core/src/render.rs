@@ -121,6 +121,35 @@ impl Bundle {
     }
 }
 
+/// Remembers each object's YAML so an edit only re-serializes the objects it changed.
+/// Comparing two objects costs far less than serializing one.
+#[derive(Default)]
+pub struct YamlCache {
+    previous: std::collections::HashMap<(&'static str, String), (Object, std::sync::Arc<str>)>,
+}
+
+impl YamlCache {
+    /// `(kind, name, yaml)` of every object of `bundle`, reusing unchanged ones.
+    pub fn documents(
+        &mut self,
+        bundle: &Bundle,
+    ) -> Vec<(&'static str, String, std::sync::Arc<str>)> {
+        let mut next = std::collections::HashMap::with_capacity(bundle.objects.len());
+        let mut out = Vec::with_capacity(bundle.objects.len());
+        for o in &bundle.objects {
+            let key = (o.kind(), o.name().to_string());
+            let yaml = match self.previous.remove(&key) {
+                Some((old, yaml)) if old == *o => yaml,
+                _ => std::sync::Arc::from(crate::yaml::to_doc(o)),
+            };
+            out.push((key.0, key.1.clone(), yaml.clone()));
+            next.insert(key, (o.clone(), yaml));
+        }
+        self.previous = next;
+        out
+    }
+}
+
 /// A service as deployed in one environment: the base design with the
 /// environment's override applied. Rules and rendering both read this.
 pub fn effective(service: &Service, env: &Environment) -> Service {
@@ -1146,5 +1175,45 @@ fn scale_rules(r: &ScaleRules) -> hpa::HPAScalingRules {
                 .collect(),
         ),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_yaml_cache_gives_what_serializing_gives_and_reuses_unchanged_objects() {
+        let mut d = crate::templates::miniredis();
+        let mut cache = YamlCache::default();
+        let first = cache.documents(&render(&d, "prod"));
+        let fresh: Vec<String> = render(&d, "prod")
+            .documents()
+            .into_iter()
+            .map(|(_, _, y)| y)
+            .collect();
+        assert_eq!(
+            first
+                .iter()
+                .map(|(_, _, y)| y.to_string())
+                .collect::<Vec<_>>(),
+            fresh
+        );
+        d.services[2].timing.grace_period_seconds = 99;
+        let second = cache.documents(&render(&d, "prod"));
+        let changed: Vec<_> = first
+            .iter()
+            .zip(&second)
+            .filter(|(a, b)| !std::sync::Arc::ptr_eq(&a.2, &b.2))
+            .map(|(_, b)| format!("{}/{}", b.0, b.1))
+            .collect();
+        assert_eq!(
+            changed,
+            ["Deployment/backend"],
+            "only the edited object is serialized again"
+        );
+        assert!(second
+            .iter()
+            .any(|(_, _, y)| y.contains("terminationGracePeriodSeconds: 99")));
     }
 }

@@ -1,0 +1,66 @@
+//! `cargo run -p kubeprint-tests --bin screenshots`: drive the designer through its main
+//! states in headless Chromium and save PNGs under docs/ for the README.
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use kubeprint_tests::{app_url, chrome_capabilities, fresh_profile, root, start_driver};
+use std::time::Duration;
+
+async fn click(c: &Client, testid: &str) {
+    let css = format!("[data-testid=\"{testid}\"]");
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.click().await.expect("click");
+}
+
+async fn shot(c: &Client, name: &str) {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    let path = root().join("docs").join(name);
+    std::fs::write(&path, png).expect("write the screenshot");
+    println!("wrote {}", path.display());
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let url = app_url();
+    let driver = start_driver();
+    let c = ClientBuilder::new(HttpConnector::new())
+        .capabilities(chrome_capabilities(&fresh_profile("screenshots")))
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session");
+    c.set_window_size(1440, 900).await.expect("window size");
+    c.goto(url).await.expect("load");
+    c.wait()
+        .for_element(Locator::Css("[data-testid=\"node-order-service\"]"))
+        .await
+        .expect("the app mounts");
+    shot(&c, "screenshot.png").await;
+
+    // The grace period error, on the timeline and in the findings.
+    let grace = "[data-testid=\"services/s1/timing/grace_period_seconds\"]";
+    let input = c.find(Locator::Css(grace)).await.expect("grace input");
+    input.click().await.expect("focus");
+    let all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+    input.send_keys(&all).await.expect("select");
+    input.send_keys("30").await.expect("type");
+    shot(&c, "grace-error.png").await;
+
+    click(&c, "open-gallery").await;
+    shot(&c, "gallery.png").await;
+    click(&c, "template-miniredis").await;
+    click(&c, "tab-disruption").await;
+    shot(&c, "miniredis.png").await;
+
+    let theme = c.find(Locator::Css("select.theme")).await.expect("theme");
+    theme.select_by_value("dark").await.expect("dark");
+    click(&c, "tab-timeline").await;
+    shot(&c, "dark.png").await;
+    let _ = c.close().await;
+}
