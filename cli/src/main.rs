@@ -4,7 +4,7 @@
 //! non-zero exit: 1 for a problem with the input, 2 for a wrong command line.
 
 use kubeprint_core::rules::{self, Finding, Severity};
-use kubeprint_core::{file, render, templates, Design};
+use kubeprint_core::{file, link, render, templates, Design};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,9 @@ usage:
   kubeprint check DESIGN.json [--env ENV] [--format text|json]
                                                    findings (all environments by default);
                                                    exits 1 when there is an error
-  kubeprint rules [--markdown]                     the rule catalog";
+  kubeprint rules [--markdown]                     the rule catalog
+  kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
+  kubeprint open-link URL                          print the design file a share link carries";
 
 /// What went wrong, as the user will read it.
 enum Failure {
@@ -204,6 +206,21 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 )?;
             }
             Ok(())
+        }
+        "link" => {
+            let a = Args::parse(rest, &["--base"])?;
+            let design = load(Path::new(a.one_file("design file")?))?;
+            let base = a.flag(&["--base"]).unwrap_or("http://127.0.0.1:8080/");
+            for note in link::notes(&design) {
+                eprintln!("kubeprint: note: {note}");
+            }
+            emit(out, &format!("{}\n", link::link(base, &design)))
+        }
+        "open-link" => {
+            let a = Args::parse(rest, &[])?;
+            let url = a.one_file("link")?;
+            let design = link::decode(url).map_err(|e| Failure::Input(e.to_string()))?;
+            emit(out, &file::to_json(&design))
         }
         "help" | "--help" | "-h" => emit(out, &format!("{USAGE}\n")),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),

@@ -189,3 +189,41 @@ fn rules_lists_every_rule_and_prints_the_docs_page() {
         "docs/rules.md is what `kubeprint rules --markdown` prints"
     );
 }
+
+#[test]
+fn link_and_open_link_round_trip_a_design() {
+    let f = design_file("miniredis", "link");
+    let o = kubeprint(&["link", f.to_str().unwrap(), "--base", "https://kp.example/"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = stdout(&o).trim().to_string();
+    assert!(url.starts_with("https://kp.example/#d=kp1."), "{url}");
+    assert!(
+        stderr(&o).contains("key names only, never values"),
+        "the secrets note"
+    );
+    let o = kubeprint(&["open-link", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        std::fs::read_to_string(&f).unwrap(),
+        "the same design file comes back"
+    );
+}
+
+#[test]
+fn a_broken_link_is_one_clear_line() {
+    let o = kubeprint(&[
+        "open-link",
+        "https://kp.example/#d=kp1.eJzLSM3JyVcozy_KSQEAGgQEXQ",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    let o = kubeprint(&["open-link", "https://kp.example/#d=kp1.abc"]);
+    assert!(
+        stderr(&o).contains("damaged or was cut off"),
+        "{}",
+        stderr(&o)
+    );
+    let o = kubeprint(&["open-link", "https://kp.example/#d=kp7.abc"]);
+    assert!(stderr(&o).contains("newer Kubeprint"), "{}", stderr(&o));
+}

@@ -9,6 +9,7 @@ pub mod file;
 pub mod input;
 pub mod insight;
 pub mod layout;
+pub mod link;
 pub mod model;
 pub mod names;
 pub mod quantity;

@@ -284,3 +284,64 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn share_links_round_trip(d in design()) {
+        let back = link::decode(&link::link("https://kubeprint.example/", &d)).unwrap();
+        prop_assert_eq!(back, d);
+    }
+
+    #[test]
+    fn the_link_decoder_never_panics_on_text(s in "\\PC{0,300}") {
+        let _ = link::decode(&s);
+        let _ = link::decode(&format!("#d=kp1.{s}"));
+    }
+
+    #[test]
+    fn the_link_decoder_never_panics_on_compressed_junk(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let _ = link::decode(&format!("#d=kp1.{}", engine.encode(&bytes)));
+        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+        let _ = link::decode(&format!("#d=kp1.{}", engine.encode(deflated)));
+    }
+
+    #[test]
+    fn the_link_decoder_never_panics_on_json_junk(v in json_value()) {
+        use base64::Engine;
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let _ = link::decode(&format!("#d=kp1.{}", engine.encode(deflated)));
+    }
+}
+
+/// Arbitrary JSON, with a bias towards the design's own field names and abbreviations.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let key = prop_oneof![
+        Just("format_version".to_string()),
+        Just("services".to_string()),
+        Just("~g".to_string()),
+        Just("labels".to_string()),
+        Just("overrides".to_string()),
+        "[a-z_~]{1,8}",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        Just(Value::from(1)),
+        ".{0,6}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::btree_map(key.clone(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
