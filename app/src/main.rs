@@ -9,11 +9,13 @@ mod canvas;
 mod fields;
 mod inspector;
 mod panels;
+mod persistence;
 mod state;
+mod storage;
 
 use canvas::{Canvas, EdgeSelection};
 use inspector::Inspector;
-use kubeprint_core::{templates, Edit};
+use kubeprint_core::Edit;
 use leptos::prelude::*;
 use panels::{BottomPanel, Environments, Findings, Gallery, YamlView};
 use state::{use_app, AppState, Side};
@@ -36,15 +38,26 @@ fn main() {
 /// The whole designer.
 #[component]
 fn App() -> impl IntoView {
-    let app = AppState::new(templates::by_name(DEFAULT_TEMPLATE).unwrap_or_default());
+    let (design, slot, banner) = persistence::startup(DEFAULT_TEMPLATE);
+    let app = AppState::new(design, slot);
+    app.banner.set(banner);
     provide_context(app);
+    persistence::autosave(app);
     let edge_sel = EdgeSelection(RwSignal::new(None));
     provide_context(edge_sel);
     panels::focus_requested_field();
     keyboard_shortcuts(app, edge_sel);
     view! {
         <Header />
-        <main class="layout">
+        <persistence::Overlays />
+        <main
+            class="layout"
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                persistence::open_files(app, ev.data_transfer().and_then(|d| d.files()));
+            }
+        >
             <div class="col-canvas">
                 <Canvas />
                 <BottomPanel />
@@ -96,10 +109,10 @@ fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1>"Kubeprint"</h1>
-            <span class="design-name" data-testid="design-name">{move || app.editor.with(|e| e.design.name.clone())}</span>
-            <button data-testid="open-gallery" on:click=move |_| app.gallery.set(true)>"Templates"</button>
-            <button data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || !app.editor.with(|e| e.can_undo()) on:click=move |_| app.undo()>"↶ Undo"</button>
-            <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || !app.editor.with(|e| e.can_redo()) on:click=move |_| app.redo()>"↷ Redo"</button>
+            <persistence::DesignControls />
+            <button data-testid="open-gallery" on:click=move |_| app.gallery.set(true)>"+ New"</button>
+            <button data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo" prop:disabled=move || !app.editor.with(|e| e.can_undo()) on:click=move |_| app.undo()>"↶"</button>
+            <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" prop:disabled=move || !app.editor.with(|e| e.can_redo()) on:click=move |_| app.redo()>"↷"</button>
             <nav class="envs" aria-label="Environment">
                 <For each=move || envs.get() key=|e| e.clone() let:env>
                     {
@@ -124,7 +137,7 @@ fn Header() -> impl IntoView {
             <button data-testid="open-environments" on:click=move |_| app.side.set(Side::Environments)>"Environments"</button>
             <span class="status" role="status" data-testid="status">{move || app.status.get()}</span>
             <select class="theme" aria-label="Theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>
-                <option value="auto">"Theme: system"</option>
+                <option value="auto">"Auto theme"</option>
                 <option value="light">"Light"</option>
                 <option value="dark">"Dark"</option>
             </select>

@@ -184,6 +184,13 @@ pub fn YamlView() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button data-testid="copy-yaml" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                <button data-testid="download-yaml" title="Download this environment as one YAML file" on:click=move |_| {
+                    let text = app.documents.with_untracked(|docs| docs.iter().map(|(_, _, y)| y.as_ref()).collect::<Vec<_>>().join("---\n"));
+                    let name = format!("{}-{}.yaml", app.editor.with_untracked(|e| e.design.name.clone()), app.env.get_untracked());
+                    if let Err(m) = crate::storage::download(&name, "application/yaml", &text) {
+                        app.status.set(Some(m));
+                    }
+                }>"Download"</button>
             </header>
             <pre data-testid="yaml" class="code">
                 {move || shown.get().into_iter().enumerate().map(|(i, (_, _, y))| view! {
@@ -395,14 +402,14 @@ pub fn Gallery() -> impl IntoView {
             <div class="modal-backdrop" on:click=move |_| app.gallery.set(false)>
                 <div class="modal" role="dialog" aria-label="Templates" on:click=|ev| ev.stop_propagation()>
                     <h2>"Start from a template"</h2>
-                    <p class="note">"Opening a template replaces the design; Ctrl+Z brings it back."</p>
+                    <p class="note">"A template opens as a new design; the current one stays under Designs."</p>
                     <div class="cards">
                         {templates::ALL.iter().map(|t| {
                             let design = (t.build)();
                             let counts = format!("{} services · {} environments", design.services.len(), design.environments.len());
                             view! {
                                 <button class="card" data-testid=format!("template-{}", t.name) on:click=move |_| {
-                                    app.open(design.clone());
+                                    app.open_new(design.clone());
                                     app.gallery.set(false);
                                 }>
                                     <b>{t.name}</b>

@@ -27,6 +27,15 @@ pub enum Bottom {
     Disruption,
 }
 
+/// Something could not be opened: what, and the raw text so nothing is lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banner {
+    /// What went wrong and what was done instead.
+    pub message: String,
+    /// The text that could not be read (a link fragment), for the user to copy.
+    pub raw: Option<String>,
+}
+
 /// Shared state, cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -46,6 +55,12 @@ pub struct AppState {
     pub focus: RwSignal<Option<FieldPath>>,
     /// Bumped to ask the canvas to fit the whole design into view.
     pub fit: RwSignal<u32>,
+    /// The storage slot the design autosaves into.
+    pub slot: RwSignal<u32>,
+    /// A load problem to show above everything until dismissed.
+    pub banner: RwSignal<Option<Banner>>,
+    /// The share link being shown, if the dialog is open.
+    pub share: RwSignal<Option<String>>,
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
@@ -53,8 +68,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State around `design`, viewing its production environment.
-    pub fn new(design: Design) -> Self {
+    /// State around `design` (autosaved in `slot`), viewing its production environment.
+    pub fn new(design: Design, slot: u32) -> Self {
         let env = RwSignal::new(default_env(&design));
         let first = design.services.first().map(|s| s.id);
         let mut ed = Editor::new(design);
@@ -83,6 +98,9 @@ impl AppState {
             status: RwSignal::new(None),
             focus: RwSignal::new(None),
             fit: RwSignal::new(0),
+            slot: RwSignal::new(slot),
+            banner: RwSignal::new(None),
+            share: RwSignal::new(None),
             findings,
             documents,
         }
@@ -120,14 +138,27 @@ impl AppState {
         self.keep_env_valid();
     }
 
-    /// Open another design (a template or file) as one undoable step.
-    pub fn open(&self, design: Design) {
+    /// Open a design (a template, a file, a link) as a new saved design; the current
+    /// one stays in the list of saved designs.
+    pub fn open_new(&self, design: Design) {
+        match crate::storage::new_slot(&design.name) {
+            Ok(id) => self.switch_to(id, design),
+            Err(message) => {
+                self.status.set(Some(message));
+                let slot = self.slot.get_untracked();
+                self.switch_to(slot, design);
+            }
+        }
+    }
+
+    /// Show `design` from slot `id`, with a fresh history.
+    pub fn switch_to(&self, id: u32, design: Design) {
         self.env.set(default_env(&design));
         let first = design.services.first().map(|s| s.id);
-        self.editor.update(|e| {
-            e.replace(design);
-            e.selected = first;
-        });
+        let mut editor = Editor::new(design);
+        editor.selected = first;
+        self.editor.set(editor);
+        self.slot.set(id);
         self.side.set(Side::Inspector);
         self.fit.update(|n| *n += 1);
     }

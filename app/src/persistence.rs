@@ -1,0 +1,184 @@
+//! Where the design comes from when the page opens, where it goes on every change, and
+//! the controls for links, files and saved designs.
+
+use crate::state::{use_app, AppState, Banner};
+use crate::storage::{self, Slot};
+use kubeprint_core::{file, link, templates, Design};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The design to show first: the one in the link, else the autosaved one, else the
+/// example. Returns it, its storage slot, and a problem to show, if any.
+pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
+    let mut banner = None;
+    let fragment = storage::fragment();
+    if !fragment.is_empty() && fragment != "bench" {
+        storage::clear_fragment();
+        match link::decode(&fragment) {
+            Ok(design) => {
+                let slot = storage::new_slot(&design.name).unwrap_or(0);
+                return (design, slot, None);
+            }
+            Err(e) => {
+                banner = Some(Banner {
+                    message: format!(
+                        "This link could not be opened: {e}. Your last design is shown instead."
+                    ),
+                    raw: Some(fragment),
+                });
+            }
+        }
+    }
+    if let Some(slot) = storage::current_slot() {
+        match storage::load(slot) {
+            Ok(Some(design)) => return (design, slot, banner),
+            Ok(None) => {}
+            Err(message) => {
+                banner = Some(Banner { message, raw: None });
+            }
+        }
+    }
+    let design = templates::by_name(example).unwrap_or_default();
+    let slot = storage::new_slot(&design.name).unwrap_or(0);
+    (design, slot, banner)
+}
+
+/// The one effect that writes the design to storage, on every change.
+pub fn autosave(app: AppState) {
+    Effect::new(move |_| {
+        let slot = app.slot.get();
+        let result = app.editor.with(|e| storage::save(slot, &e.design));
+        storage::set_current_slot(slot);
+        if let Err(message) = result {
+            app.status.set(Some(message));
+        }
+    });
+}
+
+/// Open a file's text as a new design, or say why it cannot be.
+fn open_text(app: AppState, name: &str, text: &str) {
+    match file::from_json(text) {
+        Ok(design) => app.open_new(design),
+        Err(e) => app.banner.set(Some(Banner {
+            message: format!("{name} could not be opened: {e}. Your design is unchanged."),
+            raw: None,
+        })),
+    }
+}
+
+/// Open the first file of a file list (from the picker or a drop).
+pub fn open_files(app: AppState, files: Option<web_sys::FileList>) {
+    let Some(file) = files.and_then(|f| f.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    storage::read_file(file, move |result| match result {
+        Ok(text) => open_text(app, &name, &text),
+        Err(message) => app.banner.set(Some(Banner { message, raw: None })),
+    });
+}
+
+/// Designs, files and the share link, for the top bar.
+#[component]
+pub fn DesignControls() -> impl IntoView {
+    let app = use_app();
+    let slots = Memo::new(move |_| {
+        // Re-read after every autosave so renamed and new designs show.
+        app.editor.track();
+        app.slot.track();
+        storage::slots()
+    });
+    let switch = move |ev| {
+        let Ok(id) = event_target_value(&ev).parse::<u32>() else {
+            return;
+        };
+        match storage::load(id) {
+            Ok(Some(design)) => app.switch_to(id, design),
+            Ok(None) => app.status.set(Some("that saved design is empty".into())),
+            Err(message) => app.banner.set(Some(Banner { message, raw: None })),
+        }
+    };
+    let delete = move |_| {
+        let id = app.slot.get_untracked();
+        if let Err(m) = storage::delete(id) {
+            app.status.set(Some(m));
+            return;
+        }
+        let next = storage::slots().into_iter().next_back();
+        match next.map(|s: Slot| (s.id, storage::load(s.id))) {
+            Some((id, Ok(Some(design)))) => app.switch_to(id, design),
+            _ => app.open_new(templates::by_name("empty").unwrap_or_default()),
+        }
+    };
+    let share = move |_| {
+        let url = app
+            .editor
+            .with_untracked(|e| link::link(&storage::page_base(), &e.design));
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&url);
+        }
+        app.share.set(Some(url));
+    };
+    let save = move |_| {
+        let (name, text) = app.editor.with_untracked(|e| {
+            (
+                format!("{}.kubeprint.json", e.design.name),
+                file::to_json(&e.design),
+            )
+        });
+        if let Err(m) = storage::download(&name, "application/json", &text) {
+            app.status.set(Some(m));
+        }
+    };
+    view! {
+        <select class="designs" data-testid="design-slot" aria-label="Saved designs" on:change=switch>
+            {move || slots.get().into_iter().map(|s| {
+                let current = s.id == app.slot.get();
+                view! { <option value=s.id.to_string() selected=current>{format!("{} (#{})", s.name, s.id)}</option> }
+            }).collect_view()}
+        </select>
+        <button data-testid="delete-design" title="Forget this saved design" on:click=delete>"Delete"</button>
+        <button data-testid="save-file" title="Download the design file (JSON, diffs well in git)" on:click=save>"Save"</button>
+        <label class="button" title="Open a design file (or drop one on the page)">
+            "Open"
+            <input type="file" accept=".json,application/json" data-testid="open-file" class="sr-only"
+                on:change=move |ev| {
+                    let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+                    open_files(app, input.and_then(|i| i.files()));
+                } />
+        </label>
+        <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>
+    }
+}
+
+/// The share-link dialog and the load-problem banner.
+#[component]
+pub fn Overlays() -> impl IntoView {
+    let app = use_app();
+    let notes = Memo::new(move |_| app.editor.with(|e| link::notes(&e.design)));
+    view! {
+        {move || app.banner.get().map(|b| view! {
+            <div class="banner" role="alert" data-testid="load-error">
+                <span>{b.message.clone()}</span>
+                {b.raw.clone().map(|raw| view! {
+                    <details>
+                        <summary>"Show the link's text"</summary>
+                        <textarea readonly data-testid="load-error-raw">{raw}</textarea>
+                    </details>
+                })}
+                <button on:click=move |_| app.banner.set(None)>"Dismiss"</button>
+            </div>
+        })}
+        {move || app.share.get().map(|url| view! {
+            <div class="modal-backdrop" on:click=move |_| app.share.set(None)>
+                <div class="modal" role="dialog" aria-label="Share link" on:click=|ev| ev.stop_propagation()>
+                    <h2>"Share this design"</h2>
+                    <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
+                    {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
+                    <input class="share-link" readonly data-testid="share-link" prop:value=url.clone() />
+                    <button on:click=move |_| app.share.set(None)>"Close"</button>
+                </div>
+            </div>
+        })}
+    }
+}

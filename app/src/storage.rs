@@ -1,0 +1,177 @@
+//! The browser's side of keeping work: designs autosaved in localStorage (several,
+//! switchable), files saved and opened, and the share link in the URL fragment.
+//! Every failure comes back as a sentence for the status bar; nothing fails silently
+//! and nothing the user made is deleted because it could not be read.
+
+use kubeprint_core::{file, Design};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+const SLOTS: &str = "kubeprint.v1.slots";
+const CURRENT: &str = "kubeprint.v1.current";
+
+/// A saved design in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// Storage id.
+    pub id: u32,
+    /// The design's name when last saved.
+    pub name: String,
+}
+
+fn storage() -> Result<web_sys::Storage, String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .ok_or_else(|| "the browser's storage is disabled, so designs are not saved: save your design as a file".to_string())
+}
+
+fn design_key(id: u32) -> String {
+    format!("kubeprint.v1.design.{id}")
+}
+
+/// Every saved design, oldest first.
+pub fn slots() -> Vec<Slot> {
+    storage()
+        .ok()
+        .and_then(|s| s.get_item(SLOTS).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_slots(slots: &[Slot]) -> Result<(), String> {
+    let text = serde_json::to_string(slots).expect("slots serialize");
+    storage()?.set_item(SLOTS, &text).map_err(|_| {
+        "the browser's storage is full or refused the write: save your design as a file".to_string()
+    })
+}
+
+/// The slot that was open last.
+pub fn current_slot() -> Option<u32> {
+    storage().ok()?.get_item(CURRENT).ok()??.parse().ok()
+}
+
+/// Remember which slot is open.
+pub fn set_current_slot(id: u32) {
+    if let Ok(s) = storage() {
+        let _ = s.set_item(CURRENT, &id.to_string());
+    }
+}
+
+/// A new, empty slot id.
+pub fn new_slot(name: &str) -> Result<u32, String> {
+    let mut all = slots();
+    let id = all.iter().map(|s| s.id).max().map_or(1, |m| m + 1);
+    all.push(Slot {
+        id,
+        name: name.to_string(),
+    });
+    save_slots(&all)?;
+    Ok(id)
+}
+
+/// Write a design into its slot (the autosave).
+pub fn save(id: u32, design: &Design) -> Result<(), String> {
+    storage()?
+        .set_item(&design_key(id), &file::to_json(design))
+        .map_err(|_| "autosave failed: the browser's storage is full or refused the write. Your design is still open: save it as a file".to_string())?;
+    let mut all = slots();
+    match all.iter_mut().find(|s| s.id == id) {
+        Some(s) if s.name == design.name => return Ok(()),
+        Some(s) => s.name = design.name.clone(),
+        None => all.push(Slot {
+            id,
+            name: design.name.clone(),
+        }),
+    }
+    save_slots(&all)
+}
+
+/// Read a saved design. A damaged one is reported and left in storage untouched.
+pub fn load(id: u32) -> Result<Option<Design>, String> {
+    let Some(text) = storage()?.get_item(&design_key(id)).ok().flatten() else {
+        return Ok(None);
+    };
+    file::from_json(&text).map(Some).map_err(|e| {
+        format!(
+            "the saved design #{id} could not be read ({e}); it is kept in storage as `{}`",
+            design_key(id)
+        )
+    })
+}
+
+/// Forget a saved design.
+pub fn delete(id: u32) -> Result<(), String> {
+    let s = storage()?;
+    let _ = s.remove_item(&design_key(id));
+    let all: Vec<Slot> = slots().into_iter().filter(|s| s.id != id).collect();
+    save_slots(&all)
+}
+
+/// The URL fragment, without `#`.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Drop the fragment from the address bar (after its design was opened), so a reload
+/// shows the autosaved work rather than the link's original state.
+pub fn clear_fragment() {
+    let Some(w) = web_sys::window() else { return };
+    let path = w.location().pathname().unwrap_or_else(|_| "/".into());
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+/// This page's address without fragment, the base of share links.
+pub fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// Offer `text` as a download called `name`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("the download could not be started ({what})");
+    let parts = js_sys_array(text);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("document"))?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| fail("link"))?
+        .dyn_into()
+        .map_err(|_| fail("link"))?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
+    let array = js_sys::Array::new();
+    array.push(&wasm_bindgen::JsValue::from_str(text));
+    array.into()
+}
+
+/// Read a dropped or chosen file as text, then call `done` with it or with an error.
+pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
+    let name = file.name();
+    leptos::task::spawn_local(async move {
+        let result = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| format!("{name} could not be read as text"));
+        done(result);
+    });
+}
