@@ -43,6 +43,29 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
     (design, slot, banner)
 }
 
+/// A link pasted into the address bar of an open page: open its design as a new saved
+/// design, or explain why not and keep the current one.
+pub fn follow_links(app: AppState) {
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let fragment = storage::fragment();
+        if fragment.is_empty() {
+            return;
+        }
+        storage::clear_fragment();
+        match link::decode(&fragment) {
+            Ok(design) => {
+                app.banner.set(None);
+                app.open_new(design);
+            }
+            Err(e) => app.banner.set(Some(Banner {
+                message: format!("This link could not be opened: {e}. Your design is unchanged."),
+                raw: Some(fragment),
+            })),
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// The one effect that writes the design to storage, on every change.
 pub fn autosave(app: AppState) {
     Effect::new(move |_| {

@@ -6,6 +6,8 @@
 //! works on a fresh machine too. A tool that still cannot run fails the test: these
 //! tests never skip.
 
+pub mod page;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

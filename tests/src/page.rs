@@ -1,0 +1,168 @@
+//! A WebDriver session on the app, with waits instead of sleeps. Shared by the
+//! browser tests.
+
+use crate::{app_url, chrome_capabilities, fresh_profile, start_driver, Driver};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::time::{Duration, Instant};
+
+/// One browser session on the app.
+pub struct Page {
+    /// The WebDriver session.
+    pub client: Client,
+    _driver: Driver,
+}
+
+/// How long any wait may take.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+impl Page {
+    /// A fresh browser profile on the app.
+    pub async fn open(tag: &str) -> Page {
+        Self::open_at(tag, app_url()).await
+    }
+
+    /// A fresh browser profile on `url`.
+    pub async fn open_at(tag: &str, url: &str) -> Page {
+        let driver = start_driver();
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(chrome_capabilities(&fresh_profile(tag)))
+            .connect(&driver.url)
+            .await
+            .expect("a WebDriver session");
+        client.goto(url).await.expect("the page loads");
+        Page {
+            client,
+            _driver: driver,
+        }
+    }
+
+    /// The CSS selector of a `data-testid`.
+    pub fn css(testid: &str) -> String {
+        format!("[data-testid=\"{testid}\"]")
+    }
+
+    /// The element with this `data-testid`, waiting for it to appear.
+    pub async fn find(&self, testid: &str) -> fantoccini::elements::Element {
+        let css = Self::css(testid);
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// The visible text of an element.
+    pub async fn text(&self, testid: &str) -> String {
+        self.find(testid).await.text().await.expect("element text")
+    }
+
+    /// Wait until `probe` answers; return its answer.
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        probe: impl AsyncFn(&Page) -> Option<String>,
+    ) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = probe(self).await {
+                return v;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("gave up waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Wait until the element's text satisfies `ok`; return it.
+    pub async fn wait_text(&self, testid: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text(testid).await;
+            if ok(&t) {
+                return t;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!(
+                    "{testid} never showed {what}; it shows:\n{}",
+                    &t[..t.len().min(3000)]
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Whether an element with this `data-testid` is on the page now.
+    pub async fn present(&self, testid: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(&Self::css(testid)))
+            .await
+            .expect("query")
+            .is_empty()
+    }
+
+    /// Wait until no element has this `data-testid`.
+    pub async fn wait_gone(&self, testid: &str) {
+        self.wait_until(&format!("{testid} to disappear"), async |p| {
+            (!p.present(testid).await).then(String::new)
+        })
+        .await;
+    }
+
+    /// Click an element.
+    pub async fn click(&self, testid: &str) {
+        self.find(testid)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
+    /// Choose an option of a select by its value.
+    pub async fn select(&self, testid: &str, value: &str) {
+        self.find(testid)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("select");
+    }
+
+    /// Replace an input's text the way a user does: select all, type.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let el = self.find(testid).await;
+        el.click().await.expect("focus the input");
+        let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+        el.send_keys(&select_all).await.expect("select all");
+        el.send_keys(text).await.expect("type");
+    }
+
+    /// An input's current value.
+    pub async fn value(&self, testid: &str) -> String {
+        self.find(testid)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
+    /// Press keys on the page, outside any field.
+    pub async fn chord(&self, keys: &str) {
+        let body = self.client.find(Locator::Css("body")).await.expect("body");
+        body.send_keys(keys).await.expect("keys");
+    }
+
+    /// The YAML panel's text.
+    pub async fn yaml(&self) -> String {
+        self.text("yaml").await
+    }
+
+    /// End the session.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,224 @@
+//! Work leaves the page and comes back: share links, autosave, files, saved designs.
+
+use kubeprint_tests::app_url;
+use kubeprint_tests::page::Page;
+
+const GRACE: &str = "services/s1/timing/grace_period_seconds";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
+    let page = Page::open("share-from").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis", |t| {
+        t.contains("namespace: miniredis-prod")
+    })
+    .await;
+    page.type_into(GRACE, "41").await;
+    let yaml = page
+        .wait_text("yaml", "the edit", |t| {
+            t.contains("terminationGracePeriodSeconds: 41")
+        })
+        .await;
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    assert!(url.contains("#d=kp1."), "{url}");
+    assert!(
+        url.len() < 2100,
+        "short enough for chat tools: {} characters",
+        url.len()
+    );
+    page.close().await;
+
+    let other = Page::open_at("share-to", &url).await;
+    let opened = other
+        .wait_text("yaml", "the shared design", |t| {
+            t.contains("terminationGracePeriodSeconds: 41")
+        })
+        .await;
+    assert_eq!(
+        opened, yaml,
+        "the same YAML in a browser that never saw the design"
+    );
+    assert!(other.present("node-node-manager").await);
+    other.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_link_explains_itself_and_keeps_the_previous_design() {
+    let page = Page::open("corrupt").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.type_into(GRACE, "44").await;
+    page.wait_text("yaml", "the edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 44")
+    })
+    .await;
+
+    let bad = format!("{}/#d=kp1.this-is-not-a-design", app_url());
+    page.client.goto(&bad).await.unwrap();
+    let message = page
+        .wait_text("load-error", "the link error", |t| {
+            t.contains("could not be opened")
+        })
+        .await;
+    assert!(message.contains("damaged or was cut off"), "{message}");
+    assert!(message.contains("Your design is unchanged"), "{message}");
+    let raw = page
+        .find("load-error-raw")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        raw.contains("kp1.this-is-not-a-design"),
+        "the raw text is kept: {raw}"
+    );
+    page.wait_text("yaml", "the autosaved design", |t| {
+        t.contains("terminationGracePeriodSeconds: 44")
+    })
+    .await;
+
+    let future = format!("{}/#d=kp7.AAAA", app_url());
+    page.client.goto(&future).await.unwrap();
+    page.wait_text("load-error", "the version error", |t| {
+        t.contains("newer Kubeprint")
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_restores_the_autosaved_design() {
+    let page = Page::open("reload").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.type_into(GRACE, "52").await;
+    page.wait_text("yaml", "the edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the restored design", |t| {
+        t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "52");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_designs_are_kept_and_switched_between() {
+    let page = Page::open("slots").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "the second design", |t| {
+        t.contains("name: fastapi-app")
+    })
+    .await;
+    let slots = page.text("design-slot").await;
+    assert!(
+        slots.contains("connectum (#1)") && slots.contains("icat-api (#2)"),
+        "{slots}"
+    );
+    page.select("design-slot", "1").await;
+    page.wait_text("yaml", "the first design again", |t| {
+        t.contains("name: order-service")
+    })
+    .await;
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the open design after reload", |t| {
+        t.contains("name: order-service")
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_design_files_good_and_bad() {
+    let dir = std::env::temp_dir().join(format!("kubeprint-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("framework.kubeprint.json");
+    std::fs::write(
+        &good,
+        kubeprint_core::file::to_json(&kubeprint_core::templates::framework_m()),
+    )
+    .unwrap();
+    let bad = dir.join("broken.kubeprint.json");
+    std::fs::write(&bad, "{ this is not json").unwrap();
+
+    let page = Page::open("files").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.find("open-file")
+        .await
+        .send_keys(bad.to_str().unwrap())
+        .await
+        .unwrap();
+    let message = page
+        .wait_text("load-error", "the file error", |t| {
+            t.contains("could not be opened")
+        })
+        .await;
+    assert!(
+        message.contains("broken.kubeprint.json")
+            && message.contains("not a Kubeprint design file"),
+        "{message}"
+    );
+    assert!(
+        page.yaml().await.contains("name: order-service"),
+        "the design is unchanged"
+    );
+
+    page.find("open-file")
+        .await
+        .send_keys(good.to_str().unwrap())
+        .await
+        .unwrap();
+    page.wait_text("yaml", "the opened file", |t| {
+        t.contains("name: framework-m-backend")
+    })
+    .await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_storage_is_reported_and_the_design_stays_open() {
+    let page = Page::open("full").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    // Storage refuses every write from now on, as a full quota does.
+    page.client
+        .execute(
+            "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.type_into(GRACE, "47").await;
+    let status = page
+        .wait_text("status", "the autosave failure", |t| {
+            t.contains("autosave failed")
+        })
+        .await;
+    assert!(
+        status.contains("save it as a file"),
+        "it says what to do: {status}"
+    );
+    assert!(
+        page.yaml()
+            .await
+            .contains("terminationGracePeriodSeconds: 47"),
+        "the edit is still there"
+    );
+    page.close().await;
+}
