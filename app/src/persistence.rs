@@ -3,7 +3,7 @@
 
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
-use kubeprint_core::{file, link, templates, Design};
+use kubeprint_core::{export, file, link, templates, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -170,6 +170,12 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
+        <button data-testid="download-bundle" title="Download a zip: Kustomize base and overlays, rendered YAML per environment, the design file" on:click=move |_| {
+            let (name, bytes) = app.editor.with_untracked(|e| (format!("{}-bundle.zip", e.design.name), export::zip(&e.design)));
+            if let Err(m) = storage::download_bytes(&name, "application/zip", &bytes) {
+                app.status.set(Some(m));
+            }
+        }>"Bundle"</button>
         <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>
     }
 }

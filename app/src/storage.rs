@@ -135,11 +135,23 @@ pub fn page_base() -> String {
 
 /// Offer `text` as a download called `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    parts.push(&wasm_bindgen::JsValue::from_str(text));
+    download_parts(name, mime, &parts)
+}
+
+/// Offer `bytes` as a download called `name`.
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes));
+    download_parts(name, mime, &parts)
+}
+
+fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     let fail = |what: &str| format!("the download could not be started ({what})");
-    let parts = js_sys_array(text);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options)
         .map_err(|_| fail("blob"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("url"))?;
     let document = web_sys::window()
@@ -155,12 +167,6 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
-}
-
-fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
-    let array = js_sys::Array::new();
-    array.push(&wasm_bindgen::JsValue::from_str(text));
-    array.into()
 }
 
 /// Read a dropped or chosen file as text, then call `done` with it or with an error.

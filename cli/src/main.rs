@@ -4,7 +4,7 @@
 //! non-zero exit: 1 for a problem with the input, 2 for a wrong command line.
 
 use kubeprint_core::rules::{self, Finding, Severity};
-use kubeprint_core::{file, link, render, templates, Design};
+use kubeprint_core::{export, file, link, render, templates, Design};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,8 @@ usage:
                                                    findings (all environments by default);
                                                    exits 1 when there is an error
   kubeprint rules [--markdown]                     the rule catalog
+  kubeprint export DESIGN.json (-o DIR | --zip FILE)
+                                                   Kustomize base + overlays, rendered YAML per environment
   kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
   kubeprint open-link URL                          print the design file a share link carries";
 
@@ -206,6 +208,33 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 )?;
             }
             Ok(())
+        }
+        "export" => {
+            let a = Args::parse(rest, &["-o", "--out", "--zip"])?;
+            let design = load(Path::new(a.one_file("design file")?))?;
+            match (a.flag(&["-o", "--out"]), a.flag(&["--zip"])) {
+                (Some(dir), None) => {
+                    let files = export::bundle(&design);
+                    for f in &files {
+                        let path = PathBuf::from(dir).join(&f.path);
+                        let parent = path.parent().unwrap_or(Path::new(dir));
+                        std::fs::create_dir_all(parent)
+                            .and_then(|()| std::fs::write(&path, &f.contents))
+                            .map_err(|e| {
+                                Failure::Input(format!("cannot write {}: {e}", path.display()))
+                            })?;
+                    }
+                    emit(out, &format!("wrote {} files under {dir}\n", files.len()))
+                }
+                (None, Some(zip)) => {
+                    std::fs::write(zip, export::zip(&design))
+                        .map_err(|e| Failure::Input(format!("cannot write {zip}: {e}")))?;
+                    emit(out, &format!("wrote {zip}\n"))
+                }
+                _ => Err(Failure::Usage(
+                    "export needs either -o DIR or --zip FILE".into(),
+                )),
+            }
         }
         "link" => {
             let a = Args::parse(rest, &["--base"])?;

@@ -227,3 +227,36 @@ fn a_broken_link_is_one_clear_line() {
     let o = kubeprint(&["open-link", "https://kp.example/#d=kp7.abc"]);
     assert!(stderr(&o).contains("newer Kubeprint"), "{}", stderr(&o));
 }
+
+#[test]
+fn export_writes_the_bundle_as_files_or_a_zip() {
+    let f = design_file("connectum", "export");
+    let dir = f.parent().unwrap().join("bundle");
+    let o = kubeprint(&["export", f.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for path in [
+        "kustomize/base/kustomization.yaml",
+        "kustomize/overlays/prod/kustomization.yaml",
+        "rendered/prod.yaml",
+        "design.kubeprint.json",
+        "README.md",
+    ] {
+        assert!(dir.join(path).exists(), "{path}");
+    }
+    assert!(std::fs::read_to_string(dir.join("README.md"))
+        .unwrap()
+        .contains("kubectl apply -k kustomize/overlays/prod"));
+    let zip = f.parent().unwrap().join("bundle.zip");
+    let o = kubeprint(&[
+        "export",
+        f.to_str().unwrap(),
+        "--zip",
+        zip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&std::fs::read(&zip).unwrap()[..2], b"PK", "a zip archive");
+    assert_eq!(
+        kubeprint(&["export", f.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}

@@ -12,8 +12,12 @@ fn bench(c: &mut Criterion) {
     for name in ["connectum", "miniredis"] {
         let design = templates::by_name(name).unwrap();
         let encoded = link::encode(&design);
-        group.bench_with_input(BenchmarkId::new("encode", name), &design, |b, d| b.iter(|| link::encode(black_box(d))));
-        group.bench_with_input(BenchmarkId::new("decode", name), &encoded, |b, e| b.iter(|| link::decode(black_box(e)).unwrap()));
+        group.bench_with_input(BenchmarkId::new("encode", name), &design, |b, d| {
+            b.iter(|| link::encode(black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("decode", name), &encoded, |b, e| {
+            b.iter(|| link::decode(black_box(e)).unwrap())
+        });
     }
     group.finish();
 }

@@ -5,6 +5,7 @@
 
 pub mod edit;
 pub mod editor;
+pub mod export;
 pub mod file;
 pub mod input;
 pub mod insight;

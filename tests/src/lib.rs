@@ -226,6 +226,19 @@ pub fn chrome_capabilities(profile: &Path) -> serde_json::Map<String, serde_json
     caps.as_object().cloned().expect("an object")
 }
 
+/// [`chrome_capabilities`] that also save downloads into `downloads` without asking.
+pub fn chrome_capabilities_with_downloads(
+    profile: &Path,
+    downloads: &Path,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut caps = chrome_capabilities(profile);
+    caps["goog:chromeOptions"]["prefs"] = serde_json::json!({
+        "download.default_directory": downloads.display().to_string(),
+        "download.prompt_for_download": false,
+    });
+    caps
+}
+
 /// A fresh, empty browser profile directory.
 pub fn fresh_profile(tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);

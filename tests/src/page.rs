@@ -25,9 +25,14 @@ impl Page {
 
     /// A fresh browser profile on `url`.
     pub async fn open_at(tag: &str, url: &str) -> Page {
+        Self::open_with(url, chrome_capabilities(&fresh_profile(tag))).await
+    }
+
+    /// A browser with these capabilities on `url`.
+    pub async fn open_with(url: &str, caps: serde_json::Map<String, serde_json::Value>) -> Page {
         let driver = start_driver();
         let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(chrome_capabilities(&fresh_profile(tag)))
+            .capabilities(caps)
             .connect(&driver.url)
             .await
             .expect("a WebDriver session");

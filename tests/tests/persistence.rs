@@ -222,3 +222,56 @@ async fn a_full_storage_is_reported_and_the_design_stays_open() {
     );
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
+    use kubeprint_tests::{chrome_capabilities_with_downloads, fresh_profile};
+    let downloads = fresh_profile("downloads");
+    let caps = chrome_capabilities_with_downloads(&fresh_profile("bundle"), &downloads);
+    let page = Page::open_with(app_url(), caps).await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.click("download-bundle").await;
+    let zip = downloads.join("connectum-bundle.zip");
+    page.wait_until("the download", async |_| zip.exists().then(String::new))
+        .await;
+    // Chromium writes to a .crdownload file and renames it when complete.
+    page.wait_until("the download to finish", async |_| {
+        let partial = std::fs::read_dir(&downloads).unwrap().any(|e| {
+            e.unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "crdownload")
+        });
+        (!partial).then(String::new)
+    })
+    .await;
+    let listing = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print('\\n'.join(z.namelist()))"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(
+        listing.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    let listing = String::from_utf8(listing.stdout).unwrap();
+    for path in [
+        "connectum/kustomize/base/kustomization.yaml",
+        "connectum/kustomize/base/deployment-order-service.yaml",
+        "connectum/kustomize/overlays/dev/kustomization.yaml",
+        "connectum/kustomize/overlays/prod/kustomization.yaml",
+        "connectum/kustomize/overlays/observability/kustomization.yaml",
+        "connectum/rendered/prod.yaml",
+        "connectum/rendered/dev.yaml",
+        "connectum/design.kubeprint.json",
+        "connectum/README.md",
+    ] {
+        assert!(
+            listing.lines().any(|l| l == path),
+            "{path} missing:\n{listing}"
+        );
+    }
+    page.close().await;
+}

@@ -1,0 +1,293 @@
+//! The export bundle: Kustomize base and one overlay per environment, the fully rendered
+//! YAML of every environment, the design file and a README, as files or one zip.
+//!
+//! The base is the first environment that runs services, rendered. Each overlay is the
+//! exact difference of its environment from the base, per object: a JSON 6902 patch
+//! (namespace, replicas, resources, HPA ranges, image tags, labels, ... whatever differs),
+//! a `$patch: delete` for an object the environment does not have, and the object itself
+//! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
+//! `rendered/ENV.yaml` (tested with kubectl).
+
+use crate::model::Design;
+use crate::render::{render, Object};
+use crate::{file, yaml};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// One file of the bundle: a path relative to the bundle root, and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleFile {
+    /// e.g. `kustomize/overlays/prod/kustomization.yaml`.
+    pub path: String,
+    /// The file's contents.
+    pub contents: String,
+}
+
+/// A kustomization.yaml (kustomize's own config, not a Kubernetes object).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    patches: Vec<PatchRef>,
+}
+
+#[derive(Serialize)]
+struct PatchRef {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<PatchTarget>,
+}
+
+#[derive(Serialize)]
+struct PatchTarget {
+    kind: String,
+    name: String,
+}
+
+impl Kustomization {
+    fn new(resources: Vec<String>, patches: Vec<PatchRef>) -> Self {
+        Kustomization {
+            api_version: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources,
+            patches,
+        }
+    }
+}
+
+fn file_name(o: &Object) -> String {
+    format!("{}-{}.yaml", o.kind().to_lowercase(), o.name())
+}
+
+fn key(o: &Object) -> (&'static str, String) {
+    (o.kind(), o.name().to_string())
+}
+
+/// Every file of the bundle, in a stable order.
+pub fn bundle(design: &Design) -> Vec<BundleFile> {
+    let mut files = Vec::new();
+    let base_env = design
+        .environments
+        .iter()
+        .find(|e| e.hosts_services)
+        .or(design.environments.first());
+    let base = base_env
+        .map(|e| render(design, &e.name))
+        .unwrap_or_default();
+    let base_by_key: BTreeMap<_, _> = base.objects.iter().map(|o| (key(o), o)).collect();
+
+    let mut resources = Vec::new();
+    for o in &base.objects {
+        let name = file_name(o);
+        files.push(BundleFile {
+            path: format!("kustomize/base/{name}"),
+            contents: yaml::to_doc(o),
+        });
+        resources.push(name);
+    }
+    files.push(BundleFile {
+        path: "kustomize/base/kustomization.yaml".into(),
+        contents: yaml::to_doc(&Kustomization::new(resources, Vec::new())),
+    });
+
+    for env in &design.environments {
+        let dir = format!("kustomize/overlays/{}", env.name);
+        let rendered = render(design, &env.name);
+        let mut resources = vec!["../../base".to_string()];
+        let mut patches = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for o in &rendered.objects {
+            seen.insert(key(o));
+            match base_by_key.get(&key(o)) {
+                None => {
+                    let name = file_name(o);
+                    files.push(BundleFile {
+                        path: format!("{dir}/{name}"),
+                        contents: yaml::to_doc(o),
+                    });
+                    resources.push(name);
+                }
+                Some(b) => {
+                    let ops = diff(&to_json(b), &to_json(o));
+                    if !ops.is_empty() {
+                        let name = format!("patch-{}", file_name(o));
+                        files.push(BundleFile {
+                            path: format!("{dir}/{name}"),
+                            contents: yaml::to_doc(&ops),
+                        });
+                        patches.push(PatchRef {
+                            path: name,
+                            target: Some(PatchTarget {
+                                kind: o.kind().into(),
+                                name: b.name().into(),
+                            }),
+                        });
+                    }
+                }
+            }
+        }
+        for b in &base.objects {
+            if !seen.contains(&key(b)) {
+                let name = format!("delete-{}", file_name(b));
+                let api_version = to_json(b)["apiVersion"].clone();
+                let mut metadata = json!({"name": b.name()});
+                if let Some(ns) = &b.metadata().namespace {
+                    metadata["namespace"] = json!(ns);
+                }
+                let delete = json!({
+                    "apiVersion": api_version,
+                    "kind": b.kind(),
+                    "metadata": metadata,
+                    "$patch": "delete",
+                });
+                files.push(BundleFile {
+                    path: format!("{dir}/{name}"),
+                    contents: yaml::to_doc(&delete),
+                });
+                patches.push(PatchRef {
+                    path: name,
+                    target: None,
+                });
+            }
+        }
+        files.push(BundleFile {
+            path: format!("{dir}/kustomization.yaml"),
+            contents: yaml::to_doc(&Kustomization::new(resources, patches)),
+        });
+        files.push(BundleFile {
+            path: format!("rendered/{}.yaml", env.name),
+            contents: rendered.to_yaml(),
+        });
+    }
+    files.push(BundleFile {
+        path: "design.kubeprint.json".into(),
+        contents: file::to_json(design),
+    });
+    files.push(BundleFile {
+        path: "README.md".into(),
+        contents: readme(design),
+    });
+    files
+}
+
+fn to_json(o: &Object) -> Value {
+    serde_json::to_value(o).expect("objects serialize")
+}
+
+/// JSON 6902 operations that turn `from` into `to`: members are added, removed or
+/// descended into; anything else that differs (scalars, lists) is replaced whole.
+fn diff(from: &Value, to: &Value) -> Vec<Value> {
+    let mut ops = Vec::new();
+    walk(from, to, String::new(), &mut ops);
+    ops
+}
+
+fn walk(from: &Value, to: &Value, at: String, ops: &mut Vec<Value>) {
+    match (from, to) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, va) in a {
+                let path = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match b.get(k) {
+                    Some(vb) => walk(va, vb, path, ops),
+                    None => ops.push(json!({"op": "remove", "path": path})),
+                }
+            }
+            for (k, vb) in b {
+                if !a.contains_key(k) {
+                    let path = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    ops.push(json!({"op": "add", "path": path, "value": vb}));
+                }
+            }
+        }
+        _ if from == to => {}
+        _ => ops.push(json!({"op": "replace", "path": at, "value": to})),
+    }
+}
+
+fn readme(design: &Design) -> String {
+    let mut out = format!(
+        "# {} (exported by Kubeprint)\n\n\
+         - `kustomize/base/`: the manifests of the first environment.\n\
+         - `kustomize/overlays/<env>/`: each environment as patches on the base.\n\
+         - `rendered/<env>.yaml`: each environment fully rendered (what the overlay builds).\n\
+         - `design.kubeprint.json`: the design; open it in Kubeprint to change it.\n\n\
+         Secrets carry the placeholder `CHANGE_ME`: set real values outside Kubeprint\n\
+         (a secret manager, sealed secrets) before applying.\n\n## Apply\n\n",
+        design.name
+    );
+    for env in &design.environments {
+        out.push_str(&format!(
+            "    kubectl apply -k kustomize/overlays/{}    # namespace {}\n",
+            env.name, env.namespace
+        ));
+    }
+    out.push_str("\nor, without kustomize: `kubectl apply -f rendered/<env>.yaml`.\n");
+    out
+}
+
+/// The bundle as a zip archive (deflate), every file under a folder named after the design.
+pub fn zip(design: &Design) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut archive = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644);
+    let root = if design.name.is_empty() {
+        "kubeprint"
+    } else {
+        &design.name
+    };
+    for f in bundle(design) {
+        archive
+            .start_file(format!("{root}/{}", f.path), options)
+            .expect("writing to memory cannot fail");
+        archive
+            .write_all(f.contents.as_bytes())
+            .expect("writing to memory cannot fail");
+    }
+    archive.finish().expect("writing to memory cannot fail");
+    out.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_diff_applied_by_hand_gives_the_target() {
+        let a = json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/version": "1"}}, "spec": {"replicas": 2, "gone": 1}});
+        let b = json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/version": "2"}}, "spec": {"replicas": 3, "new": [1]}});
+        let ops = diff(&a, &b);
+        assert!(ops.contains(&json!({"op": "replace", "path": "/metadata/labels/app.kubernetes.io~1version", "value": "2"})));
+        assert!(ops.contains(&json!({"op": "remove", "path": "/spec/gone"})));
+        assert!(ops.contains(&json!({"op": "add", "path": "/spec/new", "value": [1]})));
+        assert_eq!(ops.len(), 4);
+        assert!(diff(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn the_bundle_has_every_part() {
+        let d = crate::templates::connectum();
+        let paths: Vec<String> = bundle(&d).into_iter().map(|f| f.path).collect();
+        for want in [
+            "kustomize/base/kustomization.yaml",
+            "kustomize/base/deployment-order-service.yaml",
+            "kustomize/overlays/prod/kustomization.yaml",
+            "kustomize/overlays/observability/kustomization.yaml",
+            "rendered/dev.yaml",
+            "rendered/observability.yaml",
+            "design.kubeprint.json",
+            "README.md",
+        ] {
+            assert!(
+                paths.iter().any(|p| p == want),
+                "{want} missing from {paths:#?}"
+            );
+        }
+    }
+}
