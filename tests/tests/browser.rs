@@ -5,6 +5,7 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use kubeprint_tests::app_url;
 use kubeprint_tests::page::Page;
+use std::time::Duration;
 
 /// Whether the YAML has a Service object named `name`.
 fn has_service(yaml: &str, name: &str) -> bool {
@@ -330,5 +331,100 @@ async fn the_benchmark_page_measures_edits() {
         assert!(median > 0.0, "a measured time: {line}");
     }
     println!("browser benchmark:\n{text}");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dragging_on_the_canvas_connects_services_and_moves_nodes() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let page = Page::open("canvas").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis", |t| {
+        t.contains("namespace: miniredis-prod")
+    })
+    .await;
+    assert!(!page.present("edge-6-3").await);
+
+    // Drag from auth-service's handle onto backend: a new dependency.
+    let handle = page.find("handle-auth-service").await;
+    let target = page.find("node-backend").await;
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: handle,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveToElement {
+            element: target.clone(),
+            duration: Some(Duration::from_millis(200)),
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    page.client.perform_actions(drag).await.unwrap();
+    page.wait_until("the new edge", async |p| {
+        p.present("edge-6-3").await.then(String::new)
+    })
+    .await;
+    let yaml = page
+        .wait_text("yaml", "the new policy rule", |t| {
+            t.split("name: auth-service-allow").nth(1).is_some_and(|p| {
+                p.split("---")
+                    .next()
+                    .unwrap()
+                    .contains("app.kubernetes.io/name: backend")
+            })
+        })
+        .await;
+    assert!(yaml.contains("name: backend-allow"));
+
+    // Drag the backend node down: its position is saved in the design (and autosaved).
+    let before = target.attr("transform").await.unwrap().unwrap_or_default();
+    let moving = MouseActions::new("mouse2".into())
+        .then(PointerAction::MoveToElement {
+            element: target.clone(),
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(200)),
+            x: 0.0,
+            y: 120.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    page.client.perform_actions(moving).await.unwrap();
+    let after = page
+        .wait_until("the node to move", async |p| {
+            let t = p
+                .find("node-backend")
+                .await
+                .attr("transform")
+                .await
+                .ok()??;
+            (t != before).then_some(t)
+        })
+        .await;
+    page.client.refresh().await.unwrap();
+    let reloaded = page
+        .find("node-backend")
+        .await
+        .attr("transform")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(reloaded, after, "the moved position survives a reload");
     page.close().await;
 }
