@@ -251,3 +251,20 @@ pub fn fresh_profile(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create a profile dir");
     dir
 }
+
+/// The entries of a zip archive, read by an independent implementation (Python's
+/// zipfile, which also checks every CRC): one `name compression-method` line each.
+pub fn zip_listing(zip: &Path) -> String {
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint('\\n'.join(i.filename + ' ' + str(i.compress_type) for i in z.infolist()))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(zip)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "not a valid zip: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 names")
+}

@@ -246,17 +246,7 @@ async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
         (!partial).then(String::new)
     })
     .await;
-    let listing = std::process::Command::new("python3")
-        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print('\\n'.join(z.namelist()))"])
-        .arg(&zip)
-        .output()
-        .unwrap();
-    assert!(
-        listing.status.success(),
-        "{}",
-        String::from_utf8_lossy(&listing.stderr)
-    );
-    let listing = String::from_utf8(listing.stdout).unwrap();
+    let listing = kubeprint_tests::zip_listing(&zip);
     for path in [
         "connectum/kustomize/base/kustomization.yaml",
         "connectum/kustomize/base/deployment-order-service.yaml",
@@ -269,7 +259,7 @@ async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
         "connectum/README.md",
     ] {
         assert!(
-            listing.lines().any(|l| l == path),
+            listing.lines().any(|l| l == format!("{path} 8")),
             "{path} missing:\n{listing}"
         );
     }
