@@ -13,6 +13,7 @@ pub mod layout;
 pub mod link;
 pub mod model;
 pub mod names;
+pub mod patch;
 pub mod quantity;
 pub mod render;
 pub mod rules;

@@ -45,6 +45,9 @@ pub struct Design {
     pub secrets: Vec<SecretDef>,
     /// Who talks to whom: drives NetworkPolicies and the canvas arrows.
     pub edges: Vec<Edge>,
+    /// Imported objects the model cannot express (kept whole and rendered as they are
+    /// into every environment that runs services), as JSON of a supported kind.
+    pub extra_objects: Vec<serde_json::Value>,
     /// The next [`ServiceId`] to hand out.
     pub next_id: u32,
 }
@@ -61,6 +64,7 @@ impl Default for Design {
             config_maps: Vec::new(),
             secrets: Vec::new(),
             edges: Vec::new(),
+            extra_objects: Vec::new(),
             next_id: 1,
         }
     }
@@ -209,6 +213,8 @@ pub struct Environment {
     pub hosts_services: bool,
     /// Per-service overrides, keyed by service id.
     pub overrides: BTreeMap<ServiceId, Override>,
+    /// Merge patch for the Namespace object (what an import had beyond the model).
+    pub residual: Option<serde_json::Value>,
 }
 
 impl Default for Environment {
@@ -222,6 +228,7 @@ impl Default for Environment {
             default_deny: false,
             hosts_services: true,
             overrides: BTreeMap::new(),
+            residual: None,
         }
     }
 }
@@ -331,6 +338,11 @@ pub struct Service {
     pub port_pools: Vec<PortPool>,
     /// Where the node sits on the canvas.
     pub position: Option<Position>,
+    /// What imported manifests had that the model does not cover, per object this
+    /// service renders (`workload`, `service`, `load_balancer`, `ingress`, `hpa`, `pdb`,
+    /// `service_account`): JSON merge patches (RFC 7386) applied after rendering, so
+    /// import then export loses nothing.
+    pub residual: BTreeMap<String, serde_json::Value>,
 }
 
 impl Default for Service {
@@ -358,6 +370,7 @@ impl Default for Service {
             metrics: None,
             port_pools: Vec::new(),
             position: None,
+            residual: BTreeMap::new(),
         }
     }
 }
@@ -999,6 +1012,8 @@ pub struct ConfigMapDef {
     pub name: String,
     /// Keys and values.
     pub data: BTreeMap<String, String>,
+    /// Merge patch for the object (what an import had beyond the model).
+    pub residual: Option<serde_json::Value>,
 }
 
 /// A Secret of the design: key names only. Values never enter a design.
@@ -1011,6 +1026,8 @@ pub struct SecretDef {
     pub kind: String,
     /// The key names the Secret must carry.
     pub keys: Vec<String>,
+    /// Merge patch for the object (what an import had beyond the model; never values).
+    pub residual: Option<serde_json::Value>,
 }
 
 /// A persistent volume claimed per pod (StatefulSet volumeClaimTemplates).

@@ -81,6 +81,45 @@ impl Object {
         self.metadata().name.as_deref().unwrap_or("")
     }
 
+    /// The object as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("objects serialize")
+    }
+
+    /// An object of a supported kind from its JSON (`apiVersion`, `kind`, ...).
+    pub fn from_json(v: serde_json::Value) -> Result<Object, String> {
+        use serde_json::from_value as de;
+        let kind = v
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let parsed = match kind.as_str() {
+            "Namespace" => de(v).map(Object::Namespace),
+            "ServiceAccount" => de(v).map(Object::ServiceAccount),
+            "ConfigMap" => de(v).map(Object::ConfigMap),
+            "Secret" => de(v).map(Object::Secret),
+            "Deployment" => de(v).map(Object::Deployment),
+            "StatefulSet" => de(v).map(Object::StatefulSet),
+            "Service" => de(v).map(Object::Service),
+            "Ingress" => de(v).map(Object::Ingress),
+            "HorizontalPodAutoscaler" => de(v).map(Object::HorizontalPodAutoscaler),
+            "PodDisruptionBudget" => de(v).map(Object::PodDisruptionBudget),
+            "NetworkPolicy" => de(v).map(Object::NetworkPolicy),
+            "" => return Err("it has no `kind`".into()),
+            other => return Err(format!("Kubeprint does not model kind `{other}`")),
+        };
+        parsed.map_err(|e| format!("it is not a valid {kind}: {e}"))
+    }
+
+    /// This object with a merge patch applied; unchanged if the result is not valid.
+    pub fn patched(self, patch: Option<&serde_json::Value>) -> Object {
+        let Some(patch) = patch else { return self };
+        let mut v = self.to_json();
+        crate::patch::apply(&mut v, patch);
+        Object::from_json(v).unwrap_or(self)
+    }
+
     /// Position of the kind in apply order: namespaces first, policies last.
     fn rank(&self) -> u8 {
         match self {
@@ -185,7 +224,7 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
         .map(|s| effective(s, env))
         .collect();
     let r = Renderer { design, env };
-    let mut objects = vec![Object::Namespace(r.namespace())];
+    let mut objects = vec![Object::Namespace(r.namespace()).patched(env.residual.as_ref())];
     objects.extend(r.config_objects(&services));
     for s in &services {
         objects.extend(r.service_objects(s));
@@ -318,11 +357,14 @@ impl Renderer<'_> {
         }
         let mut out = Vec::new();
         for cm in &self.design.config_maps {
-            out.push(Object::ConfigMap(core::ConfigMap {
-                metadata: self.meta(&cm.name, Labels::new()),
-                data: non_empty_map(cm.data.clone()),
-                ..Default::default()
-            }));
+            out.push(
+                Object::ConfigMap(core::ConfigMap {
+                    metadata: self.meta(&cm.name, Labels::new()),
+                    data: non_empty_map(cm.data.clone()),
+                    ..Default::default()
+                })
+                .patched(cm.residual.as_ref()),
+            );
         }
         for sec in &self.design.secrets {
             let mut meta = self.meta(&sec.name, Labels::new());
@@ -335,40 +377,45 @@ impl Renderer<'_> {
                 .iter()
                 .map(|k| (k.clone(), SECRET_PLACEHOLDER.to_string()))
                 .collect();
-            out.push(Object::Secret(core::Secret {
-                metadata: meta,
-                type_: some_if(!sec.kind.is_empty(), sec.kind.clone()),
-                string_data: non_empty_map(data),
-                ..Default::default()
-            }));
+            out.push(
+                Object::Secret(core::Secret {
+                    metadata: meta,
+                    type_: some_if(!sec.kind.is_empty(), sec.kind.clone()),
+                    string_data: non_empty_map(data),
+                    ..Default::default()
+                })
+                .patched(sec.residual.as_ref()),
+            );
         }
         out
     }
 
+    /// The objects of one service, each with the service's residual patch for its role.
     fn service_objects(&self, s: &Service) -> Vec<Object> {
-        let mut out = Vec::new();
+        let mut out: Vec<(&str, Object)> = Vec::new();
         if s.security.dedicated_service_account {
-            out.push(Object::ServiceAccount(core::ServiceAccount {
+            let sa = core::ServiceAccount {
                 metadata: self.service_meta(s, &s.name),
                 automount_service_account_token: s.security.automount_token,
                 ..Default::default()
-            }));
+            };
+            out.push(("service_account", Object::ServiceAccount(sa)));
         }
-        out.push(self.workload(s));
+        out.push(("workload", self.workload(s)));
         if let Some(svc) = self.cluster_service(s) {
-            out.push(Object::Service(svc));
+            out.push(("service", Object::Service(svc)));
         }
         if let Some(lb) = &s.exposure.load_balancer {
-            out.push(Object::Service(self.load_balancer(s, lb)));
+            out.push(("load_balancer", Object::Service(self.load_balancer(s, lb))));
         }
         if let Some(route) = &s.exposure.ingress {
-            out.push(Object::Ingress(self.ingress(s, route)));
+            out.push(("ingress", Object::Ingress(self.ingress(s, route))));
         }
         if let Some(h) = &s.scaling.hpa {
-            out.push(Object::HorizontalPodAutoscaler(self.hpa(s, h)));
+            out.push(("hpa", Object::HorizontalPodAutoscaler(self.hpa(s, h))));
         }
         if let Some(p) = &s.scaling.pdb {
-            out.push(Object::PodDisruptionBudget(policy::PodDisruptionBudget {
+            let pdb = policy::PodDisruptionBudget {
                 metadata: self.service_meta(s, &s.name),
                 spec: Some(policy::PodDisruptionBudgetSpec {
                     selector: Some(label_selector(s)),
@@ -383,9 +430,12 @@ impl Renderer<'_> {
                     ..Default::default()
                 }),
                 ..Default::default()
-            }));
+            };
+            out.push(("pdb", Object::PodDisruptionBudget(pdb)));
         }
-        out
+        out.into_iter()
+            .map(|(role, o)| o.patched(s.residual.get(role)))
+            .collect()
     }
 
     fn workload(&self, s: &Service) -> Object {

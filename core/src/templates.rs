@@ -161,11 +161,13 @@ pub fn connectum() -> Design {
             ),
             ("INVENTORY_SERVICE_PORT", "5000"),
         ]),
+        residual: None,
     });
     b.0.secrets.push(SecretDef {
         name: "order-service-tls".into(),
         kind: "kubernetes.io/tls".into(),
         keys: strings(&["tls.crt", "tls.key"]),
+        residual: None,
     });
     let grpc = ServicePort {
         app_protocol: Some("grpc".into()),
@@ -307,6 +309,7 @@ pub fn miniredis() -> Design {
             ("MONITORING_URL", "http://monitoring-service:9000"),
             ("AUTH_URL", "http://auth-service:8000"),
         ]),
+        residual: None,
     });
     for (name, keys) in [
         (
@@ -323,6 +326,7 @@ pub fn miniredis() -> Design {
             name: name.into(),
             kind: "Opaque".into(),
             keys: strings(keys),
+            residual: None,
         });
     }
     // One service per image, immutable `service:<git-sha>` tags.
@@ -525,11 +529,13 @@ pub fn framework_m() -> Design {
                 "postgresql+asyncpg://user@postgres-service:5432/dbname",
             ),
         ]),
+        residual: None,
     });
     b.0.secrets.push(SecretDef {
         name: "framework-m-secrets".into(),
         kind: "Opaque".into(),
         keys: strings(&["FRAMEWORK_M_JWT_SECRET"]),
+        residual: None,
     });
     let backend = |name: &str, port_no: u16| Service {
         name: name.into(),
@@ -614,11 +620,13 @@ pub fn stfc_fastapi() -> Design {
             ("LOG_LEVEL", "INFO"),
             ("APP_NAME", "example_app"),
         ]),
+        residual: None,
     });
     b.0.secrets.push(SecretDef {
         name: "icat-mariadb-credentials".into(),
         kind: "Opaque".into(),
         keys: strings(&["MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"]),
+        residual: None,
     });
     let api = b.add(Service {
         name: "fastapi-app".into(),

@@ -157,8 +157,8 @@ prop_compose! {
         override_replicas in proptest::option::of(0u32..5),
     ) -> Design {
         let mut d = Design::default();
-        d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into() });
-        d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()] });
+        d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None  });
+        d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()], residual: None  });
         for (i, mut s) in services.into_iter().enumerate() {
             s.name = format!("{}{i}", s.name); // unique, however odd
             d.apply(Edit::AddService(Box::new(s))).unwrap();

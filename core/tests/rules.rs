@@ -26,11 +26,13 @@ fn baseline() -> Design {
     d.config_maps.push(ConfigMapDef {
         name: "api-config".into(),
         data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
+        residual: None,
     });
     d.secrets.push(SecretDef {
         name: "api-secrets".into(),
         kind: "Opaque".into(),
         keys: vec!["DB_PASSWORD".into()],
+        residual: None,
     });
     let http = |path: &str| Probe::http(path, PortRef::Name("http".into()));
     let api = Service {
@@ -714,6 +716,7 @@ fn fixtures() -> Vec<Fixture> {
                     name: "api-tls".into(),
                     kind: "Opaque".into(),
                     keys: vec![],
+                    residual: None,
                 })
             },
             |d| {
@@ -721,6 +724,7 @@ fn fixtures() -> Vec<Fixture> {
                     name: "api-creds".into(),
                     kind: "Opaque".into(),
                     keys: vec![],
+                    residual: None,
                 });
             },
         ),

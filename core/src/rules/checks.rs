@@ -938,6 +938,7 @@ fn wiring(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
                     name: n.clone(),
                     kind: "Opaque".into(),
                     keys: Vec::new(),
+                    residual: None,
                 }),
             };
             cx.report(
@@ -1000,6 +1001,7 @@ fn wiring(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
                             edit: Edit::PutConfigMap(ConfigMapDef {
                                 name: name.clone(),
                                 data: [(key.clone(), String::new())].into(),
+                                residual: None,
                             }),
                         });
                     }
@@ -1027,6 +1029,7 @@ fn wiring(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
                             name: name.clone(),
                             kind: "Opaque".into(),
                             keys: vec![key.clone()],
+                            residual: None,
                         }),
                     });
                 }

@@ -1,0 +1,75 @@
+//! JSON merge patches (RFC 7386): how imported details the model does not cover are
+//! kept and put back on export.
+
+use serde_json::{Map, Value};
+
+/// Apply `patch` to `target`: objects merge member by member, `null` removes a member,
+/// anything else replaces.
+pub fn apply(target: &mut Value, patch: &Value) {
+    let Value::Object(members) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let object = target.as_object_mut().expect("made an object above");
+    for (k, v) in members {
+        if v.is_null() {
+            object.remove(k);
+        } else {
+            apply(object.entry(k.clone()).or_insert(Value::Null), v);
+        }
+    }
+}
+
+/// The merge patch that turns `from` into `to`, or `None` when they are equal. `to`
+/// must hold no `null`s (serialized Kubernetes objects do not).
+pub fn diff(from: &Value, to: &Value) -> Option<Value> {
+    match (from, to) {
+        _ if from == to => None,
+        (Value::Object(a), Value::Object(b)) => {
+            let mut patch = Map::new();
+            for k in a.keys() {
+                if !b.contains_key(k) {
+                    patch.insert(k.clone(), Value::Null);
+                }
+            }
+            for (k, vb) in b {
+                match a.get(k) {
+                    Some(va) => {
+                        if let Some(p) = diff(va, vb) {
+                            patch.insert(k.clone(), p);
+                        }
+                    }
+                    None => {
+                        patch.insert(k.clone(), vb.clone());
+                    }
+                }
+            }
+            Some(Value::Object(patch))
+        }
+        _ => Some(to.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_then_apply_gives_the_target() {
+        let a = json!({"spec": {"replicas": 2, "x": 1, "list": [1, 2]}, "keep": true});
+        let b = json!({"spec": {"replicas": 3, "list": [2], "new": {"a": 1}}, "keep": true});
+        let p = diff(&a, &b).unwrap();
+        assert_eq!(
+            p,
+            json!({"spec": {"replicas": 3, "x": null, "list": [2], "new": {"a": 1}}})
+        );
+        let mut c = a.clone();
+        apply(&mut c, &p);
+        assert_eq!(c, b);
+        assert_eq!(diff(&a, &a), None);
+    }
+}
