@@ -7,6 +7,7 @@ pub mod edit;
 pub mod editor;
 pub mod export;
 pub mod file;
+pub mod import;
 pub mod input;
 pub mod insight;
 pub mod layout;

@@ -211,6 +211,9 @@ pub struct Environment {
     pub default_deny: bool,
     /// Whether the design's services run here; a per-service override wins.
     pub hosts_services: bool,
+    /// Whether the bundle creates the Namespace object (off for imported manifests that
+    /// did not, so that import then export stays the same).
+    pub create_namespace: bool,
     /// Per-service overrides, keyed by service id.
     pub overrides: BTreeMap<ServiceId, Override>,
     /// Merge patch for the Namespace object (what an import had beyond the model).
@@ -227,6 +230,7 @@ impl Default for Environment {
             annotations: BTreeMap::new(),
             default_deny: false,
             hosts_services: true,
+            create_namespace: true,
             overrides: BTreeMap::new(),
             residual: None,
         }

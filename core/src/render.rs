@@ -224,7 +224,10 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
         .map(|s| effective(s, env))
         .collect();
     let r = Renderer { design, env };
-    let mut objects = vec![Object::Namespace(r.namespace()).patched(env.residual.as_ref())];
+    let mut objects = Vec::new();
+    if env.create_namespace {
+        objects.push(Object::Namespace(r.namespace()).patched(env.residual.as_ref()));
+    }
     objects.extend(r.config_objects(&services));
     for s in &services {
         objects.extend(r.service_objects(s));
@@ -235,6 +238,18 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
                 .into_iter()
                 .map(Object::NetworkPolicy),
         );
+    }
+    // Imported objects the model cannot express, in this environment's namespace.
+    if !services.is_empty() {
+        for extra in &design.extra_objects {
+            let mut v = extra.clone();
+            if v["kind"] != "Namespace" {
+                v["metadata"]["namespace"] = serde_json::Value::from(env.namespace.clone());
+            }
+            if let Ok(o) = Object::from_json(v) {
+                objects.push(o);
+            }
+        }
     }
     objects.sort_by(|a, b| (a.rank(), a.name()).cmp(&(b.rank(), b.name())));
     Bundle { objects }
