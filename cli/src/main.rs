@@ -3,8 +3,9 @@
 //! Every failure is one line on stderr saying what is wrong and what to do, and a
 //! non-zero exit: 1 for a problem with the input, 2 for a wrong command line.
 
+use kubeprint_core::import::Outcome;
 use kubeprint_core::rules::{self, Finding, Severity};
-use kubeprint_core::{export, file, link, render, templates, Design};
+use kubeprint_core::{export, file, import, link, render, templates, Design};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ usage:
   kubeprint rules [--markdown]                     the rule catalog
   kubeprint export DESIGN.json (-o DIR | --zip FILE)
                                                    Kustomize base + overlays, rendered YAML per environment
+  kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML into a design; a report per document on stderr
   kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
   kubeprint open-link URL                          print the design file a share link carries";
 
@@ -235,6 +237,38 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     "export needs either -o DIR or --zip FILE".into(),
                 )),
             }
+        }
+        "import" => {
+            let a = Args::parse(rest, &[])?;
+            if a.positional.is_empty() {
+                return Err(Failure::Usage("import needs at least one YAML file".into()));
+            }
+            let mut text = String::new();
+            for f in &a.positional {
+                let t = std::fs::read_to_string(f)
+                    .map_err(|e| Failure::Input(format!("cannot read {f}: {e}")))?;
+                if !text.is_empty() {
+                    text.push_str("\n---\n");
+                }
+                text.push_str(&t);
+            }
+            let result = import::kubernetes(&text);
+            for d in &result.documents {
+                let what = format!("{} {}", d.kind, d.name);
+                match &d.outcome {
+                    Outcome::Imported => eprintln!("imported  line {:>5}  {what}", d.line),
+                    Outcome::Kept(why) => eprintln!("kept      line {:>5}  {what}: {why}", d.line),
+                    Outcome::Skipped(why) => {
+                        eprintln!("skipped   line {:>5}  {}: {why}", d.line, what.trim())
+                    }
+                }
+            }
+            if result.imported() == 0 {
+                return Err(Failure::Input(
+                    "nothing could be imported (see the report above)".into(),
+                ));
+            }
+            emit(out, &file::to_json(&result.design))
         }
         "link" => {
             let a = Args::parse(rest, &["--base"])?;

@@ -260,3 +260,42 @@ fn export_writes_the_bundle_as_files_or_a_zip() {
         Some(2)
     );
 }
+
+#[test]
+fn import_turns_manifests_into_a_design_and_reports_each_document() {
+    let dir = temp_dir("import");
+    let yaml = dir.join("app.yaml");
+    let f = design_file("connectum", "import-src");
+    let rendered = kubeprint(&["render", f.to_str().unwrap(), "--env", "prod"]).stdout;
+    let mut text = String::from_utf8(rendered).unwrap();
+    text.push_str("---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n");
+    std::fs::write(&yaml, &text).unwrap();
+    let o = kubeprint(&["import", yaml.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("imported  line     1  Namespace connectum"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("skipped") && stderr(&o).contains("does not model kind `Job`"),
+        "{}",
+        stderr(&o)
+    );
+    let design = dir.join("design.json");
+    std::fs::write(&design, &o.stdout).unwrap();
+    let o = kubeprint(&["check", design.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("KP103"),
+        "the imported design is checked like any other:\n{}",
+        stdout(&o)
+    );
+    std::fs::write(&yaml, "kind: [broken\n").unwrap();
+    let o = kubeprint(&["import", yaml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("invalid YAML at line"),
+        "{}",
+        stderr(&o)
+    );
+}

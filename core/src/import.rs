@@ -97,13 +97,35 @@ fn parse_document(line: usize, text: &str) -> Result<Value, String> {
             .location()
             .map(|l| format!(" at line {}", line + l.line() - 1))
             .unwrap_or_default();
-        format!("invalid YAML{at}: {e}")
+        format!(
+            "invalid YAML{at}: {}",
+            shift_lines(&e.to_string(), line - 1)
+        )
     })?;
     let json = serde_json::to_value(&yaml).map_err(|e| format!("not a Kubernetes object ({e})"))?;
     if !json.is_object() || json.get("kind").is_none() {
         return Err("not a Kubernetes object: expected a mapping with apiVersion and kind".into());
     }
     Ok(json)
+}
+
+/// Rewrite "line N" in a parser message (relative to the document) as a line of the
+/// whole input.
+fn shift_lines(message: &str, offset: usize) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn name_of(v: &Value) -> String {

@@ -243,7 +243,8 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
     if !services.is_empty() {
         for extra in &design.extra_objects {
             let mut v = extra.clone();
-            if v["kind"] != "Namespace" {
+            // Follow the environment's namespace; one that had none stays without.
+            if v["metadata"].get("namespace").is_some() {
                 v["metadata"]["namespace"] = serde_json::Value::from(env.namespace.clone());
             }
             if let Ok(o) = Object::from_json(v) {

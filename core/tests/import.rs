@@ -61,7 +61,7 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
                 d.services.iter().filter(|s| env.deploys(s.id)).count()
             );
             assert_eq!(
-                imported.design.edges.len() > 0,
+                !imported.design.edges.is_empty(),
                 env.default_deny && !d.edges.is_empty(),
                 "{} {}: edges from policies",
                 t.name,
@@ -82,5 +82,208 @@ fn importing_runs_the_rules_on_what_people_run_today() {
     assert!(
         codes.contains(&"KP103"),
         "the zero-slack grace period is found in imported YAML: {codes:?}"
+    );
+}
+
+fn manifest(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/manifests/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The input without what cannot come back: skipped documents and Secret values.
+fn expected_back(input: &str, imported: &import::Import) -> String {
+    let skipped: Vec<&str> = imported
+        .documents
+        .iter()
+        .filter(|d| matches!(d.outcome, Outcome::Skipped(_)))
+        .map(|d| d.name.as_str())
+        .collect();
+    let docs: Vec<String> = kubeprint_core::yaml::parse_documents(input)
+        .unwrap()
+        .into_iter()
+        .filter(|d| {
+            !d.is_null() && !skipped.contains(&d["metadata"]["name"].as_str().unwrap_or_default())
+        })
+        .map(|mut d| {
+            if d["kind"].as_str() == Some("Secret") {
+                let keys: Vec<String> = d["data"]
+                    .as_mapping()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.as_str().unwrap().to_string())
+                    .collect();
+                let m = d.as_mapping_mut().unwrap();
+                m.remove("data");
+                let placeholders: serde_yaml::Mapping = keys
+                    .iter()
+                    .map(|k| (k.as_str().into(), "CHANGE_ME".into()))
+                    .collect();
+                m.insert("stringData".into(), placeholders.into());
+            }
+            kubeprint_core::yaml::to_doc(&d)
+        })
+        .collect();
+    docs.join("---\n")
+}
+
+#[test]
+fn a_copied_guide_imports_with_its_quirks_intact() {
+    let input = manifest("framework-m-guide.yaml");
+    let imported = import::kubernetes(&input);
+    let back = render(&imported.design, &imported.design.environments[0].name).to_yaml();
+    assert_eq!(objects(&back), objects(&expected_back(&input, &imported)));
+    let d = &imported.design;
+    let s = &d.services[0];
+    assert_eq!(
+        (s.image.as_str(), s.tag.as_str(), s.container()),
+        ("registry.example.com/framework-m", "latest", "backend")
+    );
+    assert!(
+        s.scaling.hpa.is_none(),
+        "the HPA is named framework-m-hpa, not like the Deployment: kept whole"
+    );
+    let codes: Vec<_> = validate(d, &d.environments[0].name)
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    assert!(
+        codes.contains(&"KP608") && codes.contains(&"KP305"),
+        "latest tag and the missing Secret: {codes:?}"
+    );
+}
+
+#[test]
+fn a_hand_written_app_keeps_everything_the_model_lacks() {
+    let input = manifest("shop-mixed.yaml");
+    let imported = import::kubernetes(&input);
+    let status = |name: &str| {
+        imported
+            .documents
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .outcome
+            .clone()
+    };
+    assert_eq!(status("web"), Outcome::Imported);
+    assert!(
+        matches!(status("migrate"), Outcome::Skipped(r) if r.contains("does not model kind `Job`"))
+    );
+    assert!(matches!(status("shop-tls"), Outcome::Skipped(r) if r.contains("`Certificate`")));
+    assert!(matches!(status("shop"), Outcome::Imported), "the Namespace");
+    let line_of = |name: &str| {
+        imported
+            .documents
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .line
+    };
+    assert_eq!(
+        line_of("migrate"),
+        110,
+        "reports point at the document's first line"
+    );
+    let back = render(&imported.design, "shop").to_yaml();
+    assert_eq!(
+        objects(&back),
+        objects(&expected_back(&input, &imported)),
+        "NodePort, fieldRef env, exec preStop and the two-path Ingress survive"
+    );
+    let web = &imported.design.services[0];
+    assert_eq!(
+        web.timing.pre_stop_seconds, 5,
+        "sh -c sleep 5 is read as a 5 s preStop"
+    );
+    assert_eq!(web.timing.app_shutdown_seconds, 25, "SHUTDOWN_TIMEOUT=25s");
+    assert_eq!(
+        imported.design.environments[0].labels["istio-injection"],
+        "enabled"
+    );
+    assert!(
+        !back.contains("c2VjcmV0"),
+        "no Secret value leaves an import"
+    );
+    let codes: Vec<_> = validate(&imported.design, "shop")
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    assert!(
+        codes.contains(&"KP102"),
+        "grace 20 s < 5 s + 25 s: {codes:?}"
+    );
+}
+
+#[test]
+fn bad_documents_are_reported_with_their_lines_and_the_rest_imports() {
+    let input = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  A: b\n---\nkind: [unclosed\n---\n- just\n- a list\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n---\n42\n";
+    let imported = import::kubernetes(input);
+    let r = &imported.documents;
+    assert_eq!(r.len(), 5, "{r:#?}");
+    assert_eq!(r[0].outcome, Outcome::Imported);
+    assert!(
+        matches!(&r[1].outcome, Outcome::Skipped(m) if m.contains("invalid YAML at line 9") && m.contains("flow sequence at line 8")),
+        "{:?}",
+        r[1]
+    );
+    assert!(
+        matches!(&r[2].outcome, Outcome::Skipped(m) if m.contains("not a Kubernetes object")),
+        "{:?}",
+        r[2]
+    );
+    assert!(
+        matches!(&r[3].outcome, Outcome::Skipped(m) if m.contains("Helm template syntax") && m.contains("line 16")),
+        "{:?}",
+        r[3]
+    );
+    assert!(
+        matches!(&r[4].outcome, Outcome::Skipped(m) if m.contains("not a Kubernetes object")),
+        "{:?}",
+        r[4]
+    );
+    assert_eq!(imported.design.config_maps.len(), 1);
+}
+
+#[test]
+fn hostile_input_fails_cleanly() {
+    // Billion laughs: aliases that expand exponentially.
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 0..9 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    bomb.push_str("kind: ConfigMap\n");
+    let r = import::kubernetes(&bomb);
+    assert!(
+        matches!(&r.documents[0].outcome, Outcome::Skipped(_)),
+        "{:?}",
+        r.documents
+    );
+    // Deep nesting.
+    let deep = format!(
+        "kind: ConfigMap\nx: {}{}\n",
+        "[".repeat(5_000),
+        "]".repeat(5_000)
+    );
+    assert!(
+        matches!(&import::kubernetes(&deep).documents[0].outcome, Outcome::Skipped(m) if m.contains("invalid YAML"))
+    );
+    // Binary junk and a huge input.
+    let junk: String = (0..200_000u32)
+        .map(|i| char::from_u32((i * 7919) % 0xD7FF).unwrap_or('x'))
+        .collect();
+    let _ = import::kubernetes(&junk);
+    let huge = "a".repeat(import::MAX_INPUT_BYTES + 1);
+    assert!(
+        matches!(&import::kubernetes(&huge).documents[0].outcome, Outcome::Skipped(m) if m.contains("at most 16 MiB"))
     );
 }
