@@ -243,6 +243,21 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             if a.positional.is_empty() {
                 return Err(Failure::Usage("import needs at least one YAML file".into()));
             }
+            if let [one] = a.positional.as_slice() {
+                let text = std::fs::read_to_string(one)
+                    .map_err(|e| Failure::Input(format!("cannot read {one}: {e}")))?;
+                if kubeprint_core::compose::looks_like_compose(&text) {
+                    let dir = Path::new(one).parent().unwrap_or(Path::new("."));
+                    let env_files = kubeprint_core::compose::env_file_names(&text)
+                        .into_iter()
+                        .filter_map(|f| {
+                            Some((f.clone(), std::fs::read_to_string(dir.join(&f)).ok()?))
+                        })
+                        .collect();
+                    let result = kubeprint_core::compose::import(&text, &env_files);
+                    return finish_import(result, out);
+                }
+            }
             let mut text = String::new();
             for f in &a.positional {
                 let t = std::fs::read_to_string(f)
@@ -252,23 +267,7 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 }
                 text.push_str(&t);
             }
-            let result = import::kubernetes(&text);
-            for d in &result.documents {
-                let what = format!("{} {}", d.kind, d.name);
-                match &d.outcome {
-                    Outcome::Imported => eprintln!("imported  line {:>5}  {what}", d.line),
-                    Outcome::Kept(why) => eprintln!("kept      line {:>5}  {what}: {why}", d.line),
-                    Outcome::Skipped(why) => {
-                        eprintln!("skipped   line {:>5}  {}: {why}", d.line, what.trim())
-                    }
-                }
-            }
-            if result.imported() == 0 {
-                return Err(Failure::Input(
-                    "nothing could be imported (see the report above)".into(),
-                ));
-            }
-            emit(out, &file::to_json(&result.design))
+            finish_import(import::kubernetes(&text), out)
         }
         "link" => {
             let a = Args::parse(rest, &["--base"])?;
@@ -288,6 +287,26 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
         "help" | "--help" | "-h" => emit(out, &format!("{USAGE}\n")),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
+}
+
+/// Print the per-document report to stderr and the design to stdout.
+fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Failure> {
+    for d in &result.documents {
+        let what = format!("{} {}", d.kind, d.name);
+        match &d.outcome {
+            Outcome::Imported => eprintln!("imported  line {:>5}  {what}", d.line),
+            Outcome::Kept(why) => eprintln!("kept      line {:>5}  {what}: {why}", d.line),
+            Outcome::Skipped(why) => {
+                eprintln!("skipped   line {:>5}  {}: {why}", d.line, what.trim())
+            }
+        }
+    }
+    if result.imported() == 0 {
+        return Err(Failure::Input(
+            "nothing could be imported (see the report above)".into(),
+        ));
+    }
+    emit(out, &file::to_json(&result.design))
 }
 
 fn no_such_env(path: &str, env: &str, design: &Design) -> Failure {

@@ -299,3 +299,28 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
         stderr(&o)
     );
 }
+
+#[test]
+fn import_reads_a_compose_file_and_its_env_file() {
+    let dir = temp_dir("compose");
+    let compose = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/manifests/stfc-compose.yaml"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("docker-compose.yml"), compose).unwrap();
+    std::fs::write(dir.join(".env"), "ICAT_URL=http://icat:8181\n").unwrap();
+    let o = kubeprint(&["import", dir.join("docker-compose.yml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(design["services"][0]["name"], "fastapi-app");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("http://icat:8181"),
+        "the env_file was read"
+    );
+    assert!(
+        stderr(&o).contains("testdata") && stderr(&o).contains("Job"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -287,3 +287,101 @@ fn hostile_input_fails_cleanly() {
         matches!(&import::kubernetes(&huge).documents[0].outcome, Outcome::Skipped(m) if m.contains("at most 16 MiB"))
     );
 }
+
+#[test]
+fn the_stfc_compose_stack_becomes_a_design_with_probes_grace_and_edges() {
+    use kubeprint_core::{compose, PortRef, ProbeAction, WorkloadKind};
+    let text = manifest("stfc-compose.yaml");
+    let env_files = [(
+        ".env".to_string(),
+        "ICAT_URL=http://icat:8181\nLOG_LEVEL=INFO\nDB_PASSWORD=secret\n".to_string(),
+    )]
+    .into();
+    let imported = compose::import(&text, &env_files);
+    let d = &imported.design;
+    let names: Vec<_> = d.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["fastapi-app", "icat-mariadb", "testdata"]);
+    let api = d.service_named("fastapi-app").unwrap();
+    assert_eq!(
+        (api.image.as_str(), api.tag.as_str()),
+        ("harbor.stfc.ac.uk/dseg/api", "main")
+    );
+    assert_eq!(api.ports[0].port, 8000);
+    assert_eq!(api.timing.grace_period_seconds, 15, "stop_grace_period");
+    let ready = api.probes.readiness.as_ref().unwrap();
+    assert_eq!(
+        ready.action,
+        ProbeAction::Http {
+            path: "/healthz".into(),
+            port: PortRef::Name("http".into())
+        }
+    );
+    assert_eq!(
+        (
+            ready.period_seconds,
+            ready.timeout_seconds,
+            ready.failure_threshold
+        ),
+        (10, 3, 3)
+    );
+    assert!(
+        api.probes.startup.as_ref().unwrap().budget_seconds() >= 20,
+        "start_period is covered by a startup probe"
+    );
+    let db = d.service_named("icat-mariadb").unwrap();
+    assert_eq!(
+        db.kind,
+        WorkloadKind::StatefulSet,
+        "a named volume makes it stateful"
+    );
+    assert_eq!(db.storage[0].mount_path, "/var/lib/mysql");
+    assert_eq!(db.resources.cpu_request.as_deref(), Some("250m"));
+    assert_eq!(db.resources.memory_limit.as_deref(), Some("1Gi"));
+    assert!(
+        matches!(&db.probes.readiness.as_ref().unwrap().action, ProbeAction::Exec { command } if command[0] == "healthcheck.sh")
+    );
+    // Secrets: keys only.
+    let secret = d.secret("icat-mariadb-secrets").unwrap();
+    assert_eq!(secret.keys, ["MARIADB_PASSWORD", "MARIADB_ROOT_PASSWORD"]);
+    assert!(
+        !kubeprint_core::file::to_json(d).contains("rootpw"),
+        "no secret value enters the design"
+    );
+    assert_eq!(
+        d.config_map("fastapi-app-env").unwrap().data["ICAT_URL"],
+        "http://icat:8181"
+    );
+    // depends_on: edges, with the dependency's port.
+    let edge = d
+        .edges
+        .iter()
+        .find(|e| e.from == api.id && e.to == db.id)
+        .expect("fastapi-app -> icat-mariadb");
+    assert_eq!(edge.port, "port0");
+    // The one-off task is flagged, not silently turned into a server.
+    let testdata = imported
+        .documents
+        .iter()
+        .find(|r| r.name == "testdata")
+        .unwrap();
+    assert!(
+        matches!(&testdata.outcome, Outcome::Kept(n) if n.contains("Job")),
+        "{testdata:?}"
+    );
+    // It renders to valid objects and the rules apply.
+    assert!(!render(d, "prod").objects.is_empty());
+    let codes: Vec<_> = validate(d, "prod").into_iter().map(|f| f.code).collect();
+    assert!(
+        codes.contains(&"KP601"),
+        "compose images run as root unless told otherwise: {codes:?}"
+    );
+}
+
+#[test]
+fn a_compose_file_that_is_not_one_says_so() {
+    use kubeprint_core::compose;
+    let r = compose::import("apiVersion: v1\nkind: ConfigMap\n", &Default::default());
+    assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("no `services:`")));
+    let r = compose::import("services: [unclosed", &Default::default());
+    assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("invalid YAML")));
+}
