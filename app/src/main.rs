@@ -73,6 +73,7 @@ fn App() -> impl IntoView {
             </div>
         </main>
         <Gallery />
+        <persistence::ImportDialog />
     }
 }
 

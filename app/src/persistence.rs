@@ -3,7 +3,8 @@
 
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
-use kubeprint_core::{export, file, link, templates, Design};
+use kubeprint_core::import::{self, Outcome};
+use kubeprint_core::{compose, export, file, link, templates, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -78,14 +79,136 @@ pub fn autosave(app: AppState) {
     });
 }
 
-/// Open a file's text as a new design, or say why it cannot be.
+/// Open a file's text as a new design; YAML (manifests or compose) goes to the import
+/// dialog; anything else is explained.
 fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
         Ok(design) => app.open_new(design),
+        Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {
+            app.import.set(Some(text.to_string()))
+        }
         Err(e) => app.banner.set(Some(Banner {
             message: format!("{name} could not be opened: {e}. Your design is unchanged."),
             raw: None,
         })),
+    }
+}
+
+/// Import what the text holds: a compose file or Kubernetes manifests.
+fn run_import(text: &str) -> import::Import {
+    if compose::looks_like_compose(text) {
+        compose::import(text, &Default::default())
+    } else {
+        import::kubernetes(text)
+    }
+}
+
+/// The import dialog: paste or choose manifests or a compose file, see what becomes of
+/// each document and what the rules find, then open it as a new design.
+#[component]
+pub fn ImportDialog() -> impl IntoView {
+    let app = use_app();
+    let result = RwSignal::new(None::<import::Import>);
+    let run = move || {
+        let text = app.import.get_untracked().unwrap_or_default();
+        result.set(Some(run_import(&text)));
+    };
+    // A dropped YAML file arrives with its text: import it at once.
+    Effect::new(move |prev: Option<bool>| {
+        let open = app
+            .import
+            .with(|t| t.as_ref().is_some_and(|t| !t.is_empty()));
+        if open && prev == Some(false) {
+            run();
+        }
+        if !open {
+            result.set(None);
+        }
+        open
+    });
+    let summary = Memo::new(move |_| {
+        result.with(|r| {
+            r.as_ref().map(|r| {
+                let env = r.design.environments.first().map(|e| e.name.clone()).unwrap_or_default();
+                let findings = kubeprint_core::validate(&r.design, &env);
+                let count = |s: kubeprint_core::Severity| findings.iter().filter(|f| f.severity == s).count();
+                format!(
+                    "{} of {} documents imported; {} services. The rules find {} errors and {} warnings in `{env}`.",
+                    r.imported(),
+                    r.documents.len(),
+                    r.design.services.len(),
+                    count(kubeprint_core::Severity::Error),
+                    count(kubeprint_core::Severity::Warning)
+                )
+            })
+        })
+    });
+    view! {
+        <Show when=move || app.import.with(Option::is_some)>
+            <div class="modal-backdrop" on:click=move |_| app.import.set(None)>
+                <div class="modal import" role="dialog" aria-label="Import" on:click=|ev| ev.stop_propagation()>
+                    <h2>"Import manifests or a compose file"</h2>
+                    <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Nothing leaves your browser."</p>
+                    <textarea
+                        data-testid="import-text"
+                        aria-label="YAML to import"
+                        prop:value=move || app.import.get().unwrap_or_default()
+                        on:input=move |ev| app.import.set(Some(event_target_value(&ev)))
+                    ></textarea>
+                    <div class="row-buttons">
+                        <label class="button">
+                            "Choose file"
+                            <input type="file" accept=".yaml,.yml,.json" class="sr-only" data-testid="import-file"
+                                on:change=move |ev| {
+                                    let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+                                    let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
+                                    storage::read_file(file, move |r| match r {
+                                        Ok(text) => {
+                                            app.import.set(Some(text));
+                                            run();
+                                        }
+                                        Err(m) => app.status.set(Some(m)),
+                                    });
+                                } />
+                        </label>
+                        <button data-testid="import-run" on:click=move |_| run()>"Check"</button>
+                        <button
+                            data-testid="import-open"
+                            prop:disabled=move || result.with(|r| r.as_ref().is_none_or(|r| r.imported() == 0))
+                            on:click=move |_| {
+                                if let Some(r) = result.get_untracked() {
+                                    app.open_new(r.design);
+                                    app.import.set(None);
+                                }
+                            }
+                        >"Open as a new design"</button>
+                        <button on:click=move |_| app.import.set(None)>"Cancel"</button>
+                    </div>
+                    {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{s}</p> })}
+                    {move || result.get().map(|r| view! {
+                        <table class="import-report" data-testid="import-report">
+                            <thead><tr><th>"Line"</th><th>"Object"</th><th>"Result"</th></tr></thead>
+                            <tbody>
+                                {r.documents.into_iter().map(|d| {
+                                    let (class, text) = match d.outcome {
+                                        Outcome::Imported => ("ok", "imported".to_string()),
+                                        Outcome::Kept(why) => ("kept", format!("kept: {why}")),
+                                        Outcome::Skipped(why) => ("skipped", format!("not imported: {why}")),
+                                    };
+                                    view! {
+                                        <tr class=class>
+                                            <td>{d.line}</td>
+                                            <td>{format!("{} {}", d.kind, d.name)}</td>
+                                            <td>{text}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                </div>
+            </div>
+        </Show>
     }
 }
 
@@ -170,6 +293,7 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
+        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| app.import.set(Some(String::new()))>"Import"</button>
         <button data-testid="download-bundle" title="Download a zip: Kustomize base and overlays, rendered YAML per environment, the design file" on:click=move |_| {
             let (name, bytes) = app.editor.with_untracked(|e| (format!("{}-bundle.zip", e.design.name), export::zip(&e.design)));
             if let Err(m) = storage::download_bytes(&name, "application/zip", &bytes) {

@@ -61,6 +61,8 @@ pub struct AppState {
     pub banner: RwSignal<Option<Banner>>,
     /// The share link being shown, if the dialog is open.
     pub share: RwSignal<Option<String>>,
+    /// The import dialog, with the text to import, when open.
+    pub import: RwSignal<Option<String>>,
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
@@ -101,6 +103,7 @@ impl AppState {
             slot: RwSignal::new(slot),
             banner: RwSignal::new(None),
             share: RwSignal::new(None),
+            import: RwSignal::new(None),
             findings,
             documents,
         }

@@ -265,3 +265,47 @@ async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
     }
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pasted_manifests_import_with_a_report_per_document() {
+    let page = Page::open("import").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.click("open-import").await;
+    let manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      terminationGracePeriodSeconds: 10\n      containers:\n      - name: api\n        image: shop/api:latest\n        env:\n        - name: SHUTDOWN_TIMEOUT\n          value: 30s\n        ports:\n        - name: http\n          containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  namespace: shop\n---\nkind: [broken\n";
+    page.find("import-text")
+        .await
+        .send_keys(manifests)
+        .await
+        .unwrap();
+    page.click("import-run").await;
+    let report = page
+        .wait_text("import-report", "the report", |t| t.contains("migrate"))
+        .await;
+    assert!(
+        report.contains("Deployment api") && report.contains("imported"),
+        "{report}"
+    );
+    assert!(
+        report.contains("not imported: Kubeprint does not model kind `Job`"),
+        "{report}"
+    );
+    assert!(report.contains("invalid YAML at line"), "{report}");
+    let summary = page.text("import-summary").await;
+    assert!(
+        summary.contains("2 of 4 documents imported") && summary.contains("1 errors"),
+        "grace 10 s < shutdown 30 s: {summary}"
+    );
+    page.click("import-open").await;
+    let yaml = page
+        .wait_text("yaml", "the imported design", |t| {
+            t.contains("image: shop/api:latest")
+        })
+        .await;
+    assert!(yaml.contains("namespace: shop") && yaml.contains("port: 80"));
+    page.wait_text("findings", "the grace period error", |t| {
+        t.contains("KP102")
+    })
+    .await;
+    page.close().await;
+}

@@ -35,7 +35,7 @@ async fn main() {
         .connect(&driver.url)
         .await
         .expect("a WebDriver session");
-    c.set_window_size(1440, 900).await.expect("window size");
+    c.set_window_size(1280, 860).await.expect("window size");
     c.goto(url).await.expect("load");
     c.wait()
         .for_element(Locator::Css("[data-testid=\"node-order-service\"]"))
@@ -57,6 +57,17 @@ async fn main() {
     click(&c, "template-miniredis").await;
     click(&c, "tab-disruption").await;
     shot(&c, "miniredis.png").await;
+
+    click(&c, "open-import").await;
+    let text = c
+        .find(Locator::Css("[data-testid=\"import-text\"]"))
+        .await
+        .expect("import box");
+    let shop = std::fs::read_to_string(root().join("core/tests/manifests/shop-mixed.yaml")).expect("manifest");
+    text.send_keys(&shop).await.expect("paste");
+    click(&c, "import-run").await;
+    shot(&c, "import.png").await;
+    click(&c, "import-open").await;
 
     let theme = c.find(Locator::Css("select.theme")).await.expect("theme");
     theme.select_by_value("dark").await.expect("dark");
