@@ -1,0 +1,24 @@
+//! `cargo bench -p kubeprint-core --bench import`: import a rendered bundle of about 500
+//! objects (the scaled miniredis design, 120 services, default-deny).
+
+// criterion_group! generates undocumented public functions.
+#![allow(missing_docs)]
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use kubeprint_core::{import, render, templates};
+use std::hint::black_box;
+
+fn bench(c: &mut Criterion) {
+    let yaml = render(&templates::scaled(120), "prod").to_yaml();
+    let objects = yaml.matches("\nkind: ").count() + 1;
+    assert!((450..=650).contains(&objects), "{objects} objects");
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.bench_function(format!("kubernetes/{objects}-objects"), |b| {
+        b.iter(|| import::kubernetes(black_box(&yaml)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
