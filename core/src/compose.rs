@@ -95,17 +95,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 } else {
                     format!("port{}", s.ports.len())
                 };
-                s.ports.push(ContainerPort {
-                    name: port_name.clone(),
-                    port: container,
-                    protocol: Protocol::TCP,
-                });
-                s.exposure.ports.push(ServicePort {
-                    name: port_name.clone(),
-                    port: container,
-                    target: PortRef::Name(port_name),
-                    ..ServicePort::default()
-                });
+                add_port(&mut s, container, port_name);
             }
         }
         for p in spec
@@ -121,17 +111,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             {
                 if !s.ports.iter().any(|x| x.port == n) {
                     let port_name = format!("port{}", s.ports.len());
-                    s.ports.push(ContainerPort {
-                        name: port_name.clone(),
-                        port: n,
-                        protocol: Protocol::TCP,
-                    });
-                    s.exposure.ports.push(ServicePort {
-                        name: port_name.clone(),
-                        port: n,
-                        target: PortRef::Name(port_name),
-                        ..ServicePort::default()
-                    });
+                    add_port(&mut s, n, port_name);
                 }
             }
         }
@@ -159,8 +139,9 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         if !env.is_empty() {
             // Plain config goes to a ConfigMap; what looks secret becomes a Secret key
             // (its value is dropped: a design never holds secret values).
-            let (secret, plain): (Vec<_>, Vec<_>) =
-                env.into_iter().partition(|(k, _)| looks_secret(k));
+            let (secret, plain): (Vec<_>, Vec<_>) = env
+                .into_iter()
+                .partition(|(k, _)| crate::rules::looks_secret(k));
             if !plain.is_empty() {
                 let cm = format!("{name}-env");
                 design.config_maps.push(ConfigMapDef {
@@ -336,19 +317,19 @@ pub fn env_file_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "API_KEY",
-        "PRIVATE_KEY",
-        "CREDENTIAL",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+/// Declare a container port and a Service port of the same name for it.
+fn add_port(s: &mut Service, port: u16, name: String) {
+    s.ports.push(ContainerPort {
+        name: name.clone(),
+        port,
+        protocol: Protocol::TCP,
+    });
+    s.exposure.ports.push(ServicePort {
+        name: name.clone(),
+        port,
+        target: PortRef::Name(name),
+        ..ServicePort::default()
+    });
 }
 
 /// A compose name as a DNS-1035 label.

@@ -164,7 +164,9 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn looks_secret(name: &str) -> bool {
+/// Whether a variable or key name looks like it holds a secret (kube-linter's
+/// `env-var-secret` heuristic, widened).
+pub(crate) fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
     [
         "PASSWORD",

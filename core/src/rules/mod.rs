@@ -8,6 +8,8 @@
 pub mod catalog;
 mod checks;
 
+pub(crate) use checks::looks_secret;
+
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use serde::Serialize;

@@ -63,7 +63,8 @@ async fn main() {
         .find(Locator::Css("[data-testid=\"import-text\"]"))
         .await
         .expect("import box");
-    let shop = std::fs::read_to_string(root().join("core/tests/manifests/shop-mixed.yaml")).expect("manifest");
+    let shop = std::fs::read_to_string(root().join("core/tests/manifests/shop-mixed.yaml"))
+        .expect("manifest");
     text.send_keys(&shop).await.expect("paste");
     click(&c, "import-run").await;
     shot(&c, "import.png").await;
