@@ -25,13 +25,21 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     };
     if text.len() > crate::import::MAX_INPUT_BYTES {
         documents.push(skipped("the file is larger than 16 MiB".into()));
-        return Import { design, documents };
+        return Import {
+            design,
+            documents,
+            renamed: Default::default(),
+        };
     }
     let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             documents.push(skipped(format!("invalid YAML: {e}")));
-            return Import { design, documents };
+            return Import {
+                design,
+                documents,
+                renamed: Default::default(),
+            };
         }
     };
     let root: Value = serde_json::to_value(&yaml).unwrap_or(Value::Null);
@@ -39,7 +47,11 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         documents.push(skipped(
             "not a compose file: it has no `services:` mapping".into(),
         ));
-        return Import { design, documents };
+        return Import {
+            design,
+            documents,
+            renamed: Default::default(),
+        };
     };
     if let Some(name) = root.get("name").and_then(Value::as_str) {
         design.name = dns_name(name);
@@ -293,7 +305,11 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
     let system = design.name.clone();
     design.environments = Environment::standard_set(&system);
-    Import { design, documents }
+    Import {
+        design,
+        documents,
+        renamed: Default::default(),
+    }
 }
 
 /// Whether a text looks like a compose file (a top-level `services:` and no `kind:`),

@@ -49,6 +49,9 @@ pub struct Import {
     pub design: Design,
     /// One entry per document, in input order.
     pub documents: Vec<DocumentReport>,
+    /// Objects attached to a service under another name than the one the design
+    /// renders: (kind, rendered name) -> input name. Their residual patch renames them.
+    pub renamed: BTreeMap<(String, String), String>,
 }
 
 impl Import {
@@ -151,6 +154,7 @@ pub fn import_yaml(text: &str) -> Import {
         return Import {
             design: empty_design(),
             documents,
+            renamed: BTreeMap::new(),
         };
     }
     // Parse everything first; `List` documents are flattened.
@@ -196,8 +200,13 @@ pub fn import_yaml(text: &str) -> Import {
             }
         }
     }
-    let design = build(objects, &mut documents);
-    Import { design, documents }
+    let mut renamed = BTreeMap::new();
+    let design = build(objects, &mut documents, &mut renamed);
+    Import {
+        design,
+        documents,
+        renamed,
+    }
 }
 
 fn empty_design() -> Design {
@@ -226,7 +235,11 @@ struct Workload {
 }
 
 /// Turn parsed objects into a design and fill in each document's outcome.
-fn build(objects: Vec<(usize, Object)>, documents: &mut [DocumentReport]) -> Design {
+fn build(
+    objects: Vec<(usize, Object)>,
+    documents: &mut [DocumentReport],
+    renamed: &mut BTreeMap<(String, String), String>,
+) -> Design {
     let mut d = empty_design();
     // One namespace per import: the first workload's (or first object's).
     let namespace = objects
@@ -345,7 +358,7 @@ fn build(objects: Vec<(usize, Object)>, documents: &mut [DocumentReport]) -> Des
         }
     }
     for (i, o) in rest {
-        let attached = attach(&mut d, &workloads, &o);
+        let attached = attach(&mut d, &workloads, &o, renamed);
         if !attached {
             keep.push((i, o));
         }
@@ -753,8 +766,25 @@ fn service_port(p: &core::ServicePort) -> ServicePort {
     }
 }
 
+/// Remember that the object rendered as `kind`/`rendered` was called `actual` in the input.
+fn note_rename(
+    renamed: &mut BTreeMap<(String, String), String>,
+    kind: &str,
+    rendered: String,
+    actual: &str,
+) {
+    if rendered != actual {
+        renamed.insert((kind.to_string(), rendered), actual.to_string());
+    }
+}
+
 /// Attach an object to the design where the model has a place for it.
-fn attach(d: &mut Design, workloads: &[Workload], o: &Object) -> bool {
+fn attach(
+    d: &mut Design,
+    workloads: &[Workload],
+    o: &Object,
+    renamed: &mut BTreeMap<(String, String), String>,
+) -> bool {
     match o {
         Object::Namespace(ns) => {
             let env = &mut d.environments[0];
@@ -795,16 +825,15 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object) -> bool {
             let s = d.service_mut(w.id).expect("imported workload");
             let ports: Vec<ServicePort> = spec.ports.iter().flatten().map(service_port).collect();
             let lb = spec.type_.as_deref() == Some("LoadBalancer");
-            if lb
-                && o.name() == format!("{}-external", w.name)
-                && s.exposure.load_balancer.is_none()
-            {
+            if lb && s.exposure.load_balancer.is_none() {
+                note_rename(renamed, "Service", format!("{}-external", w.name), o.name());
                 s.exposure.load_balancer = Some(LoadBalancer {
                     ports,
                     annotations: svc.metadata.annotations.clone().unwrap_or_default(),
                 });
                 true
-            } else if !lb && o.name() == w.name && s.exposure.service == ServiceKind::None {
+            } else if !lb && s.exposure.service == ServiceKind::None {
+                note_rename(renamed, "Service", w.name.clone(), o.name());
                 s.exposure.service = if spec.cluster_ip.as_deref() == Some("None") {
                     ServiceKind::Headless
                 } else {
@@ -833,12 +862,21 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object) -> bool {
             let Some(backend) = &path.backend.service else {
                 return false;
             };
-            let Some(w) = workloads
-                .iter()
-                .find(|w| w.name == backend.name && o.name() == w.name)
-            else {
+            let service_name = |w: &Workload| {
+                renamed
+                    .get(&("Service".to_string(), w.name.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| w.name.clone())
+            };
+            let Some(w) = workloads.iter().find(|w| service_name(w) == backend.name) else {
                 return false;
             };
+            if d.service(w.id)
+                .is_some_and(|s| s.exposure.ingress.is_some())
+            {
+                return false;
+            }
+            note_rename(renamed, "Ingress", w.name.clone(), o.name());
             let port = backend
                 .port
                 .as_ref()
@@ -857,10 +895,14 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object) -> bool {
             let spec = h.spec.clone().unwrap_or_default();
             let Some(w) = workloads
                 .iter()
-                .find(|w| w.name == spec.scale_target_ref.name && o.name() == w.name)
+                .find(|w| w.name == spec.scale_target_ref.name)
             else {
                 return false;
             };
+            if d.service(w.id).is_some_and(|s| s.scaling.hpa.is_some()) {
+                return false;
+            }
+            note_rename(renamed, "HorizontalPodAutoscaler", w.name.clone(), o.name());
             let target = |name: &str| {
                 spec.metrics.iter().flatten().find_map(|m| {
                     let r = m.resource.as_ref()?;
@@ -908,9 +950,10 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object) -> bool {
                 workloads,
                 spec.selector.as_ref().and_then(|s| s.match_labels.as_ref()),
             )
-            .filter(|w| w.name == o.name()) else {
+            .filter(|w| d.service(w.id).is_some_and(|s| s.scaling.pdb.is_none())) else {
                 return false;
             };
+            note_rename(renamed, "PodDisruptionBudget", w.name.clone(), o.name());
             let pdb = match (&spec.min_available, &spec.max_unavailable) {
                 (Some(m), _) => amount(m).map(Pdb::MinAvailable),
                 (None, Some(m)) => amount(m).map(Pdb::MaxUnavailable),
@@ -1009,7 +1052,12 @@ pub fn with_residuals(mut import: Import, input: &str) -> Import {
     let d = &mut import.design;
     for o in &rendered.objects {
         let key = (o.kind().to_string(), o.name().to_string());
-        let Some(wanted) = inputs.get(&key) else {
+        let input_name = import
+            .renamed
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| key.1.clone());
+        let Some(wanted) = inputs.get(&(key.0.clone(), input_name)) else {
             continue;
         };
         let mut have = o.to_json();

@@ -60,6 +60,19 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
                 imported.design.services.len(),
                 d.services.iter().filter(|s| env.deploys(s.id)).count()
             );
+            let codes: Vec<_> = validate(&imported.design, &imported.design.environments[0].name)
+                .into_iter()
+                .map(|f| f.code)
+                .collect();
+            assert_eq!(
+                codes.contains(&"KP610"),
+                // An imported environment is prod: the input does not say, so the
+                // strictest tier applies.
+                !env.default_deny && d.services.iter().any(|s| env.deploys(s.id)),
+                "{} {}: a default-deny kept from the input counts",
+                t.name,
+                env.name
+            );
             assert_eq!(
                 !imported.design.edges.is_empty(),
                 env.default_deny && !d.edges.is_empty(),
@@ -141,9 +154,15 @@ fn a_copied_guide_imports_with_its_quirks_intact() {
         (s.image.as_str(), s.tag.as_str(), s.container()),
         ("registry.example.com/framework-m", "latest", "backend")
     );
+    let hpa = s
+        .scaling
+        .hpa
+        .as_ref()
+        .expect("framework-m-hpa attaches to its target by scaleTargetRef");
+    assert_eq!((hpa.min, hpa.max, hpa.cpu_percent), (3, 10, Some(70)));
     assert!(
-        s.scaling.hpa.is_none(),
-        "the HPA is named framework-m-hpa, not like the Deployment: kept whole"
+        back.contains("name: framework-m-hpa"),
+        "and keeps its own name on export"
     );
     let codes: Vec<_> = validate(d, &d.environments[0].name)
         .into_iter()

@@ -99,7 +99,15 @@ fn environment(cx: &mut Ctx, deployed: &[Service]) {
             ),
         );
     }
-    if env.tier == Tier::Prod && !env.default_deny && !deployed.is_empty() {
+    // Imported NetworkPolicies kept as they are may already deny by default.
+    let kept_default_deny = cx.design.extra_objects.iter().any(|o| {
+        o["kind"] == "NetworkPolicy"
+            && o["spec"]["podSelector"]
+                .as_object()
+                .is_none_or(|m| m.is_empty())
+            && o["spec"]["ingress"].is_null()
+    });
+    if env.tier == Tier::Prod && !env.default_deny && !kept_default_deny && !deployed.is_empty() {
         cx.report(
             &NO_DEFAULT_DENY,
             None,
