@@ -309,3 +309,51 @@ async fn pasted_manifests_import_with_a_report_per_document() {
     .await;
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_files_on_the_page_opens_designs_and_imports_yaml() {
+    let page = Page::open("drop").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    // A file dropped from the desktop: the same DataTransfer a real drop carries.
+    let drop = r#"
+        const [name, text] = arguments;
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name));
+        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    "#;
+    let compose = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/manifests/stfc-compose.yaml"
+    ))
+    .unwrap();
+    page.client
+        .execute(drop, vec!["docker-compose.yml".into(), compose.into()])
+        .await
+        .unwrap();
+    let report = page
+        .wait_text("import-report", "the compose report", |t| {
+            t.contains("fastapi-app")
+        })
+        .await;
+    assert!(
+        report.contains("icat-mariadb") && report.contains("Job"),
+        "{report}"
+    );
+    page.click("import-open").await;
+    page.wait_text("yaml", "the imported stack", |t| {
+        t.contains("image: harbor.stfc.ac.uk/dseg/api:main")
+    })
+    .await;
+
+    let design = kubeprint_core::file::to_json(&kubeprint_core::templates::framework_m());
+    page.client
+        .execute(drop, vec!["fm.kubeprint.json".into(), design.into()])
+        .await
+        .unwrap();
+    page.wait_text("yaml", "the dropped design file", |t| {
+        t.contains("name: framework-m-backend")
+    })
+    .await;
+    page.close().await;
+}
