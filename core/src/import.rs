@@ -138,8 +138,12 @@ fn name_of(v: &Value) -> String {
         .to_string()
 }
 
-/// Import one or more files of Kubernetes YAML.
-pub fn import_yaml(text: &str) -> Import {
+/// The parsed objects of the input by (kind, name), as JSON, for the residual step.
+type Inputs = BTreeMap<(String, String), Value>;
+
+/// Parse and build: the design without residuals, and the input objects.
+fn parse_and_build(text: &str) -> (Import, Inputs) {
+    let mut inputs = Inputs::new();
     let mut documents = Vec::new();
     if text.len() > MAX_INPUT_BYTES {
         documents.push(DocumentReport {
@@ -151,11 +155,12 @@ pub fn import_yaml(text: &str) -> Import {
                 text.len() / (1024 * 1024)
             )),
         });
-        return Import {
+        let import = Import {
             design: empty_design(),
             documents,
             renamed: BTreeMap::new(),
         };
+        return (import, inputs);
     }
     // Parse everything first; `List` documents are flattened.
     let mut objects: Vec<(usize, Object)> = Vec::new();
@@ -183,6 +188,7 @@ pub fn import_yaml(text: &str) -> Import {
             let name = name_of(&item);
             match Object::from_json(item) {
                 Ok(o) => {
+                    inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
                     documents.push(DocumentReport {
                         line,
                         kind,
@@ -202,11 +208,12 @@ pub fn import_yaml(text: &str) -> Import {
     }
     let mut renamed = BTreeMap::new();
     let design = build(objects, &mut documents, &mut renamed);
-    Import {
+    let import = Import {
         design,
         documents,
         renamed,
-    }
+    };
+    (import, inputs)
 }
 
 fn empty_design() -> Design {
@@ -1031,23 +1038,8 @@ fn edges_from_policy(d: &mut Design, workloads: &[Workload], o: &Object) {
 
 /// After building: record, per object, what the input had beyond what the design
 /// renders, so that rendering gives the input back.
-pub fn with_residuals(mut import: Import, input: &str) -> Import {
+fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
     let env = import.design.environments[0].name.clone();
-    let mut inputs: BTreeMap<(String, String), Value> = BTreeMap::new();
-    for (line, doc) in split_documents(input) {
-        if let Ok(json) = parse_document(line, &doc) {
-            let items = if json["kind"] == "List" {
-                json["items"].as_array().cloned().unwrap_or_default()
-            } else {
-                vec![json]
-            };
-            for item in items {
-                if let Ok(o) = Object::from_json(item) {
-                    inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
-                }
-            }
-        }
-    }
     let rendered = render(&import.design, &env);
     let d = &mut import.design;
     for o in &rendered.objects {
@@ -1110,22 +1102,6 @@ pub fn with_residuals(mut import: Import, input: &str) -> Import {
 /// Import Kubernetes YAML: the design, with residuals so that rendering it reproduces
 /// the input, and a report per document.
 pub fn kubernetes(text: &str) -> Import {
-    let import = import_yaml(text);
-    with_residuals(import, text)
+    let (import, inputs) = parse_and_build(text);
+    with_residuals(import, &inputs)
 }
-
-/// Used by the docs: kinds the importer understands.
-pub const KINDS: &[&str] = &[
-    "Namespace",
-    "ServiceAccount",
-    "ConfigMap",
-    "Secret",
-    "Deployment",
-    "StatefulSet",
-    "Service",
-    "Ingress",
-    "HorizontalPodAutoscaler",
-    "PodDisruptionBudget",
-    "NetworkPolicy",
-    "List",
-];

@@ -801,79 +801,38 @@ fn wiring(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
                 f.fix = set_fix(format!("Target container port {value}"), path, value);
             }
         }
-        let mut names = BTreeSet::new();
-        let mut numbers = BTreeSet::new();
         for (i, p) in ports.iter().enumerate() {
-            let path = svc(s, &format!("{base}/{i}"));
             if p.name.is_empty() && ports.len() > 1 {
                 cx.report(
                     &DUPLICATE_PORT,
                     Some(s),
-                    path.clone(),
+                    svc(s, &format!("{base}/{i}")),
                     format!(
                         "Service port {} needs a name: the Service has several ports",
                         p.port
                     ),
                 );
-            } else if !p.name.is_empty() {
-                if !names.insert(p.name.as_str()) {
-                    cx.report(
-                        &DUPLICATE_PORT,
-                        Some(s),
-                        path.clone(),
-                        format!("two Service ports are named `{}`", p.name),
-                    );
-                }
-                if let Err(e) = names::dns1123_label(&p.name) {
-                    cx.report(
-                        &INVALID_PORT_NAME,
-                        Some(s),
-                        svc(s, &format!("{base}/{i}/name")),
-                        format!("Service port name `{}` {e}", p.name),
-                    );
-                }
-            }
-            if !numbers.insert((p.port, p.protocol)) {
-                cx.report(
-                    &DUPLICATE_PORT,
-                    Some(s),
-                    path,
-                    format!("two Service ports use {}/{}", p.port, p.protocol.as_str()),
-                );
             }
         }
+        let checked = ports.iter().enumerate().map(|(i, p)| PortCheck {
+            name: &p.name,
+            port: p.port,
+            protocol: p.protocol,
+            duplicate_name_at: svc(s, &format!("{base}/{i}")),
+            name_at: svc(s, &format!("{base}/{i}/name")),
+            duplicate_port_at: svc(s, &format!("{base}/{i}")),
+        });
+        check_ports(cx, s, "Service port", names::dns1123_label, checked);
     }
-    // Container ports.
-    let mut names = BTreeSet::new();
-    let mut numbers = BTreeSet::new();
-    for (i, p) in s.ports.iter().enumerate() {
-        if !p.name.is_empty() {
-            if !names.insert(p.name.as_str()) {
-                cx.report(
-                    &DUPLICATE_PORT,
-                    Some(s),
-                    svc(s, &format!("/ports/{i}/name")),
-                    format!("two container ports are named `{}`", p.name),
-                );
-            }
-            if let Err(e) = names::iana_svc_name(&p.name) {
-                cx.report(
-                    &INVALID_PORT_NAME,
-                    Some(s),
-                    svc(s, &format!("/ports/{i}/name")),
-                    format!("container port name `{}` {e}", p.name),
-                );
-            }
-        }
-        if !numbers.insert((p.port, p.protocol)) {
-            cx.report(
-                &DUPLICATE_PORT,
-                Some(s),
-                svc(s, &format!("/ports/{i}/port")),
-                format!("two container ports use {}/{}", p.port, p.protocol.as_str()),
-            );
-        }
-    }
+    let checked = s.ports.iter().enumerate().map(|(i, p)| PortCheck {
+        name: &p.name,
+        port: p.port,
+        protocol: p.protocol,
+        duplicate_name_at: svc(s, &format!("/ports/{i}/name")),
+        name_at: svc(s, &format!("/ports/{i}/name")),
+        duplicate_port_at: svc(s, &format!("/ports/{i}/port")),
+    });
+    check_ports(cx, s, "container port", names::iana_svc_name, checked);
     // Ingress route.
     if let Some(route) = &s.exposure.ingress {
         let ok = s.exposure.service != ServiceKind::None && s.service_port(&route.port).is_some();
@@ -1149,6 +1108,45 @@ fn wiring(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         if !called && !scraped && s.exposure.ingress.is_none() && s.exposure.load_balancer.is_none()
         {
             cx.report(&UNREACHABLE_UNDER_DEFAULT_DENY, Some(s), svc(s, "/exposure/ports"), format!("default-deny is on and nothing may connect to `{}`: no edge, route, load balancer or scrape reaches it", s.name));
+        }
+    }
+}
+
+/// One port of a list, with the fields its findings point at.
+struct PortCheck<'p> {
+    name: &'p str,
+    port: u16,
+    protocol: Protocol,
+    duplicate_name_at: FieldPath,
+    name_at: FieldPath,
+    duplicate_port_at: FieldPath,
+}
+
+/// The rules every port list shares: names unique and valid (by `valid`), number and
+/// protocol unique. `what` is "Service port" or "container port".
+fn check_ports<'p>(
+    cx: &mut Ctx,
+    s: &Service,
+    what: &str,
+    valid: fn(&str) -> Result<(), String>,
+    ports: impl Iterator<Item = PortCheck<'p>>,
+) {
+    let mut names = BTreeSet::new();
+    let mut numbers = BTreeSet::new();
+    for p in ports {
+        if !p.name.is_empty() {
+            if !names.insert(p.name) {
+                let message = format!("two {what}s are named `{}`", p.name);
+                cx.report(&DUPLICATE_PORT, Some(s), p.duplicate_name_at, message);
+            }
+            if let Err(e) = valid(p.name) {
+                let message = format!("{what} name `{}` {e}", p.name);
+                cx.report(&INVALID_PORT_NAME, Some(s), p.name_at, message);
+            }
+        }
+        if !numbers.insert((p.port, p.protocol)) {
+            let message = format!("two {what}s use {}/{}", p.port, p.protocol.as_str());
+            cx.report(&DUPLICATE_PORT, Some(s), p.duplicate_port_at, message);
         }
     }
 }
