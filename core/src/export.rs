@@ -134,7 +134,7 @@ pub fn bundle(design: &Design) -> Vec<BundleFile> {
         for b in &base.objects {
             if !seen.contains(&key(b)) {
                 let name = format!("delete-{}", file_name(b));
-                let api_version = to_json(b)["apiVersion"].clone();
+                let api_version = b.api_version();
                 let mut metadata = json!({"name": b.name()});
                 if let Some(ns) = &b.metadata().namespace {
                     metadata["namespace"] = json!(ns);

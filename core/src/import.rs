@@ -405,7 +405,7 @@ fn build(
             "the design has no place for this {}; it is kept as it is",
             o.kind()
         ));
-        d.extra_objects.push(o.to_json());
+        d.extra_objects.push(KeptObject(o.to_json()));
     }
     d
 }
@@ -1080,18 +1080,20 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
             }
             kind => {
                 let role = |s: &Service| match kind {
-                    "Deployment" | "StatefulSet" if s.name == key.1 => Some("workload"),
-                    "Service" if s.name == key.1 => Some("service"),
-                    "Service" if format!("{}-external", s.name) == key.1 => Some("load_balancer"),
-                    "Ingress" if s.name == key.1 => Some("ingress"),
-                    "HorizontalPodAutoscaler" if s.name == key.1 => Some("hpa"),
-                    "PodDisruptionBudget" if s.name == key.1 => Some("pdb"),
-                    "ServiceAccount" if s.name == key.1 => Some("service_account"),
+                    "Deployment" | "StatefulSet" if s.name == key.1 => Some(ResidualRole::Workload),
+                    "Service" if s.name == key.1 => Some(ResidualRole::Service),
+                    "Service" if format!("{}-external", s.name) == key.1 => {
+                        Some(ResidualRole::LoadBalancer)
+                    }
+                    "Ingress" if s.name == key.1 => Some(ResidualRole::Ingress),
+                    "HorizontalPodAutoscaler" if s.name == key.1 => Some(ResidualRole::Hpa),
+                    "PodDisruptionBudget" if s.name == key.1 => Some(ResidualRole::Pdb),
+                    "ServiceAccount" if s.name == key.1 => Some(ResidualRole::ServiceAccount),
                     _ => None,
                 };
                 if let Some(s) = d.services.iter_mut().find(|s| role(s).is_some()) {
                     let r = role(s).expect("found above");
-                    s.residual.insert(r.to_string(), patch);
+                    s.residual.insert(r, patch);
                 }
             }
         }

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod link;
 pub mod model;
 pub mod names;
+pub mod naming;
 pub mod patch;
 pub mod quantity;
 pub mod render;
@@ -24,5 +25,5 @@ pub mod yaml;
 
 pub use edit::{Edit, EditError, FieldPath, Target};
 pub use model::*;
-pub use render::{effective, render, Bundle, Object};
+pub use render::{render, Bundle, Object};
 pub use rules::{validate, validate_all, Finding, Severity};

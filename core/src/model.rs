@@ -47,7 +47,7 @@ pub struct Design {
     pub edges: Vec<Edge>,
     /// Imported objects the model cannot express (kept whole and rendered as they are
     /// into every environment that runs services), as JSON of a supported kind.
-    pub extra_objects: Vec<serde_json::Value>,
+    pub extra_objects: Vec<KeptObject>,
     /// The next [`ServiceId`] to hand out.
     pub next_id: u32,
 }
@@ -266,6 +266,29 @@ impl Environment {
     }
 }
 
+/// A service as deployed in one environment: the base design with the
+/// environment's override applied. Rules and rendering both read this.
+pub fn effective(service: &Service, env: &Environment) -> Service {
+    let mut s = service.clone();
+    let Some(o) = env.overrides.get(&service.id) else {
+        return s;
+    };
+    if let Some(r) = o.replicas {
+        s.scaling.replicas = r;
+    }
+    if let Some(h) = s.scaling.hpa.as_mut() {
+        h.min = o.hpa_min.unwrap_or(h.min);
+        h.max = o.hpa_max.unwrap_or(h.max);
+    }
+    if let Some(r) = &o.resources {
+        s.resources = s.resources.overlaid(r);
+    }
+    if let Some(t) = &o.image_tag {
+        s.tag = t.clone();
+    }
+    s
+}
+
 /// What one environment changes about one service. `None` keeps the base value.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -343,10 +366,9 @@ pub struct Service {
     /// Where the node sits on the canvas.
     pub position: Option<Position>,
     /// What imported manifests had that the model does not cover, per object this
-    /// service renders (`workload`, `service`, `load_balancer`, `ingress`, `hpa`, `pdb`,
-    /// `service_account`): JSON merge patches (RFC 7386) applied after rendering, so
-    /// import then export loses nothing.
-    pub residual: BTreeMap<String, serde_json::Value>,
+    /// service renders (see [`ResidualRole`]): JSON merge patches (RFC 7386) applied
+    /// after rendering, so import then export loses nothing.
+    pub residual: BTreeMap<ResidualRole, serde_json::Value>,
 }
 
 impl Default for Service {
@@ -405,6 +427,29 @@ impl Service {
         }
         ports.iter().find(|p| p.name == name)
     }
+}
+
+/// The object of a service that a residual patch belongs to (the key of
+/// [`Service::residual`]). Serialized in snake_case (`load_balancer`, ...). The variants
+/// are in the alphabetical order of those names, so a map keyed by role serializes its
+/// keys in the same order as a map keyed by the names would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidualRole {
+    /// The HorizontalPodAutoscaler.
+    Hpa,
+    /// The Ingress.
+    Ingress,
+    /// The LoadBalancer Service (`<name>-external`).
+    LoadBalancer,
+    /// The PodDisruptionBudget.
+    Pdb,
+    /// The ClusterIP or headless Service.
+    Service,
+    /// The dedicated ServiceAccount.
+    ServiceAccount,
+    /// The Deployment or StatefulSet.
+    Workload,
 }
 
 /// A position on the canvas, in canvas units.
@@ -1008,6 +1053,48 @@ pub enum EnvFrom {
     Secret(String),
 }
 
+/// An imported object the model cannot express, kept whole as its JSON (an object of
+/// a kind Kubeprint renders). Serialized as that JSON, nothing around it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KeptObject(pub serde_json::Value);
+
+impl KeptObject {
+    /// The object's `kind`, or "" if it has none.
+    pub fn kind(&self) -> &str {
+        self.0["kind"].as_str().unwrap_or_default()
+    }
+
+    /// The object's `apiVersion`, or "" if it has none.
+    pub fn api_version(&self) -> &str {
+        self.0["apiVersion"].as_str().unwrap_or_default()
+    }
+
+    /// The object's `metadata.name`, or "" if it has none.
+    pub fn name(&self) -> &str {
+        self.0["metadata"]["name"].as_str().unwrap_or_default()
+    }
+
+    /// The object's `metadata.namespace`, if it has one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.0["metadata"]["namespace"].as_str()
+    }
+
+    /// The object's `spec` (`null` if it has none).
+    pub fn spec(&self) -> &serde_json::Value {
+        &self.0["spec"]
+    }
+
+    /// The object moved to `namespace`; one that had no namespace stays without.
+    pub fn in_namespace(&self, namespace: &str) -> serde_json::Value {
+        let mut v = self.0.clone();
+        if v["metadata"].get("namespace").is_some() {
+            v["metadata"]["namespace"] = serde_json::Value::from(namespace);
+        }
+        v
+    }
+}
+
 /// A ConfigMap of the design (non-sensitive values).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -1148,4 +1235,73 @@ pub struct Edge {
     pub to: ServiceId,
     /// Name of the callee's Service port.
     pub port: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn residual_roles_serialize_as_the_names_design_files_use_in_the_same_order() {
+        let names = [
+            "workload",
+            "service",
+            "load_balancer",
+            "ingress",
+            "hpa",
+            "pdb",
+            "service_account",
+        ];
+        let mut sorted: Vec<&str> = names.to_vec();
+        sorted.sort_unstable();
+        let by_name: serde_json::Map<String, serde_json::Value> = sorted
+            .iter()
+            .map(|n| (n.to_string(), json!({"n": n})))
+            .collect();
+        let roles: BTreeMap<ResidualRole, serde_json::Value> =
+            serde_json::from_value(serde_json::Value::Object(by_name.clone())).unwrap();
+        assert_eq!(roles.len(), names.len(), "every name reads as a role");
+        assert_eq!(
+            serde_json::to_string(&roles).unwrap(),
+            serde_json::to_string(&by_name).unwrap(),
+            "same keys, same (alphabetical) order as string keys"
+        );
+        let written: Vec<String> = roles
+            .keys()
+            .map(|r| {
+                serde_json::to_value(r)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(written, sorted);
+    }
+
+    #[test]
+    fn a_kept_object_is_its_json_and_reads_its_kind_name_and_namespace() {
+        let v = json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "deny", "namespace": "shop"},
+            "spec": {"podSelector": {}},
+        });
+        let kept: KeptObject = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&kept).unwrap(), v);
+        assert_eq!(kept.kind(), "NetworkPolicy");
+        assert_eq!(kept.api_version(), "networking.k8s.io/v1");
+        assert_eq!(kept.name(), "deny");
+        assert_eq!(kept.namespace(), Some("shop"));
+        assert_eq!(kept.spec()["podSelector"], json!({}));
+        assert_eq!(kept.in_namespace("prod")["metadata"]["namespace"], "prod");
+        let cluster_wide = KeptObject(json!({"kind": "Namespace", "metadata": {"name": "x"}}));
+        assert_eq!(cluster_wide.namespace(), None);
+        assert_eq!(
+            cluster_wide.in_namespace("prod")["metadata"].get("namespace"),
+            None,
+            "an object without a namespace stays without"
+        );
+    }
 }

@@ -70,9 +70,20 @@ pub fn iana_svc_name(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `v` is a valid label value (empty, or <= 63 of `[A-Za-z0-9._-]` starting
+/// and ending alphanumeric).
+pub fn is_label_value(v: &str) -> bool {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    v.is_empty()
+        || (v.len() <= 63
+            && v.chars().all(ok_char)
+            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
 /// Label value: empty, or at most 63 of `[A-Za-z0-9._-]` starting and ending alphanumeric.
 pub fn label_value(s: &str) -> Result<(), String> {
-    if crate::render::is_label_value(s) {
+    if is_label_value(s) {
         Ok(())
     } else if s.len() > 63 {
         Err(format!(

@@ -6,7 +6,6 @@ use super::catalog::*;
 use super::{batch_fix, qos_class, set_fix, Ctx, OverridableField as OF};
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
-use crate::render::effective;
 use crate::{names, quantity};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -101,11 +100,11 @@ fn environment(cx: &mut Ctx, deployed: &[Service]) {
     }
     // Imported NetworkPolicies kept as they are may already deny by default.
     let kept_default_deny = cx.design.extra_objects.iter().any(|o| {
-        o["kind"] == "NetworkPolicy"
-            && o["spec"]["podSelector"]
+        o.kind() == "NetworkPolicy"
+            && o.spec()["podSelector"]
                 .as_object()
                 .is_none_or(|m| m.is_empty())
-            && o["spec"]["ingress"].is_null()
+            && o.spec()["ingress"].is_null()
     });
     if env.tier == Tier::Prod && !env.default_deny && !kept_default_deny && !deployed.is_empty() {
         cx.report(

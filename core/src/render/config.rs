@@ -1,0 +1,67 @@
+//! The environment's Namespace, the design's ConfigMaps and Secrets, and a service's
+//! ServiceAccount.
+
+use super::{labels, non_empty_map, some_if, Labels, Object, Renderer, SECRET_PLACEHOLDER};
+use crate::model::*;
+use crate::naming;
+use k8s_openapi::api::core::v1 as core;
+
+impl Renderer<'_> {
+    pub(super) fn namespace(&self) -> core::Namespace {
+        let mut meta = self.meta(&self.env.namespace, self.env.labels.clone());
+        meta.namespace = None;
+        meta.annotations = non_empty_map(self.env.annotations.clone());
+        core::Namespace {
+            metadata: meta,
+            ..Default::default()
+        }
+    }
+
+    /// The design's ConfigMaps and Secrets, in every environment that runs services.
+    pub(super) fn config_objects(&self, services: &[Service]) -> Vec<Object> {
+        if services.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for cm in &self.design.config_maps {
+            out.push(
+                Object::ConfigMap(core::ConfigMap {
+                    metadata: self.meta(&cm.name, Labels::new()),
+                    data: non_empty_map(cm.data.clone()),
+                    ..Default::default()
+                })
+                .patched(cm.residual.as_ref()),
+            );
+        }
+        for sec in &self.design.secrets {
+            let mut meta = self.meta(&sec.name, Labels::new());
+            meta.annotations = Some(labels([(
+                "kubeprint.dev/placeholders",
+                "every value is a placeholder: set real values outside Kubeprint",
+            )]));
+            let data: Labels = sec
+                .keys
+                .iter()
+                .map(|k| (k.clone(), SECRET_PLACEHOLDER.to_string()))
+                .collect();
+            out.push(
+                Object::Secret(core::Secret {
+                    metadata: meta,
+                    type_: some_if(!sec.kind.is_empty(), sec.kind.clone()),
+                    string_data: non_empty_map(data),
+                    ..Default::default()
+                })
+                .patched(sec.residual.as_ref()),
+            );
+        }
+        out
+    }
+
+    pub(super) fn service_account(&self, s: &Service) -> core::ServiceAccount {
+        core::ServiceAccount {
+            metadata: self.service_meta(s, naming::own(&s.name)),
+            automount_service_account_token: s.security.automount_token,
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Services (ClusterIP, headless, LoadBalancer), Ingresses and NetworkPolicies.
+
+use super::{
+    int_or_string, label_selector, labels, non_empty, non_empty_map, selector_of, some_if, Labels,
+    Renderer,
+};
+use crate::model::*;
+use crate::naming;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as net;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use std::collections::BTreeMap;
+
+impl Renderer<'_> {
+    fn service_ports(&self, ports: &[ServicePort]) -> Option<Vec<core::ServicePort>> {
+        non_empty(
+            ports
+                .iter()
+                .map(|p| core::ServicePort {
+                    name: some_if(!p.name.is_empty(), p.name.clone()),
+                    port: p.port.into(),
+                    target_port: Some(int_or_string(&p.target)),
+                    protocol: Some(p.protocol.as_str().into()),
+                    app_protocol: p.app_protocol.clone(),
+                    ..Default::default()
+                })
+                .collect(),
+        )
+    }
+
+    pub(super) fn cluster_service(&self, s: &Service) -> Option<core::Service> {
+        if !has_cluster_service(s) {
+            return None;
+        }
+        let headless = s.exposure.service == ServiceKind::Headless;
+        Some(core::Service {
+            metadata: self.service_meta(s, naming::own(&s.name)),
+            spec: Some(core::ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                cluster_ip: some_if(headless, "None".into()),
+                selector: Some(selector_of(s)),
+                ports: self.service_ports(&s.exposure.ports),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    pub(super) fn load_balancer(&self, s: &Service, lb: &LoadBalancer) -> core::Service {
+        let mut meta = self.service_meta(s, &naming::load_balancer(&s.name));
+        meta.annotations = non_empty_map(lb.annotations.clone());
+        core::Service {
+            metadata: meta,
+            spec: Some(core::ServiceSpec {
+                type_: Some("LoadBalancer".into()),
+                selector: Some(selector_of(s)),
+                ports: self.service_ports(&lb.ports),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    pub(super) fn ingress(&self, s: &Service, route: &IngressRoute) -> net::Ingress {
+        let mut meta = self.service_meta(s, naming::own(&s.name));
+        if route.tls {
+            meta.annotations = Some(labels([(
+                "cert-manager.io/cluster-issuer",
+                self.design.cluster.cert_issuer.as_str(),
+            )]));
+        }
+        let port = match s.service_port(&route.port) {
+            Some(p) if !p.name.is_empty() => net::ServiceBackendPort {
+                name: Some(p.name.clone()),
+                number: None,
+            },
+            Some(p) => net::ServiceBackendPort {
+                name: None,
+                number: Some(p.port.into()),
+            },
+            None => net::ServiceBackendPort {
+                name: Some(route.port.clone()),
+                number: None,
+            },
+        };
+        let path = if route.path.is_empty() {
+            "/"
+        } else {
+            &route.path
+        };
+        net::Ingress {
+            metadata: meta,
+            spec: Some(net::IngressSpec {
+                ingress_class_name: self.design.cluster.ingress_class.clone(),
+                tls: some_if(
+                    route.tls,
+                    vec![net::IngressTLS {
+                        hosts: Some(vec![route.host.clone()]),
+                        secret_name: Some(naming::tls_secret(&s.name)),
+                    }],
+                ),
+                rules: Some(vec![net::IngressRule {
+                    host: some_if(!route.host.is_empty(), route.host.clone()),
+                    http: Some(net::HTTPIngressRuleValue {
+                        paths: vec![net::HTTPIngressPath {
+                            path: Some(path.into()),
+                            path_type: "Prefix".into(),
+                            backend: net::IngressBackend {
+                                service: Some(net::IngressServiceBackend {
+                                    name: naming::own(&s.name).into(),
+                                    port: Some(port),
+                                }),
+                                ..Default::default()
+                            },
+                        }],
+                    }),
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// Default deny, DNS, and one allow policy per service that receives or sends
+    /// traffic: ingress per incoming edge, from the ingress controller for public
+    /// routes, from anywhere for LoadBalancer ports, from monitoring for metrics; and
+    /// egress per outgoing edge.
+    pub(super) fn network_policies(&self, services: &[Service]) -> Vec<net::NetworkPolicy> {
+        let mut out = vec![
+            net::NetworkPolicy {
+                metadata: self.meta(naming::DEFAULT_DENY_POLICY, Labels::new()),
+                spec: Some(net::NetworkPolicySpec {
+                    pod_selector: Some(LabelSelector::default()),
+                    policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+                    ..Default::default()
+                }),
+            },
+            net::NetworkPolicy {
+                metadata: self.meta(naming::DNS_EGRESS_POLICY, Labels::new()),
+                spec: Some(net::NetworkPolicySpec {
+                    pod_selector: Some(LabelSelector::default()),
+                    policy_types: Some(vec!["Egress".into()]),
+                    egress: Some(vec![net::NetworkPolicyEgressRule {
+                        to: Some(vec![net::NetworkPolicyPeer {
+                            namespace_selector: Some(namespace_selector("kube-system")),
+                            pod_selector: Some(LabelSelector {
+                                match_labels: Some(labels([("k8s-app", "kube-dns")])),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }]),
+                        ports: Some(vec![
+                            np_port(&PortRef::Number(53), Protocol::UDP),
+                            np_port(&PortRef::Number(53), Protocol::TCP),
+                        ]),
+                    }]),
+                    ..Default::default()
+                }),
+            },
+        ];
+        // Index once: edges are grouped per service so this stays linear in the
+        // size of the design.
+        let deployed: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
+        let mut incoming: BTreeMap<ServiceId, Vec<net::NetworkPolicyIngressRule>> = BTreeMap::new();
+        let mut outgoing: BTreeMap<ServiceId, Vec<net::NetworkPolicyEgressRule>> = BTreeMap::new();
+        for e in &self.design.edges {
+            let (Some(from), Some(to)) = (deployed.get(&e.from), deployed.get(&e.to)) else {
+                continue;
+            };
+            let Some(port) = edge_target_port(to, &e.port) else {
+                continue;
+            };
+            incoming
+                .entry(to.id)
+                .or_default()
+                .push(net::NetworkPolicyIngressRule {
+                    from: Some(vec![pod_peer(from)]),
+                    ports: Some(vec![port.clone()]),
+                });
+            outgoing
+                .entry(from.id)
+                .or_default()
+                .push(net::NetworkPolicyEgressRule {
+                    to: Some(vec![pod_peer(to)]),
+                    ports: Some(vec![port]),
+                });
+        }
+        for s in services {
+            let mut ingress = incoming.remove(&s.id).unwrap_or_default();
+            let egress = outgoing.remove(&s.id).unwrap_or_default();
+            if let Some(route) = &s.exposure.ingress {
+                if let Some(p) = s.service_port(&route.port) {
+                    let ns = &self.design.cluster.ingress_controller_namespace;
+                    ingress.push(net::NetworkPolicyIngressRule {
+                        from: Some(vec![net::NetworkPolicyPeer {
+                            namespace_selector: Some(namespace_selector(ns)),
+                            ..Default::default()
+                        }]),
+                        ports: Some(vec![np_port(&resolved(s, &p.target), p.protocol)]),
+                    });
+                }
+            }
+            if let Some(lb) = &s.exposure.load_balancer {
+                ingress.push(net::NetworkPolicyIngressRule {
+                    from: Some(vec![net::NetworkPolicyPeer {
+                        ip_block: Some(net::IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: non_empty(
+                        lb.ports
+                            .iter()
+                            .map(|p| np_port(&resolved(s, &p.target), p.protocol))
+                            .collect(),
+                    ),
+                });
+            }
+            if let (Some(m), Some(ns)) = (&s.metrics, &self.design.cluster.monitoring_namespace) {
+                ingress.push(net::NetworkPolicyIngressRule {
+                    from: Some(vec![net::NetworkPolicyPeer {
+                        namespace_selector: Some(namespace_selector(ns)),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![np_port(&resolved(s, &m.port), Protocol::TCP)]),
+                });
+            }
+            if ingress.is_empty() && egress.is_empty() {
+                continue;
+            }
+            let mut types = Vec::new();
+            if !ingress.is_empty() {
+                types.push("Ingress".to_string());
+            }
+            if !egress.is_empty() {
+                types.push("Egress".to_string());
+            }
+            out.push(net::NetworkPolicy {
+                metadata: self.service_meta(s, &naming::allow_policy(&s.name)),
+                spec: Some(net::NetworkPolicySpec {
+                    pod_selector: Some(label_selector(s)),
+                    policy_types: Some(types),
+                    ingress: non_empty(ingress),
+                    egress: non_empty(egress),
+                }),
+            });
+        }
+        out
+    }
+}
+
+/// Whether the workload gets its own Service: a ClusterIP Service needs at least one
+/// port (the API server rejects one without); a headless one does not.
+pub fn has_cluster_service(s: &Service) -> bool {
+    match s.exposure.service {
+        ServiceKind::None => false,
+        ServiceKind::ClusterIP => !s.exposure.ports.is_empty(),
+        ServiceKind::Headless => true,
+    }
+}
+
+/// The container port behind a Service port target: its number when declared.
+fn resolved(s: &Service, target: &PortRef) -> PortRef {
+    s.resolve_port(target)
+        .map(|p| PortRef::Number(p.port))
+        .unwrap_or_else(|| target.clone())
+}
+
+/// The NetworkPolicy port an edge to `to` on Service port `port` needs.
+fn edge_target_port(to: &Service, port: &str) -> Option<net::NetworkPolicyPort> {
+    let p = to.service_port(port)?;
+    Some(np_port(&resolved(to, &p.target), p.protocol))
+}
+
+fn np_port(p: &PortRef, protocol: Protocol) -> net::NetworkPolicyPort {
+    net::NetworkPolicyPort {
+        port: Some(int_or_string(p)),
+        protocol: Some(protocol.as_str().into()),
+        ..Default::default()
+    }
+}
+
+fn pod_peer(s: &Service) -> net::NetworkPolicyPeer {
+    net::NetworkPolicyPeer {
+        pod_selector: Some(label_selector(s)),
+        ..Default::default()
+    }
+}
+
+fn namespace_selector(ns: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(labels([("kubernetes.io/metadata.name", ns)])),
+        ..Default::default()
+    }
+}

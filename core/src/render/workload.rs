@@ -1,0 +1,429 @@
+//! Deployments and StatefulSets: the pod template, its container, probes,
+//! environment, resources, volumes and spreading.
+
+use super::{
+    amount, clamp_i32, int_or_string, label_selector, non_empty, non_empty_map, selector_of,
+    some_if, unless_default, Labels, Object, Renderer,
+};
+use crate::model::{self, *};
+use crate::naming;
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::Resource;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+impl Renderer<'_> {
+    pub(super) fn workload(&self, s: &Service) -> Object {
+        let template = self.pod_template(s);
+        let replicas = some_if(s.scaling.hpa.is_none(), clamp_i32(s.scaling.replicas));
+        let history = s.scaling.revision_history_limit.map(clamp_i32);
+        let min_ready = unless_default(s.timing.min_ready_seconds, 0);
+        match s.kind {
+            WorkloadKind::Deployment => Object::Deployment(apps::Deployment {
+                metadata: self.service_meta(s, naming::own(&s.name)),
+                spec: Some(apps::DeploymentSpec {
+                    replicas,
+                    revision_history_limit: history,
+                    min_ready_seconds: min_ready,
+                    progress_deadline_seconds: unless_default(
+                        s.timing.progress_deadline_seconds,
+                        600,
+                    ),
+                    selector: label_selector(s),
+                    strategy: Some(apps::DeploymentStrategy {
+                        type_: Some("RollingUpdate".into()),
+                        rolling_update: Some(apps::RollingUpdateDeployment {
+                            max_surge: Some(amount(s.scaling.max_surge)),
+                            max_unavailable: Some(amount(s.scaling.max_unavailable)),
+                        }),
+                    }),
+                    template,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            WorkloadKind::StatefulSet => Object::StatefulSet(apps::StatefulSet {
+                metadata: self.service_meta(s, naming::own(&s.name)),
+                spec: Some(apps::StatefulSetSpec {
+                    replicas,
+                    revision_history_limit: history,
+                    min_ready_seconds: min_ready,
+                    selector: label_selector(s),
+                    service_name: Some(naming::governing_service(&s.name).into()),
+                    template,
+                    volume_claim_templates: non_empty(
+                        s.storage.iter().map(|v| self.claim(s, v)).collect(),
+                    ),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        }
+    }
+
+    fn claim(&self, s: &Service, v: &VolumeClaim) -> core::PersistentVolumeClaim {
+        let mut meta = ObjectMeta {
+            name: Some(v.name.clone()),
+            ..Default::default()
+        };
+        meta.labels = Some(selector_of(s));
+        core::PersistentVolumeClaim {
+            metadata: meta,
+            spec: Some(core::PersistentVolumeClaimSpec {
+                access_modes: Some(vec!["ReadWriteOnce".into()]),
+                storage_class_name: v.storage_class.clone(),
+                resources: Some(core::VolumeResourceRequirements {
+                    requests: Some(
+                        [("storage".to_string(), Quantity(v.size.clone()))]
+                            .into_iter()
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn pod_template(&self, s: &Service) -> core::PodTemplateSpec {
+        let mut annotations = Labels::new();
+        if let Some(sum) = self.config_checksum(s) {
+            annotations.insert("checksum/config".into(), sum);
+        }
+        if let Some(m) = &s.metrics {
+            annotations.insert("prometheus.io/scrape".into(), "true".into());
+            if let Some(p) = s.resolve_port(&m.port) {
+                annotations.insert("prometheus.io/port".into(), p.port.to_string());
+            }
+            annotations.insert("prometheus.io/path".into(), m.path.clone());
+        }
+        let sec = &s.security;
+        let pod_security = core::PodSecurityContext {
+            run_as_non_root: some_if(sec.run_as_non_root, true),
+            run_as_user: sec.run_as_user,
+            run_as_group: sec.run_as_group,
+            fs_group: sec.fs_group,
+            seccomp_profile: some_if(
+                sec.seccomp_runtime_default,
+                core::SeccompProfile {
+                    type_: "RuntimeDefault".into(),
+                    ..Default::default()
+                },
+            ),
+            ..Default::default()
+        };
+        let spread = &s.scaling.spread;
+        core::PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(self.service_labels(s)),
+                annotations: non_empty_map(annotations),
+                ..Default::default()
+            }),
+            spec: Some(core::PodSpec {
+                service_account_name: some_if(
+                    sec.dedicated_service_account,
+                    naming::own(&s.name).into(),
+                ),
+                automount_service_account_token: sec.automount_token,
+                security_context: some_if(
+                    pod_security != core::PodSecurityContext::default(),
+                    pod_security,
+                ),
+                termination_grace_period_seconds: Some(s.timing.grace_period_seconds.into()),
+                topology_spread_constraints: match spread {
+                    Spread::TopologySpread {
+                        max_skew,
+                        topology_key,
+                        hard,
+                    } => Some(vec![core::TopologySpreadConstraint {
+                        max_skew: clamp_i32(*max_skew),
+                        topology_key: topology_key.clone(),
+                        when_unsatisfiable: if *hard {
+                            "DoNotSchedule"
+                        } else {
+                            "ScheduleAnyway"
+                        }
+                        .into(),
+                        label_selector: Some(label_selector(s)),
+                        ..Default::default()
+                    }]),
+                    _ => None,
+                },
+                affinity: match spread {
+                    Spread::AntiAffinity {
+                        topology_key,
+                        required,
+                    } => Some(anti_affinity(s, topology_key, *required)),
+                    _ => None,
+                },
+                containers: vec![self.container(s)],
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// A digest of every ConfigMap the pod reads, so a config change rolls the pods.
+    fn config_checksum(&self, s: &Service) -> Option<String> {
+        let maps: BTreeMap<&str, &BTreeMap<String, String>> = references(s, false)
+            .filter_map(|name| self.design.config_map(name))
+            .map(|cm| (cm.name.as_str(), &cm.data))
+            .collect();
+        if maps.is_empty() {
+            return None;
+        }
+        let canonical = serde_json::to_vec(&maps).expect("string maps serialize");
+        let digest = Sha256::digest(&canonical);
+        Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    fn container(&self, s: &Service) -> core::Container {
+        let sec = &s.security;
+        let security = core::SecurityContext {
+            allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
+            read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
+            capabilities: some_if(
+                sec.drop_all_capabilities,
+                core::Capabilities {
+                    drop: Some(vec!["ALL".into()]),
+                    ..Default::default()
+                },
+            ),
+            ..Default::default()
+        };
+        let image = if s.tag.is_empty() {
+            s.image.clone()
+        } else {
+            format!("{}:{}", s.image, s.tag)
+        };
+        core::Container {
+            name: s.container().to_string(),
+            image: Some(image),
+            command: non_empty(s.command.clone()),
+            args: non_empty(s.args.clone()),
+            ports: non_empty(
+                s.ports
+                    .iter()
+                    .map(|p| core::ContainerPort {
+                        name: some_if(!p.name.is_empty(), p.name.clone()),
+                        container_port: p.port.into(),
+                        protocol: Some(p.protocol.as_str().into()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            env: non_empty(env_vars(s)),
+            env_from: non_empty(s.config.env_from.iter().map(env_from).collect()),
+            resources: resources(&s.resources),
+            startup_probe: s.probes.startup.as_ref().map(probe),
+            liveness_probe: s.probes.liveness.as_ref().map(probe),
+            readiness_probe: s.probes.readiness.as_ref().map(probe),
+            lifecycle: some_if(
+                s.timing.pre_stop_seconds > 0,
+                core::Lifecycle {
+                    pre_stop: Some(core::LifecycleHandler {
+                        sleep: Some(core::SleepAction {
+                            seconds: s.timing.pre_stop_seconds.into(),
+                        }),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            ),
+            security_context: some_if(security != core::SecurityContext::default(), security),
+            volume_mounts: non_empty(
+                s.storage
+                    .iter()
+                    .map(|v| core::VolumeMount {
+                        name: v.name.clone(),
+                        mount_path: v.mount_path.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+}
+
+/// The kind of the service's workload object.
+pub(super) fn workload_kind(s: &Service) -> &'static str {
+    match s.kind {
+        WorkloadKind::Deployment => apps::Deployment::KIND,
+        WorkloadKind::StatefulSet => apps::StatefulSet::KIND,
+    }
+}
+
+/// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.
+pub fn references(s: &Service, secrets: bool) -> impl Iterator<Item = &str> {
+    let from = s
+        .config
+        .env_from
+        .iter()
+        .filter_map(move |f| match (f, secrets) {
+            (EnvFrom::ConfigMap(n), false) | (EnvFrom::Secret(n), true) => Some(n.as_str()),
+            _ => None,
+        });
+    let keys = s
+        .config
+        .env
+        .iter()
+        .filter_map(move |v| match (&v.value, secrets) {
+            (EnvValue::ConfigMapKey { name, .. }, false)
+            | (EnvValue::SecretKey { name, .. }, true) => Some(name.as_str()),
+            _ => None,
+        });
+    from.chain(keys)
+}
+
+fn anti_affinity(s: &Service, topology_key: &str, required: bool) -> core::Affinity {
+    let term = core::PodAffinityTerm {
+        label_selector: Some(label_selector(s)),
+        topology_key: topology_key.into(),
+        ..Default::default()
+    };
+    let anti = if required {
+        core::PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: Some(vec![term]),
+            ..Default::default()
+        }
+    } else {
+        core::PodAntiAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                core::WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: term,
+                },
+            ]),
+            ..Default::default()
+        }
+    };
+    core::Affinity {
+        pod_anti_affinity: Some(anti),
+        ..Default::default()
+    }
+}
+
+/// Explicit variables, then the port pools' variables unless set explicitly.
+fn env_vars(s: &Service) -> Vec<core::EnvVar> {
+    let mut out: Vec<core::EnvVar> = s.config.env.iter().map(env_var).collect();
+    for pool in &s.port_pools {
+        for (name, value) in [(&pool.start_env, pool.start), (&pool.end_env, pool.end)] {
+            if !name.is_empty() && !out.iter().any(|v| &v.name == name) {
+                out.push(env_var(&model::EnvVar::literal(name, &value.to_string())));
+            }
+        }
+    }
+    out
+}
+
+fn env_var(v: &model::EnvVar) -> core::EnvVar {
+    let (value, value_from) = match &v.value {
+        EnvValue::Literal(s) => (Some(s.clone()), None),
+        EnvValue::ConfigMapKey { name, key } => (
+            None,
+            Some(core::EnvVarSource {
+                config_map_key_ref: Some(core::ConfigMapKeySelector {
+                    name: name.clone(),
+                    key: key.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        ),
+        EnvValue::SecretKey { name, key } => (
+            None,
+            Some(core::EnvVarSource {
+                secret_key_ref: Some(core::SecretKeySelector {
+                    name: name.clone(),
+                    key: key.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        ),
+    };
+    core::EnvVar {
+        name: v.name.clone(),
+        value,
+        value_from,
+    }
+}
+
+fn env_from(f: &EnvFrom) -> core::EnvFromSource {
+    match f {
+        EnvFrom::ConfigMap(name) => core::EnvFromSource {
+            config_map_ref: Some(core::ConfigMapEnvSource {
+                name: name.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        EnvFrom::Secret(name) => core::EnvFromSource {
+            secret_ref: Some(core::SecretEnvSource {
+                name: name.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    }
+}
+
+fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
+    let map = |cpu: &Option<String>, mem: &Option<String>| {
+        let m: BTreeMap<String, Quantity> = [("cpu", cpu), ("memory", mem)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), Quantity(v.clone()))))
+            .collect();
+        some_if(!m.is_empty(), m)
+    };
+    let req = core::ResourceRequirements {
+        requests: map(&r.cpu_request, &r.memory_request),
+        limits: map(&r.cpu_limit, &r.memory_limit),
+        ..Default::default()
+    };
+    some_if(req != core::ResourceRequirements::default(), req)
+}
+
+fn probe(p: &Probe) -> core::Probe {
+    // 0 means "the default" to the API server, so it is left out like the default.
+    let field = |v: u32, default: u32| some_if(v != 0 && v != default, clamp_i32(v));
+    let mut out = core::Probe {
+        initial_delay_seconds: unless_default(p.initial_delay_seconds, 0),
+        period_seconds: field(p.period_seconds, Probe::DEFAULT_PERIOD),
+        timeout_seconds: field(p.timeout_seconds, Probe::DEFAULT_TIMEOUT),
+        success_threshold: field(p.success_threshold, 1),
+        failure_threshold: field(p.failure_threshold, Probe::DEFAULT_FAILURES),
+        ..Default::default()
+    };
+    match &p.action {
+        ProbeAction::Http { path, port } => {
+            out.http_get = Some(core::HTTPGetAction {
+                path: Some(path.clone()),
+                port: int_or_string(port),
+                ..Default::default()
+            })
+        }
+        ProbeAction::Grpc { port, service } => {
+            out.grpc = Some(core::GRPCAction {
+                port: (*port).into(),
+                service: service.clone(),
+            })
+        }
+        ProbeAction::Tcp { port } => {
+            out.tcp_socket = Some(core::TCPSocketAction {
+                port: int_or_string(port),
+                ..Default::default()
+            })
+        }
+        ProbeAction::Exec { command } => {
+            out.exec = Some(core::ExecAction {
+                command: Some(command.clone()),
+            })
+        }
+    }
+    out
+}
