@@ -833,7 +833,12 @@ fn attach(
             let ports: Vec<ServicePort> = spec.ports.iter().flatten().map(service_port).collect();
             let lb = spec.type_.as_deref() == Some("LoadBalancer");
             if lb && s.exposure.load_balancer.is_none() {
-                note_rename(renamed, "Service", format!("{}-external", w.name), o.name());
+                note_rename(
+                    renamed,
+                    "Service",
+                    crate::naming::load_balancer(&w.name),
+                    o.name(),
+                );
                 s.exposure.load_balancer = Some(LoadBalancer {
                     ports,
                     annotations: svc.metadata.annotations.clone().unwrap_or_default(),
@@ -1082,7 +1087,7 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
                 let role = |s: &Service| match kind {
                     "Deployment" | "StatefulSet" if s.name == key.1 => Some(ResidualRole::Workload),
                     "Service" if s.name == key.1 => Some(ResidualRole::Service),
-                    "Service" if format!("{}-external", s.name) == key.1 => {
+                    "Service" if crate::naming::load_balancer(&s.name) == key.1 => {
                         Some(ResidualRole::LoadBalancer)
                     }
                     "Ingress" if s.name == key.1 => Some(ResidualRole::Ingress),

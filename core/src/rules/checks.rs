@@ -6,7 +6,7 @@ use super::catalog::*;
 use super::{batch_fix, qos_class, set_fix, Ctx, OverridableField as OF};
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
-use crate::{names, quantity};
+use crate::{names, naming, quantity};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -216,7 +216,7 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
         claim(cx, "Secret", sec.name.clone(), by, None);
     }
     if cx.env.default_deny {
-        for fixed in ["default-deny-all", "allow-dns-egress"] {
+        for fixed in [naming::DEFAULT_DENY_POLICY, naming::DNS_EGRESS_POLICY] {
             claim(
                 cx,
                 "NetworkPolicy",
@@ -1168,14 +1168,14 @@ fn naming(cx: &mut Ctx, s: &Service) {
                 json!(cleaned),
             );
         }
-    } else if s.exposure.load_balancer.is_some() && s.name.len() > 63 - "-external".len() {
+    } else if s.exposure.load_balancer.is_some() && naming::load_balancer(&s.name).len() > 63 {
         cx.report(
             &INVALID_NAME,
             Some(s),
             svc(s, "/name"),
             format!(
-                "`{}-external` (the LoadBalancer Service) is longer than 63 characters",
-                s.name
+                "`{}` (the LoadBalancer Service) is longer than 63 characters",
+                naming::load_balancer(&s.name)
             ),
         );
     }
