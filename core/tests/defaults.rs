@@ -6,13 +6,16 @@
 //! - every model type's `Default` is an insta snapshot under `tests/snapshots/`;
 //! - what serde fills in for a missing field equals the type's `Default` (links prune
 //!   against one and decode with the other);
-//! - every model type with a `Default` is in the pinned list (read from `model.rs`).
+//! - every model type with a `Default` is in the pinned list (read from `model.rs`);
+//! - the golden designs in `tests/links/` hold every field of every type at its default
+//!   value, so the golden links (tests/links.rs) prove that decoding refills each one.
 
 use kubeprint_core::model::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// What to do when a pinned default changes.
 const CHANGED: &str = "a default changed: old links and files would silently change; add an \
@@ -155,6 +158,7 @@ fn serde_fills_in_what_default_says() {
 /// What `model.rs` declares about one type.
 #[derive(Debug, Default)]
 struct Declared {
+    is_struct: bool,
     has_default: bool,
     has_serde_default: bool,
 }
@@ -177,12 +181,14 @@ fn declared() -> BTreeMap<String, Declared> {
             // Attributes of the next item, possibly spread over several lines.
             attributes.push_str(line);
             attributes.push('\n');
-        } else if let Some(rest) = line
+        } else if let Some((is_struct, rest)) = line
             .strip_prefix("pub struct ")
-            .or_else(|| line.strip_prefix("pub enum "))
+            .map(|r| (true, r))
+            .or_else(|| line.strip_prefix("pub enum ").map(|r| (false, r)))
         {
             let name = name_after(rest);
             let entry = types.entry(name.clone()).or_default();
+            entry.is_struct = is_struct;
             entry.has_default |= attributes
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|word| word == "Default");
@@ -242,4 +248,142 @@ fn every_type_with_a_default_is_pinned() {
             "{name}: model.rs and `pinned()` disagree on (Default, serde default)"
         );
     }
+}
+
+// Coverage of the golden links.
+
+/// Where each struct type sits in a design's JSON: (parent type, field, child type).
+/// A field ending in `/*` holds a list (or a map) of the child type.
+const PLACES: &[(&str, &str, &str)] = &[
+    ("Design", "cluster", "Cluster"),
+    ("Design", "environments/*", "Environment"),
+    ("Design", "services/*", "Service"),
+    ("Design", "config_maps/*", "ConfigMapDef"),
+    ("Design", "secrets/*", "SecretDef"),
+    ("Environment", "overrides/*", "Override"),
+    ("Override", "resources", "Resources"),
+    ("Service", "ports/*", "ContainerPort"),
+    ("Service", "exposure", "Exposure"),
+    ("Service", "probes", "Probes"),
+    ("Service", "timing", "Timing"),
+    ("Service", "resources", "Resources"),
+    ("Service", "scaling", "Scaling"),
+    ("Service", "config", "Config"),
+    ("Service", "storage/*", "VolumeClaim"),
+    ("Service", "security", "Security"),
+    ("Service", "port_pools/*", "PortPool"),
+    ("Service", "position", "Position"),
+    ("Exposure", "ports/*", "ServicePort"),
+    ("Exposure", "ingress", "IngressRoute"),
+    ("Exposure", "load_balancer", "LoadBalancer"),
+    ("LoadBalancer", "ports/*", "ServicePort"),
+    ("Probes", "startup", "Probe"),
+    ("Probes", "liveness", "Probe"),
+    ("Probes", "readiness", "Probe"),
+    ("Probe", "action", "ProbeAction"),
+    ("Scaling", "hpa", "Hpa"),
+    ("Hpa", "scale_up", "ScaleRules"),
+    ("Hpa", "scale_down", "ScaleRules"),
+];
+
+/// Every value of every struct type in `value` (of type `ty`), by type.
+fn instances<'a>(ty: &'static str, value: &'a Value, out: &mut BTreeMap<&str, Vec<&'a Value>>) {
+    if value.is_null() {
+        return;
+    }
+    out.entry(ty).or_default().push(value);
+    for (parent, field, child) in PLACES {
+        if *parent != ty {
+            continue;
+        }
+        match field.strip_suffix("/*") {
+            Some(field) => match value.get(field) {
+                Some(Value::Array(items)) => items.iter().for_each(|i| instances(child, i, out)),
+                Some(Value::Object(map)) => map.values().for_each(|i| instances(child, i, out)),
+                _ => {}
+            },
+            None => {
+                if let Some(v) = value.get(*field) {
+                    instances(child, v, out);
+                }
+            }
+        }
+    }
+}
+
+fn golden_designs() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/links");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/links exists") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("a golden design is readable");
+            let value = serde_json::from_str(&text).expect("a golden design is JSON");
+            out.push((path.display().to_string(), value));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn golden_links_hold_every_field_at_its_default() {
+    let designs = golden_designs();
+    assert!(
+        designs
+            .iter()
+            .any(|(path, _)| path.ends_with("all-fields.json")),
+        "the kitchen-sink golden design is missing"
+    );
+    let mut found: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for (_, design) in &designs {
+        instances("Design", design, &mut found);
+    }
+    let declared = declared();
+    let mut missing = Vec::new();
+    for p in pinned() {
+        let (Some(Value::Object(default)), true) = (&p.default, declared[p.name].is_struct) else {
+            continue;
+        };
+        let seen = found.get(p.name).map(Vec::as_slice).unwrap_or_default();
+        if seen.is_empty() {
+            missing.push(format!(
+                "no golden design has a {} (or PLACES does not say where one sits)",
+                p.name
+            ));
+        }
+        for (field, value) in default {
+            if !seen.iter().any(|i| i.get(field).is_some()) {
+                missing.push(format!("{}.{field} appears in no golden design", p.name));
+            } else if !seen.iter().any(|i| i.get(field) == Some(value)) {
+                missing.push(format!(
+                    "no golden design has {}.{field} at its default {value}, so no golden \
+                     link proves that decoding fills it back in",
+                    p.name
+                ));
+            }
+        }
+    }
+    // `ProbeAction` has no `Default`; its one serde default is a gRPC probe's `service`.
+    let grpc: Vec<&&Value> = found
+        .get("ProbeAction")
+        .into_iter()
+        .flatten()
+        .filter(|a| a["type"] == "grpc")
+        .collect();
+    if !grpc.iter().any(|a| a.get("service").is_none()) {
+        missing.push("no golden design has a gRPC probe without `service`".into());
+    }
+    if !grpc.iter().any(|a| a.get("service").is_some()) {
+        missing.push("no golden design has a gRPC probe with a `service`".into());
+    }
+    assert!(
+        missing.is_empty(),
+        "the golden links do not cover every default:\n  {}\nA new field: write \
+         tests/links/all-fields.json again as `file::to_json` of what all-fields.link opens \
+         to (the link stays as it is). A new type or section: add a golden design that has \
+         it (tests/links/NAME.json and .link, written once with KUBEPRINT_BLESS=1); never \
+         change an existing .link",
+        missing.join("\n  ")
+    );
 }
