@@ -3,6 +3,16 @@
 //! The in-memory [`Design`] may change shape between releases; files and links
 //! people already have must keep opening. Each format change adds one numbered
 //! step to [`UPGRADES`] (with a test) that rewrites the JSON of version N into N+1.
+//!
+//! Defaults are part of the format. A file may omit any field and a share link omits
+//! every value equal to its default; both are filled back in from the `Default` impls
+//! (and serde defaults) of whichever version opens them. So a default is pinned: every
+//! model type's default is a snapshot (`tests/defaults.rs`), and the golden links
+//! (`tests/links/`, with a kitchen-sink design holding every field at its default) must
+//! keep opening to the designs they carried. To change a default, bump
+//! [`FORMAT_VERSION`] and add an upgrade step that writes the old default into every
+//! place an old file or link left the field out (links run these steps too), then
+//! update the snapshot.
 
 use crate::model::{Design, FORMAT_VERSION};
 use serde_json::Value;

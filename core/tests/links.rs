@@ -2,23 +2,42 @@
 //! and the design it carried are committed under tests/links/ the first time
 //! (`KUBEPRINT_BLESS=1`); afterwards they are only ever read. When the format changes,
 //! add an upgrade step rather than editing these files.
+//!
+//! Besides the templates, `all-fields` is a kitchen-sink design: every optional section
+//! present, and every field of every type at its default value somewhere, so that its
+//! link leaves each default out and opening it must fill each one back in
+//! (tests/defaults.rs proves the coverage). `default` is `Design::default()` in full.
 
+use kubeprint_core::model::*;
 use kubeprint_core::{file, link, templates};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/links")
 }
 
+/// Golden designs that are not templates. Each function made its files once; from
+/// then on the committed files are the golden, not the function. `default` is
+/// `Design::default()` written in full, so that every field of the design and of its
+/// cluster is in a golden design at its default value.
+const DESIGNS: &[(&str, Build)] = &[("all-fields", all_fields), ("default", Design::default)];
+
+/// What makes a golden design.
+type Build = fn() -> Design;
+
 #[test]
 fn golden_links_still_open_to_the_designs_they_carried() {
     let bless = std::env::var_os("KUBEPRINT_BLESS").is_some();
-    let mut checked = 0;
-    for t in templates::ALL {
-        let link_file = dir().join(format!("{}.link", t.name));
-        let design_file = dir().join(format!("{}.json", t.name));
+    let mut checked = Vec::new();
+    let mut differ = Vec::new();
+    let builders = templates::ALL.iter().map(|t| (t.name, t.build));
+    for (name, build) in builders.chain(DESIGNS.iter().copied()) {
+        let link_file = dir().join(format!("{name}.link"));
+        let design_file = dir().join(format!("{name}.json"));
         if bless && !link_file.exists() {
-            let d = (t.build)();
+            let d = build();
             std::fs::write(&link_file, link::link("https://kubeprint.example/", &d)).unwrap();
             std::fs::write(&design_file, file::to_json(&d)).unwrap();
         }
@@ -29,9 +48,389 @@ fn golden_links_still_open_to_the_designs_they_carried() {
             )
         });
         let expected = file::from_json(&std::fs::read_to_string(&design_file).unwrap()).unwrap();
-        let opened = link::decode(&url).unwrap_or_else(|e| panic!("{}: {e}", t.name));
-        assert_eq!(opened, expected, "{}", t.name);
-        checked += 1;
+        let opened = link::decode(&url).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if opened != expected {
+            let (opened, expected) = (to_value(&opened), to_value(&expected));
+            differ.push(format!(
+                "{name}: {}",
+                first_difference(&opened, &expected, String::new())
+            ));
+        }
+        checked.push(format!("{name}.link"));
     }
-    assert_eq!(checked, templates::ALL.len());
+    assert!(
+        differ.is_empty(),
+        "golden links open to other designs than they carried (if a default changed, see \
+         tests/defaults.rs):\n  {}",
+        differ.join("\n  ")
+    );
+    let mut present: Vec<String> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".link"))
+        .collect();
+    present.sort();
+    checked.sort();
+    assert_eq!(present, checked, "every golden link is checked");
+}
+
+fn to_value(d: &Design) -> Value {
+    serde_json::to_value(d).expect("designs serialize")
+}
+
+/// Where two JSON values first differ, as `pointer: link gives X, file says Y`.
+fn first_difference(opened: &Value, expected: &Value, at: String) -> String {
+    match (opened, expected) {
+        (Value::Object(a), Value::Object(b)) => {
+            for key in a.keys().chain(b.keys()) {
+                let (x, y) = (&a.get(key), &b.get(key));
+                if x != y {
+                    let null = Value::Null;
+                    let (x, y) = (x.unwrap_or(&null), y.unwrap_or(&null));
+                    return first_difference(x, y, format!("{at}/{key}"));
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                if x != y {
+                    return first_difference(x, y, format!("{at}/{i}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    format!("{at}: the link opens to {opened}, the file says {expected}")
+}
+
+/// The kitchen sink: every type and optional section at least once with every field at
+/// its default (whole `T::default()` values, pruned to `{}` in the link) and once with
+/// every field set to something else. Service 0 is `Service::default()`; service 1 sets
+/// everything; service 2 has every section present with default contents.
+fn all_fields() -> Design {
+    let mut dev = Environment::new("dev", Tier::Dev, "kitchen-dev");
+    dev.labels = BTreeMap::from([("istio-injection".into(), "enabled".into())]);
+    dev.annotations = BTreeMap::from([("owner".into(), "platform".into())]);
+    dev.default_deny = true;
+    dev.create_namespace = false;
+    dev.residual = Some(json!({"metadata": {"labels": {"team": "platform"}}}));
+    dev.overrides = BTreeMap::from([
+        (
+            ServiceId(1),
+            Override {
+                enabled: Some(true),
+                replicas: Some(1),
+                hpa_min: Some(1),
+                hpa_max: Some(2),
+                resources: Some(Resources::new("50m", "64Mi", "", "")),
+                image_tag: Some("dev".into()),
+            },
+        ),
+        (ServiceId(2), Override::default()),
+        (
+            ServiceId(0),
+            Override {
+                resources: Some(Resources::default()),
+                ..Override::default()
+            },
+        ),
+    ]);
+    let staging = Environment::new("staging", Tier::Staging, "kitchen-staging");
+    let mut observability = Environment::new("observability", Tier::Shared, "monitoring");
+    observability.hosts_services = false;
+    observability.overrides = BTreeMap::from([(
+        ServiceId(2),
+        Override {
+            enabled: Some(true),
+            ..Override::default()
+        },
+    )]);
+
+    let sets_everything = Service {
+        id: ServiceId(1),
+        name: "api".into(),
+        kind: WorkloadKind::StatefulSet,
+        component: "backend".into(),
+        critical: true,
+        container_name: "api-server".into(),
+        image: "ghcr.io/acme/api".into(),
+        tag: "2.1.0".into(),
+        command: vec!["/bin/api".into()],
+        args: vec!["--serve".into()],
+        ports: vec![
+            ContainerPort {
+                name: "http".into(),
+                port: 8080,
+                protocol: Protocol::TCP,
+            },
+            ContainerPort {
+                name: "dns".into(),
+                port: 5353,
+                protocol: Protocol::UDP,
+            },
+            ContainerPort {
+                name: "sig".into(),
+                port: 3868,
+                protocol: Protocol::SCTP,
+            },
+            ContainerPort {
+                name: "grpc".into(),
+                port: 9000,
+                protocol: Protocol::TCP,
+            },
+            ContainerPort {
+                name: "metrics".into(),
+                port: 9090,
+                protocol: Protocol::TCP,
+            },
+        ],
+        exposure: Exposure {
+            service: ServiceKind::Headless,
+            ports: vec![ServicePort {
+                name: "http".into(),
+                port: 80,
+                target: PortRef::Name("http".into()),
+                protocol: Protocol::TCP,
+                app_protocol: Some("http".into()),
+            }],
+            ingress: Some(IngressRoute {
+                host: "api.example.com".into(),
+                path: "/api".into(),
+                port: "http".into(),
+                tls: true,
+            }),
+            load_balancer: Some(LoadBalancer {
+                ports: vec![ServicePort {
+                    name: "dns".into(),
+                    port: 53,
+                    target: PortRef::Number(5353),
+                    protocol: Protocol::UDP,
+                    app_protocol: None,
+                }],
+                annotations: BTreeMap::from([(
+                    "service.beta.kubernetes.io/aws-load-balancer-type".into(),
+                    "nlb".into(),
+                )]),
+            }),
+        },
+        probes: Probes {
+            startup: Some(Probe {
+                action: ProbeAction::Exec {
+                    command: vec!["cat".into(), "/tmp/ready".into()],
+                },
+                initial_delay_seconds: 5,
+                period_seconds: 2,
+                timeout_seconds: 3,
+                success_threshold: 1,
+                failure_threshold: 30,
+            }),
+            liveness: Some(
+                Probe::http("/healthz", PortRef::Name("http".into()))
+                    .timed(10, 20, 4)
+                    .with_timeout(2),
+            ),
+            readiness: Some(Probe {
+                success_threshold: 2,
+                ..Probe::new(ProbeAction::Grpc {
+                    port: 9000,
+                    service: Some("api".into()),
+                })
+            }),
+        },
+        timing: Timing {
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 10,
+            grace_period_seconds: 45,
+            startup_seconds: 20,
+            min_ready_seconds: 3,
+            progress_deadline_seconds: 300,
+        },
+        resources: Resources::new("250m", "256Mi", "1", "512Mi"),
+        scaling: Scaling {
+            replicas: 3,
+            hpa: Some(Hpa {
+                min: 3,
+                max: 10,
+                cpu_percent: None,
+                memory_percent: Some(80),
+                scale_up: Some(ScaleRules {
+                    stabilization_window_seconds: Some(0),
+                    policies: vec![
+                        ScalePolicy {
+                            kind: ScalePolicyKind::Pods,
+                            value: 4,
+                            period_seconds: 15,
+                        },
+                        ScalePolicy {
+                            kind: ScalePolicyKind::Percent,
+                            value: 100,
+                            period_seconds: 15,
+                        },
+                    ],
+                }),
+                scale_down: Some(ScaleRules::default()),
+            }),
+            pdb: Some(Pdb::MinAvailable(Amount::Count(2))),
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(0),
+            revision_history_limit: Some(5),
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "topology.kubernetes.io/zone".into(),
+                hard: true,
+            },
+        },
+        config: Config {
+            env: vec![
+                EnvVar::literal("LOG_LEVEL", "debug"),
+                EnvVar {
+                    name: "REGION".into(),
+                    value: EnvValue::ConfigMapKey {
+                        name: "api-config".into(),
+                        key: "region".into(),
+                    },
+                },
+                EnvVar {
+                    name: "DATABASE_URL".into(),
+                    value: EnvValue::SecretKey {
+                        name: "api-secrets".into(),
+                        key: "DATABASE_URL".into(),
+                    },
+                },
+            ],
+            env_from: vec![
+                EnvFrom::ConfigMap("api-config".into()),
+                EnvFrom::Secret("api-secrets".into()),
+            ],
+        },
+        storage: vec![VolumeClaim {
+            name: "data".into(),
+            mount_path: "/var/lib/api".into(),
+            size: "10Gi".into(),
+            storage_class: Some("fast-ssd".into()),
+        }],
+        security: Security {
+            dedicated_service_account: true,
+            automount_token: Some(true),
+            ..Security::unset()
+        },
+        metrics: Some(Metrics {
+            port: PortRef::Name("metrics".into()),
+            path: "/metrics".into(),
+        }),
+        port_pools: vec![PortPool {
+            name: "cluster-bus".into(),
+            start: 7000,
+            end: 7099,
+            start_env: "BUS_PORT_START".into(),
+            end_env: "BUS_PORT_END".into(),
+        }],
+        position: Some(Position { x: 120, y: -40 }),
+        residual: BTreeMap::from([
+            (
+                "workload".into(),
+                json!({"metadata": {"annotations": {"team": "api"}}}),
+            ),
+            (
+                "service".into(),
+                json!({"spec": {"sessionAffinity": "ClientIP"}}),
+            ),
+        ]),
+    };
+
+    let default_sections = Service {
+        id: ServiceId(2),
+        name: "worker".into(),
+        ports: vec![ContainerPort::default()],
+        exposure: Exposure {
+            service: ServiceKind::None,
+            ports: vec![ServicePort::default()],
+            ingress: Some(IngressRoute::default()),
+            load_balancer: Some(LoadBalancer::default()),
+        },
+        probes: Probes {
+            startup: Some(Probe::default()),
+            liveness: Some(Probe::new(ProbeAction::Grpc {
+                port: 9000,
+                service: None,
+            })),
+            readiness: Some(Probe::http("/ready", PortRef::Number(8080))),
+        },
+        scaling: Scaling {
+            hpa: Some(Hpa::default()),
+            pdb: Some(Pdb::MaxUnavailable(Amount::Percent(50))),
+            spread: Spread::AntiAffinity {
+                topology_key: "kubernetes.io/hostname".into(),
+                required: false,
+            },
+            ..Scaling::default()
+        },
+        storage: vec![VolumeClaim::default()],
+        metrics: Some(Metrics {
+            port: PortRef::Number(9090),
+            path: "/stats".into(),
+        }),
+        port_pools: vec![PortPool::default()],
+        position: Some(Position::default()),
+        ..Service::default()
+    };
+
+    Design {
+        name: "kitchen-sink".into(),
+        target: KubeVersion::V1_33,
+        cluster: Cluster {
+            endpoint_propagation_seconds: 10,
+            lb_deregistration_seconds: Some(30),
+            ingress_class: None,
+            cert_issuer: "letsencrypt-staging".into(),
+            ingress_controller_namespace: "traefik".into(),
+            monitoring_namespace: Some("monitoring".into()),
+        },
+        environments: vec![dev, staging, observability, Environment::default()],
+        services: vec![Service::default(), sets_everything, default_sections],
+        config_maps: vec![
+            ConfigMapDef {
+                name: "api-config".into(),
+                data: BTreeMap::from([("region".into(), "eu-west-1".into())]),
+                residual: Some(json!({"metadata": {"labels": {"tier": "config"}}})),
+            },
+            ConfigMapDef::default(),
+        ],
+        secrets: vec![
+            SecretDef {
+                name: "api-secrets".into(),
+                kind: "Opaque".into(),
+                keys: vec!["DATABASE_URL".into()],
+                residual: Some(json!({"metadata": {"annotations": {"rotated": "monthly"}}})),
+            },
+            SecretDef {
+                name: "api-tls".into(),
+                kind: "kubernetes.io/tls".into(),
+                keys: vec!["tls.crt".into(), "tls.key".into()],
+                residual: None,
+            },
+            SecretDef::default(),
+        ],
+        edges: vec![
+            Edge {
+                from: ServiceId(2),
+                to: ServiceId(1),
+                port: "http".into(),
+            },
+            Edge {
+                from: ServiceId(0),
+                to: ServiceId(1),
+                port: String::new(),
+            },
+        ],
+        extra_objects: vec![json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "allow-dns", "namespace": "kitchen-dev"},
+            "spec": {"podSelector": {}, "policyTypes": ["Egress"],
+                     "egress": [{"ports": [{"port": 53, "protocol": "UDP"}]}]}
+        })],
+        next_id: 3,
+        ..Design::default()
+    }
 }
