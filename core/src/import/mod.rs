@@ -76,6 +76,29 @@ impl Import {
     }
 }
 
+/// What the text given to import holds. Told apart by top-level keys alone, before any
+/// parsing, so that the app and the CLI send the same text to the same importer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A docker-compose file: a top-level `services:` and no top-level `kind:` or
+    /// `apiVersion:`. Goes to `compose::import`.
+    Compose,
+    /// Kubernetes manifests: anything else. Goes to `kubernetes`, which reports what it
+    /// cannot read.
+    Kubernetes,
+}
+
+impl Format {
+    /// The format of an import's text.
+    pub fn detect(text: &str) -> Format {
+        let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+        if top("services:") && !top("kind:") && !top("apiVersion:") {
+            Format::Compose
+        } else {
+            Format::Kubernetes
+        }
+    }
+}
 /// Split a YAML stream into documents with the line each starts on.
 fn split_documents(text: &str) -> Vec<(usize, String)> {
     let mut docs = Vec::new();
@@ -435,4 +458,43 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
 pub fn kubernetes(text: &str) -> Import {
     let (import, inputs) = parse_and_build(text);
     with_residuals(import, &inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn compose_file_is_compose() {
+        let text = "version: \"3.8\"\nservices:\n  web:\n    image: nginx:1.27\n";
+        assert_eq!(Format::detect(text), Format::Compose);
+    }
+
+    #[test]
+    fn manifests_are_kubernetes() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n";
+        assert_eq!(Format::detect(text), Format::Kubernetes);
+    }
+
+    #[test]
+    fn top_level_services_beside_a_kind_is_kubernetes() {
+        // A manifest stream that happens to hold a top-level `services:` key (a custom
+        // resource, say) is still manifests.
+        let text = "kind: Config\nservices:\n  web: {}\n";
+        assert_eq!(Format::detect(text), Format::Kubernetes);
+        let text = "services:\n  web: {}\n---\napiVersion: v1\n";
+        assert_eq!(Format::detect(text), Format::Kubernetes);
+    }
+
+    #[test]
+    fn indented_services_is_not_compose() {
+        let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  services: a,b\n";
+        assert_eq!(Format::detect(text), Format::Kubernetes);
+        assert_eq!(Format::detect("data:\n  services:\n"), Format::Kubernetes);
+    }
+
+    #[test]
+    fn empty_text_is_kubernetes() {
+        assert_eq!(Format::detect(""), Format::Kubernetes);
+    }
 }
