@@ -96,10 +96,9 @@ fn open_text(app: AppState, name: &str, text: &str) {
 
 /// Import what the text holds: a compose file or Kubernetes manifests.
 fn run_import(text: &str) -> import::Import {
-    if compose::looks_like_compose(text) {
-        compose::import(text, &Default::default())
-    } else {
-        import::kubernetes(text)
+    match import::Format::detect(text) {
+        import::Format::Compose => compose::import(text, &Default::default()),
+        import::Format::Kubernetes => import::kubernetes(text),
     }
 }
 

@@ -246,7 +246,7 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             if let [one] = a.positional.as_slice() {
                 let text = std::fs::read_to_string(one)
                     .map_err(|e| Failure::Input(format!("cannot read {one}: {e}")))?;
-                if kubeprint_core::compose::looks_like_compose(&text) {
+                if import::Format::detect(&text) == import::Format::Compose {
                     let dir = Path::new(one).parent().unwrap_or(Path::new("."));
                     let env_files = kubeprint_core::compose::env_file_names(&text)
                         .into_iter()

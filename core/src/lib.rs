@@ -3,7 +3,6 @@
 //! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
 //! and in WebAssembly alike.
 
-pub mod compose;
 pub mod edit;
 pub mod editor;
 pub mod export;
@@ -24,6 +23,8 @@ pub mod templates;
 pub mod yaml;
 
 pub use edit::{Edit, EditError, FieldPath, Target};
+/// The compose importer lives beside the Kubernetes one; this is its historical path.
+pub use import::compose;
 pub use model::*;
 pub use render::{render, Bundle, Object};
 pub use rules::{validate, validate_all, Finding, Severity};

@@ -312,13 +312,6 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
 }
 
-/// Whether a text looks like a compose file (a top-level `services:` and no `kind:`),
-/// rather than Kubernetes manifests.
-pub fn looks_like_compose(text: &str) -> bool {
-    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
-    top("services:") && !top("kind:") && !top("apiVersion:")
-}
-
 /// The `env_file` names a compose file refers to (so a caller can read them).
 pub fn env_file_names(text: &str) -> Vec<String> {
     let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {

@@ -1,0 +1,62 @@
+//! Namespaces, ConfigMaps, Secrets and ServiceAccounts in: the environment's namespace,
+//! the design's ConfigMaps and Secrets (keys only: a design never holds secret values),
+//! and a workload's dedicated service account.
+
+use super::Workload;
+use crate::model::*;
+use k8s_openapi::api::core::v1 as core;
+
+/// The namespace becomes the environment's, with its labels and annotations.
+pub(super) fn namespace(d: &mut Design, ns: &core::Namespace) -> bool {
+    let env = &mut d.environments[0];
+    env.create_namespace = true;
+    let mut labels = ns.metadata.labels.clone().unwrap_or_default();
+    labels.remove("app.kubernetes.io/part-of");
+    labels.remove("app.kubernetes.io/managed-by");
+    env.labels = labels;
+    env.annotations = ns.metadata.annotations.clone().unwrap_or_default();
+    true
+}
+
+/// A ConfigMap becomes one of the design's, data and all.
+pub(super) fn config_map(d: &mut Design, name: &str, cm: &core::ConfigMap) -> bool {
+    d.config_maps.push(ConfigMapDef {
+        name: name.into(),
+        data: cm.data.clone().unwrap_or_default(),
+        residual: None,
+    });
+    true
+}
+
+/// A Secret becomes one of the design's by its type and key names; its values stay out.
+pub(super) fn secret(d: &mut Design, name: &str, sec: &core::Secret) -> bool {
+    let mut keys: Vec<String> = sec.data.iter().flat_map(|m| m.keys().cloned()).collect();
+    keys.extend(sec.string_data.iter().flat_map(|m| m.keys().cloned()));
+    keys.sort();
+    keys.dedup();
+    d.secrets.push(SecretDef {
+        name: name.into(),
+        kind: sec.type_.clone().unwrap_or_default(),
+        keys,
+        residual: None,
+    });
+    true
+}
+
+/// A ServiceAccount named like a workload becomes that workload's dedicated account.
+pub(super) fn service_account(
+    d: &mut Design,
+    workloads: &[Workload],
+    name: &str,
+    sa: &core::ServiceAccount,
+) -> bool {
+    let Some(w) = workloads.iter().find(|w| w.name == name) else {
+        return false;
+    };
+    let s = d.service_mut(w.id).expect("imported workload");
+    s.security.dedicated_service_account = true;
+    if s.security.automount_token.is_none() {
+        s.security.automount_token = sa.automount_service_account_token;
+    }
+    true
+}

@@ -1,0 +1,221 @@
+//! Services, Ingresses and NetworkPolicies in: a Service becomes the exposure of the
+//! workload it selects (ClusterIP or headless, or a LoadBalancer), an Ingress with one
+//! rule and one path the workload's route, and a NetworkPolicy dependency edges, or the
+//! environment's default-deny when the design's own policies reproduce the input.
+
+use super::{note_rename, port_ref, workload_for, Renamed, Workload};
+use crate::model::*;
+use crate::render::{render, Object};
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as networking;
+use serde_json::Value;
+
+/// A Service becomes the exposure of the workload it selects: its load balancer, or its
+/// in-cluster Service if it has none yet.
+pub(super) fn service(
+    d: &mut Design,
+    workloads: &[Workload],
+    renamed: &mut Renamed,
+    name: &str,
+    svc: &core::Service,
+) -> bool {
+    let spec = svc.spec.clone().unwrap_or_default();
+    let Some(w) = workload_for(workloads, spec.selector.as_ref()) else {
+        return false;
+    };
+    let s = d.service_mut(w.id).expect("imported workload");
+    let ports: Vec<ServicePort> = spec.ports.iter().flatten().map(service_port).collect();
+    let lb = spec.type_.as_deref() == Some("LoadBalancer");
+    if lb && s.exposure.load_balancer.is_none() {
+        note_rename(
+            renamed,
+            "Service",
+            crate::naming::load_balancer(&w.name),
+            name,
+        );
+        s.exposure.load_balancer = Some(LoadBalancer {
+            ports,
+            annotations: svc.metadata.annotations.clone().unwrap_or_default(),
+        });
+        true
+    } else if !lb && s.exposure.service == ServiceKind::None {
+        note_rename(renamed, "Service", w.name.clone(), name);
+        s.exposure.service = if spec.cluster_ip.as_deref() == Some("None") {
+            ServiceKind::Headless
+        } else {
+            ServiceKind::ClusterIP
+        };
+        s.exposure.ports = ports;
+        true
+    } else {
+        false
+    }
+}
+
+/// An Ingress with one rule and one path becomes the route of the workload whose Service
+/// it sends to.
+pub(super) fn ingress(
+    d: &mut Design,
+    workloads: &[Workload],
+    renamed: &mut Renamed,
+    name: &str,
+    ing: &networking::Ingress,
+) -> bool {
+    let spec = ing.spec.clone().unwrap_or_default();
+    let rules = spec.rules.clone().unwrap_or_default();
+    let [rule] = rules.as_slice() else {
+        return false;
+    };
+    let paths = rule
+        .http
+        .as_ref()
+        .map(|h| h.paths.clone())
+        .unwrap_or_default();
+    let [path] = paths.as_slice() else {
+        return false;
+    };
+    let Some(backend) = &path.backend.service else {
+        return false;
+    };
+    let service_name = |w: &Workload| {
+        renamed
+            .get(&("Service".to_string(), w.name.clone()))
+            .cloned()
+            .unwrap_or_else(|| w.name.clone())
+    };
+    let Some(w) = workloads.iter().find(|w| service_name(w) == backend.name) else {
+        return false;
+    };
+    if d.service(w.id)
+        .is_some_and(|s| s.exposure.ingress.is_some())
+    {
+        return false;
+    }
+    note_rename(renamed, "Ingress", w.name.clone(), name);
+    let port = backend
+        .port
+        .as_ref()
+        .and_then(|p| p.name.clone().or(p.number.map(|n| n.to_string())))
+        .unwrap_or_default();
+    let s = d.service_mut(w.id).expect("imported workload");
+    s.exposure.ingress = Some(IngressRoute {
+        host: rule.host.clone().unwrap_or_default(),
+        path: path.path.clone().unwrap_or_else(|| "/".into()),
+        port,
+        tls: spec.tls.as_ref().is_some_and(|t| !t.is_empty()),
+    });
+    true
+}
+
+fn service_port(p: &core::ServicePort) -> ServicePort {
+    ServicePort {
+        name: p.name.clone().unwrap_or_default(),
+        port: u16::try_from(p.port).unwrap_or(0),
+        target: p.target_port.as_ref().map_or(
+            PortRef::Number(u16::try_from(p.port).unwrap_or(0)),
+            port_ref,
+        ),
+        protocol: match p.protocol.as_deref() {
+            Some("UDP") => Protocol::UDP,
+            Some("SCTP") => Protocol::SCTP,
+            _ => Protocol::TCP,
+        },
+        app_protocol: p.app_protocol.clone(),
+    }
+}
+
+/// NetworkPolicies the design has no other place for: edges where they express one;
+/// default-deny when the design's own policies reproduce the input exactly, and then they
+/// leave `keep`; otherwise the input's are kept whole.
+pub(super) fn policies(d: &mut Design, workloads: &[Workload], keep: &mut Vec<(usize, Object)>) {
+    let policies: Vec<(usize, Object)> = keep
+        .iter()
+        .filter(|(_, o)| matches!(o, Object::NetworkPolicy(_)))
+        .cloned()
+        .collect();
+    for (_, p) in &policies {
+        edges_from_policy(d, workloads, p);
+    }
+    if !policies.is_empty() {
+        let mut trial = d.clone();
+        trial.environments[0].default_deny = true;
+        let rendered: Vec<Value> = render(&trial, &d.environments[0].name)
+            .objects
+            .iter()
+            .filter(|o| matches!(o, Object::NetworkPolicy(_)))
+            .map(|o| strip_managed(o.to_json()))
+            .collect();
+        let input: Vec<Value> = policies
+            .iter()
+            .map(|(_, o)| strip_managed(o.to_json()))
+            .collect();
+        let same = rendered.len() == input.len() && input.iter().all(|p| rendered.contains(p));
+        if same {
+            d.environments[0].default_deny = true;
+            keep.retain(|(_, o)| !matches!(o, Object::NetworkPolicy(_)));
+        }
+    }
+}
+
+/// Dependency edges a NetworkPolicy expresses: ingress to the pods it selects from the
+/// pods another rule selects.
+fn edges_from_policy(d: &mut Design, workloads: &[Workload], o: &Object) {
+    let Object::NetworkPolicy(np) = o else { return };
+    let spec = np.spec.clone().unwrap_or_default();
+    let Some(to) = workload_for(
+        workloads,
+        spec.pod_selector
+            .as_ref()
+            .and_then(|s| s.match_labels.as_ref()),
+    ) else {
+        return;
+    };
+    for rule in spec.ingress.iter().flatten() {
+        for peer in rule.from.iter().flatten() {
+            if peer.namespace_selector.is_some() || peer.ip_block.is_some() {
+                continue;
+            }
+            let Some(from) = workload_for(
+                workloads,
+                peer.pod_selector
+                    .as_ref()
+                    .and_then(|s| s.match_labels.as_ref()),
+            ) else {
+                continue;
+            };
+            let target = d.service(to.id).expect("imported workload");
+            let port = rule
+                .ports
+                .iter()
+                .flatten()
+                .find_map(|p| {
+                    let wanted = port_ref(p.port.as_ref()?);
+                    target.exposure.ports.iter().find(|sp| {
+                        let resolved = target
+                            .resolve_port(&sp.target)
+                            .map(|c| PortRef::Number(c.port));
+                        sp.target == wanted || resolved.as_ref() == Some(&wanted)
+                    })
+                })
+                .map(|sp| sp.name.clone())
+                .unwrap_or_default();
+            let _ = d.apply(crate::Edit::AddEdge(Edge {
+                from: from.id,
+                to: to.id,
+                port,
+            }));
+        }
+    }
+}
+
+/// Labels Kubeprint adds itself, ignored when comparing policies.
+fn strip_managed(mut v: Value) -> Value {
+    if let Some(labels) = v["metadata"]["labels"].as_object_mut() {
+        labels.remove("app.kubernetes.io/managed-by");
+        labels.remove("app.kubernetes.io/part-of");
+        labels.remove("app.kubernetes.io/component");
+        labels.remove("app.kubernetes.io/version");
+        labels.remove("app.kubernetes.io/name");
+    }
+    v
+}

@@ -1,0 +1,425 @@
+//! Deployments and StatefulSets in: each becomes a design service. Both kinds go through
+//! one path over their pod template and the fields they share; only what one kind alone
+//! has (a Deployment's rollout strategy and progress deadline, a StatefulSet's volume
+//! claims) is read apart.
+
+use super::{amount, port_ref, Workload};
+use crate::model::*;
+use crate::render::Object;
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// What a Deployment and a StatefulSet have in common, read from either.
+struct Controller<'a> {
+    kind: WorkloadKind,
+    meta: &'a ObjectMeta,
+    template: &'a core::PodTemplateSpec,
+    replicas: Option<i32>,
+    revision_history_limit: Option<i32>,
+    min_ready_seconds: Option<i32>,
+}
+
+/// The design service a Deployment or StatefulSet describes, with its pod template's
+/// labels (what Services, PDBs and NetworkPolicies select it by); `None` for any other
+/// kind.
+pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)> {
+    match o {
+        Object::Deployment(dep) => {
+            let spec = dep.spec.clone().unwrap_or_default();
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::Deployment,
+                meta: &dep.metadata,
+                template: &spec.template,
+                replicas: spec.replicas,
+                revision_history_limit: spec.revision_history_limit,
+                min_ready_seconds: spec.min_ready_seconds,
+            });
+            rollout(&mut s, &spec);
+            Some((s, pod_labels(&spec.template)))
+        }
+        Object::StatefulSet(st) => {
+            let spec = st.spec.clone().unwrap_or_default();
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::StatefulSet,
+                meta: &st.metadata,
+                template: &spec.template,
+                replicas: spec.replicas,
+                revision_history_limit: spec.revision_history_limit,
+                min_ready_seconds: spec.min_ready_seconds,
+            });
+            s.storage.extend(volume_claims(&spec));
+            Some((s, pod_labels(&spec.template)))
+        }
+        _ => None,
+    }
+}
+
+/// A Deployment's own fields: its rolling update and its progress deadline.
+fn rollout(s: &mut Service, spec: &apps::DeploymentSpec) {
+    if let Some(ru) = spec
+        .strategy
+        .as_ref()
+        .and_then(|st| st.rolling_update.as_ref())
+    {
+        if let Some(a) = ru.max_surge.as_ref().and_then(amount) {
+            s.scaling.max_surge = a;
+        }
+        if let Some(a) = ru.max_unavailable.as_ref().and_then(amount) {
+            s.scaling.max_unavailable = a;
+        }
+    }
+    s.timing.progress_deadline_seconds =
+        spec.progress_deadline_seconds.unwrap_or(600).max(0) as u32;
+}
+
+/// A StatefulSet's own field: its volume claim templates, each with where the first
+/// container mounts it.
+fn volume_claims(spec: &apps::StatefulSetSpec) -> Vec<VolumeClaim> {
+    spec.volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|c| {
+            let size = c
+                .spec
+                .as_ref()
+                .and_then(|s| s.resources.as_ref())
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| r.get("storage"))
+                .map(|q| q.0.clone())
+                .unwrap_or_default();
+            let mount = spec
+                .template
+                .spec
+                .as_ref()
+                .and_then(|p| p.containers.first())
+                .and_then(|c0| c0.volume_mounts.as_ref())
+                .and_then(|m| m.iter().find(|m| Some(&m.name) == c.metadata.name.as_ref()))
+                .map(|m| m.mount_path.clone())
+                .unwrap_or_default();
+            VolumeClaim {
+                name: c.metadata.name.clone().unwrap_or_default(),
+                mount_path: mount,
+                size,
+                storage_class: c.spec.as_ref().and_then(|s| s.storage_class_name.clone()),
+            }
+        })
+        .collect()
+}
+
+fn pod_labels(template: &core::PodTemplateSpec) -> BTreeMap<String, String> {
+    template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default()
+}
+
+/// The service a workload's pod template and shared fields describe: its first
+/// container, probes, timing, resources, configuration, security and spread.
+fn from_controller(w: Controller) -> Service {
+    let labels = w.meta.labels.clone().unwrap_or_default();
+    let pod = w.template.spec.clone().unwrap_or_default();
+    let c = pod.containers.first().cloned().unwrap_or_default();
+    let name = w.meta.name.clone().unwrap_or_default();
+    let image = c.image.clone().unwrap_or_default();
+    let (repo, tag) = match image.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') && !image.contains('@') => (r.to_string(), t.to_string()),
+        _ => (image.clone(), String::new()),
+    };
+    let psc = pod.security_context.clone().unwrap_or_default();
+    let csc = c.security_context.clone().unwrap_or_default();
+    let resources = c.resources.clone().unwrap_or_default();
+    let q =
+        |m: &Option<BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
+         k: &str| { m.as_ref().and_then(|m| m.get(k)).map(|q| q.0.clone()) };
+    let annotations = w
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.clone())
+        .unwrap_or_default();
+    let mut s = Service {
+        name: name.clone(),
+        kind: w.kind,
+        component: labels
+            .get("app.kubernetes.io/component")
+            .cloned()
+            .unwrap_or_else(|| "service".into()),
+        container_name: if c.name == name {
+            String::new()
+        } else {
+            c.name.clone()
+        },
+        image: repo,
+        tag,
+        command: c.command.clone().unwrap_or_default(),
+        args: c.args.clone().unwrap_or_default(),
+        ports: c
+            .ports
+            .iter()
+            .flatten()
+            .map(|p| ContainerPort {
+                name: p.name.clone().unwrap_or_default(),
+                port: u16::try_from(p.container_port).unwrap_or(0),
+                protocol: match p.protocol.as_deref() {
+                    Some("UDP") => Protocol::UDP,
+                    Some("SCTP") => Protocol::SCTP,
+                    _ => Protocol::TCP,
+                },
+            })
+            .collect(),
+        exposure: Exposure {
+            service: ServiceKind::None,
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: c.startup_probe.as_ref().and_then(probe),
+            liveness: c.liveness_probe.as_ref().and_then(probe),
+            readiness: c.readiness_probe.as_ref().and_then(probe),
+        },
+        timing: Timing {
+            pre_stop_seconds: pre_stop_sleep(&c),
+            grace_period_seconds: pod
+                .termination_grace_period_seconds
+                .map_or(30, |g| g.max(0) as u32),
+            min_ready_seconds: w.min_ready_seconds.unwrap_or(0).max(0) as u32,
+            ..Timing::default()
+        },
+        resources: Resources {
+            cpu_request: q(&resources.requests, "cpu"),
+            memory_request: q(&resources.requests, "memory"),
+            cpu_limit: q(&resources.limits, "cpu"),
+            memory_limit: q(&resources.limits, "memory"),
+        },
+        config: Config {
+            env: c
+                .env
+                .iter()
+                .flatten()
+                .filter_map(|e| {
+                    let value = match (&e.value, &e.value_from) {
+                        (_, Some(from)) => match (&from.config_map_key_ref, &from.secret_key_ref) {
+                            (Some(r), _) => EnvValue::ConfigMapKey {
+                                name: r.name.clone(),
+                                key: r.key.clone(),
+                            },
+                            (_, Some(r)) => EnvValue::SecretKey {
+                                name: r.name.clone(),
+                                key: r.key.clone(),
+                            },
+                            _ => return None,
+                        },
+                        (v, None) => EnvValue::Literal(v.clone().unwrap_or_default()),
+                    };
+                    Some(EnvVar {
+                        name: e.name.clone(),
+                        value,
+                    })
+                })
+                .collect(),
+            env_from: c
+                .env_from
+                .iter()
+                .flatten()
+                .filter_map(|f| match (&f.config_map_ref, &f.secret_ref) {
+                    (Some(c), _) => Some(EnvFrom::ConfigMap(c.name.clone())),
+                    (_, Some(s)) => Some(EnvFrom::Secret(s.name.clone())),
+                    _ => None,
+                })
+                .collect(),
+        },
+        security: Security {
+            run_as_non_root: psc.run_as_non_root.or(csc.run_as_non_root).unwrap_or(false),
+            run_as_user: psc.run_as_user,
+            run_as_group: psc.run_as_group,
+            fs_group: psc.fs_group,
+            read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
+            no_privilege_escalation: csc.allow_privilege_escalation == Some(false),
+            drop_all_capabilities: csc
+                .capabilities
+                .as_ref()
+                .and_then(|c| c.drop.as_ref())
+                .is_some_and(|d| d.iter().any(|x| x == "ALL")),
+            seccomp_runtime_default: psc
+                .seccomp_profile
+                .as_ref()
+                .is_some_and(|p| p.type_ == "RuntimeDefault"),
+            dedicated_service_account: false,
+            automount_token: pod.automount_service_account_token,
+        },
+        metrics: (annotations.get("prometheus.io/scrape").map(String::as_str) == Some("true"))
+            .then(|| Metrics {
+                port: annotations
+                    .get("prometheus.io/port")
+                    .and_then(|p| p.parse().ok())
+                    .map_or(PortRef::Name("http".into()), PortRef::Number),
+                path: annotations
+                    .get("prometheus.io/path")
+                    .cloned()
+                    .unwrap_or_else(|| "/metrics".into()),
+            }),
+        ..Service::default()
+    };
+    s.scaling.replicas = w.replicas.map_or(1, |r| r.max(0) as u32);
+    s.scaling.revision_history_limit = w.revision_history_limit.map(|r| r.max(0) as u32);
+    if let Some(t) = pod
+        .topology_spread_constraints
+        .as_ref()
+        .and_then(|t| t.first())
+    {
+        s.scaling.spread = Spread::TopologySpread {
+            max_skew: t.max_skew.max(0) as u32,
+            topology_key: t.topology_key.clone(),
+            hard: t.when_unsatisfiable == "DoNotSchedule",
+        };
+    } else if let Some(a) = pod
+        .affinity
+        .as_ref()
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+    {
+        let required = a
+            .required_during_scheduling_ignored_during_execution
+            .as_ref()
+            .and_then(|r| r.first());
+        let preferred = a
+            .preferred_during_scheduling_ignored_during_execution
+            .as_ref()
+            .and_then(|p| p.first())
+            .map(|weighted| &weighted.pod_affinity_term);
+        if let Some(term) = required.or(preferred) {
+            s.scaling.spread = Spread::AntiAffinity {
+                topology_key: term.topology_key.clone(),
+                required: required.is_some(),
+            };
+        }
+    }
+    s
+}
+
+/// Add an imported service to the design and remember its pod labels, so that the
+/// objects around it (Services, PDBs, NetworkPolicies) can find it by selector.
+pub(super) fn add(
+    d: &mut Design,
+    workloads: &mut Vec<Workload>,
+    s: Service,
+    pod_labels: BTreeMap<String, String>,
+) {
+    let id = ServiceId(d.next_id);
+    let name = s.name.clone();
+    if d.apply(crate::Edit::AddService(Box::new(s))).is_ok() {
+        workloads.push(Workload {
+            id,
+            name,
+            pod_labels,
+        });
+    }
+}
+
+/// Manifests do not say how long an app drains after SIGTERM, but its configuration
+/// often does (Connectum's `GRACEFUL_SHUTDOWN_TIMEOUT_MS`, `SHUTDOWN_TIMEOUT=30s`): read
+/// it from the service's literal env and the ConfigMaps it imports, so the timing rules
+/// can check the grace period against it.
+pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
+    let config: BTreeMap<String, BTreeMap<String, String>> = d
+        .config_maps
+        .iter()
+        .map(|c| (c.name.clone(), c.data.clone()))
+        .collect();
+    for s in &mut d.services {
+        let mut pairs: Vec<(String, String)> = s
+            .config
+            .env
+            .iter()
+            .filter_map(|e| match &e.value {
+                EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
+                EnvValue::ConfigMapKey { name, key } => config
+                    .get(name)?
+                    .get(key)
+                    .map(|v| (e.name.clone(), v.clone())),
+                EnvValue::SecretKey { .. } => None,
+            })
+            .collect();
+        for f in &s.config.env_from {
+            if let EnvFrom::ConfigMap(name) = f {
+                pairs.extend(
+                    config
+                        .get(name)
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
+            }
+        }
+        let seconds = pairs.iter().find_map(|(k, v)| {
+            let k = k.to_ascii_uppercase();
+            if !(k.contains("SHUTDOWN") && k.contains("TIMEOUT")) {
+                return None;
+            }
+            if k.ends_with("_MS") {
+                v.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .map(|ms| u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX))
+            } else {
+                crate::input::seconds(v.trim()).ok()
+            }
+        });
+        if let Some(secs) = seconds {
+            s.timing.app_shutdown_seconds = secs;
+        }
+    }
+}
+
+fn probe(p: &core::Probe) -> Option<Probe> {
+    let action = if let Some(h) = &p.http_get {
+        ProbeAction::Http {
+            path: h.path.clone().unwrap_or_else(|| "/".into()),
+            port: port_ref(&h.port),
+        }
+    } else if let Some(g) = &p.grpc {
+        ProbeAction::Grpc {
+            port: u16::try_from(g.port).unwrap_or(0),
+            service: g.service.clone(),
+        }
+    } else if let Some(t) = &p.tcp_socket {
+        ProbeAction::Tcp {
+            port: port_ref(&t.port),
+        }
+    } else {
+        ProbeAction::Exec {
+            command: p.exec.as_ref()?.command.clone().unwrap_or_default(),
+        }
+    };
+    let n = |v: Option<i32>, default: u32| v.map_or(default, |v| v.max(0) as u32);
+    Some(Probe {
+        action,
+        initial_delay_seconds: n(p.initial_delay_seconds, 0),
+        period_seconds: n(p.period_seconds, Probe::DEFAULT_PERIOD),
+        timeout_seconds: n(p.timeout_seconds, Probe::DEFAULT_TIMEOUT),
+        success_threshold: n(p.success_threshold, 1),
+        failure_threshold: n(p.failure_threshold, Probe::DEFAULT_FAILURES),
+    })
+}
+
+/// The seconds of a preStop hook that only sleeps (native or `sh -c "sleep N"`).
+fn pre_stop_sleep(c: &core::Container) -> u32 {
+    let Some(h) = c.lifecycle.as_ref().and_then(|l| l.pre_stop.as_ref()) else {
+        return 0;
+    };
+    if let Some(s) = &h.sleep {
+        return s.seconds.max(0) as u32;
+    }
+    let cmd = h
+        .exec
+        .as_ref()
+        .and_then(|e| e.command.clone())
+        .unwrap_or_default();
+    let text = cmd.join(" ");
+    text.rsplit("sleep ")
+        .next()
+        .and_then(|n| n.trim().trim_matches('"').parse().ok())
+        .filter(|_| text.contains("sleep "))
+        .unwrap_or(0)
+}
