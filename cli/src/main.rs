@@ -141,17 +141,7 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 Some(e) => e,
                 None => return Err(Failure::Usage("render needs --env ENV".into())),
             };
-            if design.environment(env).is_none() {
-                let names: Vec<_> = design
-                    .environments
-                    .iter()
-                    .map(|e| e.name.as_str())
-                    .collect();
-                return Err(Failure::Input(format!(
-                    "{path} has no environment `{env}`; it has: {}",
-                    names.join(", ")
-                )));
-            }
+            known_env(path, env, &design)?;
             let yaml = render(&design, env).to_yaml();
             match a.flag(&["-o", "--out"]) {
                 None => emit(out, &yaml),
@@ -172,9 +162,7 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             let design = load(Path::new(path))?;
             let findings = match a.flag(&["--env", "-e"]) {
                 Some(env) => {
-                    if design.environment(env).is_none() {
-                        return Err(no_such_env(path, env, &design));
-                    }
+                    known_env(path, env, &design)?;
                     rules::validate(&design, env)
                 }
                 None => rules::validate_all(&design),
@@ -309,16 +297,21 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
     emit(out, &file::to_json(&result.design))
 }
 
-fn no_such_env(path: &str, env: &str, design: &Design) -> Failure {
+/// `Ok` if the design at `path` has environment `env`; otherwise the error every command
+/// gives, naming the environments it does have.
+fn known_env(path: &str, env: &str, design: &Design) -> Result<(), Failure> {
+    if design.environment(env).is_some() {
+        return Ok(());
+    }
     let names: Vec<_> = design
         .environments
         .iter()
         .map(|e| e.name.as_str())
         .collect();
-    Failure::Input(format!(
+    Err(Failure::Input(format!(
         "{path} has no environment `{env}`; it has: {}",
         names.join(", ")
-    ))
+    )))
 }
 
 /// One line per finding, then a count.

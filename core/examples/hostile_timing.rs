@@ -2,18 +2,8 @@
 //! in BENCHMARKS.md can be reproduced).
 fn main() {
     let t = std::time::Instant::now();
-    let mut bomb = String::from(
-        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-    );
-    for i in 0..9 {
-        let prev = if i == 0 {
-            "a".to_string()
-        } else {
-            format!("l{}", i - 1)
-        };
-        bomb.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
-    }
-    let r = kubeprint_core::import::kubernetes(&bomb);
+    // The same input as the importer's hostile-input test.
+    let r = kubeprint_core::import::kubernetes(include_str!("../tests/data/alias-bomb.yaml"));
     println!(
         "alias bomb: {:?} in {:?}",
         r.documents[0].outcome,

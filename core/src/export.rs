@@ -2,8 +2,9 @@
 //! YAML of every environment, the design file and a README, as files or one zip.
 //!
 //! The base is the first environment that runs services, rendered. Each overlay is the
-//! exact difference of its environment from the base, per object: a JSON 6902 patch
-//! (namespace, replicas, resources, HPA ranges, image tags, labels, ... whatever differs),
+//! exact difference of its environment from the base, per object: a JSON 6902 patch made
+//! by `json_patch::diff` (namespace, replicas, resources, HPA ranges, image tags, labels,
+//! ... whatever differs; lists are compared item by item),
 //! a `$patch: delete` for an object the environment does not have, and the object itself
 //! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
 //! `rendered/ENV.yaml` (tested with kubectl).
@@ -113,8 +114,8 @@ pub fn bundle(design: &Design) -> Vec<BundleFile> {
                     resources.push(name);
                 }
                 Some(b) => {
-                    let ops = diff(&to_json(b), &to_json(o));
-                    if !ops.is_empty() {
+                    let ops = json_patch::diff(&to_json(b), &to_json(o));
+                    if !ops.0.is_empty() {
                         let name = format!("patch-{}", file_name(o));
                         files.push(BundleFile {
                             path: format!("{dir}/{name}"),
@@ -179,36 +180,6 @@ fn to_json(o: &Object) -> Value {
     serde_json::to_value(o).expect("objects serialize")
 }
 
-/// JSON 6902 operations that turn `from` into `to`: members are added, removed or
-/// descended into; anything else that differs (scalars, lists) is replaced whole.
-fn diff(from: &Value, to: &Value) -> Vec<Value> {
-    let mut ops = Vec::new();
-    walk(from, to, String::new(), &mut ops);
-    ops
-}
-
-fn walk(from: &Value, to: &Value, at: String, ops: &mut Vec<Value>) {
-    match (from, to) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, va) in a {
-                let path = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                match b.get(k) {
-                    Some(vb) => walk(va, vb, path, ops),
-                    None => ops.push(json!({"op": "remove", "path": path})),
-                }
-            }
-            for (k, vb) in b {
-                if !a.contains_key(k) {
-                    let path = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                    ops.push(json!({"op": "add", "path": path, "value": vb}));
-                }
-            }
-        }
-        _ if from == to => {}
-        _ => ops.push(json!({"op": "replace", "path": at, "value": to})),
-    }
-}
-
 fn readme(design: &Design) -> String {
     let mut out = format!(
         "# {} (exported by Kubeprint)\n\n\
@@ -258,16 +229,48 @@ pub fn zip(design: &Design) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// One YAML document of the bundle, read back as `T`.
+    fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        let doc = yaml::parse_documents(text).unwrap().remove(0);
+        yaml::from_value(doc).unwrap()
+    }
+
     #[test]
-    fn a_json_diff_applied_by_hand_gives_the_target() {
-        let a = json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/version": "1"}}, "spec": {"replicas": 2, "gone": 1}});
-        let b = json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/version": "2"}}, "spec": {"replicas": 3, "new": [1]}});
-        let ops = diff(&a, &b);
-        assert!(ops.contains(&json!({"op": "replace", "path": "/metadata/labels/app.kubernetes.io~1version", "value": "2"})));
-        assert!(ops.contains(&json!({"op": "remove", "path": "/spec/gone"})));
-        assert!(ops.contains(&json!({"op": "add", "path": "/spec/new", "value": [1]})));
-        assert_eq!(ops.len(), 4);
-        assert!(diff(&a, &a).is_empty());
+    fn every_overlay_patch_file_turns_its_base_object_into_the_rendered_one() {
+        let mut patched = 0;
+        for t in crate::templates::ALL {
+            let d = crate::templates::by_name(t.name).unwrap();
+            let files: BTreeMap<String, String> = bundle(&d)
+                .into_iter()
+                .map(|f| (f.path, f.contents))
+                .collect();
+            for env in &d.environments {
+                let prefix = format!("kustomize/overlays/{}/patch-", env.name);
+                for o in &render(&d, &env.name).objects {
+                    let name = file_name(o);
+                    let Some(ops) = files.get(&format!("{prefix}{name}")) else {
+                        continue;
+                    };
+                    let mut doc: Value = read(&files[&format!("kustomize/base/{name}")]);
+                    let ops: json_patch::Patch = read(ops);
+                    json_patch::patch(&mut doc, &ops).unwrap();
+                    assert_eq!(doc, to_json(o), "{} {}: {name}", t.name, env.name);
+                    patched += 1;
+                }
+            }
+        }
+        assert!(patched > 10, "only {patched} patch files were checked");
+    }
+
+    #[test]
+    fn an_overlay_patch_escapes_slashes_in_label_keys() {
+        let a = json!({"metadata": {"labels": {"app.kubernetes.io/version": "1"}}});
+        let b = json!({"metadata": {"labels": {"app.kubernetes.io/version": "2"}}});
+        let text = yaml::to_doc(&json_patch::diff(&a, &b));
+        assert_eq!(
+            text,
+            "- op: replace\n  path: /metadata/labels/app.kubernetes.io~1version\n  value: '2'\n"
+        );
     }
 
     #[test]

@@ -4,27 +4,16 @@
 use serde_json::{Map, Value};
 
 /// Apply `patch` to `target`: objects merge member by member, `null` removes a member,
-/// anything else replaces.
+/// anything else replaces. This is RFC 7386's own algorithm, as `json_patch::merge`.
 pub fn apply(target: &mut Value, patch: &Value) {
-    let Value::Object(members) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Map::new());
-    }
-    let object = target.as_object_mut().expect("made an object above");
-    for (k, v) in members {
-        if v.is_null() {
-            object.remove(k);
-        } else {
-            apply(object.entry(k.clone()).or_insert(Value::Null), v);
-        }
-    }
+    json_patch::merge(target, patch);
 }
 
 /// The merge patch that turns `from` into `to`, or `None` when they are equal. `to`
 /// must hold no `null`s (serialized Kubernetes objects do not).
+///
+/// RFC 7386 defines only how a merge patch is applied, and the `json-patch` crate only
+/// implements that direction, so computing one from two documents is written here.
 pub fn diff(from: &Value, to: &Value) -> Option<Value> {
     match (from, to) {
         _ if from == to => None,
