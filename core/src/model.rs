@@ -1055,7 +1055,7 @@ pub enum EnvFrom {
 
 /// An imported object the model cannot express, kept whole as its JSON (an object of
 /// a kind Kubeprint renders). Serialized as that JSON, nothing around it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct KeptObject(pub serde_json::Value);
 

@@ -328,11 +328,11 @@ fn all_fields() -> Design {
         position: Some(Position { x: 120, y: -40 }),
         residual: BTreeMap::from([
             (
-                "workload".into(),
+                ResidualRole::Workload,
                 json!({"metadata": {"annotations": {"team": "api"}}}),
             ),
             (
-                "service".into(),
+                ResidualRole::Service,
                 json!({"spec": {"sessionAffinity": "ClientIP"}}),
             ),
         ]),
@@ -423,13 +423,13 @@ fn all_fields() -> Design {
                 port: String::new(),
             },
         ],
-        extra_objects: vec![json!({
+        extra_objects: vec![KeptObject(json!({
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
             "metadata": {"name": "allow-dns", "namespace": "kitchen-dev"},
             "spec": {"podSelector": {}, "policyTypes": ["Egress"],
                      "egress": [{"ports": [{"port": 53, "protocol": "UDP"}]}]}
-        })],
+        }))],
         next_id: 3,
         ..Design::default()
     }
