@@ -4,6 +4,7 @@
 //! and in WebAssembly alike.
 
 pub mod compose;
+pub mod domain;
 pub mod edit;
 pub mod editor;
 pub mod export;
