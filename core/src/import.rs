@@ -308,8 +308,11 @@ fn build(
                             spec.revision_history_limit.map(|r| r.max(0) as u32);
                         s.timing.min_ready_seconds =
                             spec.min_ready_seconds.unwrap_or(0).max(0) as u32;
-                        s.timing.progress_deadline_seconds =
-                            spec.progress_deadline_seconds.unwrap_or(600).max(0) as u32;
+                        s.timing.progress_deadline_seconds = spec
+                            .progress_deadline_seconds
+                            .map_or(crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS, |v| {
+                                v.max(0) as u32
+                            });
                     },
                 );
                 add_workload(&mut d, &mut workloads, s, &spec.template);
