@@ -233,7 +233,7 @@ pub fn Timeline(id: ServiceId) -> impl IntoView {
         timeline.get().map(|t| {
             let width = 520.0;
             let x = |s: u32| 10.0 + width * f64::from(s) / f64::from(t.span());
-            let state = if t.slack < 0 { "overrun" } else if t.slack < 2 { "thin" } else { "ok" };
+            let state = if t.slack < 0 { "overrun" } else if t.slack < i64::from(kubeprint_core::domain::MIN_SHUTDOWN_SLACK_SECONDS) { "thin" } else { "ok" };
             let done = t.done();
             let slack_text = if t.slack < 0 { format!("overrun {} s", -t.slack) } else { format!("slack {} s", t.slack) };
             view! {

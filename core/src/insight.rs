@@ -1,7 +1,8 @@
 //! Derived views the designer draws: a service's shutdown timeline and what
 //! disruptions an environment allows. Numbers only; the app draws them.
 
-use crate::model::{Amount, Design, Pdb, Service};
+use crate::domain::{self, Rounding};
+use crate::model::{Design, Service};
 
 /// The shutdown of one pod, in seconds from the moment it is marked Terminating.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl ShutdownTimeline {
     pub fn summary(&self) -> String {
         let verdict = if self.slack < 0 {
             format!("overrun: SIGKILL {} s before the drain ends", -self.slack)
-        } else if self.slack < 2 {
+        } else if self.slack < i64::from(domain::MIN_SHUTDOWN_SLACK_SECONDS) {
             format!("thin: {} s of slack", self.slack)
         } else {
             format!("ok: {} s of slack", self.slack)
@@ -81,40 +82,35 @@ pub struct Disruption {
     pub rollout_surge: u32,
 }
 
-fn of(amount: Amount, replicas: u32, round_up: bool) -> u32 {
-    match amount {
-        Amount::Count(n) => n,
-        Amount::Percent(p) => {
-            let scaled = u64::from(p) * u64::from(replicas);
-            let n = if round_up {
-                scaled.div_ceil(100)
-            } else {
-                scaled / 100
-            };
-            u32::try_from(n).unwrap_or(u32::MAX)
-        }
-    }
+/// `n` as a `u32`, or `u32::MAX` when it does not fit.
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The disruption figures of an (effective) service.
 pub fn disruption(s: &Service) -> Disruption {
-    let replicas = s.scaling.hpa.as_ref().map_or(s.scaling.replicas, |h| h.min);
-    let drain_allows = s.scaling.pdb.map(|p| match p {
-        Pdb::MinAvailable(a) => replicas.saturating_sub(of(a, replicas, true)),
-        Pdb::MaxUnavailable(a) => of(a, replicas, true).min(replicas),
-    });
+    let replicas = domain::guaranteed_replicas(s);
+    let drain_allows = s
+        .scaling
+        .pdb
+        .map(|p| domain::pdb_allowed_disruptions(p, replicas));
     Disruption {
         replicas,
         hpa: s.scaling.hpa.as_ref().map(|h| (h.min, h.max)),
         drain_allows,
-        rollout_down: of(s.scaling.max_unavailable, replicas, false),
-        rollout_surge: of(s.scaling.max_surge, replicas, true),
+        rollout_down: saturate(domain::pods(
+            s.scaling.max_unavailable,
+            replicas,
+            Rounding::Down,
+        )),
+        rollout_surge: saturate(domain::pods(s.scaling.max_surge, replicas, Rounding::Up)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Amount, Pdb};
 
     #[test]
     fn connectum_has_zero_slack() {

@@ -3,6 +3,7 @@
 //! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
 //! and in WebAssembly alike.
 
+pub mod domain;
 pub mod edit;
 pub mod editor;
 pub mod export;

@@ -168,7 +168,7 @@ pub struct Cluster {
 impl Default for Cluster {
     fn default() -> Self {
         Cluster {
-            endpoint_propagation_seconds: 5,
+            endpoint_propagation_seconds: crate::domain::DEFAULT_ENDPOINT_PROPAGATION_SECONDS,
             lb_deregistration_seconds: None,
             ingress_class: Some("nginx".into()),
             cert_issuer: "letsencrypt-prod".into(),
@@ -765,7 +765,7 @@ impl Default for Timing {
             grace_period_seconds: 30,
             startup_seconds: 0,
             min_ready_seconds: 0,
-            progress_deadline_seconds: 600,
+            progress_deadline_seconds: crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS,
         }
     }
 }
@@ -888,8 +888,8 @@ impl Default for Scaling {
             replicas: 1,
             hpa: None,
             pdb: None,
-            max_surge: Amount::Percent(25),
-            max_unavailable: Amount::Percent(25),
+            max_surge: Amount::Percent(crate::domain::DEFAULT_ROLLOUT_PERCENT),
+            max_unavailable: Amount::Percent(crate::domain::DEFAULT_ROLLOUT_PERCENT),
             revision_history_limit: None,
             spread: Spread::None,
         }
@@ -1172,9 +1172,9 @@ impl Security {
     pub fn hardened() -> Self {
         Security {
             run_as_non_root: true,
-            run_as_user: Some(10001),
-            run_as_group: Some(10001),
-            fs_group: Some(10001),
+            run_as_user: Some(crate::domain::SUGGESTED_UID),
+            run_as_group: Some(crate::domain::SUGGESTED_UID),
+            fs_group: Some(crate::domain::SUGGESTED_UID),
             read_only_root_fs: true,
             no_privilege_escalation: true,
             drop_all_capabilities: true,

@@ -1,6 +1,8 @@
 //! The API server's name rules (k8s.io/apimachinery/pkg/util/validation), which schema
 //! validators do not check.
 
+use crate::domain::MAX_DNS_LABEL_LENGTH;
+
 fn label_chars(s: &str) -> bool {
     s.bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -14,8 +16,11 @@ fn alnum_ends(s: &str) -> bool {
 /// DNS-1123 label: at most 63 of `[a-z0-9-]`, starting and ending alphanumeric.
 /// Namespaces, container names, Service port names.
 pub fn dns1123_label(s: &str) -> Result<(), String> {
-    if s.is_empty() || s.len() > 63 {
-        return Err(format!("must be 1 to 63 characters (it has {})", s.len()));
+    if s.is_empty() || s.len() > MAX_DNS_LABEL_LENGTH {
+        return Err(format!(
+            "must be 1 to {MAX_DNS_LABEL_LENGTH} characters (it has {})",
+            s.len()
+        ));
     }
     if !label_chars(s) {
         return Err("may contain only lowercase letters, digits and '-'".into());
@@ -75,7 +80,7 @@ pub fn iana_svc_name(s: &str) -> Result<(), String> {
 pub fn is_label_value(v: &str) -> bool {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     v.is_empty()
-        || (v.len() <= 63
+        || (v.len() <= MAX_DNS_LABEL_LENGTH
             && v.chars().all(ok_char)
             && v.starts_with(|c: char| c.is_ascii_alphanumeric())
             && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
@@ -85,9 +90,9 @@ pub fn is_label_value(v: &str) -> bool {
 pub fn label_value(s: &str) -> Result<(), String> {
     if is_label_value(s) {
         Ok(())
-    } else if s.len() > 63 {
+    } else if s.len() > MAX_DNS_LABEL_LENGTH {
         Err(format!(
-            "must be at most 63 characters (it has {})",
+            "must be at most {MAX_DNS_LABEL_LENGTH} characters (it has {})",
             s.len()
         ))
     } else {

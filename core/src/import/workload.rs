@@ -70,8 +70,11 @@ fn rollout(s: &mut Service, spec: &apps::DeploymentSpec) {
             s.scaling.max_unavailable = a;
         }
     }
-    s.timing.progress_deadline_seconds =
-        spec.progress_deadline_seconds.unwrap_or(600).max(0) as u32;
+    s.timing.progress_deadline_seconds = spec
+        .progress_deadline_seconds
+        .map_or(crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS, |v| {
+            v.max(0) as u32
+        });
 }
 
 /// A StatefulSet's own field: its volume claim templates, each with where the first

@@ -30,7 +30,7 @@ impl Renderer<'_> {
                     min_ready_seconds: min_ready,
                     progress_deadline_seconds: unless_default(
                         s.timing.progress_deadline_seconds,
-                        600,
+                        crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS,
                     ),
                     selector: label_selector(s),
                     strategy: Some(apps::DeploymentStrategy {

@@ -2,16 +2,29 @@
 //! design still gets all the findings that can be computed.
 //!
 //! Every rule is a [`Rule`] in [`catalog`] with a stable code, a snake_case name and its
-//! documentation; the checks in [`checks`] report findings against those rules. A finding
-//! points at the exact field ([`FieldPath`]) and may carry a one-click [`Fix`].
+//! documentation. The checks live in one file per family, named after the [`Category`]
+//! their rules have and holding only those rules: `timing` (KP1xx), `scaling` (KP2xx),
+//! `wiring` (KP3xx), `names` (KP4xx), `resources` (KP5xx), `security` (KP6xx); their
+//! fixtures sit in files of the same names in `core/tests/rules/`. `context` holds what
+//! the families share. Checks read the effective service (the environment's overrides
+//! applied); a finding points at the exact field ([`FieldPath`]) and may carry a
+//! one-click [`Fix`].
 
 pub mod catalog;
-mod checks;
+mod context;
+mod names;
+mod resources;
+mod scaling;
+mod security;
+mod timing;
+mod wiring;
 
-pub(crate) use checks::looks_secret;
+pub(crate) use security::looks_secret;
 
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
+use crate::render::effective;
+use context::Ctx;
 use serde::Serialize;
 use std::fmt;
 
@@ -123,7 +136,25 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
         env,
         out: Vec::new(),
     };
-    checks::run(&mut cx);
+    let deployed: Vec<Service> = design
+        .services
+        .iter()
+        .filter(|s| env.deploys(s.id))
+        .map(|s| effective(s, env))
+        .collect();
+    names::environment(&mut cx);
+    security::environment(&mut cx, &deployed);
+    wiring::environment(&mut cx, &deployed);
+    for s in &deployed {
+        timing::service(&mut cx, s);
+        scaling::service(&mut cx, s);
+        wiring::service(&mut cx, s, &deployed);
+        names::service(&mut cx, s);
+        resources::service(&mut cx, s);
+        security::service(&mut cx, s);
+    }
+    // The sort is stable: findings of one rule with one message keep the order their
+    // family reported them in, so reordering the checks of one rule changes the output.
     let mut out = cx.out;
     out.sort_by(|a, b| {
         (a.severity, &a.service, a.code, &a.message)
@@ -177,117 +208,6 @@ pub fn qos_class(r: &Resources) -> QosClass {
     } else {
         QosClass::Burstable
     }
-}
-
-/// What the checks share: the design, the environment, and the findings so far.
-struct Ctx<'a> {
-    design: &'a Design,
-    env: &'a Environment,
-    out: Vec<Finding>,
-}
-
-impl Ctx<'_> {
-    /// Record a finding of `rule` and return it, so a fix or severity can be set.
-    fn report(
-        &mut self,
-        rule: &'static Rule,
-        service: Option<&Service>,
-        path: FieldPath,
-        message: String,
-    ) -> &mut Finding {
-        let mut severity = rule.severity;
-        if rule.relaxed_in_dev && self.env.tier == Tier::Dev && severity == Severity::Warning {
-            severity = Severity::Info;
-        }
-        self.out.push(Finding {
-            code: rule.code,
-            rule: rule.name,
-            severity,
-            env: self.env.name.clone(),
-            service: service.map(|s| s.name.clone()),
-            path,
-            message,
-            fix: None,
-        });
-        self.out.last_mut().expect("just pushed")
-    }
-
-    /// The path of a field an environment may override: the override when it is set
-    /// here, the service's own field otherwise.
-    fn overridable(&self, s: &Service, field: OverridableField) -> FieldPath {
-        let o = self.env.overrides.get(&s.id);
-        let (set, env_ptr, svc_ptr) = match field {
-            OverridableField::ImageTag => (
-                o.and_then(|o| o.image_tag.as_ref()).is_some(),
-                "image_tag",
-                "/tag",
-            ),
-            OverridableField::HpaMin => (
-                o.and_then(|o| o.hpa_min).is_some(),
-                "hpa_min",
-                "/scaling/hpa/min",
-            ),
-            OverridableField::HpaMax => (
-                o.and_then(|o| o.hpa_max).is_some(),
-                "hpa_max",
-                "/scaling/hpa/max",
-            ),
-            OverridableField::Resource(name) => {
-                let set = o
-                    .and_then(|o| o.resources.as_ref())
-                    .is_some_and(|r| resource_field(r, name).is_some());
-                return if set {
-                    FieldPath::environment(
-                        &self.env.name,
-                        &format!("/overrides/{}/resources/{name}", s.id.0),
-                    )
-                } else {
-                    FieldPath::service(s.id, &format!("/resources/{name}"))
-                };
-            }
-        };
-        if set {
-            FieldPath::environment(&self.env.name, &format!("/overrides/{}/{env_ptr}", s.id.0))
-        } else {
-            FieldPath::service(s.id, svc_ptr)
-        }
-    }
-}
-
-/// A field that environments may override.
-#[derive(Clone, Copy)]
-enum OverridableField {
-    ImageTag,
-    HpaMin,
-    HpaMax,
-    Resource(&'static str),
-}
-
-/// One of the four resource fields by its serialized name.
-fn resource_field<'r>(r: &'r Resources, name: &str) -> Option<&'r String> {
-    match name {
-        "cpu_request" => r.cpu_request.as_ref(),
-        "memory_request" => r.memory_request.as_ref(),
-        "cpu_limit" => r.cpu_limit.as_ref(),
-        "memory_limit" => r.memory_limit.as_ref(),
-        _ => None,
-    }
-}
-
-/// A fix that sets one field.
-fn set_fix(label: String, path: FieldPath, value: serde_json::Value) -> Option<Fix> {
-    Some(Fix {
-        label,
-        edit: Edit::Set { path, value },
-    })
-}
-
-/// A fix that applies several edits as one step.
-fn batch_fix(label: String, edits: Vec<Edit>) -> Option<Fix> {
-    Some(Fix {
-        label,
-        edit: Edit::Batch(edits),
-    })
 }
 
 /// The rule reference as one Markdown page (`docs/rules.md` is this, generated).

@@ -1,0 +1,147 @@
+//! What every family of checks shares: the context findings are reported to, the paths
+//! they point at, and how fixes are made.
+
+use super::{Finding, Fix, Rule, Severity};
+use crate::edit::{Edit, FieldPath};
+use crate::model::*;
+
+/// What the checks share: the design, the environment, and the findings so far.
+pub(super) struct Ctx<'a> {
+    pub(super) design: &'a Design,
+    pub(super) env: &'a Environment,
+    pub(super) out: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Record a finding of `rule` and return it, so a fix or severity can be set.
+    pub(super) fn report(
+        &mut self,
+        rule: &'static Rule,
+        service: Option<&Service>,
+        path: FieldPath,
+        message: String,
+    ) -> &mut Finding {
+        let mut severity = rule.severity;
+        if rule.relaxed_in_dev && self.env.tier == Tier::Dev && severity == Severity::Warning {
+            severity = Severity::Info;
+        }
+        self.out.push(Finding {
+            code: rule.code,
+            rule: rule.name,
+            severity,
+            env: self.env.name.clone(),
+            service: service.map(|s| s.name.clone()),
+            path,
+            message,
+            fix: None,
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// The path of a field an environment may override: the override when it is set
+    /// here, the service's own field otherwise.
+    pub(super) fn overridable(&self, s: &Service, field: OverridableField) -> FieldPath {
+        let o = self.env.overrides.get(&s.id);
+        let (set, env_ptr, svc_ptr) = match field {
+            OverridableField::ImageTag => (
+                o.and_then(|o| o.image_tag.as_ref()).is_some(),
+                "image_tag",
+                "/tag",
+            ),
+            OverridableField::HpaMin => (
+                o.and_then(|o| o.hpa_min).is_some(),
+                "hpa_min",
+                "/scaling/hpa/min",
+            ),
+            OverridableField::HpaMax => (
+                o.and_then(|o| o.hpa_max).is_some(),
+                "hpa_max",
+                "/scaling/hpa/max",
+            ),
+            OverridableField::Resource(name) => {
+                let set = o
+                    .and_then(|o| o.resources.as_ref())
+                    .is_some_and(|r| resource_field(r, name).is_some());
+                return if set {
+                    FieldPath::environment(
+                        &self.env.name,
+                        &format!("/overrides/{}/resources/{name}", s.id.0),
+                    )
+                } else {
+                    FieldPath::service(s.id, &format!("/resources/{name}"))
+                };
+            }
+        };
+        if set {
+            FieldPath::environment(&self.env.name, &format!("/overrides/{}/{env_ptr}", s.id.0))
+        } else {
+            FieldPath::service(s.id, svc_ptr)
+        }
+    }
+}
+
+/// A field that environments may override.
+#[derive(Clone, Copy)]
+pub(super) enum OverridableField {
+    ImageTag,
+    HpaMin,
+    HpaMax,
+    Resource(&'static str),
+}
+
+/// One of the four resource fields by its serialized name.
+fn resource_field<'r>(r: &'r Resources, name: &str) -> Option<&'r String> {
+    match name {
+        "cpu_request" => r.cpu_request.as_ref(),
+        "memory_request" => r.memory_request.as_ref(),
+        "cpu_limit" => r.cpu_limit.as_ref(),
+        "memory_limit" => r.memory_limit.as_ref(),
+        _ => None,
+    }
+}
+
+/// A fix that sets one field.
+pub(super) fn set_fix(label: String, path: FieldPath, value: serde_json::Value) -> Option<Fix> {
+    Some(Fix {
+        label,
+        edit: Edit::Set { path, value },
+    })
+}
+
+/// A fix that applies several edits as one step.
+pub(super) fn batch_fix(label: String, edits: Vec<Edit>) -> Option<Fix> {
+    Some(Fix {
+        label,
+        edit: Edit::Batch(edits),
+    })
+}
+
+/// The path of a field of the service itself.
+pub(super) fn svc(s: &Service, pointer: &str) -> FieldPath {
+    FieldPath::service(s.id, pointer)
+}
+
+/// The edit that sets one field.
+pub(super) fn set(path: FieldPath, value: serde_json::Value) -> Edit {
+    Edit::Set { path, value }
+}
+
+/// JSON-pointer escaping of one token.
+pub(super) fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The port lists of the Services a service gets, with the pointer of each list: its
+/// own Service's (when it has one) and its load balancer's.
+pub(super) fn service_port_lists(s: &Service) -> Vec<(&'static str, &[ServicePort])> {
+    let mut lists = Vec::new();
+    if s.exposure.service != ServiceKind::None {
+        lists.push(("/exposure/ports", s.exposure.ports.as_slice()));
+    }
+    let lb = s.exposure.load_balancer.as_ref();
+    lists.push((
+        "/exposure/load_balancer/ports",
+        lb.map_or(&[][..], |l| l.ports.as_slice()),
+    ));
+    lists
+}

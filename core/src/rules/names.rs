@@ -1,0 +1,242 @@
+//! Name rules (KP4xx): the API server's grammars for object names, labels, port names
+//! and variable names, as `crate::names` states them. Fixtures:
+//! `core/tests/rules/names.rs`.
+
+use super::catalog::*;
+use super::context::{escape, service_port_lists, set_fix, svc, Ctx};
+use crate::domain::MAX_DNS_LABEL_LENGTH;
+use crate::edit::{FieldPath, Target};
+use crate::model::*;
+use crate::{names, naming};
+use serde_json::json;
+
+/// The name checks of the environment as a whole: its namespace and labels, the
+/// design's name, and the names of ConfigMaps and Secrets.
+pub(super) fn environment(cx: &mut Ctx) {
+    let env = cx.env;
+    if let Err(e) = names::dns1123_label(&env.namespace) {
+        cx.report(
+            &INVALID_NAME,
+            None,
+            FieldPath::environment(&env.name, "/namespace"),
+            format!("namespace `{}` {e}", env.namespace),
+        );
+    }
+    for (k, v) in &env.labels {
+        let problem = names::label_key(k)
+            .map_err(|e| format!("namespace label key `{k}` {e}"))
+            .and_then(|()| {
+                names::label_value(v).map_err(|e| format!("namespace label `{k}` value `{v}` {e}"))
+            });
+        if let Err(m) = problem {
+            cx.report(
+                &INVALID_LABEL,
+                None,
+                FieldPath::environment(&env.name, "/labels"),
+                m,
+            );
+        }
+    }
+    for k in env.annotations.keys() {
+        if let Err(e) = names::label_key(k) {
+            cx.report(
+                &INVALID_LABEL,
+                None,
+                FieldPath::environment(&env.name, "/annotations"),
+                format!("namespace annotation key `{k}` {e}"),
+            );
+        }
+    }
+    if let Err(e) = names::label_value(&cx.design.name) {
+        cx.report(
+            &INVALID_LABEL,
+            None,
+            FieldPath::design("/name"),
+            format!(
+                "the design name `{}` becomes app.kubernetes.io/part-of and {e}",
+                cx.design.name
+            ),
+        );
+    }
+    let config_names = cx
+        .design
+        .config_maps
+        .iter()
+        .map(|c| (c.name.as_str(), Target::ConfigMap(c.name.clone())));
+    let secret_names = cx
+        .design
+        .secrets
+        .iter()
+        .map(|c| (c.name.as_str(), Target::Secret(c.name.clone())));
+    let named: Vec<_> = config_names.chain(secret_names).collect();
+    for (name, target) in named {
+        if let Err(e) = names::dns1123_subdomain(name) {
+            cx.report(
+                &INVALID_NAME,
+                None,
+                FieldPath {
+                    target,
+                    pointer: "/name".into(),
+                },
+                format!("`{name}` {e}"),
+            );
+        }
+    }
+}
+
+/// Every name check of one deployed (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    service_names(cx, s);
+    port_names(cx, s);
+    env_names(cx, s);
+}
+
+/// KP401 and KP403: the service's name, the names derived from it, its container's name
+/// and its component label.
+fn service_names(cx: &mut Ctx, s: &Service) {
+    if let Err(e) = names::dns1035_label(&s.name) {
+        let cleaned = sanitize(&s.name);
+        let free =
+            names::dns1035_label(&cleaned).is_ok() && cx.design.service_named(&cleaned).is_none();
+        let f = cx.report(
+            &INVALID_NAME,
+            Some(s),
+            svc(s, "/name"),
+            format!("service name `{}` {e}", s.name),
+        );
+        if free {
+            f.fix = set_fix(
+                format!("Rename to `{cleaned}`"),
+                svc(s, "/name"),
+                json!(cleaned),
+            );
+        }
+    } else if s.exposure.load_balancer.is_some()
+        && naming::load_balancer(&s.name).len() > MAX_DNS_LABEL_LENGTH
+    {
+        cx.report(
+            &INVALID_NAME,
+            Some(s),
+            svc(s, "/name"),
+            format!(
+                "`{}` (the LoadBalancer Service) is longer than {MAX_DNS_LABEL_LENGTH} characters",
+                naming::load_balancer(&s.name)
+            ),
+        );
+    }
+    if s.container() != s.name {
+        if let Err(e) = names::dns1123_label(s.container()) {
+            cx.report(
+                &INVALID_NAME,
+                Some(s),
+                svc(s, "/container_name"),
+                format!("container name `{}` {e}", s.container()),
+            );
+        }
+    }
+    if let Err(e) = names::label_value(&s.component) {
+        cx.report(
+            &INVALID_LABEL,
+            Some(s),
+            svc(s, "/component"),
+            format!("component `{}` becomes a label value and {e}", s.component),
+        );
+    }
+}
+
+/// A best guess at the valid service name the user meant.
+fn sanitize(name: &str) -> String {
+    let lowered: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for part in lowered.split('-').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    out.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .chars()
+        .take(MAX_DNS_LABEL_LENGTH)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// KP402: every named port has a valid name: a DNS-1123 label on a Service, an IANA
+/// service name on the container.
+fn port_names(cx: &mut Ctx, s: &Service) {
+    for (base, ports) in service_port_lists(s) {
+        for (i, p) in ports.iter().enumerate() {
+            if p.name.is_empty() {
+                continue;
+            }
+            if let Err(e) = names::dns1123_label(&p.name) {
+                cx.report(
+                    &INVALID_PORT_NAME,
+                    Some(s),
+                    svc(s, &format!("{base}/{i}/name")),
+                    format!("Service port name `{}` {e}", p.name),
+                );
+            }
+        }
+    }
+    for (i, p) in s.ports.iter().enumerate() {
+        if p.name.is_empty() {
+            continue;
+        }
+        if let Err(e) = names::iana_svc_name(&p.name) {
+            cx.report(
+                &INVALID_PORT_NAME,
+                Some(s),
+                svc(s, &format!("/ports/{i}/name")),
+                format!("container port name `{}` {e}", p.name),
+            );
+        }
+    }
+}
+
+/// KP404: variable names are C identifiers, those the service sets and the keys of
+/// the ConfigMaps it reads whole through `envFrom`.
+fn env_names(cx: &mut Ctx, s: &Service) {
+    for from in &s.config.env_from {
+        let EnvFrom::ConfigMap(n) = from else {
+            continue;
+        };
+        let Some(cm) = cx.design.config_map(n) else {
+            continue;
+        };
+        for k in cm.data.keys() {
+            if let Err(e) = names::c_identifier(k) {
+                cx.report(
+                    &INVALID_ENV_NAME,
+                    Some(s),
+                    FieldPath {
+                        target: Target::ConfigMap(n.clone()),
+                        pointer: format!("/data/{}", escape(k)),
+                    },
+                    format!("ConfigMap `{n}` key `{k}` {e}; envFrom skips it"),
+                );
+            }
+        }
+    }
+    for (i, v) in s.config.env.iter().enumerate() {
+        if let Err(e) = names::c_identifier(&v.name) {
+            cx.report(
+                &INVALID_ENV_NAME,
+                Some(s),
+                svc(s, &format!("/config/env/{i}/name")),
+                format!("variable name `{}` {e}", v.name),
+            );
+        }
+    }
+}

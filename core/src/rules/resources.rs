@@ -1,0 +1,122 @@
+//! Resource rules (KP5xx): quantities parse, requests stay within limits, and requests
+//! and a memory limit are set. Fixtures: `core/tests/rules/resources.rs`.
+
+use super::catalog::*;
+use super::context::{set_fix, svc, Ctx, OverridableField as OF};
+use super::qos_class;
+use crate::model::*;
+use crate::quantity;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Every resource check of one deployed (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    let r = &s.resources;
+    let fields = [
+        ("cpu_request", &r.cpu_request),
+        ("memory_request", &r.memory_request),
+        ("cpu_limit", &r.cpu_limit),
+        ("memory_limit", &r.memory_limit),
+    ];
+    let mut valid = BTreeMap::new();
+    for (name, value) in fields {
+        let Some(v) = value else { continue };
+        match quantity::parse(v) {
+            Some(q) => {
+                valid.insert(name, q);
+            }
+            None => {
+                let path = cx.overridable(s, OF::Resource(name));
+                cx.report(
+                    &INVALID_QUANTITY,
+                    Some(s),
+                    path,
+                    format!(
+                        "{} `{v}` is not a Kubernetes quantity (e.g. 500m, 1, 512Mi, 1Gi)",
+                        name.replace('_', " ")
+                    ),
+                );
+            }
+        }
+    }
+    for (i, v) in s.storage.iter().enumerate() {
+        if quantity::parse(&v.size).is_none() {
+            cx.report(
+                &INVALID_QUANTITY,
+                Some(s),
+                svc(s, &format!("/storage/{i}/size")),
+                format!(
+                    "volume `{}` size `{}` is not a Kubernetes quantity (e.g. 10Gi)",
+                    v.name, v.size
+                ),
+            );
+        }
+    }
+    for (res, req, lim) in [
+        ("cpu", "cpu_request", "cpu_limit"),
+        ("memory", "memory_request", "memory_limit"),
+    ] {
+        if let (Some(&q), Some(&l)) = (valid.get(req), valid.get(lim)) {
+            if q > l {
+                let req_text = if res == "cpu" {
+                    &r.cpu_request
+                } else {
+                    &r.memory_request
+                };
+                let lim_text = if res == "cpu" {
+                    &r.cpu_limit
+                } else {
+                    &r.memory_limit
+                };
+                let lim_text = lim_text.clone().unwrap_or_default();
+                let path = cx.overridable(s, OF::Resource(req));
+                let fix = set_fix(format!("Request {lim_text}"), path.clone(), json!(lim_text));
+                cx.report(
+                    &REQUEST_ABOVE_LIMIT,
+                    Some(s),
+                    path,
+                    format!(
+                        "{res} request {} is above its limit {lim_text}",
+                        req_text.clone().unwrap_or_default()
+                    ),
+                )
+                .fix = fix;
+            }
+        }
+    }
+    let missing: Vec<&str> = [("cpu", &r.cpu_request), ("memory", &r.memory_request)]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        let field = if missing[0] == "cpu" {
+            "cpu_request"
+        } else {
+            "memory_request"
+        };
+        let path = cx.overridable(s, OF::Resource(field));
+        cx.report(
+            &MISSING_REQUESTS,
+            Some(s),
+            path,
+            format!(
+                "no {} request: QoS class {:?}",
+                missing.join(" or "),
+                qos_class(r)
+            ),
+        );
+    }
+    if r.memory_limit.is_none() {
+        let path = cx.overridable(s, OF::Resource("memory_limit"));
+        let f = cx.report(
+            &MISSING_MEMORY_LIMIT,
+            Some(s),
+            path.clone(),
+            "no memory limit: a leak grows until the node runs out".into(),
+        );
+        if let Some(req) = &r.memory_request {
+            f.fix = set_fix(format!("Limit memory to {req}"), path, json!(req));
+        }
+    }
+}

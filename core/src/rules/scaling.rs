@@ -1,0 +1,157 @@
+//! Scaling rules (KP2xx): replicas, the HPA's range and targets, PodDisruptionBudgets,
+//! spreading, and protection of critical services in production. Fixtures:
+//! `core/tests/rules/scaling.rs`.
+
+use super::catalog::*;
+use super::context::{batch_fix, set, set_fix, svc, Ctx, OverridableField as OF};
+use crate::domain::{guaranteed_replicas, pdb_pods, HA_REPLICAS};
+use crate::model::*;
+use serde_json::json;
+
+/// Every scaling check of one deployed (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    let prod = cx.env.tier == Tier::Prod;
+    if let Some(h) = &s.scaling.hpa {
+        let min_path = cx.overridable(s, OF::HpaMin);
+        let max_path = cx.overridable(s, OF::HpaMax);
+        if h.min == 0 {
+            cx.report(
+                &HPA_MIN_ZERO,
+                Some(s),
+                min_path.clone(),
+                "HPA minReplicas is 0; it must be at least 1".into(),
+            )
+            .fix = set_fix("Set minReplicas to 1".into(), min_path.clone(), json!(1));
+        }
+        if h.min > h.max {
+            cx.report(
+                &HPA_MIN_ABOVE_MAX,
+                Some(s),
+                max_path.clone(),
+                format!("HPA minReplicas {} is above maxReplicas {}", h.min, h.max),
+            )
+            .fix = set_fix(
+                format!("Set maxReplicas to {}", h.min),
+                max_path.clone(),
+                json!(h.min),
+            );
+        }
+        if prod && h.min == 1 {
+            let mut edits = vec![set(min_path.clone(), json!(HA_REPLICAS))];
+            if h.max < HA_REPLICAS {
+                edits.push(set(max_path.clone(), json!(HA_REPLICAS)));
+            }
+            cx.report(
+                &HPA_MIN_BELOW_TWO,
+                Some(s),
+                min_path,
+                "HPA minReplicas 1 in production: one eviction is an outage".into(),
+            )
+            .fix = batch_fix(format!("Set minReplicas to {HA_REPLICAS}"), edits);
+        }
+        for (resource, pct, request) in [
+            ("cpu", h.cpu_percent, &s.resources.cpu_request),
+            ("memory", h.memory_percent, &s.resources.memory_request),
+        ] {
+            if let (Some(pct), None) = (pct, request) {
+                let path = cx.overridable(
+                    s,
+                    OF::Resource(if resource == "cpu" {
+                        "cpu_request"
+                    } else {
+                        "memory_request"
+                    }),
+                );
+                cx.report(
+                    &HPA_TARGET_WITHOUT_REQUEST,
+                    Some(s),
+                    path,
+                    format!("the HPA targets {pct}% {resource}, but there is no {resource} request: it cannot compute utilization and never scales"),
+                );
+            }
+        }
+    }
+    let r = guaranteed_replicas(s);
+    let pdb_path = svc(s, "/scaling/pdb");
+    let allow_one = || {
+        set_fix(
+            "Use maxUnavailable: 1".into(),
+            svc(s, "/scaling/pdb"),
+            json!({"max_unavailable": 1}),
+        )
+    };
+    match s.scaling.pdb {
+        Some(Pdb::MinAvailable(a)) => {
+            let kept = pdb_pods(a, r);
+            if kept >= u64::from(r) {
+                let of = if s.scaling.hpa.is_some() {
+                    "the HPA's minReplicas"
+                } else {
+                    "replicas"
+                };
+                cx.report(
+                    &PDB_BLOCKS_DRAIN,
+                    Some(s),
+                    pdb_path,
+                    format!("PDB minAvailable {a} keeps {kept} of {r} pods ({of}): no pod may ever be evicted, so drains block"),
+                )
+                .fix = allow_one();
+            }
+        }
+        Some(Pdb::MaxUnavailable(a @ (Amount::Count(0) | Amount::Percent(0)))) => {
+            cx.report(
+                &PDB_BLOCKS_DRAIN,
+                Some(s),
+                pdb_path,
+                format!("PDB maxUnavailable {a}: no pod may ever be evicted, so drains block"),
+            )
+            .fix = allow_one();
+        }
+        _ => {}
+    }
+    if r >= HA_REPLICAS {
+        if s.scaling.spread == Spread::None {
+            cx.report(&NO_SPREAD, Some(s), svc(s, "/scaling/spread"), format!("{r} replicas with no anti-affinity or topology spread: they may all land on one node"))
+                .fix = set_fix(
+                "Spread across nodes (maxSkew 1)".into(),
+                svc(s, "/scaling/spread"),
+                json!({"type": "topology_spread", "max_skew": 1, "topology_key": "kubernetes.io/hostname", "hard": false}),
+            );
+        }
+        if s.scaling.pdb.is_none() {
+            cx.report(
+                &NO_PDB,
+                Some(s),
+                svc(s, "/scaling/pdb"),
+                format!(
+                    "{r} replicas and no PodDisruptionBudget: a drain may evict them all at once"
+                ),
+            )
+            .fix = allow_one();
+        }
+    }
+    if prod && s.critical && (s.scaling.hpa.is_none() || s.scaling.pdb.is_none()) {
+        let mut edits = Vec::new();
+        let mut missing = Vec::new();
+        if s.scaling.hpa.is_none() {
+            missing.push("an HPA");
+            let min = s.scaling.replicas.max(HA_REPLICAS);
+            edits.push(set(
+                svc(s, "/scaling/hpa"),
+                json!({"min": min, "max": min * 2, "cpu_percent": 70}),
+            ));
+        }
+        if s.scaling.pdb.is_none() {
+            missing.push("a PDB");
+            edits.push(set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1})));
+        }
+        let what = missing.join(" and ");
+        cx.report(
+            &CRITICAL_WITHOUT_PROTECTION,
+            Some(s),
+            svc(s, "/critical"),
+            format!("critical service without {what} in production"),
+        )
+        .fix = batch_fix(format!("Add {what}"), edits);
+    }
+}

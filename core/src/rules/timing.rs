@@ -1,0 +1,382 @@
+//! Timing rules (KP1xx): shutdown against the grace period, probes, rollouts and the
+//! autoscaler's behaviour. Fixtures: `core/tests/rules/timing.rs`.
+
+use super::catalog::*;
+use super::context::{batch_fix, set, set_fix, svc, Ctx};
+use crate::domain::{
+    DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLOUT_PERCENT, MAX_HPA_POLICY_PERIOD_SECONDS,
+    MAX_HPA_STABILIZATION_WINDOW_SECONDS, MIN_SHUTDOWN_SLACK_SECONDS as SLACK,
+    PROGRESS_DEADLINE_MARGIN_SECONDS, SUGGESTED_STARTUP_PROBE_PERIOD_SECONDS as STARTUP_PERIOD,
+};
+use crate::model::*;
+use serde_json::json;
+
+/// Every timing check of one deployed (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    shutdown_and_startup(cx, s);
+    probes(cx, s);
+    rollout(cx, s);
+    hpa_behavior(cx, s);
+}
+
+/// Whether anything sends the service requests: a Service with ports, a route or a load
+/// balancer.
+fn receives_traffic(s: &Service) -> bool {
+    (s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
+        || s.exposure.ingress.is_some()
+        || s.exposure.load_balancer.is_some()
+}
+
+/// KP101 to KP106: the shutdown sequence fits the grace period and outlasts endpoint
+/// propagation and load-balancer deregistration; start-up fits the probes' budget.
+fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
+    let t = &s.timing;
+    let (sleep, app, grace) = (
+        t.pre_stop_seconds,
+        t.app_shutdown_seconds,
+        t.grace_period_seconds,
+    );
+    let grace_path = svc(s, "/timing/grace_period_seconds");
+    let needed = sleep + app + SLACK;
+    let raise = || {
+        set_fix(
+            format!("Raise the grace period to {needed} s"),
+            grace_path.clone(),
+            json!(needed),
+        )
+    };
+    if sleep > 0 && sleep >= grace {
+        cx.report(
+            &PRESTOP_NOT_BELOW_GRACE,
+            Some(s),
+            svc(s, "/timing/pre_stop_seconds"),
+            format!("preStop sleep {sleep} s must be less than the grace period {grace} s"),
+        )
+        .fix = raise();
+    } else if sleep + app > grace {
+        cx.report(
+            &SHUTDOWN_EXCEEDS_GRACE,
+            Some(s),
+            grace_path.clone(),
+            format!(
+                "grace {grace} s < preStop {sleep} s + shutdown {app} s = {} s: SIGKILL comes {} s before the app has drained",
+                sleep + app,
+                sleep + app - grace
+            ),
+        )
+        .fix = raise();
+    } else if (sleep > 0 || app > 0) && grace - (sleep + app) < SLACK {
+        cx.report(
+            &SHUTDOWN_SLACK_THIN,
+            Some(s),
+            grace_path.clone(),
+            format!(
+                "grace {grace} s leaves {} s of slack after preStop {sleep} s + shutdown {app} s = {} s (keep at least {SLACK} s)",
+                grace - (sleep + app),
+                sleep + app
+            ),
+        )
+        .fix = raise();
+    }
+    let e = cx.design.cluster.endpoint_propagation_seconds;
+    if receives_traffic(s) && sleep < e {
+        let new_grace = grace.max(e + app + SLACK);
+        let finding = cx.report(
+            &PRESTOP_BELOW_PROPAGATION,
+            Some(s),
+            svc(s, "/timing/pre_stop_seconds"),
+            format!(
+                "preStop {sleep} s < endpoint propagation {e} s: for up to {} s after SIGTERM, new requests still arrive",
+                e - sleep
+            ),
+        );
+        finding.fix = batch_fix(
+            format!("Sleep {e} s in preStop (grace {new_grace} s)"),
+            vec![
+                set(svc(s, "/timing/pre_stop_seconds"), json!(e)),
+                set(grace_path.clone(), json!(new_grace)),
+            ],
+        );
+    }
+    if let Some(d) = cx.design.cluster.lb_deregistration_seconds {
+        let behind_lb = s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some();
+        if behind_lb && sleep <= d {
+            let new_sleep = d + 1;
+            let new_grace = grace.max(new_sleep + app + SLACK);
+            cx.report(
+                &PRESTOP_BELOW_LB_DEREGISTRATION,
+                Some(s),
+                svc(s, "/timing/pre_stop_seconds"),
+                format!("preStop {sleep} s does not outlast the load balancer's deregistration delay {d} s"),
+            )
+            .fix = batch_fix(
+                format!("Sleep {new_sleep} s in preStop (grace {new_grace} s)"),
+                vec![
+                    set(svc(s, "/timing/pre_stop_seconds"), json!(new_sleep)),
+                    set(grace_path, json!(new_grace)),
+                ],
+            );
+        }
+    }
+    let start = u64::from(t.startup_seconds);
+    if start > 0 {
+        if let Some(p) = &s.probes.startup {
+            if p.budget_seconds() < start {
+                let period = u64::from(p.effective_period());
+                let failures =
+                    (start.saturating_sub(u64::from(p.initial_delay_seconds))).div_ceil(period);
+                cx.report(
+                    &STARTUP_BUDGET_SHORT,
+                    Some(s),
+                    svc(s, "/probes/startup/failure_threshold"),
+                    format!(
+                        "the startup probe gives up after {} s ({} + {} × {} s) but start-up may take {start} s: the pod restarts before it can start",
+                        p.budget_seconds(),
+                        p.initial_delay_seconds,
+                        p.effective_failures(),
+                        period
+                    ),
+                )
+                .fix = set_fix(
+                    format!("Allow {failures} startup failures ({} s)", u64::from(p.initial_delay_seconds) + failures * period),
+                    svc(s, "/probes/startup/failure_threshold"),
+                    json!(failures),
+                );
+            }
+        } else if let Some(l) = &s.probes.liveness {
+            if l.budget_seconds() < start {
+                let startup = Probe {
+                    action: l.action.clone(),
+                    initial_delay_seconds: 0,
+                    period_seconds: STARTUP_PERIOD,
+                    timeout_seconds: l.timeout_seconds,
+                    success_threshold: 1,
+                    failure_threshold: u32::try_from(start.div_ceil(u64::from(STARTUP_PERIOD)))
+                        .unwrap_or(u32::MAX),
+                };
+                cx.report(
+                    &STARTUP_BUDGET_SHORT,
+                    Some(s),
+                    svc(s, "/probes/liveness"),
+                    format!(
+                        "liveness gives up after {} s and there is no startup probe, but start-up may take {start} s: the pod restarts forever",
+                        l.budget_seconds()
+                    ),
+                )
+                .fix = set_fix(
+                    format!("Add a startup probe ({} × {STARTUP_PERIOD} s)", startup.failure_threshold),
+                    svc(s, "/probes/startup"),
+                    serde_json::to_value(&startup).expect("probes serialize"),
+                );
+            }
+        }
+    }
+}
+
+/// KP107 to KP110: each probe's thresholds, and liveness against readiness.
+fn probes(cx: &mut Ctx, s: &Service) {
+    let all = [
+        ("startup", &s.probes.startup),
+        ("liveness", &s.probes.liveness),
+        ("readiness", &s.probes.readiness),
+    ];
+    for (kind, probe) in all {
+        let Some(p) = probe else { continue };
+        if kind != "readiness" && p.effective_successes() != 1 {
+            cx.report(
+                &PROBE_SUCCESS_THRESHOLD,
+                Some(s),
+                svc(s, &format!("/probes/{kind}/success_threshold")),
+                format!(
+                    "{kind} successThreshold must be 1 (it is {})",
+                    p.success_threshold
+                ),
+            )
+            .fix = set_fix(
+                "Set successThreshold to 1".into(),
+                svc(s, &format!("/probes/{kind}/success_threshold")),
+                json!(1),
+            );
+        }
+        let (timeout, period) = (p.effective_timeout(), p.effective_period());
+        if timeout >= period {
+            let f = cx.report(
+                &PROBE_TIMEOUT_NOT_BELOW_PERIOD,
+                Some(s),
+                svc(s, &format!("/probes/{kind}/timeout_seconds")),
+                format!("{kind} timeout {timeout} s is not shorter than its period {period} s"),
+            );
+            f.fix = if period > 1 {
+                set_fix(
+                    format!("Time out after {} s", period - 1),
+                    svc(s, &format!("/probes/{kind}/timeout_seconds")),
+                    json!(period - 1),
+                )
+            } else {
+                set_fix(
+                    format!("Probe every {} s", timeout + 1),
+                    svc(s, &format!("/probes/{kind}/period_seconds")),
+                    json!(timeout + 1),
+                )
+            };
+        }
+    }
+    if let (Some(l), Some(r)) = (&s.probes.liveness, &s.probes.readiness) {
+        if l == r {
+            cx.report(
+                &LIVENESS_EQUALS_READINESS,
+                Some(s),
+                svc(s, "/probes/liveness"),
+                "liveness and readiness are the same probe: a failing dependency restarts every pod instead of draining it".into(),
+            );
+        } else if l.budget_seconds() <= r.budget_seconds() {
+            let period = u64::from(l.effective_period());
+            let failures = (r
+                .budget_seconds()
+                .saturating_sub(u64::from(l.initial_delay_seconds)))
+                / period
+                + 1;
+            cx.report(
+                &LIVENESS_NOT_ABOVE_READINESS,
+                Some(s),
+                svc(s, "/probes/liveness/failure_threshold"),
+                format!(
+                    "liveness gives up after {} s, readiness after {} s: a stuck pod is restarted before it leaves the Service",
+                    l.budget_seconds(),
+                    r.budget_seconds()
+                ),
+            )
+            .fix = set_fix(
+                format!("Allow {failures} liveness failures"),
+                svc(s, "/probes/liveness/failure_threshold"),
+                json!(failures),
+            );
+        }
+    }
+}
+
+/// KP111 to KP113: a Deployment's rollout can progress and is not marked failed while a
+/// pod is still starting.
+fn rollout(cx: &mut Ctx, s: &Service) {
+    if s.kind != WorkloadKind::Deployment {
+        return;
+    }
+    let t = &s.timing;
+    if t.progress_deadline_seconds <= t.min_ready_seconds {
+        let to = t
+            .min_ready_seconds
+            .saturating_add(DEFAULT_PROGRESS_DEADLINE_SECONDS)
+            .max(DEFAULT_PROGRESS_DEADLINE_SECONDS);
+        cx.report(
+            &PROGRESS_DEADLINE_NOT_ABOVE_MIN_READY,
+            Some(s),
+            svc(s, "/timing/progress_deadline_seconds"),
+            format!(
+                "progressDeadlineSeconds {} must be greater than minReadySeconds {}",
+                t.progress_deadline_seconds, t.min_ready_seconds
+            ),
+        )
+        .fix = set_fix(
+            format!("Set the progress deadline to {to} s"),
+            svc(s, "/timing/progress_deadline_seconds"),
+            json!(to),
+        );
+    } else {
+        let startup = s.probes.startup.as_ref().map_or(0, |p| p.budget_seconds());
+        let needed = startup.max(u64::from(t.startup_seconds)) + u64::from(t.min_ready_seconds);
+        if u64::from(t.progress_deadline_seconds) < needed {
+            let to = needed + PROGRESS_DEADLINE_MARGIN_SECONDS;
+            cx.report(
+                &PROGRESS_DEADLINE_BELOW_STARTUP,
+                Some(s),
+                svc(s, "/timing/progress_deadline_seconds"),
+                format!("the rollout is marked failed after {} s, but one new pod may need {needed} s to become ready", t.progress_deadline_seconds),
+            )
+            .fix = set_fix(format!("Set the progress deadline to {to} s"), svc(s, "/timing/progress_deadline_seconds"), json!(to));
+        }
+    }
+    let zero = |a: Amount| matches!(a, Amount::Count(0) | Amount::Percent(0));
+    let (surge, unavailable) = (s.scaling.max_surge, s.scaling.max_unavailable);
+    if zero(surge) && zero(unavailable) {
+        cx.report(
+            &ROLLOUT_CANNOT_PROGRESS,
+            Some(s),
+            svc(s, "/scaling/max_surge"),
+            "maxSurge and maxUnavailable are both 0: the rollout can neither add nor remove a pod"
+                .into(),
+        )
+        .fix = set_fix(
+            "Allow a surge of 1 pod".into(),
+            svc(s, "/scaling/max_surge"),
+            json!(1),
+        );
+    }
+    if let Amount::Percent(p @ 101..) = unavailable {
+        cx.report(
+            &ROLLOUT_CANNOT_PROGRESS,
+            Some(s),
+            svc(s, "/scaling/max_unavailable"),
+            format!("maxUnavailable {p}% is more than 100%"),
+        )
+        .fix = set_fix(
+            format!("Set maxUnavailable to {DEFAULT_ROLLOUT_PERCENT}%"),
+            svc(s, "/scaling/max_unavailable"),
+            json!(format!("{DEFAULT_ROLLOUT_PERCENT}%")),
+        );
+    }
+}
+
+/// KP114: the HPA's scaling behaviour stays within the bounds the API server accepts.
+fn hpa_behavior(cx: &mut Ctx, s: &Service) {
+    let Some(h) = &s.scaling.hpa else { return };
+    for (dir, rules) in [("scale_up", &h.scale_up), ("scale_down", &h.scale_down)] {
+        let Some(rules) = rules else { continue };
+        if let Some(w) = rules
+            .stabilization_window_seconds
+            .filter(|&w| w > MAX_HPA_STABILIZATION_WINDOW_SECONDS)
+        {
+            let path = svc(
+                s,
+                &format!("/scaling/hpa/{dir}/stabilization_window_seconds"),
+            );
+            let max = MAX_HPA_STABILIZATION_WINDOW_SECONDS;
+            let fix = set_fix(format!("Use {max} s"), path.clone(), json!(max));
+            cx.report(
+                &HPA_BEHAVIOR_OUT_OF_RANGE,
+                Some(s),
+                path,
+                format!("{dir} stabilization window {w} s is above {max} s"),
+            )
+            .fix = fix;
+        }
+        for (i, p) in rules.policies.iter().enumerate() {
+            let base = format!("/scaling/hpa/{dir}/policies/{i}");
+            if p.period_seconds == 0 || p.period_seconds > MAX_HPA_POLICY_PERIOD_SECONDS {
+                let to = p.period_seconds.clamp(1, MAX_HPA_POLICY_PERIOD_SECONDS);
+                let path = svc(s, &format!("{base}/period_seconds"));
+                let fix = set_fix(format!("Use {to} s"), path.clone(), json!(to));
+                cx.report(
+                    &HPA_BEHAVIOR_OUT_OF_RANGE,
+                    Some(s),
+                    path,
+                    format!(
+                        "{dir} policy period {} s is outside 1..={MAX_HPA_POLICY_PERIOD_SECONDS} s",
+                        p.period_seconds
+                    ),
+                )
+                .fix = fix;
+            }
+            if p.value == 0 {
+                let path = svc(s, &format!("{base}/value"));
+                let fix = set_fix("Use 1".into(), path.clone(), json!(1));
+                cx.report(
+                    &HPA_BEHAVIOR_OUT_OF_RANGE,
+                    Some(s),
+                    path,
+                    format!("{dir} policy value is 0; it must be above 0"),
+                )
+                .fix = fix;
+            }
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! Wiring rules (KP3xx): what points at what. Service ports at container ports, probes
+//! at ports, routes and edges at Services, config at ConfigMaps and Secrets, and object
+//! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
+
+use super::catalog::*;
+use super::context::{batch_fix, escape, service_port_lists, set_fix, svc, Ctx};
+use super::{Fix, Severity};
+use crate::domain::NODE_PORT_RANGE;
+use crate::edit::{Edit, FieldPath, Target};
+use crate::model::*;
+use crate::naming;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The wiring checks of the environment as a whole.
+pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
+    object_names(cx, deployed);
+}
+
+/// Every wiring check of one deployed (effective) service; `deployed` are all the
+/// services of the environment.
+pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
+    ports(cx, s);
+    for (kind, probe) in [
+        ("startup", &s.probes.startup),
+        ("liveness", &s.probes.liveness),
+        ("readiness", &s.probes.readiness),
+    ] {
+        if let Some(p) = probe {
+            probe_port(cx, s, kind, p);
+        }
+    }
+    ingress(cx, s);
+    edges(cx, s, deployed);
+    config_references(cx, s);
+    duplicate_env(cx, s);
+    port_pools(cx, s);
+    if s.kind == WorkloadKind::StatefulSet {
+        headless(cx, s);
+    }
+    reachable(cx, s, deployed);
+}
+
+/// KP310: a StatefulSet's governing Service is headless.
+fn headless(cx: &mut Ctx, s: &Service) {
+    if s.exposure.service != ServiceKind::Headless {
+        cx.report(&STATEFULSET_NOT_HEADLESS, Some(s), svc(s, "/exposure/service"), format!("StatefulSet `{}` is governed by a Service that is not headless: its pods get no stable DNS names", s.name))
+            .fix = set_fix("Make its Service headless".into(), svc(s, "/exposure/service"), json!("Headless"));
+    }
+}
+
+/// KP311: under default-deny, something may connect to a service that has a Service.
+fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
+    if cx.env.default_deny
+        && s.exposure.service != ServiceKind::None
+        && !s.exposure.ports.is_empty()
+    {
+        let called = cx
+            .design
+            .edges
+            .iter()
+            .any(|e| e.to == s.id && deployed.iter().any(|d| d.id == e.from));
+        let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
+        if !called && !scraped && s.exposure.ingress.is_none() && s.exposure.load_balancer.is_none()
+        {
+            cx.report(&UNREACHABLE_UNDER_DEFAULT_DENY, Some(s), svc(s, "/exposure/ports"), format!("default-deny is on and nothing may connect to `{}`: no edge, route, load balancer or scrape reaches it", s.name));
+        }
+    }
+}
+
+/// KP309: no two objects of one kind share a name in the namespace, derived names
+/// included.
+fn object_names(cx: &mut Ctx, deployed: &[Service]) {
+    let mut seen: BTreeMap<(&'static str, String), FieldPath> = BTreeMap::new();
+    let mut claim =
+        |cx: &mut Ctx, kind: &'static str, name: String, by: FieldPath, who: Option<&Service>| {
+            if let Some(first) = seen.get(&(kind, name.clone())) {
+                let msg = format!("two objects would be {kind} `{name}` (also claimed by {first})");
+                cx.report(&DUPLICATE_OBJECT_NAME, who, by, msg);
+            } else {
+                seen.insert((kind, name), by);
+            }
+        };
+    for cm in &cx.design.config_maps {
+        let by = FieldPath {
+            target: Target::ConfigMap(cm.name.clone()),
+            pointer: "/name".into(),
+        };
+        claim(cx, "ConfigMap", cm.name.clone(), by, None);
+    }
+    for sec in &cx.design.secrets {
+        let by = FieldPath {
+            target: Target::Secret(sec.name.clone()),
+            pointer: "/name".into(),
+        };
+        claim(cx, "Secret", sec.name.clone(), by, None);
+    }
+    if cx.env.default_deny {
+        for fixed in [naming::DEFAULT_DENY_POLICY, naming::DNS_EGRESS_POLICY] {
+            claim(
+                cx,
+                "NetworkPolicy",
+                fixed.into(),
+                FieldPath::environment(&cx.env.name, "/default_deny"),
+                None,
+            );
+        }
+    }
+    for s in deployed {
+        for (kind, name) in crate::render::object_names(s, cx.env) {
+            claim(cx, kind, name, svc(s, "/name"), Some(s));
+        }
+    }
+}
+
+/// KP301 and KP307: Service ports target declared container ports, and no port list
+/// repeats a name or a number.
+fn ports(cx: &mut Ctx, s: &Service) {
+    for (base, ports) in service_port_lists(s) {
+        for (i, p) in ports.iter().enumerate() {
+            if s.resolve_port(&p.target).is_some() {
+                continue;
+            }
+            let path = svc(s, &format!("{base}/{i}/target"));
+            let f = cx.report(
+                &SERVICE_TARGET_PORT_UNKNOWN,
+                Some(s),
+                path.clone(),
+                format!("Service port {} targets container port `{}`, which the container does not declare", p.port, p.target),
+            );
+            if matches!(p.target, PortRef::Number(_)) {
+                f.severity = Severity::Warning;
+            }
+            if let [only] = s.ports.as_slice() {
+                let value = if only.name.is_empty() {
+                    json!(only.port)
+                } else {
+                    json!(only.name)
+                };
+                f.fix = set_fix(format!("Target container port {value}"), path, value);
+            }
+        }
+        for (i, p) in ports.iter().enumerate() {
+            if p.name.is_empty() && ports.len() > 1 {
+                cx.report(
+                    &DUPLICATE_PORT,
+                    Some(s),
+                    svc(s, &format!("{base}/{i}")),
+                    format!(
+                        "Service port {} needs a name: the Service has several ports",
+                        p.port
+                    ),
+                );
+            }
+        }
+        let checked = ports.iter().enumerate().map(|(i, p)| PortCheck {
+            name: &p.name,
+            port: p.port,
+            protocol: p.protocol,
+            duplicate_name_at: svc(s, &format!("{base}/{i}")),
+            duplicate_port_at: svc(s, &format!("{base}/{i}")),
+        });
+        duplicate_ports(cx, s, "Service port", checked);
+    }
+    let checked = s.ports.iter().enumerate().map(|(i, p)| PortCheck {
+        name: &p.name,
+        port: p.port,
+        protocol: p.protocol,
+        duplicate_name_at: svc(s, &format!("/ports/{i}/name")),
+        duplicate_port_at: svc(s, &format!("/ports/{i}/port")),
+    });
+    duplicate_ports(cx, s, "container port", checked);
+}
+
+/// One port of a list, with the fields its findings point at.
+struct PortCheck<'p> {
+    name: &'p str,
+    port: u16,
+    protocol: Protocol,
+    duplicate_name_at: FieldPath,
+    duplicate_port_at: FieldPath,
+}
+
+/// KP307 for one port list: names unique, number and protocol unique. `what` is
+/// "Service port" or "container port". (Whether a name is valid is KP402, in `names`.)
+fn duplicate_ports<'p>(
+    cx: &mut Ctx,
+    s: &Service,
+    what: &str,
+    ports: impl Iterator<Item = PortCheck<'p>>,
+) {
+    let mut names = BTreeSet::new();
+    let mut numbers = BTreeSet::new();
+    for p in ports {
+        if !p.name.is_empty() && !names.insert(p.name) {
+            let message = format!("two {what}s are named `{}`", p.name);
+            cx.report(&DUPLICATE_PORT, Some(s), p.duplicate_name_at, message);
+        }
+        if !numbers.insert((p.port, p.protocol)) {
+            let message = format!("two {what}s use {}/{}", p.port, p.protocol.as_str());
+            cx.report(&DUPLICATE_PORT, Some(s), p.duplicate_port_at, message);
+        }
+    }
+}
+
+/// KP302: a probe checks a port the container declares.
+fn probe_port(cx: &mut Ctx, s: &Service, kind: &str, p: &Probe) {
+    let port = match &p.action {
+        ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } => port.clone(),
+        ProbeAction::Grpc { port, .. } => PortRef::Number(*port),
+        ProbeAction::Exec { .. } => return,
+    };
+    if s.resolve_port(&port).is_some() {
+        return;
+    }
+    let named = matches!(port, PortRef::Name(_));
+    let path = svc(s, &format!("/probes/{kind}/action/port"));
+    let f = cx.report(
+        &PROBE_PORT_UNKNOWN,
+        Some(s),
+        path.clone(),
+        format!("the {kind} probe checks port `{port}`, which the container does not declare"),
+    );
+    if !named {
+        f.severity = Severity::Warning;
+    }
+    if let [only] = s.ports.as_slice() {
+        let value = match (&p.action, only.name.is_empty()) {
+            (ProbeAction::Grpc { .. }, _) | (_, true) => json!(only.port),
+            _ => json!(only.name),
+        };
+        f.fix = set_fix(
+            format!(
+                "Probe port {}",
+                if only.name.is_empty() {
+                    only.port.to_string()
+                } else {
+                    only.name.clone()
+                }
+            ),
+            path,
+            value,
+        );
+    }
+}
+
+/// KP303: the Ingress routes to a port of the service's own Service.
+fn ingress(cx: &mut Ctx, s: &Service) {
+    if let Some(route) = &s.exposure.ingress {
+        let ok = s.exposure.service != ServiceKind::None && s.service_port(&route.port).is_some();
+        if !ok {
+            let path = svc(s, "/exposure/ingress/port");
+            let f = cx.report(
+                &INGRESS_BACKEND_MISSING,
+                Some(s),
+                path.clone(),
+                if s.exposure.service == ServiceKind::None {
+                    format!("the Ingress for `{}` routes to a Service that is not created (the service has none)", route.host)
+                } else {
+                    format!("the Ingress for `{}` routes to Service port `{}`, which does not exist", route.host, route.port)
+                },
+            );
+            if let (true, [only]) = (
+                s.exposure.service != ServiceKind::None,
+                s.exposure.ports.as_slice(),
+            ) {
+                f.fix = set_fix(
+                    format!("Route to port `{}`", only.name),
+                    path,
+                    json!(only.name),
+                );
+            }
+        }
+    }
+}
+
+/// KP304: every edge from the service uses a port its target's Service exposes.
+fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
+    for e in cx.design.edges.iter().filter(|e| e.from == s.id) {
+        let Some(target) = deployed.iter().find(|t| t.id == e.to) else {
+            continue;
+        };
+        let ok =
+            target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
+        if !ok {
+            let mut fixed = e.clone();
+            let fix = match target.exposure.ports.as_slice() {
+                [only] if target.exposure.service != ServiceKind::None => {
+                    fixed.port = only.name.clone();
+                    batch_fix(
+                        format!("Connect to port `{}`", only.name),
+                        vec![Edit::RemoveEdge(e.clone()), Edit::AddEdge(fixed)],
+                    )
+                }
+                _ => None,
+            };
+            cx.report(
+                &EDGE_PORT_MISSING,
+                Some(s),
+                svc(s, ""),
+                format!(
+                    "{} -> {} uses port `{}`, which {}'s Service does not expose",
+                    s.name, target.name, e.port, target.name
+                ),
+            )
+            .fix = fix;
+        }
+    }
+    // Config references.
+}
+
+/// What a service's config may read from.
+#[derive(Clone, Copy)]
+enum Source {
+    ConfigMap,
+    Secret,
+}
+
+impl Source {
+    /// The Kubernetes kind.
+    fn kind(self) -> &'static str {
+        match self {
+            Source::ConfigMap => "ConfigMap",
+            Source::Secret => "Secret",
+        }
+    }
+
+    /// The edit that creates `name` (with `key`, if one is read).
+    fn create(self, name: &str, key: Option<&str>) -> Edit {
+        match self {
+            Source::ConfigMap => Edit::PutConfigMap(ConfigMapDef {
+                name: name.into(),
+                data: key
+                    .map(|k| (k.to_string(), String::new()))
+                    .into_iter()
+                    .collect(),
+                residual: None,
+            }),
+            Source::Secret => Edit::PutSecret(SecretDef {
+                name: name.into(),
+                kind: "Opaque".into(),
+                keys: key.map(String::from).into_iter().collect(),
+                residual: None,
+            }),
+        }
+    }
+
+    /// Whether the design defines `name`: `None` if not, else whether `key` is missing
+    /// from it, as the field to set and the value that adds it.
+    fn find(
+        self,
+        design: &Design,
+        name: &str,
+        key: Option<&str>,
+    ) -> Option<Option<(FieldPath, serde_json::Value)>> {
+        match self {
+            Source::ConfigMap => design.config_map(name).map(|cm| {
+                let key = key.filter(|k| !cm.data.contains_key(*k))?;
+                let at = FieldPath {
+                    target: Target::ConfigMap(name.into()),
+                    pointer: format!("/data/{}", escape(key)),
+                };
+                Some((at, json!("")))
+            }),
+            Source::Secret => design.secret(name).map(|sec| {
+                let key = key.filter(|k| !sec.keys.iter().any(|have| have == k))?;
+                let at = FieldPath {
+                    target: Target::Secret(name.into()),
+                    pointer: format!("/keys/{}", sec.keys.len()),
+                };
+                Some((at, json!(key)))
+            }),
+        }
+    }
+}
+
+/// KP305: every ConfigMap and Secret the service reads (through `envFrom` or a variable)
+/// is in the design, with every key a variable reads.
+fn config_references(cx: &mut Ctx, s: &Service) {
+    for (i, from) in s.config.env_from.iter().enumerate() {
+        let (source, name) = match from {
+            EnvFrom::ConfigMap(n) => (Source::ConfigMap, n),
+            EnvFrom::Secret(n) => (Source::Secret, n),
+        };
+        let path = svc(s, &format!("/config/env_from/{i}"));
+        config_reference(cx, s, path, "envFrom references", source, name, None);
+    }
+    for (i, v) in s.config.env.iter().enumerate() {
+        let (source, name, key) = match &v.value {
+            EnvValue::Literal(_) => continue,
+            EnvValue::ConfigMapKey { name, key } => (Source::ConfigMap, name, key),
+            EnvValue::SecretKey { name, key } => (Source::Secret, name, key),
+        };
+        let path = svc(s, &format!("/config/env/{i}"));
+        let reader = format!("`{}` reads", v.name);
+        config_reference(cx, s, path, &reader, source, name, Some(key));
+    }
+}
+
+/// KP305 for one reference at `path`: `reader` ("envFrom references", "`VAR` reads")
+/// reads `source` `name`, and its `key` when one is given.
+fn config_reference(
+    cx: &mut Ctx,
+    s: &Service,
+    path: FieldPath,
+    reader: &str,
+    source: Source,
+    name: &str,
+    key: Option<&str>,
+) {
+    let kind = source.kind();
+    match source.find(cx.design, name, key) {
+        None => {
+            cx.report(
+                &CONFIG_REFERENCE_MISSING,
+                Some(s),
+                path,
+                format!("{reader} {kind} `{name}`, which the design does not define"),
+            )
+            .fix = Some(Fix {
+                label: format!("Create {kind} `{name}`"),
+                edit: source.create(name, key),
+            });
+        }
+        Some(Some((at, value))) => {
+            let key = key.unwrap_or_default();
+            cx.report(
+                &CONFIG_REFERENCE_MISSING,
+                Some(s),
+                path,
+                format!("{reader} key `{key}` of {kind} `{name}`, which has no such key"),
+            )
+            .fix = set_fix(format!("Add key `{key}` to `{name}`"), at, value);
+        }
+        Some(None) => {}
+    }
+}
+
+/// KP306: no variable is defined twice.
+fn duplicate_env(cx: &mut Ctx, s: &Service) {
+    let mut seen = BTreeSet::new();
+    for (i, v) in s.config.env.iter().enumerate() {
+        if !seen.insert(v.name.as_str()) {
+            cx.report(
+                &DUPLICATE_ENV,
+                Some(s),
+                svc(s, &format!("/config/env/{i}")),
+                format!("`{}` is defined more than once; the last one wins", v.name),
+            );
+        }
+    }
+}
+
+/// KP308: port pools are ranges that overlap no container port, no other pool and not
+/// the NodePort range.
+fn port_pools(cx: &mut Ctx, s: &Service) {
+    for (i, pool) in s.port_pools.iter().enumerate() {
+        let path = svc(s, &format!("/port_pools/{i}"));
+        let range = pool.start..=pool.end;
+        if pool.start > pool.end {
+            cx.report(
+                &PORT_POOL_OVERLAP,
+                Some(s),
+                path,
+                format!(
+                    "port pool `{}` starts at {} after it ends at {}",
+                    pool.name, pool.start, pool.end
+                ),
+            );
+            continue;
+        }
+        if let Some(p) = s.ports.iter().find(|p| range.contains(&p.port)) {
+            cx.report(
+                &PORT_POOL_OVERLAP,
+                Some(s),
+                path.clone(),
+                format!(
+                    "port pool `{}` ({}-{}) contains container port {}",
+                    pool.name, pool.start, pool.end, p.port
+                ),
+            );
+        }
+        if let Some(other) = s.port_pools[..i]
+            .iter()
+            .find(|o| o.start <= pool.end && pool.start <= o.end)
+        {
+            cx.report(
+                &PORT_POOL_OVERLAP,
+                Some(s),
+                path.clone(),
+                format!("port pool `{}` overlaps pool `{}`", pool.name, other.name),
+            );
+        }
+        if pool.start <= *NODE_PORT_RANGE.end() && pool.end >= *NODE_PORT_RANGE.start() {
+            cx.report(
+                &PORT_POOL_OVERLAP,
+                Some(s),
+                path,
+                format!(
+                    "port pool `{}` ({}-{}) overlaps the NodePort range {}-{}",
+                    pool.name,
+                    pool.start,
+                    pool.end,
+                    NODE_PORT_RANGE.start(),
+                    NODE_PORT_RANGE.end()
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,515 @@
+//! Every rule has a fixture that triggers it and a near miss that does not; every
+//! offered fix removes its finding; the seed templates get the findings their documents
+//! predict.
+//!
+//! This file is the harness (the clean baseline, the fixture type and the laws every
+//! fixture obeys). The fixtures live with their family, one file per family named like
+//! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
+
+mod names;
+mod resources;
+mod scaling;
+mod security;
+mod timing;
+mod wiring;
+
+use kubeprint_core::rules::{rule, validate, Category, Finding, RULES};
+use kubeprint_core::*;
+use std::collections::BTreeSet;
+
+/// A design with no findings at all in `prod` or `dev`: two hardened services, one
+/// public behind TLS, one database, an edge between them, default-deny on.
+fn baseline() -> Design {
+    let mut d = Design {
+        name: "shop".into(),
+        environments: vec![
+            Environment {
+                default_deny: true,
+                ..Environment::new("prod", Tier::Prod, "shop")
+            },
+            Environment {
+                default_deny: true,
+                ..Environment::new("dev", Tier::Dev, "shop-dev")
+            },
+        ],
+        ..Design::default()
+    };
+    d.config_maps.push(ConfigMapDef {
+        name: "api-config".into(),
+        data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
+        residual: None,
+    });
+    d.secrets.push(SecretDef {
+        name: "api-secrets".into(),
+        kind: "Opaque".into(),
+        keys: vec!["DB_PASSWORD".into()],
+        residual: None,
+    });
+    let http = |path: &str| Probe::http(path, PortRef::Name("http".into()));
+    let api = Service {
+        name: "api".into(),
+        component: "api".into(),
+        critical: true,
+        image: "ghcr.io/acme/api".into(),
+        tag: "1.2.3".into(),
+        ports: vec![ContainerPort {
+            name: "http".into(),
+            port: 8080,
+            protocol: Protocol::TCP,
+        }],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![ServicePort {
+                name: "http".into(),
+                port: 80,
+                target: PortRef::Name("http".into()),
+                ..ServicePort::default()
+            }],
+            ingress: Some(IngressRoute {
+                host: "shop.example.com".into(),
+                path: "/".into(),
+                port: "http".into(),
+                tls: true,
+            }),
+            load_balancer: None,
+        },
+        probes: Probes {
+            startup: Some(http("/healthz").timed(0, 5, 12).with_timeout(2)),
+            liveness: Some(http("/healthz").timed(0, 10, 6).with_timeout(2)),
+            readiness: Some(http("/ready").timed(0, 5, 3).with_timeout(2)),
+        },
+        timing: Timing {
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 20,
+            grace_period_seconds: 30,
+            startup_seconds: 30,
+            ..Timing::default()
+        },
+        resources: Resources::new("100m", "128Mi", "500m", "256Mi"),
+        scaling: Scaling {
+            replicas: 3,
+            hpa: Some(Hpa {
+                min: 2,
+                max: 6,
+                cpu_percent: Some(70),
+                ..Hpa::default()
+            }),
+            pdb: Some(Pdb::MaxUnavailable(Amount::Count(1))),
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(0),
+            revision_history_limit: None,
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: false,
+            },
+        },
+        config: Config {
+            env: vec![EnvVar {
+                name: "DB_PASSWORD".into(),
+                value: EnvValue::SecretKey {
+                    name: "api-secrets".into(),
+                    key: "DB_PASSWORD".into(),
+                },
+            }],
+            env_from: vec![EnvFrom::ConfigMap("api-config".into())],
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    };
+    let pg = |args: &[&str]| ProbeAction::Exec {
+        command: args.iter().map(|s| s.to_string()).collect(),
+    };
+    let db = Service {
+        name: "db".into(),
+        kind: WorkloadKind::StatefulSet,
+        component: "database".into(),
+        image: "postgres".into(),
+        tag: "16.4".into(),
+        ports: vec![ContainerPort {
+            name: "postgres".into(),
+            port: 5432,
+            protocol: Protocol::TCP,
+        }],
+        exposure: Exposure {
+            service: ServiceKind::Headless,
+            ports: vec![ServicePort {
+                name: "postgres".into(),
+                port: 5432,
+                target: PortRef::Name("postgres".into()),
+                ..ServicePort::default()
+            }],
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(
+                Probe::new(pg(&["pg_isready"]))
+                    .timed(30, 10, 6)
+                    .with_timeout(5),
+            ),
+            readiness: Some(
+                Probe::new(pg(&["pg_isready", "-q"]))
+                    .timed(5, 5, 3)
+                    .with_timeout(3),
+            ),
+        },
+        timing: Timing {
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 20,
+            grace_period_seconds: 30,
+            startup_seconds: 30,
+            ..Timing::default()
+        },
+        resources: Resources::new("250m", "512Mi", "1", "1Gi"),
+        storage: vec![VolumeClaim {
+            name: "data".into(),
+            mount_path: "/var/lib/postgresql/data".into(),
+            size: "10Gi".into(),
+            storage_class: None,
+        }],
+        security: Security::hardened(),
+        ..Service::default()
+    };
+    d.apply(Edit::AddService(Box::new(api))).unwrap();
+    d.apply(Edit::AddService(Box::new(db))).unwrap();
+    d.apply(Edit::AddEdge(Edge {
+        from: ServiceId(1),
+        to: ServiceId(2),
+        port: "postgres".into(),
+    }))
+    .unwrap();
+    d
+}
+
+fn api(d: &mut Design) -> &mut Service {
+    d.service_mut(ServiceId(1)).unwrap()
+}
+
+fn db(d: &mut Design) -> &mut Service {
+    d.service_mut(ServiceId(2)).unwrap()
+}
+
+fn probe<'a>(s: &'a mut Service, kind: &str) -> &'a mut Probe {
+    match kind {
+        "startup" => s.probes.startup.as_mut(),
+        "liveness" => s.probes.liveness.as_mut(),
+        _ => s.probes.readiness.as_mut(),
+    }
+    .unwrap()
+}
+
+fn env<'a>(d: &'a mut Design, name: &str) -> &'a mut Environment {
+    d.environments.iter_mut().find(|e| e.name == name).unwrap()
+}
+
+type Mutation = fn(&mut Design);
+
+/// `bad` must trigger `code` in `env`; `good` (a near miss) must not.
+struct Fixture {
+    code: &'static str,
+    env: &'static str,
+    bad: Mutation,
+    good: Mutation,
+}
+
+const fn fx(code: &'static str, bad: Mutation, good: Mutation) -> Fixture {
+    Fixture {
+        code,
+        env: "prod",
+        bad,
+        good,
+    }
+}
+
+const fn fx_in(code: &'static str, env: &'static str, bad: Mutation, good: Mutation) -> Fixture {
+    Fixture {
+        code,
+        env,
+        bad,
+        good,
+    }
+}
+
+fn no_change(_: &mut Design) {}
+
+/// Each family's fixtures, with the category its rules must have.
+fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
+    [
+        ("timing", Category::Timing, timing::fixtures()),
+        ("scaling", Category::Scaling, scaling::fixtures()),
+        ("wiring", Category::Wiring, wiring::fixtures()),
+        ("names", Category::Names, names::fixtures()),
+        ("resources", Category::Resources, resources::fixtures()),
+        ("security", Category::Security, security::fixtures()),
+    ]
+}
+
+/// Every fixture of every family.
+fn fixtures() -> Vec<Fixture> {
+    families().into_iter().flat_map(|(_, _, f)| f).collect()
+}
+
+fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn the_baseline_is_clean_in_every_environment() {
+    let d = baseline();
+    for env in ["prod", "dev"] {
+        let f = validate(&d, env);
+        assert!(f.is_empty(), "{env}: {:#?}", f);
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures() {
+    let covered: BTreeSet<_> = fixtures().iter().map(|f| f.code).collect();
+    let missing: Vec<_> = RULES
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
+    for f in fixtures() {
+        assert!(
+            rule(f.code).is_some(),
+            "fixture for unknown rule {}",
+            f.code
+        );
+    }
+}
+
+#[test]
+fn each_family_file_holds_only_its_family() {
+    for (file, category, fixtures) in families() {
+        for f in fixtures {
+            let r = rule(f.code).expect("fixtures name known rules");
+            assert_eq!(
+                r.category, category,
+                "{} ({:?}) has a fixture in {file}.rs",
+                f.code, r.category
+            );
+        }
+    }
+}
+
+#[test]
+fn each_bad_fixture_triggers_its_rule_and_each_near_miss_does_not() {
+    let mut failures = Vec::new();
+    for (i, f) in fixtures().iter().enumerate() {
+        let mut bad = baseline();
+        (f.bad)(&mut bad);
+        let found = validate(&bad, f.env);
+        if !codes(&found).contains(&f.code) {
+            failures.push(format!(
+                "#{i} {} did not fire in {}; got {:?}",
+                f.code,
+                f.env,
+                codes(&found)
+            ));
+        }
+        let mut good = baseline();
+        (f.good)(&mut good);
+        let found = validate(&good, f.env);
+        if let Some(hit) = found.iter().find(|x| x.code == f.code) {
+            failures.push(format!(
+                "#{i} {} fired on its near miss: {}",
+                f.code, hit.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn applying_each_offered_fix_removes_its_finding() {
+    let mut fixes = 0;
+    let mut failures = Vec::new();
+    for f in fixtures() {
+        let mut bad = baseline();
+        (f.bad)(&mut bad);
+        for finding in validate(&bad, f.env) {
+            let Some(fix) = &finding.fix else { continue };
+            let mut fixed = bad.clone();
+            if let Err(e) = fixed.apply(fix.edit.clone()) {
+                failures.push(format!(
+                    "{} fix `{}` does not apply: {e}",
+                    finding.code, fix.label
+                ));
+                continue;
+            }
+            fixes += 1;
+            let after = validate(&fixed, f.env);
+            if after.iter().any(|a| {
+                a.code == finding.code && a.path == finding.path && a.service == finding.service
+            }) {
+                failures.push(format!(
+                    "{} fix `{}` left the finding: {}",
+                    finding.code, fix.label, finding.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(fixes > 40, "only {fixes} fixes were exercised");
+}
+
+#[test]
+fn findings_state_the_numbers_and_point_at_the_field() {
+    let mut d = baseline();
+    api(&mut d).timing.app_shutdown_seconds = 30;
+    let f = validate(&d, "prod")
+        .into_iter()
+        .find(|f| f.code == "KP102")
+        .unwrap();
+    assert_eq!(f.message, "grace 30 s < preStop 5 s + shutdown 30 s = 35 s: SIGKILL comes 5 s before the app has drained");
+    assert_eq!(
+        f.path,
+        FieldPath::service(ServiceId(1), "/timing/grace_period_seconds")
+    );
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(
+        f.fix.as_ref().unwrap().label,
+        "Raise the grace period to 37 s"
+    );
+    assert_eq!(
+        d.get(&f.path),
+        Some(serde_json::json!(30)),
+        "the path leads to the field"
+    );
+}
+
+#[test]
+fn dev_relaxes_warnings_to_info_but_never_errors() {
+    let mut d = baseline();
+    api(&mut d).security.read_only_root_fs = false;
+    api(&mut d).timing.app_shutdown_seconds = 30;
+    let sev = |env: &str, code: &str| {
+        validate(&d, env)
+            .into_iter()
+            .find(|f| f.code == code)
+            .unwrap()
+            .severity
+    };
+    assert_eq!(sev("prod", "KP603"), Severity::Warning);
+    assert_eq!(sev("dev", "KP603"), Severity::Info);
+    assert_eq!(sev("dev", "KP102"), Severity::Error);
+}
+
+#[test]
+fn production_only_rules_stay_quiet_in_dev() {
+    let mut d = baseline();
+    api(&mut d).scaling.hpa.as_mut().unwrap().min = 1;
+    api(&mut d).scaling.pdb = None;
+    for e in ["prod", "dev"] {
+        env(&mut d, e).default_deny = false;
+    }
+    let prod = template_free_codes(&d, "prod");
+    let dev = template_free_codes(&d, "dev");
+    for code in ["KP203", "KP208", "KP610"] {
+        assert!(prod.contains(code), "{code} fires in prod");
+        assert!(!dev.contains(code), "{code} stays quiet in dev");
+    }
+}
+
+fn template_free_codes(d: &Design, env: &str) -> BTreeSet<&'static str> {
+    validate(d, env).iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn an_override_is_where_the_finding_points() {
+    let mut d = baseline();
+    env(&mut d, "prod").overrides.insert(
+        ServiceId(1),
+        Override {
+            hpa_max: Some(1),
+            ..Override::default()
+        },
+    );
+    let f = validate(&d, "prod")
+        .into_iter()
+        .find(|f| f.code == "KP201")
+        .unwrap();
+    assert_eq!(
+        f.path,
+        FieldPath::environment("prod", "/overrides/1/hpa_max")
+    );
+    assert!(
+        validate(&d, "dev").iter().all(|f| f.code != "KP201"),
+        "dev has no override"
+    );
+}
+
+#[test]
+fn validation_never_panics_on_the_templates_or_an_unknown_environment() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let _ = rules::validate_all(&d);
+        assert!(validate(&d, "no-such-env").is_empty());
+    }
+}
+
+fn template_codes(name: &str, env: &str) -> BTreeSet<&'static str> {
+    validate(&templates::by_name(name).unwrap(), env)
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn connectum_shows_its_zero_slack_grace_period() {
+    let f: Vec<_> = validate(&templates::by_name("connectum").unwrap(), "prod")
+        .into_iter()
+        .filter(|f| f.code == "KP103")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert!(
+        f[0].message
+            .contains("grace 35 s leaves 0 s of slack after preStop 5 s + shutdown 30 s = 35 s"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn framework_m_shows_its_latest_image() {
+    assert!(template_codes("framework-m", "prod").contains("KP608"));
+}
+
+#[test]
+fn no_seed_template_has_an_error() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let errors: Vec<_> = rules::validate_all(&d)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", t.name);
+    }
+}
+
+#[test]
+fn the_rule_docs_page_is_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let generated = rules::rules_markdown();
+    if std::env::var_os("KUBEPRINT_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run `KUBEPRINT_BLESS=1 cargo test -p kubeprint-core --test rules`"
+    );
+    for r in RULES {
+        for field in [r.summary, r.why, r.bad, r.instead, r.source] {
+            assert!(
+                !field.trim().is_empty(),
+                "{} has an empty doc field",
+                r.code
+            );
+        }
+    }
+}

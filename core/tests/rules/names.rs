@@ -1,0 +1,68 @@
+//! Fixtures of the name rules (KP4xx): the API server's grammars for names, labels and variables.
+//! The checks are in `core/src/rules/names.rs`.
+
+use super::*;
+
+/// One fixture or more per rule of the family, in code order.
+pub(super) fn fixtures() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP401",
+            |d| api(d).name = "Api_Server".into(),
+            |d| api(d).name = "api-server".into(),
+        ),
+        fx(
+            "KP401",
+            |d| env(d, "prod").namespace = "Shop".into(),
+            |d| env(d, "prod").namespace = "shop-2".into(),
+        ),
+        fx(
+            "KP401",
+            |d| api(d).container_name = "Main".into(),
+            |d| api(d).container_name = "main".into(),
+        ),
+        fx(
+            "KP401",
+            |d| d.config_maps[0].name = "API config".into(),
+            no_change,
+        ),
+        fx(
+            "KP402",
+            |d| {
+                api(d).ports.push(ContainerPort {
+                    name: "http-metrics-port".into(),
+                    port: 9090,
+                    protocol: Protocol::TCP,
+                })
+            },
+            |d| {
+                api(d).ports.push(ContainerPort {
+                    name: "metrics".into(),
+                    port: 9090,
+                    protocol: Protocol::TCP,
+                });
+            },
+        ),
+        fx(
+            "KP403",
+            |d| {
+                env(d, "prod").labels.insert("Bad Key".into(), "x".into());
+            },
+            |d| {
+                env(d, "prod")
+                    .labels
+                    .insert("istio-injection".into(), "enabled".into());
+            },
+        ),
+        fx(
+            "KP403",
+            |d| d.name = "My Shop".into(),
+            |d| d.name = "my-shop".into(),
+        ),
+        fx(
+            "KP404",
+            |d| api(d).config.env.push(EnvVar::literal("MY-VAR", "x")),
+            |d| api(d).config.env.push(EnvVar::literal("MY_VAR", "x")),
+        ),
+    ]
+}
