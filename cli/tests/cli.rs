@@ -278,12 +278,18 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains("skipped") && stderr(&o).contains("does not model kind `Job`"),
-        "{}",
+        stderr(&o).contains("kept      line   241  Job migrate"),
+        "a kind the model does not cover is kept, not dropped:\n{}",
         stderr(&o)
     );
     let design = dir.join("design.json");
     std::fs::write(&design, &o.stdout).unwrap();
+    let back = kubeprint(&["render", design.to_str().unwrap(), "--env", "connectum"]);
+    assert!(
+        stdout(&back).contains("kind: Job") && stdout(&back).contains("name: migrate"),
+        "the kept Job is rendered with the rest:\n{}",
+        stdout(&back)
+    );
     let o = kubeprint(&["check", design.to_str().unwrap()]);
     assert!(
         stdout(&o).contains("KP103"),

@@ -62,11 +62,12 @@ impl Kustomization {
 }
 
 fn file_name(o: &Object) -> String {
-    format!("{}-{}.yaml", o.kind().to_lowercase(), o.name())
+    let (kind, name) = o.key();
+    format!("{}-{}.yaml", kind.to_lowercase(), name.replace('/', "-"))
 }
 
-fn key(o: &Object) -> (&'static str, String) {
-    (o.kind(), o.name().to_string())
+fn key(o: &Object) -> (String, String) {
+    o.key()
 }
 
 /// Every file of the bundle, in a stable order.

@@ -14,7 +14,8 @@
 //! place an old file or link left the field out (links run these steps too), then
 //! update the snapshot.
 
-use crate::model::{Design, FORMAT_VERSION};
+use crate::model::{Design, Residual, ResidualRole, ServiceId, FORMAT_VERSION};
+use crate::render::{render, residual_owner, ResidualOwner};
 use serde_json::Value;
 
 /// Why a design file could not be opened.
@@ -40,8 +41,116 @@ pub enum LoadError {
 }
 
 /// Upgrade steps: `UPGRADES[n - 1]` turns format n into format n + 1.
-/// Format 1 is the first, so there are none yet.
-const UPGRADES: &[fn(&mut Value)] = &[];
+const UPGRADES: &[fn(&mut Value)] = &[merge_patches_become_changes];
+
+/// Format 1 → 2. Format 1 kept what an import had beyond the model as RFC 7386 merge
+/// patches, which replace whole lists and so could override modelled fields. Format 2
+/// keeps guarded changes ([`Residual`]). Each old patch is replayed onto the rendering of
+/// the design without patches, and the difference is recorded: the output is the same,
+/// and from now on edits of modelled fields win.
+///
+/// This step deserializes the design with today's types; a later format change must keep
+/// it working (or run after it in its own terms).
+fn merge_patches_become_changes(v: &mut Value) {
+    let is_patch = |p: &Value| p.is_object();
+    // (owner, environment index for a Namespace, patch)
+    let mut patches: Vec<(ResidualOwner, usize, Value)> = Vec::new();
+    let mut bare = v.clone();
+    for (i, e) in bare["environments"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(p) = e.get_mut("residual").filter(|p| is_patch(p)) {
+            patches.push((ResidualOwner::Namespace, i, p.take()));
+        }
+    }
+    for (list, owner) in [
+        (
+            "config_maps",
+            ResidualOwner::ConfigMap as fn(String) -> ResidualOwner,
+        ),
+        ("secrets", ResidualOwner::Secret),
+    ] {
+        for c in bare[list].as_array_mut().into_iter().flatten() {
+            let name = c["name"].as_str().unwrap_or_default().to_string();
+            if let Some(p) = c.get_mut("residual").filter(|p| is_patch(p)) {
+                patches.push((owner(name), 0, p.take()));
+            }
+        }
+    }
+    for s in bare["services"].as_array_mut().into_iter().flatten() {
+        // A link leaves out an id equal to the default one.
+        let id: Option<ServiceId> = match s.get("id") {
+            Some(id) => serde_json::from_value(id.clone()).ok(),
+            None => Some(crate::model::Service::default().id),
+        };
+        let roles = s
+            .get_mut("residual")
+            .and_then(Value::as_object_mut)
+            .map(std::mem::take);
+        for (role, patch) in roles.into_iter().flatten() {
+            let role: Option<ResidualRole> = serde_json::from_value(Value::from(role)).ok();
+            if let (Some(id), Some(role), true) = (id, role, is_patch(&patch)) {
+                patches.push((ResidualOwner::Service(id, role), 0, patch));
+            }
+        }
+    }
+    if patches.is_empty() {
+        return;
+    }
+    bare["format_version"] = Value::from(FORMAT_VERSION);
+    let Ok(design) = serde_json::from_value::<Design>(bare.clone()) else {
+        return;
+    };
+    let mut out = design.clone();
+    for (owner, env_index, patch) in patches {
+        let residual = rendered_object(&design, &owner, env_index)
+            .map(|mut have| {
+                if matches!(owner, ResidualOwner::Secret(_)) {
+                    if let Some(m) = have.as_object_mut() {
+                        m.remove("data");
+                        m.remove("stringData");
+                    }
+                }
+                let mut want = have.clone();
+                crate::patch::apply(&mut want, &patch);
+                Residual::between(&have, &want)
+            })
+            // Nothing renders it anywhere (a service no environment runs): what the patch
+            // added is kept as additions; what it removed had nothing to remove.
+            .unwrap_or_else(|| Residual::between(&Value::Object(Default::default()), &patch));
+        out.set_residual(&owner, env_index, residual);
+    }
+    if let Ok(mut upgraded) = serde_json::to_value(&out) {
+        // The rest of the chain still runs on this JSON: keep the version it expects.
+        upgraded["format_version"] = v["format_version"].clone();
+        *v = upgraded;
+    }
+}
+
+/// The JSON of the object `owner` keeps a residual for, as `design` renders it without
+/// residuals: in the environment that holds it (a Namespace, rendered even where the
+/// environment does not create it) or the first that runs the service.
+fn rendered_object(design: &Design, owner: &ResidualOwner, env_index: usize) -> Option<Value> {
+    let mut design = design.clone();
+    let env = match owner {
+        ResidualOwner::Service(id, _) => design.environments.iter().position(|e| e.deploys(*id)),
+        ResidualOwner::Namespace => {
+            let e = design.environments.get_mut(env_index)?;
+            e.create_namespace = true;
+            Some(env_index)
+        }
+        _ => (!design.environments.is_empty()).then_some(0),
+    }?;
+    let name = design.environments[env].name.clone();
+    render(&design, &name)
+        .objects
+        .iter()
+        .find(|o| residual_owner(&design, o.kind(), o.name()).as_ref() == Some(owner))
+        .map(|o| o.to_json())
+}
 
 /// The design as a pretty JSON document that diffs well in git.
 pub fn to_json(design: &Design) -> String {

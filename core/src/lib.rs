@@ -3,6 +3,7 @@
 //! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
 //! and in WebAssembly alike.
 
+pub mod apis;
 pub mod domain;
 pub mod edit;
 pub mod editor;
@@ -19,6 +20,7 @@ pub mod naming;
 pub mod patch;
 pub mod quantity;
 pub mod render;
+pub mod residual;
 pub mod rules;
 pub mod templates;
 pub mod yaml;

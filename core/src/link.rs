@@ -189,6 +189,11 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// names: their keys are never renamed.
 const DATA_MAPS: &[&str] = &["labels", "annotations", "data", "overrides"];
 
+/// Fields that hold Kubernetes JSON as imported (kept objects, residuals): carried as they
+/// are, never pruned against a default or renamed, because inside them a `null`, a `TCP`
+/// or a key that looks like a field name is the input's own.
+const OPAQUE: &[&str] = &["residual", "extra_objects", "pinned_objects"];
+
 /// Rename object keys with `f`, recursively, except the keys of data maps.
 fn rename(v: &mut Value, data_map: bool, f: impl Fn(&str) -> Option<&'static str> + Copy) {
     match v {
@@ -206,6 +211,10 @@ fn rename(v: &mut Value, data_map: bool, f: impl Fn(&str) -> Option<&'static str
                     .find(|(_, s)| *s == key)
                     .map_or(key.as_str(), |(l, _)| *l);
                 let child_is_data = !data_map && DATA_MAPS.contains(&long);
+                if !data_map && OPAQUE.contains(&long) {
+                    map.insert(key, child);
+                    continue;
+                }
                 rename(&mut child, child_is_data, f);
                 if child_is_data {
                     // The values of `overrides` are objects with field names again.
@@ -262,6 +271,9 @@ fn prune(v: &mut Value, default: &Value) {
         let value = map.get_mut(&key).expect("key from the map");
         if *value == d {
             map.remove(&key);
+            continue;
+        }
+        if OPAQUE.contains(&key.as_str()) {
             continue;
         }
         match (value, item_default) {

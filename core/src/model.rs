@@ -4,13 +4,14 @@
 //! computed from it and never stored in it. Every field has a serde default so a
 //! design file may leave out whatever keeps its default value.
 
+pub use crate::residual::Residual;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// The version of the design format this build writes. Older files are upgraded on
 /// load by [`crate::file`]; newer ones are refused with a clear message.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A stable service identifier, allocated from [`Design::next_id`]; never random.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -48,6 +49,10 @@ pub struct Design {
     /// Imported objects the model cannot express (kept whole and rendered as they are
     /// into every environment that runs services), as JSON of a supported kind.
     pub extra_objects: Vec<KeptObject>,
+    /// Imported objects of namespaces other than the environment's, kept whole and
+    /// rendered as they are, namespace included, into every environment that runs
+    /// services (an import of several namespaces models the main one).
+    pub pinned_objects: Vec<KeptObject>,
     /// The next [`ServiceId`] to hand out.
     pub next_id: u32,
 }
@@ -65,6 +70,7 @@ impl Default for Design {
             secrets: Vec::new(),
             edges: Vec::new(),
             extra_objects: Vec::new(),
+            pinned_objects: Vec::new(),
             next_id: 1,
         }
     }
@@ -216,8 +222,8 @@ pub struct Environment {
     pub create_namespace: bool,
     /// Per-service overrides, keyed by service id.
     pub overrides: BTreeMap<ServiceId, Override>,
-    /// Merge patch for the Namespace object (what an import had beyond the model).
-    pub residual: Option<serde_json::Value>,
+    /// What an imported Namespace object had beyond the model (see [`Residual`]).
+    pub residual: Option<Residual>,
 }
 
 impl Default for Environment {
@@ -366,9 +372,10 @@ pub struct Service {
     /// Where the node sits on the canvas.
     pub position: Option<Position>,
     /// What imported manifests had that the model does not cover, per object this
-    /// service renders (see [`ResidualRole`]): JSON merge patches (RFC 7386) applied
-    /// after rendering, so import then export loses nothing.
-    pub residual: BTreeMap<ResidualRole, serde_json::Value>,
+    /// service renders (see [`ResidualRole`]), replayed onto the rendering so that import
+    /// then export loses nothing, while every modelled field stays the design's (see
+    /// [`Residual`]).
+    pub residual: BTreeMap<ResidualRole, Residual>,
 }
 
 impl Default for Service {
@@ -1053,8 +1060,8 @@ pub enum EnvFrom {
     Secret(String),
 }
 
-/// An imported object the model cannot express, kept whole as its JSON (an object of
-/// a kind Kubeprint renders). Serialized as that JSON, nothing around it.
+/// An imported object the model cannot express, kept whole as its JSON: any kind of any
+/// API group, custom resources included. Serialized as that JSON, nothing around it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct KeptObject(pub serde_json::Value);
@@ -1103,8 +1110,8 @@ pub struct ConfigMapDef {
     pub name: String,
     /// Keys and values.
     pub data: BTreeMap<String, String>,
-    /// Merge patch for the object (what an import had beyond the model).
-    pub residual: Option<serde_json::Value>,
+    /// What an imported ConfigMap had beyond the model (see [`Residual`]).
+    pub residual: Option<Residual>,
 }
 
 /// A Secret of the design: key names only. Values never enter a design.
@@ -1117,8 +1124,9 @@ pub struct SecretDef {
     pub kind: String,
     /// The key names the Secret must carry.
     pub keys: Vec<String>,
-    /// Merge patch for the object (what an import had beyond the model; never values).
-    pub residual: Option<serde_json::Value>,
+    /// What an imported Secret had beyond the model, never its values (see
+    /// [`Residual`]).
+    pub residual: Option<Residual>,
 }
 
 /// A persistent volume claimed per pod (StatefulSet volumeClaimTemplates).

@@ -9,6 +9,7 @@
 //! (tests/defaults.rs proves the coverage). `default` is `Design::default()` in full.
 
 use kubeprint_core::model::*;
+use kubeprint_core::residual::Change;
 use kubeprint_core::{file, link, templates};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -22,7 +23,11 @@ fn dir() -> PathBuf {
 /// then on the committed files are the golden, not the function. `default` is
 /// `Design::default()` written in full, so that every field of the design and of its
 /// cluster is in a golden design at its default value.
-const DESIGNS: &[(&str, Build)] = &[("all-fields", all_fields), ("default", Design::default)];
+const DESIGNS: &[(&str, Build)] = &[
+    ("all-fields", all_fields),
+    ("default", Design::default),
+    ("imported", imported),
+];
 
 /// What makes a golden design.
 type Build = fn() -> Design;
@@ -74,6 +79,29 @@ fn golden_links_still_open_to_the_designs_they_carried() {
     assert_eq!(present, checked, "every golden link is checked");
 }
 
+/// An imported design of format 2: services in one namespace with details the model does
+/// not cover (kept as guarded changes, `null`s included), objects of other namespaces
+/// pinned to theirs, and kinds the model does not render kept whole.
+fn imported() -> Design {
+    let manifests = include_str!("corpus/multi-namespace.yaml");
+    let mut d = kubeprint_core::import::kubernetes(manifests).design;
+    d.services[0].residual.insert(
+        ResidualRole::Service,
+        kept("/metadata/creationTimestamp", Value::Null),
+    );
+    d
+}
+
+/// What an import keeps: one member the design does not render.
+fn kept(at: &str, now: Value) -> Residual {
+    Residual(vec![Change {
+        at: at.parse().unwrap(),
+        was: None,
+        now: Some(now),
+        order: None,
+    }])
+}
+
 fn to_value(d: &Design) -> Value {
     serde_json::to_value(d).expect("designs serialize")
 }
@@ -113,7 +141,7 @@ fn all_fields() -> Design {
     dev.annotations = BTreeMap::from([("owner".into(), "platform".into())]);
     dev.default_deny = true;
     dev.create_namespace = false;
-    dev.residual = Some(json!({"metadata": {"labels": {"team": "platform"}}}));
+    dev.residual = Some(kept("/metadata/labels/team", json!("platform")));
     dev.overrides = BTreeMap::from([
         (
             ServiceId(1),
@@ -329,11 +357,11 @@ fn all_fields() -> Design {
         residual: BTreeMap::from([
             (
                 ResidualRole::Workload,
-                json!({"metadata": {"annotations": {"team": "api"}}}),
+                kept("/metadata/annotations/team", json!("api")),
             ),
             (
                 ResidualRole::Service,
-                json!({"spec": {"sessionAffinity": "ClientIP"}}),
+                kept("/spec/sessionAffinity", json!("ClientIP")),
             ),
         ]),
     };
@@ -392,7 +420,7 @@ fn all_fields() -> Design {
             ConfigMapDef {
                 name: "api-config".into(),
                 data: BTreeMap::from([("region".into(), "eu-west-1".into())]),
-                residual: Some(json!({"metadata": {"labels": {"tier": "config"}}})),
+                residual: Some(kept("/metadata/labels/tier", json!("config"))),
             },
             ConfigMapDef::default(),
         ],
@@ -401,7 +429,7 @@ fn all_fields() -> Design {
                 name: "api-secrets".into(),
                 kind: "Opaque".into(),
                 keys: vec!["DATABASE_URL".into()],
-                residual: Some(json!({"metadata": {"annotations": {"rotated": "monthly"}}})),
+                residual: Some(kept("/metadata/annotations/rotated", json!("monthly"))),
             },
             SecretDef {
                 name: "api-tls".into(),

@@ -22,6 +22,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         kind: "compose".into(),
         name: String::new(),
         outcome: Outcome::Skipped(reason),
+        note: None,
     };
     if text.len() > crate::import::MAX_INPUT_BYTES {
         documents.push(skipped("the file is larger than 16 MiB".into()));
@@ -271,6 +272,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 kind: "service".into(),
                 name: name.clone(),
                 outcome: Outcome::Imported,
+                note: None,
             });
         }
     }

@@ -52,6 +52,9 @@ pub struct DocumentReport {
     pub name: String,
     /// What happened to it.
     pub outcome: Outcome,
+    /// Something the user should know besides (e.g. a removed API version upgraded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The result of an import: always a design (possibly empty) and a report per document.
@@ -166,13 +169,6 @@ fn shift_lines(message: &str, offset: usize) -> String {
     out
 }
 
-fn name_of(v: &Value) -> String {
-    v["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The parsed objects of the input by (kind, name), as JSON, for the residual step.
 type Inputs = BTreeMap<(String, String), Value>;
 
@@ -189,6 +185,7 @@ fn parse_and_build(text: &str) -> (Import, Inputs) {
                 "the input is {} MiB; Kubeprint imports at most 16 MiB at once",
                 text.len() / (1024 * 1024)
             )),
+            note: None,
         });
         let import = Import {
             design: empty_design(),
@@ -209,6 +206,7 @@ fn parse_and_build(text: &str) -> (Import, Inputs) {
                     kind: String::new(),
                     name: String::new(),
                     outcome: Outcome::Skipped(reason),
+                    note: None,
                 });
                 continue;
             }
@@ -219,36 +217,62 @@ fn parse_and_build(text: &str) -> (Import, Inputs) {
             vec![json]
         };
         for item in items {
-            let kind = item["kind"].as_str().unwrap_or_default().to_string();
-            let name = name_of(&item);
-            match Object::from_json(item) {
-                Ok(o) => {
-                    inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
-                    documents.push(DocumentReport {
-                        line,
-                        kind,
-                        name,
-                        outcome: Outcome::Imported,
-                    });
-                    objects.push((documents.len() - 1, o));
-                }
-                Err(reason) => documents.push(DocumentReport {
-                    line,
-                    kind,
-                    name,
-                    outcome: Outcome::Skipped(reason),
-                }),
-            }
+            let (o, outcome, note) = object_of(item);
+            documents.push(DocumentReport {
+                line,
+                kind: o.kind().to_string(),
+                name: o.name().to_string(),
+                outcome,
+                note,
+            });
+            objects.push((documents.len() - 1, o));
         }
     }
     let mut renamed = BTreeMap::new();
-    let design = build(objects, &mut documents, &mut renamed);
+    let design = build(objects, &mut documents, &mut renamed, &mut inputs);
     let import = Import {
         design,
         documents,
         renamed,
     };
     (import, inputs)
+}
+
+/// The object in one input document: typed where the model knows its kind, else kept
+/// whole. Nothing is refused for being unknown: any kind of any API group is kept, and an
+/// object of a removed API version is upgraded first.
+fn object_of(mut item: Value) -> (Object, Outcome, Option<String>) {
+    let removed = crate::apis::removed(
+        item["apiVersion"].as_str().unwrap_or_default(),
+        item["kind"].as_str().unwrap_or_default(),
+    );
+    let note = removed.map(|r| {
+        crate::apis::upgrade(&mut item);
+        r.message()
+    });
+    let kind = item["kind"].as_str().unwrap_or_default().to_string();
+    if kind == "Secret" {
+        // Secret values never enter a design, so data that is not valid base64 does not
+        // stop the Secret from importing: only its key names are read.
+        if let Some(data) = item.get_mut("data").and_then(Value::as_object_mut) {
+            for v in data.values_mut() {
+                *v = Value::from("");
+            }
+        }
+    }
+    match Object::from_json(item.clone()) {
+        Ok(o) => (o, Outcome::Imported, note),
+        Err(reason) => {
+            let why = if Object::models_kind(&kind) {
+                format!("{reason}; kept as it is")
+            } else if kind.is_empty() {
+                "it has no `kind`; kept as it is".to_string()
+            } else {
+                format!("Kubeprint does not model {kind}; kept whole and exported as it is")
+            };
+            (Object::kept(KeptObject(item)), Outcome::Kept(why), note)
+        }
+    }
 }
 
 fn empty_design() -> Design {
@@ -284,20 +308,10 @@ fn build(
     objects: Vec<(usize, Object)>,
     documents: &mut [DocumentReport],
     renamed: &mut Renamed,
+    inputs: &mut Inputs,
 ) -> Design {
     let mut d = empty_design();
-    // One namespace per import: the first workload's (or first object's).
-    let namespace = objects
-        .iter()
-        .find(|(_, o)| matches!(o, Object::Deployment(_) | Object::StatefulSet(_)))
-        .or(objects.first())
-        .and_then(|(_, o)| o.metadata().namespace.clone())
-        .or_else(|| {
-            objects
-                .iter()
-                .find_map(|(_, o)| matches!(o, Object::Namespace(_)).then(|| o.name().to_string()))
-        })
-        .unwrap_or_else(|| "default".into());
+    let namespace = main_namespace(&objects);
     d.environments[0].namespace = namespace.clone();
     d.environments[0].name = namespace.clone();
     let part_of = objects.iter().find_map(|(_, o)| {
@@ -314,13 +328,21 @@ fn build(
     let mut rest = Vec::new();
     for (i, o) in objects {
         let ns = o.metadata().namespace.clone();
-        if ns.as_deref().is_some_and(|n| n != namespace) {
-            documents[i].outcome = Outcome::Skipped(format!(
-                "in namespace `{}`, not `{namespace}`: import one namespace at a time",
-                ns.unwrap_or_default()
+        if let Some(ns) = ns.filter(|n| *n != namespace) {
+            // Objects of other namespaces keep theirs: the design models one namespace
+            // per environment, and these are exported as they came.
+            documents[i].outcome = Outcome::Kept(format!(
+                "in namespace `{ns}`; the design models `{namespace}`, so this is kept \
+                 whole with its namespace"
             ));
+            d.pinned_objects.push(KeptObject(o.to_json()));
             continue;
         }
+        if matches!(o, Object::Kept(_)) {
+            keep.push((i, o));
+            continue;
+        }
+        inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
         match workload::service(&o) {
             Some((s, pod_labels)) => workload::add(&mut d, &mut workloads, s, pod_labels),
             None => rest.push((i, o)),
@@ -335,13 +357,52 @@ fn build(
     workload::infer_shutdown_timeouts(&mut d);
     network::policies(&mut d, &workloads, &mut keep);
     for (i, o) in &keep {
-        documents[*i].outcome = Outcome::Kept(format!(
-            "the design has no place for this {}; it is kept as it is",
-            o.kind()
-        ));
+        if documents[*i].outcome == Outcome::Imported {
+            documents[*i].outcome = Outcome::Kept(format!(
+                "the design has no place for this {}; kept whole and exported as it is",
+                o.kind()
+            ));
+        }
         d.extra_objects.push(KeptObject(o.to_json()));
     }
     d
+}
+
+/// The namespace the design models: the one with the most workloads, else the one with
+/// the most objects, else the one a Namespace object names, else `default`. Objects
+/// without a namespace count for `default`... unless nothing names one at all.
+fn main_namespace(objects: &[(usize, Object)]) -> String {
+    let mut workloads: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut all: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, o) in objects {
+        let Some(ns) = o.metadata().namespace.as_deref() else {
+            continue;
+        };
+        *all.entry(ns).or_default() += 1;
+        if matches!(o, Object::Deployment(_) | Object::StatefulSet(_)) {
+            *workloads.entry(ns).or_default() += 1;
+        }
+    }
+    // Most first; among equals, the first in the input.
+    let first_of = |ns: &str| {
+        objects
+            .iter()
+            .position(|(_, o)| o.metadata().namespace.as_deref() == Some(ns))
+    };
+    let best = |counts: &BTreeMap<&str, usize>| {
+        counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(first_of(b.0).cmp(&first_of(a.0))))
+            .map(|(ns, _)| ns.to_string())
+    };
+    best(&workloads)
+        .or_else(|| best(&all))
+        .or_else(|| {
+            objects
+                .iter()
+                .find_map(|(_, o)| matches!(o, Object::Namespace(_)).then(|| o.name().to_string()))
+        })
+        .unwrap_or_else(|| "default".into())
 }
 
 /// Attach an object to the design where the model has a place for it.
@@ -391,12 +452,15 @@ fn port_ref(v: &IntOrString) -> PortRef {
 }
 
 /// After building: record, per object, what the input had beyond what the design
-/// renders, so that rendering gives the input back.
+/// renders (see [`Residual`]), so that rendering gives the input back while every
+/// modelled field stays the design's.
 fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
     let env = import.design.environments[0].name.clone();
     let rendered = render(&import.design, &env);
-    let d = &mut import.design;
     for o in &rendered.objects {
+        if matches!(o, Object::Kept(_)) {
+            continue;
+        }
         let key = (o.kind().to_string(), o.name().to_string());
         let input_name = import
             .renamed
@@ -404,6 +468,9 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
             .cloned()
             .unwrap_or_else(|| key.1.clone());
         let Some(wanted) = inputs.get(&(key.0.clone(), input_name)) else {
+            continue;
+        };
+        let Some(owner) = crate::render::residual_owner(&import.design, &key.0, &key.1) else {
             continue;
         };
         let mut have = o.to_json();
@@ -417,40 +484,9 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
                 }
             }
         }
-        let Some(patch) = crate::patch::diff(&have, &want) else {
-            continue;
-        };
-        match o.kind() {
-            "Namespace" => d.environments[0].residual = Some(patch),
-            "ConfigMap" => {
-                if let Some(cm) = d.config_maps.iter_mut().find(|c| c.name == key.1) {
-                    cm.residual = Some(patch);
-                }
-            }
-            "Secret" => {
-                if let Some(s) = d.secrets.iter_mut().find(|s| s.name == key.1) {
-                    s.residual = Some(patch);
-                }
-            }
-            kind => {
-                let role = |s: &Service| match kind {
-                    "Deployment" | "StatefulSet" if s.name == key.1 => Some(ResidualRole::Workload),
-                    "Service" if s.name == key.1 => Some(ResidualRole::Service),
-                    "Service" if crate::naming::load_balancer(&s.name) == key.1 => {
-                        Some(ResidualRole::LoadBalancer)
-                    }
-                    "Ingress" if s.name == key.1 => Some(ResidualRole::Ingress),
-                    "HorizontalPodAutoscaler" if s.name == key.1 => Some(ResidualRole::Hpa),
-                    "PodDisruptionBudget" if s.name == key.1 => Some(ResidualRole::Pdb),
-                    "ServiceAccount" if s.name == key.1 => Some(ResidualRole::ServiceAccount),
-                    _ => None,
-                };
-                if let Some(s) = d.services.iter_mut().find(|s| role(s).is_some()) {
-                    let r = role(s).expect("found above");
-                    s.residual.insert(r, patch);
-                }
-            }
-        }
+        import
+            .design
+            .set_residual(&owner, 0, Residual::between(&have, &want));
     }
     import
 }

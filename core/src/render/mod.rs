@@ -43,15 +43,18 @@ pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubeprint
 /// `Resource` and `Metadata` traits, so no hand-written match over kinds can drift.
 macro_rules! objects {
     ($($variant:ident($ty:ty)),+ $(,)?) => {
-        /// One Kubernetes object of a bundle.
+        /// One Kubernetes object of a bundle: a typed k8s-openapi value of a kind the
+        /// model renders, or an imported object kept whole.
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         #[allow(missing_docs)]
         pub enum Object {
-            $($variant($ty)),+
+            $($variant($ty),)+
+            Kept(Box<Kept>),
         }
 
-        /// The kinds in apply order (the order of the list above).
+        /// The kinds in apply order (the order of the list above); kept objects take
+        /// the place of their kind in [`kept_rank`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
         enum Rank {
             $($variant),+
@@ -59,31 +62,51 @@ macro_rules! objects {
 
         impl Object {
             /// The object's `kind`.
-            pub fn kind(&self) -> &'static str {
+            pub fn kind(&self) -> &str {
                 match self {
-                    $(Object::$variant(_) => <$ty as Resource>::KIND),+
+                    $(Object::$variant(_) => <$ty as Resource>::KIND,)+
+                    Object::Kept(k) => k.object.kind(),
                 }
             }
 
             /// The object's `apiVersion`.
-            pub fn api_version(&self) -> &'static str {
+            pub fn api_version(&self) -> &str {
                 match self {
-                    $(Object::$variant(_) => <$ty as Resource>::API_VERSION),+
+                    $(Object::$variant(_) => <$ty as Resource>::API_VERSION,)+
+                    Object::Kept(k) => k.object.api_version(),
                 }
             }
 
             /// The object's metadata.
             pub fn metadata(&self) -> &ObjectMeta {
                 match self {
-                    $(Object::$variant(o) => o.metadata()),+
+                    $(Object::$variant(o) => o.metadata(),)+
+                    Object::Kept(k) => &k.meta,
                 }
             }
 
-            /// Position of the kind in apply order: namespaces first, policies last.
-            fn rank(&self) -> Rank {
+            /// Position in apply order: namespaces first, policies last, the kinds the
+            /// model does not render where `kubectl apply` needs them.
+            fn rank(&self) -> (u8, u8) {
                 match self {
-                    $(Object::$variant(_) => Rank::$variant),+
+                    $(Object::$variant(_) => (Rank::$variant as u8, 1),)+
+                    Object::Kept(k) => kept_rank(k.object.kind()),
                 }
+            }
+
+            /// Whether the model renders objects of `kind` itself.
+            pub fn models_kind(kind: &str) -> bool {
+                Object::rank_of_kind(kind).is_some()
+            }
+
+            /// The apply-order slot of a modelled kind, by its name.
+            fn rank_of_kind(kind: &str) -> Option<u8> {
+                $(
+                    if kind == <$ty as Resource>::KIND {
+                        return Some(Rank::$variant as u8);
+                    }
+                )+
+                None
             }
 
             /// The object of kind `kind` from its JSON; `None` for a kind not modelled.
@@ -116,7 +139,74 @@ objects! {
     NetworkPolicy(net::NetworkPolicy),
 }
 
+/// An imported object of any kind, kept whole as its JSON, with its metadata read once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kept {
+    /// The object as it renders.
+    pub object: KeptObject,
+    /// Its metadata (the parts k8s-openapi knows).
+    pub meta: ObjectMeta,
+    /// It keeps its own namespace in every environment (see [`Design::pinned_objects`]).
+    pub pinned: bool,
+}
+
+impl Serialize for Kept {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.object.serialize(s)
+    }
+}
+
+/// Where a kind the model does not render goes in apply order: definitions and
+/// cluster-wide settings first, then access control beside ServiceAccounts, workloads
+/// beside Deployments, webhooks and everything else (custom resources) last, when what
+/// they refer to exists.
+fn kept_rank(kind: &str) -> (u8, u8) {
+    let beside = |k: &str, offset: u8| (Object::rank_of_kind(k).unwrap_or(0), offset);
+    match kind {
+        "CustomResourceDefinition" | "PriorityClass" | "StorageClass" | "RuntimeClass" => (0, 0),
+        "Namespace" => beside("Namespace", 1),
+        "ClusterRole" | "ClusterRoleBinding" | "Role" | "RoleBinding" => {
+            beside("ServiceAccount", 2)
+        }
+        "IngressClass" => beside("ConfigMap", 0),
+        "Job" | "CronJob" | "DaemonSet" | "Pod" | "ReplicaSet" => beside("StatefulSet", 2),
+        k => match Object::rank_of_kind(k) {
+            Some(r) => (r, 1),
+            None => (u8::MAX, 0),
+        },
+    }
+}
+
 impl Object {
+    /// An object kept whole from an import, moved to the environment's namespace.
+    pub fn kept(object: KeptObject) -> Object {
+        Object::kept_as(object, false)
+    }
+
+    /// An object kept whole from an import; `pinned` keeps its namespace everywhere.
+    pub fn kept_as(object: KeptObject, pinned: bool) -> Object {
+        let meta = serde_json::from_value(object.0["metadata"].clone()).unwrap_or_default();
+        Object::Kept(Box::new(Kept {
+            object,
+            meta,
+            pinned,
+        }))
+    }
+
+    /// What tells this object apart from the others of an environment across all
+    /// environments: its kind and name, and for an object that keeps its own namespace
+    /// everywhere, that namespace too (`namespace/name`).
+    pub fn key(&self) -> (String, String) {
+        let name = match self {
+            Object::Kept(k) if k.pinned => match &k.meta.namespace {
+                Some(ns) => format!("{ns}/{}", self.name()),
+                None => self.name().to_string(),
+            },
+            _ => self.name().to_string(),
+        };
+        (self.kind().to_string(), name)
+    }
+
     /// The object's name.
     pub fn name(&self) -> &str {
         self.metadata().name.as_deref().unwrap_or("")
@@ -141,11 +231,14 @@ impl Object {
         }
     }
 
-    /// This object with a merge patch applied; unchanged if the result is not valid.
-    pub fn patched(self, patch: Option<&serde_json::Value>) -> Object {
-        let Some(patch) = patch else { return self };
+    /// This object with what its import kept replayed onto it (see [`Residual`]);
+    /// unchanged if the result is not a valid object of its kind.
+    pub fn patched(self, residual: Option<&Residual>) -> Object {
+        let Some(residual) = residual.filter(|r| !r.is_empty()) else {
+            return self;
+        };
         let mut v = self.to_json();
-        crate::patch::apply(&mut v, patch);
+        residual.apply(&mut v);
         Object::from_json(v).unwrap_or(self)
     }
 }
@@ -163,11 +256,14 @@ impl Bundle {
         crate::yaml::to_multi_doc(&self.objects)
     }
 
-    /// One YAML document per object, with its kind and name.
-    pub fn documents(&self) -> Vec<(&'static str, String, String)> {
+    /// One YAML document per object, with its kind and name (see [`Object::key`]).
+    pub fn documents(&self) -> Vec<(String, String, String)> {
         self.objects
             .iter()
-            .map(|o| (o.kind(), o.name().to_string(), crate::yaml::to_doc(o)))
+            .map(|o| {
+                let (kind, name) = o.key();
+                (kind, name, crate::yaml::to_doc(o))
+            })
             .collect()
     }
 }
@@ -176,24 +272,21 @@ impl Bundle {
 /// Comparing two objects costs far less than serializing one.
 #[derive(Default)]
 pub struct YamlCache {
-    previous: std::collections::HashMap<(&'static str, String), (Object, std::sync::Arc<str>)>,
+    previous: std::collections::HashMap<(String, String), (Object, std::sync::Arc<str>)>,
 }
 
 impl YamlCache {
     /// `(kind, name, yaml)` of every object of `bundle`, reusing unchanged ones.
-    pub fn documents(
-        &mut self,
-        bundle: &Bundle,
-    ) -> Vec<(&'static str, String, std::sync::Arc<str>)> {
+    pub fn documents(&mut self, bundle: &Bundle) -> Vec<(String, String, std::sync::Arc<str>)> {
         let mut next = std::collections::HashMap::with_capacity(bundle.objects.len());
         let mut out = Vec::with_capacity(bundle.objects.len());
         for o in &bundle.objects {
-            let key = (o.kind(), o.name().to_string());
+            let key = o.key();
             let yaml = match self.previous.remove(&key) {
                 Some((old, yaml)) if old == *o => yaml,
                 _ => std::sync::Arc::from(crate::yaml::to_doc(o)),
             };
-            out.push((key.0, key.1.clone(), yaml.clone()));
+            out.push((key.0.clone(), key.1.clone(), yaml.clone()));
             next.insert(key, (o.clone(), yaml));
         }
         self.previous = next;
@@ -228,15 +321,34 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
                 .map(Object::NetworkPolicy),
         );
     }
-    // Imported objects the model cannot express, in this environment's namespace.
-    if !services.is_empty() {
+    // Imported objects the model cannot express: in this environment's namespace, or in
+    // the namespace they came from. An environment that runs no services (say, the
+    // observability one) gets none.
+    if env.hosts_services || !services.is_empty() {
         for kept in &design.extra_objects {
-            if let Ok(o) = Object::from_json(kept.in_namespace(&env.namespace)) {
-                objects.push(o);
-            }
+            objects.push(Object::kept(KeptObject(kept.in_namespace(&env.namespace))));
         }
+        objects.extend(
+            design
+                .pinned_objects
+                .iter()
+                .map(|k| Object::kept_as(k.clone(), true)),
+        );
     }
-    objects.sort_by(|a, b| (a.rank(), a.name()).cmp(&(b.rank(), b.name())));
+    objects.sort_by(|a, b| {
+        (
+            a.rank(),
+            a.kind(),
+            a.metadata().namespace.as_deref(),
+            a.name(),
+        )
+            .cmp(&(
+                b.rank(),
+                b.kind(),
+                b.metadata().namespace.as_deref(),
+                b.name(),
+            ))
+    });
     Bundle { objects }
 }
 
@@ -359,6 +471,103 @@ impl Renderer<'_> {
         out.into_iter()
             .map(|(role, o)| o.patched(s.residual.get(&role)))
             .collect()
+    }
+}
+
+/// The part of a design that keeps what an import had beyond the model for one
+/// rendered object (see [`Residual`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResidualOwner {
+    /// The environment's Namespace object.
+    Namespace,
+    /// A ConfigMap of the design, by name.
+    ConfigMap(String),
+    /// A Secret of the design, by name.
+    Secret(String),
+    /// One of the objects a service renders.
+    Service(ServiceId, ResidualRole),
+}
+
+/// Who keeps the residual of the rendered object `kind`/`name`, if anyone can.
+pub fn residual_owner(design: &Design, kind: &str, name: &str) -> Option<ResidualOwner> {
+    let role = |s: &Service| {
+        let own = s.name == name;
+        Some(match kind {
+            "Deployment" | "StatefulSet" if own => ResidualRole::Workload,
+            "Service" if own => ResidualRole::Service,
+            "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
+            "Ingress" if own => ResidualRole::Ingress,
+            "HorizontalPodAutoscaler" if own => ResidualRole::Hpa,
+            "PodDisruptionBudget" if own => ResidualRole::Pdb,
+            "ServiceAccount" if own => ResidualRole::ServiceAccount,
+            _ => return None,
+        })
+    };
+    match kind {
+        "Namespace" => Some(ResidualOwner::Namespace),
+        "ConfigMap" if design.config_maps.iter().any(|c| c.name == name) => {
+            Some(ResidualOwner::ConfigMap(name.into()))
+        }
+        "Secret" if design.secrets.iter().any(|c| c.name == name) => {
+            Some(ResidualOwner::Secret(name.into()))
+        }
+        _ => design
+            .services
+            .iter()
+            .find_map(|s| role(s).map(|r| ResidualOwner::Service(s.id, r))),
+    }
+}
+
+impl Design {
+    /// The residual `owner` keeps (the Namespace's: of environment `env`), if any.
+    pub fn residual(&self, owner: &ResidualOwner, env: usize) -> Option<&Residual> {
+        match owner {
+            ResidualOwner::Namespace => self.environments.get(env)?.residual.as_ref(),
+            ResidualOwner::ConfigMap(n) => self
+                .config_maps
+                .iter()
+                .find(|c| c.name == *n)?
+                .residual
+                .as_ref(),
+            ResidualOwner::Secret(n) => self
+                .secrets
+                .iter()
+                .find(|c| c.name == *n)?
+                .residual
+                .as_ref(),
+            ResidualOwner::Service(id, role) => self.service(*id)?.residual.get(role),
+        }
+    }
+
+    /// Keep `residual` with `owner` (the Namespace's: of environment `env`); an empty one
+    /// removes what was kept.
+    pub fn set_residual(&mut self, owner: &ResidualOwner, env: usize, residual: Residual) {
+        let kept = (!residual.is_empty()).then_some(residual);
+        match owner {
+            ResidualOwner::Namespace => {
+                if let Some(e) = self.environments.get_mut(env) {
+                    e.residual = kept;
+                }
+            }
+            ResidualOwner::ConfigMap(n) => {
+                if let Some(c) = self.config_maps.iter_mut().find(|c| c.name == *n) {
+                    c.residual = kept;
+                }
+            }
+            ResidualOwner::Secret(n) => {
+                if let Some(c) = self.secrets.iter_mut().find(|c| c.name == *n) {
+                    c.residual = kept;
+                }
+            }
+            ResidualOwner::Service(id, role) => {
+                if let Some(s) = self.services.iter_mut().find(|s| s.id == *id) {
+                    match kept {
+                        Some(r) => s.residual.insert(*role, r),
+                        None => s.residual.remove(role),
+                    };
+                }
+            }
+        }
     }
 }
 

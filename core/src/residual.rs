@@ -1,0 +1,575 @@
+//! What an imported object has that the design does not model, kept so that the design
+//! always wins.
+//!
+//! At import, Kubeprint renders the design it built from the input and records, path by
+//! path, where the input differs from that rendering: the value the design rendered there
+//! (`was`) and the value the input had (`now`). When the design is rendered again, each
+//! recorded change is replayed as a three-way merge (base: the rendering at import; ours:
+//! today's rendering; theirs: the input) in which every conflict goes to the design. So
+//! an imported detail the model has no field for comes back unchanged, and a modelled
+//! field the user edits after the import shows the edit: nothing kept can override it.
+//!
+//! Lists of keyed items (containers by `name`, volume mounts by `mountPath`, ports, env,
+//! ...) are matched by key, not by position, so adding a port does not shift what was
+//! kept for the next one, and the input's order is kept as a change of its own.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The fields that identify an item of a list of objects, tried in this order. A list is
+/// keyed by the first field that every item of both sides has, with distinct values.
+const KEY_FIELDS: &[&str] = &[
+    "name",
+    "mountPath",
+    "containerPort",
+    "port",
+    "key",
+    "devicePath",
+    "ip",
+    "topologyKey",
+];
+
+/// Everything kept of one object: changes to replay onto its rendering, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Residual(pub Vec<Change>);
+
+/// One difference between the rendering at import and the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Where, in keyed form (see [`Path`]).
+    pub at: Path,
+    /// What the design rendered there at import; absent when it rendered nothing.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub was: Option<Value>,
+    /// What the input had there; absent when the input had nothing.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub now: Option<Value>,
+    /// For a keyed list whose items the input orders differently: the input's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<String>>,
+}
+
+/// A member that is there holds a value, even `null` (which Kubernetes inputs do have,
+/// e.g. `creationTimestamp: null`); only a missing member is `None`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// A step into a JSON value: an object member, or the item of a keyed list whose field
+/// `by` has the value `key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// An object member.
+    Member(String),
+    /// The item of a list whose field `by` equals `key`.
+    Item {
+        /// The key field, e.g. `name`.
+        by: String,
+        /// Its value, numbers written in decimal.
+        key: String,
+    },
+}
+
+/// A path of [`Step`]s. Written as text like a JSON pointer (RFC 6901, `~0` for `~`,
+/// `~1` for `/`), where a keyed item is `[by=key]` and a member that starts with `[` is
+/// escaped as `~2`: `/spec/template/spec/containers/[name=app]/lifecycle`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Path(pub Vec<Step>);
+
+impl Residual {
+    /// The changes that turn `rendered` (what the design renders) into `input`; empty when
+    /// they are equal.
+    pub fn between(rendered: &Value, input: &Value) -> Residual {
+        let mut out = Vec::new();
+        diff(&mut Vec::new(), Some(rendered), Some(input), &mut out);
+        Residual(out)
+    }
+
+    /// No changes at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Replay the changes onto `rendered`, today's rendering of the object. A change
+    /// applies where the design still renders what it rendered at import; where the
+    /// design now renders something else, the design's value stands, except that members
+    /// of objects and items of keyed lists the design does not touch are still merged in.
+    pub fn apply(&self, rendered: &mut Value) {
+        for change in &self.0 {
+            change.apply(rendered);
+        }
+    }
+}
+
+impl Change {
+    fn apply(&self, root: &mut Value) {
+        let Some((last, parents)) = self.at.0.split_last() else {
+            if let Some(order) = &self.order {
+                reorder(root, order);
+            } else if let Some(v) = merge3(Some(root), self.was.as_ref(), self.now.as_ref()) {
+                *root = v;
+            }
+            return;
+        };
+        let Some(parent) = walk_mut(root, parents) else {
+            // The design no longer renders the place this change was kept for.
+            return;
+        };
+        let Some(slot) = Slot::find(parent, last) else {
+            return;
+        };
+        if let Some(order) = &self.order {
+            if let Some(list) = slot.get_mut() {
+                reorder(list, order);
+            }
+            return;
+        }
+        let merged = merge3(slot.get(), self.was.as_ref(), self.now.as_ref());
+        slot.set(merged);
+    }
+}
+
+/// Where one step leads inside a parent: an existing member or item, or the place a new
+/// one would go.
+enum Slot<'a> {
+    Member(&'a mut Map<String, Value>, String),
+    Item(&'a mut Vec<Value>, String, String),
+}
+
+impl<'a> Slot<'a> {
+    fn find(parent: &'a mut Value, step: &Step) -> Option<Slot<'a>> {
+        match (parent, step) {
+            (Value::Object(map), Step::Member(k)) => Some(Slot::Member(map, k.clone())),
+            (Value::Array(items), Step::Item { by, key }) => {
+                Some(Slot::Item(items, by.clone(), key.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    fn get(&self) -> Option<&Value> {
+        match self {
+            Slot::Member(map, k) => map.get(k),
+            Slot::Item(items, by, key) => items.iter().find(|i| key_of(i, by) == Some(key.clone())),
+        }
+    }
+
+    fn get_mut(self) -> Option<&'a mut Value> {
+        match self {
+            Slot::Member(map, k) => map.get_mut(&k),
+            Slot::Item(items, by, key) => items
+                .iter_mut()
+                .find(|i| key_of(i, &by) == Some(key.clone())),
+        }
+    }
+
+    fn set(self, value: Option<Value>) {
+        match (self, value) {
+            (Slot::Member(map, k), Some(v)) => {
+                map.insert(k, v);
+            }
+            (Slot::Member(map, k), None) => {
+                map.remove(&k);
+            }
+            (Slot::Item(items, by, key), v) => {
+                let at = items
+                    .iter()
+                    .position(|i| key_of(i, &by) == Some(key.clone()));
+                match (at, v) {
+                    (Some(i), Some(v)) => items[i] = v,
+                    (Some(i), None) => {
+                        items.remove(i);
+                    }
+                    (None, Some(v)) => items.push(v),
+                    (None, None) => {}
+                }
+            }
+        }
+    }
+}
+
+fn walk_mut<'a>(mut v: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {
+    for step in steps {
+        v = Slot::find(v, step)?.get_mut()?;
+    }
+    Some(v)
+}
+
+/// The value of field `by` of a list item, as text.
+fn key_of(item: &Value, by: &str) -> Option<String> {
+    match item.get(by)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The key field shared by the items of every list given, if there is one.
+fn key_field(lists: &[&Vec<Value>]) -> Option<&'static str> {
+    KEY_FIELDS.iter().copied().find(|by| {
+        lists.iter().all(|items| {
+            let mut seen = std::collections::HashSet::new();
+            items
+                .iter()
+                .all(|i| key_of(i, by).is_some_and(|k| seen.insert(k)))
+        })
+    })
+}
+
+/// Record in `out` the changes that turn `rendered` into `input` below `path`.
+fn diff(
+    path: &mut Vec<Step>,
+    rendered: Option<&Value>,
+    input: Option<&Value>,
+    out: &mut Vec<Change>,
+) {
+    if rendered == input {
+        return;
+    }
+    match (rendered, input) {
+        (Some(Value::Object(r)), Some(Value::Object(i))) => {
+            let keys: std::collections::BTreeSet<&String> = r.keys().chain(i.keys()).collect();
+            for k in keys {
+                path.push(Step::Member(k.clone()));
+                diff(path, r.get(k), i.get(k), out);
+                path.pop();
+            }
+        }
+        (Some(Value::Array(r)), Some(Value::Array(i))) if key_field(&[r, i]).is_some() => {
+            let by = key_field(&[r, i]).expect("checked in the guard");
+            let keys_r: Vec<String> = r.iter().filter_map(|x| key_of(x, by)).collect();
+            let keys_i: Vec<String> = i.iter().filter_map(|x| key_of(x, by)).collect();
+            let find = |list: &'_ [Value], k: &str| -> Option<Value> {
+                list.iter()
+                    .find(|x| key_of(x, by).as_deref() == Some(k))
+                    .cloned()
+            };
+            let mut all = keys_r.clone();
+            all.extend(keys_i.iter().filter(|k| !keys_r.contains(k)).cloned());
+            for k in &all {
+                path.push(Step::Item {
+                    by: by.to_string(),
+                    key: k.clone(),
+                });
+                diff(path, find(r, k).as_ref(), find(i, k).as_ref(), out);
+                path.pop();
+            }
+            // Replaying keeps the rendered order and appends what the input added.
+            let replayed: Vec<&String> = all.iter().filter(|k| keys_i.contains(k)).collect();
+            if replayed.iter().copied().ne(keys_i.iter()) {
+                out.push(Change {
+                    at: Path(path.clone()),
+                    was: None,
+                    now: None,
+                    order: Some(keys_i),
+                });
+            }
+        }
+        _ => out.push(Change {
+            at: Path(path.clone()),
+            was: rendered.cloned(),
+            now: input.cloned(),
+            order: None,
+        }),
+    }
+}
+
+/// Three-way merge of one place: `ours` is today's rendering, `base` the rendering at
+/// import, `theirs` the input. Conflicts go to `ours`; objects and keyed lists merge
+/// member by member, so what the design does not touch is still taken from the input.
+fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) -> Option<Value> {
+    if ours == base {
+        return theirs.cloned();
+    }
+    if base == theirs || ours == theirs {
+        return ours.cloned();
+    }
+    let empty_map = Map::new();
+    let empty_list = Vec::new();
+    match (ours, base, theirs) {
+        (Some(Value::Object(o)), b, Some(Value::Object(t)))
+            if matches!(b, None | Some(Value::Object(_))) =>
+        {
+            let b = match b {
+                Some(Value::Object(b)) => b,
+                _ => &empty_map,
+            };
+            let keys: std::collections::BTreeSet<&String> =
+                o.keys().chain(b.keys()).chain(t.keys()).collect();
+            let mut out = Map::new();
+            for k in keys {
+                if let Some(v) = merge3(o.get(k), b.get(k), t.get(k)) {
+                    out.insert(k.clone(), v);
+                }
+            }
+            Some(Value::Object(out))
+        }
+        (Some(Value::Array(o)), b, Some(Value::Array(t)))
+            if matches!(b, None | Some(Value::Array(_))) =>
+        {
+            let b = match b {
+                Some(Value::Array(b)) => b,
+                _ => &empty_list,
+            };
+            let Some(by) = key_field(&[o, b, t]) else {
+                return ours.cloned();
+            };
+            let find = |list: &'_ [Value], k: &str| -> Option<Value> {
+                list.iter()
+                    .find(|x| key_of(x, by).as_deref() == Some(k))
+                    .cloned()
+            };
+            let mut keys: Vec<String> = o.iter().filter_map(|x| key_of(x, by)).collect();
+            for x in t {
+                let k = key_of(x, by).expect("keyed");
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            let merged = keys
+                .iter()
+                .filter_map(|k| {
+                    merge3(
+                        find(o, k).as_ref(),
+                        find(b, k).as_ref(),
+                        find(t, k).as_ref(),
+                    )
+                })
+                .collect();
+            Some(Value::Array(merged))
+        }
+        _ => ours.cloned(),
+    }
+}
+
+/// Put a keyed list's items in `order`; items it does not name keep their places after.
+fn reorder(list: &mut Value, order: &[String]) {
+    let Value::Array(items) = list else { return };
+    let Some(by) = key_field(&[items]) else {
+        return;
+    };
+    let rank = |i: &Value| {
+        key_of(i, by)
+            .and_then(|k| order.iter().position(|o| *o == k))
+            .unwrap_or(order.len())
+    };
+    items.sort_by_key(rank);
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+        for step in &self.0 {
+            match step {
+                Step::Member(k) => {
+                    let k = escape(k);
+                    match k.strip_prefix('[') {
+                        Some(rest) => write!(f, "/~2{rest}")?,
+                        None => write!(f, "/{k}")?,
+                    }
+                }
+                Step::Item { by, key } => write!(f, "/[{by}={}]", escape(key))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Path {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Path, String> {
+        if s.is_empty() {
+            return Ok(Path::default());
+        }
+        let Some(rest) = s.strip_prefix('/') else {
+            return Err(format!("a kept path must start with `/`: `{s}`"));
+        };
+        let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+        rest.split('/')
+            .map(|seg| {
+                if let Some(item) = seg.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+                    let (by, key) = item
+                        .split_once('=')
+                        .ok_or_else(|| format!("a list item needs `[field=key]`: `{seg}`"))?;
+                    Ok(Step::Item {
+                        by: by.to_string(),
+                        key: unescape(key),
+                    })
+                } else if let Some(member) = seg.strip_prefix("~2") {
+                    Ok(Step::Member(format!("[{}", unescape(member))))
+                } else {
+                    Ok(Step::Member(unescape(seg)))
+                }
+            })
+            .collect::<Result<_, _>>()
+            .map(Path)
+    }
+}
+
+impl Serialize for Path {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Path {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Path, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rendered() -> Value {
+        json!({
+            "metadata": {"name": "api", "labels": {"app": "api"}},
+            "spec": {"template": {"spec": {
+                "terminationGracePeriodSeconds": 30,
+                "containers": [{
+                    "name": "app",
+                    "image": "api:1.0",
+                    "ports": [{"name": "http", "containerPort": 8080}],
+                    "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+                }]
+            }}}
+        })
+    }
+
+    fn input() -> Value {
+        json!({
+            "metadata": {"name": "api", "labels": {"app": "api", "team": "core"},
+                         "creationTimestamp": null},
+            "spec": {"template": {"spec": {
+                "terminationGracePeriodSeconds": 30,
+                "containers": [{
+                    "name": "app",
+                    "image": "api:1.0",
+                    "ports": [{"name": "http", "containerPort": 8080, "hostPort": 80}],
+                    "env": [{"name": "B", "value": "2"}, {"name": "C", "value": "3"},
+                            {"name": "A", "value": "1"}],
+                    "lifecycle": {"postStart": {"exec": {"command": ["true"]}}}
+                }, {
+                    "name": "proxy", "image": "envoy:1.31"
+                }]
+            }}}
+        })
+    }
+
+    #[test]
+    fn replaying_onto_the_same_rendering_gives_the_input() {
+        let r = Residual::between(&rendered(), &input());
+        let mut out = rendered();
+        r.apply(&mut out);
+        assert_eq!(out, input());
+    }
+
+    #[test]
+    fn an_edit_of_a_modelled_field_wins_over_what_was_kept() {
+        let mut r_in = rendered();
+        r_in["spec"]["template"]["spec"]["containers"][0]["image"] = json!("api:0.9");
+        let r = Residual::between(&rendered(), &r_in);
+        assert_eq!(r.0.len(), 1, "{r:?}");
+        // The user changes the image after the import: the design's value stands.
+        let mut today = rendered();
+        today["spec"]["template"]["spec"]["containers"][0]["image"] = json!("api:2.0");
+        r.apply(&mut today);
+        assert_eq!(
+            today["spec"]["template"]["spec"]["containers"][0]["image"],
+            json!("api:2.0")
+        );
+    }
+
+    #[test]
+    fn adding_a_modelled_member_keeps_the_kept_siblings() {
+        let r = Residual::between(&rendered(), &input());
+        let mut today = rendered();
+        // The user adds a preStop: the design now renders `lifecycle` too.
+        today["spec"]["template"]["spec"]["containers"][0]["lifecycle"] =
+            json!({"preStop": {"sleep": {"seconds": 5}}});
+        r.apply(&mut today);
+        assert_eq!(
+            today["spec"]["template"]["spec"]["containers"][0]["lifecycle"],
+            json!({"preStop": {"sleep": {"seconds": 5}},
+                   "postStart": {"exec": {"command": ["true"]}}})
+        );
+    }
+
+    #[test]
+    fn a_new_port_does_not_shift_what_was_kept_for_another() {
+        let r = Residual::between(&rendered(), &input());
+        let mut today = rendered();
+        let ports = today["spec"]["template"]["spec"]["containers"][0]["ports"]
+            .as_array_mut()
+            .unwrap();
+        ports.insert(0, json!({"name": "metrics", "containerPort": 9090}));
+        r.apply(&mut today);
+        assert_eq!(
+            today["spec"]["template"]["spec"]["containers"][0]["ports"],
+            json!([{"name": "metrics", "containerPort": 9090},
+                   {"name": "http", "containerPort": 8080, "hostPort": 80}])
+        );
+    }
+
+    #[test]
+    fn a_removed_container_takes_its_kept_details_with_it() {
+        let r = Residual::between(&rendered(), &input());
+        let mut today = rendered();
+        today["spec"]["template"]["spec"]["containers"] = json!([]);
+        r.apply(&mut today);
+        let names: Vec<_> = today["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].clone())
+            .collect();
+        // The kept sidecar comes back; the modelled container stays removed.
+        assert_eq!(names, [json!("proxy")]);
+    }
+
+    #[test]
+    fn paths_round_trip_through_text() {
+        for text in [
+            "",
+            "/metadata/annotations/app.kubernetes.io~1name",
+            "/spec/containers/[name=app]/volumeMounts/[mountPath=~1var~1run]",
+            "/data/~2odd]/x~0y",
+        ] {
+            let p: Path = text.parse().unwrap();
+            assert_eq!(p.to_string(), text);
+        }
+        let r = Residual::between(&rendered(), &input());
+        let json = serde_json::to_string(&r).unwrap();
+        let back: Residual = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        assert!(!json.contains("\"was\":null"), "absent is absent: {json}");
+    }
+
+    #[test]
+    fn nulls_of_the_input_are_kept() {
+        let r = Residual::between(&rendered(), &input());
+        let json = serde_json::to_string(&r).unwrap();
+        let back: Residual = serde_json::from_str(&json).unwrap();
+        let mut out = rendered();
+        back.apply(&mut out);
+        assert_eq!(out["metadata"]["creationTimestamp"], Value::Null);
+        assert!(out["metadata"]
+            .as_object()
+            .unwrap()
+            .contains_key("creationTimestamp"));
+    }
+}
