@@ -190,9 +190,13 @@ pub fn ImportDialog() -> impl IntoView {
                             <tbody>
                                 {r.documents.into_iter().map(|d| {
                                     let (class, text) = match d.outcome {
-                                        Outcome::Imported => ("ok", "imported".to_string()),
-                                        Outcome::Kept(why) => ("kept", format!("kept: {why}")),
+                                        Outcome::Imported => ("ok", "modelled".to_string()),
+                                        Outcome::Kept(why) => ("kept", format!("kept whole: {why}")),
                                         Outcome::Skipped(why) => ("skipped", format!("not imported: {why}")),
+                                    };
+                                    let text = match d.note {
+                                        Some(note) => format!("{text} ({note})"),
+                                        None => text,
                                     };
                                     view! {
                                         <tr class=class>

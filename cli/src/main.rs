@@ -288,6 +288,9 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
                 eprintln!("skipped   line {:>5}  {}: {why}", d.line, what.trim())
             }
         }
+        if let Some(note) = &d.note {
+            eprintln!("          line {:>5}  note: {note}", d.line);
+        }
     }
     if result.imported() == 0 {
         return Err(Failure::Input(

@@ -376,6 +376,12 @@ pub struct Service {
     /// then export loses nothing, while every modelled field stays the design's (see
     /// [`Residual`]).
     pub residual: BTreeMap<ResidualRole, Residual>,
+    /// The labels that select this service's pods (workload selector, Service selector,
+    /// PDB, NetworkPolicies, spread); empty means Kubeprint's own
+    /// `app.kubernetes.io/name: <name>`. An import keeps the input's, because a
+    /// workload's selector cannot change once it exists, and so that objects the design
+    /// adds later (a PDB, a policy) select the pods the input's labels select.
+    pub selector: BTreeMap<String, String>,
 }
 
 impl Default for Service {
@@ -404,6 +410,7 @@ impl Default for Service {
             port_pools: Vec::new(),
             position: None,
             residual: BTreeMap::new(),
+            selector: BTreeMap::new(),
         }
     }
 }

@@ -364,6 +364,7 @@ fn all_fields() -> Design {
                 kept("/spec/sessionAffinity", json!("ClientIP")),
             ),
         ]),
+        selector: BTreeMap::new(),
     };
 
     let default_sections = Service {

@@ -283,12 +283,12 @@ async fn pasted_manifests_import_with_a_report_per_document() {
         .wait_text("import-report", "the report", |t| t.contains("migrate"))
         .await;
     assert!(
-        report.contains("Deployment api") && report.contains("imported"),
+        report.contains("Deployment api") && report.contains("modelled"),
         "{report}"
     );
     assert!(
-        report.contains("not imported: Kubeprint does not model kind `Job`"),
-        "{report}"
+        report.contains("kept whole: Kubeprint does not model Job"),
+        "a kind the model does not cover is kept, not dropped: {report}"
     );
     assert!(report.contains("invalid YAML at line"), "{report}");
     let summary = page.text("import-summary").await;

@@ -338,6 +338,13 @@ fn build(
             d.pinned_objects.push(KeptObject(o.to_json()));
             continue;
         }
+        if matches!(o, Object::Namespace(_)) && o.name() != namespace {
+            documents[i].outcome = Outcome::Kept(format!(
+                "another namespace than the one the design models (`{namespace}`); kept whole"
+            ));
+            d.pinned_objects.push(KeptObject(o.to_json()));
+            continue;
+        }
         if matches!(o, Object::Kept(_)) {
             keep.push((i, o));
             continue;

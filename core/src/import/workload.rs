@@ -37,6 +37,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 min_ready_seconds: spec.min_ready_seconds,
             });
             rollout(&mut s, &spec);
+            s.selector = match_labels(&spec.selector);
             Some((s, pod_labels(&spec.template)))
         }
         Object::StatefulSet(st) => {
@@ -50,6 +51,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 min_ready_seconds: spec.min_ready_seconds,
             });
             s.storage.extend(volume_claims(&spec));
+            s.selector = match_labels(&spec.selector);
             Some((s, pod_labels(&spec.template)))
         }
         _ => None,
@@ -109,6 +111,17 @@ fn volume_claims(spec: &apps::StatefulSetSpec) -> Vec<VolumeClaim> {
             }
         })
         .collect()
+}
+
+/// A workload selector's labels when it is labels only (expressions are kept as they
+/// are, through the residual), else none: the design then selects by its own label.
+fn match_labels(
+    selector: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+) -> BTreeMap<String, String> {
+    match (&selector.match_labels, &selector.match_expressions) {
+        (Some(l), None) => l.clone(),
+        _ => BTreeMap::new(),
+    }
 }
 
 fn pod_labels(template: &core::PodTemplateSpec) -> BTreeMap<String, String> {

@@ -19,7 +19,7 @@ impl Renderer<'_> {
 
     /// The design's ConfigMaps and Secrets, in every environment that runs services.
     pub(super) fn config_objects(&self, services: &[Service]) -> Vec<Object> {
-        if services.is_empty() {
+        if services.is_empty() && !self.env.hosts_services {
             return Vec::new();
         }
         let mut out = Vec::new();

@@ -367,7 +367,11 @@ fn labels<const N: usize>(pairs: [(&str, &str); N]) -> Labels {
 }
 
 fn selector_of(s: &Service) -> Labels {
-    labels([("app.kubernetes.io/name", s.name.as_str())])
+    if s.selector.is_empty() {
+        labels([("app.kubernetes.io/name", s.name.as_str())])
+    } else {
+        s.selector.clone()
+    }
 }
 
 fn label_selector(s: &Service) -> LabelSelector {
