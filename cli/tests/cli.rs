@@ -330,3 +330,23 @@ fn import_reads_a_compose_file_and_its_env_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn import_reads_an_env_file_named_through_a_merge_key_and_reports_profiles() {
+    let dir = temp_dir("compose-anchors");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "x-app: &app\n  image: ghcr.io/example/shop:2.4.1\n  env_file: app.env\n\nservices:\n  web:\n    <<: *app\n    ports: [\"8000:8000\"]\n  debug:\n    extends: web\n    profiles: [debug]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app.env"), "SHOP_REGION=eu-west-1\n").unwrap();
+    let o = kubeprint(&["import", dir.join("compose.yaml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(design["config_maps"][0]["data"]["SHOP_REGION"], "eu-west-1");
+    assert!(
+        stderr(&o).contains("compose starts it only with --profile debug"),
+        "{}",
+        stderr(&o)
+    );
+}

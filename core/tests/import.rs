@@ -5,6 +5,9 @@ use kubeprint_core::import::{self, Outcome};
 use kubeprint_core::{render, templates, validate};
 use std::collections::BTreeMap;
 
+#[path = "import/compose.rs"]
+mod compose;
+
 fn objects(yaml: &str) -> BTreeMap<(String, String), serde_json::Value> {
     kubeprint_core::yaml::parse_documents(yaml)
         .unwrap()

@@ -3,6 +3,16 @@
 //! `depends_on` dependency edges, `deploy.replicas` and `deploy.resources` replicas and
 //! resources. Compose names become DNS-1035 service names (`icat_mariadb` ->
 //! `icat-mariadb`).
+//!
+//! Before a service is read, YAML merge keys (`<<: *common`) are applied and `extends`
+//! within the file is resolved (`extends.rs`), so a service reads the same keys compose
+//! would run it with. Whatever is not imported as written (an `extends` into another
+//! file, a profile, a value out of range, a port range cut short) is said in the
+//! service's report, with the line it was written on.
+
+mod extends;
+mod ports;
+mod shell;
 
 use crate::import::{DocumentReport, Import, Outcome};
 use crate::model::*;
@@ -32,10 +42,10 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             renamed: Default::default(),
         };
     }
-    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+    let root = match parse(text) {
         Ok(v) => v,
         Err(e) => {
-            documents.push(skipped(format!("invalid YAML: {e}")));
+            documents.push(skipped(e));
             return Import {
                 design,
                 documents,
@@ -43,8 +53,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             };
         }
     };
-    let root: Value = serde_json::to_value(&yaml).unwrap_or(Value::Null);
-    let Some(services) = root.get("services").and_then(Value::as_object) else {
+    let Some(mut services) = root.get("services").and_then(Value::as_object).cloned() else {
         documents.push(skipped(
             "not a compose file: it has no `services:` mapping".into(),
         ));
@@ -57,254 +66,95 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     if let Some(name) = root.get("name").and_then(Value::as_str) {
         design.name = dns_name(name);
     }
-    let line_of = |name: &str| {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(&format!("{name}:")))
-            .map_or(1, |i| i + 1)
-    };
+    let src = Source::new(text);
+    // Notes per compose service name, said in its report.
+    let mut notes = extends::resolve(&mut services);
     let mut ids: BTreeMap<String, ServiceId> = BTreeMap::new();
-    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (compose_name, spec) in services {
-        let name = dns_name(compose_name);
-        let mut s = Service {
-            name: name.clone(),
-            security: Security::unset(),
-            ..Service::default()
+    let mut imported: Vec<(String, String)> = Vec::new();
+    for (compose_name, spec) in &services {
+        let mut n = Notes {
+            src: &src,
+            service: compose_name,
+            list: notes.remove(compose_name).unwrap_or_default(),
         };
-        let image = spec
-            .get("image")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if image.is_empty() {
-            notes
-                .entry(name.clone())
-                .or_default()
-                .push("no `image` (built from source): set the image the CI pushes".into());
-            s.image = format!("registry.example.com/{name}");
-            s.tag = String::new();
-        } else {
-            let (repo, tag) = match image.rsplit_once(':') {
-                Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
-                _ => (image.to_string(), String::new()),
+        let mut name = dns_name(compose_name);
+        if design.service_named(&name).is_some() {
+            let taken = name.clone();
+            let stem: String = taken.chars().take(58).collect();
+            name = (2..)
+                .map(|i| format!("{stem}-{i}"))
+                .find(|c| design.service_named(c).is_none())
+                .unwrap_or_default();
+            n.note(format!(
+                "named `{name}`: `{taken}` is already another service's name"
+            ));
+        }
+        let s = read_service(&name, spec, env_files, &mut design, &mut n);
+        let list = n.list;
+        let id = ServiceId(design.next_id);
+        match design.apply(crate::Edit::AddService(Box::new(s))) {
+            Ok(()) => {
+                ids.insert(compose_name.clone(), id);
+                imported.push((compose_name.clone(), name));
+            }
+            Err(e) => documents.push(DocumentReport {
+                line: src.service_line(compose_name),
+                kind: "service".into(),
+                name,
+                outcome: Outcome::Skipped(e.to_string()),
+                note: None,
+            }),
+        }
+        notes.insert(compose_name.clone(), list);
+    }
+    // depends_on: an edge to the dependency's first port. A dependency without a port
+    // gets no edge: an edge names a port, and one without would be an error Kubeprint
+    // made itself. Compose's start order has no Kubernetes counterpart either way.
+    for (compose_name, spec) in &services {
+        let Some(&from) = ids.get(compose_name) else {
+            continue;
+        };
+        for dep in depends_on(spec) {
+            let note = notes.entry(compose_name.clone()).or_default();
+            let Some(&to) = ids.get(&dep) else {
+                note.push(format!(
+                    "depends_on `{dep}`, which is not a service of this file: no edge"
+                ));
+                continue;
             };
-            s.image = repo;
-            s.tag = tag;
-        }
-        if let Some(cmd) = spec.get("command") {
-            s.args = words(cmd);
-        }
-        if let Some(ep) = spec.get("entrypoint") {
-            s.command = words(ep);
-        }
-        for p in spec
-            .get("ports")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(container) = container_port(p) {
-                let port_name = if s.ports.is_empty() {
-                    "http".to_string()
-                } else {
-                    format!("port{}", s.ports.len())
-                };
-                add_port(&mut s, container, port_name);
-            }
-        }
-        for p in spec
-            .get("expose")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(n) = p
-                .as_u64()
-                .or_else(|| p.as_str().and_then(|s| s.parse().ok()))
-                .and_then(|n| u16::try_from(n).ok())
-            {
-                if !s.ports.iter().any(|x| x.port == n) {
-                    let port_name = format!("port{}", s.ports.len());
-                    add_port(&mut s, n, port_name);
+            let target = design.service(to).expect("just added");
+            let port = target
+                .exposure
+                .ports
+                .iter()
+                .find(|p| p.protocol == Protocol::TCP)
+                .or(target.exposure.ports.first())
+                .filter(|_| target.exposure.service != ServiceKind::None)
+                .map(|p| p.name.clone());
+            match port {
+                Some(port) => {
+                    let _ = design.apply(crate::Edit::AddEdge(Edge { from, to, port }));
                 }
-            }
-        }
-        if s.exposure.ports.is_empty() {
-            s.exposure.service = ServiceKind::None;
-        }
-        let mut env: Vec<(String, String)> = Vec::new();
-        for f in string_list(spec.get("env_file")) {
-            match env_files.get(&f) {
-                Some(text) => env.extend(dotenv(text)),
-                None => notes.entry(name.clone()).or_default().push(format!(
-                    "env_file `{f}` was not read: add its keys to the ConfigMap"
+                None => note.push(format!(
+                    "depends_on `{dep}`: no edge, `{dep}` declares no port (compose only orders start-up; give it `expose` if it serves)"
                 )),
             }
         }
-        match spec.get("environment") {
-            Some(Value::Object(m)) => env.extend(m.iter().map(|(k, v)| (k.clone(), scalar(v)))),
-            Some(Value::Array(items)) => env.extend(items.iter().filter_map(|i| {
-                let i = i.as_str()?;
-                let (k, v) = i.split_once('=').unwrap_or((i, ""));
-                Some((k.to_string(), v.to_string()))
-            })),
-            _ => {}
-        }
-        if !env.is_empty() {
-            // Plain config goes to a ConfigMap; what looks secret becomes a Secret key
-            // (its value is dropped: a design never holds secret values).
-            let (secret, plain): (Vec<_>, Vec<_>) = env
-                .into_iter()
-                .partition(|(k, _)| crate::rules::looks_secret(k));
-            if !plain.is_empty() {
-                let cm = format!("{name}-env");
-                design.config_maps.push(ConfigMapDef {
-                    name: cm.clone(),
-                    data: plain.into_iter().collect(),
-                    residual: None,
-                });
-                s.config.env_from.push(EnvFrom::ConfigMap(cm));
-            }
-            if !secret.is_empty() {
-                let sec = format!("{name}-secrets");
-                design.secrets.push(SecretDef {
-                    name: sec.clone(),
-                    kind: "Opaque".into(),
-                    keys: secret.into_iter().map(|(k, _)| k).collect(),
-                    residual: None,
-                });
-                s.config.env_from.push(EnvFrom::Secret(sec));
-            }
-        }
-        if let Some(hc) = spec.get("healthcheck") {
-            if hc.get("disable").and_then(Value::as_bool) != Some(true) {
-                if let Some(p) = probe(hc, &s) {
-                    // start_period: time the container may take to start before failures count.
-                    let start = hc
-                        .get("start_period")
-                        .and_then(Value::as_str)
-                        .and_then(duration)
-                        .unwrap_or(0);
-                    if start > 0 {
-                        s.timing.startup_seconds = start;
-                        let failures =
-                            (start.div_ceil(p.effective_period())).max(1) + p.effective_failures();
-                        s.probes.startup = Some(Probe {
-                            failure_threshold: failures,
-                            ..p.clone()
-                        });
-                    }
-                    s.probes.readiness = Some(p.clone());
-                    s.probes.liveness = Some(Probe {
-                        failure_threshold: p.effective_failures() + 2,
-                        ..p
-                    });
-                }
-            }
-        }
-        if let Some(g) = spec
-            .get("stop_grace_period")
-            .and_then(Value::as_str)
-            .and_then(duration)
-        {
-            s.timing.grace_period_seconds = g;
-        } else {
-            s.timing.grace_period_seconds = 10;
-            notes
-                .entry(name.clone())
-                .or_default()
-                .push("no stop_grace_period: compose waits 10 s, kept as the grace period".into());
-        }
-        if let Some(r) = spec.pointer("/deploy/replicas").and_then(Value::as_u64) {
-            s.scaling.replicas = u32::try_from(r).unwrap_or(1);
-        }
-        let cpu = |p: &str| {
-            spec.pointer(p)
-                .map(scalar)
-                .filter(|v| !v.is_empty())
-                .map(|c| cpus(&c))
-        };
-        let mem = |p: &str| {
-            spec.pointer(p)
-                .map(scalar)
-                .filter(|v| !v.is_empty())
-                .map(|m| memory(&m))
-        };
-        s.resources = Resources {
-            cpu_request: cpu("/deploy/resources/reservations/cpus"),
-            memory_request: mem("/deploy/resources/reservations/memory"),
-            cpu_limit: cpu("/deploy/resources/limits/cpus"),
-            memory_limit: mem("/deploy/resources/limits/memory"),
-        };
-        let volumes = spec
-            .get("volumes")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for (i, v) in volumes.iter().enumerate() {
-            let text = scalar(v);
-            let (source, target) = text.split_once(':').unwrap_or(("", &text));
-            let target = target.split(':').next().unwrap_or(target);
-            let named = !source.is_empty() && !source.starts_with(['.', '/', '~']);
-            if named {
-                s.kind = WorkloadKind::StatefulSet;
-                s.exposure.service = ServiceKind::Headless;
-                s.storage.push(VolumeClaim {
-                    name: dns_name(source).chars().take(50).collect(),
-                    mount_path: target.into(),
-                    size: "10Gi".into(),
-                    storage_class: None,
-                });
-            } else {
-                notes.entry(name.clone()).or_default().push(format!(
-                    "bind mount {} ({text}) is not portable: use a ConfigMap or a volume",
-                    i + 1
-                ));
-            }
-        }
-        if spec.get("restart").and_then(Value::as_str) == Some("no") {
-            notes.entry(name.clone()).or_default().push("restart: no looks like a one-off task; Kubernetes runs it as a Job, which Kubeprint does not model".into());
-        }
-        let id = ServiceId(design.next_id);
-        if design.apply(crate::Edit::AddService(Box::new(s))).is_ok() {
-            ids.insert(compose_name.clone(), id);
-            documents.push(DocumentReport {
-                line: line_of(compose_name),
-                kind: "service".into(),
-                name: name.clone(),
-                outcome: Outcome::Imported,
-                note: None,
-            });
-        }
     }
-    // depends_on: edges to the dependency's first port.
-    for (compose_name, spec) in services {
-        let deps: Vec<String> = match spec.get("depends_on") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            Some(Value::Object(m)) => m.keys().cloned().collect(),
-            _ => Vec::new(),
+    for (compose_name, name) in imported {
+        let outcome = match notes.get(&compose_name) {
+            Some(n) if !n.is_empty() => Outcome::Kept(n.join("; ")),
+            _ => Outcome::Imported,
         };
-        for dep in deps {
-            let (Some(&from), Some(&to)) = (ids.get(compose_name), ids.get(&dep)) else {
-                continue;
-            };
-            let port = design
-                .service(to)
-                .and_then(|t| t.exposure.ports.first())
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            let _ = design.apply(crate::Edit::AddEdge(Edge { from, to, port }));
-        }
+        documents.push(DocumentReport {
+            line: src.service_line(&compose_name),
+            kind: "service".into(),
+            name,
+            outcome,
+            note: None,
+        });
     }
-    for d in &mut documents {
-        if let Some(n) = notes.get(&d.name) {
-            if let Outcome::Imported = d.outcome {
-                d.outcome = Outcome::Kept(n.join("; "));
-            }
-        }
-    }
+    documents.sort_by_key(|d| d.line);
     let system = design.name.clone();
     design.environments = Environment::standard_set(&system);
     Import {
@@ -314,33 +164,455 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
 }
 
-/// The `env_file` names a compose file refers to (so a caller can read them).
-pub fn env_file_names(text: &str) -> Vec<String> {
-    let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
-        return Vec::new();
+/// One compose service as a Kubeprint service; its ConfigMap and Secret go into `design`.
+fn read_service(
+    name: &str,
+    spec: &Value,
+    env_files: &BTreeMap<String, String>,
+    design: &mut Design,
+    n: &mut Notes,
+) -> Service {
+    let mut s = Service {
+        name: name.to_string(),
+        security: Security::unset(),
+        ..Service::default()
     };
-    let root: Value = serde_json::to_value(&yaml).unwrap_or(Value::Null);
-    root.get("services")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(_, spec)| string_list(spec.get("env_file")))
-        .collect()
+    let profiles = string_list(spec.get("profiles"));
+    if !profiles.is_empty() {
+        let quoted: Vec<String> = profiles.iter().map(|p| format!("`{p}`")).collect();
+        let flags: Vec<String> = profiles.iter().map(|p| format!("--profile {p}")).collect();
+        n.note(format!(
+            "in profile{} {}: imported; compose starts it only with {}",
+            if profiles.len() > 1 { "s" } else { "" },
+            quoted.join(", "),
+            flags.join(" or ")
+        ));
+    }
+    let image = spec
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if image.is_empty() {
+        n.note("no `image` (built from source): set the image the CI pushes");
+        s.image = format!("registry.example.com/{name}");
+        s.tag = String::new();
+    } else {
+        let (repo, tag) = match image.rsplit_once(':') {
+            Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
+            _ => (image.to_string(), String::new()),
+        };
+        s.image = repo;
+        s.tag = tag;
+    }
+    if let Some(cmd) = spec.get("command") {
+        s.args = words(cmd, "command", n);
+    }
+    if let Some(ep) = spec.get("entrypoint") {
+        s.command = words(ep, "entrypoint", n);
+    }
+    for (key, first_http) in [("ports", true), ("expose", false)] {
+        for entry in spec
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (found, problem) = ports::parse(entry);
+            for p in &found {
+                add_port(&mut s, p, first_http);
+            }
+            if let Some(problem) = problem {
+                n.at(&[&problem.needle], format!("{key}: {}", problem.message));
+            }
+        }
+    }
+    if s.exposure.ports.is_empty() {
+        s.exposure.service = ServiceKind::None;
+    }
+    let mut env: Vec<(String, String)> = Vec::new();
+    for f in string_list(spec.get("env_file")) {
+        match env_files.get(&f) {
+            Some(text) => env.extend(dotenv(text)),
+            None => n.note(format!(
+                "env_file `{f}` was not read: add its keys to the ConfigMap"
+            )),
+        }
+    }
+    match spec.get("environment") {
+        Some(Value::Object(m)) => env.extend(m.iter().map(|(k, v)| (k.clone(), scalar(v)))),
+        Some(Value::Array(items)) => env.extend(items.iter().filter_map(|i| {
+            let i = i.as_str()?;
+            let (k, v) = i.split_once('=').unwrap_or((i, ""));
+            Some((k.to_string(), v.to_string()))
+        })),
+        _ => {}
+    }
+    if !env.is_empty() {
+        // Plain config goes to a ConfigMap; what looks secret becomes a Secret key
+        // (its value is dropped: a design never holds secret values).
+        let (secret, plain): (Vec<_>, Vec<_>) = env
+            .into_iter()
+            .partition(|(k, _)| crate::rules::looks_secret(k));
+        if !plain.is_empty() {
+            let cm = format!("{name}-env");
+            design.config_maps.push(ConfigMapDef {
+                name: cm.clone(),
+                data: plain.into_iter().collect(),
+                residual: None,
+            });
+            s.config.env_from.push(EnvFrom::ConfigMap(cm));
+        }
+        if !secret.is_empty() {
+            let sec = format!("{name}-secrets");
+            design.secrets.push(SecretDef {
+                name: sec.clone(),
+                kind: "Opaque".into(),
+                keys: secret.into_iter().map(|(k, _)| k).collect(),
+                residual: None,
+            });
+            s.config.env_from.push(EnvFrom::Secret(sec));
+        }
+    }
+    if let Some(hc) = spec.get("healthcheck") {
+        if hc.get("disable").and_then(Value::as_bool) != Some(true) {
+            if let Some(p) = probe(hc, &s, n) {
+                // start_period: time the container may take to start before failures count.
+                let start = hc_seconds(hc, "start_period", 0, n);
+                if start > 0 {
+                    s.timing.startup_seconds = start;
+                    let failures =
+                        (start.div_ceil(p.effective_period())).max(1) + p.effective_failures();
+                    s.probes.startup = Some(Probe {
+                        failure_threshold: failures,
+                        ..p.clone()
+                    });
+                }
+                s.probes.readiness = Some(p.clone());
+                s.probes.liveness = Some(Probe {
+                    failure_threshold: p.effective_failures() + 2,
+                    ..p
+                });
+            }
+        }
+    }
+    s.timing.grace_period_seconds = 10;
+    match spec.get("stop_grace_period") {
+        Some(v) => match duration(&scalar(v)) {
+            Some(g) => s.timing.grace_period_seconds = g,
+            None => n.at(
+                &["stop_grace_period"],
+                format!(
+                    "stop_grace_period `{}` is not a duration of zero or more: used 10 s, compose's default",
+                    scalar(v)
+                ),
+            ),
+        },
+        None => n.note("no stop_grace_period: compose waits 10 s, kept as the grace period"),
+    }
+    let replicas = spec
+        .pointer("/deploy/replicas")
+        .map(|v| ("replicas", "deploy.replicas", v))
+        .or_else(|| spec.get("scale").map(|v| ("scale", "scale", v)));
+    if let Some((key, what, v)) = replicas {
+        match v.as_u64().and_then(|r| u32::try_from(r).ok()) {
+            Some(r) => s.scaling.replicas = r,
+            None => n.at(
+                &[key],
+                format!(
+                    "{what} `{}` is out of range (0 or more): used {}",
+                    scalar(v),
+                    s.scaling.replicas
+                ),
+            ),
+        }
+    }
+    let cpu = |p: &str| {
+        spec.pointer(p)
+            .map(scalar)
+            .filter(|v| !v.is_empty())
+            .map(|c| cpus(&c))
+    };
+    let mem = |p: &str| {
+        spec.pointer(p)
+            .map(scalar)
+            .filter(|v| !v.is_empty())
+            .map(|m| memory(&m))
+    };
+    s.resources = Resources {
+        cpu_request: cpu("/deploy/resources/reservations/cpus"),
+        memory_request: mem("/deploy/resources/reservations/memory"),
+        cpu_limit: cpu("/deploy/resources/limits/cpus"),
+        memory_limit: mem("/deploy/resources/limits/memory"),
+    };
+    let volumes = spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (i, v) in volumes.iter().enumerate() {
+        let (text, source, target, bind) = match v {
+            Value::Object(m) => {
+                let get = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+                let text = format!("{}:{}", get("source"), get("target"));
+                (
+                    text,
+                    get("source").to_string(),
+                    get("target").to_string(),
+                    get("type") != "volume",
+                )
+            }
+            _ => {
+                let text = scalar(v);
+                let (source, target) = text.split_once(':').unwrap_or(("", &text));
+                let target = target.split(':').next().unwrap_or(target).to_string();
+                let source = source.to_string();
+                let bind = source.is_empty() || source.starts_with(['.', '/', '~', '$']);
+                (text.clone(), source, target, bind)
+            }
+        };
+        if !bind {
+            s.kind = WorkloadKind::StatefulSet;
+            s.exposure.service = ServiceKind::Headless;
+            s.storage.push(VolumeClaim {
+                name: dns_name(&source).chars().take(50).collect(),
+                mount_path: target,
+                size: "10Gi".into(),
+                storage_class: None,
+            });
+        } else {
+            n.note(format!(
+                "bind mount {} ({text}) is not portable: use a ConfigMap or a volume",
+                i + 1
+            ));
+        }
+    }
+    if spec.get("restart").and_then(Value::as_str) == Some("no") {
+        n.note("restart: no looks like a one-off task; Kubernetes runs it as a Job, which Kubeprint does not model");
+    }
+    s
 }
 
-/// Declare a container port and a Service port of the same name for it.
-fn add_port(s: &mut Service, port: u16, name: String) {
+/// Parse a compose file into JSON, merge keys applied.
+fn parse(text: &str) -> Result<Value, String> {
+    let mut yaml: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
+    // Aliases are copies of their anchor as written, so a merge key inside an anchor
+    // that is itself merged comes up one level per round; a few rounds settle any file
+    // a person writes.
+    for _ in 0..8 {
+        if !has_merge_key(&yaml) {
+            break;
+        }
+        yaml.apply_merge()
+            .map_err(|e| format!("invalid merge key `<<`: {e}"))?;
+    }
+    Ok(serde_json::to_value(&yaml).unwrap_or(Value::Null))
+}
+
+fn has_merge_key(v: &serde_yaml::Value) -> bool {
+    match v {
+        serde_yaml::Value::Mapping(m) => m.contains_key("<<") || m.values().any(has_merge_key),
+        serde_yaml::Value::Sequence(s) => s.iter().any(has_merge_key),
+        serde_yaml::Value::Tagged(t) => has_merge_key(&t.value),
+        _ => false,
+    }
+}
+
+/// The services a service's `depends_on` names (list or mapping form).
+fn depends_on(spec: &Value) -> Vec<String> {
+    match spec.get("depends_on") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The lines of the compose file, to say where a reported value was written.
+struct Source<'a> {
+    lines: Vec<&'a str>,
+    /// Each service's key line (0-based) in the `services:` mapping.
+    services: BTreeMap<String, usize>,
+    /// The indentation of the service keys.
+    indent: usize,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let content = |l: &str| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        };
+        let indent_of = |l: &str| l.len() - l.trim_start().len();
+        let mut services = BTreeMap::new();
+        let mut indent = 0;
+        if let Some(start) = lines.iter().position(|l| l.starts_with("services:")) {
+            for (i, l) in lines.iter().enumerate().skip(start + 1) {
+                if !content(l) {
+                    continue;
+                }
+                let ind = indent_of(l);
+                if ind == 0 {
+                    break;
+                }
+                if indent == 0 {
+                    indent = ind;
+                }
+                if ind == indent {
+                    if let Some((key, _)) = l.trim().split_once(':') {
+                        let key = key.trim_matches(['"', '\'']);
+                        services.entry(key.to_string()).or_insert(i);
+                    }
+                }
+            }
+        }
+        Source {
+            lines,
+            services,
+            indent,
+        }
+    }
+
+    /// The 1-based line of a service's key.
+    fn service_line(&self, name: &str) -> usize {
+        self.services.get(name).map_or(1, |i| i + 1)
+    }
+
+    /// The 1-based line holding all of `parts`: in the service's own block first, then
+    /// anywhere (the value may come from an anchor or a service it extends), else the
+    /// service's line.
+    fn line_of(&self, service: &str, parts: &[&str]) -> usize {
+        let has = |l: &str| {
+            let l = l.split(" #").next().unwrap_or(l);
+            parts.iter().all(|p| l.contains(p))
+        };
+        if let Some(&start) = self.services.get(service) {
+            let end = self.lines[start + 1..]
+                .iter()
+                .position(|l| {
+                    let t = l.trim_start();
+                    !t.is_empty() && !t.starts_with('#') && l.len() - t.len() <= self.indent
+                })
+                .map_or(self.lines.len(), |i| start + 1 + i);
+            if let Some(i) = (start..end).find(|&i| has(self.lines[i])) {
+                return i + 1;
+            }
+        }
+        self.lines
+            .iter()
+            .position(|l| has(l))
+            .map_or(self.service_line(service), |i| i + 1)
+    }
+}
+
+/// What one service's report says.
+struct Notes<'a> {
+    src: &'a Source<'a>,
+    service: &'a str,
+    list: Vec<String>,
+}
+
+impl Notes<'_> {
+    fn note(&mut self, text: impl Into<String>) {
+        self.list.push(text.into());
+    }
+
+    /// A note about a value, with the line it was written on.
+    fn at(&mut self, parts: &[&str], text: String) {
+        let line = self.src.line_of(self.service, parts);
+        self.list.push(format!("line {line}: {text}"));
+    }
+}
+
+/// The `env_file` names a compose file refers to (so a caller can read them).
+pub fn env_file_names(text: &str) -> Vec<String> {
+    let Ok(root) = parse(text) else {
+        return Vec::new();
+    };
+    let Some(mut services) = root.get("services").and_then(Value::as_object).cloned() else {
+        return Vec::new();
+    };
+    extends::resolve(&mut services);
+    let mut names: Vec<String> = services
+        .values()
+        .flat_map(|spec| string_list(spec.get("env_file")))
+        .collect();
+    names.dedup();
+    names
+}
+
+/// Declare a container port and a Service port of the same name for it, unless the
+/// container already has that port. A long-syntax `name` is kept when it is a valid
+/// port name; otherwise the first TCP port of `ports:` is `http`, as most are (unless it
+/// is a well-known other protocol's), and the others are named by their position, with
+/// `udp` or `sctp` for those protocols.
+fn add_port(s: &mut Service, p: &ports::Port, first_http: bool) {
+    if s.ports
+        .iter()
+        .any(|x| x.port == p.port && x.protocol == p.protocol)
+    {
+        return;
+    }
+    let taken = |n: &str| s.ports.iter().any(|x| x.name == n);
+    let name = match &p.name {
+        Some(n) if port_name_ok(n) && !taken(n) => n.clone(),
+        _ => {
+            let prefix = match p.protocol {
+                Protocol::TCP => "port",
+                Protocol::UDP => "udp",
+                Protocol::SCTP => "sctp",
+            };
+            let http = first_http
+                && s.ports.is_empty()
+                && p.protocol == Protocol::TCP
+                && !NOT_HTTP.contains(&p.port);
+            (s.ports.len()..)
+                .map(|i| {
+                    if http && i == 0 {
+                        "http".to_string()
+                    } else {
+                        format!("{prefix}{i}")
+                    }
+                })
+                .find(|n| !taken(n))
+                .unwrap_or_default()
+        }
+    };
     s.ports.push(ContainerPort {
         name: name.clone(),
-        port,
-        protocol: Protocol::TCP,
+        port: p.port,
+        protocol: p.protocol,
     });
     s.exposure.ports.push(ServicePort {
         name: name.clone(),
-        port,
+        port: p.port,
         target: PortRef::Name(name),
-        ..ServicePort::default()
+        protocol: p.protocol,
+        app_protocol: p.app_protocol.clone(),
     });
+}
+
+/// Well-known ports that do not speak HTTP (DNS, mail, databases, brokers), so the
+/// first published port is not named `http` when it is one of these.
+const NOT_HTTP: [u16; 22] = [
+    21, 22, 25, 53, 110, 143, 389, 465, 587, 636, 993, 995, 1433, 1521, 2181, 3306, 5432, 5672,
+    6379, 9042, 9092, 27017,
+];
+
+/// A valid IANA service name, as a port name must be: at most 15 lower-case letters,
+/// digits and single inner hyphens, with a letter.
+fn port_name_ok(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 15
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && n.chars().any(|c| c.is_ascii_lowercase())
+        && !n.starts_with('-')
+        && !n.ends_with('-')
+        && !n.contains("--")
 }
 
 /// A compose name as a DNS-1035 label.
@@ -356,7 +628,13 @@ fn dns_name(name: &str) -> String {
     } else {
         s
     };
-    s.chars().take(63).collect()
+    let s: String = s.chars().take(63).collect();
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        "service".into()
+    } else {
+        s
+    }
 }
 
 fn scalar(v: &Value) -> String {
@@ -367,10 +645,17 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-fn words(v: &Value) -> Vec<String> {
+/// A `command` or `entrypoint`: a list as it is, a string split as a shell would.
+fn words(v: &Value, key: &str, n: &mut Notes) -> Vec<String> {
     match v {
         Value::Array(a) => a.iter().map(scalar).collect(),
-        Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
+        Value::String(s) => shell::split(s).unwrap_or_else(|why| {
+            n.at(
+                &[key],
+                format!("{key} cannot be split as a shell would ({why}): split at spaces"),
+            );
+            s.split_whitespace().map(str::to_string).collect()
+        }),
         _ => Vec::new(),
     }
 }
@@ -388,18 +673,6 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// The container side of a compose port: `8000`, `"8000:8000"`, `"127.0.0.1:80:8080/tcp"`,
-/// or the long form `{target: 8000}`.
-fn container_port(p: &Value) -> Option<u16> {
-    if let Some(t) = p.get("target") {
-        return t.as_u64().and_then(|n| u16::try_from(n).ok());
-    }
-    let text = scalar(p);
-    let last = text.rsplit(':').next()?.split('/').next()?;
-    let first = last.split('-').next()?;
-    first.trim().parse().ok()
 }
 
 /// `KEY=value` lines of a .env file.
@@ -458,7 +731,7 @@ fn memory(text: &str) -> String {
 
 /// A healthcheck as a probe: `curl`/`wget` of a localhost URL becomes an HTTP probe on
 /// the matching port, anything else an exec probe.
-fn probe(hc: &Value, s: &Service) -> Option<Probe> {
+fn probe(hc: &Value, s: &Service, n: &mut Notes) -> Option<Probe> {
     let test = match hc.get("test")? {
         Value::String(t) => vec!["CMD-SHELL".to_string(), t.clone()],
         Value::Array(a) => a.iter().map(scalar).collect(),
@@ -493,7 +766,7 @@ fn probe(hc: &Value, s: &Service) -> Option<Probe> {
             let port = s
                 .ports
                 .iter()
-                .find(|p2| p2.port == port)
+                .find(|p2| p2.port == port && p2.protocol == Protocol::TCP)
                 .map_or(PortRef::Number(port), |p2| PortRef::Name(p2.name.clone()));
             Some(ProbeAction::Http {
                 path: path.trim_end_matches(['"', '\'']).to_string(),
@@ -501,22 +774,55 @@ fn probe(hc: &Value, s: &Service) -> Option<Probe> {
             })
         });
     let action = http.unwrap_or(ProbeAction::Exec { command });
-    let secs = |k: &str, default: u32| {
-        hc.get(k)
-            .and_then(Value::as_str)
-            .and_then(duration)
-            .unwrap_or(default)
+    let retries = match hc.get("retries") {
+        None => 3,
+        Some(v) => match v.as_u64().and_then(|r| u32::try_from(r).ok()) {
+            Some(r) => r,
+            None => {
+                n.at(
+                    &["retries"],
+                    format!(
+                        "healthcheck.retries `{}` is out of range (0 or more): used 3, compose's default",
+                        scalar(v)
+                    ),
+                );
+                3
+            }
+        },
+    };
+    let period = hc_seconds(hc, "interval", 30, n).max(1);
+    // Compose's default timeout (30 s) may exceed the interval, since compose waits for
+    // one check to end before the next; a kubelet probes on a fixed period, so an unset
+    // timeout becomes the longest one shorter than the period.
+    let timeout = match hc.get("timeout") {
+        Some(_) => hc_seconds(hc, "timeout", 30, n),
+        None => 30.min(period.saturating_sub(1)),
     };
     Some(Probe {
         action,
         initial_delay_seconds: 0,
-        period_seconds: secs("interval", 30).max(1),
-        timeout_seconds: secs("timeout", 30).max(1),
+        period_seconds: period,
+        timeout_seconds: timeout.max(1),
         success_threshold: 1,
-        failure_threshold: hc
-            .get("retries")
-            .and_then(Value::as_u64)
-            .map_or(3, |r| u32::try_from(r).unwrap_or(3)),
+        failure_threshold: retries,
+    })
+}
+
+/// A healthcheck duration in seconds; one that is not a duration of zero or more is
+/// reported and `default` (compose's) used.
+fn hc_seconds(hc: &Value, key: &str, default: u32, n: &mut Notes) -> u32 {
+    let Some(v) = hc.get(key) else {
+        return default;
+    };
+    duration(&scalar(v)).unwrap_or_else(|| {
+        n.at(
+            &[key],
+            format!(
+                "healthcheck.{key} `{}` is not a duration of zero or more: used {default} s, compose's default",
+                scalar(v)
+            ),
+        );
+        default
     })
 }
 
@@ -532,11 +838,6 @@ mod tests {
         assert_eq!(memory("1gb"), "1Gi");
         assert_eq!(duration("1m30s"), Some(90));
         assert_eq!(duration("500ms"), Some(1));
-        assert_eq!(
-            container_port(&Value::from("127.0.0.1:80:8080/tcp")),
-            Some(8080)
-        );
-        assert_eq!(container_port(&Value::from(3306)), Some(3306));
         assert_eq!(dns_name("icat_mariadb"), "icat-mariadb");
         assert_eq!(
             dotenv("# c\nexport A=1\nB=\"two\"\n"),

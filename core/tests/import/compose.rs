@@ -1,0 +1,429 @@
+//! The docker-compose importer on stacks shaped like published ones: a web app with
+//! Postgres, Redis and Celery workers sharing settings through merge keys and `extends`;
+//! a DNS stack with UDP ports and the long port syntax; a development stack with
+//! profiles, port ranges and an `extends` into another file.
+
+use kubeprint_core::import::{DocumentReport, Import, Outcome};
+use kubeprint_core::{compose, render, validate, Probe, ProbeAction, Protocol, Service, Severity};
+
+fn manifest(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/manifests/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn import(name: &str) -> Import {
+    compose::import(&manifest(name), &Default::default())
+}
+
+fn service<'a>(i: &'a Import, name: &str) -> &'a Service {
+    i.design
+        .service_named(name)
+        .unwrap_or_else(|| panic!("no service {name}"))
+}
+
+fn report<'a>(i: &'a Import, name: &str) -> &'a DocumentReport {
+    i.documents
+        .iter()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no report for {name}"))
+}
+
+/// What the report says about a service (empty when it was imported as written).
+fn notes(i: &Import, name: &str) -> String {
+    match &report(i, name).outcome {
+        Outcome::Kept(n) | Outcome::Skipped(n) => n.clone(),
+        Outcome::Imported => String::new(),
+    }
+}
+
+fn ports(s: &Service) -> Vec<(&str, u16, Protocol)> {
+    s.ports
+        .iter()
+        .map(|p| (p.name.as_str(), p.port, p.protocol))
+        .collect()
+}
+
+fn exec(p: &Option<Probe>) -> Vec<String> {
+    match &p.as_ref().expect("a probe").action {
+        ProbeAction::Exec { command } => command.clone(),
+        other => panic!("not an exec probe: {other:?}"),
+    }
+}
+
+#[test]
+fn merge_keys_give_services_their_healthcheck_and_grace() {
+    let i = import("compose-webapp.yaml");
+    let web = service(&i, "web");
+    let ready = web
+        .probes
+        .readiness
+        .as_ref()
+        .expect("healthcheck from `<<: *app`");
+    assert_eq!(
+        ready.action,
+        ProbeAction::Http {
+            path: "/healthz/".into(),
+            port: kubeprint_core::PortRef::Name("http".into())
+        }
+    );
+    // interval, timeout and retries come from an anchor merged inside the merged one.
+    assert_eq!(
+        (
+            ready.period_seconds,
+            ready.timeout_seconds,
+            ready.failure_threshold
+        ),
+        (15, 5, 5)
+    );
+    assert!(web.probes.startup.is_some(), "start_period 30s");
+    assert_eq!(
+        web.timing.grace_period_seconds, 45,
+        "stop_grace_period from `<<`"
+    );
+    assert_eq!(web.scaling.replicas, 2);
+    assert_eq!(web.resources.memory_limit.as_deref(), Some("1Gi"));
+    // The worker overrides the healthcheck test but merges the timings back in.
+    let worker = service(&i, "worker");
+    assert_eq!(
+        exec(&worker.probes.readiness),
+        [
+            "sh",
+            "-c",
+            "celery -A shop inspect ping --timeout 5 || exit 1"
+        ]
+    );
+    assert_eq!(worker.probes.readiness.as_ref().unwrap().period_seconds, 15);
+    assert_eq!(worker.timing.grace_period_seconds, 120);
+    // `environment: {<<: *app-env, ...}`: the anchor's keys and its own.
+    let env = &i.design.config_map("worker-env").unwrap().data;
+    assert_eq!(env["DJANGO_SETTINGS_MODULE"], "shop.settings.production");
+    assert_eq!(env["C_FORCE_ROOT"], "false");
+    assert_eq!(
+        i.design.secret("web-secrets").unwrap().keys,
+        ["DJANGO_SECRET_KEY"],
+        "a merged secret is still a Secret key"
+    );
+    // Each service is reported on its own line, not on a `db:` under `depends_on`.
+    let text = manifest("compose-webapp.yaml");
+    let line = |key: &str| text.lines().position(|l| l == key).unwrap() + 1;
+    assert_eq!(report(&i, "db").line, line("  db:"));
+    assert_eq!(report(&i, "web").line, line("  web:"));
+}
+
+#[test]
+fn extends_in_the_same_file_inherits_the_base_service() {
+    let i = import("compose-webapp.yaml");
+    let beat = service(&i, "beat");
+    assert_eq!(
+        (beat.image.as_str(), beat.tag.as_str()),
+        ("ghcr.io/example/shop", "2.4.1")
+    );
+    assert_eq!(
+        beat.args,
+        [
+            "celery",
+            "-A",
+            "shop",
+            "beat",
+            "--loglevel=info",
+            "--schedule",
+            "/tmp/celerybeat-schedule"
+        ],
+        "its own command replaces the base's"
+    );
+    assert_eq!(
+        beat.timing.grace_period_seconds, 120,
+        "inherited from worker"
+    );
+    assert_eq!(
+        exec(&beat.probes.readiness),
+        exec(&service(&i, "worker").probes.readiness),
+        "healthcheck inherited"
+    );
+    assert_eq!(
+        i.design.config_map("beat-env").unwrap().data["C_FORCE_ROOT"],
+        "false"
+    );
+    assert!(
+        notes(&i, "beat").contains("extends `worker`: inherits"),
+        "{}",
+        notes(&i, "beat")
+    );
+
+    // The short form, and the merge rules: sequences append, environment merges by key.
+    let i = compose::import(
+        r#"
+services:
+  api:
+    image: registry.example.com/api:3.1.0
+    ports: ["8000:8000"]
+    expose: ["9100"]
+    environment: [LOG_LEVEL=info, TZ=UTC]
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/ready"]
+      interval: 10s
+    stop_grace_period: 20s
+  api-admin:
+    extends: api
+    ports: ["8001:8001"]
+    environment:
+      LOG_LEVEL: debug
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8001/ready"]
+"#,
+        &Default::default(),
+    );
+    let admin = service(&i, "api-admin");
+    let numbers: Vec<u16> = admin.ports.iter().map(|p| p.port).collect();
+    assert_eq!(numbers, [8000, 8001, 9100]);
+    let env = &i.design.config_map("api-admin-env").unwrap().data;
+    assert_eq!(
+        (env["LOG_LEVEL"].as_str(), env["TZ"].as_str()),
+        ("debug", "UTC")
+    );
+    let ready = admin.probes.readiness.as_ref().unwrap();
+    assert_eq!(ready.period_seconds, 10, "healthcheck keys merge");
+    assert!(
+        matches!(&ready.action, ProbeAction::Http { path, .. } if path == "/ready"),
+        "{ready:?}"
+    );
+    assert!(matches!(&ready.action, ProbeAction::Http { port, .. } if port.to_string() == "port1"));
+    assert_eq!(admin.timing.grace_period_seconds, 20);
+
+    // Into another file: reported, naming the file.
+    let i = import("compose-dev.yaml");
+    let n = notes(&i, "api");
+    assert!(
+        n.contains("extends `api` in `../api/compose.yaml`: not followed"),
+        "{n}"
+    );
+    assert_eq!(
+        service(&i, "api").ports[0].port,
+        8080,
+        "its own keys still import"
+    );
+}
+
+#[test]
+fn services_in_profiles_are_imported_and_reported() {
+    let i = import("compose-dev.yaml");
+    for name in ["mailpit", "adminer", "e2e"] {
+        assert!(i.design.service_named(name).is_some(), "{name} imported");
+    }
+    assert!(notes(&i, "mailpit")
+        .contains("in profile `debug`: imported; compose starts it only with --profile debug"));
+    assert!(notes(&i, "adminer").contains(
+        "in profiles `debug`, `tools`: imported; compose starts it only with --profile debug or --profile tools"
+    ));
+    assert!(notes(&i, "e2e").contains("--profile test"));
+    assert!(!notes(&i, "db").contains("profile"));
+}
+
+#[test]
+fn port_ranges_and_protocols_are_kept() {
+    use Protocol::{TCP, UDP};
+    let i = import("compose-dns.yaml");
+    assert_eq!(
+        ports(service(&i, "pihole")),
+        [
+            ("port0", 53, TCP),
+            ("udp1", 53, UDP),
+            ("udp2", 67, UDP),
+            ("port3", 80, TCP)
+        ]
+    );
+    let svc: Vec<_> = service(&i, "pihole")
+        .exposure
+        .ports
+        .iter()
+        .map(|p| (p.port, p.protocol))
+        .collect();
+    assert_eq!(svc, [(53, TCP), (53, UDP), (67, UDP), (80, TCP)]);
+    assert_eq!(
+        ports(service(&i, "unbound")),
+        [("port0", 5335, TCP), ("udp1", 5335, UDP)],
+        "expose keeps protocols too"
+    );
+    // The long syntax: protocol, name and app_protocol.
+    assert_eq!(
+        ports(service(&i, "cloudflared")),
+        [("udp0", 5053, UDP), ("port1", 5053, TCP)]
+    );
+    let exporter = service(&i, "exporter");
+    assert_eq!(ports(exporter), [("metrics", 9617, TCP)]);
+    assert_eq!(
+        exporter.exposure.ports[0].app_protocol.as_deref(),
+        Some("http")
+    );
+    let yaml = render(&i.design, "prod").to_yaml();
+    assert!(yaml.contains("protocol: UDP"), "UDP reaches the manifests");
+    assert!(yaml.contains("appProtocol: http"));
+
+    // A range keeps every port of it.
+    let i = import("compose-dev.yaml");
+    let localstack: Vec<u16> = service(&i, "localstack")
+        .ports
+        .iter()
+        .map(|p| p.port)
+        .collect();
+    let want: Vec<u16> = std::iter::once(4566).chain(4510..=4559).collect();
+    assert_eq!(localstack, want);
+    let i = compose::import(
+        "services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    ports:\n      - \"9090-9091\"\n",
+        &Default::default(),
+    );
+    assert_eq!(
+        ports(service(&i, "prometheus")),
+        [("http", 9090, TCP), ("port1", 9091, TCP)]
+    );
+}
+
+#[test]
+fn string_commands_split_like_a_shell() {
+    let i = import("compose-dev.yaml");
+    assert_eq!(
+        service(&i, "app").args,
+        [
+            "sh",
+            "-c",
+            "npm ci && npm run dev -- --host 0.0.0.0 --port 5173"
+        ]
+    );
+    assert_eq!(
+        service(&i, "e2e").args,
+        [
+            "npx",
+            "playwright",
+            "test",
+            "--reporter=list",
+            "--grep",
+            "@smoke"
+        ]
+    );
+    let i = import("compose-dns.yaml");
+    assert_eq!(
+        service(&i, "cloudflared").args,
+        [
+            "proxy-dns",
+            "--port",
+            "5053",
+            "--address",
+            "0.0.0.0",
+            "--upstream",
+            "https://1.1.1.1/dns-query",
+            "--upstream",
+            "https://1.0.0.1/dns-query"
+        ]
+    );
+    let i = compose::import(
+        "services:\n  job:\n    image: busybox:1.36\n    command: sh -c \"echo 'a b' && sleep 1\"\n    entrypoint: /bin/entry --flag='x y'\n",
+        &Default::default(),
+    );
+    let job = service(&i, "job");
+    assert_eq!(job.args, ["sh", "-c", "echo 'a b' && sleep 1"]);
+    assert_eq!(job.command, ["/bin/entry", "--flag=x y"]);
+    // One that no shell could split is reported, and split at spaces.
+    let i = compose::import(
+        "services:\n  job:\n    image: busybox:1.36\n    command: echo \"unclosed\n",
+        &Default::default(),
+    );
+    assert_eq!(service(&i, "job").args, ["echo", "\"unclosed"]);
+    assert!(notes(&i, "job").contains("line 4: command cannot be split"));
+}
+
+#[test]
+fn an_imported_db_without_ports_gets_no_edge_with_an_empty_port() {
+    let i = import("compose-webapp.yaml");
+    let (web, db) = (service(&i, "web").id, service(&i, "db").id);
+    assert!(
+        !i.design.edges.iter().any(|e| e.from == web && e.to == db),
+        "no edge to a service without a port: {:?}",
+        i.design.edges
+    );
+    assert!(i.design.edges.iter().all(|e| !e.port.is_empty()));
+    let n = notes(&i, "web");
+    assert!(
+        n.contains("depends_on `db`: no edge, `db` declares no port"),
+        "{n}"
+    );
+    assert!(n.contains("depends_on `redis`: no edge"), "{n}");
+    // A dependency with ports gets an edge to its first TCP port.
+    let i = import("compose-dns.yaml");
+    let (pihole, unbound) = (service(&i, "pihole").id, service(&i, "unbound").id);
+    let edge = i
+        .design
+        .edges
+        .iter()
+        .find(|e| e.from == pihole && e.to == unbound)
+        .expect("pihole -> unbound");
+    assert_eq!(edge.port, "port0");
+}
+
+#[test]
+fn imported_compose_stacks_have_no_error_the_import_made() {
+    for file in [
+        "compose-webapp.yaml",
+        "compose-dns.yaml",
+        "compose-dev.yaml",
+        "stfc-compose.yaml",
+    ] {
+        let i = import(file);
+        for env in &i.design.environments {
+            let errors: Vec<_> = validate(&i.design, &env.name)
+                .into_iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| format!("{} {}", f.code, f.message))
+                .collect();
+            assert!(errors.is_empty(), "{file} in {}: {errors:?}", env.name);
+            // Nor does the import set probe timeouts the kubelet cannot keep (KP108).
+            let kp108: Vec<_> = validate(&i.design, &env.name)
+                .into_iter()
+                .filter(|f| f.code == "KP108")
+                .map(|f| f.message)
+                .collect();
+            assert!(kp108.is_empty(), "{file} in {}: {kp108:?}", env.name);
+        }
+    }
+}
+
+#[test]
+fn out_of_range_values_are_reported_with_their_line() {
+    let text = r#"services:
+  api:
+    image: ghcr.io/example/api:1.4.0
+    ports:
+      - "8080:70000"
+      - "8443:8443"
+    stop_grace_period: -5s
+    healthcheck:
+      test: ["CMD", "wget", "-qO-", "http://localhost:8443/health"]
+      retries: -1
+      interval: -10s
+    deploy:
+      replicas: -3
+"#;
+    let i = compose::import(text, &Default::default());
+    let api = service(&i, "api");
+    assert_eq!(
+        ports(api),
+        [("http", 8443, Protocol::TCP)],
+        "70000 left out"
+    );
+    assert_eq!(api.scaling.replicas, 1);
+    assert_eq!(api.timing.grace_period_seconds, 10);
+    let ready = api.probes.readiness.as_ref().unwrap();
+    assert_eq!((ready.failure_threshold, ready.period_seconds), (3, 30));
+    let n = notes(&i, "api");
+    for said in [
+        "line 5: ports: port `70000` is out of range (1-65535): left out",
+        "line 7: stop_grace_period `-5s` is not a duration of zero or more: used 10 s",
+        "line 10: healthcheck.retries `-1` is out of range (0 or more): used 3",
+        "line 11: healthcheck.interval `-10s` is not a duration of zero or more: used 30 s",
+        "line 13: deploy.replicas `-3` is out of range (0 or more): used 1",
+    ] {
+        assert!(n.contains(said), "missing {said:?} in {n}");
+    }
+}
