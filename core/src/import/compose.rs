@@ -82,12 +82,10 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             s.image = format!("registry.example.com/{name}");
             s.tag = String::new();
         } else {
-            let (repo, tag) = match image.rsplit_once(':') {
-                Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
-                _ => (image.to_string(), String::new()),
-            };
-            s.image = repo;
-            s.tag = tag;
+            let (repo, tag, digest) = crate::model::split_image(image);
+            s.image = repo.to_string();
+            s.tag = tag.to_string();
+            s.digest = digest.map(String::from);
         }
         if let Some(cmd) = spec.get("command") {
             s.args = words(cmd);
