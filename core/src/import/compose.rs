@@ -151,7 +151,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             // (its value is dropped: a design never holds secret values).
             let (secret, plain): (Vec<_>, Vec<_>) = env
                 .into_iter()
-                .partition(|(k, _)| crate::rules::looks_secret(k));
+                .partition(|(k, v)| crate::rules::looks_secret(k, v));
             if !plain.is_empty() {
                 let cm = format!("{name}-env");
                 design.config_maps.push(ConfigMapDef {
