@@ -341,8 +341,11 @@ pub struct Service {
     pub container_name: String,
     /// Image repository without tag, e.g. `ghcr.io/acme/api`.
     pub image: String,
-    /// Image tag; empty means none (which the rules flag).
+    /// Image tag; empty means none (which the rules flag unless a digest pins the image).
     pub tag: String,
+    /// Image digest (`sha256:...`) that pins the image whatever the tag says; written
+    /// after the tag as `repo:tag@digest`.
+    pub digest: Option<String>,
     /// Container command (entrypoint override).
     pub command: Vec<String>,
     /// Container arguments.
@@ -395,6 +398,7 @@ impl Default for Service {
             container_name: String::new(),
             image: "registry.example.com/service".into(),
             tag: "1.0.0".into(),
+            digest: None,
             command: Vec::new(),
             args: Vec::new(),
             ports: Vec::new(),
@@ -425,6 +429,20 @@ impl Service {
         }
     }
 
+    /// The image reference the container runs: `image[:tag][@digest]`.
+    pub fn image_ref(&self) -> String {
+        let mut out = self.image.clone();
+        if !self.tag.is_empty() {
+            out.push(':');
+            out.push_str(&self.tag);
+        }
+        if let Some(d) = self.digest.as_deref().filter(|d| !d.is_empty()) {
+            out.push('@');
+            out.push_str(d);
+        }
+        out
+    }
+
     /// The container port a probe, Service or edge reference resolves to.
     pub fn resolve_port(&self, port: &PortRef) -> Option<&ContainerPort> {
         match port {
@@ -433,13 +451,32 @@ impl Service {
         }
     }
 
-    /// The Service port with this name, or the only one when `name` is empty.
+    /// The Service port with this name, or the only one when `name` is empty. A
+    /// reference written as a number (an Ingress backend's `port.number`, kept as its
+    /// digits) is the port with that number, unless a port is named so.
     pub fn service_port(&self, name: &str) -> Option<&ServicePort> {
         let ports = &self.exposure.ports;
         if name.is_empty() && ports.len() == 1 {
             return ports.first();
         }
-        ports.iter().find(|p| p.name == name)
+        ports.iter().find(|p| p.name == name).or_else(|| {
+            let n: u16 = name.parse().ok()?;
+            ports.iter().find(|p| p.port == n)
+        })
+    }
+}
+
+/// An image reference split as [`Service`] holds it: repository, tag (empty if none) and
+/// digest (`sha256:...`, if pinned). `ghcr.io:443/acme/api:1.2@sha256:ab` gives
+/// (`ghcr.io:443/acme/api`, `1.2`, `sha256:ab`); a port in the registry host is not a tag.
+pub fn split_image(reference: &str) -> (&str, &str, Option<&str>) {
+    let (name, digest) = match reference.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (reference, None),
+    };
+    match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag, digest),
+        _ => (name, "", digest),
     }
 }
 
@@ -757,8 +794,11 @@ pub enum ProbeAction {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Timing {
-    /// preStop sleep before SIGTERM, in seconds (S); 0 means no preStop hook.
+    /// preStop sleep before SIGTERM, in seconds (S); 0 means no preStop sleep.
     pub pre_stop_seconds: u32,
+    /// A preStop hook that is not a sleep (an imported `httpGet` or `exec`), written when
+    /// `pre_stop_seconds` is 0. How long it takes is unknown to Kubeprint.
+    pub pre_stop_hook: Option<PreStopHook>,
     /// How long the app itself drains after SIGTERM (A).
     pub app_shutdown_seconds: u32,
     /// terminationGracePeriodSeconds (T).
@@ -775,11 +815,40 @@ impl Default for Timing {
     fn default() -> Self {
         Timing {
             pre_stop_seconds: 0,
+            pre_stop_hook: None,
             app_shutdown_seconds: 0,
             grace_period_seconds: 30,
             startup_seconds: 0,
             min_ready_seconds: 0,
             progress_deadline_seconds: crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS,
+        }
+    }
+}
+
+/// A preStop hook other than a sleep: it runs for as long as the request or command
+/// takes, which the design cannot know.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum PreStopHook {
+    /// HTTP GET against the container.
+    Http {
+        /// Request path.
+        path: String,
+        /// Container port.
+        port: PortRef,
+    },
+    /// A command run in the container.
+    Exec {
+        /// Command and arguments.
+        command: Vec<String>,
+    },
+}
+
+impl fmt::Display for PreStopHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PreStopHook::Http { path, port } => write!(f, "httpGet {path} on port {port}"),
+            PreStopHook::Exec { command } => write!(f, "exec `{}`", command.join(" ")),
         }
     }
 }
@@ -1154,10 +1223,14 @@ pub struct VolumeClaim {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Security {
-    /// Refuse to start as uid 0.
+    /// Refuse to start as uid 0 (the pod's runAsNonRoot).
     pub run_as_non_root: bool,
-    /// runAsUser.
+    /// The pod's runAsUser.
     pub run_as_user: Option<i64>,
+    /// The container's own runAsNonRoot, which wins over the pod's when set.
+    pub container_run_as_non_root: Option<bool>,
+    /// The container's own runAsUser, which wins over the pod's when set.
+    pub container_run_as_user: Option<i64>,
     /// runAsGroup.
     pub run_as_group: Option<i64>,
     /// fsGroup (volume ownership).
@@ -1188,6 +1261,8 @@ impl Security {
         Security {
             run_as_non_root: true,
             run_as_user: Some(crate::domain::SUGGESTED_UID),
+            container_run_as_non_root: None,
+            container_run_as_user: None,
             run_as_group: Some(crate::domain::SUGGESTED_UID),
             fs_group: Some(crate::domain::SUGGESTED_UID),
             read_only_root_fs: true,
@@ -1204,6 +1279,8 @@ impl Security {
         Security {
             run_as_non_root: false,
             run_as_user: None,
+            container_run_as_non_root: None,
+            container_run_as_user: None,
             run_as_group: None,
             fs_group: None,
             read_only_root_fs: false,
@@ -1213,6 +1290,19 @@ impl Security {
             dedicated_service_account: false,
             automount_token: None,
         }
+    }
+
+    /// The uid the container runs as, when a securityContext says: the container's
+    /// runAsUser if it sets one, else the pod's (as the kubelet applies them).
+    pub fn effective_run_as_user(&self) -> Option<i64> {
+        self.container_run_as_user.or(self.run_as_user)
+    }
+
+    /// Whether the kubelet refuses to start the container as uid 0: the container's
+    /// runAsNonRoot if it sets one, else the pod's.
+    pub fn effective_run_as_non_root(&self) -> bool {
+        self.container_run_as_non_root
+            .unwrap_or(self.run_as_non_root)
     }
 }
 

@@ -241,7 +241,10 @@ proptest! {
         let edited = design.service(s.id).unwrap().clone();
         let got = shown(&workload(&design, &edited), &edited, at);
         let want = match pointer {
-            "/tag" => json!(format!("{}:9.9.9-edited", edited.image)),
+            "/tag" => match &edited.digest {
+                Some(digest) => json!(format!("{}:9.9.9-edited@{digest}", edited.image)),
+                None => json!(format!("{}:9.9.9-edited", edited.image)),
+            },
             _ => value,
         };
         prop_assert_eq!(got, want, "{}: {} of {} did not reach the YAML", name, pointer, s.name);

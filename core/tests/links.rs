@@ -183,6 +183,7 @@ fn all_fields() -> Design {
         container_name: "api-server".into(),
         image: "ghcr.io/acme/api".into(),
         tag: "2.1.0".into(),
+        digest: Some("sha256:0123456789abcdef".into()),
         command: vec!["/bin/api".into()],
         args: vec!["--serve".into()],
         ports: vec![
@@ -267,6 +268,9 @@ fn all_fields() -> Design {
         },
         timing: Timing {
             pre_stop_seconds: 5,
+            pre_stop_hook: Some(PreStopHook::Exec {
+                command: vec!["/drain".into()],
+            }),
             app_shutdown_seconds: 10,
             grace_period_seconds: 45,
             startup_seconds: 20,

@@ -120,6 +120,11 @@ prop_compose! {
             probes: Probes { startup, liveness, readiness },
             timing: Timing {
                 pre_stop_seconds: timing.0,
+                pre_stop_hook: match timing.1 % 3 {
+                    0 => Some(PreStopHook::Http { path: "/drain".into(), port: PortRef::Name("http".into()) }),
+                    1 => Some(PreStopHook::Exec { command: vec!["/drain".into()] }),
+                    _ => None,
+                },
                 app_shutdown_seconds: timing.1,
                 grace_period_seconds: timing.2,
                 startup_seconds: timing.3,
@@ -141,7 +146,12 @@ prop_compose! {
                 env_from: vec![EnvFrom::ConfigMap("shared".into()), EnvFrom::Secret("creds".into())],
             },
             storage: if storage { vec![VolumeClaim { name: "data".into(), mount_path: "/data".into(), size: "1Gi".into(), storage_class: None }] } else { vec![] },
-            security: if security { Security::hardened() } else { Security::unset() },
+            security: if security {
+                Security::hardened()
+            } else {
+                Security { container_run_as_user: Some(i64::from(replicas) * 1000), ..Security::unset() }
+            },
+            digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
             metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
             ..Service::default()

@@ -197,12 +197,10 @@ fn read_service(
         s.image = format!("registry.example.com/{name}");
         s.tag = String::new();
     } else {
-        let (repo, tag) = match image.rsplit_once(':') {
-            Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
-            _ => (image.to_string(), String::new()),
-        };
-        s.image = repo;
-        s.tag = tag;
+        let (repo, tag, digest) = crate::model::split_image(image);
+        s.image = repo.to_string();
+        s.tag = tag.to_string();
+        s.digest = digest.map(String::from);
     }
     if let Some(cmd) = spec.get("command") {
         s.args = words(cmd, "command", n);
@@ -252,7 +250,7 @@ fn read_service(
         // (its value is dropped: a design never holds secret values).
         let (secret, plain): (Vec<_>, Vec<_>) = env
             .into_iter()
-            .partition(|(k, _)| crate::rules::looks_secret(k));
+            .partition(|(k, v)| crate::rules::looks_secret(k, v));
         if !plain.is_empty() {
             let cm = format!("{name}-env");
             design.config_maps.push(ConfigMapDef {

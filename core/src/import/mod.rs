@@ -298,6 +298,8 @@ struct Workload {
     id: ServiceId,
     name: String,
     pod_labels: BTreeMap<String, String>,
+    /// A StatefulSet's `serviceName`.
+    governing: Option<String>,
 }
 /// Input names of attached objects that the design renders under another name:
 /// (kind, rendered name) -> input name (see `Import::renamed`).
@@ -351,10 +353,28 @@ fn build(
         }
         inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
         match workload::service(&o) {
-            Some((s, pod_labels)) => workload::add(&mut d, &mut workloads, s, pod_labels),
+            Some((s, pod_labels)) => {
+                let governing = match &o {
+                    Object::StatefulSet(st) => {
+                        st.spec.as_ref().and_then(|p| p.service_name.clone())
+                    }
+                    _ => None,
+                };
+                workload::add(&mut d, &mut workloads, s, pod_labels, governing)
+            }
             None => rest.push((i, o)),
         }
     }
+    // A StatefulSet's governing Service (its `serviceName`) is the one that becomes its
+    // own Service, wherever it stands in the input: another Service selecting the same
+    // pods (a read-only ClusterIP beside the headless one) is kept whole instead.
+    let governing: Vec<String> = workloads
+        .iter()
+        .filter_map(|w| w.governing.clone())
+        .collect();
+    rest.sort_by_key(|(_, o)| {
+        !(matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name()))
+    });
     for (i, o) in rest {
         let attached = attach(&mut d, &workloads, &o, renamed);
         if !attached {

@@ -140,10 +140,7 @@ fn from_controller(w: Controller) -> Service {
     let c = pod.containers.first().cloned().unwrap_or_default();
     let name = w.meta.name.clone().unwrap_or_default();
     let image = c.image.clone().unwrap_or_default();
-    let (repo, tag) = match image.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') && !image.contains('@') => (r.to_string(), t.to_string()),
-        _ => (image.clone(), String::new()),
-    };
+    let (repo, tag, digest) = split_image(&image);
     let psc = pod.security_context.clone().unwrap_or_default();
     let csc = c.security_context.clone().unwrap_or_default();
     let resources = c.resources.clone().unwrap_or_default();
@@ -168,8 +165,9 @@ fn from_controller(w: Controller) -> Service {
         } else {
             c.name.clone()
         },
-        image: repo,
-        tag,
+        image: repo.to_string(),
+        tag: tag.to_string(),
+        digest: digest.map(String::from),
         command: c.command.clone().unwrap_or_default(),
         args: c.args.clone().unwrap_or_default(),
         ports: c
@@ -197,6 +195,7 @@ fn from_controller(w: Controller) -> Service {
         },
         timing: Timing {
             pre_stop_seconds: pre_stop_sleep(&c),
+            pre_stop_hook: pre_stop_hook(&c),
             grace_period_seconds: pod
                 .termination_grace_period_seconds
                 .map_or(30, |g| g.max(0) as u32),
@@ -247,8 +246,10 @@ fn from_controller(w: Controller) -> Service {
                 .collect(),
         },
         security: Security {
-            run_as_non_root: psc.run_as_non_root.or(csc.run_as_non_root).unwrap_or(false),
+            run_as_non_root: psc.run_as_non_root.unwrap_or(false),
             run_as_user: psc.run_as_user,
+            container_run_as_non_root: csc.run_as_non_root,
+            container_run_as_user: csc.run_as_user,
             run_as_group: psc.run_as_group,
             fs_group: psc.fs_group,
             read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
@@ -257,7 +258,7 @@ fn from_controller(w: Controller) -> Service {
                 .capabilities
                 .as_ref()
                 .and_then(|c| c.drop.as_ref())
-                .is_some_and(|d| d.iter().any(|x| x == "ALL")),
+                .is_some_and(|d| drops_all(d)),
             seccomp_runtime_default: psc
                 .seccomp_profile
                 .as_ref()
@@ -315,12 +316,14 @@ fn from_controller(w: Controller) -> Service {
 }
 
 /// Add an imported service to the design and remember its pod labels, so that the
-/// objects around it (Services, PDBs, NetworkPolicies) can find it by selector.
+/// objects around it (Services, PDBs, NetworkPolicies) can find it by selector, and a
+/// StatefulSet's governing Service name.
 pub(super) fn add(
     d: &mut Design,
     workloads: &mut Vec<Workload>,
     s: Service,
     pod_labels: BTreeMap<String, String>,
+    governing: Option<String>,
 ) {
     let id = ServiceId(d.next_id);
     let name = s.name.clone();
@@ -329,6 +332,7 @@ pub(super) fn add(
             id,
             name,
             pod_labels,
+            governing,
         });
     }
 }
@@ -419,23 +423,55 @@ fn probe(p: &core::Probe) -> Option<Probe> {
     })
 }
 
+/// Whether a `capabilities.drop` list drops every capability. Container runtimes read
+/// capability names without regard to case and with or without the `CAP_` prefix, so
+/// `all` and `CAP_ALL` drop all as `ALL` does.
+pub(crate) fn drops_all(drop: &[String]) -> bool {
+    drop.iter().any(|c| {
+        let c = c.trim().to_ascii_uppercase();
+        c.strip_prefix("CAP_").unwrap_or(&c) == "ALL"
+    })
+}
+
+/// The container's preStop handler, if it has one.
+fn pre_stop_handler(c: &core::Container) -> Option<&core::LifecycleHandler> {
+    c.lifecycle.as_ref().and_then(|l| l.pre_stop.as_ref())
+}
+
 /// The seconds of a preStop hook that only sleeps (native or `sh -c "sleep N"`).
 fn pre_stop_sleep(c: &core::Container) -> u32 {
-    let Some(h) = c.lifecycle.as_ref().and_then(|l| l.pre_stop.as_ref()) else {
+    let Some(h) = pre_stop_handler(c) else {
         return 0;
     };
     if let Some(s) = &h.sleep {
         return s.seconds.max(0) as u32;
     }
-    let cmd = h
-        .exec
-        .as_ref()
-        .and_then(|e| e.command.clone())
-        .unwrap_or_default();
+    exec_sleep(h).unwrap_or(0)
+}
+
+/// The seconds of an exec hook that is a sleep (`sleep N`, `sh -c "sleep N"`).
+fn exec_sleep(h: &core::LifecycleHandler) -> Option<u32> {
+    let cmd = h.exec.as_ref()?.command.clone().unwrap_or_default();
     let text = cmd.join(" ");
     text.rsplit("sleep ")
         .next()
         .and_then(|n| n.trim().trim_matches('"').parse().ok())
         .filter(|_| text.contains("sleep "))
-        .unwrap_or(0)
+}
+
+/// A preStop hook that is not a sleep: an `httpGet`, or a command that is not `sleep N`.
+fn pre_stop_hook(c: &core::Container) -> Option<PreStopHook> {
+    let h = pre_stop_handler(c)?;
+    if h.sleep.is_some() || exec_sleep(h).is_some() {
+        return None;
+    }
+    if let Some(g) = &h.http_get {
+        return Some(PreStopHook::Http {
+            path: g.path.clone().unwrap_or_else(|| "/".into()),
+            port: port_ref(&g.port),
+        });
+    }
+    h.exec.as_ref().map(|e| PreStopHook::Exec {
+        command: e.command.clone().unwrap_or_default(),
+    })
 }

@@ -69,8 +69,11 @@ impl Renderer<'_> {
                 self.design.cluster.cert_issuer.as_str(),
             )]));
         }
+        // A route written with a port number (`port.number` in the input) keeps it; one
+        // that names a port, or leaves it to the only one, names it where it has a name.
+        let by_number = |p: &ServicePort| p.name != route.port && !route.port.is_empty();
         let port = match s.service_port(&route.port) {
-            Some(p) if !p.name.is_empty() => net::ServiceBackendPort {
+            Some(p) if !p.name.is_empty() && !by_number(p) => net::ServiceBackendPort {
                 name: Some(p.name.clone()),
                 number: None,
             },

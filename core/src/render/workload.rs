@@ -183,6 +183,8 @@ impl Renderer<'_> {
     fn container(&self, s: &Service) -> core::Container {
         let sec = &s.security;
         let security = core::SecurityContext {
+            run_as_non_root: sec.container_run_as_non_root,
+            run_as_user: sec.container_run_as_user,
             allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
             read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
             capabilities: some_if(
@@ -194,11 +196,7 @@ impl Renderer<'_> {
             ),
             ..Default::default()
         };
-        let image = if s.tag.is_empty() {
-            s.image.clone()
-        } else {
-            format!("{}:{}", s.image, s.tag)
-        };
+        let image = s.image_ref();
         core::Container {
             name: s.container().to_string(),
             image: Some(image),
@@ -221,18 +219,10 @@ impl Renderer<'_> {
             startup_probe: s.probes.startup.as_ref().map(probe),
             liveness_probe: s.probes.liveness.as_ref().map(probe),
             readiness_probe: s.probes.readiness.as_ref().map(probe),
-            lifecycle: some_if(
-                s.timing.pre_stop_seconds > 0,
-                core::Lifecycle {
-                    pre_stop: Some(core::LifecycleHandler {
-                        sleep: Some(core::SleepAction {
-                            seconds: s.timing.pre_stop_seconds.into(),
-                        }),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-            ),
+            lifecycle: pre_stop(&s.timing).map(|h| core::Lifecycle {
+                pre_stop: Some(h),
+                ..Default::default()
+            }),
             security_context: some_if(security != core::SecurityContext::default(), security),
             volume_mounts: non_empty(
                 s.storage
@@ -386,6 +376,34 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
         ..Default::default()
     };
     some_if(req != core::ResourceRequirements::default(), req)
+}
+
+/// The preStop hook: the native sleep when there is one, else a hook of another kind.
+fn pre_stop(t: &Timing) -> Option<core::LifecycleHandler> {
+    if t.pre_stop_seconds > 0 {
+        return Some(core::LifecycleHandler {
+            sleep: Some(core::SleepAction {
+                seconds: t.pre_stop_seconds.into(),
+            }),
+            ..Default::default()
+        });
+    }
+    match t.pre_stop_hook.as_ref()? {
+        PreStopHook::Http { path, port } => Some(core::LifecycleHandler {
+            http_get: Some(core::HTTPGetAction {
+                path: Some(path.clone()),
+                port: int_or_string(port),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        PreStopHook::Exec { command } => Some(core::LifecycleHandler {
+            exec: Some(core::ExecAction {
+                command: Some(command.clone()),
+            }),
+            ..Default::default()
+        }),
+    }
 }
 
 fn probe(p: &Probe) -> core::Probe {

@@ -43,7 +43,7 @@ SHUTDOWN_SLACK_THIN = Rule {
 };
 PRESTOP_BELOW_PROPAGATION = Rule {
     code: "KP104", name: "prestop_below_propagation", category: Timing, severity: Warning, relaxed_in_dev: true,
-    summary: "A service that receives traffic needs a preStop sleep at least as long as the cluster's endpoint-propagation delay: S >= E.",
+    summary: "A service that receives traffic needs a preStop sleep at least as long as the cluster's endpoint-propagation delay: S >= E. A preStop hook that is not a sleep (httpGet, exec) takes an unknown time: that is reported as info, and timing budgets count it as 0 s.",
     why: "Endpoint removal reaches kube-proxy, ingresses and DNS in parallel with SIGTERM; without the sleep the app stops accepting while traffic still arrives.",
     bad: "a Service in front of the pods, no preStop, E = 5 s",
     instead: "Sleep in preStop for at least E (5-15 s typically, more on large clusters).",
@@ -129,6 +129,14 @@ HPA_BEHAVIOR_OUT_OF_RANGE = Rule {
     instead: "Stay within the ranges; the defaults are 300 s down, 0 s up.",
     source: "API server validation (autoscaling/v2)",
 };
+NO_PROBES = Rule {
+    code: "KP115", name: "no_probes", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "A workload should have at least one probe (readiness, liveness or startup); probes of any container of the pod count.",
+    why: "Without a readiness probe a pod gets traffic as soon as its process starts, before it can serve, and keeps it while it hangs; without liveness a hung process is never restarted.",
+    bad: "a Deployment behind a Service whose container has no probes at all",
+    instead: "Add a readiness probe on the port the Service targets (HTTP GET of a health path, gRPC health, or a TCP connect), then a liveness probe with a larger failure budget.",
+    source: "kube-score pod-probes; Polaris readinessProbeMissing, livenessProbeMissing; kube-linter no-readiness-probe, no-liveness-probe",
+};
 HPA_MIN_ABOVE_MAX = Rule {
     code: "KP201", name: "hpa_min_above_max", category: Scaling, severity: Error, relaxed_in_dev: false,
     summary: "An HPA's minReplicas may not exceed maxReplicas.",
@@ -193,6 +201,14 @@ CRITICAL_WITHOUT_PROTECTION = Rule {
     instead: "Add an HPA (min >= 2) and a PDB.",
     source: "miniredis platform plan (\"Critical services should also have PDB, anti-affinity, HPA\")",
 };
+REPLICAS_WITH_HPA = Rule {
+    code: "KP209", name: "replicas_with_hpa", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "A Deployment or StatefulSet that an HPA scales should not set `spec.replicas` (checked on the rendered objects, so replicas kept from an import and HPAs kept whole count).",
+    why: "Every `kubectl apply` sets the replica count back to the manifest's value, so a scaled-up workload drops to it until the HPA reacts again: an outage under load.",
+    bad: "an imported Deployment with `replicas: 3` and an HPA scaling it between 2 and 6",
+    instead: "Leave replicas out and let the HPA own the scale (Kubeprint omits it whenever the service has autoscaling).",
+    source: "kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured; Kubernetes docs, HorizontalPodAutoscaler (migrating Deployments to autoscaling)",
+};
 SERVICE_TARGET_PORT_UNKNOWN = Rule {
     code: "KP301", name: "service_target_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
     summary: "A Service port's targetPort must be a declared container port (by name or number).",
@@ -203,15 +219,15 @@ SERVICE_TARGET_PORT_UNKNOWN = Rule {
 };
 PROBE_PORT_UNKNOWN = Rule {
     code: "KP302", name: "probe_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
-    summary: "A probe's port must be a declared container port.",
-    why: "A probe on an unknown named port fails every time, so the pod is never ready or is restarted forever; an undeclared number is a warning.",
+    summary: "A probe's port must be a declared container port: a name one of the container's port names, a number one of its port numbers.",
+    why: "A probe on an unknown named port fails every time, so the pod is never ready or is restarted forever. A number that no container port declares is valid and works if the app listens there: a warning.",
     bad: "livenessProbe.httpGet.port: metrics, no port named metrics",
     instead: "Probe a declared port.",
     source: "kube-linter liveness-port, readiness-port, startup-port",
 };
 INGRESS_BACKEND_MISSING = Rule {
     code: "KP303", name: "ingress_backend_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
-    summary: "An Ingress route must point at an existing Service port.",
+    summary: "An Ingress route must point at an existing Service port: a port name (`port.name`) one of the Service's names, a number (`port.number`) one of its port numbers.",
     why: "Otherwise the ingress controller answers 503 for the route.",
     bad: "route to port https, the Service has only http",
     instead: "Route to one of the Service's ports.",
@@ -267,10 +283,10 @@ DUPLICATE_OBJECT_NAME = Rule {
 };
 STATEFULSET_NOT_HEADLESS = Rule {
     code: "KP310", name: "statefulset_not_headless", category: Wiring, severity: Warning, relaxed_in_dev: false,
-    summary: "A StatefulSet's governing Service should be headless.",
-    why: "Stable per-pod DNS names (pod-0.name) come only from a headless Service.",
-    bad: "StatefulSet with a ClusterIP Service",
-    instead: "Make its Service headless (clusterIP: None).",
+    summary: "The Service a StatefulSet names as its governing Service (`serviceName`) should exist and be headless (checked on the rendered objects, Services kept whole included).",
+    why: "Stable per-pod DNS names (pod-0.name) come only from a headless governing Service.",
+    bad: "StatefulSet whose own Service is ClusterIP, or whose serviceName names a Service the bundle does not contain",
+    instead: "Make its Service headless (clusterIP: None), or point serviceName at the headless Service that selects its pods.",
     source: "Kubernetes docs, StatefulSet",
 };
 UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
@@ -331,7 +347,7 @@ REQUEST_ABOVE_LIMIT = Rule {
 };
 MISSING_REQUESTS = Rule {
     code: "KP503", name: "missing_requests", category: Resources, severity: Warning, relaxed_in_dev: true,
-    summary: "Containers should request cpu and memory; the message names the QoS class that results.",
+    summary: "Containers should request cpu and memory; the message names the QoS class that results. A request left out beside a limit is set to the limit by the API server: that is only info.",
     why: "Without requests the scheduler packs blindly and the pod is evicted first (BestEffort).",
     bad: "no resources at all",
     instead: "Set cpu and memory requests from measured usage.",
@@ -347,15 +363,15 @@ MISSING_MEMORY_LIMIT = Rule {
 };
 RUNS_AS_ROOT = Rule {
     code: "KP601", name: "runs_as_root", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Pods should set runAsNonRoot.",
+    summary: "Containers should not run as root: runAsNonRoot true or a non-zero runAsUser, the container's setting winning over the pod's.",
     why: "A container escape from uid 0 is root on the node.",
-    bad: "no securityContext",
+    bad: "no securityContext; or container runAsUser: 0 (which runAsNonRoot: true makes the kubelet refuse to start)",
     instead: "runAsNonRoot: true with a non-zero runAsUser.",
     source: "kube-linter run-as-non-root; Checkov CKV_K8S_23",
 };
 LOW_UID = Rule {
     code: "KP602", name: "low_uid", category: Security, severity: Info, relaxed_in_dev: true,
-    summary: "runAsUser should be above 10000.",
+    summary: "runAsUser (the container's, else the pod's) should be above 10000.",
     why: "Low uids can collide with users on the host.",
     bad: "runAsUser: 1000",
     instead: "Use a uid above 10000, such as 10001.",
@@ -379,7 +395,7 @@ PRIVILEGE_ESCALATION = Rule {
 };
 CAPABILITIES_NOT_DROPPED = Rule {
     code: "KP605", name: "capabilities_not_dropped", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Containers should drop all capabilities.",
+    summary: "Containers should drop all capabilities (`ALL`, in any case, with or without the `CAP_` prefix, as container runtimes read it).",
     why: "The default set includes NET_RAW and others few apps need.",
     bad: "capabilities unset",
     instead: "capabilities: { drop: [ALL] }, adding back only what is needed.",
@@ -403,7 +419,7 @@ TOKEN_AUTOMOUNTED = Rule {
 };
 MUTABLE_IMAGE_TAG = Rule {
     code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Images should have an immutable tag, not `latest` or none.",
+    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them.",
     why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
     bad: "image: registry.example.com/app:latest",
     instead: "Tag with a version or git sha (or pin a digest).",
@@ -411,7 +427,7 @@ MUTABLE_IMAGE_TAG = Rule {
 };
 SECRET_IN_PLAIN_CONFIG = Rule {
     code: "KP609", name: "secret_in_plain_config", category: Security, severity: Warning, relaxed_in_dev: false,
-    summary: "Values that look like secrets (PASSWORD, TOKEN, SECRET, API_KEY, ...) should not be env literals or ConfigMap data.",
+    summary: "Values that look like secrets (PASSWORD, TOKEN, SECRET, API_KEY, ... as a word of the name) should not be env literals or ConfigMap data. Not counted: names about a secret rather than holding one (`*_PASSWORD_FILE`, `*_SECRET_NAME`), switches (`MYSQL_ALLOW_EMPTY_PASSWORD`), and boolean or file-path values.",
     why: "Literals and ConfigMaps are readable by anyone who can read the manifest or the namespace.",
     bad: "env DB_PASSWORD=hunter2",
     instead: "Put the key in a Secret and reference it with secretKeyRef or envFrom.",

@@ -4,15 +4,59 @@
 use super::{Finding, Fix, Rule, Severity};
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
+use crate::render::Bundle;
+use std::cell::OnceCell;
 
 /// What the checks share: the design, the environment, and the findings so far.
 pub(super) struct Ctx<'a> {
     pub(super) design: &'a Design,
     pub(super) env: &'a Environment,
     pub(super) out: Vec<Finding>,
+    /// The environment as rendered, made the first time a check asks for it.
+    bundle: OnceCell<Bundle>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with no findings yet.
+    pub(super) fn new(design: &'a Design, env: &'a Environment) -> Self {
+        Ctx {
+            design,
+            env,
+            out: Vec::new(),
+            bundle: OnceCell::new(),
+        }
+    }
 }
 
 impl Ctx<'_> {
+    /// The objects `render` writes for this environment, kept details and kept objects
+    /// included: checks about what is applied read these, so check and render read the
+    /// same objects. Rendered once per validation, and only if a check asks.
+    pub(super) fn rendered(&self) -> &Bundle {
+        self.bundle
+            .get_or_init(|| crate::render::render(self.design, &self.env.name))
+    }
+
+    /// Whether the rendering of `s` may differ from what its model says: it has kept
+    /// details, or the design has objects kept whole. When not, checks may read the
+    /// model and skip rendering.
+    pub(super) fn keeps_anything(&self, s: &Service) -> bool {
+        !s.residual.is_empty() || !self.design.extra_objects.is_empty()
+    }
+
+    /// The rendered Deployment or StatefulSet of `s`, as JSON.
+    pub(super) fn rendered_workload(&self, s: &Service) -> Option<serde_json::Value> {
+        let kind = match s.kind {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+        };
+        self.rendered()
+            .objects
+            .iter()
+            .find(|o| o.kind() == kind && o.name() == crate::naming::own(&s.name))
+            .map(|o| o.to_json())
+    }
+
     /// Record a finding of `rule` and return it, so a fix or severity can be set.
     pub(super) fn report(
         &mut self,

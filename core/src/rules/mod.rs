@@ -131,11 +131,7 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
     let Some(env) = design.environment(env_name) else {
         return Vec::new();
     };
-    let mut cx = Ctx {
-        design,
-        env,
-        out: Vec::new(),
-    };
+    let mut cx = Ctx::new(design, env);
     let deployed: Vec<Service> = design
         .services
         .iter()

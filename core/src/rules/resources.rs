@@ -3,7 +3,7 @@
 
 use super::catalog::*;
 use super::context::{set_fix, svc, Ctx, OverridableField as OF};
-use super::qos_class;
+use super::{qos_class, Severity};
 use crate::model::*;
 use crate::quantity;
 use serde_json::json;
@@ -84,28 +84,58 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             }
         }
     }
-    let missing: Vec<&str> = [("cpu", &r.cpu_request), ("memory", &r.memory_request)]
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(n, _)| *n)
-        .collect();
-    if !missing.is_empty() {
-        let field = if missing[0] == "cpu" {
+    // The API server sets a missing request to the limit when there is one, so such a
+    // request is not missing at run time: say what it becomes, as info only.
+    let missing: Vec<(&str, Option<&String>)> = [
+        ("cpu", &r.cpu_request, &r.cpu_limit),
+        ("memory", &r.memory_request, &r.memory_limit),
+    ]
+    .into_iter()
+    .filter(|(_, req, _)| req.is_none())
+    .map(|(n, _, lim)| (n, lim.as_ref()))
+    .collect();
+    if let Some(&(first, _)) = missing.first() {
+        let bare: Vec<&str> = missing
+            .iter()
+            .filter(|(_, lim)| lim.is_none())
+            .map(|(n, _)| *n)
+            .collect();
+        let defaulted: Vec<(&str, &String)> = missing
+            .iter()
+            .filter_map(|&(n, lim)| lim.map(|l| (n, l)))
+            .collect();
+        let mut parts = Vec::new();
+        if !bare.is_empty() {
+            parts.push(format!("no {} request", bare.join(" or ")));
+        }
+        match defaulted.as_slice() {
+            [] => {}
+            [(n, l)] => parts.push(format!(
+                "no {n} request, so the API server sets it to the limit ({n} {l})"
+            )),
+            both => parts.push(format!(
+                "no cpu or memory request, so the API server sets them to the limits ({})",
+                both.iter()
+                    .map(|(n, l)| format!("{n} {l}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+        let field = if first == "cpu" {
             "cpu_request"
         } else {
             "memory_request"
         };
         let path = cx.overridable(s, OF::Resource(field));
-        cx.report(
+        let f = cx.report(
             &MISSING_REQUESTS,
             Some(s),
             path,
-            format!(
-                "no {} request: QoS class {:?}",
-                missing.join(" or "),
-                qos_class(r)
-            ),
+            format!("{}: QoS class {:?}", parts.join("; "), qos_class(r)),
         );
+        if bare.is_empty() {
+            f.severity = Severity::Info;
+        }
     }
     if r.memory_limit.is_none() {
         let path = cx.overridable(s, OF::Resource("memory_limit"));

@@ -10,6 +10,7 @@ use serde_json::json;
 
 /// Every scaling check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    replicas_with_hpa(cx, s);
     let prod = cx.env.tier == Tier::Prod;
     if let Some(h) = &s.scaling.hpa {
         let min_path = cx.overridable(s, OF::HpaMin);
@@ -154,4 +155,80 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         )
         .fix = batch_fix(format!("Add {what}"), edits);
     }
+}
+
+/// KP209: the workload as rendered does not set `replicas` while an HPA (modelled or kept)
+/// scales it. Render leaves replicas out under a modelled HPA, so what sets it is a kept
+/// detail of an imported workload, or a kept HPA the design does not model; both are
+/// only visible in the rendered objects, which is what this reads.
+fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
+    let kept_hpa = || {
+        cx.design
+            .extra_objects
+            .iter()
+            .any(|o| o.kind() == "HorizontalPodAutoscaler")
+    };
+    let may_have_both = s.scaling.hpa.is_some() && s.residual.contains_key(&ResidualRole::Workload);
+    if !may_have_both && !kept_hpa() {
+        return;
+    }
+    let Some(workload) = cx.rendered_workload(s) else {
+        return;
+    };
+    let Some(replicas) = workload["spec"]["replicas"].as_i64() else {
+        return;
+    };
+    let (kind, name) = (
+        workload["kind"].clone(),
+        workload["metadata"]["name"].clone(),
+    );
+    let hpa = cx.rendered().objects.iter().find_map(|o| {
+        let v = o.to_json();
+        let target = &v["spec"]["scaleTargetRef"];
+        (o.kind() == "HorizontalPodAutoscaler" && target["kind"] == kind && target["name"] == name)
+            .then(|| o.name().to_string())
+    });
+    let Some(hpa) = hpa else { return };
+    let kind = kind.as_str().unwrap_or_default();
+    if s.scaling.hpa.is_some() {
+        let fix = s
+            .residual
+            .get(&ResidualRole::Workload)
+            .map(without_replicas)
+            .and_then(|kept| {
+                set_fix(
+                    "Leave replicas to the HPA".into(),
+                    svc(s, "/residual/workload"),
+                    kept,
+                )
+            });
+        cx.report(
+            &REPLICAS_WITH_HPA,
+            Some(s),
+            svc(s, "/residual/workload"),
+            format!(
+                "{kind} `{}` keeps `replicas: {replicas}` from its import while HPA `{hpa}` scales it: every kubectl apply resets it to {replicas} pods",
+                s.name
+            ),
+        )
+        .fix = fix;
+    } else {
+        cx.report(
+            &REPLICAS_WITH_HPA,
+            Some(s),
+            svc(s, "/scaling/hpa"),
+            format!(
+                "HPA `{hpa}` (kept as imported) scales {kind} `{}`, but the design writes `replicas: {replicas}` because the service has no autoscaling of its own: every kubectl apply resets the scale. Set the service's autoscaling from that HPA and delete the kept one, or delete `spec.replicas` from the {kind} you apply",
+                s.name
+            ),
+        );
+    }
+}
+
+/// A workload's kept details without what sets `spec.replicas`.
+fn without_replicas(kept: &crate::model::Residual) -> serde_json::Value {
+    let replicas: crate::residual::Path = "/spec/replicas".parse().expect("a valid path");
+    let mut kept = kept.clone();
+    kept.0.retain(|c| c.at != replicas);
+    serde_json::to_value(kept).expect("residuals serialize")
 }

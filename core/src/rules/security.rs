@@ -39,7 +39,7 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     }
     for cm in &cx.design.config_maps {
         for (k, v) in &cm.data {
-            if looks_secret(k) && !v.is_empty() {
+            if !v.is_empty() && looks_secret(k, v) {
                 cx.report(
                     &SECRET_IN_PLAIN_CONFIG,
                     None,
@@ -63,29 +63,140 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     hardening(cx, s);
 }
 
-/// Whether a variable or key name looks like it holds a secret (kube-linter's
-/// `env-var-secret` heuristic, widened).
-pub(crate) fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "CREDENTIAL",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+/// Whether a variable or ConfigMap key named `name` with value `value` looks like it
+/// holds a secret (kube-linter's `env-var-secret` heuristic, made precise). One helper for
+/// the rules and for the compose importer, which moves such variables into a Secret.
+///
+/// The name must carry a secret word (PASSWORD, PASSWD, PASS, SECRET, TOKEN, API_KEY,
+/// APIKEY, PRIVATE_KEY, CREDENTIAL(S)) as one of its words (split at `_`, `-`, `.` and
+/// camelCase). It does not count when:
+/// - a word after the secret word says the value is about the secret, not the secret:
+///   a file or path to it (`*_PASSWORD_FILE`, Docker's convention), the name of the
+///   object holding it (`*_SECRET_NAME`, `*_SECRET_REF`), or a setting of it (`*_TTL`,
+///   `*_LENGTH`, `*_URL`, ...);
+/// - a word before it makes the variable a switch (`MYSQL_ALLOW_EMPTY_PASSWORD`,
+///   `MYSQL_RANDOM_ROOT_PASSWORD`, `REQUIRE_TOKEN`, ...);
+/// - the value is a boolean flag (`yes`, `true`, `1`, `on`, ... and their negations) or
+///   a file path (`/var/run/secrets/key.json`).
+///
+/// An empty value still counts (compose passes such variables from the host); the rules
+/// ignore empty literals themselves.
+pub(crate) fn looks_secret(name: &str, value: &str) -> bool {
+    let words = name_words(name);
+    let Some(at) = words.iter().rposition(|w| is_secret_word(w)).or_else(|| {
+        // Two-word secrets: API_KEY, PRIVATE_KEY, ACCESS_KEY after SECRET is covered above.
+        words
+            .windows(2)
+            .rposition(|p| p[1] == "KEY" && matches!(p[0].as_str(), "API" | "PRIVATE"))
+            .map(|i| i + 1)
+    }) else {
+        return false;
+    };
+    const ABOUT: &[&str] = &[
+        "FILE",
+        "PATH",
+        "DIR",
+        "NAME",
+        "NAMES",
+        "REF",
+        "NAMESPACE",
+        "ID",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "HEADER",
+        "TTL",
+        "EXPIRY",
+        "EXPIRES",
+        "EXPIRATION",
+        "LIFETIME",
+        "TIMEOUT",
+        "LENGTH",
+        "POLICY",
+        "ROTATION",
+        "TYPE",
+        "FORMAT",
+        "ENABLED",
+        "REQUIRED",
+        "HASH",
+        "ALGORITHM",
+        "MOUNT",
+        "VERSION",
+    ];
+    const SWITCH: &[&str] = &[
+        "ALLOW", "ALLOWED", "RANDOM", "GENERATE", "SKIP", "REQUIRE", "DISABLE", "DISABLED",
+        "ENABLE", "USE", "NO", "EMPTY",
+    ];
+    if words[at + 1..].iter().any(|w| ABOUT.contains(&w.as_str()))
+        || words[..at].iter().any(|w| SWITCH.contains(&w.as_str()))
+    {
+        return false;
+    }
+    !not_a_secret_value(value)
+}
+
+/// A word that names a secret.
+fn is_secret_word(w: &str) -> bool {
+    matches!(
+        w,
+        "PASSWORD"
+            | "PASSWORDS"
+            | "PASSWD"
+            | "PASS"
+            | "SECRET"
+            | "SECRETS"
+            | "TOKEN"
+            | "TOKENS"
+            | "APIKEY"
+            | "CREDENTIAL"
+            | "CREDENTIALS"
+    ) || ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"]
+        .iter()
+        // Words run together: DBPASSWORD, AUTHTOKEN, XAPIKEY.
+        .any(|s| w.len() > s.len() && w.ends_with(s))
+}
+
+/// The words of a variable or key name, upper-cased: split at `_`, `-`, `.`, `/` and
+/// where a lower-case letter is followed by an upper-case one (`dbPassword`).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_uppercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A value that is a boolean switch or a file path, which no secret is.
+fn not_a_secret_value(value: &str) -> bool {
+    let v = value.trim();
+    let path = v.starts_with('/') && v[1..].contains('/') && !v.contains(char::is_whitespace);
+    path || matches!(
+        v.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "y" | "n" | "true" | "false" | "on" | "off" | "1" | "0"
+    )
 }
 
 /// KP609: no variable that looks like a secret has a literal value.
 fn secret_literals(cx: &mut Ctx, s: &Service) {
     for (i, v) in s.config.env.iter().enumerate() {
         if let EnvValue::Literal(val) = &v.value {
-            if looks_secret(&v.name) && !val.is_empty() {
+            if !val.is_empty() && looks_secret(&v.name, val) {
                 cx.report(
                     &SECRET_IN_PLAIN_CONFIG,
                     Some(s),
@@ -119,24 +230,53 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             value,
         );
     };
-    if !sec.run_as_non_root {
+    // The container's own settings win over the pod's, as the kubelet applies them.
+    let uid = sec.effective_run_as_user();
+    let uid_field = if sec.container_run_as_user.is_some() {
+        "container_run_as_user"
+    } else {
+        "run_as_user"
+    };
+    let non_root = sec.effective_run_as_non_root();
+    if (!non_root && uid.is_none()) || uid == Some(0) {
         let mut edits = vec![set(svc(s, "/security/run_as_non_root"), json!(true))];
-        if sec.run_as_user.is_none_or(|u| u == 0) {
+        if sec.container_run_as_non_root == Some(false) {
+            edits.push(set(
+                svc(s, "/security/container_run_as_non_root"),
+                json!(null),
+            ));
+        }
+        if uid == Some(0) {
+            // runAsNonRoot with uid 0 would refuse to start: move to a non-root uid.
+            edits.push(set(
+                svc(s, &format!("/security/{uid_field}")),
+                json!(SUGGESTED_UID),
+            ));
+        } else if sec.run_as_user.is_none() {
             edits.push(set(svc(s, "/security/run_as_user"), json!(SUGGESTED_UID)));
         }
+        let message = if uid == Some(0) && non_root {
+            "runAsUser is 0 but runAsNonRoot is true: the kubelet refuses to start the container"
+                .to_string()
+        } else if uid == Some(0) {
+            "runAsUser is 0: the container runs as root".to_string()
+        } else {
+            "neither runAsNonRoot nor a non-zero runAsUser is set: the container may run as root"
+                .to_string()
+        };
         cx.report(
             &RUNS_AS_ROOT,
             Some(s),
             svc(s, "/security/run_as_non_root"),
-            "runAsNonRoot is not set: the container may run as root".into(),
+            message,
         )
         .fix = batch_fix(format!("Run as non-root (uid {SUGGESTED_UID})"), edits);
     }
-    if let Some(uid @ 1..=HIGHEST_LOW_UID) = sec.run_as_user {
+    if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid {
         flag(
             cx,
             &LOW_UID,
-            "run_as_user",
+            uid_field,
             json!(SUGGESTED_UID),
             &format!("runAsUser {uid} is not above {HIGHEST_LOW_UID}"),
             &format!("Run as uid {SUGGESTED_UID}"),
@@ -192,7 +332,9 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             "Do not mount the token",
         );
     }
-    if s.tag.is_empty() || s.tag == "latest" {
+    // A digest pins the image whatever its tag says (the runtime pulls by digest).
+    let pinned = s.digest.as_deref().is_some_and(|d| !d.is_empty());
+    if !pinned && (s.tag.is_empty() || s.tag == "latest") {
         let shown = if s.tag.is_empty() {
             s.image.clone()
         } else {
@@ -205,5 +347,68 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             path,
             format!("image `{shown}` has no immutable tag"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_secret;
+
+    #[test]
+    fn the_secret_heuristic_reads_the_name_as_words_and_ignores_flags_and_references() {
+        let table = [
+            // Secrets.
+            ("DB_PASSWORD", "hunter2", true),
+            ("MYSQL_ROOT_PASSWORD", "changeme", true),
+            ("SMTP_PASS", "x7!k", true),
+            ("JWT_SECRET", "s3cr3t", true),
+            ("SECRET_KEY_BASE", "abc", true),
+            ("AWS_SECRET_ACCESS_KEY", "wJalr", true),
+            ("GITHUB_TOKEN", "ghp_x", true),
+            ("STRIPE_API_KEY", "sk_live", true),
+            ("X_APIKEY", "k", true),
+            ("TLS_PRIVATE_KEY", "-----BEGIN", true),
+            ("dbPassword", "hunter2", true),
+            ("db.password", "hunter2", true),
+            ("AUTHTOKEN", "t", true),
+            ("REGISTRY_CREDENTIALS", "u:p", true),
+            ("REDIS_PASSWORD", "", true),
+            // Switches about a secret, not a secret.
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "1", false),
+            ("ALLOW_EMPTY_PASSWORD", "yes", false),
+            ("MYSQL_RANDOM_ROOT_PASSWORD", "yes", false),
+            ("REQUIRE_TOKEN", "x", false),
+            // Where the secret is, not the secret.
+            ("POSTGRES_PASSWORD_FILE", "/run/secrets/pg", false),
+            ("MYSQL_PASSWORD_FILE", "/run/secrets/mysql", false),
+            ("TLS_SECRET_NAME", "api-tls", false),
+            ("SECRET_REF", "db-creds", false),
+            ("SSH_PRIVATE_KEY_PATH", "/keys/id", false),
+            (
+                "GOOGLE_APPLICATION_CREDENTIALS",
+                "/var/secrets/google/key.json",
+                false,
+            ),
+            // Settings of a secret.
+            ("TOKEN_TTL", "3600", false),
+            ("PASSWORD_MIN_LENGTH", "12", false),
+            ("OAUTH_TOKEN_URL", "https://auth.example.com/token", false),
+            // Boolean values are flags whatever the name says.
+            ("USE_PASSWORD", "true", false),
+            ("PASSWORD_AUTH", "on", false),
+            ("SECRET", "false", false),
+            // No secret word at all.
+            ("LOG_LEVEL", "info", false),
+            ("PASSTHROUGH_MODE", "full", false),
+            ("TOKENIZER", "bpe", false),
+            ("KEYCLOAK_URL", "https://id", false),
+            ("BYPASS_CACHE", "x", false),
+        ];
+        let wrong: Vec<String> = table
+            .iter()
+            .filter(|(n, v, want)| looks_secret(n, v) != *want)
+            .map(|(n, v, want)| format!("{n}={v:?} should be {want}"))
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }

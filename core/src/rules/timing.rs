@@ -3,6 +3,7 @@
 
 use super::catalog::*;
 use super::context::{batch_fix, set, set_fix, svc, Ctx};
+use super::Severity;
 use crate::domain::{
     DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLOUT_PERCENT, MAX_HPA_POLICY_PERIOD_SECONDS,
     MAX_HPA_STABILIZATION_WINDOW_SECONDS, MIN_SHUTDOWN_SLACK_SECONDS as SLACK,
@@ -14,6 +15,7 @@ use serde_json::json;
 /// Every timing check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     shutdown_and_startup(cx, s);
+    no_probes(cx, s);
     probes(cx, s);
     rollout(cx, s);
     hpa_behavior(cx, s);
@@ -37,6 +39,13 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         t.grace_period_seconds,
     );
     let grace_path = svc(s, "/timing/grace_period_seconds");
+    // A preStop hook that is not a sleep runs for as long as it runs: the budget below
+    // counts it as 0 s and says so.
+    let hook = t.pre_stop_hook.as_ref().filter(|_| sleep == 0);
+    let pre_stop = match hook {
+        Some(h) => format!("preStop hook ({h}, duration unknown)"),
+        None => format!("preStop {sleep} s"),
+    };
     let needed = sleep + app + SLACK;
     let raise = || {
         set_fix(
@@ -59,7 +68,7 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
             Some(s),
             grace_path.clone(),
             format!(
-                "grace {grace} s < preStop {sleep} s + shutdown {app} s = {} s: SIGKILL comes {} s before the app has drained",
+                "grace {grace} s < {pre_stop} + shutdown {app} s = {} s: SIGKILL comes {} s before the app has drained",
                 sleep + app,
                 sleep + app - grace
             ),
@@ -71,7 +80,7 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
             Some(s),
             grace_path.clone(),
             format!(
-                "grace {grace} s leaves {} s of slack after preStop {sleep} s + shutdown {app} s = {} s (keep at least {SLACK} s)",
+                "grace {grace} s leaves {} s of slack after {pre_stop} + shutdown {app} s = {} s (keep at least {SLACK} s)",
                 grace - (sleep + app),
                 sleep + app
             ),
@@ -79,7 +88,18 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         .fix = raise();
     }
     let e = cx.design.cluster.endpoint_propagation_seconds;
-    if receives_traffic(s) && sleep < e {
+    if let (Some(h), true) = (hook, receives_traffic(s)) {
+        // Whether the hook outlasts endpoint propagation cannot be known: say so, once.
+        let f = cx.report(
+            &PRESTOP_BELOW_PROPAGATION,
+            Some(s),
+            svc(s, "/timing/pre_stop_hook"),
+            format!(
+                "the preStop hook is {h}: how long it takes is unknown, so whether it outlasts endpoint propagation ({e} s) cannot be checked, and the grace period budget counts it as 0 s"
+            ),
+        );
+        f.severity = Severity::Info;
+    } else if receives_traffic(s) && sleep < e {
         let new_grace = grace.max(e + app + SLACK);
         let finding = cx.report(
             &PRESTOP_BELOW_PROPAGATION,
@@ -100,7 +120,7 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
     }
     if let Some(d) = cx.design.cluster.lb_deregistration_seconds {
         let behind_lb = s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some();
-        if behind_lb && sleep <= d {
+        if behind_lb && sleep <= d && hook.is_none() {
             let new_sleep = d + 1;
             let new_grace = grace.max(new_sleep + app + SLACK);
             cx.report(
@@ -171,6 +191,105 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
             }
         }
     }
+}
+
+/// KP115: the workload has some probe. Probes the design does not model (on another
+/// container of the pod, kept from an import) count, so the rendered pod is asked when
+/// the design has none.
+fn no_probes(cx: &mut Ctx, s: &Service) {
+    let p = &s.probes;
+    if p.startup.is_some() || p.liveness.is_some() || p.readiness.is_some() {
+        return;
+    }
+    let probed = |c: &serde_json::Value| {
+        ["startupProbe", "livenessProbe", "readinessProbe"]
+            .iter()
+            .any(|k| !c[k].is_null())
+    };
+    if s.residual.contains_key(&ResidualRole::Workload) {
+        let w = cx.rendered_workload(s).unwrap_or_default();
+        let pod = &w["spec"]["template"]["spec"];
+        let containers = pod["containers"].as_array().into_iter().flatten();
+        let sidecars = pod["initContainers"].as_array().into_iter().flatten();
+        if containers.chain(sidecars).any(probed) {
+            return;
+        }
+    }
+    let readiness = suggested_readiness(s);
+    let f = cx.report(
+        &NO_PROBES,
+        Some(s),
+        svc(s, "/probes/readiness"),
+        format!(
+            "`{}` has no readiness, liveness or startup probe: its pods get traffic before they can serve it and stay in the Service when they hang",
+            s.name
+        ),
+    );
+    if let Some((label, probe)) = readiness {
+        f.fix = set_fix(
+            label,
+            svc(s, "/probes/readiness"),
+            serde_json::to_value(&probe).expect("probes serialize"),
+        );
+    }
+}
+
+/// A readiness probe on the port the service's Service sends traffic to (else its first
+/// container port), of the kind the port's name or appProtocol suggests: gRPC health
+/// checking, an HTTP GET of `/`, or a TCP connect. None for a UDP port or no port.
+fn suggested_readiness(s: &Service) -> Option<(String, Probe)> {
+    let sp = s.exposure.ports.first();
+    let cp = sp
+        .and_then(|p| s.resolve_port(&p.target))
+        .or_else(|| s.ports.first())?;
+    if cp.protocol != Protocol::TCP {
+        return None;
+    }
+    let hint = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        if n == "grpc" || n.starts_with("grpc-") || n.ends_with("-grpc") || n == "h2c" {
+            "grpc"
+        } else if n == "http" || n.starts_with("http-") || n.ends_with("-http") || n == "web" {
+            "http"
+        } else {
+            ""
+        }
+    };
+    let app = sp
+        .and_then(|p| p.app_protocol.as_deref())
+        .unwrap_or_default();
+    let app = app.rsplit('/').next().unwrap_or_default();
+    let kind = [app, sp.map_or("", |p| p.name.as_str()), cp.name.as_str()]
+        .into_iter()
+        .map(hint)
+        .find(|k| !k.is_empty())
+        .unwrap_or("tcp");
+    let port = if cp.name.is_empty() {
+        PortRef::Number(cp.port)
+    } else {
+        PortRef::Name(cp.name.clone())
+    };
+    let (label, action) = match kind {
+        "grpc" => (
+            format!("Add a gRPC readiness probe on port {}", cp.port),
+            ProbeAction::Grpc {
+                port: cp.port,
+                service: None,
+            },
+        ),
+        "http" => (
+            format!("Add a readiness probe: HTTP GET / on port {port}"),
+            ProbeAction::Http {
+                path: "/".into(),
+                port,
+            },
+        ),
+        _ => (
+            format!("Add a readiness probe: TCP connect to port {port}"),
+            ProbeAction::Tcp { port },
+        ),
+    };
+    Some((label, Probe::new(action)))
 }
 
 /// KP107 to KP110: each probe's thresholds, and liveness against readiness.

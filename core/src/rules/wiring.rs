@@ -41,12 +41,58 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
     reachable(cx, s, deployed);
 }
 
-/// KP310: a StatefulSet's governing Service is headless.
+/// KP310: a StatefulSet's governing Service exists and is headless. Read from the
+/// rendered objects: the StatefulSet's `serviceName` (an import may keep its own) and
+/// the Service of that name, the service's own or one kept whole.
 fn headless(cx: &mut Ctx, s: &Service) {
-    if s.exposure.service != ServiceKind::Headless {
-        cx.report(&STATEFULSET_NOT_HEADLESS, Some(s), svc(s, "/exposure/service"), format!("StatefulSet `{}` is governed by a Service that is not headless: its pods get no stable DNS names", s.name))
-            .fix = set_fix("Make its Service headless".into(), svc(s, "/exposure/service"), json!("Headless"));
-    }
+    let (governing, found) = if cx.keeps_anything(s) {
+        let Some(sts) = cx.rendered_workload(s) else {
+            return;
+        };
+        let governing = sts["spec"]["serviceName"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let found = cx
+            .rendered()
+            .objects
+            .iter()
+            .find(|o| o.kind() == "Service" && o.name() == governing && !governing.is_empty())
+            .map(|o| o.to_json()["spec"]["clusterIP"] == "None");
+        (governing, found)
+    } else {
+        // Nothing kept: the rendering is the model's, which says the same without it.
+        let governing = crate::naming::governing_service(&s.name).to_string();
+        let found = crate::render::has_cluster_service(s)
+            .then_some(s.exposure.service == ServiceKind::Headless);
+        (governing, found)
+    };
+    let governing = governing.as_str();
+    // The fix changes the service's own Service, so it is offered when that is the one
+    // the StatefulSet names.
+    let own = governing == crate::naming::governing_service(&s.name);
+    let path = svc(s, "/exposure/service");
+    let (message, fix) = match found {
+        Some(true) => return,
+        Some(false) => (
+            format!("StatefulSet `{}` is governed by Service `{governing}`, which is not headless: its pods get no stable DNS names", s.name),
+            (own && s.exposure.service == ServiceKind::ClusterIP)
+                .then(|| set_fix(format!("Make Service `{governing}` headless"), path.clone(), json!("Headless")))
+                .flatten(),
+        ),
+        None if governing.is_empty() => (
+            format!("StatefulSet `{}` names no governing Service (serviceName): its pods get no stable DNS names", s.name),
+            None,
+        ),
+        None => (
+            format!("StatefulSet `{}` is governed by Service `{governing}`, which the design does not create: its pods get no stable DNS names", s.name),
+            (own && s.exposure.service == ServiceKind::None)
+                .then(|| set_fix(format!("Create the headless Service `{governing}`"), path.clone(), json!("Headless")))
+                .flatten(),
+        ),
+    };
+    cx.report(&STATEFULSET_NOT_HEADLESS, Some(s), path, message)
+        .fix = fix;
 }
 
 /// KP311: under default-deny, something may connect to a service that has a Service.
@@ -213,14 +259,17 @@ fn probe_port(cx: &mut Ctx, s: &Service, kind: &str, p: &Probe) {
     if s.resolve_port(&port).is_some() {
         return;
     }
+    // A name must be one of the container's port names, or the probe fails every time.
+    // A number is only compared with the declared numbers: probing an undeclared port is
+    // valid and works when the app listens there, so it is a warning that says so.
     let named = matches!(port, PortRef::Name(_));
     let path = svc(s, &format!("/probes/{kind}/action/port"));
-    let f = cx.report(
-        &PROBE_PORT_UNKNOWN,
-        Some(s),
-        path.clone(),
-        format!("the {kind} probe checks port `{port}`, which the container does not declare"),
-    );
+    let message = if named {
+        format!("the {kind} probe checks port `{port}`, but no container port has that name: the probe fails every time")
+    } else {
+        format!("the {kind} probe checks port {port}, which is not a declared container port: it works only if the app listens there (declare the port to make sure)")
+    };
+    let f = cx.report(&PROBE_PORT_UNKNOWN, Some(s), path.clone(), message);
     if !named {
         f.severity = Severity::Warning;
     }
@@ -264,11 +313,12 @@ fn ingress(cx: &mut Ctx, s: &Service) {
                 s.exposure.service != ServiceKind::None,
                 s.exposure.ports.as_slice(),
             ) {
-                f.fix = set_fix(
-                    format!("Route to port `{}`", only.name),
-                    path,
-                    json!(only.name),
-                );
+                let to = if only.name.is_empty() {
+                    only.port.to_string()
+                } else {
+                    only.name.clone()
+                };
+                f.fix = set_fix(format!("Route to port `{to}`"), path, json!(to));
             }
         }
     }

@@ -233,6 +233,11 @@ const fn fx_in(code: &'static str, env: &'static str, bad: Mutation, good: Mutat
 
 fn no_change(_: &mut Design) {}
 
+/// What an import kept beyond the model, as its changes (see `Residual`).
+fn kept(changes: serde_json::Value) -> Residual {
+    serde_json::from_value(changes).expect("a residual")
+}
+
 /// Each family's fixtures, with the category its rules must have.
 fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
     [
@@ -512,4 +517,61 @@ fn the_rule_docs_page_is_up_to_date() {
             );
         }
     }
+}
+
+/// Import Kubernetes manifests, check that rendering the design gives every object back
+/// field for field (so a fact the rules read was carried into the model and written back
+/// faithfully), and return the design with its environment's name.
+fn import_exact(yaml: &str) -> (Design, String) {
+    let (d, env) = import(yaml);
+    let objects = |text: &str| -> std::collections::BTreeMap<(String, String), serde_json::Value> {
+        kubeprint_core::yaml::parse_documents(text)
+            .unwrap()
+            .into_iter()
+            .filter(|v| !v.is_null())
+            .map(|v| {
+                let v = serde_json::to_value(&v).unwrap();
+                let key = (
+                    v["kind"].as_str().unwrap_or_default().to_string(),
+                    v["metadata"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+                (key, v)
+            })
+            .collect()
+    };
+    let (back, input) = (objects(&render(&d, &env).to_yaml()), objects(yaml));
+    assert_eq!(
+        back.keys().collect::<Vec<_>>(),
+        input.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &input {
+        assert_eq!(&back[k], v, "{k:?} comes back from import then render");
+    }
+    (d, env)
+}
+
+/// Import Kubernetes manifests: the design and its environment's name.
+fn import(yaml: &str) -> (Design, String) {
+    let d = kubeprint_core::import::kubernetes(yaml).design;
+    let env = d.environments[0].name.clone();
+    (d, env)
+}
+
+/// The findings of `code` in `env`.
+fn findings_of(d: &Design, env: &str, code: &str) -> Vec<Finding> {
+    validate(d, env)
+        .into_iter()
+        .filter(|f| f.code == code)
+        .collect()
+}
+
+/// A file of the import corpus.
+fn corpus(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
 }

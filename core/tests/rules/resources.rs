@@ -27,9 +27,58 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).resources.cpu_limit = None,
         ),
         fx(
+            "KP503",
+            |d| {
+                api(d).resources.cpu_request = None;
+                api(d).resources.cpu_limit = None;
+            },
+            no_change,
+        ),
+        fx(
             "KP504",
             |d| api(d).resources.memory_limit = None,
             |d| api(d).resources.cpu_limit = None,
         ),
     ]
+}
+
+#[test]
+fn limits_without_requests_say_the_api_server_copies_them() {
+    let compose = "services:
+  web:
+    image: nginx:1.27
+    deploy:
+      resources:
+        limits:
+          cpus: \"0.5\"
+          memory: 256M
+  worker:
+    image: ghcr.io/acme/worker:1.0.0
+    deploy:
+      resources:
+        limits:
+          cpus: \"1\"
+";
+    let d = kubeprint_core::compose::import(compose, &Default::default()).design;
+    let found = findings_of(&d, "prod", "KP503");
+    let of = |name: &str| {
+        found
+            .iter()
+            .find(|f| f.service.as_deref() == Some(name))
+            .unwrap()
+    };
+    assert_eq!(
+        of("web").message,
+        "no cpu or memory request, so the API server sets them to the limits (cpu 500m, memory 256Mi): QoS class Guaranteed"
+    );
+    assert_eq!(
+        of("web").severity,
+        Severity::Info,
+        "nothing is missing at run time"
+    );
+    assert_eq!(
+        of("worker").message,
+        "no memory request; no cpu request, so the API server sets it to the limit (cpu 1): QoS class Burstable"
+    );
+    assert_eq!(of("worker").severity, Severity::Warning);
 }

@@ -3,18 +3,60 @@
 
 use super::*;
 
+/// A digest as registries print them.
+const DIGEST: &str = "sha256:b389db1475dc52e4ab270c6a1ed9210a60bcffb35bd7795303b0f0ed2a9c2a31";
+
 /// One fixture or more per rule of the family, in code order.
 pub(super) fn fixtures() -> Vec<Fixture> {
     vec![
         fx(
             "KP601",
-            |d| api(d).security.run_as_non_root = false,
-            |d| api(d).security.run_as_user = None,
+            |d| {
+                api(d).security.run_as_non_root = false;
+                api(d).security.run_as_user = None;
+            },
+            // The container's own non-zero uid: not root, whatever the pod says.
+            |d| {
+                api(d).security.run_as_non_root = false;
+                api(d).security.run_as_user = None;
+                api(d).security.container_run_as_user = Some(10001);
+            },
+        ),
+        fx(
+            "KP601",
+            // The container's runAsNonRoot: false wins over the pod's true.
+            |d| {
+                api(d).security.container_run_as_non_root = Some(false);
+                api(d).security.run_as_user = None;
+            },
+            |d| {
+                api(d).security.run_as_non_root = false;
+                api(d).security.container_run_as_non_root = Some(true);
+                api(d).security.run_as_user = None;
+            },
+        ),
+        fx(
+            "KP601",
+            |d| api(d).security.container_run_as_user = Some(0),
+            // The pod's uid 0 is not the one the container runs as.
+            |d| {
+                api(d).security.run_as_user = Some(0);
+                api(d).security.container_run_as_user = Some(10001);
+            },
         ),
         fx(
             "KP602",
             |d| api(d).security.run_as_user = Some(1000),
             |d| api(d).security.run_as_user = Some(10001),
+        ),
+        fx(
+            "KP602",
+            |d| api(d).security.container_run_as_user = Some(1000),
+            // The pod's low uid is not the one the container runs as.
+            |d| {
+                api(d).security.run_as_user = Some(1000);
+                api(d).security.container_run_as_user = Some(10001);
+            },
         ),
         fx(
             "KP603",
@@ -46,7 +88,22 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).tag = "latest".into(),
             |d| api(d).tag = "main".into(),
         ),
-        fx("KP608", |d| api(d).tag = String::new(), no_change),
+        fx(
+            "KP608",
+            |d| api(d).tag = String::new(),
+            |d| {
+                api(d).tag = String::new();
+                api(d).digest = Some(DIGEST.into());
+            },
+        ),
+        fx(
+            "KP608",
+            |d| api(d).tag = "latest".into(),
+            |d| {
+                api(d).tag = "latest".into();
+                api(d).digest = Some(DIGEST.into());
+            },
+        ),
         fx(
             "KP609",
             |d| {
@@ -64,7 +121,26 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     .data
                     .insert("DB_PASSWORD".into(), "hunter2".into());
             },
-            no_change,
+            |d| {
+                d.config_maps[0]
+                    .data
+                    .insert("DB_PASSWORD_FILE".into(), "/run/secrets/db".into());
+            },
+        ),
+        fx(
+            "KP609",
+            |d| {
+                api(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("MYSQL_ROOT_PASSWORD", "changeme"))
+            },
+            |d| {
+                api(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("MYSQL_ALLOW_EMPTY_PASSWORD", "1"))
+            },
         ),
         fx_in(
             "KP610",
@@ -73,4 +149,163 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             no_change,
         ),
     ]
+}
+
+/// A Deployment `api` whose container has `container_extra` (indented for the container)
+/// and whose pod has `pod_extra` (indented for the pod spec).
+fn deployment(image: &str, pod_extra: &str, container_extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+{pod_extra}      containers:
+        - name: api
+          image: {image}
+{container_extra}"
+    )
+}
+
+#[test]
+fn lower_case_drop_all_counts_as_dropping_all() {
+    for spelling in ["all", "ALL", "CAP_ALL", "cap_all", "All"] {
+        let yaml = deployment(
+            "ghcr.io/acme/api:1.0.0",
+            "",
+            &format!(
+                "          securityContext:\n            capabilities:\n              drop: [\"NET_RAW\", \"{spelling}\"]\n"
+            ),
+        );
+        let (d, env) = import_exact(&yaml);
+        assert!(d.services[0].security.drop_all_capabilities, "{spelling}");
+        assert!(findings_of(&d, &env, "KP605").is_empty(), "{spelling}");
+    }
+    let yaml = deployment(
+        "ghcr.io/acme/api:1.0.0",
+        "",
+        "          securityContext:\n            capabilities:\n              drop: [NET_RAW, ALLOW]\n",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert_eq!(findings_of(&d, &env, "KP605").len(), 1, "ALLOW is not ALL");
+}
+
+#[test]
+fn a_container_level_run_as_user_is_not_root() {
+    let yaml = deployment(
+        "ghcr.io/acme/api:1.0.0",
+        "",
+        "          securityContext:\n            runAsUser: 1000\n",
+    );
+    let (d, env) = import_exact(&yaml);
+    let sec = &d.services[0].security;
+    assert_eq!(
+        (sec.run_as_user, sec.container_run_as_user),
+        (None, Some(1000))
+    );
+    assert!(
+        findings_of(&d, &env, "KP601").is_empty(),
+        "uid 1000 is not root"
+    );
+    // The low uid is the container's, and its fix changes the container's.
+    let low = findings_of(&d, &env, "KP602");
+    assert_eq!(low[0].message, "runAsUser 1000 is not above 10000");
+    let mut fixed = d.clone();
+    fixed.apply(low[0].fix.clone().unwrap().edit).unwrap();
+    assert!(findings_of(&fixed, &env, "KP602").is_empty());
+    let yaml = render(&fixed, &env).to_yaml();
+    assert!(yaml.contains("runAsUser: 10001"), "{yaml}");
+
+    // The container's runAsNonRoot: false wins over the pod's true.
+    let yaml = deployment(
+        "ghcr.io/acme/api:1.0.0",
+        "      securityContext:\n        runAsNonRoot: true\n",
+        "          securityContext:\n            runAsNonRoot: false\n",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert_eq!(findings_of(&d, &env, "KP601").len(), 1);
+}
+
+#[test]
+fn an_image_pinned_by_digest_is_not_mutable() {
+    let digest = "sha256:b389db1475dc52e4ab270c6a1ed9210a60bcffb35bd7795303b0f0ed2a9c2a31";
+    for (image, tag) in [
+        (
+            format!("registry.example.com:5000/acme/api:v1.7.0@{digest}"),
+            "v1.7.0",
+        ),
+        (format!("registry.example.com:5000/acme/api@{digest}"), ""),
+        (
+            format!("registry.example.com:5000/acme/api:latest@{digest}"),
+            "latest",
+        ),
+    ] {
+        let (d, env) = import_exact(&deployment(&image, "", ""));
+        let s = &d.services[0];
+        assert_eq!(
+            (s.image.as_str(), s.tag.as_str(), s.digest.as_deref()),
+            ("registry.example.com:5000/acme/api", tag, Some(digest)),
+            "{image}"
+        );
+        assert!(findings_of(&d, &env, "KP608").is_empty(), "{image}");
+    }
+    let (d, env) = import_exact(&deployment(
+        "registry.example.com:5000/acme/api:latest",
+        "",
+        "",
+    ));
+    assert_eq!(d.services[0].digest, None);
+    assert_eq!(findings_of(&d, &env, "KP608").len(), 1);
+}
+
+#[test]
+fn mysql_allow_empty_password_is_not_a_secret() {
+    let env_vars = "          env:
+            - name: MYSQL_ALLOW_EMPTY_PASSWORD
+              value: \"1\"
+            - name: MYSQL_RANDOM_ROOT_PASSWORD
+              value: \"yes\"
+            - name: POSTGRES_PASSWORD_FILE
+              value: /run/secrets/postgres-password
+            - name: TLS_SECRET_NAME
+              value: api-tls
+            - name: TOKEN_TTL
+              value: \"3600\"
+            - name: REDIS_PASSWORD
+              value: hunter2
+";
+    let (d, env) = import_exact(&deployment("ghcr.io/acme/api:1.0.0", "", env_vars));
+    let flagged: Vec<String> = findings_of(&d, &env, "KP609")
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        flagged,
+        ["`REDIS_PASSWORD` looks like a secret but is a literal value"],
+        "only the real password"
+    );
+    let (d, env) = import(&corpus("mysql-statefulset.yaml"));
+    assert!(findings_of(&d, &env, "KP609").is_empty());
+}
+
+#[test]
+fn the_grpc_guide_is_not_accused_of_root_capabilities_or_a_mutable_image() {
+    let (d, env) = import(&corpus("grpc-service.yaml"));
+    for code in ["KP601", "KP605", "KP608"] {
+        assert!(
+            findings_of(&d, &env, code).is_empty(),
+            "{code}: {:?}",
+            findings_of(&d, &env, code)
+        );
+    }
 }

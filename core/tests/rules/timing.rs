@@ -36,6 +36,15 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP104",
+            |d| {
+                api(d).timing.pre_stop_seconds = 0;
+                api(d).timing.pre_stop_hook = Some(drain_hook());
+            },
+            // A sleep is written instead of the hook, and it covers propagation.
+            |d| api(d).timing.pre_stop_hook = Some(drain_hook()),
+        ),
+        fx(
             "KP105",
             |d| d.cluster.lb_deregistration_seconds = Some(10),
             |d| d.cluster.lb_deregistration_seconds = Some(4),
@@ -153,5 +162,175 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 });
             },
         ),
+        fx(
+            "KP115",
+            |d| api(d).probes = Probes::default(),
+            |d| {
+                api(d).probes.startup = None;
+                api(d).probes.readiness = None;
+            },
+        ),
+        fx("KP115", |d| db(d).probes = Probes::default(), no_change),
     ]
+}
+
+/// An imported preStop hook that calls the app's drain endpoint.
+fn drain_hook() -> PreStopHook {
+    PreStopHook::Http {
+        path: "/drain".into(),
+        port: PortRef::Name("http".into()),
+    }
+}
+
+/// A Deployment `orders` behind a Service, whose container has `container_extra`.
+fn served_deployment(container_extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: orders
+  template:
+    metadata:
+      labels:
+        app: orders
+    spec:
+      terminationGracePeriodSeconds: 20
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:1.0.0
+          ports:
+            - name: http
+              containerPort: 8080
+{container_extra}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  selector:
+    app: orders
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"
+    )
+}
+
+#[test]
+fn an_http_get_pre_stop_is_not_reported_as_zero_seconds() {
+    let yaml = served_deployment(
+        "          env:
+            - name: SHUTDOWN_TIMEOUT
+              value: 25s
+          lifecycle:
+            preStop:
+              httpGet:
+                path: /drain
+                port: 8080
+",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert_eq!(
+        d.services[0].timing.pre_stop_hook,
+        Some(PreStopHook::Http {
+            path: "/drain".into(),
+            port: PortRef::Number(8080),
+        })
+    );
+    let found = validate(&d, &env);
+    assert!(
+        found.iter().all(|f| !f.message.contains("preStop 0 s")),
+        "{found:#?}"
+    );
+    let propagation = findings_of(&d, &env, "KP104");
+    assert_eq!(propagation.len(), 1);
+    assert_eq!(propagation[0].severity, Severity::Info);
+    assert!(
+        propagation[0].fix.is_none(),
+        "no sleep replaces the hook silently"
+    );
+    assert_eq!(
+        propagation[0].message,
+        "the preStop hook is httpGet /drain on port 8080: how long it takes is unknown, so whether it outlasts endpoint propagation (5 s) cannot be checked, and the grace period budget counts it as 0 s"
+    );
+    // The grace budget is computed without the hook, and says so.
+    let grace = findings_of(&d, &env, "KP102");
+    assert_eq!(
+        grace[0].message,
+        "grace 20 s < preStop hook (httpGet /drain on port 8080, duration unknown) + shutdown 25 s = 25 s: SIGKILL comes 5 s before the app has drained"
+    );
+
+    // An exec hook that is not a sleep is a hook too; one that sleeps is a sleep.
+    let yaml = served_deployment(
+        "          lifecycle:
+            preStop:
+              exec:
+                command: [/wait-shutdown]
+",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert!(findings_of(&d, &env, "KP104")[0]
+        .message
+        .contains("exec `/wait-shutdown`"));
+    let yaml = served_deployment(
+        "          lifecycle:
+            preStop:
+              exec:
+                command: [sh, -c, sleep 10]
+",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert_eq!(d.services[0].timing.pre_stop_seconds, 10);
+    assert_eq!(d.services[0].timing.pre_stop_hook, None);
+    assert!(findings_of(&d, &env, "KP104").is_empty());
+}
+
+#[test]
+fn workloads_without_any_probe_are_found_and_a_sidecars_probe_counts() {
+    let (d, env) = import(&corpus("microservices-demo.yaml"));
+    let mut unprobed: Vec<String> = findings_of(&d, &env, "KP115")
+        .into_iter()
+        .filter_map(|f| f.service)
+        .collect();
+    unprobed.sort();
+    assert_eq!(unprobed, ["cart-redis", "notify", "shipping"]);
+    let notify = findings_of(&d, &env, "KP115")
+        .into_iter()
+        .find(|f| f.service.as_deref() == Some("notify"))
+        .unwrap();
+    assert_eq!(
+        notify.fix.as_ref().unwrap().label,
+        "Add a gRPC readiness probe on port 8081",
+        "the Service port is named grpc"
+    );
+
+    // The main container has no probe, the proxy beside it has one: the pod is probed.
+    let yaml = served_deployment(
+        "        - name: proxy
+          image: ghcr.io/acme/proxy:2.0.0
+          readinessProbe:
+            tcpSocket:
+              port: 15021
+",
+    );
+    let (d, env) = import_exact(&yaml);
+    assert!(
+        d.services[0].probes.readiness.is_none(),
+        "the model's container has none"
+    );
+    assert!(findings_of(&d, &env, "KP115").is_empty());
+    let (d, env) = import_exact(&served_deployment(""));
+    let f = &findings_of(&d, &env, "KP115")[0];
+    assert_eq!(
+        f.fix.as_ref().unwrap().label,
+        "Add a readiness probe: HTTP GET / on port http"
+    );
 }

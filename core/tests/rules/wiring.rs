@@ -52,6 +52,25 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).exposure.ingress.as_mut().unwrap().port = String::new(),
         ),
         fx(
+            "KP302",
+            |d| {
+                probe(api(d), "readiness").action = ProbeAction::Tcp {
+                    port: PortRef::Number(9999),
+                };
+            },
+            |d| {
+                probe(api(d), "readiness").action = ProbeAction::Tcp {
+                    port: PortRef::Number(8080),
+                };
+            },
+        ),
+        fx(
+            "KP303",
+            // An Ingress backend `port.number: 81`; the Service has port 80.
+            |d| api(d).exposure.ingress.as_mut().unwrap().port = "81".into(),
+            |d| api(d).exposure.ingress.as_mut().unwrap().port = "80".into(),
+        ),
+        fx(
             "KP303",
             |d| api(d).exposure.service = ServiceKind::None,
             no_change,
@@ -300,6 +319,31 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).exposure.service = ServiceKind::ClusterIP,
         ),
         fx(
+            "KP310",
+            // No Service at all: the governing Service `db` does not exist.
+            |d| db(d).exposure.service = ServiceKind::None,
+            // An imported StatefulSet names a headless Service kept whole.
+            |d| {
+                db(d).exposure.service = ServiceKind::None;
+                db(d).residual.insert(
+                    ResidualRole::Workload,
+                    kept(serde_json::json!([
+                        {"at": "/spec/serviceName", "was": "db", "now": "db-peers"}
+                    ])),
+                );
+                d.extra_objects.push(KeptObject(serde_json::json!({
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "metadata": {"name": "db-peers", "namespace": "shop"},
+                    "spec": {
+                        "clusterIP": "None",
+                        "selector": {"app.kubernetes.io/name": "db"},
+                        "ports": [{"name": "postgres", "port": 5432}],
+                    },
+                })));
+            },
+        ),
+        fx(
             "KP311",
             |d| d.edges.clear(),
             |d| {
@@ -312,4 +356,213 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
     ]
+}
+
+#[test]
+fn a_numeric_probe_port_matches_the_declared_container_port() {
+    let yaml = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0.0
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: 8080
+          livenessProbe:
+            tcpSocket:
+              port: 8080
+          startupProbe:
+            grpc:
+              port: 9090
+";
+    let (d, env) = import_exact(yaml);
+    let found = findings_of(&d, &env, "KP302");
+    assert_eq!(found.len(), 1, "only the undeclared 9090: {found:#?}");
+    assert_eq!(found[0].severity, Severity::Warning, "valid Kubernetes");
+    assert_eq!(
+        found[0].message,
+        "the startup probe checks port 9090, which is not a declared container port: it works only if the app listens there (declare the port to make sure)"
+    );
+}
+
+#[test]
+fn an_ingress_backend_port_number_matches_the_service_port_number() {
+    let yaml = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+          ports:
+            - name: http
+              containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+";
+    let (d, env) = import_exact(yaml);
+    assert!(
+        findings_of(&d, &env, "KP303").is_empty(),
+        "{:#?}",
+        findings_of(&d, &env, "KP303")
+    );
+    let s = &d.services[0];
+    let kept = serde_json::to_string(&s.residual.get(&ResidualRole::Ingress)).unwrap();
+    assert!(
+        !kept.contains("rules"),
+        "the backend's port.number is the model's, written back as a number: {kept}"
+    );
+    // A number the Service does not have is still an error, and the fix names the port.
+    let wrong = yaml.replace("number: 80", "number: 8080");
+    let (d, env) = import_exact(&wrong);
+    let f = &findings_of(&d, &env, "KP303")[0];
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.fix.as_ref().unwrap().label, "Route to port `http`");
+}
+
+/// A StatefulSet `mysql` governed by `serviceName: mysql`, and `services` before it.
+fn stateful(services: &str) -> String {
+    format!(
+        "{services}apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: mysql
+  namespace: db
+spec:
+  serviceName: mysql
+  replicas: 3
+  selector:
+    matchLabels:
+      app: mysql
+  template:
+    metadata:
+      labels:
+        app: mysql
+    spec:
+      containers:
+        - name: mysql
+          image: docker.io/library/mysql:8.0.39
+          ports:
+            - name: mysql
+              containerPort: 3306
+"
+    )
+}
+
+const READ_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: mysql-read
+  namespace: db
+spec:
+  selector:
+    app: mysql
+  ports:
+    - name: mysql
+      port: 3306
+---
+";
+
+const HEADLESS_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: mysql
+  namespace: db
+spec:
+  clusterIP: None
+  selector:
+    app: mysql
+  ports:
+    - name: mysql
+      port: 3306
+---
+";
+
+#[test]
+fn kp310_reads_the_governing_service_not_a_read_service_beside_it() {
+    // The read Service comes first, the headless governing one second: the governing one
+    // is the StatefulSet's own, and nothing is blamed.
+    let (d, env) = import_exact(&stateful(&format!("{READ_SERVICE}{HEADLESS_SERVICE}")));
+    assert_eq!(d.services[0].exposure.service, ServiceKind::Headless);
+    assert!(
+        findings_of(&d, &env, "KP310").is_empty(),
+        "{:#?}",
+        findings_of(&d, &env, "KP310")
+    );
+    // Only a read Service: the governing Service `mysql` is not in the input, and that is
+    // what the finding says, naming it.
+    let (d, env) = import_exact(&stateful(READ_SERVICE));
+    let f = &findings_of(&d, &env, "KP310")[0];
+    assert!(
+        f.message.contains("Service `mysql`") && !f.message.contains("mysql-read"),
+        "{}",
+        f.message
+    );
+    // No Service at all: the finding says the design does not create it, and its fix does.
+    let (d, env) = import_exact(&stateful(""));
+    let f = &findings_of(&d, &env, "KP310")[0];
+    assert_eq!(
+        f.message,
+        "StatefulSet `mysql` is governed by Service `mysql`, which the design does not create: its pods get no stable DNS names"
+    );
+    let mut fixed = d.clone();
+    fixed.apply(f.fix.clone().unwrap().edit).unwrap();
+    assert!(findings_of(&fixed, &env, "KP310").is_empty());
 }
