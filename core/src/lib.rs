@@ -22,7 +22,7 @@ pub mod rules;
 pub mod templates;
 pub mod yaml;
 
-pub use edit::{Edit, EditError, FieldPath, Target};
+pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};
 pub use model::*;
 pub use render::{effective, render, Bundle, Object};
 pub use rules::{validate, validate_all, Finding, Severity};
