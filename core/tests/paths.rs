@@ -99,9 +99,12 @@ fn corpus(random: bool) -> Vec<(String, Design)> {
     out
 }
 
+/// A change to a design.
+type Mutation = fn(&mut Design);
+
 /// Changes to the connectum template that make a rule fire which neither the templates
 /// nor random designs trigger, by its code.
-fn provocations() -> Vec<(&'static str, fn(&mut Design))> {
+fn provocations() -> Vec<(&'static str, Mutation)> {
     fn api(d: &mut Design) -> &mut Service {
         &mut d.services[0]
     }
