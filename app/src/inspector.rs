@@ -265,7 +265,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 {list("variable", p(id, "/config/env"), |n| json!({"name": format!("VAR_{n}"), "value": {"literal": ""}}), move |i| view! {
                     <div class="row">
                         <Field label="Name" path=p(id, &format!("/config/env/{i}/name")) kind=K::Text />
-                        <Field label="Value" path=p(id, &format!("/config/env/{i}/value/literal")) kind=K::Text />
+                        <EnvValue id i />
                     </div>
                 })}
                 <EnvFromList id />
@@ -419,6 +419,38 @@ fn PdbAmount(id: ServiceId) -> impl IntoView {
         variant.get().map(|key| {
             let label = if key == "min_available" { "minAvailable" } else { "maxUnavailable" };
             view! { <Field label=label path=p(id, &format!("/scaling/pdb/{key}")) kind=K::Amount /> }
+        })
+    }
+}
+
+/// The value of environment variable `i`: the literal, or the ConfigMap or Secret key
+/// it comes from (each variant has its own fields).
+#[component]
+fn EnvValue(id: ServiceId, i: usize) -> impl IntoView {
+    let app = use_app();
+    let base = format!("/config/env/{i}/value");
+    let variant = {
+        let base = base.clone();
+        Memo::new(move |_| {
+            app.editor.with(|e| {
+                e.design
+                    .get(&p(id, &base))
+                    .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+            })
+        })
+    };
+    move || {
+        let base = base.clone();
+        variant.get().map(|key| match key.as_str() {
+            "literal" => view! { <Field label="Value" path=p(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
+            _ => {
+                let source = if key == "secret_key" { "Secret" } else { "ConfigMap" };
+                view! {
+                    <Field label=source path=p(id, &format!("{base}/{key}/name")) kind=K::Text />
+                    <Field label="Key" path=p(id, &format!("{base}/{key}/key")) kind=K::Text />
+                }
+                .into_any()
+            }
         })
     }
 }

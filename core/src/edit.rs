@@ -73,6 +73,52 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// Text that is not a [`FieldPath`] as [`fmt::Display`] writes one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a field path (like `services/s1/timing/grace_period_seconds`)")]
+pub struct BadFieldPath(pub String);
+
+impl std::str::FromStr for FieldPath {
+    type Err = BadFieldPath;
+
+    /// The inverse of [`fmt::Display`]: `design/name`, `services/s3/tag`,
+    /// `environments/prod/overrides/3/replicas`, `config_maps/app`, `secrets/db/keys`.
+    /// Names of environments, ConfigMaps and Secrets are DNS names, which never hold a
+    /// `/`; one that did would not read back.
+    fn from_str(s: &str) -> Result<Self, BadFieldPath> {
+        let bad = || BadFieldPath(s.to_string());
+        // The pointer is everything from the first `/` after the target.
+        let split = |rest: &str| -> (String, String) {
+            match rest.find('/') {
+                Some(i) => (rest[..i].to_string(), rest[i..].to_string()),
+                None => (rest.to_string(), String::new()),
+            }
+        };
+        if let Some(pointer) = s.strip_prefix("design") {
+            if pointer.is_empty() || pointer.starts_with('/') {
+                return Ok(FieldPath::design(pointer));
+            }
+            return Err(bad());
+        }
+        let (kind, rest) = s.split_once('/').ok_or_else(bad)?;
+        let (name, pointer) = split(rest);
+        if name.is_empty() {
+            return Err(bad());
+        }
+        let target = match kind {
+            "services" => {
+                let n = name.strip_prefix('s').and_then(|n| n.parse().ok());
+                Target::Service(ServiceId(n.ok_or_else(bad)?))
+            }
+            "environments" => Target::Environment(name),
+            "config_maps" => Target::ConfigMap(name),
+            "secrets" => Target::Secret(name),
+            _ => return Err(bad()),
+        };
+        Ok(FieldPath { target, pointer })
+    }
+}
+
 /// One change to a design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,6 +174,25 @@ pub enum EditError {
     /// A name is already taken.
     #[error("the name `{0}` is already used")]
     Duplicate(String),
+    /// The path names no field of its target: a misspelt or renamed field, or a step
+    /// into a value that has no fields.
+    #[error("{path}: there is no field `{segment}`")]
+    UnknownField {
+        /// The whole path, as written.
+        path: String,
+        /// The first step of it that names nothing.
+        segment: String,
+    },
+    /// The path indexes past the end of a list.
+    #[error("{path}: there is no item {index}, the list has {len}")]
+    NoSuchItem {
+        /// The whole path, as written.
+        path: String,
+        /// The index asked for.
+        index: usize,
+        /// How many items the list has.
+        len: usize,
+    },
     /// The value does not fit the field.
     #[error("{path}: {message}")]
     Invalid {
@@ -215,6 +280,39 @@ impl Design {
         whole.pointer(&path.pointer).cloned()
     }
 
+    /// Whether `path` names a field of its target's type: `Ok` when it does, even where
+    /// the current value leaves it out (a field of an optional part that is `None`, an
+    /// environment override not made yet), and the error [`Edit::Set`] would give when
+    /// it does not. Items of lists must exist. A field that only one variant of an enum
+    /// has (a probe's HTTP `path`) resolves only while the value is that variant.
+    pub fn resolve(&self, path: &FieldPath) -> Result<(), EditError> {
+        let at = path.to_string();
+        let tokens = tokens(&path.pointer).map_err(|m| m.error(&at))?;
+        let found = match &path.target {
+            Target::Design => field_exists(&self.settings(), &tokens),
+            Target::Service(id) => {
+                let service = self.service(*id).ok_or(EditError::NoSuchService(*id))?;
+                field_exists(service, &tokens)
+            }
+            Target::Environment(name) => {
+                let env = self.environment(name);
+                field_exists(
+                    env.ok_or_else(|| EditError::NoSuchEnvironment(name.clone()))?,
+                    &tokens,
+                )
+            }
+            Target::ConfigMap(name) => {
+                let i = index_named(&self.config_maps, name, "ConfigMap", |c| &c.name)?;
+                field_exists(&self.config_maps[i], &tokens)
+            }
+            Target::Secret(name) => {
+                let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;
+                field_exists(&self.secrets[i], &tokens)
+            }
+        };
+        found.map_err(|(_, miss)| miss.error(&at))
+    }
+
     fn set(&mut self, path: &FieldPath, value: Value) -> Result<(), EditError> {
         let at = path.to_string();
         match &path.target {
@@ -276,7 +374,161 @@ struct Settings {
     cluster: Cluster,
 }
 
-/// `item` with the field at `pointer` replaced by `value`, checked by deserializing.
+/// Where a pointer stops naming anything.
+#[derive(Debug)]
+enum Miss {
+    /// No member with this name (or a step into a number, string or `null`).
+    Field(String),
+    /// An index past the end of a list.
+    Item { index: usize, len: usize },
+}
+
+impl Miss {
+    fn error(self, at: &str) -> EditError {
+        match self {
+            Miss::Field(segment) => EditError::UnknownField {
+                path: at.to_string(),
+                segment,
+            },
+            Miss::Item { index, len } => EditError::NoSuchItem {
+                path: at.to_string(),
+                index,
+                len,
+            },
+        }
+    }
+}
+
+/// A miss and how many steps of the pointer resolved before it.
+type Missed = (usize, Miss);
+
+/// The steps of a JSON pointer (RFC 6901), unescaped.
+fn tokens(pointer: &str) -> Result<Vec<String>, Miss> {
+    if pointer.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rest = pointer
+        .strip_prefix('/')
+        .ok_or_else(|| Miss::Field(pointer.to_string()))?;
+    Ok(rest
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect())
+}
+
+fn index(token: &str, len: usize, depth: usize) -> Result<usize, Missed> {
+    match token.parse::<usize>() {
+        Ok(index) if index < len => Ok(index),
+        Ok(index) => Err((depth, Miss::Item { index, len })),
+        Err(_) => Err((depth, Miss::Field(token.to_string()))),
+    }
+}
+
+/// The value at `tokens`, or the first step that is not there.
+fn lookup<'a>(mut at: &'a Value, tokens: &[String]) -> Result<&'a Value, Missed> {
+    for (depth, token) in tokens.iter().enumerate() {
+        at = match at {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => Some(&items[index(token, items.len(), depth)?]),
+            _ => None,
+        }
+        .ok_or_else(|| (depth, Miss::Field(token.clone())))?;
+    }
+    Ok(at)
+}
+
+/// The slot `tokens` name, creating missing object members on the way so that, for
+/// example, an environment override that does not exist yet can be set. With
+/// `append`, the index one past the end of a list adds an item.
+fn pointer_entry<'a>(
+    mut at: &'a mut Value,
+    tokens: &[String],
+    append: bool,
+) -> Result<&'a mut Value, Missed> {
+    for (depth, token) in tokens.iter().enumerate() {
+        if at.is_null() {
+            *at = Value::Object(Default::default());
+        }
+        at = match at {
+            Value::Object(map) => map.entry(token.clone()).or_insert(Value::Null),
+            Value::Array(items) => {
+                if append && token.parse() == Ok(items.len()) {
+                    items.push(Value::Null);
+                }
+                let i = index(token, items.len(), depth)?;
+                &mut items[i]
+            }
+            _ => return Err((depth, Miss::Field(token.clone()))),
+        };
+    }
+    Ok(at)
+}
+
+/// Every pointer (as steps) to a member that `value` writes, itself included.
+/// Members written as `null` are left out: an optional field that is `None` may be
+/// skipped when serialized, so its absence proves nothing.
+fn written(value: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(prefix.clone());
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                prefix.push(k.clone());
+                written(v, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                prefix.push(i.to_string());
+                written(v, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the type of `item` has the field at `tokens`: it is there now, or writing
+/// some value there survives a round trip through the type. Serde ignores members a
+/// type does not have, so a field that does not exist is one that vanishes.
+fn field_exists<T: Serialize + serde::de::DeserializeOwned>(
+    item: &T,
+    tokens: &[String],
+) -> Result<(), Missed> {
+    let unreadable = || (0, Miss::Field(tokens.first().cloned().unwrap_or_default()));
+    let whole = serde_json::to_value(item).map_err(|_| unreadable())?;
+    let mut deepest = match lookup(&whole, tokens) {
+        Ok(_) => return Ok(()),
+        Err(missed) => missed,
+    };
+    // One value of each JSON shape: whatever the field's type, one of them fits (an
+    // enum field with no variant of these shapes is already present).
+    let probes = [
+        Value::Null,
+        Value::from(0),
+        Value::from(""),
+        Value::from(false),
+        Value::Object(Default::default()),
+        Value::Array(Vec::new()),
+    ];
+    for probe in probes {
+        let mut trial = whole.clone();
+        *pointer_entry(&mut trial, tokens, false)? = probe;
+        let Ok(back) = serde_json::from_value::<T>(trial) else {
+            continue;
+        };
+        let back = serde_json::to_value(&back).map_err(|_| unreadable())?;
+        match lookup(&back, tokens) {
+            Ok(_) => return Ok(()),
+            Err(missed) if missed.0 > deepest.0 => deepest = missed,
+            Err(_) => {}
+        }
+    }
+    Err(deepest)
+}
+
+/// `item` with the field at `pointer` replaced by `value`, checked by deserializing,
+/// and refused when the field (or a member of the value) is not one `T` has.
 fn set_in<T: Serialize + serde::de::DeserializeOwned>(
     item: &T,
     pointer: &str,
@@ -287,37 +539,27 @@ fn set_in<T: Serialize + serde::de::DeserializeOwned>(
         path: at.to_string(),
         message,
     };
+    let tokens = tokens(pointer).map_err(|m| m.error(at))?;
     let mut whole = serde_json::to_value(item).map_err(|e| invalid(e.to_string()))?;
-    let slot = pointer_entry(&mut whole, pointer).ok_or_else(|| invalid("no such field".into()))?;
+    let slot = pointer_entry(&mut whole, &tokens, true).map_err(|(_, m)| m.error(at))?;
+    let mut wanted = Vec::new();
+    written(&value, &mut tokens.clone(), &mut wanted);
+    let cleared = value.is_null();
     *slot = value;
-    serde_json::from_value(whole).map_err(|e| invalid(e.to_string()))
-}
-
-/// The slot a JSON pointer names, creating missing object members on the way so that,
-/// for example, an environment override that does not exist yet can be set.
-fn pointer_entry<'a>(mut at: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    if pointer.is_empty() {
-        return Some(at);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    for raw in rest.split('/') {
-        let token = raw.replace("~1", "/").replace("~0", "~");
-        if at.is_null() {
-            *at = Value::Object(Default::default());
-        }
-        at = match at {
-            Value::Object(map) => map.entry(token).or_insert(Value::Null),
-            Value::Array(items) => {
-                let i: usize = token.parse().ok()?;
-                if i == items.len() {
-                    items.push(Value::Null);
-                }
-                items.get_mut(i)?
+    let updated: T = serde_json::from_value(whole).map_err(|e| invalid(e.to_string()))?;
+    // Serde drops members the type does not have, so a misspelt field deserializes
+    // fine and changes nothing; reading every written member back catches it.
+    let back = serde_json::to_value(&updated).map_err(|e| invalid(e.to_string()))?;
+    for path in &wanted {
+        if let Err((_, miss)) = lookup(&back, path) {
+            // A `None` that is skipped when serialized is gone too, yet the field exists.
+            if cleared && path == &tokens && field_exists(item, &tokens).is_ok() {
+                continue;
             }
-            _ => return None,
-        };
+            return Err(miss.error(at));
+        }
     }
-    Some(at)
+    Ok(updated)
 }
 
 fn put_named<T>(items: &mut Vec<T>, item: T, name: impl Fn(&T) -> &String) {
@@ -491,6 +733,251 @@ mod tests {
         d.apply(good).unwrap();
         assert_eq!(d.services[0].timing.grace_period_seconds, 60);
         assert_eq!(d.services[0].timing.pre_stop_seconds, 5);
+    }
+
+    /// Set `pointer` of the service to `value`; the error's text, and that nothing changed.
+    fn refused(d: &mut Design, id: ServiceId, pointer: &str, value: Value) -> String {
+        let before = d.clone();
+        let err = d
+            .apply(Edit::Set {
+                path: FieldPath::service(id, pointer),
+                value,
+            })
+            .unwrap_err();
+        assert_eq!(*d, before, "nothing changes");
+        err.to_string()
+    }
+
+    #[test]
+    fn set_of_a_misspelt_top_level_field_is_refused() {
+        let (mut d, id) = design_with("api");
+        let err = refused(&mut d, id, "/tga", json!("1.2.3"));
+        assert_eq!(err, "services/s1/tga: there is no field `tga`");
+    }
+
+    #[test]
+    fn set_of_a_misspelt_nested_field_is_refused() {
+        let (mut d, id) = design_with("api");
+        let err = refused(&mut d, id, "/timing/grace_period", json!(45));
+        assert_eq!(
+            err,
+            "services/s1/timing/grace_period: there is no field `grace_period`"
+        );
+        let err = refused(&mut d, id, "/timnig/grace_period_seconds", json!(45));
+        assert_eq!(
+            err,
+            "services/s1/timnig/grace_period_seconds: there is no field `timnig`"
+        );
+    }
+
+    #[test]
+    fn set_of_a_misspelt_field_inside_an_absent_optional_part_is_refused() {
+        let (mut d, id) = design_with("api");
+        assert_eq!(d.services[0].scaling.hpa, None);
+        let err = refused(&mut d, id, "/scaling/hpa/mni", json!(3));
+        assert_eq!(err, "services/s1/scaling/hpa/mni: there is no field `mni`");
+        // Clearing a misspelt field is refused too, though `null` is what a skipped
+        // `None` looks like.
+        let err = refused(&mut d, id, "/scaling/hpa/mni", Value::Null);
+        assert_eq!(err, "services/s1/scaling/hpa/mni: there is no field `mni`");
+        let err = refused(&mut d, id, "/scaling/hpaa", Value::Null);
+        assert_eq!(err, "services/s1/scaling/hpaa: there is no field `hpaa`");
+    }
+
+    #[test]
+    fn set_of_a_field_inside_an_absent_optional_part_creates_it() {
+        let (mut d, id) = design_with("api");
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, "/scaling/hpa/min"),
+            value: json!(3),
+        })
+        .unwrap();
+        let hpa = d.services[0].scaling.hpa.clone().unwrap();
+        assert_eq!((hpa.min, hpa.max), (3, Hpa::default().max));
+    }
+
+    #[test]
+    fn set_of_an_optional_field_skipped_when_none_works_both_ways() {
+        let (mut d, id) = design_with("api");
+        let grpc = |service: Option<&str>| {
+            Some(Probe::new(ProbeAction::Grpc {
+                port: 9090,
+                service: service.map(str::to_string),
+            }))
+        };
+        d.services[0].probes.readiness = grpc(None);
+        let path = FieldPath::service(id, "/probes/readiness/action/service");
+        assert_eq!(d.get(&path), None, "skipped while None");
+        assert_eq!(d.resolve(&path), Ok(()));
+        d.apply(Edit::Set {
+            path: path.clone(),
+            value: Value::Null,
+        })
+        .unwrap();
+        d.apply(Edit::Set {
+            path: path.clone(),
+            value: json!("health"),
+        })
+        .unwrap();
+        assert_eq!(d.services[0].probes.readiness, grpc(Some("health")));
+        d.apply(Edit::Set {
+            path,
+            value: Value::Null,
+        })
+        .unwrap();
+        assert_eq!(d.services[0].probes.readiness, grpc(None));
+    }
+
+    #[test]
+    fn set_of_a_value_with_a_misspelt_member_is_refused() {
+        let (mut d, id) = design_with("api");
+        let err = refused(&mut d, id, "/scaling/hpa", json!({"min": 2, "mxa": 4}));
+        assert_eq!(err, "services/s1/scaling/hpa: there is no field `mxa`");
+    }
+
+    #[test]
+    fn set_of_a_field_of_another_enum_variant_is_refused() {
+        let (mut d, id) = design_with("api");
+        d.services[0].probes.readiness = Some(Probe::default()); // a TCP check
+        let err = refused(&mut d, id, "/probes/readiness/action/path", json!("/ready"));
+        assert_eq!(
+            err,
+            "services/s1/probes/readiness/action/path: there is no field `path`"
+        );
+    }
+
+    #[test]
+    fn set_past_the_end_of_a_list_is_refused_but_one_past_appends() {
+        let (mut d, id) = design_with("api");
+        let err = refused(&mut d, id, "/ports/1/port", json!(8080));
+        assert_eq!(
+            err,
+            "services/s1/ports/1/port: there is no item 1, the list has 0"
+        );
+        let err = refused(&mut d, id, "/ports/first", json!(8080));
+        assert_eq!(err, "services/s1/ports/first: there is no field `first`");
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, "/ports/0"),
+            value: json!({"name": "http", "port": 8080}),
+        })
+        .unwrap();
+        assert_eq!(d.services[0].ports[0].port, 8080);
+        let err = refused(&mut d, id, "/ports/5/port", json!(8080));
+        assert_eq!(
+            err,
+            "services/s1/ports/5/port: there is no item 5, the list has 1"
+        );
+    }
+
+    #[test]
+    fn set_into_a_plain_value_is_refused() {
+        let (mut d, id) = design_with("api");
+        let err = refused(&mut d, id, "/name/first", json!("x"));
+        assert_eq!(err, "services/s1/name/first: there is no field `first`");
+    }
+
+    #[test]
+    fn set_of_a_misspelt_field_of_an_environment_or_the_design_is_refused() {
+        let (mut d, _) = design_with("api");
+        let before = d.clone();
+        let set = |path: FieldPath| Edit::Set {
+            path,
+            value: json!(1),
+        };
+        let err = d
+            .apply(set(FieldPath::environment("dev", "/overrides/1/replica")))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environments/dev/overrides/1/replica: there is no field `replica`"
+        );
+        let err = d
+            .apply(set(FieldPath::design("/cluster/endpoint_propagation")))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "design/cluster/endpoint_propagation: there is no field `endpoint_propagation`"
+        );
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn resolve_answers_by_the_type_not_the_current_value() {
+        let (d, id) = design_with("api");
+        let ok = |p: FieldPath| assert_eq!(d.resolve(&p), Ok(()), "{p}");
+        ok(FieldPath::service(id, ""));
+        ok(FieldPath::service(id, "/timing/grace_period_seconds"));
+        ok(FieldPath::service(id, "/scaling/hpa/min"));
+        ok(FieldPath::service(
+            id,
+            "/scaling/hpa/scale_up/stabilization_window_seconds",
+        ));
+        ok(FieldPath::service(id, "/metrics"));
+        ok(FieldPath::service(id, "/residual/workload"));
+        ok(FieldPath::environment(
+            "prod",
+            "/overrides/1/resources/cpu_limit",
+        ));
+        ok(FieldPath::environment("prod", "/labels/team"));
+        ok(FieldPath::design("/cluster/lb_deregistration_seconds"));
+        let err = |p: FieldPath| d.resolve(&p).unwrap_err().to_string();
+        assert_eq!(
+            err(FieldPath::service(id, "/scaling/hpa/scale_up/window")),
+            "services/s1/scaling/hpa/scale_up/window: there is no field `window`"
+        );
+        assert_eq!(
+            err(FieldPath::service(id, "/ports/0")),
+            "services/s1/ports/0: there is no item 0, the list has 0"
+        );
+        assert_eq!(
+            err(FieldPath::service(id, "timing")),
+            "services/s1timing: there is no field `timing`"
+        );
+        assert_eq!(
+            err(FieldPath::service(ServiceId(9), "/name")),
+            "there is no service s9"
+        );
+        assert_eq!(
+            err(FieldPath::environment("qa", "/name")),
+            "there is no environment `qa`"
+        );
+    }
+
+    #[test]
+    fn a_field_path_reads_back_from_its_text() {
+        let paths = [
+            FieldPath::design(""),
+            FieldPath::design("/cluster/ingress_class"),
+            FieldPath::service(ServiceId(12), ""),
+            FieldPath::service(ServiceId(3), "/probes/readiness/action/port"),
+            FieldPath::environment("prod", "/overrides/3/resources/cpu_request"),
+            FieldPath {
+                target: Target::ConfigMap("app-config".into()),
+                pointer: "/data/LOG_LEVEL".into(),
+            },
+            FieldPath {
+                target: Target::Secret("db".into()),
+                pointer: "/keys/0".into(),
+            },
+            FieldPath::service(ServiceId(1), "/residual/workload/metadata/annotations/a~1b"),
+        ];
+        for p in paths {
+            assert_eq!(p.to_string().parse::<FieldPath>(), Ok(p.clone()), "{p}");
+        }
+        for bad in [
+            "",
+            "designs/name",
+            "services/1/name",
+            "services/s/name",
+            "services/",
+            "environments",
+            "environments//name",
+            "pods/web/name",
+        ] {
+            let err = bad.parse::<FieldPath>().unwrap_err();
+            assert_eq!(err, BadFieldPath(bad.into()));
+            assert!(err.to_string().contains("is not a field path"), "{err}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod rules;
 pub mod templates;
 pub mod yaml;
 
-pub use edit::{Edit, EditError, FieldPath, Target};
+pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};
 /// The compose importer lives beside the Kubernetes one; this is its historical path.
 pub use import::compose;
 pub use model::*;

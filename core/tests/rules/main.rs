@@ -328,6 +328,50 @@ fn each_bad_fixture_triggers_its_rule_and_each_near_miss_does_not() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every path a finding names and every field a fix sets exists in the design's types,
+/// so the page can focus it and the fix cannot silently miss (on every fixture, the
+/// near misses included).
+#[test]
+fn every_finding_and_fix_of_every_fixture_names_a_real_field() {
+    fn sets(edit: &Edit, out: &mut Vec<FieldPath>) {
+        match edit {
+            Edit::Set { path, .. } => out.push(path.clone()),
+            Edit::Batch(edits) => edits.iter().for_each(|e| sets(e, out)),
+            _ => {}
+        }
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for f in fixtures() {
+        for mutation in [f.bad, f.good] {
+            let mut d = baseline();
+            mutation(&mut d);
+            for finding in validate(&d, f.env) {
+                checked += 1;
+                if let Err(e) = d.resolve(&finding.path) {
+                    failures.push(format!("{} path: {e}", finding.code));
+                }
+                let Some(fix) = &finding.fix else { continue };
+                // Each Set of a fix resolves once the edits before it are applied.
+                let mut paths = Vec::new();
+                sets(&fix.edit, &mut paths);
+                let mut after = d.clone();
+                if let Err(e) = after.apply(fix.edit.clone()) {
+                    failures.push(format!("{} fix does not apply: {e}", finding.code));
+                    continue;
+                }
+                for p in paths {
+                    if let Err(e) = after.resolve(&p) {
+                        failures.push(format!("{} fix sets {p}: {e}", finding.code));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "the fixtures report findings ({checked})");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn applying_each_offered_fix_removes_its_finding() {
     let mut fixes = 0;

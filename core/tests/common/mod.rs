@@ -1,0 +1,189 @@
+//! What the integration tests share: the strategy for random designs.
+
+use kubeprint_core::*;
+use proptest::prelude::*;
+
+prop_compose! {
+    fn amount()(count in any::<bool>(), n in 0u32..200) -> Amount {
+        if count { Amount::Count(n % 10) } else { Amount::Percent(n) }
+    }
+}
+
+fn port_ref() -> impl Strategy<Value = PortRef> {
+    prop_oneof![
+        (0u16..=65535).prop_map(PortRef::Number),
+        "[a-z]{1,16}".prop_map(PortRef::Name),
+    ]
+}
+
+fn probe() -> impl Strategy<Value = Option<Probe>> {
+    let action = prop_oneof![
+        ("/[a-z]{0,8}", port_ref()).prop_map(|(path, port)| ProbeAction::Http { path, port }),
+        (any::<u16>(), proptest::option::of("[a-z.]{1,10}"))
+            .prop_map(|(port, service)| ProbeAction::Grpc { port, service }),
+        port_ref().prop_map(|port| ProbeAction::Tcp { port }),
+        proptest::collection::vec(".{0,6}", 0..3).prop_map(|command| ProbeAction::Exec { command }),
+    ];
+    proptest::option::of(
+        (action, 0u32..120, 0u32..60, 0u32..30, 0u32..5, 0u32..30).prop_map(
+            |(action, d, p, t, s, f)| Probe {
+                action,
+                initial_delay_seconds: d,
+                period_seconds: p,
+                timeout_seconds: t,
+                success_threshold: s,
+                failure_threshold: f,
+            },
+        ),
+    )
+}
+
+fn spread() -> impl Strategy<Value = Spread> {
+    prop_oneof![
+        Just(Spread::None),
+        (0u32..4, any::<bool>()).prop_map(|(max_skew, hard)| Spread::TopologySpread {
+            max_skew,
+            topology_key: "kubernetes.io/hostname".into(),
+            hard,
+        }),
+        any::<bool>().prop_map(|required| Spread::AntiAffinity {
+            topology_key: "topology.kubernetes.io/zone".into(),
+            required,
+        }),
+    ]
+}
+
+fn hpa() -> impl Strategy<Value = Option<Hpa>> {
+    proptest::option::of(
+        (
+            0u32..20,
+            0u32..40,
+            proptest::option::of(1u32..150),
+            proptest::option::of(1u32..150),
+            any::<bool>(),
+        )
+            .prop_map(|(min, max, cpu, mem, behavior)| Hpa {
+                min,
+                max,
+                cpu_percent: cpu,
+                memory_percent: mem,
+                scale_up: behavior.then(|| ScaleRules {
+                    stabilization_window_seconds: Some(0),
+                    policies: vec![ScalePolicy {
+                        kind: ScalePolicyKind::Percent,
+                        value: 100,
+                        period_seconds: 15,
+                    }],
+                }),
+                scale_down: None,
+            }),
+    )
+}
+
+prop_compose! {
+    fn service()(
+        name in "\\PC{0,20}",
+        stateful in any::<bool>(),
+        tag in "[a-z0-9.+-]{0,10}",
+        ports in proptest::collection::vec(("[a-z-]{0,17}", any::<u16>()), 0..4),
+        svc_kind in 0u8..3,
+        startup in probe(), liveness in probe(), readiness in probe(),
+        timing in (0u32..100, 0u32..100, 0u32..100, 0u32..700),
+        cpu in proptest::option::of("[0-9]{1,4}m|x{0,3}"),
+        replicas in 0u32..12,
+        hpa in hpa(),
+        pdb in proptest::option::of((any::<bool>(), amount())),
+        surge in amount(), unavailable in amount(),
+        spread in spread(),
+        env in proptest::collection::vec(("[A-Z_]{1,8}", ".{0,8}"), 0..3),
+        storage in any::<bool>(),
+        security in any::<bool>(),
+        ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
+    ) -> Service {
+        let exposure_ports = ports.iter().map(|(n, p)| ServicePort {
+            name: n.clone(), port: *p, target: PortRef::Name(n.clone()), ..ServicePort::default()
+        }).collect::<Vec<_>>();
+        Service {
+            name,
+            kind: if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
+            tag,
+            ports: ports.iter().map(|(n, p)| ContainerPort { name: n.clone(), port: *p, protocol: Protocol::TCP }).collect(),
+            exposure: Exposure {
+                service: [ServiceKind::None, ServiceKind::ClusterIP, ServiceKind::Headless][svc_kind as usize],
+                ingress: ingress.then(|| IngressRoute { host: "a.example.com".into(), path: String::new(), port: "http".into(), tls: true }),
+                load_balancer: lb.then(|| LoadBalancer { ports: exposure_ports.clone(), annotations: Default::default() }),
+                ports: exposure_ports,
+            },
+            probes: Probes { startup, liveness, readiness },
+            timing: Timing {
+                pre_stop_seconds: timing.0,
+                pre_stop_hook: match timing.1 % 3 {
+                    0 => Some(PreStopHook::Http { path: "/drain".into(), port: PortRef::Name("http".into()) }),
+                    1 => Some(PreStopHook::Exec { command: vec!["/drain".into()] }),
+                    _ => None,
+                },
+                app_shutdown_seconds: timing.1,
+                grace_period_seconds: timing.2,
+                startup_seconds: timing.3,
+                min_ready_seconds: timing.0,
+                progress_deadline_seconds: timing.3,
+            },
+            resources: Resources { cpu_request: cpu, memory_request: Some("64Mi".into()), ..Resources::default() },
+            scaling: Scaling {
+                replicas,
+                hpa,
+                pdb: pdb.map(|(min, a)| if min { Pdb::MinAvailable(a) } else { Pdb::MaxUnavailable(a) }),
+                max_surge: surge,
+                max_unavailable: unavailable,
+                revision_history_limit: Some(replicas),
+                spread,
+            },
+            config: Config {
+                env: env.iter().map(|(k, v)| EnvVar::literal(k, v)).collect(),
+                env_from: vec![EnvFrom::ConfigMap("shared".into()), EnvFrom::Secret("creds".into())],
+            },
+            storage: if storage { vec![VolumeClaim { name: "data".into(), mount_path: "/data".into(), size: "1Gi".into(), storage_class: None }] } else { vec![] },
+            security: if security {
+                Security::hardened()
+            } else {
+                Security { container_run_as_user: Some(i64::from(replicas) * 1000), ..Security::unset() }
+            },
+            digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
+            metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
+            port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
+            ..Service::default()
+        }
+    }
+}
+
+prop_compose! {
+    /// A random design: up to six odd services, edges between them, default-deny on or
+    /// off, and an override of the first service's replicas.
+    pub fn design()(
+        services in proptest::collection::vec(service(), 0..6),
+        edges in proptest::collection::vec((0usize..6, 0usize..6), 0..8),
+        deny in any::<bool>(),
+        override_replicas in proptest::option::of(0u32..5),
+    ) -> Design {
+        let mut d = Design::default();
+        d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None  });
+        d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()], residual: None  });
+        for (i, mut s) in services.into_iter().enumerate() {
+            s.name = format!("{}{i}", s.name); // unique, however odd
+            d.apply(Edit::AddService(Box::new(s))).unwrap();
+        }
+        let ids: Vec<ServiceId> = d.services.iter().map(|s| s.id).collect();
+        for (a, b) in edges {
+            if let (Some(&from), Some(&to)) = (ids.get(a), ids.get(b)) {
+                d.apply(Edit::AddEdge(Edge { from, to, port: "http".into() })).unwrap();
+            }
+        }
+        for env in &mut d.environments {
+            env.default_deny = deny;
+            if let (Some(&id), Some(r)) = (ids.first(), override_replicas) {
+                env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), ..Override::default() });
+            }
+        }
+        d
+    }
+}

@@ -1,0 +1,249 @@
+//! Every path a finding points at, and every path a fix writes, names a field that
+//! exists: on the templates, on imported manifests, on random designs, and for every
+//! rule of the catalog. A path that names nothing would focus no input, and its fix
+//! would be refused.
+
+mod common;
+
+use common::design;
+use kubeprint_core::rules::{validate, Finding, RULES};
+use kubeprint_core::*;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use std::collections::BTreeSet;
+
+/// What is wrong with the paths of `findings` on `design`, one line per problem.
+/// Each `Set` of a fix is resolved on the design as the fix's earlier edits left it.
+fn unresolved(design: &Design, findings: &[Finding]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for f in findings {
+        let what = format!("{} in {}", f.code, f.env);
+        if let Err(e) = design.resolve(&f.path) {
+            problems.push(format!("{what}: finding path: {e}"));
+        }
+        if let Some(fix) = &f.fix {
+            let mut d = design.clone();
+            let mut edits = vec![fix.edit.clone()];
+            while let Some(edit) = edits.pop() {
+                match edit {
+                    Edit::Batch(inner) => edits.extend(inner.into_iter().rev()),
+                    Edit::Set { path, value } => {
+                        if let Err(e) = d.resolve(&path) {
+                            problems.push(format!("{what}: fix `{}`: {e}", fix.label));
+                        }
+                        if let Err(e) = d.apply(Edit::Set { path, value }) {
+                            problems.push(format!("{what}: fix `{}` refused: {e}", fix.label));
+                        }
+                    }
+                    other => {
+                        if let Err(e) = d.apply(other) {
+                            problems.push(format!("{what}: fix `{}` refused: {e}", fix.label));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Every finding of `design` in every environment, with the problems of their paths.
+fn check(design: &Design) -> (Vec<Finding>, Vec<String>) {
+    let findings: Vec<Finding> = design
+        .environments
+        .iter()
+        .flat_map(|e| validate(design, &e.name))
+        .collect();
+    let problems = unresolved(design, &findings);
+    (findings, problems)
+}
+
+/// The designs of the corpus, by a name that says where each came from: the
+/// templates, their manifests imported back, hand-written manifests, and the
+/// provocations below; with `random`, also random designs (the same on every run).
+fn corpus(random: bool) -> Vec<(String, Design)> {
+    let mut out = Vec::new();
+    for t in templates::ALL {
+        let d = (t.build)();
+        // The same system as its manifests, imported back: residual patches, kept
+        // objects and imported names instead of built ones.
+        for env in &d.environments {
+            let yaml = render(&d, &env.name).to_yaml();
+            let imported = import::kubernetes(&yaml).design;
+            out.push((format!("{} ({}) imported", t.name, env.name), imported));
+        }
+        out.push((t.name.to_string(), d));
+    }
+    for (name, text) in [
+        (
+            "framework-m-guide.yaml",
+            include_str!("manifests/framework-m-guide.yaml"),
+        ),
+        ("shop-mixed.yaml", include_str!("manifests/shop-mixed.yaml")),
+    ] {
+        out.push((name.to_string(), import::kubernetes(text).design));
+    }
+    for (code, provoke) in provocations() {
+        let mut d = templates::connectum();
+        provoke(&mut d);
+        out.push((format!("connectum provoking {code}"), d));
+    }
+    let mut runner = TestRunner::deterministic();
+    for i in 0..if random { 100 } else { 0 } {
+        let tree = design()
+            .new_tree(&mut runner)
+            .expect("the strategy never rejects");
+        out.push((format!("random design {i}"), tree.current()));
+    }
+    out
+}
+
+/// A change to a design.
+type Mutation = fn(&mut Design);
+
+/// Changes to the connectum template that make a rule fire which neither the templates
+/// nor random designs trigger, by its code.
+fn provocations() -> Vec<(&'static str, Mutation)> {
+    fn api(d: &mut Design) -> &mut Service {
+        &mut d.services[0]
+    }
+    vec![
+        ("KP105", |d| d.cluster.lb_deregistration_seconds = Some(60)),
+        ("KP109", |d| {
+            let s = api(d);
+            s.probes.liveness = s.probes.readiness.clone();
+        }),
+        ("KP114", |d| {
+            let hpa = api(d).scaling.hpa.as_mut().expect("connectum scales");
+            hpa.scale_down = Some(ScaleRules {
+                stabilization_window_seconds: Some(7200),
+                policies: Vec::new(),
+            });
+        }),
+        ("KP208", |d| {
+            let s = api(d);
+            s.critical = true;
+            s.scaling.hpa = None;
+            s.scaling.pdb = None;
+        }),
+        ("KP301", |d| {
+            api(d).exposure.ports[0].target = PortRef::Name("nowhere".into());
+        }),
+        ("KP306", |d| {
+            let env = &mut api(d).config.env;
+            env.push(EnvVar::literal("PORT", "8080"));
+            env.push(EnvVar::literal("PORT", "9090"));
+        }),
+        ("KP308", |d| {
+            let s = api(d);
+            let port = s.ports[0].port;
+            s.port_pools.push(PortPool {
+                name: "pool".into(),
+                start: port,
+                end: port + 10,
+                ..PortPool::default()
+            });
+        }),
+        ("KP309", |d| d.config_maps.push(d.config_maps[0].clone())),
+        ("KP403", |d| d.name = "My System".into()),
+        ("KP403", |d| {
+            let env = &mut d.environments[0];
+            env.labels.insert("team".into(), "not a label value".into());
+        }),
+        ("KP404", |d| {
+            api(d).config.env.push(EnvVar::literal("MY-VAR", "x"));
+        }),
+        ("KP502", |d| {
+            api(d).resources = Resources::new("2", "128Mi", "1", "256Mi");
+        }),
+        ("KP609", |d| {
+            let env = &mut api(d).config.env;
+            env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));
+        }),
+        ("KP609", |d| {
+            d.config_maps[0]
+                .data
+                .insert("API_TOKEN".into(), "hunter2".into());
+        }),
+    ]
+}
+
+#[test]
+fn each_provocation_fires_its_rule() {
+    for (code, provoke) in provocations() {
+        let mut d = templates::connectum();
+        provoke(&mut d);
+        let fired = d
+            .environments
+            .iter()
+            .flat_map(|e| validate(&d, &e.name))
+            .any(|f| f.code == code);
+        assert!(fired, "{code} fires");
+    }
+}
+
+#[test]
+fn every_path_of_every_template_resolves_in_every_environment() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let (findings, problems) = check(&d);
+        assert!(problems.is_empty(), "{}:\n{}", t.name, problems.join("\n"));
+        if t.name != "empty" {
+            assert!(!findings.is_empty(), "{} has findings to check", t.name);
+        }
+    }
+}
+
+#[test]
+fn every_path_of_an_imported_or_provoked_design_resolves() {
+    for (name, d) in corpus(false) {
+        let (_, problems) = check(&d);
+        assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn every_path_of_a_random_design_resolves(d in design()) {
+        let (_, problems) = check(&d);
+        prop_assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+/// The catalog, walked: each rule fires somewhere in the corpus, so the laws above
+/// have checked its paths; and wherever it fires, its paths resolve.
+#[test]
+fn every_rule_of_the_catalog_points_at_fields_that_exist() {
+    let mut seen = BTreeSet::new();
+    let mut problems = Vec::new();
+    for (name, d) in corpus(true) {
+        let (findings, bad) = check(&d);
+        seen.extend(findings.iter().map(|f| f.code));
+        problems.extend(bad.into_iter().map(|p| format!("{name}: {p}")));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let never: Vec<_> = RULES
+        .iter()
+        .filter(|r| !seen.contains(r.code))
+        .map(|r| format!("{} {}", r.code, r.name))
+        .collect();
+    assert!(never.is_empty(), "rules that never fired: {never:?}");
+}
+
+/// The check itself catches a path that names nothing.
+#[test]
+fn a_misspelt_finding_path_is_caught() {
+    let d = templates::connectum();
+    let mut findings = validate(&d, "prod");
+    let f = findings
+        .first_mut()
+        .expect("connectum has findings in prod");
+    f.path.pointer.push_str("_typo");
+    f.fix = None;
+    let problems = unresolved(&d, &findings[..1]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("there is no field"), "{}", problems[0]);
+}
