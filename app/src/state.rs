@@ -7,7 +7,16 @@ use kubeprint_core::render::YamlCache;
 use kubeprint_core::rules::{validate, Finding};
 use kubeprint_core::{render, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+
+/// How many times the page has validated the design since it opened. The benchmark page
+/// reads it to show how many validations one action causes.
+pub static VALIDATIONS: AtomicU32 = AtomicU32::new(0);
+
+/// How many times the page has rendered the design's objects since it opened (see
+/// [`VALIDATIONS`]).
+pub static RENDERS: AtomicU32 = AtomicU32::new(0);
 
 /// Which tool the right-hand column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,10 +86,14 @@ impl AppState {
         let mut ed = Editor::new(design);
         ed.selected = first;
         let editor = RwSignal::new(ed);
-        let findings = Memo::new(move |_| editor.with(|e| validate(&e.design, &env.get())));
+        let findings = Memo::new(move |_| {
+            VALIDATIONS.fetch_add(1, Ordering::Relaxed);
+            editor.with(|e| validate(&e.design, &env.get()))
+        });
         // Only objects an edit changed are serialized again.
         let cache = StoredValue::new(YamlCache::default());
         let documents = Memo::new(move |_| {
+            RENDERS.fetch_add(1, Ordering::Relaxed);
             let bundle = editor.with(|e| render(&e.design, &env.get()));
             cache
                 .try_update_value(|c| {
