@@ -13,10 +13,8 @@ use serde_json::{json, Value};
 #[component]
 pub fn Inspector() -> impl IntoView {
     let app = use_app();
-    let selected = Memo::new(move |_| {
-        app.editor
-            .with(|e| e.selected.filter(|id| e.design.service(*id).is_some()))
-    });
+    // The state keeps the selection on a service that exists.
+    let selected = Memo::new(move |_| app.selected());
     // A newly selected service starts at the top, unless a finding asked for a field.
     let aside = NodeRef::<leptos::html::Aside>::new();
     Effect::new(move |_| {
@@ -52,7 +50,7 @@ fn p(id: ServiceId, pointer: &str) -> FieldPath {
 fn length(path: &FieldPath) -> usize {
     use_app().editor.with(|e| {
         e.design
-            .get(path)
+            .field(path)
             .and_then(|v| v.as_array().map(Vec::len))
             .unwrap_or(0)
     })
@@ -88,7 +86,7 @@ fn list<V: IntoView + 'static>(
                                 on:click=move |_| {
                                     let mut items = app
                                         .editor
-                                        .with(|e| e.design.get(&remove_path))
+                                        .with(|e| e.design.field(&remove_path))
                                         .and_then(|v| v.as_array().cloned())
                                         .unwrap_or_default();
                                     if i < items.len() {
@@ -366,7 +364,7 @@ fn ProbeFields(id: ServiceId, kind: &'static str) -> impl IntoView {
         let path = p(id, &format!("{base}/action/type"));
         Memo::new(move |_| {
             app.editor
-                .with(|e| e.design.get(&path))
+                .with(|e| e.design.field(&path))
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default()
         })
@@ -411,7 +409,7 @@ fn PdbAmount(id: ServiceId) -> impl IntoView {
     let variant = Memo::new(move |_| {
         app.editor.with(|e| {
             e.design
-                .get(&p(id, "/scaling/pdb"))
+                .field(&p(id, "/scaling/pdb"))
                 .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
         })
     });
