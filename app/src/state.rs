@@ -10,7 +10,7 @@
 use kubeprint_core::editor::Editor;
 use kubeprint_core::render::YamlCache;
 use kubeprint_core::rules::{validate, Finding};
-use kubeprint_core::{render, Design, Edit, FieldPath, ServiceId};
+use kubeprint_core::{presets, render, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -88,7 +88,7 @@ pub struct AppState {
 impl AppState {
     /// State around `design` (autosaved in `slot`), viewing its production environment.
     pub fn new(design: Design, slot: u32) -> Self {
-        let env = RwSignal::new(default_env(&design));
+        let env = RwSignal::new(presets::default_environment(&design));
         let selection = RwSignal::new(design.services.first().map(|s| s.id));
         let editor = RwSignal::new(Editor::new(design));
         let findings = Memo::new(move |_| {
@@ -193,7 +193,7 @@ impl AppState {
 
     /// Show `design` from slot `id`, with a fresh history.
     pub fn switch_to(&self, id: u32, design: Design) {
-        self.env.set(default_env(&design));
+        self.env.set(presets::default_environment(&design));
         self.selection.set(design.services.first().map(|s| s.id));
         self.editor.set(Editor::new(design));
         self.slot.set(id);
@@ -222,20 +222,12 @@ impl AppState {
             e.design
                 .environment(&env)
                 .is_none()
-                .then(|| default_env(&e.design))
+                .then(|| presets::default_environment(&e.design))
         });
         if let Some(f) = fallback {
             self.env.set(f);
         }
     }
-}
-
-/// Production when the design has it, otherwise its first environment.
-pub fn default_env(d: &Design) -> String {
-    d.environment("prod")
-        .or(d.environments.first())
-        .map(|e| e.name.clone())
-        .unwrap_or_default()
 }
 
 /// The state provided at the root.

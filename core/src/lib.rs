@@ -16,6 +16,7 @@ pub mod link;
 pub mod model;
 pub mod names;
 pub mod patch;
+pub mod presets;
 pub mod quantity;
 pub mod render;
 pub mod rules;
