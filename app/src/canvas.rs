@@ -5,7 +5,7 @@
 use crate::state::use_app;
 use kubeprint_core::layout::{self, NODE_HEIGHT as H, NODE_WIDTH as W};
 use kubeprint_core::rules::Severity;
-use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId, WorkloadKind};
+use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -92,10 +92,7 @@ fn node_view(
     NodeView {
         id: s.id,
         name: s.name.clone(),
-        kind: match s.kind {
-            WorkloadKind::Deployment => "Deployment",
-            WorkloadKind::StatefulSet => "StatefulSet",
-        },
+        kind: kubeprint_core::presets::workload_label(s.kind),
         scale,
         ports: if ports.is_empty() {
             "no ports".into()

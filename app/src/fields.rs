@@ -1,6 +1,7 @@
 //! Generic inputs bound to one field of the design by its [`FieldPath`]. One mechanism
-//! for every field: read with `Design::get`, parse with `core::input`, write with
-//! `Edit::Set`. The input's DOM id is the path, so a finding can focus it.
+//! for every field: read with `Design::field` (which serializes that field only, not its
+//! service), parse with `core::input`, write with `Edit::Set`. The input's DOM id is the
+//! path, so a finding can focus it.
 
 use crate::state::use_app;
 use kubeprint_core::input::{self, FieldKind};
@@ -10,7 +11,7 @@ use serde_json::Value;
 
 /// The field's current value.
 fn current(path: &FieldPath) -> Option<Value> {
-    use_app().editor.with(|e| e.design.get(path))
+    use_app().editor.with(|e| e.design.field(path))
 }
 
 /// A labelled text input with parsing and an inline message for bad input. While the

@@ -5,18 +5,17 @@ use crate::fields::{Check, Choice, Field, Optional};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::rules::qos_class;
-use kubeprint_core::{effective, Edge, Edit, FieldPath, ServiceId};
+use kubeprint_core::{effective, presets, Edge, Edit, FieldPath, Service, ServiceId};
 use leptos::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// The right-hand column when a service is selected.
 #[component]
 pub fn Inspector() -> impl IntoView {
     let app = use_app();
-    let selected = Memo::new(move |_| {
-        app.editor
-            .with(|e| e.selected.filter(|id| e.design.service(*id).is_some()))
-    });
+    // The state keeps the selection on a service that exists.
+    let selected = Memo::new(move |_| app.selected());
     // A newly selected service starts at the top, unless a finding asked for a field.
     let aside = NodeRef::<leptos::html::Aside>::new();
     Effect::new(move |_| {
@@ -52,7 +51,7 @@ fn p(id: ServiceId, pointer: &str) -> FieldPath {
 fn length(path: &FieldPath) -> usize {
     use_app().editor.with(|e| {
         e.design
-            .get(path)
+            .field(path)
             .and_then(|v| v.as_array().map(Vec::len))
             .unwrap_or(0)
     })
@@ -88,7 +87,7 @@ fn list<V: IntoView + 'static>(
                                 on:click=move |_| {
                                     let mut items = app
                                         .editor
-                                        .with(|e| e.design.get(&remove_path))
+                                        .with(|e| e.design.field(&remove_path))
                                         .and_then(|v| v.as_array().cloned())
                                         .unwrap_or_default();
                                     if i < items.len() {
@@ -148,8 +147,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     });
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
-        let default =
-            json!({"action": {"type": "http", "path": "/healthz", "port": first_port(id)}});
+        let default = preset(id, presets::probe);
         view! {
             <Optional label=probe_label(kind) path=p(id, &base) default=default>
                 <ProbeFields id kind />
@@ -170,7 +168,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
         <div class="sections">
             {section("General", view! {
                 <Field label="Name" path=p(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
-                <Choice label="Kind" path=p(id, "/kind") options=vec![("Deployment", json!("Deployment")), ("StatefulSet", json!("StatefulSet"))] />
+                <Choice label="Kind" path=p(id, "/kind") options=choices(presets::WORKLOAD_KINDS) />
                 <Field label="Component" path=p(id, "/component") kind=K::Text />
                 <Field label="Image" path=p(id, "/image") kind=K::Text />
                 <Field label="Tag" path=p(id, "/tag") kind=K::Text hint="immutable: a version or git sha" />
@@ -179,16 +177,16 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <Field label="Args" path=p(id, "/args") kind=K::Words />
                 <Check label="Critical (needs HPA and PDB in prod)" path=p(id, "/critical") />
             })}
-            {section("Ports", list("port", p(id, "/ports"), |n| json!({"name": if n == 0 { "http".to_string() } else { format!("port{n}") }, "port": 8080 + n, "protocol": "TCP"}), move |i| view! {
+            {section("Ports", list("port", p(id, "/ports"), |n| to_json(presets::container_port(n)), move |i| view! {
                 <div class="row">
                     <Field label="Name" path=p(id, &format!("/ports/{i}/name")) kind=K::Text />
                     <Field label="Port" path=p(id, &format!("/ports/{i}/port")) kind=K::Port />
-                    <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=vec![("TCP", json!("TCP")), ("UDP", json!("UDP")), ("SCTP", json!("SCTP"))] />
+                    <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=choices(presets::PROTOCOLS) />
                 </div>
             }))}
             {section("Exposure", view! {
-                <Choice label="Service" path=p(id, "/exposure/service") options=vec![("None", json!("None")), ("ClusterIP", json!("ClusterIP")), ("Headless", json!("Headless"))] />
-                {list("service port", p(id, "/exposure/ports"), move |n| json!({"name": port_name(id, n), "port": port_number(id, n), "target": port_name(id, n)}), move |i| view! {
+                <Choice label="Service" path=p(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
+                {list("service port", p(id, "/exposure/ports"), move |n| preset(id, |s| presets::service_port(s, n)), move |i| view! {
                     <div class="row">
                         <Field label="Name" path=p(id, &format!("/exposure/ports/{i}/name")) kind=K::Text />
                         <Field label="Port" path=p(id, &format!("/exposure/ports/{i}/port")) kind=K::Port />
@@ -196,15 +194,15 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         <Field label="App protocol" path=p(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
-                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") default=json!({"host": "app.example.com", "path": "/", "port": port_name(id, 0), "tls": true})>
+                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") default=preset(id, presets::ingress)>
                     <Field label="Host" path=p(id, "/exposure/ingress/host") kind=K::Text />
                     <Field label="Path" path=p(id, "/exposure/ingress/path") kind=K::Text />
                     <Field label="Service port" path=p(id, "/exposure/ingress/port") kind=K::Text />
                     <Check label="TLS" path=p(id, "/exposure/ingress/tls") />
                 </Optional>
-                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") default=json!({"ports": [{"name": port_name(id, 0), "port": 443, "target": port_name(id, 0)}]})>
+                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") default=preset(id, presets::load_balancer)>
                     <Field label="Annotations" path=p(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
-                    {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| json!({"name": "https", "port": 443, "target": port_name(id, 0)}), move |i| view! {
+                    {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| preset(id, presets::load_balancer_port), move |i| view! {
                         <div class="row">
                             <Field label="Name" path=p(id, &format!("/exposure/load_balancer/ports/{i}/name")) kind=K::Text />
                             <Field label="Port" path=p(id, &format!("/exposure/load_balancer/ports/{i}/port")) kind=K::Port />
@@ -240,7 +238,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             })}
             {section("Scaling", view! {
                 <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
-                <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=json!({"min": 2, "max": 5, "cpu_percent": 70})>
+                <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=to_json(presets::hpa())>
                     <div class="row">
                         <Field label="Min" path=p(id, "/scaling/hpa/min") kind=K::Count />
                         <Field label="Max" path=p(id, "/scaling/hpa/max") kind=K::Count />
@@ -248,21 +246,17 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         <Field label="Memory %" path=p(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
                     </div>
                 </Optional>
-                <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=vec![("None", Value::Null), ("minAvailable", json!({"min_available": 1})), ("maxUnavailable", json!({"max_unavailable": 1}))] />
+                <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
                 <PdbAmount id />
                 <div class="row">
                     <Field label="maxSurge" path=p(id, "/scaling/max_surge") kind=K::Amount />
                     <Field label="maxUnavailable" path=p(id, "/scaling/max_unavailable") kind=K::Amount />
                 </div>
-                <Choice label="Spread" path=p(id, "/scaling/spread") options=vec![
-                    ("None", json!({"type": "none"})),
-                    ("Topology spread (hostname)", json!({"type": "topology_spread", "max_skew": 1, "topology_key": "kubernetes.io/hostname", "hard": false})),
-                    ("Anti-affinity (hostname)", json!({"type": "anti_affinity", "topology_key": "kubernetes.io/hostname", "required": false})),
-                ] />
+                <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
             })}
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
-                {list("variable", p(id, "/config/env"), |n| json!({"name": format!("VAR_{n}"), "value": {"literal": ""}}), move |i| view! {
+                {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
                     <div class="row">
                         <Field label="Name" path=p(id, &format!("/config/env/{i}/name")) kind=K::Text />
                         <EnvValue id i />
@@ -270,7 +264,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 })}
                 <EnvFromList id />
             })}
-            {section("Storage", list("volume", p(id, "/storage"), |n| json!({"name": format!("data{n}"), "mount_path": "/data", "size": "10Gi"}), move |i| view! {
+            {section("Storage", list("volume", p(id, "/storage"), |n| to_json(presets::volume(n)), move |i| view! {
                 <div class="row">
                     <Field label="Name" path=p(id, &format!("/storage/{i}/name")) kind=K::Text />
                     <Field label="Mount path" path=p(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
@@ -289,17 +283,17 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <Check label="Drop all capabilities" path=p(id, "/security/drop_all_capabilities") />
                 <Check label="seccomp RuntimeDefault" path=p(id, "/security/seccomp_runtime_default") />
                 <Check label="Dedicated ServiceAccount" path=p(id, "/security/dedicated_service_account") />
-                <Choice label="Mount SA token" path=p(id, "/security/automount_token") options=vec![("Kubernetes default (yes)", Value::Null), ("No", json!(false)), ("Yes", json!(true))] />
+                <Choice label="Mount SA token" path=p(id, "/security/automount_token") options=choices(presets::AUTOMOUNT_TOKEN) />
             })}
             {section("Metrics", view! {
-                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") default=json!({"port": port_name(id, 0), "path": "/metrics"})>
+                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") default=preset(id, presets::metrics)>
                     <div class="row">
                         <Field label="Port" path=p(id, "/metrics/port") kind=K::PortRef />
                         <Field label="Path" path=p(id, "/metrics/path") kind=K::Text />
                     </div>
                 </Optional>
             })}
-            {section("Port pools", list("pool", p(id, "/port_pools"), |_| json!({"name": "pool", "start": 7100, "end": 7199, "start_env": "PORT_START", "end_env": "PORT_END"}), move |i| view! {
+            {section("Port pools", list("pool", p(id, "/port_pools"), |_| to_json(presets::port_pool()), move |i| view! {
                 <div class="row">
                     <Field label="Start" path=p(id, &format!("/port_pools/{i}/start")) kind=K::Port />
                     <Field label="End" path=p(id, &format!("/port_pools/{i}/end")) kind=K::Port />
@@ -321,41 +315,35 @@ fn probe_label(kind: &str) -> &'static str {
     }
 }
 
-/// The first container port, as a probe or route would reference it.
-fn first_port(id: ServiceId) -> Value {
-    use_app().editor.with(|e| {
-        e.design
-            .service(id)
-            .and_then(|s| s.ports.first())
-            .map(|p| {
-                if p.name.is_empty() {
-                    json!(p.port)
-                } else {
-                    json!(p.name)
-                }
-            })
-            .unwrap_or(json!(8080))
-    })
+/// `value` as the JSON an edit sets.
+fn to_json(value: impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn port_name(id: ServiceId, n: usize) -> String {
-    use_app().editor.with(|e| {
-        e.design
-            .service(id)
-            .and_then(|s| s.ports.get(n).or(s.ports.first()))
-            .map(|p| p.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "http".into())
-    })
+/// A core preset made for service `id` (its ports decide what it references), as JSON.
+fn preset<T: Serialize>(id: ServiceId, make: impl FnOnce(&Service) -> T) -> Value {
+    use_app()
+        .editor
+        .with(|e| e.design.service(id).map(make))
+        .map_or(Value::Null, to_json)
 }
 
-fn port_number(id: ServiceId, n: usize) -> u16 {
-    use_app().editor.with(|e| {
-        e.design
-            .service(id)
-            .and_then(|s| s.ports.get(n).or(s.ports.first()))
-            .map_or(80, |p| p.port)
-    })
+/// A core list of labelled choices as a `Choice`'s options.
+fn choices<T: Serialize>(
+    list: impl IntoIterator<Item = (&'static str, T)>,
+) -> Vec<(&'static str, Value)> {
+    list.into_iter()
+        .map(|(label, v)| (label, to_json(v)))
+        .collect()
+}
+
+/// The checks a probe of service `id` can make.
+fn probe_actions(id: ServiceId) -> Vec<(&'static str, Value)> {
+    use_app()
+        .editor
+        .with(|e| e.design.service(id).map(presets::probe_actions))
+        .map(choices)
+        .unwrap_or_default()
 }
 
 #[component]
@@ -366,19 +354,14 @@ fn ProbeFields(id: ServiceId, kind: &'static str) -> impl IntoView {
         let path = p(id, &format!("{base}/action/type"));
         Memo::new(move |_| {
             app.editor
-                .with(|e| e.design.get(&path))
+                .with(|e| e.design.field(&path))
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default()
         })
     };
     let b = base.clone();
     view! {
-        <Choice label="Check" path=p(id, &format!("{base}/action")) options=vec![
-            ("HTTP GET", json!({"type": "http", "path": "/healthz", "port": first_port(id)})),
-            ("gRPC", json!({"type": "grpc", "port": port_number(id, 0)})),
-            ("TCP", json!({"type": "tcp", "port": first_port(id)})),
-            ("Exec", json!({"type": "exec", "command": ["true"]})),
-        ] />
+        <Choice label="Check" path=p(id, &format!("{base}/action")) options=probe_actions(id) />
         {move || {
             let b = b.clone();
             match action_type.get().as_str() {
@@ -411,7 +394,7 @@ fn PdbAmount(id: ServiceId) -> impl IntoView {
     let variant = Memo::new(move |_| {
         app.editor.with(|e| {
             e.design
-                .get(&p(id, "/scaling/pdb"))
+                .field(&p(id, "/scaling/pdb"))
                 .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
         })
     });

@@ -51,6 +51,18 @@ fn App() -> impl IntoView {
     view! {
         <Header />
         <persistence::Overlays />
+        <Layout />
+        <Gallery />
+        <persistence::ImportDialog />
+    }
+}
+
+/// The working area: canvas and bottom panel, inspector, findings and YAML. Needs an
+/// [`AppState`] and an [`EdgeSelection`] in context; the benchmark page mounts it alone.
+#[component]
+fn Layout() -> impl IntoView {
+    let app = use_app();
+    view! {
         <main
             class="layout"
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
@@ -72,8 +84,6 @@ fn App() -> impl IntoView {
                 <YamlView />
             </div>
         </main>
-        <Gallery />
-        <persistence::ImportDialog />
     }
 }
 

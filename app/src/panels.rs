@@ -8,7 +8,7 @@ use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption, shutdown_timeline};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::yaml::{highlight, Token};
-use kubeprint_core::{effective, templates, Edit, Environment, FieldPath, ServiceId, Tier};
+use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -372,7 +372,7 @@ pub fn Environments() -> impl IntoView {
                                 <h3>{name.clone()}</h3>
                                 <div class="row">
                                     <Field label="Namespace" path=e("/namespace") kind=K::Text />
-                                    <Choice label="Tier" path=e("/tier") options=vec![("dev", json!("dev")), ("staging", json!("staging")), ("prod", json!("prod")), ("shared", json!("shared"))] />
+                                    <Choice label="Tier" path=e("/tier") options=presets::TIERS.iter().map(|(label, tier)| (*label, json!(tier))).collect() />
                                 </div>
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
                                 <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
@@ -383,9 +383,7 @@ pub fn Environments() -> impl IntoView {
                     }
                 </For>
                 <button class="add" data-testid="add-environment" on:click=move |_| {
-                    let (system, n) = app.editor.with_untracked(|e| (e.design.name.clone(), e.design.environments.len()));
-                    let name = format!("env{}", n + 1);
-                    let env = Environment::new(&name, Tier::Staging, &format!("{system}-{name}"));
+                    let env = app.editor.with_untracked(|e| presets::new_environment(&e.design));
                     app.dispatch(Edit::AddEnvironment(Box::new(env)));
                 }>"+ environment"</button>
             </div>

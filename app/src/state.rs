@@ -1,13 +1,27 @@
-//! The page's one piece of state: an [`Editor`] in a signal, plus view choices.
-//! Components read it and send [`Edit`]s through [`AppState::dispatch`]; findings and
-//! YAML are memos derived from it, never stored.
+//! The page's state: an [`Editor`] in a signal, plus view choices (selection, panels)
+//! in signals of their own. Components read them and send [`Edit`]s through
+//! [`AppState::dispatch`]; findings and YAML are memos derived from the editor, never
+//! stored.
+//!
+//! The editor signal notifies only when the design changed ([`Editor::revision`]
+//! moved): selecting a service, sealing an input or a refused edit re-run nothing that
+//! is derived from the design.
 
 use kubeprint_core::editor::Editor;
 use kubeprint_core::render::YamlCache;
 use kubeprint_core::rules::{validate, Finding};
-use kubeprint_core::{render, Design, Edit, FieldPath, ServiceId};
+use kubeprint_core::{presets, render, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+
+/// How many times the page has validated the design since it opened. The benchmark page
+/// reads it to show how many validations one action causes.
+pub static VALIDATIONS: AtomicU32 = AtomicU32::new(0);
+
+/// How many times the page has rendered the design's objects since it opened (see
+/// [`VALIDATIONS`]).
+pub static RENDERS: AtomicU32 = AtomicU32::new(0);
 
 /// Which tool the right-hand column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +53,10 @@ pub struct Banner {
 /// Shared state, cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The design and its history.
+    /// The design and its history. Notifies only when the design changed.
     pub editor: RwSignal<Editor>,
+    /// The selected service, if any; always one the design has.
+    pub selection: RwSignal<Option<ServiceId>>,
     /// The environment being viewed.
     pub env: RwSignal<String>,
     /// Right column.
@@ -72,15 +88,17 @@ pub struct AppState {
 impl AppState {
     /// State around `design` (autosaved in `slot`), viewing its production environment.
     pub fn new(design: Design, slot: u32) -> Self {
-        let env = RwSignal::new(default_env(&design));
-        let first = design.services.first().map(|s| s.id);
-        let mut ed = Editor::new(design);
-        ed.selected = first;
-        let editor = RwSignal::new(ed);
-        let findings = Memo::new(move |_| editor.with(|e| validate(&e.design, &env.get())));
+        let env = RwSignal::new(presets::default_environment(&design));
+        let selection = RwSignal::new(design.services.first().map(|s| s.id));
+        let editor = RwSignal::new(Editor::new(design));
+        let findings = Memo::new(move |_| {
+            VALIDATIONS.fetch_add(1, Ordering::Relaxed);
+            editor.with(|e| validate(&e.design, &env.get()))
+        });
         // Only objects an edit changed are serialized again.
         let cache = StoredValue::new(YamlCache::default());
         let documents = Memo::new(move |_| {
+            RENDERS.fetch_add(1, Ordering::Relaxed);
             let bundle = editor.with(|e| render(&e.design, &env.get()));
             cache
                 .try_update_value(|c| {
@@ -93,6 +111,7 @@ impl AppState {
         });
         AppState {
             editor,
+            selection,
             env,
             side: RwSignal::new(Side::Inspector),
             bottom: RwSignal::new(Bottom::Timeline),
@@ -112,33 +131,51 @@ impl AppState {
     /// Apply an edit; a refused one is reported in the status bar, never lost silently.
     pub fn dispatch(&self, edit: Edit) {
         let mut result = Ok(());
-        self.editor.update(|e| result = e.dispatch(edit));
+        self.change(|e| result = e.dispatch(edit));
         match result {
             Ok(()) => self.status.set(None),
             Err(err) => self.status.set(Some(format!("Not applied: {err}"))),
         }
-        self.keep_env_valid();
     }
 
-    /// End merging of keystrokes into the current undo step.
+    /// End merging of keystrokes into the current undo step. Nothing shown depends on
+    /// it, so nothing is notified.
     pub fn seal(&self) {
-        self.editor.update(|e| e.seal());
+        self.editor.update_untracked(|e| e.seal());
     }
 
     /// Undo one step.
     pub fn undo(&self) {
-        self.editor.update(|e| {
+        self.change(|e| {
             e.undo();
         });
-        self.keep_env_valid();
     }
 
     /// Redo one step.
     pub fn redo(&self) {
-        self.editor.update(|e| {
+        self.change(|e| {
             e.redo();
         });
-        self.keep_env_valid();
+    }
+
+    /// Run `f` on the editor, notifying the editor's readers only if the design changed;
+    /// then keep the selection and the environment pointing at things that exist.
+    fn change(&self, f: impl FnOnce(&mut Editor)) {
+        let mut changed = false;
+        self.editor.maybe_update(|e| {
+            let before = e.revision();
+            f(e);
+            changed = e.revision() != before;
+            changed
+        });
+        if changed {
+            let selected = self.selection.get_untracked();
+            let kept = self.editor.with_untracked(|e| e.keep_selection(selected));
+            if kept != selected {
+                self.selection.set(kept);
+            }
+            self.keep_env_valid();
+        }
     }
 
     /// Open a design (a template, a file, a link) as a new saved design; the current
@@ -156,11 +193,9 @@ impl AppState {
 
     /// Show `design` from slot `id`, with a fresh history.
     pub fn switch_to(&self, id: u32, design: Design) {
-        self.env.set(default_env(&design));
-        let first = design.services.first().map(|s| s.id);
-        let mut editor = Editor::new(design);
-        editor.selected = first;
-        self.editor.set(editor);
+        self.env.set(presets::default_environment(&design));
+        self.selection.set(design.services.first().map(|s| s.id));
+        self.editor.set(Editor::new(design));
         self.slot.set(id);
         self.side.set(Side::Inspector);
         self.fit.update(|n| *n += 1);
@@ -168,15 +203,17 @@ impl AppState {
 
     /// Select a service (or nothing).
     pub fn select(&self, id: Option<ServiceId>) {
-        self.editor.update(|e| e.selected = id);
-        if id.is_some() {
+        if self.selection.get_untracked() != id {
+            self.selection.set(id);
+        }
+        if id.is_some() && self.side.get_untracked() != Side::Inspector {
             self.side.set(Side::Inspector);
         }
     }
 
     /// The selected service's id.
     pub fn selected(&self) -> Option<ServiceId> {
-        self.editor.with(|e| e.selected)
+        self.selection.get()
     }
 
     fn keep_env_valid(&self) {
@@ -185,20 +222,12 @@ impl AppState {
             e.design
                 .environment(&env)
                 .is_none()
-                .then(|| default_env(&e.design))
+                .then(|| presets::default_environment(&e.design))
         });
         if let Some(f) = fallback {
             self.env.set(f);
         }
     }
-}
-
-/// Production when the design has it, otherwise its first environment.
-pub fn default_env(d: &Design) -> String {
-    d.environment("prod")
-        .or(d.environments.first())
-        .map(|e| e.name.clone())
-        .unwrap_or_default()
 }
 
 /// The state provided at the root.

@@ -595,6 +595,24 @@ fn remove_named<T>(
     Ok(())
 }
 
+mod pointer;
+
+impl Design {
+    /// The current value of one field, as [`Design::get`] reads it, serializing only the
+    /// members the pointer passes through and the addressed value, not the whole target:
+    /// what an input calls on every change of the design.
+    pub fn field(&self, path: &FieldPath) -> Option<Value> {
+        let pointer = path.pointer.as_str();
+        match &path.target {
+            Target::Design => pointer::pick(&self.settings(), pointer),
+            Target::Service(id) => pointer::pick(self.service(*id)?, pointer),
+            Target::Environment(name) => pointer::pick(self.environment(name)?, pointer),
+            Target::ConfigMap(name) => pointer::pick(self.config_map(name)?, pointer),
+            Target::Secret(name) => pointer::pick(self.secret(name)?, pointer),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,13 @@
-//! The editing session around a design: undo/redo history and selection.
+//! The editing session around a design: undo/redo history.
 //!
 //! History keeps design snapshots. Consecutive [`Edit::Set`]s of the same field merge
 //! into one step (typing `3`, `35`, `350` in one input is one undo), until something
 //! else happens or [`Editor::seal`] is called (an input lost focus).
+//!
+//! View state (which service is selected, which panel is open) is not here: a view keeps
+//! it beside the editor, so that selecting does not look like a change of the design.
+//! [`Editor::revision`] tells a view whether the design changed at all, and
+//! [`Editor::keep_selection`] what becomes of a selection after it did.
 
 use crate::edit::{Edit, EditError, FieldPath};
 use crate::model::{Design, ServiceId};
@@ -15,12 +20,12 @@ pub const HISTORY_LIMIT: usize = 200;
 pub struct Editor {
     /// The current design.
     pub design: Design,
-    /// The selected service, if any.
-    pub selected: Option<ServiceId>,
     past: Vec<Design>,
     future: Vec<Design>,
     /// The field whose edits currently merge into the last step.
     merging: Option<FieldPath>,
+    /// How many times the design has changed.
+    revision: u64,
 }
 
 impl Editor {
@@ -28,10 +33,10 @@ impl Editor {
     pub fn new(design: Design) -> Self {
         Editor {
             design,
-            selected: None,
             past: Vec::new(),
             future: Vec::new(),
             merging: None,
+            revision: 0,
         }
     }
 
@@ -56,11 +61,7 @@ impl Editor {
         }
         self.future.clear();
         self.merging = merge_key;
-        if let Some(id) = self.selected {
-            if self.design.service(id).is_none() {
-                self.selected = None;
-            }
-        }
+        self.revision += 1;
         Ok(())
     }
 
@@ -70,7 +71,7 @@ impl Editor {
         self.past.push(before);
         self.future.clear();
         self.merging = None;
-        self.selected = None;
+        self.revision += 1;
     }
 
     /// End the current merge: the next edit of the same field is a new step.
@@ -85,7 +86,7 @@ impl Editor {
         };
         self.future.push(std::mem::replace(&mut self.design, prev));
         self.merging = None;
-        self.keep_selection_valid();
+        self.revision += 1;
         true
     }
 
@@ -96,7 +97,7 @@ impl Editor {
         };
         self.past.push(std::mem::replace(&mut self.design, next));
         self.merging = None;
-        self.keep_selection_valid();
+        self.revision += 1;
         true
     }
 
@@ -110,12 +111,17 @@ impl Editor {
         !self.future.is_empty()
     }
 
-    fn keep_selection_valid(&mut self) {
-        if let Some(id) = self.selected {
-            if self.design.service(id).is_none() {
-                self.selected = None;
-            }
-        }
+    /// A number that changes whenever the design does (an edit that changed something,
+    /// a replace, an undo, a redo) and never otherwise: not on a refused or no-op edit,
+    /// not on [`Editor::seal`].
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// What a selection of `selected` becomes after a change of the design: kept while
+    /// its service exists, dropped when an edit or an undo removed it.
+    pub fn keep_selection(&self, selected: Option<ServiceId>) -> Option<ServiceId> {
+        selected.filter(|id| self.design.service(*id).is_some())
     }
 }
 
@@ -190,8 +196,37 @@ mod tests {
     fn undoing_an_added_service_drops_a_selection_of_it() {
         let mut e = Editor::new(crate::Design::default());
         e.dispatch(Edit::AddService(Box::default())).unwrap();
-        e.selected = Some(e.design.services[0].id);
+        let selected = Some(e.design.services[0].id);
+        assert_eq!(e.keep_selection(selected), selected);
         e.undo();
-        assert_eq!(e.selected, None);
+        assert_eq!(e.keep_selection(selected), None);
+        e.redo();
+        assert_eq!(e.keep_selection(selected), selected, "redo brings it back");
+    }
+
+    #[test]
+    fn the_revision_moves_with_the_design_and_only_with_it() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let mut last = e.revision();
+        let mut moved = |e: &Editor| {
+            let now = e.revision();
+            std::mem::replace(&mut last, now) != now
+        };
+        set_grace(&mut e, 40);
+        assert!(moved(&e), "an edit");
+        set_grace(&mut e, 41);
+        assert!(moved(&e), "a merged edit still changes the design");
+        set_grace(&mut e, 41);
+        assert!(!moved(&e), "the same value again");
+        e.seal();
+        assert!(!moved(&e), "sealing");
+        assert!(e.dispatch(Edit::RemoveService(ServiceId(99))).is_err());
+        assert!(!moved(&e), "a refused edit");
+        e.undo();
+        assert!(moved(&e), "undo");
+        e.redo();
+        assert!(moved(&e), "redo");
+        e.replace(crate::Design::default());
+        assert!(moved(&e), "replace");
     }
 }

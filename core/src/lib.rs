@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod naming;
 pub mod patch;
+pub mod presets;
 pub mod quantity;
 pub mod render;
 pub mod residual;

@@ -1,0 +1,557 @@
+//! What a new part of a design starts as, and the choices an editor offers.
+//!
+//! When a user switches a section on (an HPA, a probe, an Ingress, ...) or adds an item
+//! to a list (a port, a variable, a volume), the editor writes one of these values with
+//! an `Edit::Set`. They live here, not in the app, because picking them is Kubernetes
+//! knowledge: a preset should be a sound starting point that the rules accept, e.g. an
+//! HPA with at least two replicas (KP203) next to a PDB that still lets a node drain
+//! (KP205), a probe and a route that name a port the container has (KP302, KP303). The
+//! tests apply each preset to a service and check that the rules it is meant to
+//! satisfy stay quiet, and that each equals the JSON the editor used to write by hand.
+//!
+//! A port is referenced by its name when it has one, as Kubernetes recommends (a
+//! renumbered port then keeps its probes and routes), else by its number.
+
+use crate::model::*;
+
+/// The environment a design opens on: production when the design has it, otherwise its
+/// first environment (empty when it has none).
+pub fn default_environment(design: &Design) -> String {
+    design
+        .environment("prod")
+        .or(design.environments.first())
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
+}
+
+/// A new environment for `design`: `env<N+1>`, staging tier (production-like checks
+/// without production's strictness), in namespace `<system>-<name>`.
+pub fn new_environment(design: &Design) -> Environment {
+    let name = format!("env{}", design.environments.len() + 1);
+    let namespace = format!("{}-{name}", design.name);
+    Environment::new(&name, Tier::Staging, &namespace)
+}
+
+/// Every tier, with its label.
+pub const TIERS: [(&str, Tier); 4] = [
+    ("dev", Tier::Dev),
+    ("staging", Tier::Staging),
+    ("prod", Tier::Prod),
+    ("shared", Tier::Shared),
+];
+
+/// Every workload kind, with its label.
+pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 2] = [
+    ("Deployment", WorkloadKind::Deployment),
+    ("StatefulSet", WorkloadKind::StatefulSet),
+];
+
+/// The Kubernetes kind a workload is rendered as.
+pub fn workload_label(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Deployment => "Deployment",
+        WorkloadKind::StatefulSet => "StatefulSet",
+    }
+}
+
+/// Every kind of the workload's own Service, with its label.
+pub const SERVICE_KINDS: [(&str, ServiceKind); 3] = [
+    ("None", ServiceKind::None),
+    ("ClusterIP", ServiceKind::ClusterIP),
+    ("Headless", ServiceKind::Headless),
+];
+
+/// Every port protocol, with its label.
+pub const PROTOCOLS: [(&str, Protocol); 3] = [
+    ("TCP", Protocol::TCP),
+    ("UDP", Protocol::UDP),
+    ("SCTP", Protocol::SCTP),
+];
+
+/// The ServiceAccount token choices; unset means Kubernetes' default, which mounts it.
+pub const AUTOMOUNT_TOKEN: [(&str, Option<bool>); 3] = [
+    ("Kubernetes default (yes)", None),
+    ("No", Some(false)),
+    ("Yes", Some(true)),
+];
+
+/// The name of port `n` of `service` (its first port when there is no `n`-th), as a
+/// Service or a route references it; `http` when it has no named port there.
+pub fn port_name(service: &Service, n: usize) -> String {
+    service
+        .ports
+        .get(n)
+        .or(service.ports.first())
+        .map(|p| p.name.clone())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "http".into())
+}
+
+/// The number of port `n` of `service` (its first port when there is no `n`-th); 80
+/// when it has no port.
+pub fn port_number(service: &Service, n: usize) -> u16 {
+    service
+        .ports
+        .get(n)
+        .or(service.ports.first())
+        .map_or(80, |p| p.port)
+}
+
+/// The first container port as a probe or a metrics endpoint references it: by name
+/// when it has one, else by number; 8080 when the service has no port yet.
+pub fn first_port(service: &Service) -> PortRef {
+    match service.ports.first() {
+        Some(p) if !p.name.is_empty() => PortRef::Name(p.name.clone()),
+        Some(p) => PortRef::Number(p.port),
+        None => PortRef::Number(8080),
+    }
+}
+
+/// The `n`-th container port added to a service: `http` on 8080 first, then
+/// `port<n>` on 8080 + n.
+pub fn container_port(n: usize) -> ContainerPort {
+    ContainerPort {
+        name: if n == 0 {
+            "http".into()
+        } else {
+            format!("port{n}")
+        },
+        port: 8080 + u16::try_from(n).unwrap_or(0),
+        protocol: Protocol::TCP,
+    }
+}
+
+/// The `n`-th Service port: the same name and number as container port `n`, targeting
+/// it by name.
+pub fn service_port(service: &Service, n: usize) -> ServicePort {
+    ServicePort {
+        name: port_name(service, n),
+        port: port_number(service, n),
+        target: PortRef::Name(port_name(service, n)),
+        ..ServicePort::default()
+    }
+}
+
+/// A LoadBalancer port: HTTPS on 443 to the first container port.
+pub fn load_balancer_port(service: &Service) -> ServicePort {
+    ServicePort {
+        name: "https".into(),
+        port: 443,
+        target: PortRef::Name(port_name(service, 0)),
+        ..ServicePort::default()
+    }
+}
+
+/// A LoadBalancer: 443 to the first container port, no annotations.
+pub fn load_balancer(service: &Service) -> LoadBalancer {
+    LoadBalancer {
+        ports: vec![ServicePort {
+            name: port_name(service, 0),
+            ..load_balancer_port(service)
+        }],
+        annotations: Default::default(),
+    }
+}
+
+/// A public route: `app.example.com/` with TLS, to the first port.
+pub fn ingress(service: &Service) -> IngressRoute {
+    IngressRoute {
+        host: "app.example.com".into(),
+        path: "/".into(),
+        port: port_name(service, 0),
+        tls: true,
+    }
+}
+
+/// The probe a switched-on probe starts as: HTTP GET `/healthz` on the first port,
+/// Kubernetes' default timings.
+pub fn probe(service: &Service) -> Probe {
+    Probe::http("/healthz", first_port(service))
+}
+
+/// The checks a probe can make, each aimed at the service's first port.
+pub fn probe_actions(service: &Service) -> [(&'static str, ProbeAction); 4] {
+    [
+        (
+            "HTTP GET",
+            ProbeAction::Http {
+                path: "/healthz".into(),
+                port: first_port(service),
+            },
+        ),
+        (
+            "gRPC",
+            ProbeAction::Grpc {
+                port: port_number(service, 0),
+                service: None,
+            },
+        ),
+        (
+            "TCP",
+            ProbeAction::Tcp {
+                port: first_port(service),
+            },
+        ),
+        (
+            "Exec",
+            ProbeAction::Exec {
+                command: vec!["true".into()],
+            },
+        ),
+    ]
+}
+
+/// An HPA: 2 to 5 replicas at 70 % CPU. Two replicas so that one can be disrupted
+/// (KP203), 70 % to leave headroom while new pods start.
+pub fn hpa() -> Hpa {
+    Hpa {
+        min: 2,
+        max: 5,
+        cpu_percent: Some(70),
+        memory_percent: None,
+        scale_up: None,
+        scale_down: None,
+    }
+}
+
+/// The PodDisruptionBudget choices: none, or one pod kept up, or one pod let down.
+pub fn pdbs() -> [(&'static str, Option<Pdb>); 3] {
+    [
+        ("None", None),
+        ("minAvailable", Some(Pdb::MinAvailable(Amount::Count(1)))),
+        (
+            "maxUnavailable",
+            Some(Pdb::MaxUnavailable(Amount::Count(1))),
+        ),
+    ]
+}
+
+/// The spread choices: none, or one replica per node, preferred rather than required so
+/// that a small cluster can still schedule them.
+pub fn spreads() -> [(&'static str, Spread); 3] {
+    [
+        ("None", Spread::None),
+        (
+            "Topology spread (hostname)",
+            Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: false,
+            },
+        ),
+        (
+            "Anti-affinity (hostname)",
+            Spread::AntiAffinity {
+                topology_key: "kubernetes.io/hostname".into(),
+                required: false,
+            },
+        ),
+    ]
+}
+
+/// A Prometheus scrape endpoint: `/metrics` on the first port.
+pub fn metrics(service: &Service) -> Metrics {
+    Metrics {
+        port: PortRef::Name(port_name(service, 0)),
+        path: "/metrics".into(),
+    }
+}
+
+/// The `n`-th environment variable added: `VAR_<n>`, empty.
+pub fn env_var(n: usize) -> EnvVar {
+    EnvVar::literal(&format!("VAR_{n}"), "")
+}
+
+/// The `n`-th volume added: `data<n>`, 10 GiB at `/data`, the cluster's default class.
+pub fn volume(n: usize) -> VolumeClaim {
+    VolumeClaim {
+        name: format!("data{n}"),
+        mount_path: "/data".into(),
+        size: "10Gi".into(),
+        storage_class: None,
+    }
+}
+
+/// A port pool: 7100 to 7199, announced as `PORT_START` and `PORT_END`.
+pub fn port_pool() -> PortPool {
+    PortPool {
+        name: "pool".into(),
+        start: 7100,
+        end: 7199,
+        start_env: "PORT_START".into(),
+        end_env: "PORT_END".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{Edit, FieldPath};
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Value};
+
+    /// `value` read as a `T`, as an `Edit::Set` of it would read it.
+    fn read<T: DeserializeOwned>(value: Value) -> T {
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// A production design with one service `api` (ports `http` 8080 and `admin`
+    /// 9090, a ClusterIP Service on `http`, requests set) and its id.
+    fn design() -> (Design, ServiceId) {
+        let mut d = crate::templates::by_name("empty").unwrap();
+        let service = Service {
+            name: "api".into(),
+            ports: vec![
+                ContainerPort {
+                    name: "http".into(),
+                    port: 8080,
+                    protocol: Protocol::TCP,
+                },
+                ContainerPort {
+                    name: "admin".into(),
+                    port: 9090,
+                    protocol: Protocol::TCP,
+                },
+            ],
+            ..Service::default()
+        };
+        d.apply(Edit::AddService(Box::new(service))).unwrap();
+        let id = d.services[0].id;
+        let api = d.service(id).unwrap().clone();
+        set(
+            &mut d,
+            id,
+            "/exposure/ports",
+            json!([service_port(&api, 0)]),
+        );
+        set(&mut d, id, "/resources/cpu_request", json!("250m"));
+        set(&mut d, id, "/resources/memory_request", json!("256Mi"));
+        (d, id)
+    }
+
+    fn set(d: &mut Design, id: ServiceId, pointer: &str, value: impl serde::Serialize) {
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, pointer),
+            value: serde_json::to_value(value).unwrap(),
+        })
+        .unwrap();
+    }
+
+    /// The codes of every environment's findings.
+    fn codes(d: &Design) -> Vec<&'static str> {
+        crate::rules::validate_all(d)
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    fn api(d: &Design, id: ServiceId) -> &Service {
+        d.service(id).unwrap()
+    }
+
+    #[test]
+    fn the_design_opens_on_prod_or_else_its_first_environment() {
+        let mut d = crate::templates::connectum();
+        assert_eq!(default_environment(&d), "prod");
+        d.environments.retain(|e| e.name != "prod");
+        assert_eq!(default_environment(&d), d.environments[0].name);
+        d.environments.clear();
+        assert_eq!(default_environment(&d), "");
+    }
+
+    #[test]
+    fn a_new_environment_is_a_staging_namespace_of_the_system() {
+        let d = crate::templates::connectum();
+        let env = new_environment(&d);
+        assert_eq!(env.name, format!("env{}", d.environments.len() + 1));
+        assert_eq!(env.tier, Tier::Staging);
+        assert_eq!(env.namespace, format!("{}-{}", d.name, env.name));
+        let mut d2 = d.clone();
+        d2.apply(Edit::AddEnvironment(Box::new(env))).unwrap();
+    }
+
+    #[test]
+    fn the_lists_name_every_variant_as_it_serializes() {
+        for (label, tier) in TIERS {
+            assert_eq!(json!(tier), json!(label));
+        }
+        for (label, kind) in WORKLOAD_KINDS {
+            assert_eq!(json!(kind), json!(label));
+            assert_eq!(workload_label(kind), label);
+        }
+        for (label, kind) in SERVICE_KINDS {
+            assert_eq!(json!(kind), json!(label));
+        }
+        for (label, protocol) in PROTOCOLS {
+            assert_eq!(protocol.as_str(), label);
+        }
+        assert_eq!(
+            AUTOMOUNT_TOKEN.map(|(_, v)| json!(v)),
+            [json!(null), json!(false), json!(true)]
+        );
+    }
+
+    #[test]
+    fn an_hpa_switched_on_satisfies_the_scaling_rules() {
+        let (mut d, id) = design();
+        set(&mut d, id, "/scaling/hpa", hpa());
+        let found = codes(&d);
+        for code in ["KP201", "KP202", "KP203", "KP204"] {
+            assert!(!found.contains(&code), "{code} in {found:?}");
+        }
+    }
+
+    #[test]
+    fn either_pdb_with_the_hpa_preset_lets_a_node_drain() {
+        for (label, pdb) in pdbs() {
+            let Some(pdb) = pdb else { continue };
+            let (mut d, id) = design();
+            set(&mut d, id, "/scaling/hpa", hpa());
+            set(&mut d, id, "/scaling/pdb", pdb);
+            let found = codes(&d);
+            for code in ["KP205", "KP207"] {
+                assert!(!found.contains(&code), "{label}: {code} in {found:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_spread_choice_but_none_spreads_the_replicas() {
+        for (label, spread) in spreads() {
+            let (mut d, id) = design();
+            set(&mut d, id, "/scaling/replicas", 3);
+            let none = spread == Spread::None;
+            set(&mut d, id, "/scaling/spread", spread);
+            assert_eq!(codes(&d).contains(&"KP206"), none, "{label}");
+        }
+    }
+
+    #[test]
+    fn probes_routes_ports_and_metrics_reference_ports_the_service_has() {
+        let (mut d, id) = design();
+        let s = api(&d, id).clone();
+        set(&mut d, id, "/probes/readiness", probe(&s));
+        set(
+            &mut d,
+            id,
+            "/probes/liveness",
+            Probe::new(probe_actions(&s)[2].1.clone()),
+        );
+        set(&mut d, id, "/exposure/ingress", ingress(&s));
+        set(&mut d, id, "/exposure/load_balancer", load_balancer(&s));
+        set(&mut d, id, "/exposure/ports/1", service_port(&s, 1));
+        set(&mut d, id, "/metrics", metrics(&s));
+        let found = codes(&d);
+        for code in ["KP301", "KP302", "KP303", "KP307"] {
+            assert!(!found.contains(&code), "{code} in {found:?}");
+        }
+        for (_, action) in probe_actions(&s) {
+            set(&mut d, id, "/probes/readiness/action", action);
+            assert!(!codes(&d).contains(&"KP302"));
+        }
+    }
+
+    #[test]
+    fn added_items_keep_names_unique() {
+        let (mut d, id) = design();
+        for n in 2..4 {
+            set(&mut d, id, &format!("/ports/{n}"), container_port(n));
+        }
+        for n in 0..2 {
+            set(&mut d, id, &format!("/config/env/{n}"), env_var(n));
+        }
+        set(&mut d, id, "/storage/0", volume(0));
+        set(&mut d, id, "/port_pools/0", port_pool());
+        assert_eq!(api(&d, id).ports.len(), 4);
+        let found = codes(&d);
+        for code in [
+            "KP306", "KP307", "KP308", "KP401", "KP402", "KP404", "KP501",
+        ] {
+            assert!(!found.contains(&code), "{code} in {found:?}");
+        }
+    }
+
+    #[test]
+    fn port_references_fall_back_when_a_service_has_no_named_port() {
+        let mut s = Service::default();
+        assert_eq!(first_port(&s), PortRef::Number(8080));
+        assert_eq!((port_name(&s, 0), port_number(&s, 0)), ("http".into(), 80));
+        s.ports.push(ContainerPort {
+            name: String::new(),
+            port: 3000,
+            protocol: Protocol::TCP,
+        });
+        assert_eq!(first_port(&s), PortRef::Number(3000));
+        assert_eq!(
+            (port_name(&s, 5), port_number(&s, 5)),
+            ("http".into(), 3000)
+        );
+    }
+
+    /// The presets are what the inspector wrote as JSON before they moved here; an
+    /// `Edit::Set` of either reads the same.
+    #[test]
+    fn each_preset_equals_the_json_the_inspector_wrote() {
+        let (d, id) = design();
+        let s = api(&d, id);
+        let (name0, first) = (json!(port_name(s, 0)), json!(first_port(s)));
+        assert_eq!(
+            read::<Hpa>(json!({"min": 2, "max": 5, "cpu_percent": 70})),
+            hpa()
+        );
+        assert_eq!(
+            pdbs().map(|(_, p)| json!(p)),
+            [
+                json!(null),
+                json!({"min_available": 1}),
+                json!({"max_unavailable": 1})
+            ]
+        );
+        let spread_json = [
+            json!({"type": "none"}),
+            json!({"type": "topology_spread", "max_skew": 1, "topology_key": "kubernetes.io/hostname", "hard": false}),
+            json!({"type": "anti_affinity", "topology_key": "kubernetes.io/hostname", "required": false}),
+        ];
+        for ((_, spread), old) in spreads().into_iter().zip(spread_json) {
+            assert_eq!(read::<Spread>(old), spread);
+        }
+        let probe_json = json!({"action": {"type": "http", "path": "/healthz", "port": first}});
+        assert_eq!(read::<Probe>(probe_json), probe(s));
+        let action_json = [
+            json!({"type": "http", "path": "/healthz", "port": first}),
+            json!({"type": "grpc", "port": port_number(s, 0)}),
+            json!({"type": "tcp", "port": first}),
+            json!({"type": "exec", "command": ["true"]}),
+        ];
+        for ((_, action), old) in probe_actions(s).into_iter().zip(action_json) {
+            assert_eq!(read::<ProbeAction>(old), action);
+        }
+        let ingress_json =
+            json!({"host": "app.example.com", "path": "/", "port": name0, "tls": true});
+        assert_eq!(read::<IngressRoute>(ingress_json), ingress(s));
+        let lb_json = json!({"ports": [{"name": name0, "port": 443, "target": name0}]});
+        assert_eq!(read::<LoadBalancer>(lb_json), load_balancer(s));
+        let lb_port = json!({"name": "https", "port": 443, "target": name0});
+        assert_eq!(read::<ServicePort>(lb_port), load_balancer_port(s));
+        for n in 0..3 {
+            let name = json!(port_name(s, n));
+            let port = json!({"name": name, "port": port_number(s, n), "target": name});
+            assert_eq!(read::<ServicePort>(port), service_port(s, n));
+            let name = if n == 0 {
+                "http".to_string()
+            } else {
+                format!("port{n}")
+            };
+            let port = json!({"name": name, "port": 8080 + n, "protocol": "TCP"});
+            assert_eq!(read::<ContainerPort>(port), container_port(n));
+            let var = json!({"name": format!("VAR_{n}"), "value": {"literal": ""}});
+            assert_eq!(read::<EnvVar>(var), env_var(n));
+            let vol = json!({"name": format!("data{n}"), "mount_path": "/data", "size": "10Gi"});
+            assert_eq!(read::<VolumeClaim>(vol), volume(n));
+        }
+        let metrics_json = json!({"port": name0, "path": "/metrics"});
+        assert_eq!(read::<Metrics>(metrics_json), metrics(s));
+        let pool = json!({"name": "pool", "start": 7100, "end": 7199, "start_env": "PORT_START", "end_env": "PORT_END"});
+        assert_eq!(read::<PortPool>(pool), port_pool());
+    }
+}
