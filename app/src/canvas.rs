@@ -10,6 +10,15 @@ use leptos::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// The smallest zoom: below it node names are no longer legible. Fit never goes below.
+const MIN_ZOOM: f64 = 0.3;
+/// The largest zoom: a node then fills a good part of a laptop screen.
+const MAX_ZOOM: f64 = 2.5;
+/// One wheel notch zooms by this factor (in or out).
+const WHEEL_STEP: f64 = 1.1;
+/// The + and − buttons zoom by this factor.
+const BUTTON_STEP: f64 = 1.2;
+
 /// What the pointer is doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Gesture {
@@ -251,9 +260,13 @@ pub fn Canvas() -> impl IntoView {
     };
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         ev.prevent_default();
-        let factor = if ev.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+        let factor = if ev.delta_y() < 0.0 {
+            WHEEL_STEP
+        } else {
+            1.0 / WHEEL_STEP
+        };
         let old = zoom.get_untracked();
-        let new = (old * factor).clamp(0.3, 2.5);
+        let new = (old * factor).clamp(MIN_ZOOM, MAX_ZOOM);
         // Keep the point under the cursor where it is.
         let rect = svg_ref
             .get_untracked()
@@ -282,7 +295,7 @@ pub fn Canvas() -> impl IntoView {
         let (w, h) = (f64::from(x1 - x0).max(1.0), f64::from(y1 - y0).max(1.0));
         let k = ((rect.width() - 40.0) / w)
             .min((rect.height() - 40.0) / h)
-            .clamp(0.3, 1.0);
+            .clamp(MIN_ZOOM, 1.0);
         zoom.set(k);
         pan.set((20.0 - f64::from(x0) * k, 20.0 - f64::from(y0) * k));
     };
@@ -339,8 +352,8 @@ pub fn Canvas() -> impl IntoView {
                 <button data-testid="add-service" on:click=add_service>"+ Service"</button>
                 <button data-testid="auto-layout" on:click=auto_layout>"Auto layout"</button>
                 <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
-                <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * 1.2).min(2.5))>"+"</button>
-                <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / 1.2).max(0.3))>"−"</button>
+                <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
+                <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
                 <span class="hint">"drag ● to connect · Del removes"</span>
             </div>
             <svg

@@ -233,9 +233,9 @@ pub fn Timeline(id: ServiceId) -> impl IntoView {
         timeline.get().map(|t| {
             let width = 520.0;
             let x = |s: u32| 10.0 + width * f64::from(s) / f64::from(t.span());
-            let state = if t.slack < 0 { "overrun" } else if t.slack < i64::from(kubeprint_core::domain::MIN_SHUTDOWN_SLACK_SECONDS) { "thin" } else { "ok" };
+            let state = t.verdict().as_str();
             let done = t.done();
-            let slack_text = if t.slack < 0 { format!("overrun {} s", -t.slack) } else { format!("slack {} s", t.slack) };
+            let slack_text = t.slack_text();
             view! {
                 <figure class=format!("timeline {state}") data-testid="timeline">
                     <svg viewBox="0 0 540 118" role="img" aria-label=t.summary()>

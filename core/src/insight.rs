@@ -21,7 +21,48 @@ pub struct ShutdownTimeline {
     pub exposed_after_sigterm: u32,
 }
 
+/// How a shutdown ends, as the timeline shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// SIGKILL comes before the drain ends.
+    Overrun,
+    /// The drain ends, with less than [`domain::MIN_SHUTDOWN_SLACK_SECONDS`] to spare.
+    Thin,
+    /// The drain ends with room to spare.
+    Ok,
+}
+
+impl Verdict {
+    /// A CSS-friendly name: `overrun`, `thin` or `ok`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Overrun => "overrun",
+            Verdict::Thin => "thin",
+            Verdict::Ok => "ok",
+        }
+    }
+}
+
 impl ShutdownTimeline {
+    /// Whether the grace period covers the drain, and by how much.
+    pub fn verdict(&self) -> Verdict {
+        if self.slack < 0 {
+            Verdict::Overrun
+        } else if self.slack < i64::from(domain::MIN_SHUTDOWN_SLACK_SECONDS) {
+            Verdict::Thin
+        } else {
+            Verdict::Ok
+        }
+    }
+
+    /// The slack in words: `overrun 5 s` or `slack 2 s`.
+    pub fn slack_text(&self) -> String {
+        match self.verdict() {
+            Verdict::Overrun => format!("overrun {} s", -self.slack),
+            _ => format!("slack {} s", self.slack),
+        }
+    }
+
     /// When the app is expected to have drained: S + A.
     pub fn done(&self) -> u32 {
         self.pre_stop + self.drain
@@ -34,12 +75,10 @@ impl ShutdownTimeline {
 
     /// One line for people (and screen readers): what happens and how it ends.
     pub fn summary(&self) -> String {
-        let verdict = if self.slack < 0 {
-            format!("overrun: SIGKILL {} s before the drain ends", -self.slack)
-        } else if self.slack < i64::from(domain::MIN_SHUTDOWN_SLACK_SECONDS) {
-            format!("thin: {} s of slack", self.slack)
-        } else {
-            format!("ok: {} s of slack", self.slack)
+        let verdict = match self.verdict() {
+            Verdict::Overrun => format!("overrun: SIGKILL {} s before the drain ends", -self.slack),
+            Verdict::Thin => format!("thin: {} s of slack", self.slack),
+            Verdict::Ok => format!("ok: {} s of slack", self.slack),
         };
         format!(
             "preStop {} s + drain {} s = {} s, grace {} s: {verdict}",
@@ -132,6 +171,18 @@ mod tests {
         assert!(t
             .summary()
             .contains("overrun: SIGKILL 5 s before the drain ends"));
+        assert_eq!(
+            (t.verdict(), t.slack_text().as_str()),
+            (Verdict::Overrun, "overrun 5 s")
+        );
+        d.services[0].timing.grace_period_seconds = 36;
+        let t = shutdown_timeline(&d, &d.services[0]);
+        assert_eq!(
+            (t.verdict(), t.slack_text().as_str()),
+            (Verdict::Thin, "slack 1 s")
+        );
+        d.services[0].timing.grace_period_seconds = 37;
+        assert_eq!(shutdown_timeline(&d, &d.services[0]).verdict(), Verdict::Ok);
     }
 
     #[test]
