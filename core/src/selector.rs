@@ -166,10 +166,16 @@ mod tests {
             {"key": "env", "operator": "In", "values": ["prod", "staging"]},
             {"key": "track", "operator": "NotIn", "values": ["canary"]},
         ]}));
-        assert!(s.selects(&labels(&[("env", "prod")])), "NotIn holds when absent");
+        assert!(
+            s.selects(&labels(&[("env", "prod")])),
+            "NotIn holds when absent"
+        );
         assert!(s.selects(&labels(&[("env", "staging"), ("track", "stable")])));
         assert!(!s.selects(&labels(&[("env", "dev")])));
-        assert!(!s.selects(&labels(&[("track", "stable")])), "In needs the key");
+        assert!(
+            !s.selects(&labels(&[("track", "stable")])),
+            "In needs the key"
+        );
         assert!(!s.selects(&labels(&[("env", "prod"), ("track", "canary")])));
     }
 
