@@ -101,6 +101,15 @@ impl Selector {
         self.requirements.is_empty()
     }
 
+    /// The labels an object must have with exactly these values to be selected (from
+    /// `matchLabels`, or `In` with one value): a quick way to narrow down candidates.
+    pub fn exact_labels(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.requirements.iter().filter_map(|r| match &r.op {
+            Op::In(v) if v.len() == 1 => Some((r.key.as_str(), v[0].as_str())),
+            _ => None,
+        })
+    }
+
     /// Whether an object with `labels` is selected. An empty selector selects
     /// everything.
     pub fn selects(&self, labels: &Labels) -> bool {
@@ -199,6 +208,10 @@ mod tests {
         assert!(s.selects(&labels(&[("app", "web"), ("env", "prod")])));
         assert!(!s.selects(&labels(&[("app", "web"), ("env", "dev")])));
         assert!(!s.selects(&labels(&[("app", "api"), ("env", "prod")])));
+        assert_eq!(
+            s.exact_labels().collect::<Vec<_>>(),
+            [("app", "web"), ("env", "prod")]
+        );
     }
 
     #[test]

@@ -409,6 +409,15 @@ fn config_reference(
     key: Option<&str>,
 ) {
     let kind = source.kind();
+    // A reference the rendered pods mark `optional: true` (kept from an import) may
+    // dangle: the pod starts without it.
+    let rendered = match source {
+        Source::ConfigMap => super::references::Source::ConfigMap,
+        Source::Secret => super::references::Source::Secret,
+    };
+    if cx.rendered.read_only_optionally(s, rendered, name) {
+        return;
+    }
     match source.find(cx.design, name, key) {
         None => {
             cx.report(

@@ -7,6 +7,7 @@
 //! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
 
 mod names;
+mod references;
 mod resources;
 mod scaling;
 mod security;
@@ -234,7 +235,7 @@ const fn fx_in(code: &'static str, env: &'static str, bad: Mutation, good: Mutat
 fn no_change(_: &mut Design) {}
 
 /// Each family's fixtures, with the category its rules must have.
-fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
+fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
     [
         ("timing", Category::Timing, timing::fixtures()),
         ("scaling", Category::Scaling, scaling::fixtures()),
@@ -242,6 +243,7 @@ fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
         ("names", Category::Names, names::fixtures()),
         ("resources", Category::Resources, resources::fixtures()),
         ("security", Category::Security, security::fixtures()),
+        ("references", Category::References, references::fixtures()),
     ]
 }
 
