@@ -10,7 +10,7 @@ pub(super) struct Ctx<'a> {
     pub(super) design: &'a Design,
     pub(super) env: &'a Environment,
     /// The environment's rendered objects, indexed for resolving references.
-    pub(super) rendered: &'a super::references::Index,
+    pub(super) rendered: &'a super::references::Index<'a>,
     pub(super) out: Vec<Finding>,
 }
 

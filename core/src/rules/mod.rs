@@ -25,7 +25,7 @@ pub(crate) use security::looks_secret;
 
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
-use crate::render::{effective, render};
+use crate::render::{effective, render, Bundle};
 use context::Ctx;
 use serde::Serialize;
 use std::fmt;
@@ -136,8 +136,14 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
         return Vec::new();
     };
     // The reference rules read what export writes: the rendered objects, kept ones
-    // included. KP305 reads it too, for the references an import marked optional.
-    let rendered = references::Index::new(design, env, &render(design, env_name));
+    // included. KP305 reads it too, for the references an import marked optional. A
+    // design that keeps nothing from an import gives them nothing to find.
+    let bundle = if references::needed(design) {
+        render(design, env_name)
+    } else {
+        Bundle::default()
+    };
+    let rendered = references::Index::new(design, env, &bundle);
     let mut cx = Ctx {
         design,
         env,

@@ -19,9 +19,13 @@ use super::Rule;
 use crate::edit::{FieldPath, Target};
 use crate::model::*;
 use crate::naming;
-use crate::render::{residual_owner, Bundle, ResidualOwner};
+use crate::render::{residual_role, Bundle, Object};
 use crate::selector::{Labels, Selector};
-use serde_json::Value;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as net;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Built-in ClusterRoles every cluster has, besides the `system:` ones.
@@ -41,10 +45,10 @@ const CERT_MANAGER_ANNOTATION_PREFIX: &str = "cert-manager.io/";
 const SECRET_NAME_FLAG: &str = "--secret-name";
 
 /// The environment's objects, indexed for resolving references.
-pub(super) struct Index {
-    objects: Vec<Entry>,
-    /// `(kind, namespace, name)` of every object; cluster-wide ones have namespace "".
-    keys: HashSet<(String, String, String)>,
+pub(super) struct Index<'b> {
+    objects: Vec<Entry<'b>>,
+    /// Index into `objects` by kind, namespace ("" for cluster-wide objects) and name.
+    keys: HashMap<String, HashMap<String, HashMap<String, usize>>>,
     /// Every namespace an object lives in, or that a Namespace object creates.
     namespaces: BTreeSet<String>,
     /// Secrets that something in the bundle creates at run time, as `(namespace, name)`.
@@ -52,15 +56,16 @@ pub(super) struct Index {
     /// Whether the input has any Role or ClusterRole (if not, RBAC is managed elsewhere).
     has_roles: bool,
     pods: Vec<Pod>,
-    /// Pods by `(namespace, label key, label value)`, to find candidates fast.
-    by_label: HashMap<(String, String, String), Vec<usize>>,
+    /// Pods by namespace, label key and label value, to find candidates fast.
+    by_label: HashMap<String, HashMap<String, HashMap<String, Vec<usize>>>>,
     /// Pods by namespace.
     by_namespace: HashMap<String, Vec<usize>>,
 }
 
 /// One object of the bundle.
-struct Entry {
-    json: Value,
+struct Entry<'b> {
+    /// What the rules read of it (see [`view`]).
+    json: Cow<'b, Value>,
     kind: String,
     /// The namespace it lives in (the environment's when it is written without one).
     namespace: Option<String>,
@@ -107,16 +112,50 @@ impl Source {
 }
 
 /// One reference from a pod template to a ConfigMap or Secret.
-struct ConfigRef {
+struct ConfigRef<'v> {
     source: Source,
-    name: String,
+    name: &'v str,
     optional: bool,
     /// Whether it is `envFrom` or an env variable (what a service's model covers).
     env: bool,
-    /// JSON pointer of the reference in the object.
-    pointer: String,
-    /// Who reads it: "container `app` (envFrom)", "volume `tls`".
-    by: String,
+    /// Where it is, made only when a finding needs it.
+    at: RefAt<'v>,
+}
+
+/// Where a [`ConfigRef`] is in its pod spec.
+enum RefAt<'v> {
+    /// `{list}/{i}/envFrom/{k}/{field}/name` of container `name`.
+    EnvFrom(&'static str, usize, usize, &'static str, &'v str),
+    /// `{list}/{i}/env/{k}/valueFrom/{field}/name` of container `name`, variable `var`.
+    Env(&'static str, usize, usize, &'static str, &'v str, &'v str),
+    /// `volumes/{k}/{field}/{name field}` of volume `name`.
+    Volume(usize, &'static str, &'static str, &'v str),
+    /// `volumes/{k}/projected/sources/{m}/{field}/name` of volume `name`.
+    Projected(usize, usize, &'static str, &'v str),
+}
+
+impl RefAt<'_> {
+    /// The JSON pointer below the pod spec, and who reads it.
+    fn show(&self) -> (String, String) {
+        match self {
+            RefAt::EnvFrom(list, i, k, field, c) => (
+                format!("/{list}/{i}/envFrom/{k}/{field}/name"),
+                format!("container `{c}` (envFrom)"),
+            ),
+            RefAt::Env(list, i, k, field, c, var) => (
+                format!("/{list}/{i}/env/{k}/valueFrom/{field}/name"),
+                format!("container `{c}` (`{var}`)"),
+            ),
+            RefAt::Volume(k, field, name_field, v) => (
+                format!("/volumes/{k}/{field}/{name_field}"),
+                format!("volume `{v}`"),
+            ),
+            RefAt::Projected(k, m, field, v) => (
+                format!("/volumes/{k}/projected/sources/{m}/{field}/name"),
+                format!("volume `{v}`"),
+            ),
+        }
+    }
 }
 
 /// Where a kind keeps its pod template.
@@ -196,12 +235,230 @@ fn labels_of(v: &Value) -> Labels {
         .collect()
 }
 
-impl Index {
+/// `null`, for reading absent members.
+static NULL: Value = Value::Null;
+
+/// What the rules read of an object, as JSON in the object's own shape. A kept object is
+/// its JSON as it is. Of an object the model renders, only the fields that refer to other
+/// objects or that others refer to are written, by hand: serializing whole rendered
+/// objects costs several times more than every rule together. A rule that reads another
+/// field of a rendered object must add it here (a test compares the findings on views
+/// and on whole objects).
+fn view(o: &Object) -> Cow<'_, Value> {
+    Cow::Owned(match o {
+        Object::Kept(k) => return Cow::Borrowed(&k.object.0),
+        Object::Namespace(_)
+        | Object::ServiceAccount(_)
+        | Object::ConfigMap(_)
+        | Object::Secret(_) => Value::Null,
+        Object::Deployment(d) => {
+            json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
+        }
+        Object::StatefulSet(d) => {
+            json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
+        }
+        Object::Service(svc) => {
+            let spec = svc.spec.as_ref();
+            let ports: Option<Vec<Value>> = spec.and_then(|s| s.ports.as_ref()).map(|ports| {
+                ports
+                    .iter()
+                    .map(|p| json!({"name": p.name, "port": p.port}))
+                    .collect()
+            });
+            json!({"spec": {
+                "type": spec.and_then(|s| s.type_.as_ref()),
+                "selector": spec.and_then(|s| s.selector.as_ref()),
+                "ports": ports,
+            }})
+        }
+        Object::Ingress(i) => ingress_view(i),
+        Object::HorizontalPodAutoscaler(h) => {
+            let target = h.spec.as_ref().map(|s| &s.scale_target_ref);
+            json!({"spec": {"scaleTargetRef": target.map(|t| json!({"kind": t.kind, "name": t.name}))}})
+        }
+        Object::PodDisruptionBudget(p) => json!({
+            "spec": {"selector": p.spec.as_ref().and_then(|s| s.selector.as_ref()).map(selector_view)},
+        }),
+        Object::NetworkPolicy(n) => json!({
+            "spec": {"podSelector": n.spec.as_ref().and_then(|s| s.pod_selector.as_ref()).map(selector_view)},
+        }),
+    })
+}
+
+fn selector_view(s: &LabelSelector) -> Value {
+    let expressions = s.match_expressions.as_ref().map(|es| {
+        es.iter()
+            .map(|e| json!({"key": e.key, "operator": e.operator, "values": e.values}))
+            .collect::<Vec<_>>()
+    });
+    json!({"matchLabels": s.match_labels, "matchExpressions": expressions})
+}
+
+fn ingress_view(i: &net::Ingress) -> Value {
+    let backend = |b: &net::IngressBackend| {
+        b.service.as_ref().map(|s| {
+            let port = s
+                .port
+                .as_ref()
+                .map(|p| json!({"name": p.name, "number": p.number}));
+            json!({"service": {"name": s.name, "port": port}})
+        })
+    };
+    let spec = i.spec.as_ref();
+    let rules = spec.and_then(|s| s.rules.as_ref()).map(|rules| {
+        rules
+            .iter()
+            .map(|r| {
+                let paths = r.http.as_ref().map(|h| {
+                    h.paths
+                        .iter()
+                        .map(|p| json!({"path": p.path, "backend": backend(&p.backend)}))
+                        .collect::<Vec<_>>()
+                });
+                json!({"host": r.host, "http": {"paths": paths}})
+            })
+            .collect::<Vec<_>>()
+    });
+    let tls = spec.and_then(|s| s.tls.as_ref()).map(|tls| {
+        tls.iter()
+            .map(|t| json!({"secretName": t.secret_name}))
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "metadata": {"annotations": i.metadata.annotations},
+        "spec": {
+            "defaultBackend": spec.and_then(|s| s.default_backend.as_ref()).and_then(backend),
+            "rules": rules,
+            "tls": tls,
+        },
+    })
+}
+
+fn template_view(t: &core::PodTemplateSpec) -> Value {
+    json!({
+        "metadata": {"labels": t.metadata.as_ref().and_then(|m| m.labels.as_ref())},
+        "spec": t.spec.as_ref().map(pod_view),
+    })
+}
+
+/// What the rules read of a pod spec the model renders (see [`view`]). Items that carry
+/// nothing the rules read are `null`, so the others keep their positions.
+fn pod_view(p: &core::PodSpec) -> Value {
+    let reference =
+        |name: &str, optional: Option<bool>| json!({"name": name, "optional": optional});
+    let containers = |cs: &[core::Container]| -> Vec<Value> {
+        cs.iter()
+            .map(|c| {
+                let env_from = c.env_from.as_ref().map(|l| {
+                    l.iter()
+                        .map(|f| json!({
+                            "configMapRef": f.config_map_ref.as_ref().map(|r| reference(&r.name, r.optional)),
+                            "secretRef": f.secret_ref.as_ref().map(|r| reference(&r.name, r.optional)),
+                        }))
+                        .collect::<Vec<_>>()
+                });
+                let env = c.env.as_ref().map(|l| {
+                    l.iter()
+                        .map(|v| match &v.value_from {
+                            None => Value::Null,
+                            Some(from) => json!({"name": v.name, "valueFrom": {
+                                "configMapKeyRef": from.config_map_key_ref.as_ref().map(|r| reference(&r.name, r.optional)),
+                                "secretKeyRef": from.secret_key_ref.as_ref().map(|r| reference(&r.name, r.optional)),
+                            }}),
+                        })
+                        .collect::<Vec<_>>()
+                });
+                json!({"name": c.name, "env": env, "envFrom": env_from})
+            })
+            .collect()
+    };
+    let volumes = p.volumes.as_ref().map(|vs| {
+        vs.iter()
+            .map(|v| {
+                let projected = v.projected.as_ref().map(|pr| {
+                    let sources = pr.sources.as_ref().map(|ss| {
+                        ss.iter()
+                            .map(|s| json!({
+                                "configMap": s.config_map.as_ref().map(|r| reference(&r.name, r.optional)),
+                                "secret": s.secret.as_ref().map(|r| reference(&r.name, r.optional)),
+                            }))
+                            .collect::<Vec<_>>()
+                    });
+                    json!({"sources": sources})
+                });
+                json!({
+                    "name": v.name,
+                    "configMap": v.config_map.as_ref().map(|r| reference(&r.name, r.optional)),
+                    "secret": v.secret.as_ref().map(|r| json!({"secretName": r.secret_name, "optional": r.optional})),
+                    "projected": projected,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let term = |t: &core::PodAffinityTerm| {
+        json!({
+            "labelSelector": t.label_selector.as_ref().map(selector_view),
+            "namespaces": t.namespaces,
+            "namespaceSelector": t.namespace_selector.as_ref().map(selector_view),
+        })
+    };
+    let anti = p
+        .affinity
+        .as_ref()
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+        .map(|a| {
+            json!({
+                "requiredDuringSchedulingIgnoredDuringExecution": a
+                    .required_during_scheduling_ignored_during_execution
+                    .as_ref()
+                    .map(|ts| ts.iter().map(term).collect::<Vec<_>>()),
+                "preferredDuringSchedulingIgnoredDuringExecution": a
+                    .preferred_during_scheduling_ignored_during_execution
+                    .as_ref()
+                    .map(|ts| {
+                        ts.iter()
+                            .map(|w| json!({"podAffinityTerm": term(&w.pod_affinity_term)}))
+                            .collect::<Vec<_>>()
+                    }),
+            })
+        });
+    let spread = p.topology_spread_constraints.as_ref().map(|cs| {
+        cs.iter()
+            .map(|c| {
+                json!({
+                    "topologyKey": c.topology_key,
+                    "labelSelector": c.label_selector.as_ref().map(selector_view),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "serviceAccountName": p.service_account_name,
+        "serviceAccount": p.service_account,
+        "topologySpreadConstraints": spread,
+        "affinity": {"podAntiAffinity": anti},
+        "volumes": volumes,
+        "containers": containers(&p.containers),
+        "initContainers": p.init_containers.as_deref().map(containers),
+    })
+}
+
+impl<'b> Index<'b> {
     /// Index the objects of `bundle`, rendered for environment `env` of `design`.
-    pub(super) fn new(design: &Design, env: &Environment, bundle: &Bundle) -> Index {
+    pub(super) fn new(design: &Design, env: &Environment, bundle: &'b Bundle) -> Index<'b> {
+        Index::of(design, env, bundle, view)
+    }
+
+    /// Index the objects of `bundle`, reading each through `read`.
+    fn of(
+        design: &Design,
+        env: &Environment,
+        bundle: &'b Bundle,
+        read: impl Fn(&'b Object) -> Cow<'b, Value>,
+    ) -> Index<'b> {
         let mut ix = Index {
             objects: Vec::with_capacity(bundle.objects.len()),
-            keys: HashSet::with_capacity(bundle.objects.len()),
+            keys: HashMap::new(),
             namespaces: BTreeSet::new(),
             created_secrets: HashSet::new(),
             has_roles: false,
@@ -209,6 +466,18 @@ impl Index {
             by_label: HashMap::new(),
             by_namespace: HashMap::new(),
         };
+        // The services that may own a rendered object, by the names of their objects.
+        let mut by_name: HashMap<String, Vec<&Service>> = HashMap::new();
+        for s in &design.services {
+            by_name
+                .entry(naming::own(&s.name).into())
+                .or_default()
+                .push(s);
+            by_name
+                .entry(naming::load_balancer(&s.name))
+                .or_default()
+                .push(s);
+        }
         for o in &bundle.objects {
             let kind = o.kind().to_string();
             let name = o.name().to_string();
@@ -218,25 +487,28 @@ impl Index {
                 None if !cluster_scoped(&kind) => Some(env.namespace.clone()),
                 ns => ns.clone(),
             };
+            // As `render::residual_owner` finds it, by name rather than by search.
             let owner = match o {
-                crate::render::Object::Kept(_) => Owner::Kept,
-                _ => match residual_owner(design, &kind, &name) {
-                    Some(ResidualOwner::Service(id, role)) => Owner::Service(id, role),
-                    Some(ResidualOwner::ConfigMap(n)) => Owner::Design(FieldPath {
-                        target: Target::ConfigMap(n),
+                Object::Kept(_) => Owner::Kept,
+                Object::ConfigMap(_) if design.config_map(&name).is_some() => {
+                    Owner::Design(FieldPath {
+                        target: Target::ConfigMap(name.clone()),
                         pointer: String::new(),
-                    }),
-                    Some(ResidualOwner::Secret(n)) => Owner::Design(FieldPath {
-                        target: Target::Secret(n),
-                        pointer: String::new(),
-                    }),
-                    Some(ResidualOwner::Namespace) | None => {
-                        Owner::Design(FieldPath::environment(&env.name, ""))
-                    }
-                },
+                    })
+                }
+                Object::Secret(_) if design.secret(&name).is_some() => Owner::Design(FieldPath {
+                    target: Target::Secret(name.clone()),
+                    pointer: String::new(),
+                }),
+                _ => by_name
+                    .get(&name)
+                    .into_iter()
+                    .flatten()
+                    .find_map(|s| Some(Owner::Service(s.id, residual_role(s, &kind, &name)?)))
+                    .unwrap_or_else(|| Owner::Design(FieldPath::environment(&env.name, ""))),
             };
             ix.add(Entry {
-                json: o.to_json(),
+                json: read(o),
                 kind,
                 namespace,
                 written_namespace,
@@ -247,7 +519,7 @@ impl Index {
         ix
     }
 
-    fn add(&mut self, e: Entry) {
+    fn add(&mut self, e: Entry<'b>) {
         let i = self.objects.len();
         let ns = e.namespace.clone().unwrap_or_default();
         if !ns.is_empty() {
@@ -292,15 +564,20 @@ impl Index {
             _ => {}
         }
         if let Some(at) = template_at(&e.kind) {
-            let template = e.json.pointer(at).unwrap_or(&Value::Null);
+            let template = e.json.pointer(at).unwrap_or(&NULL);
             if e.kind == "Job" || e.kind == "CronJob" {
-                self.note_generated_secrets(&ns, template);
+                let created = generated_secrets(template);
+                self.created_secrets
+                    .extend(created.into_iter().map(|n| (ns.clone(), n)));
             }
             let labels = labels_of(&template["metadata"]["labels"]);
             let p = self.pods.len();
+            let in_ns = self.by_label.entry(ns.clone()).or_default();
             for (k, v) in &labels {
-                self.by_label
-                    .entry((ns.clone(), k.clone(), v.clone()))
+                in_ns
+                    .entry(k.clone())
+                    .or_default()
+                    .entry(v.clone())
                     .or_default()
                     .push(p);
             }
@@ -312,53 +589,33 @@ impl Index {
                 at,
             });
         }
-        self.keys.insert((e.kind.clone(), ns, e.name.clone()));
+        self.keys
+            .entry(e.kind.clone())
+            .or_default()
+            .entry(ns)
+            .or_default()
+            .insert(e.name.clone(), i);
         self.objects.push(e);
     }
 
-    /// A Job that runs a certificate generator with `--secret-name NAME` creates that
-    /// Secret (the pattern of admission-webhook installs).
-    fn note_generated_secrets(&mut self, ns: &str, template: &Value) {
-        for (_, c) in items(&template["spec"]["containers"]) {
-            let args: Vec<&str> = items(&c["args"])
-                .chain(items(&c["command"]))
-                .filter_map(|(_, a)| a.as_str())
-                .collect();
-            for (i, a) in args.iter().enumerate() {
-                let name = match a.strip_prefix(SECRET_NAME_FLAG) {
-                    Some(rest) if rest.starts_with('=') => Some(&rest[1..]),
-                    Some("") => args.get(i + 1).copied(),
-                    _ => None,
-                };
-                if let Some(n) = name.filter(|n| !n.is_empty()) {
-                    self.created_secrets.insert((ns.into(), n.into()));
-                }
-            }
-        }
+    /// The object `kind` `name` in `namespace` ("" for a cluster-wide one).
+    fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Entry<'b>> {
+        let i = self.keys.get(kind)?.get(namespace)?.get(name)?;
+        Some(&self.objects[*i])
     }
 
     fn exists(&self, kind: &str, namespace: &str, name: &str) -> bool {
-        self.keys
-            .contains(&(kind.to_string(), namespace.to_string(), name.to_string()))
-    }
-
-    /// The Service `name` in `namespace`, if the bundle has it.
-    fn service(&self, namespace: &str, name: &str) -> Option<&Entry> {
-        if !self.exists("Service", namespace, name) {
-            return None;
-        }
-        self.objects.iter().find(|e| {
-            e.kind == "Service" && e.name == name && e.namespace.as_deref() == Some(namespace)
-        })
+        self.find(kind, namespace, name).is_some()
     }
 
     /// Whether `selector` selects some pod template in `namespace`.
     fn selects_some_pod(&self, namespace: &str, selector: &Selector) -> bool {
         let candidates = match selector.exact_labels().next() {
-            Some((k, v)) => {
-                self.by_label
-                    .get(&(namespace.to_string(), k.to_string(), v.to_string()))
-            }
+            Some((k, v)) => self
+                .by_label
+                .get(namespace)
+                .and_then(|m| m.get(k))
+                .and_then(|m| m.get(v)),
             None => self.by_namespace.get(namespace),
         };
         candidates
@@ -367,43 +624,36 @@ impl Index {
             .any(|&p| selector.selects(&self.pods[p].labels))
     }
 
+    /// The pod spec of pod `p`.
+    fn spec(&self, p: &Pod) -> &Value {
+        &self.objects[p.entry].json.pointer(p.at).unwrap_or(&NULL)["spec"]
+    }
+
     /// Every ConfigMap and Secret reference of pod `p`.
-    fn config_refs(&self, p: &Pod) -> Vec<ConfigRef> {
-        let spec = self.objects[p.entry]
-            .json
-            .pointer(&format!("{}/spec", p.at))
-            .unwrap_or(&Value::Null);
-        let base = format!("{}/spec", p.at);
+    fn config_refs<'s>(&'s self, p: &Pod) -> Vec<ConfigRef<'s>> {
+        let spec = self.spec(p);
         let mut out = Vec::new();
-        let mut push = |source, v: &Value, field: &str, env, pointer: String, by: String| {
+        let mut push = |source, v: &'s Value, field: &str, env, at| {
             if let Some(name) = v[field].as_str() {
                 out.push(ConfigRef {
                     source,
-                    name: name.to_string(),
+                    name,
                     optional: v["optional"].as_bool() == Some(true),
                     env,
-                    pointer,
-                    by,
+                    at,
                 });
             }
         };
         for list in ["initContainers", "containers", "ephemeralContainers"] {
             for (i, c) in items(&spec[list]) {
                 let container = c["name"].as_str().unwrap_or_default();
-                let at = format!("{base}/{list}/{i}");
                 for (k, from) in items(&c["envFrom"]) {
                     for (field, source) in [
                         ("configMapRef", Source::ConfigMap),
                         ("secretRef", Source::Secret),
                     ] {
-                        push(
-                            source,
-                            &from[field],
-                            "name",
-                            true,
-                            format!("{at}/envFrom/{k}/{field}/name"),
-                            format!("container `{container}` (envFrom)"),
-                        );
+                        let at = RefAt::EnvFrom(list, i, k, field, container);
+                        push(source, &from[field], "name", true, at);
                     }
                 }
                 for (k, var) in items(&c["env"]) {
@@ -412,50 +662,24 @@ impl Index {
                         ("configMapKeyRef", Source::ConfigMap),
                         ("secretKeyRef", Source::Secret),
                     ] {
-                        push(
-                            source,
-                            &var["valueFrom"][field],
-                            "name",
-                            true,
-                            format!("{at}/env/{k}/valueFrom/{field}/name"),
-                            format!("container `{container}` (`{var_name}`)"),
-                        );
+                        let at = RefAt::Env(list, i, k, field, container, var_name);
+                        push(source, &var["valueFrom"][field], "name", true, at);
                     }
                 }
             }
         }
         for (k, vol) in items(&spec["volumes"]) {
             let volume = vol["name"].as_str().unwrap_or_default();
-            let at = format!("{base}/volumes/{k}");
-            let by = format!("volume `{volume}`");
-            push(
-                Source::ConfigMap,
-                &vol["configMap"],
-                "name",
-                false,
-                format!("{at}/configMap/name"),
-                by.clone(),
-            );
-            push(
-                Source::Secret,
-                &vol["secret"],
-                "secretName",
-                false,
-                format!("{at}/secret/secretName"),
-                by.clone(),
-            );
+            let at = RefAt::Volume(k, "configMap", "name", volume);
+            push(Source::ConfigMap, &vol["configMap"], "name", false, at);
+            let at = RefAt::Volume(k, "secret", "secretName", volume);
+            push(Source::Secret, &vol["secret"], "secretName", false, at);
             for (m, src) in items(&vol["projected"]["sources"]) {
                 for (field, source) in
                     [("configMap", Source::ConfigMap), ("secret", Source::Secret)]
                 {
-                    push(
-                        source,
-                        &src[field],
-                        "name",
-                        false,
-                        format!("{at}/projected/sources/{m}/{field}/name"),
-                        by.clone(),
-                    );
+                    let at = RefAt::Projected(k, m, field, volume);
+                    push(source, &src[field], "name", false, at);
                 }
             }
         }
@@ -469,7 +693,8 @@ impl Index {
             .pods
             .iter()
             .filter(|p| {
-                matches!(self.objects[p.entry].owner, Owner::Service(id, ResidualRole::Workload) if id == s.id)
+                matches!(self.objects[p.entry].owner,
+                    Owner::Service(id, ResidualRole::Workload) if id == s.id)
             })
             .flat_map(|p| self.config_refs(p))
             .filter(|r| r.env && r.source == source && r.name == name)
@@ -505,8 +730,45 @@ impl Index {
     }
 }
 
+/// The Secrets a Job's certificate generator creates: `--secret-name NAME` (the pattern
+/// of admission-webhook installs).
+fn generated_secrets(template: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, c) in items(&template["spec"]["containers"]) {
+        let args: Vec<&str> = items(&c["args"])
+            .chain(items(&c["command"]))
+            .filter_map(|(_, a)| a.as_str())
+            .collect();
+        for (i, a) in args.iter().enumerate() {
+            let name = match a.strip_prefix(SECRET_NAME_FLAG) {
+                Some(rest) if rest.starts_with('=') => Some(&rest[1..]),
+                Some("") => args.get(i + 1).copied(),
+                _ => None,
+            };
+            if let Some(n) = name.filter(|n| !n.is_empty()) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Whether the design keeps anything from an import: objects kept whole, or details kept
+/// for the objects the model renders. Without any, every object is the model's own, whose
+/// references the model's rules already judge (KP303, KP305, ...) and which otherwise
+/// resolve by construction, so the reference rules have nothing to find and the
+/// environment need not be rendered for them (a test holds this).
+pub(super) fn needed(design: &Design) -> bool {
+    !design.extra_objects.is_empty()
+        || !design.pinned_objects.is_empty()
+        || design.services.iter().any(|s| !s.residual.is_empty())
+        || design.config_maps.iter().any(|c| c.residual.is_some())
+        || design.secrets.iter().any(|c| c.residual.is_some())
+        || design.environments.iter().any(|e| e.residual.is_some())
+}
+
 /// Every reference check of the environment.
-pub(super) fn environment(cx: &mut Ctx, ix: &Index, deployed: &[Service]) {
+pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
     let mut r = Reporter { cx, ix, deployed };
     for (i, e) in ix.objects.iter().enumerate() {
         let ns = e.namespace.as_deref().unwrap_or_default();
@@ -534,7 +796,7 @@ pub(super) fn environment(cx: &mut Ctx, ix: &Index, deployed: &[Service]) {
 /// Reports findings about the objects of an index.
 struct Reporter<'c, 'a, 'i> {
     cx: &'c mut Ctx<'a>,
-    ix: &'i Index,
+    ix: &'i Index<'i>,
     deployed: &'i [Service],
 }
 
@@ -628,7 +890,7 @@ impl Reporter<'_, '_, '_> {
         name: &str,
         port: Option<&PortWanted>,
     ) -> Option<(String, &'static str)> {
-        let Some(svc) = self.ix.service(ns, name) else {
+        let Some(svc) = self.ix.find("Service", ns, name) else {
             return Some((
                 format!("Service `{name}`, which is not in this design"),
                 "name",
@@ -704,7 +966,7 @@ impl Reporter<'_, '_, '_> {
                     format!("{target_ns}/{name}")
                 };
                 let problem = match backend["port"].as_i64() {
-                    None if self.ix.service(target_ns, name).is_some() => Some((
+                    None if self.ix.find("Service", target_ns, name).is_some() => Some((
                         format!("Service `{shown}` without a port, which a Service backend needs"),
                         "port",
                     )),
@@ -878,49 +1140,33 @@ impl Reporter<'_, '_, '_> {
     /// KP716, KP719 and KP720 for one pod template.
     fn pod(&mut self, p: &Pod) {
         let e = &self.ix.objects[p.entry];
-        let who = self.who(e);
-        let spec = e
-            .json
-            .pointer(&format!("{}/spec", p.at))
-            .unwrap_or(&Value::Null);
-        let base = format!("{}/spec", p.at);
+        let spec = self.ix.spec(p);
+        let mut findings: Vec<(&'static Rule, String, String)> = Vec::new();
+        let at = |rest: &str| format!("{}/spec{rest}", p.at);
         // KP716: spread and anti-affinity selectors count some pod.
-        let mut selectors = Vec::new();
-        for (k, c) in items(&spec["topologySpreadConstraints"]) {
-            let key = c["topologyKey"].as_str().unwrap_or_default();
-            selectors.push((
-                format!("{base}/topologySpreadConstraints/{k}/labelSelector"),
-                format!("its topology spread constraint on `{key}`"),
-                &c["labelSelector"],
-                None,
-            ));
-        }
         let anti = &spec["affinity"]["podAntiAffinity"];
-        for (k, term) in items(&anti["requiredDuringSchedulingIgnoredDuringExecution"]) {
-            selectors.push((
-                format!("{base}/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/{k}/labelSelector"),
-                "its required pod anti-affinity".to_string(),
-                &term["labelSelector"],
-                Some(term),
-            ));
-        }
-        for (k, weighted) in items(&anti["preferredDuringSchedulingIgnoredDuringExecution"]) {
-            let term = &weighted["podAffinityTerm"];
-            selectors.push((
-                format!("{base}/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/{k}/podAffinityTerm/labelSelector"),
-                "its preferred pod anti-affinity".to_string(),
-                &term["labelSelector"],
-                Some(term),
-            ));
-        }
-        let mut findings = Vec::new();
-        for (at, what, selector, term) in selectors {
+        let terms = items(&spec["topologySpreadConstraints"])
+            .map(|(k, c)| (Term::Spread(k), &c["labelSelector"], None))
+            .chain(
+                items(&anti["requiredDuringSchedulingIgnoredDuringExecution"])
+                    .map(|(k, t)| (Term::Required(k), &t["labelSelector"], Some(t))),
+            )
+            .chain(
+                items(&anti["preferredDuringSchedulingIgnoredDuringExecution"]).map(|(k, w)| {
+                    let t = &w["podAffinityTerm"];
+                    (Term::Preferred(k), &t["labelSelector"], Some(t))
+                }),
+            );
+        for (term, selector, affinity) in terms {
             let Some(s) = Selector::from_json(selector) else {
                 continue;
             };
+            if s.selects(&p.labels) {
+                continue;
+            }
             // A term may count pods of other namespaces; with a namespace selector, which
             // ones depends on namespace labels: not resolved.
-            let namespaces: Vec<&str> = match term {
+            let namespaces: Vec<&str> = match affinity {
                 Some(t) if !t["namespaceSelector"].is_null() => continue,
                 Some(t) if t["namespaces"].as_array().is_some_and(|n| !n.is_empty()) => {
                     items(&t["namespaces"])
@@ -930,14 +1176,33 @@ impl Reporter<'_, '_, '_> {
                 _ => vec![p.namespace.as_str()],
             };
             if !namespaces.iter().any(|n| self.ours(n))
-                || s.selects(&p.labels)
                 || namespaces.iter().any(|n| self.ix.selects_some_pod(n, &s))
             {
                 continue;
             }
+            let (pointer, what) = match term {
+                Term::Spread(k) => (
+                    at(&format!("/topologySpreadConstraints/{k}/labelSelector")),
+                    format!(
+                        "its topology spread constraint on `{}`",
+                        spec["topologySpreadConstraints"][k]["topologyKey"]
+                            .as_str()
+                            .unwrap_or_default()
+                    ),
+                ),
+                Term::Required(k) => (
+                    at(&format!("/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/{k}/labelSelector")),
+                    "its required pod anti-affinity".to_string(),
+                ),
+                Term::Preferred(k) => (
+                    at(&format!("/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/{k}/podAffinityTerm/labelSelector")),
+                    "its preferred pod anti-affinity".to_string(),
+                ),
+            };
+            let who = self.who(e);
             findings.push((
                 &SPREAD_SELECTOR_MATCHES_NOTHING,
-                at,
+                pointer,
                 format!("{who}: {what} counts pods with `{s}`, which matches no pod, not even its own: it spreads nothing"),
             ));
         }
@@ -948,9 +1213,10 @@ impl Reporter<'_, '_, '_> {
             .filter(|a| !a.is_empty() && *a != DEFAULT_SERVICE_ACCOUNT);
         if let Some(account) = account {
             if !self.ix.exists("ServiceAccount", &p.namespace, account) {
+                let who = self.who(e);
                 findings.push((
                     &SERVICE_ACCOUNT_MISSING,
-                    format!("{base}/serviceAccountName"),
+                    at("/serviceAccountName"),
                     format!("{who} runs its pods as ServiceAccount `{account}`, which is not in this design: the pods are not created"),
                 ));
             }
@@ -962,7 +1228,7 @@ impl Reporter<'_, '_, '_> {
             _ => None,
         };
         for r in self.ix.config_refs(p) {
-            if r.optional || self.config_exists(&p.namespace, r.source, &r.name) {
+            if r.optional || self.config_exists(&p.namespace, r.source, r.name) {
                 continue;
             }
             if r.env
@@ -972,19 +1238,20 @@ impl Reporter<'_, '_, '_> {
             {
                 continue;
             }
+            let (pointer, by) = r.at.show();
+            let who = self.who(e);
             findings.push((
                 &CONFIG_SOURCE_MISSING,
-                r.pointer,
+                at(&pointer),
                 format!(
-                    "{who}: {} reads {} `{}`, which is not in this design: the pods do not start",
-                    r.by,
+                    "{who}: {by} reads {} `{}`, which is not in this design: the pods do not start",
                     r.source.kind(),
                     r.name
                 ),
             ));
         }
-        for (rule, at, message) in findings {
-            self.report(rule, p.entry, &at, message);
+        for (rule, pointer, message) in findings {
+            self.report(rule, p.entry, &pointer, message);
         }
     }
 
@@ -1002,8 +1269,148 @@ impl Reporter<'_, '_, '_> {
     }
 }
 
+/// A term of a pod spec that counts pods by label.
+enum Term {
+    /// A topology spread constraint, by index.
+    Spread(usize),
+    /// A required pod anti-affinity term, by index.
+    Required(usize),
+    /// A preferred pod anti-affinity term, by index.
+    Preferred(usize),
+}
+
 /// The port a backend asks for.
 enum PortWanted {
     Number(i64),
     Name(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{effective, render};
+
+    /// The reference findings of every environment of `d`, reading objects with `read`.
+    fn findings(d: &Design, read: fn(&Object) -> Cow<'_, Value>) -> Vec<String> {
+        let mut out = Vec::new();
+        for env in &d.environments {
+            let bundle = render(d, &env.name);
+            let ix = Index::of(d, env, &bundle, read);
+            let mut cx = Ctx {
+                design: d,
+                env,
+                rendered: &ix,
+                out: Vec::new(),
+            };
+            let deployed: Vec<Service> = d
+                .services
+                .iter()
+                .filter(|s| env.deploys(s.id))
+                .map(|s| effective(s, env))
+                .collect();
+            environment(&mut cx, &ix, &deployed);
+            out.extend(
+                cx.out
+                    .iter()
+                    .map(|f| format!("{} {} {} [{}]", f.env, f.code, f.message, f.path)),
+            );
+        }
+        out
+    }
+
+    /// Variations of the templates made only with the model: every fix validate offers
+    /// applied, and each service turned into a StatefulSet, given its own ServiceAccount,
+    /// an Ingress with TLS, an HPA, a PDB, and each way of spreading.
+    fn model_only_designs() -> Vec<Design> {
+        let mut out = vec![crate::templates::scaled(3)];
+        for t in crate::templates::ALL {
+            let d = (t.build)();
+            for f in crate::rules::validate_all(&d) {
+                let mut fixed = d.clone();
+                if let Some(fix) = f.fix {
+                    if fixed.apply(fix.edit).is_ok() {
+                        out.push(fixed);
+                    }
+                }
+            }
+            for spread in [
+                Spread::AntiAffinity {
+                    topology_key: "kubernetes.io/hostname".into(),
+                    required: true,
+                },
+                Spread::TopologySpread {
+                    max_skew: 1,
+                    topology_key: "topology.kubernetes.io/zone".into(),
+                    hard: false,
+                },
+            ] {
+                let mut v = d.clone();
+                for e in &mut v.environments {
+                    e.default_deny = true;
+                }
+                for s in &mut v.services {
+                    s.kind = WorkloadKind::StatefulSet;
+                    s.security.dedicated_service_account = true;
+                    s.scaling.spread = spread.clone();
+                    s.scaling.hpa = Some(Hpa::default());
+                    s.scaling.pdb = Some(Pdb::MaxUnavailable(Amount::Count(1)));
+                    if s.exposure.service != ServiceKind::None {
+                        s.exposure.ingress = Some(IngressRoute {
+                            host: format!("{}.example.com", s.name),
+                            path: "/".into(),
+                            port: String::new(),
+                            tls: true,
+                        });
+                    }
+                }
+                out.push(v);
+            }
+            out.push(d);
+        }
+        out
+    }
+
+    #[test]
+    fn a_design_that_keeps_nothing_from_an_import_has_no_dangling_reference() {
+        let designs = model_only_designs();
+        assert!(designs.len() > 20, "{} designs", designs.len());
+        for d in &designs {
+            assert!(!needed(d), "{} keeps nothing", d.name);
+            assert_eq!(findings(d, view), Vec::<String>::new(), "{}", d.name);
+        }
+    }
+
+    fn whole(o: &Object) -> Cow<'_, Value> {
+        Cow::Owned(o.to_json())
+    }
+
+    #[test]
+    fn the_rules_find_the_same_on_views_as_on_whole_objects() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut designs: Vec<(String, Design)> = crate::templates::ALL
+            .iter()
+            .map(|t| (t.name.to_string(), (t.build)()))
+            .collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "the corpus is there");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            designs.push((
+                f.display().to_string(),
+                crate::import::kubernetes(&text).design,
+            ));
+        }
+        let mut compared = 0;
+        for (name, d) in &designs {
+            let on_views = findings(d, view);
+            assert_eq!(on_views, findings(d, whole), "{name}");
+            compared += on_views.len();
+        }
+        assert!(compared > 5, "some findings were compared ({compared})");
+    }
 }

@@ -411,14 +411,15 @@ fn config_reference(
     let kind = source.kind();
     // A reference the rendered pods mark `optional: true` (kept from an import) may
     // dangle: the pod starts without it.
-    let rendered = match source {
-        Source::ConfigMap => super::references::Source::ConfigMap,
-        Source::Secret => super::references::Source::Secret,
+    let optional = |cx: &Ctx| {
+        let rendered = match source {
+            Source::ConfigMap => super::references::Source::ConfigMap,
+            Source::Secret => super::references::Source::Secret,
+        };
+        cx.rendered.read_only_optionally(s, rendered, name)
     };
-    if cx.rendered.read_only_optionally(s, rendered, name) {
-        return;
-    }
     match source.find(cx.design, name, key) {
+        None | Some(Some(_)) if optional(cx) => {}
         None => {
             cx.report(
                 &CONFIG_REFERENCE_MISSING,

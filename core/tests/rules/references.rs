@@ -594,6 +594,11 @@ fn a_finding_about_a_kept_object_points_at_its_field() {
 fn the_route_of_a_services_own_ingress_is_left_to_kp303() {
     let mut d = baseline();
     api(&mut d).exposure.ingress.as_mut().unwrap().port = "https".into();
+    // Something kept, so that the reference rules run at all.
+    keep(
+        &mut d,
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "unrelated"}}),
+    );
     let found: Vec<_> = validate(&d, "prod").iter().map(|f| f.code).collect();
     assert!(found.contains(&"KP303"), "{found:?}");
     assert!(!found.contains(&"KP710"), "reported twice: {found:?}");
