@@ -1,11 +1,15 @@
 //! `cargo bench -p kubeprint-core --bench validate`: every rule over one environment of
 //! designs with 1, 20 and 500 services. The target is 500 services well under a 16 ms frame.
+//!
+//! `validate/N` is a design made in Kubeprint; `validate/kept/N` is the same design with
+//! one object kept whole from an import, which makes validate render the environment for
+//! the reference rules (KP7xx): the cost every imported design pays.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use kubeprint_core::{templates, validate};
+use kubeprint_core::{templates, validate, KeptObject};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -13,6 +17,15 @@ fn bench(c: &mut Criterion) {
     for n in [1, 20, 500] {
         let design = templates::scaled(n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &design, |b, d| {
+            b.iter(|| validate(black_box(d), "prod"))
+        });
+        let mut kept = design.clone();
+        kept.extra_objects.push(KeptObject(serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kept", "namespace": "imported"},
+            "data": {"LOG_LEVEL": "info"},
+        })));
+        group.bench_with_input(BenchmarkId::new("kept", n), &kept, |b, d| {
             b.iter(|| validate(black_box(d), "prod"))
         });
     }

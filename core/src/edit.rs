@@ -24,6 +24,17 @@ pub enum Target {
     ConfigMap(String),
     /// A Secret, by name.
     Secret(String),
+    /// An object kept whole from an import, as it renders: its kind, its namespace
+    /// (`None` for a cluster-wide object) and name. Read-only: `get` reads its JSON,
+    /// `Edit::Set` refuses it.
+    Object {
+        /// Its `kind`.
+        kind: String,
+        /// Its namespace as rendered, if it has one.
+        namespace: Option<String>,
+        /// Its name.
+        name: String,
+    },
 }
 
 /// A field of the design: a target and a JSON pointer (RFC 6901) inside it.
@@ -69,6 +80,18 @@ impl fmt::Display for FieldPath {
             Target::Environment(e) => write!(f, "environments/{e}{}", self.pointer),
             Target::ConfigMap(c) => write!(f, "config_maps/{c}{}", self.pointer),
             Target::Secret(s) => write!(f, "secrets/{s}{}", self.pointer),
+            // `-` stands for "no namespace": it is no namespace name, so the path reads
+            // back as it was written.
+            Target::Object {
+                kind,
+                namespace,
+                name,
+            } => write!(
+                f,
+                "objects/{kind}/{}/{name}{}",
+                namespace.as_deref().unwrap_or("-"),
+                self.pointer
+            ),
         }
     }
 }
@@ -101,6 +124,25 @@ impl std::str::FromStr for FieldPath {
             return Err(bad());
         }
         let (kind, rest) = s.split_once('/').ok_or_else(bad)?;
+        if kind == "objects" {
+            // objects/KIND/NAMESPACE-or-`-`/NAME/pointer
+            let mut parts = rest.splitn(3, '/');
+            let (Some(kind), Some(namespace), Some(rest)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad());
+            };
+            let (name, pointer) = split(rest);
+            if kind.is_empty() || namespace.is_empty() || name.is_empty() {
+                return Err(bad());
+            }
+            let target = Target::Object {
+                kind: kind.to_string(),
+                namespace: (namespace != "-").then(|| namespace.to_string()),
+                name,
+            };
+            return Ok(FieldPath { target, pointer });
+        }
         let (name, pointer) = split(rest);
         if name.is_empty() {
             return Err(bad());
@@ -276,6 +318,14 @@ impl Design {
             Target::Environment(name) => serde_json::to_value(self.environment(name)?).ok()?,
             Target::ConfigMap(name) => serde_json::to_value(self.config_map(name)?).ok()?,
             Target::Secret(name) => serde_json::to_value(self.secret(name)?).ok()?,
+            Target::Object {
+                kind,
+                namespace,
+                name,
+            } => self
+                .kept_object(kind, namespace.as_deref(), name)?
+                .0
+                .clone(),
         };
         whole.pointer(&path.pointer).cloned()
     }
@@ -308,6 +358,17 @@ impl Design {
             Target::Secret(name) => {
                 let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;
                 field_exists(&self.secrets[i], &tokens)
+            }
+            // An object kept whole from an import has no type of Kubeprint's: its path
+            // resolves when the object has something there.
+            Target::Object { .. } => {
+                return match self.get(path) {
+                    Some(_) => Ok(()),
+                    None => Err(EditError::UnknownField {
+                        path: at,
+                        segment: path.pointer.clone(),
+                    }),
+                }
             }
         };
         found.map_err(|(_, miss)| miss.error(&at))
@@ -347,8 +408,32 @@ impl Design {
                 let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;
                 self.secrets[i] = set_in(&self.secrets[i], &path.pointer, value, &at)?;
             }
+            Target::Object { .. } => {
+                return Err(EditError::Invalid {
+                    path: at,
+                    message: "an object kept whole from an import is not edited field by field"
+                        .into(),
+                })
+            }
         }
         Ok(())
+    }
+
+    /// The kept object that renders as `kind` `name` in `namespace`: one that keeps its
+    /// own namespace, else one that renders into the environment's (whose namespace the
+    /// design does not store per object).
+    fn kept_object(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<&KeptObject> {
+        let is = |k: &&KeptObject| k.kind() == kind && k.name() == name;
+        self.pinned_objects
+            .iter()
+            .filter(is)
+            .find(|k| k.namespace() == namespace)
+            .or_else(|| {
+                self.extra_objects
+                    .iter()
+                    .filter(is)
+                    .find(|k| k.namespace().is_some() == namespace.is_some())
+            })
     }
 
     fn settings(&self) -> Settings {
@@ -609,6 +694,7 @@ impl Design {
             Target::Environment(name) => pointer::pick(self.environment(name)?, pointer),
             Target::ConfigMap(name) => pointer::pick(self.config_map(name)?, pointer),
             Target::Secret(name) => pointer::pick(self.secret(name)?, pointer),
+            Target::Object { .. } => self.get(path),
         }
     }
 }
@@ -978,6 +1064,22 @@ mod tests {
                 pointer: "/keys/0".into(),
             },
             FieldPath::service(ServiceId(1), "/residual/workload/metadata/annotations/a~1b"),
+            FieldPath {
+                target: Target::Object {
+                    kind: "RoleBinding".into(),
+                    namespace: Some("ops".into()),
+                    name: "reader".into(),
+                },
+                pointer: "/subjects/0/name".into(),
+            },
+            FieldPath {
+                target: Target::Object {
+                    kind: "ClusterRole".into(),
+                    namespace: None,
+                    name: "view".into(),
+                },
+                pointer: String::new(),
+            },
         ];
         for p in paths {
             assert_eq!(p.to_string().parse::<FieldPath>(), Ok(p.clone()), "{p}");
@@ -1009,5 +1111,50 @@ mod tests {
             }))
             .unwrap_err();
         assert_eq!(err, EditError::NoSuchService(ServiceId(99)));
+    }
+
+    #[test]
+    fn a_kept_object_path_reads_its_json_and_refuses_edits() {
+        let mut d = Design::default();
+        let role = json!({"kind": "Role", "metadata": {"name": "reader", "namespace": "shop"},
+            "rules": [{"verbs": ["get"]}]});
+        let crb = json!({"kind": "ClusterRoleBinding", "metadata": {"name": "reader"}});
+        let pinned = json!({"kind": "Role", "metadata": {"name": "reader", "namespace": "ops"},
+            "rules": []});
+        d.extra_objects = vec![KeptObject(role), KeptObject(crb.clone())];
+        d.pinned_objects = vec![KeptObject(pinned)];
+        let at = |ns: Option<&str>, kind: &str, pointer: &str| FieldPath {
+            target: Target::Object {
+                kind: kind.into(),
+                namespace: ns.map(String::from),
+                name: "reader".into(),
+            },
+            pointer: pointer.into(),
+        };
+        let verbs = at(Some("prod"), "Role", "/rules/0/verbs");
+        assert_eq!(verbs.to_string(), "objects/Role/prod/reader/rules/0/verbs");
+        assert_eq!(
+            d.get(&verbs),
+            Some(json!(["get"])),
+            "moved to the environment's namespace"
+        );
+        assert_eq!(
+            d.get(&at(Some("ops"), "Role", "/rules")),
+            Some(json!([])),
+            "pinned"
+        );
+        let whole = at(None, "ClusterRoleBinding", "");
+        assert_eq!(whole.to_string(), "objects/ClusterRoleBinding/-/reader");
+        assert_eq!(d.get(&whole), Some(crb));
+        assert_eq!(d.get(&at(None, "Role", "")), None, "a Role has a namespace");
+        let before = d.clone();
+        let err = d
+            .apply(Edit::Set {
+                path: verbs,
+                value: json!(["list"]),
+            })
+            .unwrap_err();
+        assert!(matches!(err, EditError::Invalid { .. }), "{err}");
+        assert_eq!(d, before);
     }
 }

@@ -23,6 +23,7 @@ pub mod quantity;
 pub mod render;
 pub mod residual;
 pub mod rules;
+pub mod selector;
 pub mod templates;
 pub mod yaml;
 

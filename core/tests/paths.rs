@@ -62,6 +62,41 @@ fn check(design: &Design) -> (Vec<Finding>, Vec<String>) {
 /// The designs of the corpus, by a name that says where each came from: the
 /// templates, their manifests imported back, hand-written manifests, and the
 /// provocations below; with `random`, also random designs (the same on every run).
+/// References the corpus does not dangle: a route to a missing Service, a binding to a
+/// missing Role, a pod with a missing ServiceAccount.
+const DANGLING: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: site}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web-runner
+      containers:
+      - {name: web, image: "nginx:1.27", ports: [{name: http, containerPort: 8080}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: site}
+spec:
+  parentRefs: [{name: public, namespace: gateways}]
+  rules:
+  - backendRefs: [{name: web-v2, port: 8080}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: config-reader, namespace: site}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web-reads-config, namespace: site}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: config-readers}
+subjects: [{kind: ServiceAccount, name: web-runner, namespace: site}]
+"#;
+
 fn corpus(random: bool) -> Vec<(String, Design)> {
     let mut out = Vec::new();
     for t in templates::ALL {
@@ -81,6 +116,22 @@ fn corpus(random: bool) -> Vec<(String, Design)> {
             include_str!("manifests/framework-m-guide.yaml"),
         ),
         ("shop-mixed.yaml", include_str!("manifests/shop-mixed.yaml")),
+        // Real-world shapes, dangling references included (tests/corpus/README.md).
+        (
+            "broken-references.yaml",
+            include_str!("corpus/broken-references.yaml"),
+        ),
+        ("mesh-sample.yaml", include_str!("corpus/mesh-sample.yaml")),
+        (
+            "ingress-controller.yaml",
+            include_str!("corpus/ingress-controller.yaml"),
+        ),
+        (
+            "microservices-demo.yaml",
+            include_str!("corpus/microservices-demo.yaml"),
+        ),
+        ("cronjobs.yaml", include_str!("corpus/cronjobs.yaml")),
+        ("dangling route, role and account", DANGLING),
     ] {
         out.push((name.to_string(), import::kubernetes(text).design));
     }

@@ -492,21 +492,25 @@ pub enum ResidualOwner {
     Service(ServiceId, ResidualRole),
 }
 
+/// The role of the rendered object `kind`/`name` among the objects of service `s`, if it
+/// is one of them.
+pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole> {
+    let own = s.name == name;
+    Some(match kind {
+        "Deployment" | "StatefulSet" if own => ResidualRole::Workload,
+        "Service" if own => ResidualRole::Service,
+        "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
+        "Ingress" if own => ResidualRole::Ingress,
+        "HorizontalPodAutoscaler" if own => ResidualRole::Hpa,
+        "PodDisruptionBudget" if own => ResidualRole::Pdb,
+        "ServiceAccount" if own => ResidualRole::ServiceAccount,
+        _ => return None,
+    })
+}
+
 /// Who keeps the residual of the rendered object `kind`/`name`, if anyone can.
 pub fn residual_owner(design: &Design, kind: &str, name: &str) -> Option<ResidualOwner> {
-    let role = |s: &Service| {
-        let own = s.name == name;
-        Some(match kind {
-            "Deployment" | "StatefulSet" if own => ResidualRole::Workload,
-            "Service" if own => ResidualRole::Service,
-            "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
-            "Ingress" if own => ResidualRole::Ingress,
-            "HorizontalPodAutoscaler" if own => ResidualRole::Hpa,
-            "PodDisruptionBudget" if own => ResidualRole::Pdb,
-            "ServiceAccount" if own => ResidualRole::ServiceAccount,
-            _ => return None,
-        })
-    };
+    let role = |s: &Service| residual_role(s, kind, name);
     match kind {
         "Namespace" => Some(ResidualOwner::Namespace),
         "ConfigMap" if design.config_maps.iter().any(|c| c.name == name) => {

@@ -441,4 +441,92 @@ NO_DEFAULT_DENY = Rule {
     instead: "Turn on default-deny: Kubeprint writes the allows from the dependency edges.",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
+INGRESS_BACKEND_DANGLING = Rule {
+    code: "KP710", name: "ingress_backend_dangling", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "Every backend of an Ingress (each path of each rule, and the default backend) must name a Service of its namespace and one of that Service's ports (by number or name). The route a service's own Ingress writes to its own Service is KP303's; this rule checks every other backend, kept paths and kept Ingresses included.",
+    why: "The ingress controller answers 503 for a path whose Service or port does not exist, while every other path works: the broken one goes unnoticed until someone calls it.",
+    bad: "Ingress path /invoices -> Service invoices port 80, and no Service invoices (it was renamed)",
+    instead: "Point the path at the Service's current name and one of its ports, or remove the path.",
+    source: "kube-linter dangling-ingress; kube-score ingress-targets-service",
+};
+ROUTE_BACKEND_DANGLING = Rule {
+    code: "KP711", name: "route_backend_dangling", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "Every Service backendRef of a Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, ...) must name a Service that exists, in the route's namespace or the one the ref names, with a `port` the Service has. Backends in namespaces the design does not contain are not resolved.",
+    why: "The gateway marks the route `ResolvedRefs=False` and answers 500 for requests to a backend that does not resolve; a Service backend without a port cannot be routed at all.",
+    bad: "HTTPRoute rule backendRefs: [{name: checkout, port: 8080}], Service checkout has only port 80",
+    instead: "Name an existing Service and one of its ports.",
+    source: "Gateway API spec, BackendRef (\"Port is required when the referent is a Kubernetes Service\"); K8S-RULES Gateway API",
+};
+SERVICE_SELECTS_NOTHING = Rule {
+    code: "KP712", name: "service_selects_nothing", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "A Service with a selector must select the pods of some workload in its namespace (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet or Pod). A Service without a selector (endpoints managed by hand) and an ExternalName Service are not checked.",
+    why: "A Service whose selector matches no pod has no endpoints: every connection to it is refused, and an Ingress path to it answers 503.",
+    bad: "Service billing selects app=billing-api; the pods are labelled app=billing",
+    instead: "Make the selector a subset of the pod template's labels.",
+    source: "kube-linter dangling-service; kube-score service-targets-pod",
+};
+HPA_TARGET_MISSING = Rule {
+    code: "KP713", name: "hpa_target_missing", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "An HPA's scaleTargetRef must name a workload of that kind and name in its namespace.",
+    why: "The autoscaler reports FailedGetScale and scales nothing: the workload it was meant for runs at its fixed replica count under load.",
+    bad: "HPA invoices -> Deployment invoices, no such Deployment",
+    instead: "Point scaleTargetRef at the workload's kind and name, or remove the HPA.",
+    source: "kube-linter dangling-horizontalpodautoscaler; kube-score horizontalpodautoscaler-has-target",
+};
+PDB_SELECTS_NOTHING = Rule {
+    code: "KP714", name: "pdb_selects_nothing", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "A PodDisruptionBudget's selector must select some pod of its namespace (an empty selector selects all of them; a missing one, none).",
+    why: "A budget that selects no pod protects nothing: a node drain evicts the pods it was written for all at once.",
+    bad: "PDB ledger selects app=ledger, no pod has that label",
+    instead: "Make the selector match the workload's pod template labels.",
+    source: "Kubernetes docs, Specifying a Disruption Budget; kube-score deployment-has-poddisruptionbudget (a budget counts only when its selector matches the pods)",
+};
+NETWORK_POLICY_SELECTS_NOTHING = Rule {
+    code: "KP715", name: "network_policy_selects_nothing", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "A NetworkPolicy with a non-empty podSelector must select some pod of its namespace. An empty podSelector (all pods, as default-deny policies use) is not checked.",
+    why: "A policy that selects no pod guards nothing: the pods it was meant for accept traffic from anywhere (or, under default-deny, get none of the traffic it allows).",
+    bad: "NetworkPolicy payments-ingress applies to app=payments, no pod has that label",
+    instead: "Make the podSelector match the pods to guard.",
+    source: "kube-linter dangling-networkpolicy",
+};
+SPREAD_SELECTOR_MATCHES_NOTHING = Rule {
+    code: "KP716", name: "spread_selector_matches_nothing", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "The labelSelector of a topology spread constraint or a pod anti-affinity term must match some pod, normally the pod itself. Terms with a namespaceSelector are not resolved.",
+    why: "The scheduler counts the pods the selector matches: one that matches nothing spreads nothing, so every replica may land on one node or zone.",
+    bad: "topologySpreadConstraints labelSelector app=checkuot (a typo), pods labelled app=checkout",
+    instead: "Use the pod template's own labels in the selector.",
+    source: "kube-score deployment-has-host-podantiaffinity; Kubernetes docs, Pod Topology Spread Constraints",
+};
+BINDING_SUBJECT_MISSING = Rule {
+    code: "KP717", name: "binding_subject_missing", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "A RoleBinding's or ClusterRoleBinding's ServiceAccount subject must name a ServiceAccount of the design (in the subject's namespace, by default the binding's). `default` always exists; subjects in namespaces the design does not contain are not resolved.",
+    why: "The binding grants its role to nobody, and whatever was meant to run as that account is missing its permissions: usually a renamed account, whose pods then get 403 from the API server.",
+    bad: "RoleBinding order-reader, subject ServiceAccount reporting, no such ServiceAccount",
+    instead: "Name the ServiceAccount the pods run as, or remove the subject.",
+    source: "Kubernetes docs, Using RBAC Authorization",
+};
+BINDING_ROLE_MISSING = Rule {
+    code: "KP718", name: "binding_role_missing", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "A binding's roleRef must name a Role of its namespace or a ClusterRole of the design, or a built-in ClusterRole (`view`, `edit`, `admin`, `cluster-admin`, `system:*`). Checked only when the input has some Role or ClusterRole: otherwise RBAC is managed elsewhere.",
+    why: "A binding to a role that does not exist grants nothing; the subjects' calls to the API server are refused.",
+    bad: "RoleBinding -> Role order-reader, the Role is called orders-reader",
+    instead: "Bind the role by its name, or add the Role.",
+    source: "Kubernetes docs, Using RBAC Authorization",
+};
+SERVICE_ACCOUNT_MISSING = Rule {
+    code: "KP719", name: "service_account_missing", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "A pod template's serviceAccountName must name a ServiceAccount of its namespace (`default` always exists).",
+    why: "The API server refuses to create a pod whose ServiceAccount does not exist: the ReplicaSet, Job or DaemonSet creates no pods.",
+    bad: "serviceAccountName: orders, no ServiceAccount orders",
+    instead: "Add the ServiceAccount, or name an existing one.",
+    source: "kube-linter non-existent-service-account; the ServiceAccount admission controller",
+};
+CONFIG_SOURCE_MISSING = Rule {
+    code: "KP720", name: "config_source_missing", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "Every ConfigMap and Secret a pod template reads (envFrom, env valueFrom, volumes, projected volumes; in every container, init and sidecar containers included) must exist in its namespace unless the reference is `optional: true`. Secrets created at run time count as existing: a cert-manager Certificate's secretName, the TLS Secrets of an Ingress annotated for cert-manager, ExternalSecret and SealedSecret targets, and the Secret a Job names with `--secret-name` (webhook certificate generators); so does the `kube-root-ca.crt` ConfigMap. What a service's modelled config reads is KP305's.",
+    why: "A pod that reads a missing ConfigMap or Secret does not start: CreateContainerConfigError for env, ContainerCreating forever for a volume.",
+    bad: "volume tls -> Secret orders-tls, no such Secret",
+    instead: "Add the ConfigMap or Secret, fix the name, or mark the reference optional when the pod can run without it.",
+    source: "kube-linter env-value-from; Kubernetes docs, ConfigMaps and Secrets (optional references)",
+};
 }

@@ -5,36 +5,26 @@ use super::{Finding, Fix, Rule, Severity};
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use crate::render::Bundle;
-use std::cell::OnceCell;
 
 /// What the checks share: the design, the environment, and the findings so far.
 pub(super) struct Ctx<'a> {
     pub(super) design: &'a Design,
     pub(super) env: &'a Environment,
+    /// The environment's rendered objects, indexed for resolving references.
+    pub(super) rendered: &'a super::references::Index<'a>,
     pub(super) out: Vec<Finding>,
-    /// The environment as rendered, made the first time a check asks for it.
-    bundle: OnceCell<Bundle>,
-}
-
-impl<'a> Ctx<'a> {
-    /// A context with no findings yet.
-    pub(super) fn new(design: &'a Design, env: &'a Environment) -> Self {
-        Ctx {
-            design,
-            env,
-            out: Vec::new(),
-            bundle: OnceCell::new(),
-        }
-    }
+    /// The environment as rendered; empty when the design keeps nothing from an import
+    /// (`references::needed`), since the model then says everything about it.
+    pub(super) bundle: &'a Bundle,
 }
 
 impl Ctx<'_> {
     /// The objects `render` writes for this environment, kept details and kept objects
     /// included: checks about what is applied read these, so check and render read the
-    /// same objects. Rendered once per validation, and only if a check asks.
+    /// same objects. Rendered once per validation, and only for a design that keeps
+    /// something from an import: ask only after [`Ctx::keeps_anything`].
     pub(super) fn rendered(&self) -> &Bundle {
         self.bundle
-            .get_or_init(|| crate::render::render(self.design, &self.env.name))
     }
 
     /// Whether the rendering of `s` may differ from what its model says: it has kept

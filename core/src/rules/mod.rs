@@ -4,7 +4,8 @@
 //! Every rule is a [`Rule`] in [`catalog`] with a stable code, a snake_case name and its
 //! documentation. The checks live in one file per family, named after the [`Category`]
 //! their rules have and holding only those rules: `timing` (KP1xx), `scaling` (KP2xx),
-//! `wiring` (KP3xx), `names` (KP4xx), `resources` (KP5xx), `security` (KP6xx); their
+//! `wiring` (KP3xx), `names` (KP4xx), `resources` (KP5xx), `security` (KP6xx),
+//! `references` (KP710 and up, over the rendered objects, kept ones included); their
 //! fixtures sit in files of the same names in `core/tests/rules/`. `context` holds what
 //! the families share. Checks read the effective service (the environment's overrides
 //! applied); a finding points at the exact field ([`FieldPath`]) and may carry a
@@ -13,6 +14,7 @@
 pub mod catalog;
 mod context;
 mod names;
+mod references;
 mod resources;
 mod scaling;
 mod security;
@@ -23,7 +25,7 @@ pub(crate) use security::looks_secret;
 
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
-use crate::render::effective;
+use crate::render::{effective, render, Bundle};
 use context::Ctx;
 use serde::Serialize;
 use std::fmt;
@@ -68,6 +70,8 @@ pub enum Category {
     Resources,
     /// Pod and container hardening.
     Security,
+    /// References between objects, kept objects included.
+    References,
 }
 
 /// A rule and its documentation.
@@ -131,7 +135,22 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
     let Some(env) = design.environment(env_name) else {
         return Vec::new();
     };
-    let mut cx = Ctx::new(design, env);
+    // The reference rules read what export writes: the rendered objects, kept ones
+    // included. KP305 reads it too, for the references an import marked optional. A
+    // design that keeps nothing from an import gives them nothing to find.
+    let bundle = if references::needed(design) {
+        render(design, env_name)
+    } else {
+        Bundle::default()
+    };
+    let rendered = references::Index::new(design, env, &bundle);
+    let mut cx = Ctx {
+        design,
+        env,
+        rendered: &rendered,
+        out: Vec::new(),
+        bundle: &bundle,
+    };
     let deployed: Vec<Service> = design
         .services
         .iter()
@@ -141,6 +160,7 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
     names::environment(&mut cx);
     security::environment(&mut cx, &deployed);
     wiring::environment(&mut cx, &deployed);
+    references::environment(&mut cx, &rendered, &deployed);
     for s in &deployed {
         timing::service(&mut cx, s);
         scaling::service(&mut cx, s);

@@ -459,7 +459,17 @@ fn config_reference(
     key: Option<&str>,
 ) {
     let kind = source.kind();
+    // A reference the rendered pods mark `optional: true` (kept from an import) may
+    // dangle: the pod starts without it.
+    let optional = |cx: &Ctx| {
+        let rendered = match source {
+            Source::ConfigMap => super::references::Source::ConfigMap,
+            Source::Secret => super::references::Source::Secret,
+        };
+        cx.rendered.read_only_optionally(s, rendered, name)
+    };
     match source.find(cx.design, name, key) {
+        None | Some(Some(_)) if optional(cx) => {}
         None => {
             cx.report(
                 &CONFIG_REFERENCE_MISSING,

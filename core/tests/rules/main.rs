@@ -7,6 +7,7 @@
 //! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
 
 mod names;
+mod references;
 mod resources;
 mod scaling;
 mod security;
@@ -239,7 +240,7 @@ fn kept(changes: serde_json::Value) -> Residual {
 }
 
 /// Each family's fixtures, with the category its rules must have.
-fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
+fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
     [
         ("timing", Category::Timing, timing::fixtures()),
         ("scaling", Category::Scaling, scaling::fixtures()),
@@ -247,6 +248,7 @@ fn families() -> [(&'static str, Category, Vec<Fixture>); 6] {
         ("names", Category::Names, names::fixtures()),
         ("resources", Category::Resources, resources::fixtures()),
         ("security", Category::Security, security::fixtures()),
+        ("references", Category::References, references::fixtures()),
     ]
 }
 
