@@ -338,6 +338,34 @@ fn a_removed_api_version_is_upgraded_and_said() {
     let cron_jobs: Vec<_> = out.values().filter(|v| v["kind"] == "CronJob").collect();
     assert!(cron_jobs.len() >= 2);
     assert!(cron_jobs.iter().all(|v| v["apiVersion"] == "batch/v1"));
+    // Upgraded objects are served, so the rule about removed versions is quiet on them.
+    let env = imported.design.environments[0].name.clone();
+    assert!(!validate(&imported.design, &env)
+        .iter()
+        .any(|f| f.code == "KP701"));
+}
+
+#[test]
+fn an_api_with_no_successor_is_kept_and_reported() {
+    let text = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: restricted\nspec:\n  privileged: false\n";
+    let imported = import::kubernetes(text);
+    assert!(matches!(imported.documents[0].outcome, Outcome::Kept(_)));
+    assert!(imported.documents[0]
+        .note
+        .as_ref()
+        .unwrap()
+        .contains("no replacement"));
+    let env = imported.design.environments[0].name.clone();
+    let found: Vec<_> = validate(&imported.design, &env)
+        .into_iter()
+        .filter(|f| f.code == "KP701")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("policy/v1beta1") && found[0].contains("1.25"),
+        "{found:?}"
+    );
 }
 
 #[test]

@@ -62,8 +62,8 @@ fn check(design: &Design) -> (Vec<Finding>, Vec<String>) {
 /// The designs of the corpus, by a name that says where each came from: the
 /// templates, their manifests imported back, hand-written manifests, and the
 /// provocations below; with `random`, also random designs (the same on every run).
-/// References the corpus does not dangle: a route to a missing Service, a binding to a
-/// missing Role, a pod with a missing ServiceAccount.
+/// What the corpus does not have: a route to a missing Service, a binding to a missing
+/// Role, a pod with a missing ServiceAccount, an API version with no successor.
 const DANGLING: &str = r#"
 apiVersion: apps/v1
 kind: Deployment
@@ -95,6 +95,11 @@ kind: RoleBinding
 metadata: {name: web-reads-config, namespace: site}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: config-readers}
 subjects: [{kind: ServiceAccount, name: web-runner, namespace: site}]
+---
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata: {name: restricted}
+spec: {privileged: false}
 "#;
 
 fn corpus(random: bool) -> Vec<(String, Design)> {
@@ -131,7 +136,7 @@ fn corpus(random: bool) -> Vec<(String, Design)> {
             include_str!("corpus/microservices-demo.yaml"),
         ),
         ("cronjobs.yaml", include_str!("corpus/cronjobs.yaml")),
-        ("dangling route, role and account", DANGLING),
+        ("dangling references, removed API", DANGLING),
     ] {
         out.push((name.to_string(), import::kubernetes(text).design));
     }

@@ -441,6 +441,14 @@ NO_DEFAULT_DENY = Rule {
     instead: "Turn on default-deny: Kubeprint writes the allows from the dependency edges.",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
+REMOVED_API_VERSION = Rule {
+    code: "KP701", name: "removed_api_version", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "An object must not use an API version that Kubernetes has removed (batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget and PodSecurityPolicy, extensions/v1beta1 Ingress, autoscaling/v2beta2 HPA, ...). Import upgrades every such object to its successor and says so; what has no successor (PodSecurityPolicy) stays and is reported here.",
+    why: "The API server no longer serves the version: `kubectl apply` fails with `no matches for kind` and nothing after it in the bundle is applied.",
+    bad: "apiVersion: policy/v1beta1, kind: PodSecurityPolicy (removed in 1.25)",
+    instead: "Use the successor version (import does this for you); for PodSecurityPolicy, use Pod Security admission labels on the namespace.",
+    source: "Kubernetes deprecated API migration guide; kube-no-trouble; Pluto",
+};
 INGRESS_BACKEND_DANGLING = Rule {
     code: "KP710", name: "ingress_backend_dangling", category: References, severity: Error, relaxed_in_dev: false,
     summary: "Every backend of an Ingress (each path of each rule, and the default backend) must name a Service of its namespace and one of that Service's ports (by number or name). The route a service's own Ingress writes to its own Service is KP303's; this rule checks every other backend, kept paths and kept Ingresses included.",

@@ -772,6 +772,7 @@ pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
     let mut r = Reporter { cx, ix, deployed };
     for (i, e) in ix.objects.iter().enumerate() {
         let ns = e.namespace.as_deref().unwrap_or_default();
+        r.api_version(i);
         match e.kind.as_str() {
             "Ingress" => r.ingress(i, ns),
             "Service" => r.service_selector(i, ns),
@@ -824,6 +825,29 @@ impl Reporter<'_, '_, '_> {
     /// resolved.
     fn ours(&self, ns: &str) -> bool {
         self.ix.namespaces.contains(ns)
+    }
+
+    /// KP701: the object's API version is still served.
+    fn api_version(&mut self, i: usize) {
+        let e = &self.ix.objects[i];
+        let version = str_at(&e.json, "/apiVersion").unwrap_or_default();
+        let Some(removed) = crate::apis::removed(version, &e.kind) else {
+            return;
+        };
+        let who = self.who(e);
+        let what = match removed.replacement {
+            Some(new) => format!("use `{new}`"),
+            None => "it has no successor: delete it (for pod security, label the namespace for Pod Security admission)".into(),
+        };
+        self.report(
+            &REMOVED_API_VERSION,
+            i,
+            "/apiVersion",
+            format!(
+                "{who} uses `{version}`, which Kubernetes {} removed: {what}",
+                removed.removed_in
+            ),
+        );
     }
 
     /// KP710: every backend of an Ingress is a Service of its namespace, with the port.

@@ -163,6 +163,29 @@ fn job(d: &mut Design, spec: Value, container: Value) {
 pub(super) fn fixtures() -> Vec<Fixture> {
     vec![
         fx(
+            "KP701",
+            // A PodSecurityPolicy has no successor, so import keeps it as it came.
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "policy/v1beta1", "kind": "PodSecurityPolicy",
+                           "metadata": {"name": "restricted"},
+                           "spec": {"privileged": false}}),
+                )
+            },
+            // The upgraded form of a legacy CronJob is served.
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "batch/v1", "kind": "CronJob",
+                           "metadata": {"name": "backup"},
+                           "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {
+                               "spec": {"restartPolicy": "OnFailure",
+                                        "containers": [{"name": "backup", "image": "postgres:16"}]}}}}}}),
+                )
+            },
+        ),
+        fx(
             "KP710",
             |d| ingress(d, "legacy", json!({"number": 80})),
             |d| ingress(d, "db", json!({"number": 5432})),
