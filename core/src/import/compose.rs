@@ -18,6 +18,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     };
     let mut documents = Vec::new();
     let skipped = |reason: String| DocumentReport {
+        file: String::new(),
         line: 1,
         kind: "compose".into(),
         name: String::new(),
@@ -267,6 +268,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         if design.apply(crate::Edit::AddService(Box::new(s))).is_ok() {
             ids.insert(compose_name.clone(), id);
             documents.push(DocumentReport {
+                file: String::new(),
                 line: line_of(compose_name),
                 kind: "service".into(),
                 name: name.clone(),

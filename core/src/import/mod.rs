@@ -17,6 +17,7 @@
 pub mod compose;
 mod config;
 mod network;
+mod parse;
 mod scaling;
 mod workload;
 
@@ -24,6 +25,7 @@ use crate::model::*;
 use crate::render::{render, Object};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Inputs larger than this are refused before parsing.
@@ -44,7 +46,11 @@ pub enum Outcome {
 /// One document of the input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DocumentReport {
-    /// First line of the document (1-based).
+    /// The file the document came from, as named to [`kubernetes_files`]; empty for
+    /// text without a name (pasted, or given to [`kubernetes`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub file: String,
+    /// First line of the document (1-based) within its file.
     pub line: usize,
     /// Its kind, if it has one.
     pub kind: String,
@@ -91,6 +97,7 @@ pub enum Format {
 impl Format {
     /// The format of an import's text.
     pub fn detect(text: &str) -> Format {
+        let text = parse::strip_bom(text);
         let top = |key: &str| text.lines().any(|l| l.starts_with(key));
         if top("services:") && !top("kind:") && !top("apiVersion:") {
             Format::Compose
@@ -99,73 +106,6 @@ impl Format {
         }
     }
 }
-/// Split a YAML stream into documents with the line each starts on.
-fn split_documents(text: &str) -> Vec<(usize, String)> {
-    let mut docs = Vec::new();
-    let mut current = String::new();
-    let mut start = 1;
-    for (i, line) in text.lines().enumerate() {
-        if line == "---" || line.starts_with("--- ") {
-            if !current.trim().is_empty() {
-                docs.push((start, std::mem::take(&mut current)));
-            }
-            current.clear();
-            start = i + 2;
-            continue;
-        }
-        current.push_str(line);
-        current.push('\n');
-    }
-    if !current.trim().is_empty() {
-        docs.push((start, current));
-    }
-    docs
-}
-
-/// Parse one document into JSON, or say what is wrong with it.
-fn parse_document(line: usize, text: &str) -> Result<Value, String> {
-    if let Some(i) = text.lines().position(|l| l.contains("{{")) {
-        return Err(format!(
-            "Helm template syntax `{{{{ … }}}}` at line {}: render the chart first (helm template) and import its output",
-            line + i
-        ));
-    }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" at line {}", line + l.line() - 1))
-            .unwrap_or_default();
-        format!(
-            "invalid YAML{at}: {}",
-            shift_lines(&e.to_string(), line - 1)
-        )
-    })?;
-    let json = serde_json::to_value(&yaml).map_err(|e| format!("not a Kubernetes object ({e})"))?;
-    if !json.is_object() || json.get("kind").is_none() {
-        return Err("not a Kubernetes object: expected a mapping with apiVersion and kind".into());
-    }
-    Ok(json)
-}
-
-/// Rewrite "line N" in a parser message (relative to the document) as a line of the
-/// whole input.
-fn shift_lines(message: &str, offset: usize) -> String {
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = &rest[i + 5..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + offset).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn name_of(v: &Value) -> String {
     v["metadata"]["name"]
         .as_str()
@@ -176,20 +116,35 @@ fn name_of(v: &Value) -> String {
 /// The parsed objects of the input by (kind, name), as JSON, for the residual step.
 type Inputs = BTreeMap<(String, String), Value>;
 
-/// Parse and build: the design without residuals, and the input objects.
-fn parse_and_build(text: &str) -> (Import, Inputs) {
+/// A document that could not be read.
+fn skipped(file: &str, line: usize, reason: String) -> DocumentReport {
+    DocumentReport {
+        file: file.to_string(),
+        line,
+        kind: String::new(),
+        name: String::new(),
+        outcome: Outcome::Skipped(reason),
+    }
+}
+
+/// Parse and build: the design without residuals, and the input objects. `files` are
+/// (name, text); their documents are read in order, as one input. Each text is dropped
+/// once it is parsed, so a caller that hands its texts over does not hold them (15 MB
+/// for a large input) through the rest of the import.
+fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
     let mut inputs = Inputs::new();
     let mut documents = Vec::new();
-    if text.len() > MAX_INPUT_BYTES {
-        documents.push(DocumentReport {
-            line: 1,
-            kind: String::new(),
-            name: String::new(),
-            outcome: Outcome::Skipped(format!(
-                "the input is {} MiB; Kubeprint imports at most 16 MiB at once",
-                text.len() / (1024 * 1024)
-            )),
-        });
+    let size: usize = files.iter().map(|(_, t)| t.len()).sum();
+    if size > MAX_INPUT_BYTES {
+        documents.push(skipped(
+            files.first().map_or("", |(n, _)| n),
+            1,
+            format!(
+                "the input is {} MiB; Kubeprint imports at most {} MiB at once",
+                size / (1024 * 1024),
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
         let import = Import {
             design: empty_design(),
             documents,
@@ -199,45 +154,55 @@ fn parse_and_build(text: &str) -> (Import, Inputs) {
     }
     // Parse everything first; `List` documents are flattened.
     let mut objects: Vec<(usize, Object)> = Vec::new();
-    for (line, doc) in split_documents(text) {
-        let parsed = parse_document(line, &doc);
-        let json = match parsed {
-            Ok(j) => j,
-            Err(reason) => {
-                documents.push(DocumentReport {
-                    line,
-                    kind: String::new(),
-                    name: String::new(),
-                    outcome: Outcome::Skipped(reason),
-                });
-                continue;
-            }
-        };
-        let items = if json["kind"] == "List" {
-            json["items"].as_array().cloned().unwrap_or_default()
-        } else {
-            vec![json]
-        };
-        for item in items {
-            let kind = item["kind"].as_str().unwrap_or_default().to_string();
-            let name = name_of(&item);
-            match Object::from_json(item) {
-                Ok(o) => {
-                    inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
-                    documents.push(DocumentReport {
-                        line,
-                        kind,
-                        name,
-                        outcome: Outcome::Imported,
-                    });
-                    objects.push((documents.len() - 1, o));
+    for (file, text) in files {
+        let file = file.as_str();
+        for doc in parse::split_documents(&text) {
+            let line = doc.line;
+            let json = match parse::parse_document(doc) {
+                Ok(Some(json)) => json,
+                Ok(None) => continue,
+                Err(reason) => {
+                    documents.push(skipped(file, line, reason));
+                    continue;
                 }
-                Err(reason) => documents.push(DocumentReport {
+            };
+            let items = match json {
+                Value::Object(mut m) if m.get("kind").is_some_and(|k| k == "List") => {
+                    match m.remove("items") {
+                        Some(Value::Array(items)) => items,
+                        _ => Vec::new(),
+                    }
+                }
+                json => vec![json],
+            };
+            for item in items {
+                let kind = item["kind"].as_str().unwrap_or_default().to_string();
+                let name = name_of(&item);
+                let report = |outcome| DocumentReport {
+                    file: file.to_string(),
                     line,
-                    kind,
-                    name,
-                    outcome: Outcome::Skipped(reason),
-                }),
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    outcome,
+                };
+                match Object::from_json(item) {
+                    Ok(o) => {
+                        inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
+                        documents.push(report(Outcome::Imported));
+                        objects.push((documents.len() - 1, o));
+                    }
+                    Err(reason) => {
+                        // A value that reads as YAML but not as its field (`replicas:
+                        // "{{ .Values.n }}"`) is most likely an unrendered template too.
+                        // So is a plain `01234` that YAML 1.1 makes a number.
+                        let reason = match parse::helm_hint(doc).or_else(|| parse::octal_hint(doc))
+                        {
+                            Some(hint) => format!("{reason}; {hint}"),
+                            None => reason,
+                        };
+                        documents.push(report(Outcome::Skipped(reason)))
+                    }
+                }
             }
         }
     }
@@ -275,6 +240,7 @@ struct Workload {
     name: String,
     pod_labels: BTreeMap<String, String>,
 }
+
 /// Input names of attached objects that the design renders under another name:
 /// (kind, rendered name) -> input name (see `Import::renamed`).
 type Renamed = BTreeMap<(String, String), String>;
@@ -458,7 +424,20 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
 /// Import Kubernetes YAML: the design, with residuals so that rendering it reproduces
 /// the input, and a report per document.
 pub fn kubernetes(text: &str) -> Import {
-    let (import, inputs) = parse_and_build(text);
+    let (import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
+    with_residuals(import, &inputs)
+}
+
+/// Import several files of Kubernetes YAML, given as (file name, text), as one input:
+/// like [`kubernetes`], with each document's report naming its file and its line in
+/// that file. A byte order mark at the start of a file is ignored. The texts are taken
+/// over and dropped as soon as they are parsed.
+pub fn kubernetes_files(files: Vec<(String, String)>) -> Import {
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name, Cow::Owned(text)))
+        .collect();
+    let (import, inputs) = parse_and_build(files);
     with_residuals(import, &inputs)
 }
 
@@ -493,6 +472,12 @@ mod tests {
         let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  services: a,b\n";
         assert_eq!(Format::detect(text), Format::Kubernetes);
         assert_eq!(Format::detect("data:\n  services:\n"), Format::Kubernetes);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_a_compose_file() {
+        let text = "\u{feff}services:\n  web:\n    image: nginx:1.27\n";
+        assert_eq!(Format::detect(text), Format::Compose);
     }
 
     #[test]
