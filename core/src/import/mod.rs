@@ -113,8 +113,26 @@ fn name_of(v: &Value) -> String {
         .to_string()
 }
 
-/// The parsed objects of the input by (kind, name), as JSON, for the residual step.
-type Inputs = BTreeMap<(String, String), Value>;
+/// The parsed objects of the input by (kind, name), for the residual step. Each is kept
+/// as compact JSON text, about a tenth of the memory of a `Value`, and read back when
+/// the residual step asks for it: a 15 MB input otherwise holds some 170 MB of `Value`s
+/// from parsing to the end of the import.
+#[derive(Default)]
+struct Inputs(BTreeMap<(String, String), String>);
+
+impl Inputs {
+    fn insert(&mut self, o: &Object) {
+        let text = serde_json::to_string(o).expect("objects serialize");
+        self.0
+            .insert((o.kind().to_string(), o.name().to_string()), text);
+    }
+
+    /// The input object of that kind and name, as JSON.
+    fn get(&self, key: &(String, String)) -> Option<Value> {
+        let text = self.0.get(key)?;
+        Some(serde_json::from_str(text).expect("written by insert"))
+    }
+}
 
 /// A document that could not be read.
 fn skipped(file: &str, line: usize, reason: String) -> DocumentReport {
@@ -132,7 +150,7 @@ fn skipped(file: &str, line: usize, reason: String) -> DocumentReport {
 /// once it is parsed, so a caller that hands its texts over does not hold them (15 MB
 /// for a large input) through the rest of the import.
 fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
-    let mut inputs = Inputs::new();
+    let mut inputs = Inputs::default();
     let mut documents = Vec::new();
     let size: usize = files.iter().map(|(_, t)| t.len()).sum();
     if size > MAX_INPUT_BYTES {
@@ -187,7 +205,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                 };
                 match Object::from_json(item) {
                     Ok(o) => {
-                        inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
+                        inputs.insert(&o);
                         documents.push(report(Outcome::Imported));
                         objects.push((documents.len() - 1, o));
                     }
@@ -241,6 +259,56 @@ struct Workload {
     pod_labels: BTreeMap<String, String>,
 }
 
+/// The workloads being imported, in input order, with an index from each pod label to
+/// the workloads that carry it: finding the workload a selector picks then looks at a
+/// few candidates, not at every workload (16,000 objects would otherwise make the
+/// import quadratic).
+#[derive(Default)]
+struct Workloads {
+    list: Vec<Workload>,
+    /// label key -> label value -> positions in `list`, ascending.
+    by_label: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
+}
+
+impl std::ops::Deref for Workloads {
+    type Target = [Workload];
+    fn deref(&self) -> &[Workload] {
+        &self.list
+    }
+}
+
+impl Workloads {
+    fn push(&mut self, w: Workload) {
+        for (k, v) in &w.pod_labels {
+            self.by_label
+                .entry(k.clone())
+                .or_default()
+                .entry(v.clone())
+                .or_default()
+                .push(self.list.len());
+        }
+        self.list.push(w);
+    }
+
+    /// The first workload whose pod labels a (non-empty) selector matches.
+    fn selected_by(&self, selector: Option<&BTreeMap<String, String>>) -> Option<&Workload> {
+        // Every match carries each pair of the selector: look only at the workloads
+        // carrying its rarest pair, which are in input order like the list.
+        let candidates = selector?
+            .iter()
+            .map(|(k, v)| {
+                self.by_label
+                    .get(k)
+                    .and_then(|values| values.get(v))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())?;
+        candidates
+            .iter()
+            .map(|&i| &self.list[i])
+            .find(|w| labels_match(selector, &w.pod_labels))
+    }
+}
 /// Input names of attached objects that the design renders under another name:
 /// (kind, rendered name) -> input name (see `Import::renamed`).
 type Renamed = BTreeMap<(String, String), String>;
@@ -276,7 +344,7 @@ fn build(
     d.name = part_of.unwrap_or_else(|| namespace.clone());
 
     let mut keep: Vec<(usize, Object)> = Vec::new();
-    let mut workloads: Vec<Workload> = Vec::new();
+    let mut workloads = Workloads::default();
     let mut rest = Vec::new();
     for (i, o) in objects {
         let ns = o.metadata().namespace.clone();
@@ -311,7 +379,7 @@ fn build(
 }
 
 /// Attach an object to the design where the model has a place for it.
-fn attach(d: &mut Design, workloads: &[Workload], o: &Object, renamed: &mut Renamed) -> bool {
+fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renamed) -> bool {
     let name = o.name();
     match o {
         Object::Namespace(ns) => config::namespace(d, ns),
@@ -327,12 +395,10 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object, renamed: &mut Rena
 }
 
 fn workload_for<'w>(
-    workloads: &'w [Workload],
+    workloads: &'w Workloads,
     selector: Option<&BTreeMap<String, String>>,
 ) -> Option<&'w Workload> {
-    workloads
-        .iter()
-        .find(|w| labels_match(selector, &w.pod_labels))
+    workloads.selected_by(selector)
 }
 
 /// Remember that the object rendered as `kind`/`rendered` was called `actual` in the input.
@@ -373,7 +439,7 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
             continue;
         };
         let mut have = o.to_json();
-        let mut want = wanted.clone();
+        let mut want = wanted;
         if o.kind() == "Secret" {
             // Values never enter a design: compare without them.
             for v in [&mut have, &mut want] {
