@@ -85,6 +85,7 @@ fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
         Ok(design) => app.open_new(design),
         Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {
+            app.import_file.set(name.to_string());
             app.import.set(Some(text.to_string()))
         }
         Err(e) => app.banner.set(Some(Banner {
@@ -94,11 +95,23 @@ fn open_text(app: AppState, name: &str, text: &str) {
     }
 }
 
-/// Import what the text holds: a compose file or Kubernetes manifests.
-fn run_import(text: &str) -> import::Import {
+/// Import what the text holds: a compose file or Kubernetes manifests. `file` names
+/// the file the text came from (empty when pasted), for the report's lines.
+fn run_import(file: &str, text: &str) -> import::Import {
     match import::Format::detect(text) {
         import::Format::Compose => compose::import(text, &Default::default()),
-        import::Format::Kubernetes => import::kubernetes(text),
+        import::Format::Kubernetes => {
+            import::kubernetes_files(vec![(file.to_string(), text.to_string())])
+        }
+    }
+}
+
+/// Where a document is: its line, after its file's name when it has one.
+fn location(d: &import::DocumentReport) -> String {
+    if d.file.is_empty() {
+        d.line.to_string()
+    } else {
+        format!("{}:{}", d.file, d.line)
     }
 }
 
@@ -110,7 +123,7 @@ pub fn ImportDialog() -> impl IntoView {
     let result = RwSignal::new(None::<import::Import>);
     let run = move || {
         let text = app.import.get_untracked().unwrap_or_default();
-        result.set(Some(run_import(&text)));
+        result.set(Some(run_import(&app.import_file.get_untracked(), &text)));
     };
     // A dropped YAML file arrives with its text: import it at once.
     Effect::new(move |prev: Option<bool>| {
@@ -152,7 +165,11 @@ pub fn ImportDialog() -> impl IntoView {
                         data-testid="import-text"
                         aria-label="YAML to import"
                         prop:value=move || app.import.get().unwrap_or_default()
-                        on:input=move |ev| app.import.set(Some(event_target_value(&ev)))
+                        on:input=move |ev| {
+                            // Edited text is no longer the file's.
+                            app.import_file.set(String::new());
+                            app.import.set(Some(event_target_value(&ev)))
+                        }
                     ></textarea>
                     <div class="row-buttons">
                         <label class="button">
@@ -161,8 +178,10 @@ pub fn ImportDialog() -> impl IntoView {
                                 on:change=move |ev| {
                                     let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
                                     let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
+                                    let name = file.name();
                                     storage::read_file(file, move |r| match r {
                                         Ok(text) => {
+                                            app.import_file.set(name);
                                             app.import.set(Some(text));
                                             run();
                                         }
@@ -189,6 +208,7 @@ pub fn ImportDialog() -> impl IntoView {
                             <thead><tr><th>"Line"</th><th>"Object"</th><th>"Result"</th></tr></thead>
                             <tbody>
                                 {r.documents.into_iter().map(|d| {
+                                    let at = location(&d);
                                     let (class, text) = match d.outcome {
                                         Outcome::Imported => ("ok", "modelled".to_string()),
                                         Outcome::Kept(why) => ("kept", format!("kept whole: {why}")),
@@ -200,7 +220,7 @@ pub fn ImportDialog() -> impl IntoView {
                                     };
                                     view! {
                                         <tr class=class>
-                                            <td>{d.line}</td>
+                                            <td>{at}</td>
                                             <td>{format!("{} {}", d.kind, d.name)}</td>
                                             <td>{text}</td>
                                         </tr>
@@ -296,7 +316,10 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
-        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| app.import.set(Some(String::new()))>"Import"</button>
+        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| {
+            app.import_file.set(String::new());
+            app.import.set(Some(String::new()))
+        }>"Import"</button>
         <button data-testid="download-bundle" title="Download a zip: Kustomize base and overlays, rendered YAML per environment, the design file" on:click=move |_| {
             let (name, bytes) = app.editor.with_untracked(|e| (format!("{}-bundle.zip", e.design.name), export::zip(&e.design)));
             if let Err(m) = storage::download_bytes(&name, "application/zip", &bytes) {

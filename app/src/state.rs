@@ -79,6 +79,8 @@ pub struct AppState {
     pub share: RwSignal<Option<String>>,
     /// The import dialog, with the text to import, when open.
     pub import: RwSignal<Option<String>>,
+    /// The name of the file the import text came from; empty for pasted or typed text.
+    pub import_file: RwSignal<String>,
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
@@ -123,6 +125,7 @@ impl AppState {
             banner: RwSignal::new(None),
             share: RwSignal::new(None),
             import: RwSignal::new(None),
+            import_file: RwSignal::new(String::new()),
             findings,
             documents,
         }

@@ -246,16 +246,23 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     return finish_import(result, out);
                 }
             }
-            let mut text = String::new();
+            // One import of all files, each report line naming its file when there are
+            // several (a single file's lines need no name).
+            let several = a.positional.len() > 1;
+            let mut files = Vec::new();
             for f in &a.positional {
-                let t = std::fs::read_to_string(f)
+                let text = std::fs::read_to_string(f)
                     .map_err(|e| Failure::Input(format!("cannot read {f}: {e}")))?;
-                if !text.is_empty() {
-                    text.push_str("\n---\n");
-                }
-                text.push_str(&t);
+                files.push((
+                    if several {
+                        f.to_string()
+                    } else {
+                        String::new()
+                    },
+                    text,
+                ));
             }
-            finish_import(import::kubernetes(&text), out)
+            finish_import(import::kubernetes_files(files), out)
         }
         "link" => {
             let a = Args::parse(rest, &["--base"])?;
@@ -281,12 +288,15 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
 fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Failure> {
     for d in &result.documents {
         let what = format!("{} {}", d.kind, d.name);
+        let at = if d.file.is_empty() {
+            format!("line {:>5}", d.line)
+        } else {
+            format!("{} line {:>5}", d.file, d.line)
+        };
         match &d.outcome {
-            Outcome::Imported => eprintln!("imported  line {:>5}  {what}", d.line),
-            Outcome::Kept(why) => eprintln!("kept      line {:>5}  {what}: {why}", d.line),
-            Outcome::Skipped(why) => {
-                eprintln!("skipped   line {:>5}  {}: {why}", d.line, what.trim())
-            }
+            Outcome::Imported => eprintln!("imported  {at}  {what}"),
+            Outcome::Kept(why) => eprintln!("kept      {at}  {what}: {why}"),
+            Outcome::Skipped(why) => eprintln!("skipped   {at}  {}: {why}", what.trim()),
         }
         if let Some(note) = &d.note {
             eprintln!("          line {:>5}  note: {note}", d.line);

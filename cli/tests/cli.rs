@@ -307,6 +307,34 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
 }
 
 #[test]
+fn importing_several_files_names_each_file_and_its_own_lines() {
+    let dir = temp_dir("import-files");
+    let (a, b) = (dir.join("namespace.yaml"), dir.join("config.yaml"));
+    // The second file starts with a byte order mark, as some Windows editors write.
+    std::fs::write(
+        &a,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "\u{feff}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\n---\nkind: [broken\n",
+    )
+    .unwrap();
+    let o = kubeprint(&["import", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stderr(&o);
+    for line in [
+        format!("imported  {} line     1  Namespace shop", a.display()),
+        format!("imported  {} line     1  ConfigMap web", b.display()),
+        format!("skipped   {} line     7", b.display()),
+    ] {
+        assert!(report.contains(&line), "{line:?} in\n{report}");
+    }
+    assert!(report.contains("flow sequence at line 7"), "{report}");
+}
+
+#[test]
 fn import_reads_a_compose_file_and_its_env_file() {
     let dir = temp_dir("compose");
     let compose = std::fs::read_to_string(concat!(

@@ -284,7 +284,7 @@ fn hostile_input_fails_cleanly() {
         "]".repeat(5_000)
     );
     assert!(
-        matches!(&import::kubernetes(&deep).documents[0].outcome, Outcome::Skipped(m) if m.contains("invalid YAML"))
+        matches!(&import::kubernetes(&deep).documents[0].outcome, Outcome::Skipped(m) if m.contains("nested deeper than 128 levels at line 2"))
     );
     // Binary junk and a huge input.
     let junk: String = (0..200_000u32)
@@ -393,4 +393,297 @@ fn a_compose_file_that_is_not_one_says_so() {
     assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("no `services:`")));
     let r = compose::import("services: [unclosed", &Default::default());
     assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("invalid YAML")));
+}
+
+fn corpus(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The rendered objects of an imported design, as JSON by (kind, name).
+fn rendered(imported: &import::Import) -> BTreeMap<(String, String), serde_json::Value> {
+    let env = &imported.design.environments[0].name;
+    render(&imported.design, env)
+        .objects
+        .iter()
+        .map(|o| ((o.kind().to_string(), o.name().to_string()), o.to_json()))
+        .collect()
+}
+
+fn outcome<'i>(imported: &'i import::Import, kind: &str, name: &str) -> &'i Outcome {
+    &imported
+        .documents
+        .iter()
+        .find(|d| d.kind == kind && d.name == name)
+        .unwrap_or_else(|| panic!("{kind} {name} in {:#?}", imported.documents))
+        .outcome
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_document() {
+    let input = corpus("bom-and-anchors.yaml");
+    assert!(input.starts_with('\u{feff}'));
+    let imported = import::kubernetes(&input);
+    assert_eq!(imported.documents.len(), 5, "{:#?}", imported.documents);
+    assert_eq!(
+        (
+            imported.documents[0].kind.as_str(),
+            imported.documents[0].line
+        ),
+        ("Namespace", 1)
+    );
+    // A BOM right before the first `---`, and at the start of a second file.
+    let ns = "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\n";
+    let imported = import::kubernetes_files(vec![
+        ("ns.yaml".into(), format!("\u{feff}{ns}")),
+        ("cm.yaml".into(), format!("\u{feff}{cm}")),
+    ]);
+    let r = &imported.documents;
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert!(r.iter().all(|d| d.outcome == Outcome::Imported), "{r:#?}");
+    assert_eq!((r[0].line, r[1].line), (2, 1));
+}
+
+#[test]
+fn merge_keys_are_applied_with_explicit_keys_winning() {
+    let imported = import::kubernetes(&corpus("bom-and-anchors.yaml"));
+    for d in &imported.documents {
+        assert_eq!(d.outcome, Outcome::Imported, "{d:?}");
+    }
+    let out = rendered(&imported);
+    let deployment = |name: &str| &out[&("Deployment".to_string(), name.to_string())];
+    let api = &deployment("quotes-api")["spec"]["template"]["spec"]["containers"];
+    let probe = |path: &str, initial: Option<i64>, period: i64, timeout: i64, failure: i64| {
+        let mut p = serde_json::json!({
+            "httpGet": {"path": path, "port": "http"},
+            "periodSeconds": period,
+            "timeoutSeconds": timeout,
+            "failureThreshold": failure,
+        });
+        if let Some(i) = initial {
+            p["initialDelaySeconds"] = i.into();
+        }
+        p
+    };
+    assert_eq!(
+        api[0]["livenessProbe"],
+        probe("/healthz", Some(10), 10, 2, 3)
+    );
+    assert_eq!(
+        api[0]["readinessProbe"],
+        probe("/healthz", Some(0), 5, 2, 3)
+    );
+    assert_eq!(
+        api[0]["startupProbe"],
+        probe("/healthz", Some(10), 10, 2, 30)
+    );
+    assert_eq!(
+        api[1]["resources"],
+        serde_json::json!({"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"memory": "512Mi"}}),
+        "merging is shallow: requests replaced, limits merged"
+    );
+    let web = &deployment("quotes-web")["spec"]["template"];
+    assert_eq!(
+        web["metadata"]["labels"],
+        serde_json::json!({
+            "app.kubernetes.io/name": "quotes-web",
+            "app.kubernetes.io/part-of": "quotes",
+            "app.kubernetes.io/component": "frontend",
+        }),
+        "`<<: [*a, *b]` merges both"
+    );
+    let containers = &web["spec"]["containers"];
+    assert_eq!(
+        containers[0]["readinessProbe"],
+        serde_json::json!({"httpGet": {"path": "/", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 2})
+    );
+    assert_eq!(containers[1]["resources"], containers[0]["resources"]);
+    assert_eq!(
+        containers[1]["env"][0]["value"], "http://quotes-api.quotes.svc.cluster.local",
+        "aliases keep working"
+    );
+    let ports = &out[&("Service".to_string(), "quotes-web".to_string())]["spec"]["ports"];
+    assert_eq!(
+        ports,
+        &serde_json::json!([
+            {"name": "http", "port": 80, "targetPort": "http"},
+            {"name": "metrics", "port": 9102, "targetPort": "metrics"},
+        ])
+    );
+}
+
+#[test]
+fn helm_braces_in_values_that_parse_are_text_not_a_template() {
+    let input = corpus("helm-rendered.yaml");
+    let imported = import::kubernetes(&input);
+    assert_eq!(
+        outcome(&imported, "Deployment", "payments-ledger"),
+        &Outcome::Imported
+    );
+    assert_eq!(
+        outcome(&imported, "ConfigMap", "payments-ledger-alerts"),
+        &Outcome::Imported
+    );
+    assert!(
+        !imported
+            .documents
+            .iter()
+            .any(|d| matches!(&d.outcome, Outcome::Skipped(m) if m.contains("Helm"))),
+        "{:#?}",
+        imported.documents
+    );
+    let out = rendered(&imported);
+    let pod = &out[&("Deployment".to_string(), "payments-ledger".to_string())]["spec"]["template"];
+    assert_eq!(
+        pod["metadata"]["annotations"]["ledger.acme.dev/owner"],
+        "{{ .Values.team }}"
+    );
+    assert_eq!(
+        pod["metadata"]["annotations"]["ledger.acme.dev/build"],
+        "ledger {{ .Values.image.tag }}"
+    );
+    let rules = out[&(
+        "ConfigMap".to_string(),
+        "payments-ledger-alerts".to_string(),
+    )]["data"]["ledger.rules.yaml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(rules.contains("Ledger 5xx ratio is {{ $value | humanizePercentage }}"));
+    assert!(rules.contains(r#"restarted {{ printf "%.0f" $value }} times"#));
+}
+
+#[test]
+fn an_unrendered_helm_template_is_named_as_one() {
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"web.fullname\" . }}\n  labels:\n    {{- include \"web.labels\" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n";
+    let r = import::kubernetes(template).documents;
+    assert_eq!(r[0].outcome, Outcome::Imported);
+    assert!(
+        matches!(&r[1].outcome, Outcome::Skipped(m) if m.contains("unrendered Helm template") && m.contains("line 9") && m.contains("helm template")),
+        "{:?}",
+        r[1]
+    );
+    // Valid YAML whose quoted value cannot be the field it is in: the same hint.
+    let quoted = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"{{ .Values.replicaCount }}\"\n";
+    let r = import::kubernetes(quoted).documents;
+    assert!(
+        matches!(&r[0].outcome, Outcome::Skipped(m) if m.contains("not a valid Deployment") && m.contains("Helm template syntax `{{ … }}` at line 6")),
+        "{:?}",
+        r[0]
+    );
+}
+
+#[test]
+fn yaml_1_1_octal_modes_read_as_kubernetes_reads_them() {
+    let input = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    mode: \"0644\"\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          volumeMounts:\n            - name: scripts\n              mountPath: /scripts\n      volumes:\n        - name: scripts\n          configMap:\n            name: scripts\n            defaultMode: 0755\n            items:\n              - key: run.sh\n                path: run.sh\n                mode: 0500\n";
+    let imported = import::kubernetes(input);
+    assert_eq!(
+        imported.documents[0].outcome,
+        Outcome::Imported,
+        "{:?}",
+        imported.documents
+    );
+    let out = rendered(&imported);
+    let web = &out[&("Deployment".to_string(), "web".to_string())];
+    let volume = &web["spec"]["template"]["spec"]["volumes"][0]["configMap"];
+    assert_eq!(volume["defaultMode"], 0o755);
+    assert_eq!(volume["items"][0]["mode"], 0o500);
+    assert_eq!(
+        web["metadata"]["annotations"]["mode"], "0644",
+        "quoted stays text"
+    );
+    // Where a number cannot go, Kubernetes refuses it too; the report says why.
+    let zip = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: office\ndata:\n  ZIP: 01234\n";
+    let r = import::kubernetes(zip).documents;
+    assert!(
+        matches!(&r[0].outcome, Outcome::Skipped(m) if m.contains("`01234` at line 6 is an octal number")),
+        "{r:?}"
+    );
+    // The corpus's batch file: `defaultMode: 0755` in a CronJob, `---` inside a block
+    // scalar that must not split it.
+    let imported = import::kubernetes(&corpus("cronjobs.yaml"));
+    assert_eq!(imported.documents.len(), 7, "{:#?}", imported.documents);
+    assert!(
+        !imported
+            .documents
+            .iter()
+            .any(|d| matches!(&d.outcome, Outcome::Skipped(m) if m.contains("invalid"))),
+        "{:#?}",
+        imported.documents
+    );
+    let settings = imported.design.config_map("report-settings").unwrap();
+    assert!(settings.data["daily-template.md"].starts_with("---\ntitle: Daily operations report\n"));
+}
+
+/// Generous bound on the refusal of hostile input: only a guard against hangs (the
+/// timings themselves are in BENCHMARKS.md).
+const HANG: std::time::Duration = std::time::Duration::from_secs(20);
+
+#[test]
+fn nesting_100000_deep_is_refused_before_parsing() {
+    // The deep document starts on line 6; its nesting on line 7 or 8.
+    let cases = [
+        (format!("kind: ConfigMap\nx: {}\n", "[".repeat(100_000)), 7),
+        (
+            format!(
+                "kind: ConfigMap\nx: {}1{}\n",
+                "{a: ".repeat(100_000),
+                "}".repeat(100_000)
+            ),
+            7,
+        ),
+        (
+            format!("kind: ConfigMap\nx:\n{}1\n", "- ".repeat(100_000)),
+            8,
+        ),
+    ];
+    for (deep, line) in &cases {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n---\n{deep}");
+        let t = std::time::Instant::now();
+        let r = import::kubernetes(&text);
+        assert!(t.elapsed() < HANG, "{:?}", t.elapsed());
+        assert_eq!(r.documents[0].outcome, Outcome::Imported);
+        let message = format!("nested deeper than 128 levels at line {line}");
+        assert!(
+            matches!(&r.documents[1].outcome, Outcome::Skipped(m) if m.contains(&message)),
+            "{:?}",
+            r.documents[1]
+        );
+    }
+    let t = std::time::Instant::now();
+    let r = import::kubernetes(include_str!("data/alias-bomb.yaml"));
+    assert!(t.elapsed() < HANG, "{:?}", t.elapsed());
+    assert!(
+        matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("repetition limit")),
+        "{:?}",
+        r.documents
+    );
+}
+
+#[test]
+fn reports_of_several_files_name_the_file_and_its_own_lines() {
+    let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    let b = "# second file\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\nkind: [unclosed\n";
+    let imported = import::kubernetes_files(vec![
+        ("a.yaml".into(), a.into()),
+        ("b.yaml".into(), b.into()),
+    ]);
+    let at: Vec<_> = imported
+        .documents
+        .iter()
+        .map(|d| (d.file.as_str(), d.line))
+        .collect();
+    assert_eq!(at, [("a.yaml", 1), ("b.yaml", 1), ("b.yaml", 7)]);
+    assert!(
+        matches!(&imported.documents[2].outcome, Outcome::Skipped(m) if m.contains("invalid YAML at line 8")),
+        "{:?}",
+        imported.documents[2]
+    );
+    assert_eq!(imported.design.config_maps.len(), 2);
+    // Text without a name (pasted) has no file.
+    assert_eq!(import::kubernetes(a).documents[0].file, "");
 }

@@ -44,6 +44,28 @@ fn key(v: &Value) -> Key {
     )
 }
 
+/// Kubernetes reads YAML 1.1, where a plain `0755` is octal 493; serde_yaml reads it as
+/// the text "0755". The corpus writes file modes that way.
+fn yaml11_octal_modes(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let octal = x.as_str().filter(|t| {
+                    t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| (b'0'..=b'7').contains(&b))
+                });
+                match octal {
+                    Some(t) if k == "defaultMode" || k == "mode" => {
+                        *x = Value::from(u32::from_str_radix(t, 8).unwrap());
+                    }
+                    _ => yaml11_octal_modes(x),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(yaml11_octal_modes),
+        _ => {}
+    }
+}
+
 /// Secret values never enter a design: compare Secrets without them.
 fn without_secret_values(mut v: Value) -> Value {
     if v["kind"] == "Secret" {
@@ -62,8 +84,11 @@ fn expected(imported: &Import, text: &str) -> BTreeMap<Key, Value> {
     let docs = kubeprint_core::yaml::parse_documents(text.trim_start_matches('\u{feff}'))
         .expect("the corpus parses");
     let mut out = BTreeMap::new();
-    for d in docs.into_iter().filter(|d| !d.is_null()) {
+    for mut d in docs.into_iter().filter(|d| !d.is_null()) {
+        // YAML merge keys, as Kubernetes' YAML reader applies them.
+        d.apply_merge().unwrap();
         let mut v: Value = serde_json::to_value(&d).unwrap();
+        yaml11_octal_modes(&mut v);
         kubeprint_core::apis::upgrade(&mut v);
         let items = if v["kind"] == "List" {
             v["items"].as_array().cloned().unwrap_or_default()

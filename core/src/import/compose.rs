@@ -33,6 +33,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         name: String::new(),
         outcome: Outcome::Skipped(reason),
         note: None,
+        file: String::new(),
     };
     if text.len() > crate::import::MAX_INPUT_BYTES {
         documents.push(skipped("the file is larger than 16 MiB".into()));
@@ -103,6 +104,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 name,
                 outcome: Outcome::Skipped(e.to_string()),
                 note: None,
+                file: String::new(),
             }),
         }
         notes.insert(compose_name.clone(), list);
@@ -152,6 +154,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             name,
             outcome,
             note: None,
+            file: String::new(),
         });
     }
     documents.sort_by_key(|d| d.line);

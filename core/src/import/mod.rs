@@ -17,6 +17,7 @@
 pub mod compose;
 mod config;
 mod network;
+mod parse;
 mod scaling;
 mod workload;
 
@@ -24,6 +25,7 @@ use crate::model::*;
 use crate::render::{render, Object};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Inputs larger than this are refused before parsing.
@@ -44,7 +46,11 @@ pub enum Outcome {
 /// One document of the input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DocumentReport {
-    /// First line of the document (1-based).
+    /// The file the document came from, as named to [`kubernetes_files`]; empty for
+    /// text without a name (pasted, or given to [`kubernetes`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub file: String,
+    /// First line of the document (1-based) within its file.
     pub line: usize,
     /// Its kind, if it has one.
     pub kind: String,
@@ -94,6 +100,7 @@ pub enum Format {
 impl Format {
     /// The format of an import's text.
     pub fn detect(text: &str) -> Format {
+        let text = parse::strip_bom(text);
         let top = |key: &str| text.lines().any(|l| l.starts_with(key));
         if top("services:") && !top("kind:") && !top("apiVersion:") {
             Format::Compose
@@ -102,91 +109,57 @@ impl Format {
         }
     }
 }
-/// Split a YAML stream into documents with the line each starts on.
-fn split_documents(text: &str) -> Vec<(usize, String)> {
-    let mut docs = Vec::new();
-    let mut current = String::new();
-    let mut start = 1;
-    for (i, line) in text.lines().enumerate() {
-        if line == "---" || line.starts_with("--- ") {
-            if !current.trim().is_empty() {
-                docs.push((start, std::mem::take(&mut current)));
-            }
-            current.clear();
-            start = i + 2;
-            continue;
-        }
-        current.push_str(line);
-        current.push('\n');
+/// The parsed objects of the input by (kind, name), for the residual step. Each is kept
+/// as compact JSON text, about a tenth of the memory of a `Value`, and read back when
+/// the residual step asks for it: a 15 MB input otherwise holds some 170 MB of `Value`s
+/// from parsing to the end of the import.
+#[derive(Default)]
+struct Inputs(BTreeMap<(String, String), String>);
+
+impl Inputs {
+    fn insert(&mut self, o: &Object) {
+        let text = serde_json::to_string(o).expect("objects serialize");
+        self.0
+            .insert((o.kind().to_string(), o.name().to_string()), text);
     }
-    if !current.trim().is_empty() {
-        docs.push((start, current));
+
+    /// The input object of that kind and name, as JSON.
+    fn get(&self, key: &(String, String)) -> Option<Value> {
+        let text = self.0.get(key)?;
+        Some(serde_json::from_str(text).expect("written by insert"))
     }
-    docs
 }
 
-/// Parse one document into JSON, or say what is wrong with it.
-fn parse_document(line: usize, text: &str) -> Result<Value, String> {
-    if let Some(i) = text.lines().position(|l| l.contains("{{")) {
-        return Err(format!(
-            "Helm template syntax `{{{{ … }}}}` at line {}: render the chart first (helm template) and import its output",
-            line + i
-        ));
+/// A document that could not be read.
+fn skipped(file: &str, line: usize, reason: String) -> DocumentReport {
+    DocumentReport {
+        file: file.to_string(),
+        line,
+        kind: String::new(),
+        name: String::new(),
+        outcome: Outcome::Skipped(reason),
+        note: None,
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" at line {}", line + l.line() - 1))
-            .unwrap_or_default();
-        format!(
-            "invalid YAML{at}: {}",
-            shift_lines(&e.to_string(), line - 1)
-        )
-    })?;
-    let json = serde_json::to_value(&yaml).map_err(|e| format!("not a Kubernetes object ({e})"))?;
-    if !json.is_object() || json.get("kind").is_none() {
-        return Err("not a Kubernetes object: expected a mapping with apiVersion and kind".into());
-    }
-    Ok(json)
 }
 
-/// Rewrite "line N" in a parser message (relative to the document) as a line of the
-/// whole input.
-fn shift_lines(message: &str, offset: usize) -> String {
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = &rest[i + 5..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + offset).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The parsed objects of the input by (kind, name), as JSON, for the residual step.
-type Inputs = BTreeMap<(String, String), Value>;
-
-/// Parse and build: the design without residuals, and the input objects.
-fn parse_and_build(text: &str) -> (Import, Inputs) {
-    let mut inputs = Inputs::new();
+/// Parse and build: the design without residuals, and the input objects. `files` are
+/// (name, text); their documents are read in order, as one input. Each text is dropped
+/// once it is parsed, so a caller that hands its texts over does not hold them (15 MB
+/// for a large input) through the rest of the import.
+fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
+    let mut inputs = Inputs::default();
     let mut documents = Vec::new();
-    if text.len() > MAX_INPUT_BYTES {
-        documents.push(DocumentReport {
-            line: 1,
-            kind: String::new(),
-            name: String::new(),
-            outcome: Outcome::Skipped(format!(
-                "the input is {} MiB; Kubeprint imports at most 16 MiB at once",
-                text.len() / (1024 * 1024)
-            )),
-            note: None,
-        });
+    let size: usize = files.iter().map(|(_, t)| t.len()).sum();
+    if size > MAX_INPUT_BYTES {
+        documents.push(skipped(
+            files.first().map_or("", |(n, _)| n),
+            1,
+            format!(
+                "the input is {} MiB; Kubeprint imports at most {} MiB at once",
+                size / (1024 * 1024),
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
         let import = Import {
             design: empty_design(),
             documents,
@@ -196,36 +169,58 @@ fn parse_and_build(text: &str) -> (Import, Inputs) {
     }
     // Parse everything first; `List` documents are flattened.
     let mut objects: Vec<(usize, Object)> = Vec::new();
-    for (line, doc) in split_documents(text) {
-        let parsed = parse_document(line, &doc);
-        let json = match parsed {
-            Ok(j) => j,
-            Err(reason) => {
-                documents.push(DocumentReport {
+    for (file, text) in files {
+        let file = file.as_str();
+        for doc in parse::split_documents(&text) {
+            let line = doc.line;
+            let json = match parse::parse_document(doc) {
+                Ok(Some(json)) => json,
+                Ok(None) => continue,
+                Err(reason) => {
+                    documents.push(skipped(file, line, reason));
+                    continue;
+                }
+            };
+            let items = match json {
+                Value::Object(mut m) if m.get("kind").is_some_and(|k| k == "List") => {
+                    match m.remove("items") {
+                        Some(Value::Array(items)) => items,
+                        _ => Vec::new(),
+                    }
+                }
+                json => vec![json],
+            };
+            for item in items {
+                let (o, outcome, note) = object_of(item);
+                // A modelled kind whose value reads as YAML but not as its field
+                // (`replicas: "{{ .Values.n }}"`) is most likely an unrendered template;
+                // so is a plain `01234` that YAML 1.1 makes a number. Those are not kept:
+                // exported, they would not apply either.
+                let hint = match &outcome {
+                    Outcome::Kept(_) if Object::models_kind(o.kind()) => {
+                        parse::helm_hint(doc).or_else(|| parse::octal_hint(doc))
+                    }
+                    _ => None,
+                };
+                let report = |outcome| DocumentReport {
+                    file: file.to_string(),
                     line,
-                    kind: String::new(),
-                    name: String::new(),
-                    outcome: Outcome::Skipped(reason),
-                    note: None,
-                });
-                continue;
+                    kind: o.kind().to_string(),
+                    name: o.name().to_string(),
+                    outcome,
+                    note: note.clone(),
+                };
+                match (outcome, hint) {
+                    (Outcome::Kept(reason), Some(hint)) => {
+                        let reason = reason.trim_end_matches("; kept as it is");
+                        documents.push(report(Outcome::Skipped(format!("{reason}; {hint}"))));
+                    }
+                    (outcome, _) => {
+                        documents.push(report(outcome));
+                        objects.push((documents.len() - 1, o));
+                    }
+                }
             }
-        };
-        let items = if json["kind"] == "List" {
-            json["items"].as_array().cloned().unwrap_or_default()
-        } else {
-            vec![json]
-        };
-        for item in items {
-            let (o, outcome, note) = object_of(item);
-            documents.push(DocumentReport {
-                line,
-                kind: o.kind().to_string(),
-                name: o.name().to_string(),
-                outcome,
-                note,
-            });
-            objects.push((documents.len() - 1, o));
         }
     }
     let mut renamed = BTreeMap::new();
@@ -301,6 +296,57 @@ struct Workload {
     /// A StatefulSet's `serviceName`.
     governing: Option<String>,
 }
+
+/// The workloads being imported, in input order, with an index from each pod label to
+/// the workloads that carry it: finding the workload a selector picks then looks at a
+/// few candidates, not at every workload (16,000 objects would otherwise make the
+/// import quadratic).
+#[derive(Default)]
+struct Workloads {
+    list: Vec<Workload>,
+    /// label key -> label value -> positions in `list`, ascending.
+    by_label: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
+}
+
+impl std::ops::Deref for Workloads {
+    type Target = [Workload];
+    fn deref(&self) -> &[Workload] {
+        &self.list
+    }
+}
+
+impl Workloads {
+    fn push(&mut self, w: Workload) {
+        for (k, v) in &w.pod_labels {
+            self.by_label
+                .entry(k.clone())
+                .or_default()
+                .entry(v.clone())
+                .or_default()
+                .push(self.list.len());
+        }
+        self.list.push(w);
+    }
+
+    /// The first workload whose pod labels a (non-empty) selector matches.
+    fn selected_by(&self, selector: Option<&BTreeMap<String, String>>) -> Option<&Workload> {
+        // Every match carries each pair of the selector: look only at the workloads
+        // carrying its rarest pair, which are in input order like the list.
+        let candidates = selector?
+            .iter()
+            .map(|(k, v)| {
+                self.by_label
+                    .get(k)
+                    .and_then(|values| values.get(v))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())?;
+        candidates
+            .iter()
+            .map(|&i| &self.list[i])
+            .find(|w| labels_match(selector, &w.pod_labels))
+    }
+}
 /// Input names of attached objects that the design renders under another name:
 /// (kind, rendered name) -> input name (see `Import::renamed`).
 type Renamed = BTreeMap<(String, String), String>;
@@ -326,7 +372,7 @@ fn build(
     d.name = part_of.unwrap_or_else(|| namespace.clone());
 
     let mut keep: Vec<(usize, Object)> = Vec::new();
-    let mut workloads: Vec<Workload> = Vec::new();
+    let mut workloads = Workloads::default();
     let mut rest = Vec::new();
     for (i, o) in objects {
         let ns = o.metadata().namespace.clone();
@@ -351,7 +397,7 @@ fn build(
             keep.push((i, o));
             continue;
         }
-        inputs.insert((o.kind().to_string(), o.name().to_string()), o.to_json());
+        inputs.insert(&o);
         match workload::service(&o) {
             Some((s, pod_labels)) => {
                 let governing = match &o {
@@ -433,7 +479,7 @@ fn main_namespace(objects: &[(usize, Object)]) -> String {
 }
 
 /// Attach an object to the design where the model has a place for it.
-fn attach(d: &mut Design, workloads: &[Workload], o: &Object, renamed: &mut Renamed) -> bool {
+fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renamed) -> bool {
     let name = o.name();
     match o {
         Object::Namespace(ns) => config::namespace(d, ns),
@@ -449,12 +495,10 @@ fn attach(d: &mut Design, workloads: &[Workload], o: &Object, renamed: &mut Rena
 }
 
 fn workload_for<'w>(
-    workloads: &'w [Workload],
+    workloads: &'w Workloads,
     selector: Option<&BTreeMap<String, String>>,
 ) -> Option<&'w Workload> {
-    workloads
-        .iter()
-        .find(|w| labels_match(selector, &w.pod_labels))
+    workloads.selected_by(selector)
 }
 
 /// Remember that the object rendered as `kind`/`rendered` was called `actual` in the input.
@@ -501,7 +545,7 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
             continue;
         };
         let mut have = o.to_json();
-        let mut want = wanted.clone();
+        let mut want = wanted;
         if o.kind() == "Secret" {
             // Values never enter a design: compare without them.
             for v in [&mut have, &mut want] {
@@ -521,7 +565,20 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
 /// Import Kubernetes YAML: the design, with residuals so that rendering it reproduces
 /// the input, and a report per document.
 pub fn kubernetes(text: &str) -> Import {
-    let (import, inputs) = parse_and_build(text);
+    let (import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
+    with_residuals(import, &inputs)
+}
+
+/// Import several files of Kubernetes YAML, given as (file name, text), as one input:
+/// like [`kubernetes`], with each document's report naming its file and its line in
+/// that file. A byte order mark at the start of a file is ignored. The texts are taken
+/// over and dropped as soon as they are parsed.
+pub fn kubernetes_files(files: Vec<(String, String)>) -> Import {
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name, Cow::Owned(text)))
+        .collect();
+    let (import, inputs) = parse_and_build(files);
     with_residuals(import, &inputs)
 }
 
@@ -556,6 +613,12 @@ mod tests {
         let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  services: a,b\n";
         assert_eq!(Format::detect(text), Format::Kubernetes);
         assert_eq!(Format::detect("data:\n  services:\n"), Format::Kubernetes);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_a_compose_file() {
+        let text = "\u{feff}services:\n  web:\n    image: nginx:1.27\n";
+        assert_eq!(Format::detect(text), Format::Compose);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! rule and one path the workload's route, and a NetworkPolicy dependency edges, or the
 //! environment's default-deny when the design's own policies reproduce the input.
 
-use super::{note_rename, port_ref, workload_for, Renamed, Workload};
+use super::{note_rename, port_ref, workload_for, Renamed, Workload, Workloads};
 use crate::model::*;
-use crate::render::{render, Object};
+use crate::render::Object;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as networking;
 use serde_json::Value;
@@ -14,7 +14,7 @@ use serde_json::Value;
 /// in-cluster Service if it has none yet.
 pub(super) fn service(
     d: &mut Design,
-    workloads: &[Workload],
+    workloads: &Workloads,
     renamed: &mut Renamed,
     name: &str,
     svc: &core::Service,
@@ -127,39 +127,37 @@ fn service_port(p: &core::ServicePort) -> ServicePort {
 /// NetworkPolicies the design has no other place for: edges where they express one;
 /// default-deny when the design's own policies reproduce the input exactly, and then they
 /// leave `keep`; otherwise the input's are kept whole.
-pub(super) fn policies(d: &mut Design, workloads: &[Workload], keep: &mut Vec<(usize, Object)>) {
-    let policies: Vec<(usize, Object)> = keep
+pub(super) fn policies(d: &mut Design, workloads: &Workloads, keep: &mut Vec<(usize, Object)>) {
+    let mut policies: Vec<&Object> = keep
         .iter()
-        .filter(|(_, o)| matches!(o, Object::NetworkPolicy(_)))
-        .cloned()
+        .map(|(_, o)| o)
+        .filter(|o| matches!(o, Object::NetworkPolicy(_)))
         .collect();
-    for (_, p) in &policies {
+    for p in &policies {
         edges_from_policy(d, workloads, p);
     }
-    if !policies.is_empty() {
-        let mut trial = d.clone();
-        trial.environments[0].default_deny = true;
-        let rendered: Vec<Value> = render(&trial, &d.environments[0].name)
-            .objects
-            .iter()
-            .filter(|o| matches!(o, Object::NetworkPolicy(_)))
-            .map(|o| strip_managed(o.to_json()))
-            .collect();
-        let input: Vec<Value> = policies
-            .iter()
-            .map(|(_, o)| strip_managed(o.to_json()))
-            .collect();
-        let same = rendered.len() == input.len() && input.iter().all(|p| rendered.contains(p));
-        if same {
-            d.environments[0].default_deny = true;
-            keep.retain(|(_, o)| !matches!(o, Object::NetworkPolicy(_)));
-        }
+    if policies.is_empty() {
+        return;
+    }
+    // Default-deny is on when the input's policies are exactly those the design renders
+    // with it. Compared one pair at a time in name order: holding every rendered object
+    // and both sides as JSON made this step the import's peak of memory.
+    let mut rendered = crate::render::network_policies(d, &d.environments[0].name);
+    rendered.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    policies.sort_by(|a, b| a.name().cmp(b.name()));
+    let same = rendered.len() == policies.len()
+        && rendered.into_iter().zip(&policies).all(|(r, p)| {
+            strip_managed(Object::NetworkPolicy(r).to_json()) == strip_managed(p.to_json())
+        });
+    if same {
+        d.environments[0].default_deny = true;
+        keep.retain(|(_, o)| !matches!(o, Object::NetworkPolicy(_)));
     }
 }
 
 /// Dependency edges a NetworkPolicy expresses: ingress to the pods it selects from the
 /// pods another rule selects.
-fn edges_from_policy(d: &mut Design, workloads: &[Workload], o: &Object) {
+fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
     let Object::NetworkPolicy(np) = o else { return };
     let spec = np.spec.clone().unwrap_or_default();
     let Some(to) = workload_for(

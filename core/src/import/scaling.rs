@@ -2,7 +2,7 @@
 //! targets (an HPA by its scale target's name, a PDB by its selector), at most one of each
 //! per workload.
 
-use super::{amount, note_rename, workload_for, Renamed, Workload};
+use super::{amount, note_rename, workload_for, Renamed, Workload, Workloads};
 use crate::model::*;
 use k8s_openapi::api::autoscaling::v2 as autoscaling;
 use k8s_openapi::api::policy::v1 as policy;
@@ -70,7 +70,7 @@ pub(super) fn hpa(
 /// A PDB becomes the disruption budget of the workload it selects.
 pub(super) fn pdb(
     d: &mut Design,
-    workloads: &[Workload],
+    workloads: &Workloads,
     renamed: &mut Renamed,
     name: &str,
     p: &policy::PodDisruptionBudget,

@@ -3,7 +3,7 @@
 //! has (a Deployment's rollout strategy and progress deadline, a StatefulSet's volume
 //! claims) is read apart.
 
-use super::{amount, port_ref, Workload};
+use super::{amount, port_ref, Workload, Workloads};
 use crate::model::*;
 use crate::render::Object;
 use k8s_openapi::api::apps::v1 as apps;
@@ -320,7 +320,7 @@ fn from_controller(w: Controller) -> Service {
 /// StatefulSet's governing Service name.
 pub(super) fn add(
     d: &mut Design,
-    workloads: &mut Vec<Workload>,
+    workloads: &mut Workloads,
     s: Service,
     pod_labels: BTreeMap<String, String>,
     governing: Option<String>,

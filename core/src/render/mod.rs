@@ -335,21 +335,32 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
                 .map(|k| Object::kept_as(k.clone(), true)),
         );
     }
-    objects.sort_by(|a, b| {
+    // Stable, and in place: `sort_by` would allocate a scratch buffer of half the
+    // objects (an `Object` is 2.5 KB inline, so 19 MB for a 15,000-object import).
+    objects.sort_by_cached_key(|o| {
         (
-            a.rank(),
-            a.kind(),
-            a.metadata().namespace.as_deref(),
-            a.name(),
+            o.rank(),
+            o.kind().to_string(),
+            o.metadata().namespace.clone(),
+            o.name().to_string(),
         )
-            .cmp(&(
-                b.rank(),
-                b.kind(),
-                b.metadata().namespace.as_deref(),
-                b.name(),
-            ))
     });
     Bundle { objects }
+}
+
+/// The NetworkPolicies [`render`] gives for an environment with default-deny on, without
+/// rendering anything else (the importer compares them with the input's).
+pub(crate) fn network_policies(design: &Design, env_name: &str) -> Vec<net::NetworkPolicy> {
+    let Some(env) = design.environment(env_name) else {
+        return Vec::new();
+    };
+    let services: Vec<Service> = design
+        .services
+        .iter()
+        .filter(|s| env.deploys(s.id))
+        .map(|s| effective(s, env))
+        .collect();
+    Renderer { design, env }.network_policies(&services)
 }
 
 struct Renderer<'a> {
