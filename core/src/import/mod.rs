@@ -16,9 +16,12 @@
 
 pub mod compose;
 mod config;
+mod environments;
 mod network;
 mod scaling;
 mod workload;
+
+pub use environments::{environments, tier_of, EnvironmentReport, EnvironmentsImport, NotMerged};
 
 use crate::model::*;
 use crate::render::{render, Object};
