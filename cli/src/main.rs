@@ -23,6 +23,10 @@ usage:
   kubeprint export DESIGN.json (-o DIR | --zip FILE)
                                                    Kustomize base + overlays, rendered YAML per environment
   kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML into a design; a report per document on stderr
+  kubeprint import --env NAME=FILE.yaml --env NAME=FILE.yaml... > DESIGN.json
+                                                   one system rendered per environment (say kustomize
+                                                   overlays) into one design with an environment each;
+                                                   what is not merged is reported on stderr
   kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
   kubeprint open-link URL                          print the design file a share link carries";
 
@@ -227,7 +231,22 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             }
         }
         "import" => {
-            let a = Args::parse(rest, &[])?;
+            let a = Args::parse(rest, &["--env"])?;
+            let envs: Vec<&str> = a
+                .flags
+                .iter()
+                .filter(|(k, _)| *k == "--env")
+                .map(|(_, v)| *v)
+                .collect();
+            if !envs.is_empty() {
+                if !a.positional.is_empty() {
+                    return Err(Failure::Usage(
+                        "import takes either YAML files or --env NAME=FILE options, not both"
+                            .into(),
+                    ));
+                }
+                return import_environments(&envs, out);
+            }
             if a.positional.is_empty() {
                 return Err(Failure::Usage("import needs at least one YAML file".into()));
             }
@@ -284,9 +303,44 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
     }
 }
 
-/// Print the per-document report to stderr and the design to stdout.
-fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Failure> {
-    for d in &result.documents {
+/// `import --env NAME=FILE...`: one design with an environment per file; each
+/// environment's document report, what merged and what did not on stderr.
+fn import_environments(envs: &[&str], out: &mut dyn Write) -> Result<(), Failure> {
+    let mut inputs = Vec::new();
+    for e in envs {
+        let Some((name, path)) = e
+            .split_once('=')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+        else {
+            return Err(Failure::Usage(format!(
+                "`--env {e}` should be NAME=FILE, e.g. --env prod=prod.yaml"
+            )));
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
+        inputs.push((name.to_string(), text));
+    }
+    let pairs: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let result = import::environments(&pairs).map_err(Failure::Usage)?;
+    for env in &result.environments {
+        eprintln!("environment {}:", env.environment);
+        print_documents(&env.documents);
+        for m in &env.merged {
+            eprintln!("merged    {}: {m}", env.environment);
+        }
+        for n in &env.not_merged {
+            eprintln!("not merged  {}", n.message);
+        }
+    }
+    emit(out, &file::to_json(&result.design))
+}
+
+/// Print the per-document report to stderr.
+fn print_documents(documents: &[kubeprint_core::import::DocumentReport]) {
+    for d in documents {
         let what = format!("{} {}", d.kind, d.name);
         let at = if d.file.is_empty() {
             format!("line {:>5}", d.line)
@@ -302,6 +356,11 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
             eprintln!("          line {:>5}  note: {note}", d.line);
         }
     }
+}
+
+/// Print the per-document report to stderr and the design to stdout.
+fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Failure> {
+    print_documents(&result.documents);
     if result.imported() == 0 {
         return Err(Failure::Input(
             "nothing could be imported (see the report above)".into(),

@@ -378,3 +378,39 @@ fn import_reads_an_env_file_named_through_a_merge_key_and_reports_profiles() {
         stderr(&o)
     );
 }
+
+#[test]
+fn import_with_env_options_makes_one_design_with_an_environment_each() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/corpus/two-envs");
+    let staging = format!("staging={dir}/staging.yaml");
+    let prod = format!("prod={dir}/prod.yaml");
+    let o = kubeprint(&["import", "--env", &staging, "--env", &prod]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let envs = design["environments"].as_array().unwrap();
+    assert_eq!(envs.len(), 2);
+    assert_eq!(envs[0]["name"], "staging");
+    assert_eq!(envs[1]["namespace"], "parcel-prod");
+    let err = stderr(&o);
+    assert!(err.contains("environment prod:"), "{err}");
+    assert!(err.contains("merged    prod: worker: replicas 2"), "{err}");
+    assert!(
+        err.contains(
+            "not merged  prod: HPA `api` exists only here: not merged; the prod rendering will lack it"
+        ),
+        "{err}"
+    );
+    // The design file renders each environment.
+    let file = temp_dir("import-envs").join("design.json");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let o = kubeprint(&["render", file.to_str().unwrap(), "--env", "prod"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("image: ghcr.io/acme-parcel/api:1.7.3"));
+
+    let o = kubeprint(&["import", "--env", "prod"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("NAME=FILE"), "{}", stderr(&o));
+    let o = kubeprint(&["import", "--env", &prod, "--env", &prod]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
+}

@@ -16,10 +16,13 @@
 
 pub mod compose;
 mod config;
+mod environments;
 mod network;
 mod parse;
 mod scaling;
 mod workload;
+
+pub use environments::{environments, tier_of, EnvironmentReport, EnvironmentsImport, NotMerged};
 
 use crate::model::*;
 use crate::render::{render, Object};

@@ -1,0 +1,412 @@
+//! Import of one system rendered for several environments (say `kustomize build` of the
+//! staging and of the prod overlay) as one design with one environment per input.
+//!
+//! Each input is imported on its own with [`kubernetes`]. The first becomes the design,
+//! its environment renamed to the name given with it. Every further input becomes
+//! another environment of that design (its own namespace and Namespace object, a tier
+//! guessed from its name), and for each service of the design, matched by name, what
+//! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
+//! resources, image tag, not deployed here) becomes that environment's override.
+//!
+//! Everything else is reported, never merged: after the overrides are set, each
+//! environment of the merged design is rendered and compared, object by object, with
+//! what that environment's own import renders (which is its input, by the import laws).
+//! Every object that does not come back exactly is listed in plain words with what the
+//! rendering will have instead: an object that exists in one environment only, a field
+//! an override cannot change (a label, a host, a ConfigMap value), a generated ConfigMap
+//! whose hash suffix differs. So the report lists exactly what was not merged, and every
+//! object it does not list renders as that environment's input.
+
+use super::{kubernetes, DocumentReport};
+use crate::model::*;
+use crate::presets::TIERS;
+use crate::render::render;
+use crate::residual::Residual;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Changes listed per object before the rest is counted.
+const MAX_CHANGES_LISTED: usize = 6;
+
+/// The result of importing several renderings of one system.
+#[derive(Clone, Debug)]
+pub struct EnvironmentsImport {
+    /// One design, with one environment per input, in input order.
+    pub design: Design,
+    /// One report per environment, in input order.
+    pub environments: Vec<EnvironmentReport>,
+}
+
+/// What happened to one environment's input.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EnvironmentReport {
+    /// The environment's name.
+    pub environment: String,
+    /// The import report of its input, one entry per document.
+    pub documents: Vec<DocumentReport>,
+    /// What became this environment's overrides, in plain words ("web: replicas 3").
+    pub merged: Vec<String>,
+    /// Every object this environment's rendering does not give back as its input.
+    pub not_merged: Vec<NotMerged>,
+}
+
+/// One object of an environment that the merged design does not render as its input.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NotMerged {
+    /// Its kind.
+    pub kind: String,
+    /// Its name (in this environment's input, or in the rendering when only there).
+    pub name: String,
+    /// What differs and what the rendering will have, in plain words, starting with the
+    /// environment's name.
+    pub message: String,
+}
+
+/// Import `inputs`, (environment name, Kubernetes YAML) each, as one design with one
+/// environment per input. Fails only on a command-line kind of mistake: no input, or an
+/// environment name given twice.
+pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, String> {
+    let Some(((base_name, base_text), rest)) = inputs.split_first() else {
+        return Err("no environment to import".into());
+    };
+    for (i, (name, _)) in inputs.iter().enumerate() {
+        if name.is_empty() {
+            return Err("an environment needs a name".into());
+        }
+        if inputs[..i].iter().any(|(n, _)| n == name) {
+            return Err(format!("environment `{name}` is given twice"));
+        }
+    }
+    let base = kubernetes(base_text);
+    let mut design = base.design.clone();
+    design.environments[0].name = base_name.to_string();
+    design.environments[0].tier = tier_of(base_name);
+    let mut imports = vec![(base_name.to_string(), base)];
+    let mut merged_words = vec![Vec::new()];
+    for (name, text) in rest {
+        let import = kubernetes(text);
+        let theirs = &import.design.environments[0];
+        let mut env = Environment {
+            name: name.to_string(),
+            tier: tier_of(name),
+            namespace: theirs.namespace.clone(),
+            labels: theirs.labels.clone(),
+            annotations: theirs.annotations.clone(),
+            default_deny: theirs.default_deny,
+            hosts_services: true,
+            create_namespace: theirs.create_namespace,
+            overrides: BTreeMap::new(),
+            residual: None,
+        };
+        let mut words = Vec::new();
+        for s in &design.services {
+            let o = match import.design.service_named(&s.name) {
+                Some(other) => override_between(s, other),
+                None => Override {
+                    enabled: Some(false),
+                    ..Override::default()
+                },
+            };
+            if o != Override::default() {
+                words.push(format!("{}: {}", s.name, describe(&o)));
+                env.overrides.insert(s.id, o);
+            }
+        }
+        design.environments.push(env);
+        keep_namespace_residual(&mut design, &import.design);
+        imports.push((name.to_string(), import));
+        merged_words.push(words);
+    }
+    let environments = imports
+        .into_iter()
+        .zip(merged_words)
+        .map(|((name, import), merged)| {
+            let own_env = &import.design.environments[0].name;
+            let want = objects(&import.design, own_env);
+            let have = objects(&design, &name);
+            EnvironmentReport {
+                not_merged: compare(&name, &want, &have),
+                environment: name,
+                documents: import.documents,
+                merged,
+            }
+        })
+        .collect();
+    Ok(EnvironmentsImport {
+        design,
+        environments,
+    })
+}
+
+/// Record, for the environment just added to `design`, what its Namespace object had
+/// beyond the model against the merged design (whose name, and so `part-of` label, is the
+/// base's): environments keep their Namespace residual each, so this always merges.
+fn keep_namespace_residual(design: &mut Design, own: &Design) {
+    let index = design.environments.len() - 1;
+    design.environments[index].residual = None;
+    let namespace = |d: &Design, env: &str| {
+        render(d, env)
+            .objects
+            .into_iter()
+            .find(|o| o.kind() == "Namespace" && o.metadata().namespace.is_none())
+            .map(|o| o.to_json())
+    };
+    let env = design.environments[index].name.clone();
+    let ours = namespace(design, &env);
+    let theirs = namespace(own, &own.environments[0].name);
+    if let (Some(have), Some(want)) = (ours, theirs) {
+        design.set_residual(
+            &crate::render::ResidualOwner::Namespace,
+            index,
+            Residual::between(&have, &want),
+        );
+    }
+}
+
+/// The tier an environment's name suggests: a tier's own name, else `prod`/`production`
+/// (not `preprod`), `dev`/`local`/`sandbox`, and production-like (staging) for anything
+/// else, like a new environment in the editor.
+pub fn tier_of(name: &str) -> Tier {
+    let n = name.to_ascii_lowercase();
+    if let Some((_, t)) = TIERS.iter().find(|(label, _)| *label == n) {
+        return *t;
+    }
+    let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    if has(&["preprod", "pre-prod", "stag", "qa", "uat", "test"]) {
+        Tier::Staging
+    } else if has(&["prod", "prd", "live"]) {
+        Tier::Prod
+    } else if has(&["dev", "local", "sandbox"]) {
+        Tier::Dev
+    } else {
+        Tier::Staging
+    }
+}
+
+/// What `other` (the same service imported for another environment) changes about
+/// `base` that an override can say. Anything else is left to the comparison.
+fn override_between(base: &Service, other: &Service) -> Override {
+    let mut o = Override::default();
+    if other.scaling.replicas != base.scaling.replicas {
+        o.replicas = Some(other.scaling.replicas);
+    }
+    if let (Some(b), Some(t)) = (&base.scaling.hpa, &other.scaling.hpa) {
+        o.hpa_min = (t.min != b.min).then_some(t.min);
+        o.hpa_max = (t.max != b.max).then_some(t.max);
+    }
+    let (b, t) = (&base.resources, &other.resources);
+    let differs = |x: &Option<String>, y: &Option<String>| (x != y).then(|| y.clone()).flatten();
+    let resources = Resources {
+        cpu_request: differs(&b.cpu_request, &t.cpu_request),
+        memory_request: differs(&b.memory_request, &t.memory_request),
+        cpu_limit: differs(&b.cpu_limit, &t.cpu_limit),
+        memory_limit: differs(&b.memory_limit, &t.memory_limit),
+    };
+    if resources != Resources::default() {
+        o.resources = Some(resources);
+    }
+    if other.tag != base.tag {
+        o.image_tag = Some(other.tag.clone());
+    }
+    o
+}
+
+/// An override in plain words.
+fn describe(o: &Override) -> String {
+    let mut parts = Vec::new();
+    if o.enabled == Some(false) {
+        parts.push("not deployed (absent from this input)".to_string());
+    }
+    if let Some(r) = o.replicas {
+        parts.push(format!("replicas {r}"));
+    }
+    if let Some(m) = o.hpa_min {
+        parts.push(format!("HPA min {m}"));
+    }
+    if let Some(m) = o.hpa_max {
+        parts.push(format!("HPA max {m}"));
+    }
+    if let Some(r) = &o.resources {
+        let fields = [
+            ("CPU request", &r.cpu_request),
+            ("memory request", &r.memory_request),
+            ("CPU limit", &r.cpu_limit),
+            ("memory limit", &r.memory_limit),
+        ];
+        for (what, v) in fields {
+            if let Some(v) = v {
+                parts.push(format!("{what} {v}"));
+            }
+        }
+    }
+    if let Some(t) = &o.image_tag {
+        parts.push(format!("image tag {t}"));
+    }
+    parts.join(", ")
+}
+
+/// An object of one environment's rendering: kind, namespace (empty for the
+/// environment's own, so that environments compare) and name.
+type Key = (String, String, String);
+
+/// The objects `design` renders for `env` by key, as JSON, Secret values aside.
+fn objects(design: &Design, env: &str) -> BTreeMap<Key, Value> {
+    let namespace = design
+        .environment(env)
+        .map(|e| e.namespace.clone())
+        .unwrap_or_default();
+    render(design, env)
+        .objects
+        .iter()
+        .map(|o| {
+            let mut v = o.to_json();
+            if o.kind() == "Secret" {
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("data");
+                    m.remove("stringData");
+                }
+            }
+            let ns = o.metadata().namespace.clone().unwrap_or_default();
+            let ns = if ns == namespace { String::new() } else { ns };
+            ((o.kind().to_string(), ns, o.name().to_string()), v)
+        })
+        .collect()
+}
+
+/// Every object of `want` (the environment's input) that `have` (the merged design's
+/// rendering of it) does not give back, and every object `have` adds.
+fn compare(env: &str, want: &BTreeMap<Key, Value>, have: &BTreeMap<Key, Value>) -> Vec<NotMerged> {
+    let mut out = Vec::new();
+    let mut explained: Vec<&Key> = Vec::new();
+    for (k, v) in want {
+        let (kind, _, name) = k;
+        let shown = shown_kind(kind);
+        match have.get(k) {
+            Some(h) if h == v => {}
+            Some(h) => out.push(NotMerged {
+                kind: kind.clone(),
+                name: name.clone(),
+                message: format!(
+                    "{env}: {shown} `{name}` differs in what an override cannot express: not \
+                     merged; the {env} rendering will have {}",
+                    changes(&Residual::between(h, v))
+                ),
+            }),
+            None => {
+                let twin = generated_stem(name).and_then(|stem| {
+                    have.keys().find(|o| {
+                        o.0 == *kind
+                            && o.1 == k.1
+                            && !want.contains_key(*o)
+                            && generated_stem(&o.2) == Some(stem)
+                    })
+                });
+                let message = match twin {
+                    Some(t) => {
+                        explained.push(t);
+                        let stem = generated_stem(name).unwrap_or_default();
+                        format!(
+                            "{env}: {shown} `{name}` is the generated {shown} `{stem}` with \
+                             another content hash than `{}`: not merged; the {env} rendering \
+                             will have `{}` with its values instead",
+                            t.2, t.2
+                        )
+                    }
+                    None => format!(
+                        "{env}: {shown} `{name}` exists only here: not merged; the {env} \
+                         rendering will lack it"
+                    ),
+                };
+                out.push(NotMerged {
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    message,
+                });
+            }
+        }
+    }
+    for k in have.keys() {
+        if want.contains_key(k) || explained.contains(&k) {
+            continue;
+        }
+        let (kind, _, name) = k;
+        out.push(NotMerged {
+            kind: kind.clone(),
+            name: name.clone(),
+            message: format!(
+                "{env}: {} `{name}` is not in this input, but the design has it: the {env} \
+                 rendering will add it",
+                shown_kind(kind)
+            ),
+        });
+    }
+    out
+}
+
+/// A kind as the report writes it.
+fn shown_kind(kind: &str) -> &str {
+    match kind {
+        "HorizontalPodAutoscaler" => "HPA",
+        "PodDisruptionBudget" => "PDB",
+        other => other,
+    }
+}
+
+/// The name a generator gave a hash suffix to (`parcel-config-5k8h2mtdg4` ->
+/// `parcel-config`): kustomize appends `-` and ten characters of its alphabet (no vowels,
+/// no `0 1 3 a e i o u l`).
+fn generated_stem(name: &str) -> Option<&str> {
+    let (stem, suffix) = name.rsplit_once('-')?;
+    let alphabet = "bcdfghjkmnpqrstvwxz2456789";
+    (!stem.is_empty() && suffix.len() == 10 && suffix.chars().all(|c| alphabet.contains(c)))
+        .then_some(stem)
+}
+
+/// The changes between the rendering and the input, in plain words.
+fn changes(r: &Residual) -> String {
+    let shown = |v: &Option<Value>| match v {
+        None => "nothing".to_string(),
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(v) => format!("`{v}`"),
+    };
+    let mut parts: Vec<String> =
+        r.0.iter()
+            .take(MAX_CHANGES_LISTED)
+            .map(|c| {
+                if let Some(order) = &c.order {
+                    format!("another order at `{}` (here: {})", c.at, order.join(", "))
+                } else {
+                    format!("{} at `{}` (here: {})", shown(&c.was), c.at, shown(&c.now))
+                }
+            })
+            .collect();
+    if r.0.len() > MAX_CHANGES_LISTED {
+        parts.push(format!("{} more", r.0.len() - MAX_CHANGES_LISTED));
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_from_names() {
+        assert_eq!(tier_of("prod"), Tier::Prod);
+        assert_eq!(tier_of("production"), Tier::Prod);
+        assert_eq!(tier_of("preprod"), Tier::Staging);
+        assert_eq!(tier_of("staging"), Tier::Staging);
+        assert_eq!(tier_of("dev"), Tier::Dev);
+        assert_eq!(tier_of("eu-west"), Tier::Staging);
+    }
+
+    #[test]
+    fn hash_suffixes_are_told_apart_from_names() {
+        assert_eq!(
+            generated_stem("parcel-config-5k8h2mtdg4"),
+            Some("parcel-config")
+        );
+        assert_eq!(generated_stem("parcel-config"), None);
+        assert_eq!(generated_stem("web-deployment"), None);
+    }
+}

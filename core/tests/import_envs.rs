@@ -1,0 +1,413 @@
+//! Importing one system rendered for several environments as one design with one
+//! environment each (`import::environments`): what an override can say is merged, and
+//! every object whose rendering would differ from its environment's input is reported.
+
+use kubeprint_core::import::{self, EnvironmentsImport};
+use kubeprint_core::render::Object;
+use kubeprint_core::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn two_envs(file: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/two-envs");
+    std::fs::read_to_string(format!("{dir}/{file}")).unwrap()
+}
+
+/// What identifies an object: kind, namespace, name.
+type Key = (String, String, String);
+
+fn key(v: &Value) -> Key {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    (
+        s(&v["kind"]),
+        s(&v["metadata"]["namespace"]),
+        s(&v["metadata"]["name"]),
+    )
+}
+
+/// Secret values never enter a design: compare Secrets without them.
+fn without_secret_values(mut v: Value) -> Value {
+    if v["kind"] == "Secret" {
+        if let Some(m) = v.as_object_mut() {
+            m.remove("data");
+            m.remove("stringData");
+        }
+    }
+    v
+}
+
+/// The input as a typed client holds it, by key.
+fn input(text: &str) -> BTreeMap<Key, Value> {
+    let docs = yaml::parse_documents(text).expect("the input parses");
+    docs.into_iter()
+        .filter(|d| !d.is_null())
+        .map(|d| {
+            let v: Value = serde_json::to_value(&d).unwrap();
+            let v = Object::from_json(v.clone()).map_or(v, |o| o.to_json());
+            let v = without_secret_values(v);
+            (key(&v), v)
+        })
+        .collect()
+}
+
+fn rendered(design: &Design, env: &str) -> BTreeMap<Key, Value> {
+    render(design, env)
+        .objects
+        .iter()
+        .map(|o| {
+            let v = without_secret_values(o.to_json());
+            (key(&v), v)
+        })
+        .collect()
+}
+
+/// (kind, name) of everything reported as not merged for `env`.
+fn not_merged(r: &EnvironmentsImport, env: &str) -> BTreeSet<(String, String)> {
+    let report = r
+        .environments
+        .iter()
+        .find(|e| e.environment == env)
+        .unwrap();
+    report
+        .not_merged
+        .iter()
+        .map(|n| (n.kind.clone(), n.name.clone()))
+        .collect()
+}
+
+/// Rendering `env` gives back its input for every object not reported, and every
+/// reported object does differ (missing, added or changed).
+fn assert_round_trip_except_reported(r: &EnvironmentsImport, env: &str, text: &str) {
+    let want = input(text);
+    let got = rendered(&r.design, env);
+    let reported = not_merged(r, env);
+    let is_reported = |k: &Key| reported.contains(&(k.0.clone(), k.2.clone()));
+    for (k, v) in &want {
+        if !is_reported(k) {
+            assert_eq!(
+                got.get(k),
+                Some(v),
+                "{env}: {k:?} is not reported, so it comes back"
+            );
+        }
+    }
+    for k in got.keys() {
+        if !want.contains_key(k) {
+            assert!(
+                is_reported(k) || reported.iter().any(|(kind, _)| *kind == k.0),
+                "{env}: the rendering adds {k:?} without a report"
+            );
+        }
+    }
+    for (kind, name) in &reported {
+        let same = want
+            .iter()
+            .filter(|(k, _)| k.0 == *kind && k.2 == *name)
+            .all(|(k, v)| got.get(k) == Some(v));
+        let in_input = want.keys().any(|k| k.0 == *kind && k.2 == *name);
+        assert!(
+            !(same && in_input),
+            "{env}: {kind} `{name}` is reported but comes back exactly"
+        );
+    }
+}
+
+#[test]
+fn staging_and_prod_become_one_design_with_two_environments() {
+    let (staging, prod) = (two_envs("staging.yaml"), two_envs("prod.yaml"));
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let envs: Vec<_> = r
+        .design
+        .environments
+        .iter()
+        .map(|e| (e.name.as_str(), e.namespace.as_str(), e.tier))
+        .collect();
+    assert_eq!(
+        envs,
+        [
+            ("staging", "parcel-staging", Tier::Staging),
+            ("prod", "parcel-prod", Tier::Prod)
+        ]
+    );
+    let names: Vec<_> = r.design.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["api", "web", "worker"]);
+
+    // What an override can say became prod's overrides.
+    let prod_env = r.design.environment("prod").unwrap();
+    let api = r.design.service_named("api").unwrap();
+    let o = &prod_env.overrides[&api.id];
+    assert_eq!(o.replicas, Some(3));
+    assert_eq!(o.image_tag.as_deref(), Some("1.7.3"));
+    let res = o.resources.as_ref().unwrap();
+    assert_eq!(res.cpu_limit.as_deref(), Some("1"));
+    assert_eq!(res.memory_limit.as_deref(), Some("768Mi"));
+    let worker = r.design.service_named("worker").unwrap();
+    assert_eq!(prod_env.overrides[&worker.id].replicas, Some(2));
+    assert!(r
+        .design
+        .environment("staging")
+        .unwrap()
+        .overrides
+        .is_empty());
+
+    assert_round_trip_except_reported(&r, "staging", &staging);
+    assert_round_trip_except_reported(&r, "prod", &prod);
+
+    // The report lists exactly what was not merged.
+    assert!(not_merged(&r, "staging").is_empty());
+    let s = |k: &str, n: &str| (k.to_string(), n.to_string());
+    assert_eq!(
+        not_merged(&r, "prod"),
+        BTreeSet::from([
+            // Hash-suffixed generated ConfigMap: another suffix and other values.
+            s("ConfigMap", "parcel-config-b7c9fm2kt6"),
+            // The `env` label (commonLabels, also in selectors), the version label a
+            // tag override brings, the ConfigMap reference.
+            s("Deployment", "api"),
+            s("Deployment", "web"),
+            s("Deployment", "worker"),
+            s("Service", "api"),
+            s("Service", "web"),
+            // Host and TLS secret.
+            s("Ingress", "parcel"),
+            s("HorizontalPodAutoscaler", "api"),
+        ])
+    );
+    let prod_report = &r.environments[1];
+    let messages: Vec<_> = prod_report.not_merged.iter().map(|n| &n.message).collect();
+    assert!(messages.contains(
+        &&"prod: HPA `api` exists only here: not merged; the prod rendering will lack it"
+            .to_string()
+    ));
+    let ingress = prod_report
+        .not_merged
+        .iter()
+        .find(|n| n.kind == "Ingress")
+        .unwrap();
+    assert!(
+        ingress.message.contains("parcel-prod-tls") && ingress.message.contains("/spec/tls"),
+        "{}",
+        ingress.message
+    );
+    // The Namespace comes back with prod's labels: environments keep their own.
+    assert!(!not_merged(&r, "prod").contains(&s("Namespace", "parcel-prod")));
+}
+
+/// One system in `namespace` with the values that differ between environments.
+#[allow(clippy::too_many_arguments)]
+fn shop(
+    namespace: &str,
+    api_replicas: u32,
+    hpa: (u32, u32),
+    cpu: &str,
+    mem: &str,
+    tag: &str,
+    with_cache: bool,
+) -> String {
+    let mut out = format!(
+        "apiVersion: v1
+kind: Namespace
+metadata:
+  name: {namespace}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+    app.kubernetes.io/version: \"{tag}\"
+spec:
+  replicas: {api_replicas}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: api
+        app.kubernetes.io/version: \"{tag}\"
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/shop/api:{tag}
+          ports:
+            - name: http
+              containerPort: 8080
+          resources:
+            requests:
+              cpu: {cpu}
+              memory: {mem}
+            limits:
+              memory: {mem}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+    app.kubernetes.io/version: \"{tag}\"
+spec:
+  selector:
+    app.kubernetes.io/name: api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: web
+    app.kubernetes.io/version: \"{tag}\"
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+        app.kubernetes.io/version: \"{tag}\"
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/shop/web:{tag}
+          resources:
+            requests:
+              cpu: {cpu}
+              memory: {mem}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: web
+    app.kubernetes.io/version: \"{tag}\"
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: {}
+  maxReplicas: {}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 75
+",
+        hpa.0, hpa.1
+    );
+    if with_cache {
+        out.push_str(&format!(
+            "---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cache
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: cache
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: cache
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: cache
+    spec:
+      containers:
+        - name: cache
+          image: redis:7.4
+"
+        ));
+    }
+    out
+}
+
+fn assert_exact(r: &EnvironmentsImport, env: &str, text: &str) {
+    let report = r
+        .environments
+        .iter()
+        .find(|e| e.environment == env)
+        .unwrap();
+    assert!(
+        report.not_merged.is_empty(),
+        "{env}: {:#?}",
+        report.not_merged
+    );
+    let (want, got) = (input(text), rendered(&r.design, env));
+    assert_eq!(
+        want.keys().collect::<Vec<_>>(),
+        got.keys().collect::<Vec<_>>(),
+        "{env}: the same objects"
+    );
+    for (k, v) in &want {
+        assert_eq!(&got[k], v, "{env}: {k:?} comes back exactly");
+    }
+}
+
+#[test]
+fn environments_differing_in_replicas_resources_and_tag_round_trip_exactly() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0-rc.1", false);
+    let prod = shop("shop", 4, (3, 10), "500m", "512Mi", "2.0.4", false);
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_eq!(r.design.environments.len(), 2);
+    assert_eq!(r.design.environments[0].tier, Tier::Dev);
+    assert_eq!(r.design.environments[1].namespace, "shop");
+    let web = r.design.service_named("web").unwrap();
+    let o = &r.design.environments[1].overrides[&web.id];
+    assert_eq!((o.hpa_min, o.hpa_max), (Some(3), Some(10)));
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+}
+
+#[test]
+fn a_service_missing_from_an_environment_is_not_deployed_there() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", true);
+    let prod = shop("shop", 2, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let cache = r.design.service_named("cache").unwrap();
+    assert_eq!(
+        r.design.environments[1].overrides[&cache.id].enabled,
+        Some(false)
+    );
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+}
+
+#[test]
+fn a_service_only_in_a_later_environment_is_reported_not_merged() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let prod = shop("shop", 1, (1, 2), "50m", "64Mi", "2.1.0", true);
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert!(r.design.service_named("cache").is_none());
+    assert_eq!(
+        r.environments[1]
+            .not_merged
+            .iter()
+            .map(|n| n.message.as_str())
+            .collect::<Vec<_>>(),
+        ["prod: Deployment `cache` exists only here: not merged; the prod rendering will lack it"]
+    );
+}
+
+#[test]
+fn an_environment_named_twice_is_refused() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let err = import::environments(&[("dev", &dev), ("dev", &dev)]).unwrap_err();
+    assert!(err.contains("`dev` is given twice"), "{err}");
+    assert!(import::environments(&[]).is_err());
+}
