@@ -51,7 +51,9 @@ fn yaml11_octal_modes(v: &mut Value) {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 let octal = x.as_str().filter(|t| {
-                    t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| (b'0'..=b'7').contains(&b))
+                    t.len() > 1
+                        && t.starts_with('0')
+                        && t.bytes().all(|b| (b'0'..=b'7').contains(&b))
                 });
                 match octal {
                     Some(t) if k == "defaultMode" || k == "mode" => {
