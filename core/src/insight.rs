@@ -1,8 +1,9 @@
 //! Derived views the designer draws: a service's shutdown timeline and what
 //! disruptions an environment allows. Numbers only; the app draws them.
 
-use crate::domain::{self, Rounding};
+use crate::domain;
 use crate::model::{Design, Service};
+use crate::replicas::{guaranteed_replicas, pdb_allowed_disruptions, pods, Rounding};
 
 /// The shutdown of one pod, in seconds from the moment it is marked Terminating.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,21 +129,14 @@ fn saturate(n: u64) -> u32 {
 
 /// The disruption figures of an (effective) service.
 pub fn disruption(s: &Service) -> Disruption {
-    let replicas = domain::guaranteed_replicas(s);
-    let drain_allows = s
-        .scaling
-        .pdb
-        .map(|p| domain::pdb_allowed_disruptions(p, replicas));
+    let replicas = guaranteed_replicas(s);
+    let drain_allows = s.scaling.pdb.map(|p| pdb_allowed_disruptions(p, replicas));
     Disruption {
         replicas,
         hpa: s.scaling.hpa.as_ref().map(|h| (h.min, h.max)),
         drain_allows,
-        rollout_down: saturate(domain::pods(
-            s.scaling.max_unavailable,
-            replicas,
-            Rounding::Down,
-        )),
-        rollout_surge: saturate(domain::pods(s.scaling.max_surge, replicas, Rounding::Up)),
+        rollout_down: saturate(pods(s.scaling.max_unavailable, replicas, Rounding::Down)),
+        rollout_surge: saturate(pods(s.scaling.max_surge, replicas, Rounding::Up)),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod patch;
 pub mod presets;
 pub mod quantity;
 pub mod render;
+pub mod replicas;
 pub mod residual;
 pub mod rules;
 pub mod selector;

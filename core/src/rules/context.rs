@@ -11,7 +11,7 @@ pub(super) struct Ctx<'a> {
     pub(super) design: &'a Design,
     pub(super) env: &'a Environment,
     /// The environment's rendered objects, indexed for resolving references.
-    pub(super) rendered: &'a super::references::Index<'a>,
+    pub(super) rendered: &'a super::rendered::Index<'a>,
     pub(super) out: Vec<Finding>,
     /// The environment as rendered; empty when the design keeps nothing from an import
     /// (`references::needed`), since the model then says everything about it.

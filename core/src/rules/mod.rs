@@ -15,6 +15,7 @@ pub mod catalog;
 mod context;
 mod names;
 mod references;
+mod rendered;
 mod resources;
 mod scaling;
 mod security;
@@ -138,12 +139,12 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
     // The reference rules read what export writes: the rendered objects, kept ones
     // included. KP305 reads it too, for the references an import marked optional. A
     // design that keeps nothing from an import gives them nothing to find.
-    let bundle = if references::needed(design) {
+    let bundle = if rendered::needed(design) {
         render(design, env_name)
     } else {
         Bundle::default()
     };
-    let rendered = references::Index::new(design, env, &bundle);
+    let rendered = rendered::Index::new(design, env, &bundle);
     let mut cx = Ctx {
         design,
         env,

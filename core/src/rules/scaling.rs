@@ -4,8 +4,9 @@
 
 use super::catalog::*;
 use super::context::{batch_fix, set, set_fix, svc, Ctx, OverridableField as OF};
-use crate::domain::{guaranteed_replicas, pdb_pods, HA_REPLICAS};
+use crate::domain::HA_REPLICAS;
 use crate::model::*;
+use crate::replicas::{guaranteed_replicas, pdb_pods};
 use serde_json::json;
 
 /// Every scaling check of one deployed (effective) service.

@@ -463,8 +463,8 @@ fn config_reference(
     // dangle: the pod starts without it.
     let optional = |cx: &Ctx| {
         let rendered = match source {
-            Source::ConfigMap => super::references::Source::ConfigMap,
-            Source::Secret => super::references::Source::Secret,
+            Source::ConfigMap => super::rendered::Source::ConfigMap,
+            Source::Secret => super::rendered::Source::Secret,
         };
         cx.rendered.read_only_optionally(s, rendered, name)
     };
