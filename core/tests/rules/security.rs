@@ -79,6 +79,34 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             no_change,
         ),
         fx(
+            "KP606",
+            // Imported with the profile on one container of two: the sidecar is open.
+            |d| {
+                api(d).security.seccomp_runtime_default = false;
+                api(d).residual.insert(
+                    ResidualRole::Workload,
+                    kept(serde_json::json!([
+                        {"at": "/spec/template/spec/containers/[name=api]/securityContext/seccompProfile",
+                         "now": {"type": "RuntimeDefault"}},
+                        {"at": "/spec/template/spec/containers/[name=log-shipper]",
+                         "now": {"name": "log-shipper", "image": "fluent/fluent-bit:3.1"}}
+                    ])),
+                );
+            },
+            // Regression: a container-level seccompProfile (as ingress controllers set it)
+            // was reported as missing.
+            |d| {
+                api(d).security.seccomp_runtime_default = false;
+                api(d).residual.insert(
+                    ResidualRole::Workload,
+                    kept(serde_json::json!([
+                        {"at": "/spec/template/spec/containers/[name=api]/securityContext/seccompProfile",
+                         "now": {"type": "RuntimeDefault"}}
+                    ])),
+                );
+            },
+        ),
+        fx(
             "KP607",
             |d| api(d).security.automount_token = None,
             |d| api(d).security.dedicated_service_account = true,
