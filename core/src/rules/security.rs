@@ -350,6 +350,35 @@ fn hardening(cx: &mut Ctx, s: &Service) {
     }
 }
 
+/// Whether the workload as rendered confines every container with a seccomp profile
+/// anyway: an import may set `seccompProfile` per container (as ingress controllers do),
+/// which the model's pod-level switch does not hold but the kept details render.
+fn seccomp_set_where_applied(cx: &Ctx, s: &Service) -> bool {
+    if !cx.keeps_anything(s) {
+        return false;
+    }
+    let Some(w) = cx.rendered_workload(s) else {
+        return false;
+    };
+    let confined = |sc: &serde_json::Value| {
+        matches!(
+            sc["seccompProfile"]["type"].as_str(),
+            Some("RuntimeDefault" | "Localhost")
+        )
+    };
+    let pod = &w["spec"]["template"]["spec"];
+    if confined(&pod["securityContext"]) {
+        return true;
+    }
+    let containers: Vec<&serde_json::Value> = pod["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(pod["initContainers"].as_array().into_iter().flatten())
+        .collect();
+    !containers.is_empty() && containers.iter().all(|c| confined(&c["securityContext"]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::looks_secret;
@@ -411,33 +440,4 @@ mod tests {
             .collect();
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
-}
-
-/// Whether the workload as rendered confines every container with a seccomp profile
-/// anyway: an import may set `seccompProfile` per container (as ingress controllers do),
-/// which the model's pod-level switch does not hold but the kept details render.
-fn seccomp_set_where_applied(cx: &Ctx, s: &Service) -> bool {
-    if !cx.keeps_anything(s) {
-        return false;
-    }
-    let Some(w) = cx.rendered_workload(s) else {
-        return false;
-    };
-    let confined = |sc: &serde_json::Value| {
-        matches!(
-            sc["seccompProfile"]["type"].as_str(),
-            Some("RuntimeDefault" | "Localhost")
-        )
-    };
-    let pod = &w["spec"]["template"]["spec"];
-    if confined(&pod["securityContext"]) {
-        return true;
-    }
-    let containers: Vec<&serde_json::Value> = pod["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .chain(pod["initContainers"].as_array().into_iter().flatten())
-        .collect();
-    !containers.is_empty() && containers.iter().all(|c| confined(&c["securityContext"]))
 }
