@@ -272,6 +272,17 @@ impl Environment {
     }
 }
 
+/// The services `env` runs, each as it runs there ([`effective`]), in design order: what
+/// render and the rules both start from.
+pub fn deployed(design: &Design, env: &Environment) -> Vec<Service> {
+    design
+        .services
+        .iter()
+        .filter(|s| env.deploys(s.id))
+        .map(|s| effective(s, env))
+        .collect()
+}
+
 /// A service as deployed in one environment: the base design with the
 /// environment's override applied. Rules and rendering both read this.
 pub fn effective(service: &Service, env: &Environment) -> Service {

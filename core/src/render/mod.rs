@@ -299,12 +299,7 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
     let Some(env) = design.environment(env_name) else {
         return Bundle::default();
     };
-    let services: Vec<Service> = design
-        .services
-        .iter()
-        .filter(|s| env.deploys(s.id))
-        .map(|s| effective(s, env))
-        .collect();
+    let services: Vec<Service> = crate::model::deployed(design, env);
     let r = Renderer { design, env };
     let mut objects = Vec::new();
     if env.create_namespace {
@@ -354,12 +349,7 @@ pub(crate) fn network_policies(design: &Design, env_name: &str) -> Vec<net::Netw
     let Some(env) = design.environment(env_name) else {
         return Vec::new();
     };
-    let services: Vec<Service> = design
-        .services
-        .iter()
-        .filter(|s| env.deploys(s.id))
-        .map(|s| effective(s, env))
-        .collect();
+    let services: Vec<Service> = crate::model::deployed(design, env);
     Renderer { design, env }.network_policies(&services)
 }
 

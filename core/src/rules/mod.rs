@@ -26,7 +26,7 @@ pub(crate) use security::looks_secret;
 
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
-use crate::render::{effective, render, Bundle};
+use crate::render::{render, Bundle};
 use context::Ctx;
 use serde::Serialize;
 use std::fmt;
@@ -152,12 +152,7 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
         out: Vec::new(),
         bundle: &bundle,
     };
-    let deployed: Vec<Service> = design
-        .services
-        .iter()
-        .filter(|s| env.deploys(s.id))
-        .map(|s| effective(s, env))
-        .collect();
+    let deployed: Vec<Service> = crate::model::deployed(design, env);
     names::environment(&mut cx);
     security::environment(&mut cx, &deployed);
     wiring::environment(&mut cx, &deployed);

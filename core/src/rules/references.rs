@@ -573,7 +573,7 @@ enum PortWanted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{effective, render, Object};
+    use crate::render::{render, Object};
     use std::borrow::Cow;
 
     /// The reference findings of every environment of `d`, reading objects with `read`.
@@ -589,12 +589,7 @@ mod tests {
                 out: Vec::new(),
                 bundle: &bundle,
             };
-            let deployed: Vec<Service> = d
-                .services
-                .iter()
-                .filter(|s| env.deploys(s.id))
-                .map(|s| effective(s, env))
-                .collect();
+            let deployed: Vec<Service> = crate::model::deployed(d, env);
             environment(&mut cx, &ix, &deployed);
             out.extend(
                 cx.out
