@@ -138,23 +138,7 @@ pub fn ImportDialog() -> impl IntoView {
         }
         open
     });
-    let summary = Memo::new(move |_| {
-        result.with(|r| {
-            r.as_ref().map(|r| {
-                let env = r.design.environments.first().map(|e| e.name.clone()).unwrap_or_default();
-                let findings = kubeprint_core::validate(&r.design, &env);
-                let count = |s: kubeprint_core::Severity| findings.iter().filter(|f| f.severity == s).count();
-                format!(
-                    "{} of {} documents imported; {} services. The rules find {} errors and {} warnings in `{env}`.",
-                    r.imported(),
-                    r.documents.len(),
-                    r.design.services.len(),
-                    count(kubeprint_core::Severity::Error),
-                    count(kubeprint_core::Severity::Warning)
-                )
-            })
-        })
-    });
+    let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary())));
     view! {
         <Show when=move || app.import.with(Option::is_some)>
             <div class="modal-backdrop" on:click=move |_| app.import.set(None)>

@@ -366,6 +366,7 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
             "nothing could be imported (see the report above)".into(),
         ));
     }
+    eprintln!("{}", result.summary());
     emit(out, &file::to_json(&result.design))
 }
 

@@ -361,6 +361,13 @@ fn a_removed_api_version_is_upgraded_and_said() {
         .as_ref()
         .unwrap()
         .contains("removed in Kubernetes 1.25"));
+    assert!(
+        imported
+            .summary()
+            .contains("1 used an API version Kubernetes removed and was upgraded"),
+        "{}",
+        imported.summary()
+    );
     let out = rendered(&imported.design);
     let cron_jobs: Vec<_> = out.values().filter(|v| v["kind"] == "CronJob").collect();
     assert!(cron_jobs.len() >= 2);

@@ -86,6 +86,44 @@ impl Import {
             .filter(|d| !matches!(d.outcome, Outcome::Skipped(_)))
             .count()
     }
+
+    /// One line for people, as the import dialog and the CLI show it: how much came in,
+    /// how much was kept whole or upgraded from a removed API version, and what the rules
+    /// find in the design's first environment.
+    pub fn summary(&self) -> String {
+        let env = self
+            .design
+            .environments
+            .first()
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        let findings = crate::rules::validate(&self.design, &env);
+        let count = |s: crate::rules::Severity| findings.iter().filter(|f| f.severity == s).count();
+        let kept = self
+            .documents
+            .iter()
+            .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
+            .count();
+        let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
+        let mut line = format!(
+            "{} of {} documents imported ({kept} kept whole); {} services.",
+            self.imported(),
+            self.documents.len(),
+            self.design.services.len(),
+        );
+        if upgraded > 0 {
+            line.push_str(&format!(
+                " {upgraded} used an API version Kubernetes removed and {} upgraded (see the notes).",
+                if upgraded == 1 { "was" } else { "were" }
+            ));
+        }
+        line.push_str(&format!(
+            " The rules find {} errors and {} warnings in `{env}`.",
+            count(crate::rules::Severity::Error),
+            count(crate::rules::Severity::Warning)
+        ));
+        line
+    }
 }
 
 /// What the text given to import holds. Told apart by top-level keys alone, before any
