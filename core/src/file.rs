@@ -108,12 +108,7 @@ fn merge_patches_become_changes(v: &mut Value) {
     for (owner, env_index, patch) in patches {
         let residual = rendered_object(&design, &owner, env_index)
             .map(|mut have| {
-                if matches!(owner, ResidualOwner::Secret(_)) {
-                    if let Some(m) = have.as_object_mut() {
-                        m.remove("data");
-                        m.remove("stringData");
-                    }
-                }
+                crate::render::without_secret_values(&mut have);
                 let mut want = have.clone();
                 crate::patch::apply(&mut want, &patch);
                 Residual::between(&have, &want)

@@ -27,12 +27,7 @@ fn key(v: &Value) -> Key {
 
 /// Secret values never enter a design: compare Secrets without them.
 fn without_secret_values(mut v: Value) -> Value {
-    if v["kind"] == "Secret" {
-        if let Some(m) = v.as_object_mut() {
-            m.remove("data");
-            m.remove("stringData");
-        }
-    }
+    kubeprint_core::render::without_secret_values(&mut v);
     v
 }
 

@@ -260,12 +260,7 @@ fn objects(design: &Design, env: &str) -> BTreeMap<Key, Value> {
         .iter()
         .map(|o| {
             let mut v = o.to_json();
-            if o.kind() == "Secret" {
-                if let Some(m) = v.as_object_mut() {
-                    m.remove("data");
-                    m.remove("stringData");
-                }
-            }
+            crate::render::without_secret_values(&mut v);
             let ns = o.metadata().namespace.clone().unwrap_or_default();
             let ns = if ns == namespace { String::new() } else { ns };
             ((o.kind().to_string(), ns, o.name().to_string()), v)

@@ -587,15 +587,8 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
         };
         let mut have = o.to_json();
         let mut want = wanted;
-        if o.kind() == "Secret" {
-            // Values never enter a design: compare without them.
-            for v in [&mut have, &mut want] {
-                if let Some(m) = v.as_object_mut() {
-                    m.remove("data");
-                    m.remove("stringData");
-                }
-            }
-        }
+        crate::render::without_secret_values(&mut have);
+        crate::render::without_secret_values(&mut want);
         import
             .design
             .set_residual(&owner, 0, Residual::between(&have, &want));

@@ -35,6 +35,18 @@ use std::collections::BTreeMap;
 /// Value written into every Secret key: a design never holds secret values.
 pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
 
+/// A Secret's JSON without its values (`data`, `stringData`); any other object as it is.
+/// A design never holds secret values, so wherever a rendering is compared with an input
+/// (residuals, format upgrades, environment merges) Secrets are compared without them.
+pub fn without_secret_values(object: &mut serde_json::Value) {
+    if object["kind"] == "Secret" {
+        if let Some(m) = object.as_object_mut() {
+            m.remove("data");
+            m.remove("stringData");
+        }
+    }
+}
+
 /// The label every object carries to say who wrote it.
 pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubeprint");
 
