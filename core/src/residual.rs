@@ -542,6 +542,16 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_kept_path_is_refused_with_what_is_wrong() {
+        let err = "spec/replicas".parse::<Path>().unwrap_err();
+        assert!(err.contains("must start with `/`"), "{err}");
+        let err = "/spec/containers/[app]".parse::<Path>().unwrap_err();
+        assert!(err.contains("`[field=key]`"), "{err}");
+        let err = serde_json::from_str::<Residual>(r#"[{"at": "spec", "now": 1}]"#).unwrap_err();
+        assert!(err.to_string().contains("must start with `/`"), "{err}");
+    }
+
+    #[test]
     fn paths_round_trip_through_text() {
         for text in [
             "",
