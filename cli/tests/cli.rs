@@ -268,7 +268,7 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
     let f = design_file("connectum", "import-src");
     let rendered = kubeprint(&["render", f.to_str().unwrap(), "--env", "prod"]).stdout;
     let mut text = String::from_utf8(rendered).unwrap();
-    text.push_str("---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n");
+    text.push_str("---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n");
     std::fs::write(&yaml, &text).unwrap();
     let o = kubeprint(&["import", yaml.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -278,7 +278,7 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains("kept      line   241  Job migrate"),
+        stderr(&o).contains("kept      line   241  ResourceQuota quota"),
         "a kind the model does not cover is kept, not dropped:\n{}",
         stderr(&o)
     );
@@ -286,8 +286,8 @@ fn import_turns_manifests_into_a_design_and_reports_each_document() {
     std::fs::write(&design, &o.stdout).unwrap();
     let back = kubeprint(&["render", design.to_str().unwrap(), "--env", "connectum"]);
     assert!(
-        stdout(&back).contains("kind: Job") && stdout(&back).contains("name: migrate"),
-        "the kept Job is rendered with the rest:\n{}",
+        stdout(&back).contains("kind: ResourceQuota") && stdout(&back).contains("name: quota"),
+        "the kept ResourceQuota is rendered with the rest:\n{}",
         stdout(&back)
     );
     let o = kubeprint(&["check", design.to_str().unwrap()]);

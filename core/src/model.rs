@@ -324,7 +324,7 @@ pub struct Override {
     pub image_tag: Option<String>,
 }
 
-/// Deployment or StatefulSet.
+/// The controller that runs a service's pods.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum WorkloadKind {
     /// A stateless, interchangeable set of pods.
@@ -332,6 +332,376 @@ pub enum WorkloadKind {
     Deployment,
     /// Pods with stable identity and their own volumes.
     StatefulSet,
+    /// One pod per (matching) node: log shippers, node agents, collectors.
+    DaemonSet,
+    /// Pods that run to completion once (a migration, a one-off task); see
+    /// [`Service::job`].
+    Job,
+    /// A Job created on a schedule (backups, restore tests); see [`Service::cron`] and
+    /// [`Service::job`].
+    CronJob,
+}
+
+impl WorkloadKind {
+    /// The Kubernetes kind it is rendered as.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+        }
+    }
+
+    /// Whether its pods run to completion (Job, CronJob) rather than serve until
+    /// replaced: no Service, probes that gate traffic, HPA or PDB apply to it.
+    pub fn runs_to_completion(self) -> bool {
+        matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
+    }
+
+    /// Whether it has a replica count (Deployment, StatefulSet), which an HPA may
+    /// manage.
+    pub fn has_replicas(self) -> bool {
+        matches!(self, WorkloadKind::Deployment | WorkloadKind::StatefulSet)
+    }
+}
+
+/// The pod restart policy of a Job's pods (a Job's pods may not use `Always`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JobRestart {
+    /// The kubelet restarts a failed container in place.
+    #[default]
+    OnFailure,
+    /// A failed pod stays failed and the Job creates a new one (each counts against
+    /// `backoffLimit`).
+    Never,
+}
+
+/// How one run of a Job is bounded and cleaned up. Read when the workload is a Job or a
+/// CronJob (the CronJob's job template).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// Successful pods needed (`completions`); `None` is Kubernetes' default, 1.
+    pub completions: Option<u32>,
+    /// Pods run at once (`parallelism`); `None` is Kubernetes' default, 1.
+    pub parallelism: Option<u32>,
+    /// Retries before the Job is marked failed (`backoffLimit`); `None` is Kubernetes'
+    /// default, 6.
+    pub backoff_limit: Option<u32>,
+    /// The Job fails after this long, retries included (`activeDeadlineSeconds`).
+    pub active_deadline_seconds: Option<u32>,
+    /// A finished Job is deleted after this long (`ttlSecondsAfterFinished`); `None`
+    /// keeps it until someone deletes it.
+    pub ttl_seconds_after_finished: Option<u32>,
+    /// The pods' restart policy.
+    pub restart_policy: JobRestart,
+    /// How long one run is expected to take, in seconds: design knowledge the rules
+    /// compare with the deadline and the schedule. Not written to any object.
+    pub expected_run_seconds: u32,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            completions: None,
+            parallelism: None,
+            backoff_limit: None,
+            active_deadline_seconds: None,
+            ttl_seconds_after_finished: None,
+            restart_policy: JobRestart::OnFailure,
+            expected_run_seconds: 60,
+        }
+    }
+}
+
+/// What a CronJob does when a run is due while the previous one still runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ConcurrencyPolicy {
+    /// Runs may overlap (Kubernetes' default).
+    #[default]
+    Allow,
+    /// The new run is skipped.
+    Forbid,
+    /// The running Job is replaced by the new one.
+    Replace,
+}
+
+impl ConcurrencyPolicy {
+    /// The policy as Kubernetes spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConcurrencyPolicy::Allow => "Allow",
+            ConcurrencyPolicy::Forbid => "Forbid",
+            ConcurrencyPolicy::Replace => "Replace",
+        }
+    }
+}
+
+/// When a CronJob runs. Read when the workload is a CronJob.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CronSettings {
+    /// The schedule in cron syntax (`0 3 * * *`, `@daily`).
+    pub schedule: String,
+    /// IANA time zone of the schedule (`Europe/London`); `None` is the controller's.
+    pub time_zone: Option<String>,
+    /// Overlapping runs: allowed, skipped or replaced.
+    pub concurrency_policy: ConcurrencyPolicy,
+    /// A run that could not start within this many seconds of its time is skipped
+    /// (`startingDeadlineSeconds`).
+    pub starting_deadline_seconds: Option<u32>,
+    /// No new runs are started.
+    pub suspend: bool,
+    /// Finished successful Jobs kept (`successfulJobsHistoryLimit`); `None` is 3.
+    pub successful_jobs_history_limit: Option<u32>,
+    /// Finished failed Jobs kept (`failedJobsHistoryLimit`); `None` is 1.
+    pub failed_jobs_history_limit: Option<u32>,
+}
+
+impl Default for CronSettings {
+    fn default() -> Self {
+        CronSettings {
+            schedule: "0 3 * * *".into(),
+            time_zone: None,
+            concurrency_policy: ConcurrencyPolicy::Allow,
+            starting_deadline_seconds: None,
+            suspend: false,
+            successful_jobs_history_limit: None,
+            failed_jobs_history_limit: None,
+        }
+    }
+}
+
+/// What a container beside the main one is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainerRole {
+    /// Runs to completion, in order, before the main containers start (migrations,
+    /// waiting for a dependency, fetching config).
+    Init,
+    /// A native sidecar (an init container with `restartPolicy: Always`, Kubernetes
+    /// 1.29+): starts before the main containers, runs beside them, and stops after them.
+    #[default]
+    Sidecar,
+    /// Another regular container of the pod, started and stopped with the main one.
+    Regular,
+}
+
+impl ContainerRole {
+    /// Whether it is written under `initContainers` (init containers and native
+    /// sidecars).
+    pub fn is_init(self) -> bool {
+        matches!(self, ContainerRole::Init | ContainerRole::Sidecar)
+    }
+}
+
+/// A container's own securityContext.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerSecurity {
+    /// runAsNonRoot; `None` follows the pod.
+    pub run_as_non_root: Option<bool>,
+    /// runAsUser; `None` follows the pod.
+    pub run_as_user: Option<i64>,
+    /// readOnlyRootFilesystem.
+    pub read_only_root_fs: bool,
+    /// allowPrivilegeEscalation: false when true.
+    pub no_privilege_escalation: bool,
+    /// capabilities.drop: [ALL].
+    pub drop_all_capabilities: bool,
+}
+
+impl Default for ContainerSecurity {
+    fn default() -> Self {
+        ContainerSecurity::hardened()
+    }
+}
+
+impl ContainerSecurity {
+    /// What a new container starts with: read-only, no escalation, no capabilities.
+    pub fn hardened() -> Self {
+        ContainerSecurity {
+            run_as_non_root: None,
+            run_as_user: None,
+            read_only_root_fs: true,
+            no_privilege_escalation: true,
+            drop_all_capabilities: true,
+        }
+    }
+
+    /// No settings: what a manifest without a container securityContext means.
+    pub fn unset() -> Self {
+        ContainerSecurity {
+            run_as_non_root: None,
+            run_as_user: None,
+            read_only_root_fs: false,
+            no_privilege_escalation: false,
+            drop_all_capabilities: false,
+        }
+    }
+}
+
+/// A container of the pod beside the main one (which is the [`Service`]'s own fields):
+/// an init container, a native sidecar, or another regular container.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Container {
+    /// Container name, unique in the pod.
+    pub name: String,
+    /// Init container, native sidecar or regular container.
+    pub role: ContainerRole,
+    /// Image repository without tag.
+    pub image: String,
+    /// Image tag; empty means none.
+    pub tag: String,
+    /// Image digest (`sha256:...`).
+    pub digest: Option<String>,
+    /// Command (entrypoint override).
+    pub command: Vec<String>,
+    /// Arguments.
+    pub args: Vec<String>,
+    /// Ports it listens on.
+    pub ports: Vec<ContainerPort>,
+    /// Its probes (init containers that run to completion take none).
+    pub probes: Probes,
+    /// Its requests and limits.
+    pub resources: Resources,
+    /// Its securityContext.
+    pub security: ContainerSecurity,
+    /// Its environment variables.
+    pub config: Config,
+    /// Volumes it mounts.
+    pub mounts: Vec<Mount>,
+    /// How long it takes to stop after SIGTERM, in seconds: a sidecar's own drain,
+    /// which starts only after the main containers have stopped. Design knowledge, not
+    /// written to any object.
+    pub shutdown_seconds: u32,
+    /// The main container needs it from start-up (a proxy, a secrets agent): a sidecar
+    /// then needs a startup or readiness probe so the main container starts after it is
+    /// ready.
+    pub needed_at_start: bool,
+}
+
+impl Default for Container {
+    fn default() -> Self {
+        Container {
+            name: "sidecar".into(),
+            role: ContainerRole::Sidecar,
+            image: String::new(),
+            tag: String::new(),
+            digest: None,
+            command: Vec::new(),
+            args: Vec::new(),
+            ports: Vec::new(),
+            probes: Probes::default(),
+            resources: Resources::default(),
+            security: ContainerSecurity::default(),
+            config: Config::default(),
+            mounts: Vec::new(),
+            shutdown_seconds: 0,
+            needed_at_start: false,
+        }
+    }
+}
+
+impl Container {
+    /// The image reference it runs: `image[:tag][@digest]`.
+    pub fn image_ref(&self) -> String {
+        image_ref(&self.image, &self.tag, self.digest.as_deref())
+    }
+}
+
+/// `image[:tag][@digest]`.
+fn image_ref(image: &str, tag: &str, digest: Option<&str>) -> String {
+    let mut out = image.to_string();
+    if !tag.is_empty() {
+        out.push(':');
+        out.push_str(tag);
+    }
+    if let Some(d) = digest.filter(|d| !d.is_empty()) {
+        out.push('@');
+        out.push_str(d);
+    }
+    out
+}
+
+/// A volume of the pod, mounted by its containers through [`Mount`]s. (Per-pod
+/// persistent volumes of a StatefulSet are [`Service::storage`].)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Volume {
+    /// Volume name, unique in the pod.
+    pub name: String,
+    /// Where its files come from.
+    pub source: VolumeSource,
+}
+
+impl Default for Volume {
+    fn default() -> Self {
+        Volume {
+            name: "scratch".into(),
+            source: VolumeSource::default(),
+        }
+    }
+}
+
+/// Where a volume's files come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VolumeSource {
+    /// An empty directory that lives as long as the pod (scratch space, `/tmp` under a
+    /// read-only root filesystem, files shared between containers).
+    EmptyDir {
+        /// Backed by memory (tmpfs) rather than the node's disk.
+        #[serde(default)]
+        memory: bool,
+        /// sizeLimit, e.g. `1Gi`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size_limit: Option<String>,
+    },
+    /// The keys of a design ConfigMap as files.
+    ConfigMap {
+        /// ConfigMap name.
+        name: String,
+    },
+    /// The keys of a design Secret as files.
+    Secret {
+        /// Secret name.
+        name: String,
+    },
+    /// An existing PersistentVolumeClaim, by name.
+    Claim {
+        /// claimName.
+        claim: String,
+        /// Mounted read-only.
+        #[serde(default)]
+        read_only: bool,
+    },
+}
+
+impl Default for VolumeSource {
+    fn default() -> Self {
+        VolumeSource::EmptyDir {
+            memory: false,
+            size_limit: None,
+        }
+    }
+}
+
+/// A volume mounted into a container.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Mount {
+    /// The volume's name: one of [`Service::volumes`] or [`Service::storage`].
+    pub volume: String,
+    /// Where it appears in the container.
+    pub path: String,
+    /// Mounted read-only.
+    pub read_only: bool,
+    /// Only this path inside the volume (`subPath`); empty mounts the whole volume.
+    pub sub_path: String,
 }
 
 /// One workload and everything around it.
@@ -377,6 +747,18 @@ pub struct Service {
     pub config: Config,
     /// Persistent volumes (StatefulSet volumeClaimTemplates).
     pub storage: Vec<VolumeClaim>,
+    /// Other volumes of the pod (emptyDir, ConfigMap, Secret, existing claims).
+    pub volumes: Vec<Volume>,
+    /// The main container's mounts of [`Service::volumes`] (a claim of
+    /// [`Service::storage`] is mounted at its own `mount_path`).
+    pub mounts: Vec<Mount>,
+    /// Containers beside the main one: init containers, native sidecars, regular
+    /// containers, each in pod order.
+    pub containers: Vec<Container>,
+    /// How a Job or CronJob run is bounded (read for those kinds only).
+    pub job: JobSettings,
+    /// A CronJob's schedule (read for that kind only).
+    pub cron: CronSettings,
     /// Pod and container security settings.
     pub security: Security,
     /// Prometheus scrape endpoint.
@@ -420,6 +802,11 @@ impl Default for Service {
             scaling: Scaling::default(),
             config: Config::default(),
             storage: Vec::new(),
+            volumes: Vec::new(),
+            mounts: Vec::new(),
+            containers: Vec::new(),
+            job: JobSettings::default(),
+            cron: CronSettings::default(),
             security: Security::default(),
             metrics: None,
             port_pools: Vec::new(),
@@ -442,16 +829,7 @@ impl Service {
 
     /// The image reference the container runs: `image[:tag][@digest]`.
     pub fn image_ref(&self) -> String {
-        let mut out = self.image.clone();
-        if !self.tag.is_empty() {
-            out.push(':');
-            out.push_str(&self.tag);
-        }
-        if let Some(d) = self.digest.as_deref().filter(|d| !d.is_empty()) {
-            out.push('@');
-            out.push_str(d);
-        }
-        out
+        image_ref(&self.image, &self.tag, self.digest.as_deref())
     }
 
     /// The container port a probe, Service or edge reference resolves to.

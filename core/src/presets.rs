@@ -41,17 +41,17 @@ pub const TIERS: [(&str, Tier); 4] = [
 ];
 
 /// Every workload kind, with its label.
-pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 2] = [
+pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 5] = [
     ("Deployment", WorkloadKind::Deployment),
     ("StatefulSet", WorkloadKind::StatefulSet),
+    ("DaemonSet", WorkloadKind::DaemonSet),
+    ("Job", WorkloadKind::Job),
+    ("CronJob", WorkloadKind::CronJob),
 ];
 
 /// The Kubernetes kind a workload is rendered as.
 pub fn workload_label(kind: WorkloadKind) -> &'static str {
-    match kind {
-        WorkloadKind::Deployment => "Deployment",
-        WorkloadKind::StatefulSet => "StatefulSet",
-    }
+    kind.as_str()
 }
 
 /// Every kind of the workload's own Service, with its label.

@@ -73,6 +73,20 @@ fn default_only<T: Default + Serialize>(name: &'static str) -> Pinned {
     }
 }
 
+/// An enum with a `Default` whose variants have serde defaults on some fields: `least`
+/// is the least JSON of one variant.
+fn default_and_serde<T: Default + Serialize + DeserializeOwned>(
+    name: &'static str,
+    least: Value,
+) -> Pinned {
+    Pinned {
+        name,
+        default: Some(to_value(&T::default())),
+        serde: Some((least.clone(), to_value(&fill::<T>(&least)))),
+        snapshot: default_snapshot::<T>(),
+    }
+}
+
 /// A type without a `Default` but with serde defaults on some fields.
 fn serde_only<T: Serialize + DeserializeOwned + std::fmt::Debug>(
     name: &'static str,
@@ -122,6 +136,16 @@ fn pinned() -> Vec<Pinned> {
         both::<VolumeClaim>("VolumeClaim"),
         both::<Security>("Security"),
         both::<PortPool>("PortPool"),
+        default_only::<JobRestart>("JobRestart"),
+        both::<JobSettings>("JobSettings"),
+        default_only::<ConcurrencyPolicy>("ConcurrencyPolicy"),
+        both::<CronSettings>("CronSettings"),
+        default_only::<ContainerRole>("ContainerRole"),
+        both::<ContainerSecurity>("ContainerSecurity"),
+        both::<Container>("Container"),
+        both::<Volume>("Volume"),
+        default_and_serde::<VolumeSource>("VolumeSource", json!({"type": "empty_dir"})),
+        both::<Mount>("Mount"),
     ]
 }
 
@@ -273,6 +297,17 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("Service", "security", "Security"),
     ("Service", "port_pools/*", "PortPool"),
     ("Service", "position", "Position"),
+    ("Service", "volumes/*", "Volume"),
+    ("Service", "mounts/*", "Mount"),
+    ("Service", "containers/*", "Container"),
+    ("Service", "job", "JobSettings"),
+    ("Service", "cron", "CronSettings"),
+    ("Container", "ports/*", "ContainerPort"),
+    ("Container", "probes", "Probes"),
+    ("Container", "resources", "Resources"),
+    ("Container", "security", "ContainerSecurity"),
+    ("Container", "config", "Config"),
+    ("Container", "mounts/*", "Mount"),
     ("Exposure", "ports/*", "ServicePort"),
     ("Exposure", "ingress", "IngressRoute"),
     ("Exposure", "load_balancer", "LoadBalancer"),

@@ -27,6 +27,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("all-fields", all_fields),
     ("default", Design::default),
     ("imported", imported),
+    ("workloads", workloads),
 ];
 
 /// What makes a golden design.
@@ -341,6 +342,11 @@ fn all_fields() -> Design {
             size: "10Gi".into(),
             storage_class: Some("fast-ssd".into()),
         }],
+        volumes: Vec::new(),
+        mounts: Vec::new(),
+        containers: Vec::new(),
+        job: JobSettings::default(),
+        cron: CronSettings::default(),
         security: Security {
             dedicated_service_account: true,
             automount_token: Some(true),
@@ -464,6 +470,175 @@ fn all_fields() -> Design {
                      "egress": [{"ports": [{"port": 53, "protocol": "UDP"}]}]}
         }))],
         next_id: 3,
+        ..Design::default()
+    }
+}
+
+/// The workload kinds beyond Deployment and StatefulSet, and pods of several containers
+/// with their volumes: each new section set in full somewhere and at its defaults
+/// somewhere else.
+fn workloads() -> Design {
+    let migrate = Container {
+        name: "migrate".into(),
+        role: ContainerRole::Init,
+        image: "ghcr.io/acme/api".into(),
+        tag: "2.1.0".into(),
+        digest: Some("sha256:0123456789abcdef".into()),
+        command: vec!["/bin/api".into()],
+        args: vec!["migrate".into(), "--to=latest".into()],
+        ports: Vec::new(),
+        probes: Probes::default(),
+        resources: Resources::new("100m", "128Mi", "", "256Mi"),
+        security: ContainerSecurity {
+            run_as_non_root: Some(true),
+            run_as_user: Some(10001),
+            ..ContainerSecurity::unset()
+        },
+        config: Config {
+            env: vec![EnvVar {
+                name: "DATABASE_URL".into(),
+                value: EnvValue::SecretKey {
+                    name: "api-secrets".into(),
+                    key: "DATABASE_URL".into(),
+                },
+            }],
+            env_from: Vec::new(),
+        },
+        mounts: vec![Mount {
+            volume: "tmp".into(),
+            path: "/tmp".into(),
+            read_only: false,
+            sub_path: String::new(),
+        }],
+        shutdown_seconds: 0,
+        needed_at_start: false,
+    };
+    let proxy = Container {
+        name: "proxy".into(),
+        role: ContainerRole::Sidecar,
+        image: "envoyproxy/envoy".into(),
+        tag: "v1.31.0".into(),
+        ports: vec![ContainerPort {
+            name: "admin".into(),
+            port: 9901,
+            protocol: Protocol::TCP,
+        }],
+        probes: Probes {
+            readiness: Some(Probe::http("/ready", PortRef::Name("admin".into()))),
+            ..Probes::default()
+        },
+        mounts: vec![Mount {
+            volume: "envoy".into(),
+            path: "/etc/envoy".into(),
+            read_only: true,
+            sub_path: "envoy.yaml".into(),
+        }],
+        shutdown_seconds: 5,
+        needed_at_start: true,
+        ..Container::default()
+    };
+    let shipper = Container {
+        name: "log-shipper".into(),
+        role: ContainerRole::Regular,
+        image: "fluent/fluent-bit".into(),
+        tag: "3.1".into(),
+        ..Container::default()
+    };
+    let api = Service {
+        id: ServiceId(1),
+        name: "api".into(),
+        ports: vec![ContainerPort {
+            name: "http".into(),
+            port: 8080,
+            protocol: Protocol::TCP,
+        }],
+        volumes: vec![
+            Volume::default(),
+            Volume {
+                name: "tmp".into(),
+                source: VolumeSource::EmptyDir {
+                    memory: true,
+                    size_limit: Some("64Mi".into()),
+                },
+            },
+            Volume {
+                name: "envoy".into(),
+                source: VolumeSource::ConfigMap {
+                    name: "envoy-config".into(),
+                },
+            },
+            Volume {
+                name: "tls".into(),
+                source: VolumeSource::Secret {
+                    name: "api-tls".into(),
+                },
+            },
+            Volume {
+                name: "uploads".into(),
+                source: VolumeSource::Claim {
+                    claim: "uploads".into(),
+                    read_only: true,
+                },
+            },
+        ],
+        mounts: vec![
+            Mount::default(),
+            Mount {
+                volume: "tls".into(),
+                path: "/etc/tls".into(),
+                read_only: true,
+                sub_path: String::new(),
+            },
+        ],
+        containers: vec![migrate, proxy, shipper, Container::default()],
+        ..Service::default()
+    };
+    let backup = Service {
+        id: ServiceId(2),
+        name: "db-backup".into(),
+        kind: WorkloadKind::CronJob,
+        job: JobSettings {
+            completions: Some(1),
+            parallelism: Some(1),
+            backoff_limit: Some(2),
+            active_deadline_seconds: Some(3600),
+            ttl_seconds_after_finished: Some(86400),
+            restart_policy: JobRestart::Never,
+            expected_run_seconds: 900,
+        },
+        cron: CronSettings {
+            schedule: "30 2 * * *".into(),
+            time_zone: Some("Europe/London".into()),
+            concurrency_policy: ConcurrencyPolicy::Forbid,
+            starting_deadline_seconds: Some(300),
+            suspend: true,
+            successful_jobs_history_limit: Some(5),
+            failed_jobs_history_limit: Some(3),
+        },
+        ..Service::default()
+    };
+    let migration = Service {
+        id: ServiceId(3),
+        name: "migrate".into(),
+        kind: WorkloadKind::Job,
+        ..Service::default()
+    };
+    let restore = Service {
+        id: ServiceId(4),
+        name: "restore-test".into(),
+        kind: WorkloadKind::CronJob,
+        ..Service::default()
+    };
+    let agent = Service {
+        id: ServiceId(5),
+        name: "node-agent".into(),
+        kind: WorkloadKind::DaemonSet,
+        ..Service::default()
+    };
+    Design {
+        name: "workloads".into(),
+        services: vec![api, backup, migration, restore, agent],
+        next_id: 6,
         ..Design::default()
     }
 }

@@ -1,4 +1,5 @@
-//! Deployments and StatefulSets in: each becomes a design service. Both kinds go through
+//! Deployments, StatefulSets, DaemonSets, Jobs and CronJobs in: each becomes a design
+//! service. Both kinds go through
 //! one path over their pod template and the fields they share; only what one kind alone
 //! has (a Deployment's rollout strategy and progress deadline, a StatefulSet's volume
 //! claims) is read apart.
@@ -54,7 +55,104 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
             s.selector = match_labels(&spec.selector);
             Some((s, pod_labels(&spec.template)))
         }
+        Object::DaemonSet(ds) => {
+            let spec = ds.spec.clone().unwrap_or_default();
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::DaemonSet,
+                meta: &ds.metadata,
+                template: &spec.template,
+                replicas: None,
+                revision_history_limit: spec.revision_history_limit,
+                min_ready_seconds: spec.min_ready_seconds,
+            });
+            if let Some(ru) = spec
+                .update_strategy
+                .as_ref()
+                .and_then(|st| st.rolling_update.as_ref())
+            {
+                s.scaling.max_surge = ru
+                    .max_surge
+                    .as_ref()
+                    .and_then(amount)
+                    .unwrap_or(Amount::Count(0));
+                if let Some(a) = ru.max_unavailable.as_ref().and_then(amount) {
+                    s.scaling.max_unavailable = a;
+                }
+            } else {
+                s.scaling.max_surge = Amount::Count(0);
+            }
+            s.selector = match_labels(&spec.selector);
+            Some((s, pod_labels(&spec.template)))
+        }
+        Object::Job(job) => {
+            let spec = job.spec.clone().unwrap_or_default();
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::Job,
+                meta: &job.metadata,
+                template: &spec.template,
+                replicas: None,
+                revision_history_limit: None,
+                min_ready_seconds: None,
+            });
+            s.job = job_settings(&spec);
+            Some((s, pod_labels(&spec.template)))
+        }
+        Object::CronJob(cron) => {
+            let spec = cron.spec.clone().unwrap_or_default();
+            let job = spec.job_template.spec.clone().unwrap_or_default();
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::CronJob,
+                meta: &cron.metadata,
+                template: &job.template,
+                replicas: None,
+                revision_history_limit: None,
+                min_ready_seconds: None,
+            });
+            s.job = job_settings(&job);
+            let count = |v: Option<i32>| v.map(|v| v.max(0) as u32);
+            s.cron = CronSettings {
+                schedule: spec.schedule.clone(),
+                time_zone: spec.time_zone.clone(),
+                concurrency_policy: match spec.concurrency_policy.as_deref() {
+                    Some("Forbid") => ConcurrencyPolicy::Forbid,
+                    Some("Replace") => ConcurrencyPolicy::Replace,
+                    _ => ConcurrencyPolicy::Allow,
+                },
+                starting_deadline_seconds: spec
+                    .starting_deadline_seconds
+                    .map(|v| v.clamp(0, u32::MAX.into()) as u32),
+                suspend: spec.suspend.unwrap_or(false),
+                successful_jobs_history_limit: count(spec.successful_jobs_history_limit),
+                failed_jobs_history_limit: count(spec.failed_jobs_history_limit),
+            };
+            Some((s, pod_labels(&job.template)))
+        }
         _ => None,
+    }
+}
+
+/// A Job's own fields (a CronJob's job template's too). The expected run time is not in
+/// any object; it keeps the design's default.
+fn job_settings(spec: &k8s_openapi::api::batch::v1::JobSpec) -> JobSettings {
+    let count = |v: Option<i32>| v.map(|v| v.max(0) as u32);
+    JobSettings {
+        completions: count(spec.completions),
+        parallelism: count(spec.parallelism),
+        backoff_limit: count(spec.backoff_limit),
+        active_deadline_seconds: spec
+            .active_deadline_seconds
+            .map(|v| v.clamp(0, u32::MAX.into()) as u32),
+        ttl_seconds_after_finished: count(spec.ttl_seconds_after_finished),
+        restart_policy: match spec
+            .template
+            .spec
+            .as_ref()
+            .and_then(|p| p.restart_policy.as_deref())
+        {
+            Some("Never") => JobRestart::Never,
+            _ => JobRestart::OnFailure,
+        },
+        ..JobSettings::default()
     }
 }
 

@@ -23,6 +23,7 @@ use crate::model::*;
 use crate::naming;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::autoscaling::v2 as hpa;
+use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::api::policy::v1 as policy;
@@ -144,6 +145,9 @@ objects! {
     Secret(core::Secret),
     Deployment(apps::Deployment),
     StatefulSet(apps::StatefulSet),
+    DaemonSet(apps::DaemonSet),
+    Job(batch::Job),
+    CronJob(batch::CronJob),
     Service(core::Service),
     Ingress(net::Ingress),
     HorizontalPodAutoscaler(hpa::HorizontalPodAutoscaler),
@@ -181,7 +185,7 @@ fn kept_rank(kind: &str) -> (u8, u8) {
             beside("ServiceAccount", 2)
         }
         "IngressClass" => beside("ConfigMap", 0),
-        "Job" | "CronJob" | "DaemonSet" | "Pod" | "ReplicaSet" => beside("StatefulSet", 2),
+        "Pod" | "ReplicaSet" => beside("CronJob", 2),
         k => match Object::rank_of_kind(k) {
             Some(r) => (r, 1),
             None => (u8::MAX, 0),
@@ -477,11 +481,18 @@ impl Renderer<'_> {
             let ingress = self.ingress(s, route);
             out.push((ResidualRole::Ingress, Object::Ingress(ingress)));
         }
-        if let Some(h) = &s.scaling.hpa {
+        // An HPA scales replicas and a PDB guards serving pods: neither applies to a
+        // workload without replicas or one that runs to completion (the rules say so).
+        if let Some(h) = s.scaling.hpa.as_ref().filter(|_| s.kind.has_replicas()) {
             let hpa = self.hpa(s, h);
             out.push((ResidualRole::Hpa, Object::HorizontalPodAutoscaler(hpa)));
         }
-        if let Some(p) = &s.scaling.pdb {
+        if let Some(p) = s
+            .scaling
+            .pdb
+            .as_ref()
+            .filter(|_| !s.kind.runs_to_completion())
+        {
             let pdb = self.pdb(s, p);
             out.push((ResidualRole::Pdb, Object::PodDisruptionBudget(pdb)));
         }
@@ -510,7 +521,9 @@ pub enum ResidualOwner {
 pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole> {
     let own = s.name == name;
     Some(match kind {
-        "Deployment" | "StatefulSet" if own => ResidualRole::Workload,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" if own => {
+            ResidualRole::Workload
+        }
         "Service" if own => ResidualRole::Service,
         "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
         "Ingress" if own => ResidualRole::Ingress,
@@ -616,10 +629,10 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
             out.push((core::Secret::KIND, naming::tls_secret(&s.name)));
         }
     }
-    if s.scaling.hpa.is_some() {
+    if s.scaling.hpa.is_some() && s.kind.has_replicas() {
         out.push((hpa::HorizontalPodAutoscaler::KIND, own.clone()));
     }
-    if s.scaling.pdb.is_some() {
+    if s.scaling.pdb.is_some() && !s.kind.runs_to_completion() {
         out.push((policy::PodDisruptionBudget::KIND, own));
     }
     if env.default_deny {

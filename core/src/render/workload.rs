@@ -1,4 +1,4 @@
-//! Deployments and StatefulSets: the pod template, its container, probes,
+//! Deployments, StatefulSets, DaemonSets, Jobs and CronJobs: the pod template, its container, probes,
 //! environment, resources, volumes and spreading.
 
 use super::{
@@ -8,10 +8,10 @@ use super::{
 use crate::model::{self, *};
 use crate::naming;
 use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::Resource;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -45,6 +45,59 @@ impl Renderer<'_> {
                 }),
                 ..Default::default()
             }),
+            WorkloadKind::DaemonSet => Object::DaemonSet(apps::DaemonSet {
+                metadata: self.service_meta(s, naming::own(&s.name)),
+                spec: Some(apps::DaemonSetSpec {
+                    revision_history_limit: history,
+                    min_ready_seconds: min_ready,
+                    selector: label_selector(s),
+                    update_strategy: Some(apps::DaemonSetUpdateStrategy {
+                        type_: Some("RollingUpdate".into()),
+                        rolling_update: Some(apps::RollingUpdateDaemonSet {
+                            max_surge: some_if(
+                                s.scaling.max_surge != Amount::Count(0),
+                                amount(s.scaling.max_surge),
+                            ),
+                            max_unavailable: Some(amount(s.scaling.max_unavailable)),
+                        }),
+                    }),
+                    template,
+                }),
+                ..Default::default()
+            }),
+            WorkloadKind::Job => Object::Job(batch::Job {
+                metadata: self.service_meta(s, naming::own(&s.name)),
+                spec: Some(self.job_spec(s, template)),
+                ..Default::default()
+            }),
+            WorkloadKind::CronJob => {
+                let c = &s.cron;
+                Object::CronJob(batch::CronJob {
+                    metadata: self.service_meta(s, naming::own(&s.name)),
+                    spec: Some(batch::CronJobSpec {
+                        schedule: c.schedule.clone(),
+                        time_zone: c.time_zone.clone(),
+                        concurrency_policy: some_if(
+                            c.concurrency_policy != ConcurrencyPolicy::Allow,
+                            c.concurrency_policy.as_str().into(),
+                        ),
+                        starting_deadline_seconds: c.starting_deadline_seconds.map(i64::from),
+                        suspend: some_if(c.suspend, true),
+                        successful_jobs_history_limit: c
+                            .successful_jobs_history_limit
+                            .map(clamp_i32),
+                        failed_jobs_history_limit: c.failed_jobs_history_limit.map(clamp_i32),
+                        job_template: batch::JobTemplateSpec {
+                            metadata: Some(ObjectMeta {
+                                labels: Some(self.service_labels(s)),
+                                ..Default::default()
+                            }),
+                            spec: Some(self.job_spec(s, template)),
+                        },
+                    }),
+                    ..Default::default()
+                })
+            }
             WorkloadKind::StatefulSet => Object::StatefulSet(apps::StatefulSet {
                 metadata: self.service_meta(s, naming::own(&s.name)),
                 spec: Some(apps::StatefulSetSpec {
@@ -61,6 +114,21 @@ impl Renderer<'_> {
                 }),
                 ..Default::default()
             }),
+        }
+    }
+
+    /// A Job's spec (a CronJob's job template too). The selector is the Job
+    /// controller's own, so it is left out.
+    fn job_spec(&self, s: &Service, template: core::PodTemplateSpec) -> batch::JobSpec {
+        let j = &s.job;
+        batch::JobSpec {
+            completions: j.completions.map(clamp_i32),
+            parallelism: j.parallelism.map(clamp_i32),
+            backoff_limit: j.backoff_limit.map(clamp_i32),
+            active_deadline_seconds: j.active_deadline_seconds.map(i64::from),
+            ttl_seconds_after_finished: j.ttl_seconds_after_finished.map(clamp_i32),
+            template,
+            ..Default::default()
         }
     }
 
@@ -161,6 +229,11 @@ impl Renderer<'_> {
                     _ => None,
                 },
                 containers: vec![self.container(s)],
+                restart_policy: match (s.kind.runs_to_completion(), s.job.restart_policy) {
+                    (false, _) => None,
+                    (true, JobRestart::OnFailure) => Some("OnFailure".into()),
+                    (true, JobRestart::Never) => Some("Never".into()),
+                },
                 ..Default::default()
             }),
         }
@@ -241,10 +314,7 @@ impl Renderer<'_> {
 
 /// The kind of the service's workload object.
 pub(super) fn workload_kind(s: &Service) -> &'static str {
-    match s.kind {
-        WorkloadKind::Deployment => apps::Deployment::KIND,
-        WorkloadKind::StatefulSet => apps::StatefulSet::KIND,
-    }
+    s.kind.as_str()
 }
 
 /// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.

@@ -36,10 +36,7 @@ impl Ctx<'_> {
 
     /// The rendered Deployment or StatefulSet of `s`, as JSON.
     pub(super) fn rendered_workload(&self, s: &Service) -> Option<serde_json::Value> {
-        let kind = match s.kind {
-            WorkloadKind::Deployment => "Deployment",
-            WorkloadKind::StatefulSet => "StatefulSet",
-        };
+        let kind = s.kind.as_str();
         self.rendered()
             .objects
             .iter()

@@ -245,6 +245,17 @@ pub(super) fn view(o: &Object) -> Cow<'_, Value> {
         Object::StatefulSet(d) => {
             json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
         }
+        Object::DaemonSet(d) => {
+            json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
+        }
+        Object::Job(d) => {
+            json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
+        }
+        Object::CronJob(d) => json!({"spec": {"jobTemplate": {"spec": {"template": d
+            .spec
+            .as_ref()
+            .and_then(|s| s.job_template.spec.as_ref())
+            .map(|s| template_view(&s.template))}}}}),
         Object::Service(svc) => {
             let spec = svc.spec.as_ref();
             let ports: Option<Vec<Value>> = spec.and_then(|s| s.ports.as_ref()).map(|ports| {
@@ -356,7 +367,9 @@ pub(super) fn pod_view(p: &core::PodSpec) -> Value {
                         })
                         .collect::<Vec<_>>()
                 });
-                json!({"name": c.name, "env": env, "envFrom": env_from})
+                // Arguments name the Secrets a Job's certificate generator creates.
+                json!({"name": c.name, "env": env, "envFrom": env_from,
+                       "args": c.args, "command": c.command})
             })
             .collect()
     };
