@@ -1,6 +1,8 @@
 //! What users type into the designer's inputs, parsed into design values. Every
 //! problem comes back as a sentence saying what is wrong and what to type instead.
 
+use crate::edit::{Edit, FieldPath};
+use crate::image::{check_digest, check_tag, Reference};
 use serde_json::{json, Value};
 
 /// The kind of value an input edits.
@@ -28,12 +30,80 @@ pub enum FieldKind {
     Words,
     /// Space-separated `key=value` pairs, as a map (labels, annotations).
     KeyValues,
+    /// An image repository (`nginx`, `ghcr.io/acme/api`). A whole reference typed or
+    /// pasted here (`nginx:1.27`, `registry:5000/x:1@sha256:…`) also sets the tag and
+    /// digest fields beside it: see [`edit`].
+    Image,
+    /// An image tag, or empty for none.
+    Tag,
+    /// An image tag, or empty for `None` (an environment's override).
+    OptionalTag,
+    /// An image digest (`sha256:…`), or empty for `None`.
+    Digest,
+}
+
+/// What typing `raw` into the input of `kind` at `path` does to the design: one
+/// `Edit::Set` of the parsed value, except for an image repository with a tag or digest
+/// in it, which splits into the image, tag and digest fields beside each other (a
+/// registry port stays in the image: `localhost:5000/x` has no tag).
+pub fn edit(kind: FieldKind, path: &FieldPath, raw: &str) -> Result<Edit, String> {
+    if kind == FieldKind::Image {
+        let text = raw.trim();
+        let r = Reference::parse(text).map_err(|e| e.to_string())?;
+        let image = Edit::Set {
+            path: path.clone(),
+            value: json!(r.repository()),
+        };
+        if r.tag.is_none() && r.digest.is_none() {
+            return Ok(image);
+        }
+        let sibling = |field: &str| {
+            let base = path.pointer.strip_suffix("/image").unwrap_or(&path.pointer);
+            FieldPath {
+                pointer: format!("{base}/{field}"),
+                ..path.clone()
+            }
+        };
+        return Ok(Edit::Batch(vec![
+            image,
+            Edit::Set {
+                path: sibling("tag"),
+                value: json!(r.tag.unwrap_or_default()),
+            },
+            Edit::Set {
+                path: sibling("digest"),
+                value: r.digest.map_or(Value::Null, Value::String),
+            },
+        ]));
+    }
+    Ok(Edit::Set {
+        path: path.clone(),
+        value: parse(kind, raw)?,
+    })
 }
 
 /// Parse what the user typed into the JSON value the field takes.
 pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
     let text = raw.trim();
     match kind {
+        FieldKind::Image => Reference::parse(text)
+            .map(|r| json!(r.repository()))
+            .map_err(|e| e.to_string()),
+        FieldKind::Tag | FieldKind::OptionalTag if text.is_empty() => Ok(match kind {
+            FieldKind::Tag => json!(""),
+            _ => Value::Null,
+        }),
+        FieldKind::Tag | FieldKind::OptionalTag => {
+            let tag = text.strip_prefix(':').unwrap_or(text);
+            check_tag(tag).map(|()| json!(tag)).map_err(|e| e.to_string())
+        }
+        FieldKind::Digest if text.is_empty() => Ok(Value::Null),
+        FieldKind::Digest => {
+            let digest = text.strip_prefix('@').unwrap_or(text);
+            check_digest(digest)
+                .map(|()| json!(digest))
+                .map_err(|e| e.to_string())
+        }
         FieldKind::Text => Ok(json!(text)),
         FieldKind::OptionalText => Ok(if text.is_empty() { Value::Null } else { json!(text) }),
         FieldKind::Count => count(text).map(|n| json!(n)),
@@ -181,5 +251,71 @@ mod tests {
         );
         assert!(parse(FieldKind::KeyValues, "novalue").is_err());
         assert_eq!(display(Some(&json!({"a": "b", "c": "d"}))), "a=b c=d");
+        assert_eq!(parse(FieldKind::Tag, "1.27"), Ok(json!("1.27")));
+        assert_eq!(parse(FieldKind::Tag, ""), Ok(json!("")));
+        assert_eq!(parse(FieldKind::OptionalTag, ""), Ok(Value::Null));
+        assert!(parse(FieldKind::Tag, "1.27:1.0.0")
+            .unwrap_err()
+            .contains("not valid"));
+        assert!(parse(FieldKind::Digest, "sha256:abc").is_err());
+    }
+
+    fn sets(edit: Edit) -> Vec<(String, Value)> {
+        match edit {
+            Edit::Set { path, value } => vec![(path.pointer, value)],
+            Edit::Batch(edits) => edits.into_iter().flat_map(sets).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_reference_typed_into_image_fills_image_tag_and_digest() {
+        let id = crate::model::ServiceId(1);
+        let image = FieldPath::service(id, "/image");
+        let typed = |raw: &str| sets(edit(FieldKind::Image, &image, raw).unwrap());
+        assert_eq!(typed("nginx"), [("/image".into(), json!("nginx"))]);
+        assert_eq!(
+            typed("nginx:1.27"),
+            [
+                ("/image".into(), json!("nginx")),
+                ("/tag".into(), json!("1.27")),
+                ("/digest".into(), Value::Null)
+            ]
+        );
+        assert_eq!(
+            typed("localhost:5000/x"),
+            [("/image".into(), json!("localhost:5000/x"))],
+            "a registry port is not a tag"
+        );
+        let sha = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(
+            typed(&format!("registry:5000/path/img:tag@{sha}")),
+            [
+                ("/image".into(), json!("registry:5000/path/img")),
+                ("/tag".into(), json!("tag")),
+                ("/digest".into(), json!(sha))
+            ]
+        );
+        let container = FieldPath::service(id, "/containers/0/image");
+        assert_eq!(
+            sets(edit(FieldKind::Image, &container, "redis:7.4").unwrap())[1],
+            ("/containers/0/tag".into(), json!("7.4"))
+        );
+        let err = edit(FieldKind::Image, &image, "nginx:1.27:1.0.0").unwrap_err();
+        assert!(err.contains("two tags"), "{err}");
+        assert!(edit(FieldKind::Image, &image, "Nginx")
+            .unwrap_err()
+            .contains("lowercase"));
+        assert_eq!(
+            sets(
+                edit(
+                    FieldKind::Count,
+                    &FieldPath::service(id, "/scaling/replicas"),
+                    "3"
+                )
+                .unwrap()
+            ),
+            [("/scaling/replicas".into(), json!(3))]
+        );
     }
 }

@@ -9,6 +9,8 @@ pub mod edit;
 pub mod editor;
 pub mod export;
 pub mod file;
+pub mod image;
+pub mod images;
 pub mod import;
 pub mod input;
 pub mod insight;

@@ -615,16 +615,7 @@ impl Container {
 
 /// `image[:tag][@digest]`.
 fn image_ref(image: &str, tag: &str, digest: Option<&str>) -> String {
-    let mut out = image.to_string();
-    if !tag.is_empty() {
-        out.push(':');
-        out.push_str(tag);
-    }
-    if let Some(d) = digest.filter(|d| !d.is_empty()) {
-        out.push('@');
-        out.push_str(d);
-    }
-    out
+    crate::image::join(image, tag, digest)
 }
 
 /// A volume of the pod, mounted by its containers through [`Mount`]s. (Per-pod
@@ -858,15 +849,10 @@ impl Service {
 /// An image reference split as [`Service`] holds it: repository, tag (empty if none) and
 /// digest (`sha256:...`, if pinned). `ghcr.io:443/acme/api:1.2@sha256:ab` gives
 /// (`ghcr.io:443/acme/api`, `1.2`, `sha256:ab`); a port in the registry host is not a tag.
+/// Never fails (see [`crate::image::split`]); [`crate::image::Reference::parse`] says
+/// whether the reference is valid.
 pub fn split_image(reference: &str) -> (&str, &str, Option<&str>) {
-    let (name, digest) = match reference.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
-        None => (reference, None),
-    };
-    match name.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => (repo, tag, digest),
-        _ => (name, "", digest),
-    }
+    crate::image::split(reference)
 }
 
 /// The object of a service that a residual patch belongs to (the key of

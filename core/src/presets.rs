@@ -97,6 +97,17 @@ pub fn port_number(service: &Service, n: usize) -> u16 {
         .map_or(80, |p| p.port)
 }
 
+/// Container port `n` of `service` (its first port when there is no `n`-th) as a
+/// Service or metrics endpoint targets it: by name when it has one, else by number;
+/// `http` when it has no port yet.
+pub fn port_ref(service: &Service, n: usize) -> PortRef {
+    match service.ports.get(n).or(service.ports.first()) {
+        Some(p) if !p.name.is_empty() => PortRef::Name(p.name.clone()),
+        Some(p) => PortRef::Number(p.port),
+        None => PortRef::Name("http".into()),
+    }
+}
+
 /// The first container port as a probe or a metrics endpoint references it: by name
 /// when it has one, else by number; 8080 when the service has no port yet.
 pub fn first_port(service: &Service) -> PortRef {
@@ -127,7 +138,7 @@ pub fn service_port(service: &Service, n: usize) -> ServicePort {
     ServicePort {
         name: port_name(service, n),
         port: port_number(service, n),
-        target: PortRef::Name(port_name(service, n)),
+        target: port_ref(service, n),
         ..ServicePort::default()
     }
 }
@@ -137,7 +148,7 @@ pub fn load_balancer_port(service: &Service) -> ServicePort {
     ServicePort {
         name: "https".into(),
         port: 443,
-        target: PortRef::Name(port_name(service, 0)),
+        target: port_ref(service, 0),
         ..ServicePort::default()
     }
 }
@@ -163,35 +174,148 @@ pub fn ingress(service: &Service) -> IngressRoute {
     }
 }
 
-/// The probe a switched-on probe starts as: HTTP GET `/healthz` on the first port,
-/// Kubernetes' default timings.
-pub fn probe(service: &Service) -> Probe {
-    Probe::http("/healthz", first_port(service))
+/// The port a probe of `service` checks: its port named `http` (or `http-…`), else
+/// its only or first port, by name when it has one; 8080 when it has no port yet.
+pub fn probe_port(service: &Service) -> PortRef {
+    let http = service
+        .ports
+        .iter()
+        .find(|p| p.name == "http")
+        .or_else(|| service.ports.iter().find(|p| p.name.starts_with("http")));
+    match http.or(service.ports.first()) {
+        Some(p) if !p.name.is_empty() => PortRef::Name(p.name.clone()),
+        Some(p) => PortRef::Number(p.port),
+        None => PortRef::Number(8080),
+    }
 }
 
-/// The checks a probe can make, each aimed at the service's first port.
+/// Which of a service's three probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeKind {
+    /// startupProbe.
+    Startup,
+    /// livenessProbe.
+    Liveness,
+    /// readinessProbe.
+    Readiness,
+}
+
+impl ProbeKind {
+    /// The kind by its field name (`startup`, `liveness`, `readiness`).
+    pub fn from_name(name: &str) -> Option<ProbeKind> {
+        match name {
+            "startup" => Some(ProbeKind::Startup),
+            "liveness" => Some(ProbeKind::Liveness),
+            "readiness" => Some(ProbeKind::Readiness),
+            _ => None,
+        }
+    }
+}
+
+/// The probe a switched-on probe of `kind` starts as, derived from what the service
+/// already has, so that it starts clean:
+/// - it checks the service's own port ([`probe_port`]: KP302), or what the catalogue
+///   says its image answers on ([`crate::images`]);
+/// - readiness asks `/readyz` every 5 s and gives up after 3 failures (15 s), liveness
+///   asks `/healthz` every 10 s and gives up after 6 (60 s), so they differ (KP109) and
+///   liveness outlasts readiness (KP110); against a probe the service already has, the
+///   new one's failure threshold is moved so that this stays true;
+/// - a startup probe covers the service's worst start-up (KP106), at least 60 s.
+pub fn probe(service: &Service, kind: ProbeKind) -> Probe {
+    if let Some(known) = crate::images::of(service) {
+        let p = crate::images::image_probes(service, known);
+        let chosen = match kind {
+            ProbeKind::Startup => p.startup,
+            ProbeKind::Liveness => p.liveness,
+            ProbeKind::Readiness => p.readiness,
+        };
+        if let Some(chosen) = chosen {
+            return keep_apart(service, kind, chosen);
+        }
+    }
+    // Another probe that is not HTTP tells what the app answers to: check alike.
+    let existing = [
+        &service.probes.liveness,
+        &service.probes.readiness,
+        &service.probes.startup,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| &p.action)
+    .find(|a| !matches!(a, ProbeAction::Http { .. }));
+    let path = match kind {
+        ProbeKind::Readiness => "/readyz",
+        _ => "/healthz",
+    };
+    let action = match existing {
+        Some(a) => a.clone(),
+        None => ProbeAction::Http {
+            path: path.into(),
+            port: probe_port(service),
+        },
+    };
+    let p = Probe::new(action);
+    let p = match kind {
+        ProbeKind::Readiness => p.timed(0, 5, 3),
+        ProbeKind::Liveness => p.timed(0, 10, 6),
+        ProbeKind::Startup => {
+            let start = service.timing.startup_seconds.max(60);
+            p.timed(0, 5, start.div_ceil(5))
+        }
+    };
+    keep_apart(service, kind, p)
+}
+
+/// `p` (a new probe of `kind`) with its failure threshold moved so that liveness gives
+/// up later than readiness (KP110) against the probe the service already has.
+fn keep_apart(service: &Service, kind: ProbeKind, mut p: Probe) -> Probe {
+    match kind {
+        ProbeKind::Liveness => {
+            if let Some(r) = &service.probes.readiness {
+                let period = u64::from(p.effective_period());
+                while p.budget_seconds() <= r.budget_seconds() {
+                    p.failure_threshold += 1;
+                    if u64::from(p.failure_threshold) * period > 86_400 {
+                        break;
+                    }
+                }
+            }
+        }
+        ProbeKind::Readiness => {
+            if let Some(l) = &service.probes.liveness {
+                while p.budget_seconds() >= l.budget_seconds() && p.failure_threshold > 1 {
+                    p.failure_threshold -= 1;
+                }
+            }
+        }
+        ProbeKind::Startup => {}
+    }
+    if p.effective_timeout() >= p.effective_period() {
+        p.timeout_seconds = p.effective_period().saturating_sub(1).max(1);
+    }
+    p
+}
+
+/// The checks a probe can make, each aimed at the service's probe port.
 pub fn probe_actions(service: &Service) -> [(&'static str, ProbeAction); 4] {
+    let port = probe_port(service);
+    let number = service.resolve_port(&port).map_or(8080, |p| p.port);
     [
         (
             "HTTP GET",
             ProbeAction::Http {
                 path: "/healthz".into(),
-                port: first_port(service),
+                port: port.clone(),
             },
         ),
         (
             "gRPC",
             ProbeAction::Grpc {
-                port: port_number(service, 0),
+                port: number,
                 service: None,
             },
         ),
-        (
-            "TCP",
-            ProbeAction::Tcp {
-                port: first_port(service),
-            },
-        ),
+        ("TCP", ProbeAction::Tcp { port }),
         (
             "Exec",
             ProbeAction::Exec {
@@ -252,7 +376,7 @@ pub fn spreads() -> [(&'static str, Spread); 3] {
 /// A Prometheus scrape endpoint: `/metrics` on the first port.
 pub fn metrics(service: &Service) -> Metrics {
     Metrics {
-        port: PortRef::Name(port_name(service, 0)),
+        port: port_ref(service, 0),
         path: "/metrics".into(),
     }
 }
@@ -430,7 +554,12 @@ mod tests {
     fn probes_routes_ports_and_metrics_reference_ports_the_service_has() {
         let (mut d, id) = design();
         let s = api(&d, id).clone();
-        set(&mut d, id, "/probes/readiness", probe(&s));
+        set(
+            &mut d,
+            id,
+            "/probes/readiness",
+            probe(&s, ProbeKind::Readiness),
+        );
         set(
             &mut d,
             id,
@@ -448,6 +577,122 @@ mod tests {
         for (_, action) in probe_actions(&s) {
             set(&mut d, id, "/probes/readiness/action", action);
             assert!(!codes(&d).contains(&"KP302"));
+        }
+    }
+
+    /// A service with one port, 9000, named as a user names it.
+    fn one_port(name: &str) -> (Design, ServiceId) {
+        let mut d = crate::templates::by_name("empty").unwrap();
+        let service = Service {
+            name: "api".into(),
+            ports: vec![ContainerPort {
+                name: name.into(),
+                port: 9000,
+                protocol: Protocol::TCP,
+            }],
+            ..Service::default()
+        };
+        d.apply(Edit::AddService(Box::new(service))).unwrap();
+        let id = d.services[0].id;
+        (d, id)
+    }
+
+    /// Every preset, switched on in any order on a service with one port 9000, starts
+    /// clean: it names the port the service has and its probes keep apart.
+    #[test]
+    fn every_preset_on_a_service_with_one_port_9000_starts_clean() {
+        let orders: [&[ProbeKind]; 4] = [
+            &[
+                ProbeKind::Liveness,
+                ProbeKind::Readiness,
+                ProbeKind::Startup,
+            ],
+            &[ProbeKind::Readiness, ProbeKind::Liveness],
+            &[
+                ProbeKind::Startup,
+                ProbeKind::Readiness,
+                ProbeKind::Liveness,
+            ],
+            &[ProbeKind::Liveness],
+        ];
+        for name in ["http", "", "web"] {
+            for order in orders {
+                let (mut d, id) = one_port(name);
+                for kind in order {
+                    let s = api(&d, id).clone();
+                    let field = match kind {
+                        ProbeKind::Startup => "startup",
+                        ProbeKind::Liveness => "liveness",
+                        ProbeKind::Readiness => "readiness",
+                    };
+                    set(&mut d, id, &format!("/probes/{field}"), probe(&s, *kind));
+                }
+                let s = api(&d, id).clone();
+                set(&mut d, id, "/exposure/service", ServiceKind::ClusterIP);
+                set(&mut d, id, "/exposure/ports/0", service_port(&s, 0));
+                set(&mut d, id, "/exposure/ingress", ingress(&s));
+                set(&mut d, id, "/exposure/load_balancer", load_balancer(&s));
+                set(&mut d, id, "/metrics", metrics(&s));
+                set(&mut d, id, "/scaling/hpa", hpa());
+                for (_, action) in probe_actions(&s) {
+                    let mut d = d.clone();
+                    set(&mut d, id, "/probes/liveness/action", action);
+                    assert!(!codes(&d).contains(&"KP302"), "{name:?} {order:?}");
+                }
+                let found = codes(&d);
+                for code in [
+                    "KP106", "KP108", "KP109", "KP110", "KP301", "KP302", "KP303",
+                ] {
+                    assert!(
+                        !found.contains(&code),
+                        "port {name:?}, {order:?}: {code} in {found:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_probe_of_a_known_image_checks_what_the_image_answers() {
+        let (mut d, id) = design();
+        set(&mut d, id, "/image", "prom/prometheus");
+        set(&mut d, id, "/ports", json!([{"name": "web", "port": 9090}]));
+        let s = api(&d, id).clone();
+        assert_eq!(
+            probe(&s, ProbeKind::Readiness).action,
+            ProbeAction::Http {
+                path: "/-/ready".into(),
+                port: PortRef::Name("web".into())
+            }
+        );
+        assert_eq!(
+            probe(&s, ProbeKind::Liveness).action,
+            ProbeAction::Http {
+                path: "/-/healthy".into(),
+                port: PortRef::Name("web".into())
+            }
+        );
+    }
+
+    #[test]
+    fn a_probe_of_a_service_whose_other_probe_is_exec_checks_alike() {
+        let (mut d, id) = design();
+        let exec = ProbeAction::Exec {
+            command: vec!["pg_isready".into()],
+        };
+        set(
+            &mut d,
+            id,
+            "/probes/liveness",
+            Probe::new(exec.clone()).timed(0, 5, 2),
+        );
+        let s = api(&d, id).clone();
+        let r = probe(&s, ProbeKind::Readiness);
+        assert_eq!(r.action, exec);
+        set(&mut d, id, "/probes/readiness", r);
+        let found = codes(&d);
+        for code in ["KP109", "KP110"] {
+            assert!(!found.contains(&code), "{code} in {found:?}");
         }
     }
 
@@ -515,8 +760,8 @@ mod tests {
         for ((_, spread), old) in spreads().into_iter().zip(spread_json) {
             assert_eq!(read::<Spread>(old), spread);
         }
-        let probe_json = json!({"action": {"type": "http", "path": "/healthz", "port": first}});
-        assert_eq!(read::<Probe>(probe_json), probe(s));
+        let probe_json = json!({"action": {"type": "http", "path": "/healthz", "port": first}, "failure_threshold": 6});
+        assert_eq!(read::<Probe>(probe_json), probe(s, ProbeKind::Liveness));
         let action_json = [
             json!({"type": "http", "path": "/healthz", "port": first}),
             json!({"type": "grpc", "port": port_number(s, 0)}),

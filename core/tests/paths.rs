@@ -213,6 +213,12 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
         ("KP502", |d| {
             api(d).resources = Resources::new("2", "128Mi", "1", "256Mi");
         }),
+        // The official postgres image, with the hardened defaults of a new service.
+        ("KP802", |d| api(d).image = "postgres".into()),
+        ("KP803", |d| {
+            api(d).image = "postgres".into();
+            api(d).security.read_only_root_fs = true;
+        }),
         ("KP609", |d| {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));

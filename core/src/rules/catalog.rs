@@ -537,4 +537,36 @@ CONFIG_SOURCE_MISSING = Rule {
     instead: "Add the ConfigMap or Secret, fix the name, or mark the reference optional when the pod can run without it.",
     source: "kube-linter env-value-from; Kubernetes docs, ConfigMaps and Secrets (optional references)",
 };
+INVALID_IMAGE_REFERENCE = Rule {
+    code: "KP801", name: "invalid_image_reference", category: Images, severity: Error, relaxed_in_dev: false,
+    summary: "Every container's image, tag and digest must join into a valid image reference: a lowercase repository (with an optional registry host and port), at most one tag of letters, digits, `_`, `.` and `-`, and a digest `algorithm:hex`.",
+    why: "The kubelet cannot pull an invalid reference: the pod stays in InvalidImageName (or ErrImagePull) and never starts. A tag typed into the image field while the Tag field holds another gives `nginx:1.27:1.0.0`.",
+    bad: "image `nginx:1.27`, tag `1.0.0` (renders nginx:1.27:1.0.0)",
+    instead: "Keep the repository in Image and the tag in Tag (typing `nginx:1.27` into Image does this), in lowercase.",
+    source: "distribution/reference grammar (used by Docker, containerd and the kubelet); kubelet InvalidImageName",
+};
+IMAGE_USER_CONFLICT = Rule {
+    code: "KP802", name: "image_user_conflict", category: Images, severity: Warning, relaxed_in_dev: false,
+    summary: "A known image (see `core/src/images.rs`) must run as the user it is built for: images that need root must not get runAsNonRoot, images whose files belong to one uid must run as that uid, and images whose USER is root need that uid given under runAsNonRoot.",
+    why: "The official postgres image initializes its data directory as uid 999; run as uid 10001 it fails at start-up, and with runAsNonRoot but no uid the kubelet refuses its root USER. The official nginx image cannot bind port 80 or create its cache without root.",
+    bad: "image postgres, runAsNonRoot with runAsUser 10001",
+    instead: "Run as the image's uid (postgres: 999, with fsGroup 999), or use the image's non-root variant (nginxinc/nginx-unprivileged).",
+    source: "The images' Dockerfiles and docs (hub.docker.com/_/postgres \"Arbitrary --user Notes\", hub.docker.com/_/nginx); kubelet runAsNonRoot verification",
+};
+IMAGE_WRITABLE_PATHS = Rule {
+    code: "KP803", name: "image_writable_paths", category: Images, severity: Warning, relaxed_in_dev: false,
+    summary: "Under a read-only root filesystem, every path a known image writes to must have a volume mounted (an emptyDir, or a persistent claim for its data).",
+    why: "The image fails at start-up with `Read-only file system` (postgres cannot create its socket in /var/run/postgresql, nginx its cache in /var/cache/nginx).",
+    bad: "image postgres, readOnlyRootFilesystem, nothing mounted at /var/run/postgresql",
+    instead: "Mount an emptyDir at each path the image writes (the fix adds them), and a persistent volume for its data.",
+    source: "The images' Dockerfiles (VOLUME and runtime directories); Kubernetes docs, Configure a Security Context (readOnlyRootFilesystem)",
+};
+IMAGE_PORT_UNKNOWN = Rule {
+    code: "KP804", name: "image_port_unknown", category: Images, severity: Warning, relaxed_in_dev: false,
+    summary: "A container port of a known image should be one the image listens on, unless the design sets its command or arguments (which may change the port).",
+    why: "A probe, Service or route on a port the process does not listen on fails: the pod never becomes ready, or the Service answers with connection refused.",
+    bad: "image postgres, container port 8080",
+    instead: "Use the image's port (postgres: 5432), or configure the image to listen where the design says.",
+    source: "The images' Dockerfiles (EXPOSE) and docs",
+};
 }

@@ -272,7 +272,9 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         )
         .fix = batch_fix(format!("Run as non-root (uid {SUGGESTED_UID})"), edits);
     }
-    if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid {
+    // A known image's own user (postgres' 999) is what the image needs (KP802).
+    let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.uid == u);
+    if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid.filter(|u| !images_own(*u)) {
         flag(
             cx,
             &LOW_UID,

@@ -6,6 +6,7 @@
 //! fixture obeys). The fixtures live with their family, one file per family named like
 //! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
 
+mod images;
 mod names;
 mod references;
 mod resources;
@@ -169,7 +170,23 @@ fn baseline() -> Design {
             size: "10Gi".into(),
             storage_class: None,
         }],
-        security: Security::hardened(),
+        // The official postgres image runs as uid 999 and writes its socket into
+        // /var/run/postgresql (KP802, KP803).
+        volumes: vec![Volume {
+            name: "run".into(),
+            source: VolumeSource::default(),
+        }],
+        mounts: vec![Mount {
+            volume: "run".into(),
+            path: "/var/run/postgresql".into(),
+            ..Mount::default()
+        }],
+        security: Security {
+            run_as_user: Some(999),
+            run_as_group: Some(999),
+            fs_group: Some(999),
+            ..Security::hardened()
+        },
         ..Service::default()
     };
     d.apply(Edit::AddService(Box::new(api))).unwrap();
@@ -240,7 +257,7 @@ fn kept(changes: serde_json::Value) -> Residual {
 }
 
 /// Each family's fixtures, with the category its rules must have.
-fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
+fn families() -> [(&'static str, Category, Vec<Fixture>); 8] {
     [
         ("timing", Category::Timing, timing::fixtures()),
         ("scaling", Category::Scaling, scaling::fixtures()),
@@ -249,6 +266,7 @@ fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
         ("resources", Category::Resources, resources::fixtures()),
         ("security", Category::Security, security::fixtures()),
         ("references", Category::References, references::fixtures()),
+        ("images", Category::Images, images::fixtures()),
     ]
 }
 

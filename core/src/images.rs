@@ -1,0 +1,749 @@
+//! What Kubeprint knows about widely used images, as their publishers build them: the
+//! ports they listen on, the user they run as, the paths they write (which need a
+//! volume under a read-only root filesystem), how to probe them and how they stop.
+//!
+//! The inspector offers an entry's settings when its image is typed
+//! ([`settings`], one `Edit`), the rules of the `images` family (KP802 to KP804) warn
+//! where a design contradicts what its image needs, and a new probe of a known image
+//! checks what the image's own documentation says to check
+//! ([`crate::presets::probe`]).
+//!
+//! Each fact comes from the image's Dockerfile or documentation, named in the entry's
+//! `source`. Tags change little of it; where a variant differs (Alpine builds of the
+//! Docker library images run as another uid), the `note` says so.
+
+use crate::domain::MIN_SHUTDOWN_SLACK_SECONDS;
+use crate::edit::{Edit, FieldPath};
+use crate::image::Reference;
+use crate::model::*;
+use serde_json::{json, Value};
+
+/// What an image's health check does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// HTTP GET of a path on one of the image's ports (by its name).
+    Http(&'static str, &'static str),
+    /// A TCP connection to one of the image's ports (by its name).
+    Tcp(&'static str),
+    /// A command run in the container.
+    Exec(&'static [&'static str]),
+}
+
+/// One image the catalogue knows.
+#[derive(Debug)]
+pub struct KnownImage {
+    /// Short name, as the inspector shows it.
+    pub name: &'static str,
+    /// What it is.
+    pub title: &'static str,
+    /// Fully qualified repositories (as [`Reference::normalized`] gives them) that are
+    /// this image.
+    pub repositories: &'static [&'static str],
+    /// The ports it listens on by default, with the names Kubeprint gives them.
+    pub ports: &'static [(&'static str, u16)],
+    /// The uid its process runs as.
+    pub uid: i64,
+    /// The gid its process runs as.
+    pub gid: i64,
+    /// The image's `USER` is root: its entrypoint starts as root (to own its data
+    /// directory) and steps down to `uid` itself. Under `runAsNonRoot` it must be
+    /// given `uid` explicitly, or the kubelet refuses to start it.
+    pub starts_as_root: bool,
+    /// It cannot start without root at all.
+    pub needs_root: bool,
+    /// It works only as `uid`: files it writes at start-up belong to that user.
+    pub fixed_uid: bool,
+    /// An image of the same software that runs without root, when `needs_root`.
+    pub non_root_alternative: Option<&'static str>,
+    /// Paths it writes to (each needs a volume under a read-only root filesystem).
+    pub writable: &'static [&'static str],
+    /// The path that holds its data (one of `writable`), which wants a persistent
+    /// volume rather than an emptyDir.
+    pub data: Option<&'static str>,
+    /// Whether the process is alive.
+    pub liveness: Check,
+    /// Whether it takes traffic.
+    pub readiness: Check,
+    /// The signal it stops on (the image's `STOPSIGNAL`, which the runtime sends
+    /// instead of SIGTERM).
+    pub stop_signal: &'static str,
+    /// Seconds it needs to stop cleanly after that signal (A).
+    pub shutdown_seconds: u32,
+    /// Worst-case seconds from start to ready on a first start.
+    pub startup_seconds: u32,
+    /// What else to know.
+    pub note: &'static str,
+    /// Where these facts come from.
+    pub source: &'static str,
+}
+
+/// The catalogue.
+pub static IMAGES: &[KnownImage] = &[
+    KnownImage {
+        name: "postgres",
+        title: "PostgreSQL (Docker official image)",
+        repositories: &["docker.io/library/postgres"],
+        ports: &[("postgres", 5432)],
+        uid: 999,
+        gid: 999,
+        starts_as_root: true,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/var/lib/postgresql/data", "/var/run/postgresql"],
+        data: Some("/var/lib/postgresql/data"),
+        liveness: Check::Exec(&["pg_isready", "-U", "postgres"]),
+        readiness: Check::Exec(&["pg_isready", "-U", "postgres", "-h", "127.0.0.1"]),
+        stop_signal: "SIGINT",
+        shutdown_seconds: 20,
+        startup_seconds: 30,
+        note: "Alpine tags run as uid 70. Mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found).",
+        source: "docker-library/postgres Dockerfile (useradd --uid=999, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
+    },
+    KnownImage {
+        name: "mysql",
+        title: "MySQL (Docker official image)",
+        repositories: &["docker.io/library/mysql"],
+        ports: &[("mysql", 3306), ("mysqlx", 33060)],
+        uid: 999,
+        gid: 999,
+        starts_as_root: true,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/var/lib/mysql", "/var/run/mysqld", "/tmp"],
+        data: Some("/var/lib/mysql"),
+        liveness: Check::Exec(&["mysqladmin", "ping"]),
+        readiness: Check::Tcp("mysql"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 30,
+        startup_seconds: 60,
+        note: "InnoDB flushes its buffer pool on shutdown: a large pool needs a longer grace period.",
+        source: "docker-library/mysql Dockerfile (useradd --uid 999, EXPOSE 3306 33060, VOLUME /var/lib/mysql, /var/run/mysqld); hub.docker.com/_/mysql",
+    },
+    KnownImage {
+        name: "redis",
+        title: "Redis (Docker official image)",
+        repositories: &["docker.io/library/redis"],
+        ports: &[("redis", 6379)],
+        uid: 999,
+        gid: 999,
+        starts_as_root: true,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/data"],
+        data: Some("/data"),
+        liveness: Check::Exec(&["redis-cli", "ping"]),
+        readiness: Check::Tcp("redis"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 10,
+        startup_seconds: 10,
+        note: "On SIGTERM Redis saves an RDB snapshot when persistence is on: a large dataset needs longer. Alpine tags run as uid 999 too.",
+        source: "docker-library/redis Dockerfile (useradd -u 999 redis, EXPOSE 6379, VOLUME /data, WORKDIR /data); redis.io/docs signals (SIGTERM: save and exit)",
+    },
+    KnownImage {
+        name: "nginx",
+        title: "nginx (Docker official image)",
+        repositories: &["docker.io/library/nginx"],
+        ports: &[("http", 80)],
+        uid: 0,
+        gid: 0,
+        starts_as_root: true,
+        needs_root: true,
+        fixed_uid: false,
+        non_root_alternative: Some("nginxinc/nginx-unprivileged"),
+        writable: &["/var/cache/nginx", "/var/run"],
+        data: None,
+        liveness: Check::Tcp("http"),
+        readiness: Check::Http("/", "http"),
+        stop_signal: "SIGQUIT",
+        shutdown_seconds: 10,
+        startup_seconds: 5,
+        note: "The master process runs as root to bind port 80 and create /var/cache/nginx; workers run as uid 101. nginxinc/nginx-unprivileged runs as uid 101 on port 8080.",
+        source: "nginxinc/docker-nginx Dockerfile (useradd --uid 101, EXPOSE 80, STOPSIGNAL SIGQUIT = graceful shutdown); hub.docker.com/_/nginx \"Running nginx as a non-root user\"",
+    },
+    KnownImage {
+        name: "nginx-unprivileged",
+        title: "nginx without root (NGINX Inc.)",
+        repositories: &[
+            "docker.io/nginxinc/nginx-unprivileged",
+            "ghcr.io/nginx/nginx-unprivileged",
+        ],
+        ports: &[("http", 8080)],
+        uid: 101,
+        gid: 101,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: false,
+        non_root_alternative: None,
+        writable: &["/tmp"],
+        data: None,
+        liveness: Check::Tcp("http"),
+        readiness: Check::Http("/", "http"),
+        stop_signal: "SIGQUIT",
+        shutdown_seconds: 10,
+        startup_seconds: 5,
+        note: "The pid file and temporary files are under /tmp.",
+        source: "nginxinc/docker-nginx-unprivileged README and Dockerfile (USER 101, EXPOSE 8080, pid /tmp/nginx.pid, STOPSIGNAL SIGQUIT)",
+    },
+    KnownImage {
+        name: "rabbitmq",
+        title: "RabbitMQ (Docker official image)",
+        repositories: &["docker.io/library/rabbitmq"],
+        ports: &[("amqp", 5672), ("management", 15672), ("prometheus", 15692)],
+        uid: 999,
+        gid: 999,
+        starts_as_root: true,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/var/lib/rabbitmq"],
+        data: Some("/var/lib/rabbitmq"),
+        liveness: Check::Exec(&["rabbitmq-diagnostics", "-q", "ping"]),
+        readiness: Check::Exec(&["rabbitmq-diagnostics", "-q", "check_port_connectivity"]),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 60,
+        startup_seconds: 60,
+        note: "The management port 15672 is in the `-management` tags only. Quorum queues want a long grace period: the RabbitMQ cluster operator gives nodes far longer than a minute.",
+        source: "docker-library/rabbitmq Dockerfile (useradd --uid 999, EXPOSE 4369 5671 5672 15691 15692 25672, VOLUME /var/lib/rabbitmq); rabbitmq.com/docs/monitoring (health checks)",
+    },
+    KnownImage {
+        name: "kafka",
+        title: "Apache Kafka (apache/kafka)",
+        repositories: &["docker.io/apache/kafka"],
+        ports: &[("kafka", 9092), ("controller", 9093)],
+        uid: 1000,
+        gid: 1000,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/var/lib/kafka/data", "/opt/kafka/config", "/tmp"],
+        data: Some("/var/lib/kafka/data"),
+        liveness: Check::Tcp("kafka"),
+        readiness: Check::Tcp("kafka"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 60,
+        startup_seconds: 60,
+        note: "Its start script writes server.properties under /opt/kafka/config. A controlled shutdown moves partition leadership away first, which takes longer with many partitions.",
+        source: "apache/kafka docker/jvm/Dockerfile (adduser appuser = uid 1000, /var/lib/kafka/data, EXPOSE 9092); kafka.apache.org/documentation (controlled shutdown)",
+    },
+    KnownImage {
+        name: "mongodb",
+        title: "MongoDB (Docker official image)",
+        repositories: &["docker.io/library/mongo", "docker.io/mongodb/mongodb-community-server"],
+        ports: &[("mongodb", 27017)],
+        uid: 999,
+        gid: 999,
+        starts_as_root: true,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &["/data/db", "/data/configdb", "/tmp"],
+        data: Some("/data/db"),
+        liveness: Check::Exec(&["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]),
+        readiness: Check::Tcp("mongodb"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 30,
+        startup_seconds: 30,
+        note: "mongod keeps its socket in /tmp. A primary waits for a secondary to catch up before it steps down on shutdown.",
+        source: "docker-library/mongo Dockerfile (useradd --uid 999 mongodb, EXPOSE 27017, VOLUME /data/db /data/configdb); mongodb.com/docs shutdown",
+    },
+    KnownImage {
+        name: "elasticsearch",
+        title: "Elasticsearch (Elastic)",
+        repositories: &[
+            "docker.elastic.co/elasticsearch/elasticsearch",
+            "docker.io/library/elasticsearch",
+        ],
+        ports: &[("http", 9200), ("transport", 9300)],
+        uid: 1000,
+        gid: 0,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: true,
+        non_root_alternative: None,
+        writable: &[
+            "/usr/share/elasticsearch/data",
+            "/usr/share/elasticsearch/logs",
+            "/usr/share/elasticsearch/config",
+            "/tmp",
+        ],
+        data: Some("/usr/share/elasticsearch/data"),
+        liveness: Check::Tcp("transport"),
+        readiness: Check::Tcp("http"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 120,
+        startup_seconds: 120,
+        note: "Runs as uid 1000 with gid 0 (any uid works with gid 0). It writes its keystore and certificates into config/ on first start. Security is on by default, so an HTTP probe without credentials gets 401.",
+        source: "elastic.co/guide/en/elasticsearch/reference/current/docker.html (uid:gid 1000:0, ports 9200 9300, data and logs paths); ECK default grace period",
+    },
+    KnownImage {
+        name: "otel-collector",
+        title: "OpenTelemetry Collector",
+        repositories: &[
+            "docker.io/otel/opentelemetry-collector",
+            "docker.io/otel/opentelemetry-collector-contrib",
+            "docker.io/otel/opentelemetry-collector-k8s",
+            "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector",
+            "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib",
+            "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s",
+        ],
+        ports: &[("otlp-grpc", 4317), ("otlp-http", 4318), ("health", 13133), ("metrics", 8888)],
+        uid: 10001,
+        gid: 10001,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: false,
+        non_root_alternative: None,
+        writable: &[],
+        data: None,
+        liveness: Check::Http("/", "health"),
+        readiness: Check::Http("/", "health"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 10,
+        startup_seconds: 10,
+        note: "The health port answers only with the health_check extension enabled in the collector's config. The file_storage extension needs a writable directory.",
+        source: "open-telemetry/opentelemetry-collector-releases Dockerfile (USER 10001, scratch image); health_check extension README (port 13133, path /)",
+    },
+    KnownImage {
+        name: "prometheus",
+        title: "Prometheus",
+        repositories: &["docker.io/prom/prometheus", "quay.io/prometheus/prometheus"],
+        ports: &[("web", 9090)],
+        uid: 65534,
+        gid: 65534,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: false,
+        non_root_alternative: None,
+        writable: &["/prometheus"],
+        data: Some("/prometheus"),
+        liveness: Check::Http("/-/healthy", "web"),
+        readiness: Check::Http("/-/ready", "web"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 30,
+        startup_seconds: 60,
+        note: "Runs as nobody (65534). Replaying a large WAL makes start-up slow; /-/ready answers once it is done.",
+        source: "prometheus/prometheus Dockerfile (USER nobody, EXPOSE 9090, VOLUME /prometheus); prometheus.io/docs management API (/-/healthy, /-/ready)",
+    },
+    KnownImage {
+        name: "grafana",
+        title: "Grafana",
+        repositories: &["docker.io/grafana/grafana", "docker.io/grafana/grafana-oss", "docker.io/grafana/grafana-enterprise"],
+        ports: &[("http", 3000)],
+        uid: 472,
+        gid: 0,
+        starts_as_root: false,
+        needs_root: false,
+        fixed_uid: false,
+        non_root_alternative: None,
+        writable: &["/var/lib/grafana", "/tmp"],
+        data: Some("/var/lib/grafana"),
+        liveness: Check::Tcp("http"),
+        readiness: Check::Http("/api/health", "http"),
+        stop_signal: "SIGTERM",
+        shutdown_seconds: 10,
+        startup_seconds: 30,
+        note: "Runs as uid 472 with gid 0. Plugins and the SQLite database live under /var/lib/grafana.",
+        source: "grafana/grafana Dockerfile (GF_UID=472, EXPOSE 3000, GF_PATHS_DATA=/var/lib/grafana); grafana.com/docs/grafana/latest/setup-grafana/installation/docker (/api/health)",
+    },
+];
+
+/// The catalogue entry of an image repository (`postgres`, `docker.io/library/postgres`,
+/// `quay.io/prometheus/prometheus:v3.0.0`), if it has one. A tag or digest is ignored.
+pub fn lookup(image: &str) -> Option<&'static KnownImage> {
+    let (repo, _, _) = crate::image::split(image);
+    let normalized = Reference::parse(repo).ok()?.normalized();
+    IMAGES
+        .iter()
+        .find(|k| k.repositories.contains(&normalized.as_str()))
+}
+
+/// The catalogue entry of a service's main container image.
+pub fn of(service: &Service) -> Option<&'static KnownImage> {
+    lookup(&service.image)
+}
+
+impl KnownImage {
+    /// The number of its port named `name`.
+    pub fn port(&self, name: &str) -> Option<u16> {
+        self.ports.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    /// Whether it listens on `port`.
+    pub fn listens_on(&self, port: u16) -> bool {
+        self.ports.iter().any(|(_, p)| *p == port)
+    }
+
+    /// A probe action for `check`, naming the service's port that has the image's
+    /// port number (by its name when it has one).
+    pub fn action(&self, service: &Service, check: Check) -> ProbeAction {
+        let port = |name: &str| {
+            let number = self.port(name).unwrap_or(0);
+            match service.ports.iter().find(|p| p.port == number) {
+                Some(p) if !p.name.is_empty() => PortRef::Name(p.name.clone()),
+                _ => PortRef::Number(number),
+            }
+        };
+        match check {
+            Check::Http(path, name) => ProbeAction::Http {
+                path: path.into(),
+                port: port(name),
+            },
+            Check::Tcp(name) => ProbeAction::Tcp { port: port(name) },
+            Check::Exec(command) => ProbeAction::Exec {
+                command: command.iter().map(|s| s.to_string()).collect(),
+            },
+        }
+    }
+
+    /// One line for the inspector: what it needs.
+    pub fn summary(&self) -> String {
+        let ports = self
+            .ports
+            .iter()
+            .map(|(n, p)| format!("{p} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let user = if self.needs_root {
+            "starts as root".to_string()
+        } else {
+            format!("runs as uid {}", self.uid)
+        };
+        let writes = if self.writable.is_empty() {
+            "writes nothing".to_string()
+        } else {
+            format!("writes {}", self.writable.join(", "))
+        };
+        format!(
+            "{}: listens on {ports}; {user}; {writes}; stops on {} within {} s.",
+            self.title, self.stop_signal, self.shutdown_seconds
+        )
+    }
+}
+
+/// Whether `path` is inside a directory the service mounts (so it is writable under a
+/// read-only root filesystem, unless mounted read-only).
+pub fn mounted(service: &Service, path: &str) -> bool {
+    let under = |mount: &str| {
+        let mount = mount.trim_end_matches('/');
+        !mount.is_empty() && (path == mount || path.starts_with(&format!("{mount}/")))
+    };
+    service.storage.iter().any(|v| under(&v.mount_path))
+        || service.mounts.iter().any(|m| {
+            !m.read_only
+                && m.sub_path.is_empty()
+                && service.volumes.iter().any(|v| v.name == m.volume)
+                && under(&m.path)
+        })
+}
+
+/// The paths the image writes that nothing is mounted on.
+pub fn unmounted<'k>(service: &Service, known: &'k KnownImage) -> Vec<&'k str> {
+    known
+        .writable
+        .iter()
+        .copied()
+        .filter(|p| !mounted(service, p))
+        .collect()
+}
+
+/// A volume name for `path` (`/var/run/postgresql` → `var-run-postgresql`), unique
+/// among `taken`.
+fn volume_name(path: &str, taken: &[String]) -> String {
+    let base: String = path
+        .trim_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut base: String = base.trim_matches('-').chars().take(55).collect();
+    if base.is_empty() {
+        base = "scratch".into();
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+/// The edits that give each of `paths` a writable volume: a persistent claim for the
+/// image's data path on a StatefulSet, an emptyDir otherwise, mounted by the main
+/// container. Each list is set whole (the volumes, the mounts, the claims), so every
+/// path an edit names exists before it is applied.
+pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[&str]) -> Vec<Edit> {
+    let at = |ptr: &str| FieldPath::service(service.id, ptr);
+    let mut taken: Vec<String> = service
+        .volumes
+        .iter()
+        .map(|v| v.name.clone())
+        .chain(service.storage.iter().map(|v| v.name.clone()))
+        .collect();
+    let (mut volumes, mut mounts, mut claims) = (
+        service.volumes.clone(),
+        service.mounts.clone(),
+        service.storage.clone(),
+    );
+    for path in paths {
+        let name = volume_name(path, &taken);
+        taken.push(name.clone());
+        if known.data == Some(*path) && service.kind == WorkloadKind::StatefulSet {
+            claims.push(VolumeClaim {
+                name,
+                mount_path: path.to_string(),
+                size: "10Gi".into(),
+                storage_class: None,
+            });
+            continue;
+        }
+        volumes.push(Volume {
+            name: name.clone(),
+            source: VolumeSource::default(),
+        });
+        mounts.push(Mount {
+            volume: name,
+            path: path.to_string(),
+            read_only: false,
+            sub_path: String::new(),
+        });
+    }
+    let mut edits = Vec::new();
+    if volumes != service.volumes {
+        edits.push(Edit::Set {
+            path: at("/volumes"),
+            value: json!(volumes),
+        });
+        edits.push(Edit::Set {
+            path: at("/mounts"),
+            value: json!(mounts),
+        });
+    }
+    if claims != service.storage {
+        edits.push(Edit::Set {
+            path: at("/storage"),
+            value: json!(claims),
+        });
+    }
+    edits
+}
+
+/// The security edits that run the service as the image's own user (uid, gid and
+/// fsGroup, non-root), clearing a container-level uid that would win over them.
+pub fn user_edits(service: &Service, known: &KnownImage) -> Vec<Edit> {
+    let at = |ptr: &str| FieldPath::service(service.id, ptr);
+    let mut edits = vec![
+        Edit::Set {
+            path: at("/security/run_as_non_root"),
+            value: json!(true),
+        },
+        Edit::Set {
+            path: at("/security/run_as_user"),
+            value: json!(known.uid),
+        },
+        Edit::Set {
+            path: at("/security/run_as_group"),
+            value: json!(known.gid),
+        },
+        Edit::Set {
+            path: at("/security/fs_group"),
+            value: json!(known.gid),
+        },
+    ];
+    if service.security.container_run_as_user.is_some() {
+        edits.push(Edit::Set {
+            path: at("/security/container_run_as_user"),
+            value: Value::Null,
+        });
+    }
+    edits
+}
+
+/// Everything the catalogue says about the service's image, as one edit: its ports
+/// (and the Service's, when it has one), probes, shutdown timing, user and writable
+/// volumes. `None` when the image is not in the catalogue.
+pub fn settings(service: &Service) -> Option<Edit> {
+    let known = of(service)?;
+    let at = |ptr: &str| FieldPath::service(service.id, ptr);
+    let mut s = service.clone();
+    s.ports = known
+        .ports
+        .iter()
+        .map(|(name, port)| ContainerPort {
+            name: name.to_string(),
+            port: *port,
+            protocol: Protocol::TCP,
+        })
+        .collect();
+    let mut edits = vec![Edit::Set {
+        path: at("/ports"),
+        value: json!(s.ports),
+    }];
+    if service.exposure.service != ServiceKind::None {
+        let main = known.ports[0];
+        let ports = vec![ServicePort {
+            name: main.0.into(),
+            port: main.1,
+            target: PortRef::Name(main.0.into()),
+            ..ServicePort::default()
+        }];
+        edits.push(Edit::Set {
+            path: at("/exposure/ports"),
+            value: json!(ports),
+        });
+        // What routes to the Service follows its new port.
+        if service.exposure.ingress.is_some() {
+            edits.push(Edit::Set {
+                path: at("/exposure/ingress/port"),
+                value: json!(main.0),
+            });
+        }
+    }
+    if let Some(lb) = &service.exposure.load_balancer {
+        for i in 0..lb.ports.len() {
+            edits.push(Edit::Set {
+                path: at(&format!("/exposure/load_balancer/ports/{i}/target")),
+                value: json!(known.ports[0].0),
+            });
+        }
+    }
+    let probes = image_probes(&s, known);
+    edits.push(Edit::Set {
+        path: at("/probes"),
+        value: json!(probes),
+    });
+    let t = &service.timing;
+    let grace = t
+        .grace_period_seconds
+        .max(t.pre_stop_seconds + known.shutdown_seconds + MIN_SHUTDOWN_SLACK_SECONDS);
+    for (field, value) in [
+        ("app_shutdown_seconds", known.shutdown_seconds),
+        ("grace_period_seconds", grace),
+        ("startup_seconds", known.startup_seconds),
+    ] {
+        edits.push(Edit::Set {
+            path: at(&format!("/timing/{field}")),
+            value: json!(value),
+        });
+    }
+    if !known.needs_root {
+        edits.extend(user_edits(service, known));
+    }
+    if service.security.read_only_root_fs {
+        edits.extend(volume_edits(service, known, &unmounted(service, known)));
+    }
+    Some(Edit::Batch(edits))
+}
+
+/// Startup, liveness and readiness probes for a known image: readiness answers fast
+/// (every 5 s, 3 failures), liveness gives the process longer (every 10 s, 6
+/// failures), and a startup probe covers the image's first start.
+pub fn image_probes(service: &Service, known: &KnownImage) -> Probes {
+    let exec_timeout = |c: Check| if matches!(c, Check::Exec(_)) { 3 } else { 1 };
+    let readiness = Probe::new(known.action(service, known.readiness))
+        .timed(0, 5, 3)
+        .with_timeout(exec_timeout(known.readiness));
+    let liveness = Probe::new(known.action(service, known.liveness))
+        .timed(0, 10, 6)
+        .with_timeout(exec_timeout(known.liveness));
+    let startup = Probe::new(known.action(service, known.liveness))
+        .timed(0, 5, known.startup_seconds.div_ceil(5).max(1))
+        .with_timeout(exec_timeout(known.liveness));
+    Probes {
+        startup: Some(startup),
+        liveness: Some(liveness),
+        readiness: Some(readiness),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_found_by_any_spelling_of_their_repository() {
+        for (image, name) in [
+            ("postgres", "postgres"),
+            ("postgres:16.4", "postgres"),
+            ("docker.io/library/postgres", "postgres"),
+            ("library/redis:7.4", "redis"),
+            (
+                "nginx@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "nginx",
+            ),
+            ("nginxinc/nginx-unprivileged:1.27", "nginx-unprivileged"),
+            ("quay.io/prometheus/prometheus", "prometheus"),
+            ("prom/prometheus:v3.0.0", "prometheus"),
+            ("grafana/grafana", "grafana"),
+            (
+                "otel/opentelemetry-collector-contrib:0.110.0",
+                "otel-collector",
+            ),
+            (
+                "docker.elastic.co/elasticsearch/elasticsearch:8.15.1",
+                "elasticsearch",
+            ),
+            ("mongo:7", "mongodb"),
+            ("apache/kafka:3.8.0", "kafka"),
+            ("rabbitmq:3.13-management", "rabbitmq"),
+            ("mysql:8.4", "mysql"),
+        ] {
+            assert_eq!(lookup(image).map(|k| k.name), Some(name), "{image}");
+        }
+        for image in [
+            "ghcr.io/acme/postgres",
+            "bitnami/postgresql",
+            "",
+            "Nginx",
+            "registry.example.com/nginx",
+        ] {
+            assert!(lookup(image).is_none(), "{image}");
+        }
+    }
+
+    #[test]
+    fn every_entry_is_consistent() {
+        for k in IMAGES {
+            assert!(!k.ports.is_empty(), "{}", k.name);
+            for c in [k.liveness, k.readiness] {
+                if let Check::Http(_, p) | Check::Tcp(p) = c {
+                    assert!(k.port(p).is_some(), "{}: check port {p}", k.name);
+                }
+            }
+            if let Some(d) = k.data {
+                assert!(k.writable.contains(&d), "{}", k.name);
+            }
+            assert_eq!(k.needs_root, k.non_root_alternative.is_some(), "{}", k.name);
+            if let Some(alt) = k.non_root_alternative {
+                assert!(lookup(alt).is_some_and(|a| !a.needs_root), "{}", k.name);
+            }
+            for r in k.repositories {
+                assert_eq!(Reference::parse(r).unwrap().normalized(), *r);
+            }
+            assert!(!k.source.is_empty() && !k.title.is_empty());
+        }
+    }
+
+    #[test]
+    fn volume_names_are_labels_and_unique() {
+        let taken = vec!["var-run-postgresql".to_string()];
+        assert_eq!(
+            volume_name("/var/run/postgresql", &[]),
+            "var-run-postgresql"
+        );
+        assert_eq!(
+            volume_name("/var/run/postgresql", &taken),
+            "var-run-postgresql-2"
+        );
+        assert_eq!(volume_name("/", &[]), "scratch");
+    }
+}

@@ -1,0 +1,258 @@
+//! The image rules (KP8xx): every container's image reference parses as the runtimes
+//! parse it (`crate::image`), and a design does not contradict what a known image
+//! needs (`crate::images`: its user, the paths it writes, its ports).
+
+use super::catalog::*;
+use super::context::{batch_fix, set, svc, Ctx, OverridableField as OF};
+use super::Fix;
+use crate::image::{check_tag, sanitized_tag, split, Reference, ReferenceError};
+use crate::images::{self, KnownImage};
+use crate::model::*;
+use serde_json::{json, Value};
+
+/// The image checks of one (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    references(cx, s);
+    if let Some(known) = images::of(s) {
+        user(cx, s, known);
+        writable_paths(cx, s, known);
+        ports(cx, s, known);
+    }
+}
+
+/// What is wrong with an image reference held as image, tag and digest fields: the
+/// field to point at (`image`, `tag` or `digest`), the message, and a fix as the
+/// fields to set.
+struct Problem {
+    field: &'static str,
+    message: String,
+    fix: Option<(String, Vec<(&'static str, Value)>)>,
+}
+
+fn problem(image: &str, tag: &str, digest: Option<&str>) -> Option<Problem> {
+    let full = crate::image::join(image, tag, digest);
+    let written = format!("`{full}` is not a valid image reference");
+    // The tag and digest fields on their own first: a bad tag can make the whole
+    // reference read as something else (`api:release/2` reads as a path).
+    if let Err(e) = Some(tag)
+        .filter(|t| !t.is_empty())
+        .map_or(Ok(()), check_tag)
+    {
+        return Some(Problem {
+            field: "tag",
+            message: format!("{written}: {e}"),
+            fix: sanitized_tag(tag).map(|t| (format!("Use tag {t}"), vec![("tag", json!(t))])),
+        });
+    }
+    if let Err(e) = digest
+        .filter(|d| !d.is_empty())
+        .map_or(Ok(()), crate::image::check_digest)
+    {
+        return Some(Problem {
+            field: "digest",
+            message: format!("{written}: {e}"),
+            fix: Some(("Remove the digest".into(), vec![("digest", Value::Null)])),
+        });
+    }
+    let error = Reference::parse(&full).err()?;
+    let p = match &error {
+        ReferenceError::TwoTags { .. } if !tag.is_empty() => {
+            // A tag typed into the image field while the Tag field holds another.
+            let (repo, own, _) = split(image);
+            Problem {
+                field: "image",
+                message: format!(
+                    "image `{image}` already has tag `{own}` and Tag adds `{tag}`: {written}"
+                ),
+                fix: Some((
+                    format!("Use tag {own} (image {repo})"),
+                    vec![("image", json!(repo)), ("tag", json!(own))],
+                )),
+            }
+        }
+        ReferenceError::Uppercase { .. } => Problem {
+            field: "image",
+            message: format!("{written}: {error}"),
+            fix: Some((
+                format!("Use {}", image.to_ascii_lowercase()),
+                vec![("image", json!(image.to_ascii_lowercase()))],
+            )),
+        },
+        ReferenceError::Empty if image.is_empty() => Problem {
+            field: "image",
+            message: error.to_string(),
+            fix: None,
+        },
+        _ => Problem {
+            field: "image",
+            message: format!("{written}: {error}"),
+            fix: None,
+        },
+    };
+    Some(p)
+}
+
+/// KP801: the main container's and every other container's image reference parses.
+fn references(cx: &mut Ctx, s: &Service) {
+    if let Some(p) = problem(&s.image, &s.tag, s.digest.as_deref()) {
+        let path_of = |cx: &Ctx, field: &str| match field {
+            "tag" => cx.overridable(s, OF::ImageTag),
+            f => svc(s, &format!("/{f}")),
+        };
+        let path = path_of(cx, p.field);
+        let fix = p.fix.map(|(label, sets)| Fix {
+            label,
+            edit: crate::edit::Edit::Batch(
+                sets.into_iter()
+                    .map(|(f, v)| set(path_of(cx, f), v))
+                    .collect(),
+            ),
+        });
+        cx.report(&INVALID_IMAGE_REFERENCE, Some(s), path, p.message)
+            .fix = fix;
+    }
+    for (i, c) in s.containers.iter().enumerate() {
+        let Some(p) = problem(&c.image, &c.tag, c.digest.as_deref()) else {
+            continue;
+        };
+        let at = |f: &str| svc(s, &format!("/containers/{i}/{f}"));
+        let fix = p.fix.map(|(label, sets)| Fix {
+            label,
+            edit: crate::edit::Edit::Batch(sets.into_iter().map(|(f, v)| set(at(f), v)).collect()),
+        });
+        cx.report(
+            &INVALID_IMAGE_REFERENCE,
+            Some(s),
+            at(p.field),
+            format!("container `{}`: {}", c.name, p.message),
+        )
+        .fix = fix;
+    }
+}
+
+/// KP802: the service runs the image as the user the image is built for.
+fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
+    let sec = &s.security;
+    let uid = sec.effective_run_as_user();
+    let uid_field = if sec.container_run_as_user.is_some() {
+        "container_run_as_user"
+    } else {
+        "run_as_user"
+    };
+    let non_root = sec.effective_run_as_non_root();
+    let name = known.name;
+    if known.needs_root {
+        if !non_root && uid.is_none_or(|u| u == 0) {
+            return;
+        }
+        let setting = match uid {
+            Some(u) if u != 0 => format!("runAsUser {u}"),
+            _ => "runAsNonRoot".to_string(),
+        };
+        let mut message = format!(
+            "the {} starts as root and cannot start with {setting}: {}",
+            known.title, known.note
+        );
+        let mut fix = None;
+        if let Some(alt) = known.non_root_alternative.and_then(images::lookup) {
+            let repo = known.non_root_alternative.unwrap_or_default();
+            message.push_str(&format!(" Use {repo}, or let it run as root."));
+            let mut edits = vec![set(svc(s, "/image"), json!(repo))];
+            // The variant listens elsewhere: move the ports it names alike.
+            for (i, p) in s.ports.iter().enumerate() {
+                let same = known.ports.iter().find(|(_, n)| *n == p.port);
+                if let Some(to) = same.and_then(|(n, _)| alt.port(n)) {
+                    edits.push(set(svc(s, &format!("/ports/{i}/port")), json!(to)));
+                }
+            }
+            fix = batch_fix(format!("Use {repo}"), edits);
+        }
+        let path = if uid.is_some_and(|u| u != 0) {
+            svc(s, &format!("/security/{uid_field}"))
+        } else {
+            svc(s, "/security/run_as_non_root")
+        };
+        cx.report(&IMAGE_USER_CONFLICT, Some(s), path, message).fix = fix;
+        return;
+    }
+    let message = match uid {
+        Some(u) if known.fixed_uid && u != known.uid => format!(
+            "{name} runs as uid {} (the files it writes at start-up belong to that user): as runAsUser {u} it fails to start",
+            known.uid
+        ),
+        None if known.starts_as_root && non_root => format!(
+            "{name}'s image user is root (its entrypoint steps down to uid {} itself): with runAsNonRoot and no runAsUser the kubelet refuses to start it",
+            known.uid
+        ),
+        _ => return,
+    };
+    cx.report(
+        &IMAGE_USER_CONFLICT,
+        Some(s),
+        svc(s, &format!("/security/{uid_field}")),
+        message,
+    )
+    .fix = batch_fix(
+        format!("Run as uid {} (the image's user)", known.uid),
+        images::user_edits(s, known),
+    );
+}
+
+/// KP803: under a read-only root filesystem, every path the image writes has a volume.
+fn writable_paths(cx: &mut Ctx, s: &Service, known: &KnownImage) {
+    if !s.security.read_only_root_fs {
+        return;
+    }
+    let missing = images::unmounted(s, known);
+    if missing.is_empty() {
+        return;
+    }
+    let list = missing.join(", ");
+    cx.report(
+        &IMAGE_WRITABLE_PATHS,
+        Some(s),
+        svc(s, "/security/read_only_root_fs"),
+        format!(
+            "{} writes to {list}, but the root filesystem is read-only and nothing is mounted there: it fails at start-up",
+            known.name
+        ),
+    )
+    .fix = batch_fix(
+        format!("Mount volumes at {list}"),
+        images::volume_edits(s, known, &missing),
+    );
+}
+
+/// KP804: the container ports are ports the image listens on.
+fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
+    if !s.command.is_empty() || !s.args.is_empty() {
+        return;
+    }
+    let listens = known
+        .ports
+        .iter()
+        .map(|(n, p)| format!("{p} ({n})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (i, p) in s.ports.iter().enumerate() {
+        if known.listens_on(p.port) {
+            continue;
+        }
+        let to = known
+            .port(&p.name)
+            .or_else(|| (known.ports.len() == 1 && s.ports.len() == 1).then(|| known.ports[0].1));
+        let path = svc(s, &format!("/ports/{i}/port"));
+        cx.report(
+            &IMAGE_PORT_UNKNOWN,
+            Some(s),
+            path.clone(),
+            format!(
+                "{} listens on {listens}; container port {} is not one of them",
+                known.name, p.port
+            ),
+        )
+        .fix = to.and_then(|to| {
+            super::context::set_fix(format!("Use port {to}"), path.clone(), json!(to))
+        });
+    }
+}

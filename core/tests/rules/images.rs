@@ -1,0 +1,265 @@
+//! Fixtures of the image rules (KP8xx): image references, and what known images need.
+//! The checks are in `core/src/rules/images.rs`, the catalogue in `core/src/images.rs`.
+
+use super::*;
+
+const SHA: &str = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// One fixture or more per rule of the family, in code order.
+pub(super) fn fixtures() -> Vec<Fixture> {
+    vec![
+        // A tag typed into Image while Tag holds another: nginx:1.27:1.0.0.
+        fx(
+            "KP801",
+            |d| api(d).image = "ghcr.io/acme/api:1.27".into(),
+            |d| api(d).image = "localhost:5000/acme/api".into(),
+        ),
+        fx(
+            "KP801",
+            |d| api(d).image = "ghcr.io/Acme/API".into(),
+            |d| api(d).image = "GHCR.io/acme/api".into(),
+        ),
+        fx(
+            "KP801",
+            |d| api(d).tag = "feature/login".into(),
+            |d| api(d).tag = "feature-login_2.0".into(),
+        ),
+        fx(
+            "KP801",
+            |d| api(d).digest = Some("sha256:abc".into()),
+            |d| api(d).digest = Some(SHA.into()),
+        ),
+        fx_in(
+            "KP801",
+            "dev",
+            |d| {
+                env(d, "dev").overrides.insert(
+                    ServiceId(1),
+                    Override {
+                        image_tag: Some("-dev".into()),
+                        ..Override::default()
+                    },
+                );
+            },
+            |d| {
+                env(d, "dev").overrides.insert(
+                    ServiceId(1),
+                    Override {
+                        image_tag: Some("dev".into()),
+                        ..Override::default()
+                    },
+                );
+            },
+        ),
+        fx(
+            "KP801",
+            |d| {
+                api(d).containers.push(Container {
+                    name: "proxy".into(),
+                    image: "envoyproxy/envoy:v1.31:1".into(),
+                    ..Container::default()
+                })
+            },
+            |d| {
+                api(d).containers.push(Container {
+                    name: "proxy".into(),
+                    image: "envoyproxy/envoy".into(),
+                    tag: "v1.31.2".into(),
+                    ..Container::default()
+                })
+            },
+        ),
+        // The official postgres image as the hardened defaults' uid 10001.
+        fx(
+            "KP802",
+            |d| db(d).security.run_as_user = Some(10001),
+            |d| db(d).security.run_as_user = Some(999),
+        ),
+        fx(
+            "KP802",
+            |d| db(d).security.run_as_user = None,
+            |d| {
+                db(d).security.run_as_user = None;
+                db(d).security.run_as_non_root = false;
+            },
+        ),
+        // The official nginx image needs root; the unprivileged one does not.
+        fx(
+            "KP802",
+            |d| {
+                api(d).image = "nginx".into();
+                api(d).ports[0].port = 80;
+            },
+            |d| {
+                api(d).image = "nginxinc/nginx-unprivileged".into();
+                api(d).mounts.push(Mount {
+                    volume: "tmp".into(),
+                    path: "/tmp".into(),
+                    ..Mount::default()
+                });
+                api(d).volumes.push(Volume {
+                    name: "tmp".into(),
+                    source: VolumeSource::default(),
+                });
+            },
+        ),
+        fx(
+            "KP803",
+            |d| db(d).mounts.clear(),
+            |d| {
+                db(d).mounts.clear();
+                db(d).security.read_only_root_fs = false;
+            },
+        ),
+        fx(
+            "KP803",
+            |d| db(d).storage.clear(),
+            |d| db(d).storage[0].mount_path = "/var/lib/postgresql".into(),
+        ),
+        fx(
+            "KP804",
+            |d| db(d).ports[0].port = 5433,
+            |d| {
+                db(d).ports[0].port = 5433;
+                db(d).args = vec!["-p".into(), "5433".into()];
+            },
+        ),
+    ]
+}
+
+fn finding(d: &Design, code: &str) -> Finding {
+    findings_of(d, "prod", code)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no {code}"))
+}
+
+#[test]
+fn a_tag_typed_into_the_image_is_an_error_that_moves_it_to_tag() {
+    let mut d = baseline();
+    api(&mut d).image = "nginx:1.27".into();
+    api(&mut d).tag = "1.0.0".into();
+    let f = finding(&d, "KP801");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(
+        f.message,
+        "image `nginx:1.27` already has tag `1.27` and Tag adds `1.0.0`: `nginx:1.27:1.0.0` is not a valid image reference"
+    );
+    assert_eq!(f.path, FieldPath::service(ServiceId(1), "/image"));
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Use tag 1.27 (image nginx)");
+    d.apply(fix.edit).unwrap();
+    assert_eq!(d.service(ServiceId(1)).unwrap().image_ref(), "nginx:1.27");
+    assert!(findings_of(&d, "prod", "KP801").is_empty());
+}
+
+#[test]
+fn an_invalid_tag_from_an_override_points_at_the_override() {
+    let mut d = baseline();
+    env(&mut d, "prod").overrides.insert(
+        ServiceId(1),
+        Override {
+            image_tag: Some("release/2".into()),
+            ..Override::default()
+        },
+    );
+    let f = finding(&d, "KP801");
+    assert_eq!(
+        f.path,
+        FieldPath::environment("prod", "/overrides/1/image_tag")
+    );
+    assert_eq!(f.fix.unwrap().label, "Use tag release-2");
+}
+
+#[test]
+fn postgres_run_as_the_hardened_uid_is_told_its_own_user() {
+    let mut d = baseline();
+    db(&mut d).security = Security::hardened();
+    let f = finding(&d, "KP802");
+    assert_eq!(
+        f.message,
+        "postgres runs as uid 999 (the files it writes at start-up belong to that user): as runAsUser 10001 it fails to start"
+    );
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Run as uid 999 (the image's user)");
+    d.apply(fix.edit).unwrap();
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP802") && !codes.contains("KP602"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn nginx_needs_root_and_its_fix_moves_to_the_unprivileged_image_and_port() {
+    let mut d = baseline();
+    api(&mut d).image = "nginx".into();
+    api(&mut d).ports[0].port = 80;
+    let f = finding(&d, "KP802");
+    assert!(f.message.starts_with("the nginx (Docker official image) starts as root and cannot start with runAsUser 10001"), "{}", f.message);
+    assert!(f
+        .message
+        .ends_with("Use nginxinc/nginx-unprivileged, or let it run as root."));
+    d.apply(f.fix.unwrap().edit).unwrap();
+    let s = d.service(ServiceId(1)).unwrap();
+    assert_eq!(
+        (s.image.as_str(), s.ports[0].port),
+        ("nginxinc/nginx-unprivileged", 8080)
+    );
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP802") && !codes.contains("KP804"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
+    let mut d = baseline();
+    db(&mut d).storage.clear();
+    db(&mut d).mounts.clear();
+    db(&mut d).volumes.clear();
+    let f = finding(&d, "KP803");
+    assert_eq!(
+        f.message,
+        "postgres writes to /var/lib/postgresql/data, /var/run/postgresql, but the root filesystem is read-only and nothing is mounted there: it fails at start-up"
+    );
+    d.apply(f.fix.unwrap().edit).unwrap();
+    let s = d.service(ServiceId(2)).unwrap();
+    assert_eq!(
+        s.storage[0].mount_path, "/var/lib/postgresql/data",
+        "a StatefulSet keeps its data"
+    );
+    assert_eq!(s.mounts[0].path, "/var/run/postgresql");
+    assert_eq!(s.volumes[0].name, s.mounts[0].volume);
+    assert!(findings_of(&d, "prod", "KP803").is_empty());
+}
+
+#[test]
+fn the_catalogue_settings_of_each_known_image_leave_no_image_finding() {
+    for known in kubeprint_core::images::IMAGES {
+        for kind in [WorkloadKind::Deployment, WorkloadKind::StatefulSet] {
+            let mut d = baseline();
+            let s = api(&mut d);
+            s.image = known.repositories[0].to_string();
+            s.kind = kind;
+            let s = s.clone();
+            d.apply(kubeprint_core::images::settings(&s).unwrap())
+                .unwrap();
+            let found: Vec<_> = validate(&d, "prod")
+                .into_iter()
+                .filter(|f| f.service.as_deref() == Some("api"))
+                .filter(|f| {
+                    f.code.starts_with("KP8")
+                        || [
+                            "KP106", "KP108", "KP109", "KP110", "KP301", "KP302", "KP303", "KP304",
+                        ]
+                        .contains(&f.code)
+                })
+                .filter(|f| !(known.needs_root && f.code == "KP802"))
+                .map(|f| format!("{} {}", f.code, f.message))
+                .collect();
+            assert!(found.is_empty(), "{} ({kind:?}): {found:#?}", known.name);
+        }
+    }
+}
