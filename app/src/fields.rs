@@ -17,6 +17,10 @@ fn current(path: &FieldPath) -> Option<Value> {
 /// A labelled text input with parsing and an inline message for bad input. While the
 /// text does not parse it stays as typed (nothing is lost) and the design keeps its
 /// last good value.
+///
+/// `placeholder` is shown as an example (`e.g. 250m`), in a style that does not look
+/// like a value; `title` explains the field on hover and to assistive technology.
+/// After undo or redo the input shows the design's value, also while it has focus.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -24,6 +28,8 @@ pub fn Field(
     kind: FieldKind,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] title: &'static str,
+    #[prop(optional)] compact: bool,
 ) -> impl IntoView {
     let app = use_app();
     let id = path.to_string();
@@ -34,26 +40,61 @@ pub fn Field(
     let typed = RwSignal::new(String::new());
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+
+    // What the fields this one may also set held when typing began (an image's tag).
+    let start = StoredValue::new(Vec::<(FieldPath, Value)>::new());
+    let remember = {
+        let path = path.clone();
+        move || {
+            let values = input::siblings(kind, &path)
+                .into_iter()
+                .map(|p| {
+                    let v = app
+                        .editor
+                        .with_untracked(|e| e.design.field(&p))
+                        .unwrap_or(Value::Null);
+                    (p, v)
+                })
+                .collect();
+            start.set_value(values);
+        }
+    };
+    // Undo and redo replace whatever was typed with the design's value, and typing
+    // goes on from there.
+    {
+        let remember = remember.clone();
+        Effect::new(move |prev: Option<u32>| {
+            let n = app.reverted.get();
+            if prev.is_some() {
+                typed.set(shown.get_untracked());
+                error.set(None);
+                remember();
+            }
+            n
+        });
+    }
     let on_input = {
         let path = path.clone();
         move |ev| {
             let raw = event_target_value(&ev);
             typed.set(raw.clone());
-            match input::parse(kind, &raw) {
-                Ok(value) => {
+            match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
+                Ok(edit) => {
                     error.set(None);
-                    app.dispatch(Edit::Set {
-                        path: path.clone(),
-                        value,
-                    });
+                    app.dispatch(edit);
                 }
                 Err(message) => error.set(Some(message)),
             }
         }
     };
     let error_id = format!("{id}-error");
+    let placeholder = if placeholder.is_empty() || placeholder.starts_with('(') {
+        placeholder.to_string()
+    } else {
+        format!("e.g. {placeholder}")
+    };
     view! {
-        <label class="field" class:invalid=move || error.read().is_some()>
+        <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
             <span class="label">{label}</span>
             <input
                 id=id.clone()
@@ -67,6 +108,7 @@ pub fn Field(
                     if error.get_untracked().is_none() {
                         typed.set(shown.get_untracked());
                     }
+                    remember();
                     editing.set(true);
                 }
                 on:blur=move |_| {
@@ -165,12 +207,15 @@ fn same_shape(a: &Value, b: &Value) -> bool {
 }
 
 /// An optional part of the design (a probe, an HPA, a route): a checkbox that sets it
-/// to `default` or `null`, and its fields while it exists.
+/// to `default` or `null`, and its fields while it exists. With `fresh`, the value is
+/// made when the box is ticked, from the design as it is then (a probe names the ports
+/// the service has now, not those it had when the inspector opened).
 #[component]
 pub fn Optional(
     label: &'static str,
     path: FieldPath,
-    default: Value,
+    #[prop(optional)] default: Value,
+    #[prop(optional, into)] fresh: Option<Callback<(), Value>>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let app = use_app();
@@ -188,7 +233,11 @@ pub fn Optional(
                     data-testid=id
                     prop:checked=move || present.get()
                     on:change=move |ev| {
-                        let value = if event_target_checked(&ev) { default.clone() } else { Value::Null };
+                        let value = match (event_target_checked(&ev), fresh) {
+                            (false, _) => Value::Null,
+                            (true, Some(make)) => make.run(()),
+                            (true, None) => default.clone(),
+                        };
                         app.dispatch(Edit::Set { path: path.clone(), value });
                     }
                 />

@@ -147,9 +147,10 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     });
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
-        let default = preset(id, presets::probe);
+        let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
+        let fresh = Callback::new(move |()| preset(id, |s| presets::probe(s, which)));
         view! {
-            <Optional label=probe_label(kind) path=p(id, &base) default=default>
+            <Optional label=probe_label(kind) path=p(id, &base) fresh=fresh>
                 <ProbeFields id kind />
             </Optional>
         }
@@ -169,9 +170,13 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             {section("General", view! {
                 <Field label="Name" path=p(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
                 <Choice label="Kind" path=p(id, "/kind") options=choices(presets::WORKLOAD_KINDS) />
-                <Field label="Component" path=p(id, "/component") kind=K::Text />
-                <Field label="Image" path=p(id, "/image") kind=K::Text />
-                <Field label="Tag" path=p(id, "/tag") kind=K::Text hint="immutable: a version or git sha" />
+                <Field label="Role (component label)" path=p(id, "/component") kind=K::Text placeholder="backend" hint="app.kubernetes.io/component: what part of the system it is" title="Written as the app.kubernetes.io/component label on every object of this service (frontend, backend, database, ...)" />
+                <Field label="Image" path=p(id, "/image") kind=K::Image placeholder="ghcr.io/acme/api" hint="a whole reference (nginx:1.27) fills Tag and Digest too" />
+                <KnownImageOffer id />
+                <div class="row">
+                    <Field label="Tag" path=p(id, "/tag") kind=K::Tag hint="immutable: a version or git sha" />
+                    <Field label="Digest" path=p(id, "/digest") kind=K::Digest placeholder="sha256:…" />
+                </div>
                 <Field label="Container name" path=p(id, "/container_name") kind=K::Text placeholder="(service name)" />
                 <Field label="Command" path=p(id, "/command") kind=K::Words placeholder="(image entrypoint)" />
                 <Field label="Args" path=p(id, "/args") kind=K::Words />
@@ -186,6 +191,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             }))}
             {section("Exposure", view! {
                 <Choice label="Service" path=p(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
+                <ServiceNote id />
                 {list("service port", p(id, "/exposure/ports"), move |n| preset(id, |s| presets::service_port(s, n)), move |i| view! {
                     <div class="row">
                         <Field label="Name" path=p(id, &format!("/exposure/ports/{i}/name")) kind=K::Text />
@@ -194,13 +200,13 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         <Field label="App protocol" path=p(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
-                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") default=preset(id, presets::ingress)>
+                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id, presets::ingress))>
                     <Field label="Host" path=p(id, "/exposure/ingress/host") kind=K::Text />
                     <Field label="Path" path=p(id, "/exposure/ingress/path") kind=K::Text />
                     <Field label="Service port" path=p(id, "/exposure/ingress/port") kind=K::Text />
                     <Check label="TLS" path=p(id, "/exposure/ingress/tls") />
                 </Optional>
-                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") default=preset(id, presets::load_balancer)>
+                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") fresh=Callback::new(move |()| preset(id, presets::load_balancer))>
                     <Field label="Annotations" path=p(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
                     {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| preset(id, presets::load_balancer_port), move |i| view! {
                         <div class="row">
@@ -286,7 +292,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <Choice label="Mount SA token" path=p(id, "/security/automount_token") options=choices(presets::AUTOMOUNT_TOKEN) />
             })}
             {section("Metrics", view! {
-                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") default=preset(id, presets::metrics)>
+                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") fresh=Callback::new(move |()| preset(id, presets::metrics))>
                     <div class="row">
                         <Field label="Port" path=p(id, "/metrics/port") kind=K::PortRef />
                         <Field label="Path" path=p(id, "/metrics/path") kind=K::Text />
@@ -450,7 +456,7 @@ fn OverrideFields(id: ServiceId) -> impl IntoView {
                 <Field label="Replicas" path=o("replicas") kind=K::OptionalCount />
                 <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount />
                 <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount />
-                <Field label="Image tag" path=o("image_tag") kind=K::OptionalText />
+                <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag />
             </div>
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity />
@@ -592,5 +598,63 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
             <option value="" selected=true>"+ calls…"</option>
             {move || others.get().into_iter().map(|(sid, name, _)| view! { <option value=sid.0.to_string()>{name}</option> }).collect_view()}
         </select>
+    }
+}
+
+/// What the Service choice means when it says less than it seems: a ClusterIP Service
+/// with no port is not created.
+#[component]
+fn ServiceNote(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let note = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.design.service(id).and_then(presets::service_note))
+    });
+    move || {
+        note.get()
+            .map(|n| view! { <p class="note warn-note" data-testid="service-note">{n}</p> })
+    }
+}
+
+/// When the image is one the catalogue knows: what it needs, and one click to apply its
+/// settings (ports, probes, shutdown, user, writable volumes) as one undoable step. Shown
+/// while applying them would still change something.
+#[component]
+fn KnownImageOffer(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let offer = Memo::new(move |_| {
+        app.editor.with(|e| {
+            let s = e.design.service(id)?;
+            let known = kubeprint_core::images::of(s)?;
+            let edit = kubeprint_core::images::settings(s)?;
+            let mut after = e.design.clone();
+            let changes = after.apply(edit.clone()).is_ok() && after != e.design;
+            Some((
+                known.summary(),
+                known.note,
+                known.non_root_alternative,
+                changes.then_some(edit),
+            ))
+        })
+    });
+    move || {
+        offer.get().map(|(summary, note, alternative, edit)| {
+            view! {
+                <div class="known-image" data-testid="known-image" role="note">
+                    <p><b>"Known image. "</b>{summary}</p>
+                    <p class="note">{note}</p>
+                    {edit.map(|edit| view! {
+                        <button data-testid="apply-image-settings" on:click=move |_| app.dispatch(edit.clone())>
+                            "Apply its settings"
+                        </button>
+                    })}
+                    {alternative.map(|alt| view! {
+                        <button data-testid="use-image-alternative" on:click=move |_| app.dispatch(Edit::Set { path: p(id, "/image"), value: json!(alt) })>
+                            {format!("Use {alt} instead")}
+                        </button>
+                    })}
+                </div>
+            }
+        })
     }
 }

@@ -50,6 +50,7 @@ fn App() -> impl IntoView {
     keyboard_shortcuts(app, edge_sel);
     view! {
         <Header />
+        <persistence::Welcome />
         <persistence::Overlays />
         <Layout />
         <Gallery />
@@ -98,7 +99,7 @@ fn Header() -> impl IntoView {
                 .map(|env| {
                     (
                         env.name.clone(),
-                        env.namespace.clone(),
+                        kubeprint_core::presets::environment_summary(&e.design, env),
                         env.overrides
                             .values()
                             .filter(|o| **o != Default::default())
@@ -121,6 +122,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1>"Kubeprint"</h1>
+            <fields::Field label="Design" path=kubeprint_core::FieldPath::design("/name") kind=kubeprint_core::input::FieldKind::Text compact=true title="The design's name: the app.kubernetes.io/part-of label of every object, and the name of saved files" />
             <persistence::DesignControls />
             <button data-testid="open-gallery" on:click=move |_| app.gallery.set(true)>"+ New"</button>
             <button data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo" prop:disabled=move || !app.editor.with(|e| e.can_undo()) on:click=move |_| app.undo()>"↶"</button>
@@ -128,25 +130,26 @@ fn Header() -> impl IntoView {
             <nav class="envs" aria-label="Environment">
                 <For each=move || envs.get() key=|e| e.clone() let:env>
                     {
-                        let (name, namespace, overrides) = env;
+                        let (name, summary, overrides) = env;
                         let this = name.clone();
-                        let title = format!("namespace {namespace}; {overrides} service override(s)");
                         view! {
                             <button
                                 data-testid=format!("env-{name}")
-                                title=title
+                                title=summary.clone()
+                                aria-label=summary
                                 aria-pressed=move || (app.env.get() == this).to_string()
                                 class:active={ let this = name.clone(); move || app.env.get() == this }
                                 on:click={ let name = name.clone(); move |_| app.env.set(name.clone()) }
                             >
                                 {name.clone()}
-                                {(overrides > 0).then(|| view! { <sup class="override-count">{overrides}</sup> })}
+                                {(overrides > 0).then(|| view! { <sup class="override-count" aria-hidden="true">{overrides}</sup> })}
                             </button>
                         }
                     }
                 </For>
             </nav>
             <button data-testid="open-environments" on:click=move |_| app.side.set(Side::Environments)>"Environments"</button>
+            <span class="notice" role="status" aria-live="polite" data-testid="notice">{move || app.notice.get()}</span>
             <span class="status" role="status" data-testid="status">{move || app.status.get()}</span>
             <select class="theme" aria-label="Theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>
                 <option value="auto">"Auto theme"</option>
@@ -195,6 +198,8 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             }
         } else if key == "Escape" {
             app.gallery.set(false);
+            app.import.set(None);
+            app.share.set(None);
         }
     });
     on_cleanup(move || handle.remove());

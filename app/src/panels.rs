@@ -7,6 +7,7 @@ use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption, shutdown_timeline};
 use kubeprint_core::rules::Severity;
+use kubeprint_core::words::counted;
 use kubeprint_core::yaml::{highlight, Token};
 use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
@@ -56,8 +57,8 @@ pub fn Findings() -> impl IntoView {
             <header class="panel-head">
                 <h2>"Findings"</h2>
                 <span class="counts" data-testid="finding-counts">
-                    <span class="sev error">{move || format!("✕ {} errors", count(Severity::Error))}</span>
-                    <span class="sev warning">{move || format!("▲ {} warnings", count(Severity::Warning))}</span>
+                    <span class="sev error">{move || format!("✕ {}", counted(count(Severity::Error), "error"))}</span>
+                    <span class="sev warning">{move || format!("▲ {}", counted(count(Severity::Warning), "warning"))}</span>
                     <span class="sev info">{move || format!("i {} info", count(Severity::Info))}</span>
                 </span>
             </header>
@@ -76,9 +77,21 @@ pub fn Findings() -> impl IntoView {
     }
 }
 
-fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
+/// Show the field `path` names: select its service (or open the environments page) and
+/// ask for its input to be focused.
+fn show_field(path: &FieldPath) {
     let app = use_app();
+    match &path.target {
+        Target::Service(id) => app.select(Some(*id)),
+        Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
+        _ => {}
+    }
+    app.focus.set(Some(path.clone()));
+}
+
+fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
     let path = f.path.clone();
+    let fixed = f.path.clone();
     let class = format!("finding {}", f.severity);
     let fix = f.fix.clone();
     view! {
@@ -86,14 +99,7 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
             <button
                 class="finding-main"
                 title="Show the field"
-                on:click=move |_| {
-                    match &path.target {
-                        Target::Service(id) => app.select(Some(*id)),
-                        Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
-                        _ => {}
-                    }
-                    app.focus.set(Some(path.clone()));
-                }
+                on:click=move |_| show_field(&path)
             >
                 <span class="sev-icon" aria-hidden="true">{severity_icon(f.severity)}</span>
                 <span class="sev-word">{severity_word(f.severity)}</span>
@@ -101,9 +107,15 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
                 <span class="message">{f.message.clone()}</span>
             </button>
             {fix.map(|fix| {
+                let app = use_app();
                 let edit = fix.edit.clone();
                 view! {
-                    <button class="fix" data-testid=format!("fix-{}", f.code) on:click=move |_| app.dispatch(edit.clone())>
+                    // After a fix, focus goes to the field it fixed, never to the next
+                    // finding's Fix (a second Enter would apply an unrelated change).
+                    <button class="fix" data-testid=format!("fix-{}", f.code) on:click=move |_| {
+                        app.dispatch(edit.clone());
+                        show_field(&fixed);
+                    }>
                         {format!("Fix: {}", fix.label)}
                     </button>
                 }
@@ -127,9 +139,14 @@ pub fn focus_requested_field() {
             let mut candidate = full.as_str();
             loop {
                 if let Some(el) = doc.get_element_by_id(candidate) {
-                    el.scroll_into_view();
+                    // Only the panel that holds the field scrolls, never the page.
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Center);
+                    el.scroll_into_view_with_scroll_into_view_options(&options);
                     if let Ok(html) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                        let _ = html.focus();
+                        let focus = web_sys::FocusOptions::new();
+                        focus.set_prevent_scroll(true);
+                        let _ = html.focus_with_options(&focus);
                     }
                     break;
                 }
@@ -177,7 +194,7 @@ pub fn YamlView() -> impl IntoView {
             <header class="panel-head">
                 <h2>{move || format!("YAML · {}", app.env.get())}</h2>
                 <select data-testid="yaml-object" aria-label="Object" on:change=move |ev| filter.set(event_target_value(&ev))>
-                    <option value="">{move || format!("All {} objects", app.documents.with(Vec::len))}</option>
+                    <option value="">{move || format!("All {}", counted(app.documents.with(Vec::len), "object"))}</option>
                     {move || app.documents.get().into_iter().map(|(k, n, _)| {
                         let v = format!("{k}/{n}");
                         view! { <option value=v.clone()>{v.clone()}</option> }
@@ -187,12 +204,13 @@ pub fn YamlView() -> impl IntoView {
                 <button data-testid="download-yaml" title="Download this environment as one YAML file" on:click=move |_| {
                     let text = app.documents.with_untracked(|docs| docs.iter().map(|(_, _, y)| y.as_ref()).collect::<Vec<_>>().join("---\n"));
                     let name = format!("{}-{}.yaml", app.editor.with_untracked(|e| e.design.name.clone()), app.env.get_untracked());
-                    if let Err(m) = crate::storage::download(&name, "application/yaml", &text) {
-                        app.status.set(Some(m));
+                    match crate::storage::download(&name, "application/yaml", &text) {
+                        Ok(()) => app.downloaded(&name),
+                        Err(m) => app.status.set(Some(m)),
                     }
                 }>"Download"</button>
             </header>
-            <pre data-testid="yaml" class="code">
+            <pre data-testid="yaml" class="code" tabindex="0" aria-label=move || format!("Manifests of {}", app.env.get())>
                 {move || shown.get().into_iter().enumerate().map(|(i, (_, _, y))| view! {
                     {(i > 0).then(|| view! { <span class="t-sep">"---\n"</span> })}
                     {y.lines().map(|line| view! {
@@ -348,7 +366,7 @@ pub fn Environments() -> impl IntoView {
             <div class="sections">
                 <section class="section">
                     <h3>"Design"</h3>
-                    <Field label="System name (part-of label)" path=d("/name") kind=K::Text />
+                    <p class="note">"The design's name (its app.kubernetes.io/part-of label) is in the top bar."</p>
                     <Choice label="Kubernetes version" path=d("/target") options=kubeprint_core::KubeVersion::ALL.iter().map(|v| (v.as_str(), json!(v.as_str()))).collect() />
                     <div class="row">
                         <Field label="Endpoint propagation (s)" path=d("/cluster/endpoint_propagation_seconds") kind=K::Seconds />
@@ -404,7 +422,7 @@ pub fn Gallery() -> impl IntoView {
                     <div class="cards">
                         {templates::ALL.iter().map(|t| {
                             let design = (t.build)();
-                            let counts = format!("{} services · {} environments", design.services.len(), design.environments.len());
+                            let counts = format!("{} · {}", counted(design.services.len(), "service"), counted(design.environments.len(), "environment"));
                             view! {
                                 <button class="card" data-testid=format!("template-{}", t.name) on:click=move |_| {
                                     app.open_new(design.clone());

@@ -150,9 +150,11 @@ pub fn ImportDialog() -> impl IntoView {
                         aria-label="YAML to import"
                         prop:value=move || app.import.get().unwrap_or_default()
                         on:input=move |ev| {
-                            // Edited text is no longer the file's.
+                            // Edited text is no longer the file's. It is checked as it is
+                            // typed or pasted, so Open needs no Check first.
                             app.import_file.set(String::new());
-                            app.import.set(Some(event_target_value(&ev)))
+                            app.import.set(Some(event_target_value(&ev)));
+                            run();
                         }
                     ></textarea>
                     <div class="row-buttons">
@@ -173,7 +175,7 @@ pub fn ImportDialog() -> impl IntoView {
                                     });
                                 } />
                         </label>
-                        <button data-testid="import-run" on:click=move |_| run()>"Check"</button>
+                        <button data-testid="import-run" title="Check the text again" on:click=move |_| run()>"Check"</button>
                         <button
                             data-testid="import-open"
                             prop:disabled=move || result.with(|r| r.as_ref().is_none_or(|r| r.imported() == 0))
@@ -279,8 +281,9 @@ pub fn DesignControls() -> impl IntoView {
                 file::to_json(&e.design),
             )
         });
-        if let Err(m) = storage::download(&name, "application/json", &text) {
-            app.status.set(Some(m));
+        match storage::download(&name, "application/json", &text) {
+            Ok(()) => app.downloaded(&name),
+            Err(m) => app.status.set(Some(m)),
         }
     };
     view! {
@@ -306,8 +309,9 @@ pub fn DesignControls() -> impl IntoView {
         }>"Import"</button>
         <button data-testid="download-bundle" title="Download a zip: Kustomize base and overlays, rendered YAML per environment, the design file" on:click=move |_| {
             let (name, bytes) = app.editor.with_untracked(|e| (format!("{}-bundle.zip", e.design.name), export::zip(&e.design)));
-            if let Err(m) = storage::download_bytes(&name, "application/zip", &bytes) {
-                app.status.set(Some(m));
+            match storage::download_bytes(&name, "application/zip", &bytes) {
+                Ok(()) => app.downloaded(&name),
+                Err(m) => app.status.set(Some(m)),
             }
         }>"Bundle"</button>
         <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>
@@ -338,10 +342,35 @@ pub fn Overlays() -> impl IntoView {
                     <h2>"Share this design"</h2>
                     <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
                     {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
-                    <input class="share-link" readonly data-testid="share-link" prop:value=url.clone() />
+                    <input class="share-link" readonly aria-label="Share link" data-testid="share-link" prop:value=url.clone() />
                     <button on:click=move |_| app.share.set(None)>"Close"</button>
                 </div>
             </div>
         })}
+    }
+}
+
+/// The first visit's one line: what Kubeprint is and how to start. Dismissed once, it
+/// stays dismissed (remembered in the browser's storage).
+#[component]
+pub fn Welcome() -> impl IntoView {
+    let shown = RwSignal::new(!storage::welcomed());
+    move || {
+        shown.get().then(|| {
+            view! {
+                <div class="welcome" role="region" aria-label="Welcome" data-testid="welcome">
+                    <span>
+                        <b>"Kubeprint"</b>
+                        " designs Kubernetes manifests in your browser and checks them as you type. Select a service on the canvas to edit it, or start from a template with "
+                        <b>"+ New"</b>
+                        "."
+                    </span>
+                    <button data-testid="welcome-dismiss" on:click=move |_| {
+                        storage::set_welcomed();
+                        shown.set(false);
+                    }>"Got it"</button>
+                </div>
+            }
+        })
     }
 }

@@ -67,6 +67,12 @@ pub struct AppState {
     pub gallery: RwSignal<bool>,
     /// The last refused edit, shown in the status bar.
     pub status: RwSignal<Option<String>>,
+    /// What was just done that has no other visible sign (a file written), announced
+    /// politely in the top bar.
+    pub notice: RwSignal<Option<String>>,
+    /// Bumped by undo and redo, so inputs drop what was typed and show the design's
+    /// value again, the focused one included.
+    pub reverted: RwSignal<u32>,
     /// Field to focus once the inspector shows it.
     pub focus: RwSignal<Option<FieldPath>>,
     /// Bumped to ask the canvas to fit the whole design into view.
@@ -119,6 +125,8 @@ impl AppState {
             bottom: RwSignal::new(Bottom::Timeline),
             gallery: RwSignal::new(false),
             status: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            reverted: RwSignal::new(0),
             focus: RwSignal::new(None),
             fit: RwSignal::new(0),
             slot: RwSignal::new(slot),
@@ -152,6 +160,7 @@ impl AppState {
         self.change(|e| {
             e.undo();
         });
+        self.reverted.update(|n| *n += 1);
     }
 
     /// Redo one step.
@@ -159,6 +168,14 @@ impl AppState {
         self.change(|e| {
             e.redo();
         });
+        self.reverted.update(|n| *n += 1);
+    }
+
+    /// Say that a file was offered as a download.
+    pub fn downloaded(&self, name: &str) {
+        self.notice.set(Some(format!(
+            "Downloaded {name} (your browser's downloads folder)"
+        )));
     }
 
     /// Run `f` on the editor, notifying the editor's readers only if the design changed;

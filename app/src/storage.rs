@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 const SLOTS: &str = "kubeprint.v1.slots";
 const CURRENT: &str = "kubeprint.v1.current";
+const WELCOMED: &str = "kubeprint.v1.welcomed";
 
 /// A saved design in the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +49,21 @@ fn save_slots(slots: &[Slot]) -> Result<(), String> {
 /// The slot that was open last.
 pub fn current_slot() -> Option<u32> {
     storage().ok()?.get_item(CURRENT).ok()??.parse().ok()
+}
+
+/// Whether the first visit's welcome line was dismissed.
+pub fn welcomed() -> bool {
+    storage()
+        .ok()
+        .and_then(|s| s.get_item(WELCOMED).ok().flatten())
+        .is_some()
+}
+
+/// Remember that the welcome line was dismissed.
+pub fn set_welcomed() {
+    if let Ok(s) = storage() {
+        let _ = s.set_item(WELCOMED, "1");
+    }
 }
 
 /// Remember which slot is open.

@@ -218,7 +218,13 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                                 Failure::Input(format!("cannot write {}: {e}", path.display()))
                             })?;
                     }
-                    emit(out, &format!("wrote {} files under {dir}\n", files.len()))
+                    emit(
+                        out,
+                        &format!(
+                            "wrote {} under {dir}\n",
+                            kubeprint_core::words::counted(files.len(), "file")
+                        ),
+                    )
                 }
                 (None, Some(zip)) => {
                     std::fs::write(zip, export::zip(&design))
@@ -403,9 +409,9 @@ fn check_text(findings: &[Finding]) -> String {
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
-        "{} errors, {} warnings, {} info\n",
-        count(Severity::Error),
-        count(Severity::Warning),
+        "{}, {}, {} info\n",
+        kubeprint_core::words::counted(count(Severity::Error), "error"),
+        kubeprint_core::words::counted(count(Severity::Warning), "warning"),
         count(Severity::Info)
     ));
     out

@@ -43,8 +43,16 @@ impl Editor {
     /// Apply an edit as a new undo step (or merged into the last one, for repeated
     /// edits of one field). On error nothing changes.
     pub fn dispatch(&mut self, edit: Edit) -> Result<(), EditError> {
+        // A batch of sets led by one field (an image reference typed into Image, which
+        // also sets its tag) merges like a set of that field.
         let merge_key = match &edit {
             Edit::Set { path, .. } => Some(path.clone()),
+            Edit::Batch(edits) if edits.iter().all(|e| matches!(e, Edit::Set { .. })) => {
+                match edits.first() {
+                    Some(Edit::Set { path, .. }) => Some(path.clone()),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         let before = self.design.clone();
@@ -141,6 +149,22 @@ mod tests {
             value: json!(v),
         })
         .unwrap();
+    }
+
+    #[test]
+    fn typing_a_reference_into_image_is_one_undo_step() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let before = e.design.services[0].image_ref();
+        let path = FieldPath::service(e.design.services[0].id, "/image");
+        for typed in ["n", "nginx", "nginx:1", "nginx:1.27"] {
+            let edit =
+                crate::input::edit(crate::input::FieldKind::Image, &path, typed, &[]).unwrap();
+            e.dispatch(edit).unwrap();
+        }
+        assert_eq!(e.design.services[0].image_ref(), "nginx:1.27");
+        assert!(e.undo());
+        assert_eq!(e.design.services[0].image_ref(), before);
+        assert!(!e.undo());
     }
 
     #[test]

@@ -42,43 +42,70 @@ pub enum FieldKind {
     Digest,
 }
 
+/// The fields besides `path` that typing into an input of `kind` may set: an image's
+/// tag and digest. An input records their values when it gets focus and hands them to
+/// [`edit`], so that what a keystroke on the way put there (`localhost:5` reads as tag
+/// `5` until `localhost:5000/x` is complete) goes back to what they were.
+pub fn siblings(kind: FieldKind, path: &FieldPath) -> Vec<FieldPath> {
+    if kind != FieldKind::Image {
+        return Vec::new();
+    }
+    let base = path.pointer.strip_suffix("/image").unwrap_or(&path.pointer);
+    ["tag", "digest"]
+        .iter()
+        .map(|field| FieldPath {
+            pointer: format!("{base}/{field}"),
+            ..path.clone()
+        })
+        .collect()
+}
+
 /// What typing `raw` into the input of `kind` at `path` does to the design: one
-/// `Edit::Set` of the parsed value, except for an image repository with a tag or digest
-/// in it, which splits into the image, tag and digest fields beside each other (a
-/// registry port stays in the image: `localhost:5000/x` has no tag).
-pub fn edit(kind: FieldKind, path: &FieldPath, raw: &str) -> Result<Edit, String> {
-    if kind == FieldKind::Image {
-        let text = raw.trim();
-        let r = Reference::parse(text).map_err(|e| e.to_string())?;
-        let image = Edit::Set {
+/// `Edit::Set` of the parsed value, except for an image repository, which sets the
+/// image, tag and digest fields beside each other: a reference with a tag or digest
+/// (`nginx:1.27`, pasted `registry:5000/x:1@sha256:…`) fills them, one without leaves
+/// them as they were when typing began (`start`, the [`siblings`]' values then). A
+/// registry port stays in the image: `localhost:5000/x` has no tag.
+pub fn edit(
+    kind: FieldKind,
+    path: &FieldPath,
+    raw: &str,
+    start: &[(FieldPath, Value)],
+) -> Result<Edit, String> {
+    if kind != FieldKind::Image {
+        return Ok(Edit::Set {
             path: path.clone(),
-            value: json!(r.repository()),
+            value: parse(kind, raw)?,
+        });
+    }
+    let r = Reference::parse(raw.trim()).map_err(|e| e.to_string())?;
+    let typed_more = r.tag.is_some() || r.digest.is_some();
+    let mut edits = vec![Edit::Set {
+        path: path.clone(),
+        value: json!(r.repository()),
+    }];
+    for sibling in siblings(kind, path) {
+        let typed = match sibling.pointer.rsplit('/').next() {
+            Some("tag") => json!(r.tag.clone().unwrap_or_default()),
+            _ => r.digest.clone().map_or(Value::Null, Value::String),
         };
-        if r.tag.is_none() && r.digest.is_none() {
-            return Ok(image);
-        }
-        let sibling = |field: &str| {
-            let base = path.pointer.strip_suffix("/image").unwrap_or(&path.pointer);
-            FieldPath {
-                pointer: format!("{base}/{field}"),
-                ..path.clone()
+        let value = if typed_more {
+            typed
+        } else {
+            match start.iter().find(|(p, _)| *p == sibling) {
+                Some((_, v)) => v.clone(),
+                None => continue,
             }
         };
-        return Ok(Edit::Batch(vec![
-            image,
-            Edit::Set {
-                path: sibling("tag"),
-                value: json!(r.tag.unwrap_or_default()),
-            },
-            Edit::Set {
-                path: sibling("digest"),
-                value: r.digest.map_or(Value::Null, Value::String),
-            },
-        ]));
+        edits.push(Edit::Set {
+            path: sibling,
+            value,
+        });
     }
-    Ok(Edit::Set {
-        path: path.clone(),
-        value: parse(kind, raw)?,
+    Ok(if edits.len() == 1 {
+        edits.remove(0)
+    } else {
+        Edit::Batch(edits)
     })
 }
 
@@ -272,8 +299,23 @@ mod tests {
     fn a_reference_typed_into_image_fills_image_tag_and_digest() {
         let id = crate::model::ServiceId(1);
         let image = FieldPath::service(id, "/image");
-        let typed = |raw: &str| sets(edit(FieldKind::Image, &image, raw).unwrap());
-        assert_eq!(typed("nginx"), [("/image".into(), json!("nginx"))]);
+        let start = [
+            (FieldPath::service(id, "/tag"), json!("1.0.0")),
+            (FieldPath::service(id, "/digest"), Value::Null),
+        ];
+        let typed = |raw: &str| sets(edit(FieldKind::Image, &image, raw, &start).unwrap());
+        assert_eq!(
+            siblings(FieldKind::Image, &image),
+            [start[0].0.clone(), start[1].0.clone()]
+        );
+        assert_eq!(
+            typed("nginx"),
+            [
+                ("/image".into(), json!("nginx")),
+                ("/tag".into(), json!("1.0.0")),
+                ("/digest".into(), Value::Null)
+            ]
+        );
         assert_eq!(
             typed("nginx:1.27"),
             [
@@ -282,9 +324,16 @@ mod tests {
                 ("/digest".into(), Value::Null)
             ]
         );
+        // Typed key by key, `localhost:5` reads as a tag on the way; the whole name
+        // puts the tag back.
+        assert_eq!(typed("localhost:5")[1], ("/tag".into(), json!("5")));
         assert_eq!(
             typed("localhost:5000/x"),
-            [("/image".into(), json!("localhost:5000/x"))],
+            [
+                ("/image".into(), json!("localhost:5000/x")),
+                ("/tag".into(), json!("1.0.0")),
+                ("/digest".into(), Value::Null)
+            ],
             "a registry port is not a tag"
         );
         let sha = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -298,12 +347,12 @@ mod tests {
         );
         let container = FieldPath::service(id, "/containers/0/image");
         assert_eq!(
-            sets(edit(FieldKind::Image, &container, "redis:7.4").unwrap())[1],
+            sets(edit(FieldKind::Image, &container, "redis:7.4", &[]).unwrap())[1],
             ("/containers/0/tag".into(), json!("7.4"))
         );
-        let err = edit(FieldKind::Image, &image, "nginx:1.27:1.0.0").unwrap_err();
+        let err = edit(FieldKind::Image, &image, "nginx:1.27:1.0.0", &start).unwrap_err();
         assert!(err.contains("two tags"), "{err}");
-        assert!(edit(FieldKind::Image, &image, "Nginx")
+        assert!(edit(FieldKind::Image, &image, "Nginx", &start)
             .unwrap_err()
             .contains("lowercase"));
         assert_eq!(
@@ -311,7 +360,8 @@ mod tests {
                 edit(
                     FieldKind::Count,
                     &FieldPath::service(id, "/scaling/replicas"),
-                    "3"
+                    "3",
+                    &[]
                 )
                 .unwrap()
             ),

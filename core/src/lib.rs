@@ -28,6 +28,7 @@ pub mod residual;
 pub mod rules;
 pub mod selector;
 pub mod templates;
+pub mod words;
 pub mod yaml;
 
 pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};

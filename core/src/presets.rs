@@ -32,6 +32,50 @@ pub fn new_environment(design: &Design) -> Environment {
     Environment::new(&name, Tier::Staging, &namespace)
 }
 
+/// What an environment tab says about its environment (its tooltip and accessible
+/// name): the namespace, the tier, how many services it runs, and how many services it
+/// overrides. An environment that runs none of the design's services (a shared
+/// observability namespace) says what it is for instead.
+pub fn environment_summary(design: &Design, env: &Environment) -> String {
+    use crate::words::counted;
+    let overrides = env
+        .overrides
+        .values()
+        .filter(|o| **o != Override::default())
+        .count();
+    let running = design.services.iter().filter(|s| env.deploys(s.id)).count();
+    let mut out = format!(
+        "{}: namespace {}, tier {}",
+        env.name,
+        env.namespace,
+        serde_json::to_value(env.tier)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    );
+    if running == 0 && !design.services.is_empty() {
+        out.push_str(
+            "; runs none of the design's services: a namespace the design's services reach (e.g. a shared monitoring stack), set up here so policies and links to it are written",
+        );
+    } else {
+        out.push_str(&format!("; runs {}", counted(running, "service")));
+    }
+    if overrides > 0 {
+        out.push_str(&format!(
+            "; the number on the tab: {} with values of their own here",
+            counted(overrides, "service")
+        ));
+    }
+    out
+}
+
+/// What the Service choice of `service` needs saying: a ClusterIP Service without a
+/// port is not created (the API server rejects a Service with no port).
+pub fn service_note(service: &Service) -> Option<&'static str> {
+    (service.exposure.service == ServiceKind::ClusterIP && service.exposure.ports.is_empty())
+        .then_some("No Service is created until a service port is added below.")
+}
+
 /// Every tier, with its label.
 pub const TIERS: [(&str, Tier); 4] = [
     ("dev", Tier::Dev),
@@ -471,6 +515,42 @@ mod tests {
 
     fn api(d: &Design, id: ServiceId) -> &Service {
         d.service(id).unwrap()
+    }
+
+    #[test]
+    fn environment_tabs_say_what_the_environment_is() {
+        let d = crate::templates::connectum();
+        let prod = d.environment("prod").unwrap();
+        let text = environment_summary(&d, prod);
+        assert!(text.starts_with("prod: namespace "), "{text}");
+        assert!(text.contains("tier prod; runs 1 service"), "{text}");
+        let obs = d.environment("observability").unwrap();
+        assert!(
+            environment_summary(&d, obs).contains("runs none of the design's services"),
+            "{}",
+            environment_summary(&d, obs)
+        );
+        let dev = d.environment("dev").unwrap();
+        if dev.overrides.values().any(|o| *o != Override::default()) {
+            assert!(environment_summary(&d, dev).contains("the number on the tab"));
+        }
+    }
+
+    #[test]
+    fn a_cluster_ip_without_ports_says_no_service_is_created() {
+        let mut s = Service {
+            exposure: Exposure {
+                service: ServiceKind::ClusterIP,
+                ..Exposure::default()
+            },
+            ..Service::default()
+        };
+        s.exposure.ports.clear();
+        assert!(service_note(&s).is_some());
+        assert!(!crate::render::has_cluster_service(&s), "render agrees");
+        s.exposure.ports.push(service_port(&s, 0));
+        assert!(service_note(&s).is_none());
+        assert!(crate::render::has_cluster_service(&s));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! works on a fresh machine too. A tool that still cannot run fails the test: these
 //! tests never skip.
 
+pub mod axe;
 pub mod page;
 
 use std::io::{BufRead, BufReader, Read, Write};

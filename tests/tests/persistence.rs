@@ -293,7 +293,7 @@ async fn pasted_manifests_import_with_a_report_per_document() {
     assert!(report.contains("invalid YAML at line"), "{report}");
     let summary = page.text("import-summary").await;
     assert!(
-        summary.contains("3 of 4 documents imported") && summary.contains("1 errors"),
+        summary.contains("3 of 4 documents imported") && summary.contains("1 error and"),
         "grace 10 s < shutdown 30 s: {summary}"
     );
     page.click("import-open").await;

@@ -106,10 +106,10 @@ impl Import {
             .count();
         let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
         let mut line = format!(
-            "{} of {} documents imported ({kept} kept whole); {} services.",
+            "{} of {} imported ({kept} kept whole); {}.",
             self.imported(),
-            self.documents.len(),
-            self.design.services.len(),
+            crate::words::counted(self.documents.len(), "document"),
+            crate::words::counted(self.design.services.len(), "service"),
         );
         if upgraded > 0 {
             line.push_str(&format!(
@@ -118,9 +118,9 @@ impl Import {
             ));
         }
         line.push_str(&format!(
-            " The rules find {} errors and {} warnings in `{env}`.",
-            count(crate::rules::Severity::Error),
-            count(crate::rules::Severity::Warning)
+            " The rules find {} and {} in `{env}`.",
+            crate::words::counted(count(crate::rules::Severity::Error), "error"),
+            crate::words::counted(count(crate::rules::Severity::Warning), "warning")
         ));
         line
     }

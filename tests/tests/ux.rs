@@ -1,0 +1,693 @@
+//! The designer as a platform engineer uses it (issue "no silent mangling, keyboard,
+//! legible at real size"): one test per item, in headless Chromium.
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use kubeprint_core::*;
+use kubeprint_tests::page::Page;
+use kubeprint_tests::{app_url, chrome_capabilities_with_downloads, fresh_profile};
+use serde_json::{json, Value};
+
+const GRACE: &str = "services/s1/timing/grace_period_seconds";
+
+/// The page opened on a share link of `design`.
+async fn open_design(tag: &str, design: &Design) -> Page {
+    let url = link::link(&format!("{}/", app_url()), design);
+    let page = Page::open_at(tag, &url).await;
+    page.wait_text("yaml", "the design's YAML", |t| {
+        t.contains("kind: Namespace")
+    })
+    .await;
+    page
+}
+
+/// A design with one service `api` that listens on one port and nothing else.
+fn one_service(port: Option<(&str, u16)>) -> Design {
+    let mut d = templates::by_name("empty").unwrap();
+    let s = Service {
+        name: "api".into(),
+        image: "ghcr.io/acme/api".into(),
+        tag: "1.0.0".into(),
+        ports: port
+            .map(|(name, port)| ContainerPort {
+                name: name.into(),
+                port,
+                protocol: Protocol::TCP,
+            })
+            .into_iter()
+            .collect(),
+        ..Service::default()
+    };
+    d.apply(Edit::AddService(Box::new(s))).unwrap();
+    d
+}
+
+/// Run `script` in the page and return its answer.
+async fn js(page: &Page, script: &str) -> Value {
+    page.client
+        .execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// The id of the element that has keyboard focus.
+async fn focused_id(page: &Page) -> String {
+    js(
+        page,
+        "return document.activeElement ? document.activeElement.id : ''",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// The message an input shows under it (empty when its text parses).
+async fn error_of(page: &Page, id: &str) -> String {
+    js(
+        page,
+        &format!("return document.getElementById('{id}-error').textContent"),
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Press keys on whatever has focus.
+async fn press(page: &Page, keys: &str) {
+    let el = page
+        .client
+        .active_element()
+        .await
+        .expect("an active element");
+    el.send_keys(keys).await.expect("keys");
+}
+
+fn ctrl(key: &str) -> String {
+    format!("{}{key}{}", char::from(Key::Control), char::from(Key::Null))
+}
+
+fn ctrl_shift(key: &str) -> String {
+    format!(
+        "{}{}{key}{}",
+        char::from(Key::Control),
+        char::from(Key::Shift),
+        char::from(Key::Null)
+    )
+}
+
+// 1. Image references.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reference_typed_into_image_splits_into_image_tag_and_digest() {
+    let page = Page::open("ux-image").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    let (image, tag, digest) = ("services/s1/image", "services/s1/tag", "services/s1/digest");
+    page.type_into(image, "nginx:1.27").await;
+    page.wait_until("the tag to follow", async |p| {
+        (p.value(tag).await == "1.27").then(String::new)
+    })
+    .await;
+    let yaml = page
+        .wait_text("yaml", "image nginx:1.27", |t| {
+            t.contains("image: nginx:1.27\n")
+        })
+        .await;
+    assert!(!yaml.contains("nginx:1.27:"), "never two tags: {yaml}");
+    // Leaving the field shows the repository alone: the tag is in Tag.
+    page.click(tag).await;
+    assert_eq!(page.value(image).await, "nginx");
+
+    // A pasted full reference fills all three; a registry port is not a tag.
+    let sha = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    page.type_into(image, &format!("registry:5000/path/img:2.1@{sha}"))
+        .await;
+    page.wait_text("yaml", "the full reference", |t| {
+        t.contains(&format!("image: registry:5000/path/img:2.1@{sha}\n"))
+    })
+    .await;
+    assert_eq!(page.value(tag).await, "2.1");
+    assert_eq!(page.value(digest).await, sha);
+    // Typed key by key, `localhost:5` reads as tag 5 on the way; the finished name
+    // puts back the tag and digest the fields held when typing began.
+    page.click(tag).await;
+    page.type_into(image, "localhost:5000/x").await;
+    page.wait_text("yaml", "the port kept in the name", |t| {
+        t.contains(&format!("image: localhost:5000/x:2.1@{sha}\n"))
+    })
+    .await;
+
+    // An invalid reference is refused with what is wrong; the design keeps its value.
+    page.type_into(image, "nginx:1.27:1.0.0").await;
+    let error = error_of(&page, image).await;
+    assert!(error.contains("has two tags"), "{error}");
+    page.type_into(image, "Nginx").await;
+    let error = error_of(&page, image).await;
+    assert!(error.contains("lowercase (`nginx`)"), "{error}");
+    page.type_into(tag, "1.0:beta").await;
+    let error = error_of(&page, tag).await;
+    assert!(error.contains("tag `1.0:beta` is not valid"), "{error}");
+    // Whatever was typed on the way, every image the YAML names is a valid reference.
+    let yaml = page.yaml().await;
+    let images: Vec<&str> = yaml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("image: "))
+        .collect();
+    assert!(!images.is_empty());
+    for i in images {
+        assert!(image::Reference::parse(i).is_ok(), "{i}");
+    }
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_reference_from_a_link_is_an_error_with_a_fix() {
+    let mut d = one_service(Some(("http", 8080)));
+    d.services[0].image = "nginx:1.27".into();
+    d.services[0].tag = "1.0.0".into();
+    let page = open_design("ux-kp801", &d).await;
+    page.find("finding-KP801").await;
+    let text = page.text("finding-KP801").await;
+    assert!(
+        text.contains("`nginx:1.27:1.0.0` is not a valid image reference"),
+        "{text}"
+    );
+    assert!(page.text("finding-counts").await.contains("✕ 1 error"));
+    page.click("fix-KP801").await;
+    page.wait_gone("finding-KP801").await;
+    assert!(page.yaml().await.contains("image: nginx:1.27\n"));
+    page.close().await;
+}
+
+// 2. The page never scrolls.
+
+/// The page's own scroll position and where the top bar is.
+async fn page_position(page: &Page) -> Value {
+    js(
+        page,
+        "const s = document.scrollingElement; const t = document.querySelector('.topbar').getBoundingClientRect(); return [s.scrollTop, s.scrollLeft, window.scrollY, t.top];",
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_never_scrolls_only_its_panels_do() {
+    let page = Page::open("ux-scroll").await;
+    page.client.set_window_size(1280, 720).await.unwrap();
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    let still = json!([0, 0, 0, 0]);
+    let mut checked = 0;
+    // Every finding, clicked: each focuses its field somewhere in the inspector.
+    let findings = page
+        .client
+        .find_all(Locator::Css(".finding-main"))
+        .await
+        .unwrap();
+    assert!(findings.len() > 5, "connectum has findings to click");
+    for f in findings {
+        f.click().await.expect("click a finding");
+        assert_eq!(
+            page_position(&page).await,
+            still,
+            "after clicking a finding"
+        );
+        checked += 1;
+    }
+    // Fields far down the inspector, focused by a click and by keys.
+    for id in [
+        "services/s1/security/run_as_user",
+        "services/s1/timing/progress_deadline_seconds",
+        "services/s1/name",
+    ] {
+        js(
+            &page,
+            &format!("document.getElementById('{id}').focus(); return 0;"),
+        )
+        .await;
+        assert_eq!(focused_id(&page).await, id);
+        assert_eq!(page_position(&page).await, still, "after focusing {id}");
+        press(
+            &page,
+            &format!("{}{}", char::from(Key::End), char::from(Key::Home)),
+        )
+        .await;
+        checked += 1;
+    }
+    for _ in 0..40 {
+        press(&page, &char::from(Key::Tab).to_string()).await;
+    }
+    assert_eq!(page_position(&page).await, still, "after 40 Tabs");
+    page.chord(&format!(
+        "{}{}{} ",
+        char::from(Key::PageDown),
+        char::from(Key::End),
+        char::from(Key::Down)
+    ))
+    .await;
+    assert_eq!(page_position(&page).await, still, "after page keys");
+    let scrolled = js(
+        &page,
+        "window.scrollTo(0, 500); document.scrollingElement.scrollTop = 500; return document.scrollingElement.scrollTop;",
+    )
+    .await;
+    assert_eq!(scrolled, json!(0), "the document has nothing to scroll");
+    assert!(checked > 8);
+    page.close().await;
+}
+
+// 4. New things are created clean.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_probes_use_the_services_port_and_keep_liveness_apart_from_readiness() {
+    // The port is added after the inspector opened: the probe names it anyway.
+    let page = open_design("ux-probes", &one_service(None)).await;
+    page.click("services/s1/ports#add").await;
+    page.type_into("services/s1/ports/0/port", "9000").await;
+    page.wait_text("yaml", "port 9000", |t| t.contains("containerPort: 9000"))
+        .await;
+    for kind in ["readiness", "liveness", "startup"] {
+        page.click(&format!("services/s1/probes/{kind}#on")).await;
+        page.find(&format!("services/s1/probes/{kind}/action/port"))
+            .await;
+    }
+    let yaml = page
+        .wait_text("yaml", "three probes", |t| {
+            t.contains("readinessProbe")
+                && t.contains("livenessProbe")
+                && t.contains("startupProbe")
+        })
+        .await;
+    assert!(yaml.contains("path: /readyz") && yaml.contains("path: /healthz"));
+    for kind in ["readiness", "liveness", "startup"] {
+        assert_eq!(
+            page.value(&format!("services/s1/probes/{kind}/action/port"))
+                .await,
+            "http",
+            "{kind} checks the port the service has"
+        );
+    }
+    for code in ["KP302", "KP109", "KP110", "KP106", "KP108"] {
+        assert!(
+            !page.present(&format!("finding-{code}")).await,
+            "{code}: {}",
+            page.text("findings").await
+        );
+    }
+    page.close().await;
+}
+
+// 5. The image catalogue.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_image_is_offered_its_settings_and_contradictions_are_warned() {
+    let mut d = one_service(Some(("http", 8080)));
+    d.services[0].kind = WorkloadKind::StatefulSet;
+    let page = open_design("ux-catalogue", &d).await;
+    assert!(!page.present("known-image").await);
+    page.type_into("services/s1/image", "postgres:16.4").await;
+    let offer = page.text("known-image").await;
+    assert!(
+        offer.contains("runs as uid 999") && offer.contains("5432") && offer.contains("SIGINT"),
+        "{offer}"
+    );
+    // The hardened defaults contradict the image: uid, read-only paths, port.
+    for code in ["KP802", "KP803", "KP804"] {
+        page.find(&format!("finding-{code}")).await;
+    }
+    assert!(page
+        .text("finding-KP802")
+        .await
+        .contains("postgres runs as uid 999"));
+    page.click("apply-image-settings").await;
+    let yaml = page
+        .wait_text("yaml", "postgres' settings", |t| {
+            t.contains("containerPort: 5432") && t.contains("runAsUser: 999")
+        })
+        .await;
+    assert!(yaml.contains("pg_isready"), "{yaml}");
+    for code in ["KP802", "KP803", "KP804", "KP302", "KP109", "KP110"] {
+        assert!(
+            !page.present(&format!("finding-{code}")).await,
+            "{code} after applying: {}",
+            page.text("findings").await
+        );
+    }
+    page.wait_gone("apply-image-settings").await;
+    // One undo step takes it all back.
+    page.click("undo").await;
+    page.find("finding-KP802").await;
+    page.close().await;
+}
+
+// 6. Enter on a Fix lands on the field it fixed.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_on_a_fix_focuses_the_fixed_field_not_the_next_fix() {
+    let page = Page::open("ux-fix").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    page.find("fix-KP103").await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"fix-KP103\"]').focus(); return 0;",
+    )
+    .await;
+    press(&page, &char::from(Key::Enter).to_string()).await;
+    page.wait_gone("finding-KP103").await;
+    page.wait_until("focus on the grace period", async |p| {
+        (focused_id(p).await == GRACE).then(String::new)
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "37");
+    // A second Enter changes nothing else.
+    let before = page.yaml().await;
+    press(&page, &char::from(Key::Enter).to_string()).await;
+    assert!(page.present("finding-KP207").await, "no other fix applied");
+    assert_eq!(page.yaml().await, before);
+    page.close().await;
+}
+
+// 7. Undo and redo reach the focused field.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
+    let page = Page::open("ux-undo").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    page.type_into(GRACE, "45").await;
+    page.wait_text("yaml", "grace 45", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    press(&page, &ctrl("z")).await;
+    page.wait_text("yaml", "grace 35 again", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    assert_eq!(focused_id(&page).await, GRACE, "the field keeps focus");
+    assert_eq!(page.value(GRACE).await, "35", "the field shows the design");
+    press(&page, &ctrl_shift("z")).await;
+    page.wait_text("yaml", "grace 45 again", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "45");
+    // A half-typed value that does not parse is dropped by undo too: typing `4` was a
+    // step of its own (after a redo nothing merges), `4x` did not parse.
+    page.type_into(GRACE, "4x").await;
+    page.wait_text("yaml", "grace 4", |t| {
+        t.contains("terminationGracePeriodSeconds: 4\n")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "4x");
+    press(&page, &ctrl("z")).await;
+    page.wait_text("yaml", "grace 45", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "45");
+    assert_eq!(error_of(&page, GRACE).await, "", "no message left behind");
+    // The toolbar's buttons do the same, to every input.
+    page.click("undo").await;
+    page.wait_text("yaml", "grace 35", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "35");
+    page.click("redo").await;
+    page.wait_text("yaml", "grace 45", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "45");
+    page.close().await;
+}
+
+// 9. Dialogs fit, downloads announce themselves, import checks as it goes, plurals.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_announce_the_file_they_wrote() {
+    let downloads = fresh_profile("ux-downloads-dir");
+    let caps = chrome_capabilities_with_downloads(&fresh_profile("ux-downloads"), &downloads);
+    let page = Page::open_with(app_url(), caps).await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    let live = js(
+        &page,
+        "const n = document.querySelector('[data-testid=\"notice\"]'); return [n.getAttribute('role'), n.getAttribute('aria-live')];",
+    )
+    .await;
+    assert_eq!(live, json!(["status", "polite"]));
+    for (button, file) in [
+        ("save-file", "connectum.kubeprint.json"),
+        ("download-bundle", "connectum-bundle.zip"),
+        ("download-yaml", "connectum-prod.yaml"),
+    ] {
+        page.click(button).await;
+        let notice = page.wait_text("notice", file, |t| t.contains(file)).await;
+        assert!(notice.starts_with("Downloaded"), "{notice}");
+        page.wait_until(&format!("{file} on disk"), async |_| {
+            downloads.join(file).exists().then(String::new)
+        })
+        .await;
+    }
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_template_cards_fit_their_dialog_at_common_sizes() {
+    let page = Page::open("ux-gallery").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    for (w, h) in [(1280, 720), (1440, 900)] {
+        page.client.set_window_size(w, h).await.unwrap();
+        page.click("open-gallery").await;
+        page.find("template-empty").await;
+        let fit = js(
+            &page,
+            r#"const m = document.querySelector('.modal').getBoundingClientRect();
+               const cards = [...document.querySelectorAll('.card')].map(c => c.getBoundingClientRect());
+               const inside = r => r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+               const modal = document.querySelector('.modal');
+               return [cards.length, cards.every(inside), m.top >= 0 && m.bottom <= innerHeight && m.left >= 0 && m.right <= innerWidth,
+                       modal.scrollHeight <= modal.clientHeight, modal.scrollWidth <= modal.clientWidth];"#,
+        )
+        .await;
+        assert_eq!(fit, json!([5, true, true, true, true]), "at {w}x{h}");
+        page.chord(&char::from(Key::Escape).to_string()).await;
+        page.wait_gone("template-empty").await;
+    }
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_checks_as_the_text_arrives_and_counts_read_right() {
+    let page = Page::open("ux-import").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    // The gallery says "1 service".
+    page.click("open-gallery").await;
+    let card = page.text("template-connectum").await;
+    assert!(card.contains("1 service ·"), "{card}");
+    page.chord(&char::from(Key::Escape).to_string()).await;
+    page.click("open-import").await;
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/Acme/web:1.0\n";
+    let text = page.find("import-text").await;
+    text.send_keys(manifest).await.unwrap();
+    // No Check first: the report is there and Open is enabled.
+    let summary = page
+        .wait_text("import-summary", "the summary", |t| t.contains("imported"))
+        .await;
+    assert!(
+        summary.contains("1 of 1 document imported") && summary.contains("1 service."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("1 error and"),
+        "uppercase image: {summary}"
+    );
+    page.find("import-report").await;
+    let open = page.find("import-open").await;
+    assert_eq!(
+        open.prop("disabled").await.unwrap().as_deref(),
+        Some("false")
+    );
+    open.click().await.unwrap();
+    page.wait_gone("import-text").await;
+    let counts = page.text("finding-counts").await;
+    assert!(counts.contains("✕ 1 error"), "{counts}");
+    let body = page
+        .client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for wrong in [
+        "1 errors",
+        "1 warnings",
+        "1 services",
+        "1 objects",
+        "1 environments",
+    ] {
+        assert!(!body.contains(wrong), "{wrong} on the page");
+    }
+    page.close().await;
+}
+
+// 10. Clear words.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_explain_what_they_stand_for() {
+    let page = Page::open("ux-words").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    // The first visit says what Kubeprint is; dismissed, it stays dismissed.
+    let welcome = page.text("welcome").await;
+    assert!(
+        welcome.contains("designs Kubernetes manifests") && welcome.contains("+ New"),
+        "{welcome}"
+    );
+    page.click("welcome-dismiss").await;
+    page.wait_gone("welcome").await;
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    assert!(!page.present("welcome").await, "remembered");
+
+    let attr = async |css: &str, name: &str| -> String {
+        page.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .attr(name)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    // The component label says what it is.
+    let component = attr(
+        "label:has(> [data-testid=\"services/s1/component\"])",
+        "title",
+    )
+    .await;
+    assert!(
+        component.contains("app.kubernetes.io/component"),
+        "{component}"
+    );
+    // Environment tabs: the number and the observability namespace are explained.
+    let obs = attr("[data-testid=\"env-observability\"]", "aria-label").await;
+    assert!(obs.contains("runs none of the design's services"), "{obs}");
+    page.click("env-staging").await;
+    page.type_into("environments/staging/overrides/1/replicas", "1")
+        .await;
+    page.wait_until("the tab to explain its number", async |p| {
+        let label = p
+            .client
+            .find(Locator::Css("[data-testid=\"env-staging\"]"))
+            .await
+            .ok()?
+            .attr("aria-label")
+            .await
+            .ok()??;
+        label
+            .contains("the number on the tab: 1 service with values of their own")
+            .then_some(label)
+    })
+    .await;
+    page.click("env-prod").await;
+    // Placeholders are examples.
+    let cpu = attr(
+        "[data-testid=\"services/s1/resources/cpu_request\"]",
+        "placeholder",
+    )
+    .await;
+    assert!(cpu.starts_with("e.g. "), "{cpu}");
+    // A ClusterIP Service without a port says it creates nothing yet.
+    page.select("services/s1/exposure/service", "1").await;
+    assert!(!page.present("service-note").await, "it has a port");
+    while page.present("services/s1/exposure/ports/0/name").await {
+        page.client
+            .find(Locator::Css(".section#section-exposure button.remove"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    assert!(page
+        .text("service-note")
+        .await
+        .contains("No Service is created until a service port is added"));
+    // The design's name is edited from the top bar.
+    page.type_into("design/name", "orders").await;
+    page.wait_text("yaml", "the new part-of", |t| {
+        t.contains("app.kubernetes.io/part-of: orders")
+    })
+    .await;
+    page.close().await;
+}
+
+// 11. axe-core on the main states.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_violation_in_the_main_states() {
+    use kubeprint_tests::axe::violations;
+    let page = Page::open("ux-axe").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    let mut found = Vec::new();
+    let mut check = async |state: &str, page: &Page| {
+        for v in violations(page).await {
+            found.push(format!("{state}: {v}"));
+        }
+    };
+    check(
+        "designer with the connectum template, order-service selected",
+        &page,
+    )
+    .await;
+    page.click("open-gallery").await;
+    page.find("template-miniredis").await;
+    check("gallery", &page).await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis", |t| t.contains("miniredis-prod"))
+        .await;
+    page.click("welcome-dismiss").await;
+    check("designer with the miniredis template", &page).await;
+    page.click("open-environments").await;
+    page.find("add-environment").await;
+    check("environments page", &page).await;
+    page.click("open-import").await;
+    let text = page.find("import-text").await;
+    let shop = std::fs::read_to_string(
+        kubeprint_tests::root().join("core/tests/manifests/shop-mixed.yaml"),
+    )
+    .unwrap();
+    text.send_keys(&shop).await.unwrap();
+    page.find("import-report").await;
+    check("import dialog with its report", &page).await;
+    page.chord(&char::from(Key::Escape).to_string()).await;
+    page.wait_gone("import-text").await;
+    page.click("share").await;
+    page.find("share-link").await;
+    check("share dialog", &page).await;
+    page.chord(&char::from(Key::Escape).to_string()).await;
+    page.click("download-bundle").await;
+    page.wait_text("notice", "the bundle notice", |t| t.contains("bundle.zip"))
+        .await;
+    check("after the bundle download", &page).await;
+    let theme = page
+        .client
+        .find(Locator::Css("select.theme"))
+        .await
+        .unwrap();
+    theme.select_by_value("dark").await.unwrap();
+    check("dark theme", &page).await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    page.close().await;
+}
