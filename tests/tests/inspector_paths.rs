@@ -107,10 +107,11 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
             page.find(&format!("env-section-{}", env.name)).await;
         }
         let ids = input_ids(&page, "aside[aria-label=\"Environments\"]").await;
-        // Eight fields of the design, five of each environment.
+        // Seven fields of the design (its name is in the top bar), five of each
+        // environment.
         let envs = design.environments.len();
         assert!(
-            ids.len() >= 8 + 5 * envs,
+            ids.len() >= 7 + 5 * envs,
             "{} environments page: {ids:?}",
             t.name
         );
@@ -122,6 +123,11 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
             bad.join("\n")
         );
         all.extend(ids);
+        let top = input_ids(&page, "header.topbar").await;
+        assert!(top.contains(&"design/name".to_string()), "{top:?}");
+        let bad = problems(&design, &top, None);
+        assert!(bad.is_empty(), "{} top bar:\n{}", t.name, bad.join("\n"));
+        all.extend(top);
     }
     // The walk saw the kinds of path there are: services, overrides, the design, and
     // environments.

@@ -42,6 +42,8 @@ async fn main() {
         .await
         .expect("the app mounts");
     shot(&c, "screenshot.png").await;
+    // The first visit's welcome line is in the first picture only.
+    click(&c, "welcome-dismiss").await;
 
     // The grace period error, on the timeline and in the findings.
     let grace = "[data-testid=\"services/s1/timing/grace_period_seconds\"]";
@@ -74,5 +76,20 @@ async fn main() {
     theme.select_by_value("dark").await.expect("dark");
     click(&c, "tab-timeline").await;
     shot(&c, "dark.png").await;
+
+    // A known image: what it needs, offered in one click, and the rules that say where
+    // the design contradicts it.
+    theme.select_by_value("light").await.expect("light");
+    click(&c, "open-gallery").await;
+    click(&c, "template-connectum").await;
+    let image = c
+        .find(Locator::Css("[data-testid=\"services/s1/image\"]"))
+        .await
+        .expect("image input");
+    image.click().await.expect("focus");
+    image.send_keys(&all).await.expect("select");
+    image.send_keys("postgres:16.4").await.expect("type");
+    click(&c, "services/s1/tag").await;
+    shot(&c, "known-image.png").await;
     let _ = c.close().await;
 }
