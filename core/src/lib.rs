@@ -3,8 +3,10 @@
 //! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
 //! and in WebAssembly alike.
 
+pub mod address;
 pub mod apis;
 pub mod domain;
+pub mod edges;
 pub mod edit;
 pub mod editor;
 pub mod export;

@@ -133,6 +133,9 @@ pub fn connectum() -> Design {
     // The guide's namespace strategy: observability holds the monitoring stack
     // (OTel Collector, Jaeger, Prometheus, Grafana), none of this system's services.
     observability.hosts_services = false;
+    // The collector receives from the namespaces of dev, staging and prod: default-deny
+    // there lets in exactly the callers the design's edges name.
+    observability.default_deny = true;
     envs.push(observability);
     let mut b = Builder::new("connectum", envs);
     b.0.config_maps.push(ConfigMapDef {
@@ -280,7 +283,90 @@ pub fn connectum() -> Design {
             ..Override::default()
         },
     );
+    let collector = b.add(otel_collector());
+    for env in ["dev", "staging", "prod", "observability"] {
+        let enabled = env == "observability";
+        b.set_override(
+            env,
+            collector,
+            Override {
+                enabled: Some(enabled),
+                ..Override::default()
+            },
+        );
+    }
+    // OTEL_EXPORTER_OTLP_ENDPOINT names the collector's OTLP gRPC port in observability:
+    // this edge crosses into that namespace from each environment's.
+    b.edge(order, collector, "otlp-grpc");
     b.0
+}
+
+/// The OTel Collector of Connectum's observability namespace (the guide's namespace
+/// strategy), as the Connectum examples run it: the contrib image at 0.115.0, OTLP over
+/// gRPC (4317) and HTTP (4318). Where the guide is silent, the choices are ours and
+/// named here: the image's own configuration (OTLP receivers on every interface, the
+/// health_check extension) with the health check moved from localhost to every
+/// interface, so that the kubelet can probe it on the pod IP; two replicas spread over
+/// nodes; requests and limits sized for a small system's telemetry. Where the traces go
+/// next (Jaeger, Prometheus) is outside this design.
+fn otel_collector() -> Service {
+    let health = || Probe::http("/", named("health"));
+    Service {
+        name: "otel-collector".into(),
+        component: "collector".into(),
+        image: "otel/opentelemetry-collector-contrib".into(),
+        tag: "0.115.0".into(),
+        args: strings(&[
+            "--config=/etc/otelcol-contrib/config.yaml",
+            "--config=yaml:extensions::health_check::endpoint: 0.0.0.0:13133",
+        ]),
+        ports: vec![
+            port("otlp-grpc", 4317),
+            port("otlp-http", 4318),
+            port("health", 13133),
+        ],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![
+                ServicePort {
+                    app_protocol: Some("grpc".into()),
+                    ..svc_port("otlp-grpc", 4317, "otlp-grpc")
+                },
+                svc_port("otlp-http", 4318, "otlp-http"),
+            ],
+            ingress: None,
+            load_balancer: None,
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(health().timed(0, 10, 6).with_timeout(2)),
+            readiness: Some(health().timed(0, 5, 3).with_timeout(2)),
+        },
+        timing: Timing {
+            // The batch processor flushes what it holds on SIGTERM.
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 10,
+            grace_period_seconds: 30,
+            startup_seconds: 10,
+            ..Timing::default()
+        },
+        resources: Resources::new("200m", "256Mi", "1", "512Mi"),
+        scaling: Scaling {
+            replicas: 2,
+            hpa: None,
+            pdb: Some(Pdb::MaxUnavailable(Amount::Count(1))),
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(0),
+            revision_history_limit: None,
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: false,
+            },
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    }
 }
 
 /// The miniredis platform plan: six Deployments, two Postgres StatefulSets,

@@ -2,10 +2,13 @@
 //! at ports, routes and edges at Services, config at ConfigMaps and Secrets, and object
 //! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
 
+mod addresses;
+
 use super::catalog::*;
 use super::context::{batch_fix, escape, service_port_lists, set_fix, svc, Ctx};
 use super::{Fix, Severity};
 use crate::domain::NODE_PORT_RANGE;
+use crate::edges::{self, EdgeTarget};
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::naming;
@@ -15,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The wiring checks of the environment as a whole.
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
+    addresses::environment(cx, deployed);
 }
 
 /// Every wiring check of one deployed (effective) service; `deployed` are all the
@@ -101,11 +105,12 @@ fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         && s.exposure.service != ServiceKind::None
         && !s.exposure.ports.is_empty()
     {
-        let called = cx
-            .design
-            .edges
-            .iter()
-            .any(|e| e.to == s.id && deployed.iter().any(|d| d.id == e.from));
+        // Callers here, or in other namespaces whose edges lead here (see `edges`).
+        let called = cx.design.edges.iter().any(|e| {
+            e.to == s.id
+                && (deployed.iter().any(|d| d.id == e.from)
+                    || !edges::callers_into(cx.design, cx.env, e).is_empty())
+        });
         let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
         if !called && !scraped && s.exposure.ingress.is_none() && s.exposure.load_balancer.is_none()
         {
@@ -327,8 +332,25 @@ fn ingress(cx: &mut Ctx, s: &Service) {
 /// KP304: every edge from the service uses a port its target's Service exposes.
 fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
     for e in cx.design.edges.iter().filter(|e| e.from == s.id) {
-        let Some(target) = deployed.iter().find(|t| t.id == e.to) else {
-            continue;
+        // The callee as it runs where the edge leads: here, or in a shared environment.
+        let elsewhere;
+        let target = match edges::edge_target(cx.design, cx.env, e) {
+            EdgeTarget::Local => match deployed.iter().find(|t| t.id == e.to) {
+                Some(t) => t,
+                None => continue,
+            },
+            EdgeTarget::Shared(there) => match cx.design.service(e.to) {
+                Some(t) => {
+                    elsewhere = effective(t, there);
+                    &elsewhere
+                }
+                None => continue,
+            },
+            EdgeTarget::Ambiguous => {
+                edge_ambiguous(cx, s, e);
+                continue;
+            }
+            EdgeTarget::NotHere | EdgeTarget::Nowhere => continue,
         };
         let ok =
             target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
@@ -357,6 +379,26 @@ fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         }
     }
     // Config references.
+}
+
+/// KP322: an edge whose callee does not run here and runs in several shared
+/// environments: which namespace it leads to is not said, so no policy is written for it.
+fn edge_ambiguous(cx: &mut Ctx, s: &Service, e: &Edge) {
+    let callee = cx.design.service(e.to).map_or("?", |t| t.name.as_str());
+    let shared: Vec<String> = cx
+        .design
+        .environments
+        .iter()
+        .filter(|x| x.tier == Tier::Shared && x.deploys(e.to))
+        .map(|x| format!("`{}`", x.name))
+        .collect();
+    let message = format!(
+        "{} -> {callee}: `{}` does not run {callee}, and several shared environments do ({}): the edge leads to none of them and no NetworkPolicy allows it",
+        s.name,
+        cx.env.name,
+        shared.join(", ")
+    );
+    cx.report(&EDGE_TARGET_AMBIGUOUS, Some(s), svc(s, ""), message);
 }
 
 /// What a service's config may read from.
