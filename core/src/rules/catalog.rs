@@ -297,6 +297,30 @@ UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
     instead: "Add a dependency edge from its callers (or remove the Service).",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
+ADDRESS_NOT_ALLOWED = Rule {
+    code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "An address in a service's configuration (an env value of any container, or ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",
+    why: "Under default-deny only the edges' NetworkPolicies let traffic through: an address no edge covers is dropped at run time, silently (a trace exporter just loses its spans).",
+    bad: "default-deny in prod; order-service's ConfigMap says OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability.svc.cluster.local:4317; no edge order-service -> otel-collector",
+    instead: "Add the edge (the fix adds it on the Service port the address names), which writes the egress here and the ingress in the callee's namespace.",
+    source: "Kubernetes docs, Network Policies (a pod is isolated for egress/ingress once a policy selects it; namespaceSelector and podSelector in one peer select those pods of those namespaces); DNS for Services and Pods (`<service>.<namespace>.svc.<cluster-domain>`)",
+};
+ADDRESS_UNKNOWN_SERVICE = Rule {
+    code: "KP321", name: "address_unknown_service", category: Wiring, severity: Warning, relaxed_in_dev: true,
+    summary: "An in-cluster address in a service's configuration (`*.svc`, `*.svc.cluster.local`, or `name.ns` where ns is the namespace of an environment of the design) should name a service the design runs in that namespace, or a Service kept whole from an import, on a port that Service exposes. Info instead of warning when no default-deny stands in the way (the service may be deployed by something else); external hosts, IP addresses, `localhost` and listen addresses (`0.0.0.0:8080`) are never read as in-cluster.",
+    why: "A typo in a service or namespace name, or a dependency the design forgot, fails only at run time with a DNS error; under default-deny no edge can even allow it.",
+    bad: "INVENTORY_HOST=inventory-service.connectum.svc.cluster.local in a design without inventory-service; or payments.shop:9000 where payments exposes only 8080",
+    instead: "Add the missing service to the design (in the environment of that namespace), correct the name or port, or deploy it and allow it outside Kubeprint.",
+    source: "Kubernetes docs, DNS for Services and Pods",
+};
+EDGE_TARGET_AMBIGUOUS = Rule {
+    code: "KP322", name: "edge_target_ambiguous", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "An edge whose callee does not run in the caller's environment must lead to exactly one shared environment that runs it; two or more leave its namespace unsaid.",
+    why: "Kubeprint writes the edge's NetworkPolicies only where it leads; with several candidates it writes none, and default-deny drops the traffic.",
+    bad: "otel-collector enabled in both `observability` and `observability-eu` (both shared) and disabled in prod; an edge order-service -> otel-collector",
+    instead: "Run the callee in one shared environment only, or also in the caller's environment.",
+    source: "Kubeprint's edge semantics (ARCHITECTURE.md, `edges.rs`); Kubernetes docs, Network Policies",
+};
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
     summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps and Secrets DNS-1123 subdomains.",
