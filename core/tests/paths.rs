@@ -222,6 +222,15 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 .data
                 .insert("API_TOKEN".into(), "hunter2".into());
         }),
+        // Without its edge, the OTLP endpoint of the ConfigMap is dropped by
+        // observability's default-deny.
+        ("KP320", |d| d.edges.clear()),
+        ("KP322", |d| {
+            let mut eu = d.environment("observability").unwrap().clone();
+            eu.name = "observability-eu".into();
+            eu.namespace = "observability-eu".into();
+            d.environments.push(eu);
+        }),
     ]
 }
 
