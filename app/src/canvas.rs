@@ -3,6 +3,7 @@
 //! A move becomes one `Set` of the node's position when the pointer is released.
 
 use crate::state::use_app;
+use kubeprint_core::edges::{self, EdgeTarget};
 use kubeprint_core::layout::{self, NODE_HEIGHT as H, NODE_WIDTH as W};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
@@ -171,7 +172,26 @@ pub fn Canvas() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let edges = Memo::new(move |_| app.editor.with(|e| e.design.edges.clone()));
+    // Each edge with the namespace it crosses into in the shown environment, if it
+    // leads to a shared environment's service (core's `edges::edge_target` says).
+    let edges = Memo::new(move |_| {
+        let env_name = app.env.get();
+        app.editor.with(|e| {
+            let env = e.design.environment(&env_name);
+            e.design
+                .edges
+                .iter()
+                .map(|edge| {
+                    let across =
+                        env.and_then(|env| match edges::edge_target(&e.design, env, edge) {
+                            EdgeTarget::Shared(there) => Some(there.namespace.clone()),
+                            _ => None,
+                        });
+                    (edge.clone(), across)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
 
     // Pointer position in canvas coordinates.
     let to_canvas = move |cx: f64, cy: f64| {
@@ -378,7 +398,7 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=move || { let (x, y) = pan.get(); format!("translate({x} {y}) scale({})", zoom.get()) }>
-                    {move || edges.get().into_iter().filter_map(|edge| {
+                    {move || edges.get().into_iter().filter_map(|(edge, across)| {
                         let p = positions.get();
                         let (a, b) = (*p.get(&edge.from)?, *p.get(&edge.to)?);
                         let (x1, y1) = (f64::from(a.x + W), f64::from(a.y + H / 2));
@@ -386,9 +406,14 @@ pub fn Canvas() -> impl IntoView {
                         let mid = (x1 + x2) / 2.0;
                         let d = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
                         let key = (edge.from, edge.to);
-                        let label = if edge.port.is_empty() { "·".to_string() } else { edge.port.clone() };
+                        let port = if edge.port.is_empty() { "·".to_string() } else { edge.port.clone() };
+                        let label = match &across {
+                            Some(ns) => format!("{port} → {ns}"),
+                            None => port,
+                        };
                         Some(view! {
-                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
+                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:cross=across.is_some()
+                                data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
                                 on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
                                 <path d=d.clone() class="edge-hit" />
                                 <path d=d marker-end="url(#arrow)" class="edge-line" />

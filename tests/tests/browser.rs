@@ -428,3 +428,44 @@ async fn dragging_on_the_canvas_connects_services_and_moves_nodes() {
     assert_eq!(reloaded, after, "the moved position survives a reload");
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_restores_it() {
+    let page = Page::open("edges").await;
+    page.wait_text("yaml", "connectum prod", |t| {
+        t.contains("namespace: connectum\n")
+    })
+    .await;
+    // order-service (s1) -> otel-collector (s2) leads into observability's namespace.
+    let edge = page.find("edge-1-2").await;
+    let class = edge.attr("class").await.unwrap().unwrap_or_default();
+    assert!(class.split(' ').any(|c| c == "cross"), "{class}");
+    let label = page.text("edge-1-2").await;
+    assert!(label.contains("otlp-grpc → observability"), "{label}");
+    if let Ok(png) = page.client.screenshot().await {
+        let out = std::env::temp_dir().join("kubeprint-cross-namespace-edge.png");
+        let _ = std::fs::write(out, png);
+    }
+
+    // Without the edge, observability's default-deny drops the traces the ConfigMap
+    // sends there: KP320 says so, and its fix puts the edge back.
+    let remove = Page::css("edges") + " button.remove";
+    page.client
+        .find(Locator::Css(&remove))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.wait_gone("edge-1-2").await;
+    let finding = page
+        .wait_text("findings", "the blocked OTLP endpoint", |t| {
+            t.contains("KP320")
+        })
+        .await;
+    assert!(finding.contains("OTEL_EXPORTER_OTLP_ENDPOINT"), "{finding}");
+    page.click("fix-KP320").await;
+    page.wait_gone("finding-KP320").await;
+    assert!(page.present("edge-1-2").await, "the fix adds the edge back");
+    page.close().await;
+}
