@@ -406,18 +406,19 @@ pub fn Canvas() -> impl IntoView {
                         let mid = (x1 + x2) / 2.0;
                         let d = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
                         let key = (edge.from, edge.to);
-                        let port = if edge.port.is_empty() { "·".to_string() } else { edge.port.clone() };
-                        let label = match &across {
-                            Some(ns) => format!("{port} → {ns}"),
-                            None => port,
-                        };
+                        let label = if edge.port.is_empty() { "·".to_string() } else { edge.port.clone() };
+                        // The namespace the edge crosses into, over the callee's corner:
+                        // the gap between columns is too narrow for it.
+                        let (nx, ny) = (x2 + 4.0, f64::from(b.y) - 6.0);
+                        let cross = across.is_some();
                         Some(view! {
-                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:cross=across.is_some()
+                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:cross=cross
                                 data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
                                 on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
                                 <path d=d.clone() class="edge-hit" />
                                 <path d=d marker-end="url(#arrow)" class="edge-line" />
                                 <text x=mid y=(y1 + y2) / 2.0 - 6.0 text-anchor="middle" class="edge-label">{label}</text>
+                                {across.map(|ns| view! { <text x=nx y=ny class="edge-label edge-namespace">{format!("↳ in {ns}")}</text> })}
                             </g>
                         })
                     }).collect_view()}

@@ -441,7 +441,10 @@ async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_r
     let class = edge.attr("class").await.unwrap().unwrap_or_default();
     assert!(class.split(' ').any(|c| c == "cross"), "{class}");
     let label = page.text("edge-1-2").await;
-    assert!(label.contains("otlp-grpc → observability"), "{label}");
+    assert!(
+        label.contains("otlp-grpc") && label.contains("in observability"),
+        "{label}"
+    );
     if let Ok(png) = page.client.screenshot().await {
         let out = std::env::temp_dir().join("kubeprint-cross-namespace-edge.png");
         let _ = std::fs::write(out, png);
