@@ -507,7 +507,7 @@ impl Reporter<'_, '_, '_> {
             }
         }
         // KP720: the ConfigMaps and Secrets exist, unless optional; what a service's
-        // model reads is KP305's.
+        // model reads (variables of any container, volumes) is KP305's.
         let modelled = match e.owner {
             Owner::Service(id, ResidualRole::Workload) => self.deployed.iter().find(|s| s.id == id),
             _ => None,
@@ -516,11 +516,9 @@ impl Reporter<'_, '_, '_> {
             if r.optional || self.config_exists(&p.namespace, r.source, r.name) {
                 continue;
             }
-            if r.env
-                && modelled.is_some_and(|s| {
-                    crate::render::references(s, r.source == Source::Secret).any(|n| n == r.name)
-                })
-            {
+            if modelled.is_some_and(|s| {
+                crate::render::references(s, r.source == Source::Secret).any(|n| n == r.name)
+            }) {
                 continue;
             }
             let (pointer, by) = r.at.show();
