@@ -541,14 +541,7 @@ impl Reporter<'_, '_, '_> {
     /// Whether a pod in `ns` finds `source` `name`: in the bundle, published by the API
     /// server, or created at run time by something in the bundle.
     fn config_exists(&self, ns: &str, source: Source, name: &str) -> bool {
-        self.ix.exists(source.kind(), ns, name)
-            || match source {
-                Source::ConfigMap => name == ROOT_CA_CONFIG_MAP,
-                Source::Secret => self
-                    .ix
-                    .created_secrets
-                    .contains(&(ns.to_string(), name.to_string())),
-            }
+        self.ix.exists(source.kind(), ns, name) || self.ix.provided_at_run_time(ns, source, name)
     }
 }
 

@@ -684,6 +684,18 @@ impl<'b> Index<'b> {
         out
     }
 
+    /// Whether pods in `ns` find `source` `name` without the design defining it: the
+    /// `kube-root-ca.crt` ConfigMap the API server publishes in every namespace, or a
+    /// Secret something in the bundle creates at run time.
+    pub(super) fn provided_at_run_time(&self, ns: &str, source: Source, name: &str) -> bool {
+        match source {
+            Source::ConfigMap => name == ROOT_CA_CONFIG_MAP,
+            Source::Secret => self
+                .created_secrets
+                .contains(&(ns.to_string(), name.to_string())),
+        }
+    }
+
     /// Whether the rendered pods of service `s` read `source` `name` only as optional
     /// (`optional: true` everywhere they read it: env, envFrom and volumes).
     pub(super) fn read_only_optionally(&self, s: &Service, source: Source, name: &str) -> bool {
