@@ -486,3 +486,105 @@ proptest! {
         prop_assert_eq!(got, want, "{} of {} did not reach the YAML", pointer, s.name);
     }
 }
+
+#[test]
+fn framework_m_migrates_in_an_init_container_before_it_serves() {
+    let d = kubeprint_core::templates::framework_m();
+    for name in [
+        "framework-m-backend",
+        "framework-m-sales",
+        "framework-m-wms",
+    ] {
+        let w = workload(&d, name);
+        let pod = &w["spec"]["template"]["spec"];
+        let migrate = &pod["initContainers"][0];
+        assert_eq!(migrate["name"], "migrate", "{name}");
+        assert_eq!(
+            migrate.get("restartPolicy"),
+            None,
+            "runs to completion first"
+        );
+        assert_eq!(
+            migrate["image"], pod["containers"][0]["image"],
+            "{name}: the app's own image"
+        );
+        assert_eq!(migrate["command"], json!(["m", "migrate"]));
+        assert_eq!(
+            migrate["envFrom"], pod["containers"][0]["envFrom"],
+            "{name}: the app's database settings"
+        );
+        // The readiness check still ignores migrations: unchanged from the guide.
+        assert_eq!(
+            pod["containers"][0]["readinessProbe"]["httpGet"]["path"],
+            "/ready"
+        );
+    }
+    let sales = workload(&d, "framework-m-sales");
+    assert_eq!(
+        sales["spec"]["template"]["spec"]["initContainers"][0]["env"],
+        json!([{"name": "INSTALLED_APPS", "value": "app1,sales"}]),
+        "each combination migrates the apps it installs"
+    );
+}
+
+#[test]
+fn framework_ms_migration_step_adds_no_finding() {
+    let d = kubeprint_core::templates::framework_m();
+    let mut without = d.clone();
+    for s in &mut without.services {
+        s.containers.clear();
+    }
+    for env in &d.environments {
+        let found = |d: &Design| -> Vec<String> {
+            kubeprint_core::rules::validate(d, &env.name)
+                .into_iter()
+                .map(|f| format!("{} {} {}", f.code, f.path, f.message))
+                .collect()
+        };
+        assert_eq!(found(&d), found(&without), "{}", env.name);
+    }
+}
+
+#[test]
+fn the_timeline_puts_sidecars_after_the_main_containers_in_reverse_order() {
+    let mut d = designed();
+    let s = &mut d.services[0];
+    s.timing.pre_stop_seconds = 5;
+    s.timing.app_shutdown_seconds = 20;
+    s.timing.grace_period_seconds = 30;
+    // Two sidecars: `proxy` (5 s, defined first) and `agent` (4 s); a regular container
+    // that stops in 12 s, together with the main one.
+    let mut agent = s.containers[1].clone();
+    agent.name = "agent".into();
+    agent.shutdown_seconds = 4;
+    s.containers.push(agent);
+    s.containers[2].shutdown_seconds = 12;
+    let s = d.services[0].clone();
+    let t = kubeprint_core::insight::shutdown_timeline(&d, &s);
+    assert_eq!(t.main_done, 25);
+    let stops: Vec<(&str, u32, u32)> = t
+        .sidecars
+        .iter()
+        .map(|x| (x.name.as_str(), x.from, x.until))
+        .collect();
+    assert_eq!(stops, [("agent", 25, 29), ("proxy", 29, 34)]);
+    assert_eq!((t.all_done(), t.slack, t.span()), (34, -4, 34));
+    assert_eq!(t.slack_text(), "overrun 4 s");
+    assert!(
+        t.summary()
+            .starts_with("main containers 25 s (preStop 5 s + drain 20 s), then sidecars agent 4 s + proxy 5 s = 34 s, grace 30 s: overrun"),
+        "{}",
+        t.summary()
+    );
+    let found = kubeprint_core::rules::validate(&d, "prod");
+    let kp116 = found.iter().find(|f| f.code == "KP116").expect("KP116");
+    assert!(kp116.message.contains("sidecars 9 s"), "{}", kp116.message);
+    let mut fixed = d.clone();
+    fixed.apply(kp116.fix.clone().unwrap().edit).unwrap();
+    let t = kubeprint_core::insight::shutdown_timeline(&fixed, &fixed.services[0]);
+    assert_eq!(
+        (t.grace, t.slack),
+        (36, 2),
+        "the fix leaves the usual slack"
+    );
+}

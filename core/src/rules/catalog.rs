@@ -459,7 +459,7 @@ TOKEN_AUTOMOUNTED = Rule {
 };
 MUTABLE_IMAGE_TAG = Rule {
     code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them.",
+    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them. Every container is checked; one that runs the main container's very image (a migration step) is reported once, with the main container.",
     why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
     bad: "image: registry.example.com/app:latest",
     instead: "Tag with a version or git sha (or pin a digest).",

@@ -146,8 +146,11 @@ fn container_hardening(cx: &mut Ctx, s: &Service, i: usize, c: &Container) {
                 .fix = set_fix(label.into(), field(name), json!(true));
         }
     }
+    // A container running the main container's very image (a migration step) is the
+    // main container's finding: one image, one finding.
     let pinned = c.digest.as_deref().is_some_and(|d| !d.is_empty());
-    if !pinned && (c.tag.is_empty() || c.tag == "latest") {
+    let main_image = (&c.image, &c.tag, &c.digest) == (&s.image, &s.tag, &s.digest);
+    if !pinned && !main_image && (c.tag.is_empty() || c.tag == "latest") {
         let shown = if c.tag.is_empty() {
             c.image.clone()
         } else {

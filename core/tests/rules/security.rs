@@ -413,6 +413,22 @@ fn pods() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP608",
+            |d| {
+                // A migration step with the app's image, on a mutable tag of its own.
+                let c = add(d, extra("migrate", ContainerRole::Init));
+                c.image = "ghcr.io/acme/api".into();
+                c.tag = "latest".into();
+            },
+            |d| {
+                // The app's very image: its finding is the main container's.
+                let (image, tag) = (api(d).image.clone(), api(d).tag.clone());
+                let c = add(d, extra("migrate", ContainerRole::Init));
+                c.image = image;
+                c.tag = tag;
+            },
+        ),
+        fx(
             "KP609",
             |d| {
                 sidecar(d)
