@@ -381,10 +381,10 @@ pub fn pod_volume(service: &Service) -> Volume {
     }
 }
 
-/// The kinds of pod volume a volume may be, with its label: an emptyDir on disk or in
-/// memory, the design's first ConfigMap or Secret (or one named `config` / `secret`),
-/// an existing claim.
-pub fn volume_sources(design: &Design) -> [(&'static str, VolumeSource); 5] {
+/// The kinds of pod volume a volume may be, with its label: an emptyDir (on disk; its
+/// memory switch is a field of its own), the design's first ConfigMap or Secret (or one
+/// named `config` / `secret`), an existing claim.
+pub fn volume_sources(design: &Design) -> [(&'static str, VolumeSource); 4] {
     let config = design
         .config_maps
         .first()
@@ -401,13 +401,6 @@ pub fn volume_sources(design: &Design) -> [(&'static str, VolumeSource); 5] {
                 size_limit: Some("256Mi".into()),
             },
         ),
-        (
-            "emptyDir in memory",
-            VolumeSource::EmptyDir {
-                memory: true,
-                size_limit: Some("64Mi".into()),
-            },
-        ),
         ("ConfigMap", VolumeSource::ConfigMap { name: config }),
         ("Secret", VolumeSource::Secret { name: secret }),
         (
@@ -418,6 +411,26 @@ pub fn volume_sources(design: &Design) -> [(&'static str, VolumeSource); 5] {
             },
         ),
     ]
+}
+
+/// The checks a probe of container `c` can make, each aimed at its first port (as
+/// [`probe_actions`] does for the main container).
+pub fn container_probe_actions(c: &Container) -> [(&'static str, ProbeAction); 4] {
+    probe_actions(&ports_only(c))
+}
+
+/// The probe a switched-on probe of container `c` starts as: HTTP GET `/healthz` on its
+/// first port.
+pub fn container_probe(c: &Container) -> Probe {
+    probe(&ports_only(c))
+}
+
+/// A service with `c`'s ports and nothing else, to aim a probe preset at them.
+fn ports_only(c: &Container) -> Service {
+    Service {
+        ports: c.ports.clone(),
+        ..Service::default()
+    }
 }
 
 /// A mount added to a container of `service`: its first volume (or the first claim),

@@ -102,7 +102,10 @@ fn a_pod_of_every_container_role_and_volume_kind_is_schema_valid() {
         }
         s.containers[n] = c;
     }
-    for (_, source) in sources {
+    for (_, mut source) in sources {
+        if let VolumeSource::EmptyDir { memory, .. } = &mut source {
+            *memory = true;
+        }
         let mut v = presets::pod_volume(s);
         v.source = source;
         s.volumes.push(v);
