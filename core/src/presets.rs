@@ -285,15 +285,9 @@ pub fn port_pool() -> PortPool {
 
 /// Every role of a container beside the main one, with its label.
 pub const CONTAINER_ROLES: [(&str, ContainerRole); 3] = [
-    ("Init (runs to completion first)", ContainerRole::Init),
-    (
-        "Sidecar (native, restartPolicy: Always)",
-        ContainerRole::Sidecar,
-    ),
-    (
-        "Regular (beside the main container)",
-        ContainerRole::Regular,
-    ),
+    ("Init", ContainerRole::Init),
+    ("Sidecar (native)", ContainerRole::Sidecar),
+    ("Regular", ContainerRole::Regular),
 ];
 
 /// A name of the form `base`, `base-2`, `base-3`, ... that no container or volume of
