@@ -61,6 +61,9 @@ macro_rules! objects {
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         #[allow(missing_docs)]
+        // The workload kinds differ in size (a CronJob wraps a Job's whole spec); objects
+        // live once per render in one Vec, so boxing each would buy nothing.
+        #[allow(clippy::large_enum_variant)]
         pub enum Object {
             $($variant($ty),)+
             Kept(Box<Kept>),
