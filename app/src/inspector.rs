@@ -4,7 +4,7 @@
 use crate::fields::{Check, Choice, Field, Optional};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
-use kubeprint_core::rules::qos_class;
+use kubeprint_core::rules::pod_qos_class;
 use kubeprint_core::{effective, presets, Edge, Edit, FieldPath, Service, ServiceId};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -43,12 +43,12 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-fn p(id: ServiceId, pointer: &str) -> FieldPath {
+pub(crate) fn p(id: ServiceId, pointer: &str) -> FieldPath {
     FieldPath::service(id, pointer)
 }
 
 /// How many items the array at `path` has.
-fn length(path: &FieldPath) -> usize {
+pub(crate) fn length(path: &FieldPath) -> usize {
     use_app().editor.with(|e| {
         e.design
             .field(path)
@@ -58,7 +58,7 @@ fn length(path: &FieldPath) -> usize {
 }
 
 /// A list of items under `path` with add and remove buttons; `item(i)` draws item i.
-fn list<V: IntoView + 'static>(
+pub(crate) fn list<V: IntoView + 'static>(
     what: &'static str,
     path: FieldPath,
     new_item: impl Fn(usize) -> Value + Send + Sync + 'static,
@@ -140,7 +140,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
         app.editor.with(|e| {
             let d = &e.design;
             match (d.service(id), d.environment(&env)) {
-                (Some(s), Some(env)) => format!("{:?}", qos_class(&effective(s, env).resources)),
+                (Some(s), Some(env)) => format!("{:?}", pod_qos_class(&effective(s, env))),
                 _ => String::new(),
             }
         })
@@ -271,6 +271,8 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Field label="Size" path=p(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                 </div>
             }))}
+            {section("Containers", view! { <crate::pod::ContainersSection id /> })}
+            {section("Volumes", view! { <crate::pod::VolumesSection id /> })}
             {section("Security", view! {
                 <Check label="runAsNonRoot" path=p(id, "/security/run_as_non_root") />
                 <div class="row">
@@ -307,7 +309,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     }
 }
 
-fn probe_label(kind: &str) -> &'static str {
+pub(crate) fn probe_label(kind: &str) -> &'static str {
     match kind {
         "startup" => "Startup probe",
         "liveness" => "Liveness probe",
@@ -316,7 +318,7 @@ fn probe_label(kind: &str) -> &'static str {
 }
 
 /// `value` as the JSON an edit sets.
-fn to_json(value: impl Serialize) -> Value {
+pub(crate) fn to_json(value: impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -329,7 +331,7 @@ fn preset<T: Serialize>(id: ServiceId, make: impl FnOnce(&Service) -> T) -> Valu
 }
 
 /// A core list of labelled choices as a `Choice`'s options.
-fn choices<T: Serialize>(
+pub(crate) fn choices<T: Serialize>(
     list: impl IntoIterator<Item = (&'static str, T)>,
 ) -> Vec<(&'static str, Value)> {
     list.into_iter()

@@ -10,6 +10,7 @@ mod fields;
 mod inspector;
 mod panels;
 mod persistence;
+mod pod;
 mod state;
 mod storage;
 

@@ -2,8 +2,70 @@
 //! disruptions an environment allows. Numbers only; the app draws them.
 
 use crate::domain;
-use crate::model::{Design, Service};
+use crate::model::{ContainerRole, Design, Service};
 use crate::replicas::{guaranteed_replicas, pdb_allowed_disruptions, pods, Rounding};
+
+/// How long the containers of a pod take to stop, in seconds from the moment it is
+/// marked Terminating. The main container (preStop, then its drain) and the regular
+/// containers (SIGTERM at once) stop together; native sidecars are stopped only after all
+/// of them have exited, one after the other in reverse order of definition (the kubelet's
+/// termination ordering, `kuberuntime_termination_order.go`), and all of it within one
+/// terminationGracePeriodSeconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PodShutdown {
+    /// The main containers' phase: max(S + A, the regular containers' shutdown).
+    pub main: u32,
+    /// The sidecars' phase after it: the sum of their shutdown times.
+    pub sidecars: u32,
+}
+
+impl PodShutdown {
+    /// When the last container has stopped.
+    pub fn total(&self) -> u32 {
+        self.main.saturating_add(self.sidecars)
+    }
+}
+
+/// How long the containers of (effective) service `s` take to stop.
+pub fn pod_shutdown(s: &Service) -> PodShutdown {
+    let t = &s.timing;
+    let regular = s
+        .containers
+        .iter()
+        .filter(|c| c.role == ContainerRole::Regular)
+        .map(|c| c.shutdown_seconds)
+        .max()
+        .unwrap_or(0);
+    PodShutdown {
+        main: t
+            .pre_stop_seconds
+            .saturating_add(t.app_shutdown_seconds)
+            .max(regular),
+        sidecars: sidecar_stops(s).iter().map(|(_, secs)| secs).sum(),
+    }
+}
+
+/// The native sidecars that take time to stop, in the order they are stopped (reverse
+/// order of definition), with their shutdown seconds.
+fn sidecar_stops(s: &Service) -> Vec<(String, u32)> {
+    s.containers
+        .iter()
+        .rev()
+        .filter(|c| c.role == ContainerRole::Sidecar && c.shutdown_seconds > 0)
+        .map(|c| (c.name.clone(), c.shutdown_seconds))
+        .collect()
+}
+
+/// One native sidecar's stop on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SidecarStop {
+    /// Container name.
+    pub name: String,
+    /// When it gets SIGTERM: after the main containers and the sidecars stopped before it.
+    pub from: u32,
+    /// When it has stopped.
+    pub until: u32,
+}
 
 /// The shutdown of one pod, in seconds from the moment it is marked Terminating.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,10 +78,17 @@ pub struct ShutdownTimeline {
     pub drain: u32,
     /// terminationGracePeriodSeconds (T): SIGKILL at this point.
     pub grace: u32,
-    /// T - (S + A): negative is an overrun (the app is killed mid-drain).
+    /// T minus when the last container has stopped (S + A without sidecars): negative is
+    /// an overrun (a container is killed mid-drain).
     pub slack: i64,
     /// Seconds during which new requests may still arrive after SIGTERM: E - S, if positive.
     pub exposed_after_sigterm: u32,
+    /// When the main containers have stopped: S + A, or later if a regular container
+    /// takes longer.
+    pub main_done: u32,
+    /// The native sidecars that take time to stop, in the order they are stopped, after
+    /// `main_done`. `slack` counts them: T - (main + sidecars).
+    pub sidecars: Vec<SidecarStop>,
 }
 
 /// How a shutdown ends, as the timeline shows it.
@@ -69,9 +138,14 @@ impl ShutdownTimeline {
         self.pre_stop + self.drain
     }
 
+    /// When the last container has stopped: the main containers, then the sidecars.
+    pub fn all_done(&self) -> u32 {
+        self.sidecars.last().map_or(self.main_done, |s| s.until)
+    }
+
     /// The largest time the drawing must cover.
     pub fn span(&self) -> u32 {
-        self.grace.max(self.done()).max(self.propagation).max(1)
+        self.grace.max(self.all_done()).max(self.propagation).max(1)
     }
 
     /// One line for people (and screen readers): what happens and how it ends.
@@ -81,11 +155,27 @@ impl ShutdownTimeline {
             Verdict::Thin => format!("thin: {} s of slack", self.slack),
             Verdict::Ok => format!("ok: {} s of slack", self.slack),
         };
+        if self.sidecars.is_empty() {
+            return format!(
+                "preStop {} s + drain {} s = {} s, grace {} s: {verdict}",
+                self.pre_stop,
+                self.drain,
+                self.done(),
+                self.grace
+            );
+        }
+        let sidecars: Vec<String> = self
+            .sidecars
+            .iter()
+            .map(|s| format!("{} {} s", s.name, s.until - s.from))
+            .collect();
         format!(
-            "preStop {} s + drain {} s = {} s, grace {} s: {verdict}",
+            "main containers {} s (preStop {} s + drain {} s), then sidecars {} = {} s, grace {} s: {verdict}",
+            self.main_done,
             self.pre_stop,
             self.drain,
-            self.done(),
+            sidecars.join(" + "),
+            self.all_done(),
             self.grace
         )
     }
@@ -95,15 +185,29 @@ impl ShutdownTimeline {
 pub fn shutdown_timeline(design: &Design, s: &Service) -> ShutdownTimeline {
     let t = &s.timing;
     let e = design.cluster.endpoint_propagation_seconds;
+    let stop = pod_shutdown(s);
+    let mut at = stop.main;
+    let sidecars = sidecar_stops(s)
+        .into_iter()
+        .map(|(name, secs)| {
+            let from = at;
+            at = at.saturating_add(secs);
+            SidecarStop {
+                name,
+                from,
+                until: at,
+            }
+        })
+        .collect();
     ShutdownTimeline {
         propagation: e,
         pre_stop: t.pre_stop_seconds,
         drain: t.app_shutdown_seconds,
         grace: t.grace_period_seconds,
-        slack: i64::from(t.grace_period_seconds)
-            - i64::from(t.pre_stop_seconds)
-            - i64::from(t.app_shutdown_seconds),
+        slack: i64::from(t.grace_period_seconds) - i64::from(stop.total()),
         exposed_after_sigterm: e.saturating_sub(t.pre_stop_seconds),
+        main_done: stop.main,
+        sidecars,
     }
 }
 

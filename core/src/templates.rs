@@ -651,6 +651,7 @@ pub fn framework_m() -> Design {
             ],
         },
         security: Security::unset(),
+        containers: vec![migrations()],
         ..Service::default()
     };
     let mut main = backend("framework-m-backend", 8888);
@@ -676,6 +677,8 @@ pub fn framework_m() -> Design {
             EnvVar::literal("INSTALLED_APPS", apps),
             EnvVar::literal("PORT", &port_no.to_string()),
         ];
+        // Each combination migrates the schema of the apps it installs.
+        s.containers[0].config.env = vec![EnvVar::literal("INSTALLED_APPS", apps)];
         b.add(s);
     }
     b.set_override(
@@ -688,6 +691,31 @@ pub fn framework_m() -> Design {
         },
     );
     b.0
+}
+
+/// Framework M's migration step. Its readiness check deliberately ignores migration
+/// status (so that rolling deployments do not race on it), so migrations run before
+/// the new version serves: an init container with the app's own image and config runs
+/// the framework's migrate command, and the app container starts only once it has
+/// succeeded. Hardened and sized like a short job.
+fn migrations() -> Container {
+    Container {
+        name: "migrate".into(),
+        role: ContainerRole::Init,
+        image: "registry.example.com/framework-m".into(),
+        tag: "latest".into(),
+        command: strings(&["m", "migrate"]),
+        resources: Resources::new("250m", "256Mi", "", "512Mi"),
+        security: ContainerSecurity::hardened(),
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![
+                EnvFrom::ConfigMap("framework-m-config".into()),
+                EnvFrom::Secret("framework-m-secrets".into()),
+            ],
+        },
+        ..Container::default()
+    }
 }
 
 /// The STFC guide's example FastAPI app: /healthz, /metrics, .env-style config, and

@@ -136,6 +136,10 @@ fn corpus(random: bool) -> Vec<(String, Design)> {
             include_str!("corpus/microservices-demo.yaml"),
         ),
         ("cronjobs.yaml", include_str!("corpus/cronjobs.yaml")),
+        (
+            "sidecars-and-volumes.yaml",
+            include_str!("corpus/sidecars-and-volumes.yaml"),
+        ),
         ("dangling references, removed API", DANGLING),
     ] {
         out.push((name.to_string(), import::kubernetes(text).design));
@@ -231,7 +235,54 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             eu.namespace = "observability-eu".into();
             d.environments.push(eu);
         }),
+        ("KP116", |d| api(d).containers.push(sidecar(5))),
+        ("KP117", |d| {
+            let mut c = sidecar(0);
+            c.needed_at_start = true;
+            api(d).containers.push(c);
+        }),
+        ("KP330", |d| {
+            api(d).mounts.push(Mount {
+                volume: "nowhere".into(),
+                path: "/nowhere".into(),
+                ..Mount::default()
+            })
+        }),
+        ("KP331", |d| {
+            let mut c = sidecar(0);
+            c.name = api(d).container().to_string();
+            api(d).containers.push(c);
+        }),
+        ("KP332", |d| {
+            let mut c = sidecar(0);
+            c.ports = api(d).ports.clone();
+            api(d).containers.push(c);
+        }),
+        ("KP720", |d| {
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "debug"},
+                "spec": {"containers": [{
+                    "name": "shell",
+                    "image": "busybox:1.36.1",
+                    "envFrom": [{"secretRef": {"name": "nowhere"}}],
+                }]},
+            })))
+        }),
     ]
+}
+
+/// A native sidecar that takes `shutdown` seconds to stop.
+fn sidecar(shutdown: u32) -> Container {
+    Container {
+        name: "proxy".into(),
+        role: ContainerRole::Sidecar,
+        image: "ghcr.io/acme/proxy".into(),
+        tag: "2.1.0".into(),
+        shutdown_seconds: shutdown,
+        ..Container::default()
+    }
 }
 
 #[test]

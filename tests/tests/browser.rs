@@ -472,3 +472,63 @@ async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_r
     assert!(page.present("edge-1-2").await, "the fix adds the edge back");
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sidecar_added_in_the_inspector_is_a_native_sidecar_whose_shutdown_needs_grace() {
+    const SHUTDOWN: &str = "services/s1/containers/0/shutdown_seconds";
+    let page = Page::open("sidecar").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.click("services/s1/containers#add-sidecar").await;
+    let yaml = page
+        .wait_text("yaml", "the sidecar under initContainers", |t| {
+            t.contains("initContainers:")
+        })
+        .await;
+    let init = &yaml[yaml.find("initContainers:").unwrap()..];
+    assert!(
+        init.contains("name: sidecar") && init.contains("restartPolicy: Always"),
+        "a native sidecar: {init}"
+    );
+    assert!(
+        page.present("container-0").await,
+        "its card in the inspector"
+    );
+
+    // order-service drains in 5 s + 30 s of its 35 s: the sidecar's 10 s come after.
+    page.type_into(SHUTDOWN, "10").await;
+    let finding = page
+        .wait_text("findings", "the sidecar grace finding", |t| {
+            t.contains("KP116")
+        })
+        .await;
+    assert!(
+        finding.contains("main containers 35 s + sidecars 10 s (sidecar 10 s) = 45 s"),
+        "{finding}"
+    );
+    let timeline = page
+        .wait_text("timeline-summary", "the sidecar on the timeline", |t| {
+            t.contains("then sidecars")
+        })
+        .await;
+    assert!(timeline.contains("overrun 10 s"), "{timeline}");
+    assert!(page.present("timeline-sidecar-sidecar").await);
+
+    page.click("fix-KP116").await;
+    page.wait_gone("finding-KP116").await;
+    assert_eq!(page.value(GRACE).await, "47");
+    page.wait_text("yaml", "the raised grace period", |t| {
+        t.contains("terminationGracePeriodSeconds: 47")
+    })
+    .await;
+
+    // Needed at start, without a startup probe: the app would not wait for it.
+    page.click("services/s1/containers/0/needed_at_start").await;
+    page.wait_text("findings", "the needed-at-start finding", |t| {
+        t.contains("KP117")
+    })
+    .await;
+    page.close().await;
+}

@@ -137,6 +137,22 @@ NO_PROBES = Rule {
     instead: "Add a readiness probe on the port the Service targets (HTTP GET of a health path, gRPC health, or a TCP connect), then a liveness probe with a larger failure budget.",
     source: "kube-score pod-probes; Polaris readinessProbeMissing, livenessProbeMissing; kube-linter no-readiness-probe, no-liveness-probe",
 };
+SIDECAR_SHUTDOWN_EXCEEDS_GRACE = Rule {
+    code: "KP116", name: "sidecar_shutdown_exceeds_grace", category: Timing, severity: Warning, relaxed_in_dev: false,
+    summary: "With native sidecars, the grace period must cover the main containers' preStop plus shutdown and then the sidecars' own shutdown: T >= max(S + A, regular containers' shutdown) + the sidecars' shutdown times, added up. (When S + A alone exceeds T, KP102 says so.)",
+    why: "The kubelet stops native sidecars only after every main container has exited, one after another in reverse order of definition, and all of it within one terminationGracePeriodSeconds: time the main containers use is time the sidecars do not get. A log shipper or telemetry agent killed mid-flush loses the pod's last records; a proxy killed early cuts the connections it still drains.",
+    bad: "preStop 5 s, app shutdown 20 s, log-shipper sidecar needing 10 s to flush, grace period 30 s",
+    instead: "Raise terminationGracePeriodSeconds to S + A + the sidecars' shutdown plus a few seconds, or shorten the sidecars' flush.",
+    source: "Kubernetes docs, Sidecar Containers (termination order); KEP-753; kubelet kuberuntime_termination_order.go",
+};
+SIDECAR_STARTED_NOT_READY = Rule {
+    code: "KP117", name: "sidecar_started_not_ready", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "A native sidecar the main containers need from start-up (a database proxy, a secrets agent, a mesh proxy) needs a startup probe.",
+    why: "The kubelet starts the next container as soon as a sidecar has started, and waits only for its startupProbe (or postStart hook) to succeed; a readiness probe does not hold the main containers back. Without a startup probe the app starts before the proxy listens, and its first connections fail.",
+    bad: "cloud-sql-proxy sidecar needed at start, with only a liveness probe",
+    instead: "Give the sidecar a startup probe on its readiness endpoint (the proxy's /startup, the agent's health port).",
+    source: "Kubernetes docs, Sidecar Containers; Kubernetes blog, \"Start Sidecar First: How To Avoid Snags\" (2025)",
+};
 HPA_MIN_ABOVE_MAX = Rule {
     code: "KP201", name: "hpa_min_above_max", category: Scaling, severity: Error, relaxed_in_dev: false,
     summary: "An HPA's minReplicas may not exceed maxReplicas.",
@@ -321,6 +337,30 @@ EDGE_TARGET_AMBIGUOUS = Rule {
     instead: "Run the callee in one shared environment only, or also in the caller's environment.",
     source: "Kubeprint's edge semantics (ARCHITECTURE.md, `edges.rs`); Kubernetes docs, Network Policies",
 };
+MOUNT_VOLUME_MISSING = Rule {
+    code: "KP330", name: "mount_volume_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Every volume mount of every container names a volume of the pod (or, on a StatefulSet, one of its volume claims).",
+    why: "The API server rejects a pod template whose volumeMounts name a volume the pod does not have (\"spec.containers[0].volumeMounts[0].name: Not found\"): the workload is not created or not updated.",
+    bad: "mount `cache` at /var/cache, no volume `cache`",
+    instead: "Add the volume (an emptyDir, a ConfigMap or Secret, a claim) or fix the mount's volume name.",
+    source: "API server validation (validateVolumeMounts)",
+};
+DUPLICATE_CONTAINER_NAME = Rule {
+    code: "KP331", name: "duplicate_container_name", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Container names are unique in the pod: init containers, sidecars, the main container and the regular containers together; so are volume names.",
+    why: "The API server rejects a pod template with two containers (of any kind) or two volumes of one name.",
+    bad: "sidecar `app` beside main container `app`",
+    instead: "Rename one of them.",
+    source: "API server validation (validateContainers, validateVolumes: \"Duplicate value\")",
+};
+PORT_SHARED_BY_CONTAINERS = Rule {
+    code: "KP332", name: "port_shared_by_containers", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "No two containers that run at the same time (main, regular and sidecar containers) declare the same port number and protocol. Plain init containers run before the others and one at a time, so they may reuse a port.",
+    why: "The containers of a pod share one network namespace: only one process can listen on a port, so the second container fails to bind and crash-loops.",
+    bad: "main container on 8080 and a proxy sidecar also on 8080",
+    instead: "Give the sidecar its own port (and point Services and probes at the one that should get the traffic).",
+    source: "Kubernetes docs, Pods (networking: containers share the network namespace); API server warnings for duplicate port definitions",
+};
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
     summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps and Secrets DNS-1123 subdomains.",
@@ -443,7 +483,7 @@ TOKEN_AUTOMOUNTED = Rule {
 };
 MUTABLE_IMAGE_TAG = Rule {
     code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them.",
+    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them. Every container is checked; one that runs the main container's very image (a migration step) is reported once, with the main container.",
     why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
     bad: "image: registry.example.com/app:latest",
     instead: "Tag with a version or git sha (or pin a digest).",

@@ -222,6 +222,23 @@ pub fn qos_class(r: &Resources) -> QosClass {
     }
 }
 
+/// The QoS class of a service's pods: Guaranteed when every container (init containers
+/// and sidecars included) is, BestEffort when none has any request or limit, Burstable
+/// otherwise (Kubernetes docs, "Pod Quality of Service Classes").
+pub fn pod_qos_class(s: &Service) -> QosClass {
+    let classes: Vec<QosClass> = std::iter::once(&s.resources)
+        .chain(s.containers.iter().map(|c| &c.resources))
+        .map(qos_class)
+        .collect();
+    if classes.iter().all(|c| *c == QosClass::Guaranteed) {
+        QosClass::Guaranteed
+    } else if classes.iter().all(|c| *c == QosClass::BestEffort) {
+        QosClass::BestEffort
+    } else {
+        QosClass::Burstable
+    }
+}
+
 /// The rule reference as one Markdown page (`docs/rules.md` is this, generated).
 pub fn rules_markdown() -> String {
     use std::fmt::Write;

@@ -15,6 +15,7 @@ use serde_json::json;
 /// Every timing check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     shutdown_and_startup(cx, s);
+    sidecars(cx, s);
     no_probes(cx, s);
     probes(cx, s);
     rollout(cx, s);
@@ -189,6 +190,99 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
                     serde_json::to_value(&startup).expect("probes serialize"),
                 );
             }
+        }
+    }
+}
+
+/// KP116 and KP117: native sidecars stop after the main containers, within the same
+/// grace period, and one the main container needs at start-up holds it back only with a
+/// startup probe.
+fn sidecars(cx: &mut Ctx, s: &Service) {
+    let t = &s.timing;
+    let (sleep, app, grace) = (
+        t.pre_stop_seconds,
+        t.app_shutdown_seconds,
+        t.grace_period_seconds,
+    );
+    let stop = crate::insight::pod_shutdown(s);
+    // Past KP101 and KP102 (the main container alone overruns), say what the sidecars add.
+    if stop.sidecars > 0
+        && !(sleep > 0 && sleep >= grace)
+        && sleep + app <= grace
+        && stop.total() > grace
+    {
+        let needed = stop.total() + SLACK;
+        let path = svc(s, "/timing/grace_period_seconds");
+        let fix = set_fix(
+            format!("Raise the grace period to {needed} s"),
+            path.clone(),
+            json!(needed),
+        );
+        let names: Vec<String> = s
+            .containers
+            .iter()
+            .filter(|c| c.role == ContainerRole::Sidecar && c.shutdown_seconds > 0)
+            .map(|c| format!("{} {} s", c.name, c.shutdown_seconds))
+            .collect();
+        cx.report(
+            &SIDECAR_SHUTDOWN_EXCEEDS_GRACE,
+            Some(s),
+            path,
+            format!(
+                "grace {grace} s < main containers {} s + sidecars {} s ({}) = {} s: the sidecars are stopped after the main containers and get SIGKILL {} s before they finish",
+                stop.main,
+                stop.sidecars,
+                names.join(", "),
+                stop.total(),
+                stop.total() - grace
+            ),
+        )
+        .fix = fix;
+    }
+    for (i, c) in s.containers.iter().enumerate() {
+        if c.role != ContainerRole::Sidecar || !c.needed_at_start || c.probes.startup.is_some() {
+            continue;
+        }
+        let path = svc(s, &format!("/containers/{i}/probes/startup"));
+        let readiness = if c.probes.readiness.is_some() {
+            " (its readiness probe does not hold them back)"
+        } else {
+            ""
+        };
+        let f = cx.report(
+            &SIDECAR_STARTED_NOT_READY,
+            Some(s),
+            path.clone(),
+            format!(
+                "the main containers need sidecar `{}` from start-up, but it has no startup probe: they start as soon as it has started, not when it is ready{readiness}",
+                c.name
+            ),
+        );
+        let action = c
+            .probes
+            .readiness
+            .as_ref()
+            .or(c.probes.liveness.as_ref())
+            .map(|p| p.action.clone())
+            .or_else(|| {
+                c.ports
+                    .iter()
+                    .find(|p| p.protocol == Protocol::TCP)
+                    .map(|p| ProbeAction::Tcp {
+                        port: if p.name.is_empty() {
+                            PortRef::Number(p.port)
+                        } else {
+                            PortRef::Name(p.name.clone())
+                        },
+                    })
+            });
+        if let Some(action) = action {
+            let probe = crate::presets::sidecar_startup_probe(action);
+            f.fix = set_fix(
+                format!("Add a startup probe to `{}`", c.name),
+                path,
+                serde_json::to_value(&probe).expect("probes serialize"),
+            );
         }
     }
 }

@@ -81,6 +81,49 @@ fn hpa() -> impl Strategy<Value = Option<Hpa>> {
 }
 
 prop_compose! {
+    /// Containers beside the main one (every role, odd names, ports that may clash),
+    /// pod volumes of every kind, and mounts that may name a volume the pod lacks.
+    fn pod_parts()(
+        containers in proptest::collection::vec(
+            ("[a-z]{1,6}", 0u8..3, proptest::option::of(1u16..20000), 0u32..60, any::<bool>(), probe()),
+            0..4,
+        ),
+        volumes in proptest::collection::vec(("[a-z]{1,5}", 0u8..4, any::<bool>()), 0..4),
+        mounts in proptest::collection::vec(("[a-z]{1,5}", "/[a-z]{0,6}", any::<bool>()), 0..3),
+    ) -> (Vec<Container>, Vec<Volume>, Vec<Mount>) {
+        let roles = [ContainerRole::Init, ContainerRole::Sidecar, ContainerRole::Regular];
+        let containers = containers.into_iter().map(|(name, role, port, shutdown, needed, startup)| Container {
+            name,
+            role: roles[role as usize],
+            image: "registry.example.com/extra".into(),
+            tag: if needed { "latest".into() } else { "1.0".into() },
+            ports: port.map(|p| ContainerPort { name: "admin".into(), port: p, protocol: Protocol::TCP }).into_iter().collect(),
+            probes: Probes { startup, ..Probes::default() },
+            resources: Resources::new("10m", "", "", if needed { "" } else { "64Mi" }),
+            security: if needed { ContainerSecurity::unset() } else { ContainerSecurity::hardened() },
+            config: Config { env: vec![EnvVar::literal("MODE", "x")], env_from: vec![EnvFrom::ConfigMap("shared".into())] },
+            mounts: vec![Mount { volume: "data".into(), path: "/data".into(), read_only: needed, sub_path: String::new() }],
+            shutdown_seconds: shutdown,
+            needed_at_start: needed,
+            ..Container::default()
+        }).collect();
+        let volumes = volumes.into_iter().map(|(name, kind, flag)| Volume {
+            name,
+            source: match kind {
+                0 => VolumeSource::EmptyDir { memory: flag, size_limit: flag.then(|| "64Mi".into()) },
+                1 => VolumeSource::ConfigMap { name: "shared".into() },
+                2 => VolumeSource::Secret { name: if flag { "creds".into() } else { "missing".into() } },
+                _ => VolumeSource::Claim { claim: "claim".into(), read_only: flag },
+            },
+        }).collect();
+        let mounts = mounts.into_iter().map(|(volume, path, read_only)| Mount {
+            volume, path, read_only, sub_path: if read_only { "file".into() } else { String::new() },
+        }).collect();
+        (containers, volumes, mounts)
+    }
+}
+
+prop_compose! {
     fn service()(
         name in "\\PC{0,20}",
         stateful in any::<bool>(),
@@ -99,6 +142,7 @@ prop_compose! {
         storage in any::<bool>(),
         security in any::<bool>(),
         ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
+        pod in pod_parts(),
     ) -> Service {
         let exposure_ports = ports.iter().map(|(n, p)| ServicePort {
             name: n.clone(), port: *p, target: PortRef::Name(n.clone()), ..ServicePort::default()
@@ -151,6 +195,9 @@ prop_compose! {
             digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
             metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
+            containers: pod.0,
+            volumes: pod.1,
+            mounts: pod.2,
             ..Service::default()
         }
     }

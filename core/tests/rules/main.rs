@@ -621,3 +621,29 @@ fn corpus(name: &str) -> String {
         .join(name);
     std::fs::read_to_string(path).unwrap()
 }
+
+/// A clean container for api's pod in `role`: an immutable tag, requests and a memory
+/// limit, hardened, no port. Fixtures change one thing of it.
+fn extra(name: &str, role: ContainerRole) -> Container {
+    Container {
+        name: name.into(),
+        role,
+        image: "ghcr.io/acme/proxy".into(),
+        tag: "2.1.0".into(),
+        resources: Resources::new("50m", "64Mi", "", "128Mi"),
+        security: ContainerSecurity::hardened(),
+        ..Container::default()
+    }
+}
+
+/// Add container `c` to api's pod and return it, to change it.
+fn add(d: &mut Design, c: Container) -> &mut Container {
+    let s = api(d);
+    s.containers.push(c);
+    s.containers.last_mut().unwrap()
+}
+
+/// A sidecar of api's pod (see [`extra`]).
+fn sidecar(d: &mut Design) -> &mut Container {
+    add(d, extra("proxy", ContainerRole::Sidecar))
+}

@@ -448,6 +448,9 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| with_collector(d, true),
         ),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
 }
 
 /// Hosts that are no design service: an external API, a listen address, localhost with
@@ -758,4 +761,220 @@ fn kp310_reads_the_governing_service_not_a_read_service_beside_it() {
     let mut fixed = d.clone();
     fixed.apply(f.fix.clone().unwrap().edit).unwrap();
     assert!(findings_of(&fixed, &env, "KP310").is_empty());
+}
+
+/// The wiring rules of the pod's other containers, volumes and mounts.
+/// Port `admin` on `port`.
+fn admin(port: u16) -> ContainerPort {
+    ContainerPort {
+        name: "admin".into(),
+        port,
+        protocol: Protocol::TCP,
+    }
+}
+
+fn pods() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP301",
+            |d| {
+                api(d).exposure.ports.push(ServicePort {
+                    name: "admin".into(),
+                    port: 9000,
+                    target: PortRef::Name("admin".into()),
+                    ..ServicePort::default()
+                });
+            },
+            |d| {
+                // A Service may target a sidecar's port.
+                sidecar(d).ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                api(d).exposure.ports.push(ServicePort {
+                    name: "admin".into(),
+                    port: 9000,
+                    target: PortRef::Name("admin".into()),
+                    ..ServicePort::default()
+                });
+            },
+        ),
+        fx(
+            "KP302",
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                // `http` is the main container's port: a name resolves in its own container.
+                c.probes.liveness = Some(Probe::http("/healthz", PortRef::Name("http".into())));
+            },
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.probes.liveness = Some(Probe::http("/healthz", PortRef::Name("admin".into())));
+            },
+        ),
+        fx(
+            "KP305",
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "config".into(),
+                    source: VolumeSource::ConfigMap {
+                        name: "api-files".into(),
+                    },
+                })
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "config".into(),
+                    source: VolumeSource::ConfigMap {
+                        name: "api-config".into(),
+                    },
+                })
+            },
+        ),
+        fx(
+            "KP305",
+            |d| {
+                sidecar(d)
+                    .config
+                    .env_from
+                    .push(EnvFrom::Secret("proxy-secrets".into()))
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env_from
+                    .push(EnvFrom::Secret("api-secrets".into()))
+            },
+        ),
+        fx(
+            "KP306",
+            |d| {
+                let c = sidecar(d);
+                c.config.env.push(EnvVar::literal("LISTEN", ":9000"));
+                c.config.env.push(EnvVar::literal("LISTEN", ":9001"));
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("LISTEN", ":9000"))
+            },
+        ),
+        fx(
+            "KP307",
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.ports.push(ContainerPort {
+                    name: "stats".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+            },
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.ports.push(ContainerPort {
+                    name: "stats".into(),
+                    port: 9000,
+                    protocol: Protocol::UDP,
+                });
+            },
+        ),
+        fx(
+            "KP330",
+            |d| {
+                api(d).mounts.push(Mount {
+                    volume: "cache".into(),
+                    path: "/var/cache".into(),
+                    ..Mount::default()
+                })
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "cache".into(),
+                    source: VolumeSource::default(),
+                });
+                api(d).mounts.push(Mount {
+                    volume: "cache".into(),
+                    path: "/var/cache".into(),
+                    ..Mount::default()
+                });
+            },
+        ),
+        fx(
+            "KP330",
+            |d| {
+                add(d, extra("fix-permissions", ContainerRole::Init))
+                    .mounts
+                    .push(Mount {
+                        volume: "data".into(),
+                        path: "/data".into(),
+                        ..Mount::default()
+                    })
+            },
+            |d| {
+                // On the StatefulSet, `data` is a claim of the pod.
+                let c = extra("fix-permissions", ContainerRole::Init);
+                let db = db(d);
+                db.containers.push(c);
+                db.containers[0].mounts.push(Mount {
+                    volume: "data".into(),
+                    path: "/data".into(),
+                    ..Mount::default()
+                });
+            },
+        ),
+        fx(
+            "KP331",
+            |d| sidecar(d).name = "api".into(),
+            |d| sidecar(d).name = "api-proxy".into(),
+        ),
+        fx(
+            "KP331",
+            |d| {
+                for _ in 0..2 {
+                    api(d).volumes.push(Volume {
+                        name: "tmp".into(),
+                        source: VolumeSource::default(),
+                    });
+                }
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "tmp".into(),
+                    source: VolumeSource::default(),
+                })
+            },
+        ),
+        fx(
+            "KP332",
+            |d| sidecar(d).ports.push(admin(8080)),
+            |d| {
+                // A plain init container has stopped before the main container starts.
+                add(d, extra("migrate", ContainerRole::Init))
+                    .ports
+                    .push(admin(8080));
+                sidecar(d).ports.push(admin(9000));
+            },
+        ),
+    ]
 }

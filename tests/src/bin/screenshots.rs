@@ -52,6 +52,31 @@ async fn main() {
     input.send_keys("30").await.expect("type");
     shot(&c, "grace-error.png").await;
 
+    // A native sidecar whose shutdown comes after the app's: its card in the inspector,
+    // its stop on the timeline past SIGKILL, and the grace-period finding.
+    input.send_keys(&all).await.expect("select");
+    input.send_keys("35").await.expect("type");
+    click(&c, "services/s1/containers#add-sidecar").await;
+    let shutdown = "[data-testid=\"services/s1/containers/0/shutdown_seconds\"]";
+    let field = c
+        .wait()
+        .for_element(Locator::Css(shutdown))
+        .await
+        .expect("the sidecar's shutdown");
+    field.click().await.expect("focus");
+    field.send_keys(&all).await.expect("select");
+    field.send_keys("10").await.expect("type");
+    click(&c, "tab-timeline").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const card = document.querySelector('[data-testid=\"container-0\"]'); \
+         aside.scrollTop += card.getBoundingClientRect().top - aside.getBoundingClientRect().top - 48;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the sidecar");
+    shot(&c, "sidecar.png").await;
+
     click(&c, "open-gallery").await;
     shot(&c, "gallery.png").await;
     click(&c, "template-miniredis").await;
