@@ -4,6 +4,7 @@
 //! and in WebAssembly alike.
 
 pub mod apis;
+pub mod cron;
 pub mod domain;
 pub mod edit;
 pub mod editor;
@@ -26,6 +27,7 @@ pub mod residual;
 pub mod rules;
 pub mod selector;
 pub mod templates;
+pub mod tz;
 pub mod yaml;
 
 pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};
