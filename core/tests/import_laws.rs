@@ -193,7 +193,44 @@ fn edits() -> Vec<(&'static str, Value, &'static str)> {
         ),
         ("/command", json!(["/bin/edited", "--flag"]), "/command"),
         ("/scaling/replicas", json!(7), "workload:/spec/replicas"),
+        ("/job/backoff_limit", json!(3), "job:/backoffLimit"),
+        (
+            "/job/active_deadline_seconds",
+            json!(5400),
+            "job:/activeDeadlineSeconds",
+        ),
+        (
+            "/job/ttl_seconds_after_finished",
+            json!(7200),
+            "job:/ttlSecondsAfterFinished",
+        ),
+        (
+            "/cron/schedule",
+            json!("45 4 * * 1"),
+            "workload:/spec/schedule",
+        ),
+        (
+            "/cron/time_zone",
+            json!("America/Chicago"),
+            "workload:/spec/timeZone",
+        ),
+        (
+            "/cron/concurrency_policy",
+            json!("Replace"),
+            "workload:/spec/concurrencyPolicy",
+        ),
     ]
+}
+
+/// Whether a modelled field applies to the kind of `s` (an edit of the others is not
+/// rendered, by design: a Deployment has no backoffLimit, a Job no replicas).
+fn applies(pointer: &str, s: &Service) -> bool {
+    match pointer {
+        "/scaling/replicas" => s.kind.has_replicas() && s.scaling.hpa.is_none(),
+        p if p.starts_with("/job/") => s.kind.runs_to_completion(),
+        p if p.starts_with("/cron/") => s.kind == WorkloadKind::CronJob,
+        _ => true,
+    }
 }
 
 /// The workload `s` renders in `design`'s first environment, as JSON.
@@ -202,16 +239,31 @@ fn workload(design: &Design, s: &Service) -> Value {
     render(design, env)
         .objects
         .iter()
-        .find(|o| matches!(o, Object::Deployment(_) | Object::StatefulSet(_)) && o.name() == s.name)
+        .find(|o| o.kind() == s.kind.as_str() && o.name() == s.name)
         .map(|o| o.to_json())
         .unwrap_or(Value::Null)
+}
+
+/// The pod template of a rendered workload: a CronJob's is in its job template.
+fn pod_template(workload: &Value) -> &Value {
+    match workload["kind"].as_str() {
+        Some("CronJob") => &workload["spec"]["jobTemplate"]["spec"]["template"],
+        _ => &workload["spec"]["template"],
+    }
 }
 
 fn shown(workload: &Value, s: &Service, at: &str) -> Value {
     if let Some(p) = at.strip_prefix("workload:") {
         return workload.pointer(p).cloned().unwrap_or(Value::Null);
     }
-    let pod = &workload["spec"]["template"]["spec"];
+    let pod = &pod_template(workload)["spec"];
+    if let Some(p) = at.strip_prefix("job:") {
+        let job = match workload["kind"].as_str() {
+            Some("CronJob") => &workload["spec"]["jobTemplate"]["spec"],
+            _ => &workload["spec"],
+        };
+        return job.pointer(p).cloned().unwrap_or(Value::Null);
+    }
     if let Some(p) = at.strip_prefix("pod:") {
         return pod.pointer(p).cloned().unwrap_or(Value::Null);
     }
@@ -253,8 +305,9 @@ proptest! {
         }
         let s = design.services[service.index(design.services.len())].clone();
         let (pointer, value, at) = edits()[edit.index(edits().len())].clone();
-        if pointer == "/scaling/replicas" && s.scaling.hpa.is_some() {
-            // An HPA owns the scale: the model renders no replicas then (see the rules).
+        if !applies(pointer, &s) {
+            // An HPA owns the scale (the model renders no replicas then, see the rules);
+            // a Job's fields belong to Jobs.
             return Ok(());
         }
         design
@@ -323,14 +376,16 @@ fn the_import_report_says_what_is_modelled_and_what_is_kept() {
         "RoleBinding",
         "IngressClass",
         "ValidatingWebhookConfiguration",
-        "Job",
     ] {
         assert!(kept.contains(&kind), "{kind} is kept: {kept:?}");
     }
-    assert!(imported
-        .documents
-        .iter()
-        .any(|d| d.kind == "Deployment" && d.outcome == Outcome::Imported));
+    // The controller and its two certificate Jobs are modelled.
+    for kind in ["Deployment", "Job"] {
+        assert!(imported
+            .documents
+            .iter()
+            .any(|d| d.kind == kind && d.outcome == Outcome::Imported));
+    }
     assert_eq!(
         imported.documents.len(),
         rendered(&imported.design).len(),
