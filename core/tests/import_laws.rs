@@ -488,3 +488,86 @@ fn a_secret_whose_data_is_not_base64_still_imports_its_keys() {
     assert_eq!(imported.documents[0].outcome, Outcome::Imported);
     assert_eq!(imported.design.secrets[0].keys, ["password"]);
 }
+
+/// Jobs, an Indexed Job behind a headless Service, a CronJob and a surging DaemonSet
+/// are modelled, and come back exactly from the export bundle too (the rendered YAML
+/// of its environment, which is what `kubectl apply` gets).
+#[test]
+fn jobs_a_cronjob_and_a_daemonset_import_as_services_and_export_exactly() {
+    let text = include_str!("corpus/jobs-and-node-cache.yaml");
+    let imported = import::kubernetes(text);
+    let d = &imported.design;
+    let kind = |name: &str| d.services.iter().find(|s| s.name == name).map(|s| s.kind);
+    assert_eq!(kind("shop-db-migrate"), Some(WorkloadKind::Job));
+    assert_eq!(kind("thumbnail-reindex"), Some(WorkloadKind::Job));
+    assert_eq!(kind("search-index-compact"), Some(WorkloadKind::CronJob));
+    assert_eq!(kind("node-dns-cache"), Some(WorkloadKind::DaemonSet));
+    let migrate = d
+        .services
+        .iter()
+        .find(|s| s.name == "shop-db-migrate")
+        .unwrap();
+    assert_eq!(
+        (
+            migrate.job.backoff_limit,
+            migrate.job.active_deadline_seconds,
+            migrate.job.ttl_seconds_after_finished,
+            migrate.job.restart_policy
+        ),
+        (Some(2), Some(900), Some(3600), JobRestart::Never)
+    );
+    let shards = d
+        .services
+        .iter()
+        .find(|s| s.name == "thumbnail-reindex")
+        .unwrap();
+    assert_eq!(
+        (shards.job.completions, shards.job.parallelism),
+        (Some(8), Some(4))
+    );
+    assert_eq!(
+        shards.exposure.service,
+        ServiceKind::Headless,
+        "its Service is its own"
+    );
+    let compact = d
+        .services
+        .iter()
+        .find(|s| s.name == "search-index-compact")
+        .unwrap();
+    assert_eq!(compact.cron.schedule, "@hourly");
+    assert_eq!(compact.cron.time_zone.as_deref(), Some("Etc/UTC"));
+    assert_eq!(compact.cron.concurrency_policy, ConcurrencyPolicy::Replace);
+    assert_eq!(compact.job.restart_policy, JobRestart::OnFailure);
+    let cache = d
+        .services
+        .iter()
+        .find(|s| s.name == "node-dns-cache")
+        .unwrap();
+    assert_eq!(
+        (cache.scaling.max_surge, cache.scaling.max_unavailable),
+        (Amount::Count(1), Amount::Count(0))
+    );
+
+    let env = &d.environments[0].name;
+    let files = export::bundle(d);
+    let rendered = files
+        .iter()
+        .find(|f| f.path == format!("rendered/{env}.yaml"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no rendered/{env}.yaml in {:?}",
+                files.iter().map(|f| &f.path).collect::<Vec<_>>()
+            )
+        });
+    let exported: BTreeMap<Key, Value> = kubeprint_core::yaml::parse_documents(&rendered.contents)
+        .unwrap()
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .map(|v| {
+            let v = without_secret_values(serde_json::to_value(&v).unwrap());
+            (key(&v), v)
+        })
+        .collect();
+    assert_same("the export bundle", &expected(&imported, text), &exported);
+}

@@ -693,6 +693,11 @@ const CORPUS: &[Case] = &[
         until_fixed: &[],
     },
     Case {
+        files: &["jobs-and-node-cache.yaml"],
+        dangling: &[],
+        until_fixed: &[],
+    },
+    Case {
         files: &["daemonset-and-rbac.yaml"],
         dangling: &[],
         until_fixed: &[],
