@@ -736,6 +736,26 @@ impl Schedule {
     }
 }
 
+/// What an editor shows beside a schedule as it is typed: the schedule in words and
+/// how often it runs at most, or why it does not parse.
+pub fn reading(schedule: &str) -> Result<String, String> {
+    let parsed = parse(schedule).map_err(|e| e.to_string())?;
+    if parsed.next_after(INTERVAL_WINDOW_START_DAY * DAY).is_none() {
+        return Err(format!(
+            "{}: no such date exists, so it never runs",
+            parsed.describe()
+        ));
+    }
+    Ok(match parsed.shortest_interval() {
+        Some(every) => format!(
+            "{} (runs at most every {})",
+            parsed.describe(),
+            duration_text(every)
+        ),
+        None => format!("{} (at most once in four years)", parsed.describe()),
+    })
+}
+
 /// The values of a bit set within its bounds.
 fn values(bits: u64, lo: u32, hi: u32) -> Vec<u32> {
     (lo..=hi).filter(|v| bits & (1 << v) != 0).collect()
@@ -996,6 +1016,22 @@ mod tests {
         assert_eq!(r("0 9,17 * * *"), "at 09:00 and 17:00 every day");
         assert_eq!(r("*/10 9-17 * * *"), "every 10 minutes of hours 09 to 17");
         assert_eq!(r("@every 1h30m"), "every 1 h 30 min");
+    }
+
+    #[test]
+    fn an_editor_reading() {
+        assert_eq!(
+            reading("0 3 * * *"),
+            Ok("at 03:00 every day (runs at most every 1 day)".into())
+        );
+        assert_eq!(
+            reading("0 0 29 2 *"),
+            Ok("at 00:00 on day 29 of the month in February (at most once in four years)".into())
+        );
+        assert!(reading("0 0 30 2 *").unwrap_err().contains("never runs"));
+        assert!(reading("0 3 * *")
+            .unwrap_err()
+            .starts_with("expected 5 fields"));
     }
 
     #[test]

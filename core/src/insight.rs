@@ -210,6 +210,126 @@ pub fn job_timing(s: &Service) -> Option<JobTiming> {
     })
 }
 
+impl JobTiming {
+    /// One line for people: `a run takes 20 min; with every retry (2) up to 1 h 0 min`.
+    pub fn summary(&self) -> String {
+        let run = crate::cron::duration_text(self.run_seconds);
+        let waves = if self.waves > 1 {
+            format!(
+                " ({} pods, {} at a time)",
+                self.completions, self.parallelism
+            )
+        } else {
+            String::new()
+        };
+        let mut out = format!("a run takes about {run}{waves}");
+        if self.retries > 0 {
+            out.push_str(&format!(
+                "; with every retry ({}) up to {}",
+                self.retries,
+                crate::cron::duration_text(self.all_retries_seconds)
+            ));
+        }
+        if let Some(d) = self.deadline {
+            out.push_str(&format!(
+                "; the deadline stops it at {}",
+                crate::cron::duration_text(d)
+            ));
+        }
+        out
+    }
+}
+
+/// How many pods a service runs, in words, for the canvas: `3 replicas`, `HPA 2–6`,
+/// `one per node`, `8 completions, 4 at a time`, or a CronJob's schedule.
+pub fn scale_text(s: &Service) -> String {
+    use crate::model::WorkloadKind;
+    match s.kind {
+        WorkloadKind::DaemonSet => "one per node".into(),
+        WorkloadKind::CronJob if s.cron.suspend => format!("{} (suspended)", s.cron.schedule),
+        WorkloadKind::CronJob => s.cron.schedule.clone(),
+        WorkloadKind::Job => {
+            let done = s.job.completions.unwrap_or(1);
+            let mut out = format!("{done} completion{}", if done == 1 { "" } else { "s" });
+            if let Some(p) = s.job.parallelism.filter(|&p| p > 1) {
+                out.push_str(&format!(", {p} at a time"));
+            }
+            out
+        }
+        WorkloadKind::Deployment | WorkloadKind::StatefulSet => match &s.scaling.hpa {
+            Some(h) => format!("HPA {}–{}", h.min, h.max),
+            None => format!(
+                "{} replica{}",
+                s.scaling.replicas,
+                if s.scaling.replicas == 1 { "" } else { "s" }
+            ),
+        },
+    }
+}
+
+/// One row of the disruption view: what a node drain and a rollout do to a service, in
+/// words, for every kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisruptionRow {
+    /// The pods it runs: replicas, one per node, completions or a schedule.
+    pub pods: String,
+    /// The HPA's range, or `–`.
+    pub hpa: String,
+    /// What a drain may evict.
+    pub drain: String,
+    /// A drain blocks on it.
+    pub drain_blocks: bool,
+    /// What a rollout takes down and adds.
+    pub rollout: String,
+}
+
+/// The disruption view's row of an (effective) service.
+pub fn disruption_row(s: &Service) -> DisruptionRow {
+    use crate::model::WorkloadKind;
+    let hpa = |d: &Disruption| {
+        d.hpa
+            .map(|(a, b)| format!("{a}–{b}"))
+            .unwrap_or_else(|| "–".into())
+    };
+    match s.kind {
+        WorkloadKind::Deployment | WorkloadKind::StatefulSet => {
+            let d = disruption(s);
+            DisruptionRow {
+                pods: d.replicas.to_string(),
+                hpa: hpa(&d),
+                drain: match d.drain_allows {
+                    None => "all (no PDB)".to_string(),
+                    Some(0) => "0: drains block".to_string(),
+                    Some(n) => format!("{n} at a time"),
+                },
+                drain_blocks: d.drain_allows == Some(0),
+                rollout: format!("{} / {}", d.rollout_down, d.rollout_surge),
+            }
+        }
+        WorkloadKind::DaemonSet => {
+            let r = node_rollout(s).expect("a DaemonSet");
+            DisruptionRow {
+                pods: "one per node".into(),
+                hpa: "–".into(),
+                drain: "none: a drain leaves DaemonSet pods on the node".into(),
+                drain_blocks: false,
+                rollout: format!(
+                    "{} (of 10 nodes: {} down at once)",
+                    r.summary().trim_start_matches("one pod per node; "),
+                    r.down_at_once(10)
+                ),
+            }
+        }
+        WorkloadKind::Job | WorkloadKind::CronJob => DisruptionRow {
+            pods: scale_text(s),
+            hpa: "–".into(),
+            drain: "its running pods; the Job starts new ones (retries)".into(),
+            drain_blocks: false,
+            rollout: "none: a change applies to the next run".into(),
+        },
+    }
+}
+
 /// How a DaemonSet's rolling update goes: one pod per node, so its amounts are shares
 /// of the nodes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -358,5 +478,36 @@ mod tests {
         s.scaling.max_unavailable = Amount::Count(0);
         s.scaling.max_surge = Amount::Count(1);
         assert!(node_rollout(&s).unwrap().summary().contains("never stops"));
+    }
+
+    #[test]
+    fn every_kind_has_a_disruption_row_and_a_scale() {
+        use crate::model::WorkloadKind;
+        let mut s = crate::templates::miniredis().services[1].clone(); // api-gateway
+        assert_eq!(scale_text(&s), "HPA 2–6");
+        assert_eq!(disruption_row(&s).rollout, "0 / 1");
+        s.kind = WorkloadKind::DaemonSet;
+        s.scaling.max_unavailable = Amount::Count(1);
+        s.scaling.max_surge = Amount::Count(0);
+        let row = disruption_row(&s);
+        assert_eq!(row.pods, "one per node");
+        assert_eq!(
+            row.rollout,
+            "a rollout replaces the pod of 1 node at a time, and the agent is down there meanwhile (of 10 nodes: 1 down at once)"
+        );
+        s.kind = WorkloadKind::Job;
+        s.job.completions = Some(8);
+        s.job.parallelism = Some(4);
+        assert_eq!(scale_text(&s), "8 completions, 4 at a time");
+        s.kind = WorkloadKind::CronJob;
+        s.cron.schedule = "0 2 * * *".into();
+        assert_eq!(disruption_row(&s).pods, "0 2 * * *");
+        s.job.expected_run_seconds = 600;
+        s.job.backoff_limit = Some(1);
+        s.job.active_deadline_seconds = Some(3600);
+        assert_eq!(
+            job_timing(&s).unwrap().summary(),
+            "a run takes about 20 min (8 pods, 4 at a time); with every retry (1) up to 30 min 10 s; the deadline stops it at 1 h"
+        );
     }
 }
