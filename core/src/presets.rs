@@ -51,11 +51,8 @@ pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 5] = [
 
 /// The restart policies a Job's pods may have, with their labels.
 pub const JOB_RESTARTS: [(&str, JobRestart); 2] = [
-    (
-        "OnFailure (restart the container in place)",
-        JobRestart::OnFailure,
-    ),
-    ("Never (a new pod per retry)", JobRestart::Never),
+    ("OnFailure (restart in place)", JobRestart::OnFailure),
+    ("Never (new pod per retry)", JobRestart::Never),
 ];
 
 /// A CronJob's concurrency policies, with their labels.
