@@ -768,7 +768,7 @@ fn even_step(values: &[u32], len: u32) -> Option<u32> {
         [0, second, ..] => *second,
         _ => return None,
     };
-    let even = len % k == 0
+    let even = len.is_multiple_of(k)
         && values.len() as u32 == len / k
         && values.iter().enumerate().all(|(i, v)| *v == i as u32 * k);
     even.then_some(k)

@@ -50,7 +50,7 @@ fn agent_service() -> Service {
     s
 }
 
-fn added<'a>(d: &'a mut Design, s: Service) -> &'a mut Service {
+fn added(d: &mut Design, s: Service) -> &mut Service {
     let name = s.name.clone();
     d.apply(Edit::AddService(Box::new(s))).unwrap();
     d.services.iter_mut().find(|x| x.name == name).unwrap()
