@@ -67,14 +67,8 @@ fn node_view(
     warnings: usize,
 ) -> NodeView {
     let e = kubeprint_core::effective(s, env);
-    let scale = match &e.scaling.hpa {
-        Some(h) => format!("HPA {}–{}", h.min, h.max),
-        None => format!(
-            "{} replica{}",
-            e.scaling.replicas,
-            if e.scaling.replicas == 1 { "" } else { "s" }
-        ),
-    };
+    // Replicas or the HPA; one per node; a Job's completions; a CronJob's schedule.
+    let scale = kubeprint_core::insight::scale_text(&e);
     let ports = s
         .ports
         .iter()

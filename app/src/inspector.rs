@@ -4,6 +4,7 @@
 use crate::fields::{Check, Choice, Field, Optional};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
+use kubeprint_core::presets::EditorPart as Part;
 use kubeprint_core::rules::pod_qos_class;
 use kubeprint_core::{effective, presets, Edge, Edit, FieldPath, Service, ServiceId};
 use leptos::prelude::*;
@@ -145,6 +146,22 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             }
         })
     });
+    // Which parts of the editor the service's kind uses (and which it still has). Each
+    // is a memo of its own, so a part is drawn again only when it appears or goes, not
+    // on every edit (an input drawn again while typed in would lose what is typed).
+    let [exposure, replicas, hpa, pdb, rollout, spread, progress, job, cron] = [
+        Part::Exposure,
+        Part::Replicas,
+        Part::Hpa,
+        Part::Pdb,
+        Part::Rollout,
+        Part::Spread,
+        Part::ProgressDeadline,
+        Part::Job,
+        Part::Cron,
+    ]
+    .map(|part| shown(id, move |s| presets::shows(s, part)));
+    let scaling = shown(id, presets::shows_scaling);
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
         let default = preset(id, presets::probe);
@@ -177,6 +194,8 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <Field label="Args" path=p(id, "/args") kind=K::Words />
                 <Check label="Critical (needs HPA and PDB in prod)" path=p(id, "/critical") />
             })}
+            {move || cron.get().then(|| section("Schedule", view! { <CronFields id /> }))}
+            {move || job.get().then(|| section("Job runs", view! { <JobFields id /> }))}
             {section("Ports", list("port", p(id, "/ports"), |n| to_json(presets::container_port(n)), move |i| view! {
                 <div class="row">
                     <Field label="Name" path=p(id, &format!("/ports/{i}/name")) kind=K::Text />
@@ -184,7 +203,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=choices(presets::PROTOCOLS) />
                 </div>
             }))}
-            {section("Exposure", view! {
+            {move || exposure.get().then(|| section("Exposure", view! {
                 <Choice label="Service" path=p(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
                 {list("service port", p(id, "/exposure/ports"), move |n| preset(id, |s| presets::service_port(s, n)), move |i| view! {
                     <div class="row">
@@ -210,7 +229,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         </div>
                     })}
                 </Optional>
-            })}
+            }))}
             {section("Probes", view! { {probe("startup")} {probe("liveness")} {probe("readiness")} })}
             {section("Shutdown", view! {
                 <div class="row">
@@ -221,7 +240,9 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <div class="row">
                     <Field label="Worst start-up (s)" path=p(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
                     <Field label="minReadySeconds" path=p(id, "/timing/min_ready_seconds") kind=K::Seconds />
-                    <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                    {move || progress.get().then(|| view! {
+                        <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                    })}
                 </div>
                 <crate::panels::Timeline id />
             })}
@@ -236,8 +257,11 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 </div>
                 <p class="note" data-testid="qos">"QoS class here: " {move || qos.get()}</p>
             })}
-            {section("Scaling", view! {
-                <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+            {move || scaling.get().then(|| section("Scaling", view! {
+                {move || replicas.get().then(|| view! {
+                    <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+                })}
+                {move || hpa.get().then(|| view! {
                 <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=to_json(presets::hpa())>
                     <div class="row">
                         <Field label="Min" path=p(id, "/scaling/hpa/min") kind=K::Count />
@@ -246,14 +270,21 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         <Field label="Memory %" path=p(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
                     </div>
                 </Optional>
-                <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
-                <PdbAmount id />
+                })}
+                {move || pdb.get().then(|| view! {
+                    <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
+                    <PdbAmount id />
+                })}
+                {move || rollout.get().then(|| view! {
                 <div class="row">
                     <Field label="maxSurge" path=p(id, "/scaling/max_surge") kind=K::Amount />
                     <Field label="maxUnavailable" path=p(id, "/scaling/max_unavailable") kind=K::Amount />
                 </div>
-                <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
-            })}
+                })}
+                {move || spread.get().then(|| view! {
+                    <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
+                })}
+            }))}
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
                 {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
@@ -307,6 +338,12 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
         </div>
         <span class="sr-only">{move || name.get()}</span>
     }
+}
+
+/// Whether service `id` has `test` true, as a memo that notifies only when that changes.
+fn shown(id: ServiceId, test: impl Fn(&Service) -> bool + Send + Sync + 'static) -> Memo<bool> {
+    let app = use_app();
+    Memo::new(move |_| app.editor.with(|e| e.design.service(id).is_some_and(&test)))
 }
 
 pub(crate) fn probe_label(kind: &str) -> &'static str {
@@ -594,5 +631,74 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
             <option value="" selected=true>"+ calls…"</option>
             {move || others.get().into_iter().map(|(sid, name, _)| view! { <option value=sid.0.to_string()>{name}</option> }).collect_view()}
         </select>
+    }
+}
+
+/// A Job's (or a CronJob's Job's) runs: how many pods, retries, deadline, clean-up and
+/// restart policy, with what the run takes in words.
+#[component]
+fn JobFields(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let timing = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            let s = d.service(id)?;
+            let env = d.environment(&env)?;
+            kubeprint_core::insight::job_timing(&effective(s, env)).map(|t| t.summary())
+        })
+    });
+    view! {
+        <div class="row">
+            <Field label="Completions" path=p(id, "/job/completions") kind=K::OptionalCount placeholder="1" />
+            <Field label="Parallelism" path=p(id, "/job/parallelism") kind=K::OptionalCount placeholder="1" />
+            <Field label="backoffLimit" path=p(id, "/job/backoff_limit") kind=K::OptionalCount placeholder="6" />
+        </div>
+        <div class="row">
+            <Field label="Deadline (activeDeadlineSeconds)" path=p(id, "/job/active_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+            <Field label="Delete after (ttlSecondsAfterFinished)" path=p(id, "/job/ttl_seconds_after_finished") kind=K::OptionalSeconds placeholder="kept" />
+        </div>
+        <div class="row">
+            <Field label="Expected run (s)" path=p(id, "/job/expected_run_seconds") kind=K::Seconds hint="one pod; 0 = unknown" />
+            <Choice label="Restart policy" path=p(id, "/job/restart_policy") options=choices(presets::JOB_RESTARTS) />
+        </div>
+        <p class="note" data-testid="job-timing">
+            {move || timing.get().unwrap_or_else(|| "Give the expected run time to check the deadline and the schedule.".into())}
+        </p>
+    }
+}
+
+/// A CronJob's schedule, read back in words as it is typed (or why it does not parse),
+/// its time zone, concurrency, starting deadline, suspension and history.
+#[component]
+fn CronFields(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let reading = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .service(id)
+                .map(|s| kubeprint_core::cron::reading(&s.cron.schedule))
+        })
+    });
+    let invalid = move || reading.with(|r| matches!(r, Some(Err(_))));
+    view! {
+        <Field label="Schedule" path=p(id, "/cron/schedule") kind=K::Text hint="minute hour day-of-month month day-of-week, or @daily" />
+        <p class="note cron-reading" class:invalid=invalid data-testid="cron-reading" role="status">
+            {move || match reading.get() {
+                Some(Ok(text)) => text,
+                Some(Err(e)) => format!("Does not parse: {e}"),
+                None => String::new(),
+            }}
+        </p>
+        <div class="row">
+            <Field label="Time zone" path=p(id, "/cron/time_zone") kind=K::OptionalText placeholder="the controller's" hint="IANA name, e.g. Europe/Berlin" />
+            <Field label="Starting deadline (s)" path=p(id, "/cron/starting_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+        </div>
+        <Choice label="Concurrency" path=p(id, "/cron/concurrency_policy") options=choices(presets::CONCURRENCY_POLICIES) />
+        <div class="row">
+            <Field label="Successful Jobs kept" path=p(id, "/cron/successful_jobs_history_limit") kind=K::OptionalCount placeholder="3" />
+            <Field label="Failed Jobs kept" path=p(id, "/cron/failed_jobs_history_limit") kind=K::OptionalCount placeholder="1" />
+        </div>
+        <Check label="Suspended (starts no runs)" path=p(id, "/cron/suspend") />
     }
 }

@@ -5,7 +5,7 @@ use crate::fields::{Check, Choice, Field};
 use crate::state::{use_app, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
-use kubeprint_core::insight::{disruption, shutdown_timeline};
+use kubeprint_core::insight::{disruption_row, shutdown_timeline};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::yaml::{highlight, Token};
 use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
@@ -314,25 +314,21 @@ fn DisruptionTable() -> impl IntoView {
             d.services
                 .iter()
                 .filter(|s| env.deploys(s.id))
-                .map(|s| (s.name.clone(), disruption(&effective(s, env))))
+                .map(|s| (s.name.clone(), disruption_row(&effective(s, env))))
                 .collect::<Vec<_>>()
         })
     });
     view! {
         <table class="disruption" data-testid="disruption">
-            <thead><tr><th>"Service"</th><th>"Replicas"</th><th>"HPA"</th><th>"A drain may evict"</th><th>"A rollout may take down / add"</th></tr></thead>
+            <thead><tr><th>"Service"</th><th>"Pods"</th><th>"HPA"</th><th>"A drain may evict"</th><th>"A rollout may take down / add"</th></tr></thead>
             <tbody>
                 {move || rows.get().into_iter().map(|(name, d)| view! {
-                    <tr>
-                        <td>{name}</td>
-                        <td>{d.replicas}</td>
-                        <td>{d.hpa.map(|(a, b)| format!("{a}–{b}")).unwrap_or_else(|| "–".into())}</td>
-                        <td class:blocked=d.drain_allows == Some(0)>{match d.drain_allows {
-                            None => "all (no PDB)".to_string(),
-                            Some(0) => "0: drains block".to_string(),
-                            Some(n) => format!("{n} at a time"),
-                        }}</td>
-                        <td>{format!("{} / {}", d.rollout_down, d.rollout_surge)}</td>
+                    <tr data-testid=format!("disruption-{name}")>
+                        <td>{name.clone()}</td>
+                        <td>{d.pods}</td>
+                        <td>{d.hpa}</td>
+                        <td class:blocked=d.drain_blocks>{d.drain}</td>
+                        <td>{d.rollout}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod apis;
+pub mod cron;
 pub mod domain;
 pub mod edges;
 pub mod edit;
@@ -28,6 +29,7 @@ pub mod residual;
 pub mod rules;
 pub mod selector;
 pub mod templates;
+pub mod tz;
 pub mod yaml;
 
 pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};

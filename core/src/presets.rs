@@ -49,6 +49,80 @@ pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 5] = [
     ("CronJob", WorkloadKind::CronJob),
 ];
 
+/// The restart policies a Job's pods may have, with their labels.
+pub const JOB_RESTARTS: [(&str, JobRestart); 2] = [
+    ("OnFailure (restart in place)", JobRestart::OnFailure),
+    ("Never (new pod per retry)", JobRestart::Never),
+];
+
+/// A CronJob's concurrency policies, with their labels.
+pub const CONCURRENCY_POLICIES: [(&str, ConcurrencyPolicy); 3] = [
+    ("Allow (runs may overlap)", ConcurrencyPolicy::Allow),
+    (
+        "Forbid (skip a run while one runs)",
+        ConcurrencyPolicy::Forbid,
+    ),
+    ("Replace (stop the running one)", ConcurrencyPolicy::Replace),
+];
+
+/// A part of the service editor that only some workload kinds use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditorPart {
+    /// The Service, Ingress and LoadBalancer.
+    Exposure,
+    /// The replica count.
+    Replicas,
+    /// The HorizontalPodAutoscaler.
+    Hpa,
+    /// The PodDisruptionBudget.
+    Pdb,
+    /// Rolling update maxSurge and maxUnavailable.
+    Rollout,
+    /// Anti-affinity or topology spread.
+    Spread,
+    /// A Deployment's progress deadline.
+    ProgressDeadline,
+    /// Completions, parallelism, retries, deadline, clean-up.
+    Job,
+    /// Schedule, time zone, concurrency, history.
+    Cron,
+}
+
+/// Whether the editor shows `part` for service `s`: the parts its kind uses, and a part
+/// it does not use but has (an HPA kept from when it was a Deployment), so that it can
+/// be seen and removed.
+pub fn shows(s: &Service, part: EditorPart) -> bool {
+    let k = s.kind;
+    match part {
+        EditorPart::Exposure => {
+            !k.runs_to_completion()
+                || crate::render::has_cluster_service(s)
+                || s.exposure.ingress.is_some()
+                || s.exposure.load_balancer.is_some()
+        }
+        EditorPart::Replicas | EditorPart::Spread => k.has_replicas(),
+        EditorPart::Hpa => k.has_replicas() || s.scaling.hpa.is_some(),
+        EditorPart::Pdb => !k.runs_to_completion() || s.scaling.pdb.is_some(),
+        EditorPart::Rollout => matches!(k, WorkloadKind::Deployment | WorkloadKind::DaemonSet),
+        EditorPart::ProgressDeadline => k == WorkloadKind::Deployment,
+        EditorPart::Job => k.runs_to_completion(),
+        EditorPart::Cron => k == WorkloadKind::CronJob,
+    }
+}
+
+/// Whether the editor shows the scaling section at all for `s`.
+pub fn shows_scaling(s: &Service) -> bool {
+    [
+        EditorPart::Replicas,
+        EditorPart::Hpa,
+        EditorPart::Pdb,
+        EditorPart::Rollout,
+        EditorPart::Spread,
+    ]
+    .into_iter()
+    .any(|p| shows(s, p))
+}
+
 /// The Kubernetes kind a workload is rendered as.
 pub fn workload_label(kind: WorkloadKind) -> &'static str {
     kind.as_str()
@@ -782,5 +856,30 @@ mod tests {
         assert_eq!(read::<Metrics>(metrics_json), metrics(s));
         let pool = json!({"name": "pool", "start": 7100, "end": 7199, "start_env": "PORT_START", "end_env": "PORT_END"});
         assert_eq!(read::<PortPool>(pool), port_pool());
+    }
+
+    #[test]
+    fn the_editor_shows_what_each_kind_uses_and_what_it_still_has() {
+        let of = |kind: WorkloadKind| Service {
+            kind,
+            ..Service::default()
+        };
+        let job = of(WorkloadKind::Job);
+        assert!(shows(&job, EditorPart::Job) && !shows(&job, EditorPart::Cron));
+        assert!(!shows(&job, EditorPart::Exposure) && !shows_scaling(&job));
+        let mut job_with_hpa = job.clone();
+        job_with_hpa.scaling.hpa = Some(hpa());
+        assert!(
+            shows(&job_with_hpa, EditorPart::Hpa),
+            "so that it can be removed"
+        );
+        let cron = of(WorkloadKind::CronJob);
+        assert!(shows(&cron, EditorPart::Cron) && shows(&cron, EditorPart::Job));
+        let ds = of(WorkloadKind::DaemonSet);
+        assert!(shows(&ds, EditorPart::Rollout) && shows(&ds, EditorPart::Pdb));
+        assert!(!shows(&ds, EditorPart::Replicas) && !shows(&ds, EditorPart::Hpa));
+        let dep = of(WorkloadKind::Deployment);
+        assert!(shows(&dep, EditorPart::ProgressDeadline) && !shows(&dep, EditorPart::Job));
+        assert!(!shows(&of(WorkloadKind::StatefulSet), EditorPart::Rollout));
     }
 }

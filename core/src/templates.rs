@@ -579,6 +579,122 @@ pub fn miniredis() -> Design {
     };
     let pg_main = b.add(postgres("postgres-main", "20Gi"));
     let pg_auth = b.add(postgres("postgres-auth", "10Gi"));
+    // The plan's daily full backups: one CronJob per database, at night (UTC), staggered,
+    // writing `pg_dump` archives to the database's backup volume. A backup skips a run
+    // rather than overlap the last one (Forbid), may start up to an hour late (a
+    // controller restart), and is killed after three hours; the CronJob's history
+    // limits delete old Jobs.
+    let backup = |db: &str, schedule: &str| Service {
+        name: format!("{db}-backup"),
+        kind: WorkloadKind::CronJob,
+        component: "backup".into(),
+        image: "registry.example.com/miniredis/pg-backup".into(),
+        tag: "3f9c2d1".into(),
+        args: strings(&["dump", "--host", db, "--format=custom", "--to=/backups"]),
+        resources: Resources::new("250m", "256Mi", "1", "1Gi"),
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![EnvFrom::Secret(format!("{db}-credentials"))],
+        },
+        volumes: vec![Volume {
+            name: "backups".into(),
+            source: VolumeSource::Claim {
+                claim: format!("{db}-backups"),
+                read_only: false,
+            },
+        }],
+        mounts: vec![Mount {
+            volume: "backups".into(),
+            path: "/backups".into(),
+            ..Mount::default()
+        }],
+        job: JobSettings {
+            backoff_limit: Some(2),
+            active_deadline_seconds: Some(3 * 3600),
+            restart_policy: JobRestart::Never,
+            expected_run_seconds: 20 * 60,
+            ..JobSettings::default()
+        },
+        cron: CronSettings {
+            schedule: schedule.into(),
+            time_zone: Some("Etc/UTC".into()),
+            concurrency_policy: ConcurrencyPolicy::Forbid,
+            starting_deadline_seconds: Some(3600),
+            suspend: false,
+            successful_jobs_history_limit: Some(3),
+            failed_jobs_history_limit: Some(3),
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    };
+    let main_backup = b.add(backup("postgres-main", "0 2 * * *"));
+    let auth_backup = b.add(backup("postgres-auth", "30 2 * * *"));
+    // The plan's periodic restore test, in staging only: every Monday it restores the
+    // latest main backup into a scratch database inside its own pod and checks it.
+    let restore_test = b.add(Service {
+        name: "postgres-main-restore-test".into(),
+        kind: WorkloadKind::CronJob,
+        component: "backup".into(),
+        image: "registry.example.com/miniredis/pg-backup".into(),
+        tag: "3f9c2d1".into(),
+        args: strings(&["restore-test", "--from=/backups", "--data=/scratch"]),
+        resources: Resources::new("500m", "1Gi", "2", "2Gi"),
+        volumes: vec![
+            Volume {
+                name: "backups".into(),
+                source: VolumeSource::Claim {
+                    claim: "postgres-main-backups".into(),
+                    read_only: true,
+                },
+            },
+            Volume {
+                name: "scratch".into(),
+                source: VolumeSource::EmptyDir {
+                    memory: false,
+                    size_limit: Some("30Gi".into()),
+                },
+            },
+        ],
+        mounts: vec![
+            Mount {
+                volume: "backups".into(),
+                path: "/backups".into(),
+                read_only: true,
+                ..Mount::default()
+            },
+            Mount {
+                volume: "scratch".into(),
+                path: "/scratch".into(),
+                ..Mount::default()
+            },
+        ],
+        job: JobSettings {
+            backoff_limit: Some(1),
+            active_deadline_seconds: Some(2 * 3600),
+            restart_policy: JobRestart::Never,
+            expected_run_seconds: 40 * 60,
+            ..JobSettings::default()
+        },
+        cron: CronSettings {
+            schedule: "0 6 * * MON".into(),
+            time_zone: Some("Etc/UTC".into()),
+            concurrency_policy: ConcurrencyPolicy::Forbid,
+            starting_deadline_seconds: Some(3600),
+            suspend: false,
+            successful_jobs_history_limit: Some(2),
+            failed_jobs_history_limit: Some(2),
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    });
+    b.set_override(
+        "prod",
+        restore_test,
+        Override {
+            enabled: Some(false),
+            ..Override::default()
+        },
+    );
     b.edge(frontend, gateway, "http");
     b.edge(gateway, backend, "http");
     b.edge(gateway, auth, "http");
@@ -587,6 +703,8 @@ pub fn miniredis() -> Design {
     b.edge(backend, pg_main, "postgres");
     b.edge(monitoring, node_manager, "http");
     b.edge(auth, pg_auth, "postgres");
+    b.edge(main_backup, pg_main, "postgres");
+    b.edge(auth_backup, pg_auth, "postgres");
     for id in [gateway, backend, monitoring] {
         b.set_override(
             "staging",

@@ -386,6 +386,37 @@ fn miniredis_matches_its_platform_plan() {
         "Namespace",
         "miniredis-staging",
     );
+    // Daily full backups of each database, never two at once, allowed to reach it.
+    for (db, schedule) in [
+        ("postgres-main", "0 2 * * *"),
+        ("postgres-auth", "30 2 * * *"),
+    ] {
+        let cron = doc(&y, "CronJob", &format!("{db}-backup"));
+        assert_eq!(s(&cron, "spec.schedule"), schedule);
+        assert_eq!(s(&cron, "spec.concurrencyPolicy"), "Forbid");
+        assert_eq!(s(&cron, "spec.timeZone"), "Etc/UTC");
+        assert_eq!(
+            i(&cron, "spec.jobTemplate.spec.activeDeadlineSeconds"),
+            10800
+        );
+        assert_eq!(
+            s(&cron, "spec.jobTemplate.spec.template.spec.restartPolicy"),
+            "Never"
+        );
+        let allow = doc(&y, "NetworkPolicy", &format!("{db}-backup-allow"));
+        assert_eq!(
+            s(
+                &allow,
+                "spec.egress.0.to.0.podSelector.matchLabels.[app.kubernetes.io/name]"
+            ),
+            db
+        );
+    }
+    // The restore test runs in staging only.
+    assert!(!y.contains("postgres-main-restore-test"));
+    let staging = rendered("miniredis", "staging");
+    let restore = doc(&staging, "CronJob", "postgres-main-restore-test");
+    assert_eq!(s(&restore, "spec.schedule"), "0 6 * * MON");
 }
 
 #[test]

@@ -221,6 +221,17 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));
         }),
+        ("KP806", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.cron.schedule = "*/5 * * * *".into();
+            s.job.active_deadline_seconds = Some(3600);
+        }),
+        ("KP807", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.component = "backup".into();
+        }),
         ("KP609", |d| {
             d.config_maps[0]
                 .data

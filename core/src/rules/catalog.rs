@@ -411,7 +411,7 @@ REQUEST_ABOVE_LIMIT = Rule {
 };
 MISSING_REQUESTS = Rule {
     code: "KP503", name: "missing_requests", category: Resources, severity: Warning, relaxed_in_dev: true,
-    summary: "Containers should request cpu and memory; the message names the QoS class that results. A request left out beside a limit is set to the limit by the API server: that is only info.",
+    summary: "Containers should request cpu and memory; the message names the QoS class that results. A request left out beside a limit is set to the limit by the API server: that is only info. DaemonSets are KP814's.",
     why: "Without requests the scheduler packs blindly and the pod is evicted first (BestEffort).",
     bad: "no resources at all",
     instead: "Set cpu and memory requests from measured usage.",
@@ -600,5 +600,117 @@ CONFIG_SOURCE_MISSING = Rule {
     bad: "volume tls -> Secret orders-tls, no such Secret",
     instead: "Add the ConfigMap or Secret, fix the name, or mark the reference optional when the pod can run without it.",
     source: "kube-linter env-value-from; Kubernetes docs, ConfigMaps and Secrets (optional references)",
+};
+JOB_RUN_EXCEEDS_DEADLINE = Rule {
+    code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",
+    why: "activeDeadlineSeconds bounds the whole Job and wins over backoffLimit: when it passes, the running pods are killed and the Job fails with DeadlineExceeded. A deadline shorter than one run fails every run.",
+    bad: "expected run 20 min, activeDeadlineSeconds 600",
+    instead: "Set activeDeadlineSeconds above the run time with every retry, or make the run faster (more parallelism).",
+    source: "Kubernetes docs, Jobs: \"Job termination and cleanup\" (activeDeadlineSeconds takes precedence over backoffLimit)",
+};
+JOB_RETRIES_EXCEED_DEADLINE = Rule {
+    code: "KP802", name: "job_retries_exceed_deadline", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A Job's activeDeadlineSeconds should leave time for the retries backoffLimit allows: the run, one more pod run per retry, and the back-off delays (10 s, 20 s, 40 s ... capped at 6 min with restartPolicy Never, 5 min with OnFailure). backoffLimit defaults to 6.",
+    why: "Retries that cannot fit before the deadline are promised but never run: a transient failure late in the window fails the Job although it had retries left.",
+    bad: "expected run 5 min, backoffLimit 6, activeDeadlineSeconds 1800 (all retries need about 43 min)",
+    instead: "Raise activeDeadlineSeconds to cover every retry, or lower backoffLimit to what fits.",
+    source: "Kubernetes docs, Jobs: \"Pod backoff failure policy\" and \"Job termination and cleanup\"",
+};
+JOB_WITHOUT_TTL = Rule {
+    code: "KP803", name: "job_without_ttl", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A Job should set ttlSecondsAfterFinished. Not checked for CronJobs, whose history limits delete old Jobs.",
+    why: "A finished Job and its pods stay until someone deletes them: they pile up in the namespace, and a Job cannot be applied again under the same name while the old one exists.",
+    bad: "a migration Job without ttlSecondsAfterFinished",
+    instead: "Set ttlSecondsAfterFinished (a day leaves time to read the logs). A GitOps tool that applies the Job should also delete it after it ran (e.g. an Argo CD hook delete policy), or it re-creates the deleted Job and runs it again.",
+    source: "Kubernetes docs, \"Automatic Cleanup for Finished Jobs\" (TTL-after-finished controller)",
+};
+JOB_WITHOUT_CPU_LIMIT = Rule {
+    code: "KP804", name: "job_without_cpu_limit", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "Every container of a Job or CronJob should have a cpu limit (a missing memory limit is KP504's, for every workload).",
+    why: "Batch work uses all the CPU it can get for as long as it runs: without a limit, a backup or a migration takes the node's spare CPU from the serving pods beside it, and its run time, which the deadline and schedule rules rely on, depends on who else is on the node.",
+    bad: "a nightly export CronJob, cpu request 500m, no cpu limit",
+    instead: "Set a cpu limit (at least the request) sized from a measured run.",
+    source: "kube-score container-resources; Checkov CKV_K8S_11 (CPU limits)",
+};
+CRON_SCHEDULE_INVALID = Rule {
+    code: "KP805", name: "cron_schedule_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A CronJob's schedule must parse as the API server parses it (five fields: minute hour day-of-month month day-of-week, names JAN-DEC and SUN-SAT, or a macro like @daily), with no TZ= or CRON_TZ= in it, and must name some date that exists (not `0 0 30 2 *`). Day of week 7 is refused: Sunday is 0.",
+    why: "The API server refuses a schedule that does not parse; one that names no date is accepted and never runs.",
+    bad: "schedule: \"0 3 * * 7\", or \"CRON_TZ=Europe/Berlin 0 3 * * *\"",
+    instead: "Write the five fields as the message says; put the time zone in spec.timeZone.",
+    source: "API server validation (batch validateScheduleFormat: robfig/cron ParseStandard; \"cannot use TZ or CRON_TZ in schedule, use timeZone field instead\"); Kubernetes docs, CronJob \"Schedule syntax\"",
+};
+CRON_RUNS_OVERLAP = Rule {
+    code: "KP806", name: "cron_runs_overlap", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "With concurrencyPolicy Allow, the shortest time between two runs of a CronJob's schedule should exceed the worst-case run time: activeDeadlineSeconds when set, else the expected run time (× completions / parallelism).",
+    why: "Runs that overlap work on the same data at once (two exports writing one file, two cleanups deleting each other's work) and, when each run slows the next, pile up until the namespace's quota is gone.",
+    bad: "schedule */15 * * * *, activeDeadlineSeconds 3600, concurrencyPolicy Allow",
+    instead: "Use concurrencyPolicy Forbid (skip a run while one is running) or Replace, or run less often.",
+    source: "Kubernetes docs, CronJob \"Concurrency policy\"",
+};
+BACKUP_ALLOWS_CONCURRENT_RUNS = Rule {
+    code: "KP807", name: "backup_allows_concurrent_runs", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A CronJob whose name or component says backup should use concurrencyPolicy Forbid.",
+    why: "Two backups of one database at once double its load and may write one archive twice; Replace kills a backup halfway through and leaves no backup at all for that period.",
+    bad: "CronJob postgres-backup with the default concurrencyPolicy (Allow)",
+    instead: "Set concurrencyPolicy: Forbid, so a late backup skips the next run rather than overlapping it.",
+    source: "Kubernetes docs, CronJob \"Concurrency policy\"",
+};
+CRON_STARTING_DEADLINE_TOO_SHORT = Rule {
+    code: "KP808", name: "cron_starting_deadline_too_short", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "A CronJob's startingDeadlineSeconds should be at least 10.",
+    why: "The CronJob controller checks for due runs every 10 seconds: with a shorter starting deadline a run may already be too late when it is seen, and is skipped.",
+    bad: "startingDeadlineSeconds: 5",
+    instead: "Leave it out, or give a run a few minutes to start (300).",
+    source: "Kubernetes docs, CronJob \"Job creation\" (\"if startingDeadlineSeconds is set to a value less than 10 seconds, the CronJob may not be scheduled\")",
+};
+CRON_TIME_ZONE_INVALID = Rule {
+    code: "KP809", name: "cron_time_zone_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A CronJob's timeZone must be an IANA time zone name (`Europe/Berlin`, `America/New_York`, `Etc/UTC`): not empty, not `Local`, in the tz database's own letter case.",
+    why: "The API server refuses a time zone it cannot load (\"unknown time zone\"), and refuses `Local` because the controller's own zone is not a property of the design.",
+    bad: "timeZone: europe/berlin, or timeZone: CEST",
+    instead: "Use the zone's IANA name; leave timeZone out to use the controller's zone.",
+    source: "API server validation (batch validateTimeZone: time.LoadLocation); Kubernetes docs, CronJob \"Time zones\" (stable since 1.27)",
+};
+CRON_SUSPENDED_IN_PROD = Rule {
+    code: "KP810", name: "cron_suspended_in_prod", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "A CronJob deployed to a production environment should not be suspended (checked in prod environments only).",
+    why: "A suspended CronJob starts no runs: the backups, reports or clean-ups it stands for silently stop, and nothing fails to say so.",
+    bad: "CronJob db-backup with suspend: true in prod",
+    instead: "Resume it, or do not deploy it to production (switch it off for the environment).",
+    source: "Kubernetes docs, CronJob \"Schedule suspension\"",
+};
+SCALING_DOES_NOT_APPLY = Rule {
+    code: "KP811", name: "scaling_does_not_apply", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "An HPA applies only to a workload with replicas (Deployment, StatefulSet), and a PodDisruptionBudget only to pods that keep serving: neither is written for a DaemonSet's HPA, nor for a Job's or CronJob's HPA or PDB.",
+    why: "The design says the workload autoscales or is protected from drains, but nothing does it: an HPA cannot scale a DaemonSet (one pod per node) or a Job, and a budget over pods that finish protects nothing.",
+    bad: "a DaemonSet with an HPA from 2 to 6",
+    instead: "Remove the HPA (a DaemonSet grows with the nodes) or the PDB; for parallel batch work, set the Job's parallelism.",
+    source: "Kubernetes docs, Horizontal Pod Autoscaling (\"does not apply to objects that can't be scaled, for example a DaemonSet\"); Specifying a Disruption Budget",
+};
+DAEMONSET_ROLLOUT_INVALID = Rule {
+    code: "KP812", name: "daemonset_rollout_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A DaemonSet's rolling update must set exactly one of maxSurge and maxUnavailable to a non-zero value, neither above 100%.",
+    why: "The API server refuses both 0 (\"cannot be 0 when maxSurge is 0\"), both non-zero (\"may not be set when maxUnavailable is non-zero\") and more than 100%.",
+    bad: "maxSurge: 25%, maxUnavailable: 25% (a Deployment's defaults, kept when the kind became DaemonSet)",
+    instead: "Use maxUnavailable 1 (Kubernetes' default), or maxSurge 1 with maxUnavailable 0 for an agent that must never stop.",
+    source: "API server validation (apps ValidateRollingUpdateDaemonSet); Kubernetes docs, Perform a Rolling Update on a DaemonSet",
+};
+DAEMONSET_ROLLOUT_TOO_WIDE = Rule {
+    code: "KP813", name: "daemonset_rollout_too_wide", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A DaemonSet's maxUnavailable should not exceed 50% of the nodes.",
+    why: "A DaemonSet runs a node's agent (logs, metrics, networking, storage): a rollout that stops it on most nodes at once blinds or breaks most of the cluster, and a bad image does so everywhere before anyone can stop it.",
+    bad: "maxUnavailable: 100%",
+    instead: "Roll out one node (the default) or a small share at a time; use maxSurge for agents that must not stop.",
+    source: "Kubernetes docs, Perform a Rolling Update on a DaemonSet",
+};
+DAEMONSET_WITHOUT_REQUESTS = Rule {
+    code: "KP814", name: "daemonset_without_requests", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "Every container of a DaemonSet should request cpu and memory (a limit alone counts: the API server copies it). For DaemonSets this replaces KP503.",
+    why: "A DaemonSet puts one pod on every node, so its requests are paid once per node: without them no node keeps room for the agent, the scheduler overcommits every node by what it really uses, and it is evicted first (BestEffort) exactly when the node is under pressure.",
+    bad: "a log agent DaemonSet with no resources",
+    instead: "Request what one node's agent uses (measured), and remember it is multiplied by the node count.",
+    source: "Kubernetes docs, DaemonSet and Resource Management for Pods and Containers; kube-linter unset-cpu-requirements, unset-memory-requirements",
 };
 }

@@ -5,12 +5,14 @@
 //! documentation. The checks live in one file per family, named after the [`Category`]
 //! their rules have and holding only those rules: `timing` (KP1xx), `scaling` (KP2xx),
 //! `wiring` (KP3xx), `names` (KP4xx), `resources` (KP5xx), `security` (KP6xx),
-//! `references` (KP710 and up, over the rendered objects, kept ones included); their
+//! `references` (KP710 and up, over the rendered objects, kept ones included), `batch`
+//! (KP8xx: Jobs, CronJobs and DaemonSets); their
 //! fixtures sit in files of the same names in `core/tests/rules/`. `context` holds what
 //! the families share. Checks read the effective service (the environment's overrides
 //! applied); a finding points at the exact field ([`FieldPath`]) and may carry a
 //! one-click [`Fix`].
 
+mod batch;
 pub mod catalog;
 mod context;
 mod names;
@@ -73,6 +75,9 @@ pub enum Category {
     Security,
     /// References between objects, kept objects included.
     References,
+    /// Jobs, CronJobs and DaemonSets: schedules, deadlines, retries, clean-up, and
+    /// rollouts counted in nodes.
+    Batch,
 }
 
 /// A rule and its documentation.
@@ -164,6 +169,7 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
         names::service(&mut cx, s);
         resources::service(&mut cx, s);
         security::service(&mut cx, s);
+        batch::service(&mut cx, s);
     }
     // The sort is stable: findings of one rule with one message keep the order their
     // family reported them in, so reordering the checks of one rule changes the output.

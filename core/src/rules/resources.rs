@@ -104,7 +104,10 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
         }
     }
     // The API server sets a missing request to the limit when there is one, so such a
-    // request is not missing at run time: say what it becomes, as info only.
+    // request is not missing at run time: say what it becomes, as info only. A
+    // DaemonSet's requests are paid on every node: `daemonset_without_requests` (KP814)
+    // says so instead.
+    let per_node = s.kind == WorkloadKind::DaemonSet;
     let missing: Vec<(&str, Option<&String>)> = [
         ("cpu", &r.cpu_request, &r.cpu_limit),
         ("memory", &r.memory_request, &r.memory_limit),
@@ -113,7 +116,7 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
     .filter(|(_, req, _)| req.is_none())
     .map(|(n, _, lim)| (n, lim.as_ref()))
     .collect();
-    if let Some(&(first, _)) = missing.first() {
+    if let Some(&(first, _)) = missing.first().filter(|_| !per_node) {
         let bare: Vec<&str> = missing
             .iter()
             .filter(|(_, lim)| lim.is_none())

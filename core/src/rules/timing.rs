@@ -16,18 +16,28 @@ use serde_json::json;
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     shutdown_and_startup(cx, s);
     sidecars(cx, s);
-    no_probes(cx, s);
+    // Pods that run to completion are not kept in a Service by probes, and an HPA's
+    // behaviour matters only where an HPA can scale: the batch rules (KP8xx) say what
+    // applies to those kinds instead.
+    if !s.kind.runs_to_completion() {
+        no_probes(cx, s);
+    }
     probes(cx, s);
     rollout(cx, s);
-    hpa_behavior(cx, s);
+    if s.kind.has_replicas() {
+        hpa_behavior(cx, s);
+    }
 }
 
 /// Whether anything sends the service requests: a Service with ports, a route or a load
-/// balancer.
+/// balancer. A Job's pods are not drained from a Service while they run to completion
+/// (a Service in front of an indexed Job gives its pods names to find each other), so
+/// the draining rules do not apply to them.
 fn receives_traffic(s: &Service) -> bool {
-    (s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
-        || s.exposure.ingress.is_some()
-        || s.exposure.load_balancer.is_some()
+    !s.kind.runs_to_completion()
+        && ((s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
+            || s.exposure.ingress.is_some()
+            || s.exposure.load_balancer.is_some())
 }
 
 /// KP101 to KP106: the shutdown sequence fits the grace period and outlasts endpoint
@@ -120,7 +130,8 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         );
     }
     if let Some(d) = cx.design.cluster.lb_deregistration_seconds {
-        let behind_lb = s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some();
+        let behind_lb = !s.kind.runs_to_completion()
+            && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some());
         if behind_lb && sleep <= d && hook.is_none() {
             let new_sleep = d + 1;
             let new_grace = grace.max(new_sleep + app + SLACK);

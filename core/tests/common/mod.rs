@@ -3,6 +3,88 @@
 use kubeprint_core::*;
 use proptest::prelude::*;
 
+/// A kind other than Deployment/StatefulSet, with its Job and CronJob settings: some
+/// sound, some that the batch rules must catch (schedules that do not parse or never
+/// run, odd time zones, deadlines shorter than a run).
+fn batch() -> BoxedStrategy<Option<(WorkloadKind, JobSettings, CronSettings)>> {
+    let kind = prop_oneof![
+        Just(WorkloadKind::DaemonSet),
+        Just(WorkloadKind::Job),
+        Just(WorkloadKind::CronJob)
+    ];
+    let o = |max: u32| proptest::option::of(0u32..max);
+    let job = (
+        o(12),
+        o(6),
+        o(9),
+        o(4000),
+        o(100_000),
+        any::<bool>(),
+        0u32..4000,
+    )
+        .prop_map(
+            |(completions, parallelism, backoff_limit, deadline, ttl, never, expected)| {
+                JobSettings {
+                    completions,
+                    parallelism,
+                    backoff_limit,
+                    active_deadline_seconds: deadline,
+                    ttl_seconds_after_finished: ttl,
+                    restart_policy: if never {
+                        JobRestart::Never
+                    } else {
+                        JobRestart::OnFailure
+                    },
+                    expected_run_seconds: expected,
+                }
+            },
+        );
+    let schedule = prop_oneof![
+        prop::sample::select(vec![
+            "0 3 * * *",
+            "*/15 * * * *",
+            "@hourly",
+            "@weekly",
+            "@every 90s",
+            "15 6 * * MON-FRI",
+            "0 0 1 * MON",
+            "0 0 30 2 *",
+            "61 * * * *",
+            "0 0 * * 7",
+            "CRON_TZ=UTC 0 3 * * *",
+            "",
+        ])
+        .prop_map(str::to_string),
+        "[0-9*/,?@ A-Za-z-]{0,24}",
+    ];
+    let zone = proptest::option::of(prop::sample::select(vec![
+        "Europe/Berlin",
+        "europe/berlin",
+        "",
+        "Local",
+        "Mars/Base",
+        "Etc/UTC",
+    ]));
+    let cron = (schedule, zone, 0u8..3, o(400), any::<bool>(), o(5), o(5)).prop_map(
+        |(schedule, zone, policy, starting, suspend, ok, failed)| CronSettings {
+            schedule,
+            time_zone: zone.map(str::to_string),
+            concurrency_policy: [
+                ConcurrencyPolicy::Allow,
+                ConcurrencyPolicy::Forbid,
+                ConcurrencyPolicy::Replace,
+            ][policy as usize],
+            starting_deadline_seconds: starting,
+            suspend,
+            successful_jobs_history_limit: ok,
+            failed_jobs_history_limit: failed,
+        },
+    );
+    // Boxed: its value tree lives on the heap, so the service strategy's stays small
+    // enough for a test thread's stack.
+    proptest::option::of((kind, job.boxed(), cron.boxed())).boxed()
+}
+
 prop_compose! {
     fn amount()(count in any::<bool>(), n in 0u32..200) -> Amount {
         if count { Amount::Count(n % 10) } else { Amount::Percent(n) }
@@ -143,13 +225,21 @@ prop_compose! {
         security in any::<bool>(),
         ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
         pod in pod_parts(),
+        batch in batch(),
     ) -> Service {
+        let (kind, job, cron) = batch.unwrap_or((
+            if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
+            JobSettings::default(),
+            CronSettings::default(),
+        ));
         let exposure_ports = ports.iter().map(|(n, p)| ServicePort {
             name: n.clone(), port: *p, target: PortRef::Name(n.clone()), ..ServicePort::default()
         }).collect::<Vec<_>>();
         Service {
             name,
-            kind: if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
+            kind,
+            job,
+            cron,
             tag,
             ports: ports.iter().map(|(n, p)| ContainerPort { name: n.clone(), port: *p, protocol: Protocol::TCP }).collect(),
             exposure: Exposure {

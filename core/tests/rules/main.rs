@@ -6,6 +6,7 @@
 //! fixture obeys). The fixtures live with their family, one file per family named like
 //! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
 
+mod batch;
 mod names;
 mod references;
 mod resources;
@@ -240,7 +241,7 @@ fn kept(changes: serde_json::Value) -> Residual {
 }
 
 /// Each family's fixtures, with the category its rules must have.
-fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
+fn families() -> [(&'static str, Category, Vec<Fixture>); 8] {
     [
         ("timing", Category::Timing, timing::fixtures()),
         ("scaling", Category::Scaling, scaling::fixtures()),
@@ -249,6 +250,7 @@ fn families() -> [(&'static str, Category, Vec<Fixture>); 7] {
         ("resources", Category::Resources, resources::fixtures()),
         ("security", Category::Security, security::fixtures()),
         ("references", Category::References, references::fixtures()),
+        ("batch", Category::Batch, batch::fixtures()),
     ]
 }
 

@@ -82,6 +82,17 @@ async fn main() {
     click(&c, "template-miniredis").await;
     click(&c, "tab-disruption").await;
     shot(&c, "miniredis.png").await;
+    // A backup CronJob: its schedule in words, its Job runs, the node's schedule.
+    click(&c, "node-postgres-main-backup").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const top = document.getElementById('section-schedule').getBoundingClientRect().top; \
+         aside.scrollTop += top - aside.getBoundingClientRect().top - 56;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the schedule");
+    shot(&c, "cronjob.png").await;
 
     click(&c, "open-import").await;
     let text = c
