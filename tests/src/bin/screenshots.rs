@@ -4,6 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use kubeprint_tests::page::set_viewport;
 use kubeprint_tests::{app_url, chrome_capabilities, fresh_profile, root, start_driver};
 use std::time::Duration;
 
@@ -56,7 +57,16 @@ async fn main() {
     shot(&c, "gallery.png").await;
     click(&c, "template-miniredis").await;
     click(&c, "tab-disruption").await;
+    // The platform at a laptop's size, fitted: legible without zooming.
+    set_viewport(&c, 1440, 900).await;
+    click(&c, "fit").await;
     shot(&c, "miniredis.png").await;
+    // A smaller screen: the findings and YAML column hidden gives the canvas its room.
+    set_viewport(&c, 1280, 720).await;
+    click(&c, "toggle-output").await;
+    shot(&c, "miniredis-1280x720.png").await;
+    click(&c, "toggle-output").await;
+    set_viewport(&c, 1280, 860).await;
 
     click(&c, "open-import").await;
     let text = c
