@@ -31,7 +31,7 @@ pub const PAD_BOTTOM: i32 = 11;
 /// Height of the findings badge.
 pub const BADGE_HEIGHT: i32 = 18;
 /// The narrowest node.
-pub const MIN_WIDTH: i32 = 140;
+pub const MIN_WIDTH: i32 = 130;
 /// The smallest horizontal distance between two layers; wider where a label must fit.
 pub const LAYER_GAP: i32 = 48;
 /// Vertical distance between two nodes of one layer.
@@ -364,7 +364,7 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         .filter_map(|e| Some((e, (*index.get(&e.from)?, *index.get(&e.to)?))))
     {
         let (lo, hi) = (layer[a].min(layer[b]), layer[a].max(layer[b]));
-        let need = ceil(label_size(&edge_label(e)).0 + 4.0 * LABEL_CLEARANCE + 16.0);
+        let need = ceil(label_size(&edge_label(e)).0 + 2.0 * LABEL_CLEARANCE + 12.0);
         for gap in gaps.iter_mut().take(hi).skip(lo) {
             *gap = (*gap).max(need);
         }
