@@ -25,7 +25,7 @@ const MAX_ZOOM: f64 = 2.5;
 /// The smallest zoom Fit chooses: the smallest text is then still `MIN_TEXT_PX` on screen.
 const MIN_FIT_ZOOM: f64 = layout::MIN_TEXT_PX / layout::LINE_PX;
 /// The largest zoom Fit chooses for a small design.
-const MAX_FIT_ZOOM: f64 = 1.5;
+const MAX_FIT_ZOOM: f64 = 1.25;
 /// Space Fit leaves between the design and the canvas's border, in screen pixels.
 const FIT_MARGIN: f64 = 12.0;
 /// One wheel notch zooms by this factor (in or out).
@@ -504,10 +504,12 @@ pub fn Canvas() -> impl IntoView {
             shift(r.y, r.h, py, view.height()),
         ));
     };
-    // Move the Tab stop to `id`, show it and focus it once it is drawn.
+    // Move the Tab stop to `id`, show it and focus it: at once, so that the next key
+    // already reaches it, and again once an edit has drawn the nodes anew.
     let go_to = move |id: ServiceId| {
         active.set(Some(id));
         reveal(id);
+        focus_node(id);
         request_animation_frame(move || focus_node(id));
     };
     let name_of = move |id: ServiceId| {
@@ -699,14 +701,14 @@ pub fn Canvas() -> impl IntoView {
                 <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
-                <span class="hint" role="status" data-testid="canvas-status">{move || {
-                    let said = announce.get();
-                    if linking.get().is_some() { said } else { "drag ● or press E to connect · Del removes".to_string() }
-                }}</span>
+                <span class="hint" title=KEYS_HELP>"drag ● or press E to connect · Del removes"</span>
                 <crate::panes::PaneToggles />
             </div>
             <p id="canvas-keys" class="sr-only">{KEYS_HELP}</p>
             <p class="sr-only" aria-live="polite" data-testid="canvas-announce">{move || announce.get()}</p>
+            <p class="canvas-prompt" role="status" data-testid="canvas-status" hidden=move || linking.get().is_none()>
+                {move || if linking.get().is_some() { announce.get() } else { String::new() }}
+            </p>
             <svg
                 class="canvas"
                 class:linking=move || linking.get().is_some()

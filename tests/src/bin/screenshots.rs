@@ -19,6 +19,19 @@ async fn click(c: &Client, testid: &str) {
     el.click().await.expect("click");
 }
 
+/// Press keys one after the other on the focused element.
+async fn keys(c: &Client, keys: &[impl Copy + Into<char>]) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for k in keys {
+        let value: char = (*k).into();
+        actions = actions
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+    }
+    c.perform_actions(actions).await.expect("keys");
+}
+
 async fn shot(c: &Client, name: &str) {
     tokio::time::sleep(Duration::from_millis(400)).await;
     let png = c.screenshot().await.expect("screenshot");
@@ -36,7 +49,7 @@ async fn main() {
         .connect(&driver.url)
         .await
         .expect("a WebDriver session");
-    c.set_window_size(1280, 860).await.expect("window size");
+    set_viewport(&c, 1280, 800).await;
     c.goto(url).await.expect("load");
     c.wait()
         .for_element(Locator::Css("[data-testid=\"node-order-service\"]"))
@@ -64,9 +77,19 @@ async fn main() {
     // A smaller screen: the findings and YAML column hidden gives the canvas its room.
     set_viewport(&c, 1280, 720).await;
     click(&c, "toggle-output").await;
+    // From the keyboard: the focused node and a dependency being chosen.
+    c.execute(
+        "document.querySelector('.node[tabindex=\"0\"]').focus()",
+        vec![],
+    )
+    .await
+    .expect("focus the canvas");
+    keys(&c, &[Key::Right, Key::Right]).await;
+    keys(&c, &['e', char::from(Key::Down)]).await;
     shot(&c, "miniredis-1280x720.png").await;
+    keys(&c, &[Key::Escape]).await;
     click(&c, "toggle-output").await;
-    set_viewport(&c, 1280, 860).await;
+    set_viewport(&c, 1280, 800).await;
 
     click(&c, "open-import").await;
     let text = c
