@@ -609,6 +609,9 @@ async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() 
         .await
         .expect("the node's text")
         .unwrap_or_default();
-    assert!(node.contains("CronJob · */15 * * * *"), "{node}");
+    assert!(
+        node.contains("CronJob") && node.contains("*/15 * * * *"),
+        "{node}"
+    );
     page.close().await;
 }
