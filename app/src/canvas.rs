@@ -1,23 +1,43 @@
 //! The topology canvas (SVG). Drag a node to move it, drag from its ● handle to another
 //! node to add a dependency, drag the background to pan, wheel to zoom, click to select.
 //! A move becomes one `Set` of the node's position when the pointer is released.
+//!
+//! From the keyboard the nodes are one Tab stop (a roving tabindex): arrows go to the
+//! nearest node in their direction, Enter or Space selects, Shift+arrows move the node
+//! by a grid step, E connects it to the node then chosen with arrows and Enter (Escape
+//! cancels), Delete removes it. Geometry (sizes, layout, edge routes, label places,
+//! neighbours) comes from `kubeprint_core::layout`; this file only draws it.
 
 use crate::state::use_app;
-use kubeprint_core::layout::{self, NODE_HEIGHT as H, NODE_WIDTH as W};
+use kubeprint_core::edges::{self, EdgeTarget};
+use kubeprint_core::layout::{self, Direction, NodeText, Rect, Size, Sizes};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 
-/// The smallest zoom: below it node names are no longer legible. Fit never goes below.
+/// The smallest zoom of the wheel and the − button (an overview; Fit never goes below
+/// [`MIN_FIT_ZOOM`]).
 const MIN_ZOOM: f64 = 0.3;
 /// The largest zoom: a node then fills a good part of a laptop screen.
 const MAX_ZOOM: f64 = 2.5;
+/// The smallest zoom Fit chooses: the smallest text is then still `MIN_TEXT_PX` on screen.
+const MIN_FIT_ZOOM: f64 = layout::MIN_TEXT_PX / layout::LINE_PX;
+/// The largest zoom Fit chooses for a small design.
+const MAX_FIT_ZOOM: f64 = 1.25;
+/// Space Fit leaves between the design and the canvas's border, in screen pixels.
+const FIT_MARGIN: f64 = 12.0;
 /// One wheel notch zooms by this factor (in or out).
 const WHEEL_STEP: f64 = 1.1;
 /// The + and − buttons zoom by this factor.
 const BUTTON_STEP: f64 = 1.2;
+/// Room above a node for its public entry point's label.
+const ENTRY_ROOM: i32 = 20;
+
+/// What the keys do on the canvas; the canvas's description for assistive technology.
+const KEYS_HELP: &str = "Services: arrow keys go to the nearest service in that direction, Home and End to the first and last. Enter or Space selects the service and opens it in the inspector. Shift with an arrow key moves it by one grid step. E starts a dependency from it: choose the service it calls with the arrow keys and press Enter, or Escape to cancel. Delete removes it.";
 
 /// What the pointer is doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,6 +79,59 @@ struct NodeView {
     deployed: bool,
 }
 
+impl NodeView {
+    /// The badge's text: the counts of errors and warnings, or a tick.
+    fn badge(&self) -> String {
+        match (self.errors, self.warnings) {
+            (0, 0) => "✓".to_string(),
+            (e, 0) => format!("✕{e}"),
+            (0, w) => format!("▲{w}"),
+            (e, w) => format!("✕{e} ▲{w}"),
+        }
+    }
+
+    /// The lines under the name; the badge sits at the end of the first.
+    fn lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            self.kind.to_string(),
+            self.scale.clone(),
+            self.ports.clone(),
+        ];
+        if !self.deployed {
+            lines.push("not in this environment".into());
+        }
+        lines
+    }
+
+    /// The text the node's size follows from.
+    fn text(&self) -> NodeText {
+        NodeText {
+            name: self.name.clone(),
+            badge: self.badge(),
+            lines: self.lines(),
+        }
+    }
+
+    /// What assistive technology reads for the node: name, kind, scale, findings.
+    fn accessible_name(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let findings = match (self.errors, self.warnings) {
+            (0, 0) => "no findings".to_string(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        };
+        let mut name = format!("{}, {}, {}, {findings}", self.name, self.kind, self.scale);
+        if let Some(p) = &self.public {
+            name.push_str(&format!(", public through {p}"));
+        }
+        if !self.deployed {
+            name.push_str(", not in this environment");
+        }
+        name
+    }
+}
+
 fn node_view(
     s: &Service,
     env: &kubeprint_core::Environment,
@@ -66,14 +139,8 @@ fn node_view(
     warnings: usize,
 ) -> NodeView {
     let e = kubeprint_core::effective(s, env);
-    let scale = match &e.scaling.hpa {
-        Some(h) => format!("HPA {}–{}", h.min, h.max),
-        None => format!(
-            "{} replica{}",
-            e.scaling.replicas,
-            if e.scaling.replicas == 1 { "" } else { "s" }
-        ),
-    };
+    // Replicas or the HPA; one per node; a Job's completions; a CronJob's schedule.
+    let scale = kubeprint_core::insight::scale_text(&e);
     let ports = s
         .ports
         .iter()
@@ -115,12 +182,52 @@ fn node_view(
     }
 }
 
-/// A name that fits beside the badge: at most 16 characters, with an ellipsis.
-fn short_name(name: &str) -> String {
-    if name.chars().count() <= 16 {
-        name.to_string()
+/// The entry point's label that fits above a node of width `w`: with its host or
+/// address when there is room, else only how it is exposed ("Ingress").
+fn entry_label(public: &str, w: i32) -> String {
+    let short = public.split(' ').next().unwrap_or(public);
+    layout::fitting(&[public, short], f64::from(w - 20), layout::LINE_PX, true).to_string()
+}
+
+/// The node's box and, for a public service, the room above it for the entry label.
+fn occupied(p: Position, s: Size, public: bool) -> Rect {
+    let r = Rect::node(p, s);
+    if public {
+        Rect {
+            y: r.y - f64::from(ENTRY_ROOM),
+            h: r.h + f64::from(ENTRY_ROOM),
+            ..r
+        }
     } else {
-        format!("{}…", name.chars().take(15).collect::<String>())
+        r
+    }
+}
+
+/// The dependency `from` → `to`, on the callee's first Service port.
+fn connect(app: crate::state::AppState, from: ServiceId, to: ServiceId) {
+    let port = app.editor.with_untracked(|e| {
+        e.design
+            .service(to)
+            .and_then(|s| s.exposure.ports.first())
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    });
+    app.dispatch(Edit::AddEdge(Edge { from, to, port }));
+}
+
+/// Focus the node element of service `id` (SVG elements have `focus()` too).
+fn focus_node(id: ServiceId) {
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!(".node[data-id=\"{}\"]", id.0))
+            .ok()
+            .flatten()
+    }) else {
+        return;
+    };
+    if let Ok(f) = js_sys::Reflect::get(&el, &"focus".into()) {
+        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+            let _ = f.call0(&el);
+        }
     }
 }
 
@@ -129,21 +236,20 @@ fn short_name(name: &str) -> String {
 pub fn Canvas() -> impl IntoView {
     let app = use_app();
     let edge_sel = expect_context::<EdgeSelection>().0;
+    let panes = crate::panes::use_panes();
     let pan = RwSignal::new((0.0f64, 0.0f64));
     let zoom = RwSignal::new(1.0f64);
     let gesture = RwSignal::new(Gesture::Idle);
     let pointer = RwSignal::new((0.0f64, 0.0f64));
     let dragged = RwSignal::new(None::<(ServiceId, Position)>);
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // The node that holds the canvas's one Tab stop (the last one focused).
+    let active = RwSignal::new(None::<ServiceId>);
+    // A dependency being added from the keyboard: its caller.
+    let linking = RwSignal::new(None::<ServiceId>);
+    // What the last keyboard action did, for the live region.
+    let announce = RwSignal::new(String::new());
 
-    let saved = Memo::new(move |_| app.editor.with(|e| layout::positions(&e.design)));
-    let positions = Memo::new(move |_| {
-        let mut p = saved.get();
-        if let Some((id, pos)) = dragged.get() {
-            p.insert(id, pos);
-        }
-        p
-    });
     let nodes = Memo::new(move |_| {
         let env_name = app.env.get();
         let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -171,7 +277,96 @@ pub fn Canvas() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let sizes = Memo::new(move |_| {
+        nodes.with(|n| {
+            n.iter()
+                .map(|v| (v.id, layout::node_size(&v.text())))
+                .collect::<Sizes>()
+        })
+    });
+    let saved = Memo::new(move |_| {
+        let sizes = sizes.get();
+        app.editor.with(|e| layout::positions(&e.design, &sizes))
+    });
+    let positions = Memo::new(move |_| {
+        let mut p = saved.get();
+        if let Some((id, pos)) = dragged.get() {
+            p.insert(id, pos);
+        }
+        p
+    });
+    let public: Memo<Vec<ServiceId>> = Memo::new(move |_| {
+        nodes.with(|n| {
+            n.iter()
+                .filter(|v| v.public.is_some())
+                .map(|v| v.id)
+                .collect()
+        })
+    });
+    // What each node covers, its entry label included.
+    let boxes = Memo::new(move |_| {
+        let (p, s, public) = (positions.get(), sizes.get(), public.get());
+        p.iter()
+            .map(|(id, pos)| {
+                let size = s.get(id).copied().unwrap_or_default();
+                (*id, occupied(*pos, size, public.contains(id)))
+            })
+            .collect::<BTreeMap<_, _>>()
+    });
     let edges = Memo::new(move |_| app.editor.with(|e| e.design.edges.clone()));
+    // The namespace each edge crosses into in the shown environment, if it leads to a
+    // shared environment's service (core's `edges::edge_target` says).
+    let across = Memo::new(move |_| {
+        let env_name = app.env.get();
+        app.editor.with(|e| {
+            let env = e.design.environment(&env_name);
+            e.design
+                .edges
+                .iter()
+                .map(|edge| {
+                    env.and_then(|env| match edges::edge_target(&e.design, env, edge) {
+                        EdgeTarget::Shared(there) => Some(there.namespace.clone()),
+                        _ => None,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    // Each edge's path, where its label goes (None: shown on hover only), and the
+    // namespace it crosses into with the spot for saying so, over the callee's corner.
+    let drawn = Memo::new(move |_| {
+        let edges = edges.get();
+        let across = across.get();
+        let routes = positions.with(|p| sizes.with(|s| layout::routes(&edges, p, s)));
+        let labels: Vec<String> = edges.iter().map(layout::edge_label).collect();
+        let spots = boxes.with(|b| {
+            let rects: Vec<Rect> = b.values().copied().collect();
+            layout::place_labels(&routes, &labels, &rects)
+        });
+        let callee_corner = |e: &Edge| positions.with(|p| p.get(&e.to).copied());
+        edges
+            .into_iter()
+            .zip(routes)
+            .zip(labels.into_iter().zip(spots))
+            .zip(across)
+            .filter_map(|(((e, r), (l, s)), ns)| {
+                let ns = ns.and_then(|ns| {
+                    let at = callee_corner(&e)?;
+                    Some((ns, f64::from(at.x) + 4.0, f64::from(at.y) - 6.0))
+                });
+                Some((e, r?, l, s, ns))
+            })
+            .collect::<Vec<_>>()
+    });
+    // The node holding the Tab stop: the last focused, else the selection, else the first.
+    let tab_stop = Memo::new(move |_| {
+        let order = positions.with(layout::reading_order);
+        [active.get(), app.selected()]
+            .into_iter()
+            .flatten()
+            .find(|id| order.contains(id))
+            .or_else(|| order.first().copied())
+    });
 
     // Pointer position in canvas coordinates.
     let to_canvas = move |cx: f64, cy: f64| {
@@ -185,14 +380,14 @@ pub fn Canvas() -> impl IntoView {
     };
     let node_at = move |x: f64, y: f64| {
         positions.with_untracked(|p| {
-            p.iter()
-                .find(|(_, pos)| {
-                    x >= f64::from(pos.x)
-                        && x <= f64::from(pos.x + W)
-                        && y >= f64::from(pos.y)
-                        && y <= f64::from(pos.y + H)
-                })
-                .map(|(id, _)| *id)
+            sizes.with_untracked(|s| {
+                p.iter()
+                    .find(|(id, pos)| {
+                        let r = Rect::node(**pos, s.get(id).copied().unwrap_or_default());
+                        x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
+                    })
+                    .map(|(id, _)| *id)
+            })
         })
     };
 
@@ -243,14 +438,7 @@ pub fn Canvas() -> impl IntoView {
             Gesture::Connecting { from } => {
                 let (x, y) = pointer.get_untracked();
                 if let Some(to) = node_at(x, y).filter(|to| *to != from) {
-                    let port = app.editor.with_untracked(|e| {
-                        e.design
-                            .service(to)
-                            .and_then(|s| s.exposure.ports.first())
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default()
-                    });
-                    app.dispatch(Edit::AddEdge(Edge { from, to, port }));
+                    connect(app, from, to);
                 }
             }
             _ => {}
@@ -283,26 +471,180 @@ pub fn Canvas() -> impl IntoView {
         zoom.set(new);
     };
 
-    // Fit the whole design into the visible area, when asked and once mounted.
+    // Fit the whole design into the visible area, when asked and once mounted: as large
+    // as fits on both axes and centred, but never so small that text drops below
+    // MIN_TEXT_PX; a design too big for that is shown from its left, to be panned.
     let fit = move || {
         let Some(svg) = svg_ref.get_untracked() else {
             return;
         };
         let rect = svg.get_bounding_client_rect();
-        let Some((x0, y0, x1, y1)) = positions.with_untracked(layout::bounds) else {
+        let all = boxes.with_untracked(|b| b.values().copied().reduce(|a, b| a.union(&b)));
+        let Some(all) = all else {
             return;
         };
-        let (w, h) = (f64::from(x1 - x0).max(1.0), f64::from(y1 - y0).max(1.0));
-        let k = ((rect.width() - 40.0) / w)
-            .min((rect.height() - 40.0) / h)
-            .clamp(MIN_ZOOM, 1.0);
+        let (vw, vh) = (
+            rect.width() - 2.0 * FIT_MARGIN,
+            rect.height() - 2.0 * FIT_MARGIN,
+        );
+        let k = (vw / all.w.max(1.0))
+            .min(vh / all.h.max(1.0))
+            .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
+        let along = |view: f64, size: f64, start: f64| {
+            let room = view - size * k;
+            FIT_MARGIN + room.max(0.0) / 2.0 - start * k
+        };
         zoom.set(k);
-        pan.set((20.0 - f64::from(x0) * k, 20.0 - f64::from(y0) * k));
+        pan.set((along(vw, all.w, all.x), along(vh, all.h, all.y)));
     };
     Effect::new(move |_| {
         app.fit.track();
         request_animation_frame(fit);
     });
+    // Pan just enough to show node `id` whole.
+    let reveal = move |id: ServiceId| {
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        let Some(r) = boxes.with_untracked(|b| b.get(&id).copied()) else {
+            return;
+        };
+        let view = svg.get_bounding_client_rect();
+        let k = zoom.get_untracked();
+        let (px, py) = pan.get_untracked();
+        let shift = |start: f64, len: f64, pan: f64, size: f64| {
+            let (a, b) = (start * k + pan, (start + len) * k + pan);
+            if a < FIT_MARGIN {
+                pan + FIT_MARGIN - a
+            } else if b > size - FIT_MARGIN {
+                (pan - (b - size + FIT_MARGIN)).max(pan + FIT_MARGIN - a)
+            } else {
+                pan
+            }
+        };
+        pan.set((
+            shift(r.x, r.w, px, view.width()),
+            shift(r.y, r.h, py, view.height()),
+        ));
+    };
+    // Move the Tab stop to `id`, show it and focus it: at once, so that the next key
+    // already reaches it, and again once an edit has drawn the nodes anew.
+    let go_to = move |id: ServiceId| {
+        active.set(Some(id));
+        reveal(id);
+        focus_node(id);
+        request_animation_frame(move || focus_node(id));
+    };
+    let name_of = move |id: ServiceId| {
+        app.editor
+            .with_untracked(|e| e.design.service(id).map(|s| s.name.clone()))
+            .unwrap_or_default()
+    };
+    let start_linking = move |from: ServiceId| {
+        linking.set(Some(from));
+        announce.set(format!(
+            "Adding a dependency of {}: choose the service it calls with the arrow keys and press Enter; Escape cancels.",
+            name_of(from)
+        ));
+    };
+    let on_node_key = move |id: ServiceId, ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
+        if !plain {
+            return;
+        }
+        let order = positions.with_untracked(layout::reading_order);
+        let handled = if let Some(dir) = Direction::of_key(&key) {
+            if ev.shift_key() && linking.get_untracked().is_none() {
+                let at = positions.with_untracked(|p| p.get(&id).copied().unwrap_or_default());
+                let to = dir.step(at);
+                app.dispatch(Edit::Set {
+                    path: FieldPath::service(id, "/position"),
+                    value: json!(to),
+                });
+                app.select(Some(id));
+                announce.set(format!("{} moved to {}, {}", name_of(id), to.x, to.y));
+                go_to(id);
+            } else if let Some(next) = positions
+                .with_untracked(|p| sizes.with_untracked(|s| layout::neighbour(p, s, id, dir)))
+            {
+                go_to(next);
+            }
+            true
+        } else {
+            match key.as_str() {
+                "Home" | "End" => {
+                    let end = if key == "Home" {
+                        order.first()
+                    } else {
+                        order.last()
+                    };
+                    if let Some(end) = end.copied() {
+                        go_to(end);
+                    }
+                    true
+                }
+                "Enter" | " " => {
+                    if let Some(from) = linking.get_untracked() {
+                        linking.set(None);
+                        if from == id {
+                            announce
+                                .set("A service cannot depend on itself; nothing added.".into());
+                        } else {
+                            connect(app, from, id);
+                            announce.set(format!("{} now calls {}", name_of(from), name_of(id)));
+                        }
+                        app.select(Some(from));
+                        go_to(from);
+                    } else {
+                        app.select(Some(id));
+                        panes.show_inspector();
+                        announce.set(format!("{} selected", name_of(id)));
+                        go_to(id);
+                    }
+                    true
+                }
+                "e" | "E" if linking.get_untracked().is_none() => {
+                    start_linking(id);
+                    true
+                }
+                "Escape" if linking.get_untracked().is_some() => {
+                    let from = linking.get_untracked();
+                    linking.set(None);
+                    announce.set("No dependency added.".into());
+                    if let Some(from) = from {
+                        go_to(from);
+                    }
+                    true
+                }
+                "Delete" | "Backspace" => {
+                    let next = order
+                        .iter()
+                        .position(|x| *x == id)
+                        .and_then(|i| {
+                            order
+                                .get(i + 1)
+                                .or_else(|| i.checked_sub(1).and_then(|j| order.get(j)))
+                        })
+                        .copied();
+                    edge_sel.set(None);
+                    linking.set(None);
+                    let name = name_of(id);
+                    app.dispatch(Edit::RemoveService(id));
+                    announce.set(format!("{name} removed"));
+                    if let Some(next) = next {
+                        go_to(next);
+                    }
+                    true
+                }
+                _ => false,
+            }
+        };
+        if handled {
+            ev.prevent_default();
+            ev.stop_propagation();
+        }
+    };
 
     let add_service = move |_| {
         let (name, at) = app.editor.with_untracked(|e| {
@@ -310,18 +652,18 @@ pub fn Canvas() -> impl IntoView {
             while e.design.service_named(&format!("service-{n}")).is_some() {
                 n += 1;
             }
-            let bottom = layout::positions(&e.design)
-                .values()
-                .map(|p| p.y)
-                .max()
-                .map_or(40, |y| y + layout::ROW_GAP);
-            (
-                format!("service-{n}"),
-                Position {
-                    x: layout::LEFT_MARGIN,
-                    y: bottom,
-                },
-            )
+            let name = format!("service-{n}");
+            let size = layout::node_size(&NodeText {
+                name: name.clone(),
+                badge: "✓".into(),
+                lines: vec!["Deployment".into(), "1 replica".into(), "no ports".into()],
+            });
+            let at = positions.with_untracked(|p| {
+                sizes.with_untracked(|s| {
+                    layout::free_slot(p, s, app.selection.get_untracked(), size)
+                })
+            });
+            (name, at)
         });
         let next = app.editor.with_untracked(|e| ServiceId(e.design.next_id));
         let service = Service {
@@ -329,35 +671,70 @@ pub fn Canvas() -> impl IntoView {
             position: Some(at),
             ..Service::default()
         };
-        app.dispatch(Edit::AddService(Box::new(service)));
-        app.select(Some(next));
-    };
-    let auto_layout = move |_| {
-        let edits = app.editor.with_untracked(|e| {
-            layout::auto_layout(&e.design)
-                .into_iter()
-                .map(|(id, pos)| Edit::Set {
-                    path: FieldPath::service(id, "/position"),
-                    value: json!(pos),
+        // Services laid out automatically keep where they are, so the new one, placed
+        // where nothing is, is not covered when the automatic layout changes.
+        let mut edits = app.editor.with_untracked(|e| {
+            let shown = positions.get_untracked();
+            e.design
+                .services
+                .iter()
+                .filter(|s| s.position.is_none())
+                .filter_map(|s| {
+                    Some(Edit::Set {
+                        path: FieldPath::service(s.id, "/position"),
+                        value: json!(shown.get(&s.id)?),
+                    })
                 })
                 .collect::<Vec<_>>()
         });
+        edits.push(Edit::AddService(Box::new(service)));
+        app.dispatch(Edit::Batch(edits));
+        app.select(Some(next));
+        active.set(Some(next));
+        reveal(next);
+    };
+    let auto_layout = move |_| {
+        let edits = app.editor.with_untracked(|e| {
+            sizes.with_untracked(|s| {
+                layout::auto_layout(&e.design, s)
+                    .into_iter()
+                    .map(|(id, pos)| Edit::Set {
+                        path: FieldPath::service(id, "/position"),
+                        value: json!(pos),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
         app.dispatch(Edit::Batch(edits));
         request_animation_frame(fit);
+    };
+    let connect_button = move |_| {
+        if let Some(id) = app.selected() {
+            start_linking(id);
+            go_to(id);
+        }
     };
 
     view! {
         <section class="canvas-wrap" aria-label="Topology">
             <div class="canvas-tools">
                 <button data-testid="add-service" on:click=add_service>"+ Service"</button>
+                <button data-testid="connect" title="Add a dependency of the selected service (E)" prop:disabled=move || app.selected().is_none() on:click=connect_button>"Connect"</button>
                 <button data-testid="auto-layout" on:click=auto_layout>"Auto layout"</button>
                 <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
-                <span class="hint">"drag ● to connect · Del removes"</span>
+                <span class="hint" title=KEYS_HELP>"drag ● or press E to connect · Del removes"</span>
+                <crate::panes::PaneToggles />
             </div>
+            <p id="canvas-keys" class="sr-only">{KEYS_HELP}</p>
+            <p class="sr-only" aria-live="polite" data-testid="canvas-announce">{move || announce.get()}</p>
+            <p class="canvas-prompt" role="status" data-testid="canvas-status" hidden=move || linking.get().is_none()>
+                {move || if linking.get().is_some() { announce.get() } else { String::new() }}
+            </p>
             <svg
                 class="canvas"
+                class:linking=move || linking.get().is_some()
                 node_ref=svg_ref
                 data-testid="canvas"
                 on:pointermove=on_move
@@ -369,6 +746,7 @@ pub fn Canvas() -> impl IntoView {
                         gesture.set(Gesture::Panning { x: f64::from(ev.client_x()), y: f64::from(ev.client_y()) });
                         app.select(None);
                         edge_sel.set(None);
+                        linking.set(None);
                     }
                 }
             >
@@ -378,67 +756,87 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=move || { let (x, y) = pan.get(); format!("translate({x} {y}) scale({})", zoom.get()) }>
-                    {move || edges.get().into_iter().filter_map(|edge| {
-                        let p = positions.get();
-                        let (a, b) = (*p.get(&edge.from)?, *p.get(&edge.to)?);
-                        let (x1, y1) = (f64::from(a.x + W), f64::from(a.y + H / 2));
-                        let (x2, y2) = (f64::from(b.x), f64::from(b.y + H / 2));
-                        let mid = (x1 + x2) / 2.0;
-                        let d = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
+                    <g class="edges" aria-hidden="true">
+                    {move || drawn.get().into_iter().map(|(edge, route, label, spot, across)| {
+                        let d = route.svg();
                         let key = (edge.from, edge.to);
-                        let label = if edge.port.is_empty() { "·".to_string() } else { edge.port.clone() };
-                        Some(view! {
-                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
+                        let (lx, ly) = spot.unwrap_or_else(|| route.at(0.5));
+                        let cross = across.is_some();
+                        view! {
+                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:crowded=spot.is_none() class:cross=cross data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
                                 on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
+                                <title>{format!("{} → {} on port {label}", name_of(edge.from), name_of(edge.to))}</title>
                                 <path d=d.clone() class="edge-hit" />
                                 <path d=d marker-end="url(#arrow)" class="edge-line" />
-                                <text x=mid y=(y1 + y2) / 2.0 - 6.0 text-anchor="middle" class="edge-label">{label}</text>
+                                <text x=format!("{lx:.1}") y=format!("{:.1}", ly + 4.0) text-anchor="middle" class="edge-label">{label}</text>
+                                {across.map(|(ns, nx, ny)| view! { <text x=format!("{nx:.1}") y=format!("{ny:.1}") class="edge-label edge-namespace">{format!("↳ in {ns}")}</text> })}
                             </g>
-                        })
+                        }
                     }).collect_view()}
+                    </g>
+                    <g role="listbox" aria-label="Services" aria-describedby="canvas-keys" data-testid="nodes">
                     {move || nodes.get().into_iter().map(|n| {
                         let id = n.id;
                         let pos = move || positions.with(|p| p.get(&id).copied().unwrap_or_default());
+                        let size = sizes.with_untracked(|s| s.get(&id).copied().unwrap_or_default());
+                        let (w, h) = (size.w, size.h);
                         let badge = if n.errors > 0 { "badge error" } else if n.warnings > 0 { "badge warning" } else { "badge ok" };
-                        let badge_text = match (n.errors, n.warnings) {
-                            (0, 0) => "✓".to_string(),
-                            (e, 0) => format!("✕{e}"),
-                            (0, w) => format!("▲{w}"),
-                            (e, w) => format!("✕{e} ▲{w}"),
+                        let badge_text = n.badge();
+                        let bw = layout::badge_width(&badge_text);
+                        let lines = n.lines();
+                        let title = match &n.public {
+                            Some(p) => format!("{} ({p})", n.name),
+                            None => n.name.clone(),
                         };
-                        let public = n.public.clone();
+                        let public = n.public.clone().map(|p| (entry_label(&p, w), p));
                         view! {
                             <g class="node" class:selected=move || app.selected() == Some(id) class:absent=!n.deployed
+                                class:link-source=move || linking.get() == Some(id)
                                 data-testid=format!("node-{}", n.name)
+                                data-id=id.0.to_string()
+                                role="option"
+                                aria-selected=move || (app.selected() == Some(id)).to_string()
+                                aria-label=n.accessible_name()
+                                tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
                                 transform=move || { let p = pos(); format!("translate({} {})", p.x, p.y) }
+                                on:focus=move |_| active.set(Some(id))
+                                on:blur=move |_| app.seal()
+                                on:keydown=move |ev| on_node_key(id, ev)
                                 on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                                     ev.stop_propagation();
                                     app.select(Some(id));
                                     edge_sel.set(None);
+                                    if let Some(from) = linking.get_untracked() {
+                                        linking.set(None);
+                                        if from != id {
+                                            connect(app, from, id);
+                                        }
+                                        return;
+                                    }
                                     let (x, y) = to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y()));
                                     let p = pos();
                                     gesture.set(Gesture::Moving { id, dx: x - f64::from(p.x), dy: y - f64::from(p.y), moved: false });
                                 }>
-                                {public.map(|text| view! {
-                                    <g class="entry" transform="translate(2 -16)">
-                                        <title>"Public entry point"</title>
+                                <title>{title}</title>
+                                {public.map(|(text, _)| view! {
+                                    <g class="entry" transform="translate(2 -9)">
                                         <circle cx="6" cy="0" r="6" class="globe" />
                                         <ellipse cx="6" cy="0" rx="2.6" ry="6" class="globe" />
                                         <line x1="0" y1="0" x2="12" y2="0" class="globe" />
                                         <text x="17" y="4" class="entry-label">{text}</text>
                                     </g>
                                 })}
-                                <rect width=W height=H rx="10" class="node-box" />
-                                <title>{n.name.clone()}</title>
-                                <text x="12" y="24" class="node-name">{short_name(&n.name)}</text>
-                                <text x="12" y="44" class="node-meta">{format!("{} · {}", n.kind, n.scale)}</text>
-                                <text x="12" y="64" class="node-ports">{n.ports.clone()}</text>
-                                {(!n.deployed).then(|| view! { <text x="12" y="84" class="node-meta">"not in this environment"</text> })}
-                                <g class=badge transform=format!("translate({} 8)", W - 64)>
-                                    <rect width="56" height="20" rx="10" />
-                                    <text x="28" y="14" text-anchor="middle">{badge_text}</text>
+                                <rect class="focus-ring" x="-5" y="-5" width=w + 10 height=h + 10 rx="14" />
+                                <rect width=w height=h rx="10" class="node-box" />
+                                <text x=layout::PAD_X y=layout::baseline(0) class="node-name">{n.name.clone()}</text>
+                                {lines.into_iter().enumerate().map(|(i, line)| view! {
+                                    <text x=layout::PAD_X y=layout::baseline(i + 1) class="node-meta">{line}</text>
+                                }).collect_view()}
+                                <g class=badge transform=format!("translate({} {})", w - layout::PAD_X - bw, layout::baseline(1) - 13)>
+                                    <rect width=bw height=layout::BADGE_HEIGHT rx="9" />
+                                    <text x=bw / 2 y="13" text-anchor="middle">{badge_text}</text>
                                 </g>
-                                <circle cx=W cy=H / 2 r="7" class="handle" data-testid=format!("handle-{}", n.name)
+                                <circle cx=w cy=h / 2 r="7" class="handle" data-testid=format!("handle-{}", n.name)
                                     on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                                         ev.stop_propagation();
                                         gesture.set(Gesture::Connecting { from: id });
@@ -446,12 +844,24 @@ pub fn Canvas() -> impl IntoView {
                             </g>
                         }
                     }).collect_view()}
+                    </g>
                     {move || match gesture.get() {
-                        Gesture::Connecting { from } => positions.with(|p| p.get(&from).copied()).map(|a| {
+                        Gesture::Connecting { from } => boxes.with(|b| b.get(&from).copied()).map(|a| {
                             let (x, y) = pointer.get();
-                            view! { <line x1=a.x + W y1=a.y + H / 2 x2=x y2=y class="edge-line drawing" /> }
+                            let s = sizes.with(|s| s.get(&from).copied().unwrap_or_default());
+                            let top = a.y + a.h - f64::from(s.h);
+                            view! { <line x1=a.x + a.w y1=top + f64::from(s.h) / 2.0 x2=x y2=y class="edge-line drawing" /> }
                         }),
                         _ => None,
+                    }}
+                    {move || {
+                        let from = linking.get()?;
+                        let to = active.get().filter(|to| *to != from)?;
+                        let (a, b) = positions.with(|p| Some((*p.get(&from)?, *p.get(&to)?)))?;
+                        let (sa, sb) = sizes.with(|s| (s.get(&from).copied().unwrap_or_default(), s.get(&to).copied().unwrap_or_default()));
+                        Some(view! {
+                            <line x1=a.x + sa.w y1=a.y + sa.h / 2 x2=b.x y2=b.y + sb.h / 2 class="edge-line drawing" data-testid="link-preview" />
+                        })
                     }}
                 </g>
             </svg>

@@ -4,7 +4,8 @@
 use crate::fields::{Check, Choice, Field, Optional};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
-use kubeprint_core::rules::qos_class;
+use kubeprint_core::presets::EditorPart as Part;
+use kubeprint_core::rules::pod_qos_class;
 use kubeprint_core::{effective, presets, Edge, Edit, FieldPath, Service, ServiceId};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -43,12 +44,12 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-fn p(id: ServiceId, pointer: &str) -> FieldPath {
+pub(crate) fn p(id: ServiceId, pointer: &str) -> FieldPath {
     FieldPath::service(id, pointer)
 }
 
 /// How many items the array at `path` has.
-fn length(path: &FieldPath) -> usize {
+pub(crate) fn length(path: &FieldPath) -> usize {
     use_app().editor.with(|e| {
         e.design
             .field(path)
@@ -58,7 +59,7 @@ fn length(path: &FieldPath) -> usize {
 }
 
 /// A list of items under `path` with add and remove buttons; `item(i)` draws item i.
-fn list<V: IntoView + 'static>(
+pub(crate) fn list<V: IntoView + 'static>(
     what: &'static str,
     path: FieldPath,
     new_item: impl Fn(usize) -> Value + Send + Sync + 'static,
@@ -140,11 +141,27 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
         app.editor.with(|e| {
             let d = &e.design;
             match (d.service(id), d.environment(&env)) {
-                (Some(s), Some(env)) => format!("{:?}", qos_class(&effective(s, env).resources)),
+                (Some(s), Some(env)) => format!("{:?}", pod_qos_class(&effective(s, env))),
                 _ => String::new(),
             }
         })
     });
+    // Which parts of the editor the service's kind uses (and which it still has). Each
+    // is a memo of its own, so a part is drawn again only when it appears or goes, not
+    // on every edit (an input drawn again while typed in would lose what is typed).
+    let [exposure, replicas, hpa, pdb, rollout, spread, progress, job, cron] = [
+        Part::Exposure,
+        Part::Replicas,
+        Part::Hpa,
+        Part::Pdb,
+        Part::Rollout,
+        Part::Spread,
+        Part::ProgressDeadline,
+        Part::Job,
+        Part::Cron,
+    ]
+    .map(|part| shown(id, move |s| presets::shows(s, part)));
+    let scaling = shown(id, presets::shows_scaling);
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
         let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
@@ -182,6 +199,8 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <Field label="Args" path=p(id, "/args") kind=K::Words />
                 <Check label="Critical (needs HPA and PDB in prod)" path=p(id, "/critical") />
             })}
+            {move || cron.get().then(|| section("Schedule", view! { <CronFields id /> }))}
+            {move || job.get().then(|| section("Job runs", view! { <JobFields id /> }))}
             {section("Ports", list("port", p(id, "/ports"), |n| to_json(presets::container_port(n)), move |i| view! {
                 <div class="row">
                     <Field label="Name" path=p(id, &format!("/ports/{i}/name")) kind=K::Text />
@@ -189,7 +208,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=choices(presets::PROTOCOLS) />
                 </div>
             }))}
-            {section("Exposure", view! {
+            {move || exposure.get().then(|| section("Exposure", view! {
                 <Choice label="Service" path=p(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
                 <ServiceNote id />
                 {list("service port", p(id, "/exposure/ports"), move |n| preset(id, |s| presets::service_port(s, n)), move |i| view! {
@@ -216,7 +235,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         </div>
                     })}
                 </Optional>
-            })}
+            }))}
             {section("Probes", view! { {probe("startup")} {probe("liveness")} {probe("readiness")} })}
             {section("Shutdown", view! {
                 <div class="row">
@@ -227,7 +246,9 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 <div class="row">
                     <Field label="Worst start-up (s)" path=p(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
                     <Field label="minReadySeconds" path=p(id, "/timing/min_ready_seconds") kind=K::Seconds />
-                    <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                    {move || progress.get().then(|| view! {
+                        <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                    })}
                 </div>
                 <crate::panels::Timeline id />
             })}
@@ -242,8 +263,11 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 </div>
                 <p class="note" data-testid="qos">"QoS class here: " {move || qos.get()}</p>
             })}
-            {section("Scaling", view! {
-                <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+            {move || scaling.get().then(|| section("Scaling", view! {
+                {move || replicas.get().then(|| view! {
+                    <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+                })}
+                {move || hpa.get().then(|| view! {
                 <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=to_json(presets::hpa())>
                     <div class="row">
                         <Field label="Min" path=p(id, "/scaling/hpa/min") kind=K::Count />
@@ -252,14 +276,21 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                         <Field label="Memory %" path=p(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
                     </div>
                 </Optional>
-                <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
-                <PdbAmount id />
+                })}
+                {move || pdb.get().then(|| view! {
+                    <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
+                    <PdbAmount id />
+                })}
+                {move || rollout.get().then(|| view! {
                 <div class="row">
                     <Field label="maxSurge" path=p(id, "/scaling/max_surge") kind=K::Amount />
                     <Field label="maxUnavailable" path=p(id, "/scaling/max_unavailable") kind=K::Amount />
                 </div>
-                <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
-            })}
+                })}
+                {move || spread.get().then(|| view! {
+                    <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
+                })}
+            }))}
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
                 {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
@@ -277,6 +308,8 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Field label="Size" path=p(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                 </div>
             }))}
+            {section("Containers", view! { <crate::pod::ContainersSection id /> })}
+            {section("Volumes", view! { <crate::pod::VolumesSection id /> })}
             {section("Security", view! {
                 <Check label="runAsNonRoot" path=p(id, "/security/run_as_non_root") />
                 <div class="row">
@@ -313,7 +346,13 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     }
 }
 
-fn probe_label(kind: &str) -> &'static str {
+/// Whether service `id` has `test` true, as a memo that notifies only when that changes.
+fn shown(id: ServiceId, test: impl Fn(&Service) -> bool + Send + Sync + 'static) -> Memo<bool> {
+    let app = use_app();
+    Memo::new(move |_| app.editor.with(|e| e.design.service(id).is_some_and(&test)))
+}
+
+pub(crate) fn probe_label(kind: &str) -> &'static str {
     match kind {
         "startup" => "Startup probe",
         "liveness" => "Liveness probe",
@@ -322,7 +361,7 @@ fn probe_label(kind: &str) -> &'static str {
 }
 
 /// `value` as the JSON an edit sets.
-fn to_json(value: impl Serialize) -> Value {
+pub(crate) fn to_json(value: impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -335,7 +374,7 @@ fn preset<T: Serialize>(id: ServiceId, make: impl FnOnce(&Service) -> T) -> Valu
 }
 
 /// A core list of labelled choices as a `Choice`'s options.
-fn choices<T: Serialize>(
+pub(crate) fn choices<T: Serialize>(
     list: impl IntoIterator<Item = (&'static str, T)>,
 ) -> Vec<(&'static str, Value)> {
     list.into_iter()
@@ -656,5 +695,74 @@ fn KnownImageOffer(id: ServiceId) -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// A Job's (or a CronJob's Job's) runs: how many pods, retries, deadline, clean-up and
+/// restart policy, with what the run takes in words.
+#[component]
+fn JobFields(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let timing = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            let s = d.service(id)?;
+            let env = d.environment(&env)?;
+            kubeprint_core::insight::job_timing(&effective(s, env)).map(|t| t.summary())
+        })
+    });
+    view! {
+        <div class="row">
+            <Field label="Completions" path=p(id, "/job/completions") kind=K::OptionalCount placeholder="1" />
+            <Field label="Parallelism" path=p(id, "/job/parallelism") kind=K::OptionalCount placeholder="1" />
+            <Field label="backoffLimit" path=p(id, "/job/backoff_limit") kind=K::OptionalCount placeholder="6" />
+        </div>
+        <div class="row">
+            <Field label="Deadline (activeDeadlineSeconds)" path=p(id, "/job/active_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+            <Field label="Delete after (ttlSecondsAfterFinished)" path=p(id, "/job/ttl_seconds_after_finished") kind=K::OptionalSeconds placeholder="kept" />
+        </div>
+        <div class="row">
+            <Field label="Expected run (s)" path=p(id, "/job/expected_run_seconds") kind=K::Seconds hint="one pod; 0 = unknown" />
+            <Choice label="Restart policy" path=p(id, "/job/restart_policy") options=choices(presets::JOB_RESTARTS) />
+        </div>
+        <p class="note" data-testid="job-timing">
+            {move || timing.get().unwrap_or_else(|| "Give the expected run time to check the deadline and the schedule.".into())}
+        </p>
+    }
+}
+
+/// A CronJob's schedule, read back in words as it is typed (or why it does not parse),
+/// its time zone, concurrency, starting deadline, suspension and history.
+#[component]
+fn CronFields(id: ServiceId) -> impl IntoView {
+    let app = use_app();
+    let reading = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .service(id)
+                .map(|s| kubeprint_core::cron::reading(&s.cron.schedule))
+        })
+    });
+    let invalid = move || reading.with(|r| matches!(r, Some(Err(_))));
+    view! {
+        <Field label="Schedule" path=p(id, "/cron/schedule") kind=K::Text hint="minute hour day-of-month month day-of-week, or @daily" />
+        <p class="note cron-reading" class:invalid=invalid data-testid="cron-reading" role="status">
+            {move || match reading.get() {
+                Some(Ok(text)) => text,
+                Some(Err(e)) => format!("Does not parse: {e}"),
+                None => String::new(),
+            }}
+        </p>
+        <div class="row">
+            <Field label="Time zone" path=p(id, "/cron/time_zone") kind=K::OptionalText placeholder="the controller's" hint="IANA name, e.g. Europe/Berlin" />
+            <Field label="Starting deadline (s)" path=p(id, "/cron/starting_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+        </div>
+        <Choice label="Concurrency" path=p(id, "/cron/concurrency_policy") options=choices(presets::CONCURRENCY_POLICIES) />
+        <div class="row">
+            <Field label="Successful Jobs kept" path=p(id, "/cron/successful_jobs_history_limit") kind=K::OptionalCount placeholder="3" />
+            <Field label="Failed Jobs kept" path=p(id, "/cron/failed_jobs_history_limit") kind=K::OptionalCount placeholder="1" />
+        </div>
+        <Check label="Suspended (starts no runs)" path=p(id, "/cron/suspend") />
     }
 }

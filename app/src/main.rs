@@ -9,7 +9,9 @@ mod canvas;
 mod fields;
 mod inspector;
 mod panels;
+mod panes;
 mod persistence;
+mod pod;
 mod state;
 mod storage;
 
@@ -48,6 +50,7 @@ fn App() -> impl IntoView {
     provide_context(edge_sel);
     panels::focus_requested_field();
     keyboard_shortcuts(app, edge_sel);
+    panes::provide();
     view! {
         <Header />
         <persistence::Welcome />
@@ -63,9 +66,17 @@ fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     let app = use_app();
+    let panes = use_context::<panes::Panes>().unwrap_or_else(panes::provide);
+    // A finding asks for its field: the inspector must be shown for that.
+    Effect::new(move |_| {
+        if app.focus.with(Option::is_some) {
+            panes.show_inspector();
+        }
+    });
     view! {
         <main
             class="layout"
+            style=move || panes.get().columns()
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
@@ -76,14 +87,20 @@ fn Layout() -> impl IntoView {
                 <Canvas />
                 <BottomPanel />
             </div>
-            {move || match app.side.get() {
-                Side::Inspector => view! { <Inspector /> }.into_any(),
-                Side::Environments => view! { <Environments /> }.into_any(),
-            }}
-            <div class="col-output">
-                <Findings />
-                <YamlView />
-            </div>
+            <Show when=move || panes.get().inspector_open>
+                <panes::Splitter pane=panes::Pane::Inspector />
+                {move || match app.side.get() {
+                    Side::Inspector => view! { <Inspector /> }.into_any(),
+                    Side::Environments => view! { <Environments /> }.into_any(),
+                }}
+            </Show>
+            <Show when=move || panes.get().output_open>
+                <panes::Splitter pane=panes::Pane::Output />
+                <div class="col-output">
+                    <Findings />
+                    <YamlView />
+                </div>
+            </Show>
         </main>
     }
 }
@@ -91,6 +108,7 @@ fn Layout() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let app = use_app();
+    let panes = panes::use_panes();
     let envs = Memo::new(move |_| {
         app.editor.with(|e| {
             e.design
@@ -148,7 +166,7 @@ fn Header() -> impl IntoView {
                     }
                 </For>
             </nav>
-            <button data-testid="open-environments" on:click=move |_| app.side.set(Side::Environments)>"Environments"</button>
+            <button data-testid="open-environments" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"Environments"</button>
             <span class="notice" role="status" aria-live="polite" data-testid="notice">{move || app.notice.get()}</span>
             <span class="status" role="status" data-testid="status">{move || app.status.get()}</span>
             <select class="theme" aria-label="Colour theme" title="Colour theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>

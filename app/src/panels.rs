@@ -5,7 +5,7 @@ use crate::fields::{Check, Choice, Field};
 use crate::state::{use_app, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
-use kubeprint_core::insight::{disruption, shutdown_timeline};
+use kubeprint_core::insight::{disruption_row, shutdown_timeline};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::words::counted;
 use kubeprint_core::yaml::{highlight, Token};
@@ -253,10 +253,23 @@ pub fn Timeline(id: ServiceId) -> impl IntoView {
             let x = |s: u32| 10.0 + width * f64::from(s) / f64::from(t.span());
             let state = t.verdict().as_str();
             let done = t.done();
+            let end = t.all_done();
             let slack_text = t.slack_text();
+            // Native sidecars stop after the main containers, one row each.
+            let rows = t.sidecars.len() as f64;
+            let height = 118.0 + 20.0 * rows;
+            let line_end = 98.0 + 20.0 * rows;
+            let sidecars = t.sidecars.iter().enumerate().map(|(k, c)| {
+                let y = 98.0 + 20.0 * k as f64;
+                let killed = if c.until > t.grace { " killed" } else { "" };
+                view! {
+                    <rect x=x(c.from) y=y width=(x(c.until) - x(c.from)).max(2.0) height="14" class=format!("bar sidecar{killed}") data-testid=format!("timeline-sidecar-{}", c.name) />
+                    <text x=x(c.from) + 4.0 y=y + 11.0 class="lbl">{format!("sidecar {} {} s", c.name, c.until - c.from)}</text>
+                }
+            }).collect_view();
             view! {
                 <figure class=format!("timeline {state}") data-testid="timeline">
-                    <svg viewBox="0 0 540 118" role="img" aria-label=t.summary()>
+                    <svg viewBox=format!("0 0 540 {height}") role="img" aria-label=t.summary()>
                         <text x="10" y="12" class="axis">"0 s: Terminating, endpoints removed"</text>
                         <rect x=x(0) y="18" width=x(t.propagation) - x(0) height="14" class="bar propagation" />
                         <text x=x(t.propagation) + 4.0 y="29" class="lbl">{format!("propagation {} s", t.propagation)}</text>
@@ -264,9 +277,10 @@ pub fn Timeline(id: ServiceId) -> impl IntoView {
                         <text x=x(t.pre_stop) + 4.0 y="49" class="lbl">{format!("preStop {} s → SIGTERM", t.pre_stop)}</text>
                         <rect x=x(t.pre_stop) y="58" width=x(done) - x(t.pre_stop) height="14" class="bar drain" />
                         <text x=x(t.pre_stop) + 4.0 y="69" class="lbl on-bar">{format!("drain {} s", t.drain)}</text>
-                        <rect x=x(done.min(t.grace)) y="78" width=(x(done.max(t.grace)) - x(done.min(t.grace))).max(2.0) height="14" class=format!("bar slack {state}") />
-                        <line x1=x(t.grace) x2=x(t.grace) y1="14" y2="98" class="deadline" />
-                        <text x=x(t.grace) - 4.0 y="110" class="lbl end" text-anchor="end">{format!("SIGKILL at {} s", t.grace)}</text>
+                        <rect x=x(end.min(t.grace)) y="78" width=(x(end.max(t.grace)) - x(end.min(t.grace))).max(2.0) height="14" class=format!("bar slack {state}") />
+                        {sidecars}
+                        <line x1=x(t.grace) x2=x(t.grace) y1="14" y2=line_end class="deadline" />
+                        <text x=x(t.grace) - 4.0 y=line_end + 12.0 class="lbl end" text-anchor="end">{format!("SIGKILL at {} s", t.grace)}</text>
                     </svg>
                     <figcaption data-testid="timeline-summary">
                         <b class=format!("verdict {state}")>{slack_text}</b>
@@ -318,25 +332,21 @@ fn DisruptionTable() -> impl IntoView {
             d.services
                 .iter()
                 .filter(|s| env.deploys(s.id))
-                .map(|s| (s.name.clone(), disruption(&effective(s, env))))
+                .map(|s| (s.name.clone(), disruption_row(&effective(s, env))))
                 .collect::<Vec<_>>()
         })
     });
     view! {
         <table class="disruption" data-testid="disruption">
-            <thead><tr><th>"Service"</th><th>"Replicas"</th><th>"HPA"</th><th>"A drain may evict"</th><th>"A rollout may take down / add"</th></tr></thead>
+            <thead><tr><th>"Service"</th><th>"Pods"</th><th>"HPA"</th><th>"A drain may evict"</th><th>"A rollout may take down / add"</th></tr></thead>
             <tbody>
                 {move || rows.get().into_iter().map(|(name, d)| view! {
-                    <tr>
-                        <td>{name}</td>
-                        <td>{d.replicas}</td>
-                        <td>{d.hpa.map(|(a, b)| format!("{a}–{b}")).unwrap_or_else(|| "–".into())}</td>
-                        <td class:blocked=d.drain_allows == Some(0)>{match d.drain_allows {
-                            None => "all (no PDB)".to_string(),
-                            Some(0) => "0: drains block".to_string(),
-                            Some(n) => format!("{n} at a time"),
-                        }}</td>
-                        <td>{format!("{} / {}", d.rollout_down, d.rollout_surge)}</td>
+                    <tr data-testid=format!("disruption-{name}")>
+                        <td>{name.clone()}</td>
+                        <td>{d.pods}</td>
+                        <td>{d.hpa}</td>
+                        <td class:blocked=d.drain_blocks>{d.drain}</td>
+                        <td>{d.rollout}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

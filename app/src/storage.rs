@@ -197,3 +197,15 @@ pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) 
         done(result);
     });
 }
+
+/// A view setting (panel widths and the like) saved under `key`, if any.
+pub fn view_setting(key: &str) -> Option<String> {
+    storage().ok()?.get_item(key).ok()?
+}
+
+/// Remember a view setting. Losing one costs nothing, so a refused write is ignored.
+pub fn set_view_setting(key: &str, value: &str) {
+    if let Ok(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}

@@ -1,5 +1,6 @@
 //! `cargo bench -p kubeprint-core --bench render`: render (and serialize) one
-//! environment of designs with 1, 20 and 500 services.
+//! environment of designs with 1, 20 and 500 services, and of the 500 with two
+//! containers per pod (`sidecars/500`).
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -7,6 +8,9 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kubeprint_core::{render, templates};
 use std::hint::black_box;
+
+#[path = "support/sidecars.rs"]
+mod sidecars;
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("render");
@@ -19,6 +23,18 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("objects+yaml", n), &design, |b, d| {
             b.iter(|| render(black_box(d), "prod").to_yaml())
         });
+        if n == 500 {
+            // Two containers per pod: a native sidecar and a shared emptyDir each.
+            let two = sidecars::with_sidecars(design.clone());
+            group.bench_with_input(BenchmarkId::new("objects/sidecars", n), &two, |b, d| {
+                b.iter(|| render(black_box(d), "prod"))
+            });
+            group.bench_with_input(
+                BenchmarkId::new("objects+yaml/sidecars", n),
+                &two,
+                |b, d| b.iter(|| render(black_box(d), "prod").to_yaml()),
+            );
+        }
     }
     group.finish();
 }

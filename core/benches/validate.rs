@@ -3,7 +3,8 @@
 //!
 //! `validate/N` is a design made in Kubeprint; `validate/kept/N` is the same design with
 //! one object kept whole from an import, which makes validate render the environment for
-//! the reference rules (KP7xx): the cost every imported design pays.
+//! the reference rules (KP7xx): the cost every imported design pays. `validate/sidecars/500`
+//! is the 500 with two containers per pod.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -11,6 +12,9 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kubeprint_core::{templates, validate, KeptObject};
 use std::hint::black_box;
+
+#[path = "support/sidecars.rs"]
+mod sidecars;
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("validate");
@@ -28,6 +32,13 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("kept", n), &kept, |b, d| {
             b.iter(|| validate(black_box(d), "prod"))
         });
+        if n == 500 {
+            // Two containers per pod: every container is checked.
+            let two = sidecars::with_sidecars(design.clone());
+            group.bench_with_input(BenchmarkId::new("sidecars", n), &two, |b, d| {
+                b.iter(|| validate(black_box(d), "prod"))
+            });
+        }
     }
     group.finish();
 }

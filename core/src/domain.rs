@@ -54,3 +54,40 @@ pub const MAX_DNS_LABEL_LENGTH: usize = 63;
 /// The fewest replicas that survive losing one pod: below this an eviction is an
 /// outage, at or above it the pods want spreading and a PodDisruptionBudget.
 pub const HA_REPLICAS: u32 = 2;
+
+/// How often the CronJob controller looks for runs that are due, in seconds. A
+/// `startingDeadlineSeconds` below this may let a run pass unnoticed
+/// (`cron_starting_deadline_too_short`, KP808).
+pub const CRONJOB_CONTROLLER_PERIOD_SECONDS: u32 = 10;
+
+/// The `startingDeadlineSeconds` Kubeprint suggests: a run delayed by a controller
+/// restart still starts, and one delayed for longer is skipped rather than run late.
+pub const SUGGESTED_STARTING_DEADLINE_SECONDS: u32 = 300;
+
+/// Kubernetes' default `backoffLimit` of a Job: retries before it is marked failed.
+pub const DEFAULT_BACKOFF_LIMIT: u32 = 6;
+
+/// The first delay before a Job's failed pod is retried, in seconds; each further retry
+/// waits twice as long as the one before.
+pub const JOB_BACKOFF_INITIAL_SECONDS: u64 = 10;
+
+/// The longest delay between retries of a Job whose pods have `restartPolicy: Never`
+/// (the Job controller's pod failure back-off, capped at six minutes).
+pub const JOB_BACKOFF_MAX_SECONDS: u64 = 360;
+
+/// The longest delay between restarts of a failed container in place (the kubelet's
+/// crash back-off, capped at five minutes): a Job whose pods have `restartPolicy:
+/// OnFailure` retries this way.
+pub const CONTAINER_RESTART_BACKOFF_MAX_SECONDS: u64 = 300;
+
+/// The `ttlSecondsAfterFinished` Kubeprint suggests: a day to read a finished Job's
+/// logs before it and its pods are deleted.
+pub const SUGGESTED_JOB_TTL_SECONDS: u32 = 86_400;
+
+/// Kubernetes' default `maxUnavailable` of a DaemonSet's rolling update: one node's pod
+/// at a time.
+pub const DEFAULT_DAEMONSET_MAX_UNAVAILABLE: u32 = 1;
+
+/// Above this share of the nodes, a DaemonSet rollout that takes pods down stops the
+/// node agent on too many nodes at once (`daemonset_rollout_too_wide`, KP813).
+pub const DAEMONSET_MAX_UNAVAILABLE_WARN_PERCENT: u32 = 50;

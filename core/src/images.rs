@@ -3,7 +3,7 @@
 //! volume under a read-only root filesystem), how to probe them and how they stop.
 //!
 //! The inspector offers an entry's settings when its image is typed
-//! ([`settings`], one `Edit`), the rules of the `images` family (KP802 to KP804) warn
+//! ([`settings`], one `Edit`), the rules of the `images` family (KP902 to KP904) warn
 //! where a design contradicts what its image needs, and a new probe of a known image
 //! checks what the image's own documentation says to check
 //! ([`crate::presets::probe`]).

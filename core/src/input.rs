@@ -18,6 +18,8 @@ pub enum FieldKind {
     OptionalCount,
     /// A number of seconds: `30`, `30s`, `1m`, `1m30s`, `2h`.
     Seconds,
+    /// A number of seconds, or empty for `None` (a deadline or TTL left out).
+    OptionalSeconds,
     /// A port number, 1 to 65535.
     Port,
     /// A Kubernetes quantity (`500m`, `1Gi`), or empty for none.
@@ -137,6 +139,8 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::OptionalCount if text.is_empty() => Ok(Value::Null),
         FieldKind::OptionalCount => count(text).map(|n| json!(n)),
         FieldKind::Seconds => seconds(text).map(|n| json!(n)),
+        FieldKind::OptionalSeconds if text.is_empty() => Ok(Value::Null),
+        FieldKind::OptionalSeconds => seconds(text).map(|n| json!(n)),
         FieldKind::Port => match text.parse::<u32>() {
             Ok(p @ 1..=65535) => Ok(json!(p)),
             _ => Err(format!("`{text}` is not a port: use a number from 1 to 65535")),
@@ -261,6 +265,9 @@ mod tests {
         assert!(parse(FieldKind::Port, "70000").is_err());
         assert_eq!(parse(FieldKind::OptionalCount, ""), Ok(Value::Null));
         assert_eq!(parse(FieldKind::Seconds, "1m"), Ok(json!(60)));
+        assert_eq!(parse(FieldKind::OptionalSeconds, "1h"), Ok(json!(3600)));
+        assert_eq!(parse(FieldKind::OptionalSeconds, ""), Ok(Value::Null));
+        assert!(parse(FieldKind::OptionalSeconds, "soon").is_err());
         assert_eq!(display(Some(&json!(35))), "35");
         assert_eq!(display(Some(&json!("1Gi"))), "1Gi");
         assert_eq!(display(None), "");

@@ -1,105 +1,1116 @@
-//! Automatic placement of services on the canvas: callers left of callees, in layers
-//! by the longest chain of dependency edges that reaches them.
+//! Geometry of the canvas, without a browser: how big a node is for its text, the
+//! automatic left-to-right layout (callers left of their dependencies, in layers, with a
+//! barycentre pass against crossings), where a new node goes so it covers nothing, how
+//! an edge runs and where its label sits without covering a node or another label, and
+//! which node is next in a direction (the canvas's arrow keys).
+//!
+//! Everything here is a pure function of the design and of node sizes; the app only
+//! draws what it returns. Text widths are those of DejaVu Sans (the widest common UI
+//! sans-serif, the fallback on Linux), so text sized here fits in any other UI font.
 
-use crate::model::{Design, Position, ServiceId};
-use std::collections::BTreeMap;
+use crate::model::{Design, Edge, Position, ServiceId};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Horizontal distance between layers.
-pub const LAYER_GAP: i32 = 250;
-/// Vertical distance between services of one layer.
-pub const ROW_GAP: i32 = 130;
-/// Left margin of the automatic layout.
-pub const LEFT_MARGIN: i32 = 40;
-/// Size of a node on the canvas.
-pub const NODE_WIDTH: i32 = 190;
-/// Height of a node on the canvas.
-pub const NODE_HEIGHT: i32 = 96;
+/// Font size of a node's name, in canvas units (bold).
+pub const NAME_PX: f64 = 14.0;
+/// Font size of a node's other lines and of edge labels, in canvas units. The smallest
+/// text on the canvas: fitting never zooms it below [`MIN_TEXT_PX`] on screen.
+pub const LINE_PX: f64 = 12.0;
+/// Font size of the findings badge (bold).
+pub const BADGE_PX: f64 = 12.0;
+/// The smallest on-screen text size Fit allows, in CSS pixels.
+pub const MIN_TEXT_PX: f64 = 11.0;
+/// Space between a node's border and its text.
+pub const PAD_X: i32 = 12;
+/// Baseline of the name, from the node's top.
+pub const NAME_BASELINE: i32 = 21;
+/// Distance between the baselines of two lines of a node.
+pub const LINE_STEP: i32 = 17;
+/// Space below the last line.
+pub const PAD_BOTTOM: i32 = 11;
+/// Height of the findings badge.
+pub const BADGE_HEIGHT: i32 = 18;
+/// The narrowest node.
+pub const MIN_WIDTH: i32 = 130;
+/// The smallest horizontal distance between two layers; wider where a label must fit.
+pub const LAYER_GAP: i32 = 48;
+/// Vertical distance between two nodes of one layer.
+pub const ROW_GAP: i32 = 36;
+/// Margin around the automatic layout.
+pub const MARGIN: i32 = 40;
+/// The grid step a node moves by from the keyboard.
+pub const GRID: i32 = 20;
+/// Height of an edge label's box.
+pub const LABEL_HEIGHT: i32 = 16;
+/// Empty space kept around a label and between labels and nodes.
+const LABEL_CLEARANCE: f64 = 3.0;
+
+/// Advance widths of printable ASCII (space to `~`) in DejaVu Sans Book and Bold,
+/// in thousandths of an em.
+const BOOK: [u16; 95] = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+];
+const BOLD: [u16; 95] = [
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696,
+    696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683,
+    683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771,
+    724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665,
+    343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
+];
+
+/// The width of `text` at `px` pixels, in DejaVu Sans (an upper bound for UI fonts).
+/// Characters outside ASCII count as the widest glyphs (one em), except the few the
+/// canvas uses, which have their real widths.
+pub fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+    let table = if bold { &BOLD } else { &BOOK };
+    let milli: u32 = text
+        .chars()
+        .map(|c| match c {
+            ' '..='~' => u32::from(table[c as usize - 32]),
+            '–' => 500,
+            '·' => 380,
+            '▲' => 769,
+            _ => 1000,
+        })
+        .sum();
+    f64::from(milli) * px / 1000.0
+}
+
+/// How much room a node takes on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size {
+    /// Width.
+    pub w: i32,
+    /// Height.
+    pub h: i32,
+}
+
+impl Default for Size {
+    /// A node with a short name and three lines.
+    fn default() -> Self {
+        Size {
+            w: MIN_WIDTH,
+            h: baseline(3) + PAD_BOTTOM,
+        }
+    }
+}
+
+/// The text of a node, from which its size follows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeText {
+    /// The service's name (bold, first line, never shortened).
+    pub name: String,
+    /// The findings badge, drawn at the right end of the first of `lines`.
+    pub badge: String,
+    /// The lines below the name.
+    pub lines: Vec<String>,
+}
+
+/// The baseline of line `i` of a node (0 is the name), from the node's top.
+pub fn baseline(i: usize) -> i32 {
+    NAME_BASELINE + LINE_STEP * i32::try_from(i).unwrap_or(i32::MAX / LINE_STEP)
+}
+
+/// The width of the findings badge showing `text`.
+pub fn badge_width(text: &str) -> i32 {
+    ceil(text_width(text, BADGE_PX, true)) + 14
+}
+
+/// The size of a node showing `text`: wide enough for every line at its full length
+/// (and the badge beside the first line), tall enough for every line.
+pub fn node_size(text: &NodeText) -> Size {
+    let name = ceil(text_width(&text.name, NAME_PX, true));
+    let lines = text
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let w = ceil(text_width(l, LINE_PX, false));
+            if i == 0 {
+                w + 8 + badge_width(&text.badge)
+            } else {
+                w
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    Size {
+        w: (name.max(lines) + 2 * PAD_X).max(MIN_WIDTH),
+        h: baseline(text.lines.len()) + PAD_BOTTOM,
+    }
+}
+
+/// The longest of `candidates` (tried in order) that fits in `width` at `px`, or the
+/// last one. For optional detail that may be left out when a node is narrow.
+pub fn fitting<'a>(candidates: &[&'a str], width: f64, px: f64, bold: bool) -> &'a str {
+    candidates
+        .iter()
+        .find(|c| text_width(c, px, bold) <= width)
+        .or(candidates.last())
+        .copied()
+        .unwrap_or("")
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn ceil(x: f64) -> i32 {
+    x.ceil() as i32
+}
+
+/// A rectangle in canvas units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// The box of a node at `p` of size `s`.
+    pub fn node(p: Position, s: Size) -> Rect {
+        Rect {
+            x: f64::from(p.x),
+            y: f64::from(p.y),
+            w: f64::from(s.w),
+            h: f64::from(s.h),
+        }
+    }
+
+    /// Whether the two rectangles share any area.
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    /// The rectangle grown by `d` on every side.
+    pub fn inflate(&self, d: f64) -> Rect {
+        Rect {
+            x: self.x - d,
+            y: self.y - d,
+            w: self.w + 2.0 * d,
+            h: self.h + 2.0 * d,
+        }
+    }
+
+    /// Its centre.
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    /// The smallest rectangle around both.
+    pub fn union(&self, o: &Rect) -> Rect {
+        let (x0, y0) = (self.x.min(o.x), self.y.min(o.y));
+        let (x1, y1) = (
+            (self.x + self.w).max(o.x + o.w),
+            (self.y + self.h).max(o.y + o.h),
+        );
+        Rect {
+            x: x0,
+            y: y0,
+            w: x1 - x0,
+            h: y1 - y0,
+        }
+    }
+}
+
+/// Sizes of nodes by service; a service without one has [`Size::default`].
+pub type Sizes = BTreeMap<ServiceId, Size>;
+
+fn size_of(sizes: &Sizes, id: ServiceId) -> Size {
+    sizes.get(&id).copied().unwrap_or_default()
+}
+
+/// What an edge's label says: the callee's port, or a dot when none is named.
+pub fn edge_label(edge: &Edge) -> String {
+    if edge.port.is_empty() {
+        "·".into()
+    } else {
+        edge.port.clone()
+    }
+}
+
+/// The size of the box of an edge label.
+pub fn label_size(label: &str) -> (f64, f64) {
+    (
+        text_width(label, LINE_PX, false) + 6.0,
+        f64::from(LABEL_HEIGHT),
+    )
+}
 
 /// A position for every service: its saved one, or one from the automatic layout.
-pub fn positions(design: &Design) -> BTreeMap<ServiceId, Position> {
-    let auto = auto_layout(design);
+pub fn positions(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
+    let unsaved = design.services.iter().any(|s| s.position.is_none());
+    let auto = if unsaved {
+        auto_layout(design, sizes)
+    } else {
+        BTreeMap::new()
+    };
     design
         .services
         .iter()
-        .map(|s| (s.id, s.position.unwrap_or(auto[&s.id])))
+        .map(|s| {
+            let p = s.position.or_else(|| auto.get(&s.id).copied());
+            (s.id, p.unwrap_or_default())
+        })
         .collect()
 }
 
-/// The automatic layout, ignoring saved positions. Cycles are cut after as many
-/// passes as there are services, so it always terminates.
-pub fn auto_layout(design: &Design) -> BTreeMap<ServiceId, Position> {
-    let mut layer: BTreeMap<ServiceId, usize> = design.services.iter().map(|s| (s.id, 0)).collect();
-    for _ in 0..design.services.len() {
-        let mut changed = false;
-        for e in &design.edges {
-            let (Some(&from), Some(&to)) = (layer.get(&e.from), layer.get(&e.to)) else {
-                continue;
-            };
-            if to < from + 1 && from + 1 < design.services.len() {
-                layer.insert(e.to, from + 1);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let mut rows: BTreeMap<usize, i32> = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    for s in &design.services {
-        let l = layer[&s.id];
-        let row = rows.entry(l).or_insert(0);
-        let x = LEFT_MARGIN + i32::try_from(l).unwrap_or(0) * LAYER_GAP;
-        out.insert(
-            s.id,
-            Position {
-                x,
-                y: 40 + *row * ROW_GAP,
-            },
-        );
-        *row += 1;
-    }
-    out
+/// The edges the layout follows: between two services of the design, not to itself,
+/// each pair once, in the design's order.
+fn layout_edges(design: &Design, index: &BTreeMap<ServiceId, usize>) -> Vec<(usize, usize)> {
+    let mut seen = BTreeSet::new();
+    design
+        .edges
+        .iter()
+        .filter_map(|e| Some((*index.get(&e.from)?, *index.get(&e.to)?)))
+        .filter(|(a, b)| a != b && seen.insert((*a, *b)))
+        .collect()
 }
 
-/// The smallest box around every node, as (min x, min y, max x, max y); `None` for
-/// an empty design. Room is left above nodes for their entry-point labels.
-pub fn bounds(positions: &BTreeMap<ServiceId, Position>) -> Option<(i32, i32, i32, i32)> {
-    let xs = positions.values().map(|p| p.x);
-    let ys = positions.values().map(|p| p.y);
-    Some((
-        xs.clone().min()?,
-        ys.clone().min()? - 30,
-        xs.max()? + NODE_WIDTH + 10,
-        ys.max()? + NODE_HEIGHT,
-    ))
+/// The edges of a cycle to leave out so that the rest is acyclic: those that go back
+/// to a service on the current path of a depth-first walk in the design's order.
+fn back_edges(n: usize, edges: &[(usize, usize)]) -> BTreeSet<(usize, usize)> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        out[a].push(b);
+    }
+    // 0 = not visited, 1 = on the path, 2 = done.
+    let mut state = vec![0u8; n];
+    let mut back = BTreeSet::new();
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if let Some(&w) = out[v].get(*next) {
+                *next += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        back.insert((v, w));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    back
+}
+
+/// The automatic layout, ignoring saved positions: layers from left to right (a
+/// service one layer right of the furthest of its callers, cycles cut where a
+/// depth-first walk meets them), ordered inside each layer by the barycentre of their
+/// neighbours to reduce crossings, each layer centred vertically, and every gap between
+/// layers wide enough for the labels of the edges that cross it. Deterministic.
+pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
+    let ids: Vec<ServiceId> = design.services.iter().map(|s| s.id).collect();
+    let n = ids.len();
+    let index: BTreeMap<ServiceId, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let all = layout_edges(design, &index);
+    let back = back_edges(n, &all);
+    let edges: Vec<(usize, usize)> = all.iter().copied().filter(|e| !back.contains(e)).collect();
+
+    // Longest-path layering, in topological order (Kahn's, smallest index first).
+    let mut indegree = vec![0usize; n];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in &edges {
+        indegree[b] += 1;
+        out[a].push(b);
+    }
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut layer = vec![0usize; n];
+    while let Some(v) = ready.pop_first() {
+        for &w in &out[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                ready.insert(w);
+            }
+        }
+    }
+    let depth = layer.iter().max().map_or(0, |m| m + 1);
+    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); depth];
+    for v in 0..n {
+        layers[layer[v]].push(v);
+    }
+    order_layers(&mut layers, &edges, &layer);
+
+    // Columns: as wide as their widest node, gaps as wide as the widest label crossing.
+    let size = |v: usize| size_of(sizes, ids[v]);
+    let widths: Vec<i32> = layers
+        .iter()
+        .map(|l| l.iter().map(|&v| size(v).w).max().unwrap_or(0))
+        .collect();
+    let mut gaps = vec![LAYER_GAP; depth];
+    for (e, (a, b)) in design
+        .edges
+        .iter()
+        .filter_map(|e| Some((e, (*index.get(&e.from)?, *index.get(&e.to)?))))
+    {
+        let (lo, hi) = (layer[a].min(layer[b]), layer[a].max(layer[b]));
+        let need = ceil(label_size(&edge_label(e)).0 + 2.0 * LABEL_CLEARANCE + 12.0);
+        for gap in gaps.iter_mut().take(hi).skip(lo) {
+            *gap = (*gap).max(need);
+        }
+    }
+    let heights: Vec<i32> = layers
+        .iter()
+        .map(|l| {
+            let h: i32 = l.iter().map(|&v| size(v).h).sum();
+            h + ROW_GAP * (i32::try_from(l.len()).unwrap_or(1) - 1).max(0)
+        })
+        .collect();
+    let tallest = heights.iter().copied().max().unwrap_or(0);
+    let mut positions = BTreeMap::new();
+    let mut x = MARGIN;
+    for (i, l) in layers.iter().enumerate() {
+        let mut y = MARGIN + (tallest - heights[i]) / 2;
+        for &v in l {
+            positions.insert(ids[v], Position { x, y });
+            y += size(v).h + ROW_GAP;
+        }
+        x += widths[i] + gaps[i];
+    }
+    positions
+}
+
+/// Orders each layer by the barycentre of its neighbours' places, sweeping right then
+/// left a few times, and keeps the order with the fewest crossings between neighbouring
+/// layers.
+fn order_layers(layers: &mut [Vec<usize>], edges: &[(usize, usize)], layer: &[usize]) {
+    let mut place = vec![0f64; layer.len()];
+    for l in layers.iter() {
+        for (i, &v) in l.iter().enumerate() {
+            place[v] = i as f64;
+        }
+    }
+    let mut best = layers.to_vec();
+    let mut fewest = crossings(layers, edges, layer);
+    for round in 0..8 {
+        let rightward = round % 2 == 0;
+        let order: Vec<usize> = if rightward {
+            (1..layers.len()).collect()
+        } else {
+            (0..layers.len().saturating_sub(1)).rev().collect()
+        };
+        for li in order {
+            let bary = |v: usize| {
+                let near: Vec<f64> = edges
+                    .iter()
+                    .filter_map(|&(a, b)| {
+                        let other = if a == v {
+                            b
+                        } else if b == v {
+                            a
+                        } else {
+                            return None;
+                        };
+                        let left_of = layer[other] < layer[v];
+                        (left_of == rightward).then_some(place[other])
+                    })
+                    .collect();
+                if near.is_empty() {
+                    place[v]
+                } else {
+                    near.iter().sum::<f64>() / near.len() as f64
+                }
+            };
+            let mut keyed: Vec<(f64, f64, usize)> =
+                layers[li].iter().map(|&v| (bary(v), place[v], v)).collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            layers[li] = keyed.into_iter().map(|(_, _, v)| v).collect();
+            for (i, &v) in layers[li].iter().enumerate() {
+                place[v] = i as f64;
+            }
+        }
+        let c = crossings(layers, edges, layer);
+        if c < fewest {
+            fewest = c;
+            best = layers.to_vec();
+        }
+    }
+    layers.clone_from_slice(&best);
+}
+
+/// Pairs of edges between the same two neighbouring layers that cross.
+fn crossings(layers: &[Vec<usize>], edges: &[(usize, usize)], layer: &[usize]) -> usize {
+    let mut place = vec![0f64; layer.len()];
+    for l in layers {
+        for (i, &v) in l.iter().enumerate() {
+            place[v] = i as f64;
+        }
+    }
+    let adjacent: Vec<(usize, f64, f64)> = edges
+        .iter()
+        .filter(|&&(a, b)| layer[b] == layer[a] + 1)
+        .map(|&(a, b)| (layer[a], place[a], place[b]))
+        .collect();
+    let mut count = 0;
+    for (i, e) in adjacent.iter().enumerate() {
+        for f in &adjacent[i + 1..] {
+            if e.0 == f.0 && (e.1 - f.1) * (e.2 - f.2) < 0.0 {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// The box around every node (`None` for an empty design).
+pub fn bounds(positions: &BTreeMap<ServiceId, Position>, sizes: &Sizes) -> Option<Rect> {
+    positions
+        .iter()
+        .map(|(id, p)| Rect::node(*p, size_of(sizes, *id)))
+        .reduce(|a, b| a.union(&b))
+}
+
+/// Where a new node of `size` goes: right of `near` (the selected service), else below
+/// or above it, else right of everything, at the first place that covers no node
+/// (with a row's gap of room around it).
+pub fn free_slot(
+    positions: &BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+    near: Option<ServiceId>,
+    size: Size,
+) -> Position {
+    let taken: Vec<Rect> = positions
+        .iter()
+        .map(|(id, p)| Rect::node(*p, size_of(sizes, *id)).inflate(f64::from(ROW_GAP) / 2.0 - 1.0))
+        .collect();
+    let free = |p: Position| {
+        let r = Rect::node(p, size).inflate(f64::from(ROW_GAP) / 2.0 - 1.0);
+        !taken.iter().any(|t| t.overlaps(&r))
+    };
+    let step = size.h + ROW_GAP;
+    let mut candidates = Vec::new();
+    if let Some(p) = near.and_then(|id| positions.get(&id).map(|p| (id, *p))) {
+        let (id, p) = p;
+        let s = size_of(sizes, id);
+        let right = p.x + s.w + LAYER_GAP;
+        for k in 0..8 {
+            candidates.push(Position {
+                x: right,
+                y: p.y + k * step,
+            });
+            if k > 0 {
+                candidates.push(Position {
+                    x: right,
+                    y: p.y - k * step,
+                });
+            }
+        }
+        candidates.push(Position {
+            x: p.x,
+            y: p.y + s.h + ROW_GAP,
+        });
+    }
+    let Some(all) = bounds(positions, sizes) else {
+        return Position {
+            x: MARGIN,
+            y: MARGIN,
+        };
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let (x1, y0) = ((all.x + all.w).round() as i32, all.y.round() as i32);
+    candidates.push(Position {
+        x: x1 + LAYER_GAP,
+        y: y0,
+    });
+    candidates
+        .into_iter()
+        .find(|p| free(*p))
+        .unwrap_or(Position {
+            x: x1 + LAYER_GAP,
+            y: y0,
+        })
+}
+
+/// The path of one edge: a cubic Bézier curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Route {
+    /// Start, on the caller's right side.
+    pub from: (f64, f64),
+    /// First control point.
+    pub c1: (f64, f64),
+    /// Second control point.
+    pub c2: (f64, f64),
+    /// End, on the callee's left side.
+    pub to: (f64, f64),
+}
+
+impl Route {
+    /// The point at `t` in 0..=1.
+    pub fn at(&self, t: f64) -> (f64, f64) {
+        let u = 1.0 - t;
+        let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+        (
+            a * self.from.0 + b * self.c1.0 + c * self.c2.0 + d * self.to.0,
+            a * self.from.1 + b * self.c1.1 + c * self.c2.1 + d * self.to.1,
+        )
+    }
+
+    /// The SVG path data.
+    pub fn svg(&self) -> String {
+        let f = |p: (f64, f64)| format!("{:.1} {:.1}", p.0, p.1);
+        format!(
+            "M {} C {}, {}, {}",
+            f(self.from),
+            f(self.c1),
+            f(self.c2),
+            f(self.to)
+        )
+    }
+}
+
+/// The route of every edge of the design whose ends have positions, in the design's
+/// order. An edge leaves its caller's right side and enters its callee's left side;
+/// several edges on one side are spread along it, ordered by where their other ends
+/// are, so they do not start or end in one point.
+pub fn routes(
+    edges: &[Edge],
+    positions: &BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+) -> Vec<Option<Route>> {
+    let rect = |id: ServiceId| {
+        positions
+            .get(&id)
+            .map(|p| Rect::node(*p, size_of(sizes, id)))
+    };
+    // Per service, its outgoing and incoming edges (by index) in the order of the other
+    // end's centre from top to bottom.
+    let mut outgoing: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
+    let mut incoming: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
+    for (i, e) in edges.iter().enumerate() {
+        if rect(e.from).is_some() && rect(e.to).is_some() {
+            outgoing.entry(e.from).or_default().push(i);
+            incoming.entry(e.to).or_default().push(i);
+        }
+    }
+    let key = |id: ServiceId| rect(id).map_or((0.0, 0.0), |r| (r.centre().1, r.centre().0));
+    let mut slot = vec![(0.5f64, 0.5f64); edges.len()];
+    for list in outgoing.values_mut() {
+        list.sort_by(|a, b| {
+            key(edges[*a].to)
+                .partial_cmp(&key(edges[*b].to))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let n = list.len() as f64;
+        for (k, &i) in list.iter().enumerate() {
+            slot[i].0 = (k as f64 + 1.0) / (n + 1.0);
+        }
+    }
+    for list in incoming.values_mut() {
+        list.sort_by(|a, b| {
+            key(edges[*a].from)
+                .partial_cmp(&key(edges[*b].from))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let n = list.len() as f64;
+        for (k, &i) in list.iter().enumerate() {
+            slot[i].1 = (k as f64 + 1.0) / (n + 1.0);
+        }
+    }
+    edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (a, b) = (rect(e.from)?, rect(e.to)?);
+            // Anchors keep to the middle half of a side.
+            let from = (a.x + a.w, a.y + a.h * (0.25 + 0.5 * slot[i].0));
+            let to = (b.x, b.y + b.h * (0.25 + 0.5 * slot[i].1));
+            let reach = ((to.0 - from.0) / 2.0).max(40.0);
+            Some(Route {
+                from,
+                c1: (from.0 + reach, from.1),
+                c2: (to.0 - reach, to.1),
+                to,
+            })
+        })
+        .collect()
+}
+
+/// Where each edge's label goes (its centre), in the order of `routes`: the point of
+/// its route nearest the middle whose label box covers no node and no label placed
+/// before it. `None` when no such point exists: the label is then shown on demand only.
+pub fn place_labels(
+    routes: &[Option<Route>],
+    labels: &[String],
+    nodes: &[Rect],
+) -> Vec<Option<(f64, f64)>> {
+    const TRIES: [f64; 13] = [
+        0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86, 0.08, 0.92,
+    ];
+    let mut placed: Vec<Rect> = Vec::new();
+    routes
+        .iter()
+        .zip(labels)
+        .map(|(route, label)| {
+            let route = route.as_ref()?;
+            let (w, h) = label_size(label);
+            let spot = TRIES.iter().find_map(|&t| {
+                let (cx, cy) = route.at(t);
+                let r = Rect {
+                    x: cx - w / 2.0,
+                    y: cy - h / 2.0,
+                    w,
+                    h,
+                };
+                let grown = r.inflate(LABEL_CLEARANCE);
+                let clear = !nodes.iter().any(|n| n.overlaps(&grown))
+                    && !placed.iter().any(|p| p.overlaps(&grown));
+                clear.then_some((r, (cx, cy)))
+            });
+            spot.map(|(r, c)| {
+                placed.push(r);
+                c
+            })
+        })
+        .collect()
+}
+
+/// A direction of the arrow keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Arrow left.
+    Left,
+    /// Arrow right.
+    Right,
+    /// Arrow up.
+    Up,
+    /// Arrow down.
+    Down,
+}
+
+impl Direction {
+    /// The direction of a `KeyboardEvent.key`, if it is an arrow.
+    pub fn of_key(key: &str) -> Option<Direction> {
+        match key {
+            "ArrowLeft" => Some(Direction::Left),
+            "ArrowRight" => Some(Direction::Right),
+            "ArrowUp" => Some(Direction::Up),
+            "ArrowDown" => Some(Direction::Down),
+            _ => None,
+        }
+    }
+
+    /// One grid step in this direction.
+    pub fn step(self, p: Position) -> Position {
+        match self {
+            Direction::Left => Position { x: p.x - GRID, ..p },
+            Direction::Right => Position { x: p.x + GRID, ..p },
+            Direction::Up => Position { y: p.y - GRID, ..p },
+            Direction::Down => Position { y: p.y + GRID, ..p },
+        }
+    }
+}
+
+/// The nodes from left to right, and from top to bottom within a column: the order in
+/// which Home and End and the first Tab into the canvas meet them.
+pub fn reading_order(positions: &BTreeMap<ServiceId, Position>) -> Vec<ServiceId> {
+    let mut ids: Vec<(i32, i32, ServiceId)> =
+        positions.iter().map(|(id, p)| (p.x, p.y, *id)).collect();
+    ids.sort();
+    ids.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// The node an arrow key moves to from `from`: the nearest one whose centre lies in
+/// that direction, distance across the direction counting double.
+pub fn neighbour(
+    positions: &BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+    from: ServiceId,
+    dir: Direction,
+) -> Option<ServiceId> {
+    let centre = |id: ServiceId| {
+        positions
+            .get(&id)
+            .map(|p| Rect::node(*p, size_of(sizes, id)).centre())
+    };
+    let (x0, y0) = centre(from)?;
+    positions
+        .keys()
+        .filter(|id| **id != from)
+        .filter_map(|id| {
+            let (x, y) = centre(*id)?;
+            let (along, across) = match dir {
+                Direction::Right => (x - x0, y - y0),
+                Direction::Left => (x0 - x, y - y0),
+                Direction::Down => (y - y0, x - x0),
+                Direction::Up => (y0 - y, x - x0),
+            };
+            (along > 0.5).then_some((along + 2.0 * across.abs(), *id))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map(|(_, id)| id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Edge, Service};
+    use crate::templates;
+
+    /// Sizes as the canvas computes them, from names and three lines.
+    fn sizes(d: &Design) -> Sizes {
+        d.services
+            .iter()
+            .map(|s| {
+                let text = NodeText {
+                    name: s.name.clone(),
+                    badge: "▲2".into(),
+                    lines: vec![
+                        "StatefulSet".into(),
+                        "HPA 2–6".into(),
+                        "postgres 5432".into(),
+                    ],
+                };
+                (s.id, node_size(&text))
+            })
+            .collect()
+    }
+
+    fn all_templates() -> Vec<Design> {
+        vec![
+            templates::miniredis(),
+            templates::connectum(),
+            templates::stfc_fastapi(),
+            templates::framework_m(),
+            templates::scaled(30),
+        ]
+    }
+
+    fn rects(p: &BTreeMap<ServiceId, Position>, s: &Sizes) -> Vec<(ServiceId, Rect)> {
+        p.iter()
+            .map(|(id, pos)| (*id, Rect::node(*pos, size_of(s, *id))))
+            .collect()
+    }
 
     #[test]
-    fn callers_sit_left_of_callees() {
-        let d = crate::templates::miniredis();
-        let p = auto_layout(&d);
-        for e in &d.edges {
-            assert!(p[&e.from].x < p[&e.to].x, "{:?} -> {:?}", e.from, e.to);
+    fn text_is_measured_in_dejavu_sans() {
+        // 'm' is 1042/1000 em in DejaVu Sans Bold; the name of miniredis's widest node.
+        assert!((text_width("m", 14.0, true) - 14.588).abs() < 0.001);
+        assert!(text_width("monitoring-service", NAME_PX, true) > 140.0);
+        assert!(text_width("iii", 12.0, false) < text_width("mmm", 12.0, false));
+    }
+
+    #[test]
+    fn a_node_is_as_wide_as_its_longest_line_and_tall_enough_for_all() {
+        let short = node_size(&NodeText {
+            name: "db".into(),
+            badge: "✓".into(),
+            lines: vec!["StatefulSet".into()],
+        });
+        assert_eq!(short.w, MIN_WIDTH);
+        let name = "a-service-with-a-very-long-name-that-must-not-be-cut";
+        let long = node_size(&NodeText {
+            name: name.into(),
+            badge: "✓".into(),
+            lines: vec!["Deployment".into(), "1 replica".into(), "http 80".into()],
+        });
+        assert!(f64::from(long.w) >= text_width(name, NAME_PX, true) + 2.0 * f64::from(PAD_X));
+        assert_eq!(long.h, baseline(3) + PAD_BOTTOM);
+        assert!(long.h > short.h);
+    }
+
+    #[test]
+    fn no_two_nodes_overlap() {
+        for d in all_templates() {
+            let s = sizes(&d);
+            let r = rects(&auto_layout(&d, &s), &s);
+            assert_eq!(r.len(), d.services.len());
+            for (i, (a, ra)) in r.iter().enumerate() {
+                for (b, rb) in &r[i + 1..] {
+                    assert!(!ra.overlaps(rb), "{}: {a:?} and {b:?} overlap", d.name);
+                }
+            }
         }
     }
 
     #[test]
-    fn saved_positions_win_and_cycles_terminate() {
-        let mut d = crate::templates::stfc_fastapi();
-        d.services[0].position = Some(Position { x: 7, y: 9 });
-        let back = crate::model::Edge {
-            from: d.services[1].id,
-            to: d.services[0].id,
-            port: String::new(),
+    fn every_edge_points_right_when_the_graph_is_acyclic() {
+        for d in all_templates() {
+            let s = sizes(&d);
+            let p = auto_layout(&d, &s);
+            for e in &d.edges {
+                let from = Rect::node(p[&e.from], s[&e.from]);
+                assert!(from.x + from.w < f64::from(p[&e.to].x), "{}: {e:?}", d.name);
+            }
+        }
+    }
+
+    #[test]
+    fn miniredis_reads_in_four_layers_from_the_frontend() {
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let x = |name: &str| p[&d.service_named(name).unwrap().id].x;
+        assert!(x("frontend") < x("api-gateway"));
+        assert!(x("api-gateway") < x("backend"));
+        assert_eq!(x("backend"), x("auth-service"));
+        assert_eq!(x("backend"), x("monitoring-service"));
+        assert!(x("backend") < x("postgres-main"));
+        assert_eq!(x("postgres-main"), x("node-manager"));
+        let columns: BTreeSet<i32> = p.values().map(|p| p.x).collect();
+        assert_eq!(columns.len(), 4);
+    }
+
+    #[test]
+    fn the_barycentre_pass_removes_the_crossing_of_miniredis() {
+        // auth-service -> postgres-auth and backend -> postgres-main must not cross.
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let y = |name: &str| p[&d.service_named(name).unwrap().id].y;
+        assert_eq!(
+            y("auth-service") < y("backend"),
+            y("postgres-auth") < y("postgres-main")
+        );
+        let layered = |d: &Design| {
+            let idx: BTreeMap<ServiceId, usize> = d
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id, i))
+                .collect();
+            layout_edges(d, &idx)
         };
-        d.edges.push(back);
-        let p = positions(&d);
+        let edges = layered(&d);
+        let mut crossing = 0;
+        for (i, &(a, b)) in edges.iter().enumerate() {
+            for &(c, e) in &edges[i + 1..] {
+                let (a, b, c, e) = (
+                    &d.services[a],
+                    &d.services[b],
+                    &d.services[c],
+                    &d.services[e],
+                );
+                let px = |s: &Service| p[&s.id];
+                if px(a).x == px(c).x && px(b).x == px(e).x {
+                    let d1 = px(a).y - px(c).y;
+                    let d2 = px(b).y - px(e).y;
+                    if d1.signum() * d2.signum() < 0 {
+                        crossing += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(crossing, 0);
+    }
+
+    #[test]
+    fn the_layout_is_deterministic_and_survives_cycles() {
+        let mut d = templates::stfc_fastapi();
+        let (a, b) = (d.services[0].id, d.services[1].id);
+        d.edges.push(Edge {
+            from: b,
+            to: a,
+            port: String::new(),
+        });
+        d.edges.push(Edge {
+            from: a,
+            to: a,
+            port: String::new(),
+        });
+        let s = sizes(&d);
+        let first = auto_layout(&d, &s);
+        assert_eq!(first, auto_layout(&d, &s));
+        assert_eq!(first.len(), d.services.len());
+        let r = rects(&first, &s);
+        for (i, (_, ra)) in r.iter().enumerate() {
+            for (_, rb) in &r[i + 1..] {
+                assert!(!ra.overlaps(rb));
+            }
+        }
+    }
+
+    #[test]
+    fn saved_positions_win() {
+        let mut d = templates::stfc_fastapi();
+        d.services[0].position = Some(Position { x: 7, y: 9 });
+        let p = positions(&d, &Sizes::new());
         assert_eq!(p[&d.services[0].id], Position { x: 7, y: 9 });
-        assert_eq!(p.len(), 2);
+        assert_eq!(p.len(), d.services.len());
+    }
+
+    #[test]
+    fn a_new_node_covers_no_other_one() {
+        for d in all_templates() {
+            let s = sizes(&d);
+            let mut p = auto_layout(&d, &s);
+            let mut sz = s.clone();
+            let near_choices: Vec<Option<ServiceId>> = std::iter::once(None)
+                .chain(d.services.iter().map(|s| Some(s.id)))
+                .collect();
+            for (k, near) in near_choices.into_iter().enumerate().take(12) {
+                let new_id = ServiceId(10_000 + u32::try_from(k).unwrap());
+                let size = Size::default();
+                let at = free_slot(&p, &sz, near, size);
+                let r = Rect::node(at, size);
+                for (id, other) in rects(&p, &sz) {
+                    assert!(!r.overlaps(&other), "{}: new node on {id:?}", d.name);
+                }
+                p.insert(new_id, at);
+                sz.insert(new_id, size);
+            }
+        }
+        let empty = free_slot(&BTreeMap::new(), &Sizes::new(), None, Size::default());
+        assert_eq!(
+            empty,
+            Position {
+                x: MARGIN,
+                y: MARGIN
+            }
+        );
+    }
+
+    #[test]
+    fn a_new_node_goes_beside_the_selection() {
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let last = d.service_named("postgres-auth").unwrap().id;
+        let at = free_slot(&p, &s, Some(last), Size::default());
+        assert_eq!(at.y, p[&last].y, "same row");
+        assert!(at.x > p[&last].x + s[&last].w);
+    }
+
+    #[test]
+    fn labels_cover_no_node_and_no_other_label() {
+        for d in all_templates() {
+            let s = sizes(&d);
+            let p = auto_layout(&d, &s);
+            let r = routes(&d.edges, &p, &s);
+            let labels: Vec<String> = d.edges.iter().map(edge_label).collect();
+            let nodes: Vec<Rect> = rects(&p, &s).into_iter().map(|(_, r)| r).collect();
+            let spots = place_labels(&r, &labels, &nodes);
+            let boxes: Vec<Rect> = spots
+                .iter()
+                .zip(&labels)
+                .filter_map(|(c, l)| {
+                    let (cx, cy) = (*c)?;
+                    let (w, h) = label_size(l);
+                    Some(Rect {
+                        x: cx - w / 2.0,
+                        y: cy - h / 2.0,
+                        w,
+                        h,
+                    })
+                })
+                .collect();
+            for (i, a) in boxes.iter().enumerate() {
+                assert!(
+                    !nodes.iter().any(|n| n.overlaps(a)),
+                    "{}: label on a node",
+                    d.name
+                );
+                assert!(
+                    !boxes[i + 1..].iter().any(|b| b.overlaps(a)),
+                    "{}: labels overlap",
+                    d.name
+                );
+            }
+            if d.name == "miniredis" {
+                assert!(
+                    spots.iter().all(Option::is_some),
+                    "every miniredis label is shown"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn edges_start_and_end_on_the_sides_of_their_nodes() {
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let r = routes(&d.edges, &p, &s);
+        for (e, route) in d.edges.iter().zip(&r) {
+            let route = route.unwrap();
+            let (a, b) = (
+                Rect::node(p[&e.from], s[&e.from]),
+                Rect::node(p[&e.to], s[&e.to]),
+            );
+            assert_eq!(route.from.0, a.x + a.w);
+            assert_eq!(route.to.0, b.x);
+            assert!(route.from.1 > a.y && route.from.1 < a.y + a.h);
+            assert!(route.to.1 > b.y && route.to.1 < b.y + b.h);
+        }
+        // The three edges out of the gateway leave from three different points.
+        let gw = d.service_named("api-gateway").unwrap().id;
+        let starts: BTreeSet<i64> = d
+            .edges
+            .iter()
+            .zip(&r)
+            .filter(|(e, _)| e.from == gw)
+            .map(|(_, r)| r.unwrap().from.1.round() as i64)
+            .collect();
+        assert_eq!(starts.len(), 3);
+    }
+
+    #[test]
+    fn arrows_move_to_the_nearest_node_in_their_direction() {
+        // The serving services only: the backup CronJobs call databases from the first
+        // layer too.
+        let mut d = templates::miniredis();
+        let batch: Vec<ServiceId> = d
+            .services
+            .iter()
+            .filter(|s| s.kind.runs_to_completion())
+            .map(|s| s.id)
+            .collect();
+        d.services.retain(|s| !batch.contains(&s.id));
+        d.edges
+            .retain(|e| !batch.contains(&e.from) && !batch.contains(&e.to));
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let id = |name: &str| d.service_named(name).unwrap().id;
+        assert_eq!(
+            neighbour(&p, &s, id("frontend"), Direction::Right),
+            Some(id("api-gateway"))
+        );
+        assert_eq!(neighbour(&p, &s, id("frontend"), Direction::Left), None);
+        let below = neighbour(&p, &s, id("api-gateway"), Direction::Right).unwrap();
+        assert_eq!(p[&below].x, p[&id("backend")].x, "into the next layer");
+        let top = reading_order(&p)[0];
+        assert_eq!(top, id("frontend"));
+        // Up and down stay in the column.
+        let col: Vec<ServiceId> = reading_order(&p)
+            .into_iter()
+            .filter(|i| p[i].x == p[&id("backend")].x)
+            .collect();
+        assert_eq!(neighbour(&p, &s, col[0], Direction::Down), Some(col[1]));
+        assert_eq!(neighbour(&p, &s, col[1], Direction::Up), Some(col[0]));
+    }
+
+    #[test]
+    fn arrows_step_by_the_grid() {
+        let p = Position { x: 40, y: 60 };
+        assert_eq!(Direction::Right.step(p), Position { x: 60, y: 60 });
+        assert_eq!(Direction::Up.step(p), Position { x: 40, y: 40 });
+        assert_eq!(Direction::of_key("ArrowDown"), Some(Direction::Down));
+        assert_eq!(Direction::of_key("a"), None);
+    }
+
+    #[test]
+    fn optional_detail_is_left_out_when_it_does_not_fit() {
+        let host = "Ingress api.miniredis.example.com";
+        assert_eq!(fitting(&[host, "Ingress"], 500.0, 12.0, false), host);
+        assert_eq!(fitting(&[host, "Ingress"], 80.0, 12.0, false), "Ingress");
     }
 }

@@ -3,8 +3,11 @@
 //! here is a pure function of its inputs, so it runs natively, in tests, in the CLI
 //! and in WebAssembly alike.
 
+pub mod address;
 pub mod apis;
+pub mod cron;
 pub mod domain;
+pub mod edges;
 pub mod edit;
 pub mod editor;
 pub mod export;
@@ -28,6 +31,7 @@ pub mod residual;
 pub mod rules;
 pub mod selector;
 pub mod templates;
+pub mod tz;
 pub mod words;
 pub mod yaml;
 

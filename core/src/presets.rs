@@ -1,7 +1,7 @@
 //! What a new part of a design starts as, and the choices an editor offers.
 //!
 //! When a user switches a section on (an HPA, a probe, an Ingress, ...) or adds an item
-//! to a list (a port, a variable, a volume), the editor writes one of these values with
+//! to a list (a port, a variable, a volume, a container, a mount), the editor writes one of these values with
 //! an `Edit::Set`. They live here, not in the app, because picking them is Kubernetes
 //! knowledge: a preset should be a sound starting point that the rules accept, e.g. an
 //! HPA with at least two replicas (KP203) next to a PDB that still lets a node drain
@@ -92,6 +92,80 @@ pub const WORKLOAD_KINDS: [(&str, WorkloadKind); 5] = [
     ("Job", WorkloadKind::Job),
     ("CronJob", WorkloadKind::CronJob),
 ];
+
+/// The restart policies a Job's pods may have, with their labels.
+pub const JOB_RESTARTS: [(&str, JobRestart); 2] = [
+    ("OnFailure (restart in place)", JobRestart::OnFailure),
+    ("Never (new pod per retry)", JobRestart::Never),
+];
+
+/// A CronJob's concurrency policies, with their labels.
+pub const CONCURRENCY_POLICIES: [(&str, ConcurrencyPolicy); 3] = [
+    ("Allow (runs may overlap)", ConcurrencyPolicy::Allow),
+    (
+        "Forbid (skip a run while one runs)",
+        ConcurrencyPolicy::Forbid,
+    ),
+    ("Replace (stop the running one)", ConcurrencyPolicy::Replace),
+];
+
+/// A part of the service editor that only some workload kinds use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditorPart {
+    /// The Service, Ingress and LoadBalancer.
+    Exposure,
+    /// The replica count.
+    Replicas,
+    /// The HorizontalPodAutoscaler.
+    Hpa,
+    /// The PodDisruptionBudget.
+    Pdb,
+    /// Rolling update maxSurge and maxUnavailable.
+    Rollout,
+    /// Anti-affinity or topology spread.
+    Spread,
+    /// A Deployment's progress deadline.
+    ProgressDeadline,
+    /// Completions, parallelism, retries, deadline, clean-up.
+    Job,
+    /// Schedule, time zone, concurrency, history.
+    Cron,
+}
+
+/// Whether the editor shows `part` for service `s`: the parts its kind uses, and a part
+/// it does not use but has (an HPA kept from when it was a Deployment), so that it can
+/// be seen and removed.
+pub fn shows(s: &Service, part: EditorPart) -> bool {
+    let k = s.kind;
+    match part {
+        EditorPart::Exposure => {
+            !k.runs_to_completion()
+                || crate::render::has_cluster_service(s)
+                || s.exposure.ingress.is_some()
+                || s.exposure.load_balancer.is_some()
+        }
+        EditorPart::Replicas | EditorPart::Spread => k.has_replicas(),
+        EditorPart::Hpa => k.has_replicas() || s.scaling.hpa.is_some(),
+        EditorPart::Pdb => !k.runs_to_completion() || s.scaling.pdb.is_some(),
+        EditorPart::Rollout => matches!(k, WorkloadKind::Deployment | WorkloadKind::DaemonSet),
+        EditorPart::ProgressDeadline => k == WorkloadKind::Deployment,
+        EditorPart::Job => k.runs_to_completion(),
+        EditorPart::Cron => k == WorkloadKind::CronJob,
+    }
+}
+
+/// Whether the editor shows the scaling section at all for `s`.
+pub fn shows_scaling(s: &Service) -> bool {
+    [
+        EditorPart::Replicas,
+        EditorPart::Hpa,
+        EditorPart::Pdb,
+        EditorPart::Rollout,
+        EditorPart::Spread,
+    ]
+    .into_iter()
+    .any(|p| shows(s, p))
+}
 
 /// The Kubernetes kind a workload is rendered as.
 pub fn workload_label(kind: WorkloadKind) -> &'static str {
@@ -451,6 +525,167 @@ pub fn port_pool() -> PortPool {
     }
 }
 
+/// Every role of a container beside the main one, with its label.
+pub const CONTAINER_ROLES: [(&str, ContainerRole); 3] = [
+    ("Init", ContainerRole::Init),
+    ("Sidecar (native)", ContainerRole::Sidecar),
+    ("Regular", ContainerRole::Regular),
+];
+
+/// A name of the form `base`, `base-2`, `base-3`, ... that no container or volume of
+/// `service` has (`taken` says which names are taken).
+fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|name| !taken(name))
+        .expect("some name is free")
+}
+
+/// Whether a container of the pod of `service` is named `name`.
+fn container_named(service: &Service, name: &str) -> bool {
+    service.container() == name || service.containers.iter().any(|c| c.name == name)
+}
+
+/// A container added beside the main one in `role`: named after its role (`init`,
+/// `sidecar`, `worker`, made unique in the pod), an image with an immutable tag, small
+/// requests with a memory limit, hardened like a new service (KP5xx, KP6xx quiet), no
+/// port (so none clashes with the pod's, KP332).
+pub fn container(service: &Service, role: ContainerRole) -> Container {
+    let base = match role {
+        ContainerRole::Init => "init",
+        ContainerRole::Sidecar => "sidecar",
+        ContainerRole::Regular => "worker",
+    };
+    Container {
+        name: unique(base, |n| container_named(service, n)),
+        role,
+        image: "registry.example.com/sidecar".into(),
+        tag: "1.0.0".into(),
+        resources: Resources::new("50m", "64Mi", "", "128Mi"),
+        security: ContainerSecurity::hardened(),
+        ..Container::default()
+    }
+}
+
+/// A port for container `i` of `service`: `port<n>` on the first number from 9000 that
+/// no container of the pod uses yet (KP332).
+pub fn extra_container_port(service: &Service, i: usize) -> ContainerPort {
+    let used = |port: u16| {
+        service.ports.iter().any(|p| p.port == port)
+            || service
+                .containers
+                .iter()
+                .any(|c| c.ports.iter().any(|p| p.port == port))
+    };
+    let port = (9000..=u16::MAX).find(|p| !used(*p)).unwrap_or(9000);
+    let n = service.containers.get(i).map_or(0, |c| c.ports.len());
+    ContainerPort {
+        name: if n == 0 {
+            "admin".into()
+        } else {
+            format!("admin{n}")
+        },
+        port,
+        protocol: Protocol::TCP,
+    }
+}
+
+/// The startup probe a native sidecar gets so the main containers wait until it is
+/// ready (KP117): the given check every 2 s, for up to a minute.
+pub fn sidecar_startup_probe(action: ProbeAction) -> Probe {
+    Probe::new(action).timed(0, 2, 30)
+}
+
+/// A pod volume added to `service`: an emptyDir `scratch` (unique in the pod) capped at
+/// 256 MiB, mounted nowhere yet.
+pub fn pod_volume(service: &Service) -> Volume {
+    Volume {
+        name: unique("scratch", |n| {
+            service.volumes.iter().any(|v| v.name == n)
+                || service.storage.iter().any(|v| v.name == n)
+        }),
+        source: VolumeSource::EmptyDir {
+            memory: false,
+            size_limit: Some("256Mi".into()),
+        },
+    }
+}
+
+/// The kinds of pod volume a volume may be, with its label: an emptyDir (on disk; its
+/// memory switch is a field of its own), the design's first ConfigMap or Secret (or one
+/// named `config` / `secret`), an existing claim.
+pub fn volume_sources(design: &Design) -> [(&'static str, VolumeSource); 4] {
+    let config = design
+        .config_maps
+        .first()
+        .map_or_else(|| "config".to_string(), |c| c.name.clone());
+    let secret = design
+        .secrets
+        .first()
+        .map_or_else(|| "secret".to_string(), |c| c.name.clone());
+    [
+        (
+            "emptyDir",
+            VolumeSource::EmptyDir {
+                memory: false,
+                size_limit: Some("256Mi".into()),
+            },
+        ),
+        ("ConfigMap", VolumeSource::ConfigMap { name: config }),
+        ("Secret", VolumeSource::Secret { name: secret }),
+        (
+            "Existing claim",
+            VolumeSource::Claim {
+                claim: "data".into(),
+                read_only: false,
+            },
+        ),
+    ]
+}
+
+/// The checks a probe of container `c` can make, each aimed at its first port (as
+/// [`probe_actions`] does for the main container).
+pub fn container_probe_actions(c: &Container) -> [(&'static str, ProbeAction); 4] {
+    probe_actions(&ports_only(c))
+}
+
+/// The probe of kind `which` a switched-on probe of container `c` starts as, aimed at
+/// its own ports as [`probe`] aims a service's.
+pub fn container_probe(c: &Container, which: ProbeKind) -> Probe {
+    probe(&ports_only(c), which)
+}
+
+/// A service with `c`'s ports and nothing else, to aim a probe preset at them.
+fn ports_only(c: &Container) -> Service {
+    Service {
+        ports: c.ports.clone(),
+        ..Service::default()
+    }
+}
+
+/// A mount added to a container of `service`: its first volume (or the first claim),
+/// at `/mnt/<volume>`, writable; `scratch` when it has none.
+pub fn mount(service: &Service) -> Mount {
+    let volume = service
+        .volumes
+        .first()
+        .map(|v| v.name.clone())
+        .or_else(|| service.storage.first().map(|v| v.name.clone()))
+        .unwrap_or_else(|| "scratch".into());
+    Mount {
+        path: format!("/mnt/{volume}"),
+        volume,
+        read_only: false,
+        sub_path: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,7 +761,7 @@ mod tests {
         assert!(text.contains("tier prod; runs 1 service"), "{text}");
         let obs = d.environment("observability").unwrap();
         assert!(
-            environment_summary(&d, obs).contains("runs none of the design's services"),
+            environment_summary(&d, obs).contains("tier shared; runs 1 service"),
             "{}",
             environment_summary(&d, obs)
         );
@@ -588,6 +823,9 @@ mod tests {
         }
         for (label, protocol) in PROTOCOLS {
             assert_eq!(protocol.as_str(), label);
+        }
+        for (_, role) in CONTAINER_ROLES {
+            assert!(serde_json::from_value::<ContainerRole>(json!(role)).is_ok());
         }
         assert_eq!(
             AUTOMOUNT_TOKEN.map(|(_, v)| json!(v)),
@@ -813,6 +1051,71 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_added_container_of_each_role_is_clean_and_unique() {
+        let (mut d, id) = design();
+        for (label, role) in CONTAINER_ROLES.into_iter().chain(CONTAINER_ROLES) {
+            let s = api(&d, id).clone();
+            let n = s.containers.len();
+            set(&mut d, id, &format!("/containers/{n}"), container(&s, role));
+            let s = api(&d, id).clone();
+            set(
+                &mut d,
+                id,
+                &format!("/containers/{n}/ports/0"),
+                extra_container_port(&s, n),
+            );
+            // What is found about the added containers (the main one lacks a memory
+            // limit here, which is not theirs).
+            let found: Vec<String> = crate::rules::validate_all(&d)
+                .into_iter()
+                .filter(|f| f.path.pointer.starts_with("/containers") || f.code == "KP332")
+                .map(|f| format!("{} {}", f.code, f.message))
+                .collect();
+            assert!(found.is_empty(), "{label}: {found:#?}");
+        }
+        assert_eq!(api(&d, id).containers.len(), 6);
+        assert_eq!(api(&d, id).containers[3].name, "init-2");
+    }
+
+    #[test]
+    fn an_added_volume_and_mount_resolve_and_a_startup_probe_holds_the_app_back() {
+        let (mut d, id) = design();
+        for (label, source) in volume_sources(&d) {
+            let s = api(&d, id).clone();
+            let mut v = pod_volume(&s);
+            v.source = source;
+            let n = s.volumes.len();
+            set(&mut d, id, &format!("/volumes/{n}"), v);
+            let s = api(&d, id).clone();
+            set(&mut d, id, &format!("/mounts/{n}"), mount(&s));
+            assert!(!codes(&d).contains(&"KP330"), "{label}");
+        }
+        let names: Vec<String> = api(&d, id).volumes.iter().map(|v| v.name.clone()).collect();
+        assert_eq!(names[..2], ["scratch".to_string(), "scratch-2".to_string()]);
+        let s = api(&d, id).clone();
+        let mut sidecar = container(&s, ContainerRole::Sidecar);
+        sidecar.needed_at_start = true;
+        set(&mut d, id, "/containers/0", sidecar);
+        let s = api(&d, id).clone();
+        let port = extra_container_port(&s, 0);
+        set(&mut d, id, "/containers/0/ports/0", &port);
+        assert!(codes(&d).contains(&"KP117"));
+        let check = ProbeAction::Tcp {
+            port: PortRef::Name(port.name),
+        };
+        set(
+            &mut d,
+            id,
+            "/containers/0/probes/startup",
+            sidecar_startup_probe(check),
+        );
+        let found = codes(&d);
+        for code in ["KP117", "KP107", "KP108", "KP302", "KP332"] {
+            assert!(!found.contains(&code), "{code} in {found:?}");
+        }
+    }
+
     /// The presets are what the inspector wrote as JSON before they moved here; an
     /// `Edit::Set` of either reads the same.
     #[test]
@@ -878,5 +1181,30 @@ mod tests {
         assert_eq!(read::<Metrics>(metrics_json), metrics(s));
         let pool = json!({"name": "pool", "start": 7100, "end": 7199, "start_env": "PORT_START", "end_env": "PORT_END"});
         assert_eq!(read::<PortPool>(pool), port_pool());
+    }
+
+    #[test]
+    fn the_editor_shows_what_each_kind_uses_and_what_it_still_has() {
+        let of = |kind: WorkloadKind| Service {
+            kind,
+            ..Service::default()
+        };
+        let job = of(WorkloadKind::Job);
+        assert!(shows(&job, EditorPart::Job) && !shows(&job, EditorPart::Cron));
+        assert!(!shows(&job, EditorPart::Exposure) && !shows_scaling(&job));
+        let mut job_with_hpa = job.clone();
+        job_with_hpa.scaling.hpa = Some(hpa());
+        assert!(
+            shows(&job_with_hpa, EditorPart::Hpa),
+            "so that it can be removed"
+        );
+        let cron = of(WorkloadKind::CronJob);
+        assert!(shows(&cron, EditorPart::Cron) && shows(&cron, EditorPart::Job));
+        let ds = of(WorkloadKind::DaemonSet);
+        assert!(shows(&ds, EditorPart::Rollout) && shows(&ds, EditorPart::Pdb));
+        assert!(!shows(&ds, EditorPart::Replicas) && !shows(&ds, EditorPart::Hpa));
+        let dep = of(WorkloadKind::Deployment);
+        assert!(shows(&dep, EditorPart::ProgressDeadline) && !shows(&dep, EditorPart::Job));
+        assert!(!shows(&of(WorkloadKind::StatefulSet), EditorPart::Rollout));
     }
 }

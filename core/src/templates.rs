@@ -133,6 +133,9 @@ pub fn connectum() -> Design {
     // The guide's namespace strategy: observability holds the monitoring stack
     // (OTel Collector, Jaeger, Prometheus, Grafana), none of this system's services.
     observability.hosts_services = false;
+    // The collector receives from the namespaces of dev, staging and prod: default-deny
+    // there lets in exactly the callers the design's edges name.
+    observability.default_deny = true;
     envs.push(observability);
     let mut b = Builder::new("connectum", envs);
     b.0.config_maps.push(ConfigMapDef {
@@ -280,7 +283,90 @@ pub fn connectum() -> Design {
             ..Override::default()
         },
     );
+    let collector = b.add(otel_collector());
+    for env in ["dev", "staging", "prod", "observability"] {
+        let enabled = env == "observability";
+        b.set_override(
+            env,
+            collector,
+            Override {
+                enabled: Some(enabled),
+                ..Override::default()
+            },
+        );
+    }
+    // OTEL_EXPORTER_OTLP_ENDPOINT names the collector's OTLP gRPC port in observability:
+    // this edge crosses into that namespace from each environment's.
+    b.edge(order, collector, "otlp-grpc");
     b.0
+}
+
+/// The OTel Collector of Connectum's observability namespace (the guide's namespace
+/// strategy), as the Connectum examples run it: the contrib image at 0.115.0, OTLP over
+/// gRPC (4317) and HTTP (4318). Where the guide is silent, the choices are ours and
+/// named here: the image's own configuration (OTLP receivers on every interface, the
+/// health_check extension) with the health check moved from localhost to every
+/// interface, so that the kubelet can probe it on the pod IP; two replicas spread over
+/// nodes; requests and limits sized for a small system's telemetry. Where the traces go
+/// next (Jaeger, Prometheus) is outside this design.
+fn otel_collector() -> Service {
+    let health = || Probe::http("/", named("health"));
+    Service {
+        name: "otel-collector".into(),
+        component: "collector".into(),
+        image: "otel/opentelemetry-collector-contrib".into(),
+        tag: "0.115.0".into(),
+        args: strings(&[
+            "--config=/etc/otelcol-contrib/config.yaml",
+            "--config=yaml:extensions::health_check::endpoint: 0.0.0.0:13133",
+        ]),
+        ports: vec![
+            port("otlp-grpc", 4317),
+            port("otlp-http", 4318),
+            port("health", 13133),
+        ],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![
+                ServicePort {
+                    app_protocol: Some("grpc".into()),
+                    ..svc_port("otlp-grpc", 4317, "otlp-grpc")
+                },
+                svc_port("otlp-http", 4318, "otlp-http"),
+            ],
+            ingress: None,
+            load_balancer: None,
+        },
+        probes: Probes {
+            startup: None,
+            liveness: Some(health().timed(0, 10, 6).with_timeout(2)),
+            readiness: Some(health().timed(0, 5, 3).with_timeout(2)),
+        },
+        timing: Timing {
+            // The batch processor flushes what it holds on SIGTERM.
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 10,
+            grace_period_seconds: 30,
+            startup_seconds: 10,
+            ..Timing::default()
+        },
+        resources: Resources::new("200m", "256Mi", "1", "512Mi"),
+        scaling: Scaling {
+            replicas: 2,
+            hpa: None,
+            pdb: Some(Pdb::MaxUnavailable(Amount::Count(1))),
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(0),
+            revision_history_limit: None,
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: false,
+            },
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    }
 }
 
 /// The miniredis platform plan: six Deployments, two Postgres StatefulSets,
@@ -493,6 +579,122 @@ pub fn miniredis() -> Design {
     };
     let pg_main = b.add(postgres("postgres-main", "20Gi"));
     let pg_auth = b.add(postgres("postgres-auth", "10Gi"));
+    // The plan's daily full backups: one CronJob per database, at night (UTC), staggered,
+    // writing `pg_dump` archives to the database's backup volume. A backup skips a run
+    // rather than overlap the last one (Forbid), may start up to an hour late (a
+    // controller restart), and is killed after three hours; the CronJob's history
+    // limits delete old Jobs.
+    let backup = |db: &str, schedule: &str| Service {
+        name: format!("{db}-backup"),
+        kind: WorkloadKind::CronJob,
+        component: "backup".into(),
+        image: "registry.example.com/miniredis/pg-backup".into(),
+        tag: "3f9c2d1".into(),
+        args: strings(&["dump", "--host", db, "--format=custom", "--to=/backups"]),
+        resources: Resources::new("250m", "256Mi", "1", "1Gi"),
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![EnvFrom::Secret(format!("{db}-credentials"))],
+        },
+        volumes: vec![Volume {
+            name: "backups".into(),
+            source: VolumeSource::Claim {
+                claim: format!("{db}-backups"),
+                read_only: false,
+            },
+        }],
+        mounts: vec![Mount {
+            volume: "backups".into(),
+            path: "/backups".into(),
+            ..Mount::default()
+        }],
+        job: JobSettings {
+            backoff_limit: Some(2),
+            active_deadline_seconds: Some(3 * 3600),
+            restart_policy: JobRestart::Never,
+            expected_run_seconds: 20 * 60,
+            ..JobSettings::default()
+        },
+        cron: CronSettings {
+            schedule: schedule.into(),
+            time_zone: Some("Etc/UTC".into()),
+            concurrency_policy: ConcurrencyPolicy::Forbid,
+            starting_deadline_seconds: Some(3600),
+            suspend: false,
+            successful_jobs_history_limit: Some(3),
+            failed_jobs_history_limit: Some(3),
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    };
+    let main_backup = b.add(backup("postgres-main", "0 2 * * *"));
+    let auth_backup = b.add(backup("postgres-auth", "30 2 * * *"));
+    // The plan's periodic restore test, in staging only: every Monday it restores the
+    // latest main backup into a scratch database inside its own pod and checks it.
+    let restore_test = b.add(Service {
+        name: "postgres-main-restore-test".into(),
+        kind: WorkloadKind::CronJob,
+        component: "backup".into(),
+        image: "registry.example.com/miniredis/pg-backup".into(),
+        tag: "3f9c2d1".into(),
+        args: strings(&["restore-test", "--from=/backups", "--data=/scratch"]),
+        resources: Resources::new("500m", "1Gi", "2", "2Gi"),
+        volumes: vec![
+            Volume {
+                name: "backups".into(),
+                source: VolumeSource::Claim {
+                    claim: "postgres-main-backups".into(),
+                    read_only: true,
+                },
+            },
+            Volume {
+                name: "scratch".into(),
+                source: VolumeSource::EmptyDir {
+                    memory: false,
+                    size_limit: Some("30Gi".into()),
+                },
+            },
+        ],
+        mounts: vec![
+            Mount {
+                volume: "backups".into(),
+                path: "/backups".into(),
+                read_only: true,
+                ..Mount::default()
+            },
+            Mount {
+                volume: "scratch".into(),
+                path: "/scratch".into(),
+                ..Mount::default()
+            },
+        ],
+        job: JobSettings {
+            backoff_limit: Some(1),
+            active_deadline_seconds: Some(2 * 3600),
+            restart_policy: JobRestart::Never,
+            expected_run_seconds: 40 * 60,
+            ..JobSettings::default()
+        },
+        cron: CronSettings {
+            schedule: "0 6 * * MON".into(),
+            time_zone: Some("Etc/UTC".into()),
+            concurrency_policy: ConcurrencyPolicy::Forbid,
+            starting_deadline_seconds: Some(3600),
+            suspend: false,
+            successful_jobs_history_limit: Some(2),
+            failed_jobs_history_limit: Some(2),
+        },
+        security: Security::hardened(),
+        ..Service::default()
+    });
+    b.set_override(
+        "prod",
+        restore_test,
+        Override {
+            enabled: Some(false),
+            ..Override::default()
+        },
+    );
     b.edge(frontend, gateway, "http");
     b.edge(gateway, backend, "http");
     b.edge(gateway, auth, "http");
@@ -501,6 +703,8 @@ pub fn miniredis() -> Design {
     b.edge(backend, pg_main, "postgres");
     b.edge(monitoring, node_manager, "http");
     b.edge(auth, pg_auth, "postgres");
+    b.edge(main_backup, pg_main, "postgres");
+    b.edge(auth_backup, pg_auth, "postgres");
     for id in [gateway, backend, monitoring] {
         b.set_override(
             "staging",
@@ -565,6 +769,7 @@ pub fn framework_m() -> Design {
             ],
         },
         security: Security::unset(),
+        containers: vec![migrations()],
         ..Service::default()
     };
     let mut main = backend("framework-m-backend", 8888);
@@ -590,6 +795,8 @@ pub fn framework_m() -> Design {
             EnvVar::literal("INSTALLED_APPS", apps),
             EnvVar::literal("PORT", &port_no.to_string()),
         ];
+        // Each combination migrates the schema of the apps it installs.
+        s.containers[0].config.env = vec![EnvVar::literal("INSTALLED_APPS", apps)];
         b.add(s);
     }
     b.set_override(
@@ -602,6 +809,31 @@ pub fn framework_m() -> Design {
         },
     );
     b.0
+}
+
+/// Framework M's migration step. Its readiness check deliberately ignores migration
+/// status (so that rolling deployments do not race on it), so migrations run before
+/// the new version serves: an init container with the app's own image and config runs
+/// the framework's migrate command, and the app container starts only once it has
+/// succeeded. Hardened and sized like a short job.
+fn migrations() -> Container {
+    Container {
+        name: "migrate".into(),
+        role: ContainerRole::Init,
+        image: "registry.example.com/framework-m".into(),
+        tag: "latest".into(),
+        command: strings(&["m", "migrate"]),
+        resources: Resources::new("250m", "256Mi", "", "512Mi"),
+        security: ContainerSecurity::hardened(),
+        config: Config {
+            env: Vec::new(),
+            env_from: vec![
+                EnvFrom::ConfigMap("framework-m-config".into()),
+                EnvFrom::Secret("framework-m-secrets".into()),
+            ],
+        },
+        ..Container::default()
+    }
 }
 
 /// The STFC guide's example FastAPI app: /healthz, /metrics, .env-style config, and

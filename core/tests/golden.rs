@@ -174,10 +174,55 @@ fn connectum_matches_its_guide() {
         let y = rendered("connectum", env);
         doc(&y, "Namespace", ns);
     }
+    // The observability namespace holds the OTel Collector (and only what it reads:
+    // none of order-service's ConfigMaps and Secrets), behind default-deny.
+    let obs = rendered("connectum", "observability");
     assert_eq!(
-        kinds(&rendered("connectum", "observability")),
-        ["Namespace/observability"]
+        kinds(&obs),
+        [
+            "Namespace/observability",
+            "Deployment/otel-collector",
+            "Service/otel-collector",
+            "PodDisruptionBudget/otel-collector",
+            "NetworkPolicy/allow-dns-egress",
+            "NetworkPolicy/default-deny-all",
+            "NetworkPolicy/otel-collector-allow",
+        ]
     );
+    let collector = doc(&obs, "Deployment", "otel-collector");
+    assert_eq!(
+        s(&collector, "spec.template.spec.containers.0.image"),
+        "otel/opentelemetry-collector-contrib:0.115.0"
+    );
+    let svc = doc(&obs, "Service", "otel-collector");
+    assert_eq!(
+        (i(&svc, "spec.ports.0.port"), i(&svc, "spec.ports.1.port")),
+        (4317, 4318)
+    );
+    // Its ingress lets in order-service's pods of each namespace whose environment runs
+    // it: one peer per namespace, namespaceSelector and podSelector together.
+    let allow = doc(&obs, "NetworkPolicy", "otel-collector-allow");
+    let peers = at(&allow, "spec.ingress.0.from").as_sequence().unwrap();
+    let namespaces: Vec<_> = peers
+        .iter()
+        .map(|p| {
+            s(
+                p,
+                "namespaceSelector.matchLabels.[kubernetes.io/metadata.name]",
+            )
+        })
+        .collect();
+    assert_eq!(
+        namespaces,
+        ["connectum-dev", "connectum-staging", "connectum"]
+    );
+    for p in peers {
+        assert_eq!(
+            s(p, "podSelector.matchLabels.[app.kubernetes.io/name]"),
+            "order-service"
+        );
+    }
+    assert_eq!(i(&allow, "spec.ingress.0.ports.0.port"), 4317);
     let dev = doc(
         &rendered("connectum", "dev"),
         "HorizontalPodAutoscaler",
@@ -341,6 +386,37 @@ fn miniredis_matches_its_platform_plan() {
         "Namespace",
         "miniredis-staging",
     );
+    // Daily full backups of each database, never two at once, allowed to reach it.
+    for (db, schedule) in [
+        ("postgres-main", "0 2 * * *"),
+        ("postgres-auth", "30 2 * * *"),
+    ] {
+        let cron = doc(&y, "CronJob", &format!("{db}-backup"));
+        assert_eq!(s(&cron, "spec.schedule"), schedule);
+        assert_eq!(s(&cron, "spec.concurrencyPolicy"), "Forbid");
+        assert_eq!(s(&cron, "spec.timeZone"), "Etc/UTC");
+        assert_eq!(
+            i(&cron, "spec.jobTemplate.spec.activeDeadlineSeconds"),
+            10800
+        );
+        assert_eq!(
+            s(&cron, "spec.jobTemplate.spec.template.spec.restartPolicy"),
+            "Never"
+        );
+        let allow = doc(&y, "NetworkPolicy", &format!("{db}-backup-allow"));
+        assert_eq!(
+            s(
+                &allow,
+                "spec.egress.0.to.0.podSelector.matchLabels.[app.kubernetes.io/name]"
+            ),
+            db
+        );
+    }
+    // The restore test runs in staging only.
+    assert!(!y.contains("postgres-main-restore-test"));
+    let staging = rendered("miniredis", "staging");
+    let restore = doc(&staging, "CronJob", "postgres-main-restore-test");
+    assert_eq!(s(&restore, "spec.schedule"), "0 6 * * MON");
 }
 
 #[test]

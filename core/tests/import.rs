@@ -191,8 +191,13 @@ fn a_hand_written_app_keeps_everything_the_model_lacks() {
             .clone()
     };
     assert_eq!(status("web"), Outcome::Imported);
-    // Kinds the model does not cover are kept whole, never dropped.
-    assert!(matches!(status("migrate"), Outcome::Kept(r) if r.contains("does not model Job")));
+    // The migration Job is a modelled service now; kinds the model does not cover are
+    // kept whole, never dropped.
+    assert_eq!(status("migrate"), Outcome::Imported);
+    assert_eq!(
+        imported.design.service_named("migrate").map(|s| s.kind),
+        Some(kubeprint_core::WorkloadKind::Job)
+    );
     assert!(matches!(status("shop-tls"), Outcome::Kept(r) if r.contains("Certificate")));
     assert!(matches!(status("shop"), Outcome::Imported), "the Namespace");
     let line_of = |name: &str| {
@@ -367,16 +372,17 @@ fn the_stfc_compose_stack_becomes_a_design_with_probes_grace_and_edges() {
         .find(|e| e.from == api.id && e.to == db.id)
         .expect("fastapi-app -> icat-mariadb");
     assert_eq!(edge.port, "port0");
-    // The one-off task is flagged, not silently turned into a server.
+    // The one-off task the API waits for becomes a Job, and the report says why.
     let testdata = imported
         .documents
         .iter()
         .find(|r| r.name == "testdata")
         .unwrap();
     assert!(
-        matches!(&testdata.outcome, Outcome::Kept(n) if n.contains("Job")),
+        matches!(&testdata.outcome, Outcome::Kept(n) if n.contains("imported as a Job")),
         "{testdata:?}"
     );
+    assert_eq!(d.service_named("testdata").unwrap().kind, WorkloadKind::Job);
     // It renders to valid objects and the rules apply.
     assert!(!render(d, "prod").objects.is_empty());
     let codes: Vec<_> = validate(d, "prod").into_iter().map(|f| f.code).collect();

@@ -193,7 +193,44 @@ fn edits() -> Vec<(&'static str, Value, &'static str)> {
         ),
         ("/command", json!(["/bin/edited", "--flag"]), "/command"),
         ("/scaling/replicas", json!(7), "workload:/spec/replicas"),
+        ("/job/backoff_limit", json!(3), "job:/backoffLimit"),
+        (
+            "/job/active_deadline_seconds",
+            json!(5400),
+            "job:/activeDeadlineSeconds",
+        ),
+        (
+            "/job/ttl_seconds_after_finished",
+            json!(7200),
+            "job:/ttlSecondsAfterFinished",
+        ),
+        (
+            "/cron/schedule",
+            json!("45 4 * * 1"),
+            "workload:/spec/schedule",
+        ),
+        (
+            "/cron/time_zone",
+            json!("America/Chicago"),
+            "workload:/spec/timeZone",
+        ),
+        (
+            "/cron/concurrency_policy",
+            json!("Replace"),
+            "workload:/spec/concurrencyPolicy",
+        ),
     ]
+}
+
+/// Whether a modelled field applies to the kind of `s` (an edit of the others is not
+/// rendered, by design: a Deployment has no backoffLimit, a Job no replicas).
+fn applies(pointer: &str, s: &Service) -> bool {
+    match pointer {
+        "/scaling/replicas" => s.kind.has_replicas() && s.scaling.hpa.is_none(),
+        p if p.starts_with("/job/") => s.kind.runs_to_completion(),
+        p if p.starts_with("/cron/") => s.kind == WorkloadKind::CronJob,
+        _ => true,
+    }
 }
 
 /// The workload `s` renders in `design`'s first environment, as JSON.
@@ -202,16 +239,31 @@ fn workload(design: &Design, s: &Service) -> Value {
     render(design, env)
         .objects
         .iter()
-        .find(|o| matches!(o, Object::Deployment(_) | Object::StatefulSet(_)) && o.name() == s.name)
+        .find(|o| o.kind() == s.kind.as_str() && o.name() == s.name)
         .map(|o| o.to_json())
         .unwrap_or(Value::Null)
+}
+
+/// The pod template of a rendered workload: a CronJob's is in its job template.
+fn pod_template(workload: &Value) -> &Value {
+    match workload["kind"].as_str() {
+        Some("CronJob") => &workload["spec"]["jobTemplate"]["spec"]["template"],
+        _ => &workload["spec"]["template"],
+    }
 }
 
 fn shown(workload: &Value, s: &Service, at: &str) -> Value {
     if let Some(p) = at.strip_prefix("workload:") {
         return workload.pointer(p).cloned().unwrap_or(Value::Null);
     }
-    let pod = &workload["spec"]["template"]["spec"];
+    let pod = &pod_template(workload)["spec"];
+    if let Some(p) = at.strip_prefix("job:") {
+        let job = match workload["kind"].as_str() {
+            Some("CronJob") => &workload["spec"]["jobTemplate"]["spec"],
+            _ => &workload["spec"],
+        };
+        return job.pointer(p).cloned().unwrap_or(Value::Null);
+    }
     if let Some(p) = at.strip_prefix("pod:") {
         return pod.pointer(p).cloned().unwrap_or(Value::Null);
     }
@@ -253,8 +305,9 @@ proptest! {
         }
         let s = design.services[service.index(design.services.len())].clone();
         let (pointer, value, at) = edits()[edit.index(edits().len())].clone();
-        if pointer == "/scaling/replicas" && s.scaling.hpa.is_some() {
-            // An HPA owns the scale: the model renders no replicas then (see the rules).
+        if !applies(pointer, &s) {
+            // An HPA owns the scale (the model renders no replicas then, see the rules);
+            // a Job's fields belong to Jobs.
             return Ok(());
         }
         design
@@ -323,14 +376,16 @@ fn the_import_report_says_what_is_modelled_and_what_is_kept() {
         "RoleBinding",
         "IngressClass",
         "ValidatingWebhookConfiguration",
-        "Job",
     ] {
         assert!(kept.contains(&kind), "{kind} is kept: {kept:?}");
     }
-    assert!(imported
-        .documents
-        .iter()
-        .any(|d| d.kind == "Deployment" && d.outcome == Outcome::Imported));
+    // The controller and its two certificate Jobs are modelled.
+    for kind in ["Deployment", "Job"] {
+        assert!(imported
+            .documents
+            .iter()
+            .any(|d| d.kind == kind && d.outcome == Outcome::Imported));
+    }
     assert_eq!(
         imported.documents.len(),
         rendered(&imported.design).len(),
@@ -432,4 +487,87 @@ fn a_secret_whose_data_is_not_base64_still_imports_its_keys() {
     let imported = import::kubernetes(text);
     assert_eq!(imported.documents[0].outcome, Outcome::Imported);
     assert_eq!(imported.design.secrets[0].keys, ["password"]);
+}
+
+/// Jobs, an Indexed Job behind a headless Service, a CronJob and a surging DaemonSet
+/// are modelled, and come back exactly from the export bundle too (the rendered YAML
+/// of its environment, which is what `kubectl apply` gets).
+#[test]
+fn jobs_a_cronjob_and_a_daemonset_import_as_services_and_export_exactly() {
+    let text = include_str!("corpus/jobs-and-node-cache.yaml");
+    let imported = import::kubernetes(text);
+    let d = &imported.design;
+    let kind = |name: &str| d.services.iter().find(|s| s.name == name).map(|s| s.kind);
+    assert_eq!(kind("shop-db-migrate"), Some(WorkloadKind::Job));
+    assert_eq!(kind("thumbnail-reindex"), Some(WorkloadKind::Job));
+    assert_eq!(kind("search-index-compact"), Some(WorkloadKind::CronJob));
+    assert_eq!(kind("node-dns-cache"), Some(WorkloadKind::DaemonSet));
+    let migrate = d
+        .services
+        .iter()
+        .find(|s| s.name == "shop-db-migrate")
+        .unwrap();
+    assert_eq!(
+        (
+            migrate.job.backoff_limit,
+            migrate.job.active_deadline_seconds,
+            migrate.job.ttl_seconds_after_finished,
+            migrate.job.restart_policy
+        ),
+        (Some(2), Some(900), Some(3600), JobRestart::Never)
+    );
+    let shards = d
+        .services
+        .iter()
+        .find(|s| s.name == "thumbnail-reindex")
+        .unwrap();
+    assert_eq!(
+        (shards.job.completions, shards.job.parallelism),
+        (Some(8), Some(4))
+    );
+    assert_eq!(
+        shards.exposure.service,
+        ServiceKind::Headless,
+        "its Service is its own"
+    );
+    let compact = d
+        .services
+        .iter()
+        .find(|s| s.name == "search-index-compact")
+        .unwrap();
+    assert_eq!(compact.cron.schedule, "@hourly");
+    assert_eq!(compact.cron.time_zone.as_deref(), Some("Etc/UTC"));
+    assert_eq!(compact.cron.concurrency_policy, ConcurrencyPolicy::Replace);
+    assert_eq!(compact.job.restart_policy, JobRestart::OnFailure);
+    let cache = d
+        .services
+        .iter()
+        .find(|s| s.name == "node-dns-cache")
+        .unwrap();
+    assert_eq!(
+        (cache.scaling.max_surge, cache.scaling.max_unavailable),
+        (Amount::Count(1), Amount::Count(0))
+    );
+
+    let env = &d.environments[0].name;
+    let files = export::bundle(d);
+    let rendered = files
+        .iter()
+        .find(|f| f.path == format!("rendered/{env}.yaml"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no rendered/{env}.yaml in {:?}",
+                files.iter().map(|f| &f.path).collect::<Vec<_>>()
+            )
+        });
+    let exported: BTreeMap<Key, Value> = kubeprint_core::yaml::parse_documents(&rendered.contents)
+        .unwrap()
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .map(|v| {
+            let v = without_secret_values(serde_json::to_value(&v).unwrap());
+            (key(&v), v)
+        })
+        .collect();
+    assert_same("the export bundle", &expected(&imported, text), &exported);
 }

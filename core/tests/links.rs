@@ -642,3 +642,44 @@ fn workloads() -> Design {
         ..Design::default()
     }
 }
+
+/// A design with a service of each workload kind, batch settings at and away from
+/// their defaults, opens from its link exactly (defaults pruned from the link come back
+/// as defaults; the rest as written).
+#[test]
+fn a_design_with_every_workload_kind_round_trips_through_a_link() {
+    let mut d = Design::default();
+    for (i, (_, kind)) in kubeprint_core::presets::WORKLOAD_KINDS.iter().enumerate() {
+        let mut s = Service {
+            name: format!("svc-{}", kind.as_str().to_lowercase()),
+            kind: *kind,
+            ..Service::default()
+        };
+        if i % 2 == 0 {
+            s.job = JobSettings {
+                completions: Some(8),
+                parallelism: Some(4),
+                backoff_limit: Some(0),
+                active_deadline_seconds: Some(900),
+                ttl_seconds_after_finished: Some(3600),
+                restart_policy: JobRestart::Never,
+                expected_run_seconds: 240,
+            };
+            s.cron = CronSettings {
+                schedule: "*/20 6-22 * * MON-FRI".into(),
+                time_zone: Some("America/New_York".into()),
+                concurrency_policy: ConcurrencyPolicy::Forbid,
+                starting_deadline_seconds: Some(0),
+                suspend: true,
+                successful_jobs_history_limit: Some(0),
+                failed_jobs_history_limit: Some(10),
+            };
+        }
+        d.apply(kubeprint_core::Edit::AddService(Box::new(s)))
+            .unwrap();
+    }
+    let url = link::link("https://kubeprint.example/", &d);
+    assert_eq!(link::decode(&url).unwrap(), d);
+    let f = file::from_json(&file::to_json(&d)).unwrap();
+    assert_eq!(f, d);
+}

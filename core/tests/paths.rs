@@ -136,6 +136,10 @@ fn corpus(random: bool) -> Vec<(String, Design)> {
             include_str!("corpus/microservices-demo.yaml"),
         ),
         ("cronjobs.yaml", include_str!("corpus/cronjobs.yaml")),
+        (
+            "sidecars-and-volumes.yaml",
+            include_str!("corpus/sidecars-and-volumes.yaml"),
+        ),
         ("dangling references, removed API", DANGLING),
     ] {
         out.push((name.to_string(), import::kubernetes(text).design));
@@ -214,8 +218,8 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             api(d).resources = Resources::new("2", "128Mi", "1", "256Mi");
         }),
         // The official postgres image, with the hardened defaults of a new service.
-        ("KP802", |d| api(d).image = "postgres".into()),
-        ("KP803", |d| {
+        ("KP902", |d| api(d).image = "postgres".into()),
+        ("KP903", |d| {
             api(d).image = "postgres".into();
             api(d).security.read_only_root_fs = true;
         }),
@@ -223,12 +227,79 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));
         }),
+        ("KP806", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.cron.schedule = "*/5 * * * *".into();
+            s.job.active_deadline_seconds = Some(3600);
+        }),
+        ("KP807", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.component = "backup".into();
+        }),
         ("KP609", |d| {
             d.config_maps[0]
                 .data
                 .insert("API_TOKEN".into(), "hunter2".into());
         }),
+        // Without its edge, the OTLP endpoint of the ConfigMap is dropped by
+        // observability's default-deny.
+        ("KP320", |d| d.edges.clear()),
+        ("KP322", |d| {
+            let mut eu = d.environment("observability").unwrap().clone();
+            eu.name = "observability-eu".into();
+            eu.namespace = "observability-eu".into();
+            d.environments.push(eu);
+        }),
+        ("KP116", |d| api(d).containers.push(sidecar(5))),
+        ("KP117", |d| {
+            let mut c = sidecar(0);
+            c.needed_at_start = true;
+            api(d).containers.push(c);
+        }),
+        ("KP330", |d| {
+            api(d).mounts.push(Mount {
+                volume: "nowhere".into(),
+                path: "/nowhere".into(),
+                ..Mount::default()
+            })
+        }),
+        ("KP331", |d| {
+            let mut c = sidecar(0);
+            c.name = api(d).container().to_string();
+            api(d).containers.push(c);
+        }),
+        ("KP332", |d| {
+            let mut c = sidecar(0);
+            c.ports = api(d).ports.clone();
+            api(d).containers.push(c);
+        }),
+        ("KP720", |d| {
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "debug"},
+                "spec": {"containers": [{
+                    "name": "shell",
+                    "image": "busybox:1.36.1",
+                    "envFrom": [{"secretRef": {"name": "nowhere"}}],
+                }]},
+            })))
+        }),
     ]
+}
+
+/// A native sidecar that takes `shutdown` seconds to stop.
+fn sidecar(shutdown: u32) -> Container {
+    Container {
+        name: "proxy".into(),
+        role: ContainerRole::Sidecar,
+        image: "ghcr.io/acme/proxy".into(),
+        tag: "2.1.0".into(),
+        shutdown_seconds: shutdown,
+        ..Container::default()
+    }
 }
 
 #[test]

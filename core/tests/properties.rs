@@ -3,7 +3,9 @@
 mod common;
 
 use common::design;
-use k8s_openapi::api::{apps::v1 as apps, autoscaling::v2 as hpa, core::v1 as core};
+use k8s_openapi::api::{
+    apps::v1 as apps, autoscaling::v2 as hpa, batch::v1 as batch, core::v1 as core,
+};
 use k8s_openapi::api::{networking::v1 as net, policy::v1 as policy};
 use kubeprint_core::yaml::{from_value, parse_documents};
 use kubeprint_core::*;
@@ -20,6 +22,9 @@ fn reparses_exactly(doc: kubeprint_core::yaml::Value, original: &Object) -> Resu
         "Secret" => from_value::<core::Secret>(doc).map(Object::Secret),
         "Deployment" => from_value::<apps::Deployment>(doc).map(Object::Deployment),
         "StatefulSet" => from_value::<apps::StatefulSet>(doc).map(Object::StatefulSet),
+        "DaemonSet" => from_value::<apps::DaemonSet>(doc).map(Object::DaemonSet),
+        "Job" => from_value::<batch::Job>(doc).map(Object::Job),
+        "CronJob" => from_value::<batch::CronJob>(doc).map(Object::CronJob),
         "Service" => from_value::<core::Service>(doc).map(Object::Service),
         "Ingress" => from_value::<net::Ingress>(doc).map(Object::Ingress),
         "HorizontalPodAutoscaler" => {

@@ -171,3 +171,34 @@ impl Page {
         let _ = self.client.close().await;
     }
 }
+
+/// Resize the browser window so that the page's viewport is `width` x `height` CSS
+/// pixels (the window's frame, if any, is measured and added).
+pub async fn set_viewport(client: &Client, width: u32, height: u32) {
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("window size");
+    let inner = client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .expect("viewport size");
+    let got = |i: usize| inner[i].as_u64().unwrap_or(0) as u32;
+    let (w, h) = (got(0), got(1));
+    if (w, h) != (width, height) {
+        client
+            .set_window_size(
+                width + width.saturating_sub(w),
+                height + height.saturating_sub(h),
+            )
+            .await
+            .expect("window size");
+    }
+}
+
+impl Page {
+    /// Resize the viewport to `width` x `height` CSS pixels.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        set_viewport(&self.client, width, height).await;
+    }
+}

@@ -89,30 +89,30 @@ async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_a
     .await;
 
     page.click("add-service").await;
-    page.wait_text("inspector-title", "the new service", |t| t == "service-9")
+    page.wait_text("inspector-title", "the new service", |t| t == "service-12")
         .await;
     assert!(
-        page.present("node-service-9").await,
+        page.present("node-service-12").await,
         "the node is on the canvas"
     );
     // Without a port it has no Service (the API server would reject one).
-    assert!(!has_service(&page.yaml().await, "service-9"));
+    assert!(!has_service(&page.yaml().await, "service-12"));
 
-    page.click("services/s9/ports#add").await;
-    page.click("services/s9/exposure/ports#add").await;
-    page.type_into("services/s9/ports/0/port", "9090").await;
+    page.click("services/s12/ports#add").await;
+    page.click("services/s12/exposure/ports#add").await;
+    page.type_into("services/s12/ports/0/port", "9090").await;
     let yaml = page
         .wait_text("yaml", "the new port", |t| {
             t.contains("containerPort: 9090")
         })
         .await;
     assert!(
-        has_service(&yaml, "service-9"),
+        has_service(&yaml, "service-12"),
         "a Service object for the new port"
     );
     // Default-deny is on and nothing may call it yet.
     page.wait_text("findings", "the unreachable warning", |t| {
-        t.contains("nothing may connect to `service-9`")
+        t.contains("nothing may connect to `service-12`")
     })
     .await;
 
@@ -120,10 +120,10 @@ async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_a
     page.select("add-edge", "2").await;
     let yaml = page
         .wait_text("yaml", "the new NetworkPolicy", |t| {
-            t.contains("name: service-9-allow")
+            t.contains("name: service-12-allow")
         })
         .await;
-    let policy = yaml.split("name: service-9-allow").nth(1).unwrap();
+    let policy = yaml.split("name: service-12-allow").nth(1).unwrap();
     assert!(policy.contains("egress:"), "egress from the new service");
     assert!(policy
         .split("---")
@@ -138,15 +138,15 @@ async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_a
         .next()
         .unwrap();
     assert!(
-        gateway.contains("app.kubernetes.io/name: service-9"),
+        gateway.contains("app.kubernetes.io/name: service-12"),
         "the gateway lets it in:\n{gateway}"
     );
-    assert!(page.present("edge-9-2").await, "the canvas draws the edge");
+    assert!(page.present("edge-12-2").await, "the canvas draws the edge");
 
     // Undo removes the edge and its policies.
     page.click("undo").await;
     page.wait_text("yaml", "the policy to go", |t| {
-        !t.contains("name: service-9-allow")
+        !t.contains("name: service-12-allow")
     })
     .await;
     page.close().await;
@@ -426,5 +426,192 @@ async fn dragging_on_the_canvas_connects_services_and_moves_nodes() {
         .unwrap()
         .unwrap_or_default();
     assert_eq!(reloaded, after, "the moved position survives a reload");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_restores_it() {
+    let page = Page::open("edges").await;
+    page.wait_text("yaml", "connectum prod", |t| {
+        t.contains("namespace: connectum\n")
+    })
+    .await;
+    // order-service (s1) -> otel-collector (s2) leads into observability's namespace.
+    let edge = page.find("edge-1-2").await;
+    let class = edge.attr("class").await.unwrap().unwrap_or_default();
+    assert!(class.split(' ').any(|c| c == "cross"), "{class}");
+    let label = page.text("edge-1-2").await;
+    assert!(
+        label.contains("otlp-grpc") && label.contains("in observability"),
+        "{label}"
+    );
+    if let Ok(png) = page.client.screenshot().await {
+        let out = std::env::temp_dir().join("kubeprint-cross-namespace-edge.png");
+        let _ = std::fs::write(out, png);
+    }
+
+    // Without the edge, observability's default-deny drops the traces the ConfigMap
+    // sends there: KP320 says so, and its fix puts the edge back.
+    let remove = Page::css("edges") + " button.remove";
+    page.client
+        .find(Locator::Css(&remove))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page.wait_gone("edge-1-2").await;
+    let finding = page
+        .wait_text("findings", "the blocked OTLP endpoint", |t| {
+            t.contains("KP320")
+        })
+        .await;
+    assert!(finding.contains("OTEL_EXPORTER_OTLP_ENDPOINT"), "{finding}");
+    page.click("fix-KP320").await;
+    page.wait_gone("finding-KP320").await;
+    assert!(page.present("edge-1-2").await, "the fix adds the edge back");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sidecar_added_in_the_inspector_is_a_native_sidecar_whose_shutdown_needs_grace() {
+    const SHUTDOWN: &str = "services/s1/containers/0/shutdown_seconds";
+    let page = Page::open("sidecar").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.click("services/s1/containers#add-sidecar").await;
+    let yaml = page
+        .wait_text("yaml", "the sidecar under initContainers", |t| {
+            t.contains("initContainers:")
+        })
+        .await;
+    let init = &yaml[yaml.find("initContainers:").unwrap()..];
+    assert!(
+        init.contains("name: sidecar") && init.contains("restartPolicy: Always"),
+        "a native sidecar: {init}"
+    );
+    assert!(
+        page.present("container-0").await,
+        "its card in the inspector"
+    );
+
+    // order-service drains in 5 s + 30 s of its 35 s: the sidecar's 10 s come after.
+    page.type_into(SHUTDOWN, "10").await;
+    let finding = page
+        .wait_text("findings", "the sidecar grace finding", |t| {
+            t.contains("KP116")
+        })
+        .await;
+    assert!(
+        finding.contains("main containers 35 s + sidecars 10 s (sidecar 10 s) = 45 s"),
+        "{finding}"
+    );
+    let timeline = page
+        .wait_text("timeline-summary", "the sidecar on the timeline", |t| {
+            t.contains("then sidecars")
+        })
+        .await;
+    assert!(timeline.contains("overrun 10 s"), "{timeline}");
+    assert!(page.present("timeline-sidecar-sidecar").await);
+
+    page.click("fix-KP116").await;
+    page.wait_gone("finding-KP116").await;
+    assert_eq!(page.value(GRACE).await, "47");
+    page.wait_text("yaml", "the raised grace period", |t| {
+        t.contains("terminationGracePeriodSeconds: 47")
+    })
+    .await;
+
+    // Needed at start, without a startup probe: the app would not wait for it.
+    page.click("services/s1/containers/0/needed_at_start").await;
+    page.wait_text("findings", "the needed-at-start finding", |t| {
+        t.contains("KP117")
+    })
+    .await;
+    page.close().await;
+}
+
+/// A service added through the UI and switched to a CronJob gets the schedule editor;
+/// a schedule Kubernetes refuses is read back as an error beside the field and is a
+/// KP805 error in the findings, and a valid one shows in words, on the canvas and as a
+/// CronJob in the YAML.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() {
+    let page = Page::open("cronjob").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("kind: Deployment"))
+        .await;
+    page.click("add-service").await;
+    let name = page
+        .wait_text("inspector-title", "the new service", |t| {
+            t.starts_with("service-")
+        })
+        .await;
+    let id = name.trim_start_matches("service-").to_string();
+    let field = |f: &str| format!("services/s{id}/{f}");
+    assert!(
+        !page.present("cron-reading").await,
+        "a Deployment has no schedule"
+    );
+
+    // The kind choice lists the five kinds; CronJob is the fifth.
+    page.select(&field("kind"), "4").await;
+    let reading = page
+        .wait_text("cron-reading", "the default schedule in words", |t| {
+            t.contains("at 03:00 every day")
+        })
+        .await;
+    assert!(reading.contains("runs at most every 1 day"), "{reading}");
+    let yaml = page
+        .wait_text("yaml", "the CronJob", |t| {
+            t.contains("kind: CronJob") && t.contains(&format!("name: {name}\n"))
+        })
+        .await;
+    assert!(yaml.contains("restartPolicy: OnFailure"), "a Job's pods");
+    assert!(
+        !page.present(&format!("{}#on", field("scaling/hpa"))).await,
+        "no HPA for a CronJob"
+    );
+
+    // Sunday as 7: the API server refuses it.
+    page.type_into(&field("cron/schedule"), "0 3 * * 7").await;
+    page.wait_text("cron-reading", "the parse error", |t| {
+        t.contains("Does not parse") && t.contains("7 is above the maximum 6")
+    })
+    .await;
+    let findings = page
+        .wait_text("findings", "the schedule error", |t| {
+            t.contains("KP805") && t.contains("does not parse")
+        })
+        .await;
+    assert!(findings.contains(&name), "{findings}");
+    let counts = page.text("finding-counts").await;
+    assert!(!counts.contains("0 errors"), "{counts}");
+
+    // Every 15 minutes: read back in words, on the canvas, in the YAML; no error left.
+    page.type_into(&field("cron/schedule"), "*/15 * * * *")
+        .await;
+    page.wait_text("cron-reading", "the new schedule in words", |t| {
+        t.contains("every 15 minutes")
+    })
+    .await;
+    page.wait_text("yaml", "the new schedule", |t| {
+        t.contains("schedule: '*/15 * * * *'")
+    })
+    .await;
+    page.wait_text("findings", "no schedule error", |t| !t.contains("KP805"))
+        .await;
+    let node = page
+        .find(&format!("node-{name}"))
+        .await
+        .prop("textContent")
+        .await
+        .expect("the node's text")
+        .unwrap_or_default();
+    assert!(
+        node.contains("CronJob") && node.contains("*/15 * * * *"),
+        "{node}"
+    );
     page.close().await;
 }

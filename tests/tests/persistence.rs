@@ -272,7 +272,7 @@ async fn pasted_manifests_import_with_a_report_per_document() {
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
     page.click("open-import").await;
-    let manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      terminationGracePeriodSeconds: 10\n      containers:\n      - name: api\n        image: shop/api:latest\n        env:\n        - name: SHUTDOWN_TIMEOUT\n          value: 30s\n        ports:\n        - name: http\n          containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  namespace: shop\n---\nkind: [broken\n";
+    let manifests = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      terminationGracePeriodSeconds: 10\n      containers:\n      - name: api\n        image: shop/api:latest\n        env:\n        - name: SHUTDOWN_TIMEOUT\n          value: 30s\n        ports:\n        - name: http\n          containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n  namespace: shop\n---\nkind: [broken\n";
     page.find("import-text")
         .await
         .send_keys(manifests)
@@ -280,14 +280,14 @@ async fn pasted_manifests_import_with_a_report_per_document() {
         .unwrap();
     page.click("import-run").await;
     let report = page
-        .wait_text("import-report", "the report", |t| t.contains("migrate"))
+        .wait_text("import-report", "the report", |t| t.contains("quota"))
         .await;
     assert!(
         report.contains("Deployment api") && report.contains("modelled"),
         "{report}"
     );
     assert!(
-        report.contains("kept whole: Kubeprint does not model Job"),
+        report.contains("kept whole: Kubeprint does not model ResourceQuota"),
         "a kind the model does not cover is kept, not dropped: {report}"
     );
     assert!(report.contains("invalid YAML at line"), "{report}");

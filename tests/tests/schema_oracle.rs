@@ -77,3 +77,55 @@ fn the_oracle_really_rejects_an_invalid_document() {
     let (ok, out) = validate("1.33", &[bad]);
     assert!(!ok, "the oracle accepted `replicas: three`:\n{out}");
 }
+
+/// A pod with a container of every role (init, native sidecar with its own port and
+/// startup probe, regular) and a volume of every kind, each mounted, as the inspector's
+/// presets make them: its manifests pass the schema too.
+#[test]
+fn a_pod_of_every_container_role_and_volume_kind_is_schema_valid() {
+    use kubeprint_core::model::*;
+    use kubeprint_core::presets;
+    let mut design = templates::connectum();
+    let sources = presets::volume_sources(&design);
+    let s = &mut design.services[0];
+    for (_, role) in presets::CONTAINER_ROLES {
+        let mut c = presets::container(s, role);
+        let n = s.containers.len();
+        s.containers.push(c.clone());
+        let port = presets::extra_container_port(s, n);
+        c.ports.push(port.clone());
+        if role == ContainerRole::Sidecar {
+            c.probes.startup = Some(presets::sidecar_startup_probe(ProbeAction::Tcp {
+                port: PortRef::Name(port.name),
+            }));
+            c.needed_at_start = true;
+        }
+        s.containers[n] = c;
+    }
+    for (_, mut source) in sources {
+        if let VolumeSource::EmptyDir { memory, .. } = &mut source {
+            *memory = true;
+        }
+        let mut v = presets::pod_volume(s);
+        v.source = source;
+        s.volumes.push(v);
+        let mut m = presets::mount(s);
+        m.volume = s.volumes.last().unwrap().name.clone();
+        m.path = format!("/mnt/{}", m.volume);
+        m.read_only = true;
+        s.mounts.push(m.clone());
+        s.containers[1].mounts.push(m);
+    }
+    let dir = out_dir("pods");
+    let yaml = render(&design, "prod").to_yaml();
+    assert!(yaml.contains("restartPolicy: Always") && yaml.contains("medium: Memory"));
+    let f = write(&dir, "pods.yaml", &yaml);
+    for v in [design.target, KubeVersion::V1_33] {
+        let (ok, out) = validate(v.as_str(), std::slice::from_ref(&f));
+        assert!(
+            ok,
+            "schema {} rejects a rendered document:\n{out}",
+            v.as_str()
+        );
+    }
+}

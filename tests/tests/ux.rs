@@ -168,15 +168,15 @@ async fn an_invalid_reference_from_a_link_is_an_error_with_a_fix() {
     d.services[0].image = "nginx:1.27".into();
     d.services[0].tag = "1.0.0".into();
     let page = open_design("ux-kp801", &d).await;
-    page.find("finding-KP801").await;
-    let text = page.text("finding-KP801").await;
+    page.find("finding-KP901").await;
+    let text = page.text("finding-KP901").await;
     assert!(
         text.contains("`nginx:1.27:1.0.0` is not a valid image reference"),
         "{text}"
     );
     assert!(page.text("finding-counts").await.contains("✕ 1 error"));
-    page.click("fix-KP801").await;
-    page.wait_gone("finding-KP801").await;
+    page.click("fix-KP901").await;
+    page.wait_gone("finding-KP901").await;
     assert!(page.yaml().await.contains("image: nginx:1.27\n"));
     page.close().await;
 }
@@ -314,11 +314,11 @@ async fn a_known_image_is_offered_its_settings_and_contradictions_are_warned() {
         "{offer}"
     );
     // The hardened defaults contradict the image: uid, read-only paths, port.
-    for code in ["KP802", "KP803", "KP804"] {
+    for code in ["KP902", "KP903", "KP904"] {
         page.find(&format!("finding-{code}")).await;
     }
     assert!(page
-        .text("finding-KP802")
+        .text("finding-KP902")
         .await
         .contains("postgres runs as uid 999"));
     page.click("apply-image-settings").await;
@@ -328,7 +328,7 @@ async fn a_known_image_is_offered_its_settings_and_contradictions_are_warned() {
         })
         .await;
     assert!(yaml.contains("pg_isready"), "{yaml}");
-    for code in ["KP802", "KP803", "KP804", "KP302", "KP109", "KP110"] {
+    for code in ["KP902", "KP903", "KP904", "KP302", "KP109", "KP110"] {
         assert!(
             !page.present(&format!("finding-{code}")).await,
             "{code} after applying: {}",
@@ -338,7 +338,7 @@ async fn a_known_image_is_offered_its_settings_and_contradictions_are_warned() {
     page.wait_gone("apply-image-settings").await;
     // One undo step takes it all back.
     page.click("undo").await;
-    page.find("finding-KP802").await;
+    page.find("finding-KP902").await;
     page.close().await;
 }
 

@@ -72,6 +72,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let mut notes = extends::resolve(&mut services);
     let mut ids: BTreeMap<String, ServiceId> = BTreeMap::new();
     let mut imported: Vec<(String, String)> = Vec::new();
+    let awaited = awaited_to_complete(&services);
     for (compose_name, spec) in &services {
         let mut n = Notes {
             src: &src,
@@ -90,7 +91,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 "named `{name}`: `{taken}` is already another service's name"
             ));
         }
-        let s = read_service(&name, spec, env_files, &mut design, &mut n);
+        let mut s = read_service(&name, spec, env_files, &mut design, &mut n);
+        one_off(&mut s, spec, awaited.contains(compose_name), &mut n);
         let list = n.list;
         let id = ServiceId(design.next_id);
         match design.apply(crate::Edit::AddService(Box::new(s))) {
@@ -125,6 +127,12 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 continue;
             };
             let target = design.service(to).expect("just added");
+            if target.kind.runs_to_completion() && target.exposure.ports.is_empty() {
+                note.push(format!(
+                    "waits for `{dep}` to complete: Kubernetes starts a Job and a workload side by side, so `{dep}` runs as a Job and nothing holds this service back until it has finished (run it as an init container, or before the rollout)"
+                ));
+                continue;
+            }
             let port = target
                 .exposure
                 .ports
@@ -387,10 +395,61 @@ fn read_service(
             ));
         }
     }
-    if spec.get("restart").and_then(Value::as_str) == Some("no") {
-        n.note("restart: no looks like a one-off task; Kubernetes runs it as a Job, which Kubeprint does not model");
-    }
     s
+}
+
+/// The services some other service waits for with `condition:
+/// service_completed_successfully`: tasks that run once and exit (a migration, seed
+/// data), never servers.
+fn awaited_to_complete(
+    services: &serde_json::Map<String, Value>,
+) -> std::collections::BTreeSet<String> {
+    services
+        .values()
+        .filter_map(|spec| spec.get("depends_on").and_then(Value::as_object))
+        .flat_map(|deps| deps.iter())
+        .filter(|(_, d)| {
+            d.get("condition").and_then(Value::as_str) == Some("service_completed_successfully")
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// A one-off task becomes a Job: a service another waits for to complete, or one that
+/// is never restarted (`restart: "no"`) and serves no port. Its restart policy says how
+/// it is retried: `no` not at all (`backoffLimit: 0`), `on-failure[:N]` in place, up to
+/// N times when N is given. A task with a named volume stays what it was (a Job has no
+/// volume claims of its own), with a note.
+fn one_off(s: &mut Service, spec: &Value, awaited: bool, n: &mut Notes) {
+    let restart = spec
+        .get("restart")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let never_restarted = restart == "no";
+    if !(awaited || (never_restarted && s.ports.is_empty())) {
+        return;
+    }
+    let why = if awaited {
+        "another service waits for it to complete (condition: service_completed_successfully)"
+    } else {
+        "it is never restarted (restart: \"no\") and serves no port"
+    };
+    if !s.storage.is_empty() {
+        n.note(format!(
+            "runs once ({why}), so Kubernetes would run it as a Job, but it has a named volume: kept as a {}",
+            s.kind.as_str()
+        ));
+        return;
+    }
+    s.kind = WorkloadKind::Job;
+    if let Some(max) = restart.strip_prefix("on-failure") {
+        s.job.restart_policy = JobRestart::OnFailure;
+        s.job.backoff_limit = max.strip_prefix(':').and_then(|m| m.trim().parse().ok());
+    } else {
+        s.job.restart_policy = JobRestart::Never;
+        s.job.backoff_limit = never_restarted.then_some(0);
+    }
+    n.note(format!("imported as a Job: {why}"));
 }
 
 /// Parse a compose file into JSON, merge keys applied.

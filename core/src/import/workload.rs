@@ -39,6 +39,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
             });
             rollout(&mut s, &spec);
             s.selector = match_labels(&spec.selector);
+            pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))
         }
         Object::StatefulSet(st) => {
@@ -51,8 +52,9 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 revision_history_limit: spec.revision_history_limit,
                 min_ready_seconds: spec.min_ready_seconds,
             });
-            s.storage.extend(volume_claims(&spec));
+            s.storage.extend(volume_claims(st, &spec));
             s.selector = match_labels(&spec.selector);
+            pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))
         }
         Object::DaemonSet(ds) => {
@@ -82,6 +84,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 s.scaling.max_surge = Amount::Count(0);
             }
             s.selector = match_labels(&spec.selector);
+            pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))
         }
         Object::Job(job) => {
@@ -95,6 +98,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 min_ready_seconds: None,
             });
             s.job = job_settings(&spec);
+            pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))
         }
         Object::CronJob(cron) => {
@@ -125,6 +129,7 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 successful_jobs_history_limit: count(spec.successful_jobs_history_limit),
                 failed_jobs_history_limit: count(spec.failed_jobs_history_limit),
             };
+            pod_parts(&mut s, &job.template);
             Some((s, pod_labels(&job.template)))
         }
         _ => None,
@@ -177,9 +182,9 @@ fn rollout(s: &mut Service, spec: &apps::DeploymentSpec) {
         });
 }
 
-/// A StatefulSet's own field: its volume claim templates, each with where the first
+/// A StatefulSet's own field: its volume claim templates, each with where the main
 /// container mounts it.
-fn volume_claims(spec: &apps::StatefulSetSpec) -> Vec<VolumeClaim> {
+fn volume_claims(st: &apps::StatefulSet, spec: &apps::StatefulSetSpec) -> Vec<VolumeClaim> {
     spec.volume_claim_templates
         .iter()
         .flatten()
@@ -192,11 +197,12 @@ fn volume_claims(spec: &apps::StatefulSetSpec) -> Vec<VolumeClaim> {
                 .and_then(|r| r.get("storage"))
                 .map(|q| q.0.clone())
                 .unwrap_or_default();
+            let main_name = st.metadata.name.as_deref().unwrap_or_default();
             let mount = spec
                 .template
                 .spec
                 .as_ref()
-                .and_then(|p| p.containers.first())
+                .and_then(|p| p.containers.get(main_index(p, main_name)))
                 .and_then(|c0| c0.volume_mounts.as_ref())
                 .and_then(|m| m.iter().find(|m| Some(&m.name) == c.metadata.name.as_ref()))
                 .map(|m| m.mount_path.clone())
@@ -230,21 +236,261 @@ fn pod_labels(template: &core::PodTemplateSpec) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// The service a workload's pod template and shared fields describe: its first
-/// container, probes, timing, resources, configuration, security and spread.
-fn from_controller(w: Controller) -> Service {
-    let labels = w.meta.labels.clone().unwrap_or_default();
-    let pod = w.template.spec.clone().unwrap_or_default();
-    let c = pod.containers.first().cloned().unwrap_or_default();
-    let name = w.meta.name.clone().unwrap_or_default();
+/// The main container of a pod: the one named like the workload, else the first. (A
+/// proxy injected in front of the app, or a log shipper listed first, does not become
+/// the service's container when the app's is named like its workload.)
+fn main_index(pod: &core::PodSpec, workload: &str) -> usize {
+    pod.containers
+        .iter()
+        .position(|c| c.name == workload)
+        .unwrap_or(0)
+}
+
+/// The pod's other parts the model holds: its volumes of the kinds the model has
+/// (emptyDir, ConfigMap, Secret, existing claim), the main container's mounts of them,
+/// and the other containers (init containers, native sidecars, regular containers).
+/// Volumes of other kinds (hostPath, projected, CSI, ...) and the mounts of them stay
+/// residual details, so no modelled mount names a volume the model lacks. Call after
+/// [`Service::storage`] is read: the main container's mount of a claim at the claim's
+/// own `mount_path` is that claim's, not a [`Mount`].
+fn pod_parts(s: &mut Service, template: &core::PodTemplateSpec) {
+    let Some(pod) = template.spec.as_ref() else {
+        return;
+    };
+    let mut unmodelled = Vec::new();
+    for v in pod.volumes.iter().flatten() {
+        match volume_of(v) {
+            Some(source) => s.volumes.push(Volume {
+                name: v.name.clone(),
+                source,
+            }),
+            None => unmodelled.push(v.name.clone()),
+        }
+    }
+    let main = main_index(pod, &s.name);
+    if let Some(c) = pod.containers.get(main) {
+        let mut storage: Vec<&VolumeClaim> = s.storage.iter().collect();
+        let mounts = c.volume_mounts.iter().flatten().filter(|m| {
+            // The first mount of a claim at its own path is the claim's.
+            match storage
+                .iter()
+                .position(|v| v.name == m.name && v.mount_path == m.mount_path)
+            {
+                Some(i) => {
+                    storage.remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
+        s.mounts = mounts_of(mounts, &unmodelled);
+    }
+    let init = pod.init_containers.iter().flatten().map(|c| {
+        let role = if c.restart_policy.as_deref() == Some("Always") {
+            ContainerRole::Sidecar
+        } else {
+            ContainerRole::Init
+        };
+        (c, role)
+    });
+    let regular = pod
+        .containers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != main)
+        .map(|(_, c)| (c, ContainerRole::Regular));
+    s.containers = init
+        .chain(regular)
+        .map(|(c, role)| container_of(c, role, &unmodelled))
+        .collect();
+}
+
+/// A volume's source, when it is of a kind the model has.
+fn volume_of(v: &core::Volume) -> Option<VolumeSource> {
+    let kinds = [
+        v.empty_dir.is_some(),
+        v.config_map.is_some(),
+        v.secret.is_some(),
+        v.persistent_volume_claim.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        return None;
+    }
+    if let Some(e) = &v.empty_dir {
+        return Some(VolumeSource::EmptyDir {
+            memory: e.medium.as_deref() == Some("Memory"),
+            size_limit: e.size_limit.as_ref().map(|q| q.0.clone()),
+        });
+    }
+    if let Some(c) = &v.config_map {
+        return Some(VolumeSource::ConfigMap {
+            name: c.name.clone(),
+        });
+    }
+    if let Some(sec) = &v.secret {
+        return Some(VolumeSource::Secret {
+            name: sec.secret_name.clone().unwrap_or_default(),
+        });
+    }
+    v.persistent_volume_claim
+        .as_ref()
+        .map(|c| VolumeSource::Claim {
+            claim: c.claim_name.clone(),
+            read_only: c.read_only == Some(true),
+        })
+}
+
+/// The mounts the model holds: all but those of volumes it does not model.
+fn mounts_of<'m>(
+    mounts: impl Iterator<Item = &'m core::VolumeMount>,
+    unmodelled: &[String],
+) -> Vec<Mount> {
+    mounts
+        .filter(|m| !unmodelled.contains(&m.name))
+        .map(|m| Mount {
+            volume: m.name.clone(),
+            path: m.mount_path.clone(),
+            read_only: m.read_only == Some(true),
+            sub_path: m.sub_path.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A container beside the main one. What the model has no field for (lifecycle hooks,
+/// imagePullPolicy, workingDir, ...) stays a residual detail under its keyed path
+/// (`/spec/template/spec/initContainers/[name=x]/...`). A plain init container's probes
+/// are not read: the API server refuses them, and render does not write them.
+fn container_of(c: &core::Container, role: ContainerRole, unmodelled: &[String]) -> Container {
     let image = c.image.clone().unwrap_or_default();
     let (repo, tag, digest) = split_image(&image);
-    let psc = pod.security_context.clone().unwrap_or_default();
     let csc = c.security_context.clone().unwrap_or_default();
+    Container {
+        name: c.name.clone(),
+        role,
+        image: repo.to_string(),
+        tag: tag.to_string(),
+        digest: digest.map(String::from),
+        command: c.command.clone().unwrap_or_default(),
+        args: c.args.clone().unwrap_or_default(),
+        ports: ports_of(c),
+        probes: if role == ContainerRole::Init {
+            Probes::default()
+        } else {
+            probes_of(c)
+        },
+        resources: resources_of(c),
+        security: ContainerSecurity {
+            run_as_non_root: csc.run_as_non_root,
+            run_as_user: csc.run_as_user,
+            read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
+            no_privilege_escalation: csc.allow_privilege_escalation == Some(false),
+            drop_all_capabilities: csc
+                .capabilities
+                .as_ref()
+                .and_then(|c| c.drop.as_ref())
+                .is_some_and(|d| drops_all(d)),
+        },
+        config: config_of(c),
+        mounts: mounts_of(c.volume_mounts.iter().flatten(), unmodelled),
+        ..Container::default()
+    }
+}
+
+fn ports_of(c: &core::Container) -> Vec<ContainerPort> {
+    c.ports
+        .iter()
+        .flatten()
+        .map(|p| ContainerPort {
+            name: p.name.clone().unwrap_or_default(),
+            port: u16::try_from(p.container_port).unwrap_or(0),
+            protocol: match p.protocol.as_deref() {
+                Some("UDP") => Protocol::UDP,
+                Some("SCTP") => Protocol::SCTP,
+                _ => Protocol::TCP,
+            },
+        })
+        .collect()
+}
+
+fn probes_of(c: &core::Container) -> Probes {
+    Probes {
+        startup: c.startup_probe.as_ref().and_then(probe),
+        liveness: c.liveness_probe.as_ref().and_then(probe),
+        readiness: c.readiness_probe.as_ref().and_then(probe),
+    }
+}
+
+fn resources_of(c: &core::Container) -> Resources {
     let resources = c.resources.clone().unwrap_or_default();
     let q =
         |m: &Option<BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
          k: &str| { m.as_ref().and_then(|m| m.get(k)).map(|q| q.0.clone()) };
+    Resources {
+        cpu_request: q(&resources.requests, "cpu"),
+        memory_request: q(&resources.requests, "memory"),
+        cpu_limit: q(&resources.limits, "cpu"),
+        memory_limit: q(&resources.limits, "memory"),
+    }
+}
+
+/// A container's variables: literals, ConfigMap and Secret keys, and whole ConfigMaps
+/// and Secrets. A variable of another source (`fieldRef`, `resourceFieldRef`) stays a
+/// residual detail.
+fn config_of(c: &core::Container) -> Config {
+    Config {
+        env: c
+            .env
+            .iter()
+            .flatten()
+            .filter_map(|e| {
+                let value = match (&e.value, &e.value_from) {
+                    (_, Some(from)) => match (&from.config_map_key_ref, &from.secret_key_ref) {
+                        (Some(r), _) => EnvValue::ConfigMapKey {
+                            name: r.name.clone(),
+                            key: r.key.clone(),
+                        },
+                        (_, Some(r)) => EnvValue::SecretKey {
+                            name: r.name.clone(),
+                            key: r.key.clone(),
+                        },
+                        _ => return None,
+                    },
+                    (v, None) => EnvValue::Literal(v.clone().unwrap_or_default()),
+                };
+                Some(EnvVar {
+                    name: e.name.clone(),
+                    value,
+                })
+            })
+            .collect(),
+        env_from: c
+            .env_from
+            .iter()
+            .flatten()
+            .filter_map(|f| match (&f.config_map_ref, &f.secret_ref) {
+                (Some(c), _) => Some(EnvFrom::ConfigMap(c.name.clone())),
+                (_, Some(s)) => Some(EnvFrom::Secret(s.name.clone())),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The service a workload's pod template and shared fields describe: its main
+/// container, probes, timing, resources, configuration, security and spread.
+fn from_controller(w: Controller) -> Service {
+    let labels = w.meta.labels.clone().unwrap_or_default();
+    let pod = w.template.spec.clone().unwrap_or_default();
+    let name = w.meta.name.clone().unwrap_or_default();
+    let c = pod
+        .containers
+        .get(main_index(&pod, &name))
+        .cloned()
+        .unwrap_or_default();
+    let image = c.image.clone().unwrap_or_default();
+    let (repo, tag, digest) = split_image(&image);
+    let psc = pod.security_context.clone().unwrap_or_default();
+    let csc = c.security_context.clone().unwrap_or_default();
     let annotations = w
         .template
         .metadata
@@ -268,29 +514,12 @@ fn from_controller(w: Controller) -> Service {
         digest: digest.map(String::from),
         command: c.command.clone().unwrap_or_default(),
         args: c.args.clone().unwrap_or_default(),
-        ports: c
-            .ports
-            .iter()
-            .flatten()
-            .map(|p| ContainerPort {
-                name: p.name.clone().unwrap_or_default(),
-                port: u16::try_from(p.container_port).unwrap_or(0),
-                protocol: match p.protocol.as_deref() {
-                    Some("UDP") => Protocol::UDP,
-                    Some("SCTP") => Protocol::SCTP,
-                    _ => Protocol::TCP,
-                },
-            })
-            .collect(),
+        ports: ports_of(&c),
         exposure: Exposure {
             service: ServiceKind::None,
             ..Exposure::default()
         },
-        probes: Probes {
-            startup: c.startup_probe.as_ref().and_then(probe),
-            liveness: c.liveness_probe.as_ref().and_then(probe),
-            readiness: c.readiness_probe.as_ref().and_then(probe),
-        },
+        probes: probes_of(&c),
         timing: Timing {
             pre_stop_seconds: pre_stop_sleep(&c),
             pre_stop_hook: pre_stop_hook(&c),
@@ -300,49 +529,8 @@ fn from_controller(w: Controller) -> Service {
             min_ready_seconds: w.min_ready_seconds.unwrap_or(0).max(0) as u32,
             ..Timing::default()
         },
-        resources: Resources {
-            cpu_request: q(&resources.requests, "cpu"),
-            memory_request: q(&resources.requests, "memory"),
-            cpu_limit: q(&resources.limits, "cpu"),
-            memory_limit: q(&resources.limits, "memory"),
-        },
-        config: Config {
-            env: c
-                .env
-                .iter()
-                .flatten()
-                .filter_map(|e| {
-                    let value = match (&e.value, &e.value_from) {
-                        (_, Some(from)) => match (&from.config_map_key_ref, &from.secret_key_ref) {
-                            (Some(r), _) => EnvValue::ConfigMapKey {
-                                name: r.name.clone(),
-                                key: r.key.clone(),
-                            },
-                            (_, Some(r)) => EnvValue::SecretKey {
-                                name: r.name.clone(),
-                                key: r.key.clone(),
-                            },
-                            _ => return None,
-                        },
-                        (v, None) => EnvValue::Literal(v.clone().unwrap_or_default()),
-                    };
-                    Some(EnvVar {
-                        name: e.name.clone(),
-                        value,
-                    })
-                })
-                .collect(),
-            env_from: c
-                .env_from
-                .iter()
-                .flatten()
-                .filter_map(|f| match (&f.config_map_ref, &f.secret_ref) {
-                    (Some(c), _) => Some(EnvFrom::ConfigMap(c.name.clone())),
-                    (_, Some(s)) => Some(EnvFrom::Secret(s.name.clone())),
-                    _ => None,
-                })
-                .collect(),
-        },
+        resources: resources_of(&c),
+        config: config_of(&c),
         security: Security {
             run_as_non_root: psc.run_as_non_root.unwrap_or(false),
             run_as_user: psc.run_as_user,

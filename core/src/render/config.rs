@@ -17,13 +17,24 @@ impl Renderer<'_> {
         }
     }
 
-    /// The design's ConfigMaps and Secrets, in every environment that runs services.
+    /// The design's ConfigMaps and Secrets, in every environment that runs services (in
+    /// one that does not host services by default, those its services read).
     pub(super) fn config_objects(&self, services: &[Service]) -> Vec<Object> {
         if services.is_empty() && !self.env.hosts_services {
             return Vec::new();
         }
+        // An environment that runs only the services enabled in it (a shared one, such
+        // as observability) gets only the ConfigMaps and Secrets those read.
+        let wanted = |name: &str, secrets: bool| {
+            self.env.hosts_services || services.iter().any(|s| reads(s, name, secrets))
+        };
         let mut out = Vec::new();
-        for cm in &self.design.config_maps {
+        for cm in self
+            .design
+            .config_maps
+            .iter()
+            .filter(|c| wanted(&c.name, false))
+        {
             out.push(
                 Object::ConfigMap(core::ConfigMap {
                     metadata: self.meta(&cm.name, Labels::new()),
@@ -33,7 +44,7 @@ impl Renderer<'_> {
                 .patched(cm.residual.as_ref()),
             );
         }
-        for sec in &self.design.secrets {
+        for sec in self.design.secrets.iter().filter(|c| wanted(&c.name, true)) {
             let mut meta = self.meta(&sec.name, Labels::new());
             meta.annotations = Some(labels([(
                 "kubeprint.dev/placeholders",
@@ -64,4 +75,26 @@ impl Renderer<'_> {
             ..Default::default()
         }
     }
+}
+
+/// Whether `s` reads ConfigMap (or, with `secrets`, Secret) `name`: through any
+/// container's env or envFrom, or as a volume.
+fn reads(s: &Service, name: &str, secrets: bool) -> bool {
+    let config = |c: &Config| {
+        c.env_from.iter().any(|f| match f {
+            EnvFrom::ConfigMap(n) => !secrets && n == name,
+            EnvFrom::Secret(n) => secrets && n == name,
+        }) || c.env.iter().any(|v| match &v.value {
+            EnvValue::ConfigMapKey { name: n, .. } => !secrets && n == name,
+            EnvValue::SecretKey { name: n, .. } => secrets && n == name,
+            EnvValue::Literal(_) => false,
+        })
+    };
+    config(&s.config)
+        || s.containers.iter().any(|c| config(&c.config))
+        || s.volumes.iter().any(|v| match &v.source {
+            VolumeSource::ConfigMap { name: n } => !secrets && n == name,
+            VolumeSource::Secret { name: n } => secrets && n == name,
+            _ => false,
+        })
 }

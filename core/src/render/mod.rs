@@ -61,6 +61,10 @@ macro_rules! objects {
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         #[allow(missing_docs)]
+        // A CronJob holds a whole Job spec and pod template inline; objects are built
+        // once and moved into a bundle, so boxing every variant would only add
+        // allocations.
+        #[allow(clippy::large_enum_variant)]
         pub enum Object {
             $($variant($ty),)+
             Kept(Box<Kept>),

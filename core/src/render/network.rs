@@ -4,6 +4,7 @@ use super::{
     int_or_string, label_selector, labels, non_empty, non_empty_map, selector_of, some_if, Labels,
     Renderer,
 };
+use crate::edges::{self, EdgeTarget};
 use crate::model::*;
 use crate::naming;
 use k8s_openapi::api::core::v1 as core;
@@ -127,7 +128,10 @@ impl Renderer<'_> {
     /// Default deny, DNS, and one allow policy per service that receives or sends
     /// traffic: ingress per incoming edge, from the ingress controller for public
     /// routes, from anywhere for LoadBalancer ports, from monitoring for metrics; and
-    /// egress per outgoing edge.
+    /// egress per outgoing edge. An edge that crosses into a shared environment
+    /// ([`edges::edge_target`]) is written on both sides: egress to the callee's pods in
+    /// its namespace here, and there ingress from the caller's pods in the namespace of
+    /// each environment whose edge leads there.
     pub(super) fn network_policies(&self, services: &[Service]) -> Vec<net::NetworkPolicy> {
         let mut out = vec![
             net::NetworkPolicy {
@@ -167,24 +171,74 @@ impl Renderer<'_> {
         let mut incoming: BTreeMap<ServiceId, Vec<net::NetworkPolicyIngressRule>> = BTreeMap::new();
         let mut outgoing: BTreeMap<ServiceId, Vec<net::NetworkPolicyEgressRule>> = BTreeMap::new();
         for e in &self.design.edges {
-            let (Some(from), Some(to)) = (deployed.get(&e.from), deployed.get(&e.to)) else {
+            match edges::edge_target(self.design, self.env, e) {
+                EdgeTarget::Local => {
+                    let (Some(from), Some(to)) = (deployed.get(&e.from), deployed.get(&e.to))
+                    else {
+                        continue;
+                    };
+                    let Some(port) = edge_target_port(to, &e.port) else {
+                        continue;
+                    };
+                    incoming
+                        .entry(to.id)
+                        .or_default()
+                        .push(net::NetworkPolicyIngressRule {
+                            from: Some(vec![pod_peer(from)]),
+                            ports: Some(vec![port.clone()]),
+                        });
+                    outgoing
+                        .entry(from.id)
+                        .or_default()
+                        .push(net::NetworkPolicyEgressRule {
+                            to: Some(vec![pod_peer(to)]),
+                            ports: Some(vec![port]),
+                        });
+                }
+                // The callee runs in a shared environment: egress from here to its pods
+                // in its namespace. (Its ingress is written there, below.)
+                EdgeTarget::Shared(there) => {
+                    let (Some(from), Some(to)) = (deployed.get(&e.from), self.design.service(e.to))
+                    else {
+                        continue;
+                    };
+                    let to = effective(to, there);
+                    let Some(port) = edge_target_port(&to, &e.port) else {
+                        continue;
+                    };
+                    outgoing
+                        .entry(from.id)
+                        .or_default()
+                        .push(net::NetworkPolicyEgressRule {
+                            to: Some(vec![namespaced_peer(&there.namespace, &to)]),
+                            ports: Some(vec![port]),
+                        });
+                }
+                _ => {}
+            }
+            // This environment runs the callee for callers in other namespaces: ingress
+            // from the caller's pods in each of those namespaces.
+            let Some(to) = deployed.get(&e.to) else {
                 continue;
             };
-            let Some(port) = edge_target_port(to, &e.port) else {
+            let callers = edges::callers_into(self.design, self.env, e);
+            let (false, Some(from), Some(port)) = (
+                callers.is_empty(),
+                self.design.service(e.from),
+                edge_target_port(to, &e.port),
+            ) else {
                 continue;
             };
             incoming
                 .entry(to.id)
                 .or_default()
                 .push(net::NetworkPolicyIngressRule {
-                    from: Some(vec![pod_peer(from)]),
-                    ports: Some(vec![port.clone()]),
-                });
-            outgoing
-                .entry(from.id)
-                .or_default()
-                .push(net::NetworkPolicyEgressRule {
-                    to: Some(vec![pod_peer(to)]),
+                    from: Some(
+                        callers
+                            .iter()
+                            .map(|c| namespaced_peer(&c.namespace, from))
+                            .collect(),
+                    ),
                     ports: Some(vec![port]),
                 });
         }
@@ -286,6 +340,16 @@ fn np_port(p: &PortRef, protocol: Protocol) -> net::NetworkPolicyPort {
 
 fn pod_peer(s: &Service) -> net::NetworkPolicyPeer {
     net::NetworkPolicyPeer {
+        pod_selector: Some(label_selector(s)),
+        ..Default::default()
+    }
+}
+
+/// The pods of `s` in namespace `ns`: a namespaceSelector and a podSelector in one peer,
+/// which NetworkPolicy reads as both at once (in two peers they would be either).
+fn namespaced_peer(ns: &str, s: &Service) -> net::NetworkPolicyPeer {
+    net::NetworkPolicyPeer {
+        namespace_selector: Some(namespace_selector(ns)),
         pod_selector: Some(label_selector(s)),
         ..Default::default()
     }

@@ -228,7 +228,22 @@ impl Renderer<'_> {
                     } => Some(anti_affinity(s, topology_key, *required)),
                     _ => None,
                 },
-                containers: vec![self.container(s)],
+                init_containers: non_empty(
+                    s.containers
+                        .iter()
+                        .filter(|c| c.role.is_init())
+                        .map(extra_container)
+                        .collect(),
+                ),
+                containers: std::iter::once(self.container(s))
+                    .chain(
+                        s.containers
+                            .iter()
+                            .filter(|c| c.role == ContainerRole::Regular)
+                            .map(extra_container),
+                    )
+                    .collect(),
+                volumes: non_empty(s.volumes.iter().map(volume).collect()),
                 restart_policy: match (s.kind.runs_to_completion(), s.job.restart_policy) {
                     (false, _) => None,
                     (true, JobRestart::OnFailure) => Some("OnFailure".into()),
@@ -275,17 +290,7 @@ impl Renderer<'_> {
             image: Some(image),
             command: non_empty(s.command.clone()),
             args: non_empty(s.args.clone()),
-            ports: non_empty(
-                s.ports
-                    .iter()
-                    .map(|p| core::ContainerPort {
-                        name: some_if(!p.name.is_empty(), p.name.clone()),
-                        container_port: p.port.into(),
-                        protocol: Some(p.protocol.as_str().into()),
-                        ..Default::default()
-                    })
-                    .collect(),
-            ),
+            ports: non_empty(s.ports.iter().map(container_port).collect()),
             env: non_empty(env_vars(s)),
             env_from: non_empty(s.config.env_from.iter().map(env_from).collect()),
             resources: resources(&s.resources),
@@ -305,6 +310,7 @@ impl Renderer<'_> {
                         mount_path: v.mount_path.clone(),
                         ..Default::default()
                     })
+                    .chain(s.mounts.iter().map(mount))
                     .collect(),
             ),
             ..Default::default()
@@ -312,23 +318,133 @@ impl Renderer<'_> {
     }
 }
 
+/// A container beside the main one. Init containers and native sidecars go under
+/// `initContainers` (a sidecar with `restartPolicy: Always`, Kubernetes 1.29+); a plain
+/// init container runs to completion, and the API server refuses probes on it, so its
+/// probes are not written.
+fn extra_container(c: &Container) -> core::Container {
+    let sec = &c.security;
+    let security = core::SecurityContext {
+        run_as_non_root: sec.run_as_non_root,
+        run_as_user: sec.run_as_user,
+        allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
+        read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
+        capabilities: some_if(
+            sec.drop_all_capabilities,
+            core::Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
+    let probes = some_if(c.role != ContainerRole::Init, &c.probes);
+    core::Container {
+        name: c.name.clone(),
+        image: Some(c.image_ref()),
+        command: non_empty(c.command.clone()),
+        args: non_empty(c.args.clone()),
+        ports: non_empty(c.ports.iter().map(container_port).collect()),
+        env: non_empty(c.config.env.iter().map(env_var).collect()),
+        env_from: non_empty(c.config.env_from.iter().map(env_from).collect()),
+        resources: resources(&c.resources),
+        startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
+        liveness_probe: probes.and_then(|p| p.liveness.as_ref()).map(probe),
+        readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
+        restart_policy: some_if(c.role == ContainerRole::Sidecar, "Always".into()),
+        security_context: some_if(security != core::SecurityContext::default(), security),
+        volume_mounts: non_empty(c.mounts.iter().map(mount).collect()),
+        ..Default::default()
+    }
+}
+
+fn container_port(p: &model::ContainerPort) -> core::ContainerPort {
+    core::ContainerPort {
+        name: some_if(!p.name.is_empty(), p.name.clone()),
+        container_port: p.port.into(),
+        protocol: Some(p.protocol.as_str().into()),
+        ..Default::default()
+    }
+}
+
+fn mount(m: &Mount) -> core::VolumeMount {
+    core::VolumeMount {
+        name: m.volume.clone(),
+        mount_path: m.path.clone(),
+        read_only: some_if(m.read_only, true),
+        sub_path: some_if(!m.sub_path.is_empty(), m.sub_path.clone()),
+        ..Default::default()
+    }
+}
+
+/// A pod volume: an emptyDir, a design ConfigMap or Secret as files, or an existing
+/// claim.
+fn volume(v: &Volume) -> core::Volume {
+    let mut out = core::Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
+    match &v.source {
+        VolumeSource::EmptyDir { memory, size_limit } => {
+            out.empty_dir = Some(core::EmptyDirVolumeSource {
+                medium: some_if(*memory, "Memory".into()),
+                size_limit: size_limit.clone().map(Quantity),
+            })
+        }
+        VolumeSource::ConfigMap { name } => {
+            out.config_map = Some(core::ConfigMapVolumeSource {
+                name: name.clone(),
+                ..Default::default()
+            })
+        }
+        VolumeSource::Secret { name } => {
+            out.secret = Some(core::SecretVolumeSource {
+                secret_name: Some(name.clone()),
+                ..Default::default()
+            })
+        }
+        VolumeSource::Claim { claim, read_only } => {
+            out.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: some_if(*read_only, true),
+            })
+        }
+    }
+    out
+}
+
 /// The kind of the service's workload object.
 pub(super) fn workload_kind(s: &Service) -> &'static str {
     s.kind.as_str()
 }
 
-/// Names of the ConfigMaps (or Secrets) a service reads, through envFrom or valueFrom.
+/// Names of the ConfigMaps (or Secrets) a service's pods read: through envFrom or
+/// valueFrom of any of its containers, or mounted as a volume.
 pub fn references(s: &Service, secrets: bool) -> impl Iterator<Item = &str> {
-    let from = s
-        .config
+    let volumes =
+        s.volumes
+            .iter()
+            .filter_map(move |v| match (&v.source, secrets) {
+                (VolumeSource::ConfigMap { name }, false)
+                | (VolumeSource::Secret { name }, true) => Some(name.as_str()),
+                _ => None,
+            });
+    std::iter::once(&s.config)
+        .chain(s.containers.iter().map(|c| &c.config))
+        .flat_map(move |c| config_references(c, secrets))
+        .chain(volumes)
+}
+
+/// Names of the ConfigMaps (or Secrets) one container's variables read.
+fn config_references(config: &Config, secrets: bool) -> impl Iterator<Item = &str> {
+    let from = config
         .env_from
         .iter()
         .filter_map(move |f| match (f, secrets) {
             (EnvFrom::ConfigMap(n), false) | (EnvFrom::Secret(n), true) => Some(n.as_str()),
             _ => None,
         });
-    let keys = s
-        .config
+    let keys = config
         .env
         .iter()
         .filter_map(move |v| match (&v.value, secrets) {

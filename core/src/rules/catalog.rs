@@ -137,6 +137,22 @@ NO_PROBES = Rule {
     instead: "Add a readiness probe on the port the Service targets (HTTP GET of a health path, gRPC health, or a TCP connect), then a liveness probe with a larger failure budget.",
     source: "kube-score pod-probes; Polaris readinessProbeMissing, livenessProbeMissing; kube-linter no-readiness-probe, no-liveness-probe",
 };
+SIDECAR_SHUTDOWN_EXCEEDS_GRACE = Rule {
+    code: "KP116", name: "sidecar_shutdown_exceeds_grace", category: Timing, severity: Warning, relaxed_in_dev: false,
+    summary: "With native sidecars, the grace period must cover the main containers' preStop plus shutdown and then the sidecars' own shutdown: T >= max(S + A, regular containers' shutdown) + the sidecars' shutdown times, added up. (When S + A alone exceeds T, KP102 says so.)",
+    why: "The kubelet stops native sidecars only after every main container has exited, one after another in reverse order of definition, and all of it within one terminationGracePeriodSeconds: time the main containers use is time the sidecars do not get. A log shipper or telemetry agent killed mid-flush loses the pod's last records; a proxy killed early cuts the connections it still drains.",
+    bad: "preStop 5 s, app shutdown 20 s, log-shipper sidecar needing 10 s to flush, grace period 30 s",
+    instead: "Raise terminationGracePeriodSeconds to S + A + the sidecars' shutdown plus a few seconds, or shorten the sidecars' flush.",
+    source: "Kubernetes docs, Sidecar Containers (termination order); KEP-753; kubelet kuberuntime_termination_order.go",
+};
+SIDECAR_STARTED_NOT_READY = Rule {
+    code: "KP117", name: "sidecar_started_not_ready", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "A native sidecar the main containers need from start-up (a database proxy, a secrets agent, a mesh proxy) needs a startup probe.",
+    why: "The kubelet starts the next container as soon as a sidecar has started, and waits only for its startupProbe (or postStart hook) to succeed; a readiness probe does not hold the main containers back. Without a startup probe the app starts before the proxy listens, and its first connections fail.",
+    bad: "cloud-sql-proxy sidecar needed at start, with only a liveness probe",
+    instead: "Give the sidecar a startup probe on its readiness endpoint (the proxy's /startup, the agent's health port).",
+    source: "Kubernetes docs, Sidecar Containers; Kubernetes blog, \"Start Sidecar First: How To Avoid Snags\" (2025)",
+};
 HPA_MIN_ABOVE_MAX = Rule {
     code: "KP201", name: "hpa_min_above_max", category: Scaling, severity: Error, relaxed_in_dev: false,
     summary: "An HPA's minReplicas may not exceed maxReplicas.",
@@ -297,6 +313,54 @@ UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
     instead: "Add a dependency edge from its callers (or remove the Service).",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
+ADDRESS_NOT_ALLOWED = Rule {
+    code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "An address in a service's configuration (an env value of any container, or ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",
+    why: "Under default-deny only the edges' NetworkPolicies let traffic through: an address no edge covers is dropped at run time, silently (a trace exporter just loses its spans).",
+    bad: "default-deny in prod; order-service's ConfigMap says OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability.svc.cluster.local:4317; no edge order-service -> otel-collector",
+    instead: "Add the edge (the fix adds it on the Service port the address names), which writes the egress here and the ingress in the callee's namespace.",
+    source: "Kubernetes docs, Network Policies (a pod is isolated for egress/ingress once a policy selects it; namespaceSelector and podSelector in one peer select those pods of those namespaces); DNS for Services and Pods (`<service>.<namespace>.svc.<cluster-domain>`)",
+};
+ADDRESS_UNKNOWN_SERVICE = Rule {
+    code: "KP321", name: "address_unknown_service", category: Wiring, severity: Warning, relaxed_in_dev: true,
+    summary: "An in-cluster address in a service's configuration (`*.svc`, `*.svc.cluster.local`, or `name.ns` where ns is the namespace of an environment of the design) should name a service the design runs in that namespace, or a Service kept whole from an import, on a port that Service exposes. Info instead of warning when no default-deny stands in the way (the service may be deployed by something else); external hosts, IP addresses, `localhost` and listen addresses (`0.0.0.0:8080`) are never read as in-cluster.",
+    why: "A typo in a service or namespace name, or a dependency the design forgot, fails only at run time with a DNS error; under default-deny no edge can even allow it.",
+    bad: "INVENTORY_HOST=inventory-service.connectum.svc.cluster.local in a design without inventory-service; or payments.shop:9000 where payments exposes only 8080",
+    instead: "Add the missing service to the design (in the environment of that namespace), correct the name or port, or deploy it and allow it outside Kubeprint.",
+    source: "Kubernetes docs, DNS for Services and Pods",
+};
+EDGE_TARGET_AMBIGUOUS = Rule {
+    code: "KP322", name: "edge_target_ambiguous", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "An edge whose callee does not run in the caller's environment must lead to exactly one shared environment that runs it; two or more leave its namespace unsaid.",
+    why: "Kubeprint writes the edge's NetworkPolicies only where it leads; with several candidates it writes none, and default-deny drops the traffic.",
+    bad: "otel-collector enabled in both `observability` and `observability-eu` (both shared) and disabled in prod; an edge order-service -> otel-collector",
+    instead: "Run the callee in one shared environment only, or also in the caller's environment.",
+    source: "Kubeprint's edge semantics (ARCHITECTURE.md, `edges.rs`); Kubernetes docs, Network Policies",
+};
+MOUNT_VOLUME_MISSING = Rule {
+    code: "KP330", name: "mount_volume_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Every volume mount of every container names a volume of the pod (or, on a StatefulSet, one of its volume claims).",
+    why: "The API server rejects a pod template whose volumeMounts name a volume the pod does not have (\"spec.containers[0].volumeMounts[0].name: Not found\"): the workload is not created or not updated.",
+    bad: "mount `cache` at /var/cache, no volume `cache`",
+    instead: "Add the volume (an emptyDir, a ConfigMap or Secret, a claim) or fix the mount's volume name.",
+    source: "API server validation (validateVolumeMounts)",
+};
+DUPLICATE_CONTAINER_NAME = Rule {
+    code: "KP331", name: "duplicate_container_name", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Container names are unique in the pod: init containers, sidecars, the main container and the regular containers together; so are volume names.",
+    why: "The API server rejects a pod template with two containers (of any kind) or two volumes of one name.",
+    bad: "sidecar `app` beside main container `app`",
+    instead: "Rename one of them.",
+    source: "API server validation (validateContainers, validateVolumes: \"Duplicate value\")",
+};
+PORT_SHARED_BY_CONTAINERS = Rule {
+    code: "KP332", name: "port_shared_by_containers", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "No two containers that run at the same time (main, regular and sidecar containers) declare the same port number and protocol. Plain init containers run before the others and one at a time, so they may reuse a port.",
+    why: "The containers of a pod share one network namespace: only one process can listen on a port, so the second container fails to bind and crash-loops.",
+    bad: "main container on 8080 and a proxy sidecar also on 8080",
+    instead: "Give the sidecar its own port (and point Services and probes at the one that should get the traffic).",
+    source: "Kubernetes docs, Pods (networking: containers share the network namespace); API server warnings for duplicate port definitions",
+};
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
     summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps and Secrets DNS-1123 subdomains.",
@@ -347,7 +411,7 @@ REQUEST_ABOVE_LIMIT = Rule {
 };
 MISSING_REQUESTS = Rule {
     code: "KP503", name: "missing_requests", category: Resources, severity: Warning, relaxed_in_dev: true,
-    summary: "Containers should request cpu and memory; the message names the QoS class that results. A request left out beside a limit is set to the limit by the API server: that is only info.",
+    summary: "Containers should request cpu and memory; the message names the QoS class that results. A request left out beside a limit is set to the limit by the API server: that is only info. DaemonSets are KP814's.",
     why: "Without requests the scheduler packs blindly and the pod is evicted first (BestEffort).",
     bad: "no resources at all",
     instead: "Set cpu and memory requests from measured usage.",
@@ -419,7 +483,7 @@ TOKEN_AUTOMOUNTED = Rule {
 };
 MUTABLE_IMAGE_TAG = Rule {
     code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them.",
+    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them. Every container is checked; one that runs the main container's very image (a migration step) is reported once, with the main container.",
     why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
     bad: "image: registry.example.com/app:latest",
     instead: "Tag with a version or git sha (or pin a digest).",
@@ -537,8 +601,120 @@ CONFIG_SOURCE_MISSING = Rule {
     instead: "Add the ConfigMap or Secret, fix the name, or mark the reference optional when the pod can run without it.",
     source: "kube-linter env-value-from; Kubernetes docs, ConfigMaps and Secrets (optional references)",
 };
+JOB_RUN_EXCEEDS_DEADLINE = Rule {
+    code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",
+    why: "activeDeadlineSeconds bounds the whole Job and wins over backoffLimit: when it passes, the running pods are killed and the Job fails with DeadlineExceeded. A deadline shorter than one run fails every run.",
+    bad: "expected run 20 min, activeDeadlineSeconds 600",
+    instead: "Set activeDeadlineSeconds above the run time with every retry, or make the run faster (more parallelism).",
+    source: "Kubernetes docs, Jobs: \"Job termination and cleanup\" (activeDeadlineSeconds takes precedence over backoffLimit)",
+};
+JOB_RETRIES_EXCEED_DEADLINE = Rule {
+    code: "KP802", name: "job_retries_exceed_deadline", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A Job's activeDeadlineSeconds should leave time for the retries backoffLimit allows: the run, one more pod run per retry, and the back-off delays (10 s, 20 s, 40 s ... capped at 6 min with restartPolicy Never, 5 min with OnFailure). backoffLimit defaults to 6.",
+    why: "Retries that cannot fit before the deadline are promised but never run: a transient failure late in the window fails the Job although it had retries left.",
+    bad: "expected run 5 min, backoffLimit 6, activeDeadlineSeconds 1800 (all retries need about 43 min)",
+    instead: "Raise activeDeadlineSeconds to cover every retry, or lower backoffLimit to what fits.",
+    source: "Kubernetes docs, Jobs: \"Pod backoff failure policy\" and \"Job termination and cleanup\"",
+};
+JOB_WITHOUT_TTL = Rule {
+    code: "KP803", name: "job_without_ttl", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A Job should set ttlSecondsAfterFinished. Not checked for CronJobs, whose history limits delete old Jobs.",
+    why: "A finished Job and its pods stay until someone deletes them: they pile up in the namespace, and a Job cannot be applied again under the same name while the old one exists.",
+    bad: "a migration Job without ttlSecondsAfterFinished",
+    instead: "Set ttlSecondsAfterFinished (a day leaves time to read the logs). A GitOps tool that applies the Job should also delete it after it ran (e.g. an Argo CD hook delete policy), or it re-creates the deleted Job and runs it again.",
+    source: "Kubernetes docs, \"Automatic Cleanup for Finished Jobs\" (TTL-after-finished controller)",
+};
+JOB_WITHOUT_CPU_LIMIT = Rule {
+    code: "KP804", name: "job_without_cpu_limit", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "Every container of a Job or CronJob should have a cpu limit (a missing memory limit is KP504's, for every workload).",
+    why: "Batch work uses all the CPU it can get for as long as it runs: without a limit, a backup or a migration takes the node's spare CPU from the serving pods beside it, and its run time, which the deadline and schedule rules rely on, depends on who else is on the node.",
+    bad: "a nightly export CronJob, cpu request 500m, no cpu limit",
+    instead: "Set a cpu limit (at least the request) sized from a measured run.",
+    source: "kube-score container-resources; Checkov CKV_K8S_11 (CPU limits)",
+};
+CRON_SCHEDULE_INVALID = Rule {
+    code: "KP805", name: "cron_schedule_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A CronJob's schedule must parse as the API server parses it (five fields: minute hour day-of-month month day-of-week, names JAN-DEC and SUN-SAT, or a macro like @daily), with no TZ= or CRON_TZ= in it, and must name some date that exists (not `0 0 30 2 *`). Day of week 7 is refused: Sunday is 0.",
+    why: "The API server refuses a schedule that does not parse; one that names no date is accepted and never runs.",
+    bad: "schedule: \"0 3 * * 7\", or \"CRON_TZ=Europe/Berlin 0 3 * * *\"",
+    instead: "Write the five fields as the message says; put the time zone in spec.timeZone.",
+    source: "API server validation (batch validateScheduleFormat: robfig/cron ParseStandard; \"cannot use TZ or CRON_TZ in schedule, use timeZone field instead\"); Kubernetes docs, CronJob \"Schedule syntax\"",
+};
+CRON_RUNS_OVERLAP = Rule {
+    code: "KP806", name: "cron_runs_overlap", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "With concurrencyPolicy Allow, the shortest time between two runs of a CronJob's schedule should exceed the worst-case run time: activeDeadlineSeconds when set, else the expected run time (× completions / parallelism).",
+    why: "Runs that overlap work on the same data at once (two exports writing one file, two cleanups deleting each other's work) and, when each run slows the next, pile up until the namespace's quota is gone.",
+    bad: "schedule */15 * * * *, activeDeadlineSeconds 3600, concurrencyPolicy Allow",
+    instead: "Use concurrencyPolicy Forbid (skip a run while one is running) or Replace, or run less often.",
+    source: "Kubernetes docs, CronJob \"Concurrency policy\"",
+};
+BACKUP_ALLOWS_CONCURRENT_RUNS = Rule {
+    code: "KP807", name: "backup_allows_concurrent_runs", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A CronJob whose name or component says backup should use concurrencyPolicy Forbid.",
+    why: "Two backups of one database at once double its load and may write one archive twice; Replace kills a backup halfway through and leaves no backup at all for that period.",
+    bad: "CronJob postgres-backup with the default concurrencyPolicy (Allow)",
+    instead: "Set concurrencyPolicy: Forbid, so a late backup skips the next run rather than overlapping it.",
+    source: "Kubernetes docs, CronJob \"Concurrency policy\"",
+};
+CRON_STARTING_DEADLINE_TOO_SHORT = Rule {
+    code: "KP808", name: "cron_starting_deadline_too_short", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "A CronJob's startingDeadlineSeconds should be at least 10.",
+    why: "The CronJob controller checks for due runs every 10 seconds: with a shorter starting deadline a run may already be too late when it is seen, and is skipped.",
+    bad: "startingDeadlineSeconds: 5",
+    instead: "Leave it out, or give a run a few minutes to start (300).",
+    source: "Kubernetes docs, CronJob \"Job creation\" (\"if startingDeadlineSeconds is set to a value less than 10 seconds, the CronJob may not be scheduled\")",
+};
+CRON_TIME_ZONE_INVALID = Rule {
+    code: "KP809", name: "cron_time_zone_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A CronJob's timeZone must be an IANA time zone name (`Europe/Berlin`, `America/New_York`, `Etc/UTC`): not empty, not `Local`, in the tz database's own letter case.",
+    why: "The API server refuses a time zone it cannot load (\"unknown time zone\"), and refuses `Local` because the controller's own zone is not a property of the design.",
+    bad: "timeZone: europe/berlin, or timeZone: CEST",
+    instead: "Use the zone's IANA name; leave timeZone out to use the controller's zone.",
+    source: "API server validation (batch validateTimeZone: time.LoadLocation); Kubernetes docs, CronJob \"Time zones\" (stable since 1.27)",
+};
+CRON_SUSPENDED_IN_PROD = Rule {
+    code: "KP810", name: "cron_suspended_in_prod", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "A CronJob deployed to a production environment should not be suspended (checked in prod environments only).",
+    why: "A suspended CronJob starts no runs: the backups, reports or clean-ups it stands for silently stop, and nothing fails to say so.",
+    bad: "CronJob db-backup with suspend: true in prod",
+    instead: "Resume it, or do not deploy it to production (switch it off for the environment).",
+    source: "Kubernetes docs, CronJob \"Schedule suspension\"",
+};
+SCALING_DOES_NOT_APPLY = Rule {
+    code: "KP811", name: "scaling_does_not_apply", category: Batch, severity: Warning, relaxed_in_dev: false,
+    summary: "An HPA applies only to a workload with replicas (Deployment, StatefulSet), and a PodDisruptionBudget only to pods that keep serving: neither is written for a DaemonSet's HPA, nor for a Job's or CronJob's HPA or PDB.",
+    why: "The design says the workload autoscales or is protected from drains, but nothing does it: an HPA cannot scale a DaemonSet (one pod per node) or a Job, and a budget over pods that finish protects nothing.",
+    bad: "a DaemonSet with an HPA from 2 to 6",
+    instead: "Remove the HPA (a DaemonSet grows with the nodes) or the PDB; for parallel batch work, set the Job's parallelism.",
+    source: "Kubernetes docs, Horizontal Pod Autoscaling (\"does not apply to objects that can't be scaled, for example a DaemonSet\"); Specifying a Disruption Budget",
+};
+DAEMONSET_ROLLOUT_INVALID = Rule {
+    code: "KP812", name: "daemonset_rollout_invalid", category: Batch, severity: Error, relaxed_in_dev: false,
+    summary: "A DaemonSet's rolling update must set exactly one of maxSurge and maxUnavailable to a non-zero value, neither above 100%.",
+    why: "The API server refuses both 0 (\"cannot be 0 when maxSurge is 0\"), both non-zero (\"may not be set when maxUnavailable is non-zero\") and more than 100%.",
+    bad: "maxSurge: 25%, maxUnavailable: 25% (a Deployment's defaults, kept when the kind became DaemonSet)",
+    instead: "Use maxUnavailable 1 (Kubernetes' default), or maxSurge 1 with maxUnavailable 0 for an agent that must never stop.",
+    source: "API server validation (apps ValidateRollingUpdateDaemonSet); Kubernetes docs, Perform a Rolling Update on a DaemonSet",
+};
+DAEMONSET_ROLLOUT_TOO_WIDE = Rule {
+    code: "KP813", name: "daemonset_rollout_too_wide", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "A DaemonSet's maxUnavailable should not exceed 50% of the nodes.",
+    why: "A DaemonSet runs a node's agent (logs, metrics, networking, storage): a rollout that stops it on most nodes at once blinds or breaks most of the cluster, and a bad image does so everywhere before anyone can stop it.",
+    bad: "maxUnavailable: 100%",
+    instead: "Roll out one node (the default) or a small share at a time; use maxSurge for agents that must not stop.",
+    source: "Kubernetes docs, Perform a Rolling Update on a DaemonSet",
+};
+DAEMONSET_WITHOUT_REQUESTS = Rule {
+    code: "KP814", name: "daemonset_without_requests", category: Batch, severity: Warning, relaxed_in_dev: true,
+    summary: "Every container of a DaemonSet should request cpu and memory (a limit alone counts: the API server copies it). For DaemonSets this replaces KP503.",
+    why: "A DaemonSet puts one pod on every node, so its requests are paid once per node: without them no node keeps room for the agent, the scheduler overcommits every node by what it really uses, and it is evicted first (BestEffort) exactly when the node is under pressure.",
+    bad: "a log agent DaemonSet with no resources",
+    instead: "Request what one node's agent uses (measured), and remember it is multiplied by the node count.",
+    source: "Kubernetes docs, DaemonSet and Resource Management for Pods and Containers; kube-linter unset-cpu-requirements, unset-memory-requirements",
+};
 INVALID_IMAGE_REFERENCE = Rule {
-    code: "KP801", name: "invalid_image_reference", category: Images, severity: Error, relaxed_in_dev: false,
+    code: "KP901", name: "invalid_image_reference", category: Images, severity: Error, relaxed_in_dev: false,
     summary: "Every container's image, tag and digest must join into a valid image reference: a lowercase repository (with an optional registry host and port), at most one tag of letters, digits, `_`, `.` and `-`, and a digest `algorithm:hex`.",
     why: "The kubelet cannot pull an invalid reference: the pod stays in InvalidImageName (or ErrImagePull) and never starts. A tag typed into the image field while the Tag field holds another gives `nginx:1.27:1.0.0`.",
     bad: "image `nginx:1.27`, tag `1.0.0` (renders nginx:1.27:1.0.0)",
@@ -546,7 +722,7 @@ INVALID_IMAGE_REFERENCE = Rule {
     source: "distribution/reference grammar (used by Docker, containerd and the kubelet); kubelet InvalidImageName",
 };
 IMAGE_USER_CONFLICT = Rule {
-    code: "KP802", name: "image_user_conflict", category: Images, severity: Warning, relaxed_in_dev: false,
+    code: "KP902", name: "image_user_conflict", category: Images, severity: Warning, relaxed_in_dev: false,
     summary: "A known image (see `core/src/images.rs`) must run as the user it is built for: images that need root must not get runAsNonRoot, images whose files belong to one uid must run as that uid, and images whose USER is root need that uid given under runAsNonRoot.",
     why: "The official postgres image initializes its data directory as uid 999; run as uid 10001 it fails at start-up, and with runAsNonRoot but no uid the kubelet refuses its root USER. The official nginx image cannot bind port 80 or create its cache without root.",
     bad: "image postgres, runAsNonRoot with runAsUser 10001",
@@ -554,7 +730,7 @@ IMAGE_USER_CONFLICT = Rule {
     source: "The images' Dockerfiles and docs (hub.docker.com/_/postgres \"Arbitrary --user Notes\", hub.docker.com/_/nginx); kubelet runAsNonRoot verification",
 };
 IMAGE_WRITABLE_PATHS = Rule {
-    code: "KP803", name: "image_writable_paths", category: Images, severity: Warning, relaxed_in_dev: false,
+    code: "KP903", name: "image_writable_paths", category: Images, severity: Warning, relaxed_in_dev: false,
     summary: "Under a read-only root filesystem, every path a known image writes to must have a volume mounted (an emptyDir, or a persistent claim for its data).",
     why: "The image fails at start-up with `Read-only file system` (postgres cannot create its socket in /var/run/postgresql, nginx its cache in /var/cache/nginx).",
     bad: "image postgres, readOnlyRootFilesystem, nothing mounted at /var/run/postgresql",
@@ -562,7 +738,7 @@ IMAGE_WRITABLE_PATHS = Rule {
     source: "The images' Dockerfiles (VOLUME and runtime directories); Kubernetes docs, Configure a Security Context (readOnlyRootFilesystem)",
 };
 IMAGE_PORT_UNKNOWN = Rule {
-    code: "KP804", name: "image_port_unknown", category: Images, severity: Warning, relaxed_in_dev: false,
+    code: "KP904", name: "image_port_unknown", category: Images, severity: Warning, relaxed_in_dev: false,
     summary: "A container port of a known image should be one the image listens on, unless the design sets its command or arguments (which may change the port).",
     why: "A probe, Service or route on a port the process does not listen on fails: the pod never becomes ready, or the Service answers with connection refused.",
     bad: "image postgres, container port 8080",

@@ -92,7 +92,7 @@ fn problem(image: &str, tag: &str, digest: Option<&str>) -> Option<Problem> {
     Some(p)
 }
 
-/// KP801: the main container's and every other container's image reference parses.
+/// KP901: the main container's and every other container's image reference parses.
 fn references(cx: &mut Ctx, s: &Service) {
     if let Some(p) = problem(&s.image, &s.tag, s.digest.as_deref()) {
         let path_of = |cx: &Ctx, field: &str| match field {
@@ -130,7 +130,7 @@ fn references(cx: &mut Ctx, s: &Service) {
     }
 }
 
-/// KP802: the service runs the image as the user the image is built for.
+/// KP902: the service runs the image as the user the image is built for.
 fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     let sec = &s.security;
     let uid = sec.effective_run_as_user();
@@ -198,7 +198,7 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     );
 }
 
-/// KP803: under a read-only root filesystem, every path the image writes has a volume.
+/// KP903: under a read-only root filesystem, every path the image writes has a volume.
 fn writable_paths(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     if !s.security.read_only_root_fs {
         return;
@@ -223,7 +223,7 @@ fn writable_paths(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     );
 }
 
-/// KP804: the container ports are ports the image listens on.
+/// KP904: the container ports are ports the image listens on.
 fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     if !s.command.is_empty() || !s.args.is_empty() {
         return;

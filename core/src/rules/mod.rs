@@ -5,13 +5,15 @@
 //! documentation. The checks live in one file per family, named after the [`Category`]
 //! their rules have and holding only those rules: `timing` (KP1xx), `scaling` (KP2xx),
 //! `wiring` (KP3xx), `names` (KP4xx), `resources` (KP5xx), `security` (KP6xx),
-//! `references` (KP710 and up, over the rendered objects, kept ones included), `images`
-//! (KP8xx: image references, and what known images need); their
+//! `references` (KP710 and up, over the rendered objects, kept ones included), `batch`
+//! (KP8xx: Jobs, CronJobs and DaemonSets), `images` (KP9xx: image references, and what
+//! known images need); their
 //! fixtures sit in files of the same names in `core/tests/rules/`. `context` holds what
 //! the families share. Checks read the effective service (the environment's overrides
 //! applied); a finding points at the exact field ([`FieldPath`]) and may carry a
 //! one-click [`Fix`].
 
+mod batch;
 pub mod catalog;
 mod context;
 mod images;
@@ -75,6 +77,9 @@ pub enum Category {
     Security,
     /// References between objects, kept objects included.
     References,
+    /// Jobs, CronJobs and DaemonSets: schedules, deadlines, retries, clean-up, and
+    /// rollouts counted in nodes.
+    Batch,
     /// Image references, and what known images need (`crate::images`).
     Images,
 }
@@ -168,6 +173,7 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
         names::service(&mut cx, s);
         resources::service(&mut cx, s);
         security::service(&mut cx, s);
+        batch::service(&mut cx, s);
         images::service(&mut cx, s);
     }
     // The sort is stable: findings of one rule with one message keep the order their
@@ -222,6 +228,23 @@ pub fn qos_class(r: &Resources) -> QosClass {
     };
     if same(cpu_req, r.cpu_limit.as_ref()) && same(mem_req, r.memory_limit.as_ref()) {
         QosClass::Guaranteed
+    } else {
+        QosClass::Burstable
+    }
+}
+
+/// The QoS class of a service's pods: Guaranteed when every container (init containers
+/// and sidecars included) is, BestEffort when none has any request or limit, Burstable
+/// otherwise (Kubernetes docs, "Pod Quality of Service Classes").
+pub fn pod_qos_class(s: &Service) -> QosClass {
+    let classes: Vec<QosClass> = std::iter::once(&s.resources)
+        .chain(s.containers.iter().map(|c| &c.resources))
+        .map(qos_class)
+        .collect();
+    if classes.iter().all(|c| *c == QosClass::Guaranteed) {
+        QosClass::Guaranteed
+    } else if classes.iter().all(|c| *c == QosClass::BestEffort) {
+        QosClass::BestEffort
     } else {
         QosClass::Burstable
     }

@@ -89,6 +89,56 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     service_names(cx, s);
     port_names(cx, s);
     env_names(cx, s);
+    pod_names(cx, s);
+}
+
+/// KP401, KP402 and KP404 for the pod's other containers and its volumes: container
+/// and volume names are DNS-1123 labels, port names IANA service names, variable names
+/// C identifiers.
+fn pod_names(cx: &mut Ctx, s: &Service) {
+    for (i, c) in s.containers.iter().enumerate() {
+        if let Err(e) = names::dns1123_label(&c.name) {
+            cx.report(
+                &INVALID_NAME,
+                Some(s),
+                svc(s, &format!("/containers/{i}/name")),
+                format!("container name `{}` {e}", c.name),
+            );
+        }
+        for (k, p) in c.ports.iter().enumerate() {
+            if p.name.is_empty() {
+                continue;
+            }
+            if let Err(e) = names::iana_svc_name(&p.name) {
+                cx.report(
+                    &INVALID_PORT_NAME,
+                    Some(s),
+                    svc(s, &format!("/containers/{i}/ports/{k}/name")),
+                    format!("container `{}`: port name `{}` {e}", c.name, p.name),
+                );
+            }
+        }
+        for (k, v) in c.config.env.iter().enumerate() {
+            if let Err(e) = names::c_identifier(&v.name) {
+                cx.report(
+                    &INVALID_ENV_NAME,
+                    Some(s),
+                    svc(s, &format!("/containers/{i}/config/env/{k}/name")),
+                    format!("container `{}`: variable name `{}` {e}", c.name, v.name),
+                );
+            }
+        }
+    }
+    for (i, v) in s.volumes.iter().enumerate() {
+        if let Err(e) = names::dns1123_label(&v.name) {
+            cx.report(
+                &INVALID_NAME,
+                Some(s),
+                svc(s, &format!("/volumes/{i}/name")),
+                format!("volume name `{}` {e}", v.name),
+            );
+        }
+    }
 }
 
 /// KP401 and KP403: the service's name, the names derived from it, its container's name

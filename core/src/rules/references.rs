@@ -507,7 +507,7 @@ impl Reporter<'_, '_, '_> {
             }
         }
         // KP720: the ConfigMaps and Secrets exist, unless optional; what a service's
-        // model reads is KP305's.
+        // model reads (variables of any container, volumes) is KP305's.
         let modelled = match e.owner {
             Owner::Service(id, ResidualRole::Workload) => self.deployed.iter().find(|s| s.id == id),
             _ => None,
@@ -516,11 +516,9 @@ impl Reporter<'_, '_, '_> {
             if r.optional || self.config_exists(&p.namespace, r.source, r.name) {
                 continue;
             }
-            if r.env
-                && modelled.is_some_and(|s| {
-                    crate::render::references(s, r.source == Source::Secret).any(|n| n == r.name)
-                })
-            {
+            if modelled.is_some_and(|s| {
+                crate::render::references(s, r.source == Source::Secret).any(|n| n == r.name)
+            }) {
                 continue;
             }
             let (pointer, by) = r.at.show();
@@ -543,14 +541,7 @@ impl Reporter<'_, '_, '_> {
     /// Whether a pod in `ns` finds `source` `name`: in the bundle, published by the API
     /// server, or created at run time by something in the bundle.
     fn config_exists(&self, ns: &str, source: Source, name: &str) -> bool {
-        self.ix.exists(source.kind(), ns, name)
-            || match source {
-                Source::ConfigMap => name == ROOT_CA_CONFIG_MAP,
-                Source::Secret => self
-                    .ix
-                    .created_secrets
-                    .contains(&(ns.to_string(), name.to_string())),
-            }
+        self.ix.exists(source.kind(), ns, name) || self.ix.provided_at_run_time(ns, source, name)
     }
 }
 

@@ -104,8 +104,6 @@ pub(super) struct ConfigRef<'v> {
     pub(super) source: Source,
     pub(super) name: &'v str,
     pub(super) optional: bool,
-    /// Whether it is `envFrom` or an env variable (what a service's model covers).
-    pub(super) env: bool,
     /// Where it is, made only when a finding needs it.
     pub(super) at: RefAt<'v>,
 }
@@ -634,13 +632,12 @@ impl<'b> Index<'b> {
     pub(super) fn config_refs<'s>(&'s self, p: &Pod) -> Vec<ConfigRef<'s>> {
         let spec = self.spec(p);
         let mut out = Vec::new();
-        let mut push = |source, v: &'s Value, field: &str, env, at| {
+        let mut push = |source, v: &'s Value, field: &str, at| {
             if let Some(name) = v[field].as_str() {
                 out.push(ConfigRef {
                     source,
                     name,
                     optional: v["optional"].as_bool() == Some(true),
-                    env,
                     at,
                 });
             }
@@ -654,7 +651,7 @@ impl<'b> Index<'b> {
                         ("secretRef", Source::Secret),
                     ] {
                         let at = RefAt::EnvFrom(list, i, k, field, container);
-                        push(source, &from[field], "name", true, at);
+                        push(source, &from[field], "name", at);
                     }
                 }
                 for (k, var) in items(&c["env"]) {
@@ -664,7 +661,7 @@ impl<'b> Index<'b> {
                         ("secretKeyRef", Source::Secret),
                     ] {
                         let at = RefAt::Env(list, i, k, field, container, var_name);
-                        push(source, &var["valueFrom"][field], "name", true, at);
+                        push(source, &var["valueFrom"][field], "name", at);
                     }
                 }
             }
@@ -672,23 +669,35 @@ impl<'b> Index<'b> {
         for (k, vol) in items(&spec["volumes"]) {
             let volume = vol["name"].as_str().unwrap_or_default();
             let at = RefAt::Volume(k, "configMap", "name", volume);
-            push(Source::ConfigMap, &vol["configMap"], "name", false, at);
+            push(Source::ConfigMap, &vol["configMap"], "name", at);
             let at = RefAt::Volume(k, "secret", "secretName", volume);
-            push(Source::Secret, &vol["secret"], "secretName", false, at);
+            push(Source::Secret, &vol["secret"], "secretName", at);
             for (m, src) in items(&vol["projected"]["sources"]) {
                 for (field, source) in
                     [("configMap", Source::ConfigMap), ("secret", Source::Secret)]
                 {
                     let at = RefAt::Projected(k, m, field, volume);
-                    push(source, &src[field], "name", false, at);
+                    push(source, &src[field], "name", at);
                 }
             }
         }
         out
     }
 
+    /// Whether pods in `ns` find `source` `name` without the design defining it: the
+    /// `kube-root-ca.crt` ConfigMap the API server publishes in every namespace, or a
+    /// Secret something in the bundle creates at run time.
+    pub(super) fn provided_at_run_time(&self, ns: &str, source: Source, name: &str) -> bool {
+        match source {
+            Source::ConfigMap => name == ROOT_CA_CONFIG_MAP,
+            Source::Secret => self
+                .created_secrets
+                .contains(&(ns.to_string(), name.to_string())),
+        }
+    }
+
     /// Whether the rendered pods of service `s` read `source` `name` only as optional
-    /// (`optional: true` everywhere they read it through env or envFrom).
+    /// (`optional: true` everywhere they read it: env, envFrom and volumes).
     pub(super) fn read_only_optionally(&self, s: &Service, source: Source, name: &str) -> bool {
         let mut refs = self
             .pods
@@ -698,7 +707,7 @@ impl<'b> Index<'b> {
                     Owner::Service(id, ResidualRole::Workload) if id == s.id)
             })
             .flat_map(|p| self.config_refs(p))
-            .filter(|r| r.env && r.source == source && r.name == name)
+            .filter(|r| r.source == source && r.name == name)
             .peekable();
         refs.peek().is_some() && refs.all(|r| r.optional)
     }

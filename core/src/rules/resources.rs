@@ -3,15 +3,34 @@
 
 use super::catalog::*;
 use super::context::{set_fix, svc, Ctx, OverridableField as OF};
-use super::{qos_class, Severity};
+use super::{pod_qos_class, Severity};
 use crate::model::*;
 use crate::quantity;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Every resource check of one deployed (effective) service.
+/// Every resource check of one deployed (effective) service: its main container's, then
+/// every other container's (init containers and sidecars included: their requests count
+/// in scheduling, and an unlimited one can exhaust the node like the main one).
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
-    let r = &s.resources;
+    container(cx, s, &s.resources, None);
+    for (i, c) in s.containers.iter().enumerate() {
+        container(cx, s, &c.resources, Some((i, c.name.as_str())));
+    }
+}
+
+/// The resource checks of one container: the main one (`which` is `None`, its fields may
+/// be overridden per environment) or extra container `which = (index, name)`.
+fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &str)>) {
+    // Where a field is, and how the message names the container.
+    let at = |cx: &Ctx, name: &'static str| match which {
+        None => cx.overridable(s, OF::Resource(name)),
+        Some((i, _)) => svc(s, &format!("/containers/{i}/resources/{name}")),
+    };
+    let who = match which {
+        None => String::new(),
+        Some((_, name)) => format!("container `{name}`: "),
+    };
     let fields = [
         ("cpu_request", &r.cpu_request),
         ("memory_request", &r.memory_request),
@@ -26,20 +45,20 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 valid.insert(name, q);
             }
             None => {
-                let path = cx.overridable(s, OF::Resource(name));
+                let path = at(cx, name);
                 cx.report(
                     &INVALID_QUANTITY,
                     Some(s),
                     path,
                     format!(
-                        "{} `{v}` is not a Kubernetes quantity (e.g. 500m, 1, 512Mi, 1Gi)",
+                        "{who}{} `{v}` is not a Kubernetes quantity (e.g. 500m, 1, 512Mi, 1Gi)",
                         name.replace('_', " ")
                     ),
                 );
             }
         }
     }
-    for (i, v) in s.storage.iter().enumerate() {
+    for (i, v) in s.storage.iter().enumerate().filter(|_| which.is_none()) {
         if quantity::parse(&v.size).is_none() {
             cx.report(
                 &INVALID_QUANTITY,
@@ -69,14 +88,14 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                     &r.memory_limit
                 };
                 let lim_text = lim_text.clone().unwrap_or_default();
-                let path = cx.overridable(s, OF::Resource(req));
+                let path = at(cx, req);
                 let fix = set_fix(format!("Request {lim_text}"), path.clone(), json!(lim_text));
                 cx.report(
                     &REQUEST_ABOVE_LIMIT,
                     Some(s),
                     path,
                     format!(
-                        "{res} request {} is above its limit {lim_text}",
+                        "{who}{res} request {} is above its limit {lim_text}",
                         req_text.clone().unwrap_or_default()
                     ),
                 )
@@ -85,7 +104,10 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         }
     }
     // The API server sets a missing request to the limit when there is one, so such a
-    // request is not missing at run time: say what it becomes, as info only.
+    // request is not missing at run time: say what it becomes, as info only. A
+    // DaemonSet's requests are paid on every node: `daemonset_without_requests` (KP814)
+    // says so instead.
+    let per_node = s.kind == WorkloadKind::DaemonSet;
     let missing: Vec<(&str, Option<&String>)> = [
         ("cpu", &r.cpu_request, &r.cpu_limit),
         ("memory", &r.memory_request, &r.memory_limit),
@@ -94,7 +116,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     .filter(|(_, req, _)| req.is_none())
     .map(|(n, _, lim)| (n, lim.as_ref()))
     .collect();
-    if let Some(&(first, _)) = missing.first() {
+    if let Some(&(first, _)) = missing.first().filter(|_| !per_node) {
         let bare: Vec<&str> = missing
             .iter()
             .filter(|(_, lim)| lim.is_none())
@@ -126,24 +148,24 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         } else {
             "memory_request"
         };
-        let path = cx.overridable(s, OF::Resource(field));
-        let f = cx.report(
-            &MISSING_REQUESTS,
-            Some(s),
-            path,
-            format!("{}: QoS class {:?}", parts.join("; "), qos_class(r)),
-        );
+        let path = at(cx, field);
+        // The QoS class is the pod's: said where the main container is checked.
+        let message = match which {
+            None => format!("{}: QoS class {:?}", parts.join("; "), pod_qos_class(s)),
+            Some(_) => format!("{who}{}", parts.join("; ")),
+        };
+        let f = cx.report(&MISSING_REQUESTS, Some(s), path, message);
         if bare.is_empty() {
             f.severity = Severity::Info;
         }
     }
     if r.memory_limit.is_none() {
-        let path = cx.overridable(s, OF::Resource("memory_limit"));
+        let path = at(cx, "memory_limit");
         let f = cx.report(
             &MISSING_MEMORY_LIMIT,
             Some(s),
             path.clone(),
-            "no memory limit: a leak grows until the node runs out".into(),
+            format!("{who}no memory limit: a leak grows until the node runs out"),
         );
         if let Some(req) = &r.memory_request {
             f.fix = set_fix(format!("Limit memory to {req}"), path, json!(req));

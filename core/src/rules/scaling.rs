@@ -11,6 +11,12 @@ use serde_json::json;
 
 /// Every scaling check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    // Replicas, an HPA, a PDB over R pods and spreading them are about a replicated
+    // set of pods: a DaemonSet has one per node, a Job's finish. What applies to those
+    // kinds is the batch rules' (KP811 says their HPA or PDB is not written).
+    if !s.kind.has_replicas() {
+        return;
+    }
     replicas_with_hpa(cx, s);
     let prod = cx.env.tier == Tier::Prod;
     if let Some(h) = &s.scaling.hpa {

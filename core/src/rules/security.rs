@@ -61,6 +61,123 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     secret_literals(cx, s);
     hardening(cx, s);
+    for (i, c) in s.containers.iter().enumerate() {
+        container_hardening(cx, s, i, c);
+    }
+}
+
+/// KP601 to KP605, KP608 and KP609 for extra container `i` (init containers and
+/// sidecars included: they run in the same pod, with the same node access). Its own
+/// securityContext wins over the pod's; when it inherits both the uid and runAsNonRoot
+/// from the pod and the main container runs as root the same way, the pod's finding
+/// (on the main container) already says it, and fixing it fixes this one.
+fn container_hardening(cx: &mut Ctx, s: &Service, i: usize, c: &Container) {
+    let sec = &c.security;
+    let base = format!("/containers/{i}");
+    let who = format!("container `{}`", c.name);
+    let field = |f: &str| svc(s, &format!("{base}/security/{f}"));
+    let uid = sec.run_as_user.or(s.security.run_as_user);
+    let non_root = sec.run_as_non_root.unwrap_or(s.security.run_as_non_root);
+    let as_root = |uid: Option<i64>, non_root: bool| (!non_root && uid.is_none()) || uid == Some(0);
+    let main_as_root = as_root(
+        s.security.effective_run_as_user(),
+        s.security.effective_run_as_non_root(),
+    );
+    let own = sec.run_as_user.is_some() || sec.run_as_non_root.is_some();
+    if as_root(uid, non_root) && (own || !main_as_root) {
+        let message = if uid == Some(0) && non_root {
+            format!(
+                "{who}: runAsUser is 0 but runAsNonRoot is true: the kubelet refuses to start it"
+            )
+        } else if uid == Some(0) {
+            format!("{who}: runAsUser is 0: it runs as root")
+        } else {
+            format!(
+                "{who}: neither runAsNonRoot nor a non-zero runAsUser is set: it may run as root"
+            )
+        };
+        cx.report(&RUNS_AS_ROOT, Some(s), field("run_as_non_root"), message)
+            .fix = batch_fix(
+            format!("Run as non-root (uid {SUGGESTED_UID})"),
+            vec![
+                set(field("run_as_non_root"), json!(true)),
+                set(field("run_as_user"), json!(SUGGESTED_UID)),
+            ],
+        );
+    }
+    if let (Some(uid @ 1..=HIGHEST_LOW_UID), Some(_)) = (uid, sec.run_as_user) {
+        cx.report(
+            &LOW_UID,
+            Some(s),
+            field("run_as_user"),
+            format!("{who}: runAsUser {uid} is not above {HIGHEST_LOW_UID}"),
+        )
+        .fix = set_fix(
+            format!("Run as uid {SUGGESTED_UID}"),
+            field("run_as_user"),
+            json!(SUGGESTED_UID),
+        );
+    }
+    for (flag, rule, name, message, label) in [
+        (
+            sec.read_only_root_fs,
+            &WRITABLE_ROOT_FS,
+            "read_only_root_fs",
+            "the root filesystem is writable",
+            "Make the root filesystem read-only",
+        ),
+        (
+            sec.no_privilege_escalation,
+            &PRIVILEGE_ESCALATION,
+            "no_privilege_escalation",
+            "allowPrivilegeEscalation is not false",
+            "Forbid privilege escalation",
+        ),
+        (
+            sec.drop_all_capabilities,
+            &CAPABILITIES_NOT_DROPPED,
+            "drop_all_capabilities",
+            "capabilities are not dropped",
+            "Drop all capabilities",
+        ),
+    ] {
+        if !flag {
+            cx.report(rule, Some(s), field(name), format!("{who}: {message}"))
+                .fix = set_fix(label.into(), field(name), json!(true));
+        }
+    }
+    // A container running the main container's very image (a migration step) is the
+    // main container's finding: one image, one finding.
+    let pinned = c.digest.as_deref().is_some_and(|d| !d.is_empty());
+    let main_image = (&c.image, &c.tag, &c.digest) == (&s.image, &s.tag, &s.digest);
+    if !pinned && !main_image && (c.tag.is_empty() || c.tag == "latest") {
+        let shown = if c.tag.is_empty() {
+            c.image.clone()
+        } else {
+            format!("{}:{}", c.image, c.tag)
+        };
+        cx.report(
+            &MUTABLE_IMAGE_TAG,
+            Some(s),
+            svc(s, &format!("{base}/tag")),
+            format!("{who}: image `{shown}` has no immutable tag"),
+        );
+    }
+    for (k, v) in c.config.env.iter().enumerate() {
+        if let EnvValue::Literal(val) = &v.value {
+            if !val.is_empty() && looks_secret(&v.name, val) {
+                cx.report(
+                    &SECRET_IN_PLAIN_CONFIG,
+                    Some(s),
+                    svc(s, &format!("{base}/config/env/{k}")),
+                    format!(
+                        "{who}: `{}` looks like a secret but is a literal value",
+                        v.name
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Whether a variable or ConfigMap key named `name` with value `value` looks like it
@@ -208,8 +325,8 @@ fn secret_literals(cx: &mut Ctx, s: &Service) {
     }
 }
 
-/// KP601 to KP608: the pod and container security context, the service account token and
-/// the image tag.
+/// KP601 to KP608: the pod and main container security context, the service account
+/// token and the image tag.
 fn hardening(cx: &mut Ctx, s: &Service) {
     let sec = &s.security;
     let flag = |cx: &mut Ctx,
@@ -272,7 +389,7 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         )
         .fix = batch_fix(format!("Run as non-root (uid {SUGGESTED_UID})"), edits);
     }
-    // A known image's own user (postgres' 999) is what the image needs (KP802).
+    // A known image's own user (postgres' 999) is what the image needs (KP902).
     let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.uid == u);
     if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid.filter(|u| !images_own(*u)) {
         flag(

@@ -15,18 +15,29 @@ use serde_json::json;
 /// Every timing check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     shutdown_and_startup(cx, s);
-    no_probes(cx, s);
+    sidecars(cx, s);
+    // Pods that run to completion are not kept in a Service by probes, and an HPA's
+    // behaviour matters only where an HPA can scale: the batch rules (KP8xx) say what
+    // applies to those kinds instead.
+    if !s.kind.runs_to_completion() {
+        no_probes(cx, s);
+    }
     probes(cx, s);
     rollout(cx, s);
-    hpa_behavior(cx, s);
+    if s.kind.has_replicas() {
+        hpa_behavior(cx, s);
+    }
 }
 
 /// Whether anything sends the service requests: a Service with ports, a route or a load
-/// balancer.
+/// balancer. A Job's pods are not drained from a Service while they run to completion
+/// (a Service in front of an indexed Job gives its pods names to find each other), so
+/// the draining rules do not apply to them.
 fn receives_traffic(s: &Service) -> bool {
-    (s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
-        || s.exposure.ingress.is_some()
-        || s.exposure.load_balancer.is_some()
+    !s.kind.runs_to_completion()
+        && ((s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
+            || s.exposure.ingress.is_some()
+            || s.exposure.load_balancer.is_some())
 }
 
 /// KP101 to KP106: the shutdown sequence fits the grace period and outlasts endpoint
@@ -119,7 +130,8 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         );
     }
     if let Some(d) = cx.design.cluster.lb_deregistration_seconds {
-        let behind_lb = s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some();
+        let behind_lb = !s.kind.runs_to_completion()
+            && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some());
         if behind_lb && sleep <= d && hook.is_none() {
             let new_sleep = d + 1;
             let new_grace = grace.max(new_sleep + app + SLACK);
@@ -189,6 +201,99 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
                     serde_json::to_value(&startup).expect("probes serialize"),
                 );
             }
+        }
+    }
+}
+
+/// KP116 and KP117: native sidecars stop after the main containers, within the same
+/// grace period, and one the main container needs at start-up holds it back only with a
+/// startup probe.
+fn sidecars(cx: &mut Ctx, s: &Service) {
+    let t = &s.timing;
+    let (sleep, app, grace) = (
+        t.pre_stop_seconds,
+        t.app_shutdown_seconds,
+        t.grace_period_seconds,
+    );
+    let stop = crate::insight::pod_shutdown(s);
+    // Past KP101 and KP102 (the main container alone overruns), say what the sidecars add.
+    if stop.sidecars > 0
+        && !(sleep > 0 && sleep >= grace)
+        && sleep + app <= grace
+        && stop.total() > grace
+    {
+        let needed = stop.total() + SLACK;
+        let path = svc(s, "/timing/grace_period_seconds");
+        let fix = set_fix(
+            format!("Raise the grace period to {needed} s"),
+            path.clone(),
+            json!(needed),
+        );
+        let names: Vec<String> = s
+            .containers
+            .iter()
+            .filter(|c| c.role == ContainerRole::Sidecar && c.shutdown_seconds > 0)
+            .map(|c| format!("{} {} s", c.name, c.shutdown_seconds))
+            .collect();
+        cx.report(
+            &SIDECAR_SHUTDOWN_EXCEEDS_GRACE,
+            Some(s),
+            path,
+            format!(
+                "grace {grace} s < main containers {} s + sidecars {} s ({}) = {} s: the sidecars are stopped after the main containers and get SIGKILL {} s before they finish",
+                stop.main,
+                stop.sidecars,
+                names.join(", "),
+                stop.total(),
+                stop.total() - grace
+            ),
+        )
+        .fix = fix;
+    }
+    for (i, c) in s.containers.iter().enumerate() {
+        if c.role != ContainerRole::Sidecar || !c.needed_at_start || c.probes.startup.is_some() {
+            continue;
+        }
+        let path = svc(s, &format!("/containers/{i}/probes/startup"));
+        let readiness = if c.probes.readiness.is_some() {
+            " (its readiness probe does not hold them back)"
+        } else {
+            ""
+        };
+        let f = cx.report(
+            &SIDECAR_STARTED_NOT_READY,
+            Some(s),
+            path.clone(),
+            format!(
+                "the main containers need sidecar `{}` from start-up, but it has no startup probe: they start as soon as it has started, not when it is ready{readiness}",
+                c.name
+            ),
+        );
+        let action = c
+            .probes
+            .readiness
+            .as_ref()
+            .or(c.probes.liveness.as_ref())
+            .map(|p| p.action.clone())
+            .or_else(|| {
+                c.ports
+                    .iter()
+                    .find(|p| p.protocol == Protocol::TCP)
+                    .map(|p| ProbeAction::Tcp {
+                        port: if p.name.is_empty() {
+                            PortRef::Number(p.port)
+                        } else {
+                            PortRef::Name(p.name.clone())
+                        },
+                    })
+            });
+        if let Some(action) = action {
+            let probe = crate::presets::sidecar_startup_probe(action);
+            f.fix = set_fix(
+                format!("Add a startup probe to `{}`", c.name),
+                path,
+                serde_json::to_value(&probe).expect("probes serialize"),
+            );
         }
     }
 }

@@ -2,10 +2,13 @@
 //! at ports, routes and edges at Services, config at ConfigMaps and Secrets, and object
 //! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
 
+mod addresses;
+
 use super::catalog::*;
 use super::context::{batch_fix, escape, service_port_lists, set_fix, svc, Ctx};
 use super::{Fix, Severity};
 use crate::domain::NODE_PORT_RANGE;
+use crate::edges::{self, EdgeTarget};
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::naming;
@@ -15,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The wiring checks of the environment as a whole.
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
+    addresses::environment(cx, deployed);
 }
 
 /// Every wiring check of one deployed (effective) service; `deployed` are all the
@@ -30,10 +34,11 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
             probe_port(cx, s, kind, p);
         }
     }
+    containers(cx, s);
     ingress(cx, s);
     edges(cx, s, deployed);
     config_references(cx, s);
-    duplicate_env(cx, s);
+    duplicate_env(cx, s, &s.config, "/config/env", "");
     port_pools(cx, s);
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
@@ -101,11 +106,12 @@ fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         && s.exposure.service != ServiceKind::None
         && !s.exposure.ports.is_empty()
     {
-        let called = cx
-            .design
-            .edges
-            .iter()
-            .any(|e| e.to == s.id && deployed.iter().any(|d| d.id == e.from));
+        // Callers here, or in other namespaces whose edges lead here (see `edges`).
+        let called = cx.design.edges.iter().any(|e| {
+            e.to == s.id
+                && (deployed.iter().any(|d| d.id == e.from)
+                    || !edges::callers_into(cx.design, cx.env, e).is_empty())
+        });
         let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
         if !called && !scraped && s.exposure.ingress.is_none() && s.exposure.load_balancer.is_none()
         {
@@ -164,7 +170,7 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
 fn ports(cx: &mut Ctx, s: &Service) {
     for (base, ports) in service_port_lists(s) {
         for (i, p) in ports.iter().enumerate() {
-            if s.resolve_port(&p.target).is_some() {
+            if pod_port(s, &p.target).is_some() {
                 continue;
             }
             let path = svc(s, &format!("{base}/{i}/target"));
@@ -172,7 +178,7 @@ fn ports(cx: &mut Ctx, s: &Service) {
                 &SERVICE_TARGET_PORT_UNKNOWN,
                 Some(s),
                 path.clone(),
-                format!("Service port {} targets container port `{}`, which the container does not declare", p.port, p.target),
+                format!("Service port {} targets container port `{}`, which no container of the pod declares", p.port, p.target),
             );
             if matches!(p.target, PortRef::Number(_)) {
                 f.severity = Severity::Warning;
@@ -249,31 +255,68 @@ fn duplicate_ports<'p>(
     }
 }
 
-/// KP302: a probe checks a port the container declares.
+/// A container port of the pod a Service port may target: the main container's, a
+/// regular container's or a native sidecar's (the EndpointSlice controller resolves a
+/// named targetPort in all of them; a plain init container has stopped by then).
+fn pod_port<'s>(s: &'s Service, port: &PortRef) -> Option<&'s ContainerPort> {
+    s.resolve_port(port).or_else(|| {
+        s.containers
+            .iter()
+            .filter(|c| c.role != ContainerRole::Init)
+            .flat_map(|c| &c.ports)
+            .find(|p| match port {
+                PortRef::Number(n) => p.port == *n,
+                PortRef::Name(name) => p.name == *name,
+            })
+    })
+}
+
+/// KP302: a probe checks a port the main container declares.
 fn probe_port(cx: &mut Ctx, s: &Service, kind: &str, p: &Probe) {
+    probe_port_of(cx, s, &s.ports, "", "", kind, p);
+}
+
+/// KP302 for a probe of one container with `ports`: `base` is the pointer of that
+/// container (`""` for the main one, `/containers/N` for another) and `who` how a
+/// message names it. A probe is sent to the pod's IP, but a named port resolves in its
+/// own container only, and the port a probe should check is one its container serves.
+fn probe_port_of(
+    cx: &mut Ctx,
+    s: &Service,
+    ports: &[ContainerPort],
+    base: &str,
+    who: &str,
+    kind: &str,
+    p: &Probe,
+) {
     let port = match &p.action {
         ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } => port.clone(),
         ProbeAction::Grpc { port, .. } => PortRef::Number(*port),
         ProbeAction::Exec { .. } => return,
     };
-    if s.resolve_port(&port).is_some() {
+    let declared = ports.iter().any(|c| match &port {
+        PortRef::Number(n) => c.port == *n,
+        PortRef::Name(name) => c.name == *name,
+    });
+    if declared {
         return;
     }
     // A name must be one of the container's port names, or the probe fails every time.
     // A number is only compared with the declared numbers: probing an undeclared port is
     // valid and works when the app listens there, so it is a warning that says so.
     let named = matches!(port, PortRef::Name(_));
-    let path = svc(s, &format!("/probes/{kind}/action/port"));
-    let message = if named {
-        format!("the {kind} probe checks port `{port}`, but no container port has that name: the probe fails every time")
-    } else {
-        format!("the {kind} probe checks port {port}, which is not a declared container port: it works only if the app listens there (declare the port to make sure)")
+    let path = svc(s, &format!("{base}/probes/{kind}/action/port"));
+    let message = match (named, who.is_empty()) {
+        (true, true) => format!("the {kind} probe checks port `{port}`, but no container port has that name: the probe fails every time"),
+        (false, true) => format!("the {kind} probe checks port {port}, which is not a declared container port: it works only if the app listens there (declare the port to make sure)"),
+        (true, false) => format!("{who}the {kind} probe checks port `{port}`, but no port of this container has that name (a name resolves in its own container): the probe fails every time"),
+        (false, false) => format!("{who}the {kind} probe checks port {port}, which this container does not declare: it works only if it listens there (declare the port to make sure)"),
     };
     let f = cx.report(&PROBE_PORT_UNKNOWN, Some(s), path.clone(), message);
     if !named {
         f.severity = Severity::Warning;
     }
-    if let [only] = s.ports.as_slice() {
+    if let [only] = ports {
         let value = match (&p.action, only.name.is_empty()) {
             (ProbeAction::Grpc { .. }, _) | (_, true) => json!(only.port),
             _ => json!(only.name),
@@ -327,8 +370,25 @@ fn ingress(cx: &mut Ctx, s: &Service) {
 /// KP304: every edge from the service uses a port its target's Service exposes.
 fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
     for e in cx.design.edges.iter().filter(|e| e.from == s.id) {
-        let Some(target) = deployed.iter().find(|t| t.id == e.to) else {
-            continue;
+        // The callee as it runs where the edge leads: here, or in a shared environment.
+        let elsewhere;
+        let target = match edges::edge_target(cx.design, cx.env, e) {
+            EdgeTarget::Local => match deployed.iter().find(|t| t.id == e.to) {
+                Some(t) => t,
+                None => continue,
+            },
+            EdgeTarget::Shared(there) => match cx.design.service(e.to) {
+                Some(t) => {
+                    elsewhere = effective(t, there);
+                    &elsewhere
+                }
+                None => continue,
+            },
+            EdgeTarget::Ambiguous => {
+                edge_ambiguous(cx, s, e);
+                continue;
+            }
+            EdgeTarget::NotHere | EdgeTarget::Nowhere => continue,
         };
         let ok =
             target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
@@ -357,6 +417,26 @@ fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         }
     }
     // Config references.
+}
+
+/// KP322: an edge whose callee does not run here and runs in several shared
+/// environments: which namespace it leads to is not said, so no policy is written for it.
+fn edge_ambiguous(cx: &mut Ctx, s: &Service, e: &Edge) {
+    let callee = cx.design.service(e.to).map_or("?", |t| t.name.as_str());
+    let shared: Vec<String> = cx
+        .design
+        .environments
+        .iter()
+        .filter(|x| x.tier == Tier::Shared && x.deploys(e.to))
+        .map(|x| format!("`{}`", x.name))
+        .collect();
+    let message = format!(
+        "{} -> {callee}: `{}` does not run {callee}, and several shared environments do ({}): the edge leads to none of them and no NetworkPolicy allows it",
+        s.name,
+        cx.env.name,
+        shared.join(", ")
+    );
+    cx.report(&EDGE_TARGET_AMBIGUOUS, Some(s), svc(s, ""), message);
 }
 
 /// What a service's config may read from.
@@ -424,8 +504,9 @@ impl Source {
     }
 }
 
-/// KP305: every ConfigMap and Secret the service reads (through `envFrom` or a variable)
-/// is in the design, with every key a variable reads.
+/// KP305: every ConfigMap and Secret the service's pods read (through `envFrom` or a
+/// variable of any container, or as a volume) is in the design, with every key a
+/// variable reads.
 fn config_references(cx: &mut Ctx, s: &Service) {
     for (i, from) in s.config.env_from.iter().enumerate() {
         let (source, name) = match from {
@@ -445,6 +526,37 @@ fn config_references(cx: &mut Ctx, s: &Service) {
         let reader = format!("`{}` reads", v.name);
         config_reference(cx, s, path, &reader, source, name, Some(key));
     }
+    for (i, c) in s.containers.iter().enumerate() {
+        for (k, from) in c.config.env_from.iter().enumerate() {
+            let (source, name) = match from {
+                EnvFrom::ConfigMap(n) => (Source::ConfigMap, n),
+                EnvFrom::Secret(n) => (Source::Secret, n),
+            };
+            let path = svc(s, &format!("/containers/{i}/config/env_from/{k}"));
+            let reader = format!("container `{}`: envFrom references", c.name);
+            config_reference(cx, s, path, &reader, source, name, None);
+        }
+        for (k, v) in c.config.env.iter().enumerate() {
+            let (source, name, key) = match &v.value {
+                EnvValue::Literal(_) => continue,
+                EnvValue::ConfigMapKey { name, key } => (Source::ConfigMap, name, key),
+                EnvValue::SecretKey { name, key } => (Source::Secret, name, key),
+            };
+            let path = svc(s, &format!("/containers/{i}/config/env/{k}"));
+            let reader = format!("container `{}`: `{}` reads", c.name, v.name);
+            config_reference(cx, s, path, &reader, source, name, Some(key));
+        }
+    }
+    for (i, v) in s.volumes.iter().enumerate() {
+        let (source, name) = match &v.source {
+            VolumeSource::ConfigMap { name } => (Source::ConfigMap, name),
+            VolumeSource::Secret { name } => (Source::Secret, name),
+            _ => continue,
+        };
+        let path = svc(s, &format!("/volumes/{i}/source/name"));
+        let reader = format!("volume `{}` mounts", v.name);
+        config_reference(cx, s, path, &reader, source, name, None);
+    }
 }
 
 /// KP305 for one reference at `path`: `reader` ("envFrom references", "`VAR` reads")
@@ -461,12 +573,17 @@ fn config_reference(
     let kind = source.kind();
     // A reference the rendered pods mark `optional: true` (kept from an import) may
     // dangle: the pod starts without it.
+    // So may one the cluster provides at run time (a Secret a kept Job or Certificate
+    // writes, the root CA ConfigMap).
     let optional = |cx: &Ctx| {
         let rendered = match source {
             Source::ConfigMap => super::rendered::Source::ConfigMap,
             Source::Secret => super::rendered::Source::Secret,
         };
         cx.rendered.read_only_optionally(s, rendered, name)
+            || cx
+                .rendered
+                .provided_at_run_time(&cx.env.namespace, rendered, name)
     };
     match source.find(cx.design, name, key) {
         None | Some(Some(_)) if optional(cx) => {}
@@ -496,17 +613,142 @@ fn config_reference(
     }
 }
 
-/// KP306: no variable is defined twice.
-fn duplicate_env(cx: &mut Ctx, s: &Service) {
+/// KP306: no variable of one container is defined twice. `base` is the pointer of its
+/// variables, `who` how a message names the container (empty for the main one).
+fn duplicate_env(cx: &mut Ctx, s: &Service, config: &Config, base: &str, who: &str) {
     let mut seen = BTreeSet::new();
-    for (i, v) in s.config.env.iter().enumerate() {
+    for (i, v) in config.env.iter().enumerate() {
         if !seen.insert(v.name.as_str()) {
             cx.report(
                 &DUPLICATE_ENV,
                 Some(s),
-                svc(s, &format!("/config/env/{i}")),
-                format!("`{}` is defined more than once; the last one wins", v.name),
+                svc(s, &format!("{base}/{i}")),
+                format!(
+                    "{who}`{}` is defined more than once; the last one wins",
+                    v.name
+                ),
             );
+        }
+    }
+}
+
+/// The checks of the pod's other containers, volumes and mounts: KP302, KP306 and KP307
+/// for each container as for the main one; KP330 (every mount names a volume), KP331
+/// (container and volume names unique) and KP332 (no port shared by containers that
+/// run at the same time).
+fn containers(cx: &mut Ctx, s: &Service) {
+    for (i, c) in s.containers.iter().enumerate() {
+        let base = format!("/containers/{i}");
+        let who = format!("container `{}`: ", c.name);
+        if c.role != ContainerRole::Init {
+            for (kind, probe) in [
+                ("startup", &c.probes.startup),
+                ("liveness", &c.probes.liveness),
+                ("readiness", &c.probes.readiness),
+            ] {
+                if let Some(p) = probe {
+                    probe_port_of(cx, s, &c.ports, &base, &who, kind, p);
+                }
+            }
+        }
+        duplicate_env(cx, s, &c.config, &format!("{base}/config/env"), &who);
+        let checked = c.ports.iter().enumerate().map(|(k, p)| PortCheck {
+            name: &p.name,
+            port: p.port,
+            protocol: p.protocol,
+            duplicate_name_at: svc(s, &format!("{base}/ports/{k}/name")),
+            duplicate_port_at: svc(s, &format!("{base}/ports/{k}/port")),
+        });
+        duplicate_ports(cx, s, &format!("`{}` container port", c.name), checked);
+    }
+    // KP330: mounts name a volume of the pod or a claim of the StatefulSet.
+    let volume_exists = |name: &str| {
+        s.volumes.iter().any(|v| v.name == name) || s.storage.iter().any(|v| v.name == name)
+    };
+    let mounts = s
+        .mounts
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (format!("/mounts/{k}/volume"), s.container(), m))
+        .chain(s.containers.iter().enumerate().flat_map(|(i, c)| {
+            c.mounts.iter().enumerate().map(move |(k, m)| {
+                (
+                    format!("/containers/{i}/mounts/{k}/volume"),
+                    c.name.as_str(),
+                    m,
+                )
+            })
+        }));
+    for (path, container, m) in mounts {
+        if !volume_exists(&m.volume) {
+            cx.report(
+                &MOUNT_VOLUME_MISSING,
+                Some(s),
+                svc(s, &path),
+                format!(
+                    "container `{container}` mounts volume `{}` at {}, but the pod has no such volume",
+                    m.volume, m.path
+                ),
+            );
+        }
+    }
+    // KP331: names unique in the pod.
+    let mut names = BTreeSet::from([s.container()]);
+    for (i, c) in s.containers.iter().enumerate() {
+        if !names.insert(c.name.as_str()) {
+            cx.report(
+                &DUPLICATE_CONTAINER_NAME,
+                Some(s),
+                svc(s, &format!("/containers/{i}/name")),
+                format!("two containers of the pod are named `{}`", c.name),
+            );
+        }
+    }
+    let mut volumes = BTreeSet::new();
+    for (i, v) in s.volumes.iter().enumerate() {
+        if !volumes.insert(v.name.as_str()) || s.storage.iter().any(|c| c.name == v.name) {
+            cx.report(
+                &DUPLICATE_CONTAINER_NAME,
+                Some(s),
+                svc(s, &format!("/volumes/{i}/name")),
+                format!("two volumes of the pod are named `{}`", v.name),
+            );
+        }
+    }
+    // KP332: containers running at the same time share the network namespace.
+    let mut taken: BTreeMap<(u16, Protocol), &str> = s
+        .ports
+        .iter()
+        .map(|p| ((p.port, p.protocol), s.container()))
+        .collect();
+    for (i, c) in s.containers.iter().enumerate() {
+        if c.role == ContainerRole::Init {
+            continue;
+        }
+        let mut own = BTreeSet::new();
+        for (k, p) in c.ports.iter().enumerate() {
+            let key = (p.port, p.protocol);
+            if !own.insert(key) {
+                continue; // The same container twice is KP307's.
+            }
+            match taken.get(&key) {
+                Some(other) => {
+                    cx.report(
+                        &PORT_SHARED_BY_CONTAINERS,
+                        Some(s),
+                        svc(s, &format!("/containers/{i}/ports/{k}/port")),
+                        format!(
+                            "containers `{other}` and `{}` both declare port {}/{}: they share the pod's network, so only one of them can listen there",
+                            c.name,
+                            p.port,
+                            p.protocol.as_str()
+                        ),
+                    );
+                }
+                None => {
+                    taken.insert(key, c.name.as_str());
+                }
+            }
         }
     }
 }

@@ -3,6 +3,88 @@
 use kubeprint_core::*;
 use proptest::prelude::*;
 
+/// A kind other than Deployment/StatefulSet, with its Job and CronJob settings: some
+/// sound, some that the batch rules must catch (schedules that do not parse or never
+/// run, odd time zones, deadlines shorter than a run).
+fn batch() -> BoxedStrategy<Option<(WorkloadKind, JobSettings, CronSettings)>> {
+    let kind = prop_oneof![
+        Just(WorkloadKind::DaemonSet),
+        Just(WorkloadKind::Job),
+        Just(WorkloadKind::CronJob)
+    ];
+    let o = |max: u32| proptest::option::of(0u32..max);
+    let job = (
+        o(12),
+        o(6),
+        o(9),
+        o(4000),
+        o(100_000),
+        any::<bool>(),
+        0u32..4000,
+    )
+        .prop_map(
+            |(completions, parallelism, backoff_limit, deadline, ttl, never, expected)| {
+                JobSettings {
+                    completions,
+                    parallelism,
+                    backoff_limit,
+                    active_deadline_seconds: deadline,
+                    ttl_seconds_after_finished: ttl,
+                    restart_policy: if never {
+                        JobRestart::Never
+                    } else {
+                        JobRestart::OnFailure
+                    },
+                    expected_run_seconds: expected,
+                }
+            },
+        );
+    let schedule = prop_oneof![
+        prop::sample::select(vec![
+            "0 3 * * *",
+            "*/15 * * * *",
+            "@hourly",
+            "@weekly",
+            "@every 90s",
+            "15 6 * * MON-FRI",
+            "0 0 1 * MON",
+            "0 0 30 2 *",
+            "61 * * * *",
+            "0 0 * * 7",
+            "CRON_TZ=UTC 0 3 * * *",
+            "",
+        ])
+        .prop_map(str::to_string),
+        "[0-9*/,?@ A-Za-z-]{0,24}",
+    ];
+    let zone = proptest::option::of(prop::sample::select(vec![
+        "Europe/Berlin",
+        "europe/berlin",
+        "",
+        "Local",
+        "Mars/Base",
+        "Etc/UTC",
+    ]));
+    let cron = (schedule, zone, 0u8..3, o(400), any::<bool>(), o(5), o(5)).prop_map(
+        |(schedule, zone, policy, starting, suspend, ok, failed)| CronSettings {
+            schedule,
+            time_zone: zone.map(str::to_string),
+            concurrency_policy: [
+                ConcurrencyPolicy::Allow,
+                ConcurrencyPolicy::Forbid,
+                ConcurrencyPolicy::Replace,
+            ][policy as usize],
+            starting_deadline_seconds: starting,
+            suspend,
+            successful_jobs_history_limit: ok,
+            failed_jobs_history_limit: failed,
+        },
+    );
+    // Boxed: its value tree lives on the heap, so the service strategy's stays small
+    // enough for a test thread's stack.
+    proptest::option::of((kind, job.boxed(), cron.boxed())).boxed()
+}
+
 prop_compose! {
     fn amount()(count in any::<bool>(), n in 0u32..200) -> Amount {
         if count { Amount::Count(n % 10) } else { Amount::Percent(n) }
@@ -81,6 +163,49 @@ fn hpa() -> impl Strategy<Value = Option<Hpa>> {
 }
 
 prop_compose! {
+    /// Containers beside the main one (every role, odd names, ports that may clash),
+    /// pod volumes of every kind, and mounts that may name a volume the pod lacks.
+    fn pod_parts()(
+        containers in proptest::collection::vec(
+            ("[a-z]{1,6}", 0u8..3, proptest::option::of(1u16..20000), 0u32..60, any::<bool>(), probe()),
+            0..4,
+        ),
+        volumes in proptest::collection::vec(("[a-z]{1,5}", 0u8..4, any::<bool>()), 0..4),
+        mounts in proptest::collection::vec(("[a-z]{1,5}", "/[a-z]{0,6}", any::<bool>()), 0..3),
+    ) -> (Vec<Container>, Vec<Volume>, Vec<Mount>) {
+        let roles = [ContainerRole::Init, ContainerRole::Sidecar, ContainerRole::Regular];
+        let containers = containers.into_iter().map(|(name, role, port, shutdown, needed, startup)| Container {
+            name,
+            role: roles[role as usize],
+            image: "registry.example.com/extra".into(),
+            tag: if needed { "latest".into() } else { "1.0".into() },
+            ports: port.map(|p| ContainerPort { name: "admin".into(), port: p, protocol: Protocol::TCP }).into_iter().collect(),
+            probes: Probes { startup, ..Probes::default() },
+            resources: Resources::new("10m", "", "", if needed { "" } else { "64Mi" }),
+            security: if needed { ContainerSecurity::unset() } else { ContainerSecurity::hardened() },
+            config: Config { env: vec![EnvVar::literal("MODE", "x")], env_from: vec![EnvFrom::ConfigMap("shared".into())] },
+            mounts: vec![Mount { volume: "data".into(), path: "/data".into(), read_only: needed, sub_path: String::new() }],
+            shutdown_seconds: shutdown,
+            needed_at_start: needed,
+            ..Container::default()
+        }).collect();
+        let volumes = volumes.into_iter().map(|(name, kind, flag)| Volume {
+            name,
+            source: match kind {
+                0 => VolumeSource::EmptyDir { memory: flag, size_limit: flag.then(|| "64Mi".into()) },
+                1 => VolumeSource::ConfigMap { name: "shared".into() },
+                2 => VolumeSource::Secret { name: if flag { "creds".into() } else { "missing".into() } },
+                _ => VolumeSource::Claim { claim: "claim".into(), read_only: flag },
+            },
+        }).collect();
+        let mounts = mounts.into_iter().map(|(volume, path, read_only)| Mount {
+            volume, path, read_only, sub_path: if read_only { "file".into() } else { String::new() },
+        }).collect();
+        (containers, volumes, mounts)
+    }
+}
+
+prop_compose! {
     fn service()(
         name in "\\PC{0,20}",
         stateful in any::<bool>(),
@@ -99,13 +224,22 @@ prop_compose! {
         storage in any::<bool>(),
         security in any::<bool>(),
         ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
+        pod in pod_parts(),
+        batch in batch(),
     ) -> Service {
+        let (kind, job, cron) = batch.unwrap_or((
+            if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
+            JobSettings::default(),
+            CronSettings::default(),
+        ));
         let exposure_ports = ports.iter().map(|(n, p)| ServicePort {
             name: n.clone(), port: *p, target: PortRef::Name(n.clone()), ..ServicePort::default()
         }).collect::<Vec<_>>();
         Service {
             name,
-            kind: if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
+            kind,
+            job,
+            cron,
             tag,
             ports: ports.iter().map(|(n, p)| ContainerPort { name: n.clone(), port: *p, protocol: Protocol::TCP }).collect(),
             exposure: Exposure {
@@ -151,6 +285,9 @@ prop_compose! {
             digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
             metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
+            containers: pod.0,
+            volumes: pod.1,
+            mounts: pod.2,
             ..Service::default()
         }
     }

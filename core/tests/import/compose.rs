@@ -427,3 +427,105 @@ fn out_of_range_values_are_reported_with_their_line() {
         assert!(n.contains(said), "missing {said:?} in {n}");
     }
 }
+
+/// A migration that the web app waits for with `service_completed_successfully` and a
+/// seed task that is never restarted are Jobs; a worker restarted on failure with ports
+/// is not; the migration keeps its edge to the database it migrates.
+#[test]
+fn one_off_services_become_jobs() {
+    use kubeprint_core::{JobRestart, WorkloadKind};
+    let text = r#"name: shop
+services:
+  db:
+    image: postgres:16.4
+    expose: ["5432"]
+    healthcheck:
+      test: ["CMD", "pg_isready"]
+  migrate:
+    image: ghcr.io/acme/shop:2.3.0
+    command: ["./manage.py", "migrate", "--noinput"]
+    restart: "no"
+    depends_on:
+      db:
+        condition: service_healthy
+  seed:
+    image: ghcr.io/acme/shop:2.3.0
+    command: ./manage.py loaddata demo
+    restart: on-failure:3
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+  loader:
+    image: ghcr.io/acme/loader:1.0.0
+    restart: "no"
+  web:
+    image: ghcr.io/acme/shop:2.3.0
+    ports: ["8000:8000"]
+    restart: unless-stopped
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+      seed:
+        condition: service_completed_successfully
+      db:
+        condition: service_healthy
+  worker:
+    image: ghcr.io/acme/shop:2.3.0
+    command: celery -A shop worker
+    restart: on-failure
+"#;
+    let i = compose::import(text, &Default::default());
+    let migrate = service(&i, "migrate");
+    assert_eq!(migrate.kind, WorkloadKind::Job);
+    assert_eq!(
+        (migrate.job.restart_policy, migrate.job.backoff_limit),
+        (JobRestart::Never, Some(0)),
+        "restart: no retries nothing"
+    );
+    let seed = service(&i, "seed");
+    assert_eq!(seed.kind, WorkloadKind::Job, "{}", notes(&i, "seed"));
+    assert_eq!(
+        (seed.job.restart_policy, seed.job.backoff_limit),
+        (JobRestart::OnFailure, Some(3))
+    );
+    assert_eq!(
+        service(&i, "loader").kind,
+        WorkloadKind::Job,
+        "restart: no and no port"
+    );
+    assert_eq!(service(&i, "web").kind, WorkloadKind::Deployment);
+    assert_eq!(
+        service(&i, "worker").kind,
+        WorkloadKind::Deployment,
+        "restarted on failure, awaited by nobody: a worker, not a task"
+    );
+    assert_eq!(service(&i, "db").kind, WorkloadKind::Deployment);
+    assert!(notes(&i, "migrate")
+        .contains("imported as a Job: another service waits for it to complete"));
+    assert!(
+        notes(&i, "web").contains("waits for `migrate` to complete"),
+        "{}",
+        notes(&i, "web")
+    );
+    // The migration talks to the database: its edge stays, so default-deny lets it.
+    let (db, web) = (service(&i, "db").id, service(&i, "web").id);
+    assert!(i
+        .design
+        .edges
+        .iter()
+        .any(|e| e.from == migrate.id && e.to == db));
+    assert!(
+        !i.design.edges.iter().any(|e| e.to == migrate.id),
+        "nothing calls a Job"
+    );
+    assert!(i.design.edges.iter().any(|e| e.from == web && e.to == db));
+    // It renders as a Job that runs once.
+    let job = render(&i.design, "prod")
+        .objects
+        .iter()
+        .find(|o| o.kind() == "Job" && o.name() == "migrate")
+        .map(|o| o.to_json())
+        .expect("a Job");
+    assert_eq!(job["spec"]["backoffLimit"], 0);
+    assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
+}

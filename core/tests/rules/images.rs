@@ -10,27 +10,27 @@ pub(super) fn fixtures() -> Vec<Fixture> {
     vec![
         // A tag typed into Image while Tag holds another: nginx:1.27:1.0.0.
         fx(
-            "KP801",
+            "KP901",
             |d| api(d).image = "ghcr.io/acme/api:1.27".into(),
             |d| api(d).image = "localhost:5000/acme/api".into(),
         ),
         fx(
-            "KP801",
+            "KP901",
             |d| api(d).image = "ghcr.io/Acme/API".into(),
             |d| api(d).image = "GHCR.io/acme/api".into(),
         ),
         fx(
-            "KP801",
+            "KP901",
             |d| api(d).tag = "feature/login".into(),
             |d| api(d).tag = "feature-login_2.0".into(),
         ),
         fx(
-            "KP801",
+            "KP901",
             |d| api(d).digest = Some("sha256:abc".into()),
             |d| api(d).digest = Some(SHA.into()),
         ),
         fx_in(
-            "KP801",
+            "KP901",
             "dev",
             |d| {
                 env(d, "dev").overrides.insert(
@@ -52,7 +52,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
-            "KP801",
+            "KP901",
             |d| {
                 api(d).containers.push(Container {
                     name: "proxy".into(),
@@ -71,12 +71,12 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         // The official postgres image as the hardened defaults' uid 10001.
         fx(
-            "KP802",
+            "KP902",
             |d| db(d).security.run_as_user = Some(10001),
             |d| db(d).security.run_as_user = Some(999),
         ),
         fx(
-            "KP802",
+            "KP902",
             |d| db(d).security.run_as_user = None,
             |d| {
                 db(d).security.run_as_user = None;
@@ -85,7 +85,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         // The official nginx image needs root; the unprivileged one does not.
         fx(
-            "KP802",
+            "KP902",
             |d| {
                 api(d).image = "nginx".into();
                 api(d).ports[0].port = 80;
@@ -104,7 +104,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
-            "KP803",
+            "KP903",
             |d| db(d).mounts.clear(),
             |d| {
                 db(d).mounts.clear();
@@ -112,12 +112,12 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
-            "KP803",
+            "KP903",
             |d| db(d).storage.clear(),
             |d| db(d).storage[0].mount_path = "/var/lib/postgresql".into(),
         ),
         fx(
-            "KP804",
+            "KP904",
             |d| db(d).ports[0].port = 5433,
             |d| {
                 db(d).ports[0].port = 5433;
@@ -139,7 +139,7 @@ fn a_tag_typed_into_the_image_is_an_error_that_moves_it_to_tag() {
     let mut d = baseline();
     api(&mut d).image = "nginx:1.27".into();
     api(&mut d).tag = "1.0.0".into();
-    let f = finding(&d, "KP801");
+    let f = finding(&d, "KP901");
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(
         f.message,
@@ -150,7 +150,7 @@ fn a_tag_typed_into_the_image_is_an_error_that_moves_it_to_tag() {
     assert_eq!(fix.label, "Use tag 1.27 (image nginx)");
     d.apply(fix.edit).unwrap();
     assert_eq!(d.service(ServiceId(1)).unwrap().image_ref(), "nginx:1.27");
-    assert!(findings_of(&d, "prod", "KP801").is_empty());
+    assert!(findings_of(&d, "prod", "KP901").is_empty());
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn an_invalid_tag_from_an_override_points_at_the_override() {
             ..Override::default()
         },
     );
-    let f = finding(&d, "KP801");
+    let f = finding(&d, "KP901");
     assert_eq!(
         f.path,
         FieldPath::environment("prod", "/overrides/1/image_tag")
@@ -175,7 +175,7 @@ fn an_invalid_tag_from_an_override_points_at_the_override() {
 fn postgres_run_as_the_hardened_uid_is_told_its_own_user() {
     let mut d = baseline();
     db(&mut d).security = Security::hardened();
-    let f = finding(&d, "KP802");
+    let f = finding(&d, "KP902");
     assert_eq!(
         f.message,
         "postgres runs as uid 999 (the files it writes at start-up belong to that user): as runAsUser 10001 it fails to start"
@@ -185,7 +185,7 @@ fn postgres_run_as_the_hardened_uid_is_told_its_own_user() {
     d.apply(fix.edit).unwrap();
     let codes = template_free_codes(&d, "prod");
     assert!(
-        !codes.contains("KP802") && !codes.contains("KP602"),
+        !codes.contains("KP902") && !codes.contains("KP602"),
         "{codes:?}"
     );
 }
@@ -195,7 +195,7 @@ fn nginx_needs_root_and_its_fix_moves_to_the_unprivileged_image_and_port() {
     let mut d = baseline();
     api(&mut d).image = "nginx".into();
     api(&mut d).ports[0].port = 80;
-    let f = finding(&d, "KP802");
+    let f = finding(&d, "KP902");
     assert!(f.message.starts_with("the nginx (Docker official image) starts as root and cannot start with runAsUser 10001"), "{}", f.message);
     assert!(f
         .message
@@ -208,7 +208,7 @@ fn nginx_needs_root_and_its_fix_moves_to_the_unprivileged_image_and_port() {
     );
     let codes = template_free_codes(&d, "prod");
     assert!(
-        !codes.contains("KP802") && !codes.contains("KP804"),
+        !codes.contains("KP902") && !codes.contains("KP904"),
         "{codes:?}"
     );
 }
@@ -219,7 +219,7 @@ fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
     db(&mut d).storage.clear();
     db(&mut d).mounts.clear();
     db(&mut d).volumes.clear();
-    let f = finding(&d, "KP803");
+    let f = finding(&d, "KP903");
     assert_eq!(
         f.message,
         "postgres writes to /var/lib/postgresql/data, /var/run/postgresql, but the root filesystem is read-only and nothing is mounted there: it fails at start-up"
@@ -232,7 +232,7 @@ fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
     );
     assert_eq!(s.mounts[0].path, "/var/run/postgresql");
     assert_eq!(s.volumes[0].name, s.mounts[0].volume);
-    assert!(findings_of(&d, "prod", "KP803").is_empty());
+    assert!(findings_of(&d, "prod", "KP903").is_empty());
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn the_catalogue_settings_of_each_known_image_leave_no_image_finding() {
                         ]
                         .contains(&f.code)
                 })
-                .filter(|f| !(known.needs_root && f.code == "KP802"))
+                .filter(|f| !(known.needs_root && f.code == "KP902"))
                 .map(|f| format!("{} {}", f.code, f.message))
                 .collect();
             assert!(found.is_empty(), "{} ({kind:?}): {found:#?}", known.name);

@@ -6,6 +6,7 @@
 //! fixture obeys). The fixtures live with their family, one file per family named like
 //! the file of checks they exercise: `timing.rs` here tests `core/src/rules/timing.rs`.
 
+mod batch;
 mod images;
 mod names;
 mod references;
@@ -171,7 +172,7 @@ fn baseline() -> Design {
             storage_class: None,
         }],
         // The official postgres image runs as uid 999 and writes its socket into
-        // /var/run/postgresql (KP802, KP803).
+        // /var/run/postgresql (KP902, KP903).
         volumes: vec![Volume {
             name: "run".into(),
             source: VolumeSource::default(),
@@ -257,7 +258,7 @@ fn kept(changes: serde_json::Value) -> Residual {
 }
 
 /// Each family's fixtures, with the category its rules must have.
-fn families() -> [(&'static str, Category, Vec<Fixture>); 8] {
+fn families() -> [(&'static str, Category, Vec<Fixture>); 9] {
     [
         ("timing", Category::Timing, timing::fixtures()),
         ("scaling", Category::Scaling, scaling::fixtures()),
@@ -266,6 +267,7 @@ fn families() -> [(&'static str, Category, Vec<Fixture>); 8] {
         ("resources", Category::Resources, resources::fixtures()),
         ("security", Category::Security, security::fixtures()),
         ("references", Category::References, references::fixtures()),
+        ("batch", Category::Batch, batch::fixtures()),
         ("images", Category::Images, images::fixtures()),
     ]
 }
@@ -638,4 +640,30 @@ fn corpus(name: &str) -> String {
         .join("tests/corpus")
         .join(name);
     std::fs::read_to_string(path).unwrap()
+}
+
+/// A clean container for api's pod in `role`: an immutable tag, requests and a memory
+/// limit, hardened, no port. Fixtures change one thing of it.
+fn extra(name: &str, role: ContainerRole) -> Container {
+    Container {
+        name: name.into(),
+        role,
+        image: "ghcr.io/acme/proxy".into(),
+        tag: "2.1.0".into(),
+        resources: Resources::new("50m", "64Mi", "", "128Mi"),
+        security: ContainerSecurity::hardened(),
+        ..Container::default()
+    }
+}
+
+/// Add container `c` to api's pod and return it, to change it.
+fn add(d: &mut Design, c: Container) -> &mut Container {
+    let s = api(d);
+    s.containers.push(c);
+    s.containers.last_mut().unwrap()
+}
+
+/// A sidecar of api's pod (see [`extra`]).
+fn sidecar(d: &mut Design) -> &mut Container {
+    add(d, extra("proxy", ContainerRole::Sidecar))
 }

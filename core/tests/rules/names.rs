@@ -65,4 +65,65 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).config.env.push(EnvVar::literal("MY_VAR", "x")),
         ),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
+}
+
+/// The name rules of the pod's other containers and its volumes.
+fn pods() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP401",
+            |d| sidecar(d).name = "Proxy_1".into(),
+            |d| sidecar(d).name = "proxy-1".into(),
+        ),
+        fx(
+            "KP401",
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "tmp.dir".into(),
+                    source: VolumeSource::default(),
+                })
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "tmp-dir".into(),
+                    source: VolumeSource::default(),
+                })
+            },
+        ),
+        fx(
+            "KP402",
+            |d| {
+                sidecar(d).ports.push(ContainerPort {
+                    name: "proxy-admin-port".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                })
+            },
+            |d| {
+                sidecar(d).ports.push(ContainerPort {
+                    name: "proxy-admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                })
+            },
+        ),
+        fx(
+            "KP404",
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("1_LISTEN", ":9000"))
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("LISTEN_1", ":9000"))
+            },
+        ),
+    ]
 }

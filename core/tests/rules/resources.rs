@@ -40,6 +40,9 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).resources.cpu_limit = None,
         ),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
 }
 
 #[test]
@@ -81,4 +84,46 @@ fn limits_without_requests_say_the_api_server_copies_them() {
         "no memory request; no cpu request, so the API server sets it to the limit (cpu 1): QoS class Burstable"
     );
     assert_eq!(of("worker").severity, Severity::Warning);
+}
+
+/// The resource rules on the pod's other containers: each is checked like the main one.
+fn pods() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP501",
+            |d| sidecar(d).resources.memory_limit = Some("128MB".into()),
+            |d| sidecar(d).resources.memory_limit = Some("128M".into()),
+        ),
+        fx(
+            "KP502",
+            |d| {
+                let c = sidecar(d);
+                c.resources.cpu_limit = Some("500m".into());
+                c.resources.cpu_request = Some("1".into());
+            },
+            |d| sidecar(d).resources.cpu_limit = Some("500m".into()),
+        ),
+        fx(
+            "KP503",
+            |d| {
+                add(d, extra("migrate", ContainerRole::Init))
+                    .resources
+                    .memory_request = None
+            },
+            |d| {
+                add(d, extra("migrate", ContainerRole::Init))
+                    .resources
+                    .cpu_limit = None
+            },
+        ),
+        fx(
+            "KP504",
+            |d| sidecar(d).resources.memory_limit = None,
+            |d| {
+                add(d, extra("shipper", ContainerRole::Regular))
+                    .resources
+                    .cpu_limit = None
+            },
+        ),
+    ]
 }

@@ -177,6 +177,9 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             no_change,
         ),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
 }
 
 /// A Deployment `api` whose container has `container_extra` (indented for the container)
@@ -336,4 +339,109 @@ fn the_grpc_guide_is_not_accused_of_root_capabilities_or_a_mutable_image() {
             findings_of(&d, &env, code)
         );
     }
+}
+
+/// The security rules on the pod's other containers: each is checked like the main one.
+fn pods() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP601",
+            |d| sidecar(d).security.run_as_user = Some(0),
+            |d| sidecar(d).security.run_as_user = Some(10001),
+        ),
+        fx(
+            "KP601",
+            |d| {
+                api(d).security.container_run_as_non_root = Some(true);
+                api(d).security.run_as_non_root = false;
+                api(d).security.run_as_user = None;
+                sidecar(d);
+            },
+            |d| {
+                api(d).security.container_run_as_non_root = Some(true);
+                api(d).security.run_as_non_root = false;
+                api(d).security.run_as_user = None;
+                sidecar(d).security.run_as_non_root = Some(true);
+            },
+        ),
+        fx(
+            "KP602",
+            |d| sidecar(d).security.run_as_user = Some(1000),
+            |d| sidecar(d).security.run_as_user = Some(10001),
+        ),
+        fx(
+            "KP603",
+            |d| {
+                add(d, extra("migrate", ContainerRole::Init))
+                    .security
+                    .read_only_root_fs = false
+            },
+            |d| {
+                add(d, extra("migrate", ContainerRole::Init))
+                    .security
+                    .run_as_user = Some(10001)
+            },
+        ),
+        fx(
+            "KP604",
+            |d| sidecar(d).security.no_privilege_escalation = false,
+            no_change,
+        ),
+        fx(
+            "KP605",
+            |d| {
+                add(d, extra("shipper", ContainerRole::Regular))
+                    .security
+                    .drop_all_capabilities = false
+            },
+            |d| {
+                add(d, extra("shipper", ContainerRole::Regular))
+                    .security
+                    .run_as_non_root = Some(true)
+            },
+        ),
+        fx(
+            "KP608",
+            |d| sidecar(d).tag = "latest".into(),
+            |d| {
+                let c = sidecar(d);
+                c.tag = "latest".into();
+                c.digest = Some(
+                    "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                        .into(),
+                );
+            },
+        ),
+        fx(
+            "KP608",
+            |d| {
+                // A migration step with the app's image, on a mutable tag of its own.
+                let c = add(d, extra("migrate", ContainerRole::Init));
+                c.image = "ghcr.io/acme/api".into();
+                c.tag = "latest".into();
+            },
+            |d| {
+                // The app's very image: its finding is the main container's.
+                let (image, tag) = (api(d).image.clone(), api(d).tag.clone());
+                let c = add(d, extra("migrate", ContainerRole::Init));
+                c.image = image;
+                c.tag = tag;
+            },
+        ),
+        fx(
+            "KP609",
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("PROXY_PASSWORD", "hunter2"))
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("PROXY_PASSWORD_FILE", "/run/secrets/proxy"))
+            },
+        ),
+    ]
 }

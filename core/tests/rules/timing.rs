@@ -172,6 +172,9 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         fx("KP115", |d| db(d).probes = Probes::default(), no_change),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
 }
 
 /// An imported preStop hook that calls the app's drain endpoint.
@@ -333,4 +336,51 @@ fn workloads_without_any_probe_are_found_and_a_sidecars_probe_counts() {
         f.fix.as_ref().unwrap().label,
         "Add a readiness probe: HTTP GET / on port http"
     );
+}
+
+/// The timing rules of native sidecars.
+fn pods() -> Vec<Fixture> {
+    vec![
+        // api: preStop 5 s + shutdown 20 s = 25 s of grace 30 s; the sidecar stops after.
+        fx(
+            "KP116",
+            |d| sidecar(d).shutdown_seconds = 10,
+            |d| sidecar(d).shutdown_seconds = 3,
+        ),
+        fx(
+            "KP116",
+            |d| {
+                add(d, extra("shipper", ContainerRole::Regular)).shutdown_seconds = 28;
+                sidecar(d).shutdown_seconds = 3;
+            },
+            |d| {
+                // A regular container stops with the main one, not after it.
+                add(d, extra("shipper", ContainerRole::Regular)).shutdown_seconds = 28;
+            },
+        ),
+        fx(
+            "KP117",
+            |d| {
+                let c = sidecar(d);
+                c.needed_at_start = true;
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.probes.readiness = Some(Probe::http("/ready", PortRef::Name("admin".into())));
+            },
+            |d| {
+                let c = sidecar(d);
+                c.needed_at_start = true;
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.probes.startup =
+                    Some(Probe::http("/ready", PortRef::Name("admin".into())).timed(0, 2, 30));
+            },
+        ),
+    ]
 }

@@ -355,7 +355,203 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 });
             },
         ),
+        // KP320: an address in an env literal that default-deny blocks; the near miss
+        // is the baseline's edge api -> db, which allows it.
+        fx(
+            "KP320",
+            |d| {
+                set_env(d, "DATABASE_URL", "postgres://app:s3cr3t@db:5432/shop");
+                d.edges.clear();
+            },
+            |d| set_env(d, "DATABASE_URL", "postgres://app:s3cr3t@db:5432/shop"),
+        ),
+        // ... in ConfigMap data read with envFrom, written `name.ns:port`.
+        fx(
+            "KP320",
+            |d| {
+                put_config(d, "DB_ADDR", "db.shop:5432");
+                d.edges.clear();
+            },
+            |d| put_config(d, "DB_ADDR", "db.shop:5432"),
+        ),
+        // ... in an extra container's env.
+        fx(
+            "KP320",
+            |d| {
+                sidecar_env(
+                    d,
+                    "DATA_SOURCE_NAME",
+                    "postgresql://exporter@db.shop.svc/postgres",
+                );
+                d.edges.clear();
+            },
+            |d| {
+                sidecar_env(
+                    d,
+                    "DATA_SOURCE_NAME",
+                    "postgresql://exporter@db.shop.svc/postgres",
+                )
+            },
+        ),
+        // ... across namespaces, into a shared environment's collector (default-deny on
+        // both sides); the near miss has the edge, which leads there.
+        fx(
+            "KP320",
+            |d| with_collector(d, false),
+            |d| with_collector(d, true),
+        ),
+        // KP321: an in-cluster name the design does not run; the near miss is a set of
+        // external hosts, IPs, localhost and listen addresses, none read as in-cluster.
+        fx(
+            "KP321",
+            |d| set_env(d, "INVENTORY_HOST", "inventory.shop.svc.cluster.local"),
+            |d| {
+                for (k, v) in EXTERNAL {
+                    set_env(d, k, v);
+                }
+            },
+        ),
+        // ... a design service on a port its Service does not expose.
+        fx(
+            "KP321",
+            |d| set_env(d, "DB", "db.shop.svc:5433"),
+            |d| set_env(d, "DB", "db.shop.svc:5432"),
+        ),
+        // ... a namespace no environment uses.
+        fx(
+            "KP321",
+            |d| {
+                put_config(
+                    d,
+                    "METRICS",
+                    "http://prometheus.monitoring.svc:9090/api/v1/write",
+                )
+            },
+            |d| {
+                put_config(
+                    d,
+                    "METRICS",
+                    "http://prometheus.example.com:9090/api/v1/write",
+                )
+            },
+        ),
+        // KP322: two shared environments run the callee, the caller's does not.
+        fx(
+            "KP322",
+            |d| {
+                with_collector(d, true);
+                let mut eu = env(d, "observability").clone();
+                eu.name = "observability-eu".into();
+                eu.namespace = "observability-eu".into();
+                d.environments.push(eu);
+            },
+            |d| with_collector(d, true),
+        ),
     ]
+    .into_iter()
+    .chain(pods())
+    .collect()
+}
+
+/// Hosts that are no design service: an external API, a listen address, localhost with
+/// userinfo, an IP, a v6 literal, a bare word and an external `name.ns`-like host.
+const EXTERNAL: [(&str, &str); 8] = [
+    ("STRIPE", "api.stripe.com:443"),
+    ("LISTEN", "0.0.0.0:8080"),
+    ("REDIS_URL", "redis://:password@localhost:6379/0"),
+    ("PEER", "10.0.0.7:9000"),
+    ("PEER6", "http://[2001:db8::7]:9000"),
+    ("LOG_LEVEL", "info"),
+    ("WEBHOOK", "https://hooks.slack.com/services/T000/B000/XXXX"),
+    ("SMTP_HOST", "mail.example"),
+];
+
+/// `name = value` as api's own variable.
+fn set_env(d: &mut Design, name: &str, value: &str) {
+    api(d).config.env.push(EnvVar::literal(name, value));
+}
+
+/// `key: value` in api-config, which api reads whole.
+fn put_config(d: &mut Design, key: &str, value: &str) {
+    let cm = d
+        .config_maps
+        .iter_mut()
+        .find(|c| c.name == "api-config")
+        .unwrap();
+    cm.data.insert(key.into(), value.into());
+}
+
+/// An exporter container beside api's, with one variable.
+fn sidecar_env(d: &mut Design, name: &str, value: &str) {
+    api(d).containers.push(Container {
+        name: "exporter".into(),
+        image: "quay.io/prometheuscommunity/postgres-exporter".into(),
+        tag: "v0.15.0".into(),
+        config: Config {
+            env: vec![EnvVar::literal(name, value)],
+            env_from: Vec::new(),
+        },
+        ..Container::default()
+    });
+}
+
+/// A shared `observability` environment (default-deny on) running a collector that only
+/// it runs; api exports to it; `edge` adds the edge api -> collector.
+fn with_collector(d: &mut Design, edge: bool) {
+    let collector = Service {
+        name: "collector".into(),
+        image: "otel/opentelemetry-collector-contrib".into(),
+        tag: "0.115.0".into(),
+        ports: vec![ContainerPort {
+            name: "otlp-grpc".into(),
+            port: 4317,
+            protocol: Protocol::TCP,
+        }],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![ServicePort {
+                name: "otlp-grpc".into(),
+                port: 4317,
+                target: PortRef::Name("otlp-grpc".into()),
+                ..ServicePort::default()
+            }],
+            ..Exposure::default()
+        },
+        ..Service::default()
+    };
+    let id = ServiceId(d.next_id);
+    d.apply(Edit::AddService(Box::new(collector))).unwrap();
+    let off = Override {
+        enabled: Some(false),
+        ..Override::default()
+    };
+    for e in &mut d.environments {
+        e.overrides.insert(id, off.clone());
+    }
+    let mut obs = Environment::new("observability", Tier::Shared, "observability");
+    obs.default_deny = true;
+    obs.hosts_services = false;
+    obs.overrides.insert(
+        id,
+        Override {
+            enabled: Some(true),
+            ..Override::default()
+        },
+    );
+    d.environments.push(obs);
+    set_env(
+        d,
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "http://collector.observability.svc.cluster.local:4317",
+    );
+    if edge {
+        d.apply(Edit::AddEdge(Edge {
+            from: ServiceId(1),
+            to: id,
+            port: "otlp-grpc".into(),
+        }))
+        .unwrap();
+    }
 }
 
 #[test]
@@ -565,4 +761,220 @@ fn kp310_reads_the_governing_service_not_a_read_service_beside_it() {
     let mut fixed = d.clone();
     fixed.apply(f.fix.clone().unwrap().edit).unwrap();
     assert!(findings_of(&fixed, &env, "KP310").is_empty());
+}
+
+/// The wiring rules of the pod's other containers, volumes and mounts.
+/// Port `admin` on `port`.
+fn admin(port: u16) -> ContainerPort {
+    ContainerPort {
+        name: "admin".into(),
+        port,
+        protocol: Protocol::TCP,
+    }
+}
+
+fn pods() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP301",
+            |d| {
+                api(d).exposure.ports.push(ServicePort {
+                    name: "admin".into(),
+                    port: 9000,
+                    target: PortRef::Name("admin".into()),
+                    ..ServicePort::default()
+                });
+            },
+            |d| {
+                // A Service may target a sidecar's port.
+                sidecar(d).ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                api(d).exposure.ports.push(ServicePort {
+                    name: "admin".into(),
+                    port: 9000,
+                    target: PortRef::Name("admin".into()),
+                    ..ServicePort::default()
+                });
+            },
+        ),
+        fx(
+            "KP302",
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                // `http` is the main container's port: a name resolves in its own container.
+                c.probes.liveness = Some(Probe::http("/healthz", PortRef::Name("http".into())));
+            },
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.probes.liveness = Some(Probe::http("/healthz", PortRef::Name("admin".into())));
+            },
+        ),
+        fx(
+            "KP305",
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "config".into(),
+                    source: VolumeSource::ConfigMap {
+                        name: "api-files".into(),
+                    },
+                })
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "config".into(),
+                    source: VolumeSource::ConfigMap {
+                        name: "api-config".into(),
+                    },
+                })
+            },
+        ),
+        fx(
+            "KP305",
+            |d| {
+                sidecar(d)
+                    .config
+                    .env_from
+                    .push(EnvFrom::Secret("proxy-secrets".into()))
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env_from
+                    .push(EnvFrom::Secret("api-secrets".into()))
+            },
+        ),
+        fx(
+            "KP306",
+            |d| {
+                let c = sidecar(d);
+                c.config.env.push(EnvVar::literal("LISTEN", ":9000"));
+                c.config.env.push(EnvVar::literal("LISTEN", ":9001"));
+            },
+            |d| {
+                sidecar(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("LISTEN", ":9000"))
+            },
+        ),
+        fx(
+            "KP307",
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.ports.push(ContainerPort {
+                    name: "stats".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+            },
+            |d| {
+                let c = sidecar(d);
+                c.ports.push(ContainerPort {
+                    name: "admin".into(),
+                    port: 9000,
+                    protocol: Protocol::TCP,
+                });
+                c.ports.push(ContainerPort {
+                    name: "stats".into(),
+                    port: 9000,
+                    protocol: Protocol::UDP,
+                });
+            },
+        ),
+        fx(
+            "KP330",
+            |d| {
+                api(d).mounts.push(Mount {
+                    volume: "cache".into(),
+                    path: "/var/cache".into(),
+                    ..Mount::default()
+                })
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "cache".into(),
+                    source: VolumeSource::default(),
+                });
+                api(d).mounts.push(Mount {
+                    volume: "cache".into(),
+                    path: "/var/cache".into(),
+                    ..Mount::default()
+                });
+            },
+        ),
+        fx(
+            "KP330",
+            |d| {
+                add(d, extra("fix-permissions", ContainerRole::Init))
+                    .mounts
+                    .push(Mount {
+                        volume: "data".into(),
+                        path: "/data".into(),
+                        ..Mount::default()
+                    })
+            },
+            |d| {
+                // On the StatefulSet, `data` is a claim of the pod.
+                let c = extra("fix-permissions", ContainerRole::Init);
+                let db = db(d);
+                db.containers.push(c);
+                db.containers[0].mounts.push(Mount {
+                    volume: "data".into(),
+                    path: "/data".into(),
+                    ..Mount::default()
+                });
+            },
+        ),
+        fx(
+            "KP331",
+            |d| sidecar(d).name = "api".into(),
+            |d| sidecar(d).name = "api-proxy".into(),
+        ),
+        fx(
+            "KP331",
+            |d| {
+                for _ in 0..2 {
+                    api(d).volumes.push(Volume {
+                        name: "tmp".into(),
+                        source: VolumeSource::default(),
+                    });
+                }
+            },
+            |d| {
+                api(d).volumes.push(Volume {
+                    name: "tmp".into(),
+                    source: VolumeSource::default(),
+                })
+            },
+        ),
+        fx(
+            "KP332",
+            |d| sidecar(d).ports.push(admin(8080)),
+            |d| {
+                // A plain init container has stopped before the main container starts.
+                add(d, extra("migrate", ContainerRole::Init))
+                    .ports
+                    .push(admin(8080));
+                sidecar(d).ports.push(admin(9000));
+            },
+        ),
+    ]
 }

@@ -4,6 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use kubeprint_tests::page::set_viewport;
 use kubeprint_tests::{app_url, chrome_capabilities, fresh_profile, root, start_driver};
 use std::time::Duration;
 
@@ -16,6 +17,19 @@ async fn click(c: &Client, testid: &str) {
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"));
     el.click().await.expect("click");
+}
+
+/// Press keys one after the other on the focused element.
+async fn keys(c: &Client, keys: &[impl Copy + Into<char>]) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for k in keys {
+        let value: char = (*k).into();
+        actions = actions
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+    }
+    c.perform_actions(actions).await.expect("keys");
 }
 
 async fn shot(c: &Client, name: &str) {
@@ -35,7 +49,7 @@ async fn main() {
         .connect(&driver.url)
         .await
         .expect("a WebDriver session");
-    c.set_window_size(1280, 860).await.expect("window size");
+    set_viewport(&c, 1280, 800).await;
     c.goto(url).await.expect("load");
     c.wait()
         .for_element(Locator::Css("[data-testid=\"node-order-service\"]"))
@@ -54,11 +68,66 @@ async fn main() {
     input.send_keys("30").await.expect("type");
     shot(&c, "grace-error.png").await;
 
+    // A native sidecar whose shutdown comes after the app's: its card in the inspector,
+    // its stop on the timeline past SIGKILL, and the grace-period finding.
+    input.send_keys(&all).await.expect("select");
+    input.send_keys("35").await.expect("type");
+    click(&c, "services/s1/containers#add-sidecar").await;
+    let shutdown = "[data-testid=\"services/s1/containers/0/shutdown_seconds\"]";
+    let field = c
+        .wait()
+        .for_element(Locator::Css(shutdown))
+        .await
+        .expect("the sidecar's shutdown");
+    field.click().await.expect("focus");
+    field.send_keys(&all).await.expect("select");
+    field.send_keys("10").await.expect("type");
+    click(&c, "tab-timeline").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const card = document.querySelector('[data-testid=\"container-0\"]'); \
+         aside.scrollTop += card.getBoundingClientRect().top - aside.getBoundingClientRect().top - 48;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the sidecar");
+    shot(&c, "sidecar.png").await;
+
     click(&c, "open-gallery").await;
     shot(&c, "gallery.png").await;
     click(&c, "template-miniredis").await;
     click(&c, "tab-disruption").await;
+    // The platform at a laptop's size, fitted: legible without zooming.
+    set_viewport(&c, 1440, 900).await;
+    click(&c, "fit").await;
     shot(&c, "miniredis.png").await;
+    // A backup CronJob: its schedule in words, its Job runs, the node's schedule.
+    click(&c, "node-postgres-main-backup").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const top = document.getElementById('section-schedule').getBoundingClientRect().top; \
+         aside.scrollTop += top - aside.getBoundingClientRect().top - 56;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the schedule");
+    shot(&c, "cronjob.png").await;
+    // A smaller screen: the findings and YAML column hidden gives the canvas its room.
+    set_viewport(&c, 1280, 720).await;
+    click(&c, "toggle-output").await;
+    // From the keyboard: the focused node and a dependency being chosen.
+    c.execute(
+        "document.querySelector('.node[tabindex=\"0\"]').focus()",
+        vec![],
+    )
+    .await
+    .expect("focus the canvas");
+    keys(&c, &[Key::Right, Key::Right]).await;
+    keys(&c, &['e', char::from(Key::Down)]).await;
+    shot(&c, "miniredis-1280x720.png").await;
+    keys(&c, &[Key::Escape]).await;
+    click(&c, "toggle-output").await;
+    set_viewport(&c, 1280, 800).await;
 
     click(&c, "open-import").await;
     let text = c

@@ -1,0 +1,240 @@
+//! The page's columns beside the canvas, the inspector and the findings + YAML column:
+//! each can be resized (drag its handle, or focus the handle and press the arrow keys)
+//! and hidden (the toggles in the canvas toolbar), so the canvas gets the room a design
+//! needs on a small screen. The choice is remembered across reloads.
+
+use crate::storage;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "kubeprint.v1.panes";
+/// How much an arrow key resizes a column.
+const KEY_STEP: i32 = 20;
+
+/// A column that can be resized and hidden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    /// The inspector (or the environments editor) right of the canvas.
+    Inspector,
+    /// Findings and YAML, rightmost.
+    Output,
+}
+
+impl Pane {
+    fn label(self) -> &'static str {
+        match self {
+            Pane::Inspector => "inspector",
+            Pane::Output => "findings and YAML",
+        }
+    }
+
+    /// The narrowest and widest it may be.
+    fn range(self) -> (i32, i32) {
+        match self {
+            Pane::Inspector => (260, 720),
+            Pane::Output => (260, 820),
+        }
+    }
+}
+
+/// Widths and visibility of the two columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaneLayout {
+    /// Inspector width in CSS pixels.
+    pub inspector: i32,
+    /// Findings + YAML width in CSS pixels.
+    pub output: i32,
+    /// The inspector is shown.
+    pub inspector_open: bool,
+    /// Findings + YAML are shown.
+    pub output_open: bool,
+}
+
+impl Default for PaneLayout {
+    fn default() -> Self {
+        PaneLayout {
+            inspector: 330,
+            output: 350,
+            inspector_open: true,
+            output_open: true,
+        }
+    }
+}
+
+impl PaneLayout {
+    fn width(&self, pane: Pane) -> i32 {
+        match pane {
+            Pane::Inspector => self.inspector,
+            Pane::Output => self.output,
+        }
+    }
+
+    fn open(&self, pane: Pane) -> bool {
+        match pane {
+            Pane::Inspector => self.inspector_open,
+            Pane::Output => self.output_open,
+        }
+    }
+
+    fn set_width(&mut self, pane: Pane, w: i32) {
+        let (lo, hi) = pane.range();
+        let w = w.clamp(lo, hi);
+        match pane {
+            Pane::Inspector => self.inspector = w,
+            Pane::Output => self.output = w,
+        }
+    }
+
+    fn set_open(&mut self, pane: Pane, open: bool) {
+        match pane {
+            Pane::Inspector => self.inspector_open = open,
+            Pane::Output => self.output_open = open,
+        }
+    }
+
+    /// The layout grid's columns: canvas, then for each shown column a handle and it.
+    pub fn columns(&self) -> String {
+        let mut cols = "minmax(360px, 1fr)".to_string();
+        for pane in [Pane::Inspector, Pane::Output] {
+            if self.open(pane) {
+                cols.push_str(&format!(" 6px {}px", self.width(pane)));
+            }
+        }
+        format!("grid-template-columns: {cols}")
+    }
+}
+
+/// The columns' state, in context below the layout.
+#[derive(Clone, Copy)]
+pub struct Panes {
+    layout: RwSignal<PaneLayout>,
+    /// A handle being dragged: which column, the pointer's x and the width at the start.
+    drag: RwSignal<Option<(Pane, f64, i32)>>,
+}
+
+impl Panes {
+    /// The current widths and visibility.
+    pub fn get(&self) -> PaneLayout {
+        self.layout.get()
+    }
+
+    fn change(&self, f: impl FnOnce(&mut PaneLayout)) {
+        self.layout.update(f);
+        let text = serde_json::to_string(&self.layout.get_untracked()).unwrap_or_default();
+        storage::set_view_setting(KEY, &text);
+    }
+
+    /// Show the inspector if it is hidden (a service was opened from the keyboard).
+    pub fn show_inspector(&self) {
+        if !self.layout.get_untracked().inspector_open {
+            self.change(|l| l.inspector_open = true);
+        }
+    }
+}
+
+/// Read the remembered layout and provide it; follow dragged handles.
+pub fn provide() -> Panes {
+    let saved = storage::view_setting(KEY)
+        .and_then(|t| serde_json::from_str::<PaneLayout>(&t).ok())
+        .unwrap_or_default();
+    let mut clamped = saved;
+    for pane in [Pane::Inspector, Pane::Output] {
+        clamped.set_width(pane, saved.width(pane));
+    }
+    let panes = Panes {
+        layout: RwSignal::new(clamped),
+        drag: RwSignal::new(None),
+    };
+    provide_context(panes);
+    let moving = window_event_listener(leptos::ev::pointermove, move |ev| {
+        if let Some((pane, x0, w0)) = panes.drag.get_untracked() {
+            // The handle sits left of its column: dragging left widens it.
+            #[allow(clippy::cast_possible_truncation)]
+            let w = w0 + (x0 - f64::from(ev.client_x())).round() as i32;
+            panes.layout.update(|l| l.set_width(pane, w));
+        }
+    });
+    let up = window_event_listener(leptos::ev::pointerup, move |_| {
+        if panes.drag.get_untracked().is_some() {
+            panes.drag.set(None);
+            panes.change(|_| {});
+        }
+    });
+    on_cleanup(move || {
+        moving.remove();
+        up.remove();
+    });
+    panes
+}
+
+/// The column state provided by the layout.
+pub fn use_panes() -> Panes {
+    expect_context::<Panes>()
+}
+
+/// The handle left of a column: drag it, or focus it and press ← → to resize.
+#[component]
+pub fn Splitter(pane: Pane) -> impl IntoView {
+    let panes = use_panes();
+    let (lo, hi) = pane.range();
+    view! {
+        <div
+            class="splitter"
+            role="separator"
+            tabindex="0"
+            aria-orientation="vertical"
+            aria-label=format!("Resize the {}", pane.label())
+            aria-valuemin=lo
+            aria-valuemax=hi
+            aria-valuenow=move || panes.layout.with(|l| l.width(pane))
+            data-testid=format!("splitter-{}", if pane == Pane::Inspector { "inspector" } else { "output" })
+            on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                ev.prevent_default();
+                let w = panes.layout.with_untracked(|l| l.width(pane));
+                panes.drag.set(Some((pane, f64::from(ev.client_x()), w)));
+            }
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                let delta = match ev.key().as_str() {
+                    "ArrowLeft" => KEY_STEP,
+                    "ArrowRight" => -KEY_STEP,
+                    "Home" => hi,
+                    "End" => -hi,
+                    _ => return,
+                };
+                ev.prevent_default();
+                panes.change(|l| {
+                    let w = l.width(pane) + delta;
+                    l.set_width(pane, w);
+                });
+            }
+        ></div>
+    }
+}
+
+/// Buttons that hide and show the two columns.
+#[component]
+pub fn PaneToggles() -> impl IntoView {
+    let panes = use_panes();
+    let fit = crate::state::use_app().fit;
+    let toggle = move |pane: Pane, text: &'static str, testid: &'static str| {
+        view! {
+            <button
+                data-testid=testid
+                title=format!("Show or hide the {}", pane.label())
+                aria-pressed=move || panes.layout.with(|l| l.open(pane)).to_string()
+                on:click=move |_| {
+                    panes.change(|l| l.set_open(pane, !l.open(pane)));
+                    // The canvas changed size: fit the design into its new room.
+                    fit.update(|n| *n += 1);
+                }
+            >{text}</button>
+        }
+    };
+    view! {
+        <span class="pane-toggles">
+            {toggle(Pane::Inspector, "Inspector", "toggle-inspector")}
+            {toggle(Pane::Output, "Findings & YAML", "toggle-output")}
+        </span>
+    }
+}

@@ -1,0 +1,382 @@
+//! Network addresses in configuration text: what `http://otel-collector.observability.
+//! svc.cluster.local:4317`, `db:5432`, `redis://:secret@cache:6379/0` or a bare
+//! `inventory.shop.svc` point at. Pure parsing: which design service a host names is the
+//! address rule's business (`rules/wiring/addresses.rs`).
+//!
+//! A value is cut into words at whitespace, quotes, commas, semicolons and brackets
+//! other than an IPv6 literal's; in each word a URL (`scheme://[userinfo@]host[:port]
+//! [/path][?query][#fragment]`, the host possibly `[v6]`), else `host:port[/path]`, else a
+//! bare host is looked for. A leading `key=` (a DSN's `host=db`) is dropped first.
+//! Hosts that are IP addresses, `localhost`, or not DNS names (`${HOST}`, `*`) give no
+//! address a service could be named by: they are reported as [`Host::Ip`] or dropped.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The host part of an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// A DNS name, lowercased, without a trailing dot.
+    Name(String),
+    /// An IP address (v4, or v6 in brackets) or `localhost`: never a service's name.
+    Ip,
+}
+
+/// How an address was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `scheme://host...`.
+    Url,
+    /// `host:port`.
+    HostPort,
+    /// A host alone.
+    Bare,
+}
+
+/// One address found in a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Address {
+    /// The word it was read from, as written.
+    pub text: String,
+    /// Its host.
+    pub host: Host,
+    /// Its port: written, or the URL scheme's own (see [`default_port`]).
+    pub port: Option<u16>,
+    /// How it was written.
+    pub form: Form,
+    /// Whether the word was the whole value (a bare host counts only then).
+    pub whole: bool,
+}
+
+/// The port a URL scheme implies when none is written, for the schemes whose port is
+/// fixed by their specification or by the one server that speaks them. `grpc://` has
+/// none (gRPC names no default port); `grpcs://` is gRPC over TLS on 443.
+pub fn default_port(scheme: &str) -> Option<u16> {
+    Some(match scheme {
+        "http" | "ws" => 80,
+        "https" | "wss" | "grpcs" => 443,
+        "redis" | "rediss" => 6379,
+        "postgres" | "postgresql" => 5432,
+        "mysql" | "mariadb" => 3306,
+        "mongodb" => 27017,
+        "amqp" => 5672,
+        "amqps" => 5671,
+        "nats" => 4222,
+        "memcached" => 11211,
+        "ftp" => 21,
+        "ldap" => 389,
+        "ldaps" => 636,
+        _ => return None,
+    })
+}
+
+/// Every address in `value`.
+pub fn addresses(value: &str) -> Vec<Address> {
+    let trimmed = value.trim();
+    let words = words(trimmed);
+    let whole = words.len() == 1;
+    words
+        .into_iter()
+        .filter_map(|w| word(w).map(|(host, port, form)| (w, host, port, form)))
+        .map(|(w, host, port, form)| Address {
+            text: w.to_string(),
+            host,
+            port,
+            form,
+            whole,
+        })
+        .collect()
+}
+
+/// `value` cut at whitespace, quotes, commas, semicolons and grouping brackets; square
+/// brackets stay (IPv6 literals).
+fn words(value: &str) -> Vec<&str> {
+    value
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '|'
+                )
+        })
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The address one word holds, if any.
+fn word(w: &str) -> Option<(Host, Option<u16>, Form)> {
+    if let Some(at) = w.find("://") {
+        // The scheme is the run of scheme characters before `://` (`endpoint=http://..`).
+        let head = &w[..at];
+        let start = head
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |i| i + 1);
+        let scheme = head[start..].to_ascii_lowercase();
+        if scheme.is_empty() || !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        return url(&scheme, &w[at + 3..]).map(|(h, p)| (h, p, Form::Url));
+    }
+    // A DSN's `host=db` or `addr=db:5432`: the part after the key.
+    let w = match w.split_once('=') {
+        Some((key, rest)) if is_key(key) => rest,
+        Some(_) => return None,
+        None => w,
+    };
+    // `host:port/path`: the path is not part of the address.
+    let w = w.split('/').next().unwrap_or_default();
+    if w.is_empty() {
+        return None;
+    }
+    match host_port(w)? {
+        (host, Some(port)) => Some((host, Some(port), Form::HostPort)),
+        (host, None) if !w.contains(':') => Some((host, None, Form::Bare)),
+        _ => None,
+    }
+}
+
+fn is_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The host and port after `scheme://`.
+fn url(scheme: &str, rest: &str) -> Option<(Host, Option<u16>)> {
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    // Userinfo may hold any character but `@` unescaped... and passwords often do: the
+    // host starts after the last `@`.
+    let host_port_text = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port_text.is_empty() {
+        // gRPC's `dns:///host:port` names its target in the path.
+        if scheme == "dns" {
+            let target = path.trim_start_matches('/');
+            return host_port(target).filter(|(_, p)| p.is_some());
+        }
+        return None;
+    }
+    let (host, port) = host_port(host_port_text)?;
+    // `host:` with an empty port means the scheme's.
+    Some((host, port.or_else(|| default_port(scheme))))
+}
+
+/// `host[:port]`, the host possibly `[v6]`. `None` when it is neither a DNS name nor an
+/// IP address, or the port is not a number of 1 to 65535.
+fn host_port(text: &str) -> Option<(Host, Option<u16>)> {
+    let (host, port) = if let Some(v6) = text.strip_prefix('[') {
+        let (inside, after) = v6.split_once(']')?;
+        inside.parse::<Ipv6Addr>().ok()?;
+        return Some((Host::Ip, port_after(after)?));
+    } else {
+        match text.rsplit_once(':') {
+            // A bare IPv6 address (`::1`, `fe80::1`) has several colons.
+            Some((h, _)) if h.contains(':') => {
+                text.parse::<Ipv6Addr>().ok()?;
+                return Some((Host::Ip, None));
+            }
+            Some((h, p)) => (h, port_after(&format!(":{p}"))?),
+            None => (text, None),
+        }
+    };
+    let host = host.trim_end_matches('.');
+    if host.parse::<Ipv4Addr>().is_ok() || host.eq_ignore_ascii_case("localhost") {
+        return Some((Host::Ip, port));
+    }
+    let lower = host.to_ascii_lowercase();
+    if lower.ends_with(".localhost") {
+        return Some((Host::Ip, port));
+    }
+    is_dns_name(&lower).then_some((Host::Name(lower), port))
+}
+
+/// `""` (no port) or `:digits` in range; `None` if malformed.
+fn port_after(after: &str) -> Option<Option<u16>> {
+    match after.strip_prefix(':') {
+        None if after.is_empty() => Some(None),
+        None => None,
+        Some("") => Some(None),
+        Some(p) if p.chars().all(|c| c.is_ascii_digit()) => {
+            p.parse::<u16>().ok().filter(|n| *n > 0).map(Some)
+        }
+        Some(_) => None,
+    }
+}
+
+/// A DNS name of RFC 1123 labels (lowercase letters, digits, inner hyphens), not all
+/// digits (a number is not a host).
+fn is_dns_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && !name.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(value: &str) -> Option<(Host, Option<u16>, Form)> {
+        let found = addresses(value);
+        assert!(found.len() <= 1, "{value}: {found:?}");
+        found.into_iter().next().map(|a| (a.host, a.port, a.form))
+    }
+
+    fn name(n: &str) -> Host {
+        Host::Name(n.into())
+    }
+
+    #[test]
+    fn urls_give_their_host_and_their_port_or_their_schemes() {
+        let otlp = "http://otel-collector.observability.svc.cluster.local:4317";
+        assert_eq!(
+            one(otlp),
+            Some((
+                name("otel-collector.observability.svc.cluster.local"),
+                Some(4317),
+                Form::Url
+            ))
+        );
+        assert_eq!(
+            one("https://api.stripe.com/v1"),
+            Some((name("api.stripe.com"), Some(443), Form::Url))
+        );
+        assert_eq!(
+            one("http://web/healthz?x=1#top"),
+            Some((name("web"), Some(80), Form::Url))
+        );
+        assert_eq!(
+            one("grpc://orders:50051"),
+            Some((name("orders"), Some(50051), Form::Url))
+        );
+        assert_eq!(
+            one("grpc://orders"),
+            Some((name("orders"), None, Form::Url))
+        );
+        assert_eq!(
+            one("postgresql://app@db/app"),
+            Some((name("db"), Some(5432), Form::Url))
+        );
+        assert_eq!(
+            one("dns:///orders.shop:50051"),
+            Some((name("orders.shop"), Some(50051), Form::Url))
+        );
+        assert_eq!(
+            one("HTTP://Web.Shop:8080"),
+            Some((name("web.shop"), Some(8080), Form::Url))
+        );
+    }
+
+    #[test]
+    fn userinfo_never_becomes_the_host() {
+        assert_eq!(
+            one("redis://:password@cache:6379/0"),
+            Some((name("cache"), Some(6379), Form::Url))
+        );
+        assert_eq!(
+            one("redis://:p@ss:w0rd@cache"),
+            Some((name("cache"), Some(6379), Form::Url))
+        );
+        assert_eq!(
+            one("postgres://user:secret@db.shop.svc:5433/app"),
+            Some((name("db.shop.svc"), Some(5433), Form::Url))
+        );
+        assert_eq!(one("redis://:password@"), None);
+    }
+
+    #[test]
+    fn ip_addresses_and_localhost_are_never_names() {
+        assert_eq!(
+            one("0.0.0.0:8080"),
+            Some((Host::Ip, Some(8080), Form::HostPort))
+        );
+        assert_eq!(
+            one("http://127.0.0.1:9090"),
+            Some((Host::Ip, Some(9090), Form::Url))
+        );
+        assert_eq!(
+            one("[::1]:5432"),
+            Some((Host::Ip, Some(5432), Form::HostPort))
+        );
+        assert_eq!(
+            one("http://[fe80::1%25eth0]:80"),
+            None,
+            "a zone id is not a v6 literal Rust reads; never a name either"
+        );
+        assert_eq!(
+            one("http://[2001:db8::1]:8080/x"),
+            Some((Host::Ip, Some(8080), Form::Url))
+        );
+        assert!(!matches!(one("fe80::1"), Some((Host::Name(_), _, _))));
+        assert_eq!(
+            one("localhost:6379"),
+            Some((Host::Ip, Some(6379), Form::HostPort))
+        );
+        assert_eq!(
+            one("http://LOCALHOST"),
+            Some((Host::Ip, Some(80), Form::Url))
+        );
+    }
+
+    #[test]
+    fn words_of_a_longer_value_are_read_one_by_one() {
+        let found = addresses("host=db port=5432 dbname=app sslmode=disable");
+        assert_eq!(found[0].host, name("db"));
+        assert!(!found[0].whole);
+        let found = addresses("brokers: kafka-0.kafka.data.svc:9092, kafka-1.kafka.data.svc:9092");
+        let hosts: Vec<_> = found
+            .iter()
+            .filter(|a| a.port.is_some())
+            .map(|a| a.host.clone())
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                name("kafka-0.kafka.data.svc"),
+                name("kafka-1.kafka.data.svc")
+            ]
+        );
+        let yaml = "exporters:\n  otlp:\n    endpoint: \"jaeger.tracing.svc:4317\"\n";
+        assert!(addresses(yaml)
+            .iter()
+            .any(|a| a.host == name("jaeger.tracing.svc") && a.port == Some(4317)));
+    }
+
+    #[test]
+    fn what_is_not_an_address_gives_none() {
+        for v in [
+            "12:30",
+            "${DB_HOST}:5432",
+            "a:b:c",
+            "info",
+            "1.5",
+            "true",
+            "x:99999",
+            "*:80",
+            "C:\\data",
+        ] {
+            let found: Vec<_> = addresses(v)
+                .into_iter()
+                .filter(|a| {
+                    matches!(a.host, Host::Name(_)) && (a.port.is_some() || a.form != Form::Bare)
+                })
+                .collect();
+            assert!(found.is_empty(), "{v}: {found:?}");
+        }
+        assert_eq!(
+            one("api.stripe.com:443"),
+            Some((name("api.stripe.com"), Some(443), Form::HostPort))
+        );
+        assert!(addresses("inventory-service")
+            .iter()
+            .all(|a| a.whole && a.form == Form::Bare));
+    }
+}

@@ -1,0 +1,422 @@
+//! KP320 and KP321: the addresses a service's configuration names. Every env value of
+//! every container (literals, and ConfigMap keys read with configMapKeyRef), every key of
+//! a ConfigMap read whole (envFrom) or mounted (a configMap volume) is read for
+//! addresses ([`crate::address`]); an in-cluster host is resolved to a design service in
+//! the environment of its namespace, or to a Service kept whole from an import; then
+//! default-deny on either side must have an edge that lets it through, which
+//! [`crate::edges`] says where it leads.
+
+use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
+use super::super::context::{escape, svc, Ctx};
+use super::super::{Fix, Severity};
+use crate::address::{addresses, Address, Form, Host};
+use crate::edges;
+use crate::edit::{Edit, FieldPath, Target};
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Variable names whose whole value, a bare name, is a host (`DB_HOST=db`).
+const HOST_KEYS: [&str; 7] = ["HOST", "ADDR", "SERVER", "ENDPOINT", "URL", "URI", "BROKER"];
+
+/// One value some services read, with where it is written.
+struct Value<'a> {
+    key: String,
+    at: FieldPath,
+    /// The other values of the same list or ConfigMap, by key (for `X_HOST` + `X_PORT`).
+    siblings: &'a BTreeMap<String, String>,
+}
+
+/// What a value is: a literal of one service's container, or a ConfigMap key (which
+/// several services may read).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Literal(ServiceId, String),
+    ConfigMapKey(String, String),
+}
+
+/// The values one service reads, each with its source, variable name and field.
+fn values_of(design: &Design, s: &Service) -> Vec<(Source, String, String, FieldPath)> {
+    let mut out = Vec::new();
+    let config_map = |name: &str, only: Option<&str>, var: Option<&str>, out: &mut Vec<_>| {
+        let Some(cm) = design.config_map(name) else {
+            return;
+        };
+        for (k, v) in &cm.data {
+            if only.is_some_and(|o| o != k) {
+                continue;
+            }
+            let at = FieldPath {
+                target: Target::ConfigMap(cm.name.clone()),
+                pointer: format!("/data/{}", escape(k)),
+            };
+            let source = Source::ConfigMapKey(cm.name.clone(), k.clone());
+            out.push((source, var.unwrap_or(k).to_string(), v.clone(), at));
+        }
+    };
+    let containers = std::iter::once((String::new(), &s.config)).chain(
+        s.containers
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (format!("/containers/{j}"), &c.config)),
+    );
+    for (prefix, config) in containers {
+        for (i, e) in config.env.iter().enumerate() {
+            match &e.value {
+                EnvValue::Literal(v) => {
+                    let at = format!("{prefix}/config/env/{i}");
+                    let source = Source::Literal(s.id, at.clone());
+                    out.push((source, e.name.clone(), v.clone(), svc(s, &at)));
+                }
+                EnvValue::ConfigMapKey { name, key } => {
+                    config_map(name, Some(key), Some(&e.name), &mut out);
+                }
+                EnvValue::SecretKey { .. } => {}
+            }
+        }
+        for from in &config.env_from {
+            if let EnvFrom::ConfigMap(name) = from {
+                config_map(name, None, None, &mut out);
+            }
+        }
+    }
+    for v in &s.volumes {
+        if let VolumeSource::ConfigMap { name } = &v.source {
+            config_map(name, None, None, &mut out);
+        }
+    }
+    out
+}
+
+/// The literal values of the container whose env list holds `at`, by name.
+fn literals(s: &Service, at: &str) -> BTreeMap<String, String> {
+    let config = match at
+        .strip_prefix("/containers/")
+        .and_then(|rest| rest.split('/').next()?.parse::<usize>().ok())
+    {
+        Some(j) => s.containers.get(j).map(|c| &c.config),
+        None => Some(&s.config),
+    };
+    config
+        .into_iter()
+        .flat_map(|c| &c.env)
+        .filter_map(|e| match &e.value {
+            EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every address check of the environment. A value is checked once for all the
+/// services that read it: a ConfigMap several services read whole (one config for a
+/// whole system) says what the system calls, not what each of them does, so its address
+/// is allowed when an edge from any of them allows it.
+pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
+    let design = cx.design;
+    let mut readers: BTreeMap<Source, (String, String, FieldPath, Vec<&Service>)> = BTreeMap::new();
+    let mut order: Vec<Source> = Vec::new();
+    for s in deployed {
+        for (source, var, value, at) in values_of(design, s) {
+            let entry = readers.entry(source.clone()).or_insert_with(|| {
+                order.push(source.clone());
+                (var, value, at, Vec::new())
+            });
+            if !entry.3.iter().any(|r| r.id == s.id) {
+                entry.3.push(s);
+            }
+        }
+    }
+    for source in order {
+        let (var, value, at, who) = &readers[&source];
+        let siblings = match &source {
+            Source::Literal(_, at) => literals(who[0], at),
+            Source::ConfigMapKey(cm, _) => design
+                .config_map(cm)
+                .map(|c| c.data.clone())
+                .unwrap_or_default(),
+        };
+        let v = Value {
+            key: var.clone(),
+            at: at.clone(),
+            siblings: &siblings,
+        };
+        for a in addresses(value) {
+            address(cx, who, &v, &a);
+        }
+    }
+}
+
+/// Where an in-cluster host leads.
+enum Resolved<'d> {
+    /// A design service, running in this environment.
+    Service(&'d Service, &'d Environment),
+    /// A Service kept whole from an import.
+    Kept,
+    /// In-cluster by its form, but nothing of the design answers: why, and the
+    /// environment of its namespace if there is one.
+    Unknown(String, Option<&'d Environment>),
+}
+
+/// Check one address of a value that `readers` read.
+fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
+    let Host::Name(host) = &a.host else { return };
+    let Some(resolved) = resolve(cx, host, a, v) else {
+        return;
+    };
+    let port = a.port.or_else(|| sibling_port(v));
+    let (t, there) = match resolved {
+        Resolved::Kept => return,
+        Resolved::Unknown(why, there) => {
+            unknown(cx, readers, v, a, why, there);
+            return;
+        }
+        Resolved::Service(t, there) => (t, there),
+    };
+    if readers.iter().any(|r| r.id == t.id) && readers.len() == 1 {
+        return;
+    }
+    let callers: Vec<&Service> = readers.iter().copied().filter(|r| r.id != t.id).collect();
+    let s = callers[0];
+    let t = effective(t, there);
+    if t.exposure.service == ServiceKind::None {
+        let why = format!(
+            "`{}` runs in `{}` without a Service, so the name does not resolve",
+            t.name, there.name
+        );
+        unknown(cx, readers, v, a, why, Some(there));
+        return;
+    }
+    // The Service port the address names: by its number, or (a headless Service's pods,
+    // reached directly) by the container port it targets; the only one when no port is
+    // written.
+    let service_port = match port {
+        Some(p) => {
+            let found =
+                t.exposure.ports.iter().find(|sp| {
+                    sp.port == p || t.resolve_port(&sp.target).map(|c| c.port) == Some(p)
+                });
+            let Some(found) = found else {
+                let why = format!(
+                    "Service `{}` in `{}` has no port {p}",
+                    t.name, there.namespace
+                );
+                unknown(cx, readers, v, a, why, Some(there));
+                return;
+            };
+            Some(found)
+        }
+        None => match t.exposure.ports.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        },
+    };
+    let env = cx.env;
+    if !env.default_deny && !there.default_deny {
+        return;
+    }
+    let leads_there = |e: &Edge| {
+        edges::edge_target(cx.design, env, e)
+            .environment(env)
+            .is_some_and(|x| x.name == there.name)
+    };
+    let allowed = cx.design.edges.iter().any(|e| {
+        callers.iter().any(|c| c.id == e.from)
+            && e.to == t.id
+            && leads_there(e)
+            && service_port
+                .is_none_or(|sp| t.service_port(&e.port).is_some_and(|p| p.port == sp.port))
+    });
+    if allowed {
+        return;
+    }
+    let blocked_by: Vec<String> = [(env, "egress"), (there, "ingress")]
+        .iter()
+        .filter(|(e, _)| e.default_deny)
+        .map(|(e, side)| format!("`{}` ({side})", e.name))
+        .collect();
+    let port_text = service_port.map_or_else(
+        || "a port".to_string(),
+        |sp| {
+            if sp.name.is_empty() {
+                format!("port {}", sp.port)
+            } else {
+                format!("port `{}` ({})", sp.name, sp.port)
+            }
+        },
+    );
+    let reachable = edges::target(cx.design, env, s.id, t.id)
+        .environment(env)
+        .is_some_and(|x| x.name == there.name);
+    let from = match callers.as_slice() {
+        [one] => one.name.clone(),
+        many => format!(
+            "any of {} (they all read it)",
+            many.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let mut message = format!(
+        "`{}` = `{}` reaches `{}` in `{}` on {port_text}, but no edge from {from} -> {} allows it: default-deny in {} drops it",
+        v.key,
+        a.text,
+        t.name,
+        there.namespace,
+        t.name,
+        blocked_by.join(" and ")
+    );
+    if !reachable {
+        message.push_str(&format!(
+            "; an edge from `{}` leads only to its own namespace and to shared environments, so none can allow this",
+            env.name
+        ));
+    }
+    let fix = match service_port {
+        // Which of several readers calls is not said: no fix guesses it.
+        Some(sp)
+            if callers.len() == 1
+                && reachable
+                && (!sp.name.is_empty() || t.exposure.ports.len() == 1) =>
+        {
+            Some(Fix {
+                label: format!(
+                    "Add the edge {} -> {} ({})",
+                    s.name,
+                    t.name,
+                    if sp.name.is_empty() {
+                        sp.port.to_string()
+                    } else {
+                        sp.name.clone()
+                    }
+                ),
+                edit: Edit::AddEdge(Edge {
+                    from: s.id,
+                    to: t.id,
+                    port: sp.name.clone(),
+                }),
+            })
+        }
+        _ => None,
+    };
+    let who = (callers.len() == 1).then_some(s);
+    cx.report(&ADDRESS_NOT_ALLOWED, who, v.at.clone(), message)
+        .fix = fix;
+}
+
+/// KP321, at warning when default-deny stands in the way (here, or in the namespace's
+/// environment), else at info.
+fn unknown(
+    cx: &mut Ctx,
+    readers: &[&Service],
+    v: &Value,
+    a: &Address,
+    why: String,
+    there: Option<&Environment>,
+) {
+    let blocked = cx.env.default_deny || there.is_some_and(|e| e.default_deny);
+    let message = format!("`{}` = `{}` names no known service: {why}", v.key, a.text);
+    let who = match readers {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let f = cx.report(&ADDRESS_UNKNOWN_SERVICE, who, v.at.clone(), message);
+    if !blocked && f.severity == Severity::Warning {
+        f.severity = Severity::Info;
+    }
+}
+
+/// The port of `X_PORT` beside a `X_HOST` that holds a host alone.
+fn sibling_port(v: &Value) -> Option<u16> {
+    let prefix = v.key.strip_suffix("_HOST")?;
+    v.siblings
+        .get(&format!("{prefix}_PORT"))?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+}
+
+/// Where `host` leads, for a host that looks in-cluster or names a service; `None` for
+/// anything else (an external name, a word that is not a host).
+fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resolved<'d>> {
+    let design = cx.design;
+    let labels: Vec<&str> = host.split('.').collect();
+    // `[pod.]name.ns.svc[.cluster.local]`.
+    let svc_at = labels.iter().position(|l| *l == "svc");
+    let (name, ns) = match svc_at {
+        Some(i) if i >= 2 && matches!(&labels[i + 1..], [] | ["cluster", "local"]) => {
+            (labels[i - 2], Some(labels[i - 1]))
+        }
+        _ => match labels.as_slice() {
+            [name, ns] if namespaces(design).contains(ns) => (*name, Some(*ns)),
+            [name] => (*name, None),
+            _ => return None,
+        },
+    };
+    let Some(ns) = ns else {
+        // A bare name resolves in the caller's own namespace. It counts only written as
+        // an address (with a port or in a URL), or as the whole value of a host variable.
+        let as_address = a.form != Form::Bare
+            || (a.whole
+                && HOST_KEYS
+                    .iter()
+                    .any(|k| v.key.to_ascii_uppercase().contains(k)));
+        if !as_address {
+            return None;
+        }
+        let env = cx.env;
+        if let Some(t) = design
+            .services
+            .iter()
+            .find(|t| t.name == name && env.deploys(t.id))
+        {
+            return Some(Resolved::Service(t, env));
+        }
+        return kept_service(design, name, None).then_some(Resolved::Kept);
+    };
+    let envs: Vec<&Environment> = design
+        .environments
+        .iter()
+        .filter(|e| e.namespace == ns)
+        .collect();
+    for e in &envs {
+        if let Some(t) = design
+            .services
+            .iter()
+            .find(|t| t.name == name && e.deploys(t.id))
+        {
+            return Some(Resolved::Service(t, e));
+        }
+    }
+    if kept_service(design, name, Some(ns)) {
+        return Some(Resolved::Kept);
+    }
+    let why = match envs.first() {
+        Some(e) => format!("environment `{}` (namespace `{ns}`) runs no service `{name}`", e.name),
+        None => format!("no environment of the design has namespace `{ns}`, and no Service `{name}` was kept from an import"),
+    };
+    Some(Resolved::Unknown(why, envs.first().copied()))
+}
+
+/// The namespaces of the design's environments and of the objects it keeps whole.
+fn namespaces(design: &Design) -> BTreeSet<&str> {
+    design
+        .environments
+        .iter()
+        .map(|e| e.namespace.as_str())
+        .chain(design.pinned_objects.iter().filter_map(|o| o.namespace()))
+        .collect()
+}
+
+/// Whether a Service `name` was kept whole from an import: in namespace `ns` (kept
+/// objects of the design's own namespace move to every environment's), or anywhere in
+/// the caller's own when `ns` is `None`.
+fn kept_service(design: &Design, name: &str, ns: Option<&str>) -> bool {
+    let service = |o: &&KeptObject| o.kind() == "Service" && o.name() == name;
+    design.extra_objects.iter().any(|o| service(&o))
+        || design
+            .pinned_objects
+            .iter()
+            .filter(service)
+            .any(|o| ns.is_some_and(|ns| o.namespace() == Some(ns)))
+}

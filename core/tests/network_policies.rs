@@ -1,0 +1,350 @@
+//! What the rendered NetworkPolicies of every environment let through, read by a small
+//! evaluator of Kubernetes' NetworkPolicy semantics (kubernetes.io/docs/concepts/
+//! services-networking/network-policies): a pod is isolated for egress (ingress) once a
+//! policy of its namespace selects it with that policy type; then a connection must be
+//! allowed by an egress rule of one of those policies on the sending side AND an ingress
+//! rule on the receiving side. A peer with a namespaceSelector and a podSelector selects
+//! those pods of those namespaces (both at once); a podSelector alone, pods of the
+//! policy's own namespace; a namespaceSelector alone, every pod of those namespaces. No
+//! `to`/`from` means everyone, no `ports` every port. Namespaces carry the label
+//! `kubernetes.io/metadata.name` (set by the API server since 1.22).
+//!
+//! The evaluator covers exactly what render emits (matchLabels selectors, port numbers
+//! and names, TCP/UDP, ipBlock `0.0.0.0/0` from outside the cluster) and refuses anything
+//! else, so a new shape in render fails here rather than being misread.
+
+use kubeprint_core::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A pod: its namespace, labels and named container ports.
+#[derive(Clone, Debug)]
+struct Pod {
+    namespace: String,
+    labels: BTreeMap<String, String>,
+    ports: BTreeMap<String, u16>,
+}
+
+/// Every environment of a design, rendered: the policies by namespace and the pods of
+/// every workload.
+struct Cluster {
+    policies: Vec<(String, Value)>,
+    pods: BTreeMap<(String, String), Pod>,
+}
+
+impl Cluster {
+    fn of(design: &Design) -> Cluster {
+        let mut policies = Vec::new();
+        let mut pods = BTreeMap::new();
+        for env in &design.environments {
+            for o in render(design, &env.name).objects {
+                let v = o.to_json();
+                let ns = v["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                match o.kind() {
+                    "NetworkPolicy" => policies.push((ns, v)),
+                    "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => {
+                        let template = if o.kind() == "CronJob" {
+                            &v["spec"]["jobTemplate"]["spec"]["template"]
+                        } else {
+                            &v["spec"]["template"]
+                        };
+                        let labels = strings(&template["metadata"]["labels"]);
+                        let ports = template["spec"]["containers"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|c| c["ports"].as_array().cloned().unwrap_or_default())
+                            .filter_map(|p| {
+                                Some((
+                                    p["name"].as_str()?.to_string(),
+                                    p["containerPort"].as_u64()? as u16,
+                                ))
+                            })
+                            .collect();
+                        let key = (ns.clone(), o.name().to_string());
+                        pods.insert(
+                            key,
+                            Pod {
+                                namespace: ns,
+                                labels,
+                                ports,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Cluster { policies, pods }
+    }
+
+    fn pod(&self, namespace: &str, workload: &str) -> Pod {
+        self.pods
+            .get(&(namespace.to_string(), workload.to_string()))
+            .unwrap_or_else(|| panic!("no pod of {workload} in {namespace}"))
+            .clone()
+    }
+
+    /// The policies of `pod`'s namespace that select it for `kind` (Ingress/Egress).
+    fn isolating(&self, pod: &Pod, kind: &str) -> Vec<&Value> {
+        self.policies
+            .iter()
+            .filter(|(ns, _)| *ns == pod.namespace)
+            .map(|(_, p)| p)
+            .filter(|p| {
+                p["spec"]["policyTypes"]
+                    .as_array()
+                    .expect("render always writes policyTypes")
+                    .iter()
+                    .any(|t| t == kind)
+                    && selects(&p["spec"]["podSelector"], &pod.labels)
+            })
+            .collect()
+    }
+
+    /// Whether `from` may send to `to` on `port`/`protocol` (the egress side).
+    fn egress_allows(&self, from: &Pod, to: &Pod, port: u16, protocol: &str) -> bool {
+        let policies = self.isolating(from, "Egress");
+        policies.is_empty()
+            || policies.iter().any(|p| {
+                rules(&p["spec"]["egress"]).iter().any(|r| {
+                    peers_match(&r["to"], &from.namespace, to)
+                        && ports_match(&r["ports"], to, port, protocol)
+                })
+            })
+    }
+
+    /// Whether `to` accepts `from` on `port`/`protocol` (the ingress side).
+    fn ingress_allows(&self, from: &Pod, to: &Pod, port: u16, protocol: &str) -> bool {
+        let policies = self.isolating(to, "Ingress");
+        policies.is_empty()
+            || policies.iter().any(|p| {
+                rules(&p["spec"]["ingress"]).iter().any(|r| {
+                    peers_match(&r["from"], &to.namespace, from)
+                        && ports_match(&r["ports"], to, port, protocol)
+                })
+            })
+    }
+
+    fn allows(&self, from: &Pod, to: &Pod, port: u16) -> bool {
+        self.egress_allows(from, to, port, "TCP") && self.ingress_allows(from, to, port, "TCP")
+    }
+}
+
+fn strings(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn rules(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// A label selector of the shape render writes: matchLabels only (empty selects all).
+fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
+    assert!(
+        selector.get("matchExpressions").is_none(),
+        "render writes matchLabels only: {selector}"
+    );
+    strings(&selector["matchLabels"])
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Whether a `to`/`from` list, read in namespace `own`, selects `pod`.
+fn peers_match(peers: &Value, own: &str, pod: &Pod) -> bool {
+    let Some(peers) = peers.as_array() else {
+        return true;
+    };
+    peers.iter().any(|peer| {
+        if let Some(block) = peer.get("ipBlock") {
+            // Only the load balancer rule has one: traffic from outside the cluster.
+            assert_eq!(block["cidr"], "0.0.0.0/0", "render writes no other ipBlock");
+            return false;
+        }
+        let ns_labels: BTreeMap<String, String> = [(
+            "kubernetes.io/metadata.name".to_string(),
+            pod.namespace.clone(),
+        )]
+        .into();
+        let namespace_ok = match peer.get("namespaceSelector") {
+            Some(sel) => selects(sel, &ns_labels),
+            None => pod.namespace == own,
+        };
+        let pod_ok = match peer.get("podSelector") {
+            Some(sel) => selects(sel, &pod.labels),
+            None => true,
+        };
+        namespace_ok && pod_ok
+    })
+}
+
+/// Whether a `ports` list admits `port`/`protocol` on the pod that receives.
+fn ports_match(ports: &Value, receiver: &Pod, port: u16, protocol: &str) -> bool {
+    let Some(ports) = ports.as_array() else {
+        return true;
+    };
+    ports.iter().any(|p| {
+        let proto = p["protocol"].as_str().unwrap_or("TCP");
+        let number = match &p["port"] {
+            Value::Number(n) => n.as_u64().map(|n| n as u16),
+            Value::String(name) => receiver.ports.get(name).copied(),
+            Value::Null => Some(port),
+            other => panic!("unexpected port {other}"),
+        };
+        assert!(p.get("endPort").is_none(), "render writes no port ranges");
+        proto == protocol && number == Some(port)
+    })
+}
+
+/// Connectum with default-deny also on in prod (observability has it in the template).
+fn connectum_locked_down() -> Design {
+    let mut d = templates::connectum();
+    for e in &mut d.environments {
+        if e.name == "prod" {
+            e.default_deny = true;
+        }
+    }
+    d
+}
+
+#[test]
+fn order_service_traces_reach_the_collector_across_namespaces_on_both_sides() {
+    let cluster = Cluster::of(&connectum_locked_down());
+    let order = cluster.pod("connectum", "order-service");
+    let collector = cluster.pod("observability", "otel-collector");
+    assert!(
+        cluster.egress_allows(&order, &collector, 4317, "TCP"),
+        "prod's egress lets order-service send OTLP/gRPC to the collector"
+    );
+    assert!(
+        cluster.ingress_allows(&order, &collector, 4317, "TCP"),
+        "observability's ingress lets order-service of prod in"
+    );
+    // dev and staging have no default-deny of their own; the collector's side lets
+    // their order-service in too.
+    for ns in ["connectum-dev", "connectum-staging"] {
+        let caller = cluster.pod(ns, "order-service");
+        assert!(cluster.allows(&caller, &collector, 4317), "{ns}");
+    }
+    // DNS stays allowed under default-deny.
+    let dns = Pod {
+        namespace: "kube-system".into(),
+        labels: [("k8s-app".to_string(), "kube-dns".to_string())].into(),
+        ports: BTreeMap::new(),
+    };
+    assert!(cluster.egress_allows(&order, &dns, 53, "UDP"));
+    assert!(cluster.egress_allows(&order, &dns, 53, "TCP"));
+}
+
+#[test]
+fn flows_no_edge_names_are_denied() {
+    let cluster = Cluster::of(&connectum_locked_down());
+    let order = cluster.pod("connectum", "order-service");
+    let collector = cluster.pod("observability", "otel-collector");
+    // The edge is on OTLP/gRPC only.
+    assert!(!cluster.egress_allows(&order, &collector, 4318, "TCP"));
+    assert!(!cluster.ingress_allows(&order, &collector, 4318, "TCP"));
+    // Nothing calls back from the collector.
+    assert!(!cluster.allows(&collector, &order, 5000));
+    // A pod that looks like order-service, in a namespace no environment of the design
+    // uses, is not let in: the namespaceSelector and podSelector hold together.
+    let impostor = Pod {
+        namespace: "default".into(),
+        ..order.clone()
+    };
+    assert!(!cluster.ingress_allows(&impostor, &collector, 4317, "TCP"));
+    // Any pod of prod's namespace that is not order-service is not let in either.
+    let other = Pod {
+        labels: [("app.kubernetes.io/name".to_string(), "billing".to_string())].into(),
+        ..order.clone()
+    };
+    assert!(!cluster.ingress_allows(&other, &collector, 4317, "TCP"));
+}
+
+#[test]
+fn without_the_edge_both_sides_drop_the_traces() {
+    let mut d = connectum_locked_down();
+    d.edges.clear();
+    let cluster = Cluster::of(&d);
+    let order = cluster.pod("connectum", "order-service");
+    let collector = cluster.pod("observability", "otel-collector");
+    assert!(!cluster.egress_allows(&order, &collector, 4317, "TCP"));
+    assert!(!cluster.ingress_allows(&order, &collector, 4317, "TCP"));
+    // ... and the address rule says so, with the fix that puts the edge back.
+    let f: Vec<_> = validate(&d, "prod")
+        .into_iter()
+        .filter(|f| f.code == "KP320")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        "{}",
+        f[0].message
+    );
+    let fix = f[0].fix.clone().expect("a fix");
+    d.apply(fix.edit).unwrap();
+    let cluster = Cluster::of(&d);
+    assert!(cluster.allows(&order, &collector, 4317));
+}
+
+#[test]
+fn default_deny_in_connectum_prod_leaves_only_the_inventory_address_to_fix() {
+    // The collector's edge is in the design; inventory-service, which the ConfigMap also
+    // names, is not: under default-deny that address is the one warning.
+    let d = connectum_locked_down();
+    let found: Vec<_> = validate(&d, "prod")
+        .into_iter()
+        .filter(|f| f.code.starts_with("KP32"))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "KP321");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(found[0].message.contains("inventory-service"));
+    // As the template ships (default-deny off in prod), it is information only.
+    let shipped = validate(&templates::connectum(), "prod");
+    let kp321: Vec<_> = shipped.iter().filter(|f| f.code == "KP321").collect();
+    assert_eq!(kp321.len(), 1);
+    assert_eq!(kp321[0].severity, Severity::Info);
+}
+
+#[test]
+fn an_existing_design_s_local_edges_still_allow_exactly_their_flows() {
+    // miniredis: default-deny in staging and prod, edges within each namespace.
+    let d = templates::miniredis();
+    let cluster = Cluster::of(&d);
+    for e in &d.edges {
+        let from = &d.service(e.from).unwrap().name;
+        let to = d.service(e.to).unwrap();
+        let port = to.service_port(&e.port).unwrap();
+        let target = to.resolve_port(&port.target).unwrap().port;
+        for (env, ns) in [("staging", "miniredis-staging"), ("prod", "miniredis-prod")] {
+            // The restore test runs in staging only.
+            let env = d.environment(env).unwrap();
+            if !env.deploys(e.from) || !env.deploys(e.to) {
+                continue;
+            }
+            let (a, b) = (cluster.pod(ns, from), cluster.pod(ns, &to.name));
+            assert!(
+                cluster.allows(&a, &b, target),
+                "{from} -> {} in {ns}",
+                to.name
+            );
+            // Not across the two environments.
+            let other = if ns == "miniredis-prod" {
+                "miniredis-staging"
+            } else {
+                "miniredis-prod"
+            };
+            if let Some(stranger) = cluster.pods.get(&(other.to_string(), from.clone())) {
+                assert!(!cluster.ingress_allows(stranger, &b, target, "TCP"));
+            }
+        }
+    }
+}

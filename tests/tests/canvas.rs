@@ -1,0 +1,503 @@
+//! The canvas in a real browser: reached and used from the keyboard alone, legible at
+//! the size of a laptop screen, every node in reach on a small one, and new services
+//! placed where they cover nothing.
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use kubeprint_tests::page::Page;
+use serde_json::Value;
+
+/// Press `key` (with `shift` held) on whatever has the focus, as a keyboard does.
+async fn press(page: &Page, key: char, shift: bool) {
+    let shift_key = char::from(Key::Shift);
+    let mut keys = KeyActions::new("keyboard".into());
+    if shift {
+        keys = keys.then(KeyAction::Down { value: shift_key });
+    }
+    keys = keys
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    if shift {
+        keys = keys.then(KeyAction::Up { value: shift_key });
+    }
+    page.client.perform_actions(keys).await.expect("keys");
+}
+
+/// Run a script on the page and return its value.
+async fn js(page: &Page, script: &str) -> Value {
+    page.client
+        .execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+}
+
+/// The `data-testid` of the focused element, if any.
+async fn focused(page: &Page) -> String {
+    js(
+        page,
+        "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Press `key` and wait until the focus is on `testid`.
+async fn press_to(page: &Page, key: char, testid: &str) {
+    press(page, key, false).await;
+    page.wait_until(&format!("focus on {testid}"), async |p| {
+        (focused(p).await == testid).then(String::new)
+    })
+    .await;
+}
+
+/// Open a template from the gallery and wait for its canvas.
+async fn open_template(page: &Page, template: &str, first_node: &str) {
+    page.click("open-gallery").await;
+    page.click(&format!("template-{template}")).await;
+    page.find(&format!("node-{first_node}")).await;
+}
+
+/// The saved position of service `name` in the autosaved design.
+async fn saved_position(page: &Page, name: &str) -> Value {
+    let script = format!(
+        "for (let i = 0; i < localStorage.length; i++) {{
+           const k = localStorage.key(i);
+           if (!k.startsWith('kubeprint.v1.design.')) continue;
+           const d = JSON.parse(localStorage.getItem(k));
+           const s = (d.services || []).find(s => s.name === '{name}');
+           if (s && d.name === 'miniredis') return s.position || null;
+         }}
+         return null;"
+    );
+    js(page, &script).await
+}
+
+/// Every node's box on screen, the canvas's box, and the problems of legibility found:
+/// text smaller than 11 px on screen, text wider than its node, and edge labels that
+/// overlap each other or a node.
+const MEASURE: &str = r#"
+const canvas = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+const problems = [];
+const nodes = [...document.querySelectorAll('.node')].map(n => {
+  const box = n.querySelector('.node-box');
+  const r = box.getBoundingClientRect();
+  const name = n.getAttribute('data-testid');
+  for (const t of n.querySelectorAll('text')) {
+    const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+    if (px < 10.95) problems.push(`${name}: "${t.textContent}" is ${px.toFixed(1)} px`);
+    if (t.closest('.entry')) continue;
+    const tr = t.getBoundingClientRect();
+    if (tr.right > r.right - 2 || tr.left < r.left) problems.push(`${name}: "${t.textContent}" does not fit its node`);
+  }
+  return { name, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+});
+const labels = [...document.querySelectorAll('.edge-label')]
+  .filter(t => getComputedStyle(t).display !== 'none')
+  .map(t => {
+    const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+    if (px < 10.95) problems.push(`edge label "${t.textContent}" is ${px.toFixed(1)} px`);
+    const r = t.getBoundingClientRect();
+    return { text: t.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  });
+const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+labels.forEach((a, i) => {
+  labels.slice(i + 1).forEach(b => { if (meet(a, b)) problems.push(`labels "${a.text}" and "${b.text}" overlap`); });
+  nodes.forEach(n => { if (meet(a, n)) problems.push(`label "${a.text}" covers ${n.name}`); });
+});
+return { canvas: { left: canvas.left, top: canvas.top, right: canvas.right, bottom: canvas.bottom }, nodes, labels: labels.length, problems };
+"#;
+
+fn num(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or(f64::NAN)
+}
+
+/// The names of nodes that are not wholly inside the canvas.
+fn outside(measure: &Value) -> Vec<String> {
+    let c = &measure["canvas"];
+    measure["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|n| {
+            num(n, "left") < num(c, "left")
+                || num(n, "top") < num(c, "top")
+                || num(n, "right") > num(c, "right")
+                || num(n, "bottom") > num(c, "bottom")
+        })
+        .map(|n| n["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_canvas_works_from_the_keyboard_alone() {
+    let page = Page::open("canvas-keys").await;
+    open_template(&page, "miniredis", "frontend").await;
+
+    // One Tab stop leads into the canvas, on the selected service.
+    let mut tabs = 0;
+    while !focused(&page).await.starts_with("node-") {
+        press(&page, char::from(Key::Tab), false).await;
+        tabs += 1;
+        assert!(tabs < 80, "80 Tab presses never reached a node");
+    }
+    assert_eq!(focused(&page).await, "node-frontend");
+    let described = js(
+        &page,
+        "const id = document.activeElement.closest('[aria-describedby]').getAttribute('aria-describedby'); return document.getElementById(id).textContent",
+    )
+    .await;
+    assert!(
+        described
+            .as_str()
+            .unwrap()
+            .contains("Shift with an arrow key moves"),
+        "{described}"
+    );
+    let ring = js(
+        &page,
+        "return getComputedStyle(document.activeElement.querySelector('.focus-ring')).stroke",
+    )
+    .await;
+    assert_ne!(ring.as_str(), Some("none"), "the focus is visible");
+    let name = js(
+        &page,
+        "return document.activeElement.getAttribute('aria-label')",
+    )
+    .await;
+    assert_eq!(
+        name.as_str(),
+        Some("frontend, Deployment, 2 replicas, 2 warnings, public through Ingress miniredis.example.com")
+    );
+
+    // Arrows go from service to service; Enter opens one in the inspector.
+    press_to(&page, char::from(Key::Right), "node-api-gateway").await;
+    press_to(&page, char::from(Key::Right), "node-monitoring-service").await;
+    assert_eq!(
+        page.text("inspector-title").await,
+        "frontend",
+        "arrows do not select"
+    );
+    press(&page, char::from(Key::Enter), false).await;
+    page.wait_text("inspector-title", "monitoring-service", |t| {
+        t == "monitoring-service"
+    })
+    .await;
+    assert_eq!(focused(&page).await, "node-monitoring-service");
+
+    // Shift+arrows move it by a grid step: the design holds the new position.
+    let before = page
+        .find("node-monitoring-service")
+        .await
+        .attr("transform")
+        .await
+        .unwrap()
+        .unwrap();
+    press(&page, char::from(Key::Down), true).await;
+    press(&page, char::from(Key::Down), true).await;
+    let y = |t: &str| -> i64 {
+        t.trim_end_matches(')')
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let moved = page
+        .wait_until("the node to move two steps down", async |p| {
+            let t = p
+                .find("node-monitoring-service")
+                .await
+                .attr("transform")
+                .await
+                .ok()??;
+            (y(&t) == y(&before) + 40).then_some(t)
+        })
+        .await;
+    let saved = page
+        .wait_until("the moved position in the saved design", async |p| {
+            let pos = saved_position(p, "monitoring-service").await;
+            (pos["y"].as_i64() == Some(y(&moved))).then(|| pos.to_string())
+        })
+        .await;
+    assert!(saved.contains("\"x\""), "{saved}");
+    assert_eq!(focused(&page).await, "node-monitoring-service");
+
+    // E, then an arrow to the callee and Enter: a new dependency, in the NetworkPolicy.
+    press(&page, 'e', false).await;
+    page.wait_text("canvas-status", "the connect prompt", |t| {
+        t.contains("choose the service it calls")
+    })
+    .await;
+    press_to(&page, char::from(Key::Down), "node-auth-service").await;
+    page.find("link-preview").await;
+    press(&page, char::from(Key::Enter), false).await;
+    let yaml = page
+        .wait_text("yaml", "the new egress rule", |t| {
+            t.split("name: monitoring-service-allow")
+                .nth(1)
+                .is_some_and(|p| {
+                    p.split("---")
+                        .next()
+                        .unwrap()
+                        .contains("app.kubernetes.io/name: auth-service")
+                })
+        })
+        .await;
+    assert!(yaml.contains("name: auth-service-allow"));
+    page.wait_text("edges", "the dependency in the inspector", |t| {
+        t.contains("calls auth-service")
+    })
+    .await;
+    assert_eq!(focused(&page).await, "node-monitoring-service");
+
+    // Escape leaves connecting without adding anything.
+    press(&page, 'e', false).await;
+    press_to(&page, char::from(Key::Right), "node-node-manager").await;
+    press(&page, char::from(Key::Escape), false).await;
+    page.wait_until("the focus back on the caller", async |p| {
+        (focused(p).await == "node-monitoring-service").then(String::new)
+    })
+    .await;
+    let edges = page.text("edges").await;
+    assert_eq!(
+        edges.matches("calls").count(),
+        2,
+        "node-manager and auth-service: {edges}"
+    );
+
+    // Delete removes the focused service; the focus stays in the canvas.
+    press(&page, char::from(Key::Delete), false).await;
+    page.wait_gone("node-monitoring-service").await;
+    page.wait_text("yaml", "the service to go", |t| {
+        !t.contains("name: monitoring-service\n")
+    })
+    .await;
+    let now = focused(&page).await;
+    assert!(now.starts_with("node-"), "focus left the canvas: {now:?}");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn miniredis_at_1440x900_fits_legibly_after_fit_and_auto_layout() {
+    let page = Page::open("canvas-legible").await;
+    page.viewport(1440, 900).await;
+    open_template(&page, "miniredis", "frontend").await;
+    for button in ["fit", "auto-layout"] {
+        page.click(button).await;
+        let m = page
+            .wait_until("the design fitted in view", async |p| {
+                let m = js(p, MEASURE).await;
+                outside(&m).is_empty().then(|| m.to_string())
+            })
+            .await;
+        let m: Value = serde_json::from_str(&m).unwrap();
+        assert_eq!(m["nodes"].as_array().unwrap().len(), 8);
+        assert_eq!(m["labels"].as_u64(), Some(8), "every edge label is shown");
+        assert_eq!(m["problems"], Value::Array(vec![]), "after {button}");
+
+        // Fit uses the room: the design spans most of one axis and is centred on both.
+        let c = &m["canvas"];
+        let nodes = m["nodes"].as_array().unwrap();
+        let lo = |k: &str| {
+            nodes
+                .iter()
+                .map(|n| num(n, k))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let hi = |k: &str| {
+            nodes
+                .iter()
+                .map(|n| num(n, k))
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let (w, h) = (
+            num(c, "right") - num(c, "left"),
+            num(c, "bottom") - num(c, "top"),
+        );
+        let span = ((hi("right") - lo("left")) / w).max((hi("bottom") - lo("top")) / h);
+        assert!(
+            span > 0.8,
+            "the design fills {:.0} % of the canvas",
+            span * 100.0
+        );
+        let (above, below) = (lo("top") - num(c, "top"), num(c, "bottom") - hi("bottom"));
+        assert!(
+            (above - below).abs() < 40.0,
+            "{above} px above, {below} below"
+        );
+    }
+
+    // The layout reads left to right: every edge's caller is left of its callee.
+    let backwards = js(
+        &page,
+        r#"const box = id => document.querySelector(`.node[data-id="${id}"] .node-box`).getBoundingClientRect();
+           return [...document.querySelectorAll('.edge')].map(e => e.getAttribute('data-testid').split('-'))
+             .filter(([, a, b]) => box(a).right >= box(b).left).map(x => x.join('-'));"#,
+    )
+    .await;
+    assert_eq!(backwards, Value::Array(vec![]));
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
+    let page = Page::open("canvas-small").await;
+    page.viewport(1280, 720).await;
+    open_template(&page, "miniredis", "frontend").await;
+
+    // With both columns shown, the keyboard still brings every service into view.
+    page.click("fit").await;
+    page.find("node-frontend").await;
+    let names: Vec<String> = js(
+        &page,
+        "return [...document.querySelectorAll('.node')].map(n => n.getAttribute('data-testid'))",
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| v.as_str().unwrap().to_string())
+    .collect();
+    let mut tabs = 0;
+    while !focused(&page).await.starts_with("node-") {
+        press(&page, char::from(Key::Tab), false).await;
+        tabs += 1;
+        assert!(tabs < 80, "80 Tab presses never reached a node");
+    }
+    // A walk over the layered layout that meets every service.
+    let walk = [
+        Key::Home,
+        Key::Right,
+        Key::Right,
+        Key::Up,
+        Key::Right,
+        Key::Down,
+        Key::Down,
+        Key::Left,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, key) in walk.into_iter().enumerate() {
+        let before = focused(&page).await;
+        press(&page, char::from(key), false).await;
+        let here = page
+            .wait_until("the focus to move", async |p| {
+                let here = focused(p).await;
+                (here != before || i == 0).then_some(here)
+            })
+            .await;
+        let m = js(&page, MEASURE).await;
+        assert!(
+            !outside(&m).contains(&here),
+            "{here} is focused but out of view"
+        );
+        seen.insert(here);
+    }
+    assert_eq!(seen.len(), names.len(), "the walk met {seen:?}");
+    press(&page, char::from(Key::End), false).await;
+    let last = page
+        .wait_until("End to focus a node in view", async |p| {
+            let here = focused(p).await;
+            let m = js(p, MEASURE).await;
+            (here.starts_with("node-") && !outside(&m).contains(&here)).then_some(here)
+        })
+        .await;
+    assert!(names.contains(&last));
+
+    // Hiding the findings and YAML refits the canvas: every node whole and legible.
+    page.click("toggle-output").await;
+    page.wait_gone("yaml").await;
+    let m = page
+        .wait_until("every node in view", async |p| {
+            let m = js(p, MEASURE).await;
+            outside(&m).is_empty().then(|| m.to_string())
+        })
+        .await;
+    let m: Value = serde_json::from_str(&m).unwrap();
+    assert_eq!(m["problems"], Value::Array(vec![]));
+
+    // The inspector's handle resizes it from the keyboard; both choices survive a reload.
+    let width = async |p: &Page| {
+        p.find("splitter-inspector")
+            .await
+            .attr("aria-valuenow")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse::<i32>()
+            .unwrap()
+    };
+    let wide = width(&page).await;
+    js(
+        &page,
+        "document.querySelector('.node[tabindex=\"0\"]').focus()",
+    )
+    .await;
+    let mut tabs = 0;
+    while focused(&page).await != "splitter-inspector" {
+        press(&page, char::from(Key::Tab), false).await;
+        tabs += 1;
+        assert!(
+            tabs < 20,
+            "the inspector's handle is not a Tab stop after the canvas"
+        );
+    }
+    press(&page, char::from(Key::Right), false).await;
+    press(&page, char::from(Key::Right), false).await;
+    page.wait_until("a narrower inspector", async |p| {
+        (width(p).await == wide - 40).then(String::new)
+    })
+    .await;
+    let inspector = js(
+        &page,
+        "return document.querySelector('.inspector').getBoundingClientRect().width",
+    )
+    .await;
+    assert_eq!(
+        inspector.as_f64().map(f64::round),
+        Some(f64::from(wide - 40))
+    );
+    page.client.refresh().await.unwrap();
+    page.find("node-frontend").await;
+    assert_eq!(width(&page).await, wide - 40);
+    assert!(
+        !page.present("yaml").await,
+        "the hidden column stays hidden"
+    );
+    page.click("toggle-output").await;
+    page.find("yaml").await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_services_cover_no_node_and_stay_apart_when_edges_change() {
+    let page = Page::open("canvas-new").await;
+    page.viewport(1440, 900).await;
+    open_template(&page, "miniredis", "frontend").await;
+    page.find("node-backend").await.click().await.unwrap();
+    for n in 9..=11 {
+        page.click("add-service").await;
+        page.find(&format!("node-service-{n}")).await;
+    }
+    // A new dependency changes the automatic layout; the placed nodes keep apart.
+    page.select("add-edge", "3").await;
+    page.find("edge-11-3").await;
+    page.click("fit").await;
+    let overlaps = js(
+        &page,
+        r#"const r = [...document.querySelectorAll('.node')].map(n => [n.getAttribute('data-testid'), n.querySelector('.node-box').getBoundingClientRect()]);
+           const out = [];
+           r.forEach(([a, x], i) => r.slice(i + 1).forEach(([b, y]) => {
+             if (x.left < y.right && y.left < x.right && x.top < y.bottom && y.top < x.bottom) out.push(a + ' / ' + b);
+           }));
+           return out;"#,
+    )
+    .await;
+    assert_eq!(overlaps, Value::Array(vec![]));
+    assert_eq!(
+        js(&page, "return document.querySelectorAll('.node').length").await,
+        Value::from(11)
+    );
+    page.close().await;
+}
