@@ -129,3 +129,32 @@ fn a_pod_of_every_container_role_and_volume_kind_is_schema_valid() {
         );
     }
 }
+
+/// Every workload kind with every Job and CronJob setting and pods of several containers
+/// and volumes: the golden `workloads` design (core/tests/links/) renders schema-valid
+/// DaemonSets, Jobs and CronJobs in every environment.
+#[test]
+fn every_workload_kind_is_schema_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/links/workloads.json");
+    let text = std::fs::read_to_string(&path).expect("the golden workloads design");
+    let design = kubeprint_core::file::from_json(&text).expect("it opens");
+    let dir = out_dir("kinds");
+    let mut files = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for env in &design.environments {
+        let bundle = render(&design, &env.name);
+        kinds.extend(bundle.objects.iter().map(|o| o.kind().to_string()));
+        files.push(write(
+            &dir,
+            &format!("{}.yaml", env.name),
+            &bundle.to_yaml(),
+        ));
+    }
+    for k in ["Deployment", "DaemonSet", "Job", "CronJob"] {
+        assert!(kinds.contains(k), "{k} is rendered: {kinds:?}");
+    }
+    for v in [design.target, KubeVersion::V1_33] {
+        let (ok, out) = validate(v.as_str(), &files);
+        assert!(ok, "schema {} rejects a rendered workload:\n{out}", v.as_str());
+    }
+}
