@@ -183,6 +183,26 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("topology_key", "~tk"),
     ("mount_path", "~mt"),
     ("position", "~pos"),
+    // Workload kinds, containers and volumes.
+    ("containers", "~cn"),
+    ("volumes", "~vs"),
+    ("mounts", "~mn"),
+    ("backoff_limit", "~bl"),
+    ("active_deadline_seconds", "~ad"),
+    ("ttl_seconds_after_finished", "~ttl"),
+    ("restart_policy", "~rp"),
+    ("expected_run_seconds", "~er"),
+    ("schedule", "~sd"),
+    ("time_zone", "~tz"),
+    ("concurrency_policy", "~cc"),
+    ("starting_deadline_seconds", "~sdl"),
+    ("successful_jobs_history_limit", "~sh"),
+    ("failed_jobs_history_limit", "~fh"),
+    ("shutdown_seconds", "~sds"),
+    ("needed_at_start", "~nas"),
+    ("read_only", "~rdo"),
+    ("sub_path", "~sp"),
+    ("size_limit", "~sl"),
 ];
 
 /// Fields whose members are user data (labels, ConfigMap keys, service ids), not field
