@@ -149,9 +149,10 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
                 <Choice label="Role" path=at("/role") options=choices(presets::CONTAINER_ROLES) />
             </div>
             <div class="row">
-                <Field label="Image" path=at("/image") kind=K::Text />
-                <Field label="Tag" path=at("/tag") kind=K::Text hint="immutable: a version or git sha" />
+                <Field label="Image" path=at("/image") kind=K::Image hint="a whole reference (envoyproxy/envoy:v1.31) fills Tag and Digest too" />
+                <Field label="Tag" path=at("/tag") kind=K::Tag hint="immutable: a version or git sha" />
             </div>
+            <Field label="Digest" path=at("/digest") kind=K::Digest placeholder="sha256:…" />
             <Field label="Command" path=at("/command") kind=K::Words placeholder="(image entrypoint)" />
             <Field label="Args" path=at("/args") kind=K::Words />
             <h4>"Ports"</h4>
