@@ -431,7 +431,9 @@ pub fn mounted(service: &Service, path: &str) -> bool {
         let mount = mount.trim_end_matches('/');
         !mount.is_empty() && (path == mount || path.starts_with(&format!("{mount}/")))
     };
-    service.storage.iter().any(|v| under(&v.mount_path))
+    crate::render::claims(service)
+        .iter()
+        .any(|v| under(&v.mount_path))
         || service.mounts.iter().any(|m| {
             !m.read_only
                 && m.sub_path.is_empty()

@@ -301,6 +301,13 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
         s.resources = s.resources.overlaid(r);
     }
     if let Some(t) = &o.image_tag {
+        // Containers that run the main container's image at its tag (a migration step,
+        // a worker) follow the release: they must not run another version than the app.
+        for c in &mut s.containers {
+            if c.image == service.image && c.tag == service.tag {
+                c.tag = t.clone();
+            }
+        }
         s.tag = t.clone();
     }
     s
@@ -579,8 +586,8 @@ pub struct Container {
     /// written to any object.
     pub shutdown_seconds: u32,
     /// The main container needs it from start-up (a proxy, a secrets agent): a sidecar
-    /// then needs a startup or readiness probe so the main container starts after it is
-    /// ready.
+    /// then needs a startup probe, which holds back the containers after it until it
+    /// succeeds (a readiness probe does not).
     pub needed_at_start: bool,
 }
 

@@ -146,7 +146,7 @@ pub fn shows(s: &Service, part: EditorPart) -> bool {
         }
         EditorPart::Replicas | EditorPart::Spread => k.has_replicas(),
         EditorPart::Hpa => k.has_replicas() || s.scaling.hpa.is_some(),
-        EditorPart::Pdb => !k.runs_to_completion() || s.scaling.pdb.is_some(),
+        EditorPart::Pdb => k.has_replicas() || s.scaling.pdb.is_some(),
         EditorPart::Rollout => matches!(k, WorkloadKind::Deployment | WorkloadKind::DaemonSet),
         EditorPart::ProgressDeadline => k == WorkloadKind::Deployment,
         EditorPart::Job => k.runs_to_completion(),
@@ -1201,7 +1201,7 @@ mod tests {
         let cron = of(WorkloadKind::CronJob);
         assert!(shows(&cron, EditorPart::Cron) && shows(&cron, EditorPart::Job));
         let ds = of(WorkloadKind::DaemonSet);
-        assert!(shows(&ds, EditorPart::Rollout) && shows(&ds, EditorPart::Pdb));
+        assert!(shows(&ds, EditorPart::Rollout) && !shows(&ds, EditorPart::Pdb));
         assert!(!shows(&ds, EditorPart::Replicas) && !shows(&ds, EditorPart::Hpa));
         let dep = of(WorkloadKind::Deployment);
         assert!(shows(&dep, EditorPart::ProgressDeadline) && !shows(&dep, EditorPart::Job));

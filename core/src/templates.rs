@@ -133,9 +133,9 @@ pub fn connectum() -> Design {
     // The guide's namespace strategy: observability holds the monitoring stack
     // (OTel Collector, Jaeger, Prometheus, Grafana), none of this system's services.
     observability.hosts_services = false;
-    // The collector receives from the namespaces of dev, staging and prod: default-deny
-    // there lets in exactly the callers the design's edges name.
-    observability.default_deny = true;
+    // No default-deny there: it would select every pod of the namespace, the monitoring
+    // stack Kubeprint does not design included. Where a team turns it on, the edges let
+    // in exactly the callers they name.
     envs.push(observability);
     let mut b = Builder::new("connectum", envs);
     b.0.config_maps.push(ConfigMapDef {

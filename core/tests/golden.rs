@@ -175,7 +175,8 @@ fn connectum_matches_its_guide() {
         doc(&y, "Namespace", ns);
     }
     // The observability namespace holds the OTel Collector (and only what it reads:
-    // none of order-service's ConfigMaps and Secrets), behind default-deny.
+    // none of order-service's ConfigMaps and Secrets). No default-deny there in the
+    // template: it would also cut the monitoring stack Kubeprint does not design.
     let obs = rendered("connectum", "observability");
     assert_eq!(
         kinds(&obs),
@@ -184,9 +185,6 @@ fn connectum_matches_its_guide() {
             "Deployment/otel-collector",
             "Service/otel-collector",
             "PodDisruptionBudget/otel-collector",
-            "NetworkPolicy/allow-dns-egress",
-            "NetworkPolicy/default-deny-all",
-            "NetworkPolicy/otel-collector-allow",
         ]
     );
     let collector = doc(&obs, "Deployment", "otel-collector");
@@ -199,8 +197,22 @@ fn connectum_matches_its_guide() {
         (i(&svc, "spec.ports.0.port"), i(&svc, "spec.ports.1.port")),
         (4317, 4318)
     );
-    // Its ingress lets in order-service's pods of each namespace whose environment runs
-    // it: one peer per namespace, namespaceSelector and podSelector together.
+    // With default-deny turned on there, its ingress lets in order-service's pods of
+    // each namespace whose environment runs it: one peer per namespace,
+    // namespaceSelector and podSelector together.
+    let mut locked = templates::connectum();
+    for e in &mut locked.environments {
+        e.default_deny |= e.name == "observability";
+    }
+    let obs = render(&locked, "observability").to_yaml();
+    assert_eq!(
+        kinds(&obs)[4..],
+        [
+            "NetworkPolicy/allow-dns-egress",
+            "NetworkPolicy/default-deny-all",
+            "NetworkPolicy/otel-collector-allow",
+        ]
+    );
     let allow = doc(&obs, "NetworkPolicy", "otel-collector-allow");
     let peers = at(&allow, "spec.ingress.0.from").as_sequence().unwrap();
     let namespaces: Vec<_> = peers

@@ -203,11 +203,11 @@ fn ports_match(ports: &Value, receiver: &Pod, port: u16, protocol: &str) -> bool
     })
 }
 
-/// Connectum with default-deny also on in prod (observability has it in the template).
+/// Connectum with default-deny on in prod and in observability.
 fn connectum_locked_down() -> Design {
     let mut d = templates::connectum();
     for e in &mut d.environments {
-        if e.name == "prod" {
+        if e.name == "prod" || e.name == "observability" {
             e.default_deny = true;
         }
     }

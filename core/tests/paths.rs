@@ -244,8 +244,13 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 .insert("API_TOKEN".into(), "hunter2".into());
         }),
         // Without its edge, the OTLP endpoint of the ConfigMap is dropped by
-        // observability's default-deny.
-        ("KP320", |d| d.edges.clear()),
+        // default-deny in observability.
+        ("KP320", |d| {
+            d.edges.clear();
+            for e in &mut d.environments {
+                e.default_deny |= e.name == "observability";
+            }
+        }),
         ("KP322", |d| {
             let mut eu = d.environment("observability").unwrap().clone();
             eu.name = "observability-eu".into();

@@ -67,22 +67,20 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
                 revision_history_limit: spec.revision_history_limit,
                 min_ready_seconds: spec.min_ready_seconds,
             });
-            if let Some(ru) = spec
+            // What the API server defaults a DaemonSet's rolling update to (maxSurge 0,
+            // maxUnavailable 1), not a Deployment's 25 %.
+            let ru = spec
                 .update_strategy
                 .as_ref()
-                .and_then(|st| st.rolling_update.as_ref())
-            {
-                s.scaling.max_surge = ru
-                    .max_surge
-                    .as_ref()
-                    .and_then(amount)
-                    .unwrap_or(Amount::Count(0));
-                if let Some(a) = ru.max_unavailable.as_ref().and_then(amount) {
-                    s.scaling.max_unavailable = a;
-                }
-            } else {
-                s.scaling.max_surge = Amount::Count(0);
-            }
+                .and_then(|st| st.rolling_update.as_ref());
+            s.scaling.max_surge = ru
+                .and_then(|ru| ru.max_surge.as_ref())
+                .and_then(amount)
+                .unwrap_or(Amount::Count(0));
+            s.scaling.max_unavailable = ru
+                .and_then(|ru| ru.max_unavailable.as_ref())
+                .and_then(amount)
+                .unwrap_or(Amount::Count(1));
             s.selector = match_labels(&spec.selector);
             pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))

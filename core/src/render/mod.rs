@@ -17,7 +17,7 @@ mod workload;
 
 pub use crate::model::effective;
 pub use network::has_cluster_service;
-pub use workload::references;
+pub use workload::{claims, references};
 
 use crate::model::*;
 use crate::naming;
@@ -491,12 +491,7 @@ impl Renderer<'_> {
             let hpa = self.hpa(s, h);
             out.push((ResidualRole::Hpa, Object::HorizontalPodAutoscaler(hpa)));
         }
-        if let Some(p) = s
-            .scaling
-            .pdb
-            .as_ref()
-            .filter(|_| !s.kind.runs_to_completion())
-        {
+        if let Some(p) = s.scaling.pdb.as_ref().filter(|_| s.kind.has_replicas()) {
             let pdb = self.pdb(s, p);
             out.push((ResidualRole::Pdb, Object::PodDisruptionBudget(pdb)));
         }
@@ -636,7 +631,7 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
     if s.scaling.hpa.is_some() && s.kind.has_replicas() {
         out.push((hpa::HorizontalPodAutoscaler::KIND, own.clone()));
     }
-    if s.scaling.pdb.is_some() && !s.kind.runs_to_completion() {
+    if s.scaling.pdb.is_some() && s.kind.has_replicas() {
         out.push((policy::PodDisruptionBudget::KIND, own));
     }
     if env.default_deny {

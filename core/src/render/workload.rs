@@ -159,7 +159,13 @@ impl Renderer<'_> {
 
     fn pod_template(&self, s: &Service) -> core::PodTemplateSpec {
         let mut annotations = Labels::new();
-        if let Some(sum) = self.config_checksum(s) {
+        // The checksum rolls serving pods when their config changes. A Job's pod
+        // template is immutable (an apply that changes it fails while the Job exists),
+        // and its pods read their config when they start anyway.
+        if let Some(sum) = self
+            .config_checksum(s)
+            .filter(|_| !s.kind.runs_to_completion())
+        {
             annotations.insert("checksum/config".into(), sum);
         }
         if let Some(m) = &s.metrics {
@@ -184,7 +190,14 @@ impl Renderer<'_> {
             ),
             ..Default::default()
         };
-        let spread = &s.scaling.spread;
+        // Spreading keeps replicas apart; a DaemonSet places one pod per node and a Job
+        // runs to completion, so a spread kept from another kind is not written.
+        let no_spread = Spread::None;
+        let spread = if s.kind.has_replicas() {
+            &s.scaling.spread
+        } else {
+            &no_spread
+        };
         core::PodTemplateSpec {
             metadata: Some(ObjectMeta {
                 labels: Some(self.service_labels(s)),
@@ -303,7 +316,7 @@ impl Renderer<'_> {
             }),
             security_context: some_if(security != core::SecurityContext::default(), security),
             volume_mounts: non_empty(
-                s.storage
+                claims(s)
                     .iter()
                     .map(|v| core::VolumeMount {
                         name: v.name.clone(),
@@ -411,6 +424,16 @@ fn volume(v: &Volume) -> core::Volume {
         }
     }
     out
+}
+
+/// The per-pod claims the workload creates: only a StatefulSet has volumeClaimTemplates;
+/// another kind's `storage` (kept from a switch of kind) is neither created nor mounted.
+pub fn claims(s: &Service) -> &[VolumeClaim] {
+    if s.kind == WorkloadKind::StatefulSet {
+        &s.storage
+    } else {
+        &[]
+    }
 }
 
 /// The kind of the service's workload object.

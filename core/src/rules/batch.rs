@@ -350,14 +350,23 @@ fn scaling_does_not_apply(cx: &mut Ctx, s: &Service) {
         )
         .fix = set_fix("Remove the HPA".into(), path.clone(), Value::Null);
     }
-    if s.scaling.pdb.is_some() && s.kind.runs_to_completion() {
+    if s.scaling.pdb.is_some() && !s.kind.has_replicas() {
         let path = svc(s, "/scaling/pdb");
+        let why = if s.kind.runs_to_completion() {
+            "which protects nothing for pods that run to completion"
+        } else {
+            // The disruption controller reads the scale of the pods' controller; a
+            // DaemonSet has none, so only an integer minAvailable works, and
+            // `kubectl drain --ignore-daemonsets` does not evict its pods anyway.
+            "which a DaemonSet's pods do not need: drains skip them, and without a scale \
+             the disruption controller allows no eviction for maxUnavailable or a percentage"
+        };
         cx.report(
             &SCALING_DOES_NOT_APPLY,
             Some(s),
             path.clone(),
             format!(
-                "{kind} `{}` has a PodDisruptionBudget, which protects nothing for pods that run to completion: it is not written",
+                "{kind} `{}` has a PodDisruptionBudget, {why}: it is not written",
                 s.name
             ),
         )

@@ -683,11 +683,11 @@ CRON_SUSPENDED_IN_PROD = Rule {
 };
 SCALING_DOES_NOT_APPLY = Rule {
     code: "KP811", name: "scaling_does_not_apply", category: Batch, severity: Warning, relaxed_in_dev: false,
-    summary: "An HPA applies only to a workload with replicas (Deployment, StatefulSet), and a PodDisruptionBudget only to pods that keep serving: neither is written for a DaemonSet's HPA, nor for a Job's or CronJob's HPA or PDB.",
-    why: "The design says the workload autoscales or is protected from drains, but nothing does it: an HPA cannot scale a DaemonSet (one pod per node) or a Job, and a budget over pods that finish protects nothing.",
+    summary: "An HPA and a PodDisruptionBudget apply only to a workload with replicas (Deployment, StatefulSet): neither is written for a DaemonSet, a Job or a CronJob.",
+    why: "The design says the workload autoscales or is protected from drains, but nothing does it: an HPA cannot scale a DaemonSet (one pod per node) or a Job; a budget over pods that finish protects nothing; a DaemonSet's pods are skipped by `kubectl drain --ignore-daemonsets`, and for pods whose controller has no scale the disruption controller handles only an integer minAvailable (with maxUnavailable or a percentage it allows no eviction at all).",
     bad: "a DaemonSet with an HPA from 2 to 6",
     instead: "Remove the HPA (a DaemonSet grows with the nodes) or the PDB; for parallel batch work, set the Job's parallelism.",
-    source: "Kubernetes docs, Horizontal Pod Autoscaling (\"does not apply to objects that can't be scaled, for example a DaemonSet\"); Specifying a Disruption Budget",
+    source: "Kubernetes docs, Horizontal Pod Autoscaling (\"does not apply to objects that can't be scaled, for example a DaemonSet\"); Specifying a Disruption Budget for your Application (arbitrary controllers: integer minAvailable only)",
 };
 DAEMONSET_ROLLOUT_INVALID = Rule {
     code: "KP812", name: "daemonset_rollout_invalid", category: Batch, severity: Error, relaxed_in_dev: false,

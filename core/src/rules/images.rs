@@ -15,9 +15,18 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     references(cx, s);
     if let Some(known) = images::of(s) {
         user(cx, s, known);
-        writable_paths(cx, s, known);
+        // What the image writes at start-up is what its entrypoint writes: a command of
+        // the design's own (`pg_dump` run with the postgres image) writes elsewhere.
+        if runs_image_entrypoint(s) {
+            writable_paths(cx, s, known);
+        }
         ports(cx, s, known);
     }
+}
+
+/// Whether the container runs the image's own entrypoint and arguments.
+fn runs_image_entrypoint(s: &Service) -> bool {
+    s.command.is_empty() && s.args.is_empty()
 }
 
 /// What is wrong with an image reference held as image, tag and digest fields: the
@@ -176,7 +185,7 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
         return;
     }
     let message = match uid {
-        Some(u) if known.fixed_uid && u != known.uid => format!(
+        Some(u) if known.fixed_uid && u != known.uid && runs_image_entrypoint(s) => format!(
             "{name} runs as uid {} (the files it writes at start-up belong to that user): as runAsUser {u} it fails to start",
             known.uid
         ),

@@ -663,7 +663,8 @@ fn containers(cx: &mut Ctx, s: &Service) {
     }
     // KP330: mounts name a volume of the pod or a claim of the StatefulSet.
     let volume_exists = |name: &str| {
-        s.volumes.iter().any(|v| v.name == name) || s.storage.iter().any(|v| v.name == name)
+        s.volumes.iter().any(|v| v.name == name)
+            || crate::render::claims(s).iter().any(|v| v.name == name)
     };
     let mounts = s
         .mounts

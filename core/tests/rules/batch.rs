@@ -228,7 +228,12 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         fx(
             "KP811",
             |d| agent(d).scaling.hpa = Some(Hpa::default()),
+            |d| api(d).scaling.hpa = Some(Hpa::default()),
+        ),
+        fx(
+            "KP811",
             |d| agent(d).scaling.pdb = Some(Pdb::MaxUnavailable(Amount::Count(1))),
+            |d| api(d).scaling.pdb = Some(Pdb::MaxUnavailable(Amount::Count(1))),
         ),
         fx(
             "KP811",

@@ -116,6 +116,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| db(d).storage.clear(),
             |d| db(d).storage[0].mount_path = "/var/lib/postgresql".into(),
         ),
+        // The near miss runs its own command with the image (a `pg_dump` backup), which
+        // writes where the design says, not where the image's entrypoint would.
+        fx(
+            "KP903",
+            |d| db(d).mounts.clear(),
+            |d| {
+                db(d).mounts.clear();
+                db(d).command = vec!["pg_dump".into(), "--file=/backups/db.dump".into()];
+            },
+        ),
         fx(
             "KP904",
             |d| db(d).ports[0].port = 5433,

@@ -400,6 +400,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| with_collector(d, false),
             |d| with_collector(d, true),
         ),
+        // KP321: a port the service does not have; the near miss is the same text in a
+        // variable that names an image (`name:tag` reads like `host:port`).
+        fx(
+            "KP321",
+            |d| set_env(d, "DB_ADDR", "db:16"),
+            |d| set_env(d, "DB_IMAGE", "db:16"),
+        ),
         // KP321: an in-cluster name the design does not run; the near miss is a set of
         // external hosts, IPs, localhost and listen addresses, none read as in-cluster.
         fx(

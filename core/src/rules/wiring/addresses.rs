@@ -134,6 +134,10 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
                 .map(|c| c.data.clone())
                 .unwrap_or_default(),
         };
+        // `PG_IMAGE=postgres:16` is an image reference, not host `postgres` port 16.
+        if names_an_image(var) {
+            continue;
+        }
         let v = Value {
             key: var.clone(),
             at: at.clone(),
@@ -143,6 +147,16 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
             address(cx, who, &v, &a);
         }
     }
+}
+
+/// Whether a variable (or ConfigMap key) holds an image reference or a version by its
+/// name (`PG_IMAGE`, `BACKUP_IMAGE_TAG`, `APP_VERSION`), whose `name:tag` reads like
+/// `host:port`.
+fn names_an_image(var: &str) -> bool {
+    let upper = var.to_ascii_uppercase();
+    upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
 }
 
 /// Where an in-cluster host leads.
