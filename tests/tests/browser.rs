@@ -450,8 +450,9 @@ async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_r
         let _ = std::fs::write(out, png);
     }
 
-    // Without the edge, observability's default-deny drops the traces the ConfigMap
-    // sends there: KP320 says so, and its fix puts the edge back.
+    // Without the edge, and with default-deny turned on in prod, prod's egress drops
+    // the traces the ConfigMap sends there: KP320 says so, and its fix puts the edge
+    // back.
     let remove = Page::css("edges") + " button.remove";
     page.client
         .find(Locator::Css(&remove))
@@ -461,6 +462,12 @@ async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_r
         .await
         .unwrap();
     page.wait_gone("edge-1-2").await;
+    assert!(
+        !page.text("findings").await.contains("KP320"),
+        "without default-deny nothing drops the traces"
+    );
+    page.click("open-environments").await;
+    page.click("environments/prod/default_deny").await;
     let finding = page
         .wait_text("findings", "the blocked OTLP endpoint", |t| {
             t.contains("KP320")
