@@ -155,6 +155,10 @@ fn every_workload_kind_is_schema_valid() {
     }
     for v in [design.target, KubeVersion::V1_33] {
         let (ok, out) = validate(v.as_str(), &files);
-        assert!(ok, "schema {} rejects a rendered workload:\n{out}", v.as_str());
+        assert!(
+            ok,
+            "schema {} rejects a rendered workload:\n{out}",
+            v.as_str()
+        );
     }
 }
