@@ -297,24 +297,29 @@ pub fn Timeline(id: ServiceId) -> impl IntoView {
 #[component]
 pub fn BottomPanel() -> impl IntoView {
     let app = use_app();
+    let panes = crate::panes::use_panes();
     let tab = move |b: Bottom, label: &'static str, testid: &'static str| {
         view! {
-            <button role="tab" data-testid=testid aria-selected=move || (app.bottom.get() == b).to_string() class:active=move || app.bottom.get() == b on:click=move |_| app.bottom.set(b)>{label}</button>
+            <button role="tab" data-testid=testid aria-selected=move || (panes.bottom_open() && app.bottom.get() == b).to_string() class:active=move || panes.bottom_open() && app.bottom.get() == b
+                on:click=move |_| { app.bottom.set(b); panes.set_bottom_open(true, app.fit); }>{label}</button>
         }
     };
     view! {
-        <section class="bottom">
-            <div class="tabs" role="tablist">
-                {tab(Bottom::Timeline, "Shutdown timeline", "tab-timeline")}
-                {tab(Bottom::Disruption, "Disruption", "tab-disruption")}
+        <section class="bottom" class:folded=move || !panes.bottom_open()>
+            <div class="tabs">
+                <div role="tablist" class="tablist">
+                    {tab(Bottom::Timeline, "Shutdown timeline", "tab-timeline")}
+                    {tab(Bottom::Disruption, "Disruption", "tab-disruption")}
+                </div>
+                <crate::panes::BottomToggle />
             </div>
-            {move || match app.bottom.get() {
+            {move || panes.bottom_open().then(|| match app.bottom.get() {
                 Bottom::Timeline => match app.selected() {
                     Some(id) => view! { <Timeline id /> }.into_any(),
                     None => view! { <p class="empty">"Select a service to see how its pods shut down."</p> }.into_any(),
                 },
                 Bottom::Disruption => view! { <DisruptionTable /> }.into_any(),
-            }}
+            })}
         </section>
     }
 }

@@ -1,7 +1,8 @@
 //! The page's columns beside the canvas, the inspector and the findings + YAML column:
 //! each can be resized (drag its handle, or focus the handle and press the arrow keys)
 //! and hidden (the toggles in the canvas toolbar), so the canvas gets the room a design
-//! needs on a small screen. The choice is remembered across reloads.
+//! needs on a small screen. The panel under the canvas (timeline, disruption) folds to
+//! its tabs for the same reason. The choice is remembered across reloads.
 
 use crate::storage;
 use leptos::prelude::*;
@@ -49,6 +50,8 @@ pub struct PaneLayout {
     pub inspector_open: bool,
     /// Findings + YAML are shown.
     pub output_open: bool,
+    /// The panel under the canvas shows more than its tabs.
+    pub bottom_open: bool,
 }
 
 impl Default for PaneLayout {
@@ -58,6 +61,7 @@ impl Default for PaneLayout {
             output: 350,
             inspector_open: true,
             output_open: true,
+            bottom_open: true,
         }
     }
 }
@@ -129,6 +133,22 @@ impl Panes {
     pub fn show_inspector(&self) {
         if !self.layout.get_untracked().inspector_open {
             self.change(|l| l.inspector_open = true);
+        }
+    }
+}
+
+impl Panes {
+    /// Whether the panel under the canvas is unfolded.
+    pub fn bottom_open(&self) -> bool {
+        self.layout.with(|l| l.bottom_open)
+    }
+
+    /// Fold or unfold the panel under the canvas, then fit the design into the
+    /// canvas's new height (`fit` is [`crate::state::AppState::fit`]).
+    pub fn set_bottom_open(&self, open: bool, fit: RwSignal<u32>) {
+        if self.layout.with_untracked(|l| l.bottom_open) != open {
+            self.change(|l| l.bottom_open = open);
+            fit.update(|n| *n += 1);
         }
     }
 }
@@ -236,5 +256,22 @@ pub fn PaneToggles() -> impl IntoView {
             {toggle(Pane::Inspector, "Inspector", "toggle-inspector")}
             {toggle(Pane::Output, "Findings & YAML", "toggle-output")}
         </span>
+    }
+}
+
+/// The button at the end of the bottom panel's tabs that folds the panel to its tabs
+/// (the canvas gets its height) and unfolds it.
+#[component]
+pub fn BottomToggle() -> impl IntoView {
+    let panes = use_panes();
+    let fit = crate::state::use_app().fit;
+    view! {
+        <button
+            class="fold"
+            data-testid="toggle-bottom"
+            aria-expanded=move || panes.bottom_open().to_string()
+            title=move || if panes.bottom_open() { "Fold this panel to its tabs: the canvas gets its height" } else { "Unfold this panel" }
+            on:click=move |_| panes.set_bottom_open(!panes.bottom_open(), fit)
+        >{move || if panes.bottom_open() { "Hide ▾" } else { "Show ▴" }}</button>
     }
 }

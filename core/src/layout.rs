@@ -34,8 +34,9 @@ pub const BADGE_HEIGHT: i32 = 18;
 pub const MIN_WIDTH: i32 = 130;
 /// The smallest horizontal distance between two layers; wider where a label must fit.
 pub const LAYER_GAP: i32 = 48;
-/// Vertical distance between two nodes of one layer.
-pub const ROW_GAP: i32 = 36;
+/// Vertical distance between two nodes of one layer. Labels sit in the gaps between
+/// layers, so this only needs room for the edges that pass between two nodes.
+pub const ROW_GAP: i32 = 24;
 /// Margin around the automatic layout.
 pub const MARGIN: i32 = 40;
 /// The grid step a node moves by from the keyboard.
@@ -44,6 +45,9 @@ pub const GRID: i32 = 20;
 pub const LABEL_HEIGHT: i32 = 16;
 /// Empty space kept around a label and between labels and nodes.
 const LABEL_CLEARANCE: f64 = 3.0;
+/// Room a gap between layers has beyond its widest label and that label's clearance,
+/// so the label can move along its edge a little to stay clear of the others.
+const LABEL_SLACK: f64 = 8.0;
 
 /// Advance widths of printable ASCII (space to `~`) in DejaVu Sans Book and Bold,
 /// in thousandths of an em.
@@ -314,9 +318,13 @@ fn back_edges(n: usize, edges: &[(usize, usize)]) -> BTreeSet<(usize, usize)> {
 
 /// The automatic layout, ignoring saved positions: layers from left to right (a
 /// service one layer right of the furthest of its callers, cycles cut where a
-/// depth-first walk meets them), ordered inside each layer by the barycentre of their
-/// neighbours to reduce crossings, each layer centred vertically, and every gap between
-/// layers wide enough for the labels of the edges that cross it. Deterministic.
+/// depth-first walk meets them; a service nothing calls one layer left of the nearest
+/// service it calls, so a backup job sits beside its database rather than beside the
+/// entry point), ordered inside each layer by the barycentre of their neighbours to
+/// reduce crossings, each layer centred vertically, and every gap between layers wide
+/// enough for the labels of the edges that cross it. A service with no edge at all
+/// takes no column of its own: it goes where the layers leave room (see
+/// [`place_apart`]). Deterministic.
 pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
     let ids: Vec<ServiceId> = design.services.iter().map(|s| s.id).collect();
     let n = ids.len();
@@ -325,6 +333,17 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
     let all = layout_edges(design, &index);
     let back = back_edges(n, &all);
     let edges: Vec<(usize, usize)> = all.iter().copied().filter(|e| !back.contains(e)).collect();
+    let mut linked = vec![false; n];
+    for &(a, b) in &all {
+        linked[a] = true;
+        linked[b] = true;
+    }
+    // Without any edge, every service is in the one layer.
+    let apart: Vec<usize> = if linked.contains(&true) {
+        (0..n).filter(|&v| !linked[v]).collect()
+    } else {
+        Vec::new()
+    };
 
     // Longest-path layering, in topological order (Kahn's, smallest index first).
     let mut indegree = vec![0usize; n];
@@ -333,7 +352,8 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         indegree[b] += 1;
         out[a].push(b);
     }
-    let mut ready: BTreeSet<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let sources: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut ready: BTreeSet<usize> = sources.iter().copied().collect();
     let mut layer = vec![0usize; n];
     while let Some(v) = ready.pop_first() {
         for &w in &out[v] {
@@ -344,9 +364,25 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
             }
         }
     }
-    let depth = layer.iter().max().map_or(0, |m| m + 1);
+    // A service nothing calls goes next to the nearest service it calls: its edges are
+    // then as short as they can be, and it does not widen the first layer.
+    for &v in &sources {
+        if let Some(nearest) = out[v].iter().map(|&w| layer[w]).min() {
+            layer[v] = nearest - 1;
+        }
+    }
+    // Leave out layers that no service is in.
+    let used: BTreeSet<usize> = (0..n)
+        .filter(|v| !apart.contains(v))
+        .map(|v| layer[v])
+        .collect();
+    let renumber: BTreeMap<usize, usize> = used.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+    for l in &mut layer {
+        *l = renumber.get(l).copied().unwrap_or(0);
+    }
+    let depth = used.len();
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); depth];
-    for v in 0..n {
+    for v in (0..n).filter(|v| !apart.contains(v)) {
         layers[layer[v]].push(v);
     }
     order_layers(&mut layers, &edges, &layer);
@@ -364,7 +400,7 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         .filter_map(|e| Some((e, (*index.get(&e.from)?, *index.get(&e.to)?))))
     {
         let (lo, hi) = (layer[a].min(layer[b]), layer[a].max(layer[b]));
-        let need = ceil(label_size(&edge_label(e)).0 + 2.0 * LABEL_CLEARANCE + 12.0);
+        let need = ceil(label_size(&edge_label(e)).0 + 2.0 * LABEL_CLEARANCE + LABEL_SLACK);
         for gap in gaps.iter_mut().take(hi).skip(lo) {
             *gap = (*gap).max(need);
         }
@@ -378,8 +414,10 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         .collect();
     let tallest = heights.iter().copied().max().unwrap_or(0);
     let mut positions = BTreeMap::new();
+    let mut columns = Vec::with_capacity(depth);
     let mut x = MARGIN;
     for (i, l) in layers.iter().enumerate() {
+        columns.push(x);
         let mut y = MARGIN + (tallest - heights[i]) / 2;
         for &v in l {
             positions.insert(ids[v], Position { x, y });
@@ -387,7 +425,100 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         }
         x += widths[i] + gaps[i];
     }
+    let apart: Vec<ServiceId> = apart.into_iter().map(|v| ids[v]).collect();
+    place_apart(&mut positions, sizes, &design.edges, &columns, &apart);
     positions
+}
+
+/// Places the services without edges (`apart`) where the layered layout leaves room:
+/// at a column's left side, as low as possible, in the first column from the left
+/// where the node covers no node and no edge's course (the box between its caller's
+/// right side and its callee's left side) and stays inside the layout's box. Where
+/// there is no such room, the node goes in a row below everything.
+fn place_apart(
+    positions: &mut BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+    edges: &[Edge],
+    columns: &[i32],
+    apart: &[ServiceId],
+) {
+    let half_gap = f64::from(ROW_GAP) / 2.0 - 1.0;
+    // The row below the layout, once a node needs it: its left end and its top.
+    let mut row: Option<(i32, i32)> = None;
+    for &id in apart {
+        let size = size_of(sizes, id);
+        let mut taken: Vec<Rect> = positions
+            .iter()
+            .map(|(other, p)| Rect::node(*p, size_of(sizes, *other)).inflate(half_gap))
+            .collect();
+        taken.extend(edges.iter().filter_map(|e| {
+            let (a, b) = (positions.get(&e.from)?, positions.get(&e.to)?);
+            let (sa, sb) = (size_of(sizes, e.from), size_of(sizes, e.to));
+            let from = Rect::node(*a, sa);
+            let to = Rect::node(*b, sb);
+            let x0 = (from.x + from.w).min(to.x);
+            let x1 = (from.x + from.w).max(to.x);
+            let y0 = from.y.min(to.y);
+            let y1 = (from.y + from.h).max(to.y + to.h);
+            Some(Rect {
+                x: x0,
+                y: y0,
+                w: x1 - x0,
+                h: y1 - y0,
+            })
+        }));
+        let Some(all) = bounds(positions, sizes) else {
+            // Nothing laid out yet (not the case: `apart` is then empty).
+            positions.insert(
+                id,
+                Position {
+                    x: MARGIN,
+                    y: MARGIN,
+                },
+            );
+            continue;
+        };
+        let fits = |p: Position| {
+            let r = Rect::node(p, size);
+            r.x + r.w <= all.x + all.w
+                && r.y >= all.y
+                && r.y + r.h <= all.y + all.h
+                && !taken.iter().any(|t| t.overlaps(&r.inflate(half_gap)))
+        };
+        #[allow(clippy::cast_possible_truncation)]
+        let bottom = (all.y + all.h).round() as i32 - size.h;
+        let spot = columns.iter().find_map(|&x| {
+            let mut y = bottom;
+            while f64::from(y) >= all.y {
+                let p = Position { x, y };
+                if fits(p) {
+                    return Some(p);
+                }
+                y -= GRID;
+            }
+            None
+        });
+        let at = spot.unwrap_or_else(|| {
+            // A row below the layout as it was before any node went below it, from its
+            // left, at the first place that covers nothing.
+            #[allow(clippy::cast_possible_truncation)]
+            let (x0, y) = *row.get_or_insert((
+                all.x.round() as i32,
+                (all.y + all.h).round() as i32 + ROW_GAP,
+            ));
+            (0..)
+                .map(|k| Position {
+                    x: x0 + k * GRID,
+                    y,
+                })
+                .find(|p| {
+                    let r = Rect::node(*p, size).inflate(half_gap);
+                    !taken.iter().any(|t| t.overlaps(&r))
+                })
+                .unwrap_or(Position { x: x0, y })
+        });
+        positions.insert(id, at);
+    }
 }
 
 /// Orders each layer by the barycentre of its neighbours' places, sweeping right then
@@ -730,7 +861,9 @@ pub fn reading_order(positions: &BTreeMap<ServiceId, Position>) -> Vec<ServiceId
 }
 
 /// The node an arrow key moves to from `from`: the nearest one whose centre lies in
-/// that direction, distance across the direction counting double.
+/// that direction, distance across the direction counting double. Nodes within 45° of
+/// the direction come first, so Right leaves a column for the next one rather than
+/// for a wider node lower in the same column.
 pub fn neighbour(
     positions: &BTreeMap<ServiceId, Position>,
     sizes: &Sizes,
@@ -754,10 +887,11 @@ pub fn neighbour(
                 Direction::Down => (y - y0, x - x0),
                 Direction::Up => (y0 - y, x - x0),
             };
-            (along > 0.5).then_some((along + 2.0 * across.abs(), *id))
+            let aside = across.abs() > along;
+            (along > 0.5).then_some((aside, along + 2.0 * across.abs(), *id))
         })
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-        .map(|(_, id)| id)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
+        .map(|(_, _, id)| id)
 }
 
 #[cfg(test)]
@@ -868,6 +1002,81 @@ mod tests {
         assert_eq!(x("postgres-main"), x("node-manager"));
         let columns: BTreeSet<i32> = p.values().map(|p| p.x).collect();
         assert_eq!(columns.len(), 4);
+    }
+
+    #[test]
+    fn a_service_nothing_calls_sits_beside_the_service_it_calls() {
+        // The backup CronJobs call only their databases: they go in the layer left of
+        // them, beside the services that call the same databases, not in the first.
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let x = |name: &str| p[&d.service_named(name).unwrap().id].x;
+        assert_eq!(x("postgres-main-backup"), x("backend"));
+        assert_eq!(x("postgres-auth-backup"), x("auth-service"));
+        assert!(
+            x("frontend") < x("api-gateway"),
+            "the entry point stays first"
+        );
+    }
+
+    #[test]
+    fn a_service_without_edges_takes_no_column_of_its_own() {
+        // miniredis's restore test calls nothing and nothing calls it: it goes where the
+        // layers leave room, inside their box, without widening a column.
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let p = auto_layout(&d, &s);
+        let restore = d.service_named("postgres-main-restore-test").unwrap().id;
+        let others: BTreeMap<ServiceId, Position> = p
+            .iter()
+            .filter(|(id, _)| **id != restore)
+            .map(|(id, p)| (*id, *p))
+            .collect();
+        let inner = bounds(&others, &s).unwrap();
+        let r = Rect::node(p[&restore], s[&restore]);
+        assert!(
+            r.x >= inner.x && r.x + r.w <= inner.x + inner.w,
+            "{r:?} in {inner:?}"
+        );
+        assert!(
+            r.y >= inner.y && r.y + r.h <= inner.y + inner.h,
+            "{r:?} in {inner:?}"
+        );
+        // No edge runs through it: every edge's course (from its caller's right side to
+        // its callee's left side) keeps clear.
+        for e in &d.edges {
+            let (a, b) = (
+                Rect::node(p[&e.from], s[&e.from]),
+                Rect::node(p[&e.to], s[&e.to]),
+            );
+            let course = Rect {
+                x: a.x + a.w,
+                y: a.y.min(b.y),
+                w: b.x - (a.x + a.w),
+                h: (a.y + a.h).max(b.y + b.h) - a.y.min(b.y),
+            };
+            assert!(!course.overlaps(&r), "{e:?} runs through the restore test");
+        }
+
+        // Many such services, more than the room there is: still no overlap, the rest
+        // in a row below.
+        let mut d = templates::miniredis();
+        for k in 0..12 {
+            d.services.push(Service {
+                id: ServiceId(500 + k),
+                name: format!("lonely-{k}"),
+                ..Service::default()
+            });
+        }
+        let s = sizes(&d);
+        let r = rects(&auto_layout(&d, &s), &s);
+        assert_eq!(r.len(), d.services.len());
+        for (i, (a, ra)) in r.iter().enumerate() {
+            for (b, rb) in &r[i + 1..] {
+                assert!(!ra.overlaps(rb), "{a:?} and {b:?} overlap");
+            }
+        }
     }
 
     #[test]
@@ -1065,18 +1274,7 @@ mod tests {
 
     #[test]
     fn arrows_move_to_the_nearest_node_in_their_direction() {
-        // The serving services only: the backup CronJobs call databases from the first
-        // layer too.
-        let mut d = templates::miniredis();
-        let batch: Vec<ServiceId> = d
-            .services
-            .iter()
-            .filter(|s| s.kind.runs_to_completion())
-            .map(|s| s.id)
-            .collect();
-        d.services.retain(|s| !batch.contains(&s.id));
-        d.edges
-            .retain(|e| !batch.contains(&e.from) && !batch.contains(&e.to));
+        let d = templates::miniredis();
         let s = sizes(&d);
         let p = auto_layout(&d, &s);
         let id = |name: &str| d.service_named(name).unwrap().id;
@@ -1096,6 +1294,15 @@ mod tests {
             .collect();
         assert_eq!(neighbour(&p, &s, col[0], Direction::Down), Some(col[1]));
         assert_eq!(neighbour(&p, &s, col[1], Direction::Up), Some(col[0]));
+        // Right leaves the column, even where a wider node lower in it has its centre
+        // further right.
+        for v in &col {
+            let next = neighbour(&p, &s, *v, Direction::Right).unwrap();
+            assert!(
+                p[&next].x > p[v].x,
+                "{v:?} went to {next:?} in its own column"
+            );
+        }
     }
 
     #[test]

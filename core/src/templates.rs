@@ -27,7 +27,7 @@ pub const ALL: &[Template] = &[
     },
     Template {
         name: "miniredis",
-        title: "miniredis platform: 8 services, Postgres, Ingress+TLS, default-deny",
+        title: "miniredis platform: Postgres with backup CronJobs, Ingress+TLS, default-deny",
         build: miniredis,
     },
     Template {
@@ -369,8 +369,9 @@ fn otel_collector() -> Service {
     }
 }
 
-/// The miniredis platform plan: six Deployments, two Postgres StatefulSets,
-/// staging and prod namespaces with default-deny networking.
+/// The miniredis platform plan: six Deployments, two Postgres StatefulSets with a
+/// backup CronJob each and a restore test that runs in staging only, staging and prod
+/// namespaces with default-deny networking.
 pub fn miniredis() -> Design {
     let envs = vec![
         Environment {

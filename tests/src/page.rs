@@ -127,6 +127,54 @@ impl Page {
             .unwrap_or_else(|e| panic!("click {testid}: {e}"));
     }
 
+    /// Click the canvas node of service `name` as a user does with a mouse: when it is
+    /// not wholly inside the canvas, first drag the canvas's background to pan it into
+    /// view (in steps that keep the pointer on the canvas), then click it.
+    pub async fn click_node(&self, name: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let testid = format!("node-{name}");
+        self.find(&testid).await;
+        for step in 0.. {
+            let plan = self
+                .client
+                .execute(PAN_PLAN, vec![serde_json::json!(testid)])
+                .await
+                .unwrap_or_else(|e| panic!("plan a pan to {testid}: {e}"));
+            if plan["inside"] == serde_json::Value::Bool(true) {
+                break;
+            }
+            assert!(step < 12, "{testid} does not come into view: {plan}");
+            let at = |k: &str| {
+                plan[k]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("no background to drag: {plan}"))
+            };
+            let drag = MouseActions::new(format!("pan-{step}"))
+                .then(PointerAction::MoveTo {
+                    duration: None,
+                    x: at("x").round(),
+                    y: at("y").round(),
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::MoveBy {
+                    duration: Some(Duration::from_millis(100)),
+                    x: at("dx").round(),
+                    y: at("dy").round(),
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+            self.client
+                .perform_actions(drag)
+                .await
+                .expect("drag the canvas");
+            self.client.release_actions().await.expect("release");
+        }
+        self.click(&testid).await;
+    }
+
     /// Choose an option of a select by its value.
     pub async fn select(&self, testid: &str, value: &str) {
         self.find(testid)
@@ -171,6 +219,35 @@ impl Page {
         let _ = self.client.close().await;
     }
 }
+
+/// Where the node `arguments[0]` (a `data-testid`) is: `{inside: true}` when its box is
+/// wholly inside the canvas, else a point of the canvas's empty background `{x, y}` and
+/// a move `{dx, dy}` that brings the node towards the canvas's middle while the pointer
+/// stays on the canvas (half the move, or a quarter, where the whole one does not fit).
+const PAN_PLAN: &str = r#"
+const node = document.querySelector(`[data-testid="${arguments[0]}"] .node-box`).getBoundingClientRect();
+const c = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+if (node.left >= c.left && node.right <= c.right && node.top >= c.top && node.bottom <= c.bottom) {
+  return { inside: true };
+}
+const limit = (v, m) => Math.max(-m, Math.min(m, v));
+const want = [
+  limit(c.left + c.width / 2 - (node.left + node.width / 2), c.width - 16),
+  limit(c.top + c.height / 2 - (node.top + node.height / 2), c.height - 16),
+];
+for (const part of [1, 0.5, 0.25]) {
+  const [dx, dy] = [want[0] * part, want[1] * part];
+  for (let gy = 6; gy < c.height - 6; gy += 8) {
+    for (let gx = 6; gx < c.width - 6; gx += 8) {
+      const [x, y] = [c.left + gx, c.top + gy];
+      if (x + dx < c.left + 4 || x + dx > c.right - 4 || y + dy < c.top + 4 || y + dy > c.bottom - 4) continue;
+      const under = document.elementFromPoint(x, y);
+      if (under && under.getAttribute('data-testid') === 'canvas') return { inside: false, x, y, dx, dy };
+    }
+  }
+}
+return { inside: false };
+"#;
 
 /// Resize the browser window so that the page's viewport is `width` x `height` CSS
 /// pixels (the window's frame, if any, is measured and added).

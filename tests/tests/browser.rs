@@ -295,7 +295,7 @@ async fn deleting_the_selected_service_with_the_keyboard() {
     page.click("template-stfc-fastapi").await;
     page.wait_text("yaml", "stfc", |t| t.contains("name: icat-mariadb\n"))
         .await;
-    page.find("node-icat-mariadb").await.click().await.unwrap();
+    page.click_node("icat-mariadb").await;
     page.wait_text("inspector-title", "the database", |t| t == "icat-mariadb")
         .await;
     page.chord(&char::from(Key::Delete).to_string()).await;
@@ -385,7 +385,11 @@ async fn dragging_on_the_canvas_connects_services_and_moves_nodes() {
         .await;
     assert!(yaml.contains("name: backend-allow"));
 
-    // Drag the backend node down: its position is saved in the design (and autosaved).
+    // The new dependency puts backend a layer further right, maybe past the canvas's
+    // edge: it is brought into view (and selected) first. Then drag it down: its
+    // position is saved in the design (and autosaved).
+    page.click_node("backend").await;
+    let target = page.find("node-backend").await;
     let before = target.attr("transform").await.unwrap().unwrap_or_default();
     let moving = MouseActions::new("mouse2".into())
         .then(PointerAction::MoveToElement {

@@ -171,9 +171,12 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         Some("frontend, Deployment, 2 replicas, 2 warnings, public through Ingress miniredis.example.com")
     );
 
-    // Arrows go from service to service; Enter opens one in the inspector.
+    // Arrows go from service to service; Enter opens one in the inspector. Right of the
+    // gateway, in the middle of its callees' layer, is a backup job beside its database.
     press_to(&page, char::from(Key::Right), "node-api-gateway").await;
-    press_to(&page, char::from(Key::Right), "node-monitoring-service").await;
+    press_to(&page, char::from(Key::Right), "node-postgres-main-backup").await;
+    press_to(&page, char::from(Key::Up), "node-backend").await;
+    press_to(&page, char::from(Key::Up), "node-monitoring-service").await;
     assert_eq!(
         page.text("inspector-title").await,
         "frontend",
@@ -230,24 +233,23 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         t.contains("choose the service it calls")
     })
     .await;
-    press_to(&page, char::from(Key::Down), "node-auth-service").await;
+    press_to(&page, char::from(Key::Right), "node-node-manager").await;
+    press_to(&page, char::from(Key::Down), "node-postgres-main").await;
     page.find("link-preview").await;
     press(&page, char::from(Key::Enter), false).await;
-    let yaml = page
-        .wait_text("yaml", "the new egress rule", |t| {
-            t.split("name: monitoring-service-allow")
-                .nth(1)
-                .is_some_and(|p| {
-                    p.split("---")
-                        .next()
-                        .unwrap()
-                        .contains("app.kubernetes.io/name: auth-service")
-                })
-        })
-        .await;
-    assert!(yaml.contains("name: auth-service-allow"));
+    page.wait_text("yaml", "the new egress rule", |t| {
+        t.split("name: monitoring-service-allow")
+            .nth(1)
+            .is_some_and(|p| {
+                p.split("---")
+                    .next()
+                    .unwrap()
+                    .contains("app.kubernetes.io/name: postgres-main\n")
+            })
+    })
+    .await;
     page.wait_text("edges", "the dependency in the inspector", |t| {
-        t.contains("calls auth-service")
+        t.contains("calls postgres-main")
     })
     .await;
     assert_eq!(focused(&page).await, "node-monitoring-service");
@@ -264,7 +266,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     assert_eq!(
         edges.matches("calls").count(),
         2,
-        "node-manager and auth-service: {edges}"
+        "node-manager and postgres-main: {edges}"
     );
 
     // Delete removes the focused service; the focus stays in the canvas.
@@ -293,8 +295,9 @@ async fn miniredis_at_1440x900_fits_legibly_after_fit_and_auto_layout() {
             })
             .await;
         let m: Value = serde_json::from_str(&m).unwrap();
-        assert_eq!(m["nodes"].as_array().unwrap().len(), 8);
-        assert_eq!(m["labels"].as_u64(), Some(8), "every edge label is shown");
+        // Eight serving services, two backup CronJobs and a restore test.
+        assert_eq!(m["nodes"].as_array().unwrap().len(), 11);
+        assert_eq!(m["labels"].as_u64(), Some(10), "every edge label is shown");
         assert_eq!(m["problems"], Value::Array(vec![]), "after {button}");
 
         // Fit uses the room: the design spans most of one axis and is centred on both.
@@ -366,16 +369,22 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
         tabs += 1;
         assert!(tabs < 80, "80 Tab presses never reached a node");
     }
-    // A walk over the layered layout that meets every service.
+    // A walk over the layered layout that meets every service: the entry point and the
+    // restore test below it, the gateway, up its callees' layer, down the databases',
+    // and back to the last of the callees.
     let walk = [
         Key::Home,
+        Key::Down,
+        Key::Up,
         Key::Right,
         Key::Right,
+        Key::Up,
         Key::Up,
         Key::Right,
         Key::Down,
         Key::Down,
         Key::Left,
+        Key::Down,
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (i, key) in walk.into_iter().enumerate() {
@@ -387,6 +396,10 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
                 (here != before || i == 0).then_some(here)
             })
             .await;
+        assert!(
+            !seen.contains(&here) || i == 2,
+            "{key:?} went back to {here}"
+        );
         let m = js(&page, MEASURE).await;
         assert!(
             !outside(&m).contains(&here),
@@ -405,9 +418,14 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
         .await;
     assert!(names.contains(&last));
 
-    // Hiding the findings and YAML refits the canvas: every node whole and legible.
+    // Hiding the findings and YAML and folding the timeline to its tabs refits the
+    // canvas: every node whole and legible.
     page.click("toggle-output").await;
     page.wait_gone("yaml").await;
+    page.click("tab-disruption").await;
+    page.find("disruption").await;
+    page.click("toggle-bottom").await;
+    page.wait_gone("disruption").await;
     let m = page
         .wait_until("every node in view", async |p| {
             let m = js(p, MEASURE).await;
@@ -465,8 +483,20 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
         !page.present("yaml").await,
         "the hidden column stays hidden"
     );
+    assert_eq!(
+        page.find("toggle-bottom")
+            .await
+            .attr("aria-expanded")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("false"),
+        "the folded panel stays folded"
+    );
     page.click("toggle-output").await;
     page.find("yaml").await;
+    page.click("tab-disruption").await;
+    page.find("disruption").await;
     page.close().await;
 }
 
@@ -475,14 +505,15 @@ async fn new_services_cover_no_node_and_stay_apart_when_edges_change() {
     let page = Page::open("canvas-new").await;
     page.viewport(1440, 900).await;
     open_template(&page, "miniredis", "frontend").await;
-    page.find("node-backend").await.click().await.unwrap();
-    for n in 9..=11 {
+    page.click_node("backend").await;
+    // Numbered after the eleven services there are.
+    for n in 12..=14 {
         page.click("add-service").await;
         page.find(&format!("node-service-{n}")).await;
     }
     // A new dependency changes the automatic layout; the placed nodes keep apart.
     page.select("add-edge", "3").await;
-    page.find("edge-11-3").await;
+    page.find("edge-14-3").await;
     page.click("fit").await;
     let overlaps = js(
         &page,
@@ -497,7 +528,7 @@ async fn new_services_cover_no_node_and_stay_apart_when_edges_change() {
     assert_eq!(overlaps, Value::Array(vec![]));
     assert_eq!(
         js(&page, "return document.querySelectorAll('.node').length").await,
-        Value::from(11)
+        Value::from(14)
     );
     page.close().await;
 }

@@ -83,10 +83,8 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
         .await;
 
         for s in &design.services {
-            let node = page.find(&format!("node-{}", s.name)).await;
-            node.click()
-                .await
-                .unwrap_or_else(|e| panic!("select {}: {e}", s.name));
+            // A node may lie outside the canvas's view: it is panned in first.
+            page.click_node(&s.name).await;
             page.wait_text("inspector-title", &s.name, |title| title == s.name)
                 .await;
             let ids = input_ids(&page, "aside[aria-label=\"Inspector\"]").await;

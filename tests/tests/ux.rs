@@ -488,10 +488,10 @@ async fn import_checks_as_the_text_arrives_and_counts_read_right() {
     let page = Page::open("ux-import").await;
     page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
         .await;
-    // The gallery says "1 service".
+    // The gallery counts Connectum's order-service and its shared collector.
     page.click("open-gallery").await;
     let card = page.text("template-connectum").await;
-    assert!(card.contains("1 service ·"), "{card}");
+    assert!(card.contains("2 services · 4 environments"), "{card}");
     page.chord(&char::from(Key::Escape).to_string()).await;
     page.click("open-import").await;
     let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/Acme/web:1.0\n";
@@ -579,9 +579,20 @@ async fn words_explain_what_they_stand_for() {
         component.contains("app.kubernetes.io/component"),
         "{component}"
     );
-    // Environment tabs: the number and the observability namespace are explained.
+    // Environment tabs: the number and the observability namespace are explained (it
+    // runs the collector the other environments' services send to).
     let obs = attr("[data-testid=\"env-observability\"]", "aria-label").await;
-    assert!(obs.contains("runs none of the design's services"), "{obs}");
+    assert!(
+        obs.contains("namespace observability, tier shared; runs 1 service;"),
+        "{obs}"
+    );
+    // Staging switches the collector off: one service with values of its own there,
+    // and two once order-service has its own replicas.
+    let staging = attr("[data-testid=\"env-staging\"]", "aria-label").await;
+    assert!(
+        staging.contains("the number on the tab: 1 service with values of their own"),
+        "{staging}"
+    );
     page.click("env-staging").await;
     page.type_into("environments/staging/overrides/1/replicas", "1")
         .await;
@@ -595,7 +606,7 @@ async fn words_explain_what_they_stand_for() {
             .await
             .ok()??;
         label
-            .contains("the number on the tab: 1 service with values of their own")
+            .contains("the number on the tab: 2 services with values of their own")
             .then_some(label)
     })
     .await;

@@ -112,9 +112,11 @@ async fn main() {
     .await
     .expect("scroll to the schedule");
     shot(&c, "cronjob.png").await;
-    // A smaller screen: the findings and YAML column hidden gives the canvas its room.
+    // A smaller screen: the findings and YAML column hidden and the timeline folded to
+    // its tabs give the canvas its room.
     set_viewport(&c, 1280, 720).await;
     click(&c, "toggle-output").await;
+    click(&c, "toggle-bottom").await;
     // From the keyboard: the focused node and a dependency being chosen.
     c.execute(
         "document.querySelector('.node[tabindex=\"0\"]').focus()",
@@ -122,11 +124,13 @@ async fn main() {
     )
     .await
     .expect("focus the canvas");
-    keys(&c, &[Key::Right, Key::Right]).await;
+    // From the entry point to monitoring-service, which is about to call backend.
+    keys(&c, &[Key::Home, Key::Right, Key::Right, Key::Up, Key::Up]).await;
     keys(&c, &['e', char::from(Key::Down)]).await;
     shot(&c, "miniredis-1280x720.png").await;
     keys(&c, &[Key::Escape]).await;
     click(&c, "toggle-output").await;
+    click(&c, "toggle-bottom").await;
     set_viewport(&c, 1280, 800).await;
 
     click(&c, "open-import").await;
