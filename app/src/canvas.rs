@@ -799,7 +799,14 @@ pub fn Canvas() -> impl IntoView {
                                 aria-label=n.accessible_name()
                                 tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
                                 transform=move || { let p = pos(); format!("translate({} {})", p.x, p.y) }
-                                on:focus=move |_| active.set(Some(id))
+                                on:focus=move |ev: leptos::ev::FocusEvent| {
+                                    active.set(Some(id));
+                                    // Tab into the canvas shows the node it lands on; a
+                                    // click (no focus ring) must not pan under the pointer.
+                                    if focus_visible(&ev) {
+                                        reveal(id);
+                                    }
+                                }
                                 on:blur=move |_| app.seal()
                                 on:keydown=move |ev| on_node_key(id, ev)
                                 on:pointerdown=move |ev: leptos::ev::PointerEvent| {
@@ -867,4 +874,12 @@ pub fn Canvas() -> impl IntoView {
             </svg>
         </section>
     }
+}
+
+/// Whether the element an event focused shows the focus ring (`:focus-visible`): focus
+/// from the keyboard, not from a pointer.
+fn focus_visible(ev: &leptos::ev::FocusEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| e.matches(":focus-visible").unwrap_or(false))
 }

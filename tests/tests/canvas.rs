@@ -532,3 +532,55 @@ async fn new_services_cover_no_node_and_stay_apart_when_edges_change() {
     );
     page.close().await;
 }
+
+/// Whether the node `testid` lies whole inside the canvas on screen.
+async fn node_in_view(page: &Page, testid: &str) -> bool {
+    let script = format!(
+        "const n = document.querySelector('[data-testid=\"{testid}\"]').getBoundingClientRect();
+         const c = document.querySelector('[data-testid=\"canvas\"]').getBoundingClientRect();
+         return n.left >= c.left && n.right <= c.right && n.top >= c.top && n.bottom <= c.bottom;"
+    );
+    js(page, &script).await == Value::Bool(true)
+}
+
+/// Tab into the canvas when the node holding its Tab stop is out of view: the canvas
+/// pans to show it, as the arrow keys do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tabbing_into_the_canvas_shows_the_node_it_lands_on() {
+    let page = Page::open("tab-reveal").await;
+    page.viewport(1440, 900).await;
+    open_template(&page, "miniredis", "frontend").await;
+    page.click("fit").await;
+    // Zoomed in around the middle, the leftmost service (the first Tab stop) is out of
+    // view.
+    let zoom_in = "button[aria-label=\"Zoom in\"]";
+    for _ in 0..4 {
+        page.client
+            .find(fantoccini::Locator::Css(zoom_in))
+            .await
+            .expect("the zoom button")
+            .click()
+            .await
+            .expect("zoom in");
+    }
+    assert!(
+        !node_in_view(&page, "node-frontend").await,
+        "frontend is out of view"
+    );
+    // From the zoom button, Tab until the focus reaches a node.
+    let mut landed = String::new();
+    for _ in 0..12 {
+        press(&page, char::from(Key::Tab), false).await;
+        let f = focused(&page).await;
+        if f.starts_with("node-") {
+            landed = f;
+            break;
+        }
+    }
+    assert_eq!(landed, "node-frontend", "the Tab stop is the first node");
+    page.wait_until("the focused node in view", async |p| {
+        node_in_view(p, "node-frontend").await.then(String::new)
+    })
+    .await;
+    page.close().await;
+}
