@@ -169,3 +169,33 @@ fn an_imported_daemonset_reads_the_api_servers_rollout_defaults() {
     let out = render(&d, &d.environments[0].name).to_yaml();
     assert!(!out.contains("updateStrategy"), "{out}");
 }
+
+#[test]
+fn a_sidecar_made_a_plain_init_container_drops_what_only_sidecars_may_have() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      initContainers:\n      - name: log-agent\n        image: fluent/fluent-bit:3.1\n        restartPolicy: Always\n        lifecycle:\n          preStop:\n            exec:\n              command: [\"/bin/sh\", \"-c\", \"sleep 5\"]\n      containers:\n      - name: api\n        image: ghcr.io/acme/api:1.4.2\n";
+    let mut d = import::kubernetes(yaml).design;
+    let env = d.environments[0].name.clone();
+    let init = |d: &Design| {
+        objects(d, &env)
+            .into_iter()
+            .find(|o| o["kind"] == "Deployment")
+            .map(|o| o["spec"]["template"]["spec"]["initContainers"][0].clone())
+            .unwrap_or(Value::Null)
+    };
+    // Imported as it was: the sidecar keeps its preStop hook (a detail kept from the
+    // input).
+    assert_eq!(init(&d)["restartPolicy"], "Always");
+    assert!(init(&d)["lifecycle"]["preStop"].is_object());
+    let id = d.services[0].id;
+    d.apply(kubeprint_core::Edit::Set {
+        path: kubeprint_core::FieldPath::service(id, "/containers/0/role"),
+        value: serde_json::json!("init"),
+    })
+    .unwrap();
+    let c = init(&d);
+    assert!(c.get("restartPolicy").is_none(), "{c}");
+    assert!(
+        c.get("lifecycle").is_none(),
+        "the API server refuses lifecycle on a plain init container: {c}"
+    );
+}

@@ -259,7 +259,40 @@ impl Object {
         };
         let mut v = self.to_json();
         residual.apply(&mut v);
+        without_sidecar_only_fields(&mut v);
         Object::from_json(v).unwrap_or(self)
+    }
+}
+
+/// Drop from the plain init containers of a workload's pod template what the API server
+/// allows only on native sidecars (`restartPolicy: Always`): `lifecycle` and probes. A
+/// residual kept them for a container that was a sidecar at import; once the design makes
+/// it a plain init container, replaying them would make the object invalid.
+fn without_sidecar_only_fields(object: &mut serde_json::Value) {
+    let pointer = match object["kind"].as_str() {
+        Some("CronJob") => "/spec/jobTemplate/spec/template/spec/initContainers",
+        Some("Deployment" | "StatefulSet" | "DaemonSet" | "Job") => {
+            "/spec/template/spec/initContainers"
+        }
+        _ => return,
+    };
+    let Some(serde_json::Value::Array(containers)) = object.pointer_mut(pointer) else {
+        return;
+    };
+    for c in containers
+        .iter_mut()
+        .filter(|c| c["restartPolicy"] != "Always")
+    {
+        if let Some(c) = c.as_object_mut() {
+            for field in [
+                "lifecycle",
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+            ] {
+                c.remove(field);
+            }
+        }
     }
 }
 
