@@ -168,7 +168,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
         let fresh = Callback::new(move |()| preset(id, |s| presets::probe(s, which)));
         view! {
             <Optional label=probe_label(kind) path=p(id, &base) fresh=fresh>
-                <ProbeFields id kind />
+                <ProbeFields id base=base.clone() actions=probe_actions(id) />
             </Optional>
         }
     };
@@ -296,7 +296,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                 {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
                     <div class="row">
                         <Field label="Name" path=p(id, &format!("/config/env/{i}/name")) kind=K::Text />
-                        <EnvValue id i />
+                        <EnvValue id base=format!("/config/env/{i}/value") />
                     </div>
                 })}
                 <EnvFromList id />
@@ -382,19 +382,25 @@ pub(crate) fn choices<T: Serialize>(
         .collect()
 }
 
-/// The checks a probe of service `id` can make.
+/// The checks a probe of service `id` can make, as its ports are when the probe is drawn
+/// (read untracked, so an edit does not redraw it).
 fn probe_actions(id: ServiceId) -> Vec<(&'static str, Value)> {
     use_app()
         .editor
-        .with(|e| e.design.service(id).map(presets::probe_actions))
+        .with_untracked(|e| e.design.service(id).map(presets::probe_actions))
         .map(choices)
         .unwrap_or_default()
 }
 
+/// The fields of the probe at `base` (the main container's `/probes/<kind>`, or an extra
+/// container's `/containers/N/probes/<kind>`), whose check is one of `actions`.
 #[component]
-fn ProbeFields(id: ServiceId, kind: &'static str) -> impl IntoView {
+pub(crate) fn ProbeFields(
+    id: ServiceId,
+    base: String,
+    actions: Vec<(&'static str, Value)>,
+) -> impl IntoView {
     let app = use_app();
-    let base = format!("/probes/{kind}");
     let action_type = {
         let path = p(id, &format!("{base}/action/type"));
         Memo::new(move |_| {
@@ -406,7 +412,7 @@ fn ProbeFields(id: ServiceId, kind: &'static str) -> impl IntoView {
     };
     let b = base.clone();
     view! {
-        <Choice label="Check" path=p(id, &format!("{base}/action")) options=probe_actions(id) />
+        <Choice label="Check" path=p(id, &format!("{base}/action")) options=actions />
         {move || {
             let b = b.clone();
             match action_type.get().as_str() {
@@ -451,12 +457,12 @@ fn PdbAmount(id: ServiceId) -> impl IntoView {
     }
 }
 
-/// The value of environment variable `i`: the literal, or the ConfigMap or Secret key
-/// it comes from (each variant has its own fields).
+/// The value of the variable at `base` (`.../env/K/value`, of the main container or of
+/// an extra one): the literal, or the ConfigMap or Secret key it comes from (each
+/// variant has its own fields).
 #[component]
-fn EnvValue(id: ServiceId, i: usize) -> impl IntoView {
+pub(crate) fn EnvValue(id: ServiceId, base: String) -> impl IntoView {
     let app = use_app();
-    let base = format!("/config/env/{i}/value");
     let variant = {
         let base = base.clone();
         Memo::new(move |_| {

@@ -5,7 +5,7 @@
 //! `core::presets`.
 
 use crate::fields::{Check, Choice, Field, Optional};
-use crate::inspector::{choices, length, list, p, probe_label, to_json};
+use crate::inspector::{choices, length, list, p, probe_label, to_json, EnvValue, ProbeFields};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::{presets, ContainerRole, Edit, FieldPath, Service, ServiceId};
@@ -130,7 +130,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
         let base = format!("/containers/{i}/probes/{kind}");
         view! {
             <Optional label=probe_label(kind) path=path fresh=fresh>
-                <ProbeAt id base=base.clone() container=i />
+                <ProbeFields id base=base.clone() actions=actions(id, i) />
             </Optional>
         }
     };
@@ -190,7 +190,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
             {list("variable", at("/config/env"), |n| to_json(presets::env_var(n)), move |k| view! {
                 <div class="row">
                     <Field label="Name" path=at(&format!("/config/env/{k}/name")) kind=K::Text />
-                    <EnvValueAt id base=format!("{base}/config/env/{k}/value") />
+                    <EnvValue id base=format!("{base}/config/env/{k}/value") />
                 </div>
             })}
             <h4>"Mounts"</h4>
@@ -213,81 +213,16 @@ const RUN_AS_NON_ROOT: [(&str, Option<bool>); 3] = [
     ("No", Some(false)),
 ];
 
-/// The fields of one probe at `base` of extra container `container`; its checks aim at
-/// that container's ports.
-#[component]
-fn ProbeAt(id: ServiceId, base: String, container: usize) -> impl IntoView {
-    let app = use_app();
-    let action_type = {
-        let path = p(id, &format!("{base}/action/type"));
-        Memo::new(move |_| {
-            app.editor
-                .with(|e| e.design.field(&path))
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
+/// The checks a probe of extra container `container` can make: aimed at its own ports
+/// as they are when the probe is drawn (read untracked, so an edit does not redraw it).
+fn actions(id: ServiceId, container: usize) -> Vec<(&'static str, Value)> {
+    use_app()
+        .editor
+        .with_untracked(|e| {
+            let c = e.design.service(id)?.containers.get(container)?;
+            Some(choices(presets::container_probe_actions(c)))
         })
-    };
-    let actions = with_service(id, |s| {
-        s.containers
-            .get(container)
-            .map(|c| choices(presets::container_probe_actions(c)))
-    })
-    .flatten()
-    .unwrap_or_default();
-    let b = base.clone();
-    view! {
-        <Choice label="Check" path=p(id, &format!("{base}/action")) options=actions />
-        {move || {
-            let b = b.clone();
-            match action_type.get().as_str() {
-                "http" => view! {
-                    <div class="row">
-                        <Field label="Path" path=p(id, &format!("{b}/action/path")) kind=K::Text />
-                        <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef />
-                    </div>
-                }.into_any(),
-                "grpc" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::Port /> }.into_any(),
-                "tcp" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef /> }.into_any(),
-                _ => view! { <Field label="Command" path=p(id, &format!("{b}/action/command")) kind=K::Words /> }.into_any(),
-            }
-        }}
-        <div class="row">
-            <Field label="Period" path=p(id, &format!("{base}/period_seconds")) kind=K::Seconds />
-            <Field label="Timeout" path=p(id, &format!("{base}/timeout_seconds")) kind=K::Seconds />
-            <Field label="Failures" path=p(id, &format!("{base}/failure_threshold")) kind=K::Count />
-        </div>
-    }
-}
-
-/// The value of a variable at `base` (`.../env/K/value`): the literal, or the ConfigMap
-/// or Secret key it comes from.
-#[component]
-fn EnvValueAt(id: ServiceId, base: String) -> impl IntoView {
-    let app = use_app();
-    let variant = {
-        let base = base.clone();
-        Memo::new(move |_| {
-            app.editor.with(|e| {
-                e.design
-                    .get(&p(id, &base))
-                    .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
-            })
-        })
-    };
-    move || {
-        let base = base.clone();
-        variant.get().map(|key| match key.as_str() {
-            "literal" => view! { <Field label="Value" path=p(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
-            _ => {
-                let source = if key == "secret_key" { "Secret" } else { "ConfigMap" };
-                view! {
-                    <Field label=source path=p(id, &format!("{base}/{key}/name")) kind=K::Text />
-                    <Field label="Key" path=p(id, &format!("{base}/{key}/key")) kind=K::Text />
-                }
-                .into_any()
-            }
-        })
-    }
+        .unwrap_or_default()
 }
 
 /// The mounts at `base` (`/mounts` for the main container, `/containers/N/mounts`):

@@ -1674,6 +1674,18 @@ impl Security {
         }
     }
 
+    /// The main container's own securityContext, in the form every other container of the
+    /// pod has it.
+    pub fn container(&self) -> ContainerSecurity {
+        ContainerSecurity {
+            run_as_non_root: self.container_run_as_non_root,
+            run_as_user: self.container_run_as_user,
+            read_only_root_fs: self.read_only_root_fs,
+            no_privilege_escalation: self.no_privilege_escalation,
+            drop_all_capabilities: self.drop_all_capabilities,
+        }
+    }
+
     /// The uid the container runs as, when a securityContext says: the container's
     /// runAsUser if it sets one, else the pod's (as the kubelet applies them).
     pub fn effective_run_as_user(&self) -> Option<i64> {

@@ -361,7 +361,6 @@ fn mounts_of<'m>(
 fn container_of(c: &core::Container, role: ContainerRole, unmodelled: &[String]) -> Container {
     let image = c.image.clone().unwrap_or_default();
     let (repo, tag, digest) = split_image(&image);
-    let csc = c.security_context.clone().unwrap_or_default();
     Container {
         name: c.name.clone(),
         role,
@@ -377,17 +376,7 @@ fn container_of(c: &core::Container, role: ContainerRole, unmodelled: &[String])
             probes_of(c)
         },
         resources: resources_of(c),
-        security: ContainerSecurity {
-            run_as_non_root: csc.run_as_non_root,
-            run_as_user: csc.run_as_user,
-            read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
-            no_privilege_escalation: csc.allow_privilege_escalation == Some(false),
-            drop_all_capabilities: csc
-                .capabilities
-                .as_ref()
-                .and_then(|c| c.drop.as_ref())
-                .is_some_and(|d| drops_all(d)),
-        },
+        security: security_of(c),
         config: config_of(c),
         mounts: mounts_of(c.volume_mounts.iter().flatten(), unmodelled),
         ..Container::default()
@@ -476,6 +465,22 @@ fn config_of(c: &core::Container) -> Config {
 
 /// The service a workload's pod template and shared fields describe: its main
 /// container, probes, timing, resources, configuration, security and spread.
+/// What a container's own securityContext says (the main container's or another's).
+fn security_of(c: &core::Container) -> ContainerSecurity {
+    let csc = c.security_context.clone().unwrap_or_default();
+    ContainerSecurity {
+        run_as_non_root: csc.run_as_non_root,
+        run_as_user: csc.run_as_user,
+        read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
+        no_privilege_escalation: csc.allow_privilege_escalation == Some(false),
+        drop_all_capabilities: csc
+            .capabilities
+            .as_ref()
+            .and_then(|c| c.drop.as_ref())
+            .is_some_and(|d| drops_all(d)),
+    }
+}
+
 fn from_controller(w: Controller) -> Service {
     let labels = w.meta.labels.clone().unwrap_or_default();
     let pod = w.template.spec.clone().unwrap_or_default();
@@ -488,7 +493,7 @@ fn from_controller(w: Controller) -> Service {
     let image = c.image.clone().unwrap_or_default();
     let (repo, tag, digest) = split_image(&image);
     let psc = pod.security_context.clone().unwrap_or_default();
-    let csc = c.security_context.clone().unwrap_or_default();
+    let csc = security_of(&c);
     let annotations = w
         .template
         .metadata
@@ -536,13 +541,9 @@ fn from_controller(w: Controller) -> Service {
             container_run_as_user: csc.run_as_user,
             run_as_group: psc.run_as_group,
             fs_group: psc.fs_group,
-            read_only_root_fs: csc.read_only_root_filesystem.unwrap_or(false),
-            no_privilege_escalation: csc.allow_privilege_escalation == Some(false),
-            drop_all_capabilities: csc
-                .capabilities
-                .as_ref()
-                .and_then(|c| c.drop.as_ref())
-                .is_some_and(|d| drops_all(d)),
+            read_only_root_fs: csc.read_only_root_fs,
+            no_privilege_escalation: csc.no_privilege_escalation,
+            drop_all_capabilities: csc.drop_all_capabilities,
             seccomp_runtime_default: psc
                 .seccomp_profile
                 .as_ref()

@@ -282,21 +282,6 @@ impl Renderer<'_> {
     }
 
     fn container(&self, s: &Service) -> core::Container {
-        let sec = &s.security;
-        let security = core::SecurityContext {
-            run_as_non_root: sec.container_run_as_non_root,
-            run_as_user: sec.container_run_as_user,
-            allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
-            read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
-            capabilities: some_if(
-                sec.drop_all_capabilities,
-                core::Capabilities {
-                    drop: Some(vec!["ALL".into()]),
-                    ..Default::default()
-                },
-            ),
-            ..Default::default()
-        };
         let image = s.image_ref();
         core::Container {
             name: s.container().to_string(),
@@ -314,7 +299,7 @@ impl Renderer<'_> {
                 pre_stop: Some(h),
                 ..Default::default()
             }),
-            security_context: some_if(security != core::SecurityContext::default(), security),
+            security_context: security_context(&s.security.container()),
             volume_mounts: non_empty(
                 claims(s)
                     .iter()
@@ -336,21 +321,6 @@ impl Renderer<'_> {
 /// init container runs to completion, and the API server refuses probes on it, so its
 /// probes are not written.
 fn extra_container(c: &Container) -> core::Container {
-    let sec = &c.security;
-    let security = core::SecurityContext {
-        run_as_non_root: sec.run_as_non_root,
-        run_as_user: sec.run_as_user,
-        allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
-        read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
-        capabilities: some_if(
-            sec.drop_all_capabilities,
-            core::Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
-    };
     let probes = some_if(c.role != ContainerRole::Init, &c.probes);
     core::Container {
         name: c.name.clone(),
@@ -365,10 +335,30 @@ fn extra_container(c: &Container) -> core::Container {
         liveness_probe: probes.and_then(|p| p.liveness.as_ref()).map(probe),
         readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
         restart_policy: some_if(c.role == ContainerRole::Sidecar, "Always".into()),
-        security_context: some_if(security != core::SecurityContext::default(), security),
+        security_context: security_context(&c.security),
         volume_mounts: non_empty(c.mounts.iter().map(mount).collect()),
         ..Default::default()
     }
+}
+
+/// A container's securityContext (the main one's or another's), or none when it sets
+/// nothing.
+fn security_context(sec: &ContainerSecurity) -> Option<core::SecurityContext> {
+    let out = core::SecurityContext {
+        run_as_non_root: sec.run_as_non_root,
+        run_as_user: sec.run_as_user,
+        allow_privilege_escalation: some_if(sec.no_privilege_escalation, false),
+        read_only_root_filesystem: some_if(sec.read_only_root_fs, true),
+        capabilities: some_if(
+            sec.drop_all_capabilities,
+            core::Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
+    some_if(out != core::SecurityContext::default(), out)
 }
 
 fn container_port(p: &model::ContainerPort) -> core::ContainerPort {
