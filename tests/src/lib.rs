@@ -71,6 +71,68 @@ pub fn kubernetes_validate() -> PathBuf {
     exe
 }
 
+/// Helm's linter on a chart folder, each `values` file merged over the chart's
+/// values.yaml as `helm lint -f` would (`tests/oracles/helm_lint.py`). Returns
+/// (success, everything it printed); panics if the oracle cannot run at all.
+pub fn helm_lint(chart: &Path, values: &[PathBuf]) -> (bool, String) {
+    ensure_setup("oracles");
+    let python = tools_dir().join("helm-venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing after setup",
+        python.display()
+    );
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(root().join("tests/oracles/helm_lint.py"))
+        .arg(chart);
+    for v in values {
+        cmd.arg("--values").arg(v);
+    }
+    let out = cmd.output().expect("the Helm lint oracle runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "the Helm lint oracle could not run:\n{text}"
+    );
+    (out.status.success(), text)
+}
+
+/// The custom resources of YAML files validated against their CRD schemas
+/// (`tests/oracles/validate-crs.mjs`: Argo CD, Argo Rollouts, Gateway API, Prometheus
+/// Operator, cert-manager). Returns (success, everything it printed, ending with a
+/// summary line `custom resources: N valid, ...`); panics if the validators cannot load.
+/// The schemas do not forbid unknown fields (the API server prunes them), so a
+/// misspelt optional field passes: the CR types' serde names are the guard there.
+pub fn validate_custom_resources(files: &[PathBuf]) -> (bool, String) {
+    ensure_setup("oracles");
+    let modules = tools_dir().join("crd/node_modules");
+    assert!(
+        modules.exists(),
+        "{} is missing after setup",
+        modules.display()
+    );
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/oracles/validate-crs.mjs"))
+        .args(files)
+        .env("KUBEPRINT_CRD_MODULES", &modules)
+        .output()
+        .expect("node runs the custom resource validators");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "the custom resource validators could not run:\n{text}"
+    );
+    (out.status.success(), text)
+}
+
 /// A release build of the app (trunk, with wasm-opt), built once per test process.
 pub fn app_dist() -> &'static Path {
     static DIST: OnceLock<PathBuf> = OnceLock::new();
