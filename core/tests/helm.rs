@@ -466,7 +466,7 @@ fn varied() -> impl Strategy<Value = Design> {
                     if off && j == i {
                         o.enabled = Some(!env.hosts_services);
                     }
-                    if (n + j as u32) % 2 == 0 {
+                    if (n + j as u32).is_multiple_of(2) {
                         o.image_tag = Some(format!("2.{n}.{j}"));
                         o.replicas = Some(n);
                         o.hpa_max = Some(max + 3);
