@@ -1,0 +1,1114 @@
+//! The Helm chart: every environment of a design as one chart plus one values file each.
+//!
+//! The chart's templates are the rendered objects ([`render`]) of all environments,
+//! unified per object ([`crate::render::Object::key`]). Where every environment renders the same value,
+//! a template holds it literally; at the paths a value names, it holds a Helm action that
+//! reads that value. Values are what a team changes per environment or per release, named
+//! after what they mean and keyed by name (maps, never lists, because Helm replaces lists
+//! whole):
+//!
+//! - `services.<svc>.enabled`, `.image.repository` / `.tag` (/ `.digest`), `.replicas`,
+//!   `.autoscaling.{enabled,minReplicas,maxReplicas}`, `.resources`,
+//!   `.podDisruptionBudget.enabled`, `.ingress.{enabled,host}`;
+//! - `config.<configmap>.<key>`, `secrets.<name>.create`, `networkPolicies.enabled`,
+//!   `namespaces.<env>` (another environment's namespace a policy lets in);
+//! - `objects.<Kind>.<name>.<keyed path>`: whatever else differs between environments,
+//!   named after its object and its path (list items by their `name`).
+//!
+//! `values.yaml` is the base environment (the first that runs services, as the
+//! Kustomize base), `values-<env>.yaml` only what differs from it (a key the environment
+//! lacks is `null`, which Helm reads as "delete"). An object or a field that only some
+//! environments have sits in `{{- if ... }}` / `{{- end }}` lines: an object of a service
+//! the environment does not run under `services.<svc>.enabled`, an HPA under
+//! `autoscaling.enabled` (and the workload's `spec.replicas` only where that is off).
+//!
+//! Template text is serde_yaml's output of the unified object with a unique placeholder
+//! scalar at every slot, each placeholder then replaced by its action: the one place in
+//! Kubeprint where YAML text is edited rather than serialized. The actions are exactly
+//! `{{ toJson (index .Values "a" "b") }}` (JSON is YAML's flow syntax, so one form writes
+//! numbers, strings, maps and lists), `{{ toJson (printf "%s:%s" (index ...) (index ...)) }}`
+//! for an image reference, `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
+//! holds `{{` itself, and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
+//! `(not C)`, `(and C C)` or `(or C C)`.
+
+use super::BundleFile;
+use crate::model::{effective, Design, Environment, ResidualRole, Service};
+use crate::render::{references, render, residual_role};
+use crate::{naming, yaml};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The chart's version: a chart exported by Kubeprint starts its own history.
+pub const CHART_VERSION: &str = "0.1.0";
+
+/// The chart's name: the design's name made a valid chart name (lowercase letters,
+/// digits and dashes, starting with a letter, at most 53 characters).
+pub fn chart_name(design: &Design) -> String {
+    let mut out = String::new();
+    for c in design.name.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_end_matches('-').to_string();
+    if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out = format!("chart-{out}").trim_end_matches('-').to_string();
+    }
+    out.truncate(53);
+    out.trim_end_matches('-').to_string()
+}
+
+/// The chart's files, under `helm/<chart>/`: Chart.yaml, values.yaml (the base
+/// environment), values-<env>.yaml for every environment, values.schema.json,
+/// .helmignore, README.md, templates/_helpers.tpl, templates/NOTES.txt and one template
+/// per object.
+pub fn chart(design: &Design) -> Vec<BundleFile> {
+    let name = chart_name(design);
+    let dir = format!("helm/{name}");
+    let mut b = Builder::new(design);
+    let templates = b.templates();
+    let envs = &design.environments;
+    let trees: Vec<Value> = (0..envs.len()).map(|e| b.values(e)).collect();
+    let base_tree = trees.get(b.base).cloned().unwrap_or_else(|| json!({}));
+
+    let mut files = vec![
+        BundleFile {
+            path: format!("{dir}/Chart.yaml"),
+            contents: chart_yaml(design, &name, b.app_version()),
+        },
+        BundleFile {
+            path: format!("{dir}/values.yaml"),
+            contents: format!(
+                "# Values of environment `{}` (the base). Each values-<env>.yaml holds only\n\
+                 # what its environment changes: helm install -f values-<env>.yaml\n{}",
+                envs.get(b.base).map_or("", |e| e.name.as_str()),
+                yaml::to_doc(&base_tree)
+            ),
+        },
+    ];
+    for (e, env) in envs.iter().enumerate() {
+        let diff = difference(&base_tree, &trees[e]).unwrap_or_else(|| json!({}));
+        files.push(BundleFile {
+            path: format!("{dir}/values-{}.yaml", env.name),
+            contents: format!(
+                "# Environment `{}` (namespace {}): what differs from values.yaml.\n{}",
+                env.name,
+                env.namespace,
+                yaml::to_doc(&diff)
+            ),
+        });
+    }
+    files.push(BundleFile {
+        path: format!("{dir}/values.schema.json"),
+        contents: serde_json::to_string_pretty(&b.schema(&base_tree)).expect("JSON") + "\n",
+    });
+    files.push(BundleFile {
+        path: format!("{dir}/.helmignore"),
+        contents: HELMIGNORE.into(),
+    });
+    files.push(BundleFile {
+        path: format!("{dir}/README.md"),
+        contents: readme(design, &name),
+    });
+    files.push(BundleFile {
+        path: format!("{dir}/templates/_helpers.tpl"),
+        contents: HELPERS.replace("CHART", &name),
+    });
+    files.push(BundleFile {
+        path: format!("{dir}/templates/NOTES.txt"),
+        contents: notes(design, &name),
+    });
+    for (file, text) in templates {
+        files.push(BundleFile {
+            path: format!("{dir}/templates/{file}"),
+            contents: text,
+        });
+    }
+    files
+}
+
+/// A value's path under `.Values`.
+type VPath = Vec<String>;
+
+fn vpath(parts: &[&str]) -> VPath {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+/// When an object or a line of a template is written.
+#[derive(Clone, Debug)]
+enum Cond {
+    /// A boolean value.
+    Value(VPath),
+    Not(Box<Cond>),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+}
+
+/// What an action writes.
+#[derive(Clone, Debug)]
+enum Expr {
+    /// A value, as JSON.
+    Value(VPath),
+    /// The release's namespace.
+    Namespace,
+    /// Values joined by a printf format (an image reference), as a JSON string.
+    Format(&'static str, Vec<VPath>),
+    /// A literal that Helm would otherwise read as template text (it holds `{{`), as
+    /// JSON in a Go string constant.
+    Raw(Value),
+}
+
+/// Whether text holds what Helm reads as an action (or a placeholder of this module).
+fn template_like(s: &str) -> bool {
+    s.contains("{{") || s.contains(PLACEHOLDER)
+}
+
+struct Slot {
+    expr: Expr,
+    /// The slot's line is written only when this holds.
+    line_if: Option<Cond>,
+}
+
+/// One value: what it is in every environment (by the design's environment order).
+struct Def {
+    per_env: Vec<Value>,
+    minimum: Option<u32>,
+    description: String,
+}
+
+/// One step of a path into an object: a map key, or a list item by its `name` or index.
+#[derive(Clone)]
+enum Seg {
+    Key(String),
+    Item(usize, Option<String>),
+}
+
+impl Seg {
+    /// The step in a value's name: a key, or the item's name, or its index.
+    fn label(&self) -> String {
+        match self {
+            Seg::Key(k) => k.clone(),
+            Seg::Item(_, Some(n)) => n.clone(),
+            Seg::Item(i, None) => i.to_string(),
+        }
+    }
+
+    fn key(&self) -> Option<&str> {
+        match self {
+            Seg::Key(k) => Some(k),
+            Seg::Item(..) => None,
+        }
+    }
+}
+
+/// A service's object in its role, or a NetworkPolicy of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Of(ResidualRole),
+    Policy,
+}
+
+/// One object of the chart: its key and its JSON in each environment that has it.
+struct Obj<'a> {
+    kind: String,
+    name: String,
+    per_env: Vec<Option<Value>>,
+    owner: Option<(&'a Service, Role)>,
+}
+
+struct Builder<'a> {
+    design: &'a Design,
+    envs: &'a [Environment],
+    /// The base environment's index.
+    base: usize,
+    defs: BTreeMap<VPath, Def>,
+    slots: Vec<Slot>,
+}
+
+const PLACEHOLDER: &str = "__kp_slot_";
+
+impl<'a> Builder<'a> {
+    fn new(design: &'a Design) -> Self {
+        let envs = &design.environments[..];
+        let base = envs.iter().position(|e| e.hosts_services).unwrap_or(0);
+        Builder {
+            design,
+            envs,
+            base,
+            defs: BTreeMap::new(),
+            slots: Vec::new(),
+        }
+    }
+
+    /// The objects of every environment (Namespaces aside: the release's namespace is
+    /// used), in order of first appearance, base environment first.
+    fn objects(&self) -> Vec<Obj<'a>> {
+        let mut order: Vec<(String, String)> = Vec::new();
+        let mut by_key: BTreeMap<(String, String), Vec<Option<Value>>> = BTreeMap::new();
+        let mut env_order: Vec<usize> = (0..self.envs.len()).collect();
+        env_order.sort_by_key(|e| *e != self.base);
+        for e in env_order {
+            for o in render(self.design, &self.envs[e].name).objects {
+                if o.kind() == "Namespace" {
+                    continue;
+                }
+                let key = o.key();
+                let slot = by_key.entry(key.clone()).or_insert_with(|| {
+                    order.push(key.clone());
+                    vec![None; self.envs.len()]
+                });
+                slot[e] = Some(o.to_json());
+            }
+        }
+        order
+            .into_iter()
+            .map(|key| {
+                let per_env = by_key.remove(&key).unwrap_or_default();
+                let owner = self.owner(&key.0, &key.1);
+                Obj {
+                    kind: key.0,
+                    name: key.1,
+                    per_env,
+                    owner,
+                }
+            })
+            .collect()
+    }
+
+    fn owner(&self, kind: &str, name: &str) -> Option<(&'a Service, Role)> {
+        self.design.services.iter().find_map(|s| {
+            if kind == "NetworkPolicy" && naming::allow_policy(&s.name) == name {
+                return Some((s, Role::Policy));
+            }
+            residual_role(s, kind, name).map(|r| (s, Role::Of(r)))
+        })
+    }
+
+    /// (file name, template text) of every object.
+    fn templates(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for obj in self.objects() {
+            let present: Vec<(usize, &Value)> = obj
+                .per_env
+                .iter()
+                .enumerate()
+                .filter_map(|(e, v)| v.as_ref().map(|v| (e, v)))
+                .collect();
+            let mut tree = self.unify(&obj, &mut Vec::new(), &present);
+            self.replicas_beside_hpa(&obj, &mut tree);
+            let cond = self.object_cond(&obj);
+            let mut text = self.text(&tree);
+            if let Some(c) = cond {
+                text = format!("{{{{- if {} }}}}\n{text}{{{{- end }}}}\n", cond_text(&c));
+            }
+            let file = format!(
+                "{}-{}.yaml",
+                obj.kind.to_lowercase(),
+                obj.name.replace('/', "-")
+            );
+            out.push((file, text));
+        }
+        out
+    }
+
+    /// Register a value; false if a value of that name exists with other contents.
+    fn def(
+        &mut self,
+        path: &VPath,
+        per_env: Vec<Value>,
+        minimum: Option<u32>,
+        about: &str,
+    ) -> bool {
+        match self.defs.get(path) {
+            Some(d) => d.per_env == per_env,
+            None => {
+                self.defs.insert(
+                    path.clone(),
+                    Def {
+                        per_env,
+                        minimum,
+                        description: about.to_string(),
+                    },
+                );
+                true
+            }
+        }
+    }
+
+    fn slot(&mut self, expr: Expr, line_if: Option<Cond>) -> Value {
+        self.slots.push(Slot { expr, line_if });
+        Value::String(format!("{PLACEHOLDER}{}__", self.slots.len() - 1))
+    }
+
+    /// Every environment's value, with the first environment that has one (base first)
+    /// standing in where the object is absent: a value nothing reads there stays as in
+    /// values.yaml, so values-<env>.yaml does not mention it.
+    fn filled(&self, vals: &[(usize, &Value)]) -> Vec<Value> {
+        let fill = vals
+            .iter()
+            .find(|(e, _)| *e == self.base)
+            .or(vals.first())
+            .map(|(_, v)| (*v).clone())
+            .unwrap_or(Value::Null);
+        (0..self.envs.len())
+            .map(|e| {
+                vals.iter()
+                    .find(|(i, _)| *i == e)
+                    .map_or_else(|| fill.clone(), |(_, v)| (*v).clone())
+            })
+            .collect()
+    }
+
+    /// The template of one object at `path`, given its value in each environment that
+    /// has it (every one of those has something at `path`).
+    fn unify(&mut self, obj: &Obj, path: &mut Vec<Seg>, vals: &[(usize, &Value)]) -> Value {
+        if let Some(slot) = self.named(obj, path, vals) {
+            return slot;
+        }
+        let first = vals[0].1;
+        if let Value::Object(m) = first {
+            let keys: BTreeSet<&String> = m.keys().collect();
+            if !keys.iter().any(|k| template_like(k))
+                && vals.iter().all(|(_, v)| {
+                    v.as_object()
+                        .is_some_and(|o| o.keys().collect::<BTreeSet<_>>() == keys)
+                })
+            {
+                let mut out = Map::new();
+                for k in keys {
+                    path.push(Seg::Key(k.clone()));
+                    let sub: Vec<(usize, &Value)> = vals.iter().map(|(e, v)| (*e, &v[k])).collect();
+                    out.insert(k.clone(), self.unify(obj, path, &sub));
+                    path.pop();
+                }
+                return Value::Object(out);
+            }
+        }
+        if let Value::Array(items) = first {
+            let name = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
+            let aligned = vals.iter().all(|(_, v)| {
+                v.as_array().is_some_and(|a| {
+                    a.len() == items.len() && a.iter().zip(items).all(|(x, y)| name(x) == name(y))
+                })
+            });
+            if aligned {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Item(i, name(item)));
+                    let sub: Vec<(usize, &Value)> = vals.iter().map(|(e, v)| (*e, &v[i])).collect();
+                    out.push(self.unify(obj, path, &sub));
+                    path.pop();
+                }
+                return Value::Array(out);
+            }
+        }
+        if vals.iter().all(|(_, v)| *v == first) {
+            // Text Helm would read as an action is written by one.
+            let raw = match first {
+                Value::String(s) => template_like(s),
+                Value::Object(m) => m.keys().any(|k| template_like(k)),
+                _ => false,
+            };
+            if raw {
+                return self.slot(Expr::Raw(first.clone()), None);
+            }
+            return first.clone();
+        }
+        // Environments differ here in a way no named value says: a value named after the
+        // object and the path.
+        let mut name = vpath(&["objects", &obj.kind, &obj.name]);
+        name.extend(path.iter().map(Seg::label));
+        let per_env = self.filled(vals);
+        if self.def(&name, per_env, None, "differs between environments") {
+            self.slot(Expr::Value(name), None)
+        } else {
+            first.clone()
+        }
+    }
+
+    /// The named value at `path`, if one is there in every environment.
+    fn named(&mut self, obj: &Obj, path: &[Seg], vals: &[(usize, &Value)]) -> Option<Value> {
+        let keys: Vec<Option<&str>> = path.iter().map(Seg::key).collect();
+        let ends = |tail: &[Option<&str>]| keys.ends_with(tail);
+        let all_str = |f: &dyn Fn(usize) -> String| {
+            vals.iter().all(|(e, v)| v.as_str() == Some(f(*e).as_str()))
+        };
+
+        // Namespaces: the release's, or another environment's by a value.
+        let selects_namespace = ends(&[
+            Some("namespaceSelector"),
+            Some("matchLabels"),
+            Some("kubernetes.io/metadata.name"),
+        ]);
+        if keys == [Some("metadata"), Some("namespace")] || selects_namespace {
+            if all_str(&|e| self.envs[e].namespace.clone()) {
+                return Some(self.slot(Expr::Namespace, None));
+            }
+            if let Some(other) = self.envs.iter().find(|x| all_str(&|_| x.namespace.clone())) {
+                let name = vpath(&["namespaces", &other.name]);
+                let per_env = vec![json!(other.namespace); self.envs.len()];
+                let about = format!("the namespace environment `{}` runs in", other.name);
+                if self.def(&name, per_env, None, &about) {
+                    return Some(self.slot(Expr::Value(name), None));
+                }
+            }
+        }
+
+        if obj.kind == "ConfigMap" && self.design.config_map(&obj.name).is_some() {
+            if let [Some("data"), Some(key)] = keys[..] {
+                let name = vpath(&["config", &obj.name, key]);
+                return self.extracted(name, vals, None, "a configuration value");
+            }
+        }
+
+        let (s, role) = obj.owner?;
+        let svc = |rest: &[&str]| {
+            let mut p = vpath(&["services", &s.name]);
+            p.extend(rest.iter().map(|r| r.to_string()));
+            p
+        };
+        let effs: Vec<Service> = self.envs.iter().map(|e| effective(s, e)).collect();
+
+        if ends(&[Some("labels"), Some("app.kubernetes.io/version")])
+            && all_str(&|e| effs[e].tag.clone())
+        {
+            let per_env = effs.iter().map(|x| json!(x.tag)).collect();
+            let name = svc(&["image", "tag"]);
+            if self.def(&name, per_env, None, "the image tag") {
+                return Some(self.slot(Expr::Value(name), None));
+            }
+        }
+
+        match role {
+            Role::Of(ResidualRole::Workload) => {
+                if keys == [Some("spec"), Some("replicas")] {
+                    return self.extracted(svc(&["replicas"]), vals, Some(0), "pod replicas");
+                }
+                let main = s.container();
+                if let [.., Some("containers"), None, Some("resources")] = keys[..] {
+                    if matches!(&path[path.len() - 2], Seg::Item(_, Some(n)) if n == main) {
+                        return self.extracted(
+                            svc(&["resources"]),
+                            vals,
+                            None,
+                            "the main container's requests and limits",
+                        );
+                    }
+                }
+                let image = ends(&[Some("containers"), None, Some("image")])
+                    || ends(&[Some("initContainers"), None, Some("image")]);
+                if image && all_str(&|e| effs[e].image_ref()) {
+                    return self.image(obj, &effs, &svc);
+                }
+                None
+            }
+            Role::Of(ResidualRole::Hpa) => match keys[..] {
+                [Some("spec"), Some("minReplicas")] => self.extracted(
+                    svc(&["autoscaling", "minReplicas"]),
+                    vals,
+                    Some(1),
+                    "the HPA's minimum replicas",
+                ),
+                [Some("spec"), Some("maxReplicas")] => self.extracted(
+                    svc(&["autoscaling", "maxReplicas"]),
+                    vals,
+                    Some(1),
+                    "the HPA's maximum replicas",
+                ),
+                _ => None,
+            },
+            Role::Of(ResidualRole::Ingress) => match keys[..] {
+                [Some("spec"), Some("rules"), None, Some("host")]
+                | [Some("spec"), Some("tls"), None, Some("hosts"), None] => self.extracted(
+                    svc(&["ingress", "host"]),
+                    vals,
+                    None,
+                    "the Ingress host name",
+                ),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A value that is what the environments render at this path.
+    fn extracted(
+        &mut self,
+        name: VPath,
+        vals: &[(usize, &Value)],
+        minimum: Option<u32>,
+        about: &str,
+    ) -> Option<Value> {
+        let per_env = self.filled(vals);
+        self.def(&name, per_env, minimum, about)
+            .then(|| self.slot(Expr::Value(name), None))
+    }
+
+    /// An image reference from repository, tag and digest values, if every environment
+    /// that has the object writes it in the same shape.
+    fn image(
+        &mut self,
+        obj: &Obj,
+        effs: &[Service],
+        svc: &dyn Fn(&[&str]) -> VPath,
+    ) -> Option<Value> {
+        let present: Vec<&Service> = (0..effs.len())
+            .filter(|e| obj.per_env[*e].is_some())
+            .map(|e| &effs[e])
+            .collect();
+        let shape = |s: &Service| (s.tag.is_empty(), s.digest.is_some());
+        let first = shape(present.first()?);
+        if !present.iter().all(|s| shape(s) == first) {
+            return None;
+        }
+        let (format, parts): (&'static str, &[&str]) = match first {
+            (false, false) => ("%s:%s", &["repository", "tag"]),
+            (false, true) => ("%s:%s@%s", &["repository", "tag", "digest"]),
+            (true, true) => ("%s@%s", &["repository", "digest"]),
+            (true, false) => ("%s", &["repository"]),
+        };
+        let mut names = Vec::new();
+        for part in parts {
+            let per_env: Vec<Value> = effs
+                .iter()
+                .map(|s| match *part {
+                    "repository" => json!(s.image),
+                    "tag" => json!(s.tag),
+                    _ => json!(s.digest.clone().unwrap_or_default()),
+                })
+                .collect();
+            let name = svc(&["image", part]);
+            let about = format!("the image {part}");
+            if !self.def(&name, per_env, None, &about) {
+                return None;
+            }
+            names.push(name);
+        }
+        Some(self.slot(Expr::Format(format, names), None))
+    }
+
+    /// A workload an HPA scales has no `spec.replicas`; the template writes it only
+    /// where `autoscaling.enabled` is off, from `replicas`.
+    fn replicas_beside_hpa(&mut self, obj: &Obj, tree: &mut Value) {
+        let Some((s, Role::Of(ResidualRole::Workload))) = obj.owner else {
+            return;
+        };
+        if s.scaling.hpa.is_none() || !s.kind.has_replicas() {
+            return;
+        }
+        let Some(spec) = tree.get("spec").filter(|s| s.is_object()) else {
+            return;
+        };
+        if spec.get("replicas").is_some() {
+            return;
+        }
+        let base = |rest: &[&str]| {
+            let mut p = vpath(&["services", &s.name]);
+            p.extend(rest.iter().map(|r| r.to_string()));
+            p
+        };
+        let per_env = self
+            .envs
+            .iter()
+            .map(|e| json!(effective(s, e).scaling.replicas))
+            .collect();
+        let replicas = base(&["replicas"]);
+        let about = "pod replicas when autoscaling is off";
+        if !self.def(&replicas, per_env, Some(0), about) {
+            return;
+        }
+        let switch = base(&["autoscaling", "enabled"]);
+        self.def(
+            &switch,
+            vec![json!(true); self.envs.len()],
+            None,
+            "write the HPA",
+        );
+        let slot = self.slot(
+            Expr::Value(replicas),
+            Some(Cond::Not(Box::new(Cond::Value(switch)))),
+        );
+        tree["spec"]["replicas"] = slot;
+    }
+
+    /// When the object is written: the condition its owner says (its service runs, its
+    /// switch is on), if that holds exactly where the object is; otherwise a value of
+    /// its own that says so.
+    fn object_cond(&mut self, obj: &Obj) -> Option<Cond> {
+        let presence: Vec<bool> = obj.per_env.iter().map(Option::is_some).collect();
+        let n = self.envs.len();
+        let mut atoms: BTreeMap<VPath, (Vec<bool>, String)> = BTreeMap::new();
+        let mut atom = |path: VPath, per_env: Vec<bool>, about: &str| {
+            atoms.insert(path.clone(), (per_env, about.to_string()));
+            Cond::Value(path)
+        };
+        let enabled = |atom: &mut dyn FnMut(VPath, Vec<bool>, &str) -> Cond, s: &Service| {
+            let per_env = self.envs.iter().map(|e| e.deploys(s.id)).collect();
+            atom(
+                vpath(&["services", &s.name, "enabled"]),
+                per_env,
+                "run the service",
+            )
+        };
+        let policies = |atom: &mut dyn FnMut(VPath, Vec<bool>, &str) -> Cond| {
+            let per_env = self.envs.iter().map(|e| e.default_deny).collect();
+            atom(
+                vpath(&["networkPolicies", "enabled"]),
+                per_env,
+                "default-deny with explicit allows",
+            )
+        };
+        let readers = |atom: &mut dyn FnMut(VPath, Vec<bool>, &str) -> Cond, secrets: bool| {
+            let conds: Vec<Cond> = self
+                .design
+                .services
+                .iter()
+                .filter(|s| {
+                    let tls = s.exposure.ingress.as_ref().is_some_and(|r| r.tls)
+                        && naming::tls_secret(&s.name) == obj.name;
+                    references(s, secrets).any(|r| r == obj.name) || (secrets && tls)
+                })
+                .map(|s| enabled(atom, s))
+                .collect();
+            (!conds.is_empty()).then_some(Cond::Any(conds))
+        };
+        let mut create = None;
+        let candidate = match obj.owner {
+            Some((s, role)) => {
+                let mut all = vec![enabled(&mut atom, s)];
+                let switch = match role {
+                    Role::Of(ResidualRole::Hpa) => Some(("autoscaling", "write the HPA")),
+                    Role::Of(ResidualRole::Pdb) => {
+                        Some(("podDisruptionBudget", "write the PodDisruptionBudget"))
+                    }
+                    Role::Of(ResidualRole::Ingress) => Some(("ingress", "write the Ingress")),
+                    _ => None,
+                };
+                if let Some((key, about)) = switch {
+                    all.push(atom(
+                        vpath(&["services", &s.name, key, "enabled"]),
+                        vec![true; n],
+                        about,
+                    ));
+                }
+                if role == Role::Policy {
+                    all.push(policies(&mut atom));
+                }
+                Some(Cond::All(all))
+            }
+            None if obj.kind == "NetworkPolicy" => Some(policies(&mut atom)),
+            None if obj.kind == "ConfigMap" && self.design.config_map(&obj.name).is_some() => {
+                readers(&mut atom, false)
+            }
+            None if obj.kind == "Secret" && self.design.secret(&obj.name).is_some() => {
+                create = Some(atom(
+                    vpath(&["secrets", &obj.name, "create"]),
+                    vec![true; n],
+                    "create the Secret with placeholder values; false uses an existing Secret of this name",
+                ));
+                readers(&mut atom, true)
+            }
+            None => None,
+        };
+        let holds = |c: &Cond| (0..n).all(|e| eval(c, &atoms, e) == presence[e]);
+        let chosen = match candidate {
+            Some(c) if holds(&c) => Some(c),
+            _ if presence.iter().all(|p| *p) => None,
+            _ => {
+                let path = vpath(&["objects", &obj.kind, &obj.name, "enabled"]);
+                atoms.insert(path.clone(), (presence.clone(), "write the object".into()));
+                Some(Cond::Value(path))
+            }
+        };
+        let chosen = match (create, chosen) {
+            (Some(c), Some(rest)) => Some(Cond::All(vec![c, rest])),
+            (c, rest) => c.or(rest),
+        };
+        if let Some(c) = &chosen {
+            let mut used = Vec::new();
+            atoms_of(c, &mut used);
+            for path in used {
+                let (per_env, about) = &atoms[&path];
+                let per_env = per_env.iter().map(|b| json!(b)).collect();
+                self.def(&path, per_env, None, about);
+            }
+        }
+        chosen
+    }
+
+    /// The object's template text: serde_yaml's output, each placeholder replaced by its
+    /// action (and its line put under its condition).
+    fn text(&self, tree: &Value) -> String {
+        let doc = yaml::to_doc(tree);
+        let mut out = String::with_capacity(doc.len());
+        for line in doc.lines() {
+            let Some(at) = line.find(PLACEHOLDER) else {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            };
+            let rest = &line[at + PLACEHOLDER.len()..];
+            let end = rest.find("__").expect("a placeholder ends with __");
+            let n: usize = rest[..end].parse().expect("a placeholder holds its number");
+            let slot = &self.slots[n];
+            let action = match &slot.expr {
+                Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
+                Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
+                Expr::Raw(v) => format!(
+                    "{{{{ {} }}}}",
+                    go_string(&serde_json::to_string(v).expect("JSON"))
+                ),
+                Expr::Format(f, parts) => {
+                    let args: Vec<String> = parts.iter().map(|p| index(p)).collect();
+                    format!(
+                        "{{{{ toJson (printf {} {}) }}}}",
+                        go_string(f),
+                        args.join(" ")
+                    )
+                }
+            };
+            let line = format!("{}{action}{}", &line[..at], &rest[end + 2..]);
+            match &slot.line_if {
+                Some(c) => out.push_str(&format!(
+                    "{{{{- if {} }}}}\n{line}\n{{{{- end }}}}\n",
+                    cond_text(c)
+                )),
+                None => {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    /// The values of environment `e`, as one tree.
+    fn values(&self, e: usize) -> Value {
+        let mut tree = json!({});
+        for (path, def) in &self.defs {
+            let mut node = &mut tree;
+            for (i, part) in path.iter().enumerate() {
+                if i + 1 == path.len() {
+                    node[part] = def.per_env[e].clone();
+                } else {
+                    if !node.get(part).is_some_and(Value::is_object) {
+                        node[part] = json!({});
+                    }
+                    node = &mut node[part];
+                }
+            }
+        }
+        tree
+    }
+
+    /// The chart's appVersion: the first service's image tag in the base environment.
+    fn app_version(&self) -> String {
+        let env = self.envs.get(self.base);
+        self.design
+            .services
+            .iter()
+            .find(|s| env.is_some_and(|e| e.deploys(s.id)))
+            .map(|s| env.map_or(s.tag.clone(), |e| effective(s, e).tag))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| CHART_VERSION.to_string())
+    }
+
+    /// values.schema.json (draft-07): every value with its type; the maps Kubeprint
+    /// names are closed (a misspelt key is an error), the values that are Kubernetes
+    /// fields (resources, whatever differs) are open.
+    fn schema(&self, base: &Value) -> Value {
+        let mut root = self.schema_node(base, &mut Vec::new());
+        root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+        root["title"] = json!(format!("Values of the {} chart", self.design.name));
+        root
+    }
+
+    fn schema_node(&self, value: &Value, path: &mut VPath) -> Value {
+        if let Some(def) = self.defs.get(path) {
+            let mut s = json!({ "description": def.description });
+            let types: BTreeSet<&str> = def.per_env.iter().map(json_type).collect();
+            if let [t] = types.into_iter().collect::<Vec<_>>()[..] {
+                s["type"] = json!(t);
+            }
+            if let Some(m) = def.minimum {
+                s["minimum"] = json!(m);
+            }
+            return s;
+        }
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        if let Value::Object(m) = value {
+            for (k, v) in m {
+                path.push(k.clone());
+                properties.insert(k.clone(), self.schema_node(v, path));
+                path.pop();
+                required.push(json!(k));
+            }
+        }
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": required,
+            "properties": properties,
+        })
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn eval(c: &Cond, atoms: &BTreeMap<VPath, (Vec<bool>, String)>, e: usize) -> bool {
+    match c {
+        Cond::Value(p) => atoms[p].0[e],
+        Cond::Not(c) => !eval(c, atoms, e),
+        Cond::All(cs) => cs.iter().all(|c| eval(c, atoms, e)),
+        Cond::Any(cs) => cs.iter().any(|c| eval(c, atoms, e)),
+    }
+}
+
+fn atoms_of(c: &Cond, out: &mut Vec<VPath>) {
+    match c {
+        Cond::Value(p) => out.push(p.clone()),
+        Cond::Not(c) => atoms_of(c, out),
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| atoms_of(c, out)),
+    }
+}
+
+/// A Go string literal (JSON's escapes are a subset of Go's).
+fn go_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
+}
+
+/// `(index .Values "a" "b")`: keys with dashes cannot be written as `.Values.a-b`.
+fn index(path: &[String]) -> String {
+    let keys: Vec<String> = path.iter().map(|k| go_string(k)).collect();
+    format!("(index .Values {})", keys.join(" "))
+}
+
+fn cond_text(c: &Cond) -> String {
+    match c {
+        Cond::Value(p) => index(p),
+        Cond::Not(c) => format!("(not {})", cond_text(c)),
+        Cond::All(cs) | Cond::Any(cs) if cs.len() == 1 => cond_text(&cs[0]),
+        Cond::All(cs) => format!("(and {})", join(cs)),
+        Cond::Any(cs) => format!("(or {})", join(cs)),
+    }
+}
+
+fn join(cs: &[Cond]) -> String {
+    cs.iter().map(cond_text).collect::<Vec<_>>().join(" ")
+}
+
+/// What `over` changes about `base`, as a values file says it (maps merge key by key, a
+/// removed key is `null`, anything else is replaced whole); `None` if nothing.
+fn difference(base: &Value, over: &Value) -> Option<Value> {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            let mut out = Map::new();
+            for (k, v) in o {
+                let d = match b.get(k) {
+                    Some(bv) => difference(bv, v),
+                    None => Some(v.clone()),
+                };
+                if let Some(d) = d {
+                    out.insert(k.clone(), d);
+                }
+            }
+            for k in b.keys().filter(|k| !o.contains_key(*k)) {
+                out.insert(k.clone(), Value::Null);
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        _ => (base != over).then(|| over.clone()),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChartYaml<'a> {
+    api_version: &'static str,
+    name: &'a str,
+    description: String,
+    #[serde(rename = "type")]
+    type_: &'static str,
+    version: &'static str,
+    app_version: &'static str,
+}
+
+/// Chart.yaml; appVersion is always quoted (a version such as 1.10 must stay a string).
+fn chart_yaml(design: &Design, name: &str, app_version: String) -> String {
+    let placeholder = "__kp_app_version__";
+    let chart = ChartYaml {
+        api_version: "v2",
+        name,
+        description: format!("{} (exported by Kubeprint)", design.name),
+        type_: "application",
+        version: CHART_VERSION,
+        app_version: placeholder,
+    };
+    yaml::to_doc(&chart).replace(placeholder, &go_string(&app_version))
+}
+
+const HELMIGNORE: &str = "\
+# Patterns to ignore when building packages.
+.DS_Store
+.git/
+.gitignore
+.hg/
+.svn/
+*.swp
+*.bak
+*.tmp
+*.orig
+*~
+.idea/
+.vscode/
+";
+
+/// The usual helpers. The objects keep the labels Kubeprint renders (so the chart's
+/// output equals the rendered YAML, and selectors, which cannot change once a workload
+/// exists, match what an earlier apply created); NOTES.txt uses the helpers.
+const HELPERS: &str = r#"{{/*
+The chart's name.
+*/}}
+{{- define "CHART.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+A fully qualified app name: the release name, with the chart's name unless the release
+name already contains it.
+*/}}
+{{- define "CHART.fullname" -}}
+{{- if contains .Chart.Name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, as the helm.sh/chart label.
+*/}}
+{{- define "CHART.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Selector labels.
+*/}}
+{{- define "CHART.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "CHART.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Common labels. The templates keep the labels Kubeprint renders (a workload's selector
+cannot change once it exists); these are for what you add to the chart.
+*/}}
+{{- define "CHART.labels" -}}
+helm.sh/chart: {{ include "CHART.chart" . }}
+{{ include "CHART.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+"#;
+
+fn notes(design: &Design, name: &str) -> String {
+    format!(
+        "{{{{ include \"{name}.fullname\" . }}}} installed {} into namespace {{{{ .Release.Namespace }}}}.\n\n\
+         The chart has no Namespace object: it installs into the release's namespace\n\
+         (helm install --namespace NS --create-namespace). Secrets carry the placeholder\n\
+         CHANGE_ME unless secrets.<name>.create is false, which uses an existing Secret of\n\
+         that name: set real values before the pods need them.\n\n\
+         kubectl get all --namespace {{{{ .Release.Namespace }}}} -l app.kubernetes.io/part-of={}\n",
+        design.name, design.name
+    )
+}
+
+fn readme(design: &Design, name: &str) -> String {
+    let mut out = format!(
+        "# {name}\n\n\
+         The Helm chart of {} (exported by Kubeprint). `values.yaml` is the base\n\
+         environment; each `values-<env>.yaml` holds only what that environment changes.\n\
+         `values.schema.json` describes every value.\n\n## Install\n\n",
+        design.name
+    );
+    for env in &design.environments {
+        out.push_str(&format!(
+            "    helm install {name} . --namespace {} --create-namespace -f values-{}.yaml\n",
+            env.namespace, env.name
+        ));
+    }
+    out.push_str(
+        "\nThe chart has no Namespace object and no namespace in its templates: it installs\n\
+         into the release's namespace. Secrets carry placeholders (`CHANGE_ME`); set\n\
+         `secrets.<name>.create: false` to use an existing Secret of that name instead.\n\n\
+         ## Values\n\n\
+         - `services.<svc>`: `enabled`, `image` (`repository`, `tag`), `replicas`,\n  \
+         `autoscaling` (`enabled`, `minReplicas`, `maxReplicas`; with autoscaling on, the\n  \
+         workload has no `replicas` and the HPA owns the scale), `resources`,\n  \
+         `podDisruptionBudget.enabled`, `ingress` (`enabled`, `host`).\n\
+         - `config.<configmap>.<key>`, `secrets.<name>.create`, `networkPolicies.enabled`,\n  \
+         `namespaces.<env>` (another environment's namespace a policy names).\n\
+         - `objects.<Kind>.<name>.<path>`: anything else that differs between environments.\n\n\
+         The `checksum/config` pod annotation is the one Kubeprint computed: after changing\n\
+         a `config` value here, restart the pods (or export the design again).\n\n\
+         ## Template language\n\n\
+         The templates are the rendered objects with actions only where values go, from\n\
+         this subset of Helm's language: `{{ toJson (index .Values ...) }}`,\n\
+         `{{ toJson (printf \"%s:%s\" (index .Values ...) (index .Values ...)) }}`,\n\
+         `{{ .Release.Namespace }}`, `{{ \"...\" }}` (a literal holding `{{`), and\n\
+         `{{- if C }}` / `{{- end }}` lines with C made of\n\
+         `(index .Values ...)`, `not`, `and`, `or`. `_helpers.tpl` and `NOTES.txt` use\n\
+         `define`/`include` and the usual string functions.\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_names_are_valid_helm_names() {
+        let named = |n: &str| {
+            let d = Design {
+                name: n.into(),
+                ..Design::default()
+            };
+            chart_name(&d)
+        };
+        assert_eq!(named("miniredis"), "miniredis");
+        assert_eq!(named("Shop API v2"), "shop-api-v2");
+        assert_eq!(named("--9lives--"), "chart-9lives");
+        assert_eq!(named(""), "chart");
+        assert_eq!(named(&"x".repeat(80)).len(), 53);
+    }
+
+    #[test]
+    fn a_values_difference_names_only_what_changed_and_deletes_with_null() {
+        let base = json!({"a": {"b": 1, "c": [1, 2], "d": "x"}, "e": true});
+        let over = json!({"a": {"b": 1, "c": [1], "f": 2}, "e": true});
+        assert_eq!(
+            difference(&base, &over),
+            Some(json!({"a": {"c": [1], "d": null, "f": 2}}))
+        );
+        assert_eq!(difference(&base, &base), None);
+    }
+}

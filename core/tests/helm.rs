@@ -1,0 +1,833 @@
+//! The Helm chart renders, for every environment, exactly the objects of
+//! `rendered/<env>.yaml`. No `helm template` exists here, so this file holds a small
+//! evaluator for exactly the template subset the chart uses, and refuses anything else:
+//!
+//! - `{{ toJson ARG }}` where ARG is `(index .Values "k" ...)` or
+//!   `(printf "FORMAT" ARG ...)` with `%s` verbs only;
+//! - `{{ .Release.Namespace }}`;
+//! - `{{ "STRING" }}`, written as it is (a literal that holds `{{` itself);
+//! - `{{- if COND }}` ... `{{- end }}`, COND being ARG, `(not COND)`, `(and COND ...)` or
+//!   `(or COND ...)`, with Go's truth (false, 0, "", empty map or list, nil are false).
+//!
+//! `{{-` trims the white space before it, as Go does; `-}}` is not in the subset. Values
+//! are coalesced as Helm does for `-f values-<env>.yaml`: maps merge key by key, the file
+//! wins, `null` deletes the key, anything else (lists too) is replaced whole.
+//! `templates/_helpers.tpl` and `templates/NOTES.txt` are not objects and are not
+//! evaluated (Helm's linter renders them: `tests/tests/helm_oracle.rs`).
+
+mod common;
+
+use kubeprint_core::export::helm::{chart, chart_name};
+use kubeprint_core::*;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+// ---------------------------------------------------------------------------------------
+// The evaluator.
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    Str(String),
+    Word(String),
+}
+
+fn tokens(action: &str) -> Result<Vec<Tok>, String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = action.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '(' {
+            out.push(Tok::Open);
+            i += 1;
+        } else if c == ')' {
+            out.push(Tok::Close);
+            i += 1;
+        } else if c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            let lit: String = chars[start..=i.min(chars.len() - 1)].iter().collect();
+            // Go's interpreted string literals, for the escapes JSON also has.
+            let s: String =
+                serde_json::from_str(&lit).map_err(|e| format!("bad string {lit}: {e}"))?;
+            out.push(Tok::Str(s));
+            i += 1;
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
+            {
+                i += 1;
+            }
+            out.push(Tok::Word(chars[start..i].iter().collect()));
+        }
+    }
+    Ok(out)
+}
+
+struct Eval<'a> {
+    values: &'a Value,
+    namespace: &'a str,
+}
+
+impl Eval<'_> {
+    /// One argument starting at `toks[*at]`.
+    fn arg(&self, toks: &[Tok], at: &mut usize) -> Result<Value, String> {
+        let t = toks.get(*at).ok_or("missing argument")?.clone();
+        *at += 1;
+        match t {
+            Tok::Str(s) => Ok(Value::String(s)),
+            Tok::Word(w) if w == ".Values" => Ok(self.values.clone()),
+            Tok::Open => {
+                let Some(Tok::Word(f)) = toks.get(*at).cloned() else {
+                    return Err("a call without a function".into());
+                };
+                *at += 1;
+                let mut args = Vec::new();
+                while toks.get(*at) != Some(&Tok::Close) {
+                    if *at >= toks.len() {
+                        return Err("unclosed (".into());
+                    }
+                    args.push(self.arg(toks, at)?);
+                }
+                *at += 1;
+                self.call(&f, args)
+            }
+            other => Err(format!("not in the subset: {other:?}")),
+        }
+    }
+
+    fn call(&self, f: &str, args: Vec<Value>) -> Result<Value, String> {
+        match f {
+            "index" => {
+                let mut it = args.into_iter();
+                let mut v = it.next().ok_or("index without a map")?;
+                for k in it {
+                    let k = k.as_str().ok_or("index by a non-string")?;
+                    v = v
+                        .as_object()
+                        .ok_or_else(|| format!("index {k:?} into a non-map"))?
+                        .get(k)
+                        .cloned()
+                        .ok_or_else(|| format!("no value {k:?}"))?;
+                }
+                Ok(v)
+            }
+            "printf" => {
+                let mut it = args.into_iter();
+                let fmt = it
+                    .next()
+                    .and_then(|f| f.as_str().map(str::to_string))
+                    .ok_or("printf without a format")?;
+                let mut out = String::new();
+                let mut rest = fmt.as_str();
+                while let Some(at) = rest.find('%') {
+                    out.push_str(&rest[..at]);
+                    if !rest[at..].starts_with("%s") {
+                        return Err(format!("printf verb not in the subset: {fmt}"));
+                    }
+                    let v = it.next().ok_or("printf lacks an argument")?;
+                    out.push_str(v.as_str().ok_or("printf %s of a non-string")?);
+                    rest = &rest[at + 2..];
+                }
+                out.push_str(rest);
+                if it.next().is_some() {
+                    return Err("printf has too many arguments".into());
+                }
+                Ok(Value::String(out))
+            }
+            "not" => match &args[..] {
+                [v] => Ok(json!(!truth(v))),
+                _ => Err("not takes one argument".into()),
+            },
+            "and" if args.len() >= 2 => Ok(json!(args.iter().all(truth))),
+            "or" if args.len() >= 2 => Ok(json!(args.iter().any(truth))),
+            other => Err(format!("function not in the subset: {other}")),
+        }
+    }
+
+    /// What one action writes (`None` for `if`/`end`, which `run` handles).
+    fn action(&self, body: &str) -> Result<String, String> {
+        let toks = tokens(body)?;
+        match &toks[..] {
+            [Tok::Word(w)] if w == ".Release.Namespace" => Ok(self.namespace.to_string()),
+            [Tok::Str(s)] => Ok(s.clone()),
+            [Tok::Word(w), ..] if w == "toJson" => {
+                let mut at = 1;
+                let v = self.arg(&toks, &mut at)?;
+                if at != toks.len() {
+                    return Err(format!("trailing tokens in {body}"));
+                }
+                Ok(serde_json::to_string(&v).unwrap())
+            }
+            _ => Err(format!("action not in the subset: {{{{{body}}}}}")),
+        }
+    }
+
+    fn condition(&self, body: &str) -> Result<bool, String> {
+        let toks = tokens(body)?;
+        let mut at = 0;
+        let v = self.arg(&toks, &mut at)?;
+        if at != toks.len() {
+            return Err(format!("trailing tokens in if {body}"));
+        }
+        Ok(truth(&v))
+    }
+
+    /// The template's output.
+    fn run(&self, text: &str) -> Result<String, String> {
+        let mut out = String::new();
+        // Whether each open `if` writes; text is written when all do.
+        let mut stack: Vec<bool> = Vec::new();
+        let mut rest = text;
+        loop {
+            let Some(open) = rest.find("{{") else {
+                if stack.iter().all(|b| *b) {
+                    out.push_str(rest);
+                }
+                break;
+            };
+            let close = action_end(&rest[open + 2..]).ok_or("unclosed {{")? + open + 2;
+            let inner = &rest[open + 2..close];
+            let (trim_left, inner) = match inner.strip_prefix("- ") {
+                Some(i) => (true, i),
+                None => (false, inner.strip_prefix(' ').ok_or("{{ without a space")?),
+            };
+            if inner.ends_with('-') || inner.ends_with("- ") {
+                return Err("-}} is not in the subset".into());
+            }
+            let body = inner
+                .strip_suffix(' ')
+                .ok_or("action without a closing space")?;
+            let writing = stack.iter().all(|b| *b);
+            if writing {
+                out.push_str(&rest[..open]);
+                if trim_left {
+                    let kept = out.trim_end().len();
+                    out.truncate(kept);
+                }
+            }
+            if let Some(cond) = body.strip_prefix("if ") {
+                let holds = if writing {
+                    self.condition(cond)?
+                } else {
+                    false
+                };
+                stack.push(holds);
+            } else if body == "end" {
+                stack.pop().ok_or("end without if")?;
+            } else if writing {
+                out.push_str(&self.action(body)?);
+            } else {
+                // Still check it belongs to the subset.
+                let _ = tokens(body)?;
+            }
+            rest = &rest[close + 2..];
+        }
+        if !stack.is_empty() {
+            return Err("if without end".into());
+        }
+        Ok(out)
+    }
+}
+
+/// Where the action that starts `text` ends (`}}` outside string constants).
+fn action_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut i, mut quoted) = (0, false);
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'}' if !quoted && bytes[i + 1] == b'}' => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn truth(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(m) => !m.is_empty(),
+    }
+}
+
+/// Helm's coalescing of a values file over the chart's values.
+fn coalesce(base: &Value, over: &Value) -> Value {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            let mut out = b.clone();
+            for (k, v) in o {
+                if v.is_null() {
+                    out.remove(k);
+                } else if let Some(bv) = b.get(k) {
+                    out.insert(k.clone(), coalesce(bv, v));
+                } else {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        _ => over.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers.
+
+fn files(d: &Design) -> BTreeMap<String, String> {
+    chart(d).into_iter().map(|f| (f.path, f.contents)).collect()
+}
+
+fn yaml_value(text: &str) -> Value {
+    let docs = yaml::parse_documents(text).expect("a values file parses");
+    docs.into_iter()
+        .next()
+        .map(|d| serde_json::to_value(d).unwrap())
+        .unwrap_or(Value::Null)
+}
+
+fn dir(d: &Design) -> String {
+    format!("helm/{}", chart_name(d))
+}
+
+/// values.yaml with values-<env>.yaml coalesced over it.
+fn env_values(files: &BTreeMap<String, String>, dir: &str, env: &str) -> Value {
+    let base = yaml_value(&files[&format!("{dir}/values.yaml")]);
+    let over = yaml_value(&files[&format!("{dir}/values-{env}.yaml")]);
+    coalesce(&base, &over)
+}
+
+fn object_templates<'a>(
+    files: &'a BTreeMap<String, String>,
+    dir: &str,
+) -> Vec<(&'a String, &'a String)> {
+    let prefix = format!("{dir}/templates/");
+    files
+        .iter()
+        .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".yaml"))
+        .collect()
+}
+
+/// What the chart renders with `values` into `namespace`, by object key.
+fn chart_output(
+    files: &BTreeMap<String, String>,
+    dir: &str,
+    values: &Value,
+    namespace: &str,
+) -> BTreeMap<(String, String), Value> {
+    let eval = Eval { values, namespace };
+    let mut out = BTreeMap::new();
+    for (path, text) in object_templates(files, dir) {
+        let rendered = eval
+            .run(text)
+            .unwrap_or_else(|e| panic!("{path}: {e}\n{text}"));
+        for doc in
+            yaml::parse_documents(&rendered).unwrap_or_else(|e| panic!("{path}: {e}\n{rendered}"))
+        {
+            let v: Value = serde_json::to_value(doc).unwrap();
+            if v.is_null() {
+                continue;
+            }
+            let o = Object::from_json(v.clone())
+                .unwrap_or_else(|_| Object::kept(KeptObject(v.clone())));
+            let key = o.key();
+            let key = match (&key.0[..], v["metadata"]["namespace"].as_str()) {
+                // A pinned object's key holds its namespace.
+                (_, Some(ns)) if ns != namespace => (key.0, format!("{ns}/{}", key.1)),
+                _ => key,
+            };
+            assert!(out.insert(key.clone(), v).is_none(), "{key:?} twice");
+        }
+    }
+    out
+}
+
+fn rendered(d: &Design, env: &str) -> BTreeMap<(String, String), Value> {
+    render(d, env)
+        .objects
+        .iter()
+        .filter(|o| o.kind() != "Namespace")
+        .map(|o| (o.key(), o.to_json()))
+        .collect()
+}
+
+/// The law: for every environment, the chart with that environment's values renders
+/// exactly `render(design, env)` (Namespace objects aside).
+fn check(d: &Design) -> usize {
+    let files = files(d);
+    let dir = dir(d);
+    let mut objects = 0;
+    for env in &d.environments {
+        let values = env_values(&files, &dir, &env.name);
+        let got = chart_output(&files, &dir, &values, &env.namespace);
+        let want = rendered(d, &env.name);
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "{} {}: the chart renders other objects",
+            d.name,
+            env.name
+        );
+        for (k, w) in &want {
+            assert_eq!(&got[k], w, "{} {}: {k:?} differs", d.name, env.name);
+        }
+        objects += want.len();
+    }
+    objects
+}
+
+fn imported_designs() -> Vec<Design> {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let read = |f: &str| std::fs::read_to_string(format!("{corpus}/{f}")).unwrap();
+    let staging = read("two-envs/staging.yaml");
+    let prod = read("two-envs/prod.yaml");
+    let mut out = vec![
+        import::environments(&[("staging", &staging), ("prod", &prod)])
+            .unwrap()
+            .design,
+    ];
+    for f in [
+        "multi-namespace.yaml",
+        "microservices-demo.yaml",
+        "sidecars-and-volumes.yaml",
+        "crds-and-crs.yaml",
+    ] {
+        out.push(import::kubernetes(&read(f)).design);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests.
+
+#[test]
+fn every_template_chart_renders_each_environment_exactly() {
+    let mut objects = 0;
+    for t in templates::ALL {
+        objects += check(&templates::by_name(t.name).unwrap());
+    }
+    assert!(objects > 100, "only {objects} objects were compared");
+}
+
+#[test]
+fn imported_designs_charts_render_each_environment_exactly() {
+    for d in imported_designs() {
+        assert!(check(&d) > 0, "{}: nothing compared", d.name);
+    }
+}
+
+#[test]
+fn a_scaled_design_chart_renders_each_environment_exactly() {
+    check(&templates::scaled(60));
+}
+
+/// A random design whose environments differ in every way an environment can: services
+/// on and off, tags, replicas, HPA ranges, resources, default-deny.
+fn varied() -> impl Strategy<Value = Design> {
+    (
+        common::design(),
+        proptest::collection::vec(
+            (
+                any::<bool>(),
+                0u32..4,
+                1u32..9,
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            3,
+        ),
+    )
+        .prop_map(|(mut d, per_env)| {
+            let ids: Vec<ServiceId> = d.services.iter().map(|s| s.id).collect();
+            for (i, (env, (off, n, max, deny, hosts))) in
+                d.environments.iter_mut().zip(per_env).enumerate()
+            {
+                env.default_deny = deny;
+                env.hosts_services = hosts || i == 0;
+                for (j, id) in ids.iter().enumerate() {
+                    let o = env.overrides.entry(*id).or_default();
+                    if off && j == i {
+                        o.enabled = Some(!env.hosts_services);
+                    }
+                    if (n + j as u32).is_multiple_of(2) {
+                        o.image_tag = Some(format!("2.{n}.{j}"));
+                        o.replicas = Some(n);
+                        o.hpa_max = Some(max + 3);
+                        o.resources =
+                            Some(Resources::new("", &format!("{}Mi", 64 * (n + 1)), "", ""));
+                    }
+                }
+            }
+            // A shared environment that runs only the last service: the others' edges
+            // to it cross namespaces, and its policies let their namespaces in.
+            let mut shared = Environment::new("shared", Tier::Shared, "shared-infra");
+            shared.hosts_services = false;
+            shared.default_deny = true;
+            if let Some(id) = ids.last() {
+                shared.overrides.insert(
+                    *id,
+                    Override {
+                        enabled: Some(true),
+                        ..Override::default()
+                    },
+                );
+            }
+            d.environments.push(shared);
+            d
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn random_designs_charts_render_each_environment_exactly(d in varied()) {
+        check(&d);
+    }
+}
+
+#[test]
+fn the_evaluator_refuses_what_is_not_in_the_subset() {
+    let values = json!({"a": {"b": 1, "s": "x"}});
+    let eval = Eval {
+        values: &values,
+        namespace: "ns",
+    };
+    assert_eq!(
+        eval.run("n: {{ toJson (index .Values \"a\" \"b\") }}\n")
+            .unwrap(),
+        "n: 1\n"
+    );
+    assert_eq!(
+        eval.run("x: 1\n{{- if (not (index .Values \"a\" \"b\")) }}\ny: 2\n{{- end }}\nz: {{ .Release.Namespace }}\n").unwrap(),
+        "x: 1\nz: ns\n"
+    );
+    for bad in [
+        "{{ .Values.a.b }}",
+        "{{ toYaml (index .Values \"a\") }}",
+        "{{ toJson (index .Values \"a\" \"missing\") }}",
+        "{{ toJson (printf \"%d\" (index .Values \"a\" \"b\")) }}",
+        "{{ include \"x\" . }}",
+        "{{- if (index .Values \"a\" \"b\") -}}\n{{- end }}",
+        "{{- range (index .Values \"a\") }}\n{{- end }}",
+        "{{- if (index .Values \"a\" \"b\") }}",
+        "{{ .Release.Name }}",
+    ] {
+        assert!(eval.run(bad).is_err(), "the evaluator accepted {bad}");
+    }
+}
+
+#[test]
+fn an_hpa_managed_workload_has_no_replicas_until_autoscaling_is_switched_off() {
+    let d = templates::framework_m();
+    let files = files(&d);
+    let dir = dir(&d);
+    let s = d
+        .services
+        .iter()
+        .find(|s| s.scaling.hpa.is_some())
+        .expect("a service with an HPA");
+    let path = format!(
+        "{dir}/templates/{}-{}.yaml",
+        s.kind.as_str().to_lowercase(),
+        s.name
+    );
+    let text = &files[&path];
+    let switch = format!(
+        "(index .Values \"services\" \"{}\" \"autoscaling\" \"enabled\")",
+        s.name
+    );
+    assert!(
+        text.contains(&format!("{{{{- if (not {switch}) }}}}\n  replicas: {{{{ toJson (index .Values \"services\" \"{}\" \"replicas\") }}}}\n{{{{- end }}}}", s.name)),
+        "{text}"
+    );
+    let env = &d.environments[2];
+    let mut values = env_values(&files, &dir, &env.name);
+    let key = (s.kind.as_str().to_string(), s.name.clone());
+    let hpa = ("HorizontalPodAutoscaler".to_string(), s.name.clone());
+    let on = chart_output(&files, &dir, &values, &env.namespace);
+    assert!(on[&key]["spec"].get("replicas").is_none());
+    assert!(on.contains_key(&hpa));
+    values["services"][&s.name]["autoscaling"]["enabled"] = json!(false);
+    values["services"][&s.name]["replicas"] = json!(4);
+    let off = chart_output(&files, &dir, &values, &env.namespace);
+    assert_eq!(off[&key]["spec"]["replicas"], json!(4));
+    assert!(!off.contains_key(&hpa));
+}
+
+#[test]
+fn no_template_names_a_namespace() {
+    let mut designs: Vec<Design> = templates::ALL
+        .iter()
+        .map(|t| templates::by_name(t.name).unwrap())
+        .collect();
+    designs.extend(
+        imported_designs()
+            .into_iter()
+            .filter(|d| d.pinned_objects.is_empty()),
+    );
+    for d in designs {
+        let files = files(&d);
+        let namespaces: Vec<&str> = d
+            .environments
+            .iter()
+            .map(|e| e.namespace.as_str())
+            .collect();
+        for (path, text) in object_templates(&files, &dir(&d)) {
+            assert!(!text.contains("kind: Namespace"), "{path}");
+            for line in text.lines() {
+                let t = line.trim_start().trim_start_matches("- ");
+                if let Some(v) = t.strip_prefix("namespace: ") {
+                    assert_eq!(v, "{{ .Release.Namespace }}", "{path}: {line}");
+                }
+                // A policy may name a cluster namespace (kube-system for DNS), never
+                // one of the design's environments.
+                if let Some(v) = t.strip_prefix("kubernetes.io/metadata.name: ") {
+                    assert!(!namespaces.contains(&v), "{path}: {line}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn secrets_carry_placeholders_only_and_can_be_left_to_an_existing_secret() {
+    let d = templates::miniredis();
+    assert!(!d.secrets.is_empty());
+    let files = files(&d);
+    let dir = dir(&d);
+    for sec in &d.secrets {
+        let text = &files[&format!("{dir}/templates/secret-{}.yaml", sec.name)];
+        let first = text.lines().next().unwrap();
+        assert!(
+            first.contains(&format!(
+                "(index .Values \"secrets\" \"{}\" \"create\")",
+                sec.name
+            )),
+            "{text}"
+        );
+        let values = env_values(&files, &dir, &d.environments[0].name);
+        let out = chart_output(&files, &dir, &values, "ns");
+        let obj = &out[&("Secret".to_string(), sec.name.clone())];
+        assert!(obj.get("data").is_none());
+        for (k, v) in obj["stringData"].as_object().unwrap() {
+            assert_eq!(v, render::SECRET_PLACEHOLDER, "{}: {k}", sec.name);
+        }
+        let mut values = values;
+        values["secrets"][&sec.name]["create"] = json!(false);
+        let out = chart_output(&files, &dir, &values, "ns");
+        assert!(!out.contains_key(&("Secret".to_string(), sec.name.clone())));
+    }
+    // No secret value anywhere in the values.
+    for (path, text) in &files {
+        if path.contains("/values") {
+            assert!(
+                !text.contains("stringData") && !text.contains(render::SECRET_PLACEHOLDER),
+                "{path}"
+            );
+        }
+    }
+}
+
+/// Every leaf of an environment's file differs from values.yaml, the base environment's
+/// file is empty, and every value the chart has is read by a template.
+#[test]
+fn values_files_hold_only_differences_and_every_value_is_read() {
+    fn leaves(v: &Value, path: Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, x) in m {
+                    let mut p = path.clone();
+                    p.push(k.clone());
+                    leaves(x, p, out);
+                }
+            }
+            _ => out.push((path, v.clone())),
+        }
+    }
+    let mut designs: Vec<Design> = templates::ALL
+        .iter()
+        .map(|t| templates::by_name(t.name).unwrap())
+        .collect();
+    designs.extend(imported_designs());
+    let mut differences = 0;
+    for d in designs {
+        let files = files(&d);
+        let dir = dir(&d);
+        let base = yaml_value(&files[&format!("{dir}/values.yaml")]);
+        let base_env = d
+            .environments
+            .iter()
+            .find(|e| e.hosts_services)
+            .unwrap_or(&d.environments[0]);
+        assert_eq!(
+            yaml_value(&files[&format!("{dir}/values-{}.yaml", base_env.name)]),
+            json!({})
+        );
+        for env in &d.environments {
+            let over = yaml_value(&files[&format!("{dir}/values-{}.yaml", env.name)]);
+            let mut found = Vec::new();
+            leaves(&over, Vec::new(), &mut found);
+            for (path, v) in found.into_iter().filter(|(p, _)| !p.is_empty()) {
+                let mut at = &base;
+                for k in &path {
+                    at = &at[k];
+                }
+                assert_ne!(
+                    at, &v,
+                    "{} {}: {path:?} repeats values.yaml",
+                    d.name, env.name
+                );
+                differences += 1;
+            }
+        }
+        let mut all = Vec::new();
+        leaves(&base, Vec::new(), &mut all);
+        let templates: String = object_templates(&files, &dir)
+            .into_iter()
+            .map(|(_, t)| t.as_str())
+            .collect();
+        for (path, _) in all.iter().filter(|(p, _)| !p.is_empty()) {
+            let mut reader = path.clone();
+            // A value that is a map (resources) is read whole.
+            while !reader.is_empty() {
+                let call = format!(
+                    "(index .Values {})",
+                    reader
+                        .iter()
+                        .map(|k| serde_json::to_string(k).unwrap())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+                if templates.contains(&call) {
+                    break;
+                }
+                reader.pop();
+            }
+            assert!(!reader.is_empty(), "{}: no template reads {path:?}", d.name);
+        }
+    }
+    assert!(differences > 5, "only {differences} differences");
+}
+
+/// A value set in a values file means what the same change in the design means.
+#[test]
+fn changing_a_value_is_changing_the_design() {
+    let mut d = templates::miniredis();
+    let files = files(&d);
+    let dir = dir(&d);
+    let env = d.environments.last().unwrap().clone();
+    let s = d
+        .services
+        .iter()
+        .find(|s| s.kind.has_replicas() && s.scaling.hpa.is_none())
+        .unwrap()
+        .clone();
+    let mut values = env_values(&files, &dir, &env.name);
+    values["services"][&s.name]["image"]["tag"] = json!("9.9.9");
+    values["services"][&s.name]["replicas"] = json!(7);
+    let got = chart_output(&files, &dir, &values, &env.namespace);
+    let o = d
+        .environments
+        .iter_mut()
+        .find(|e| e.name == env.name)
+        .unwrap()
+        .overrides
+        .entry(s.id)
+        .or_default();
+    o.image_tag = Some("9.9.9".into());
+    o.replicas = Some(7);
+    assert_eq!(got, rendered(&d, &env.name));
+}
+
+#[test]
+fn the_chart_has_every_part() {
+    let d = templates::connectum();
+    let files = files(&d);
+    let dir = dir(&d);
+    for part in [
+        "Chart.yaml",
+        "values.yaml",
+        "values.schema.json",
+        ".helmignore",
+        "README.md",
+        "templates/_helpers.tpl",
+        "templates/NOTES.txt",
+    ] {
+        assert!(files.contains_key(&format!("{dir}/{part}")), "{part}");
+    }
+    for env in &d.environments {
+        assert!(files.contains_key(&format!("{dir}/values-{}.yaml", env.name)));
+    }
+    let chart = yaml_value(&files[&format!("{dir}/Chart.yaml")]);
+    assert_eq!(chart["apiVersion"], "v2");
+    assert_eq!(chart["name"], "connectum");
+    assert!(
+        files[&format!("{dir}/Chart.yaml")].contains("appVersion: \""),
+        "appVersion is quoted"
+    );
+    let schema: Value = serde_json::from_str(&files[&format!("{dir}/values.schema.json")]).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let svc = &schema["properties"]["services"]["properties"]["order-service"]["properties"];
+    assert_eq!(svc["enabled"]["type"], "boolean");
+    assert_eq!(
+        svc["autoscaling"]["properties"]["minReplicas"]["minimum"],
+        1
+    );
+}
+
+#[test]
+fn a_policy_into_a_shared_environment_names_its_namespace_by_a_value() {
+    let mut d = templates::connectum();
+    for env in &mut d.environments {
+        env.default_deny = true;
+    }
+    check(&d);
+    let files = files(&d);
+    let dir = dir(&d);
+    let templates: String = object_templates(&files, &dir)
+        .into_iter()
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(
+        templates.contains("(index .Values \"namespaces\" \"observability\")"),
+        "{templates}"
+    );
+    let values = yaml_value(&files[&format!("{dir}/values.yaml")]);
+    assert_eq!(values["namespaces"]["observability"], "observability");
+}
+
+#[test]
+fn a_literal_holding_template_braces_is_written_by_an_action() {
+    let mut d = templates::stfc_fastapi();
+    d.config_maps[0]
+        .data
+        .insert("GREETING".into(), "hello {{ .Values.name }}".into());
+    d.services[0]
+        .config
+        .env
+        .push(EnvVar::literal("TEMPLATE", "{{ x }}"));
+    check(&d);
+    let files = files(&d);
+    let text: String = object_templates(&files, &dir(&d))
+        .into_iter()
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(text.contains(r#"{{ "\"{{ x }}\"" }}"#), "{text}");
+}

@@ -1,0 +1,88 @@
+//! Helm's own linter on the exported charts: every template's chart passes with
+//! values.yaml and with each environment's values file, and a values file that breaks
+//! values.schema.json fails. (That the chart renders exactly `rendered/<env>.yaml` is
+//! shown in core's `tests/helm.rs`, by an evaluator of the template subset the chart
+//! uses: no `helm template` exists here.)
+
+use kubeprint_core::export::helm::{chart, chart_name};
+use kubeprint_core::{templates, Design};
+use kubeprint_tests::helm_lint;
+use std::path::PathBuf;
+
+/// The chart of `design` written to a fresh folder; (chart folder, values-<env> files).
+fn write_chart(design: &Design, test: &str) -> (PathBuf, Vec<PathBuf>) {
+    let dir = std::env::temp_dir().join(format!(
+        "kubeprint-helm-{test}-{}-{}",
+        design.name,
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for f in chart(design) {
+        let path = dir.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, f.contents).unwrap();
+    }
+    let chart_dir = dir.join("helm").join(chart_name(design));
+    let values = design
+        .environments
+        .iter()
+        .map(|e| chart_dir.join(format!("values-{}.yaml", e.name)))
+        .collect();
+    (chart_dir, values)
+}
+
+#[test]
+fn every_template_chart_passes_helm_lint_with_each_environment() {
+    for t in templates::ALL {
+        let design = templates::by_name(t.name).unwrap();
+        let (chart_dir, values) = write_chart(&design, "lint");
+        let (ok, out) = helm_lint(&chart_dir, &values);
+        assert!(ok, "{}: Helm's linter failed:\n{out}", t.name);
+        assert_eq!(
+            out.matches(": linted").count(),
+            values.len() + 1,
+            "{}: not every values file was linted:\n{out}",
+            t.name
+        );
+        assert!(
+            !out.contains("[WARNING]"),
+            "{}: Helm's linter warns:\n{out}",
+            t.name
+        );
+    }
+}
+
+#[test]
+fn helm_lint_fails_a_values_file_that_breaks_the_schema() {
+    let design = templates::miniredis();
+    let (chart_dir, _) = write_chart(&design, "schema");
+    let service = &design
+        .services
+        .iter()
+        .find(|s| s.kind.has_replicas() && s.scaling.hpa.is_none())
+        .unwrap()
+        .name;
+    let cases = [
+        (
+            "replicas-text",
+            format!("services:\n  {service}:\n    replicas: three\n"),
+        ),
+        (
+            "replicas-negative",
+            format!("services:\n  {service}:\n    replicas: -1\n"),
+        ),
+        (
+            "misspelt",
+            format!("services:\n  {service}:\n    replica: 2\n"),
+        ),
+    ];
+    for (name, text) in cases {
+        let file = chart_dir.with_file_name(format!("values-{name}.yaml"));
+        std::fs::write(&file, text).unwrap();
+        let (ok, out) = helm_lint(&chart_dir, &[file]);
+        assert!(
+            !ok && out.contains("[ERROR] values.yaml"),
+            "{name}: Helm's linter accepted values that break the schema:\n{out}"
+        );
+    }
+}
