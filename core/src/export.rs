@@ -9,6 +9,8 @@
 //! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
 //! `rendered/ENV.yaml` (tested with kubectl).
 
+pub mod compose;
+
 use crate::model::Design;
 use crate::render::{render, Object};
 use crate::{file, yaml};
