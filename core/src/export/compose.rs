@@ -865,7 +865,7 @@ fn cpus(q: &str) -> Option<String> {
     let cores = crate::quantity::parse(q).filter(|c| *c > 0.0)?;
     // Millicores are Kubernetes' precision.
     let milli = (cores * 1000.0).round() as u64;
-    Some(if milli % 1000 == 0 {
+    Some(if milli.is_multiple_of(1000) {
         (milli / 1000).to_string()
     } else {
         let frac = format!("{:03}", milli % 1000);
