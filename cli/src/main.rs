@@ -261,8 +261,11 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     .map_err(|e| Failure::Input(format!("cannot read {one}: {e}")))?;
                 if import::Format::detect(&text) == import::Format::Compose {
                     let dir = Path::new(one).parent().unwrap_or(Path::new("."));
+                    // The files `env_file` names, and `.env`, which compose reads
+                    // beside the file for the variables it interpolates.
                     let env_files = kubeprint_core::compose::env_file_names(&text)
                         .into_iter()
+                        .chain([".env".to_string()])
                         .filter_map(|f| {
                             Some((f.clone(), std::fs::read_to_string(dir.join(&f)).ok()?))
                         })

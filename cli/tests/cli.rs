@@ -360,6 +360,23 @@ fn import_reads_a_compose_file_and_its_env_file() {
 }
 
 #[test]
+fn import_interpolates_a_compose_file_with_the_env_beside_it() {
+    let dir = temp_dir("compose-dotenv");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  api:\n    image: ghcr.io/example/api:${API_TAG:-1.0.0}\n    environment:\n    - DB_HOST=${DB_HOST}\n    - PRICE=$$5\n    ports: [\"8000:8000\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join(".env"), "DB_HOST='db.internal'\nAPI_TAG=2.4.1\n").unwrap();
+    let o = kubeprint(&["import", dir.join("compose.yaml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(design["services"][0]["tag"], "2.4.1");
+    assert_eq!(design["config_maps"][0]["data"]["DB_HOST"], "db.internal");
+    assert_eq!(design["config_maps"][0]["data"]["PRICE"], "$5");
+}
+
+#[test]
 fn import_reads_an_env_file_named_through_a_merge_key_and_reports_profiles() {
     let dir = temp_dir("compose-anchors");
     std::fs::write(

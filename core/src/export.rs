@@ -10,6 +10,7 @@
 //! `rendered/ENV.yaml` (tested with kubectl).
 
 pub mod helm;
+pub mod compose;
 
 use crate::model::Design;
 use crate::render::{render, Object};

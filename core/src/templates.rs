@@ -371,9 +371,14 @@ fn otel_collector() -> Service {
 
 /// The miniredis platform plan: six Deployments, two Postgres StatefulSets with a
 /// backup CronJob each and a restore test that runs in staging only, staging and prod
-/// namespaces with default-deny networking.
+/// namespaces with default-deny networking, and the plan's local dev environment (run
+/// on Docker Compose: `export::compose::compose(design, "dev")`).
 pub fn miniredis() -> Design {
     let envs = vec![
+        // The plan's dev: Docker Compose on a developer's machine, host port mappings
+        // and .env-driven config (the compose export's). Its namespace is for a cluster
+        // run of the same environment; one replica each, no backups.
+        Environment::new("dev", Tier::Dev, "miniredis-dev"),
         Environment {
             default_deny: true,
             ..Environment::new("staging", Tier::Staging, "miniredis-staging")
@@ -688,14 +693,39 @@ pub fn miniredis() -> Design {
         security: Security::hardened(),
         ..Service::default()
     });
-    b.set_override(
-        "prod",
-        restore_test,
-        Override {
-            enabled: Some(false),
-            ..Override::default()
-        },
-    );
+    for env in ["dev", "prod"] {
+        b.set_override(
+            env,
+            restore_test,
+            Override {
+                enabled: Some(false),
+                ..Override::default()
+            },
+        );
+    }
+    // Dev: nothing to back up on a developer's machine (compose has no schedule either),
+    // and one replica of each service without a disruption budget (an HPA's minimum of
+    // two stays: with one, the critical services' budgets would block every drain).
+    for id in [main_backup, auth_backup] {
+        b.set_override(
+            "dev",
+            id,
+            Override {
+                enabled: Some(false),
+                ..Override::default()
+            },
+        );
+    }
+    for id in [frontend, node_manager, auth] {
+        b.set_override(
+            "dev",
+            id,
+            Override {
+                replicas: Some(1),
+                ..Override::default()
+            },
+        );
+    }
     b.edge(frontend, gateway, "http");
     b.edge(gateway, backend, "http");
     b.edge(gateway, auth, "http");

@@ -20,6 +20,76 @@ pub fn to_multi_doc<T: Serialize>(values: &[T]) -> String {
     String::from_utf8(out).expect("serde_yaml writes UTF-8")
 }
 
+/// Plain data as a generic YAML value.
+pub fn to_value<T: Serialize>(value: &T) -> serde_yaml::Value {
+    serde_yaml::to_value(value).expect("plain data always serializes")
+}
+
+/// One value as a YAML document that YAML 1.1 readers (PyYAML, and so docker-compose 1.x)
+/// read back with the same types: every string such a reader would take for something
+/// else (`no`, `on`, `0755`, `1:30`, `2024-01-01`, `~`) is written quoted. serde_yaml
+/// writes YAML 1.2, where those are plain strings, and offers no quoting choice, so each
+/// such string is marked with a leading U+0001 (which serde_yaml can only write
+/// double-quoted, as `"\x01...`) and the mark is then removed from the text: a deletion
+/// inside a double-quoted scalar, which cannot change the document's structure.
+pub fn to_doc_yaml11<T: Serialize>(value: &T) -> String {
+    let mut v = to_value(value);
+    if !has_mark(&v) {
+        mark_ambiguous(&mut v);
+    }
+    to_doc(&v).replace("\"\\x01", "\"")
+}
+
+const MARK: char = '\u{1}';
+
+fn has_mark(v: &serde_yaml::Value) -> bool {
+    match v {
+        serde_yaml::Value::String(s) => s.contains(MARK),
+        serde_yaml::Value::Sequence(items) => items.iter().any(has_mark),
+        serde_yaml::Value::Mapping(m) => m.iter().any(|(k, v)| has_mark(k) || has_mark(v)),
+        serde_yaml::Value::Tagged(t) => has_mark(&t.value),
+        _ => false,
+    }
+}
+
+fn mark_ambiguous(v: &mut serde_yaml::Value) {
+    match v {
+        serde_yaml::Value::String(s) if yaml11_ambiguous(s) => s.insert(0, MARK),
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(mark_ambiguous),
+        serde_yaml::Value::Mapping(m) => {
+            let entries: Vec<_> = std::mem::take(m).into_iter().collect();
+            for (mut k, mut val) in entries {
+                mark_ambiguous(&mut k);
+                mark_ambiguous(&mut val);
+                m.insert(k, val);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a YAML 1.1 reader could resolve this plain scalar to a non-string: its bool
+/// and null words, `=` and `<<`, and anything that starts like a number and holds only
+/// what numbers, sexagesimals and timestamps are made of. (An over-approximation:
+/// quoting a string that needs no quotes changes nothing.)
+pub fn yaml11_ambiguous(s: &str) -> bool {
+    const WORDS: [&str; 26] = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "~", "null", "Null", "NULL",
+    ];
+    if s.is_empty() || WORDS.contains(&s) || s == "=" || s == "<<" {
+        return true;
+    }
+    // Every YAML 1.1 number, sexagesimal and timestamp has a digit (`.inf` and `.nan`
+    // are YAML 1.2's too, which serde_yaml quotes itself).
+    let numeric_start = s.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+    numeric_start
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().all(|c| {
+            c.is_ascii_hexdigit() || "+-._:xXoOtTzZ \t".contains(c) || "infaINFA".contains(c)
+        })
+}
+
 /// Split a multi-document YAML stream into generic values, for tests and import.
 pub fn parse_documents(text: &str) -> Result<Vec<serde_yaml::Value>, serde_yaml::Error> {
     use serde::Deserialize;
@@ -128,5 +198,22 @@ mod tests {
             vec![(Token::Key, "spec"), (Token::Punct, ":")]
         );
         assert_eq!(highlight("  - name: 'true'")[3], (Token::String, "'true'"));
+    }
+
+    #[test]
+    fn yaml11_readers_get_strings_back_as_strings() {
+        let value = serde_json::json!({
+            "restart": "no",
+            "no": ["on", "0755", "1:30", "2024-01-01", "1_000", "~", "", "plain", "3f9c2d1"],
+            "image": "postgres:16.4",
+            "say": "a \"quoted\" no",
+        });
+        let text = to_doc_yaml11(&value);
+        assert_eq!(
+            text,
+            "image: postgres:16.4\n\"no\":\n- \"on\"\n- \"0755\"\n- \"1:30\"\n- \"2024-01-01\"\n- \"1_000\"\n- \"~\"\n- \"\"\n- plain\n- \"3f9c2d1\"\nrestart: \"no\"\nsay: a \"quoted\" no\n"
+        );
+        let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 }

@@ -133,6 +133,37 @@ pub fn validate_custom_resources(files: &[PathBuf]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Compose's own validation of a compose file: `docker-compose -f FILE config` (Debian's
+/// docker-compose 1.29, which reads and validates without a Docker engine), run in the
+/// file's folder so that the `.env` beside it is read, with no other variables set.
+/// Returns (success, everything it printed: the resolved file, or the errors and
+/// warnings such as a variable that is not set); panics if it cannot run at all.
+pub fn compose_config(file: &Path) -> (bool, String) {
+    ensure_setup("oracles");
+    let dir = file.parent().expect("the compose file is in a folder");
+    let out = Command::new("docker-compose")
+        .arg("--project-directory")
+        .arg(dir)
+        .arg("-f")
+        .arg(file)
+        .arg("config")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .expect("docker-compose runs (installed by ./dev setup oracles)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "docker-compose could not run:\n{text}"
+    );
+    (out.status.success(), text)
+}
+
 /// A release build of the app (trunk, with wasm-opt), built once per test process.
 pub fn app_dist() -> &'static Path {
     static DIST: OnceLock<PathBuf> = OnceLock::new();

@@ -9,15 +9,24 @@
 //! would run it with. Whatever is not imported as written (an `extends` into another
 //! file, a profile, a value out of range, a port range cut short) is said in the
 //! service's report, with the line it was written on.
+//!
+//! Variables are interpolated first, from the project's `.env` (given as the env file
+//! named `.env`), as compose does (`interpolate.rs`). A service's `x-kubeprint`
+//! extension, which Kubeprint's compose export writes ([`crate::export::compose`]),
+//! gives back what compose has no field for: port names, the Service's ports, the port
+//! each edge calls, the readiness probe's initial delay, and the pod a container belongs
+//! to (such a compose service becomes a container of that pod, not a service).
 
 mod extends;
+mod interpolate;
 mod ports;
 mod shell;
 
+use crate::export::compose::{ContainerOf, ServiceExtension};
 use crate::import::{DocumentReport, Import, Outcome};
 use crate::model::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Import a compose file. `env_files` gives the contents of files named by `env_file`
 /// (the CLI reads them next to the compose file; the browser cannot, and says so).
@@ -64,21 +73,91 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             renamed: Default::default(),
         };
     };
-    if let Some(name) = root.get("name").and_then(Value::as_str) {
+    if let Some(name) = root
+        .get("name")
+        .or_else(|| root.pointer("/x-kubeprint/design"))
+        .and_then(Value::as_str)
+    {
         design.name = dns_name(name);
     }
     let src = Source::new(text);
+    // Compose interpolates before it reads anything else.
+    let vars: BTreeMap<String, String> = env_files
+        .get(".env")
+        .map(|t| dotenv(t).into_iter().collect())
+        .unwrap_or_default();
+    let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, spec) in services.iter_mut() {
+        let mut missing = BTreeSet::new();
+        interpolate::apply(spec, &vars, &mut missing);
+        if !missing.is_empty() {
+            unset.insert(name.clone(), missing);
+        }
+    }
     // Notes per compose service name, said in its report.
     let mut notes = extends::resolve(&mut services);
+    for (name, missing) in unset {
+        let list: Vec<String> = missing.iter().map(|v| format!("`{v}`")).collect();
+        notes.entry(name).or_default().push(format!(
+            "{} {} not set{}: kept as written (compose would use an empty string)",
+            list.join(", "),
+            if list.len() == 1 { "is" } else { "are" },
+            if env_files.contains_key(".env") {
+                " in .env"
+            } else {
+                " (no .env was read: give it beside the compose file)"
+            }
+        ));
+    }
+    let mut extensions: BTreeMap<String, ServiceExtension> = BTreeMap::new();
+    for (name, spec) in &services {
+        let Some(ext) = spec.get("x-kubeprint") else {
+            continue;
+        };
+        match serde_json::from_value::<ServiceExtension>(ext.clone()) {
+            Ok(ext) => {
+                extensions.insert(name.clone(), ext);
+            }
+            Err(e) => notes.entry(name.clone()).or_default().push(format!(
+                "x-kubeprint is not the one Kubeprint writes ({e}): ignored"
+            )),
+        }
+    }
+    // Containers of another service's pod, by their compose names.
+    let containers: BTreeMap<String, ContainerOf> = extensions
+        .iter()
+        .filter_map(|(name, ext)| {
+            let c = ext.container.clone()?;
+            let pod_is_a_service = services.contains_key(&c.pod)
+                && extensions.get(&c.pod).is_none_or(|p| p.container.is_none());
+            pod_is_a_service.then(|| (name.clone(), c))
+        })
+        .collect();
+    let mut folded: Vec<(ContainerOf, Service, String)> = Vec::new();
     let mut ids: BTreeMap<String, ServiceId> = BTreeMap::new();
     let mut imported: Vec<(String, String)> = Vec::new();
     let awaited = awaited_to_complete(&services);
+    let no_extension = ServiceExtension::default();
     for (compose_name, spec) in &services {
         let mut n = Notes {
             src: &src,
             service: compose_name,
             list: notes.remove(compose_name).unwrap_or_default(),
         };
+        let ext = extensions.get(compose_name).unwrap_or(&no_extension);
+        if let Some(c) = containers.get(compose_name) {
+            let s = read_service(
+                &dns_name(compose_name),
+                spec,
+                ext,
+                env_files,
+                &mut design,
+                &mut n,
+            );
+            folded.push((c.clone(), s, compose_name.clone()));
+            notes.insert(compose_name.clone(), n.list);
+            continue;
+        }
         let mut name = dns_name(compose_name);
         if design.service_named(&name).is_some() {
             let taken = name.clone();
@@ -91,8 +170,13 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 "named `{name}`: `{taken}` is already another service's name"
             ));
         }
-        let mut s = read_service(&name, spec, env_files, &mut design, &mut n);
+        let mut s = read_service(&name, spec, ext, env_files, &mut design, &mut n);
         one_off(&mut s, spec, awaited.contains(compose_name), &mut n);
+        if let Some(kind) = ext.kind.filter(|k| !k.runs_to_completion()) {
+            if !s.kind.runs_to_completion() {
+                s.kind = kind;
+            }
+        }
         let list = n.list;
         let id = ServiceId(design.next_id);
         match design.apply(crate::Edit::AddService(Box::new(s))) {
@@ -111,6 +195,82 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         }
         notes.insert(compose_name.clone(), list);
     }
+    // The pods' other containers, in the order the extension gives.
+    folded.sort_by_key(|(c, _, _)| (c.pod.clone(), c.index));
+    for (c, s, compose_name) in folded {
+        let Some(pod) = ids.get(&c.pod).and_then(|id| design.service_mut(*id)) else {
+            continue;
+        };
+        let pod_name = pod.name.clone();
+        pod.containers.push(Container {
+            name: c.name.clone(),
+            role: c.role,
+            image: s.image,
+            tag: s.tag,
+            digest: s.digest,
+            command: s.command,
+            args: s.args,
+            ports: s.ports,
+            probes: if c.role == ContainerRole::Init {
+                Probes::default()
+            } else {
+                s.probes
+            },
+            resources: s.resources,
+            security: ContainerSecurity::unset(),
+            config: s.config,
+            ..Container::default()
+        });
+        let list = notes.remove(&compose_name).unwrap_or_default();
+        documents.push(DocumentReport {
+            line: src.service_line(&compose_name),
+            kind: "container".into(),
+            name: c.name.clone(),
+            outcome: if list.is_empty() {
+                Outcome::Imported
+            } else {
+                Outcome::Kept(list.join("; "))
+            },
+            note: Some(format!(
+                "{} container `{}` of {pod_name}'s pod (x-kubeprint)",
+                match c.role {
+                    ContainerRole::Init => "init",
+                    ContainerRole::Sidecar => "sidecar",
+                    ContainerRole::Regular => "regular",
+                },
+                c.name
+            )),
+            file: String::new(),
+        });
+    }
+    // Edges the extension names, on the port it names.
+    let mut called: BTreeSet<(String, String)> = BTreeSet::new();
+    for (compose_name, ext) in &extensions {
+        let Some(&from) = ids.get(compose_name) else {
+            continue;
+        };
+        for (callee, port) in &ext.calls {
+            let note = notes.entry(compose_name.clone()).or_default();
+            let target = ids.get(callee).and_then(|id| design.service(*id));
+            match target {
+                Some(t) if t.exposure.ports.iter().any(|p| p.name == *port) => {
+                    let to = t.id;
+                    let _ = design.apply(crate::Edit::AddEdge(Edge {
+                        from,
+                        to,
+                        port: port.clone(),
+                    }));
+                    called.insert((compose_name.clone(), callee.clone()));
+                }
+                Some(_) => note.push(format!(
+                    "x-kubeprint calls `{callee}` on port `{port}`, which it does not serve"
+                )),
+                None => note.push(format!(
+                    "x-kubeprint calls `{callee}`, which is not a service of this file: no edge"
+                )),
+            }
+        }
+    }
     // depends_on: an edge to the dependency's first port. A dependency without a port
     // gets no edge: an edge names a port, and one without would be an error Kubeprint
     // made itself. Compose's start order has no Kubernetes counterpart either way.
@@ -119,6 +279,12 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             continue;
         };
         for dep in depends_on(spec) {
+            if containers.contains_key(&dep)
+                || called.contains(&(compose_name.clone(), dep.clone()))
+            {
+                // A container of the pod (its init step), or an edge already made.
+                continue;
+            }
             let note = notes.entry(compose_name.clone()).or_default();
             let Some(&to) = ids.get(&dep) else {
                 note.push(format!(
@@ -179,6 +345,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
 fn read_service(
     name: &str,
     spec: &Value,
+    ext: &ServiceExtension,
     env_files: &BTreeMap<String, String>,
     design: &mut Design,
     n: &mut Notes,
@@ -235,6 +402,7 @@ fn read_service(
             }
         }
     }
+    named_ports(&mut s, ext, n);
     if s.exposure.ports.is_empty() {
         s.exposure.service = ServiceKind::None;
     }
@@ -296,7 +464,12 @@ fn read_service(
                         ..p.clone()
                     });
                 }
-                s.probes.readiness = Some(p.clone());
+                let mut ready = p.clone();
+                if let Some(extra) = &ext.readiness {
+                    ready.initial_delay_seconds = extra.initial_delay_seconds;
+                    ready.success_threshold = extra.success_threshold.max(1);
+                }
+                s.probes.readiness = Some(ready);
                 s.probes.liveness = Some(Probe {
                     failure_threshold: p.effective_failures() + 2,
                     ..p
@@ -735,7 +908,9 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// `KEY=value` lines of a .env file.
+/// `KEY=value` lines of a .env file, as compose reads them: a single-quoted value is
+/// literal, a double-quoted one takes `\\`, `\"`, `\n`, `\r`, `\t` and `\$` escapes,
+/// and an unquoted one ends before ` #` (a comment).
 fn dotenv(text: &str) -> Vec<(String, String)> {
     text.lines()
         .map(str::trim)
@@ -743,12 +918,115 @@ fn dotenv(text: &str) -> Vec<(String, String)> {
         .filter_map(|l| {
             let l = l.strip_prefix("export ").unwrap_or(l);
             let (k, v) = l.split_once('=')?;
-            Some((
-                k.trim().to_string(),
-                v.trim().trim_matches(['"', '\'']).to_string(),
-            ))
+            let v = v.trim();
+            let value = if let Some(inner) = v.strip_prefix('\'') {
+                inner
+                    .rsplit_once('\'')
+                    .map_or(inner, |(body, _)| body)
+                    .to_string()
+            } else if let Some(inner) = v.strip_prefix('"') {
+                let mut out = String::new();
+                let mut chars = inner.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some('n') => out.push('\n'),
+                            Some('r') => out.push('\r'),
+                            Some('t') => out.push('\t'),
+                            Some(other) => out.push(other),
+                            None => out.push('\\'),
+                        },
+                        c => out.push(c),
+                    }
+                }
+                out
+            } else {
+                v.split(" #").next().unwrap_or(v).trim_end().to_string()
+            };
+            Some((k.trim().to_string(), value))
         })
         .collect()
+}
+
+/// The names and Service ports of Kubeprint's extension, for the ports compose itself
+/// declares (compose's own `ports` and `expose` say which ports there are).
+fn named_ports(s: &mut Service, ext: &ServiceExtension, n: &mut Notes) {
+    if !ext.ports.is_empty() {
+        let mut ports: Vec<ContainerPort> = Vec::new();
+        for p in &ext.ports {
+            let declared = s
+                .ports
+                .iter()
+                .any(|d| d.port == p.port && d.protocol == p.protocol);
+            // An empty name is a port the design leaves unnamed.
+            let name_ok = p.name.is_empty()
+                || (port_name_ok(&p.name) && !ports.iter().any(|x| x.name == p.name));
+            if declared && name_ok {
+                ports.push(ContainerPort {
+                    name: p.name.clone(),
+                    port: p.port,
+                    protocol: p.protocol,
+                });
+            } else {
+                n.note(format!(
+                    "x-kubeprint names port {} `{}`, which compose does not declare (or not once, or not as a valid name): its name is not used",
+                    p.port, p.name
+                ));
+            }
+        }
+        // Declared ports the extension does not name keep their names where free.
+        for p in &s.ports {
+            if !ports
+                .iter()
+                .any(|x| x.port == p.port && x.protocol == p.protocol)
+            {
+                let mut p = p.clone();
+                if !p.name.is_empty() && ports.iter().any(|x| x.name == p.name) {
+                    p.name = format!("port{}", p.port);
+                }
+                ports.push(p);
+            }
+        }
+        for sp in &mut s.exposure.ports {
+            if let Some(c) = ports
+                .iter()
+                .find(|c| c.port == sp.port && c.protocol == sp.protocol)
+            {
+                sp.name = c.name.clone();
+                sp.target = if c.name.is_empty() {
+                    PortRef::Number(c.port)
+                } else {
+                    PortRef::Name(c.name.clone())
+                };
+            }
+        }
+        s.ports = ports;
+    }
+    if let Some(service_ports) = &ext.service_ports {
+        let mut out = Vec::new();
+        for p in service_ports {
+            let resolves = match &p.target {
+                PortRef::Name(name) => s.ports.iter().any(|c| c.name == *name),
+                PortRef::Number(num) => s.ports.iter().any(|c| c.port == *num),
+            };
+            if resolves {
+                out.push(ServicePort {
+                    name: p.name.clone(),
+                    port: p.port,
+                    target: p.target.clone(),
+                    protocol: p.protocol,
+                    app_protocol: p.app_protocol.clone(),
+                });
+            } else {
+                n.note(format!(
+                    "x-kubeprint's Service port `{}` targets `{}`, which the service does not declare: left out",
+                    p.name, p.target
+                ));
+            }
+        }
+        s.exposure.ports = out;
+    }
 }
 
 /// A compose duration (`30s`, `1m30s`, `1m`, `500ms`, `2h`) in whole seconds.
@@ -807,10 +1085,56 @@ fn probe(hc: &Value, s: &Service, n: &mut Notes) -> Option<Probe> {
         rest.to_vec()
     };
     let joined = rest.join(" ");
+    // Words as a shell would see them, near enough to find a URL, host or port in.
+    let words: Vec<&str> = joined
+        .split_whitespace()
+        .map(|w| w.trim_matches(['\'', '"']))
+        .collect();
+    let local = |host: &str| matches!(host, "localhost" | "127.0.0.1");
+    let port_ref = |port: u16| {
+        s.ports
+            .iter()
+            .find(|p| p.port == port && p.protocol == Protocol::TCP)
+            .map_or(PortRef::Number(port), |p| PortRef::Name(p.name.clone()))
+    };
+    // `grpc_health_probe -addr=127.0.0.1:PORT [-service=NAME]`.
+    let grpc = words
+        .contains(&"grpc_health_probe")
+        .then(|| {
+            let addr = words.iter().find_map(|w| w.strip_prefix("-addr="))?;
+            let (host, port) = addr.rsplit_once(':')?;
+            let port: u16 = port.parse().ok()?;
+            local(host).then(|| ProbeAction::Grpc {
+                port,
+                service: words
+                    .iter()
+                    .find_map(|w| w.strip_prefix("-service="))
+                    .map(str::to_string),
+            })
+        })
+        .flatten();
+    // `nc -z 127.0.0.1 PORT`, or bash's `/dev/tcp/127.0.0.1/PORT`.
+    let tcp = words
+        .windows(4)
+        .find_map(|w| {
+            (w[0] == "nc" && w[1] == "-z" && local(w[2]))
+                .then(|| w[3].parse::<u16>().ok())
+                .flatten()
+        })
+        .or_else(|| {
+            words.iter().find_map(|w| {
+                let rest = &w[w.find("/dev/tcp/")? + "/dev/tcp/".len()..];
+                let (host, port) = rest.split_once('/')?;
+                local(host).then(|| port.parse::<u16>().ok()).flatten()
+            })
+        })
+        .map(|port| ProbeAction::Tcp {
+            port: port_ref(port),
+        });
     let http = (joined.contains("curl") || joined.contains("wget"))
         .then(|| {
-            joined
-                .split_whitespace()
+            words
+                .iter()
                 .find(|w| w.starts_with("http://localhost") || w.starts_with("http://127.0.0.1"))
         })
         .flatten()
@@ -833,7 +1157,10 @@ fn probe(hc: &Value, s: &Service, n: &mut Notes) -> Option<Probe> {
                 port,
             })
         });
-    let action = http.unwrap_or(ProbeAction::Exec { command });
+    let action = http
+        .or(grpc)
+        .or(tcp)
+        .unwrap_or(ProbeAction::Exec { command });
     let retries = match hc.get("retries") {
         None => 3,
         Some(v) => match v.as_u64().and_then(|r| u32::try_from(r).ok()) {

@@ -529,3 +529,48 @@ services:
     assert_eq!(job["spec"]["backoffLimit"], 0);
     assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
 }
+
+#[test]
+fn tcp_and_grpc_healthchecks_become_tcp_and_grpc_probes() {
+    let text = "services:\n  cache:\n    image: redis:7\n    expose: [\"6379\"]\n    healthcheck:\n      test: [\"CMD-SHELL\", \"nc -z 127.0.0.1 6379 || bash -c 'echo > /dev/tcp/127.0.0.1/6379'\"]\n  orders:\n    image: ghcr.io/example/orders:1.0\n    expose: [\"50051\"]\n    healthcheck:\n      test: [\"CMD\", \"grpc_health_probe\", \"-addr=127.0.0.1:50051\", \"-service=orders.v1\"]\n  bash-only:\n    image: postgres:16\n    expose: [\"5432\"]\n    healthcheck:\n      test: \"bash -c 'echo > /dev/tcp/127.0.0.1/5432'\"\n";
+    let i = compose::import(text, &Default::default());
+    let ready = |n: &str| service(&i, n).probes.readiness.clone().unwrap().action;
+    assert_eq!(
+        ready("cache"),
+        ProbeAction::Tcp {
+            port: kubeprint_core::PortRef::Name("port0".into())
+        }
+    );
+    assert_eq!(
+        ready("orders"),
+        ProbeAction::Grpc {
+            port: 50051,
+            service: Some("orders.v1".into())
+        }
+    );
+    assert!(matches!(ready("bash-only"), ProbeAction::Tcp { .. }));
+}
+
+#[test]
+fn a_variable_without_a_value_is_kept_as_written_and_reported() {
+    let text = "services:\n  api:\n    image: ghcr.io/example/api:1.0\n    environment:\n      DB_URL: ${DB_URL}\n      LITERAL: $$HOME\n";
+    let i = compose::import(text, &Default::default());
+    let cm = &i.design.config_maps[0];
+    assert_eq!(cm.data["DB_URL"], "${DB_URL}");
+    assert_eq!(cm.data["LITERAL"], "$HOME");
+    assert!(
+        notes(&i, "api").contains("`DB_URL` is not set (no .env was read"),
+        "{}",
+        notes(&i, "api")
+    );
+    let env = std::collections::BTreeMap::from([(
+        ".env".to_string(),
+        "DB_URL=\"postgres://db/app\" # the app's\n".to_string(),
+    )]);
+    let i = compose::import(text, &env);
+    assert_eq!(i.design.config_maps[0].data["DB_URL"], "postgres://db/app");
+    assert_eq!(
+        notes(&i, "api"),
+        "no stop_grace_period: compose waits 10 s, kept as the grace period"
+    );
+}

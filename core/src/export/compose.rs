@@ -1,0 +1,1088 @@
+//! One environment of a design as a Compose file for development: `compose/compose.yaml`
+//! and `compose/.env`, written from typed structs of the Compose Specification (the
+//! subset docker-compose 1.29 also validates, so both generations of the tool accept it).
+//!
+//! What each service becomes, read from the service as the environment runs it
+//! ([`crate::model::deployed`], overrides applied):
+//! - `image` with tag and digest; the Kubernetes `command` is compose's `entrypoint` and
+//!   `args` its `command` (both replace the image's ENTRYPOINT and CMD the same way).
+//! - Each Service port is published on the host at the container port's number when no
+//!   earlier service of the file took it (per protocol), else at the next free number
+//!   upward (two Postgres give 5432 and 5433); a note names every moved port. Container
+//!   ports outside the Service are `expose`d.
+//! - Variables: literals in `environment` as they are (`$` doubled, since compose
+//!   interpolates); every ConfigMap or Secret key read as `${VAR}`, with `VAR` set in
+//!   `.env` (the ConfigMap's value; for a Secret the placeholder `CHANGE_ME`, as rendered
+//!   Secrets carry: a design never holds secret values). A key that several objects
+//!   hold gets one variable per object, prefixed by the object's name.
+//! - `healthcheck` from the readiness probe: HTTP as `wget -q -O /dev/null URL || curl
+//!   -fsS -o /dev/null URL` in a shell (busybox and Alpine images have wget, Debian
+//!   based ones usually curl; GET rather than `--spider`'s HEAD, which some frameworks
+//!   refuse); TCP as `nc -z` or bash's `/dev/tcp`; gRPC as `grpc_health_probe`; exec as
+//!   it is. An image without a shell or those tools (scratch, distroless) stays
+//!   unhealthy: give it an exec probe of its own binary. `interval`, `timeout` and
+//!   `retries` are the probe's period, timeout and failure threshold; `start_period` the
+//!   longest of the service's start-up time, its startup probe's budget and the
+//!   readiness probe's initial delay (failures do not count during it, as with a
+//!   startup probe).
+//! - `stop_grace_period` from terminationGracePeriodSeconds. The stop signal is the
+//!   image's own STOPSIGNAL, as in Kubernetes (the model has no signal of its own).
+//! - `depends_on` per edge whose callee runs in this environment: `service_healthy`
+//!   when the callee has a healthcheck, `service_started` otherwise,
+//!   `service_completed_successfully` for a Job. An edge that would close a cycle
+//!   (compose refuses those) is left out of `depends_on`, with a note.
+//! - Named volumes for a StatefulSet's claims (`<service>-<claim>`); Jobs run once
+//!   (`restart: "no"`); resource limits as `deploy.resources.limits` (requests are
+//!   scheduling hints a single host has no use for). One container per service:
+//!   published host ports allow no more.
+//! - Every service is reachable under its in-cluster names too (network aliases
+//!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`), so configuration written for
+//!   Kubernetes resolves.
+//! - Pods with several containers: an init container becomes a one-off service the
+//!   main one waits for (`service_completed_successfully`, in order, with the main
+//!   one's dependencies); a sidecar or other regular container a service that shares the
+//!   main one's network (`network_mode: service:<main>`), as containers of a pod share
+//!   localhost.
+//! - CronJobs have no counterpart (compose has no schedule) and are left out, with a
+//!   note.
+//!
+//! What Kubernetes needs and compose has no field for (port names, the Service's own
+//! ports, which port an edge calls, a readiness probe's initial delay, which pod a
+//! container belongs to) is carried in each service's `x-kubeprint` extension, which
+//! compose ignores and Kubeprint's compose import reads; notes for the reader are in the
+//! top-level `x-kubeprint`.
+
+use crate::edges::{edge_target, EdgeTarget};
+use crate::export::BundleFile;
+use crate::model::*;
+use crate::yaml::Value;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The placeholder every Secret key gets in `.env`, as in rendered Secrets.
+pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
+
+/// A map that keeps the order its entries were added in.
+#[derive(Debug)]
+struct Ordered<T>(Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// A compose file.
+#[derive(Serialize)]
+struct ComposeFile {
+    services: Ordered<ComposeService>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    volumes: Ordered<NamedVolume>,
+    #[serde(rename = "x-kubeprint")]
+    about: FileExtension,
+}
+
+/// A top-level named volume (compose's defaults: a local volume).
+#[derive(Serialize)]
+struct NamedVolume {}
+
+/// What the file is and what the reader should know, in the top-level `x-kubeprint`.
+#[derive(Serialize)]
+struct FileExtension {
+    design: String,
+    environment: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+/// One compose service.
+#[derive(Serialize, Default)]
+struct ComposeService {
+    image: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    entrypoint: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    command: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restart: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ports: Vec<PublishedPort>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expose: Vec<String>,
+    /// `KEY=value` items: the list form, whose items no YAML reader takes for anything
+    /// but a string.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    environment: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    healthcheck: Option<Healthcheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_grace_period: Option<String>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    depends_on: Ordered<Dependency>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volumes: Vec<VolumeMount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network_mode: Option<String>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    networks: Ordered<NetworkAttachment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deploy: Option<Deploy>,
+    #[serde(rename = "x-kubeprint")]
+    kubeprint: ServiceExtension,
+}
+
+/// A port published on the host (long syntax).
+#[derive(Serialize)]
+struct PublishedPort {
+    target: u16,
+    published: u16,
+    protocol: &'static str,
+}
+
+#[derive(Serialize)]
+struct Healthcheck {
+    test: Vec<String>,
+    interval: String,
+    timeout: String,
+    retries: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_period: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Dependency {
+    condition: &'static str,
+}
+
+#[derive(Serialize)]
+struct VolumeMount {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    target: String,
+}
+
+#[derive(Serialize)]
+struct NetworkAttachment {
+    aliases: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Deploy {
+    resources: DeployResources,
+}
+
+#[derive(Serialize)]
+struct DeployResources {
+    limits: Limits,
+}
+
+#[derive(Serialize)]
+struct Limits {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpus: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory: Option<String>,
+}
+
+/// A service's `x-kubeprint`: what Kubernetes needs that compose has no field for.
+/// Kubeprint's compose import reads it back ([`crate::import::compose`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct ServiceExtension {
+    /// The workload kind, when it is not what the compose file implies (a Deployment, a
+    /// StatefulSet for named volumes, a Job for a one-off task).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<WorkloadKind>,
+    /// Every container port, by the name the design gives it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ExtensionPort>,
+    /// The Kubernetes Service's ports (`None`: one per container port, as compose's
+    /// import would make them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_ports: Option<Vec<ExtensionServicePort>>,
+    /// Which Service port of each callee an edge calls.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub calls: BTreeMap<String, String>,
+    /// The readiness probe's settings a healthcheck does not have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<ReadinessExtras>,
+    /// The pod this compose service is a container of, when it is not the main one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<ContainerOf>,
+}
+
+/// A named container port.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ExtensionPort {
+    pub name: String,
+    pub port: u16,
+    #[serde(default, skip_serializing_if = "is_tcp")]
+    pub protocol: Protocol,
+}
+
+/// A port of the Kubernetes Service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ExtensionServicePort {
+    pub name: String,
+    pub port: u16,
+    pub target: PortRef,
+    #[serde(default, skip_serializing_if = "is_tcp")]
+    pub protocol: Protocol,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<String>,
+}
+
+/// What a healthcheck cannot say about a readiness probe.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct ReadinessExtras {
+    #[serde(skip_serializing_if = "is_zero")]
+    pub initial_delay_seconds: u32,
+    #[serde(skip_serializing_if = "is_one")]
+    pub success_threshold: u32,
+}
+
+/// A container of another service's pod.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ContainerOf {
+    /// The compose service of the pod's main container.
+    pub pod: String,
+    /// The container's name in the pod.
+    pub name: String,
+    /// Init container, native sidecar or regular container.
+    pub role: ContainerRole,
+    /// Its place among the pod's other containers.
+    pub index: usize,
+}
+
+fn is_tcp(p: &Protocol) -> bool {
+    *p == Protocol::TCP
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_one(n: &u32) -> bool {
+    *n <= 1
+}
+
+/// `compose/compose.yaml` and `compose/.env` for environment `env` of `design`.
+pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
+    let (file, dotenv) = build(design, env);
+    let mut value = crate::yaml::to_value(&file);
+    // Compose interpolates every string value: each `$` the design wrote is doubled.
+    // Variables are the exception: their items were written with references on purpose
+    // and their literal parts escaped already.
+    if let Some(services) = value.get_mut("services").and_then(Value::as_mapping_mut) {
+        for (_, service) in services.iter_mut() {
+            if let Some(fields) = service.as_mapping_mut() {
+                for (key, v) in fields.iter_mut() {
+                    if key.as_str() != Some("environment") {
+                        escape_all(v);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(about) = value.get_mut("x-kubeprint") {
+        escape_all(about);
+    }
+    vec![
+        BundleFile {
+            path: "compose/compose.yaml".into(),
+            contents: crate::yaml::to_doc_yaml11(&value),
+        },
+        BundleFile {
+            path: "compose/.env".into(),
+            contents: dotenv.text(env),
+        },
+    ]
+}
+
+fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
+    let mut file = ComposeFile {
+        services: Ordered::default(),
+        volumes: Ordered::default(),
+        about: FileExtension {
+            design: design.name.clone(),
+            environment: env_name.to_string(),
+            notes: Vec::new(),
+        },
+    };
+    let mut dotenv = DotEnv::new(design);
+    let Some(env) = design.environment(env_name) else {
+        let names: Vec<&str> = design
+            .environments
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        file.about.notes.push(format!(
+            "the design has no environment `{env_name}` (it has {}): no services",
+            names.join(", ")
+        ));
+        return (file, dotenv);
+    };
+    let notes = &mut file.about.notes;
+    let all = deployed(design, env);
+    let (services, cron): (Vec<Service>, Vec<Service>) = all
+        .into_iter()
+        .partition(|s| s.kind != WorkloadKind::CronJob);
+    for s in &cron {
+        notes.push(format!(
+            "{} is a CronJob ({}): compose has no schedule, so it is not in this file",
+            s.name, s.cron.schedule
+        ));
+    }
+    let healthy: BTreeSet<ServiceId> = services
+        .iter()
+        .filter(|s| s.probes.readiness.is_some() && !s.kind.runs_to_completion())
+        .map(|s| s.id)
+        .collect();
+    let here: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
+    let waits = dependencies(design, env, &here, notes);
+    let mut host = HostPorts::default();
+    for s in &services {
+        let mut main = ComposeService {
+            image: s.image_ref(),
+            entrypoint: s.command.clone(),
+            command: s.args.clone(),
+            ..ComposeService::default()
+        };
+        if s.kind.runs_to_completion() {
+            main.restart = Some("no");
+        }
+        ports(s, &mut main, &mut host, notes);
+        main.environment = dotenv.environment(&s.name, &s.config, notes);
+        if !s.kind.runs_to_completion() {
+            if let Some(p) = &s.probes.readiness {
+                main.healthcheck = Some(healthcheck(s, p, &s.ports, notes));
+                let extras = ReadinessExtras {
+                    initial_delay_seconds: p.initial_delay_seconds,
+                    success_threshold: p.effective_successes(),
+                };
+                if extras.initial_delay_seconds > 0 || extras.success_threshold > 1 {
+                    main.kubeprint.readiness = Some(extras);
+                }
+            }
+        }
+        main.stop_grace_period = Some(seconds(s.timing.grace_period_seconds));
+        let mut deps: Ordered<Dependency> = Ordered::default();
+        for call in waits.get(&s.id).into_iter().flatten() {
+            let to = here[&call.callee];
+            main.kubeprint
+                .calls
+                .insert(to.name.clone(), call.port.clone());
+            if !call.waits {
+                continue;
+            }
+            deps.0.push((
+                to.name.clone(),
+                Dependency {
+                    condition: if to.kind.runs_to_completion() {
+                        "service_completed_successfully"
+                    } else if healthy.contains(&to.id) {
+                        "service_healthy"
+                    } else {
+                        "service_started"
+                    },
+                },
+            ));
+        }
+        for claim in &s.storage {
+            let volume = format!("{}-{}", s.name, claim.name);
+            main.volumes.push(VolumeMount {
+                kind: "volume",
+                source: volume.clone(),
+                target: claim.mount_path.clone(),
+            });
+            file.volumes.0.push((volume, NamedVolume {}));
+        }
+        if s.kind == WorkloadKind::StatefulSet && s.storage.is_empty() {
+            main.kubeprint.kind = Some(WorkloadKind::StatefulSet);
+        }
+        if matches!(s.kind, WorkloadKind::DaemonSet) {
+            main.kubeprint.kind = Some(s.kind);
+        }
+        for v in &s.volumes {
+            notes.push(format!(
+                "{}: volume `{}` ({}) is not in this file: compose gives each container its own writable filesystem",
+                s.name,
+                v.name,
+                volume_kind(&v.source)
+            ));
+        }
+        main.deploy = limits(&s.resources);
+        main.networks.0.push((
+            "default".into(),
+            NetworkAttachment {
+                aliases: vec![
+                    format!("{}.{}", s.name, env.namespace),
+                    format!("{}.{}.svc", s.name, env.namespace),
+                    format!("{}.{}.svc.cluster.local", s.name, env.namespace),
+                ],
+            },
+        ));
+        // The pod's other containers.
+        let mut previous_init: Option<String> = None;
+        let mut sidecars = Vec::new();
+        for (index, c) in s.containers.iter().enumerate() {
+            let name = format!("{}-{}", s.name, c.name);
+            let mut cs = ComposeService {
+                image: c.image_ref(),
+                entrypoint: c.command.clone(),
+                command: c.args.clone(),
+                environment: dotenv.environment(&name, &c.config, notes),
+                deploy: limits(&c.resources),
+                ..ComposeService::default()
+            };
+            cs.kubeprint.container = Some(ContainerOf {
+                pod: s.name.clone(),
+                name: c.name.clone(),
+                role: c.role,
+                index,
+            });
+            cs.kubeprint.ports = c
+                .ports
+                .iter()
+                .map(|p| ExtensionPort {
+                    name: p.name.clone(),
+                    port: p.port,
+                    protocol: p.protocol,
+                })
+                .collect();
+            if c.role == ContainerRole::Init {
+                cs.restart = Some("no");
+                // It needs what the pod calls (a migration needs its database), and
+                // runs after the init container before it.
+                for (k, d) in &deps.0 {
+                    cs.depends_on.0.push((
+                        k.clone(),
+                        Dependency {
+                            condition: d.condition,
+                        },
+                    ));
+                }
+                if let Some(prev) = previous_init.replace(name.clone()) {
+                    cs.depends_on.0.push((
+                        prev,
+                        Dependency {
+                            condition: "service_completed_successfully",
+                        },
+                    ));
+                }
+                cs.expose = c.ports.iter().map(expose).collect();
+            } else {
+                // Containers of a pod share its network: this one joins the main one's.
+                cs.network_mode = Some(format!("service:{}", s.name));
+                if let Some(p) = &c.probes.readiness {
+                    cs.healthcheck = Some(healthcheck(s, p, &c.ports, notes));
+                }
+                cs.stop_grace_period = Some(seconds(s.timing.grace_period_seconds));
+                // Its ports are the pod's: published (or exposed) by the main service.
+                for p in &c.ports {
+                    if !s.ports.iter().any(|m| m.port == p.port) {
+                        publish_extra(s, p, &mut main, &mut host, notes);
+                    }
+                }
+            }
+            if !c.mounts.is_empty() {
+                notes.push(format!(
+                    "{name}: its mounts are not in this file (compose does not share a pod's volumes)"
+                ));
+            }
+            sidecars.push((name, cs));
+        }
+        if let Some(last) = previous_init {
+            deps.0.push((
+                last,
+                Dependency {
+                    condition: "service_completed_successfully",
+                },
+            ));
+        }
+        main.depends_on = deps;
+        file.services.0.push((s.name.clone(), main));
+        file.services.0.extend(sidecars);
+    }
+    (file, dotenv)
+}
+
+/// One edge of a caller whose callee runs in this file.
+struct Call {
+    callee: ServiceId,
+    /// The callee's Service port.
+    port: String,
+    /// Whether the caller waits for the callee (`depends_on`): not when that would close
+    /// a cycle.
+    waits: bool,
+}
+
+/// Per caller, its edges to services of this file, in design edge order. Edges leading
+/// out of the environment, or closing a cycle of waits, are noted.
+fn dependencies(
+    design: &Design,
+    env: &Environment,
+    here: &BTreeMap<ServiceId, &Service>,
+    notes: &mut Vec<String>,
+) -> BTreeMap<ServiceId, Vec<Call>> {
+    let mut out: BTreeMap<ServiceId, Vec<Call>> = BTreeMap::new();
+    for e in &design.edges {
+        let (Some(from), to) = (here.get(&e.from), design.service(e.to)) else {
+            continue;
+        };
+        let Some(to) = to else { continue };
+        match edge_target(design, env, e) {
+            EdgeTarget::Local if here.contains_key(&e.to) => {
+                let waits = !reaches(&out, e.to, e.from);
+                if !waits {
+                    notes.push(format!(
+                        "{} calls {} on `{}`, which waits for {} already: compose refuses a cycle, so {} does not wait for {}",
+                        from.name, to.name, e.port, from.name, from.name, to.name
+                    ));
+                }
+                out.entry(e.from).or_default().push(Call {
+                    callee: e.to,
+                    port: e.port.clone(),
+                    waits,
+                });
+            }
+            EdgeTarget::Shared(other) => notes.push(format!(
+                "{} calls {} on `{}`, which runs in environment {} (namespace {}), not in this file",
+                from.name, to.name, e.port, other.name, other.namespace
+            )),
+            _ => notes.push(format!(
+                "{} calls {} on `{}`, which environment {} does not run",
+                from.name, to.name, e.port, env.name
+            )),
+        }
+    }
+    out
+}
+
+/// Whether `from` already waits, directly or not, for `to`.
+fn reaches(waits: &BTreeMap<ServiceId, Vec<Call>>, from: ServiceId, to: ServiceId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(n) = stack.pop() {
+        if n == to {
+            return true;
+        }
+        if seen.insert(n) {
+            stack.extend(
+                waits
+                    .get(&n)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| c.waits)
+                    .map(|c| c.callee),
+            );
+        }
+    }
+    false
+}
+
+/// Host ports taken so far, per protocol.
+#[derive(Default)]
+struct HostPorts(BTreeSet<(&'static str, u16)>);
+
+impl HostPorts {
+    /// `wanted` if it is free, else the next free number above it (wrapping to 1024).
+    fn take(&mut self, protocol: &'static str, wanted: u16) -> u16 {
+        let mut p = wanted.max(1);
+        while self.0.contains(&(protocol, p)) {
+            p = if p == u16::MAX { 1024 } else { p + 1 };
+        }
+        self.0.insert((protocol, p));
+        p
+    }
+}
+
+fn protocol(p: Protocol) -> &'static str {
+    match p {
+        Protocol::TCP => "tcp",
+        Protocol::UDP => "udp",
+        Protocol::SCTP => "sctp",
+    }
+}
+
+fn expose(p: &ContainerPort) -> String {
+    match p.protocol {
+        Protocol::TCP => p.port.to_string(),
+        other => format!("{}/{}", p.port, protocol(other)),
+    }
+}
+
+/// Publish the Service's ports, expose the other container ports, and name them all in
+/// the extension.
+fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mut Vec<String>) {
+    let service_ports: &[ServicePort] = if s.exposure.service == ServiceKind::None {
+        &[]
+    } else {
+        &s.exposure.ports
+    };
+    let mut published: BTreeSet<(u16, Protocol)> = BTreeSet::new();
+    for sp in service_ports {
+        let Some(target) = s
+            .resolve_port(&sp.target)
+            .map(|c| c.port)
+            .or(match &sp.target {
+                PortRef::Number(n) => Some(*n),
+                PortRef::Name(_) => None,
+            })
+        else {
+            notes.push(format!(
+                "{}: Service port `{}` targets `{}`, which no container port is: not published",
+                s.name, sp.name, sp.target
+            ));
+            continue;
+        };
+        if !published.insert((target, sp.protocol)) {
+            continue;
+        }
+        let proto = protocol(sp.protocol);
+        let on = host.take(proto, target);
+        if on != target {
+            notes.push(format!(
+                "{}: port {target}/{proto} is published on host port {on} ({target} is taken by a service before it)",
+                s.name
+            ));
+        }
+        if sp.port != target {
+            notes.push(format!(
+                "{}: callers reach port `{}` at {target} here, not at the Service's {} (compose has no Service in front of a container)",
+                s.name, sp.name, sp.port
+            ));
+        }
+        out.ports.push(PublishedPort {
+            target,
+            published: on,
+            protocol: proto,
+        });
+    }
+    for p in &s.ports {
+        if !published.contains(&(p.port, p.protocol)) {
+            out.expose.push(expose(p));
+        }
+    }
+    out.kubeprint.ports = s
+        .ports
+        .iter()
+        .map(|p| ExtensionPort {
+            name: p.name.clone(),
+            port: p.port,
+            protocol: p.protocol,
+        })
+        .collect();
+    out.kubeprint.service_ports = Some(
+        service_ports
+            .iter()
+            .map(|p| ExtensionServicePort {
+                name: p.name.clone(),
+                port: p.port,
+                target: p.target.clone(),
+                protocol: p.protocol,
+                app_protocol: p.app_protocol.clone(),
+            })
+            .collect(),
+    );
+}
+
+/// A sidecar's port, which the main service publishes for the pod.
+fn publish_extra(
+    s: &Service,
+    p: &ContainerPort,
+    main: &mut ComposeService,
+    host: &mut HostPorts,
+    notes: &mut Vec<String>,
+) {
+    let in_service = s.exposure.service != ServiceKind::None
+        && s.exposure.ports.iter().any(|sp| match &sp.target {
+            PortRef::Number(n) => *n == p.port,
+            PortRef::Name(n) => *n == p.name,
+        });
+    if in_service {
+        let proto = protocol(p.protocol);
+        let on = host.take(proto, p.port);
+        if on != p.port {
+            notes.push(format!(
+                "{}: port {}/{proto} is published on host port {on}",
+                s.name, p.port
+            ));
+        }
+        main.ports.push(PublishedPort {
+            target: p.port,
+            published: on,
+            protocol: proto,
+        });
+    }
+}
+
+/// Seconds as a compose duration.
+fn seconds(n: u32) -> String {
+    format!("{n}s")
+}
+
+/// Every string value inside `v` with `$` doubled (mapping keys are not interpolated).
+fn escape_all(v: &mut Value) {
+    match v {
+        Value::String(s) if s.contains('$') => *s = escape(s),
+        Value::Sequence(items) => items.iter_mut().for_each(escape_all),
+        Value::Mapping(m) => m.iter_mut().for_each(|(_, v)| escape_all(v)),
+        _ => {}
+    }
+}
+
+/// A string with compose's interpolation escaped (`$` -> `$$`).
+fn escape(s: &str) -> String {
+    s.replace('$', "$$")
+}
+
+/// A readiness probe as a healthcheck test and timings.
+fn healthcheck(
+    s: &Service,
+    p: &Probe,
+    ports: &[ContainerPort],
+    notes: &mut Vec<String>,
+) -> Healthcheck {
+    let number = |r: &PortRef| -> u16 {
+        match r {
+            PortRef::Number(n) => *n,
+            PortRef::Name(n) => ports
+                .iter()
+                .chain(&s.ports)
+                .find(|c| c.name == *n)
+                .map_or(0, |c| c.port),
+        }
+    };
+    let test = match &p.action {
+        ProbeAction::Http { path, port } => {
+            let path = if path.starts_with('/') {
+                path.clone()
+            } else {
+                format!("/{path}")
+            };
+            let url = format!(
+                "'http://127.0.0.1:{}{}'",
+                number(port),
+                path.replace('\'', "%27")
+            );
+            vec![
+                "CMD-SHELL".into(),
+                format!("wget -q -O /dev/null {url} || curl -fsS -o /dev/null {url}"),
+            ]
+        }
+        ProbeAction::Tcp { port } => {
+            let n = number(port);
+            vec![
+                "CMD-SHELL".into(),
+                format!("nc -z 127.0.0.1 {n} || bash -c 'echo > /dev/tcp/127.0.0.1/{n}'"),
+            ]
+        }
+        ProbeAction::Grpc { port, service } => {
+            let mut t = vec![
+                "CMD".to_string(),
+                "grpc_health_probe".into(),
+                format!("-addr=127.0.0.1:{port}"),
+            ];
+            if let Some(svc) = service {
+                t.push(format!("-service={svc}"));
+            }
+            t
+        }
+        ProbeAction::Exec { command } => {
+            let mut t = vec!["CMD".to_string()];
+            t.extend(command.iter().cloned());
+            t
+        }
+    };
+    if p.effective_successes() > 1 {
+        notes.push(format!(
+            "{}: its readiness probe needs {} successes in a row; a healthcheck is healthy after one",
+            s.name,
+            p.effective_successes()
+        ));
+    }
+    let startup = s
+        .probes
+        .startup
+        .as_ref()
+        .map_or(0, |p| u32::try_from(p.budget_seconds()).unwrap_or(u32::MAX));
+    let start = s
+        .timing
+        .startup_seconds
+        .max(startup)
+        .max(p.initial_delay_seconds);
+    Healthcheck {
+        test,
+        interval: seconds(p.effective_period()),
+        timeout: seconds(p.effective_timeout()),
+        retries: p.effective_failures(),
+        start_period: (start > 0).then(|| seconds(start)),
+    }
+}
+
+fn volume_kind(v: &VolumeSource) -> String {
+    match v {
+        VolumeSource::EmptyDir { .. } => "emptyDir".into(),
+        VolumeSource::ConfigMap { name } => format!("ConfigMap {name}"),
+        VolumeSource::Secret { name } => format!("Secret {name}"),
+        VolumeSource::Claim { claim, .. } => format!("claim {claim}"),
+    }
+}
+
+/// Resource limits as compose's `deploy.resources.limits`.
+fn limits(r: &Resources) -> Option<Deploy> {
+    let cpus = r.cpu_limit.as_deref().and_then(cpus);
+    let memory = r.memory_limit.as_deref().and_then(memory);
+    (cpus.is_some() || memory.is_some()).then_some(Deploy {
+        resources: DeployResources {
+            limits: Limits { cpus, memory },
+        },
+    })
+}
+
+/// A Kubernetes CPU quantity (`500m`, `2`) as compose's cpus (`0.5`, `2`).
+fn cpus(q: &str) -> Option<String> {
+    let cores = crate::quantity::parse(q).filter(|c| *c > 0.0)?;
+    // Millicores are Kubernetes' precision.
+    let milli = (cores * 1000.0).round() as u64;
+    Some(if milli.is_multiple_of(1000) {
+        (milli / 1000).to_string()
+    } else {
+        let frac = format!("{:03}", milli % 1000);
+        format!("{}.{}", milli / 1000, frac.trim_end_matches('0'))
+    })
+}
+
+/// A Kubernetes memory quantity as compose's (binary units: `512Mi` -> `512m`, `1Gi` ->
+/// `1g`; anything else in bytes).
+fn memory(q: &str) -> Option<String> {
+    for (suffix, unit) in [("Ki", "k"), ("Mi", "m"), ("Gi", "g")] {
+        if let Some(n) = q.strip_suffix(suffix) {
+            if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() {
+                return Some(format!("{n}{unit}"));
+            }
+        }
+    }
+    let bytes = crate::quantity::parse(q).filter(|b| *b >= 1.0)?;
+    Some(format!("{}", bytes.round() as u64))
+}
+
+/// The `.env` file: one variable per ConfigMap or Secret key read by the file's
+/// services.
+struct DotEnv<'d> {
+    design: &'d Design,
+    /// (is secret, object, key) -> variable name, in the order first read.
+    vars: Vec<((bool, String, String), String)>,
+    /// Keys that several objects hold.
+    shared_keys: BTreeSet<String>,
+}
+
+impl<'d> DotEnv<'d> {
+    fn new(design: &'d Design) -> Self {
+        let mut holders: BTreeMap<&str, usize> = BTreeMap::new();
+        for cm in &design.config_maps {
+            for k in cm.data.keys() {
+                *holders.entry(k).or_default() += 1;
+            }
+        }
+        for s in &design.secrets {
+            for k in &s.keys {
+                *holders.entry(k).or_default() += 1;
+            }
+        }
+        DotEnv {
+            design,
+            vars: Vec::new(),
+            shared_keys: holders
+                .into_iter()
+                .filter(|(_, n)| *n > 1)
+                .map(|(k, _)| k.to_string())
+                .collect(),
+        }
+    }
+
+    /// The variable for one key of one object.
+    fn var(&mut self, secret: bool, object: &str, key: &str) -> String {
+        let id = (secret, object.to_string(), key.to_string());
+        if let Some((_, v)) = self.vars.iter().find(|(k, _)| *k == id) {
+            return v.clone();
+        }
+        let name = if self.shared_keys.contains(key) {
+            env_name(&format!("{object}_{key}"))
+        } else {
+            env_name(key)
+        };
+        // Two different keys may still sanitize to one name (`a.b`, `a-b`).
+        let name = (1..)
+            .map(|i| {
+                if i == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}_{i}")
+                }
+            })
+            .find(|n| !self.vars.iter().any(|(_, v)| v == n))
+            .unwrap_or_default();
+        self.vars.push((id, name.clone()));
+        name
+    }
+
+    /// A container's variables as compose `environment` items, in Kubernetes'
+    /// precedence (envFrom in order, then env, each later one winning).
+    fn environment(
+        &mut self,
+        service: &str,
+        config: &Config,
+        notes: &mut Vec<String>,
+    ) -> Vec<String> {
+        let mut vars: Vec<(String, String)> = Vec::new();
+        let set = |vars: &mut Vec<(String, String)>, name: &str, value: String| {
+            vars.retain(|(n, _)| n != name);
+            vars.push((name.to_string(), value));
+        };
+        for from in &config.env_from {
+            match from {
+                EnvFrom::ConfigMap(cm) => {
+                    let design = self.design;
+                    let keys: Vec<String> = design
+                        .config_map(cm)
+                        .map(|c| c.data.keys().cloned().collect())
+                        .unwrap_or_else(|| {
+                            notes.push(format!(
+                                "{service}: reads ConfigMap {cm}, which the design does not have"
+                            ));
+                            Vec::new()
+                        });
+                    for k in keys {
+                        let v = self.var(false, cm, &k);
+                        set(&mut vars, &k, format!("${{{v}}}"));
+                    }
+                }
+                EnvFrom::Secret(sec) => {
+                    let design = self.design;
+                    let keys: Vec<String> = design
+                        .secret(sec)
+                        .map(|s| s.keys.clone())
+                        .unwrap_or_else(|| {
+                            notes.push(format!(
+                                "{service}: reads Secret {sec}, which the design does not have"
+                            ));
+                            Vec::new()
+                        });
+                    for k in keys {
+                        let v = self.var(true, sec, &k);
+                        set(&mut vars, &k, format!("${{{v}}}"));
+                    }
+                }
+            }
+        }
+        for e in &config.env {
+            let value = match &e.value {
+                EnvValue::Literal(v) => escape(v),
+                EnvValue::ConfigMapKey { name, key } => {
+                    format!("${{{}}}", self.var(false, name, key))
+                }
+                EnvValue::SecretKey { name, key } => {
+                    format!("${{{}}}", self.var(true, name, key))
+                }
+            };
+            set(&mut vars, &e.name, value);
+        }
+        vars.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+    }
+
+    /// The file's text: ConfigMap values, then Secret placeholders.
+    fn text(&self, env: &str) -> String {
+        let design = self.design;
+        let mut out = format!(
+            "# Variables of {}'s {env} environment, read by compose.yaml beside this file.\n\
+             # ConfigMap values as the design has them; Secrets as the placeholder {SECRET_PLACEHOLDER}:\n\
+             # set real values here, and keep this file out of version control.\n",
+            design.name
+        );
+        for secret in [false, true] {
+            for ((is_secret, object, key), var) in &self.vars {
+                if *is_secret != secret {
+                    continue;
+                }
+                let value = if secret {
+                    SECRET_PLACEHOLDER.to_string()
+                } else {
+                    design
+                        .config_map(object)
+                        .and_then(|c| c.data.get(key))
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                out.push_str(&format!("{var}={}\n", dotenv_value(&value)));
+            }
+        }
+        out
+    }
+}
+
+/// A variable name compose's `${VAR}` accepts: letters, digits and `_`, upper-cased.
+fn env_name(text: &str) -> String {
+    let mut n: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if n.is_empty() || n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, '_');
+    }
+    n
+}
+
+/// A `.env` value: as it is when plain, else single-quoted (literal, no interpolation),
+/// else (with a single quote or a line break) double-quoted with `\\`, `\"`, `\n`
+/// and `$` escaped.
+fn dotenv_value(v: &str) -> String {
+    let plain = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./:@,+=%".contains(c));
+    if plain {
+        v.to_string()
+    } else if !v.contains(['\'', '\n', '\r']) {
+        format!("'{v}'")
+    } else {
+        let mut out = String::from("\"");
+        for c in v.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '$' => out.push_str("\\$"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}

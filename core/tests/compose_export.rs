@@ -1,0 +1,521 @@
+//! The compose export for development: importing the exported `compose.yaml` (with its
+//! `.env`) through the compose import gives the same services, ports, readiness probes,
+//! grace periods, edges and variables, for every template's dev environment and for
+//! imported designs; and laws that hold for the file of any design.
+
+mod common;
+
+use kubeprint_core::export::compose::{compose, SECRET_PLACEHOLDER};
+use kubeprint_core::model::*;
+use kubeprint_core::{compose as import_compose, import, templates};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// compose.yaml and .env of one environment.
+fn files(design: &Design, env: &str) -> (String, String) {
+    let files = compose(design, env);
+    assert_eq!(
+        files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+        ["compose/compose.yaml", "compose/.env"]
+    );
+    (files[0].contents.clone(), files[1].contents.clone())
+}
+
+fn parsed(text: &str) -> Value {
+    serde_yaml::from_str(text).expect("the compose file is YAML")
+}
+
+/// A probe as what it checks and when, ports by number, so that `http` and 8080 on a
+/// port named `http` with number 8080 compare equal.
+fn probe(s: &Service, p: &Option<Probe>) -> Option<String> {
+    let p = p.as_ref()?;
+    let port = |r: &PortRef| match r {
+        PortRef::Number(n) => *n,
+        PortRef::Name(n) => s
+            .resolve_port(&PortRef::Name(n.clone()))
+            .map_or(0, |c| c.port),
+    };
+    let action = match &p.action {
+        ProbeAction::Http { path, port: r } => format!("http {path} on {}", port(r)),
+        ProbeAction::Tcp { port: r } => format!("tcp {}", port(r)),
+        ProbeAction::Grpc { port, service } => format!("grpc {port} {service:?}"),
+        ProbeAction::Exec { command } => format!("exec {command:?}"),
+    };
+    Some(format!(
+        "{action}; delay {} period {} timeout {} failures {} successes {}",
+        p.initial_delay_seconds,
+        p.effective_period(),
+        p.effective_timeout(),
+        p.effective_failures(),
+        p.effective_successes()
+    ))
+}
+
+/// A service's variables: name -> value (`None` for a Secret's).
+fn variables(d: &Design, c: &Config) -> BTreeMap<String, Option<String>> {
+    let mut out = BTreeMap::new();
+    for from in &c.env_from {
+        match from {
+            EnvFrom::ConfigMap(n) => {
+                for (k, v) in d.config_map(n).map(|c| c.data.clone()).unwrap_or_default() {
+                    out.insert(k, Some(v));
+                }
+            }
+            EnvFrom::Secret(n) => {
+                for k in d.secret(n).map(|s| s.keys.clone()).unwrap_or_default() {
+                    out.insert(k, None);
+                }
+            }
+        }
+    }
+    for e in &c.env {
+        let v = match &e.value {
+            EnvValue::Literal(v) => Some(v.clone()),
+            EnvValue::ConfigMapKey { name, key } => {
+                d.config_map(name).and_then(|c| c.data.get(key).cloned())
+            }
+            EnvValue::SecretKey { .. } => None,
+        };
+        out.insert(e.name.clone(), v);
+    }
+    out
+}
+
+/// What of a service the round trip keeps, as comparable text.
+fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
+    let mut m = BTreeMap::new();
+    m.insert(
+        "kind",
+        if s.kind.runs_to_completion() {
+            "runs once"
+        } else {
+            "serves"
+        }
+        .to_string(),
+    );
+    m.insert("image", s.image_ref());
+    m.insert("command", format!("{:?} {:?}", s.command, s.args));
+    m.insert(
+        "ports",
+        format!(
+            "{:?}",
+            s.ports
+                .iter()
+                .map(|p| (p.name.clone(), p.port, p.protocol))
+                .collect::<Vec<_>>()
+        ),
+    );
+    let service_ports: Vec<_> = if s.exposure.service == ServiceKind::None {
+        Vec::new()
+    } else {
+        s.exposure
+            .ports
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.port,
+                    s.resolve_port(&p.target).map(|c| c.port),
+                    p.protocol,
+                    p.app_protocol.clone(),
+                )
+            })
+            .collect()
+    };
+    m.insert("service ports", format!("{service_ports:?}"));
+    if !s.kind.runs_to_completion() {
+        m.insert("readiness", format!("{:?}", probe(s, &s.probes.readiness)));
+    }
+    m.insert("grace", s.timing.grace_period_seconds.to_string());
+    // Secret values are placeholders either way; names and plain values come back.
+    let vars: BTreeMap<String, Option<String>> = variables(d, &s.config)
+        .into_iter()
+        .map(|(k, v)| (k, v.filter(|v| v != SECRET_PLACEHOLDER)))
+        .collect();
+    m.insert(
+        "variable names",
+        format!("{:?}", vars.keys().collect::<Vec<_>>()),
+    );
+    m.insert(
+        "containers",
+        format!(
+            "{:?}",
+            s.containers
+                .iter()
+                .map(|c| (
+                    c.name.clone(),
+                    c.role,
+                    c.image_ref(),
+                    c.command.clone(),
+                    c.args.clone()
+                ))
+                .collect::<Vec<_>>()
+        ),
+    );
+    m
+}
+
+/// What import of the exported file gives that differs from the environment's design.
+fn round_trip(design: &Design, env: &str) -> Vec<String> {
+    let (yaml, dotenv) = files(design, env);
+    let env_files = BTreeMap::from([(".env".to_string(), dotenv)]);
+    let back = import_compose::import(&yaml, &env_files);
+    let e = design.environment(env).expect("the environment exists");
+    let want: Vec<Service> = deployed(design, e)
+        .into_iter()
+        .filter(|s| s.kind != WorkloadKind::CronJob)
+        .collect();
+    let mut differ = Vec::new();
+    let names =
+        |ss: &[Service]| -> BTreeSet<String> { ss.iter().map(|s| s.name.clone()).collect() };
+    if names(&want) != names(&back.design.services) {
+        differ.push(format!(
+            "services {:?} came back as {:?}",
+            names(&want),
+            names(&back.design.services)
+        ));
+    }
+    for s in &want {
+        let Some(b) = back.design.service_named(&s.name) else {
+            continue;
+        };
+        let (a, z) = (summary(design, s), summary(&back.design, b));
+        for (k, v) in &a {
+            if z.get(k) != Some(v) {
+                differ.push(format!("{}: {k} {v} came back as {:?}", s.name, z.get(k)));
+            }
+        }
+        // Plain values come back as they were (the import may keep a secret-looking
+        // one in a Secret).
+        let plain = variables(&back.design, &b.config);
+        for (k, v) in variables(design, &s.config) {
+            if let (Some(v), Some(Some(got))) = (&v, plain.get(&k)) {
+                if v != got {
+                    differ.push(format!("{}: ${k} {v:?} came back as {got:?}", s.name));
+                }
+            }
+        }
+    }
+    let edges = |d: &Design, only: &BTreeSet<String>| -> BTreeSet<(String, String, String)> {
+        d.edges
+            .iter()
+            .filter_map(|e| {
+                let (f, t) = (d.service(e.from)?, d.service(e.to)?);
+                (only.contains(&f.name) && only.contains(&t.name))
+                    .then(|| (f.name.clone(), t.name.clone(), e.port.clone()))
+            })
+            .collect()
+    };
+    let here = names(&want);
+    let (a, z) = (edges(design, &here), edges(&back.design, &here));
+    if a != z {
+        differ.push(format!("edges {a:?} came back as {z:?}"));
+    }
+    differ
+}
+
+#[test]
+fn every_templates_dev_environment_comes_back_from_its_compose_file() {
+    let mut checked = 0;
+    for t in templates::ALL {
+        let d = (t.build)();
+        assert!(
+            d.environment("dev").is_some(),
+            "{}: every template has a dev environment to run on compose",
+            t.name
+        );
+        let differ = round_trip(&d, "dev");
+        assert!(differ.is_empty(), "{}:\n  {}", t.name, differ.join("\n  "));
+        checked += deployed(&d, d.environment("dev").unwrap()).len();
+    }
+    assert!(checked >= 12, "only {checked} services were compared");
+}
+
+/// The corpus sets whose services compose can run: every one whose import has services.
+#[test]
+fn imported_designs_come_back_from_their_compose_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut compared = Vec::new();
+    for name in [
+        "microservices-demo.yaml",
+        "sidecars-and-volumes.yaml",
+        "mysql-statefulset.yaml",
+        "grpc-service.yaml",
+    ] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let d = import::kubernetes(&text).design;
+        for e in &d.environments {
+            let differ = round_trip(&d, &e.name);
+            assert!(
+                differ.is_empty(),
+                "{name} {}:\n  {}",
+                e.name,
+                differ.join("\n  ")
+            );
+            compared.push(format!("{name} {}", e.name));
+        }
+    }
+    assert!(compared.len() >= 4, "{compared:?}");
+}
+
+#[test]
+fn miniredis_dev_publishes_every_port_on_the_host_and_reads_config_from_env() {
+    let d = templates::miniredis();
+    let (yaml, dotenv) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let services = f["services"].as_object().unwrap();
+    assert_eq!(services.len(), 8, "six apps and two databases, no CronJob");
+    let published = |s: &str| -> Vec<(u64, u64)> {
+        services[s]["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["target"].as_u64().unwrap(),
+                    p["published"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(published("frontend"), [(5173, 5173)]);
+    assert_eq!(published("api-gateway"), [(8080, 8080)]);
+    // Both databases listen on 5432: the second is published on the next free port.
+    assert_eq!(published("postgres-main"), [(5432, 5432)]);
+    assert_eq!(published("postgres-auth"), [(5432, 5433)]);
+    let notes = f["x-kubeprint"]["notes"].to_string();
+    assert!(notes.contains("postgres-auth: port 5432/tcp is published on host port 5433"));
+    // Dev runs no backups; staging's CronJobs are named as left out.
+    let (staging, _) = files(&d, "staging");
+    let staging_notes = parsed(&staging)["x-kubeprint"]["notes"].to_string();
+    for cron in [
+        "postgres-main-backup",
+        "postgres-auth-backup",
+        "postgres-main-restore-test",
+    ] {
+        assert!(
+            staging_notes.contains(&format!("{cron} is a CronJob")),
+            "{staging_notes}"
+        );
+    }
+    // Config from the ConfigMap through .env; secrets as placeholders only.
+    let env: Vec<&str> = services["backend"]["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(env.contains(&"LOG_LEVEL=${LOG_LEVEL}"), "{env:?}");
+    assert!(dotenv.contains("\nLOG_LEVEL=info\n"), "{dotenv}");
+    assert!(dotenv.contains("\nPOSTGRES_MAIN_CREDENTIALS_POSTGRES_PASSWORD=CHANGE_ME\n"));
+    assert!(dotenv.contains("\nPOSTGRES_AUTH_CREDENTIALS_POSTGRES_PASSWORD=CHANGE_ME\n"));
+    // Health, grace and start order from the design.
+    let backend = &services["backend"];
+    assert_eq!(
+        backend["healthcheck"]["test"][1],
+        "wget -q -O /dev/null 'http://127.0.0.1:5500/ready' || curl -fsS -o /dev/null 'http://127.0.0.1:5500/ready'"
+    );
+    assert_eq!(backend["healthcheck"]["interval"], "5s");
+    assert_eq!(backend["healthcheck"]["timeout"], "2s");
+    assert_eq!(backend["healthcheck"]["retries"], 3);
+    assert_eq!(backend["healthcheck"]["start_period"], "15s");
+    assert_eq!(backend["stop_grace_period"], "30s");
+    assert_eq!(
+        backend["depends_on"],
+        serde_json::json!({
+            "node-manager": {"condition": "service_healthy"},
+            "postgres-main": {"condition": "service_healthy"},
+        })
+    );
+    assert_eq!(
+        services["postgres-main"]["volumes"],
+        serde_json::json!([{"type": "volume", "source": "postgres-main-data", "target": "/var/lib/postgresql/data"}])
+    );
+    assert_eq!(f["volumes"]["postgres-auth-data"], serde_json::json!({}));
+    assert_eq!(
+        backend["deploy"]["resources"]["limits"],
+        serde_json::json!({"cpus": "0.5", "memory": "512m"})
+    );
+}
+
+#[test]
+fn kubernetes_command_is_compose_entrypoint_and_args_its_command() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.services[0].id;
+    let s = d.service_mut(api).unwrap();
+    s.command = vec!["uvicorn".into()];
+    s.args = vec!["app:app".into(), "--root-path=$PREFIX".into(), "no".into()];
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let api = &f["services"]["fastapi-app"];
+    assert_eq!(api["entrypoint"], serde_json::json!(["uvicorn"]));
+    // `$` is doubled (compose interpolates); `no` stays a string for YAML 1.1 readers.
+    assert_eq!(
+        api["command"],
+        serde_json::json!(["app:app", "--root-path=$$PREFIX", "no"])
+    );
+    assert!(yaml.contains("- \"no\"\n"), "{yaml}");
+}
+
+#[test]
+fn a_job_runs_once_and_its_callers_wait_for_it_to_complete() {
+    let mut d = templates::stfc_fastapi();
+    let seed = Service {
+        name: "seed".into(),
+        kind: WorkloadKind::Job,
+        image: "registry.example.com/seed".into(),
+        ports: vec![ContainerPort {
+            name: "http".into(),
+            port: 9000,
+            protocol: Protocol::TCP,
+        }],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![ServicePort {
+                name: "http".into(),
+                port: 9000,
+                target: PortRef::Name("http".into()),
+                ..ServicePort::default()
+            }],
+            ..Exposure::default()
+        },
+        ..Service::default()
+    };
+    let id = ServiceId(d.next_id);
+    d.apply(kubeprint_core::Edit::AddService(Box::new(seed)))
+        .unwrap();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    d.apply(kubeprint_core::Edit::AddEdge(Edge {
+        from: api,
+        to: id,
+        port: "http".into(),
+    }))
+    .unwrap();
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    assert_eq!(f["services"]["seed"]["restart"], "no");
+    assert_eq!(
+        f["services"]["fastapi-app"]["depends_on"]["seed"]["condition"],
+        "service_completed_successfully"
+    );
+    assert!(
+        round_trip(&d, "dev").is_empty(),
+        "{:?}",
+        round_trip(&d, "dev")
+    );
+}
+
+#[test]
+fn an_edge_that_closes_a_cycle_is_called_but_not_waited_for() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let db = d.service_named("icat-mariadb").unwrap().id;
+    d.apply(kubeprint_core::Edit::AddEdge(Edge {
+        from: db,
+        to: api,
+        port: "http".into(),
+    }))
+    .unwrap();
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    assert!(f["services"]["icat-mariadb"].get("depends_on").is_none());
+    assert_eq!(
+        f["services"]["icat-mariadb"]["x-kubeprint"]["calls"]["fastapi-app"],
+        "http"
+    );
+    assert!(f["x-kubeprint"]["notes"]
+        .to_string()
+        .contains("compose refuses a cycle"));
+    assert!(
+        round_trip(&d, "dev").is_empty(),
+        "{:?}",
+        round_trip(&d, "dev")
+    );
+}
+
+#[test]
+fn an_unknown_environment_gives_a_file_that_says_so() {
+    let (yaml, _) = files(&templates::connectum(), "qa");
+    let f = parsed(&yaml);
+    assert_eq!(f["services"], serde_json::json!({}));
+    assert!(f["x-kubeprint"]["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("no environment `qa` (it has dev, staging, prod, observability)"));
+}
+
+/// `${VAR}` references in the string values of a compose file (keys are not
+/// interpolated; `$$` is a literal dollar).
+fn references(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(at) = rest.find('$') {
+                let after = &rest[at + 1..];
+                if let Some(r) = after.strip_prefix('$') {
+                    rest = r;
+                } else if let Some(body) = after.strip_prefix('{') {
+                    let end = body.find('}').unwrap_or(body.len());
+                    out.insert(body[..end].to_string());
+                    rest = &body[end..];
+                } else {
+                    // A lone `$` would be read as `$NAME`: the export never leaves one.
+                    out.insert(format!("lone $ in {s:?}"));
+                    rest = after;
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| references(i, out)),
+        Value::Object(m) => m.values().for_each(|i| references(i, out)),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// For any design: the file parses; every `depends_on` names a service of the file
+    /// and the waits have no cycle; no two published ports share a host port and
+    /// protocol; every `${VAR}` is set in `.env`.
+    #[test]
+    fn any_designs_compose_file_is_whole(d in common::design()) {
+        for env in d.environments.iter().map(|e| e.name.clone()) {
+            let (yaml, dotenv) = files(&d, &env);
+            let f = parsed(&yaml);
+            let services = f["services"].as_object().cloned().unwrap_or_default();
+            let mut host = BTreeSet::new();
+            let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (name, s) in &services {
+                for p in s["ports"].as_array().into_iter().flatten() {
+                    let key = (p["published"].as_u64().unwrap(), p["protocol"].as_str().unwrap().to_string());
+                    prop_assert!(host.insert(key.clone()), "host port {key:?} twice");
+                }
+                for dep in s["depends_on"].as_object().into_iter().flatten().map(|(k, _)| k) {
+                    prop_assert!(services.contains_key(dep), "{name} depends on {dep}, not in the file");
+                    graph.entry(name.clone()).or_default().push(dep.clone());
+                }
+            }
+            // No cycle: repeatedly remove services that wait for nothing left.
+            let mut left: BTreeSet<String> = services.keys().cloned().collect();
+            loop {
+                let free: Vec<String> = left.iter().filter(|n| {
+                    graph.get(*n).into_iter().flatten().all(|d| !left.contains(d))
+                }).cloned().collect();
+                if free.is_empty() { break; }
+                for n in free { left.remove(&n); }
+            }
+            prop_assert!(left.is_empty(), "a cycle of waits among {left:?}");
+            let set: BTreeSet<String> = dotenv
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+                .collect();
+            let mut refs = BTreeSet::new();
+            references(&f, &mut refs);
+            for r in refs {
+                prop_assert!(set.contains(&r), "${{{r}}} is not in .env:\n{dotenv}");
+            }
+        }
+    }
+}
