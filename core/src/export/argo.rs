@@ -242,8 +242,13 @@ pub fn automated(env: &Environment) -> bool {
     match env.argocd_sync {
         ArgoSync::Automated => true,
         ArgoSync::Manual => false,
-        ArgoSync::ByTier => matches!(env.tier, Tier::Dev | Tier::Staging),
+        ArgoSync::ByTier => automated_by_tier(env.tier),
     }
+}
+
+/// Whether an environment of `tier` syncs by itself when it does not say otherwise.
+pub fn automated_by_tier(tier: Tier) -> bool {
+    matches!(tier, Tier::Dev | Tier::Staging)
 }
 
 /// `text` as an object name usable in a label value too (Argo CD labels what it
