@@ -154,7 +154,7 @@ pub fn Check(label: &'static str, path: FieldPath) -> impl IntoView {
 /// A select of a few fixed JSON values.
 #[component]
 pub fn Choice(
-    label: &'static str,
+    #[prop(into)] label: String,
     path: FieldPath,
     options: Vec<(&'static str, Value)>,
 ) -> impl IntoView {

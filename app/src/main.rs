@@ -5,6 +5,7 @@
 //! Kubernetes knowledge lives in core.
 
 mod bench;
+mod bundle;
 mod canvas;
 mod fields;
 mod inspector;
@@ -58,6 +59,7 @@ fn App() -> impl IntoView {
         <Layout />
         <Gallery />
         <persistence::ImportDialog />
+        <bundle::BundleDialog />
     }
 }
 
@@ -218,6 +220,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             app.gallery.set(false);
             app.import.set(None);
             app.share.set(None);
+            app.bundle.set(false);
         }
     });
     on_cleanup(move || handle.remove());

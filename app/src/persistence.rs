@@ -4,7 +4,7 @@
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
 use kubeprint_core::import::{self, Outcome};
-use kubeprint_core::{compose, export, file, link, templates, Design};
+use kubeprint_core::{compose, file, link, templates, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -307,13 +307,7 @@ pub fn DesignControls() -> impl IntoView {
             app.import_file.set(String::new());
             app.import.set(Some(String::new()))
         }>"Import"</button>
-        <button data-testid="download-bundle" title="Download a zip: Kustomize base and overlays, rendered YAML per environment, the design file" on:click=move |_| {
-            let (name, bytes) = app.editor.with_untracked(|e| (format!("{}-bundle.zip", e.design.name), export::zip(&e.design)));
-            match storage::download_bytes(&name, "application/zip", &bytes) {
-                Ok(()) => app.downloaded(&name),
-                Err(m) => app.status.set(Some(m)),
-            }
-        }>"Bundle"</button>
+        <crate::bundle::BundleButton />
         <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>
     }
 }

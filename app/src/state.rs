@@ -85,6 +85,8 @@ pub struct AppState {
     pub share: RwSignal<Option<String>>,
     /// The import dialog, with the text to import, when open.
     pub import: RwSignal<Option<String>>,
+    /// The Bundle dialog is open.
+    pub bundle: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
     /// Findings of the current environment.
@@ -133,6 +135,7 @@ impl AppState {
             banner: RwSignal::new(None),
             share: RwSignal::new(None),
             import: RwSignal::new(None),
+            bundle: RwSignal::new(false),
             import_file: RwSignal::new(String::new()),
             findings,
             documents,

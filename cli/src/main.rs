@@ -20,8 +20,14 @@ usage:
                                                    findings (all environments by default);
                                                    exits 1 when there is an error
   kubeprint rules [--markdown]                     the rule catalog
-  kubeprint export DESIGN.json (-o DIR | --zip FILE)
-                                                   Kustomize base + overlays, rendered YAML per environment
+  kubeprint export DESIGN.json (-o DIR | --zip FILE) [--format kustomize,helm,argocd,compose]
+                 [--repo URL] [--revision REV] [--argocd-source kustomize|helm] [--compose-env ENV]
+                                                   the bundle: rendered YAML per environment, the design,
+                                                   a README, and the formats chosen (default kustomize):
+                                                   Kustomize base + overlays, a Helm chart, Argo CD
+                                                   Applications pulling from --repo (default: the design's
+                                                   repository), Docker Compose for one environment
+                                                   (default dev)
   kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML into a design; a report per document on stderr
   kubeprint import --env NAME=FILE.yaml --env NAME=FILE.yaml... > DESIGN.json
                                                    one system rendered per environment (say kustomize
@@ -204,11 +210,30 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             Ok(())
         }
         "export" => {
-            let a = Args::parse(rest, &["-o", "--out", "--zip"])?;
-            let design = load(Path::new(a.one_file("design file")?))?;
+            let a = Args::parse(
+                rest,
+                &[
+                    "-o",
+                    "--out",
+                    "--zip",
+                    "--format",
+                    "--repo",
+                    "--revision",
+                    "--argocd-source",
+                    "--compose-env",
+                ],
+            )?;
+            let path = a.one_file("design file")?;
+            let design = load(Path::new(path))?;
+            let options = export_options(&a, path, &design)?;
+            let files = export::bundle_with(&design, &options).map_err(|e| match e {
+                export::OptionsError::Argo(_) | export::OptionsError::UnknownEnvironment { .. } => {
+                    Failure::Input(e.to_string())
+                }
+                _ => Failure::Usage(e.to_string()),
+            })?;
             match (a.flag(&["-o", "--out"]), a.flag(&["--zip"])) {
                 (Some(dir), None) => {
-                    let files = export::bundle(&design);
                     for f in &files {
                         let path = PathBuf::from(dir).join(&f.path);
                         let parent = path.parent().unwrap_or(Path::new(dir));
@@ -227,7 +252,9 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     )
                 }
                 (None, Some(zip)) => {
-                    std::fs::write(zip, export::zip(&design))
+                    let bytes = export::zip_with(&design, &options)
+                        .map_err(|e| Failure::Input(e.to_string()))?;
+                    std::fs::write(zip, bytes)
                         .map_err(|e| Failure::Input(format!("cannot write {zip}: {e}")))?;
                     emit(out, &format!("wrote {zip}\n"))
                 }
@@ -377,6 +404,70 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
     }
     eprintln!("{}", result.summary());
     emit(out, &file::to_json(&result.design))
+}
+
+/// The bundle's choices from `export`'s options: `--format` (default kustomize), Argo
+/// CD's settings over the design's own, the compose environment (default dev).
+fn export_options(a: &Args, path: &str, design: &Design) -> Result<export::Options, Failure> {
+    let formats = match a.flag(&["--format"]) {
+        Some(list) => {
+            export::Format::parse_list(list).map_err(|e| Failure::Usage(e.to_string()))?
+        }
+        None => vec![export::Format::Kustomize],
+    };
+    let has = |f| formats.contains(&f);
+    for (flag, format) in [
+        ("--repo", export::Format::ArgoCd),
+        ("--revision", export::Format::ArgoCd),
+        ("--argocd-source", export::Format::ArgoCd),
+        ("--compose-env", export::Format::Compose),
+    ] {
+        if a.flag(&[flag]).is_some() && !has(format) {
+            return Err(Failure::Usage(format!(
+                "`{flag}` is for {}: add {} to --format",
+                format.title(),
+                format.name()
+            )));
+        }
+    }
+    if let Some(env) = a.flag(&["--compose-env"]) {
+        known_env(path, env, design)?;
+    }
+    let mut options = export::Options::for_formats(design, &formats, a.flag(&["--compose-env"]));
+    if let Some(argo) = options.argocd.as_mut() {
+        if let Some(url) = a.flag(&["--repo"]) {
+            argo.repo_url = url.trim().to_string();
+        }
+        if argo.repo_url.is_empty() {
+            return Err(Failure::Usage(
+                "--format argocd needs --repo URL, the Git repository Argo CD pulls the bundle \
+                 from (e.g. --repo https://github.com/acme/shop.git); the design names none"
+                    .into(),
+            ));
+        }
+        if let Some(rev) = a.flag(&["--revision"]) {
+            argo.revision = rev.trim().to_string();
+        }
+        if let Some(source) = a.flag(&["--argocd-source"]) {
+            argo.source = match source {
+                "kustomize" => kubeprint_core::ArgoSource::Kustomize,
+                "helm" => kubeprint_core::ArgoSource::Helm,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "unknown --argocd-source `{other}`; use kustomize or helm"
+                    )))
+                }
+            };
+        }
+    }
+    if let Some(env) = &options.compose {
+        if env.is_empty() {
+            return Err(Failure::Input(format!(
+                "{path} has no environment to export for Docker Compose"
+            )));
+        }
+    }
+    Ok(options)
 }
 
 /// `Ok` if the design at `path` has environment `env`; otherwise the error every command

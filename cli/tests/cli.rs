@@ -262,6 +262,182 @@ fn export_writes_the_bundle_as_files_or_a_zip() {
 }
 
 #[test]
+fn export_formats_add_argo_cd_next_to_kustomize() {
+    let f = design_file("connectum", "export-argocd");
+    let dir = f.parent().unwrap().join("argocd-bundle");
+    let o = kubeprint(&[
+        "export",
+        f.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "kustomize,argocd",
+        "--repo",
+        "https://git.example.com/acme/connectum.git",
+        "--revision",
+        "main",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let app = std::fs::read_to_string(dir.join("argocd/application-connectum-prod.yaml")).unwrap();
+    for want in [
+        "kind: Application",
+        "repoURL: https://git.example.com/acme/connectum.git",
+        "targetRevision: main",
+        "path: kustomize/overlays/prod",
+        "namespace: connectum\n",
+        "CreateNamespace=true",
+    ] {
+        assert!(app.contains(want), "{want} missing:\n{app}");
+    }
+    assert!(!app.contains("automated"), "prod syncs by hand:\n{app}");
+    let dev = std::fs::read_to_string(dir.join("argocd/application-connectum-dev.yaml")).unwrap();
+    assert!(dev.contains("selfHeal: true"), "{dev}");
+    assert!(dir.join("argocd/appproject-connectum.yaml").exists());
+    assert!(dir
+        .join("kustomize/overlays/dev/kustomization.yaml")
+        .exists());
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("kubectl apply -k argocd"), "{readme}");
+
+    // Argo CD alone, pointed at a Helm chart the bundle does not hold, is refused.
+    let o = kubeprint(&[
+        "export",
+        f.to_str().unwrap(),
+        "-o",
+        dir.join("x").to_str().unwrap(),
+        "--format",
+        "argocd",
+        "--repo",
+        "https://git.example.com/acme/connectum.git",
+        "--argocd-source",
+        "helm",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("include the Helm chart too"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("x").exists(), "nothing is written");
+}
+
+#[test]
+fn export_reads_the_repository_saved_in_the_design_and_the_command_line_wins() {
+    let f = design_file("connectum", "export-saved-repo");
+    let mut design: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    design["gitops"] = serde_json::json!({
+        "repo_url": "git@git.example.com:acme/connectum.git",
+        "path": "deploy/connectum",
+        "source": "kustomize"
+    });
+    std::fs::write(&f, design.to_string()).unwrap();
+    let dir = f.parent().unwrap().join("saved");
+    let o = kubeprint(&[
+        "export",
+        f.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "kustomize,argocd",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let app = std::fs::read_to_string(dir.join("argocd/application-connectum-dev.yaml")).unwrap();
+    assert!(
+        app.contains("repoURL: git@git.example.com:acme/connectum.git"),
+        "{app}"
+    );
+    assert!(
+        app.contains("path: deploy/connectum/kustomize/overlays/dev"),
+        "{app}"
+    );
+    let dir = f.parent().unwrap().join("flag");
+    let o = kubeprint(&[
+        "export",
+        f.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "kustomize,argocd",
+        "--repo",
+        "https://git.example.com/other.git",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let app = std::fs::read_to_string(dir.join("argocd/application-connectum-dev.yaml")).unwrap();
+    assert!(
+        app.contains("repoURL: https://git.example.com/other.git"),
+        "{app}"
+    );
+}
+
+#[test]
+fn export_explains_unknown_formats_missing_repositories_and_environments() {
+    let f = design_file("connectum", "export-errors");
+    let out = f.parent().unwrap().join("never");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["export", f.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        kubeprint(&args)
+    };
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["--format", "kustomize,heml"],
+            2,
+            "no bundle format `heml`; choose from kustomize, helm, argocd, compose",
+        ),
+        (
+            &["--format", "argocd"],
+            2,
+            "--format argocd needs --repo URL",
+        ),
+        (
+            &["--repo", "https://git.example.com/a/b.git"],
+            2,
+            "`--repo` is for Argo CD: add argocd to --format",
+        ),
+        (
+            &[
+                "--format",
+                "kustomize,argocd",
+                "--repo",
+                "github.com/acme/shop",
+            ],
+            1,
+            "did you mean https://github.com/acme/shop?",
+        ),
+        (
+            &[
+                "--format",
+                "kustomize,argocd",
+                "--repo",
+                "https://github.com/acme/shop",
+                "--argocd-source",
+                "jsonnet",
+            ],
+            2,
+            "use kustomize or helm",
+        ),
+        (
+            &["--format", "compose", "--compose-env", "qa"],
+            1,
+            "has no environment `qa`; it has: dev, staging, prod, observability",
+        ),
+        (&["--compose-env", "dev"], 2, "add compose to --format"),
+    ];
+    for (extra, code, message) in cases {
+        let o = run(extra);
+        assert_eq!(o.status.code(), Some(*code), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o)
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("kubeprint: "));
+    }
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
 fn import_turns_manifests_into_a_design_and_reports_each_document() {
     let dir = temp_dir("import");
     let yaml = dir.join("app.yaml");

@@ -108,9 +108,11 @@ fn word(w: &str) -> Option<(Host, Option<u16>, Form)> {
     if let Some(at) = w.find("://") {
         // The scheme is the run of scheme characters before `://` (`endpoint=http://..`).
         let head = &w[..at];
+        // The character before the run may take several bytes (`¡http://x`).
         let start = head
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let scheme = head[start..].to_ascii_lowercase();
         if scheme.is_empty() || !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
             return None;
@@ -232,6 +234,14 @@ mod tests {
 
     fn name(n: &str) -> Host {
         Host::Name(n.into())
+    }
+
+    #[test]
+    fn a_url_after_a_multibyte_character_does_not_panic() {
+        assert_eq!(
+            one("¡http://web:8080"),
+            Some((name("web"), Some(8080), Form::Url))
+        );
     }
 
     #[test]

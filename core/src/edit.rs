@@ -14,7 +14,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Target {
-    /// The design's own settings (name, target version, cluster).
+    /// The design's own settings (name, target version, cluster, Git repository).
     Design,
     /// A service, by id.
     Service(ServiceId),
@@ -441,6 +441,7 @@ impl Design {
             name: self.name.clone(),
             target: self.target,
             cluster: self.cluster.clone(),
+            gitops: self.gitops.clone(),
         }
     }
 
@@ -448,6 +449,7 @@ impl Design {
         self.name = s.name;
         self.target = s.target;
         self.cluster = s.cluster;
+        self.gitops = s.gitops;
     }
 }
 
@@ -457,6 +459,7 @@ struct Settings {
     name: String,
     target: KubeVersion,
     cluster: Cluster,
+    gitops: GitOps,
 }
 
 /// Where a pointer stops naming anything.

@@ -1,17 +1,24 @@
-//! The export bundle: Kustomize base and one overlay per environment, the fully rendered
-//! YAML of every environment, the design file and a README, as files or one zip.
+//! The export bundle: what a team deploys with, chosen per bundle ([`Options`]):
+//! Kustomize base and one overlay per environment, a Helm chart (`helm.rs`), Argo CD
+//! applications (`argo.rs`) and a Docker Compose file for one environment
+//! (`compose.rs`); always the fully rendered YAML of every environment, the design file
+//! and a README that says what is inside and how to apply each part. As files or one zip.
 //!
-//! The base is the first environment that runs services, rendered. Each overlay is the
-//! exact difference of its environment from the base, per object: a JSON 6902 patch made
-//! by `json_patch::diff` (namespace, replicas, resources, HPA ranges, image tags, labels,
-//! ... whatever differs; lists are compared item by item),
+//! The Kustomize base is the first environment that runs services, rendered. Each
+//! overlay is the exact difference of its environment from the base, per object: a JSON
+//! 6902 patch made by `json_patch::diff` (namespace, replicas, resources, HPA ranges,
+//! image tags, labels, ... whatever differs; lists are compared item by item),
 //! a `$patch: delete` for an object the environment does not have, and the object itself
 //! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
 //! `rendered/ENV.yaml` (tested with kubectl).
 
-pub mod helm;
+pub mod argo;
 pub mod compose;
+pub mod helm;
 
+pub use argo::{ArgoError, ArgoOptions};
+
+use crate::model::ArgoSource;
 use crate::model::Design;
 use crate::render::{render, Object};
 use crate::{file, yaml};
@@ -73,9 +80,263 @@ fn key(o: &Object) -> (String, String) {
     o.key()
 }
 
-/// Every file of the bundle, in a stable order.
+/// A part of the bundle the user may choose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// Kustomize base and overlays (`kustomize/`).
+    Kustomize,
+    /// The Helm chart (`helm/<chart>/`).
+    Helm,
+    /// Argo CD Applications and their AppProject (`argocd/`).
+    ArgoCd,
+    /// Docker Compose for one environment (`compose/`).
+    Compose,
+}
+
+impl Format {
+    /// Every format, in the order the bundle and its choices list them.
+    pub const ALL: [Format; 4] = [
+        Format::Kustomize,
+        Format::Helm,
+        Format::ArgoCd,
+        Format::Compose,
+    ];
+
+    /// Its name on the command line (`--format kustomize,helm`) and in saved choices.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Kustomize => "kustomize",
+            Format::Helm => "helm",
+            Format::ArgoCd => "argocd",
+            Format::Compose => "compose",
+        }
+    }
+
+    /// How a person calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::Kustomize => "Kustomize",
+            Format::Helm => "Helm chart",
+            Format::ArgoCd => "Argo CD",
+            Format::Compose => "Docker Compose",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn parse(name: &str) -> Result<Format, OptionsError> {
+        let name = name.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| OptionsError::UnknownFormat(name.to_string()))
+    }
+
+    /// A comma-separated list of formats (`kustomize,argocd`); empty items are ignored.
+    pub fn parse_list(text: &str) -> Result<Vec<Format>, OptionsError> {
+        let mut out = Vec::new();
+        for item in text.split(',').filter(|i| !i.trim().is_empty()) {
+            let f = Format::parse(item)?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `kustomize,argocd`: the list [`Format::parse_list`] reads.
+    pub fn list(formats: &[Format]) -> String {
+        formats
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// What goes into a bundle besides the rendered YAML, the design file and the README,
+/// which are always there. The default is the Kustomize bundle alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Kustomize base and overlays.
+    pub kustomize: bool,
+    /// The Helm chart.
+    pub helm: bool,
+    /// Argo CD applications, pulling from this repository.
+    pub argocd: Option<ArgoOptions>,
+    /// Docker Compose files for this environment.
+    pub compose: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            kustomize: true,
+            helm: false,
+            argocd: None,
+            compose: None,
+        }
+    }
+}
+
+impl Options {
+    /// The options that make `formats`: Argo CD with the design's repository settings,
+    /// Docker Compose for `compose_env`, or by default [`default_compose_env`].
+    pub fn for_formats(design: &Design, formats: &[Format], compose_env: Option<&str>) -> Self {
+        Options {
+            kustomize: formats.contains(&Format::Kustomize),
+            helm: formats.contains(&Format::Helm),
+            argocd: formats
+                .contains(&Format::ArgoCd)
+                .then(|| ArgoOptions::of(design)),
+            compose: formats.contains(&Format::Compose).then(|| {
+                compose_env
+                    .map(str::to_string)
+                    .or_else(|| default_compose_env(design))
+                    .unwrap_or_default()
+            }),
+        }
+    }
+
+    /// The formats these options hold.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut out = Vec::new();
+        if self.kustomize {
+            out.push(Format::Kustomize);
+        }
+        if self.helm {
+            out.push(Format::Helm);
+        }
+        if self.argocd.is_some() {
+            out.push(Format::ArgoCd);
+        }
+        if self.compose.is_some() {
+            out.push(Format::Compose);
+        }
+        out
+    }
+
+    /// Whether a bundle can be made with these options for `design`, and if not, what
+    /// to change.
+    pub fn check(&self, design: &Design) -> Result<(), OptionsError> {
+        if let Some(argo) = &self.argocd {
+            argo.check()?;
+            let present = match argo.source {
+                ArgoSource::Kustomize => self.kustomize,
+                ArgoSource::Helm => self.helm,
+            };
+            if !present {
+                return Err(OptionsError::ArgoSourceMissing(argo.source));
+            }
+        }
+        if let Some(env) = &self.compose {
+            if design.environment(env).is_none() {
+                return Err(OptionsError::UnknownEnvironment {
+                    env: env.clone(),
+                    known: design
+                        .environments
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a bundle cannot be made with the options given. Each says what to do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    /// A format name that does not exist.
+    #[error("there is no bundle format `{0}`; choose from kustomize, helm, argocd, compose")]
+    UnknownFormat(String),
+    /// The Argo CD settings cannot be written.
+    #[error(transparent)]
+    Argo(#[from] ArgoError),
+    /// Argo CD would point at a part the bundle does not hold.
+    #[error("{}", missing_source(*.0))]
+    ArgoSourceMissing(ArgoSource),
+    /// The environment chosen for Docker Compose does not exist.
+    #[error(
+        "there is no environment `{env}` to export for Docker Compose; the design has: {known}"
+    )]
+    UnknownEnvironment {
+        /// As given.
+        env: String,
+        /// The design's environments.
+        known: String,
+    },
+}
+
+fn missing_source(source: ArgoSource) -> &'static str {
+    match source {
+        ArgoSource::Kustomize => {
+            "Argo CD points at the Kustomize overlays, which are not in the bundle: include \
+             Kustomize too, or point Argo CD at the Helm chart"
+        }
+        ArgoSource::Helm => {
+            "Argo CD points at the Helm chart, which is not in the bundle: include the Helm \
+             chart too, or point Argo CD at the Kustomize overlays"
+        }
+    }
+}
+
+/// The environment Docker Compose exports unless told otherwise: `dev`, else the first
+/// of tier dev, else the first environment.
+pub fn default_compose_env(design: &Design) -> Option<String> {
+    let envs = &design.environments;
+    envs.iter()
+        .find(|e| e.name == "dev")
+        .or_else(|| envs.iter().find(|e| e.tier == crate::model::Tier::Dev))
+        .or(envs.first())
+        .map(|e| e.name.clone())
+}
+
+/// Every file of today's bundle (Kustomize, rendered YAML, design, README), in a
+/// stable order.
 pub fn bundle(design: &Design) -> Vec<BundleFile> {
+    bundle_with(design, &Options::default()).expect("the default options need no settings")
+}
+
+/// Every file of the bundle `options` choose, in a stable order: Kustomize and the
+/// rendered YAML, the Helm chart, Argo CD, Docker Compose, the design file, the README.
+/// Nothing is made when an option cannot be written (see [`Options::check`]).
+pub fn bundle_with(design: &Design, options: &Options) -> Result<Vec<BundleFile>, OptionsError> {
+    options.check(design)?;
+    let mut files = kustomize_and_rendered(design, options.kustomize);
+    if options.helm {
+        files.extend(helm::chart(design));
+    }
+    if let Some(argo) = &options.argocd {
+        files.extend(argo::files(design, argo, &helm::chart_name(design)));
+    }
+    if let Some(env) = &options.compose {
+        files.extend(compose::compose(design, env));
+    }
+    files.push(BundleFile {
+        path: "design.kubeprint.json".into(),
+        contents: file::to_json(design),
+    });
+    files.push(BundleFile {
+        path: "README.md".into(),
+        contents: readme(design, options),
+    });
+    Ok(files)
+}
+
+/// The Kustomize base and overlays (when `kustomize`) and each environment rendered.
+fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     let mut files = Vec::new();
+    if !kustomize {
+        for env in &design.environments {
+            files.push(BundleFile {
+                path: format!("rendered/{}.yaml", env.name),
+                contents: render(design, &env.name).to_yaml(),
+            });
+        }
+        return files;
+    }
     let base_env = design
         .environments
         .iter()
@@ -169,14 +430,6 @@ pub fn bundle(design: &Design) -> Vec<BundleFile> {
             contents: rendered.to_yaml(),
         });
     }
-    files.push(BundleFile {
-        path: "design.kubeprint.json".into(),
-        contents: file::to_json(design),
-    });
-    files.push(BundleFile {
-        path: "README.md".into(),
-        contents: readme(design),
-    });
     files
 }
 
@@ -184,40 +437,131 @@ fn to_json(o: &Object) -> Value {
     serde_json::to_value(o).expect("objects serialize")
 }
 
-fn readme(design: &Design) -> String {
+/// The README: what is inside and how to apply each part.
+fn readme(design: &Design, options: &Options) -> String {
     let mut out = format!(
         "# {} (exported by Kubeprint)\n\n\
-         - `kustomize/base/`: the manifests of the first environment.\n\
-         - `kustomize/overlays/<env>/`: each environment as patches on the base.\n\
-         - `rendered/<env>.yaml`: each environment fully rendered (what the overlay builds).\n\
-         - `design.kubeprint.json`: the design; open it in Kubeprint to change it.\n\n\
+         What is inside, and how to apply each part. `design.kubeprint.json` is the design:\n\
+         open it in Kubeprint to change it, then export again.\n\n\
          Secrets carry the placeholder `CHANGE_ME`: set real values outside Kubeprint\n\
-         (a secret manager, sealed secrets) before applying.\n\n## Apply\n\n",
+         (a secret manager, sealed secrets) before applying.\n",
         design.name
     );
-    for env in &design.environments {
+    let envs = &design.environments;
+    if options.kustomize {
+        out.push_str(
+            "\n## Kustomize: `kustomize/`\n\n\
+             - `kustomize/base/`: the manifests of the first environment.\n\
+             - `kustomize/overlays/<env>/`: each environment as patches on the base.\n\n",
+        );
+        for env in envs {
+            out.push_str(&format!(
+                "    kubectl apply -k kustomize/overlays/{}    # namespace {}\n",
+                env.name, env.namespace
+            ));
+        }
+    }
+    out.push_str(
+        "\n## Rendered YAML: `rendered/`\n\n\
+         Each environment fully rendered (what the overlay builds), for review or to apply\n\
+         without kustomize:\n\n",
+    );
+    for env in envs {
         out.push_str(&format!(
-            "    kubectl apply -k kustomize/overlays/{}    # namespace {}\n",
-            env.name, env.namespace
+            "    kubectl apply -f rendered/{}.yaml\n",
+            env.name
         ));
     }
-    out.push_str("\nor, without kustomize: `kubectl apply -f rendered/<env>.yaml`.\n");
+    if options.helm {
+        let chart = helm::chart_name(design);
+        out.push_str(&format!(
+            "\n## Helm chart: `helm/{chart}/`\n\n\
+             `values.yaml` holds the first environment's values, `values-<env>.yaml` each\n\
+             environment's differences. The release's namespace is the environment's:\n\n"
+        ));
+        for env in envs {
+            out.push_str(&format!(
+                "    helm upgrade --install {chart} helm/{chart} --namespace {} --create-namespace -f helm/{chart}/values-{}.yaml\n",
+                env.namespace, env.name
+            ));
+        }
+    }
+    if let Some(argo) = &options.argocd {
+        let what = match argo.source {
+            ArgoSource::Kustomize => "its environment's Kustomize overlay",
+            ArgoSource::Helm => "the Helm chart with its environment's values file",
+        };
+        let at = if argo.path.trim_matches('/').is_empty() {
+            "at the repository's root".to_string()
+        } else {
+            format!("in its folder `{}`", argo.path.trim_matches('/'))
+        };
+        out.push_str(&format!(
+            "\n## Argo CD: `argocd/`\n\n\
+             An AppProject `{project}` (this repository, these namespaces, the kinds the design\n\
+             renders) and an Application per environment, each deploying {what}.\n\
+             First commit this bundle's files to {repo} {at} (revision {rev}):\n\
+             Argo CD reads them from there. Then, where Argo CD runs:\n\n\
+             \x20   kubectl apply -k argocd\n\n",
+            project = argo::project_name(design),
+            repo = argo.repo_url,
+            rev = if argo.revision.is_empty() {
+                "HEAD"
+            } else {
+                &argo.revision
+            },
+        ));
+        for env in envs {
+            let name = argo::application_name(design, env);
+            let sync = if argo::automated(env) {
+                "syncs by itself (automated, prune, self-heal)".to_string()
+            } else {
+                format!("manual: `argocd app sync {}/{name}`", argo.namespace)
+            };
+            out.push_str(&format!(
+                "- `{name}` -> namespace `{}`: {sync}\n",
+                env.namespace
+            ));
+        }
+    }
+    if let Some(env) = &options.compose {
+        out.push_str(&format!(
+            "\n## Docker Compose: `compose/` (environment {env})\n\n\
+             The services of {env} for one machine, configured by `compose/.env`\n\
+             (secrets as placeholders: fill them in first):\n\n\
+             \x20   docker compose -f compose/compose.yaml up    # reads compose/.env beside it\n"
+        ));
+    }
     out
 }
 
-/// The bundle as a zip archive (deflate), every file under a folder named after the design.
+/// The folder every file of the zip sits in: the design's name.
+pub fn zip_root(design: &Design) -> &str {
+    if design.name.is_empty() {
+        "kubeprint"
+    } else {
+        &design.name
+    }
+}
+
+/// Today's bundle as a zip archive (deflate), every file under [`zip_root`].
 pub fn zip(design: &Design) -> Vec<u8> {
+    zip_files(design, &bundle(design))
+}
+
+/// The bundle `options` choose as a zip archive; nothing when it cannot be made.
+pub fn zip_with(design: &Design, options: &Options) -> Result<Vec<u8>, OptionsError> {
+    Ok(zip_files(design, &bundle_with(design, options)?))
+}
+
+fn zip_files(design: &Design, files: &[BundleFile]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut archive = zip::ZipWriter::new(&mut out);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .unix_permissions(0o644);
-    let root = if design.name.is_empty() {
-        "kubeprint"
-    } else {
-        &design.name
-    };
-    for f in bundle(design) {
+    let root = zip_root(design);
+    for f in files {
         archive
             .start_file(format!("{root}/{}", f.path), options)
             .expect("writing to memory cannot fail");
@@ -227,6 +571,76 @@ pub fn zip(design: &Design) -> Vec<u8> {
     }
     archive.finish().expect("writing to memory cannot fail");
     out.into_inner()
+}
+
+/// A folder of the bundle, as a file tree shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Folder {
+    /// The folder's own name (the zip's root folder for the top).
+    pub name: String,
+    /// Its path in the zip, `/`-separated, without a trailing `/`.
+    pub path: String,
+    /// Its folders, by name.
+    pub folders: Vec<Folder>,
+    /// Its files' paths in the zip, by name.
+    pub files: Vec<String>,
+}
+
+impl Folder {
+    /// How many files it holds, in its folders too.
+    pub fn count(&self) -> usize {
+        self.files.len() + self.folders.iter().map(Folder::count).sum::<usize>()
+    }
+
+    /// Every file's path in the zip, in the order the tree shows them.
+    pub fn paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in &self.folders {
+            out.extend(f.paths());
+        }
+        out.extend(self.files.iter().cloned());
+        out
+    }
+}
+
+/// The files as the zip holds them (under [`zip_root`]), as a tree: folders first,
+/// then files, each by name.
+pub fn tree(design: &Design, files: &[BundleFile]) -> Folder {
+    let root = zip_root(design);
+    let mut top = Folder {
+        name: root.to_string(),
+        path: root.to_string(),
+        ..Folder::default()
+    };
+    for f in files {
+        let mut here = &mut top;
+        let mut parts: Vec<&str> = f.path.split('/').collect();
+        parts.pop();
+        for part in parts {
+            let path = format!("{}/{part}", here.path);
+            let i = match here.folders.iter().position(|d| d.name == part) {
+                Some(i) => i,
+                None => {
+                    here.folders.push(Folder {
+                        name: part.to_string(),
+                        path,
+                        ..Folder::default()
+                    });
+                    here.folders.len() - 1
+                }
+            };
+            here = &mut here.folders[i];
+        }
+        here.files.push(format!("{root}/{}", f.path));
+    }
+    sort(&mut top);
+    top
+}
+
+fn sort(folder: &mut Folder) {
+    folder.folders.sort_by(|a, b| a.name.cmp(&b.name));
+    folder.files.sort();
+    folder.folders.iter_mut().for_each(sort);
 }
 
 #[cfg(test)]
@@ -296,5 +710,175 @@ mod tests {
                 "{want} missing from {paths:#?}"
             );
         }
+    }
+
+    fn argo() -> ArgoOptions {
+        ArgoOptions {
+            repo_url: "https://git.example.com/acme/shop.git".into(),
+            revision: "main".into(),
+            path: "deploy".into(),
+            namespace: "argocd".into(),
+            source: ArgoSource::Kustomize,
+        }
+    }
+
+    #[test]
+    fn the_default_options_are_todays_bundle() {
+        let d = crate::templates::miniredis();
+        assert_eq!(Options::default().formats(), vec![Format::Kustomize]);
+        let files = bundle_with(&d, &Options::default()).unwrap();
+        assert_eq!(files, bundle(&d));
+        assert!(files.iter().all(|f| !f.path.starts_with("argocd/")));
+    }
+
+    #[test]
+    fn argo_cd_adds_its_folder_and_the_readme_says_how_to_apply_it() {
+        let d = crate::templates::connectum();
+        let options = Options {
+            argocd: Some(argo()),
+            ..Options::default()
+        };
+        let files = bundle_with(&d, &options).unwrap();
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for want in [
+            "argocd/appproject-connectum.yaml",
+            "argocd/application-connectum-dev.yaml",
+            "argocd/application-connectum-prod.yaml",
+            "argocd/kustomization.yaml",
+            "kustomize/overlays/dev/kustomization.yaml",
+            "rendered/prod.yaml",
+        ] {
+            assert!(paths.contains(&want), "{want} missing from {paths:#?}");
+        }
+        let readme = &files.last().unwrap().contents;
+        assert!(readme.contains("kubectl apply -k argocd"), "{readme}");
+        assert!(
+            readme.contains(
+                "https://git.example.com/acme/shop.git in its folder `deploy` (revision main)"
+            ),
+            "{readme}"
+        );
+        assert!(readme.contains("`connectum-prod` -> namespace `connectum`: manual: `argocd app sync argocd/connectum-prod`"), "{readme}");
+        assert!(
+            readme.contains("`connectum-dev` -> namespace `connectum-dev`: syncs by itself"),
+            "{readme}"
+        );
+        // The kustomization lists every Argo CD file of the folder.
+        let k = &files
+            .iter()
+            .find(|f| f.path == "argocd/kustomization.yaml")
+            .unwrap()
+            .contents;
+        for f in files
+            .iter()
+            .filter(|f| f.path.starts_with("argocd/") && !f.path.ends_with("kustomization.yaml"))
+        {
+            assert!(
+                k.contains(f.path.trim_start_matches("argocd/")),
+                "{} not in {k}",
+                f.path
+            );
+        }
+    }
+
+    #[test]
+    fn bad_choices_make_nothing_and_say_what_to_do() {
+        let d = crate::templates::connectum();
+        let mut options = Options {
+            argocd: Some(ArgoOptions {
+                repo_url: String::new(),
+                ..argo()
+            }),
+            ..Options::default()
+        };
+        let e = bundle_with(&d, &options).unwrap_err();
+        assert_eq!(e, OptionsError::Argo(ArgoError::NoRepoUrl));
+        assert!(e.to_string().contains("URL of the Git repository"), "{e}");
+        options.argocd = Some(argo());
+        options.kustomize = false;
+        let e = zip_with(&d, &options).unwrap_err().to_string();
+        assert!(e.contains("include Kustomize too"), "{e}");
+        options.kustomize = true;
+        options.compose = Some("qa".into());
+        let e = bundle_with(&d, &options).unwrap_err().to_string();
+        assert!(
+            e.contains("no environment `qa`") && e.contains("dev, "),
+            "{e}"
+        );
+        assert!(Format::parse_list("kustomize,heml")
+            .unwrap_err()
+            .to_string()
+            .contains("`heml`"));
+    }
+
+    #[test]
+    fn formats_read_and_write_as_a_list() {
+        let formats = Format::parse_list(" kustomize, ArgoCD,,compose,kustomize").unwrap();
+        assert_eq!(
+            formats,
+            vec![Format::Kustomize, Format::ArgoCd, Format::Compose]
+        );
+        assert_eq!(Format::list(&formats), "kustomize,argocd,compose");
+        let d = crate::templates::miniredis();
+        let o = Options::for_formats(&d, &formats, None);
+        assert_eq!(o.formats(), formats);
+        assert_eq!(o.compose, default_compose_env(&d));
+        assert_eq!(o.argocd, Some(ArgoOptions::of(&d)));
+        let o = Options::for_formats(&d, &[Format::Compose], Some("prod"));
+        assert_eq!(o.compose.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn compose_defaults_to_dev_else_a_dev_tier_else_the_first_environment() {
+        let mut d = crate::templates::connectum();
+        assert_eq!(default_compose_env(&d).as_deref(), Some("dev"));
+        d.environments.retain(|e| e.name != "dev");
+        d.environments.push(crate::model::Environment::new(
+            "local",
+            crate::model::Tier::Dev,
+            "x",
+        ));
+        assert_eq!(default_compose_env(&d).as_deref(), Some("local"));
+        d.environments.retain(|e| e.name != "local");
+        assert_eq!(
+            default_compose_env(&d),
+            d.environments.first().map(|e| e.name.clone())
+        );
+        d.environments.clear();
+        assert_eq!(default_compose_env(&d), None);
+    }
+
+    #[test]
+    fn the_tree_holds_exactly_the_zips_paths_grouped_by_folder() {
+        let d = crate::templates::connectum();
+        let files = bundle_with(
+            &d,
+            &Options {
+                argocd: Some(argo()),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let t = tree(&d, &files);
+        assert_eq!(t.name, "connectum");
+        assert_eq!(t.count(), files.len());
+        let mut from_tree = t.paths();
+        let mut from_files: Vec<String> = files
+            .iter()
+            .map(|f| format!("connectum/{}", f.path))
+            .collect();
+        from_tree.sort();
+        from_files.sort();
+        assert_eq!(from_tree, from_files);
+        let names: Vec<&str> = t.folders.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["argocd", "kustomize", "rendered"]);
+        let kustomize = &t.folders[1];
+        assert_eq!(kustomize.path, "connectum/kustomize");
+        assert_eq!(kustomize.folders[0].name, "base");
+        assert!(kustomize.files.is_empty());
+        assert_eq!(
+            t.files,
+            ["connectum/README.md", "connectum/design.kubeprint.json"]
+        );
     }
 }

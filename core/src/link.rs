@@ -203,6 +203,9 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("read_only", "~rdo"),
     ("sub_path", "~sp"),
     ("size_limit", "~sl"),
+    ("repo_url", "~aru"),
+    ("argocd_namespace", "~ans"),
+    ("argocd_sync", "~asy"),
 ];
 
 /// Fields whose members are user data (labels, ConfigMap keys, service ids), not field

@@ -55,6 +55,8 @@ pub struct Design {
     pub pinned_objects: Vec<KeptObject>,
     /// The next [`ServiceId`] to hand out.
     pub next_id: u32,
+    /// Where the exported bundle lives in Git, for the Argo CD applications of the bundle.
+    pub gitops: GitOps,
 }
 
 impl Default for Design {
@@ -72,6 +74,7 @@ impl Default for Design {
             extra_objects: Vec::new(),
             pinned_objects: Vec::new(),
             next_id: 1,
+            gitops: GitOps::default(),
         }
     }
 }
@@ -184,6 +187,64 @@ impl Default for Cluster {
     }
 }
 
+/// Where the design's exported bundle is kept in Git: what the Argo CD applications of
+/// the bundle pull from. Design knowledge (the team's repository), so it is saved with
+/// the design; the CLI's `--repo` and `--revision` override it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GitOps {
+    /// The Git repository Argo CD pulls from (`https://…`, `ssh://…` or
+    /// `git@host:org/repo.git`); empty until the user types one.
+    pub repo_url: String,
+    /// The branch, tag or commit Argo CD follows (`HEAD`: the default branch).
+    pub revision: String,
+    /// The folder inside the repository that holds the bundle's files; empty for the
+    /// repository's root.
+    pub path: String,
+    /// The namespace Argo CD runs in, which holds its Applications and AppProjects.
+    pub argocd_namespace: String,
+    /// What the applications deploy: the Kustomize overlays or the Helm chart.
+    pub source: ArgoSource,
+}
+
+impl Default for GitOps {
+    fn default() -> Self {
+        GitOps {
+            repo_url: String::new(),
+            revision: "HEAD".into(),
+            path: String::new(),
+            argocd_namespace: "argocd".into(),
+            source: ArgoSource::default(),
+        }
+    }
+}
+
+/// What an Argo CD application of the bundle points at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArgoSource {
+    /// The environment's Kustomize overlay (`kustomize/overlays/<env>`).
+    #[default]
+    Kustomize,
+    /// The Helm chart with the environment's values file (`values-<env>.yaml`).
+    Helm,
+}
+
+/// How Argo CD syncs an environment's application.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArgoSync {
+    /// From the environment's tier: automated for dev and staging, manual for prod and
+    /// shared environments.
+    #[default]
+    ByTier,
+    /// Argo CD applies every change of the repository, prunes what was removed and
+    /// undoes changes made in the cluster by hand.
+    Automated,
+    /// Argo CD shows the difference; someone syncs it.
+    Manual,
+}
+
 /// How strict an environment is; rules use it to pick severities.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -224,6 +285,8 @@ pub struct Environment {
     pub overrides: BTreeMap<ServiceId, Override>,
     /// What an imported Namespace object had beyond the model (see [`Residual`]).
     pub residual: Option<Residual>,
+    /// How Argo CD syncs this environment's application (by default, from the tier).
+    pub argocd_sync: ArgoSync,
 }
 
 impl Default for Environment {
@@ -239,6 +302,7 @@ impl Default for Environment {
             create_namespace: true,
             overrides: BTreeMap::new(),
             residual: None,
+            argocd_sync: ArgoSync::default(),
         }
     }
 }

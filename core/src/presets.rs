@@ -686,6 +686,16 @@ pub fn mount(service: &Service) -> Mount {
     }
 }
 
+/// The Argo CD sync choice that follows an environment's tier, in words that say what
+/// it comes to.
+pub fn argocd_sync_by_tier(tier: Tier) -> &'static str {
+    if crate::export::argo::automated_by_tier(tier) {
+        "by tier: automated"
+    } else {
+        "by tier: manual"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,6 +146,9 @@ fn pinned() -> Vec<Pinned> {
         both::<Volume>("Volume"),
         default_and_serde::<VolumeSource>("VolumeSource", json!({"type": "empty_dir"})),
         both::<Mount>("Mount"),
+        both::<GitOps>("GitOps"),
+        default_only::<ArgoSource>("ArgoSource"),
+        default_only::<ArgoSync>("ArgoSync"),
     ]
 }
 
@@ -280,6 +283,7 @@ fn every_type_with_a_default_is_pinned() {
 /// A field ending in `/*` holds a list (or a map) of the child type.
 const PLACES: &[(&str, &str, &str)] = &[
     ("Design", "cluster", "Cluster"),
+    ("Design", "gitops", "GitOps"),
     ("Design", "environments/*", "Environment"),
     ("Design", "services/*", "Service"),
     ("Design", "config_maps/*", "ConfigMapDef"),

@@ -28,6 +28,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("default", Design::default),
     ("imported", imported),
     ("workloads", workloads),
+    ("gitops", gitops),
 ];
 
 /// What makes a golden design.
@@ -472,6 +473,27 @@ fn all_fields() -> Design {
         next_id: 3,
         ..Design::default()
     }
+}
+
+/// Where the bundle lives in Git for Argo CD, every setting away from its default, and
+/// environments that choose their own sync beside one that follows its tier.
+fn gitops() -> Design {
+    let mut d = templates::connectum();
+    d.gitops = GitOps {
+        repo_url: "git@git.example.com:acme/connectum.git".into(),
+        revision: "release/1.4".into(),
+        path: "deploy/connectum".into(),
+        argocd_namespace: "gitops".into(),
+        source: ArgoSource::Helm,
+    };
+    for env in &mut d.environments {
+        env.argocd_sync = match env.name.as_str() {
+            "prod" => ArgoSync::Automated,
+            "dev" => ArgoSync::Manual,
+            _ => ArgoSync::ByTier,
+        };
+    }
+    d
 }
 
 /// The workload kinds beyond Deployment and StatefulSet, and pods of several containers

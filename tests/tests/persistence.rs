@@ -233,6 +233,7 @@ async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
     let page = Page::open_with(app_url(), caps).await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
+    page.click("open-bundle").await;
     page.click("download-bundle").await;
     let zip = downloads.join("connectum-bundle.zip");
     page.wait_until("the download", async |_| zip.exists().then(String::new))

@@ -441,12 +441,17 @@ async fn downloads_announce_the_file_they_wrote() {
     )
     .await;
     assert_eq!(live, json!(["status", "polite"]));
-    for (button, file) in [
-        ("save-file", "connectum.kubeprint.json"),
-        ("download-bundle", "connectum-bundle.zip"),
-        ("download-yaml", "connectum-prod.yaml"),
+    for (buttons, file) in [
+        (&["save-file"][..], "connectum.kubeprint.json"),
+        (
+            &["open-bundle", "download-bundle"][..],
+            "connectum-bundle.zip",
+        ),
+        (&["download-yaml"][..], "connectum-prod.yaml"),
     ] {
-        page.click(button).await;
+        for button in buttons {
+            page.click(button).await;
+        }
         let notice = page.wait_text("notice", file, |t| t.contains(file)).await;
         assert!(notice.starts_with("Downloaded"), "{notice}");
         page.wait_until(&format!("{file} on disk"), async |_| {
@@ -688,6 +693,7 @@ async fn axe_finds_no_violation_in_the_main_states() {
     page.find("share-link").await;
     check("share dialog", &page).await;
     page.chord(&char::from(Key::Escape).to_string()).await;
+    page.click("open-bundle").await;
     page.click("download-bundle").await;
     page.wait_text("notice", "the bundle notice", |t| t.contains("bundle.zip"))
         .await;

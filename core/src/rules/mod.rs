@@ -26,6 +26,7 @@ mod security;
 mod timing;
 mod wiring;
 
+pub(crate) use rendered::cluster_scoped;
 pub(crate) use security::looks_secret;
 
 use crate::edit::{Edit, FieldPath};

@@ -163,7 +163,7 @@ pub(super) fn template_at(kind: &str) -> Option<&'static str> {
 /// Whether objects of `kind` live outside namespaces, read from k8s-openapi's
 /// `Resource::Scope` of the cluster-wide kinds a manifest set carries. Kinds it does not
 /// know (custom resources) count as namespaced.
-pub(super) fn cluster_scoped(kind: &str) -> bool {
+pub(crate) fn cluster_scoped(kind: &str) -> bool {
     use k8s_openapi::api::{admissionregistration::v1 as admission, core::v1 as core};
     use k8s_openapi::api::{networking::v1 as net, node::v1 as node, rbac::v1 as rbac};
     use k8s_openapi::api::{scheduling::v1 as scheduling, storage::v1 as storage};

@@ -164,5 +164,20 @@ async fn main() {
     image.send_keys("postgres:16.4").await.expect("type");
     click(&c, "services/s1/tag").await;
     shot(&c, "known-image.png").await;
+
+    // The Bundle dialog: Kustomize and Argo CD picked, and the zip's files.
+    click(&c, "open-bundle").await;
+    click(&c, "bundle-argocd").await;
+    let repo = c
+        .find(Locator::Css("[data-testid=\"design/gitops/repo_url\"]"))
+        .await
+        .expect("repository input");
+    repo.click().await.expect("focus");
+    repo.send_keys("https://github.com/acme/connectum.git")
+        .await
+        .expect("type");
+    click(&c, "bundle-close").await;
+    click(&c, "open-bundle").await;
+    shot(&c, "bundle.png").await;
     let _ = c.close().await;
 }

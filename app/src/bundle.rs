@@ -1,0 +1,386 @@
+//! The Bundle dialog: what goes into the zip (Kustomize, Helm chart, Argo CD, Docker
+//! Compose), Argo CD's repository settings (saved in the design, bound by `FieldPath`),
+//! and the tree of exactly the files the zip will hold, made by core's `bundle_with`.
+//! Which parts are ticked is a view choice, remembered in the browser's storage.
+//!
+//! A modal dialog: labelled, focus moves into it on opening, Tab stays inside, Escape
+//! or Close closes it, and focus goes back to the Bundle button.
+
+use crate::fields::{Choice, Field};
+use crate::state::use_app;
+use crate::storage;
+use kubeprint_core::export::{self, Folder, Format, Options};
+use kubeprint_core::input::FieldKind;
+use kubeprint_core::FieldPath;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+
+/// Storage keys of the remembered choices.
+const FORMATS_KEY: &str = "kubeprint.bundle.formats";
+const COMPOSE_ENV_KEY: &str = "kubeprint.bundle.compose-env";
+
+/// The test id of the button that opens the dialog (focus returns to it).
+const OPENER: &str = "open-bundle";
+
+/// The formats ticked last time (Kustomize alone at first: today's bundle).
+fn remembered_formats() -> Vec<Format> {
+    storage::view_setting(FORMATS_KEY)
+        .and_then(|text| Format::parse_list(&text).ok())
+        .unwrap_or_else(|| vec![Format::Kustomize])
+}
+
+/// The Bundle button of the top bar.
+#[component]
+pub fn BundleButton() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <button
+            data-testid=OPENER
+            title="Choose what goes into the zip (Kustomize, Helm chart, Argo CD, Docker Compose) and see its files"
+            aria-haspopup="dialog"
+            on:click=move |_| app.bundle.set(true)
+        >"Bundle"</button>
+    }
+}
+
+/// The dialog, while `AppState::bundle` is set.
+#[component]
+pub fn BundleDialog() -> impl IntoView {
+    let app = use_app();
+    // Focus goes back to the Bundle button when the dialog closes.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = app.bundle.get();
+        if was_open == Some(true) && !open {
+            focus_css(&format!("[data-testid=\"{OPENER}\"]"));
+        }
+        open
+    });
+    view! {
+        <Show when=move || app.bundle.get()>
+            <Dialog />
+        </Show>
+    }
+}
+
+#[component]
+fn Dialog() -> impl IntoView {
+    let app = use_app();
+    let formats = RwSignal::new(remembered_formats());
+    let compose_env = RwSignal::new(storage::view_setting(COMPOSE_ENV_KEY));
+    let ticked = move |f: Format| formats.with(|fs| fs.contains(&f));
+    let toggle = move |f: Format, on: bool| {
+        formats.update(|fs| {
+            fs.retain(|x| *x != f);
+            if on {
+                fs.push(f);
+                fs.sort();
+            }
+        });
+        storage::set_view_setting(FORMATS_KEY, &Format::list(&formats.get_untracked()));
+    };
+    let env_names = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .environments
+                .iter()
+                .map(|env| env.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    // The environment for compose: the remembered one if this design has it, else dev
+    // or the first.
+    let compose_choice = Memo::new(move |_| {
+        let remembered = compose_env.get();
+        app.editor.with(|e| {
+            remembered
+                .filter(|env| e.design.environment(env).is_some())
+                .or_else(|| export::default_compose_env(&e.design))
+        })
+    });
+    let options = Memo::new(move |_| {
+        let fs = formats.get();
+        let env = compose_choice.get();
+        app.editor
+            .with(|e| Options::for_formats(&e.design, &fs, env.as_deref()))
+    });
+    // What the zip would hold, or why it cannot be made.
+    let files = Memo::new(move |_| {
+        let o = options.get();
+        app.editor.with(|e| {
+            export::bundle_with(&e.design, &o)
+                .map(|files| export::tree(&e.design, &files))
+                .map_err(|err| err.to_string())
+        })
+    });
+    let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
+    let download = move |_| {
+        let o = options.get_untracked();
+        let name = zip_name.get_untracked();
+        let made = app
+            .editor
+            .with_untracked(|e| export::zip_with(&e.design, &o));
+        match made {
+            Ok(bytes) => match storage::download_bytes(&name, "application/zip", &bytes) {
+                Ok(()) => {
+                    app.downloaded(&name);
+                    app.bundle.set(false);
+                }
+                Err(m) => app.status.set(Some(m)),
+            },
+            // The button is disabled then; this is the same message, should it be pressed.
+            Err(e) => app.status.set(Some(e.to_string())),
+        }
+    };
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    // Focus moves into the dialog when it opens.
+    Effect::new(move |_| {
+        if let Some(el) = dialog.get() {
+            if let Some(first) = focusables(&el).first() {
+                let _ = first.focus();
+            }
+        }
+    });
+    let keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.stop_propagation();
+            app.bundle.set(false);
+        }
+        "Tab" => {
+            let Some(el) = dialog.get_untracked() else {
+                return;
+            };
+            trap_tab(&el, &ev);
+        }
+        _ => {}
+    };
+    let check = move |f: Format, hint: &'static str| {
+        view! {
+            <label class="check bundle-format">
+                <input
+                    type="checkbox"
+                    data-testid=format!("bundle-{}", f.name())
+                    prop:checked=move || ticked(f)
+                    on:change=move |ev| toggle(f, event_target_checked(&ev))
+                />
+                <span>{f.title()}</span>
+                <span class="hint">{hint}</span>
+            </label>
+        }
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| app.bundle.set(false)>
+            <div
+                class="modal bundle"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="bundle-title"
+                aria-describedby="bundle-note"
+                data-testid="bundle-dialog"
+                node_ref=dialog
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=keydown
+            >
+                <h2 id="bundle-title">"Download a bundle"</h2>
+                <p class="note" id="bundle-note">"Every environment's rendered YAML, the design file and a README that says how to apply each part are always in the zip. Choose what else goes in."</p>
+                <div class="bundle-body">
+                    <fieldset class="bundle-choices">
+                        <legend>"Include"</legend>
+                        {check(Format::Kustomize, "base + an overlay per environment")}
+                        {check(Format::Helm, "a chart with values per environment")}
+                        {check(Format::ArgoCd, "an Application per environment")}
+                        <Show when=move || ticked(Format::ArgoCd)>
+                            <ArgoSettings />
+                        </Show>
+                        {check(Format::Compose, "one environment on one machine")}
+                        <Show when=move || ticked(Format::Compose)>
+                            <label class="field bundle-sub">
+                                <span class="label">"Environment"</span>
+                                <select
+                                    data-testid="bundle-compose-env"
+                                    on:change=move |ev| {
+                                        let env = event_target_value(&ev);
+                                        storage::set_view_setting(COMPOSE_ENV_KEY, &env);
+                                        compose_env.set(Some(env));
+                                    }
+                                >
+                                    {move || env_names.get().into_iter().map(|name| {
+                                        let selected = compose_choice.get().as_deref() == Some(name.as_str());
+                                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        </Show>
+                    </fieldset>
+                    <section class="bundle-tree" aria-labelledby="bundle-tree-title">
+                        <h3 id="bundle-tree-title">"Files in the zip"</h3>
+                        {move || match files.get() {
+                            Ok(tree) => view! {
+                                <p class="note" data-testid="bundle-count">
+                                    {kubeprint_core::words::counted(tree.count(), "file")}
+                                </p>
+                                <ul class="tree" data-testid="bundle-tree">{folder_view(tree, 0)}</ul>
+                            }.into_any(),
+                            Err(message) => view! {
+                                <p class="error bundle-problem" role="alert" data-testid="bundle-problem">{message}</p>
+                            }.into_any(),
+                        }}
+                    </section>
+                </div>
+                <div class="row-buttons">
+                    <button
+                        class="primary"
+                        data-testid="download-bundle"
+                        prop:disabled=move || files.with(Result::is_err)
+                        on:click=download
+                    >{move || format!("Download {}", zip_name.get())}</button>
+                    <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Argo CD's settings: the design's, so they are saved with it and undone like any edit.
+#[component]
+fn ArgoSettings() -> impl IntoView {
+    let app = use_app();
+    let envs = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .environments
+                .iter()
+                .map(|env| (env.name.clone(), env.tier))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <div class="bundle-sub bundle-argocd">
+            <Field
+                label="Repository URL"
+                path=FieldPath::design("/gitops/repo_url")
+                kind=FieldKind::Text
+                placeholder="https://github.com/acme/shop.git"
+                title="The Git repository Argo CD pulls this bundle from: https://…, ssh://… or git@host:org/repo.git"
+            />
+            <Field
+                label="Folder in the repository"
+                path=FieldPath::design("/gitops/path")
+                kind=FieldKind::Text
+                placeholder="(the root)"
+                title="Where this bundle's files are committed in the repository"
+            />
+            <div class="bundle-pair">
+            <Field
+                label="Revision"
+                path=FieldPath::design("/gitops/revision")
+                kind=FieldKind::Text
+                placeholder="main"
+                title="The branch, tag or commit Argo CD follows; HEAD is the default branch"
+            />
+            <Field
+                label="Argo CD namespace"
+                path=FieldPath::design("/gitops/argocd_namespace")
+                kind=FieldKind::Text
+                title="The namespace Argo CD runs in; the Applications and the AppProject go there"
+            />
+            </div>
+            <Choice
+                label="Deploys"
+                path=FieldPath::design("/gitops/source")
+                options=vec![("the Kustomize overlays", json!("kustomize")), ("the Helm chart", json!("helm"))]
+            />
+            <div class="bundle-sync" role="group" aria-label="How Argo CD syncs each environment">
+            <For
+                each=move || envs.get()
+                key=|(name, tier)| (name.clone(), *tier)
+                children=move |(name, tier)| view! {
+                    <Choice
+                        label=format!("Sync {name}")
+                        path=FieldPath::environment(&name, "/argocd_sync")
+                        options=vec![
+                            (kubeprint_core::presets::argocd_sync_by_tier(tier), json!("by_tier")),
+                            ("automated", json!("automated")),
+                            ("manual", json!("manual")),
+                        ]
+                    />
+                }
+            />
+            </div>
+        </div>
+    }
+}
+
+/// A folder's folders and files as list items; folders below the first two levels
+/// start folded.
+fn folder_view(folder: Folder, depth: usize) -> AnyView {
+    let count = kubeprint_core::words::counted(folder.count(), "file");
+    let folders = folder
+        .folders
+        .into_iter()
+        .map(|f| folder_view(f, depth + 1))
+        .collect_view();
+    let files = folder
+        .files
+        .into_iter()
+        .map(|path| {
+            let name = path.rsplit('/').next().unwrap_or_default().to_string();
+            view! { <li class="tree-file" data-path=path>{name}</li> }
+        })
+        .collect_view();
+    view! {
+        <li class="tree-folder" data-path=folder.path>
+            <details open=depth < 2>
+                <summary>{format!("{}/", folder.name)} <span class="count">{count}</span></summary>
+                <ul>{folders}{files}</ul>
+            </details>
+        </li>
+    }
+    .into_any()
+}
+
+/// What Tab can reach inside `root`, in document order.
+fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = root.query_selector_all(
+        "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        // Inside a folded folder an element is not shown and Tab skips it.
+        .filter(|e| e.offset_parent().is_some())
+        .collect()
+}
+
+/// Keep Tab inside the dialog: from its last control to its first, and back.
+fn trap_tab(root: &web_sys::Element, ev: &leptos::ev::KeyboardEvent) {
+    let all = focusables(root);
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let at = |e: &web_sys::HtmlElement| active.as_ref() == Some(e.unchecked_ref());
+    let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
+    if ev.shift_key() && (at(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// Focus the first element matching `css`, if any.
+fn focus_css(css: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(css).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
