@@ -172,9 +172,9 @@ fn check_rejects_an_unknown_format_and_environment() {
             .code(),
         Some(2)
     );
-    let o = kubeprint(&["check", f.to_str().unwrap(), "--env", "dev"]);
+    let o = kubeprint(&["check", f.to_str().unwrap(), "--env", "qa"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("has no environment `dev`"));
+    assert!(stderr(&o).contains("has no environment `qa`"));
 }
 
 #[test]

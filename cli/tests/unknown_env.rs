@@ -27,7 +27,7 @@ fn render_and_check_give_the_same_unknown_environment_error() {
     assert_eq!(render, error("check"));
     assert!(
         render.contains(&format!(
-            "{path} has no environment `qa`; it has: staging, prod"
+            "{path} has no environment `qa`; it has: dev, staging, prod"
         )),
         "{render}"
     );
