@@ -9,8 +9,8 @@
 //! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
 //! `rendered/ENV.yaml` (tested with kubectl).
 
-pub mod helm;
 pub mod compose;
+pub mod helm;
 
 use crate::model::Design;
 use crate::render::{render, Object};
