@@ -434,6 +434,46 @@ fn an_edge_that_closes_a_cycle_is_called_but_not_waited_for() {
     );
 }
 
+/// ConfigMap values `.env` cannot carry alike to both generations of compose (`${`, or
+/// `$` beside a quote or line break) are written in the file itself, never in `.env`,
+/// and every value still comes back through the import.
+#[test]
+fn values_dotenv_cannot_carry_are_written_in_the_file_and_come_back() {
+    let mut d = templates::miniredis();
+    let cm = d.config_maps[0].name.clone();
+    let hostile = [
+        "${NOT_A_VAR}",
+        "it's $HOME",
+        "line1\n$X",
+        "a $HOME b",
+        "it's",
+        "x\ny",
+    ];
+    for (i, v) in hostile.iter().enumerate() {
+        d.config_maps[0].data.insert(format!("K{i}"), v.to_string());
+        d.services[0].config.env.push(EnvVar {
+            name: format!("R{i}"),
+            value: EnvValue::ConfigMapKey {
+                name: cm.clone(),
+                key: format!("K{i}"),
+            },
+        });
+    }
+    let (yaml, dotenv) = files(&d, "dev");
+    for k in ["K0", "K1", "K2"] {
+        assert!(!dotenv.contains(&format!("{k}=")), "{k} in .env:\n{dotenv}");
+    }
+    for k in ["K3", "K4", "K5"] {
+        assert!(
+            dotenv.contains(&format!("{k}=")),
+            "{k} not in .env:\n{dotenv}"
+        );
+    }
+    assert!(yaml.contains("R0=$${NOT_A_VAR}"), "{yaml}");
+    let differ = round_trip(&d, "dev");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
 #[test]
 fn an_unknown_environment_gives_a_file_that_says_so() {
     let (yaml, _) = files(&templates::connectum(), "qa");

@@ -14,7 +14,9 @@
 //!   interpolates); every ConfigMap or Secret key read as `${VAR}`, with `VAR` set in
 //!   `.env` (the ConfigMap's value; for a Secret the placeholder `CHANGE_ME`, as rendered
 //!   Secrets carry: a design never holds secret values). A key that several objects
-//!   hold gets one variable per object, prefixed by the object's name.
+//!   hold gets one variable per object, prefixed by the object's name. A ConfigMap value
+//!   `.env` cannot carry to both generations of compose alike (one holding `${`, or `$`
+//!   beside a quote or line break) is written in `environment` itself, with a note.
 //! - `healthcheck` from the readiness probe: HTTP as `wget -q -O /dev/null URL || curl
 //!   -fsS -o /dev/null URL` in a shell (busybox and Alpine images have wget, Debian
 //!   based ones usually curl; GET rather than `--spider`'s HEAD, which some frameworks
@@ -947,6 +949,32 @@ impl<'d> DotEnv<'d> {
         name
     }
 
+    /// A ConfigMap key's value in an `environment` item: `${VAR}` with `VAR` in `.env`,
+    /// or the value itself (escaped) when `.env` cannot carry it ([`dotenv_safe`]).
+    fn config_value(
+        &mut self,
+        service: &str,
+        object: &str,
+        key: &str,
+        notes: &mut Vec<String>,
+    ) -> String {
+        let design = self.design;
+        match design.config_map(object).and_then(|c| c.data.get(key)) {
+            Some(v) if !dotenv_safe(v) => {
+                let note = format!(
+                    "{service}: ConfigMap {object}'s `{key}` is written in compose.yaml, not .env: \
+                     its value holds `${{` or a `$` beside a quote or line break, which the \
+                     generations of compose read differently from .env"
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+                escape(v)
+            }
+            _ => format!("${{{}}}", self.var(false, object, key)),
+        }
+    }
+
     /// A container's variables as compose `environment` items, in Kubernetes'
     /// precedence (envFrom in order, then env, each later one winning).
     fn environment(
@@ -974,8 +1002,8 @@ impl<'d> DotEnv<'d> {
                             Vec::new()
                         });
                     for k in keys {
-                        let v = self.var(false, cm, &k);
-                        set(&mut vars, &k, format!("${{{v}}}"));
+                        let value = self.config_value(service, cm, &k, notes);
+                        set(&mut vars, &k, value);
                     }
                 }
                 EnvFrom::Secret(sec) => {
@@ -1000,7 +1028,7 @@ impl<'d> DotEnv<'d> {
             let value = match &e.value {
                 EnvValue::Literal(v) => escape(v),
                 EnvValue::ConfigMapKey { name, key } => {
-                    format!("${{{}}}", self.var(false, name, key))
+                    self.config_value(service, name, key, notes)
                 }
                 EnvValue::SecretKey { name, key } => {
                     format!("${{{}}}", self.var(true, name, key))
@@ -1059,9 +1087,18 @@ fn env_name(text: &str) -> String {
     n
 }
 
-/// A `.env` value: as it is when plain, else single-quoted (literal, no interpolation),
-/// else (with a single quote or a line break) double-quoted with `\\`, `\"`, `\n`
-/// and `$` escaped.
+/// Whether `.env` carries the value to both generations of compose unchanged:
+/// docker-compose 1.x (python-dotenv) expands `${...}` even in single quotes and keeps
+/// the backslash of `\$` in double quotes, where compose v2 expands `$NAME`; so no `${`
+/// anywhere, and no `$` in a value that needs double quotes (a single quote or a line
+/// break).
+fn dotenv_safe(v: &str) -> bool {
+    !v.contains("${") && !(v.contains('$') && v.contains(['\'', '\n', '\r']))
+}
+
+/// A `.env` value ([`dotenv_safe`]): as it is when plain, else single-quoted (literal),
+/// else (with a single quote or a line break, and no `$`) double-quoted with `\\`,
+/// `\"`, `\n` and `\r` escaped.
 fn dotenv_value(v: &str) -> String {
     let plain = v
         .chars()
@@ -1078,7 +1115,6 @@ fn dotenv_value(v: &str) -> String {
                 '"' => out.push_str("\\\""),
                 '\n' => out.push_str("\\n"),
                 '\r' => out.push_str("\\r"),
-                '$' => out.push_str("\\$"),
                 c => out.push(c),
             }
         }
