@@ -883,3 +883,65 @@ fn strings_a_yaml_1_1_reader_would_misread_are_quoted() {
         .collect();
     assert!(!text.contains("value: yes"), "{text}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    /// The same with the environments in any order: the base is then not the first
+    /// environment, and may follow one that runs nothing of its own.
+    #[test]
+    fn random_designs_charts_render_each_environment_exactly_in_any_order(
+        d in varied(),
+        k in 0usize..4,
+    ) {
+        let mut d = d;
+        let n = d.environments.len();
+        d.environments.rotate_left(k % n);
+        check(&d);
+    }
+}
+
+/// Edits after a two-environment import (a tag and digest, an environment's tag, a
+/// service switched off in one environment) reach the chart: each environment still
+/// renders exactly, and values-prod.yaml says what changed.
+#[test]
+fn edits_after_an_import_follow_into_the_values_files() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let read = |f: &str| std::fs::read_to_string(format!("{corpus}/{f}")).unwrap();
+    let mut d = import::environments(&[
+        ("staging", &read("two-envs/staging.yaml")),
+        ("prod", &read("two-envs/prod.yaml")),
+    ])
+    .unwrap()
+    .design;
+    let (api, last) = (d.services[0].clone(), d.services.last().unwrap().clone());
+    let set = |d: &mut Design, path: FieldPath, value: Value| {
+        d.apply(Edit::Set { path, value }).unwrap();
+    };
+    set(&mut d, FieldPath::service(api.id, "/tag"), json!("on"));
+    set(
+        &mut d,
+        FieldPath::service(api.id, "/digest"),
+        json!("sha256:abc"),
+    );
+    check(&d);
+    let prod = |rest: &str| FieldPath::environment("prod", &format!("/overrides/{rest}"));
+    set(
+        &mut d,
+        prod(&format!("{}/enabled", last.id.0)),
+        json!(false),
+    );
+    set(
+        &mut d,
+        prod(&format!("{}/image_tag", api.id.0)),
+        json!("2.0"),
+    );
+    check(&d);
+    let files = files(&d);
+    let dir = dir(&d);
+    let base = yaml_value(&files[&format!("{dir}/values.yaml")]);
+    let over = yaml_value(&files[&format!("{dir}/values-prod.yaml")]);
+    assert_eq!(base["services"][&api.name]["image"]["tag"], "on");
+    assert_eq!(base["services"][&api.name]["image"]["digest"], "sha256:abc");
+    assert_eq!(over["services"][&api.name]["image"]["tag"], "2.0");
+    assert_eq!(over["services"][&last.name]["enabled"], false);
+}
