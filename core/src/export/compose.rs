@@ -44,7 +44,9 @@
 //!   main one waits for (`service_completed_successfully`, in order, with the main
 //!   one's dependencies); a sidecar or other regular container a service that shares the
 //!   main one's network (`network_mode: service:<main>`), as containers of a pod share
-//!   localhost.
+//!   localhost. Such a service is `<service>-<container>`, and a named volume
+//!   `<service>-<claim>`, with a `-2`, `-3` suffix where that is taken (a service
+//!   `web-proxy` beside `web`'s container `proxy`), with a note.
 //! - CronJobs have no counterpart (compose has no schedule) and are left out, with a
 //!   note.
 //!
@@ -362,6 +364,10 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
     let here: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
     let waits = dependencies(design, env, &here, notes);
     let mut host = HostPorts::default();
+    // Compose service and volume names in use: a pod's container `web` + `proxy` must not
+    // take the name of a service `web-proxy` (the later one would replace the earlier).
+    let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).collect();
+    let mut volumes_taken: BTreeSet<String> = BTreeSet::new();
     for s in &services {
         let mut main = ComposeService {
             image: s.image_ref(),
@@ -410,7 +416,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         for claim in &s.storage {
-            let volume = format!("{}-{}", s.name, claim.name);
+            let volume = unique(format!("{}-{}", s.name, claim.name), &mut volumes_taken);
             main.volumes.push(VolumeMount {
                 kind: "volume",
                 source: volume.clone(),
@@ -447,7 +453,14 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         let mut previous_init: Option<String> = None;
         let mut sidecars = Vec::new();
         for (index, c) in s.containers.iter().enumerate() {
-            let name = format!("{}-{}", s.name, c.name);
+            let wanted = format!("{}-{}", s.name, c.name);
+            let name = unique(wanted.clone(), &mut taken);
+            if name != wanted {
+                notes.push(format!(
+                    "{}: container `{}` is compose service {name}, since {wanted} is another service",
+                    s.name, c.name
+                ));
+            }
             let mut cs = ComposeService {
                 image: c.image_ref(),
                 entrypoint: c.command.clone(),
@@ -526,6 +539,22 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         file.services.0.extend(sidecars);
     }
     (file, dotenv)
+}
+
+/// `wanted`, or with the first free `-2`, `-3`, ... suffix; taken from now on.
+fn unique(wanted: String, taken: &mut BTreeSet<String>) -> String {
+    let name = (1..)
+        .map(|i| {
+            if i == 1 {
+                wanted.clone()
+            } else {
+                format!("{wanted}-{i}")
+            }
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or(wanted);
+    taken.insert(name.clone());
+    name
 }
 
 /// One edge of a caller whose callee runs in this file.
