@@ -1122,7 +1122,8 @@ fn env_name(text: &str) -> String {
 /// anywhere, and no `$` in a value that needs double quotes (a single quote or a line
 /// break).
 fn dotenv_safe(v: &str) -> bool {
-    !v.contains("${") && !(v.contains('$') && v.contains(['\'', '\n', '\r']))
+    let needs_double_quotes = v.contains(['\'', '\n', '\r']);
+    !(v.contains("${") || (v.contains('$') && needs_double_quotes))
 }
 
 /// A `.env` value ([`dotenv_safe`]): as it is when plain, else single-quoted (literal),
