@@ -25,42 +25,70 @@ pub fn to_value<T: Serialize>(value: &T) -> serde_yaml::Value {
     serde_yaml::to_value(value).expect("plain data always serializes")
 }
 
-/// One value as a YAML document that YAML 1.1 readers (PyYAML, and so docker-compose 1.x)
-/// read back with the same types: every string such a reader would take for something
-/// else (`no`, `on`, `0755`, `1:30`, `2024-01-01`, `~`) is written quoted. serde_yaml
-/// writes YAML 1.2, where those are plain strings, and offers no quoting choice, so each
-/// such string is marked with a leading U+0001 (which serde_yaml can only write
-/// double-quoted, as `"\x01...`) and the mark is then removed from the text: a deletion
-/// inside a double-quoted scalar, which cannot change the document's structure.
+/// One value as a YAML document that YAML 1.1 readers (PyYAML, and so docker-compose 1.x;
+/// Go's YAML v2, and so Helm and kubectl) read back with the same types: every string
+/// such a reader would take for something else (`no`, `on`, `0755`, `1:30`,
+/// `2024-01-01`, `~`) is written quoted. serde_yaml writes YAML 1.2, where those are
+/// plain strings, and offers no quoting choice, so each such string is marked with a
+/// leading control character (which serde_yaml can only write double-quoted, as
+/// `"\xNN...`) and the mark is then removed from the text: a deletion inside a
+/// double-quoted scalar, which cannot change the document's structure. The mark is one
+/// that no string of the value holds, neither as a character nor as the text `"\xNN`,
+/// so that only marks are removed.
 pub fn to_doc_yaml11<T: Serialize>(value: &T) -> String {
     let mut v = to_value(value);
-    if !has_mark(&v) {
-        mark_ambiguous(&mut v);
-    }
-    to_doc(&v).replace("\"\\x01", "\"")
+    let mut strings = Vec::new();
+    collect_strings(&v, &mut strings);
+    let mark = MARKS.into_iter().find(|m| {
+        let text = mark_text(*m).to_ascii_uppercase();
+        strings
+            .iter()
+            .all(|s| !s.contains(*m) && !s.to_ascii_uppercase().contains(&text))
+    });
+    let Some(mark) = mark else {
+        // Every mark is taken (no real value does that): YAML 1.2 as it is.
+        return to_doc(&v);
+    };
+    mark_ambiguous(&mut v, mark);
+    to_doc(&v).replace(&mark_text(mark), "\"")
 }
 
-const MARK: char = '\u{1}';
+/// Control characters serde_yaml writes as `\xNN` (the others have short escapes).
+const MARKS: [char; 23] = [
+    '\u{1}', '\u{2}', '\u{3}', '\u{4}', '\u{5}', '\u{6}', '\u{e}', '\u{f}', '\u{10}', '\u{11}',
+    '\u{12}', '\u{13}', '\u{14}', '\u{15}', '\u{16}', '\u{17}', '\u{18}', '\u{19}', '\u{1a}',
+    '\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}',
+];
 
-fn has_mark(v: &serde_yaml::Value) -> bool {
+/// How a double-quoted scalar that starts with `mark` starts in serde_yaml's text.
+fn mark_text(mark: char) -> String {
+    format!("\"\\x{:02X}", mark as u32)
+}
+
+fn collect_strings<'a>(v: &'a serde_yaml::Value, out: &mut Vec<&'a str>) {
     match v {
-        serde_yaml::Value::String(s) => s.contains(MARK),
-        serde_yaml::Value::Sequence(items) => items.iter().any(has_mark),
-        serde_yaml::Value::Mapping(m) => m.iter().any(|(k, v)| has_mark(k) || has_mark(v)),
-        serde_yaml::Value::Tagged(t) => has_mark(&t.value),
-        _ => false,
+        serde_yaml::Value::String(s) => out.push(s),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        serde_yaml::Value::Mapping(m) => m.iter().for_each(|(k, v)| {
+            collect_strings(k, out);
+            collect_strings(v, out);
+        }),
+        serde_yaml::Value::Tagged(t) => collect_strings(&t.value, out),
+        _ => {}
     }
 }
 
-fn mark_ambiguous(v: &mut serde_yaml::Value) {
+fn mark_ambiguous(v: &mut serde_yaml::Value, mark: char) {
     match v {
-        serde_yaml::Value::String(s) if yaml11_ambiguous(s) => s.insert(0, MARK),
-        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(mark_ambiguous),
+        serde_yaml::Value::String(s) if yaml11_ambiguous(s) => s.insert(0, mark),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter_mut().for_each(|i| mark_ambiguous(i, mark))
+        }
         serde_yaml::Value::Mapping(m) => {
             let entries: Vec<_> = std::mem::take(m).into_iter().collect();
             for (mut k, mut val) in entries {
-                mark_ambiguous(&mut k);
-                mark_ambiguous(&mut val);
+                mark_ambiguous(&mut k, mark);
+                mark_ambiguous(&mut val, mark);
                 m.insert(k, val);
             }
         }
@@ -215,5 +243,28 @@ mod tests {
         );
         let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, value);
+    }
+
+    /// Strings that start with a control character, or hold the text a mark is written
+    /// as, come back whole, and the ambiguous ones beside them are still quoted.
+    #[test]
+    fn yaml11_marks_never_touch_the_values_own_text() {
+        let mut strings: Vec<String> = (1u8..32).map(|c| format!("{}x", c as char)).collect();
+        strings.extend(["\"\\x01", "a \"\\x01 b", "\"\\x0E\"", "\\x02", "on"].map(String::from));
+        for s in &strings {
+            for value in [
+                serde_json::json!([s, "on"]),
+                serde_json::json!({ s.clone(): "yes", "k": s }),
+            ] {
+                let text = to_doc_yaml11(&value);
+                let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+                assert_eq!(back, value, "{s:?}:\n{text}");
+                assert!(!text.contains("- on") && !text.contains(": yes"), "{text}");
+            }
+        }
+        // Every mark taken at once: YAML 1.2 as it is, still whole.
+        let all = serde_json::json!(strings);
+        let back: serde_json::Value = serde_yaml::from_str(&to_doc_yaml11(&all)).unwrap();
+        assert_eq!(back, all);
     }
 }

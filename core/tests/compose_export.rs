@@ -434,6 +434,100 @@ fn an_edge_that_closes_a_cycle_is_called_but_not_waited_for() {
     );
 }
 
+/// ConfigMap values `.env` cannot carry alike to both generations of compose (`${`, or
+/// `$` beside a quote or line break) are written in the file itself, never in `.env`,
+/// and every value still comes back through the import.
+#[test]
+fn values_dotenv_cannot_carry_are_written_in_the_file_and_come_back() {
+    let mut d = templates::miniredis();
+    let cm = d.config_maps[0].name.clone();
+    let hostile = [
+        "${NOT_A_VAR}",
+        "it's $HOME",
+        "line1\n$X",
+        "a $HOME b",
+        "it's",
+        "x\ny",
+    ];
+    for (i, v) in hostile.iter().enumerate() {
+        d.config_maps[0].data.insert(format!("K{i}"), v.to_string());
+        d.services[0].config.env.push(EnvVar {
+            name: format!("R{i}"),
+            value: EnvValue::ConfigMapKey {
+                name: cm.clone(),
+                key: format!("K{i}"),
+            },
+        });
+    }
+    let (yaml, dotenv) = files(&d, "dev");
+    for k in ["K0", "K1", "K2"] {
+        assert!(!dotenv.contains(&format!("{k}=")), "{k} in .env:\n{dotenv}");
+    }
+    for k in ["K3", "K4", "K5"] {
+        assert!(
+            dotenv.contains(&format!("{k}=")),
+            "{k} not in .env:\n{dotenv}"
+        );
+    }
+    assert!(yaml.contains("R0=$${NOT_A_VAR}"), "{yaml}");
+    let differ = round_trip(&d, "dev");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// A pod's extra container and a named volume get compose names no other service or
+/// volume has: `web` with sidecar `proxy` beside a service `web-proxy`, and claims that
+/// would both be `db-data-x`, all stay in the file and come back through the import.
+#[test]
+fn containers_and_volumes_never_take_another_ones_name() {
+    let mut d = templates::miniredis();
+    let mut web = d.services[0].clone();
+    web.name = "web".into();
+    web.exposure = Exposure::default();
+    web.containers = vec![Container {
+        name: "proxy".into(),
+        role: ContainerRole::Regular,
+        image: "envoyproxy/envoy".into(),
+        tag: "v1.31".into(),
+        ..Container::default()
+    }];
+    let mut web_proxy = d.services[0].clone();
+    web_proxy.name = "web-proxy".into();
+    web_proxy.exposure = Exposure::default();
+    web_proxy.containers.clear();
+    let claim = |name: &str| VolumeClaim {
+        name: name.into(),
+        mount_path: "/data".into(),
+        size: "1Gi".into(),
+        storage_class: None,
+    };
+    let mut db = web_proxy.clone();
+    db.name = "db".into();
+    db.kind = WorkloadKind::StatefulSet;
+    db.storage = vec![claim("data-x")];
+    let mut db_data = db.clone();
+    db_data.name = "db-data".into();
+    db_data.storage = vec![claim("x")];
+    for s in [web, web_proxy, db, db_data] {
+        d.apply(kubeprint_core::Edit::AddService(Box::new(s)))
+            .unwrap();
+    }
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let services = f["services"].as_object().unwrap();
+    assert_eq!(
+        services["web-proxy"]["image"],
+        d.service_named("web-proxy").unwrap().image_ref()
+    );
+    assert_eq!(services["web-proxy-2"]["network_mode"], "service:web");
+    let volumes = f["volumes"].as_object().unwrap();
+    assert!(
+        volumes.contains_key("db-data-x") && volumes.contains_key("db-data-x-2"),
+        "{yaml}"
+    );
+    let differ = round_trip(&d, "dev");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
 #[test]
 fn an_unknown_environment_gives_a_file_that_says_so() {
     let (yaml, _) = files(&templates::connectum(), "qa");

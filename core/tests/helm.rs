@@ -831,3 +831,117 @@ fn a_literal_holding_template_braces_is_written_by_an_action() {
         .collect();
     assert!(text.contains(r#"{{ "\"{{ x }}\"" }}"#), "{text}");
 }
+
+/// Every corpus of real-shaped manifests, imported alone and as two environments of one
+/// design (as Kustomize overlays per environment are imported), renders each environment
+/// exactly from the chart: kept objects, residuals, Jobs, CronJobs, DaemonSets, sidecars,
+/// volumes, other namespaces.
+#[test]
+fn every_imported_corpus_chart_renders_each_environment_exactly() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut names: Vec<String> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() > 10);
+    for f in &names {
+        let text = std::fs::read_to_string(format!("{corpus}/{f}")).unwrap();
+        check(&import::kubernetes(&text).design);
+        let two = import::environments(&[("staging", &text), ("prod", &text)]).unwrap();
+        check(&two.design);
+    }
+}
+
+/// Helm reads values and rendered templates as YAML 1.1: a string it would take for a
+/// bool or a number (`on`, `yes`, `1_000`) is written quoted, and still renders exactly.
+#[test]
+fn strings_a_yaml_1_1_reader_would_misread_are_quoted() {
+    let mut d = templates::miniredis();
+    d.config_maps[0].data.insert("FLAG".into(), "on".into());
+    d.config_maps[0].data.insert("COUNT".into(), "1_000".into());
+    d.services[0]
+        .config
+        .env
+        .push(EnvVar::literal("ENABLED", "yes"));
+    check(&d);
+    let files = files(&d);
+    let dir = dir(&d);
+    let values = &files[&format!("{dir}/values.yaml")];
+    assert!(
+        values.contains("FLAG: 'on'") || values.contains("FLAG: \"on\""),
+        "{values}"
+    );
+    assert!(
+        values.contains("COUNT: '1_000'") || values.contains("COUNT: \"1_000\""),
+        "{values}"
+    );
+    let text: String = object_templates(&files, &dir)
+        .into_iter()
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(!text.contains("value: yes"), "{text}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    /// The same with the environments in any order: the base is then not the first
+    /// environment, and may follow one that runs nothing of its own.
+    #[test]
+    fn random_designs_charts_render_each_environment_exactly_in_any_order(
+        d in varied(),
+        k in 0usize..4,
+    ) {
+        let mut d = d;
+        let n = d.environments.len();
+        d.environments.rotate_left(k % n);
+        check(&d);
+    }
+}
+
+/// Edits after a two-environment import (a tag and digest, an environment's tag, a
+/// service switched off in one environment) reach the chart: each environment still
+/// renders exactly, and values-prod.yaml says what changed.
+#[test]
+fn edits_after_an_import_follow_into_the_values_files() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let read = |f: &str| std::fs::read_to_string(format!("{corpus}/{f}")).unwrap();
+    let mut d = import::environments(&[
+        ("staging", &read("two-envs/staging.yaml")),
+        ("prod", &read("two-envs/prod.yaml")),
+    ])
+    .unwrap()
+    .design;
+    let (api, last) = (d.services[0].clone(), d.services.last().unwrap().clone());
+    let set = |d: &mut Design, path: FieldPath, value: Value| {
+        d.apply(Edit::Set { path, value }).unwrap();
+    };
+    set(&mut d, FieldPath::service(api.id, "/tag"), json!("on"));
+    set(
+        &mut d,
+        FieldPath::service(api.id, "/digest"),
+        json!("sha256:abc"),
+    );
+    check(&d);
+    let prod = |rest: &str| FieldPath::environment("prod", &format!("/overrides/{rest}"));
+    set(
+        &mut d,
+        prod(&format!("{}/enabled", last.id.0)),
+        json!(false),
+    );
+    set(
+        &mut d,
+        prod(&format!("{}/image_tag", api.id.0)),
+        json!("2.0"),
+    );
+    check(&d);
+    let files = files(&d);
+    let dir = dir(&d);
+    let base = yaml_value(&files[&format!("{dir}/values.yaml")]);
+    let over = yaml_value(&files[&format!("{dir}/values-prod.yaml")]);
+    assert_eq!(base["services"][&api.name]["image"]["tag"], "on");
+    assert_eq!(base["services"][&api.name]["image"]["digest"], "sha256:abc");
+    assert_eq!(over["services"][&api.name]["image"]["tag"], "2.0");
+    assert_eq!(over["services"][&last.name]["enabled"], false);
+}

@@ -705,3 +705,37 @@ fn a_design_with_every_workload_kind_round_trips_through_a_link() {
     let f = file::from_json(&file::to_json(&d)).unwrap();
     assert_eq!(f, d);
 }
+
+/// The Helm chart and every environment's compose file of a design opened from its link
+/// (or its saved file) are the ones of the design itself: templates, every corpus
+/// imported alone and as two environments.
+#[test]
+fn a_designs_link_and_file_export_the_same_chart_and_compose_files() {
+    use kubeprint_core::export::{compose::compose, helm::chart};
+    use kubeprint_core::import;
+    let exports = |d: &Design| {
+        let mut files = chart(d);
+        for e in &d.environments {
+            files.extend(compose(d, &e.name));
+        }
+        files
+    };
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut designs: Vec<Design> = templates::ALL.iter().map(|t| (t.build)()).collect();
+    for f in std::fs::read_dir(corpus).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            designs.push(import::kubernetes(&text).design);
+            let two = import::environments(&[("staging", &text), ("prod", &text)]).unwrap();
+            designs.push(two.design);
+        }
+    }
+    for d in designs {
+        let want = exports(&d);
+        let linked = link::decode(&link::encode(&d)).unwrap();
+        assert_eq!(exports(&linked), want, "{}: through its link", d.name);
+        let saved = file::from_json(&file::to_json(&d)).unwrap();
+        assert_eq!(exports(&saved), want, "{}: through its file", d.name);
+    }
+}

@@ -5,7 +5,8 @@
 Lints the chart once with its values.yaml and once more per --values file, as
 `helm lint -f FILE` would: the linter here reads only the chart's own values.yaml, so each
 run lints a copy of the chart whose values.yaml is the chart's values merged with FILE
-by Helm's rules (maps merge key by key, the file wins; anything else is replaced whole). Prints every message with its severity and path; exits 1 when a
+by Helm's rules (maps merge key by key, the file wins, null deletes the chart's key;
+anything else is replaced whole). Prints every message with its severity and path; exits 1 when a
 lint reports an error (a template that does not render, a bad Chart.yaml, values that
 break values.schema.json), 2 when the linter cannot run.
 """
@@ -26,11 +27,15 @@ SEVERITY = {1: "INFO", 2: "WARNING", 3: "ERROR", 4: "ERROR"}
 
 
 def merge(base, over):
-    """Helm's coalescing of a values file over the chart's values."""
+    """Helm's coalescing of a values file over the chart's values: a null in the file
+    deletes the chart's key."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for k, v in over.items():
-            out[k] = merge(base.get(k), v) if k in base else v
+            if v is None and k in base:
+                del out[k]
+            else:
+                out[k] = merge(base.get(k), v) if k in base else v
         return out
     return over
 

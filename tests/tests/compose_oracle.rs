@@ -4,8 +4,8 @@
 //! without a warning (a variable `.env` lacks is one); and it rejects broken files, so
 //! that an install that accepts everything cannot pass the rest.
 
-use kubeprint_core::export::compose::compose;
-use kubeprint_core::{import, templates, Design};
+use kubeprint_core::export::compose::{compose, SECRET_PLACEHOLDER};
+use kubeprint_core::{import, templates, Design, EnvFrom, EnvValue, EnvVar};
 use kubeprint_tests::compose_config;
 use std::path::{Path, PathBuf};
 
@@ -150,4 +150,162 @@ fn docker_compose_rejects_a_broken_compose_file() {
         out.contains("The LOG_LEVEL variable is not set"),
         "no warning for a variable .env lacks:\n{out}"
     );
+}
+
+/// Every variable docker-compose resolves (through `.env` or in the file) is the value
+/// the design gives it, however it is quoted: `$`, `${`, quotes, `#`, backslashes, line
+/// breaks, leading spaces, YAML 1.1 words, non-ASCII; a Secret's is the placeholder.
+#[test]
+fn docker_compose_resolves_every_variable_to_the_designs_value() {
+    let mut d = templates::miniredis();
+    let hostile = [
+        "plain",
+        "it's",
+        "a $HOME b",
+        "x # y",
+        "a#b",
+        "line1\nline2",
+        "  sp  ",
+        "café",
+        "it's $HOME",
+        "line1\n$X",
+        "back\\slash",
+        "q\"uote",
+        "${NOT_A_VAR}",
+        "$$",
+        "end$",
+        "tab\there",
+        "mixed 'q' \"dq\" $v \\ #",
+        "= eq",
+        "-dash",
+        "on",
+        "",
+        "${A:-b} 'c'",
+    ];
+    let cm = d.config_maps[0].name.clone();
+    let first = d.services[0].name.clone();
+    for (i, v) in hostile.iter().enumerate() {
+        d.config_maps[0].data.insert(format!("K{i}"), v.to_string());
+        d.services[0].config.env.push(EnvVar {
+            name: format!("R{i}"),
+            value: EnvValue::ConfigMapKey {
+                name: cm.clone(),
+                key: format!("K{i}"),
+            },
+        });
+        d.services[0]
+            .config
+            .env
+            .push(EnvVar::literal(&format!("L{i}"), v));
+    }
+    let file = write(&d, "dev", &scratch("variables"));
+    let (ok, out) = compose_config(&file);
+    assert!(ok && !out.contains("WARNING"), "docker-compose:\n{out}");
+    let resolved = kubeprint_core::yaml::parse_documents(&out)
+        .unwrap()
+        .remove(0);
+    let resolved = serde_json::to_value(resolved).unwrap();
+    let env = d.environment("dev").unwrap();
+    let mut compared = 0;
+    for s in kubeprint_core::model::deployed(&d, env) {
+        if s.kind == kubeprint_core::WorkloadKind::CronJob {
+            continue;
+        }
+        let got = &resolved["services"][&s.name]["environment"];
+        for (name, want) in variables(&d, &s) {
+            // `config` writes what it resolved with `$` escaped again.
+            let want = want.replace('$', "$$");
+            assert_eq!(
+                got[&name].as_str(),
+                Some(want.as_str()),
+                "{} ${name}",
+                s.name
+            );
+            compared += 1;
+        }
+    }
+    assert!(
+        compared > 3 * hostile.len(),
+        "only {compared} variables of {first}"
+    );
+}
+
+/// A service's variables as Kubernetes gives them: envFrom in order, then env.
+fn variables(d: &Design, s: &kubeprint_core::Service) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut set = |k: &str, v: String| {
+        out.retain(|(n, _)| n != k);
+        out.push((k.to_string(), v));
+    };
+    for from in &s.config.env_from {
+        match from {
+            EnvFrom::ConfigMap(n) => {
+                for (k, v) in d.config_map(n).map(|c| c.data.clone()).unwrap_or_default() {
+                    set(&k, v);
+                }
+            }
+            EnvFrom::Secret(n) => {
+                for k in d.secret(n).map(|c| c.keys.clone()).unwrap_or_default() {
+                    set(&k, SECRET_PLACEHOLDER.into());
+                }
+            }
+        }
+    }
+    for e in &s.config.env {
+        let v = match &e.value {
+            EnvValue::Literal(v) => v.clone(),
+            EnvValue::ConfigMapKey { name, key } => d
+                .config_map(name)
+                .and_then(|c| c.data.get(key).cloned())
+                .unwrap_or_default(),
+            EnvValue::SecretKey { .. } => SECRET_PLACEHOLDER.into(),
+        };
+        set(&e.name, v);
+    }
+    out
+}
+
+/// Every corpus of real-shaped manifests and every compose file of the test data,
+/// imported, exports for each of its environments a file docker-compose accepts without
+/// a warning (Jobs, CronJobs left out, DaemonSets, sidecars, init containers, volumes,
+/// kept objects, other namespaces).
+#[test]
+fn docker_compose_accepts_every_imported_corpus_compose_file() {
+    let root = kubeprint_tests::root();
+    let mut inputs: Vec<PathBuf> = ["core/tests/corpus", "core/tests/manifests"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    inputs.sort();
+    let mut accepted = 0;
+    for p in inputs {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let name = p.file_stem().unwrap().to_string_lossy().to_string();
+        let d = if import::Format::detect(&text) == import::Format::Compose {
+            kubeprint_core::compose::import(&text, &Default::default()).design
+        } else {
+            import::kubernetes(&text).design
+        };
+        for env in &d.environments {
+            let file = write(
+                &d,
+                &env.name,
+                &scratch(&format!("corpus-{name}-{}", env.name)),
+            );
+            if services(&file) == 0 {
+                continue;
+            }
+            let (ok, out) = compose_config(&file);
+            assert!(ok, "{name} {}: docker-compose rejects it:\n{out}", env.name);
+            assert!(
+                !out.contains("WARNING"),
+                "{name} {}: docker-compose warns:\n{out}",
+                env.name
+            );
+            accepted += 1;
+        }
+    }
+    assert!(accepted > 15, "only {accepted} files were checked");
 }

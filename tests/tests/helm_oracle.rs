@@ -5,7 +5,7 @@
 //! uses: no `helm template` exists here.)
 
 use kubeprint_core::export::helm::{chart, chart_name};
-use kubeprint_core::{templates, Design};
+use kubeprint_core::{import, templates, Design, EnvVar};
 use kubeprint_tests::helm_lint;
 use std::path::PathBuf;
 
@@ -85,4 +85,68 @@ fn helm_lint_fails_a_values_file_that_breaks_the_schema() {
             "{name}: Helm's linter accepted values that break the schema:\n{out}"
         );
     }
+}
+
+/// Every corpus of real-shaped manifests, imported alone and as two environments of one
+/// design (the way a Kustomize overlay per environment is imported), gives a chart Helm's
+/// linter passes with every values file: kept objects (CRDs, custom resources, other
+/// namespaces), residuals, Jobs, CronJobs, DaemonSets, sidecars and volumes included.
+#[test]
+fn imported_corpora_charts_pass_helm_lint_with_each_environment() {
+    let corpus = kubeprint_tests::root().join("core/tests/corpus");
+    let read = |f: &str| std::fs::read_to_string(corpus.join(f)).unwrap();
+    let mut designs = vec![
+        import::environments(&[
+            ("staging", &read("two-envs/staging.yaml")),
+            ("prod", &read("two-envs/prod.yaml")),
+        ])
+        .unwrap()
+        .design,
+    ];
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    for name in &names {
+        let text = read(name);
+        let stem = name.trim_end_matches(".yaml");
+        let mut one = import::kubernetes(&text).design;
+        one.name = stem.to_string();
+        let mut two = import::environments(&[("staging", &text), ("prod", &text)])
+            .unwrap()
+            .design;
+        two.name = format!("{stem}-envs");
+        designs.extend([one, two]);
+    }
+    assert!(designs.len() > 20, "only {} designs", designs.len());
+    for d in designs {
+        let (chart_dir, values) = write_chart(&d, "corpus");
+        let (ok, out) = helm_lint(&chart_dir, &values);
+        assert!(ok, "{}: Helm's linter failed:\n{out}", d.name);
+        assert!(
+            !out.contains("[WARNING]"),
+            "{}: Helm's linter warns:\n{out}",
+            d.name
+        );
+    }
+}
+
+/// Helm reads values files and rendered templates as YAML 1.1, where a plain `on`, `yes`
+/// or `1_000` is a bool or a number: a configuration value or a variable that is such a
+/// string must stay a string (the schema says string; a ConfigMap's data and an env
+/// value must be strings).
+#[test]
+fn strings_a_yaml_1_1_reader_would_misread_stay_strings() {
+    let mut d = templates::miniredis();
+    d.config_maps[0].data.insert("FLAG".into(), "on".into());
+    d.config_maps[0].data.insert("COUNT".into(), "1_000".into());
+    d.services[0]
+        .config
+        .env
+        .push(EnvVar::literal("ENABLED", "yes"));
+    let (chart_dir, values) = write_chart(&d, "yaml11");
+    let (ok, out) = helm_lint(&chart_dir, &values);
+    assert!(ok, "Helm's linter failed:\n{out}");
 }

@@ -14,7 +14,9 @@
 //!   interpolates); every ConfigMap or Secret key read as `${VAR}`, with `VAR` set in
 //!   `.env` (the ConfigMap's value; for a Secret the placeholder `CHANGE_ME`, as rendered
 //!   Secrets carry: a design never holds secret values). A key that several objects
-//!   hold gets one variable per object, prefixed by the object's name.
+//!   hold gets one variable per object, prefixed by the object's name. A ConfigMap value
+//!   `.env` cannot carry to both generations of compose alike (one holding `${`, or `$`
+//!   beside a quote or line break) is written in `environment` itself, with a note.
 //! - `healthcheck` from the readiness probe: HTTP as `wget -q -O /dev/null URL || curl
 //!   -fsS -o /dev/null URL` in a shell (busybox and Alpine images have wget, Debian
 //!   based ones usually curl; GET rather than `--spider`'s HEAD, which some frameworks
@@ -42,7 +44,9 @@
 //!   main one waits for (`service_completed_successfully`, in order, with the main
 //!   one's dependencies); a sidecar or other regular container a service that shares the
 //!   main one's network (`network_mode: service:<main>`), as containers of a pod share
-//!   localhost.
+//!   localhost. Such a service is `<service>-<container>`, and a named volume
+//!   `<service>-<claim>`, with a `-2`, `-3` suffix where that is taken (a service
+//!   `web-proxy` beside `web`'s container `proxy`), with a note.
 //! - CronJobs have no counterpart (compose has no schedule) and are left out, with a
 //!   note.
 //!
@@ -360,6 +364,10 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
     let here: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
     let waits = dependencies(design, env, &here, notes);
     let mut host = HostPorts::default();
+    // Compose service and volume names in use: a pod's container `web` + `proxy` must not
+    // take the name of a service `web-proxy` (the later one would replace the earlier).
+    let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).collect();
+    let mut volumes_taken: BTreeSet<String> = BTreeSet::new();
     for s in &services {
         let mut main = ComposeService {
             image: s.image_ref(),
@@ -408,7 +416,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         for claim in &s.storage {
-            let volume = format!("{}-{}", s.name, claim.name);
+            let volume = unique(format!("{}-{}", s.name, claim.name), &mut volumes_taken);
             main.volumes.push(VolumeMount {
                 kind: "volume",
                 source: volume.clone(),
@@ -445,7 +453,14 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         let mut previous_init: Option<String> = None;
         let mut sidecars = Vec::new();
         for (index, c) in s.containers.iter().enumerate() {
-            let name = format!("{}-{}", s.name, c.name);
+            let wanted = format!("{}-{}", s.name, c.name);
+            let name = unique(wanted.clone(), &mut taken);
+            if name != wanted {
+                notes.push(format!(
+                    "{}: container `{}` is compose service {name}, since {wanted} is another service",
+                    s.name, c.name
+                ));
+            }
             let mut cs = ComposeService {
                 image: c.image_ref(),
                 entrypoint: c.command.clone(),
@@ -524,6 +539,22 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         file.services.0.extend(sidecars);
     }
     (file, dotenv)
+}
+
+/// `wanted`, or with the first free `-2`, `-3`, ... suffix; taken from now on.
+fn unique(wanted: String, taken: &mut BTreeSet<String>) -> String {
+    let name = (1..)
+        .map(|i| {
+            if i == 1 {
+                wanted.clone()
+            } else {
+                format!("{wanted}-{i}")
+            }
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or(wanted);
+    taken.insert(name.clone());
+    name
 }
 
 /// One edge of a caller whose callee runs in this file.
@@ -947,6 +978,32 @@ impl<'d> DotEnv<'d> {
         name
     }
 
+    /// A ConfigMap key's value in an `environment` item: `${VAR}` with `VAR` in `.env`,
+    /// or the value itself (escaped) when `.env` cannot carry it ([`dotenv_safe`]).
+    fn config_value(
+        &mut self,
+        service: &str,
+        object: &str,
+        key: &str,
+        notes: &mut Vec<String>,
+    ) -> String {
+        let design = self.design;
+        match design.config_map(object).and_then(|c| c.data.get(key)) {
+            Some(v) if !dotenv_safe(v) => {
+                let note = format!(
+                    "{service}: ConfigMap {object}'s `{key}` is written in compose.yaml, not .env: \
+                     its value holds `${{` or a `$` beside a quote or line break, which the \
+                     generations of compose read differently from .env"
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+                escape(v)
+            }
+            _ => format!("${{{}}}", self.var(false, object, key)),
+        }
+    }
+
     /// A container's variables as compose `environment` items, in Kubernetes'
     /// precedence (envFrom in order, then env, each later one winning).
     fn environment(
@@ -974,8 +1031,8 @@ impl<'d> DotEnv<'d> {
                             Vec::new()
                         });
                     for k in keys {
-                        let v = self.var(false, cm, &k);
-                        set(&mut vars, &k, format!("${{{v}}}"));
+                        let value = self.config_value(service, cm, &k, notes);
+                        set(&mut vars, &k, value);
                     }
                 }
                 EnvFrom::Secret(sec) => {
@@ -1000,7 +1057,7 @@ impl<'d> DotEnv<'d> {
             let value = match &e.value {
                 EnvValue::Literal(v) => escape(v),
                 EnvValue::ConfigMapKey { name, key } => {
-                    format!("${{{}}}", self.var(false, name, key))
+                    self.config_value(service, name, key, notes)
                 }
                 EnvValue::SecretKey { name, key } => {
                     format!("${{{}}}", self.var(true, name, key))
@@ -1059,9 +1116,19 @@ fn env_name(text: &str) -> String {
     n
 }
 
-/// A `.env` value: as it is when plain, else single-quoted (literal, no interpolation),
-/// else (with a single quote or a line break) double-quoted with `\\`, `\"`, `\n`
-/// and `$` escaped.
+/// Whether `.env` carries the value to both generations of compose unchanged:
+/// docker-compose 1.x (python-dotenv) expands `${...}` even in single quotes and keeps
+/// the backslash of `\$` in double quotes, where compose v2 expands `$NAME`; so no `${`
+/// anywhere, and no `$` in a value that needs double quotes (a single quote or a line
+/// break).
+fn dotenv_safe(v: &str) -> bool {
+    let needs_double_quotes = v.contains(['\'', '\n', '\r']);
+    !(v.contains("${") || (v.contains('$') && needs_double_quotes))
+}
+
+/// A `.env` value ([`dotenv_safe`]): as it is when plain, else single-quoted (literal),
+/// else (with a single quote or a line break, and no `$`) double-quoted with `\\`,
+/// `\"`, `\n` and `\r` escaped.
 fn dotenv_value(v: &str) -> String {
     let plain = v
         .chars()
@@ -1078,7 +1145,6 @@ fn dotenv_value(v: &str) -> String {
                 '"' => out.push_str("\\\""),
                 '\n' => out.push_str("\\n"),
                 '\r' => out.push_str("\\r"),
-                '$' => out.push_str("\\$"),
                 c => out.push(c),
             }
         }
