@@ -3,21 +3,23 @@
 
 use serde::Serialize;
 
-/// One value as a YAML document (no leading `---`).
+/// One value as a YAML document (no leading `---`) that every reader types alike:
+/// kubectl, Helm and kustomize read YAML 1.1 (`on`, `no`, `0755` are not strings
+/// there), so such strings are quoted ([`to_doc_yaml11`]). An env value `on` written
+/// plain is a bool to kubectl, which the API server then refuses.
 pub fn to_doc<T: Serialize>(value: &T) -> String {
+    to_doc_yaml11(value)
+}
+
+/// serde_yaml's own output (YAML 1.2): only for values whose strings are already safe.
+fn to_doc_yaml12<T: Serialize>(value: &T) -> String {
     serde_yaml::to_string(value).expect("k8s-openapi objects always serialize")
 }
 
-/// Several values as one multi-document YAML stream, separated by `---`.
+/// Several values as one multi-document YAML stream, separated by `---`, each as
+/// [`to_doc`] writes it.
 pub fn to_multi_doc<T: Serialize>(values: &[T]) -> String {
-    let mut out = Vec::new();
-    let mut ser = serde_yaml::Serializer::new(&mut out);
-    for v in values {
-        v.serialize(&mut ser)
-            .expect("k8s-openapi objects always serialize");
-    }
-    drop(ser);
-    String::from_utf8(out).expect("serde_yaml writes UTF-8")
+    values.iter().map(to_doc).collect::<Vec<_>>().join("---\n")
 }
 
 /// Plain data as a generic YAML value.
@@ -47,10 +49,12 @@ pub fn to_doc_yaml11<T: Serialize>(value: &T) -> String {
     });
     let Some(mark) = mark else {
         // Every mark is taken (no real value does that): YAML 1.2 as it is.
-        return to_doc(&v);
+        return to_doc_yaml12(&v);
     };
-    mark_ambiguous(&mut v, mark);
-    to_doc(&v).replace(&mark_text(mark), "\"")
+    if !mark_ambiguous(&mut v, mark) {
+        return to_doc_yaml12(&v);
+    }
+    to_doc_yaml12(&v).replace(&mark_text(mark), "\"")
 }
 
 /// Control characters serde_yaml writes as `\xNN` (the others have short escapes).
@@ -78,28 +82,57 @@ fn collect_strings<'a>(v: &'a serde_yaml::Value, out: &mut Vec<&'a str>) {
     }
 }
 
-fn mark_ambiguous(v: &mut serde_yaml::Value, mark: char) {
+/// Marks every ambiguous string; whether there was one.
+fn mark_ambiguous(v: &mut serde_yaml::Value, mark: char) -> bool {
     match v {
-        serde_yaml::Value::String(s) if yaml11_ambiguous(s) => s.insert(0, mark),
-        serde_yaml::Value::Sequence(items) => {
-            items.iter_mut().for_each(|i| mark_ambiguous(i, mark))
+        serde_yaml::Value::String(s) if needs_quotes(s) => {
+            s.insert(0, mark);
+            true
         }
+        serde_yaml::Value::Sequence(items) => items
+            .iter_mut()
+            .fold(false, |any, i| mark_ambiguous(i, mark) | any),
         serde_yaml::Value::Mapping(m) => {
+            if !m.iter().any(|(k, v)| has_ambiguous(k) || has_ambiguous(v)) {
+                return false;
+            }
             let entries: Vec<_> = std::mem::take(m).into_iter().collect();
             for (mut k, mut val) in entries {
                 mark_ambiguous(&mut k, mark);
                 mark_ambiguous(&mut val, mark);
                 m.insert(k, val);
             }
+            true
         }
-        _ => {}
+        _ => false,
     }
 }
 
-/// Whether a YAML 1.1 reader could resolve this plain scalar to a non-string: its bool
-/// and null words, `=` and `<<`, and anything that starts like a number and holds only
-/// what numbers, sexagesimals and timestamps are made of. (An over-approximation:
-/// quoting a string that needs no quotes changes nothing.)
+fn has_ambiguous(v: &serde_yaml::Value) -> bool {
+    match v {
+        serde_yaml::Value::String(s) => needs_quotes(s),
+        serde_yaml::Value::Sequence(items) => items.iter().any(has_ambiguous),
+        serde_yaml::Value::Mapping(m) => {
+            m.iter().any(|(k, v)| has_ambiguous(k) || has_ambiguous(v))
+        }
+        _ => false,
+    }
+}
+
+/// Whether serde_yaml would write `s` plain although a YAML 1.1 reader could take it
+/// for something else. (What serde_yaml quotes itself stays as it writes it.)
+fn needs_quotes(s: &str) -> bool {
+    yaml11_ambiguous(s)
+        && !serde_yaml::to_string(s)
+            .map(|t| t.starts_with(['\'', '"']))
+            .unwrap_or(true)
+}
+
+/// Whether a YAML 1.1 reader could resolve this plain scalar to a non-string: the bool
+/// and null words, `=` and `<<`, and the ints, floats, sexagesimals and timestamps of
+/// PyYAML's resolvers (docker-compose 1.x) and Go's YAML v2 (kubectl, Helm, kustomize;
+/// a date there turns into a timestamp string). `1.0.0`, `0.0.0.0` and `3f9c2d1` are
+/// strings to both.
 pub fn yaml11_ambiguous(s: &str) -> bool {
     const WORDS: [&str; 26] = [
         "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
@@ -108,14 +141,80 @@ pub fn yaml11_ambiguous(s: &str) -> bool {
     if s.is_empty() || WORDS.contains(&s) || s == "=" || s == "<<" {
         return true;
     }
-    // Every YAML 1.1 number, sexagesimal and timestamp has a digit (`.inf` and `.nan`
-    // are YAML 1.2's too, which serde_yaml quotes itself).
-    let numeric_start = s.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
-    numeric_start
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| {
-            c.is_ascii_hexdigit() || "+-._:xXoOtTzZ \t".contains(c) || "infaINFA".contains(c)
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let all = |x: &str, ok: fn(char) -> bool| !x.is_empty() && x.chars().all(ok);
+    let digits = |c: char| c.is_ascii_digit() || c == '_';
+    let int = all(t, digits) && t.starts_with(|c: char| c.is_ascii_digit())
+        || t.strip_prefix("0b")
+            .is_some_and(|r| all(r, |c| "01_".contains(c)))
+        || t.strip_prefix("0x")
+            .is_some_and(|r| all(r, |c| c.is_ascii_hexdigit() || c == '_'))
+        || t.strip_prefix("0o")
+            .is_some_and(|r| all(r, |c| ('0'..='7').contains(&c)));
+    let special = [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(&t);
+    int || special || float11(t) || sexagesimal(t) || timestamp(s)
+}
+
+/// `1.5`, `1.`, `.5`, `1_0.5e+3`, `1e3`: one dot at most, digits around it, an exponent.
+fn float11(t: &str) -> bool {
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let has_dot = mantissa.contains('.');
+    let part = |x: &str| x.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let some_digit = mantissa.chars().any(|c| c.is_ascii_digit());
+    exponent_ok
+        && some_digit
+        && part(int)
+        && part(frac)
+        && !int.starts_with('_')
+        && (has_dot || exponent.is_some())
+}
+
+/// `1:30`, `190:20:30.15`: base-60 ints and floats (YAML 1.1 only).
+fn sexagesimal(t: &str) -> bool {
+    let mut parts = t.split(':');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    let two = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    !rest.is_empty()
+        && first.starts_with(|c: char| c.is_ascii_digit())
+        && first.chars().all(|c| c.is_ascii_digit() || c == '_')
+        && rest.iter().enumerate().all(|(i, p)| {
+            let p = if i + 1 == rest.len() {
+                p.split('.').next().unwrap_or(p)
+            } else {
+                p
+            };
+            two(p)
         })
+}
+
+/// `2024-01-01`, `2024-1-1T10:00:00Z`, `2024-01-01 10:00:00`: a date, then a time or
+/// nothing.
+fn timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return false;
+    }
+    let rest = &s[5..];
+    let mut it = rest.splitn(3, '-');
+    let (Some(month), Some(tail)) = (it.next(), it.next()) else {
+        return false;
+    };
+    let day_len = tail.chars().take_while(char::is_ascii_digit).count();
+    let after = &tail[day_len..];
+    (1..=2).contains(&month.len())
+        && month.chars().all(|c| c.is_ascii_digit())
+        && (1..=2).contains(&day_len)
+        && it.next().is_none()
+        && (after.is_empty() || after.starts_with(['T', 't', ' ', '\t']))
 }
 
 /// Split a multi-document YAML stream into generic values, for tests and import.
@@ -239,10 +338,64 @@ mod tests {
         let text = to_doc_yaml11(&value);
         assert_eq!(
             text,
-            "image: postgres:16.4\n\"no\":\n- \"on\"\n- \"0755\"\n- \"1:30\"\n- \"2024-01-01\"\n- \"1_000\"\n- \"~\"\n- \"\"\n- plain\n- \"3f9c2d1\"\nrestart: \"no\"\nsay: a \"quoted\" no\n"
+            "image: postgres:16.4\n\"no\":\n- \"on\"\n- '0755'\n- \"1:30\"\n- \"2024-01-01\"\n- \"1_000\"\n- '~'\n- ''\n- plain\n- 3f9c2d1\nrestart: \"no\"\nsay: a \"quoted\" no\n"
         );
         let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn yaml11_ambiguity_is_what_yaml11_readers_resolve() {
+        for s in [
+            "on",
+            "No",
+            "~",
+            "",
+            "<<",
+            "0755",
+            "0b101",
+            "0x1F",
+            "1_000",
+            "-12",
+            "1.5",
+            ".5",
+            "1.",
+            "1e3",
+            "-1.5E+3",
+            "1:30",
+            "190:20:30.15",
+            ".inf",
+            "2024-01-01",
+            "2024-1-1T10:00:00Z",
+            "2024-01-01 10:00:00",
+        ] {
+            assert!(
+                yaml11_ambiguous(s),
+                "{s:?} is not a string to a YAML 1.1 reader"
+            );
+        }
+        for s in [
+            "1.0.0",
+            "0.0.0.0",
+            "3f9c2d1",
+            "v1.2",
+            "1.27-alpine",
+            "10.0.0.1:8080",
+            "2024-01",
+            "2024-01-01x",
+            "a:1",
+            "1e",
+            "_1",
+            "12:3x",
+            "http://x",
+            "1-2-3",
+            "on-call",
+        ] {
+            assert!(
+                !yaml11_ambiguous(s),
+                "{s:?} is a string to YAML 1.1 readers"
+            );
+        }
     }
 
     /// Strings that start with a control character, or hold the text a mark is written

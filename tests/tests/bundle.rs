@@ -188,7 +188,10 @@ async fn the_picked_parts_are_the_tree_shown_and_the_zip_downloaded() {
         "connectum/compose/.env",
         "connectum/kustomize/overlays/prod/kustomization.yaml",
     ] {
-        assert!(expected.iter().any(|p| p == must), "{must} in {expected:#?}");
+        assert!(
+            expected.iter().any(|p| p == must),
+            "{must} in {expected:#?}"
+        );
     }
     let count = page.text("bundle-count").await;
     assert_eq!(count, format!("{} files", expected.len()));

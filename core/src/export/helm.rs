@@ -760,10 +760,7 @@ impl<'a> Builder<'a> {
             let action = match &slot.expr {
                 Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
-                Expr::Raw(v) => format!(
-                    "{{{{ {} }}}}",
-                    go_string(&serde_json::to_string(v).expect("JSON"))
-                ),
+                Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
                 Expr::Format(f, parts) => {
                     let args: Vec<String> = parts.iter().map(|p| index(p)).collect();
                     format!(
@@ -890,6 +887,23 @@ fn atoms_of(c: &Cond, out: &mut Vec<VPath>) {
 }
 
 /// A Go string literal (JSON's escapes are a subset of Go's).
+/// `v` as JSON text that is also a valid YAML flow value: serde_json writes characters
+/// from U+007F up raw, but YAML allows no C1 control character (but NEL) in a
+/// document, nor U+FEFF inside one, so those are written as `\uXXXX` escapes (the
+/// same in JSON and in YAML's double-quoted strings).
+fn yaml_safe_json(v: &Value) -> String {
+    let text = serde_json::to_string(v).expect("JSON");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) && c != '\u{85}' || c == '\u{feff}' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn go_string(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
