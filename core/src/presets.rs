@@ -493,10 +493,7 @@ pub fn spreads() -> [(&'static str, Spread); 3] {
 
 /// A Prometheus scrape endpoint: `/metrics` on the first port.
 pub fn metrics(service: &Service) -> Metrics {
-    Metrics {
-        port: port_ref(service, 0),
-        path: "/metrics".into(),
-    }
+    Metrics::new(port_ref(service, 0), "/metrics")
 }
 
 /// The `n`-th environment variable added: `VAR_<n>`, empty.

@@ -283,7 +283,7 @@ prop_compose! {
                 Security { container_run_as_user: Some(i64::from(replicas) * 1000), ..Security::unset() }
             },
             digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
-            metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
+            metrics: metrics.then(|| Metrics::new(PortRef::Name("http".into()), "/metrics")),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
             containers: pod.0,
             volumes: pod.1,
