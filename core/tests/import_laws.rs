@@ -577,7 +577,13 @@ fn a_canary_its_analysis_monitors_and_rules_import_into_the_model() {
     let text = include_str!("corpus/canary-and-monitors.yaml");
     let imported = import::kubernetes(text);
     for d in &imported.documents {
-        assert_eq!(d.outcome, Outcome::Imported, "{} {} is modelled", d.kind, d.name);
+        assert_eq!(
+            d.outcome,
+            Outcome::Imported,
+            "{} {} is modelled",
+            d.kind,
+            d.name
+        );
     }
     let design = &imported.design;
     let checkout = design.service_named("checkout").unwrap();
@@ -599,14 +605,25 @@ fn a_canary_its_analysis_monitors_and_rules_import_into_the_model() {
     let a = checkout.delivery.analysis.as_ref().unwrap();
     assert!(a.background);
     assert_eq!(
-        (a.starting_step, a.interval_seconds, a.count, a.failure_limit),
+        (
+            a.starting_step,
+            a.interval_seconds,
+            a.count,
+            a.failure_limit
+        ),
         (2, 30, 6, 2)
     );
     assert_eq!(
         checkout.metrics,
-        Some(Metrics::new(PortRef::Name("metrics".into()), "/actuator/prometheus"))
+        Some(Metrics::new(
+            PortRef::Name("metrics".into()),
+            "/actuator/prometheus"
+        ))
     );
-    assert_eq!(checkout.scaling.hpa.as_ref().map(|h| (h.min, h.max)), Some((4, 12)));
+    assert_eq!(
+        checkout.scaling.hpa.as_ref().map(|h| (h.min, h.max)),
+        Some((4, 12))
+    );
     let ledger = design.service_named("ledger-sync").unwrap();
     assert_eq!(
         ledger.metrics,
