@@ -280,6 +280,11 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             c.ports = api(d).ports.clone();
             api(d).containers.push(c);
         }),
+        ("KP808", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.cron.starting_deadline_seconds = Some(5);
+        }),
         ("KP230", |d| {
             let s = api(d);
             s.kind = WorkloadKind::StatefulSet;
