@@ -6,6 +6,7 @@
 
 mod bench;
 mod canvas;
+mod delivery;
 mod fields;
 mod inspector;
 mod panels;

@@ -386,3 +386,33 @@ fn an_environment_may_make_a_service_a_canary() {
         FieldPath::environment("prod", "/overrides/2/strategy")
     );
 }
+
+/// An HPA kept from an import still names the Deployment a canary replaced: KP713 says
+/// so, naming the Rollout; one that names the Rollout resolves.
+#[test]
+fn a_kept_hpa_of_a_service_turned_canary_is_reported_until_it_targets_the_rollout() {
+    let hpa = |kind: &str| {
+        KeptObject(serde_json::json!({
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "api-kept"},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": "api"},
+                "minReplicas": 2,
+                "maxReplicas": 4,
+            },
+        }))
+    };
+    let mut d = baseline();
+    canary(&mut d);
+    d.extra_objects.push(hpa("Deployment"));
+    let f = findings_of(&d, "prod", "KP713");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("(`api` is a Rollout)"),
+        "{}",
+        f[0].message
+    );
+    d.extra_objects[0] = hpa("Rollout");
+    assert!(findings_of(&d, "prod", "KP713").is_empty());
+}
