@@ -65,6 +65,8 @@ fn CanaryFields(id: ServiceId) -> impl IntoView {
             <div class="row">
                 <Field label="From step" path=p(id, "/delivery/analysis/starting_step") kind=K::Count hint="0 is the first" />
                 <Field label="Every (s)" path=p(id, "/delivery/analysis/interval_seconds") kind=K::Seconds />
+            </div>
+            <div class="row">
                 <Field label="Measurements" path=p(id, "/delivery/analysis/count") kind=K::Count />
                 <Field label="Failures allowed" path=p(id, "/delivery/analysis/failure_limit") kind=K::Count />
             </div>
@@ -137,6 +139,7 @@ pub fn MonitoringFields(env: String) -> impl IntoView {
     view! {
         <Choice label="Monitoring" path=e("/monitoring/scraping") options=choices(presets::SCRAPINGS) />
         {move || operator.get().then(|| view! {
+            <p class="note">"A ServiceMonitor (or PodMonitor) per metrics endpoint and a PrometheusRule per service, instead of the prometheus.io annotations."</p>
             <Field label="Monitor labels (the Prometheus resource selects by)" path=labels.clone() kind=K::KeyValues placeholder="release=kube-prometheus-stack" />
             <div class="row">
                 <Field label="Scrape interval (s)" path=interval.clone() kind=K::Seconds hint="0: Prometheus' own" />

@@ -395,7 +395,7 @@ pub fn Environments() -> impl IntoView {
                         <Field label="Ingress controller namespace" path=d("/cluster/ingress_controller_namespace") kind=K::Text />
                         <Field label="Monitoring namespace" path=d("/cluster/monitoring_namespace") kind=K::OptionalText />
                     </div>
-                    <Field label="Prometheus address (canary analysis)" path=d("/cluster/prometheus_address") kind=K::OptionalText placeholder="http://prometheus-operated.<monitoring namespace>.svc:9090" />
+                    <Field label="Prometheus address (canary analysis)" path=d("/cluster/prometheus_address") kind=K::OptionalText placeholder="prometheus-operated in that namespace" hint="empty: http://prometheus-operated.<namespace>.svc:9090" />
                 </section>
                 <For each=move || names.get() key=|n| n.clone() let:name>
                     {

@@ -180,10 +180,7 @@ pub const CANARY_STEPS: [(&str, CanaryStep); 3] = [
 /// How an environment's metrics are scraped, as the editor offers it.
 pub const SCRAPINGS: [(&str, Scraping); 2] = [
     ("Pod annotations (prometheus.io/*)", Scraping::Annotations),
-    (
-        "Prometheus Operator (ServiceMonitor, PrometheusRule)",
-        Scraping::Operator,
-    ),
+    ("Prometheus Operator", Scraping::Operator),
 ];
 
 /// The step added after `steps`: a pause after a weight, else the next weight (25

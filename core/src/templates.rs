@@ -488,17 +488,17 @@ pub fn miniredis() -> Design {
     // "Sensitive services: canary rollout", rolled back automatically on readiness
     // failures and elevated 5xx rates: the canary's steps and analysis, used where an
     // environment says canary (prod). Without traffic routing the weights are shares of
-    // the pods, so they are ones the HPA's two replicas (and one surge pod) can express:
-    // 1 of 3 pods, 1 of 2, 2 of 3. The analysis runs in the background from the first
-    // pause, measuring every minute, 5 times; a second failed measurement aborts.
+    // the pods, so they are ones the HPA's two replicas (and one surge pod) express
+    // exactly: 1 of 3 pods, 1 of 2, 2 of 3. The analysis runs in the background from the
+    // first pause, measuring every minute, 5 times; a second failed measurement aborts.
     let canary = || Delivery {
         strategy: UpdateStrategy::RollingUpdate,
         steps: vec![
-            CanaryStep::SetWeight { weight: 25 },
+            CanaryStep::SetWeight { weight: 33 },
             CanaryStep::Pause { seconds: Some(300) },
             CanaryStep::SetWeight { weight: 50 },
             CanaryStep::Pause { seconds: Some(300) },
-            CanaryStep::SetWeight { weight: 75 },
+            CanaryStep::SetWeight { weight: 67 },
             CanaryStep::Pause { seconds: Some(300) },
         ],
         analysis: Some(Analysis::default()),

@@ -497,7 +497,7 @@ fn miniredis_canaries_roll_back_on_readiness_and_5xx_in_prod_only() {
         assert_eq!(s(&r, "apiVersion"), "argoproj.io/v1alpha1");
         assert!(at(&r, "spec.progressDeadlineAbort").as_bool().unwrap());
         let canary = at(&r, "spec.strategy.canary");
-        assert_eq!(i(canary, "steps.0.setWeight"), 25);
+        assert_eq!(i(canary, "steps.0.setWeight"), 33);
         assert_eq!(s(canary, "steps.1.pause.duration"), "5m");
         assert_eq!(
             s(canary, "analysis.templates.0.templateName"),
