@@ -109,9 +109,9 @@ pub(crate) use custom_resource;
 /// seconds: `90s`, `5m`, `2h` (whole minutes and hours in their unit, so what people
 /// write reads back the same).
 pub fn duration(seconds: u32) -> String {
-    if seconds > 0 && seconds % 3600 == 0 {
+    if seconds > 0 && seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds > 0 && seconds % 60 == 0 {
+    } else if seconds > 0 && seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
