@@ -168,7 +168,7 @@ fn node_view(
     NodeView {
         id: s.id,
         name: s.name.clone(),
-        kind: kubeprint_core::presets::workload_label(s.kind),
+        kind: kubeprint_core::render::workload_kind(&e),
         scale,
         ports: if ports.is_empty() {
             "no ports".into()

@@ -162,6 +162,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     ]
     .map(|part| shown(id, move |s| presets::shows(s, part)));
     let scaling = shown(id, presets::shows_scaling);
+    let delivery = shown(id, |s| presets::shows(s, Part::Delivery));
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
         let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
@@ -291,6 +292,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
                 })}
             }))}
+            {move || delivery.get().then(|| section("Delivery", view! { <crate::delivery::DeliverySection id /> }))}
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
                 {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
@@ -508,6 +510,7 @@ fn OverrideFields(id: ServiceId) -> impl IntoView {
                 <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
             </div>
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
+            <Choice label="Strategy here" path=o("strategy") options=choices(presets::STRATEGY_OVERRIDES) />
         }
     }
 }

@@ -7,6 +7,7 @@
 mod bench;
 mod bundle;
 mod canvas;
+mod delivery;
 mod fields;
 mod inspector;
 mod panels;

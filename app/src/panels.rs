@@ -395,6 +395,7 @@ pub fn Environments() -> impl IntoView {
                         <Field label="Ingress controller namespace" path=d("/cluster/ingress_controller_namespace") kind=K::Text />
                         <Field label="Monitoring namespace" path=d("/cluster/monitoring_namespace") kind=K::OptionalText />
                     </div>
+                    <Field label="Prometheus address (canary analysis)" path=d("/cluster/prometheus_address") kind=K::OptionalText placeholder="prometheus-operated in that namespace" hint="empty: http://prometheus-operated.<namespace>.svc:9090" />
                 </section>
                 <For each=move || names.get() key=|n| n.clone() let:name>
                     {
@@ -410,6 +411,7 @@ pub fn Environments() -> impl IntoView {
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
                                 <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
                                 <Check label="Runs the design's services" path=e("/hosts_services") />
+                                <crate::delivery::MonitoringFields env=name.clone() />
                                 <button class="danger" on:click=move |_| app.dispatch(Edit::RemoveEnvironment(remove.clone()))>"Remove environment"</button>
                             </section>
                         }

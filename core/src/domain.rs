@@ -91,3 +91,11 @@ pub const DEFAULT_DAEMONSET_MAX_UNAVAILABLE: u32 = 1;
 /// Above this share of the nodes, a DaemonSet rollout that takes pods down stops the
 /// node agent on too many nodes at once (`daemonset_rollout_too_wide`, KP813).
 pub const DAEMONSET_MAX_UNAVAILABLE_WARN_PERCENT: u32 = 50;
+
+/// The share of 5xx answers (percent) above which a service's alert fires when its
+/// design has no canary analysis that sets one.
+pub const ERROR_RATE_ALERT_PERCENT: u32 = 5;
+
+/// How far (percentage points) the share of the pods a replica-weight canary runs may
+/// stray from a step's weight before `canary_weight_not_honored` (KP234) says so.
+pub const CANARY_WEIGHT_TOLERANCE_PERCENT: u32 = 10;

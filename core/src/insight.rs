@@ -407,7 +407,10 @@ pub fn disruption_row(s: &Service) -> DisruptionRow {
                     Some(n) => format!("{n} at a time"),
                 },
                 drain_blocks: d.drain_allows == Some(0),
-                rollout: format!("{} / {}", d.rollout_down, d.rollout_surge),
+                rollout: match canary_steps(s) {
+                    Some(steps) => steps,
+                    None => format!("{} / {}", d.rollout_down, d.rollout_surge),
+                },
             }
         }
         WorkloadKind::DaemonSet => {
@@ -432,6 +435,40 @@ pub fn disruption_row(s: &Service) -> DisruptionRow {
             rollout: "none: a change applies to the next run".into(),
         },
     }
+}
+
+/// A canary's steps in pods, for the disruption view: `canary 1 of 5 pods (20%) · 5 min ·
+/// 3 of 6 (50%) · until promoted · analysis · then all 5`. Without traffic routing a
+/// weight is the canary's share of the pods, so the pods are what the traffic gets (see
+/// [`crate::replicas::canary_split`]). `None` unless the service renders a Rollout.
+pub fn canary_steps(s: &Service) -> Option<String> {
+    use crate::model::CanaryStep;
+    use crate::replicas::{canary_share, canary_split};
+    if !s.is_canary() {
+        return None;
+    }
+    let r = guaranteed_replicas(s);
+    let surge = u32::try_from(pods(s.scaling.max_surge, r, Rounding::Up)).unwrap_or(u32::MAX);
+    let mut parts = Vec::new();
+    for step in &s.delivery.steps {
+        parts.push(match step {
+            CanaryStep::SetWeight { weight } => {
+                let (c, st) = canary_split(r, *weight, surge);
+                let share = canary_share(c, st);
+                let of = if parts.is_empty() { " pods" } else { "" };
+                if share == *weight {
+                    format!("{c} of {}{of} ({weight}%)", c + st)
+                } else {
+                    format!("{c} of {}{of} ({share}%, not {weight}%)", c + st)
+                }
+            }
+            CanaryStep::Pause { seconds: Some(n) } => crate::cron::duration_text(u64::from(*n)),
+            CanaryStep::Pause { seconds: None } => "until promoted".into(),
+            CanaryStep::Analysis => "analysis".into(),
+        });
+    }
+    parts.push(format!("then all {r}"));
+    Some(format!("canary {}", parts.join(" · ")))
 }
 
 /// How a DaemonSet's rolling update goes: one pod per node, so its amounts are shares

@@ -172,6 +172,26 @@ pub struct Cluster {
     pub ingress_controller_namespace: String,
     /// Namespace of the Prometheus that scrapes metrics endpoints.
     pub monitoring_namespace: Option<String>,
+    /// The Prometheus HTTP API that canary analyses query; `None` is the Prometheus
+    /// Operator's `prometheus-operated` Service in the monitoring namespace (see
+    /// [`Cluster::prometheus_address`]).
+    pub prometheus_address: Option<String>,
+}
+
+impl Cluster {
+    /// Where canary analyses send their queries: the address the design gives, else
+    /// `http://prometheus-operated.<monitoring namespace>.svc:9090` (the Service the
+    /// Prometheus Operator creates for its Prometheus servers; `monitoring` when the
+    /// design names no namespace).
+    pub fn prometheus_address(&self) -> String {
+        match &self.prometheus_address {
+            Some(a) if !a.trim().is_empty() => a.trim().to_string(),
+            _ => format!(
+                "http://prometheus-operated.{}.svc:9090",
+                self.monitoring_namespace.as_deref().unwrap_or("monitoring")
+            ),
+        }
+    }
 }
 
 impl Default for Cluster {
@@ -183,6 +203,7 @@ impl Default for Cluster {
             cert_issuer: "letsencrypt-prod".into(),
             ingress_controller_namespace: "ingress-nginx".into(),
             monitoring_namespace: None,
+            prometheus_address: None,
         }
     }
 }
@@ -287,6 +308,49 @@ pub struct Environment {
     pub residual: Option<Residual>,
     /// How Argo CD syncs this environment's application (by default, from the tier).
     pub argocd_sync: ArgoSync,
+    /// How Prometheus finds the metrics endpoints here, and the alerts written for it.
+    pub monitoring: Monitoring,
+}
+
+/// How Prometheus finds an environment's metrics endpoints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scraping {
+    /// `prometheus.io/scrape`, `/port` and `/path` pod annotations, which a Prometheus
+    /// scrape job that discovers pods reads (no operator needed).
+    #[default]
+    Annotations,
+    /// The Prometheus Operator: a ServiceMonitor (a PodMonitor when no Service port
+    /// reaches the metrics port) per metrics endpoint, and a PrometheusRule per service.
+    Operator,
+}
+
+/// An environment's monitoring: how metrics are scraped and whether alerts are written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Monitoring {
+    /// Pod annotations, or Prometheus Operator objects.
+    pub scraping: Scraping,
+    /// Labels on the monitors and rules: what the Prometheus resource selects them by
+    /// (kube-prometheus-stack's chart selects `release: <its release name>`).
+    pub labels: BTreeMap<String, String>,
+    /// Scrape interval of each endpoint, in seconds; 0 leaves Prometheus' own.
+    pub interval_seconds: u32,
+    /// With the operator, a PrometheusRule per service with the alerts its design
+    /// implies (pods not ready, 5xx rate, HPA at its maximum, PDB allowing no
+    /// disruption).
+    pub alerts: bool,
+}
+
+impl Default for Monitoring {
+    fn default() -> Self {
+        Monitoring {
+            scraping: Scraping::Annotations,
+            labels: BTreeMap::new(),
+            interval_seconds: 30,
+            alerts: true,
+        }
+    }
 }
 
 impl Default for Environment {
@@ -303,6 +367,7 @@ impl Default for Environment {
             overrides: BTreeMap::new(),
             residual: None,
             argocd_sync: ArgoSync::default(),
+            monitoring: Monitoring::default(),
         }
     }
 }
@@ -374,6 +439,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
         }
         s.tag = t.clone();
     }
+    if let Some(strategy) = o.strategy {
+        s.delivery.strategy = strategy;
+    }
     s
 }
 
@@ -393,6 +461,9 @@ pub struct Override {
     pub resources: Option<Resources>,
     /// Image tag.
     pub image_tag: Option<String>,
+    /// How updates roll out here (say, a canary in production only); the service's
+    /// canary steps and analysis apply.
+    pub strategy: Option<UpdateStrategy>,
 }
 
 /// The controller that runs a service's pods.
@@ -825,6 +896,8 @@ pub struct Service {
     pub security: Security,
     /// Prometheus scrape endpoint.
     pub metrics: Option<Metrics>,
+    /// How a new version replaces the old pods: a rolling update or a canary.
+    pub delivery: Delivery,
     /// Port ranges the service hands out at run time.
     pub port_pools: Vec<PortPool>,
     /// Where the node sits on the canvas.
@@ -871,6 +944,7 @@ impl Default for Service {
             cron: CronSettings::default(),
             security: Security::default(),
             metrics: None,
+            delivery: Delivery::default(),
             port_pools: Vec::new(),
             position: None,
             residual: BTreeMap::new(),
@@ -880,6 +954,12 @@ impl Default for Service {
 }
 
 impl Service {
+    /// Whether it renders as an Argo Rollouts `Rollout` (a Deployment whose updates go
+    /// through canary steps) rather than as its kind.
+    pub fn is_canary(&self) -> bool {
+        self.kind == WorkloadKind::Deployment && self.delivery.is_canary()
+    }
+
     /// The container's name.
     pub fn container(&self) -> &str {
         if self.container_name.is_empty() {
@@ -933,19 +1013,25 @@ pub fn split_image(reference: &str) -> (&str, &str, Option<&str>) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResidualRole {
+    /// The PrometheusRule (alerts).
+    Alerts,
+    /// The AnalysisTemplate of a canary.
+    AnalysisTemplate,
     /// The HorizontalPodAutoscaler.
     Hpa,
     /// The Ingress.
     Ingress,
     /// The LoadBalancer Service (`<name>-external`).
     LoadBalancer,
+    /// The ServiceMonitor or PodMonitor.
+    Monitor,
     /// The PodDisruptionBudget.
     Pdb,
     /// The ClusterIP or headless Service.
     Service,
     /// The dedicated ServiceAccount.
     ServiceAccount,
-    /// The Deployment or StatefulSet.
+    /// The Deployment (or Rollout), StatefulSet, DaemonSet, Job or CronJob.
     Workload,
 }
 
@@ -1771,6 +1857,154 @@ pub struct Metrics {
     pub port: PortRef,
     /// HTTP path, usually `/metrics`.
     pub path: String,
+    /// The counter of HTTP requests it exposes, labelled by status code: what canary
+    /// analyses and the 5xx alert read (`http_requests_total` of the Prometheus client
+    /// libraries' conventions).
+    #[serde(default = "Metrics::default_requests_metric")]
+    pub requests_metric: String,
+    /// The label of that counter that holds the status code (`code`).
+    #[serde(default = "Metrics::default_status_label")]
+    pub status_label: String,
+}
+
+impl Metrics {
+    /// `/metrics` on `port`, with the conventional request counter.
+    pub fn new(port: PortRef, path: impl Into<String>) -> Self {
+        Metrics {
+            port,
+            path: path.into(),
+            requests_metric: Metrics::default_requests_metric(),
+            status_label: Metrics::default_status_label(),
+        }
+    }
+
+    /// `http_requests_total`.
+    pub fn default_requests_metric() -> String {
+        "http_requests_total".into()
+    }
+
+    /// `code`.
+    pub fn default_status_label() -> String {
+        "code".into()
+    }
+}
+
+/// How a new version of a service's pods replaces the old ones. Read for Deployments
+/// (a canary replaces the Deployment with an Argo Rollouts `Rollout`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Delivery {
+    /// Rolling update or canary; an environment may override it.
+    pub strategy: UpdateStrategy,
+    /// The canary's steps, in order. Without traffic routing a weight is the canary's
+    /// share of the pods.
+    pub steps: Vec<CanaryStep>,
+    /// The AnalysisTemplate of the canary (Prometheus queries of the canary pods' 5xx
+    /// rate and readiness): run in the background and/or at the analysis steps.
+    pub analysis: Option<Analysis>,
+    /// Abort (back to the stable pods) when the update makes no progress for
+    /// `timing.progress_deadline_seconds` (`progressDeadlineAbort`).
+    pub progress_deadline_abort: bool,
+    /// `abortScaleDownDelaySeconds` (traffic-routed canaries only).
+    pub abort_scale_down_delay_seconds: Option<u32>,
+    /// `scaleDownDelaySeconds` (traffic-routed canaries only; Argo Rollouts refuses it on
+    /// a replica-weight canary).
+    pub scale_down_delay_seconds: Option<u32>,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery {
+            strategy: UpdateStrategy::RollingUpdate,
+            steps: vec![
+                CanaryStep::SetWeight { weight: 20 },
+                CanaryStep::Pause { seconds: Some(300) },
+                CanaryStep::SetWeight { weight: 50 },
+                CanaryStep::Pause { seconds: Some(300) },
+            ],
+            analysis: None,
+            progress_deadline_abort: false,
+            abort_scale_down_delay_seconds: None,
+            scale_down_delay_seconds: None,
+        }
+    }
+}
+
+impl Delivery {
+    /// Whether updates go through canary steps (an Argo Rollouts `Rollout`).
+    pub fn is_canary(&self) -> bool {
+        self.strategy == UpdateStrategy::Canary
+    }
+}
+
+/// How updates roll out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStrategy {
+    /// A Deployment's rolling update (maxSurge, maxUnavailable).
+    #[default]
+    RollingUpdate,
+    /// An Argo Rollouts canary: weights, pauses and analysis, with abort and rollback.
+    Canary,
+}
+
+/// One step of a canary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CanaryStep {
+    /// Give the canary this percentage (of the pods, without traffic routing).
+    SetWeight {
+        /// 0 to 100.
+        weight: u32,
+    },
+    /// Wait this many seconds, or (`None`) until someone promotes the rollout.
+    Pause {
+        /// The pause's duration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seconds: Option<u32>,
+    },
+    /// Run the service's analysis and wait for its verdict (abort on failure).
+    Analysis,
+}
+
+/// The canary analysis: one AnalysisTemplate with two Prometheus metrics of the canary's
+/// pods (their 5xx share and their readiness), each measured `count` times every
+/// `interval_seconds`; more than `failure_limit` failed measurements fail the run, and
+/// a failed run aborts the rollout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Analysis {
+    /// Run in the background from step `starting_step` until the last step (the analysis
+    /// steps run it too).
+    pub background: bool,
+    /// The step the background analysis starts at (0 is the first).
+    pub starting_step: u32,
+    /// Seconds between measurements.
+    pub interval_seconds: u32,
+    /// Measurements per run.
+    pub count: u32,
+    /// Failed measurements tolerated; one more fails the run.
+    pub failure_limit: u32,
+    /// A measurement fails when more than this percentage of the canary's requests
+    /// answer 5xx.
+    pub max_error_percent: u32,
+    /// A measurement fails when fewer than this percentage of the canary's pods are
+    /// ready.
+    pub min_ready_percent: u32,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            background: true,
+            starting_step: 1,
+            interval_seconds: 60,
+            count: 5,
+            failure_limit: 1,
+            max_error_percent: 5,
+            min_ready_percent: 100,
+        }
+    }
 }
 
 /// A range of ports the service allocates at run time, announced through two env vars.
@@ -1808,6 +2042,9 @@ mod tests {
     #[test]
     fn residual_roles_serialize_as_the_names_design_files_use_in_the_same_order() {
         let names = [
+            "alerts",
+            "analysis_template",
+            "monitor",
             "workload",
             "service",
             "load_balancer",

@@ -10,8 +10,9 @@ pub const DEFAULT_DENY_POLICY: &str = "default-deny-all";
 /// The NetworkPolicy that lets every pod of a default-deny environment reach DNS.
 pub const DNS_EGRESS_POLICY: &str = "allow-dns-egress";
 
-/// The name of a service's own objects: its Deployment or StatefulSet, its ClusterIP
-/// or headless Service, its ServiceAccount, Ingress, HPA and PDB.
+/// The name of a service's own objects: its Deployment, Rollout or StatefulSet, its
+/// ClusterIP or headless Service, its ServiceAccount, Ingress, HPA and PDB, its
+/// ServiceMonitor or PodMonitor and its PrometheusRule.
 pub fn own(service: &str) -> &str {
     service
 }
@@ -37,6 +38,11 @@ pub fn tls_secret(service: &str) -> String {
     format!("{service}-tls")
 }
 
+/// The AnalysisTemplate of a service's canary.
+pub fn analysis_template(service: &str) -> String {
+    format!("{service}-analysis")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +54,6 @@ mod tests {
         assert_eq!(load_balancer("web"), "web-external");
         assert_eq!(allow_policy("web"), "web-allow");
         assert_eq!(tls_secret("web"), "web-tls");
+        assert_eq!(analysis_template("web"), "web-analysis");
     }
 }

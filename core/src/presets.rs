@@ -130,6 +130,8 @@ pub enum EditorPart {
     Job,
     /// Schedule, time zone, concurrency, history.
     Cron,
+    /// Rolling update or canary, the canary's steps and analysis.
+    Delivery,
 }
 
 /// Whether the editor shows `part` for service `s`: the parts its kind uses, and a part
@@ -151,6 +153,63 @@ pub fn shows(s: &Service, part: EditorPart) -> bool {
         EditorPart::ProgressDeadline => k == WorkloadKind::Deployment,
         EditorPart::Job => k.runs_to_completion(),
         EditorPart::Cron => k == WorkloadKind::CronJob,
+        EditorPart::Delivery => k == WorkloadKind::Deployment || s.delivery.is_canary(),
+    }
+}
+
+/// How updates roll out, as the editor offers it.
+pub const STRATEGIES: [(&str, UpdateStrategy); 2] = [
+    ("Rolling update (Deployment)", UpdateStrategy::RollingUpdate),
+    ("Canary (Argo Rollouts)", UpdateStrategy::Canary),
+];
+
+/// An environment's choice of strategy for one service: its own, or one of the two.
+pub const STRATEGY_OVERRIDES: [(&str, Option<UpdateStrategy>); 3] = [
+    ("Service's own", None),
+    ("Rolling update", Some(UpdateStrategy::RollingUpdate)),
+    ("Canary", Some(UpdateStrategy::Canary)),
+];
+
+/// The kinds of canary step, each as a new step of that kind starts.
+pub const CANARY_STEPS: [(&str, CanaryStep); 3] = [
+    ("Set weight", CanaryStep::SetWeight { weight: 20 }),
+    ("Pause", CanaryStep::Pause { seconds: Some(300) }),
+    ("Analysis", CanaryStep::Analysis),
+];
+
+/// How an environment's metrics are scraped, as the editor offers it.
+pub const SCRAPINGS: [(&str, Scraping); 2] = [
+    ("Pod annotations (prometheus.io/*)", Scraping::Annotations),
+    ("Prometheus Operator", Scraping::Operator),
+];
+
+/// The step added after `steps`: a pause after a weight, else the next weight (25
+/// points up, at most 100).
+pub fn canary_step(steps: &[CanaryStep]) -> CanaryStep {
+    let last_weight = steps.iter().rev().find_map(|s| match s {
+        CanaryStep::SetWeight { weight } => Some(*weight),
+        _ => None,
+    });
+    match steps.last() {
+        Some(CanaryStep::SetWeight { .. }) => CanaryStep::Pause { seconds: Some(300) },
+        _ => CanaryStep::SetWeight {
+            weight: last_weight.map_or(20, |w| (w + 25).min(100)),
+        },
+    }
+}
+
+/// What the service's canary does in `env`, in words for the inspector: its steps in
+/// pods there, or that the environment rolls it as a Deployment.
+pub fn delivery_note(s: &Service, env: &Environment) -> String {
+    let e = crate::model::effective(s, env);
+    match crate::insight::canary_steps(&e) {
+        Some(steps) => format!("In {}: {steps}.", env.name),
+        None if e.delivery.is_canary() => format!(
+            "In {}: a {} is not replaced by a Rollout; it updates as its kind does.",
+            env.name,
+            e.kind.as_str()
+        ),
+        None => format!("In {}: a rolling update of the Deployment.", env.name),
     }
 }
 
@@ -493,10 +552,7 @@ pub fn spreads() -> [(&'static str, Spread); 3] {
 
 /// A Prometheus scrape endpoint: `/metrics` on the first port.
 pub fn metrics(service: &Service) -> Metrics {
-    Metrics {
-        port: port_ref(service, 0),
-        path: "/metrics".into(),
-    }
+    Metrics::new(port_ref(service, 0), "/metrics")
 }
 
 /// The `n`-th environment variable added: `VAR_<n>`, empty.

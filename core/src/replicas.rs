@@ -52,10 +52,79 @@ pub fn pdb_allowed_disruptions(pdb: Pdb, replicas: u32) -> u32 {
     }
 }
 
+/// The canary and stable pods a replica-weight canary (Argo Rollouts without traffic
+/// routing) runs at `weight` percent of `replicas`, with `max_surge` pods of surge
+/// allowed: the controller's closest approximation of the weight
+/// (`approximateWeightedCanaryStableReplicaCounts` in Argo Rollouts' `utils/replicaset`):
+/// floor or ceiling of `weight` × `replicas`, over `replicas` pods or, with surge, one
+/// more; a weight strictly between 0 and 100 never rounds the canary to 0 pods when two
+/// pods or more may run, and on a tie the larger canary wins.
+pub fn canary_split(replicas: u32, weight: u32, max_surge: u32) -> (u32, u32) {
+    if replicas == 0 {
+        return (0, 0);
+    }
+    let weight = weight.min(100);
+    let exact = f64::from(replicas) * f64::from(weight) / 100.0;
+    let (ceil, floor) = (exact.ceil() as u32, exact.floor() as u32);
+    let tied = |total: u32| (f64::from(total) * f64::from(weight) / 100.0).fract() == 0.5;
+    let zero_allowed = weight == 100 || weight == 0 || (replicas == 1 && max_surge == 0);
+    let mut options: Vec<(u32, u32)> = Vec::new();
+    if ceil < replicas || zero_allowed {
+        options.push((ceil, replicas));
+    }
+    if !tied(replicas) && (floor != 0 || zero_allowed) {
+        options.push((floor, replicas));
+    }
+    if max_surge > 0 {
+        options.push((ceil, replicas + 1));
+        if !tied(replicas + 1) && (floor != 0 || zero_allowed) {
+            options.push((floor, replicas + 1));
+        }
+    }
+    let delta = |(canary, total): (u32, u32)| {
+        (f64::from(canary) * 100.0 / f64::from(total) - f64::from(weight)).abs()
+    };
+    let mut best = match options.first() {
+        Some(o) => *o,
+        None => return (0, replicas),
+    };
+    for o in options.into_iter().skip(1) {
+        if delta(o) < delta(best) {
+            best = o;
+        }
+    }
+    (best.0, best.1 - best.0)
+}
+
+/// The share of the pods (percent, rounded) a replica-weight canary's `canary` pods are
+/// beside `stable` ones: what its traffic share is without traffic routing.
+pub fn canary_share(canary: u32, stable: u32) -> u32 {
+    let total = canary + stable;
+    if total == 0 {
+        return 0;
+    }
+    ((f64::from(canary) * 100.0 / f64::from(total)).round()) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Hpa;
+
+    #[test]
+    fn canary_splits_match_argo_rollouts_examples() {
+        // From the comments and tests of Argo Rollouts' replica arithmetic.
+        assert_eq!(canary_split(10, 10, 1), (1, 9));
+        assert_eq!(canary_split(1, 5, 1), (1, 1));
+        assert_eq!(canary_split(1, 95, 1), (1, 1));
+        assert_eq!(canary_split(1, 20, 0), (0, 1));
+        assert_eq!(canary_split(3, 50, 0), (2, 1));
+        assert_eq!(canary_split(5, 20, 1), (1, 4));
+        assert_eq!(canary_split(4, 0, 1), (0, 4));
+        assert_eq!(canary_split(4, 100, 1), (4, 0));
+        assert_eq!(canary_share(1, 1), 50);
+        assert_eq!(canary_share(1, 4), 20);
+    }
 
     #[test]
     fn guaranteed_replicas_are_the_hpa_minimum_when_an_hpa_manages_the_workload() {

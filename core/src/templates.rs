@@ -385,6 +385,14 @@ pub fn miniredis() -> Design {
         },
         Environment {
             default_deny: true,
+            // The plan's production has the "observability stack": Prometheus through the
+            // Prometheus Operator (kube-prometheus-stack, which selects monitors and rules
+            // by its release label), so prod gets ServiceMonitors and alert rules.
+            monitoring: Monitoring {
+                scraping: Scraping::Operator,
+                labels: map([("release", "kube-prometheus-stack")]),
+                ..Monitoring::default()
+            },
             ..Environment::new("prod", Tier::Prod, "miniredis-prod")
         },
     ];
@@ -482,6 +490,26 @@ pub fn miniredis() -> Design {
             ..Service::default()
         }
     };
+    // "Sensitive services: canary rollout", rolled back automatically on readiness
+    // failures and elevated 5xx rates: the canary's steps and analysis, used where an
+    // environment says canary (prod). Without traffic routing the weights are shares of
+    // the pods, so they are ones the HPA's two replicas (and one surge pod) express
+    // exactly: 1 of 3 pods, 1 of 2, 2 of 3. The analysis runs in the background from the
+    // first pause, measuring every minute, 5 times; a second failed measurement aborts.
+    let canary = || Delivery {
+        strategy: UpdateStrategy::RollingUpdate,
+        steps: vec![
+            CanaryStep::SetWeight { weight: 33 },
+            CanaryStep::Pause { seconds: Some(300) },
+            CanaryStep::SetWeight { weight: 50 },
+            CanaryStep::Pause { seconds: Some(300) },
+            CanaryStep::SetWeight { weight: 67 },
+            CanaryStep::Pause { seconds: Some(300) },
+        ],
+        analysis: Some(Analysis::default()),
+        progress_deadline_abort: true,
+        ..Delivery::default()
+    };
     let public = |host: &str| IngressRoute {
         host: host.into(),
         path: "/".into(),
@@ -495,16 +523,12 @@ pub fn miniredis() -> Design {
     let frontend = b.add(frontend);
     let mut gateway = app("api-gateway", "gateway", 8080, true);
     gateway.exposure.ingress = Some(public("api.miniredis.example.com"));
-    gateway.metrics = Some(Metrics {
-        port: named("http"),
-        path: "/metrics".into(),
-    });
+    gateway.metrics = Some(Metrics::new(named("http"), "/metrics"));
+    gateway.delivery = canary();
     let gateway = b.add(gateway);
     let mut backend = app("backend", "backend", 5500, true);
-    backend.metrics = Some(Metrics {
-        port: named("http"),
-        path: "/metrics".into(),
-    });
+    backend.metrics = Some(Metrics::new(named("http"), "/metrics"));
+    backend.delivery = canary();
     let backend = b.add(backend);
     let mut node_manager = app("node-manager", "node-manager", 7000, false);
     node_manager.port_pools.push(PortPool {
@@ -746,6 +770,17 @@ pub fn miniredis() -> Design {
             },
         );
     }
+    // Canary in production only; staging keeps the default rolling update.
+    for id in [gateway, backend] {
+        b.set_override(
+            "prod",
+            id,
+            Override {
+                strategy: Some(UpdateStrategy::Canary),
+                ..Override::default()
+            },
+        );
+    }
     b.0
 }
 
@@ -927,10 +962,7 @@ pub fn stfc_fastapi() -> Design {
             }],
             env_from: vec![EnvFrom::ConfigMap("fastapi-app-env".into())],
         },
-        metrics: Some(Metrics {
-            port: named("http"),
-            path: "/metrics".into(),
-        }),
+        metrics: Some(Metrics::new(named("http"), "/metrics")),
         security: Security::hardened(),
         ..Service::default()
     });

@@ -149,6 +149,13 @@ fn pinned() -> Vec<Pinned> {
         both::<GitOps>("GitOps"),
         default_only::<ArgoSource>("ArgoSource"),
         default_only::<ArgoSync>("ArgoSync"),
+        both::<Monitoring>("Monitoring"),
+        default_only::<Scraping>("Scraping"),
+        both::<Delivery>("Delivery"),
+        default_only::<UpdateStrategy>("UpdateStrategy"),
+        serde_only::<CanaryStep>("CanaryStep", json!({"type": "pause"})),
+        both::<Analysis>("Analysis"),
+        serde_only::<Metrics>("Metrics", json!({"port": "http", "path": "/metrics"})),
     ]
 }
 
@@ -323,6 +330,9 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("Scaling", "hpa", "Hpa"),
     ("Hpa", "scale_up", "ScaleRules"),
     ("Hpa", "scale_down", "ScaleRules"),
+    ("Environment", "monitoring", "Monitoring"),
+    ("Service", "delivery", "Delivery"),
+    ("Delivery", "analysis", "Analysis"),
 ];
 
 /// Every value of every struct type in `value` (of type `ty`), by type.

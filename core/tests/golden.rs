@@ -308,7 +308,9 @@ fn miniredis_matches_its_platform_plan() {
         ("monitoring-service", 9000, 9000),
         ("auth-service", 8000, 8000),
     ] {
-        let d = doc(&y, "Deployment", name);
+        // "Default: rolling update. Sensitive services: canary rollout."
+        let canary = ["api-gateway", "backend"].contains(&name);
+        let d = doc(&y, if canary { "Rollout" } else { "Deployment" }, name);
         let c = at(&d, "spec.template.spec.containers.0");
         assert_eq!(i(c, "ports.0.containerPort"), port, "{name}");
         assert!(
@@ -316,7 +318,11 @@ fn miniredis_matches_its_platform_plan() {
             "{name}"
         );
         assert!(!at(c, "resources.requests").is_null() && !at(c, "resources.limits").is_null());
-        assert_eq!(s(&d, "spec.strategy.type"), "RollingUpdate");
+        if canary {
+            assert!(!at(&d, "spec.strategy.canary.steps").is_null(), "{name}");
+        } else {
+            assert_eq!(s(&d, "spec.strategy.type"), "RollingUpdate");
+        }
         assert_eq!(
             i(&doc(&y, "Service", name), "spec.ports.0.port"),
             svc_port,
@@ -342,8 +348,9 @@ fn miniredis_matches_its_platform_plan() {
     // Critical services: PDB, anti-affinity, HPA.
     for name in ["api-gateway", "backend", "monitoring-service"] {
         doc(&y, "PodDisruptionBudget", name);
-        doc(&y, "HorizontalPodAutoscaler", name);
-        let d = doc(&y, "Deployment", name);
+        let hpa = doc(&y, "HorizontalPodAutoscaler", name);
+        let kind = s(&hpa, "spec.scaleTargetRef.kind").to_string();
+        let d = doc(&y, &kind, name);
         assert!(
             !at(&d, "spec.template.spec.affinity.podAntiAffinity").is_null(),
             "{name}"
@@ -480,4 +487,55 @@ fn no_output_of_any_template_carries_anything_but_placeholders_in_secrets() {
             }
         }
     }
+}
+
+#[test]
+fn miniredis_canaries_roll_back_on_readiness_and_5xx_in_prod_only() {
+    let y = rendered("miniredis", "prod");
+    for name in ["api-gateway", "backend"] {
+        let r = doc(&y, "Rollout", name);
+        assert_eq!(s(&r, "apiVersion"), "argoproj.io/v1alpha1");
+        assert!(at(&r, "spec.progressDeadlineAbort").as_bool().unwrap());
+        let canary = at(&r, "spec.strategy.canary");
+        assert_eq!(i(canary, "steps.0.setWeight"), 33);
+        assert_eq!(s(canary, "steps.1.pause.duration"), "5m");
+        assert_eq!(
+            s(canary, "analysis.templates.0.templateName"),
+            format!("{name}-analysis")
+        );
+        assert_eq!(
+            s(canary, "analysis.args.0.valueFrom.podTemplateHashValue"),
+            "Latest"
+        );
+        assert!(at(canary, "trafficRouting").is_null(), "replica weights");
+        let t = doc(&y, "AnalysisTemplate", &format!("{name}-analysis"));
+        let metrics = at(&t, "spec.metrics");
+        assert_eq!(s(metrics, "0.name"), "error-rate");
+        assert_eq!(s(metrics, "0.successCondition"), "result[0] <= 0.05");
+        assert!(s(metrics, "0.provider.prometheus.query").contains("http_requests_total"));
+        assert_eq!(
+            s(metrics, "0.provider.prometheus.address"),
+            "http://prometheus-operated.monitoring.svc:9090"
+        );
+        assert_eq!(s(metrics, "1.name"), "ready");
+        assert!(s(metrics, "1.provider.prometheus.query").contains("kube_pod_status_ready"));
+        // Every service with a metrics endpoint is scraped through the operator.
+        let m = doc(&y, "ServiceMonitor", name);
+        assert_eq!(s(&m, "spec.endpoints.0.port"), "http");
+        assert_eq!(s(&m, "metadata.labels.release"), "kube-prometheus-stack");
+        let alerts: Vec<String> = at(&doc(&y, "PrometheusRule", name), "spec.groups.0.rules")
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|r| r["alert"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(alerts.len(), 4, "{alerts:?}");
+        assert!(alerts.iter().any(|a| a.ends_with("HighErrorRate")));
+    }
+    assert!(!y.contains("prometheus.io/scrape"), "no double scraping");
+    let staging = rendered("miniredis", "staging");
+    assert!(kinds(&staging).iter().all(|k| !k.starts_with("Rollout/")
+        && !k.starts_with("ServiceMonitor/")
+        && !k.starts_with("PrometheusRule/")));
+    assert!(staging.contains("prometheus.io/scrape"));
 }

@@ -239,7 +239,7 @@ fn workload(design: &Design, s: &Service) -> Value {
     render(design, env)
         .objects
         .iter()
-        .find(|o| o.kind() == s.kind.as_str() && o.name() == s.name)
+        .find(|o| o.kind() == render::workload_kind(s) && o.name() == s.name)
         .map(|o| o.to_json())
         .unwrap_or(Value::Null)
 }
@@ -570,4 +570,121 @@ fn jobs_a_cronjob_and_a_daemonset_import_as_services_and_export_exactly() {
         })
         .collect();
     assert_same("the export bundle", &expected(&imported, text), &exported);
+}
+
+#[test]
+fn a_canary_its_analysis_monitors_and_rules_import_into_the_model() {
+    let text = include_str!("corpus/canary-and-monitors.yaml");
+    let imported = import::kubernetes(text);
+    for d in &imported.documents {
+        assert_eq!(
+            d.outcome,
+            Outcome::Imported,
+            "{} {} is modelled",
+            d.kind,
+            d.name
+        );
+    }
+    let design = &imported.design;
+    let checkout = design.service_named("checkout").unwrap();
+    assert!(checkout.is_canary());
+    assert_eq!(
+        checkout.delivery.steps,
+        vec![
+            CanaryStep::SetWeight { weight: 25 },
+            CanaryStep::Pause { seconds: Some(120) },
+            CanaryStep::SetWeight { weight: 50 },
+            CanaryStep::Analysis,
+            CanaryStep::Pause { seconds: None },
+            CanaryStep::SetWeight { weight: 75 },
+            CanaryStep::Pause { seconds: Some(120) },
+        ]
+    );
+    assert!(checkout.delivery.progress_deadline_abort);
+    assert_eq!(checkout.timing.progress_deadline_seconds, 300);
+    let a = checkout.delivery.analysis.as_ref().unwrap();
+    assert!(a.background);
+    assert_eq!(
+        (
+            a.starting_step,
+            a.interval_seconds,
+            a.count,
+            a.failure_limit
+        ),
+        (2, 30, 6, 2)
+    );
+    assert_eq!(
+        checkout.metrics,
+        Some(Metrics::new(
+            PortRef::Name("metrics".into()),
+            "/actuator/prometheus"
+        ))
+    );
+    assert_eq!(
+        checkout.scaling.hpa.as_ref().map(|h| (h.min, h.max)),
+        Some((4, 12))
+    );
+    let ledger = design.service_named("ledger-sync").unwrap();
+    assert_eq!(
+        ledger.metrics,
+        Some(Metrics::new(PortRef::Name("metrics".into()), "/metrics"))
+    );
+    let m = &design.environments[0].monitoring;
+    assert_eq!(m.scraping, Scraping::Operator);
+    assert!(m.alerts);
+    assert_eq!(m.interval_seconds, 15);
+    assert_eq!(
+        m.labels,
+        BTreeMap::from([("release".to_string(), "kube-prometheus-stack".to_string())])
+    );
+    // Modelled, so an edit reaches the Rollout and its AnalysisTemplate.
+    let mut edited = design.clone();
+    let id = checkout.id;
+    edited
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/delivery/steps/0/weight"),
+            value: json!(10),
+        })
+        .unwrap();
+    edited
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/delivery/analysis/count"),
+            value: json!(9),
+        })
+        .unwrap();
+    let env = edited.environments[0].name.clone();
+    let bundle = render(&edited, &env);
+    let find = |kind: &str, name: &str| {
+        bundle
+            .objects
+            .iter()
+            .find(|o| o.kind() == kind && o.name() == name)
+            .unwrap_or_else(|| panic!("{kind}/{name}"))
+            .to_json()
+    };
+    assert_eq!(
+        find("Rollout", "checkout")["spec"]["strategy"]["canary"]["steps"][0],
+        json!({"setWeight": 10})
+    );
+    let template = find("AnalysisTemplate", "checkout-success-rate");
+    assert_eq!(
+        template["spec"]["metrics"][0]["count"],
+        json!(9),
+        "{template:#}"
+    );
+    // Switching the canary back to a rolling update writes a Deployment instead.
+    edited
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/delivery/strategy"),
+            value: json!("rolling_update"),
+        })
+        .unwrap();
+    let kinds: Vec<String> = render(&edited, &env)
+        .objects
+        .iter()
+        .filter(|o| o.name() == "checkout")
+        .map(|o| o.kind().to_string())
+        .collect();
+    assert!(kinds.contains(&"Deployment".to_string()), "{kinds:?}");
+    assert!(!kinds.contains(&"Rollout".to_string()), "{kinds:?}");
 }

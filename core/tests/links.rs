@@ -29,6 +29,8 @@ const DESIGNS: &[(&str, Build)] = &[
     ("imported", imported),
     ("workloads", workloads),
     ("gitops", gitops),
+    ("delivery", delivery),
+    ("default-2", Design::default),
 ];
 
 /// What makes a golden design.
@@ -79,6 +81,64 @@ fn golden_links_still_open_to_the_designs_they_carried() {
     present.sort();
     checked.sort();
     assert_eq!(present, checked, "every golden link is checked");
+}
+
+/// Canaries and monitoring: a service whose delivery is all defaults, one with a canary
+/// of every kind of step and an analysis at its defaults (and a metrics endpoint with the
+/// default request counter), an environment that overrides the strategy and one whose
+/// monitoring is the Prometheus Operator, beside defaults of each.
+fn delivery() -> Design {
+    let mut d = Design::default();
+    let canary = Service {
+        id: ServiceId(2),
+        name: "api".into(),
+        ports: vec![ContainerPort {
+            name: "http".into(),
+            port: 8080,
+            protocol: Protocol::TCP,
+        }],
+        metrics: Some(Metrics::new(PortRef::Name("http".into()), "/metrics")),
+        delivery: Delivery {
+            strategy: UpdateStrategy::Canary,
+            steps: vec![
+                CanaryStep::SetWeight { weight: 10 },
+                CanaryStep::Pause { seconds: Some(120) },
+                CanaryStep::Analysis,
+                CanaryStep::Pause { seconds: None },
+            ],
+            analysis: Some(Analysis::default()),
+            progress_deadline_abort: true,
+            abort_scale_down_delay_seconds: Some(30),
+            scale_down_delay_seconds: Some(60),
+        },
+        ..Service::default()
+    };
+    d.services = vec![
+        Service {
+            id: ServiceId(1),
+            ..Service::default()
+        },
+        canary,
+    ];
+    d.next_id = 3;
+    d.cluster.prometheus_address = Some("http://prometheus.monitoring:9090".into());
+    d.environments[0].overrides = BTreeMap::from([
+        (ServiceId(1), Override::default()),
+        (
+            ServiceId(2),
+            Override {
+                strategy: Some(UpdateStrategy::RollingUpdate),
+                ..Override::default()
+            },
+        ),
+    ]);
+    d.environments[2].monitoring = Monitoring {
+        scraping: Scraping::Operator,
+        labels: BTreeMap::from([("release".to_string(), "kube-prometheus-stack".to_string())]),
+        interval_seconds: 15,
+        alerts: false,
+    };
+    d
 }
 
 /// An imported design of format 2: services in one namespace with details the model does
@@ -154,6 +214,7 @@ fn all_fields() -> Design {
                 hpa_max: Some(2),
                 resources: Some(Resources::new("50m", "64Mi", "", "")),
                 image_tag: Some("dev".into()),
+                strategy: None,
             },
         ),
         (ServiceId(2), Override::default()),
@@ -353,10 +414,8 @@ fn all_fields() -> Design {
             automount_token: Some(true),
             ..Security::unset()
         },
-        metrics: Some(Metrics {
-            port: PortRef::Name("metrics".into()),
-            path: "/metrics".into(),
-        }),
+        metrics: Some(Metrics::new(PortRef::Name("metrics".into()), "/metrics")),
+        delivery: Delivery::default(),
         port_pools: vec![PortPool {
             name: "cluster-bus".into(),
             start: 7000,
@@ -406,10 +465,7 @@ fn all_fields() -> Design {
             ..Scaling::default()
         },
         storage: vec![VolumeClaim::default()],
-        metrics: Some(Metrics {
-            port: PortRef::Number(9090),
-            path: "/stats".into(),
-        }),
+        metrics: Some(Metrics::new(PortRef::Number(9090), "/stats")),
         port_pools: vec![PortPool::default()],
         position: Some(Position::default()),
         ..Service::default()
@@ -425,6 +481,7 @@ fn all_fields() -> Design {
             cert_issuer: "letsencrypt-staging".into(),
             ingress_controller_namespace: "traefik".into(),
             monitoring_namespace: Some("monitoring".into()),
+            prometheus_address: None,
         },
         environments: vec![dev, staging, observability, Environment::default()],
         services: vec![Service::default(), sets_everything, default_sections],

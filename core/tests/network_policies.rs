@@ -45,7 +45,7 @@ impl Cluster {
                     .to_string();
                 match o.kind() {
                     "NetworkPolicy" => policies.push((ns, v)),
-                    "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" => {
+                    "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "Rollout" => {
                         let template = if o.kind() == "CronJob" {
                             &v["spec"]["jobTemplate"]["spec"]["template"]
                         } else {

@@ -280,6 +280,56 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             c.ports = api(d).ports.clone();
             api(d).containers.push(c);
         }),
+        ("KP808", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::CronJob;
+            s.cron.starting_deadline_seconds = Some(5);
+        }),
+        ("KP230", |d| {
+            let s = api(d);
+            s.kind = WorkloadKind::StatefulSet;
+            s.delivery.strategy = UpdateStrategy::Canary;
+        }),
+        ("KP231", |d| {
+            canary(api(d)).delivery.steps[0] = CanaryStep::SetWeight { weight: 5 }
+        }),
+        ("KP232", |d| {
+            canary(api(d)).delivery.progress_deadline_abort = false
+        }),
+        ("KP233", |d| {
+            canary(api(d))
+                .delivery
+                .steps
+                .push(CanaryStep::Pause { seconds: None })
+        }),
+        ("KP234", |d| {
+            let s = canary(api(d));
+            s.metrics = Some(Metrics::new(PortRef::Name("http".into()), "/metrics"));
+            s.delivery.analysis = Some(Analysis {
+                count: 30,
+                ..Analysis::default()
+            });
+        }),
+        ("KP235", |d| {
+            canary(api(d)).delivery.scale_down_delay_seconds = Some(60)
+        }),
+        ("KP236", |d| {
+            canary(api(d)).delivery.steps.push(CanaryStep::Analysis)
+        }),
+        ("KP350", |d| {
+            canary(api(d)).delivery.analysis = Some(Analysis::default())
+        }),
+        ("KP352", |d| {
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "ServiceMonitor",
+                "metadata": {"name": "order-service"},
+                "spec": {
+                    "selector": {"matchLabels": {"app.kubernetes.io/name": "order-service"}},
+                    "endpoints": [{"port": "metrics"}],
+                },
+            })))
+        }),
         ("KP720", |d| {
             d.extra_objects.push(KeptObject(serde_json::json!({
                 "apiVersion": "v1",
@@ -293,6 +343,13 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             })))
         }),
     ]
+}
+
+/// `s` as a canary of its steps by default, aborting at the deadline.
+fn canary(s: &mut Service) -> &mut Service {
+    s.delivery.strategy = UpdateStrategy::Canary;
+    s.delivery.progress_deadline_abort = true;
+    s
 }
 
 /// A native sidecar that takes `shutdown` seconds to stop.

@@ -7,6 +7,7 @@ use k8s_openapi::api::{
     apps::v1 as apps, autoscaling::v2 as hpa, batch::v1 as batch, core::v1 as core,
 };
 use k8s_openapi::api::{networking::v1 as net, policy::v1 as policy};
+use kubeprint_core::crd::{monitoring, rollouts};
 use kubeprint_core::yaml::{from_value, parse_documents};
 use kubeprint_core::*;
 use proptest::prelude::*;
@@ -34,6 +35,17 @@ fn reparses_exactly(doc: kubeprint_core::yaml::Value, original: &Object) -> Resu
             from_value::<policy::PodDisruptionBudget>(doc).map(Object::PodDisruptionBudget)
         }
         "NetworkPolicy" => from_value::<net::NetworkPolicy>(doc).map(Object::NetworkPolicy),
+        "Rollout" => from_value::<rollouts::Rollout>(doc).map(Object::Rollout),
+        "AnalysisTemplate" => {
+            from_value::<rollouts::AnalysisTemplate>(doc).map(Object::AnalysisTemplate)
+        }
+        "ServiceMonitor" => {
+            from_value::<monitoring::ServiceMonitor>(doc).map(Object::ServiceMonitor)
+        }
+        "PodMonitor" => from_value::<monitoring::PodMonitor>(doc).map(Object::PodMonitor),
+        "PrometheusRule" => {
+            from_value::<monitoring::PrometheusRule>(doc).map(Object::PrometheusRule)
+        }
         other => return Err(format!("unexpected kind {other:?}")),
     }
     .map_err(|e| format!("{kind} does not parse back: {e}"))?;

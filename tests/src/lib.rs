@@ -164,6 +164,31 @@ pub fn compose_config(file: &Path) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// A multi-document YAML stream split into (built-in kinds, custom resources), each
+/// still a stream of its documents as written: the schema oracle knows only built-in
+/// kinds, and custom resources go to [`validate_custom_resources`]. A custom resource is
+/// an object of an API group with a dot that is not one of Kubernetes' own `*.k8s.io`
+/// groups (the Gateway API's `gateway.networking.k8s.io` is a CRD group).
+pub fn split_custom_resources(yaml: &str) -> (String, String) {
+    let (mut builtin, mut custom) = (String::new(), String::new());
+    for doc in yaml.split("\n---\n").map(|d| d.trim_start_matches("---\n")) {
+        let group = doc
+            .lines()
+            .find_map(|l| l.strip_prefix("apiVersion: "))
+            .and_then(|v| v.trim().split_once('/'))
+            .map_or("", |(g, _)| g);
+        let is_custom = group.contains('.')
+            && (!group.ends_with(".k8s.io") || group == "gateway.networking.k8s.io");
+        let out = if is_custom { &mut custom } else { &mut builtin };
+        if !doc.trim().is_empty() {
+            out.push_str("---\n");
+            out.push_str(doc.trim_end());
+            out.push('\n');
+        }
+    }
+    (builtin, custom)
+}
+
 /// A release build of the app (trunk, with wasm-opt), built once per test process.
 pub fn app_dist() -> &'static Path {
     static DIST: OnceLock<PathBuf> = OnceLock::new();

@@ -1,9 +1,11 @@
 //! Every rendered document of every template in every environment passes the official
 //! OpenAPI schema (kubernetes-validate --strict) of the design's target version and of
-//! the oldest version Kubeprint supports.
+//! the oldest version Kubeprint supports; every custom resource among them (Argo
+//! Rollouts, Prometheus Operator, ...) passes its CRD's schema instead
+//! (`validate_custom_resources`).
 
 use kubeprint_core::{render, templates, KubeVersion};
-use kubeprint_tests::kubernetes_validate;
+use kubeprint_tests::{kubernetes_validate, split_custom_resources, validate_custom_resources};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -40,18 +42,20 @@ fn every_template_renders_schema_valid_manifests() {
     let dir = out_dir("templates");
     let mut by_version: std::collections::BTreeMap<&str, Vec<PathBuf>> = Default::default();
     let mut documents = 0;
+    let mut custom = Vec::new();
     for t in templates::ALL {
         let design = (t.build)();
         for env in &design.environments {
             let bundle = render(&design, &env.name);
             documents += bundle.objects.len();
-            let f = write(
-                &dir,
-                &format!("{}-{}.yaml", t.name, env.name),
-                &bundle.to_yaml(),
-            );
+            let (builtin, crs) = split_custom_resources(&bundle.to_yaml());
+            let name = format!("{}-{}", t.name, env.name);
+            let f = write(&dir, &format!("{name}.yaml"), &builtin);
             for v in [design.target, KubeVersion::V1_33] {
                 by_version.entry(v.as_str()).or_default().push(f.clone());
+            }
+            if !crs.is_empty() {
+                custom.push(write(&dir, &format!("{name}-custom.yaml"), &crs));
             }
         }
     }
@@ -63,6 +67,73 @@ fn every_template_renders_schema_valid_manifests() {
         let (ok, out) = validate(version, &files);
         assert!(ok, "schema {version} rejects a rendered document:\n{out}");
     }
+    assert!(!custom.is_empty(), "miniredis's prod has custom resources");
+    let (ok, out) = validate_custom_resources(&custom);
+    assert!(
+        ok,
+        "a CRD schema rejects a rendered custom resource:\n{out}"
+    );
+    assert!(out.contains(", 0 invalid, 0 other"), "{out}");
+}
+
+/// Every kind of custom resource Kubeprint writes, with every part of it the model sets
+/// (inline and background analysis, a manual pause, the deadline abort, a PodMonitor by
+/// port name and one by number, every alert), passes its CRD's schema.
+#[test]
+fn every_custom_resource_kind_is_valid_for_its_crd() {
+    use kubeprint_core::model::*;
+    let mut design = templates::miniredis();
+    let prod = design.environment("prod").unwrap().clone();
+    for s in &mut design.services {
+        match s.name.as_str() {
+            "api-gateway" => {
+                s.delivery.steps.insert(2, CanaryStep::Analysis);
+                s.delivery.steps.push(CanaryStep::Pause { seconds: None });
+            }
+            // Metrics on a port its Service does not reach: a PodMonitor by name.
+            "node-manager" => {
+                s.ports.push(ContainerPort {
+                    name: "metrics".into(),
+                    port: 9100,
+                    protocol: Protocol::TCP,
+                });
+                s.metrics = Some(Metrics::new(PortRef::Name("metrics".into()), "/metrics"));
+            }
+            // An unnamed metrics port: a PodMonitor by number.
+            "auth-service" => {
+                s.ports.push(ContainerPort {
+                    name: String::new(),
+                    port: 9200,
+                    protocol: Protocol::TCP,
+                });
+                s.metrics = Some(Metrics::new(PortRef::Number(9200), "/stats"));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(prod.monitoring.scraping, Scraping::Operator);
+    let bundle = render(&design, "prod");
+    let kinds: std::collections::BTreeSet<&str> = bundle.objects.iter().map(|o| o.kind()).collect();
+    for k in [
+        "Rollout",
+        "AnalysisTemplate",
+        "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+    ] {
+        assert!(kinds.contains(k), "{k} is rendered: {kinds:?}");
+    }
+    let dir = out_dir("custom");
+    let (builtin, crs) = split_custom_resources(&bundle.to_yaml());
+    let (ok, out) = validate_custom_resources(&[write(&dir, "custom.yaml", &crs)]);
+    assert!(
+        ok,
+        "a CRD schema rejects a rendered custom resource:\n{out}"
+    );
+    assert!(out.contains("custom resources: "), "{out}");
+    assert!(!out.contains(" 0 valid"), "{out}");
+    let (ok, out) = validate("1.33", &[write(&dir, "builtin.yaml", &builtin)]);
+    assert!(ok, "schema 1.33 rejects a rendered document:\n{out}");
 }
 
 #[test]

@@ -97,6 +97,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             create_namespace: theirs.create_namespace,
             overrides: BTreeMap::new(),
             residual: None,
+            monitoring: theirs.monitoring.clone(),
             ..Environment::default()
         };
         let mut words = Vec::new();
@@ -209,6 +210,10 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if other.tag != base.tag {
         o.image_tag = Some(other.tag.clone());
     }
+    // A Rollout in one environment and a Deployment in another: the strategy differs.
+    if other.delivery.strategy != base.delivery.strategy {
+        o.strategy = Some(other.delivery.strategy);
+    }
     o
 }
 
@@ -226,6 +231,12 @@ fn describe(o: &Override) -> String {
     }
     if let Some(m) = o.hpa_max {
         parts.push(format!("HPA max {m}"));
+    }
+    if let Some(st) = o.strategy {
+        parts.push(match st {
+            UpdateStrategy::Canary => "canary (a Rollout)".to_string(),
+            UpdateStrategy::RollingUpdate => "rolling update (a Deployment)".to_string(),
+        });
     }
     if let Some(r) = &o.resources {
         let fields = [

@@ -17,6 +17,7 @@
 pub mod compose;
 mod config;
 mod environments;
+mod monitoring;
 mod network;
 mod parse;
 mod scaling;
@@ -336,6 +337,8 @@ struct Workload {
     pod_labels: BTreeMap<String, String>,
     /// A StatefulSet's `serviceName`.
     governing: Option<String>,
+    /// The AnalysisTemplates a Rollout names.
+    analysis_templates: Vec<String>,
 }
 
 /// The workloads being imported, in input order, with an index from each pod label to
@@ -447,7 +450,8 @@ fn build(
                     }
                     _ => None,
                 };
-                workload::add(&mut d, &mut workloads, s, pod_labels, governing)
+                let templates = workload::analysis_templates(&o);
+                workload::add(&mut d, &mut workloads, s, pod_labels, governing, templates)
             }
             None => rest.push((i, o)),
         }
@@ -462,12 +466,20 @@ fn build(
     rest.sort_by_key(|(_, o)| {
         !(matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name()))
     });
+    // Monitors and alerts go last, once the Services whose ports they name are known.
+    let (monitors, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(_, o)| {
+        matches!(
+            o,
+            Object::ServiceMonitor(_) | Object::PodMonitor(_) | Object::PrometheusRule(_)
+        )
+    });
     for (i, o) in rest {
         let attached = attach(&mut d, &workloads, &o, renamed);
         if !attached {
             keep.push((i, o));
         }
     }
+    keep.extend(monitoring::attach(&mut d, &workloads, monitors, renamed));
     workload::infer_shutdown_timeouts(&mut d);
     network::policies(&mut d, &workloads, &mut keep);
     for (i, o) in &keep {
@@ -493,7 +505,10 @@ fn main_namespace(objects: &[(usize, Object)]) -> String {
             continue;
         };
         *all.entry(ns).or_default() += 1;
-        if matches!(o, Object::Deployment(_) | Object::StatefulSet(_)) {
+        if matches!(
+            o,
+            Object::Deployment(_) | Object::StatefulSet(_) | Object::Rollout(_)
+        ) {
             *workloads.entry(ns).or_default() += 1;
         }
     }
@@ -531,6 +546,9 @@ fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renam
         Object::Ingress(ing) => network::ingress(d, workloads, renamed, name, ing),
         Object::HorizontalPodAutoscaler(h) => scaling::hpa(d, workloads, renamed, name, h),
         Object::PodDisruptionBudget(p) => scaling::pdb(d, workloads, renamed, name, p),
+        Object::AnalysisTemplate(t) => {
+            monitoring::analysis_template(d, workloads, renamed, name, t)
+        }
         _ => false,
     }
 }

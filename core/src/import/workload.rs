@@ -42,6 +42,24 @@ pub(super) fn service(o: &Object) -> Option<(Service, BTreeMap<String, String>)>
             pod_parts(&mut s, &spec.template);
             Some((s, pod_labels(&spec.template)))
         }
+        Object::Rollout(r) => {
+            // Rollouts built on a Deployment's template (`workloadRef`) have none of their
+            // own: they stay whole.
+            let template = r.spec.template.as_ref()?;
+            let spec = &r.spec;
+            let mut s = from_controller(Controller {
+                kind: WorkloadKind::Deployment,
+                meta: &r.metadata,
+                template,
+                replicas: spec.replicas,
+                revision_history_limit: spec.revision_history_limit,
+                min_ready_seconds: spec.min_ready_seconds,
+            });
+            canary(&mut s, r);
+            s.selector = spec.selector.as_ref().map(match_labels).unwrap_or_default();
+            pod_parts(&mut s, template);
+            Some((s, pod_labels(template)))
+        }
         Object::StatefulSet(st) => {
             let spec = st.spec.clone().unwrap_or_default();
             let mut s = from_controller(Controller {
@@ -178,6 +196,92 @@ fn rollout(s: &mut Service, spec: &apps::DeploymentSpec) {
         .map_or(crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS, |v| {
             v.max(0) as u32
         });
+}
+
+/// A Rollout's own fields: its canary (steps, background analysis, deadline abort,
+/// scale-down delays), its surge and unavailability, and its progress deadline. Steps the
+/// model has no kind for (experiments, `setCanaryScale`, header routes) and a blue-green
+/// strategy stay residual details.
+fn canary(s: &mut Service, r: &crate::crd::rollouts::Rollout) {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    s.delivery.strategy = UpdateStrategy::Canary;
+    s.timing.progress_deadline_seconds = r
+        .spec
+        .progress_deadline_seconds
+        .map_or(crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS, |v| {
+            v.max(0) as u32
+        });
+    s.delivery.progress_deadline_abort = r.spec.progress_deadline_abort.unwrap_or(false);
+    let Some(c) = r.spec.strategy.as_ref().and_then(|st| st.canary.as_ref()) else {
+        s.delivery.steps = Vec::new();
+        return;
+    };
+    if let Some(a) = c.max_surge.as_ref().and_then(amount) {
+        s.scaling.max_surge = a;
+    }
+    if let Some(a) = c.max_unavailable.as_ref().and_then(amount) {
+        s.scaling.max_unavailable = a;
+    }
+    let count = |v: Option<i32>| v.map(|v| v.max(0) as u32);
+    s.delivery.abort_scale_down_delay_seconds = count(c.abort_scale_down_delay_seconds);
+    s.delivery.scale_down_delay_seconds = count(c.scale_down_delay_seconds);
+    s.delivery.steps = c
+        .steps
+        .iter()
+        .flatten()
+        .filter_map(|st| {
+            if let Some(w) = st.set_weight {
+                return Some(CanaryStep::SetWeight {
+                    weight: w.clamp(0, 100) as u32,
+                });
+            }
+            if let Some(p) = &st.pause {
+                let seconds = match &p.duration {
+                    None => None,
+                    Some(IntOrString::Int(n)) => Some((*n).max(0) as u32),
+                    Some(IntOrString::String(t)) => crate::crd::seconds(t),
+                };
+                return Some(CanaryStep::Pause { seconds });
+            }
+            st.analysis.as_ref().map(|_| CanaryStep::Analysis)
+        })
+        .collect();
+    let inline = c.steps.iter().flatten().any(|st| st.analysis.is_some());
+    if c.analysis.is_some() || inline {
+        s.delivery.analysis = Some(Analysis {
+            background: c.analysis.is_some(),
+            starting_step: c
+                .analysis
+                .as_ref()
+                .and_then(|a| a.starting_step)
+                .map_or(0, |n| n.max(0) as u32),
+            ..Analysis::default()
+        });
+    }
+}
+
+/// The AnalysisTemplates a Rollout names (background and steps), in order, once each.
+pub(super) fn analysis_templates(o: &Object) -> Vec<String> {
+    let Object::Rollout(r) = o else {
+        return Vec::new();
+    };
+    let Some(c) = r.spec.strategy.as_ref().and_then(|st| st.canary.as_ref()) else {
+        return Vec::new();
+    };
+    let background = c.analysis.iter().flat_map(|a| a.templates.iter().flatten());
+    let steps = c
+        .steps
+        .iter()
+        .flatten()
+        .filter_map(|st| st.analysis.as_ref())
+        .flat_map(|a| a.templates.iter().flatten());
+    let mut names: Vec<String> = Vec::new();
+    for t in background.chain(steps) {
+        if t.cluster_scope != Some(true) && !names.contains(&t.template_name) {
+            names.push(t.template_name.clone());
+        }
+    }
+    names
 }
 
 /// A StatefulSet's own field: its volume claim templates, each with where the main
@@ -552,15 +656,17 @@ fn from_controller(w: Controller) -> Service {
             automount_token: pod.automount_service_account_token,
         },
         metrics: (annotations.get("prometheus.io/scrape").map(String::as_str) == Some("true"))
-            .then(|| Metrics {
-                port: annotations
-                    .get("prometheus.io/port")
-                    .and_then(|p| p.parse().ok())
-                    .map_or(PortRef::Name("http".into()), PortRef::Number),
-                path: annotations
-                    .get("prometheus.io/path")
-                    .cloned()
-                    .unwrap_or_else(|| "/metrics".into()),
+            .then(|| {
+                Metrics::new(
+                    annotations
+                        .get("prometheus.io/port")
+                        .and_then(|p| p.parse().ok())
+                        .map_or(PortRef::Name("http".into()), PortRef::Number),
+                    annotations
+                        .get("prometheus.io/path")
+                        .cloned()
+                        .unwrap_or_else(|| "/metrics".into()),
+                )
             }),
         ..Service::default()
     };
@@ -609,6 +715,7 @@ pub(super) fn add(
     s: Service,
     pod_labels: BTreeMap<String, String>,
     governing: Option<String>,
+    analysis_templates: Vec<String>,
 ) {
     let id = ServiceId(d.next_id);
     let name = s.name.clone();
@@ -618,6 +725,7 @@ pub(super) fn add(
             name,
             pod_labels,
             governing,
+            analysis_templates,
         });
     }
 }

@@ -7,17 +7,20 @@
 //! One file per kind of object, each beside its reader in `import/`: `config.rs`
 //! (Namespace, ServiceAccount, ConfigMap, Secret), `workload.rs` (Deployment,
 //! StatefulSet and their pods), `network.rs` (Service, LoadBalancer, Ingress,
-//! NetworkPolicy), `scaling.rs` (HPA, PDB). This file holds the bundle, the order of
-//! objects and the helpers they share.
+//! NetworkPolicy), `scaling.rs` (HPA, PDB), `monitoring.rs` (ServiceMonitor, PodMonitor,
+//! PrometheusRule); a canary's Rollout and AnalysisTemplate are `workload.rs`'s. This
+//! file holds the bundle, the order of objects and the helpers they share.
 
 mod config;
+mod monitoring;
 mod network;
 mod scaling;
 mod workload;
 
 pub use crate::model::effective;
+pub use monitoring::{monitor_of, pod_names, Monitor};
 pub use network::has_cluster_service;
-pub use workload::{claims, references};
+pub use workload::{claims, references, workload_api_version, workload_kind, CANARY_HASH_ARG};
 
 use crate::model::*;
 use crate::naming;
@@ -157,6 +160,13 @@ objects! {
     HorizontalPodAutoscaler(hpa::HorizontalPodAutoscaler),
     PodDisruptionBudget(policy::PodDisruptionBudget),
     NetworkPolicy(net::NetworkPolicy),
+    // Custom resources, after the built-in kinds (their CRDs come first among kept
+    // objects), each after what it refers to.
+    AnalysisTemplate(crate::crd::rollouts::AnalysisTemplate),
+    Rollout(crate::crd::rollouts::Rollout),
+    ServiceMonitor(crate::crd::monitoring::ServiceMonitor),
+    PodMonitor(crate::crd::monitoring::PodMonitor),
+    PrometheusRule(crate::crd::monitoring::PrometheusRule),
 }
 
 /// An imported object of any kind, kept whole as its JSON, with its metadata read once.
@@ -271,7 +281,7 @@ impl Object {
 fn without_sidecar_only_fields(object: &mut serde_json::Value) {
     let pointer = match object["kind"].as_str() {
         Some("CronJob") => "/spec/jobTemplate/spec/template/spec/initContainers",
-        Some("Deployment" | "StatefulSet" | "DaemonSet" | "Job") => {
+        Some("Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "Rollout") => {
             "/spec/template/spec/initContainers"
         }
         _ => return,
@@ -528,6 +538,21 @@ impl Renderer<'_> {
             let pdb = self.pdb(s, p);
             out.push((ResidualRole::Pdb, Object::PodDisruptionBudget(pdb)));
         }
+        if let Some(a) = s.delivery.analysis.as_ref().filter(|_| s.is_canary()) {
+            let template = self.analysis_template(s, a);
+            out.push((
+                ResidualRole::AnalysisTemplate,
+                Object::AnalysisTemplate(template),
+            ));
+        }
+        if self.env.monitoring.scraping == Scraping::Operator {
+            if let Some(monitor) = self.monitor(s) {
+                out.push((ResidualRole::Monitor, monitor));
+            }
+            if let Some(rule) = self.alerts(s) {
+                out.push((ResidualRole::Alerts, Object::PrometheusRule(rule)));
+            }
+        }
         out.into_iter()
             .map(|(role, o)| o.patched(s.residual.get(&role)))
             .collect()
@@ -553,9 +578,14 @@ pub enum ResidualOwner {
 pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole> {
     let own = s.name == name;
     Some(match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" if own => {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "Rollout" if own => {
             ResidualRole::Workload
         }
+        "AnalysisTemplate" if naming::analysis_template(&s.name) == name => {
+            ResidualRole::AnalysisTemplate
+        }
+        "ServiceMonitor" | "PodMonitor" if own => ResidualRole::Monitor,
+        "PrometheusRule" if own => ResidualRole::Alerts,
         "Service" if own => ResidualRole::Service,
         "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
         "Ingress" if own => ResidualRole::Ingress,
@@ -665,7 +695,27 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         out.push((hpa::HorizontalPodAutoscaler::KIND, own.clone()));
     }
     if s.scaling.pdb.is_some() && s.kind.has_replicas() {
-        out.push((policy::PodDisruptionBudget::KIND, own));
+        out.push((policy::PodDisruptionBudget::KIND, own.clone()));
+    }
+    if s.delivery.analysis.is_some() && s.is_canary() {
+        out.push((
+            crate::crd::rollouts::AnalysisTemplate::KIND,
+            naming::analysis_template(&s.name),
+        ));
+    }
+    if env.monitoring.scraping == Scraping::Operator {
+        match monitor_of(s) {
+            Some(Monitor::Service(_)) => {
+                out.push((crate::crd::monitoring::ServiceMonitor::KIND, own.clone()))
+            }
+            Some(Monitor::Pod(_)) => {
+                out.push((crate::crd::monitoring::PodMonitor::KIND, own.clone()))
+            }
+            None => {}
+        }
+        if env.monitoring.alerts && !s.kind.runs_to_completion() {
+            out.push((crate::crd::monitoring::PrometheusRule::KIND, own));
+        }
     }
     if env.default_deny {
         out.push((net::NetworkPolicy::KIND, naming::allow_policy(&s.name)));
@@ -704,7 +754,7 @@ mod tests {
             .collect();
         assert_eq!(
             changed,
-            ["Deployment/backend"],
+            ["Rollout/backend"],
             "only the edited object is serialized again"
         );
         assert!(second

@@ -1,6 +1,6 @@
 //! HorizontalPodAutoscalers and PodDisruptionBudgets.
 
-use super::workload::workload_kind;
+use super::workload::{workload_api_version, workload_kind};
 use super::{amount, clamp_i32, label_selector, non_empty, some_if, Renderer};
 use crate::model::*;
 use crate::naming;
@@ -33,7 +33,7 @@ impl Renderer<'_> {
             metadata: self.service_meta(s, naming::own(&s.name)),
             spec: Some(hpa::HorizontalPodAutoscalerSpec {
                 scale_target_ref: hpa::CrossVersionObjectReference {
-                    api_version: Some("apps/v1".into()),
+                    api_version: Some(workload_api_version(s).into()),
                     kind: workload_kind(s).into(),
                     name: naming::own(&s.name).into(),
                 },

@@ -5,6 +5,7 @@ use super::{
     amount, clamp_i32, int_or_string, label_selector, non_empty, non_empty_map, selector_of,
     some_if, unless_default, Labels, Object, Renderer,
 };
+use crate::crd::rollouts;
 use crate::model::{self, *};
 use crate::naming;
 use k8s_openapi::api::apps::v1 as apps;
@@ -12,6 +13,7 @@ use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -22,6 +24,9 @@ impl Renderer<'_> {
         let history = s.scaling.revision_history_limit.map(clamp_i32);
         let min_ready = unless_default(s.timing.min_ready_seconds, 0);
         match s.kind {
+            WorkloadKind::Deployment if s.is_canary() => {
+                Object::Rollout(self.rollout(s, template, replicas, history, min_ready))
+            }
             WorkloadKind::Deployment => Object::Deployment(apps::Deployment {
                 metadata: self.service_meta(s, naming::own(&s.name)),
                 spec: Some(apps::DeploymentSpec {
@@ -168,7 +173,14 @@ impl Renderer<'_> {
         {
             annotations.insert("checksum/config".into(), sum);
         }
-        if let Some(m) = &s.metrics {
+        // With the Prometheus Operator, a ServiceMonitor or PodMonitor says what to scrape
+        // (render/monitoring.rs); the annotations would have a pod-discovery job scrape
+        // the same endpoint twice.
+        if let Some(m) = s
+            .metrics
+            .as_ref()
+            .filter(|_| self.env.monitoring.scraping == Scraping::Annotations)
+        {
             annotations.insert("prometheus.io/scrape".into(), "true".into());
             if let Some(p) = s.resolve_port(&m.port) {
                 annotations.insert("prometheus.io/port".into(), p.port.to_string());
@@ -427,8 +439,203 @@ pub fn claims(s: &Service) -> &[VolumeClaim] {
 }
 
 /// The kind of the service's workload object.
-pub(super) fn workload_kind(s: &Service) -> &'static str {
-    s.kind.as_str()
+pub fn workload_kind(s: &Service) -> &'static str {
+    use k8s_openapi::Resource;
+    if s.is_canary() {
+        rollouts::Rollout::KIND
+    } else {
+        s.kind.as_str()
+    }
+}
+
+/// The apiVersion of the workload a service renders.
+pub fn workload_api_version(s: &Service) -> &'static str {
+    use k8s_openapi::Resource;
+    match s.kind {
+        _ if s.is_canary() => rollouts::Rollout::API_VERSION,
+        WorkloadKind::Job | WorkloadKind::CronJob => batch::Job::API_VERSION,
+        _ => apps::Deployment::API_VERSION,
+    }
+}
+
+/// The argument through which a canary's analysis learns the canary pods'
+/// pod-template-hash (their ReplicaSet's, hence their names' middle part).
+pub const CANARY_HASH_ARG: &str = "canary-hash";
+
+/// A canary step as Argo Rollouts writes it, or `None` for an analysis step when the
+/// service has no analysis (nothing to run: the rules say so).
+fn canary_step(s: &Service, step: &CanaryStep) -> Option<rollouts::CanaryStep> {
+    let mut out = rollouts::CanaryStep::default();
+    match step {
+        CanaryStep::SetWeight { weight } => out.set_weight = Some(clamp_i32(*weight)),
+        CanaryStep::Pause { seconds } => {
+            out.pause = Some(rollouts::RolloutPause {
+                duration: seconds.map(|n| IntOrString::String(crate::crd::duration(n))),
+                ..Default::default()
+            })
+        }
+        CanaryStep::Analysis => {
+            s.delivery.analysis.as_ref()?;
+            out.analysis = Some(rollouts::RolloutAnalysis {
+                templates: Some(analysis_templates(s)),
+                args: Some(analysis_args()),
+                ..Default::default()
+            })
+        }
+    }
+    Some(out)
+}
+
+fn analysis_templates(s: &Service) -> Vec<rollouts::AnalysisTemplateRef> {
+    vec![rollouts::AnalysisTemplateRef {
+        template_name: naming::analysis_template(&s.name),
+        ..Default::default()
+    }]
+}
+
+fn analysis_args() -> Vec<rollouts::AnalysisRunArgument> {
+    vec![rollouts::AnalysisRunArgument {
+        name: CANARY_HASH_ARG.into(),
+        value_from: Some(rollouts::ArgumentValueFrom {
+            pod_template_hash_value: Some("Latest".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }]
+}
+
+/// The PromQL matchers of a canary's pods: its namespace and pod names
+/// `<rollout>-<canary pod-template-hash>-<suffix>`, which Prometheus' pod targets and
+/// kube-state-metrics both label `pod`.
+fn canary_pods(s: &Service, namespace: &str) -> String {
+    format!(
+        "namespace=\"{namespace}\", pod=~\"{}-{{{{args.{CANARY_HASH_ARG}}}}}-.*\"",
+        naming::own(&s.name)
+    )
+}
+
+/// `part` of the canary's requests over all of them, as a fraction; 0 without requests
+/// (no traffic yet is no evidence of errors, and a 0/0 NaN would fail the measurement).
+pub(crate) fn error_ratio_query(m: &Metrics, pods: &str) -> String {
+    let metric = &m.requests_metric;
+    let label = &m.status_label;
+    format!(
+        "(sum(rate({metric}{{{pods}, {label}=~\"5..\"}}[2m])) or vector(0))\n/\n(sum(rate({metric}{{{pods}}}[2m])) > 0 or vector(1))\n"
+    )
+}
+
+impl Renderer<'_> {
+    /// An Argo Rollouts `Rollout` in place of the Deployment: the same pod template,
+    /// selector, replicas (left out under an HPA), history, minReadySeconds and progress
+    /// deadline, and a canary of the design's steps without traffic routing (the weights
+    /// are shares of the pods).
+    fn rollout(
+        &self,
+        s: &Service,
+        template: core::PodTemplateSpec,
+        replicas: Option<i32>,
+        history: Option<i32>,
+        min_ready: Option<i32>,
+    ) -> rollouts::Rollout {
+        let d = &s.delivery;
+        let background = d.analysis.as_ref().filter(|a| a.background);
+        rollouts::Rollout {
+            metadata: self.service_meta(s, naming::own(&s.name)),
+            spec: rollouts::RolloutSpec {
+                replicas,
+                selector: Some(label_selector(s)),
+                template: Some(template),
+                min_ready_seconds: min_ready,
+                revision_history_limit: history,
+                progress_deadline_seconds: unless_default(
+                    s.timing.progress_deadline_seconds,
+                    crate::domain::DEFAULT_PROGRESS_DEADLINE_SECONDS,
+                ),
+                progress_deadline_abort: some_if(d.progress_deadline_abort, true),
+                strategy: Some(rollouts::RolloutStrategy {
+                    canary: Some(rollouts::CanaryStrategy {
+                        max_surge: Some(amount(s.scaling.max_surge)),
+                        max_unavailable: Some(amount(s.scaling.max_unavailable)),
+                        steps: non_empty(
+                            d.steps.iter().filter_map(|st| canary_step(s, st)).collect(),
+                        ),
+                        analysis: background.map(|a| rollouts::RolloutAnalysisBackground {
+                            templates: Some(analysis_templates(s)),
+                            args: Some(analysis_args()),
+                            starting_step: some_if(a.starting_step > 0, clamp_i32(a.starting_step)),
+                            ..Default::default()
+                        }),
+                        abort_scale_down_delay_seconds: d
+                            .abort_scale_down_delay_seconds
+                            .map(clamp_i32),
+                        scale_down_delay_seconds: d.scale_down_delay_seconds.map(clamp_i32),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// The AnalysisTemplate of a canary: the canary pods' 5xx share (from the service's
+    /// request counter) and their readiness (from kube-state-metrics), each measured
+    /// `count` times every `interval`, queried from the cluster's Prometheus.
+    pub(super) fn analysis_template(
+        &self,
+        s: &Service,
+        a: &Analysis,
+    ) -> rollouts::AnalysisTemplate {
+        let pods = canary_pods(s, &self.env.namespace);
+        let address = self.design.cluster.prometheus_address();
+        let metric = |name: &str, condition: String, query: String| rollouts::Metric {
+            name: name.into(),
+            interval: Some(crate::crd::duration(a.interval_seconds)),
+            count: Some(IntOrString::Int(clamp_i32(a.count))),
+            failure_limit: Some(IntOrString::Int(clamp_i32(a.failure_limit))),
+            success_condition: Some(condition),
+            provider: rollouts::MetricProvider {
+                prometheus: Some(rollouts::PrometheusMetric {
+                    address: Some(address.clone()),
+                    query: Some(query),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let fraction = |percent: u32| format!("{}", f64::from(percent) / 100.0);
+        let mut metrics = Vec::new();
+        let requests = s
+            .metrics
+            .clone()
+            .unwrap_or_else(|| Metrics::new(PortRef::Number(0), "/metrics"));
+        metrics.push(metric(
+            "error-rate",
+            format!("result[0] <= {}", fraction(a.max_error_percent)),
+            error_ratio_query(&requests, &pods),
+        ));
+        metrics.push(metric(
+            "ready",
+            format!("result[0] >= {}", fraction(a.min_ready_percent)),
+            format!(
+                "(sum(kube_pod_status_ready{{{pods}, condition=\"true\"}}) or vector(0))\n/\n(count(kube_pod_status_ready{{{pods}, condition=\"true\"}}) > 0 or vector(1))\n"
+            ),
+        ));
+        rollouts::AnalysisTemplate {
+            metadata: self.service_meta(s, &naming::analysis_template(&s.name)),
+            spec: rollouts::AnalysisTemplateSpec {
+                args: Some(vec![rollouts::Argument {
+                    name: CANARY_HASH_ARG.into(),
+                    ..Default::default()
+                }]),
+                metrics: Some(metrics),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
 }
 
 /// Names of the ConfigMaps (or Secrets) a service's pods read: through envFrom or

@@ -225,6 +225,62 @@ REPLICAS_WITH_HPA = Rule {
     instead: "Leave replicas out and let the HPA own the scale (Kubeprint omits it whenever the service has autoscaling).",
     source: "kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured; Kubernetes docs, HorizontalPodAutoscaler (migrating Deployments to autoscaling)",
 };
+CANARY_NOT_ON_DEPLOYMENT = Rule {
+    code: "KP230", name: "canary_not_on_deployment", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "A canary (an Argo Rollouts `Rollout`) replaces a Deployment only: on a StatefulSet, DaemonSet, Job or CronJob the strategy is ignored and the workload updates as its kind does.",
+    why: "The design says updates go through canary steps and analysis, but what is applied rolls every pod over as before: no weights, no analysis, no abort.",
+    bad: "a StatefulSet whose strategy (or prod override) is canary",
+    instead: "Keep the rolling update for this kind, or make the service a Deployment.",
+    source: "Argo Rollouts docs, \"Rollout\" (a drop-in replacement for a Deployment)",
+};
+CANARY_WEIGHT_NOT_HONORED = Rule {
+    code: "KP231", name: "canary_weight_not_honored", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "Without traffic routing a canary's weight is its share of the pods: with R replicas (the HPA's minReplicas under an HPA) a setWeight whose pod share differs from the weight by more than 10 points is not what the canary gets (R = 1 gives any weight between 1 and 99 half the traffic).",
+    why: "Argo Rollouts approximates the weight with whole pods (never 0 canary pods for a weight between 1 and 99 when two pods may run): a `setWeight: 10` with 2 replicas sends half the traffic to the new version, so a bad release hurts five times more users than planned.",
+    bad: "replicas 1, steps setWeight 20, pause 5 min",
+    instead: "Run enough replicas for the weights (10 for 10% steps), choose weights the replica count can express, or route traffic through a Gateway API route or a mesh.",
+    source: "Argo Rollouts docs, Canary (\"the weight is achieved by scaling replica counts\" without trafficRouting); approximateWeightedCanaryStableReplicaCounts in utils/replicaset",
+};
+CANARY_WITHOUT_DEADLINE_ABORT = Rule {
+    code: "KP232", name: "canary_without_deadline_abort", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "A canary should set progressDeadlineAbort: without it, canary pods that never become ready leave the rollout Degraded at its canary weight instead of rolling back.",
+    why: "When the new pods crash-loop or never pass readiness, the rollout stops progressing; after progressDeadlineSeconds it is marked ProgressDeadlineExceeded, but the broken canary keeps its share of the traffic until someone aborts by hand. With progressDeadlineAbort the controller aborts: the canary scales down and the stable pods take everything back.",
+    bad: "canary steps, progressDeadlineAbort unset",
+    instead: "Set progressDeadlineAbort: true (and a progressDeadlineSeconds above the time a new pod needs to become ready, KP112).",
+    source: "Argo Rollouts docs, Rollout spec (progressDeadlineAbort); datree ARGO_ROLLOUT_INCORRECT_PROGRESS_DEADLINE_ABORT_VALUE_FALSE",
+};
+CANARY_PAUSE_WAITS_FOR_PROMOTION = Rule {
+    code: "KP233", name: "canary_pause_waits_for_promotion", category: Scaling, severity: Info, relaxed_in_dev: false,
+    summary: "A pause without a duration waits for a manual promotion, and neither progressDeadlineSeconds nor progressDeadlineAbort ends it: the deadline is not evaluated at pause, analysis and experiment steps. Only a background analysis that runs during the pause can abort it.",
+    why: "The canary keeps its weight for as long as nobody promotes or aborts: hours or days of two versions side by side, which the release process must expect. Timed pauses do not count against the deadline either (Argo Rollouts excludes every pause and analysis step), so a long pause never needs a longer deadline.",
+    bad: "steps setWeight 20, pause {}, no background analysis",
+    instead: "Give the pause a duration, or run the analysis in the background from a step before the pause so a failing canary is aborted while it waits.",
+    source: "Argo Rollouts rollout/sync.go (isIndefiniteStep: pause, analysis and experiment steps do not affect progressDeadlineSeconds); argoproj/argo-rollouts#269, #1225",
+};
+BACKGROUND_ANALYSIS_CUT_SHORT = Rule {
+    code: "KP234", name: "background_analysis_cut_short", category: Scaling, severity: Warning, relaxed_in_dev: true,
+    summary: "A background analysis needs (count - 1) x interval to take its count measurements; the timed pauses from its starting step to the last step must last that long, or the rollout completes and the controller stops the run before it could reach its verdict.",
+    why: "When the last step is done the rollout is promoted and the background AnalysisRun is terminated as successful: measurements it never took cannot fail it, so a canary whose errors show late is fully promoted.",
+    bad: "analysis every 60 s, count 10, from step 1; pauses 2 min and 2 min after it",
+    instead: "Lower the count (or the interval) to fit the pauses, or lengthen the pauses after the starting step.",
+    source: "Argo Rollouts docs, Analysis (\"if the rollout completes all of its canary steps ... the analysis run is stopped by the controller\")",
+};
+SCALE_DOWN_DELAY_WITHOUT_ROUTING = Rule {
+    code: "KP235", name: "scale_down_delay_without_routing", category: Scaling, severity: Error, relaxed_in_dev: false,
+    summary: "scaleDownDelaySeconds and abortScaleDownDelaySeconds apply to canaries with traffic routing only: a replica-weight canary with scaleDownDelaySeconds is refused (an error), and its abortScaleDownDelaySeconds is ignored (a warning).",
+    why: "Argo Rollouts validates the spec: \"Canary scaleDownDelaySeconds can only be used with traffic routing\"; the Rollout is marked InvalidSpec and no update proceeds. Without a traffic router the old pods leave the Service the moment they scale down, so there is nothing to delay.",
+    bad: "steps of setWeight without trafficRouting, scaleDownDelaySeconds: 30",
+    instead: "Leave both out for a replica-weight canary.",
+    source: "Argo Rollouts pkg/apis/rollouts/validation (InvalidCanaryScaleDownDelay); Rollout spec docs",
+};
+ANALYSIS_STEP_WITHOUT_ANALYSIS = Rule {
+    code: "KP236", name: "analysis_step_without_analysis", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "An analysis step needs the service's analysis (its AnalysisTemplate); without one the step is not written and the canary proceeds unchecked.",
+    why: "The step stands for a gate that checks the canary before the next weight; with no template there is nothing to run, so Kubeprint leaves it out and the rollout goes on without the check.",
+    bad: "steps setWeight 20, analysis, setWeight 50; no analysis settings",
+    instead: "Add the analysis (5xx rate and readiness of the canary pods), or remove the step.",
+    source: "Argo Rollouts docs, Analysis (analysis at a predefined step)",
+};
 SERVICE_TARGET_PORT_UNKNOWN = Rule {
     code: "KP301", name: "service_target_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
     summary: "A Service port's targetPort must be a declared container port (by name or number).",
@@ -360,6 +416,38 @@ PORT_SHARED_BY_CONTAINERS = Rule {
     bad: "main container on 8080 and a proxy sidecar also on 8080",
     instead: "Give the sidecar its own port (and point Services and probes at the one that should get the traffic).",
     source: "Kubernetes docs, Pods (networking: containers share the network namespace); API server warnings for duplicate port definitions",
+};
+ANALYSIS_METRIC_NOT_EXPOSED = Rule {
+    code: "KP350", name: "analysis_metric_not_exposed", category: Wiring, severity: Warning, relaxed_in_dev: true,
+    summary: "A canary analysis reads the service's request counter (its 5xx share) from Prometheus: the service needs a metrics endpoint that Prometheus scrapes.",
+    why: "Without one the query finds no series: the 5xx share reads as 0, every measurement passes, and a release that fails every request is promoted as long as its pods are ready.",
+    bad: "canary with analysis, no metrics endpoint",
+    instead: "Add the metrics endpoint (port and path of the Prometheus exporter) and say which counter holds the requests.",
+    source: "Argo Rollouts docs, Analysis (Prometheus provider); Prometheus docs, querying (absent series)",
+};
+METRICS_PORT_UNKNOWN = Rule {
+    code: "KP351", name: "metrics_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A metrics endpoint's port must be a declared container port (by name or number).",
+    why: "The scrape annotations get no port and a PodMonitor names a port the pod does not have: Prometheus scrapes nothing, and the dashboards, alerts and canary analyses that read these metrics see no data.",
+    bad: "metrics on port `metrics`, no container port named metrics",
+    instead: "Point the endpoint at the port that serves /metrics, or declare that port.",
+    source: "Prometheus Operator API (PodMetricsEndpoint.port: name of the container port); kube-linter liveness-port (the same check for probes)",
+};
+MONITOR_PORT_MISSING = Rule {
+    code: "KP352", name: "monitor_port_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Each endpoint of a ServiceMonitor names a port of the Services it selects (by their labels, in its namespace) by the port's *name*. A name none of them has is scraped nowhere; so is a monitor that selects no Service.",
+    why: "The operator generates no scrape target for an endpoint whose port name matches no port: the monitor applies without error and Prometheus silently scrapes nothing.",
+    bad: "ServiceMonitor endpoint port `metrics`; the Service's ports are `http` and `9090`",
+    instead: "Name the Service port (ports of a multi-port Service must have names anyway) and use that name, or scrape the pods with a PodMonitor.",
+    source: "Prometheus Operator docs, ServiceMonitor (\"port: name of the Service port this endpoint refers to\"); Kubernetes docs, Service (port names)",
+};
+MONITORING_WITHOUT_OPERATOR = Rule {
+    code: "KP353", name: "monitoring_without_operator", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "ServiceMonitors, PodMonitors and PrometheusRules belong in an environment whose monitoring is the Prometheus Operator; where the environment says metrics are scraped through pod annotations, they are kept from an import but nothing there reads them.",
+    why: "Without the operator's CRDs `kubectl apply` fails on them (no matches for kind), and the rest of the bundle after them is not applied; with the CRDs but a Prometheus configured for annotations, they do nothing.",
+    bad: "an imported ServiceMonitor, environment monitoring: pod annotations",
+    instead: "Set the environment's monitoring to the Prometheus Operator (the design then writes its own monitors and rules), or drop the kept objects.",
+    source: "Prometheus Operator docs, Getting started (CRDs); Kubernetes docs, Custom Resources",
 };
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,

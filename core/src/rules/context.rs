@@ -34,9 +34,9 @@ impl Ctx<'_> {
         !s.residual.is_empty() || !self.design.extra_objects.is_empty()
     }
 
-    /// The rendered Deployment or StatefulSet of `s`, as JSON.
+    /// The rendered workload of `s` (its Deployment, Rollout, StatefulSet, ...), as JSON.
     pub(super) fn rendered_workload(&self, s: &Service) -> Option<serde_json::Value> {
-        let kind = s.kind.as_str();
+        let kind = crate::render::workload_kind(s);
         self.rendered()
             .objects
             .iter()
@@ -89,6 +89,16 @@ impl Ctx<'_> {
                 "hpa_max",
                 "/scaling/hpa/max",
             ),
+            OverridableField::Replicas => (
+                o.and_then(|o| o.replicas).is_some(),
+                "replicas",
+                "/scaling/replicas",
+            ),
+            OverridableField::Strategy => (
+                o.and_then(|o| o.strategy).is_some(),
+                "strategy",
+                "/delivery/strategy",
+            ),
             OverridableField::Resource(name) => {
                 let set = o
                     .and_then(|o| o.resources.as_ref())
@@ -117,6 +127,8 @@ pub(super) enum OverridableField {
     ImageTag,
     HpaMin,
     HpaMax,
+    Replicas,
+    Strategy,
     Resource(&'static str),
 }
 

@@ -262,7 +262,7 @@ pub(super) fn view(o: &Object) -> Cow<'_, Value> {
                     .map(|p| json!({"name": p.name, "port": p.port}))
                     .collect()
             });
-            json!({"spec": {
+            json!({"metadata": {"labels": svc.metadata.labels}, "spec": {
                 "type": spec.and_then(|s| s.type_.as_ref()),
                 "selector": spec.and_then(|s| s.selector.as_ref()),
                 "ports": ports,
@@ -276,6 +276,12 @@ pub(super) fn view(o: &Object) -> Cow<'_, Value> {
         Object::PodDisruptionBudget(p) => json!({
             "spec": {"selector": p.spec.as_ref().and_then(|s| s.selector.as_ref()).map(selector_view)},
         }),
+        Object::Rollout(r) => {
+            json!({"spec": {"template": r.spec.template.as_ref().map(template_view)}})
+        }
+        Object::AnalysisTemplate(_) | Object::PrometheusRule(_) => Value::Null,
+        // Small objects whose selector and ports the monitoring rules read.
+        Object::ServiceMonitor(_) | Object::PodMonitor(_) => o.to_json(),
         Object::NetworkPolicy(n) => json!({
             "spec": {"podSelector": n.spec.as_ref().and_then(|s| s.pod_selector.as_ref()).map(selector_view)},
         }),

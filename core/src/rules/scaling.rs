@@ -1,6 +1,9 @@
 //! Scaling rules (KP2xx): replicas, the HPA's range and targets, PodDisruptionBudgets,
-//! spreading, and protection of critical services in production. Fixtures:
+//! spreading, and protection of critical services in production; a canary's steps,
+//! deadline and analysis in `scaling/canary.rs` (KP23x). Fixtures:
 //! `core/tests/rules/scaling.rs`.
+
+mod canary;
 
 use super::catalog::*;
 use super::context::{batch_fix, set, set_fix, svc, Ctx, OverridableField as OF};
@@ -11,6 +14,7 @@ use serde_json::json;
 
 /// Every scaling check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    canary::service(cx, s);
     // Replicas, an HPA, a PDB over R pods and spreading them are about a replicated
     // set of pods: a DaemonSet has one per node, a Job's finish. What applies to those
     // kinds is the batch rules' (KP811 says their HPA or PDB is not written).

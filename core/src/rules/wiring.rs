@@ -3,6 +3,7 @@
 //! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
 
 mod addresses;
+mod monitoring;
 
 use super::catalog::*;
 use super::context::{batch_fix, escape, service_port_lists, set_fix, svc, Ctx};
@@ -19,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
     addresses::environment(cx, deployed);
+    monitoring::environment(cx);
 }
 
 /// Every wiring check of one deployed (effective) service; `deployed` are all the
@@ -35,6 +37,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
         }
     }
     containers(cx, s);
+    monitoring::service(cx, s);
     ingress(cx, s);
     edges(cx, s, deployed);
     config_references(cx, s);

@@ -226,6 +226,7 @@ prop_compose! {
         ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
         pod in pod_parts(),
         batch in batch(),
+        delivery in delivery(),
     ) -> Service {
         let (kind, job, cron) = batch.unwrap_or((
             if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
@@ -283,12 +284,48 @@ prop_compose! {
                 Security { container_run_as_user: Some(i64::from(replicas) * 1000), ..Security::unset() }
             },
             digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
-            metrics: metrics.then(|| Metrics { port: PortRef::Name("http".into()), path: "/metrics".into() }),
+            metrics: metrics.then(|| Metrics::new(PortRef::Name("http".into()), "/metrics")),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
             containers: pod.0,
             volumes: pod.1,
             mounts: pod.2,
+            delivery,
             ..Service::default()
+        }
+    }
+}
+
+prop_compose! {
+    /// How updates roll out: a rolling update, or a canary of odd steps, with or without
+    /// an analysis (background or not), deadline abort and scale-down delays.
+    fn delivery()(
+        canary in any::<bool>(),
+        steps in proptest::collection::vec((0u8..3, 0u32..120, proptest::option::of(0u32..900)), 0..6),
+        analysis in proptest::option::of((any::<bool>(), 0u32..6, 0u32..120, 0u32..10, 0u32..4)),
+        abort in any::<bool>(),
+        delays in (proptest::option::of(0u32..60), proptest::option::of(0u32..60)),
+    ) -> Delivery {
+        Delivery {
+            strategy: if canary { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate },
+            steps: steps
+                .into_iter()
+                .map(|(kind, weight, seconds)| match kind {
+                    0 => CanaryStep::SetWeight { weight },
+                    1 => CanaryStep::Pause { seconds },
+                    _ => CanaryStep::Analysis,
+                })
+                .collect(),
+            analysis: analysis.map(|(background, starting_step, interval_seconds, count, failure_limit)| Analysis {
+                background,
+                starting_step,
+                interval_seconds,
+                count,
+                failure_limit,
+                ..Analysis::default()
+            }),
+            progress_deadline_abort: abort,
+            abort_scale_down_delay_seconds: delays.0,
+            scale_down_delay_seconds: delays.1,
         }
     }
 }
@@ -301,6 +338,8 @@ prop_compose! {
         edges in proptest::collection::vec((0usize..6, 0usize..6), 0..8),
         deny in any::<bool>(),
         override_replicas in proptest::option::of(0u32..5),
+        operator in any::<bool>(),
+        strategy in proptest::option::of(any::<bool>()),
     ) -> Design {
         let mut d = Design::default();
         d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None  });
@@ -318,8 +357,13 @@ prop_compose! {
         for env in &mut d.environments {
             env.default_deny = deny;
             if let (Some(&id), Some(r)) = (ids.first(), override_replicas) {
-                env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), ..Override::default() });
+                let strategy = strategy.map(|c| if c { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate });
+                env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), strategy, ..Override::default() });
             }
+        }
+        // One environment's monitoring is the Prometheus Operator's.
+        if operator {
+            d.environments[2].monitoring.scraping = Scraping::Operator;
         }
         d
     }

@@ -694,6 +694,13 @@ const CORPUS: &[Case] = &[
         until_fixed: &[],
     },
     Case {
+        // The HPA scales the Rollout, the AnalysisTemplate and monitors are the
+        // services': every reference resolves.
+        files: &["canary-and-monitors.yaml"],
+        dangling: &[],
+        until_fixed: &[],
+    },
+    Case {
         files: &["jobs-and-node-cache.yaml"],
         dangling: &[],
         until_fixed: &[],

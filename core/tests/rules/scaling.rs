@@ -116,6 +116,91 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 d.extra_objects.push(kept_hpa("worker"));
             },
         ),
+        fx(
+            "KP230",
+            |d| db(d).delivery.strategy = UpdateStrategy::Canary,
+            |d| {
+                canary(d);
+            },
+        ),
+        fx(
+            "KP231",
+            |d| {
+                // Two replicas (the HPA's minimum) cannot run a tenth of the pods.
+                canary(d).delivery.steps = weight_then_pause(10);
+            },
+            |d| canary(d).delivery.steps = weight_then_pause(50),
+        ),
+        fx(
+            "KP231",
+            |d| {
+                // One replica: any weight but 0 and 100 is half the pods.
+                let s = canary(d);
+                s.scaling.hpa = None;
+                s.scaling.replicas = 1;
+                s.delivery.steps = weight_then_pause(20);
+            },
+            |d| {
+                let s = canary(d);
+                s.scaling.hpa = None;
+                s.scaling.replicas = 5;
+                s.delivery.steps = weight_then_pause(20);
+            },
+        ),
+        fx(
+            "KP232",
+            |d| canary(d).delivery.progress_deadline_abort = false,
+            |d| {
+                canary(d);
+            },
+        ),
+        fx(
+            "KP233",
+            |d| {
+                canary(d)
+                    .delivery
+                    .steps
+                    .push(CanaryStep::Pause { seconds: None })
+            },
+            |d| {
+                // A background analysis that runs during the pause can abort it.
+                let s = canary(d);
+                s.delivery.steps.push(CanaryStep::Pause { seconds: None });
+                s.metrics = Some(Metrics::new(PortRef::Name("http".into()), "/metrics"));
+                s.delivery.analysis = Some(Analysis::default());
+            },
+        ),
+        fx(
+            "KP234",
+            |d| {
+                let s = analysed(d);
+                s.delivery.analysis.as_mut().unwrap().count = 10;
+            },
+            |d| {
+                let s = analysed(d);
+                s.delivery.analysis.as_mut().unwrap().count = 4;
+            },
+        ),
+        fx(
+            "KP235",
+            |d| canary(d).delivery.scale_down_delay_seconds = Some(30),
+            |d| canary(d).delivery.scale_down_delay_seconds = None,
+        ),
+        fx(
+            "KP235",
+            |d| canary(d).delivery.abort_scale_down_delay_seconds = Some(0),
+            |d| {
+                canary(d);
+            },
+        ),
+        fx(
+            "KP236",
+            |d| canary(d).delivery.steps.push(CanaryStep::Analysis),
+            |d| {
+                let s = analysed(d);
+                s.delivery.steps.push(CanaryStep::Analysis);
+            },
+        ),
     ]
 }
 
@@ -164,4 +249,170 @@ fn replicas_kept_beside_an_hpa_are_reported_and_the_fix_leaves_them_to_the_hpa()
         "the rendering leaves it out"
     );
     assert!(findings_of(&fixed, &env, "KP209").is_empty());
+}
+
+/// Make api a canary of the default steps, which its two to six replicas express, with
+/// the deadline abort on: no canary finding of its own.
+fn canary(d: &mut Design) -> &mut Service {
+    let s = api(d);
+    s.delivery = Delivery {
+        strategy: UpdateStrategy::Canary,
+        steps: weight_then_pause(50),
+        progress_deadline_abort: true,
+        ..Delivery::default()
+    };
+    s
+}
+
+/// api as a canary with a background analysis of its metrics from step 1, over two
+/// pauses of 2 minutes (time for 5 measurements a minute apart).
+fn analysed(d: &mut Design) -> &mut Service {
+    let s = canary(d);
+    s.metrics = Some(Metrics::new(PortRef::Name("http".into()), "/metrics"));
+    s.delivery.steps = [weight_then_pause(50), weight_then_pause(50)].concat();
+    for step in &mut s.delivery.steps {
+        if let CanaryStep::Pause { seconds } = step {
+            *seconds = Some(120);
+        }
+    }
+    s.delivery.analysis = Some(Analysis::default());
+    s
+}
+
+fn weight_then_pause(weight: u32) -> Vec<CanaryStep> {
+    vec![
+        CanaryStep::SetWeight { weight },
+        CanaryStep::Pause { seconds: Some(300) },
+    ]
+}
+
+#[test]
+fn a_canary_replaces_the_deployment_and_its_hpa_and_pdb_follow() {
+    let mut d = baseline();
+    canary(&mut d);
+    let bundle = render(&d, "prod");
+    assert!(bundle
+        .objects
+        .iter()
+        .all(|o| o.kind() != "Deployment" || o.name() != "api"));
+    let rollout = bundle
+        .objects
+        .iter()
+        .find(|o| o.kind() == "Rollout")
+        .expect("a Rollout")
+        .to_json();
+    let hpa = bundle
+        .objects
+        .iter()
+        .find(|o| o.kind() == "HorizontalPodAutoscaler")
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        hpa["spec"]["scaleTargetRef"],
+        serde_json::json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "api"})
+    );
+    let pdb = bundle
+        .objects
+        .iter()
+        .find(|o| o.kind() == "PodDisruptionBudget")
+        .unwrap()
+        .to_json();
+    let pods = &rollout["spec"]["template"]["metadata"]["labels"];
+    for (k, v) in pdb["spec"]["selector"]["matchLabels"].as_object().unwrap() {
+        assert_eq!(&pods[k], v, "the PDB selects the Rollout's pods");
+    }
+    assert_eq!(rollout["spec"]["selector"], pdb["spec"]["selector"]);
+    assert!(
+        rollout["spec"].get("replicas").is_none(),
+        "the HPA owns the scale"
+    );
+    assert!(
+        validate(&d, "prod").is_empty(),
+        "a canary of the default steps adds no finding: {:#?}",
+        validate(&d, "prod")
+    );
+}
+
+#[test]
+fn the_weight_rule_states_the_pods_and_its_fix_sets_enough_replicas() {
+    let mut d = baseline();
+    canary(&mut d).delivery.steps = weight_then_pause(10);
+    let f = findings_of(&d, "prod", "KP231");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].message,
+        "setWeight 10 with the HPA's minimum of 2 replicas: the canary runs 1 pod beside 2 stable, 33% of the traffic without traffic routing"
+    );
+    assert_eq!(f[0].fix.as_ref().unwrap().label, "Run at least 4 replicas");
+}
+
+#[test]
+fn an_environment_may_make_a_service_a_canary() {
+    let mut d = baseline();
+    let steps = canary(&mut d).delivery.clone();
+    api(&mut d).delivery = Delivery {
+        strategy: UpdateStrategy::RollingUpdate,
+        ..steps
+    };
+    env(&mut d, "prod").overrides.insert(
+        ServiceId(1),
+        Override {
+            strategy: Some(UpdateStrategy::Canary),
+            ..Override::default()
+        },
+    );
+    let kind = |env: &str| {
+        render(&d, env)
+            .objects
+            .iter()
+            .find(|o| o.name() == "api" && matches!(o.kind(), "Deployment" | "Rollout"))
+            .map(|o| o.kind().to_string())
+            .unwrap()
+    };
+    assert_eq!(kind("prod"), "Rollout");
+    assert_eq!(kind("dev"), "Deployment");
+    // A canary rule points at the override when that is what makes the canary.
+    db(&mut d).delivery.strategy = UpdateStrategy::RollingUpdate;
+    env(&mut d, "prod").overrides.insert(
+        ServiceId(2),
+        Override {
+            strategy: Some(UpdateStrategy::Canary),
+            ..Override::default()
+        },
+    );
+    let f = findings_of(&d, "prod", "KP230");
+    assert_eq!(
+        f[0].path,
+        FieldPath::environment("prod", "/overrides/2/strategy")
+    );
+}
+
+/// An HPA kept from an import still names the Deployment a canary replaced: KP713 says
+/// so, naming the Rollout; one that names the Rollout resolves.
+#[test]
+fn a_kept_hpa_of_a_service_turned_canary_is_reported_until_it_targets_the_rollout() {
+    let hpa = |kind: &str| {
+        KeptObject(serde_json::json!({
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "api-kept"},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": "api"},
+                "minReplicas": 2,
+                "maxReplicas": 4,
+            },
+        }))
+    };
+    let mut d = baseline();
+    canary(&mut d);
+    d.extra_objects.push(hpa("Deployment"));
+    let f = findings_of(&d, "prod", "KP713");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("(`api` is a Rollout)"),
+        "{}",
+        f[0].message
+    );
+    d.extra_objects[0] = hpa("Rollout");
+    assert!(findings_of(&d, "prod", "KP713").is_empty());
 }

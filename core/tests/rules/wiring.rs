@@ -349,10 +349,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| {
                 d.edges.clear();
                 d.cluster.monitoring_namespace = Some("monitoring".into());
-                db(d).metrics = Some(Metrics {
-                    port: PortRef::Name("postgres".into()),
-                    path: "/metrics".into(),
-                });
+                db(d).metrics = Some(Metrics::new(PortRef::Name("postgres".into()), "/metrics"));
             },
         ),
         // KP320: an address in an env literal that default-deny blocks; the near miss
@@ -983,5 +980,56 @@ fn pods() -> Vec<Fixture> {
                 sidecar(d).ports.push(admin(9000));
             },
         ),
+        fx(
+            "KP350",
+            |d| {
+                let s = api(d);
+                s.delivery.strategy = UpdateStrategy::Canary;
+                s.delivery.analysis = Some(Analysis::default());
+            },
+            |d| {
+                let s = api(d);
+                s.delivery.strategy = UpdateStrategy::Canary;
+                s.delivery.analysis = Some(Analysis::default());
+                s.metrics = Some(Metrics::new(PortRef::Name("http".into()), "/metrics"));
+            },
+        ),
+        fx(
+            "KP351",
+            |d| api(d).metrics = Some(Metrics::new(PortRef::Name("metrics".into()), "/metrics")),
+            |d| api(d).metrics = Some(Metrics::new(PortRef::Number(8080), "/metrics")),
+        ),
+        fx(
+            "KP352",
+            |d| {
+                env(d, "prod").monitoring.scraping = Scraping::Operator;
+                d.extra_objects.push(service_monitor("metrics"));
+            },
+            |d| {
+                env(d, "prod").monitoring.scraping = Scraping::Operator;
+                d.extra_objects.push(service_monitor("http"));
+            },
+        ),
+        fx(
+            "KP353",
+            |d| d.extra_objects.push(service_monitor("http")),
+            |d| {
+                env(d, "prod").monitoring.scraping = Scraping::Operator;
+                d.extra_objects.push(service_monitor("http"));
+            },
+        ),
     ]
+}
+
+/// A ServiceMonitor kept from an import that scrapes api's Service on `port`.
+fn service_monitor(port: &str) -> KeptObject {
+    KeptObject(serde_json::json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "api-metrics", "labels": {"release": "prometheus"}},
+        "spec": {
+            "selector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "endpoints": [{"port": port, "path": "/metrics"}],
+        },
+    }))
 }

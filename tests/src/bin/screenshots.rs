@@ -179,5 +179,40 @@ async fn main() {
     click(&c, "bundle-close").await;
     click(&c, "open-bundle").await;
     shot(&c, "bundle.png").await;
+    click(&c, "bundle-close").await;
+    // A canary in production: api-gateway's Delivery section (the steps, the analysis,
+    // what the canary does in pods here) and its Rollout in the YAML.
+    click(&c, "open-gallery").await;
+    click(&c, "template-miniredis").await;
+    click(&c, "node-api-gateway").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const top = document.getElementById('section-delivery').getBoundingClientRect().top; \
+         aside.scrollTop += top - aside.getBoundingClientRect().top - 48;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the delivery section");
+    let object = c
+        .find(Locator::Css("[data-testid=\"yaml-object\"]"))
+        .await
+        .expect("the YAML's object list");
+    object
+        .select_by_value("Rollout/api-gateway")
+        .await
+        .expect("the Rollout");
+    shot(&c, "canary.png").await;
+    object.select_by_value("").await.expect("all objects");
+    // Its environment's monitoring: the Prometheus Operator, by release label.
+    click(&c, "open-environments").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const top = document.querySelector('[data-testid=\"env-section-prod\"]').getBoundingClientRect().top; \
+         aside.scrollTop += top - aside.getBoundingClientRect().top - 8;",
+        vec![],
+    )
+    .await
+    .expect("scroll to prod");
+    shot(&c, "monitoring.png").await;
     let _ = c.close().await;
 }

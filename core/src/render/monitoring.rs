@@ -1,0 +1,273 @@
+//! Prometheus Operator objects of an environment whose monitoring says so
+//! (`Monitoring::scraping == Operator`): a ServiceMonitor for a metrics endpoint that a
+//! named port of the service's Service reaches, else a PodMonitor of the container port,
+//! and a PrometheusRule with the alerts the design implies. Metric names are
+//! kube-state-metrics' (`kube_deployment_status_replicas_available`, ...) and the
+//! service's own request counter ([`Metrics::requests_metric`]).
+
+use super::{clamp_i32, has_cluster_service, label_selector, selector_of, Labels, Renderer};
+use crate::crd::monitoring as mon;
+use crate::model::*;
+use crate::naming;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// What scrapes a service's metrics endpoint under the operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Monitor {
+    /// A ServiceMonitor of the Service port with this name.
+    Service(String),
+    /// A PodMonitor of the container port (by name, or by number when it has none).
+    Pod(PortRef),
+}
+
+/// How the operator scrapes `s`'s metrics endpoint: through the first named port of its
+/// Service whose target is the metrics container port, else on the pods directly.
+/// `None` without a metrics endpoint.
+pub fn monitor_of(s: &Service) -> Option<Monitor> {
+    let m = s.metrics.as_ref()?;
+    let container = s.resolve_port(&m.port);
+    if has_cluster_service(s) {
+        let reaches = |target: &PortRef| match (target, container) {
+            (PortRef::Name(n), Some(c)) => *n == c.name && !n.is_empty(),
+            (PortRef::Number(n), Some(c)) => *n == c.port,
+            (t, None) => *t == m.port,
+        };
+        if let Some(p) = s
+            .exposure
+            .ports
+            .iter()
+            .find(|p| !p.name.is_empty() && reaches(&p.target))
+        {
+            return Some(Monitor::Service(p.name.clone()));
+        }
+    }
+    Some(Monitor::Pod(match container {
+        Some(c) if !c.name.is_empty() => PortRef::Name(c.name.clone()),
+        Some(c) => PortRef::Number(c.port),
+        None => m.port.clone(),
+    }))
+}
+
+/// Whether `s` runs pods that serve until replaced, which "pods not ready" is about.
+fn serves(s: &Service) -> bool {
+    !s.kind.runs_to_completion()
+}
+
+/// A regular expression of the names of `s`'s pods (for metrics labelled `pod`): a
+/// Deployment's or Rollout's `<name>-<hash>-<suffix>`, a StatefulSet's `<name>-<ordinal>`,
+/// a DaemonSet's `<name>-<suffix>`.
+pub fn pod_names(s: &Service) -> String {
+    let name = naming::own(&s.name);
+    match s.kind {
+        WorkloadKind::StatefulSet => format!("{name}-[0-9]+"),
+        WorkloadKind::DaemonSet => format!("{name}-[a-z0-9]{{5}}"),
+        _ => format!("{name}-[a-z0-9]+-[a-z0-9]{{5}}"),
+    }
+}
+
+/// `api-gateway` as `ApiGateway`, for alert names.
+fn camel(name: &str) -> String {
+    name.split(['-', '.'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+impl Renderer<'_> {
+    fn monitoring_labels(&self, s: &Service) -> Labels {
+        let mut l = self.service_labels(s);
+        l.extend(self.env.monitoring.labels.clone());
+        l
+    }
+
+    fn interval(&self) -> Option<String> {
+        let i = self.env.monitoring.interval_seconds;
+        (i > 0).then(|| crate::crd::duration(i))
+    }
+
+    /// The ServiceMonitor or PodMonitor of `s`'s metrics endpoint.
+    pub(super) fn monitor(&self, s: &Service) -> Option<super::Object> {
+        let m = s.metrics.as_ref()?;
+        let meta = self.meta(naming::own(&s.name), self.monitoring_labels(s));
+        Some(match monitor_of(s)? {
+            Monitor::Service(port) => super::Object::ServiceMonitor(mon::ServiceMonitor {
+                metadata: meta,
+                spec: mon::ServiceMonitorSpec {
+                    selector: LabelSelector {
+                        match_labels: Some(selector_of(s)),
+                        ..Default::default()
+                    },
+                    endpoints: vec![mon::Endpoint {
+                        port: Some(port),
+                        path: Some(m.path.clone()),
+                        interval: self.interval(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+                ..Default::default()
+            }),
+            Monitor::Pod(port) => super::Object::PodMonitor(mon::PodMonitor {
+                metadata: meta,
+                spec: mon::PodMonitorSpec {
+                    selector: label_selector(s),
+                    pod_metrics_endpoints: vec![mon::PodMetricsEndpoint {
+                        port: match &port {
+                            PortRef::Name(n) => Some(n.clone()),
+                            PortRef::Number(_) => None,
+                        },
+                        port_number: match port {
+                            PortRef::Number(n) => Some(i32::from(n)),
+                            PortRef::Name(_) => None,
+                        },
+                        path: Some(m.path.clone()),
+                        interval: self.interval(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+                ..Default::default()
+            }),
+        })
+    }
+
+    /// The PrometheusRule of `s`: the alerts its design implies.
+    pub(super) fn alerts(&self, s: &Service) -> Option<mon::PrometheusRule> {
+        if !serves(s) || !self.env.monitoring.alerts {
+            return None;
+        }
+        let ns = &self.env.namespace;
+        let name = naming::own(&s.name);
+        let camel = camel(name);
+        let severity = if s.critical { "critical" } else { "warning" };
+        let rule =
+            |alert: &str, expr: String, for_: &str, severity: &str, summary: String| mon::Rule {
+                alert: Some(format!("{camel}{alert}")),
+                expr: IntOrString::String(expr),
+                for_: Some(for_.into()),
+                labels: Some(
+                    [
+                        ("severity".to_string(), severity.to_string()),
+                        ("service".to_string(), name.to_string()),
+                    ]
+                    .into(),
+                ),
+                annotations: Some([("summary".to_string(), summary)].into()),
+                other: Default::default(),
+            };
+        let of = |metric: &str, label: &str| {
+            format!("{metric}{{namespace=\"{ns}\", {label}=\"{name}\"}}")
+        };
+        let not_ready = match s.kind {
+            _ if s.is_canary() => {
+                // kube-state-metrics has no Rollout metrics: the Rollout's ReplicaSets
+                // (`<name>-<pod-template-hash>`, stable and canary) have them.
+                let sets = format!("namespace=\"{ns}\", replicaset=~\"{name}-[a-z0-9]+\"");
+                format!(
+                    "sum(kube_replicaset_status_ready_replicas{{{sets}}})\n  < sum(kube_replicaset_spec_replicas{{{sets}}})"
+                )
+            }
+            WorkloadKind::StatefulSet => format!(
+                "{}\n  < {}",
+                of("kube_statefulset_status_replicas_ready", "statefulset"),
+                of("kube_statefulset_replicas", "statefulset")
+            ),
+            WorkloadKind::DaemonSet => format!(
+                "{}\n  < {}",
+                of("kube_daemonset_status_number_ready", "daemonset"),
+                of(
+                    "kube_daemonset_status_desired_number_scheduled",
+                    "daemonset"
+                )
+            ),
+            _ => format!(
+                "{}\n  < {}",
+                of("kube_deployment_status_replicas_available", "deployment"),
+                of("kube_deployment_spec_replicas", "deployment")
+            ),
+        };
+        let mut rules = vec![rule(
+            "PodsNotReady",
+            not_ready,
+            "10m",
+            severity,
+            format!("Fewer pods of {name} are ready than it should run, for 10 minutes."),
+        )];
+        if let Some(m) = &s.metrics {
+            let percent = s
+                .delivery
+                .analysis
+                .as_ref()
+                .map_or(crate::domain::ERROR_RATE_ALERT_PERCENT, |a| {
+                    a.max_error_percent
+                });
+            let pods = format!("namespace=\"{ns}\", pod=~\"{}\"", pod_names(s));
+            let (metric, label) = (&m.requests_metric, &m.status_label);
+            rules.push(rule(
+                "HighErrorRate",
+                format!(
+                    "sum(rate({metric}{{{pods}, {label}=~\"5..\"}}[5m]))\n  / sum(rate({metric}{{{pods}}}[5m]))\n  > {}",
+                    f64::from(percent) / 100.0
+                ),
+                "5m",
+                severity,
+                format!("More than {percent}% of the requests to {name} answer 5xx, for 5 minutes."),
+            ));
+        }
+        if let Some(h) = s.scaling.hpa.as_ref().filter(|_| s.kind.has_replicas()) {
+            let hpa = |metric: &str| of(metric, "horizontalpodautoscaler");
+            rules.push(rule(
+                "AtMaxReplicas",
+                format!(
+                    "{}\n  >= {}",
+                    hpa("kube_horizontalpodautoscaler_status_current_replicas"),
+                    hpa("kube_horizontalpodautoscaler_spec_max_replicas")
+                ),
+                "15m",
+                "warning",
+                format!("The HPA of {name} has run at its maximum of {} replicas for 15 minutes: it cannot scale further.", clamp_i32(h.max)),
+            ));
+        }
+        if s.scaling.pdb.is_some() && s.kind.has_replicas() {
+            rules.push(rule(
+                "NoDisruptionsAllowed",
+                format!(
+                    "{} == 0",
+                    of("kube_poddisruptionbudget_status_pod_disruptions_allowed", "poddisruptionbudget")
+                ),
+                "30m",
+                "warning",
+                format!("The PodDisruptionBudget of {name} has allowed no eviction for 30 minutes: node drains block."),
+            ));
+        }
+        let meta = self.meta(name, self.monitoring_labels(s));
+        Some(mon::PrometheusRule {
+            metadata: meta,
+            spec: mon::PrometheusRuleSpec {
+                groups: vec![mon::RuleGroup {
+                    name: name.to_string(),
+                    rules,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alert_names_are_camel_case() {
+        assert_eq!(camel("api-gateway"), "ApiGateway");
+        assert_eq!(camel("web"), "Web");
+    }
+}

@@ -1,0 +1,151 @@
+//! Monitoring wiring (KP350-KP353): what a canary's analysis reads is scraped, the
+//! metrics port exists, a ServiceMonitor names a port its Services have, and monitoring
+//! objects go where the operator runs.
+
+use super::super::catalog::*;
+use super::super::context::{set_fix, svc, Ctx};
+use super::super::rendered::{items, labels_of, str_at, Owner};
+use crate::edit::FieldPath;
+use crate::model::*;
+use serde_json::json;
+
+/// KP350 and KP351 for one deployed (effective) service.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
+    if s.is_canary() && s.delivery.analysis.is_some() && s.metrics.is_none() {
+        let fix = (!s.ports.is_empty())
+            .then(|| {
+                set_fix(
+                    "Add a metrics endpoint (/metrics)".into(),
+                    svc(s, "/metrics"),
+                    serde_json::to_value(crate::presets::metrics(s)).expect("metrics serialize"),
+                )
+            })
+            .flatten();
+        cx.report(
+            &ANALYSIS_METRIC_NOT_EXPOSED,
+            Some(s),
+            svc(s, "/metrics"),
+            format!(
+                "the canary analysis measures the 5xx share of `{}`'s requests, but it has no metrics endpoint: the query finds nothing, reads 0 and never fails",
+                s.name
+            ),
+        )
+        .fix = fix;
+    }
+    if let Some(m) = &s.metrics {
+        if s.resolve_port(&m.port).is_none() {
+            let fix = s.ports.first().and_then(|p| {
+                let to = if p.name.is_empty() {
+                    json!(p.port)
+                } else {
+                    json!(p.name)
+                };
+                set_fix(
+                    format!(
+                        "Scrape port {}",
+                        if p.name.is_empty() {
+                            p.port.to_string()
+                        } else {
+                            p.name.clone()
+                        }
+                    ),
+                    svc(s, "/metrics/port"),
+                    to,
+                )
+            });
+            cx.report(
+                &METRICS_PORT_UNKNOWN,
+                Some(s),
+                svc(s, "/metrics/port"),
+                format!("the metrics endpoint is on port {}, which the container does not declare: Prometheus scrapes nothing", m.port),
+            )
+            .fix = fix;
+        }
+    }
+}
+
+/// KP352 and KP353 over the environment's rendered objects (which hold monitoring
+/// objects only when the design keeps something from an import or the environment's
+/// monitoring is the operator's; the model's own monitors name ports by construction).
+pub(super) fn environment(cx: &mut Ctx) {
+    let ix = cx.rendered;
+    let mut found = Vec::new();
+    let operator = cx.env.monitoring.scraping == Scraping::Operator;
+    for e in &ix.objects {
+        let kept = matches!(e.owner, Owner::Kept);
+        let monitoring = matches!(
+            e.kind.as_str(),
+            "ServiceMonitor" | "PodMonitor" | "PrometheusRule"
+        );
+        if kept && monitoring && !operator {
+            found.push((
+                &MONITORING_WITHOUT_OPERATOR,
+                FieldPath::environment(&cx.env.name, "/monitoring/scraping"),
+                format!(
+                    "{} `{}` is kept from the import, but this environment's monitoring is pod annotations: without the Prometheus Operator nothing reads it, and without its CRD it does not apply",
+                    e.kind, e.name
+                ),
+            ));
+        }
+        if e.kind != "ServiceMonitor" {
+            continue;
+        }
+        let ns = e.namespace.clone().unwrap_or_default();
+        let selector = labels_of(&e.json["spec"]["selector"]["matchLabels"]);
+        let services: Vec<_> = ix
+            .objects
+            .iter()
+            .filter(|o| o.kind == "Service" && o.namespace.as_deref() == Some(ns.as_str()))
+            .filter(|o| {
+                let labels = labels_of(&o.json["metadata"]["labels"]);
+                selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+            })
+            .collect();
+        let path = ix.path(cx.design, e, "/spec/endpoints");
+        if services.is_empty() {
+            found.push((
+                &MONITOR_PORT_MISSING,
+                path,
+                format!(
+                    "ServiceMonitor `{}` selects no Service in `{ns}`: it scrapes nothing",
+                    e.name
+                ),
+            ));
+            continue;
+        }
+        for (i, ep) in items(&e.json["spec"]["endpoints"]) {
+            let Some(port) = str_at(ep, "/port") else {
+                continue;
+            };
+            let has = services.iter().any(|o| {
+                items(&o.json["spec"]["ports"]).any(|(_, p)| p["name"].as_str() == Some(port))
+            });
+            if !has {
+                let names: Vec<&str> = services.iter().map(|o| o.name.as_str()).collect();
+                found.push((
+                    &MONITOR_PORT_MISSING,
+                    ix.path(cx.design, e, &format!("/spec/endpoints/{i}/port")),
+                    format!(
+                        "ServiceMonitor `{}` scrapes port `{port}`, which Service{} `{}` {} not have by that name: nothing is scraped",
+                        e.name,
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join("`, `"),
+                        if names.len() == 1 { "does" } else { "do" },
+                    ),
+                ));
+            }
+        }
+    }
+    for (rule, path, message) in found {
+        let fix = (rule.code == MONITORING_WITHOUT_OPERATOR.code)
+            .then(|| {
+                set_fix(
+                    "Use the Prometheus Operator here".into(),
+                    path.clone(),
+                    json!("operator"),
+                )
+            })
+            .flatten();
+        cx.report(rule, None, path, message).fix = fix;
+    }
+}
