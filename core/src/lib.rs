@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod apis;
+pub mod crd;
 pub mod cron;
 pub mod domain;
 pub mod edges;
@@ -28,6 +29,7 @@ pub mod quantity;
 pub mod render;
 pub mod replicas;
 pub mod residual;
+pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod templates;

@@ -11,7 +11,7 @@ pub const DEFAULT_DENY_POLICY: &str = "default-deny-all";
 pub const DNS_EGRESS_POLICY: &str = "allow-dns-egress";
 
 /// The name of a service's own objects: its Deployment or StatefulSet, its ClusterIP
-/// or headless Service, its ServiceAccount, Ingress, HPA and PDB.
+/// or headless Service, its ServiceAccount, Ingress, HTTPRoute or GRPCRoute, HPA and PDB.
 pub fn own(service: &str) -> &str {
     service
 }
@@ -37,6 +37,12 @@ pub fn tls_secret(service: &str) -> String {
     format!("{service}-tls")
 }
 
+/// The Secret an HTTPS listener of a Gateway holds its certificate in, when the design
+/// names none (cert-manager writes it when the Gateway is annotated for it).
+pub fn listener_tls_secret(gateway: &str, listener: &str) -> String {
+    format!("{gateway}-{listener}-tls")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +54,6 @@ mod tests {
         assert_eq!(load_balancer("web"), "web-external");
         assert_eq!(allow_policy("web"), "web-allow");
         assert_eq!(tls_secret("web"), "web-tls");
+        assert_eq!(listener_tls_secret("public", "https"), "public-https-tls");
     }
 }

@@ -142,6 +142,7 @@ pub fn shows(s: &Service, part: EditorPart) -> bool {
             !k.runs_to_completion()
                 || crate::render::has_cluster_service(s)
                 || s.exposure.ingress.is_some()
+                || s.exposure.gateway_route.is_some()
                 || s.exposure.load_balancer.is_some()
         }
         EditorPart::Replicas | EditorPart::Spread => k.has_replicas(),
@@ -289,6 +290,127 @@ pub fn ingress(service: &Service) -> IngressRoute {
         path: "/".into(),
         port: port_name(service, 0),
         tls: true,
+    }
+}
+
+/// The name of the Service port a route of `service` should send to: its first Service
+/// port's, else what its first container port would be called.
+fn route_port(service: &Service) -> String {
+    match service.exposure.ports.first() {
+        Some(p) if !p.name.is_empty() => p.name.clone(),
+        Some(p) if service.exposure.ports.len() > 1 => p.port.to_string(),
+        Some(_) => String::new(),
+        None => port_name(service, 0),
+    }
+}
+
+/// A Gateway API route: every request to the first Service port, no host names of its
+/// own (it answers those of its Gateway's listeners).
+pub fn gateway_route(service: &Service) -> GatewayRoute {
+    GatewayRoute {
+        hostnames: Vec::new(),
+        port: route_port(service),
+        listener: String::new(),
+        rules: Vec::new(),
+    }
+}
+
+/// A new rule of a route: of the kind the route is, a match on `/` (HTTPRoute) or on
+/// every method of one gRPC service (GRPCRoute), to the route's port.
+pub fn route_rule(service: &Service) -> RouteRule {
+    RouteRule {
+        matches: vec![route_match(service)],
+        ..RouteRule::default()
+    }
+}
+
+/// A new match of a route's rule, of the route's kind: path prefix `/`, or a gRPC
+/// service.
+pub fn route_match(service: &Service) -> RouteMatch {
+    let route = service.exposure.gateway_route.clone().unwrap_or_default();
+    match crate::routes::kind(service, &route) {
+        crate::routes::RouteKind::Http => RouteMatch::Path {
+            kind: PathMatchKind::PathPrefix,
+            value: "/".into(),
+        },
+        crate::routes::RouteKind::Grpc => RouteMatch::Method {
+            service: "example.v1.ExampleService".into(),
+            method: String::new(),
+        },
+    }
+}
+
+/// A new backend of a rule: the service's own route port, weight 1.
+pub fn route_backend(service: &Service) -> RouteBackend {
+    let port = service
+        .exposure
+        .gateway_route
+        .as_ref()
+        .map_or_else(|| route_port(service), |r| r.port.clone());
+    RouteBackend {
+        service: String::new(),
+        port,
+        weight: 1,
+    }
+}
+
+/// Path match kinds, with their labels.
+pub const PATH_MATCH_KINDS: [(&str, PathMatchKind); 2] = [
+    ("Prefix", PathMatchKind::PathPrefix),
+    ("Exact", PathMatchKind::Exact),
+];
+
+/// Gateway listener protocols, with their labels.
+pub const LISTENER_PROTOCOLS: [(&str, ListenerProtocol); 2] = [
+    ("HTTP", ListenerProtocol::HTTP),
+    ("HTTPS", ListenerProtocol::HTTPS),
+];
+
+/// Which namespaces' routes a Gateway admits, with their labels.
+pub const ADMIT_ROUTES: [(&str, AdmitRoutes); 3] = [
+    ("Its own namespace", AdmitRoutes::Same),
+    ("The environment's", AdmitRoutes::Environment),
+    ("All namespaces", AdmitRoutes::All),
+];
+
+/// The Gateway an environment starts with: `public` in its own namespace, Envoy
+/// Gateway's class (`eg`, with its proxies in `envoy-gateway-system`), HTTP on 80 and
+/// HTTPS on 443 for `<namespace>.example.com` with a certificate from the cluster's
+/// cert-manager issuer.
+pub fn gateway(design: &Design, env: &Environment) -> Gateway {
+    let _ = design;
+    let host = format!("{}.example.com", env.namespace);
+    Gateway {
+        name: "public".into(),
+        namespace: None,
+        class: "eg".into(),
+        listeners: vec![
+            GatewayListener {
+                hostname: Some(host.clone()),
+                ..GatewayListener::default()
+            },
+            GatewayListener {
+                name: "https".into(),
+                protocol: ListenerProtocol::HTTPS,
+                port: 443,
+                hostname: Some(host),
+                certificate_secret: String::new(),
+            },
+        ],
+        admit: AdmitRoutes::Same,
+        create: true,
+        cert_manager: true,
+        proxy_namespace: Some("envoy-gateway-system".into()),
+        residual: None,
+    }
+}
+
+/// The `n`-th listener added to a Gateway: `listener<n>`, HTTP on 8080 + n.
+pub fn gateway_listener(n: usize) -> GatewayListener {
+    GatewayListener {
+        name: format!("listener{n}"),
+        port: 8080 + u16::try_from(n).unwrap_or(0),
+        ..GatewayListener::default()
     }
 }
 

@@ -97,6 +97,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             create_namespace: theirs.create_namespace,
             overrides: BTreeMap::new(),
             residual: None,
+            gateway: theirs.gateway.clone(),
         };
         let mut words = Vec::new();
         for s in &design.services {
