@@ -146,6 +146,15 @@ fn pinned() -> Vec<Pinned> {
         both::<Volume>("Volume"),
         default_and_serde::<VolumeSource>("VolumeSource", json!({"type": "empty_dir"})),
         both::<Mount>("Mount"),
+        both::<GatewayRoute>("GatewayRoute"),
+        both::<RouteRule>("RouteRule"),
+        serde_only::<RouteMatch>("RouteMatch", json!({"type": "path"})),
+        default_only::<PathMatchKind>("PathMatchKind"),
+        both::<RouteBackend>("RouteBackend"),
+        both::<Gateway>("Gateway"),
+        both::<GatewayListener>("GatewayListener"),
+        default_only::<ListenerProtocol>("ListenerProtocol"),
+        default_only::<AdmitRoutes>("AdmitRoutes"),
     ]
 }
 
@@ -319,6 +328,11 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("Scaling", "hpa", "Hpa"),
     ("Hpa", "scale_up", "ScaleRules"),
     ("Hpa", "scale_down", "ScaleRules"),
+    ("Exposure", "gateway_route", "GatewayRoute"),
+    ("GatewayRoute", "rules/*", "RouteRule"),
+    ("RouteRule", "backends/*", "RouteBackend"),
+    ("Environment", "gateway", "Gateway"),
+    ("Gateway", "listeners/*", "GatewayListener"),
 ];
 
 /// Every value of every struct type in `value` (of type `ty`), by type.

@@ -12,11 +12,12 @@
 //! reading each kind of object sits in a file per family, beside the render module's of
 //! the same name: `workload` (Deployment, StatefulSet), `network` (Service, Ingress,
 //! NetworkPolicy), `scaling` (HPA, PDB), `config` (Namespace, ServiceAccount, ConfigMap,
-//! Secret).
+//! Secret), `gateway` (Gateway, HTTPRoute, GRPCRoute).
 
 pub mod compose;
 mod config;
 mod environments;
+mod gateway;
 mod network;
 mod parse;
 mod scaling;
@@ -415,9 +416,16 @@ fn build(
     let mut keep: Vec<(usize, Object)> = Vec::new();
     let mut workloads = Workloads::default();
     let mut rest = Vec::new();
+    // A Gateway of another namespace that this namespace's routes attach to is the
+    // environment's Gateway, not an object kept whole.
+    let gateways = gateway::referenced(&objects, &namespace);
     for (i, o) in objects {
         let ns = o.metadata().namespace.clone();
-        if let Some(ns) = ns.filter(|n| *n != namespace) {
+        let routes_gateway = |ns: &str| {
+            matches!(o, Object::Gateway(_))
+                && gateways.iter().any(|(n, name)| n == ns && name == o.name())
+        };
+        if let Some(ns) = ns.filter(|n| *n != namespace && !routes_gateway(n)) {
             // Objects of other namespaces keep theirs: the design models one namespace
             // per environment, and these are exported as they came.
             documents[i].outcome = Outcome::Kept(format!(
@@ -459,8 +467,16 @@ fn build(
         .iter()
         .filter_map(|w| w.governing.clone())
         .collect();
+    // Gateway API objects go last, the Gateway before the routes, so that a route finds
+    // its Gateway and the Services it sends to.
     rest.sort_by_key(|(_, o)| {
-        !(matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name()))
+        let gateway_api = match o {
+            Object::Gateway(_) => 1,
+            Object::HTTPRoute(_) | Object::GRPCRoute(_) => 2,
+            _ => 0,
+        };
+        let governs = matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name());
+        (gateway_api, !governs)
     });
     for (i, o) in rest {
         let attached = attach(&mut d, &workloads, &o, renamed);
@@ -531,6 +547,9 @@ fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renam
         Object::Ingress(ing) => network::ingress(d, workloads, renamed, name, ing),
         Object::HorizontalPodAutoscaler(h) => scaling::hpa(d, workloads, renamed, name, h),
         Object::PodDisruptionBudget(p) => scaling::pdb(d, workloads, renamed, name, p),
+        Object::Gateway(g) => gateway::gateway(d, g),
+        Object::HTTPRoute(r) => gateway::http_route(d, workloads, renamed, name, r),
+        Object::GRPCRoute(r) => gateway::grpc_route(d, workloads, renamed, name, r),
         _ => false,
     }
 }
