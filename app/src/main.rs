@@ -12,6 +12,7 @@ mod panels;
 mod panes;
 mod persistence;
 mod pod;
+mod route;
 mod state;
 mod storage;
 

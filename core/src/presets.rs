@@ -354,6 +354,63 @@ pub fn route_backend(service: &Service) -> RouteBackend {
     }
 }
 
+/// What a rule's match can be, with its label: an HTTP path, or a gRPC method.
+pub fn route_match_kinds() -> [(&'static str, RouteMatch); 2] {
+    [
+        (
+            "Path",
+            RouteMatch::Path {
+                kind: PathMatchKind::PathPrefix,
+                value: "/".into(),
+            },
+        ),
+        (
+            "gRPC method",
+            RouteMatch::Method {
+                service: "example.v1.ExampleService".into(),
+                method: String::new(),
+            },
+        ),
+    ]
+}
+
+/// Which kind of route a service's route is, and why, in words for the inspector.
+pub fn route_kind_note(service: &Service) -> Option<String> {
+    let route = service.exposure.gateway_route.as_ref()?;
+    let port = if route.port.is_empty() {
+        "its only port".to_string()
+    } else {
+        format!("port `{}`", route.port)
+    };
+    Some(match crate::routes::kind(service, route) {
+        crate::routes::RouteKind::Grpc => {
+            format!("A GRPCRoute: {port} says appProtocol grpc. Rules match gRPC methods.")
+        }
+        crate::routes::RouteKind::Http => format!(
+            "An HTTPRoute to {port}. Rules match paths; appProtocol grpc on the port would make it a GRPCRoute."
+        ),
+    })
+}
+
+/// The canvas's entry label of a service reached through a Gateway API route in `env`:
+/// its kind and the first host name it answers (its own, else its listener's), as
+/// `GRPCRoute api.example.com`.
+pub fn route_label(service: &Service, env: &Environment) -> Option<String> {
+    let route = service.exposure.gateway_route.as_ref()?;
+    let kind = crate::routes::kind(service, route).as_str();
+    let listener_host = || {
+        let g = env.gateway.as_ref()?;
+        crate::routes::attached(g, route)
+            .into_iter()
+            .find_map(|l| l.hostname.clone())
+    };
+    let host = route.hostnames.first().cloned().or_else(listener_host);
+    Some(match host {
+        Some(h) => format!("{kind} {h}"),
+        None => kind.to_string(),
+    })
+}
+
 /// Path match kinds, with their labels.
 pub const PATH_MATCH_KINDS: [(&str, PathMatchKind); 2] = [
     ("Prefix", PathMatchKind::PathPrefix),
@@ -872,6 +929,55 @@ mod tests {
 
     fn api(d: &Design, id: ServiceId) -> &Service {
         d.service(id).unwrap()
+    }
+
+    /// A route, a rule, a match and a backend as the inspector adds them, with each
+    /// environment's Gateway as the Environments page adds it, on a service with a
+    /// ClusterIP Service: no route or Gateway rule fires; a gRPC port makes the rule's
+    /// match a method, and that too is clean.
+    #[test]
+    fn route_and_gateway_presets_start_clean() {
+        for grpc in [false, true] {
+            let (mut d, id) = design();
+            let s = api(&d, id).clone();
+            set(&mut d, id, "/exposure/ports/0", service_port(&s, 0));
+            if grpc {
+                set(&mut d, id, "/exposure/ports/0/app_protocol", "grpc");
+            }
+            let s = api(&d, id).clone();
+            set(&mut d, id, "/exposure/gateway_route", gateway_route(&s));
+            let s = api(&d, id).clone();
+            set(
+                &mut d,
+                id,
+                "/exposure/gateway_route/rules/0",
+                route_rule(&s),
+            );
+            set(
+                &mut d,
+                id,
+                "/exposure/gateway_route/rules/0/backends/0",
+                route_backend(&s),
+            );
+            for i in 0..d.environments.len() {
+                let g = gateway(&d, &d.environments[i]);
+                d.environments[i].gateway = Some(g);
+            }
+            let found = codes(&d);
+            assert!(
+                !found.iter().any(|c| c.starts_with("KP34")),
+                "grpc {grpc}: {found:?}"
+            );
+            let rule = &api(&d, id).exposure.gateway_route.as_ref().unwrap().rules[0];
+            assert_eq!(
+                matches!(rule.matches[0], RouteMatch::Method { .. }),
+                grpc,
+                "the match is of the route's kind"
+            );
+            let label = route_label(api(&d, id), &d.environments[2]).unwrap();
+            let kind = if grpc { "GRPCRoute" } else { "HTTPRoute" };
+            assert_eq!(label, format!("{kind} my-system.example.com"));
+        }
     }
 
     #[test]
