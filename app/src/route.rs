@@ -46,11 +46,32 @@ pub fn RouteFields(id: ServiceId) -> impl IntoView {
     }
 }
 
-/// Rule `i` of the route: its matches, backends and timeouts.
+/// Rule `i` of the route: its matches, backends and timeouts (an HTTPRoute's).
 #[component]
 fn RuleFields(id: ServiceId, i: usize) -> impl IntoView {
+    let app = use_app();
     let rule = format!("/exposure/gateway_route/rules/{i}");
     let at = move |rest: &str| p(id, &format!("{rule}{rest}"));
+    let timeouts = Memo::new(move |_| {
+        app.editor.with(|e| {
+            e.design
+                .service(id)
+                .is_some_and(|s| presets::shows_route_timeouts(s, i))
+        })
+    });
+    let timeout_fields = {
+        let at = at.clone();
+        move || {
+            timeouts.get().then(|| {
+                view! {
+                    <div class="row">
+                        <Field label="Request timeout" path=at("/request_timeout") kind=K::OptionalText placeholder="30s" title="timeouts.request (HTTPRoute): a Gateway API duration" />
+                        <Field label="Backend timeout" path=at("/backend_request_timeout") kind=K::OptionalText placeholder="10s" title="timeouts.backendRequest (HTTPRoute): one try to a backend" />
+                    </div>
+                }
+            })
+        }
+    };
     view! {
         <div class="container-card" data-testid=format!("route-rule-{i}")>
             <div class="card-head"><span class="label">{format!("Rule {}", i + 1)}</span></div>
@@ -63,16 +84,13 @@ fn RuleFields(id: ServiceId, i: usize) -> impl IntoView {
                 let b = |field: &str| at(&format!("/backends/{j}/{field}"));
                 view! {
                     <div class="row">
-                        <Field label="Service" path=b("service") kind=K::Text placeholder="(this one)" compact=true />
+                        <Field label="Service" path=b("service") kind=K::Text placeholder="(this one)" />
                         <Field label="Port" path=b("port") kind=K::Text compact=true />
                         <Field label="Weight" path=b("weight") kind=K::Count compact=true />
                     </div>
                 }
             }})}
-            <div class="row">
-                <Field label="Request timeout" path=at("/request_timeout") kind=K::OptionalText placeholder="e.g. 30s" title="timeouts.request (HTTPRoute): a Gateway API duration" />
-                <Field label="Backend timeout" path=at("/backend_request_timeout") kind=K::OptionalText placeholder="e.g. 10s" title="timeouts.backendRequest (HTTPRoute): one try to a backend" />
-            </div>
+            {timeout_fields}
         </div>
     }
 }
@@ -91,16 +109,21 @@ fn MatchFields(id: ServiceId, i: usize, j: usize) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <div class="row">
-            <Choice label="Match" path=at("") options=choices(presets::route_match_kinds()) />
+        <div class="sub-item">
             {move || if kind.get() == "method" {
                 view! {
+                    <div class="row">
+                        <Choice label="Match" path=at("") options=choices(presets::route_match_kinds()) />
+                        <Field label="Method" path=at("/method") kind=K::Text placeholder="(any)" />
+                    </div>
                     <Field label="gRPC service" path=at("/service") kind=K::Text placeholder="(any)" />
-                    <Field label="Method" path=at("/method") kind=K::Text placeholder="(any)" compact=true />
                 }.into_any()
             } else {
                 view! {
-                    <Choice label="Path" path=at("/kind") options=choices(presets::PATH_MATCH_KINDS) />
+                    <div class="row">
+                        <Choice label="Match" path=at("") options=choices(presets::route_match_kinds()) />
+                        <Choice label="Path" path=at("/kind") options=choices(presets::PATH_MATCH_KINDS) />
+                    </div>
                     <Field label="Value" path=at("/value") kind=K::Text />
                 }.into_any()
             }}
@@ -132,12 +155,16 @@ pub fn GatewayFields(env: String) -> impl IntoView {
         move |i: usize| {
             let l = |field: &str| e(&format!("/listeners/{i}/{field}"));
             view! {
-                <div class="row">
-                    <Field label="Name" path=l("name") kind=K::Text compact=true />
-                    <Choice label="Protocol" path=l("protocol") options=choices(presets::LISTENER_PROTOCOLS) />
-                    <Field label="Port" path=l("port") kind=K::Port compact=true />
-                    <Field label="Hostname" path=l("hostname") kind=K::OptionalText placeholder="(any)" />
-                    <Field label="TLS Secret" path=l("certificate_secret") kind=K::Text placeholder="(derived)" />
+                <div class="sub-item">
+                    <div class="row">
+                        <Field label="Listener" path=l("name") kind=K::Text />
+                        <Choice label="Protocol" path=l("protocol") options=choices(presets::LISTENER_PROTOCOLS) />
+                        <Field label="Port" path=l("port") kind=K::Port compact=true />
+                    </div>
+                    <div class="row">
+                        <Field label="Hostname" path=l("hostname") kind=K::OptionalText placeholder="(any)" />
+                        <Field label="TLS Secret (HTTPS)" path=l("certificate_secret") kind=K::Text placeholder="(derived)" />
+                    </div>
                 </div>
             }
         }

@@ -411,6 +411,20 @@ pub fn route_label(service: &Service, env: &Environment) -> Option<String> {
     })
 }
 
+/// Whether the inspector shows the timeouts of rule `i` of a service's route: an
+/// HTTPRoute has them; a GRPCRoute does not, so there they show only while set (to be
+/// removed, as KP347 asks).
+pub fn shows_route_timeouts(service: &Service, i: usize) -> bool {
+    let Some(route) = &service.exposure.gateway_route else {
+        return false;
+    };
+    let set = route
+        .rules
+        .get(i)
+        .is_some_and(|r| r.request_timeout.is_some() || r.backend_request_timeout.is_some());
+    set || crate::routes::kind(service, route) == crate::routes::RouteKind::Http
+}
+
 /// Path match kinds, with their labels.
 pub const PATH_MATCH_KINDS: [(&str, PathMatchKind); 2] = [
     ("Prefix", PathMatchKind::PathPrefix),

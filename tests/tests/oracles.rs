@@ -32,7 +32,7 @@ fn helm_lint_passes_a_sound_chart_and_fails_one_that_does_not_render() {
     );
     let prod = dir.join("values-prod.yaml");
     write(&prod, "web:\n  replicas: 4\n");
-    let (ok, out) = helm_lint(&chart, &[prod.clone()]);
+    let (ok, out) = helm_lint(&chart, std::slice::from_ref(&prod));
     assert!(ok, "a sound chart fails Helm's linter:\n{out}");
     assert_eq!(out.matches("linted").count(), 2, "{out}");
 

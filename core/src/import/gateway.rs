@@ -118,18 +118,21 @@ fn describe(g: &gw::Gateway, env_ns: &str, own_ns: &str) -> Option<Gateway> {
     })
 }
 
+/// One rule as read: its matches, its backends, its timeouts (request, backendRequest).
+type Rule = (
+    Vec<RouteMatch>,
+    Vec<gw::BackendRef>,
+    Option<String>,
+    Option<String>,
+);
+
 /// What an HTTPRoute or a GRPCRoute says, in one shape.
 struct Route {
     kind: RouteKind,
     parents: Vec<gw::ParentRef>,
     hostnames: Vec<String>,
     /// Each rule: its matches, its backends, its timeouts (request, backendRequest).
-    rules: Vec<(
-        Vec<RouteMatch>,
-        Vec<gw::BackendRef>,
-        Option<String>,
-        Option<String>,
-    )>,
+    rules: Vec<Rule>,
 }
 
 /// An HTTPRoute as a [`Route`].
