@@ -127,7 +127,7 @@ fn gateway(cx: &mut Ctx, s: &Service, route: &GatewayRoute, kind: RouteKind) {
         .design
         .environments
         .iter()
-        .find(|e| e.default_deny && e.namespace == proxies && e.hosts_services)
+        .find(|e| e.default_deny && e.namespace == proxies)
     {
         let path = if g.proxy_namespace.is_some() {
             gw_path(cx, "/proxy_namespace")
