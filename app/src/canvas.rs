@@ -153,8 +153,10 @@ fn node_view(
         })
         .collect::<Vec<_>>()
         .join(" · ");
+    let route = kubeprint_core::presets::route_label(&e, env);
     let public = match (&s.exposure.ingress, &s.exposure.load_balancer) {
         (Some(r), _) => Some(format!("Ingress {}", r.host)),
+        (None, _) if route.is_some() => route,
         (None, Some(lb)) => Some(format!(
             "LB :{}",
             lb.ports

@@ -226,6 +226,7 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
                     <Field label="Service port" path=p(id, "/exposure/ingress/port") kind=K::Text />
                     <Check label="TLS" path=p(id, "/exposure/ingress/tls") />
                 </Optional>
+                <crate::route::RouteFields id />
                 <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") fresh=Callback::new(move |()| preset(id, presets::load_balancer))>
                     <Field label="Annotations" path=p(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
                     {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| preset(id, presets::load_balancer_port), move |i| view! {

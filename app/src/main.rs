@@ -14,6 +14,7 @@ mod panels;
 mod panes;
 mod persistence;
 mod pod;
+mod route;
 mod state;
 mod storage;
 

@@ -412,6 +412,7 @@ pub fn Environments() -> impl IntoView {
                                 <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
                                 <Check label="Runs the design's services" path=e("/hosts_services") />
                                 <crate::delivery::MonitoringFields env=name.clone() />
+                                <crate::route::GatewayFields env=name.clone() />
                                 <button class="danger" on:click=move |_| app.dispatch(Edit::RemoveEnvironment(remove.clone()))>"Remove environment"</button>
                             </section>
                         }

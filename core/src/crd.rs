@@ -9,6 +9,7 @@
 //! replayed onto a rendered one survives the typed round trip of `Object::patched`.
 
 pub mod argocd;
+pub mod gateway;
 pub mod monitoring;
 pub mod rollouts;
 
@@ -22,8 +23,9 @@ pub type Other = std::collections::BTreeMap<String, serde_json::Value>;
 /// API group that happens to share the kind's name, say another project's `Rollout`, is
 /// then kept whole by import rather than misread).
 macro_rules! custom_resource {
-    ($name:ident, $spec:ty, group: $group:literal, version: $version:literal, plural: $plural:literal) => {
+    ($(#[$doc:meta])* $name:ident, $spec:ty, group: $group:literal, version: $version:literal, plural: $plural:literal) => {
         #[doc = concat!("A `", stringify!($name), "` (", $group, "/", $version, ").")]
+        $(#[$doc])*
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $name {
             /// Standard object metadata.

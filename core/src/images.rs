@@ -609,6 +609,12 @@ pub fn settings(service: &Service) -> Option<Edit> {
                 value: json!(main.0),
             });
         }
+        if service.exposure.gateway_route.is_some() {
+            edits.push(Edit::Set {
+                path: at("/exposure/gateway_route/port"),
+                value: json!(main.0),
+            });
+        }
     }
     if let Some(lb) = &service.exposure.load_balancer {
         for i in 0..lb.ports.len() {

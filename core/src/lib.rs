@@ -29,6 +29,7 @@ pub mod quantity;
 pub mod render;
 pub mod replicas;
 pub mod residual;
+pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod templates;

@@ -310,6 +310,9 @@ pub struct Environment {
     pub argocd_sync: ArgoSync,
     /// How Prometheus finds the metrics endpoints here, and the alerts written for it.
     pub monitoring: Monitoring,
+    /// The Gateway API Gateway the routes of this environment's services attach to
+    /// ([`Exposure::gateway_route`]), shared by all of them.
+    pub gateway: Option<Gateway>,
 }
 
 /// How Prometheus finds an environment's metrics endpoints.
@@ -368,6 +371,7 @@ impl Default for Environment {
             residual: None,
             argocd_sync: ArgoSync::default(),
             monitoring: Monitoring::default(),
+            gateway: None,
         }
     }
 }
@@ -1027,6 +1031,8 @@ pub enum ResidualRole {
     Monitor,
     /// The PodDisruptionBudget.
     Pdb,
+    /// The Gateway API route (HTTPRoute or GRPCRoute).
+    Route,
     /// The ClusterIP or headless Service.
     Service,
     /// The dedicated ServiceAccount.
@@ -1146,6 +1152,214 @@ pub struct Exposure {
     pub ingress: Option<IngressRoute>,
     /// A separate `<name>-external` LoadBalancer Service.
     pub load_balancer: Option<LoadBalancer>,
+    /// A Gateway API route through the environment's [`Gateway`]: an `HTTPRoute`, or a
+    /// `GRPCRoute` when the port it routes to has appProtocol `grpc`.
+    pub gateway_route: Option<GatewayRoute>,
+}
+
+/// A Gateway API route (HTTPRoute or GRPCRoute, named like the service) attached to the
+/// environment's Gateway. Which of the two it is follows from the Service port it routes
+/// to ([`crate::routes::kind`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GatewayRoute {
+    /// Host names it answers (`hostnames`); none answers every host its listeners accept.
+    pub hostnames: Vec<String>,
+    /// Name of the service's own Service port it routes to (empty: the only one). It
+    /// decides the kind of route, and is the backend of rules that name none.
+    pub port: String,
+    /// The Gateway listener it attaches to (`parentRefs[].sectionName`); empty attaches
+    /// to every listener that admits it.
+    pub listener: String,
+    /// Its rules, in order; none sends everything to [`GatewayRoute::port`].
+    pub rules: Vec<RouteRule>,
+}
+
+/// One rule of a route: which requests, where they go, how long they may take.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteRule {
+    /// Any of these selects the rule; none matches every request.
+    pub matches: Vec<RouteMatch>,
+    /// Where matching requests go, split by weight; none sends them to the route's port
+    /// of the service itself.
+    pub backends: Vec<RouteBackend>,
+    /// `timeouts.request` (HTTPRoute only): a Gateway API duration (`10s`, `1m`, `500ms`).
+    pub request_timeout: Option<String>,
+    /// `timeouts.backendRequest` (HTTPRoute only): one try to a backend; at most the
+    /// request timeout.
+    pub backend_request_timeout: Option<String>,
+}
+
+/// How a rule selects requests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RouteMatch {
+    /// An HTTP path (HTTPRoute).
+    Path {
+        /// `PathPrefix` or `Exact`.
+        #[serde(default)]
+        kind: PathMatchKind,
+        /// The path, e.g. `/api`.
+        #[serde(default)]
+        value: String,
+    },
+    /// A gRPC method (GRPCRoute): the fully qualified service and one of its methods;
+    /// empty matches any.
+    Method {
+        /// e.g. `acme.orders.v1.OrderService`.
+        #[serde(default)]
+        service: String,
+        /// e.g. `GetOrder`.
+        #[serde(default)]
+        method: String,
+    },
+}
+
+/// How an HTTP path match compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PathMatchKind {
+    /// The path and everything under it, by whole segments (`/api` matches `/api/x`,
+    /// not `/apix`).
+    #[default]
+    PathPrefix,
+    /// Exactly this path.
+    Exact,
+}
+
+/// Where a rule sends (part of) its traffic: a Service port, with a weight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteBackend {
+    /// The Service's name; empty is the service's own Service. (A canary and stable pair
+    /// of Services would be named here.)
+    pub service: String,
+    /// Its port by name, or by number written as digits; empty is the only one.
+    pub port: String,
+    /// Its share of the rule's traffic (`weight`, Gateway API's default 1; 0 sends it
+    /// nothing).
+    pub weight: u32,
+}
+
+impl Default for RouteBackend {
+    fn default() -> Self {
+        RouteBackend {
+            service: String::new(),
+            port: String::new(),
+            weight: 1,
+        }
+    }
+}
+
+/// An environment's Gateway (Gateway API): listeners that routes attach to, implemented
+/// by the cluster's gateway controller (Envoy Gateway, Istio, Cilium, ...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Gateway {
+    /// Object name.
+    pub name: String,
+    /// Its namespace; `None` is the environment's.
+    pub namespace: Option<String>,
+    /// `gatewayClassName` (`eg` is Envoy Gateway's quickstart class).
+    pub class: String,
+    /// Its listeners.
+    pub listeners: Vec<GatewayListener>,
+    /// The namespaces whose routes every listener admits (`allowedRoutes.namespaces`).
+    pub admit: AdmitRoutes,
+    /// Whether the bundle creates it; off when the Gateway exists already (a platform
+    /// team's, or one kept whole from an import), and the design only describes it.
+    pub create: bool,
+    /// Annotate it for cert-manager (`cert-manager.io/cluster-issuer`: the cluster's
+    /// issuer), which then issues each HTTPS listener's certificate into its Secret.
+    pub cert_manager: bool,
+    /// The namespace its proxies (the data plane) run in, which NetworkPolicies let in;
+    /// `None` is the Gateway's own namespace (Istio, and Envoy Gateway's
+    /// GatewayNamespace mode). Envoy Gateway runs them in `envoy-gateway-system` by
+    /// default.
+    pub proxy_namespace: Option<String>,
+    /// What an imported Gateway had beyond the model (see [`Residual`]).
+    pub residual: Option<Residual>,
+}
+
+impl Default for Gateway {
+    fn default() -> Self {
+        Gateway {
+            name: "public".into(),
+            namespace: None,
+            class: "eg".into(),
+            listeners: vec![GatewayListener::default()],
+            admit: AdmitRoutes::Same,
+            create: true,
+            cert_manager: false,
+            proxy_namespace: None,
+            residual: None,
+        }
+    }
+}
+
+/// One listener of a [`Gateway`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GatewayListener {
+    /// Its name (routes name it as `sectionName`).
+    pub name: String,
+    /// HTTP or HTTPS.
+    pub protocol: ListenerProtocol,
+    /// The port it listens on.
+    pub port: u16,
+    /// The host names it accepts (`api.example.com`, `*.example.com`); `None` accepts
+    /// all.
+    pub hostname: Option<String>,
+    /// HTTPS: the Secret with its certificate (cert-manager writes it when the Gateway
+    /// asks); empty is `<gateway>-<listener>-tls`.
+    pub certificate_secret: String,
+}
+
+impl Default for GatewayListener {
+    fn default() -> Self {
+        GatewayListener {
+            name: "http".into(),
+            protocol: ListenerProtocol::HTTP,
+            port: 80,
+            hostname: None,
+            certificate_secret: String::new(),
+        }
+    }
+}
+
+/// A Gateway listener's protocol.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum ListenerProtocol {
+    /// Plain HTTP (and gRPC over cleartext HTTP/2).
+    #[default]
+    HTTP,
+    /// HTTPS, TLS terminated at the Gateway.
+    HTTPS,
+}
+
+impl ListenerProtocol {
+    /// The protocol as Gateway API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListenerProtocol::HTTP => "HTTP",
+            ListenerProtocol::HTTPS => "HTTPS",
+        }
+    }
+}
+
+/// Which namespaces' routes a Gateway's listeners admit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AdmitRoutes {
+    /// Only the Gateway's own namespace (`from: Same`, the API's default).
+    #[default]
+    Same,
+    /// The environment's namespace, by its `kubernetes.io/metadata.name` label (`from:
+    /// Selector`): for a Gateway in a namespace of its own.
+    Environment,
+    /// Every namespace (`from: All`).
+    All,
 }
 
 /// A public route through an Ingress.

@@ -11,8 +11,8 @@ pub const DEFAULT_DENY_POLICY: &str = "default-deny-all";
 pub const DNS_EGRESS_POLICY: &str = "allow-dns-egress";
 
 /// The name of a service's own objects: its Deployment, Rollout or StatefulSet, its
-/// ClusterIP or headless Service, its ServiceAccount, Ingress, HPA and PDB, its
-/// ServiceMonitor or PodMonitor and its PrometheusRule.
+/// ClusterIP or headless Service, its ServiceAccount, Ingress, HTTPRoute or GRPCRoute,
+/// HPA and PDB, its ServiceMonitor or PodMonitor and its PrometheusRule.
 pub fn own(service: &str) -> &str {
     service
 }
@@ -43,6 +43,12 @@ pub fn analysis_template(service: &str) -> String {
     format!("{service}-analysis")
 }
 
+/// The Secret an HTTPS listener of a Gateway holds its certificate in, when the design
+/// names none (cert-manager writes it when the Gateway is annotated for it).
+pub fn listener_tls_secret(gateway: &str, listener: &str) -> String {
+    format!("{gateway}-{listener}-tls")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +61,6 @@ mod tests {
         assert_eq!(allow_policy("web"), "web-allow");
         assert_eq!(tls_secret("web"), "web-tls");
         assert_eq!(analysis_template("web"), "web-analysis");
+        assert_eq!(listener_tls_secret("public", "https"), "public-https-tls");
     }
 }

@@ -144,6 +144,7 @@ pub fn shows(s: &Service, part: EditorPart) -> bool {
             !k.runs_to_completion()
                 || crate::render::has_cluster_service(s)
                 || s.exposure.ingress.is_some()
+                || s.exposure.gateway_route.is_some()
                 || s.exposure.load_balancer.is_some()
         }
         EditorPart::Replicas | EditorPart::Spread => k.has_replicas(),
@@ -348,6 +349,198 @@ pub fn ingress(service: &Service) -> IngressRoute {
         path: "/".into(),
         port: port_name(service, 0),
         tls: true,
+    }
+}
+
+/// The name of the Service port a route of `service` should send to: its first Service
+/// port's, else what its first container port would be called.
+fn route_port(service: &Service) -> String {
+    match service.exposure.ports.first() {
+        Some(p) if !p.name.is_empty() => p.name.clone(),
+        Some(p) if service.exposure.ports.len() > 1 => p.port.to_string(),
+        Some(_) => String::new(),
+        None => port_name(service, 0),
+    }
+}
+
+/// A Gateway API route: every request to the first Service port, no host names of its
+/// own (it answers those of its Gateway's listeners).
+pub fn gateway_route(service: &Service) -> GatewayRoute {
+    GatewayRoute {
+        hostnames: Vec::new(),
+        port: route_port(service),
+        listener: String::new(),
+        rules: Vec::new(),
+    }
+}
+
+/// A new rule of a route: of the kind the route is, a match on `/` (HTTPRoute) or on
+/// every method of one gRPC service (GRPCRoute), to the route's port.
+pub fn route_rule(service: &Service) -> RouteRule {
+    RouteRule {
+        matches: vec![route_match(service)],
+        ..RouteRule::default()
+    }
+}
+
+/// A new match of a route's rule, of the route's kind: path prefix `/`, or a gRPC
+/// service.
+pub fn route_match(service: &Service) -> RouteMatch {
+    let route = service.exposure.gateway_route.clone().unwrap_or_default();
+    match crate::routes::kind(service, &route) {
+        crate::routes::RouteKind::Http => RouteMatch::Path {
+            kind: PathMatchKind::PathPrefix,
+            value: "/".into(),
+        },
+        crate::routes::RouteKind::Grpc => RouteMatch::Method {
+            service: "example.v1.ExampleService".into(),
+            method: String::new(),
+        },
+    }
+}
+
+/// A new backend of a rule: the service's own route port, weight 1.
+pub fn route_backend(service: &Service) -> RouteBackend {
+    let port = service
+        .exposure
+        .gateway_route
+        .as_ref()
+        .map_or_else(|| route_port(service), |r| r.port.clone());
+    RouteBackend {
+        service: String::new(),
+        port,
+        weight: 1,
+    }
+}
+
+/// What a rule's match can be, with its label: an HTTP path, or a gRPC method.
+pub fn route_match_kinds() -> [(&'static str, RouteMatch); 2] {
+    [
+        (
+            "Path",
+            RouteMatch::Path {
+                kind: PathMatchKind::PathPrefix,
+                value: "/".into(),
+            },
+        ),
+        (
+            "gRPC method",
+            RouteMatch::Method {
+                service: "example.v1.ExampleService".into(),
+                method: String::new(),
+            },
+        ),
+    ]
+}
+
+/// Which kind of route a service's route is, and why, in words for the inspector.
+pub fn route_kind_note(service: &Service) -> Option<String> {
+    let route = service.exposure.gateway_route.as_ref()?;
+    let port = if route.port.is_empty() {
+        "its only port".to_string()
+    } else {
+        format!("port `{}`", route.port)
+    };
+    Some(match crate::routes::kind(service, route) {
+        crate::routes::RouteKind::Grpc => {
+            format!("A GRPCRoute: {port} says appProtocol grpc. Rules match gRPC methods.")
+        }
+        crate::routes::RouteKind::Http => format!(
+            "An HTTPRoute to {port}. Rules match paths; appProtocol grpc on the port would make it a GRPCRoute."
+        ),
+    })
+}
+
+/// The canvas's entry label of a service reached through a Gateway API route in `env`:
+/// its kind and the first host name it answers (its own, else its listener's), as
+/// `GRPCRoute api.example.com`.
+pub fn route_label(service: &Service, env: &Environment) -> Option<String> {
+    let route = service.exposure.gateway_route.as_ref()?;
+    let kind = crate::routes::kind(service, route).as_str();
+    let listener_host = || {
+        let g = env.gateway.as_ref()?;
+        crate::routes::attached(g, route)
+            .into_iter()
+            .find_map(|l| l.hostname.clone())
+    };
+    let host = route.hostnames.first().cloned().or_else(listener_host);
+    Some(match host {
+        Some(h) => format!("{kind} {h}"),
+        None => kind.to_string(),
+    })
+}
+
+/// Whether the inspector shows the timeouts of rule `i` of a service's route: an
+/// HTTPRoute has them; a GRPCRoute does not, so there they show only while set (to be
+/// removed, as KP347 asks).
+pub fn shows_route_timeouts(service: &Service, i: usize) -> bool {
+    let Some(route) = &service.exposure.gateway_route else {
+        return false;
+    };
+    let set = route
+        .rules
+        .get(i)
+        .is_some_and(|r| r.request_timeout.is_some() || r.backend_request_timeout.is_some());
+    set || crate::routes::kind(service, route) == crate::routes::RouteKind::Http
+}
+
+/// Path match kinds, with their labels.
+pub const PATH_MATCH_KINDS: [(&str, PathMatchKind); 2] = [
+    ("Prefix", PathMatchKind::PathPrefix),
+    ("Exact", PathMatchKind::Exact),
+];
+
+/// Gateway listener protocols, with their labels.
+pub const LISTENER_PROTOCOLS: [(&str, ListenerProtocol); 2] = [
+    ("HTTP", ListenerProtocol::HTTP),
+    ("HTTPS", ListenerProtocol::HTTPS),
+];
+
+/// Which namespaces' routes a Gateway admits, with their labels.
+pub const ADMIT_ROUTES: [(&str, AdmitRoutes); 3] = [
+    ("Its own namespace", AdmitRoutes::Same),
+    ("The environment's", AdmitRoutes::Environment),
+    ("All namespaces", AdmitRoutes::All),
+];
+
+/// The Gateway an environment starts with: `public` in its own namespace, Envoy
+/// Gateway's class (`eg`, with its proxies in `envoy-gateway-system`), HTTP on 80 and
+/// HTTPS on 443 for `<namespace>.example.com` with a certificate from the cluster's
+/// cert-manager issuer.
+pub fn gateway(design: &Design, env: &Environment) -> Gateway {
+    let _ = design;
+    let host = format!("{}.example.com", env.namespace);
+    Gateway {
+        name: "public".into(),
+        namespace: None,
+        class: "eg".into(),
+        listeners: vec![
+            GatewayListener {
+                hostname: Some(host.clone()),
+                ..GatewayListener::default()
+            },
+            GatewayListener {
+                name: "https".into(),
+                protocol: ListenerProtocol::HTTPS,
+                port: 443,
+                hostname: Some(host),
+                certificate_secret: String::new(),
+            },
+        ],
+        admit: AdmitRoutes::Same,
+        create: true,
+        cert_manager: true,
+        proxy_namespace: Some("envoy-gateway-system".into()),
+        residual: None,
+    }
+}
+
+/// The `n`-th listener added to a Gateway: `listener<n>`, HTTP on 8080 + n.
+pub fn gateway_listener(n: usize) -> GatewayListener {
+    GatewayListener {
+        name: format!("listener{n}"),
+        port: 8080 + u16::try_from(n).unwrap_or(0),
+        ..GatewayListener::default()
     }
 }
 
@@ -816,6 +1009,55 @@ mod tests {
 
     fn api(d: &Design, id: ServiceId) -> &Service {
         d.service(id).unwrap()
+    }
+
+    /// A route, a rule, a match and a backend as the inspector adds them, with each
+    /// environment's Gateway as the Environments page adds it, on a service with a
+    /// ClusterIP Service: no route or Gateway rule fires; a gRPC port makes the rule's
+    /// match a method, and that too is clean.
+    #[test]
+    fn route_and_gateway_presets_start_clean() {
+        for grpc in [false, true] {
+            let (mut d, id) = design();
+            let s = api(&d, id).clone();
+            set(&mut d, id, "/exposure/ports/0", service_port(&s, 0));
+            if grpc {
+                set(&mut d, id, "/exposure/ports/0/app_protocol", "grpc");
+            }
+            let s = api(&d, id).clone();
+            set(&mut d, id, "/exposure/gateway_route", gateway_route(&s));
+            let s = api(&d, id).clone();
+            set(
+                &mut d,
+                id,
+                "/exposure/gateway_route/rules/0",
+                route_rule(&s),
+            );
+            set(
+                &mut d,
+                id,
+                "/exposure/gateway_route/rules/0/backends/0",
+                route_backend(&s),
+            );
+            for i in 0..d.environments.len() {
+                let g = gateway(&d, &d.environments[i]);
+                d.environments[i].gateway = Some(g);
+            }
+            let found = codes(&d);
+            assert!(
+                !found.iter().any(|c| c.starts_with("KP34")),
+                "grpc {grpc}: {found:?}"
+            );
+            let rule = &api(&d, id).exposure.gateway_route.as_ref().unwrap().rules[0];
+            assert_eq!(
+                matches!(rule.matches[0], RouteMatch::Method { .. }),
+                grpc,
+                "the match is of the route's kind"
+            );
+            let label = route_label(api(&d, id), &d.environments[2]).unwrap();
+            let kind = if grpc { "GRPCRoute" } else { "HTTPRoute" };
+            assert_eq!(label, format!("{kind} my-system.example.com"));
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!
 //! Lists of keyed items (containers by `name`, volume mounts by `mountPath`, ports, env,
 //! ...) are matched by key, not by position, so adding a port does not shift what was
-//! kept for the next one, and the input's order is kept as a change of its own.
+//! kept for the next one, and the input's order is kept as a change of its own. A list
+//! without keys (a route's rules, their matches) is kept whole, and merged item by item
+//! in place as long as the design renders as many items as it did at import.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -322,6 +324,20 @@ fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) ->
                 _ => &empty_list,
             };
             let Some(by) = key_field(&[o, b, t]) else {
+                // A list without keys (a route's rules, an Ingress's paths) whose length
+                // the design has not changed merges item by item, in place: editing one
+                // rule keeps what was kept of the others, and of its own other fields.
+                if o.len() == b.len() && b.len() == t.len() && !b.is_empty() {
+                    let merged = o
+                        .iter()
+                        .zip(b)
+                        .zip(t)
+                        .map(|((o, b), t)| merge3(Some(o), Some(b), Some(t)))
+                        .collect::<Option<Vec<Value>>>();
+                    if let Some(merged) = merged {
+                        return Some(Value::Array(merged));
+                    }
+                }
                 return ours.cloned();
             };
             let find = |list: &'_ [Value], k: &str| -> Option<Value> {
@@ -434,6 +450,30 @@ impl<'de> Deserialize<'de> for Path {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_list_without_keys_keeps_each_items_details_when_one_item_is_edited() {
+        let rendered = json!({"rules": [{"timeouts": {"request": "15s"}}, {"path": "/a"}]});
+        let input = json!({"rules": [
+            {"timeouts": {"request": "15s"}, "filters": ["f1"]},
+            {"path": "/a", "filters": ["f2"]},
+        ]});
+        let kept = Residual::between(&rendered, &input);
+        let mut edited = json!({"rules": [{"timeouts": {"request": "20s"}}, {"path": "/a"}]});
+        kept.apply(&mut edited);
+        assert_eq!(
+            edited,
+            json!({"rules": [
+                {"timeouts": {"request": "20s"}, "filters": ["f1"]},
+                {"path": "/a", "filters": ["f2"]},
+            ]}),
+            "the edit stands and both items keep their filters"
+        );
+        // One item fewer: the list is the design's.
+        let mut shorter = json!({"rules": [{"path": "/b"}]});
+        kept.apply(&mut shorter);
+        assert_eq!(shorter, json!({"rules": [{"path": "/b"}]}));
+    }
 
     fn rendered() -> Value {
         json!({

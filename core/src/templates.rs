@@ -26,6 +26,11 @@ pub const ALL: &[Template] = &[
         build: connectum,
     },
     Template {
+        name: "connectum-gateway",
+        title: "Connectum order-service through Envoy Gateway: GRPCRoute, TLS by cert-manager",
+        build: connectum_gateway,
+    },
+    Template {
         name: "miniredis",
         title: "miniredis platform: Postgres with backup CronJobs, Ingress+TLS, default-deny",
         build: miniredis,
@@ -196,6 +201,7 @@ pub fn connectum() -> Design {
                     ),
                 ]),
             }),
+            gateway_route: None,
         },
         probes: Probes {
             startup: Some(
@@ -301,6 +307,74 @@ pub fn connectum() -> Design {
     b.0
 }
 
+/// Connectum's order-service reached through a Gateway instead of the NLB (the guide's
+/// "Gateway / Ingress" entry and its Envoy Gateway page): each environment that runs it
+/// has a Gateway of Envoy Gateway's class `eg`, whose proxies run in Envoy Gateway's own
+/// namespace, `envoy-gateway-system`; an HTTPS listener for the environment's API host
+/// with a certificate cert-manager issues from the cluster's issuer, and an HTTP
+/// listener on the same host for the ACME HTTP-01 challenge. order-service's GRPCRoute
+/// (its port says appProtocol grpc) attaches to the HTTPS listener and takes the calls
+/// of its gRPC service, `mycompany.orders.v1.OrderService` (the service the guide's
+/// health check names), plus the standard health and reflection services the guide's
+/// server registers. The host names are ours.
+pub fn connectum_gateway() -> Design {
+    let mut d = connectum();
+    let order = d
+        .services
+        .iter_mut()
+        .find(|s| s.name == "order-service")
+        .expect("connectum has order-service");
+    order.exposure.load_balancer = None;
+    let method = |service: &str| RouteMatch::Method {
+        service: service.into(),
+        method: String::new(),
+    };
+    order.exposure.gateway_route = Some(GatewayRoute {
+        hostnames: Vec::new(),
+        port: "grpc".into(),
+        listener: "https".into(),
+        rules: vec![RouteRule {
+            matches: vec![
+                method("mycompany.orders.v1.OrderService"),
+                method("grpc.health.v1.Health"),
+                method("grpc.reflection.v1.ServerReflection"),
+            ],
+            ..RouteRule::default()
+        }],
+    });
+    for env in &mut d.environments {
+        if !env.hosts_services {
+            continue;
+        }
+        let host = match env.name.as_str() {
+            "prod" => "api.connectum.example.com".to_string(),
+            other => format!("api.{other}.connectum.example.com"),
+        };
+        let listener = |name: &str, protocol, port| GatewayListener {
+            name: name.into(),
+            protocol,
+            port,
+            hostname: Some(host.clone()),
+            certificate_secret: String::new(),
+        };
+        env.gateway = Some(Gateway {
+            name: "connectum".into(),
+            namespace: None,
+            class: "eg".into(),
+            listeners: vec![
+                listener("http", ListenerProtocol::HTTP, 80),
+                listener("https", ListenerProtocol::HTTPS, 443),
+            ],
+            admit: AdmitRoutes::Same,
+            create: true,
+            cert_manager: true,
+            proxy_namespace: Some("envoy-gateway-system".into()),
+            residual: None,
+        });
+    }
+    d
+}
+
 /// The OTel Collector of Connectum's observability namespace (the guide's namespace
 /// strategy), as the Connectum examples run it: the contrib image at 0.115.0, OTLP over
 /// gRPC (4317) and HTTP (4318). Where the guide is silent, the choices are ours and
@@ -336,6 +410,7 @@ fn otel_collector() -> Service {
             ],
             ingress: None,
             load_balancer: None,
+            gateway_route: None,
         },
         probes: Probes {
             startup: None,

@@ -156,6 +156,15 @@ fn pinned() -> Vec<Pinned> {
         serde_only::<CanaryStep>("CanaryStep", json!({"type": "pause"})),
         both::<Analysis>("Analysis"),
         serde_only::<Metrics>("Metrics", json!({"port": "http", "path": "/metrics"})),
+        both::<GatewayRoute>("GatewayRoute"),
+        both::<RouteRule>("RouteRule"),
+        serde_only::<RouteMatch>("RouteMatch", json!({"type": "path"})),
+        default_only::<PathMatchKind>("PathMatchKind"),
+        both::<RouteBackend>("RouteBackend"),
+        both::<Gateway>("Gateway"),
+        both::<GatewayListener>("GatewayListener"),
+        default_only::<ListenerProtocol>("ListenerProtocol"),
+        default_only::<AdmitRoutes>("AdmitRoutes"),
     ]
 }
 
@@ -333,6 +342,11 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("Environment", "monitoring", "Monitoring"),
     ("Service", "delivery", "Delivery"),
     ("Delivery", "analysis", "Analysis"),
+    ("Exposure", "gateway_route", "GatewayRoute"),
+    ("GatewayRoute", "rules/*", "RouteRule"),
+    ("RouteRule", "backends/*", "RouteBackend"),
+    ("Environment", "gateway", "Gateway"),
+    ("Gateway", "listeners/*", "GatewayListener"),
 ];
 
 /// Every value of every struct type in `value` (of type `ty`), by type.

@@ -539,3 +539,51 @@ fn miniredis_canaries_roll_back_on_readiness_and_5xx_in_prod_only() {
         && !k.starts_with("PrometheusRule/")));
     assert!(staging.contains("prometheus.io/scrape"));
 }
+
+/// Connectum through Envoy Gateway: the NLB is gone; each environment that runs
+/// order-service has the Gateway `connectum` of class `eg` with an HTTPS listener for its
+/// API host, annotated for the cluster's cert-manager issuer; the GRPCRoute attaches to
+/// that listener and sends the OrderService's calls to port 5000, which says grpc.
+#[test]
+fn connectum_gateway_routes_grpc_through_its_gateway() {
+    for (env, host) in [
+        ("prod", "api.connectum.example.com"),
+        ("dev", "api.dev.connectum.example.com"),
+    ] {
+        let yaml = rendered("connectum-gateway", env);
+        assert!(!yaml.contains("type: LoadBalancer"), "{env}: no NLB");
+        let gw = doc(&yaml, "Gateway", "connectum");
+        assert_eq!(gw["spec"]["gatewayClassName"].as_str(), Some("eg"));
+        assert_eq!(
+            gw["metadata"]["annotations"]["cert-manager.io/cluster-issuer"].as_str(),
+            Some("letsencrypt-prod")
+        );
+        let https = &gw["spec"]["listeners"][1];
+        assert_eq!(https["protocol"].as_str(), Some("HTTPS"));
+        assert_eq!(https["hostname"].as_str(), Some(host));
+        assert_eq!(
+            https["tls"]["certificateRefs"][0]["name"].as_str(),
+            Some("connectum-https-tls")
+        );
+        let route = doc(&yaml, "GRPCRoute", "order-service");
+        assert_eq!(
+            route["spec"]["parentRefs"][0]["sectionName"].as_str(),
+            Some("https")
+        );
+        let rule = &route["spec"]["rules"][0];
+        assert_eq!(
+            rule["matches"][0]["method"]["service"].as_str(),
+            Some("mycompany.orders.v1.OrderService")
+        );
+        assert_eq!(rule["backendRefs"][0]["port"].as_u64(), Some(5000));
+        let svc = doc(&yaml, "Service", "order-service");
+        assert_eq!(
+            svc["spec"]["ports"][0]["appProtocol"].as_str(),
+            Some("grpc")
+        );
+    }
+    assert!(
+        !rendered("connectum-gateway", "observability").contains("kind: Gateway"),
+        "observability runs none of the services and has no Gateway"
+    );
+}

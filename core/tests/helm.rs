@@ -347,24 +347,34 @@ fn chart_output(
             }
             let o = Object::from_json(v.clone())
                 .unwrap_or_else(|_| Object::kept(KeptObject(v.clone())));
-            let key = o.key();
-            let key = match (&key.0[..], v["metadata"]["namespace"].as_str()) {
-                // A pinned object's key holds its namespace.
-                (_, Some(ns)) if ns != namespace => (key.0, format!("{ns}/{}", key.1)),
-                _ => key,
-            };
+            let key = key_in(&o, &v, namespace);
             assert!(out.insert(key.clone(), v).is_none(), "{key:?} twice");
         }
     }
     out
 }
 
+/// An object's key, with its namespace when that is not the environment's: a pinned
+/// object's, or a modelled one's in a namespace of its own (a Gateway shared from an
+/// infrastructure namespace).
+fn key_in(o: &Object, v: &Value, namespace: &str) -> (String, String) {
+    let (kind, name) = o.key();
+    match v["metadata"]["namespace"].as_str() {
+        Some(ns) if ns != namespace && !name.contains('/') => (kind, format!("{ns}/{name}")),
+        _ => (kind, name),
+    }
+}
+
 fn rendered(d: &Design, env: &str) -> BTreeMap<(String, String), Value> {
+    let namespace = &d.environment(env).expect("the environment").namespace;
     render(d, env)
         .objects
         .iter()
         .filter(|o| o.kind() != "Namespace")
-        .map(|o| (o.key(), o.to_json()))
+        .map(|o| {
+            let v = o.to_json();
+            (key_in(o, &v, namespace), v)
+        })
         .collect()
 }
 

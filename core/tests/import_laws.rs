@@ -688,3 +688,127 @@ fn a_canary_its_analysis_monitors_and_rules_import_into_the_model() {
     assert!(kinds.contains(&"Deployment".to_string()), "{kinds:?}");
     assert!(!kinds.contains(&"Rollout".to_string()), "{kinds:?}");
 }
+
+/// Envoy Gateway and gRPC (corpus/envoy-gateway-grpc.yaml): the Gateway of another
+/// namespace that the routes name becomes the environment's, each route its service's
+/// (a GRPCRoute because the Service port says grpc), weights and timeouts in the model;
+/// a route without backends and Envoy Gateway's own kinds are kept whole; and an edit of
+/// a modelled route field reaches the YAML.
+#[test]
+fn gateway_api_routes_and_their_gateway_import_into_the_model() {
+    let text = include_str!("corpus/envoy-gateway-grpc.yaml");
+    let imported = import::kubernetes(text);
+    let outcome = |kind: &str, name: &str| {
+        imported
+            .documents
+            .iter()
+            .find(|d| d.kind == kind && d.name == name)
+            .map(|d| d.outcome.clone())
+            .unwrap_or_else(|| panic!("{kind} {name} is reported"))
+    };
+    for (kind, name) in [
+        ("Gateway", "edge"),
+        ("GRPCRoute", "tracker"),
+        ("HTTPRoute", "dashboard"),
+    ] {
+        assert_eq!(outcome(kind, name), Outcome::Imported, "{kind} {name}");
+    }
+    for (kind, name) in [
+        ("HTTPRoute", "redirect-to-https"),
+        ("BackendTrafficPolicy", "tracker-retries"),
+        ("EnvoyProxy", "edge-proxy"),
+        ("GatewayClass", "eg"),
+    ] {
+        assert!(
+            matches!(outcome(kind, name), Outcome::Kept(_)),
+            "{kind} {name} is kept whole"
+        );
+    }
+    let d = &imported.design;
+    let env = &d.environments[0];
+    assert_eq!(env.namespace, "fleet");
+    let g = env
+        .gateway
+        .as_ref()
+        .expect("the routes' Gateway is the environment's");
+    assert_eq!(
+        (g.name.as_str(), g.namespace.as_deref(), g.class.as_str()),
+        ("edge", Some("gateway-infra"), "eg")
+    );
+    assert_eq!(g.admit, AdmitRoutes::Environment);
+    assert!(g.cert_manager && g.create);
+    assert_eq!(g.listeners.len(), 2);
+    assert_eq!(g.listeners[1].protocol, ListenerProtocol::HTTPS);
+    assert_eq!(g.listeners[1].certificate_secret, "fleet-wildcard-tls");
+    assert_eq!(
+        g.listeners[1].hostname.as_deref(),
+        Some("*.fleet.example.com")
+    );
+
+    let tracker = d.service_named("tracker").unwrap();
+    let route = tracker.exposure.gateway_route.as_ref().unwrap();
+    assert_eq!(routes::kind(tracker, route), routes::RouteKind::Grpc);
+    assert_eq!(route.hostnames, ["grpc.fleet.example.com"]);
+    assert_eq!(
+        (route.port.as_str(), route.listener.as_str()),
+        ("grpc", "https")
+    );
+    assert_eq!(
+        route.rules[0].backends,
+        [
+            RouteBackend {
+                service: String::new(),
+                port: "grpc".into(),
+                weight: 90
+            },
+            RouteBackend {
+                service: "tracker-next".into(),
+                port: "grpc".into(),
+                weight: 10
+            },
+        ]
+    );
+    assert_eq!(
+        route.rules[1].matches,
+        [RouteMatch::Method {
+            service: "grpc.health.v1.Health".into(),
+            method: "Check".into()
+        }]
+    );
+    assert!(route.rules[1].backends.is_empty(), "the route's own port");
+    let dashboard = d.service_named("dashboard").unwrap();
+    let web = dashboard.exposure.gateway_route.as_ref().unwrap();
+    assert_eq!(routes::kind(dashboard, web), routes::RouteKind::Http);
+    assert_eq!(web.rules[0].request_timeout.as_deref(), Some("15s"));
+    assert_eq!(web.rules[0].backend_request_timeout.as_deref(), Some("5s"));
+    assert_eq!(
+        web.rules[1].matches,
+        [RouteMatch::Path {
+            kind: PathMatchKind::Exact,
+            value: "/healthz".into()
+        }]
+    );
+
+    let codes: Vec<&str> = validate(d, &env.name).iter().map(|f| f.code).collect();
+    assert!(
+        !codes.iter().any(|c| c.starts_with("KP34")),
+        "the published setup is sound: {codes:?}"
+    );
+
+    // An edit of a modelled route field reaches the YAML; the filter kept beside it stays.
+    let mut edited = d.clone();
+    let id = dashboard.id;
+    edited
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/exposure/gateway_route/rules/0/request_timeout"),
+            value: json!("20s"),
+        })
+        .unwrap();
+    let yaml = render(&edited, &env.name).to_yaml();
+    assert!(
+        yaml.contains("request: 20s") && !yaml.contains("request: 15s"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("x-probe"), "the header filter is kept");
+    assert!(yaml.contains("x-fleet-beta"), "the header match is kept");
+}

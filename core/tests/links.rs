@@ -26,6 +26,7 @@ fn dir() -> PathBuf {
 const DESIGNS: &[(&str, Build)] = &[
     ("all-fields", all_fields),
     ("default", Design::default),
+    ("gateway", gateway),
     ("imported", imported),
     ("workloads", workloads),
     ("gitops", gitops),
@@ -304,6 +305,7 @@ fn all_fields() -> Design {
                     "nlb".into(),
                 )]),
             }),
+            gateway_route: None,
         },
         probes: Probes {
             startup: Some(Probe {
@@ -446,6 +448,7 @@ fn all_fields() -> Design {
             ports: vec![ServicePort::default()],
             ingress: Some(IngressRoute::default()),
             load_balancer: Some(LoadBalancer::default()),
+            gateway_route: None,
         },
         probes: Probes {
             startup: Some(Probe::default()),
@@ -549,6 +552,49 @@ fn gitops() -> Design {
             "dev" => ArgoSync::Manual,
             _ => ArgoSync::ByTier,
         };
+    }
+    d
+}
+
+/// Gateway API routes and Gateways: every route and Gateway field set somewhere and at
+/// its default somewhere else (the second service's route and the staging Gateway are
+/// whole defaults).
+fn gateway() -> Design {
+    let mut d = templates::connectum_gateway();
+    d.name = "gateway".into();
+    let route = d.services[0].exposure.gateway_route.as_mut().unwrap();
+    route.hostnames = vec!["orders.connectum.example.com".into()];
+    route.rules.push(RouteRule {
+        matches: vec![RouteMatch::Path {
+            kind: PathMatchKind::Exact,
+            value: "/healthz".into(),
+        }],
+        backends: vec![
+            RouteBackend {
+                service: "order-service-next".into(),
+                port: "grpc".into(),
+                weight: 10,
+            },
+            RouteBackend::default(),
+        ],
+        request_timeout: Some("30s".into()),
+        backend_request_timeout: Some("10s".into()),
+    });
+    route.rules.push(RouteRule::default());
+    d.services[1].exposure.gateway_route = Some(GatewayRoute::default());
+    for e in &mut d.environments {
+        match e.name.as_str() {
+            "staging" => e.gateway = Some(Gateway::default()),
+            "dev" => {
+                let g = e.gateway.as_mut().unwrap();
+                g.namespace = Some("gateway".into());
+                g.admit = AdmitRoutes::All;
+                g.create = false;
+                g.listeners[1].certificate_secret = "api-dev-tls".into();
+                g.residual = Some(kept("/metadata/labels/team", json!("edge")));
+            }
+            _ => {}
+        }
     }
     d
 }

@@ -258,6 +258,34 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             d.environments.push(eu);
         }),
         ("KP116", |d| api(d).containers.push(sidecar(5))),
+        // Through the Gateway, a tenth of the calls to a port that does not say gRPC.
+        ("KP341", |d| {
+            *d = templates::connectum_gateway();
+            let s = api(d);
+            s.exposure.ports.push(ServicePort {
+                name: "h1".into(),
+                port: 5001,
+                target: PortRef::Name("grpc".into()),
+                ..ServicePort::default()
+            });
+            let rule = &mut s.exposure.gateway_route.as_mut().unwrap().rules[0];
+            for (port, weight) in [("grpc", 9), ("h1", 1)] {
+                rule.backends.push(RouteBackend {
+                    service: String::new(),
+                    port: port.into(),
+                    weight,
+                });
+            }
+        }),
+        // The Gateway moved to a namespace of its own, admitting only its own routes.
+        ("KP346", |d| {
+            *d = templates::connectum_gateway();
+            for e in &mut d.environments {
+                if let Some(g) = &mut e.gateway {
+                    g.namespace = Some("edge".into());
+                }
+            }
+        }),
         ("KP117", |d| {
             let mut c = sidecar(0);
             c.needed_at_start = true;

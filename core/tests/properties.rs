@@ -7,6 +7,7 @@ use k8s_openapi::api::{
     apps::v1 as apps, autoscaling::v2 as hpa, batch::v1 as batch, core::v1 as core,
 };
 use k8s_openapi::api::{networking::v1 as net, policy::v1 as policy};
+use kubeprint_core::crd::gateway;
 use kubeprint_core::crd::{monitoring, rollouts};
 use kubeprint_core::yaml::{from_value, parse_documents};
 use kubeprint_core::*;
@@ -46,6 +47,9 @@ fn reparses_exactly(doc: kubeprint_core::yaml::Value, original: &Object) -> Resu
         "PrometheusRule" => {
             from_value::<monitoring::PrometheusRule>(doc).map(Object::PrometheusRule)
         }
+        "Gateway" => from_value::<gateway::Gateway>(doc).map(Object::Gateway),
+        "HTTPRoute" => from_value::<gateway::HTTPRoute>(doc).map(Object::HTTPRoute),
+        "GRPCRoute" => from_value::<gateway::GRPCRoute>(doc).map(Object::GRPCRoute),
         other => return Err(format!("unexpected kind {other:?}")),
     }
     .map_err(|e| format!("{kind} does not parse back: {e}"))?;
@@ -114,7 +118,8 @@ proptest! {
             let rendered: BTreeSet<(String, String)> = render(&d, &env.name)
                 .objects
                 .iter()
-                .filter(|o| !matches!(o, Object::Namespace(_) | Object::ConfigMap(_) | Object::Secret(_)))
+                // The environment's own objects, not a service's.
+                .filter(|o| !matches!(o, Object::Namespace(_) | Object::ConfigMap(_) | Object::Secret(_) | Object::Gateway(_)))
                 .filter(|o| !matches!(o.name(), "default-deny-all" | "allow-dns-egress"))
                 .map(|o| (o.kind().to_string(), o.name().to_string()))
                 .collect();

@@ -164,29 +164,77 @@ pub fn compose_config(file: &Path) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// A multi-document YAML stream split into (built-in kinds, custom resources), each
-/// still a stream of its documents as written: the schema oracle knows only built-in
-/// kinds, and custom resources go to [`validate_custom_resources`]. A custom resource is
-/// an object of an API group with a dot that is not one of Kubernetes' own `*.k8s.io`
-/// groups (the Gateway API's `gateway.networking.k8s.io` is a CRD group).
-pub fn split_custom_resources(yaml: &str) -> (String, String) {
-    let (mut builtin, mut custom) = (String::new(), String::new());
-    for doc in yaml.split("\n---\n").map(|d| d.trim_start_matches("---\n")) {
-        let group = doc
-            .lines()
-            .find_map(|l| l.strip_prefix("apiVersion: "))
-            .and_then(|v| v.trim().split_once('/'))
-            .map_or("", |(g, _)| g);
-        let is_custom = group.contains('.')
-            && (!group.ends_with(".k8s.io") || group == "gateway.networking.k8s.io");
-        let out = if is_custom { &mut custom } else { &mut builtin };
-        if !doc.trim().is_empty() {
+/// The API groups whose documents are custom resources, checked by
+/// [`validate_custom_resources`] (the groups `tests/oracles/validate-crs.mjs` knows).
+pub const CUSTOM_RESOURCE_GROUPS: &[&str] = &[
+    "argoproj.io",
+    "gateway.networking.k8s.io",
+    "monitoring.coreos.com",
+    "cert-manager.io",
+];
+
+/// Every document of `files`, each checked by the oracle that knows its kind: built-in
+/// kinds against the official OpenAPI schema of Kubernetes `version` (`1.33`;
+/// kubernetes-validate --strict), custom resources against their CRD schemas
+/// ([`validate_custom_resources`]). A document of a kind neither knows fails (the schema
+/// oracle only warns about it). Returns (success, everything both printed); the custom
+/// resources' summary line says how many were checked.
+pub fn validate_manifests(version: &str, files: &[PathBuf]) -> (bool, String) {
+    static SCRATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SCRATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kubeprint-manifests-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let (mut builtin, mut custom) = (Vec::new(), Vec::new());
+    for (i, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let docs = kubeprint_core::yaml::parse_documents(&text)
+            .unwrap_or_else(|e| panic!("{} is not YAML: {e}", f.display()));
+        let (mut b, mut c) = (String::new(), String::new());
+        for doc in docs.iter().filter(|d| !d.is_null()) {
+            let api_version = doc["apiVersion"].as_str().unwrap_or_default();
+            let group = api_version.split_once('/').map_or("", |(g, _)| g);
+            let out = if CUSTOM_RESOURCE_GROUPS.contains(&group) {
+                &mut c
+            } else {
+                &mut b
+            };
             out.push_str("---\n");
-            out.push_str(doc.trim_end());
-            out.push('\n');
+            out.push_str(&kubeprint_core::yaml::to_doc(doc));
+        }
+        let stem = f
+            .file_stem()
+            .map_or("manifests".into(), |s| s.to_string_lossy());
+        for (text, list, kind) in [(b, &mut builtin, "builtin"), (c, &mut custom, "custom")] {
+            if !text.is_empty() {
+                let path = dir.join(format!("{i}-{stem}-{kind}.yaml"));
+                std::fs::write(&path, text).expect("a scratch file");
+                list.push(path);
+            }
         }
     }
-    (builtin, custom)
+    let mut ok = true;
+    let mut text = String::new();
+    if !builtin.is_empty() {
+        let out = Command::new(kubernetes_validate())
+            .args(["--strict", "--quiet", "-k", &format!("{version}.0")])
+            .args(&builtin)
+            .output()
+            .expect("kubernetes-validate runs");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ok &= out.status.success() && !printed.contains("Couldn't find schema");
+        text.push_str(&printed);
+    }
+    if !custom.is_empty() {
+        let (valid, printed) = validate_custom_resources(&custom);
+        ok &= valid;
+        text.push_str(&printed);
+    }
+    (ok, text)
 }
 
 /// A release build of the app (trunk, with wasm-opt), built once per test process.

@@ -4,7 +4,6 @@
 
 use kubeprint_core::yaml::{parse_documents, Value};
 use kubeprint_core::{export, templates};
-use kubeprint_tests::kubernetes_validate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -95,17 +94,8 @@ fn the_bundles_rendered_files_pass_the_schema_oracle() {
             files.push(entry.unwrap().path());
         }
     }
-    let out = Command::new(kubernetes_validate())
-        .args(["--strict", "--quiet", "-k", "1.33.0"])
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, out) = kubeprint_tests::validate_manifests("1.33", &files);
+    assert!(ok, "{out}");
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! Every rendered document of every template in every environment passes the official
 //! OpenAPI schema (kubernetes-validate --strict) of the design's target version and of
-//! the oldest version Kubeprint supports; every custom resource among them (Argo
-//! Rollouts, Prometheus Operator, ...) passes its CRD's schema instead
-//! (`validate_custom_resources`).
+//! the oldest version Kubeprint supports; custom resources (Gateway API, Argo Rollouts,
+//! Prometheus Operator, ...) pass their
+//! CRD schemas instead (`kubeprint_tests::validate_manifests` sends each document to the
+//! oracle that knows its kind).
 
 use kubeprint_core::{render, templates, KubeVersion};
-use kubeprint_tests::{kubernetes_validate, split_custom_resources, validate_custom_resources};
+use kubeprint_tests::validate_manifests;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn out_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kubeprint-oracle-{tag}-{}", std::process::id()));
@@ -16,19 +16,9 @@ fn out_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// Run the oracle on files for one Kubernetes version; return (success, output).
+/// Run the oracles on files for one Kubernetes version; return (success, output).
 fn validate(version: &str, files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new(kubernetes_validate())
-        .args(["--strict", "--quiet", "-k", &format!("{version}.0")])
-        .args(files)
-        .output()
-        .expect("kubernetes-validate runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    validate_manifests(version, files)
 }
 
 fn write(dir: &Path, name: &str, yaml: &str) -> PathBuf {
@@ -42,20 +32,15 @@ fn every_template_renders_schema_valid_manifests() {
     let dir = out_dir("templates");
     let mut by_version: std::collections::BTreeMap<&str, Vec<PathBuf>> = Default::default();
     let mut documents = 0;
-    let mut custom = Vec::new();
     for t in templates::ALL {
         let design = (t.build)();
         for env in &design.environments {
             let bundle = render(&design, &env.name);
             documents += bundle.objects.len();
-            let (builtin, crs) = split_custom_resources(&bundle.to_yaml());
             let name = format!("{}-{}", t.name, env.name);
-            let f = write(&dir, &format!("{name}.yaml"), &builtin);
+            let f = write(&dir, &format!("{name}.yaml"), &bundle.to_yaml());
             for v in [design.target, KubeVersion::V1_33] {
                 by_version.entry(v.as_str()).or_default().push(f.clone());
-            }
-            if !crs.is_empty() {
-                custom.push(write(&dir, &format!("{name}-custom.yaml"), &crs));
             }
         }
     }
@@ -66,14 +51,21 @@ fn every_template_renders_schema_valid_manifests() {
     for (version, files) in by_version {
         let (ok, out) = validate(version, &files);
         assert!(ok, "schema {version} rejects a rendered document:\n{out}");
+        // connectum-gateway's Gateways and GRPCRoutes and miniredis's canaries and
+        // monitors were checked, not skipped.
+        for kind in [
+            "Gateway",
+            "GRPCRoute",
+            "Rollout",
+            "AnalysisTemplate",
+            "ServiceMonitor",
+        ] {
+            assert!(
+                out.contains(&format!("\"{kind}\":")),
+                "{kind} reached its validator:\n{out}"
+            );
+        }
     }
-    assert!(!custom.is_empty(), "miniredis's prod has custom resources");
-    let (ok, out) = validate_custom_resources(&custom);
-    assert!(
-        ok,
-        "a CRD schema rejects a rendered custom resource:\n{out}"
-    );
-    assert!(out.contains(", 0 invalid, 0 other"), "{out}");
 }
 
 /// Every kind of custom resource Kubeprint writes, with every part of it the model sets
@@ -124,16 +116,129 @@ fn every_custom_resource_kind_is_valid_for_its_crd() {
         assert!(kinds.contains(k), "{k} is rendered: {kinds:?}");
     }
     let dir = out_dir("custom");
-    let (builtin, crs) = split_custom_resources(&bundle.to_yaml());
-    let (ok, out) = validate_custom_resources(&[write(&dir, "custom.yaml", &crs)]);
-    assert!(
-        ok,
-        "a CRD schema rejects a rendered custom resource:\n{out}"
+    let (ok, out) = validate("1.33", &[write(&dir, "prod.yaml", &bundle.to_yaml())]);
+    assert!(ok, "a schema rejects a rendered document:\n{out}");
+    for kind in [
+        "Rollout",
+        "AnalysisTemplate",
+        "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+    ] {
+        assert!(
+            out.contains(&format!("\"{kind}\":")),
+            "{kind} was validated:\n{out}"
+        );
+    }
+}
+
+/// A Gateway and an HTTPRoute or GRPCRoute of every shape the model writes: every
+/// listener protocol and allowedRoutes choice, a Gateway in its own namespace, path and
+/// method matches, weighted backends to two services, timeouts, TLS by cert-manager; in
+/// every environment, with default-deny on (the policies that let the proxies in).
+#[test]
+fn every_gateway_api_shape_passes_the_crd_schemas() {
+    use kubeprint_core::model::*;
+    let mut design = templates::connectum_gateway();
+    let admits = [
+        AdmitRoutes::Same,
+        AdmitRoutes::Environment,
+        AdmitRoutes::All,
+    ];
+    for (i, e) in design.environments.iter_mut().enumerate() {
+        e.default_deny = true;
+        if let Some(g) = &mut e.gateway {
+            g.admit = admits[i % 3];
+            if g.admit != AdmitRoutes::Same {
+                g.namespace = Some("edge".into());
+            }
+            g.listeners[1].certificate_secret = "api-tls".into();
+        }
+    }
+    // The collector in prod too, behind an HTTPRoute with every HTTP rule shape.
+    let collector = design.services[1].id;
+    design.environments[2].overrides.remove(&collector);
+    let otel = &mut design.services[1];
+    otel.exposure.gateway_route = Some(GatewayRoute {
+        hostnames: vec!["otlp.connectum.example.com".into()],
+        port: "otlp-http".into(),
+        listener: String::new(),
+        rules: vec![
+            RouteRule {
+                matches: vec![
+                    RouteMatch::Path {
+                        kind: PathMatchKind::PathPrefix,
+                        value: "/v1".into(),
+                    },
+                    RouteMatch::Path {
+                        kind: PathMatchKind::Exact,
+                        value: "/v1/traces".into(),
+                    },
+                ],
+                backends: vec![
+                    RouteBackend {
+                        service: String::new(),
+                        port: "otlp-http".into(),
+                        weight: 3,
+                    },
+                    RouteBackend {
+                        service: "order-service".into(),
+                        port: "grpc".into(),
+                        weight: 1,
+                    },
+                ],
+                request_timeout: Some("30s".into()),
+                backend_request_timeout: Some("1m".into()),
+            },
+            RouteRule::default(),
+        ],
+    });
+    let route = design.services[0].exposure.gateway_route.as_mut().unwrap();
+    route.hostnames = vec!["api.connectum.example.com".into()];
+    route.rules[0].matches.push(RouteMatch::Method {
+        service: "mycompany.orders.v1.OrderService".into(),
+        method: "GetOrder".into(),
+    });
+    let dir = out_dir("gateway");
+    let mut files = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for env in &design.environments {
+        let bundle = render(&design, &env.name);
+        kinds.extend(bundle.objects.iter().map(|o| o.kind().to_string()));
+        files.push(write(
+            &dir,
+            &format!("{}.yaml", env.name),
+            &bundle.to_yaml(),
+        ));
+    }
+    for k in ["Gateway", "HTTPRoute", "GRPCRoute", "NetworkPolicy"] {
+        assert!(kinds.contains(k), "{k} is rendered: {kinds:?}");
+    }
+    for v in [design.target, KubeVersion::V1_33] {
+        let (ok, out) = validate(v.as_str(), &files);
+        assert!(ok, "a Gateway API object fails its schema:\n{out}");
+    }
+}
+
+/// The shared helper fails a custom resource its CRD rejects, and a kind no oracle
+/// knows: without this, routing documents by group could skip them unseen.
+#[test]
+fn the_manifest_oracle_rejects_a_bad_route_and_an_unknown_kind() {
+    let dir = out_dir("routing");
+    let bad = write(
+        &dir,
+        "bad-route.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  rules:\n  - backendRefs:\n    - name: web\n      port: http\n",
     );
-    assert!(out.contains("custom resources: "), "{out}");
-    assert!(!out.contains(" 0 valid"), "{out}");
-    let (ok, out) = validate("1.33", &[write(&dir, "builtin.yaml", &builtin)]);
-    assert!(ok, "schema 1.33 rejects a rendered document:\n{out}");
+    let (ok, out) = validate("1.33", &[bad]);
+    assert!(!ok && out.contains("port must be integer"), "{out}");
+    let unknown = write(
+        &dir,
+        "unknown.yaml",
+        "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: edge\nspec: {}\n",
+    );
+    let (ok, out) = validate("1.33", &[unknown]);
+    assert!(!ok, "a kind no oracle knows passed:\n{out}");
 }
 
 #[test]

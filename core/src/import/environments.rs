@@ -98,6 +98,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             overrides: BTreeMap::new(),
             residual: None,
             monitoring: theirs.monitoring.clone(),
+            gateway: theirs.gateway.clone(),
             ..Environment::default()
         };
         let mut words = Vec::new();

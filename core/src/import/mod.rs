@@ -12,11 +12,12 @@
 //! reading each kind of object sits in a file per family, beside the render module's of
 //! the same name: `workload` (Deployment, StatefulSet), `network` (Service, Ingress,
 //! NetworkPolicy), `scaling` (HPA, PDB), `config` (Namespace, ServiceAccount, ConfigMap,
-//! Secret).
+//! Secret), `gateway` (Gateway, HTTPRoute, GRPCRoute).
 
 pub mod compose;
 mod config;
 mod environments;
+mod gateway;
 mod monitoring;
 mod network;
 mod parse;
@@ -418,9 +419,16 @@ fn build(
     let mut keep: Vec<(usize, Object)> = Vec::new();
     let mut workloads = Workloads::default();
     let mut rest = Vec::new();
+    // A Gateway of another namespace that this namespace's routes attach to is the
+    // environment's Gateway, not an object kept whole.
+    let gateways = gateway::referenced(&objects, &namespace);
     for (i, o) in objects {
         let ns = o.metadata().namespace.clone();
-        if let Some(ns) = ns.filter(|n| *n != namespace) {
+        let routes_gateway = |ns: &str| {
+            matches!(o, Object::Gateway(_))
+                && gateways.iter().any(|(n, name)| n == ns && name == o.name())
+        };
+        if let Some(ns) = ns.filter(|n| *n != namespace && !routes_gateway(n)) {
             // Objects of other namespaces keep theirs: the design models one namespace
             // per environment, and these are exported as they came.
             documents[i].outcome = Outcome::Kept(format!(
@@ -463,8 +471,16 @@ fn build(
         .iter()
         .filter_map(|w| w.governing.clone())
         .collect();
+    // Gateway API objects go last, the Gateway before the routes, so that a route finds
+    // its Gateway and the Services it sends to.
     rest.sort_by_key(|(_, o)| {
-        !(matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name()))
+        let gateway_api = match o {
+            Object::Gateway(_) => 1,
+            Object::HTTPRoute(_) | Object::GRPCRoute(_) => 2,
+            _ => 0,
+        };
+        let governs = matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name());
+        (gateway_api, !governs)
     });
     // Monitors and alerts go last, once the Services whose ports they name are known.
     let (monitors, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(_, o)| {
@@ -549,6 +565,9 @@ fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renam
         Object::AnalysisTemplate(t) => {
             monitoring::analysis_template(d, workloads, renamed, name, t)
         }
+        Object::Gateway(g) => gateway::gateway(d, g),
+        Object::HTTPRoute(r) => gateway::http_route(d, workloads, renamed, name, r),
+        Object::GRPCRoute(r) => gateway::grpc_route(d, workloads, renamed, name, r),
         _ => false,
     }
 }

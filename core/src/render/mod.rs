@@ -12,12 +12,14 @@
 //! file holds the bundle, the order of objects and the helpers they share.
 
 mod config;
+mod gateway;
 mod monitoring;
 mod network;
 mod scaling;
 mod workload;
 
 pub use crate::model::effective;
+pub use gateway::listener_secret;
 pub use monitoring::{monitor_of, pod_names, Monitor};
 pub use network::has_cluster_service;
 pub use workload::{claims, references, workload_api_version, workload_kind, CANARY_HASH_ARG};
@@ -167,6 +169,9 @@ objects! {
     ServiceMonitor(crate::crd::monitoring::ServiceMonitor),
     PodMonitor(crate::crd::monitoring::PodMonitor),
     PrometheusRule(crate::crd::monitoring::PrometheusRule),
+    Gateway(crate::crd::gateway::Gateway),
+    HTTPRoute(crate::crd::gateway::HTTPRoute),
+    GRPCRoute(crate::crd::gateway::GRPCRoute),
 }
 
 /// An imported object of any kind, kept whole as its JSON, with its metadata read once.
@@ -372,6 +377,10 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
     for s in &services {
         objects.extend(r.service_objects(s));
     }
+    if let Some(g) = r.gateway() {
+        let residual = env.gateway.as_ref().and_then(|g| g.residual.as_ref());
+        objects.push(Object::Gateway(g).patched(residual));
+    }
     if env.default_deny {
         objects.extend(
             r.network_policies(&services)
@@ -528,6 +537,9 @@ impl Renderer<'_> {
             let ingress = self.ingress(s, route);
             out.push((ResidualRole::Ingress, Object::Ingress(ingress)));
         }
+        if let Some(route) = &s.exposure.gateway_route {
+            out.push((ResidualRole::Route, self.route(s, route)));
+        }
         // An HPA scales replicas and a PDB guards serving pods: neither applies to a
         // workload without replicas or one that runs to completion (the rules say so).
         if let Some(h) = s.scaling.hpa.as_ref().filter(|_| s.kind.has_replicas()) {
@@ -565,6 +577,8 @@ impl Renderer<'_> {
 pub enum ResidualOwner {
     /// The environment's Namespace object.
     Namespace,
+    /// The environment's Gateway.
+    Gateway,
     /// A ConfigMap of the design, by name.
     ConfigMap(String),
     /// A Secret of the design, by name.
@@ -589,6 +603,7 @@ pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole
         "Service" if own => ResidualRole::Service,
         "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
         "Ingress" if own => ResidualRole::Ingress,
+        "HTTPRoute" | "GRPCRoute" if own => ResidualRole::Route,
         "HorizontalPodAutoscaler" if own => ResidualRole::Hpa,
         "PodDisruptionBudget" if own => ResidualRole::Pdb,
         "ServiceAccount" if own => ResidualRole::ServiceAccount,
@@ -601,6 +616,7 @@ pub fn residual_owner(design: &Design, kind: &str, name: &str) -> Option<Residua
     let role = |s: &Service| residual_role(s, kind, name);
     match kind {
         "Namespace" => Some(ResidualOwner::Namespace),
+        "Gateway" => Some(ResidualOwner::Gateway),
         "ConfigMap" if design.config_maps.iter().any(|c| c.name == name) => {
             Some(ResidualOwner::ConfigMap(name.into()))
         }
@@ -619,6 +635,13 @@ impl Design {
     pub fn residual(&self, owner: &ResidualOwner, env: usize) -> Option<&Residual> {
         match owner {
             ResidualOwner::Namespace => self.environments.get(env)?.residual.as_ref(),
+            ResidualOwner::Gateway => self
+                .environments
+                .get(env)?
+                .gateway
+                .as_ref()?
+                .residual
+                .as_ref(),
             ResidualOwner::ConfigMap(n) => self
                 .config_maps
                 .iter()
@@ -643,6 +666,15 @@ impl Design {
             ResidualOwner::Namespace => {
                 if let Some(e) = self.environments.get_mut(env) {
                     e.residual = kept;
+                }
+            }
+            ResidualOwner::Gateway => {
+                if let Some(g) = self
+                    .environments
+                    .get_mut(env)
+                    .and_then(|e| e.gateway.as_mut())
+                {
+                    g.residual = kept;
                 }
             }
             ResidualOwner::ConfigMap(n) => {
@@ -690,6 +722,9 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         if route.tls {
             out.push((core::Secret::KIND, naming::tls_secret(&s.name)));
         }
+    }
+    if let Some(route) = &s.exposure.gateway_route {
+        out.push((crate::routes::kind(s, route).as_str(), own.clone()));
     }
     if s.scaling.hpa.is_some() && s.kind.has_replicas() {
         out.push((hpa::HorizontalPodAutoscaler::KIND, own.clone()));

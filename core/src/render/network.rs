@@ -127,7 +127,8 @@ impl Renderer<'_> {
 
     /// Default deny, DNS, and one allow policy per service that receives or sends
     /// traffic: ingress per incoming edge, from the ingress controller for public
-    /// routes, from anywhere for LoadBalancer ports, from monitoring for metrics; and
+    /// routes, from the Gateway's proxies for the ports Gateway API routes send to, from
+    /// anywhere for LoadBalancer ports, from monitoring for metrics; and
     /// egress per outgoing edge. An edge that crosses into a shared environment
     /// ([`edges::edge_target`]) is written on both sides: egress to the callee's pods in
     /// its namespace here, and there ingress from the caller's pods in the namespace of
@@ -242,8 +243,11 @@ impl Renderer<'_> {
                     ports: Some(vec![port]),
                 });
         }
+        let mut from_gateway = self.gateway_ingress(services);
         for s in services {
             let mut ingress = incoming.remove(&s.id).unwrap_or_default();
+            // The Gateway's proxies, on every port a route sends to.
+            ingress.extend(from_gateway.remove(&s.id));
             let egress = outgoing.remove(&s.id).unwrap_or_default();
             if let Some(route) = &s.exposure.ingress {
                 if let Some(p) = s.service_port(&route.port) {
@@ -318,7 +322,7 @@ pub fn has_cluster_service(s: &Service) -> bool {
 }
 
 /// The container port behind a Service port target: its number when declared.
-fn resolved(s: &Service, target: &PortRef) -> PortRef {
+pub(super) fn resolved(s: &Service, target: &PortRef) -> PortRef {
     s.resolve_port(target)
         .map(|p| PortRef::Number(p.port))
         .unwrap_or_else(|| target.clone())
@@ -330,7 +334,7 @@ fn edge_target_port(to: &Service, port: &str) -> Option<net::NetworkPolicyPort> 
     Some(np_port(&resolved(to, &p.target), p.protocol))
 }
 
-fn np_port(p: &PortRef, protocol: Protocol) -> net::NetworkPolicyPort {
+pub(super) fn np_port(p: &PortRef, protocol: Protocol) -> net::NetworkPolicyPort {
     net::NetworkPolicyPort {
         port: Some(int_or_string(p)),
         protocol: Some(protocol.as_str().into()),
@@ -355,7 +359,7 @@ fn namespaced_peer(ns: &str, s: &Service) -> net::NetworkPolicyPeer {
     }
 }
 
-fn namespace_selector(ns: &str) -> LabelSelector {
+pub(super) fn namespace_selector(ns: &str) -> LabelSelector {
     LabelSelector {
         match_labels: Some(labels([("kubernetes.io/metadata.name", ns)])),
         ..Default::default()

@@ -417,6 +417,86 @@ PORT_SHARED_BY_CONTAINERS = Rule {
     instead: "Give the sidecar its own port (and point Services and probes at the one that should get the traffic).",
     source: "Kubernetes docs, Pods (networking: containers share the network namespace); API server warnings for duplicate port definitions",
 };
+ROUTE_BACKEND_MISSING = Rule {
+    code: "KP340", name: "route_backend_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Every backend of a Gateway API route (HTTPRoute or GRPCRoute) must be a Service port: the service's own Service, which must exist, or the Service of another service the environment runs, and one of its ports by name or number. A rule whose backends all have weight 0 sends nowhere.",
+    why: "A backendRef that does not resolve sets the route's ResolvedRefs condition to False, and the gateway answers 500 for the requests that rule matches (a rule whose weights are all 0 too).",
+    bad: "a GRPCRoute of order-service to port `grpc-web`; the Service has only `grpc`",
+    instead: "Route to one of the Service's ports, or to a service the environment runs.",
+    source: "Gateway API spec, BackendRef (\"... the Route Rule ... MUST ... return a 500 status code\"); kube-linter dangling-ingress (the Ingress analogue)",
+};
+GRPC_ROUTE_BACKEND_NOT_HTTP2 = Rule {
+    code: "KP341", name: "grpc_route_backend_not_http2", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "A GRPCRoute sends gRPC, which is HTTP/2: each of its backend Service ports should say so with appProtocol `grpc` or `kubernetes.io/h2c`. (A route is a GRPCRoute because the port it routes to says `grpc`; a weighted backend to another port or service may not.)",
+    why: "Gateways and meshes choose the upstream protocol from the Service port's appProtocol (GEP-1911); without it some speak HTTP/1.1 to the backend, and every call fails, or only the part of the traffic the weight sends there.",
+    bad: "GRPCRoute split 90/10 between order-service:grpc (appProtocol grpc) and order-service-next:grpc (no appProtocol)",
+    instead: "Set appProtocol: grpc (or kubernetes.io/h2c) on the backend's Service port.",
+    source: "Gateway API GEP-1911 (Backend Protocol Selection); Kubernetes docs, Service (application protocol)",
+};
+ROUTE_BLOCKED_BY_DEFAULT_DENY = Rule {
+    code: "KP342", name: "route_blocked_by_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "The proxies of a route's Gateway (the data plane, in the Gateway's namespace or the one the design names, e.g. Envoy Gateway's `envoy-gateway-system`) must not run in a namespace where the design's default-deny is on. Kubeprint lets the proxies' namespace into every backend port a route sends to; it cannot let the proxies themselves out.",
+    why: "default-deny-all selects every pod of its namespace, the gateway's proxies included: clients cannot reach them and they cannot reach any backend, so every route through that Gateway fails while each service's own policy looks right.",
+    bad: "default-deny in prod; Gateway `public` in prod's namespace with its proxies there too (Istio's way, or Envoy Gateway's GatewayNamespace mode)",
+    instead: "Run the Gateway (or its proxies) in a namespace of its own, outside default-deny, and name it as the Gateway's proxy namespace.",
+    source: "Kubernetes docs, Network Policies (a pod is isolated once a policy selects it); Envoy Gateway docs, Deployment mode (proxies in the controller's namespace by default)",
+};
+ROUTE_HOSTNAME_OUTSIDE_LISTENER = Rule {
+    code: "KP343", name: "route_hostname_outside_listener", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "Each host name of a route must be accepted by a listener it attaches to (equal, or inside a wildcard `*.example.com` on either side; a listener without a hostname accepts all). Error when none of its host names is.",
+    why: "Requests for a host name no listener accepts never reach the route; when none is accepted the route is not accepted at all (Accepted: False, NoMatchingListenerHostname).",
+    bad: "listener hostname api.example.com; route hostnames [orders.example.com]",
+    instead: "Answer a host name the listener accepts, or widen the listener (a wildcard, or a listener per host).",
+    source: "Gateway API spec, HTTPRoute/GRPCRoute `hostnames` and Listener `hostname` matching",
+};
+ROUTE_WITHOUT_GATEWAY = Rule {
+    code: "KP344", name: "route_without_gateway", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A service with a Gateway API route needs a Gateway in the environment for it to attach to.",
+    why: "A route without a parent Gateway is never programmed: nothing routes to the service.",
+    bad: "order-service routes through the Gateway; environment dev has no Gateway",
+    instead: "Add the environment's Gateway (or describe the existing one and leave it uncreated), or remove the route.",
+    source: "Gateway API spec, CommonRouteSpec parentRefs",
+};
+ROUTE_LISTENER_MISSING = Rule {
+    code: "KP345", name: "route_listener_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A route that names a listener (`sectionName`) must name one the Gateway has.",
+    why: "The parentRef does not resolve: the route is not accepted (NoMatchingParent) and nothing routes to the service.",
+    bad: "route listener `grpc`; the Gateway's listeners are `http` and `https`",
+    instead: "Name one of the Gateway's listeners, or none to attach to every listener that admits the route.",
+    source: "Gateway API spec, ParentReference sectionName",
+};
+ROUTE_NOT_ADMITTED = Rule {
+    code: "KP346", name: "route_not_admitted", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A Gateway in another namespace than the environment's must admit the environment's routes (`allowedRoutes.namespaces`: a selector of the environment's namespace, or All).",
+    why: "allowedRoutes defaults to the Gateway's own namespace: a route from another namespace is refused (NotAllowedByListeners) and the service is not reachable.",
+    bad: "Gateway in namespace `gateway` with allowedRoutes from: Same; the routes are in `shop`",
+    instead: "Admit the environment's namespace (Kubeprint writes a selector on its kubernetes.io/metadata.name label).",
+    source: "Gateway API spec, Listener allowedRoutes (\"Same\" by default); K8S-RULES routes",
+};
+ROUTE_MATCH_WRONG_KIND = Rule {
+    code: "KP347", name: "route_match_wrong_kind", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "What a rule says must exist in its route's kind: an HTTPRoute matches paths and has timeouts; a GRPCRoute matches gRPC methods and has no timeouts. The kind follows the routed port's appProtocol (grpc makes a GRPCRoute).",
+    why: "What the kind cannot say is not written: a rule left without its only match matches every request, taking traffic meant for the rules after it, and dropped timeouts leave requests unbounded.",
+    bad: "port appProtocol grpc (so a GRPCRoute) with a rule matching path /api",
+    instead: "Match gRPC methods on a GRPCRoute and paths on an HTTPRoute; change the port's appProtocol if the route should be the other kind.",
+    source: "Gateway API spec, HTTPRouteRule and GRPCRouteRule",
+};
+ROUTE_TIMEOUT_INVALID = Rule {
+    code: "KP348", name: "route_timeout_invalid", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A route's timeouts are Gateway API durations (one to four parts of up to five digits and a unit h, m, s or ms: `10s`, `1m30s`, `500ms`), and backendRequest is at most request.",
+    why: "The API server rejects a duration of another form and a backendRequest longer than request (the CRD's validation rule), so the HTTPRoute is not applied.",
+    bad: "request 10s, backendRequest 30s; or request `1.5s`",
+    instead: "Write durations as `1500ms`, and keep one try to a backend within the whole request.",
+    source: "Gateway API GEP-2257 (Duration format) and GEP-1742 (HTTPRoute timeouts)",
+};
+GATEWAY_LISTENER_INVALID = Rule {
+    code: "KP349", name: "gateway_listener_invalid", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A Gateway's listeners have unique names and do not share port, protocol and hostname; an HTTPS listener whose certificate cert-manager issues has a hostname.",
+    why: "The API server rejects duplicate listener names; conflicting listeners are not programmed; cert-manager's gateway-shim issues a certificate only for listeners with a hostname, so the listener's Secret never exists and it does not serve.",
+    bad: "HTTPS listener without hostname on a Gateway annotated cert-manager.io/cluster-issuer",
+    instead: "Give each listener its own name, and each HTTPS listener the host name its certificate is for.",
+    source: "Gateway API spec, Listener; cert-manager docs, Annotated Gateway resource",
+};
 ANALYSIS_METRIC_NOT_EXPOSED = Rule {
     code: "KP350", name: "analysis_metric_not_exposed", category: Wiring, severity: Warning, relaxed_in_dev: true,
     summary: "A canary analysis reads the service's request counter (its 5xx share) from Prometheus: the service needs a metrics endpoint that Prometheus scrapes.",

@@ -236,7 +236,10 @@ pub(super) fn view(o: &Object) -> Cow<'_, Value> {
         Object::Namespace(_)
         | Object::ServiceAccount(_)
         | Object::ConfigMap(_)
-        | Object::Secret(_) => Value::Null,
+        | Object::Secret(_)
+        | Object::Gateway(_)
+        | Object::HTTPRoute(_)
+        | Object::GRPCRoute(_) => Value::Null,
         Object::Deployment(d) => {
             json!({"spec": {"template": d.spec.as_ref().map(|s| template_view(&s.template))}})
         }

@@ -37,6 +37,7 @@ fn receives_traffic(s: &Service) -> bool {
     !s.kind.runs_to_completion()
         && ((s.exposure.service != ServiceKind::None && !s.exposure.ports.is_empty())
             || s.exposure.ingress.is_some()
+            || s.exposure.gateway_route.is_some()
             || s.exposure.load_balancer.is_some())
 }
 

@@ -3,6 +3,7 @@
 //! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
 
 mod addresses;
+mod gateway;
 mod monitoring;
 
 use super::catalog::*;
@@ -21,6 +22,7 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
     addresses::environment(cx, deployed);
     monitoring::environment(cx);
+    gateway::environment(cx);
 }
 
 /// Every wiring check of one deployed (effective) service; `deployed` are all the
@@ -39,6 +41,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
     containers(cx, s);
     monitoring::service(cx, s);
     ingress(cx, s);
+    gateway::service(cx, s, deployed);
     edges(cx, s, deployed);
     config_references(cx, s);
     duplicate_env(cx, s, &s.config, "/config/env", "");
@@ -116,7 +119,21 @@ fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
                     || !edges::callers_into(cx.design, cx.env, e).is_empty())
         });
         let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
-        if !called && !scraped && s.exposure.ingress.is_none() && s.exposure.load_balancer.is_none()
+        // A route of this environment sends to it (its own, or another's backend).
+        let routed = deployed.iter().any(|r| {
+            r.exposure.gateway_route.as_ref().is_some_and(|route| {
+                crate::routes::rules(route).into_iter().any(|rule| {
+                    crate::routes::backends(route, rule).iter().any(|b| {
+                        crate::routes::backend_target(r, b, deployed).is_some_and(|t| t.id == s.id)
+                    })
+                })
+            })
+        });
+        if !called
+            && !scraped
+            && !routed
+            && s.exposure.ingress.is_none()
+            && s.exposure.load_balancer.is_none()
         {
             cx.report(&UNREACHABLE_UNDER_DEFAULT_DENY, Some(s), svc(s, "/exposure/ports"), format!("default-deny is on and nothing may connect to `{}`: no edge, route, load balancer or scrape reaches it", s.name));
         }

@@ -206,6 +206,64 @@ prop_compose! {
 }
 
 prop_compose! {
+    /// A Gateway API route: odd host names, matches of both kinds, weighted backends to
+    /// the service itself, to ports it may not have and to services that may not exist,
+    /// timeouts that may not parse.
+    fn gateway_route()(
+        hostnames in proptest::collection::vec("[a-z*.]{0,12}", 0..3),
+        port in "[a-z0-9-]{0,6}",
+        listener in "(https|http|x)?",
+        rules in proptest::collection::vec((
+            proptest::collection::vec((any::<bool>(), any::<bool>(), "[a-z/.]{0,8}"), 0..3),
+            proptest::collection::vec(("(|s0|s1|nope)", "[a-z0-9]{0,5}", 0u32..3), 0..3),
+            proptest::option::of("[0-9]{1,3}(s|ms|x)"),
+            proptest::option::of("[0-9]{1,3}(s|ms|h)"),
+        ), 0..3),
+    ) -> GatewayRoute {
+        GatewayRoute {
+            hostnames,
+            port,
+            listener,
+            rules: rules.into_iter().map(|(matches, backends, request, backend)| RouteRule {
+                matches: matches.into_iter().map(|(path, exact, v)| if path {
+                    RouteMatch::Path { kind: if exact { PathMatchKind::Exact } else { PathMatchKind::PathPrefix }, value: v }
+                } else {
+                    RouteMatch::Method { service: v, method: if exact { "Get".into() } else { String::new() } }
+                }).collect(),
+                backends: backends.into_iter().map(|(service, port, weight)| RouteBackend { service, port, weight }).collect(),
+                request_timeout: request,
+                backend_request_timeout: backend,
+            }).collect(),
+        }
+    }
+}
+
+/// A Gateway for the random designs: in the environment's namespace or one of its own,
+/// admitting either, HTTP and HTTPS listeners with and without host names.
+pub fn some_gateway(own_namespace: bool, https_host: bool) -> Gateway {
+    Gateway {
+        namespace: own_namespace.then(|| "gateway".into()),
+        admit: if own_namespace {
+            AdmitRoutes::Environment
+        } else {
+            AdmitRoutes::Same
+        },
+        cert_manager: true,
+        listeners: vec![
+            GatewayListener::default(),
+            GatewayListener {
+                name: "https".into(),
+                protocol: ListenerProtocol::HTTPS,
+                port: 443,
+                hostname: https_host.then(|| "*.example.com".into()),
+                certificate_secret: String::new(),
+            },
+        ],
+        ..Gateway::default()
+    }
+}
+
+prop_compose! {
     fn service()(
         name in "\\PC{0,20}",
         stateful in any::<bool>(),
@@ -224,6 +282,7 @@ prop_compose! {
         storage in any::<bool>(),
         security in any::<bool>(),
         ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
+        route in proptest::option::of(gateway_route()),
         pod in pod_parts(),
         batch in batch(),
         delivery in delivery(),
@@ -247,6 +306,7 @@ prop_compose! {
                 service: [ServiceKind::None, ServiceKind::ClusterIP, ServiceKind::Headless][svc_kind as usize],
                 ingress: ingress.then(|| IngressRoute { host: "a.example.com".into(), path: String::new(), port: "http".into(), tls: true }),
                 load_balancer: lb.then(|| LoadBalancer { ports: exposure_ports.clone(), annotations: Default::default() }),
+                gateway_route: route,
                 ports: exposure_ports,
             },
             probes: Probes { startup, liveness, readiness },
@@ -340,6 +400,7 @@ prop_compose! {
         override_replicas in proptest::option::of(0u32..5),
         operator in any::<bool>(),
         strategy in proptest::option::of(any::<bool>()),
+        gateway in proptest::option::of((any::<bool>(), any::<bool>())),
     ) -> Design {
         let mut d = Design::default();
         d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None  });
@@ -356,6 +417,7 @@ prop_compose! {
         }
         for env in &mut d.environments {
             env.default_deny = deny;
+            env.gateway = gateway.map(|(own, host)| some_gateway(own, host));
             if let (Some(&id), Some(r)) = (ids.first(), override_replicas) {
                 let strategy = strategy.map(|c| if c { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate });
                 env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), strategy, ..Override::default() });

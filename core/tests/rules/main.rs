@@ -75,6 +75,7 @@ fn baseline() -> Design {
                 tls: true,
             }),
             load_balancer: None,
+            gateway_route: None,
         },
         probes: Probes {
             startup: Some(http("/healthz").timed(0, 5, 12).with_timeout(2)),

@@ -1019,6 +1019,246 @@ fn pods() -> Vec<Fixture> {
             },
         ),
     ]
+    .into_iter()
+    .chain(gateway_fixtures())
+    .collect()
+}
+
+/// KP340 to KP349: Gateway API routes and Gateways. Each starts from [`routed`].
+fn gateway_fixtures() -> Vec<Fixture> {
+    vec![
+        fx(
+            "KP340",
+            |d| route(routed(d)).port = "grpc-web".into(),
+            |d| route(routed(d)).port = String::new(),
+        ),
+        fx(
+            "KP340",
+            |d| backend(routed(d), "payments", "http", 1),
+            |d| backend(routed(d), "api", "80", 1),
+        ),
+        fx(
+            "KP340",
+            |d| {
+                backend(routed(d), "", "http", 0);
+                backend(d, "api", "http", 0);
+            },
+            |d| {
+                backend(routed(d), "", "http", 90);
+                backend(d, "api", "http", 10);
+            },
+        ),
+        fx(
+            "KP341",
+            |d| {
+                grpc(routed(d));
+                backend(d, "", "http", 9);
+                backend(d, "db", "postgres", 1);
+            },
+            |d| {
+                grpc(routed(d));
+                backend(d, "", "http", 9);
+                backend(d, "db", "postgres", 1);
+                db(d).exposure.ports[0].app_protocol = Some("kubernetes.io/h2c".into());
+            },
+        ),
+        fx(
+            "KP342",
+            // Istio's way: the proxies run beside the Gateway, in prod's namespace.
+            |d| {
+                let g = gateway(routed(d));
+                g.namespace = None;
+                g.proxy_namespace = None;
+            },
+            |d| gateway(routed(d)).namespace = None,
+        ),
+        fx(
+            "KP343",
+            |d| route(routed(d)).hostnames = vec!["orders.example.org".into()],
+            |d| route(routed(d)).hostnames = vec!["shop.example.com".into()],
+        ),
+        fx(
+            "KP343",
+            |d| route(routed(d)).hostnames.push("www.example.org".into()),
+            |d| {
+                gateway(routed(d)).listeners[1].hostname = Some("*.example.com".into());
+                route(d).hostnames.push("www.example.com".into());
+            },
+        ),
+        fx(
+            "KP344",
+            |d| {
+                routed(d);
+                env(d, "prod").gateway = None;
+            },
+            no_change,
+        ),
+        fx(
+            "KP345",
+            |d| route(routed(d)).listener = "grpc".into(),
+            |d| route(routed(d)).listener = String::new(),
+        ),
+        fx(
+            "KP346",
+            |d| gateway(routed(d)).admit = AdmitRoutes::Same,
+            |d| gateway(routed(d)).admit = AdmitRoutes::All,
+        ),
+        fx(
+            "KP347",
+            |d| {
+                route(routed(d)).rules[0].matches = vec![RouteMatch::Method {
+                    service: "shop.v1.Cart".into(),
+                    method: String::new(),
+                }]
+            },
+            |d| {
+                route(routed(d)).rules[0].matches.push(RouteMatch::Path {
+                    kind: PathMatchKind::Exact,
+                    value: "/healthz".into(),
+                })
+            },
+        ),
+        fx(
+            "KP347",
+            |d| {
+                grpc(routed(d));
+                route(d).rules[0].request_timeout = Some("10s".into());
+            },
+            |d| {
+                grpc(routed(d));
+            },
+        ),
+        fx(
+            "KP348",
+            |d| {
+                let rule = &mut route(routed(d)).rules[0];
+                rule.request_timeout = Some("10s".into());
+                rule.backend_request_timeout = Some("30s".into());
+            },
+            |d| {
+                let rule = &mut route(routed(d)).rules[0];
+                rule.request_timeout = Some("30s".into());
+                rule.backend_request_timeout = Some("10s".into());
+            },
+        ),
+        fx(
+            "KP348",
+            |d| route(routed(d)).rules[0].request_timeout = Some("1.5s".into()),
+            |d| route(routed(d)).rules[0].request_timeout = Some("1500ms".into()),
+        ),
+        fx(
+            "KP349",
+            |d| gateway(routed(d)).listeners[1].hostname = None,
+            |d| {
+                let g = gateway(routed(d));
+                g.listeners[1].hostname = None;
+                g.cert_manager = false;
+            },
+        ),
+        fx(
+            "KP349",
+            |d| gateway(routed(d)).listeners[1].name = "http".into(),
+            |d| gateway(routed(d)).listeners[1].name = "web".into(),
+        ),
+    ]
+}
+
+/// The baseline with api reached through a Gateway API route as well: each default-deny
+/// environment has Envoy Gateway's kind of Gateway in a namespace of its own, admitting
+/// the environment's routes, its proxies in `envoy-gateway-system`, with HTTP and HTTPS
+/// listeners for shop.example.com and a certificate from cert-manager; api's HTTPRoute
+/// attaches to the HTTPS listener and sends `/` to its http port. Clean in every
+/// environment (tested below).
+fn routed(d: &mut Design) -> &mut Design {
+    for e in &mut d.environments {
+        let listener = |name: &str, protocol, port| GatewayListener {
+            name: name.into(),
+            protocol,
+            port,
+            hostname: Some("shop.example.com".into()),
+            certificate_secret: String::new(),
+        };
+        e.gateway = Some(Gateway {
+            name: "public".into(),
+            namespace: Some("gateway".into()),
+            class: "eg".into(),
+            listeners: vec![
+                listener("http", ListenerProtocol::HTTP, 80),
+                listener("https", ListenerProtocol::HTTPS, 443),
+            ],
+            admit: AdmitRoutes::Environment,
+            create: true,
+            cert_manager: true,
+            proxy_namespace: Some("envoy-gateway-system".into()),
+            residual: None,
+        });
+    }
+    api(d).exposure.gateway_route = Some(GatewayRoute {
+        hostnames: vec!["shop.example.com".into()],
+        port: "http".into(),
+        listener: "https".into(),
+        rules: vec![RouteRule {
+            matches: vec![RouteMatch::Path {
+                kind: PathMatchKind::PathPrefix,
+                value: "/".into(),
+            }],
+            ..RouteRule::default()
+        }],
+    });
+    d
+}
+
+fn route(d: &mut Design) -> &mut GatewayRoute {
+    api(d).exposure.gateway_route.as_mut().unwrap()
+}
+
+fn gateway(d: &mut Design) -> &mut Gateway {
+    env(d, "prod").gateway.as_mut().unwrap()
+}
+
+/// A weighted backend added to api's first rule.
+fn backend(d: &mut Design, service: &str, port: &str, weight: u32) {
+    route(d).rules[0].backends.push(RouteBackend {
+        service: service.into(),
+        port: port.into(),
+        weight,
+    });
+}
+
+/// api's http port says gRPC, so its route is a GRPCRoute: matches by method.
+fn grpc(d: &mut Design) {
+    api(d).exposure.ports[0].app_protocol = Some("grpc".into());
+    route(d).rules[0].matches = vec![RouteMatch::Method {
+        service: "shop.v1.Cart".into(),
+        method: String::new(),
+    }];
+}
+
+#[test]
+fn the_routed_baseline_is_clean_and_lets_the_gateways_proxies_in() {
+    let mut d = baseline();
+    routed(&mut d);
+    for env in ["prod", "dev"] {
+        let f = validate(&d, env);
+        assert!(f.is_empty(), "{env}: {f:#?}");
+    }
+    let yaml = render(&d, "prod").to_yaml();
+    assert!(yaml.contains("kind: HTTPRoute"), "{yaml}");
+    let policy = kubeprint_core::yaml::parse_documents(&yaml)
+        .unwrap()
+        .into_iter()
+        .find(|o| o["kind"] == "NetworkPolicy" && o["metadata"]["name"] == "api-allow")
+        .unwrap();
+    let from_proxies = policy["spec"]["ingress"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                == "envoy-gateway-system"
+        })
+        .expect("an ingress rule from the proxies' namespace");
+    assert_eq!(from_proxies["ports"][0]["port"], 8080);
 }
 
 /// A ServiceMonitor kept from an import that scrapes api's Service on `port`.

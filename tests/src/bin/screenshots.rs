@@ -214,5 +214,29 @@ async fn main() {
     .await
     .expect("scroll to prod");
     shot(&c, "monitoring.png").await;
+    // Gateway API: Connectum through Envoy Gateway. The route in the inspector with the
+    // canvas's entry label, then prod's Gateway on the Environments page.
+    click(&c, "open-gallery").await;
+    click(&c, "template-connectum-gateway").await;
+    click(&c, "node-order-service").await;
+    c.execute(
+        "const aside = document.querySelector('aside.inspector'); \
+         const note = document.querySelector('[data-testid=\"route-kind\"]'); \
+         aside.scrollTop += note.getBoundingClientRect().top - aside.getBoundingClientRect().top - 80;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the route");
+    shot(&c, "gateway-route.png").await;
+    click(&c, "open-environments").await;
+    c.execute(
+        "const aside = document.querySelector('aside[aria-label=\"Environments\"]'); \
+         const prod = document.querySelector('[data-testid=\"env-section-prod\"]'); \
+         aside.scrollTop += prod.getBoundingClientRect().top - aside.getBoundingClientRect().top - 8;",
+        vec![],
+    )
+    .await
+    .expect("scroll to prod");
+    shot(&c, "gateway-environment.png").await;
     let _ = c.close().await;
 }
