@@ -23,11 +23,14 @@ pub enum Monitor {
 
 /// How the operator scrapes `s`'s metrics endpoint: through the first named port of its
 /// Service whose target is the metrics container port, else on the pods directly.
+/// A ServiceMonitor selects Services by their labels (the pod selector's, which the
+/// design writes on the Service); when what an import kept of the Service takes those
+/// labels off, no ServiceMonitor could select it, and the pods are scraped instead.
 /// `None` without a metrics endpoint.
 pub fn monitor_of(s: &Service) -> Option<Monitor> {
     let m = s.metrics.as_ref()?;
     let container = s.resolve_port(&m.port);
-    if has_cluster_service(s) {
+    if has_cluster_service(s) && service_keeps_selector_labels(s) {
         let reaches = |target: &PortRef| match (target, container) {
             (PortRef::Name(n), Some(c)) => *n == c.name && !n.is_empty(),
             (PortRef::Number(n), Some(c)) => *n == c.port,
@@ -47,6 +50,34 @@ pub fn monitor_of(s: &Service) -> Option<Monitor> {
         Some(c) => PortRef::Number(c.port),
         None => m.port.clone(),
     }))
+}
+
+/// Whether the Service of `s`, as rendered with what its import kept, still carries the
+/// labels of the pod selector (which the ServiceMonitor selects it by).
+fn service_keeps_selector_labels(s: &Service) -> bool {
+    use crate::residual::Step;
+    let Some(residual) = s.residual.get(&ResidualRole::Service) else {
+        return true;
+    };
+    let member = |step: &Step, name: &str| matches!(step, Step::Member(m) if m == name);
+    selector_of(s).iter().all(|(key, value)| {
+        let mut kept = true;
+        for c in &residual.0 {
+            let labels = match c.at.0.as_slice() {
+                [m] if member(m, "metadata") => c
+                    .now
+                    .as_ref()
+                    .map(|n| n.get("labels").cloned().unwrap_or_default()),
+                [m, l] if member(m, "metadata") && member(l, "labels") => c.now.clone(),
+                [m, l, k] if member(m, "metadata") && member(l, "labels") && member(k, key) => {
+                    Some(serde_json::json!({ key: c.now }))
+                }
+                _ => continue,
+            };
+            kept = labels.is_some_and(|l| l.get(key).and_then(|v| v.as_str()) == Some(value));
+        }
+        kept
+    })
 }
 
 /// Whether `s` runs pods that serve until replaced, which "pods not ready" is about.

@@ -1,0 +1,203 @@
+//! Paths between features, on the templates and every imported corpus manifest set, as
+//! they are and with every Deployment a canary with analysis and every environment on the
+//! Prometheus Operator: the objects render refers to exist (an HPA's target, a Rollout's
+//! AnalysisTemplate, an alert's objects, a route's backends, a ServiceMonitor's Service
+//! and port), and no rule's fix brings an error elsewhere.
+use kubeprint_core::render::render;
+use kubeprint_core::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn corpus() -> Vec<(String, Design)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let d = import::kubernetes(&std::fs::read_to_string(&p).unwrap()).design;
+            out.push((p.display().to_string(), d));
+        }
+    }
+    for t in [
+        "connectum",
+        "connectum-gateway",
+        "miniredis",
+        "framework-m",
+        "stfc-fastapi",
+    ] {
+        if let Some(d) = templates::by_name(t) {
+            out.push((t.to_string(), d));
+        }
+    }
+    out
+}
+
+fn objs(d: &Design, env: &str) -> Vec<Value> {
+    render(d, env).objects.iter().map(|o| o.to_json()).collect()
+}
+
+fn integrity(name: &str, d: &Design) -> Vec<String> {
+    let mut bad = Vec::new();
+    for env in &d.environments {
+        let os = objs(d, &env.name);
+        let has = |kind: &str, ns: &str, n: &str| {
+            os.iter().any(|o| {
+                o["kind"] == kind
+                    && o["metadata"]["name"] == n
+                    && o["metadata"]["namespace"].as_str().unwrap_or(ns) == ns
+            })
+        };
+        for o in &os {
+            let ns = o["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            let kind = o["kind"].as_str().unwrap_or("");
+            if kind == "HorizontalPodAutoscaler" {
+                let t = &o["spec"]["scaleTargetRef"];
+                // The broken-references corpus names a missing workload on purpose.
+                if !has(
+                    t["kind"].as_str().unwrap(),
+                    &ns,
+                    t["name"].as_str().unwrap(),
+                ) && !name.contains("broken-references")
+                {
+                    bad.push(format!("{name}/{}: HPA target {t}", env.name));
+                }
+            }
+            if kind == "Rollout" {
+                let s = o["spec"]["strategy"]["canary"].to_string();
+                for part in s.split("\"templateName\":\"").skip(1) {
+                    let t = part.split('"').next().unwrap();
+                    // By name: a Rollout imported without a namespace has none.
+                    if !os
+                        .iter()
+                        .any(|o| o["kind"] == "AnalysisTemplate" && o["metadata"]["name"] == t)
+                    {
+                        bad.push(format!("{name}/{}: Rollout template {t}", env.name));
+                    }
+                }
+            }
+            if kind == "PrometheusRule" {
+                let s = o["spec"].to_string();
+                for (label, k) in [
+                    ("horizontalpodautoscaler", "HorizontalPodAutoscaler"),
+                    ("poddisruptionbudget", "PodDisruptionBudget"),
+                    ("deployment", "Deployment"),
+                    ("statefulset", "StatefulSet"),
+                    ("daemonset", "DaemonSet"),
+                ] {
+                    for part in s.split(&format!("{label}=\\\"")).skip(1) {
+                        let t = part.split('\\').next().unwrap();
+                        if !has(k, &ns, t) {
+                            bad.push(format!("{name}/{}: alert on {k} {t}", env.name));
+                        }
+                    }
+                }
+            }
+            if kind == "HTTPRoute" || kind == "GRPCRoute" {
+                for r in o["spec"]["rules"].as_array().into_iter().flatten() {
+                    for b in r["backendRefs"].as_array().into_iter().flatten() {
+                        if !has("Service", &ns, b["name"].as_str().unwrap()) {
+                            bad.push(format!("{name}/{}: route backend {b}", env.name));
+                        }
+                    }
+                }
+            }
+            if kind == "ServiceMonitor" {
+                let port = o["spec"]["endpoints"][0]["port"].as_str().unwrap_or("");
+                let sel = &o["spec"]["selector"]["matchLabels"];
+                let ok = os.iter().any(|svc| {
+                    svc["kind"] == "Service"
+                        && svc["metadata"]["namespace"].as_str().unwrap_or(&ns) == ns
+                        && sel
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .all(|(k, v)| &svc["metadata"]["labels"][k] == v)
+                        && svc["spec"]["ports"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|p| p["name"] == port)
+                });
+                if !ok {
+                    bad.push(format!(
+                        "{name}/{}: ServiceMonitor port {port} sel {sel}",
+                        env.name
+                    ));
+                }
+            }
+        }
+    }
+    bad
+}
+
+fn operator_and_canary(mut d: Design) -> Design {
+    for env in &mut d.environments {
+        env.monitoring.scraping = Scraping::Operator;
+    }
+    for s in &mut d.services {
+        if s.kind == WorkloadKind::Deployment {
+            s.delivery.strategy = UpdateStrategy::Canary;
+            s.delivery.analysis.get_or_insert_with(Analysis::default);
+        }
+    }
+    d
+}
+
+#[test]
+fn what_rendered_objects_refer_to_exists() {
+    let mut bad = Vec::new();
+    for (name, d) in corpus() {
+        bad.extend(integrity(&name, &d));
+        bad.extend(integrity(&format!("{name}+op"), &operator_and_canary(d)));
+    }
+    for b in &bad {
+        println!("{b}");
+    }
+    assert!(bad.is_empty());
+}
+
+fn errors(d: &Design) -> BTreeSet<(String, String, Option<String>, String)> {
+    rules::validate_all(d)
+        .into_iter()
+        .filter(|f| f.severity == rules::Severity::Error)
+        .map(|f| (f.code.to_string(), f.env, f.service, f.path.to_string()))
+        .collect()
+}
+
+#[test]
+fn no_fix_brings_an_error_elsewhere() {
+    let mut bad = Vec::new();
+    for (name, d0) in corpus() {
+        for d in [d0.clone(), operator_and_canary(d0)] {
+            let before = errors(&d);
+            for f in rules::validate_all(&d) {
+                let Some(fix) = &f.fix else { continue };
+                let mut d2 = d.clone();
+                if let Err(e) = d2.apply(fix.edit.clone()) {
+                    bad.push(format!("{name}: {} fix refused: {e}", f.code));
+                    continue;
+                }
+                let after = rules::validate(&d2, &f.env);
+                if after
+                    .iter()
+                    .any(|g| g.code == f.code && g.service == f.service && g.path == f.path)
+                {
+                    bad.push(format!("{name}: {} {:?} fix leaves it", f.code, f.service));
+                }
+                for e in errors(&d2).difference(&before) {
+                    bad.push(format!(
+                        "{name}: {} {:?} fix -> new error {e:?}",
+                        f.code, f.service
+                    ));
+                }
+            }
+        }
+    }
+    for b in &bad {
+        println!("{b}");
+    }
+    assert!(bad.is_empty());
+}
