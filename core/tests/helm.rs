@@ -3,7 +3,8 @@
 //! evaluator for exactly the template subset the chart uses, and refuses anything else:
 //!
 //! - `{{ toJson ARG }}` where ARG is `(index .Values "k" ...)` or
-//!   `(printf "FORMAT" ARG ...)` with `%s` verbs only;
+//!   `(printf "FORMAT" ARG ...)` with `%s` and `%%` only, an ARG also
+//!   `.Release.Namespace` (PromQL selectors of the release's namespace);
 //! - `{{ .Release.Namespace }}`;
 //! - `{{ "STRING" }}`, written as it is (a literal that holds `{{` itself);
 //! - `{{- if COND }}` ... `{{- end }}`, COND being ARG, `(not COND)`, `(and COND ...)` or
@@ -88,6 +89,7 @@ impl Eval<'_> {
         match t {
             Tok::Str(s) => Ok(Value::String(s)),
             Tok::Word(w) if w == ".Values" => Ok(self.values.clone()),
+            Tok::Word(w) if w == ".Release.Namespace" => Ok(json!(self.namespace)),
             Tok::Open => {
                 let Some(Tok::Word(f)) = toks.get(*at).cloned() else {
                     return Err("a call without a function".into());
@@ -133,6 +135,11 @@ impl Eval<'_> {
                 let mut rest = fmt.as_str();
                 while let Some(at) = rest.find('%') {
                     out.push_str(&rest[..at]);
+                    if rest[at..].starts_with("%%") {
+                        out.push('%');
+                        rest = &rest[at + 2..];
+                        continue;
+                    }
                     if !rest[at..].starts_with("%s") {
                         return Err(format!("printf verb not in the subset: {fmt}"));
                     }
@@ -510,6 +517,32 @@ proptest! {
     fn random_designs_charts_render_each_environment_exactly(d in varied()) {
         check(&d);
     }
+}
+
+/// The canaries' analysis queries and the alerts select by namespace: installed into
+/// another namespace, the chart's queries follow the release's namespace (they would
+/// otherwise measure nothing there, and every canary would abort).
+#[test]
+fn queries_select_the_release_namespace() {
+    let d = templates::miniredis();
+    let files = files(&d);
+    let dir = dir(&d);
+    let values = env_values(&files, &dir, "prod");
+    let got = chart_output(&files, &dir, &values, "shop-prod");
+    let mut queries = 0;
+    for ((kind, _), v) in &got {
+        if !["AnalysisTemplate", "PrometheusRule"].contains(&kind.as_str()) {
+            continue;
+        }
+        let text = v["spec"].to_string();
+        assert!(
+            text.contains("namespace=\\\"shop-prod\\\""),
+            "{kind}: {text}"
+        );
+        assert!(!text.contains("miniredis-prod"), "{kind}: {text}");
+        queries += 1;
+    }
+    assert!(queries >= 4, "{queries} analysis templates and alert rules");
 }
 
 #[test]

@@ -29,7 +29,9 @@
 //! with one, which takes a plain `on`, `yes` or `0755` for a bool or a number. The actions are exactly
 //! `{{ toJson (index .Values "a" "b") }}` (JSON is YAML's flow syntax, so one form writes
 //! numbers, strings, maps and lists), `{{ toJson (printf "%s:%s" (index ...) (index ...)) }}`
-//! for an image reference, `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
+//! for an image reference, `{{ toJson (printf "...namespace=\"%s\"..." .Release.Namespace) }}`
+//! for PromQL that selects the release's namespace (analysis queries, alert
+//! expressions), `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
 //! holds `{{` itself, and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
 //! `(not C)`, `(and C C)` or `(or C C)`.
 
@@ -159,6 +161,9 @@ enum Expr {
     Namespace,
     /// Values joined by a printf format (an image reference), as a JSON string.
     Format(&'static str, Vec<VPath>),
+    /// Text that names the release's namespace (a PromQL selector `namespace="..."`),
+    /// as a printf format with one `%s` per mention, each the release's namespace.
+    NamespacedText(String),
     /// A literal that Helm would otherwise read as template text (it holds `{{`), as
     /// JSON in a Go string constant.
     Raw(Value),
@@ -432,6 +437,28 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A printf format for text that holds `namespace="<the environment's namespace>"`
+    /// (PromQL's selector) in every environment that has it, and is the same text
+    /// otherwise: each mention becomes `%s` (a `%` of the text `%%`).
+    fn namespaced_text(&self, vals: &[(usize, &Value)]) -> Option<String> {
+        let mut format: Option<String> = None;
+        for (e, v) in vals {
+            let text = v.as_str()?;
+            let selector = format!("namespace=\"{}\"", self.envs[*e].namespace);
+            if !text.contains(&selector) {
+                return None;
+            }
+            let f = text
+                .replace('%', "%%")
+                .replace(&selector.replace('%', "%%"), "namespace=\"%s\"");
+            match &format {
+                Some(g) if *g != f => return None,
+                _ => format = Some(f),
+            }
+        }
+        format
+    }
+
     /// The named value at `path`, if one is there in every environment.
     fn named(&mut self, obj: &Obj, path: &[Seg], vals: &[(usize, &Value)]) -> Option<Value> {
         let keys: Vec<Option<&str>> = path.iter().map(Seg::key).collect();
@@ -458,6 +485,12 @@ impl<'a> Builder<'a> {
                     return Some(self.slot(Expr::Value(name), None));
                 }
             }
+        }
+
+        // Text that selects by the environment's namespace (the queries of an
+        // AnalysisTemplate, a PrometheusRule's expressions): the release's namespace.
+        if let Some(format) = self.namespaced_text(vals) {
+            return Some(self.slot(Expr::NamespacedText(format), None));
         }
 
         if obj.kind == "ConfigMap" && self.design.config_map(&obj.name).is_some() {
@@ -761,6 +794,14 @@ impl<'a> Builder<'a> {
                 Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
                 Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
+                Expr::NamespacedText(f) => {
+                    let args = vec![".Release.Namespace"; f.matches("%s").count()];
+                    format!(
+                        "{{{{ toJson (printf {} {}) }}}}",
+                        go_string(f),
+                        args.join(" ")
+                    )
+                }
                 Expr::Format(f, parts) => {
                     let args: Vec<String> = parts.iter().map(|p| index(p)).collect();
                     format!(
@@ -1089,7 +1130,9 @@ fn readme(design: &Design, name: &str) -> String {
          The templates are the rendered objects with actions only where values go, from\n\
          this subset of Helm's language: `{{ toJson (index .Values ...) }}`,\n\
          `{{ toJson (printf \"%s:%s\" (index .Values ...) (index .Values ...)) }}`,\n\
-         `{{ .Release.Namespace }}`, `{{ \"...\" }}` (a literal holding `{{`), and\n\
+         `{{ toJson (printf \"...%s...\" .Release.Namespace) }}` (PromQL that selects the\n\
+         release's namespace), `{{ .Release.Namespace }}`, `{{ \"...\" }}` (a literal\n\
+         holding `{{`), and\n\
          `{{- if C }}` / `{{- end }}` lines with C made of\n\
          `(index .Values ...)`, `not`, `and`, `or`. `_helpers.tpl` and `NOTES.txt` use\n\
          `define`/`include` and the usual string functions.\n",
