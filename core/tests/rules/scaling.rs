@@ -412,7 +412,8 @@ fn a_canary_routed_through_its_route_splits_the_routes_backends_between_stable_a
         .unwrap()
         .to_json();
     assert_eq!(
-        rollout["spec"]["strategy"]["canary"]["trafficRouting"]["plugins"]["argoproj-labs/gatewayAPI"],
+        rollout["spec"]["strategy"]["canary"]["trafficRouting"]["plugins"]
+            ["argoproj-labs/gatewayAPI"],
         serde_json::json!({"grpcRoute": "api", "namespace": "shop"})
     );
     // Replica weights: no pair of Services, the route sends to the service's own.
