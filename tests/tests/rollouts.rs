@@ -113,9 +113,13 @@ async fn a_routed_services_canary_switched_to_its_route_gets_stable_and_canary_s
         has(t, "Deployment", "order-service")
     })
     .await;
-    page.select("services/s1/delivery/strategy", "1").await;
     page.click("services/s1/exposure/gateway_route#on").await;
+    page.wait_until("KP344 appears", async |p| {
+        p.present("fix-KP344").await.then(String::new)
+    })
+    .await;
     page.click("fix-KP344").await;
+    page.select("services/s1/delivery/strategy", "1").await;
     page.wait_text("yaml", "the Rollout and its GRPCRoute", |t| {
         has(t, "Rollout", "order-service") && has(t, "GRPCRoute", "order-service")
     })
