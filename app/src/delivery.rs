@@ -1,5 +1,5 @@
-//! The inspector's delivery section (rolling update or canary: the canary's steps, its
-//! deadline abort and its analysis) and the environment page's monitoring fields. Every
+//! The inspector's delivery section (rolling update or canary: how the canary's traffic
+//! is split, its steps, its deadline abort and its analysis) and the environment page's monitoring fields. Every
 //! input is a generic field bound to a `FieldPath`; what the canary does in pods and
 //! what a new step starts as come from `core::presets`.
 
@@ -54,8 +54,18 @@ fn CanaryFields(id: ServiceId) -> impl IntoView {
             })
             .map_or(Value::Null, to_json)
     };
+    let traffic = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(
+            |e| match (e.design.service(id), e.design.environment(&env)) {
+                (Some(s), Some(env)) => presets::traffic_note(s, env),
+                _ => String::new(),
+            },
+        )
+    });
     view! {
-        <p class="note">"Without traffic routing a weight is the canary's share of the pods."</p>
+        <Choice label="Traffic" path=p(id, "/delivery/traffic") options=choices(presets::CANARY_TRAFFIC) />
+        <p class="note" data-testid="traffic-note">{move || traffic.get()}</p>
         <div class="canary-steps" data-testid="canary-steps">
             {list("step", p(id, "/delivery/steps"), new_step, move |i| view! { <CanaryStepFields id i /> })}
         </div>

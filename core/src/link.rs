@@ -206,6 +206,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("repo_url", "~aru"),
     ("argocd_namespace", "~ans"),
     ("argocd_sync", "~asy"),
+    ("traffic", "~trf"),
 ];
 
 /// Fields whose members are user data (labels, ConfigMap keys, service ids), not field

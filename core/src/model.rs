@@ -1021,6 +1021,8 @@ pub enum ResidualRole {
     Alerts,
     /// The AnalysisTemplate of a canary.
     AnalysisTemplate,
+    /// The `<name>-canary` Service of a canary routed through its Gateway API route.
+    CanaryService,
     /// The HorizontalPodAutoscaler.
     Hpa,
     /// The Ingress.
@@ -1037,6 +1039,8 @@ pub enum ResidualRole {
     Service,
     /// The dedicated ServiceAccount.
     ServiceAccount,
+    /// The `<name>-stable` Service of a canary routed through its Gateway API route.
+    StableService,
     /// The Deployment (or Rollout), StatefulSet, DaemonSet, Job or CronJob.
     Workload,
 }
@@ -2124,6 +2128,23 @@ pub struct Delivery {
     /// `scaleDownDelaySeconds` (traffic-routed canaries only; Argo Rollouts refuses it on
     /// a replica-weight canary).
     pub scale_down_delay_seconds: Option<u32>,
+    /// How the canary's weight reaches the requests: shares of the pods, or the weights
+    /// of the service's Gateway API route.
+    pub traffic: CanaryTraffic,
+}
+
+/// How a canary splits traffic between its stable and canary pods.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CanaryTraffic {
+    /// No traffic routing: a weight is the canary's share of the pods, behind the
+    /// service's one Service (rounded to whole pods).
+    #[default]
+    Replicas,
+    /// Through the service's Gateway API route (Argo Rollouts' `argoproj-labs/gatewayAPI`
+    /// traffic router plugin): the route sends to a `<name>-stable` and a `<name>-canary`
+    /// Service, and Argo Rollouts sets their weights at each step.
+    GatewayRoute,
 }
 
 impl Default for Delivery {
@@ -2140,6 +2161,7 @@ impl Default for Delivery {
             progress_deadline_abort: false,
             abort_scale_down_delay_seconds: None,
             scale_down_delay_seconds: None,
+            traffic: CanaryTraffic::Replicas,
         }
     }
 }

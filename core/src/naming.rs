@@ -43,6 +43,18 @@ pub fn analysis_template(service: &str) -> String {
     format!("{service}-analysis")
 }
 
+/// The Service a canary routed through its Gateway API route sends the stable share of
+/// its traffic to (Argo Rollouts' `stableService`).
+pub fn stable_service(service: &str) -> String {
+    format!("{service}-stable")
+}
+
+/// The Service a canary routed through its Gateway API route sends the canary share of
+/// its traffic to (Argo Rollouts' `canaryService`).
+pub fn canary_service(service: &str) -> String {
+    format!("{service}-canary")
+}
+
 /// The Secret an HTTPS listener of a Gateway holds its certificate in, when the design
 /// names none (cert-manager writes it when the Gateway is annotated for it).
 pub fn listener_tls_secret(gateway: &str, listener: &str) -> String {
@@ -61,6 +73,8 @@ mod tests {
         assert_eq!(allow_policy("web"), "web-allow");
         assert_eq!(tls_secret("web"), "web-tls");
         assert_eq!(analysis_template("web"), "web-analysis");
+        assert_eq!(stable_service("web"), "web-stable");
+        assert_eq!(canary_service("web"), "web-canary");
         assert_eq!(listener_tls_secret("public", "https"), "public-https-tls");
     }
 }

@@ -164,6 +164,43 @@ pub const STRATEGIES: [(&str, UpdateStrategy); 2] = [
     ("Canary (Argo Rollouts)", UpdateStrategy::Canary),
 ];
 
+/// How a canary's weights reach the requests, with its label.
+pub const CANARY_TRAFFIC: [(&str, CanaryTraffic); 2] = [
+    (
+        "Replica weights (shares of the pods)",
+        CanaryTraffic::Replicas,
+    ),
+    ("Through its Gateway API route", CanaryTraffic::GatewayRoute),
+];
+
+/// What the canary's traffic choice does in `env`, in one line.
+pub fn traffic_note(s: &Service, env: &Environment) -> String {
+    let e = crate::model::effective(s, env);
+    if crate::routes::routes_canary(&e, env) {
+        let kind = e
+            .exposure
+            .gateway_route
+            .as_ref()
+            .map_or("route", |r| crate::routes::kind(&e, r).as_str());
+        return format!(
+            "In {}: the {kind} sends to {} and {}, and Argo Rollouts' Gateway API plugin ({}) sets their weights at each step, exactly. The cluster must register the plugin in argo-rollouts-config{} and let the controller get, update and patch {}s; neither is part of the design.",
+            env.name,
+            crate::naming::stable_service(&e.name),
+            crate::naming::canary_service(&e.name),
+            crate::routes::ROLLOUTS_PLUGIN,
+            if kind == "GRPCRoute" { " (v0.4.0 or later for a GRPCRoute)" } else { "" },
+            kind.to_ascii_lowercase(),
+        );
+    }
+    match e.delivery.traffic {
+        CanaryTraffic::GatewayRoute if e.is_canary() => format!(
+            "In {}: there is no Gateway API route (or no Gateway) to route through, so the weights are shares of the pods (KP237).",
+            env.name
+        ),
+        _ => "A weight is the canary's share of the pods, behind the service's one Service.".into(),
+    }
+}
+
 /// An environment's choice of strategy for one service: its own, or one of the two.
 pub const STRATEGY_OVERRIDES: [(&str, Option<UpdateStrategy>); 3] = [
     ("Service's own", None),
@@ -203,6 +240,25 @@ pub fn canary_step(steps: &[CanaryStep]) -> CanaryStep {
 /// pods there, or that the environment rolls it as a Deployment.
 pub fn delivery_note(s: &Service, env: &Environment) -> String {
     let e = crate::model::effective(s, env);
+    if crate::routes::routes_canary(&e, env) {
+        let steps: Vec<String> = e
+            .delivery
+            .steps
+            .iter()
+            .map(|st| match st {
+                CanaryStep::SetWeight { weight } => format!("{weight}% of requests"),
+                CanaryStep::Pause { seconds: Some(n) } => crate::cron::duration_text(u64::from(*n)),
+                CanaryStep::Pause { seconds: None } => "until promoted".into(),
+                CanaryStep::Analysis => "analysis".into(),
+            })
+            .chain(["then all".to_string()])
+            .collect();
+        return format!(
+            "In {}: canary through its route, {}.",
+            env.name,
+            steps.join(" · ")
+        );
+    }
     match crate::insight::canary_steps(&e) {
         Some(steps) => format!("In {}: {steps}.", env.name),
         None if e.delivery.is_canary() => format!(

@@ -103,6 +103,28 @@ pub fn backend_port<'a>(target: &'a Service, b: &RouteBackend) -> Option<&'a Ser
     target.service_port(&b.port)
 }
 
+/// The Argo Rollouts traffic router plugin for the Gateway API, as its name appears in
+/// `trafficRouting.plugins` and in the controller's `argo-rollouts-config` ConfigMap.
+pub const ROLLOUTS_PLUGIN: &str = "argoproj-labs/gatewayAPI";
+
+/// Whether the canary `s` (as it runs in `env`) splits its traffic through its Gateway
+/// API route: it asks for it, has a route and a Service to route to, and the environment
+/// has a Gateway the route attaches to. Otherwise a canary's weights are shares of the
+/// pods (and KP237 says why when it asked for the route).
+pub fn routes_canary(s: &Service, env: &Environment) -> bool {
+    s.is_canary()
+        && s.delivery.traffic == CanaryTraffic::GatewayRoute
+        && s.exposure.gateway_route.is_some()
+        && env.gateway.is_some()
+        && crate::render::has_cluster_service(s)
+}
+
+/// Whether a backend of `s` names the service's own Service, whose traffic a routed
+/// canary splits between its stable and canary Services.
+pub fn is_own_backend(s: &Service, b: &RouteBackend) -> bool {
+    b.service.is_empty() || b.service == crate::naming::own(&s.name)
+}
+
 /// The namespace the Gateway of `env` is in.
 pub fn gateway_namespace<'a>(env: &'a Environment, gw: &'a Gateway) -> &'a str {
     gw.namespace

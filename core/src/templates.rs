@@ -316,7 +316,8 @@ pub fn connectum() -> Design {
 /// (its port says appProtocol grpc) attaches to the HTTPS listener and takes the calls
 /// of its gRPC service, `mycompany.orders.v1.OrderService` (the service the guide's
 /// health check names), plus the standard health and reflection services the guide's
-/// server registers. The host names are ours.
+/// server registers. In prod its updates are an Argo Rollouts canary whose traffic the
+/// GRPCRoute splits (stable and canary Services). The host names are ours.
 pub fn connectum_gateway() -> Design {
     let mut d = connectum();
     let order = d
@@ -325,6 +326,26 @@ pub fn connectum_gateway() -> Design {
         .find(|s| s.name == "order-service")
         .expect("connectum has order-service");
     order.exposure.load_balancer = None;
+    // Canary in production (an environment override; the other environments keep the
+    // rolling update), its traffic split by the GRPCRoute: Argo Rollouts' Gateway API
+    // plugin (GRPCRoute since its v0.4.0) weights the route's order-service-stable and
+    // order-service-canary backends, so the weights are exact whatever the replica
+    // count: 10%, 25%, 50%, five minutes each, aborted if the canary pods never become
+    // ready.
+    order.delivery = Delivery {
+        steps: vec![
+            CanaryStep::SetWeight { weight: 10 },
+            CanaryStep::Pause { seconds: Some(300) },
+            CanaryStep::SetWeight { weight: 25 },
+            CanaryStep::Pause { seconds: Some(300) },
+            CanaryStep::SetWeight { weight: 50 },
+            CanaryStep::Pause { seconds: Some(300) },
+        ],
+        progress_deadline_abort: true,
+        traffic: CanaryTraffic::GatewayRoute,
+        ..Delivery::default()
+    };
+    let order_id = order.id;
     let method = |service: &str| RouteMatch::Method {
         service: service.into(),
         method: String::new(),
@@ -371,6 +392,9 @@ pub fn connectum_gateway() -> Design {
             proxy_namespace: Some("envoy-gateway-system".into()),
             residual: None,
         });
+        if env.name == "prod" {
+            env.overrides.entry(order_id).or_default().strategy = Some(UpdateStrategy::Canary);
+        }
     }
     d
 }

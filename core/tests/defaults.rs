@@ -153,6 +153,7 @@ fn pinned() -> Vec<Pinned> {
         default_only::<Scraping>("Scraping"),
         both::<Delivery>("Delivery"),
         default_only::<UpdateStrategy>("UpdateStrategy"),
+        default_only::<CanaryTraffic>("CanaryTraffic"),
         serde_only::<CanaryStep>("CanaryStep", json!({"type": "pause"})),
         both::<Analysis>("Analysis"),
         serde_only::<Metrics>("Metrics", json!({"port": "http", "path": "/metrics"})),

@@ -812,3 +812,77 @@ fn gateway_api_routes_and_their_gateway_import_into_the_model() {
     assert!(yaml.contains("x-probe"), "the header filter is kept");
     assert!(yaml.contains("x-fleet-beta"), "the header match is kept");
 }
+
+/// Canaries routed through their Gateway API routes (corpus/canary-gateway-route.yaml):
+/// the Rollouts' `argoproj-labs/gatewayAPI` plugin, their stable and canary Services and
+/// the routes' 100/0 pairs map onto the model's traffic choice; nothing is kept whole,
+/// and switching one back to replica weights drops its pair of Services from the YAML.
+#[test]
+fn canaries_routed_through_their_routes_import_into_the_model() {
+    let text = include_str!("corpus/canary-gateway-route.yaml");
+    let imported = import::kubernetes(text);
+    for doc in &imported.documents {
+        assert_eq!(
+            doc.outcome,
+            Outcome::Imported,
+            "{} {} is modelled",
+            doc.kind,
+            doc.name
+        );
+    }
+    let d = &imported.design;
+    let env = d.environments[0].name.clone();
+    for (name, kind) in [
+        ("cart", routes::RouteKind::Http),
+        ("pricing", routes::RouteKind::Grpc),
+    ] {
+        let s = d.service_named(name).unwrap();
+        assert_eq!(s.delivery.traffic, CanaryTraffic::GatewayRoute, "{name}");
+        let route = s.exposure.gateway_route.as_ref().unwrap();
+        assert_eq!(routes::kind(s, route), kind);
+        assert!(
+            route.rules.iter().all(|r| r.backends.is_empty()),
+            "{name}: the stable/canary pair is the service's own backend: {route:?}"
+        );
+        // What the input lacks (Kubeprint's labels, defaults, pricing's plugin
+        // `namespace`, which defaults to the Rollout's) is residual; the routing is not:
+        // it is the model's.
+        let kept = serde_json::to_string(&s.residual).unwrap();
+        for modelled in [
+            "httpRoute",
+            "grpcRoute",
+            "canaryService",
+            "stableService",
+            "backendRefs",
+            "weight",
+        ] {
+            assert!(!kept.contains(modelled), "{name} keeps {modelled}: {kept}");
+        }
+    }
+    assert_eq!(
+        d.service_named("cart")
+            .unwrap()
+            .delivery
+            .scale_down_delay_seconds,
+        Some(60)
+    );
+    let codes: Vec<&str> = validate(d, &env).iter().map(|f| f.code).collect();
+    for code in ["KP231", "KP235", "KP237", "KP238"] {
+        assert!(!codes.contains(&code), "{code} in {codes:?}");
+    }
+    let mut edited = d.clone();
+    let id = d.service_named("cart").unwrap().id;
+    edited
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/delivery/traffic"),
+            value: json!("replicas"),
+        })
+        .unwrap();
+    let bundle = render(&edited, &env);
+    let names: Vec<&str> = bundle.objects.iter().map(|o| o.name()).collect();
+    assert!(!names.contains(&"cart-stable") && !names.contains(&"cart-canary"));
+    assert!(names.contains(&"pricing-stable") && names.contains(&"pricing-canary"));
+    let yaml = bundle.to_yaml();
+    assert!(!yaml.contains("httpRoute: cart"), "{yaml}");
+    assert!(yaml.contains("grpcRoute: pricing"), "{yaml}");
+}

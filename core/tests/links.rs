@@ -32,6 +32,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("gitops", gitops),
     ("delivery", delivery),
     ("default-2", Design::default),
+    ("canary-route", canary_route),
 ];
 
 /// What makes a golden design.
@@ -111,6 +112,7 @@ fn delivery() -> Design {
             progress_deadline_abort: true,
             abort_scale_down_delay_seconds: Some(30),
             scale_down_delay_seconds: Some(60),
+            traffic: CanaryTraffic::Replicas,
         },
         ..Service::default()
     };
@@ -139,6 +141,31 @@ fn delivery() -> Design {
         interval_seconds: 15,
         alerts: false,
     };
+    d
+}
+
+/// A canary routed through its Gateway API route (traffic `gateway_route`) beside a
+/// service whose delivery is all defaults (traffic `replicas`), and the Gateway of prod.
+fn canary_route() -> Design {
+    let mut d = delivery();
+    let api = &mut d.services[1];
+    api.delivery.traffic = CanaryTraffic::GatewayRoute;
+    api.exposure.ports = vec![ServicePort {
+        name: "http".into(),
+        port: 80,
+        target: PortRef::Name("http".into()),
+        protocol: Protocol::TCP,
+        app_protocol: None,
+    }];
+    api.exposure.gateway_route = Some(GatewayRoute::default());
+    d.environments[2].gateway = Some(Gateway::default());
+    d.environments[2].overrides = BTreeMap::from([(
+        ServiceId(2),
+        Override {
+            strategy: Some(UpdateStrategy::Canary),
+            ..Override::default()
+        },
+    )]);
     d
 }
 

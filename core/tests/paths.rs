@@ -277,6 +277,24 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 });
             }
         }),
+        // order-service's prod canary, routed through its GRPCRoute, whose rule also sends
+        // a tenth of the calls to another Service.
+        ("KP238", |d| {
+            *d = templates::connectum_gateway();
+            let rule = &mut api(d).exposure.gateway_route.as_mut().unwrap().rules[0];
+            for (service, weight) in [("", 9), ("order-service-next", 1)] {
+                rule.backends.push(RouteBackend {
+                    service: service.into(),
+                    port: "5000".into(),
+                    weight,
+                });
+            }
+        }),
+        // The same canary without its route.
+        ("KP237", |d| {
+            *d = templates::connectum_gateway();
+            api(d).exposure.gateway_route = None;
+        }),
         // The Gateway moved to a namespace of its own, admitting only its own routes.
         ("KP346", |d| {
             *d = templates::connectum_gateway();

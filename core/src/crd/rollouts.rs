@@ -83,7 +83,67 @@ pub struct CanaryStrategy {
     /// the controller refuses it without).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down_delay_seconds: Option<i32>,
-    /// Members not typed here (`trafficRouting`, `canaryService`, ...).
+    /// The Service that selects only the canary's pods (the controller adds their
+    /// `rollouts-pod-template-hash` to its selector); traffic routing sends the canary's
+    /// share to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_service: Option<String>,
+    /// The Service that selects only the stable pods, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stable_service: Option<String>,
+    /// How the weights reach the requests (without it: shares of the pods).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic_routing: Option<TrafficRouting>,
+    /// Members not typed here (`dynamicStableScale`, `antiAffinity`, ...).
+    #[serde(flatten)]
+    pub other: Other,
+}
+
+/// A canary's traffic routing: the traffic router plugins (by the name the controller's
+/// `argo-rollouts-config` ConfigMap registers them under); the built-in routers (istio,
+/// nginx, alb, ...) stay in `other`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficRouting {
+    /// The plugins' configurations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<TrafficRouterPlugins>,
+    /// Members not typed here.
+    #[serde(flatten)]
+    pub other: Other,
+}
+
+/// The traffic router plugins of a canary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrafficRouterPlugins {
+    /// The Gateway API plugin (`argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi`).
+    #[serde(
+        rename = "argoproj-labs/gatewayAPI",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gateway_api: Option<GatewayApiPlugin>,
+    /// Other plugins.
+    #[serde(flatten)]
+    pub other: Other,
+}
+
+/// The Gateway API plugin's configuration: the route whose backendRefs to the stable and
+/// canary Services it weights (`grpcRoute` since the plugin's v0.4.0), and its namespace
+/// (default: the Rollout's).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayApiPlugin {
+    /// An HTTPRoute's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_route: Option<String>,
+    /// A GRPCRoute's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc_route: Option<String>,
+    /// The route's namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Members not typed here (`httpRoutes`, `grpcRoutes`, `tcpRoute`, ...).
     #[serde(flatten)]
     pub other: Other,
 }

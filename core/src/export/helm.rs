@@ -473,7 +473,10 @@ impl<'a> Builder<'a> {
             Some("matchLabels"),
             Some("kubernetes.io/metadata.name"),
         ]);
-        if keys == [Some("metadata"), Some("namespace")] || selects_namespace {
+        // The namespace of the route Argo Rollouts' Gateway API plugin weights (the
+        // Rollout's own).
+        let route_namespace = ends(&[Some(crate::routes::ROLLOUTS_PLUGIN), Some("namespace")]);
+        if keys == [Some("metadata"), Some("namespace")] || selects_namespace || route_namespace {
             if all_str(&|e| self.envs[e].namespace.clone()) {
                 return Some(self.slot(Expr::Namespace, None));
             }

@@ -6,9 +6,10 @@
 //! model cannot hold (no parent, several parents, a parent that is not the modelled
 //! Gateway, a kind its port does not give) is kept whole.
 
-use super::{note_rename, Renamed, Workload};
+use super::{note_rename, Renamed, Workload, Workloads};
 use crate::crd::gateway as gw;
 use crate::model::*;
+use crate::naming;
 use crate::render::Object;
 use crate::routes::{self, RouteKind};
 
@@ -223,6 +224,61 @@ pub(super) fn grpc_route(
     attach(d, workloads, renamed, name, route)
 }
 
+/// A routed canary's route with each rule's backendRefs to its stable and canary Services
+/// read as one backendRef to its own Service (`own`), without a weight: the model renders
+/// that one as the pair, weighted 100/0 as Argo Rollouts leaves them at rest (other
+/// weights, as in a rollout caught mid-way, are residual details).
+fn merge_split(mut route: Route, own: &str, service: &str) -> Route {
+    let (stable, canary) = (
+        naming::stable_service(service),
+        naming::canary_service(service),
+    );
+    for (_, refs, _, _) in &mut route.rules {
+        let pair = refs.iter().any(|b| b.name == stable) && refs.iter().any(|b| b.name == canary);
+        if !pair {
+            continue;
+        }
+        refs.retain(|b| b.name != canary);
+        for b in refs.iter_mut().filter(|b| b.name == stable) {
+            b.name = own.to_string();
+            b.weight = None;
+        }
+    }
+    route
+}
+
+/// The stable and canary Services of canaries routed through their Gateway API routes
+/// are the design's (it renders them): they leave `keep`. A canary whose routing did not
+/// come together (its route was kept whole, say) goes back to replica weights, and its
+/// Rollout's routing stays a residual detail.
+pub(super) fn canary_services(
+    d: &mut Design,
+    workloads: &Workloads,
+    keep: &mut Vec<(usize, Object)>,
+) {
+    let env = d.environments[0].clone();
+    for s in &mut d.services {
+        if s.delivery.traffic == CanaryTraffic::GatewayRoute && !routes::routes_canary(s, &env) {
+            s.delivery.traffic = CanaryTraffic::Replicas;
+        }
+    }
+    keep.retain(|(_, o)| {
+        let Object::Service(svc) = o else {
+            return true;
+        };
+        let selector = svc.spec.as_ref().and_then(|p| p.selector.as_ref());
+        let Some(w) = workloads.selected_by(selector) else {
+            return true;
+        };
+        let Some(s) = d.service(w.id) else {
+            return true;
+        };
+        let pair = o.name() == naming::stable_service(&s.name)
+            || o.name() == naming::canary_service(&s.name);
+        !(pair && routes::routes_canary(s, &env))
+    });
+}
+
 /// The Service a workload's own Service is called in the input.
 fn service_name(renamed: &Renamed, w: &Workload) -> String {
     renamed
@@ -242,6 +298,7 @@ fn attach(
     let [parent] = route.parents.as_slice() else {
         return false;
     };
+    let parent = parent.clone();
     let env_ns = d.environments[0].namespace.clone();
     let parent_ns = parent.namespace.clone().unwrap_or_else(|| env_ns.clone());
     let Some(g) = d.environments[0].gateway.as_ref() else {
@@ -251,7 +308,7 @@ fn attach(
         return false;
     }
     // The service: the one whose Service the first backend names, without a route yet.
-    let Some(first) = route.rules.iter().flat_map(|r| r.1.iter()).next() else {
+    let Some(first) = route.rules.iter().flat_map(|r| r.1.iter()).next().cloned() else {
         return false;
     };
     let services_only = route.rules.iter().flat_map(|r| r.1.iter()).all(|b| {
@@ -259,11 +316,22 @@ fn attach(
             && b.rest.get("kind").is_none_or(|k| k == "Service")
             && b.rest.get("group").is_none_or(|g| g == "")
     });
-    let Some(w) = workloads
-        .iter()
-        .find(|w| service_name(renamed, w) == first.name)
-    else {
+    // A canary routed through its route sends to its stable and canary Services, which
+    // stand for its own.
+    let routed = |w: &Workload| {
+        d.service(w.id)
+            .is_some_and(|s| s.delivery.traffic == CanaryTraffic::GatewayRoute)
+    };
+    let Some(w) = workloads.iter().find(|w| {
+        service_name(renamed, w) == first.name
+            || (routed(w) && naming::stable_service(&w.name) == first.name)
+    }) else {
         return false;
+    };
+    let route = if routed(w) {
+        merge_split(route, &service_name(renamed, w), &w.name)
+    } else {
+        route
     };
     if !services_only {
         return false;

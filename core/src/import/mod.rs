@@ -498,6 +498,7 @@ fn build(
     keep.extend(monitoring::attach(&mut d, &workloads, monitors, renamed));
     workload::infer_shutdown_timeouts(&mut d);
     network::policies(&mut d, &workloads, &mut keep);
+    gateway::canary_services(&mut d, &workloads, &mut keep);
     for (i, o) in &keep {
         if documents[*i].outcome == Outcome::Imported {
             documents[*i].outcome = Outcome::Kept(format!(

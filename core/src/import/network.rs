@@ -24,6 +24,13 @@ pub(super) fn service(
         return false;
     };
     let s = d.service_mut(w.id).expect("imported workload");
+    // A routed canary's stable and canary Services are rendered from its own (see
+    // `gateway::canary_services`).
+    let split = name == crate::naming::stable_service(&w.name)
+        || name == crate::naming::canary_service(&w.name);
+    if split && s.delivery.traffic == CanaryTraffic::GatewayRoute {
+        return false;
+    }
     let ports: Vec<ServicePort> = spec.ports.iter().flatten().map(service_port).collect();
     let lb = spec.type_.as_deref() == Some("LoadBalancer");
     if lb && s.exposure.load_balancer.is_none() {

@@ -225,6 +225,9 @@ fn canary(s: &mut Service, r: &crate::crd::rollouts::Rollout) {
     let count = |v: Option<i32>| v.map(|v| v.max(0) as u32);
     s.delivery.abort_scale_down_delay_seconds = count(c.abort_scale_down_delay_seconds);
     s.delivery.scale_down_delay_seconds = count(c.scale_down_delay_seconds);
+    if routed_through_own_route(s, r, c) {
+        s.delivery.traffic = CanaryTraffic::GatewayRoute;
+    }
     s.delivery.steps = c
         .steps
         .iter()
@@ -258,6 +261,37 @@ fn canary(s: &mut Service, r: &crate::crd::rollouts::Rollout) {
             ..Analysis::default()
         });
     }
+}
+
+/// Whether a canary's traffic routing is the model's: only the Gateway API plugin,
+/// naming the route called like the service in the Rollout's namespace, with the
+/// `<name>-stable` and `<name>-canary` Services. Any other routing stays a residual detail
+/// of the Rollout (and its Services are kept whole).
+fn routed_through_own_route(
+    s: &Service,
+    r: &crate::crd::rollouts::Rollout,
+    c: &crate::crd::rollouts::CanaryStrategy,
+) -> bool {
+    let Some(t) = &c.traffic_routing else {
+        return false;
+    };
+    let Some(plugins) = t.plugins.as_ref().filter(|p| p.other.is_empty()) else {
+        return false;
+    };
+    let Some(p) = plugins.gateway_api.as_ref().filter(|p| p.other.is_empty()) else {
+        return false;
+    };
+    let own = crate::naming::own(&s.name);
+    let route = match (&p.http_route, &p.grpc_route) {
+        (Some(h), None) | (None, Some(h)) => h == own,
+        _ => false,
+    };
+    let namespace = p.namespace.is_none() || p.namespace == r.metadata.namespace;
+    t.other.is_empty()
+        && route
+        && namespace
+        && c.canary_service.as_deref() == Some(crate::naming::canary_service(&s.name).as_str())
+        && c.stable_service.as_deref() == Some(crate::naming::stable_service(&s.name).as_str())
 }
 
 /// The AnalysisTemplates a Rollout names (background and steps), in order, once each.

@@ -145,17 +145,31 @@ impl Renderer<'_> {
     ) -> Option<Vec<gw::BackendRef>> {
         let backends = routes::backends(route, rule);
         let weighted = backends.len() > 1;
+        let routed = routes::routes_canary(s, self.env);
         let refs = backends
             .iter()
             .filter_map(|b| {
                 let port = self.backend_port_number(s, b)?;
-                Some(gw::BackendRef {
-                    name: routes::backend_service(s, b).to_string(),
+                let to = |name: String, weight: Option<i32>| gw::BackendRef {
+                    name,
                     port: Some(port.into()),
-                    weight: some_if(weighted || b.weight != 1, super::clamp_i32(b.weight)),
+                    weight,
                     ..Default::default()
+                };
+                Some(if routed && routes::is_own_backend(s, b) {
+                    // A canary routed through the route: its own Service becomes the
+                    // stable and canary pair, weighted as Argo Rollouts leaves them at
+                    // rest (all to the stable pods); the plugin sets them at each step.
+                    vec![
+                        to(naming::stable_service(&s.name), Some(100)),
+                        to(naming::canary_service(&s.name), Some(0)),
+                    ]
+                } else {
+                    let weight = some_if(weighted || b.weight != 1, super::clamp_i32(b.weight));
+                    vec![to(routes::backend_service(s, b).to_string(), weight)]
                 })
             })
+            .flatten()
             .collect();
         non_empty(refs)
     }

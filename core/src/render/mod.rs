@@ -529,6 +529,12 @@ impl Renderer<'_> {
         if let Some(svc) = self.cluster_service(s) {
             out.push((ResidualRole::Service, Object::Service(svc)));
         }
+        if crate::routes::routes_canary(s, self.env) {
+            let stable = self.split_service(s, &naming::stable_service(&s.name));
+            out.push((ResidualRole::StableService, Object::Service(stable)));
+            let canary = self.split_service(s, &naming::canary_service(&s.name));
+            out.push((ResidualRole::CanaryService, Object::Service(canary)));
+        }
         if let Some(lb) = &s.exposure.load_balancer {
             let lb = self.load_balancer(s, lb);
             out.push((ResidualRole::LoadBalancer, Object::Service(lb)));
@@ -602,6 +608,8 @@ pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole
         "PrometheusRule" if own => ResidualRole::Alerts,
         "Service" if own => ResidualRole::Service,
         "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
+        "Service" if naming::stable_service(&s.name) == name => ResidualRole::StableService,
+        "Service" if naming::canary_service(&s.name) == name => ResidualRole::CanaryService,
         "Ingress" if own => ResidualRole::Ingress,
         "HTTPRoute" | "GRPCRoute" if own => ResidualRole::Route,
         "HorizontalPodAutoscaler" if own => ResidualRole::Hpa,
@@ -713,6 +721,10 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
     out.push((workload::workload_kind(s), own.clone()));
     if has_cluster_service(s) {
         out.push((core::Service::KIND, own.clone()));
+    }
+    if crate::routes::routes_canary(s, env) {
+        out.push((core::Service::KIND, naming::stable_service(&s.name)));
+        out.push((core::Service::KIND, naming::canary_service(&s.name)));
     }
     if s.exposure.load_balancer.is_some() {
         out.push((core::Service::KIND, naming::load_balancer(&s.name)));

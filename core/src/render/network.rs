@@ -47,6 +47,23 @@ impl Renderer<'_> {
         })
     }
 
+    /// The stable or canary Service of a canary routed through its Gateway API route
+    /// (`name` is `<svc>-stable` or `<svc>-canary`): a ClusterIP Service with the
+    /// ports and selector of the service's own; Argo Rollouts adds the
+    /// `rollouts-pod-template-hash` of the stable or canary pods to its selector.
+    pub(super) fn split_service(&self, s: &Service, name: &str) -> core::Service {
+        core::Service {
+            metadata: self.service_meta(s, name),
+            spec: Some(core::ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                selector: Some(selector_of(s)),
+                ports: self.service_ports(&s.exposure.ports),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
     pub(super) fn load_balancer(&self, s: &Service, lb: &LoadBalancer) -> core::Service {
         let mut meta = self.service_meta(s, &naming::load_balancer(&s.name));
         meta.annotations = non_empty_map(lb.annotations.clone());

@@ -527,8 +527,10 @@ pub(crate) fn error_ratio_query(m: &Metrics, pods: &str) -> String {
 impl Renderer<'_> {
     /// An Argo Rollouts `Rollout` in place of the Deployment: the same pod template,
     /// selector, replicas (left out under an HPA), history, minReadySeconds and progress
-    /// deadline, and a canary of the design's steps without traffic routing (the weights
-    /// are shares of the pods).
+    /// deadline, and a canary of the design's steps: without traffic routing the weights
+    /// are shares of the pods; routed through the service's Gateway API route, the
+    /// Gateway API plugin weights the route's backendRefs to the stable and canary
+    /// Services.
     fn rollout(
         &self,
         s: &Service,
@@ -539,6 +541,7 @@ impl Renderer<'_> {
     ) -> rollouts::Rollout {
         let d = &s.delivery;
         let background = d.analysis.as_ref().filter(|a| a.background);
+        let routed = crate::routes::routes_canary(s, self.env);
         rollouts::Rollout {
             metadata: self.service_meta(s, naming::own(&s.name)),
             spec: rollouts::RolloutSpec {
@@ -569,6 +572,9 @@ impl Renderer<'_> {
                             .abort_scale_down_delay_seconds
                             .map(clamp_i32),
                         scale_down_delay_seconds: d.scale_down_delay_seconds.map(clamp_i32),
+                        canary_service: routed.then(|| naming::canary_service(&s.name)),
+                        stable_service: routed.then(|| naming::stable_service(&s.name)),
+                        traffic_routing: routed.then(|| self.traffic_routing(s)).flatten(),
                         ..Default::default()
                     }),
                     ..Default::default()
@@ -577,6 +583,26 @@ impl Renderer<'_> {
             },
             ..Default::default()
         }
+    }
+
+    /// The Gateway API plugin's configuration: the service's route, by kind, and its
+    /// namespace (the environment's).
+    fn traffic_routing(&self, s: &Service) -> Option<rollouts::TrafficRouting> {
+        let route = s.exposure.gateway_route.as_ref()?;
+        let name = Some(naming::own(&s.name).to_string());
+        let grpc = crate::routes::kind(s, route) == crate::routes::RouteKind::Grpc;
+        Some(rollouts::TrafficRouting {
+            plugins: Some(rollouts::TrafficRouterPlugins {
+                gateway_api: Some(rollouts::GatewayApiPlugin {
+                    http_route: if grpc { None } else { name.clone() },
+                    grpc_route: if grpc { name } else { None },
+                    namespace: Some(self.env.namespace.clone()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
     }
 
     /// The AnalysisTemplate of a canary: the canary pods' 5xx share (from the service's

@@ -270,7 +270,7 @@ SCALE_DOWN_DELAY_WITHOUT_ROUTING = Rule {
     summary: "scaleDownDelaySeconds and abortScaleDownDelaySeconds apply to canaries with traffic routing only: a replica-weight canary with scaleDownDelaySeconds is refused (an error), and its abortScaleDownDelaySeconds is ignored (a warning).",
     why: "Argo Rollouts validates the spec: \"Canary scaleDownDelaySeconds can only be used with traffic routing\"; the Rollout is marked InvalidSpec and no update proceeds. Without a traffic router the old pods leave the Service the moment they scale down, so there is nothing to delay.",
     bad: "steps of setWeight without trafficRouting, scaleDownDelaySeconds: 30",
-    instead: "Leave both out for a replica-weight canary.",
+    instead: "Leave both out for a replica-weight canary, or route the canary's traffic through its Gateway API route (where both apply).",
     source: "Argo Rollouts pkg/apis/rollouts/validation (InvalidCanaryScaleDownDelay); Rollout spec docs",
 };
 ANALYSIS_STEP_WITHOUT_ANALYSIS = Rule {
@@ -280,6 +280,22 @@ ANALYSIS_STEP_WITHOUT_ANALYSIS = Rule {
     bad: "steps setWeight 20, analysis, setWeight 50; no analysis settings",
     instead: "Add the analysis (5xx rate and readiness of the canary pods), or remove the step.",
     source: "Argo Rollouts docs, Analysis (analysis at a predefined step)",
+};
+CANARY_ROUTE_MISSING = Rule {
+    code: "KP237", name: "canary_route_missing", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "A canary routed through its Gateway API route needs a route, a Service to route to and a Gateway in the environment: without them no traffic routing is written and the weights are shares of the pods again.",
+    why: "The Gateway API plugin of Argo Rollouts weights the backendRefs of a route to the stable and canary Services; with no route (or no Gateway for it to attach to, or no Service) there is nothing to weight, so Kubeprint writes a replica-weight canary: a setWeight of 10 with 2 replicas gives the canary half the traffic.",
+    bad: "traffic through the Gateway route, but the service has no gateway route in prod (or prod has no Gateway)",
+    instead: "Give the service a Gateway API route and the environment a Gateway, or choose replica weights.",
+    source: "argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi docs (the route must send to the stable and canary Services); Argo Rollouts docs, Canary (without trafficRouting the weight is achieved by scaling replica counts)",
+};
+CANARY_ROUTE_SPLITS_OTHER_BACKENDS = Rule {
+    code: "KP238", name: "canary_route_splits_other_backends", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "A rule of a canary's route that also sends to other Services loses its split: the Gateway API plugin sets the stable weight to 100 minus the canary weight, whatever share the rule gave the service.",
+    why: "At each step the plugin writes the canary backendRef's weight w and the stable one's 100 - w; the other backendRefs keep theirs, so the service's share of the rule jumps to 100 parts against the others' few (a 90/10 split with another Service becomes 100/10 at rest), and the split the design shows is not the one the Gateway applies.",
+    bad: "a canary routed through its route, whose rule sends 90 to the service and 10 to another Service",
+    instead: "Send the rule only to the service (its stable and canary Services), and split to other Services in a rule of its own; or choose replica weights.",
+    source: "argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi pkg/plugin (SetWeight: canary weight w, stable weight 100 - w); Gateway API docs, HTTPRoute backendRefs weight (proportional to the sum of the rule's weights)",
 };
 SERVICE_TARGET_PORT_UNKNOWN = Rule {
     code: "KP301", name: "service_target_port_unknown", category: Wiring, severity: Error, relaxed_in_dev: false,

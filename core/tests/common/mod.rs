@@ -357,13 +357,15 @@ prop_compose! {
 
 prop_compose! {
     /// How updates roll out: a rolling update, or a canary of odd steps, with or without
-    /// an analysis (background or not), deadline abort and scale-down delays.
+    /// an analysis (background or not), deadline abort and scale-down delays, its traffic
+    /// by replica weights or through the service's Gateway route (if it has one).
     fn delivery()(
         canary in any::<bool>(),
         steps in proptest::collection::vec((0u8..3, 0u32..120, proptest::option::of(0u32..900)), 0..6),
         analysis in proptest::option::of((any::<bool>(), 0u32..6, 0u32..120, 0u32..10, 0u32..4)),
         abort in any::<bool>(),
         delays in (proptest::option::of(0u32..60), proptest::option::of(0u32..60)),
+        routed in any::<bool>(),
     ) -> Delivery {
         Delivery {
             strategy: if canary { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate },
@@ -386,6 +388,7 @@ prop_compose! {
             progress_deadline_abort: abort,
             abort_scale_down_delay_seconds: delays.0,
             scale_down_delay_seconds: delays.1,
+            traffic: if routed { CanaryTraffic::GatewayRoute } else { CanaryTraffic::Replicas },
         }
     }
 }

@@ -716,6 +716,13 @@ const CORPUS: &[Case] = &[
         until_fixed: &[],
     },
     Case {
+        // The routed canaries' stable and canary Services are the ones their Rollouts
+        // and routes name.
+        files: &["canary-gateway-route.yaml"],
+        dangling: &[],
+        until_fixed: &[],
+    },
+    Case {
         // The HTTPS listener's Secret `fleet-wildcard-tls` is written by cert-manager.
         files: &["envoy-gateway-grpc.yaml"],
         dangling: &[],

@@ -194,6 +194,62 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP237",
+            |d| canary(d).delivery.traffic = CanaryTraffic::GatewayRoute,
+            |d| {
+                through_route(d);
+            },
+        ),
+        fx(
+            "KP237",
+            |d| {
+                through_route(d);
+                env(d, "prod").gateway = None;
+            },
+            |d| {
+                through_route(d);
+                env(d, "prod").gateway = None;
+                api(d).delivery.traffic = CanaryTraffic::Replicas;
+            },
+        ),
+        fx(
+            "KP238",
+            |d| {
+                through_route(d);
+                let rule = &mut api(d).exposure.gateway_route.as_mut().unwrap().rules[0];
+                rule.backends = vec![
+                    RouteBackend {
+                        weight: 90,
+                        ..RouteBackend::default()
+                    },
+                    RouteBackend {
+                        service: "web".into(),
+                        port: "http".into(),
+                        weight: 10,
+                    },
+                ];
+            },
+            |d| {
+                through_route(d);
+            },
+        ),
+        fx(
+            "KP235",
+            |d| {
+                through_route(d).delivery.traffic = CanaryTraffic::Replicas;
+                api(d).delivery.scale_down_delay_seconds = Some(30);
+            },
+            |d| through_route(d).delivery.scale_down_delay_seconds = Some(30),
+        ),
+        fx(
+            "KP231",
+            |d| {
+                through_route(d).delivery.traffic = CanaryTraffic::Replicas;
+                api(d).delivery.steps = weight_then_pause(10);
+            },
+            |d| through_route(d).delivery.steps = weight_then_pause(10),
+        ),
+        fx(
             "KP236",
             |d| canary(d).delivery.steps.push(CanaryStep::Analysis),
             |d| {
@@ -279,11 +335,100 @@ fn analysed(d: &mut Design) -> &mut Service {
     s
 }
 
+/// api as a canary whose traffic goes through its Gateway API route (the routed
+/// baseline of the wiring fixtures).
+fn through_route(d: &mut Design) -> &mut Service {
+    super::wiring::routed(d);
+    let s = canary(d);
+    s.delivery.traffic = CanaryTraffic::GatewayRoute;
+    s
+}
+
 fn weight_then_pause(weight: u32) -> Vec<CanaryStep> {
     vec![
         CanaryStep::SetWeight { weight },
         CanaryStep::Pause { seconds: Some(300) },
     ]
+}
+
+#[test]
+fn a_canary_routed_through_its_route_splits_the_routes_backends_between_stable_and_canary() {
+    let mut d = baseline();
+    through_route(&mut d);
+    let bundle = render(&d, "prod");
+    let json = |kind: &str, name: &str| {
+        bundle
+            .objects
+            .iter()
+            .find(|o| o.kind() == kind && o.name() == name)
+            .unwrap_or_else(|| panic!("{kind}/{name}"))
+            .to_json()
+    };
+    let own = json("Service", "api");
+    for name in ["api-stable", "api-canary"] {
+        let svc = json("Service", name);
+        assert_eq!(svc["spec"]["ports"], own["spec"]["ports"], "{name}");
+        assert_eq!(svc["spec"]["selector"], own["spec"]["selector"], "{name}");
+    }
+    let canary = &json("Rollout", "api")["spec"]["strategy"]["canary"];
+    assert_eq!(canary["stableService"], "api-stable");
+    assert_eq!(canary["canaryService"], "api-canary");
+    assert_eq!(
+        canary["trafficRouting"],
+        serde_json::json!({"plugins": {"argoproj-labs/gatewayAPI": {"httpRoute": "api", "namespace": "shop"}}})
+    );
+    let route = json("HTTPRoute", "api");
+    assert_eq!(
+        route["spec"]["rules"][0]["backendRefs"],
+        serde_json::json!([
+            {"name": "api-stable", "port": 80, "weight": 100},
+            {"name": "api-canary", "port": 80, "weight": 0},
+        ])
+    );
+    // The Gateway's proxies still reach the pods behind both Services.
+    let allow = json("NetworkPolicy", "api-allow");
+    assert!(
+        allow["spec"]["ingress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["from"][0]["namespaceSelector"]["matchLabels"]
+                ["kubernetes.io/metadata.name"]
+                == "envoy-gateway-system"),
+        "{allow:#}"
+    );
+    assert!(
+        validate(&d, "prod").is_empty(),
+        "{:#?}",
+        validate(&d, "prod")
+    );
+    // A gRPC port makes it a GRPCRoute, which the plugin names as grpcRoute.
+    api(&mut d).exposure.ports[0].app_protocol = Some("grpc".into());
+    let bundle = render(&d, "prod");
+    let rollout = bundle
+        .objects
+        .iter()
+        .find(|o| o.kind() == "Rollout")
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        rollout["spec"]["strategy"]["canary"]["trafficRouting"]["plugins"]
+            ["argoproj-labs/gatewayAPI"],
+        serde_json::json!({"grpcRoute": "api", "namespace": "shop"})
+    );
+    // Replica weights: no pair of Services, the route sends to the service's own.
+    api(&mut d).delivery.traffic = CanaryTraffic::Replicas;
+    let bundle = render(&d, "prod");
+    assert!(!bundle.objects.iter().any(|o| o.name() == "api-stable"));
+    let rollout = bundle
+        .objects
+        .iter()
+        .find(|o| o.kind() == "Rollout")
+        .unwrap()
+        .to_json();
+    assert!(rollout["spec"]["strategy"]["canary"]
+        .get("trafficRouting")
+        .is_none());
 }
 
 #[test]

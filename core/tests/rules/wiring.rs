@@ -1169,7 +1169,7 @@ fn gateway_fixtures() -> Vec<Fixture> {
 /// listeners for shop.example.com and a certificate from cert-manager; api's HTTPRoute
 /// attaches to the HTTPS listener and sends `/` to its http port. Clean in every
 /// environment (tested below).
-fn routed(d: &mut Design) -> &mut Design {
+pub(crate) fn routed(d: &mut Design) -> &mut Design {
     for e in &mut d.environments {
         let listener = |name: &str, protocol, port| GatewayListener {
             name: name.into(),

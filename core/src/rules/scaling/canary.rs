@@ -1,5 +1,5 @@
-//! Canary rules (KP230-KP236): an Argo Rollouts canary without traffic routing, its
-//! steps, its progress deadline and its analysis. What Argo Rollouts does is cited in
+//! Canary rules (KP230-KP238): an Argo Rollouts canary with replica weights or routed
+//! through its Gateway API route, its steps, its progress deadline and its analysis. What Argo Rollouts does is cited in
 //! each rule's doc: the deadline is not evaluated at pause and analysis steps, a weight
 //! is a share of the pods, a background analysis stops when the last step is done.
 
@@ -34,7 +34,15 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         );
         return;
     }
-    weights(cx, s);
+    let routed = crate::routes::routes_canary(s, cx.env);
+    if routed {
+        other_backends(cx, s);
+    } else {
+        if s.delivery.traffic == CanaryTraffic::GatewayRoute {
+            route_missing(cx, s);
+        }
+        weights(cx, s);
+    }
     let d = &s.delivery;
     if !d.progress_deadline_abort {
         cx.report(
@@ -62,6 +70,9 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         ),
     ] {
         let Some(v) = value else { continue };
+        if routed {
+            continue;
+        }
         let path = svc(s, &format!("/delivery/{field}"));
         let (message, severity) = if field == "scale_down_delay_seconds" {
             (format!("scaleDownDelaySeconds {v} on a canary without traffic routing: Argo Rollouts refuses the spec (\"can only be used with traffic routing\") and the Rollout does not update"), Severity::Error)
@@ -95,6 +106,63 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 .expect("analysis serializes"),
             );
         }
+    }
+}
+
+/// KP237: routing through the Gateway route was chosen, but there is nothing to route
+/// through.
+fn route_missing(cx: &mut Ctx, s: &Service) {
+    let lacks = if s.exposure.gateway_route.is_none() {
+        "the service has no Gateway API route"
+    } else if cx.env.gateway.is_none() {
+        "the environment has no Gateway for its route"
+    } else {
+        "the service has no Service for its route to send to"
+    };
+    let path = svc(s, "/delivery/traffic");
+    cx.report(
+        &CANARY_ROUTE_MISSING,
+        Some(s),
+        path.clone(),
+        format!("the canary's traffic goes through its Gateway route, but {lacks}: no traffic routing is written, and its weights are shares of the pods"),
+    )
+    .fix = set_fix("Use replica weights".into(), path.clone(), json!("replicas"));
+}
+
+/// KP238: a rule of the routed canary's route that also sends to other Services.
+fn other_backends(cx: &mut Ctx, s: &Service) {
+    let Some(route) = &s.exposure.gateway_route else {
+        return;
+    };
+    for (i, rule) in route.rules.iter().enumerate() {
+        let own = rule
+            .backends
+            .iter()
+            .any(|b| crate::routes::is_own_backend(s, b));
+        let others: Vec<&str> = rule
+            .backends
+            .iter()
+            .filter(|b| !crate::routes::is_own_backend(s, b))
+            .map(|b| b.service.as_str())
+            .collect();
+        if !own || others.is_empty() {
+            continue;
+        }
+        cx.report(
+            &CANARY_ROUTE_SPLITS_OTHER_BACKENDS,
+            Some(s),
+            svc(s, &format!("/exposure/gateway_route/rules/{i}/backends")),
+            format!(
+                "rule {i} of the route also sends to {}: Argo Rollouts' Gateway API plugin writes the stable weight 100 - w and the canary's w, so the rule's split to {} is not the one the design shows",
+                others.join(", "),
+                if others.len() == 1 { "it" } else { "them" }
+            ),
+        )
+        .fix = set_fix(
+            "Route the canary by replica weights".into(),
+            svc(s, "/delivery/traffic"),
+            json!("replicas"),
+        );
     }
 }
 
