@@ -5,8 +5,8 @@ use serde::Serialize;
 
 /// One value as a YAML document (no leading `---`) that every reader types alike:
 /// kubectl, Helm and kustomize read YAML 1.1 (`on`, `no`, `0755` are not strings
-/// there), so such strings are quoted ([`to_doc_yaml11`]). An env value `on` written
-/// plain is a bool to kubectl, which the API server then refuses.
+/// there), so such strings are quoted. An env value `on` written plain is a bool to
+/// kubectl, which the API server then refuses.
 pub fn to_doc<T: Serialize>(value: &T) -> String {
     to_doc_yaml11(value)
 }
@@ -37,7 +37,7 @@ pub fn to_value<T: Serialize>(value: &T) -> serde_yaml::Value {
 /// double-quoted scalar, which cannot change the document's structure. The mark is one
 /// that no string of the value holds, neither as a character nor as the text `"\xNN`,
 /// so that only marks are removed.
-pub fn to_doc_yaml11<T: Serialize>(value: &T) -> String {
+fn to_doc_yaml11<T: Serialize>(value: &T) -> String {
     let mut v = to_value(value);
     let mut strings = Vec::new();
     collect_strings(&v, &mut strings);

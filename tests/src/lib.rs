@@ -82,23 +82,13 @@ pub fn helm_lint(chart: &Path, values: &[PathBuf]) -> (bool, String) {
         "{} is missing after setup",
         python.display()
     );
-    let mut cmd = std::process::Command::new(python);
+    let mut cmd = Command::new(python);
     cmd.arg(root().join("tests/oracles/helm_lint.py"))
         .arg(chart);
     for v in values {
         cmd.arg("--values").arg(v);
     }
-    let out = cmd.output().expect("the Helm lint oracle runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        matches!(out.status.code(), Some(0) | Some(1)),
-        "the Helm lint oracle could not run:\n{text}"
-    );
-    (out.status.success(), text)
+    oracle(&mut cmd, "the Helm lint oracle")
 }
 
 /// The custom resources of YAML files validated against their CRD schemas
@@ -115,22 +105,13 @@ pub fn validate_custom_resources(files: &[PathBuf]) -> (bool, String) {
         "{} is missing after setup",
         modules.display()
     );
-    let out = std::process::Command::new("node")
-        .arg(root().join("tests/oracles/validate-crs.mjs"))
-        .args(files)
-        .env("KUBEPRINT_CRD_MODULES", &modules)
-        .output()
-        .expect("node runs the custom resource validators");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        matches!(out.status.code(), Some(0) | Some(1)),
-        "the custom resource validators could not run:\n{text}"
-    );
-    (out.status.success(), text)
+    oracle(
+        Command::new("node")
+            .arg(root().join("tests/oracles/validate-crs.mjs"))
+            .args(files)
+            .env("KUBEPRINT_CRD_MODULES", &modules),
+        "the custom resource validators",
+    )
 }
 
 /// Compose's own validation of a compose file: `docker-compose -f FILE config` (Debian's
@@ -141,17 +122,27 @@ pub fn validate_custom_resources(files: &[PathBuf]) -> (bool, String) {
 pub fn compose_config(file: &Path) -> (bool, String) {
     ensure_setup("oracles");
     let dir = file.parent().expect("the compose file is in a folder");
-    let out = Command::new("docker-compose")
-        .arg("--project-directory")
-        .arg(dir)
-        .arg("-f")
-        .arg(file)
-        .arg("config")
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+    oracle(
+        Command::new("docker-compose")
+            .arg("--project-directory")
+            .arg(dir)
+            .arg("-f")
+            .arg(file)
+            .arg("config")
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default()),
+        "docker-compose (installed by ./dev setup oracles)",
+    )
+}
+
+/// Runs an oracle whose exit code is 0 for "valid" and 1 for "invalid": (valid,
+/// everything it printed). Any other outcome means it could not run, which fails the
+/// test rather than passing it.
+fn oracle(cmd: &mut Command, what: &str) -> (bool, String) {
+    let out = cmd
         .output()
-        .expect("docker-compose runs (installed by ./dev setup oracles)");
+        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -159,7 +150,7 @@ pub fn compose_config(file: &Path) -> (bool, String) {
     );
     assert!(
         matches!(out.status.code(), Some(0) | Some(1)),
-        "docker-compose could not run:\n{text}"
+        "{what} could not run:\n{text}"
     );
     (out.status.success(), text)
 }

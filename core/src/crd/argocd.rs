@@ -2,108 +2,27 @@
 //! Kubeprint writes. Field names are Argo CD's (camelCase); empty options are left out.
 //! Checked against Argo CD's CRD schemas by `tests/tests/argocd.rs`.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::{Metadata, NamespaceResourceScope, Resource};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::custom_resource;
+use serde::{Deserialize, Serialize};
 
-/// `apiVersion`, `kind`, `metadata` and `spec`: how every Argo CD object is written.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WireOut<'a, S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: &'a ObjectMeta,
-    spec: &'a S,
-}
-
-/// What is read back; `apiVersion` and `kind` must be the type's own.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireIn<S> {
-    api_version: String,
-    kind: String,
-    #[serde(default)]
-    metadata: ObjectMeta,
-    spec: S,
-}
-
-/// Declares a namespaced Argo CD kind with its spec type, the k8s-openapi traits and
-/// serde through [`WireOut`] and [`WireIn`].
-macro_rules! argocd_kind {
-    ($(#[$doc:meta])* $kind:ident, $spec:ty, $plural:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $kind {
-            /// Name, namespace (Argo CD's own), labels.
-            pub metadata: ObjectMeta,
-            /// What the object asks for.
-            pub spec: $spec,
-        }
-
-        impl Resource for $kind {
-            const API_VERSION: &'static str = "argoproj.io/v1alpha1";
-            const GROUP: &'static str = "argoproj.io";
-            const KIND: &'static str = stringify!($kind);
-            const VERSION: &'static str = "v1alpha1";
-            const URL_PATH_SEGMENT: &'static str = $plural;
-            type Scope = NamespaceResourceScope;
-        }
-
-        impl Metadata for $kind {
-            type Ty = ObjectMeta;
-            fn metadata(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-            fn metadata_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-
-        impl Serialize for $kind {
-            fn serialize<Ser: Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
-                WireOut {
-                    api_version: <Self as Resource>::API_VERSION,
-                    kind: <Self as Resource>::KIND,
-                    metadata: &self.metadata,
-                    spec: &self.spec,
-                }
-                .serialize(s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $kind {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let w = WireIn::<$spec>::deserialize(d)?;
-                let want = (<Self as Resource>::API_VERSION, <Self as Resource>::KIND);
-                if (w.api_version.as_str(), w.kind.as_str()) != want {
-                    return Err(serde::de::Error::custom(format!(
-                        "expected {} {}, got {} {}",
-                        want.0, want.1, w.api_version, w.kind
-                    )));
-                }
-                Ok($kind {
-                    metadata: w.metadata,
-                    spec: w.spec,
-                })
-            }
-        }
-    };
-}
-
-argocd_kind!(
+custom_resource!(
     /// One deployment of manifests from Git into one cluster namespace, kept in sync by
     /// Argo CD.
     Application,
     ApplicationSpec,
-    "applications"
+    group: "argoproj.io",
+    version: "v1alpha1",
+    plural: "applications"
 );
 
-argocd_kind!(
+custom_resource!(
     /// A group of applications and the limits they share: which repositories they may
     /// pull from, where they may deploy, and which kinds they may create.
     AppProject,
     AppProjectSpec,
-    "appprojects"
+    group: "argoproj.io",
+    version: "v1alpha1",
+    plural: "appprojects"
 );
 
 /// What an [`Application`] deploys, from where, to where, and how it syncs.

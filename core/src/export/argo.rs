@@ -332,6 +332,7 @@ pub fn application(
     let automated = automated(env);
     Application {
         metadata: meta(design, application_name(design, env), options),
+        other: Default::default(),
         spec: ApplicationSpec {
             project: project_name(design),
             source: ApplicationSource {
@@ -413,6 +414,7 @@ pub fn project(design: &Design, options: &ArgoOptions) -> AppProject {
     }
     AppProject {
         metadata: meta(design, project_name(design), options),
+        other: Default::default(),
         spec: AppProjectSpec {
             description: format!(
                 "{}: its environments' namespaces, from one repository (written by Kubeprint)",

@@ -313,7 +313,7 @@ pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
     vec![
         BundleFile {
             path: "compose/compose.yaml".into(),
-            contents: crate::yaml::to_doc_yaml11(&value),
+            contents: crate::yaml::to_doc(&value),
         },
         BundleFile {
             path: "compose/.env".into(),

@@ -25,7 +25,7 @@
 //! Template text is serde_yaml's output of the unified object with a unique placeholder
 //! scalar at every slot, each placeholder then replaced by its action: the one place in
 //! Kubeprint where YAML text is edited rather than serialized. Every file is written for
-//! YAML 1.1 readers ([`yaml::to_doc_yaml11`]): Helm reads values and rendered manifests
+//! YAML 1.1 readers ([`yaml::to_doc`]): Helm reads values and rendered manifests
 //! with one, which takes a plain `on`, `yes` or `0755` for a bool or a number. The actions are exactly
 //! `{{ toJson (index .Values "a" "b") }}` (JSON is YAML's flow syntax, so one form writes
 //! numbers, strings, maps and lists), `{{ toJson (printf "%s:%s" (index ...) (index ...)) }}`
@@ -90,7 +90,7 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
                 "# Values of environment `{}` (the base). Each values-<env>.yaml holds only\n\
                  # what its environment changes: helm install -f values-<env>.yaml\n{}",
                 envs.get(b.base).map_or("", |e| e.name.as_str()),
-                yaml::to_doc_yaml11(&base_tree)
+                yaml::to_doc(&base_tree)
             ),
         },
     ];
@@ -102,7 +102,7 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
                 "# Environment `{}` (namespace {}): what differs from values.yaml.\n{}",
                 env.name,
                 env.namespace,
-                yaml::to_doc_yaml11(&diff)
+                yaml::to_doc(&diff)
             ),
         });
     }
@@ -781,7 +781,7 @@ impl<'a> Builder<'a> {
     /// The object's template text: serde_yaml's output, each placeholder replaced by its
     /// action (and its line put under its condition).
     fn text(&self, tree: &Value) -> String {
-        let doc = yaml::to_doc_yaml11(tree);
+        let doc = yaml::to_doc(tree);
         let mut out = String::with_capacity(doc.len());
         for line in doc.lines() {
             let Some(at) = line.find(PLACEHOLDER) else {
@@ -1019,7 +1019,7 @@ fn chart_yaml(design: &Design, name: &str, app_version: String) -> String {
         version: CHART_VERSION,
         app_version: placeholder,
     };
-    yaml::to_doc_yaml11(&chart).replace(placeholder, &go_string(&app_version))
+    yaml::to_doc(&chart).replace(placeholder, &go_string(&app_version))
 }
 
 const HELMIGNORE: &str = "\
