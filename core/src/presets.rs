@@ -480,7 +480,7 @@ pub fn route_match_kinds() -> [(&'static str, RouteMatch); 2] {
             },
         ),
         (
-            "gRPC method",
+            "Method",
             RouteMatch::Method {
                 service: "example.v1.ExampleService".into(),
                 method: String::new(),
