@@ -5,7 +5,7 @@
 
 use kubeprint_core::import::Outcome;
 use kubeprint_core::rules::{self, Finding, Severity};
-use kubeprint_core::{export, file, import, link, render, templates, Design};
+use kubeprint_core::{diagram, export, file, import, link, render, templates, Design};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,9 @@ usage:
                                                    one system rendered per environment (say kustomize
                                                    overlays) into one design with an environment each;
                                                    what is not merged is reported on stderr
+  kubeprint diagram DESIGN.json [--format svg|mermaid] [--env ENV] [-o FILE]
+                                                   the topology of one environment (default: prod, else the
+                                                   first) as an SVG picture (default) or Mermaid text
   kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
   kubeprint open-link URL                          print the design file a share link carries";
 
@@ -208,6 +211,41 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 )?;
             }
             Ok(())
+        }
+        "diagram" => {
+            let a = Args::parse(rest, &["--env", "-e", "--format", "-f", "-o", "--out"])?;
+            let path = a.one_file("design file")?;
+            let design = load(Path::new(path))?;
+            let env = match a.flag(&["--env", "-e"]) {
+                Some(env) => env.to_string(),
+                None => kubeprint_core::presets::default_environment(&design),
+            };
+            if design.environments.is_empty() {
+                return Err(Failure::Input(format!(
+                    "{path} has no environment to draw; add one (kubeprint new --template NAME \
+                     makes a design with environments)"
+                )));
+            }
+            known_env(path, &env, &design)?;
+            let format = a.flag(&["--format", "-f"]).unwrap_or("svg");
+            let picture = diagram::diagram(&design, &env).map_err(|e| Failure::Input(e.to_string()))?;
+            let text = match format {
+                "svg" => picture.svg(),
+                "mermaid" | "mmd" => picture.mermaid(),
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "unknown diagram format `{other}`; use svg or mermaid"
+                    )))
+                }
+            };
+            match a.flag(&["-o", "--out"]) {
+                None => emit(out, &text),
+                Some(file) => {
+                    std::fs::write(file, text)
+                        .map_err(|e| Failure::Input(format!("cannot write {file}: {e}")))?;
+                    emit(out, &format!("wrote {file}\n"))
+                }
+            }
         }
         "export" => {
             let a = Args::parse(

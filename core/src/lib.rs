@@ -7,6 +7,7 @@ pub mod address;
 pub mod apis;
 pub mod crd;
 pub mod cron;
+pub mod diagram;
 pub mod domain;
 pub mod edges;
 pub mod edit;
