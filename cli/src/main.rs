@@ -228,7 +228,8 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             }
             known_env(path, &env, &design)?;
             let format = a.flag(&["--format", "-f"]).unwrap_or("svg");
-            let picture = diagram::diagram(&design, &env).map_err(|e| Failure::Input(e.to_string()))?;
+            let picture =
+                diagram::diagram(&design, &env).map_err(|e| Failure::Input(e.to_string()))?;
             let text = match format {
                 "svg" => picture.svg(),
                 "mermaid" | "mmd" => picture.mermaid(),

@@ -607,3 +607,47 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
 }
+
+#[test]
+fn diagram_writes_svg_or_mermaid_of_one_environment() {
+    let dir = temp_dir("diagram");
+    let design = dir.join("design.json");
+    let o = kubeprint(&["new", "--template", "miniredis"]);
+    std::fs::write(&design, &o.stdout).unwrap();
+    let path = design.to_str().unwrap();
+
+    // SVG of prod by default, on stdout.
+    let o = kubeprint(&["diagram", path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains(">namespace miniredis-prod · environment prod</text>"));
+    assert!(svg.contains(">postgres-main-backup</text>"));
+
+    // Mermaid of dev, into a file: dev runs no backups.
+    let out = dir.join("dev.mmd");
+    let o = kubeprint(&[
+        "diagram",
+        path,
+        "--format",
+        "mermaid",
+        "--env",
+        "dev",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("wrote "));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("flowchart LR\n"));
+    assert!(text.contains("namespace miniredis-dev"));
+    assert!(!text.contains("<b>postgres-main-backup</b>"));
+
+    // Wrong input says what to do.
+    let o = kubeprint(&["diagram", path, "--env", "qa"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("has no environment `qa`; it has: dev, staging, prod"));
+    let o = kubeprint(&["diagram", path, "--format", "png"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown diagram format `png`; use svg or mermaid"));
+}

@@ -219,7 +219,11 @@ fn entries(s: &Service, env: &Environment) -> Vec<(String, Vec<String>, String)>
         ));
     }
     if let Some(lb) = &e.exposure.load_balancer {
-        let ports: Vec<String> = lb.ports.iter().map(|p| port_text(&p.name, p.port)).collect();
+        let ports: Vec<String> = lb
+            .ports
+            .iter()
+            .map(|p| port_text(&p.name, p.port))
+            .collect();
         out.push((
             "LoadBalancer".to_string(),
             vec![if ports.is_empty() {
@@ -387,10 +391,15 @@ impl<'d> Builder<'d> {
                 ),
             );
         }
+        // The layout widens a gap between layers for the labels crossing it: give it
+        // the labels drawn here (port name and number), not only the port's name.
         for (e, crossing) in &drawn_edges {
             if !crossing {
-                if let Some(&f) = frame_of.get(&e.from) {
-                    parts[f].design.edges.push((*e).clone());
+                if let (Some(&f), Some(callee)) = (frame_of.get(&e.from), d.service(e.to)) {
+                    parts[f].design.edges.push(Edge {
+                        port: call_label(&effective(callee, envs[f]), &e.port),
+                        ..(*e).clone()
+                    });
                 }
             }
         }
