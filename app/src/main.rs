@@ -8,6 +8,7 @@ mod bench;
 mod bundle;
 mod canvas;
 mod delivery;
+mod diagram;
 mod fields;
 mod inspector;
 mod panels;

@@ -308,6 +308,7 @@ pub fn DesignControls() -> impl IntoView {
             app.import.set(Some(String::new()))
         }>"Import"</button>
         <crate::bundle::BundleButton />
+        <crate::diagram::DiagramMenu />
         <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>
     }
 }

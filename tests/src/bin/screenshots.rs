@@ -101,6 +101,10 @@ async fn main() {
     set_viewport(&c, 1440, 900).await;
     click(&c, "fit").await;
     shot(&c, "miniredis.png").await;
+    // The Diagram menu: the environment shown as SVG, PNG or Mermaid.
+    click(&c, "open-diagram").await;
+    shot(&c, "diagram-menu.png").await;
+    click(&c, "open-diagram").await;
     // A backup CronJob: its schedule in words, its Job runs, the node's schedule.
     click(&c, "node-postgres-main-backup").await;
     c.execute(
