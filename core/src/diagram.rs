@@ -36,7 +36,7 @@ const NOTE_STEP: f64 = 18.0;
 const STRIPE: f64 = 5.0;
 /// The font of every text: DejaVu Sans is what `layout` measures, so text fits in it
 /// and in any narrower fallback.
-const FONT: &str = "'DejaVu Sans', Verdana, Arial, sans-serif";
+const FONT: &str = "'DejaVu Sans', Arial, Helvetica, sans-serif";
 /// Colours of components, given out in the order components first appear.
 const PALETTE: [&str; 8] = [
     "#2f6fde", "#d9480f", "#2b8a3e", "#9c36b5", "#c2255c", "#0b7285", "#e67700", "#5c7cfa",
@@ -636,9 +636,9 @@ impl Diagram {
     pub fn svg(&self) -> String {
         let mut s = String::new();
         let title = format!("{}: environment {}", self.design, self.environment);
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"kp-title\" font-family=\"{FONT}\">\n",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"kp-title\" font-family=\"{FONT}\">",
             w = self.width,
             h = self.height
         );
