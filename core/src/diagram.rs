@@ -796,6 +796,8 @@ impl Diagram {
         };
         for (f, frame) in self.frames.iter().enumerate() {
             let _ = writeln!(s, "  subgraph ns{f}[\"{}\"]", mermaid_escape(&frame.title));
+            // A subgraph lays out top to bottom unless told: callers stay left.
+            s.push_str("    direction LR\n");
             let mut groups: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
             let mut order: Vec<&str> = Vec::new();
             for n in self.nodes.iter().filter(|n| n.frame == f) {

@@ -158,7 +158,9 @@ fn miniredis_prod_shows_services_ports_calls_entries_and_what_it_leaves_out() {
     // And Mermaid the same topology.
     let m = d.mermaid();
     assert!(m.contains("flowchart LR\n"));
-    assert!(m.contains("subgraph ns0[\"namespace miniredis-prod · environment prod\"]"));
+    assert!(m.contains(
+        "subgraph ns0[\"namespace miniredis-prod · environment prod\"]\n    direction LR\n"
+    ));
     assert!(m.contains("[\"component database\"]"));
     assert!(m.contains("([\"Ingress<br/>miniredis.example.com/<br/>HTTPS (TLS)\"])"));
     for l in &d.links {
