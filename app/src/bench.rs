@@ -145,6 +145,7 @@ async fn run_all(result: RwSignal<String>) {
         lines.extend(measure_page(n, host.clone()).await);
         host.remove();
     }
+    lines.extend(crate::bench_canvas::measure(1000).await);
     result.set(lines.join("\n"));
 }
 

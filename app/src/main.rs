@@ -5,6 +5,7 @@
 //! Kubernetes knowledge lives in core.
 
 mod bench;
+mod bench_canvas;
 mod bundle;
 mod canvas;
 mod delivery;
