@@ -1206,6 +1206,7 @@ pub fn Canvas() -> impl IntoView {
                         app.select(None);
                         edge_sel.set(None);
                         linking.set(None);
+                        found.set(None);
                     }
                 }
             >
@@ -1222,7 +1223,7 @@ pub fn Canvas() -> impl IntoView {
                         let k1 = f.key.clone();
                         let k2 = f.key.clone();
                         view! {
-                            <g class="group" data-testid=format!("group-{}", f.key)>
+                            <g class="group" data-testid=format!("frame-{}", f.key)>
                                 <rect class="group-frame" x=r.x y=r.y width=r.w height=r.h rx="14" />
                                 <text class="group-title" x=r.x + 34.0 y=r.y + 20.0>{title}</text>
                                 <g class="group-toggle" role="button" tabindex="0" aria-label=format!("Collapse group {}", f.key)
