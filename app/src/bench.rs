@@ -144,8 +144,8 @@ async fn run_all(result: RwSignal<String>) {
         let _ = body.append_child(&host);
         lines.extend(measure_page(n, host.clone()).await);
         host.remove();
+        lines.extend(crate::bench_canvas::measure(n).await);
     }
-    lines.extend(crate::bench_canvas::measure(1000).await);
     result.set(lines.join("\n"));
 }
 

@@ -11,7 +11,8 @@
 //!   page out again (`getBoundingClientRect` forces style and layout). A frame is long
 //!   when its interval exceeds one and a half times the median.
 //!
-//! [`measure`] returns one line per measurement for the benchmark page.
+//! [`measure`] returns one line per measurement for the benchmark page (`#bench`, at
+//! its sizes); `#bench-canvas=N` runs it alone at N services ([`page`]).
 
 use crate::canvas::EdgeSelection;
 use crate::state::AppState;
@@ -129,7 +130,7 @@ async fn frames(n: usize, what: &str, svg: &web_sys::Element, step: impl Fn(usiz
 }
 
 /// Elements under `root` matching `css`.
-fn count(root: &web_sys::Element, css: &str) -> u32 {
+fn elements(root: &web_sys::Element, css: &str) -> u32 {
     root.query_selector_all(css).map_or(0, |l| l.length())
 }
 
@@ -165,16 +166,20 @@ pub async fn measure(n: usize) -> Vec<String> {
     next_frame().await;
     let open = now() - start;
     let mut lines = Vec::new();
-    let Some(svg) = host.query_selector("[data-testid=\"canvas\"]").ok().flatten() else {
+    let Some(svg) = host
+        .query_selector("[data-testid=\"canvas\"]")
+        .ok()
+        .flatten()
+    else {
         return vec![format!("services={n} canvas: no canvas")];
     };
     let census = |when: &str| {
         format!(
             "services={n} canvas={when} dom_page={} dom_canvas={} nodes_in_dom={} edges_in_dom={}",
-            count(&host, "*"),
-            count(&svg, "*"),
-            count(&svg, ".node"),
-            count(&svg, ".edge"),
+            elements(&host, "*"),
+            elements(&svg, "*"),
+            elements(&svg, ".node"),
+            elements(&svg, ".edge"),
         )
     };
     lines.push(format!("services={n} canvas=open open_ms={open:.0}"));
@@ -220,7 +225,13 @@ pub async fn measure(n: usize) -> Vec<String> {
         frames(n, "pan", &svg, move |i| {
             #[allow(clippy::cast_precision_loss)]
             let a = i as f64 / FRAMES as f64 * std::f64::consts::TAU;
-            pointer(&svg2, "pointermove", bx + 300.0 * a.sin(), by + 200.0 * (1.0 - a.cos()), 1);
+            pointer(
+                &svg2,
+                "pointermove",
+                bx + 300.0 * a.sin(),
+                by + 200.0 * (1.0 - a.cos()),
+                1,
+            );
         })
         .await,
     );
@@ -240,4 +251,21 @@ pub async fn measure(n: usize) -> Vec<String> {
     drop(handle);
     host.remove();
     lines
+}
+
+/// The services count of a `#bench-canvas=N` fragment.
+pub fn count(hash: &str) -> Option<usize> {
+    hash.strip_prefix("#bench-canvas=")?.parse().ok()
+}
+
+/// The page of `#bench-canvas=N`: the canvas measured at `n` services, shown when done.
+pub fn page(n: usize) -> impl IntoView {
+    let result = RwSignal::new(String::from("measuring…"));
+    leptos::task::spawn_local(async move { result.set(measure(n).await.join("\n")) });
+    view! {
+        <main class="bench">
+            <h1>"Kubeprint: the canvas at scale (drag, pan, zoom, DOM)"</h1>
+            <pre data-testid="bench-canvas">{move || result.get()}</pre>
+        </main>
+    }
 }

@@ -376,7 +376,10 @@ pub fn Canvas() -> impl IntoView {
     });
     let saved = Memo::new(move |_| {
         let sizes = sizes.get();
-        group_keys.with(|g| app.editor.with(|e| layout::grouped_positions(&e.design, &sizes, g)))
+        group_keys.with(|g| {
+            app.editor
+                .with(|e| layout::grouped_positions(&e.design, &sizes, g))
+        })
     });
     let positions = Memo::new(move |_| {
         let mut p = saved.get();
@@ -464,8 +467,10 @@ pub fn Canvas() -> impl IntoView {
         }
     };
     let view_rect = Memo::new(move |_| view_at(OVERSCAN));
-    let draw_all =
-        Memo::new(move |_| app.editor.with(|e| e.design.services.len() <= DRAW_ALL_UP_TO));
+    let draw_all = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.design.services.len() <= DRAW_ALL_UP_TO)
+    });
     // The edges drawn (those that may cross the view, all of a small design): path,
     // label and where it goes (crowded: shown on hover only), and the namespace an edge
     // crosses into (core's `edges::edge_target` says) with the spot for saying so, over
@@ -491,26 +496,33 @@ pub fn Canvas() -> impl IntoView {
                         near.then_some((e, r))
                     })
                     .collect();
-                let labels: Vec<String> = shown.iter().map(|(e, _)| layout::edge_label(e)).collect();
+                let labels: Vec<String> =
+                    shown.iter().map(|(e, _)| layout::edge_label(e)).collect();
                 let rects: Vec<Rect> = b
                     .values()
                     .filter(|r| all || r.overlaps(&view))
                     .copied()
                     .collect();
-                let routes: Vec<Option<layout::Route>> = shown.iter().map(|(_, r)| Some(*r)).collect();
+                let routes: Vec<Option<layout::Route>> =
+                    shown.iter().map(|(_, r)| Some(*r)).collect();
                 let spots = layout::place_labels(&routes, &labels, &rects);
                 app.editor.with(|d| {
                     let env = d.design.environment(&env_name);
                     let name = |id: ServiceId| match f.stand_ins.get(&id) {
                         Some((key, _)) => format!("group {key}"),
-                        None => d.design.service(id).map(|s| s.name.clone()).unwrap_or_default(),
+                        None => d
+                            .design
+                            .service(id)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default(),
                     };
                     shown
                         .iter()
                         .zip(labels)
                         .zip(spots)
                         .map(|(((e, r), label), spot)| {
-                            let folded_end = f.stand_ins.contains_key(&e.from) || f.stand_ins.contains_key(&e.to);
+                            let folded_end = f.stand_ins.contains_key(&e.from)
+                                || f.stand_ins.contains_key(&e.to);
                             let across = env
                                 .filter(|_| !folded_end)
                                 .and_then(|env| match edges::edge_target(&d.design, env, e) {
@@ -878,11 +890,16 @@ pub fn Canvas() -> impl IntoView {
         fboxes.with(|b| layout::minimap_path(b, t))
     });
     let minimap_go = move |ev: &leptos::ev::PointerEvent| {
-        let (Some((k, dx, dy)), Some(svg)) = (minimap_fit.get_untracked(), minimap_ref.get_untracked()) else {
+        let (Some((k, dx, dy)), Some(svg)) =
+            (minimap_fit.get_untracked(), minimap_ref.get_untracked())
+        else {
             return;
         };
         let r = svg.get_bounding_client_rect();
-        let (mx, my) = (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top());
+        let (mx, my) = (
+            f64::from(ev.client_x()) - r.left(),
+            f64::from(ev.client_y()) - r.top(),
+        );
         let (cx, cy) = ((mx - dx) / k, (my - dy) / k);
         let z = zoom.get_untracked();
         let (w, h) = view_size.get_untracked();
@@ -1086,7 +1103,11 @@ pub fn Canvas() -> impl IntoView {
             "Group {}, collapsed, {}; {}. Enter expands it.",
             g.key,
             text.lines[0],
-            if g.errors + g.warnings == 0 { "no findings".to_string() } else { badge.clone() }
+            if g.errors + g.warnings == 0 {
+                "no findings".to_string()
+            } else {
+                badge.clone()
+            }
         );
         let (k1, k2) = (g.key.clone(), g.key.clone());
         view! {

@@ -80,10 +80,23 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         })
         .await;
     let shown: usize = shown.parse().unwrap();
-    assert!(shown < SERVICES / 3, "{shown} of {SERVICES} nodes in the DOM");
-    let elements = js(&page, "return document.querySelector('[data-testid=\"canvas\"]').querySelectorAll('*').length;").await;
-    assert!(elements.as_u64().unwrap() < 2_500, "canvas elements: {elements}");
-    assert!(!nodes_in_dom(&page).await.contains(last), "{last} is far away");
+    assert!(
+        shown < SERVICES / 3,
+        "{shown} of {SERVICES} nodes in the DOM"
+    );
+    let elements = js(
+        &page,
+        "return document.querySelector('[data-testid=\"canvas\"]').querySelectorAll('*').length;",
+    )
+    .await;
+    assert!(
+        elements.as_u64().unwrap() < 2_500,
+        "canvas elements: {elements}"
+    );
+    assert!(
+        !nodes_in_dom(&page).await.contains(last),
+        "{last} is far away"
+    );
 
     // The minimap moves the view to where it is clicked.
     let before = minimap_view_x(&page).await;
@@ -101,7 +114,10 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         .then(fantoccini::actions::PointerAction::Up {
             button: fantoccini::actions::MOUSE_BUTTON_LEFT,
         });
-    page.client.perform_actions(actions).await.expect("click the minimap");
+    page.client
+        .perform_actions(actions)
+        .await
+        .expect("click the minimap");
     page.wait_until("the view to move", async |p| {
         let x = minimap_view_x(p).await;
         (x > before + 20.0).then(String::new)
@@ -123,11 +139,17 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     .await;
     let focused = js(&page, "return document.activeElement.dataset.testid || '';").await;
     assert_eq!(focused, Value::String(format!("node-{last}")));
-    assert_eq!(page.value("canvas-search").await, "", "the search box clears");
+    assert_eq!(
+        page.value("canvas-search").await,
+        "",
+        "the search box clears"
+    );
 
     // Group by component: every component's group, collapsed, is one box.
     let env_name = presets::default_environment(&design);
-    let env = design.environment(&env_name).expect("the shown environment");
+    let env = design
+        .environment(&env_name)
+        .expect("the shown environment");
     let components: BTreeSet<String> = layout::group_of(&design, env, GroupBy::Component)
         .into_values()
         .collect();
@@ -159,19 +181,27 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         .await
         .expect("attr")
         .unwrap_or_default();
-    assert!(label.contains("collapsed") && label.contains("services"), "{label}");
+    assert!(
+        label.contains("collapsed") && label.contains("services"),
+        "{label}"
+    );
 
     // Search reaches into a collapsed group: it expands, the others stay collapsed.
     page.type_into("canvas-search", first).await;
     page.click(&format!("found-{first}")).await;
-    page.wait_text("inspector-title", first, |t| t == first).await;
+    page.wait_text("inspector-title", first, |t| t == first)
+        .await;
     let group = layout::group_of(&design, env, GroupBy::Component)[&design.services[0].id].clone();
     page.wait_until("its group expanded", async |p| {
         let c = collapsed_in_dom(p).await;
         (!c.contains(&group) && on_screen(p, first).await).then(String::new)
     })
     .await;
-    let still: BTreeSet<String> = components.iter().filter(|c| **c != group).cloned().collect();
+    let still: BTreeSet<String> = components
+        .iter()
+        .filter(|c| **c != group)
+        .cloned()
+        .collect();
     assert_eq!(collapsed_in_dom(&page).await, still);
 
     // A group's toggle collapses it again; its box's toggle expands it.
@@ -183,6 +213,38 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     // By namespace: the shown environment's namespace is a group.
     page.select("group-by", "namespace").await;
     page.find(&format!("frame-{}", env.namespace)).await;
-    assert!(collapsed_in_dom(&page).await.is_empty(), "a new grouping starts expanded");
+    assert!(
+        collapsed_in_dom(&page).await.is_empty(),
+        "a new grouping starts expanded"
+    );
+    page.close().await;
+}
+
+/// The canvas benchmark at 1,000 services (`#bench-canvas=1000`): a measurement, not a
+/// check, so it runs only when asked (`-- --ignored canvas_benchmark`) and prints its
+/// lines for BENCHMARKS.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run it with --ignored"]
+async fn canvas_benchmark() {
+    let n: usize = std::env::var("KUBEPRINT_BENCH_SERVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let url = format!("{}/#bench-canvas={n}", app_url());
+    let page = Page::open_at("bench-canvas", &url).await;
+    let start = std::time::Instant::now();
+    let text = loop {
+        let t = page.text("bench-canvas").await;
+        if t.contains("canvas=zoomed") || t.contains("no canvas") {
+            break t;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(600),
+            "no result: {t}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    println!("canvas benchmark:\n{text}");
+    assert!(text.contains("canvas=drag"), "{text}");
     page.close().await;
 }
