@@ -4,6 +4,7 @@
 //! selected and focused; groups by component collapse into one box each and expand
 //! again; grouping by namespace frames the environment's namespace. One page load.
 
+use fantoccini::actions::InputSource;
 use fantoccini::Locator;
 use kubeprint_core::layout::{self, GroupBy};
 use kubeprint_core::{presets, templates};
@@ -105,8 +106,8 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     let actions = fantoccini::actions::MouseActions::new("mouse".into())
         .then(fantoccini::actions::PointerAction::MoveTo {
             duration: None,
-            x: (size.0 + size.2 - 8.0) as i64,
-            y: (size.1 + size.3 / 2.0) as i64,
+            x: size.0 + size.2 - 8.0,
+            y: size.1 + size.3 / 2.0,
         })
         .then(fantoccini::actions::PointerAction::Down {
             button: fantoccini::actions::MOUSE_BUTTON_LEFT,

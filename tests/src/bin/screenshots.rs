@@ -238,7 +238,7 @@ async fn main() {
     .await
     .expect("scroll to prod");
     shot(&c, "gateway-environment.png").await;
-    canvas_at_scale(&c, &url).await;
+    canvas_at_scale(&c, url).await;
     let _ = c.close().await;
 }
 
