@@ -144,6 +144,7 @@ async fn run_all(result: RwSignal<String>) {
         let _ = body.append_child(&host);
         lines.extend(measure_page(n, host.clone()).await);
         host.remove();
+        lines.extend(crate::bench_canvas::measure(n).await);
     }
     result.set(lines.join("\n"));
 }

@@ -10,12 +10,12 @@
 
 use crate::state::use_app;
 use kubeprint_core::edges::{self, EdgeTarget};
-use kubeprint_core::layout::{self, Direction, NodeText, Rect, Size, Sizes};
+use kubeprint_core::layout::{self, Direction, GroupBy, NodeText, Rect, Size, Sizes};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsCast;
 
 /// The smallest zoom of the wheel and the − button (an overview; Fit never goes below
@@ -35,6 +35,18 @@ const WHEEL_STEP: f64 = 1.1;
 const BUTTON_STEP: f64 = 1.2;
 /// Room above a node for its public entry point's label.
 const ENTRY_ROOM: i32 = 20;
+/// Up to this many services every node is drawn, in view or not (a few hundred DOM
+/// elements, and a screen reader lists them all); above it only the boxes in view and
+/// a margin around it exist in the DOM, so panning or dragging costs the same at 1,000
+/// services as at 50.
+const DRAW_ALL_UP_TO: usize = 60;
+/// The margin around the view inside which boxes are drawn, in screen pixels: a short
+/// pan shows nodes that already exist.
+const OVERSCAN: f64 = 200.0;
+/// The minimap's size in screen pixels.
+const MINIMAP: (f64, f64) = (200.0, 130.0);
+/// The most search results listed.
+const SEARCH_RESULTS: usize = 8;
 
 /// What the keys do on the canvas; the canvas's description for assistive technology.
 const KEYS_HELP: &str = "Services: arrow keys go to the nearest service in that direction, Home and End to the first and last. Enter or Space selects the service and opens it in the inspector. Shift with an arrow key moves it by one grid step. E starts a dependency from it: choose the service it calls with the arrow keys and press Enter, or Escape to cancel. Delete removes it.";
@@ -66,7 +78,7 @@ enum Gesture {
 pub struct EdgeSelection(pub RwSignal<Option<(ServiceId, ServiceId)>>);
 
 /// Everything a node shows, precomputed so the view has no logic in it.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct NodeView {
     id: ServiceId,
     name: String,
@@ -82,12 +94,7 @@ struct NodeView {
 impl NodeView {
     /// The badge's text: the counts of errors and warnings, or a tick.
     fn badge(&self) -> String {
-        match (self.errors, self.warnings) {
-            (0, 0) => "✓".to_string(),
-            (e, 0) => format!("✕{e}"),
-            (0, w) => format!("▲{w}"),
-            (e, w) => format!("✕{e} ▲{w}"),
-        }
+        badge_text(self.errors, self.warnings)
     }
 
     /// The lines under the name; the badge sits at the end of the first.
@@ -130,6 +137,67 @@ impl NodeView {
         }
         name
     }
+}
+
+/// A findings badge's text: the counts of errors and warnings, or a tick.
+fn badge_text(errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, 0) => "✓".to_string(),
+        (e, 0) => format!("✕{e}"),
+        (0, w) => format!("▲{w}"),
+        (e, w) => format!("✕{e} ▲{w}"),
+    }
+}
+
+/// The badge's class for these counts.
+fn badge_class(errors: usize, warnings: usize) -> &'static str {
+    if errors > 0 {
+        "badge error"
+    } else if warnings > 0 {
+        "badge warning"
+    } else {
+        "badge ok"
+    }
+}
+
+/// A collapsed group's box: what it shows.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct GroupView {
+    /// The member that stands in for the group on the canvas (its first).
+    id: ServiceId,
+    key: String,
+    members: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+/// One box of the canvas: a service, or a collapsed group.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Item {
+    Node(NodeView),
+    Group(GroupView),
+}
+
+/// One drawn edge, precomputed (its key in the DOM is all of it: an edge whose route
+/// did not change keeps its elements).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EdgeView {
+    from: ServiceId,
+    to: ServiceId,
+    d: String,
+    label: String,
+    title: String,
+    at: (String, String),
+    crowded: bool,
+    across: Option<(String, String, String)>,
+}
+
+/// A group frame in view: its key, its number of services and its rectangle.
+#[derive(Clone, PartialEq)]
+struct FrameView {
+    key: String,
+    members: usize,
+    frame: Rect,
 }
 
 fn node_view(
@@ -251,6 +319,15 @@ pub fn Canvas() -> impl IntoView {
     let linking = RwSignal::new(None::<ServiceId>);
     // What the last keyboard action did, for the live region.
     let announce = RwSignal::new(String::new());
+    // View state, outside the design: how services are grouped, which groups are
+    // collapsed, the canvas's size on screen, the search box's text, the last found node.
+    let group_by = RwSignal::new(GroupBy::None);
+    let collapsed = RwSignal::new(BTreeSet::<String>::new());
+    let view_size = RwSignal::new((1200.0f64, 700.0f64));
+    let query = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<ServiceId>);
+    let minimap_ref = NodeRef::<leptos::svg::Svg>::new();
+    let minimap_drag = RwSignal::new(false);
 
     let nodes = Memo::new(move |_| {
         let env_name = app.env.get();
@@ -286,9 +363,23 @@ pub fn Canvas() -> impl IntoView {
                 .collect::<Sizes>()
         })
     });
+    // The group of each service (none without grouping).
+    let group_keys = Memo::new(move |_| {
+        let by = group_by.get();
+        let env_name = app.env.get();
+        app.editor.with(|e| {
+            e.design
+                .environment(&env_name)
+                .map(|env| layout::group_of(&e.design, env, by))
+                .unwrap_or_default()
+        })
+    });
     let saved = Memo::new(move |_| {
         let sizes = sizes.get();
-        app.editor.with(|e| layout::positions(&e.design, &sizes))
+        group_keys.with(|g| {
+            app.editor
+                .with(|e| layout::grouped_positions(&e.design, &sizes, g))
+        })
     });
     let positions = Memo::new(move |_| {
         let mut p = saved.get();
@@ -316,58 +407,240 @@ pub fn Canvas() -> impl IntoView {
             .collect::<BTreeMap<_, _>>()
     });
     let edges = Memo::new(move |_| app.editor.with(|e| e.design.edges.clone()));
-    // The namespace each edge crosses into in the shown environment, if it leads to a
-    // shared environment's service (core's `edges::edge_target` says).
-    let across = Memo::new(move |_| {
-        let env_name = app.env.get();
-        app.editor.with(|e| {
-            let env = e.design.environment(&env_name);
-            e.design
-                .edges
-                .iter()
-                .map(|edge| {
-                    env.and_then(|env| match edges::edge_target(&e.design, env, edge) {
-                        EdgeTarget::Shared(there) => Some(there.namespace.clone()),
-                        _ => None,
-                    })
+    let groups = Memo::new(move |_| group_keys.with(|g| boxes.with(|b| layout::groups(g, b))));
+    // The errors and warnings of each group's services: a collapsed group's badge.
+    let group_counts = Memo::new(move |_| {
+        let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        group_keys.with(|g| {
+            nodes.with(|n| {
+                for v in n {
+                    if let Some(key) = g.get(&v.id) {
+                        let c = counts.entry(key.clone()).or_default();
+                        c.0 += v.errors;
+                        c.1 += v.warnings;
+                    }
+                }
+            })
+        });
+        counts
+    });
+    // What is drawn: collapsed groups folded into one box each.
+    let folded = Memo::new(move |_| {
+        let badges: BTreeMap<String, String> = group_counts.with(|c| {
+            c.iter()
+                .map(|(k, (e, w))| (k.clone(), badge_text(*e, *w)))
+                .collect()
+        });
+        positions.with(|p| {
+            sizes.with(|s| {
+                edges.with(|ed| {
+                    groups.with(|g| collapsed.with(|c| layout::fold(p, s, ed, g, c, &badges)))
                 })
-                .collect::<Vec<_>>()
+            })
         })
     });
-    // Each edge's path, where its label goes (None: shown on hover only), and the
-    // namespace it crosses into with the spot for saying so, over the callee's corner.
-    let drawn = Memo::new(move |_| {
-        let edges = edges.get();
-        let across = across.get();
-        let routes = positions.with(|p| sizes.with(|s| layout::routes(&edges, p, s)));
-        let labels: Vec<String> = edges.iter().map(layout::edge_label).collect();
-        let spots = boxes.with(|b| {
-            let rects: Vec<Rect> = b.values().copied().collect();
-            layout::place_labels(&routes, &labels, &rects)
-        });
-        let callee_corner = |e: &Edge| positions.with(|p| p.get(&e.to).copied());
-        edges
-            .into_iter()
-            .zip(routes)
-            .zip(labels.into_iter().zip(spots))
-            .zip(across)
-            .filter_map(|(((e, r), (l, s)), ns)| {
-                let ns = ns.and_then(|ns| {
-                    let at = callee_corner(&e)?;
-                    Some((ns, f64::from(at.x) + 4.0, f64::from(at.y) - 6.0))
-                });
-                Some((e, r?, l, s, ns))
+    // What each drawn box covers, a service's entry label included.
+    let fboxes = Memo::new(move |_| {
+        public.with(|pb| {
+            folded.with(|f| {
+                f.positions
+                    .iter()
+                    .map(|(id, pos)| {
+                        let size = f.sizes.get(id).copied().unwrap_or_default();
+                        let entry = !f.stand_ins.contains_key(id) && pb.contains(id);
+                        (*id, occupied(*pos, size, entry))
+                    })
+                    .collect::<BTreeMap<_, _>>()
             })
-            .collect::<Vec<_>>()
+        })
+    });
+    // The part of the canvas on screen, in canvas units, grown by `margin` screen pixels.
+    let view_at = move |margin: f64| {
+        let (px, py) = pan.get();
+        let k = zoom.get();
+        let (w, h) = view_size.get();
+        Rect {
+            x: (-px - margin) / k,
+            y: (-py - margin) / k,
+            w: (w + 2.0 * margin) / k,
+            h: (h + 2.0 * margin) / k,
+        }
+    };
+    let view_rect = Memo::new(move |_| view_at(OVERSCAN));
+    let draw_all = Memo::new(move |_| {
+        app.editor
+            .with(|e| e.design.services.len() <= DRAW_ALL_UP_TO)
+    });
+    // The edges drawn (those that may cross the view, all of a small design): path,
+    // label and where it goes (crowded: shown on hover only), and the namespace an edge
+    // crosses into (core's `edges::edge_target` says) with the spot for saying so, over
+    // the callee's corner.
+    let drawn = Memo::new(move |_| {
+        let env_name = app.env.get();
+        let all = draw_all.get();
+        let view = view_rect.get();
+        folded.with(|f| {
+            fboxes.with(|b| {
+                let routes = layout::routes(&f.edges, &f.positions, &f.sizes);
+                let shown: Vec<(&Edge, layout::Route)> = f
+                    .edges
+                    .iter()
+                    .zip(routes)
+                    .filter_map(|(e, r)| {
+                        let r = r?;
+                        let near = all
+                            || match (b.get(&e.from), b.get(&e.to)) {
+                                (Some(a), Some(c)) => layout::edge_may_show(a, c, &view),
+                                _ => false,
+                            };
+                        near.then_some((e, r))
+                    })
+                    .collect();
+                let labels: Vec<String> =
+                    shown.iter().map(|(e, _)| layout::edge_label(e)).collect();
+                let rects: Vec<Rect> = b
+                    .values()
+                    .filter(|r| all || r.overlaps(&view))
+                    .copied()
+                    .collect();
+                let routes: Vec<Option<layout::Route>> =
+                    shown.iter().map(|(_, r)| Some(*r)).collect();
+                let spots = layout::place_labels(&routes, &labels, &rects);
+                app.editor.with(|d| {
+                    let env = d.design.environment(&env_name);
+                    let name = |id: ServiceId| match f.stand_ins.get(&id) {
+                        Some((key, _)) => format!("group {key}"),
+                        None => d
+                            .design
+                            .service(id)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default(),
+                    };
+                    shown
+                        .iter()
+                        .zip(labels)
+                        .zip(spots)
+                        .map(|(((e, r), label), spot)| {
+                            let folded_end = f.stand_ins.contains_key(&e.from)
+                                || f.stand_ins.contains_key(&e.to);
+                            let across = env
+                                .filter(|_| !folded_end)
+                                .and_then(|env| match edges::edge_target(&d.design, env, e) {
+                                    EdgeTarget::Shared(there) => Some(there.namespace.clone()),
+                                    _ => None,
+                                })
+                                .and_then(|ns| {
+                                    let at = f.positions.get(&e.to)?;
+                                    Some((
+                                        format!("↳ in {ns}"),
+                                        format!("{:.1}", f64::from(at.x) + 4.0),
+                                        format!("{:.1}", f64::from(at.y) - 6.0),
+                                    ))
+                                });
+                            let (lx, ly) = spot.unwrap_or_else(|| r.at(0.5));
+                            EdgeView {
+                                from: e.from,
+                                to: e.to,
+                                d: r.svg(),
+                                title: format!("{} → {} on port {label}", name(e.from), name(e.to)),
+                                label,
+                                at: (format!("{lx:.1}"), format!("{:.1}", ly + 4.0)),
+                                crowded: spot.is_none(),
+                                across,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
     });
     // The node holding the Tab stop: the last focused, else the selection, else the first.
     let tab_stop = Memo::new(move |_| {
-        let order = positions.with(layout::reading_order);
+        let order = folded.with(|f| layout::reading_order(&f.positions));
         [active.get(), app.selected()]
             .into_iter()
             .flatten()
             .find(|id| order.contains(id))
             .or_else(|| order.first().copied())
+    });
+    // The boxes in the DOM: those in view (every one of a small design), and always the
+    // Tab stop, the selection, the node being dragged and the one being linked from.
+    let shown = Memo::new(move |_| {
+        let mut ids: BTreeSet<ServiceId> = if draw_all.get() {
+            fboxes.with(|b| b.keys().copied().collect())
+        } else {
+            let v = view_rect.get();
+            fboxes.with(|b| layout::visible(b, &v))
+        };
+        let keep = [
+            tab_stop.get(),
+            app.selected(),
+            dragged.get().map(|d| d.0),
+            linking.get(),
+        ];
+        folded.with(|f| {
+            for id in keep.into_iter().flatten() {
+                if f.positions.contains_key(&id) {
+                    ids.insert(id);
+                }
+            }
+        });
+        ids
+    });
+    let items = Memo::new(move |_| {
+        let ids = shown.get();
+        folded.with(|f| {
+            group_counts.with(|gc| {
+                nodes.with(|n| {
+                    n.iter()
+                        .filter(|v| ids.contains(&v.id))
+                        .map(|v| match f.stand_ins.get(&v.id) {
+                            Some((key, members)) => {
+                                let (errors, warnings) = gc.get(key).copied().unwrap_or_default();
+                                Item::Group(GroupView {
+                                    id: v.id,
+                                    key: key.clone(),
+                                    members: *members,
+                                    errors,
+                                    warnings,
+                                })
+                            }
+                            None => Item::Node(v.clone()),
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+    // The frames of the expanded groups in view.
+    let frames = Memo::new(move |_| {
+        let all = draw_all.get();
+        let v = view_rect.get();
+        collapsed.with(|c| {
+            groups.with(|g| {
+                g.iter()
+                    .filter(|g| !c.contains(&g.key) && (all || g.frame.overlaps(&v)))
+                    .map(|g| FrameView {
+                        key: g.key.clone(),
+                        members: g.members.len(),
+                        frame: g.frame,
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    // Everything drawn, expanded groups' frames included: what Fit shows and the
+    // minimap maps.
+    let bounds = Memo::new(move |_| {
+        let nodes = fboxes.with(|b| b.values().copied().reduce(|a, b| a.union(&b)));
+        collapsed.with(|c| {
+            groups.with(|g| {
+                g.iter()
+                    .filter(|g| !c.contains(&g.key))
+                    .map(|g| g.frame)
+                    .fold(nodes, |a, f| Some(a.map_or(f, |a| a.union(&f))))
+            })
+        })
     });
 
     // Pointer position in canvas coordinates.
@@ -381,15 +654,15 @@ pub fn Canvas() -> impl IntoView {
         ((cx - left - px) / k, (cy - top - py) / k)
     };
     let node_at = move |x: f64, y: f64| {
-        positions.with_untracked(|p| {
-            sizes.with_untracked(|s| {
-                p.iter()
-                    .find(|(id, pos)| {
-                        let r = Rect::node(**pos, s.get(id).copied().unwrap_or_default());
-                        x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
-                    })
-                    .map(|(id, _)| *id)
-            })
+        folded.with_untracked(|f| {
+            f.positions
+                .iter()
+                .filter(|(id, _)| !f.stand_ins.contains_key(id))
+                .find(|(id, pos)| {
+                    let r = Rect::node(**pos, f.sizes.get(id).copied().unwrap_or_default());
+                    x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
+                })
+                .map(|(id, _)| *id)
         })
     };
 
@@ -481,8 +754,8 @@ pub fn Canvas() -> impl IntoView {
             return;
         };
         let rect = svg.get_bounding_client_rect();
-        let all = boxes.with_untracked(|b| b.values().copied().reduce(|a, b| a.union(&b)));
-        let Some(all) = all else {
+        view_size.set((rect.width(), rect.height()));
+        let Some(all) = bounds.get_untracked() else {
             return;
         };
         let (vw, vh) = (
@@ -508,7 +781,7 @@ pub fn Canvas() -> impl IntoView {
         let Some(svg) = svg_ref.get_untracked() else {
             return;
         };
-        let Some(r) = boxes.with_untracked(|b| b.get(&id).copied()) else {
+        let Some(r) = fboxes.with_untracked(|b| b.get(&id).copied()) else {
             return;
         };
         let view = svg.get_bounding_client_rect();
@@ -549,15 +822,108 @@ pub fn Canvas() -> impl IntoView {
             name_of(from)
         ));
     };
+    let expand = move |key: &str| {
+        collapsed.update(|c| {
+            c.remove(key);
+        });
+        announce.set(format!("Group {key} expanded"));
+    };
+    let collapse = move |key: &str| {
+        collapsed.update(|c| {
+            c.insert(key.to_string());
+        });
+        announce.set(format!("Group {key} collapsed"));
+    };
+    // Search's result: expand its group, centre it in the view (at a zoom where its
+    // text reads), select it, mark it and give it the keyboard focus.
+    let focus_service = move |id: ServiceId| {
+        let key = group_keys.with_untracked(|g| g.get(&id).cloned());
+        if let Some(key) = key.filter(|k| collapsed.with_untracked(|c| c.contains(k))) {
+            collapsed.update(|c| {
+                c.remove(&key);
+            });
+        }
+        if zoom.get_untracked() < 0.8 {
+            zoom.set(1.0);
+        }
+        let Some(r) = boxes.with_untracked(|b| b.get(&id).copied()) else {
+            return;
+        };
+        let (w, h) = view_size.get_untracked();
+        let k = zoom.get_untracked();
+        let (cx, cy) = r.centre();
+        pan.set((w / 2.0 - cx * k, h / 2.0 - cy * k));
+        app.select(Some(id));
+        found.set(Some(id));
+        query.set(String::new());
+        announce.set(format!("{} found", name_of(id)));
+        active.set(Some(id));
+        request_animation_frame(move || focus_node(id));
+    };
+    let matches = Memo::new(move |_| {
+        let q = query.get();
+        app.editor.with(|e| {
+            layout::search(&e.design, &q)
+                .into_iter()
+                .take(SEARCH_RESULTS)
+                .filter_map(|id| Some((id, e.design.service(id)?.name.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
+    // The minimap: how it maps the canvas, its one path of boxes, and the view's frame.
+    let minimap_needed = Memo::new(move |_| {
+        let Some(all) = bounds.get() else {
+            return false;
+        };
+        let v = view_at(0.0);
+        all.union(&v) != v
+    });
+    let minimap_fit = Memo::new(move |_| {
+        bounds
+            .get()
+            .map(|a| layout::minimap_fit(&a, MINIMAP.0, MINIMAP.1))
+    });
+    let minimap_path = Memo::new(move |_| {
+        let Some(t) = minimap_fit.get() else {
+            return String::new();
+        };
+        fboxes.with(|b| layout::minimap_path(b, t))
+    });
+    let minimap_go = move |ev: &leptos::ev::PointerEvent| {
+        let (Some((k, dx, dy)), Some(svg)) =
+            (minimap_fit.get_untracked(), minimap_ref.get_untracked())
+        else {
+            return;
+        };
+        let r = svg.get_bounding_client_rect();
+        let (mx, my) = (
+            f64::from(ev.client_x()) - r.left(),
+            f64::from(ev.client_y()) - r.top(),
+        );
+        let (cx, cy) = ((mx - dx) / k, (my - dy) / k);
+        let z = zoom.get_untracked();
+        let (w, h) = view_size.get_untracked();
+        pan.set((w / 2.0 - cx * z, h / 2.0 - cy * z));
+    };
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(svg) = svg_ref.get_untracked() {
+            let r = svg.get_bounding_client_rect();
+            view_size.set((r.width(), r.height()));
+        }
+    });
+    on_cleanup(move || resize.remove());
     let on_node_key = move |id: ServiceId, ev: leptos::ev::KeyboardEvent| {
         let key = ev.key();
         let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
         if !plain {
             return;
         }
-        let order = positions.with_untracked(layout::reading_order);
+        let order = folded.with_untracked(|f| layout::reading_order(&f.positions));
+        // A collapsed group's box: arrows reach it, Enter or Space expands it, and
+        // what acts on one service (move, connect, delete) does not apply.
+        let group = folded.with_untracked(|f| f.stand_ins.get(&id).map(|(k, _)| k.clone()));
         let handled = if let Some(dir) = Direction::of_key(&key) {
-            if ev.shift_key() && linking.get_untracked().is_none() {
+            if ev.shift_key() && linking.get_untracked().is_none() && group.is_none() {
                 let at = positions.with_untracked(|p| p.get(&id).copied().unwrap_or_default());
                 let to = dir.step(at);
                 app.dispatch(Edit::Set {
@@ -567,8 +933,8 @@ pub fn Canvas() -> impl IntoView {
                 app.select(Some(id));
                 announce.set(format!("{} moved to {}, {}", name_of(id), to.x, to.y));
                 go_to(id);
-            } else if let Some(next) = positions
-                .with_untracked(|p| sizes.with_untracked(|s| layout::neighbour(p, s, id, dir)))
+            } else if let Some(next) =
+                folded.with_untracked(|f| layout::neighbour(&f.positions, &f.sizes, id, dir))
             {
                 go_to(next);
             }
@@ -583,6 +949,12 @@ pub fn Canvas() -> impl IntoView {
                     };
                     if let Some(end) = end.copied() {
                         go_to(end);
+                    }
+                    true
+                }
+                "Enter" | " " if group.is_some() => {
+                    if let Some(key) = &group {
+                        expand(key);
                     }
                     true
                 }
@@ -606,7 +978,7 @@ pub fn Canvas() -> impl IntoView {
                     }
                     true
                 }
-                "e" | "E" if linking.get_untracked().is_none() => {
+                "e" | "E" if linking.get_untracked().is_none() && group.is_none() => {
                     start_linking(id);
                     true
                 }
@@ -619,7 +991,7 @@ pub fn Canvas() -> impl IntoView {
                     }
                     true
                 }
-                "Delete" | "Backspace" => {
+                "Delete" | "Backspace" if group.is_none() => {
                     let next = order
                         .iter()
                         .position(|x| *x == id)
@@ -717,6 +1089,80 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
+    // A collapsed group's box: its name, its number of services and their findings;
+    // Enter, a double click or its ▸ expands it.
+    let group_box = move |g: GroupView| {
+        let id = g.id;
+        let pos = move || folded.with(|f| f.positions.get(&id).copied().unwrap_or_default());
+        let size = folded.with_untracked(|f| f.sizes.get(&id).copied().unwrap_or_default());
+        let (w, h) = (size.w, size.h);
+        let badge = badge_text(g.errors, g.warnings);
+        let bw = layout::badge_width(&badge);
+        let text = layout::collapsed_text(&g.key, g.members, &badge);
+        let label = format!(
+            "Group {}, collapsed, {}; {}. Enter expands it.",
+            g.key,
+            text.lines[0],
+            if g.errors + g.warnings == 0 {
+                "no findings".to_string()
+            } else {
+                badge.clone()
+            }
+        );
+        let (k1, k2) = (g.key.clone(), g.key.clone());
+        view! {
+            <g class="node group-node" data-testid=format!("group-node-{}", g.key) data-id=id.0.to_string()
+                role="option" aria-selected="false" aria-label=label
+                tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
+                transform=move || { let p = pos(); format!("translate({} {})", p.x, p.y) }
+                on:focus=move |ev: leptos::ev::FocusEvent| {
+                    active.set(Some(id));
+                    if focus_visible(&ev) {
+                        reveal(id);
+                    }
+                }
+                on:keydown=move |ev| on_node_key(id, ev)
+                on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.stop_propagation(); edge_sel.set(None); }
+                on:dblclick=move |_| expand(&k1)>
+                <title>{format!("{} ({}, collapsed)", g.key, text.lines[0])}</title>
+                <rect class="focus-ring" x="-5" y="-5" width=w + 10 height=h + 10 rx="14" />
+                <rect x="6" y="6" width=w height=h rx="10" class="node-box stack" />
+                <rect width=w height=h rx="10" class="node-box" />
+                <text x=layout::PAD_X y=layout::baseline(0) class="node-name">{g.key.clone()}</text>
+                {text.lines.iter().enumerate().map(|(i, line)| view! {
+                    <text x=layout::PAD_X y=layout::baseline(i + 1) class="node-meta">{line.clone()}</text>
+                }).collect_view()}
+                <g class=badge_class(g.errors, g.warnings) transform=format!("translate({} {})", w - layout::PAD_X - bw, layout::baseline(1) - 13)>
+                    <rect width=bw height=layout::BADGE_HEIGHT rx="9" />
+                    <text x=bw / 2 y="13" text-anchor="middle">{badge}</text>
+                </g>
+                <g class="group-toggle" data-testid=format!("expand-{}", g.key) transform=format!("translate({} {})", w - 30, h - 28)
+                    on:click=move |_| expand(&k2)>
+                    <rect width="20" height="20" rx="5" />
+                    <path d="M 8 5 L 13 10 L 8 15" />
+                </g>
+            </g>
+        }
+    };
+    let all_collapsed = move || {
+        groups.with(|g| collapsed.with(|c| !g.is_empty() && g.iter().all(|g| c.contains(&g.key))))
+    };
+    let on_search_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            if let Some((id, _)) = matches.with_untracked(|m| m.first().cloned()) {
+                focus_service(id);
+            }
+        }
+        "Escape" => query.set(String::new()),
+        _ => {}
+    };
+    let minimap_view = move || {
+        let (k, dx, dy) = minimap_fit.get()?;
+        let v = view_at(0.0);
+        Some((v.x * k + dx, v.y * k + dy, v.w * k, v.h * k))
+    };
+
     view! {
         <section class="canvas-wrap" aria-label="Topology">
             <div class="canvas-tools">
@@ -726,6 +1172,38 @@ pub fn Canvas() -> impl IntoView {
                 <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
+                <select data-testid="group-by" aria-label="Group services by" title="Group services by component or namespace"
+                    on:change=move |ev| {
+                        group_by.set(GroupBy::from_key(&event_target_value(&ev)));
+                        collapsed.set(BTreeSet::new());
+                        request_animation_frame(fit);
+                    }>
+                    <option value="none">"No groups"</option>
+                    <option value="component">"By component"</option>
+                    <option value="namespace">"By namespace"</option>
+                </select>
+                <button data-testid="collapse-all" hidden=move || group_by.get() == GroupBy::None
+                    on:click=move |_| {
+                        if all_collapsed() {
+                            collapsed.set(BTreeSet::new());
+                        } else {
+                            collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).collect()));
+                        }
+                        request_animation_frame(fit);
+                    }>
+                    {move || if all_collapsed() { "Expand all" } else { "Collapse all" }}
+                </button>
+                <div class="canvas-search">
+                    <input type="search" data-testid="canvas-search" aria-label="Find a service" placeholder="Find a service"
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))
+                        on:keydown=on_search_key />
+                    <ul class="search-results" data-testid="search-results" hidden=move || matches.with(Vec::is_empty)>
+                        <For each=move || matches.get() key=|m| m.0 children=move |(id, name)| view! {
+                            <li><button data-testid=format!("found-{name}") on:click=move |_| focus_service(id)>{name.clone()}</button></li>
+                        } />
+                    </ul>
+                </div>
                 <span class="hint" title=KEYS_HELP>"drag ● or press E to connect · Del removes"</span>
                 <crate::panes::PaneToggles />
             </div>
@@ -749,6 +1227,7 @@ pub fn Canvas() -> impl IntoView {
                         app.select(None);
                         edge_sel.set(None);
                         linking.set(None);
+                        found.set(None);
                     }
                 }
             >
@@ -758,31 +1237,61 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=move || { let (x, y) = pan.get(); format!("translate({x} {y}) scale({})", zoom.get()) }>
-                    <g class="edges" aria-hidden="true">
-                    {move || drawn.get().into_iter().map(|(edge, route, label, spot, across)| {
-                        let d = route.svg();
-                        let key = (edge.from, edge.to);
-                        let (lx, ly) = spot.unwrap_or_else(|| route.at(0.5));
-                        let cross = across.is_some();
+                    <g class="groups">
+                    <For each=move || frames.get() key=|f| format!("{}|{:?}|{}", f.key, f.frame, f.members) children=move |f| {
+                        let r = f.frame;
+                        let title = format!("{} · {} service{}", f.key, f.members, if f.members == 1 { "" } else { "s" });
+                        let k1 = f.key.clone();
+                        let k2 = f.key.clone();
                         view! {
-                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:crowded=spot.is_none() class:cross=cross data-testid=format!("edge-{}-{}", edge.from.0, edge.to.0)
-                                on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
-                                <title>{format!("{} → {} on port {label}", name_of(edge.from), name_of(edge.to))}</title>
-                                <path d=d.clone() class="edge-hit" />
-                                <path d=d marker-end="url(#arrow)" class="edge-line" />
-                                <text x=format!("{lx:.1}") y=format!("{:.1}", ly + 4.0) text-anchor="middle" class="edge-label">{label}</text>
-                                {across.map(|(ns, nx, ny)| view! { <text x=format!("{nx:.1}") y=format!("{ny:.1}") class="edge-label edge-namespace">{format!("↳ in {ns}")}</text> })}
+                            <g class="group" data-testid=format!("frame-{}", f.key)>
+                                <rect class="group-frame" x=r.x y=r.y width=r.w height=r.h rx="14" />
+                                <text class="group-title" x=r.x + 34.0 y=r.y + 20.0>{title}</text>
+                                <g class="group-toggle" role="button" tabindex="0" aria-label=format!("Collapse group {}", f.key)
+                                    data-testid=format!("collapse-{}", f.key)
+                                    transform=format!("translate({} {})", r.x + 8.0, r.y + 6.0)
+                                    on:pointerdown=move |ev: leptos::ev::PointerEvent| ev.stop_propagation()
+                                    on:click=move |_| collapse(&k1)
+                                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                        if ev.key() == "Enter" || ev.key() == " " {
+                                            ev.prevent_default();
+                                            collapse(&k2);
+                                        }
+                                    }>
+                                    <rect width="20" height="20" rx="5" />
+                                    <path d="M 5 8 L 10 13 L 15 8" />
+                                </g>
                             </g>
                         }
-                    }).collect_view()}
+                    } />
+                    </g>
+                    <g class="edges" aria-hidden="true">
+                    <For each=move || drawn.get() key=|e| e.clone() children=move |e| {
+                        let key = (e.from, e.to);
+                        let cross = e.across.is_some();
+                        view! {
+                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:crowded=e.crowded class:cross=cross data-testid=format!("edge-{}-{}", e.from.0, e.to.0)
+                                on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
+                                <title>{e.title.clone()}</title>
+                                <path d=e.d.clone() class="edge-hit" />
+                                <path d=e.d.clone() marker-end="url(#arrow)" class="edge-line" />
+                                <text x=e.at.0.clone() y=e.at.1.clone() text-anchor="middle" class="edge-label">{e.label.clone()}</text>
+                                {e.across.clone().map(|(text, nx, ny)| view! { <text x=nx y=ny class="edge-label edge-namespace">{text}</text> })}
+                            </g>
+                        }
+                    } />
                     </g>
                     <g role="listbox" aria-label="Services" aria-describedby="canvas-keys" data-testid="nodes">
-                    {move || nodes.get().into_iter().map(|n| {
+                    <For each=move || items.get() key=|item| item.clone() children=move |item| {
+                        let n = match item {
+                            Item::Node(n) => n,
+                            Item::Group(g) => return group_box(g).into_any(),
+                        };
                         let id = n.id;
-                        let pos = move || positions.with(|p| p.get(&id).copied().unwrap_or_default());
+                        let pos = move || folded.with(|f| f.positions.get(&id).copied().unwrap_or_default());
                         let size = sizes.with_untracked(|s| s.get(&id).copied().unwrap_or_default());
                         let (w, h) = (size.w, size.h);
-                        let badge = if n.errors > 0 { "badge error" } else if n.warnings > 0 { "badge warning" } else { "badge ok" };
+                        let badge = badge_class(n.errors, n.warnings);
                         let badge_text = n.badge();
                         let bw = layout::badge_width(&badge_text);
                         let lines = n.lines();
@@ -793,6 +1302,7 @@ pub fn Canvas() -> impl IntoView {
                         let public = n.public.clone().map(|p| (entry_label(&p, w), p));
                         view! {
                             <g class="node" class:selected=move || app.selected() == Some(id) class:absent=!n.deployed
+                                class:found=move || found.get() == Some(id)
                                 class:link-source=move || linking.get() == Some(id)
                                 data-testid=format!("node-{}", n.name)
                                 data-id=id.0.to_string()
@@ -851,8 +1361,8 @@ pub fn Canvas() -> impl IntoView {
                                         gesture.set(Gesture::Connecting { from: id });
                                     } />
                             </g>
-                        }
-                    }).collect_view()}
+                        }.into_any()
+                    } />
                     </g>
                     {move || match gesture.get() {
                         Gesture::Connecting { from } => boxes.with(|b| b.get(&from).copied()).map(|a| {
@@ -874,6 +1384,19 @@ pub fn Canvas() -> impl IntoView {
                     }}
                 </g>
             </svg>
+            {move || minimap_needed.get().then(|| view! {
+                <svg class="minimap" node_ref=minimap_ref data-testid="minimap" aria-hidden="true"
+                    width=MINIMAP.0 height=MINIMAP.1
+                    on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.prevent_default(); minimap_drag.set(true); minimap_go(&ev); }
+                    on:pointermove=move |ev: leptos::ev::PointerEvent| if minimap_drag.get_untracked() { minimap_go(&ev); }
+                    on:pointerup=move |_| minimap_drag.set(false)
+                    on:pointerleave=move |_| minimap_drag.set(false)>
+                    <path class="minimap-nodes" d=move || minimap_path.get() />
+                    {move || minimap_view().map(|(x, y, w, h)| view! {
+                        <rect class="minimap-view" data-testid="minimap-view" x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{w:.1}") height=format!("{h:.1}") />
+                    })}
+                </svg>
+            })}
         </section>
     }
 }

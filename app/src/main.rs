@@ -5,6 +5,7 @@
 //! Kubernetes knowledge lives in core.
 
 mod bench;
+mod bench_canvas;
 mod bundle;
 mod canvas;
 mod delivery;
@@ -36,6 +37,8 @@ fn main() {
         .unwrap_or_default();
     if hash == "#bench" {
         leptos::mount::mount_to_body(bench::BenchPage);
+    } else if let Some(n) = bench_canvas::count(&hash) {
+        leptos::mount::mount_to_body(move || bench_canvas::page(n));
     } else {
         leptos::mount::mount_to_body(App);
     }

@@ -2,13 +2,16 @@
 //! automatic left-to-right layout (callers left of their dependencies, in layers, with a
 //! barycentre pass against crossings), where a new node goes so it covers nothing, how
 //! an edge runs and where its label sits without covering a node or another label, and
-//! which node is next in a direction (the canvas's arrow keys).
+//! which node is next in a direction (the canvas's arrow keys); and what keeps a
+//! thousand services legible: groups (by component or namespace) with their frames and
+//! their own automatic layout, collapsed groups folded into one box, which boxes a view
+//! shows, search by name, and the minimap's one path.
 //!
 //! Everything here is a pure function of the design and of node sizes; the app only
 //! draws what it returns. Text widths are those of DejaVu Sans (the widest common UI
 //! sans-serif, the fallback on Linux), so text sized here fits in any other UI font.
 
-use crate::model::{Design, Edge, Position, ServiceId};
+use crate::model::{Design, Edge, Environment, Position, ServiceId, Tier};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Font size of a node's name, in canvas units (bold).
@@ -894,6 +897,381 @@ pub fn neighbour(
         .map(|(_, _, id)| id)
 }
 
+/// What the canvas groups services by: a frame around the services of one group, which
+/// folds into one box when collapsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GroupBy {
+    /// No groups.
+    #[default]
+    None,
+    /// The service's `app.kubernetes.io/component` (frontend, backend, database, ...).
+    Component,
+    /// The namespace the service runs in, in the environment shown.
+    Namespace,
+}
+
+impl GroupBy {
+    /// Every choice, in the order the canvas offers them.
+    pub const ALL: [GroupBy; 3] = [GroupBy::None, GroupBy::Component, GroupBy::Namespace];
+
+    /// Its name in the page (a select's value).
+    pub fn key(self) -> &'static str {
+        match self {
+            GroupBy::None => "none",
+            GroupBy::Component => "component",
+            GroupBy::Namespace => "namespace",
+        }
+    }
+
+    /// The choice named `key`; anything else is no grouping.
+    pub fn from_key(key: &str) -> GroupBy {
+        GroupBy::ALL
+            .into_iter()
+            .find(|g| g.key() == key)
+            .unwrap_or_default()
+    }
+}
+
+/// The group of a service without a component.
+pub const NO_COMPONENT: &str = "no component";
+/// The group of a service that runs nowhere reachable from the environment shown.
+pub const NOT_DEPLOYED: &str = "not deployed";
+
+/// The group of every service, by `by`, in environment `env` (empty for
+/// [`GroupBy::None`]). By namespace: the environment's namespace where it deploys the
+/// service, else the namespace of the one shared environment that runs it (where this
+/// environment's callers reach it, as [`crate::edges::target`] says), else
+/// [`NOT_DEPLOYED`].
+pub fn group_of(design: &Design, env: &Environment, by: GroupBy) -> BTreeMap<ServiceId, String> {
+    design
+        .services
+        .iter()
+        .filter_map(|s| {
+            let key = match by {
+                GroupBy::None => return None,
+                GroupBy::Component if s.component.trim().is_empty() => NO_COMPONENT.to_string(),
+                GroupBy::Component => s.component.trim().to_string(),
+                GroupBy::Namespace if env.deploys(s.id) => env.namespace.clone(),
+                GroupBy::Namespace => {
+                    let mut shared = design.environments.iter().filter(|e| {
+                        e.tier == Tier::Shared && e.name != env.name && e.deploys(s.id)
+                    });
+                    match (shared.next(), shared.next()) {
+                        (Some(one), None) => one.namespace.clone(),
+                        _ => NOT_DEPLOYED.to_string(),
+                    }
+                }
+            };
+            Some((s.id, key))
+        })
+        .collect()
+}
+
+/// Room between a group's frame and the nodes inside it.
+pub const GROUP_PAD: f64 = 16.0;
+/// Height of a group frame's title bar, above its nodes.
+pub const GROUP_HEADER: f64 = 30.0;
+/// Space between two groups of the grouped automatic layout.
+pub const GROUP_GAP: i32 = 60;
+
+/// One group of services on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// What its services share (a component or a namespace).
+    pub key: String,
+    /// Its services, in the design's order.
+    pub members: Vec<ServiceId>,
+    /// Its frame: around its members' boxes, with the title bar above.
+    pub frame: Rect,
+}
+
+/// The groups of `group_of`, in the order of their first member in `boxes`' keys,
+/// each framing its members' boxes.
+pub fn groups(
+    group_of: &BTreeMap<ServiceId, String>,
+    boxes: &BTreeMap<ServiceId, Rect>,
+) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (id, b) in boxes {
+        let Some(key) = group_of.get(id) else {
+            continue;
+        };
+        match index.get(key.as_str()) {
+            Some(&i) => {
+                out[i].members.push(*id);
+                out[i].frame = out[i].frame.union(b);
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(Group {
+                    key: key.clone(),
+                    members: vec![*id],
+                    frame: *b,
+                });
+            }
+        }
+    }
+    for g in &mut out {
+        let f = g.frame.inflate(GROUP_PAD);
+        g.frame = Rect {
+            y: f.y - GROUP_HEADER,
+            h: f.h + GROUP_HEADER,
+            ..f
+        };
+    }
+    out
+}
+
+/// The canvas with its collapsed groups folded: each collapsed group is drawn as one
+/// box standing in for its members, at its frame's corner, and the edges of its
+/// members lead to that box instead.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Folded {
+    /// Where each drawn box is: services shown alone, and one stand-in per collapsed
+    /// group (keyed by the group's first member).
+    pub positions: BTreeMap<ServiceId, Position>,
+    /// The size of each drawn box.
+    pub sizes: Sizes,
+    /// The edges between drawn boxes: an edge inside one collapsed group is left out,
+    /// and edges that fold into the same pair of boxes are drawn once.
+    pub edges: Vec<Edge>,
+    /// The collapsed group each stand-in shows, with its number of members.
+    pub stand_ins: BTreeMap<ServiceId, (String, usize)>,
+    /// The box each hidden service is drawn in (its group's stand-in).
+    pub hidden: BTreeMap<ServiceId, ServiceId>,
+}
+
+/// The text of a collapsed group's box: its name and how many services it holds.
+pub fn collapsed_text(key: &str, members: usize, badge: &str) -> NodeText {
+    NodeText {
+        name: key.to_string(),
+        badge: badge.to_string(),
+        lines: vec![
+            format!("{members} service{}", if members == 1 { "" } else { "s" }),
+            "collapsed group".into(),
+        ],
+    }
+}
+
+/// Folds the groups named in `collapsed` (see [`Folded`]). `badges` gives each group's
+/// findings badge, which the collapsed box's size follows.
+pub fn fold(
+    positions: &BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+    edges: &[Edge],
+    groups: &[Group],
+    collapsed: &BTreeSet<String>,
+    badges: &BTreeMap<String, String>,
+) -> Folded {
+    let mut out = Folded {
+        positions: positions.clone(),
+        sizes: sizes.clone(),
+        ..Folded::default()
+    };
+    for g in groups.iter().filter(|g| collapsed.contains(&g.key)) {
+        let Some(&first) = g.members.first() else {
+            continue;
+        };
+        for m in &g.members {
+            out.positions.remove(m);
+            out.sizes.remove(m);
+            out.hidden.insert(*m, first);
+        }
+        let badge = badges.get(&g.key).map_or("✓", String::as_str);
+        #[allow(clippy::cast_possible_truncation)]
+        let at = Position {
+            x: (g.frame.x + GROUP_PAD).round() as i32,
+            y: (g.frame.y + GROUP_HEADER).round() as i32,
+        };
+        out.positions.insert(first, at);
+        out.sizes.insert(
+            first,
+            node_size(&collapsed_text(&g.key, g.members.len(), badge)),
+        );
+        out.stand_ins
+            .insert(first, (g.key.clone(), g.members.len()));
+    }
+    let drawn = |id: ServiceId| out.hidden.get(&id).copied().unwrap_or(id);
+    let mut seen = BTreeSet::new();
+    out.edges = edges
+        .iter()
+        .filter_map(|e| {
+            let (from, to) = (drawn(e.from), drawn(e.to));
+            (from != to && seen.insert((from, to))).then(|| Edge {
+                from,
+                to,
+                port: e.port.clone(),
+            })
+        })
+        .collect();
+    out
+}
+
+/// The boxes of `boxes` that overlap `view` (in canvas units): what the canvas draws.
+pub fn visible(boxes: &BTreeMap<ServiceId, Rect>, view: &Rect) -> BTreeSet<ServiceId> {
+    boxes
+        .iter()
+        .filter(|(_, b)| b.overlaps(view))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// Whether an edge between boxes `a` and `b` may cross `view`: its route stays inside
+/// the rectangle around both boxes, widened by the curve's reach.
+pub fn edge_may_show(a: &Rect, b: &Rect, view: &Rect) -> bool {
+    a.union(b).inflate(40.0).overlaps(view)
+}
+
+/// The automatic layout with groups kept apart: each group laid out on its own (as
+/// [`auto_layout`] does, with the edges inside it), the groups then stacked from top to
+/// bottom in the order of their first service, [`GROUP_GAP`] apart. Services of no
+/// group come last, as one more band.
+pub fn grouped_layout(
+    design: &Design,
+    sizes: &Sizes,
+    group_of: &BTreeMap<ServiceId, String>,
+) -> BTreeMap<ServiceId, Position> {
+    let mut order: Vec<Option<&String>> = Vec::new();
+    for s in &design.services {
+        let g = group_of.get(&s.id);
+        if !order.contains(&g) {
+            order.push(g);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut top = 0;
+    for g in order {
+        let members: BTreeSet<ServiceId> = design
+            .services
+            .iter()
+            .filter(|s| group_of.get(&s.id) == g)
+            .map(|s| s.id)
+            .collect();
+        let part = Design {
+            services: design
+                .services
+                .iter()
+                .filter(|s| members.contains(&s.id))
+                .cloned()
+                .collect(),
+            edges: design
+                .edges
+                .iter()
+                .filter(|e| members.contains(&e.from) && members.contains(&e.to))
+                .cloned()
+                .collect(),
+            ..Design::default()
+        };
+        let laid = auto_layout(&part, sizes);
+        let (min_y, max_y) = laid.iter().fold((i32::MAX, i32::MIN), |(lo, hi), (id, p)| {
+            (lo.min(p.y), hi.max(p.y + size_of(sizes, *id).h))
+        });
+        if min_y > max_y {
+            continue;
+        }
+        // Each band leaves room for its frame's title bar and padding.
+        #[allow(clippy::cast_possible_truncation)]
+        let head = (GROUP_HEADER + GROUP_PAD) as i32;
+        let shift = top + head - min_y;
+        for (id, p) in laid {
+            out.insert(
+                id,
+                Position {
+                    x: p.x,
+                    y: p.y + shift,
+                },
+            );
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let pad = GROUP_PAD as i32;
+        top += head + (max_y - min_y) + pad + GROUP_GAP;
+    }
+    out
+}
+
+/// A position for every service as [`positions`] gives it, except that services without
+/// a saved one are laid out by [`grouped_layout`] when there are groups.
+pub fn grouped_positions(
+    design: &Design,
+    sizes: &Sizes,
+    group_of: &BTreeMap<ServiceId, String>,
+) -> BTreeMap<ServiceId, Position> {
+    if group_of.is_empty() || design.services.iter().all(|s| s.position.is_some()) {
+        return positions(design, sizes);
+    }
+    let auto = grouped_layout(design, sizes, group_of);
+    design
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.id,
+                s.position
+                    .or_else(|| auto.get(&s.id).copied())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The services whose name matches `query` (ignoring case and surrounding space): the
+/// exact name first, then names that start with it, then names that contain it, each
+/// in name order. An empty query matches nothing.
+pub fn search(design: &Design, query: &str) -> Vec<ServiceId> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, String, ServiceId)> = design
+        .services
+        .iter()
+        .filter_map(|s| {
+            let name = s.name.to_lowercase();
+            let rank = if name == q {
+                0
+            } else if name.starts_with(&q) {
+                1
+            } else if name.contains(&q) {
+                2
+            } else {
+                return None;
+            };
+            Some((rank, name, s.id))
+        })
+        .collect();
+    hits.sort();
+    hits.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// How a minimap of `width` × `height` pixels shows the canvas rectangle `all`: the
+/// scale and the offset of canvas point (0, 0), so that `all` fits whole and centred.
+pub fn minimap_fit(all: &Rect, width: f64, height: f64) -> (f64, f64, f64) {
+    let k = (width / all.w.max(1.0)).min(height / all.h.max(1.0));
+    let dx = (width - all.w * k) / 2.0 - all.x * k;
+    let dy = (height - all.h * k) / 2.0 - all.y * k;
+    (k, dx, dy)
+}
+
+/// One SVG path of every box in `boxes`, scaled by `k` and moved by (`dx`, `dy`): the
+/// minimap draws a thousand services as one element.
+pub fn minimap_path(boxes: &BTreeMap<ServiceId, Rect>, (k, dx, dy): (f64, f64, f64)) -> String {
+    let mut d = String::with_capacity(boxes.len() * 32);
+    for b in boxes.values() {
+        use std::fmt::Write;
+        let _ = write!(
+            d,
+            "M{:.1} {:.1}h{:.1}v{:.1}h{:.1}z",
+            b.x * k + dx,
+            b.y * k + dy,
+            (b.w * k).max(1.0),
+            (b.h * k).max(1.0),
+            -(b.w * k).max(1.0)
+        );
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1319,5 +1697,183 @@ mod tests {
         let host = "Ingress api.miniredis.example.com";
         assert_eq!(fitting(&[host, "Ingress"], 500.0, 12.0, false), host);
         assert_eq!(fitting(&[host, "Ingress"], 80.0, 12.0, false), "Ingress");
+    }
+
+    fn boxes_of(p: &BTreeMap<ServiceId, Position>, s: &Sizes) -> BTreeMap<ServiceId, Rect> {
+        rects(p, s).into_iter().collect()
+    }
+
+    #[test]
+    fn services_group_by_component_or_by_the_namespace_they_run_in() {
+        let mut d = templates::miniredis();
+        let first = d.services[0].id;
+        let mut shared = crate::model::Environment::new("observability", Tier::Shared, "obs");
+        shared.hosts_services = false;
+        shared.overrides.insert(
+            first,
+            crate::model::Override {
+                enabled: Some(true),
+                ..Default::default()
+            },
+        );
+        d.environments.push(shared);
+        let prod = d.environment("prod").unwrap().clone();
+        let by_component = group_of(&d, &prod, GroupBy::Component);
+        for s in &d.services {
+            assert_eq!(by_component[&s.id], s.component, "{}", s.name);
+        }
+        assert!(group_of(&d, &prod, GroupBy::None).is_empty());
+        // prod stops running the first service: it then runs in the shared namespace.
+        let mut prod_without = prod.clone();
+        prod_without.overrides.insert(
+            first,
+            crate::model::Override {
+                enabled: Some(false),
+                ..Default::default()
+            },
+        );
+        let by_ns = group_of(&d, &prod_without, GroupBy::Namespace);
+        assert_eq!(by_ns[&first], "obs");
+        assert_eq!(by_ns[&d.services[1].id], "miniredis-prod");
+        // Nowhere reachable at all: said so.
+        d.environments.retain(|e| e.name != "observability");
+        assert_eq!(
+            group_of(&d, &prod_without, GroupBy::Namespace)[&first],
+            NOT_DEPLOYED
+        );
+        for g in GroupBy::ALL {
+            assert_eq!(GroupBy::from_key(g.key()), g);
+        }
+    }
+
+    #[test]
+    fn a_group_frames_its_members_and_grouped_layout_keeps_groups_apart() {
+        for d in all_templates().into_iter().chain([templates::scaled(120)]) {
+            let s = sizes(&d);
+            let env = d.environments[0].clone();
+            let by = group_of(&d, &env, GroupBy::Component);
+            let p = grouped_positions(&d, &s, &by);
+            let b = boxes_of(&p, &s);
+            let gs = groups(&by, &b);
+            for g in &gs {
+                for m in &g.members {
+                    let r = b[m];
+                    assert_eq!(g.frame.union(&r), g.frame, "{}: {} inside", d.name, g.key);
+                }
+            }
+            if d.services.iter().all(|s| s.position.is_none()) {
+                for (i, a) in gs.iter().enumerate() {
+                    for c in &gs[i + 1..] {
+                        assert!(
+                            !a.frame.overlaps(&c.frame),
+                            "{}: {} and {}",
+                            d.name,
+                            a.key,
+                            c.key
+                        );
+                    }
+                }
+                let all = rects(&p, &s);
+                for (i, (x, a)) in all.iter().enumerate() {
+                    for (y, c) in &all[i + 1..] {
+                        assert!(!a.overlaps(c), "{}: {x:?} and {y:?}", d.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_collapsed_group_is_one_box_and_its_edges_lead_to_it() {
+        let d = templates::miniredis();
+        let s = sizes(&d);
+        let env = d.environments[0].clone();
+        let by = group_of(&d, &env, GroupBy::Component);
+        let p = grouped_positions(&d, &s, &by);
+        let gs = groups(&by, &boxes_of(&p, &s));
+        let big = gs.iter().max_by_key(|g| g.members.len()).unwrap();
+        assert!(big.members.len() > 1, "{gs:?}");
+        let collapsed = BTreeSet::from([big.key.clone()]);
+        let f = fold(&p, &s, &d.edges, &gs, &collapsed, &BTreeMap::new());
+        let stand_in = big.members[0];
+        assert_eq!(f.stand_ins[&stand_in], (big.key.clone(), big.members.len()));
+        assert_eq!(f.positions.len(), d.services.len() - big.members.len() + 1);
+        for m in &big.members[1..] {
+            assert!(!f.positions.contains_key(m));
+            assert_eq!(f.hidden[m], stand_in);
+        }
+        let inside = |id: ServiceId| big.members.contains(&id);
+        let mut expected = BTreeSet::new();
+        for e in &d.edges {
+            let map = |id| if inside(id) { stand_in } else { id };
+            if map(e.from) != map(e.to) {
+                expected.insert((map(e.from), map(e.to)));
+            }
+        }
+        let got: Vec<_> = f.edges.iter().map(|e| (e.from, e.to)).collect();
+        assert_eq!(got.len(), expected.len(), "each pair once: {got:?}");
+        assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), expected);
+        // Nothing collapsed: nothing changes.
+        let none = fold(&p, &s, &d.edges, &gs, &BTreeSet::new(), &BTreeMap::new());
+        assert_eq!((none.positions, none.edges), (p, d.edges.clone()));
+    }
+
+    #[test]
+    fn only_boxes_in_view_are_visible() {
+        let d = templates::scaled(300);
+        let s = sizes(&d);
+        let b = boxes_of(&positions(&d, &s), &s);
+        let view = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 1400.0,
+            h: 900.0,
+        };
+        let shown = visible(&b, &view);
+        assert!(!shown.is_empty() && shown.len() < 100, "{}", shown.len());
+        for (id, r) in &b {
+            assert_eq!(shown.contains(id), r.overlaps(&view));
+        }
+        let far = Rect { x: 1e6, ..view };
+        assert!(!edge_may_show(
+            &b[&d.services[0].id],
+            &b[&d.services[1].id],
+            &far
+        ));
+    }
+
+    #[test]
+    fn search_ranks_the_exact_name_then_prefixes_then_the_rest() {
+        let d = templates::scaled(40);
+        let names = |q: &str| -> Vec<String> {
+            search(&d, q)
+                .into_iter()
+                .map(|id| d.service(id).unwrap().name.clone())
+                .collect()
+        };
+        let first = d.services[0].name.clone();
+        assert_eq!(names(&first.to_uppercase())[0], first);
+        let all = names("-1");
+        assert!(all.iter().all(|n| n.contains("-1")) && !all.is_empty());
+        assert!(names("  ").is_empty());
+        assert!(names("no-such-service").is_empty());
+        let ranked = names("redis");
+        let starts = ranked.iter().take_while(|n| n.starts_with("redis")).count();
+        assert!(ranked[starts..].iter().all(|n| !n.starts_with("redis")));
+    }
+
+    #[test]
+    fn the_minimap_fits_everything_in_one_path() {
+        let all = Rect {
+            x: -100.0,
+            y: 50.0,
+            w: 4000.0,
+            h: 1000.0,
+        };
+        let (k, dx, dy) = minimap_fit(&all, 200.0, 140.0);
+        assert!((all.x * k + dx).abs() < 1e-9 && ((all.x + all.w) * k + dx - 200.0).abs() < 1e-9);
+        assert!(all.y * k + dy >= 0.0 && (all.y + all.h) * k + dy <= 140.0);
+        let b = BTreeMap::from([(ServiceId(1), all), (ServiceId(2), all)]);
+        assert_eq!(minimap_path(&b, (k, dx, dy)).matches('M').count(), 2);
     }
 }

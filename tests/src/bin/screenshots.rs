@@ -242,5 +242,38 @@ async fn main() {
     .await
     .expect("scroll to prod");
     shot(&c, "gateway-environment.png").await;
+    canvas_at_scale(&c, url).await;
     let _ = c.close().await;
+}
+
+/// A thousand services: grouped by component with the minimap, every group collapsed,
+/// and search listing its matches.
+async fn canvas_at_scale(c: &Client, url: &str) {
+    let design = kubeprint_core::templates::scaled(1000);
+    let link = kubeprint_core::link::link(&format!("{url}/"), &design);
+    c.goto(&link).await.expect("load the large design");
+    c.wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("[data-testid=\"minimap\"]"))
+        .await
+        .expect("the large design opens");
+    let group_by = c
+        .find(Locator::Css("[data-testid=\"group-by\"]"))
+        .await
+        .expect("group-by");
+    group_by
+        .select_by_value("component")
+        .await
+        .expect("group by component");
+    shot(c, "canvas-1000.png").await;
+    click(c, "collapse-all").await;
+    shot(c, "canvas-1000-collapsed.png").await;
+    click(c, "collapse-all").await;
+    let search = c
+        .find(Locator::Css("[data-testid=\"canvas-search\"]"))
+        .await
+        .expect("search");
+    search.click().await.expect("focus");
+    search.send_keys("postgres-main-4").await.expect("type");
+    shot(c, "canvas-1000-search.png").await;
 }
