@@ -84,7 +84,7 @@ fn Layout() -> impl IntoView {
     view! {
         <main
             class="layout"
-            style=move || panes.get().columns()
+            style:grid-template-columns=move || panes.get().columns()
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();

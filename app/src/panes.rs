@@ -97,7 +97,9 @@ impl PaneLayout {
         }
     }
 
-    /// The layout grid's columns: canvas, then for each shown column a handle and it.
+    /// The layout grid's columns (its `grid-template-columns`): canvas, then for each
+    /// shown column a handle and it. Set as one CSS property, never as a `style`
+    /// attribute, which the page's Content-Security-Policy refuses.
     pub fn columns(&self) -> String {
         let mut cols = "minmax(360px, 1fr)".to_string();
         for pane in [Pane::Inspector, Pane::Output] {
@@ -105,7 +107,7 @@ impl PaneLayout {
                 cols.push_str(&format!(" 6px {}px", self.width(pane)));
             }
         }
-        format!("grid-template-columns: {cols}")
+        cols
     }
 }
 

@@ -46,6 +46,11 @@ pub const ALL: &[Template] = &[
         build: stfc_fastapi,
     },
     Template {
+        name: "kubeprint",
+        title: "Kubeprint itself: the static site from its Dockerfile, non-root nginx, Ingress+TLS",
+        build: kubeprint,
+    },
+    Template {
         name: "empty",
         title: "Empty design",
         build: Design::default,
@@ -1132,6 +1137,89 @@ pub fn stfc_fastapi() -> Design {
             ..Override::default()
         },
     );
+    b.0
+}
+
+/// Kubeprint's own deployment: the image its `Dockerfile` builds (the static site behind
+/// nginx, listening on 8080 as uid 10001, writing only to `/tmp`, answering `/healthz`,
+/// sending the page's Content-Security-Policy), two or more replicas behind an Ingress
+/// with TLS, default-deny in every environment. It calls nothing: the page makes no
+/// request beyond its own files, so it needs no egress at all.
+pub fn kubeprint() -> Design {
+    let mut envs = Environment::standard_set("kubeprint");
+    for env in &mut envs {
+        env.default_deny = true;
+    }
+    let mut b = Builder::new("kubeprint", envs);
+    let healthz = || Probe::http("/healthz", named("http")).with_timeout(2);
+    b.add(Service {
+        name: "kubeprint".into(),
+        component: "web".into(),
+        critical: true,
+        image: "registry.example.com/kubeprint".into(),
+        tag: "0.1.0".into(),
+        ports: vec![port("http", 8080)],
+        exposure: Exposure {
+            service: ServiceKind::ClusterIP,
+            ports: vec![svc_port("http", 80, "http")],
+            ingress: Some(IngressRoute {
+                host: "kubeprint.example.com".into(),
+                path: "/".into(),
+                port: "http".into(),
+                tls: true,
+            }),
+            ..Exposure::default()
+        },
+        probes: Probes {
+            startup: Some(healthz().timed(0, 3, 10)),
+            liveness: Some(healthz().timed(0, 10, 3)),
+            readiness: Some(healthz().timed(0, 5, 2)),
+        },
+        // nginx finishes the requests it has on SIGQUIT (the image's stop signal) within
+        // a second or two: static files only.
+        timing: Timing {
+            pre_stop_seconds: 5,
+            app_shutdown_seconds: 10,
+            grace_period_seconds: 20,
+            startup_seconds: 5,
+            ..Timing::default()
+        },
+        resources: Resources::new("50m", "32Mi", "200m", "64Mi"),
+        scaling: Scaling {
+            replicas: 2,
+            hpa: Some(Hpa {
+                min: 2,
+                max: 4,
+                cpu_percent: Some(70),
+                ..Hpa::default()
+            }),
+            pdb: Some(Pdb::MaxUnavailable(Amount::Count(1))),
+            max_surge: Amount::Count(1),
+            max_unavailable: Amount::Count(0),
+            revision_history_limit: None,
+            spread: Spread::TopologySpread {
+                max_skew: 1,
+                topology_key: "kubernetes.io/hostname".into(),
+                hard: false,
+            },
+        },
+        // nginx's pid file and request buffers (deploy/nginx.conf), under a read-only
+        // root filesystem.
+        volumes: vec![Volume {
+            name: "tmp".into(),
+            source: VolumeSource::EmptyDir {
+                memory: false,
+                size_limit: Some("64Mi".into()),
+            },
+        }],
+        mounts: vec![Mount {
+            volume: "tmp".into(),
+            path: "/tmp".into(),
+            ..Mount::default()
+        }],
+        security: Security::hardened(),
+        ..Service::default()
+    });
     b.0
 }
 

@@ -430,7 +430,9 @@ fn every_path_of_every_template_resolves_in_every_environment() {
         let d = (t.build)();
         let (findings, problems) = check(&d);
         assert!(problems.is_empty(), "{}:\n{}", t.name, problems.join("\n"));
-        if t.name != "empty" {
+        // The empty design has nothing to find, and Kubeprint's own deployment is clean
+        // by design (tested in rules).
+        if !["empty", "kubeprint"].contains(&t.name) {
             assert!(!findings.is_empty(), "{} has findings to check", t.name);
         }
     }

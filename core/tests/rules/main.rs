@@ -552,6 +552,18 @@ fn framework_m_shows_its_latest_image() {
 }
 
 #[test]
+fn kubeprint_own_deployment_has_no_finding_but_notes_in_any_environment() {
+    let d = templates::by_name("kubeprint").unwrap();
+    for env in ["dev", "staging", "prod"] {
+        let f: Vec<_> = validate(&d, env)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info)
+            .collect();
+        assert!(f.is_empty(), "{env}: {f:#?}");
+    }
+}
+
+#[test]
 fn no_seed_template_has_an_error() {
     for t in templates::ALL {
         let d = (t.build)();
