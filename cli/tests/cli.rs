@@ -196,7 +196,7 @@ fn link_and_open_link_round_trip_a_design() {
     let o = kubeprint(&["link", f.to_str().unwrap(), "--base", "https://kp.example/"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let url = stdout(&o).trim().to_string();
-    assert!(url.starts_with("https://kp.example/#d=kp1."), "{url}");
+    assert!(url.starts_with("https://kp.example/#d=kp2."), "{url}");
     assert!(
         stderr(&o).contains("key names only, never values"),
         "the secrets note"

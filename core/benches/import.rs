@@ -1,7 +1,8 @@
 //! `cargo bench -p kubeprint-core --bench import`: import a rendered bundle of about 500
 //! objects (the scaled miniredis design, 120 services, default-deny), and generated
 //! inputs of 1, 5 and 15 MB (about 1,000 objects per MB) to show how import time grows
-//! with the input.
+//! with the input. `import-mixed`: a realistic mix of kinds up to 15 MB and 16,000
+//! objects.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -38,5 +39,23 @@ fn sizes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, sizes);
+/// A namespace dump of realistic mix: the rendered design plus ConfigMaps, Secrets and
+/// RoleBindings (`big_manifest::generate_mixed`), at three sizes with the same mix, up
+/// to 15 MB and 16,000 objects.
+fn mixed(c: &mut Criterion) {
+    let mut group = c.benchmark_group("import-mixed");
+    group.sample_size(10);
+    for (bytes, objects) in [(1_500_000, 1_600), (5_000_000, 5_333), (15_000_000, 16_000)] {
+        let yaml = big_manifest::generate_mixed(bytes, objects);
+        let count = yaml.matches("\nkind: ").count() + 1;
+        assert!(count >= objects, "{count} objects");
+        let mb = yaml.len() as f64 / 1e6;
+        group.bench_function(format!("kubernetes/{mb:.1}MB-{count}-objects"), |b| {
+            b.iter(|| import::kubernetes(black_box(&yaml)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, sizes, mixed);
 criterion_main!(benches);

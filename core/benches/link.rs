@@ -1,4 +1,5 @@
-//! `cargo bench -p kubeprint-core --bench link`: share-link encode and decode of each template.
+//! `cargo bench -p kubeprint-core --bench link`: share-link encode and decode of two
+//! templates and of a 200-service design (`templates::scaled(200)`).
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -9,8 +10,11 @@ use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("link");
-    for name in ["connectum", "miniredis"] {
-        let design = templates::by_name(name).unwrap();
+    let designs = ["connectum", "miniredis"]
+        .map(|name| (name.to_string(), templates::by_name(name).unwrap()));
+    let scaled = ("scaled-200".to_string(), templates::scaled(200));
+    for (name, design) in designs.into_iter().chain([scaled]) {
+        let name = name.as_str();
         let encoded = link::encode(&design);
         group.bench_with_input(BenchmarkId::new("encode", name), &design, |b, d| {
             b.iter(|| link::encode(black_box(d)))

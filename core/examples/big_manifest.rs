@@ -1,6 +1,8 @@
 //! Write a large manifest stream to stdout, for timing the importer on big inputs:
 //! `cargo run --release -p kubeprint-core --example big_manifest -- 15 > big.yaml`
-//! (the argument is the size in MB; the default is 15).
+//! (the argument is the size in MB; the default is 15). With a second argument, the
+//! object count (`-- 15 16000`), rendered services are mixed with small ConfigMaps,
+//! Secrets and RoleBindings to reach it (the `import-mixed` benchmark's input).
 
 #[path = "../benches/support/big_manifest.rs"]
 mod big_manifest;
@@ -10,7 +12,13 @@ fn main() {
         .nth(1)
         .map(|a| a.parse().expect("the size in MB"))
         .unwrap_or(15);
-    let yaml = big_manifest::generate(mb * 1_000_000);
+    let yaml = match std::env::args().nth(2) {
+        Some(objects) => big_manifest::generate_mixed(
+            mb * 1_000_000,
+            objects.parse().expect("the number of objects"),
+        ),
+        None => big_manifest::generate(mb * 1_000_000),
+    };
     print!("{yaml}");
     eprintln!(
         "{} bytes, {} objects",

@@ -1,11 +1,16 @@
-//! Share links: the whole design in a URL fragment (`#d=kp1.…`), which browsers never
+//! Share links: the whole design in a URL fragment (`#d=kp2.…`), which browsers never
 //! send to a server.
 //!
 //! Encoding: the design's JSON with every value equal to its default left out, deflated
-//! (miniz_oxide, level 10), base64url without padding, behind the format prefix `kp1.`.
-//! Decoding reverses it with a size limit, then runs the design file's upgrade steps, so
-//! a link made today opens in every later version. A design holds no secret values, so
-//! neither does a link.
+//! (miniz_oxide, level 10) against a preset dictionary ([`DICTIONARY`]), base64url
+//! without padding, behind the format prefix `kp2.`. Decoding reverses it with a size
+//! limit, then runs the design file's upgrade steps, so a link made today opens in every
+//! later version. A design holds no secret values, so neither does a link.
+//!
+//! Formats: `kp1.` (links made before the dictionary) is plain deflate of the same JSON;
+//! it still opens. `kp2.` deflates as if the dictionary came first, so text that is in
+//! the dictionary (field names, the shapes of common services) costs a back reference
+//! instead of its first spelling; short designs are where that counts.
 
 use crate::file::{self, LoadError};
 use crate::model::*;
@@ -15,7 +20,25 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The prefix of links this version writes.
-pub const PREFIX: &str = "kp1.";
+pub const PREFIX: &str = "kp2.";
+
+/// The prefix of the first link format (plain deflate), which still opens.
+const PREFIX_1: &str = "kp1.";
+
+/// The newest link format this version reads.
+const NEWEST: u32 = 2;
+
+/// The preset dictionary of `kp2.` links: the compact JSON (as [`encode`] writes it) of
+/// the kitchen-sink golden design and of four built-in templates, as they were when the
+/// format was made. Every `kp2.` link in the wild was deflated against these exact
+/// bytes: never edit this file (a new dictionary needs a new format version and prefix).
+/// The miniredis platform is deliberately not in it, so its link measures what the
+/// dictionary does for a design it has not seen.
+pub const DICTIONARY: &[u8] = include_bytes!("link_dictionary.jsonl");
+
+/// The dictionary's SHA-256: a test keeps the bytes from changing.
+#[cfg(test)]
+const DICTIONARY_SHA256: &str = "f9eef72f6cd099a0d535eb2dcb03dd3a1c904f8c0b3b5c7374ce9d4c92fe93a3";
 
 /// The fragment key: links look like `https://host/#d=kp1.…`.
 pub const FRAGMENT_KEY: &str = "d=";
@@ -33,7 +56,7 @@ pub enum LinkError {
     #[error("this link was made by a newer Kubeprint (format `{0}`); open it with an up-to-date Kubeprint")]
     TooNew(String),
     /// Not a Kubeprint link at all.
-    #[error("this is not a Kubeprint link (it should start with #d=kp1.)")]
+    #[error("this is not a Kubeprint link (it should start with #d=kp2.)")]
     NotKubeprint,
     /// Damaged: not base64, not deflate, or cut off.
     #[error("the link is damaged or was cut off when it was copied ({0}); ask for it again")]
@@ -49,7 +72,7 @@ pub enum LinkError {
 /// The fragment (without `#`) that carries `design`.
 pub fn encode(design: &Design) -> String {
     let json = serde_json::to_vec(&compact(design)).expect("designs serialize");
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 10);
+    let deflated = deflate_with_dictionary(&json);
     format!("{FRAGMENT_KEY}{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
@@ -59,7 +82,7 @@ pub fn link(base: &str, design: &Design) -> String {
     format!("{base}#{}", encode(design))
 }
 
-/// The design in a link, a fragment, or the bare `kp1.…` text.
+/// The design in a link, a fragment, or the bare `kp2.…` (or `kp1.…`) text.
 pub fn decode(text: &str) -> Result<Design, LinkError> {
     let text = text.trim();
     let fragment = match text.split_once('#') {
@@ -76,12 +99,17 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
         None if fragment.is_empty() => return Err(LinkError::Missing),
         None => return Err(LinkError::NotKubeprint),
     };
-    let Some(data) = payload.strip_prefix(PREFIX) else {
+    // kp1: plain deflate, explicit ids. kp2: the dictionary, ids that count up left out.
+    let (data, dictionary, ids_implicit) = if let Some(data) = payload.strip_prefix(PREFIX) {
+        (data, DICTIONARY, true)
+    } else if let Some(data) = payload.strip_prefix(PREFIX_1) {
+        (data, &[][..], false)
+    } else {
         let version = payload.split('.').next().unwrap_or_default();
         let newer = version
             .strip_prefix("kp")
             .and_then(|n| n.parse::<u32>().ok())
-            .is_some_and(|n| n > 1);
+            .is_some_and(|n| n > NEWEST);
         return Err(if newer {
             LinkError::TooNew(version.to_string())
         } else if payload.is_empty() {
@@ -93,16 +121,74 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
     let deflated = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|_| LinkError::Damaged("not base64url"))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_DECODED_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
-            _ => LinkError::Damaged("its compressed data is incomplete"),
-        })?;
+    let json = inflate_with_dictionary(&deflated, dictionary)?;
     let mut value: Value =
         serde_json::from_slice(&json).map_err(|_| LinkError::Damaged("its design is not JSON"))?;
     expand(&mut value);
+    if ids_implicit {
+        implicit_ids(&mut value);
+    }
     file::upgrade(&mut value)?;
     serde_json::from_value(value).map_err(|e| LinkError::Design(LoadError::Invalid(e.to_string())))
+}
+
+/// Raw deflate of `data` as the continuation of a stream that began with [`DICTIONARY`]:
+/// the dictionary is compressed first and flushed to a byte boundary (a sync flush keeps
+/// the compressor's window), and only what follows is kept. Back references may reach
+/// into the dictionary; the blocks themselves need nothing from before them.
+fn deflate_with_dictionary(data: &[u8]) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
+        TDEFLStatus,
+    };
+    // Level 10 (the best miniz has), raw deflate (negative window bits), default strategy.
+    let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(10, -15, 0));
+    let mut skipped = Vec::new();
+    let (status, _) = compress_to_output(&mut compressor, DICTIONARY, TDEFLFlush::Sync, |b| {
+        skipped.extend_from_slice(b);
+        true
+    });
+    assert_eq!(status, TDEFLStatus::Okay, "the dictionary deflates");
+    let mut out = Vec::new();
+    let (status, _) = compress_to_output(&mut compressor, data, TDEFLFlush::Finish, |b| {
+        out.extend_from_slice(b);
+        true
+    });
+    assert_eq!(status, TDEFLStatus::Done, "the design deflates");
+    out
+}
+
+/// Inflate raw deflate whose back references may reach into `dictionary` (empty for
+/// `kp1.` links): the dictionary is placed in the output buffer before the data, and
+/// dropped afterwards. At most [`MAX_DECODED_BYTES`] come out.
+fn inflate_with_dictionary(deflated: &[u8], dictionary: &[u8]) -> Result<Vec<u8>, LinkError> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let limit = dictionary.len() + MAX_DECODED_BYTES;
+    let mut out = dictionary.to_vec();
+    out.resize(dictionary.len() + 64 * 1024, 0);
+    let mut inflater = DecompressorOxide::new();
+    let (mut read, mut written) = (0, dictionary.len());
+    loop {
+        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+        let (status, used, made) =
+            decompress(&mut inflater, &deflated[read..], &mut out, written, flags);
+        read += used;
+        written += made;
+        match status {
+            TINFLStatus::Done => {
+                out.truncate(written);
+                out.drain(..dictionary.len());
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() >= limit => return Err(LinkError::TooLarge),
+            TINFLStatus::HasMoreOutput => {
+                let grown = (out.len() * 2).min(limit);
+                out.resize(grown, 0);
+            }
+            _ => return Err(LinkError::Damaged("its compressed data is incomplete")),
+        }
+    }
 }
 
 /// What a user should know before sharing, e.g. that Secrets travel as key names only.
@@ -125,6 +211,25 @@ fn compact(design: &Design) -> Value {
     let mut v = to_value(design);
     prune(&mut v, &to_value(&Design::default()));
     v["format_version"] = Value::from(FORMAT_VERSION);
+    // Ids that count up from 1 (what the editor allocates) are left out, and so is a
+    // `next_id` one past the last of them; [`implicit_ids`] puts them back.
+    let mut expected = 1;
+    let services = v.get_mut("services").and_then(Value::as_array_mut);
+    for (service, s) in services.into_iter().flatten().zip(&design.services) {
+        let map = service.as_object_mut().expect("services are objects");
+        if s.id.0 == expected {
+            map.remove("id");
+        } else {
+            map.insert("id".into(), Value::from(s.id.0));
+        }
+        expected = s.id.0.wrapping_add(1);
+    }
+    let map = v.as_object_mut().expect("designs are objects");
+    if design.next_id == expected {
+        map.remove("next_id");
+    } else {
+        map.insert("next_id".into(), Value::from(design.next_id));
+    }
     rename(&mut v, false, |k| {
         ABBREVIATIONS
             .iter()
@@ -132,6 +237,30 @@ fn compact(design: &Design) -> Value {
             .map(|(_, short)| *short)
     });
     v
+}
+
+/// Undo [`compact`]'s implicit ids (`kp2.` links): a service without an `id` has the
+/// one after the previous service's (1 for the first), and a design without `next_id`
+/// the one after its last service's.
+fn implicit_ids(v: &mut Value) {
+    let Some(map) = v.as_object_mut() else { return };
+    let mut expected: u64 = 1;
+    if let Some(Value::Array(services)) = map.get_mut("services") {
+        for service in services {
+            let Some(service) = service.as_object_mut() else {
+                continue;
+            };
+            let id = match service.get("id").and_then(Value::as_u64) {
+                Some(id) => id,
+                None => {
+                    service.insert("id".into(), Value::from(expected));
+                    expected
+                }
+            };
+            expected = (id + 1) & u64::from(u32::MAX);
+        }
+    }
+    map.entry("next_id").or_insert(Value::from(expected));
 }
 
 /// Undo [`compact`]'s abbreviations.
@@ -275,6 +404,23 @@ fn default_for(key: &str) -> Option<Value> {
         "ports" => to_value(&ServicePort::default()),
         "storage" => to_value(&VolumeClaim::default()),
         "port_pools" => to_value(&PortPool::default()),
+        "analysis" => to_value(&Analysis::default()),
+        "mounts" => to_value(&Mount::default()),
+        "volumes" => to_value(&Volume::default()),
+        "containers" => to_value(&Container::default()),
+        "gateway_route" => to_value(&GatewayRoute::default()),
+        "rules" => to_value(&RouteRule::default()),
+        "backends" => to_value(&RouteBackend::default()),
+        "gateway" => to_value(&Gateway::default()),
+        "listeners" => to_value(&GatewayListener::default()),
+        "scale_up" | "scale_down" => to_value(&ScaleRules::default()),
+        // An environment's override of a service's resources.
+        "resources" => to_value(&Resources::default()),
+        // Metrics has no default as a whole: only the members serde fills in.
+        "metrics" => serde_json::json!({
+            "requests_metric": Metrics::default_requests_metric(),
+            "status_label": Metrics::default_status_label(),
+        }),
         _ => return None,
     })
 }
@@ -283,9 +429,16 @@ fn default_for(key: &str) -> Option<Value> {
 /// objects; array items and optional objects are pruned against their type's default.
 fn prune(v: &mut Value, default: &Value) {
     let Value::Object(map) = v else { return };
-    // An internally tagged enum value (probe action, spread) is one choice: pruning its
-    // `type` would make it unreadable, so it is kept whole.
-    if map.contains_key("type") {
+    // An internally tagged enum value (probe action, spread, volume source) is one
+    // choice: pruning its `type` would make it unreadable, so it is kept whole, unless it
+    // is the default's own choice, whose other members then prune like a struct's.
+    if let Some(kind) = map.get("type") {
+        if default.get("type") != Some(kind) {
+            return;
+        }
+        let kind = kind.clone();
+        map.retain(|k, v| k == "type" || default.get(k) != Some(v));
+        map.insert("type".into(), kind);
         return;
     }
     let keys: Vec<String> = map.keys().cloned().collect();
@@ -335,7 +488,7 @@ mod tests {
 
     #[test]
     fn broken_links_say_what_is_wrong() {
-        let good = encode(&templates::connectum());
+        let good = encode(&templates::miniredis());
         let cut = &good[..good.len() / 2];
         assert!(
             matches!(decode(cut), Err(LinkError::Damaged(_))),
@@ -343,18 +496,33 @@ mod tests {
             decode(cut)
         );
         assert!(matches!(decode("https://x/#d=kp9.AAAA"), Err(LinkError::TooNew(v)) if v == "kp9"));
+        assert!(matches!(decode("https://x/#d=kp3.AAAA"), Err(LinkError::TooNew(v)) if v == "kp3"));
         assert!(matches!(
             decode("https://x/#d=hello"),
             Err(LinkError::NotKubeprint)
         ));
         assert!(matches!(decode("https://x/"), Err(LinkError::Missing)));
-        assert!(matches!(decode("#d=kp1.!!!"), Err(LinkError::Damaged(_))));
         let not_a_design =
             URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"[1,2]", 10));
-        assert!(matches!(
-            decode(&format!("#d=kp1.{not_a_design}")),
-            Err(LinkError::Design(_))
-        ));
+        for prefix in ["kp1", "kp2"] {
+            assert!(matches!(
+                decode(&format!("#d={prefix}.!!!")),
+                Err(LinkError::Damaged(_))
+            ));
+            assert!(matches!(
+                decode(&format!("#d={prefix}.{not_a_design}")),
+                Err(LinkError::Design(_))
+            ));
+        }
+        // A kp2 payload refers back into the dictionary: without it (as kp1) the back
+        // references reach before the start, which is damage, not a panic.
+        let kp2 = encode(&templates::miniredis());
+        let as_kp1 = kp2.replacen("kp2.", "kp1.", 1);
+        assert!(
+            matches!(decode(&as_kp1), Err(LinkError::Damaged(_))),
+            "{:?}",
+            decode(&as_kp1)
+        );
     }
 
     #[test]
@@ -362,10 +530,142 @@ mod tests {
         let huge = vec![b' '; MAX_DECODED_BYTES + 10];
         let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&huge, 10));
         assert!(bomb.len() < 20_000, "it is small on the wire");
+        for prefix in ["kp1", "kp2"] {
+            assert!(matches!(
+                decode(&format!("#d={prefix}.{bomb}")),
+                Err(LinkError::TooLarge)
+            ));
+        }
+        // Exactly the limit still opens as far as the JSON (which spaces are not).
+        let full = vec![b' '; MAX_DECODED_BYTES];
+        let full = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&full, 10));
         assert!(matches!(
-            decode(&format!("#d=kp1.{bomb}")),
-            Err(LinkError::TooLarge)
+            decode(&format!("#d=kp2.{full}")),
+            Err(LinkError::Damaged("its design is not JSON"))
         ));
+    }
+
+    #[test]
+    fn the_dictionary_is_the_one_kp2_links_were_made_with() {
+        use sha2::{Digest, Sha256};
+        let digest: String = Sha256::digest(DICTIONARY)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            digest, DICTIONARY_SHA256,
+            "link_dictionary.jsonl changed: every kp2 link in the wild was made with the old \
+             bytes. Restore it; a new dictionary needs a new format version and prefix"
+        );
+    }
+
+    #[test]
+    fn the_dictionary_makes_kp2_shorter_than_kp1() {
+        let kp1 = |d: &Design| {
+            let json = serde_json::to_vec(&compact(d)).unwrap();
+            URL_SAFE_NO_PAD
+                .encode(miniz_oxide::deflate::compress_to_vec(&json, 10))
+                .len()
+        };
+        let d = templates::miniredis();
+        let (with, without) = (encode(&d).len() - "d=kp2.".len(), kp1(&d));
+        assert!(with * 10 < without * 7, "{with} vs {without} characters");
+    }
+
+    #[test]
+    fn ids_that_do_not_count_up_are_written_out() {
+        let mut d = templates::miniredis();
+        // Out of order, a zero, a gap, a repeat of the default, and a next_id that is
+        // not one past the last service.
+        for (s, id) in d
+            .services
+            .iter_mut()
+            .zip([5, 0, 6, 2, 3, 9, 10, 1, 4, 11, 12])
+        {
+            s.id = ServiceId(id);
+        }
+        d.next_id = 40;
+        assert_eq!(decode(&encode(&d)).unwrap(), d);
+        d.next_id = 13;
+        assert_eq!(decode(&encode(&d)).unwrap(), d);
+        let mut empty = Design::default();
+        assert_eq!(decode(&encode(&empty)).unwrap(), empty);
+        empty.next_id = 7;
+        assert_eq!(decode(&encode(&empty)).unwrap(), empty);
+        let ids = compact(&templates::miniredis());
+        assert!(
+            ids["services"][3].get("id").is_none(),
+            "counted ids are left out"
+        );
+        assert!(ids.get("next_id").is_none());
+    }
+
+    /// Every object a link carries is pruned against a default, so that nothing equal to
+    /// its default travels. Objects with no default to compare against are enums (one
+    /// member is the choice) or types whose every member is required.
+    #[test]
+    fn every_optional_section_and_list_item_has_a_default_to_prune_against() {
+        const NO_DEFAULT: &[&str] = &[
+            "edges",    // Edge: from, to and port are required
+            "env",      // EnvVar: name and value are required
+            "env_from", // EnvFrom: an enum, `{"config_map": name}`
+            "pdb",      // Pdb: an enum, `{"min_available": n}`
+            "policies", // ScalePolicy: every member is required
+            "position", // Position: x and y are required
+        ];
+        fn walk(v: &Value, default: &Value, at: &str, out: &mut Vec<String>) {
+            let Value::Object(map) = v else { return };
+            if map.contains_key("type") {
+                return;
+            }
+            for (key, value) in map {
+                if OPAQUE.contains(&key.as_str())
+                    || (DATA_MAPS.contains(&key.as_str()) && key != "overrides")
+                {
+                    continue;
+                }
+                let at = format!("{at}/{key}");
+                let d = default.get(key).cloned().unwrap_or(Value::Null);
+                let item = default_for(key);
+                let mut check = |value: &Value, item: &Option<Value>, at: String| {
+                    let Value::Object(inner) = value else { return };
+                    match item {
+                        Some(item) => walk(value, item, &at, out),
+                        None if inner.contains_key("type") => {}
+                        None if NO_DEFAULT.contains(&key.as_str()) => {}
+                        None => out.push(at),
+                    }
+                };
+                match value {
+                    Value::Array(items) => items.iter().for_each(|i| check(i, &item, at.clone())),
+                    Value::Object(entries) if key == "overrides" => {
+                        entries.values().for_each(|e| check(e, &item, at.clone()))
+                    }
+                    Value::Object(_) if d.is_null() => check(value, &item, at),
+                    Value::Object(_) => walk(value, &d, &at, out),
+                    _ => {}
+                }
+            }
+        }
+        let kitchen_sink: Design =
+            crate::file::from_json(include_str!("../tests/links/all-fields.json")).unwrap();
+        let mut designs: Vec<Design> = templates::ALL.iter().map(|t| (t.build)()).collect();
+        designs.push(kitchen_sink);
+        let mut missing = Vec::new();
+        for d in &designs {
+            walk(
+                &to_value(d),
+                &to_value(&Design::default()),
+                "",
+                &mut missing,
+            );
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "no default to prune against (add the type to default_for): {missing:?}"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Links made by this version must open in every later version. Each template's link
+//! Links made by any version must open in every later version. Each template's link
 //! and the design it carried are committed under tests/links/ the first time
 //! (`KUBEPRINT_BLESS=1`); afterwards they are only ever read. When the format changes,
 //! add an upgrade step rather than editing these files.
@@ -33,6 +33,10 @@ const DESIGNS: &[(&str, Build)] = &[
     ("delivery", delivery),
     ("default-2", Design::default),
     ("canary-route", canary_route),
+    // The first links of format kp2 (deflated against link::DICTIONARY, counted ids
+    // left out); every file before these is kp1.
+    ("miniredis-kp2", templates::miniredis),
+    ("all-fields-kp2", all_fields),
 ];
 
 /// What makes a golden design.
@@ -83,6 +87,17 @@ fn golden_links_still_open_to_the_designs_they_carried() {
     present.sort();
     checked.sort();
     assert_eq!(present, checked, "every golden link is checked");
+    for format in ["#d=kp1.", "#d=kp2."] {
+        let count = checked
+            .iter()
+            .filter(|f| {
+                std::fs::read_to_string(dir().join(f))
+                    .unwrap()
+                    .contains(format)
+            })
+            .count();
+        assert!(count >= 2, "{count} golden links of format {format}");
+    }
 }
 
 /// Canaries and monitoring: a service whose delivery is all defaults, one with a canary
