@@ -21,7 +21,10 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
     let input = bytes.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("gzip finishes");
-    writer.join().expect("writer").expect("gzip reads its input");
+    writer
+        .join()
+        .expect("writer")
+        .expect("gzip reads its input");
     assert!(out.status.success(), "gzip failed");
     out.stdout.len() as u64
 }
@@ -73,7 +76,10 @@ mod tests {
                     | file | bytes | gzip | brotli |\n|---|---:|---:|---:|\n\
                     | wasm | 10 | 9 | 8 |\n| total | 4,290,626 | 1,594,305 | 1,177,000 |\n\n## Next\n";
         assert_eq!(recorded_gzip_total(text), Some(1_594_305));
-        assert_eq!(recorded_gzip_total("## Size of the page\n\nno table\n"), None);
+        assert_eq!(
+            recorded_gzip_total("## Size of the page\n\nno table\n"),
+            None
+        );
     }
 
     #[test]
