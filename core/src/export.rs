@@ -23,7 +23,7 @@ use crate::model::Design;
 use crate::render::{render, Object};
 use crate::{file, yaml};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -379,7 +379,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
                     resources.push(name);
                 }
                 Some(b) => {
-                    let ops = json_patch::diff(&to_json(b), &to_json(o));
+                    let ops = json_patch::diff(&b.to_json(), &o.to_json());
                     if !ops.0.is_empty() {
                         let name = format!("patch-{}", file_name(o));
                         files.push(BundleFile {
@@ -431,10 +431,6 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
         });
     }
     files
-}
-
-fn to_json(o: &Object) -> Value {
-    serde_json::to_value(o).expect("objects serialize")
 }
 
 /// The README: what is inside and how to apply each part.
@@ -646,6 +642,7 @@ fn sort(folder: &mut Folder) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     /// One YAML document of the bundle, read back as `T`.
     fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
@@ -672,7 +669,7 @@ mod tests {
                     let mut doc: Value = read(&files[&format!("kustomize/base/{name}")]);
                     let ops: json_patch::Patch = read(ops);
                     json_patch::patch(&mut doc, &ops).unwrap();
-                    assert_eq!(doc, to_json(o), "{} {}: {name}", t.name, env.name);
+                    assert_eq!(doc, o.to_json(), "{} {}: {name}", t.name, env.name);
                     patched += 1;
                 }
             }

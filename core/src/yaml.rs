@@ -27,6 +27,62 @@ pub fn to_value<T: Serialize>(value: &T) -> serde_yaml::Value {
     serde_yaml::to_value(value).expect("plain data always serializes")
 }
 
+/// A value as JSON, serialized through the same serializer as its YAML ([`to_value`]).
+/// The page then carries one serializer per k8s-openapi type instead of one per serde
+/// backend (each is a full copy of every type's `Serialize` impl: hundreds of KB of
+/// wasm). The result equals `serde_json::to_value(value)`: same keys, strings, numbers
+/// and nulls; an enum variant with data, which serde_yaml writes as a tag (`!Name
+/// value`), becomes `{"Name": value}` as serde_json writes it.
+pub fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    json_of(to_value(value))
+}
+
+fn json_of(v: serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => json_number(&n),
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(items.into_iter().map(json_of).collect()),
+        Y::Mapping(m) => J::Object(
+            m.into_iter()
+                .map(|(k, v)| (json_key(k), json_of(v)))
+                .collect(),
+        ),
+        Y::Tagged(t) => {
+            let t = *t;
+            let name = t.tag.to_string();
+            let name = name.strip_prefix('!').unwrap_or(&name).to_string();
+            J::Object([(name, json_of(t.value))].into_iter().collect())
+        }
+    }
+}
+
+/// serde_json keeps integers as integers and writes a non-finite float as null.
+fn json_number(n: &serde_yaml::Number) -> serde_json::Value {
+    if let Some(i) = n.as_i64() {
+        i.into()
+    } else if let Some(u) = n.as_u64() {
+        u.into()
+    } else {
+        n.as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// A map key as serde_json writes it: strings as they are, numbers and bools as text.
+fn json_key(k: serde_yaml::Value) -> String {
+    match k {
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => to_doc_yaml12(&other).trim_end().to_string(),
+    }
+}
+
 /// One value as a YAML document that YAML 1.1 readers (PyYAML, and so docker-compose 1.x;
 /// Go's YAML v2, and so Helm and kubectl) read back with the same types: every string
 /// such a reader would take for something else (`no`, `on`, `0755`, `1:30`,
@@ -325,6 +381,81 @@ mod tests {
             vec![(Token::Key, "spec"), (Token::Punct, ":")]
         );
         assert_eq!(highlight("  - name: 'true'")[3], (Token::String, "'true'"));
+    }
+
+    /// `to_json` (through serde_yaml's value serializer) gives what serde_json's own
+    /// serializer gives, for every object of every template and environment, for
+    /// imported objects kept whole, and for the shapes k8s-openapi objects never have
+    /// but other values might (tagged enum variants, non-string keys, floats).
+    #[test]
+    fn to_json_equals_serde_json() {
+        let mut objects = 0;
+        for t in crate::templates::ALL {
+            let d = (t.build)();
+            for env in &d.environments {
+                for o in crate::render::render(&d, &env.name).objects {
+                    assert_eq!(
+                        to_json(&o),
+                        serde_json::to_value(&o).unwrap(),
+                        "{} {}: {} {}",
+                        t.name,
+                        env.name,
+                        o.kind(),
+                        o.name()
+                    );
+                    objects += 1;
+                }
+            }
+        }
+        assert!(objects > 100, "{objects}");
+        let kept = crate::render::Object::kept(crate::model::KeptObject(serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "1"}},
+            "spec": {"x": [1, -2, 2.5, 18446744073709551615u64, null, true, "on"]},
+        })));
+        assert_eq!(to_json(&kept), serde_json::to_value(&kept).unwrap());
+
+        #[derive(Serialize)]
+        enum Shape {
+            Unit,
+            New(u8),
+            Tuple(u8, String),
+            Struct { a: f64 },
+        }
+        #[derive(Serialize)]
+        struct Odd {
+            shapes: Vec<Shape>,
+            by_number: std::collections::BTreeMap<i32, bool>,
+            by_bool: std::collections::BTreeMap<bool, f32>,
+            nan: f64,
+            whole: f64,
+            unit: (),
+            none: Option<u8>,
+            bytes: serde_bytes_like::Bytes,
+        }
+        mod serde_bytes_like {
+            pub struct Bytes(pub Vec<u8>);
+            impl serde::Serialize for Bytes {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    s.serialize_bytes(&self.0)
+                }
+            }
+        }
+        let odd = Odd {
+            shapes: vec![
+                Shape::Unit,
+                Shape::New(1),
+                Shape::Tuple(2, "t".into()),
+                Shape::Struct { a: 0.5 },
+            ],
+            by_number: [(-1, true), (7, false)].into_iter().collect(),
+            by_bool: [(true, 1.5)].into_iter().collect(),
+            nan: f64::NAN,
+            whole: 2.0,
+            unit: (),
+            none: None,
+            bytes: serde_bytes_like::Bytes(vec![0, 255]),
+        };
+        assert_eq!(to_json(&odd), serde_json::to_value(&odd).unwrap());
     }
 
     #[test]

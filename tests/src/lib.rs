@@ -8,6 +8,7 @@
 
 pub mod axe;
 pub mod page;
+pub mod size;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -13,6 +13,26 @@ fn has_service(yaml: &str, name: &str) -> bool {
         .any(|doc| doc.contains("kind: Service\n") && doc.contains(&format!("\n  name: {name}\n")))
 }
 
+/// BENCHMARKS.md's size row is kept current: the gzip total of the page the browser tests
+/// build (the release build `./dev size` measures) is within 5 % of the table's total.
+/// `./dev size --check` checks the same on its own build.
+#[test]
+fn the_recorded_page_size_is_the_built_one() {
+    use kubeprint_tests::size::{page_gzip, recorded_gzip_total, within_tolerance};
+    let files = page_gzip(kubeprint_tests::app_dist());
+    assert_eq!(files.len(), 3, "one wasm, one js, one css: {files:?}");
+    let built: u64 = files.iter().map(|(_, n)| n).sum();
+    let text = std::fs::read_to_string(kubeprint_tests::root().join("BENCHMARKS.md"))
+        .expect("BENCHMARKS.md");
+    let recorded = recorded_gzip_total(&text)
+        .expect("BENCHMARKS.md has a `| total |` row under `## Size of the page`");
+    assert!(
+        within_tolerance(recorded, built),
+        "BENCHMARKS.md records {recorded} bytes gzip for the page, the build is {built} \
+         ({files:?}): more than 5 % off. Run `./dev size` and update the table."
+    );
+}
+
 const GRACE: &str = "services/s1/timing/grace_period_seconds";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -161,7 +161,9 @@ struct Inputs(BTreeMap<(String, String), String>);
 
 impl Inputs {
     fn insert(&mut self, o: &Object) {
-        let text = serde_json::to_string(o).expect("objects serialize");
+        // Through the object's JSON value, not `serde_json::to_string(o)`: one serializer
+        // per k8s-openapi type in the page (see `yaml::to_json`).
+        let text = o.to_json().to_string();
         self.0
             .insert((o.kind().to_string(), o.name().to_string()), text);
     }

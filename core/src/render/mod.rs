@@ -247,9 +247,10 @@ impl Object {
         self.metadata().name.as_deref().unwrap_or("")
     }
 
-    /// The object as JSON.
+    /// The object as JSON (through the serializer its YAML uses: see
+    /// [`crate::yaml::to_json`]).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("objects serialize")
+        crate::yaml::to_json(self)
     }
 
     /// An object of a supported kind from its JSON (`apiVersion`, `kind`, ...).
