@@ -33,7 +33,7 @@ fn main() {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if hash == "#bench" {
+    if hash == "#bench" || hash.starts_with("#bench=") {
         leptos::mount::mount_to_body(bench::BenchPage);
     } else {
         leptos::mount::mount_to_body(App);
