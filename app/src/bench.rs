@@ -51,9 +51,10 @@ fn measure(n: usize) -> String {
     let mut editor = Editor::new(templates::scaled(n));
     // The page keeps a YAML cache across edits; so does the measurement.
     let mut cache = YamlCache::default();
-    cache.documents(&render(&editor.design, "prod"));
+    cache.documents_of(render(&editor.design, "prod"));
     let id = editor.design.services[0].id;
     let mut times = Vec::with_capacity(RUNS);
+    let (mut validating, mut rendering, mut serializing) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..RUNS {
         let start = now();
         let edit = Edit::Set {
@@ -61,12 +62,26 @@ fn measure(n: usize) -> String {
             value: json!(30 + i),
         };
         editor.dispatch(edit).expect("a valid edit");
+        let t1 = now();
         let findings = validate(&editor.design, "prod");
-        let docs = cache.documents(&render(&editor.design, "prod"));
+        let t2 = now();
+        let bundle = render(&editor.design, "prod");
+        let t3 = now();
+        let docs = cache.documents_of(bundle);
+        let t4 = now();
         std::hint::black_box((findings.len(), docs.len()));
-        times.push(now() - start);
+        times.push(t4 - start);
+        validating.push(t2 - t1);
+        rendering.push(t3 - t2);
+        serializing.push(t4 - t3);
     }
-    format!("services={n} {}", stats(times))
+    format!(
+        "services={n} {} (validate {}, render {}, yaml {})",
+        stats(times),
+        stats(validating).replace("runs=30 ", ""),
+        stats(rendering).replace("runs=30 ", ""),
+        stats(serializing).replace("runs=30 ", "")
+    )
 }
 
 /// Lets the page's effects run: they are tasks queued by the signal that changed, and
@@ -245,6 +260,10 @@ async fn measure_open(n: usize, app: AppState) -> Vec<String> {
     for (what, size) in [("open-file", file_text.len()), ("open-link", fragment.len())] {
         let mut times = Vec::with_capacity(RUNS_OPEN);
         for _ in 0..RUNS_OPEN {
+            // From another design, as a user opening a file does: everything changes.
+            app.open_new(templates::by_name("connectum").unwrap_or_default());
+            settle().await;
+            next_frame().await;
             let before = app.slot.get_untracked();
             next_frame().await;
             yield_to_browser().await;
