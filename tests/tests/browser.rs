@@ -654,3 +654,102 @@ async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() 
     );
     page.close().await;
 }
+
+/// A design whose YAML is far longer than the view: the page draws only the lines in
+/// view, scrolling draws later ones, and Find, Copy and Download work on the whole text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whole() {
+    use kubeprint_core::render::YamlCache;
+    use kubeprint_core::{link, presets, render, templates};
+    use kubeprint_tests::{chrome_capabilities_with_downloads, fresh_profile};
+    let design = templates::scaled(40);
+    let env = presets::default_environment(&design);
+    let docs = YamlCache::default().documents(&render(&design, &env));
+    let whole = docs
+        .iter()
+        .map(|(_, _, y)| y.as_ref())
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let lines: Vec<&str> = whole.lines().collect();
+    assert!(lines.len() > 5_000, "a long text: {} lines", lines.len());
+
+    let downloads = fresh_profile("yaml-view-downloads");
+    let caps = chrome_capabilities_with_downloads(&fresh_profile("yaml-view"), &downloads);
+    let url = format!("{}/#{}", app_url(), link::encode(&design));
+    let page = Page::open_with(&url, caps).await;
+    let head = lines[..3].join("\n");
+    let shown = page
+        .wait_text("yaml", "the first object", |t| t.contains(&head))
+        .await;
+    let drawn = shown.lines().count();
+    assert!(drawn < 400, "only a window of the text is drawn: {drawn} lines");
+    let tail = lines[lines.len() - 4..].join("\n");
+    assert!(!shown.contains(&tail), "the last lines are not drawn yet");
+
+    // Scrolling to the end draws the last lines.
+    let scroll = "const p = document.querySelector('[data-testid=\"yaml\"]'); p.scrollTop = arguments[0] ? p.scrollHeight : 0;";
+    page.client
+        .execute(scroll, vec![serde_json::json!(true)])
+        .await
+        .expect("scrolls");
+    page.wait_text("yaml", "the last lines", |t| t.contains(&tail))
+        .await;
+    page.client
+        .execute(scroll, vec![serde_json::json!(false)])
+        .await
+        .expect("scrolls");
+    page.wait_text("yaml", "the first lines again", |t| t.contains(&head))
+        .await;
+
+    // Find reaches a line in the middle that only the whole text holds.
+    let lower = whole.to_lowercase();
+    let middle = lines[lines.len() / 2..]
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| l.contains(": ") && lower.matches(&l.to_lowercase()).count() == 1)
+        .expect("a line found once")
+        .to_string();
+    page.type_into("yaml-find", &middle).await;
+    page.wait_text("yaml-found", "one match", |t| t == "1 of 1")
+        .await;
+    page.wait_text("yaml", "the line found", |t| t.contains(&middle))
+        .await;
+    let marked = page
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=\"yaml\"] mark.found').textContent;",
+            vec![],
+        )
+        .await
+        .expect("the found line is marked");
+    assert_eq!(marked.as_str().map(str::trim), Some(middle.as_str()));
+
+    // Copy and Download give the whole text, not what is drawn.
+    page.client
+        .execute(
+            "navigator.clipboard.writeText = t => { window.copiedYaml = t; return Promise.resolve(); };",
+            vec![],
+        )
+        .await
+        .expect("clipboard stub");
+    page.click("copy-yaml").await;
+    let copied = page
+        .client
+        .execute("return window.copiedYaml;", vec![])
+        .await
+        .expect("copied text");
+    assert!(copied.as_str() == Some(whole.as_str()), "Copy gives the whole YAML");
+    page.click("download-yaml").await;
+    let file = downloads.join(format!("{}-{env}.yaml", design.name));
+    page.wait_until("the YAML file on disk", async |_| {
+        std::fs::read_to_string(&file)
+            .ok()
+            .filter(|t| t.len() == whole.len())
+    })
+    .await;
+    assert!(
+        std::fs::read_to_string(&file).unwrap() == whole,
+        "Download gives the whole YAML"
+    );
+    page.close().await;
+}
