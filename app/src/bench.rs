@@ -151,9 +151,7 @@ fn elements(css: &str) -> u32 {
         return 0;
     };
     match doc.query_selector(css).ok().flatten() {
-        Some(root) => root
-            .query_selector_all("*")
-            .map_or(0, |l| l.length() + 1),
+        Some(root) => root.query_selector_all("*").map_or(0, |l| l.length() + 1),
         None => 0,
     }
 }
@@ -257,7 +255,10 @@ async fn measure_open(n: usize, app: AppState) -> Vec<String> {
     let file_text = kubeprint_core::file::to_json(&design);
     let fragment = kubeprint_core::link::encode(&design);
     let mut lines = Vec::new();
-    for (what, size) in [("open-file", file_text.len()), ("open-link", fragment.len())] {
+    for (what, size) in [
+        ("open-file", file_text.len()),
+        ("open-link", fragment.len()),
+    ] {
         let mut times = Vec::with_capacity(RUNS_OPEN);
         for _ in 0..RUNS_OPEN {
             // From another design, as a user opening a file does: everything changes.
@@ -281,7 +282,9 @@ async fn measure_open(n: usize, app: AppState) -> Vec<String> {
                 .map_or(0, |l| l.length());
             times.push(now() - start);
             if nodes == 0 {
-                lines.push(format!("services={n} page={what} the canvas shows no service"));
+                lines.push(format!(
+                    "services={n} page={what} the canvas shows no service"
+                ));
             }
             // Keep the browser's storage from filling up with copies.
             let _ = crate::storage::delete(before);
@@ -318,9 +321,7 @@ async fn measure_page(n: usize, host: web_sys::HtmlElement) -> Vec<String> {
     let ids: Vec<_> = app
         .editor
         .with_untracked(|e| e.design.services.iter().map(|s| s.id).collect());
-    lines.push(
-        time_actions(n, "select", |i| app.select(Some(ids[(i + 1) % ids.len()]))).await,
-    );
+    lines.push(time_actions(n, "select", |i| app.select(Some(ids[(i + 1) % ids.len()]))).await);
     lines.push(
         time_actions(n, "edit", |i| {
             let id = app.selected().expect("a selected service");

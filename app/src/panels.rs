@@ -211,7 +211,10 @@ fn lines_in<'a>(
     range: std::ops::Range<usize>,
 ) -> Vec<(usize, &'a str)> {
     let mut out = Vec::with_capacity(range.len());
-    let mut d = index.starts.partition_point(|s| *s <= range.start).saturating_sub(1);
+    let mut d = index
+        .starts
+        .partition_point(|s| *s <= range.start)
+        .saturating_sub(1);
     let mut n = range.start;
     while n < range.end && d < docs.len() {
         let first = index.starts[d];
@@ -342,7 +345,11 @@ pub fn YamlView() -> impl IntoView {
         if len == 0 {
             return;
         }
-        let next = if step { (hit.get_untracked() + 1) % len } else { 0 };
+        let next = if step {
+            (hit.get_untracked() + 1) % len
+        } else {
+            0
+        };
         hit.set(next);
         if let Some(line) = matches.with_untracked(|m| m.get(next).copied()) {
             scroll_to(line);

@@ -349,7 +349,10 @@ async fn the_benchmark_page_measures_edits() {
         // A keystroke went through the input's handler: one validation and one render
         // each, and the YAML holds the last value typed.
         let keys = line("page=keystroke");
-        assert!(keys.contains("validations_per_action=1.0 renders_per_action=1.0"), "{keys}");
+        assert!(
+            keys.contains("validations_per_action=1.0 renders_per_action=1.0"),
+            "{keys}"
+        );
         assert!(keys.contains("yaml_has_last_value=true"), "{keys}");
         assert!(number(line("dom_elements="), "dom_elements=") > 0.0);
         assert!(number(line("dom_elements="), "canvas=") > 0.0);
@@ -682,7 +685,10 @@ async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whol
         .wait_text("yaml", "the first object", |t| t.contains(&head))
         .await;
     let drawn = shown.lines().count();
-    assert!(drawn < 400, "only a window of the text is drawn: {drawn} lines");
+    assert!(
+        drawn < 400,
+        "only a window of the text is drawn: {drawn} lines"
+    );
     let tail = lines[lines.len() - 4..].join("\n");
     assert!(!shown.contains(&tail), "the last lines are not drawn yet");
 
@@ -738,7 +744,10 @@ async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whol
         .execute("return window.copiedYaml;", vec![])
         .await
         .expect("copied text");
-    assert!(copied.as_str() == Some(whole.as_str()), "Copy gives the whole YAML");
+    assert!(
+        copied.as_str() == Some(whole.as_str()),
+        "Copy gives the whole YAML"
+    );
     page.click("download-yaml").await;
     let file = downloads.join(format!("{}-{env}.yaml", design.name));
     page.wait_until("the YAML file on disk", async |_| {

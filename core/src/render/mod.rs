@@ -846,4 +846,3 @@ mod tests {
         assert_eq!(changed, ["Rollout/backend"]);
     }
 }
-
