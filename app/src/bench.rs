@@ -7,7 +7,16 @@
 //!   [`AppState`], each timed until the page's effects have run, with the number of
 //!   validations and renders each action caused. Selecting a service should cause none.
 //!
-//! Results are written into the page (`data-testid="bench"`) for `./dev bench-browser`.
+//! - The real page path (`index.html#bench=N`, also `#bench=200,1000`): the working area
+//!   with the page's autosave, a keystroke in an inspector field (a DOM `input` event)
+//!   until its effects ran and the page laid out ("busy"), and until the next animation
+//!   frame ("frame", which also waits for the display's next frame); the number of
+//!   elements in the page and in each panel; the wasm memory; opening an `N`-service
+//!   design file and share link through the page's own open functions until the canvas
+//!   shows its services at the next frame.
+//!
+//! `#bench` alone measures 20 and 200 services. Results are written into the page
+//! (`data-testid="bench"`) for `./dev bench-browser`.
 
 use crate::canvas::EdgeSelection;
 use crate::state::{AppState, RENDERS, VALIDATIONS};
@@ -19,6 +28,7 @@ use serde_json::json;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 const RUNS: usize = 30;
@@ -41,9 +51,10 @@ fn measure(n: usize) -> String {
     let mut editor = Editor::new(templates::scaled(n));
     // The page keeps a YAML cache across edits; so does the measurement.
     let mut cache = YamlCache::default();
-    cache.documents(&render(&editor.design, "prod"));
+    cache.documents_of(render(&editor.design, "prod"));
     let id = editor.design.services[0].id;
     let mut times = Vec::with_capacity(RUNS);
+    let (mut validating, mut rendering, mut serializing) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..RUNS {
         let start = now();
         let edit = Edit::Set {
@@ -51,12 +62,26 @@ fn measure(n: usize) -> String {
             value: json!(30 + i),
         };
         editor.dispatch(edit).expect("a valid edit");
+        let t1 = now();
         let findings = validate(&editor.design, "prod");
-        let docs = cache.documents(&render(&editor.design, "prod"));
+        let t2 = now();
+        let bundle = render(&editor.design, "prod");
+        let t3 = now();
+        let docs = cache.documents_of(bundle);
+        let t4 = now();
         std::hint::black_box((findings.len(), docs.len()));
-        times.push(now() - start);
+        times.push(t4 - start);
+        validating.push(t2 - t1);
+        rendering.push(t3 - t2);
+        serializing.push(t4 - t3);
     }
-    format!("services={n} {}", stats(times))
+    format!(
+        "services={n} {} (validate {}, render {}, yaml {})",
+        stats(times),
+        stats(validating).replace("runs=30 ", ""),
+        stats(rendering).replace("runs=30 ", ""),
+        stats(serializing).replace("runs=30 ", "")
+    )
 }
 
 /// Lets the page's effects run: they are tasks queued by the signal that changed, and
@@ -97,34 +122,242 @@ async fn time_actions(n: usize, what: &str, action: impl Fn(usize)) -> String {
     )
 }
 
+/// Resolves at the page's next animation frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let done = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(done.unchecked_ref());
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Resolves after the browser ran its other tasks (a zero timeout).
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Elements under the first element matching `css` (itself included), 0 if none.
+fn elements(css: &str) -> u32 {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return 0;
+    };
+    match doc.query_selector(css).ok().flatten() {
+        Some(root) => root.query_selector_all("*").map_or(0, |l| l.length() + 1),
+        None => 0,
+    }
+}
+
+/// The wasm module's linear memory, in MB.
+fn wasm_memory_mb() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| {
+            f64::from(
+                m.buffer()
+                    .dyn_into::<js_sys::ArrayBuffer>()
+                    .map_or(0, |b| b.byte_length()),
+            ) / 1_048_576.0
+        })
+}
+
+/// Makes the browser lay out what changed now, as it must before it can paint.
+fn force_layout() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        std::hint::black_box(body.offset_height());
+    }
+}
+
+/// Types into the inspector's grace period input of the selected service as a user
+/// does: one DOM `input` event per keystroke, through the input's own handler. "busy"
+/// is until the page's effects ran and it was laid out; "frame" until the next
+/// animation frame, when what changed is on screen.
+async fn measure_keystrokes(n: usize, app: AppState) -> String {
+    let Some(id) = app.selection.get_untracked() else {
+        return format!("services={n} page=keystroke no selected service");
+    };
+    let path = FieldPath::service(id, "/timing/grace_period_seconds").to_string();
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&path))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    let Some(input) = input else {
+        return format!("services={n} page=keystroke no input {path}");
+    };
+    let _ = input.focus();
+    let (v0, r0) = counts();
+    let (mut busy, mut frame) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
+    for i in 0..RUNS {
+        // Start as a keystroke does: between frames, with nothing else pending.
+        next_frame().await;
+        yield_to_browser().await;
+        input.set_value(&(40 + i).to_string());
+        let event = web_sys::Event::new_with_event_init_dict("input", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .expect("an input event");
+        let start = now();
+        let _ = input.dispatch_event(&event);
+        settle().await;
+        force_layout();
+        busy.push(now() - start);
+        next_frame().await;
+        frame.push(now() - start);
+    }
+    let (v1, r1) = counts();
+    let shown = app.documents.with_untracked(|docs| {
+        docs.iter().any(|(_, _, y)| {
+            y.contains(&format!("terminationGracePeriodSeconds: {}", 40 + RUNS - 1))
+        })
+    });
+    let _ = input.blur();
+    let per = |a: u32, b: u32| f64::from(b - a) / RUNS as f64;
+    format!(
+        "services={n} page=keystroke busy {} frame {} validations_per_action={:.1} renders_per_action={:.1} yaml_has_last_value={shown}",
+        stats(busy),
+        stats(frame),
+        per(v0, v1),
+        per(r0, r1)
+    )
+}
+
+/// Elements in the whole page and in each of its parts, and the wasm memory.
+fn measure_dom(n: usize) -> String {
+    format!(
+        "services={n} dom_elements={} canvas={} inspector={} findings={} yaml={} wasm_memory_mb={:.1}",
+        elements("body"),
+        elements(".canvas-wrap"),
+        elements("aside.inspector"),
+        elements(".findings"),
+        elements(".yaml"),
+        wasm_memory_mb()
+    )
+}
+
+/// Opens an `n`-service design `RUNS_OPEN` times as a file and as a link, through the
+/// page's own functions, each until the canvas shows its services at the next frame.
+async fn measure_open(n: usize, app: AppState) -> Vec<String> {
+    const RUNS_OPEN: usize = 3;
+    let design = templates::scaled(n);
+    let file_text = kubeprint_core::file::to_json(&design);
+    let fragment = kubeprint_core::link::encode(&design);
+    let mut lines = Vec::new();
+    for (what, size) in [
+        ("open-file", file_text.len()),
+        ("open-link", fragment.len()),
+    ] {
+        let mut times = Vec::with_capacity(RUNS_OPEN);
+        for _ in 0..RUNS_OPEN {
+            // From another design, as a user opening a file does: everything changes.
+            app.open_new(templates::by_name("connectum").unwrap_or_default());
+            settle().await;
+            next_frame().await;
+            let before = app.slot.get_untracked();
+            next_frame().await;
+            yield_to_browser().await;
+            let start = now();
+            if what == "open-file" {
+                crate::persistence::open_text(app, "bench.json", &file_text);
+            } else {
+                crate::persistence::open_link(app, &fragment);
+            }
+            settle().await;
+            next_frame().await;
+            let nodes = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector_all("[data-testid^=\"node-\"]").ok())
+                .map_or(0, |l| l.length());
+            times.push(now() - start);
+            if nodes == 0 {
+                lines.push(format!(
+                    "services={n} page={what} the canvas shows no service"
+                ));
+            }
+            // Keep the browser's storage from filling up with copies.
+            let _ = crate::storage::delete(before);
+        }
+        lines.push(format!(
+            "services={n} page={what} bytes={size} {}",
+            stats(times)
+        ));
+    }
+    lines
+}
+
 /// Mounts the working area on `n` services into `host`, then measures selecting and
-/// editing through the page's state, as clicks and keystrokes do.
+/// editing through the page's state, as clicks and keystrokes do, and the real page
+/// path: keystrokes, page size, opening files and links.
 async fn measure_page(n: usize, host: web_sys::HtmlElement) -> Vec<String> {
     let shared: Rc<Cell<Option<AppState>>> = Rc::default();
     let out = shared.clone();
+    let slot = crate::storage::new_slot("bench").unwrap_or(0);
+    let start = now();
     let handle = leptos::mount::mount_to(host, move || {
-        let app = AppState::new(templates::scaled(n), 0);
+        let app = AppState::new(templates::scaled(n), slot);
         provide_context(app);
         provide_context(EdgeSelection(RwSignal::new(None)));
+        crate::persistence::autosave(app);
         out.set(Some(app));
         view! { <crate::Layout /> }
     });
     settle().await;
+    next_frame().await;
+    let mount = now() - start;
     let app = shared.get().expect("the page state");
+    let mut lines = vec![format!("services={n} page=mount ms={mount:.1}")];
     let ids: Vec<_> = app
         .editor
         .with_untracked(|e| e.design.services.iter().map(|s| s.id).collect());
-    let select = time_actions(n, "select", |i| app.select(Some(ids[(i + 1) % ids.len()]))).await;
-    let edit = time_actions(n, "edit", |i| {
-        let id = app.selected().expect("a selected service");
-        app.dispatch(Edit::Set {
-            path: FieldPath::service(id, "/timing/grace_period_seconds"),
-            value: json!(40 + i),
-        });
-    })
-    .await;
+    lines.push(time_actions(n, "select", |i| app.select(Some(ids[(i + 1) % ids.len()]))).await);
+    lines.push(
+        time_actions(n, "edit", |i| {
+            let id = app.selected().expect("a selected service");
+            app.dispatch(Edit::Set {
+                path: FieldPath::service(id, "/timing/grace_period_seconds"),
+                value: json!(40 + i),
+            });
+        })
+        .await,
+    );
+    lines.push(measure_keystrokes(n, app).await);
+    lines.push(measure_dom(n));
+    lines.extend(measure_open(n, app).await);
+    let _ = crate::storage::delete(app.slot.get_untracked());
     drop(handle);
-    vec![select, edit]
+    lines
+}
+
+/// The service counts the page's address asks for: `#bench=200,1000`; 20 and 200 by
+/// default.
+fn counts_asked() -> Vec<usize> {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let asked: Vec<usize> = hash
+        .strip_prefix("#bench=")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .collect();
+    if asked.is_empty() {
+        vec![20, 200]
+    } else {
+        asked
+    }
 }
 
 async fn run_all(result: RwSignal<String>) {
@@ -132,7 +365,7 @@ async fn run_all(result: RwSignal<String>) {
         return;
     };
     let mut lines = Vec::new();
-    for n in [20, 200] {
+    for n in counts_asked() {
         lines.push(measure(n));
         let host = document
             .create_element("div")
@@ -141,11 +374,14 @@ async fn run_all(result: RwSignal<String>) {
         let (Some(host), Some(body)) = (host, document.body()) else {
             return;
         };
+        let _ = host.set_attribute("class", "bench-host");
         let _ = body.append_child(&host);
         lines.extend(measure_page(n, host.clone()).await);
         host.remove();
         lines.extend(crate::bench_canvas::measure(n).await);
+        result.set(format!("{}\nmeasuring…", lines.join("\n")));
     }
+    lines.push("done".into());
     result.set(lines.join("\n"));
 }
 

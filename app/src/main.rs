@@ -35,7 +35,7 @@ fn main() {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if hash == "#bench" {
+    if hash == "#bench" || hash.starts_with("#bench=") {
         leptos::mount::mount_to_body(bench::BenchPage);
     } else if let Some(n) = bench_canvas::count(&hash) {
         leptos::mount::mount_to_body(move || bench_canvas::page(n));

@@ -12,6 +12,7 @@ use kubeprint_core::yaml::{highlight, Token};
 use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
+use std::sync::Arc;
 
 fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -29,25 +30,33 @@ fn severity_icon(s: Severity) -> &'static str {
     }
 }
 
+/// How many more findings the list shows at a time.
+const FINDINGS_STEP: usize = 100;
+
 /// Findings of the current environment, grouped by service, errors first.
 #[component]
 pub fn Findings() -> impl IntoView {
     let app = use_app();
     let groups = Memo::new(move |_| {
         let mut groups: Vec<(String, Vec<kubeprint_core::Finding>)> = Vec::new();
+        let mut at = std::collections::HashMap::<String, usize>::new();
         for f in app.findings.get() {
             let key = f
                 .service
                 .clone()
                 .unwrap_or_else(|| "Environment and design".into());
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, list)) => list.push(f),
-                None => groups.push((key, vec![f])),
+            match at.get(&key) {
+                Some(&i) => groups[i].1.push(f),
+                None => {
+                    at.insert(key.clone(), groups.len());
+                    groups.push((key, vec![f]));
+                }
             }
         }
         groups.sort_by_key(|(_, list)| list.iter().map(|f| f.severity).min());
         groups
     });
+    let limit = RwSignal::new(FINDINGS_STEP);
     let count = move |s: Severity| {
         app.findings
             .with(|f| f.iter().filter(|x| x.severity == s).count())
@@ -66,12 +75,31 @@ pub fn Findings() -> impl IntoView {
                 <Show when=move || app.findings.with(|f| f.is_empty())>
                     <p class="empty">"No findings in this environment."</p>
                 </Show>
-                {move || groups.get().into_iter().map(|(service, list)| view! {
-                    <div class="finding-group">
-                        <h3>{service}</h3>
-                        {list.into_iter().map(finding_item).collect_view()}
-                    </div>
-                }).collect_view()}
+                {move || {
+                    // Only the first `limit` findings are in the DOM; the rest come in
+                    // steps, so a large design keeps the list (and each edit) light.
+                    let mut left = limit.get();
+                    groups.with(|groups| groups.iter().map_while(|(service, list)| {
+                        (left > 0).then(|| {
+                            let take = list.len().min(left);
+                            left -= take;
+                            view! {
+                                <div class="finding-group">
+                                    <h3>{service.clone()}</h3>
+                                    {list[..take].iter().cloned().map(finding_item).collect_view()}
+                                </div>
+                            }
+                        })
+                    }).collect_view())
+                }}
+                {move || {
+                    let hidden = app.findings.with(Vec::len).saturating_sub(limit.get());
+                    (hidden > 0).then(|| view! {
+                        <button class="more" data-testid="more-findings" on:click=move |_| limit.update(|l| *l += FINDINGS_STEP)>
+                            {format!("Show {} more ({hidden} not shown)", hidden.min(FINDINGS_STEP))}
+                        </button>
+                    })
+                }}
             </div>
         </section>
     }
@@ -159,27 +187,178 @@ pub fn focus_requested_field() {
     });
 }
 
-/// The current environment's manifests, highlighted, one block per object.
+/// Height of one line of the YAML view in CSS pixels (`.code`'s `line-height`).
+const LINE_PX: f64 = 18.0;
+/// Up to this many lines the whole text is in the DOM (so the browser's own find works
+/// on it); beyond, only the lines in view and [`MARGIN_LINES`] on each side.
+const WHOLE_UP_TO: usize = 3_000;
+/// Lines drawn above and below the visible ones; the drawn window moves in steps of
+/// this many lines, so that scrolling within it changes nothing.
+const MARGIN_LINES: usize = 40;
+
+/// Where each shown document starts in the lines of the whole text, whose documents
+/// are joined by a `---` line (which belongs to the document after it).
+#[derive(Clone, PartialEq, Default)]
+struct LineIndex {
+    starts: Vec<usize>,
+    total: usize,
+}
+
+/// The lines `range` of `docs` (joined as [`LineIndex`] says), with their numbers.
+fn lines_in<'a>(
+    docs: &'a [(String, String, Arc<str>)],
+    index: &LineIndex,
+    range: std::ops::Range<usize>,
+) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::with_capacity(range.len());
+    let mut d = index
+        .starts
+        .partition_point(|s| *s <= range.start)
+        .saturating_sub(1);
+    let mut n = range.start;
+    while n < range.end && d < docs.len() {
+        let first = index.starts[d];
+        let mut lines = (d > 0)
+            .then_some("---")
+            .into_iter()
+            .chain(docs[d].2.lines())
+            .enumerate()
+            .skip(n - first);
+        for (k, line) in lines.by_ref() {
+            if first + k >= range.end {
+                break;
+            }
+            out.push((first + k, line));
+        }
+        n = index.starts.get(d + 1).copied().unwrap_or(index.total);
+        d += 1;
+    }
+    out
+}
+
+/// The whole YAML text of `docs`, as Copy and Download give it.
+fn joined(docs: &[(String, String, Arc<str>)]) -> String {
+    docs.iter()
+        .map(|(_, _, y)| y.as_ref())
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// The current environment's manifests, highlighted, one block per object. Large
+/// outputs are virtualized: only the lines in view (and a margin) are in the DOM and
+/// highlighted; Find searches the whole text and scrolls to what it finds.
 #[component]
 pub fn YamlView() -> impl IntoView {
     let app = use_app();
     let filter = RwSignal::new(String::new());
     let shown = Memo::new(move |_| {
         let f = filter.get();
-        app.documents
-            .get()
-            .into_iter()
-            .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
-            .collect::<Vec<_>>()
+        app.documents.with(|docs| {
+            docs.iter()
+                .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
+    // Line counts of documents whose text did not change are kept (the YAML cache
+    // hands out the same text for them).
+    let counted_before = StoredValue::new(Vec::<(Arc<str>, usize)>::new());
+    let index = Memo::new(move |_| {
+        shown.with(|docs| {
+            counted_before
+                .try_update_value(|before| {
+                    let mut starts = Vec::with_capacity(docs.len());
+                    let mut counts = Vec::with_capacity(docs.len());
+                    let mut total = 0;
+                    for (i, (_, _, y)) in docs.iter().enumerate() {
+                        let n = match before.get(i) {
+                            Some((old, n)) if Arc::ptr_eq(old, y) => *n,
+                            _ => y.lines().count(),
+                        };
+                        starts.push(total);
+                        total += n + usize::from(i > 0);
+                        counts.push((y.clone(), n));
+                    }
+                    *before = counts;
+                    LineIndex { starts, total }
+                })
+                .unwrap_or_default()
+        })
+    });
+    // Names of the objects, for the object menu: unchanged while only texts change.
+    let names = Memo::new(move |_| {
+        app.documents.with(|docs| {
+            docs.iter()
+                .map(|(k, n, _)| format!("{k}/{n}"))
+                .collect::<Vec<_>>()
+        })
+    });
+    let pre = NodeRef::<leptos::html::Pre>::new();
+    let top = RwSignal::new(0.0);
+    let height = RwSignal::new(1000.0);
+    let window = Memo::new(move |_| {
+        let total = index.with(|i| i.total);
+        if total <= WHOLE_UP_TO {
+            return 0..total;
+        }
+        let line = (top.get() / LINE_PX) as usize;
+        let first = line.saturating_sub(MARGIN_LINES) / MARGIN_LINES * MARGIN_LINES;
+        let count = (height.get() / LINE_PX).ceil() as usize + 3 * MARGIN_LINES;
+        first.min(total)..(first + count).min(total)
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = pre.get_untracked() {
+            top.set(f64::from(el.scroll_top()));
+            height.set(f64::from(el.client_height()));
+        }
+    };
+    let scroll_to = move |line: usize| {
+        if let Some(el) = pre.get_untracked() {
+            let third = f64::from(el.client_height()) / 3.0;
+            el.set_scroll_top(((line as f64) * LINE_PX - third).max(0.0) as i32);
+            top.set(f64::from(el.scroll_top()));
+            height.set(f64::from(el.client_height()));
+        }
+    };
+
+    // Find: every line holding the text, in the whole YAML; Enter goes to the next.
+    let query = RwSignal::new(String::new());
+    let matches = Memo::new(move |_| {
+        let q = query.get().to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        shown.with(|docs| {
+            index.with(|i| {
+                lines_in(docs, i, 0..i.total)
+                    .into_iter()
+                    .filter(|(_, l)| l.to_lowercase().contains(&q))
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let hit = RwSignal::new(0usize);
+    let found = move || matches.with(|m| m.get(hit.get()).copied());
+    let go = move |step: bool| {
+        let len = matches.with_untracked(Vec::len);
+        if len == 0 {
+            return;
+        }
+        let next = if step {
+            (hit.get_untracked() + 1) % len
+        } else {
+            0
+        };
+        hit.set(next);
+        if let Some(line) = matches.with_untracked(|m| m.get(next).copied()) {
+            scroll_to(line);
+        }
+    };
+
     let copied = RwSignal::new(false);
     let copy = move |_| {
-        let text = shown.with_untracked(|docs| {
-            docs.iter()
-                .map(|(_, _, y)| y.as_ref())
-                .collect::<Vec<_>>()
-                .join("---\n")
-        });
+        let text = shown.with_untracked(|docs| joined(docs));
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&text);
         }
@@ -194,15 +373,14 @@ pub fn YamlView() -> impl IntoView {
             <header class="panel-head">
                 <h2>{move || format!("YAML · {}", app.env.get())}</h2>
                 <select data-testid="yaml-object" aria-label="Object" on:change=move |ev| filter.set(event_target_value(&ev))>
-                    <option value="">{move || format!("All {}", counted(app.documents.with(Vec::len), "object"))}</option>
-                    {move || app.documents.get().into_iter().map(|(k, n, _)| {
-                        let v = format!("{k}/{n}");
+                    <option value="">{move || format!("All {}", counted(names.with(Vec::len), "object"))}</option>
+                    {move || names.get().into_iter().map(|v| {
                         view! { <option value=v.clone()>{v.clone()}</option> }
                     }).collect_view()}
                 </select>
                 <button data-testid="copy-yaml" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
                 <button data-testid="download-yaml" title="Download this environment as one YAML file" on:click=move |_| {
-                    let text = app.documents.with_untracked(|docs| docs.iter().map(|(_, _, y)| y.as_ref()).collect::<Vec<_>>().join("---\n"));
+                    let text = app.documents.with_untracked(|docs| joined(docs));
                     let name = format!("{}-{}.yaml", app.editor.with_untracked(|e| e.design.name.clone()), app.env.get_untracked());
                     match crate::storage::download(&name, "application/yaml", &text) {
                         Ok(()) => app.downloaded(&name),
@@ -210,16 +388,57 @@ pub fn YamlView() -> impl IntoView {
                     }
                 }>"Download"</button>
             </header>
-            <pre data-testid="yaml" class="code" tabindex="0" aria-label=move || format!("Manifests of {}", app.env.get())>
-                {move || shown.get().into_iter().enumerate().map(|(i, (_, _, y))| view! {
-                    {(i > 0).then(|| view! { <span class="t-sep">"---\n"</span> })}
-                    {y.lines().map(|line| view! {
-                        {highlight(line).into_iter().map(|(t, s)| view! { <span class=token_class(t)>{s.to_string()}</span> }).collect_view()}
-                        "\n"
-                    }).collect_view()}
-                }).collect_view()}
+            <div class="yaml-find">
+                <input
+                    type="search"
+                    data-testid="yaml-find"
+                    aria-label="Find in the YAML"
+                    placeholder="Find in YAML (Enter: next)"
+                    prop:value=move || query.get()
+                    on:input=move |ev| { query.set(event_target_value(&ev)); go(false); }
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); go(true); }
+                />
+                <span class="found-count" data-testid="yaml-found" aria-live="polite">{move || {
+                    let n = matches.with(Vec::len);
+                    if query.with(String::is_empty) { String::new() }
+                    else if n == 0 { "no match".to_string() }
+                    else { format!("{} of {n}", hit.get() + 1) }
+                }}</span>
+            </div>
+            <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll aria-label=move || format!("Manifests of {}", app.env.get())>
+                <div class="yaml-lines" style=move || format!("height: {}px", index.with(|i| i.total) as f64 * LINE_PX)>
+                    <div class="yaml-window" style=move || format!("transform: translateY({}px)", window.get().start as f64 * LINE_PX)>
+                        {move || {
+                            let found = found();
+                            shown.with(|docs| index.with(|i| {
+                                lines_in(docs, i, window.get())
+                                    .into_iter()
+                                    .map(|(n, line)| yaml_line(line, found == Some(n)))
+                                    .collect_view()
+                            }))
+                        }}
+                    </div>
+                </div>
             </pre>
         </section>
+    }
+}
+
+/// One highlighted line of YAML, ended by its newline.
+fn yaml_line(line: &str, found: bool) -> impl IntoView {
+    let pieces = if line == "---" {
+        view! { <span class="t-sep">"---"</span> }.into_any()
+    } else {
+        highlight(line)
+            .into_iter()
+            .map(|(t, s)| view! { <span class=token_class(t)>{s.to_string()}</span> })
+            .collect_view()
+            .into_any()
+    };
+    if found {
+        view! { <mark class="found">{pieces}</mark>"\n" }.into_any()
+    } else {
+        view! { {pieces}"\n" }.into_any()
     }
 }
 

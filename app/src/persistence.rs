@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
     let mut banner = None;
     let fragment = storage::fragment();
-    if !fragment.is_empty() && fragment != "bench" {
+    if !fragment.is_empty() && !fragment.starts_with("bench") {
         storage::clear_fragment();
         match link::decode(&fragment) {
             Ok(design) => {
@@ -53,18 +53,24 @@ pub fn follow_links(app: AppState) {
             return;
         }
         storage::clear_fragment();
-        match link::decode(&fragment) {
-            Ok(design) => {
-                app.banner.set(None);
-                app.open_new(design);
-            }
-            Err(e) => app.banner.set(Some(Banner {
-                message: format!("This link could not be opened: {e}. Your design is unchanged."),
-                raw: Some(fragment),
-            })),
-        }
+        open_link(app, &fragment);
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Open the design a link's fragment carries as a new saved design, or explain why not
+/// and keep the current one.
+pub(crate) fn open_link(app: AppState, fragment: &str) {
+    match link::decode(fragment) {
+        Ok(design) => {
+            app.banner.set(None);
+            app.open_new(design);
+        }
+        Err(e) => app.banner.set(Some(Banner {
+            message: format!("This link could not be opened: {e}. Your design is unchanged."),
+            raw: Some(fragment.to_string()),
+        })),
+    }
 }
 
 /// The one effect that writes the design to storage, on every change.
@@ -81,7 +87,7 @@ pub fn autosave(app: AppState) {
 
 /// Open a file's text as a new design; YAML (manifests or compose) goes to the import
 /// dialog; anything else is explained.
-fn open_text(app: AppState, name: &str, text: &str) {
+pub(crate) fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
         Ok(design) => app.open_new(design),
         Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {

@@ -112,7 +112,7 @@ impl AppState {
             let bundle = editor.with(|e| render(&e.design, &env.get()));
             cache
                 .try_update_value(|c| {
-                    c.documents(&bundle)
+                    c.documents_of(bundle)
                         .into_iter()
                         .map(|(k, n, y)| (k.to_string(), n, y))
                         .collect()
