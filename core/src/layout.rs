@@ -1163,7 +1163,13 @@ pub fn grouped_layout(
                 .collect(),
             ..Design::default()
         };
-        let laid = auto_layout(&part, sizes);
+        // A group without edges inside (a thousand copies of one role) is a grid, not
+        // one column as tall as the group.
+        let laid = if part.edges.is_empty() {
+            grid(&part, sizes)
+        } else {
+            auto_layout(&part, sizes)
+        };
         let (min_y, max_y) = laid.iter().fold((i32::MAX, i32::MIN), |(lo, hi), (id, p)| {
             (lo.min(p.y), hi.max(p.y + size_of(sizes, *id).h))
         });
@@ -1188,6 +1194,44 @@ pub fn grouped_layout(
         top += head + (max_y - min_y) + pad + GROUP_GAP;
     }
     out
+}
+
+/// The services of `design` in a near-square grid, in design order, each cell as big as
+/// the biggest node plus the gaps of the automatic layout.
+fn grid(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
+    let n = design.services.len();
+    let (w, h) = design.services.iter().fold((0, 0), |(w, h), s| {
+        let size = size_of(sizes, s.id);
+        (w.max(size.w), h.max(size.h))
+    });
+    // Room above each node for a public entry point's label, as the canvas draws it.
+    let (cw, ch) = (w + LAYER_GAP, h + ROW_GAP + 20);
+    // As many columns as make the grid about as wide as it is tall.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let cols = (((n as f64) * f64::from(ch) / f64::from(cw.max(1)))
+        .sqrt()
+        .ceil() as usize)
+        .max(1);
+    design
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+            let (c, r) = ((i % cols) as i32, (i / cols) as i32);
+            (
+                s.id,
+                Position {
+                    x: MARGIN + c * cw,
+                    y: MARGIN + r * ch,
+                },
+            )
+        })
+        .collect()
 }
 
 /// A position for every service as [`positions`] gives it, except that services without
