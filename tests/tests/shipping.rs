@@ -198,7 +198,12 @@ impl Nginx {
         }
         let file = scratch.join("nginx.conf");
         std::fs::write(&file, conf).unwrap();
-        let child = Command::new("nginx")
+        // Debian puts nginx in /usr/sbin, which a non-root user's PATH may lack.
+        let program = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .unwrap_or("nginx");
+        let child = Command::new(program)
             .arg("-p")
             .arg(scratch)
             .arg("-c")
