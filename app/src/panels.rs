@@ -406,8 +406,8 @@ pub fn YamlView() -> impl IntoView {
                 }}</span>
             </div>
             <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll aria-label=move || format!("Manifests of {}", app.env.get())>
-                <div class="yaml-lines" style=move || format!("height: {}px", index.with(|i| i.total) as f64 * LINE_PX)>
-                    <div class="yaml-window" style=move || format!("transform: translateY({}px)", window.get().start as f64 * LINE_PX)>
+                <div class="yaml-lines" style:height=move || format!("{}px", index.with(|i| i.total) as f64 * LINE_PX)>
+                    <div class="yaml-window" style:transform=move || format!("translateY({}px)", window.get().start as f64 * LINE_PX)>
                         {move || {
                             let found = found();
                             shown.with(|docs| index.with(|i| {
