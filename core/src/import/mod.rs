@@ -609,7 +609,15 @@ fn port_ref(v: &IntOrString) -> PortRef {
 fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
     let env = import.design.environments[0].name.clone();
     let rendered = render(&import.design, &env);
-    for o in &rendered.objects {
+    let owners: Vec<_> = {
+        let index = crate::render::ResidualOwners::new(&import.design);
+        rendered
+            .objects
+            .iter()
+            .map(|o| index.owner(o.kind(), o.name()))
+            .collect()
+    };
+    for (o, owner) in rendered.objects.iter().zip(owners) {
         if matches!(o, Object::Kept(_)) {
             continue;
         }
@@ -622,7 +630,7 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
         let Some(wanted) = inputs.get(&(key.0.clone(), input_name)) else {
             continue;
         };
-        let Some(owner) = crate::render::residual_owner(&import.design, &key.0, &key.1) else {
+        let Some(owner) = owner else {
             continue;
         };
         let mut have = o.to_json();

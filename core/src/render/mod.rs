@@ -658,6 +658,63 @@ pub fn residual_owner(design: &Design, kind: &str, name: &str) -> Option<Residua
     }
 }
 
+/// [`residual_owner`] for many objects of one design: each service is indexed under every
+/// name [`residual_role`] can give it a role for, and the design's ConfigMaps and Secrets
+/// by name, so that finding an object's owner looks at a few candidates instead of at
+/// every service (an import of thousands of objects would otherwise be quadratic).
+pub struct ResidualOwners<'d> {
+    design: &'d Design,
+    /// Object name -> positions in `design.services` of the services that may render an
+    /// object of that name, ascending.
+    services: BTreeMap<String, Vec<usize>>,
+    config_maps: std::collections::BTreeSet<&'d str>,
+    secrets: std::collections::BTreeSet<&'d str>,
+}
+
+impl<'d> ResidualOwners<'d> {
+    /// The index of `design`.
+    pub fn new(design: &'d Design) -> Self {
+        let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, s) in design.services.iter().enumerate() {
+            // Every name `residual_role` compares with.
+            let mut names = vec![
+                s.name.clone(),
+                naming::analysis_template(&s.name),
+                naming::load_balancer(&s.name),
+                naming::stable_service(&s.name),
+                naming::canary_service(&s.name),
+            ];
+            names.sort();
+            names.dedup();
+            for name in names {
+                services.entry(name).or_default().push(i);
+            }
+        }
+        ResidualOwners {
+            design,
+            services,
+            config_maps: design.config_maps.iter().map(|c| c.name.as_str()).collect(),
+            secrets: design.secrets.iter().map(|c| c.name.as_str()).collect(),
+        }
+    }
+
+    /// What [`residual_owner`] gives for the rendered object `kind`/`name`.
+    pub fn owner(&self, kind: &str, name: &str) -> Option<ResidualOwner> {
+        match kind {
+            "Namespace" => Some(ResidualOwner::Namespace),
+            "Gateway" => Some(ResidualOwner::Gateway),
+            "ConfigMap" if self.config_maps.contains(name) => {
+                Some(ResidualOwner::ConfigMap(name.into()))
+            }
+            "Secret" if self.secrets.contains(name) => Some(ResidualOwner::Secret(name.into())),
+            _ => self.services.get(name)?.iter().find_map(|&i| {
+                let s = &self.design.services[i];
+                residual_role(s, kind, name).map(|r| ResidualOwner::Service(s.id, r))
+            }),
+        }
+    }
+}
+
 impl Design {
     /// The residual `owner` keeps (the Namespace's: of environment `env`), if any.
     pub fn residual(&self, owner: &ResidualOwner, env: usize) -> Option<&Residual> {
@@ -793,6 +850,50 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_residual_owner_index_finds_what_the_search_finds() {
+        // Every object every template renders, plus names that only a search over all
+        // services would settle: no owner, a ConfigMap or Secret the design lacks, and
+        // each derived name asked with every kind.
+        let mut designs: Vec<Design> = crate::templates::ALL.iter().map(|t| (t.build)()).collect();
+        designs.push(crate::templates::scaled(30));
+        let mut asked = 0;
+        for d in &designs {
+            let index = ResidualOwners::new(d);
+            for env in &d.environments {
+                let mut questions: Vec<(String, String)> = render(d, &env.name)
+                    .objects
+                    .iter()
+                    .map(|o| (o.kind().to_string(), o.name().to_string()))
+                    .collect();
+                let kinds: Vec<String> = questions.iter().map(|q| q.0.clone()).collect();
+                for s in &d.services {
+                    for name in [
+                        s.name.clone(),
+                        naming::analysis_template(&s.name),
+                        naming::load_balancer(&s.name),
+                        naming::stable_service(&s.name),
+                        naming::canary_service(&s.name),
+                        format!("{}-missing", s.name),
+                    ] {
+                        for kind in kinds.iter().chain(&["ConfigMap".to_string()]) {
+                            questions.push((kind.clone(), name.clone()));
+                        }
+                    }
+                }
+                for (kind, name) in &questions {
+                    assert_eq!(
+                        index.owner(kind, name),
+                        residual_owner(d, kind, name),
+                        "{kind}/{name}"
+                    );
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 10_000, "{asked}");
+    }
 
     #[test]
     fn the_yaml_cache_gives_what_serializing_gives_and_reuses_unchanged_objects() {
