@@ -73,16 +73,57 @@ pub(crate) fn open_link(app: AppState, fragment: &str) {
     }
 }
 
-/// The one effect that writes the design to storage, on every change.
+/// How long the page waits after the last change before writing the design: typing
+/// never waits on serializing and storing it (megabytes at 1,000 services).
+const AUTOSAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Writes the design to storage once the page is idle after changes, and at once when
+/// the page is hidden or left (`pagehide`, `visibilitychange`), so no edit is lost to a
+/// reload or a closed tab. Replacing the design writes the old one first
+/// ([`AppState::switch_to`]).
 pub fn autosave(app: AppState) {
+    let timer = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        let slot = app.slot.get();
-        let result = app.editor.with(|e| storage::save(slot, &e.design));
-        storage::set_current_slot(slot);
-        if let Err(message) = result {
-            app.status.set(Some(message));
+        app.editor.track();
+        app.slot.track();
+        if let Some(t) = timer.get_value() {
+            t.clear();
+        }
+        let handle = set_timeout_with_handle(move || flush(app), AUTOSAVE_DELAY).ok();
+        timer.set_value(handle);
+    });
+    let hide = window_event_listener_untyped("pagehide", move |_| flush(app));
+    let hidden = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().hidden() {
+            flush(app);
         }
     });
+    on_cleanup(move || {
+        hide.remove();
+        hidden.remove();
+        if let Some(t) = timer.get_value() {
+            t.clear();
+        }
+    });
+}
+
+/// Write the design to its slot now if it changed since the last write.
+pub(crate) fn flush(app: AppState) {
+    if !app.unsaved.try_get_value().unwrap_or(false) {
+        return;
+    }
+    let slot = app.slot.get_untracked();
+    let result = app
+        .editor
+        .with_untracked(|e| storage::save(slot, &e.design));
+    storage::set_current_slot(slot);
+    match result {
+        Ok(()) => {
+            app.unsaved.set_value(false);
+            app.saves.update(|n| *n += 1);
+        }
+        Err(message) => app.status.set(Some(message)),
+    }
 }
 
 /// Open a file's text as a new design; YAML (manifests or compose) goes to the import
@@ -244,8 +285,8 @@ pub fn open_files(app: AppState, files: Option<web_sys::FileList>) {
 pub fn DesignControls() -> impl IntoView {
     let app = use_app();
     let slots = Memo::new(move |_| {
-        // Re-read after every autosave so renamed and new designs show.
-        app.editor.track();
+        // Re-read after every write so renamed and new designs show.
+        app.saves.track();
         app.slot.track();
         storage::slots()
     });
@@ -265,6 +306,8 @@ pub fn DesignControls() -> impl IntoView {
             app.status.set(Some(m));
             return;
         }
+        // Nothing of the forgotten design is written back.
+        app.unsaved.set_value(false);
         let next = storage::slots().into_iter().next_back();
         match next.map(|s: Slot| (s.id, storage::load(s.id))) {
             Some((id, Ok(Some(design)))) => app.switch_to(id, design),

@@ -79,6 +79,11 @@ pub struct AppState {
     pub fit: RwSignal<u32>,
     /// The storage slot the design autosaves into.
     pub slot: RwSignal<u32>,
+    /// The design changed since it was last written to storage (set at once by every
+    /// change, cleared by the write; see `persistence::autosave`).
+    pub unsaved: StoredValue<bool>,
+    /// Bumped after each write to storage, for what shows the saved designs.
+    pub saves: RwSignal<u32>,
     /// A load problem to show above everything until dismissed.
     pub banner: RwSignal<Option<Banner>>,
     /// The share link being shown, if the dialog is open.
@@ -132,6 +137,8 @@ impl AppState {
             focus: RwSignal::new(None),
             fit: RwSignal::new(0),
             slot: RwSignal::new(slot),
+            unsaved: StoredValue::new(true),
+            saves: RwSignal::new(0),
             banner: RwSignal::new(None),
             share: RwSignal::new(None),
             import: RwSignal::new(None),
@@ -192,6 +199,7 @@ impl AppState {
             changed
         });
         if changed {
+            self.unsaved.set_value(true);
             let selected = self.selection.get_untracked();
             let kept = self.editor.with_untracked(|e| e.keep_selection(selected));
             if kept != selected {
@@ -214,8 +222,11 @@ impl AppState {
         }
     }
 
-    /// Show `design` from slot `id`, with a fresh history.
+    /// Show `design` from slot `id`, with a fresh history. Unsaved edits of the design
+    /// shown so far are written to its slot first.
     pub fn switch_to(&self, id: u32, design: Design) {
+        crate::persistence::flush(*self);
+        self.unsaved.set_value(true);
         self.env.set(presets::default_environment(&design));
         self.selection.set(design.services.first().map(|s| s.id));
         self.editor.set(Editor::new(design));

@@ -116,6 +116,42 @@ async fn a_reload_restores_the_autosaved_design() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_followed_at_once_by_a_reload_is_kept() {
+    // The autosave waits for the page to be idle; leaving the page must write at once.
+    let page = Page::open("reload-at-once").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.find(GRACE).await;
+    // The edit and the reload in one script: no timer can run in between.
+    page.client
+        .execute(
+            "window.beforeReload = true;
+             const input = document.querySelector(arguments[0]);
+             input.value = '53';
+             input.dispatchEvent(new Event('input', { bubbles: true }));
+             location.reload();",
+            vec![Page::css(GRACE).into()],
+        )
+        .await
+        .unwrap();
+    page.wait_until("the reloaded page", async |p| {
+        let old = p
+            .client
+            .execute("return window.beforeReload === true;", vec![]);
+        (old.await.ok()? == serde_json::Value::Bool(false)).then(String::new)
+    })
+    .await;
+    page.wait_text("yaml", "the design after the reload", |t| {
+        t.contains("terminationGracePeriodSeconds: 53")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "53");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_designs_are_kept_and_switched_between() {
     let page = Page::open("slots").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
