@@ -1223,6 +1223,12 @@ pub fn Canvas() -> impl IntoView {
                 on:wheel=on_wheel
                 on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                     if ev.button() == 0 {
+                        // The pan follows the pointer until it is released, wherever
+                        // it goes: over the controls floating on the canvas, the
+                        // minimap, or out of the canvas.
+                        if let Some(svg) = svg_ref.get_untracked() {
+                            let _ = svg.set_pointer_capture(ev.pointer_id());
+                        }
                         gesture.set(Gesture::Panning { x: f64::from(ev.client_x()), y: f64::from(ev.client_y()) });
                         app.select(None);
                         edge_sel.set(None);
