@@ -139,6 +139,36 @@ fn the_image_builds_with_the_pins_of_dev_and_serves_what_the_template_deploys() 
 }
 
 /// Copy a folder's files into another.
+/// The policy refuses `style` attributes, and the browser test reaches only the views
+/// its flows open: so no view in the app may write one. Leptos's `style=` writes the
+/// attribute; `style:name=` and `class=` go through CSSOM and the stylesheet, which the
+/// policy allows.
+#[test]
+fn no_view_writes_a_style_attribute() {
+    let dir = root().join("app/src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("app/src") {
+        let path = entry.expect("an entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        for (i, line) in text.lines().enumerate() {
+            let attribute = line.contains(" style=") || line.contains("<style=");
+            let set = line.contains("\"style\""); // set_attribute("style", ...)
+            if attribute || set {
+                found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "style attributes break the page under its Content-Security-Policy; use \
+         style:name= or a class:\n{}",
+        found.join("\n")
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
