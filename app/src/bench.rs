@@ -1,7 +1,7 @@
 //! `index.html#bench`: measures, in the browser's wasm, what the page's actions cost.
 //!
-//! - The core loop of one edit: apply it, validate the environment, render its objects
-//!   and the YAML of those that changed (through the page's YAML cache).
+//! - The core loop of one edit: apply it, validate the environment, and bring its YAML up
+//!   to date (the page's `LiveYaml`: render and serialize the services that changed).
 //! - The page path: the real working area (canvas, inspector, findings, YAML) mounted on
 //!   `templates::scaled(n)`, then `RUNS` selection changes and `RUNS` field edits through
 //!   [`AppState`], each timed until the page's effects have run, with the number of
@@ -21,8 +21,8 @@
 use crate::canvas::EdgeSelection;
 use crate::state::{AppState, RENDERS, VALIDATIONS};
 use kubeprint_core::editor::Editor;
-use kubeprint_core::render::YamlCache;
-use kubeprint_core::{render, templates, validate, Edit, FieldPath};
+use kubeprint_core::render::live::LiveYaml;
+use kubeprint_core::{templates, validate, Edit, FieldPath};
 use leptos::prelude::*;
 use serde_json::json;
 use std::cell::Cell;
@@ -49,12 +49,12 @@ fn stats(mut times: Vec<f64>) -> String {
 
 fn measure(n: usize) -> String {
     let mut editor = Editor::new(templates::scaled(n));
-    // The page keeps a YAML cache across edits; so does the measurement.
-    let mut cache = YamlCache::default();
-    cache.documents_of(render(&editor.design, "prod"));
+    // The page keeps its YAML across edits; so does the measurement.
+    let mut live = LiveYaml::default();
+    live.documents(&editor.design, "prod");
     let id = editor.design.services[0].id;
     let mut times = Vec::with_capacity(RUNS);
-    let (mut validating, mut rendering, mut serializing) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut validating, mut rendering) = (Vec::new(), Vec::new());
     for i in 0..RUNS {
         let start = now();
         let edit = Edit::Set {
@@ -65,22 +65,18 @@ fn measure(n: usize) -> String {
         let t1 = now();
         let findings = validate(&editor.design, "prod");
         let t2 = now();
-        let bundle = render(&editor.design, "prod");
+        let docs = live.documents(&editor.design, "prod");
         let t3 = now();
-        let docs = cache.documents_of(bundle);
-        let t4 = now();
         std::hint::black_box((findings.len(), docs.len()));
-        times.push(t4 - start);
+        times.push(t3 - start);
         validating.push(t2 - t1);
         rendering.push(t3 - t2);
-        serializing.push(t4 - t3);
     }
     format!(
-        "services={n} {} (validate {}, render {}, yaml {})",
+        "services={n} {} (validate {}, render + yaml {})",
         stats(times),
         stats(validating).replace("runs=30 ", ""),
-        stats(rendering).replace("runs=30 ", ""),
-        stats(serializing).replace("runs=30 ", "")
+        stats(rendering).replace("runs=30 ", "")
     )
 }
 

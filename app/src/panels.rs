@@ -260,7 +260,7 @@ pub fn YamlView() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // Line counts of documents whose text did not change are kept (the YAML cache
+    // Line counts of documents whose text did not change are kept (the live YAML
     // hands out the same text for them).
     let counted_before = StoredValue::new(Vec::<(Arc<str>, usize)>::new());
     let index = Memo::new(move |_| {

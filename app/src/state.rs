@@ -8,9 +8,9 @@
 //! is derived from the design.
 
 use kubeprint_core::editor::Editor;
-use kubeprint_core::render::YamlCache;
+use kubeprint_core::render::live::LiveYaml;
 use kubeprint_core::rules::{validate, Finding};
-use kubeprint_core::{presets, render, Design, Edit, FieldPath, ServiceId};
+use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -110,18 +110,13 @@ impl AppState {
             VALIDATIONS.fetch_add(1, Ordering::Relaxed);
             editor.with(|e| validate(&e.design, &env.get()))
         });
-        // Only objects an edit changed are serialized again.
-        let cache = StoredValue::new(YamlCache::default());
+        // Only the services an edit changed are rendered and serialized again.
+        let live = StoredValue::new(LiveYaml::default());
         let documents = Memo::new(move |_| {
             RENDERS.fetch_add(1, Ordering::Relaxed);
-            let bundle = editor.with(|e| render(&e.design, &env.get()));
-            cache
-                .try_update_value(|c| {
-                    c.documents_of(bundle)
-                        .into_iter()
-                        .map(|(k, n, y)| (k.to_string(), n, y))
-                        .collect()
-                })
+            let env = env.get();
+            editor
+                .with(|e| live.try_update_value(|l| l.documents(&e.design, &env)))
                 .unwrap_or_default()
         });
         AppState {

@@ -62,6 +62,16 @@ pub fn backends(route: &GatewayRoute, rule: Option<&RouteRule>) -> Vec<RouteBack
     }
 }
 
+/// Whether a backend of the route names a Service by name, which may be another
+/// service's: rendering the route then reads that service's ports.
+pub fn names_services(route: &GatewayRoute) -> bool {
+    route
+        .rules
+        .iter()
+        .flat_map(|r| &r.backends)
+        .any(|b| !b.service.is_empty())
+}
+
 /// The rules as written: the route's, or one rule that matches everything.
 pub fn rules(route: &GatewayRoute) -> Vec<Option<&RouteRule>> {
     if route.rules.is_empty() {

@@ -687,12 +687,11 @@ async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() 
 /// view, scrolling draws later ones, and Find, Copy and Download work on the whole text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whole() {
-    use kubeprint_core::render::YamlCache;
     use kubeprint_core::{link, presets, render, templates};
     use kubeprint_tests::{chrome_capabilities_with_downloads, fresh_profile};
     let design = templates::scaled(40);
     let env = presets::default_environment(&design);
-    let docs = YamlCache::default().documents(&render(&design, &env));
+    let docs = render(&design, &env).documents();
     let whole = docs
         .iter()
         .map(|(_, _, y)| y.as_ref())

@@ -13,6 +13,7 @@
 
 mod config;
 mod gateway;
+pub mod live;
 mod monitoring;
 mod network;
 mod scaling;
@@ -337,51 +338,6 @@ impl Bundle {
     }
 }
 
-/// Remembers each object's YAML so an edit only re-serializes the objects it changed.
-/// Comparing two objects costs far less than serializing one.
-#[derive(Default)]
-pub struct YamlCache {
-    previous: std::collections::HashMap<(String, String), (Object, std::sync::Arc<str>)>,
-}
-
-impl YamlCache {
-    /// `(kind, name, yaml)` of every object of `bundle`, reusing unchanged ones.
-    pub fn documents(&mut self, bundle: &Bundle) -> Vec<(String, String, std::sync::Arc<str>)> {
-        let mut next = std::collections::HashMap::with_capacity(bundle.objects.len());
-        let mut out = Vec::with_capacity(bundle.objects.len());
-        for o in &bundle.objects {
-            let key = o.key();
-            let yaml = match self.previous.remove(&key) {
-                Some((old, yaml)) if old == *o => yaml,
-                _ => std::sync::Arc::from(crate::yaml::to_doc(o)),
-            };
-            out.push((key.0.clone(), key.1.clone(), yaml.clone()));
-            next.insert(key, (o.clone(), yaml));
-        }
-        self.previous = next;
-        out
-    }
-
-    /// [`YamlCache::documents`] of a bundle the caller no longer needs: its objects
-    /// move into the cache instead of being copied, which is most of the cost when an
-    /// edit changed a few of thousands of objects.
-    pub fn documents_of(&mut self, bundle: Bundle) -> Vec<(String, String, std::sync::Arc<str>)> {
-        let mut next = std::collections::HashMap::with_capacity(bundle.objects.len());
-        let mut out = Vec::with_capacity(bundle.objects.len());
-        for o in bundle.objects {
-            let key = o.key();
-            let yaml = match self.previous.remove(&key) {
-                Some((old, yaml)) if old == o => yaml,
-                _ => std::sync::Arc::from(crate::yaml::to_doc(&o)),
-            };
-            out.push((key.0.clone(), key.1.clone(), yaml.clone()));
-            next.insert(key, (o, yaml));
-        }
-        self.previous = next;
-        out
-    }
-}
-
 /// Render one environment of a design. Unknown environments render nothing.
 pub fn render(design: &Design, env_name: &str) -> Bundle {
     let Some(env) = design.environment(env_name) else {
@@ -389,51 +345,29 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
     };
     let services: Vec<Service> = crate::model::deployed(design, env);
     let r = Renderer { design, env };
-    let mut objects = Vec::new();
-    if env.create_namespace {
-        objects.push(Object::Namespace(r.namespace()).patched(env.residual.as_ref()));
-    }
-    objects.extend(r.config_objects(&services));
+    let (mut objects, after) = r.environment_objects(&services);
     for s in &services {
         objects.extend(r.service_objects(s));
     }
-    if let Some(g) = r.gateway() {
-        let residual = env.gateway.as_ref().and_then(|g| g.residual.as_ref());
-        objects.push(Object::Gateway(g).patched(residual));
-    }
-    if env.default_deny {
-        objects.extend(
-            r.network_policies(&services)
-                .into_iter()
-                .map(Object::NetworkPolicy),
-        );
-    }
-    // Imported objects the model cannot express: in this environment's namespace, or in
-    // the namespace they came from. An environment that runs no services (say, the
-    // observability one) gets none.
-    if env.hosts_services || !services.is_empty() {
-        for kept in &design.extra_objects {
-            objects.push(Object::kept(KeptObject(kept.in_namespace(&env.namespace))));
-        }
-        objects.extend(
-            design
-                .pinned_objects
-                .iter()
-                .map(|k| Object::kept_as(k.clone(), true)),
-        );
-    }
+    objects.extend(after);
     // Stable, and in place: `sort_by` would allocate a scratch buffer of half the
     // objects (an `Object` is 2.5 KB inline, so 19 MB for a 15,000-object import).
-    objects.sort_by_cached_key(|o| {
-        (
-            o.rank(),
-            o.kind().to_string(),
-            o.metadata().namespace.clone(),
-            o.name().to_string(),
-        )
-    });
+    objects.sort_by_cached_key(apply_order);
     Bundle { objects }
 }
+
+/// Where an object goes in a bundle: by kind in apply order, then namespace and name.
+/// Objects of equal keys keep the order they were rendered in.
+fn apply_order(o: &Object) -> ApplyOrder {
+    (
+        o.rank(),
+        o.kind().to_string(),
+        o.metadata().namespace.clone(),
+        o.name().to_string(),
+    )
+}
+
+type ApplyOrder = ((u8, u8), String, Option<String>, String);
 
 /// The NetworkPolicies [`render`] gives for an environment with default-deny on, without
 /// rendering anything else (the importer compares them with the input's).
@@ -538,7 +472,50 @@ impl Renderer<'_> {
         self.meta(name, self.service_labels(s))
     }
 
+    /// The environment's objects that are not one service's: those rendered before the
+    /// services' (the Namespace, ConfigMaps and Secrets) and after them (the Gateway,
+    /// NetworkPolicies, objects kept whole from an import).
+    fn environment_objects(&self, services: &[Service]) -> (Vec<Object>, Vec<Object>) {
+        let (design, env) = (self.design, self.env);
+        let mut before = Vec::new();
+        if env.create_namespace {
+            before.push(Object::Namespace(self.namespace()).patched(env.residual.as_ref()));
+        }
+        before.extend(self.config_objects(services));
+        let mut after = Vec::new();
+        if let Some(g) = self.gateway() {
+            let residual = env.gateway.as_ref().and_then(|g| g.residual.as_ref());
+            after.push(Object::Gateway(g).patched(residual));
+        }
+        if env.default_deny {
+            after.extend(
+                self.network_policies(services)
+                    .into_iter()
+                    .map(Object::NetworkPolicy),
+            );
+        }
+        // Imported objects the model cannot express: in this environment's namespace, or
+        // in the namespace they came from. An environment that runs no services (say, the
+        // observability one) gets none.
+        if env.hosts_services || !services.is_empty() {
+            for kept in &design.extra_objects {
+                after.push(Object::kept(KeptObject(kept.in_namespace(&env.namespace))));
+            }
+            after.extend(
+                design
+                    .pinned_objects
+                    .iter()
+                    .map(|k| Object::kept_as(k.clone(), true)),
+            );
+        }
+        (before, after)
+    }
+
     /// The objects of one service, each with the service's residual patch for its role.
+    /// They are a function of the service (as deployed in the
+    /// environment) and of the design without its services, edges and kept objects,
+    /// except for a route's backends naming other services: the live YAML
+    /// ([`live::LiveYaml`]) reuses them while those stay the same.
     fn service_objects(&self, s: &Service) -> Vec<Object> {
         let mut out: Vec<(ResidualRole, Object)> = Vec::new();
         if s.security.dedicated_service_account {
@@ -893,58 +870,5 @@ mod tests {
             }
         }
         assert!(asked > 10_000, "{asked}");
-    }
-
-    #[test]
-    fn the_yaml_cache_gives_what_serializing_gives_and_reuses_unchanged_objects() {
-        let mut d = crate::templates::miniredis();
-        let mut cache = YamlCache::default();
-        let first = cache.documents(&render(&d, "prod"));
-        let fresh: Vec<String> = render(&d, "prod")
-            .documents()
-            .into_iter()
-            .map(|(_, _, y)| y)
-            .collect();
-        assert_eq!(
-            first
-                .iter()
-                .map(|(_, _, y)| y.to_string())
-                .collect::<Vec<_>>(),
-            fresh
-        );
-        d.services[2].timing.grace_period_seconds = 99;
-        let second = cache.documents(&render(&d, "prod"));
-        let changed: Vec<_> = first
-            .iter()
-            .zip(&second)
-            .filter(|(a, b)| !std::sync::Arc::ptr_eq(&a.2, &b.2))
-            .map(|(_, b)| format!("{}/{}", b.0, b.1))
-            .collect();
-        assert_eq!(
-            changed,
-            ["Rollout/backend"],
-            "only the edited object is serialized again"
-        );
-        assert!(second
-            .iter()
-            .any(|(_, _, y)| y.contains("terminationGracePeriodSeconds: 99")));
-    }
-
-    #[test]
-    fn the_yaml_cache_fed_owned_bundles_gives_the_same_and_reuses_unchanged_objects() {
-        let mut d = crate::templates::miniredis();
-        let (mut by_ref, mut owned) = (YamlCache::default(), YamlCache::default());
-        let first = owned.documents_of(render(&d, "prod"));
-        assert_eq!(first, by_ref.documents(&render(&d, "prod")));
-        d.services[2].timing.grace_period_seconds = 99;
-        let second = owned.documents_of(render(&d, "prod"));
-        assert_eq!(second, by_ref.documents(&render(&d, "prod")));
-        let changed: Vec<_> = first
-            .iter()
-            .zip(&second)
-            .filter(|(a, b)| !std::sync::Arc::ptr_eq(&a.2, &b.2))
-            .map(|(_, b)| format!("{}/{}", b.0, b.1))
-            .collect();
-        assert_eq!(changed, ["Rollout/backend"]);
     }
 }

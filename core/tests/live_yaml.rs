@@ -1,0 +1,195 @@
+//! The page's live YAML (`render::live::LiveYaml`) re-renders only the services an edit
+//! changed. Whatever the edits, on random designs, imports and templates, before and
+//! after a link round trip, its documents are exactly those of a full `render`, and a
+//! field edit of one service renders that service alone.
+
+mod common;
+
+use kubeprint_core::render::live::LiveYaml;
+use kubeprint_core::*;
+use proptest::prelude::*;
+use serde_json::json;
+
+/// The documents of a full render, as the live YAML gives them.
+fn full(design: &Design, env: &str) -> Vec<(String, String, String)> {
+    render(design, env).documents()
+}
+
+fn live_docs(live: &mut LiveYaml, design: &Design, env: &str) -> Vec<(String, String, String)> {
+    live.documents(design, env)
+        .into_iter()
+        .map(|(k, n, y)| (k, n, y.to_string()))
+        .collect()
+}
+
+/// One of the edits a user makes, aimed by `pick` at a service, an environment, a
+/// config map or the design: each reaches a different input of what services render
+/// from (the service, its environment and override, the design's settings, config
+/// data, edges, the list of services).
+fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
+    let service = design.services.get(pick % design.services.len().max(1));
+    let env = &design.environments[pick % design.environments.len()].name;
+    let set = |path: FieldPath, value: serde_json::Value| Some(Edit::Set { path, value });
+    match kind {
+        0 => set(
+            FieldPath::service(service?.id, "/timing/grace_period_seconds"),
+            json!(value % 120),
+        ),
+        1 => set(
+            FieldPath::service(service?.id, "/scaling/replicas"),
+            json!(value % 5),
+        ),
+        2 => set(
+            FieldPath::service(service?.id, "/tag"),
+            json!(format!("1.{value}")),
+        ),
+        3 => set(
+            FieldPath::service(service?.id, "/name"),
+            json!(format!("svc-{value}")),
+        ),
+        4 => set(FieldPath::design("/name"), json!(format!("system-{value}"))),
+        5 => set(
+            FieldPath::environment(env, "/default_deny"),
+            json!(value.is_multiple_of(2)),
+        ),
+        6 => set(
+            FieldPath::environment(env, "/namespace"),
+            json!(format!("ns-{value}")),
+        ),
+        7 => {
+            let cm = design
+                .config_maps
+                .get(pick % design.config_maps.len().max(1))?;
+            set(
+                FieldPath {
+                    target: Target::ConfigMap(cm.name.clone()),
+                    pointer: "/data/K".into(),
+                },
+                json!(format!("v{value}")),
+            )
+        }
+        8 => {
+            let from = service?.id;
+            let to = design
+                .services
+                .get(value as usize % design.services.len())?
+                .id;
+            Some(Edit::AddEdge(Edge {
+                from,
+                to,
+                port: "http".into(),
+            }))
+        }
+        9 => Some(Edit::RemoveService(service?.id)),
+        10 => {
+            let mut copy = service?.clone();
+            copy.name = format!("copy-{value}");
+            Some(Edit::AddService(Box::new(copy)))
+        }
+        _ => set(
+            FieldPath::design("/cluster/ingress_class"),
+            json!(format!("class-{value}")),
+        ),
+    }
+}
+
+/// Applies `edits` one by one (refused ones change nothing), checking every
+/// environment's live documents against a full render after each.
+fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseError> {
+    let envs: Vec<String> = design.environments.iter().map(|e| e.name.clone()).collect();
+    let mut live: Vec<LiveYaml> = envs.iter().map(|_| LiveYaml::default()).collect();
+    for (step, &(kind, pick, value)) in edits.iter().enumerate() {
+        for (env, live) in envs.iter().zip(&mut live) {
+            let (got, want) = (live_docs(live, &design, env), full(&design, env));
+            let first = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i));
+            if let Some(i) = first {
+                prop_assert!(
+                    false,
+                    "environment {env} after {step} edits, document {i} of {}: live {:?}, full render {:?}",
+                    want.len(),
+                    got.get(i),
+                    want.get(i)
+                );
+            }
+        }
+        if let Some(e) = edit(&design, kind, pick, value) {
+            let _ = design.apply(e);
+        }
+        // Halfway, the design goes through a share link, as opening one replaces the
+        // page's design while its live YAML stays.
+        if step == edits.len() / 2 {
+            design = link::decode(&link::encode(&design)).expect("a link opens");
+        }
+    }
+    Ok(())
+}
+
+fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
+    proptest::collection::vec((0u8..12, 0usize..8, 0u32..1000), 1..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn live_yaml_equals_a_full_render_on_random_designs(design in common::design(), edits in edits()) {
+        check(design, &edits)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Imports keep residuals and whole objects; templates have every feature.
+    #[test]
+    fn live_yaml_equals_a_full_render_on_imports_and_templates(which in 0usize..64, edits in edits()) {
+        let mut designs: Vec<Design> = templates::ALL.iter().map(|t| (t.build)()).collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for p in files.iter().filter(|p| p.extension().is_some_and(|x| x == "yaml")) {
+            designs.push(import::kubernetes(&std::fs::read_to_string(p).unwrap()).design);
+        }
+        let design = designs.swap_remove(which % designs.len());
+        check(design, &edits)?;
+    }
+}
+
+#[test]
+fn a_field_edit_renders_its_service_alone() {
+    let mut design = templates::scaled(50);
+    let mut live = LiveYaml::default();
+    live.documents(&design, "prod");
+    let deployed = live.services_rendered();
+    assert!(
+        deployed > 40,
+        "the first call renders every service: {deployed}"
+    );
+
+    let id = design.services[3].id;
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/timing/grace_period_seconds"),
+            value: json!(61),
+        })
+        .unwrap();
+    let docs = live.documents(&design, "prod");
+    assert_eq!(live.services_rendered(), 1);
+    assert!(docs
+        .iter()
+        .any(|(_, _, y)| y.contains("terminationGracePeriodSeconds: 61")));
+
+    // Nothing changed: nothing is rendered.
+    live.documents(&design, "prod");
+    assert_eq!(live.services_rendered(), 0);
+
+    // The design's name is in every service's labels: all render again.
+    design
+        .apply(Edit::Set {
+            path: FieldPath::design("/name"),
+            value: json!("renamed"),
+        })
+        .unwrap();
+    live.documents(&design, "prod");
+    assert_eq!(live.services_rendered(), deployed);
+}
