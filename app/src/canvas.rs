@@ -374,12 +374,12 @@ pub fn Canvas() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // Laid out again only when what the layout reads changed, not on every edit.
+    let layout_inputs = Memo::new(move |_| app.editor.with(|e| layout::Inputs::of(&e.design)));
     let saved = Memo::new(move |_| {
         let sizes = sizes.get();
-        group_keys.with(|g| {
-            app.editor
-                .with(|e| layout::grouped_positions(&e.design, &sizes, g))
-        })
+        let skeleton = layout_inputs.with(layout::Inputs::design);
+        group_keys.with(|g| layout::grouped_positions(&skeleton, &sizes, g))
     });
     let positions = Memo::new(move |_| {
         let mut p = saved.get();

@@ -251,6 +251,43 @@ pub fn label_size(label: &str) -> (f64, f64) {
     )
 }
 
+/// What the layout ([`positions`], [`grouped_positions`]) reads of a design: each
+/// service's id and saved position, and the edges. The page lays the design out again
+/// only when these changed, not on every edit of a field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Inputs {
+    services: Vec<(ServiceId, Option<Position>)>,
+    edges: Vec<Edge>,
+}
+
+impl Inputs {
+    /// The layout's inputs in `design`.
+    pub fn of(design: &Design) -> Inputs {
+        Inputs {
+            services: design.services.iter().map(|s| (s.id, s.position)).collect(),
+            edges: design.edges.clone(),
+        }
+    }
+
+    /// A design with these inputs and nothing else, laid out as the design they came
+    /// from is (a unit test holds the layout to that).
+    pub fn design(&self) -> Design {
+        Design {
+            services: self
+                .services
+                .iter()
+                .map(|&(id, position)| crate::model::Service {
+                    id,
+                    position,
+                    ..Default::default()
+                })
+                .collect(),
+            edges: self.edges.clone(),
+            ..Design::default()
+        }
+    }
+}
+
 /// A position for every service: its saved one, or one from the automatic layout.
 pub fn positions(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
     let unsaved = design.services.iter().any(|s| s.position.is_none());
@@ -1787,6 +1824,33 @@ mod tests {
         );
         for g in GroupBy::ALL {
             assert_eq!(GroupBy::from_key(g.key()), g);
+        }
+    }
+
+    #[test]
+    fn the_layout_reads_only_its_inputs() {
+        let mut designs = all_templates();
+        designs.push(templates::scaled(60));
+        // Some services placed by hand, the others laid out around them.
+        let mut placed = templates::miniredis();
+        placed.services[1].position = Some(Position { x: 400, y: 40 });
+        designs.push(placed);
+        for d in designs {
+            let s = sizes(&d);
+            let skeleton = Inputs::of(&d).design();
+            assert_eq!(positions(&skeleton, &s), positions(&d, &s), "{}", d.name);
+            for env in &d.environments {
+                for by in GroupBy::ALL {
+                    let g = group_of(&d, env, by);
+                    assert_eq!(
+                        grouped_positions(&skeleton, &s, &g),
+                        grouped_positions(&d, &s, &g),
+                        "{} {} {by:?}",
+                        d.name,
+                        env.name
+                    );
+                }
+            }
         }
     }
 
