@@ -55,17 +55,35 @@ impl Editor {
             }
             _ => None,
         };
+        let merges = merge_key.is_some() && merge_key == self.merging;
+        if merges {
+            // The last step already holds the design from before this field's first
+            // edit, so no copy is needed, only whether this edit changed anything: a set
+            // changes nothing but its target, so the targets are compared, not the whole
+            // design (at 1,000 services, most of a keystroke's share here).
+            let targets: Vec<FieldPath> = set_paths(&edit)
+                .map(|p| FieldPath {
+                    target: p.target.clone(),
+                    pointer: String::new(),
+                })
+                .collect();
+            let read = |d: &Design| targets.iter().map(|t| d.field(t)).collect::<Vec<_>>();
+            let before = read(&self.design);
+            self.design.apply(edit)?;
+            if read(&self.design) != before {
+                self.future.clear();
+                self.revision += 1;
+            }
+            return Ok(());
+        }
         let before = self.design.clone();
         self.design.apply(edit)?;
         if self.design == before {
             return Ok(());
         }
-        let merges = merge_key.is_some() && merge_key == self.merging;
-        if !merges {
-            self.past.push(before);
-            if self.past.len() > HISTORY_LIMIT {
-                self.past.remove(0);
-            }
+        self.past.push(before);
+        if self.past.len() > HISTORY_LIMIT {
+            self.past.remove(0);
         }
         self.future.clear();
         self.merging = merge_key;
@@ -131,6 +149,18 @@ impl Editor {
     pub fn keep_selection(&self, selected: Option<ServiceId>) -> Option<ServiceId> {
         selected.filter(|id| self.design.service(*id).is_some())
     }
+}
+
+/// The paths an edit of sets writes: its own, or each of a batch's.
+fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
+    let edits = match edit {
+        Edit::Batch(edits) => edits.as_slice(),
+        single => std::slice::from_ref(single),
+    };
+    edits.iter().filter_map(|e| match e {
+        Edit::Set { path, .. } => Some(path),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
