@@ -6,6 +6,7 @@ use crate::state::{use_app, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption_row, shutdown_timeline};
+use kubeprint_core::render::live::Document;
 use kubeprint_core::rules::Severity;
 use kubeprint_core::words::counted;
 use kubeprint_core::yaml::{highlight, Token};
@@ -206,7 +207,7 @@ struct LineIndex {
 
 /// The lines `range` of `docs` (joined as [`LineIndex`] says), with their numbers.
 fn lines_in<'a>(
-    docs: &'a [(String, String, Arc<str>)],
+    docs: &'a [Document],
     index: &LineIndex,
     range: std::ops::Range<usize>,
 ) -> Vec<(usize, &'a str)> {
@@ -237,7 +238,7 @@ fn lines_in<'a>(
 }
 
 /// The whole YAML text of `docs`, as Copy and Download give it.
-fn joined(docs: &[(String, String, Arc<str>)]) -> String {
+fn joined(docs: &[Document]) -> String {
     docs.iter()
         .map(|(_, _, y)| y.as_ref())
         .collect::<Vec<_>>()

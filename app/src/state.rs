@@ -8,12 +8,11 @@
 //! is derived from the design.
 
 use kubeprint_core::editor::Editor;
-use kubeprint_core::render::live::LiveYaml;
+use kubeprint_core::render::live::{Document, LiveYaml};
 use kubeprint_core::rules::{validate, Finding};
 use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 
 /// How many times the page has validated the design since it opened. The benchmark page
 /// reads it to show how many validations one action causes.
@@ -97,7 +96,7 @@ pub struct AppState {
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
-    pub documents: Memo<Vec<(String, String, Arc<str>)>>,
+    pub documents: Memo<Vec<Document>>,
 }
 
 impl AppState {

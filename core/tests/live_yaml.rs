@@ -18,7 +18,7 @@ fn full(design: &Design, env: &str) -> Vec<(String, String, String)> {
 fn live_docs(live: &mut LiveYaml, design: &Design, env: &str) -> Vec<(String, String, String)> {
     live.documents(design, env)
         .into_iter()
-        .map(|(k, n, y)| (k, n, y.to_string()))
+        .map(|(k, n, y)| (k.to_string(), n.to_string(), y.to_string()))
         .collect()
 }
 

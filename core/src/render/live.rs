@@ -19,23 +19,37 @@ use crate::model::{deployed, effective, Design, Environment, Service, ServiceId}
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// One object's YAML, where it goes in the bundle and its key ([`Object::key`]).
+/// One object's document as the page shows it: its kind, its name (see [`Object::key`])
+/// and its YAML. Shared, so that handing out unchanged documents copies nothing.
+pub type Document = (Arc<str>, Arc<str>, Arc<str>);
+
+/// A rendered object, its document and where it goes in the bundle.
 struct Doc {
+    /// Boxed: an `Object` is 2.5 KB inline, and documents move between maps.
+    object: Box<Object>,
     order: ApplyOrder,
-    kind: String,
-    name: String,
-    yaml: Arc<str>,
+    doc: Document,
 }
 
 impl Doc {
-    fn new(o: &Object, yaml: Arc<str>) -> Doc {
-        let (kind, name) = o.key();
-        Doc {
-            order: apply_order(o),
-            kind,
-            name,
-            yaml,
+    /// `o`'s document, taking the YAML of `old` when that is the same object.
+    fn new(o: Object, old: Option<Doc>) -> Doc {
+        match old {
+            Some(old) if *old.object == o => old,
+            _ => {
+                let (kind, name) = o.key();
+                let yaml = crate::yaml::to_doc(&o);
+                Doc {
+                    order: apply_order(&o),
+                    doc: (kind.into(), name.into(), yaml.into()),
+                    object: Box::new(o),
+                }
+            }
         }
+    }
+
+    fn key(&self) -> (Arc<str>, Arc<str>) {
+        (self.doc.0.clone(), self.doc.1.clone())
     }
 }
 
@@ -52,20 +66,16 @@ pub struct LiveYaml {
     /// What the services were rendered with: see [`scope_of`].
     scope: Option<Design>,
     services: HashMap<ServiceId, Rendered>,
-    /// The environment's own objects, by key, with their YAML.
-    shared: HashMap<(String, String), (Object, Arc<str>)>,
+    /// The environment's own objects, before the services' and after them.
+    shared: (Vec<Doc>, Vec<Doc>),
     rendered: usize,
 }
 
 impl LiveYaml {
-    /// `(kind, name, yaml)` of every object of environment `env_name`, as
+    /// The documents of every object of environment `env_name`, as
     /// [`Bundle::documents`](super::Bundle::documents) of [`render`](super::render) gives
     /// them.
-    pub fn documents(
-        &mut self,
-        design: &Design,
-        env_name: &str,
-    ) -> Vec<(String, String, Arc<str>)> {
+    pub fn documents(&mut self, design: &Design, env_name: &str) -> Vec<Document> {
         self.rendered = 0;
         let Some(env) = design.environment(env_name) else {
             *self = LiveYaml::default();
@@ -81,8 +91,23 @@ impl LiveYaml {
         }
         let services = deployed(design, env);
         let (before, after) = Renderer { design, env }.environment_objects(&services);
-        let before = self.shared_docs(before);
-        let after = self.shared_docs(after);
+        let (was_before, was_after) = std::mem::take(&mut self.shared);
+        let mut old: HashMap<_, _> = was_before
+            .into_iter()
+            .chain(was_after)
+            .map(|d| (d.key(), d))
+            .collect();
+        let mut docs = |objects: Vec<Object>| -> Vec<Doc> {
+            objects
+                .into_iter()
+                .map(|o| {
+                    let (kind, name) = o.key();
+                    let old = old.remove(&(Arc::from(kind), Arc::from(name)));
+                    Doc::new(o, old)
+                })
+                .collect()
+        };
+        self.shared = (docs(before), docs(after));
         let scope = self.scope.as_ref().expect("set above");
 
         // Services render from the scope alone, never from the whole design, so what
@@ -103,13 +128,24 @@ impl LiveYaml {
                 .is_some_and(crate::routes::names_services);
             let rendered = match self.services.remove(&s.id) {
                 Some(old) if alone && old.service == *s => old,
-                _ => {
+                old => {
                     self.rendered += 1;
                     let r = if alone { &in_scope } else { &whole };
+                    // Objects that came out the same keep their YAML.
+                    let mut before: HashMap<_, _> = old
+                        .map(|o| o.docs)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|d| (d.key(), d))
+                        .collect();
                     let docs = r
                         .service_objects(&effective(s, env))
-                        .iter()
-                        .map(|o| Doc::new(o, Arc::from(crate::yaml::to_doc(o))))
+                        .into_iter()
+                        .map(|o| {
+                            let (kind, name) = o.key();
+                            let old = before.remove(&(Arc::from(kind), Arc::from(name)));
+                            Doc::new(o, old)
+                        })
                         .collect();
                     Rendered {
                         service: s.clone(),
@@ -123,36 +159,19 @@ impl LiveYaml {
 
         // The order `render` puts them in before its stable sort: the environment's
         // first objects, each service's in design order, then the rest.
-        let mut all: Vec<&Doc> = before.iter().collect();
+        let mut all: Vec<&Doc> = self.shared.0.iter().collect();
         for s in design.services.iter().filter(|s| env.deploys(s.id)) {
             all.extend(&self.services[&s.id].docs);
         }
-        all.extend(&after);
+        all.extend(&self.shared.1);
         all.sort_by(|a, b| a.order.cmp(&b.order));
-        all.into_iter()
-            .map(|d| (d.kind.clone(), d.name.clone(), d.yaml.clone()))
-            .collect()
+        all.into_iter().map(|d| d.doc.clone()).collect()
     }
 
     /// How many services the last [`LiveYaml::documents`] rendered (the others' documents
     /// were reused).
     pub fn services_rendered(&self) -> usize {
         self.rendered
-    }
-
-    /// Documents of the environment's own objects, serializing only those that changed.
-    fn shared_docs(&mut self, objects: Vec<Object>) -> Vec<Doc> {
-        let mut out = Vec::with_capacity(objects.len());
-        for o in objects {
-            let key = o.key();
-            let yaml = match self.shared.remove(&key) {
-                Some((old, yaml)) if old == o => yaml,
-                _ => Arc::from(crate::yaml::to_doc(&o)),
-            };
-            out.push(Doc::new(&o, yaml.clone()));
-            self.shared.insert(key, (o, yaml));
-        }
-        out
     }
 }
 
