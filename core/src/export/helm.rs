@@ -798,7 +798,7 @@ impl<'a> Builder<'a> {
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
                 Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
                 Expr::NamespacedText(f) => {
-                    let args = vec![".Release.Namespace"; f.matches("%s").count()];
+                    let args = vec![".Release.Namespace"; string_verbs(f)];
                     format!(
                         "{{{{ toJson (printf {} {}) }}}}",
                         go_string(f),
@@ -1143,8 +1143,26 @@ fn readme(design: &Design, name: &str) -> String {
     out
 }
 
+/// How many `%s` verbs a printf format has (`%%` is a percent sign, not a verb: a
+/// service named `a%s` must not count as one).
+fn string_verbs(format: &str) -> usize {
+    let mut count = 0;
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' && chars.next() == Some('s') {
+            count += 1;
+        }
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_escaped_percent_is_not_a_verb() {
+        assert_eq!(super::string_verbs(r#"up{namespace="%s"} a%%s %%%s"#), 2);
+    }
+
     use super::*;
 
     #[test]
