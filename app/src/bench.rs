@@ -22,7 +22,8 @@ use crate::canvas::EdgeSelection;
 use crate::state::{AppState, RENDERS, VALIDATIONS};
 use kubeprint_core::editor::Editor;
 use kubeprint_core::render::live::LiveYaml;
-use kubeprint_core::{templates, validate, Edit, FieldPath};
+use kubeprint_core::rules::LiveFindings;
+use kubeprint_core::{templates, Edit, FieldPath};
 use leptos::prelude::*;
 use serde_json::json;
 use std::cell::Cell;
@@ -49,9 +50,11 @@ fn stats(mut times: Vec<f64>) -> String {
 
 fn measure(n: usize) -> String {
     let mut editor = Editor::new(templates::scaled(n));
-    // The page keeps its YAML across edits; so does the measurement.
+    // The page keeps its YAML and findings across edits; so does the measurement.
     let mut live = LiveYaml::default();
     live.documents(&editor.design, "prod");
+    let mut checked = LiveFindings::default();
+    checked.validate(&editor.design, "prod");
     let id = editor.design.services[0].id;
     let mut times = Vec::with_capacity(RUNS);
     let (mut validating, mut rendering) = (Vec::new(), Vec::new());
@@ -63,7 +66,7 @@ fn measure(n: usize) -> String {
         };
         editor.dispatch(edit).expect("a valid edit");
         let t1 = now();
-        let findings = validate(&editor.design, "prod");
+        let findings = checked.validate(&editor.design, "prod");
         let t2 = now();
         let docs = live.documents(&editor.design, "prod");
         let t3 = now();

@@ -9,7 +9,7 @@
 
 use kubeprint_core::editor::Editor;
 use kubeprint_core::render::live::{Document, LiveYaml};
-use kubeprint_core::rules::{validate, Finding};
+use kubeprint_core::rules::{Finding, LiveFindings};
 use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -105,9 +105,14 @@ impl AppState {
         let env = RwSignal::new(presets::default_environment(&design));
         let selection = RwSignal::new(design.services.first().map(|s| s.id));
         let editor = RwSignal::new(Editor::new(design));
+        // Only the services an edit changed have their own checks run again.
+        let checked = StoredValue::new(LiveFindings::default());
         let findings = Memo::new(move |_| {
             VALIDATIONS.fetch_add(1, Ordering::Relaxed);
-            editor.with(|e| validate(&e.design, &env.get()))
+            let env = env.get();
+            editor
+                .with(|e| checked.try_update_value(|c| c.validate(&e.design, &env)))
+                .unwrap_or_default()
         });
         // Only the services an edit changed are rendered and serialized again.
         let live = StoredValue::new(LiveYaml::default());

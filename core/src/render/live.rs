@@ -177,7 +177,7 @@ impl LiveYaml {
 
 /// The part of `design` a service's objects are rendered from, besides the service: the
 /// design with environment `env` alone and without services, edges or kept objects.
-fn scope_of(design: &Design, env: &Environment) -> Design {
+pub(crate) fn scope_of(design: &Design, env: &Environment) -> Design {
     // Every field is named, so a new one must be placed on one side or the other.
     let Design {
         format_version,
@@ -212,7 +212,7 @@ fn scope_of(design: &Design, env: &Environment) -> Design {
 }
 
 /// Whether [`scope_of`] `design` and `env` would equal `scope`, without building it.
-fn same_scope(scope: &Design, design: &Design, env: &Environment) -> bool {
+pub(crate) fn same_scope(scope: &Design, design: &Design, env: &Environment) -> bool {
     let Design {
         format_version,
         name,

@@ -143,48 +143,135 @@ pub struct Finding {
 /// Every finding of one environment of a design, most severe first. Unknown
 /// environments have none.
 pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
-    let Some(env) = design.environment(env_name) else {
-        return Vec::new();
-    };
-    // The reference rules read what export writes: the rendered objects, kept ones
-    // included. KP305 reads it too, for the references an import marked optional. A
-    // design that keeps nothing from an import gives them nothing to find.
-    let bundle = if rendered::needed(design) {
-        render(design, env_name)
-    } else {
-        Bundle::default()
-    };
-    let rendered = rendered::Index::new(design, env, &bundle);
-    let mut cx = Ctx {
-        design,
-        env,
-        rendered: &rendered,
-        out: Vec::new(),
-        bundle: &bundle,
-    };
-    let deployed: Vec<Service> = crate::model::deployed(design, env);
-    names::environment(&mut cx);
-    security::environment(&mut cx, &deployed);
-    wiring::environment(&mut cx, &deployed);
-    references::environment(&mut cx, &rendered, &deployed);
-    for s in &deployed {
-        timing::service(&mut cx, s);
-        scaling::service(&mut cx, s);
-        wiring::service(&mut cx, s, &deployed);
-        names::service(&mut cx, s);
-        resources::service(&mut cx, s);
-        security::service(&mut cx, s);
-        batch::service(&mut cx, s);
-        images::service(&mut cx, s);
+    LiveFindings::default().validate(design, env_name)
+}
+
+/// The findings of one environment, kept between edits: the page's, after every
+/// keystroke. The checks of one service that read nothing but the service and its
+/// scope (the design without its services, edges and kept objects: see
+/// `render::live`), its timing, scaling, resources, batch and image checks, run with
+/// the scope alone, and their findings are reused while the service and the scope stay
+/// the same. The checks that read other services run every time. A design that keeps
+/// something from an import is checked whole every time.
+#[derive(Default)]
+pub struct LiveFindings {
+    scope: Option<Design>,
+    services: std::collections::HashMap<ServiceId, (Service, Vec<Finding>)>,
+    checked: usize,
+}
+
+impl LiveFindings {
+    /// [`validate`], reusing what the last call found for the services that did not
+    /// change.
+    pub fn validate(&mut self, design: &Design, env_name: &str) -> Vec<Finding> {
+        self.checked = 0;
+        let Some(env) = design.environment(env_name) else {
+            *self = LiveFindings::default();
+            return Vec::new();
+        };
+        // The reference rules read what export writes: the rendered objects, kept ones
+        // included. KP305 reads it too, for the references an import marked optional. A
+        // design that keeps nothing from an import gives them nothing to find.
+        let keeps = rendered::needed(design);
+        let bundle = if keeps {
+            render(design, env_name)
+        } else {
+            Bundle::default()
+        };
+        let rendered = rendered::Index::new(design, env, &bundle);
+        let mut cx = Ctx {
+            design,
+            env,
+            rendered: &rendered,
+            out: Vec::new(),
+            bundle: &bundle,
+        };
+        let deployed: Vec<Service> = crate::model::deployed(design, env);
+        names::environment(&mut cx);
+        security::environment(&mut cx, &deployed);
+        wiring::environment(&mut cx, &deployed);
+        references::environment(&mut cx, &rendered, &deployed);
+        for s in &deployed {
+            wiring::service(&mut cx, s, &deployed);
+            names::service(&mut cx, s);
+            security::service(&mut cx, s);
+        }
+        let mut out = cx.out;
+        if keeps {
+            self.scope = None;
+            self.services.clear();
+            let mut cx = Ctx {
+                design,
+                env,
+                rendered: &rendered,
+                out: Vec::new(),
+                bundle: &bundle,
+            };
+            for s in &deployed {
+                self.checked += 1;
+                own(&mut cx, s);
+            }
+            out.append(&mut cx.out);
+        } else {
+            if !self
+                .scope
+                .as_ref()
+                .is_some_and(|scope| crate::render::live::same_scope(scope, design, env))
+            {
+                self.scope = Some(crate::render::live::scope_of(design, env));
+                self.services.clear();
+            }
+            let scope = self.scope.as_ref().expect("set above");
+            let (env, empty) = (&scope.environments[0], Bundle::default());
+            let rendered = rendered::Index::new(scope, env, &empty);
+            let mut kept = std::collections::HashMap::with_capacity(deployed.len());
+            let raw = design.services.iter().filter(|s| env.deploys(s.id));
+            for (s, effective) in raw.zip(&deployed) {
+                let entry = match self.services.remove(&s.id) {
+                    Some(old) if old.0 == *s => old,
+                    _ => {
+                        self.checked += 1;
+                        let mut cx = Ctx {
+                            design: scope,
+                            env,
+                            rendered: &rendered,
+                            out: Vec::new(),
+                            bundle: &empty,
+                        };
+                        own(&mut cx, effective);
+                        (s.clone(), cx.out)
+                    }
+                };
+                out.extend(entry.1.iter().cloned());
+                kept.insert(s.id, entry);
+            }
+            self.services = kept;
+        }
+        // The sort is stable: findings of one rule with one message keep the order their
+        // family reported them in, so reordering the checks of one rule changes the
+        // output. (One rule belongs to one family, so the families' order does not.)
+        out.sort_by(|a, b| {
+            (a.severity, &a.service, a.code, &a.message)
+                .cmp(&(b.severity, &b.service, b.code, &b.message))
+        });
+        out
     }
-    // The sort is stable: findings of one rule with one message keep the order their
-    // family reported them in, so reordering the checks of one rule changes the output.
-    let mut out = cx.out;
-    out.sort_by(|a, b| {
-        (a.severity, &a.service, a.code, &a.message)
-            .cmp(&(b.severity, &b.service, b.code, &b.message))
-    });
-    out
+
+    /// How many services' own checks the last [`LiveFindings::validate`] ran (the
+    /// others' findings were reused).
+    pub fn services_checked(&self) -> usize {
+        self.checked
+    }
+}
+
+/// The checks of one service that read nothing but the service, the environment and
+/// the design's settings and config.
+fn own(cx: &mut Ctx, s: &Service) {
+    timing::service(cx, s);
+    scaling::service(cx, s);
+    resources::service(cx, s);
+    batch::service(cx, s);
+    images::service(cx, s);
 }
 
 /// Every finding of every environment.

@@ -1,11 +1,14 @@
 //! The page's live YAML (`render::live::LiveYaml`) re-renders only the services an edit
-//! changed. Whatever the edits, on random designs, imports and templates, before and
-//! after a link round trip, its documents are exactly those of a full `render`, and a
-//! field edit of one service renders that service alone.
+//! changed, and its live findings (`rules::LiveFindings`) re-run only their checks.
+//! Whatever the edits, on random designs, imports and templates, before and after a
+//! link round trip, its documents are exactly those of a full `render` and its findings
+//! those of a fresh `validate`, and a field edit of one service renders and checks that
+//! service alone.
 
 mod common;
 
 use kubeprint_core::render::live::LiveYaml;
+use kubeprint_core::rules::LiveFindings;
 use kubeprint_core::*;
 use proptest::prelude::*;
 use serde_json::json;
@@ -98,7 +101,17 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
 fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseError> {
     let envs: Vec<String> = design.environments.iter().map(|e| e.name.clone()).collect();
     let mut live: Vec<LiveYaml> = envs.iter().map(|_| LiveYaml::default()).collect();
+    let mut findings: Vec<LiveFindings> = envs.iter().map(|_| LiveFindings::default()).collect();
     for (step, &(kind, pick, value)) in edits.iter().enumerate() {
+        for (env, live) in envs.iter().zip(&mut findings) {
+            prop_assert_eq!(
+                live.validate(&design, env),
+                validate(&design, env),
+                "findings of {} after {} edits",
+                env,
+                step
+            );
+        }
         for (env, live) in envs.iter().zip(&mut live) {
             let (got, want) = (live_docs(live, &design, env), full(&design, env));
             let first = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i));
@@ -156,11 +169,14 @@ proptest! {
 }
 
 #[test]
-fn a_field_edit_renders_its_service_alone() {
+fn a_field_edit_renders_and_checks_its_service_alone() {
     let mut design = templates::scaled(50);
     let mut live = LiveYaml::default();
+    let mut findings = LiveFindings::default();
     live.documents(&design, "prod");
+    findings.validate(&design, "prod");
     let deployed = live.services_rendered();
+    assert_eq!(findings.services_checked(), deployed);
     assert!(
         deployed > 40,
         "the first call renders every service: {deployed}"
@@ -175,13 +191,18 @@ fn a_field_edit_renders_its_service_alone() {
         .unwrap();
     let docs = live.documents(&design, "prod");
     assert_eq!(live.services_rendered(), 1);
+    let found = findings.validate(&design, "prod");
+    assert_eq!(findings.services_checked(), 1);
+    assert_eq!(found, validate(&design, "prod"));
     assert!(docs
         .iter()
         .any(|(_, _, y)| y.contains("terminationGracePeriodSeconds: 61")));
 
-    // Nothing changed: nothing is rendered.
+    // Nothing changed: nothing is rendered or checked again.
     live.documents(&design, "prod");
     assert_eq!(live.services_rendered(), 0);
+    findings.validate(&design, "prod");
+    assert_eq!(findings.services_checked(), 0);
 
     // The design's name is in every service's labels: all render again.
     design
@@ -192,4 +213,6 @@ fn a_field_edit_renders_its_service_alone() {
         .unwrap();
     live.documents(&design, "prod");
     assert_eq!(live.services_rendered(), deployed);
+    findings.validate(&design, "prod");
+    assert_eq!(findings.services_checked(), deployed);
 }
