@@ -15,7 +15,7 @@
 //! text (property-tested in `core/tests/live_yaml.rs`).
 
 use super::{apply_order, ApplyOrder, Object, Renderer};
-use crate::model::{deployed, effective, Design, Environment, Service, ServiceId};
+use crate::model::{effective, Design, Environment, Service, ServiceId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -53,19 +53,14 @@ impl Doc {
     }
 }
 
-/// A service's documents and the service (as designed, before the environment's
-/// override) they were rendered from.
-struct Rendered {
-    service: Service,
-    docs: Vec<Doc>,
-}
-
 /// Keeps an environment's documents between edits; see the module documentation.
 #[derive(Default)]
 pub struct LiveYaml {
     /// What the services were rendered with: see [`scope_of`].
     scope: Option<Design>,
-    services: HashMap<ServiceId, Rendered>,
+    deployed: LiveDeployed,
+    /// Each deployed service's documents.
+    services: HashMap<ServiceId, Vec<Doc>>,
     /// The environment's own objects, before the services' and after them.
     shared: (Vec<Doc>, Vec<Doc>),
     rendered: usize,
@@ -81,16 +76,17 @@ impl LiveYaml {
             *self = LiveYaml::default();
             return Vec::new();
         };
-        if !self
+        let reset = !self
             .scope
             .as_ref()
-            .is_some_and(|scope| same_scope(scope, design, env))
-        {
+            .is_some_and(|scope| same_scope(scope, design, env));
+        if reset {
             self.scope = Some(scope_of(design, env));
             self.services.clear();
         }
-        let services = deployed(design, env);
-        let (before, after) = Renderer { design, env }.environment_objects(&services);
+        let changed = self.deployed.update(design, env, reset);
+        let services = self.deployed.services();
+        let (before, after) = Renderer { design, env }.environment_objects(services);
         let (was_before, was_after) = std::mem::take(&mut self.shared);
         let mut old: HashMap<_, _> = was_before
             .into_iter()
@@ -120,48 +116,42 @@ impl LiveYaml {
         };
         let whole = Renderer { design, env };
         let mut kept = HashMap::with_capacity(services.len());
-        for s in design.services.iter().filter(|s| env.deploys(s.id)) {
+        for (s, changed) in services.iter().zip(changed) {
             let alone = !s
                 .exposure
                 .gateway_route
                 .as_ref()
                 .is_some_and(crate::routes::names_services);
-            let rendered = match self.services.remove(&s.id) {
-                Some(old) if alone && old.service == *s => old,
+            let docs = match self.services.remove(&s.id) {
+                Some(docs) if alone && !changed => docs,
                 old => {
                     self.rendered += 1;
                     let r = if alone { &in_scope } else { &whole };
                     // Objects that came out the same keep their YAML.
                     let mut before: HashMap<_, _> = old
-                        .map(|o| o.docs)
                         .unwrap_or_default()
                         .into_iter()
                         .map(|d| (d.key(), d))
                         .collect();
-                    let docs = r
-                        .service_objects(&effective(s, env))
+                    r.service_objects(s)
                         .into_iter()
                         .map(|o| {
                             let (kind, name) = o.key();
                             let old = before.remove(&(Arc::from(kind), Arc::from(name)));
                             Doc::new(o, old)
                         })
-                        .collect();
-                    Rendered {
-                        service: s.clone(),
-                        docs,
-                    }
+                        .collect()
                 }
             };
-            kept.insert(s.id, rendered);
+            kept.insert(s.id, docs);
         }
         self.services = kept;
 
         // The order `render` puts them in before its stable sort: the environment's
         // first objects, each service's in design order, then the rest.
         let mut all: Vec<&Doc> = self.shared.0.iter().collect();
-        for s in design.services.iter().filter(|s| env.deploys(s.id)) {
-            all.extend(&self.services[&s.id].docs);
+        for s in self.deployed.services() {
+            all.extend(&self.services[&s.id]);
         }
         all.extend(&self.shared.1);
         all.sort_by(|a, b| a.order.cmp(&b.order));
@@ -172,6 +162,71 @@ impl LiveYaml {
     /// were reused).
     pub fn services_rendered(&self) -> usize {
         self.rendered
+    }
+}
+
+/// The services an environment deploys, as it deploys them ([`deployed`]), kept
+/// between edits: only a service that changed is copied and overridden again.
+#[derive(Default)]
+pub(crate) struct LiveDeployed {
+    /// Each deployed service as designed, and as deployed.
+    raw: Vec<Service>,
+    effective: Vec<Service>,
+}
+
+impl LiveDeployed {
+    /// Brings the list up to date with `design` in `env`, all of it when `reset`, and
+    /// says for each deployed service (in design order) whether it changed.
+    pub(crate) fn update(&mut self, design: &Design, env: &Environment, reset: bool) -> Vec<bool> {
+        let wanted = design.services.iter().filter(|s| env.deploys(s.id));
+        let same_ids = !reset
+            && wanted.clone().count() == self.raw.len()
+            && wanted.clone().zip(&self.raw).all(|(a, b)| a.id == b.id);
+        if same_ids {
+            return wanted
+                .zip(self.raw.iter_mut().zip(&mut self.effective))
+                .map(|(s, (raw, eff))| {
+                    let changed = *raw != *s;
+                    if changed {
+                        *raw = s.clone();
+                        *eff = effective(s, env);
+                    }
+                    changed
+                })
+                .collect();
+        }
+        // Services were added, removed or moved: keep those that are the same by id.
+        let mut old: HashMap<ServiceId, (Service, Service)> = if reset {
+            HashMap::new()
+        } else {
+            std::mem::take(&mut self.raw)
+                .into_iter()
+                .zip(std::mem::take(&mut self.effective))
+                .map(|(r, e)| (r.id, (r, e)))
+                .collect()
+        };
+        let (mut raw, mut eff, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+        for s in wanted {
+            match old.remove(&s.id) {
+                Some((r, e)) if r == *s => {
+                    raw.push(r);
+                    eff.push(e);
+                    changed.push(false);
+                }
+                _ => {
+                    raw.push(s.clone());
+                    eff.push(effective(s, env));
+                    changed.push(true);
+                }
+            }
+        }
+        (self.raw, self.effective) = (raw, eff);
+        changed
+    }
+
+    /// The services as deployed, in design order.
+    pub(crate) fn services(&self) -> &[Service] {
+        &self.effective
     }
 }
 

@@ -156,7 +156,8 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
 #[derive(Default)]
 pub struct LiveFindings {
     scope: Option<Design>,
-    services: std::collections::HashMap<ServiceId, (Service, Vec<Finding>)>,
+    deployed: crate::render::live::LiveDeployed,
+    services: std::collections::HashMap<ServiceId, Vec<Finding>>,
     checked: usize,
 }
 
@@ -186,13 +187,19 @@ impl LiveFindings {
             out: Vec::new(),
             bundle: &bundle,
         };
-        let deployed: Vec<Service> = crate::model::deployed(design, env);
+        let reset = keeps
+            || !self
+                .scope
+                .as_ref()
+                .is_some_and(|scope| crate::render::live::same_scope(scope, design, env));
+        let changed = self.deployed.update(design, env, reset);
+        let deployed = self.deployed.services();
         names::environment(&mut cx);
-        security::environment(&mut cx, &deployed);
-        wiring::environment(&mut cx, &deployed);
-        references::environment(&mut cx, &rendered, &deployed);
-        for s in &deployed {
-            wiring::service(&mut cx, s, &deployed);
+        security::environment(&mut cx, deployed);
+        wiring::environment(&mut cx, deployed);
+        references::environment(&mut cx, &rendered, deployed);
+        for s in deployed {
+            wiring::service(&mut cx, s, deployed);
             names::service(&mut cx, s);
             security::service(&mut cx, s);
         }
@@ -207,17 +214,13 @@ impl LiveFindings {
                 out: Vec::new(),
                 bundle: &bundle,
             };
-            for s in &deployed {
+            for s in deployed {
                 self.checked += 1;
                 own(&mut cx, s);
             }
             out.append(&mut cx.out);
         } else {
-            if !self
-                .scope
-                .as_ref()
-                .is_some_and(|scope| crate::render::live::same_scope(scope, design, env))
-            {
+            if reset {
                 self.scope = Some(crate::render::live::scope_of(design, env));
                 self.services.clear();
             }
@@ -225,10 +228,9 @@ impl LiveFindings {
             let (env, empty) = (&scope.environments[0], Bundle::default());
             let rendered = rendered::Index::new(scope, env, &empty);
             let mut kept = std::collections::HashMap::with_capacity(deployed.len());
-            let raw = design.services.iter().filter(|s| env.deploys(s.id));
-            for (s, effective) in raw.zip(&deployed) {
-                let entry = match self.services.remove(&s.id) {
-                    Some(old) if old.0 == *s => old,
+            for (s, changed) in deployed.iter().zip(changed) {
+                let found = match self.services.remove(&s.id) {
+                    Some(found) if !changed => found,
                     _ => {
                         self.checked += 1;
                         let mut cx = Ctx {
@@ -238,12 +240,12 @@ impl LiveFindings {
                             out: Vec::new(),
                             bundle: &empty,
                         };
-                        own(&mut cx, effective);
-                        (s.clone(), cx.out)
+                        own(&mut cx, s);
+                        cx.out
                     }
                 };
-                out.extend(entry.1.iter().cloned());
-                kept.insert(s.id, entry);
+                out.extend(found.iter().cloned());
+                kept.insert(s.id, found);
             }
             self.services = kept;
         }
