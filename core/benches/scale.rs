@@ -1,14 +1,17 @@
 //! `cargo bench -p kubeprint-core --bench scale`: what one edit costs the core as designs
 //! grow to 1,000 services: render environment `prod` (objects, and objects + YAML),
 //! validate it, and both (what the page does after an edit before it updates the YAML
-//! view), at 250, 500 and 1,000 services of `templates::scaled(n)`. Linear growth means
-//! the time per service stays the same across the three sizes.
+//! view), and a keystroke as the page handles it (live findings and YAML after one
+//! field edit), at 250, 500 and 1,000 services of `templates::scaled(n)`. Linear growth
+//! means the time per service stays the same across the three sizes.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use kubeprint_core::{render, templates, validate};
+use kubeprint_core::render::live::LiveYaml;
+use kubeprint_core::rules::LiveFindings;
+use kubeprint_core::{render, templates, validate, Edit, FieldPath};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -27,6 +30,25 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("validate", n), &design, |b, d| {
             b.iter(|| validate(black_box(d), "prod"))
+        });
+        // What the page does after a keystroke: one field of one service edited, then
+        // the live findings and YAML brought up to date (they redo that service alone).
+        group.bench_with_input(BenchmarkId::new("keystroke", n), &design, |b, d| {
+            let mut d = d.clone();
+            let id = d.services[n / 2].id;
+            let (mut findings, mut yaml) = (LiveFindings::default(), LiveYaml::default());
+            findings.validate(&d, "prod");
+            yaml.documents(&d, "prod");
+            let mut grace = 30;
+            b.iter(|| {
+                grace = if grace == 30 { 31 } else { 30 };
+                d.apply(Edit::Set {
+                    path: FieldPath::service(id, "/timing/grace_period_seconds"),
+                    value: grace.into(),
+                })
+                .unwrap();
+                (findings.validate(&d, "prod"), yaml.documents(&d, "prod"))
+            })
         });
         group.bench_with_input(BenchmarkId::new("render+validate", n), &design, |b, d| {
             b.iter(|| {
