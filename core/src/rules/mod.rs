@@ -198,27 +198,22 @@ impl LiveFindings {
         security::environment(&mut cx, deployed);
         wiring::environment(&mut cx, deployed);
         references::environment(&mut cx, &rendered, deployed);
+        let peers = wiring::Peers::new(design, env, deployed);
         for s in deployed {
-            wiring::service(&mut cx, s, deployed);
+            wiring::service(&mut cx, s, &peers);
             names::service(&mut cx, s);
             security::service(&mut cx, s);
+            // A design that keeps something from an import: its services' own checks
+            // read the rendered objects too, so they run on the whole design.
+            if keeps {
+                self.checked += 1;
+                own(&mut cx, s);
+            }
         }
         let mut out = cx.out;
         if keeps {
             self.scope = None;
             self.services.clear();
-            let mut cx = Ctx {
-                design,
-                env,
-                rendered: &rendered,
-                out: Vec::new(),
-                bundle: &bundle,
-            };
-            for s in deployed {
-                self.checked += 1;
-                own(&mut cx, s);
-            }
-            out.append(&mut cx.out);
         } else {
             if reset {
                 self.scope = Some(crate::render::live::scope_of(design, env));

@@ -15,7 +15,7 @@ use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::naming;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The wiring checks of the environment as a whole.
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
@@ -25,9 +25,60 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     gateway::environment(cx);
 }
 
-/// Every wiring check of one deployed (effective) service; `deployed` are all the
-/// services of the environment.
-pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
+/// The environment's deployed services as the checks of one service look at the others:
+/// indexed once per validation, so that finding a service's edges, callers and the
+/// routes that send to it does not scan the design once per service.
+pub(super) struct Peers<'a> {
+    /// All the services of the environment, deployed (effective), in design order.
+    deployed: &'a [Service],
+    by_id: HashMap<ServiceId, &'a Service>,
+    /// The design's edges by caller, in design order.
+    edges_from: HashMap<ServiceId, Vec<&'a Edge>>,
+    /// The services an edge may reach here: its caller runs here, or in another
+    /// environment whose edges lead here (see [`edges::callers_into`]).
+    called: HashSet<ServiceId>,
+    /// The services a route of this environment sends to (its own, or another's
+    /// backend).
+    routed: HashSet<ServiceId>,
+}
+
+impl<'a> Peers<'a> {
+    pub(super) fn new(design: &'a Design, env: &Environment, deployed: &'a [Service]) -> Self {
+        let by_id: HashMap<ServiceId, &Service> = deployed.iter().map(|s| (s.id, s)).collect();
+        let mut edges_from: HashMap<ServiceId, Vec<&Edge>> = HashMap::new();
+        let mut called = HashSet::new();
+        for e in &design.edges {
+            edges_from.entry(e.from).or_default().push(e);
+            if by_id.contains_key(&e.from) || !edges::callers_into(design, env, e).is_empty() {
+                called.insert(e.to);
+            }
+        }
+        let mut routed = HashSet::new();
+        for r in deployed {
+            if let Some(route) = &r.exposure.gateway_route {
+                for rule in crate::routes::rules(route) {
+                    for b in &crate::routes::backends(route, rule) {
+                        if let Some(t) = crate::routes::backend_target(r, b, deployed) {
+                            routed.insert(t.id);
+                        }
+                    }
+                }
+            }
+        }
+        Peers {
+            deployed,
+            by_id,
+            edges_from,
+            called,
+            routed,
+        }
+    }
+}
+
+/// Every wiring check of one deployed (effective) service; `peers` are all the services
+/// of the environment.
+pub(super) fn service(cx: &mut Ctx, s: &Service, peers: &Peers) {
+    let deployed = peers.deployed;
     ports(cx, s);
     for (kind, probe) in [
         ("startup", &s.probes.startup),
@@ -42,14 +93,14 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
     monitoring::service(cx, s);
     ingress(cx, s);
     gateway::service(cx, s, deployed);
-    edges(cx, s, deployed);
+    edges(cx, s, peers);
     config_references(cx, s);
     duplicate_env(cx, s, &s.config, "/config/env", "");
     port_pools(cx, s);
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
     }
-    reachable(cx, s, deployed);
+    reachable(cx, s, peers);
 }
 
 /// KP310: a StatefulSet's governing Service exists and is headless. Read from the
@@ -107,28 +158,16 @@ fn headless(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP311: under default-deny, something may connect to a service that has a Service.
-fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
+fn reachable(cx: &mut Ctx, s: &Service, peers: &Peers) {
     if cx.env.default_deny
         && s.exposure.service != ServiceKind::None
         && !s.exposure.ports.is_empty()
     {
         // Callers here, or in other namespaces whose edges lead here (see `edges`).
-        let called = cx.design.edges.iter().any(|e| {
-            e.to == s.id
-                && (deployed.iter().any(|d| d.id == e.from)
-                    || !edges::callers_into(cx.design, cx.env, e).is_empty())
-        });
+        let called = peers.called.contains(&s.id);
         let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
         // A route of this environment sends to it (its own, or another's backend).
-        let routed = deployed.iter().any(|r| {
-            r.exposure.gateway_route.as_ref().is_some_and(|route| {
-                crate::routes::rules(route).into_iter().any(|rule| {
-                    crate::routes::backends(route, rule).iter().any(|b| {
-                        crate::routes::backend_target(r, b, deployed).is_some_and(|t| t.id == s.id)
-                    })
-                })
-            })
-        });
+        let routed = peers.routed.contains(&s.id);
         if !called
             && !scraped
             && !routed
@@ -143,14 +182,21 @@ fn reachable(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
 /// KP309: no two objects of one kind share a name in the namespace, derived names
 /// included.
 fn object_names(cx: &mut Ctx, deployed: &[Service]) {
-    let mut seen: BTreeMap<(&'static str, String), FieldPath> = BTreeMap::new();
+    let mut seen: HashMap<(&'static str, String), FieldPath> = HashMap::new();
     let mut claim =
         |cx: &mut Ctx, kind: &'static str, name: String, by: FieldPath, who: Option<&Service>| {
-            if let Some(first) = seen.get(&(kind, name.clone())) {
-                let msg = format!("two objects would be {kind} `{name}` (also claimed by {first})");
-                cx.report(&DUPLICATE_OBJECT_NAME, who, by, msg);
-            } else {
-                seen.insert((kind, name), by);
+            match seen.entry((kind, name)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let (_, name) = first.key();
+                    let msg = format!(
+                        "two objects would be {kind} `{name}` (also claimed by {})",
+                        first.get()
+                    );
+                    cx.report(&DUPLICATE_OBJECT_NAME, who, by, msg);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(by);
+                }
             }
         };
     for cm in &cx.design.config_maps {
@@ -388,13 +434,13 @@ fn ingress(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP304: every edge from the service uses a port its target's Service exposes.
-fn edges(cx: &mut Ctx, s: &Service, deployed: &[Service]) {
-    for e in cx.design.edges.iter().filter(|e| e.from == s.id) {
+fn edges(cx: &mut Ctx, s: &Service, peers: &Peers) {
+    for &e in peers.edges_from.get(&s.id).into_iter().flatten() {
         // The callee as it runs where the edge leads: here, or in a shared environment.
         let elsewhere;
         let target = match edges::edge_target(cx.design, cx.env, e) {
-            EdgeTarget::Local => match deployed.iter().find(|t| t.id == e.to) {
-                Some(t) => t,
+            EdgeTarget::Local => match peers.by_id.get(&e.to) {
+                Some(&t) => t,
                 None => continue,
             },
             EdgeTarget::Shared(there) => match cx.design.service(e.to) {

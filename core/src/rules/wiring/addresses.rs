@@ -120,7 +120,9 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
                 order.push(source.clone());
                 (var, value, at, Vec::new())
             });
-            if !entry.3.iter().any(|r| r.id == s.id) {
+            // A service's values come one after another: when it read this one already,
+            // it is the last reader.
+            if entry.3.last().is_none_or(|r| r.id != s.id) {
                 entry.3.push(s);
             }
         }
