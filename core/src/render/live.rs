@@ -16,12 +16,16 @@
 
 use super::{apply_order, ApplyOrder, Object, Renderer};
 use crate::model::{effective, Design, Environment, Service, ServiceId};
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One object's document as the page shows it: its kind, its name (see [`Object::key`])
 /// and its YAML. Shared, so that handing out unchanged documents copies nothing.
 pub type Document = (Arc<str>, Arc<str>, Arc<str>);
+
+/// An object's kind and name, as its [`Document`] holds them.
+type Key = (Arc<str>, Arc<str>);
 
 /// A rendered object, its document and where it goes in the bundle.
 struct Doc {
@@ -48,7 +52,7 @@ impl Doc {
         }
     }
 
-    fn key(&self) -> (Arc<str>, Arc<str>) {
+    fn key(&self) -> Key {
         (self.doc.0.clone(), self.doc.1.clone())
     }
 }
@@ -63,6 +67,8 @@ pub struct LiveYaml {
     services: HashMap<ServiceId, Vec<Doc>>,
     /// The environment's own objects, before the services' and after them.
     shared: (Vec<Doc>, Vec<Doc>),
+    /// The order the last documents were put in: see [`stable_order`].
+    order: Vec<u32>,
     rendered: usize,
 }
 
@@ -88,17 +94,33 @@ impl LiveYaml {
         let services = self.deployed.services();
         let (before, after) = Renderer { design, env }.environment_objects(services);
         let (was_before, was_after) = std::mem::take(&mut self.shared);
-        let mut old: HashMap<_, _> = was_before
-            .into_iter()
-            .chain(was_after)
-            .map(|d| (d.key(), d))
-            .collect();
+        // An object is usually where it was last time: matched by place first, by key
+        // when that fails.
+        let mut was: Vec<Option<Doc>> = was_before.into_iter().chain(was_after).map(Some).collect();
+        let mut by_key: Option<HashMap<Key, usize>> = None;
+        let mut place = 0;
         let mut docs = |objects: Vec<Object>| -> Vec<Doc> {
             objects
                 .into_iter()
                 .map(|o| {
                     let (kind, name) = o.key();
-                    let old = old.remove(&(Arc::from(kind), Arc::from(name)));
+                    let here = was
+                        .get(place)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|d| *d.doc.0 == *kind && *d.doc.1 == *name);
+                    let at = if here {
+                        Some(place)
+                    } else {
+                        let keys = by_key.get_or_insert_with(|| {
+                            was.iter()
+                                .enumerate()
+                                .filter_map(|(i, d)| Some((d.as_ref()?.key(), i)))
+                                .collect()
+                        });
+                        keys.remove(&(Arc::from(kind), Arc::from(name)))
+                    };
+                    place += 1;
+                    let old = at.and_then(|i| was[i].take());
                     Doc::new(o, old)
                 })
                 .collect()
@@ -154,14 +176,38 @@ impl LiveYaml {
             all.extend(&self.services[&s.id]);
         }
         all.extend(&self.shared.1);
-        all.sort_by(|a, b| a.order.cmp(&b.order));
-        all.into_iter().map(|d| d.doc.clone()).collect()
+        stable_order(&all, &mut self.order, |a, b| a.order.cmp(&b.order));
+        self.order
+            .iter()
+            .map(|&i| all[i as usize].doc.clone())
+            .collect()
     }
 
     /// How many services the last [`LiveYaml::documents`] rendered (the others' documents
     /// were reused).
     pub fn services_rendered(&self) -> usize {
         self.rendered
+    }
+}
+
+/// Puts in `order` the permutation that sorts `items` stably by `cmp` (`items[order[0]]`
+/// first), trying the permutation `order` holds first: after an edit it is almost always
+/// still the one, and checking that takes one comparison per item where sorting takes
+/// n log n. A permutation is the stable sort's exactly when every item is before the
+/// next in it, or equal to it and earlier in `items`.
+pub(crate) fn stable_order<T>(items: &[T], order: &mut Vec<u32>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let still = order.len() == items.len()
+        && order.windows(2).all(
+            |w| match cmp(&items[w[0] as usize], &items[w[1] as usize]) {
+                Ordering::Less => true,
+                Ordering::Equal => w[0] < w[1],
+                Ordering::Greater => false,
+            },
+        );
+    if !still {
+        order.clear();
+        order.extend(0..items.len() as u32);
+        order.sort_by(|&a, &b| cmp(&items[a as usize], &items[b as usize]));
     }
 }
 
@@ -296,6 +342,34 @@ pub(crate) fn same_scope(scope: &Design, design: &Design, env: &Environment) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stale_order_is_sorted_again_and_a_good_one_kept() {
+        let by_first = |a: &(u8, char), b: &(u8, char)| a.0.cmp(&b.0);
+        let mut order = Vec::new();
+        let items = [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];
+        stable_order(&items, &mut order, by_first);
+        // Stable: equal keys keep their order in `items`.
+        assert_eq!(order, [1, 3, 0, 2]);
+        // The same keys with other payloads: the order still sorts them.
+        let items = [(2, 'w'), (1, 'x'), (2, 'y'), (1, 'z')];
+        stable_order(&items, &mut order, by_first);
+        assert_eq!(order, [1, 3, 0, 2]);
+        // One key moved: sorted again.
+        let items = [(0, 'w'), (1, 'x'), (2, 'y'), (1, 'z')];
+        stable_order(&items, &mut order, by_first);
+        assert_eq!(order, [0, 1, 3, 2]);
+        // Two equal keys swapped places in `items`: ties go by position again, so an
+        // order that is sorted but breaks a tie the other way is not kept.
+        let items = [(1, 'a'), (1, 'b')];
+        let mut order = vec![1, 0];
+        stable_order(&items, &mut order, by_first);
+        assert_eq!(order, [0, 1]);
+        // One item more: sorted again.
+        let items = [(1, 'a'), (1, 'b'), (0, 'c')];
+        stable_order(&items, &mut order, by_first);
+        assert_eq!(order, [2, 0, 1]);
+    }
 
     #[test]
     fn an_edit_serializes_again_only_the_objects_of_its_service() {

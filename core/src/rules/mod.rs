@@ -158,6 +158,8 @@ pub struct LiveFindings {
     scope: Option<Design>,
     deployed: crate::render::live::LiveDeployed,
     services: std::collections::HashMap<ServiceId, Vec<Finding>>,
+    /// The order the last findings were put in.
+    order: Vec<u32>,
     checked: usize,
 }
 
@@ -244,14 +246,19 @@ impl LiveFindings {
             }
             self.services = kept;
         }
-        // The sort is stable: findings of one rule with one message keep the order their
-        // family reported them in, so reordering the checks of one rule changes the
-        // output. (One rule belongs to one family, so the families' order does not.)
-        out.sort_by(|a, b| {
+        // The sort is stable (`stable_order`, which starts from the last order): findings
+        // of one rule with one message keep the order their family reported them in, so
+        // reordering the checks of one rule changes the output. (One rule belongs to one
+        // family, so the families' order does not.)
+        crate::render::live::stable_order(&out, &mut self.order, |a, b| {
             (a.severity, &a.service, a.code, &a.message)
                 .cmp(&(b.severity, &b.service, b.code, &b.message))
         });
-        out
+        let mut out: Vec<Option<Finding>> = out.into_iter().map(Some).collect();
+        self.order
+            .iter()
+            .map(|&i| out[i as usize].take().expect("a permutation"))
+            .collect()
     }
 
     /// How many services' own checks the last [`LiveFindings::validate`] ran (the
