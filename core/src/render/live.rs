@@ -12,7 +12,7 @@
 //! are rendered every time, and serialized again only when they changed.
 //!
 //! The documents are those of [`render`](super::render), in the same order, text for
-//! text (property-tested in `core/tests/live_yaml.rs`).
+//! text (property-tested in `core/tests/live.rs`).
 
 use super::{apply_order, ApplyOrder, Object, Renderer};
 use crate::model::{effective, Design, Environment, Service, ServiceId};
