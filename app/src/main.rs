@@ -186,8 +186,34 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// Closes an open menu (a `<details class="menu">`, such as Diagram), leaving the focus
+/// on its button when it was inside.
+fn close_menus() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(Some(menu)) = doc.query_selector("details.menu[open]") else {
+        return;
+    };
+    let had_focus = doc
+        .active_element()
+        .is_some_and(|f| menu.contains(Some(&f)));
+    let _ = menu.remove_attribute("open");
+    if had_focus {
+        if let Some(summary) = menu
+            .query_selector("summary")
+            .ok()
+            .flatten()
+            .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = summary.focus();
+        }
+    }
+}
+
 /// Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, Delete/Backspace removes the
-/// selected service or edge (not while typing in a field).
+/// selected service or edge (not while typing in a field); Escape closes dialogs and
+/// menus.
 fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
@@ -227,6 +253,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             app.import.set(None);
             app.share.set(None);
             app.bundle.set(false);
+            close_menus();
         }
     });
     on_cleanup(move || handle.remove());

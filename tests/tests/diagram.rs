@@ -2,6 +2,7 @@
 //! shown, byte for byte; the PNG is that picture rasterized (at twice its size, not
 //! blank); and Mermaid itself, run in the same browser, reads and draws the text.
 
+use fantoccini::key::Key;
 use kubeprint_core::diagram::diagram;
 use kubeprint_core::templates;
 use kubeprint_tests::page::Page;
@@ -110,7 +111,29 @@ async fn the_diagram_menu_downloads_svg_png_and_mermaid_of_the_environment_shown
         (t == json!("The dev environment:")).then(String::new)
     })
     .await;
-    page.click("open-diagram").await;
+    // Escape (pressed where the focus is, on the menu's button) closes the menu, and
+    // the button keeps the focus.
+    let focused = page
+        .client
+        .active_element()
+        .await
+        .expect("a focused element");
+    focused
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .expect("keys");
+    page.wait_until("Escape closes the menu", async |p| {
+        let state = p
+            .client
+            .execute(
+                "const m = document.querySelector('.diagram-menu'); return [m.open, document.activeElement === m.querySelector('summary')]",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (state == json!([false, true])).then(String::new)
+    })
+    .await;
     let dev = download(&page, &downloads, "diagram-svg", "miniredis-dev.svg").await;
     assert_eq!(
         std::fs::read_to_string(&dev).unwrap(),
