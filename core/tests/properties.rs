@@ -127,9 +127,14 @@ proptest! {
                 .services
                 .iter()
                 .filter(|s| env.deploys(s.id))
-                .flat_map(|s| render::object_names(&effective(s, env), env))
-                .filter(|(kind, name)| !(*kind == "Secret" && name.ends_with("-tls")))
-                .map(|(k, n)| (k.to_string(), n))
+                .flat_map(|s| {
+                    let s = effective(s, env);
+                    render::object_names(&s, env)
+                        .into_iter()
+                        .map(|(k, n)| (k.to_string(), n.into_owned()))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|(kind, name)| !(kind == "Secret" && name.ends_with("-tls")))
                 .filter(|(k, n)| k != "NetworkPolicy" || rendered.contains(&(k.clone(), n.clone())))
                 .collect();
             prop_assert_eq!(&rendered, &predicted);

@@ -37,6 +37,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Value written into every Secret key: a design never holds secret values.
@@ -766,8 +767,8 @@ impl Design {
 /// with [`render`]. The `<name>-allow` NetworkPolicy is counted whenever default-deny is
 /// on, even where render leaves it out because nothing is allowed: for spotting name
 /// collisions, claiming too much is the safe side.
-pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String)> {
-    let own = naming::own(&s.name).to_string();
+pub fn object_names<'s>(s: &'s Service, env: &Environment) -> Vec<(&'static str, Cow<'s, str>)> {
+    let own = Cow::Borrowed(naming::own(&s.name));
     let mut out = Vec::new();
     if s.security.dedicated_service_account {
         out.push((core::ServiceAccount::KIND, own.clone()));
@@ -777,16 +778,16 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         out.push((core::Service::KIND, own.clone()));
     }
     if crate::routes::routes_canary(s, env) {
-        out.push((core::Service::KIND, naming::stable_service(&s.name)));
-        out.push((core::Service::KIND, naming::canary_service(&s.name)));
+        out.push((core::Service::KIND, naming::stable_service(&s.name).into()));
+        out.push((core::Service::KIND, naming::canary_service(&s.name).into()));
     }
     if s.exposure.load_balancer.is_some() {
-        out.push((core::Service::KIND, naming::load_balancer(&s.name)));
+        out.push((core::Service::KIND, naming::load_balancer(&s.name).into()));
     }
     if let Some(route) = &s.exposure.ingress {
         out.push((net::Ingress::KIND, own.clone()));
         if route.tls {
-            out.push((core::Secret::KIND, naming::tls_secret(&s.name)));
+            out.push((core::Secret::KIND, naming::tls_secret(&s.name).into()));
         }
     }
     if let Some(route) = &s.exposure.gateway_route {
@@ -801,7 +802,7 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
     if s.delivery.analysis.is_some() && s.is_canary() {
         out.push((
             crate::crd::rollouts::AnalysisTemplate::KIND,
-            naming::analysis_template(&s.name),
+            naming::analysis_template(&s.name).into(),
         ));
     }
     if env.monitoring.scraping == Scraping::Operator {
@@ -819,7 +820,10 @@ pub fn object_names(s: &Service, env: &Environment) -> Vec<(&'static str, String
         }
     }
     if env.default_deny {
-        out.push((net::NetworkPolicy::KIND, naming::allow_policy(&s.name)));
+        out.push((
+            net::NetworkPolicy::KIND,
+            naming::allow_policy(&s.name).into(),
+        ));
     }
     out
 }

@@ -149,8 +149,8 @@ pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {
 /// The findings of one environment, kept between edits: the page's, after every
 /// keystroke. The checks of one service that read nothing but the service and its
 /// scope (the design without its services, edges and kept objects: see
-/// `render::live`), its timing, scaling, resources, batch and image checks, run with
-/// the scope alone, and their findings are reused while the service and the scope stay
+/// `render::live`), all but its name's fix and its edges, route backends and
+/// reachability, run with the scope alone, and their findings are reused while the service and the scope stay
 /// the same. The checks that read other services run every time. A design that keeps
 /// something from an import is checked whole every time.
 #[derive(Default)]
@@ -202,9 +202,8 @@ impl LiveFindings {
         references::environment(&mut cx, &rendered, deployed);
         let peers = wiring::Peers::new(design, env, deployed);
         for s in deployed {
-            wiring::service(&mut cx, s, &peers);
-            names::service(&mut cx, s);
-            security::service(&mut cx, s);
+            names::service_names(&mut cx, s);
+            wiring::between(&mut cx, s, &peers);
             // A design that keeps something from an import: its services' own checks
             // read the rendered objects too, so they run on the whole design.
             if keeps {
@@ -271,6 +270,9 @@ impl LiveFindings {
 /// The checks of one service that read nothing but the service, the environment and
 /// the design's settings and config.
 fn own(cx: &mut Ctx, s: &Service) {
+    wiring::service(cx, s);
+    names::service(cx, s);
+    security::service(cx, s);
     timing::service(cx, s);
     scaling::service(cx, s);
     resources::service(cx, s);

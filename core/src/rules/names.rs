@@ -84,9 +84,9 @@ pub(super) fn environment(cx: &mut Ctx) {
     }
 }
 
-/// Every name check of one deployed (effective) service.
+/// The name checks of one deployed (effective) service that read only the service and
+/// its scope: its ports', variables', containers' and volumes' names.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
-    service_names(cx, s);
     port_names(cx, s);
     env_names(cx, s);
     pod_names(cx, s);
@@ -142,8 +142,9 @@ fn pod_names(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP401 and KP403: the service's name, the names derived from it, its container's name
-/// and its component label.
-fn service_names(cx: &mut Ctx, s: &Service) {
+/// and its component label. A fix for an invalid name offers a name no other service
+/// has, so this check looks at the others.
+pub(super) fn service_names(cx: &mut Ctx, s: &Service) {
     if let Err(e) = names::dns1035_label(&s.name) {
         let cleaned = sanitize(&s.name);
         let free =

@@ -474,9 +474,15 @@ impl<'b> Index<'b> {
             by_label: HashMap::new(),
             by_namespace: HashMap::new(),
         };
-        // The services that may own a rendered object, by the names of their objects.
+        // The services that may own a rendered object, by the names of their objects
+        // (none to look up without objects: a design that keeps nothing from an import).
         let mut by_name: HashMap<String, Vec<&Service>> = HashMap::new();
-        for s in &design.services {
+        let owners = if bundle.objects.is_empty() {
+            &[][..]
+        } else {
+            &design.services[..]
+        };
+        for s in owners {
             by_name
                 .entry(naming::own(&s.name).into())
                 .or_default()

@@ -15,6 +15,7 @@ use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::naming;
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The wiring checks of the environment as a whole.
@@ -75,10 +76,10 @@ impl<'a> Peers<'a> {
     }
 }
 
-/// Every wiring check of one deployed (effective) service; `peers` are all the services
-/// of the environment.
-pub(super) fn service(cx: &mut Ctx, s: &Service, peers: &Peers) {
-    let deployed = peers.deployed;
+/// The wiring checks of one deployed (effective) service that read only the service and
+/// its scope (the environment, the design's config and settings): its ports, probes,
+/// containers, Ingress, config references and metrics.
+pub(super) fn service(cx: &mut Ctx, s: &Service) {
     ports(cx, s);
     for (kind, probe) in [
         ("startup", &s.probes.startup),
@@ -92,14 +93,20 @@ pub(super) fn service(cx: &mut Ctx, s: &Service, peers: &Peers) {
     containers(cx, s);
     monitoring::service(cx, s);
     ingress(cx, s);
-    gateway::service(cx, s, deployed);
-    edges(cx, s, peers);
     config_references(cx, s);
     duplicate_env(cx, s, &s.config, "/config/env", "");
     port_pools(cx, s);
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
     }
+}
+
+/// The wiring checks of one deployed (effective) service that look at the others
+/// (`peers`: all the services of the environment): its route's backends, its edges and
+/// whether anything may reach it.
+pub(super) fn between(cx: &mut Ctx, s: &Service, peers: &Peers) {
+    gateway::service(cx, s, peers.deployed);
+    edges(cx, s, peers);
     reachable(cx, s, peers);
 }
 
@@ -182,51 +189,89 @@ fn reachable(cx: &mut Ctx, s: &Service, peers: &Peers) {
 /// KP309: no two objects of one kind share a name in the namespace, derived names
 /// included.
 fn object_names(cx: &mut Ctx, deployed: &[Service]) {
-    let mut seen: HashMap<(&'static str, String), FieldPath> = HashMap::new();
-    let mut claim =
-        |cx: &mut Ctx, kind: &'static str, name: String, by: FieldPath, who: Option<&Service>| {
-            match seen.entry((kind, name)) {
-                std::collections::hash_map::Entry::Occupied(first) => {
-                    let (_, name) = first.key();
-                    let msg = format!(
-                        "two objects would be {kind} `{name}` (also claimed by {})",
-                        first.get()
-                    );
-                    cx.report(&DUPLICATE_OBJECT_NAME, who, by, msg);
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(by);
-                }
+    /// What claimed a name first; its field is written out only for a collision.
+    #[derive(Clone, Copy)]
+    enum By<'a> {
+        ConfigMap(&'a str),
+        Secret(&'a str),
+        DefaultDeny,
+        Service(&'a Service),
+    }
+    impl By<'_> {
+        fn path(self, env: &str) -> FieldPath {
+            let (target, pointer) = match self {
+                By::ConfigMap(name) => (Target::ConfigMap(name.into()), "/name"),
+                By::Secret(name) => (Target::Secret(name.into()), "/name"),
+                By::DefaultDeny => return FieldPath::environment(env, "/default_deny"),
+                By::Service(s) => return svc(s, "/name"),
+            };
+            FieldPath {
+                target,
+                pointer: pointer.into(),
             }
-        };
-    for cm in &cx.design.config_maps {
-        let by = FieldPath {
-            target: Target::ConfigMap(cm.name.clone()),
-            pointer: "/name".into(),
-        };
-        claim(cx, "ConfigMap", cm.name.clone(), by, None);
+        }
     }
-    for sec in &cx.design.secrets {
-        let by = FieldPath {
-            target: Target::Secret(sec.name.clone()),
-            pointer: "/name".into(),
-        };
-        claim(cx, "Secret", sec.name.clone(), by, None);
+    fn claim<'a>(
+        seen: &mut HashMap<(&'static str, Cow<'a, str>), By<'a>>,
+        cx: &mut Ctx,
+        kind: &'static str,
+        name: Cow<'a, str>,
+        by: By<'a>,
+    ) {
+        match seen.entry((kind, name)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let env = &cx.env.name;
+                let (_, name) = first.key();
+                let msg = format!(
+                    "two objects would be {kind} `{name}` (also claimed by {})",
+                    first.get().path(env)
+                );
+                let who = match by {
+                    By::Service(s) => Some(s),
+                    _ => None,
+                };
+                let path = by.path(env);
+                cx.report(&DUPLICATE_OBJECT_NAME, who, path, msg);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(by);
+            }
+        }
     }
-    if cx.env.default_deny {
+    let (design, env) = (cx.design, cx.env);
+    let mut seen = HashMap::new();
+    for cm in &design.config_maps {
+        claim(
+            &mut seen,
+            cx,
+            "ConfigMap",
+            Cow::Borrowed(&cm.name),
+            By::ConfigMap(&cm.name),
+        );
+    }
+    for sec in &design.secrets {
+        claim(
+            &mut seen,
+            cx,
+            "Secret",
+            Cow::Borrowed(&sec.name),
+            By::Secret(&sec.name),
+        );
+    }
+    if env.default_deny {
         for fixed in [naming::DEFAULT_DENY_POLICY, naming::DNS_EGRESS_POLICY] {
             claim(
+                &mut seen,
                 cx,
                 "NetworkPolicy",
-                fixed.into(),
-                FieldPath::environment(&cx.env.name, "/default_deny"),
-                None,
+                Cow::Borrowed(fixed),
+                By::DefaultDeny,
             );
         }
     }
     for s in deployed {
-        for (kind, name) in crate::render::object_names(s, cx.env) {
-            claim(cx, kind, name, svc(s, "/name"), Some(s));
+        for (kind, name) in crate::render::object_names(s, env) {
+            claim(&mut seen, cx, kind, name, By::Service(s));
         }
     }
 }
