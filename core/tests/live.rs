@@ -71,16 +71,24 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
                 json!(format!("v{value}")),
             )
         }
+        // An edge on a port its callee's Service has, so that default-deny lets it
+        // through in both services' policies.
         8 => {
             let from = service?.id;
             let to = design
                 .services
-                .get(value as usize % design.services.len())?
-                .id;
+                .get(value as usize % design.services.len())?;
+            let port = to.exposure.ports.first().map_or("http".into(), |p| {
+                if p.name.is_empty() {
+                    p.port.to_string()
+                } else {
+                    p.name.clone()
+                }
+            });
             Some(Edit::AddEdge(Edge {
                 from,
-                to,
-                port: "http".into(),
+                to: to.id,
+                port,
             }))
         }
         9 => Some(Edit::RemoveService(service?.id)),
@@ -89,10 +97,21 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
             copy.name = format!("copy-{value}");
             Some(Edit::AddService(Box::new(copy)))
         }
-        _ => set(
+        11 => set(
             FieldPath::design("/cluster/ingress_class"),
             json!(format!("class-{value}")),
         ),
+        // What a caller's policy reads of its callee: the port traffic goes to.
+        12 => set(
+            FieldPath::service(service?.id, "/exposure/ports/0/target"),
+            json!(8000 + value % 3),
+        ),
+        _ => {
+            let e = design
+                .edges
+                .get(value as usize % design.edges.len().max(1))?;
+            Some(Edit::RemoveEdge(e.clone()))
+        }
     }
 }
 
@@ -138,7 +157,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..12, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..14, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {
@@ -191,6 +210,8 @@ fn a_field_edit_renders_and_checks_its_service_alone() {
         .unwrap();
     let docs = live.documents(&design, "prod");
     assert_eq!(live.services_rendered(), 1);
+    // Default-deny is on in prod: the service's own allow policy alone is rendered again.
+    assert_eq!(live.policies_rendered(), 1);
     let found = findings.validate(&design, "prod");
     assert_eq!(findings.services_checked(), 1);
     assert_eq!(found, validate(&design, "prod"));
@@ -204,6 +225,31 @@ fn a_field_edit_renders_and_checks_its_service_alone() {
     findings.validate(&design, "prod");
     assert_eq!(findings.services_checked(), 0);
 
+    // A new name is a new pod selector in the policies of the services it calls and is
+    // called by: those render again, and no others.
+    let neighbours: std::collections::BTreeSet<_> = design
+        .edges
+        .iter()
+        .filter_map(|e| match (e.from == id, e.to == id) {
+            (true, false) => Some(e.to),
+            (false, true) => Some(e.from),
+            _ => None,
+        })
+        .collect();
+    assert!(!neighbours.is_empty());
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/name"),
+            value: json!("renamed-service"),
+        })
+        .unwrap();
+    let docs = live_docs(&mut live, &design, "prod");
+    assert_eq!(live.policies_rendered(), 1 + neighbours.len());
+    assert!(docs
+        .iter()
+        .any(|(_, name, _)| name == "renamed-service-allow"));
+    assert_eq!(docs, full(&design, "prod"));
+
     // The design's name is in every service's labels: all render again.
     design
         .apply(Edit::Set {
@@ -213,6 +259,7 @@ fn a_field_edit_renders_and_checks_its_service_alone() {
         .unwrap();
     live.documents(&design, "prod");
     assert_eq!(live.services_rendered(), deployed);
+    assert_eq!(live.policies_rendered(), deployed);
     findings.validate(&design, "prod");
     assert_eq!(findings.services_checked(), deployed);
 }

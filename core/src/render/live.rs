@@ -7,17 +7,21 @@
 //! [`LiveYaml`] keeps each service's documents with the service they came from, and
 //! renders and serializes again only the services that changed; everything is
 //! rendered again when the scope changed. A service whose Gateway route names Services
-//! (perhaps other services', whose ports it reads) is rendered every time. The environment's own objects (Namespace,
-//! ConfigMaps, NetworkPolicies, objects kept from an import) depend on all services and
-//! are rendered every time, and serialized again only when they changed.
+//! (perhaps other services', whose ports it reads) is rendered every time. A service's
+//! allow policy under default-deny is rendered again when the service or its
+//! allowance's inputs changed: which services its edges reach, on which ports, with
+//! which pod selectors, and the Gateway's rule. The environment's other objects
+//! (Namespace, ConfigMaps, the fixed policies, objects kept from an import) are
+//! rendered every time, and serialized again only when they changed.
 //!
 //! The documents are those of [`render`](super::render), in the same order, text for
 //! text (property-tested in `core/tests/live.rs`).
 
+use super::network::{Allowance, AllowanceInputs};
 use super::{apply_order, ApplyOrder, Object, Renderer};
 use crate::model::{effective, Design, Environment, Service, ServiceId};
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One object's document as the page shows it: its kind, its name (see [`Object::key`])
@@ -57,6 +61,10 @@ impl Doc {
     }
 }
 
+/// A service's allow policy and what its allowance read (`None`: other environments,
+/// so rendered every time).
+type Policy = (Option<AllowanceInputs>, Option<Doc>);
+
 /// Keeps an environment's documents between edits; see the module documentation.
 #[derive(Default)]
 pub struct LiveYaml {
@@ -65,11 +73,18 @@ pub struct LiveYaml {
     deployed: LiveDeployed,
     /// Each deployed service's documents.
     services: HashMap<ServiceId, Vec<Doc>>,
-    /// The environment's own objects, before the services' and after them.
-    shared: (Vec<Doc>, Vec<Doc>),
+    /// The environment's own objects, before the services' and after them, and those
+    /// kept from an import (see `render::Shared`).
+    shared: (Vec<Doc>, Vec<Doc>, Vec<Doc>),
+    /// Each deployed service's allow policy, if it has one, with what it was rendered
+    /// from.
+    policies: HashMap<ServiceId, Policy>,
+    /// Each deployed service's pod selector, as the others' policies name its pods.
+    selectors: HashMap<ServiceId, super::Labels>,
     /// The order the last documents were put in: see [`stable_order`].
     order: Vec<u32>,
     rendered: usize,
+    policies_rendered: usize,
 }
 
 impl LiveYaml {
@@ -78,6 +93,7 @@ impl LiveYaml {
     /// them.
     pub fn documents(&mut self, design: &Design, env_name: &str) -> Vec<Document> {
         self.rendered = 0;
+        self.policies_rendered = 0;
         let Some(env) = design.environment(env_name) else {
             *self = LiveYaml::default();
             return Vec::new();
@@ -92,11 +108,15 @@ impl LiveYaml {
         }
         let changed = self.deployed.update(design, env, reset);
         let services = self.deployed.services();
-        let (before, after) = Renderer { design, env }.environment_objects(services);
-        let (was_before, was_after) = std::mem::take(&mut self.shared);
+        let whole = Renderer { design, env };
+        let shared = whole.environment_objects(services);
+        let (was_before, was_after, was_kept) = std::mem::take(&mut self.shared);
         // An object is usually where it was last time: matched by place first, by key
         // when that fails.
-        let mut was: Vec<Option<Doc>> = was_before.into_iter().chain(was_after).map(Some).collect();
+        let mut was: Vec<Option<Doc>> = (was_before.into_iter().chain(was_after))
+            .chain(was_kept)
+            .map(Some)
+            .collect();
         let mut by_key: Option<HashMap<Key, usize>> = None;
         let mut place = 0;
         let mut docs = |objects: Vec<Object>| -> Vec<Doc> {
@@ -125,7 +145,60 @@ impl LiveYaml {
                 })
                 .collect()
         };
-        self.shared = (docs(before), docs(after));
+        self.shared = (docs(shared.before), docs(shared.after), docs(shared.kept));
+
+        // Each service's allow policy, rendered again when the service changed or what
+        // its allowance reads of the others did: which services are at the other end of
+        // its edges, on which ports, the Gateway's rule (see `AllowanceInputs`), and
+        // those services' pod selectors, which change with few edits (a rename).
+        let mut moved = HashSet::new();
+        for (s, _) in services
+            .iter()
+            .zip(&changed)
+            .filter(|(_, &changed)| changed)
+        {
+            let selector = super::selector_of(s);
+            if self.selectors.get(&s.id) != Some(&selector) {
+                moved.insert(s.id);
+                self.selectors.insert(s.id, selector);
+            }
+        }
+        if self.selectors.len() != services.len() {
+            let ids: HashSet<ServiceId> = services.iter().map(|s| s.id).collect();
+            self.selectors.retain(|id, _| ids.contains(id));
+        }
+        let mut policies = HashMap::new();
+        if let Some(mut allowances) = shared.allowances {
+            policies.reserve(services.len());
+            for (s, &changed) in services.iter().zip(&changed) {
+                let allowance = allowances.remove(&s.id);
+                let inputs = allowance
+                    .as_ref()
+                    .map_or_else(|| Some(AllowanceInputs::default()), Allowance::inputs);
+                let old = self.policies.remove(&s.id);
+                let same = |(was, _): &Policy| {
+                    !changed
+                        && inputs.is_some()
+                        && *was == inputs
+                        && inputs
+                            .iter()
+                            .flat_map(|i| i.peers())
+                            .all(|p| !moved.contains(&p))
+                };
+                let policy = match old {
+                    Some(old) if same(&old) => old,
+                    old => {
+                        self.policies_rendered += 1;
+                        let old = old.and_then(|(_, doc)| doc);
+                        let doc = (whole.allow_policy(s, allowance))
+                            .map(|p| Doc::new(Object::NetworkPolicy(p), old));
+                        (inputs, doc)
+                    }
+                };
+                policies.insert(s.id, policy);
+            }
+        }
+        self.policies = policies;
         let scope = self.scope.as_ref().expect("set above");
 
         // Services render from the scope alone, never from the whole design, so what
@@ -136,7 +209,6 @@ impl LiveYaml {
             design: scope,
             env: &scope.environments[0],
         };
-        let whole = Renderer { design, env };
         let mut kept = HashMap::with_capacity(services.len());
         for (s, changed) in services.iter().zip(changed) {
             let alone = !s
@@ -176,6 +248,10 @@ impl LiveYaml {
             all.extend(&self.services[&s.id]);
         }
         all.extend(&self.shared.1);
+        for s in self.deployed.services() {
+            all.extend(self.policies.get(&s.id).and_then(|(_, doc)| doc.as_ref()));
+        }
+        all.extend(&self.shared.2);
         stable_order(&all, &mut self.order, |a, b| a.order.cmp(&b.order));
         self.order
             .iter()
@@ -187,6 +263,12 @@ impl LiveYaml {
     /// were reused).
     pub fn services_rendered(&self) -> usize {
         self.rendered
+    }
+
+    /// How many services' allow policies (under default-deny) the last
+    /// [`LiveYaml::documents`] rendered again.
+    pub fn policies_rendered(&self) -> usize {
+        self.policies_rendered
     }
 }
 

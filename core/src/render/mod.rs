@@ -38,7 +38,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Value written into every Secret key: a design never holds secret values.
 pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
@@ -346,15 +346,37 @@ pub fn render(design: &Design, env_name: &str) -> Bundle {
     };
     let services: Vec<Service> = crate::model::deployed(design, env);
     let r = Renderer { design, env };
-    let (mut objects, after) = r.environment_objects(&services);
+    let shared = r.environment_objects(&services);
+    let mut objects = shared.before;
     for s in &services {
         objects.extend(r.service_objects(s));
     }
-    objects.extend(after);
+    objects.extend(shared.after);
+    if let Some(mut allowances) = shared.allowances {
+        for s in &services {
+            let policy = r.allow_policy(s, allowances.remove(&s.id));
+            objects.extend(policy.map(Object::NetworkPolicy));
+        }
+    }
+    objects.extend(shared.kept);
     // Stable, and in place: `sort_by` would allocate a scratch buffer of half the
     // objects (an `Object` is 2.5 KB inline, so 19 MB for a 15,000-object import).
     objects.sort_by_cached_key(apply_order);
     Bundle { objects }
+}
+
+/// The objects of an environment that are not one service's, in the order [`render`]
+/// writes them: `before` the services' objects, then `after` them, then each service's
+/// allow policy (from its allowance, when default-deny is on), then the `kept` ones.
+struct Shared<'s> {
+    /// The Namespace, ConfigMaps and Secrets.
+    before: Vec<Object>,
+    /// The Gateway, the default-deny and DNS NetworkPolicies.
+    after: Vec<Object>,
+    /// What each service's allow policy lets in and out ([`Renderer::allow_policy`]).
+    allowances: Option<HashMap<ServiceId, network::Allowance<'s>>>,
+    /// The objects kept whole from an import.
+    kept: Vec<Object>,
 }
 
 /// Where an object goes in a bundle: by kind in apply order, then namespace and name.
@@ -473,10 +495,9 @@ impl Renderer<'_> {
         self.meta(name, self.service_labels(s))
     }
 
-    /// The environment's objects that are not one service's: those rendered before the
-    /// services' (the Namespace, ConfigMaps and Secrets) and after them (the Gateway,
-    /// NetworkPolicies, objects kept whole from an import).
-    fn environment_objects(&self, services: &[Service]) -> (Vec<Object>, Vec<Object>) {
+    /// The environment's objects that are not one service's, in the order [`render`]
+    /// puts them around the services' (see [`Shared`]).
+    fn environment_objects<'s>(&self, services: &'s [Service]) -> Shared<'s> {
         let (design, env) = (self.design, self.env);
         let mut before = Vec::new();
         if env.create_namespace {
@@ -488,28 +509,31 @@ impl Renderer<'_> {
             let residual = env.gateway.as_ref().and_then(|g| g.residual.as_ref());
             after.push(Object::Gateway(g).patched(residual));
         }
-        if env.default_deny {
-            after.extend(
-                self.network_policies(services)
-                    .into_iter()
-                    .map(Object::NetworkPolicy),
-            );
-        }
+        let allowances = env.default_deny.then(|| {
+            after.extend(self.fixed_policies().into_iter().map(Object::NetworkPolicy));
+            self.allowances(services)
+        });
         // Imported objects the model cannot express: in this environment's namespace, or
         // in the namespace they came from. An environment that runs no services (say, the
         // observability one) gets none.
+        let mut kept = Vec::new();
         if env.hosts_services || !services.is_empty() {
-            for kept in &design.extra_objects {
-                after.push(Object::kept(KeptObject(kept.in_namespace(&env.namespace))));
+            for k in &design.extra_objects {
+                kept.push(Object::kept(KeptObject(k.in_namespace(&env.namespace))));
             }
-            after.extend(
+            kept.extend(
                 design
                     .pinned_objects
                     .iter()
                     .map(|k| Object::kept_as(k.clone(), true)),
             );
         }
-        (before, after)
+        Shared {
+            before,
+            after,
+            allowances,
+            kept,
+        }
     }
 
     /// The objects of one service, each with the service's residual patch for its role.

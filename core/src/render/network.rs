@@ -10,7 +10,7 @@ use crate::naming;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 impl Renderer<'_> {
     fn service_ports(&self, ports: &[ServicePort]) -> Option<Vec<core::ServicePort>> {
@@ -143,15 +143,21 @@ impl Renderer<'_> {
     }
 
     /// Default deny, DNS, and one allow policy per service that receives or sends
-    /// traffic: ingress per incoming edge, from the ingress controller for public
-    /// routes, from the Gateway's proxies for the ports Gateway API routes send to, from
-    /// anywhere for LoadBalancer ports, from monitoring for metrics; and
-    /// egress per outgoing edge. An edge that crosses into a shared environment
-    /// ([`edges::edge_target`]) is written on both sides: egress to the callee's pods in
-    /// its namespace here, and there ingress from the caller's pods in the namespace of
-    /// each environment whose edge leads there.
+    /// traffic ([`Renderer::allow_policy`]).
     pub(super) fn network_policies(&self, services: &[Service]) -> Vec<net::NetworkPolicy> {
-        let mut out = vec![
+        let mut out = self.fixed_policies();
+        let mut allowances = self.allowances(services);
+        out.extend(
+            services
+                .iter()
+                .filter_map(|s| self.allow_policy(s, allowances.remove(&s.id))),
+        );
+        out
+    }
+
+    /// The environment's default-deny policy and the one that lets every pod reach DNS.
+    pub(super) fn fixed_policies(&self) -> Vec<net::NetworkPolicy> {
+        vec![
             net::NetworkPolicy {
                 metadata: self.meta(naming::DEFAULT_DENY_POLICY, Labels::new()),
                 spec: Some(net::NetworkPolicySpec {
@@ -182,12 +188,21 @@ impl Renderer<'_> {
                     ..Default::default()
                 }),
             },
-        ];
-        // Index once: edges are grouped per service so this stays linear in the
-        // size of the design.
-        let deployed: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
-        let mut incoming: BTreeMap<ServiceId, Vec<net::NetworkPolicyIngressRule>> = BTreeMap::new();
-        let mut outgoing: BTreeMap<ServiceId, Vec<net::NetworkPolicyEgressRule>> = BTreeMap::new();
+        ]
+    }
+
+    /// What each deployed service's allow policy lets in and out by the environment's
+    /// edges and routes, gathered in one pass over the edges (linear in the design).
+    /// An edge that crosses into a shared environment ([`edges::edge_target`]) is
+    /// written on both sides: egress to the callee's pods in its namespace here, and
+    /// there ingress from the caller's pods in the namespace of each environment whose
+    /// edge leads there.
+    pub(super) fn allowances<'s>(
+        &self,
+        services: &'s [Service],
+    ) -> HashMap<ServiceId, Allowance<'s>> {
+        let deployed: HashMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
+        let mut out: HashMap<ServiceId, Allowance> = HashMap::new();
         for e in &self.design.edges {
             match edges::edge_target(self.design, self.env, e) {
                 EdgeTarget::Local => {
@@ -198,20 +213,12 @@ impl Renderer<'_> {
                     let Some(port) = edge_target_port(to, &e.port) else {
                         continue;
                     };
-                    incoming
-                        .entry(to.id)
+                    let into = &mut out.entry(to.id).or_default().ingress;
+                    into.push(Peer::Here(from, port.clone()));
+                    out.entry(from.id)
                         .or_default()
-                        .push(net::NetworkPolicyIngressRule {
-                            from: Some(vec![pod_peer(from)]),
-                            ports: Some(vec![port.clone()]),
-                        });
-                    outgoing
-                        .entry(from.id)
-                        .or_default()
-                        .push(net::NetworkPolicyEgressRule {
-                            to: Some(vec![pod_peer(to)]),
-                            ports: Some(vec![port]),
-                        });
+                        .egress
+                        .push(Peer::Here(to, port));
                 }
                 // The callee runs in a shared environment: egress from here to its pods
                 // in its namespace. (Its ingress is written there, below.)
@@ -224,13 +231,9 @@ impl Renderer<'_> {
                     let Some(port) = edge_target_port(&to, &e.port) else {
                         continue;
                     };
-                    outgoing
-                        .entry(from.id)
-                        .or_default()
-                        .push(net::NetworkPolicyEgressRule {
-                            to: Some(vec![namespaced_peer(&there.namespace, &to)]),
-                            ports: Some(vec![port]),
-                        });
+                    let peers = vec![namespaced_peer(&there.namespace, &to)];
+                    let egress = &mut out.entry(from.id).or_default().egress;
+                    egress.push(Peer::Elsewhere(peers, port));
                 }
                 _ => {}
             }
@@ -247,84 +250,164 @@ impl Renderer<'_> {
             ) else {
                 continue;
             };
-            incoming
-                .entry(to.id)
-                .or_default()
-                .push(net::NetworkPolicyIngressRule {
-                    from: Some(
-                        callers
-                            .iter()
-                            .map(|c| namespaced_peer(&c.namespace, from))
-                            .collect(),
-                    ),
-                    ports: Some(vec![port]),
-                });
+            let peers = callers
+                .iter()
+                .map(|c| namespaced_peer(&c.namespace, from))
+                .collect();
+            let ingress = &mut out.entry(to.id).or_default().ingress;
+            ingress.push(Peer::Elsewhere(peers, port));
         }
-        let mut from_gateway = self.gateway_ingress(services);
-        for s in services {
-            let mut ingress = incoming.remove(&s.id).unwrap_or_default();
-            // The Gateway's proxies, on every port a route sends to.
-            ingress.extend(from_gateway.remove(&s.id));
-            let egress = outgoing.remove(&s.id).unwrap_or_default();
-            if let Some(route) = &s.exposure.ingress {
-                if let Some(p) = s.service_port(&route.port) {
-                    let ns = &self.design.cluster.ingress_controller_namespace;
-                    ingress.push(net::NetworkPolicyIngressRule {
-                        from: Some(vec![net::NetworkPolicyPeer {
-                            namespace_selector: Some(namespace_selector(ns)),
-                            ..Default::default()
-                        }]),
-                        ports: Some(vec![np_port(&resolved(s, &p.target), p.protocol)]),
-                    });
-                }
-            }
-            if let Some(lb) = &s.exposure.load_balancer {
-                ingress.push(net::NetworkPolicyIngressRule {
-                    from: Some(vec![net::NetworkPolicyPeer {
-                        ip_block: Some(net::IPBlock {
-                            cidr: "0.0.0.0/0".into(),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }]),
-                    ports: non_empty(
-                        lb.ports
-                            .iter()
-                            .map(|p| np_port(&resolved(s, &p.target), p.protocol))
-                            .collect(),
-                    ),
-                });
-            }
-            if let (Some(m), Some(ns)) = (&s.metrics, &self.design.cluster.monitoring_namespace) {
+        // The Gateway's proxies, on every port a route sends to.
+        for (id, rule) in self.gateway_ingress(services) {
+            out.entry(id).or_default().gateway = Some(rule);
+        }
+        out
+    }
+
+    /// The allow policy of deployed service `s`, if it lets anything in or out: ingress
+    /// per incoming edge (`allowance`), from the Gateway's proxies for the ports Gateway
+    /// API routes send to, from the ingress controller for public routes, from anywhere
+    /// for LoadBalancer ports, from monitoring for metrics; and egress per outgoing edge.
+    /// It reads `s`, its allowance and the scope (see `live::scope_of`) alone.
+    pub(super) fn allow_policy(
+        &self,
+        s: &Service,
+        allowance: Option<Allowance>,
+    ) -> Option<net::NetworkPolicy> {
+        let allowance = allowance.unwrap_or_default();
+        let rule = |peer: Peer| match peer {
+            Peer::Here(s, port) => (vec![pod_peer(s)], port),
+            Peer::Elsewhere(peers, port) => (peers, port),
+        };
+        let mut ingress: Vec<net::NetworkPolicyIngressRule> = (allowance.ingress.into_iter())
+            .map(rule)
+            .map(|(from, port)| net::NetworkPolicyIngressRule {
+                from: Some(from),
+                ports: Some(vec![port]),
+            })
+            .collect();
+        ingress.extend(allowance.gateway);
+        let egress: Vec<net::NetworkPolicyEgressRule> = (allowance.egress.into_iter())
+            .map(rule)
+            .map(|(to, port)| net::NetworkPolicyEgressRule {
+                to: Some(to),
+                ports: Some(vec![port]),
+            })
+            .collect();
+        if let Some(route) = &s.exposure.ingress {
+            if let Some(p) = s.service_port(&route.port) {
+                let ns = &self.design.cluster.ingress_controller_namespace;
                 ingress.push(net::NetworkPolicyIngressRule {
                     from: Some(vec![net::NetworkPolicyPeer {
                         namespace_selector: Some(namespace_selector(ns)),
                         ..Default::default()
                     }]),
-                    ports: Some(vec![np_port(&resolved(s, &m.port), Protocol::TCP)]),
+                    ports: Some(vec![np_port(&resolved(s, &p.target), p.protocol)]),
                 });
             }
-            if ingress.is_empty() && egress.is_empty() {
-                continue;
-            }
-            let mut types = Vec::new();
-            if !ingress.is_empty() {
-                types.push("Ingress".to_string());
-            }
-            if !egress.is_empty() {
-                types.push("Egress".to_string());
-            }
-            out.push(net::NetworkPolicy {
-                metadata: self.service_meta(s, &naming::allow_policy(&s.name)),
-                spec: Some(net::NetworkPolicySpec {
-                    pod_selector: Some(label_selector(s)),
-                    policy_types: Some(types),
-                    ingress: non_empty(ingress),
-                    egress: non_empty(egress),
-                }),
+        }
+        if let Some(lb) = &s.exposure.load_balancer {
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![net::NetworkPolicyPeer {
+                    ip_block: Some(net::IPBlock {
+                        cidr: "0.0.0.0/0".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+                ports: non_empty(
+                    lb.ports
+                        .iter()
+                        .map(|p| np_port(&resolved(s, &p.target), p.protocol))
+                        .collect(),
+                ),
             });
         }
-        out
+        if let (Some(m), Some(ns)) = (&s.metrics, &self.design.cluster.monitoring_namespace) {
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![net::NetworkPolicyPeer {
+                    namespace_selector: Some(namespace_selector(ns)),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![np_port(&resolved(s, &m.port), Protocol::TCP)]),
+            });
+        }
+        if ingress.is_empty() && egress.is_empty() {
+            return None;
+        }
+        let mut types = Vec::new();
+        if !ingress.is_empty() {
+            types.push("Ingress".to_string());
+        }
+        if !egress.is_empty() {
+            types.push("Egress".to_string());
+        }
+        Some(net::NetworkPolicy {
+            metadata: self.service_meta(s, &naming::allow_policy(&s.name)),
+            spec: Some(net::NetworkPolicySpec {
+                pod_selector: Some(label_selector(s)),
+                policy_types: Some(types),
+                ingress: non_empty(ingress),
+                egress: non_empty(egress),
+            }),
+        })
+    }
+}
+
+/// What one service's allow policy lets in and out by the environment's edges and
+/// routes ([`Renderer::allowances`]).
+#[derive(Default)]
+pub(super) struct Allowance<'s> {
+    /// By incoming edge, in the design's order.
+    ingress: Vec<Peer<'s>>,
+    /// By outgoing edge, in the design's order.
+    egress: Vec<Peer<'s>>,
+    /// From the Gateway's proxies.
+    gateway: Option<net::NetworkPolicyIngressRule>,
+}
+
+/// The other end of one edge, and the port.
+enum Peer<'s> {
+    /// The pods of a service deployed in this environment.
+    Here(&'s Service, net::NetworkPolicyPort),
+    /// Pods in other namespaces, read from other environments.
+    Elsewhere(Vec<net::NetworkPolicyPeer>, net::NetworkPolicyPort),
+}
+
+/// What an [`Allowance`] reads of the other services of its environment: which of them
+/// are at the other end of its edges, on which ports, and the Gateway's rule. While
+/// these and the services named stay the same, so does the allow policy. `None` for an
+/// allowance that reaches other namespaces, which depends on other environments.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct AllowanceInputs {
+    ingress: Vec<(ServiceId, net::NetworkPolicyPort)>,
+    egress: Vec<(ServiceId, net::NetworkPolicyPort)>,
+    gateway: Option<net::NetworkPolicyIngressRule>,
+}
+
+impl Allowance<'_> {
+    pub(super) fn inputs(&self) -> Option<AllowanceInputs> {
+        let here = |peers: &[Peer]| -> Option<Vec<(ServiceId, net::NetworkPolicyPort)>> {
+            peers
+                .iter()
+                .map(|p| match p {
+                    Peer::Here(s, port) => Some((s.id, port.clone())),
+                    Peer::Elsewhere(..) => None,
+                })
+                .collect()
+        };
+        Some(AllowanceInputs {
+            ingress: here(&self.ingress)?,
+            egress: here(&self.egress)?,
+            gateway: self.gateway.clone(),
+        })
+    }
+}
+
+impl AllowanceInputs {
+    /// The services at the other end of the edges.
+    pub(super) fn peers(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        self.ingress.iter().chain(&self.egress).map(|(id, _)| *id)
     }
 }
 
