@@ -15,7 +15,7 @@ use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use wasm_bindgen::JsCast;
 
 /// The smallest zoom of the wheel and the − button (an overview; Fit never goes below
@@ -206,7 +206,7 @@ fn node_view(
     errors: usize,
     warnings: usize,
 ) -> NodeView {
-    let e = kubeprint_core::effective(s, env);
+    let e = kubeprint_core::model::effective_ref(s, env);
     // Replicas or the HPA; one per node; a Job's completions; a CronJob's schedule.
     let scale = kubeprint_core::insight::scale_text(&e);
     let ports = s
@@ -331,29 +331,33 @@ pub fn Canvas() -> impl IntoView {
 
     let nodes = Memo::new(move |_| {
         let env_name = app.env.get();
-        let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for f in app.findings.get() {
-            if let Some(s) = f.service {
-                let c = counts.entry(s).or_default();
-                match f.severity {
-                    Severity::Error => c.0 += 1,
-                    Severity::Warning => c.1 += 1,
-                    Severity::Info => {}
+        // Read in place: thousands of findings at 1,000 services, not copied per edit.
+        app.findings.with(|findings| {
+            let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+            for f in findings {
+                if let Some(s) = &f.service {
+                    let c = counts.entry(s).or_default();
+                    match f.severity {
+                        Severity::Error => c.0 += 1,
+                        Severity::Warning => c.1 += 1,
+                        Severity::Info => {}
+                    }
                 }
             }
-        }
-        app.editor.with(|e| {
-            let Some(env) = e.design.environment(&env_name) else {
-                return Vec::new();
-            };
-            e.design
-                .services
-                .iter()
-                .map(|s| {
-                    let (errors, warnings) = counts.get(&s.name).copied().unwrap_or_default();
-                    node_view(s, env, errors, warnings)
-                })
-                .collect::<Vec<_>>()
+            app.editor.with(|e| {
+                let Some(env) = e.design.environment(&env_name) else {
+                    return Vec::new();
+                };
+                e.design
+                    .services
+                    .iter()
+                    .map(|s| {
+                        let (errors, warnings) =
+                            counts.get(s.name.as_str()).copied().unwrap_or_default();
+                        node_view(s, env, errors, warnings)
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let sizes = Memo::new(move |_| {

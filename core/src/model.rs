@@ -6,6 +6,7 @@
 
 pub use crate::residual::Residual;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -414,6 +415,15 @@ pub fn deployed(design: &Design, env: &Environment) -> Vec<Service> {
         .filter(|s| env.deploys(s.id))
         .map(|s| effective(s, env))
         .collect()
+}
+
+/// [`effective`], without copying a service the environment does not override.
+pub fn effective_ref<'s>(service: &'s Service, env: &Environment) -> Cow<'s, Service> {
+    if env.overrides.contains_key(&service.id) {
+        Cow::Owned(effective(service, env))
+    } else {
+        Cow::Borrowed(service)
+    }
 }
 
 /// A service as deployed in one environment: the base design with the
