@@ -181,13 +181,18 @@ fn force_layout() {
     }
 }
 
-/// Types into the inspector's grace period input of the selected service as a user
-/// does: one DOM `input` event per keystroke, through the input's own handler. "busy"
-/// is until the page's effects ran and it was laid out; "frame" until the next
-/// animation frame, when what changed is on screen.
-async fn measure_keystrokes(n: usize, app: AppState) -> String {
+/// Types `value(i)` into the inspector's grace period input of the selected service as
+/// a user does: one DOM `input` event per keystroke, through the input's own handler.
+/// "busy" is until the page's effects ran and it was laid out; "frame" until the next
+/// animation frame, when what changed is on screen. `what` names the line.
+async fn measure_keystrokes(
+    n: usize,
+    app: AppState,
+    what: &str,
+    value: impl Fn(usize) -> usize,
+) -> String {
     let Some(id) = app.selection.get_untracked() else {
-        return format!("services={n} page=keystroke no selected service");
+        return format!("services={n} page={what} no selected service");
     };
     let path = FieldPath::service(id, "/timing/grace_period_seconds").to_string();
     let input = web_sys::window()
@@ -195,7 +200,7 @@ async fn measure_keystrokes(n: usize, app: AppState) -> String {
         .and_then(|d| d.get_element_by_id(&path))
         .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
     let Some(input) = input else {
-        return format!("services={n} page=keystroke no input {path}");
+        return format!("services={n} page={what} no input {path}");
     };
     let _ = input.focus();
     let (v0, r0) = counts();
@@ -207,7 +212,7 @@ async fn measure_keystrokes(n: usize, app: AppState) -> String {
         // Start as a keystroke does: between frames, with nothing else pending.
         next_frame().await;
         yield_to_browser().await;
-        input.set_value(&(40 + i).to_string());
+        input.set_value(&value(i).to_string());
         let event = web_sys::Event::new_with_event_init_dict("input", &{
             let init = web_sys::EventInit::new();
             init.set_bubbles(true);
@@ -227,14 +232,14 @@ async fn measure_keystrokes(n: usize, app: AppState) -> String {
         docs.iter().any(|(_, _, y)| {
             y.contains(&format!(
                 "terminationGracePeriodSeconds: {}",
-                40 + KEYSTROKES - 1
+                value(KEYSTROKES - 1)
             ))
         })
     });
     let _ = input.blur();
     let per = |a: u32, b: u32| f64::from(b - a) / KEYSTROKES as f64;
     format!(
-        "services={n} page=keystroke busy {} frame {} validations_per_action={:.1} renders_per_action={:.1} yaml_has_last_value={shown}",
+        "services={n} page={what} busy {} frame {} validations_per_action={:.1} renders_per_action={:.1} yaml_has_last_value={shown}",
         stats(busy),
         stats(frame),
         per(v0, v1),
@@ -351,7 +356,13 @@ async fn measure_page(n: usize, host: web_sys::HtmlElement) -> Vec<String> {
         })
         .await,
     );
-    lines.push(measure_keystrokes(n, app).await);
+    // Grace periods the service's shutdown fits in: the findings stay the same.
+    lines.push(measure_keystrokes(n, app, "keystroke", |i| 40 + i).await);
+    // Grace periods shorter than its preStop sleep and shutdown: the finding that says
+    // so, and its numbers, change with every keystroke.
+    let findings = app.findings.with_untracked(Vec::len);
+    let line = measure_keystrokes(n, app, "keystroke-finding", |i| 1 + i % 3).await;
+    lines.push(format!("{line} findings={findings}"));
     lines.push(measure_dom(n));
     lines.extend(measure_open(n, app).await);
     let _ = crate::storage::delete(app.slot.get_untracked());
