@@ -147,8 +147,12 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
         if let Some(e) = edit(&design, kind, pick, value) {
             let _ = design.apply(e);
         }
-        // Halfway, the design goes through a share link, as opening one replaces the
-        // page's design while its live YAML stays.
+        // A third of the way, the design goes through a saved file, and halfway through
+        // a share link, as opening either replaces the page's design while its live YAML
+        // and findings stay.
+        if step == edits.len() / 3 {
+            design = file::from_json(&file::to_json(&design)).expect("a design file opens");
+        }
         if step == edits.len() / 2 {
             design = link::decode(&link::encode(&design)).expect("a link opens");
         }
