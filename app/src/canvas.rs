@@ -77,6 +77,9 @@ enum Gesture {
 #[derive(Clone, Copy)]
 pub struct EdgeSelection(pub RwSignal<Option<(ServiceId, ServiceId)>>);
 
+/// Where the canvas's grouping is remembered: a view setting, as the panes' sizes are.
+const GROUP_BY_KEY: &str = "kubeprint.v1.group-by";
+
 /// Everything a node shows, precomputed so the view has no logic in it.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct NodeView {
@@ -321,7 +324,9 @@ pub fn Canvas() -> impl IntoView {
     let announce = RwSignal::new(String::new());
     // View state, outside the design: how services are grouped, which groups are
     // collapsed, the canvas's size on screen, the search box's text, the last found node.
-    let group_by = RwSignal::new(GroupBy::None);
+    let group_by = RwSignal::new(
+        crate::storage::view_setting(GROUP_BY_KEY).map_or(GroupBy::None, |k| GroupBy::from_key(&k)),
+    );
     let collapsed = RwSignal::new(BTreeSet::<String>::new());
     let view_size = RwSignal::new((1200.0f64, 700.0f64));
     let query = RwSignal::new(String::new());
@@ -1177,8 +1182,11 @@ pub fn Canvas() -> impl IntoView {
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
                 <select data-testid="group-by" aria-label="Group services by" title="Group services by component or namespace"
+                    prop:value=move || group_by.get().key()
                     on:change=move |ev| {
-                        group_by.set(GroupBy::from_key(&event_target_value(&ev)));
+                        let by = GroupBy::from_key(&event_target_value(&ev));
+                        crate::storage::set_view_setting(GROUP_BY_KEY, by.key());
+                        group_by.set(by);
                         collapsed.set(BTreeSet::new());
                         request_animation_frame(fit);
                     }>

@@ -221,6 +221,11 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         collapsed_in_dom(&page).await.is_empty(),
         "a new grouping starts expanded"
     );
+
+    // The grouping is remembered: a reload shows the design grouped the same way.
+    page.client.refresh().await.unwrap();
+    page.find(&format!("frame-{}", env.namespace)).await;
+    assert_eq!(page.value("group-by").await, "namespace");
     page.close().await;
 }
 
