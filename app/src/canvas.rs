@@ -288,6 +288,21 @@ fn connect(app: crate::state::AppState, from: ServiceId, to: ServiceId) {
     app.dispatch(Edit::AddEdge(Edge { from, to, port }));
 }
 
+/// How far down from the top of the canvas (`canvas`, its box on screen) the controls
+/// floating over it reach, plus the fit margin: where a fitted or revealed node may
+/// start without being covered.
+fn controls_bottom(canvas: &web_sys::DomRect) -> f64 {
+    let floats = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(".canvas-wrap .canvas-search")
+            .ok()
+            .flatten()
+    });
+    let covered = floats.map_or(0.0, |f| {
+        f.get_bounding_client_rect().bottom() - canvas.top()
+    });
+    covered.max(0.0) + FIT_MARGIN
+}
+
 /// Focus the node element of service `id` (SVG elements have `focus()` too).
 fn focus_node(id: ServiceId) {
     let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
@@ -767,19 +782,34 @@ pub fn Canvas() -> impl IntoView {
         let Some(all) = bounds.get_untracked() else {
             return;
         };
-        let (vw, vh) = (
-            rect.width() - 2.0 * FIT_MARGIN,
+        // The grouping and search controls float over the canvas's top: fit below them
+        // when that costs no zoom (the design is as large either way: limited by the
+        // width, or too big to fit at all and shown from its top left).
+        let vw = rect.width() - 2.0 * FIT_MARGIN;
+        let scale = |vh: f64| {
+            (vw / all.w.max(1.0))
+                .min(vh / all.h.max(1.0))
+                .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM)
+        };
+        let top = controls_bottom(&rect);
+        let (whole, below) = (
             rect.height() - 2.0 * FIT_MARGIN,
+            rect.height() - top - FIT_MARGIN,
         );
-        let k = (vw / all.w.max(1.0))
-            .min(vh / all.h.max(1.0))
-            .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
-        let along = |view: f64, size: f64, start: f64| {
+        let (k, top, vh) = if scale(below) >= scale(whole) {
+            (scale(below), top, below)
+        } else {
+            (scale(whole), FIT_MARGIN, whole)
+        };
+        let along = |margin: f64, view: f64, size: f64, start: f64| {
             let room = view - size * k;
-            FIT_MARGIN + room.max(0.0) / 2.0 - start * k
+            margin + room.max(0.0) / 2.0 - start * k
         };
         zoom.set(k);
-        pan.set((along(vw, all.w, all.x), along(vh, all.h, all.y)));
+        pan.set((
+            along(FIT_MARGIN, vw, all.w, all.x),
+            along(top, vh, all.h, all.y),
+        ));
     };
     Effect::new(move |_| {
         app.fit.track();
@@ -796,19 +826,19 @@ pub fn Canvas() -> impl IntoView {
         let view = svg.get_bounding_client_rect();
         let k = zoom.get_untracked();
         let (px, py) = pan.get_untracked();
-        let shift = |start: f64, len: f64, pan: f64, size: f64| {
+        let shift = |start: f64, len: f64, pan: f64, size: f64, margin: f64| {
             let (a, b) = (start * k + pan, (start + len) * k + pan);
-            if a < FIT_MARGIN {
-                pan + FIT_MARGIN - a
+            if a < margin {
+                pan + margin - a
             } else if b > size - FIT_MARGIN {
-                (pan - (b - size + FIT_MARGIN)).max(pan + FIT_MARGIN - a)
+                (pan - (b - size + FIT_MARGIN)).max(pan + margin - a)
             } else {
                 pan
             }
         };
         pan.set((
-            shift(r.x, r.w, px, view.width()),
-            shift(r.y, r.h, py, view.height()),
+            shift(r.x, r.w, px, view.width(), FIT_MARGIN),
+            shift(r.y, r.h, py, view.height(), controls_bottom(&view)),
         ));
     };
     // Move the Tab stop to `id`, show it and focus it: at once, so that the next key

@@ -43,6 +43,23 @@ async fn collapsed_in_dom(page: &Page) -> BTreeSet<String> {
     serde_json::from_value(v).expect("a list of keys")
 }
 
+/// The boxes on the canvas (services' nodes and collapsed groups) that the controls
+/// floating over its top (grouping, collapse, search) cover.
+async fn covered_by_controls(page: &Page) -> Vec<String> {
+    let v = js(
+        page,
+        r#"const floats = ['[data-testid="group-by"]', '[data-testid="collapse-all"]', '.canvas-search']
+             .map(s => document.querySelector(s)).filter(e => e && !e.hidden).map(e => e.getBoundingClientRect());
+           const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+           return [...document.querySelectorAll('[data-testid="canvas"] .node, [data-testid^="group-node-"]')]
+             .filter(n => { const b = (n.querySelector('.node-box') || n).getBoundingClientRect();
+               return floats.some(f => meet(f, b)); })
+             .map(n => n.dataset.testid);"#,
+    )
+    .await;
+    serde_json::from_value(v).expect("a list of names")
+}
+
 /// Whether the node of `name` lies wholly inside the canvas on screen.
 async fn on_screen(page: &Page, name: &str) -> bool {
     let script = format!(
@@ -178,6 +195,11 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         nodes_in_dom(&page).await.len() <= 1,
         "only the selected service may stay drawn"
     );
+    // Too big to fit, the design is shown from its top left, below the floating controls.
+    page.wait_until("no box under the floating controls", async |p| {
+        covered_by_controls(p).await.is_empty().then(String::new)
+    })
+    .await;
     assert_eq!(page.text("collapse-all").await, "Expand all");
     let label = page
         .find(&format!("group-node-{shown_groups}"))
