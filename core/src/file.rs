@@ -116,7 +116,7 @@ fn merge_patches_become_changes(v: &mut Value) {
             // Nothing renders it anywhere (a service no environment runs): what the patch
             // added is kept as additions; what it removed had nothing to remove.
             .unwrap_or_else(|| Residual::between(&Value::Object(Default::default()), &patch));
-        out.set_residual(&owner, env_index, residual);
+        out.set_residuals(env_index, [(owner, residual)]);
     }
     if let Ok(mut upgraded) = serde_json::to_value(&out) {
         // The rest of the chain still runs on this JSON: keep the version it expects.
@@ -161,7 +161,10 @@ pub fn from_json(text: &str) -> Result<Design, LoadError> {
     let mut value: Value =
         serde_json::from_str(text).map_err(|e| LoadError::NotJson(e.to_string()))?;
     upgrade(&mut value)?;
-    serde_json::from_value(value).map_err(|e| LoadError::Invalid(e.to_string()))
+    let mut design: Design =
+        serde_json::from_value(value).map_err(|e| LoadError::Invalid(e.to_string()))?;
+    design.settle_next_id();
+    Ok(design)
 }
 
 /// Bring a design's JSON up to [`FORMAT_VERSION`].

@@ -129,7 +129,10 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
         implicit_ids(&mut value);
     }
     file::upgrade(&mut value)?;
-    serde_json::from_value(value).map_err(|e| LinkError::Design(LoadError::Invalid(e.to_string())))
+    let mut design: Design = serde_json::from_value(value)
+        .map_err(|e| LinkError::Design(LoadError::Invalid(e.to_string())))?;
+    design.settle_next_id();
+    Ok(design)
 }
 
 /// Raw deflate of `data` as the continuation of a stream that began with [`DICTIONARY`]:

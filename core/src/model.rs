@@ -19,6 +19,20 @@ pub const FORMAT_VERSION: u32 = 2;
 #[serde(transparent)]
 pub struct ServiceId(pub u32);
 
+/// Deserialize a design's services, refusing two with one id: the id is what edges,
+/// selections and residuals name a service by.
+fn unique_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Service>, D::Error> {
+    let services = Vec::<Service>::deserialize(d)?;
+    let mut seen = std::collections::HashSet::with_capacity(services.len());
+    match services.iter().find(|s| !seen.insert(s.id)) {
+        Some(s) => Err(serde::de::Error::custom(format!(
+            "two services have the id {} (the second is `{}`); every service needs its own",
+            s.id.0, s.name
+        ))),
+        None => Ok(services),
+    }
+}
+
 impl fmt::Display for ServiceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s{}", self.0)
@@ -39,7 +53,10 @@ pub struct Design {
     pub cluster: Cluster,
     /// Deployment environments, each with its own namespace.
     pub environments: Vec<Environment>,
-    /// The workloads of the system.
+    /// The workloads of the system, each with its own id: a design whose services
+    /// repeat an id does not load. Usually in the order of their ids (every edit appends
+    /// a new id), which makes [`Design::service`] a binary search.
+    #[serde(deserialize_with = "unique_ids")]
     pub services: Vec<Service>,
     /// ConfigMaps the services reference by name.
     pub config_maps: Vec<ConfigMapDef>,
@@ -83,12 +100,31 @@ impl Default for Design {
 impl Design {
     /// The service with this id, if it exists.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
-        self.services.iter().find(|s| s.id == id)
+        self.service_index(id).map(|i| &self.services[i])
     }
 
     /// The service with this id, mutably.
     pub fn service_mut(&mut self, id: ServiceId) -> Option<&mut Service> {
-        self.services.iter_mut().find(|s| s.id == id)
+        self.service_index(id).map(|i| &mut self.services[i])
+    }
+
+    /// Raise `next_id` above every service's id, so that a new service never takes an
+    /// id in use: a design file written by hand may carry a lower one. Loading a file or
+    /// a link does this; every edit keeps it so.
+    pub fn settle_next_id(&mut self) {
+        let after_last = self.services.iter().map(|s| s.id.0 + 1).max().unwrap_or(1);
+        self.next_id = self.next_id.max(after_last);
+    }
+
+    /// Where the service with this id is in `services`: found by binary search while
+    /// the services are in the order of their ids, as edits keep them, else by a scan
+    /// (a design file may list them in any order). Ids are unique, so a hit of the
+    /// search is the one service with that id.
+    fn service_index(&self, id: ServiceId) -> Option<usize> {
+        match self.services.binary_search_by_key(&id, |s| s.id) {
+            Ok(i) if self.services[i].id == id => Some(i),
+            _ => self.services.iter().position(|s| s.id == id),
+        }
     }
 
     /// The service with this object name.
@@ -2284,6 +2320,75 @@ pub struct Edge {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn named(id: u32, name: &str) -> Service {
+        Service {
+            id: ServiceId(id),
+            name: name.into(),
+            ..Service::default()
+        }
+    }
+
+    #[test]
+    fn services_are_found_by_id_in_any_order() {
+        // In id order (binary search), out of order and with gaps (the scan behind it).
+        for ids in [
+            vec![1, 2, 3, 4, 5],
+            vec![5, 1, 4, 2, 3],
+            vec![9, 3, 7, 1, 12],
+        ] {
+            let mut d = Design {
+                services: ids.iter().map(|&i| named(i, &format!("s-{i}"))).collect(),
+                ..Design::default()
+            };
+            for &i in &ids {
+                assert_eq!(d.service(ServiceId(i)).unwrap().name, format!("s-{i}"));
+                d.service_mut(ServiceId(i)).unwrap().name = format!("t-{i}");
+            }
+            for s in &d.services {
+                assert_eq!(s.name, format!("t-{}", s.id.0), "{ids:?}");
+            }
+            for missing in [0, 6, 8, 100] {
+                assert!(d.service(ServiceId(missing)).is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_service_never_takes_an_id_in_use() {
+        // A hand-written file (and the same design as a link) whose next_id is taken.
+        let text = json!({
+            "format_version": FORMAT_VERSION,
+            "services": [{"id": 4, "name": "a"}, {"id": 2, "name": "b"}],
+            "next_id": 2,
+        })
+        .to_string();
+        let from_file = crate::file::from_json(&text).unwrap();
+        let mut hand_made = from_file.clone();
+        hand_made.next_id = 2;
+        let from_link = crate::link::decode(&crate::link::encode(&hand_made)).unwrap();
+        for mut d in [from_file, from_link] {
+            assert_eq!(d.next_id, 5);
+            d.apply(crate::Edit::AddService(Box::new(named(0, "c"))))
+                .unwrap();
+            assert_eq!(d.service_named("c").unwrap().id, ServiceId(5));
+            assert_eq!(d.next_id, 6);
+        }
+    }
+
+    #[test]
+    fn a_design_repeating_a_service_id_does_not_load() {
+        let text = json!({
+            "format_version": FORMAT_VERSION,
+            "services": [{"id": 3, "name": "api"}, {"id": 3, "name": "worker"}],
+        })
+        .to_string();
+        let err = crate::file::from_json(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("two services have the id 3 (the second is `worker`)"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn residual_roles_serialize_as_the_names_design_files_use_in_the_same_order() {

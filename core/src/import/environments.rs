@@ -158,10 +158,12 @@ fn keep_namespace_residual(design: &mut Design, own: &Design) {
     let ours = namespace(design, &env);
     let theirs = namespace(own, &own.environments[0].name);
     if let (Some(have), Some(want)) = (ours, theirs) {
-        design.set_residual(
-            &crate::render::ResidualOwner::Namespace,
+        design.set_residuals(
             index,
-            Residual::between(&have, &want),
+            [(
+                crate::render::ResidualOwner::Namespace,
+                Residual::between(&have, &want),
+            )],
         );
     }
 }

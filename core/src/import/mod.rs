@@ -31,7 +31,7 @@ use crate::render::{render, Object};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
@@ -469,7 +469,7 @@ fn build(
     // A StatefulSet's governing Service (its `serviceName`) is the one that becomes its
     // own Service, wherever it stands in the input: another Service selecting the same
     // pods (a read-only ClusterIP beside the headless one) is kept whole instead.
-    let governing: Vec<String> = workloads
+    let governing: HashSet<String> = workloads
         .iter()
         .filter_map(|w| w.governing.clone())
         .collect();
@@ -481,7 +481,7 @@ fn build(
             Object::HTTPRoute(_) | Object::GRPCRoute(_) => 2,
             _ => 0,
         };
-        let governs = matches!(o, Object::Service(_)) && governing.iter().any(|g| g == o.name());
+        let governs = matches!(o, Object::Service(_)) && governing.contains(o.name());
         (gateway_api, !governs)
     });
     // Monitors and alerts go last, once the Services whose ports they name are known.
@@ -617,6 +617,7 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
             .map(|o| index.owner(o.kind(), o.name()))
             .collect()
     };
+    let mut residuals = Vec::new();
     for (o, owner) in rendered.objects.iter().zip(owners) {
         if matches!(o, Object::Kept(_)) {
             continue;
@@ -637,10 +638,9 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
         let mut want = wanted;
         crate::render::without_secret_values(&mut have);
         crate::render::without_secret_values(&mut want);
-        import
-            .design
-            .set_residual(&owner, 0, Residual::between(&have, &want));
+        residuals.push((owner, Residual::between(&have, &want)));
     }
+    import.design.set_residuals(0, residuals);
     import
 }
 

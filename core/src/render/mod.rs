@@ -745,42 +745,53 @@ impl Design {
         }
     }
 
-    /// Keep `residual` with `owner` (the Namespace's: of environment `env`); an empty one
-    /// removes what was kept.
-    pub fn set_residual(&mut self, owner: &ResidualOwner, env: usize, residual: Residual) {
-        let kept = (!residual.is_empty()).then_some(residual);
-        match owner {
-            ResidualOwner::Namespace => {
-                if let Some(e) = self.environments.get_mut(env) {
-                    e.residual = kept;
-                }
+    /// Keep each residual with its owner (the Namespace's and the Gateway's: of
+    /// environment `env`); an empty one removes what was kept. ConfigMaps and Secrets are
+    /// found by name through one index, services by id, so an import that keeps a
+    /// residual per object stays linear.
+    pub fn set_residuals(
+        &mut self,
+        env: usize,
+        residuals: impl IntoIterator<Item = (ResidualOwner, Residual)>,
+    ) {
+        // The first definition of each name, as a lookup by name finds it.
+        fn index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+            let mut by_name = HashMap::new();
+            for (i, name) in names.enumerate() {
+                by_name.entry(name.to_string()).or_insert(i);
             }
-            ResidualOwner::Gateway => {
-                if let Some(g) = self
+            by_name
+        }
+        let (mut config_maps, mut secrets) = (None, None);
+        for (owner, residual) in residuals {
+            let kept = (!residual.is_empty()).then_some(residual);
+            let slot = match &owner {
+                ResidualOwner::Namespace => self.environments.get_mut(env).map(|e| &mut e.residual),
+                ResidualOwner::Gateway => self
                     .environments
                     .get_mut(env)
                     .and_then(|e| e.gateway.as_mut())
-                {
-                    g.residual = kept;
+                    .map(|g| &mut g.residual),
+                ResidualOwner::ConfigMap(n) => config_maps
+                    .get_or_insert_with(|| index(self.config_maps.iter().map(|c| c.name.as_str())))
+                    .get(n)
+                    .map(|&i| &mut self.config_maps[i].residual),
+                ResidualOwner::Secret(n) => secrets
+                    .get_or_insert_with(|| index(self.secrets.iter().map(|c| c.name.as_str())))
+                    .get(n)
+                    .map(|&i| &mut self.secrets[i].residual),
+                ResidualOwner::Service(id, role) => {
+                    if let Some(s) = self.service_mut(*id) {
+                        match kept {
+                            Some(r) => s.residual.insert(*role, r),
+                            None => s.residual.remove(role),
+                        };
+                    }
+                    continue;
                 }
-            }
-            ResidualOwner::ConfigMap(n) => {
-                if let Some(c) = self.config_maps.iter_mut().find(|c| c.name == *n) {
-                    c.residual = kept;
-                }
-            }
-            ResidualOwner::Secret(n) => {
-                if let Some(c) = self.secrets.iter_mut().find(|c| c.name == *n) {
-                    c.residual = kept;
-                }
-            }
-            ResidualOwner::Service(id, role) => {
-                if let Some(s) = self.services.iter_mut().find(|s| s.id == *id) {
-                    match kept {
-                        Some(r) => s.residual.insert(*role, r),
-                        None => s.residual.remove(role),
-                    };
-                }
+            };
+            if let Some(slot) = slot {
+                *slot = kept;
             }
         }
     }
