@@ -1,6 +1,6 @@
 //! Write a large manifest stream to stdout, for timing the importer on big inputs:
 //! `cargo run --release -p kubeprint-core --example big_manifest -- 15 > big.yaml`
-//! (the argument is the size in MB; the default is 15). With a second argument, the
+//! (the argument is the size in MB, `1.5` allowed; the default is 15). With a second argument, the
 //! object count (`-- 15 16000`), rendered services are mixed with small ConfigMaps,
 //! Secrets and RoleBindings to reach it (the `import-mixed` benchmark's input).
 
@@ -8,16 +8,16 @@
 mod big_manifest;
 
 fn main() {
-    let mb: usize = std::env::args()
+    let mb: f64 = std::env::args()
         .nth(1)
         .map(|a| a.parse().expect("the size in MB"))
-        .unwrap_or(15);
+        .unwrap_or(15.0);
+    let bytes = (mb * 1e6) as usize;
     let yaml = match std::env::args().nth(2) {
-        Some(objects) => big_manifest::generate_mixed(
-            mb * 1_000_000,
-            objects.parse().expect("the number of objects"),
-        ),
-        None => big_manifest::generate(mb * 1_000_000),
+        Some(objects) => {
+            big_manifest::generate_mixed(bytes, objects.parse().expect("the number of objects"))
+        }
+        None => big_manifest::generate(bytes),
     };
     print!("{yaml}");
     eprintln!(

@@ -128,7 +128,8 @@ pub(super) fn attach(
     }
     // Alerts: every serving service has its PrometheusRule, named like it.
     let serves = |s: &Service| !s.kind.runs_to_completion();
-    let has_rule = |s: &Service| rules.iter().any(|(_, o)| o.name() == naming::own(&s.name));
+    let rule_names: std::collections::HashSet<&str> = rules.iter().map(|(_, o)| o.name()).collect();
+    let has_rule = |s: &Service| rule_names.contains(naming::own(&s.name));
     let alerts = !annotated
         && trial.services.iter().any(serves)
         && trial.services.iter().filter(|s| serves(s)).all(has_rule);
