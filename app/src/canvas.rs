@@ -836,10 +836,31 @@ pub fn Canvas() -> impl IntoView {
                 pan
             }
         };
-        pan.set((
+        let top = controls_bottom(&view);
+        let (mut x, mut y) = (
             shift(r.x, r.w, px, view.width(), FIT_MARGIN),
-            shift(r.y, r.h, py, view.height(), controls_bottom(&view)),
-        ));
+            shift(r.y, r.h, py, view.height(), top),
+        );
+        // The minimap floats over the bottom right: a node under it moves up or left
+        // out from under it, whichever is the shorter way and keeps it in view.
+        if let Some(m) = minimap_ref.get_untracked() {
+            let m = m.get_bounding_client_rect();
+            let (left, upper) = (m.left() - view.left(), m.top() - view.top());
+            let (right, bottom) = ((r.x + r.w) * k + x, (r.y + r.h) * k + y);
+            if right > left && bottom > upper {
+                let up = bottom - upper + FIT_MARGIN;
+                let aside = right - left + FIT_MARGIN;
+                let up_fits = r.y * k + y - up >= top;
+                let aside_fits = r.x * k + x - aside >= FIT_MARGIN;
+                match (up_fits, aside_fits) {
+                    (true, true) if up <= aside => y -= up,
+                    (_, true) => x -= aside,
+                    (true, false) => y -= up,
+                    (false, false) => {}
+                }
+            }
+        }
+        pan.set((x, y));
     };
     // Move the Tab stop to `id`, show it and focus it: at once, so that the next key
     // already reaches it, and again once an edit has drawn the nodes anew.

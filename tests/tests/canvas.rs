@@ -114,6 +114,18 @@ fn num(v: &Value, key: &str) -> f64 {
 }
 
 /// The names of nodes that are not wholly inside the canvas.
+/// Whether the node `testid`'s box is (partly) under the minimap floating over the canvas.
+async fn under_minimap(page: &Page, testid: &str) -> bool {
+    let script = format!(
+        "const m = document.querySelector('[data-testid=\"minimap\"]');
+         const n = document.querySelector('[data-testid=\"{testid}\"] .node-box');
+         if (!m || !n) return false;
+         const a = m.getBoundingClientRect(), b = n.getBoundingClientRect();
+         return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;"
+    );
+    js(page, &script).await == Value::Bool(true)
+}
+
 fn outside(measure: &Value) -> Vec<String> {
     let c = &measure["canvas"];
     measure["nodes"]
@@ -404,6 +416,10 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
         assert!(
             !outside(&m).contains(&here),
             "{here} is focused but out of view"
+        );
+        assert!(
+            !under_minimap(&page, &here).await,
+            "{here} is focused but under the minimap"
         );
         seen.insert(here);
     }
