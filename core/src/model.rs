@@ -26,7 +26,7 @@ fn unique_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Service>, D:
     let mut seen = std::collections::HashSet::with_capacity(services.len());
     match services.iter().find(|s| !seen.insert(s.id)) {
         Some(s) => Err(serde::de::Error::custom(format!(
-            "two services have the id {} (the second is `{}`); every service needs its own",
+            "two services have the id {} (the second is `{}`); give one of them an id no other service has",
             s.id.0, s.name
         ))),
         None => Ok(services),
