@@ -32,6 +32,11 @@ use wasm_bindgen::JsCast;
 const DEFAULT_TEMPLATE: &str = "connectum";
 
 fn main() {
+    // When the wasm is compiled and running: the cold-load measurement
+    // (scripts/cold-load.js) splits its time at this mark.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("kubeprint-start");
+    }
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
