@@ -112,7 +112,12 @@ impl Design {
     /// id in use: a design file written by hand may carry a lower one. Loading a file or
     /// a link does this; every edit keeps it so.
     pub fn settle_next_id(&mut self) {
-        let after_last = self.services.iter().map(|s| s.id.0 + 1).max().unwrap_or(1);
+        let after_last = self
+            .services
+            .iter()
+            .map(|s| s.id.0.saturating_add(1))
+            .max()
+            .unwrap_or(1);
         self.next_id = self.next_id.max(after_last);
     }
 
