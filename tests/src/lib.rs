@@ -229,10 +229,16 @@ pub fn validate_manifests(version: &str, files: &[PathBuf]) -> (bool, String) {
     (ok, text)
 }
 
-/// A release build of the app (trunk, with wasm-opt), built once per test process.
+/// A release build of the app (trunk, with wasm-opt), built once per test process, or
+/// the one `./dev test` built once for all of them (`KUBEPRINT_TEST_DIST`): each build
+/// runs wasm-bindgen and wasm-opt again, about a minute on 2 cores, even when cargo has
+/// nothing to do.
 pub fn app_dist() -> &'static Path {
     static DIST: OnceLock<PathBuf> = OnceLock::new();
     DIST.get_or_init(|| {
+        if let Some(built) = std::env::var_os("KUBEPRINT_TEST_DIST") {
+            return PathBuf::from(built);
+        }
         ensure_setup("wasm");
         let dist = root().join("target/test-dist");
         let status = Command::new("trunk")
