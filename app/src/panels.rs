@@ -9,7 +9,7 @@ use kubeprint_core::insight::{disruption_row, shutdown_timeline};
 use kubeprint_core::render::live::Document;
 use kubeprint_core::rules::Severity;
 use kubeprint_core::words::counted;
-use kubeprint_core::yaml::{highlight, Token};
+use kubeprint_core::yaml::line_html;
 use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
@@ -409,15 +409,20 @@ pub fn YamlView() -> impl IntoView {
             <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll aria-label=move || format!("Manifests of {}", app.env.get())>
                 <div class="yaml-lines" style:height=move || format!("{}px", index.with(|i| i.total) as f64 * LINE_PX)>
                     <div class="yaml-window" style:transform=move || format!("translateY({}px)", window.get().start as f64 * LINE_PX)>
-                        {move || {
-                            let found = found();
-                            shown.with(|docs| index.with(|i| {
-                                lines_in(docs, i, window.get())
-                                    .into_iter()
-                                    .map(|(n, line)| yaml_line(line, found == Some(n)))
-                                    .collect_view()
-                            }))
-                        }}
+                        <For
+                            each=move || {
+                                let found = found();
+                                shown.with(|docs| index.with(|i| chunks(docs, i, window.get(), found)))
+                            }
+                            key=|c| (c.doc, Same(c.text.clone()), c.lines.clone(), c.found)
+                            let:chunk
+                        >
+                            <div
+                                class="yaml-doc"
+                                style:contain-intrinsic-block-size=format!("{}px", chunk.lines.len() as f64 * LINE_PX)
+                                inner_html=chunk.html()
+                            />
+                        </For>
                     </div>
                 </div>
             </pre>
@@ -425,33 +430,98 @@ pub fn YamlView() -> impl IntoView {
     }
 }
 
-/// One highlighted line of YAML, ended by its newline.
-fn yaml_line(line: &str, found: bool) -> impl IntoView {
-    let pieces = if line == "---" {
-        view! { <span class="t-sep">"---"</span> }.into_any()
-    } else {
-        highlight(line)
-            .into_iter()
-            .map(|(t, s)| view! { <span class=token_class(t)>{s.to_string()}</span> })
-            .collect_view()
-            .into_any()
-    };
-    if found {
-        view! { <mark class="found">{pieces}</mark>"\n" }.into_any()
-    } else {
-        view! { {pieces}"\n" }.into_any()
+/// The drawn lines of one document: lines `lines` of its text, counting the `---`
+/// that joins it to the one before. Keyed by its text (the live YAML hands out the
+/// same text for a document an edit did not change), an edit redraws only the
+/// documents it changed.
+#[derive(Clone)]
+struct Chunk {
+    doc: usize,
+    text: Arc<str>,
+    lines: std::ops::Range<usize>,
+    /// The found line, counted as `lines` is.
+    found: Option<usize>,
+}
+
+/// A document's text compared by identity, as a key of the drawn documents. Holding it
+/// keeps its address from being reused by another text while the key is kept.
+#[derive(Clone)]
+struct Same(Arc<str>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
-fn token_class(t: Token) -> &'static str {
-    match t {
-        Token::Key => "t-key",
-        Token::String => "t-str",
-        Token::Number => "t-num",
-        Token::Literal => "t-lit",
-        Token::Punct => "t-punct",
-        Token::Plain => "t-plain",
+impl Eq for Same {}
+
+impl std::hash::Hash for Same {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Arc::as_ptr(&self.0).cast::<u8>(), state);
     }
+}
+
+impl Chunk {
+    /// The lines, highlighted, as HTML, each ended by its newline; the found one
+    /// marked. One string set at once: the browser parses it far faster than the same
+    /// spans are built one call at a time.
+    fn html(&self) -> String {
+        let text = (self.doc > 0)
+            .then_some("---")
+            .into_iter()
+            .chain(self.text.lines())
+            .enumerate()
+            .skip(self.lines.start)
+            .take(self.lines.len());
+        let mut html = String::new();
+        for (k, line) in text {
+            if self.found == Some(k) {
+                html.push_str("<mark class=\"found\">");
+                line_html(line, &mut html);
+                html.push_str("</mark>");
+            } else {
+                line_html(line, &mut html);
+            }
+            html.push('\n');
+        }
+        html
+    }
+}
+
+/// The documents of `docs` that lines `range` of their joined text (as [`LineIndex`]
+/// says) fall in, each with its lines in the range.
+fn chunks(
+    docs: &[Document],
+    index: &LineIndex,
+    range: std::ops::Range<usize>,
+    found: Option<usize>,
+) -> Vec<Chunk> {
+    let first = index
+        .starts
+        .partition_point(|s| *s <= range.start)
+        .saturating_sub(1);
+    let mut out = Vec::new();
+    for (d, (_, _, text)) in docs.iter().enumerate().skip(first) {
+        let start = index.starts[d];
+        if start >= range.end {
+            break;
+        }
+        let end = index.starts.get(d + 1).copied().unwrap_or(index.total);
+        let lines = range.start.max(start) - start..range.end.min(end) - start;
+        if lines.is_empty() {
+            continue;
+        }
+        out.push(Chunk {
+            doc: d,
+            text: text.clone(),
+            found: found
+                .filter(|f| (start + lines.start..start + lines.end).contains(f))
+                .map(|f| f - start),
+            lines,
+        });
+    }
+    out
 }
 
 /// The shutdown of one pod of service `id`, drawn to scale, with its verdict in text.

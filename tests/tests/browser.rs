@@ -683,6 +683,46 @@ async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() 
     page.close().await;
 }
 
+/// The YAML view sets each document's lines as HTML in one piece: markup in a design's
+/// values is shown as the text it is, and the lines hold only the highlighting's spans.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_in_a_value_is_shown_as_text_in_the_yaml() {
+    use kubeprint_core::{link, model::EnvVar, templates};
+    let mut design = templates::by_name("connectum").expect("the template");
+    let value = "<img src=x onerror=\"document.title='owned'\"> & <b>bold</b>";
+    design.services[0]
+        .config
+        .env
+        .push(EnvVar::literal("BANNER", value));
+    let url = format!("{}/#{}", app_url(), link::encode(&design));
+    let page = Page::open_with(
+        &url,
+        kubeprint_tests::chrome_capabilities(&kubeprint_tests::fresh_profile("yaml-markup")),
+    )
+    .await;
+    page.wait_text("yaml", "the variable's value as text", |t| {
+        t.contains("name: BANNER") && t.contains("<b>bold</b>") && t.contains("onerror=")
+    })
+    .await;
+    let found = page
+        .client
+        .execute(
+            "const v = document.querySelector('[data-testid=\"yaml\"] .yaml-window');
+             return [v.querySelectorAll('.yaml-doc :not(span):not(mark)').length,
+                     v.querySelectorAll('span.t-key').length, document.title];",
+            vec![],
+        )
+        .await
+        .expect("the view's elements");
+    assert_eq!(found[0], 0, "only highlighting spans in the view");
+    assert!(
+        found[1].as_u64() > Some(20),
+        "keys are highlighted: {found}"
+    );
+    assert_eq!(found[2], "Kubeprint", "no markup of the value ran");
+    page.close().await;
+}
+
 /// A design whose YAML is far longer than the view: the page draws only the lines in
 /// view, scrolling draws later ones, and Find, Copy and Download work on the whole text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
