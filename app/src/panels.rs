@@ -357,6 +357,20 @@ pub fn YamlView() -> impl IntoView {
         }
     };
 
+    // Only the drawn lines of a long text are in the page, so the browser's own find
+    // cannot reach the rest: Ctrl+F in the view goes to the view's Find instead.
+    let find_box = NodeRef::<leptos::html::Input>::new();
+    let find_key = move |ev: leptos::ev::KeyboardEvent| {
+        let windowed = index.with_untracked(|i| i.total > WHOLE_UP_TO);
+        if windowed && (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("f") {
+            if let Some(input) = find_box.get_untracked() {
+                ev.prevent_default();
+                let _ = input.focus();
+                input.select();
+            }
+        }
+    };
+
     let copied = RwSignal::new(false);
     let copy = move |_| {
         let text = shown.with_untracked(|docs| joined(docs));
@@ -392,6 +406,7 @@ pub fn YamlView() -> impl IntoView {
             <div class="yaml-find">
                 <input
                     type="search"
+                    node_ref=find_box
                     data-testid="yaml-find"
                     aria-label="Find in the YAML"
                     placeholder="Find in YAML (Enter: next)"
@@ -406,7 +421,7 @@ pub fn YamlView() -> impl IntoView {
                     else { format!("{} of {n}", hit.get() + 1) }
                 }}</span>
             </div>
-            <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll aria-label=move || format!("Manifests of {}", app.env.get())>
+            <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll on:keydown=find_key aria-label=move || format!("Manifests of {}", app.env.get())>
                 <div class="yaml-lines" style:height=move || format!("{}px", index.with(|i| i.total) as f64 * LINE_PX)>
                     <div class="yaml-window" style:transform=move || format!("translateY({}px)", window.get().start as f64 * LINE_PX)>
                         <For

@@ -771,6 +771,29 @@ async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whol
     page.wait_text("yaml", "the first lines again", |t| t.contains(&head))
         .await;
 
+    // The browser's own find cannot reach lines that are not drawn: Ctrl+F in the view
+    // goes to the view's Find.
+    let view = page.find("yaml").await;
+    view.send_keys(&format!(
+        "{}f{}",
+        char::from(fantoccini::key::Key::Control),
+        char::from(fantoccini::key::Key::Null)
+    ))
+    .await
+    .expect("Ctrl+F in the view");
+    let focused = page
+        .client
+        .execute(
+            "return document.activeElement.dataset.testid || '';",
+            vec![],
+        )
+        .await
+        .expect("the focused element");
+    assert_eq!(
+        focused, "yaml-find",
+        "Ctrl+F in a long YAML view goes to its Find"
+    );
+
     // Find reaches a line in the middle that only the whole text holds.
     let lower = whole.to_lowercase();
     let middle = lines[lines.len() / 2..]
