@@ -203,6 +203,9 @@ const MARGIN_LINES: usize = 40;
 struct LineIndex {
     starts: Vec<usize>,
     total: usize,
+    /// The characters of the longest line: the text's width, whichever documents are
+    /// drawn (one out of view is not laid out, so its lines do not widen the view).
+    widest: usize,
 }
 
 /// The lines `range` of `docs` (joined as [`LineIndex`] says), with their numbers.
@@ -263,25 +266,32 @@ pub fn YamlView() -> impl IntoView {
     });
     // Line counts of documents whose text did not change are kept (the live YAML
     // hands out the same text for them).
-    let counted_before = StoredValue::new(Vec::<(Arc<str>, usize)>::new());
+    let counted_before = StoredValue::new(Vec::<(Arc<str>, usize, usize)>::new());
     let index = Memo::new(move |_| {
         shown.with(|docs| {
             counted_before
                 .try_update_value(|before| {
                     let mut starts = Vec::with_capacity(docs.len());
                     let mut counts = Vec::with_capacity(docs.len());
-                    let mut total = 0;
+                    let (mut total, mut widest) = (0, 0);
                     for (i, (_, _, y)) in docs.iter().enumerate() {
-                        let n = match before.get(i) {
-                            Some((old, n)) if Arc::ptr_eq(old, y) => *n,
-                            _ => y.lines().count(),
+                        let (n, w) = match before.get(i) {
+                            Some((old, n, w)) if Arc::ptr_eq(old, y) => (*n, *w),
+                            _ => y
+                                .lines()
+                                .fold((0, 0), |(n, w), l| (n + 1, w.max(l.chars().count()))),
                         };
                         starts.push(total);
                         total += n + usize::from(i > 0);
-                        counts.push((y.clone(), n));
+                        widest = widest.max(w);
+                        counts.push((y.clone(), n, w));
                     }
                     *before = counts;
-                    LineIndex { starts, total }
+                    LineIndex {
+                        starts,
+                        total,
+                        widest,
+                    }
                 })
                 .unwrap_or_default()
         })
@@ -422,7 +432,11 @@ pub fn YamlView() -> impl IntoView {
                 }}</span>
             </div>
             <pre data-testid="yaml" class="code" tabindex="0" node_ref=pre on:scroll=on_scroll on:keydown=find_key aria-label=move || format!("Manifests of {}", app.env.get())>
-                <div class="yaml-lines" style:height=move || format!("{}px", index.with(|i| i.total) as f64 * LINE_PX)>
+                <div
+                    class="yaml-lines"
+                    style:height=move || format!("{}px", index.with(|i| i.total) as f64 * LINE_PX)
+                    style:min-width=move || format!("{}ch", index.with(|i| i.widest))
+                >
                     <div class="yaml-window" style:transform=move || format!("translateY({}px)", window.get().start as f64 * LINE_PX)>
                         <For
                             each=move || {

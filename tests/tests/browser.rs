@@ -689,11 +689,15 @@ async fn a_service_switched_to_a_cronjob_is_scheduled_in_the_yaml_and_checked() 
 async fn markup_in_a_value_is_shown_as_text_in_the_yaml() {
     use kubeprint_core::{link, model::EnvVar, templates};
     let mut design = templates::by_name("connectum").expect("the template");
-    let value = "<img src=x onerror=\"document.title='owned'\"> & <b>bold</b>";
+    // A long value too: the view is as wide as its longest line wherever it is scrolled.
+    let value = format!(
+        "<img src=x onerror=\"document.title='owned'\"> & <b>bold</b> {}",
+        "x".repeat(300)
+    );
     design.services[0]
         .config
         .env
-        .push(EnvVar::literal("BANNER", value));
+        .push(EnvVar::literal("BANNER", &value));
     let url = format!("{}/#{}", app_url(), link::encode(&design));
     let page = Page::open_with(
         &url,
@@ -708,8 +712,8 @@ async fn markup_in_a_value_is_shown_as_text_in_the_yaml() {
         .client
         .execute(
             "const v = document.querySelector('[data-testid=\"yaml\"] .yaml-window');
-             return [v.querySelectorAll('.yaml-doc :not(span):not(mark)').length,
-                     v.querySelectorAll('span.t-key').length, document.title];",
+             return [v.querySelectorAll(':not(.yaml-doc):not(span):not(mark)').length,
+                     v.querySelectorAll('span.t-key').length];",
             vec![],
         )
         .await
@@ -719,7 +723,30 @@ async fn markup_in_a_value_is_shown_as_text_in_the_yaml() {
         found[1].as_u64() > Some(20),
         "keys are highlighted: {found}"
     );
-    assert_eq!(found[2], "Kubeprint", "no markup of the value ran");
+
+    // Scrolled to the end, the document holding the long line is out of view (and not
+    // laid out): the view keeps its width.
+    let widths = page
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             const p = document.querySelector('[data-testid=\"yaml\"]');
+             const top = p.scrollWidth;
+             p.scrollTop = p.scrollHeight;
+             requestAnimationFrame(() => requestAnimationFrame(() =>
+               done([top, p.scrollWidth, p.clientWidth])));",
+            vec![],
+        )
+        .await
+        .expect("the view's widths");
+    assert!(
+        widths[0].as_f64() > widths[2].as_f64(),
+        "the long line is wider than the view: {widths}"
+    );
+    assert_eq!(
+        widths[0], widths[1],
+        "the same width at the top and the end"
+    );
     page.close().await;
 }
 
