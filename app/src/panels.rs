@@ -208,36 +208,17 @@ struct LineIndex {
     widest: usize,
 }
 
-/// The lines `range` of `docs` (joined as [`LineIndex`] says), with their numbers.
-fn lines_in<'a>(
-    docs: &'a [Document],
-    index: &LineIndex,
-    range: std::ops::Range<usize>,
-) -> Vec<(usize, &'a str)> {
-    let mut out = Vec::with_capacity(range.len());
-    let mut d = index
-        .starts
-        .partition_point(|s| *s <= range.start)
-        .saturating_sub(1);
-    let mut n = range.start;
-    while n < range.end && d < docs.len() {
-        let first = index.starts[d];
-        let mut lines = (d > 0)
-            .then_some("---")
-            .into_iter()
-            .chain(docs[d].2.lines())
-            .enumerate()
-            .skip(n - first);
-        for (k, line) in lines.by_ref() {
-            if first + k >= range.end {
-                break;
-            }
-            out.push((first + k, line));
-        }
-        n = index.starts.get(d + 1).copied().unwrap_or(index.total);
-        d += 1;
+impl LineIndex {
+    /// Whether the text is too long to be in the page whole: only a window is drawn.
+    fn windowed(&self) -> bool {
+        self.total > WHOLE_UP_TO
     }
-    out
+}
+
+/// The lines document `d` of the shown ones adds to the joined text: the `---` that
+/// joins it to the one before, then its own.
+fn doc_lines(d: usize, text: &str) -> impl Iterator<Item = &str> {
+    (d > 0).then_some("---").into_iter().chain(text.lines())
 }
 
 /// The whole YAML text of `docs`, as Copy and Download give it.
@@ -308,8 +289,8 @@ pub fn YamlView() -> impl IntoView {
     let top = RwSignal::new(0.0);
     let height = RwSignal::new(1000.0);
     let window = Memo::new(move |_| {
-        let total = index.with(|i| i.total);
-        if total <= WHOLE_UP_TO {
+        let (total, windowed) = index.with(|i| (i.total, i.windowed()));
+        if !windowed {
             return 0..total;
         }
         let line = (top.get() / LINE_PX) as usize;
@@ -340,13 +321,13 @@ pub fn YamlView() -> impl IntoView {
             return Vec::new();
         }
         shown.with(|docs| {
-            index.with(|i| {
-                lines_in(docs, i, 0..i.total)
-                    .into_iter()
-                    .filter(|(_, l)| l.to_lowercase().contains(&q))
-                    .map(|(n, _)| n)
-                    .collect::<Vec<_>>()
-            })
+            docs.iter()
+                .enumerate()
+                .flat_map(|(d, (_, _, text))| doc_lines(d, text))
+                .enumerate()
+                .filter(|(_, l)| l.to_lowercase().contains(&q))
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>()
         })
     });
     let hit = RwSignal::new(0usize);
@@ -371,7 +352,7 @@ pub fn YamlView() -> impl IntoView {
     // cannot reach the rest: Ctrl+F in the view goes to the view's Find instead.
     let find_box = NodeRef::<leptos::html::Input>::new();
     let find_key = move |ev: leptos::ev::KeyboardEvent| {
-        let windowed = index.with_untracked(|i| i.total > WHOLE_UP_TO);
+        let windowed = index.with_untracked(LineIndex::windowed);
         if windowed && (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("f") {
             if let Some(input) = find_box.get_untracked() {
                 ev.prevent_default();
@@ -496,10 +477,7 @@ impl Chunk {
     /// marked. One string set at once: the browser parses it far faster than the same
     /// spans are built one call at a time.
     fn html(&self) -> String {
-        let text = (self.doc > 0)
-            .then_some("---")
-            .into_iter()
-            .chain(self.text.lines())
+        let text = doc_lines(self.doc, &self.text)
             .enumerate()
             .skip(self.lines.start)
             .take(self.lines.len());

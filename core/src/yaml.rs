@@ -382,7 +382,7 @@ pub fn line_html(line: &str, html: &mut String) {
 
 /// Appends `text` to `html` as element content: `&`, `<` and `>` escaped, so no value
 /// of a design (a name, an annotation, an imported field) can become markup.
-pub fn escape_html(text: &str, html: &mut String) {
+fn escape_html(text: &str, html: &mut String) {
     let mut rest = text;
     while let Some(i) = rest.find(['&', '<', '>']) {
         html.push_str(&rest[..i]);

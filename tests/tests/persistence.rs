@@ -347,6 +347,14 @@ async fn pasted_manifests_import_with_a_report_per_document() {
         t.contains("KP102")
     })
     .await;
+
+    // Edited after the import, the YAML shows the edit, and the object kept whole stays.
+    page.click_node("api").await;
+    page.type_into(GRACE, "40").await;
+    page.wait_text("yaml", "the edited grace period", |t| {
+        t.contains("terminationGracePeriodSeconds: 40") && t.contains("kind: ResourceQuota")
+    })
+    .await;
     page.close().await;
 }
 
