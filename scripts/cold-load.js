@@ -1,7 +1,8 @@
 // Cold load of a built page on localhost: serves DIST on a loopback port, then RUNS times
 // opens it in a fresh headless Chromium profile (no cache) through chromedriver and
-// measures, from the navigation's start, when the YAML pane first shows an object (the
-// wasm fetched, compiled, started and the page rendered). Prints every run and the median.
+// measures, from the navigation's start, when the frame showing the YAML pane's first
+// object has been drawn (the wasm fetched, compiled, started, the page rendered, laid out
+// and painted). Prints every run and the median.
 //   node scripts/cold-load.js DIST [RUNS]
 const http = require("http"), fs = require("fs"), path = require("path"), os = require("os");
 const { spawn } = require("child_process");
@@ -41,7 +42,7 @@ async function main() {
   for (let i = 0; i < 100; i++) {
     try { await wd(base, "GET", "/status"); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
   }
-  const times = [];
+  const times = [], inPage = [];
   try {
     for (let i = 0; i < runs; i++) {
       const profile = fs.mkdtempSync(path.join(os.tmpdir(), "kubeprint-cold-"));
@@ -59,18 +60,24 @@ async function main() {
             return y && y.textContent.includes("kind:"); };
           const at = (suffix) => { const e = performance.getEntriesByType("resource")
             .find((r) => r.name.endsWith(suffix)); return e ? e.responseEnd : NaN; };
-          (function poll() { shown()
-            ? done({ shown: performance.now(), wasm: at("_bg.wasm"),
+          // Shown: the YAML is in the page. Painted: the frame after that has been
+          // laid out and drawn (a task queued from the next animation frame runs after
+          // it), which is what the user sees.
+          (function poll() { if (!shown()) { setTimeout(poll, 2); return; }
+            const shownAt = performance.now();
+            requestAnimationFrame(() => setTimeout(() => done({ shown: shownAt,
+                painted: performance.now(), wasm: at("_bg.wasm"),
                 started: (performance.getEntriesByName("kubeprint-start")[0] || { startTime: NaN }).startTime,
-                parsed: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd })
-            : setTimeout(poll, 2); })();` });
-        const ms = r.shown;
+                parsed: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd }), 0));
+          })();` });
+        const ms = r.painted;
         times.push(ms);
+        inPage.push(r.shown);
         // Where the time went: the document parsed, the wasm received, the wasm compiled
         // and its main() running (the app's "kubeprint-start" mark), the first render.
         console.log(`run ${i + 1}: ${ms.toFixed(0)} ms (document parsed ${r.parsed.toFixed(0)}, ` +
           `wasm received ${r.wasm.toFixed(0)}, running ${r.started.toFixed(0)}, ` +
-          `first render ${(ms - r.started).toFixed(0)} ms)`);
+          `in the page ${r.shown.toFixed(0)}, first render until painted ${(ms - r.started).toFixed(0)} ms)`);
       } finally {
         await wd(base, "DELETE", `/session/${session}`);
         fs.rmSync(profile, { recursive: true, force: true });
@@ -81,8 +88,10 @@ async function main() {
     server.close();
   }
   times.sort((a, b) => a - b);
+  inPage.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  console.log(`cold load, median of ${times.length}: ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)})`);
+  console.log(`cold load, median of ${times.length}: ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}); ` +
+    `YAML in the page (before its frame): ${inPage[Math.floor(inPage.length / 2)].toFixed(0)} ms`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
