@@ -293,7 +293,7 @@ fn connect(app: crate::state::AppState, from: ServiceId, to: ServiceId) {
 /// start without being covered.
 fn controls_bottom(canvas: &web_sys::DomRect) -> f64 {
     let floats = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(".canvas-wrap .canvas-search")
+        d.query_selector(".canvas-wrap .canvas-floats")
             .ok()
             .flatten()
     });
@@ -1232,240 +1232,248 @@ pub fn Canvas() -> impl IntoView {
                 <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
-                <select data-testid="group-by" aria-label="Group services by" title="Group services by component or namespace"
-                    prop:value=move || group_by.get().key()
-                    on:change=move |ev| {
-                        let by = GroupBy::from_key(&event_target_value(&ev));
-                        crate::storage::set_view_setting(GROUP_BY_KEY, by.key());
-                        group_by.set(by);
-                        collapsed.set(BTreeSet::new());
-                        request_animation_frame(fit);
-                    }>
-                    <option value="none">"No groups"</option>
-                    <option value="component">"By component"</option>
-                    <option value="namespace">"By namespace"</option>
-                </select>
-                <button data-testid="collapse-all" hidden=move || group_by.get() == GroupBy::None
-                    on:click=move |_| {
-                        if all_collapsed() {
-                            collapsed.set(BTreeSet::new());
-                        } else {
-                            collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).collect()));
-                        }
-                        request_animation_frame(fit);
-                    }>
-                    {move || if all_collapsed() { "Expand all" } else { "Collapse all" }}
-                </button>
-                <div class="canvas-search">
-                    <input type="search" data-testid="canvas-search" aria-label="Find a service" placeholder="Find a service"
-                        prop:value=move || query.get()
-                        on:input=move |ev| query.set(event_target_value(&ev))
-                        on:keydown=on_search_key />
-                    <ul class="search-results" data-testid="search-results" hidden=move || matches.with(Vec::is_empty)>
-                        <For each=move || matches.get() key=|m| m.0 children=move |(id, name)| view! {
-                            <li><button data-testid=format!("found-{name}") on:click=move |_| focus_service(id)>{name.clone()}</button></li>
-                        } />
-                    </ul>
-                </div>
                 <span class="hint" title=KEYS_HELP>"drag ● or press E to connect · Del removes"</span>
                 <crate::panes::PaneToggles />
+                // While a dependency is chosen from the keyboard, this covers the toolbar.
+                <p class="canvas-prompt" role="status" data-testid="canvas-status" hidden=move || linking.get().is_none()>
+                    {move || if linking.get().is_some() { announce.get() } else { String::new() }}
+                </p>
             </div>
             <p id="canvas-keys" class="sr-only">{KEYS_HELP}</p>
             <p class="sr-only" aria-live="polite" data-testid="canvas-announce">{move || announce.get()}</p>
-            <p class="canvas-prompt" role="status" data-testid="canvas-status" hidden=move || linking.get().is_none()>
-                {move || if linking.get().is_some() { announce.get() } else { String::new() }}
-            </p>
-            <svg
-                class="canvas"
-                class:linking=move || linking.get().is_some()
-                node_ref=svg_ref
-                data-testid="canvas"
-                on:pointermove=on_move
-                on:pointerup=on_up
-                on:pointerleave=on_up
-                on:wheel=on_wheel
-                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                    if ev.button() == 0 {
-                        // The pan follows the pointer until it is released, wherever
-                        // it goes: over the controls floating on the canvas, the
-                        // minimap, or out of the canvas.
-                        if let Some(svg) = svg_ref.get_untracked() {
-                            let _ = svg.set_pointer_capture(ev.pointer_id());
+            // The canvas's own area: the grouping and search controls float over its
+            // top right and the minimap over its bottom right, whatever height the
+            // toolbar above it has (it wraps to two rows in a narrow column).
+            <div class="canvas-area">
+                <div class="canvas-floats">
+                    <select data-testid="group-by" aria-label="Group services by" title="Group services by component or namespace"
+                        prop:value=move || group_by.get().key()
+                        on:change=move |ev| {
+                            let by = GroupBy::from_key(&event_target_value(&ev));
+                            crate::storage::set_view_setting(GROUP_BY_KEY, by.key());
+                            group_by.set(by);
+                            collapsed.set(BTreeSet::new());
+                            request_animation_frame(fit);
+                        }>
+                        <option value="none">"No groups"</option>
+                        <option value="component">"By component"</option>
+                        <option value="namespace">"By namespace"</option>
+                    </select>
+                    <button data-testid="collapse-all" hidden=move || group_by.get() == GroupBy::None
+                        on:click=move |_| {
+                            if all_collapsed() {
+                                collapsed.set(BTreeSet::new());
+                            } else {
+                                collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).collect()));
+                            }
+                            request_animation_frame(fit);
+                        }>
+                        {move || if all_collapsed() { "Expand all" } else { "Collapse all" }}
+                    </button>
+                    <div class="canvas-search">
+                        <input type="search" data-testid="canvas-search" aria-label="Find a service" placeholder="Find a service"
+                            prop:value=move || query.get()
+                            on:input=move |ev| query.set(event_target_value(&ev))
+                            on:keydown=on_search_key />
+                        <ul class="search-results" data-testid="search-results" hidden=move || matches.with(Vec::is_empty)>
+                            <For each=move || matches.get() key=|m| m.0 children=move |(id, name)| view! {
+                                <li><button data-testid=format!("found-{name}") on:click=move |_| focus_service(id)>{name.clone()}</button></li>
+                            } />
+                        </ul>
+                    </div>
+                </div>
+                <svg
+                    class="canvas"
+                    class:linking=move || linking.get().is_some()
+                    node_ref=svg_ref
+                    data-testid="canvas"
+                    on:pointermove=on_move
+                    on:pointerup=on_up
+                    on:pointerleave=on_up
+                    on:wheel=on_wheel
+                    on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                        if ev.button() == 0 {
+                            // The pan follows the pointer until it is released, wherever
+                            // it goes: over the controls floating on the canvas, the
+                            // minimap, or out of the canvas.
+                            if let Some(svg) = svg_ref.get_untracked() {
+                                let _ = svg.set_pointer_capture(ev.pointer_id());
+                            }
+                            gesture.set(Gesture::Panning { x: f64::from(ev.client_x()), y: f64::from(ev.client_y()) });
+                            app.select(None);
+                            edge_sel.set(None);
+                            linking.set(None);
+                            found.set(None);
                         }
-                        gesture.set(Gesture::Panning { x: f64::from(ev.client_x()), y: f64::from(ev.client_y()) });
-                        app.select(None);
-                        edge_sel.set(None);
-                        linking.set(None);
-                        found.set(None);
                     }
-                }
-            >
-                <defs>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                    </marker>
-                </defs>
-                <g transform=move || { let (x, y) = pan.get(); format!("translate({x} {y}) scale({})", zoom.get()) }>
-                    <g class="groups">
-                    <For each=move || frames.get() key=|f| format!("{}|{:?}|{}", f.key, f.frame, f.members) children=move |f| {
-                        let r = f.frame;
-                        let title = format!("{} · {} service{}", f.key, f.members, if f.members == 1 { "" } else { "s" });
-                        let k1 = f.key.clone();
-                        let k2 = f.key.clone();
-                        view! {
-                            <g class="group" data-testid=format!("frame-{}", f.key)>
-                                <rect class="group-frame" x=r.x y=r.y width=r.w height=r.h rx="14" />
-                                <text class="group-title" x=r.x + 34.0 y=r.y + 20.0>{title}</text>
-                                <g class="group-toggle" role="button" tabindex="0" aria-label=format!("Collapse group {}", f.key)
-                                    data-testid=format!("collapse-{}", f.key)
-                                    transform=format!("translate({} {})", r.x + 8.0, r.y + 6.0)
-                                    on:pointerdown=move |ev: leptos::ev::PointerEvent| ev.stop_propagation()
-                                    on:click=move |_| collapse(&k1)
-                                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                                        if ev.key() == "Enter" || ev.key() == " " {
-                                            ev.prevent_default();
-                                            collapse(&k2);
-                                        }
-                                    }>
-                                    <rect width="20" height="20" rx="5" />
-                                    <path d="M 5 8 L 10 13 L 15 8" />
-                                </g>
-                            </g>
-                        }
-                    } />
-                    </g>
-                    <g class="edges" aria-hidden="true">
-                    <For each=move || drawn.get() key=|e| e.clone() children=move |e| {
-                        let key = (e.from, e.to);
-                        let cross = e.across.is_some();
-                        view! {
-                            <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:crowded=e.crowded class:cross=cross data-testid=format!("edge-{}-{}", e.from.0, e.to.0)
-                                on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
-                                <title>{e.title.clone()}</title>
-                                <path d=e.d.clone() class="edge-hit" />
-                                <path d=e.d.clone() marker-end="url(#arrow)" class="edge-line" />
-                                <text x=e.at.0.clone() y=e.at.1.clone() text-anchor="middle" class="edge-label">{e.label.clone()}</text>
-                                {e.across.clone().map(|(text, nx, ny)| view! { <text x=nx y=ny class="edge-label edge-namespace">{text}</text> })}
-                            </g>
-                        }
-                    } />
-                    </g>
-                    <g role="listbox" aria-label="Services" aria-describedby="canvas-keys" data-testid="nodes">
-                    <For each=move || items.get() key=|item| item.clone() children=move |item| {
-                        let n = match item {
-                            Item::Node(n) => n,
-                            Item::Group(g) => return group_box(g).into_any(),
-                        };
-                        let id = n.id;
-                        let pos = move || folded.with(|f| f.positions.get(&id).copied().unwrap_or_default());
-                        let size = sizes.with_untracked(|s| s.get(&id).copied().unwrap_or_default());
-                        let (w, h) = (size.w, size.h);
-                        let badge = badge_class(n.errors, n.warnings);
-                        let badge_text = n.badge();
-                        let bw = layout::badge_width(&badge_text);
-                        let lines = n.lines();
-                        let title = match &n.public {
-                            Some(p) => format!("{} ({p})", n.name),
-                            None => n.name.clone(),
-                        };
-                        let public = n.public.clone().map(|p| (entry_label(&p, w), p));
-                        view! {
-                            <g class="node" class:selected=move || app.selected() == Some(id) class:absent=!n.deployed
-                                class:found=move || found.get() == Some(id)
-                                class:link-source=move || linking.get() == Some(id)
-                                data-testid=format!("node-{}", n.name)
-                                data-id=id.0.to_string()
-                                role="option"
-                                aria-selected=move || (app.selected() == Some(id)).to_string()
-                                aria-label=n.accessible_name()
-                                tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
-                                transform=move || { let p = pos(); format!("translate({} {})", p.x, p.y) }
-                                on:focus=move |ev: leptos::ev::FocusEvent| {
-                                    active.set(Some(id));
-                                    // Tab into the canvas shows the node it lands on; a
-                                    // click (no focus ring) must not pan under the pointer.
-                                    if focus_visible(&ev) {
-                                        reveal(id);
-                                    }
-                                }
-                                on:blur=move |_| app.seal()
-                                on:keydown=move |ev| on_node_key(id, ev)
-                                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                                    ev.stop_propagation();
-                                    app.select(Some(id));
-                                    edge_sel.set(None);
-                                    if let Some(from) = linking.get_untracked() {
-                                        linking.set(None);
-                                        if from != id {
-                                            connect(app, from, id);
-                                        }
-                                        return;
-                                    }
-                                    let (x, y) = to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y()));
-                                    let p = pos();
-                                    gesture.set(Gesture::Moving { id, dx: x - f64::from(p.x), dy: y - f64::from(p.y), moved: false });
-                                }>
-                                <title>{title}</title>
-                                {public.map(|(text, _)| view! {
-                                    <g class="entry" transform="translate(2 -9)">
-                                        <circle cx="6" cy="0" r="6" class="globe" />
-                                        <ellipse cx="6" cy="0" rx="2.6" ry="6" class="globe" />
-                                        <line x1="0" y1="0" x2="12" y2="0" class="globe" />
-                                        <text x="17" y="4" class="entry-label">{text}</text>
+                >
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                        </marker>
+                    </defs>
+                    <g transform=move || { let (x, y) = pan.get(); format!("translate({x} {y}) scale({})", zoom.get()) }>
+                        <g class="groups">
+                        <For each=move || frames.get() key=|f| format!("{}|{:?}|{}", f.key, f.frame, f.members) children=move |f| {
+                            let r = f.frame;
+                            let title = format!("{} · {} service{}", f.key, f.members, if f.members == 1 { "" } else { "s" });
+                            let k1 = f.key.clone();
+                            let k2 = f.key.clone();
+                            view! {
+                                <g class="group" data-testid=format!("frame-{}", f.key)>
+                                    <rect class="group-frame" x=r.x y=r.y width=r.w height=r.h rx="14" />
+                                    <text class="group-title" x=r.x + 34.0 y=r.y + 20.0>{title}</text>
+                                    <g class="group-toggle" role="button" tabindex="0" aria-label=format!("Collapse group {}", f.key)
+                                        data-testid=format!("collapse-{}", f.key)
+                                        transform=format!("translate({} {})", r.x + 8.0, r.y + 6.0)
+                                        on:pointerdown=move |ev: leptos::ev::PointerEvent| ev.stop_propagation()
+                                        on:click=move |_| collapse(&k1)
+                                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                            if ev.key() == "Enter" || ev.key() == " " {
+                                                ev.prevent_default();
+                                                collapse(&k2);
+                                            }
+                                        }>
+                                        <rect width="20" height="20" rx="5" />
+                                        <path d="M 5 8 L 10 13 L 15 8" />
                                     </g>
-                                })}
-                                <rect class="focus-ring" x="-5" y="-5" width=w + 10 height=h + 10 rx="14" />
-                                <rect width=w height=h rx="10" class="node-box" />
-                                <text x=layout::PAD_X y=layout::baseline(0) class="node-name">{n.name.clone()}</text>
-                                {lines.into_iter().enumerate().map(|(i, line)| view! {
-                                    <text x=layout::PAD_X y=layout::baseline(i + 1) class="node-meta">{line}</text>
-                                }).collect_view()}
-                                <g class=badge transform=format!("translate({} {})", w - layout::PAD_X - bw, layout::baseline(1) - 13)>
-                                    <rect width=bw height=layout::BADGE_HEIGHT rx="9" />
-                                    <text x=bw / 2 y="13" text-anchor="middle">{badge_text}</text>
                                 </g>
-                                <circle cx=w cy=h / 2 r="7" class="handle" data-testid=format!("handle-{}", n.name)
+                            }
+                        } />
+                        </g>
+                        <g class="edges" aria-hidden="true">
+                        <For each=move || drawn.get() key=|e| e.clone() children=move |e| {
+                            let key = (e.from, e.to);
+                            let cross = e.across.is_some();
+                            view! {
+                                <g class="edge" class:selected=move || edge_sel.get() == Some(key) class:crowded=e.crowded class:cross=cross data-testid=format!("edge-{}-{}", e.from.0, e.to.0)
+                                    on:pointerdown=move |ev| { ev.stop_propagation(); edge_sel.set(Some(key)); app.select(None); }>
+                                    <title>{e.title.clone()}</title>
+                                    <path d=e.d.clone() class="edge-hit" />
+                                    <path d=e.d.clone() marker-end="url(#arrow)" class="edge-line" />
+                                    <text x=e.at.0.clone() y=e.at.1.clone() text-anchor="middle" class="edge-label">{e.label.clone()}</text>
+                                    {e.across.clone().map(|(text, nx, ny)| view! { <text x=nx y=ny class="edge-label edge-namespace">{text}</text> })}
+                                </g>
+                            }
+                        } />
+                        </g>
+                        <g role="listbox" aria-label="Services" aria-describedby="canvas-keys" data-testid="nodes">
+                        <For each=move || items.get() key=|item| item.clone() children=move |item| {
+                            let n = match item {
+                                Item::Node(n) => n,
+                                Item::Group(g) => return group_box(g).into_any(),
+                            };
+                            let id = n.id;
+                            let pos = move || folded.with(|f| f.positions.get(&id).copied().unwrap_or_default());
+                            let size = sizes.with_untracked(|s| s.get(&id).copied().unwrap_or_default());
+                            let (w, h) = (size.w, size.h);
+                            let badge = badge_class(n.errors, n.warnings);
+                            let badge_text = n.badge();
+                            let bw = layout::badge_width(&badge_text);
+                            let lines = n.lines();
+                            let title = match &n.public {
+                                Some(p) => format!("{} ({p})", n.name),
+                                None => n.name.clone(),
+                            };
+                            let public = n.public.clone().map(|p| (entry_label(&p, w), p));
+                            view! {
+                                <g class="node" class:selected=move || app.selected() == Some(id) class:absent=!n.deployed
+                                    class:found=move || found.get() == Some(id)
+                                    class:link-source=move || linking.get() == Some(id)
+                                    data-testid=format!("node-{}", n.name)
+                                    data-id=id.0.to_string()
+                                    role="option"
+                                    aria-selected=move || (app.selected() == Some(id)).to_string()
+                                    aria-label=n.accessible_name()
+                                    tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
+                                    transform=move || { let p = pos(); format!("translate({} {})", p.x, p.y) }
+                                    on:focus=move |ev: leptos::ev::FocusEvent| {
+                                        active.set(Some(id));
+                                        // Tab into the canvas shows the node it lands on; a
+                                        // click (no focus ring) must not pan under the pointer.
+                                        if focus_visible(&ev) {
+                                            reveal(id);
+                                        }
+                                    }
+                                    on:blur=move |_| app.seal()
+                                    on:keydown=move |ev| on_node_key(id, ev)
                                     on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                                         ev.stop_propagation();
-                                        gesture.set(Gesture::Connecting { from: id });
-                                    } />
-                            </g>
-                        }.into_any()
-                    } />
+                                        app.select(Some(id));
+                                        edge_sel.set(None);
+                                        if let Some(from) = linking.get_untracked() {
+                                            linking.set(None);
+                                            if from != id {
+                                                connect(app, from, id);
+                                            }
+                                            return;
+                                        }
+                                        let (x, y) = to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y()));
+                                        let p = pos();
+                                        gesture.set(Gesture::Moving { id, dx: x - f64::from(p.x), dy: y - f64::from(p.y), moved: false });
+                                    }>
+                                    <title>{title}</title>
+                                    {public.map(|(text, _)| view! {
+                                        <g class="entry" transform="translate(2 -9)">
+                                            <circle cx="6" cy="0" r="6" class="globe" />
+                                            <ellipse cx="6" cy="0" rx="2.6" ry="6" class="globe" />
+                                            <line x1="0" y1="0" x2="12" y2="0" class="globe" />
+                                            <text x="17" y="4" class="entry-label">{text}</text>
+                                        </g>
+                                    })}
+                                    <rect class="focus-ring" x="-5" y="-5" width=w + 10 height=h + 10 rx="14" />
+                                    <rect width=w height=h rx="10" class="node-box" />
+                                    <text x=layout::PAD_X y=layout::baseline(0) class="node-name">{n.name.clone()}</text>
+                                    {lines.into_iter().enumerate().map(|(i, line)| view! {
+                                        <text x=layout::PAD_X y=layout::baseline(i + 1) class="node-meta">{line}</text>
+                                    }).collect_view()}
+                                    <g class=badge transform=format!("translate({} {})", w - layout::PAD_X - bw, layout::baseline(1) - 13)>
+                                        <rect width=bw height=layout::BADGE_HEIGHT rx="9" />
+                                        <text x=bw / 2 y="13" text-anchor="middle">{badge_text}</text>
+                                    </g>
+                                    <circle cx=w cy=h / 2 r="7" class="handle" data-testid=format!("handle-{}", n.name)
+                                        on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                                            ev.stop_propagation();
+                                            gesture.set(Gesture::Connecting { from: id });
+                                        } />
+                                </g>
+                            }.into_any()
+                        } />
+                        </g>
+                        {move || match gesture.get() {
+                            Gesture::Connecting { from } => boxes.with(|b| b.get(&from).copied()).map(|a| {
+                                let (x, y) = pointer.get();
+                                let s = sizes.with(|s| s.get(&from).copied().unwrap_or_default());
+                                let top = a.y + a.h - f64::from(s.h);
+                                view! { <line x1=a.x + a.w y1=top + f64::from(s.h) / 2.0 x2=x y2=y class="edge-line drawing" /> }
+                            }),
+                            _ => None,
+                        }}
+                        {move || {
+                            let from = linking.get()?;
+                            let to = active.get().filter(|to| *to != from)?;
+                            let (a, b) = positions.with(|p| Some((*p.get(&from)?, *p.get(&to)?)))?;
+                            let (sa, sb) = sizes.with(|s| (s.get(&from).copied().unwrap_or_default(), s.get(&to).copied().unwrap_or_default()));
+                            Some(view! {
+                                <line x1=a.x + sa.w y1=a.y + sa.h / 2 x2=b.x y2=b.y + sb.h / 2 class="edge-line drawing" data-testid="link-preview" />
+                            })
+                        }}
                     </g>
-                    {move || match gesture.get() {
-                        Gesture::Connecting { from } => boxes.with(|b| b.get(&from).copied()).map(|a| {
-                            let (x, y) = pointer.get();
-                            let s = sizes.with(|s| s.get(&from).copied().unwrap_or_default());
-                            let top = a.y + a.h - f64::from(s.h);
-                            view! { <line x1=a.x + a.w y1=top + f64::from(s.h) / 2.0 x2=x y2=y class="edge-line drawing" /> }
-                        }),
-                        _ => None,
-                    }}
-                    {move || {
-                        let from = linking.get()?;
-                        let to = active.get().filter(|to| *to != from)?;
-                        let (a, b) = positions.with(|p| Some((*p.get(&from)?, *p.get(&to)?)))?;
-                        let (sa, sb) = sizes.with(|s| (s.get(&from).copied().unwrap_or_default(), s.get(&to).copied().unwrap_or_default()));
-                        Some(view! {
-                            <line x1=a.x + sa.w y1=a.y + sa.h / 2 x2=b.x y2=b.y + sb.h / 2 class="edge-line drawing" data-testid="link-preview" />
-                        })
-                    }}
-                </g>
-            </svg>
-            {move || minimap_needed.get().then(|| view! {
-                <svg class="minimap" node_ref=minimap_ref data-testid="minimap" aria-hidden="true"
-                    width=MINIMAP.0 height=MINIMAP.1
-                    on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.prevent_default(); minimap_drag.set(true); minimap_go(&ev); }
-                    on:pointermove=move |ev: leptos::ev::PointerEvent| if minimap_drag.get_untracked() { minimap_go(&ev); }
-                    on:pointerup=move |_| minimap_drag.set(false)
-                    on:pointerleave=move |_| minimap_drag.set(false)>
-                    <path class="minimap-nodes" d=move || minimap_path.get() />
-                    {move || minimap_view().map(|(x, y, w, h)| view! {
-                        <rect class="minimap-view" data-testid="minimap-view" x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{w:.1}") height=format!("{h:.1}") />
-                    })}
                 </svg>
-            })}
+                {move || minimap_needed.get().then(|| view! {
+                    <svg class="minimap" node_ref=minimap_ref data-testid="minimap" aria-hidden="true"
+                        width=MINIMAP.0 height=MINIMAP.1
+                        on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.prevent_default(); minimap_drag.set(true); minimap_go(&ev); }
+                        on:pointermove=move |ev: leptos::ev::PointerEvent| if minimap_drag.get_untracked() { minimap_go(&ev); }
+                        on:pointerup=move |_| minimap_drag.set(false)
+                        on:pointerleave=move |_| minimap_drag.set(false)>
+                        <path class="minimap-nodes" d=move || minimap_path.get() />
+                        {move || minimap_view().map(|(x, y, w, h)| view! {
+                            <rect class="minimap-view" data-testid="minimap-view" x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{w:.1}") height=format!("{h:.1}") />
+                        })}
+                    </svg>
+                })}
+            </div>
         </section>
     }
 }

@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 const KEY: &str = "kubeprint.v1.panes";
 /// How much an arrow key resizes a column.
 const KEY_STEP: i32 = 20;
+/// The width of a column's handle.
+const HANDLE: i32 = 6;
+/// The canvas is never narrower than this (the page is clipped below it).
+const CANVAS_MIN: i32 = 360;
+/// What the canvas keeps before the side columns grow past their narrowest: its
+/// toolbar's one row, and the width it has beside both columns at their default
+/// widths on a 1280 px screen.
+const CANVAS_ROOM: i32 = 588;
 
 /// A column that can be resized and hidden.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,12 +108,23 @@ impl PaneLayout {
     /// The layout grid's columns (its `grid-template-columns`): canvas, then for each
     /// shown column a handle and it. Set as one CSS property, never as a `style`
     /// attribute, which the page's Content-Security-Policy refuses.
+    ///
+    /// A column is as wide as chosen where the window has room, and gives way down to
+    /// its narrowest when it has not, so on a small laptop screen every column stays on
+    /// the page instead of the last one running off its edge. The canvas comes first:
+    /// it keeps up to `CANVAS_ROOM` before the side columns grow past their narrowest
+    /// (the grid grows those towards their widths before the canvas takes the rest).
     pub fn columns(&self) -> String {
-        let mut cols = "minmax(360px, 1fr)".to_string();
-        for pane in [Pane::Inspector, Pane::Output] {
-            if self.open(pane) {
-                cols.push_str(&format!(" 6px {}px", self.width(pane)));
-            }
+        let shown: Vec<(i32, i32)> = [Pane::Inspector, Pane::Output]
+            .into_iter()
+            .filter(|&pane| self.open(pane))
+            .map(|pane| (pane.range().0, self.width(pane)))
+            .collect();
+        let narrowest: i32 = shown.iter().map(|(lo, _)| HANDLE + lo).sum();
+        let mut cols =
+            format!("minmax(max({CANVAS_MIN}px, min({CANVAS_ROOM}px, 100% - {narrowest}px)), 1fr)");
+        for (lo, width) in shown {
+            cols.push_str(&format!(" {HANDLE}px minmax({lo}px, {width}px)"));
         }
         cols
     }

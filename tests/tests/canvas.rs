@@ -600,3 +600,60 @@ async fn tabbing_into_the_canvas_shows_the_node_it_lands_on() {
     .await;
     page.close().await;
 }
+
+/// On a small laptop screen (1000 px wide) the side columns give way to their narrowest
+/// rather than the last one running off the page: canvas, inspector and the findings
+/// and YAML column all lie within the window, and the page does not scroll sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_column_stays_on_a_small_screen() {
+    let page = Page::open("narrow-columns").await;
+    page.viewport(1000, 700).await;
+    page.find("yaml").await;
+    let m = js(
+        &page,
+        r#"const box = (sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+             return { left: r.left, right: r.right, width: r.width }; };
+           return { view: window.innerWidth, scroll: document.scrollingElement.scrollWidth,
+             canvas: box('.col-canvas'), inspector: box('.inspector'), output: box('.col-output'),
+             yaml: box('[data-testid="yaml"]') };"#,
+    )
+    .await;
+    let view = num(&m, "view");
+    assert_eq!(view, 1000.0, "{m}");
+    assert!(num(&m, "scroll") <= view, "the page scrolls sideways: {m}");
+    for col in ["canvas", "inspector", "output", "yaml"] {
+        let (left, right) = (num(&m[col], "left"), num(&m[col], "right"));
+        assert!(
+            left >= 0.0 && right <= view + 0.5,
+            "{col} runs off the window: {m}"
+        );
+    }
+    // The side columns shrank no further than their narrowest, 260 px.
+    assert!(num(&m["inspector"], "width") >= 260.0 - 0.5, "{m}");
+    assert!(num(&m["output"], "width") >= 260.0 - 0.5, "{m}");
+    assert!(num(&m["canvas"], "width") >= 360.0 - 0.5, "{m}");
+    // The canvas's toolbar wraps to a second row there; the grouping and search
+    // controls float below it, not over it.
+    let overlap = js(
+        &page,
+        r#"const t = document.querySelector('.canvas-tools').getBoundingClientRect();
+           return ['group-by', 'canvas-search'].map(id => document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect())
+             .filter(r => r.top < t.bottom).length;"#,
+    )
+    .await;
+    assert_eq!(
+        overlap,
+        Value::from(0),
+        "a floating control covers the toolbar"
+    );
+
+    // On a 1280 px screen the columns keep their widths, as before they could give way.
+    page.viewport(1280, 720).await;
+    let widths = js(
+        &page,
+        r#"return ['.col-canvas', '.inspector', '.col-output'].map(s => Math.round(document.querySelector(s).getBoundingClientRect().width));"#,
+    )
+    .await;
+    assert_eq!(widths, serde_json::json!([588, 330, 350]));
+    page.close().await;
+}
