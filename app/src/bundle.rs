@@ -3,10 +3,11 @@
 //! and the tree of exactly the files the zip will hold, made by core's `bundle_with`.
 //! Which parts are ticked is a view choice, remembered in the browser's storage.
 //!
-//! A modal dialog: labelled, focus moves into it on opening, Tab stays inside, Escape
-//! or Close closes it, and focus goes back to the Bundle button.
+//! A modal dialog ([`Modal`]): Close, Escape or the backdrop closes it, and focus goes
+//! back to the Bundle button.
 
 use crate::fields::{Choice, Field};
+use crate::modal::Modal;
 use crate::state::use_app;
 use crate::storage;
 use kubeprint_core::export::{self, Folder, Format, Options};
@@ -14,7 +15,6 @@ use kubeprint_core::input::FieldKind;
 use kubeprint_core::FieldPath;
 use leptos::prelude::*;
 use serde_json::json;
-use wasm_bindgen::JsCast;
 
 /// Storage keys of the remembered choices.
 const FORMATS_KEY: &str = "kubeprint.bundle.formats";
@@ -48,14 +48,6 @@ pub fn BundleButton() -> impl IntoView {
 #[component]
 pub fn BundleDialog() -> impl IntoView {
     let app = use_app();
-    // Focus goes back to the Bundle button when the dialog closes.
-    Effect::new(move |was_open: Option<bool>| {
-        let open = app.bundle.get();
-        if was_open == Some(true) && !open {
-            focus_css(&format!("[data-testid=\"{OPENER}\"]"));
-        }
-        open
-    });
     view! {
         <Show when=move || app.bundle.get()>
             <Dialog />
@@ -132,28 +124,6 @@ fn Dialog() -> impl IntoView {
             Err(e) => app.status.set(Some(e.to_string())),
         }
     };
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    // Focus moves into the dialog when it opens.
-    Effect::new(move |_| {
-        if let Some(el) = dialog.get() {
-            if let Some(first) = focusables(&el).first() {
-                let _ = first.focus();
-            }
-        }
-    });
-    let keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.stop_propagation();
-            app.bundle.set(false);
-        }
-        "Tab" => {
-            let Some(el) = dialog.get_untracked() else {
-                return;
-            };
-            trap_tab(&el, &ev);
-        }
-        _ => {}
-    };
     let check = move |f: Format, hint: &'static str| {
         view! {
             <label class="check bundle-format">
@@ -169,18 +139,13 @@ fn Dialog() -> impl IntoView {
         }
     };
     view! {
-        <div class="modal-backdrop" on:click=move |_| app.bundle.set(false)>
-            <div
-                class="modal bundle"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="bundle-title"
-                aria-describedby="bundle-note"
-                data-testid="bundle-dialog"
-                node_ref=dialog
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=keydown
-            >
+        <Modal
+            title="bundle-title"
+            described_by="bundle-note"
+            class="bundle"
+            testid="bundle-dialog"
+            close=move || app.bundle.set(false)
+        >
                 <h2 id="bundle-title">"Download a bundle"</h2>
                 <p class="note" id="bundle-note">"Every environment's rendered YAML, the design file and a README that says how to apply each part are always in the zip. Choose what else goes in."</p>
                 <div class="bundle-body">
@@ -236,8 +201,7 @@ fn Dialog() -> impl IntoView {
                     >{move || format!("Download {}", zip_name.get())}</button>
                     <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
 
@@ -337,50 +301,4 @@ fn folder_view(folder: Folder, depth: usize) -> AnyView {
         </li>
     }
     .into_any()
-}
-
-/// What Tab can reach inside `root`, in document order.
-fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
-    let Ok(list) = root.query_selector_all(
-        "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",
-    ) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        // Inside a folded folder an element is not shown and Tab skips it.
-        .filter(|e| e.offset_parent().is_some())
-        .collect()
-}
-
-/// Keep Tab inside the dialog: from its last control to its first, and back.
-fn trap_tab(root: &web_sys::Element, ev: &leptos::ev::KeyboardEvent) {
-    let all = focusables(root);
-    let (Some(first), Some(last)) = (all.first(), all.last()) else {
-        return;
-    };
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    let at = |e: &web_sys::HtmlElement| active.as_ref() == Some(e.unchecked_ref());
-    let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
-    if ev.shift_key() && (at(first) || !inside) {
-        ev.prevent_default();
-        let _ = last.focus();
-    } else if !ev.shift_key() && (at(last) || !inside) {
-        ev.prevent_default();
-        let _ = first.focus();
-    }
-}
-
-/// Focus the first element matching `css`, if any.
-fn focus_css(css: &str) {
-    let el = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(css).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = el {
-        let _ = el.focus();
-    }
 }

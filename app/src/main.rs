@@ -12,6 +12,7 @@ mod delivery;
 mod diagram;
 mod fields;
 mod inspector;
+mod modal;
 mod panels;
 mod panes;
 mod persistence;

@@ -2,6 +2,7 @@
 //! template gallery. Each only draws what core computes.
 
 use crate::fields::{Check, Choice, Field};
+use crate::modal::Modal;
 use crate::state::{use_app, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
@@ -730,9 +731,8 @@ pub fn Gallery() -> impl IntoView {
     let app = use_app();
     view! {
         <Show when=move || app.gallery.get()>
-            <div class="modal-backdrop" on:click=move |_| app.gallery.set(false)>
-                <div class="modal" role="dialog" aria-label="Templates" on:click=|ev| ev.stop_propagation()>
-                    <h2>"Start from a template"</h2>
+            <Modal title="gallery-title" close=move || app.gallery.set(false)>
+                    <h2 id="gallery-title">"Start from a template"</h2>
                     <p class="note">"A template opens as a new design; the current one stays under Designs."</p>
                     <div class="cards">
                         {templates::ALL.iter().map(|t| {
@@ -751,8 +751,7 @@ pub fn Gallery() -> impl IntoView {
                         }).collect_view()}
                     </div>
                     <button on:click=move |_| app.gallery.set(false)>"Close"</button>
-                </div>
-            </div>
+            </Modal>
         </Show>
     }
 }

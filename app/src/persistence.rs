@@ -1,6 +1,7 @@
 //! Where the design comes from when the page opens, where it goes on every change, and
 //! the controls for links, files and saved designs.
 
+use crate::modal::Modal;
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
 use kubeprint_core::import::{self, Outcome};
@@ -188,9 +189,8 @@ pub fn ImportDialog() -> impl IntoView {
     let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary())));
     view! {
         <Show when=move || app.import.with(Option::is_some)>
-            <div class="modal-backdrop" on:click=move |_| app.import.set(None)>
-                <div class="modal import" role="dialog" aria-label="Import" on:click=|ev| ev.stop_propagation()>
-                    <h2>"Import manifests or a compose file"</h2>
+            <Modal title="import-title" class="import" first="textarea" close=move || app.import.set(None)>
+                    <h2 id="import-title">"Import manifests or a compose file"</h2>
                     <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Nothing leaves your browser."</p>
                     <textarea
                         data-testid="import-text"
@@ -262,8 +262,7 @@ pub fn ImportDialog() -> impl IntoView {
                             </tbody>
                         </table>
                     })}
-                </div>
-            </div>
+            </Modal>
         </Show>
     }
 }
@@ -381,15 +380,13 @@ pub fn Overlays() -> impl IntoView {
             </div>
         })}
         {move || app.share.get().map(|url| view! {
-            <div class="modal-backdrop" on:click=move |_| app.share.set(None)>
-                <div class="modal" role="dialog" aria-label="Share link" on:click=|ev| ev.stop_propagation()>
-                    <h2>"Share this design"</h2>
+            <Modal title="share-title" first=".share-link" close=move || app.share.set(None)>
+                    <h2 id="share-title">"Share this design"</h2>
                     <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
                     {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
                     <input class="share-link" readonly aria-label="Share link" data-testid="share-link" prop:value=url.clone() />
                     <button on:click=move |_| app.share.set(None)>"Close"</button>
-                </div>
-            </div>
+            </Modal>
         })}
     }
 }

@@ -203,6 +203,25 @@ impl Page {
             .unwrap_or_default()
     }
 
+    /// Press `key` (with `shift` held) on whatever has the focus, as a keyboard does
+    /// (element key presses would first move the focus, and on a file input choose a
+    /// file).
+    pub async fn press(&self, key: char, shift: bool) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let shift_key = char::from(fantoccini::key::Key::Shift);
+        let mut keys = KeyActions::new("keyboard".into());
+        if shift {
+            keys = keys.then(KeyAction::Down { value: shift_key });
+        }
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        if shift {
+            keys = keys.then(KeyAction::Up { value: shift_key });
+        }
+        self.client.perform_actions(keys).await.expect("keys");
+    }
+
     /// Press keys on the page, outside any field.
     pub async fn chord(&self, keys: &str) {
         let body = self.client.find(Locator::Css("body")).await.expect("body");

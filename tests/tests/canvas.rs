@@ -2,26 +2,9 @@
 //! the size of a laptop screen, every node in reach on a small one, and new services
 //! placed where they cover nothing.
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use kubeprint_tests::page::Page;
 use serde_json::Value;
-
-/// Press `key` (with `shift` held) on whatever has the focus, as a keyboard does.
-async fn press(page: &Page, key: char, shift: bool) {
-    let shift_key = char::from(Key::Shift);
-    let mut keys = KeyActions::new("keyboard".into());
-    if shift {
-        keys = keys.then(KeyAction::Down { value: shift_key });
-    }
-    keys = keys
-        .then(KeyAction::Down { value: key })
-        .then(KeyAction::Up { value: key });
-    if shift {
-        keys = keys.then(KeyAction::Up { value: shift_key });
-    }
-    page.client.perform_actions(keys).await.expect("keys");
-}
 
 /// Run a script on the page and return its value.
 async fn js(page: &Page, script: &str) -> Value {
@@ -45,7 +28,7 @@ async fn focused(page: &Page) -> String {
 
 /// Press `key` and wait until the focus is on `testid`.
 async fn press_to(page: &Page, key: char, testid: &str) {
-    press(page, key, false).await;
+    page.press(key, false).await;
     page.wait_until(&format!("focus on {testid}"), async |p| {
         (focused(p).await == testid).then(String::new)
     })
@@ -150,7 +133,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     // One Tab stop leads into the canvas, on the selected service.
     let mut tabs = 0;
     while !focused(&page).await.starts_with("node-") {
-        press(&page, char::from(Key::Tab), false).await;
+        page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(tabs < 80, "80 Tab presses never reached a node");
     }
@@ -194,7 +177,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         "frontend",
         "arrows do not select"
     );
-    press(&page, char::from(Key::Enter), false).await;
+    page.press(char::from(Key::Enter), false).await;
     page.wait_text("inspector-title", "monitoring-service", |t| {
         t == "monitoring-service"
     })
@@ -209,8 +192,8 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         .await
         .unwrap()
         .unwrap();
-    press(&page, char::from(Key::Down), true).await;
-    press(&page, char::from(Key::Down), true).await;
+    page.press(char::from(Key::Down), true).await;
+    page.press(char::from(Key::Down), true).await;
     let y = |t: &str| -> i64 {
         t.trim_end_matches(')')
             .rsplit(' ')
@@ -240,7 +223,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     assert_eq!(focused(&page).await, "node-monitoring-service");
 
     // E, then an arrow to the callee and Enter: a new dependency, in the NetworkPolicy.
-    press(&page, 'e', false).await;
+    page.press('e', false).await;
     page.wait_text("canvas-status", "the connect prompt", |t| {
         t.contains("choose the service it calls")
     })
@@ -248,7 +231,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     press_to(&page, char::from(Key::Right), "node-node-manager").await;
     press_to(&page, char::from(Key::Down), "node-postgres-main").await;
     page.find("link-preview").await;
-    press(&page, char::from(Key::Enter), false).await;
+    page.press(char::from(Key::Enter), false).await;
     page.wait_text("yaml", "the new egress rule", |t| {
         t.split("name: monitoring-service-allow")
             .nth(1)
@@ -267,9 +250,9 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     assert_eq!(focused(&page).await, "node-monitoring-service");
 
     // Escape leaves connecting without adding anything.
-    press(&page, 'e', false).await;
+    page.press('e', false).await;
     press_to(&page, char::from(Key::Right), "node-node-manager").await;
-    press(&page, char::from(Key::Escape), false).await;
+    page.press(char::from(Key::Escape), false).await;
     page.wait_until("the focus back on the caller", async |p| {
         (focused(p).await == "node-monitoring-service").then(String::new)
     })
@@ -282,7 +265,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     );
 
     // Delete removes the focused service; the focus stays in the canvas.
-    press(&page, char::from(Key::Delete), false).await;
+    page.press(char::from(Key::Delete), false).await;
     page.wait_gone("node-monitoring-service").await;
     page.wait_text("yaml", "the service to go", |t| {
         !t.contains("name: monitoring-service\n")
@@ -377,7 +360,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     .collect();
     let mut tabs = 0;
     while !focused(&page).await.starts_with("node-") {
-        press(&page, char::from(Key::Tab), false).await;
+        page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(tabs < 80, "80 Tab presses never reached a node");
     }
@@ -401,7 +384,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     let mut seen = std::collections::BTreeSet::new();
     for (i, key) in walk.into_iter().enumerate() {
         let before = focused(&page).await;
-        press(&page, char::from(key), false).await;
+        page.press(char::from(key), false).await;
         let here = page
             .wait_until("the focus to move", async |p| {
                 let here = focused(p).await;
@@ -424,7 +407,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
         seen.insert(here);
     }
     assert_eq!(seen.len(), names.len(), "the walk met {seen:?}");
-    press(&page, char::from(Key::End), false).await;
+    page.press(char::from(Key::End), false).await;
     let last = page
         .wait_until("End to focus a node in view", async |p| {
             let here = focused(p).await;
@@ -470,15 +453,15 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     .await;
     let mut tabs = 0;
     while focused(&page).await != "splitter-inspector" {
-        press(&page, char::from(Key::Tab), false).await;
+        page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(
             tabs < 20,
             "the inspector's handle is not a Tab stop after the canvas"
         );
     }
-    press(&page, char::from(Key::Right), false).await;
-    press(&page, char::from(Key::Right), false).await;
+    page.press(char::from(Key::Right), false).await;
+    page.press(char::from(Key::Right), false).await;
     page.wait_until("a narrower inspector", async |p| {
         (width(p).await == wide - 40).then(String::new)
     })
@@ -586,7 +569,7 @@ async fn tabbing_into_the_canvas_shows_the_node_it_lands_on() {
     // From the zoom button, Tab until the focus reaches a node.
     let mut landed = String::new();
     for _ in 0..12 {
-        press(&page, char::from(Key::Tab), false).await;
+        page.press(char::from(Key::Tab), false).await;
         let f = focused(&page).await;
         if f.starts_with("node-") {
             landed = f;

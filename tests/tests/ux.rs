@@ -709,3 +709,59 @@ async fn axe_finds_no_violation_in_the_main_states() {
     assert!(found.is_empty(), "{}", found.join("\n"));
     page.close().await;
 }
+
+// Dialogs are modal for the keyboard too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dialog_takes_the_focus_keeps_it_and_gives_it_back() {
+    let page = Page::open("dialog-focus").await;
+    page.find("node-order-service").await;
+    let where_focus = async |p: &Page| {
+        let v = js(
+            p,
+            "const a = document.activeElement; const d = document.querySelector('[role=\"dialog\"]');
+             return [a.dataset.testid || a.id || a.tagName, !!(d && d.contains(a)),
+                     d ? d.getAttribute('aria-modal') : null];",
+        )
+        .await;
+        (
+            v[0].as_str().unwrap_or_default().to_string(),
+            v[1] == Value::Bool(true),
+            v[2].clone(),
+        )
+    };
+    for (opener, first) in [
+        ("open-import", "import-text"),
+        ("share", "share-link"),
+        ("open-gallery", "template-connectum"),
+    ] {
+        // Opened from the keyboard: focus the button, press Enter.
+        js(
+            &page,
+            &format!("document.querySelector('[data-testid=\"{opener}\"]').focus()"),
+        )
+        .await;
+        page.press(char::from(Key::Enter), false).await;
+        let landed = page
+            .wait_until(&format!("focus in {opener}'s dialog"), async |p| {
+                let (at, inside, _) = where_focus(p).await;
+                inside.then_some(at)
+            })
+            .await;
+        assert_eq!(landed, first, "{opener}'s dialog focuses its first control");
+        assert_eq!(where_focus(&page).await.2, json!("true"), "{opener}");
+        // Tab and Shift+Tab go round inside it.
+        for step in 0..12 {
+            page.press(char::from(Key::Tab), step % 3 == 2).await;
+            let (at, inside, _) = where_focus(&page).await;
+            assert!(inside, "{opener}: Tab left the dialog for {at}");
+        }
+        // Escape closes it and the focus goes back to the button.
+        page.press(char::from(Key::Escape), false).await;
+        page.wait_until("the dialog to close and focus to return", async |p| {
+            let (at, _, modal) = where_focus(p).await;
+            (modal.is_null() && at == opener).then_some(at)
+        })
+        .await;
+    }
+    page.close().await;
+}

@@ -1,0 +1,121 @@
+//! One frame for every modal dialog (templates, import, share, bundle): labelled by its
+//! heading and marked modal; focus moves into it when it opens, Tab stays inside it,
+//! Escape or a click on the backdrop closes it, and focus goes back to what had it
+//! before it opened (the button that opened it).
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+/// The dialog around `children`, shown while it is mounted (put it under a `Show`).
+/// `title` is the id of its heading; `first` (CSS, optional) what takes the focus on
+/// opening instead of its first control; `close` closes it.
+#[component]
+pub fn Modal(
+    title: &'static str,
+    #[prop(optional)] described_by: Option<&'static str>,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] testid: &'static str,
+    #[prop(optional)] first: Option<&'static str>,
+    #[prop(into)] close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    // What had the focus before the dialog opened gets it back when it closes.
+    let opener = SendWrapper::new(active_element());
+    on_cleanup(move || {
+        if let Some(el) = opener.take() {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let Some(el) = dialog.get() else {
+            return;
+        };
+        let chosen = first
+            .and_then(|css| el.query_selector(css).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(target) = chosen.or_else(|| focusables(&el).into_iter().next()) {
+            let _ = target.focus();
+        }
+    });
+    let keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.stop_propagation();
+            close.run(());
+        }
+        "Tab" => {
+            if let Some(el) = dialog.get_untracked() {
+                trap_tab(&el, &ev);
+            }
+        }
+        _ => {}
+    };
+    let class = if class.is_empty() {
+        "modal".to_string()
+    } else {
+        format!("modal {class}")
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| close.run(())>
+            <div
+                class=class
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=title
+                aria-describedby=described_by
+                data-testid=(!testid.is_empty()).then_some(testid)
+                node_ref=dialog
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=keydown
+            >
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+/// The element that has the focus, if it is one that can take it back.
+fn active_element() -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+/// What Tab can reach inside `root`, in document order.
+fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = root.query_selector_all(
+        "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",
+    ) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        // Inside a folded folder an element is not shown and Tab skips it.
+        .filter(|e| e.offset_parent().is_some())
+        .collect()
+}
+
+/// Keep Tab inside the dialog: from its last control to its first, and back.
+fn trap_tab(root: &web_sys::Element, ev: &leptos::ev::KeyboardEvent) {
+    let all = focusables(root);
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return;
+    };
+    let active = active_element();
+    let at = |e: &web_sys::HtmlElement| active.as_ref() == Some(e);
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| root.contains(Some(a.unchecked_ref())));
+    if ev.shift_key() && (at(first) || !inside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (at(last) || !inside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
