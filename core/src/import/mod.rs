@@ -106,6 +106,12 @@ impl Import {
             .iter()
             .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
             .count();
+        if self.imported() == 0 {
+            return format!(
+                "Nothing imported from {}: the table says why. The design you have open is unchanged.",
+                crate::words::counted(self.documents.len(), "document"),
+            );
+        }
         let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
         let mut line = format!(
             "{} of {} imported ({kept} kept whole); {}.",
@@ -667,6 +673,22 @@ pub fn kubernetes_files(files: Vec<(String, String)>) -> Import {
 #[cfg(test)]
 mod tests {
     use super::Format;
+
+    #[test]
+    fn a_failed_import_says_nothing_was_imported() {
+        let broken = super::kubernetes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n");
+        assert_eq!(broken.imported(), 0);
+        assert_eq!(
+            broken.summary(),
+            "Nothing imported from 1 document: the table says why. The design you have open is unchanged."
+        );
+        let fine = super::kubernetes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        assert!(
+            fine.summary().starts_with("1 of 1 document imported"),
+            "{}",
+            fine.summary()
+        );
+    }
 
     #[test]
     fn compose_file_is_compose() {
