@@ -43,7 +43,7 @@ const DRAW_ALL_UP_TO: usize = 60;
 /// The margin around the view inside which boxes are drawn, in screen pixels: a short
 /// pan shows nodes that already exist.
 const OVERSCAN: f64 = 200.0;
-/// The minimap's size in screen pixels.
+/// The minimap's size in screen pixels on a canvas with room for it.
 const MINIMAP: (f64, f64) = (200.0, 130.0);
 /// The most search results listed.
 const SEARCH_RESULTS: usize = 8;
@@ -346,6 +346,13 @@ pub fn Canvas() -> impl IntoView {
     let view_size = RwSignal::new((1200.0f64, 700.0f64));
     let query = RwSignal::new(String::new());
     let found = RwSignal::new(None::<ServiceId>);
+    // The found node's mark lasts until another service is selected.
+    Effect::new(move |_| {
+        let selected = app.selected();
+        if found.get_untracked().is_some_and(|f| Some(f) != selected) {
+            found.set(None);
+        }
+    });
     let minimap_ref = NodeRef::<leptos::svg::Svg>::new();
     let minimap_drag = RwSignal::new(false);
 
@@ -938,10 +945,11 @@ pub fn Canvas() -> impl IntoView {
         let v = view_at(0.0);
         all.union(&v) != v
     });
+    // Smaller on a small canvas (a narrow column), so it covers less of it.
+    let minimap_size = Memo::new(move |_| layout::minimap_size(view_size.get(), MINIMAP));
     let minimap_fit = Memo::new(move |_| {
-        bounds
-            .get()
-            .map(|a| layout::minimap_fit(&a, MINIMAP.0, MINIMAP.1))
+        let (w, h) = minimap_size.get();
+        bounds.get().map(|a| layout::minimap_fit(&a, w, h))
     });
     let minimap_path = Memo::new(move |_| {
         let Some(t) = minimap_fit.get() else {
@@ -1462,7 +1470,7 @@ pub fn Canvas() -> impl IntoView {
                 </svg>
                 {move || minimap_needed.get().then(|| view! {
                     <svg class="minimap" node_ref=minimap_ref data-testid="minimap" aria-hidden="true"
-                        width=MINIMAP.0 height=MINIMAP.1
+                        width=move || minimap_size.get().0 height=move || minimap_size.get().1
                         on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.prevent_default(); minimap_drag.set(true); minimap_go(&ev); }
                         on:pointermove=move |ev: leptos::ev::PointerEvent| if minimap_drag.get_untracked() { minimap_go(&ev); }
                         on:pointerup=move |_| minimap_drag.set(false)

@@ -1325,6 +1325,16 @@ pub fn search(design: &Design, query: &str) -> Vec<ServiceId> {
     hits.into_iter().map(|(_, _, id)| id).collect()
 }
 
+/// The minimap's size on a canvas of `view` (width, height) screen pixels: `most`, or
+/// smaller on a small canvas so that it covers at most about a third of its width and
+/// of its height, but never below half of `most` (smaller, it shows nothing useful).
+pub fn minimap_size(view: (f64, f64), most: (f64, f64)) -> (f64, f64) {
+    let scale = (0.35 * view.0 / most.0)
+        .min(0.4 * view.1 / most.1)
+        .clamp(0.5, 1.0);
+    (most.0 * scale, most.1 * scale)
+}
+
 /// How a minimap of `width` × `height` pixels shows the canvas rectangle `all`: the
 /// scale and the offset of canvas point (0, 0), so that `all` fits whole and centred.
 pub fn minimap_fit(all: &Rect, width: f64, height: f64) -> (f64, f64, f64) {
@@ -1983,5 +1993,19 @@ mod tests {
         assert!(all.y * k + dy >= 0.0 && (all.y + all.h) * k + dy <= 140.0);
         let b = BTreeMap::from([(ServiceId(1), all), (ServiceId(2), all)]);
         assert_eq!(minimap_path(&b, (k, dx, dy)).matches('M').count(), 2);
+    }
+
+    #[test]
+    fn the_minimap_shrinks_on_a_small_canvas_down_to_half() {
+        let most = (200.0, 130.0);
+        // A laptop's canvas keeps the whole minimap.
+        assert_eq!(minimap_size((588.0, 360.0), most), most);
+        assert_eq!(minimap_size((1200.0, 700.0), most), most);
+        // A narrow one: a third of its width, the shape kept.
+        let (w, h) = minimap_size((468.0, 330.0), most);
+        assert!((w - 0.35 * 468.0).abs() < 1e-9, "{w}");
+        assert!((w / h - most.0 / most.1).abs() < 1e-9);
+        // A tiny one: never below half.
+        assert_eq!(minimap_size((100.0, 80.0), most), (100.0, 65.0));
     }
 }

@@ -163,6 +163,30 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         "",
         "the search box clears"
     );
+    // The found node is marked until another service is selected.
+    let marked = format!(
+        "return document.querySelector('[data-testid=\"node-{last}\"]').classList.contains('found');"
+    );
+    assert_eq!(js(&page, &marked).await, Value::Bool(true));
+    let other = js(
+        &page,
+        &format!(
+            "const c = document.querySelector('[data-testid=\"canvas\"]').getBoundingClientRect();
+             return [...document.querySelectorAll('[data-testid=\"canvas\"] .node')].filter(n => {{
+               const r = n.getBoundingClientRect();
+               return r.left > c.left && r.right < c.right && r.top > c.top && r.bottom < c.bottom;
+             }}).map(n => n.dataset.testid.slice(5)).find(n => n !== '{last}');"
+        ),
+    )
+    .await;
+    let other = other.as_str().expect("another service in view").to_string();
+    page.click_node(&other).await;
+    page.wait_text("inspector-title", &other, |t| t == other)
+        .await;
+    page.wait_until("the found mark to go", async |p| {
+        (js(p, &marked).await == Value::Bool(false)).then(String::new)
+    })
+    .await;
 
     // Group by component: every component's group, collapsed, is one box.
     let env_name = presets::default_environment(&design);
