@@ -303,19 +303,14 @@ fn controls_bottom(canvas: &web_sys::DomRect) -> f64 {
     covered.max(0.0) + FIT_MARGIN
 }
 
-/// Focus the node element of service `id` (SVG elements have `focus()` too).
+/// Focus the node element of service `id`.
 fn focus_node(id: ServiceId) {
-    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.query_selector(&format!(".node[data-id=\"{}\"]", id.0))
             .ok()
             .flatten()
-    }) else {
-        return;
-    };
-    if let Ok(f) = js_sys::Reflect::get(&el, &"focus".into()) {
-        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
-            let _ = f.call0(&el);
-        }
+    }) {
+        crate::modal::focus(&el);
     }
 }
 
@@ -973,6 +968,16 @@ pub fn Canvas() -> impl IntoView {
         let (w, h) = view_size.get_untracked();
         pan.set((w / 2.0 - cx * z, h / 2.0 - cy * z));
     };
+    // A column resized or hidden changes the canvas's size without a window resize.
+    Effect::new(move |_| {
+        panes.get();
+        request_animation_frame(move || {
+            if let Some(svg) = svg_ref.get_untracked() {
+                let r = svg.get_bounding_client_rect();
+                view_size.set((r.width(), r.height()));
+            }
+        });
+    });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
         if let Some(svg) = svg_ref.get_untracked() {
             let r = svg.get_bounding_client_rect();

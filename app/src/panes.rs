@@ -114,16 +114,22 @@ impl PaneLayout {
     /// the page instead of the last one running off its edge. The canvas comes first:
     /// it keeps up to `CANVAS_ROOM` before the side columns grow past their narrowest
     /// (the grid grows those towards their widths before the canvas takes the rest).
+    /// What the user widened a column by beyond its default comes out of the canvas's
+    /// share, at any window width: the column's narrowest grows by as much.
     pub fn columns(&self) -> String {
-        let shown: Vec<(i32, i32)> = [Pane::Inspector, Pane::Output]
+        let shown: Vec<Pane> = [Pane::Inspector, Pane::Output]
             .into_iter()
             .filter(|&pane| self.open(pane))
-            .map(|pane| (pane.range().0, self.width(pane)))
             .collect();
-        let narrowest: i32 = shown.iter().map(|(lo, _)| HANDLE + lo).sum();
-        let mut cols =
-            format!("minmax(max({CANVAS_MIN}px, min({CANVAS_ROOM}px, 100% - {narrowest}px)), 1fr)");
-        for (lo, width) in shown {
+        let widened = |pane: Pane| (self.width(pane) - PaneLayout::default().width(pane)).max(0);
+        let narrowest = |pane: Pane| pane.range().0 + widened(pane);
+        let handles_and_narrowest: i32 = shown.iter().map(|&p| HANDLE + narrowest(p)).sum();
+        let room = CANVAS_ROOM - shown.iter().map(|&p| widened(p)).sum::<i32>();
+        let mut cols = format!(
+            "minmax(max({CANVAS_MIN}px, min({room}px, 100% - {handles_and_narrowest}px)), 1fr)"
+        );
+        for pane in shown {
+            let (lo, width) = (narrowest(pane), self.width(pane));
             cols.push_str(&format!(" {HANDLE}px minmax({lo}px, {width}px)"));
         }
         cols

@@ -638,5 +638,39 @@ async fn every_column_stays_on_a_small_screen() {
     )
     .await;
     assert_eq!(widths, serde_json::json!([588, 330, 350]));
+    // Widening the inspector from its handle takes the room from the canvas, not from
+    // the other column, and the handle moves as far as asked.
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"splitter-inspector\"]').focus()",
+    )
+    .await;
+    for _ in 0..3 {
+        page.press(char::from(fantoccini::key::Key::Left), false)
+            .await;
+    }
+    let widths = async |p: &Page| {
+        js(
+            p,
+            r#"return ['.col-canvas', '.inspector', '.col-output'].map(s => Math.round(document.querySelector(s).getBoundingClientRect().width));"#,
+        )
+        .await
+    };
+    let wider = page
+        .wait_until("a wider inspector", async |p| {
+            let w = widths(p).await;
+            (w[1] != 330).then(|| w.to_string())
+        })
+        .await;
+    assert_eq!(wider, "[528,390,350]");
+    // In the narrow window the same 60 px show beside the narrowest output column.
+    page.viewport(1000, 700).await;
+    let narrow = page
+        .wait_until("the narrow layout", async |p| {
+            let w = widths(p).await;
+            (w[2] == 260).then(|| w.to_string())
+        })
+        .await;
+    assert_eq!(narrow, "[408,320,260]");
     page.close().await;
 }
