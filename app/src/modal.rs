@@ -9,10 +9,13 @@ use wasm_bindgen::JsCast;
 
 /// The dialog around `children`, shown while it is mounted (put it under a `Show`).
 /// `title` is the id of its heading; `first` (CSS, optional) what takes the focus on
-/// opening instead of its first control; `close` closes it.
+/// opening instead of its first control; `opener` (CSS) the button that opens it, which
+/// gets the focus back when nothing else had it before (a browser that does not focus
+/// a clicked button, a dialog opened by a dropped file); `close` closes it.
 #[component]
 pub fn Modal(
     title: &'static str,
+    opener: &'static str,
     #[prop(optional)] described_by: Option<&'static str>,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] testid: &'static str,
@@ -22,12 +25,14 @@ pub fn Modal(
 ) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Div>::new();
     // What had the focus before the dialog opened gets it back when it closes.
-    let opener = SendWrapper::new(active_element());
+    let before = SendWrapper::new(active_element());
     on_cleanup(move || {
-        if let Some(el) = opener.take() {
-            if el.is_connected() {
-                let _ = el.focus();
-            }
+        let back = before
+            .take()
+            .filter(|el| el.is_connected())
+            .or_else(|| document()?.query_selector(opener).ok().flatten());
+        if let Some(el) = back {
+            focus(&el);
         }
     });
     Effect::new(move |_| {
@@ -41,17 +46,19 @@ pub fn Modal(
             let _ = target.focus();
         }
     });
-    let keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.stop_propagation();
-            close.run(());
-        }
-        "Tab" => {
-            if let Some(el) = dialog.get_untracked() {
-                trap_tab(&el, &ev);
+    // Keys stay in the dialog: the page's shortcuts (Delete removes the selected
+    // service, Ctrl+Z undoes) must not act on the design behind it.
+    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+        ev.stop_propagation();
+        match ev.key().as_str() {
+            "Escape" => close.run(()),
+            "Tab" => {
+                if let Some(el) = dialog.get_untracked() {
+                    trap_tab(&el, &ev);
+                }
             }
+            _ => {}
         }
-        _ => {}
     };
     let class = if class.is_empty() {
         "modal".to_string()
@@ -77,12 +84,26 @@ pub fn Modal(
     }
 }
 
-/// The element that has the focus, if it is one that can take it back.
-fn active_element() -> Option<web_sys::HtmlElement> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// The element that has the focus, if any but the page's body.
+fn active_element() -> Option<web_sys::Element> {
+    let doc = document()?;
+    let active = doc.active_element()?;
+    let body: Option<web_sys::Element> = doc.body().map(Into::into);
+    (Some(&active) != body.as_ref()).then_some(active)
+}
+
+/// Focus `el`, an HTML or an SVG element (both have `focus()`; web-sys gives it to
+/// HTML elements only).
+pub fn focus(el: &web_sys::Element) {
+    if let Ok(f) = js_sys::Reflect::get(el, &"focus".into()) {
+        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+            let _ = f.call0(el);
+        }
+    }
 }
 
 /// What Tab can reach inside `root`, in document order.
@@ -107,10 +128,8 @@ fn trap_tab(root: &web_sys::Element, ev: &leptos::ev::KeyboardEvent) {
         return;
     };
     let active = active_element();
-    let at = |e: &web_sys::HtmlElement| active.as_ref() == Some(e);
-    let inside = active
-        .as_ref()
-        .is_some_and(|a| root.contains(Some(a.unchecked_ref())));
+    let at = |e: &web_sys::HtmlElement| active.as_ref() == Some(e.unchecked_ref());
+    let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
     if ev.shift_key() && (at(first) || !inside) {
         ev.prevent_default();
         let _ = last.focus();

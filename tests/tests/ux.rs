@@ -750,11 +750,17 @@ async fn every_dialog_takes_the_focus_keeps_it_and_gives_it_back() {
         assert_eq!(landed, first, "{opener}'s dialog focuses its first control");
         assert_eq!(where_focus(&page).await.2, json!("true"), "{opener}");
         // Tab and Shift+Tab go round inside it.
+        let mut was = landed;
         for step in 0..12 {
             page.press(char::from(Key::Tab), step % 3 == 2).await;
             let (at, inside, _) = where_focus(&page).await;
             assert!(inside, "{opener}: Tab left the dialog for {at}");
+            assert_ne!(at, was, "{opener}: Tab did not move the focus");
+            was = at;
         }
+        // The page's shortcuts stay out of it: Delete does not remove the selected
+        // service behind it.
+        page.press(char::from(Key::Delete), false).await;
         // Escape closes it and the focus goes back to the button.
         page.press(char::from(Key::Escape), false).await;
         page.wait_until("the dialog to close and focus to return", async |p| {
@@ -762,6 +768,10 @@ async fn every_dialog_takes_the_focus_keeps_it_and_gives_it_back() {
             (modal.is_null() && at == opener).then_some(at)
         })
         .await;
+        assert!(
+            page.present("node-order-service").await,
+            "Delete in {opener}'s dialog removed the selected service"
+        );
     }
     page.close().await;
 }
