@@ -91,8 +91,19 @@ impl Import {
 
     /// One line for people, as the import dialog and the CLI show it: how much came in,
     /// how much was kept whole or upgraded from a removed API version, and what the rules
-    /// find in the design's first environment.
+    /// find in the design's first environment. When nothing came in (the CLI stops with
+    /// its own message then), it says so and that the open design is unchanged.
     pub fn summary(&self) -> String {
+        if self.documents.is_empty() {
+            return "Nothing to import yet: paste manifests or a compose file, or choose one."
+                .into();
+        }
+        if self.imported() == 0 {
+            return format!(
+                "Nothing imported from {}: the table says why. The design you have open is unchanged.",
+                crate::words::counted(self.documents.len(), "document"),
+            );
+        }
         let env = self
             .design
             .environments
@@ -106,12 +117,6 @@ impl Import {
             .iter()
             .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
             .count();
-        if self.imported() == 0 {
-            return format!(
-                "Nothing imported from {}: the table says why. The design you have open is unchanged.",
-                crate::words::counted(self.documents.len(), "document"),
-            );
-        }
         let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
         let mut line = format!(
             "{} of {} imported ({kept} kept whole); {}.",
@@ -682,6 +687,9 @@ mod tests {
             broken.summary(),
             "Nothing imported from 1 document: the table says why. The design you have open is unchanged."
         );
+        assert!(super::kubernetes("")
+            .summary()
+            .starts_with("Nothing to import yet"));
         let fine = super::kubernetes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
         assert!(
             fine.summary().starts_with("1 of 1 document imported"),
