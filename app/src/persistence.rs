@@ -385,7 +385,7 @@ pub fn Overlays() -> impl IntoView {
                     <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
                     {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
                     <input class="share-link" readonly aria-label="Share link" data-testid="share-link" prop:value=url.clone() />
-                    <button on:click=move |_| app.share.set(None)>"Close"</button>
+                    <button data-testid="share-close" on:click=move |_| app.share.set(None)>"Close"</button>
             </Modal>
         })}
     }

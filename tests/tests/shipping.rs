@@ -5,7 +5,6 @@
 //! Docker engine): what it pins and what it serves are checked against ./dev,
 //! Trunk.toml, the nginx configuration and the `kubeprint` template instead.
 
-use fantoccini::Locator;
 use kubeprint_tests::page::{Page, PATIENCE};
 use kubeprint_tests::{
     chrome_capabilities_with_downloads, ensure_setup, fresh_profile, root, tools_path,
@@ -427,15 +426,7 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         link.starts_with(&format!("{url}#")),
         "a link under the sub-path: {link}"
     );
-    page.client
-        .find(Locator::Css(
-            "[role=dialog][aria-label='Share link'] button",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    page.click("share-close").await;
     page.type_into("services/s1/timing/grace_period_seconds", "26")
         .await;
     page.wait_text("yaml", "the second edit", |t| {
