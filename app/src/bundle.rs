@@ -141,7 +141,7 @@ fn Dialog() -> impl IntoView {
     view! {
         <Modal
             title="bundle-title"
-            opener="[data-testid=\"open-bundle\"]"
+            opener=OPENER
             described_by="bundle-note"
             class="bundle"
             testid="bundle-dialog"

@@ -968,22 +968,19 @@ pub fn Canvas() -> impl IntoView {
         let (w, h) = view_size.get_untracked();
         pan.set((w / 2.0 - cx * z, h / 2.0 - cy * z));
     };
-    // A column resized or hidden changes the canvas's size without a window resize.
-    Effect::new(move |_| {
-        panes.get();
-        request_animation_frame(move || {
-            if let Some(svg) = svg_ref.get_untracked() {
-                let r = svg.get_bounding_client_rect();
-                view_size.set((r.width(), r.height()));
-            }
-        });
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
+    // The canvas's size on screen, read again when the window is resized or a column
+    // is resized or hidden (which changes it without a window resize).
+    let measure = move || {
         if let Some(svg) = svg_ref.get_untracked() {
             let r = svg.get_bounding_client_rect();
             view_size.set((r.width(), r.height()));
         }
+    };
+    Effect::new(move |_| {
+        panes.get();
+        request_animation_frame(measure);
     });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
     let on_node_key = move |id: ServiceId, ev: leptos::ev::KeyboardEvent| {
         let key = ev.key();

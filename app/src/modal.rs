@@ -9,9 +9,9 @@ use wasm_bindgen::JsCast;
 
 /// The dialog around `children`, shown while it is mounted (put it under a `Show`).
 /// `title` is the id of its heading; `first` (CSS, optional) what takes the focus on
-/// opening instead of its first control; `opener` (CSS) the button that opens it, which
-/// gets the focus back when nothing else had it before (a browser that does not focus
-/// a clicked button, a dialog opened by a dropped file); `close` closes it.
+/// opening instead of its first control; `opener` the test id of the button that opens
+/// it, which gets the focus back when nothing else had it before (a browser that does
+/// not focus a clicked button, a dialog opened by a dropped file); `close` closes it.
 #[component]
 pub fn Modal(
     title: &'static str,
@@ -27,10 +27,12 @@ pub fn Modal(
     // What had the focus before the dialog opened gets it back when it closes.
     let before = SendWrapper::new(active_element());
     on_cleanup(move || {
-        let back = before
-            .take()
-            .filter(|el| el.is_connected())
-            .or_else(|| document()?.query_selector(opener).ok().flatten());
+        let back = before.take().filter(|el| el.is_connected()).or_else(|| {
+            document()?
+                .query_selector(&format!("[data-testid=\"{opener}\"]"))
+                .ok()
+                .flatten()
+        });
         if let Some(el) = back {
             focus(&el);
         }

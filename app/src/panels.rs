@@ -731,7 +731,7 @@ pub fn Gallery() -> impl IntoView {
     let app = use_app();
     view! {
         <Show when=move || app.gallery.get()>
-            <Modal title="gallery-title" opener="[data-testid=\"open-gallery\"]" close=move || app.gallery.set(false)>
+            <Modal title="gallery-title" opener="open-gallery" close=move || app.gallery.set(false)>
                     <h2 id="gallery-title">"Start from a template"</h2>
                     <p class="note">"A template opens as a new design; the current one stays under Designs."</p>
                     <div class="cards">

@@ -189,7 +189,7 @@ pub fn ImportDialog() -> impl IntoView {
     let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary())));
     view! {
         <Show when=move || app.import.with(Option::is_some)>
-            <Modal title="import-title" opener="[data-testid=\"open-import\"]" class="import" first="textarea" close=move || app.import.set(None)>
+            <Modal title="import-title" opener="open-import" class="import" first="textarea" close=move || app.import.set(None)>
                     <h2 id="import-title">"Import manifests or a compose file"</h2>
                     <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Nothing leaves your browser."</p>
                     <textarea
@@ -380,7 +380,7 @@ pub fn Overlays() -> impl IntoView {
             </div>
         })}
         {move || app.share.get().map(|url| view! {
-            <Modal title="share-title" opener="[data-testid=\"share\"]" first=".share-link" close=move || app.share.set(None)>
+            <Modal title="share-title" opener="share" first=".share-link" close=move || app.share.set(None)>
                     <h2 id="share-title">"Share this design"</h2>
                     <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
                     {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
