@@ -4,8 +4,9 @@
 //!   to date (the page's `LiveYaml`: render and serialize the services that changed).
 //! - The page path: the real working area (canvas, inspector, findings, YAML) mounted on
 //!   `templates::scaled(n)`, then `RUNS` selection changes and `RUNS` field edits through
-//!   [`AppState`], each timed until the page's effects have run, with the number of
-//!   validations and renders each action caused. Selecting a service should cause none.
+//!   [`AppState`], each timed until the page's effects have run and it was laid out, and
+//!   until the next animation frame, with the number of validations and renders each
+//!   action caused. Selecting a service should cause none.
 //!
 //! - The real page path (`index.html#bench=N`, also `#bench=200,1000`): the working area
 //!   with the page's autosave, 100 keystrokes in an inspector field (DOM `input` events)
@@ -103,22 +104,29 @@ fn counts() -> (u32, u32) {
     )
 }
 
-/// Times `RUNS` runs of `action(i)`, each until the page settled, and counts the
-/// validations and renders they caused.
+/// Times `RUNS` runs of `action(i)`, each started between frames as a click is: "busy"
+/// until the page's effects ran and it was laid out, "frame" until the next animation
+/// frame, when the change is on screen. Counts the validations and renders they caused.
 async fn time_actions(n: usize, what: &str, action: impl Fn(usize)) -> String {
     let (v0, r0) = counts();
-    let mut times = Vec::with_capacity(RUNS);
+    let (mut busy, mut frame) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
     for i in 0..RUNS {
+        next_frame().await;
+        yield_to_browser().await;
         let start = now();
         action(i);
         settle().await;
-        times.push(now() - start);
+        force_layout();
+        busy.push(now() - start);
+        next_frame().await;
+        frame.push(now() - start);
     }
     let (v1, r1) = counts();
     let per = |a: u32, b: u32| f64::from(b - a) / RUNS as f64;
     format!(
-        "services={n} page={what} {} validations_per_action={:.1} renders_per_action={:.1}",
-        stats(times),
+        "services={n} page={what} busy {} frame {} validations_per_action={:.1} renders_per_action={:.1}",
+        stats(busy),
+        stats(frame),
         per(v0, v1),
         per(r0, r1)
     )
