@@ -18,17 +18,29 @@ pub fn Inspector() -> impl IntoView {
     // The state keeps the selection on a service that exists.
     let selected = Memo::new(move |_| app.selected());
     // A newly selected service starts at the top, unless a finding asked for a field.
+    // Setting the scroll position makes the browser lay the page out there and then, so
+    // it is set only when the inspector is scrolled (as its scroll events said): at 1,000
+    // services that layout was most of what a selection cost.
     let aside = NodeRef::<leptos::html::Aside>::new();
+    let scrolled = StoredValue::new(false);
     Effect::new(move |_| {
         selected.track();
-        if app.focus.get_untracked().is_none() {
+        if scrolled.get_value() && app.focus.get_untracked().is_none() {
             if let Some(el) = aside.get_untracked() {
                 el.set_scroll_top(0);
             }
         }
     });
     view! {
-        <aside class="inspector" aria-label="Inspector" node_ref=aside>
+        <aside
+            class="inspector"
+            aria-label="Inspector"
+            node_ref=aside
+            on:scroll=move |ev| {
+                let top = event_target::<web_sys::Element>(&ev).scroll_top();
+                scrolled.set_value(top > 0);
+            }
+        >
             {move || match selected.get() {
                 Some(id) => view! { <ServiceInspector id /> }.into_any(),
                 None => view! {

@@ -370,6 +370,93 @@ async fn enter_on_a_fix_focuses_the_fixed_field_not_the_next_fix() {
     page.close().await;
 }
 
+/// The inspector's scroll position, and whether the element with `id` is within its
+/// visible part.
+async fn inspector_scroll(page: &Page, id: &str) -> (f64, bool) {
+    let v = js(
+        page,
+        &format!(
+            "const a = document.querySelector('aside.inspector'); const r = a.getBoundingClientRect(); \
+             const e = document.getElementById('{id}'); const b = e ? e.getBoundingClientRect() : null; \
+             return [a.scrollTop, !!b && b.top >= r.top && b.bottom <= r.bottom];"
+        ),
+    )
+    .await;
+    (v[0].as_f64().unwrap_or(-1.0), v[1] == json!(true))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newly_selected_service_starts_at_the_top_unless_a_finding_asked_for_a_field() {
+    let design = templates::by_name("miniredis").expect("the miniredis template");
+    let page = open_design("ux-inspector-top", &design).await;
+    page.client.set_window_size(1280, 720).await.unwrap();
+    let [a, b] = [&design.services[0], &design.services[1]];
+    page.click_node(&a.name).await;
+    // Scrolled down as a user does; the page hears of it by its scroll event.
+    js(
+        &page,
+        "document.querySelector('aside.inspector').scrollTop = 900; return 0;",
+    )
+    .await;
+    page.wait_until("the inspector to be scrolled", async |p| {
+        (inspector_scroll(p, "").await.0 > 0.0).then(String::new)
+    })
+    .await;
+    page.click_node(&b.name).await;
+    page.wait_text("inspector-title", "the second service", |t| t == b.name)
+        .await;
+    assert_eq!(
+        inspector_scroll(&page, "").await.0,
+        0.0,
+        "{} starts at the top",
+        b.name
+    );
+
+    // A finding that points far down another service's inspector shows that field.
+    let mut broken = design.clone();
+    broken
+        .apply(Edit::Set {
+            path: FieldPath::service(a.id, "/security/run_as_user"),
+            value: json!(0),
+        })
+        .unwrap();
+    let env = presets::default_environment(&broken);
+    let findings = rules::validate(&broken, &env);
+    let security = FieldPath::service(a.id, "/security/").to_string();
+    let finding = findings
+        .iter()
+        .find(|f| f.path.to_string().starts_with(&security))
+        .expect("a finding on runAsUser 0");
+    assert_eq!(
+        findings.iter().filter(|f| f.code == finding.code).count(),
+        1,
+        "one finding with {}",
+        finding.code
+    );
+    let field = finding.path.to_string();
+    let page2 = open_design("ux-inspector-finding", &broken).await;
+    page2.client.set_window_size(1280, 720).await.unwrap();
+    page2.click_node(&b.name).await;
+    page2
+        .find(&format!("finding-{}", finding.code))
+        .await
+        .find(Locator::Css(".finding-main"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    page2
+        .wait_until("the finding's field to be shown", async |p| {
+            let (top, visible) = inspector_scroll(p, &field).await;
+            (visible && top > 0.0).then(String::new)
+        })
+        .await;
+    assert_eq!(focused_id(&page2).await, field);
+    page.close().await;
+    page2.close().await;
+}
+
 // 7. Undo and redo reach the focused field.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
