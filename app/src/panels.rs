@@ -237,15 +237,18 @@ fn joined(docs: &[Document]) -> String {
 pub fn YamlView() -> impl IntoView {
     let app = use_app();
     let filter = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
-        let f = filter.get();
-        app.documents.with(|docs| {
-            docs.iter()
-                .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let shown = Memo::new_with_compare(
+        move |_| {
+            let f = filter.get();
+            app.documents.with(|docs| {
+                docs.iter()
+                    .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        },
+        crate::state::documents_changed,
+    );
     // Line counts of documents whose text did not change are kept (the live YAML
     // hands out the same text for them).
     let counted_before = StoredValue::new(Vec::<(Arc<str>, usize, usize)>::new());

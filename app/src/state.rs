@@ -8,7 +8,7 @@
 //! is derived from the design.
 
 use kubeprint_core::editor::Editor;
-use kubeprint_core::render::live::{Document, LiveYaml};
+use kubeprint_core::render::live::{same_documents, Document, LiveYaml};
 use kubeprint_core::rules::{Finding, LiveFindings};
 use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
@@ -99,6 +99,14 @@ pub struct AppState {
     pub documents: Memo<Vec<Document>>,
 }
 
+/// A memo's comparison for lists of documents: see [`same_documents`].
+pub fn documents_changed(old: Option<&Vec<Document>>, new: Option<&Vec<Document>>) -> bool {
+    match (old, new) {
+        (Some(a), Some(b)) => !same_documents(a, b),
+        (a, b) => a.is_some() != b.is_some(),
+    }
+}
+
 impl AppState {
     /// State around `design` (autosaved in `slot`), viewing its production environment.
     pub fn new(design: Design, slot: u32) -> Self {
@@ -116,13 +124,16 @@ impl AppState {
         });
         // Only the services an edit changed are rendered and serialized again.
         let live = StoredValue::new(LiveYaml::default());
-        let documents = Memo::new(move |_| {
-            RENDERS.fetch_add(1, Ordering::Relaxed);
-            let env = env.get();
-            editor
-                .with(|e| live.try_update_value(|l| l.documents(&e.design, &env)))
-                .unwrap_or_default()
-        });
+        let documents = Memo::new_with_compare(
+            move |_| {
+                RENDERS.fetch_add(1, Ordering::Relaxed);
+                let env = env.get();
+                editor
+                    .with(|e| live.try_update_value(|l| l.documents(&e.design, &env)))
+                    .unwrap_or_default()
+            },
+            documents_changed,
+        );
         AppState {
             editor,
             selection,
