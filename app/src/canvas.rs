@@ -501,19 +501,24 @@ pub fn Canvas() -> impl IntoView {
     // label and where it goes (crowded: shown on hover only), and the namespace an edge
     // crosses into (core's `edges::edge_target` says) with the spot for saying so, over
     // the callee's corner.
+    // Every edge's route: computed again when the boxes move or the edges change, not on
+    // an edit that moves nothing or a pan.
+    let routes = Memo::new(move |_| {
+        folded.with(|f| layout::routes(&f.edges, &f.positions, &f.sizes))
+    });
     let drawn = Memo::new(move |_| {
         let env_name = app.env.get();
         let all = draw_all.get();
         let view = view_rect.get();
         folded.with(|f| {
             fboxes.with(|b| {
-                let routes = layout::routes(&f.edges, &f.positions, &f.sizes);
+                let routes = routes.read();
                 let shown: Vec<(&Edge, layout::Route)> = f
                     .edges
                     .iter()
-                    .zip(routes)
+                    .zip(routes.iter())
                     .filter_map(|(e, r)| {
-                        let r = r?;
+                        let r = (*r)?;
                         let near = all
                             || match (b.get(&e.from), b.get(&e.to)) {
                                 (Some(a), Some(c)) => layout::edge_may_show(a, c, &view),

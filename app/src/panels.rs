@@ -282,10 +282,11 @@ pub fn YamlView() -> impl IntoView {
         })
     });
     // Names of the objects, for the object menu: unchanged while only texts change.
+    // (Shared kinds and names, not formatted: an edit's keystroke only compares them.)
     let names = Memo::new(move |_| {
         app.documents.with(|docs| {
             docs.iter()
-                .map(|(k, n, _)| format!("{k}/{n}"))
+                .map(|(k, n, _)| (k.clone(), n.clone()))
                 .collect::<Vec<_>>()
         })
     });
@@ -384,7 +385,8 @@ pub fn YamlView() -> impl IntoView {
                 <h2>{move || format!("YAML · {}", app.env.get())}</h2>
                 <select data-testid="yaml-object" aria-label="Object" on:change=move |ev| filter.set(event_target_value(&ev))>
                     <option value="">{move || format!("All {}", counted(names.with(Vec::len), "object"))}</option>
-                    {move || names.get().into_iter().map(|v| {
+                    {move || names.get().into_iter().map(|(k, n)| {
+                        let v = format!("{k}/{n}");
                         view! { <option value=v.clone()>{v.clone()}</option> }
                     }).collect_view()}
                 </select>
