@@ -497,15 +497,14 @@ pub fn Canvas() -> impl IntoView {
         app.editor
             .with(|e| e.design.services.len() <= DRAW_ALL_UP_TO)
     });
+    // Every edge's route: computed again when the boxes move or the edges change, not on
+    // an edit that moves nothing or a pan.
+    let routes =
+        Memo::new(move |_| folded.with(|f| layout::routes(&f.edges, &f.positions, &f.sizes)));
     // The edges drawn (those that may cross the view, all of a small design): path,
     // label and where it goes (crowded: shown on hover only), and the namespace an edge
     // crosses into (core's `edges::edge_target` says) with the spot for saying so, over
     // the callee's corner.
-    // Every edge's route: computed again when the boxes move or the edges change, not on
-    // an edit that moves nothing or a pan.
-    let routes = Memo::new(move |_| {
-        folded.with(|f| layout::routes(&f.edges, &f.positions, &f.sizes))
-    });
     let drawn = Memo::new(move |_| {
         let env_name = app.env.get();
         let all = draw_all.get();
