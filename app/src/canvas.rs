@@ -973,7 +973,7 @@ pub fn Canvas() -> impl IntoView {
         pan.set((w / 2.0 - cx * z, h / 2.0 - cy * z));
     };
     // The canvas's size on screen, read again when the window is resized or a column
-    // is resized or hidden (which changes it without a window resize).
+    // is resized, hidden or stacked (which changes it without a window resize).
     let measure = move || {
         if let Some(svg) = svg_ref.get_untracked() {
             let r = svg.get_bounding_client_rect();
@@ -982,6 +982,7 @@ pub fn Canvas() -> impl IntoView {
     };
     Effect::new(move |_| {
         panes.get();
+        panes.stacked();
         request_animation_frame(measure);
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());

@@ -90,7 +90,8 @@ fn Layout() -> impl IntoView {
     view! {
         <main
             class="layout"
-            style:grid-template-columns=move || panes.get().columns()
+            class:stacked=move || panes.stacked()
+            style:grid-template-columns=move || panes.columns()
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();

@@ -116,23 +116,57 @@ impl PaneLayout {
     /// (the grid grows those towards their widths before the canvas takes the rest).
     /// What the user widened a column by beyond its default comes out of the canvas's
     /// share, at any window width: the column's narrowest grows by as much.
-    pub fn columns(&self) -> String {
-        let shown: Vec<Pane> = [Pane::Inspector, Pane::Output]
-            .into_iter()
-            .filter(|&pane| self.open(pane))
-            .collect();
-        let widened = |pane: Pane| (self.width(pane) - PaneLayout::default().width(pane)).max(0);
-        let narrowest = |pane: Pane| pane.range().0 + widened(pane);
-        let handles_and_narrowest: i32 = shown.iter().map(|&p| HANDLE + narrowest(p)).sum();
-        let room = CANVAS_ROOM - shown.iter().map(|&p| widened(p)).sum::<i32>();
+    ///
+    /// In a window too narrow for the canvas and both columns at their narrowest (`window`
+    /// CSS pixels wide: below 892 px at the default widths), findings + YAML go under
+    /// the inspector in one column, each half its height ([`Self::stacked`]), instead of
+    /// running off the window's edge.
+    pub fn columns(&self, window: f64) -> String {
+        if self.stacked(window) {
+            let (lo, width) = (self.narrowest(Pane::Inspector), self.inspector);
+            return format!("minmax({CANVAS_MIN}px, 1fr) {HANDLE}px minmax({lo}px, {width}px)");
+        }
+        let shown = self.shown();
+        let handles_and_narrowest: i32 = shown.iter().map(|&p| HANDLE + self.narrowest(p)).sum();
+        let room = CANVAS_ROOM - shown.iter().map(|&p| self.widened(p)).sum::<i32>();
         let mut cols = format!(
             "minmax(max({CANVAS_MIN}px, min({room}px, 100% - {handles_and_narrowest}px)), 1fr)"
         );
         for pane in shown {
-            let (lo, width) = (narrowest(pane), self.width(pane));
+            let (lo, width) = (self.narrowest(pane), self.width(pane));
             cols.push_str(&format!(" {HANDLE}px minmax({lo}px, {width}px)"));
         }
         cols
+    }
+
+    /// Whether both columns are shown in a window (`window` CSS pixels wide) narrower
+    /// than the canvas and both at their narrowest: then they share one column.
+    pub fn stacked(&self, window: f64) -> bool {
+        let shown = self.shown();
+        let needed: i32 = CANVAS_MIN
+            + shown
+                .iter()
+                .map(|&p| HANDLE + self.narrowest(p))
+                .sum::<i32>();
+        shown.len() == 2 && window < f64::from(needed)
+    }
+
+    fn shown(&self) -> Vec<Pane> {
+        [Pane::Inspector, Pane::Output]
+            .into_iter()
+            .filter(|&pane| self.open(pane))
+            .collect()
+    }
+
+    /// How much wider than its default the user made `pane`.
+    fn widened(&self, pane: Pane) -> i32 {
+        (self.width(pane) - PaneLayout::default().width(pane)).max(0)
+    }
+
+    /// The narrowest `pane` gives way to: what the user widened it by comes out of the
+    /// canvas's share, not out of this.
+    fn narrowest(&self, pane: Pane) -> i32 {
+        pane.range().0 + self.widened(pane)
     }
 }
 
@@ -140,6 +174,8 @@ impl PaneLayout {
 #[derive(Clone, Copy)]
 pub struct Panes {
     layout: RwSignal<PaneLayout>,
+    /// The window's width in CSS pixels, followed on resize.
+    window: RwSignal<f64>,
     /// A handle being dragged: which column, the pointer's x and the width at the start.
     drag: RwSignal<Option<(Pane, f64, i32)>>,
 }
@@ -148,6 +184,16 @@ impl Panes {
     /// The current widths and visibility.
     pub fn get(&self) -> PaneLayout {
         self.layout.get()
+    }
+
+    /// The layout grid's columns in the current window: [`PaneLayout::columns`].
+    pub fn columns(&self) -> String {
+        self.layout.get().columns(self.window.get())
+    }
+
+    /// Whether findings + YAML are under the inspector: [`PaneLayout::stacked`].
+    pub fn stacked(&self) -> bool {
+        self.layout.get().stacked(self.window.get())
     }
 
     fn change(&self, f: impl FnOnce(&mut PaneLayout)) {
@@ -189,11 +235,24 @@ pub fn provide() -> Panes {
     for pane in [Pane::Inspector, Pane::Output] {
         clamped.set_width(pane, saved.width(pane));
     }
+    let window_width = || {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1280.0)
+    };
     let panes = Panes {
         layout: RwSignal::new(clamped),
+        window: RwSignal::new(window_width()),
         drag: RwSignal::new(None),
     };
     provide_context(panes);
+    let resized = window_event_listener(leptos::ev::resize, move |_| {
+        let w = window_width();
+        if panes.window.get_untracked() != w {
+            panes.window.set(w);
+        }
+    });
     let moving = window_event_listener(leptos::ev::pointermove, move |ev| {
         if let Some((pane, x0, w0)) = panes.drag.get_untracked() {
             // The handle sits left of its column: dragging left widens it.
@@ -210,6 +269,7 @@ pub fn provide() -> Panes {
     });
     on_cleanup(move || {
         moving.remove();
+        resized.remove();
         up.remove();
     });
     panes

@@ -674,3 +674,83 @@ async fn every_column_stays_on_a_small_screen() {
     assert_eq!(narrow, "[408,320,260]");
     page.close().await;
 }
+
+/// Where the columns are: each one's box, the window's width and how wide the page is.
+const COLUMN_BOXES: &str = r#"const box = (sel) => { const e = document.querySelector(sel); if (!e) return null;
+      const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height }; };
+    return { view: window.innerWidth, scroll: document.scrollingElement.scrollWidth,
+      canvas: box('.col-canvas'), inspector: box('.inspector'), output: box('.col-output'),
+      yaml: box('[data-testid="yaml"]'), copy: box('[data-testid="copy-yaml"]'), counts: box('[data-testid="finding-counts"]') };"#;
+
+/// In a window too narrow for the canvas and both columns at their narrowest (800 px),
+/// findings + YAML go under the inspector instead of off the window's right edge; with
+/// the inspector hidden, or in a wider window, they are a column of their own again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrow_window_puts_findings_and_yaml_under_the_inspector() {
+    let page = Page::open("narrow-stacked").await;
+    page.viewport(800, 600).await;
+    page.find("yaml").await;
+    let stacked = async |what: &str| {
+        page.wait_until(what, async |p| {
+            let m = js(p, COLUMN_BOXES).await;
+            (m["output"]["top"].as_f64()? >= m["inspector"]["bottom"].as_f64()? - 0.5)
+                .then(|| m.to_string())
+        })
+        .await;
+        js(&page, COLUMN_BOXES).await
+    };
+    let m = stacked("findings and YAML under the inspector").await;
+    let view = num(&m, "view");
+    assert_eq!(view, 800.0, "{m}");
+    assert!(num(&m, "scroll") <= view, "the page scrolls sideways: {m}");
+    for part in ["canvas", "inspector", "output", "yaml", "copy", "counts"] {
+        let (left, right) = (num(&m[part], "left"), num(&m[part], "right"));
+        assert!(
+            left >= 0.0 && right <= view + 0.5,
+            "{part} runs off the window: {m}"
+        );
+    }
+    assert!(num(&m["canvas"], "width") >= 360.0 - 0.5, "{m}");
+    for col in ["inspector", "output"] {
+        assert!(num(&m[col], "width") >= 260.0 - 0.5, "{m}");
+        assert!(
+            num(&m[col], "height") >= 150.0,
+            "{col} is too low to use: {m}"
+        );
+    }
+    // The canvas has the whole height beside them.
+    assert!(
+        num(&m["canvas"], "bottom") >= num(&m["output"], "bottom") - 0.5,
+        "{m}"
+    );
+
+    // The inspector hidden: findings and YAML beside the canvas, the whole height.
+    page.click("toggle-inspector").await;
+    let m = page
+        .wait_until("findings and YAML at the top", async |p| {
+            let m = js(p, COLUMN_BOXES).await;
+            m["inspector"].is_null().then(|| m.to_string())
+        })
+        .await;
+    let m: Value = serde_json::from_str(&m).unwrap();
+    assert!(num(&m["output"], "right") <= 800.5, "{m}");
+    assert!(
+        num(&m["output"], "top") <= num(&m["canvas"], "top") + 0.5,
+        "{m}"
+    );
+    page.click("toggle-inspector").await;
+    stacked("stacked again with the inspector back").await;
+
+    // A wide enough window: three columns side by side.
+    page.viewport(1000, 700).await;
+    let m = page
+        .wait_until("three columns side by side", async |p| {
+            let m = js(p, COLUMN_BOXES).await;
+            (m["output"]["left"].as_f64()? >= m["inspector"]["right"].as_f64()? - 0.5)
+                .then(|| m.to_string())
+        })
+        .await;
+    let m: Value = serde_json::from_str(&m).unwrap();
+    assert!(num(&m["output"], "right") <= 1000.5, "{m}");
+    page.close().await;
+}
