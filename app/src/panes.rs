@@ -127,7 +127,7 @@ impl PaneLayout {
             return format!("minmax({CANVAS_MIN}px, 1fr) {HANDLE}px minmax({lo}px, {width}px)");
         }
         let shown = self.shown();
-        let handles_and_narrowest: i32 = shown.iter().map(|&p| HANDLE + self.narrowest(p)).sum();
+        let handles_and_narrowest = self.handles_and_narrowest();
         let room = CANVAS_ROOM - shown.iter().map(|&p| self.widened(p)).sum::<i32>();
         let mut cols = format!(
             "minmax(max({CANVAS_MIN}px, min({room}px, 100% - {handles_and_narrowest}px)), 1fr)"
@@ -142,13 +142,15 @@ impl PaneLayout {
     /// Whether both columns are shown in a window (`window` CSS pixels wide) narrower
     /// than the canvas and both at their narrowest: then they share one column.
     pub fn stacked(&self, window: f64) -> bool {
-        let shown = self.shown();
-        let needed: i32 = CANVAS_MIN
-            + shown
-                .iter()
-                .map(|&p| HANDLE + self.narrowest(p))
-                .sum::<i32>();
-        shown.len() == 2 && window < f64::from(needed)
+        self.shown().len() == 2 && window < f64::from(CANVAS_MIN + self.handles_and_narrowest())
+    }
+
+    /// What the shown columns take at their narrowest, their handles included.
+    fn handles_and_narrowest(&self) -> i32 {
+        self.shown()
+            .iter()
+            .map(|&p| HANDLE + self.narrowest(p))
+            .sum()
     }
 
     fn shown(&self) -> Vec<Pane> {
