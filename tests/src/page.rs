@@ -118,6 +118,19 @@ impl Page {
         .await;
     }
 
+    /// Click the finding with this code where a user does, on its message (not its Fix),
+    /// which shows and focuses its field.
+    pub async fn click_finding(&self, code: &str) {
+        self.find(&format!("finding-{code}"))
+            .await
+            .find(Locator::Css(".finding-main"))
+            .await
+            .unwrap_or_else(|e| panic!("finding {code} has no message button: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click finding {code}: {e}"));
+    }
+
     /// Click an element.
     pub async fn click(&self, testid: &str) {
         self.find(testid)

@@ -288,14 +288,7 @@ async fn clicking_a_finding_focuses_its_field() {
         t.contains("KP103")
     })
     .await;
-    page.find("finding-KP103")
-        .await
-        .find(Locator::Css(".finding-main"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    page.click_finding("KP103").await;
     let focused = page
         .wait_until("the grace field to be focused", async |p| {
             let id = p

@@ -437,15 +437,7 @@ async fn a_newly_selected_service_starts_at_the_top_unless_a_finding_asked_for_a
     let page2 = open_design("ux-inspector-finding", &broken).await;
     page2.client.set_window_size(1280, 720).await.unwrap();
     page2.click_node(&b.name).await;
-    page2
-        .find(&format!("finding-{}", finding.code))
-        .await
-        .find(Locator::Css(".finding-main"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    page2.click_finding(finding.code).await;
     page2
         .wait_until("the finding's field to be shown", async |p| {
             let (top, visible) = inspector_scroll(p, &field).await;
