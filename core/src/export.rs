@@ -155,7 +155,7 @@ impl Format {
 
 /// What goes into a bundle besides the rendered YAML, the design file and the README,
 /// which are always there. The default is the Kustomize bundle alone.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Options {
     /// Kustomize base and overlays.
     pub kustomize: bool,
@@ -550,7 +550,7 @@ pub fn zip_with(design: &Design, options: &Options) -> Result<Vec<u8>, OptionsEr
     Ok(zip_files(design, &bundle_with(design, options)?))
 }
 
-fn zip_files(design: &Design, files: &[BundleFile]) -> Vec<u8> {
+pub(crate) fn zip_files(design: &Design, files: &[BundleFile]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut archive = zip::ZipWriter::new(&mut out);
     let options = zip::write::SimpleFileOptions::default()
@@ -570,7 +570,7 @@ fn zip_files(design: &Design, files: &[BundleFile]) -> Vec<u8> {
 }
 
 /// A folder of the bundle, as a file tree shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Folder {
     /// The folder's own name (the zip's root folder for the top).
     pub name: String,

@@ -33,6 +33,7 @@ pub mod residual;
 pub mod routes;
 pub mod rules;
 pub mod selector;
+pub mod task;
 pub mod templates;
 pub mod tz;
 pub mod words;

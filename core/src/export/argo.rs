@@ -25,7 +25,7 @@ pub const CREATE_NAMESPACE: &str = "CreateNamespace=true";
 
 /// Where the applications pull from and what they deploy (the design's [`GitOps`]
 /// settings, or what the command line says instead).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ArgoOptions {
     /// The Git repository (`https://…`, `ssh://…`, `git@host:org/repo.git`).
     pub repo_url: String,

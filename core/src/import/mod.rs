@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, HashSet};
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// What happened to one document.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "status", content = "reason", rename_all = "snake_case")]
 pub enum Outcome {
     /// Part of the design (with a residual patch for anything the model lacks).
@@ -49,11 +49,11 @@ pub enum Outcome {
 }
 
 /// One document of the input.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentReport {
     /// The file the document came from, as named to [`kubernetes_files`]; empty for
     /// text without a name (pasted, or given to [`kubernetes`]).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
     /// First line of the document (1-based) within its file.
     pub line: usize,
@@ -64,12 +64,14 @@ pub struct DocumentReport {
     /// What happened to it.
     pub outcome: Outcome,
     /// Something the user should know besides (e.g. a removed API version upgraded).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// The result of an import: always a design (possibly empty) and a report per document.
-#[derive(Clone, Debug)]
+/// Its JSON (the page's worker sends it) leaves out `renamed`, which only the import's
+/// own steps use.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     /// The design.
     pub design: Design,
@@ -77,6 +79,7 @@ pub struct Import {
     pub documents: Vec<DocumentReport>,
     /// Objects attached to a service under another name than the one the design
     /// renders: (kind, rendered name) -> input name. Their residual patch renames them.
+    #[serde(skip)]
     pub renamed: BTreeMap<(String, String), String>,
 }
 

@@ -1,0 +1,231 @@
+//! The work the page hands to its worker: importing manifests or a compose file, and
+//! the bundle (its file tree and its zip). The worker is a second wasm module that the
+//! page starts on first use; only it calls [`run`], so the page's own module links none
+//! of the importers, the exporters and the k8s-openapi deserializers they need, and
+//! loads that much less at start.
+//!
+//! A [`Task`] travels as JSON text, and so does its reply: a `Result` whose error says
+//! what went wrong. A zip comes back as bytes. Page and worker are built together; a
+//! page that outlived a deploy can meet a newer worker, and then the task does not
+//! parse and the reply says to reload.
+
+use crate::export::{self, Folder, Options};
+use crate::import::{self, compose, Import};
+use crate::model::Design;
+use serde::{Deserialize, Serialize};
+
+/// One piece of work for the worker. (Externally tagged: an internally tagged enum
+/// buffers its content, and a design's maps with number keys do not read back from
+/// that buffer.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// Import a compose file or Kubernetes manifests (whichever the text is). `file`
+    /// names the file the text came from, for the report's lines; empty when pasted.
+    Import {
+        /// The file's name, or empty.
+        file: String,
+        /// Its text.
+        text: String,
+    },
+    /// The files the bundle would hold, as a tree, or why it cannot be made.
+    Tree {
+        /// The design to bundle.
+        design: Design,
+        /// What goes into the bundle.
+        options: Options,
+    },
+    /// The bundle's zip, or why it cannot be made.
+    Zip {
+        /// The design to bundle.
+        design: Design,
+        /// What goes into the bundle.
+        options: Options,
+    },
+}
+
+/// What the worker sends back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// A `Result<T, String>` as JSON, `T` being the task's answer ([`Import`] for an
+    /// import, [`Folder`] for a tree); a zip's error too.
+    Json(String),
+    /// A zip's bytes.
+    Zip(Vec<u8>),
+}
+
+impl Task {
+    /// The task as the worker reads it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("tasks always serialize")
+    }
+}
+
+/// Do a task given as JSON text. Never fails: what goes wrong is in the reply.
+pub fn run(task: &str) -> Reply {
+    let task: Task = match serde_json::from_str(task) {
+        Ok(task) => task,
+        Err(e) => {
+            return json(&Err::<(), _>(format!(
+                "this page and its import and export part are from different versions of \
+                 Kubeprint ({e}); reload the page (your design is saved)"
+            )))
+        }
+    };
+    match task {
+        Task::Import { file, text } => json(&Ok::<_, String>(import_text(&file, &text))),
+        Task::Tree { design, options } => json(
+            &export::bundle_with(&design, &options)
+                .map(|files| export::tree(&design, &files))
+                .map_err(|e| e.to_string()),
+        ),
+        Task::Zip { design, options } => match export::zip_with(&design, &options) {
+            Ok(bytes) => Reply::Zip(bytes),
+            Err(e) => json(&Err::<(), _>(e.to_string())),
+        },
+    }
+}
+
+/// Import what the text holds: a compose file or Kubernetes manifests.
+pub fn import_text(file: &str, text: &str) -> Import {
+    match import::Format::detect(text) {
+        import::Format::Compose => compose::import(text, &Default::default()),
+        import::Format::Kubernetes => {
+            import::kubernetes_files(vec![(file.to_string(), text.to_string())])
+        }
+    }
+}
+
+fn json<T: Serialize>(reply: &Result<T, String>) -> Reply {
+    Reply::Json(serde_json::to_string(reply).expect("replies always serialize"))
+}
+
+/// Read a reply's JSON: the task's answer, or what went wrong.
+pub fn answer<T: for<'de> Deserialize<'de>>(reply: &str) -> Result<T, String> {
+    serde_json::from_str::<Result<T, String>>(reply).map_err(|e| {
+        format!(
+            "the import and export part of the page answered something this page cannot \
+             read ({e}); reload the page (your design is saved)"
+        )
+    })?
+}
+
+/// Read an import's reply. The design's next id follows its services, as when a
+/// design file is opened.
+pub fn import_answer(reply: &str) -> Result<Import, String> {
+    let mut import: Import = answer(reply)?;
+    import.design.settle_next_id();
+    Ok(import)
+}
+
+/// Read a tree's reply.
+pub fn tree_answer(reply: &str) -> Result<Folder, String> {
+    answer(reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Format;
+    use crate::templates;
+
+    fn design() -> Design {
+        let t = templates::ALL.iter().find(|t| t.name == "miniredis");
+        (t.expect("the miniredis template").build)()
+    }
+
+    #[test]
+    fn a_task_reads_back_as_itself() {
+        for t in templates::ALL {
+            let design = (t.build)();
+            let options = Options::for_formats(&design, &Format::ALL, None);
+            let task = Task::Zip { design, options };
+            let back: Task = serde_json::from_str(&task.to_json()).unwrap();
+            assert_eq!(back, task, "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn an_import_through_the_worker_is_the_import_made_here() {
+        // The platform as deployed, and an object the model keeps whole.
+        let mut text = crate::render::render(&design(), "prod").to_yaml();
+        text.push_str(
+            "---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\n  \
+             namespace: prod\nspec:\n  limits:\n  - type: Container\n    default:\n      \
+             cpu: 500m\n",
+        );
+        let here = import_text("platform.yaml", &text);
+        let task = Task::Import {
+            file: "platform.yaml".into(),
+            text,
+        }
+        .to_json();
+        let Reply::Json(reply) = run(&task) else {
+            panic!("an import answers JSON")
+        };
+        let there = import_answer(&reply).unwrap();
+        assert!(here.design.services.len() > 3);
+        assert!(here
+            .documents
+            .iter()
+            .any(|d| matches!(d.outcome, import::Outcome::Kept(_))));
+        assert_eq!(there.design, here.design);
+        assert_eq!(there.documents, here.documents);
+        assert_eq!(there.summary(), here.summary());
+    }
+
+    #[test]
+    fn a_tree_and_a_zip_through_the_worker_are_the_bundle_made_here() {
+        let design = design();
+        let options = Options::for_formats(&design, &[Format::Kustomize, Format::Helm], None);
+        let files = export::bundle_with(&design, &options).unwrap();
+        let task = Task::Tree {
+            design: design.clone(),
+            options: options.clone(),
+        };
+        let Reply::Json(reply) = run(&task.to_json()) else {
+            panic!("a tree answers JSON")
+        };
+        assert_eq!(tree_answer(&reply).unwrap(), export::tree(&design, &files));
+        let task = Task::Zip {
+            design: design.clone(),
+            options,
+        };
+        let Reply::Zip(bytes) = run(&task.to_json()) else {
+            panic!("a zip answers bytes")
+        };
+        assert_eq!(bytes, export::zip_files(&design, &files));
+    }
+
+    #[test]
+    fn what_cannot_be_done_comes_back_as_a_message() {
+        let design = design();
+        // Argo CD without a repository cannot be written.
+        let mut options = Options::for_formats(&design, &[Format::ArgoCd], None);
+        if let Some(argo) = options.argocd.as_mut() {
+            argo.repo_url.clear();
+        }
+        let task = Task::Zip {
+            design: design.clone(),
+            options: options.clone(),
+        };
+        let Reply::Json(reply) = run(&task.to_json()) else {
+            panic!("an error answers JSON")
+        };
+        let err = answer::<()>(&reply).unwrap_err();
+        assert!(err.contains("repository"), "{err}");
+        let Reply::Json(reply) = run(&Task::Tree { design, options }.to_json()) else {
+            panic!("a tree answers JSON")
+        };
+        assert_eq!(tree_answer(&reply).unwrap_err(), err);
+        // A task from another version says to reload.
+        let Reply::Json(reply) = run(r#"{"print":{}}"#) else {
+            panic!()
+        };
+        let err = answer::<Folder>(&reply).unwrap_err();
+        assert!(err.contains("reload the page"), "{err}");
+        // And so does a reply this page cannot read.
+        let err = tree_answer(r#"{"Ok":{"files":3}}"#).unwrap_err();
+        assert!(err.contains("reload the page"), "{err}");
+    }
+}
