@@ -1,6 +1,7 @@
 //! The Bundle dialog: what goes into the zip (Kustomize, Helm chart, Argo CD, Docker
 //! Compose), Argo CD's repository settings (saved in the design, bound by `FieldPath`),
-//! and the tree of exactly the files the zip will hold, made by core's `bundle_with`.
+//! and the tree of exactly the files the zip will hold, made by core's `bundle_with` in
+//! the page's worker, which also makes the zip.
 //! Which parts are ticked is a view choice, remembered in the browser's storage.
 //!
 //! A modal dialog ([`Modal`]): Close, Escape or the backdrop closes it, and focus goes
@@ -10,8 +11,10 @@ use crate::fields::{Choice, Field};
 use crate::modal::Modal;
 use crate::state::use_app;
 use crate::storage;
+use crate::worker::{self, Answer};
 use kubeprint_core::export::{self, Folder, Format, Options};
 use kubeprint_core::input::FieldKind;
+use kubeprint_core::task::{self, Task};
 use kubeprint_core::FieldPath;
 use leptos::prelude::*;
 use serde_json::json;
@@ -96,33 +99,44 @@ fn Dialog() -> impl IntoView {
         app.editor
             .with(|e| Options::for_formats(&e.design, &fs, env.as_deref()))
     });
-    // What the zip would hold, or why it cannot be made.
-    let files = Memo::new(move |_| {
-        let o = options.get();
-        app.editor.with(|e| {
-            export::bundle_with(&e.design, &o)
-                .map(|files| export::tree(&e.design, &files))
-                .map_err(|err| err.to_string())
-        })
+    // What the zip would hold, or why it cannot be made: the page's worker lists it
+    // (None until its first answer), for the newest design and options.
+    let files = RwSignal::new(None::<Result<Folder, String>>);
+    let trees = worker::Latest::new();
+    Effect::new(move |_| {
+        let options = options.get();
+        let design = app.editor.with(|e| e.design.clone());
+        trees.send(Task::Tree { design, options }, move |answer| {
+            files.try_set(Some(answer.and_then(|a| match a {
+                Answer::Text(reply) => task::tree_answer(&reply),
+                Answer::Bytes(_) => Err("the file list came back as bytes; reload the page".into()),
+            })));
+        });
     });
     let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
+    let zipping = RwSignal::new(false);
     let download = move |_| {
-        let o = options.get_untracked();
+        let options = options.get_untracked();
         let name = zip_name.get_untracked();
-        let made = app
-            .editor
-            .with_untracked(|e| export::zip_with(&e.design, &o));
-        match made {
-            Ok(bytes) => match storage::download_bytes(&name, "application/zip", &bytes) {
+        let design = app.editor.with_untracked(|e| e.design.clone());
+        zipping.set(true);
+        worker::send(&Task::Zip { design, options }, move |answer| {
+            // The dialog may have been closed meanwhile; the download still happens.
+            zipping.try_set(false);
+            let made = answer.and_then(|a| match a {
+                Answer::Bytes(bytes) => Ok(bytes),
+                // A zip that cannot be made says why (the button is disabled then).
+                Answer::Text(reply) => task::answer::<()>(&reply)
+                    .and(Err("the zip came back empty; try again".to_string())),
+            });
+            match made.and_then(|bytes| storage::download_bytes(&name, "application/zip", &bytes)) {
                 Ok(()) => {
                     app.downloaded(&name);
                     app.bundle.set(false);
                 }
                 Err(m) => app.status.set(Some(m)),
-            },
-            // The button is disabled then; this is the same message, should it be pressed.
-            Err(e) => app.status.set(Some(e.to_string())),
-        }
+            }
+        });
     };
     let check = move |f: Format, hint: &'static str| {
         view! {
@@ -181,13 +195,16 @@ fn Dialog() -> impl IntoView {
                     <section class="bundle-tree" aria-labelledby="bundle-tree-title">
                         <h3 id="bundle-tree-title">"Files in the zip"</h3>
                         {move || match files.get() {
-                            Ok(tree) => view! {
+                            None => view! {
+                                <p class="note" role="status" data-testid="bundle-listing">"Listing the files…"</p>
+                            }.into_any(),
+                            Some(Ok(tree)) => view! {
                                 <p class="note" data-testid="bundle-count">
                                     {kubeprint_core::words::counted(tree.count(), "file")}
                                 </p>
                                 <ul class="tree" data-testid="bundle-tree">{folder_view(tree, 0)}</ul>
                             }.into_any(),
-                            Err(message) => view! {
+                            Some(Err(message)) => view! {
                                 <p class="error bundle-problem" role="alert" data-testid="bundle-problem">{message}</p>
                             }.into_any(),
                         }}
@@ -197,7 +214,7 @@ fn Dialog() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="download-bundle"
-                        prop:disabled=move || files.with(Result::is_err)
+                        prop:disabled=move || zipping.get() || files.with(|f| matches!(f, Some(Err(_))))
                         on:click=download
                     >{move || format!("Download {}", zip_name.get())}</button>
                     <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>

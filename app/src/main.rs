@@ -20,6 +20,7 @@ mod pod;
 mod route;
 mod state;
 mod storage;
+mod worker;
 
 use canvas::{Canvas, EdgeSelection};
 use inspector::Inspector;

@@ -4,8 +4,10 @@
 use crate::modal::Modal;
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
+use crate::worker::{self, Answer};
 use kubeprint_core::import::{self, Outcome};
-use kubeprint_core::{compose, file, link, templates, Design};
+use kubeprint_core::task::{self, Task};
+use kubeprint_core::{file, link, templates, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -143,17 +145,6 @@ pub(crate) fn open_text(app: AppState, name: &str, text: &str) {
     }
 }
 
-/// Import what the text holds: a compose file or Kubernetes manifests. `file` names
-/// the file the text came from (empty when pasted), for the report's lines.
-fn run_import(file: &str, text: &str) -> import::Import {
-    match import::Format::detect(text) {
-        import::Format::Compose => compose::import(text, &Default::default()),
-        import::Format::Kubernetes => {
-            import::kubernetes_files(vec![(file.to_string(), text.to_string())])
-        }
-    }
-}
-
 /// Where a document is: its line, after its file's name when it has one.
 fn location(d: &import::DocumentReport) -> String {
     if d.file.is_empty() {
@@ -169,9 +160,32 @@ fn location(d: &import::DocumentReport) -> String {
 pub fn ImportDialog() -> impl IntoView {
     let app = use_app();
     let result = RwSignal::new(None::<import::Import>);
+    // The import runs in the page's worker, one text at a time: while one is checked,
+    // the newest text waits, and the answer shown is always the newest text's.
+    let imports = worker::Latest::new();
+    let checking = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
     let run = move || {
         let text = app.import.get_untracked().unwrap_or_default();
-        result.set(Some(run_import(&app.import_file.get_untracked(), &text)));
+        let file = app.import_file.get_untracked();
+        checking.set(true);
+        imports.send(Task::Import { file, text }, move |answer| {
+            checking.try_set(false);
+            let answer = answer.and_then(|a| match a {
+                Answer::Text(reply) => task::import_answer(&reply),
+                Answer::Bytes(_) => Err("the import answered with bytes; reload the page".into()),
+            });
+            match answer {
+                Ok(import) => {
+                    failure.try_set(None);
+                    result.try_set(Some(import));
+                }
+                Err(message) => {
+                    failure.try_set(Some(message));
+                    result.try_set(None);
+                }
+            }
+        });
     };
     // A dropped YAML file arrives with its text: import it at once.
     Effect::new(move |prev: Option<bool>| {
@@ -182,7 +196,10 @@ pub fn ImportDialog() -> impl IntoView {
             run();
         }
         if !open {
+            imports.forget();
             result.set(None);
+            failure.set(None);
+            checking.set(false);
         }
         open
     });
@@ -233,8 +250,10 @@ pub fn ImportDialog() -> impl IntoView {
                                 }
                             }
                         >"Open as a new design"</button>
-                        <button on:click=move |_| app.import.set(None)>"Cancel"</button>
+                        <button data-testid="import-cancel" on:click=move |_| app.import.set(None)>"Cancel"</button>
                     </div>
+                    {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
+                    {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{m}</p> })}
                     {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{s}</p> })}
                     {move || result.get().map(|r| view! {
                         <table class="import-report" data-testid="import-report">
