@@ -29,8 +29,15 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
     out.stdout.len() as u64
 }
 
-/// The gzip bytes of each `.wasm`, `.js` and `.css` file of a built page, by file name.
-pub fn page_gzip(dist: &Path) -> Vec<(String, u64)> {
+/// Whether a built file is the worker's (import and the bundle), which the page loads
+/// on first use rather than at start.
+pub fn on_first_use(name: &str) -> bool {
+    name.starts_with("kubeprint-worker") || name == "worker.js"
+}
+
+/// The gzip bytes of each `.wasm`, `.js` and `.css` file of a built page, by file name:
+/// the files loaded at start (`first_use` false) or the worker's (true).
+pub fn page_gzip(dist: &Path, first_use: bool) -> Vec<(String, u64)> {
     let mut files: Vec<(String, u64)> = std::fs::read_dir(dist)
         .expect("the built page")
         .flatten()
@@ -42,9 +49,16 @@ pub fn page_gzip(dist: &Path) -> Vec<(String, u64)> {
             )
         })
         .map(|p| {
-            let bytes = std::fs::read(&p).expect("a built file");
-            let name = p.file_name().unwrap_or_default().to_string_lossy().into();
-            (name, gzip_len(&bytes))
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string()
+        })
+        .filter(|name| on_first_use(name) == first_use)
+        .map(|name| {
+            let bytes = std::fs::read(dist.join(&name)).expect("a built file");
+            let gzip = gzip_len(&bytes);
+            (name, gzip)
         })
         .collect();
     files.sort();

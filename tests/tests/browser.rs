@@ -19,13 +19,26 @@ fn has_service(yaml: &str, name: &str) -> bool {
 #[test]
 fn the_recorded_page_size_is_the_built_one() {
     use kubeprint_tests::size::{page_gzip, recorded_gzip_total, within_tolerance};
-    let files = page_gzip(kubeprint_tests::app_dist());
+    let files = page_gzip(kubeprint_tests::app_dist(), false);
     // One wasm, one stylesheet, and scripts: wasm-bindgen's glue, the loader and the
     // offline worker.
-    let count = |ext: &str| files.iter().filter(|(f, _)| f.ends_with(ext)).count();
-    assert_eq!(count(".wasm"), 1, "one wasm: {files:?}");
-    assert_eq!(count(".css"), 1, "one stylesheet: {files:?}");
-    assert_eq!(count(".js"), 3, "glue, boot.js and sw.js: {files:?}");
+    let count =
+        |files: &[(String, u64)], ext: &str| files.iter().filter(|(f, _)| f.ends_with(ext)).count();
+    assert_eq!(count(&files, ".wasm"), 1, "one wasm: {files:?}");
+    assert_eq!(count(&files, ".css"), 1, "one stylesheet: {files:?}");
+    assert_eq!(
+        count(&files, ".js"),
+        3,
+        "glue, boot.js and sw.js: {files:?}"
+    );
+    // And, loaded on first use, the worker: its wasm, its glue and its loader.
+    let later = page_gzip(kubeprint_tests::app_dist(), true);
+    assert_eq!(count(&later, ".wasm"), 1, "the worker's wasm: {later:?}");
+    assert_eq!(
+        count(&later, ".js"),
+        2,
+        "the worker's glue and worker.js: {later:?}"
+    );
     let built: u64 = files.iter().map(|(_, n)| n).sum();
     let text = std::fs::read_to_string(kubeprint_tests::root().join("BENCHMARKS.md"))
         .expect("BENCHMARKS.md");

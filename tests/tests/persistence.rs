@@ -405,3 +405,65 @@ async fn dropping_files_on_the_page_opens_designs_and_imports_yaml() {
     .await;
     page.close().await;
 }
+
+/// The page served with its worker's module missing (a deploy that lost a file, or a
+/// network that failed mid-way): import and the bundle say what went wrong, and the
+/// design stays open and editable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_its_worker_module_the_page_explains_and_keeps_the_design() {
+    let site = kubeprint_tests::fresh_profile("no-worker-site");
+    for entry in std::fs::read_dir(kubeprint_tests::app_dist())
+        .unwrap()
+        .flatten()
+    {
+        if entry.file_name() != "kubeprint-worker_bg.wasm" && entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), site.join(entry.file_name())).unwrap();
+        }
+    }
+    let url = kubeprint_tests::serve(Box::leak(site.into_boxed_path()));
+    let page = Page::open_at("no-worker", &url).await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+
+    page.click("open-import").await;
+    page.find("import-text")
+        .await
+        .send_keys("apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n")
+        .await
+        .unwrap();
+    let problem = page
+        .wait_text("import-problem", "the import's problem", |t| !t.is_empty())
+        .await;
+    assert!(
+        problem.contains("could not be loaded") && problem.contains("reload the page"),
+        "{problem}"
+    );
+    let open = page.find("import-open").await;
+    assert_eq!(
+        open.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    // Asked again, the page tries a new worker (the network may be back): same answer.
+    page.click("import-run").await;
+    page.wait_text("import-problem", "the problem again", |t| {
+        t.contains("could not be loaded")
+    })
+    .await;
+    page.click("import-cancel").await;
+
+    page.click("open-bundle").await;
+    let problem = page
+        .wait_text("bundle-problem", "the bundle's problem", |t| !t.is_empty())
+        .await;
+    assert!(problem.contains("could not be loaded"), "{problem}");
+    page.click("bundle-close").await;
+
+    // The design is as it was, and edits go on.
+    page.click_node("order-service").await;
+    page.type_into(GRACE, "41").await;
+    page.wait_text("yaml", "an edit after the failures", |t| {
+        t.contains("terminationGracePeriodSeconds: 41") && t.contains("name: order-service")
+    })
+    .await;
+    page.close().await;
+}

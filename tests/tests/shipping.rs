@@ -438,6 +438,20 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         t.contains("terminationGracePeriodSeconds: 25")
     })
     .await;
+    // Import and the bundle are a second module, which the page fetches the first time
+    // they are used (the offline worker caches its files too, as its own requests).
+    let mut urls = requested_urls(&log(&page, "performance").await, &origin);
+    let worker_files = |urls: &[String]| -> Vec<String> {
+        urls.iter()
+            .filter(|u| u.contains("worker"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        worker_files(&urls),
+        Vec::<String>::new(),
+        "nothing of the worker is fetched before it is used"
+    );
     page.click("open-import").await;
     let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: notes\nspec:\n  selector:\n    matchLabels:\n      app: notes\n  template:\n    metadata:\n      labels:\n        app: notes\n    spec:\n      containers:\n      - name: notes\n        image: notes:1.0\n";
     page.find("import-text")
@@ -472,7 +486,15 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         Vec::<String>::new(),
         "CSP violations"
     );
-    let urls = requested_urls(&log(&page, "performance").await, &origin);
+    // The page asks for the worker's script once import is used, under the sub-path
+    // (what the worker itself loads next to it, its glue and wasm, is the worker's own
+    // traffic, not in this log: the import's report above shows it arrived).
+    urls.extend(requested_urls(&log(&page, "performance").await, &origin));
+    assert_eq!(
+        worker_files(&urls),
+        vec![format!("{url}worker.js")],
+        "the worker's script, once used"
+    );
     assert!(
         urls.iter().any(|u| u == &format!("{url}{wasm}")),
         "the page's own requests are seen: {urls:#?}"
@@ -517,6 +539,29 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
     })
     .await;
     assert_eq!(page.client.title().await.unwrap(), "Kubeprint");
+    // Import and the bundle work offline too: the worker's files were cached with the
+    // page's.
+    page.click("open-import").await;
+    page.find("import-text")
+        .await
+        .send_keys(&manifest.replace("notes", "offline-notes"))
+        .await
+        .unwrap();
+    page.wait_text("import-report", "the import report, offline", |t| {
+        t.contains("offline-notes")
+    })
+    .await;
+    page.click("import-open").await;
+    page.wait_text("yaml", "the design imported offline", |t| {
+        t.contains("image: offline-notes:1.0")
+    })
+    .await;
+    page.click("open-bundle").await;
+    page.wait_text("bundle-count", "the bundle's files, offline", |t| {
+        t.contains("files")
+    })
+    .await;
+    page.click("bundle-close").await;
 
     // A new version is deployed (here: a new title, and the worker stamped with a new
     // build): the next load still opens the version it has, installs the new one and
@@ -557,7 +602,7 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     page.wait_text("yaml", "the design in the new version", |t| {
-        t.contains("image: notes:1.0")
+        t.contains("image: offline-notes:1.0")
     })
     .await;
     assert_eq!(

@@ -146,6 +146,11 @@ async fn main() {
         .expect("manifest");
     text.send_keys(&shop).await.expect("paste");
     click(&c, "import-run").await;
+    // The import runs in the page's worker: wait for its report.
+    c.wait()
+        .for_element(Locator::Css("[data-testid=\"import-summary\"]"))
+        .await
+        .expect("the import's summary");
     shot(&c, "import.png").await;
     click(&c, "import-open").await;
 
