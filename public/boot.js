@@ -14,9 +14,16 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (hadWorker) showUpdateNotice();
   });
-  navigator.serviceWorker.register("sw.js").catch((err) => {
-    console.warn("Kubeprint works online only here: the offline worker did not start", err);
-  });
+  // Installing it caches every file of the build. Started while the page renders its
+  // first frame, that work delayed the frame by some 100 ms on two cores, so it waits
+  // until the frame is drawn and the page is idle.
+  const register = () =>
+    navigator.serviceWorker.register("sw.js").catch((err) => {
+      console.warn("Kubeprint works online only here: the offline worker did not start", err);
+    });
+  const whenIdle = () =>
+    "requestIdleCallback" in window ? requestIdleCallback(register, { timeout: 2000 }) : register();
+  requestAnimationFrame(() => setTimeout(whenIdle, 0));
 }
 
 function showUpdateNotice() {
