@@ -187,21 +187,20 @@ pub fn ImportDialog() -> impl IntoView {
             }
         });
     };
-    // A dropped YAML file arrives with its text: import it at once.
-    Effect::new(move |prev: Option<bool>| {
-        let open = app
+    // Every new text is imported, once: typed or pasted, chosen, or a YAML file dropped
+    // on the page. Without text (a new or closed dialog) nothing is shown.
+    Effect::new(move |_| {
+        let has_text = app
             .import
             .with(|t| t.as_ref().is_some_and(|t| !t.is_empty()));
-        if open && prev == Some(false) {
+        if has_text {
             run();
-        }
-        if !open {
+        } else {
             imports.forget();
             result.set(None);
             failure.set(None);
             checking.set(false);
         }
-        open
     });
     let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary())));
     view! {
@@ -218,7 +217,6 @@ pub fn ImportDialog() -> impl IntoView {
                             // typed or pasted, so Open needs no Check first.
                             app.import_file.set(String::new());
                             app.import.set(Some(event_target_value(&ev)));
-                            run();
                         }
                     ></textarea>
                     <div class="row-buttons">
@@ -233,7 +231,6 @@ pub fn ImportDialog() -> impl IntoView {
                                         Ok(text) => {
                                             app.import_file.set(name);
                                             app.import.set(Some(text));
-                                            run();
                                         }
                                         Err(m) => app.status.set(Some(m)),
                                     });
