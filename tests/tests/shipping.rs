@@ -380,17 +380,28 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .find(|n| n.ends_with(".wasm"))
-        .expect("a wasm file");
+        .find(|n| n.starts_with("kubeprint-app-") && n.ends_with(".wasm"))
+        .expect("the page's wasm file");
     let wasm_head = get(port, &format!("{PREFIX}{wasm}")).unwrap();
     assert!(
         wasm_head.contains("content-type: application/wasm"),
         "{wasm_head}"
     );
     assert!(wasm_head.contains("immutable"), "{wasm_head}");
-    assert!(get(port, &format!("{PREFIX}sw.js"))
-        .unwrap()
-        .contains("no-cache"));
+    // Files whose names stay the same from build to build are revalidated: the offline
+    // worker and the import and export worker's.
+    for file in [
+        "sw.js",
+        "worker.js",
+        "kubeprint-worker.js",
+        "kubeprint-worker_bg.wasm",
+    ] {
+        let head = get(port, &format!("{PREFIX}{file}")).unwrap();
+        assert!(
+            head.starts_with("HTTP/1.1 200") && head.contains("no-cache"),
+            "{file}: {head}"
+        );
+    }
     let sw = std::fs::read_to_string(built.join("sw.js")).unwrap();
     assert!(
         !sw.contains("@BUILD@") && sw.contains(&format!("\"{wasm}\"")),
