@@ -159,7 +159,7 @@ fn location(d: &import::DocumentReport) -> String {
 #[component]
 pub fn ImportDialog() -> impl IntoView {
     let app = use_app();
-    let result = RwSignal::new(None::<import::Import>);
+    let result = RwSignal::new(None::<task::Imported>);
     // The import runs in the page's worker, one text at a time: while one is checked,
     // the newest text waits, and the answer shown is always the newest text's.
     let imports = worker::Latest::new();
@@ -202,7 +202,7 @@ pub fn ImportDialog() -> impl IntoView {
             checking.set(false);
         }
     });
-    let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary())));
+    let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary.clone())));
     view! {
         <Show when=move || app.import.with(Option::is_some)>
             <Modal title="import-title" opener="open-import" class="import" first="textarea" close=move || app.import.set(None)>
@@ -239,10 +239,10 @@ pub fn ImportDialog() -> impl IntoView {
                         <button data-testid="import-run" title="Check the text again" on:click=move |_| run()>"Check"</button>
                         <button
                             data-testid="import-open"
-                            prop:disabled=move || result.with(|r| r.as_ref().is_none_or(|r| r.imported() == 0))
+                            prop:disabled=move || result.with(|r| r.as_ref().is_none_or(|r| r.import.imported() == 0))
                             on:click=move |_| {
                                 if let Some(r) = result.get_untracked() {
-                                    app.open_new(r.design);
+                                    app.open_new(r.import.design);
                                     app.import.set(None);
                                 }
                             }
@@ -256,7 +256,7 @@ pub fn ImportDialog() -> impl IntoView {
                         <table class="import-report" data-testid="import-report">
                             <thead><tr><th>"Line"</th><th>"Object"</th><th>"Result"</th></tr></thead>
                             <tbody>
-                                {r.documents.into_iter().map(|d| {
+                                {r.import.documents.into_iter().map(|d| {
                                     let at = location(&d);
                                     let (class, text) = match d.outcome {
                                         Outcome::Imported => ("ok", "modelled".to_string()),

@@ -44,10 +44,20 @@ pub enum Task {
     },
 }
 
+/// An import's answer: the import, and its summary for people ([`Import::summary`]),
+/// which checks the design and so is made in the worker too.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Imported {
+    /// The import.
+    pub import: Import,
+    /// Its one-line summary.
+    pub summary: String,
+}
+
 /// What the worker sends back.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// A `Result<T, String>` as JSON, `T` being the task's answer ([`Import`] for an
+    /// A `Result<T, String>` as JSON, `T` being the task's answer ([`Imported`] for an
     /// import, [`Folder`] for a tree); a zip's error too.
     Json(String),
     /// A zip's bytes.
@@ -73,7 +83,11 @@ pub fn run(task: &str) -> Reply {
         }
     };
     match task {
-        Task::Import { file, text } => json(&Ok::<_, String>(import_text(&file, &text))),
+        Task::Import { file, text } => {
+            let import = import_text(&file, &text);
+            let summary = import.summary();
+            json(&Ok::<_, String>(Imported { import, summary }))
+        }
         Task::Tree { design, options } => json(
             &export::bundle_with(&design, &options)
                 .map(|files| export::tree(&design, &files))
@@ -112,10 +126,10 @@ pub fn answer<T: for<'de> Deserialize<'de>>(reply: &str) -> Result<T, String> {
 
 /// Read an import's reply. The design's next id follows its services, as when a
 /// design file is opened.
-pub fn import_answer(reply: &str) -> Result<Import, String> {
-    let mut import: Import = answer(reply)?;
-    import.design.settle_next_id();
-    Ok(import)
+pub fn import_answer(reply: &str) -> Result<Imported, String> {
+    let mut imported: Imported = answer(reply)?;
+    imported.import.design.settle_next_id();
+    Ok(imported)
 }
 
 /// Read a tree's reply.
@@ -169,9 +183,10 @@ mod tests {
             .documents
             .iter()
             .any(|d| matches!(d.outcome, import::Outcome::Kept(_))));
-        assert_eq!(there.design, here.design);
-        assert_eq!(there.documents, here.documents);
-        assert_eq!(there.summary(), here.summary());
+        assert_eq!(there.import.design, here.design);
+        assert_eq!(there.import.documents, here.documents);
+        assert_eq!(there.summary, here.summary());
+        assert!(there.summary.contains("imported"), "{}", there.summary);
     }
 
     #[test]
