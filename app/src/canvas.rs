@@ -10,7 +10,7 @@
 
 use crate::state::use_app;
 use kubeprint_core::edges::{self, EdgeTarget};
-use kubeprint_core::layout::{self, Direction, GroupBy, NodeText, Rect, Size, Sizes};
+use kubeprint_core::layout::{self, Direction, GroupBy, NodeText, Rect, Size, Sizes, ENTRY_ROOM};
 use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
@@ -33,8 +33,6 @@ const FIT_MARGIN: f64 = 12.0;
 const WHEEL_STEP: f64 = 1.1;
 /// The + and − buttons zoom by this factor.
 const BUTTON_STEP: f64 = 1.2;
-/// Room above a node for its public entry point's label.
-const ENTRY_ROOM: i32 = 20;
 /// Up to this many services every node is drawn, in view or not (a few hundred DOM
 /// elements, and a screen reader lists them all); above it only the boxes in view and
 /// a margin around it exist in the DOM, so panning or dragging costs the same at 1,000
@@ -646,30 +644,27 @@ pub fn Canvas() -> impl IntoView {
     let frames = Memo::new(move |_| {
         let all = draw_all.get();
         let v = view_rect.get();
-        collapsed.with(|c| {
-            groups.with(|g| {
-                g.iter()
-                    .filter(|g| !c.contains(&g.key) && (all || g.frame.overlaps(&v)))
-                    .map(|g| FrameView {
-                        key: g.key.clone(),
-                        members: g.members.len(),
-                        frame: g.frame,
-                    })
-                    .collect::<Vec<_>>()
-            })
+        folded.with(|f| {
+            f.expanded
+                .iter()
+                .filter(|g| all || g.frame.overlaps(&v))
+                .map(|g| FrameView {
+                    key: g.key.clone(),
+                    members: g.members.len(),
+                    frame: g.frame,
+                })
+                .collect::<Vec<_>>()
         })
     });
     // Everything drawn, expanded groups' frames included: what Fit shows and the
     // minimap maps.
     let bounds = Memo::new(move |_| {
         let nodes = fboxes.with(|b| b.values().copied().reduce(|a, b| a.union(&b)));
-        collapsed.with(|c| {
-            groups.with(|g| {
-                g.iter()
-                    .filter(|g| !c.contains(&g.key))
-                    .map(|g| g.frame)
-                    .fold(nodes, |a, f| Some(a.map_or(f, |a| a.union(&f))))
-            })
+        folded.with(|f| {
+            f.expanded
+                .iter()
+                .map(|g| g.frame)
+                .fold(nodes, |a, f| Some(a.map_or(f, |a| a.union(&f))))
         })
     });
 
@@ -707,14 +702,15 @@ pub fn Canvas() -> impl IntoView {
                     dy,
                     moved: true,
                 });
+                // Where it is drawn, in the design's coordinates (collapsed groups
+                // close rows up).
                 #[allow(clippy::cast_possible_truncation)]
-                dragged.set(Some((
-                    id,
-                    Position {
-                        x: (x - dx).round() as i32,
-                        y: (y - dy).round() as i32,
-                    },
-                )));
+                let at = Position {
+                    x: (x - dx).round() as i32,
+                    y: (y - dy).round() as i32,
+                };
+                let h = sizes.with_untracked(|s| s.get(&id).map_or(0, |s| s.h));
+                dragged.set(Some((id, folded.with_untracked(|f| f.stored(at, h)))));
             }
             Gesture::Panning { x: lx, y: ly } => {
                 let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
@@ -912,7 +908,7 @@ pub fn Canvas() -> impl IntoView {
         if zoom.get_untracked() < 0.8 {
             zoom.set(1.0);
         }
-        let Some(r) = boxes.with_untracked(|b| b.get(&id).copied()) else {
+        let Some(r) = fboxes.with_untracked(|b| b.get(&id).copied()) else {
             return;
         };
         let (w, h) = view_size.get_untracked();
@@ -999,8 +995,10 @@ pub fn Canvas() -> impl IntoView {
         let group = folded.with_untracked(|f| f.stand_ins.get(&id).map(|(k, _)| k.clone()));
         let handled = if let Some(dir) = Direction::of_key(&key) {
             if ev.shift_key() && linking.get_untracked().is_none() && group.is_none() {
-                let at = positions.with_untracked(|p| p.get(&id).copied().unwrap_or_default());
-                let to = dir.step(at);
+                let to = folded.with_untracked(|f| {
+                    let at = f.positions.get(&id).copied().unwrap_or_default();
+                    f.stored(dir.step(at), f.sizes.get(&id).map_or(0, |s| s.h))
+                });
                 app.dispatch(Edit::Set {
                     path: FieldPath::service(id, "/position"),
                     value: json!(to),
@@ -1107,10 +1105,10 @@ pub fn Canvas() -> impl IntoView {
                 badge: "✓".into(),
                 lines: vec!["Deployment".into(), "1 replica".into(), "no ports".into()],
             });
-            let at = positions.with_untracked(|p| {
-                sizes.with_untracked(|s| {
-                    layout::free_slot(p, s, app.selection.get_untracked(), size)
-                })
+            let at = folded.with_untracked(|f| {
+                let at =
+                    layout::free_slot(&f.positions, &f.sizes, app.selection.get_untracked(), size);
+                f.stored(at, size.h)
             });
             (name, at)
         });
@@ -1211,7 +1209,7 @@ pub fn Canvas() -> impl IntoView {
                     <rect width=bw height=layout::BADGE_HEIGHT rx="9" />
                     <text x=bw / 2 y="13" text-anchor="middle">{badge}</text>
                 </g>
-                <g class="group-toggle" data-testid=format!("expand-{}", g.key) transform=format!("translate({} {})", w - 30, h - 28)
+                <g class="group-toggle" data-testid=format!("expand-{}", g.key) transform=format!("translate({} {})", w - layout::TOGGLE_ROOM, h - 28)
                     on:click=move |_| expand(&k2)>
                     <rect width="20" height="20" rx="5" />
                     <path d="M 8 5 L 13 10 L 8 15" />
@@ -1456,7 +1454,7 @@ pub fn Canvas() -> impl IntoView {
                         } />
                         </g>
                         {move || match gesture.get() {
-                            Gesture::Connecting { from } => boxes.with(|b| b.get(&from).copied()).map(|a| {
+                            Gesture::Connecting { from } => fboxes.with(|b| b.get(&from).copied()).map(|a| {
                                 let (x, y) = pointer.get();
                                 let s = sizes.with(|s| s.get(&from).copied().unwrap_or_default());
                                 let top = a.y + a.h - f64::from(s.h);
@@ -1467,7 +1465,7 @@ pub fn Canvas() -> impl IntoView {
                         {move || {
                             let from = linking.get()?;
                             let to = active.get().filter(|to| *to != from)?;
-                            let (a, b) = positions.with(|p| Some((*p.get(&from)?, *p.get(&to)?)))?;
+                            let (a, b) = folded.with(|f| Some((*f.positions.get(&from)?, *f.positions.get(&to)?)))?;
                             let (sa, sb) = sizes.with(|s| (s.get(&from).copied().unwrap_or_default(), s.get(&to).copied().unwrap_or_default()));
                             Some(view! {
                                 <line x1=a.x + sa.w y1=a.y + sa.h / 2 x2=b.x y2=b.y + sb.h / 2 class="edge-line drawing" data-testid="link-preview" />

@@ -1060,9 +1060,15 @@ pub fn groups(
     out
 }
 
+/// Room above a node for a public entry point's label, as the canvas draws it.
+pub const ENTRY_ROOM: i32 = 20;
+
 /// The canvas with its collapsed groups folded: each collapsed group is drawn as one
 /// box standing in for its members, at its frame's corner, and the edges of its
-/// members lead to that box instead.
+/// members lead to that box instead. The rows a collapsed group leaves empty (below its
+/// box, down to where its frame ended) are closed, so what was below moves up: grouped
+/// in bands, a thousand services collapse into a column of boxes, not boxes a band's
+/// height apart. Rows that anything else drawn reaches into stay open.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folded {
     /// Where each drawn box is: services shown alone, and one stand-in per collapsed
@@ -1077,6 +1083,60 @@ pub struct Folded {
     pub stand_ins: BTreeMap<ServiceId, (String, usize)>,
     /// The box each hidden service is drawn in (its group's stand-in).
     pub hidden: BTreeMap<ServiceId, ServiceId>,
+    /// The expanded groups, their frames moved with their members.
+    pub expanded: Vec<Group>,
+    /// The rows closed, `[top, bottom)` in the design's coordinates: sorted, apart.
+    pub closed: Vec<(i32, i32)>,
+}
+
+impl Folded {
+    /// Where something at `y` in the design's coordinates is drawn.
+    pub fn drawn_y(&self, y: i32) -> i32 {
+        y - self
+            .closed
+            .iter()
+            .take_while(|(_, bottom)| *bottom <= y)
+            .map(|(top, bottom)| bottom - top)
+            .sum::<i32>()
+    }
+
+    /// Where a box `height` high, drawn at `at` (a node dragged there), goes in the
+    /// design: the inverse of [`Folded::drawn_y`]. A box drawn across the place where
+    /// rows were closed would reach into them and open them again, so it moves to the
+    /// nearer side of that place, clear of it.
+    pub fn stored(&self, at: Position, height: i32) -> Position {
+        // Each closed band is a line in the drawing: where it is, and how many rows.
+        let mut lines = Vec::with_capacity(self.closed.len());
+        let mut before = 0;
+        for (top, bottom) in &self.closed {
+            lines.push((top - before, bottom - top));
+            before += bottom - top;
+        }
+        // The box, with room for its entry label, must not cross a line: its top may
+        // not be in (line - height, line + ENTRY_ROOM).
+        let mut y = at.y;
+        let mut zone: Option<(i32, i32)> = None;
+        for &(line, _) in &lines {
+            let (lo, hi) = (line - height, line + ENTRY_ROOM);
+            zone = match zone {
+                Some((a, b)) if lo < b => Some((a, hi)),
+                Some((a, b)) if a < y && y < b => break,
+                _ => Some((lo, hi)),
+            };
+        }
+        if let Some((lo, hi)) = zone.filter(|(lo, hi)| *lo < y && y < *hi) {
+            y = if y - lo <= hi - y { lo } else { hi };
+        }
+        let below: i32 = lines
+            .iter()
+            .filter(|(line, _)| y - ENTRY_ROOM >= *line)
+            .map(|(_, rows)| rows)
+            .sum();
+        Position {
+            x: at.x,
+            y: y + below,
+        }
+    }
 }
 
 /// The text of a collapsed group's box: its name and how many services it holds.
@@ -1088,6 +1148,24 @@ pub fn collapsed_text(key: &str, members: usize, badge: &str) -> NodeText {
             format!("{members} service{}", if members == 1 { "" } else { "s" }),
             "collapsed group".into(),
         ],
+    }
+}
+
+/// Room a collapsed group's box keeps at its right for its expand toggle (a 20-unit
+/// button 10 units in from the border), beside its last line.
+pub const TOGGLE_ROOM: i32 = 30;
+
+/// The size of a collapsed group's box with `text`: a node's, and wide enough that its
+/// expand toggle covers none of its last line.
+pub fn collapsed_size(text: &NodeText) -> Size {
+    let size = node_size(text);
+    let last = text
+        .lines
+        .last()
+        .map_or(0, |l| ceil(text_width(l, LINE_PX, false)));
+    Size {
+        w: size.w.max(PAD_X + last + 8 + TOGGLE_ROOM),
+        ..size
     }
 }
 
@@ -1124,7 +1202,7 @@ pub fn fold(
         out.positions.insert(first, at);
         out.sizes.insert(
             first,
-            node_size(&collapsed_text(&g.key, g.members.len(), badge)),
+            collapsed_size(&collapsed_text(&g.key, g.members.len(), badge)),
         );
         out.stand_ins
             .insert(first, (g.key.clone(), g.members.len()));
@@ -1142,6 +1220,102 @@ pub fn fold(
             })
         })
         .collect();
+    out.expanded = groups
+        .iter()
+        .filter(|g| !collapsed.contains(&g.key))
+        .cloned()
+        .collect();
+    out.closed = empty_rows(&out, groups, collapsed);
+    if !out.closed.is_empty() {
+        let moved: Vec<(ServiceId, i32)> = out
+            .positions
+            .iter()
+            .map(|(id, p)| (*id, out.drawn_y(p.y)))
+            .collect();
+        for (id, y) in moved {
+            if let Some(p) = out.positions.get_mut(&id) {
+                p.y = y;
+            }
+        }
+        let shifts: Vec<f64> = out
+            .expanded
+            .iter()
+            .map(|g| f64::from(out.drawn_y(g.frame.y.floor() as i32)) - g.frame.y.floor())
+            .collect();
+        for (g, dy) in out.expanded.iter_mut().zip(shifts) {
+            g.frame.y += dy;
+        }
+    }
+    out
+}
+
+/// The rows a collapsed group leaves empty once folded: above its box (its title bar's)
+/// and below it, within its frame, wherever nothing else drawn is (a box with room for
+/// its entry label, an expanded group's frame). Sorted and apart; a group's box keeps
+/// [`GROUP_PAD`] above and below it.
+#[allow(clippy::cast_possible_truncation)]
+fn empty_rows(out: &Folded, groups: &[Group], collapsed: &BTreeSet<String>) -> Vec<(i32, i32)> {
+    let pad = GROUP_PAD as i32;
+    let mut freed = Vec::new();
+    for g in groups.iter().filter(|g| collapsed.contains(&g.key)) {
+        let Some(first) = g.members.first() else {
+            continue;
+        };
+        let (Some(at), Some(size)) = (out.positions.get(first), out.sizes.get(first)) else {
+            continue;
+        };
+        let (top, bottom) = (
+            g.frame.y.ceil() as i32,
+            (g.frame.y + g.frame.h).floor() as i32,
+        );
+        freed.push((top, at.y - pad));
+        freed.push((at.y + size.h + pad, bottom));
+    }
+    let taken = out
+        .positions
+        .iter()
+        .map(|(id, p)| (p.y - ENTRY_ROOM, p.y + size_of(&out.sizes, *id).h))
+        .chain(out.expanded.iter().map(|g| {
+            (
+                g.frame.y.floor() as i32,
+                (g.frame.y + g.frame.h).ceil() as i32,
+            )
+        }))
+        .collect();
+    without(merged(freed), &merged(taken))
+}
+
+/// The union of `spans` (`[top, bottom)` each): sorted, apart, none empty.
+fn merged(mut spans: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
+    spans.retain(|(top, bottom)| top < bottom);
+    spans.sort_unstable();
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(spans.len());
+    for (top, bottom) in spans {
+        match out.last_mut() {
+            Some(last) if top <= last.1 => last.1 = last.1.max(bottom),
+            _ => out.push((top, bottom)),
+        }
+    }
+    out
+}
+
+/// What of `spans` lies outside every span of `taken` (both as [`merged`] gives them).
+fn without(spans: Vec<(i32, i32)>, taken: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut out = Vec::new();
+    for (mut top, bottom) in spans {
+        for &(t, b) in taken {
+            if b <= top || t >= bottom {
+                continue;
+            }
+            if t > top {
+                out.push((top, t));
+            }
+            top = top.max(b);
+        }
+        if top < bottom {
+            out.push((top, bottom));
+        }
+    }
     out
 }
 
@@ -1934,6 +2108,216 @@ mod tests {
         // Nothing collapsed: nothing changes.
         let none = fold(&p, &s, &d.edges, &gs, &BTreeSet::new(), &BTreeMap::new());
         assert_eq!((none.positions, none.edges), (p, d.edges.clone()));
+    }
+
+    /// Every two drawn boxes (with room for an entry label) apart, and every expanded
+    /// frame around its members' drawn boxes and clear of every other box.
+    fn assert_legible(f: &Folded) {
+        let boxes: Vec<(ServiceId, Rect)> = f
+            .positions
+            .iter()
+            .map(|(id, p)| {
+                let r = Rect::node(*p, size_of(&f.sizes, *id));
+                let room = f64::from(ENTRY_ROOM);
+                (
+                    *id,
+                    Rect {
+                        y: r.y - room,
+                        h: r.h + room,
+                        ..r
+                    },
+                )
+            })
+            .collect();
+        for (i, (a, ra)) in boxes.iter().enumerate() {
+            for (b, rb) in &boxes[i + 1..] {
+                assert!(!ra.overlaps(rb), "{a:?} {ra:?} and {b:?} {rb:?}");
+            }
+        }
+        for g in &f.expanded {
+            for (id, r) in &boxes {
+                let inside = r.x >= g.frame.x
+                    && r.x + r.w <= g.frame.x + g.frame.w
+                    && r.y + f64::from(ENTRY_ROOM) >= g.frame.y
+                    && r.y + r.h <= g.frame.y + g.frame.h;
+                if g.members.contains(id) {
+                    assert!(
+                        inside,
+                        "{id:?} {r:?} outside {}'s frame {:?}",
+                        g.key, g.frame
+                    );
+                } else {
+                    assert!(!r.overlaps(&g.frame), "{id:?} {r:?} in {}'s frame", g.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn collapsed_groups_close_up_their_rows_and_a_drop_keeps_them_closed() {
+        let d = templates::scaled(300);
+        let s = sizes(&d);
+        let env = d.environments[0].clone();
+        let by = group_of(&d, &env, GroupBy::Component);
+        let p = grouped_positions(&d, &s, &by);
+        let gs = groups(&by, &boxes_of(&p, &s));
+        assert!(gs.len() > 3, "{gs:?}");
+        let bottom = |f: &Folded| {
+            f.positions
+                .iter()
+                .map(|(id, p)| p.y + size_of(&f.sizes, *id).h)
+                .max()
+                .unwrap()
+        };
+
+        // All collapsed: a column of boxes, in the bands' order, each a gap below the
+        // one before, where the bands stood thousands of units apart.
+        let all: BTreeSet<String> = gs.iter().map(|g| g.key.clone()).collect();
+        let f = fold(&p, &s, &d.edges, &gs, &all, &BTreeMap::new());
+        assert_legible(&f);
+        let mut column: Vec<(i32, ServiceId)> =
+            f.positions.iter().map(|(id, at)| (at.y, *id)).collect();
+        column.sort_unstable();
+        let stored: Vec<ServiceId> = {
+            let mut v: Vec<(i32, ServiceId)> =
+                column.iter().map(|(_, id)| (p[id].y, *id)).collect();
+            v.sort_unstable();
+            v.into_iter().map(|(_, id)| id).collect()
+        };
+        assert_eq!(column.iter().map(|(_, id)| *id).collect::<Vec<_>>(), stored);
+        #[allow(clippy::cast_possible_truncation)]
+        let step = |id: ServiceId| f.sizes[&id].h + 2 * GROUP_PAD as i32 + GROUP_GAP + ENTRY_ROOM;
+        for w in column.windows(2) {
+            assert!(w[1].0 - w[0].0 <= step(w[0].1), "{w:?}");
+        }
+        assert!(
+            bottom(&f) * 4 < p.values().map(|p| p.y).max().unwrap(),
+            "{}",
+            bottom(&f)
+        );
+        // Each group's box is drawn where it stands in the design's coordinates (its
+        // frame's corner), the closed rows taken out.
+        for g in &gs {
+            let id = g.members[0];
+            #[allow(clippy::cast_possible_truncation)]
+            let corner = Position {
+                x: (g.frame.x + GROUP_PAD).round() as i32,
+                y: (g.frame.y + GROUP_HEADER).round() as i32,
+            };
+            assert_eq!(
+                f.stored(f.positions[&id], f.sizes[&id].h),
+                corner,
+                "{}",
+                g.key
+            );
+        }
+
+        // The top group collapsed: everything below it moves up by one amount, the
+        // other groups' frames with their members.
+        let top = &gs[0];
+        let one = BTreeSet::from([top.key.clone()]);
+        let f = fold(&p, &s, &d.edges, &gs, &one, &BTreeMap::new());
+        assert_legible(&f);
+        assert_eq!(f.expanded.len(), gs.len() - 1);
+        let lifts: BTreeSet<i32> = p
+            .iter()
+            .filter(|(id, _)| !top.members.contains(id))
+            .map(|(id, at)| at.y - f.positions[id].y)
+            .collect();
+        assert_eq!(lifts.len(), 1, "{lifts:?}");
+        let lift = *lifts.iter().next().unwrap();
+        assert!(
+            f64::from(lift) > top.frame.h / 2.0,
+            "{lift} of {}",
+            top.frame.h
+        );
+        for (g, before) in f.expanded.iter().zip(&gs[1..]) {
+            assert_eq!(g.frame.y, before.frame.y - f64::from(lift), "{}", g.key);
+        }
+
+        // A service of no group dropped anywhere (a member would stretch its group's
+        // frame over the rows) lands where it was dropped, or beside the place where
+        // rows were closed when it would cross it, and the rows stay closed.
+        let moved = gs[1].members[0];
+        let h = s[&moved].h;
+        let mut by = by.clone();
+        by.remove(&moved);
+        let f = fold(
+            &p,
+            &s,
+            &d.edges,
+            &groups(&by, &boxes_of(&p, &s)),
+            &one,
+            &BTreeMap::new(),
+        );
+        assert!(!f.closed.is_empty());
+        for y in (-200..bottom(&f) + 200).step_by(13) {
+            let at = Position { x: 100_000, y };
+            let to = f.stored(at, h);
+            let mut q = p.clone();
+            q.insert(moved, to);
+            let again = fold(
+                &q,
+                &s,
+                &d.edges,
+                &groups(&by, &boxes_of(&q, &s)),
+                &one,
+                &BTreeMap::new(),
+            );
+            assert_eq!(again.closed, f.closed, "dropped at {y}");
+            let shown = again.positions[&moved].y;
+            assert!(
+                (shown - y).abs() <= h + ENTRY_ROOM,
+                "dropped at {y}, shown at {shown}"
+            );
+            let crossed = f
+                .closed
+                .iter()
+                .any(|(t, b)| to.y + h > *t && to.y - ENTRY_ROOM < *b);
+            assert!(!crossed, "dropped at {y}, stored at {to:?}");
+        }
+
+        // A box beside the collapsed group, in its rows, keeps those rows open.
+        let mut q = p.clone();
+        let beside = Position {
+            x: 100_000,
+            y: (top.frame.y + top.frame.h / 2.0) as i32,
+        };
+        q.insert(moved, beside);
+        let f = fold(
+            &q,
+            &s,
+            &d.edges,
+            &groups(&by, &boxes_of(&q, &s)),
+            &one,
+            &BTreeMap::new(),
+        );
+        assert_legible(&f);
+        assert!(f
+            .closed
+            .iter()
+            .all(|(t, b)| *b <= beside.y - ENTRY_ROOM || *t >= beside.y + h));
+        assert_eq!(f.positions[&moved].y, f.drawn_y(beside.y));
+    }
+
+    #[test]
+    fn a_collapsed_boxs_toggle_covers_none_of_its_text() {
+        for (key, members, badge) in [
+            ("db", 1, "✓"),
+            ("gateway", 91, "✓"),
+            ("frontend", 91, "▲182"),
+        ] {
+            let text = collapsed_text(key, members, badge);
+            let size = collapsed_size(&text);
+            let toggle = f64::from(size.w - TOGGLE_ROOM);
+            let last = text.lines.last().unwrap();
+            assert!(
+                f64::from(PAD_X) + text_width(last, LINE_PX, false) + 8.0 <= toggle,
+                "{key}: {size:?}"
+            );
+            let badge_left = f64::from(size.w - PAD_X) - f64::from(badge_width(badge));
+            assert!(f64::from(PAD_X) + text_width(&text.lines[0], LINE_PX, false) < badge_left);
+        }
     }
 
     #[test]

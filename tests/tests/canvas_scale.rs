@@ -208,13 +208,29 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     })
     .await;
     page.click("collapse-all").await;
-    // Collapsed groups keep their band's place: those in view are drawn, as one box each.
+    // Each group is one box, and the rows its band filled close up: the boxes stand in
+    // a column, a gap apart, where the bands were hundreds of rows high (before, one
+    // box was in view and the next a screen or more below it).
     let shown_groups = page
         .wait_until("the groups collapsed", async |p| {
             let c = collapsed_in_dom(p).await;
-            (!c.is_empty() && c.is_subset(&components)).then(|| c.into_iter().next().unwrap())
+            (c.len() >= 3.min(components.len()) && c.is_subset(&components))
+                .then(|| c.into_iter().next().unwrap())
         })
         .await;
+    let gaps = js(
+        &page,
+        r#"const boxes = [...document.querySelectorAll('[data-testid^="group-node-"] .node-box:not(.stack)')]
+             .map(b => b.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+           return boxes.slice(1).map((b, i) => b.top - boxes[i].bottom);"#,
+    )
+    .await;
+    let gaps: Vec<f64> = serde_json::from_value(gaps).expect("numbers");
+    assert!(!gaps.is_empty(), "one group box drawn");
+    assert!(
+        gaps.iter().all(|g| (0.0..150.0).contains(g)),
+        "gaps between the collapsed boxes on screen: {gaps:?}"
+    );
     assert!(
         nodes_in_dom(&page).await.len() <= 1,
         "only the selected service may stay drawn"
@@ -259,6 +275,50 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     page.find(&format!("group-node-{group}")).await;
     page.click(&format!("expand-{group}")).await;
     page.wait_gone(&format!("group-node-{group}")).await;
+
+    // A node dragged below collapsed groups (whose rows are closed) lands where it was
+    // dropped: the design keeps it where it stays there, not a band's height away.
+    page.type_into("canvas-search", last).await;
+    page.click(&format!("found-{last}")).await;
+    page.wait_until("the last service in view", async |p| {
+        on_screen(p, last).await.then(String::new)
+    })
+    .await;
+    let top_of = format!(
+        "return document.querySelector('[data-testid=\"node-{last}\"] .node-box').getBoundingClientRect().top;"
+    );
+    let before = js(&page, &top_of).await.as_f64().expect("a number");
+    let node = page.find(&format!("node-{last}")).await;
+    let drag = fantoccini::actions::MouseActions::new("drag".into())
+        .then(fantoccini::actions::PointerAction::MoveToElement {
+            element: node,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(fantoccini::actions::PointerAction::Down {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        })
+        .then(fantoccini::actions::PointerAction::MoveBy {
+            duration: Some(std::time::Duration::from_millis(200)),
+            x: 0.0,
+            y: 40.0,
+        })
+        .then(fantoccini::actions::PointerAction::Up {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        });
+    page.client.perform_actions(drag).await.expect("drag");
+    let moved = page
+        .wait_until("the node to move", async |p| {
+            let y = js(p, &top_of).await.as_f64()?;
+            ((y - before).abs() > 1.0).then(|| y.to_string())
+        })
+        .await;
+    let moved: f64 = moved.parse().unwrap();
+    assert!(
+        (moved - before - 40.0).abs() <= 3.0,
+        "dragged 40 px down: from {before} to {moved}"
+    );
 
     // By namespace: the shown environment's namespace is a group.
     page.select("group-by", "namespace").await;
