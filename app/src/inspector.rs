@@ -615,26 +615,44 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let others = Memo::new(move |_| {
+    // The service it will call, found by name (a thousand services are no list to
+    // scroll): the best matches as one types, Enter takes the first.
+    let query = RwSignal::new(String::new());
+    let matches = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return Vec::new();
+        }
         app.editor.with(|e| {
-            e.design
-                .services
-                .iter()
-                .filter(|s| s.id != id)
-                .map(|s| {
-                    (
-                        s.id,
-                        s.name.clone(),
-                        s.exposure
-                            .ports
-                            .first()
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default(),
-                    )
-                })
+            kubeprint_core::layout::search(&e.design, &q)
+                .into_iter()
+                .filter(|to| *to != id)
+                .take(CALLEE_MATCHES)
+                .filter_map(|to| Some((to, e.design.service(to)?.name.clone())))
                 .collect::<Vec<_>>()
         })
     });
+    // The list shows whole, scrolling the inspector when it runs past its end.
+    let results = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        if matches.with(|m| !m.is_empty()) {
+            if let Some(list) = results.get_untracked() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                list.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
+    let add = move |to: ServiceId| {
+        let port = app.editor.with_untracked(|e| {
+            e.design
+                .service(to)
+                .and_then(|s| s.exposure.ports.first().map(|p| p.name.clone()))
+                .unwrap_or_default()
+        });
+        app.dispatch(Edit::AddEdge(Edge { from: id, to, port }));
+        query.set(String::new());
+    };
     view! {
         <ul class="refs" data-testid="edges">
             {move || outgoing.get().into_iter().map(|(edge, to)| {
@@ -647,20 +665,39 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-        <select
-            data-testid="add-edge"
-            aria-label="Add a dependency"
-            on:change=move |ev| {
-                let Ok(target) = event_target_value(&ev).parse::<u32>() else { return };
-                let port = others.get_untracked().into_iter().find(|(i, _, _)| i.0 == target).map(|(_, _, p)| p).unwrap_or_default();
-                app.dispatch(Edit::AddEdge(Edge { from: id, to: ServiceId(target), port }));
-            }
-        >
-            <option value="" selected=true>"+ calls…"</option>
-            {move || others.get().into_iter().map(|(sid, name, _)| view! { <option value=sid.0.to_string()>{name}</option> }).collect_view()}
-        </select>
+        <div class="add-edge">
+            <input
+                type="search"
+                data-testid="add-edge"
+                aria-label="Add a dependency: the name of the service this one calls"
+                placeholder="+ calls… (a service's name)"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                    "Enter" => {
+                        ev.prevent_default();
+                        if let Some((to, _)) = matches.with_untracked(|m| m.first().cloned()) {
+                            add(to);
+                        }
+                    }
+                    "Escape" => query.set(String::new()),
+                    _ => {}
+                }
+            />
+            <ul class="search-results" data-testid="add-edge-results" node_ref=results hidden=move || matches.with(Vec::is_empty)>
+                <For each=move || matches.get() key=|m| m.0 children=move |(to, name)| view! {
+                    <li><button data-testid=format!("calls-{name}") on:click=move |_| add(to)>{name.clone()}</button></li>
+                } />
+            </ul>
+            <p class="note" data-testid="add-edge-none" hidden=move || query.with(|q| q.trim().is_empty()) || !matches.with(Vec::is_empty)>
+                "No other service has that name."
+            </p>
+        </div>
     }
 }
+
+/// How many services the dependency search lists.
+const CALLEE_MATCHES: usize = 8;
 
 /// What the Service choice means when it says less than it seems: a ClusterIP Service
 /// with no port is not created.

@@ -222,6 +222,16 @@ fn doc_lines(d: usize, text: &str) -> impl Iterator<Item = &str> {
     (d > 0).then_some("---").into_iter().chain(text.lines())
 }
 
+/// Whether the object menu's choice `filter` shows the object `kind`/`name`: all of
+/// them (empty), one kind (`Deployment/`) or one object (`Deployment/api`).
+fn shows(filter: &str, kind: &str, name: &str) -> bool {
+    match filter.split_once('/') {
+        None => true,
+        Some((k, "")) => k == kind,
+        Some((k, n)) => k == kind && n == name,
+    }
+}
+
 /// The whole YAML text of `docs`, as Copy and Download give it.
 fn joined(docs: &[Document]) -> String {
     docs.iter()
@@ -242,7 +252,7 @@ pub fn YamlView() -> impl IntoView {
             let f = filter.get();
             app.documents.with(|docs| {
                 docs.iter()
-                    .filter(|(k, n, _)| f.is_empty() || f == format!("{k}/{n}"))
+                    .filter(|(k, n, _)| shows(&f, k, n))
                     .cloned()
                     .collect::<Vec<_>>()
             })
@@ -281,15 +291,55 @@ pub fn YamlView() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // Names of the objects, for the object menu: unchanged while only texts change.
-    // (Shared kinds and names, not formatted: an edit's keystroke only compares them.)
-    let names = Memo::new(move |_| {
+    // The object menu: every kind with its number of objects, in apply order, and the
+    // selected service's objects; unchanged while only texts change (a thousand
+    // services' objects would be thousands of options).
+    let kinds = Memo::new(move |_| {
         app.documents.with(|docs| {
-            docs.iter()
-                .map(|(k, n, _)| (k.clone(), n.clone()))
-                .collect::<Vec<_>>()
+            let mut kinds: Vec<(Arc<str>, usize)> = Vec::new();
+            for (k, _, _) in docs {
+                match kinds.iter_mut().find(|(kind, _)| kind == k) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((k.clone(), 1)),
+                }
+            }
+            kinds
         })
     });
+    let total = Memo::new(move |_| app.documents.with(Vec::len));
+    // The choice follows the selection: one object shows the newly selected service's
+    // object of the same kind, or all when it has none; a kind no longer there, all.
+    Effect::new(move |_| {
+        kinds.track();
+        app.selected_objects.track();
+        let f = filter.get_untracked();
+        let Some((kind, name)) = f.split_once('/') else {
+            return;
+        };
+        let next = if name.is_empty() {
+            let there = kinds.with(|ks| ks.iter().any(|(k, _)| &**k == kind));
+            (!there).then(String::new)
+        } else {
+            app.selected_objects.with(|objects| {
+                let mine = objects.iter().any(|(k, n)| &**k == kind && &**n == name);
+                (!mine).then(|| {
+                    objects
+                        .iter()
+                        .find(|(k, _)| &**k == kind)
+                        .map(|(k, n)| format!("{k}/{n}"))
+                        .unwrap_or_default()
+                })
+            })
+        };
+        if let Some(next) = next {
+            filter.set(next);
+        }
+    });
+    let service_name = move || {
+        let id = app.selected()?;
+        app.editor
+            .with(|e| e.design.service(id).map(|s| s.name.clone()))
+    };
     let pre = NodeRef::<leptos::html::Pre>::new();
     let top = RwSignal::new(0.0);
     let height = RwSignal::new(1000.0);
@@ -383,12 +433,27 @@ pub fn YamlView() -> impl IntoView {
         <section class="yaml" aria-label="YAML">
             <header class="panel-head">
                 <h2>{move || format!("YAML · {}", app.env.get())}</h2>
-                <select data-testid="yaml-object" aria-label="Object" on:change=move |ev| filter.set(event_target_value(&ev))>
-                    <option value="">{move || format!("All {}", counted(names.with(Vec::len), "object"))}</option>
-                    {move || names.get().into_iter().map(|(k, n)| {
-                        let v = format!("{k}/{n}");
-                        view! { <option value=v.clone()>{v.clone()}</option> }
-                    }).collect_view()}
+                <select data-testid="yaml-object" aria-label="Objects shown" title="Show every object, the selected service's, or one kind"
+                    prop:value=move || filter.get()
+                    on:change=move |ev| filter.set(event_target_value(&ev))>
+                    <option value="">{move || format!("All {}", counted(total.get(), "object"))}</option>
+                    {move || {
+                        let objects = app.selected_objects.get();
+                        let name = service_name()?;
+                        (!objects.is_empty()).then(|| view! {
+                            <optgroup label=name data-testid="yaml-object-service">
+                                {objects.into_iter().map(|(k, n)| {
+                                    let v = format!("{k}/{n}");
+                                    view! { <option value=v.clone()>{v.clone()}</option> }
+                                }).collect_view()}
+                            </optgroup>
+                        })
+                    }}
+                    <optgroup label="Every object of a kind" data-testid="yaml-object-kinds">
+                        {move || kinds.get().into_iter().map(|(k, n)| view! {
+                            <option value=format!("{k}/")>{format!("{k} · {n}")}</option>
+                        }).collect_view()}
+                    </optgroup>
                 </select>
                 <button data-testid="copy-yaml" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
                 <button data-testid="download-yaml" title="Download this environment as one YAML file" on:click=move |_| {

@@ -13,6 +13,7 @@ use kubeprint_core::rules::{Finding, LiveFindings};
 use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 /// How many times the page has validated the design since it opened. The benchmark page
 /// reads it to show how many validations one action causes.
@@ -97,6 +98,8 @@ pub struct AppState {
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
     pub documents: Memo<Vec<Document>>,
+    /// (kind, name) of the selected service's objects among them.
+    pub selected_objects: Memo<Vec<(Arc<str>, Arc<str>)>>,
 }
 
 /// A memo's comparison for lists of documents: see [`same_documents`].
@@ -134,6 +137,13 @@ impl AppState {
             },
             documents_changed,
         );
+        let selected_objects = Memo::new(move |_| {
+            // After the documents are brought up to date (the live YAML's record of
+            // whose objects are whose is made with them).
+            documents.with(|_| ());
+            let id = selection.get();
+            live.with_value(|l| id.map(|id| l.service_objects(id)).unwrap_or_default())
+        });
         AppState {
             editor,
             selection,
@@ -156,6 +166,7 @@ impl AppState {
             import_file: RwSignal::new(String::new()),
             findings,
             documents,
+            selected_objects,
         }
     }
 

@@ -155,7 +155,8 @@ async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_a
     .await;
 
     // It calls the API gateway: the NetworkPolicies open that path.
-    page.select("add-edge", "2").await;
+    page.type_into("add-edge", "api-").await;
+    page.click("calls-api-gateway").await;
     let yaml = page
         .wait_text("yaml", "the new NetworkPolicy", |t| {
             t.contains("name: service-12-allow")
@@ -880,5 +881,180 @@ async fn a_long_yaml_is_drawn_as_it_scrolls_and_found_copied_and_downloaded_whol
         std::fs::read_to_string(&file).unwrap() == whole,
         "Download gives the whole YAML"
     );
+    page.close().await;
+}
+
+/// The top-level kinds of a YAML text, one per document, in order.
+fn kinds_of(yaml: &str) -> Vec<String> {
+    yaml.lines()
+        .filter_map(|l| l.strip_prefix("kind: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The options of the YAML's object menu under the group `testid`: (value, text).
+async fn menu_options(page: &Page, testid: &str) -> Vec<(String, String)> {
+    let v = page
+        .client
+        .execute(
+            "const g = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+             return g ? [...g.querySelectorAll('option')].map(o => [o.value, o.textContent]) : [];",
+            vec![serde_json::json!(testid)],
+        )
+        .await
+        .expect("the menu's options");
+    serde_json::from_value(v).expect("pairs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_yaml_menu_shows_the_selected_services_objects_or_one_kind() {
+    use kubeprint_core::templates;
+    let design = templates::miniredis();
+    let prod = design.environment("prod").expect("prod").clone();
+    let page = Page::open("yaml-menu").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    let all = page
+        .wait_text("yaml", "miniredis prod", |t| {
+            t.contains("namespace: miniredis-prod")
+        })
+        .await;
+
+    // Every kind is listed once, with as many objects as the YAML holds.
+    let mut counted: Vec<(String, usize)> = Vec::new();
+    for k in kinds_of(&all) {
+        match counted.iter_mut().find(|(kind, _)| *kind == k) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((k, 1)),
+        }
+    }
+    let kinds = menu_options(&page, "yaml-object-kinds").await;
+    let listed: Vec<(String, usize)> = kinds
+        .iter()
+        .map(|(v, t)| {
+            let kind = v.strip_suffix('/').expect("a kind's value ends in /");
+            let n = t.rsplit(' ').next().unwrap().parse().expect("a count");
+            (kind.to_string(), n)
+        })
+        .collect();
+    let (mut want, mut got) = (counted.clone(), listed.clone());
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+
+    // The selected service's objects; one of them shown alone.
+    let deployed: Vec<&str> = design
+        .services
+        .iter()
+        .filter(|s| prod.deploys(s.id))
+        .map(|s| s.name.as_str())
+        .collect();
+    let (first, second) = (deployed[0], deployed[1]);
+    page.click_node(first).await;
+    page.wait_until("the service's objects listed", async |p| {
+        let o = menu_options(p, "yaml-object-service").await;
+        o.iter()
+            .any(|(v, _)| v == &format!("Service/{first}"))
+            .then(String::new)
+    })
+    .await;
+    let own = menu_options(&page, "yaml-object-service").await;
+    assert!(own.len() >= 2, "{own:?}");
+    page.select("yaml-object", &format!("Service/{first}"))
+        .await;
+    let one = page
+        .wait_text("yaml", "the Service alone", |t| kinds_of(t) == ["Service"])
+        .await;
+    assert!(one.contains(&format!("\n  name: {first}\n")), "{one}");
+
+    // Another service selected: its object of the same kind is shown.
+    page.click_node(second).await;
+    let other = page
+        .wait_text("yaml", "the other Service", |t| {
+            kinds_of(t) == ["Service"] && t.contains(&format!("\n  name: {second}\n"))
+        })
+        .await;
+    assert!(!other.contains(&format!("\n  name: {first}\n")));
+    assert_eq!(page.value("yaml-object").await, format!("Service/{second}"));
+
+    // One kind: every object of it, and nothing else.
+    let (kind, n) = counted
+        .iter()
+        .find(|(k, n)| k == "Deployment" && *n > 1)
+        .cloned()
+        .expect("several Deployments");
+    page.select("yaml-object", &format!("{kind}/")).await;
+    page.wait_text("yaml", "every Deployment", |t| {
+        kinds_of(t) == vec![kind.clone(); n]
+    })
+    .await;
+    // The menu holds the kinds and one service's objects, not every object.
+    let options = js_count(&page, "[data-testid=\"yaml-object\"] option").await;
+    let service = menu_options(&page, "yaml-object-service").await.len();
+    assert_eq!(options, 1 + kinds.len() + service);
+    page.select("yaml-object", "").await;
+    page.wait_text("yaml", "all objects", |t| {
+        kinds_of(t).len() == kinds_of(&all).len()
+    })
+    .await;
+    page.close().await;
+}
+
+/// How many elements match `css`.
+async fn js_count(page: &Page, css: &str) -> usize {
+    let v = page
+        .client
+        .execute(
+            "return document.querySelectorAll(arguments[0]).length;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .expect("a count");
+    usize::try_from(v.as_u64().expect("a number")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dependency_is_added_by_finding_the_service_it_calls() {
+    let page = Page::open("add-edge").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis prod", |t| {
+        t.contains("namespace: miniredis-prod")
+    })
+    .await;
+    page.click_node("frontend").await;
+    let before = page.text("edges").await;
+    assert!(!before.contains("calls monitoring-service"), "{before}");
+
+    // A service does not call itself: its own name finds nothing, and says so.
+    page.type_into("add-edge", "FRONTEND").await;
+    page.wait_until("the no-match note", async |p| {
+        let shown = p
+            .client
+            .execute(
+                "return !document.querySelector('[data-testid=\"add-edge-none\"]').hidden;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (shown == serde_json::Value::Bool(true)).then(String::new)
+    })
+    .await;
+    assert!(!page.present("calls-frontend").await);
+
+    // Part of a name lists the matches; Enter takes the first and clears the box.
+    page.type_into("add-edge", "monitor").await;
+    page.find("calls-monitoring-service").await;
+    page.find("add-edge")
+        .await
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("Enter");
+    page.wait_text("edges", "the new dependency", |t| {
+        t.contains("calls monitoring-service on port")
+    })
+    .await;
+    assert_eq!(page.value("add-edge").await, "");
+    assert!(!page.present("calls-monitoring-service").await);
     page.close().await;
 }

@@ -511,7 +511,8 @@ async fn new_services_cover_no_node_and_stay_apart_when_edges_change() {
         page.find(&format!("node-service-{n}")).await;
     }
     // A new dependency changes the automatic layout; the placed nodes keep apart.
-    page.select("add-edge", "3").await;
+    page.type_into("add-edge", "back").await;
+    page.click("calls-backend").await;
     page.find("edge-14-3").await;
     page.click("fit").await;
     let overlaps = js(

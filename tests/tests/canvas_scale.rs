@@ -116,6 +116,14 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         !nodes_in_dom(&page).await.contains(last),
         "{last} is far away"
     );
+    // The YAML's object menu lists kinds and the selected service's objects, not the
+    // environment's thousand-odd objects.
+    let options = js(
+        &page,
+        "return document.querySelectorAll('[data-testid=\"yaml-object\"] option').length;",
+    )
+    .await;
+    assert!(options.as_u64().unwrap() < 40, "{options} options");
 
     // The minimap moves the view to where it is clicked.
     let before = minimap_view_x(&page).await;

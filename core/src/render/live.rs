@@ -273,6 +273,16 @@ impl LiveYaml {
             .collect()
     }
 
+    /// The kinds and names of service `id`'s objects in the last
+    /// [`LiveYaml::documents`], its allow policy last; none for a service not deployed.
+    pub fn service_objects(&self, id: ServiceId) -> Vec<(Arc<str>, Arc<str>)> {
+        let own = self.services.get(&id).into_iter().flatten();
+        let policy = self.policies.get(&id).and_then(|(_, doc)| doc.as_ref());
+        own.chain(policy)
+            .map(|d| (d.doc.0.clone(), d.doc.1.clone()))
+            .collect()
+    }
+
     /// How many services the last [`LiveYaml::documents`] rendered (the others' documents
     /// were reused).
     pub fn services_rendered(&self) -> usize {
@@ -465,6 +475,49 @@ mod tests {
         let items = [(1, 'a'), (1, 'b'), (0, 'c')];
         stable_order(&items, &mut order, by_first);
         assert_eq!(order, [2, 0, 1]);
+    }
+
+    #[test]
+    fn a_services_objects_are_its_own_documents_and_its_allow_policy() {
+        let mut design = crate::templates::miniredis();
+        let env = "prod";
+        let prod = design
+            .environments
+            .iter_mut()
+            .find(|e| e.name == env)
+            .unwrap();
+        prod.default_deny = true;
+        let mut live = LiveYaml::default();
+        let docs = live.documents(&design, env);
+        let all: HashSet<(Arc<str>, Arc<str>)> = docs
+            .iter()
+            .map(|(k, n, _)| (k.clone(), n.clone()))
+            .collect();
+        let mut seen = HashSet::new();
+        let prod = design.environment(env).unwrap().clone();
+        for s in &design.services {
+            let own = live.service_objects(s.id);
+            if !prod.deploys(s.id) {
+                assert!(own.is_empty(), "{} does not run in {env}: {own:?}", s.name);
+                continue;
+            }
+            assert!(
+                own.iter().any(|(_, n)| **n == *s.name),
+                "{}: {own:?}",
+                s.name
+            );
+            for o in own {
+                assert!(all.contains(&o), "{o:?} is not a document");
+                assert!(seen.insert(o.clone()), "{o:?} belongs to two services");
+            }
+        }
+        assert!(
+            seen.iter().any(|(k, _)| &**k == "NetworkPolicy"),
+            "the allow policies: {seen:?}"
+        );
+        // The environment's own objects belong to no service.
+        assert!(seen.len() < all.len());
+        assert!(live.service_objects(ServiceId(u32::MAX)).is_empty());
     }
 
     #[test]
