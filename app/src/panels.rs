@@ -335,11 +335,24 @@ pub fn YamlView() -> impl IntoView {
             filter.set(next);
         }
     });
-    let service_name = move || {
+    let service_name = Memo::new(move |_| {
         let id = app.selected()?;
         app.editor
             .with(|e| e.design.service(id).map(|s| s.name.clone()))
-    };
+    });
+    // The menu's options are made again when the kinds or the selected service's
+    // objects change: the choice is set again once they are there (an Effect runs
+    // after the view's updates), or the browser would show "All" for it.
+    let menu = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        kinds.track();
+        app.selected_objects.track();
+        service_name.track();
+        let f = filter.get();
+        if let Some(menu) = menu.get() {
+            menu.set_value(&f);
+        }
+    });
     let pre = NodeRef::<leptos::html::Pre>::new();
     let top = RwSignal::new(0.0);
     let height = RwSignal::new(1000.0);
@@ -434,12 +447,12 @@ pub fn YamlView() -> impl IntoView {
             <header class="panel-head">
                 <h2>{move || format!("YAML · {}", app.env.get())}</h2>
                 <select data-testid="yaml-object" aria-label="Objects shown" title="Show every object, the selected service's, or one kind"
-                    prop:value=move || filter.get()
+                    node_ref=menu
                     on:change=move |ev| filter.set(event_target_value(&ev))>
                     <option value="">{move || format!("All {}", counted(total.get(), "object"))}</option>
                     {move || {
                         let objects = app.selected_objects.get();
-                        let name = service_name()?;
+                        let name = service_name.get()?;
                         (!objects.is_empty()).then(|| view! {
                             <optgroup label=name data-testid="yaml-object-service">
                                 {objects.into_iter().map(|(k, n)| {

@@ -976,6 +976,32 @@ async fn the_yaml_menu_shows_the_selected_services_objects_or_one_kind() {
         .await;
     assert!(!other.contains(&format!("\n  name: {first}\n")));
     assert_eq!(page.value("yaml-object").await, format!("Service/{second}"));
+    // An edit that changes the service's objects keeps the choice shown.
+    let id = design
+        .services
+        .iter()
+        .find(|s| s.name == second)
+        .expect("the second service")
+        .id;
+    page.type_into(&format!("services/s{}/component", id.0), "edited")
+        .await;
+    page.wait_text("yaml", "the edited label", |t| {
+        t.contains("app.kubernetes.io/component: edited") && kinds_of(t) == ["Service"]
+    })
+    .await;
+    assert_eq!(page.value("yaml-object").await, format!("Service/{second}"));
+    // Renamed, its objects are listed anew: the choice follows to the renamed one.
+    let renamed = format!("{second}-x");
+    page.type_into(&format!("services/s{}/name", id.0), &renamed)
+        .await;
+    page.wait_text("yaml", "the renamed Service", |t| {
+        t.contains(&format!("\n  name: {renamed}\n")) && kinds_of(t) == ["Service"]
+    })
+    .await;
+    page.wait_until("the menu showing the renamed Service", async |p| {
+        (p.value("yaml-object").await == format!("Service/{renamed}")).then(String::new)
+    })
+    .await;
 
     // One kind: every object of it, and nothing else.
     let (kind, n) = counted
