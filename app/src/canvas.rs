@@ -709,8 +709,7 @@ pub fn Canvas() -> impl IntoView {
                     x: (x - dx).round() as i32,
                     y: (y - dy).round() as i32,
                 };
-                let h = sizes.with_untracked(|s| s.get(&id).map_or(0, |s| s.h));
-                dragged.set(Some((id, folded.with_untracked(|f| f.stored(at, h)))));
+                dragged.set(Some((id, folded.with_untracked(|f| f.stored(id, at)))));
             }
             Gesture::Panning { x: lx, y: ly } => {
                 let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
@@ -997,7 +996,7 @@ pub fn Canvas() -> impl IntoView {
             if ev.shift_key() && linking.get_untracked().is_none() && group.is_none() {
                 let to = folded.with_untracked(|f| {
                     let at = f.positions.get(&id).copied().unwrap_or_default();
-                    f.stored(dir.step(at), f.sizes.get(&id).map_or(0, |s| s.h))
+                    f.stored(id, dir.step(at))
                 });
                 app.dispatch(Edit::Set {
                     path: FieldPath::service(id, "/position"),
@@ -1108,7 +1107,7 @@ pub fn Canvas() -> impl IntoView {
             let at = folded.with_untracked(|f| {
                 let at =
                     layout::free_slot(&f.positions, &f.sizes, app.selection.get_untracked(), size);
-                f.stored(at, size.h)
+                f.stored_box(at, size.h)
             });
             (name, at)
         });
@@ -1466,7 +1465,7 @@ pub fn Canvas() -> impl IntoView {
                             let from = linking.get()?;
                             let to = active.get().filter(|to| *to != from)?;
                             let (a, b) = folded.with(|f| Some((*f.positions.get(&from)?, *f.positions.get(&to)?)))?;
-                            let (sa, sb) = sizes.with(|s| (s.get(&from).copied().unwrap_or_default(), s.get(&to).copied().unwrap_or_default()));
+                            let (sa, sb) = folded.with(|f| (f.sizes.get(&from).copied().unwrap_or_default(), f.sizes.get(&to).copied().unwrap_or_default()));
                             Some(view! {
                                 <line x1=a.x + sa.w y1=a.y + sa.h / 2 x2=b.x y2=b.y + sb.h / 2 class="edge-line drawing" data-testid="link-preview" />
                             })

@@ -1100,42 +1100,96 @@ impl Folded {
             .sum::<i32>()
     }
 
-    /// Where a box `height` high, drawn at `at` (a node dragged there), goes in the
-    /// design: the inverse of [`Folded::drawn_y`]. A box drawn across the place where
-    /// rows were closed would reach into them and open them again, so it moves to the
-    /// nearer side of that place, clear of it.
-    pub fn stored(&self, at: Position, height: i32) -> Position {
-        // Each closed band is a line in the drawing: where it is, and how many rows.
+    /// The closed places as lines in the drawing: where each is, and how many rows.
+    fn lines(&self) -> Vec<(i32, i32)> {
         let mut lines = Vec::with_capacity(self.closed.len());
         let mut before = 0;
         for (top, bottom) in &self.closed {
             lines.push((top - before, bottom - top));
             before += bottom - top;
         }
-        // The box, with room for its entry label, must not cross a line: its top may
-        // not be in (line - height, line + ENTRY_ROOM).
-        let mut y = at.y;
-        let mut zone: Option<(i32, i32)> = None;
-        for &(line, _) in &lines {
-            let (lo, hi) = (line - height, line + ENTRY_ROOM);
-            zone = match zone {
-                Some((a, b)) if lo < b => Some((a, hi)),
-                Some((a, b)) if a < y && y < b => break,
-                _ => Some((lo, hi)),
-            };
-        }
-        if let Some((lo, hi)) = zone.filter(|(lo, hi)| *lo < y && y < *hi) {
-            y = if y - lo <= hi - y { lo } else { hi };
-        }
-        let below: i32 = lines
+        lines
+    }
+
+    /// Where service `id`, drawn at `at` (dragged or moved there), goes in the design:
+    /// the inverse of [`Folded::drawn_y`]. What it takes up must not cross a place where
+    /// rows were closed, or they would open again: its box with its entry label, and in
+    /// an expanded group its frame's title bar and padding too, since the frame follows
+    /// it. A member of a group with other members stays between the places around
+    /// them (its frame spans from them to it); any other box moves to the nearer side
+    /// of a place it would cross.
+    pub fn stored(&self, id: ServiceId, at: Position) -> Position {
+        let height = size_of(&self.sizes, id).h;
+        let group = self.expanded.iter().find(|g| g.members.contains(&id));
+        #[allow(clippy::cast_possible_truncation)]
+        let (above, below) = match group {
+            Some(_) => (
+                ENTRY_ROOM + (GROUP_PAD + GROUP_HEADER) as i32,
+                GROUP_PAD as i32,
+            ),
+            None => (ENTRY_ROOM, 0),
+        };
+        let others = group.and_then(|g| {
+            g.members
+                .iter()
+                .filter(|m| **m != id)
+                .filter_map(|m| Some((self.positions.get(m)?.y, size_of(&self.sizes, *m).h)))
+                .map(|(top, h)| (top, top + h))
+                .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+        });
+        let lines = self.lines();
+        let y = match others {
+            Some((top, bottom)) => {
+                let mut y = at.y;
+                if let Some(floor) = lines.iter().map(|l| l.0).filter(|l| *l <= top).max() {
+                    y = y.max(floor + above);
+                }
+                if let Some(ceiling) = lines.iter().map(|l| l.0).filter(|l| *l >= bottom).min() {
+                    y = y.min(ceiling - height - below);
+                }
+                y
+            }
+            None => beside_lines(&lines, at.y, height + below, above),
+        };
+        self.undrawn(&lines, at.x, y, above)
+    }
+
+    /// Where a new box `height` high, in no group yet, drawn at `at`, goes in the
+    /// design: as [`Folded::stored`] puts a box of no group.
+    pub fn stored_box(&self, at: Position, height: i32) -> Position {
+        let lines = self.lines();
+        let y = beside_lines(&lines, at.y, height, ENTRY_ROOM);
+        self.undrawn(&lines, at.x, y, ENTRY_ROOM)
+    }
+
+    /// The design's position of a box drawn with its top at `y`, taking up `above` more
+    /// above it: the rows closed above it put back.
+    fn undrawn(&self, lines: &[(i32, i32)], x: i32, y: i32, above: i32) -> Position {
+        let rows: i32 = lines
             .iter()
-            .filter(|(line, _)| y - ENTRY_ROOM >= *line)
+            .filter(|(line, _)| y - above >= *line)
             .map(|(_, rows)| rows)
             .sum();
-        Position {
-            x: at.x,
-            y: y + below,
-        }
+        Position { x, y: y + rows }
+    }
+}
+
+/// The top nearest `y` for a box that takes up `down` below its top and `up` above it,
+/// crossing none of `lines`: its top may not be in (line - down, line + up).
+fn beside_lines(lines: &[(i32, i32)], y: i32, down: i32, up: i32) -> i32 {
+    let mut zone: Option<(i32, i32)> = None;
+    for &(line, _) in lines {
+        let (lo, hi) = (line - down, line + up);
+        zone = match zone {
+            Some((a, b)) if lo < b => Some((a, hi)),
+            Some((a, b)) if a < y && y < b => break,
+            _ => Some((lo, hi)),
+        };
+    }
+    match zone.filter(|(lo, hi)| *lo < y && y < *hi) {
+        Some((lo, hi)) if y - lo <= hi - y => lo,
+        Some((_, hi)) => hi,
+        None => y,
     }
 }
 
@@ -2204,12 +2258,7 @@ mod tests {
                 x: (g.frame.x + GROUP_PAD).round() as i32,
                 y: (g.frame.y + GROUP_HEADER).round() as i32,
             };
-            assert_eq!(
-                f.stored(f.positions[&id], f.sizes[&id].h),
-                corner,
-                "{}",
-                g.key
-            );
+            assert_eq!(f.stored(id, f.positions[&id]), corner, "{}", g.key);
         }
 
         // The top group collapsed: everything below it moves up by one amount, the
@@ -2235,11 +2284,38 @@ mod tests {
             assert_eq!(g.frame.y, before.frame.y - f64::from(lift), "{}", g.key);
         }
 
-        // A service of no group dropped anywhere (a member would stretch its group's
-        // frame over the rows) lands where it was dropped, or beside the place where
-        // rows were closed when it would cross it, and the rows stay closed.
+        // A member of the group below dropped anywhere keeps the rows closed: its frame
+        // follows it, so it stays below the place where they were (dragged up against
+        // it, it stops there); anywhere below its own place, it lands where dropped.
         let moved = gs[1].members[0];
         let h = s[&moved].h;
+        let start = f.positions[&moved].y;
+        for y in (-200..bottom(&f) + 200).step_by(13) {
+            let to = f.stored(moved, Position { x: 100_000, y });
+            let mut q = p.clone();
+            q.insert(moved, to);
+            let again = fold(
+                &q,
+                &s,
+                &d.edges,
+                &groups(&by, &boxes_of(&q, &s)),
+                &one,
+                &BTreeMap::new(),
+            );
+            assert_eq!(again.closed, f.closed, "a member dropped at {y}");
+            let shown = again.positions[&moved].y;
+            if y >= start {
+                assert_eq!(shown, y, "a member dropped at {y}");
+            } else {
+                assert!(
+                    shown >= y && shown <= start,
+                    "a member dropped at {y}, shown at {shown}"
+                );
+            }
+        }
+
+        // A service of no group dropped anywhere lands where it was dropped, or beside
+        // the place where rows were closed when it would cross it, and they stay closed.
         let mut by = by.clone();
         by.remove(&moved);
         let f = fold(
@@ -2252,8 +2328,7 @@ mod tests {
         );
         assert!(!f.closed.is_empty());
         for y in (-200..bottom(&f) + 200).step_by(13) {
-            let at = Position { x: 100_000, y };
-            let to = f.stored(at, h);
+            let to = f.stored(moved, Position { x: 100_000, y });
             let mut q = p.clone();
             q.insert(moved, to);
             let again = fold(
@@ -2309,6 +2384,15 @@ mod tests {
         ] {
             let text = collapsed_text(key, members, badge);
             let size = collapsed_size(&text);
+            if key == "gateway" {
+                // A node's size alone leaves the toggle on the last line.
+                let plain = node_size(&text);
+                let last = text.lines.last().unwrap();
+                assert!(
+                    f64::from(PAD_X) + text_width(last, LINE_PX, false) + 8.0
+                        > f64::from(plain.w - TOGGLE_ROOM)
+                );
+            }
             let toggle = f64::from(size.w - TOGGLE_ROOM);
             let last = text.lines.last().unwrap();
             assert!(
