@@ -2290,7 +2290,9 @@ mod tests {
         let moved = gs[1].members[0];
         let h = s[&moved].h;
         let start = f.positions[&moved].y;
-        for y in (-200..bottom(&f) + 200).step_by(13) {
+        // Where `moved`, drawn at `y` in `f` and stored there, ends up: its design
+        // position, and the canvas folded again with it there.
+        let drop_at = |f: &Folded, by: &BTreeMap<ServiceId, String>, y: i32| {
             let to = f.stored(moved, Position { x: 100_000, y });
             let mut q = p.clone();
             q.insert(moved, to);
@@ -2298,10 +2300,14 @@ mod tests {
                 &q,
                 &s,
                 &d.edges,
-                &groups(&by, &boxes_of(&q, &s)),
+                &groups(by, &boxes_of(&q, &s)),
                 &one,
                 &BTreeMap::new(),
             );
+            (to, again)
+        };
+        for y in (-200..bottom(&f) + 200).step_by(13) {
+            let (_, again) = drop_at(&f, &by, y);
             assert_eq!(again.closed, f.closed, "a member dropped at {y}");
             let shown = again.positions[&moved].y;
             if y >= start {
@@ -2328,17 +2334,7 @@ mod tests {
         );
         assert!(!f.closed.is_empty());
         for y in (-200..bottom(&f) + 200).step_by(13) {
-            let to = f.stored(moved, Position { x: 100_000, y });
-            let mut q = p.clone();
-            q.insert(moved, to);
-            let again = fold(
-                &q,
-                &s,
-                &d.edges,
-                &groups(&by, &boxes_of(&q, &s)),
-                &one,
-                &BTreeMap::new(),
-            );
+            let (to, again) = drop_at(&f, &by, y);
             assert_eq!(again.closed, f.closed, "dropped at {y}");
             let shown = again.positions[&moved].y;
             assert!(

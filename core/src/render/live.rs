@@ -521,6 +521,55 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_services_objects_follow_an_edit_and_kept_objects_belong_to_none() {
+        use crate::edit::{Edit, FieldPath};
+        let mut design =
+            crate::import::kubernetes(include_str!("../../tests/manifests/shop-mixed.yaml")).design;
+        assert!(
+            !design.extra_objects.is_empty(),
+            "the file keeps objects whole"
+        );
+        let env = design.environments[0].name.clone();
+        let id = design.services[0].id;
+        let old = design.services[0].name.clone();
+        let mut live = LiveYaml::default();
+        for round in 0..2 {
+            let docs = live.documents(&design, &env);
+            let all: HashSet<(Arc<str>, Arc<str>)> = docs
+                .iter()
+                .map(|(k, n, _)| (k.clone(), n.clone()))
+                .collect();
+            let mut owned = HashSet::new();
+            for s in &design.services {
+                for o in live.service_objects(s.id) {
+                    assert!(all.contains(&o), "round {round}: {o:?} is not a document");
+                    assert!(owned.insert(o.clone()), "round {round}: {o:?} twice");
+                }
+            }
+            for kept in &design.extra_objects {
+                let key: (Arc<str>, Arc<str>) = (kept.kind().into(), kept.name().into());
+                assert!(all.contains(&key) && !owned.contains(&key), "{key:?}");
+            }
+            let name = design.services[0].name.clone();
+            let own = live.service_objects(id);
+            assert!(
+                own.iter().any(|(_, n)| **n == *name),
+                "round {round}: {own:?}"
+            );
+            if round == 0 {
+                design
+                    .apply(Edit::Set {
+                        path: FieldPath::service(id, "/name"),
+                        value: serde_json::json!("renamed-service"),
+                    })
+                    .unwrap();
+            } else {
+                assert!(own.iter().all(|(_, n)| **n != *old), "{own:?}");
+            }
+        }
+    }
+
+    #[test]
     fn documents_are_the_same_when_their_texts_are_wherever_they_live() {
         let doc = |k: &str, n: &str, y: &str| -> Document { (k.into(), n.into(), y.into()) };
         let a = vec![
