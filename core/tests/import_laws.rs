@@ -166,6 +166,61 @@ fn every_object_comes_back_exactly_after_import_and_after_a_link() {
     }
 }
 
+/// Checks every object of `design`'s first environment that carries a replayed residual:
+/// it is a valid object of its kind, and written as that typed object writes, byte for
+/// byte for the built-in kinds (the page writes it from its JSON, without deserializing
+/// it); a custom resource has the same members. Returns how many there were.
+/// The API groups of the custom resources Kubeprint renders (`crd/`).
+const CUSTOM_GROUPS: [&str; 3] = [
+    "argoproj.io/",
+    "monitoring.coreos.com/",
+    "gateway.networking.k8s.io/",
+];
+
+fn assert_replayed_objects_are_their_kinds(what: &str, design: &Design) -> usize {
+    let env = &design.environments[0].name;
+    let mut count = 0;
+    for o in render(design, env).objects {
+        let Object::Patched(p) = &o else { continue };
+        count += 1;
+        let typed = Object::from_json(p.json.clone())
+            .unwrap_or_else(|e| panic!("{what}: {} {}: {e}", o.kind(), o.name()));
+        assert_eq!(typed.kind(), o.kind(), "{what}");
+        assert_eq!(typed.metadata(), o.metadata(), "{what}: {}", o.name());
+        if !CUSTOM_GROUPS.iter().any(|g| o.api_version().starts_with(g)) {
+            assert_eq!(
+                yaml::to_doc(&o),
+                yaml::to_doc(&typed),
+                "{what}: {} {} is written in its type's order",
+                o.kind(),
+                o.name()
+            );
+        } else {
+            assert_eq!(typed.to_json(), p.json, "{what}: {}", o.name());
+        }
+    }
+    count
+}
+
+#[test]
+fn a_replayed_object_is_a_valid_object_of_its_kind_written_as_its_type_writes() {
+    let mut replayed = 0;
+    let mut custom = 0;
+    for (name, text) in corpus() {
+        let design = import::kubernetes(&text).design;
+        replayed += assert_replayed_objects_are_their_kinds(&name, &design);
+        let env = &design.environments[0].name;
+        custom += render(&design, env)
+            .objects
+            .iter()
+            .filter(|o| matches!(o, Object::Patched(_)))
+            .filter(|o| CUSTOM_GROUPS.iter().any(|g| o.api_version().starts_with(g)))
+            .count();
+    }
+    assert!(replayed >= 20, "the corpus replays residuals: {replayed}");
+    assert!(custom >= 1, "onto custom resources too: {custom}");
+}
+
 /// A modelled field, a value for it, and where the value must show in the rendered
 /// workload (a JSON pointer from the container, or from the pod spec with `pod:`).
 fn edits() -> Vec<(&'static str, Value, &'static str)> {
@@ -323,6 +378,7 @@ proptest! {
             _ => value,
         };
         prop_assert_eq!(got, want, "{}: {} of {} did not reach the YAML", name, pointer, s.name);
+        assert_replayed_objects_are_their_kinds(name, &design);
     }
 }
 

@@ -4,7 +4,6 @@
 
 use kubeprint_core::edit::{Edit, FieldPath};
 use kubeprint_core::model::*;
-use kubeprint_core::render::Object;
 use kubeprint_core::{import, link, render};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -18,7 +17,7 @@ fn workload(d: &Design, name: &str) -> Value {
     render(d, env)
         .objects
         .iter()
-        .find(|o| matches!(o, Object::Deployment(_) | Object::StatefulSet(_)) && o.name() == name)
+        .find(|o| matches!(o.kind(), "Deployment" | "StatefulSet") && o.name() == name)
         .map(|o| o.to_json())
         .unwrap_or(Value::Null)
 }

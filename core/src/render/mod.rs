@@ -1,7 +1,8 @@
 //! Generation: a design and an environment in, k8s-openapi objects out.
 //!
-//! Every object is a typed k8s-openapi value; YAML is produced only by serializing
-//! them (see [`Bundle::to_yaml`]). Rendering never fails: a design with mistakes still
+//! Every object is a typed k8s-openapi value, or, with what an import kept replayed onto
+//! it, that value's JSON ([`Patched`]); YAML is produced only by serializing them (see
+//! [`Bundle::to_yaml`]). Rendering never fails: a design with mistakes still
 //! renders, and the rules report the mistakes.
 //!
 //! One file per kind of object, each beside its reader in `import/`: `config.rs`
@@ -64,7 +65,8 @@ pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubeprint
 macro_rules! objects {
     ($($variant:ident($ty:ty)),+ $(,)?) => {
         /// One Kubernetes object of a bundle: a typed k8s-openapi value of a kind the
-        /// model renders, or an imported object kept whole.
+        /// model renders, such a value with an import's residual replayed, or an
+        /// imported object kept whole.
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         #[allow(missing_docs)]
@@ -74,6 +76,7 @@ macro_rules! objects {
         #[allow(clippy::large_enum_variant)]
         pub enum Object {
             $($variant($ty),)+
+            Patched(Box<Patched>),
             Kept(Box<Kept>),
         }
 
@@ -89,6 +92,7 @@ macro_rules! objects {
             pub fn kind(&self) -> &str {
                 match self {
                     $(Object::$variant(_) => <$ty as Resource>::KIND,)+
+                    Object::Patched(p) => p.kind(),
                     Object::Kept(k) => k.object.kind(),
                 }
             }
@@ -97,6 +101,7 @@ macro_rules! objects {
             pub fn api_version(&self) -> &str {
                 match self {
                     $(Object::$variant(_) => <$ty as Resource>::API_VERSION,)+
+                    Object::Patched(p) => p.api_version(),
                     Object::Kept(k) => k.object.api_version(),
                 }
             }
@@ -105,6 +110,7 @@ macro_rules! objects {
             pub fn metadata(&self) -> &ObjectMeta {
                 match self {
                     $(Object::$variant(o) => o.metadata(),)+
+                    Object::Patched(p) => &p.meta,
                     Object::Kept(k) => &k.meta,
                 }
             }
@@ -114,6 +120,7 @@ macro_rules! objects {
             fn rank(&self) -> (u8, u8) {
                 match self {
                     $(Object::$variant(_) => (Rank::$variant as u8, 1),)+
+                    Object::Patched(p) => (p.rank, 1),
                     Object::Kept(k) => kept_rank(k.object.kind()),
                 }
             }
@@ -193,6 +200,58 @@ impl Serialize for Kept {
     }
 }
 
+/// A rendered object with what its import kept replayed onto it (see [`Residual`] and
+/// [`Object::patched`]), as JSON. Written as k8s-openapi writes its objects: `apiVersion`
+/// and `kind` first, then the other members, and every member of a nested object, in key
+/// order. For every built-in kind that is the typed object's own order, so its YAML is
+/// the YAML of the object deserialized (a test checks it); a custom resource, whose Rust
+/// type declares its main fields first, lists its members in key order when it carries a
+/// residual.
+///
+/// Kept as JSON rather than deserialized back into its k8s-openapi type: the replay runs
+/// on every render, and the page's module would otherwise link a deserializer for every
+/// type of every kind (some 470 KB of the page's wasm), which import, in the worker,
+/// needs and the page does not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Patched {
+    /// The object's JSON.
+    pub json: serde_json::Value,
+    /// Its metadata (the parts k8s-openapi knows).
+    pub meta: ObjectMeta,
+    /// Its place in apply order: the rendered kind's.
+    rank: u8,
+}
+
+impl Patched {
+    fn kind(&self) -> &str {
+        self.json["kind"].as_str().unwrap_or_default()
+    }
+
+    fn api_version(&self) -> &str {
+        self.json["apiVersion"].as_str().unwrap_or_default()
+    }
+}
+
+impl Serialize for Patched {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        const HEAD: [&str; 2] = ["apiVersion", "kind"];
+        let Some(members) = self.json.as_object() else {
+            return self.json.serialize(s);
+        };
+        let mut m = s.serialize_map(Some(members.len()))?;
+        for key in HEAD {
+            if let Some(v) = members.get(key) {
+                m.serialize_entry(key, v)?;
+            }
+        }
+        for (k, v) in members.iter().filter(|(k, _)| !HEAD.contains(&k.as_str())) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// Where a kind the model does not render goes in apply order: definitions and
 /// cluster-wide settings first, then access control beside ServiceAccounts, workloads
 /// beside Deployments, webhooks and everything else (custom resources) last, when what
@@ -269,16 +328,18 @@ impl Object {
         }
     }
 
-    /// This object with what its import kept replayed onto it (see [`Residual`]);
-    /// unchanged if the result is not a valid object of its kind.
+    /// This object with what its import kept replayed onto it (see [`Residual`]), as a
+    /// [`Patched`] object; unchanged without a residual.
     pub fn patched(self, residual: Option<&Residual>) -> Object {
         let Some(residual) = residual.filter(|r| !r.is_empty()) else {
             return self;
         };
-        let mut v = self.to_json();
-        residual.apply(&mut v);
-        without_sidecar_only_fields(&mut v);
-        Object::from_json(v).unwrap_or(self)
+        let rank = self.rank().0;
+        let mut json = self.to_json();
+        residual.apply(&mut json);
+        without_sidecar_only_fields(&mut json);
+        let meta = serde_json::from_value(json["metadata"].clone()).unwrap_or_default();
+        Object::Patched(Box::new(Patched { json, meta, rank }))
     }
 }
 

@@ -224,8 +224,8 @@ pub(super) fn labels_of(v: &Value) -> Labels {
 /// `null`, for reading absent members.
 static NULL: Value = Value::Null;
 
-/// What the rules read of an object, as JSON in the object's own shape. A kept object is
-/// its JSON as it is. Of an object the model renders, only the fields that refer to other
+/// What the rules read of an object, as JSON in the object's own shape. A kept object,
+/// and a rendered one with a residual replayed, is its JSON as it is. Of an object the model renders, only the fields that refer to other
 /// objects or that others refer to are written, by hand: serializing whole rendered
 /// objects costs several times more than every rule together. A rule that reads another
 /// field of a rendered object must add it here (a test compares the findings on views
@@ -233,6 +233,7 @@ static NULL: Value = Value::Null;
 pub(super) fn view(o: &Object) -> Cow<'_, Value> {
     Cow::Owned(match o {
         Object::Kept(k) => return Cow::Borrowed(&k.object.0),
+        Object::Patched(p) => return Cow::Borrowed(&p.json),
         Object::Namespace(_)
         | Object::ServiceAccount(_)
         | Object::ConfigMap(_)
@@ -504,16 +505,18 @@ impl<'b> Index<'b> {
             // As `render::residual_owner` finds it, by name rather than by search.
             let owner = match o {
                 Object::Kept(_) => Owner::Kept,
-                Object::ConfigMap(_) if design.config_map(&name).is_some() => {
+                _ if kind == "ConfigMap" && design.config_map(&name).is_some() => {
                     Owner::Design(FieldPath {
                         target: Target::ConfigMap(name.clone()),
                         pointer: String::new(),
                     })
                 }
-                Object::Secret(_) if design.secret(&name).is_some() => Owner::Design(FieldPath {
-                    target: Target::Secret(name.clone()),
-                    pointer: String::new(),
-                }),
+                _ if kind == "Secret" && design.secret(&name).is_some() => {
+                    Owner::Design(FieldPath {
+                        target: Target::Secret(name.clone()),
+                        pointer: String::new(),
+                    })
+                }
                 _ => by_name
                     .get(&name)
                     .into_iter()
