@@ -231,7 +231,7 @@ impl Panes {
 /// Read the remembered layout and provide it; follow dragged handles.
 pub fn provide() -> Panes {
     let saved = storage::view_setting(KEY)
-        .and_then(|t| serde_json::from_str::<PaneLayout>(&t).ok())
+        .and_then(|t| kubeprint_core::file::parse::<PaneLayout>(&t).ok())
         .unwrap_or_default();
     let mut clamped = saved;
     for pane in [Pane::Inspector, Pane::Output] {

@@ -35,7 +35,7 @@ pub fn slots() -> Vec<Slot> {
     storage()
         .ok()
         .and_then(|s| s.get_item(SLOTS).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| file::parse(&text).ok())
         .unwrap_or_default()
 }
 

@@ -122,8 +122,11 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
         .decode(data.trim_end_matches('='))
         .map_err(|_| LinkError::Damaged("not base64url"))?;
     let json = inflate_with_dictionary(&deflated, dictionary)?;
-    let mut value: Value =
-        serde_json::from_slice(&json).map_err(|_| LinkError::Damaged("its design is not JSON"))?;
+    // As text, through the one reader of JSON text the page has (see `file::parse`).
+    let mut value: Value = std::str::from_utf8(&json)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .ok_or(LinkError::Damaged("its design is not JSON"))?;
     expand(&mut value);
     if ids_implicit {
         implicit_ids(&mut value);

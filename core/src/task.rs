@@ -116,7 +116,7 @@ fn json<T: Serialize>(reply: &Result<T, String>) -> Reply {
 
 /// Read a reply's JSON: the task's answer, or what went wrong.
 pub fn answer<T: for<'de> Deserialize<'de>>(reply: &str) -> Result<T, String> {
-    serde_json::from_str::<Result<T, String>>(reply).map_err(|e| {
+    crate::file::parse::<Result<T, String>>(reply).map_err(|e| {
         format!(
             "the import and export part of the page answered something this page cannot \
              read ({e}); reload the page (your design is saved)"
