@@ -1104,11 +1104,7 @@ pub fn Canvas() -> impl IntoView {
                 badge: "✓".into(),
                 lines: vec!["Deployment".into(), "1 replica".into(), "no ports".into()],
             });
-            let at = folded.with_untracked(|f| {
-                let at =
-                    layout::free_slot(&f.positions, &f.sizes, app.selection.get_untracked(), size);
-                f.stored_box(at, size.h)
-            });
+            let at = folded.with_untracked(|f| f.new_box(app.selection.get_untracked(), size));
             (name, at)
         });
         let next = app.editor.with_untracked(|e| ServiceId(e.design.next_id));

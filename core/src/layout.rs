@@ -660,18 +660,38 @@ pub fn free_slot(
     near: Option<ServiceId>,
     size: Size,
 ) -> Position {
-    let taken: Vec<Rect> = positions
+    let taken = taken(positions, sizes);
+    slots(positions, sizes, near, size)
+        .into_iter()
+        .find(|p| is_free(&taken, *p, size))
+        .unwrap_or_else(|| beyond(positions, sizes))
+}
+
+/// The room every node takes for [`is_free`]: its box and half a row's gap around it.
+fn taken(positions: &BTreeMap<ServiceId, Position>, sizes: &Sizes) -> Vec<Rect> {
+    positions
         .iter()
         .map(|(id, p)| Rect::node(*p, size_of(sizes, *id)).inflate(f64::from(ROW_GAP) / 2.0 - 1.0))
-        .collect();
-    let free = |p: Position| {
-        let r = Rect::node(p, size).inflate(f64::from(ROW_GAP) / 2.0 - 1.0);
-        !taken.iter().any(|t| t.overlaps(&r))
-    };
+        .collect()
+}
+
+/// Whether a node of `size` at `p` keeps a row's gap from every node of `taken`.
+fn is_free(taken: &[Rect], p: Position, size: Size) -> bool {
+    let r = Rect::node(p, size).inflate(f64::from(ROW_GAP) / 2.0 - 1.0);
+    !taken.iter().any(|t| t.overlaps(&r))
+}
+
+/// The places [`free_slot`] tries, in order: right of `near` level with it, then a
+/// row lower and higher in turn, then below it; then right of everything.
+fn slots(
+    positions: &BTreeMap<ServiceId, Position>,
+    sizes: &Sizes,
+    near: Option<ServiceId>,
+    size: Size,
+) -> Vec<Position> {
     let step = size.h + ROW_GAP;
     let mut candidates = Vec::new();
-    if let Some(p) = near.and_then(|id| positions.get(&id).map(|p| (id, *p))) {
-        let (id, p) = p;
+    if let Some((id, p)) = near.and_then(|id| positions.get(&id).map(|p| (id, *p))) {
         let s = size_of(sizes, id);
         let right = p.x + s.w + LAYER_GAP;
         for k in 0..8 {
@@ -691,6 +711,14 @@ pub fn free_slot(
             y: p.y + s.h + ROW_GAP,
         });
     }
+    if !positions.is_empty() {
+        candidates.push(beyond(positions, sizes));
+    }
+    candidates
+}
+
+/// Right of every node, level with the highest: always free.
+fn beyond(positions: &BTreeMap<ServiceId, Position>, sizes: &Sizes) -> Position {
     let Some(all) = bounds(positions, sizes) else {
         return Position {
             x: MARGIN,
@@ -699,17 +727,10 @@ pub fn free_slot(
     };
     #[allow(clippy::cast_possible_truncation)]
     let (x1, y0) = ((all.x + all.w).round() as i32, all.y.round() as i32);
-    candidates.push(Position {
+    Position {
         x: x1 + LAYER_GAP,
         y: y0,
-    });
-    candidates
-        .into_iter()
-        .find(|p| free(*p))
-        .unwrap_or(Position {
-            x: x1 + LAYER_GAP,
-            y: y0,
-        })
+    }
 }
 
 /// The path of one edge: a cubic Bézier curve.
@@ -1160,6 +1181,33 @@ impl Folded {
         let lines = self.lines();
         let y = beside_lines(&lines, at.y, height, ENTRY_ROOM);
         self.undrawn(&lines, at.x, y, ENTRY_ROOM)
+    }
+
+    /// Where a new box of `size` goes in the design's coordinates: the first free place
+    /// in the drawing ([`free_slot`]'s, near `near`) that stays free once kept off the
+    /// closed rows ([`Folded::stored_box`] may move it up or down to their side), and
+    /// outside the expanded groups' frames (it is none of their members).
+    pub fn new_box(&self, near: Option<ServiceId>, size: Size) -> Position {
+        let mut taken = taken(&self.positions, &self.sizes);
+        taken.extend(
+            self.expanded
+                .iter()
+                .map(|g| g.frame.inflate(f64::from(ROW_GAP) / 2.0 - 1.0)),
+        );
+        slots(&self.positions, &self.sizes, near, size)
+            .into_iter()
+            .map(|p| self.stored_box(p, size.h))
+            .find(|at| {
+                let drawn = Position {
+                    x: at.x,
+                    y: self.drawn_y(at.y),
+                };
+                is_free(&taken, drawn, size)
+            })
+            .unwrap_or_else(|| {
+                let p = beyond(&self.positions, &self.sizes);
+                self.stored_box(p, size.h)
+            })
     }
 
     /// The design's position of a box drawn with its top at `y`, taking up `above` more
@@ -2369,6 +2417,53 @@ mod tests {
             .iter()
             .all(|(t, b)| *b <= beside.y - ENTRY_ROOM || *t >= beside.y + h));
         assert_eq!(f.positions[&moved].y, f.drawn_y(beside.y));
+    }
+
+    #[test]
+    fn a_new_box_lands_on_no_box_and_keeps_collapsed_rows_closed() {
+        let d = templates::scaled(300);
+        let s = sizes(&d);
+        let env = d.environments[0].clone();
+        let by = group_of(&d, &env, GroupBy::Component);
+        let p = grouped_positions(&d, &s, &by);
+        let gs = groups(&by, &boxes_of(&p, &s));
+        let keys: Vec<String> = gs.iter().map(|g| g.key.clone()).collect();
+        let size = node_size(&NodeText {
+            name: "service-301".into(),
+            badge: "✓".into(),
+            lines: vec!["Deployment".into(), "1 replica".into(), "no ports".into()],
+        });
+        let new = ServiceId(1_000_000);
+        let mut tried = 0;
+        // The top group, every other group, and all groups collapsed.
+        for collapsed in [
+            keys[..1].to_vec(),
+            keys.iter().step_by(2).cloned().collect(),
+            keys.clone(),
+        ] {
+            let collapsed: BTreeSet<String> = collapsed.into_iter().collect();
+            let f = fold(&p, &s, &d.edges, &gs, &collapsed, &BTreeMap::new());
+            let nears = f.positions.keys().map(|id| Some(*id)).chain([None]);
+            for near in nears {
+                let at = f.new_box(near, size);
+                let mut q = p.clone();
+                q.insert(new, at);
+                let mut sizes = s.clone();
+                sizes.insert(new, size);
+                let again = fold(
+                    &q,
+                    &sizes,
+                    &d.edges,
+                    &groups(&by, &boxes_of(&q, &sizes)),
+                    &collapsed,
+                    &BTreeMap::new(),
+                );
+                assert_eq!(again.closed, f.closed, "near {near:?}: stored at {at:?}");
+                assert_legible(&again);
+                tried += 1;
+            }
+        }
+        assert!(tried > 100, "{tried}");
     }
 
     #[test]
