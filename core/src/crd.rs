@@ -5,8 +5,7 @@
 //!
 //! Invariant: a custom resource read from JSON and written back is the same JSON. Each
 //! struct keeps the members it does not type in `other` (flattened), so an imported
-//! object keeps every field of its CRD, not only those Kubeprint models, and a residual
-//! replayed onto a rendered one survives the typed round trip of `Object::patched`.
+//! object keeps every field of its CRD, not only those Kubeprint models.
 
 pub mod argocd;
 pub mod gateway;

@@ -166,10 +166,6 @@ fn every_object_comes_back_exactly_after_import_and_after_a_link() {
     }
 }
 
-/// Checks every object of `design`'s first environment that carries a replayed residual:
-/// it is a valid object of its kind, and written as that typed object writes, byte for
-/// byte for the built-in kinds (the page writes it from its JSON, without deserializing
-/// it); a custom resource has the same members. Returns how many there were.
 /// The API groups of the custom resources Kubeprint renders (`crd/`).
 const CUSTOM_GROUPS: [&str; 3] = [
     "argoproj.io/",
@@ -177,6 +173,11 @@ const CUSTOM_GROUPS: [&str; 3] = [
     "gateway.networking.k8s.io/",
 ];
 
+/// Checks every object of `design`'s first environment that carries a replayed residual:
+/// it is a valid object of its kind, and written as that typed object writes, byte for
+/// byte for the built-in kinds (the page writes it from its JSON, without deserializing
+/// it, so a member the kind does not have would show here); a custom resource has the
+/// same members. Returns how many there were.
 fn assert_replayed_objects_are_their_kinds(what: &str, design: &Design) -> usize {
     let env = &design.environments[0].name;
     let mut count = 0;
@@ -219,6 +220,86 @@ fn a_replayed_object_is_a_valid_object_of_its_kind_written_as_its_type_writes() 
     }
     assert!(replayed >= 20, "the corpus replays residuals: {replayed}");
     assert!(custom >= 1, "onto custom resources too: {custom}");
+}
+
+/// Every service of every imported design made each other workload kind, and each
+/// Deployment a canary or a canary a Deployment again: what its import kept of the old
+/// kind's spec (a StatefulSet's `podManagementPolicy`, a Rollout's `strategy.canary`) is
+/// not written into the new kind, and what all kinds share stays.
+#[test]
+fn a_workload_made_another_kind_keeps_only_what_that_kind_has() {
+    let kinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+    let mut changed = 0;
+    for (name, design) in imported_designs() {
+        for s in &design.services {
+            for kind in kinds.iter().filter(|k| **k != s.kind.as_str()) {
+                let mut d = design.clone();
+                d.apply(Edit::Set {
+                    path: FieldPath::service(s.id, "/kind"),
+                    value: json!(kind),
+                })
+                .unwrap_or_else(|e| panic!("{name}: {} to {kind}: {e}", s.name));
+                let what = format!("{name}: {} as {kind}", s.name);
+                assert_replayed_objects_are_their_kinds(&what, &d);
+                changed += 1;
+            }
+            // A canary made a plain Deployment again, and a Deployment made a canary.
+            if s.kind == WorkloadKind::Deployment {
+                let other = if s.is_canary() {
+                    "rolling_update"
+                } else {
+                    "canary"
+                };
+                let mut d = design.clone();
+                d.apply(Edit::Set {
+                    path: FieldPath::service(s.id, "/delivery/strategy"),
+                    value: json!(other),
+                })
+                .unwrap_or_else(|e| panic!("{name}: {} {other}: {e}", s.name));
+                let what = format!("{name}: {} {other}", s.name);
+                assert_replayed_objects_are_their_kinds(&what, &d);
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed > 50, "{changed}");
+    // The case that showed it: an imported StatefulSet made a Deployment.
+    let text = include_str!("corpus/mysql-statefulset.yaml");
+    let mut d = import::kubernetes(text).design;
+    let s = d
+        .services
+        .iter()
+        .find(|s| s.kind == WorkloadKind::StatefulSet)
+        .unwrap()
+        .clone();
+    let before = workload(&d, &s);
+    assert!(
+        before["spec"].get("podManagementPolicy").is_some(),
+        "{before}"
+    );
+    let commands = |w: &Value| -> Vec<(Value, Value)> {
+        let init = w["spec"]["template"]["spec"]["initContainers"]
+            .as_array()
+            .cloned();
+        init.unwrap_or_default()
+            .iter()
+            .map(|c| (c["name"].clone(), c["command"].clone()))
+            .collect()
+    };
+    assert!(commands(&before).len() >= 2, "{before}");
+    d.apply(Edit::Set {
+        path: FieldPath::service(s.id, "/kind"),
+        value: json!("Deployment"),
+    })
+    .unwrap();
+    let after = workload(&d, d.service(s.id).unwrap());
+    assert_eq!(after["kind"], "Deployment");
+    assert_eq!(after["spec"].get("podManagementPolicy"), None, "{after}");
+    assert_eq!(
+        commands(&after),
+        commands(&before),
+        "the pod's init containers stay"
+    );
 }
 
 /// A modelled field, a value for it, and where the value must show in the rendered

@@ -338,8 +338,151 @@ impl Object {
         let mut json = self.to_json();
         residual.apply(&mut json);
         without_sidecar_only_fields(&mut json);
-        let meta = serde_json::from_value(json["metadata"].clone()).unwrap_or_default();
+        without_other_kinds_fields(&mut json);
+        // Metadata that no longer reads (a residual of a hand-edited file that makes a
+        // label a number, say) would leave the object nameless: keep the design's.
+        let Ok(meta) = serde_json::from_value(json["metadata"].clone()) else {
+            return self;
+        };
         Object::Patched(Box::new(Patched { json, meta, rank }))
+    }
+}
+
+/// A place in a workload's spec (a JSON pointer from it) and the members the object there
+/// has.
+type Members = (&'static str, &'static [&'static str]);
+
+/// The members of each built-in workload kind's `spec` (path ""), and of the objects in
+/// it whose type differs between kinds that share the name: the update strategies
+/// (k8s-openapi's types; a test reads them from there). Every other member two of these
+/// kinds share has the same type in both.
+pub(crate) const WORKLOAD_SPECS: &[(&str, &[Members])] = &[
+    (
+        "Deployment",
+        &[
+            (
+                "",
+                &[
+                    "minReadySeconds",
+                    "paused",
+                    "progressDeadlineSeconds",
+                    "replicas",
+                    "revisionHistoryLimit",
+                    "selector",
+                    "strategy",
+                    "template",
+                ],
+            ),
+            ("/strategy", &["rollingUpdate", "type"]),
+            ("/strategy/rollingUpdate", &["maxSurge", "maxUnavailable"]),
+        ],
+    ),
+    (
+        "StatefulSet",
+        &[
+            (
+                "",
+                &[
+                    "minReadySeconds",
+                    "ordinals",
+                    "persistentVolumeClaimRetentionPolicy",
+                    "podManagementPolicy",
+                    "replicas",
+                    "revisionHistoryLimit",
+                    "selector",
+                    "serviceName",
+                    "template",
+                    "updateStrategy",
+                    "volumeClaimTemplates",
+                ],
+            ),
+            ("/updateStrategy", &["rollingUpdate", "type"]),
+            (
+                "/updateStrategy/rollingUpdate",
+                &["maxUnavailable", "partition"],
+            ),
+        ],
+    ),
+    (
+        "DaemonSet",
+        &[
+            (
+                "",
+                &[
+                    "minReadySeconds",
+                    "revisionHistoryLimit",
+                    "selector",
+                    "template",
+                    "updateStrategy",
+                ],
+            ),
+            ("/updateStrategy", &["rollingUpdate", "type"]),
+            (
+                "/updateStrategy/rollingUpdate",
+                &["maxSurge", "maxUnavailable"],
+            ),
+        ],
+    ),
+    (
+        "Job",
+        &[(
+            "",
+            &[
+                "activeDeadlineSeconds",
+                "backoffLimit",
+                "backoffLimitPerIndex",
+                "completionMode",
+                "completions",
+                "managedBy",
+                "manualSelector",
+                "maxFailedIndexes",
+                "parallelism",
+                "podFailurePolicy",
+                "podReplacementPolicy",
+                "selector",
+                "successPolicy",
+                "suspend",
+                "template",
+                "ttlSecondsAfterFinished",
+            ],
+        )],
+    ),
+    (
+        "CronJob",
+        &[(
+            "",
+            &[
+                "concurrencyPolicy",
+                "failedJobsHistoryLimit",
+                "jobTemplate",
+                "schedule",
+                "startingDeadlineSeconds",
+                "successfulJobsHistoryLimit",
+                "suspend",
+                "timeZone",
+            ],
+        )],
+    ),
+];
+
+/// Drop from a built-in workload's spec the members its kind does not have. A service's
+/// workload keeps one residual whatever its kind, so after the kind changes (a
+/// StatefulSet made a Deployment, a canary's Rollout a Deployment again), what was kept
+/// of the old kind's spec (`podManagementPolicy`, `strategy.canary`) would be written
+/// into the new one, which the API server refuses. What all kinds share, the pod
+/// template above all, stays.
+fn without_other_kinds_fields(object: &mut serde_json::Value) {
+    let kind = object["kind"].as_str().unwrap_or_default();
+    let Some((_, parts)) = WORKLOAD_SPECS.iter().find(|(k, _)| *k == kind) else {
+        return;
+    };
+    let Some(spec) = object.get_mut("spec") else {
+        return;
+    };
+    for (path, members) in *parts {
+        if let Some(part) = spec.pointer_mut(path).and_then(|p| p.as_object_mut()) {
+            part.retain(|k, _| members.contains(&k.as_str()));
+        }
     }
 }
 
@@ -927,6 +1070,153 @@ pub fn object_names<'s>(s: &'s Service, env: &Environment) -> Vec<(&'static str,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deserializer that only records the member names a struct's `Deserialize`
+    /// asks for (k8s-openapi's impls name them all).
+    struct FieldNames<'a>(&'a mut Vec<&'static str>);
+
+    impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only a struct's names are read"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.extend_from_slice(fields);
+            Err(serde::de::Error::custom("read"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    fn members<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let _ = T::deserialize(FieldNames(&mut names));
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn a_workload_keeps_only_its_kinds_members() {
+        let mut deployment = serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api"},
+            "spec": {
+                "replicas": 2, "podManagementPolicy": "Parallel", "template": {"spec": {}},
+                "strategy": {
+                    "type": "RollingUpdate", "canary": {"steps": []},
+                    "rollingUpdate": {"maxSurge": 1, "partition": 2},
+                },
+            },
+        });
+        without_other_kinds_fields(&mut deployment);
+        assert_eq!(
+            deployment["spec"],
+            serde_json::json!({
+                "replicas": 2, "template": {"spec": {}},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}},
+            })
+        );
+        let mut stateful = serde_json::json!({"kind": "StatefulSet", "spec": {
+            "updateStrategy": {"rollingUpdate": {"maxSurge": 1, "partition": 2}},
+        }});
+        without_other_kinds_fields(&mut stateful);
+        assert_eq!(
+            stateful["spec"]["updateStrategy"],
+            serde_json::json!({"rollingUpdate": {"partition": 2}})
+        );
+        // A custom resource keeps what its type does not name (`crd.rs`).
+        let mut rollout = serde_json::json!({"kind": "Rollout", "spec": {"workloadRef": {}}});
+        let before = rollout.clone();
+        without_other_kinds_fields(&mut rollout);
+        assert_eq!(rollout, before);
+    }
+
+    #[test]
+    fn the_workload_kinds_members_are_k8s_openapis() {
+        type Kind = (&'static str, Vec<(&'static str, Vec<&'static str>)>);
+        let want: Vec<Kind> = vec![
+            (
+                "Deployment",
+                vec![
+                    ("", members::<apps::DeploymentSpec>()),
+                    ("/strategy", members::<apps::DeploymentStrategy>()),
+                    (
+                        "/strategy/rollingUpdate",
+                        members::<apps::RollingUpdateDeployment>(),
+                    ),
+                ],
+            ),
+            (
+                "StatefulSet",
+                vec![
+                    ("", members::<apps::StatefulSetSpec>()),
+                    (
+                        "/updateStrategy",
+                        members::<apps::StatefulSetUpdateStrategy>(),
+                    ),
+                    (
+                        "/updateStrategy/rollingUpdate",
+                        members::<apps::RollingUpdateStatefulSetStrategy>(),
+                    ),
+                ],
+            ),
+            (
+                "DaemonSet",
+                vec![
+                    ("", members::<apps::DaemonSetSpec>()),
+                    (
+                        "/updateStrategy",
+                        members::<apps::DaemonSetUpdateStrategy>(),
+                    ),
+                    (
+                        "/updateStrategy/rollingUpdate",
+                        members::<apps::RollingUpdateDaemonSet>(),
+                    ),
+                ],
+            ),
+            ("Job", vec![("", members::<batch::JobSpec>())]),
+            ("CronJob", vec![("", members::<batch::CronJobSpec>())]),
+        ];
+        assert!(want[0].1[0].1.contains(&"template"), "{:?}", want[0]);
+        let got: Vec<Kind> = WORKLOAD_SPECS
+            .iter()
+            .map(|(kind, parts)| {
+                let parts = parts
+                    .iter()
+                    .map(|(path, names)| {
+                        let mut names = names.to_vec();
+                        names.sort_unstable();
+                        (*path, names)
+                    })
+                    .collect();
+                (*kind, parts)
+            })
+            .collect();
+        assert_eq!(got, want);
+        // Every workload kind the model renders is there.
+        for kind in [
+            WorkloadKind::Deployment,
+            WorkloadKind::StatefulSet,
+            WorkloadKind::DaemonSet,
+            WorkloadKind::Job,
+            WorkloadKind::CronJob,
+        ] {
+            assert!(WORKLOAD_SPECS.iter().any(|(k, _)| *k == kind.as_str()));
+        }
+    }
 
     #[test]
     fn the_residual_owner_index_finds_what_the_search_finds() {
