@@ -2255,14 +2255,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn collapsed_groups_close_up_their_rows_and_a_drop_keeps_them_closed() {
-        let d = templates::scaled(300);
+    /// A scaled design grouped by component: its sizes, groups, grouped positions and
+    /// frames.
+    struct Grouped {
+        d: Design,
+        s: Sizes,
+        by: BTreeMap<ServiceId, String>,
+        p: BTreeMap<ServiceId, Position>,
+        gs: Vec<Group>,
+    }
+
+    fn grouped_by_component(services: usize) -> Grouped {
+        let d = templates::scaled(services);
         let s = sizes(&d);
         let env = d.environments[0].clone();
         let by = group_of(&d, &env, GroupBy::Component);
         let p = grouped_positions(&d, &s, &by);
         let gs = groups(&by, &boxes_of(&p, &s));
+        Grouped { d, s, by, p, gs }
+    }
+
+    #[test]
+    fn collapsed_groups_close_up_their_rows_and_a_drop_keeps_them_closed() {
+        let Grouped { d, s, by, p, gs } = grouped_by_component(300);
         assert!(gs.len() > 3, "{gs:?}");
         let bottom = |f: &Folded| {
             f.positions
@@ -2421,12 +2436,7 @@ mod tests {
 
     #[test]
     fn a_new_box_lands_on_no_box_and_keeps_collapsed_rows_closed() {
-        let d = templates::scaled(300);
-        let s = sizes(&d);
-        let env = d.environments[0].clone();
-        let by = group_of(&d, &env, GroupBy::Component);
-        let p = grouped_positions(&d, &s, &by);
-        let gs = groups(&by, &boxes_of(&p, &s));
+        let Grouped { d, s, by, p, gs } = grouped_by_component(300);
         let keys: Vec<String> = gs.iter().map(|g| g.key.clone()).collect();
         let size = node_size(&NodeText {
             name: "service-301".into(),

@@ -266,17 +266,11 @@ fn a_workload_made_another_kind_keeps_only_what_that_kind_has() {
     let mut changed = 0;
     for (name, design) in imported_designs() {
         for s in &design.services {
-            for kind in kinds.iter().filter(|k| **k != s.kind.as_str()) {
-                let mut d = design.clone();
-                d.apply(Edit::Set {
-                    path: FieldPath::service(s.id, "/kind"),
-                    value: json!(kind),
-                })
-                .unwrap_or_else(|e| panic!("{name}: {} to {kind}: {e}", s.name));
-                let what = format!("{name}: {} as {kind}", s.name);
-                assert_replayed_objects_are_their_kinds(&what, &d);
-                changed += 1;
-            }
+            let mut edits: Vec<(&str, &str)> = kinds
+                .iter()
+                .filter(|k| **k != s.kind.as_str())
+                .map(|k| ("/kind", *k))
+                .collect();
             // A canary made a plain Deployment again, and a Deployment made a canary.
             if s.kind == WorkloadKind::Deployment {
                 let other = if s.is_canary() {
@@ -284,13 +278,16 @@ fn a_workload_made_another_kind_keeps_only_what_that_kind_has() {
                 } else {
                     "canary"
                 };
+                edits.push(("/delivery/strategy", other));
+            }
+            for (pointer, value) in edits {
                 let mut d = design.clone();
                 d.apply(Edit::Set {
-                    path: FieldPath::service(s.id, "/delivery/strategy"),
-                    value: json!(other),
+                    path: FieldPath::service(s.id, pointer),
+                    value: json!(value),
                 })
-                .unwrap_or_else(|e| panic!("{name}: {} {other}: {e}", s.name));
-                let what = format!("{name}: {} {other}", s.name);
+                .unwrap_or_else(|e| panic!("{name}: {} {pointer} {value}: {e}", s.name));
+                let what = format!("{name}: {} {pointer} {value}", s.name);
                 assert_replayed_objects_are_their_kinds(&what, &d);
                 changed += 1;
             }
