@@ -77,6 +77,8 @@ pub struct EdgeSelection(pub RwSignal<Option<(ServiceId, ServiceId)>>);
 
 /// Where the canvas's grouping is remembered: a view setting, as the panes' sizes are.
 const GROUP_BY_KEY: &str = "kubeprint.v1.group-by";
+/// Where the page remembers that the minimap was hidden (it covers the canvas's corner).
+const MINIMAP_KEY: &str = "kubeprint.v1.minimap";
 
 /// Everything a node shows, precomputed so the view has no logic in it.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -348,6 +350,13 @@ pub fn Canvas() -> impl IntoView {
     });
     let minimap_ref = NodeRef::<leptos::svg::Svg>::new();
     let minimap_drag = RwSignal::new(false);
+    // Hidden by the user (remembered): nodes under the map's corner are in view again.
+    let minimap_hidden =
+        RwSignal::new(crate::storage::view_setting(MINIMAP_KEY).as_deref() == Some("hidden"));
+    let show_minimap = move |shown: bool| {
+        crate::storage::set_view_setting(MINIMAP_KEY, if shown { "shown" } else { "hidden" });
+        minimap_hidden.set(!shown);
+    };
 
     let nodes = Memo::new(move |_| {
         let env_name = app.env.get();
@@ -844,7 +853,9 @@ pub fn Canvas() -> impl IntoView {
         );
         // The minimap floats over the bottom right: a node under it moves up or left
         // out from under it, whichever is the shorter way and keeps it in view.
-        if let Some(m) = minimap_ref.get_untracked() {
+        // (A map hidden or no longer needed may still be the ref's, detached.)
+        let minimap = minimap_ref.get_untracked().filter(|m| m.is_connected());
+        if let Some(m) = minimap {
             let m = m.get_bounding_client_rect();
             let (left, upper) = (m.left() - view.left(), m.top() - view.top());
             let (right, bottom) = ((r.x + r.w) * k + x, (r.y + r.h) * k + y);
@@ -1468,7 +1479,15 @@ pub fn Canvas() -> impl IntoView {
                         }}
                     </g>
                 </svg>
-                {move || minimap_needed.get().then(|| view! {
+                {move || (minimap_needed.get() && minimap_hidden.get()).then(|| view! {
+                    <button class="minimap-show" data-testid="minimap-show" title="Show the map of the whole design"
+                        on:click=move |_| show_minimap(true)>"Map"</button>
+                })}
+                {move || (minimap_needed.get() && !minimap_hidden.get()).then(|| view! {
+                    <div class="minimap-box">
+                    <button class="minimap-hide" data-testid="minimap-hide" aria-label="Hide the map"
+                        title="Hide the map (it covers this corner of the canvas)"
+                        on:click=move |_| show_minimap(false)>"×"</button>
                     <svg class="minimap" node_ref=minimap_ref data-testid="minimap" aria-hidden="true"
                         width=move || minimap_size.get().0 height=move || minimap_size.get().1
                         on:pointerdown=move |ev: leptos::ev::PointerEvent| { ev.prevent_default(); minimap_drag.set(true); minimap_go(&ev); }
@@ -1480,6 +1499,7 @@ pub fn Canvas() -> impl IntoView {
                             <rect class="minimap-view" data-testid="minimap-view" x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{w:.1}") height=format!("{h:.1}") />
                         })}
                     </svg>
+                    </div>
                 })}
             </div>
         </section>

@@ -336,10 +336,23 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
         "a new grouping starts expanded"
     );
 
-    // The grouping is remembered: a reload shows the design grouped the same way.
+    // The minimap hides, for the nodes under its corner, and leaves a button to show it.
+    page.click("minimap-hide").await;
+    page.wait_gone("minimap").await;
+    page.find("minimap-show").await;
+
+    // The grouping is remembered: a reload shows the design grouped the same way. So is
+    // the hidden minimap, until it is shown again.
     page.client.refresh().await.unwrap();
     page.find(&format!("frame-{}", env.namespace)).await;
     assert_eq!(page.value("group-by").await, "namespace");
+    page.find("minimap-show").await;
+    assert!(!page.present("minimap").await, "the map stays hidden");
+    page.click("minimap-show").await;
+    page.find("minimap-view").await;
+    assert!(!page.present("minimap-show").await);
+    page.client.refresh().await.unwrap();
+    page.find("minimap-view").await;
     page.close().await;
 }
 
