@@ -2,7 +2,9 @@
 // to it under any sub-path). The page starts it on first use of import or the bundle
 // (app/src/worker.rs) and sends { id, task } messages, the task as JSON text; each
 // gets { id, text } (a JSON reply), { id, bytes } (a zip) or { id, error }. Tasks that
-// arrive while the wasm module loads wait for it.
+// arrive while the wasm module loads wait for it, a warm-up ({ id, task, warm: true },
+// which only makes the browser compile the code) after the others: a user's task that
+// was already asked for does not wait for it.
 const waiting = [];
 let handle = null;
 let failed = null;
@@ -41,7 +43,8 @@ try {
   importScripts("kubeprint-worker.js");
   wasm_bindgen({ module_or_path: "kubeprint-worker_bg.wasm" }).then(() => {
     handle = wasm_bindgen.handle;
-    waiting.splice(0).forEach(answer);
+    const queued = waiting.splice(0);
+    queued.filter((m) => !m.warm).concat(queued.filter((m) => m.warm)).forEach(answer);
   }, fail);
 } catch (err) {
   fail(err);

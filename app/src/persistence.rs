@@ -190,9 +190,15 @@ pub fn ImportDialog() -> impl IntoView {
     // Every new text is imported, once: typed or pasted, chosen, or a YAML file dropped
     // on the page. Without text (a new or closed dialog) nothing is shown.
     Effect::new(move |_| {
-        let has_text = app
+        let (open, has_text) = app
             .import
-            .with(|t| t.as_ref().is_some_and(|t| !t.is_empty()));
+            .with(|t| (t.is_some(), t.as_ref().is_some_and(|t| !t.is_empty())));
+        if open && !has_text {
+            // Loaded while the user pastes or chooses a file, not after. (A file
+            // dropped on the page opens the dialog with its text: its import does
+            // that work itself.)
+            worker::warm();
+        }
         if has_text {
             run();
         } else {
@@ -367,7 +373,8 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
-        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| {
+        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file"
+            on:pointerenter=|_| worker::warm() on:focus=|_| worker::warm() on:click=move |_| {
             app.import_file.set(String::new());
             app.import.set(Some(String::new()))
         }>"Import"</button>

@@ -5,7 +5,7 @@
 //!
 //! [`send`] posts a [`Task`] and calls back with its reply; [`Latest`] keeps a stream
 //! of tasks (an import as it is typed) to one in the worker at a time. The worker is started on
-//! the first task; a worker that failed (it could not load, or a task aborted it) is
+//! the first task, or before it by [`warm`]; a worker that failed (it could not load, or a task aborted it) is
 //! dropped, and the next task starts a new one.
 
 use kubeprint_core::task::Task;
@@ -32,6 +32,8 @@ struct Client {
     pending: HashMap<u32, Done>,
     /// Stopped after a failure: the next task starts a new worker.
     broken: bool,
+    /// Asked to warm up ([`warm`]): once per worker.
+    warming: bool,
     // Kept alive as long as the worker is.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -103,6 +105,7 @@ fn start() -> Result<Client, String> {
         next: 0,
         pending: HashMap::new(),
         broken: false,
+        warming: false,
         _on_message: on_message,
         _on_error: on_error,
     })
@@ -115,38 +118,69 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
+/// The worker, started if there is none yet or the last one failed. A worker that
+/// failed is replaced here, never inside its own callbacks.
+fn running(cell: &mut Option<Client>) -> Result<&mut Client, String> {
+    if cell.as_ref().is_none_or(|c| c.broken) {
+        *cell = Some(start()?);
+    }
+    Ok(cell.as_mut().expect("started above"))
+}
+
+/// Start the worker ahead of its first task, when one is about to be asked for (the
+/// import dialog opened, the pointer is on Bundle), and have it run an import and a
+/// bundle of its own ([`Task::Warm`]): the browser loads the worker's module and
+/// compiles the code those run while the user chooses, instead of after. A worker that
+/// cannot start here says why when a task is sent to it.
+pub fn warm() {
+    CLIENT.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let Ok(client) = running(&mut cell) else {
+            return;
+        };
+        if !std::mem::replace(&mut client.warming, true) {
+            // Nobody waits for its answer; a failure stops the worker as any task's does.
+            let _ = post(client, &Task::Warm, Box::new(|_| {}), true);
+        }
+    });
+}
+
 /// Run `task` in the worker; `done` gets its answer, or what went wrong.
 pub fn send(task: &Task, done: impl FnOnce(Result<Answer, String>) + 'static) {
-    let text = task.to_json();
     let done: Done = Box::new(done);
     let posted = CLIENT.with(|cell| {
         let mut cell = cell.borrow_mut();
-        // A worker that failed is replaced here, never inside its own callbacks.
-        if cell.as_ref().is_none_or(|c| c.broken) {
-            match start() {
-                Ok(client) => *cell = Some(client),
-                Err(message) => return Err((done, message)),
-            }
+        match running(&mut cell) {
+            Ok(client) => post(client, task, done, false),
+            Err(message) => Err((done, message)),
         }
-        let client = cell.as_mut().expect("started above");
-        let id = client.next;
-        client.next = client.next.wrapping_add(1);
-        let message = js_sys::Object::new();
-        js_sys::Reflect::set(&message, &"id".into(), &id.into()).ok();
-        js_sys::Reflect::set(&message, &"task".into(), &text.into()).ok();
-        if let Err(e) = client.worker.post_message(&message) {
-            let message = format!(
-                "the task could not be handed to the import and export part of the page ({})",
-                describe(&e)
-            );
-            return Err((done, message));
-        }
-        client.pending.insert(id, done);
-        Ok(())
     });
     if let Err((done, message)) = posted {
         done(Err(message));
     }
+}
+
+/// Hand `task` to `client`'s worker, `done` to wait for its answer; or give `done`
+/// back with what went wrong. A `warm_up` waits behind the tasks that were asked for
+/// while the worker loads (`public/worker.js`).
+fn post(client: &mut Client, task: &Task, done: Done, warm_up: bool) -> Result<(), (Done, String)> {
+    let id = client.next;
+    client.next = client.next.wrapping_add(1);
+    let message = js_sys::Object::new();
+    js_sys::Reflect::set(&message, &"id".into(), &id.into()).ok();
+    js_sys::Reflect::set(&message, &"task".into(), &task.to_json().into()).ok();
+    if warm_up {
+        js_sys::Reflect::set(&message, &"warm".into(), &true.into()).ok();
+    }
+    if let Err(e) = client.worker.post_message(&message) {
+        let message = format!(
+            "the task could not be handed to the import and export part of the page ({})",
+            describe(&e)
+        );
+        return Err((done, message));
+    }
+    client.pending.insert(id, done);
+    Ok(())
 }
 
 fn finish(id: u32, answer: Answer) {

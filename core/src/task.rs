@@ -42,6 +42,25 @@ pub enum Task {
         /// What goes into the bundle.
         options: Options,
     },
+    /// Run what an import and the bundle run, on a built-in design, and answer
+    /// [`Warmed`]. The page asks for it when one of them is about to be used (its
+    /// dialog opened): the browser compiles a wasm function the first time it runs, so
+    /// a worker that has done this answers the user's first import or bundle as fast
+    /// as its second.
+    Warm,
+}
+
+/// What [`Task::Warm`] did: each part ran (tested, so the warm-up cannot go empty).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warmed {
+    /// Services imported from the built-in design's manifests.
+    pub manifests: usize,
+    /// Services imported from its Docker Compose file.
+    pub compose: usize,
+    /// Files in its bundle's tree, with every format.
+    pub tree: usize,
+    /// Bytes of that bundle's zip.
+    pub zip: usize,
 }
 
 /// An import's answer: the import, and its summary for people ([`Import::summary`]),
@@ -97,7 +116,48 @@ pub fn run(task: &str) -> Reply {
             Ok(bytes) => Reply::Zip(bytes),
             Err(e) => json(&Err::<(), _>(e.to_string())),
         },
+        Task::Warm => json(&warm()),
     }
+}
+
+/// [`Task::Warm`]: the bundle of a built-in design with every format (its tree and its
+/// zip), then the import of two of its files, its manifests and its compose file, as
+/// a user's import is run (reply included).
+fn warm() -> Result<Warmed, String> {
+    let (design, options) = warm_up_bundle();
+    let files = export::bundle_with(&design, &options).map_err(|e| e.to_string())?;
+    let tree = json(&Ok::<_, String>(export::tree(&design, &files)));
+    let zip = export::zip_with(&design, &options).map_err(|e| e.to_string())?;
+    let imported = |path: &str| -> Result<usize, String> {
+        let file = files
+            .iter()
+            .find(|f| f.path == path || f.path.ends_with(&format!("/{path}")))
+            .ok_or_else(|| format!("the bundle has no {path}"))?;
+        let import = import_text(&file.path, &file.contents);
+        let summary = import.summary();
+        match json(&Ok::<_, String>(Imported { import, summary })) {
+            Reply::Json(text) => Ok(import_answer(&text)?.import.design.services.len()),
+            Reply::Zip(_) => Err("an import answers JSON".into()),
+        }
+    };
+    Ok(Warmed {
+        manifests: imported("rendered/prod.yaml")?,
+        compose: imported("compose/compose.yaml")?,
+        tree: match tree {
+            Reply::Json(text) => tree_answer(&text)?.count(),
+            Reply::Zip(_) => return Err("a tree answers JSON".into()),
+        },
+        zip: zip.len(),
+    })
+}
+
+/// The built-in design the warm-up bundles, and the options for every format.
+fn warm_up_bundle() -> (Design, Options) {
+    let mut design = crate::templates::connectum();
+    // (Argo CD applications need a repository to pull from.)
+    design.gitops.repo_url = "https://git.example.com/warm-up.git".into();
+    let options = Options::for_formats(&design, &export::Format::ALL, None);
+    (design, options)
 }
 
 /// Import what the text holds: a compose file or Kubernetes manifests.
@@ -157,6 +217,26 @@ mod tests {
             let back: Task = serde_json::from_str(&task.to_json()).unwrap();
             assert_eq!(back, task, "{}", t.name);
         }
+    }
+
+    #[test]
+    fn the_warm_up_runs_an_import_of_manifests_and_of_compose_and_the_whole_bundle() {
+        let Reply::Json(reply) = run(&Task::Warm.to_json()) else {
+            panic!("the warm-up answers JSON")
+        };
+        let warmed: Warmed = answer(&reply).unwrap();
+        let (design, options) = warm_up_bundle();
+        assert_eq!(options.formats(), Format::ALL, "every format");
+        let files = export::bundle_with(&design, &options).unwrap();
+        assert_eq!(warmed.tree, files.len(), "{warmed:?}");
+        let prod = crate::render::render(&design, "prod").to_yaml();
+        assert_eq!(
+            warmed.manifests,
+            import_text("", &prod).design.services.len(),
+            "{warmed:?}"
+        );
+        assert!(warmed.manifests >= 1 && warmed.compose >= 1, "{warmed:?}");
+        assert!(warmed.zip > 1_000, "{warmed:?}");
     }
 
     #[test]

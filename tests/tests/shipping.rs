@@ -464,6 +464,20 @@ async fn under_a_sub_path_the_site_keeps_to_its_origin_works_offline_and_announc
         "nothing of the worker is fetched before it is used"
     );
     page.click("open-import").await;
+    // The worker starts as the dialog opens, before there is anything to import, so that
+    // it loads while the user pastes or chooses a file.
+    let opened = Instant::now();
+    loop {
+        urls.extend(requested_urls(&log(&page, "performance").await, &origin));
+        if !worker_files(&urls).is_empty() {
+            break;
+        }
+        assert!(
+            opened.elapsed() < PATIENCE,
+            "the worker's script is asked for as the dialog opens"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: notes\nspec:\n  selector:\n    matchLabels:\n      app: notes\n  template:\n    metadata:\n      labels:\n        app: notes\n    spec:\n      containers:\n      - name: notes\n        image: notes:1.0\n";
     page.find("import-text")
         .await
