@@ -42,10 +42,6 @@ pub fn BundleButton() -> impl IntoView {
             data-testid=OPENER
             title="Choose what goes into the zip (Kustomize, Helm chart, Argo CD, Docker Compose) and see its files"
             aria-haspopup="dialog"
-            // The dialog's file tree comes from the worker: started as the pointer
-            // or the focus reaches the button, it has loaded by the click.
-            on:pointerenter=|_| worker::warm()
-            on:focus=|_| worker::warm()
             on:click=move |_| app.bundle.set(true)
         >"Bundle"</button>
     }

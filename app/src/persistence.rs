@@ -373,8 +373,7 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
-        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file"
-            on:pointerenter=|_| worker::warm() on:focus=|_| worker::warm() on:click=move |_| {
+        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| {
             app.import_file.set(String::new());
             app.import.set(Some(String::new()))
         }>"Import"</button>

@@ -5,7 +5,7 @@
 //!
 //! [`send`] posts a [`Task`] and calls back with its reply; [`Latest`] keeps a stream
 //! of tasks (an import as it is typed) to one in the worker at a time. The worker is started on
-//! the first task, or before it by [`warm`]; a worker that failed (it could not load, or a task aborted it) is
+//! the first task, or before the first import by [`warm`]; a worker that failed (it could not load, or a task aborted it) is
 //! dropped, and the next task starts a new one.
 
 use kubeprint_core::task::Task;
@@ -127,11 +127,10 @@ fn running(cell: &mut Option<Client>) -> Result<&mut Client, String> {
     Ok(cell.as_mut().expect("started above"))
 }
 
-/// Start the worker ahead of its first task, when one is about to be asked for (the
-/// import dialog opened, the pointer is on Bundle), and have it run an import and a
-/// bundle of its own ([`Task::Warm`]): the browser loads the worker's module and
-/// compiles the code those run while the user chooses, instead of after. A worker that
-/// cannot start here says why when a task is sent to it.
+/// Start the worker ahead of its first import, as the import dialog opens, and have it
+/// run an import of its own once ([`Task::Warm`]): the browser loads the worker's
+/// module and compiles the importer while the user pastes or chooses a file, instead
+/// of after. A worker that cannot start here says why when a task is sent to it.
 pub fn warm() {
     CLIENT.with(|cell| {
         let mut cell = cell.borrow_mut();
