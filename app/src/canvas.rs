@@ -314,6 +314,17 @@ fn focus_node(id: ServiceId) {
     }
 }
 
+/// Focus the element with this `data-testid`, if there is one.
+fn focus_testid(testid: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .ok()
+            .flatten()
+    }) {
+        crate::modal::focus(&el);
+    }
+}
+
 /// The canvas.
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -356,6 +367,13 @@ pub fn Canvas() -> impl IntoView {
     let show_minimap = move |shown: bool| {
         crate::storage::set_view_setting(MINIMAP_KEY, if shown { "shown" } else { "hidden" });
         minimap_hidden.set(!shown);
+        // The button pressed is gone: the focus goes to the one that took its place.
+        let other = if shown {
+            "minimap-hide"
+        } else {
+            "minimap-show"
+        };
+        request_animation_frame(move || focus_testid(other));
     };
 
     let nodes = Memo::new(move |_| {

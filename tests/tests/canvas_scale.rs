@@ -340,6 +340,12 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     page.click("minimap-hide").await;
     page.wait_gone("minimap").await;
     page.find("minimap-show").await;
+    // The focus moves to the button that took the pressed one's place.
+    page.wait_until("the focus on Map", async |p| {
+        let on = js(p, "return document.activeElement.dataset.testid || '';").await;
+        (on == "minimap-show").then(String::new)
+    })
+    .await;
 
     // The grouping is remembered: a reload shows the design grouped the same way. So is
     // the hidden minimap, until it is shown again.
