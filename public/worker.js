@@ -1,6 +1,6 @@
 // Kubeprint's worker (a classic worker script, so that its relative names resolve next
-// to it under any sub-path). The page starts it on first use of import or the bundle
-// (app/src/worker.rs) and sends { id, task } messages, the task as JSON text; each
+// to it under any sub-path). The page starts it as the import dialog opens or on first
+// use of the bundle (app/src/worker.rs) and sends { id, task } messages, the task as JSON text; each
 // gets { id, text } (a JSON reply), { id, bytes } (a zip) or { id, error }. Tasks that
 // arrive while the wasm module loads wait for it, a warm-up ({ id, task, warm: true },
 // which only makes the browser compile the code) after the others: a user's task that
@@ -8,6 +8,8 @@
 const waiting = [];
 let handle = null;
 let failed = null;
+// A task aborted the module: it is not run again (the page starts a new worker).
+let stopped = false;
 
 self.onmessage = (event) => {
   if (handle || failed) answer(event.data);
@@ -15,6 +17,7 @@ self.onmessage = (event) => {
 };
 
 function answer({ id, task }) {
+  if (stopped) return;
   if (failed) {
     postMessage({ id, error: failed });
     return;
@@ -26,6 +29,7 @@ function answer({ id, task }) {
     // A Rust panic aborts: this module cannot be trusted after it, so the page starts
     // a new worker for its next task.
     postMessage({ id, error: `the import and export part of the page stopped (${err}); try again` });
+    stopped = true;
     close();
     return;
   }

@@ -150,7 +150,11 @@ pub fn send(task: &Task, done: impl FnOnce(Result<Answer, String>) + 'static) {
     let posted = CLIENT.with(|cell| {
         let mut cell = cell.borrow_mut();
         match running(&mut cell) {
-            Ok(client) => post(client, task, done, false),
+            Ok(client) => {
+                // An import compiles what a warm-up would: none is needed after it.
+                client.warming |= matches!(task, Task::Import { .. });
+                post(client, task, done, false)
+            }
             Err(message) => Err((done, message)),
         }
     });
