@@ -305,22 +305,15 @@ fn controls_bottom(canvas: &web_sys::DomRect) -> f64 {
 
 /// Focus the node element of service `id`.
 fn focus_node(id: ServiceId) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(&format!(".node[data-id=\"{}\"]", id.0))
-            .ok()
-            .flatten()
-    }) {
-        crate::modal::focus(&el);
-    }
+    focus_selector(&format!(".node[data-id=\"{}\"]", id.0));
 }
 
-/// Focus the element with this `data-testid`, if there is one.
-fn focus_testid(testid: &str) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(&format!("[data-testid=\"{testid}\"]"))
-            .ok()
-            .flatten()
-    }) {
+/// Focus the first element `selector` matches, if one does.
+fn focus_selector(selector: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    {
         crate::modal::focus(&el);
     }
 }
@@ -373,7 +366,7 @@ pub fn Canvas() -> impl IntoView {
         } else {
             "minimap-show"
         };
-        request_animation_frame(move || focus_testid(other));
+        request_animation_frame(move || focus_selector(&format!("[data-testid=\"{other}\"]")));
     };
 
     let nodes = Memo::new(move |_| {
