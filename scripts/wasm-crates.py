@@ -13,6 +13,8 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 # What the bytes do, whatever crate they are in (LTO inlines across crates, so a function
 # of kubeprint_core may hold most of a k8s-openapi type's code): the first match wins.
 KINDS = [
+    # std's sorts, a copy per element type and comparator (core/src/order.rs keeps it one).
+    ("sorting (std's sorts)", r"core::slice::sort::"),
     ("deserializing (serde de, visitors, from_json)", r"Deserializ|::de::|Visitor|from_json|from_value|MapAccess|SeqAccess"),
     ("serializing (serde ser, to_doc, to_value)", r"Serializ|::ser::|to_doc|to_value|to_json|YamlCache"),
     ("UI runtime (leptos, tachys, reactive_graph)", r"tachys|leptos|reactive_graph|reactive_stores"),

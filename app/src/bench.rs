@@ -46,7 +46,7 @@ fn now() -> f64 {
 
 /// Median and 95th percentile of `times`, formatted.
 fn stats(mut times: Vec<f64>) -> String {
-    times.sort_by(f64::total_cmp);
+    kubeprint_core::order::sort_by(&mut times, f64::total_cmp);
     let median = times[times.len() / 2];
     let p95 = times[(times.len() * 95) / 100];
     format!("runs={} median_ms={median:.2} p95_ms={p95:.2}", times.len())

@@ -59,7 +59,7 @@ async fn settle() {
 
 /// The `q`-quantile of `v` (sorted in place).
 fn quantile(v: &mut [f64], q: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
+    kubeprint_core::order::sort_by(v, f64::total_cmp);
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,

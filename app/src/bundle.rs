@@ -69,7 +69,7 @@ fn Dialog() -> impl IntoView {
             fs.retain(|x| *x != f);
             if on {
                 fs.push(f);
-                fs.sort();
+                kubeprint_core::order::sort(fs);
             }
         });
         storage::set_view_setting(FORMATS_KEY, &Format::list(&formats.get_untracked()));

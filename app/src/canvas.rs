@@ -10,7 +10,8 @@
 
 use crate::state::use_app;
 use kubeprint_core::edges::{self, EdgeTarget};
-use kubeprint_core::layout::{self, Direction, GroupBy, NodeText, Rect, Size, Sizes, ENTRY_ROOM};
+use kubeprint_core::layout::{self, Direction, GroupBy, NodeText, Rect, Size, ENTRY_ROOM};
+use kubeprint_core::order::Collect;
 use kubeprint_core::rules::Severity;
 use kubeprint_core::{Edge, Edit, FieldPath, Position, Service, ServiceId};
 use leptos::prelude::*;
@@ -404,7 +405,7 @@ pub fn Canvas() -> impl IntoView {
         nodes.with(|n| {
             n.iter()
                 .map(|v| (v.id, layout::node_size(&v.text())))
-                .collect::<Sizes>()
+                .to_map()
         })
     });
     // The group of each service (none without grouping).
@@ -448,7 +449,7 @@ pub fn Canvas() -> impl IntoView {
                 let size = s.get(id).copied().unwrap_or_default();
                 (*id, occupied(*pos, size, public.contains(id)))
             })
-            .collect::<BTreeMap<_, _>>()
+            .to_map()
     });
     let edges = Memo::new(move |_| app.editor.with(|e| e.design.edges.clone()));
     let groups = Memo::new(move |_| group_keys.with(|g| boxes.with(|b| layout::groups(g, b))));
@@ -473,7 +474,7 @@ pub fn Canvas() -> impl IntoView {
         let badges: BTreeMap<String, String> = group_counts.with(|c| {
             c.iter()
                 .map(|(k, (e, w))| (k.clone(), badge_text(*e, *w)))
-                .collect()
+                .to_map()
         });
         positions.with(|p| {
             sizes.with(|s| {
@@ -494,7 +495,7 @@ pub fn Canvas() -> impl IntoView {
                         let entry = !f.stand_ins.contains_key(id) && pb.contains(id);
                         (*id, occupied(*pos, size, entry))
                     })
-                    .collect::<BTreeMap<_, _>>()
+                    .to_map()
             })
         })
     });
@@ -615,7 +616,7 @@ pub fn Canvas() -> impl IntoView {
     // Tab stop, the selection, the node being dragged and the one being linked from.
     let shown = Memo::new(move |_| {
         let mut ids: BTreeSet<ServiceId> = if draw_all.get() {
-            fboxes.with(|b| b.keys().copied().collect())
+            fboxes.with(|b| b.keys().copied().to_set())
         } else {
             let v = view_rect.get();
             fboxes.with(|b| layout::visible(b, &v))
@@ -1294,7 +1295,7 @@ pub fn Canvas() -> impl IntoView {
                             if all_collapsed() {
                                 collapsed.set(BTreeSet::new());
                             } else {
-                                collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).collect()));
+                                collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).to_set()));
                             }
                             request_animation_frame(fit);
                         }>

@@ -7,6 +7,7 @@ use crate::state::{use_app, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption_row, shutdown_timeline};
+use kubeprint_core::order;
 use kubeprint_core::render::live::Document;
 use kubeprint_core::rules::Severity;
 use kubeprint_core::words::counted;
@@ -55,7 +56,9 @@ pub fn Findings() -> impl IntoView {
                 }
             }
         }
-        groups.sort_by_key(|(_, list)| list.iter().map(|f| f.severity).min());
+        order::sort_by_key(&mut groups, |(_, list)| {
+            list.iter().map(|f| f.severity).min()
+        });
         groups
     });
     let limit = RwSignal::new(FINDINGS_STEP);

@@ -20,6 +20,7 @@ pub use argo::{ArgoError, ArgoOptions};
 
 use crate::model::ArgoSource;
 use crate::model::Design;
+use crate::order::Collect;
 use crate::render::{render, Object};
 use crate::{file, yaml};
 use serde::Serialize;
@@ -345,7 +346,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     let base = base_env
         .map(|e| render(design, &e.name))
         .unwrap_or_default();
-    let base_by_key: BTreeMap<_, _> = base.objects.iter().map(|o| (key(o), o)).collect();
+    let base_by_key: BTreeMap<_, _> = base.objects.iter().map(|o| (key(o), o)).to_map();
 
     let mut resources = Vec::new();
     for o in &base.objects {
@@ -634,8 +635,8 @@ pub fn tree(design: &Design, files: &[BundleFile]) -> Folder {
 }
 
 fn sort(folder: &mut Folder) {
-    folder.folders.sort_by(|a, b| a.name.cmp(&b.name));
-    folder.files.sort();
+    crate::order::sort_by(&mut folder.folders, |a, b| a.name.cmp(&b.name));
+    crate::order::sort(&mut folder.files);
     folder.folders.iter_mut().for_each(sort);
 }
 

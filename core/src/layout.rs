@@ -12,6 +12,7 @@
 //! sans-serif, the fallback on Linux), so text sized here fits in any other UI font.
 
 use crate::model::{Design, Edge, Environment, Position, ServiceId, Tier};
+use crate::order::{self, Collect};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Font size of a node's name, in canvas units (bold).
@@ -303,7 +304,7 @@ pub fn positions(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position
             let p = s.position.or_else(|| auto.get(&s.id).copied());
             (s.id, p.unwrap_or_default())
         })
-        .collect()
+        .to_map()
 }
 
 /// The edges the layout follows: between two services of the design, not to itself,
@@ -368,8 +369,7 @@ fn back_edges(n: usize, edges: &[(usize, usize)]) -> BTreeSet<(usize, usize)> {
 pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
     let ids: Vec<ServiceId> = design.services.iter().map(|s| s.id).collect();
     let n = ids.len();
-    let index: BTreeMap<ServiceId, usize> =
-        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let index: BTreeMap<ServiceId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).to_map();
     let all = layout_edges(design, &index);
     let back = back_edges(n, &all);
     let edges: Vec<(usize, usize)> = all.iter().copied().filter(|e| !back.contains(e)).collect();
@@ -393,7 +393,7 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
         out[a].push(b);
     }
     let sources: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
-    let mut ready: BTreeSet<usize> = sources.iter().copied().collect();
+    let mut ready: BTreeSet<usize> = sources.iter().copied().to_set();
     let mut layer = vec![0usize; n];
     while let Some(v) = ready.pop_first() {
         for &w in &out[v] {
@@ -415,8 +415,8 @@ pub fn auto_layout(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Positi
     let used: BTreeSet<usize> = (0..n)
         .filter(|v| !apart.contains(v))
         .map(|v| layer[v])
-        .collect();
-    let renumber: BTreeMap<usize, usize> = used.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+        .to_set();
+    let renumber: BTreeMap<usize, usize> = used.iter().enumerate().map(|(i, l)| (*l, i)).to_map();
     for l in &mut layer {
         *l = renumber.get(l).copied().unwrap_or(0);
     }
@@ -604,7 +604,9 @@ fn order_layers(layers: &mut [Vec<usize>], edges: &[(usize, usize)], layer: &[us
             };
             let mut keyed: Vec<(f64, f64, usize)> =
                 layers[li].iter().map(|&v| (bary(v), place[v], v)).collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            order::sort_by(&mut keyed, |a, b| {
+                a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
+            });
             layers[li] = keyed.into_iter().map(|(_, _, v)| v).collect();
             for (i, &v) in layers[li].iter().enumerate() {
                 place[v] = i as f64;
@@ -797,7 +799,7 @@ pub fn routes(
     let key = |id: ServiceId| rect(id).map_or((0.0, 0.0), |r| (r.centre().1, r.centre().0));
     let mut slot = vec![(0.5f64, 0.5f64); edges.len()];
     for list in outgoing.values_mut() {
-        list.sort_by(|a, b| {
+        order::sort_by(list, |a, b| {
             key(edges[*a].to)
                 .partial_cmp(&key(edges[*b].to))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -808,7 +810,7 @@ pub fn routes(
         }
     }
     for list in incoming.values_mut() {
-        list.sort_by(|a, b| {
+        order::sort_by(list, |a, b| {
             key(edges[*a].from)
                 .partial_cmp(&key(edges[*b].from))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -917,7 +919,7 @@ impl Direction {
 pub fn reading_order(positions: &BTreeMap<ServiceId, Position>) -> Vec<ServiceId> {
     let mut ids: Vec<(i32, i32, ServiceId)> =
         positions.iter().map(|(id, p)| (p.x, p.y, *id)).collect();
-    ids.sort();
+    order::sort(&mut ids);
     ids.into_iter().map(|(_, _, id)| id).collect()
 }
 
@@ -1022,7 +1024,7 @@ pub fn group_of(design: &Design, env: &Environment, by: GroupBy) -> BTreeMap<Ser
             };
             Some((s.id, key))
         })
-        .collect()
+        .to_map()
 }
 
 /// Room between a group's frame and the nodes inside it.
@@ -1390,7 +1392,7 @@ fn empty_rows(out: &Folded, groups: &[Group], collapsed: &BTreeSet<String>) -> V
 /// The union of `spans` (`[top, bottom)` each): sorted, apart, none empty.
 fn merged(mut spans: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
     spans.retain(|(top, bottom)| top < bottom);
-    spans.sort_unstable();
+    order::sort(&mut spans);
     let mut out: Vec<(i32, i32)> = Vec::with_capacity(spans.len());
     for (top, bottom) in spans {
         match out.last_mut() {
@@ -1427,7 +1429,7 @@ pub fn visible(boxes: &BTreeMap<ServiceId, Rect>, view: &Rect) -> BTreeSet<Servi
         .iter()
         .filter(|(_, b)| b.overlaps(view))
         .map(|(id, _)| *id)
-        .collect()
+        .to_set()
 }
 
 /// Whether an edge between boxes `a` and `b` may cross `view`: its route stays inside
@@ -1460,7 +1462,7 @@ pub fn grouped_layout(
             .iter()
             .filter(|s| group_of.get(&s.id) == g)
             .map(|s| s.id)
-            .collect();
+            .to_set();
         let part = Design {
             services: design
                 .services
@@ -1544,7 +1546,7 @@ fn grid(design: &Design, sizes: &Sizes) -> BTreeMap<ServiceId, Position> {
                 },
             )
         })
-        .collect()
+        .to_map()
 }
 
 /// A position for every service as [`positions`] gives it, except that services without
@@ -1569,7 +1571,7 @@ pub fn grouped_positions(
                     .unwrap_or_default(),
             )
         })
-        .collect()
+        .to_map()
 }
 
 /// The services whose name matches `query` (ignoring case and surrounding space): the
@@ -1597,7 +1599,7 @@ pub fn search(design: &Design, query: &str) -> Vec<ServiceId> {
             Some((rank, name, s.id))
         })
         .collect();
-    hits.sort();
+    order::sort(&mut hits);
     hits.into_iter().map(|(_, _, id)| id).collect()
 }
 

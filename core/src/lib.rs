@@ -24,6 +24,7 @@ pub mod link;
 pub mod model;
 pub mod names;
 pub mod naming;
+pub mod order;
 pub mod patch;
 pub mod presets;
 pub mod quantity;

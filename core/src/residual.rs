@@ -15,6 +15,7 @@
 //! without keys (a route's rules, their matches) is kept whole, and merged item by item
 //! in place as long as the design renders as many items as it did at import.
 
+use crate::order::Collect;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -240,7 +241,7 @@ fn diff(
     }
     match (rendered, input) {
         (Some(Value::Object(r)), Some(Value::Object(i))) => {
-            let keys: std::collections::BTreeSet<&String> = r.keys().chain(i.keys()).collect();
+            let keys: std::collections::BTreeSet<&String> = r.keys().chain(i.keys()).to_set();
             for k in keys {
                 path.push(Step::Member(k.clone()));
                 diff(path, r.get(k), i.get(k), out);
@@ -307,7 +308,7 @@ fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) ->
                 _ => &empty_map,
             };
             let keys: std::collections::BTreeSet<&String> =
-                o.keys().chain(b.keys()).chain(t.keys()).collect();
+                o.keys().chain(b.keys()).chain(t.keys()).to_set();
             let mut out = Map::new();
             for k in keys {
                 if let Some(v) = merge3(o.get(k), b.get(k), t.get(k)) {
@@ -379,7 +380,7 @@ fn reorder(list: &mut Value, order: &[String]) {
             .and_then(|k| order.iter().position(|o| *o == k))
             .unwrap_or(order.len())
     };
-    items.sort_by_key(rank);
+    crate::order::sort_by_key(items, rank);
 }
 
 impl fmt::Display for Path {

@@ -6,6 +6,7 @@
 
 use crate::edit::Edit;
 use crate::model::*;
+use crate::order::Collect;
 use std::collections::BTreeMap;
 
 /// A built-in design.
@@ -62,11 +63,11 @@ pub fn by_name(name: &str) -> Option<Design> {
     ALL.iter().find(|t| t.name == name).map(|t| (t.build)())
 }
 
-fn map<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+        .to_map()
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -150,7 +151,7 @@ pub fn connectum() -> Design {
     let mut b = Builder::new("connectum", envs);
     b.0.config_maps.push(ConfigMapDef {
         name: "order-service-config".into(),
-        data: map([
+        data: map(&[
             ("NODE_ENV", "production"),
             ("PORT", "5000"),
             ("LISTEN", "0.0.0.0"),
@@ -198,7 +199,7 @@ pub fn connectum() -> Design {
             ingress: None,
             load_balancer: Some(LoadBalancer {
                 ports: vec![svc_port("grpc", 443, "grpc")],
-                annotations: map([
+                annotations: map(&[
                     ("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"),
                     (
                         "service.beta.kubernetes.io/aws-load-balancer-backend-protocol",
@@ -494,7 +495,7 @@ pub fn miniredis() -> Design {
             // by its release label), so prod gets ServiceMonitors and alert rules.
             monitoring: Monitoring {
                 scraping: Scraping::Operator,
-                labels: map([("release", "kube-prometheus-stack")]),
+                labels: map(&[("release", "kube-prometheus-stack")]),
                 ..Monitoring::default()
             },
             ..Environment::new("prod", Tier::Prod, "miniredis-prod")
@@ -504,7 +505,7 @@ pub fn miniredis() -> Design {
     b.0.cluster.monitoring_namespace = Some("monitoring".into());
     b.0.config_maps.push(ConfigMapDef {
         name: "miniredis-config".into(),
-        data: map([
+        data: map(&[
             ("LOG_LEVEL", "info"),
             ("LOG_FORMAT", "json"),
             ("API_GATEWAY_URL", "http://api-gateway:8080"),
@@ -894,7 +895,7 @@ pub fn framework_m() -> Design {
     let mut b = Builder::new("framework-m", Environment::standard_set("framework-m"));
     b.0.config_maps.push(ConfigMapDef {
         name: "framework-m-config".into(),
-        data: map([
+        data: map(&[
             ("FRAMEWORK_MODE", "MACROSERVICE"),
             ("FRAMEWORK_API_VERSION", "v1"),
             ("INSTALLED_APPS", "app1,app2,plugin_wms"),
@@ -1014,7 +1015,7 @@ pub fn stfc_fastapi() -> Design {
     // ConfigMap (keys as in the example app; the password lives in a Secret).
     b.0.config_maps.push(ConfigMapDef {
         name: "fastapi-app-env".into(),
-        data: map([
+        data: map(&[
             ("DB_HOST", "icat-mariadb"),
             ("DB_PORT", "3306"),
             ("DB_NAME", "icat"),

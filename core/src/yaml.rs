@@ -46,16 +46,19 @@ fn json_of(v: serde_yaml::Value) -> serde_json::Value {
         Y::Number(n) => json_number(&n),
         Y::String(s) => J::String(s),
         Y::Sequence(items) => J::Array(items.into_iter().map(json_of).collect()),
-        Y::Mapping(m) => J::Object(
-            m.into_iter()
-                .map(|(k, v)| (json_key(k), json_of(v)))
-                .collect(),
-        ),
+        // Inserted, not collected: `collect()` would sort (`crate::order`).
+        Y::Mapping(m) => {
+            let mut object = serde_json::Map::new();
+            object.extend(m.into_iter().map(|(k, v)| (json_key(k), json_of(v))));
+            J::Object(object)
+        }
         Y::Tagged(t) => {
             let t = *t;
             let name = t.tag.to_string();
             let name = name.strip_prefix('!').unwrap_or(&name).to_string();
-            J::Object([(name, json_of(t.value))].into_iter().collect())
+            let mut object = serde_json::Map::new();
+            object.insert(name, json_of(t.value));
+            J::Object(object)
         }
     }
 }

@@ -59,6 +59,7 @@
 use crate::edges::{edge_target, EdgeTarget};
 use crate::export::BundleFile;
 use crate::model::*;
+use crate::order::Collect;
 use crate::yaml::Value;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -360,13 +361,13 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         .iter()
         .filter(|s| s.probes.readiness.is_some() && !s.kind.runs_to_completion())
         .map(|s| s.id)
-        .collect();
-    let here: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).collect();
+        .to_set();
+    let here: BTreeMap<ServiceId, &Service> = services.iter().map(|s| (s.id, s)).to_map();
     let waits = dependencies(design, env, &here, notes);
     let mut host = HostPorts::default();
     // Compose service and volume names in use: a pod's container `web` + `proxy` must not
     // take the name of a service `web-proxy` (the later one would replace the earlier).
-    let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).collect();
+    let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).to_set();
     let mut volumes_taken: BTreeSet<String> = BTreeSet::new();
     for s in &services {
         let mut main = ComposeService {

@@ -37,6 +37,7 @@
 
 use super::BundleFile;
 use crate::model::{effective, Design, Environment, ResidualRole, Service};
+use crate::order::Collect;
 use crate::render::{references, render, residual_role};
 use crate::{naming, yaml};
 use serde::Serialize;
@@ -257,7 +258,7 @@ impl<'a> Builder<'a> {
         let mut order: Vec<(String, String)> = Vec::new();
         let mut by_key: BTreeMap<(String, String), Vec<Option<Value>>> = BTreeMap::new();
         let mut env_order: Vec<usize> = (0..self.envs.len()).collect();
-        env_order.sort_by_key(|e| *e != self.base);
+        crate::order::sort_by_key(&mut env_order, |e| *e != self.base);
         for e in env_order {
             for o in render(self.design, &self.envs[e].name).objects {
                 if o.kind() == "Namespace" {
@@ -378,7 +379,7 @@ impl<'a> Builder<'a> {
         }
         let first = vals[0].1;
         if let Value::Object(m) = first {
-            let keys: BTreeSet<&String> = m.keys().collect();
+            let keys: BTreeSet<&String> = m.keys().to_set();
             if !keys.iter().any(|k| template_like(k))
                 && vals.iter().all(|(_, v)| {
                     v.as_object()
@@ -873,7 +874,7 @@ impl<'a> Builder<'a> {
     fn schema_node(&self, value: &Value, path: &mut VPath) -> Value {
         if let Some(def) = self.defs.get(path) {
             let mut s = json!({ "description": def.description });
-            let types: BTreeSet<&str> = def.per_env.iter().map(json_type).collect();
+            let types: BTreeSet<&str> = def.per_env.iter().map(json_type).to_set();
             if let [t] = types.into_iter().collect::<Vec<_>>()[..] {
                 s["type"] = json!(t);
             }

@@ -25,6 +25,7 @@ mod shell;
 use crate::export::compose::{ContainerOf, ServiceExtension};
 use crate::import::{DocumentReport, Import, Outcome};
 use crate::model::*;
+use crate::order::{self, Collect};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,7 +85,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     // Compose interpolates before it reads anything else.
     let vars: BTreeMap<String, String> = env_files
         .get(".env")
-        .map(|t| dotenv(t).into_iter().collect())
+        .map(|t| dotenv(t).into_iter().to_map())
         .unwrap_or_default();
     let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, spec) in services.iter_mut() {
@@ -132,7 +133,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 && extensions.get(&c.pod).is_none_or(|p| p.container.is_none());
             pod_is_a_service.then(|| (name.clone(), c))
         })
-        .collect();
+        .to_map();
     let mut folded: Vec<(ContainerOf, Service, String)> = Vec::new();
     let mut ids: BTreeMap<String, ServiceId> = BTreeMap::new();
     let mut imported: Vec<(String, String)> = Vec::new();
@@ -196,7 +197,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         notes.insert(compose_name.clone(), list);
     }
     // The pods' other containers, in the order the extension gives.
-    folded.sort_by_key(|(c, _, _)| (c.pod.clone(), c.index));
+    order::sort_by_key(&mut folded, |(c, _, _)| (c.pod.clone(), c.index));
     for (c, s, compose_name) in folded {
         let Some(pod) = ids.get(&c.pod).and_then(|id| design.service_mut(*id)) else {
             continue;
@@ -331,7 +332,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             file: String::new(),
         });
     }
-    documents.sort_by_key(|d| d.line);
+    order::sort_by_key(&mut documents, |d| d.line);
     let system = design.name.clone();
     design.environments = Environment::standard_set(&system);
     Import {

@@ -32,7 +32,7 @@ pub(super) fn config_map(d: &mut Design, name: &str, cm: &core::ConfigMap) -> bo
 pub(super) fn secret(d: &mut Design, name: &str, sec: &core::Secret) -> bool {
     let mut keys: Vec<String> = sec.data.iter().flat_map(|m| m.keys().cloned()).collect();
     keys.extend(sec.string_data.iter().flat_map(|m| m.keys().cloned()));
-    keys.sort();
+    crate::order::sort(&mut keys);
     keys.dedup();
     d.secrets.push(SecretDef {
         name: name.into(),

@@ -27,6 +27,7 @@ mod workload;
 pub use environments::{environments, tier_of, EnvironmentReport, EnvironmentsImport, NotMerged};
 
 use crate::model::*;
+use crate::order;
 use crate::render::{render, Object};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
@@ -489,7 +490,7 @@ fn build(
         .collect();
     // Gateway API objects go last, the Gateway before the routes, so that a route finds
     // its Gateway and the Services it sends to.
-    rest.sort_by_key(|(_, o)| {
+    order::sort_by_key(&mut rest, |(_, o)| {
         let gateway_api = match o {
             Object::Gateway(_) => 1,
             Object::HTTPRoute(_) | Object::GRPCRoute(_) => 2,

@@ -5,6 +5,7 @@
 
 use super::{note_rename, port_ref, workload_for, Renamed, Workload, Workloads};
 use crate::model::*;
+use crate::order;
 use crate::render::Object;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as networking;
@@ -150,8 +151,8 @@ pub(super) fn policies(d: &mut Design, workloads: &Workloads, keep: &mut Vec<(us
     // with it. Compared one pair at a time in name order: holding every rendered object
     // and both sides as JSON made this step the import's peak of memory.
     let mut rendered = crate::render::network_policies(d, &d.environments[0].name);
-    rendered.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-    policies.sort_by(|a, b| a.name().cmp(b.name()));
+    order::sort_by(&mut rendered, |a, b| a.metadata.name.cmp(&b.metadata.name));
+    order::sort_by(&mut policies, |a, b| a.name().cmp(b.name()));
     let same = rendered.len() == policies.len()
         && rendered.into_iter().zip(&policies).all(|(r, p)| {
             strip_managed(Object::NetworkPolicy(r).to_json()) == strip_managed(p.to_json())

@@ -6,6 +6,7 @@
 
 use super::{amount, port_ref, Workload, Workloads};
 use crate::model::*;
+use crate::order::Collect;
 use crate::render::Object;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
@@ -773,7 +774,7 @@ pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
         .config_maps
         .iter()
         .map(|c| (c.name.clone(), c.data.clone()))
-        .collect();
+        .to_map();
     for s in &mut d.services {
         let mut pairs: Vec<(String, String)> = s
             .config

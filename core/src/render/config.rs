@@ -4,6 +4,7 @@
 use super::{labels, non_empty_map, some_if, Labels, Object, Renderer, SECRET_PLACEHOLDER};
 use crate::model::*;
 use crate::naming;
+use crate::order::Collect;
 use k8s_openapi::api::core::v1 as core;
 
 impl Renderer<'_> {
@@ -46,7 +47,7 @@ impl Renderer<'_> {
         }
         for sec in self.design.secrets.iter().filter(|c| wanted(&c.name, true)) {
             let mut meta = self.meta(&sec.name, Labels::new());
-            meta.annotations = Some(labels([(
+            meta.annotations = Some(labels(&[(
                 "kubeprint.dev/placeholders",
                 "every value is a placeholder: set real values outside Kubeprint",
             )]));
@@ -54,7 +55,7 @@ impl Renderer<'_> {
                 .keys
                 .iter()
                 .map(|k| (k.clone(), SECRET_PLACEHOLDER.to_string()))
-                .collect();
+                .to_map();
             out.push(
                 Object::Secret(core::Secret {
                     metadata: meta,

@@ -6,6 +6,7 @@ use super::{labels, non_empty, some_if, Labels, Object, Renderer};
 use crate::crd::gateway as gw;
 use crate::model::*;
 use crate::naming;
+use crate::order::Collect;
 use crate::routes::{self, RouteKind};
 use k8s_openapi::api::networking::v1 as net;
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ impl Renderer<'_> {
             .iter()
             .any(|l| l.protocol == ListenerProtocol::HTTPS);
         if g.cert_manager && https {
-            meta.annotations = Some(labels([(
+            meta.annotations = Some(labels(&[(
                 "cert-manager.io/cluster-issuer",
                 self.design.cluster.cert_issuer.as_str(),
             )]));
@@ -238,7 +239,7 @@ impl Renderer<'_> {
                 };
                 (id, rule)
             })
-            .collect()
+            .to_map()
     }
 }
 

@@ -311,9 +311,7 @@ pub(crate) fn stable_order<T>(items: &[T], order: &mut Vec<u32>, cmp: impl Fn(&T
             },
         );
     if !still {
-        order.clear();
-        order.extend(0..items.len() as u32);
-        order.sort_by(|&a, &b| cmp(&items[a as usize], &items[b as usize]));
+        *order = crate::order::permutation(items.len(), &|a, b| cmp(&items[a], &items[b]));
     }
 }
 

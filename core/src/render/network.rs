@@ -82,7 +82,7 @@ impl Renderer<'_> {
     pub(super) fn ingress(&self, s: &Service, route: &IngressRoute) -> net::Ingress {
         let mut meta = self.service_meta(s, naming::own(&s.name));
         if route.tls {
-            meta.annotations = Some(labels([(
+            meta.annotations = Some(labels(&[(
                 "cert-manager.io/cluster-issuer",
                 self.design.cluster.cert_issuer.as_str(),
             )]));
@@ -175,7 +175,7 @@ impl Renderer<'_> {
                         to: Some(vec![net::NetworkPolicyPeer {
                             namespace_selector: Some(namespace_selector("kube-system")),
                             pod_selector: Some(LabelSelector {
-                                match_labels: Some(labels([("k8s-app", "kube-dns")])),
+                                match_labels: Some(labels(&[("k8s-app", "kube-dns")])),
                                 ..Default::default()
                             }),
                             ..Default::default()
@@ -461,7 +461,7 @@ fn namespaced_peer(ns: &str, s: &Service) -> net::NetworkPolicyPeer {
 
 pub(super) fn namespace_selector(ns: &str) -> LabelSelector {
     LabelSelector {
-        match_labels: Some(labels([("kubernetes.io/metadata.name", ns)])),
+        match_labels: Some(labels(&[("kubernetes.io/metadata.name", ns)])),
         ..Default::default()
     }
 }

@@ -8,6 +8,7 @@ use super::{
 use crate::crd::rollouts;
 use crate::model::{self, *};
 use crate::naming;
+use crate::order::Collect;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
@@ -152,7 +153,7 @@ impl Renderer<'_> {
                     requests: Some(
                         [("storage".to_string(), Quantity(v.size.clone()))]
                             .into_iter()
-                            .collect(),
+                            .to_map(),
                     ),
                     ..Default::default()
                 }),
@@ -284,7 +285,7 @@ impl Renderer<'_> {
         let maps: BTreeMap<&str, &BTreeMap<String, String>> = references(s, false)
             .filter_map(|name| self.design.config_map(name))
             .map(|cm| (cm.name.as_str(), &cm.data))
-            .collect();
+            .to_map();
         if maps.is_empty() {
             return None;
         }
@@ -799,7 +800,7 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
         let m: BTreeMap<String, Quantity> = [("cpu", cpu), ("memory", mem)]
             .into_iter()
             .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), Quantity(v.clone()))))
-            .collect();
+            .to_map();
         some_if(!m.is_empty(), m)
     };
     let req = core::ResourceRequirements {

@@ -7,6 +7,7 @@
 use crate::edit::{FieldPath, Target};
 use crate::model::*;
 use crate::naming;
+use crate::order::Collect;
 use crate::render::{residual_role, Bundle, Object};
 use crate::selector::{Labels, Selector};
 use k8s_openapi::api::core::v1 as core;
@@ -218,7 +219,7 @@ pub(super) fn labels_of(v: &Value) -> Labels {
         .into_iter()
         .flatten()
         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect()
+        .to_map()
 }
 
 /// `null`, for reading absent members.

@@ -14,6 +14,7 @@ use crate::edges::{self, EdgeTarget};
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::naming;
+use crate::order::Collect;
 use serde_json::json;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -574,7 +575,7 @@ impl Source {
                 data: key
                     .map(|k| (k.to_string(), String::new()))
                     .into_iter()
-                    .collect(),
+                    .to_map(),
                 residual: None,
             }),
             Source::Secret => Edit::PutSecret(SecretDef {
@@ -832,7 +833,7 @@ fn containers(cx: &mut Ctx, s: &Service) {
         .ports
         .iter()
         .map(|p| ((p.port, p.protocol), s.container()))
-        .collect();
+        .to_map();
     for (i, c) in s.containers.iter().enumerate() {
         if c.role == ContainerRole::Init {
             continue;

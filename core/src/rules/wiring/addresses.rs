@@ -13,6 +13,7 @@ use crate::address::{addresses, Address, Form, Host};
 use crate::edges;
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
+use crate::order::Collect;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Variable names whose whole value, a bare name, is a host (`DB_HOST=db`).
@@ -103,7 +104,7 @@ fn literals(s: &Service, at: &str) -> BTreeMap<String, String> {
             EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
             _ => None,
         })
-        .collect()
+        .to_map()
 }
 
 /// Every address check of the environment. A value is checked once for all the
@@ -421,7 +422,7 @@ fn namespaces(design: &Design) -> BTreeSet<&str> {
         .iter()
         .map(|e| e.namespace.as_str())
         .chain(design.pinned_objects.iter().filter_map(|o| o.namespace()))
-        .collect()
+        .to_set()
 }
 
 /// Whether a Service `name` was kept whole from an import: in namespace `ns` (kept
