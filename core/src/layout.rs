@@ -575,12 +575,12 @@ fn order_layers(layers: &mut [Vec<usize>], edges: &[(usize, usize)], layer: &[us
     let mut fewest = crossings(layers, edges, layer);
     for round in 0..8 {
         let rightward = round % 2 == 0;
-        let order: Vec<usize> = if rightward {
+        let sweep: Vec<usize> = if rightward {
             (1..layers.len()).collect()
         } else {
             (0..layers.len().saturating_sub(1)).rev().collect()
         };
-        for li in order {
+        for li in sweep {
             let bary = |v: usize| {
                 let near: Vec<f64> = edges
                     .iter()

@@ -7,8 +7,9 @@
 //! wasm held 45 copies of the stable sort (150 KB). Here a sort orders positions
 //! through a comparator behind a reference ([`permutation`]), so one copy serves every
 //! caller, and maps and sets are built by inserting ([`Collect`]), which needs no
-//! sort. Core and the app sort and collect ordered collections only through this
-//! module; tests may use std's.
+//! sort. Core and the app sort, and build maps and sets (`BTreeMap`, `BTreeSet`,
+//! `serde_json::Map`) from iterators or arrays, only through this module or by
+//! inserting; tests may use std's.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,7 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The positions `0..len` in the stable order `cmp` puts them in: position `a` before
 /// `b` when `cmp(a, b)` is `Less`, or `Equal` and `a < b`.
 pub fn permutation(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..len as u32).collect();
+    let len = u32::try_from(len).expect("fewer than 2^32 items to sort");
+    let mut order: Vec<u32> = (0..len).collect();
     order.sort_by(|&a, &b| cmp(a as usize, b as usize));
     order
 }
@@ -64,8 +66,9 @@ fn arrange<T>(items: &mut [T], mut order: Vec<u32>) {
 }
 
 /// `collect()` into a `BTreeMap` or `BTreeSet` without std's sort (see the module's
-/// documentation). The result is the same: of pairs with equal keys, the last one's
-/// value is kept.
+/// documentation). Under equal keys a later value replaces an earlier one, and a set
+/// keeps the first of equal items: the same as std's wherever equal keys are identical
+/// (strings, ids, numbers), which is every use here.
 pub trait Collect: Iterator + Sized {
     /// The map of these pairs.
     fn to_map<K: Ord, V>(self) -> BTreeMap<K, V>

@@ -12,10 +12,11 @@
 use super::BundleFile;
 use crate::crd::argocd::*;
 use crate::model::{ArgoSource, ArgoSync, Design, Environment, GitOps, Tier};
+use crate::order::Collect;
 use crate::render::{render, MANAGED_BY};
 use crate::yaml;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The API server of the cluster Argo CD runs in, as Argo CD names it.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
@@ -299,10 +300,14 @@ fn meta(design: &Design, name: String, options: &ArgoOptions) -> ObjectMeta {
     ObjectMeta {
         name: Some(name),
         namespace: Some(options.namespace.clone()),
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/part-of".to_string(), design.name.clone()),
-            (MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string()),
-        ])),
+        labels: Some(
+            [
+                ("app.kubernetes.io/part-of".to_string(), design.name.clone()),
+                (MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string()),
+            ]
+            .into_iter()
+            .to_map(),
+        ),
         ..ObjectMeta::default()
     }
 }
@@ -384,10 +389,11 @@ pub fn project(design: &Design, options: &ArgoOptions) -> AppProject {
             namespaces.push(ns.to_string());
         }
     };
-    let mut cluster = BTreeSet::from([GroupKind {
+    let mut cluster = BTreeSet::new();
+    cluster.insert(GroupKind {
         group: String::new(),
         kind: "Namespace".into(),
-    }]);
+    });
     let mut namespaced = BTreeSet::new();
     for env in &design.environments {
         add(&env.namespace);
@@ -463,6 +469,7 @@ pub fn files(design: &Design, options: &ArgoOptions, chart: &str) -> Vec<BundleF
 mod tests {
     use super::*;
     use crate::templates;
+    use std::collections::BTreeMap;
 
     fn options() -> ArgoOptions {
         ArgoOptions {

@@ -949,7 +949,7 @@ impl<'d> DotEnv<'d> {
                 .into_iter()
                 .filter(|(_, n)| *n > 1)
                 .map(|(k, _)| k.to_string())
-                .collect(),
+                .to_set(),
         }
     }
 

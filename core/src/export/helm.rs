@@ -383,7 +383,7 @@ impl<'a> Builder<'a> {
             if !keys.iter().any(|k| template_like(k))
                 && vals.iter().all(|(_, v)| {
                     v.as_object()
-                        .is_some_and(|o| o.keys().collect::<BTreeSet<_>>() == keys)
+                        .is_some_and(|o| o.keys().eq(keys.iter().copied()))
                 })
             {
                 let mut out = Map::new();

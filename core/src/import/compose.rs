@@ -435,7 +435,7 @@ fn read_service(
             let cm = format!("{name}-env");
             design.config_maps.push(ConfigMapDef {
                 name: cm.clone(),
-                data: plain.into_iter().collect(),
+                data: plain.into_iter().to_map(),
                 residual: None,
             });
             s.config.env_from.push(EnvFrom::ConfigMap(cm));
@@ -586,7 +586,7 @@ fn awaited_to_complete(
             d.get("condition").and_then(Value::as_str) == Some("service_completed_successfully")
         })
         .map(|(name, _)| name.clone())
-        .collect()
+        .to_set()
 }
 
 /// A one-off task becomes a Job: a service another waits for to complete, or one that

@@ -19,6 +19,7 @@
 
 use super::{kubernetes, DocumentReport};
 use crate::model::*;
+use crate::order::Collect;
 use crate::presets::TIERS;
 use crate::render::render;
 use crate::residual::Residual;
@@ -280,7 +281,7 @@ fn objects(design: &Design, env: &str) -> BTreeMap<Key, Value> {
             let ns = if ns == namespace { String::new() } else { ns };
             ((o.kind().to_string(), ns, o.name().to_string()), v)
         })
-        .collect()
+        .to_map()
 }
 
 /// Every object of `want` (the environment's input) that `have` (the merged design's

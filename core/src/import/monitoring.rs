@@ -15,6 +15,7 @@ use crate::crd::monitoring as mon;
 use crate::crd::rollouts;
 use crate::model::*;
 use crate::naming;
+use crate::order::Collect;
 use crate::render::{monitor_of, Monitor, Object};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
@@ -166,7 +167,7 @@ fn env_settings(
         .flatten()
         .filter(|(k, _)| !k.starts_with("app.kubernetes.io/"))
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+        .to_map();
     (labels, interval.and_then(crate::crd::seconds).unwrap_or(0))
 }
 

@@ -806,7 +806,8 @@ fn containers(cx: &mut Ctx, s: &Service) {
         }
     }
     // KP331: names unique in the pod.
-    let mut names = BTreeSet::from([s.container()]);
+    let mut names = BTreeSet::new();
+    names.insert(s.container());
     for (i, c) in s.containers.iter().enumerate() {
         if !names.insert(c.name.as_str()) {
             cx.report(
