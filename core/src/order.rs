@@ -65,8 +65,8 @@ fn arrange<T>(items: &mut [T], mut order: Vec<u32>) {
     }
 }
 
-/// `collect()` into a `BTreeMap` or `BTreeSet` without std's sort (see the module's
-/// documentation). Under equal keys a later value replaces an earlier one, and a set
+/// `collect()` into a `BTreeMap`, a `BTreeSet` or a JSON object (a `BTreeMap` inside)
+/// without std's sort (see the module's documentation). Under equal keys a later value replaces an earlier one, and a set
 /// keeps the first of equal items: the same as std's wherever equal keys are identical
 /// (strings, ids, numbers), which is every use here.
 pub trait Collect: Iterator + Sized {
@@ -88,6 +88,16 @@ pub trait Collect: Iterator + Sized {
         let mut set = BTreeSet::new();
         set.extend(self);
         set
+    }
+
+    /// The JSON object of these members.
+    fn to_object(self) -> serde_json::Map<String, serde_json::Value>
+    where
+        Self: Iterator<Item = (String, serde_json::Value)>,
+    {
+        let mut object = serde_json::Map::new();
+        object.extend(self);
+        object
     }
 }
 
@@ -125,6 +135,9 @@ mod tests {
             prop_assert_eq!(pairs.iter().copied().to_map(), std_map);
             let std_set: BTreeSet<u8> = pairs.iter().map(|p| p.0).collect();
             prop_assert_eq!(pairs.iter().map(|p| p.0).to_set(), std_set);
+            let members = || pairs.iter().map(|&(k, v)| (k.to_string(), serde_json::json!(v)));
+            let std_object: serde_json::Map<String, serde_json::Value> = members().collect();
+            prop_assert_eq!(members().to_object(), std_object);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The one place that uses serde_yaml (deprecated upstream but complete), so that it
 //! can be swapped without touching the rest of the crate.
 
+use crate::order::Collect;
 use serde::Serialize;
 
 /// One value as a YAML document (no leading `---`) that every reader types alike:
@@ -46,12 +47,11 @@ fn json_of(v: serde_yaml::Value) -> serde_json::Value {
         Y::Number(n) => json_number(&n),
         Y::String(s) => J::String(s),
         Y::Sequence(items) => J::Array(items.into_iter().map(json_of).collect()),
-        // Inserted, not collected: `collect()` would sort (`crate::order`).
-        Y::Mapping(m) => {
-            let mut object = serde_json::Map::new();
-            object.extend(m.into_iter().map(|(k, v)| (json_key(k), json_of(v))));
-            J::Object(object)
-        }
+        Y::Mapping(m) => J::Object(
+            m.into_iter()
+                .map(|(k, v)| (json_key(k), json_of(v)))
+                .to_object(),
+        ),
         Y::Tagged(t) => {
             let t = *t;
             let name = t.tag.to_string();

@@ -5,6 +5,7 @@
 //! and `healthcheck.test` are replaced whole. `extends` into another file is reported,
 //! not followed: the importer reads one file.
 
+use crate::order::Collect;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -169,20 +170,14 @@ fn append(base: Vec<Value>, over: Vec<Value>, key: impl Fn(&Value) -> Value) -> 
 fn as_mapping(v: &Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m.clone(),
-        Value::Array(items) => {
-            // Inserted, not collected: `collect()` would sort (`crate::order`).
-            let mut map = Map::new();
-            map.extend(
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(|i| match i.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Value::String(v.to_string())),
-                        None => (i.to_string(), Value::Null),
-                    }),
-            );
-            map
-        }
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|i| match i.split_once('=') {
+                Some((k, v)) => (k.to_string(), Value::String(v.to_string())),
+                None => (i.to_string(), Value::Null),
+            })
+            .to_object(),
         _ => Map::new(),
     }
 }
