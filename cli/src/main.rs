@@ -206,7 +206,10 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     out,
                     &format!(
                         "{}  {:<36} {:<8} {}\n",
-                        r.code, r.name, r.severity, r.summary
+                        r.code,
+                        r.name,
+                        r.severity,
+                        r.doc().summary
                     ),
                 )?;
             }

@@ -6,13 +6,26 @@
 //! deregistration delay. A probe's budget is initialDelaySeconds + failureThreshold ×
 //! periodSeconds. R = replicas, or the HPA's minReplicas when an HPA manages the workload.
 
-use super::{Category::*, Rule, Severity::*};
+use super::{Category::*, Doc, Rule, Severity::*};
 
 macro_rules! rules {
-    ($($id:ident = $rule:expr;)*) => {
-        $(#[allow(missing_docs)] pub const $id: Rule = $rule;)*
+    ($($id:ident = Rule {
+        code: $code:literal, name: $name:literal, category: $category:ident, severity: $severity:ident,
+        relaxed_in_dev: $relaxed:literal,
+        summary: $summary:expr, why: $why:expr, bad: $bad:expr, instead: $instead:expr, source: $source:expr,
+    };)*) => {
+        $(#[allow(missing_docs)] pub const $id: Rule = Rule {
+            code: $code, name: $name, category: $category, severity: $severity, relaxed_in_dev: $relaxed,
+        };)*
         /// Every rule, in code order.
         pub static RULES: &[&Rule] = &[$(&$id),*];
+        /// Each rule's documentation, in the order of [`RULES`]. A table apart from the
+        /// rules themselves, so that a program which checks but never explains (the page)
+        /// does not carry the text: a finding refers to its `Rule`, and a reference to a
+        /// constant that held the text would keep all of it.
+        pub(super) static DOCS: &[Doc] = &[$(Doc {
+            summary: $summary, why: $why, bad: $bad, instead: $instead, source: $source,
+        }),*];
     };
 }
 

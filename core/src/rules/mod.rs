@@ -85,7 +85,8 @@ pub enum Category {
     Images,
 }
 
-/// A rule and its documentation.
+/// A rule: what its findings are called and how severe they are. Its documentation is
+/// [`Rule::doc`].
 #[derive(Debug)]
 pub struct Rule {
     /// Stable code, e.g. `KP102`.
@@ -98,6 +99,11 @@ pub struct Rule {
     pub severity: Severity,
     /// In a dev environment, this rule's warnings are only info.
     pub relaxed_in_dev: bool,
+}
+
+/// A rule's documentation (`docs/rules.md`, `kubeprint rules`).
+#[derive(Debug)]
+pub struct Doc {
     /// What it checks.
     pub summary: &'static str,
     /// Why it matters.
@@ -108,6 +114,17 @@ pub struct Rule {
     pub instead: &'static str,
     /// Where the rule comes from.
     pub source: &'static str,
+}
+
+impl Rule {
+    /// This rule's documentation.
+    pub fn doc(&self) -> &'static Doc {
+        let at = RULES
+            .iter()
+            .position(|r| r.code == self.code)
+            .expect("every rule is in RULES");
+        &catalog::DOCS[at]
+    }
 }
 
 /// A fix the user can apply with one click.
@@ -375,6 +392,7 @@ pub fn rules_markdown() -> String {
         );
     }
     for r in RULES {
+        let d = r.doc();
         let _ = write!(
             out,
             "\n## {}\n\n`{}` · {:?} · {}{}\n\n{}\n\n**Why:** {}\n\n**Fails:** {}\n\n**Instead:** {}\n\n**Source:** {}\n",
@@ -383,11 +401,11 @@ pub fn rules_markdown() -> String {
             r.category,
             r.severity,
             if r.relaxed_in_dev { " (relaxed in dev)" } else { "" },
-            r.summary,
-            r.why,
-            r.bad,
-            r.instead,
-            r.source
+            d.summary,
+            d.why,
+            d.bad,
+            d.instead,
+            d.source
         );
     }
     out

@@ -588,7 +588,8 @@ fn the_rule_docs_page_is_up_to_date() {
         "docs/rules.md is stale: run `KUBEPRINT_BLESS=1 cargo test -p kubeprint-core --test rules`"
     );
     for r in RULES {
-        for field in [r.summary, r.why, r.bad, r.instead, r.source] {
+        let d = r.doc();
+        for field in [d.summary, d.why, d.bad, d.instead, d.source] {
             assert!(
                 !field.trim().is_empty(),
                 "{} has an empty doc field",
