@@ -652,6 +652,21 @@ pub fn settings(service: &Service) -> Option<Edit> {
     Some(Edit::Batch(edits))
 }
 
+/// [`settings`] while applying them would still change the service; `None` once they
+/// are applied, or for an image the catalogue does not know. Tried on the service alone
+/// (every edit of `settings` sets a field of the service), not on a copy of the whole
+/// design: the inspector asks on every edit, at 1,000 services too.
+pub fn pending_settings(service: &Service) -> Option<Edit> {
+    let edit = settings(service)?;
+    let mut alone = Design {
+        services: vec![service.clone()],
+        next_id: service.id.0.saturating_add(1),
+        ..Design::default()
+    };
+    let changes = alone.apply(edit.clone()).is_ok() && alone.services[0] != *service;
+    changes.then_some(edit)
+}
+
 /// Startup, liveness and readiness probes for a known image: readiness answers fast
 /// (every 5 s, 3 failures), liveness gives the process longer (every 10 s, 6
 /// failures), and a startup probe covers the image's first start.
@@ -676,6 +691,47 @@ pub fn image_probes(service: &Service, known: &KnownImage) -> Probes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_are_pending_until_applied_and_then_as_in_the_whole_design() {
+        let mut design = crate::templates::by_name("empty").unwrap();
+        for image in ["postgres:16.4", "ghcr.io/acme/api"] {
+            design
+                .apply(Edit::AddService(Box::new(Service {
+                    name: image.split([':', '/']).next_back().unwrap().into(),
+                    image: image.into(),
+                    ..Service::default()
+                })))
+                .unwrap();
+        }
+        let pending = |d: &Design, i: usize| pending_settings(&d.services[i]);
+        // What applying them does to the whole design decides, as the page once
+        // asked it: the answers agree.
+        let whole = |d: &Design, i: usize| {
+            let edit = settings(&d.services[i])?;
+            let mut after = d.clone();
+            (after.apply(edit.clone()).is_ok() && after != *d).then_some(edit)
+        };
+        let edit = pending(&design, 0).expect("postgres is known and not yet set up");
+        assert_eq!(Some(&edit), whole(&design, 0).as_ref());
+        assert_eq!(
+            pending(&design, 1),
+            None,
+            "an image the catalogue does not know"
+        );
+        design.apply(edit).unwrap();
+        assert_eq!(pending(&design, 0), None, "applied: nothing left to change");
+        assert_eq!(whole(&design, 0), None);
+        // A field the settings set, changed again: pending again.
+        design
+            .apply(Edit::Set {
+                path: FieldPath::service(design.services[0].id, "/timing/startup_seconds"),
+                value: json!(1),
+            })
+            .unwrap();
+        assert!(pending(&design, 0).is_some());
+        assert_eq!(pending(&design, 0), whole(&design, 0));
+    }
 
     #[test]
     fn images_are_found_by_any_spelling_of_their_repository() {
