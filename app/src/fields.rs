@@ -2,6 +2,9 @@
 //! for every field: read with `Design::field` (which serializes that field only, not its
 //! service), parse with `core::input`, write with `Edit::Set`. The input's DOM id is the
 //! path, so a finding can focus it.
+//!
+//! A path is a signal: the inspector's fields follow the selected service, so selecting
+//! another one updates the inputs in place instead of building the inspector anew.
 
 use crate::state::use_app;
 use kubeprint_core::input::{self, FieldKind};
@@ -24,7 +27,7 @@ fn current(path: &FieldPath) -> Option<Value> {
 #[component]
 pub fn Field(
     label: &'static str,
-    path: FieldPath,
+    #[prop(into)] path: Signal<FieldPath>,
     kind: FieldKind,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] placeholder: &'static str,
@@ -32,62 +35,64 @@ pub fn Field(
     #[prop(optional)] compact: bool,
 ) -> impl IntoView {
     let app = use_app();
-    let id = path.to_string();
-    let shown = {
-        let path = path.clone();
-        Memo::new(move |_| input::display(current(&path).as_ref()))
-    };
+    let id = move || path.with(FieldPath::to_string);
+    let shown = Memo::new(move |_| input::display(path.with(current).as_ref()));
     let typed = RwSignal::new(String::new());
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
     // What the fields this one may also set held when typing began (an image's tag).
     let start = StoredValue::new(Vec::<(FieldPath, Value)>::new());
-    let remember = {
-        let path = path.clone();
-        move || {
-            let values = input::siblings(kind, &path)
-                .into_iter()
-                .map(|p| {
-                    let v = app
-                        .editor
-                        .with_untracked(|e| e.design.field(&p))
-                        .unwrap_or(Value::Null);
-                    (p, v)
-                })
-                .collect();
-            start.set_value(values);
-        }
+    let remember = move || {
+        let values = input::siblings(kind, &path.get_untracked())
+            .into_iter()
+            .map(|p| {
+                let v = app
+                    .editor
+                    .with_untracked(|e| e.design.field(&p))
+                    .unwrap_or(Value::Null);
+                (p, v)
+            })
+            .collect();
+        start.set_value(values);
     };
     // Undo and redo replace whatever was typed with the design's value, and typing
     // goes on from there.
-    {
-        let remember = remember.clone();
-        Effect::new(move |prev: Option<u32>| {
-            let n = app.reverted.get();
-            if prev.is_some() {
-                typed.set(shown.get_untracked());
-                error.set(None);
+    Effect::new(move |prev: Option<u32>| {
+        let n = app.reverted.get();
+        if prev.is_some() {
+            typed.set(shown.get_untracked());
+            error.set(None);
+            remember();
+        }
+        n
+    });
+    // Another field now (another service selected): what was typed, and its error,
+    // belonged to the last one.
+    Effect::new(move |prev: Option<FieldPath>| {
+        let now = path.get();
+        if prev.is_some_and(|prev| prev != now) {
+            typed.set(shown.get_untracked());
+            error.set(None);
+            if editing.get_untracked() {
                 remember();
             }
-            n
-        });
-    }
-    let on_input = {
-        let path = path.clone();
-        move |ev| {
-            let raw = event_target_value(&ev);
-            typed.set(raw.clone());
-            match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
-                Ok(edit) => {
-                    error.set(None);
-                    app.dispatch(edit);
-                }
-                Err(message) => error.set(Some(message)),
+        }
+        now
+    });
+    let on_input = move |ev| {
+        let raw = event_target_value(&ev);
+        typed.set(raw.clone());
+        let path = path.get_untracked();
+        match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
+            Ok(edit) => {
+                error.set(None);
+                app.dispatch(edit);
             }
+            Err(message) => error.set(Some(message)),
         }
     };
-    let error_id = format!("{id}-error");
+    let error_id = move || format!("{}-error", id());
     let placeholder = if placeholder.is_empty() || placeholder.starts_with('(') {
         placeholder.to_string()
     } else {
@@ -97,12 +102,12 @@ pub fn Field(
         <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
             <span class="label">{label}</span>
             <input
-                id=id.clone()
-                data-testid=id.clone()
+                id=id
+                data-testid=id
                 type="text"
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
-                aria-describedby=error_id.clone()
+                aria-describedby=error_id
                 prop:value=move || if editing.get() || error.read().is_some() { typed.get() } else { shown.get() }
                 on:focus=move |_| {
                     if error.get_untracked().is_none() {
@@ -125,23 +130,24 @@ pub fn Field(
 
 /// A checkbox bound to a boolean field.
 #[component]
-pub fn Check(label: &'static str, path: FieldPath) -> impl IntoView {
+pub fn Check(label: &'static str, #[prop(into)] path: Signal<FieldPath>) -> impl IntoView {
     let app = use_app();
-    let id = path.to_string();
-    let checked = {
-        let path = path.clone();
-        Memo::new(move |_| current(&path).and_then(|v| v.as_bool()).unwrap_or(false))
-    };
+    let id = move || path.with(FieldPath::to_string);
+    let checked = Memo::new(move |_| {
+        path.with(current)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    });
     view! {
         <label class="check">
             <input
                 type="checkbox"
-                id=id.clone()
+                id=id
                 data-testid=id
                 prop:checked=move || checked.get()
                 on:change=move |ev| {
                     app.dispatch(Edit::Set {
-                        path: path.clone(),
+                        path: path.get_untracked(),
                         value: Value::Bool(event_target_checked(&ev)),
                     })
                 }
@@ -155,26 +161,23 @@ pub fn Check(label: &'static str, path: FieldPath) -> impl IntoView {
 #[component]
 pub fn Choice(
     #[prop(into)] label: String,
-    path: FieldPath,
+    #[prop(into)] path: Signal<FieldPath>,
     options: Vec<(&'static str, Value)>,
 ) -> impl IntoView {
     let app = use_app();
-    let id = path.to_string();
-    let selected = {
-        let path = path.clone();
-        Memo::new(move |_| current(&path).unwrap_or(Value::Null))
-    };
+    let id = move || path.with(FieldPath::to_string);
+    let selected = Memo::new(move |_| path.with(current).unwrap_or(Value::Null));
     let values: Vec<Value> = options.iter().map(|(_, v)| v.clone()).collect();
     view! {
         <label class="field">
             <span class="label">{label}</span>
             <select
-                id=id.clone()
+                id=id
                 data-testid=id
                 on:change=move |ev| {
                     let i: usize = event_target_value(&ev).parse().unwrap_or(0);
                     if let Some(v) = values.get(i) {
-                        app.dispatch(Edit::Set { path: path.clone(), value: v.clone() });
+                        app.dispatch(Edit::Set { path: path.get_untracked(), value: v.clone() });
                     }
                 }
             >
@@ -213,24 +216,20 @@ fn same_shape(a: &Value, b: &Value) -> bool {
 #[component]
 pub fn Optional(
     label: &'static str,
-    path: FieldPath,
+    #[prop(into)] path: Signal<FieldPath>,
     #[prop(optional)] default: Value,
     #[prop(optional, into)] fresh: Option<Callback<(), Value>>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let app = use_app();
-    let id = format!("{path}#on");
-    let present = {
-        let path = path.clone();
-        Memo::new(move |_| current(&path).is_some_and(|v| !v.is_null()))
-    };
+    let present = Memo::new(move |_| path.with(current).is_some_and(|v| !v.is_null()));
     view! {
         <div class="optional">
             <label class="check">
                 <input
                     type="checkbox"
-                    id=path.to_string()
-                    data-testid=id
+                    id=move || path.with(FieldPath::to_string)
+                    data-testid=move || path.with(|p| format!("{p}#on"))
                     prop:checked=move || present.get()
                     on:change=move |ev| {
                         let value = match (event_target_checked(&ev), fresh) {
@@ -238,7 +237,7 @@ pub fn Optional(
                             (true, Some(make)) => make.run(()),
                             (true, None) => default.clone(),
                         };
-                        app.dispatch(Edit::Set { path: path.clone(), value });
+                        app.dispatch(Edit::Set { path: path.get_untracked(), value });
                     }
                 />
                 <span>{label}</span>

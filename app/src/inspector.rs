@@ -17,6 +17,7 @@ pub fn Inspector() -> impl IntoView {
     let app = use_app();
     // The state keeps the selection on a service that exists.
     let selected = Memo::new(move |_| app.selected());
+    let any_selected = Memo::new(move |_| selected.get().is_some());
     // A newly selected service starts at the top, unless a finding asked for a field.
     // Setting the scroll position makes the browser lay the page out there and then, so
     // it is set only when the inspector is scrolled (as its scroll events said): at 1,000
@@ -41,9 +42,12 @@ pub fn Inspector() -> impl IntoView {
                 scrolled.set_value(top > 0);
             }
         >
-            {move || match selected.get() {
-                Some(id) => view! { <ServiceInspector id /> }.into_any(),
-                None => view! {
+            // Built once while a service is selected, not once per service: its fields
+            // follow the selection (at 1,000 services, building it anew was most of what
+            // a selection cost).
+            {move || match any_selected.get() {
+                true => view! { <ServiceInspector selected /> }.into_any(),
+                false => view! {
                     <div class="empty">
                         <h2>"No service selected"</h2>
                         <p>"Click a service on the canvas, or add one with "<b>"+ Service"</b>"."</p>
@@ -60,6 +64,21 @@ pub(crate) fn p(id: ServiceId, pointer: &str) -> FieldPath {
     FieldPath::service(id, pointer)
 }
 
+/// The field at `pointer` of the service `id` says, following it.
+pub(crate) fn at(id: Signal<ServiceId>, pointer: &str) -> Signal<FieldPath> {
+    let pointer = pointer.to_string();
+    Signal::derive(move || FieldPath::service(id.get(), &pointer))
+}
+
+/// A part of the inspector drawn for one service, drawn again when the selection moves
+/// to another: for the parts whose fields do not follow a selection.
+fn per_service<V: IntoView>(
+    id: Signal<ServiceId>,
+    part: impl Fn(ServiceId) -> V + Send + Sync + 'static,
+) -> impl Fn() -> V + Send + Sync + 'static {
+    move || part(id.get())
+}
+
 /// How many items the array at `path` has.
 pub(crate) fn length(path: &FieldPath) -> usize {
     use_app().editor.with(|e| {
@@ -73,22 +92,18 @@ pub(crate) fn length(path: &FieldPath) -> usize {
 /// A list of items under `path` with add and remove buttons; `item(i)` draws item i.
 pub(crate) fn list<V: IntoView + 'static>(
     what: &'static str,
-    path: FieldPath,
+    path: impl Into<Signal<FieldPath>>,
     new_item: impl Fn(usize) -> Value + Send + Sync + 'static,
     item: impl Fn(usize) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let app = use_app();
-    let count = {
-        let path = path.clone();
-        Memo::new(move |_| length(&path))
-    };
-    let add_path = path.clone();
-    let add_id = format!("{path}#add");
+    let path: Signal<FieldPath> = path.into();
+    let count = Memo::new(move |_| path.with(length));
+    let add_id = move || path.with(|p| format!("{p}#add"));
     view! {
         <div class="list">
             <For each=move || 0..count.get() key=|i| *i let:i>
                 {
-                    let remove_path = path.clone();
                     let item = item.clone();
                     view! {
                         <div class="list-item">
@@ -98,6 +113,7 @@ pub(crate) fn list<V: IntoView + 'static>(
                                 title=format!("Remove this {what}")
                                 aria-label=format!("Remove {what} {}", i + 1)
                                 on:click=move |_| {
+                                    let remove_path = path.get_untracked();
                                     let mut items = app
                                         .editor
                                         .with(|e| e.design.field(&remove_path))
@@ -105,7 +121,7 @@ pub(crate) fn list<V: IntoView + 'static>(
                                         .unwrap_or_default();
                                     if i < items.len() {
                                         items.remove(i);
-                                        app.dispatch(Edit::Set { path: remove_path.clone(), value: Value::Array(items) });
+                                        app.dispatch(Edit::Set { path: remove_path, value: Value::Array(items) });
                                     }
                                 }
                             >
@@ -119,8 +135,9 @@ pub(crate) fn list<V: IntoView + 'static>(
                 class="add"
                 data-testid=add_id
                 on:click=move |_| {
+                    let add_path = path.get_untracked();
                     let n = length(&add_path);
-                    let path = FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path.clone() };
+                    let path = FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path };
                     app.dispatch(Edit::Set { path, value: new_item(n) });
                 }
             >
@@ -141,15 +158,23 @@ fn section(title: &'static str, body: impl IntoView) -> impl IntoView {
 }
 
 #[component]
-fn ServiceInspector(id: ServiceId) -> impl IntoView {
+fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
     let app = use_app();
+    // The selected service (the last one while the selection is emptied, until the
+    // inspector is dropped).
+    let id: Signal<ServiceId> = Memo::new(move |last: Option<&ServiceId>| {
+        selected.get().or(last.copied()).unwrap_or(ServiceId(0))
+    })
+    .into();
     let name = Memo::new(move |_| {
+        let id = id.get();
         app.editor
             .with(|e| e.design.service(id).map(|s| s.name.clone()))
             .unwrap_or_default()
     });
     let qos = Memo::new(move |_| {
         let env = app.env.get();
+        let id = id.get();
         app.editor.with(|e| {
             let d = &e.design;
             match (d.service(id), d.environment(&env)) {
@@ -175,15 +200,19 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
     .map(|part| shown(id, move |s| presets::shows(s, part)));
     let scaling = shown(id, presets::shows_scaling);
     let delivery = shown(id, |s| presets::shows(s, Part::Delivery));
+    // A probe's check lists the actions the service's ports allow: drawn per service.
     let probe = move |kind: &'static str| {
-        let base = format!("/probes/{kind}");
-        let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
-        let fresh = Callback::new(move |()| preset(id, |s| presets::probe(s, which)));
-        view! {
-            <Optional label=probe_label(kind) path=p(id, &base) fresh=fresh>
-                <ProbeFields id base=base.clone() actions=probe_actions(id) />
-            </Optional>
-        }
+        per_service(id, move |id| {
+            let base = format!("/probes/{kind}");
+            let which =
+                presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
+            let fresh = Callback::new(move |()| preset(id, |s| presets::probe(s, which)));
+            view! {
+                <Optional label=probe_label(kind) path=p(id, &base) fresh=fresh>
+                    <ProbeFields id base=base.clone() actions=probe_actions(id) />
+                </Optional>
+            }
+        })
     };
     view! {
         <div class="inspector-head">
@@ -191,61 +220,61 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             <button
                 class="danger"
                 data-testid="delete-service"
-                on:click=move |_| app.dispatch(Edit::RemoveService(id))
+                on:click=move |_| app.dispatch(Edit::RemoveService(id.get_untracked()))
             >
                 "Delete"
             </button>
         </div>
         <div class="sections">
             {section("General", view! {
-                <Field label="Name" path=p(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
-                <Choice label="Kind" path=p(id, "/kind") options=choices(presets::WORKLOAD_KINDS) />
-                <Field label="Role (component label)" path=p(id, "/component") kind=K::Text placeholder="backend" hint="app.kubernetes.io/component: what part of the system it is" title="Written as the app.kubernetes.io/component label on every object of this service (frontend, backend, database, ...)" />
-                <Field label="Image" path=p(id, "/image") kind=K::Image placeholder="ghcr.io/acme/api" hint="a whole reference (nginx:1.27) fills Tag and Digest too" />
+                <Field label="Name" path=at(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
+                <Choice label="Kind" path=at(id, "/kind") options=choices(presets::WORKLOAD_KINDS) />
+                <Field label="Role (component label)" path=at(id, "/component") kind=K::Text placeholder="backend" hint="app.kubernetes.io/component: what part of the system it is" title="Written as the app.kubernetes.io/component label on every object of this service (frontend, backend, database, ...)" />
+                <Field label="Image" path=at(id, "/image") kind=K::Image placeholder="ghcr.io/acme/api" hint="a whole reference (nginx:1.27) fills Tag and Digest too" />
                 <KnownImageOffer id />
                 <div class="row">
-                    <Field label="Tag" path=p(id, "/tag") kind=K::Tag hint="immutable: a version or git sha" />
-                    <Field label="Digest" path=p(id, "/digest") kind=K::Digest placeholder="sha256:…" />
+                    <Field label="Tag" path=at(id, "/tag") kind=K::Tag hint="immutable: a version or git sha" />
+                    <Field label="Digest" path=at(id, "/digest") kind=K::Digest placeholder="sha256:…" />
                 </div>
-                <Field label="Container name" path=p(id, "/container_name") kind=K::Text placeholder="(service name)" />
-                <Field label="Command" path=p(id, "/command") kind=K::Words placeholder="(image entrypoint)" />
-                <Field label="Args" path=p(id, "/args") kind=K::Words />
-                <Check label="Critical (needs HPA and PDB in prod)" path=p(id, "/critical") />
+                <Field label="Container name" path=at(id, "/container_name") kind=K::Text placeholder="(service name)" />
+                <Field label="Command" path=at(id, "/command") kind=K::Words placeholder="(image entrypoint)" />
+                <Field label="Args" path=at(id, "/args") kind=K::Words />
+                <Check label="Critical (needs HPA and PDB in prod)" path=at(id, "/critical") />
             })}
             {move || cron.get().then(|| section("Schedule", view! { <CronFields id /> }))}
             {move || job.get().then(|| section("Job runs", view! { <JobFields id /> }))}
-            {section("Ports", list("port", p(id, "/ports"), |n| to_json(presets::container_port(n)), move |i| view! {
+            {section("Ports", list("port", at(id, "/ports"), |n| to_json(presets::container_port(n)), move |i| view! {
                 <div class="row">
-                    <Field label="Name" path=p(id, &format!("/ports/{i}/name")) kind=K::Text />
-                    <Field label="Port" path=p(id, &format!("/ports/{i}/port")) kind=K::Port />
-                    <Choice label="Protocol" path=p(id, &format!("/ports/{i}/protocol")) options=choices(presets::PROTOCOLS) />
+                    <Field label="Name" path=at(id, &format!("/ports/{i}/name")) kind=K::Text />
+                    <Field label="Port" path=at(id, &format!("/ports/{i}/port")) kind=K::Port />
+                    <Choice label="Protocol" path=at(id, &format!("/ports/{i}/protocol")) options=choices(presets::PROTOCOLS) />
                 </div>
             }))}
             {move || exposure.get().then(|| section("Exposure", view! {
-                <Choice label="Service" path=p(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
+                <Choice label="Service" path=at(id, "/exposure/service") options=choices(presets::SERVICE_KINDS) />
                 <ServiceNote id />
-                {list("service port", p(id, "/exposure/ports"), move |n| preset(id, |s| presets::service_port(s, n)), move |i| view! {
+                {list("service port", at(id, "/exposure/ports"), move |n| preset(id.get_untracked(), |s| presets::service_port(s, n)), move |i| view! {
                     <div class="row">
-                        <Field label="Name" path=p(id, &format!("/exposure/ports/{i}/name")) kind=K::Text />
-                        <Field label="Port" path=p(id, &format!("/exposure/ports/{i}/port")) kind=K::Port />
-                        <Field label="Target" path=p(id, &format!("/exposure/ports/{i}/target")) kind=K::PortRef />
-                        <Field label="App protocol" path=p(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
+                        <Field label="Name" path=at(id, &format!("/exposure/ports/{i}/name")) kind=K::Text />
+                        <Field label="Port" path=at(id, &format!("/exposure/ports/{i}/port")) kind=K::Port />
+                        <Field label="Target" path=at(id, &format!("/exposure/ports/{i}/target")) kind=K::PortRef />
+                        <Field label="App protocol" path=at(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
-                <Optional label="Public via Ingress (TLS by cert-manager)" path=p(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id, presets::ingress))>
-                    <Field label="Host" path=p(id, "/exposure/ingress/host") kind=K::Text />
-                    <Field label="Path" path=p(id, "/exposure/ingress/path") kind=K::Text />
-                    <Field label="Service port" path=p(id, "/exposure/ingress/port") kind=K::Text />
-                    <Check label="TLS" path=p(id, "/exposure/ingress/tls") />
+                <Optional label="Public via Ingress (TLS by cert-manager)" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::ingress))>
+                    <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Text />
+                    <Field label="Path" path=at(id, "/exposure/ingress/path") kind=K::Text />
+                    <Field label="Service port" path=at(id, "/exposure/ingress/port") kind=K::Text />
+                    <Check label="TLS" path=at(id, "/exposure/ingress/tls") />
                 </Optional>
-                <crate::route::RouteFields id />
-                <Optional label="LoadBalancer (<name>-external)" path=p(id, "/exposure/load_balancer") fresh=Callback::new(move |()| preset(id, presets::load_balancer))>
-                    <Field label="Annotations" path=p(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
-                    {list("LB port", p(id, "/exposure/load_balancer/ports"), move |_| preset(id, presets::load_balancer_port), move |i| view! {
+                {per_service(id, |id| view! { <crate::route::RouteFields id /> })}
+                <Optional label="LoadBalancer (<name>-external)" path=at(id, "/exposure/load_balancer") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::load_balancer))>
+                    <Field label="Annotations" path=at(id, "/exposure/load_balancer/annotations") kind=K::KeyValues placeholder="service.beta.kubernetes.io/aws-load-balancer-type=nlb" />
+                    {list("LB port", at(id, "/exposure/load_balancer/ports"), move |_| preset(id.get_untracked(), presets::load_balancer_port), move |i| view! {
                         <div class="row">
-                            <Field label="Name" path=p(id, &format!("/exposure/load_balancer/ports/{i}/name")) kind=K::Text />
-                            <Field label="Port" path=p(id, &format!("/exposure/load_balancer/ports/{i}/port")) kind=K::Port />
-                            <Field label="Target" path=p(id, &format!("/exposure/load_balancer/ports/{i}/target")) kind=K::PortRef />
+                            <Field label="Name" path=at(id, &format!("/exposure/load_balancer/ports/{i}/name")) kind=K::Text />
+                            <Field label="Port" path=at(id, &format!("/exposure/load_balancer/ports/{i}/port")) kind=K::Port />
+                            <Field label="Target" path=at(id, &format!("/exposure/load_balancer/ports/{i}/target")) kind=K::PortRef />
                         </div>
                     })}
                 </Optional>
@@ -253,118 +282,124 @@ fn ServiceInspector(id: ServiceId) -> impl IntoView {
             {section("Probes", view! { {probe("startup")} {probe("liveness")} {probe("readiness")} })}
             {section("Shutdown", view! {
                 <div class="row">
-                    <Field label="preStop sleep (s)" path=p(id, "/timing/pre_stop_seconds") kind=K::Seconds />
-                    <Field label="App shutdown (s)" path=p(id, "/timing/app_shutdown_seconds") kind=K::Seconds />
-                    <Field label="Grace period (s)" path=p(id, "/timing/grace_period_seconds") kind=K::Seconds />
+                    <Field label="preStop sleep (s)" path=at(id, "/timing/pre_stop_seconds") kind=K::Seconds />
+                    <Field label="App shutdown (s)" path=at(id, "/timing/app_shutdown_seconds") kind=K::Seconds />
+                    <Field label="Grace period (s)" path=at(id, "/timing/grace_period_seconds") kind=K::Seconds />
                 </div>
                 <div class="row">
-                    <Field label="Worst start-up (s)" path=p(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
-                    <Field label="minReadySeconds" path=p(id, "/timing/min_ready_seconds") kind=K::Seconds />
+                    <Field label="Worst start-up (s)" path=at(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
+                    <Field label="minReadySeconds" path=at(id, "/timing/min_ready_seconds") kind=K::Seconds />
                     {move || progress.get().then(|| view! {
-                        <Field label="Progress deadline (s)" path=p(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
+                        <Field label="Progress deadline (s)" path=at(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
                     })}
                 </div>
                 <crate::panels::Timeline id />
             })}
             {section("Resources", view! {
                 <div class="row">
-                    <Field label="CPU request" path=p(id, "/resources/cpu_request") kind=K::Quantity placeholder="250m" />
-                    <Field label="CPU limit" path=p(id, "/resources/cpu_limit") kind=K::Quantity />
+                    <Field label="CPU request" path=at(id, "/resources/cpu_request") kind=K::Quantity placeholder="250m" />
+                    <Field label="CPU limit" path=at(id, "/resources/cpu_limit") kind=K::Quantity />
                 </div>
                 <div class="row">
-                    <Field label="Memory request" path=p(id, "/resources/memory_request") kind=K::Quantity placeholder="256Mi" />
-                    <Field label="Memory limit" path=p(id, "/resources/memory_limit") kind=K::Quantity />
+                    <Field label="Memory request" path=at(id, "/resources/memory_request") kind=K::Quantity placeholder="256Mi" />
+                    <Field label="Memory limit" path=at(id, "/resources/memory_limit") kind=K::Quantity />
                 </div>
                 <p class="note" data-testid="qos">"QoS class here: " {move || qos.get()}</p>
             })}
             {move || scaling.get().then(|| section("Scaling", view! {
                 {move || replicas.get().then(|| view! {
-                    <Field label="Replicas (without HPA)" path=p(id, "/scaling/replicas") kind=K::Count />
+                    <Field label="Replicas (without HPA)" path=at(id, "/scaling/replicas") kind=K::Count />
                 })}
                 {move || hpa.get().then(|| view! {
-                <Optional label="Horizontal Pod Autoscaler" path=p(id, "/scaling/hpa") default=to_json(presets::hpa())>
+                <Optional label="Horizontal Pod Autoscaler" path=at(id, "/scaling/hpa") default=to_json(presets::hpa())>
                     <div class="row">
-                        <Field label="Min" path=p(id, "/scaling/hpa/min") kind=K::Count />
-                        <Field label="Max" path=p(id, "/scaling/hpa/max") kind=K::Count />
-                        <Field label="CPU %" path=p(id, "/scaling/hpa/cpu_percent") kind=K::OptionalCount />
-                        <Field label="Memory %" path=p(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
+                        <Field label="Min" path=at(id, "/scaling/hpa/min") kind=K::Count />
+                        <Field label="Max" path=at(id, "/scaling/hpa/max") kind=K::Count />
+                        <Field label="CPU %" path=at(id, "/scaling/hpa/cpu_percent") kind=K::OptionalCount />
+                        <Field label="Memory %" path=at(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
                     </div>
                 </Optional>
                 })}
                 {move || pdb.get().then(|| view! {
-                    <Choice label="PodDisruptionBudget" path=p(id, "/scaling/pdb") options=choices(presets::pdbs()) />
+                    <Choice label="PodDisruptionBudget" path=at(id, "/scaling/pdb") options=choices(presets::pdbs()) />
                     <PdbAmount id />
                 })}
                 {move || rollout.get().then(|| view! {
                 <div class="row">
-                    <Field label="maxSurge" path=p(id, "/scaling/max_surge") kind=K::Amount />
-                    <Field label="maxUnavailable" path=p(id, "/scaling/max_unavailable") kind=K::Amount />
+                    <Field label="maxSurge" path=at(id, "/scaling/max_surge") kind=K::Amount />
+                    <Field label="maxUnavailable" path=at(id, "/scaling/max_unavailable") kind=K::Amount />
                 </div>
                 })}
                 {move || spread.get().then(|| view! {
-                    <Choice label="Spread" path=p(id, "/scaling/spread") options=choices(presets::spreads()) />
+                    <Choice label="Spread" path=at(id, "/scaling/spread") options=choices(presets::spreads()) />
                 })}
             }))}
-            {move || delivery.get().then(|| section("Delivery", view! { <crate::delivery::DeliverySection id /> }))}
+            {move || delivery.get().then(|| section("Delivery", per_service(id, |id| view! { <crate::delivery::DeliverySection id /> })))}
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
-                {list("variable", p(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
+                {list("variable", at(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
                     <div class="row">
-                        <Field label="Name" path=p(id, &format!("/config/env/{i}/name")) kind=K::Text />
+                        <Field label="Name" path=at(id, &format!("/config/env/{i}/name")) kind=K::Text />
                         <EnvValue id base=format!("/config/env/{i}/value") />
                     </div>
                 })}
                 <EnvFromList id />
             })}
-            {section("Storage", list("volume", p(id, "/storage"), |n| to_json(presets::volume(n)), move |i| view! {
+            {section("Storage", list("volume", at(id, "/storage"), |n| to_json(presets::volume(n)), move |i| view! {
                 <div class="row">
-                    <Field label="Name" path=p(id, &format!("/storage/{i}/name")) kind=K::Text />
-                    <Field label="Mount path" path=p(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
-                    <Field label="Size" path=p(id, &format!("/storage/{i}/size")) kind=K::Quantity />
+                    <Field label="Name" path=at(id, &format!("/storage/{i}/name")) kind=K::Text />
+                    <Field label="Mount path" path=at(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
+                    <Field label="Size" path=at(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                 </div>
             }))}
-            {section("Containers", view! { <crate::pod::ContainersSection id /> })}
-            {section("Volumes", view! { <crate::pod::VolumesSection id /> })}
+            {section("Containers", per_service(id, |id| view! { <crate::pod::ContainersSection id /> }))}
+            {section("Volumes", per_service(id, |id| view! { <crate::pod::VolumesSection id /> }))}
             {section("Security", view! {
-                <Check label="runAsNonRoot" path=p(id, "/security/run_as_non_root") />
+                <Check label="runAsNonRoot" path=at(id, "/security/run_as_non_root") />
                 <div class="row">
-                    <Field label="runAsUser" path=p(id, "/security/run_as_user") kind=K::OptionalCount />
-                    <Field label="runAsGroup" path=p(id, "/security/run_as_group") kind=K::OptionalCount />
-                    <Field label="fsGroup" path=p(id, "/security/fs_group") kind=K::OptionalCount />
+                    <Field label="runAsUser" path=at(id, "/security/run_as_user") kind=K::OptionalCount />
+                    <Field label="runAsGroup" path=at(id, "/security/run_as_group") kind=K::OptionalCount />
+                    <Field label="fsGroup" path=at(id, "/security/fs_group") kind=K::OptionalCount />
                 </div>
-                <Check label="Read-only root filesystem" path=p(id, "/security/read_only_root_fs") />
-                <Check label="No privilege escalation" path=p(id, "/security/no_privilege_escalation") />
-                <Check label="Drop all capabilities" path=p(id, "/security/drop_all_capabilities") />
-                <Check label="seccomp RuntimeDefault" path=p(id, "/security/seccomp_runtime_default") />
-                <Check label="Dedicated ServiceAccount" path=p(id, "/security/dedicated_service_account") />
-                <Choice label="Mount SA token" path=p(id, "/security/automount_token") options=choices(presets::AUTOMOUNT_TOKEN) />
+                <Check label="Read-only root filesystem" path=at(id, "/security/read_only_root_fs") />
+                <Check label="No privilege escalation" path=at(id, "/security/no_privilege_escalation") />
+                <Check label="Drop all capabilities" path=at(id, "/security/drop_all_capabilities") />
+                <Check label="seccomp RuntimeDefault" path=at(id, "/security/seccomp_runtime_default") />
+                <Check label="Dedicated ServiceAccount" path=at(id, "/security/dedicated_service_account") />
+                <Choice label="Mount SA token" path=at(id, "/security/automount_token") options=choices(presets::AUTOMOUNT_TOKEN) />
             })}
             {section("Metrics", view! {
-                <Optional label="Prometheus scrape endpoint" path=p(id, "/metrics") fresh=Callback::new(move |()| preset(id, presets::metrics))>
+                <Optional label="Prometheus scrape endpoint" path=at(id, "/metrics") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::metrics))>
                     <div class="row">
-                        <Field label="Port" path=p(id, "/metrics/port") kind=K::PortRef />
-                        <Field label="Path" path=p(id, "/metrics/path") kind=K::Text />
+                        <Field label="Port" path=at(id, "/metrics/port") kind=K::PortRef />
+                        <Field label="Path" path=at(id, "/metrics/path") kind=K::Text />
                     </div>
                 </Optional>
             })}
-            {section("Port pools", list("pool", p(id, "/port_pools"), |_| to_json(presets::port_pool()), move |i| view! {
+            {section("Port pools", list("pool", at(id, "/port_pools"), |_| to_json(presets::port_pool()), move |i| view! {
                 <div class="row">
-                    <Field label="Start" path=p(id, &format!("/port_pools/{i}/start")) kind=K::Port />
-                    <Field label="End" path=p(id, &format!("/port_pools/{i}/end")) kind=K::Port />
-                    <Field label="Start var" path=p(id, &format!("/port_pools/{i}/start_env")) kind=K::Text />
-                    <Field label="End var" path=p(id, &format!("/port_pools/{i}/end_env")) kind=K::Text />
+                    <Field label="Start" path=at(id, &format!("/port_pools/{i}/start")) kind=K::Port />
+                    <Field label="End" path=at(id, &format!("/port_pools/{i}/end")) kind=K::Port />
+                    <Field label="Start var" path=at(id, &format!("/port_pools/{i}/start_env")) kind=K::Text />
+                    <Field label="End var" path=at(id, &format!("/port_pools/{i}/end_env")) kind=K::Text />
                 </div>
             }))}
-            {section("Dependencies", view! { <Dependencies id /> })}
+            {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
         </div>
         <span class="sr-only">{move || name.get()}</span>
     }
 }
 
 /// Whether service `id` has `test` true, as a memo that notifies only when that changes.
-fn shown(id: ServiceId, test: impl Fn(&Service) -> bool + Send + Sync + 'static) -> Memo<bool> {
+fn shown(
+    id: Signal<ServiceId>,
+    test: impl Fn(&Service) -> bool + Send + Sync + 'static,
+) -> Memo<bool> {
     let app = use_app();
-    Memo::new(move |_| app.editor.with(|e| e.design.service(id).is_some_and(&test)))
+    Memo::new(move |_| {
+        let id = id.get();
+        app.editor.with(|e| e.design.service(id).is_some_and(&test))
+    })
 }
 
 pub(crate) fn probe_label(kind: &str) -> &'static str {
@@ -455,19 +490,20 @@ pub(crate) fn ProbeFields(
 }
 
 #[component]
-fn PdbAmount(id: ServiceId) -> impl IntoView {
+fn PdbAmount(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let variant = Memo::new(move |_| {
+        let path = p(id.get(), "/scaling/pdb");
         app.editor.with(|e| {
             e.design
-                .field(&p(id, "/scaling/pdb"))
+                .field(&path)
                 .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
         })
     });
     move || {
         variant.get().map(|key| {
             let label = if key == "min_available" { "minAvailable" } else { "maxUnavailable" };
-            view! { <Field label=label path=p(id, &format!("/scaling/pdb/{key}")) kind=K::Amount /> }
+            view! { <Field label=label path=at(id, &format!("/scaling/pdb/{key}")) kind=K::Amount /> }
         })
     }
 }
@@ -476,14 +512,15 @@ fn PdbAmount(id: ServiceId) -> impl IntoView {
 /// an extra one): the literal, or the ConfigMap or Secret key it comes from (each
 /// variant has its own fields).
 #[component]
-pub(crate) fn EnvValue(id: ServiceId, base: String) -> impl IntoView {
+pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
     let app = use_app();
     let variant = {
         let base = base.clone();
         Memo::new(move |_| {
+            let path = p(id.get(), &base);
             app.editor.with(|e| {
                 e.design
-                    .get(&p(id, &base))
+                    .get(&path)
                     .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
             })
         })
@@ -491,12 +528,12 @@ pub(crate) fn EnvValue(id: ServiceId, base: String) -> impl IntoView {
     move || {
         let base = base.clone();
         variant.get().map(|key| match key.as_str() {
-            "literal" => view! { <Field label="Value" path=p(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
+            "literal" => view! { <Field label="Value" path=at(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
             _ => {
                 let source = if key == "secret_key" { "Secret" } else { "ConfigMap" };
                 view! {
-                    <Field label=source path=p(id, &format!("{base}/{key}/name")) kind=K::Text />
-                    <Field label="Key" path=p(id, &format!("{base}/{key}/key")) kind=K::Text />
+                    <Field label=source path=at(id, &format!("{base}/{key}/name")) kind=K::Text />
+                    <Field label="Key" path=at(id, &format!("{base}/{key}/key")) kind=K::Text />
                 }
                 .into_any()
             }
@@ -505,10 +542,11 @@ pub(crate) fn EnvValue(id: ServiceId, base: String) -> impl IntoView {
 }
 
 #[component]
-fn OverrideFields(id: ServiceId) -> impl IntoView {
+fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     move || {
         let env = app.env.get();
+        let id = id.get();
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         view! {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
@@ -529,7 +567,7 @@ fn OverrideFields(id: ServiceId) -> impl IntoView {
 }
 
 #[component]
-fn EnvFromList(id: ServiceId) -> impl IntoView {
+fn EnvFromList(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let sources = Memo::new(move |_| {
         app.editor.with(|e| {
@@ -554,6 +592,7 @@ fn EnvFromList(id: ServiceId) -> impl IntoView {
         })
     });
     let current = Memo::new(move |_| {
+        let id = id.get();
         app.editor
             .with(|e| e.design.service(id).map(|s| s.config.env_from.clone()))
             .unwrap_or_default()
@@ -572,7 +611,7 @@ fn EnvFromList(id: ServiceId) -> impl IntoView {
                         <button class="remove" aria-label="Remove" on:click=move |_| {
                             let mut list = current.get_untracked();
                             list.remove(i);
-                            app.dispatch(Edit::Set { path: p(id, "/config/env_from"), value: serde_json::to_value(list).unwrap_or_default() });
+                            app.dispatch(Edit::Set { path: p(id.get_untracked(), "/config/env_from"), value: serde_json::to_value(list).unwrap_or_default() });
                         }>"✕"</button>
                     </li>
                 }
@@ -585,7 +624,7 @@ fn EnvFromList(id: ServiceId) -> impl IntoView {
                 let i: usize = match event_target_value(&ev).parse() { Ok(i) => i, Err(_) => return };
                 if let Some((_, v)) = sources.get_untracked().get(i) {
                     let n = current.get_untracked().len();
-                    app.dispatch(Edit::Set { path: p(id, &format!("/config/env_from/{n}")), value: v.clone() });
+                    app.dispatch(Edit::Set { path: p(id.get_untracked(), &format!("/config/env_from/{n}")), value: v.clone() });
                 }
             }
         >
@@ -702,9 +741,10 @@ const CALLEE_MATCHES: usize = 8;
 /// What the Service choice means when it says less than it seems: a ClusterIP Service
 /// with no port is not created.
 #[component]
-fn ServiceNote(id: ServiceId) -> impl IntoView {
+fn ServiceNote(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let note = Memo::new(move |_| {
+        let id = id.get();
         app.editor
             .with(|e| e.design.service(id).and_then(presets::service_note))
     });
@@ -718,20 +758,18 @@ fn ServiceNote(id: ServiceId) -> impl IntoView {
 /// settings (ports, probes, shutdown, user, writable volumes) as one undoable step. Shown
 /// while applying them would still change something.
 #[component]
-fn KnownImageOffer(id: ServiceId) -> impl IntoView {
+fn KnownImageOffer(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let offer = Memo::new(move |_| {
+        let id = id.get();
         app.editor.with(|e| {
             let s = e.design.service(id)?;
             let known = kubeprint_core::images::of(s)?;
-            let edit = kubeprint_core::images::settings(s)?;
-            let mut after = e.design.clone();
-            let changes = after.apply(edit.clone()).is_ok() && after != e.design;
             Some((
                 known.summary(),
                 known.note,
                 known.non_root_alternative,
-                changes.then_some(edit),
+                kubeprint_core::images::pending_settings(s),
             ))
         })
     });
@@ -747,7 +785,7 @@ fn KnownImageOffer(id: ServiceId) -> impl IntoView {
                         </button>
                     })}
                     {alternative.map(|alt| view! {
-                        <button data-testid="use-image-alternative" on:click=move |_| app.dispatch(Edit::Set { path: p(id, "/image"), value: json!(alt) })>
+                        <button data-testid="use-image-alternative" on:click=move |_| app.dispatch(Edit::Set { path: p(id.get_untracked(), "/image"), value: json!(alt) })>
                             {format!("Use {alt} instead")}
                         </button>
                     })}
@@ -760,10 +798,11 @@ fn KnownImageOffer(id: ServiceId) -> impl IntoView {
 /// A Job's (or a CronJob's Job's) runs: how many pods, retries, deadline, clean-up and
 /// restart policy, with what the run takes in words.
 #[component]
-fn JobFields(id: ServiceId) -> impl IntoView {
+fn JobFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let timing = Memo::new(move |_| {
         let env = app.env.get();
+        let id = id.get();
         app.editor.with(|e| {
             let d = &e.design;
             let s = d.service(id)?;
@@ -773,17 +812,17 @@ fn JobFields(id: ServiceId) -> impl IntoView {
     });
     view! {
         <div class="row">
-            <Field label="Completions" path=p(id, "/job/completions") kind=K::OptionalCount placeholder="1" />
-            <Field label="Parallelism" path=p(id, "/job/parallelism") kind=K::OptionalCount placeholder="1" />
-            <Field label="backoffLimit" path=p(id, "/job/backoff_limit") kind=K::OptionalCount placeholder="6" />
+            <Field label="Completions" path=at(id, "/job/completions") kind=K::OptionalCount placeholder="1" />
+            <Field label="Parallelism" path=at(id, "/job/parallelism") kind=K::OptionalCount placeholder="1" />
+            <Field label="backoffLimit" path=at(id, "/job/backoff_limit") kind=K::OptionalCount placeholder="6" />
         </div>
         <div class="row">
-            <Field label="Deadline (activeDeadlineSeconds)" path=p(id, "/job/active_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
-            <Field label="Delete after (ttlSecondsAfterFinished)" path=p(id, "/job/ttl_seconds_after_finished") kind=K::OptionalSeconds placeholder="kept" />
+            <Field label="Deadline (activeDeadlineSeconds)" path=at(id, "/job/active_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+            <Field label="Delete after (ttlSecondsAfterFinished)" path=at(id, "/job/ttl_seconds_after_finished") kind=K::OptionalSeconds placeholder="kept" />
         </div>
         <div class="row">
-            <Field label="Expected run (s)" path=p(id, "/job/expected_run_seconds") kind=K::Seconds hint="one pod; 0 = unknown" />
-            <Choice label="Restart policy" path=p(id, "/job/restart_policy") options=choices(presets::JOB_RESTARTS) />
+            <Field label="Expected run (s)" path=at(id, "/job/expected_run_seconds") kind=K::Seconds hint="one pod; 0 = unknown" />
+            <Choice label="Restart policy" path=at(id, "/job/restart_policy") options=choices(presets::JOB_RESTARTS) />
         </div>
         <p class="note" data-testid="job-timing">
             {move || timing.get().unwrap_or_else(|| "Give the expected run time to check the deadline and the schedule.".into())}
@@ -794,9 +833,10 @@ fn JobFields(id: ServiceId) -> impl IntoView {
 /// A CronJob's schedule, read back in words as it is typed (or why it does not parse),
 /// its time zone, concurrency, starting deadline, suspension and history.
 #[component]
-fn CronFields(id: ServiceId) -> impl IntoView {
+fn CronFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let reading = Memo::new(move |_| {
+        let id = id.get();
         app.editor.with(|e| {
             e.design
                 .service(id)
@@ -805,7 +845,7 @@ fn CronFields(id: ServiceId) -> impl IntoView {
     });
     let invalid = move || reading.with(|r| matches!(r, Some(Err(_))));
     view! {
-        <Field label="Schedule" path=p(id, "/cron/schedule") kind=K::Text hint="minute hour day-of-month month day-of-week, or @daily" />
+        <Field label="Schedule" path=at(id, "/cron/schedule") kind=K::Text hint="minute hour day-of-month month day-of-week, or @daily" />
         <p class="note cron-reading" class:invalid=invalid data-testid="cron-reading" role="status">
             {move || match reading.get() {
                 Some(Ok(text)) => text,
@@ -814,14 +854,14 @@ fn CronFields(id: ServiceId) -> impl IntoView {
             }}
         </p>
         <div class="row">
-            <Field label="Time zone" path=p(id, "/cron/time_zone") kind=K::OptionalText placeholder="the controller's" hint="IANA name, e.g. Europe/Berlin" />
-            <Field label="Starting deadline (s)" path=p(id, "/cron/starting_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
+            <Field label="Time zone" path=at(id, "/cron/time_zone") kind=K::OptionalText placeholder="the controller's" hint="IANA name, e.g. Europe/Berlin" />
+            <Field label="Starting deadline (s)" path=at(id, "/cron/starting_deadline_seconds") kind=K::OptionalSeconds placeholder="none" />
         </div>
-        <Choice label="Concurrency" path=p(id, "/cron/concurrency_policy") options=choices(presets::CONCURRENCY_POLICIES) />
+        <Choice label="Concurrency" path=at(id, "/cron/concurrency_policy") options=choices(presets::CONCURRENCY_POLICIES) />
         <div class="row">
-            <Field label="Successful Jobs kept" path=p(id, "/cron/successful_jobs_history_limit") kind=K::OptionalCount placeholder="3" />
-            <Field label="Failed Jobs kept" path=p(id, "/cron/failed_jobs_history_limit") kind=K::OptionalCount placeholder="1" />
+            <Field label="Successful Jobs kept" path=at(id, "/cron/successful_jobs_history_limit") kind=K::OptionalCount placeholder="3" />
+            <Field label="Failed Jobs kept" path=at(id, "/cron/failed_jobs_history_limit") kind=K::OptionalCount placeholder="1" />
         </div>
-        <Check label="Suspended (starts no runs)" path=p(id, "/cron/suspend") />
+        <Check label="Suspended (starts no runs)" path=at(id, "/cron/suspend") />
     }
 }

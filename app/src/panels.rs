@@ -620,10 +620,11 @@ fn chunks(
 
 /// The shutdown of one pod of service `id`, drawn to scale, with its verdict in text.
 #[component]
-pub fn Timeline(id: ServiceId) -> impl IntoView {
+pub fn Timeline(#[prop(into)] id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let timeline = Memo::new(move |_| {
         let env = app.env.get();
+        let id = id.get();
         app.editor.with(|e| {
             let d = &e.design;
             let s = d.service(id)?;

@@ -449,6 +449,120 @@ async fn a_newly_selected_service_starts_at_the_top_unless_a_finding_asked_for_a
     page2.close().await;
 }
 
+/// How many inputs under the inspector have an id matching `pattern` (a regular
+/// expression).
+async fn inspector_inputs(page: &Page, pattern: &str) -> u64 {
+    page.client
+        .execute(
+            "const re = new RegExp(arguments[0]);\
+             return [...document.querySelectorAll('aside.inspector input[id]')]\
+             .filter(e => re.test(e.id)).length",
+            vec![json!(pattern)],
+        )
+        .await
+        .expect("the query runs")
+        .as_u64()
+        .expect("a count")
+}
+
+/// The inspector is built once and its fields follow the selection: after another
+/// service is selected, every input, list and message is that service's, and an edit
+/// reaches it and no other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspectors_fields_follow_the_selection_to_another_service() {
+    let mut design = one_service(Some(("http", 8080)));
+    let worker = Service {
+        name: "worker".into(),
+        image: "ghcr.io/acme/worker".into(),
+        tag: "2.1.0".into(),
+        ports: vec![ContainerPort {
+            name: "jobs".into(),
+            port: 7000,
+            protocol: Protocol::TCP,
+        }],
+        ..Service::default()
+    };
+    design.apply(Edit::AddService(Box::new(worker))).unwrap();
+    let api = design.services[0].id;
+    let worker = design.services[1].id;
+    for (id, grace) in [(api, 30), (worker, 45)] {
+        design
+            .apply(Edit::Set {
+                path: FieldPath::service(id, "/timing/grace_period_seconds"),
+                value: json!(grace),
+            })
+            .unwrap();
+    }
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(api, "/ports/1"),
+            value: json!({"name": "metrics", "port": 9090, "protocol": "TCP"}),
+        })
+        .unwrap();
+    let grace = |id| FieldPath::service(id, "/timing/grace_period_seconds").to_string();
+    let ports = |id| format!("^{}/\\d+/port$", FieldPath::service(id, "/ports"));
+
+    let page = open_design("ux-follow-selection", &design).await;
+    page.click_node("api").await;
+    page.wait_text("inspector-title", "api", |t| t == "api")
+        .await;
+    assert_eq!(inspector_inputs(&page, &ports(api)).await, 2);
+    // Text that does not parse stays in api's field with its message.
+    page.type_into(&grace(api), "forty").await;
+    assert!(error_of(&page, &grace(api))
+        .await
+        .contains("not a duration"));
+
+    page.click_node("worker").await;
+    page.wait_text("inspector-title", "worker", |t| t == "worker")
+        .await;
+    assert_eq!(page.value(&grace(worker)).await, "45", "worker's own value");
+    assert_eq!(
+        error_of(&page, &grace(worker)).await,
+        "",
+        "api's message is gone"
+    );
+    assert_eq!(
+        inspector_inputs(&page, &grace(api)).await,
+        0,
+        "no field of api is left"
+    );
+    assert_eq!(
+        inspector_inputs(&page, &ports(worker)).await,
+        1,
+        "worker's one port"
+    );
+    assert_eq!(inspector_inputs(&page, &ports(api)).await, 0);
+
+    // Edits reach worker, and only worker.
+    page.type_into(&grace(worker), "50").await;
+    page.click(&format!("{}#add", FieldPath::service(worker, "/ports")))
+        .await;
+    page.wait_until("worker's second port", async |p| {
+        (inspector_inputs(p, &ports(worker)).await == 2).then(String::new)
+    })
+    .await;
+    let yaml = page
+        .wait_text("yaml", "worker's grace period", |t| {
+            t.contains("terminationGracePeriodSeconds: 50")
+        })
+        .await;
+    assert!(
+        yaml.contains("terminationGracePeriodSeconds: 30"),
+        "api keeps its last good value"
+    );
+
+    // Back on api: its own value and its two ports; the text that did not parse was
+    // api's and is not shown on worker's behalf, nor kept.
+    page.click_node("api").await;
+    page.wait_text("inspector-title", "api", |t| t == "api")
+        .await;
+    assert_eq!(page.value(&grace(api)).await, "30");
+    assert_eq!(inspector_inputs(&page, &ports(api)).await, 2);
+    assert_eq!(inspector_inputs(&page, &ports(worker)).await, 0);
+    page.close().await;
+}
+
 // 7. Undo and redo reach the focused field.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
