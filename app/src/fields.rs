@@ -186,7 +186,10 @@ pub fn Choice(
                     .enumerate()
                     .map(|(i, (text, value))| {
                         view! {
-                            <option value=i.to_string() selected=move || same_shape(&selected.get(), &value)>
+                            // The property, not the attribute: a browser ignores the
+                            // attribute on an option the user has chosen by hand, and the
+                            // select stays while the selection moves to another service.
+                            <option value=i.to_string() prop:selected=move || same_shape(&selected.get(), &value)>
                                 {text}
                             </option>
                         }

@@ -622,6 +622,9 @@ fn EnvFromList(id: Signal<ServiceId>) -> impl IntoView {
             aria-label="Import a ConfigMap or Secret"
             on:change=move |ev| {
                 let i: usize = match event_target_value(&ev).parse() { Ok(i) => i, Err(_) => return };
+                // Back to "+ import…", so that the same choice can be made again (for
+                // another service too: this menu stays while the selection moves).
+                event_target::<web_sys::HtmlSelectElement>(&ev).set_value("");
                 if let Some((_, v)) = sources.get_untracked().get(i) {
                     let n = current.get_untracked().len();
                     app.dispatch(Edit::Set { path: p(id.get_untracked(), &format!("/config/env_from/{n}")), value: v.clone() });

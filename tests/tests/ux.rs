@@ -465,6 +465,21 @@ async fn inspector_inputs(page: &Page, pattern: &str) -> u64 {
         .expect("a count")
 }
 
+/// The text of the option a select shows.
+async fn shown_option(page: &Page, id: &str) -> String {
+    page.client
+        .execute(
+            "const s = document.getElementById(arguments[0]);\
+             return s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text",
+            vec![json!(id)],
+        )
+        .await
+        .expect("the query runs")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The inspector is built once and its fields follow the selection: after another
 /// service is selected, every input, list and message is that service's, and an edit
 /// reaches it and no other.
@@ -499,7 +514,13 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
             value: json!({"name": "metrics", "port": 9090, "protocol": "TCP"}),
         })
         .unwrap();
+    design.config_maps.push(ConfigMapDef {
+        name: "shared-config".into(),
+        data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
+        residual: None,
+    });
     let grace = |id| FieldPath::service(id, "/timing/grace_period_seconds").to_string();
+    let kind = |id| FieldPath::service(id, "/kind").to_string();
     let ports = |id| format!("^{}/\\d+/port$", FieldPath::service(id, "/ports"));
 
     let page = open_design("ux-follow-selection", &design).await;
@@ -512,6 +533,22 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
     assert!(error_of(&page, &grace(api))
         .await
         .contains("not a duration"));
+    // A choice made by hand, and a ConfigMap imported through the envFrom menu.
+    page.select(&kind(api), "1").await;
+    page.wait_text("yaml", "api as a StatefulSet", |t| {
+        t.contains("kind: StatefulSet")
+    })
+    .await;
+    page.select("add-env-from", "0").await;
+    page.wait_text("yaml", "api's envFrom", |t| {
+        t.matches("configMapRef:").count() == 1
+    })
+    .await;
+    assert_eq!(
+        page.value("add-env-from").await,
+        "",
+        "the menu is ready again"
+    );
 
     page.click_node("worker").await;
     page.wait_text("inspector-title", "worker", |t| t == "worker")
@@ -533,6 +570,7 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
         "worker's one port"
     );
     assert_eq!(inspector_inputs(&page, &ports(api)).await, 0);
+    assert_eq!(shown_option(&page, &kind(worker)).await, "Deployment");
 
     // Edits reach worker, and only worker.
     page.type_into(&grace(worker), "50").await;
@@ -540,6 +578,11 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
         .await;
     page.wait_until("worker's second port", async |p| {
         (inspector_inputs(p, &ports(worker)).await == 2).then(String::new)
+    })
+    .await;
+    page.select("add-env-from", "0").await;
+    page.wait_text("yaml", "worker's envFrom", |t| {
+        t.matches("configMapRef:").count() == 2
     })
     .await;
     let yaml = page
@@ -558,6 +601,7 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
     page.wait_text("inspector-title", "api", |t| t == "api")
         .await;
     assert_eq!(page.value(&grace(api)).await, "30");
+    assert_eq!(shown_option(&page, &kind(api)).await, "StatefulSet");
     assert_eq!(inspector_inputs(&page, &ports(api)).await, 2);
     assert_eq!(inspector_inputs(&page, &ports(worker)).await, 0);
     page.close().await;
