@@ -3,7 +3,10 @@
 //! validate it, and both (what the page does after an edit before it updates the YAML
 //! view), and a keystroke as the page handles it (live findings and YAML after one
 //! field edit), at 250, 500 and 1,000 services of `templates::scaled(n)`. Linear growth
-//! means the time per service stays the same across the three sizes.
+//! means the time per service stays the same across the three sizes. `known-image`: what
+//! the inspector asks on every edit while a service with a known image is selected
+//! (whether "Apply its settings" would change anything), which must not grow with the
+//! design.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -11,7 +14,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kubeprint_core::render::live::LiveYaml;
 use kubeprint_core::rules::LiveFindings;
-use kubeprint_core::{render, templates, validate, Edit, FieldPath};
+use kubeprint_core::{images, render, templates, validate, Edit, FieldPath};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -49,6 +52,14 @@ fn bench(c: &mut Criterion) {
                 .unwrap();
                 (findings.validate(&d, "prod"), yaml.documents(&d, "prod"))
             })
+        });
+        let postgres = design
+            .services
+            .iter()
+            .find(|s| images::of(s).is_some())
+            .expect("scaled designs run postgres");
+        group.bench_with_input(BenchmarkId::new("known-image", n), postgres, |b, s| {
+            b.iter(|| images::pending_settings(black_box(s)))
         });
         group.bench_with_input(BenchmarkId::new("render+validate", n), &design, |b, d| {
             b.iter(|| {
