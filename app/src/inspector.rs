@@ -200,19 +200,19 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
     .map(|part| shown(id, move |s| presets::shows(s, part)));
     let scaling = shown(id, presets::shows_scaling);
     let delivery = shown(id, |s| presets::shows(s, Part::Delivery));
-    // A probe's check lists the actions the service's ports allow: drawn per service.
     let probe = move |kind: &'static str| {
-        per_service(id, move |id| {
-            let base = format!("/probes/{kind}");
-            let which =
-                presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
-            let fresh = Callback::new(move |()| preset(id, |s| presets::probe(s, which)));
-            view! {
-                <Optional label=probe_label(kind) path=p(id, &base) fresh=fresh>
-                    <ProbeFields id base=base.clone() actions=probe_actions(id) />
-                </Optional>
-            }
-        })
+        let base = format!("/probes/{kind}");
+        let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
+        let fresh =
+            Callback::new(move |()| preset(id.get_untracked(), |s| presets::probe(s, which)));
+        // The checks the selected service's ports allow (read when it is selected, so an
+        // edit does not redraw the menu).
+        let actions = Signal::derive(move || probe_actions(id.get()));
+        view! {
+            <Optional label=probe_label(kind) path=at(id, &base) fresh=fresh>
+                <ProbeFields id base=base.clone() actions />
+            </Optional>
+        }
     };
     view! {
         <div class="inspector-head">
@@ -446,45 +446,46 @@ fn probe_actions(id: ServiceId) -> Vec<(&'static str, Value)> {
 /// container's `/containers/N/probes/<kind>`), whose check is one of `actions`.
 #[component]
 pub(crate) fn ProbeFields(
-    id: ServiceId,
+    #[prop(into)] id: Signal<ServiceId>,
     base: String,
-    actions: Vec<(&'static str, Value)>,
+    #[prop(into)] actions: Signal<Vec<(&'static str, Value)>>,
 ) -> impl IntoView {
     let app = use_app();
     let action_type = {
-        let path = p(id, &format!("{base}/action/type"));
+        let path = at(id, &format!("{base}/action/type"));
         Memo::new(move |_| {
-            app.editor
-                .with(|e| e.design.field(&path))
+            path.with(|path| app.editor.with(|e| e.design.field(path)))
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default()
         })
     };
     let b = base.clone();
+    let check = at(id, &format!("{base}/action"));
     view! {
-        <Choice label="Check" path=p(id, &format!("{base}/action")) options=actions />
+        // Its options are the service's: drawn again for another one.
+        {move || view! { <Choice label="Check" path=check options=actions.get() /> }}
         {move || {
             let b = b.clone();
             match action_type.get().as_str() {
                 "http" => view! {
                     <div class="row">
-                        <Field label="Path" path=p(id, &format!("{b}/action/path")) kind=K::Text />
-                        <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef />
+                        <Field label="Path" path=at(id, &format!("{b}/action/path")) kind=K::Text />
+                        <Field label="Port" path=at(id, &format!("{b}/action/port")) kind=K::PortRef />
                     </div>
                 }.into_any(),
-                "grpc" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::Port /> }.into_any(),
-                "tcp" => view! { <Field label="Port" path=p(id, &format!("{b}/action/port")) kind=K::PortRef /> }.into_any(),
-                _ => view! { <Field label="Command" path=p(id, &format!("{b}/action/command")) kind=K::Words /> }.into_any(),
+                "grpc" => view! { <Field label="Port" path=at(id, &format!("{b}/action/port")) kind=K::Port /> }.into_any(),
+                "tcp" => view! { <Field label="Port" path=at(id, &format!("{b}/action/port")) kind=K::PortRef /> }.into_any(),
+                _ => view! { <Field label="Command" path=at(id, &format!("{b}/action/command")) kind=K::Words /> }.into_any(),
             }
         }}
         <div class="row">
-            <Field label="Initial delay" path=p(id, &format!("{base}/initial_delay_seconds")) kind=K::Seconds />
-            <Field label="Period" path=p(id, &format!("{base}/period_seconds")) kind=K::Seconds />
-            <Field label="Timeout" path=p(id, &format!("{base}/timeout_seconds")) kind=K::Seconds />
+            <Field label="Initial delay" path=at(id, &format!("{base}/initial_delay_seconds")) kind=K::Seconds />
+            <Field label="Period" path=at(id, &format!("{base}/period_seconds")) kind=K::Seconds />
+            <Field label="Timeout" path=at(id, &format!("{base}/timeout_seconds")) kind=K::Seconds />
         </div>
         <div class="row">
-            <Field label="Failures" path=p(id, &format!("{base}/failure_threshold")) kind=K::Count />
-            <Field label="Successes" path=p(id, &format!("{base}/success_threshold")) kind=K::Count />
+            <Field label="Failures" path=at(id, &format!("{base}/failure_threshold")) kind=K::Count />
+            <Field label="Successes" path=at(id, &format!("{base}/success_threshold")) kind=K::Count />
         </div>
     }
 }

@@ -514,6 +514,12 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
             value: json!({"name": "metrics", "port": 9090, "protocol": "TCP"}),
         })
         .unwrap();
+    // Each with a readiness probe on its own port: the probe's Check menu offers
+    // checks on that port.
+    for i in 0..2 {
+        let probe = presets::probe(&design.services[i], presets::ProbeKind::Readiness);
+        design.services[i].probes.readiness = Some(probe);
+    }
     design.config_maps.push(ConfigMapDef {
         name: "shared-config".into(),
         data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
@@ -583,6 +589,14 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
     page.select("add-env-from", "0").await;
     page.wait_text("yaml", "worker's envFrom", |t| {
         t.matches("configMapRef:").count() == 2
+    })
+    .await;
+    // A TCP check chosen for worker checks worker's port, not api's.
+    let check = FieldPath::service(worker, "/probes/readiness/action").to_string();
+    page.select(&check, "2").await;
+    page.wait_text("yaml", "worker's TCP readiness check", |t| {
+        let lines: Vec<&str> = t.lines().map(str::trim).collect();
+        lines.windows(2).any(|w| w == ["tcpSocket:", "port: jobs"])
     })
     .await;
     let yaml = page
