@@ -64,10 +64,11 @@ pub(crate) fn p(id: ServiceId, pointer: &str) -> FieldPath {
     FieldPath::service(id, pointer)
 }
 
-/// The field at `pointer` of the service `id` says, following it.
+/// The field at `pointer` of the service `id` says, following it. A memo, so that the
+/// field's reads on every edit borrow one path instead of building it anew.
 pub(crate) fn at(id: Signal<ServiceId>, pointer: &str) -> Signal<FieldPath> {
     let pointer = pointer.to_string();
-    Signal::derive(move || FieldPath::service(id.get(), &pointer))
+    Memo::new(move |_| FieldPath::service(id.get(), &pointer)).into()
 }
 
 /// A part of the inspector drawn for one service, drawn again when the selection moves
