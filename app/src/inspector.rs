@@ -44,8 +44,11 @@ pub fn Inspector() -> impl IntoView {
         >
             // Built once while a service is selected, not once per service: its fields
             // follow the selection (at 1,000 services, building it anew was most of what
-            // a selection cost).
-            {move || match any_selected.get() {
+            // a selection cost). Built again for another design: its first service can
+            // have the id selected in the last one.
+            {move || {
+                app.opened.track();
+                match any_selected.get() {
                 true => view! { <ServiceInspector selected /> }.into_any(),
                 false => view! {
                     <div class="empty">
@@ -55,6 +58,7 @@ pub fn Inspector() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
+                }
             }}
         </aside>
     }
@@ -201,14 +205,13 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
     .map(|part| shown(id, move |s| presets::shows(s, part)));
     let scaling = shown(id, presets::shows_scaling);
     let delivery = shown(id, |s| presets::shows(s, Part::Delivery));
+    // The checks the selected service's ports allow, for its three probes.
+    let actions = probe_actions(id);
     let probe = move |kind: &'static str| {
         let base = format!("/probes/{kind}");
         let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
         let fresh =
             Callback::new(move |()| preset(id.get_untracked(), |s| presets::probe(s, which)));
-        // The checks the selected service's ports allow (read when it is selected, so an
-        // edit does not redraw the menu).
-        let actions = Signal::derive(move || probe_actions(id.get()));
         view! {
             <Optional label=probe_label(kind) path=at(id, &base) fresh=fresh>
                 <ProbeFields id base=base.clone() actions />
@@ -433,14 +436,18 @@ pub(crate) fn choices<T: Serialize>(
         .collect()
 }
 
-/// The checks a probe of service `id` can make, as its ports are when the probe is drawn
-/// (read untracked, so an edit does not redraw it).
-fn probe_actions(id: ServiceId) -> Vec<(&'static str, Value)> {
-    use_app()
-        .editor
-        .with_untracked(|e| e.design.service(id).map(presets::probe_actions))
-        .map(choices)
-        .unwrap_or_default()
+/// The checks a probe of service `id` can make, aimed at its ports as they are now (a
+/// port renumbered after the service was selected is the one a gRPC check gets). A
+/// memo: an edit that leaves the checks as they were does not draw the menu again.
+fn probe_actions(id: Signal<ServiceId>) -> Memo<Vec<(&'static str, Value)>> {
+    let app = use_app();
+    Memo::new(move |_| {
+        let id = id.get();
+        app.editor
+            .with(|e| e.design.service(id).map(presets::probe_actions))
+            .map(choices)
+            .unwrap_or_default()
+    })
 }
 
 /// The fields of the probe at `base` (the main container's `/probes/<kind>`, or an extra

@@ -113,6 +113,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
     };
     let list_path = p(id, "/containers");
     let (up, down, remove) = (list_path.clone(), list_path.clone(), list_path);
+    let actions = actions(id, i);
     let probe = move |kind: &'static str| {
         let path = at(&format!("/probes/{kind}"));
         let which = presets::ProbeKind::from_name(kind).unwrap_or(presets::ProbeKind::Readiness);
@@ -130,7 +131,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
         let base = format!("/containers/{i}/probes/{kind}");
         view! {
             <Optional label=probe_label(kind) path=path fresh=fresh>
-                <ProbeFields id base=base.clone() actions=actions(id, i) />
+                <ProbeFields id base=base.clone() actions />
             </Optional>
         }
     };
@@ -214,15 +215,18 @@ const RUN_AS_NON_ROOT: [(&str, Option<bool>); 3] = [
 ];
 
 /// The checks a probe of extra container `container` can make: aimed at its own ports
-/// as they are when the probe is drawn (read untracked, so an edit does not redraw it).
-fn actions(id: ServiceId, container: usize) -> Vec<(&'static str, Value)> {
-    use_app()
-        .editor
-        .with_untracked(|e| {
-            let c = e.design.service(id)?.containers.get(container)?;
-            Some(choices(presets::container_probe_actions(c)))
+/// as they are now. A memo: an edit that leaves them as they were does not draw the
+/// menu again.
+fn actions(id: ServiceId, container: usize) -> Memo<Vec<(&'static str, Value)>> {
+    Memo::new(move |_| {
+        with_service(id, |s| {
+            s.containers
+                .get(container)
+                .map(|c| choices(presets::container_probe_actions(c)))
         })
+        .flatten()
         .unwrap_or_default()
+    })
 }
 
 /// The mounts at `base` (`/mounts` for the main container, `/containers/N/mounts`):

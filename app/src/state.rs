@@ -77,6 +77,9 @@ pub struct AppState {
     pub focus: RwSignal<Option<FieldPath>>,
     /// Bumped to ask the canvas to fit the whole design into view.
     pub fit: RwSignal<u32>,
+    /// Bumped when another design is opened, so that what was drawn from the last one
+    /// is drawn again even where the selected id stays the same.
+    pub opened: RwSignal<u32>,
     /// The storage slot the design autosaves into.
     pub slot: RwSignal<u32>,
     /// The design changed since it was last written to storage (set at once by every
@@ -156,6 +159,7 @@ impl AppState {
             reverted: RwSignal::new(0),
             focus: RwSignal::new(None),
             fit: RwSignal::new(0),
+            opened: RwSignal::new(0),
             slot: RwSignal::new(slot),
             unsaved: StoredValue::new(true),
             saves: RwSignal::new(0),
@@ -252,8 +256,11 @@ impl AppState {
         self.selection.set(design.services.first().map(|s| s.id));
         self.editor.set(Editor::new(design));
         self.slot.set(id);
-        self.side.set(Side::Inspector);
+        if self.side.get_untracked() != Side::Inspector {
+            self.side.set(Side::Inspector);
+        }
         self.fit.update(|n| *n += 1);
+        self.opened.update(|n| *n += 1);
     }
 
     /// Select a service (or nothing).

@@ -621,6 +621,96 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
     page.close().await;
 }
 
+/// A design whose one service listens on a gRPC port, with a grace period and a
+/// readiness probe.
+fn grpc_service(name: &str, port: u16, grace: u32) -> Design {
+    let mut d = one_service(Some(("grpc", port)));
+    let id = d.services[0].id;
+    d.services[0].name = name.into();
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/timing/grace_period_seconds"),
+        value: json!(grace),
+    })
+    .unwrap();
+    let probe = presets::probe(&d.services[0], presets::ProbeKind::Readiness);
+    d.services[0].probes.readiness = Some(probe);
+    d
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspector_shows_the_design_just_opened_and_the_ports_as_they_are_now() {
+    // Two designs whose services have the same id: opening the second keeps that id
+    // selected, and the inspector must still be the second design's.
+    let first = grpc_service("api", 8080, 30);
+    let second = grpc_service("billing", 50051, 60);
+    let id = first.services[0].id;
+    assert_eq!(id, second.services[0].id, "the case under test");
+    let grace = FieldPath::service(id, "/timing/grace_period_seconds").to_string();
+    let check = FieldPath::service(id, "/probes/readiness/action").to_string();
+    let grpc_port = |t: &str, port: u16| {
+        let lines: Vec<String> = t.lines().map(|l| l.trim().to_string()).collect();
+        lines
+            .windows(2)
+            .any(|w| w[0] == "grpc:" && w[1] == format!("port: {port}"))
+    };
+
+    let page = open_design("ux-opened", &first).await;
+    page.click_node("api").await;
+    page.wait_text("inspector-title", "api", |t| t == "api")
+        .await;
+    page.type_into(&grace, "forty").await;
+    assert!(error_of(&page, &grace).await.contains("not a duration"));
+
+    // The second design, opened by a link pasted into the address bar.
+    let url = link::link(&format!("{}/", app_url()), &second);
+    page.client
+        .execute("location.href = arguments[0]", vec![json!(url)])
+        .await
+        .unwrap();
+    page.wait_text("inspector-title", "billing", |t| t == "billing")
+        .await;
+    assert_eq!(page.value(&grace).await, "60", "billing's grace period");
+    assert_eq!(error_of(&page, &grace).await, "", "api's message is gone");
+    // Its readiness check: gRPC probes billing's port, not api's.
+    page.select(&check, "0").await;
+    page.wait_text("yaml", "an HTTP readiness check", |t| {
+        t.contains("httpGet:")
+    })
+    .await;
+    page.select(&check, "1").await;
+    page.wait_text("yaml", "billing's gRPC readiness check", |t| {
+        grpc_port(t, 50051)
+    })
+    .await;
+
+    // A port renumbered while the service is selected: the check chosen next probes
+    // the number it has now.
+    let port = FieldPath::service(id, "/ports/0/port").to_string();
+    page.client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![json!(port)],
+        )
+        .await
+        .unwrap();
+    page.type_into(&port, "50052").await;
+    page.wait_text("yaml", "the new port", |t| {
+        t.contains("containerPort: 50052")
+    })
+    .await;
+    page.select(&check, "0").await;
+    page.wait_text("yaml", "an HTTP readiness check", |t| {
+        t.contains("httpGet:")
+    })
+    .await;
+    page.select(&check, "1").await;
+    page.wait_text("yaml", "the gRPC check on the new port", |t| {
+        grpc_port(t, 50052)
+    })
+    .await;
+    page.close().await;
+}
+
 // 7. Undo and redo reach the focused field.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
