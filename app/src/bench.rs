@@ -105,18 +105,22 @@ fn counts() -> (u32, u32) {
 }
 
 /// Times `RUNS` runs of `action(i)`, each started between frames as a click is: "busy"
-/// until the page's effects ran and it was laid out, "frame" until the next animation
-/// frame, when the change is on screen. Counts the validations and renders they caused.
+/// until the page's effects ran and it was laid out ("layout" is that last part),
+/// "frame" until the next animation frame, when the change is on screen. Counts the
+/// validations and renders they caused.
 async fn time_actions(n: usize, what: &str, action: impl Fn(usize)) -> String {
     let (v0, r0) = counts();
     let (mut busy, mut frame) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
+    let mut layout = Vec::with_capacity(RUNS);
     for i in 0..RUNS {
         next_frame().await;
         yield_to_browser().await;
         let start = now();
         action(i);
         settle().await;
+        let script = now();
         force_layout();
+        layout.push(now() - script);
         busy.push(now() - start);
         next_frame().await;
         frame.push(now() - start);
@@ -124,9 +128,10 @@ async fn time_actions(n: usize, what: &str, action: impl Fn(usize)) -> String {
     let (v1, r1) = counts();
     let per = |a: u32, b: u32| f64::from(b - a) / RUNS as f64;
     format!(
-        "services={n} page={what} busy {} frame {} validations_per_action={:.1} renders_per_action={:.1}",
+        "services={n} page={what} busy {} frame {} layout {} validations_per_action={:.1} renders_per_action={:.1}",
         stats(busy),
         stats(frame),
+        stats(layout),
         per(v0, v1),
         per(r0, r1)
     )
@@ -191,8 +196,9 @@ fn force_layout() {
 
 /// Types `value(i)` into the inspector's grace period input of the selected service as
 /// a user does: one DOM `input` event per keystroke, through the input's own handler.
-/// "busy" is until the page's effects ran and it was laid out; "frame" until the next
-/// animation frame, when what changed is on screen. `what` names the line.
+/// "busy" is until the page's effects ran and it was laid out ("layout" is that last
+/// part); "frame" until the next animation frame, when what changed is on screen.
+/// `what` names the line.
 async fn measure_keystrokes(
     n: usize,
     app: AppState,
@@ -216,6 +222,7 @@ async fn measure_keystrokes(
         Vec::with_capacity(KEYSTROKES),
         Vec::with_capacity(KEYSTROKES),
     );
+    let mut layout = Vec::with_capacity(KEYSTROKES);
     for i in 0..KEYSTROKES {
         // Start as a keystroke does: between frames, with nothing else pending.
         next_frame().await;
@@ -230,7 +237,9 @@ async fn measure_keystrokes(
         let start = now();
         let _ = input.dispatch_event(&event);
         settle().await;
+        let script = now();
         force_layout();
+        layout.push(now() - script);
         busy.push(now() - start);
         next_frame().await;
         frame.push(now() - start);
@@ -247,9 +256,10 @@ async fn measure_keystrokes(
     let _ = input.blur();
     let per = |a: u32, b: u32| f64::from(b - a) / KEYSTROKES as f64;
     format!(
-        "services={n} page={what} busy {} frame {} validations_per_action={:.1} renders_per_action={:.1} yaml_has_last_value={shown}",
+        "services={n} page={what} busy {} frame {} layout {} validations_per_action={:.1} renders_per_action={:.1} yaml_has_last_value={shown}",
         stats(busy),
         stats(frame),
+        stats(layout),
         per(v0, v1),
         per(r0, r1)
     )
