@@ -634,6 +634,21 @@ fn grpc_service(name: &str, port: u16, grace: u32) -> Design {
     .unwrap();
     let probe = presets::probe(&d.services[0], presets::ProbeKind::Readiness);
     d.services[0].probes.readiness = Some(probe);
+    // A sidecar with a port of its own, and its own readiness probe.
+    let mut proxy = Container {
+        name: "proxy".into(),
+        image: "envoyproxy/envoy".into(),
+        tag: "v1.31.0".into(),
+        ports: vec![ContainerPort {
+            name: "admin".into(),
+            port: port + 1,
+            protocol: Protocol::TCP,
+        }],
+        ..Container::default()
+    };
+    let probe = presets::container_probe(&proxy, presets::ProbeKind::Readiness);
+    proxy.probes.readiness = Some(probe);
+    d.services[0].containers.push(proxy);
     d
 }
 
@@ -706,6 +721,26 @@ async fn the_inspector_shows_the_design_just_opened_and_the_ports_as_they_are_no
     page.select(&check, "1").await;
     page.wait_text("yaml", "the gRPC check on the new port", |t| {
         grpc_port(t, 50052)
+    })
+    .await;
+    // So does the sidecar's, on its own port.
+    let port = FieldPath::service(id, "/containers/0/ports/0/port").to_string();
+    let check = FieldPath::service(id, "/containers/0/probes/readiness/action").to_string();
+    page.client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![json!(port)],
+        )
+        .await
+        .unwrap();
+    page.type_into(&port, "9000").await;
+    page.wait_text("yaml", "the sidecar's new port", |t| {
+        t.contains("containerPort: 9000")
+    })
+    .await;
+    page.select(&check, "1").await;
+    page.wait_text("yaml", "the sidecar's gRPC check on its new port", |t| {
+        grpc_port(t, 9000)
     })
     .await;
     page.close().await;
