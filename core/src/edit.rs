@@ -388,6 +388,7 @@ impl Design {
                 if updated.name != service.name && self.service_named(&updated.name).is_some() {
                     return Err(EditError::Duplicate(updated.name));
                 }
+                follow_renames(service, &mut updated);
                 *self.service_mut(*id).expect("checked above") = updated;
             }
             Target::Environment(name) => {
@@ -450,6 +451,93 @@ impl Design {
         self.target = s.target;
         self.cluster = s.cluster;
         self.gitops = s.gitops;
+    }
+}
+
+/// What an import kept of a service's objects follows the renames an edit made of it:
+/// of a container or a variable (what was kept for it is kept under its new name), and
+/// of the service (where the design rendered a name derived from the service's, the
+/// input's value still comes back). Without this a rename silently dropped what the
+/// import kept: a variable's `valueFrom`, a probe's headers, a pull policy.
+fn follow_renames(old: &Service, new: &mut Service) {
+    use crate::residual::Step;
+    if new.residual.is_empty() {
+        return;
+    }
+    let containers = |s: &Service| -> Vec<String> {
+        std::iter::once(s.container().to_string())
+            .chain(s.containers.iter().map(|c| c.name.clone()))
+            .collect()
+    };
+    let variables = |s: &Service| -> Vec<Vec<String>> {
+        std::iter::once(&s.config)
+            .chain(s.containers.iter().map(|c| &c.config))
+            .map(|c| c.env.iter().map(|v| v.name.clone()).collect())
+            .collect()
+    };
+    // Renamed in place: the same position, another name (an item added, removed or
+    // moved is not a rename).
+    fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
+        if before.len() != after.len() {
+            return Vec::new();
+        }
+        before
+            .iter()
+            .zip(after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, a)| (b.clone(), a.clone()))
+            .collect()
+    }
+    let is_pod_list =
+        |step: &Step| matches!(step, Step::Member(m) if m == "containers" || m == "initContainers");
+    let names = containers(new);
+    let container_renames = renames(&containers(old), &names);
+    let variable_renames: Vec<(String, Vec<(String, String)>)> = variables(old)
+        .iter()
+        .zip(variables(new))
+        .zip(&names)
+        .map(|((b, a), container)| (container.clone(), renames(b, &a)))
+        .collect();
+    let derived: [fn(&str) -> String; 7] = [
+        |s| crate::naming::own(s).to_string(),
+        crate::naming::load_balancer,
+        crate::naming::allow_policy,
+        crate::naming::tls_secret,
+        crate::naming::analysis_template,
+        crate::naming::stable_service,
+        crate::naming::canary_service,
+    ];
+    let service_renames: Vec<(String, String)> = if old.name == new.name {
+        Vec::new()
+    } else {
+        derived
+            .iter()
+            .map(|f| (f(&old.name), f(&new.name)))
+            .collect()
+    };
+    for residual in new.residual.values_mut() {
+        for (b, a) in &container_renames {
+            residual.rename_item(|p| p.last().is_some_and(is_pod_list), b, a);
+        }
+        for (container, renamed) in &variable_renames {
+            let env_of = |p: &[Step]| match p {
+                [.., list, Step::Item { by, key }, Step::Member(env)] => {
+                    is_pod_list(list) && by == "name" && key == container && env == "env"
+                }
+                _ => false,
+            };
+            for (b, a) in renamed {
+                residual.rename_item(env_of, b, a);
+            }
+        }
+        if !service_renames.is_empty() {
+            residual.rebase(|s| {
+                service_renames
+                    .iter()
+                    .find(|(b, _)| b == s)
+                    .map(|(_, a)| a.clone())
+            });
+        }
     }
 }
 

@@ -103,6 +103,65 @@ impl Residual {
         self.0.is_empty()
     }
 
+    /// Follows the rename of an item keyed by `name` (a container, a variable) from `old`
+    /// to `new`, in every list whose path `list` accepts: what was kept for the item is
+    /// kept for it under its new name, instead of waiting for an item named `old` that
+    /// the design no longer renders.
+    pub fn rename_item(&mut self, list: impl Fn(&[Step]) -> bool, old: &str, new: &str) {
+        let renamed =
+            |step: &Step| matches!(step, Step::Item { by, key } if by == "name" && key == old);
+        for change in &mut self.0 {
+            for i in 0..change.at.0.len() {
+                if !(renamed(&change.at.0[i]) && list(&change.at.0[..i])) {
+                    continue;
+                }
+                change.at.0[i] = Step::Item {
+                    by: "name".into(),
+                    key: new.into(),
+                };
+                // A whole item kept: its own name too.
+                if i + 1 == change.at.0.len() {
+                    for v in [&mut change.was, &mut change.now].into_iter().flatten() {
+                        if v.get("name").and_then(Value::as_str) == Some(old) {
+                            v["name"] = Value::from(new);
+                        }
+                    }
+                }
+            }
+            if list(&change.at.0) {
+                for key in change.order.iter_mut().flatten() {
+                    if key == old {
+                        *key = new.into();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rewrites what the design rendered at import (`was`) where `now_renders` says it
+    /// renders something else in its place after a rename (an object name derived from
+    /// the service's): the design changed there only through the rename, so what the
+    /// input had there still comes back.
+    pub fn rebase(&mut self, now_renders: impl Fn(&str) -> Option<String>) {
+        fn walk(v: &mut Value, f: &impl Fn(&str) -> Option<String>) {
+            match v {
+                Value::String(s) => {
+                    if let Some(new) = f(s) {
+                        *s = new;
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|i| walk(i, f)),
+                Value::Object(map) => map.values_mut().for_each(|i| walk(i, f)),
+                _ => {}
+            }
+        }
+        for change in &mut self.0 {
+            if let Some(was) = &mut change.was {
+                walk(was, &now_renders);
+            }
+        }
+    }
+
     /// Replay the changes onto `rendered`, today's rendering of the object. A change
     /// applies where the design still renders what it rendered at import; where the
     /// design now renders something else, the design's value stands, except that members

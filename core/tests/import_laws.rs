@@ -494,6 +494,176 @@ proptest! {
     }
 }
 
+/// Every object `design` renders in its first environment, as JSON, by kind and name.
+fn objects(design: &Design) -> BTreeMap<(String, String), Value> {
+    let env = &design.environments[0].name;
+    render(design, env)
+        .objects
+        .iter()
+        .map(|o| ((o.kind().to_string(), o.name().to_string()), o.to_json()))
+        .collect()
+}
+
+/// The containers and init containers of a rendered workload's pod.
+fn pod_containers(workload: &mut Value) -> Vec<&mut Value> {
+    let pod = match workload["kind"].as_str() {
+        Some("CronJob") => &mut workload["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+        _ => &mut workload["spec"]["template"]["spec"],
+    };
+    let Value::Object(pod) = pod else {
+        return Vec::new();
+    };
+    pod.iter_mut()
+        .filter(|(k, _)| *k == "containers" || *k == "initContainers")
+        .filter_map(|(_, v)| v.as_array_mut())
+        .flatten()
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Renaming a container or a variable of an imported service renames it and changes
+    /// nothing else in the YAML: what the import kept for it (a `valueFrom`, a probe's
+    /// headers, a pull policy, an exec preStop) follows it. Also after a link.
+    #[test]
+    fn renaming_a_container_or_a_variable_of_an_imported_service_changes_only_its_name(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        which in any::<prop::sample::Index>(),
+        variable in any::<bool>(),
+        through_link in any::<bool>(),
+    ) {
+        let designs = imported_designs();
+        let (name, design) = &designs[pick.index(designs.len())];
+        let mut design = design.clone();
+        if through_link {
+            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        }
+        let s = design.services[service.index(design.services.len())].clone();
+        // The main container or one of the others, and one of its variables.
+        let container = which.index(s.containers.len() + 1);
+        let (base, old_container, env) = match container {
+            0 => (String::new(), s.container().to_string(), &s.config.env),
+            i => (format!("/containers/{}", i - 1), s.containers[i - 1].name.clone(), &s.containers[i - 1].config.env),
+        };
+        let (pointer, old, new) = match (variable, env.first()) {
+            (true, Some(var)) => (format!("{base}/config/env/0/name"), var.name.clone(), "RENAMED_VAR".to_string()),
+            _ if container == 0 => ("/container_name".to_string(), old_container.clone(), "renamed".to_string()),
+            _ => (format!("{base}/name"), old_container.clone(), "renamed".to_string()),
+        };
+        let before = objects(&design);
+        design
+            .apply(Edit::Set { path: FieldPath::service(s.id, &pointer), value: json!(new) })
+            .unwrap();
+        let mut want = before.clone();
+        let key = (render::workload_kind(&s).to_string(), s.name.clone());
+        let workload = want.get_mut(&key).expect("the service's workload");
+        for c in pod_containers(workload) {
+            if c["name"] != old_container.as_str() {
+                continue;
+            }
+            if variable && pointer.ends_with("/config/env/0/name") {
+                for v in c["env"].as_array_mut().into_iter().flatten() {
+                    if v["name"] == old.as_str() {
+                        v["name"] = json!(new);
+                    }
+                }
+            } else {
+                c["name"] = json!(new);
+            }
+        }
+        let got = objects(&design);
+        for (k, v) in &want {
+            prop_assert_eq!(got.get(k), Some(v), "{}: {} of {} renamed to {}: {:?} changed", name, old, s.name, new, k);
+        }
+        prop_assert_eq!(got.len(), want.len());
+    }
+}
+
+/// Renaming an imported service keeps what the import kept where the design rendered a
+/// name derived from the service's: the Ingress's TLS Secret stays the input's, and the
+/// container (named after the service) keeps its kept details.
+#[test]
+fn renaming_an_imported_service_keeps_its_kept_details() {
+    let text = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: checkout, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app.kubernetes.io/name: checkout}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: checkout}}
+    spec:
+      containers:
+        - name: checkout
+          image: registry.example.com/shop/checkout:2.3.1
+          imagePullPolicy: IfNotPresent
+          ports: [{name: http, containerPort: 8080}]
+          env:
+            - name: POD_NAME
+              valueFrom: {fieldRef: {fieldPath: metadata.name}}
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+              httpHeaders: [{name: X-Probe, value: kubelet}]
+          lifecycle:
+            preStop:
+              exec: {command: [sh, -c, sleep 10]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: checkout, namespace: shop}
+spec:
+  selector: {app.kubernetes.io/name: checkout}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: checkout, namespace: shop}
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [shop.example.com], secretName: shop-tls}]
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /checkout
+            pathType: Prefix
+            backend: {service: {name: checkout, port: {name: http}}}
+"#;
+    let mut design = import::kubernetes(text).design;
+    let id = design.service_named("checkout").expect("imported").id;
+    let before = objects(&design);
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(id, "/name"),
+            value: json!("payments"),
+        })
+        .unwrap();
+    let after = objects(&design);
+    let container = |objects: &BTreeMap<(String, String), Value>, name: &str| {
+        objects[&("Deployment".to_string(), name.to_string())]["spec"]["template"]["spec"]
+            ["containers"][0]
+            .clone()
+    };
+    let mut want = container(&before, "checkout");
+    want["name"] = json!("payments");
+    assert_eq!(
+        container(&after, "payments"),
+        want,
+        "the container keeps what was kept"
+    );
+    let ingress = &after[&("Ingress".to_string(), "payments".to_string())];
+    assert_eq!(ingress["spec"]["tls"][0]["secretName"], "shop-tls");
+    assert_eq!(
+        ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"], "payments",
+        "the backend is the renamed Service"
+    );
+}
+
 /// Applying every fix the rules offer to an imported design, then importing what it
 /// renders, finds none of the fixed problems again: check and render agree.
 #[test]
