@@ -22,7 +22,8 @@ pub enum FieldKind {
     OptionalSeconds,
     /// A port number, 1 to 65535.
     Port,
-    /// A Kubernetes quantity (`500m`, `1Gi`), or empty for none.
+    /// An amount of cpu, memory or storage as a Kubernetes quantity (`500m`, `1Gi`), 0
+    /// or more, or empty for none.
     Quantity,
     /// A count or a percentage (`1`, `25%`).
     Amount,
@@ -147,6 +148,9 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         },
         FieldKind::Quantity if text.is_empty() => Ok(Value::Null),
         FieldKind::Quantity => match crate::quantity::parse(text) {
+            Some(n) if n < 0.0 => Err(format!(
+                "`{text}` is negative: an amount of cpu, memory or storage is 0 or more"
+            )),
             Some(_) => Ok(json!(text)),
             None => Err(format!(
                 "`{text}` is not a Kubernetes quantity: use e.g. 250m or 1 for cpu, 512Mi or 1Gi for memory"
@@ -195,18 +199,32 @@ pub fn display(value: Option<&Value>) -> String {
 }
 
 fn count(text: &str) -> Result<u32, String> {
-    text.parse()
-        .map_err(|_| format!("`{text}` is not a whole number"))
+    text.parse().map_err(|_| {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if text.strip_prefix('-').is_some_and(digits) {
+            format!("`{text}` is negative: use a whole number, 0 or more")
+        } else if digits(text) {
+            format!("`{text}` is too large: at most {}", u32::MAX)
+        } else {
+            format!("`{text}` is not a whole number")
+        }
+    })
 }
 
 /// `30`, `30s`, `1m`, `1m30s`, `1h`, with optional spaces between parts.
 pub fn seconds(text: &str) -> Result<u32, String> {
     let bad = || format!("`{text}` is not a duration: use seconds (30) or 30s, 1m, 1m30s");
+    let too_long = || format!("`{text}` is too long: at most {} seconds", u32::MAX);
     if text.is_empty() {
         return Err(bad());
     }
     if let Ok(n) = text.parse::<u32>() {
         return Ok(n);
+    }
+    if text.starts_with('-') && seconds(&text[1..]).is_ok() {
+        return Err(format!(
+            "`{text}` is negative: a duration is 0 or more seconds"
+        ));
     }
     let mut total: u64 = 0;
     let mut digits = String::new();
@@ -222,15 +240,25 @@ pub fn seconds(text: &str) -> Result<u32, String> {
             's' => 1,
             _ => return Err(bad()),
         };
-        let n: u64 = digits.parse().map_err(|_| bad())?;
-        total += n * unit;
+        let n: u64 = match digits.parse() {
+            Ok(n) => n,
+            Err(_) if !digits.is_empty() => return Err(too_long()),
+            Err(_) => return Err(bad()),
+        };
+        total = n
+            .checked_mul(unit)
+            .and_then(|n| total.checked_add(n))
+            .ok_or_else(too_long)?;
         digits.clear();
         seen_unit = true;
+    }
+    if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() && !seen_unit {
+        return Err(too_long());
     }
     if !digits.is_empty() || !seen_unit {
         return Err(bad());
     }
-    u32::try_from(total).map_err(|_| bad())
+    u32::try_from(total).map_err(|_| too_long())
 }
 
 #[cfg(test)]
@@ -249,6 +277,40 @@ mod tests {
             assert!(seconds(bad).is_err(), "{bad:?}");
         }
         assert!(seconds("thirty").unwrap_err().contains("not a duration"));
+        // Out of range says so, and never overflows while adding up.
+        assert!(seconds("-30").unwrap_err().contains("negative"));
+        assert!(seconds("-1m").unwrap_err().contains("negative"));
+        assert!(seconds("999999999999").unwrap_err().contains("too long"));
+        assert!(seconds("5124095576030432h")
+            .unwrap_err()
+            .contains("too long"));
+        assert!(seconds("99999999999999999999999h")
+            .unwrap_err()
+            .contains("too long"));
+        assert_eq!(seconds("4294967295"), Ok(u32::MAX));
+    }
+
+    #[test]
+    fn counts_and_amounts_out_of_range_say_why() {
+        assert_eq!(parse(FieldKind::Count, "3"), Ok(json!(3)));
+        assert!(parse(FieldKind::Count, "-3")
+            .unwrap_err()
+            .contains("negative"));
+        assert!(parse(FieldKind::Count, "999999999999")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(parse(FieldKind::Count, "three")
+            .unwrap_err()
+            .contains("not a whole number"));
+        for negative in ["-1", "-512Mi", "-250m"] {
+            assert!(
+                parse(FieldKind::Quantity, negative)
+                    .unwrap_err()
+                    .contains("negative"),
+                "{negative}"
+            );
+        }
+        assert_eq!(parse(FieldKind::Quantity, "0"), Ok(json!("0")));
     }
 
     #[test]
