@@ -455,9 +455,10 @@ impl Design {
 }
 
 /// What an import kept of a service's objects follows the renames an edit made of it:
-/// of a container or a variable (what was kept for it is kept under its new name), and
-/// of the service (where the design rendered a name derived from the service's, the
-/// input's value still comes back). Without this a rename silently dropped what the
+/// of a container or a variable (what was kept for it is kept under its new name), of
+/// the service (where the design rendered a name derived from the service's, the
+/// input's value still comes back), and of a port's number (which the scrape
+/// annotation names). Without this a rename silently dropped what the
 /// import kept: a variable's `valueFrom`, a probe's headers, a pull policy.
 fn follow_renames(old: &Service, new: &mut Service) {
     use crate::residual::Step;
@@ -507,6 +508,16 @@ fn follow_renames(old: &Service, new: &mut Service) {
         crate::naming::stable_service,
         crate::naming::canary_service,
     ];
+    let renumbered: Vec<(String, String)> = if old.ports.len() == new.ports.len() {
+        old.ports
+            .iter()
+            .zip(&new.ports)
+            .filter(|(b, a)| b.port != a.port)
+            .map(|(b, a)| (b.port.to_string(), a.port.to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let service_renames: Vec<(String, String)> = if old.name == new.name {
         Vec::new()
     } else {
@@ -531,10 +542,21 @@ fn follow_renames(old: &Service, new: &mut Service) {
             }
         }
         if !service_renames.is_empty() {
-            residual.rebase(|s| {
+            residual.rebase(|_, s| {
                 service_renames
                     .iter()
                     .find(|(b, _)| b == s)
+                    .map(|(_, a)| a.clone())
+            });
+        }
+        // The scrape annotation names the metrics port by number.
+        if !renumbered.is_empty() {
+            residual.rebase(|at, s| {
+                let scrape_port =
+                    matches!(at.0.last(), Some(Step::Member(m)) if m == "prometheus.io/port");
+                renumbered
+                    .iter()
+                    .find(|(b, _)| scrape_port && b == s)
                     .map(|(_, a)| a.clone())
             });
         }

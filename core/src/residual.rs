@@ -142,7 +142,8 @@ impl Residual {
     /// renders something else in its place after a rename (an object name derived from
     /// the service's): the design changed there only through the rename, so what the
     /// input had there still comes back.
-    pub fn rebase(&mut self, now_renders: impl Fn(&str) -> Option<String>) {
+    /// `now_renders` is given the path of the change and a string the design rendered.
+    pub fn rebase(&mut self, now_renders: impl Fn(&Path, &str) -> Option<String>) {
         fn walk(v: &mut Value, f: &impl Fn(&str) -> Option<String>) {
             match v {
                 Value::String(s) => {
@@ -156,8 +157,9 @@ impl Residual {
             }
         }
         for change in &mut self.0 {
+            let at = &change.at;
             if let Some(was) = &mut change.was {
-                walk(was, &now_renders);
+                walk(was, &|s: &str| now_renders(at, s));
             }
         }
     }

@@ -581,6 +581,96 @@ proptest! {
     }
 }
 
+/// The pod template's annotations of a rendered workload.
+fn pod_annotations(workload: &Value) -> Value {
+    pod_template(workload)["metadata"]["annotations"].clone()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Giving a port of an imported service another number leaves its pod's annotations
+    /// as they were, except a `prometheus.io/port` that named the port, which follows it:
+    /// no scrape port appears that the input did not have. Also after a link.
+    #[test]
+    fn renumbering_a_port_of_an_imported_service_adds_no_scrape_port(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        port in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        let designs = imported_designs();
+        let (name, design) = &designs[pick.index(designs.len())];
+        let mut design = design.clone();
+        if through_link {
+            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        }
+        let s = design.services[service.index(design.services.len())].clone();
+        if s.ports.is_empty() || s.metrics.as_ref().is_some_and(|m| matches!(m.port, PortRef::Number(_))) {
+            // A reference by number stays on the number, as a probe's does (and KP302
+            // says when it no longer matches a port).
+            return Ok(());
+        }
+        let i = port.index(s.ports.len());
+        let old = s.ports[i].port;
+        let new = (20000..30000).find(|n| s.ports.iter().all(|p| p.port != *n)).unwrap();
+        let before = pod_annotations(&workload(&design, &s));
+        design
+            .apply(Edit::Set { path: FieldPath::service(s.id, &format!("/ports/{i}/port")), value: json!(new) })
+            .unwrap();
+        let mut want = before.clone();
+        if want["prometheus.io/port"] == old.to_string().as_str() {
+            want["prometheus.io/port"] = json!(new.to_string());
+        }
+        let got = pod_annotations(&workload(&design, &s));
+        prop_assert_eq!(got, want, "{}: port {} of {} renumbered to {}", name, old, s.name, new);
+    }
+}
+
+/// A pod annotated for scraping without a port is scraped on its port named for
+/// metrics: that is the port the design takes, and giving the ports other numbers adds
+/// no scrape port to the YAML.
+#[test]
+fn a_scraped_pod_without_a_port_annotation_keeps_none() {
+    let text = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: checkout, namespace: shop}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: checkout}}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: checkout}
+      annotations: {prometheus.io/scrape: "true"}
+    spec:
+      containers:
+        - name: checkout
+          image: registry.example.com/shop/checkout:2.3.1
+          ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
+"#;
+    let mut design = import::kubernetes(text).design;
+    let s = design.services[0].clone();
+    assert_eq!(
+        s.metrics.as_ref().map(|m| m.port.clone()),
+        Some(PortRef::Name("metrics".into()))
+    );
+    let annotations = json!({"prometheus.io/scrape": "true"});
+    assert_eq!(pod_annotations(&workload(&design, &s)), annotations);
+    for (i, port) in [(0, 8081), (1, 9091)] {
+        design
+            .apply(Edit::Set {
+                path: FieldPath::service(s.id, &format!("/ports/{i}/port")),
+                value: json!(port),
+            })
+            .unwrap();
+        assert_eq!(
+            pod_annotations(&workload(&design, &s)),
+            annotations,
+            "port {i} renumbered"
+        );
+    }
+}
+
 /// Renaming an imported service keeps what the import kept where the design rendered a
 /// name derived from the service's: the Ingress's TLS Secret stays the input's, and the
 /// container (named after the service) keeps its kept details.

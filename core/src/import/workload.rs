@@ -522,6 +522,25 @@ fn container_of(c: &core::Container, role: ContainerRole, unmodelled: &[String])
     }
 }
 
+/// The port a pod annotated `prometheus.io/scrape` without `prometheus.io/port` is
+/// taken to serve its metrics on: the one named for metrics, else `http`.
+fn scraped_port(ports: &[ContainerPort]) -> PortRef {
+    let metrics = |p: &&ContainerPort| p.name.contains("metric") || p.name.contains("prom");
+    match ports.iter().find(metrics) {
+        Some(p) => PortRef::Name(p.name.clone()),
+        None => PortRef::Name("http".into()),
+    }
+}
+
+/// Port `n` by its name when it has one, so that the reference follows the port when
+/// it is given another number.
+fn named_port(ports: &[ContainerPort], n: u16) -> PortRef {
+    match ports.iter().find(|p| p.port == n && !p.name.is_empty()) {
+        Some(p) => PortRef::Name(p.name.clone()),
+        None => PortRef::Number(n),
+    }
+}
+
 fn ports_of(c: &core::Container) -> Vec<ContainerPort> {
     c.ports
         .iter()
@@ -696,7 +715,10 @@ fn from_controller(w: Controller) -> Service {
                     annotations
                         .get("prometheus.io/port")
                         .and_then(|p| p.parse().ok())
-                        .map_or(PortRef::Name("http".into()), PortRef::Number),
+                        .map_or_else(
+                            || scraped_port(&ports_of(&c)),
+                            |n| named_port(&ports_of(&c), n),
+                        ),
                     annotations
                         .get("prometheus.io/path")
                         .cloned()
