@@ -359,11 +359,17 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             {section("Containers", per_service(id, |id| view! { <crate::pod::ContainersSection id /> }))}
             {section("Volumes", per_service(id, |id| view! { <crate::pod::VolumesSection id /> }))}
             {section("Security", view! {
-                <Check label="runAsNonRoot" path=at(id, "/security/run_as_non_root") />
+                <Check label="runAsNonRoot (the pod's)" path=at(id, "/security/run_as_non_root") />
                 <div class="row">
                     <Field label="runAsUser" path=at(id, "/security/run_as_user") kind=K::OptionalCount />
                     <Field label="runAsGroup" path=at(id, "/security/run_as_group") kind=K::OptionalCount />
                     <Field label="fsGroup" path=at(id, "/security/fs_group") kind=K::OptionalCount />
+                </div>
+                // The container's own, which win over the pod's (an import keeps where
+                // the input set them).
+                <div class="row">
+                    <Choice label="Container's runAsNonRoot" path=at(id, "/security/container_run_as_non_root") options=choices(crate::pod::RUN_AS_NON_ROOT) />
+                    <Field label="Container's runAsUser" path=at(id, "/security/container_run_as_user") kind=K::OptionalCount placeholder="(pod's)" hint="wins over the pod's" />
                 </div>
                 <Check label="Read-only root filesystem" path=at(id, "/security/read_only_root_fs") />
                 <Check label="No privilege escalation" path=at(id, "/security/no_privilege_escalation") />

@@ -208,7 +208,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
 }
 
 /// A container's own runAsNonRoot: the pod's, or set here.
-const RUN_AS_NON_ROOT: [(&str, Option<bool>); 3] = [
+pub(crate) const RUN_AS_NON_ROOT: [(&str, Option<bool>); 3] = [
     ("Pod's setting", None),
     ("Yes", Some(true)),
     ("No", Some(false)),
