@@ -220,14 +220,23 @@ fn close_menus() {
 }
 
 /// Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo, Delete/Backspace removes the
-/// selected service or edge (not while typing in a field); Escape closes dialogs and
-/// menus.
+/// selected service or edge (from the canvas, not while typing in a field or from a
+/// panel's button); Escape closes dialogs and menus.
 fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
+        let target = ev
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let typing = target
+            .as_ref()
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        // Delete removes what is selected on the canvas while the canvas (or nothing)
+        // has the focus: not from a button of a panel, where it would remove a service
+        // the panel is not about.
+        let on_canvas = target.as_ref().is_none_or(|el| {
+            matches!(el.tag_name().as_str(), "BODY" | "HTML")
+                || el.closest(".canvas-wrap").ok().flatten().is_some()
+        });
         let key = ev.key();
         let modifier = ev.ctrl_key() || ev.meta_key();
         if modifier && (key == "z" || key == "Z") {
@@ -240,7 +249,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
         } else if modifier && key == "y" {
             ev.prevent_default();
             app.redo();
-        } else if !typing && (key == "Delete" || key == "Backspace") {
+        } else if !typing && on_canvas && (key == "Delete" || key == "Backspace") {
             if let Some((from, to)) = edge_sel.0.get_untracked() {
                 let edge = app.editor.with_untracked(|e| {
                     e.design

@@ -746,6 +746,99 @@ async fn the_inspector_shows_the_design_just_opened_and_the_ports_as_they_are_no
     page.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_containers_own_run_as_settings_show_and_edit() {
+    // As an import of a container that sets its own securityContext gives: the pod sets
+    // nothing, the container runs as 10001, non-root.
+    let mut design = one_service(Some(("http", 8080)));
+    let id = design.services[0].id;
+    let security = &mut design.services[0].security;
+    security.run_as_user = None;
+    security.container_run_as_non_root = Some(true);
+    security.container_run_as_user = Some(10001);
+    let non_root = FieldPath::service(id, "/security/container_run_as_non_root").to_string();
+    let user = FieldPath::service(id, "/security/container_run_as_user").to_string();
+
+    let page = open_design("ux-container-security", &design).await;
+    page.click_node("api").await;
+    page.wait_text("inspector-title", "api", |t| t == "api")
+        .await;
+    assert_eq!(shown_option(&page, &non_root).await, "Yes");
+    assert_eq!(page.value(&user).await, "10001");
+    page.client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![json!(user)],
+        )
+        .await
+        .unwrap();
+    page.type_into(&user, "20000").await;
+    page.wait_text("yaml", "the container's runAsUser", |t| {
+        let own = container_security(t);
+        own.contains(&"runAsUser: 20000".to_string())
+            && own.contains(&"runAsNonRoot: true".to_string())
+    })
+    .await;
+    // Back to the pod's setting: the container says nothing of its own.
+    page.select(&non_root, "0").await;
+    page.wait_text("yaml", "no runAsNonRoot of the container's", |t| {
+        let own = container_security(t);
+        own.contains(&"runAsUser: 20000".to_string())
+            && !own.iter().any(|l| l.starts_with("runAsNonRoot"))
+    })
+    .await;
+    page.close().await;
+}
+
+/// The lines of the (one) container's securityContext in `yaml`, trimmed.
+fn container_security(yaml: &str) -> Vec<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut lines = yaml
+        .lines()
+        .skip_while(|l| *l != "        securityContext:");
+    lines.next();
+    lines
+        .take_while(|l| indent(l) > 8)
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_removes_a_service_from_the_canvas_not_from_a_panels_button() {
+    let design = one_service(Some(("http", 8080)));
+    let page = open_design("ux-delete-focus", &design).await;
+    page.click_node("api").await;
+    page.wait_text("inspector-title", "api", |t| t == "api")
+        .await;
+    // A button of the panel under the canvas has the focus: Delete is not for api.
+    page.click("tab-disruption").await;
+    assert_eq!(focused_id_or_testid(&page).await, "tab-disruption");
+    page.press(char::from(Key::Delete), false).await;
+    page.press(char::from(Key::Backspace), false).await;
+    // Something that happens after the keys: the service is still there.
+    page.click("tab-timeline").await;
+    page.wait_text("yaml", "api still there", |t| t.contains("name: api\n"))
+        .await;
+    assert!(page.present("node-api").await);
+    // From the canvas it goes.
+    page.click_node("api").await;
+    page.press(char::from(Key::Delete), false).await;
+    page.wait_gone("node-api").await;
+    page.close().await;
+}
+
+/// The id, or else the test id, of the element that has keyboard focus.
+async fn focused_id_or_testid(page: &Page) -> String {
+    js(
+        page,
+        "const f = document.activeElement; return f ? (f.id || f.getAttribute('data-testid') || '') : ''",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 // 7. Undo and redo reach the focused field.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
