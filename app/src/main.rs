@@ -267,7 +267,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             }
         } else if key == "Escape" {
             app.gallery.set(false);
-            app.import.set(None);
+            app.close_import();
             app.share.set(None);
             app.bundle.set(false);
             close_menus();

@@ -211,7 +211,7 @@ pub fn ImportDialog() -> impl IntoView {
     let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary.clone())));
     view! {
         <Show when=move || app.import.with(Option::is_some)>
-            <Modal title="import-title" opener="open-import" class="import" first="textarea" close=move || app.import.set(None)>
+            <Modal title="import-title" opener="open-import" class="import" first="textarea" close=move || app.close_import()>
                     <h2 id="import-title">"Import manifests or a compose file"</h2>
                     <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Nothing leaves your browser."</p>
                     <textarea
@@ -249,11 +249,12 @@ pub fn ImportDialog() -> impl IntoView {
                             on:click=move |_| {
                                 if let Some(r) = result.get_untracked() {
                                     app.open_new(r.import.design);
+                                    app.import_draft.set_value(None);
                                     app.import.set(None);
                                 }
                             }
                         >"Open as a new design"</button>
-                        <button data-testid="import-cancel" on:click=move |_| app.import.set(None)>"Cancel"</button>
+                        <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>
                     </div>
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
                     {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{m}</p> })}
@@ -373,10 +374,7 @@ pub fn DesignControls() -> impl IntoView {
                     open_files(app, input.and_then(|i| i.files()));
                 } />
         </label>
-        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| {
-            app.import_file.set(String::new());
-            app.import.set(Some(String::new()))
-        }>"Import"</button>
+        <button data-testid="open-import" title="Import Kubernetes YAML or a docker-compose file" on:click=move |_| app.open_import()>"Import"</button>
         <crate::bundle::BundleButton />
         <crate::diagram::DiagramMenu />
         <button data-testid="share" title="Copy a link that carries the whole design" on:click=share>"Share"</button>

@@ -97,6 +97,9 @@ pub struct AppState {
     pub bundle: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
+    /// The import dialog's text and file name when it was last closed without opening
+    /// them: shown again when it opens, so closing it loses nothing pasted.
+    pub import_draft: StoredValue<Option<(String, String)>>,
     /// Findings of the current environment.
     pub findings: Memo<Vec<Finding>>,
     /// (kind, name, yaml) of every object of the current environment.
@@ -168,6 +171,7 @@ impl AppState {
             import: RwSignal::new(None),
             bundle: RwSignal::new(false),
             import_file: RwSignal::new(String::new()),
+            import_draft: StoredValue::new(None),
             findings,
             documents,
             selected_objects,
@@ -261,6 +265,22 @@ impl AppState {
         }
         self.fit.update(|n| *n += 1);
         self.opened.update(|n| *n += 1);
+    }
+
+    /// Open the import dialog, with what it held when it was last closed.
+    pub fn open_import(&self) {
+        let (text, file) = self.import_draft.get_value().unwrap_or_default();
+        self.import_file.set(file);
+        self.import.set(Some(text));
+    }
+
+    /// Close the import dialog, keeping its text for the next time it opens.
+    pub fn close_import(&self) {
+        if let Some(text) = self.import.get_untracked() {
+            let draft = (!text.is_empty()).then(|| (text, self.import_file.get_untracked()));
+            self.import_draft.set_value(draft);
+            self.import.set(None);
+        }
     }
 
     /// Select a service (or nothing).

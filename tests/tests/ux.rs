@@ -839,6 +839,48 @@ async fn focused_id_or_testid(page: &Page) -> String {
     .to_string()
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_import_dialog_keeps_what_was_pasted() {
+    let page = Page::open("ux-import-draft").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  LOG_LEVEL: info\n";
+    page.click("open-import").await;
+    page.find("import-text")
+        .await
+        .send_keys(manifest)
+        .await
+        .unwrap();
+    page.wait_text("import-summary", "the summary", |t| t.contains("imported"))
+        .await;
+    // Escape, then Cancel: each time the text is back when the dialog opens again.
+    page.chord(&char::from(Key::Escape).to_string()).await;
+    page.wait_gone("import-text").await;
+    page.click("open-import").await;
+    assert_eq!(page.value("import-text").await, manifest);
+    page.wait_text("import-summary", "the summary again", |t| {
+        t.contains("imported")
+    })
+    .await;
+    page.click("import-cancel").await;
+    page.wait_gone("import-text").await;
+    page.click("open-import").await;
+    assert_eq!(page.value("import-text").await, manifest);
+    // Opened as a design, it is done with: the next import starts empty.
+    page.wait_text("import-summary", "the summary again", |t| {
+        t.contains("imported")
+    })
+    .await;
+    page.click("import-open").await;
+    page.wait_text("yaml", "the imported ConfigMap", |t| {
+        t.contains("name: web-config")
+    })
+    .await;
+    page.click("open-import").await;
+    assert_eq!(page.value("import-text").await, "");
+    page.close().await;
+}
+
 // 7. Undo and redo reach the focused field.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
