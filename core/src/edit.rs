@@ -476,8 +476,8 @@ fn follow_renames(old: &Service, new: &mut Service) {
             .map(|c| c.env.iter().map(|v| v.name.clone()).collect())
             .collect()
     };
-    // Renamed in place: the same position, another name (an item added, removed or
-    // moved is not a rename).
+    // Renamed in place: the same position, a name neither list had (an item added,
+    // removed or moved, two swapped, is not a rename).
     fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
         if before.len() != after.len() {
             return Vec::new();
@@ -485,7 +485,7 @@ fn follow_renames(old: &Service, new: &mut Service) {
         before
             .iter()
             .zip(after)
-            .filter(|(b, a)| b != a)
+            .filter(|(b, a)| b != a && !after.contains(b) && !before.contains(a))
             .map(|(b, a)| (b.clone(), a.clone()))
             .collect()
     }

@@ -581,6 +581,54 @@ proptest! {
     }
 }
 
+/// The containers of a service's rendered workload by name.
+fn containers_by_name(design: &Design, s: &Service) -> BTreeMap<String, Value> {
+    let mut workload = workload(design, s);
+    pod_containers(&mut workload)
+        .into_iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or_default().to_string(),
+                c.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Moving an imported service's containers (reversed, as moving one up or down does
+/// with two) keeps what each one was given, under its own name.
+#[test]
+fn moving_the_containers_of_an_imported_service_keeps_each_ones_details() {
+    let mut moved = 0;
+    for (name, mut design) in imported_designs() {
+        for s in design.services.clone() {
+            if s.containers.len() < 2 {
+                continue;
+            }
+            let before = containers_by_name(&design, &s);
+            let mut reversed = serde_json::to_value(&s.containers).unwrap();
+            reversed.as_array_mut().unwrap().reverse();
+            design
+                .apply(Edit::Set {
+                    path: FieldPath::service(s.id, "/containers"),
+                    value: reversed,
+                })
+                .unwrap();
+            assert_eq!(
+                containers_by_name(&design, &s),
+                before,
+                "{name}: {}",
+                s.name
+            );
+            moved += 1;
+        }
+    }
+    assert!(
+        moved > 0,
+        "the corpus has a pod with two containers beside its main one"
+    );
+}
+
 /// The pod template's annotations of a rendered workload.
 fn pod_annotations(workload: &Value) -> Value {
     pod_template(workload)["metadata"]["annotations"].clone()
