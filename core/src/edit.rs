@@ -499,8 +499,9 @@ fn follow_renames(old: &Service, new: &mut Service) {
         .zip(&names)
         .map(|((b, a), container)| (container.clone(), renames(b, &a)))
         .collect();
-    let derived: [fn(&str) -> String; 7] = [
-        |s| crate::naming::own(s).to_string(),
+    // The names with a suffix: the service's own name is also what labels and
+    // selectors the input chose may hold, which are not the design's to rename.
+    let derived: [fn(&str) -> String; 6] = [
         crate::naming::load_balancer,
         crate::naming::allow_policy,
         crate::naming::tls_secret,

@@ -140,26 +140,49 @@ impl Residual {
 
     /// Rewrites what the design rendered at import (`was`) where `now_renders` says it
     /// renders something else in its place after a rename (an object name derived from
-    /// the service's): the design changed there only through the rename, so what the
-    /// input had there still comes back.
-    /// `now_renders` is given the path of the change and a string the design rendered.
+    /// the service's), and the input had something else there: the design changed there
+    /// only through the rename, so what the input had still comes back. Where the input
+    /// had what the design rendered, nothing is rewritten, and the design's new value
+    /// stands. `now_renders` is given the path of the change and a string the design
+    /// rendered.
     pub fn rebase(&mut self, now_renders: impl Fn(&Path, &str) -> Option<String>) {
-        fn walk(v: &mut Value, f: &impl Fn(&str) -> Option<String>) {
-            match v {
+        /// Walks `was` beside `now` (the input's value at the same place, if any).
+        fn walk(was: &mut Value, now: Option<&Value>, f: &impl Fn(&str) -> Option<String>) {
+            match was {
                 Value::String(s) => {
-                    if let Some(new) = f(s) {
-                        *s = new;
+                    if now.and_then(Value::as_str) != Some(s.as_str()) {
+                        if let Some(new) = f(s) {
+                            *s = new;
+                        }
                     }
                 }
-                Value::Array(items) => items.iter_mut().for_each(|i| walk(i, f)),
-                Value::Object(map) => map.values_mut().for_each(|i| walk(i, f)),
+                Value::Array(items) => {
+                    let theirs = now.and_then(Value::as_array);
+                    let by = theirs.and_then(|t| key_field(&[&*items, t]));
+                    for (i, item) in items.iter_mut().enumerate() {
+                        let other = match (by, theirs) {
+                            (Some(by), Some(t)) => {
+                                let key = key_of(item, by);
+                                t.iter().find(|x| key.is_some() && key_of(x, by) == key)
+                            }
+                            (None, Some(t)) => t.get(i),
+                            _ => None,
+                        };
+                        walk(item, other, f);
+                    }
+                }
+                Value::Object(map) => {
+                    for (k, v) in map.iter_mut() {
+                        walk(v, now.and_then(|n| n.get(k)), f);
+                    }
+                }
                 _ => {}
             }
         }
         for change in &mut self.0 {
             let at = &change.at;
             if let Some(was) = &mut change.was {
-                walk(was, &|s: &str| now_renders(at, s));
+                walk(was, change.now.as_ref(), &|s: &str| now_renders(at, s));
             }
         }
     }

@@ -769,7 +769,7 @@ spec:
       http:
         paths:
           - path: /checkout
-            pathType: Prefix
+            pathType: ImplementationSpecific
             backend: {service: {name: checkout, port: {name: http}}}
 "#;
     let mut design = import::kubernetes(text).design;
@@ -795,11 +795,21 @@ spec:
         "the container keeps what was kept"
     );
     let ingress = &after[&("Ingress".to_string(), "payments".to_string())];
-    assert_eq!(ingress["spec"]["tls"][0]["secretName"], "shop-tls");
+    let was = &before[&("Ingress".to_string(), "checkout".to_string())];
     assert_eq!(
-        ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"], "payments",
-        "the backend is the renamed Service"
+        ingress["metadata"]["labels"], was["metadata"]["labels"],
+        "no labels the input did not have"
     );
+    assert_eq!(ingress["spec"]["tls"][0]["secretName"], "shop-tls");
+    // The rules the model does not hold are kept whole: their backends, which the
+    // input and the design agreed on, are the renamed Service.
+    let paths = ingress["spec"]["rules"][0]["http"]["paths"]
+        .as_array()
+        .unwrap();
+    assert_eq!(paths[0]["pathType"], "ImplementationSpecific", "{ingress}");
+    for path in paths {
+        assert_eq!(path["backend"]["service"]["name"], "payments", "{ingress}");
+    }
 }
 
 /// Applying every fix the rules offer to an imported design, then importing what it
