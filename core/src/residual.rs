@@ -149,11 +149,9 @@ impl Residual {
         /// Walks `was` beside `now` (the input's value at the same place, if any).
         fn walk(was: &mut Value, now: Option<&Value>, f: &impl Fn(&str) -> Option<String>) {
             match was {
-                Value::String(s) => {
-                    if now.and_then(Value::as_str) != Some(s.as_str()) {
-                        if let Some(new) = f(s) {
-                            *s = new;
-                        }
+                Value::String(s) if now.and_then(Value::as_str) != Some(s.as_str()) => {
+                    if let Some(new) = f(s) {
+                        *s = new;
                     }
                 }
                 Value::Array(items) => {
