@@ -719,6 +719,43 @@ spec:
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Renaming an imported service, a container or a variable and renaming it back
+    /// gives the design it was, what it kept included. Also after a link.
+    #[test]
+    fn renaming_there_and_back_gives_the_imported_design_back(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        what in 0..3usize,
+        through_link in any::<bool>(),
+    ) {
+        let designs = imported_designs();
+        let (name, design) = &designs[pick.index(designs.len())];
+        let mut design = design.clone();
+        if through_link {
+            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        }
+        let s = design.services[service.index(design.services.len())].clone();
+        let (pointer, old) = match what {
+            0 => ("/name".to_string(), s.name.clone()),
+            1 => ("/container_name".to_string(), s.container_name.clone()),
+            _ => match s.config.env.first() {
+                Some(v) => ("/config/env/0/name".to_string(), v.name.clone()),
+                None => ("/name".to_string(), s.name.clone()),
+            },
+        };
+        let original = design.clone();
+        for value in ["renamed-there", old.as_str()] {
+            design
+                .apply(Edit::Set { path: FieldPath::service(s.id, &pointer), value: json!(value) })
+                .unwrap();
+        }
+        prop_assert!(design == original, "{}: {} of {} there and back", name, pointer, s.name);
+    }
+}
+
 /// Renaming an imported service keeps what the import kept where the design rendered a
 /// name derived from the service's: the Ingress's TLS Secret stays the input's, and the
 /// container (named after the service) keeps its kept details.
