@@ -389,7 +389,23 @@ impl Design {
                     return Err(EditError::Duplicate(updated.name));
                 }
                 follow_renames(service, &mut updated);
+                let renamed = (service.name != updated.name).then(|| Renamed {
+                    old: service.name.clone(),
+                    new: updated.name.clone(),
+                    account: updated.security.dedicated_service_account,
+                    service: updated.exposure.service != ServiceKind::None,
+                    namespaces: self
+                        .environments
+                        .iter()
+                        .map(|e| e.namespace.clone())
+                        .collect(),
+                });
                 *self.service_mut(*id).expect("checked above") = updated;
+                if let Some(renamed) = renamed {
+                    for kept in &mut self.extra_objects {
+                        renamed.refer(&mut kept.0);
+                    }
+                }
             }
             Target::Environment(name) => {
                 let i = self.environments.iter().position(|e| &e.name == name);
@@ -549,6 +565,14 @@ fn follow_renames(old: &Service, new: &mut Service) {
                     .find(|(b, _)| b == s)
                     .map(|(_, a)| a.clone())
             });
+            // An object the input named otherwise than the service (a Service `catalog`
+            // of the workload `catalog-v1`) keeps the input's name, which others refer
+            // to.
+            residual.rebase(|at, s| {
+                let own_name = matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name");
+                (own_name && s == crate::naming::own(&old.name))
+                    .then(|| crate::naming::own(&new.name).to_string())
+            });
         }
         // The scrape annotation names the metrics port by number.
         if !renumbered.is_empty() {
@@ -560,6 +584,83 @@ fn follow_renames(old: &Service, new: &mut Service) {
                     .find(|(b, _)| scrape_port && b == s)
                     .map(|(_, a)| a.clone())
             });
+        }
+    }
+}
+
+/// A service renamed from `old` to `new`; `account` when it has a ServiceAccount of
+/// its own, `service` a Service of its own (both named like it), in the design's
+/// `namespaces`.
+struct Renamed {
+    old: String,
+    new: String,
+    account: bool,
+    service: bool,
+    namespaces: Vec<String>,
+}
+
+impl Renamed {
+    /// An object kept whole from an import (rendered into the services' namespace) that
+    /// names the service by its objects' names now names it by the new one: an
+    /// Ingress's backends, a Gateway API route's backendRefs, an HPA's target, a
+    /// binding's subject that is its ServiceAccount. Such an object cannot be edited
+    /// field by field, so without this a renamed service left it pointing at nothing.
+    fn refer(&self, object: &mut Value) {
+        /// The value at `path` under `v`, without adding what is missing.
+        fn at<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
+            path.iter().try_fold(v, |v, k| v.get_mut(*k))
+        }
+        fn items(v: Option<&mut Value>) -> std::slice::IterMut<'_, Value> {
+            match v {
+                Some(Value::Array(a)) => a.iter_mut(),
+                _ => [].iter_mut(),
+            }
+        }
+        let rename = |v: Option<&mut Value>| {
+            if let Some(v) = v.filter(|v| v.as_str() == Some(self.old.as_str())) {
+                *v = Value::from(self.new.as_str());
+            }
+        };
+        let kind = object["kind"].as_str().unwrap_or_default().to_string();
+        if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") && self.account {
+            for subject in items(object.get_mut("subjects")) {
+                let ours = subject["kind"] == "ServiceAccount"
+                    && subject["namespace"]
+                        .as_str()
+                        .is_none_or(|ns| self.namespaces.iter().any(|n| n == ns));
+                if ours {
+                    rename(subject.get_mut("name"));
+                }
+            }
+            return;
+        }
+        let Some(spec) = object.get_mut("spec") else {
+            return;
+        };
+        match kind.as_str() {
+            // A Service named like it that is not its own (kept whole, say) is another.
+            "Ingress" if self.service => {
+                rename(at(spec, &["defaultBackend", "service", "name"]));
+                for rule in items(spec.get_mut("rules")) {
+                    for path in items(at(rule, &["http", "paths"])) {
+                        rename(at(path, &["backend", "service", "name"]));
+                    }
+                }
+            }
+            "HTTPRoute" | "GRPCRoute" | "TCPRoute" | "TLSRoute" | "UDPRoute" if self.service => {
+                for rule in items(spec.get_mut("rules")) {
+                    for backend in items(rule.get_mut("backendRefs")) {
+                        let service = backend["kind"].as_str().is_none_or(|k| k == "Service")
+                            && backend["group"].as_str().is_none_or(str::is_empty)
+                            && backend.get("namespace").is_none();
+                        if service {
+                            rename(backend.get_mut("name"));
+                        }
+                    }
+                }
+            }
+            "HorizontalPodAutoscaler" => rename(at(spec, &["scaleTargetRef", "name"])),
+            _ => {}
         }
     }
 }

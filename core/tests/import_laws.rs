@@ -756,6 +756,52 @@ proptest! {
     }
 }
 
+/// How many findings of each reference rule (KP7xx) a design has, over its environments.
+fn reference_findings(design: &Design) -> BTreeMap<&'static str, usize> {
+    let mut out = BTreeMap::new();
+    for env in &design.environments {
+        for f in rules::validate(design, &env.name) {
+            if f.code.starts_with("KP7") {
+                *out.entry(f.code).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Renaming an imported service leaves nothing pointing at its old name: no
+    /// reference rule finds more than before (objects kept whole that route to it or
+    /// scale it follow the rename). Also after a link.
+    #[test]
+    fn renaming_an_imported_service_leaves_no_reference_behind(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        let designs = imported_designs();
+        let (name, design) = &designs[pick.index(designs.len())];
+        let mut design = design.clone();
+        if through_link {
+            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        }
+        let s = design.services[service.index(design.services.len())].clone();
+        let before = reference_findings(&design);
+        design
+            .apply(Edit::Set { path: FieldPath::service(s.id, "/name"), value: json!("renamed-svc") })
+            .unwrap();
+        let after = reference_findings(&design);
+        for (code, n) in &after {
+            prop_assert!(
+                *n <= before.get(code).copied().unwrap_or(0),
+                "{}: renaming {} brought {} x {} (before {:?})", name, s.name, n, code, before
+            );
+        }
+    }
+}
+
 /// Renaming an imported service keeps what the import kept where the design rendered a
 /// name derived from the service's: the Ingress's TLS Secret stays the input's, and the
 /// container (named after the service) keeps its kept details.
@@ -809,7 +855,26 @@ spec:
             pathType: ImplementationSpecific
             backend: {service: {name: checkout, port: {name: http}}}
 "#;
-    let mut design = import::kubernetes(text).design;
+    // And an Ingress the model does not hold (two paths), kept whole.
+    let kept = r#"
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: checkout-paths, namespace: shop}
+spec:
+  rules:
+    - host: api.shop.example.com
+      http:
+        paths:
+          - {path: /a, pathType: Prefix, backend: {service: {name: checkout, port: {name: http}}}}
+          - {path: /b, pathType: Exact, backend: {service: {name: checkout, port: {name: http}}}}
+"#;
+    let mut design = import::kubernetes(&format!("{text}{kept}")).design;
+    assert_eq!(
+        design.extra_objects.len(),
+        1,
+        "the second Ingress is kept whole"
+    );
     let id = design.service_named("checkout").expect("imported").id;
     let before = objects(&design);
     design
@@ -840,6 +905,21 @@ spec:
     assert_eq!(ingress["spec"]["tls"][0]["secretName"], "shop-tls");
     // The rules the model does not hold are kept whole: their backends, which the
     // input and the design agreed on, are the renamed Service.
+    let kept = &after[&("Ingress".to_string(), "checkout-paths".to_string())];
+    for path in kept["spec"]["rules"][0]["http"]["paths"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(path["backend"]["service"]["name"], "payments", "{kept}");
+    }
+    assert_eq!(
+        serde_json::to_string(kept)
+            .unwrap()
+            .replace("payments", "checkout"),
+        serde_json::to_string(&before[&("Ingress".to_string(), "checkout-paths".to_string())])
+            .unwrap(),
+        "nothing else of it changed, and nothing was added"
+    );
     let paths = ingress["spec"]["rules"][0]["http"]["paths"]
         .as_array()
         .unwrap();
