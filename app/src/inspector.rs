@@ -573,6 +573,8 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             </div>
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity />
+                <Field label="CPU limit" path=o("resources/cpu_limit") kind=K::Quantity />
+                <Field label="Memory request" path=o("resources/memory_request") kind=K::Quantity />
                 <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
             </div>
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />

@@ -69,8 +69,10 @@ impl Ctx<'_> {
         self.out.last_mut().expect("just pushed")
     }
 
-    /// The path of a field an environment may override: the override when it is set
-    /// here, the service's own field otherwise.
+    /// The path of a field an environment may override: the override when it or the
+    /// field it is checked against (a request's limit, an HPA's other bound) is set
+    /// here, the service's own field otherwise. So a fix of a finding an override
+    /// caused changes this environment only, not the service everywhere, prod included.
     pub(super) fn overridable(&self, s: &Service, field: OverridableField) -> FieldPath {
         let o = self.env.overrides.get(&s.id);
         let (set, env_ptr, svc_ptr) = match field {
@@ -80,12 +82,12 @@ impl Ctx<'_> {
                 "/tag",
             ),
             OverridableField::HpaMin => (
-                o.and_then(|o| o.hpa_min).is_some(),
+                o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some()),
                 "hpa_min",
                 "/scaling/hpa/min",
             ),
             OverridableField::HpaMax => (
-                o.and_then(|o| o.hpa_max).is_some(),
+                o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some()),
                 "hpa_max",
                 "/scaling/hpa/max",
             ),
@@ -100,9 +102,15 @@ impl Ctx<'_> {
                 "/delivery/strategy",
             ),
             OverridableField::Resource(name) => {
-                let set = o
-                    .and_then(|o| o.resources.as_ref())
-                    .is_some_and(|r| resource_field(r, name).is_some());
+                let partner = match name {
+                    "cpu_request" => "cpu_limit",
+                    "cpu_limit" => "cpu_request",
+                    "memory_request" => "memory_limit",
+                    _ => "memory_request",
+                };
+                let set = o.and_then(|o| o.resources.as_ref()).is_some_and(|r| {
+                    resource_field(r, name).is_some() || resource_field(r, partner).is_some()
+                });
                 return if set {
                     FieldPath::environment(
                         &self.env.name,
