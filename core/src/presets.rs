@@ -24,12 +24,34 @@ pub fn default_environment(design: &Design) -> String {
         .unwrap_or_default()
 }
 
-/// A new environment for `design`: `env<N+1>`, staging tier (production-like checks
-/// without production's strictness), in namespace `<system>-<name>`.
+/// A new environment for `design`: the first of dev, staging and prod it does not
+/// have yet, with that tier; then `env<N>`, staging tier (production-like checks
+/// without production's strictness). Its name and its namespace, `<system>-<name>`,
+/// are both unused, so adding one always works (also after one was removed).
 pub fn new_environment(design: &Design) -> Environment {
-    let name = format!("env{}", design.environments.len() + 1);
-    let namespace = format!("{}-{name}", design.name);
-    Environment::new(&name, Tier::Staging, &namespace)
+    let free = |name: &str| {
+        let namespace = format!("{}-{name}", design.name);
+        let taken = design
+            .environments
+            .iter()
+            .any(|e| e.name == name || e.namespace == namespace);
+        (!taken).then_some((name.to_string(), namespace))
+    };
+    let usual = [
+        ("dev", Tier::Dev),
+        ("staging", Tier::Staging),
+        ("prod", Tier::Prod),
+    ];
+    let (name, namespace, tier) = usual
+        .iter()
+        .find_map(|(name, tier)| free(name).map(|(n, ns)| (n, ns, *tier)))
+        .or_else(|| {
+            (design.environments.len() + 1..)
+                .find_map(|n| free(&format!("env{n}")))
+                .map(|(n, ns)| (n, ns, Tier::Staging))
+        })
+        .expect("some env<N> is free");
+    Environment::new(&name, tier, &namespace)
 }
 
 /// What an environment tab says about its environment (its tooltip and accessible
@@ -1163,14 +1185,39 @@ mod tests {
     }
 
     #[test]
-    fn a_new_environment_is_a_staging_namespace_of_the_system() {
-        let d = crate::templates::connectum();
-        let env = new_environment(&d);
-        assert_eq!(env.name, format!("env{}", d.environments.len() + 1));
-        assert_eq!(env.tier, Tier::Staging);
-        assert_eq!(env.namespace, format!("{}-{}", d.name, env.name));
-        let mut d2 = d.clone();
-        d2.apply(Edit::AddEnvironment(Box::new(env))).unwrap();
+    fn a_new_environment_is_the_next_usual_one_then_a_free_staging_one() {
+        // An imported design has one environment, named after its namespace.
+        let mut d = crate::templates::by_name("empty").unwrap();
+        d.environments = vec![Environment::new("shop", Tier::Prod, "shop")];
+        let mut added = Vec::new();
+        for _ in 0..5 {
+            let env = new_environment(&d);
+            assert_eq!(env.namespace, format!("{}-{}", d.name, env.name));
+            added.push((env.name.clone(), env.tier));
+            d.apply(Edit::AddEnvironment(Box::new(env))).unwrap();
+        }
+        assert_eq!(
+            added,
+            [
+                ("dev".to_string(), Tier::Dev),
+                ("staging".into(), Tier::Staging),
+                ("prod".into(), Tier::Prod),
+                ("env5".into(), Tier::Staging),
+                ("env6".into(), Tier::Staging),
+            ]
+        );
+        // One removed, then added again, and again: each time a free name.
+        for gone in ["shop", "env5", "staging"] {
+            d.apply(Edit::RemoveEnvironment(gone.into())).unwrap();
+            for _ in 0..2 {
+                let env = new_environment(&d);
+                d.apply(Edit::AddEnvironment(Box::new(env))).unwrap();
+            }
+        }
+        let mut namespaces: Vec<_> = d.environments.iter().map(|e| &e.namespace).collect();
+        namespaces.sort();
+        namespaces.dedup();
+        assert_eq!(namespaces.len(), d.environments.len(), "no namespace twice");
     }
 
     #[test]
