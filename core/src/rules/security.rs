@@ -199,6 +199,9 @@ fn container_hardening(cx: &mut Ctx, s: &Service, i: usize, c: &Container) {
 /// An empty value still counts (compose passes such variables from the host); the rules
 /// ignore empty literals themselves.
 pub(crate) fn looks_secret(name: &str, value: &str) -> bool {
+    if url_with_password(value) {
+        return true;
+    }
     let words = name_words(name);
     let Some(at) = words.iter().rposition(|w| is_secret_word(w)).or_else(|| {
         // Two-word secrets: API_KEY, PRIVATE_KEY, ACCESS_KEY after SECRET is covered above.
@@ -300,6 +303,24 @@ fn name_words(name: &str) -> Vec<String> {
 }
 
 /// A value that is a boolean switch or a file path, which no secret is.
+/// A URL that carries a password, whatever its variable is called:
+/// `postgres://app:s3cret@db:5432/app` (a `$VAR` in its place is a reference, not one).
+fn url_with_password(value: &str) -> bool {
+    let Some((scheme, rest)) = value.trim().split_once("://") else {
+        return false;
+    };
+    let scheme_ok = !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let password = authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .map(|(_, password)| password);
+    scheme_ok && password.is_some_and(|p| !p.is_empty() && !p.starts_with('$'))
+}
+
 fn not_a_secret_value(value: &str) -> bool {
     let v = value.trim();
     let path = v.starts_with('/') && v[1..].contains('/') && !v.contains(char::is_whitespace);
@@ -550,6 +571,25 @@ mod tests {
             ("PASSTHROUGH_MODE", "full", false),
             ("TOKENIZER", "bpe", false),
             ("KEYCLOAK_URL", "https://id", false),
+            // A URL with a password in it is one, whatever it is called.
+            (
+                "DATABASE_URL",
+                "postgres://notes:secret@postgres:5432/notes",
+                true,
+            ),
+            ("BROKER", "amqp://guest:guest@rabbitmq:5672/", true),
+            ("REDIS_URL", "redis://:hunter2@redis:6379/0", true),
+            (
+                "DATABASE_URL",
+                "postgresql+asyncpg://user@postgres-service:5432/dbname",
+                false,
+            ),
+            (
+                "DATABASE_URL",
+                "postgres://notes:$(DB_PASSWORD)@postgres/notes",
+                false,
+            ),
+            ("UPSTREAM", "http://api:8080/v1?user=a:b@c", false),
             ("BYPASS_CACHE", "x", false),
         ];
         let wrong: Vec<String> = table

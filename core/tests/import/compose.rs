@@ -574,3 +574,46 @@ fn a_variable_without_a_value_is_kept_as_written_and_reported() {
         "no stop_grace_period: compose waits 10 s, kept as the grace period"
     );
 }
+
+/// A connection URL with the password in it (here through a default, as compose files
+/// write it) is a secret: a Secret key whose value the design never holds, so neither
+/// a file nor a share link carries the password.
+#[test]
+fn a_url_with_a_password_becomes_a_secret_key_not_config() {
+    let text = r#"
+services:
+  api:
+    image: ghcr.io/acme/notes-api:2.4.0
+    ports: ["8000:8000"]
+    environment:
+      DATABASE_URL: postgres://notes:${POSTGRES_PASSWORD:-s3cret-pw}@postgres:5432/notes
+      LOG_LEVEL: info
+  postgres:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: notes
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-s3cret-pw}
+"#;
+    let imported = compose::import(text, &Default::default());
+    let design = &imported.design;
+    let file = kubeprint_core::file::to_json(design);
+    let link = kubeprint_core::link::encode(design);
+    assert!(
+        !file.contains("s3cret-pw"),
+        "the design file holds no password"
+    );
+    let decoded = kubeprint_core::link::decode(&link).unwrap();
+    assert!(
+        !kubeprint_core::file::to_json(&decoded).contains("s3cret-pw"),
+        "nor does the link"
+    );
+    let secrets: Vec<&String> = design.secrets.iter().flat_map(|s| &s.keys).collect();
+    assert!(secrets.iter().any(|k| *k == "DATABASE_URL"), "{secrets:?}");
+    let config: Vec<&String> = design
+        .config_maps
+        .iter()
+        .flat_map(|c| c.data.keys())
+        .collect();
+    assert!(config.iter().any(|k| *k == "LOG_LEVEL"), "{config:?}");
+    assert!(!config.iter().any(|k| *k == "DATABASE_URL"), "{config:?}");
+}
