@@ -190,6 +190,10 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
         ("KP301", |d| {
             api(d).exposure.ports[0].target = PortRef::Name("nowhere".into());
         }),
+        ("KP405", |d| {
+            let prod = d.environments[0].namespace.clone();
+            d.environments[1].namespace = prod;
+        }),
         ("KP306", |d| {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("PORT", "8080"));

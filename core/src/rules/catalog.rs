@@ -590,6 +590,14 @@ INVALID_ENV_NAME = Rule {
     instead: "Letters, digits and '_', not starting with a digit.",
     source: "Kubernetes docs, environment variables",
 };
+SHARED_NAMESPACE = Rule {
+    code: "KP405", name: "shared_namespace", category: Names, severity: Error, relaxed_in_dev: false,
+    summary: "Each environment has a namespace of its own: two environments of a design (which deploy to one cluster) never share one.",
+    why: "Their objects have the same names, so applying one environment overwrites the other's: staging's image tag replaces prod's, and two Argo CD applications fight over the same objects.",
+    bad: "staging and prod both in namespace shop",
+    instead: "Give each environment its own namespace, e.g. shop-staging and shop.",
+    source: "Kubernetes docs, namespaces (names are unique within a namespace)",
+};
 INVALID_QUANTITY = Rule {
     code: "KP501", name: "invalid_quantity", category: Resources, severity: Error, relaxed_in_dev: false,
     summary: "Resource quantities must parse: 100m, 1.5, 512Mi, 1G.",

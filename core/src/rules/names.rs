@@ -22,6 +22,26 @@ pub(super) fn environment(cx: &mut Ctx) {
             format!("namespace `{}` {e}", env.namespace),
         );
     }
+    // KP405: the other environments in this one's namespace.
+    let sharing: Vec<&str> = cx
+        .design
+        .environments
+        .iter()
+        .filter(|e| e.name != env.name && e.namespace == env.namespace)
+        .map(|e| e.name.as_str())
+        .collect();
+    if !sharing.is_empty() {
+        cx.report(
+            &SHARED_NAMESPACE,
+            None,
+            FieldPath::environment(&env.name, "/namespace"),
+            format!(
+                "namespace `{}` is also environment {}'s: applying one overwrites the other's objects",
+                env.namespace,
+                sharing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
     for (k, v) in &env.labels {
         let problem = names::label_key(k)
             .map_err(|e| format!("namespace label key `{k}` {e}"))

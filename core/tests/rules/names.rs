@@ -64,6 +64,11 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).config.env.push(EnvVar::literal("MY-VAR", "x")),
             |d| api(d).config.env.push(EnvVar::literal("MY_VAR", "x")),
         ),
+        fx(
+            "KP405",
+            |d| env(d, "dev").namespace = "shop".into(),
+            |d| env(d, "dev").namespace = "shop-staging".into(),
+        ),
     ]
     .into_iter()
     .chain(pods())
