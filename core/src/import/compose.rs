@@ -404,6 +404,27 @@ fn read_service(
         }
     }
     named_ports(&mut s, ext, n);
+    // An image of the catalogue that declares no port listens on its usual ones
+    // (postgres on 5432): compose reaches it by name anyway, and a Service is what the
+    // design's services need to reach it.
+    if s.ports.is_empty() {
+        if let Some(known) = crate::images::of(&s) {
+            for (name, port) in known.ports {
+                s.ports.push(ContainerPort {
+                    name: name.to_string(),
+                    port: *port,
+                    protocol: Protocol::TCP,
+                });
+                s.exposure.ports.push(ServicePort {
+                    name: name.to_string(),
+                    port: *port,
+                    target: PortRef::Name(name.to_string()),
+                    protocol: Protocol::TCP,
+                    app_protocol: None,
+                });
+            }
+        }
+    }
     if s.exposure.ports.is_empty() {
         s.exposure.service = ServiceKind::None;
     }

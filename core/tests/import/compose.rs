@@ -335,21 +335,20 @@ fn string_commands_split_like_a_shell() {
 }
 
 #[test]
-fn an_imported_db_without_ports_gets_no_edge_with_an_empty_port() {
+fn a_db_without_ports_is_reached_on_its_images_port_and_no_edge_has_an_empty_one() {
     let i = import("compose-webapp.yaml");
     let (web, db) = (service(&i, "web").id, service(&i, "db").id);
-    assert!(
-        !i.design.edges.iter().any(|e| e.from == web && e.to == db),
-        "no edge to a service without a port: {:?}",
-        i.design.edges
-    );
+    // Postgres and Redis declare no port; the catalogue knows theirs.
+    let edge = i
+        .design
+        .edges
+        .iter()
+        .find(|e| e.from == web && e.to == db)
+        .expect("web -> db");
+    assert_eq!(edge.port, "postgres");
     assert!(i.design.edges.iter().all(|e| !e.port.is_empty()));
     let n = notes(&i, "web");
-    assert!(
-        n.contains("depends_on `db`: no edge, `db` declares no port"),
-        "{n}"
-    );
-    assert!(n.contains("depends_on `redis`: no edge"), "{n}");
+    assert!(!n.contains("declares no port"), "{n}");
     // A dependency with ports gets an edge to its first TCP port.
     let i = import("compose-dns.yaml");
     let (pihole, unbound) = (service(&i, "pihole").id, service(&i, "unbound").id);
@@ -616,4 +615,59 @@ services:
         .collect();
     assert!(config.iter().any(|k| *k == "LOG_LEVEL"), "{config:?}");
     assert!(!config.iter().any(|k| *k == "DATABASE_URL"), "{config:?}");
+}
+
+/// A database and a cache that declare no port (compose reaches them by name) listen
+/// on their images' usual ports: each gets a Service on it, and `depends_on` becomes a
+/// call to it, which default-deny then allows.
+#[test]
+fn known_images_without_ports_are_reached_on_their_usual_ones() {
+    let text = r#"
+services:
+  api:
+    image: ghcr.io/acme/notes-api:2.4.0
+    ports: ["8000:8000"]
+    depends_on: [postgres, redis, mailer]
+  postgres:
+    image: postgres:16
+  redis:
+    image: redis:7-alpine
+  mailer:
+    image: ghcr.io/acme/mailer:1.0.3
+"#;
+    let imported = compose::import(text, &Default::default());
+    let d = &imported.design;
+    let port = |name: &str| {
+        let s = d.service_named(name).unwrap();
+        (
+            s.ports.iter().map(|p| p.port).collect::<Vec<_>>(),
+            s.exposure.ports.iter().map(|p| p.port).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(port("postgres"), (vec![5432], vec![5432]));
+    assert_eq!(port("redis"), (vec![6379], vec![6379]));
+    let api = d.service_named("api").unwrap().id;
+    let calls: Vec<(String, String)> = d
+        .edges
+        .iter()
+        .filter(|e| e.from == api)
+        .map(|e| (d.service(e.to).unwrap().name.clone(), e.port.clone()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("postgres".to_string(), "postgres".to_string()),
+            ("redis".into(), "redis".into())
+        ]
+    );
+    // An image the catalogue does not know still declares no port, and says so.
+    let n = notes(&imported, "api");
+    assert!(
+        n.contains("depends_on `mailer`: no edge, `mailer` declares no port"),
+        "{n}"
+    );
+    assert!(
+        !n.contains("`postgres` declares") && !n.contains("`redis` declares"),
+        "{n}"
+    );
 }
