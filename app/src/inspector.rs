@@ -574,6 +574,8 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity />
                 <Field label="CPU limit" path=o("resources/cpu_limit") kind=K::Quantity />
+            </div>
+            <div class="row">
                 <Field label="Memory request" path=o("resources/memory_request") kind=K::Quantity />
                 <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
             </div>
