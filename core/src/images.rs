@@ -367,6 +367,18 @@ pub fn of(service: &Service) -> Option<&'static KnownImage> {
 }
 
 impl KnownImage {
+    /// Its ports as a container declares them.
+    pub fn container_ports(&self) -> Vec<ContainerPort> {
+        self.ports
+            .iter()
+            .map(|(name, port)| ContainerPort {
+                name: name.to_string(),
+                port: *port,
+                protocol: Protocol::TCP,
+            })
+            .collect()
+    }
+
     /// The number of its port named `name`.
     pub fn port(&self, name: &str) -> Option<u16> {
         self.ports.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
@@ -577,15 +589,7 @@ pub fn settings(service: &Service) -> Option<Edit> {
     let known = of(service)?;
     let at = |ptr: &str| FieldPath::service(service.id, ptr);
     let mut s = service.clone();
-    s.ports = known
-        .ports
-        .iter()
-        .map(|(name, port)| ContainerPort {
-            name: name.to_string(),
-            port: *port,
-            protocol: Protocol::TCP,
-        })
-        .collect();
+    s.ports = known.container_ports();
     let mut edits = vec![Edit::Set {
         path: at("/ports"),
         value: json!(s.ports),

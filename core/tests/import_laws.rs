@@ -453,6 +453,23 @@ fn imported_designs() -> Vec<(String, Design)> {
         .collect()
 }
 
+/// One of the imported corpus designs (after a share link when `through_link`), by
+/// file name, and one of its services.
+fn imported_service(
+    pick: prop::sample::Index,
+    service: prop::sample::Index,
+    through_link: bool,
+) -> (String, Design, Service) {
+    let designs = imported_designs();
+    let (name, design) = &designs[pick.index(designs.len())];
+    let mut design = design.clone();
+    if through_link {
+        design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+    }
+    let s = design.services[service.index(design.services.len())].clone();
+    (name.clone(), design, s)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -464,13 +481,7 @@ proptest! {
         edit in any::<prop::sample::Index>(),
         through_link in any::<bool>(),
     ) {
-        let designs = imported_designs();
-        let (name, design) = &designs[pick.index(designs.len())];
-        let mut design = design.clone();
-        if through_link {
-            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
-        }
-        let s = design.services[service.index(design.services.len())].clone();
+        let (name, mut design, s) = imported_service(pick, service, through_link);
         let (pointer, value, at) = edits()[edit.index(edits().len())].clone();
         if !applies(pointer, &s) {
             // An HPA owns the scale (the model renders no replicas then, see the rules);
@@ -490,7 +501,7 @@ proptest! {
             _ => value,
         };
         prop_assert_eq!(got, want, "{}: {} of {} did not reach the YAML", name, pointer, s.name);
-        assert_replayed_objects_are_their_kinds(name, &design);
+        assert_replayed_objects_are_their_kinds(&name, &design);
     }
 }
 
@@ -534,13 +545,7 @@ proptest! {
         variable in any::<bool>(),
         through_link in any::<bool>(),
     ) {
-        let designs = imported_designs();
-        let (name, design) = &designs[pick.index(designs.len())];
-        let mut design = design.clone();
-        if through_link {
-            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
-        }
-        let s = design.services[service.index(design.services.len())].clone();
+        let (name, mut design, s) = imported_service(pick, service, through_link);
         // The main container or one of the others, and one of its variables.
         let container = which.index(s.containers.len() + 1);
         let (base, old_container, env) = match container {
@@ -647,13 +652,7 @@ proptest! {
         port in any::<prop::sample::Index>(),
         through_link in any::<bool>(),
     ) {
-        let designs = imported_designs();
-        let (name, design) = &designs[pick.index(designs.len())];
-        let mut design = design.clone();
-        if through_link {
-            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
-        }
-        let s = design.services[service.index(design.services.len())].clone();
+        let (name, mut design, s) = imported_service(pick, service, through_link);
         if s.ports.is_empty() || s.metrics.as_ref().is_some_and(|m| matches!(m.port, PortRef::Number(_))) {
             // A reference by number stays on the number, as a probe's does (and KP302
             // says when it no longer matches a port).
@@ -731,13 +730,7 @@ proptest! {
         what in 0..3usize,
         through_link in any::<bool>(),
     ) {
-        let designs = imported_designs();
-        let (name, design) = &designs[pick.index(designs.len())];
-        let mut design = design.clone();
-        if through_link {
-            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
-        }
-        let s = design.services[service.index(design.services.len())].clone();
+        let (name, mut design, s) = imported_service(pick, service, through_link);
         let (pointer, old) = match what {
             0 => ("/name".to_string(), s.name.clone()),
             1 => ("/container_name".to_string(), s.container_name.clone()),
@@ -781,13 +774,7 @@ proptest! {
         service in any::<prop::sample::Index>(),
         through_link in any::<bool>(),
     ) {
-        let designs = imported_designs();
-        let (name, design) = &designs[pick.index(designs.len())];
-        let mut design = design.clone();
-        if through_link {
-            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
-        }
-        let s = design.services[service.index(design.services.len())].clone();
+        let (name, mut design, s) = imported_service(pick, service, through_link);
         let before = reference_findings(&design);
         design
             .apply(Edit::Set { path: FieldPath::service(s.id, "/name"), value: json!("renamed-svc") })

@@ -188,6 +188,32 @@ impl Page {
         self.click(&testid).await;
     }
 
+    /// Scroll the element with id `id` to the middle of its scrolling box, so that a
+    /// click lands on it and not on a sticky header above it.
+    pub async fn scroll_into_view(&self, id: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
+                vec![serde_json::json!(id)],
+            )
+            .await
+            .expect("scroll into view");
+    }
+
+    /// The `data-testid` of the element that has keyboard focus, or "".
+    pub async fn focused(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
+                vec![],
+            )
+            .await
+            .expect("the focused element")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// Choose an option of a select by its value.
     pub async fn select(&self, testid: &str, value: &str) {
         self.find(testid)

@@ -14,23 +14,11 @@ async fn js(page: &Page, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
-/// The `data-testid` of the focused element, if any.
-async fn focused(page: &Page) -> String {
-    js(
-        page,
-        "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
-}
-
 /// Press `key` and wait until the focus is on `testid`.
 async fn press_to(page: &Page, key: char, testid: &str) {
     page.press(key, false).await;
     page.wait_until(&format!("focus on {testid}"), async |p| {
-        (focused(p).await == testid).then(String::new)
+        (p.focused().await == testid).then(String::new)
     })
     .await;
 }
@@ -132,12 +120,12 @@ async fn the_canvas_works_from_the_keyboard_alone() {
 
     // One Tab stop leads into the canvas, on the selected service.
     let mut tabs = 0;
-    while !focused(&page).await.starts_with("node-") {
+    while !page.focused().await.starts_with("node-") {
         page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(tabs < 80, "80 Tab presses never reached a node");
     }
-    assert_eq!(focused(&page).await, "node-frontend");
+    assert_eq!(page.focused().await, "node-frontend");
     let described = js(
         &page,
         "const id = document.activeElement.closest('[aria-describedby]').getAttribute('aria-describedby'); return document.getElementById(id).textContent",
@@ -182,7 +170,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         t == "monitoring-service"
     })
     .await;
-    assert_eq!(focused(&page).await, "node-monitoring-service");
+    assert_eq!(page.focused().await, "node-monitoring-service");
 
     // Shift+arrows move it by a grid step: the design holds the new position.
     let before = page
@@ -220,7 +208,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         })
         .await;
     assert!(saved.contains("\"x\""), "{saved}");
-    assert_eq!(focused(&page).await, "node-monitoring-service");
+    assert_eq!(page.focused().await, "node-monitoring-service");
 
     // E, then an arrow to the callee and Enter: a new dependency, in the NetworkPolicy.
     page.press('e', false).await;
@@ -247,14 +235,14 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         t.contains("calls postgres-main")
     })
     .await;
-    assert_eq!(focused(&page).await, "node-monitoring-service");
+    assert_eq!(page.focused().await, "node-monitoring-service");
 
     // Escape leaves connecting without adding anything.
     page.press('e', false).await;
     press_to(&page, char::from(Key::Right), "node-node-manager").await;
     page.press(char::from(Key::Escape), false).await;
     page.wait_until("the focus back on the caller", async |p| {
-        (focused(p).await == "node-monitoring-service").then(String::new)
+        (p.focused().await == "node-monitoring-service").then(String::new)
     })
     .await;
     let edges = page.text("edges").await;
@@ -271,7 +259,7 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         !t.contains("name: monitoring-service\n")
     })
     .await;
-    let now = focused(&page).await;
+    let now = page.focused().await;
     assert!(now.starts_with("node-"), "focus left the canvas: {now:?}");
     page.close().await;
 }
@@ -359,7 +347,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     .map(|v| v.as_str().unwrap().to_string())
     .collect();
     let mut tabs = 0;
-    while !focused(&page).await.starts_with("node-") {
+    while !page.focused().await.starts_with("node-") {
         page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(tabs < 80, "80 Tab presses never reached a node");
@@ -383,11 +371,11 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (i, key) in walk.into_iter().enumerate() {
-        let before = focused(&page).await;
+        let before = page.focused().await;
         page.press(char::from(key), false).await;
         let here = page
             .wait_until("the focus to move", async |p| {
-                let here = focused(p).await;
+                let here = p.focused().await;
                 (here != before || i == 0).then_some(here)
             })
             .await;
@@ -410,7 +398,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     page.press(char::from(Key::End), false).await;
     let last = page
         .wait_until("End to focus a node in view", async |p| {
-            let here = focused(p).await;
+            let here = p.focused().await;
             let m = js(p, MEASURE).await;
             (here.starts_with("node-") && !outside(&m).contains(&here)).then_some(here)
         })
@@ -452,7 +440,7 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     )
     .await;
     let mut tabs = 0;
-    while focused(&page).await != "splitter-inspector" {
+    while page.focused().await != "splitter-inspector" {
         page.press(char::from(Key::Tab), false).await;
         tabs += 1;
         assert!(
@@ -571,7 +559,7 @@ async fn tabbing_into_the_canvas_shows_the_node_it_lands_on() {
     let mut landed = String::new();
     for _ in 0..12 {
         page.press(char::from(Key::Tab), false).await;
-        let f = focused(&page).await;
+        let f = page.focused().await;
         if f.starts_with("node-") {
             landed = f;
             break;

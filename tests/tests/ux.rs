@@ -701,13 +701,7 @@ async fn the_inspector_shows_the_design_just_opened_and_the_ports_as_they_are_no
     // A port renumbered while the service is selected: the check chosen next probes
     // the number it has now.
     let port = FieldPath::service(id, "/ports/0/port").to_string();
-    page.client
-        .execute(
-            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
-            vec![json!(port)],
-        )
-        .await
-        .unwrap();
+    page.scroll_into_view(&port).await;
     page.type_into(&port, "50052").await;
     page.wait_text("yaml", "the new port", |t| {
         t.contains("containerPort: 50052")
@@ -726,13 +720,7 @@ async fn the_inspector_shows_the_design_just_opened_and_the_ports_as_they_are_no
     // So does the sidecar's, on its own port.
     let port = FieldPath::service(id, "/containers/0/ports/0/port").to_string();
     let check = FieldPath::service(id, "/containers/0/probes/readiness/action").to_string();
-    page.client
-        .execute(
-            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
-            vec![json!(port)],
-        )
-        .await
-        .unwrap();
+    page.scroll_into_view(&port).await;
     page.type_into(&port, "9000").await;
     page.wait_text("yaml", "the sidecar's new port", |t| {
         t.contains("containerPort: 9000")
@@ -765,13 +753,7 @@ async fn the_containers_own_run_as_settings_show_and_edit() {
         .await;
     assert_eq!(shown_option(&page, &non_root).await, "Yes");
     assert_eq!(page.value(&user).await, "10001");
-    page.client
-        .execute(
-            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})",
-            vec![json!(user)],
-        )
-        .await
-        .unwrap();
+    page.scroll_into_view(&user).await;
     page.type_into(&user, "20000").await;
     page.wait_text("yaml", "the container's runAsUser", |t| {
         let own = container_security(t);
@@ -812,7 +794,7 @@ async fn delete_removes_a_service_from_the_canvas_not_from_a_panels_button() {
         .await;
     // A button of the panel under the canvas has the focus: Delete is not for api.
     page.click("tab-disruption").await;
-    assert_eq!(focused_id_or_testid(&page).await, "tab-disruption");
+    assert_eq!(page.focused().await, "tab-disruption");
     page.press(char::from(Key::Delete), false).await;
     page.press(char::from(Key::Backspace), false).await;
     // Something that happens after the keys: the service is still there.
@@ -825,18 +807,6 @@ async fn delete_removes_a_service_from_the_canvas_not_from_a_panels_button() {
     page.press(char::from(Key::Delete), false).await;
     page.wait_gone("node-api").await;
     page.close().await;
-}
-
-/// The id, or else the test id, of the element that has keyboard focus.
-async fn focused_id_or_testid(page: &Page) -> String {
-    js(
-        page,
-        "const f = document.activeElement; return f ? (f.id || f.getAttribute('data-testid') || '') : ''",
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -409,20 +409,10 @@ fn read_service(
     // design's services need to reach it.
     if s.ports.is_empty() {
         if let Some(known) = crate::images::of(&s) {
-            for (name, port) in known.ports {
-                s.ports.push(ContainerPort {
-                    name: name.to_string(),
-                    port: *port,
-                    protocol: Protocol::TCP,
-                });
-                s.exposure.ports.push(ServicePort {
-                    name: name.to_string(),
-                    port: *port,
-                    target: PortRef::Name(name.to_string()),
-                    protocol: Protocol::TCP,
-                    app_protocol: None,
-                });
-            }
+            s.ports = known.container_ports();
+            s.exposure.ports = (0..s.ports.len())
+                .map(|i| crate::presets::service_port(&s, i))
+                .collect();
         }
     }
     if s.exposure.ports.is_empty() {
