@@ -379,7 +379,11 @@ fn the_stfc_compose_stack_becomes_a_design_with_probes_grace_and_edges() {
         .find(|r| r.name == "testdata")
         .unwrap();
     assert!(
-        matches!(&testdata.outcome, Outcome::Kept(n) if n.contains("imported as a Job")),
+        testdata.outcome == Outcome::Imported
+            && testdata
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("imported as a Job")),
         "{testdata:?}"
     );
     assert_eq!(d.service_named("testdata").unwrap().kind, WorkloadKind::Job);

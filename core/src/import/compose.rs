@@ -222,25 +222,24 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             config: s.config,
             ..Container::default()
         });
-        let list = notes.remove(&compose_name).unwrap_or_default();
+        let mut note = vec![format!(
+            "{} container `{}` of {pod_name}'s pod (x-kubeprint)",
+            match c.role {
+                ContainerRole::Init => "init",
+                ContainerRole::Sidecar => "sidecar",
+                ContainerRole::Regular => "regular",
+            },
+            c.name
+        )];
+        note.extend(notes.remove(&compose_name).unwrap_or_default());
         documents.push(DocumentReport {
             line: src.service_line(&compose_name),
             kind: "container".into(),
             name: c.name.clone(),
-            outcome: if list.is_empty() {
-                Outcome::Imported
-            } else {
-                Outcome::Kept(list.join("; "))
-            },
-            note: Some(format!(
-                "{} container `{}` of {pod_name}'s pod (x-kubeprint)",
-                match c.role {
-                    ContainerRole::Init => "init",
-                    ContainerRole::Sidecar => "sidecar",
-                    ContainerRole::Regular => "regular",
-                },
-                c.name
-            )),
+            // Part of the design: what compose says that it could not hold is a note,
+            // not an object kept whole (nothing of it is replayed on export).
+            outcome: Outcome::Imported,
+            note: Some(note.join("; ")),
             file: String::new(),
         });
     }
@@ -319,16 +318,16 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         }
     }
     for (compose_name, name) in imported {
-        let outcome = match notes.get(&compose_name) {
-            Some(n) if !n.is_empty() => Outcome::Kept(n.join("; ")),
-            _ => Outcome::Imported,
-        };
+        let note = notes
+            .get(&compose_name)
+            .filter(|n| !n.is_empty())
+            .map(|n| n.join("; "));
         documents.push(DocumentReport {
             line: src.service_line(&compose_name),
             kind: "service".into(),
             name,
-            outcome,
-            note: None,
+            outcome: Outcome::Imported,
+            note,
             file: String::new(),
         });
     }

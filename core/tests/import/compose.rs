@@ -31,11 +31,15 @@ fn report<'a>(i: &'a Import, name: &str) -> &'a DocumentReport {
         .unwrap_or_else(|| panic!("no report for {name}"))
 }
 
-/// What the report says about a service (empty when it was imported as written).
+/// What the report says about a service (empty when it was imported as written). A
+/// service of a compose file is part of the design or skipped, never kept whole: what
+/// the model cannot hold of it is a note.
 fn notes(i: &Import, name: &str) -> String {
-    match &report(i, name).outcome {
-        Outcome::Kept(n) | Outcome::Skipped(n) => n.clone(),
-        Outcome::Imported => String::new(),
+    let d = report(i, name);
+    match &d.outcome {
+        Outcome::Skipped(n) => n.clone(),
+        Outcome::Imported => d.note.clone().unwrap_or_default(),
+        Outcome::Kept(n) => panic!("{name} kept whole from a compose file: {n}"),
     }
 }
 
