@@ -382,6 +382,21 @@ fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) ->
     let empty_map = Map::new();
     let empty_list = Vec::new();
     match (ours, base, theirs) {
+        // A string map the input left out altogether (a Service without labels) merges
+        // as an empty one: what the design changed in it since the import comes back,
+        // and only that, not every member it rendered at import. Only a string map: its
+        // members stand alone, where a structure (a probe, a list's item) is whole or
+        // not there, and a part of it would be invalid or lose its key.
+        (Some(Value::Object(o)), Some(Value::Object(b)), None)
+            if o.values().chain(b.values()).all(Value::is_string) =>
+        {
+            let keys: std::collections::BTreeSet<&String> = o.keys().chain(b.keys()).to_set();
+            let out: Map<String, Value> = keys
+                .into_iter()
+                .filter_map(|k| Some((k.clone(), merge3(o.get(k), b.get(k), None)?)))
+                .collect();
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
         (Some(Value::Object(o)), b, Some(Value::Object(t)))
             if matches!(b, None | Some(Value::Object(_))) =>
         {
@@ -615,6 +630,37 @@ mod tests {
             today["spec"]["template"]["spec"]["containers"][0]["image"],
             json!("api:2.0")
         );
+    }
+
+    #[test]
+    fn a_map_the_input_left_out_brings_back_only_what_the_design_changed() {
+        let at_import = json!({"metadata": {"name": "web", "labels": {
+            "app.kubernetes.io/name": "web", "app.kubernetes.io/version": "1.0"
+        }}});
+        // The input's Service had no labels at all.
+        let input = json!({"metadata": {"name": "web"}});
+        let r = Residual::between(&at_import, &input);
+        // A new image tag changes the version label the design renders.
+        let mut today = at_import.clone();
+        today["metadata"]["labels"]["app.kubernetes.io/version"] = json!("2.0");
+        r.apply(&mut today);
+        assert_eq!(
+            today,
+            json!({"metadata": {"name": "web", "labels": {"app.kubernetes.io/version": "2.0"}}})
+        );
+        // Unchanged, the input's absence stands.
+        let mut same = at_import.clone();
+        r.apply(&mut same);
+        assert_eq!(same, input);
+        // A structure the input left out comes back whole once the design changes it:
+        // a probe with only its new timeout would have no handler.
+        let probe = json!({"httpGet": {"path": "/healthz", "port": "http"}, "timeoutSeconds": 1});
+        let r = Residual::between(&json!({"readinessProbe": probe}), &json!({}));
+        let mut today = json!({"readinessProbe": probe});
+        today["readinessProbe"]["timeoutSeconds"] = json!(3);
+        let edited = today.clone();
+        r.apply(&mut today);
+        assert_eq!(today, edited);
     }
 
     #[test]

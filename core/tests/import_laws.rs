@@ -505,6 +505,71 @@ proptest! {
     }
 }
 
+/// `v` without its `app.kubernetes.io/version` labels (a label map left empty goes too):
+/// the one label an image tag renders.
+fn without_version_labels(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| {
+                    let mut v = without_version_labels(v);
+                    if k == "labels" {
+                        if let Value::Object(labels) = &mut v {
+                            labels.remove("app.kubernetes.io/version");
+                            if labels.is_empty() {
+                                return None;
+                            }
+                        }
+                    }
+                    Some((k.clone(), v))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_version_labels).collect()),
+        other => other.clone(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// An image tag overridden for one environment of an imported design changes that
+    /// environment's image and version labels, and nothing else: the labels and fields
+    /// the input left out stay out of its Service, Ingress and budget. Also after a link.
+    #[test]
+    fn an_image_tag_override_of_an_imported_service_changes_only_the_image(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        let (name, mut design, s) = imported_service(pick, service, through_link);
+        let before = objects(&design);
+        if workload(&design, &s) == Value::Null {
+            return Ok(());
+        }
+        design.environments[0].overrides.entry(s.id).or_default().image_tag =
+            Some("9.9.9-override".into());
+        let after = objects(&design);
+        prop_assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+        let image = shown(&workload(&design, &s), &s, "/image");
+        prop_assert!(
+            image.as_str().is_some_and(|i| i.contains(":9.9.9-override")),
+            "{}: {} runs {} after the override", name, s.name, image
+        );
+        let workload_key = (render::workload_kind(&s).to_string(), s.name.clone());
+        for (key, was) in &before {
+            if *key == workload_key {
+                continue;
+            }
+            prop_assert_eq!(
+                without_version_labels(&after[key]),
+                without_version_labels(was),
+                "{}: overriding {}'s tag changed {:?}", name, s.name, key
+            );
+        }
+    }
+}
+
 /// Every object `design` renders in its first environment, as JSON, by kind and name.
 fn objects(design: &Design) -> BTreeMap<(String, String), Value> {
     let env = &design.environments[0].name;
