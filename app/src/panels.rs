@@ -4,7 +4,7 @@
 use crate::fields::{Check, Choice, Field};
 use crate::modal::Modal;
 use crate::state::{use_app, Bottom, Side};
-use kubeprint_core::edit::Target;
+use kubeprint_core::edit::{EditError, Target};
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption_row, shutdown_timeline};
 use kubeprint_core::order;
@@ -16,6 +16,7 @@ use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -790,6 +791,7 @@ pub fn Environments() -> impl IntoView {
                             <section class="section" data-testid=format!("env-section-{name}")>
                                 <h3>{name.clone()}</h3>
                                 <div class="row">
+                                    <EnvName name=name.clone() />
                                     <Field label="Namespace" path=e("/namespace") kind=K::Text />
                                     <Choice label="Tier" path=e("/tier") options=presets::TIERS.iter().map(|(label, tier)| (*label, json!(tier))).collect() />
                                 </div>
@@ -798,7 +800,17 @@ pub fn Environments() -> impl IntoView {
                                 <Check label="Runs the design's services" path=e("/hosts_services") />
                                 <crate::delivery::MonitoringFields env=name.clone() />
                                 <crate::route::GatewayFields env=name.clone() />
-                                <button class="danger" on:click=move |_| app.dispatch(Edit::RemoveEnvironment(remove.clone()))>"Remove environment"</button>
+                                <button
+                                    class="danger"
+                                    data-testid=format!("remove-env-{name}")
+                                    prop:disabled=move || names.with(|n| n.len() < 2)
+                                    title=move || if names.with(|n| n.len() < 2) { "A design renders into at least one environment: add another before removing this one" } else { "Remove this environment, its namespace and its overrides (Ctrl+Z brings it back)" }
+                                    on:click=move |_| {
+                                        if app.try_dispatch(Edit::RemoveEnvironment(remove.clone())).is_ok() {
+                                            app.notice.set(Some(format!("Removed {}: Ctrl+Z brings it back", remove)));
+                                        }
+                                    }
+                                >"Remove environment"</button>
                             </section>
                         }
                     }
@@ -809,6 +821,64 @@ pub fn Environments() -> impl IntoView {
                 }>"+ environment"</button>
             </div>
         </aside>
+    }
+}
+
+/// An environment's name. It keys the environment's tab, its section and the paths of
+/// its fields, so it is renamed when the input is left or Enter is pressed, not at
+/// every keystroke; a refused name stays as typed with the reason beside it, and
+/// Escape brings back the current name.
+#[component]
+fn EnvName(name: String) -> impl IntoView {
+    let app = use_app();
+    let error = RwSignal::new(None::<String>);
+    let id = format!("env-name-{name}");
+    let error_id = format!("{id}-error");
+    let current = name.clone();
+    let rename = move |to: String| {
+        let to = to.trim().to_string();
+        if to == current {
+            error.set(None);
+            return;
+        }
+        let path = FieldPath::environment(&current, "/name");
+        match app.try_dispatch(Edit::Set {
+            path,
+            value: json!(to),
+        }) {
+            Ok(()) => {
+                error.set(None);
+                app.seal();
+            }
+            Err(err) => error.set(Some(match err {
+                EditError::Invalid { message, .. } => message,
+                other => other.to_string(),
+            })),
+        }
+    };
+    view! {
+        <label class="field" class:invalid=move || error.read().is_some()>
+            <span class="label">"Name"</span>
+            <input
+                id=id.clone()
+                data-testid=id
+                type="text"
+                value=name.clone()
+                aria-invalid=move || error.read().is_some().to_string()
+                aria-describedby=error_id.clone()
+                on:change=move |ev| rename(event_target_value(&ev))
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.prevent_default();
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.set_value(&name);
+                        }
+                        error.set(None);
+                    }
+                }
+            />
+            <span class="error" id=error_id.clone() data-testid=error_id role="alert">{move || error.get()}</span>
+        </label>
     }
 }
 

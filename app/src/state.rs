@@ -180,12 +180,20 @@ impl AppState {
 
     /// Apply an edit; a refused one is reported in the status bar, never lost silently.
     pub fn dispatch(&self, edit: Edit) {
+        if let Err(err) = self.try_dispatch(edit) {
+            self.status.set(Some(format!("Not applied: {err}")));
+        }
+    }
+
+    /// Apply `edit`, handing a refusal to the caller to show where it was typed. An
+    /// edit applied makes the last refusal in the status bar old news.
+    pub fn try_dispatch(&self, edit: Edit) -> Result<(), kubeprint_core::edit::EditError> {
         let mut result = Ok(());
         self.change(|e| result = e.dispatch(edit));
-        match result {
-            Ok(()) => self.status.set(None),
-            Err(err) => self.status.set(Some(format!("Not applied: {err}"))),
+        if result.is_ok() && self.status.with_untracked(Option::is_some) {
+            self.status.set(None);
         }
+        result
     }
 
     /// End merging of keystrokes into the current undo step. Nothing shown depends on
@@ -221,6 +229,11 @@ impl AppState {
     /// then keep the selection and the environment pointing at things that exist.
     fn change(&self, f: impl FnOnce(&mut Editor)) {
         let mut changed = false;
+        let env = self.env.get_untracked();
+        let env_at = self.editor.with_untracked(|e| {
+            let envs = &e.design.environments;
+            (envs.iter().position(|x| x.name == env), envs.len())
+        });
         self.editor.maybe_update(|e| {
             let before = e.revision();
             f(e);
@@ -229,12 +242,16 @@ impl AppState {
         });
         if changed {
             self.unsaved.set_value(true);
+            // A notice tells what was just done; the next change makes it old news.
+            if self.notice.with_untracked(Option::is_some) {
+                self.notice.set(None);
+            }
             let selected = self.selection.get_untracked();
             let kept = self.editor.with_untracked(|e| e.keep_selection(selected));
             if kept != selected {
                 self.selection.set(kept);
             }
-            self.keep_env_valid();
+            self.keep_env_valid(env_at);
         }
     }
 
@@ -298,13 +315,20 @@ impl AppState {
         self.selection.get()
     }
 
-    fn keep_env_valid(&self) {
+    /// After an edit, the environment shown is one that exists: the same one under its
+    /// new name when it was renamed (or its rename undone: as many environments as
+    /// before, and its place holds another name), else the default one.
+    fn keep_env_valid(&self, (at, count): (Option<usize>, usize)) {
         let env = self.env.get_untracked();
         let fallback = self.editor.with_untracked(|e| {
-            e.design
-                .environment(&env)
-                .is_none()
-                .then(|| presets::default_environment(&e.design))
+            let envs = &e.design.environments;
+            if e.design.environment(&env).is_some() {
+                return None;
+            }
+            match at.and_then(|i| envs.get(i)) {
+                Some(renamed) if envs.len() == count => Some(renamed.name.clone()),
+                _ => Some(presets::default_environment(&e.design)),
+            }
         });
         if let Some(f) = fallback {
             self.env.set(f);

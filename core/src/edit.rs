@@ -412,8 +412,17 @@ impl Design {
                 let i = i.ok_or_else(|| EditError::NoSuchEnvironment(name.clone()))?;
                 let updated: Environment =
                     set_in(&self.environments[i], &path.pointer, value, &at)?;
-                if updated.name != *name && self.environment(&updated.name).is_some() {
-                    return Err(EditError::Duplicate(updated.name));
+                if updated.name != *name {
+                    // A renamed environment names its overlay folder, its Argo CD
+                    // Application and the files of its bundle: a DNS label, like its
+                    // namespace.
+                    crate::names::dns1123_label(&updated.name).map_err(|m| EditError::Invalid {
+                        path: at.clone(),
+                        message: format!("an environment's name {m}"),
+                    })?;
+                    if self.environment(&updated.name).is_some() {
+                        return Err(EditError::Duplicate(updated.name));
+                    }
                 }
                 self.environments[i] = updated;
             }

@@ -102,3 +102,46 @@ fn a_fix_of_what_an_override_caused_changes_that_environment_only() {
         "the templates have services with limits and HPAs"
     );
 }
+
+/// Renaming an environment keeps everything it holds (its namespace, its overrides):
+/// it renders the same objects under its new name, its bundle files move to the new
+/// name, and it survives a share link. A name that cannot name a folder and an
+/// Application, or one already taken, is refused and changes nothing.
+#[test]
+fn a_renamed_environment_keeps_its_overrides_and_renders_the_same() {
+    let mut design = templates::miniredis();
+    let redis = design.services[0].id;
+    override_here(&mut design, "prod", redis, "replicas", json!(5));
+    let before = render(&design, "prod").to_yaml();
+    let rename = |to: &str| Edit::Set {
+        path: FieldPath::environment("prod", "/name"),
+        value: json!(to),
+    };
+    for (bad, why) in [
+        ("Production", "lowercase"),
+        ("", "1 to 63 characters"),
+        ("prod-", "start and end"),
+        ("staging", "already used"),
+    ] {
+        let unchanged = design.clone();
+        let err = design.apply(rename(bad)).unwrap_err().to_string();
+        assert!(err.contains(why), "{bad:?}: {err}");
+        assert_eq!(design, unchanged, "{bad:?} changed the design");
+    }
+    design.apply(rename("production")).unwrap();
+    assert!(design.environment("prod").is_none());
+    let production = design.environment("production").unwrap();
+    assert_eq!(production.overrides[&redis].replicas, Some(5));
+    assert_eq!(render(&design, "production").to_yaml(), before);
+    let files: Vec<String> = export::bundle(&design)
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
+    assert!(files.iter().any(|f| f.contains("production")), "{files:?}");
+    assert!(
+        !files.iter().any(|f| f.split('/').any(|p| p == "prod")),
+        "{files:?}"
+    );
+    let back = link::decode(&link::link("https://k.example/", &design)).unwrap();
+    assert_eq!(back, design);
+}

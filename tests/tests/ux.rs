@@ -1256,3 +1256,81 @@ async fn every_dialog_takes_the_focus_keeps_it_and_gives_it_back() {
     }
     page.close().await;
 }
+
+// An environment is renamed from its section: the tab, the environment shown and its
+// overrides follow; a name that cannot be one is refused where it was typed. Removing
+// one says how to get it back, and the last one cannot be removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
+    let page = Page::open("env-rename").await;
+    page.find("node-order-service").await;
+    page.click("env-prod").await;
+    page.click("open-environments").await;
+    let enter = char::from(Key::Enter).to_string();
+    let pressed = async |p: &Page, env: &str| {
+        p.find(&format!("env-{env}"))
+            .await
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+
+    let prod_yaml = page.yaml().await;
+    page.type_into("env-name-prod", &format!("Prod{enter}"))
+        .await;
+    let refused = page
+        .wait_text("env-name-prod-error", "the refusal", |t| !t.is_empty())
+        .await;
+    assert!(refused.contains("lowercase"), "{refused}");
+    assert_eq!(page.value("env-name-prod").await, "Prod", "kept as typed");
+    page.type_into("env-name-prod", &format!("staging{enter}"))
+        .await;
+    page.wait_text("env-name-prod-error", "the duplicate", |t| {
+        t.contains("already used")
+    })
+    .await;
+
+    page.type_into("env-name-prod", &format!("production{enter}"))
+        .await;
+    page.find("env-section-production").await;
+    assert!(!page.present("env-prod").await, "the old tab is gone");
+    assert_eq!(pressed(&page, "production").await, "true", "still shown");
+    assert_eq!(
+        page.yaml().await,
+        prod_yaml,
+        "the same objects under the new name"
+    );
+    let header = js(
+        &page,
+        "return document.querySelector('section.yaml h2').textContent",
+    )
+    .await;
+    assert_eq!(header, json!("YAML · production"));
+
+    // Undo brings the old name back, and the environment shown follows it again.
+    page.click("undo").await;
+    page.find("env-section-prod").await;
+    assert_eq!(pressed(&page, "prod").await, "true");
+
+    // Removing says how to undo it; the last environment cannot be removed.
+    let envs = js(&page, "return [...document.querySelectorAll('nav.envs button')].map(b => b.dataset.testid.slice(4))").await;
+    let envs: Vec<String> = serde_json::from_value(envs).unwrap();
+    assert!(envs.len() >= 2, "{envs:?}");
+    for env in &envs[..envs.len() - 1] {
+        page.click(&format!("remove-env-{env}")).await;
+        page.wait_text("notice", "the removal notice", |t| {
+            t.contains(&format!("Removed {env}")) && t.contains("Ctrl+Z")
+        })
+        .await;
+        page.wait_gone(&format!("env-section-{env}")).await;
+    }
+    let last = envs.last().unwrap();
+    let button = page.find(&format!("remove-env-{last}")).await;
+    assert_eq!(
+        button.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(pressed(&page, last).await, "true");
+    page.close().await;
+}
