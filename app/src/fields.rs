@@ -7,6 +7,7 @@
 //! another one updates the inputs in place instead of building the inspector anew.
 
 use crate::state::use_app;
+use kubeprint_core::edit::EditError;
 use kubeprint_core::input::{self, FieldKind};
 use kubeprint_core::{Edit, FieldPath};
 use leptos::prelude::*;
@@ -85,10 +86,12 @@ pub fn Field(
         typed.set(raw.clone());
         let path = path.get_untracked();
         match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
-            Ok(edit) => {
-                error.set(None);
-                app.dispatch(edit);
-            }
+            // A value the design refuses (a name already taken) is said where it was
+            // typed, like one that does not parse, and stays as typed.
+            Ok(edit) => error.set(app.try_dispatch(edit).err().map(|err| match err {
+                EditError::Invalid { message, .. } => message,
+                other => other.to_string(),
+            })),
             Err(message) => error.set(Some(message)),
         }
     };
