@@ -1604,12 +1604,12 @@ pub fn search(design: &Design, query: &str) -> Vec<ServiceId> {
 }
 
 /// The minimap's size on a canvas of `view` (width, height) screen pixels: `most`, or
-/// smaller on a small canvas so that it covers at most about a third of its width and
-/// of its height, but never below half of `most` (smaller, it shows nothing useful).
+/// smaller on a small canvas so that it covers at most a quarter of its width and of
+/// its height, but never below 40 % of `most` (smaller, it shows nothing useful).
 pub fn minimap_size(view: (f64, f64), most: (f64, f64)) -> (f64, f64) {
-    let scale = (0.35 * view.0 / most.0)
-        .min(0.4 * view.1 / most.1)
-        .clamp(0.5, 1.0);
+    let scale = (0.25 * view.0 / most.0)
+        .min(0.25 * view.1 / most.1)
+        .clamp(0.4, 1.0);
     (most.0 * scale, most.1 * scale)
 }
 
@@ -2567,16 +2567,20 @@ mod tests {
     }
 
     #[test]
-    fn the_minimap_shrinks_on_a_small_canvas_down_to_half() {
+    fn the_minimap_shrinks_on_a_small_canvas_down_to_two_fifths() {
         let most = (200.0, 130.0);
-        // A laptop's canvas keeps the whole minimap.
-        assert_eq!(minimap_size((588.0, 360.0), most), most);
+        // A wide canvas keeps the whole minimap.
         assert_eq!(minimap_size((1200.0, 700.0), most), most);
-        // A narrow one: a third of its width, the shape kept.
-        let (w, h) = minimap_size((468.0, 330.0), most);
-        assert!((w - 0.35 * 468.0).abs() < 1e-9, "{w}");
+        assert_eq!(minimap_size((800.0, 520.0), most), most);
+        // A narrow one (a 1024-pixel window's three columns): a quarter of its width,
+        // the shape kept.
+        let (w, h) = minimap_size((450.0, 350.0), most);
+        assert!((w - 0.25 * 450.0).abs() < 1e-9, "{w}");
         assert!((w / h - most.0 / most.1).abs() < 1e-9);
-        // A tiny one: never below half.
-        assert_eq!(minimap_size((100.0, 80.0), most), (100.0, 65.0));
+        // A short one: a quarter of its height.
+        let (_, h) = minimap_size((800.0, 300.0), most);
+        assert!((h - 0.25 * 300.0).abs() < 1e-9, "{h}");
+        // A tiny one: never below two fifths.
+        assert_eq!(minimap_size((100.0, 80.0), most), (80.0, 52.0));
     }
 }
