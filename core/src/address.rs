@@ -69,6 +69,70 @@ pub fn default_port(scheme: &str) -> Option<u16> {
     })
 }
 
+/// Whether a variable (or ConfigMap key) whose whole value is a bare name names a host
+/// by its own name: `DB_HOST=db`, `BROKER_URL=kafka`, `OTEL_ENDPOINT=collector`.
+pub fn names_a_host(var: &str) -> bool {
+    const HOST_KEYS: [&str; 7] = ["HOST", "ADDR", "SERVER", "ENDPOINT", "URL", "URI", "BROKER"];
+    let upper = var.to_ascii_uppercase();
+    HOST_KEYS.iter().any(|k| upper.contains(k))
+}
+
+/// `value` with the service name `old` replaced by `new` wherever it is the first label
+/// of an address's host: after `scheme://` or `userinfo@`, before `:port`, before
+/// `.namespace` (one of `namespaces`), or as the whole value of a variable that
+/// [`names_a_host`]. `None` when there is none. Plain text, not the parsed address: a
+/// name half typed (`orders-`) is not a DNS name, and a rename typed letter by letter
+/// goes through such names.
+pub fn rename_host(
+    var: &str,
+    value: &str,
+    old: &str,
+    new: &str,
+    namespaces: &[String],
+) -> Option<String> {
+    if old.is_empty() || !value.contains(old) {
+        return None;
+    }
+    let in_label = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+    let whole = value.trim() == old && names_a_host(var);
+    let mut out = String::with_capacity(value.len());
+    let mut last = 0;
+    for (i, _) in value.match_indices(old) {
+        let (before, after) = (&value[..i], &value[i + old.len()..]);
+        // A label of a longer name, or a segment of a path.
+        if before.chars().next_back().is_some_and(in_label)
+            || (before.ends_with('/') && !before.ends_with("//"))
+            || after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            continue;
+        }
+        let port = after
+            .strip_prefix(':')
+            .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()));
+        let namespace = after.strip_prefix('.').is_some_and(|rest| {
+            namespaces.iter().any(|ns| {
+                rest.strip_prefix(ns.as_str())
+                    .is_some_and(|end| !end.starts_with(|c: char| in_label(c) && c != '.'))
+            })
+        });
+        // Followed by a domain that is not one of the design's namespaces: another host.
+        let elsewhere = after.starts_with('.') && !namespace;
+        let host = before.ends_with("//") || before.ends_with('@');
+        if !elsewhere && (host || port || namespace || whole) {
+            out.push_str(&value[last..i]);
+            out.push_str(new);
+            last = i + old.len();
+        }
+    }
+    (last > 0).then(|| {
+        out.push_str(&value[last..]);
+        out
+    })
+}
+
 /// Every address in `value`.
 pub fn addresses(value: &str) -> Vec<Address> {
     let trimmed = value.trim();
@@ -230,6 +294,49 @@ mod tests {
         let found = addresses(value);
         assert!(found.len() <= 1, "{value}: {found:?}");
         found.into_iter().next().map(|a| (a.host, a.port, a.form))
+    }
+
+    #[test]
+    fn a_renamed_service_is_renamed_where_it_is_a_host_and_nowhere_else() {
+        let ns = ["shop".to_string()];
+        let r = |var: &str, value: &str| rename_host(var, value, "api", "orders-api", &ns);
+        assert_eq!(
+            r("API_URL", "http://api:80/v1").as_deref(),
+            Some("http://orders-api:80/v1")
+        );
+        assert_eq!(r("A", "api:8080").as_deref(), Some("orders-api:8080"));
+        assert_eq!(
+            r("A", "grpc://api.shop.svc.cluster.local:9090").as_deref(),
+            Some("grpc://orders-api.shop.svc.cluster.local:9090")
+        );
+        assert_eq!(
+            r("A", "redis://:pw@api").as_deref(),
+            Some("redis://:pw@orders-api")
+        );
+        assert_eq!(r("API_HOST", "api").as_deref(), Some("orders-api"));
+        assert_eq!(
+            r("UPSTREAMS", "http://api:80,http://web:80,api:81").as_deref(),
+            Some("http://orders-api:80,http://web:80,orders-api:81")
+        );
+        // Not a host of that service: another service's name, another namespace's or
+        // domain's host, a path, a word, a bare value of a variable that is no host.
+        for (var, value) in [
+            ("A", "http://api-gateway:80"),
+            ("A", "http://my-api:80"),
+            ("A", "http://web/api:80"),
+            ("A", "api.example.com:443"),
+            ("A", "http://api.other:80"),
+            ("API_MODE", "api"),
+            ("A", "public api docs"),
+            ("A", "http://web:80/api"),
+        ] {
+            assert_eq!(r(var, value), None, "{var}={value}");
+        }
+        // A name half typed is still followed: `orders-` on the way to `orders-api`.
+        assert_eq!(
+            rename_host("A", "http://orders-:80", "orders-", "orders-a", &ns).as_deref(),
+            Some("http://orders-a:80")
+        );
     }
 
     fn name(n: &str) -> Host {

@@ -405,6 +405,7 @@ impl Design {
                     for kept in &mut self.extra_objects {
                         renamed.refer(&mut kept.0);
                     }
+                    renamed.readdress(self);
                 }
             }
             Target::Environment(name) => {
@@ -609,6 +610,40 @@ struct Renamed {
 }
 
 impl Renamed {
+    /// The addresses in the design's configuration (every container's literal env
+    /// values, every ConfigMap's data) that name the service by its Service's DNS name
+    /// now name it by the new one, so that its callers still reach it (see
+    /// [`crate::address::rename_host`]). Not on the way through an empty name: the
+    /// addresses keep the last one until the field has a name again.
+    fn readdress(&self, design: &mut Design) {
+        if !self.service || self.new.is_empty() {
+            return;
+        }
+        let rename = |var: &str, value: &mut String| {
+            if let Some(v) =
+                crate::address::rename_host(var, value, &self.old, &self.new, &self.namespaces)
+            {
+                *value = v;
+            }
+        };
+        for s in &mut design.services {
+            let configs = std::iter::once(&mut s.config)
+                .chain(s.containers.iter_mut().map(|c| &mut c.config));
+            for config in configs {
+                for e in &mut config.env {
+                    if let EnvValue::Literal(v) = &mut e.value {
+                        rename(&e.name, v);
+                    }
+                }
+            }
+        }
+        for cm in &mut design.config_maps {
+            for (k, v) in &mut cm.data {
+                rename(k, v);
+            }
+        }
+    }
+
     /// An object kept whole from an import (rendered into the services' namespace) that
     /// names the service by its objects' names now names it by the new one: an
     /// Ingress's backends, a Gateway API route's backendRefs, an HPA's target, a

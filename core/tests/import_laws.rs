@@ -505,6 +505,116 @@ proptest! {
     }
 }
 
+/// Every value of the design's configuration that may hold an address, in order: each
+/// service's containers' literal env values, then each ConfigMap's data.
+fn config_values(design: &Design) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for s in &design.services {
+        for config in std::iter::once(&s.config).chain(s.containers.iter().map(|c| &c.config)) {
+            for e in &config.env {
+                if let EnvValue::Literal(v) = &e.value {
+                    out.push((e.name.clone(), v.clone()));
+                }
+            }
+        }
+    }
+    for cm in &design.config_maps {
+        out.extend(cm.data.clone());
+    }
+    out
+}
+
+/// The hosts of the addresses in variable `var`'s `value`, as the address parser reads
+/// them (a bare name is a host in a variable named for one).
+fn hosts((var, value): &(String, String)) -> Vec<String> {
+    address::addresses(value)
+        .into_iter()
+        .filter(|a| a.form != address::Form::Bare || address::names_a_host(var))
+        .filter_map(|a| match a.host {
+            address::Host::Name(h) => Some(h),
+            address::Host::Ip => None,
+        })
+        .collect()
+}
+
+/// `host` with its first label `old` made `new` when the rest is one of `namespaces`
+/// (and `.svc`, `.svc.cluster.local`): the service's Service's names.
+fn renamed_host(host: &str, old: &str, new: &str, namespaces: &[String]) -> String {
+    let Some(rest) = host.strip_prefix(old) else {
+        return host.to_string();
+    };
+    let ours = rest.is_empty()
+        || namespaces.iter().any(|ns| {
+            [String::new(), ".svc".into(), ".svc.cluster.local".into()]
+                .iter()
+                .any(|tail| rest == format!(".{ns}{tail}"))
+        });
+    if ours {
+        format!("{new}{rest}")
+    } else {
+        host.to_string()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Renaming an imported service (one with a Service) renames it in the addresses its
+    /// callers' configuration names it by, and in no other host, as the address parser
+    /// reads them. Also after a link.
+    #[test]
+    fn renaming_an_imported_service_follows_the_addresses_that_call_it(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        let (name, mut design, s) = imported_service(pick, service, through_link);
+        if s.exposure.service == ServiceKind::None {
+            return Ok(());
+        }
+        let namespaces: Vec<String> = design.environments.iter().map(|e| e.namespace.clone()).collect();
+        let before = config_values(&design);
+        design
+            .apply(Edit::Set { path: FieldPath::service(s.id, "/name"), value: json!("renamed-svc") })
+            .unwrap();
+        let after = config_values(&design);
+        prop_assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            let want: Vec<String> = hosts(b)
+                .iter()
+                .map(|h| renamed_host(h, &s.name, "renamed-svc", &namespaces))
+                .collect();
+            prop_assert_eq!(hosts(a), want, "{}: renaming {}: {:?} became {:?}", name, s.name, b, a);
+        }
+    }
+}
+
+#[test]
+fn a_renamed_service_of_the_microservices_demo_is_still_called_by_its_new_name() {
+    let (_, text) = corpus()
+        .into_iter()
+        .find(|(n, _)| n == "microservices-demo.yaml")
+        .unwrap();
+    let mut design = import::kubernetes(&text).design;
+    let cart = design.service_named("cart").unwrap().id;
+    let before = config_values(&design);
+    assert!(before.iter().any(|(_, v)| v == "cart:7070"), "{before:?}");
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(cart, "/name"),
+            value: json!("basket"),
+        })
+        .unwrap();
+    let after = config_values(&design);
+    assert!(after.iter().any(|(_, v)| v == "basket:7070"), "{after:?}");
+    assert!(!after.iter().any(|(_, v)| v.contains("cart:")), "{after:?}");
+    // `cart-redis` is another service: its address stays.
+    assert!(
+        after.iter().any(|(_, v)| v == "cart-redis:6379"),
+        "{after:?}"
+    );
+}
+
 /// `v` without its `app.kubernetes.io/version` labels (a label map left empty goes too):
 /// the one label an image tag renders.
 fn without_version_labels(v: &Value) -> Value {

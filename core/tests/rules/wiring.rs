@@ -421,6 +421,21 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| set_env(d, "DB", "db.shop.svc:5433"),
             |d| set_env(d, "DB", "db.shop.svc:5432"),
         ),
+        // ... the container port behind a ClusterIP Service, which listens on its own
+        // port only; the near miss is a headless Service, whose pods are reached
+        // directly on the container port.
+        fx(
+            "KP321",
+            |d| {
+                db(d).exposure.service = ServiceKind::ClusterIP;
+                db(d).exposure.ports[0].port = 6432;
+                set_env(d, "DB", "db.shop.svc:5432");
+            },
+            |d| {
+                db(d).exposure.ports[0].port = 6432;
+                set_env(d, "DB", "db.shop.svc:5432");
+            },
+        ),
         // ... a namespace no environment uses.
         fx(
             "KP321",

@@ -9,15 +9,12 @@
 use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{escape, svc, Ctx};
 use super::super::{Fix, Severity};
-use crate::address::{addresses, Address, Form, Host};
+use crate::address::{addresses, names_a_host, Address, Form, Host};
 use crate::edges;
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::order::Collect;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Variable names whose whole value, a bare name, is a host (`DB_HOST=db`).
-const HOST_KEYS: [&str; 7] = ["HOST", "ADDR", "SERVER", "ENDPOINT", "URL", "URI", "BROKER"];
 
 /// One value some services read, with where it is written.
 struct Value<'a> {
@@ -204,13 +201,14 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     }
     // The Service port the address names: by its number, or (a headless Service's pods,
     // reached directly) by the container port it targets; the only one when no port is
-    // written.
+    // written. A ClusterIP Service listens on its own ports only: its virtual IP does not
+    // forward the container port.
+    let headless = t.exposure.service == ServiceKind::Headless;
     let service_port = match port {
         Some(p) => {
-            let found =
-                t.exposure.ports.iter().find(|sp| {
-                    sp.port == p || t.resolve_port(&sp.target).map(|c| c.port) == Some(p)
-                });
+            let found = t.exposure.ports.iter().find(|sp| {
+                sp.port == p || (headless && t.resolve_port(&sp.target).map(|c| c.port) == Some(p))
+            });
             let Some(found) = found else {
                 let why = format!(
                     "Service `{}` in `{}` has no port {p}",
@@ -373,11 +371,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
     let Some(ns) = ns else {
         // A bare name resolves in the caller's own namespace. It counts only written as
         // an address (with a port or in a URL), or as the whole value of a host variable.
-        let as_address = a.form != Form::Bare
-            || (a.whole
-                && HOST_KEYS
-                    .iter()
-                    .any(|k| v.key.to_ascii_uppercase().contains(k)));
+        let as_address = a.form != Form::Bare || (a.whole && names_a_host(&v.key));
         if !as_address {
             return None;
         }
