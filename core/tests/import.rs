@@ -2,7 +2,7 @@
 //! are reported per document with their line, and hostile input fails cleanly.
 
 use kubeprint_core::import::{self, Outcome};
-use kubeprint_core::{render, templates, validate};
+use kubeprint_core::{render, rules, templates, validate};
 use std::collections::BTreeMap;
 
 #[path = "import/compose.rs"]
@@ -696,4 +696,50 @@ fn reports_of_several_files_name_the_file_and_its_own_lines() {
     assert_eq!(imported.design.config_maps.len(), 2);
     // Text without a name (pasted) has no file.
     assert_eq!(import::kubernetes(a).documents[0].file, "");
+}
+
+/// A document cut short after `metadata:` (a paste that lost its tail) has no name:
+/// Kubernetes would refuse it, so it is not imported, and the report says why; the
+/// objects before it still come in.
+#[test]
+fn an_object_without_a_name_is_not_imported_and_the_report_says_why() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  A: b\n---\napiVersion: v1\nkind: Service\nmetadata:\n";
+    let imported = import::kubernetes(text);
+    let service = imported
+        .documents
+        .iter()
+        .find(|d| d.kind == "Service")
+        .unwrap();
+    assert!(
+        matches!(&service.outcome, Outcome::Skipped(why) if why.contains("no `metadata.name`") && why.contains("cut short")),
+        "{service:?}"
+    );
+    assert_eq!(service.line, 8);
+    assert!(imported.design.config_map("web-config").is_some());
+    let generated = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: migrate:1\n";
+    assert!(!matches!(
+        import::kubernetes(generated).documents[0].outcome,
+        Outcome::Skipped(_)
+    ));
+}
+
+/// The import's summary counts the findings of the environment the design opens on
+/// (prod), not of its first one.
+#[test]
+fn the_summary_counts_the_findings_of_the_environment_shown() {
+    let text = manifest("stfc-compose.yaml");
+    let imported = kubeprint_core::compose::import(&text, &Default::default());
+    let shown = kubeprint_core::presets::default_environment(&imported.design);
+    assert_eq!(shown, "prod");
+    assert_ne!(imported.design.environments[0].name, shown);
+    let summary = imported.summary();
+    assert!(summary.contains("in `prod`"), "{summary}");
+    let warnings = rules::validate(&imported.design, "prod")
+        .iter()
+        .filter(|f| f.severity == rules::Severity::Warning)
+        .count();
+    assert!(
+        summary.contains(&format!("{warnings} warning")),
+        "{summary}"
+    );
 }

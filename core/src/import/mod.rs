@@ -95,7 +95,7 @@ impl Import {
 
     /// One line for people, as the import dialog and the CLI show it: how much came in,
     /// how much was kept whole or upgraded from a removed API version, and what the rules
-    /// find in the design's first environment. When nothing came in (the CLI stops with
+    /// find in the environment the design opens on (prod if it has one). When nothing came in (the CLI stops with
     /// its own message then), it says so and that the open design is unchanged.
     pub fn summary(&self) -> String {
         if self.documents.is_empty() {
@@ -108,12 +108,8 @@ impl Import {
                 crate::words::counted(self.documents.len(), "document"),
             );
         }
-        let env = self
-            .design
-            .environments
-            .first()
-            .map(|e| e.name.clone())
-            .unwrap_or_default();
+        // The environment the design opens on.
+        let env = crate::presets::default_environment(&self.design);
         let findings = crate::rules::validate(&self.design, &env);
         let count = |s: crate::rules::Severity| findings.iter().filter(|f| f.severity == s).count();
         let kept = self
@@ -251,6 +247,17 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                 json => vec![json],
             };
             for item in items {
+                if let Some(reason) = unnamed(&item) {
+                    documents.push(DocumentReport {
+                        file: file.to_string(),
+                        line,
+                        kind: item["kind"].as_str().unwrap_or_default().to_string(),
+                        name: String::new(),
+                        outcome: Outcome::Skipped(reason),
+                        note: None,
+                    });
+                    continue;
+                }
                 let (o, outcome, note) = object_of(item);
                 // A modelled kind whose value reads as YAML but not as its field
                 // (`replicas: "{{ .Values.n }}"`) is most likely an unrendered template;
@@ -291,6 +298,19 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
         renamed,
     };
     (import, inputs)
+}
+
+/// Why an object cannot be imported for want of a name (Kubernetes refuses one with
+/// neither `metadata.name` nor `metadata.generateName`): most often a file cut short.
+fn unnamed(item: &Value) -> Option<String> {
+    let named = |field: &str| {
+        item["metadata"][field]
+            .as_str()
+            .is_some_and(|n| !n.trim().is_empty())
+    };
+    (!named("name") && !named("generateName")).then(|| {
+        "it has no `metadata.name`, and Kubernetes refuses an object without one (was the text cut short?): give it a name and import again".to_string()
+    })
 }
 
 /// The object in one input document: typed where the model knows its kind, else kept
