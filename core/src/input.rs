@@ -198,28 +198,35 @@ pub fn display(value: Option<&Value>) -> String {
     }
 }
 
+/// The largest count or number of seconds a field takes: Kubernetes writes replicas,
+/// probe timings and most other numbers as int32, and the YAML would not hold more.
+pub const MAX_COUNT: u32 = i32::MAX as u32;
+
 fn count(text: &str) -> Result<u32, String> {
-    text.parse().map_err(|_| {
+    let too_large = || format!("`{text}` is too large: at most {MAX_COUNT} (a Kubernetes int32)");
+    let n: u32 = text.parse().map_err(|_| {
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         if text.strip_prefix('-').is_some_and(digits) {
             format!("`{text}` is negative: use a whole number, 0 or more")
         } else if digits(text) {
-            format!("`{text}` is too large: at most {}", u32::MAX)
+            too_large()
         } else {
             format!("`{text}` is not a whole number")
         }
-    })
+    })?;
+    (n <= MAX_COUNT).then_some(n).ok_or_else(too_large)
 }
 
 /// `30`, `30s`, `1m`, `1m30s`, `1h`, with optional spaces between parts.
 pub fn seconds(text: &str) -> Result<u32, String> {
     let bad = || format!("`{text}` is not a duration: use seconds (30) or 30s, 1m, 1m30s");
-    let too_long = || format!("`{text}` is too long: at most {} seconds", u32::MAX);
+    let too_long =
+        || format!("`{text}` is too long: at most {MAX_COUNT} seconds (a Kubernetes int32)");
     if text.is_empty() {
         return Err(bad());
     }
     if let Ok(n) = text.parse::<u32>() {
-        return Ok(n);
+        return (n <= MAX_COUNT).then_some(n).ok_or_else(too_long);
     }
     if text.starts_with('-') && seconds(&text[1..]).is_ok() {
         return Err(format!(
@@ -258,7 +265,10 @@ pub fn seconds(text: &str) -> Result<u32, String> {
     if !digits.is_empty() || !seen_unit {
         return Err(bad());
     }
-    u32::try_from(total).map_err(|_| too_long())
+    u32::try_from(total)
+        .ok()
+        .filter(|n| *n <= MAX_COUNT)
+        .ok_or_else(too_long)
 }
 
 #[cfg(test)]
@@ -287,7 +297,9 @@ mod tests {
         assert!(seconds("99999999999999999999999h")
             .unwrap_err()
             .contains("too long"));
-        assert_eq!(seconds("4294967295"), Ok(u32::MAX));
+        assert_eq!(seconds("2147483647"), Ok(MAX_COUNT));
+        assert!(seconds("2147483648").unwrap_err().contains("int32"));
+        assert!(seconds("35791395m").unwrap_err().contains("too long"));
     }
 
     #[test]
@@ -299,6 +311,12 @@ mod tests {
         assert!(parse(FieldKind::Count, "999999999999")
             .unwrap_err()
             .contains("too large"));
+        // Replicas and the like are int32 in Kubernetes: 3,000,000,000 fits a u32 but
+        // would be written as 2147483647.
+        assert_eq!(parse(FieldKind::Count, "2147483647"), Ok(json!(2147483647)));
+        assert!(parse(FieldKind::Count, "3000000000")
+            .unwrap_err()
+            .contains("at most 2147483647"));
         assert!(parse(FieldKind::Count, "three")
             .unwrap_err()
             .contains("not a whole number"));
