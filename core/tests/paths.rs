@@ -380,6 +380,30 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 },
             })))
         }),
+        // order-service made public, and a copy of its own Ingress kept whole under
+        // another name.
+        ("KP721", |d| {
+            let s = api(d);
+            s.exposure.ingress = Some(IngressRoute {
+                host: "orders.example.com".into(),
+                path: "/".into(),
+                port: s.exposure.ports[0].name.clone(),
+                tls: false,
+            });
+            let env = d.environments[0].name.clone();
+            let mut copy = render(d, &env)
+                .objects
+                .iter()
+                .find(|o| o.kind() == "Ingress")
+                .expect("an Ingress")
+                .to_json();
+            copy["metadata"]["name"] = serde_json::json!("legacy");
+            copy["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .remove("namespace");
+            d.extra_objects.push(KeptObject(copy));
+        }),
         ("KP720", |d| {
             d.extra_objects.push(KeptObject(serde_json::json!({
                 "apiVersion": "v1",

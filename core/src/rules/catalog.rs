@@ -806,6 +806,14 @@ CONFIG_SOURCE_MISSING = Rule {
     instead: "Add the ConfigMap or Secret, fix the name, or mark the reference optional when the pod can run without it.",
     source: "kube-linter env-value-from; Kubernetes docs, ConfigMaps and Secrets (optional references)",
 };
+INGRESS_ROUTE_CLAIMED_TWICE = Rule {
+    code: "KP721", name: "ingress_route_claimed_twice", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "No two Ingresses of one environment and one ingress class (or both without one) may claim the same host and path with the same pathType: a service's own Ingress, a kept path or a kept Ingress included. The later one is reported.",
+    why: "ingress-nginx's admission webhook refuses the second Ingress (`host \"shop.example.com\" and path \"/\" is already defined in ingress ...`), so applying the bundle fails; a controller without the webhook merges them and sends the path to one backend, the other silently never gets its traffic.",
+    bad: "Ingress shop (kept from an import): shop.example.com / -> frontend; frontend's own Ingress: shop.example.com / -> frontend",
+    instead: "Give one of them another host or path, or remove the duplicate (an imported Ingress the service's own now replaces).",
+    source: "ingress-nginx admission webhook (`host and path already defined`); Kubernetes docs, Ingress (paths and pathType)",
+};
 JOB_RUN_EXCEEDS_DEADLINE = Rule {
     code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
     summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",

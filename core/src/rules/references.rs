@@ -21,6 +21,7 @@ use crate::model::*;
 use crate::naming;
 use crate::selector::Selector;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// Every reference check of the environment.
 pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
@@ -47,6 +48,7 @@ pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
     for p in &ix.pods {
         r.pod(p);
     }
+    r.ingress_claims();
 }
 
 /// Reports findings about the objects of an index.
@@ -158,6 +160,59 @@ impl Reporter<'_, '_, '_> {
                     format!("{who} routes {route} to {problem}"),
                 );
             }
+        }
+    }
+
+    /// KP721: no two Ingresses of one ingress class claim the same host and path (with
+    /// the same pathType). The later one is reported, naming the one it collides with.
+    fn ingress_claims(&mut self) {
+        let mut claimed: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+        let mut collisions = Vec::new();
+        for (i, e) in self.ix.objects.iter().enumerate() {
+            if e.kind != "Ingress" {
+                continue;
+            }
+            let spec = &e.json["spec"];
+            let class = spec["ingressClassName"]
+                .as_str()
+                .or(e.json["metadata"]["annotations"]["kubernetes.io/ingress.class"].as_str())
+                .unwrap_or_default();
+            for (r, rule) in items(&spec["rules"]) {
+                let host = rule["host"].as_str().unwrap_or("*");
+                for (p, path) in items(&rule["http"]["paths"]) {
+                    let route = path["path"].as_str().unwrap_or("/");
+                    let kind = path["pathType"]
+                        .as_str()
+                        .unwrap_or("ImplementationSpecific");
+                    let key = (class.into(), host.into(), route.into(), kind.into());
+                    match claimed.get(&key) {
+                        Some(&first) if first != i => collisions.push((
+                            i,
+                            first,
+                            format!("/spec/rules/{r}/http/paths/{p}/path"),
+                            format!("{host}{route}"),
+                        )),
+                        Some(_) => {}
+                        None => {
+                            claimed.insert(key, i);
+                        }
+                    }
+                }
+            }
+        }
+        for (i, first, at, route) in collisions {
+            let (who, other) = (
+                self.who(&self.ix.objects[i]),
+                self.who(&self.ix.objects[first]),
+            );
+            self.report(
+                &INGRESS_ROUTE_CLAIMED_TWICE,
+                i,
+                &at,
+                format!(
+                    "{who} claims {route}, which {other} already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two"
+                ),
+            );
         }
     }
 

@@ -320,7 +320,7 @@ pub(super) fn ingress_view(i: &net::Ingress) -> Value {
                 let paths = r.http.as_ref().map(|h| {
                     h.paths
                         .iter()
-                        .map(|p| json!({"path": p.path, "backend": backend(&p.backend)}))
+                        .map(|p| json!({"path": p.path, "pathType": p.path_type, "backend": backend(&p.backend)}))
                         .collect::<Vec<_>>()
                 });
                 json!({"host": r.host, "http": {"paths": paths}})
@@ -335,6 +335,7 @@ pub(super) fn ingress_view(i: &net::Ingress) -> Value {
     json!({
         "metadata": {"annotations": i.metadata.annotations},
         "spec": {
+            "ingressClassName": spec.and_then(|s| s.ingress_class_name.as_ref()),
             "defaultBackend": spec.and_then(|s| s.default_backend.as_ref()).and_then(backend),
             "rules": rules,
             "tls": tls,

@@ -500,7 +500,36 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 )
             },
         ),
+        // KP721: two Ingresses claim the same host and path; the near miss gives the
+        // second another pathType, which ingress-nginx tells apart.
+        fx(
+            "KP721",
+            |d| {
+                for name in ["shop-a", "shop-b"] {
+                    legacy_ingress(d, name, "Prefix");
+                }
+            },
+            |d| {
+                legacy_ingress(d, "shop-a", "Prefix");
+                legacy_ingress(d, "shop-b", "Exact");
+            },
+        ),
     ]
+}
+
+/// A kept Ingress `name` of no class routing shop.example.com/legacy to api.
+fn legacy_ingress(d: &mut Design, name: &str, path_type: &str) {
+    keep(
+        d,
+        json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": name},
+            "spec": {"rules": [{"host": "shop.example.com", "http": {"paths": [
+                {"path": "/legacy", "pathType": path_type,
+                 "backend": {"service": {"name": "api", "port": {"name": "http"}}}},
+            ]}}]},
+        }),
+    );
 }
 
 /// The corpus files `files`, imported as one input.
