@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// The wiring checks of the environment as a whole.
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
+    ingress_claims(cx, deployed);
     addresses::environment(cx, deployed);
     monitoring::environment(cx);
     gateway::environment(cx);
@@ -445,6 +446,46 @@ fn probe_port_of(
             path,
             value,
         );
+    }
+}
+
+/// KP721 for a design that keeps nothing from an import: no two services' own Ingresses
+/// (one class, the design's) claim the same host and path. With something kept, the
+/// reference rules compare every rendered Ingress, these included.
+fn ingress_claims(cx: &mut Ctx, deployed: &[Service]) {
+    if !cx.rendered.objects.is_empty() {
+        return;
+    }
+    let mut claimed: HashMap<(&str, &str), &Service> = HashMap::new();
+    for s in deployed {
+        let Some(route) = &s.exposure.ingress else {
+            continue;
+        };
+        if s.exposure.service == ServiceKind::None {
+            continue;
+        }
+        let host = if route.host.is_empty() {
+            "*"
+        } else {
+            route.host.as_str()
+        };
+        match claimed.get(&(host, route.path.as_str())) {
+            Some(first) => {
+                let message = format!(
+                    "the Ingress of `{}` claims {host}{}, which the Ingress of `{}` already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two",
+                    s.name, route.path, first.name
+                );
+                cx.report(
+                    &INGRESS_ROUTE_CLAIMED_TWICE,
+                    Some(s),
+                    svc(s, "/exposure/ingress/path"),
+                    message,
+                );
+            }
+            None => {
+                claimed.insert((host, route.path.as_str()), s);
+            }
+        }
     }
 }
 

@@ -514,6 +514,18 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 legacy_ingress(d, "shop-b", "Exact");
             },
         ),
+        // ... two services' own Ingresses, in a design that keeps nothing from an
+        // import; the near miss routes the second under another path.
+        fx(
+            "KP721",
+            |d| db(d).exposure.ingress = api(d).exposure.ingress.clone(),
+            |d| {
+                let mut route = api(d).exposure.ingress.clone().unwrap();
+                route.path = "/db".into();
+                route.port = "postgres".into();
+                db(d).exposure.ingress = Some(route);
+            },
+        ),
     ]
 }
 
