@@ -20,7 +20,9 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
         storage::clear_fragment();
         match link::decode(&fragment) {
             Ok(design) => {
-                let slot = storage::new_slot(&design.name).unwrap_or(0);
+                let slot = storage::slot_holding(&design)
+                    .or_else(|| storage::new_slot(&design.name).ok())
+                    .unwrap_or(0);
                 return (design, slot, None);
             }
             Err(e) => {
@@ -67,7 +69,11 @@ pub(crate) fn open_link(app: AppState, fragment: &str) {
     match link::decode(fragment) {
         Ok(design) => {
             app.banner.set(None);
-            app.open_new(design);
+            match storage::slot_holding(&design) {
+                // Opened before and not changed since: that saved design, not a copy.
+                Some(slot) => app.switch_to(slot, design),
+                None => app.open_new(design),
+            }
         }
         Err(e) => app.banner.set(Some(Banner {
             message: format!("This link could not be opened: {e}. Your design is unchanged."),

@@ -102,6 +102,21 @@ pub fn save(id: u32, design: &Design) -> Result<(), String> {
     save_slots(&all)
 }
 
+/// The saved design that is exactly `design`, if one is: a link opened twice opens the
+/// design it saved the first time instead of a copy. Only slots of the same name are
+/// read, and compared as saved text.
+pub fn slot_holding(design: &Design) -> Option<u32> {
+    let store = storage().ok()?;
+    let text = file::to_json(design);
+    slots()
+        .into_iter()
+        .filter(|s| s.name == design.name)
+        .find(|s| {
+            store.get_item(&design_key(s.id)).ok().flatten().as_deref() == Some(text.as_str())
+        })
+        .map(|s| s.id)
+}
+
 /// Read a saved design. A damaged one is reported and left in storage untouched.
 pub fn load(id: u32) -> Result<Option<Design>, String> {
     let Some(text) = storage()?.get_item(&design_key(id)).ok().flatten() else {

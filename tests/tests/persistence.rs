@@ -44,6 +44,73 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
         "the same YAML in a browser that never saw the design"
     );
     assert!(other.present("node-node-manager").await);
+
+    // The same link again, on a design changed since: a new saved design; once more,
+    // that one, not a third copy.
+    let slots = async |p: &Page| {
+        p.client
+            .execute(
+                "return document.querySelectorAll('[data-testid=\"design-slot\"] option').length",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap()
+    };
+    let fragment = url.split_once('#').unwrap().1.to_string();
+    let follow = async |p: &Page| {
+        p.client
+            .execute(
+                "location.hash = arguments[0]",
+                vec![fragment.clone().into()],
+            )
+            .await
+            .unwrap();
+    };
+    let first = other
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=\"design-slot\"]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    other.type_into(GRACE, "42").await;
+    other
+        .wait_text("yaml", "the edit", |t| {
+            t.contains("terminationGracePeriodSeconds: 42")
+        })
+        .await;
+    let n = slots(&other).await;
+    follow(&other).await;
+    other
+        .wait_text("yaml", "the link again", |t| {
+            t.contains("terminationGracePeriodSeconds: 41")
+        })
+        .await;
+    assert_eq!(
+        slots(&other).await,
+        n + 1,
+        "an edited design is not the link's"
+    );
+    other.select("design-slot", first.as_str().unwrap()).await;
+    other
+        .wait_text("yaml", "the edited one", |t| {
+            t.contains("terminationGracePeriodSeconds: 42")
+        })
+        .await;
+    follow(&other).await;
+    other
+        .wait_text("yaml", "the link once more", |t| {
+            t.contains("terminationGracePeriodSeconds: 41")
+        })
+        .await;
+    assert_eq!(
+        slots(&other).await,
+        n + 1,
+        "no copy of a design already saved"
+    );
     other.close().await;
 }
 
