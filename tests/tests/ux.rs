@@ -1334,3 +1334,36 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     assert_eq!(pressed(&page, last).await, "true");
     page.close().await;
 }
+
+// A name the design refuses (another service has it) is said under the field, which
+// keeps what was typed; the design keeps a name that works, and the status corner
+// stays quiet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_already_taken_is_refused_beside_the_field_and_stays_as_typed() {
+    let page = Page::open("name-taken").await;
+    page.find("node-order-service").await;
+    let design = templates::connectum();
+    let other = &design.services[1].name;
+    let id = "services/s1/name";
+    page.type_into(id, other).await;
+    let error = js(
+        &page,
+        &format!("return document.getElementById('{id}-error').textContent"),
+    )
+    .await;
+    assert!(error.as_str().unwrap().contains("already used"), "{error}");
+    assert_eq!(page.value(id).await, *other, "kept as typed");
+    assert_eq!(page.text("status").await, "", "said where it was typed");
+    // The other service keeps its name and its node.
+    assert!(page.present(&format!("node-{other}")).await);
+    // Typing on to a free name applies it and clears the message.
+    page.type_into(id, "orders").await;
+    page.find("node-orders").await;
+    let error = js(
+        &page,
+        &format!("return document.getElementById('{id}-error').textContent"),
+    )
+    .await;
+    assert_eq!(error, json!(""));
+    page.close().await;
+}
