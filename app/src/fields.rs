@@ -34,6 +34,10 @@ pub fn Field(
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional)] title: &'static str,
     #[prop(optional)] compact: bool,
+    // Applied when the field is left or Enter is pressed, not at every keystroke: for a
+    // name that others follow (a service's), whose every half-typed value would be a
+    // rename of its own.
+    #[prop(optional)] on_commit: bool,
 ) -> impl IntoView {
     let app = use_app();
     let id = move || path.with(FieldPath::to_string);
@@ -81,9 +85,7 @@ pub fn Field(
         }
         now
     });
-    let on_input = move |ev| {
-        let raw = event_target_value(&ev);
-        typed.set(raw.clone());
+    let apply = move |raw: String| {
         let path = path.get_untracked();
         match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
             // A value the design refuses (a name already taken) is said where it was
@@ -93,6 +95,20 @@ pub fn Field(
                 other => other.to_string(),
             })),
             Err(message) => error.set(Some(message)),
+        }
+    };
+    let on_input = move |ev| {
+        let raw = event_target_value(&ev);
+        typed.set(raw.clone());
+        if on_commit {
+            error.set(None);
+        } else {
+            apply(raw);
+        }
+    };
+    let on_change = move |ev| {
+        if on_commit && typed.get_untracked() != shown.get_untracked() {
+            apply(event_target_value(&ev));
         }
     };
     let error_id = move || format!("{}-error", id());
@@ -124,6 +140,7 @@ pub fn Field(
                     app.seal();
                 }
                 on:input=on_input
+                on:change=on_change
             />
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
             <span class="error" id=error_id role="alert">{move || error.get()}</span>

@@ -231,7 +231,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
         </div>
         <div class="sections">
             {section("General", view! {
-                <Field label="Name" path=at(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'" />
+                <Field label="Name" path=at(id, "/name") kind=K::Text hint="DNS-1035: lowercase, digits, '-'; Enter applies it, and its callers follow" on_commit=true />
                 <Choice label="Kind" path=at(id, "/kind") options=choices(presets::WORKLOAD_KINDS) />
                 <Field label="Role (component label)" path=at(id, "/component") kind=K::Text placeholder="backend" hint="app.kubernetes.io/component: what part of the system it is" title="Written as the app.kubernetes.io/component label on every object of this service (frontend, backend, database, ...)" />
                 <Field label="Image" path=at(id, "/image") kind=K::Image placeholder="ghcr.io/acme/api" hint="a whole reference (nginx:1.27) fills Tag and Digest too" />

@@ -992,8 +992,12 @@ async fn the_yaml_menu_shows_the_selected_services_objects_or_one_kind() {
     assert_eq!(page.value("yaml-object").await, format!("Service/{second}"));
     // Renamed, its objects are listed anew: the choice follows to the renamed one.
     let renamed = format!("{second}-x");
-    page.type_into(&format!("services/s{}/name", id.0), &renamed)
-        .await;
+    // A service's name applies on Enter (its callers follow it then).
+    page.type_into(
+        &format!("services/s{}/name", id.0),
+        &format!("{renamed}{}", char::from(fantoccini::key::Key::Enter)),
+    )
+    .await;
     page.wait_text("yaml", "the renamed Service", |t| {
         t.contains(&format!("\n  name: {renamed}\n")) && kinds_of(t) == ["Service"]
     })

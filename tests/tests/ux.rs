@@ -1345,7 +1345,22 @@ async fn a_name_already_taken_is_refused_beside_the_field_and_stays_as_typed() {
     let design = templates::connectum();
     let other = &design.services[1].name;
     let id = "services/s1/name";
+    let enter = char::from(Key::Enter);
+    // Typed, nothing happens yet: a name applies on Enter or when the field is left.
     page.type_into(id, other).await;
+    assert_eq!(
+        js(
+            &page,
+            &format!("return document.getElementById('{id}-error').textContent")
+        )
+        .await,
+        json!("")
+    );
+    assert!(
+        page.present("node-order-service").await,
+        "not renamed while typing"
+    );
+    page.type_into(id, &format!("{other}{enter}")).await;
     let error = js(
         &page,
         &format!("return document.getElementById('{id}-error').textContent"),
@@ -1353,11 +1368,15 @@ async fn a_name_already_taken_is_refused_beside_the_field_and_stays_as_typed() {
     .await;
     assert!(error.as_str().unwrap().contains("already used"), "{error}");
     assert_eq!(page.value(id).await, *other, "kept as typed");
+    assert!(
+        page.present("node-order-service").await,
+        "the design keeps its name"
+    );
     assert_eq!(page.text("status").await, "", "said where it was typed");
     // The other service keeps its name and its node.
     assert!(page.present(&format!("node-{other}")).await);
     // Typing on to a free name applies it and clears the message.
-    page.type_into(id, "orders").await;
+    page.type_into(id, &format!("orders{enter}")).await;
     page.find("node-orders").await;
     let error = js(
         &page,
