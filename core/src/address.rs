@@ -70,19 +70,37 @@ pub fn default_port(scheme: &str) -> Option<u16> {
 }
 
 /// Whether a variable (or ConfigMap key) whose whole value is a bare name names a host
-/// by its own name: `DB_HOST=db`, `BROKER_URL=kafka`, `OTEL_ENDPOINT=collector`.
+/// by its own name: one of its words (split at `_`, `-`, `.`) is HOST, ADDR, SERVER,
+/// ENDPOINT, URL, URI or BROKER, or their plural: `DB_HOST=db`, `BROKER_URL=kafka`,
+/// `OTEL_ENDPOINT=collector`; not `URL_PREFIX`'s neighbour `SECURITY_PROVIDER`.
 pub fn names_a_host(var: &str) -> bool {
-    const HOST_KEYS: [&str; 7] = ["HOST", "ADDR", "SERVER", "ENDPOINT", "URL", "URI", "BROKER"];
-    let upper = var.to_ascii_uppercase();
-    HOST_KEYS.iter().any(|k| upper.contains(k))
+    const HOST_KEYS: [&str; 8] = [
+        "HOST", "HOSTNAME", "ADDR", "SERVER", "ENDPOINT", "URL", "URI", "BROKER",
+    ];
+    var.to_ascii_uppercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| {
+            HOST_KEYS
+                .iter()
+                .any(|k| w == *k || w.strip_suffix('S') == Some(k))
+        })
 }
 
-/// `value` with the service name `old` replaced by `new` wherever it is the first label
-/// of an address's host: after `scheme://` or `userinfo@`, before `:port`, before
-/// `.namespace` (one of `namespaces`), or as the whole value of a variable that
-/// [`names_a_host`]. `None` when there is none. Plain text, not the parsed address: a
-/// name half typed (`orders-`) is not a DNS name, and a rename typed letter by letter
-/// goes through such names.
+/// Whether a variable (or ConfigMap key) holds an image reference or a version by its
+/// name (`PG_IMAGE`, `BACKUP_IMAGE_TAG`, `APP_VERSION`), whose `name:tag` reads like
+/// `host:port`.
+pub fn names_an_image(var: &str) -> bool {
+    var.to_ascii_uppercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
+}
+
+/// `value` of variable `var` with service `old`'s Service renamed `new` in every address
+/// whose host names it: `old`, `old.<ns>`, `old.<ns>.svc`, `old.<ns>.svc.cluster.local`
+/// for a namespace `ns` of `namespaces`, and its StatefulSet pods' `old-0.old...`; a
+/// bare name only in a variable that [`names_a_host`]. Addresses are found as the
+/// address rule finds them ([`addresses`]), so an image reference, a `topic:3:1` spec
+/// or an external `old.<ns>.example.com` is left alone. `None` when nothing changed.
 pub fn rename_host(
     var: &str,
     value: &str,
@@ -90,42 +108,70 @@ pub fn rename_host(
     new: &str,
     namespaces: &[String],
 ) -> Option<String> {
-    if old.is_empty() || !value.contains(old) {
+    if old.is_empty()
+        || new.is_empty()
+        || names_an_image(var)
+        || !value.to_ascii_lowercase().contains(old)
+    {
         return None;
     }
-    let in_label = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
-    let whole = value.trim() == old && names_a_host(var);
-    let mut out = String::with_capacity(value.len());
+    let renamed = |host: &str| -> Option<String> {
+        let labels: Vec<&str> = host.split('.').collect();
+        let pod = labels[0]
+            .strip_prefix(old)
+            .and_then(|r| r.strip_prefix('-'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let (first, rest) = match (labels[0] == old, pod, labels.get(1)) {
+            (true, _, _) => (new.to_string(), &labels[1..]),
+            (false, Some(n), Some(&service)) if service == old => {
+                (format!("{new}-{n}.{new}"), &labels[2..])
+            }
+            _ => return None,
+        };
+        let ours = match rest {
+            [] => true,
+            [ns] | [ns, "svc"] | [ns, "svc", "cluster", "local"] => {
+                namespaces.iter().any(|n| n == ns)
+            }
+            _ => false,
+        };
+        ours.then(|| {
+            std::iter::once(first.as_str())
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+    };
+    let trimmed = value.trim();
+    let words = words(trimmed);
+    let whole = words.len() == 1;
+    let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
+    let mut out = String::with_capacity(value.len() + new.len());
     let mut last = 0;
-    for (i, _) in value.match_indices(old) {
-        let (before, after) = (&value[..i], &value[i + old.len()..]);
-        // A label of a longer name, or a segment of a path.
-        if before.chars().next_back().is_some_and(in_label)
-            || (before.ends_with('/') && !before.ends_with("//"))
-            || after
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+    for w in words {
+        let Some((Host::Name(host), _, form)) = word(w) else {
+            continue;
+        };
+        if form == Form::Bare && !(whole && names_a_host(var)) {
             continue;
         }
-        let port = after
-            .strip_prefix(':')
-            .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()));
-        let namespace = after.strip_prefix('.').is_some_and(|rest| {
-            namespaces.iter().any(|ns| {
-                rest.strip_prefix(ns.as_str())
-                    .is_some_and(|end| !end.starts_with(|c: char| in_label(c) && c != '.'))
-            })
-        });
-        // Followed by a domain that is not one of the design's namespaces: another host.
-        let elsewhere = after.starts_with('.') && !namespace;
-        let host = before.ends_with("//") || before.ends_with('@');
-        if !elsewhere && (host || port || namespace || whole) {
-            out.push_str(&value[last..i]);
-            out.push_str(new);
-            last = i + old.len();
-        }
+        let Some(new_host) = renamed(&host) else {
+            continue;
+        };
+        // Where the host is in its word (written in any case; the parser lowercases).
+        let lower = w.to_ascii_lowercase();
+        let at = lower
+            .match_indices(host.as_str())
+            .map(|(i, _)| i)
+            .find(|&i| {
+                !lower[..i].ends_with(in_host) && !lower[i + host.len()..].starts_with(in_host)
+            });
+        let Some(at) = at else { continue };
+        // `w` is a slice of `value`: its place there.
+        let start = w.as_ptr() as usize - value.as_ptr() as usize + at;
+        out.push_str(&value[last..start]);
+        out.push_str(&new_host);
+        last = start + host.len();
     }
     (last > 0).then(|| {
         out.push_str(&value[last..]);
@@ -298,45 +344,59 @@ mod tests {
 
     #[test]
     fn a_renamed_service_is_renamed_where_it_is_a_host_and_nowhere_else() {
-        let ns = ["shop".to_string()];
+        let ns = ["shop".to_string(), "prod".to_string()];
         let r = |var: &str, value: &str| rename_host(var, value, "api", "orders-api", &ns);
-        assert_eq!(
-            r("API_URL", "http://api:80/v1").as_deref(),
-            Some("http://orders-api:80/v1")
-        );
-        assert_eq!(r("A", "api:8080").as_deref(), Some("orders-api:8080"));
-        assert_eq!(
-            r("A", "grpc://api.shop.svc.cluster.local:9090").as_deref(),
-            Some("grpc://orders-api.shop.svc.cluster.local:9090")
-        );
-        assert_eq!(
-            r("A", "redis://:pw@api").as_deref(),
-            Some("redis://:pw@orders-api")
-        );
-        assert_eq!(r("API_HOST", "api").as_deref(), Some("orders-api"));
-        assert_eq!(
-            r("UPSTREAMS", "http://api:80,http://web:80,api:81").as_deref(),
-            Some("http://orders-api:80,http://web:80,orders-api:81")
-        );
-        // Not a host of that service: another service's name, another namespace's or
-        // domain's host, a path, a word, a bare value of a variable that is no host.
+        for (var, value, want) in [
+            ("API_URL", "http://api:80/v1", "http://orders-api:80/v1"),
+            ("A", "api:8080", "orders-api:8080"),
+            (
+                "A",
+                "grpc://api.shop.svc.cluster.local:9090",
+                "grpc://orders-api.shop.svc.cluster.local:9090",
+            ),
+            (
+                "A",
+                "http://api.prod.svc:80",
+                "http://orders-api.prod.svc:80",
+            ),
+            ("A", "redis://:pw@api", "redis://:pw@orders-api"),
+            ("API_HOST", "api", "orders-api"),
+            ("A", "http://API:80", "http://orders-api:80"),
+            (
+                "A",
+                "http://api:80,http://web:80,api:81",
+                "http://orders-api:80,http://web:80,orders-api:81",
+            ),
+            // A StatefulSet's pods, by their own names.
+            (
+                "A",
+                "mongodb://api-0.api:27017,api-1.api.shop.svc:27017/",
+                "mongodb://orders-api-0.orders-api:27017,orders-api-1.orders-api.shop.svc:27017/",
+            ),
+        ] {
+            assert_eq!(r(var, value).as_deref(), Some(want), "{var}={value}");
+        }
+        // Not that service's Service: another name, another namespace's or domain's
+        // host, a path, a word, a bare value of a variable that names no host, an image,
+        // a colon spec.
         for (var, value) in [
             ("A", "http://api-gateway:80"),
             ("A", "http://my-api:80"),
-            ("A", "http://web/api:80"),
             ("A", "api.example.com:443"),
+            ("A", "https://api.prod.example.com"),
             ("A", "http://api.other:80"),
             ("API_MODE", "api"),
+            ("URL_PREFIX_X", "http://web/api"),
+            ("SECURITY_PROVIDER", "api"),
             ("A", "public api docs"),
             ("A", "http://web:80/api"),
+            ("API_IMAGE", "api:16"),
+            ("TOPICS", "api:3:1"),
         ] {
             assert_eq!(r(var, value), None, "{var}={value}");
         }
-        // A name half typed is still followed: `orders-` on the way to `orders-api`.
-        assert_eq!(
-            rename_host("A", "http://orders-:80", "orders-", "orders-a", &ns).as_deref(),
-            Some("http://orders-a:80")
-        );
+        assert!(names_a_host("KAFKA_BROKERS") && names_a_host("db-host"));
+        assert!(!names_a_host("SECURITY_PROVIDER") && !names_a_host("API_MODE"));
     }
 
     fn name(n: &str) -> Host {

@@ -527,6 +527,10 @@ fn config_values(design: &Design) -> Vec<(String, String)> {
 /// The hosts of the addresses in variable `var`'s `value`, as the address parser reads
 /// them (a bare name is a host in a variable named for one).
 fn hosts((var, value): &(String, String)) -> Vec<String> {
+    if address::names_an_image(var) {
+        // `postgres:16` there is an image, not an address.
+        return Vec::new();
+    }
     address::addresses(value)
         .into_iter()
         .filter(|a| a.form != address::Form::Bare || address::names_a_host(var))
@@ -540,6 +544,17 @@ fn hosts((var, value): &(String, String)) -> Vec<String> {
 /// `host` with its first label `old` made `new` when the rest is one of `namespaces`
 /// (and `.svc`, `.svc.cluster.local`): the service's Service's names.
 fn renamed_host(host: &str, old: &str, new: &str, namespaces: &[String]) -> String {
+    // A StatefulSet pod's name: `old-0.old...`.
+    if let Some((pod, rest)) = host.split_once('.') {
+        let ordinal = pod.strip_prefix(old).and_then(|n| n.strip_prefix('-'));
+        if let Some(n) = ordinal.filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let service = renamed_host(rest, old, new, namespaces);
+            if service != rest {
+                return format!("{new}-{n}.{service}");
+            }
+        }
+    }
     let Some(rest) = host.strip_prefix(old) else {
         return host.to_string();
     };

@@ -436,6 +436,20 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 set_env(d, "DB", "db.shop.svc:5432");
             },
         ),
+        // ... the Service port of a headless Service, whose name resolves to the pods:
+        // nothing listens there on 6432; the near miss is a ClusterIP Service.
+        fx(
+            "KP321",
+            |d| {
+                db(d).exposure.ports[0].port = 6432;
+                set_env(d, "DB", "db.shop.svc:6432");
+            },
+            |d| {
+                db(d).exposure.service = ServiceKind::ClusterIP;
+                db(d).exposure.ports[0].port = 6432;
+                set_env(d, "DB", "db.shop.svc:6432");
+            },
+        ),
         // ... a namespace no environment uses.
         fx(
             "KP321",

@@ -9,7 +9,7 @@
 use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{escape, svc, Ctx};
 use super::super::{Fix, Severity};
-use crate::address::{addresses, names_a_host, Address, Form, Host};
+use crate::address::{addresses, names_a_host, names_an_image, Address, Form, Host};
 use crate::edges;
 use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
@@ -149,16 +149,6 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     }
 }
 
-/// Whether a variable (or ConfigMap key) holds an image reference or a version by its
-/// name (`PG_IMAGE`, `BACKUP_IMAGE_TAG`, `APP_VERSION`), whose `name:tag` reads like
-/// `host:port`.
-fn names_an_image(var: &str) -> bool {
-    let upper = var.to_ascii_uppercase();
-    upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
-}
-
 /// Where an in-cluster host leads.
 enum Resolved<'d> {
     /// A design service, running in this environment.
@@ -199,15 +189,19 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
         unknown(cx, readers, v, a, why, Some(there));
         return;
     }
-    // The Service port the address names: by its number, or (a headless Service's pods,
-    // reached directly) by the container port it targets; the only one when no port is
-    // written. A ClusterIP Service listens on its own ports only: its virtual IP does not
-    // forward the container port.
+    // The Service port the address names: the only one when no port is written. A
+    // ClusterIP Service listens on its own ports (its virtual IP forwards them to the
+    // target ports); a headless one has no virtual IP, its name resolves to the pods,
+    // which listen on the container ports its ports target.
     let headless = t.exposure.service == ServiceKind::Headless;
     let service_port = match port {
         Some(p) => {
             let found = t.exposure.ports.iter().find(|sp| {
-                sp.port == p || (headless && t.resolve_port(&sp.target).map(|c| c.port) == Some(p))
+                if headless {
+                    t.resolve_port(&sp.target).map_or(sp.port, |c| c.port) == p
+                } else {
+                    sp.port == p
+                }
             });
             let Some(found) = found else {
                 let why = format!(
