@@ -408,7 +408,7 @@ ADDRESS_NOT_ALLOWED = Rule {
 };
 ADDRESS_UNKNOWN_SERVICE = Rule {
     code: "KP321", name: "address_unknown_service", category: Wiring, severity: Warning, relaxed_in_dev: true,
-    summary: "An in-cluster address in a service's configuration (`*.svc`, `*.svc.cluster.local`, or `name.ns` where ns is the namespace of an environment of the design) should name a service the design runs in that namespace, or a Service kept whole from an import, on a port that Service exposes. Info instead of warning when no default-deny stands in the way (the service may be deployed by something else); external hosts, IP addresses, `localhost` and listen addresses (`0.0.0.0:8080`) are never read as in-cluster.",
+    summary: "An in-cluster address in a service's configuration (`*.svc`, `*.svc.cluster.local`, or `name.ns` where ns is the namespace of an environment of the design) should name a service the design runs in that namespace, or a Service kept whole from an import, on a port that Service exposes (a headless Service's name reaches the pods: on the container port its port targets). Info instead of warning when no default-deny stands in the way (the service may be deployed by something else); external hosts, IP addresses, `localhost` and listen addresses (`0.0.0.0:8080`) are never read as in-cluster.",
     why: "A typo in a service or namespace name, or a dependency the design forgot, fails only at run time with a DNS error; under default-deny no edge can even allow it.",
     bad: "INVENTORY_HOST=inventory-service.connectum.svc.cluster.local in a design without inventory-service; or payments.shop:9000 where payments exposes only 8080",
     instead: "Add the missing service to the design (in the environment of that namespace), correct the name or port, or deploy it and allow it outside Kubeprint.",
@@ -808,7 +808,7 @@ CONFIG_SOURCE_MISSING = Rule {
 };
 INGRESS_ROUTE_CLAIMED_TWICE = Rule {
     code: "KP721", name: "ingress_route_claimed_twice", category: References, severity: Error, relaxed_in_dev: false,
-    summary: "No two Ingresses of one environment and one ingress class (or both without one) may claim the same host and path with the same pathType: a service's own Ingress, a kept path or a kept Ingress included. The later one is reported.",
+    summary: "No two Ingresses of one environment and one ingress class may claim the same host and path with the same pathType: a service's own Ingress, a kept path or a kept Ingress included. Compared as ingress-nginx does: a missing path is `/`, a missing or ImplementationSpecific pathType is Prefix, an Ingress without a class has the design's, and a canary Ingress (`nginx.ingress.kubernetes.io/canary: \"true\"`) may share the path of one that is not. The later one is reported.",
     why: "ingress-nginx's admission webhook refuses the second Ingress (`host \"shop.example.com\" and path \"/\" is already defined in ingress ...`), so applying the bundle fails; a controller without the webhook merges them and sends the path to one backend, the other silently never gets its traffic.",
     bad: "Ingress shop (kept from an import): shop.example.com / -> frontend; frontend's own Ingress: shop.example.com / -> frontend",
     instead: "Give one of them another host or path, or remove the duplicate (an imported Ingress the service's own now replaces).",

@@ -165,26 +165,48 @@ impl Reporter<'_, '_, '_> {
 
     /// KP721: no two Ingresses of one ingress class claim the same host and path (with
     /// the same pathType). The later one is reported, naming the one it collides with.
+    /// Compared as ingress-nginx's admission compares them: a path left out is `/`, a
+    /// pathType left out or ImplementationSpecific is Prefix, an Ingress without a
+    /// class gets the cluster's default (the design's class, when it names one), and a
+    /// canary Ingress (`nginx.ingress.kubernetes.io/canary: "true"`) may share its
+    /// path with one that is not.
     fn ingress_claims(&mut self) {
-        let mut claimed: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+        type Claim = (String, String, String, String, bool);
+        let default_class = self
+            .cx
+            .design
+            .cluster
+            .ingress_class
+            .clone()
+            .unwrap_or_default();
+        let mut claimed: BTreeMap<Claim, usize> = BTreeMap::new();
         let mut collisions = Vec::new();
         for (i, e) in self.ix.objects.iter().enumerate() {
             if e.kind != "Ingress" {
                 continue;
             }
             let spec = &e.json["spec"];
+            let annotations = &e.json["metadata"]["annotations"];
             let class = spec["ingressClassName"]
                 .as_str()
-                .or(e.json["metadata"]["annotations"]["kubernetes.io/ingress.class"].as_str())
-                .unwrap_or_default();
+                .or(annotations["kubernetes.io/ingress.class"].as_str())
+                .unwrap_or(&default_class);
+            let canary = annotations["nginx.ingress.kubernetes.io/canary"].as_str() == Some("true");
             for (r, rule) in items(&spec["rules"]) {
-                let host = rule["host"].as_str().unwrap_or("*");
+                let host = rule["host"]
+                    .as_str()
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or("*");
                 for (p, path) in items(&rule["http"]["paths"]) {
-                    let route = path["path"].as_str().unwrap_or("/");
-                    let kind = path["pathType"]
+                    let route = path["path"]
                         .as_str()
-                        .unwrap_or("ImplementationSpecific");
-                    let key = (class.into(), host.into(), route.into(), kind.into());
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or("/");
+                    let kind = match path["pathType"].as_str() {
+                        None | Some("ImplementationSpecific") => "Prefix",
+                        Some(kind) => kind,
+                    };
+                    let key = (class.into(), host.into(), route.into(), kind.into(), canary);
                     match claimed.get(&key) {
                         Some(&first) if first != i => collisions.push((
                             i,

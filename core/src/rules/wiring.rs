@@ -469,11 +469,17 @@ fn ingress_claims(cx: &mut Ctx, deployed: &[Service]) {
         } else {
             route.host.as_str()
         };
-        match claimed.get(&(host, route.path.as_str())) {
+        // The renderer writes an empty path as `/`.
+        let at = if route.path.is_empty() {
+            "/"
+        } else {
+            route.path.as_str()
+        };
+        match claimed.get(&(host, at)) {
             Some(first) => {
                 let message = format!(
-                    "the Ingress of `{}` claims {host}{}, which the Ingress of `{}` already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two",
-                    s.name, route.path, first.name
+                    "the Ingress of `{}` claims {host}{at}, which the Ingress of `{}` already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two",
+                    s.name, first.name
                 );
                 cx.report(
                     &INGRESS_ROUTE_CLAIMED_TWICE,
@@ -483,7 +489,7 @@ fn ingress_claims(cx: &mut Ctx, deployed: &[Service]) {
                 );
             }
             None => {
-                claimed.insert((host, route.path.as_str()), s);
+                claimed.insert((host, at), s);
             }
         }
     }

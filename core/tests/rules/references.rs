@@ -514,6 +514,22 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 legacy_ingress(d, "shop-b", "Exact");
             },
         ),
+        // ... ImplementationSpecific is Prefix to ingress-nginx; the near miss makes the
+        // second a canary, which may share the path of the Ingress it shadows.
+        fx(
+            "KP721",
+            |d| {
+                legacy_ingress(d, "shop-a", "Prefix");
+                legacy_ingress(d, "shop-b", "ImplementationSpecific");
+            },
+            |d| {
+                legacy_ingress(d, "shop-a", "Prefix");
+                legacy_ingress(d, "shop-b", "ImplementationSpecific");
+                let canary = &mut d.extra_objects.last_mut().unwrap().0;
+                canary["metadata"]["annotations"] =
+                    json!({"nginx.ingress.kubernetes.io/canary": "true"});
+            },
+        ),
         // ... two services' own Ingresses, in a design that keeps nothing from an
         // import; the near miss routes the second under another path.
         fx(
