@@ -219,7 +219,12 @@ impl Change {
             }
             return;
         }
-        let merged = merge3(slot.get(), self.was.as_ref(), self.now.as_ref());
+        let labels = matches!(last, Step::Member(m) if m == "labels" || m == "annotations")
+            && matches!(parents.last(), Some(Step::Member(m)) if m == "metadata");
+        let merged = match (labels, &self.now) {
+            (true, None) => merge_left_out(slot.get(), self.was.as_ref()),
+            _ => merge3(slot.get(), self.was.as_ref(), self.now.as_ref()),
+        };
         slot.set(merged);
     }
 }
@@ -369,6 +374,24 @@ fn diff(
     }
 }
 
+/// The merge of labels or annotations the input left out altogether (a Service without
+/// labels): as an empty map, so what the design changed in it since the import comes
+/// back, and only that, not every label it rendered at import. Only there: a selector
+/// or a structure with a part missing would select or mean something else.
+fn merge_left_out(ours: Option<&Value>, base: Option<&Value>) -> Option<Value> {
+    match (ours, base) {
+        (Some(Value::Object(o)), Some(Value::Object(b))) => {
+            let changed: Map<String, Value> = o
+                .iter()
+                .filter(|(k, v)| b.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            (!changed.is_empty()).then_some(Value::Object(changed))
+        }
+        _ => merge3(ours, base, None),
+    }
+}
+
 /// Three-way merge of one place: `ours` is today's rendering, `base` the rendering at
 /// import, `theirs` the input. Conflicts go to `ours`; objects and keyed lists merge
 /// member by member, so what the design does not touch is still taken from the input.
@@ -382,21 +405,6 @@ fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) ->
     let empty_map = Map::new();
     let empty_list = Vec::new();
     match (ours, base, theirs) {
-        // A string map the input left out altogether (a Service without labels) merges
-        // as an empty one: what the design changed in it since the import comes back,
-        // and only that, not every member it rendered at import. Only a string map: its
-        // members stand alone, where a structure (a probe, a list's item) is whole or
-        // not there, and a part of it would be invalid or lose its key.
-        (Some(Value::Object(o)), Some(Value::Object(b)), None)
-            if o.values().chain(b.values()).all(Value::is_string) =>
-        {
-            let keys: std::collections::BTreeSet<&String> = o.keys().chain(b.keys()).to_set();
-            let out: Map<String, Value> = keys
-                .into_iter()
-                .filter_map(|k| Some((k.clone(), merge3(o.get(k), b.get(k), None)?)))
-                .collect();
-            (!out.is_empty()).then_some(Value::Object(out))
-        }
         (Some(Value::Object(o)), b, Some(Value::Object(t)))
             if matches!(b, None | Some(Value::Object(_))) =>
         {
@@ -652,6 +660,15 @@ mod tests {
         let mut same = at_import.clone();
         r.apply(&mut same);
         assert_eq!(same, input);
+        // A selector the input left out is not labels: changed, it comes back whole,
+        // never as the one key that changed (that would select more pods).
+        let selector = json!({"spec": {"selector": {"app": "web", "tier": "front"}}});
+        let r = Residual::between(&selector, &json!({"spec": {}}));
+        let mut today = selector.clone();
+        today["spec"]["selector"]["tier"] = json!("edge");
+        let edited = today.clone();
+        r.apply(&mut today);
+        assert_eq!(today, edited);
         // A structure the input left out comes back whole once the design changes it:
         // a probe with only its new timeout would have no handler.
         let probe = json!({"httpGet": {"path": "/healthz", "port": "http"}, "timeoutSeconds": 1});
