@@ -700,7 +700,8 @@ fn reports_of_several_files_name_the_file_and_its_own_lines() {
 
 /// A document cut short after `metadata:` (a paste that lost its tail) has no name:
 /// Kubernetes would refuse it, so it is not imported, and the report says why; the
-/// objects before it still come in.
+/// objects before it still come in. Nor are an object with only a generateName and a
+/// kustomization.yaml, each with its own reason.
 #[test]
 fn an_object_without_a_name_is_not_imported_and_the_report_says_why() {
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  A: b\n---\napiVersion: v1\nkind: Service\nmetadata:\n";
@@ -717,10 +718,13 @@ fn an_object_without_a_name_is_not_imported_and_the_report_says_why() {
     assert_eq!(service.line, 8);
     assert!(imported.design.config_map("web-config").is_some());
     let generated = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: migrate:1\n";
-    assert!(!matches!(
-        import::kubernetes(generated).documents[0].outcome,
-        Outcome::Skipped(_)
-    ));
+    assert!(
+        matches!(&import::kubernetes(generated).documents[0].outcome, Outcome::Skipped(why) if why.contains("generateName")),
+    );
+    let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- deployment.yaml\n";
+    assert!(
+        matches!(&import::kubernetes(kustomization).documents[0].outcome, Outcome::Skipped(why) if why.contains("kubectl kustomize")),
+    );
 }
 
 /// The import's summary counts the findings of the environment the design opens on

@@ -300,17 +300,32 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
     (import, inputs)
 }
 
-/// Why an object cannot be imported for want of a name (Kubernetes refuses one with
-/// neither `metadata.name` nor `metadata.generateName`): most often a file cut short.
+/// Why an object cannot be imported for want of a name: a kustomize build file (not an
+/// object), one with only `metadata.generateName` (which `kubectl apply` and Argo CD
+/// refuse), or none at all (Kubernetes refuses it; most often a file cut short).
 fn unnamed(item: &Value) -> Option<String> {
     let named = |field: &str| {
         item["metadata"][field]
             .as_str()
             .is_some_and(|n| !n.trim().is_empty())
     };
-    (!named("name") && !named("generateName")).then(|| {
-        "it has no `metadata.name`, and Kubernetes refuses an object without one (was the text cut short?): give it a name and import again".to_string()
-    })
+    if named("name") {
+        return None;
+    }
+    let kind = item["kind"].as_str().unwrap_or_default();
+    Some(
+        if matches!(kind, "Kustomization" | "Component")
+            && item["apiVersion"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("kustomize.config.k8s.io/"))
+        {
+            "a kustomization.yaml tells kustomize how to build manifests, it is not an object: import what `kubectl kustomize` prints instead".to_string()
+        } else if named("generateName") {
+            "it has only `metadata.generateName`, which `kubectl create` completes but `kubectl apply` and Argo CD refuse: give it a name and import again".to_string()
+        } else {
+            "it has no `metadata.name`, and Kubernetes refuses an object without one (was the text cut short?): give it a name and import again".to_string()
+        },
+    )
 }
 
 /// The object in one input document: typed where the model knows its kind, else kept
