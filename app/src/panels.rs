@@ -792,9 +792,9 @@ pub fn Environments() -> impl IntoView {
                                 <h3>{name.clone()}</h3>
                                 <div class="row">
                                     <EnvName name=name.clone() />
-                                    <Field label="Namespace" path=e("/namespace") kind=K::Text />
                                     <Choice label="Tier" path=e("/tier") options=presets::TIERS.iter().map(|(label, tier)| (*label, json!(tier))).collect() />
                                 </div>
+                                <Field label="Namespace" path=e("/namespace") kind=K::Text />
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
                                 <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
                                 <Check label="Runs the design's services" path=e("/hosts_services") />
