@@ -14,7 +14,7 @@
 //! an object in a namespace the design does not contain is somebody else's.
 
 use super::catalog::*;
-use super::context::Ctx;
+use super::context::{svc, Ctx};
 use super::rendered::*;
 use super::Rule;
 use crate::model::*;
@@ -223,18 +223,35 @@ impl Reporter<'_, '_, '_> {
             }
         }
         for (i, first, at, route) in collisions {
+            // The one a service's fields make, when one is: the user can change it.
+            let own = |k: usize| match self.ix.objects[k].owner {
+                Owner::Service(id, ResidualRole::Ingress) => {
+                    self.deployed.iter().find(|s| s.id == id)
+                }
+                _ => None,
+            };
+            let (i, first) = match (own(i), own(first)) {
+                (None, Some(_)) => (first, i),
+                _ => (i, first),
+            };
             let (who, other) = (
                 self.who(&self.ix.objects[i]),
                 self.who(&self.ix.objects[first]),
             );
-            self.report(
-                &INGRESS_ROUTE_CLAIMED_TWICE,
-                i,
-                &at,
-                format!(
-                    "{who} claims {route}, which {other} already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two"
-                ),
+            let message = format!(
+                "{who} claims {route}, which {other} already routes: ingress-nginx refuses it (host and path already defined), other controllers send it to one of the two"
             );
+            match own(i).filter(|s| s.exposure.ingress.is_some()) {
+                // Its host and path, in the inspector.
+                Some(s) => {
+                    let s = s.clone();
+                    let path = svc(&s, "/exposure/ingress/path");
+                    self.cx
+                        .report(&INGRESS_ROUTE_CLAIMED_TWICE, Some(&s), path, message);
+                }
+                // A kept one (never swapped in: only an own one is).
+                None => self.report(&INGRESS_ROUTE_CLAIMED_TWICE, i, &at, message),
+            }
         }
     }
 

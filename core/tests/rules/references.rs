@@ -890,3 +890,32 @@ fn every_corpus_file_has_a_case() {
         );
     }
 }
+
+/// A claim that collides with a service's own Ingress points at that Ingress's host and
+/// path in the inspector, whichever of the two comes later: the kept one cannot be
+/// edited there. Without a class, the kept one has the design's.
+#[test]
+fn a_claim_on_a_services_own_ingress_points_at_its_host_and_path() {
+    let mut d = baseline();
+    keep(
+        &mut d,
+        json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "legacy"},
+            "spec": {"rules": [{"host": "shop.example.com", "http": {"paths": [
+                {"path": "/", "pathType": "ImplementationSpecific",
+                 "backend": {"service": {"name": "api", "port": {"name": "http"}}}},
+            ]}}]},
+        }),
+    );
+    let f = rules::validate(&d, "prod")
+        .into_iter()
+        .find(|f| f.code == "KP721")
+        .expect("KP721");
+    assert_eq!(f.service.as_deref(), Some("api"));
+    assert_eq!(
+        f.path,
+        FieldPath::service(ServiceId(1), "/exposure/ingress/path")
+    );
+    assert!(f.message.contains("Ingress `legacy`"), "{}", f.message);
+}
