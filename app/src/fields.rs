@@ -127,6 +127,7 @@ pub fn Field(
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
                 aria-describedby=error_id
+                data-pending=move || on_commit.then(|| (editing.get() && typed.get() != shown.get()).to_string())
                 prop:value=move || if editing.get() || error.read().is_some() { typed.get() } else { shown.get() }
                 on:focus=move |_| {
                     if error.get_untracked().is_none() {

@@ -237,9 +237,14 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             matches!(el.tag_name().as_str(), "BODY" | "HTML")
                 || el.closest(".canvas-wrap").ok().flatten().is_some()
         });
+        // A field that applies on Enter and holds text not applied yet: Ctrl+Z undoes the
+        // typing there, as in any text field, not an earlier change of the design.
+        let pending = target
+            .as_ref()
+            .is_some_and(|el| el.get_attribute("data-pending").as_deref() == Some("true"));
         let key = ev.key();
         let modifier = ev.ctrl_key() || ev.meta_key();
-        if modifier && (key == "z" || key == "Z") {
+        if modifier && (key == "z" || key == "Z") && !pending {
             ev.prevent_default();
             if ev.shift_key() {
                 app.redo();

@@ -832,11 +832,15 @@ pub fn Environments() -> impl IntoView {
 fn EnvName(name: String) -> impl IntoView {
     let app = use_app();
     let error = RwSignal::new(None::<String>);
-    let id = format!("env-name-{name}");
+    let pending = RwSignal::new(false);
+    // Its id is its field's path, like every input's: a finding can focus it.
+    let id = FieldPath::environment(&name, "/name").to_string();
     let error_id = format!("{id}-error");
     let current = name.clone();
+    let typed_over = name.clone();
     let rename = move |to: String| {
         let to = to.trim().to_string();
+        pending.set(false);
         if to == current {
             error.set(None);
             return;
@@ -849,6 +853,21 @@ fn EnvName(name: String) -> impl IntoView {
             Ok(()) => {
                 error.set(None);
                 app.seal();
+                // The section is built anew under the new name: the focus, lost with
+                // the old one, goes to the same field of the new one.
+                request_animation_frame(move || {
+                    let doc = document();
+                    let lost = doc.active_element().is_none_or(|e| e.tag_name() == "BODY");
+                    if let Some(input) = lost
+                        .then(|| {
+                            doc.get_element_by_id(&FieldPath::environment(&to, "/name").to_string())
+                        })
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = input.focus();
+                    }
+                });
             }
             Err(err) => error.set(Some(match err {
                 EditError::Invalid { message, .. } => message,
@@ -866,6 +885,8 @@ fn EnvName(name: String) -> impl IntoView {
                 value=name.clone()
                 aria-invalid=move || error.read().is_some().to_string()
                 aria-describedby=error_id.clone()
+                data-pending=move || pending.get().to_string()
+                on:input=move |ev| pending.set(event_target_value(&ev) != typed_over)
                 on:change=move |ev| rename(event_target_value(&ev))
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Escape" {
@@ -874,6 +895,7 @@ fn EnvName(name: String) -> impl IntoView {
                             input.set_value(&name);
                         }
                         error.set(None);
+                        pending.set(false);
                     }
                 }
             />

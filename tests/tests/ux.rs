@@ -1277,24 +1277,56 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     };
 
     let prod_yaml = page.yaml().await;
-    page.type_into("env-name-prod", &format!("Prod{enter}"))
+    page.type_into("environments/prod/name", &format!("Prod{enter}"))
         .await;
     let refused = page
-        .wait_text("env-name-prod-error", "the refusal", |t| !t.is_empty())
+        .wait_text("environments/prod/name-error", "the refusal", |t| {
+            !t.is_empty()
+        })
         .await;
     assert!(refused.contains("lowercase"), "{refused}");
-    assert_eq!(page.value("env-name-prod").await, "Prod", "kept as typed");
-    page.type_into("env-name-prod", &format!("staging{enter}"))
+    assert_eq!(
+        page.value("environments/prod/name").await,
+        "Prod",
+        "kept as typed"
+    );
+    page.type_into("environments/prod/name", &format!("staging{enter}"))
         .await;
-    page.wait_text("env-name-prod-error", "the duplicate", |t| {
+    page.wait_text("environments/prod/name-error", "the duplicate", |t| {
         t.contains("already used")
     })
     .await;
 
-    page.type_into("env-name-prod", &format!("production{enter}"))
+    page.type_into("environments/prod/name", &format!("production{enter}"))
         .await;
     page.find("env-section-production").await;
     assert!(!page.present("env-prod").await, "the old tab is gone");
+    // The section was built anew; the focus is back in its name.
+    page.wait_until("the focus in the renamed field", async |p| {
+        (p.focused().await == "environments/production/name").then(String::new)
+    })
+    .await;
+    // Typing there, Ctrl+Z undoes the typing, not the rename before it.
+    let input = page.find("environments/production/name").await;
+    input.send_keys("x").await.unwrap();
+    input
+        .send_keys(&format!(
+            "{}z{}",
+            char::from(Key::Control),
+            char::from(Key::Null)
+        ))
+        .await
+        .unwrap();
+    assert!(page.present("env-production").await && !page.present("env-prod").await);
+    // Escape brings back the name it has.
+    input
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        page.value("environments/production/name").await,
+        "production"
+    );
     assert_eq!(pressed(&page, "production").await, "true", "still shown");
     assert_eq!(
         page.yaml().await,
