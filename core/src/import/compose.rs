@@ -566,6 +566,9 @@ fn read_service(
         if !bind {
             s.kind = WorkloadKind::StatefulSet;
             s.exposure.service = ServiceKind::Headless;
+            n.note(format!(
+                "named volume `{source}` ({text}): a StatefulSet with a 10Gi claim per pod (compose names no size, and its replicas share the one volume; here each pod has its own)"
+            ));
             s.storage.push(VolumeClaim {
                 name: dns_name(&source).chars().take(50).collect(),
                 mount_path: target,

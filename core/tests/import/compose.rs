@@ -4,7 +4,9 @@
 //! profiles, port ranges and an `extends` into another file.
 
 use kubeprint_core::import::{DocumentReport, Import, Outcome};
-use kubeprint_core::{compose, render, validate, Probe, ProbeAction, Protocol, Service, Severity};
+use kubeprint_core::{
+    compose, render, validate, Probe, ProbeAction, Protocol, Service, Severity, WorkloadKind,
+};
 
 fn manifest(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -224,6 +226,15 @@ fn services_in_profiles_are_imported_and_reported() {
     ));
     assert!(notes(&i, "e2e").contains("--profile test"));
     assert!(!notes(&i, "db").contains("profile"));
+    // db's named volume became a claim per pod of a StatefulSet: the report says so.
+    assert!(
+        notes(&i, "db").contains(
+            "named volume `mysql` (mysql:/var/lib/mysql): a StatefulSet with a 10Gi claim per pod"
+        ),
+        "{}",
+        notes(&i, "db")
+    );
+    assert_eq!(service(&i, "db").kind, WorkloadKind::StatefulSet);
 }
 
 #[test]
