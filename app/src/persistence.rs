@@ -341,6 +341,8 @@ pub fn DesignControls() -> impl IntoView {
             Some((id, Ok(Some(design)))) => app.switch_to(id, design),
             _ => app.open_new(templates::by_name("empty").unwrap_or_default()),
         }
+        // Switching shelved the forgotten design's history: let it go.
+        app.shelf.update_value(|s| s.forget(id));
     };
     let share = move |_| {
         let url = app

@@ -7,7 +7,7 @@
 //! moved): selecting a service, sealing an input or a refused edit re-run nothing that
 //! is derived from the design.
 
-use kubeprint_core::editor::Editor;
+use kubeprint_core::editor::{Editor, Shelf};
 use kubeprint_core::render::live::{same_documents, Document, LiveYaml};
 use kubeprint_core::rules::{Finding, LiveFindings};
 use kubeprint_core::{presets, Design, Edit, FieldPath, ServiceId};
@@ -55,10 +55,15 @@ pub struct Banner {
 pub struct AppState {
     /// The design and its history. Notifies only when the design changed.
     pub editor: RwSignal<Editor>,
+    /// The histories of the designs opened before, for switching back to one.
+    pub shelf: StoredValue<Shelf>,
     /// The selected service, if any; always one the design has.
     pub selection: RwSignal<Option<ServiceId>>,
     /// The environment being viewed.
     pub env: RwSignal<String>,
+    /// The environment that was being viewed when an edit removed it, to show again
+    /// when an undo brings it back.
+    pub env_removed: StoredValue<Option<String>>,
     /// Right column.
     pub side: RwSignal<Side>,
     /// Bottom of the canvas column.
@@ -152,8 +157,10 @@ impl AppState {
         });
         AppState {
             editor,
+            shelf: StoredValue::new(Shelf::default()),
             selection,
             env,
+            env_removed: StoredValue::new(None),
             side: RwSignal::new(Side::Inspector),
             bottom: RwSignal::new(Bottom::Timeline),
             gallery: RwSignal::new(false),
@@ -268,14 +275,18 @@ impl AppState {
         }
     }
 
-    /// Show `design` from slot `id`, with a fresh history. Unsaved edits of the design
-    /// shown so far are written to its slot first.
+    /// Show `design` from slot `id`, with the history it had when it was last shown in
+    /// this page (see [`Shelf`]). Unsaved edits of the design shown so far are written
+    /// to its slot first.
     pub fn switch_to(&self, id: u32, design: Design) {
         crate::persistence::flush(*self);
         self.unsaved.set_value(true);
         self.env.set(presets::default_environment(&design));
+        self.env_removed.set_value(None);
         self.selection.set(design.services.first().map(|s| s.id));
-        self.editor.set(Editor::new(design));
+        let from = self.slot.get_untracked();
+        self.editor
+            .update(|e| self.shelf.update_value(|s| s.switch(e, from, id, design)));
         self.slot.set(id);
         if self.side.get_untracked() != Side::Inspector {
             self.side.set(Side::Inspector);
@@ -317,21 +328,30 @@ impl AppState {
 
     /// After an edit, the environment shown is one that exists: the same one under its
     /// new name when it was renamed (or its rename undone: as many environments as
-    /// before, and its place holds another name), else the default one.
+    /// before, and its place holds another name), else the default one until an undo
+    /// brings the removed one back.
     fn keep_env_valid(&self, (at, count): (Option<usize>, usize)) {
         let env = self.env.get_untracked();
-        let fallback = self.editor.with_untracked(|e| {
+        let removed = self.env_removed.get_value();
+        let show = self.editor.with_untracked(|e| {
             let envs = &e.design.environments;
+            if let Some(back) = removed.filter(|r| e.design.environment(r).is_some()) {
+                self.env_removed.set_value(None);
+                return (back != env).then_some(back);
+            }
             if e.design.environment(&env).is_some() {
                 return None;
             }
             match at.and_then(|i| envs.get(i)) {
                 Some(renamed) if envs.len() == count => Some(renamed.name.clone()),
-                _ => Some(presets::default_environment(&e.design)),
+                _ => {
+                    self.env_removed.set_value(Some(env.clone()));
+                    Some(presets::default_environment(&e.design))
+                }
             }
         });
-        if let Some(f) = fallback {
-            self.env.set(f);
+        if let Some(env) = show {
+            self.env.set(env);
         }
     }
 }

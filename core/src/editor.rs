@@ -151,6 +151,47 @@ impl Editor {
     }
 }
 
+/// How many designs besides the open one keep their undo history in memory.
+pub const SHELVED_HISTORIES: usize = 4;
+
+/// The undo histories of designs opened before in this page, by the storage slot they
+/// are saved in: switching back to one of the last few brings its undo steps back.
+/// Kept in memory only; a reload starts every design with an empty history.
+#[derive(Clone, Debug, Default)]
+pub struct Shelf {
+    editors: Vec<(u32, Editor)>,
+}
+
+impl Shelf {
+    /// Make `current` (the session of the design saved in slot `from`) the session of
+    /// `design`, opened from slot `to`: `current` is shelved, and `design` gets the
+    /// history shelved for `to` when that history ends in this very design, else an
+    /// empty one (a design changed since, in another tab, must not undo into steps
+    /// that never led to it).
+    pub fn switch(&mut self, current: &mut Editor, from: u32, to: u32, design: Design) {
+        let mut left = std::mem::replace(current, Editor::new(Design::default()));
+        // A step is not continued by typing after coming back.
+        left.seal();
+        self.editors.retain(|(slot, _)| *slot != from);
+        if left.can_undo() || left.can_redo() {
+            self.editors.push((from, left));
+            if self.editors.len() > SHELVED_HISTORIES {
+                self.editors.remove(0);
+            }
+        }
+        let kept = self.editors.iter().position(|(slot, _)| *slot == to);
+        *current = match kept.map(|i| self.editors.remove(i).1) {
+            Some(editor) if editor.design == design => editor,
+            _ => Editor::new(design),
+        };
+    }
+
+    /// Drop the history of slot `slot` (its saved design was deleted).
+    pub fn forget(&mut self, slot: u32) {
+        self.editors.retain(|(s, _)| *s != slot);
+    }
+}
+
 /// The paths an edit of sets writes: its own, or each of a batch's.
 fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
     let edits = match edit {
@@ -167,6 +208,82 @@ fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn switching_back_to_a_design_brings_its_history_back() {
+        let mut shelf = Shelf::default();
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 50);
+        let a = e.design.clone();
+        let b = crate::templates::stfc_fastapi();
+        shelf.switch(&mut e, 1, 2, b.clone());
+        assert_eq!(e.design, b);
+        assert!(
+            !e.can_undo(),
+            "the other design starts with its own history"
+        );
+        shelf.switch(&mut e, 2, 1, a.clone());
+        assert_eq!(grace(&e), 50);
+        assert!(e.undo(), "the edit made before switching is undone");
+        assert_ne!(grace(&e), 50);
+        assert!(e.redo());
+        assert_eq!(e.design, a);
+    }
+
+    #[test]
+    fn coming_back_to_a_design_changed_elsewhere_starts_a_new_history() {
+        let mut shelf = Shelf::default();
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 50);
+        let mut changed = e.design.clone();
+        changed.name = "renamed-in-another-tab".into();
+        shelf.switch(&mut e, 1, 2, crate::templates::stfc_fastapi());
+        shelf.switch(&mut e, 2, 1, changed.clone());
+        assert_eq!(e.design, changed);
+        assert!(!e.can_undo());
+    }
+
+    #[test]
+    fn the_same_design_opened_again_keeps_its_history_and_typing_starts_a_step() {
+        let mut shelf = Shelf::default();
+        let mut e = Editor::new(crate::templates::connectum());
+        let before = grace(&e);
+        set_grace(&mut e, 50);
+        let same = e.design.clone();
+        shelf.switch(&mut e, 1, 1, same);
+        set_grace(&mut e, 51);
+        assert!(e.undo());
+        assert_eq!(
+            grace(&e),
+            50,
+            "the typing after coming back is a step of its own"
+        );
+        assert!(e.undo());
+        assert_eq!(grace(&e), before);
+    }
+
+    #[test]
+    fn only_the_last_designs_keep_their_history() {
+        let mut shelf = Shelf::default();
+        let mut e = Editor::new(crate::templates::connectum());
+        let mut designs = Vec::new();
+        for slot in 0..=SHELVED_HISTORIES as u32 {
+            set_grace(&mut e, 40 + slot);
+            designs.push(e.design.clone());
+            shelf.switch(&mut e, slot, slot + 1, crate::templates::connectum());
+        }
+        let last = SHELVED_HISTORIES as u32 + 1;
+        shelf.switch(&mut e, last, 0, designs[0].clone());
+        assert!(!e.can_undo(), "the oldest history was let go");
+        shelf.switch(&mut e, 0, 1, designs[1].clone());
+        assert!(e.can_undo(), "a newer one is kept");
+        shelf.forget(1);
+        shelf.switch(&mut e, 1, 2, designs[2].clone());
+        assert!(e.can_undo());
+        shelf.forget(1);
+        shelf.switch(&mut e, 2, 1, designs[1].clone());
+        assert!(!e.can_undo(), "a forgotten slot's history is gone");
+    }
 
     fn grace(e: &Editor) -> u32 {
         e.design.services[0].timing.grace_period_seconds

@@ -247,6 +247,58 @@ async fn several_designs_are_kept_and_switched_between() {
     page.close().await;
 }
 
+// Each saved design keeps its undo steps while the page is open: switching away and
+// back, Ctrl+Z still undoes what was done before, and the other design's history is its
+// own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_back_to_a_design_keeps_its_undo_steps() {
+    let page = Page::open("undo-slots").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.type_into(GRACE, "45").await;
+    page.wait_text("yaml", "grace 45", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "the second design", |t| {
+        t.contains("name: fastapi-app")
+    })
+    .await;
+    let disabled = async |p: &Page, id: &str| {
+        p.find(id).await.prop("disabled").await.unwrap().as_deref() == Some("true")
+    };
+    assert!(
+        disabled(&page, "undo").await,
+        "a new design has nothing to undo"
+    );
+    page.select("design-slot", "1").await;
+    page.wait_text("yaml", "the first design again, as edited", |t| {
+        t.contains("name: order-service") && t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    assert!(!disabled(&page, "undo").await, "the edit can be undone");
+    let key = fantoccini::key::Key::Control;
+    page.chord(&format!(
+        "{}z{}",
+        char::from(key),
+        char::from(fantoccini::key::Key::Null)
+    ))
+    .await;
+    page.wait_text("yaml", "the edit undone", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "35");
+    page.click("redo").await;
+    page.wait_text("yaml", "the edit redone", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
+    })
+    .await;
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opening_design_files_good_and_bad() {
     let dir = std::env::temp_dir().join(format!("kubeprint-files-{}", std::process::id()));
