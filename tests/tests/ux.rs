@@ -1259,7 +1259,8 @@ async fn every_dialog_takes_the_focus_keeps_it_and_gives_it_back() {
 
 // An environment is renamed from its section: the tab, the environment shown and its
 // overrides follow; a name that cannot be one is refused where it was typed. Removing
-// one says how to get it back, and the last one cannot be removed.
+// one says how to get it back (and undoing it shows it again if it was shown), and the
+// last one cannot be removed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     let page = Page::open("env-rename").await;
@@ -1364,6 +1365,18 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
         Some("true")
     );
     assert_eq!(pressed(&page, last).await, "true");
+
+    // Undoing the removals brings the environment that was shown back into view.
+    assert!(
+        envs[..envs.len() - 1].iter().any(|e| e == "prod"),
+        "{envs:?}"
+    );
+    for env in envs[..envs.len() - 1].iter().rev() {
+        page.click("undo").await;
+        page.find(&format!("env-section-{env}")).await;
+    }
+    assert_eq!(pressed(&page, "prod").await, "true", "prod is shown again");
+    assert_eq!(pressed(&page, last).await, "false");
     page.close().await;
 }
 
