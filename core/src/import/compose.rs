@@ -51,6 +51,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             design,
             documents,
             renamed: Default::default(),
+            compose: true,
         };
     }
     let root = match parse(text) {
@@ -61,6 +62,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 design,
                 documents,
                 renamed: Default::default(),
+                compose: true,
             };
         }
     };
@@ -72,6 +74,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             design,
             documents,
             renamed: Default::default(),
+            compose: true,
         };
     };
     if let Some(name) = root
@@ -338,6 +341,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         design,
         documents,
         renamed: Default::default(),
+        compose: true,
     }
 }
 

@@ -82,6 +82,10 @@ pub struct Import {
     /// renders: (kind, rendered name) -> input name. Their residual patch renames them.
     #[serde(skip)]
     pub renamed: BTreeMap<(String, String), String>,
+    /// The input was a compose file: a report is one compose service, and its note
+    /// says what of it the design does not hold.
+    #[serde(default)]
+    pub compose: bool,
 }
 
 impl Import {
@@ -117,14 +121,26 @@ impl Import {
             .iter()
             .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
             .count();
+        let mut line = if self.compose {
+            // Every compose service has a note: how it became a service, and what of it
+            // the design does not hold.
+            format!(
+                "{} of {} imported as {} (the notes say how).",
+                self.imported(),
+                crate::words::counted(self.documents.len(), "compose service"),
+                crate::words::counted(self.design.services.len(), "service"),
+            )
+        } else {
+            format!(
+                "{} of {} imported ({kept} kept whole); {}.",
+                self.imported(),
+                crate::words::counted(self.documents.len(), "document"),
+                crate::words::counted(self.design.services.len(), "service"),
+            )
+        };
+        // In Kubernetes input, a note says that a removed API version was upgraded.
         let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
-        let mut line = format!(
-            "{} of {} imported ({kept} kept whole); {}.",
-            self.imported(),
-            crate::words::counted(self.documents.len(), "document"),
-            crate::words::counted(self.design.services.len(), "service"),
-        );
-        if upgraded > 0 {
+        if !self.compose && upgraded > 0 {
             line.push_str(&format!(
                 " {upgraded} used an API version Kubernetes removed and {} upgraded (see the notes).",
                 if upgraded == 1 { "was" } else { "were" }
@@ -220,6 +236,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
             design: empty_design(),
             documents,
             renamed: BTreeMap::new(),
+            compose: false,
         };
         return (import, inputs);
     }
@@ -296,6 +313,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
         design,
         documents,
         renamed,
+        compose: false,
     };
     (import, inputs)
 }
@@ -734,6 +752,26 @@ mod tests {
             fine.summary().starts_with("1 of 1 document imported"),
             "{}",
             fine.summary()
+        );
+    }
+
+    #[test]
+    fn a_compose_summary_counts_compose_services_and_claims_no_upgrade() {
+        let text = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n    depends_on: [api]\n  api:\n    image: ghcr.io/acme/api:2.3.1\n    environment:\n      LOG_LEVEL: info\n";
+        let import = super::compose::import(text, &Default::default());
+        assert!(import.documents.iter().all(|d| d.note.is_some()));
+        let summary = import.summary();
+        assert!(
+            summary.starts_with("2 of 2 compose services imported as 2 services"),
+            "{summary}"
+        );
+        assert!(!summary.contains("API version"), "{summary}");
+        // Kubernetes input that was upgraded still says so.
+        let old = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: backup\nspec:\n  schedule: \"0 3 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: backup\n              image: busybox:1.36\n";
+        let summary = super::kubernetes(old).summary();
+        assert!(
+            summary.contains("1 used an API version Kubernetes removed and was upgraded"),
+            "{summary}"
         );
     }
 
