@@ -14,11 +14,13 @@
 
 use crate::model::*;
 
-/// The environment a design opens on: production when the design has it, otherwise its
-/// first environment (empty when it has none).
+/// The environment a design opens on: production when the design has it (`prod`, else
+/// the first of the production tier, whatever it is called: `live`, `production`),
+/// otherwise its first environment (empty when it has none).
 pub fn default_environment(design: &Design) -> String {
     design
         .environment("prod")
+        .or_else(|| design.environments.iter().find(|e| e.tier == Tier::Prod))
         .or(design.environments.first())
         .map(|e| e.name.clone())
         .unwrap_or_default()
@@ -1178,7 +1180,16 @@ mod tests {
     fn the_design_opens_on_prod_or_else_its_first_environment() {
         let mut d = crate::templates::connectum();
         assert_eq!(default_environment(&d), "prod");
-        d.environments.retain(|e| e.name != "prod");
+        // Production under another name, after the environments before it.
+        let live = d
+            .environments
+            .iter_mut()
+            .find(|e| e.name == "prod")
+            .unwrap();
+        live.name = "live".into();
+        assert_eq!(live.tier, Tier::Prod);
+        assert_eq!(default_environment(&d), "live");
+        d.environments.retain(|e| e.name != "live");
         assert_eq!(default_environment(&d), d.environments[0].name);
         d.environments.clear();
         assert_eq!(default_environment(&d), "");
