@@ -59,6 +59,7 @@ fn App() -> impl IntoView {
     app.banner.set(banner);
     provide_context(app);
     persistence::autosave(app);
+    persistence::follow_other_tabs(app);
     persistence::follow_links(app);
     let edge_sel = EdgeSelection(RwSignal::new(None));
     provide_context(edge_sel);

@@ -116,6 +116,26 @@ pub fn autosave(app: AppState) {
     });
 }
 
+/// Other tabs of the page save designs too. The list of saved designs is read again
+/// after each of their writes; when another tab saved the design shown here, its version
+/// is shown, as one undo step ([`AppState::adopt`]), so that neither tab later writes a
+/// stale copy over the other's work.
+pub fn follow_other_tabs(app: AppState) {
+    let handle = window_event_listener(leptos::ev::storage, move |ev| {
+        app.saves.update(|n| *n += 1);
+        let slot = app.slot.get_untracked();
+        if ev.key().as_deref().and_then(storage::slot_of_key) != Some(slot) {
+            return;
+        }
+        // Forgotten there, or unreadable: the design stays open here, and the next
+        // change saves it again.
+        if let Ok(Some(design)) = storage::load(slot) {
+            app.adopt(design);
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// Write the design to its slot now if it changed since the last write.
 pub(crate) fn flush(app: AppState) {
     if !app.unsaved.try_get_value().unwrap_or(false) {
@@ -330,6 +350,17 @@ pub fn DesignControls() -> impl IntoView {
     };
     let delete = move |_| {
         let id = app.slot.get_untracked();
+        // Nothing brings a forgotten design back: ask first.
+        let name = app.editor.with_untracked(|e| e.design.name.clone());
+        let question = format!(
+            "Delete the saved design “{name}” from this browser? This cannot be undone: use Save first to keep it as a file."
+        );
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(&question).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
         if let Err(m) = storage::delete(id) {
             app.status.set(Some(m));
             return;
@@ -343,6 +374,8 @@ pub fn DesignControls() -> impl IntoView {
         }
         // Switching shelved the forgotten design's history: let it go.
         app.shelf.update_value(|s| s.forget(id));
+        app.notice
+            .set(Some(format!("Deleted the saved design “{name}”")));
     };
     let share = move |_| {
         let url = app
@@ -372,7 +405,7 @@ pub fn DesignControls() -> impl IntoView {
                 view! { <option value=s.id.to_string() selected=current>{format!("{} (#{})", s.name, s.id)}</option> }
             }).collect_view()}
         </select>
-        <button data-testid="delete-design" title="Forget this saved design" on:click=delete>"Delete"</button>
+        <button data-testid="delete-design" title="Delete this saved design from this browser (asks first)" on:click=delete>"Delete"</button>
         <button data-testid="save-file" title="Download the design file (JSON, diffs well in git)" on:click=save>"Save"</button>
         <label class="button" title="Open a design file (or drop one on the page)">
             "Open"

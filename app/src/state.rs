@@ -225,6 +225,21 @@ impl AppState {
         self.reverted.update(|n| *n += 1);
     }
 
+    /// Show the version of this design that another tab saved, as one step that Ctrl+Z
+    /// undoes. It is what storage holds, so it is not written back.
+    pub fn adopt(&self, design: Design) {
+        if self.editor.with_untracked(|e| e.design == design) {
+            return;
+        }
+        self.change(|e| e.replace(design));
+        self.unsaved.set_value(false);
+        self.reverted.update(|n| *n += 1);
+        self.notice.set(Some(
+            "Changed in another tab: its version is shown here (Ctrl+Z brings back this tab's)"
+                .into(),
+        ));
+    }
+
     /// Say that a file was offered as a download.
     pub fn downloaded(&self, name: &str) {
         self.notice.set(Some(format!(

@@ -30,6 +30,11 @@ fn design_key(id: u32) -> String {
     format!("kubeprint.v1.design.{id}")
 }
 
+/// The slot whose design is stored under `key`, if it is a design's key.
+pub fn slot_of_key(key: &str) -> Option<u32> {
+    key.strip_prefix("kubeprint.v1.design.")?.parse().ok()
+}
+
 /// Every saved design, oldest first.
 pub fn slots() -> Vec<Slot> {
     storage()

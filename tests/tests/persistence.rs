@@ -299,6 +299,100 @@ async fn switching_back_to_a_design_keeps_its_undo_steps() {
     page.close().await;
 }
 
+// Two tabs on one saved design: what one saves shows in the other (as a step Ctrl+Z
+// undoes), so the other's next save keeps it instead of writing a stale copy over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_on_one_design_keep_each_others_edits() {
+    const MIN_READY: &str = "services/s1/timing/min_ready_seconds";
+    let page = Page::open("two-tabs").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let first = page.client.window().await.unwrap();
+    let second = page.client.new_window(true).await.unwrap().handle;
+    page.client.switch_to_window(second.clone()).await.unwrap();
+    page.client.goto(kubeprint_tests::app_url()).await.unwrap();
+    page.wait_text("yaml", "the same design in a second tab", |t| {
+        t.contains("name: order-service")
+    })
+    .await;
+    page.type_into(GRACE, "50").await;
+    page.wait_text("yaml", "grace 50", |t| {
+        t.contains("terminationGracePeriodSeconds: 50")
+    })
+    .await;
+    // Leaving the tab saves at once (and so does the autosave, a moment later).
+    page.client.switch_to_window(first).await.unwrap();
+    page.wait_text("yaml", "the other tab's edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 50")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "50");
+    let notice = page.text("notice").await;
+    assert!(notice.contains("another tab"), "{notice}");
+    assert_ne!(page.value(MIN_READY).await, "17");
+    page.type_into(MIN_READY, "17").await;
+    page.wait_text("yaml", "minReadySeconds 17", |t| {
+        t.contains("minReadySeconds: 17")
+    })
+    .await;
+    page.client.switch_to_window(second).await.unwrap();
+    let both = page
+        .wait_text("yaml", "both edits in the second tab", |t| {
+            t.contains("minReadySeconds: 17")
+        })
+        .await;
+    assert!(
+        both.contains("terminationGracePeriodSeconds: 50"),
+        "its own edit is kept"
+    );
+    // Ctrl+Z there goes back to what this tab had before the other tab's save.
+    page.click("undo").await;
+    page.wait_text("yaml", "this tab's version again", |t| {
+        !t.contains("minReadySeconds: 17") && t.contains("terminationGracePeriodSeconds: 50")
+    })
+    .await;
+    page.close().await;
+}
+
+// Deleting a saved design asks first; declined, nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_saved_design_asks_first() {
+    let page = Page::open("delete-asks").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "the second design", |t| {
+        t.contains("name: fastapi-app")
+    })
+    .await;
+    page.click("delete-design").await;
+    let question = page.client.get_alert_text().await.unwrap();
+    assert!(
+        question.contains("icat-api") && question.contains("cannot be undone"),
+        "{question}"
+    );
+    page.client.dismiss_alert().await.unwrap();
+    assert!(page.text("design-slot").await.contains("icat-api (#2)"));
+    assert!(
+        page.yaml().await.contains("name: fastapi-app"),
+        "still open"
+    );
+    page.click("delete-design").await;
+    page.client.accept_alert().await.unwrap();
+    page.wait_text("yaml", "the first design", |t| {
+        t.contains("name: order-service")
+    })
+    .await;
+    assert!(!page.text("design-slot").await.contains("icat-api"));
+    let notice = page.text("notice").await;
+    assert!(
+        notice.contains("Deleted the saved design “icat-api”"),
+        "{notice}"
+    );
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opening_design_files_good_and_bad() {
     let dir = std::env::temp_dir().join(format!("kubeprint-files-{}", std::process::id()));
