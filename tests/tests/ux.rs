@@ -1351,6 +1351,15 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     let envs: Vec<String> = serde_json::from_value(envs).unwrap();
     assert!(envs.len() >= 2, "{envs:?}");
     for env in &envs[..envs.len() - 1] {
+        // Clear of the panel's sticky header.
+        let button = Page::css(&format!("remove-env-{env}"));
+        js(
+            &page,
+            &format!(
+                "document.querySelector('{button}').scrollIntoView({{block: 'center'}}); return 0"
+            ),
+        )
+        .await;
         page.click(&format!("remove-env-{env}")).await;
         page.wait_text("notice", "the removal notice", |t| {
             t.contains(&format!("Removed {env}")) && t.contains("Ctrl+Z")
@@ -1377,6 +1386,47 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     }
     assert_eq!(pressed(&page, "prod").await, "true", "prod is shown again");
     assert_eq!(pressed(&page, last).await, "false");
+    page.close().await;
+}
+
+// The top bar is one row on a 1400 px screen and a 1280 px laptop with four environments,
+// and stays one row while a notice shows: it floats under the bar.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_top_bar_is_one_row_and_notices_float_under_it() {
+    let page = Page::open("top-bar").await;
+    page.find("node-order-service").await;
+    let rows = "const h = document.querySelector('header.topbar'); \
+        const tops = [...h.children].filter(c => c.getBoundingClientRect().height > 0 && getComputedStyle(c).position !== 'absolute').map(c => Math.round(c.getBoundingClientRect().top)); \
+        return [Math.max(...tops) - Math.min(...tops) < 20, h.getBoundingClientRect().bottom, tops.length];";
+    for (width, height) in [(1400, 900), (1280, 800)] {
+        page.viewport(width, height).await;
+        let tabs = js(
+            &page,
+            "return document.querySelectorAll('nav.envs button').length",
+        )
+        .await;
+        assert_eq!(tabs, json!(4), "connectum's four environments");
+        let bar = js(&page, rows).await;
+        assert_eq!(bar[0], json!(true), "one row at {width} px: {bar}");
+        assert!(bar[2].as_u64().unwrap() > 10, "{bar}");
+    }
+    let before = js(&page, rows).await;
+    page.click("open-environments").await;
+    page.click("remove-env-dev").await;
+    page.wait_text("notice", "the removal notice", |t| {
+        t.contains("Removed dev")
+    })
+    .await;
+    let after = js(&page, rows).await;
+    assert_eq!(after, before, "the bar keeps its row and height");
+    let boxes = js(
+        &page,
+        "const r = id => document.querySelector(`[data-testid=${id}]`).getBoundingClientRect(); \
+         const n = r('notice'), b = document.querySelector('header.topbar').getBoundingClientRect(); \
+         return [n.top >= b.bottom, n.right <= innerWidth, n.width > 100];",
+    )
+    .await;
+    assert_eq!(boxes, json!([true, true, true]), "under the bar, whole");
     page.close().await;
 }
 
