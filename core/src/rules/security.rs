@@ -393,6 +393,22 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         } else if sec.run_as_user.is_none() {
             edits.push(set(svc(s, "/security/run_as_user"), json!(SUGGESTED_UID)));
         }
+        // A volume that was written as root is owned by root: the new uid could not
+        // write it without the pod's fsGroup.
+        let writes_volumes = !s.storage.is_empty()
+            || s.volumes.iter().any(|v| {
+                matches!(
+                    v.source,
+                    crate::model::VolumeSource::Claim {
+                        read_only: false,
+                        ..
+                    }
+                )
+            });
+        let group = writes_volumes && sec.fs_group.is_none();
+        if group {
+            edits.push(set(svc(s, "/security/fs_group"), json!(SUGGESTED_UID)));
+        }
         let message = if uid == Some(0) && non_root {
             "runAsUser is 0 but runAsNonRoot is true: the kubelet refuses to start the container"
                 .to_string()
@@ -408,7 +424,14 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             svc(s, "/security/run_as_non_root"),
             message,
         )
-        .fix = batch_fix(format!("Run as non-root (uid {SUGGESTED_UID})"), edits);
+        .fix = batch_fix(
+            if group {
+                format!("Run as non-root (uid {SUGGESTED_UID}, fsGroup {SUGGESTED_UID} for its volumes)")
+            } else {
+                format!("Run as non-root (uid {SUGGESTED_UID})")
+            },
+            edits,
+        );
     }
     // A known image's own user (postgres' 999) is what the image needs (KP902).
     let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.uid == u);

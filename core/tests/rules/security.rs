@@ -445,3 +445,39 @@ fn pods() -> Vec<Fixture> {
         ),
     ]
 }
+
+// Moving a pod that writes a volume to a non-root uid also gives the volume that group:
+// a volume written as root would refuse the new uid's writes (redis' /data, say).
+#[test]
+fn the_non_root_fix_gives_written_volumes_the_new_group() {
+    let mut d = baseline();
+    db(&mut d).image = "ghcr.io/acme/queue".into();
+    db(&mut d).security.run_as_user = None;
+    db(&mut d).security.run_as_non_root = false;
+    db(&mut d).security.fs_group = None;
+    api(&mut d).security.run_as_user = None;
+    api(&mut d).security.run_as_non_root = false;
+    let findings = findings_of(&d, "prod", "KP601");
+    let fix_of = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f.service.as_deref() == Some(name))
+            .and_then(|f| f.fix.clone())
+            .unwrap_or_else(|| panic!("a KP601 fix for {name}: {findings:?}"))
+    };
+    let (db_fix, api_fix) = (fix_of("db"), fix_of("api"));
+    assert!(db_fix.label.contains("fsGroup 10001"), "{}", db_fix.label);
+    assert!(
+        !api_fix.label.contains("fsGroup"),
+        "no volume: {}",
+        api_fix.label
+    );
+    let mut fixed = d.clone();
+    fixed.apply(db_fix.edit).unwrap();
+    assert_eq!(db(&mut fixed).security.fs_group, Some(10001));
+    assert!(findings_of(&fixed, "prod", "KP601")
+        .iter()
+        .all(|f| f.service.as_deref() != Some("db")));
+    let yaml = render(&fixed, "prod").to_yaml();
+    assert!(yaml.contains("fsGroup: 10001"), "{yaml}");
+}
