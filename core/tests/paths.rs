@@ -380,6 +380,14 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 },
             })))
         }),
+        ("KP354", |d| {
+            d.cluster.monitoring_namespace = None;
+            for e in &mut d.environments {
+                e.default_deny = true;
+            }
+            let metrics = kubeprint_core::presets::metrics(api(d));
+            api(d).metrics = Some(metrics);
+        }),
         // order-service made public, and a copy of its own Ingress kept whole under
         // another name.
         ("KP721", |d| {

@@ -558,6 +558,14 @@ MONITORING_WITHOUT_OPERATOR = Rule {
     instead: "Set the environment's monitoring to the Prometheus Operator (the design then writes its own monitors and rules), or drop the kept objects.",
     source: "Prometheus Operator docs, Getting started (CRDs); Kubernetes docs, Custom Resources",
 };
+SCRAPE_BLOCKED_BY_DEFAULT_DENY = Rule {
+    code: "KP354", name: "scrape_blocked_by_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: true,
+    summary: "With default-deny on and services that expose metrics, the design must name the namespace Prometheus runs in, which each scraped pod's NetworkPolicy lets in on its metrics port.",
+    why: "Default-deny drops every connection no policy allows; Prometheus scrapes from its own namespace, so without that allow rule each scrape times out, the targets show as down, and dashboards and alerts go blank while the service is fine.",
+    bad: "default-deny in prod, a metrics endpoint on `api`, no monitoring namespace in the cluster settings",
+    instead: "Set the cluster's monitoring namespace (where Prometheus runs, `monitoring` by convention): every scraped pod's policy then admits it on the metrics port.",
+    source: "Kubernetes docs, Network Policies (namespaceSelector); Prometheus docs, Configuration (scrape targets are reached from the Prometheus server)",
+};
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
     summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps and Secrets DNS-1123 subdomains.",

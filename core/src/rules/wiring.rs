@@ -24,7 +24,7 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
     ingress_claims(cx, deployed);
     addresses::environment(cx, deployed);
-    monitoring::environment(cx);
+    monitoring::environment(cx, deployed);
     gateway::environment(cx);
 }
 

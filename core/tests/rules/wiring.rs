@@ -1047,10 +1047,28 @@ fn pods() -> Vec<Fixture> {
                 d.extra_objects.push(service_monitor("http"));
             },
         ),
+        fx(
+            "KP354",
+            |d| {
+                scraped_under_default_deny(d);
+                d.cluster.monitoring_namespace = None;
+            },
+            |d| {
+                scraped_under_default_deny(d);
+                d.cluster.monitoring_namespace = Some("monitoring".into());
+            },
+        ),
     ]
     .into_iter()
     .chain(gateway_fixtures())
     .collect()
+}
+
+/// Default-deny in prod and a metrics endpoint on `api` (KP354).
+fn scraped_under_default_deny(d: &mut Design) {
+    env(d, "prod").default_deny = true;
+    let metrics = presets::metrics(api(d));
+    api(d).metrics = Some(metrics);
 }
 
 /// KP340 to KP349: Gateway API routes and Gateways. Each starts from [`routed`].

@@ -1,6 +1,6 @@
-//! Monitoring wiring (KP350-KP353): what a canary's analysis reads is scraped, the
-//! metrics port exists, a ServiceMonitor names a port its Services have, and monitoring
-//! objects go where the operator runs.
+//! Monitoring wiring (KP350-KP354): what a canary's analysis reads is scraped, the
+//! metrics port exists, a ServiceMonitor names a port its Services have, monitoring
+//! objects go where the operator runs, and default-deny lets Prometheus in.
 
 use super::super::catalog::*;
 use super::super::context::{set_fix, svc, Ctx};
@@ -64,10 +64,50 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     }
 }
 
-/// KP352 and KP353 over the environment's rendered objects (which hold monitoring
+/// KP354: under default-deny, Prometheus reaches the metrics ports only from the
+/// monitoring namespace the design names (see `render::network`).
+fn scrapes_let_in(cx: &mut Ctx, deployed: &[Service]) {
+    let named = cx
+        .design
+        .cluster
+        .monitoring_namespace
+        .as_deref()
+        .is_some_and(|ns| !ns.trim().is_empty());
+    if !cx.env.default_deny || named {
+        return;
+    }
+    let scraped: Vec<String> = deployed
+        .iter()
+        .filter(|s| s.metrics.is_some())
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    let Some(first) = scraped.first() else {
+        return;
+    };
+    let what = match scraped.len() {
+        1 => format!("{first}'s metrics are"),
+        n => format!("the metrics of {first} and {} more are", n - 1),
+    };
+    let path = FieldPath::design("/cluster/monitoring_namespace");
+    let fix = set_fix(
+        "Let Prometheus in from `monitoring`".into(),
+        path.clone(),
+        json!("monitoring"),
+    );
+    cx.report(
+        &SCRAPE_BLOCKED_BY_DEFAULT_DENY,
+        None,
+        path,
+        format!("default-deny is on and the design names no monitoring namespace: no NetworkPolicy lets Prometheus in, so {what} never scraped"),
+    )
+    .fix = fix;
+}
+
+/// KP352 to KP354 over the environment's rendered objects (which hold monitoring
 /// objects only when the design keeps something from an import or the environment's
 /// monitoring is the operator's; the model's own monitors name ports by construction).
-pub(super) fn environment(cx: &mut Ctx) {
+pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
+    scrapes_let_in(cx, deployed);
     let ix = cx.rendered;
     let mut found = Vec::new();
     let operator = cx.env.monitoring.scraping == Scraping::Operator;
