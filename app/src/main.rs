@@ -52,6 +52,9 @@ fn main() {
 }
 
 /// The whole designer.
+/// How long a notice shows.
+const NOTICE_TIME: std::time::Duration = std::time::Duration::from_secs(8);
+
 #[component]
 fn App() -> impl IntoView {
     let (design, slot, banner) = persistence::startup(DEFAULT_TEMPLATE);
@@ -60,6 +63,19 @@ fn App() -> impl IntoView {
     provide_context(app);
     persistence::autosave(app);
     persistence::follow_other_tabs(app);
+    // A notice floats over the panels: it is news for a few seconds, then it goes.
+    Effect::new(move |_| {
+        if let Some(text) = app.notice.get() {
+            set_timeout(
+                move || {
+                    if app.notice.get_untracked().as_deref() == Some(text.as_str()) {
+                        app.notice.set(None);
+                    }
+                },
+                NOTICE_TIME,
+            );
+        }
+    });
     persistence::follow_links(app);
     let edge_sel = EdgeSelection(RwSignal::new(None));
     provide_context(edge_sel);

@@ -296,6 +296,10 @@ impl AppState {
     pub fn switch_to(&self, id: u32, design: Design) {
         crate::persistence::flush(*self);
         self.unsaved.set_value(true);
+        // What was done to the design shown so far is not news about this one.
+        if self.notice.with_untracked(Option::is_some) {
+            self.notice.set(None);
+        }
         self.env.set(presets::default_environment(&design));
         self.env_removed.set_value(None);
         self.selection.set(design.services.first().map(|s| s.id));

@@ -1390,7 +1390,8 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
 }
 
 // The top bar is one row on a 1400 px screen and a 1280 px laptop with four environments,
-// and stays one row while a notice shows: it floats under the bar.
+// and stays one row while a notice shows: it floats under the bar, for a few seconds
+// and not past opening another design.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_top_bar_is_one_row_and_notices_float_under_it() {
     let page = Page::open("top-bar").await;
@@ -1427,6 +1428,27 @@ async fn the_top_bar_is_one_row_and_notices_float_under_it() {
     )
     .await;
     assert_eq!(boxes, json!([true, true, true]), "under the bar, whole");
+    // It is news for a few seconds, then it goes.
+    page.wait_text("notice", "the notice gone", str::is_empty)
+        .await;
+    // Nor does it stay on another design.
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"remove-env-staging\"]').scrollIntoView({block: 'center'}); return 0",
+    )
+    .await;
+    page.click("remove-env-staging").await;
+    page.wait_text("notice", "the second removal", |t| {
+        t.contains("Removed staging")
+    })
+    .await;
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "another design", |t| {
+        t.contains("name: fastapi-app")
+    })
+    .await;
+    assert_eq!(page.text("notice").await, "", "no news of the last design");
     page.close().await;
 }
 
