@@ -799,6 +799,45 @@ fn changing_a_value_is_changing_the_design() {
     assert_eq!(got, rendered(&d, &env.name));
 }
 
+// What the chart says of itself holds for an imported design too: its objects keep the
+// input's labels (no `part-of`), so NOTES lists the release by its manifest; and, as the
+// README says, no template names one of the design's namespaces.
+#[test]
+fn the_charts_notes_and_readme_say_what_its_templates_do() {
+    for d in imported_designs() {
+        let files = files(&d);
+        let dir = dir(&d);
+        let notes = &files[&format!("{dir}/templates/NOTES.txt")];
+        assert!(
+            notes.contains("helm get manifest {{ .Release.Name }} --namespace {{ .Release.Namespace }} | kubectl get -f -"),
+            "{notes}"
+        );
+        assert!(!notes.contains("-l app.kubernetes.io/part-of"), "{notes}");
+        let readme = &files[&format!("{dir}/README.md")];
+        assert!(
+            readme.contains("names none of the design's namespaces"),
+            "{readme}"
+        );
+        let templates: Vec<_> = files
+            .iter()
+            .filter(|(path, _)| {
+                path.starts_with(&format!("{dir}/templates/")) && path.ends_with(".yaml")
+            })
+            .collect();
+        assert!(!templates.is_empty());
+        for (path, text) in templates {
+            // Installed into the release's namespace: none of the design's own is
+            // written into a template.
+            let own = text.lines().find(|l| {
+                l.trim_start()
+                    .strip_prefix("namespace: ")
+                    .is_some_and(|ns| d.environments.iter().any(|e| e.namespace == ns))
+            });
+            assert_eq!(own, None, "{path}:\n{text}");
+        }
+    }
+}
+
 #[test]
 fn the_chart_has_every_part() {
     let d = templates::connectum();

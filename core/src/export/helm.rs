@@ -1097,8 +1097,10 @@ fn notes(design: &Design, name: &str) -> String {
          (helm install --namespace NS --create-namespace). Secrets carry the placeholder\n\
          CHANGE_ME unless secrets.<name>.create is false, which uses an existing Secret of\n\
          that name: set real values before the pods need them.\n\n\
-         kubectl get all --namespace {{{{ .Release.Namespace }}}} -l app.kubernetes.io/part-of={}\n",
-        design.name, design.name
+         The release's objects (imported ones keep their own labels, so this lists them by\n\
+         the release's manifest rather than by a label):\n\n\
+         helm get manifest {{{{ .Release.Name }}}} --namespace {{{{ .Release.Namespace }}}} | kubectl get -f -\n",
+        design.name
     )
 }
 
@@ -1117,8 +1119,10 @@ fn readme(design: &Design, name: &str) -> String {
         ));
     }
     out.push_str(
-        "\nThe chart has no Namespace object and no namespace in its templates: it installs\n\
-         into the release's namespace. Secrets carry placeholders (`CHANGE_ME`); set\n\
+        "\nThe chart has no Namespace object and names none of the design's namespaces: it\n\
+         installs into the release's (a template sets `{{ .Release.Namespace }}`, or leaves\n\
+         the namespace out as the imported input did). Objects kept from an import in a\n\
+         namespace of their own (a `monitoring` ConfigMap) keep it. Secrets carry placeholders (`CHANGE_ME`); set\n\
          `secrets.<name>.create: false` to use an existing Secret of that name instead.\n\n\
          ## Values\n\n\
          - `services.<svc>`: `enabled`, `image` (`repository`, `tag`), `replicas`,\n  \
