@@ -477,6 +477,43 @@ fn values_dotenv_cannot_carry_are_written_in_the_file_and_come_back() {
 /// A pod's extra container and a named volume get compose names no other service or
 /// volume has: `web` with sidecar `proxy` beside a service `web-proxy`, and claims that
 /// would both be `db-data-x`, all stay in the file and come back through the import.
+// Configuration written for Kubernetes that calls a StatefulSet's pod by name
+// (`redis-0.redis.<ns>.svc.cluster.local`) resolves in compose too: the one container
+// answers for pod 0.
+#[test]
+fn a_statefulsets_pod_address_resolves_in_compose() {
+    let mut d = templates::miniredis();
+    let mut redis = d.services[0].clone();
+    redis.name = "cache".into();
+    redis.kind = WorkloadKind::StatefulSet;
+    redis.containers.clear();
+    d.apply(kubeprint_core::Edit::AddService(Box::new(redis)))
+        .unwrap();
+    let ns = d.environment("dev").unwrap().namespace.clone();
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let aliases: Vec<&str> = f["services"]["cache"]["networks"]["default"]["aliases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("aliases of cache:\n{yaml}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for host in [
+        format!("cache.{ns}.svc.cluster.local"),
+        "cache-0.cache".to_string(),
+        format!("cache-0.cache.{ns}"),
+        format!("cache-0.cache.{ns}.svc.cluster.local"),
+    ] {
+        assert!(aliases.contains(&host.as_str()), "{host} in {aliases:?}");
+    }
+    // A Deployment's container is no pod of a StatefulSet.
+    let first = &d.services[0].name;
+    let other = f["services"][first]["networks"]["default"]["aliases"].to_string();
+    assert!(!other.contains(&format!("{first}-0.")), "{other}");
+    let differ = round_trip(&d, "dev");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
 #[test]
 fn containers_and_volumes_never_take_another_ones_name() {
     let mut d = templates::miniredis();

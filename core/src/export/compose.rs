@@ -38,7 +38,8 @@
 //!   scheduling hints a single host has no use for). One container per service:
 //!   published host ports allow no more.
 //! - Every service is reachable under its in-cluster names too (network aliases
-//!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`), so configuration written for
+//!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`; a StatefulSet's container also
+//!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
 //!   Kubernetes resolves.
 //! - Pods with several containers: an init container becomes a one-off service the
 //!   main one waits for (`service_completed_successfully`, in order, with the main
@@ -440,16 +441,22 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         main.deploy = limits(&s.resources);
-        main.networks.0.push((
-            "default".into(),
-            NetworkAttachment {
-                aliases: vec![
-                    format!("{}.{}", s.name, env.namespace),
-                    format!("{}.{}.svc", s.name, env.namespace),
-                    format!("{}.{}.svc.cluster.local", s.name, env.namespace),
-                ],
-            },
-        ));
+        const SUFFIXES: [&str; 3] = ["", ".svc", ".svc.cluster.local"];
+        let mut aliases: Vec<String> = SUFFIXES
+            .iter()
+            .map(|suffix| format!("{}.{}{suffix}", s.name, env.namespace))
+            .collect();
+        if matches!(s.kind, WorkloadKind::StatefulSet) {
+            // The one container stands for pod 0, which callers reach by its own name.
+            let pod = format!("{}-0.{}", s.name, crate::naming::governing_service(&s.name));
+            aliases.push(pod.clone());
+            for suffix in SUFFIXES {
+                aliases.push(format!("{pod}.{}{suffix}", env.namespace));
+            }
+        }
+        main.networks
+            .0
+            .push(("default".into(), NetworkAttachment { aliases }));
         // The pod's other containers.
         let mut previous_init: Option<String> = None;
         let mut sidecars = Vec::new();
