@@ -481,3 +481,66 @@ fn the_non_root_fix_gives_written_volumes_the_new_group() {
     let yaml = render(&fixed, "prod").to_yaml();
     assert!(yaml.contains("fsGroup: 10001"), "{yaml}");
 }
+
+// The same on an imported StatefulSet that wrote its claim as root, also after a link and
+// a design file: the fix's fsGroup is rendered and kept.
+#[test]
+fn the_non_root_fix_on_an_imported_statefulset_gives_its_claim_the_group() {
+    let yaml = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: cache
+  namespace: shop
+spec:
+  serviceName: cache
+  replicas: 1
+  selector:
+    matchLabels:
+      app: cache
+  template:
+    metadata:
+      labels:
+        app: cache
+    spec:
+      containers:
+      - name: redis
+        image: ghcr.io/acme/cache:7.2.5
+        args: [\"--appendonly\", \"yes\"]
+        ports:
+        - name: redis
+          containerPort: 6379
+        volumeMounts:
+        - name: data
+          mountPath: /data
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+";
+    let (d, env) = import(yaml);
+    let fix = findings_of(&d, &env, "KP601")[0]
+        .fix
+        .clone()
+        .expect("a fix");
+    assert!(fix.label.contains("fsGroup"), "{}", fix.label);
+    let mut fixed = d.clone();
+    fixed.apply(fix.edit).unwrap();
+    let opened = kubeprint_core::link::decode(&kubeprint_core::link::link(
+        "https://kubeprint.example/",
+        &fixed,
+    ))
+    .unwrap();
+    let saved = kubeprint_core::file::from_json(&kubeprint_core::file::to_json(&opened)).unwrap();
+    for design in [&fixed, &opened, &saved] {
+        let yaml = render(design, &env).to_yaml();
+        assert!(
+            yaml.contains("fsGroup: 10001") && yaml.contains("runAsUser: 10001"),
+            "{yaml}"
+        );
+        assert!(findings_of(design, &env, "KP601").is_empty());
+    }
+}
