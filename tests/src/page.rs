@@ -200,6 +200,19 @@ impl Page {
             .expect("scroll into view");
     }
 
+    /// Click the element with this `data-testid` after scrolling it to the middle of its
+    /// scrolling box, clear of a sticky header that would take the click.
+    pub async fn click_centered(&self, testid: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+                vec![serde_json::json!(Self::css(testid))],
+            )
+            .await
+            .expect("scroll into view");
+        self.click(testid).await;
+    }
+
     /// The `data-testid` of the element that has keyboard focus, or "".
     pub async fn focused(&self) -> String {
         self.client

@@ -5,6 +5,17 @@ use kubeprint_tests::page::Page;
 
 const GRACE: &str = "services/s1/timing/grace_period_seconds";
 
+/// Open the STFC FastAPI template from the gallery, a second saved design
+/// (`icat-api (#2)`), and wait for its YAML.
+async fn open_second_design(page: &Page) {
+    page.click("open-gallery").await;
+    page.click("template-stfc-fastapi").await;
+    page.wait_text("yaml", "the second design", |t| {
+        t.contains("name: fastapi-app")
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
     let page = Page::open("share-from").await;
@@ -223,12 +234,7 @@ async fn several_designs_are_kept_and_switched_between() {
     let page = Page::open("slots").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
-    page.click("open-gallery").await;
-    page.click("template-stfc-fastapi").await;
-    page.wait_text("yaml", "the second design", |t| {
-        t.contains("name: fastapi-app")
-    })
-    .await;
+    open_second_design(&page).await;
     let slots = page.text("design-slot").await;
     assert!(
         slots.contains("connectum (#1)") && slots.contains("icat-api (#2)"),
@@ -260,12 +266,7 @@ async fn switching_back_to_a_design_keeps_its_undo_steps() {
         t.contains("terminationGracePeriodSeconds: 45")
     })
     .await;
-    page.click("open-gallery").await;
-    page.click("template-stfc-fastapi").await;
-    page.wait_text("yaml", "the second design", |t| {
-        t.contains("name: fastapi-app")
-    })
-    .await;
+    open_second_design(&page).await;
     let disabled = async |p: &Page, id: &str| {
         p.find(id).await.prop("disabled").await.unwrap().as_deref() == Some("true")
     };
@@ -360,12 +361,7 @@ async fn deleting_a_saved_design_asks_first() {
     let page = Page::open("delete-asks").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
-    page.click("open-gallery").await;
-    page.click("template-stfc-fastapi").await;
-    page.wait_text("yaml", "the second design", |t| {
-        t.contains("name: fastapi-app")
-    })
-    .await;
+    open_second_design(&page).await;
     page.click("delete-design").await;
     let question = page.client.get_alert_text().await.unwrap();
     assert!(

@@ -1351,16 +1351,7 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     let envs: Vec<String> = serde_json::from_value(envs).unwrap();
     assert!(envs.len() >= 2, "{envs:?}");
     for env in &envs[..envs.len() - 1] {
-        // Clear of the panel's sticky header.
-        let button = Page::css(&format!("remove-env-{env}"));
-        js(
-            &page,
-            &format!(
-                "document.querySelector('{button}').scrollIntoView({{block: 'center'}}); return 0"
-            ),
-        )
-        .await;
-        page.click(&format!("remove-env-{env}")).await;
+        page.click_centered(&format!("remove-env-{env}")).await;
         page.wait_text("notice", "the removal notice", |t| {
             t.contains(&format!("Removed {env}")) && t.contains("Ctrl+Z")
         })
@@ -1432,12 +1423,7 @@ async fn the_top_bar_is_one_row_and_notices_float_under_it() {
     page.wait_text("notice", "the notice gone", str::is_empty)
         .await;
     // Nor does it stay on another design.
-    js(
-        &page,
-        "document.querySelector('[data-testid=\"remove-env-staging\"]').scrollIntoView({block: 'center'}); return 0",
-    )
-    .await;
-    page.click("remove-env-staging").await;
+    page.click_centered("remove-env-staging").await;
     page.wait_text("notice", "the second removal", |t| {
         t.contains("Removed staging")
     })

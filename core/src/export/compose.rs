@@ -446,7 +446,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             .iter()
             .map(|suffix| format!("{}.{}{suffix}", s.name, env.namespace))
             .collect();
-        if matches!(s.kind, WorkloadKind::StatefulSet) {
+        if s.kind == WorkloadKind::StatefulSet {
             // The one container stands for pod 0, which callers reach by its own name.
             let pod = format!("{}-0.{}", s.name, crate::naming::governing_service(&s.name));
             aliases.push(pod.clone());
