@@ -106,6 +106,24 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
             FieldPath::service(service?.id, "/exposure/ports/0/target"),
             json!(8000 + value % 3),
         ),
+        // Who reads monitors, and where Prometheus runs: what scrapes, its own and those
+        // kept from an import, let in under default-deny.
+        13 => set(
+            FieldPath::environment(env, "/monitoring/scraping"),
+            json!(if value.is_multiple_of(2) {
+                "operator"
+            } else {
+                "annotations"
+            }),
+        ),
+        14 => set(
+            FieldPath::design("/cluster/monitoring_namespace"),
+            if value.is_multiple_of(3) {
+                json!(null)
+            } else {
+                json!(format!("mon-{}", value % 2))
+            },
+        ),
         _ => {
             let e = design
                 .edges
@@ -161,7 +179,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..14, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..16, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {
@@ -187,6 +205,22 @@ proptest! {
             designs.push(import::kubernetes(&std::fs::read_to_string(p).unwrap()).design);
         }
         let design = designs.swap_remove(which % designs.len());
+        check(design, &edits)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Monitors kept whole from an import (one in the environment's namespace, one in
+    /// another) open the policies of the services they scrape once default-deny is on.
+    #[test]
+    fn live_yaml_equals_a_full_render_with_monitors_kept_from_an_import(edits in edits()) {
+        let mut design = import::kubernetes(include_str!("manifests/shop-monitored.yaml")).design;
+        let env = &mut design.environments[0];
+        env.default_deny = true;
+        env.monitoring.scraping = Scraping::Operator;
+        design.cluster.monitoring_namespace = Some("monitoring".into());
         check(design, &edits)?;
     }
 }

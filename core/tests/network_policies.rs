@@ -348,3 +348,126 @@ fn an_existing_design_s_local_edges_still_allow_exactly_their_flows() {
         }
     }
 }
+
+/// Prometheus, as the monitoring namespace runs it.
+fn prometheus() -> Pod {
+    Pod {
+        namespace: "monitoring".into(),
+        labels: [(
+            "app.kubernetes.io/name".to_string(),
+            "prometheus".to_string(),
+        )]
+        .into(),
+        ports: BTreeMap::new(),
+    }
+}
+
+/// The findings of `code` in `env`, by message.
+fn messages(d: &Design, env: &str, code: &str) -> Vec<String> {
+    validate(d, env)
+        .into_iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.message)
+        .collect()
+}
+
+#[test]
+fn monitors_kept_from_an_import_are_let_in_once_their_findings_are_fixed() {
+    let mut d = import::kubernetes(include_str!("manifests/shop-monitored.yaml")).design;
+    let kept: Vec<&str> = (d.extra_objects.iter().chain(&d.pinned_objects))
+        .map(KeptObject::kind)
+        .collect();
+    assert!(
+        kept.contains(&"ServiceMonitor") && kept.contains(&"PodMonitor"),
+        "both monitors are kept whole: {kept:?}"
+    );
+    let env = d.environments[0].name.clone();
+    let ns = d.environments[0].namespace.clone();
+    d.apply(Edit::Set {
+        path: edit::FieldPath::environment(&env, "/default_deny"),
+        value: serde_json::json!(true),
+    })
+    .unwrap();
+    // The findings, and their fixes as a user applies them: the operator reads the
+    // monitors (KP353); then default-deny drops their scrapes until Prometheus is let
+    // in (KP354).
+    for code in ["KP353", "KP354"] {
+        let f = validate(&d, &env)
+            .into_iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no {code}"));
+        if code == "KP354" {
+            assert!(
+                f.message.contains("`orders`") && f.message.contains("1 more"),
+                "{}",
+                f.message
+            );
+        }
+        d.apply(f.fix.expect("a fix").edit).unwrap();
+    }
+    assert!(messages(&d, &env, "KP354").is_empty());
+    // A scrape is something that reaches the service: neither is unreachable.
+    assert_eq!(messages(&d, &env, "KP311"), Vec::<String>::new());
+
+    // Through a link and a design file, the same policies.
+    let linked = link::decode(&link::encode(&d)).unwrap();
+    let filed = file::from_json(&file::to_json(&linked)).unwrap();
+    for design in [&d, &filed] {
+        let cluster = Cluster::of(design);
+        let orders = cluster.pod(&ns, "orders");
+        let mailer = cluster.pod(&ns, "mailer");
+        // The ServiceMonitor's port `metrics` is the pods' 9464; the PodMonitor's `prom`
+        // is the mailer's 9102. Only those.
+        assert!(cluster.ingress_allows(&prometheus(), &orders, 9464, "TCP"));
+        assert!(cluster.ingress_allows(&prometheus(), &mailer, 9102, "TCP"));
+        assert!(!cluster.ingress_allows(&prometheus(), &orders, 8080, "TCP"));
+        assert!(!cluster.ingress_allows(&prometheus(), &mailer, 2525, "TCP"));
+        // ... and from the monitoring namespace only.
+        let elsewhere = Pod {
+            namespace: "default".into(),
+            ..prometheus()
+        };
+        assert!(!cluster.ingress_allows(&elsewhere, &orders, 9464, "TCP"));
+    }
+}
+
+#[test]
+fn a_kept_monitor_scrapes_only_what_it_selects_in_the_namespaces_it_watches() {
+    let mut d = import::kubernetes(include_str!("manifests/shop-monitored.yaml")).design;
+    let env = d.environments[0].name.clone();
+    let ns = d.environments[0].namespace.clone();
+    let e = &mut d.environments[0];
+    e.default_deny = true;
+    e.monitoring.scraping = Scraping::Operator;
+    d.cluster.monitoring_namespace = Some("monitoring".into());
+    // The ServiceMonitor watches `shop` by name; another environment's namespace is not
+    // scraped by it.
+    for k in &mut d.pinned_objects {
+        if k.kind() == "ServiceMonitor" {
+            k.0["spec"]["namespaceSelector"]["matchNames"] = serde_json::json!(["shop-dev"]);
+        }
+    }
+    // The PodMonitor's selector no longer picks the mailer.
+    for k in &mut d.extra_objects {
+        if k.kind() == "PodMonitor" {
+            k.0["spec"]["selector"]["matchExpressions"][0]["values"] =
+                serde_json::json!(["consumer"]);
+        }
+    }
+    let cluster = Cluster::of(&d);
+    let orders = cluster.pod(&ns, "orders");
+    let mailer = cluster.pod(&ns, "mailer");
+    assert!(!cluster.ingress_allows(&prometheus(), &orders, 9464, "TCP"));
+    assert!(!cluster.ingress_allows(&prometheus(), &mailer, 9102, "TCP"));
+    let unreachable = messages(&d, &env, "KP311");
+    assert_eq!(unreachable.len(), 2, "{unreachable:?}");
+    // `any: true` watches every namespace.
+    for k in &mut d.pinned_objects {
+        if k.kind() == "ServiceMonitor" {
+            k.0["spec"]["namespaceSelector"] = serde_json::json!({"any": true});
+        }
+    }
+    let cluster = Cluster::of(&d);
+    assert!(cluster.ingress_allows(&prometheus(), &orders, 9464, "TCP"));
+    assert_eq!(messages(&d, &env, "KP311").len(), 1);
+}

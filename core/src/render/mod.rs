@@ -608,6 +608,19 @@ pub(crate) fn network_policies(design: &Design, env_name: &str) -> Vec<net::Netw
     Renderer { design, env }.network_policies(&services)
 }
 
+/// The deployed services of environment `env` that monitors kept whole from an import
+/// scrape (see `Renderer::kept_scrapes`), in no order.
+pub(crate) fn kept_scrapes(
+    design: &Design,
+    env: &Environment,
+    services: &[Service],
+) -> Vec<ServiceId> {
+    Renderer { design, env }
+        .kept_scrapes(services)
+        .into_keys()
+        .collect()
+}
+
 struct Renderer<'a> {
     design: &'a Design,
     env: &'a Environment,

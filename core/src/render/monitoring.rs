@@ -5,12 +5,16 @@
 //! kube-state-metrics' (`kube_deployment_status_replicas_available`, ...) and the
 //! service's own request counter ([`Metrics::requests_metric`]).
 
+use super::network::resolved;
 use super::{clamp_i32, has_cluster_service, label_selector, selector_of, Labels, Renderer};
 use crate::crd::monitoring as mon;
 use crate::model::*;
 use crate::naming;
+use crate::residual::{Change, Step};
+use crate::selector::Selector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::HashMap;
 
 /// What scrapes a service's metrics endpoint under the operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,6 +294,194 @@ impl Renderer<'_> {
             ..Default::default()
         })
     }
+}
+
+/// What the monitors kept whole from an import scrape, by the deployed service whose
+/// pods they reach: the pods' ports, as an allow policy lets Prometheus in on them.
+/// Only under the operator, which is what reads them (KP353 says so otherwise).
+///
+/// A ServiceMonitor picks Services by label in its namespace, or in those its
+/// `namespaceSelector` names, and scrapes each endpoint's `port` (a Service port's name)
+/// or `targetPort` (the pods'); a PodMonitor picks pods and scrapes `port` (a container
+/// port's name), `portNumber` or `targetPort`. An endpoint naming none scrapes every
+/// port. Labels are the rendered ones, with what the import kept of them.
+pub(super) type Scrapes = HashMap<ServiceId, Vec<(PortRef, Protocol)>>;
+
+impl Renderer<'_> {
+    pub(super) fn kept_scrapes(&self, services: &[Service]) -> Scrapes {
+        let mut out = Scrapes::new();
+        if self.env.monitoring.scraping != Scraping::Operator {
+            return out;
+        }
+        let here = self.env.namespace.as_str();
+        let design = self.design;
+        let monitors = (design.extra_objects.iter().map(|k| (k, here))).chain(
+            design
+                .pinned_objects
+                .iter()
+                .map(|k| (k, k.namespace().unwrap_or(here))),
+        );
+        for (k, ns) in monitors {
+            let pods = match k.kind() {
+                "ServiceMonitor" => false,
+                "PodMonitor" => true,
+                _ => continue,
+            };
+            let spec = k.spec();
+            if !k.api_version().starts_with("monitoring.coreos.com/")
+                || !watches(&spec["namespaceSelector"], ns, here)
+            {
+                continue;
+            }
+            let Some(selector) = Selector::from_json(&spec["selector"]) else {
+                continue;
+            };
+            for s in services {
+                let ports = if pods {
+                    let labels = kept_labels(
+                        self.service_labels(s),
+                        s.residual.get(&ResidualRole::Workload),
+                        pod_labels_at(s),
+                    );
+                    if selector.selects(&labels) {
+                        pod_endpoints(s, &spec["podMetricsEndpoints"])
+                    } else {
+                        Vec::new()
+                    }
+                } else {
+                    self.service_endpoints(s, &selector, &spec["endpoints"])
+                };
+                let into = out.entry(s.id).or_default();
+                for p in ports {
+                    if !into.contains(&p) {
+                        into.push(p);
+                    }
+                }
+            }
+        }
+        out.retain(|_, ports| !ports.is_empty());
+        out
+    }
+
+    /// The pods' ports that `endpoints` of a ServiceMonitor with `selector` scrape
+    /// through `s`'s Services (its own and its load balancer).
+    fn service_endpoints(
+        &self,
+        s: &Service,
+        selector: &Selector,
+        endpoints: &serde_json::Value,
+    ) -> Vec<(PortRef, Protocol)> {
+        let own = has_cluster_service(s).then_some((&s.exposure.ports, ResidualRole::Service));
+        let lb =
+            (s.exposure.load_balancer.as_ref()).map(|lb| (&lb.ports, ResidualRole::LoadBalancer));
+        let mut out = Vec::new();
+        for (ports, role) in own.into_iter().chain(lb) {
+            let labels = kept_labels(
+                self.service_meta(s, "").labels.unwrap_or_default(),
+                s.residual.get(&role),
+                &["metadata", "labels"],
+            );
+            if !selector.selects(&labels) {
+                continue;
+            }
+            let all = || ports.iter().map(|p| (resolved(s, &p.target), p.protocol));
+            for ep in endpoints.as_array().into_iter().flatten() {
+                if let Some(name) = ep["port"].as_str() {
+                    let p = ports.iter().find(|p| p.name == name);
+                    out.extend(p.map(|p| (resolved(s, &p.target), p.protocol)));
+                } else if let Some(target) = port_ref_of(&ep["targetPort"]) {
+                    out.push((resolved(s, &target), Protocol::TCP));
+                } else {
+                    out.extend(all());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The pods' ports a PodMonitor's `endpoints` scrape on `s`.
+fn pod_endpoints(s: &Service, endpoints: &serde_json::Value) -> Vec<(PortRef, Protocol)> {
+    let mut out = Vec::new();
+    for ep in endpoints.as_array().into_iter().flatten() {
+        let port = (ep["port"].as_str().map(|n| PortRef::Name(n.into())))
+            .or_else(|| port_ref_of(&ep["portNumber"]))
+            .or_else(|| port_ref_of(&ep["targetPort"]));
+        match port {
+            Some(p) => out.push((resolved(s, &p), Protocol::TCP)),
+            None => out.extend(
+                s.ports
+                    .iter()
+                    .map(|p| (PortRef::Number(p.port), p.protocol)),
+            ),
+        }
+    }
+    out
+}
+
+/// A port written as a number or a name (`IntOrString`).
+fn port_ref_of(v: &serde_json::Value) -> Option<PortRef> {
+    match v {
+        serde_json::Value::String(n) if !n.is_empty() => Some(PortRef::Name(n.clone())),
+        v => v
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .map(PortRef::Number),
+    }
+}
+
+/// Whether a monitor in namespace `ns` with this `namespaceSelector` looks into `here`:
+/// `any`, the names it lists, else its own namespace.
+fn watches(selector: &serde_json::Value, ns: &str, here: &str) -> bool {
+    if selector["any"].as_bool() == Some(true) {
+        return true;
+    }
+    match selector["matchNames"].as_array() {
+        Some(names) if !names.is_empty() => names.iter().any(|n| n.as_str() == Some(here)),
+        _ => ns == here,
+    }
+}
+
+/// Where a workload of `s`'s kind keeps its pods' labels.
+fn pod_labels_at(s: &Service) -> &'static [&'static str] {
+    match s.kind {
+        WorkloadKind::CronJob => &[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "labels",
+        ],
+        _ => &["spec", "template", "metadata", "labels"],
+    }
+}
+
+/// The labels the design renders at `at` (`base`), with what the residual kept of them.
+fn kept_labels(base: Labels, residual: Option<&Residual>, at: &[&str]) -> Labels {
+    let Some(residual) = residual else {
+        return base;
+    };
+    let on_path = |c: &&Change| {
+        c.at.0
+            .iter()
+            .zip(at)
+            .all(|(step, name)| matches!(step, Step::Member(m) if m == name))
+    };
+    let changes: Vec<Change> = residual.0.iter().filter(on_path).cloned().collect();
+    if changes.is_empty() {
+        return base;
+    }
+    let mut v = serde_json::to_value(base).expect("labels serialize");
+    for name in at.iter().rev() {
+        v = serde_json::json!({ *name: v });
+    }
+    Residual(changes).apply(&mut v);
+    let mut labels = &v;
+    for name in at {
+        labels = &labels[*name];
+    }
+    serde_json::from_value(labels.clone()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -261,6 +261,15 @@ impl Renderer<'_> {
         for (id, rule) in self.gateway_ingress(services) {
             out.entry(id).or_default().gateway = Some(rule);
         }
+        // Prometheus, on the ports monitors kept from an import scrape.
+        if self.design.cluster.monitoring_namespace.is_some() {
+            for (id, ports) in self.kept_scrapes(services) {
+                out.entry(id).or_default().scraped = ports
+                    .iter()
+                    .map(|(p, protocol)| np_port(p, *protocol))
+                    .collect();
+            }
+        }
         out
     }
 
@@ -323,14 +332,24 @@ impl Renderer<'_> {
                 ),
             });
         }
-        if let (Some(m), Some(ns)) = (&s.metrics, &self.design.cluster.monitoring_namespace) {
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![net::NetworkPolicyPeer {
-                    namespace_selector: Some(namespace_selector(ns)),
-                    ..Default::default()
-                }]),
-                ports: Some(vec![np_port(&resolved(s, &m.port), Protocol::TCP)]),
-            });
+        if let Some(ns) = &self.design.cluster.monitoring_namespace {
+            let mut ports: Vec<_> = (s.metrics.iter())
+                .map(|m| np_port(&resolved(s, &m.port), Protocol::TCP))
+                .collect();
+            for p in allowance.scraped {
+                if !ports.contains(&p) {
+                    ports.push(p);
+                }
+            }
+            if !ports.is_empty() {
+                ingress.push(net::NetworkPolicyIngressRule {
+                    from: Some(vec![net::NetworkPolicyPeer {
+                        namespace_selector: Some(namespace_selector(ns)),
+                        ..Default::default()
+                    }]),
+                    ports: Some(ports),
+                });
+            }
         }
         if ingress.is_empty() && egress.is_empty() {
             return None;
@@ -364,6 +383,9 @@ pub(super) struct Allowance<'s> {
     egress: Vec<Peer<'s>>,
     /// From the Gateway's proxies.
     gateway: Option<net::NetworkPolicyIngressRule>,
+    /// From the monitoring namespace, on the ports monitors kept from an import scrape
+    /// (besides the service's own metrics port).
+    scraped: Vec<net::NetworkPolicyPort>,
 }
 
 /// The other end of one edge, and the port.
@@ -383,6 +405,7 @@ pub(crate) struct AllowanceInputs {
     ingress: Vec<(ServiceId, net::NetworkPolicyPort)>,
     egress: Vec<(ServiceId, net::NetworkPolicyPort)>,
     gateway: Option<net::NetworkPolicyIngressRule>,
+    scraped: Vec<net::NetworkPolicyPort>,
 }
 
 impl Allowance<'_> {
@@ -400,6 +423,7 @@ impl Allowance<'_> {
             ingress: here(&self.ingress)?,
             egress: here(&self.egress)?,
             gateway: self.gateway.clone(),
+            scraped: self.scraped.clone(),
         })
     }
 }

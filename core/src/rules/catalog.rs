@@ -560,7 +560,7 @@ MONITORING_WITHOUT_OPERATOR = Rule {
 };
 SCRAPE_BLOCKED_BY_DEFAULT_DENY = Rule {
     code: "KP354", name: "scrape_blocked_by_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: true,
-    summary: "With default-deny on and services that expose metrics, the design must name the namespace Prometheus runs in, which each scraped pod's NetworkPolicy lets in on its metrics port.",
+    summary: "With default-deny on and services that expose metrics (an endpoint of their own, or a ServiceMonitor or PodMonitor kept from an import), the design must name the namespace Prometheus runs in, which each scraped pod's NetworkPolicy lets in on the ports scraped.",
     why: "Default-deny drops every connection no policy allows; Prometheus scrapes from its own namespace, so without that allow rule each scrape times out, the targets show as down, and dashboards and alerts go blank while the service is fine.",
     bad: "default-deny in prod, a metrics endpoint on `api`, no monitoring namespace in the cluster settings",
     instead: "Set the cluster's monitoring namespace (where Prometheus runs, `monitoring` by convention): every scraped pod's policy then admits it on the metrics port.",

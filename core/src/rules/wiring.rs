@@ -43,6 +43,8 @@ pub(super) struct Peers<'a> {
     /// The services a route of this environment sends to (its own, or another's
     /// backend).
     routed: HashSet<ServiceId>,
+    /// The services that monitors kept whole from an import scrape.
+    kept_scrapes: HashSet<ServiceId>,
 }
 
 impl<'a> Peers<'a> {
@@ -74,6 +76,9 @@ impl<'a> Peers<'a> {
             edges_from,
             called,
             routed,
+            kept_scrapes: crate::render::kept_scrapes(design, env, deployed)
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -174,7 +179,9 @@ fn reachable(cx: &mut Ctx, s: &Service, peers: &Peers) {
     {
         // Callers here, or in other namespaces whose edges lead here (see `edges`).
         let called = peers.called.contains(&s.id);
-        let scraped = s.metrics.is_some() && cx.design.cluster.monitoring_namespace.is_some();
+        // Prometheus, by the design's metrics endpoint or a monitor kept from an import.
+        let scraped = (s.metrics.is_some() || peers.kept_scrapes.contains(&s.id))
+            && cx.design.cluster.monitoring_namespace.is_some();
         // A route of this environment sends to it (its own, or another's backend).
         let routed = peers.routed.contains(&s.id);
         if !called

@@ -1058,6 +1058,18 @@ fn pods() -> Vec<Fixture> {
                 d.cluster.monitoring_namespace = Some("monitoring".into());
             },
         ),
+        // A ServiceMonitor kept from an import scrapes too.
+        fx(
+            "KP354",
+            |d| {
+                kept_monitor_under_default_deny(d);
+                d.cluster.monitoring_namespace = None;
+            },
+            |d| {
+                kept_monitor_under_default_deny(d);
+                d.cluster.monitoring_namespace = Some("monitoring".into());
+            },
+        ),
     ]
     .into_iter()
     .chain(gateway_fixtures())
@@ -1069,6 +1081,15 @@ fn scraped_under_default_deny(d: &mut Design) {
     env(d, "prod").default_deny = true;
     let metrics = presets::metrics(api(d));
     api(d).metrics = Some(metrics);
+}
+
+/// Default-deny in prod, under the operator, and a ServiceMonitor of `api`'s `http` port
+/// kept from an import (KP354).
+fn kept_monitor_under_default_deny(d: &mut Design) {
+    let prod = env(d, "prod");
+    prod.default_deny = true;
+    prod.monitoring.scraping = Scraping::Operator;
+    d.extra_objects.push(service_monitor("http"));
 }
 
 /// KP340 to KP349: Gateway API routes and Gateways. Each starts from [`routed`].

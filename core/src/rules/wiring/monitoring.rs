@@ -76,9 +76,10 @@ fn scrapes_let_in(cx: &mut Ctx, deployed: &[Service]) {
     if !cx.env.default_deny || named {
         return;
     }
+    let kept = crate::render::kept_scrapes(cx.design, cx.env, deployed);
     let scraped: Vec<String> = deployed
         .iter()
-        .filter(|s| s.metrics.is_some())
+        .filter(|s| s.metrics.is_some() || kept.contains(&s.id))
         .map(|s| format!("`{}`", s.name))
         .collect();
     let Some(first) = scraped.first() else {
