@@ -52,13 +52,33 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
         for env in d.environments.iter().filter(|e| e.hosts_services) {
             let yaml = render(&d, &env.name).to_yaml();
             let imported = round_trip(&yaml, &format!("{} {}", t.name, env.name));
-            // Everything becomes design, except NetworkPolicies, which are kept whole
-            // (and still give the dependency edges).
+            // Everything becomes design, NetworkPolicies included: default-deny, its
+            // edges, and Prometheus' namespace when it scrapes through them.
             for r in &imported.documents {
-                let ok = r.outcome == Outcome::Imported
-                    || (r.kind == "NetworkPolicy" && matches!(r.outcome, Outcome::Kept(_)));
-                assert!(ok, "{} {}: {r:?}", t.name, env.name);
+                assert_eq!(
+                    r.outcome,
+                    Outcome::Imported,
+                    "{} {}: {r:?}",
+                    t.name,
+                    env.name
+                );
             }
+            let back = &imported.design;
+            assert_eq!(back.environments[0].default_deny, env.default_deny);
+            let scraped = d
+                .services
+                .iter()
+                .any(|s| env.deploys(s.id) && s.metrics.is_some());
+            assert_eq!(
+                back.cluster.monitoring_namespace,
+                d.cluster
+                    .monitoring_namespace
+                    .clone()
+                    .filter(|_| env.default_deny && scraped),
+                "{} {}",
+                t.name,
+                env.name
+            );
             assert_eq!(
                 imported.design.services.len(),
                 d.services.iter().filter(|s| env.deploys(s.id)).count()

@@ -429,6 +429,23 @@ fn monitors_kept_from_an_import_are_let_in_once_their_findings_are_fixed() {
         };
         assert!(!cluster.ingress_allows(&elsewhere, &orders, 9464, "TCP"));
     }
+
+    // Its export imports again as default-deny with Prometheus' namespace: the policies
+    // are the design's, not kept whole.
+    let again = import::kubernetes(&render(&d, &env).to_yaml());
+    for r in again.documents.iter().filter(|r| r.kind == "NetworkPolicy") {
+        assert_eq!(r.outcome, import::Outcome::Imported, "{r:?}");
+    }
+    let e = &again.design.environments[0];
+    assert!(e.default_deny);
+    assert_eq!(
+        again.design.cluster.monitoring_namespace.as_deref(),
+        Some("monitoring")
+    );
+    assert_eq!(
+        render(&again.design, &e.name).to_yaml(),
+        render(&d, &env).to_yaml()
+    );
 }
 
 #[test]

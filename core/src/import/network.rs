@@ -147,20 +147,73 @@ pub(super) fn policies(d: &mut Design, workloads: &Workloads, keep: &mut Vec<(us
     if policies.is_empty() {
         return;
     }
-    // Default-deny is on when the input's policies are exactly those the design renders
-    // with it. Compared one pair at a time in name order: holding every rendered object
-    // and both sides as JSON made this step the import's peak of memory.
-    let mut rendered = crate::render::network_policies(d, &d.environments[0].name);
-    order::sort_by(&mut rendered, |a, b| a.metadata.name.cmp(&b.metadata.name));
+    order_edges(d, workloads, &policies);
     order::sort_by(&mut policies, |a, b| a.name().cmp(b.name()));
-    let same = rendered.len() == policies.len()
-        && rendered.into_iter().zip(&policies).all(|(r, p)| {
-            strip_managed(Object::NetworkPolicy(r).to_json()) == strip_managed(p.to_json())
-        });
-    if same {
+    // Default-deny is on when the input's policies are exactly those the design renders
+    // with it: with no monitoring namespace, or with one of those the input lets in
+    // alone (Prometheus', which scrapes the design's metrics endpoints and the monitors
+    // kept whole).
+    let monitored = d.services.iter().any(|s| s.metrics.is_some())
+        || keep.iter().any(|(_, o)| o.kind().ends_with("Monitor"))
+        || d.pinned_objects
+            .iter()
+            .any(|k| k.kind().ends_with("Monitor"));
+    let mut candidates = vec![None];
+    if monitored {
+        candidates.extend(namespaces_let_in(&policies).into_iter().map(Some));
+    }
+    // Kept monitors are the design's only once the import ends; here they count as such.
+    let monitors = keep
+        .iter()
+        .filter(|(_, o)| matches!(o, Object::ServiceMonitor(_) | Object::PodMonitor(_)))
+        .map(|(_, o)| KeptObject(o.to_json()));
+    let before = d.extra_objects.len();
+    d.extra_objects.extend(monitors);
+    let found = candidates.into_iter().find(|ns| {
+        d.cluster.monitoring_namespace = ns.clone();
+        reproduces(d, &policies)
+    });
+    d.extra_objects.truncate(before);
+    d.cluster.monitoring_namespace = found.clone().flatten();
+    if found.is_some() {
         d.environments[0].default_deny = true;
         keep.retain(|(_, o)| !matches!(o, Object::NetworkPolicy(_)));
     }
+}
+
+/// Whether `policies` (in name order) are exactly those the design renders with
+/// default-deny. Compared one pair at a time: holding every rendered object and both
+/// sides as JSON made this step the import's peak of memory.
+fn reproduces(d: &Design, policies: &[&Object]) -> bool {
+    let mut rendered = crate::render::network_policies(d, &d.environments[0].name);
+    order::sort_by(&mut rendered, |a, b| a.metadata.name.cmp(&b.metadata.name));
+    rendered.len() == policies.len()
+        && rendered.into_iter().zip(policies).all(|(r, p)| {
+            strip_managed(Object::NetworkPolicy(r).to_json()) == strip_managed(p.to_json())
+        })
+}
+
+/// The namespaces an ingress rule of `policies` lets in whole (a peer with a
+/// namespaceSelector by name and no podSelector), in order of first mention.
+fn namespaces_let_in(policies: &[&Object]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in policies {
+        let Object::NetworkPolicy(np) = p else {
+            continue;
+        };
+        let rules = np.spec.iter().flat_map(|s| s.ingress.iter().flatten());
+        for peer in rules.flat_map(|r| r.from.iter().flatten()) {
+            let name = (peer.pod_selector.is_none())
+                .then_some(peer.namespace_selector.as_ref())
+                .flatten()
+                .and_then(|s| s.match_labels.as_ref())
+                .and_then(|l| l.get("kubernetes.io/metadata.name"));
+            if let Some(name) = name.filter(|n| !out.contains(n)) {
+                out.push(name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Dependency edges a NetworkPolicy expresses: ingress to the pods it selects from the
@@ -211,6 +264,73 @@ fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
                 port,
             }));
         }
+    }
+}
+
+/// Puts the design's edges in the order the input's policies list them. A service's
+/// allow policy has an egress rule per outgoing edge and an ingress rule per incoming
+/// one, both in the design's order (see `render::network`), so the edges are sorted
+/// topologically by both orders of every policy, ties in the order they were found. An
+/// input whose orders contradict each other keeps that order.
+fn order_edges(d: &mut Design, workloads: &Workloads, policies: &[&Object]) {
+    let n = d.edges.len();
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut before = vec![0usize; n];
+    let local = |peer: &networking::NetworkPolicyPeer| {
+        (peer.namespace_selector.is_none() && peer.ip_block.is_none())
+            .then(|| workload_for(workloads, peer.pod_selector.as_ref()?.match_labels.as_ref()))
+            .flatten()
+            .map(|w| w.id)
+    };
+    for p in policies {
+        let Object::NetworkPolicy(np) = p else {
+            continue;
+        };
+        let spec = np.spec.clone().unwrap_or_default();
+        let Some(own) = workload_for(
+            workloads,
+            spec.pod_selector
+                .as_ref()
+                .and_then(|s| s.match_labels.as_ref()),
+        ) else {
+            continue;
+        };
+        let outgoing = (spec.egress.iter().flatten())
+            .flat_map(|r| r.to.iter().flatten())
+            .filter_map(|peer| Some((own.id, local(peer)?)));
+        let incoming = (spec.ingress.iter().flatten())
+            .flat_map(|r| r.from.iter().flatten())
+            .filter_map(|peer| Some((local(peer)?, own.id)));
+        for pairs in [outgoing.collect::<Vec<_>>(), incoming.collect()] {
+            // Each rule is the next edge of its pair not yet listed.
+            let mut listed: Vec<usize> = Vec::new();
+            for (from, to) in pairs {
+                let next = (0..n).find(|&i| {
+                    let e = &d.edges[i];
+                    e.from == from && e.to == to && !listed.contains(&i)
+                });
+                listed.extend(next);
+            }
+            for w in listed.windows(2) {
+                after[w[0]].push(w[1]);
+                before[w[1]] += 1;
+            }
+        }
+    }
+    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| before[i] == 0).collect();
+    let mut sorted = Vec::with_capacity(n);
+    while let Some(i) = ready.pop_first() {
+        sorted.push(i);
+        for &j in &after[i] {
+            before[j] -= 1;
+            if before[j] == 0 {
+                ready.insert(j);
+            }
+        }
+    }
+    if sorted.len() == n {
+        let mut edges: Vec<Option<Edge>> = d.edges.drain(..).map(Some).collect();
+        d.edges = sorted.into_iter().filter_map(|i| edges[i].take()).collect();
     }
 }
 
