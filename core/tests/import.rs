@@ -65,6 +65,18 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
             }
             let back = &imported.design;
             assert_eq!(back.environments[0].default_deny, env.default_deny);
+            // The alerts' severity says which services are critical.
+            let m = &back.environments[0].monitoring;
+            if m.alerts && m.scraping == kubeprint_core::model::Scraping::Operator {
+                for s in &back.services {
+                    let own = d.services.iter().find(|o| o.name == s.name).unwrap();
+                    assert_eq!(
+                        s.critical, own.critical,
+                        "{} {} {}",
+                        t.name, env.name, s.name
+                    );
+                }
+            }
             let scraped = d
                 .services
                 .iter()

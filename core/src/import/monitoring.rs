@@ -150,9 +150,30 @@ pub(super) fn attach(
     for (i, o) in rules {
         if !alerts {
             kept.push((i, o));
+        } else if let Object::PrometheusRule(r) = &o {
+            critical_from_alerts(d, r);
         }
     }
     kept
+}
+
+/// A service is critical when its PrometheusRule pages for pods not ready: render writes
+/// that alert's severity `critical` for critical services, `warning` for the others.
+fn critical_from_alerts(d: &mut Design, r: &mon::PrometheusRule) {
+    let name = r.metadata.name.as_deref().unwrap_or_default();
+    let Some(s) = d.services.iter_mut().find(|s| naming::own(&s.name) == name) else {
+        return;
+    };
+    let not_ready = r
+        .spec
+        .groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .find(|rule| (rule.alert.as_deref()).is_some_and(|a| a.ends_with("PodsNotReady")));
+    if let Some(rule) = not_ready {
+        let severity = rule.labels.as_ref().and_then(|l| l.get("severity"));
+        s.critical = severity.is_some_and(|v| v == "critical");
+    }
 }
 
 /// The labels of a monitor that are not a service's own (`app.kubernetes.io/*`), and its
