@@ -64,6 +64,26 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
                 );
             }
             let back = &imported.design;
+            // ... and all of it is model: nothing is kept as a residual either.
+            for s in &back.services {
+                assert!(
+                    s.residual.is_empty(),
+                    "{} {} {}: {:?}",
+                    t.name,
+                    env.name,
+                    s.name,
+                    s.residual
+                );
+            }
+            let config = back.config_maps.iter().map(|c| &c.residual);
+            let secrets = back.secrets.iter().map(|c| &c.residual);
+            let envs = back.environments.iter().map(|e| &e.residual);
+            assert!(
+                config.chain(secrets).chain(envs).all(Option::is_none),
+                "{} {}",
+                t.name,
+                env.name
+            );
             assert_eq!(back.environments[0].default_deny, env.default_deny);
             // The alerts' severity says which services are critical.
             let m = &back.environments[0].monitoring;
