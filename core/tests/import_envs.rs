@@ -149,7 +149,11 @@ fn staging_and_prod_become_one_design_with_two_environments() {
     assert_round_trip_except_reported(&r, "prod", &prod);
 
     // The report lists exactly what was not merged.
-    assert!(not_merged(&r, "staging").is_empty());
+    assert!(
+        not_merged(&r, "staging").is_empty(),
+        "{:#?}",
+        r.environments[0].not_merged
+    );
     let s = |k: &str, n: &str| (k.to_string(), n.to_string());
     assert_eq!(
         not_merged(&r, "prod"),
@@ -384,19 +388,66 @@ fn a_service_missing_from_an_environment_is_not_deployed_there() {
 }
 
 #[test]
-fn a_service_only_in_a_later_environment_is_reported_not_merged() {
+fn a_service_only_in_a_later_environment_is_deployed_only_there() {
     let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
     let prod = shop("shop", 1, (1, 2), "50m", "64Mi", "2.1.0", true);
     let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
-    assert!(r.design.service_named("cache").is_none());
-    assert_eq!(
+    let cache = r.design.service_named("cache").unwrap();
+    assert!(!r.design.environments[0].deploys(cache.id));
+    assert!(r.design.environments[1].deploys(cache.id));
+    assert!(
         r.environments[1]
-            .not_merged
-            .iter()
-            .map(|n| n.message.as_str())
-            .collect::<Vec<_>>(),
-        ["prod: Deployment `cache` exists only here: not merged; the prod rendering will lack it"]
+            .merged
+            .contains(&"cache: first found here, not deployed in `dev`".to_string()),
+        "{:?}",
+        r.environments[1].merged
     );
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+}
+
+/// Every template, rendered one environment at a time as a team would have it (say
+/// overlays), imports as one design whose every environment renders its input exactly:
+/// services of some environments only (backups in staging and prod, the collector of a
+/// shared observability namespace), default-deny with Prometheus let in, canaries of
+/// prod only, critical services, per-environment replicas and HPAs.
+#[test]
+fn every_templates_environments_import_as_one_design_exactly() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let inputs: Vec<(String, String)> = (d.environments.iter())
+            .map(|e| (e.name.clone(), render(&d, &e.name).to_yaml()))
+            .filter(|(_, yaml)| !yaml.is_empty())
+            .collect();
+        let given: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|(n, y)| (n.as_str(), y.as_str()))
+            .collect();
+        let r = import::environments(&given).unwrap();
+        for (env, yaml) in &inputs {
+            assert_exact(&r, env, yaml);
+            let (was, now) = (
+                d.environment(env).unwrap(),
+                r.design.environment(env).unwrap(),
+            );
+            assert_eq!(now.hosts_services, was.hosts_services, "{} {env}", t.name);
+            assert_eq!(now.default_deny, was.default_deny, "{} {env}", t.name);
+        }
+        // Which services are critical, where some environment's alerts say it.
+        let alerted = |s: &Service| {
+            d.environments.iter().any(|e| {
+                e.deploys(s.id)
+                    && e.monitoring.alerts
+                    && e.monitoring.scraping == Scraping::Operator
+            })
+        };
+        for s in &r.design.services {
+            let own = d.service_named(&s.name).unwrap();
+            if alerted(own) {
+                assert_eq!(s.critical, own.critical, "{} {}", t.name, s.name);
+            }
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,12 @@
 //! another environment of that design (its own namespace and Namespace object, a tier
 //! guessed from its name), and for each service of the design, matched by name, what
 //! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
-//! resources, image tag, not deployed here) becomes that environment's override.
+//! resources, image tag, strategy, not deployed here) becomes that environment's
+//! override. What is the system's whatever the environment joins the design: services
+//! first found in a later input (not deployed in the earlier ones), their ConfigMaps and
+//! Secrets, dependency edges, Prometheus' namespace, a canary's rollout, and which
+//! services are critical. An input that runs none of the services before it is a shared
+//! environment (observability), which runs only the services it has.
 //!
 //! Everything else is reported, never merged: after the overrides are set, each
 //! environment of the merged design is rendered and compared, object by object, with
@@ -85,7 +90,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     let mut imports = vec![(base_name.to_string(), base)];
     let mut merged_words = vec![Vec::new()];
     for (name, text) in rest {
-        let import = kubernetes(text);
+        let import = super::kubernetes_as(text, &design.name);
         let theirs = &import.design.environments[0];
         let mut env = Environment {
             name: name.to_string(),
@@ -94,7 +99,10 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             labels: theirs.labels.clone(),
             annotations: theirs.annotations.clone(),
             default_deny: theirs.default_deny,
-            hosts_services: true,
+            // An input that runs none of the services so far is a shared environment
+            // (observability, say): it runs only those it has.
+            hosts_services: design.services.is_empty()
+                || (design.services.iter()).any(|s| import.design.service_named(&s.name).is_some()),
             create_namespace: theirs.create_namespace,
             overrides: BTreeMap::new(),
             residual: None,
@@ -103,18 +111,58 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             ..Environment::default()
         };
         let mut words = Vec::new();
+        let before: Vec<String> = design
+            .environments
+            .iter()
+            .map(|e| format!("`{}`", e.name))
+            .collect();
+        for id in join_system(&mut design, &import.design) {
+            let name = &design.service(id).expect("just added").name;
+            words.push(format!(
+                "{name}: first found here, not deployed in {}",
+                before.join(", ")
+            ));
+        }
+        let mut canaries = Vec::new();
+        let mut critical = Vec::new();
         for s in &design.services {
-            let o = match import.design.service_named(&s.name) {
+            let mut o = match import.design.service_named(&s.name) {
                 Some(other) => override_between(s, other),
-                None => Override {
-                    enabled: Some(false),
-                    ..Override::default()
-                },
+                None => Override::default(),
             };
+            let here = import.design.service_named(&s.name);
+            if here.is_some() != env.hosts_services {
+                o.enabled = Some(here.is_some());
+            }
+            // A canary here only: how it rolls out is the service's, used wherever an
+            // environment makes it a canary.
+            if let (Some(UpdateStrategy::Canary), Some(other)) = (o.strategy, here) {
+                canaries.push((s.id, other.delivery.clone()));
+            }
+            // Critical is what the alerts of any environment say (only they say it).
+            if here.is_some_and(|other| other.critical && !s.critical) {
+                critical.push(s.id);
+            }
+            let said = describe(&o);
+            if !said.is_empty() {
+                words.push(format!("{}: {said}", s.name));
+            }
             if o != Override::default() {
-                words.push(format!("{}: {}", s.name, describe(&o)));
                 env.overrides.insert(s.id, o);
             }
+        }
+        for id in critical {
+            design
+                .service_mut(id)
+                .expect("a service of the design")
+                .critical = true;
+        }
+        for (id, delivery) in canaries {
+            let s = design.service_mut(id).expect("a service of the design");
+            s.delivery = Delivery {
+                strategy: s.delivery.strategy,
+                ..delivery
+            };
         }
         design.environments.push(env);
         keep_namespace_residual(&mut design, &import.design);
@@ -140,6 +188,69 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         design,
         environments,
     })
+}
+
+/// Adds to `design` what `other` (the same system imported for another environment)
+/// has that no environment had yet, all of which is the design's whatever the
+/// environment: its services that `design` lacks (deployed in no environment so far,
+/// and found by name), the ConfigMaps and Secrets they read, its dependency edges, and
+/// the namespace its Prometheus runs in. Gives the services added.
+fn join_system(design: &mut Design, other: &Design) -> Vec<ServiceId> {
+    let mut added = Vec::new();
+    for s in &other.services {
+        if design.service_named(&s.name).is_some() {
+            continue;
+        }
+        let mut copy = s.clone();
+        copy.position = None;
+        let id = ServiceId(design.next_id);
+        if design
+            .apply(crate::Edit::AddService(Box::new(copy)))
+            .is_ok()
+        {
+            for env in &mut design.environments {
+                let o = env.overrides.entry(id).or_default();
+                o.enabled = Some(false);
+            }
+            added.push(id);
+        }
+    }
+    // Only what the services added read: a hash-suffixed ConfigMap of a generator is
+    // another name for one the design has, which the comparison reports.
+    let reads = |secrets: bool| -> Vec<String> {
+        (added.iter().filter_map(|&id| design.service(id)))
+            .flat_map(|s| crate::render::references(s, secrets).map(String::from))
+            .collect()
+    };
+    let (maps, secrets) = (reads(false), reads(true));
+    for c in other.config_maps.iter().filter(|c| maps.contains(&c.name)) {
+        if !design.config_maps.iter().any(|m| m.name == c.name) {
+            design.config_maps.push(c.clone());
+        }
+    }
+    for c in other.secrets.iter().filter(|c| secrets.contains(&c.name)) {
+        if !design.secrets.iter().any(|m| m.name == c.name) {
+            design.secrets.push(c.clone());
+        }
+    }
+    let id_of = |d: &Design, id: ServiceId| {
+        let name = &other.service(id)?.name;
+        d.service_named(name).map(|s| s.id)
+    };
+    for e in &other.edges {
+        if let (Some(from), Some(to)) = (id_of(design, e.from), id_of(design, e.to)) {
+            let edge = Edge {
+                from,
+                to,
+                port: e.port.clone(),
+            };
+            let _ = design.apply(crate::Edit::AddEdge(edge));
+        }
+    }
+    if design.cluster.monitoring_namespace.is_none() {
+        design.cluster.monitoring_namespace = other.cluster.monitoring_namespace.clone();
+    }
+    added
 }
 
 /// Record, for the environment just added to `design`, what its Namespace object had

@@ -719,6 +719,15 @@ pub fn kubernetes(text: &str) -> Import {
     with_residuals(import, &inputs)
 }
 
+/// [`kubernetes`], for a design named `system` whatever the input's labels say: its
+/// residuals keep the input's `part-of` labels against that name (an environment of a
+/// design imported before, see [`environments`]).
+pub(crate) fn kubernetes_as(text: &str, system: &str) -> Import {
+    let (mut import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
+    import.design.name = system.to_string();
+    with_residuals(import, &inputs)
+}
+
 /// Import several files of Kubernetes YAML, given as (file name, text), as one input:
 /// like [`kubernetes`], with each document's report naming its file and its line in
 /// that file. A byte order mark at the start of a file is ignored. The texts are taken
