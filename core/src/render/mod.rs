@@ -22,6 +22,7 @@ mod workload;
 
 pub use crate::model::effective;
 pub use gateway::listener_secret;
+pub(crate) use monitoring::watches;
 pub use monitoring::{monitor_of, pod_names, Monitor};
 pub use network::has_cluster_service;
 pub use workload::{claims, references, workload_api_version, workload_kind, CANARY_HASH_ARG};

@@ -432,7 +432,7 @@ fn port_ref_of(v: &serde_json::Value) -> Option<PortRef> {
 
 /// Whether a monitor in namespace `ns` with this `namespaceSelector` looks into `here`:
 /// `any`, the names it lists, else its own namespace.
-fn watches(selector: &serde_json::Value, ns: &str, here: &str) -> bool {
+pub(crate) fn watches(selector: &serde_json::Value, ns: &str, here: &str) -> bool {
     if selector["any"].as_bool() == Some(true) {
         return true;
     }

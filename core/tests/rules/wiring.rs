@@ -1039,6 +1039,21 @@ fn pods() -> Vec<Fixture> {
                 d.extra_objects.push(service_monitor("http"));
             },
         ),
+        // A ServiceMonitor kept in Prometheus' namespace selects the Services of the
+        // namespaces it names.
+        fx(
+            "KP352",
+            |d| monitor_elsewhere(d, serde_json::json!({})),
+            |d| {
+                let ns = env(d, "prod").namespace.clone();
+                monitor_elsewhere(d, serde_json::json!({ "matchNames": [ns] }));
+            },
+        ),
+        fx(
+            "KP352",
+            |d| monitor_elsewhere(d, serde_json::json!({ "matchNames": ["other"] })),
+            |d| monitor_elsewhere(d, serde_json::json!({ "any": true })),
+        ),
         fx(
             "KP353",
             |d| d.extra_objects.push(service_monitor("http")),
@@ -1330,6 +1345,16 @@ fn the_routed_baseline_is_clean_and_lets_the_gateways_proxies_in() {
 }
 
 /// A ServiceMonitor kept from an import that scrapes api's Service on `port`.
+/// Under the operator, [`service_monitor`] of `http` kept in the `monitoring` namespace
+/// with this `namespaceSelector`.
+fn monitor_elsewhere(d: &mut Design, namespaces: serde_json::Value) {
+    env(d, "prod").monitoring.scraping = Scraping::Operator;
+    let mut m = service_monitor("http");
+    m.0["metadata"]["namespace"] = "monitoring".into();
+    m.0["spec"]["namespaceSelector"] = namespaces;
+    d.pinned_objects.push(m);
+}
+
 fn service_monitor(port: &str) -> KeptObject {
     KeptObject(serde_json::json!({
         "apiVersion": "monitoring.coreos.com/v1",

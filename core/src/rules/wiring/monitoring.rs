@@ -7,6 +7,7 @@ use super::super::context::{set_fix, svc, Ctx};
 use super::super::rendered::{items, labels_of, str_at, Owner};
 use crate::edit::FieldPath;
 use crate::model::*;
+use crate::selector::Selector;
 use serde_json::json;
 
 /// KP350 and KP351 for one deployed (effective) service.
@@ -131,24 +132,39 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         if e.kind != "ServiceMonitor" {
             continue;
         }
+        // The Services it selects in the namespaces it watches (see `render::watches`).
         let ns = e.namespace.clone().unwrap_or_default();
-        let selector = labels_of(&e.json["spec"]["selector"]["matchLabels"]);
+        let watched = &e.json["spec"]["namespaceSelector"];
+        let selector = Selector::from_json(&e.json["spec"]["selector"]);
         let services: Vec<_> = ix
             .objects
             .iter()
-            .filter(|o| o.kind == "Service" && o.namespace.as_deref() == Some(ns.as_str()))
+            .filter(|o| {
+                o.kind == "Service"
+                    && crate::render::watches(watched, &ns, o.namespace.as_deref().unwrap_or(&ns))
+            })
             .filter(|o| {
                 let labels = labels_of(&o.json["metadata"]["labels"]);
-                selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                selector.as_ref().is_some_and(|s| s.selects(&labels))
             })
             .collect();
         let path = ix.path(cx.design, e, "/spec/endpoints");
         if services.is_empty() {
+            let names: Vec<&str> = (watched["matchNames"].as_array().into_iter().flatten())
+                .filter_map(|n| n.as_str())
+                .collect();
+            let where_ = if watched["any"].as_bool() == Some(true) {
+                "any namespace".to_string()
+            } else if names.is_empty() {
+                format!("`{ns}`")
+            } else {
+                format!("`{}`", names.join("`, `"))
+            };
             found.push((
                 &MONITOR_PORT_MISSING,
                 path,
                 format!(
-                    "ServiceMonitor `{}` selects no Service in `{ns}`: it scrapes nothing",
+                    "ServiceMonitor `{}` selects no Service in {where_}: it scrapes nothing",
                     e.name
                 ),
             ));
