@@ -406,8 +406,15 @@ fn monitors_kept_from_an_import_are_let_in_once_their_findings_are_fixed() {
         d.apply(f.fix.expect("a fix").edit).unwrap();
     }
     assert!(messages(&d, &env, "KP354").is_empty());
-    // A scrape is something that reaches the service: neither is unreachable.
-    assert_eq!(messages(&d, &env, "KP311"), Vec::<String>::new());
+    // A scrape reaches the metrics ports; the ports that serve callers are still
+    // unreachable, since the import drew no edge to them.
+    assert_eq!(
+        messages(&d, &env, "KP311"),
+        [
+            "default-deny is on and only Prometheus' scrape may connect to `mailer`: nothing reaches its port `smtp`",
+            "default-deny is on and only Prometheus' scrape may connect to `orders`: nothing reaches its port `http`",
+        ]
+    );
 
     // Through a link and a design file, the same policies.
     let linked = link::decode(&link::encode(&d)).unwrap();
@@ -486,5 +493,10 @@ fn a_kept_monitor_scrapes_only_what_it_selects_in_the_namespaces_it_watches() {
     }
     let cluster = Cluster::of(&d);
     assert!(cluster.ingress_allows(&prometheus(), &orders, 9464, "TCP"));
-    assert_eq!(messages(&d, &env, "KP311").len(), 1);
+    let unreachable = messages(&d, &env, "KP311");
+    assert!(
+        unreachable[0].contains("nothing may connect to `mailer`")
+            && unreachable[1].contains("only Prometheus' scrape may connect to `orders`"),
+        "{unreachable:?}"
+    );
 }

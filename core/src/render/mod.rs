@@ -610,15 +610,15 @@ pub(crate) fn network_policies(design: &Design, env_name: &str) -> Vec<net::Netw
 }
 
 /// The deployed services of environment `env` that monitors kept whole from an import
-/// scrape (see `Renderer::kept_scrapes`), in no order.
+/// scrape, with the ports of their pods they scrape (see `Renderer::kept_scrapes`).
 pub(crate) fn kept_scrapes(
     design: &Design,
     env: &Environment,
     services: &[Service],
-) -> Vec<ServiceId> {
-    Renderer { design, env }
-        .kept_scrapes(services)
-        .into_keys()
+) -> HashMap<ServiceId, Vec<PortRef>> {
+    let scrapes = Renderer { design, env }.kept_scrapes(services);
+    (scrapes.into_iter())
+        .map(|(id, ports)| (id, ports.into_iter().map(|(p, _)| p).collect()))
         .collect()
 }
 

@@ -392,8 +392,8 @@ STATEFULSET_NOT_HEADLESS = Rule {
 };
 UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
     code: "KP311", name: "unreachable_under_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: false,
-    summary: "With default-deny on, a service with a Service port should have something allowed to reach it.",
-    why: "No edge, route, load balancer or monitoring scrape means no allow rule: every connection to it is dropped.",
+    summary: "With default-deny on, a service with a Service port should have something allowed to reach it, and on more than its metrics port.",
+    why: "No edge, route, load balancer or monitoring scrape means no allow rule: every connection to it is dropped. A scrape lets Prometheus in on the metrics port only, so the Service's other ports stay closed to everyone.",
     bad: "default-deny, a Service on 8080, no incoming edges",
     instead: "Add a dependency edge from its callers (or remove the Service).",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",

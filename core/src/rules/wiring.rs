@@ -43,8 +43,9 @@ pub(super) struct Peers<'a> {
     /// The services a route of this environment sends to (its own, or another's
     /// backend).
     routed: HashSet<ServiceId>,
-    /// The services that monitors kept whole from an import scrape.
-    kept_scrapes: HashSet<ServiceId>,
+    /// The services that monitors kept whole from an import scrape, and their pods'
+    /// ports scraped.
+    kept_scrapes: HashMap<ServiceId, Vec<PortRef>>,
 }
 
 impl<'a> Peers<'a> {
@@ -76,9 +77,7 @@ impl<'a> Peers<'a> {
             edges_from,
             called,
             routed,
-            kept_scrapes: crate::render::kept_scrapes(design, env, deployed)
-                .into_iter()
-                .collect(),
+            kept_scrapes: crate::render::kept_scrapes(design, env, deployed),
         }
     }
 }
@@ -179,19 +178,45 @@ fn reachable(cx: &mut Ctx, s: &Service, peers: &Peers) {
     {
         // Callers here, or in other namespaces whose edges lead here (see `edges`).
         let called = peers.called.contains(&s.id);
-        // Prometheus, by the design's metrics endpoint or a monitor kept from an import.
-        let scraped = (s.metrics.is_some() || peers.kept_scrapes.contains(&s.id))
-            && cx.design.cluster.monitoring_namespace.is_some();
         // A route of this environment sends to it (its own, or another's backend).
         let routed = peers.routed.contains(&s.id);
-        if !called
-            && !scraped
-            && !routed
-            && s.exposure.ingress.is_none()
-            && s.exposure.load_balancer.is_none()
-        {
-            cx.report(&UNREACHABLE_UNDER_DEFAULT_DENY, Some(s), svc(s, "/exposure/ports"), format!("default-deny is on and nothing may connect to `{}`: no edge, route, load balancer or scrape reaches it", s.name));
+        if called || routed || s.exposure.ingress.is_some() || s.exposure.load_balancer.is_some() {
+            return;
         }
+        // Prometheus, on the design's metrics endpoint and what monitors kept from an
+        // import scrape: a Service port it does not scrape is still unreachable.
+        let number = |p: &PortRef| {
+            s.resolve_port(p)
+                .map_or_else(|| p.clone(), |c| PortRef::Number(c.port))
+        };
+        let scraped: Vec<PortRef> = (s.metrics.iter().map(|m| &m.port))
+            .chain(peers.kept_scrapes.get(&s.id).into_iter().flatten())
+            .filter(|_| cx.design.cluster.monitoring_namespace.is_some())
+            .map(number)
+            .collect();
+        let unreached: Vec<String> = (s.exposure.ports.iter())
+            .filter(|p| !scraped.contains(&number(&p.target)))
+            .map(|p| {
+                if p.name.is_empty() {
+                    p.port.to_string()
+                } else {
+                    p.name.clone()
+                }
+            })
+            .collect();
+        let message = if scraped.is_empty() {
+            format!("default-deny is on and nothing may connect to `{}`: no edge, route, load balancer or scrape reaches it", s.name)
+        } else if !unreached.is_empty() {
+            format!("default-deny is on and only Prometheus' scrape may connect to `{}`: nothing reaches its port{} `{}`", s.name, if unreached.len() == 1 { "" } else { "s" }, unreached.join("`, `"))
+        } else {
+            return;
+        };
+        cx.report(
+            &UNREACHABLE_UNDER_DEFAULT_DENY,
+            Some(s),
+            svc(s, "/exposure/ports"),
+            message,
+        );
     }
 }
 

@@ -352,6 +352,25 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 db(d).metrics = Some(Metrics::new(PortRef::Name("postgres".into()), "/metrics"));
             },
         ),
+        // A scrape reaches the metrics port only: the Service's port stays unreachable.
+        fx(
+            "KP311",
+            |d| {
+                d.edges.clear();
+                d.cluster.monitoring_namespace = Some("monitoring".into());
+                db(d).ports.push(ContainerPort {
+                    name: "metrics".into(),
+                    port: 9187,
+                    protocol: Protocol::TCP,
+                });
+                db(d).metrics = Some(Metrics::new(PortRef::Name("metrics".into()), "/metrics"));
+            },
+            |d| {
+                d.edges.clear();
+                d.cluster.monitoring_namespace = Some("monitoring".into());
+                db(d).metrics = Some(Metrics::new(PortRef::Name("postgres".into()), "/metrics"));
+            },
+        ),
         // KP320: an address in an env literal that default-deny blocks; the near miss
         // is the baseline's edge api -> db, which allows it.
         fx(

@@ -80,7 +80,7 @@ fn scrapes_let_in(cx: &mut Ctx, deployed: &[Service]) {
     let kept = crate::render::kept_scrapes(cx.design, cx.env, deployed);
     let scraped: Vec<String> = deployed
         .iter()
-        .filter(|s| s.metrics.is_some() || kept.contains(&s.id))
+        .filter(|s| s.metrics.is_some() || kept.contains_key(&s.id))
         .map(|s| format!("`{}`", s.name))
         .collect();
     let Some(first) = scraped.first() else {
