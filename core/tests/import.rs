@@ -161,7 +161,8 @@ fn manifest(name: &str) -> String {
     .unwrap()
 }
 
-/// The input without what cannot come back: skipped documents and Secret values.
+/// The input without what cannot come back: skipped documents and Secret values, which
+/// come back as placeholders, marked so.
 fn expected_back(input: &str, imported: &import::Import) -> String {
     let skipped: Vec<&str> = imported
         .documents
@@ -190,6 +191,14 @@ fn expected_back(input: &str, imported: &import::Import) -> String {
                     .map(|k| (k.as_str().into(), "CHANGE_ME".into()))
                     .collect();
                 m.insert("stringData".into(), placeholders.into());
+                let meta = d["metadata"].as_mapping_mut().unwrap();
+                let annotations = meta
+                    .entry("annotations".into())
+                    .or_insert_with(|| serde_yaml::Mapping::new().into());
+                annotations.as_mapping_mut().unwrap().insert(
+                    kubeprint_core::render::PLACEHOLDERS_ANNOTATION.into(),
+                    "every value is a placeholder: set real values outside Kubeprint".into(),
+                );
             }
             kubeprint_core::yaml::to_doc(&d)
         })
@@ -798,4 +807,85 @@ fn the_summary_counts_the_findings_of_the_environment_shown() {
         summary.contains(&format!("{warnings} warning")),
         "{summary}"
     );
+}
+
+#[test]
+fn a_secrets_values_stay_out_and_its_export_says_they_are_placeholders() {
+    let input = r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: podinfo-redis
+  namespace: web
+  labels:
+    app.kubernetes.io/name: podinfo
+type: Opaque
+data:
+  REDIS_PASSWORD: c3VwZXJzZWNyZXQ=
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: podinfo-empty
+  namespace: web
+type: Opaque
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: podinfo
+  namespace: web
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: podinfo}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: podinfo}
+    spec:
+      containers:
+        - name: podinfo
+          image: ghcr.io/stefanprodan/podinfo:6.7.0
+          env:
+            - name: REDIS_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: podinfo-redis, key: REDIS_PASSWORD}
+"#;
+    let imported = import::kubernetes(input);
+    let note = |name: &str| {
+        let d = imported.documents.iter().find(|d| d.name == name).unwrap();
+        assert_eq!(d.outcome, Outcome::Imported);
+        d.note.clone()
+    };
+    let said = note("podinfo-redis").expect("a note on the Secret with values");
+    assert!(
+        said.contains("not imported") && said.contains("CHANGE_ME"),
+        "{said}"
+    );
+    assert_eq!(note("podinfo-empty"), None, "no values, nothing to say");
+    let summary = imported.summary();
+    assert!(
+        summary.contains("1 Secret has values, which are not imported")
+            && !summary.contains("upgraded"),
+        "{summary}"
+    );
+    // The export, and the export after a link, still mark the values as placeholders.
+    let linked =
+        kubeprint_core::link::decode(&kubeprint_core::link::encode(&imported.design)).unwrap();
+    for d in [&imported.design, &linked] {
+        let secret = render(d, "web")
+            .objects
+            .into_iter()
+            .find(|o| o.kind() == "Secret" && o.name() == "podinfo-redis")
+            .unwrap()
+            .to_json();
+        assert_eq!(secret["stringData"]["REDIS_PASSWORD"], "CHANGE_ME");
+        assert!(
+            secret["metadata"]["annotations"]["kubeprint.dev/placeholders"].is_string(),
+            "{secret}"
+        );
+        assert_eq!(
+            secret["metadata"]["labels"]["app.kubernetes.io/name"],
+            "podinfo"
+        );
+    }
 }

@@ -138,12 +138,24 @@ impl Import {
                 crate::words::counted(self.design.services.len(), "service"),
             )
         };
-        // In Kubernetes input, a note says that a removed API version was upgraded.
-        let upgraded = self.documents.iter().filter(|d| d.note.is_some()).count();
+        // In Kubernetes input, a note says that a removed API version was upgraded, or
+        // (on a Secret, whose only version is v1) that its values stay out.
+        let noted = |secret: bool| {
+            (self.documents.iter())
+                .filter(|d| d.note.is_some() && (d.kind == "Secret") == secret)
+                .count()
+        };
+        let (upgraded, valued) = (noted(false), noted(true));
         if !self.compose && upgraded > 0 {
             line.push_str(&format!(
                 " {upgraded} used an API version Kubernetes removed and {} upgraded (see the notes).",
                 if upgraded == 1 { "was" } else { "were" }
+            ));
+        }
+        if !self.compose && valued > 0 {
+            line.push_str(&format!(
+                " {} values, which are not imported: the export writes placeholders (see the notes).",
+                if valued == 1 { "1 Secret has".to_string() } else { format!("{valued} Secrets have") }
             ));
         }
         line.push_str(&format!(
@@ -354,11 +366,19 @@ fn object_of(mut item: Value) -> (Object, Outcome, Option<String>) {
         item["apiVersion"].as_str().unwrap_or_default(),
         item["kind"].as_str().unwrap_or_default(),
     );
-    let note = removed.map(|r| {
+    let mut note = removed.map(|r| {
         crate::apis::upgrade(&mut item);
         r.message()
     });
     let kind = item["kind"].as_str().unwrap_or_default().to_string();
+    let valued = |m: &str| item[m].as_object().is_some_and(|d| !d.is_empty());
+    if kind == "Secret" && (valued("data") || valued("stringData")) {
+        let values = format!(
+            "its values are not imported (a design holds key names only): the export writes `{}` for each, and applying it would overwrite the live Secret, so set the real values outside Kubeprint (a sealed or external secret)",
+            crate::render::SECRET_PLACEHOLDER
+        );
+        note = Some(note.map_or(values.clone(), |n| format!("{n}; {values}")));
+    }
     if kind == "Secret" {
         // Secret values never enter a design, so data that is not valid base64 does not
         // stop the Secret from importing: only its key names are read.

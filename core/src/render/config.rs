@@ -48,7 +48,7 @@ impl Renderer<'_> {
         for sec in self.design.secrets.iter().filter(|c| wanted(&c.name, true)) {
             let mut meta = self.meta(&sec.name, Labels::new());
             meta.annotations = Some(labels(&[(
-                "kubeprint.dev/placeholders",
+                super::PLACEHOLDERS_ANNOTATION,
                 "every value is a placeholder: set real values outside Kubeprint",
             )]));
             let data: Labels = sec

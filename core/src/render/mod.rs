@@ -46,15 +46,35 @@ use std::collections::{BTreeMap, HashMap};
 /// Value written into every Secret key: a design never holds secret values.
 pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
 
-/// A Secret's JSON without its values (`data`, `stringData`); any other object as it is.
-/// A design never holds secret values, so wherever a rendering is compared with an input
-/// (residuals, format upgrades, environment merges) Secrets are compared without them.
+/// The annotation that says a rendered Secret's values are placeholders.
+pub const PLACEHOLDERS_ANNOTATION: &str = "kubeprint.dev/placeholders";
+
+/// A Secret's JSON without its values (`data`, `stringData`) and the annotation that
+/// says they are placeholders; any other object as it is. A design never holds secret
+/// values, so wherever a rendering is compared with an input (residuals, format
+/// upgrades, environment merges) Secrets are compared without them, and an imported
+/// Secret's export still says its values are placeholders.
+///
+/// Its annotations are always a map, empty when it had none: so an input without any
+/// keeps no change that removes them, and one with its own annotations keeps each as a
+/// change of its own, which replays beside the placeholder annotation.
 pub fn without_secret_values(object: &mut serde_json::Value) {
-    if object["kind"] == "Secret" {
-        if let Some(m) = object.as_object_mut() {
-            m.remove("data");
-            m.remove("stringData");
-        }
+    if object["kind"] != "Secret" {
+        return;
+    }
+    let Some(m) = object.as_object_mut() else {
+        return;
+    };
+    m.remove("data");
+    m.remove("stringData");
+    let Some(meta) = m.get_mut("metadata").and_then(|v| v.as_object_mut()) else {
+        return;
+    };
+    let annotations = meta
+        .entry("annotations")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(a) = annotations.as_object_mut() {
+        a.remove(PLACEHOLDERS_ANNOTATION);
     }
 }
 
