@@ -388,23 +388,27 @@ fn monitors_kept_from_an_import_are_let_in_once_their_findings_are_fixed() {
         value: serde_json::json!(true),
     })
     .unwrap();
-    // The findings, and their fixes as a user applies them: the operator reads the
-    // monitors (KP353); then default-deny drops their scrapes until Prometheus is let
-    // in (KP354).
-    for code in ["KP353", "KP354"] {
-        let f = validate(&d, &env)
-            .into_iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("no {code}"));
-        if code == "KP354" {
-            assert!(
-                f.message.contains("`orders`") && f.message.contains("1 more"),
-                "{}",
-                f.message
-            );
-        }
-        d.apply(f.fix.expect("a fix").edit).unwrap();
-    }
+    // The monitors say that the operator scrapes here, and with which labels.
+    let monitoring = &d.environments[0].monitoring;
+    assert_eq!(monitoring.scraping, Scraping::Operator);
+    assert_eq!(monitoring.labels["release"], "kube-prometheus-stack");
+    assert!(
+        !monitoring.alerts,
+        "the input has no alerts of the design's"
+    );
+    assert!(messages(&d, &env, "KP353").is_empty());
+    // Default-deny drops their scrapes until Prometheus is let in (KP354), as a user
+    // applies its fix.
+    let f = validate(&d, &env)
+        .into_iter()
+        .find(|f| f.code == "KP354")
+        .expect("KP354");
+    assert!(
+        f.message.contains("`orders`") && f.message.contains("1 more"),
+        "{}",
+        f.message
+    );
+    d.apply(f.fix.expect("a fix").edit).unwrap();
     assert!(messages(&d, &env, "KP354").is_empty());
     // A scrape reaches the metrics ports; the ports that serve callers are still
     // unreachable, since the import drew no edge to them.

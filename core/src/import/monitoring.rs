@@ -136,6 +136,27 @@ pub(super) fn attach(
         && trial.services.iter().filter(|s| serves(s)).all(has_rule);
     if monitored.is_empty() && !alerts {
         kept.extend(rules);
+        // Monitors kept whole still say that the operator scrapes this environment, and
+        // with which labels its Prometheus selects them.
+        let monitors: Vec<serde_json::Value> = (kept.iter().map(|(_, o)| o.to_json()))
+            .chain(d.pinned_objects.iter().map(|k| k.0.clone()))
+            .filter(|v| {
+                v["apiVersion"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("monitoring.coreos.com/"))
+            })
+            .collect();
+        if !annotated && !monitors.is_empty() {
+            let m = &mut d.environments[0].monitoring;
+            m.scraping = Scraping::Operator;
+            m.alerts = false;
+            let meta = (monitors.iter())
+                .find(|v| v["kind"] != "PrometheusRule")
+                .and_then(|v| serde_json::from_value(v["metadata"].clone()).ok());
+            if let Some(meta) = meta {
+                m.labels = env_settings(&meta, None).0;
+            }
+        }
         return kept;
     }
     *d = trial;
