@@ -27,17 +27,25 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
             }
             Err(e) => {
                 banner = Some(Banner {
-                    message: format!(
-                        "This link could not be opened: {e}. Your last design is shown instead."
-                    ),
+                    message: format!("This link could not be opened: {e}."),
                     raw: Some(fragment),
                 });
             }
         }
     }
+    // What a broken link shows instead, said after it.
+    let instead = |banner: Option<Banner>, what: &str| {
+        banner.map(|b| match b.raw {
+            Some(_) => Banner {
+                message: format!("{} {what} is shown instead.", b.message),
+                ..b
+            },
+            None => b,
+        })
+    };
     if let Some(slot) = storage::current_slot() {
         match storage::load(slot) {
-            Ok(Some(design)) => return (design, slot, banner),
+            Ok(Some(design)) => return (design, slot, instead(banner, "Your last design")),
             Ok(None) => {}
             Err(message) => {
                 banner = Some(Banner { message, raw: None });
@@ -46,7 +54,7 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
     }
     let design = templates::by_name(example).unwrap_or_default();
     let slot = storage::new_slot(&design.name).unwrap_or(0);
-    (design, slot, banner)
+    (design, slot, instead(banner, "The example design"))
 }
 
 /// A link pasted into the address bar of an open page: open its design as a new saved

@@ -2,7 +2,8 @@
 //!
 //! History keeps design snapshots. Consecutive [`Edit::Set`]s of the same field merge
 //! into one step (typing `3`, `35`, `350` in one input is one undo), until something
-//! else happens or [`Editor::seal`] is called (an input lost focus).
+//! else happens or [`Editor::seal`] is called (an input lost focus). A switch (a field
+//! set to true or false) never merges: each flip is a step.
 //!
 //! View state (which service is selected, which panel is open) is not here: a view keeps
 //! it beside the editor, so that selecting does not look like a change of the design.
@@ -46,6 +47,9 @@ impl Editor {
         // A batch of sets led by one field (an image reference typed into Image, which
         // also sets its tag) merges like a set of that field.
         let merge_key = match &edit {
+            // A switch flipped is a step of its own: flipped twice, it is two undos, not
+            // one that changes nothing.
+            Edit::Set { value, .. } if value.is_boolean() => None,
             Edit::Set { path, .. } => Some(path.clone()),
             Edit::Batch(edits) if edits.iter().all(|e| matches!(e, Edit::Set { .. })) => {
                 match edits.first() {
@@ -208,6 +212,27 @@ fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_switch_flipped_twice_is_two_steps() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let deny = |on: bool| Edit::Set {
+            path: FieldPath::environment("prod", "/default_deny"),
+            value: json!(on),
+        };
+        let was = e.design.clone();
+        e.dispatch(deny(true)).unwrap();
+        e.dispatch(deny(false)).unwrap();
+        assert!(e.undo(), "undoes turning it off");
+        assert!(e.design.environment("prod").unwrap().default_deny);
+        assert!(e.undo(), "undoes turning it on");
+        assert_eq!(e.design, was);
+        // Typing into one field is still one step.
+        set_grace(&mut e, 5);
+        set_grace(&mut e, 50);
+        assert!(e.undo());
+        assert_eq!(e.design, was);
+    }
 
     #[test]
     fn switching_back_to_a_design_brings_its_history_back() {

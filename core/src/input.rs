@@ -142,6 +142,9 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::Seconds => seconds(text).map(|n| json!(n)),
         FieldKind::OptionalSeconds if text.is_empty() => Ok(Value::Null),
         FieldKind::OptionalSeconds => seconds(text).map(|n| json!(n)),
+        FieldKind::Port if text.is_empty() => {
+            Err("needs a value: type a port number from 1 to 65535".into())
+        }
         FieldKind::Port => match text.parse::<u32>() {
             Ok(p @ 1..=65535) => Ok(json!(p)),
             _ => Err(format!("`{text}` is not a port: use a number from 1 to 65535")),
@@ -203,6 +206,9 @@ pub fn display(value: Option<&Value>) -> String {
 pub const MAX_COUNT: u32 = i32::MAX as u32;
 
 fn count(text: &str) -> Result<u32, String> {
+    if text.is_empty() {
+        return Err("needs a value: type a whole number, 0 or more".into());
+    }
     let too_large = || format!("`{text}` is too large: at most {MAX_COUNT} (a Kubernetes int32)");
     let n: u32 = text.parse().map_err(|_| {
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
@@ -223,7 +229,7 @@ pub fn seconds(text: &str) -> Result<u32, String> {
     let too_long =
         || format!("`{text}` is too long: at most {MAX_COUNT} seconds (a Kubernetes int32)");
     if text.is_empty() {
-        return Err(bad());
+        return Err("needs a value: type seconds (30) or 30s, 1m, 1m30s".into());
     }
     if let Ok(n) = text.parse::<u32>() {
         return (n <= MAX_COUNT).then_some(n).ok_or_else(too_long);
@@ -320,6 +326,14 @@ mod tests {
         assert!(parse(FieldKind::Count, "three")
             .unwrap_err()
             .contains("not a whole number"));
+        // An emptied field says what to type, not "`` is not ...".
+        for kind in [FieldKind::Count, FieldKind::Seconds, FieldKind::Port] {
+            let said = parse(kind, "  ").unwrap_err();
+            assert!(
+                said.starts_with("needs a value: type ") && !said.contains('`'),
+                "{said}"
+            );
+        }
         for negative in ["-1", "-512Mi", "-250m"] {
             assert!(
                 parse(FieldKind::Quantity, negative)

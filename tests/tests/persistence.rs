@@ -126,6 +126,35 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_link_in_a_new_browser_says_the_example_is_shown() {
+    let bad = format!("{}/#d=kp1.this-is-not-a-design", app_url());
+    let page = Page::open_at("corrupt-fresh", &bad).await;
+    let message = page
+        .wait_text("load-error", "the link error", |t| {
+            t.contains("could not be opened")
+        })
+        .await;
+    assert!(
+        message.contains("The example design is shown instead") && !message.contains("last design"),
+        "nothing was saved in this browser yet: {message}"
+    );
+    // Once there is a saved design, a broken link says that design is shown.
+    page.wait_text("yaml", "YAML", |t| t.contains("kind: Deployment"))
+        .await;
+    page.client.goto("about:blank").await.unwrap();
+    page.client.goto(&bad).await.unwrap();
+    let message = page
+        .wait_text("load-error", "the link error", |t| {
+            t.contains("could not be opened")
+        })
+        .await;
+    assert!(
+        message.contains("Your last design is shown instead"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupted_link_explains_itself_and_keeps_the_previous_design() {
     let page = Page::open("corrupt").await;
     page.wait_text("yaml", "YAML", |t| {
