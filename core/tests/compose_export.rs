@@ -359,6 +359,66 @@ fn kubernetes_command_is_compose_entrypoint_and_args_its_command() {
 }
 
 #[test]
+fn a_variable_kubernetes_expands_in_arguments_is_its_value_in_compose() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.services[0].id;
+    let s = d.service_mut(api).unwrap();
+    s.config.env.push(EnvVar {
+        name: "REDIS_PASSWORD".into(),
+        value: EnvValue::SecretKey {
+            name: "redis".into(),
+            key: "password".into(),
+        },
+    });
+    s.config.env.push(EnvVar {
+        name: "LEVEL".into(),
+        value: EnvValue::Literal("debug$1".into()),
+    });
+    s.args = vec![
+        "--requirepass".into(),
+        "$(REDIS_PASSWORD)".into(),
+        "--log=$(LEVEL)-$(UNSET)".into(),
+        "$$(REDIS_PASSWORD)".into(),
+        "price=$5".into(),
+    ];
+    d.secrets.push(SecretDef {
+        name: "redis".into(),
+        keys: vec!["password".into()],
+        ..SecretDef::default()
+    });
+    let (yaml, dotenv) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let command = &f["services"]["fastapi-app"]["command"];
+    // The Secret's key is a variable of .env; the container's own variable is the
+    // same reference, so compose gives both the same value.
+    let environment = f["services"]["fastapi-app"]["environment"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let reference = environment
+        .iter()
+        .find_map(|e| e.as_str()?.strip_prefix("REDIS_PASSWORD="))
+        .unwrap()
+        .to_string();
+    assert!(reference.starts_with("${"), "{reference}");
+    let var = reference.trim_start_matches("${").trim_end_matches('}');
+    assert!(dotenv.contains(&format!("{var}=CHANGE_ME")), "{dotenv}");
+    assert_eq!(
+        command,
+        &serde_json::json!([
+            "--requirepass",
+            reference,
+            // A literal's `$` stays escaped; a variable the container lacks stays as
+            // Kubernetes leaves it, escaped from compose.
+            "--log=debug$$1-$$(UNSET)",
+            // `$$` is Kubernetes' escape of one `$`.
+            "$$(REDIS_PASSWORD)",
+            "price=$$5",
+        ])
+    );
+}
+
+#[test]
 fn a_job_runs_once_and_its_callers_wait_for_it_to_complete() {
     let mut d = templates::stfc_fastapi();
     let seed = Service {

@@ -5,7 +5,8 @@
 //! What each service becomes, read from the service as the environment runs it
 //! ([`crate::model::deployed`], overrides applied):
 //! - `image` with tag and digest; the Kubernetes `command` is compose's `entrypoint` and
-//!   `args` its `command` (both replace the image's ENTRYPOINT and CMD the same way).
+//!   `args` its `command` (both replace the image's ENTRYPOINT and CMD the same way),
+//!   each `$(VAR)` of the container's variables written as that variable's value.
 //! - Each Service port is published on the host at the container port's number when no
 //!   earlier service of the file took it (per protocol), else at the next free number
 //!   upward (two Postgres give 5432 and 5433); a note names every moved port. Container
@@ -296,13 +297,14 @@ pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
     let (file, dotenv) = build(design, env);
     let mut value = crate::yaml::to_value(&file);
     // Compose interpolates every string value: each `$` the design wrote is doubled.
-    // Variables are the exception: their items were written with references on purpose
-    // and their literal parts escaped already.
+    // Variables, the command and its arguments are the exception: they were written
+    // with references on purpose and their literal parts escaped already.
     if let Some(services) = value.get_mut("services").and_then(Value::as_mapping_mut) {
         for (_, service) in services.iter_mut() {
             if let Some(fields) = service.as_mapping_mut() {
                 for (key, v) in fields.iter_mut() {
-                    if key.as_str() != Some("environment") {
+                    let written = ["environment", "entrypoint", "command"];
+                    if !key.as_str().is_some_and(|k| written.contains(&k)) {
                         escape_all(v);
                     }
                 }
@@ -371,17 +373,18 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
     let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).to_set();
     let mut volumes_taken: BTreeSet<String> = BTreeSet::new();
     for s in &services {
+        let environment = dotenv.environment(&s.name, &s.config, notes);
         let mut main = ComposeService {
             image: s.image_ref(),
-            entrypoint: s.command.clone(),
-            command: s.args.clone(),
+            entrypoint: expand_all(&s.command, &environment),
+            command: expand_all(&s.args, &environment),
+            environment,
             ..ComposeService::default()
         };
         if s.kind.runs_to_completion() {
             main.restart = Some("no");
         }
         ports(s, &mut main, &mut host, notes);
-        main.environment = dotenv.environment(&s.name, &s.config, notes);
         if !s.kind.runs_to_completion() {
             if let Some(p) = &s.probes.readiness {
                 main.healthcheck = Some(healthcheck(s, p, &s.ports, notes));
@@ -469,11 +472,12 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                     s.name, c.name
                 ));
             }
+            let environment = dotenv.environment(&name, &c.config, notes);
             let mut cs = ComposeService {
                 image: c.image_ref(),
-                entrypoint: c.command.clone(),
-                command: c.args.clone(),
-                environment: dotenv.environment(&name, &c.config, notes),
+                entrypoint: expand_all(&c.command, &environment),
+                command: expand_all(&c.args, &environment),
+                environment,
                 deploy: limits(&c.resources),
                 ..ComposeService::default()
             };
@@ -788,6 +792,52 @@ fn escape_all(v: &mut Value) {
         Value::Mapping(m) => m.iter_mut().for_each(|(_, v)| escape_all(v)),
         _ => {}
     }
+}
+
+/// A Kubernetes command or its arguments as compose writes them ([`expand`]).
+fn expand_all(args: &[String], environment: &[String]) -> Vec<String> {
+    args.iter().map(|a| expand(a, environment)).collect()
+}
+
+/// One Kubernetes command word or argument as compose writes it. Kubernetes expands
+/// `$(VAR)` with the container's variable `VAR` (and leaves it as it is when the
+/// container has none), and reads `$$` as one `$`; compose has no such expansion, so a
+/// variable's reference becomes what its `environment` item holds (a literal, escaped,
+/// or `${VAR}` of `.env`) and every other `$` is escaped from compose's interpolation.
+fn expand(arg: &str, environment: &[String]) -> String {
+    let value = |name: &str| {
+        (environment.iter().rev())
+            .find_map(|item| item.split_once('=').filter(|(k, _)| *k == name))
+            .map(|(_, v)| v.to_string())
+    };
+    let mut out = String::new();
+    let mut rest = arg;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&escape(&rest[..i]));
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push_str("$$");
+            rest = tail;
+            continue;
+        }
+        let reference = (after.strip_prefix('(')).and_then(|inner| {
+            inner
+                .find(')')
+                .map(|end| (&inner[..end], &inner[end + 1..]))
+        });
+        match reference.and_then(|(name, tail)| Some((value(name)?, tail))) {
+            Some((v, tail)) => {
+                out.push_str(&v);
+                rest = tail;
+            }
+            None => {
+                out.push_str("$$");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    out
 }
 
 /// A string with compose's interpolation escaped (`$` -> `$$`).
