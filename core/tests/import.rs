@@ -889,3 +889,78 @@ spec:
         );
     }
 }
+
+#[test]
+fn the_ingress_controller_of_the_input_is_the_designs() {
+    let input = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: podinfo, namespace: web}
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: podinfo}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: podinfo}
+    spec:
+      containers:
+        - name: podinfo
+          image: ghcr.io/stefanprodan/podinfo:6.7.0
+          ports:
+            - {name: http, containerPort: 9898}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: podinfo, namespace: web}
+spec:
+  selector: {app.kubernetes.io/name: podinfo}
+  ports:
+    - {name: http, port: 9898, targetPort: http}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: podinfo, namespace: web}
+spec:
+  ingressClassName: traefik
+  rules:
+    - host: podinfo.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {name: podinfo, port: {name: http}}
+---
+# Only the controller may reach podinfo: not a default-deny the design writes, so it
+# is kept whole, but it says where the controller runs.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: podinfo, namespace: web}
+spec:
+  podSelector:
+    matchLabels: {app.kubernetes.io/name: podinfo}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels: {kubernetes.io/metadata.name: traefik}
+      ports:
+        - {port: http}
+"#;
+    let imported = round_trip(input, "podinfo behind traefik");
+    let d = &imported.design;
+    assert_eq!(d.cluster.ingress_class.as_deref(), Some("traefik"));
+    assert_eq!(d.cluster.ingress_controller_namespace, "traefik");
+    // With the design's own default-deny, its allow policy lets the controller in.
+    let mut d = d.clone();
+    d.environments[0].default_deny = true;
+    d.extra_objects.clear();
+    let allow = render(&d, "web")
+        .objects
+        .into_iter()
+        .find(|o| o.kind() == "NetworkPolicy" && o.name() == "podinfo-allow")
+        .unwrap()
+        .to_json();
+    let from = &allow["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"];
+    assert_eq!(from["kubernetes.io/metadata.name"], "traefik", "{allow}");
+}

@@ -99,6 +99,14 @@ pub(super) fn ingress(
     {
         return false;
     }
+    // The first route says which controller serves the design's routes: its class
+    // (`ingressClassName`, or the annotation older manifests use), or none.
+    if d.services.iter().all(|s| s.exposure.ingress.is_none()) {
+        let annotated = (ing.metadata.annotations.as_ref())
+            .and_then(|a| a.get("kubernetes.io/ingress.class"))
+            .cloned();
+        d.cluster.ingress_class = spec.ingress_class_name.clone().or(annotated);
+    }
     note_rename(renamed, "Ingress", w.name.clone(), name);
     let port = backend
         .port
@@ -148,6 +156,9 @@ pub(super) fn policies(d: &mut Design, workloads: &Workloads, keep: &mut Vec<(us
         return;
     }
     order_edges(d, workloads, &policies);
+    if let [ns] = controller_namespaces(d, workloads, &policies).as_slice() {
+        d.cluster.ingress_controller_namespace = ns.clone();
+    }
     order::sort_by(&mut policies, |a, b| a.name().cmp(b.name()));
     // Default-deny is on when the input's policies are exactly those the design renders
     // with it: with no monitoring namespace, or with one of those the input lets in
@@ -191,6 +202,55 @@ fn reproduces(d: &Design, policies: &[&Object]) -> bool {
         && rendered.into_iter().zip(policies).all(|(r, p)| {
             strip_managed(Object::NetworkPolicy(r).to_json()) == strip_managed(p.to_json())
         })
+}
+
+/// The namespaces the policies let in whole on the port of a service's route: where
+/// the ingress controller runs, which the design's own policies let in.
+fn controller_namespaces(d: &Design, workloads: &Workloads, policies: &[&Object]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in policies {
+        let Object::NetworkPolicy(np) = p else {
+            continue;
+        };
+        let spec = np.spec.clone().unwrap_or_default();
+        let selected = spec
+            .pod_selector
+            .as_ref()
+            .and_then(|s| s.match_labels.as_ref());
+        let Some(s) = workload_for(workloads, selected).and_then(|w| d.service(w.id)) else {
+            continue;
+        };
+        let Some(route) = (s.exposure.ingress.as_ref()).and_then(|r| s.service_port(&r.port))
+        else {
+            continue;
+        };
+        let target = s.resolve_port(&route.target);
+        let reaches = |p: &networking::NetworkPolicyPort| {
+            p.port.as_ref().map(port_ref).is_none_or(|wanted| {
+                wanted == route.target || target.is_some_and(|c| wanted == PortRef::Number(c.port))
+            })
+        };
+        for rule in spec.ingress.iter().flatten() {
+            if !rule
+                .ports
+                .as_ref()
+                .is_none_or(|ports| ports.iter().any(reaches))
+            {
+                continue;
+            }
+            for peer in rule.from.iter().flatten() {
+                let name = (peer.pod_selector.is_none())
+                    .then_some(peer.namespace_selector.as_ref())
+                    .flatten()
+                    .and_then(|s| s.match_labels.as_ref())
+                    .and_then(|l| l.get("kubernetes.io/metadata.name"));
+                if let Some(name) = name.filter(|n| !out.contains(n)) {
+                    out.push(name.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The namespaces an ingress rule of `policies` lets in whole (a peer with a
