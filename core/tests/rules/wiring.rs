@@ -409,6 +409,29 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 )
             },
         ),
+        // ... in a flag of the container's arguments; the near miss is the edge kept,
+        // and a bare word (a subcommand named like the service) is no address.
+        fx(
+            "KP320",
+            |d| {
+                api(d).args = vec!["serve".into(), "--cache-server=tcp://db:5432".into()];
+                d.edges.clear();
+            },
+            |d| {
+                api(d).args = vec!["serve".into(), "--cache-server=tcp://db:5432".into()];
+            },
+        ),
+        fx(
+            "KP320",
+            |d| {
+                api(d).command = vec!["wait-for".into(), "db:5432".into()];
+                d.edges.clear();
+            },
+            |d| {
+                api(d).command = vec!["db".into(), "migrate".into()];
+                d.edges.clear();
+            },
+        ),
         // ... across namespaces, into a shared environment's collector (default-deny on
         // both sides); the near miss has the edge, which leads there.
         fx(

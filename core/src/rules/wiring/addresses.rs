@@ -1,6 +1,7 @@
 //! KP320 and KP321: the addresses a service's configuration names. Every env value of
 //! every container (literals, and ConfigMap keys read with configMapKeyRef), every key of
-//! a ConfigMap read whole (envFrom) or mounted (a configMap volume) is read for
+//! a ConfigMap read whole (envFrom) or mounted (a configMap volume), and every word of a
+//! container's command and arguments (URLs and `host:port` only) is read for
 //! addresses ([`crate::address`]); an in-cluster host is resolved to a design service in
 //! the environment of its namespace, or to a Service kept whole from an import; then
 //! default-deny on either side must have an edge that lets it through, which
@@ -30,6 +31,10 @@ struct Value<'a> {
 enum Source {
     Literal(ServiceId, String),
     ConfigMapKey(String, String),
+    /// A word of a container's command or arguments (`--cache-server=tcp://cache:6379`):
+    /// only a URL or `host:port` in it counts, since a bare word there is usually a
+    /// program or a subcommand.
+    Argument(ServiceId, String),
 }
 
 /// The values one service reads, each with its source, variable name and field.
@@ -57,6 +62,26 @@ fn values_of(design: &Design, s: &Service) -> Vec<(Source, String, String, Field
             .enumerate()
             .map(|(j, c)| (format!("/containers/{j}"), &c.config)),
     );
+    let commands = std::iter::once((String::new(), &s.command, &s.args)).chain(
+        s.containers
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (format!("/containers/{j}"), &c.command, &c.args)),
+    );
+    for (prefix, command, args) in commands {
+        let words = (command.iter().enumerate().map(|(i, w)| ("command", i, w)))
+            .chain(args.iter().enumerate().map(|(i, w)| ("args", i, w)));
+        for (list, i, word) in words {
+            let at = format!("{prefix}/{list}/{i}");
+            // `--flag=value` is read as `flag` = `value`.
+            let (key, value) = match word.strip_prefix("--").and_then(|w| w.split_once('=')) {
+                Some((flag, value)) => (format!("--{flag}"), value.to_string()),
+                None => (format!("{list}[{i}]"), word.clone()),
+            };
+            let source = Source::Argument(s.id, at.clone());
+            out.push((source, key, value, svc(s, &at)));
+        }
+    }
     for (prefix, config) in containers {
         for (i, e) in config.env.iter().enumerate() {
             match &e.value {
@@ -128,7 +153,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     for source in order {
         let (var, value, at, who) = &readers[&source];
         let siblings = match &source {
-            Source::Literal(_, at) => literals(who[0], at),
+            Source::Literal(_, at) | Source::Argument(_, at) => literals(who[0], at),
             Source::ConfigMapKey(cm, _) => design
                 .config_map(cm)
                 .map(|c| c.data.clone())
@@ -143,8 +168,11 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
             at: at.clone(),
             siblings: &siblings,
         };
+        let argument = matches!(source, Source::Argument(..));
         for a in addresses(value) {
-            address(cx, who, &v, &a);
+            if !(argument && a.form == Form::Bare) {
+                address(cx, who, &v, &a);
+            }
         }
     }
 }
