@@ -611,7 +611,7 @@ struct Renamed {
 
 impl Renamed {
     /// The addresses in the design's configuration (every container's literal env
-    /// values, every ConfigMap's data) that name the service by its Service's DNS name
+    /// values, command and arguments, every ConfigMap's data) that name the service by its Service's DNS name
     /// now name it by the new one, so that its callers still reach it (see
     /// [`crate::address::rename_host`]). Not on the way through an empty name: the
     /// addresses keep the last one until the field has a name again.
@@ -627,6 +627,24 @@ impl Renamed {
             }
         };
         for s in &mut design.services {
+            // Command words and arguments: no variable names them a host, so only a
+            // URL or `host:port` in them is renamed (as KP320 reads them).
+            let words = (s.command.iter_mut().chain(&mut s.args)).chain(
+                s.containers
+                    .iter_mut()
+                    .flat_map(|c| c.command.iter_mut().chain(&mut c.args)),
+            );
+            for w in words {
+                // `--flag=value` is read as its value, as KP320 reads it.
+                match w.strip_prefix("--").and_then(|f| f.split_once('=')) {
+                    Some((flag, value)) => {
+                        let mut value = value.to_string();
+                        rename("", &mut value);
+                        *w = format!("--{flag}={value}");
+                    }
+                    None => rename("", w),
+                }
+            }
             let configs = std::iter::once(&mut s.config)
                 .chain(s.containers.iter_mut().map(|c| &mut c.config));
             for config in configs {

@@ -506,10 +506,24 @@ proptest! {
 }
 
 /// Every value of the design's configuration that may hold an address, in order: each
-/// service's containers' literal env values, then each ConfigMap's data.
+/// service's containers' command words and arguments (under no variable's name), and
+/// literal env values, then each ConfigMap's data.
 fn config_values(design: &Design) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for s in &design.services {
+        let words = (s.command.iter().chain(&s.args)).chain(
+            s.containers
+                .iter()
+                .flat_map(|c| c.command.iter().chain(&c.args)),
+        );
+        // `--flag=value` holds its address in the value.
+        out.extend(words.map(|w| {
+            let value = w
+                .strip_prefix("--")
+                .and_then(|f| f.split_once('='))
+                .map(|(_, v)| v);
+            (String::new(), value.unwrap_or(w).to_string())
+        }));
         for config in std::iter::once(&s.config).chain(s.containers.iter().map(|c| &c.config)) {
             for e in &config.env {
                 if let EnvValue::Literal(v) = &e.value {
@@ -627,6 +641,38 @@ fn a_renamed_service_of_the_microservices_demo_is_still_called_by_its_new_name()
     assert!(
         after.iter().any(|(_, v)| v == "cart-redis:6379"),
         "{after:?}"
+    );
+}
+
+#[test]
+fn a_renamed_service_is_called_by_its_new_name_in_arguments_too() {
+    let (_, text) = corpus()
+        .into_iter()
+        .find(|(n, _)| n == "microservices-demo.yaml")
+        .unwrap();
+    let mut design = import::kubernetes(&text).design;
+    let cart = design.service_named("cart").unwrap().id;
+    let caller = design.service_named("web").unwrap().id;
+    let s = design.service_mut(caller).unwrap();
+    s.args = vec![
+        "cart".into(),
+        "--cart-addr=cart:7070".into(),
+        "--cache=redis://cart-redis:6379".into(),
+    ];
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(cart, "/name"),
+            value: json!("basket"),
+        })
+        .unwrap();
+    // The address follows; a bare word (a subcommand) and another service stay.
+    assert_eq!(
+        design.service(caller).unwrap().args,
+        [
+            "cart",
+            "--cart-addr=basket:7070",
+            "--cache=redis://cart-redis:6379"
+        ]
     );
 }
 
