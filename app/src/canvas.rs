@@ -795,14 +795,15 @@ pub fn Canvas() -> impl IntoView {
     // Fit the whole design into the visible area, when asked and once mounted: as large
     // as fits on both axes and centred, but never so small that text drops below
     // MIN_TEXT_PX; a design too big for that is shown from its left, to be panned.
-    let fit = move || {
+    // Whether the whole design is in view afterwards.
+    let fit = move || -> bool {
         let Some(svg) = svg_ref.get_untracked() else {
-            return;
+            return true;
         };
         let rect = svg.get_bounding_client_rect();
         view_size.set((rect.width(), rect.height()));
         let Some(all) = bounds.get_untracked() else {
-            return;
+            return true;
         };
         // The grouping and search controls float over the canvas's top: fit below them
         // when that costs no zoom (the design is as large either way: limited by the
@@ -832,11 +833,25 @@ pub fn Canvas() -> impl IntoView {
             along(FIT_MARGIN, vw, all.w, all.x),
             along(top, vh, all.h, all.y),
         ));
+        all.w * k <= vw + 0.5 && all.h * k <= vh + 0.5
     };
     Effect::new(move |_| {
         app.fit.track();
-        request_animation_frame(fit);
+        request_animation_frame(move || {
+            fit();
+        });
     });
+    // The Fit button says when the design is too big to show whole at a legible size,
+    // and how to see the rest, rather than leave part of it out of view unexplained.
+    let fit_button = move |_| {
+        if !fit() {
+            app.notice.set(Some(
+                "The whole design does not fit here with legible text: − zooms out further, \
+                 and hiding the side panels gives the canvas more room"
+                    .into(),
+            ));
+        }
+    };
     // Pan just enough to show node `id` whole.
     let reveal = move |id: ServiceId| {
         let Some(svg) = svg_ref.get_untracked() else {
@@ -1171,7 +1186,9 @@ pub fn Canvas() -> impl IntoView {
             })
         });
         app.dispatch(Edit::Batch(edits));
-        request_animation_frame(fit);
+        request_animation_frame(move || {
+            fit();
+        });
     };
     let connect_button = move |_| {
         if let Some(id) = app.selected() {
@@ -1260,7 +1277,7 @@ pub fn Canvas() -> impl IntoView {
                 <button data-testid="add-service" on:click=add_service>"+ Service"</button>
                 <button data-testid="connect" title="Add a dependency of the selected service (E)" prop:disabled=move || app.selected().is_none() on:click=connect_button>"Connect"</button>
                 <button data-testid="auto-layout" on:click=auto_layout>"Auto layout"</button>
-                <button data-testid="fit" on:click=move |_| fit()>"Fit"</button>
+                <button data-testid="fit" on:click=fit_button>"Fit"</button>
                 <button aria-label="Zoom in" on:click=move |_| zoom.update(|k| *k = (*k * BUTTON_STEP).min(MAX_ZOOM))>"+"</button>
                 <button aria-label="Zoom out" on:click=move |_| zoom.update(|k| *k = (*k / BUTTON_STEP).max(MIN_ZOOM))>"−"</button>
                 <span class="hint" title=KEYS_HELP>"drag ● or press E to connect · Del removes"</span>
@@ -1284,7 +1301,9 @@ pub fn Canvas() -> impl IntoView {
                             crate::storage::set_view_setting(GROUP_BY_KEY, by.key());
                             group_by.set(by);
                             collapsed.set(BTreeSet::new());
-                            request_animation_frame(fit);
+                            request_animation_frame(move || {
+                                fit();
+                            });
                         }>
                         <option value="none">"No groups"</option>
                         <option value="component">"By component"</option>
@@ -1297,7 +1316,9 @@ pub fn Canvas() -> impl IntoView {
                             } else {
                                 collapsed.set(groups.with_untracked(|g| g.iter().map(|g| g.key.clone()).to_set()));
                             }
-                            request_animation_frame(fit);
+                            request_animation_frame(move || {
+                                fit();
+                            });
                         }>
                         {move || if all_collapsed() { "Expand all" } else { "Collapse all" }}
                     </button>

@@ -919,9 +919,15 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
-metadata: {name: podinfo, namespace: web}
+metadata:
+  name: podinfo
+  namespace: web
+  annotations: {cert-manager.io/cluster-issuer: letsencrypt}
 spec:
   ingressClassName: traefik
+  tls:
+    - hosts: [podinfo.example.com]
+      secretName: podinfo-tls
   rules:
     - host: podinfo.example.com
       http:
@@ -951,6 +957,10 @@ spec:
     let d = &imported.design;
     assert_eq!(d.cluster.ingress_class.as_deref(), Some("traefik"));
     assert_eq!(d.cluster.ingress_controller_namespace, "traefik");
+    assert_eq!(
+        d.cluster.cert_issuer, "letsencrypt",
+        "a new route gets the same issuer"
+    );
     // With the design's own default-deny, its allow policy lets the controller in.
     let mut d = d.clone();
     d.environments[0].default_deny = true;

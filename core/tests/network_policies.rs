@@ -504,3 +504,68 @@ fn a_kept_monitor_scrapes_only_what_it_selects_in_the_namespaces_it_watches() {
         "{unreachable:?}"
     );
 }
+
+#[test]
+fn an_address_in_an_argument_is_let_through_by_the_fix_it_gets() {
+    let input = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: app}
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: api}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0.0
+          args: ["serve", "--cache-server=tcp://redis:6379"]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: redis, namespace: app}
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: redis}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: redis}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.4
+          ports:
+            - {name: redis, containerPort: 6379}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: app}
+spec:
+  selector: {app.kubernetes.io/name: redis}
+  ports:
+    - {name: redis, port: 6379, targetPort: redis}
+"#;
+    let mut d = import::kubernetes(input).design;
+    d.environments[0].default_deny = true;
+    let cluster = Cluster::of(&d);
+    let (api, redis) = (cluster.pod("app", "api"), cluster.pod("app", "redis"));
+    assert!(!cluster.allows(&api, &redis, 6379));
+    let f: Vec<_> = validate(&d, "app")
+        .into_iter()
+        .filter(|f| f.code == "KP320")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message
+            .contains("`--cache-server` = `tcp://redis:6379`")
+            && f[0]
+                .message
+                .contains("default-deny in `app` (egress and ingress)"),
+        "{}",
+        f[0].message
+    );
+    d.apply(f[0].fix.clone().expect("a fix").edit).unwrap();
+    assert!(Cluster::of(&d).allows(&api, &redis, 6379));
+}

@@ -282,6 +282,7 @@ async fn miniredis_at_1440x900_fits_legibly_after_fit_and_auto_layout() {
         assert_eq!(m["nodes"].as_array().unwrap().len(), 11);
         assert_eq!(m["labels"].as_u64(), Some(10), "every edge label is shown");
         assert_eq!(m["problems"], Value::Array(vec![]), "after {button}");
+        assert_eq!(page.text("notice").await, "", "it fits: nothing to say");
 
         // Fit uses the room: the design spans most of one axis and is centred on both.
         let c = &m["canvas"];
@@ -333,8 +334,16 @@ async fn at_1280x720_panels_resize_and_hide_so_every_node_is_in_reach() {
     page.viewport(1280, 720).await;
     open_template(&page, "miniredis", "frontend").await;
 
-    // With both columns shown, the keyboard still brings every service into view.
+    // With both columns shown, the design does not fit at a legible size: Fit says so
+    // and how to see it all, and the keyboard still brings every service into view.
     page.click("fit").await;
+    let said = page
+        .wait_text("notice", "Fit's notice", |t| t.contains("does not fit"))
+        .await;
+    assert!(
+        said.contains("zooms out") && said.contains("side panels"),
+        "{said}"
+    );
     page.find("node-frontend").await;
     let names: Vec<String> = js(
         &page,

@@ -148,13 +148,13 @@ impl Import {
         let (upgraded, valued) = (noted(false), noted(true));
         if !self.compose && upgraded > 0 {
             line.push_str(&format!(
-                " {upgraded} used an API version Kubernetes removed and {} upgraded (see the notes).",
+                " {upgraded} used an API version Kubernetes removed and {} upgraded (the table says which).",
                 if upgraded == 1 { "was" } else { "were" }
             ));
         }
         if !self.compose && valued > 0 {
             line.push_str(&format!(
-                " {} values, which are not imported: the export writes placeholders (see the notes).",
+                " {} values, which are not imported: the export writes placeholders (the table says which).",
                 if valued == 1 { "1 Secret has".to_string() } else { format!("{valued} Secrets have") }
             ));
         }

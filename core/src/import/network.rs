@@ -100,12 +100,15 @@ pub(super) fn ingress(
         return false;
     }
     // The first route says which controller serves the design's routes: its class
-    // (`ingressClassName`, or the annotation older manifests use), or none.
+    // (`ingressClassName`, or the annotation older manifests use), or none; and its
+    // cert-manager ClusterIssuer is the one the design's routes get.
     if d.services.iter().all(|s| s.exposure.ingress.is_none()) {
-        let annotated = (ing.metadata.annotations.as_ref())
-            .and_then(|a| a.get("kubernetes.io/ingress.class"))
-            .cloned();
-        d.cluster.ingress_class = spec.ingress_class_name.clone().or(annotated);
+        let annotation = |key: &str| (ing.metadata.annotations.as_ref())?.get(key).cloned();
+        d.cluster.ingress_class =
+            (spec.ingress_class_name.clone()).or_else(|| annotation("kubernetes.io/ingress.class"));
+        if let Some(issuer) = annotation("cert-manager.io/cluster-issuer") {
+            d.cluster.cert_issuer = issuer;
+        }
     }
     note_rename(renamed, "Ingress", w.name.clone(), name);
     let port = backend

@@ -265,11 +265,16 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     if allowed {
         return;
     }
-    let blocked_by: Vec<String> = [(env, "egress"), (there, "ingress")]
-        .iter()
-        .filter(|(e, _)| e.default_deny)
-        .map(|(e, side)| format!("`{}` ({side})", e.name))
-        .collect();
+    // One environment on both sides is named once.
+    let blocked_by: Vec<String> = if env.name == there.name && env.default_deny {
+        vec![format!("`{}` (egress and ingress)", env.name)]
+    } else {
+        [(env, "egress"), (there, "ingress")]
+            .iter()
+            .filter(|(e, _)| e.default_deny)
+            .map(|(e, side)| format!("`{}` ({side})", e.name))
+            .collect()
+    };
     let port_text = service_port.map_or_else(
         || "a port".to_string(),
         |sp| {
