@@ -618,13 +618,18 @@ proptest! {
     }
 }
 
-#[test]
-fn a_renamed_service_of_the_microservices_demo_is_still_called_by_its_new_name() {
+/// The corpus's microservices demo, imported.
+fn microservices_demo() -> Design {
     let (_, text) = corpus()
         .into_iter()
         .find(|(n, _)| n == "microservices-demo.yaml")
         .unwrap();
-    let mut design = import::kubernetes(&text).design;
+    import::kubernetes(&text).design
+}
+
+#[test]
+fn a_renamed_service_of_the_microservices_demo_is_still_called_by_its_new_name() {
+    let mut design = microservices_demo();
     let cart = design.service_named("cart").unwrap().id;
     let before = config_values(&design);
     assert!(before.iter().any(|(_, v)| v == "cart:7070"), "{before:?}");
@@ -646,11 +651,7 @@ fn a_renamed_service_of_the_microservices_demo_is_still_called_by_its_new_name()
 
 #[test]
 fn a_renamed_service_is_called_by_its_new_name_in_arguments_too() {
-    let (_, text) = corpus()
-        .into_iter()
-        .find(|(n, _)| n == "microservices-demo.yaml")
-        .unwrap();
-    let mut design = import::kubernetes(&text).design;
+    let mut design = microservices_demo();
     let cart = design.service_named("cart").unwrap().id;
     let caller = design.service_named("web").unwrap().id;
     let s = design.service_mut(caller).unwrap();

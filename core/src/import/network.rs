@@ -242,12 +242,7 @@ fn controller_namespaces(d: &Design, workloads: &Workloads, policies: &[&Object]
                 continue;
             }
             for peer in rule.from.iter().flatten() {
-                let name = (peer.pod_selector.is_none())
-                    .then_some(peer.namespace_selector.as_ref())
-                    .flatten()
-                    .and_then(|s| s.match_labels.as_ref())
-                    .and_then(|l| l.get("kubernetes.io/metadata.name"));
-                if let Some(name) = name.filter(|n| !out.contains(n)) {
+                if let Some(name) = namespace_let_in(peer).filter(|n| !out.contains(n)) {
                     out.push(name.clone());
                 }
             }
@@ -256,8 +251,17 @@ fn controller_namespaces(d: &Design, workloads: &Workloads, policies: &[&Object]
     out
 }
 
-/// The namespaces an ingress rule of `policies` lets in whole (a peer with a
-/// namespaceSelector by name and no podSelector), in order of first mention.
+/// The namespace a peer lets in whole: a namespaceSelector by name, no podSelector.
+fn namespace_let_in(peer: &networking::NetworkPolicyPeer) -> Option<&String> {
+    (peer.pod_selector.is_none())
+        .then_some(peer.namespace_selector.as_ref())
+        .flatten()
+        .and_then(|s| s.match_labels.as_ref())
+        .and_then(|l| l.get("kubernetes.io/metadata.name"))
+}
+
+/// The namespaces an ingress rule of `policies` lets in whole (see
+/// [`namespace_let_in`]), in order of first mention.
 fn namespaces_let_in(policies: &[&Object]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in policies {
@@ -266,12 +270,7 @@ fn namespaces_let_in(policies: &[&Object]) -> Vec<String> {
         };
         let rules = np.spec.iter().flat_map(|s| s.ingress.iter().flatten());
         for peer in rules.flat_map(|r| r.from.iter().flatten()) {
-            let name = (peer.pod_selector.is_none())
-                .then_some(peer.namespace_selector.as_ref())
-                .flatten()
-                .and_then(|s| s.match_labels.as_ref())
-                .and_then(|l| l.get("kubernetes.io/metadata.name"));
-            if let Some(name) = name.filter(|n| !out.contains(n)) {
+            if let Some(name) = namespace_let_in(peer).filter(|n| !out.contains(n)) {
                 out.push(name.clone());
             }
         }
