@@ -72,6 +72,11 @@ fn values_of(design: &Design, s: &Service) -> Vec<(Source, String, String, Field
         let words = (command.iter().enumerate().map(|(i, w)| ("command", i, w)))
             .chain(args.iter().enumerate().map(|(i, w)| ("args", i, w)));
         for (list, i, word) in words {
+            // A URL or `host:port` has a colon: most words (flags, paths, numbers) have
+            // none, and cost nothing more on every validation.
+            if !word.contains(':') {
+                continue;
+            }
             let at = format!("{prefix}/{list}/{i}");
             // `--flag=value` is read as `flag` = `value`.
             let (key, value) = match word.strip_prefix("--").and_then(|w| w.split_once('=')) {
