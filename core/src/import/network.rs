@@ -216,11 +216,7 @@ fn controller_namespaces(d: &Design, workloads: &Workloads, policies: &[&Object]
             continue;
         };
         let spec = np.spec.clone().unwrap_or_default();
-        let selected = spec
-            .pod_selector
-            .as_ref()
-            .and_then(|s| s.match_labels.as_ref());
-        let Some(s) = workload_for(workloads, selected).and_then(|w| d.service(w.id)) else {
+        let Some(s) = selected(workloads, np).and_then(|w| d.service(w.id)) else {
             continue;
         };
         let Some(route) = (s.exposure.ingress.as_ref()).and_then(|r| s.service_port(&r.port))
@@ -278,30 +274,35 @@ fn namespaces_let_in(policies: &[&Object]) -> Vec<String> {
     out
 }
 
+/// The workload whose pods a NetworkPolicy's podSelector picks.
+fn selected<'w>(workloads: &'w Workloads, np: &networking::NetworkPolicy) -> Option<&'w Workload> {
+    let spec = np.spec.as_ref()?;
+    workload_for(workloads, spec.pod_selector.as_ref()?.match_labels.as_ref())
+}
+
+/// The workload whose pods a peer picks in the policy's own namespace (a podSelector
+/// alone: no namespaceSelector, no ipBlock).
+fn local_peer<'w>(
+    workloads: &'w Workloads,
+    peer: &networking::NetworkPolicyPeer,
+) -> Option<&'w Workload> {
+    if peer.namespace_selector.is_some() || peer.ip_block.is_some() {
+        return None;
+    }
+    workload_for(workloads, peer.pod_selector.as_ref()?.match_labels.as_ref())
+}
+
 /// Dependency edges a NetworkPolicy expresses: ingress to the pods it selects from the
 /// pods another rule selects.
 fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
     let Object::NetworkPolicy(np) = o else { return };
     let spec = np.spec.clone().unwrap_or_default();
-    let Some(to) = workload_for(
-        workloads,
-        spec.pod_selector
-            .as_ref()
-            .and_then(|s| s.match_labels.as_ref()),
-    ) else {
+    let Some(to) = selected(workloads, np) else {
         return;
     };
     for rule in spec.ingress.iter().flatten() {
         for peer in rule.from.iter().flatten() {
-            if peer.namespace_selector.is_some() || peer.ip_block.is_some() {
-                continue;
-            }
-            let Some(from) = workload_for(
-                workloads,
-                peer.pod_selector
-                    .as_ref()
-                    .and_then(|s| s.match_labels.as_ref()),
-            ) else {
+            let Some(from) = local_peer(workloads, peer) else {
                 continue;
             };
             let target = d.service(to.id).expect("imported workload");
@@ -338,23 +339,13 @@ fn order_edges(d: &mut Design, workloads: &Workloads, policies: &[&Object]) {
     let n = d.edges.len();
     let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut before = vec![0usize; n];
-    let local = |peer: &networking::NetworkPolicyPeer| {
-        (peer.namespace_selector.is_none() && peer.ip_block.is_none())
-            .then(|| workload_for(workloads, peer.pod_selector.as_ref()?.match_labels.as_ref()))
-            .flatten()
-            .map(|w| w.id)
-    };
+    let local = |peer: &networking::NetworkPolicyPeer| local_peer(workloads, peer).map(|w| w.id);
     for p in policies {
         let Object::NetworkPolicy(np) = p else {
             continue;
         };
         let spec = np.spec.clone().unwrap_or_default();
-        let Some(own) = workload_for(
-            workloads,
-            spec.pod_selector
-                .as_ref()
-                .and_then(|s| s.match_labels.as_ref()),
-        ) else {
+        let Some(own) = selected(workloads, np) else {
             continue;
         };
         let outgoing = (spec.egress.iter().flatten())
