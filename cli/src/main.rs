@@ -396,13 +396,13 @@ fn import_environments(envs: &[&str], out: &mut dyn Write) -> Result<(), Failure
         };
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
-        inputs.push((name.to_string(), text));
+        inputs.push(import::Input {
+            name: name.to_string(),
+            file: path.to_string(),
+            text,
+        });
     }
-    let pairs: Vec<(&str, &str)> = inputs
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    let result = import::environments(&pairs).map_err(Failure::Usage)?;
+    let result = import::environments_of(&inputs).map_err(Failure::Usage)?;
     for env in &result.environments {
         eprintln!("environment {}:", env.environment);
         print_documents(&env.documents);

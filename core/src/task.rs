@@ -10,7 +10,7 @@
 //! parse and the reply says to reload.
 
 use crate::export::{self, Folder, Options};
-use crate::import::{self, compose, Import};
+use crate::import::{self, compose, EnvironmentsImport, Import};
 use crate::model::Design;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,13 @@ pub enum Task {
         file: String,
         /// Its text.
         text: String,
+    },
+    /// Import one system's manifests, one input per environment, as one design with
+    /// those environments ([`import::environments_of`]), answered with
+    /// [`ImportedEnvironments`].
+    Environments {
+        /// One input per environment, the first becoming the design.
+        inputs: Vec<import::Input>,
     },
     /// The files the bundle would hold, as a tree, or why it cannot be made.
     Tree {
@@ -68,6 +75,16 @@ pub struct Imported {
     pub summary: String,
 }
 
+/// An environments import's answer: the import, and its summary for people
+/// ([`EnvironmentsImport::summary`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ImportedEnvironments {
+    /// The import.
+    pub import: EnvironmentsImport,
+    /// Its one-line summary.
+    pub summary: String,
+}
+
 /// What the worker sends back.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
@@ -102,6 +119,10 @@ pub fn run(task: &str) -> Reply {
             let summary = import.summary();
             json(&Ok::<_, String>(Imported { import, summary }))
         }
+        Task::Environments { inputs } => json(&import::environments_of(&inputs).map(|import| {
+            let summary = import.summary();
+            ImportedEnvironments { import, summary }
+        })),
         Task::Tree { design, options } => json(
             &export::bundle_with(&design, &options)
                 .map(|files| export::tree(&design, &files))
@@ -171,6 +192,13 @@ pub fn answer<T: for<'de> Deserialize<'de>>(reply: &str) -> Result<T, String> {
 /// design file is opened.
 pub fn import_answer(reply: &str) -> Result<Imported, String> {
     let mut imported: Imported = answer(reply)?;
+    imported.import.design.settle_next_id();
+    Ok(imported)
+}
+
+/// Read an environments import's reply. The design's next id follows its services.
+pub fn environments_answer(reply: &str) -> Result<ImportedEnvironments, String> {
+    let mut imported: ImportedEnvironments = answer(reply)?;
     imported.import.design.settle_next_id();
     Ok(imported)
 }
@@ -246,6 +274,36 @@ mod tests {
         assert_eq!(there.import.documents, here.documents);
         assert_eq!(there.summary, here.summary());
         assert!(there.summary.contains("imported"), "{}", there.summary);
+    }
+
+    #[test]
+    fn environments_through_the_worker_are_the_import_made_here() {
+        let design = design();
+        let inputs: Vec<import::Input> = ["staging", "prod"]
+            .map(|env| {
+                let yaml = crate::render::render(&design, env).to_yaml();
+                import::Input::named_after(&format!("{env}.yaml"), yaml)
+            })
+            .into();
+        let here = import::environments_of(&inputs).unwrap();
+        let task = Task::Environments { inputs }.to_json();
+        let Reply::Json(reply) = run(&task) else {
+            panic!("an import answers JSON")
+        };
+        let there = environments_answer(&reply).unwrap();
+        assert_eq!(there.import.design, here.design);
+        assert_eq!(there.import.environments, here.environments);
+        assert_eq!(there.summary, here.summary());
+        assert_eq!(there.import.design.environments.len(), 2);
+        // What cannot be imported comes back as a message, not a design.
+        let task = Task::Environments {
+            inputs: vec![import::Input::named_after("Prod!.yaml", String::new()); 2],
+        };
+        let Reply::Json(reply) = run(&task.to_json()) else {
+            panic!("an import answers JSON")
+        };
+        let err = environments_answer(&reply).unwrap_err();
+        assert!(err.contains("`prod` is given twice"), "{err}");
     }
 
     #[test]

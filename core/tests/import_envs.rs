@@ -457,3 +457,140 @@ fn an_environment_named_twice_is_refused() {
     assert!(err.contains("`dev` is given twice"), "{err}");
     assert!(import::environments(&[]).is_err());
 }
+
+#[test]
+fn an_environment_name_must_be_a_dns_label() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let err = import::environments(&[("Dev EU", &dev)]).unwrap_err();
+    assert!(
+        err.contains("`Dev EU`") && err.contains("lowercase"),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_name_their_environments() {
+    let named = |file: &str| import::Input::named_after(file, String::new()).name;
+    assert_eq!(named("prod.yaml"), "prod");
+    assert_eq!(named("overlays/Staging EU.yml"), "staging-eu");
+    assert_eq!(named(r"C:\builds\dev.JSON"), "dev");
+    assert_eq!(
+        named("kustomize_build--prod.out"),
+        "kustomize-build-prod-out"
+    );
+    assert_eq!(named("...yaml"), "env");
+    assert_eq!(named(&format!("{}.yaml", "x".repeat(80))).len(), 63);
+    for file in [
+        "prod.yaml",
+        "overlays/Staging EU.yml",
+        "-x-.yaml",
+        "Ünïcode.yaml",
+    ] {
+        let name = named(file);
+        assert!(names::dns1123_label(&name).is_ok(), "{file} -> {name}");
+    }
+}
+
+/// A file picker gives files in alphabetical order (dev, observability, prod, staging):
+/// they are imported dev first and the shared environment last, since the first input
+/// becomes the design and a shared one runs none of its services.
+#[test]
+fn chosen_files_are_imported_in_promotion_order() {
+    let mut inputs: Vec<import::Input> = ["dev", "observability", "prod", "qa", "staging"]
+        .map(|n| import::Input::named_after(&format!("{n}.yaml"), String::new()))
+        .into();
+    import::promotion_order(&mut inputs);
+    let order: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(order, ["dev", "qa", "staging", "prod", "observability"]);
+    assert_eq!(import::tier_of("observability"), Tier::Shared);
+    assert_eq!(import::tier_of("monitoring-eu"), Tier::Shared);
+}
+
+/// Every template's environments, as files chosen in any order (here reversed), come
+/// back as the template's environments with their tiers, each rendering its input
+/// exactly, and every document's report names its file.
+#[test]
+fn every_templates_environment_files_import_in_any_order() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let mut inputs: Vec<import::Input> = (d.environments.iter().rev())
+            .map(|e| {
+                let file = format!("build/{}.yaml", e.name);
+                import::Input::named_after(&file, render(&d, &e.name).to_yaml())
+            })
+            .filter(|i| !i.text.is_empty())
+            .collect();
+        import::promotion_order(&mut inputs);
+        let r = import::environments_of(&inputs).unwrap();
+        for (input, report) in inputs.iter().zip(&r.environments) {
+            assert_eq!(report.environment, input.name);
+            assert!(!report.documents.is_empty(), "{} {}", t.name, input.name);
+            for doc in &report.documents {
+                assert_eq!(doc.file, input.file, "{} {}", t.name, input.name);
+            }
+            assert_exact(&r, &input.name, &input.text);
+            let (was, now) = (
+                d.environment(&input.name).unwrap(),
+                r.design.environment(&input.name).unwrap(),
+            );
+            assert_eq!(now.tier, was.tier, "{} {}", t.name, input.name);
+            assert_eq!(
+                now.hosts_services, was.hosts_services,
+                "{} {}",
+                t.name, input.name
+            );
+        }
+        let summary = r.summary();
+        assert!(
+            summary.contains(&format!("{} environment", inputs.len()))
+                && summary.contains("every environment renders as its input"),
+            "{}: {summary}",
+            t.name
+        );
+    }
+}
+
+#[test]
+fn a_compose_file_among_environments_is_refused_with_what_to_do() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let compose = "services:\n  web:\n    image: nginx:1.27\n".to_string();
+    let inputs = [
+        import::Input::named_after("dev.yaml", dev),
+        import::Input::named_after("compose.yaml", compose),
+    ];
+    let err = import::environments_of(&inputs).unwrap_err();
+    assert!(
+        err.contains("compose.yaml is a docker-compose file") && err.contains("on its own"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_summary_counts_what_merged_and_what_did_not() {
+    let staging = two_envs("staging.yaml");
+    let prod = two_envs("prod.yaml");
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let merged: usize = r.environments.iter().map(|e| e.merged.len()).sum();
+    let not: usize = r.environments.iter().map(|e| e.not_merged.len()).sum();
+    assert!(merged > 0 && not > 0, "{:?}", r.environments);
+    let summary = r.summary();
+    assert!(
+        summary.contains(&format!("{merged} differences merged")),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("{not} objects do not come back exactly")),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("in 2 environments (`staging`, `prod`)"),
+        "{summary}"
+    );
+    // Nothing in any input: nothing imported, and the open design is unchanged.
+    let r = import::environments(&[("dev", "# empty\n"), ("prod", "")]).unwrap();
+    assert!(
+        r.summary().starts_with("Nothing imported"),
+        "{}",
+        r.summary()
+    );
+}

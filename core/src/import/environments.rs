@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 const MAX_CHANGES_LISTED: usize = 6;
 
 /// The result of importing several renderings of one system.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EnvironmentsImport {
     /// One design, with one environment per input, in input order.
     pub design: Design,
@@ -44,7 +44,7 @@ pub struct EnvironmentsImport {
 }
 
 /// What happened to one environment's input.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnvironmentReport {
     /// The environment's name.
     pub environment: String,
@@ -57,7 +57,7 @@ pub struct EnvironmentReport {
 }
 
 /// One object of an environment that the merged design does not render as its input.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NotMerged {
     /// Its kind.
     pub kind: String,
@@ -68,9 +68,173 @@ pub struct NotMerged {
     pub message: String,
 }
 
+impl EnvironmentsImport {
+    /// How many documents, of every environment, became part of the design or were kept.
+    pub fn imported(&self) -> usize {
+        (self.environments.iter())
+            .flat_map(|e| &e.documents)
+            .filter(|d| !matches!(d.outcome, super::Outcome::Skipped(_)))
+            .count()
+    }
+
+    /// One line for people, as the import dialog shows it: how much came in from how
+    /// many environments, how much became overrides and how much does not come back as
+    /// its input, Secrets whose values stay out, and what the rules find in the
+    /// environment the design opens on. When nothing came in, it says so and that the
+    /// open design is unchanged.
+    pub fn summary(&self) -> String {
+        use crate::words::counted;
+        let names: Vec<String> = (self.environments.iter())
+            .map(|e| format!("`{}`", e.environment))
+            .collect();
+        let names = names.join(", ");
+        let imported = |e: &EnvironmentReport| {
+            (e.documents.iter())
+                .filter(|d| !matches!(d.outcome, super::Outcome::Skipped(_)))
+                .count()
+        };
+        let total: usize = self.environments.iter().map(|e| e.documents.len()).sum();
+        let came = self.imported();
+        if came == 0 {
+            return format!(
+                "Nothing imported from {} of {names}: the tables say why. The design you have \
+                 open is unchanged.",
+                counted(total, "document")
+            );
+        }
+        let merged: usize = self.environments.iter().map(|e| e.merged.len()).sum();
+        let not_merged: usize = self.environments.iter().map(|e| e.not_merged.len()).sum();
+        let mut line =
+            format!(
+                "{came} of {} imported as one design of {} in {} ({names}). {} merged as \
+             environment settings; {}.",
+                counted(total, "document"),
+                counted(self.design.services.len(), "service"),
+                counted(self.environments.len(), "environment"),
+                counted(merged, "difference"),
+                match not_merged {
+                    0 => "every environment renders as its input".to_string(),
+                    n =>
+                        format!(
+                    "{} not come back exactly (each environment's list says what it will have)",
+                    if n == 1 { "1 object does".to_string() } else { format!("{n} objects do") }
+                ),
+                }
+            );
+        for e in self.environments.iter().filter(|e| imported(e) == 0) {
+            line.push_str(&format!(
+                " Nothing came from `{}` (its table says why).",
+                e.environment
+            ));
+        }
+        // Secret names, once whichever environments have them.
+        let mut valued: Vec<&str> = (self.environments.iter())
+            .flat_map(|e| &e.documents)
+            .filter(|d| d.kind == "Secret" && d.note.is_some())
+            .map(|d| d.name.as_str())
+            .collect();
+        valued.sort_unstable();
+        valued.dedup();
+        if !valued.is_empty() {
+            line.push_str(&format!(
+                " {} values, which are not imported: the export writes placeholders (the tables say which).",
+                if valued.len() == 1 { "1 Secret has".to_string() } else { format!("{} Secrets have", valued.len()) }
+            ));
+        }
+        line.push_str(&super::rules_found(&self.design));
+        line
+    }
+}
+
+/// One environment's input, as the page's import dialog and the CLI give it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Input {
+    /// The environment's name.
+    pub name: String,
+    /// The file its text came from, named in the report's lines; empty when pasted.
+    pub file: String,
+    /// Its Kubernetes YAML (`kustomize build` of its overlay, say).
+    pub text: String,
+}
+
+impl Input {
+    /// The input of the file named `file`, its environment named after the file:
+    /// `prod.yaml` is `prod`, `overlays/Staging EU.yml` is `staging-eu`. Anything but
+    /// letters and digits becomes a dash, so the name is a DNS label as an
+    /// environment's must be (`env` when nothing is left).
+    pub fn named_after(file: &str, text: String) -> Input {
+        let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let stem = match base.rsplit_once('.') {
+            Some((stem, ext))
+                if ["yaml", "yml", "json"].contains(&ext.to_ascii_lowercase().as_str()) =>
+            {
+                stem
+            }
+            _ => base,
+        };
+        let mut name = String::new();
+        for c in stem.chars().map(|c| c.to_ascii_lowercase()) {
+            if c.is_ascii_alphanumeric() {
+                name.push(c);
+            } else if !name.is_empty() && !name.ends_with('-') {
+                name.push('-');
+            }
+        }
+        name.truncate(63);
+        let name = name.trim_end_matches('-');
+        Input {
+            name: if name.is_empty() {
+                "env".into()
+            } else {
+                name.into()
+            },
+            file: file.into(),
+            text,
+        }
+    }
+}
+
+/// Put `inputs` in the order they are best imported in, by the tier their names
+/// suggest: dev, staging, prod, then shared environments (observability), keeping the
+/// given order within a tier. The first input becomes the design and later ones its
+/// other environments, so a shared environment, which runs none of the system's
+/// services, must not come first.
+pub fn promotion_order(inputs: &mut [Input]) {
+    let rank = |name: &str| TIERS.iter().position(|(_, t)| *t == tier_of(name));
+    inputs.sort_by_key(|i| rank(&i.name));
+}
+
+/// [`environments`] of named inputs, each document's report naming its file.
+pub fn environments_of(inputs: &[Input]) -> Result<EnvironmentsImport, String> {
+    for input in inputs {
+        if super::Format::detect(&input.text) == super::Format::Compose {
+            let of = if input.file.is_empty() {
+                format!("`{}`", input.name)
+            } else {
+                input.file.clone()
+            };
+            return Err(format!(
+                "{of} is a docker-compose file: environments are imported from Kubernetes \
+                 manifests, one file per environment (the output of `kustomize build` or \
+                 `helm template` for each); import a compose file on its own"
+            ));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = (inputs.iter())
+        .map(|i| (i.name.as_str(), i.text.as_str()))
+        .collect();
+    let mut result = environments(&pairs)?;
+    for (report, input) in result.environments.iter_mut().zip(inputs) {
+        for d in &mut report.documents {
+            d.file = input.file.clone();
+        }
+    }
+    Ok(result)
+}
+
 /// Import `inputs`, (environment name, Kubernetes YAML) each, as one design with one
-/// environment per input. Fails only on a command-line kind of mistake: no input, or an
-/// environment name given twice.
+/// environment per input. Fails only on a command-line kind of mistake: no input, an
+/// environment name that is not a DNS label, or one given twice.
 pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, String> {
     let Some(((base_name, base_text), rest)) = inputs.split_first() else {
         return Err("no environment to import".into());
@@ -79,6 +243,8 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         if name.is_empty() {
             return Err("an environment needs a name".into());
         }
+        crate::names::dns1123_label(name)
+            .map_err(|m| format!("the environment name `{name}` {m}"))?;
         if inputs[..i].iter().any(|(n, _)| n == name) {
             return Err(format!("environment `{name}` is given twice"));
         }
@@ -281,7 +447,8 @@ fn keep_namespace_residual(design: &mut Design, own: &Design) {
 }
 
 /// The tier an environment's name suggests: a tier's own name, else `prod`/`production`
-/// (not `preprod`), `dev`/`local`/`sandbox`, and production-like (staging) for anything
+/// (not `preprod`), `dev`/`local`/`sandbox`, shared for what serves every environment
+/// (`observability`, `monitoring`, `logging`), and production-like (staging) for anything
 /// else, like a new environment in the editor.
 pub fn tier_of(name: &str) -> Tier {
     let n = name.to_ascii_lowercase();
@@ -289,7 +456,9 @@ pub fn tier_of(name: &str) -> Tier {
         return *t;
     }
     let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
-    if has(&["preprod", "pre-prod", "stag", "qa", "uat", "test"]) {
+    if has(&["observability", "monitoring", "logging"]) {
+        Tier::Shared
+    } else if has(&["preprod", "pre-prod", "stag", "qa", "uat", "test"]) {
         Tier::Staging
     } else if has(&["prod", "prd", "live"]) {
         Tier::Prod

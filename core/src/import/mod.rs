@@ -24,7 +24,10 @@ mod parse;
 mod scaling;
 mod workload;
 
-pub use environments::{environments, tier_of, EnvironmentReport, EnvironmentsImport, NotMerged};
+pub use environments::{
+    environments, environments_of, promotion_order, tier_of, EnvironmentReport, EnvironmentsImport,
+    Input, NotMerged,
+};
 
 use crate::model::*;
 use crate::order;
@@ -112,10 +115,6 @@ impl Import {
                 crate::words::counted(self.documents.len(), "document"),
             );
         }
-        // The environment the design opens on.
-        let env = crate::presets::default_environment(&self.design);
-        let findings = crate::rules::validate(&self.design, &env);
-        let count = |s: crate::rules::Severity| findings.iter().filter(|f| f.severity == s).count();
         let kept = self
             .documents
             .iter()
@@ -158,13 +157,22 @@ impl Import {
                 if valued == 1 { "1 Secret has".to_string() } else { format!("{valued} Secrets have") }
             ));
         }
-        line.push_str(&format!(
-            " The rules find {} and {} in `{env}`.",
-            crate::words::counted(count(crate::rules::Severity::Error), "error"),
-            crate::words::counted(count(crate::rules::Severity::Warning), "warning")
-        ));
+        line.push_str(&rules_found(&self.design));
         line
     }
+}
+
+/// What the rules find in the environment an imported design opens on (prod if it has
+/// one), as the import summaries end: " The rules find 1 error and 2 warnings in `prod`."
+fn rules_found(design: &Design) -> String {
+    let env = crate::presets::default_environment(design);
+    let findings = crate::rules::validate(design, &env);
+    let count = |s: crate::rules::Severity| findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        " The rules find {} and {} in `{env}`.",
+        crate::words::counted(count(crate::rules::Severity::Error), "error"),
+        crate::words::counted(count(crate::rules::Severity::Warning), "warning")
+    )
 }
 
 /// What the text given to import holds. Told apart by top-level keys alone, before any
