@@ -7,7 +7,7 @@ use crate::storage::{self, Slot};
 use crate::worker::{self, Answer};
 use kubeprint_core::import::{self, Outcome};
 use kubeprint_core::task::{self, Task};
-use kubeprint_core::{file, link, templates, Design};
+use kubeprint_core::{file, link, templates, words, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -189,144 +189,319 @@ fn location(d: &import::DocumentReport) -> String {
 }
 
 /// The import dialog: paste or choose manifests or a compose file, see what becomes of
-/// each document and what the rules find, then open it as a new design.
+/// each document and what the rules find, then open it as a new design. Several files
+/// chosen or dropped at once are one environment each ([`AppState::import_environments`]),
+/// imported as one design with those environments.
 #[component]
 pub fn ImportDialog() -> impl IntoView {
     let app = use_app();
     let result = RwSignal::new(None::<task::Imported>);
-    // The import runs in the page's worker, one text at a time: while one is checked,
-    // the newest text waits, and the answer shown is always the newest text's.
+    let env_result = RwSignal::new(None::<task::ImportedEnvironments>);
+    // The import runs in the page's worker, one input at a time: while one is checked,
+    // the newest input waits, and the answer shown is always the newest input's.
     let imports = worker::Latest::new();
     let checking = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
-    let run = move || {
-        let text = app.import.get_untracked().unwrap_or_default();
-        let file = app.import_file.get_untracked();
-        checking.set(true);
-        imports.send(Task::Import { file, text }, move |answer| {
-            checking.try_set(false);
-            let answer = answer.and_then(|a| match a {
-                Answer::Text(reply) => task::import_answer(&reply),
-                Answer::Bytes(_) => Err("the import answered with bytes; reload the page".into()),
-            });
-            match answer {
-                Ok(import) => {
-                    failure.try_set(None);
-                    result.try_set(Some(import));
-                }
-                Err(message) => {
-                    failure.try_set(Some(message));
-                    result.try_set(None);
-                }
-            }
-        });
+    let text_of = |answer: Result<Answer, String>| {
+        answer.and_then(|a| match a {
+            Answer::Text(reply) => Ok(reply),
+            Answer::Bytes(_) => Err("the import answered with bytes; reload the page".into()),
+        })
     };
-    // Every new text is imported, once: typed or pasted, chosen, or a YAML file dropped
-    // on the page. Without text (a new or closed dialog) nothing is shown.
+    let run = move || {
+        checking.set(true);
+        let inputs = app.import_envs.get_untracked();
+        if inputs.is_empty() {
+            let text = app.import.get_untracked().unwrap_or_default();
+            let file = app.import_file.get_untracked();
+            imports.send(Task::Import { file, text }, move |answer| {
+                let answer = text_of(answer).and_then(|r| task::import_answer(&r));
+                env_result.try_set(None);
+                show(answer, result, checking, failure);
+            });
+        } else {
+            imports.send(Task::Environments { inputs }, move |answer| {
+                let answer = text_of(answer).and_then(|r| task::environments_answer(&r));
+                result.try_set(None);
+                show(answer, env_result, checking, failure);
+            });
+        }
+    };
+    // Every new input is imported, once: text typed or pasted, a file chosen, or a YAML
+    // file dropped on the page; or the environments' files and names. Without either
+    // (a new or closed dialog) nothing is shown.
     Effect::new(move |_| {
         let (open, has_text) = app
             .import
             .with(|t| (t.is_some(), t.as_ref().is_some_and(|t| !t.is_empty())));
-        if open && !has_text {
+        let has_envs = app.import_envs.with(|e| !e.is_empty());
+        if open && !has_text && !has_envs {
             // Loaded while the user pastes or chooses a file, not after. (A file
             // dropped on the page opens the dialog with its text: its import does
             // that work itself.)
             worker::warm();
         }
-        if has_text {
+        if open && (has_text || has_envs) {
             run();
         } else {
             imports.forget();
             result.set(None);
+            env_result.set(None);
             failure.set(None);
             checking.set(false);
         }
     });
-    let summary = Memo::new(move |_| result.with(|r| r.as_ref().map(|r| r.summary.clone())));
+    let envs_mode = Memo::new(move |_| app.import_envs.with(|e| !e.is_empty()));
+    let summary = Memo::new(move |_| {
+        if envs_mode.get() {
+            env_result.with(|r| r.as_ref().map(|r| r.summary.clone()))
+        } else {
+            result.with(|r| r.as_ref().map(|r| r.summary.clone()))
+        }
+    });
+    let can_open = Memo::new(move |_| {
+        if envs_mode.get() {
+            env_result.with(|r| r.as_ref().is_some_and(|r| r.import.imported() > 0))
+        } else {
+            result.with(|r| r.as_ref().is_some_and(|r| r.import.imported() > 0))
+        }
+    });
+    let open = move |_| {
+        let design = if envs_mode.get_untracked() {
+            env_result.get_untracked().map(|r| r.import.design)
+        } else {
+            result.get_untracked().map(|r| r.import.design)
+        };
+        if let Some(design) = design {
+            app.open_new(design);
+            app.import_draft.set_value(None);
+            app.import_envs.set(Vec::new());
+            app.import.set(None);
+        }
+    };
+    // Each environment's row, by its place: a rename or a removal redraws the rows.
+    let rows = move || -> Vec<(usize, import::Input)> {
+        app.import_envs.get().into_iter().enumerate().collect()
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(files) = input.as_ref().and_then(|i| i.files()) else {
+            return;
+        };
+        storage::read_files(files, move |r| match r {
+            // Several files are environments. One file is the text to import, or
+            // one more environment when there are some.
+            Ok(mut files) if files.len() == 1 && !app.import_envs.with_untracked(Vec::is_empty) => {
+                let (name, text) = files.remove(0);
+                let added = import::Input::named_after(&name, text);
+                app.import_envs.update(|envs| {
+                    match envs.iter_mut().find(|e| e.name == added.name) {
+                        Some(same) => *same = added,
+                        None => envs.push(added),
+                    }
+                });
+            }
+            Ok(mut files) if files.len() == 1 => {
+                let (name, text) = files.remove(0);
+                app.import_file.set(name);
+                app.import.set(Some(text));
+            }
+            Ok(files) if files.len() > 1 => app.import_environments(files),
+            Ok(_) => {}
+            Err(m) => failure.set(Some(m)),
+        });
+        // The same file chosen again is a change too.
+        if let Some(input) = input {
+            input.set_value("");
+        }
+    };
     view! {
         <Show when=move || app.import.with(Option::is_some)>
-            <Modal title="import-title" opener="open-import" class="import" first="textarea" close=move || app.close_import()>
+            <Modal title="import-title" opener="open-import" class="import" first="textarea, input[type=text]" close=move || app.close_import()>
                     <h2 id="import-title">"Import manifests or a compose file"</h2>
-                    <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Nothing leaves your browser."</p>
-                    <textarea
-                        data-testid="import-text"
-                        aria-label="YAML to import"
-                        prop:value=move || app.import.get().unwrap_or_default()
-                        on:input=move |ev| {
-                            // Edited text is no longer the file's. It is checked as it is
-                            // typed or pasted, so Open needs no Check first.
-                            app.import_file.set(String::new());
-                            app.import.set(Some(event_target_value(&ev)));
+                    <Show
+                        when=move || envs_mode.get()
+                        fallback=move || view! {
+                            <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Choose several files (one per environment, each the output of kustomize build or helm template) to import them as the environments of one design. Nothing leaves your browser."</p>
+                            <textarea
+                                data-testid="import-text"
+                                aria-label="YAML to import"
+                                prop:value=move || app.import.get().unwrap_or_default()
+                                on:input=move |ev| {
+                                    // Edited text is no longer the file's. It is checked as it is
+                                    // typed or pasted, so Open needs no Check first.
+                                    app.import_file.set(String::new());
+                                    app.import.set(Some(event_target_value(&ev)));
+                                }
+                            ></textarea>
                         }
-                    ></textarea>
+                    >
+                        <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its namespace and overlay are named after it)."</p>
+                        <table class="import-envs" data-testid="import-envs">
+                            <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Remove"</span></th></tr></thead>
+                            <tbody>
+                                <For
+                                    each=rows
+                                    key=|(i, input)| (*i, input.name.clone(), input.file.clone())
+                                    children=move |(i, input)| {
+                                        let label = format!("Environment of {}", input.file);
+                                        view! {
+                                            <tr>
+                                                <td><input type="text" data-testid="import-env-name" aria-label=label
+                                                    prop:value=input.name.clone()
+                                                    on:change=move |ev| {
+                                                        let name = event_target_value(&ev).trim().to_string();
+                                                        app.import_envs.update(|envs| if let Some(e) = envs.get_mut(i) { e.name = name });
+                                                    } /></td>
+                                                <td class="file">{input.file.clone()}</td>
+                                                <td><button data-testid="import-env-remove" title=format!("Leave {} out", input.file)
+                                                    on:click=move |_| app.import_envs.update(|envs| { if i < envs.len() { envs.remove(i); } })>"Remove"</button></td>
+                                            </tr>
+                                        }
+                                    }
+                                />
+                            </tbody>
+                        </table>
+                    </Show>
                     <div class="row-buttons">
                         <label class="button">
-                            "Choose file"
-                            <input type="file" accept=".yaml,.yml,.json" class="sr-only" data-testid="import-file"
-                                on:change=move |ev| {
-                                    let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-                                    let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
-                                    let name = file.name();
-                                    storage::read_file(file, move |r| match r {
-                                        Ok(text) => {
-                                            app.import_file.set(name);
-                                            app.import.set(Some(text));
-                                        }
-                                        Err(m) => app.status.set(Some(m)),
-                                    });
-                                } />
+                            {move || if envs_mode.get() { "Add environment file" } else { "Choose files" }}
+                            <input type="file" multiple accept=".yaml,.yml,.json" class="sr-only" data-testid="import-file" on:change=choose />
                         </label>
-                        <button data-testid="import-run" title="Check the text again" on:click=move |_| run()>"Check"</button>
-                        <button
-                            data-testid="import-open"
-                            prop:disabled=move || result.with(|r| r.as_ref().is_none_or(|r| r.import.imported() == 0))
-                            on:click=move |_| {
-                                if let Some(r) = result.get_untracked() {
-                                    app.open_new(r.import.design);
-                                    app.import_draft.set_value(None);
-                                    app.import.set(None);
-                                }
-                            }
-                        >"Open as a new design"</button>
+                        <button data-testid="import-run" title="Check again" on:click=move |_| run()>"Check"</button>
+                        <Show when=move || envs_mode.get()>
+                            <button data-testid="import-one-text" title="Leave the environments and import one text instead"
+                                on:click=move |_| app.import_envs.set(Vec::new())>"Paste text instead"</button>
+                        </Show>
+                        <button data-testid="import-open" prop:disabled=move || !can_open.get() on:click=open>"Open as a new design"</button>
                         <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>
                     </div>
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
                     {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{m}</p> })}
                     {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{s}</p> })}
-                    {move || result.get().map(|r| view! {
-                        <table class="import-report" data-testid="import-report">
-                            <thead><tr><th>"Line"</th><th>"Object"</th><th>"Result"</th></tr></thead>
-                            <tbody>
-                                {r.import.documents.into_iter().map(|d| {
-                                    let at = location(&d);
-                                    let (class, text) = match d.outcome {
-                                        Outcome::Imported => ("ok", "modelled".to_string()),
-                                        Outcome::Kept(why) => ("kept", format!("kept whole: {why}")),
-                                        Outcome::Skipped(why) => ("skipped", format!("not imported: {why}")),
-                                    };
-                                    let text = match d.note {
-                                        Some(note) => format!("{text} ({note})"),
-                                        None => text,
-                                    };
-                                    view! {
-                                        <tr class=class>
-                                            <td>{at}</td>
-                                            <td>{format!("{} {}", d.kind, d.name)}</td>
-                                            <td>{text}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    })}
+                    {move || result.get().filter(|_| !envs_mode.get()).map(|r| documents_table(r.import.documents))}
+                    {move || env_result.get().filter(|_| envs_mode.get()).map(|r| r.import.environments.into_iter().map(|e| view! {
+                        <section class="import-env" data-testid="import-env-report">
+                            <h3>{format!("Environment `{}`", e.environment)}</h3>
+                            {(!e.merged.is_empty()).then(|| view! {
+                                <p class="note">"Merged as this environment's settings:"</p>
+                                <ul class="merged" data-testid="import-env-merged">
+                                    {e.merged.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                </ul>
+                            })}
+                            {(!e.not_merged.is_empty()).then(|| view! {
+                                <p class="note">"Not merged (the design renders something else for these):"</p>
+                                <ul class="not-merged" data-testid="import-env-not-merged">
+                                    {e.not_merged.into_iter().map(|n| view! { <li>{n.message}</li> }).collect_view()}
+                                </ul>
+                            })}
+                            {documents_list(e.documents)}
+                        </section>
+                    }).collect_view())}
             </Modal>
         </Show>
     }
 }
 
-/// Open the first file of a file list (from the picker or a drop).
+/// An import's answer shown: what it imported, or what went wrong instead.
+fn show<T: Send + Sync + 'static>(
+    answer: Result<T, String>,
+    into: RwSignal<Option<T>>,
+    checking: RwSignal<bool>,
+    failure: RwSignal<Option<String>>,
+) {
+    checking.try_set(false);
+    match answer {
+        Ok(answer) => {
+            failure.try_set(None);
+            into.try_set(Some(answer));
+        }
+        Err(message) => {
+            failure.try_set(Some(message));
+            into.try_set(None);
+        }
+    }
+}
+
+/// An environment's documents: their count by outcome, and the table, folded unless
+/// something was not imported.
+fn documents_list(documents: Vec<import::DocumentReport>) -> impl IntoView {
+    let count = |f: fn(&Outcome) -> bool| documents.iter().filter(|d| f(&d.outcome)).count();
+    let modelled = count(|o| matches!(o, Outcome::Imported));
+    let kept = count(|o| matches!(o, Outcome::Kept(_)));
+    let skipped = count(|o| matches!(o, Outcome::Skipped(_)));
+    let file = documents
+        .first()
+        .map(|d| d.file.clone())
+        .unwrap_or_default();
+    let mut line = match documents.len() {
+        0 => "No documents in this input".to_string(),
+        n => format!(
+            "{file}: {} ({modelled} modelled",
+            words::counted(n, "document")
+        ),
+    };
+    if kept > 0 {
+        line.push_str(&format!(", {kept} kept whole"));
+    }
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} not imported"));
+    }
+    if !documents.is_empty() {
+        line.push(')');
+    }
+    view! {
+        <details open={skipped > 0}>
+            <summary data-testid="import-env-documents">{line}</summary>
+            {documents_table(documents)}
+        </details>
+    }
+}
+
+/// The import report's table: each document's place, object and what became of it.
+fn documents_table(documents: Vec<import::DocumentReport>) -> impl IntoView {
+    view! {
+        <table class="import-report" data-testid="import-report">
+            <thead><tr><th>"Line"</th><th>"Object"</th><th>"Result"</th></tr></thead>
+            <tbody>
+                {documents.into_iter().map(|d| {
+                    let at = location(&d);
+                    let (class, text) = match d.outcome {
+                        Outcome::Imported => ("ok", "modelled".to_string()),
+                        Outcome::Kept(why) => ("kept", format!("kept whole: {why}")),
+                        Outcome::Skipped(why) => ("skipped", format!("not imported: {why}")),
+                    };
+                    let text = match d.note {
+                        Some(note) => format!("{text} ({note})"),
+                        None => text,
+                    };
+                    view! {
+                        <tr class=class>
+                            <td>{at}</td>
+                            <td>{format!("{} {}", d.kind, d.name)}</td>
+                            <td>{text}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Open the first file of a file list (from the picker or a drop); several YAML files
+/// dropped at once go to the import dialog as one environment each.
 pub fn open_files(app: AppState, files: Option<web_sys::FileList>) {
-    let Some(file) = files.and_then(|f| f.get(0)) else {
+    let Some(files) = files else { return };
+    let yaml = |f: &web_sys::File| !f.name().to_ascii_lowercase().ends_with(".json");
+    let all: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    if all.len() > 1 && all.iter().all(yaml) {
+        storage::read_files(files, move |result| match result {
+            Ok(files) => app.import_environments(files),
+            Err(message) => app.banner.set(Some(Banner { message, raw: None })),
+        });
+        return;
+    }
+    let Some(file) = all.into_iter().next() else {
         return;
     };
     let name = file.name();

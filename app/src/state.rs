@@ -102,6 +102,10 @@ pub struct AppState {
     pub bundle: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
+    /// The import dialog's environments, one file each, when several files were chosen
+    /// or dropped: imported as one design with those environments instead of the text.
+    /// Kept when the dialog closes, like its text.
+    pub import_envs: RwSignal<Vec<kubeprint_core::import::Input>>,
     /// The import dialog's text and file name when it was last closed without opening
     /// them: shown again when it opens, so closing it loses nothing pasted.
     pub import_draft: StoredValue<Option<(String, String)>>,
@@ -178,6 +182,7 @@ impl AppState {
             import: RwSignal::new(None),
             bundle: RwSignal::new(false),
             import_file: RwSignal::new(String::new()),
+            import_envs: RwSignal::new(Vec::new()),
             import_draft: StoredValue::new(None),
             findings,
             documents,
@@ -319,6 +324,19 @@ impl AppState {
         let (text, file) = self.import_draft.get_value().unwrap_or_default();
         self.import_file.set(file);
         self.import.set(Some(text));
+    }
+
+    /// Open the import dialog on several files, one environment each, named after its
+    /// file and in promotion order (dev first, shared environments last).
+    pub fn import_environments(&self, files: Vec<(String, String)>) {
+        let mut inputs: Vec<kubeprint_core::import::Input> = (files.into_iter())
+            .map(|(file, text)| kubeprint_core::import::Input::named_after(&file, text))
+            .collect();
+        kubeprint_core::import::promotion_order(&mut inputs);
+        self.import_envs.set(inputs);
+        if self.import.get_untracked().is_none() {
+            self.open_import();
+        }
     }
 
     /// Close the import dialog, keeping its text for the next time it opens.

@@ -218,6 +218,27 @@ pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) 
     });
 }
 
+/// Read every file of a list as text, in order: each file's name and text, or the first
+/// that could not be read.
+pub fn read_files(
+    files: web_sys::FileList,
+    done: impl FnOnce(Result<Vec<(String, String)>, String>) + 'static,
+) {
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    leptos::task::spawn_local(async move {
+        let mut read = Vec::new();
+        for file in files {
+            let name = file.name();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok();
+            match text.and_then(|v| v.as_string()) {
+                Some(text) => read.push((name, text)),
+                None => return done(Err(format!("{name} could not be read as text"))),
+            }
+        }
+        done(Ok(read));
+    });
+}
+
 /// A view setting (panel widths and the like) saved under `key`, if any.
 pub fn view_setting(key: &str) -> Option<String> {
     storage().ok()?.get_item(key).ok()?

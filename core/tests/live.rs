@@ -225,6 +225,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// A template rendered one environment at a time and imported as one design (a
+    /// kustomize overlay per environment): overrides, services of some environments
+    /// only, a shared environment, Namespace residuals per environment.
+    #[test]
+    fn live_yaml_equals_a_full_render_on_environments_imports(which in 0usize..16, edits in edits()) {
+        let t = &templates::ALL[which % templates::ALL.len()];
+        let d = (t.build)();
+        let inputs: Vec<import::Input> = (d.environments.iter())
+            .map(|e| import::Input::named_after(&format!("{}.yaml", e.name), render::render(&d, &e.name).to_yaml()))
+            .filter(|i| !i.text.is_empty())
+            .collect();
+        let design = import::environments_of(&inputs).unwrap().design;
+        prop_assert!(design.environments.len() >= 2 || d.environments.len() < 2, "{}", t.name);
+        check(design, &edits)?;
+    }
+}
+
 #[test]
 fn a_field_edit_renders_and_checks_its_service_alone() {
     let mut design = templates::scaled(50);

@@ -711,3 +711,174 @@ async fn without_its_worker_module_the_page_explains_and_keeps_the_design() {
     .await;
     page.close().await;
 }
+
+/// The values of every element with `testid`, in page order.
+async fn values(page: &Page, testid: &str) -> Vec<String> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll('[data-testid=\"{testid}\"]')).map(e => e.value)"
+    );
+    let got = page.client.execute(&script, vec![]).await.unwrap();
+    serde_json::from_value(got).unwrap()
+}
+
+/// Several files, one per environment (say `kustomize build` of each overlay), dropped
+/// on the page or chosen in the import dialog: one design with those environments,
+/// each named after its file and editable, a bad name or a compose file explained, and
+/// the design, once open, rendering each environment as its file and surviving a link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_files_import_as_the_environments_of_one_design() {
+    use fantoccini::key::Key;
+    let page = Page::open("import-envs").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let platform = (kubeprint_core::templates::ALL.iter())
+        .find(|t| t.name == "miniredis")
+        .map(|t| (t.build)())
+        .unwrap();
+    let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
+    // Dropped as a file manager gives them, alphabetically.
+    let drop = r#"
+        const files = arguments[0];
+        const dt = new DataTransfer();
+        for (const [name, text] of files) dt.items.add(new File([text], name));
+        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    "#;
+    let files = serde_json::json!([
+        ["prod.yaml", rendered("prod")],
+        ["staging.yaml", rendered("staging")]
+    ]);
+    page.client.execute(drop, vec![files]).await.unwrap();
+    let summary = page
+        .wait_text("import-summary", "the environments' summary", |t| {
+            t.contains("2 environments")
+        })
+        .await;
+    // Staging first (promotion order): prod's HPAs and canaries become its settings.
+    assert!(
+        summary.contains("(`staging`, `prod`)")
+            && summary.contains("every environment renders as its input"),
+        "{summary}"
+    );
+    assert_eq!(values(&page, "import-env-name").await, ["staging", "prod"]);
+    let reports = page.text("import-envs").await;
+    assert!(
+        reports.contains("staging.yaml") && reports.contains("prod.yaml"),
+        "{reports}"
+    );
+    let merged = page.text("import-env-merged").await;
+    assert!(
+        merged.contains("backend: HPA max 6, canary (a Rollout)"),
+        "prod's HPAs and canaries: {merged}"
+    );
+    assert!(!page.present("import-env-not-merged").await);
+    let documents = page.text("import-env-documents").await;
+    assert!(
+        documents.starts_with("staging.yaml: ") && documents.contains(" modelled"),
+        "{documents}"
+    );
+
+    // A name that cannot be a namespace's is explained, and nothing can be opened.
+    page.type_into("import-env-name", "Stage EU").await;
+    page.find("import-env-name")
+        .await
+        .send_keys(&char::from(Key::Tab).to_string())
+        .await
+        .unwrap();
+    let problem = page
+        .wait_text("import-problem", "the name's problem", |t| !t.is_empty())
+        .await;
+    assert!(
+        problem.contains("`Stage EU`") && problem.contains("lowercase letters"),
+        "{problem}"
+    );
+    let open = page.find("import-open").await;
+    assert_eq!(
+        open.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    page.type_into("import-env-name", "stage").await;
+    page.find("import-env-name")
+        .await
+        .send_keys(&char::from(Key::Tab).to_string())
+        .await
+        .unwrap();
+    page.wait_text("import-summary", "the renamed environment", |t| {
+        t.contains("(`stage`, `prod`)")
+    })
+    .await;
+    assert!(!page.present("import-problem").await);
+
+    // One more file chosen is one more environment; a compose file is explained, and
+    // removing it brings the import back.
+    let choose = r#"
+        const [files] = arguments;
+        const input = document.querySelector('[data-testid="import-file"]');
+        const dt = new DataTransfer();
+        for (const [name, text] of files) dt.items.add(new File([text], name));
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+    "#;
+    let compose = serde_json::json!([[
+        "docker-compose.yml",
+        "services:\n  web:\n    image: nginx:1.27\n"
+    ]]);
+    page.client.execute(choose, vec![compose]).await.unwrap();
+    let problem = page
+        .wait_text("import-problem", "the compose file's problem", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(
+        problem.contains("docker-compose.yml is a docker-compose file")
+            && problem.contains("one file per environment"),
+        "{problem}"
+    );
+    assert_eq!(
+        values(&page, "import-env-name").await,
+        ["stage", "prod", "docker-compose"]
+    );
+    let remove = "document.querySelectorAll('[data-testid=\"import-env-remove\"]')[2].click()";
+    page.client.execute(remove, vec![]).await.unwrap();
+    page.wait_gone("import-problem").await;
+    page.wait_text("import-summary", "two environments again", |t| {
+        t.contains("2 environments")
+    })
+    .await;
+
+    page.click("import-open").await;
+    page.wait_gone("import-envs").await;
+    let prod = page
+        .wait_text("yaml", "prod of the imported design", |t| {
+            t.contains("namespace: miniredis-prod")
+        })
+        .await;
+    // (Each environment renders exactly as its file: the core's tests check every
+    // object; the panel shows the lines in view.)
+    let first = rendered("prod")
+        .lines()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(prod.contains(&first), "{prod}\n---\n{first}");
+    page.click("env-stage").await;
+    let stage = page
+        .wait_text("yaml", "stage of the imported design", |t| {
+            t.contains("namespace: miniredis-staging")
+        })
+        .await;
+    assert!(!stage.contains("namespace: miniredis-prod"), "{stage}");
+
+    // The imported design through a link, in a browser that never saw it.
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    page.close().await;
+    let other = Page::open_at("import-envs-link", &url).await;
+    let opened = other
+        .wait_text("yaml", "the linked design", |t| {
+            t.contains("namespace: miniredis-prod")
+        })
+        .await;
+    assert_eq!(opened, prod);
+    assert!(other.present("env-stage").await);
+    other.close().await;
+}
