@@ -605,7 +605,14 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     assert!(stderr(&o).contains("NAME=FILE"), "{}", stderr(&o));
     let o = kubeprint(&["import", "--env", &prod, "--env", &prod]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "two environments are named `prod` (both from {})",
+            prod.split_once('=').unwrap().1
+        )),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -488,6 +488,35 @@ fn reorder(list: &mut Value, order: &[String]) {
     crate::order::sort_by_key(items, rank);
 }
 
+impl Path {
+    /// The path as people read it, in kubectl's style: `spec.replicas`,
+    /// `metadata.labels["app.kubernetes.io/version"]`,
+    /// `spec.template.spec.containers[name=web].image`; `the whole object` when empty.
+    pub fn readable(&self) -> String {
+        let mut out = String::new();
+        for step in &self.0 {
+            match step {
+                Step::Member(k)
+                    if !k.is_empty()
+                        && (k.chars())
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+                {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Step::Member(k) => out.push_str(&format!("[{k:?}]")),
+                Step::Item { by, key } => out.push_str(&format!("[{by}={key}]")),
+            }
+        }
+        if out.is_empty() {
+            out.push_str("the whole object");
+        }
+        out
+    }
+}
+
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");

@@ -303,7 +303,7 @@ mod tests {
             panic!("an import answers JSON")
         };
         let err = environments_answer(&reply).unwrap_err();
-        assert!(err.contains("`prod` is given twice"), "{err}");
+        assert!(err.contains("two environments are named `prod`"), "{err}");
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn staging_and_prod_become_one_design_with_two_environments() {
         .find(|n| n.kind == "Ingress")
         .unwrap();
     assert!(
-        ingress.message.contains("parcel-prod-tls") && ingress.message.contains("/spec/tls"),
+        ingress.message.contains("parcel-prod-tls") && ingress.message.contains("`spec.tls`"),
         "{}",
         ingress.message
     );
@@ -586,11 +586,112 @@ fn the_summary_counts_what_merged_and_what_did_not() {
         summary.contains("in 2 environments (`staging`, `prod`)"),
         "{summary}"
     );
-    // Nothing in any input: nothing imported, and the open design is unchanged.
-    let r = import::environments(&[("dev", "# empty\n"), ("prod", "")]).unwrap();
+}
+
+/// An input that gives nothing would be an environment running nothing in `default`.
+#[test]
+fn an_empty_or_broken_input_is_refused_with_why() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let err = import::environments(&[("dev", &dev), ("empty", "# nothing yet\n")]).unwrap_err();
     assert!(
-        r.summary().starts_with("Nothing imported"),
+        err.contains("nothing in environment `empty` can be imported")
+            && err.contains("no Kubernetes objects")
+            && err.contains("leave it out"),
+        "{err}"
+    );
+    let broken = "apiVersion: v1\nkind: [broken\n";
+    let err = import::environments(&[("broken", broken), ("dev", &dev)]).unwrap_err();
+    assert!(
+        err.contains("environment `broken`") && err.contains("line 1: invalid YAML"),
+        "{err}"
+    );
+}
+
+/// Under an HPA a workload's replicas are the HPA's to set: replicas an overlay sets
+/// anyway are no override (the workload renders none), so a difference is reported as
+/// not merged, never claimed as merged.
+#[test]
+fn replicas_under_an_hpa_are_not_claimed_as_merged() {
+    let web = "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: web";
+    let with_replicas = |text: String, n: u32| {
+        text.replace(
+            web,
+            &web.replace("spec:\n", &format!("spec:\n  replicas: {n}\n")),
+        )
+    };
+    let dev = with_replicas(
+        shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false),
+        1,
+    );
+    let prod = with_replicas(shop("shop", 1, (3, 10), "50m", "64Mi", "2.1.0", false), 3);
+    assert!(prod.contains("replicas: 3\n  selector:"));
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let report = &r.environments[1];
+    let said = report
+        .merged
+        .iter()
+        .find(|m| m.starts_with("web: "))
+        .unwrap();
+    assert!(
+        said.contains("HPA min 3") && !said.contains("replicas"),
+        "{said}"
+    );
+    let web = (report.not_merged.iter())
+        .find(|n| n.kind == "Deployment" && n.name == "web")
+        .unwrap();
+    assert!(
+        web.message.contains("`1` at `spec.replicas` (here: `3`)"),
         "{}",
-        r.summary()
+        web.message
+    );
+    let id = r.design.service_named("web").unwrap().id;
+    let prod_env = r.design.environment("prod").unwrap();
+    assert!(prod_env
+        .overrides
+        .get(&id)
+        .is_none_or(|o| o.replicas.is_none()));
+}
+
+#[test]
+fn files_of_the_same_stem_get_names_of_their_own() {
+    let mut inputs: Vec<import::Input> = ["prod.yaml", "prod.yml", "prod-2.yaml", "PROD.json"]
+        .map(|f| import::Input::named_after(f, String::new()))
+        .into();
+    import::unique_names(&mut inputs);
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["prod", "prod-3", "prod-2", "prod-4"]);
+    // Given alike anyway, the refusal names both files and what to do.
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let alike = [
+        import::Input::named_after("overlays/prod.yaml", dev.clone()),
+        import::Input::named_after("prod.yml", dev),
+    ];
+    let err = import::environments_of(&alike).unwrap_err();
+    assert_eq!(
+        err,
+        "two environments are named `prod` (overlays/prod.yaml and prod.yml): rename one, \
+         or leave one out"
+    );
+}
+
+#[test]
+fn changed_paths_read_as_kubectl_writes_them() {
+    use kubeprint_core::residual::Residual;
+    let was = serde_json::json!({"metadata": {"labels": {"app.kubernetes.io/version": "1"}},
+        "spec": {"replicas": 1, "containers": [{"name": "web", "image": "a"}]}});
+    let now = serde_json::json!({"metadata": {"labels": {"app.kubernetes.io/version": "2"}},
+        "spec": {"replicas": 3, "containers": [{"name": "web", "image": "b"}]}});
+    let paths: Vec<String> = Residual::between(&was, &now)
+        .0
+        .iter()
+        .map(|c| c.at.readable())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            r#"metadata.labels["app.kubernetes.io/version"]"#,
+            "spec.containers[name=web].image",
+            "spec.replicas",
+        ]
     );
 }

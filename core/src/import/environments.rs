@@ -199,9 +199,41 @@ impl Input {
 /// given order within a tier. The first input becomes the design and later ones its
 /// other environments, so a shared environment, which runs none of the system's
 /// services, must not come first.
-pub fn promotion_order(inputs: &mut [Input]) {
+pub fn promotion_order(inputs: &mut Vec<Input>) {
     let rank = |name: &str| TIERS.iter().position(|(_, t)| *t == tier_of(name));
-    inputs.sort_by_key(|i| rank(&i.name));
+    let mut rest = std::mem::take(inputs);
+    for tier in 0..TIERS.len() {
+        let (now, later) = rest.into_iter().partition(|i| rank(&i.name) == Some(tier));
+        inputs.extend::<Vec<Input>>(now);
+        rest = later;
+    }
+    inputs.append(&mut rest);
+}
+
+/// Make the inputs' names unique, the later of two alike getting `-2` (then `-3`, ...):
+/// `prod.yaml` and `prod.yml` are `prod` and `prod-2`.
+pub fn unique_names(inputs: &mut [Input]) {
+    for i in 1..inputs.len() {
+        if !inputs[..i].iter().any(|o| o.name == inputs[i].name) {
+            continue;
+        }
+        let taken = |name: &str, inputs: &[Input]| {
+            (inputs.iter().enumerate()).any(|(j, o)| j != i && o.name == name)
+        };
+        let stem = inputs[i].name.clone();
+        let mut n = 2;
+        let name = loop {
+            let suffix = format!("-{n}");
+            let mut stem = stem.clone();
+            stem.truncate(63 - suffix.len());
+            let name = format!("{}{suffix}", stem.trim_end_matches('-'));
+            if !taken(&name, inputs) {
+                break name;
+            }
+            n += 1;
+        };
+        inputs[i].name = name;
+    }
 }
 
 /// [`environments`] of named inputs, each document's report naming its file.
@@ -217,6 +249,19 @@ pub fn environments_of(inputs: &[Input]) -> Result<EnvironmentsImport, String> {
                 "{of} is a docker-compose file: environments are imported from Kubernetes \
                  manifests, one file per environment (the output of `kustomize build` or \
                  `helm template` for each); import a compose file on its own"
+            ));
+        }
+    }
+    for (i, input) in inputs.iter().enumerate() {
+        if let Some(first) = inputs[..i].iter().find(|o| o.name == input.name) {
+            let files = match (first.file.as_str(), input.file.as_str()) {
+                ("", _) | (_, "") => String::new(),
+                (a, b) if a == b => format!(" (both from {a})"),
+                (a, b) => format!(" ({a} and {b})"),
+            };
+            return Err(format!(
+                "two environments are named `{}`{files}: rename one, or leave one out",
+                input.name
             ));
         }
     }
@@ -250,6 +295,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         }
     }
     let base = kubernetes(base_text);
+    something_imported(base_name, &base)?;
     let mut design = base.design.clone();
     design.environments[0].name = base_name.to_string();
     design.environments[0].tier = tier_of(base_name);
@@ -257,6 +303,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     let mut merged_words = vec![Vec::new()];
     for (name, text) in rest {
         let import = super::kubernetes_as(text, &design.name);
+        something_imported(name, &import)?;
         let theirs = &import.design.environments[0];
         let mut env = Environment {
             name: name.to_string(),
@@ -354,6 +401,22 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         design,
         environments,
     })
+}
+
+/// An environment whose input gives nothing (an empty file, invalid YAML) would be an
+/// environment that runs nothing in the `default` namespace: refused, with why.
+fn something_imported(name: &str, import: &super::Import) -> Result<(), String> {
+    if import.imported() > 0 {
+        return Ok(());
+    }
+    let why = (import.documents.iter()).find_map(|d| match &d.outcome {
+        super::Outcome::Skipped(why) => Some(format!("line {}: {why}", d.line)),
+        _ => None,
+    });
+    Err(format!(
+        "nothing in environment `{name}` can be imported ({}): fix its file, or leave it out",
+        why.unwrap_or_else(|| "it has no Kubernetes objects".into())
+    ))
 }
 
 /// Adds to `design` what `other` (the same system imported for another environment)
@@ -473,7 +536,9 @@ pub fn tier_of(name: &str) -> Tier {
 /// `base` that an override can say. Anything else is left to the comparison.
 fn override_between(base: &Service, other: &Service) -> Override {
     let mut o = Override::default();
-    if other.scaling.replicas != base.scaling.replicas {
+    // Under an HPA the workload leaves its replicas out (the HPA owns the count), so
+    // replicas there are no override's: what the input set is left to the comparison.
+    if base.scaling.hpa.is_none() && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
     }
     if let (Some(b), Some(t)) = (&base.scaling.hpa, &other.scaling.hpa) {
@@ -665,9 +730,11 @@ fn changes(r: &Residual) -> String {
             .take(MAX_CHANGES_LISTED)
             .map(|c| {
                 if let Some(order) = &c.order {
-                    format!("another order at `{}` (here: {})", c.at, order.join(", "))
+                    let at = c.at.readable();
+                    format!("another order at `{at}` (here: {})", order.join(", "))
                 } else {
-                    format!("{} at `{}` (here: {})", shown(&c.was), c.at, shown(&c.now))
+                    let at = c.at.readable();
+                    format!("{} at `{at}` (here: {})", shown(&c.was), shown(&c.now))
                 }
             })
             .collect();

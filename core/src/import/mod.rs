@@ -25,8 +25,8 @@ mod scaling;
 mod workload;
 
 pub use environments::{
-    environments, environments_of, promotion_order, tier_of, EnvironmentReport, EnvironmentsImport,
-    Input, NotMerged,
+    environments, environments_of, promotion_order, tier_of, unique_names, EnvironmentReport,
+    EnvironmentsImport, Input, NotMerged,
 };
 
 use crate::model::*;
