@@ -291,32 +291,23 @@ fn connect(app: crate::state::AppState, from: ServiceId, to: ServiceId) {
 
 /// How far down from the top of the canvas (`canvas`, its box on screen) the controls
 /// floating over it reach, plus the fit margin: where a fitted or revealed node may
-/// start without being covered.
-fn controls_bottom(canvas: &web_sys::DomRect) -> f64 {
+/// start without being covered; and where they start from its left.
+fn controls_bottom(canvas: &web_sys::DomRect) -> (f64, f64) {
     let floats = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.query_selector(".canvas-wrap .canvas-floats")
             .ok()
             .flatten()
     });
-    let covered = floats.map_or(0.0, |f| {
-        f.get_bounding_client_rect().bottom() - canvas.top()
+    let (covered, left) = floats.map_or((0.0, canvas.width()), |f| {
+        let r = f.get_bounding_client_rect();
+        (r.bottom() - canvas.top(), r.left() - canvas.left())
     });
-    covered.max(0.0) + FIT_MARGIN
+    (covered.max(0.0) + FIT_MARGIN, left)
 }
 
 /// Focus the node element of service `id`.
 fn focus_node(id: ServiceId) {
-    focus_selector(&format!(".node[data-id=\"{}\"]", id.0));
-}
-
-/// Focus the first element `selector` matches, if one does.
-fn focus_selector(selector: &str) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-    {
-        crate::modal::focus(&el);
-    }
+    crate::modal::focus_selector(&format!(".node[data-id=\"{}\"]", id.0));
 }
 
 /// The canvas.
@@ -367,7 +358,9 @@ pub fn Canvas() -> impl IntoView {
         } else {
             "minimap-show"
         };
-        request_animation_frame(move || focus_selector(&format!("[data-testid=\"{other}\"]")));
+        request_animation_frame(move || {
+            crate::modal::focus_selector(&format!("[data-testid=\"{other}\"]"))
+        });
     };
 
     let nodes = Memo::new(move |_| {
@@ -814,7 +807,7 @@ pub fn Canvas() -> impl IntoView {
                 .min(vh / all.h.max(1.0))
                 .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM)
         };
-        let top = controls_bottom(&rect);
+        let (top, controls_left) = controls_bottom(&rect);
         let (whole, below) = (
             rect.height() - 2.0 * FIT_MARGIN,
             rect.height() - top - FIT_MARGIN,
@@ -828,9 +821,17 @@ pub fn Canvas() -> impl IntoView {
             let room = view - size * k;
             margin + room.max(0.0) / 2.0 - start * k
         };
+        // Up to the top and narrow enough, the design goes left of the controls rather
+        // than under them (a column of services, say).
+        let beside = controls_left - 2.0 * FIT_MARGIN;
+        let vw_here = if top == FIT_MARGIN && all.w * k <= beside {
+            beside
+        } else {
+            vw
+        };
         zoom.set(k);
         pan.set((
-            along(FIT_MARGIN, vw, all.w, all.x),
+            along(FIT_MARGIN, vw_here, all.w, all.x),
             along(top, vh, all.h, all.y),
         ));
         all.w * k <= vw + 0.5 && all.h * k <= vh + 0.5
@@ -873,7 +874,7 @@ pub fn Canvas() -> impl IntoView {
                 pan
             }
         };
-        let top = controls_bottom(&view);
+        let (top, _) = controls_bottom(&view);
         let (mut x, mut y) = (
             shift(r.x, r.w, px, view.width(), FIT_MARGIN),
             shift(r.y, r.h, py, view.height(), top),

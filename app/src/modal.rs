@@ -109,6 +109,13 @@ pub fn focus(el: &web_sys::Element) {
 }
 
 /// What Tab can reach inside `root`, in document order.
+/// Focus the first element `selector` finds, if any.
+pub fn focus_selector(selector: &str) {
+    if let Some(el) = document().and_then(|d| d.query_selector(selector).ok().flatten()) {
+        focus(&el);
+    }
+}
+
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = root.query_selector_all(
         "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",

@@ -279,6 +279,16 @@ pub fn ImportDialog() -> impl IntoView {
             app.import.set(None);
         }
     };
+    // The environments' files set aside by "Paste text instead", to come back to; and
+    // forgotten when new files are chosen or a design is opened.
+    let set_aside = StoredValue::new(Vec::<import::Input>::new());
+    let set_aside_count = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if app.import_envs.with(|e| !e.is_empty()) {
+            set_aside.set_value(Vec::new());
+        }
+        set_aside_count.set(set_aside.with_value(Vec::len));
+    });
     // Each environment's row, by its place: a rename or a removal redraws the rows.
     let rows = move || -> Vec<(usize, import::Input)> {
         app.import_envs.get().into_iter().enumerate().collect()
@@ -293,13 +303,7 @@ pub fn ImportDialog() -> impl IntoView {
             // one more environment when there are some.
             Ok(mut files) if files.len() == 1 && !app.import_envs.with_untracked(Vec::is_empty) => {
                 let (name, text) = files.remove(0);
-                let added = import::Input::named_after(&name, text);
-                app.import_envs.update(|envs| {
-                    match envs.iter_mut().find(|e| e.name == added.name) {
-                        Some(same) => *same = added,
-                        None => envs.push(added),
-                    }
-                });
+                app.add_import_environment(name, text);
             }
             Ok(mut files) if files.len() == 1 => {
                 let (name, text) = files.remove(0);
@@ -355,7 +359,22 @@ pub fn ImportDialog() -> impl IntoView {
                                                     } /></td>
                                                 <td class="file">{input.file.clone()}</td>
                                                 <td><button data-testid="import-env-remove" title=format!("Leave {} out", input.file)
-                                                    on:click=move |_| app.import_envs.update(|envs| { if i < envs.len() { envs.remove(i); } })>"Remove"</button></td>
+                                                    aria-label=format!("Remove {}", input.file)
+                                                    on:click=move |_| {
+                                                        app.import_envs.update(|envs| { if i < envs.len() { envs.remove(i); } });
+                                                        // The focus goes to the row now in its place, else the last,
+                                                        // else to the text.
+                                                        request_animation_frame(move || {
+                                                            let left = app.import_envs.with_untracked(Vec::len);
+                                                            match left.checked_sub(1).map(|last| i.min(last)) {
+                                                                Some(row) => crate::modal::focus_selector(&format!(
+                                                                    "[data-testid=\"import-envs\"] tbody tr:nth-child({}) [data-testid=\"import-env-remove\"]",
+                                                                    row + 1
+                                                                )),
+                                                                None => crate::modal::focus_selector("[data-testid=\"import-text\"]"),
+                                                            }
+                                                        });
+                                                    }>"Remove"</button></td>
                                             </tr>
                                         }
                                     }
@@ -370,8 +389,17 @@ pub fn ImportDialog() -> impl IntoView {
                         </label>
                         <button data-testid="import-run" title="Check again" on:click=move |_| run()>"Check"</button>
                         <Show when=move || envs_mode.get()>
-                            <button data-testid="import-one-text" title="Leave the environments and import one text instead"
-                                on:click=move |_| app.import_envs.set(Vec::new())>"Paste text instead"</button>
+                            <button data-testid="import-one-text" title="Import one text instead; the files stay ready to come back to"
+                                on:click=move |_| {
+                                    set_aside.set_value(app.import_envs.get_untracked());
+                                    app.import_envs.set(Vec::new());
+                                }>"Paste text instead"</button>
+                        </Show>
+                        <Show when=move || !envs_mode.get() && set_aside_count.get() != 0>
+                            <button data-testid="import-back-to-files" title="Back to the environments' files set aside"
+                                on:click=move |_| app.import_envs.set(set_aside.get_value())>
+                                {move || format!("Back to the {} files", set_aside_count.get())}
+                            </button>
                         </Show>
                         <button data-testid="import-open" prop:disabled=move || !can_open.get() on:click=open>"Open as a new design"</button>
                         <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>

@@ -333,10 +333,31 @@ impl AppState {
             .map(|(file, text)| kubeprint_core::import::Input::named_after(&file, text))
             .collect();
         kubeprint_core::import::promotion_order(&mut inputs);
+        kubeprint_core::import::unique_names(&mut inputs);
         self.import_envs.set(inputs);
         if self.import.get_untracked().is_none() {
             self.open_import();
         }
+        // The first name, to check or change, has the focus (not the page behind).
+        request_animation_frame(|| {
+            crate::modal::focus_selector("[data-testid=\"import-env-name\"]")
+        });
+    }
+
+    /// Add one file to the import dialog's environments: in place of the one from a
+    /// file of the same name, else one more, in promotion order, its name made unique.
+    pub fn add_import_environment(&self, file: String, text: String) {
+        let added = kubeprint_core::import::Input::named_after(&file, text);
+        self.import_envs.update(
+            |envs| match envs.iter_mut().find(|e| e.file == added.file) {
+                Some(same) => same.text = added.text,
+                None => {
+                    envs.push(added);
+                    kubeprint_core::import::promotion_order(envs);
+                    kubeprint_core::import::unique_names(envs);
+                }
+            },
+        );
     }
 
     /// Close the import dialog, keeping its text for the next time it opens.

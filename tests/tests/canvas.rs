@@ -752,3 +752,64 @@ async fn a_narrow_window_puts_findings_and_yaml_under_the_inspector() {
     assert!(num(&m["output"], "right") <= 1000.5, "{m}");
     page.close().await;
 }
+
+/// A design that is one tall column (an import of services that call nothing the
+/// import could see) is fitted by its height, up to the canvas's top: it goes left of
+/// the grouping and search controls floating there, not under them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_fitted_to_the_top_goes_beside_the_floating_controls() {
+    let page = Page::open("canvas-column").await;
+    page.viewport(1280, 800).await;
+    page.find("node-order-service").await;
+    let one = |name: &str, port: u16| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n      - name: {name}\n        image: ghcr.io/acme/{name}:1.4.2\n        ports:\n        - name: http\n          containerPort: {port}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    app: {name}\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: {name}.shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {name}\n            port:\n              name: http\n"
+        )
+    };
+    let text = [
+        ("web", 8080),
+        ("api", 3000),
+        ("worker", 9090),
+        ("payments", 8443),
+    ]
+    .map(|(n, p)| one(n, p))
+    .join("---\n");
+    let mut design = kubeprint_core::import::kubernetes(&text).design;
+    design.name = "column".into();
+    let drop = r#"
+        const [name, text] = arguments;
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name));
+        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    "#;
+    let json = kubeprint_core::file::to_json(&design);
+    page.client
+        .execute(drop, vec!["column.kubeprint.json".into(), json.into()])
+        .await
+        .unwrap();
+    page.find("node-payments").await;
+    page.click("welcome-dismiss").await;
+    page.click("fit").await;
+    // Fit pans and zooms at once; the nodes move on the next frame.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let covered = r#"
+        const f = document.querySelector('.canvas-wrap .canvas-floats').getBoundingClientRect();
+        const nodes = [...document.querySelectorAll('.node')];
+        const boxes = nodes.map(n => [n.getAttribute('data-testid'), n.getBoundingClientRect()]);
+        const c = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+        return {
+          n: nodes.length,
+          covered: boxes.filter(([, b]) => b.left < f.right && f.left < b.right && b.top < f.bottom && f.top < b.bottom).map(([t]) => t),
+          top: Math.min(...boxes.map(([, b]) => b.top)) - c.top,
+        };
+    "#;
+    let m = page
+        .wait_until("the column fitted", async |p: &Page| {
+            let m = js(p, covered).await;
+            (m["n"] == 4).then(|| m.to_string())
+        })
+        .await;
+    let m: Value = serde_json::from_str(&m).unwrap();
+    assert_eq!(m["covered"], Value::Array(vec![]), "{m}");
+    page.close().await;
+}

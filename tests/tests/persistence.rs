@@ -760,6 +760,11 @@ async fn several_files_import_as_the_environments_of_one_design() {
         "{summary}"
     );
     assert_eq!(values(&page, "import-env-name").await, ["staging", "prod"]);
+    assert_eq!(
+        page.focused().await,
+        "import-env-name",
+        "the first name, to check"
+    );
     let reports = page.text("import-envs").await;
     assert!(
         reports.contains("staging.yaml") && reports.contains("prod.yaml"),
@@ -835,15 +840,37 @@ async fn several_files_import_as_the_environments_of_one_design() {
     );
     assert_eq!(
         values(&page, "import-env-name").await,
-        ["stage", "prod", "docker-compose"]
+        ["stage", "docker-compose", "prod"],
+        "in promotion order (a name of no known tier is a staging one)"
     );
-    let remove = "document.querySelectorAll('[data-testid=\"import-env-remove\"]')[2].click()";
+    let remove = "document.querySelectorAll('[data-testid=\"import-env-remove\"]')[1].click()";
     page.client.execute(remove, vec![]).await.unwrap();
     page.wait_gone("import-problem").await;
     page.wait_text("import-summary", "two environments again", |t| {
         t.contains("2 environments")
     })
     .await;
+    // The focus stays in the table: on the row now in the removed one's place.
+    let focused = page
+        .wait_until("the focus on a Remove button", async |p: &Page| {
+            let f = p.focused().await;
+            (f == "import-env-remove").then_some(f)
+        })
+        .await;
+    assert_eq!(focused, "import-env-remove");
+
+    // Pasting a text instead sets the files aside, not away.
+    page.click("import-one-text").await;
+    page.find("import-text").await;
+    assert!(!page.present("import-envs").await);
+    let back = page.text("import-back-to-files").await;
+    assert_eq!(back, "Back to the 2 files");
+    page.click("import-back-to-files").await;
+    page.wait_text("import-summary", "the files back", |t| {
+        t.contains("(`stage`, `prod`)")
+    })
+    .await;
+    assert_eq!(values(&page, "import-env-name").await, ["stage", "prod"]);
 
     page.click("import-open").await;
     page.wait_gone("import-envs").await;
