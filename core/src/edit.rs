@@ -402,7 +402,11 @@ impl Design {
                 });
                 *self.service_mut(*id).expect("checked above") = updated;
                 if let Some(renamed) = renamed {
-                    for kept in &mut self.extra_objects {
+                    let envs = self
+                        .environments
+                        .iter_mut()
+                        .flat_map(|e| &mut e.kept_objects);
+                    for kept in self.extra_objects.iter_mut().chain(envs) {
                         renamed.refer(&mut kept.0);
                     }
                     renamed.readdress(self);
@@ -456,8 +460,7 @@ impl Design {
             .filter(is)
             .find(|k| k.namespace() == namespace)
             .or_else(|| {
-                self.extra_objects
-                    .iter()
+                self.kept_anywhere()
                     .filter(is)
                     .find(|k| k.namespace().is_some() == namespace.is_some())
             })

@@ -351,7 +351,12 @@ const DATA_MAPS: &[&str] = &["labels", "annotations", "data", "overrides"];
 /// Fields that hold Kubernetes JSON as imported (kept objects, residuals): carried as they
 /// are, never pruned against a default or renamed, because inside them a `null`, a `TCP`
 /// or a key that looks like a field name is the input's own.
-const OPAQUE: &[&str] = &["residual", "extra_objects", "pinned_objects"];
+const OPAQUE: &[&str] = &[
+    "residual",
+    "extra_objects",
+    "pinned_objects",
+    "kept_objects",
+];
 
 /// Rename object keys with `f`, recursively, except the keys of data maps.
 fn rename(v: &mut Value, data_map: bool, f: impl Fn(&str) -> Option<&'static str> + Copy) {

@@ -98,6 +98,17 @@ impl Default for Design {
 }
 
 impl Design {
+    /// The objects kept whole that environment `env` renders besides its services: the
+    /// design's ([`Design::extra_objects`]), then its own ([`Environment::kept_objects`]).
+    pub fn kept_in<'a>(&'a self, env: &'a Environment) -> impl Iterator<Item = &'a KeptObject> {
+        self.extra_objects.iter().chain(&env.kept_objects)
+    }
+
+    /// Every object kept whole in the environment's namespace, whichever environment.
+    pub fn kept_anywhere(&self) -> impl Iterator<Item = &KeptObject> {
+        (self.extra_objects.iter()).chain(self.environments.iter().flat_map(|e| &e.kept_objects))
+    }
+
     /// The service with this id, if it exists.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
         self.service_index(id).map(|i| &self.services[i])
@@ -355,6 +366,11 @@ pub struct Environment {
     /// The Gateway API Gateway the routes of this environment's services attach to
     /// ([`Exposure::gateway_route`]), shared by all of them.
     pub gateway: Option<Gateway>,
+    /// Imported objects of this environment only (an overlay's own NetworkPolicy or
+    /// ResourceQuota), kept whole and rendered as they are into its namespace, after the
+    /// design's [`Design::extra_objects`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_objects: Vec<KeptObject>,
 }
 
 /// How Prometheus finds an environment's metrics endpoints.
@@ -414,6 +430,7 @@ impl Default for Environment {
             argocd_sync: ArgoSync::default(),
             monitoring: Monitoring::default(),
             gateway: None,
+            kept_objects: Vec::new(),
         }
     }
 }

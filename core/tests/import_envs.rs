@@ -167,8 +167,6 @@ fn staging_and_prod_become_one_design_with_two_environments() {
             s("Deployment", "worker"),
             s("Service", "api"),
             s("Service", "web"),
-            // Host and TLS secret.
-            s("Ingress", "parcel"),
             s("HorizontalPodAutoscaler", "api"),
         ])
     );
@@ -178,16 +176,20 @@ fn staging_and_prod_become_one_design_with_two_environments() {
         &&"prod: HPA `api` exists only here: not merged; the prod rendering will lack it"
             .to_string()
     ));
-    let ingress = prod_report
-        .not_merged
-        .iter()
-        .find(|n| n.kind == "Ingress")
-        .unwrap();
-    assert!(
-        ingress.message.contains("parcel-prod-tls") && ingress.message.contains("`spec.tls`"),
-        "{}",
-        ingress.message
-    );
+    // The Ingress kept whole (it routes to two services) differs in host and TLS
+    // secret: each environment keeps its own, and renders it.
+    let host = |env: &str| {
+        let e = r.design.environment(env).unwrap();
+        let ingress = e
+            .kept_objects
+            .iter()
+            .find(|k| k.kind() == "Ingress")
+            .unwrap();
+        ingress.spec()["tls"][0]["secretName"].clone()
+    };
+    assert_eq!(host("staging"), "parcel-staging-tls");
+    assert_eq!(host("prod"), "parcel-prod-tls");
+    assert!(!r.design.extra_objects.iter().any(|k| k.kind() == "Ingress"));
     // The Namespace comes back with prod's labels: environments keep their own.
     assert!(!not_merged(&r, "prod").contains(&s("Namespace", "parcel-prod")));
 }
@@ -694,4 +696,59 @@ fn changed_paths_read_as_kubectl_writes_them() {
             "spec.replicas",
         ]
     );
+}
+
+/// Overlays add objects the model keeps whole: alike in every environment they are the
+/// design's, else each environment keeps its own (prod's default-deny policy, dev's
+/// LimitRange), renders it, and the rules read it there; a link keeps them.
+#[test]
+fn objects_kept_whole_in_some_environments_only_stay_there() {
+    let quota = |ns: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\n  \
+             namespace: {ns}\nspec:\n  hard:\n    requests.cpu: \"8\"\n"
+        )
+    };
+    let deny = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  \
+                name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  \
+                policyTypes:\n  - Ingress\n";
+    let limits = "---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: dev-defaults\n  \
+                  namespace: shop-dev\nspec:\n  limits:\n  - type: Container\n    default:\n      \
+                  cpu: 200m\n";
+    let dev =
+        shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false) + &quota("shop-dev") + limits;
+    let prod = shop("shop", 2, (2, 6), "50m", "64Mi", "2.1.0", false) + &quota("shop") + deny;
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+    let kinds = |kept: &[KeptObject]| {
+        kept.iter()
+            .map(|k| k.kind().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&r.design.extra_objects), ["ResourceQuota"]);
+    assert_eq!(
+        kinds(&r.design.environment("dev").unwrap().kept_objects),
+        ["LimitRange"]
+    );
+    assert_eq!(
+        kinds(&r.design.environment("prod").unwrap().kept_objects),
+        ["NetworkPolicy"]
+    );
+    // Prod's policy denies by default: KP610 (no default-deny in prod) has nothing to say.
+    let codes = |env: &str| -> Vec<String> {
+        rules::validate(&r.design, env)
+            .into_iter()
+            .map(|f| f.code.to_string())
+            .collect()
+    };
+    assert!(
+        !codes("prod").contains(&"KP610".to_string()),
+        "{:?}",
+        codes("prod")
+    );
+    let linked = link::decode(&link::encode(&r.design)).unwrap();
+    assert_eq!(linked, r.design);
+    let saved = file::from_json(&file::to_json(&r.design)).unwrap();
+    assert_eq!(saved, r.design);
 }

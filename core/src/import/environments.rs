@@ -382,6 +382,10 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         imports.push((name.to_string(), import));
         merged_words.push(words);
     }
+    let kept: Vec<&[KeptObject]> = (imports.iter())
+        .map(|(_, i)| i.design.extra_objects.as_slice())
+        .collect();
+    split_kept(&mut design, &kept);
     let environments = imports
         .into_iter()
         .zip(merged_words)
@@ -401,6 +405,35 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         design,
         environments,
     })
+}
+
+/// Share out the objects kept whole, `kept[i]` being environment `i`'s own import's: one
+/// that every environment running services has alike (whatever its namespace) is the
+/// design's, rendered into each; any other is the environments' that have it, each its
+/// own copy (an overlay's NetworkPolicy of prod only, a debug object of dev only).
+fn split_kept(design: &mut Design, kept: &[&[KeptObject]]) {
+    let alike = |a: &KeptObject, b: &KeptObject| a.in_namespace("") == b.in_namespace("");
+    let hosting: Vec<usize> = (0..kept.len())
+        .filter(|&i| design.environments[i].hosts_services)
+        .collect();
+    let everywhere =
+        |k: &KeptObject| (hosting.iter()).all(|&i| kept[i].iter().any(|other| alike(k, other)));
+    let shared: Vec<KeptObject> = match hosting.first() {
+        Some(&first) => kept[first]
+            .iter()
+            .filter(|k| everywhere(k))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    // (An environment running no services renders none of the design's.)
+    for (env, own) in design.environments.iter_mut().zip(kept) {
+        env.kept_objects = (own.iter())
+            .filter(|k| !env.hosts_services || !shared.iter().any(|s| alike(k, s)))
+            .cloned()
+            .collect();
+    }
+    design.extra_objects = shared;
 }
 
 /// An environment whose input gives nothing (an empty file, invalid YAML) would be an

@@ -761,6 +761,12 @@ impl Renderer<'_> {
             for k in &design.extra_objects {
                 kept.push(Object::kept(KeptObject(k.in_namespace(&env.namespace))));
             }
+        }
+        // The environment's own kept objects are there whatever it runs.
+        for k in &env.kept_objects {
+            kept.push(Object::kept(KeptObject(k.in_namespace(&env.namespace))));
+        }
+        if env.hosts_services || !services.is_empty() {
             kept.extend(
                 design
                     .pinned_objects

@@ -315,7 +315,7 @@ impl Renderer<'_> {
         }
         let here = self.env.namespace.as_str();
         let design = self.design;
-        let monitors = (design.extra_objects.iter().map(|k| (k, here))).chain(
+        let monitors = (design.kept_in(self.env).map(|k| (k, here))).chain(
             design
                 .pinned_objects
                 .iter()

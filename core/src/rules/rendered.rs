@@ -789,7 +789,7 @@ pub(super) fn generated_secrets(template: &Value) -> Vec<String> {
 /// resolve by construction, so the reference rules have nothing to find and the
 /// environment need not be rendered for them (a test holds this).
 pub(super) fn needed(design: &Design) -> bool {
-    !design.extra_objects.is_empty()
+    design.kept_anywhere().next().is_some()
         || !design.pinned_objects.is_empty()
         || design.services.iter().any(|s| !s.residual.is_empty())
         || design.config_maps.iter().any(|c| c.residual.is_some())

@@ -173,12 +173,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
 /// detail of an imported workload, or a kept HPA the design does not model; both are
 /// only visible in the rendered objects, which is what this reads.
 fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
-    let kept_hpa = || {
-        cx.design
-            .extra_objects
-            .iter()
-            .any(|o| o.kind() == "HorizontalPodAutoscaler")
-    };
+    let kept_hpa = || (cx.design.kept_in(cx.env)).any(|o| o.kind() == "HorizontalPodAutoscaler");
     let may_have_both = s.scaling.hpa.is_some() && s.residual.contains_key(&ResidualRole::Workload);
     if !may_have_both && !kept_hpa() {
         return;

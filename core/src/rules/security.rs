@@ -14,7 +14,7 @@ use serde_json::json;
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     let env = cx.env;
     // Imported NetworkPolicies kept as they are may already deny by default.
-    let kept_default_deny = cx.design.extra_objects.iter().any(|o| {
+    let kept_default_deny = cx.design.kept_in(env).any(|o| {
         o.kind() == "NetworkPolicy"
             && o.spec()["podSelector"]
                 .as_object()

@@ -456,7 +456,7 @@ fn namespaces(design: &Design) -> BTreeSet<&str> {
 /// the caller's own when `ns` is `None`.
 fn kept_service(design: &Design, name: &str, ns: Option<&str>) -> bool {
     let service = |o: &&KeptObject| o.kind() == "Service" && o.name() == name;
-    design.extra_objects.iter().any(|o| service(&o))
+    design.kept_anywhere().any(|o| service(&o))
         || design
             .pinned_objects
             .iter()
