@@ -566,7 +566,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         view! {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
             <div class="row">
-                <Field label="Replicas" path=o("replicas") kind=K::OptionalCount />
+                <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount />
                 <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount />
                 <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount />
                 <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag />

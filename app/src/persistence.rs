@@ -293,14 +293,10 @@ pub fn ImportDialog() -> impl IntoView {
     let rows = move || -> Vec<(usize, import::Input)> {
         app.import_envs.get().into_iter().enumerate().collect()
     };
-    let choose = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        let Some(files) = input.as_ref().and_then(|i| i.files()) else {
-            return;
-        };
+    // Files chosen or dropped on the dialog: several are environments; one is the text
+    // to import, or one more environment when there are some.
+    let take = move |files: web_sys::FileList| {
         storage::read_files(files, move |r| match r {
-            // Several files are environments. One file is the text to import, or
-            // one more environment when there are some.
             Ok(mut files) if files.len() == 1 && !app.import_envs.with_untracked(Vec::is_empty) => {
                 let (name, text) = files.remove(0);
                 app.add_import_environment(name, text);
@@ -314,14 +310,35 @@ pub fn ImportDialog() -> impl IntoView {
             Ok(_) => {}
             Err(m) => failure.set(Some(m)),
         });
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(files) = input.as_ref().and_then(|i| i.files()) {
+            take(files);
+        }
         // The same file chosen again is a change too.
         if let Some(input) = input {
             input.set_value("");
         }
     };
+    // Dropped on the dialog, not on the page behind it (which would open them anew).
+    let drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        ev.stop_propagation();
+        if let Some(files) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .filter(|f| f.length() > 0)
+        {
+            take(files);
+        }
+    };
     view! {
         <Show when=move || app.import.with(Option::is_some)>
             <Modal title="import-title" opener="open-import" class="import" first="textarea, input[type=text]" close=move || app.close_import()>
+                    <div class="import-drop" data-testid="import-drop"
+                        on:dragover=|ev: leptos::ev::DragEvent| { ev.prevent_default(); ev.stop_propagation(); }
+                        on:drop=drop>
                     <h2 id="import-title">"Import manifests or a compose file"</h2>
                     <Show
                         when=move || envs_mode.get()
@@ -393,11 +410,15 @@ pub fn ImportDialog() -> impl IntoView {
                                 on:click=move |_| {
                                     set_aside.set_value(app.import_envs.get_untracked());
                                     app.import_envs.set(Vec::new());
+                                    request_animation_frame(|| crate::modal::focus_selector("[data-testid=\"import-text\"]"));
                                 }>"Paste text instead"</button>
                         </Show>
                         <Show when=move || !envs_mode.get() && set_aside_count.get() != 0>
                             <button data-testid="import-back-to-files" title="Back to the environments' files set aside"
-                                on:click=move |_| app.import_envs.set(set_aside.get_value())>
+                                on:click=move |_| {
+                                    app.import_envs.set(set_aside.get_value());
+                                    request_animation_frame(|| crate::modal::focus_selector("[data-testid=\"import-env-name\"]"));
+                                }>
                                 {move || format!("Back to the {} files", set_aside_count.get())}
                             </button>
                         </Show>
@@ -407,6 +428,12 @@ pub fn ImportDialog() -> impl IntoView {
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
                     {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{m}</p> })}
                     {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{s}</p> })}
+                    {move || env_result.with(|r| r.as_ref().is_some_and(|r| r.import.environments.iter().any(|e| !e.not_merged.is_empty())))
+                        .then(|| view! {
+                            <p class="warning-note" role="status" data-testid="import-env-warning">
+                                "Some objects will not render as their files (each environment lists them, with what the export will have instead): review them before you apply the export."
+                            </p>
+                        })}
                     {move || result.get().filter(|_| !envs_mode.get()).map(|r| documents_table(r.import.documents))}
                     {move || env_result.get().filter(|_| envs_mode.get()).map(|r| r.import.environments.into_iter().map(|e| view! {
                         <section class="import-env" data-testid="import-env-report">
@@ -426,6 +453,7 @@ pub fn ImportDialog() -> impl IntoView {
                             {documents_list(e.documents)}
                         </section>
                     }).collect_view())}
+                    </div>
             </Modal>
         </Show>
     }

@@ -577,7 +577,7 @@ fn the_summary_counts_what_merged_and_what_did_not() {
     assert!(merged > 0 && not > 0, "{:?}", r.environments);
     let summary = r.summary();
     assert!(
-        summary.contains(&format!("{merged} differences merged")),
+        summary.contains(&format!("{merged} service overrides merged")),
         "{summary}"
     );
     assert!(
@@ -604,7 +604,7 @@ fn an_empty_or_broken_input_is_refused_with_why() {
     let broken = "apiVersion: v1\nkind: [broken\n";
     let err = import::environments(&[("broken", broken), ("dev", &dev)]).unwrap_err();
     assert!(
-        err.contains("environment `broken`") && err.contains("line 1: invalid YAML"),
+        err.contains("environment `broken`") && err.contains("(invalid YAML at line 3:"),
         "{err}"
     );
 }

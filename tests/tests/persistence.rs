@@ -862,6 +862,11 @@ async fn several_files_import_as_the_environments_of_one_design() {
     // Pasting a text instead sets the files aside, not away.
     page.click("import-one-text").await;
     page.find("import-text").await;
+    page.wait_until("the focus on the text", async |p: &Page| {
+        let f = p.focused().await;
+        (f == "import-text").then_some(f)
+    })
+    .await;
     assert!(!page.present("import-envs").await);
     let back = page.text("import-back-to-files").await;
     assert_eq!(back, "Back to the 2 files");
@@ -871,6 +876,36 @@ async fn several_files_import_as_the_environments_of_one_design() {
     })
     .await;
     assert_eq!(values(&page, "import-env-name").await, ["stage", "prod"]);
+    assert_eq!(page.focused().await, "import-env-name");
+    // Every environment renders as its file: no warning to review.
+    assert!(!page.present("import-env-warning").await);
+
+    // A file dropped on the dialog joins the environments (not the page behind it).
+    let on_dialog = r#"
+        const [name, text] = arguments;
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name));
+        document.querySelector('[data-testid="import-drop"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    "#;
+    page.client
+        .execute(on_dialog, vec!["dev.yaml".into(), rendered("dev").into()])
+        .await
+        .unwrap();
+    page.wait_text("import-summary", "three environments", |t| {
+        t.contains("(`dev`, `stage`, `prod`)")
+    })
+    .await;
+    page.client
+        .execute(
+            "document.querySelectorAll('[data-testid=\"import-env-remove\"]')[0].click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.wait_text("import-summary", "two environments once more", |t| {
+        t.contains("(`stage`, `prod`)")
+    })
+    .await;
 
     page.click("import-open").await;
     page.wait_gone("import-envs").await;

@@ -111,7 +111,7 @@ impl EnvironmentsImport {
                 counted(total, "document"),
                 counted(self.design.services.len(), "service"),
                 counted(self.environments.len(), "environment"),
-                counted(merged, "difference"),
+                counted(merged, "service override"),
                 match not_merged {
                     0 => "every environment renders as its input".to_string(),
                     n =>
@@ -443,6 +443,8 @@ fn something_imported(name: &str, import: &super::Import) -> Result<(), String> 
         return Ok(());
     }
     let why = (import.documents.iter()).find_map(|d| match &d.outcome {
+        // (A YAML error names its own line.)
+        super::Outcome::Skipped(why) if why.contains(" line ") => Some(why.clone()),
         super::Outcome::Skipped(why) => Some(format!("line {}: {why}", d.line)),
         _ => None,
     });
