@@ -280,6 +280,36 @@ impl Page {
         body.send_keys(keys).await.expect("keys");
     }
 
+    /// Drop `files` (name and text each) on the element `selector` finds, with the
+    /// DataTransfer a drop from the desktop carries.
+    pub async fn drop_files(&self, selector: &str, files: &[(&str, &str)]) {
+        let script = r#"
+            const [selector, files] = arguments;
+            const dt = new DataTransfer();
+            for (const [name, text] of files) dt.items.add(new File([text], name));
+            document.querySelector(selector).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        "#;
+        let args = vec![selector.into(), serde_json::json!(files)];
+        self.client.execute(script, args).await.expect("the drop");
+    }
+
+    /// Choose `files` (name and text each) in the file input `testid`, as its picker does.
+    pub async fn choose_files(&self, testid: &str, files: &[(&str, &str)]) {
+        let script = r#"
+            const [selector, files] = arguments;
+            const input = document.querySelector(selector);
+            const dt = new DataTransfer();
+            for (const [name, text] of files) dt.items.add(new File([text], name));
+            input.files = dt.files;
+            input.dispatchEvent(new Event('change', { bubbles: true }));
+        "#;
+        let args = vec![Page::css(testid).into(), serde_json::json!(files)];
+        self.client
+            .execute(script, args)
+            .await
+            .expect("the files chosen");
+    }
+
     /// The YAML panel's text.
     pub async fn yaml(&self) -> String {
         self.text("yaml").await

@@ -776,17 +776,9 @@ async fn a_column_fitted_to_the_top_goes_beside_the_floating_controls() {
     .join("---\n");
     let mut design = kubeprint_core::import::kubernetes(&text).design;
     design.name = "column".into();
-    let drop = r#"
-        const [name, text] = arguments;
-        const dt = new DataTransfer();
-        dt.items.add(new File([text], name));
-        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    "#;
     let json = kubeprint_core::file::to_json(&design);
-    page.client
-        .execute(drop, vec!["column.kubeprint.json".into(), json.into()])
-        .await
-        .unwrap();
+    page.drop_files("main.layout", &[("column.kubeprint.json", &json)])
+        .await;
     page.find("node-payments").await;
     page.click("welcome-dismiss").await;
     page.click("fit").await;

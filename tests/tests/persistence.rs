@@ -601,22 +601,14 @@ async fn dropping_files_on_the_page_opens_designs_and_imports_yaml() {
     let page = Page::open("drop").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
-    // A file dropped from the desktop: the same DataTransfer a real drop carries.
-    let drop = r#"
-        const [name, text] = arguments;
-        const dt = new DataTransfer();
-        dt.items.add(new File([text], name));
-        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    "#;
     let compose = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../core/tests/manifests/stfc-compose.yaml"
     ))
     .unwrap();
-    page.client
-        .execute(drop, vec!["docker-compose.yml".into(), compose.into()])
-        .await
-        .unwrap();
+    // A file dropped from the desktop.
+    page.drop_files("main.layout", &[("docker-compose.yml", &compose)])
+        .await;
     let report = page
         .wait_text("import-report", "the compose report", |t| {
             t.contains("fastapi-app")
@@ -639,10 +631,8 @@ async fn dropping_files_on_the_page_opens_designs_and_imports_yaml() {
     .await;
 
     let design = kubeprint_core::file::to_json(&kubeprint_core::templates::framework_m());
-    page.client
-        .execute(drop, vec!["fm.kubeprint.json".into(), design.into()])
-        .await
-        .unwrap();
+    page.drop_files("main.layout", &[("fm.kubeprint.json", &design)])
+        .await;
     page.wait_text("yaml", "the dropped design file", |t| {
         t.contains("name: framework-m-backend")
     })
@@ -737,17 +727,12 @@ async fn several_files_import_as_the_environments_of_one_design() {
         .unwrap();
     let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
     // Dropped as a file manager gives them, alphabetically.
-    let drop = r#"
-        const files = arguments[0];
-        const dt = new DataTransfer();
-        for (const [name, text] of files) dt.items.add(new File([text], name));
-        document.querySelector('main.layout').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    "#;
-    let files = serde_json::json!([
-        ["prod.yaml", rendered("prod")],
-        ["staging.yaml", rendered("staging")]
-    ]);
-    page.client.execute(drop, vec![files]).await.unwrap();
+    let (prod, staging) = (rendered("prod"), rendered("staging"));
+    page.drop_files(
+        "main.layout",
+        &[("prod.yaml", &prod), ("staging.yaml", &staging)],
+    )
+    .await;
     let summary = page
         .wait_text("import-summary", "the environments' summary", |t| {
             t.contains("2 environments")
@@ -815,19 +800,9 @@ async fn several_files_import_as_the_environments_of_one_design() {
 
     // One more file chosen is one more environment; a compose file is explained, and
     // removing it brings the import back.
-    let choose = r#"
-        const [files] = arguments;
-        const input = document.querySelector('[data-testid="import-file"]');
-        const dt = new DataTransfer();
-        for (const [name, text] of files) dt.items.add(new File([text], name));
-        input.files = dt.files;
-        input.dispatchEvent(new Event('change', { bubbles: true }));
-    "#;
-    let compose = serde_json::json!([[
-        "docker-compose.yml",
-        "services:\n  web:\n    image: nginx:1.27\n"
-    ]]);
-    page.client.execute(choose, vec![compose]).await.unwrap();
+    let compose = "services:\n  web:\n    image: nginx:1.27\n";
+    page.choose_files("import-file", &[("docker-compose.yml", compose)])
+        .await;
     let problem = page
         .wait_text("import-problem", "the compose file's problem", |t| {
             !t.is_empty()
@@ -881,16 +856,9 @@ async fn several_files_import_as_the_environments_of_one_design() {
     assert!(!page.present("import-env-warning").await);
 
     // A file dropped on the dialog joins the environments (not the page behind it).
-    let on_dialog = r#"
-        const [name, text] = arguments;
-        const dt = new DataTransfer();
-        dt.items.add(new File([text], name));
-        document.querySelector('[data-testid="import-drop"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    "#;
-    page.client
-        .execute(on_dialog, vec!["dev.yaml".into(), rendered("dev").into()])
-        .await
-        .unwrap();
+    let dev = rendered("dev");
+    page.drop_files("[data-testid=\"import-drop\"]", &[("dev.yaml", &dev)])
+        .await;
     page.wait_text("import-summary", "three environments", |t| {
         t.contains("(`dev`, `stage`, `prod`)")
     })
