@@ -281,13 +281,11 @@ pub fn ImportDialog() -> impl IntoView {
     };
     // The environments' files set aside by "Paste text instead", to come back to; and
     // forgotten when new files are chosen or a design is opened.
-    let set_aside = StoredValue::new(Vec::<import::Input>::new());
-    let set_aside_count = RwSignal::new(0usize);
+    let set_aside = RwSignal::new(Vec::<import::Input>::new());
     Effect::new(move |_| {
-        if app.import_envs.with(|e| !e.is_empty()) {
-            set_aside.set_value(Vec::new());
+        if app.import_envs.with(|e| !e.is_empty()) && set_aside.with_untracked(|s| !s.is_empty()) {
+            set_aside.set(Vec::new());
         }
-        set_aside_count.set(set_aside.with_value(Vec::len));
     });
     // Each environment's row, by its place: a rename or a removal redraws the rows.
     let rows = move || -> Vec<(usize, import::Input)> {
@@ -408,18 +406,18 @@ pub fn ImportDialog() -> impl IntoView {
                         <Show when=move || envs_mode.get()>
                             <button data-testid="import-one-text" title="Import one text instead; the files stay ready to come back to"
                                 on:click=move |_| {
-                                    set_aside.set_value(app.import_envs.get_untracked());
+                                    set_aside.set(app.import_envs.get_untracked());
                                     app.import_envs.set(Vec::new());
                                     request_animation_frame(|| crate::modal::focus_selector("[data-testid=\"import-text\"]"));
                                 }>"Paste text instead"</button>
                         </Show>
-                        <Show when=move || !envs_mode.get() && set_aside_count.get() != 0>
+                        <Show when=move || !envs_mode.get() && set_aside.with(|s| !s.is_empty())>
                             <button data-testid="import-back-to-files" title="Back to the environments' files set aside"
                                 on:click=move |_| {
-                                    app.import_envs.set(set_aside.get_value());
+                                    app.import_envs.set(set_aside.get_untracked());
                                     request_animation_frame(|| crate::modal::focus_selector("[data-testid=\"import-env-name\"]"));
                                 }>
-                                {move || format!("Back to the {} files", set_aside_count.get())}
+                                {move || format!("Back to the {} files", set_aside.with(Vec::len))}
                             </button>
                         </Show>
                         <button data-testid="import-open" prop:disabled=move || !can_open.get() on:click=open>"Open as a new design"</button>
@@ -490,22 +488,18 @@ fn documents_list(documents: Vec<import::DocumentReport>) -> impl IntoView {
         .first()
         .map(|d| d.file.clone())
         .unwrap_or_default();
-    let mut line = match documents.len() {
-        0 => "No documents in this input".to_string(),
-        n => format!(
-            "{file}: {} ({modelled} modelled",
-            words::counted(n, "document")
-        ),
-    };
+    // (Never empty: an environment that imports nothing is refused.)
+    let mut line = format!(
+        "{file}: {} ({modelled} modelled",
+        words::counted(documents.len(), "document")
+    );
     if kept > 0 {
         line.push_str(&format!(", {kept} kept whole"));
     }
     if skipped > 0 {
         line.push_str(&format!(", {skipped} not imported"));
     }
-    if !documents.is_empty() {
-        line.push(')');
-    }
+    line.push(')');
     view! {
         <details open={skipped > 0}>
             <summary data-testid="import-env-documents">{line}</summary>

@@ -80,28 +80,16 @@ impl EnvironmentsImport {
     /// One line for people, as the import dialog shows it: how much came in from how
     /// many environments, how much became overrides and how much does not come back as
     /// its input, Secrets whose values stay out, and what the rules find in the
-    /// environment the design opens on. When nothing came in, it says so and that the
-    /// open design is unchanged.
+    /// environment the design opens on. (Every environment imported something: one
+    /// that would not is refused.)
     pub fn summary(&self) -> String {
         use crate::words::counted;
         let names: Vec<String> = (self.environments.iter())
             .map(|e| format!("`{}`", e.environment))
             .collect();
         let names = names.join(", ");
-        let imported = |e: &EnvironmentReport| {
-            (e.documents.iter())
-                .filter(|d| !matches!(d.outcome, super::Outcome::Skipped(_)))
-                .count()
-        };
         let total: usize = self.environments.iter().map(|e| e.documents.len()).sum();
         let came = self.imported();
-        if came == 0 {
-            return format!(
-                "Nothing imported from {} of {names}: the tables say why. The design you have \
-                 open is unchanged.",
-                counted(total, "document")
-            );
-        }
         let merged: usize = self.environments.iter().map(|e| e.merged.len()).sum();
         let not_merged: usize = self.environments.iter().map(|e| e.not_merged.len()).sum();
         let mut line =
@@ -121,12 +109,6 @@ impl EnvironmentsImport {
                 ),
                 }
             );
-        for e in self.environments.iter().filter(|e| imported(e) == 0) {
-            line.push_str(&format!(
-                " Nothing came from `{}` (its table says why).",
-                e.environment
-            ));
-        }
         // Secret names, once whichever environments have them.
         let mut valued: Vec<&str> = (self.environments.iter())
             .flat_map(|e| &e.documents)
