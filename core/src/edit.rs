@@ -70,6 +70,26 @@ impl FieldPath {
             pointer: pointer.into(),
         }
     }
+
+    /// The design's value of key `key` of ConfigMap `cm`.
+    pub fn config_value(cm: &str, key: &str) -> Self {
+        FieldPath {
+            target: Target::ConfigMap(cm.into()),
+            pointer: format!("/data/{}", pointer_token(key)),
+        }
+    }
+
+    /// Environment `env`'s own value of key `key` of ConfigMap `cm`
+    /// ([`crate::model::Environment::config_values`]).
+    pub fn environment_config_value(env: &str, cm: &str, key: &str) -> Self {
+        let (cm, key) = (pointer_token(cm), pointer_token(key));
+        FieldPath::environment(env, &format!("/config_values/{cm}/{key}"))
+    }
+}
+
+/// `token` as one step of a JSON pointer: `~` and `/` escaped (RFC 6901).
+pub fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 impl fmt::Display for FieldPath {
@@ -293,7 +313,11 @@ impl Design {
             }
             Edit::PutConfigMap(cm) => put_named(&mut self.config_maps, cm, |c| &c.name),
             Edit::RemoveConfigMap(name) => {
-                remove_named(&mut self.config_maps, &name, "ConfigMap", |c| &c.name)?
+                remove_named(&mut self.config_maps, &name, "ConfigMap", |c| &c.name)?;
+                // Its values per environment go with it.
+                for env in &mut self.environments {
+                    env.config_values.remove(&name);
+                }
             }
             Edit::PutSecret(s) => put_named(&mut self.secrets, s, |c| &c.name),
             Edit::RemoveSecret(name) => {
@@ -430,6 +454,8 @@ impl Design {
                     }
                 }
                 self.environments[i] = updated;
+                // A ConfigMap with no value of its own here any more is not listed.
+                (self.environments[i].config_values).retain(|_, values| !values.is_empty());
             }
             Target::ConfigMap(name) => {
                 let i = index_named(&self.config_maps, name, "ConfigMap", |c| &c.name)?;
@@ -660,6 +686,11 @@ impl Renamed {
         }
         for cm in &mut design.config_maps {
             for (k, v) in &mut cm.data {
+                rename(k, v);
+            }
+        }
+        for env in &mut design.environments {
+            for (k, v) in env.config_values.values_mut().flatten() {
                 rename(k, v);
             }
         }
@@ -911,7 +942,26 @@ fn set_in<T: Serialize + serde::de::DeserializeOwned>(
     written(&value, &mut tokens.clone(), &mut wanted);
     let cleared = value.is_null();
     *slot = value;
-    let updated: T = serde_json::from_value(whole).map_err(|e| invalid(e.to_string()))?;
+    let updated: T = match serde_json::from_value(whole.clone()) {
+        Ok(updated) => updated,
+        // `null` where no `None` fits may be a member of a map (an environment's own
+        // ConfigMap value) cleared: it goes. A field of a struct would come back with
+        // its default: that stays refused.
+        Err(e) if cleared && !tokens.is_empty() => {
+            let (last, parent) = tokens.split_last().expect("not empty");
+            if let Ok(Value::Object(map)) = pointer_entry(&mut whole, parent, false) {
+                map.remove(last);
+            }
+            let refused = || invalid(e.to_string());
+            let updated: T = serde_json::from_value(whole).map_err(|_| refused())?;
+            let back = serde_json::to_value(&updated).map_err(|_| refused())?;
+            if lookup(&back, &tokens).is_ok() {
+                return Err(refused());
+            }
+            updated
+        }
+        Err(e) => return Err(invalid(e.to_string())),
+    };
     // Serde drops members the type does not have, so a misspelt field deserializes
     // fine and changes nothing; reading every written member back catches it.
     let back = serde_json::to_value(&updated).map_err(|e| invalid(e.to_string()))?;

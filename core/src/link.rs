@@ -348,14 +348,17 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// names: their keys are never renamed.
 const DATA_MAPS: &[&str] = &["labels", "annotations", "data", "overrides"];
 
-/// Fields that hold Kubernetes JSON as imported (kept objects, residuals): carried as they
-/// are, never pruned against a default or renamed, because inside them a `null`, a `TCP`
-/// or a key that looks like a field name is the input's own.
+/// Fields that hold Kubernetes JSON as imported (kept objects, residuals) or user data
+/// more than one level deep: carried as they are, never pruned against a default or
+/// renamed, because inside them a `null`, a `TCP` or a key that looks like a field name
+/// is the input's own.
 const OPAQUE: &[&str] = &[
     "residual",
     "extra_objects",
     "pinned_objects",
     "kept_objects",
+    // ConfigMap names, then keys: user data two levels deep.
+    "config_values",
 ];
 
 /// Rename object keys with `f`, recursively, except the keys of data maps.

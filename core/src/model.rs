@@ -109,6 +109,23 @@ impl Design {
         (self.extra_objects.iter()).chain(self.environments.iter().flat_map(|e| &e.kept_objects))
     }
 
+    /// The design with ConfigMap data as environment `env` renders it
+    /// ([`Environment::config_data`]), for what reads ConfigMaps outside the render (the
+    /// compose export).
+    pub fn with_config_of(&self, env: &str) -> Cow<'_, Design> {
+        let Some(env) = self
+            .environment(env)
+            .filter(|e| !e.config_values.is_empty())
+        else {
+            return Cow::Borrowed(self);
+        };
+        let mut design = self.clone();
+        for cm in &mut design.config_maps {
+            cm.data = env.config_data(cm).into_owned();
+        }
+        Cow::Owned(design)
+    }
+
     /// The service with this id, if it exists.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
         self.service_index(id).map(|i| &self.services[i])
@@ -371,6 +388,11 @@ pub struct Environment {
     /// design's [`Design::extra_objects`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kept_objects: Vec<KeptObject>,
+    /// ConfigMap values of this environment only (an overlay's `LOG_LEVEL: debug`), by
+    /// ConfigMap name, then key: here they replace the design's value of that key, or
+    /// add the key (see [`Environment::config_data`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// How Prometheus finds an environment's metrics endpoints.
@@ -431,6 +453,7 @@ impl Default for Environment {
             monitoring: Monitoring::default(),
             gateway: None,
             kept_objects: Vec::new(),
+            config_values: BTreeMap::new(),
         }
     }
 }
@@ -453,6 +476,19 @@ impl Environment {
             Environment::new("staging", Tier::Staging, &format!("{system}-staging")),
             Environment::new("prod", Tier::Prod, system),
         ]
+    }
+
+    /// The data of ConfigMap `cm` as this environment renders it: the design's keys,
+    /// with this environment's [`Environment::config_values`] over them.
+    pub fn config_data<'a>(&self, cm: &'a ConfigMapDef) -> Cow<'a, BTreeMap<String, String>> {
+        match self.config_values.get(&cm.name).filter(|v| !v.is_empty()) {
+            None => Cow::Borrowed(&cm.data),
+            Some(values) => {
+                let mut data = cm.data.clone();
+                data.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Cow::Owned(data)
+            }
+        }
     }
 
     /// Whether `service` is deployed in this environment.

@@ -116,6 +116,21 @@ pub fn label_key(s: &str) -> Result<(), String> {
     label_value(name)
 }
 
+/// A key of a ConfigMap's or Secret's data (the API server's `IsConfigMapKey`): 1 to
+/// 253 of letters, digits, '-', '_' and '.', and neither `.`, `..` nor starting `..`.
+pub fn config_key(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 253 {
+        return Err(format!("must be 1 to 253 characters (it has {})", s.len()));
+    }
+    if !(s.chars()).all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err("may contain only letters, digits, '-', '_' and '.'".into());
+    }
+    if s == "." || s.starts_with("..") {
+        return Err("must not be `.` or start with `..`".into());
+    }
+    Ok(())
+}
+
 /// A C identifier, the portable form of an environment variable name.
 pub fn c_identifier(s: &str) -> Result<(), String> {
     let mut chars = s.chars();
@@ -133,6 +148,17 @@ pub fn c_identifier(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_keys_follow_the_api_server() {
+        for good in ["LOG_LEVEL", "nginx.conf", "app-settings.json", ".env"] {
+            assert!(config_key(good).is_ok(), "{good}");
+        }
+        for bad in ["", ".", "..", "..data", "my key", "a/b", "ключ"] {
+            assert!(config_key(bad).is_err(), "{bad:?}");
+        }
+        assert!(config_key(&"k".repeat(254)).is_err());
+    }
 
     #[test]
     fn names_follow_the_api_server() {

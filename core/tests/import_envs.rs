@@ -577,7 +577,7 @@ fn the_summary_counts_what_merged_and_what_did_not() {
     assert!(merged > 0 && not > 0, "{:?}", r.environments);
     let summary = r.summary();
     assert!(
-        summary.contains(&format!("{merged} service overrides merged")),
+        summary.contains(&format!("{merged} overrides merged")),
         "{summary}"
     );
     assert!(
@@ -751,4 +751,124 @@ fn objects_kept_whole_in_some_environments_only_stay_there() {
     assert_eq!(linked, r.design);
     let saved = file::from_json(&file::to_json(&r.design)).unwrap();
     assert_eq!(saved, r.design);
+}
+
+/// A web service configured by one ConfigMap, read whole (envFrom) and key by key.
+fn configured(namespace: &str, data: &[(&str, &str)]) -> String {
+    let data: String = data
+        .iter()
+        .map(|(k, v)| format!("  {k}: \"{v}\"\n"))
+        .collect();
+    format!(
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: storefront-config
+  namespace: {namespace}
+data:
+{data}---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: storefront
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: storefront
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: storefront
+    spec:
+      containers:
+        - name: storefront
+          image: ghcr.io/acme/storefront:3.2.0
+          ports:
+            - name: http
+              containerPort: 3000
+          envFrom:
+            - configMapRef:
+                name: storefront-config
+          env:
+            - name: CHECKOUT_URL
+              valueFrom:
+                configMapKeyRef:
+                  name: storefront-config
+                  key: checkout-url
+"
+    )
+}
+
+/// An overlay that changes a ConfigMap's values or adds keys (a `configMapGenerator`
+/// with `behavior: merge`, or a patch) renders exactly: the values become the
+/// environment's own; a key the overlay drops cannot be said, and is reported.
+#[test]
+fn configmap_values_of_an_environment_are_merged_as_its_own() {
+    let dev = configured(
+        "shop-dev",
+        &[
+            ("LOG_LEVEL", "debug"),
+            ("checkout-url", "http://checkout:8080"),
+            ("FEATURE_PREVIEW", "on"),
+        ],
+    );
+    let prod = configured(
+        "shop",
+        &[
+            ("LOG_LEVEL", "warn"),
+            ("checkout-url", "http://checkout:8080"),
+            ("FEATURE_PREVIEW", "on"),
+            ("CDN_HOST", "cdn.acme.example"),
+        ],
+    );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let prod_env = r.design.environment("prod").unwrap();
+    assert_eq!(
+        prod_env.config_values["storefront-config"],
+        BTreeMap::from([
+            ("CDN_HOST".to_string(), "cdn.acme.example".to_string()),
+            ("LOG_LEVEL".to_string(), "warn".to_string()),
+        ])
+    );
+    assert!(r
+        .design
+        .environment("dev")
+        .unwrap()
+        .config_values
+        .is_empty());
+    assert_eq!(
+        r.design.config_map("storefront-config").unwrap().data["LOG_LEVEL"],
+        "debug"
+    );
+    assert!(r.environments[1].merged.contains(
+        &"ConfigMap storefront-config: values of its own for `CDN_HOST`, `LOG_LEVEL`".to_string()
+    ));
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+    // Through a link and a design file, the values stay prod's.
+    let linked = link::decode(&link::encode(&r.design)).unwrap();
+    assert_eq!(rendered(&linked, "prod"), rendered(&r.design, "prod"));
+    let filed = file::from_json(&file::to_json(&r.design)).unwrap();
+    assert_eq!(rendered(&filed, "prod"), rendered(&r.design, "prod"));
+
+    // Prod without the preview flag: a key it lacks is reported, not merged.
+    let bare = configured(
+        "shop",
+        &[
+            ("LOG_LEVEL", "warn"),
+            ("checkout-url", "http://checkout:8080"),
+        ],
+    );
+    let r = import::environments(&[("dev", &dev), ("prod", &bare)]).unwrap();
+    let s = |k: &str, n: &str| (k.to_string(), n.to_string());
+    assert_eq!(
+        not_merged(&r, "prod"),
+        BTreeSet::from([s("ConfigMap", "storefront-config")])
+    );
+    let message = &r.environments[1].not_merged[0].message;
+    assert!(message.contains("FEATURE_PREVIEW"), "{message}");
 }

@@ -124,6 +124,20 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
                 json!(format!("mon-{}", value % 2))
             },
         ),
+        // An environment's own value of a ConfigMap key, set or cleared.
+        15 => {
+            let cm = design
+                .config_maps
+                .get(pick % design.config_maps.len().max(1))?;
+            set(
+                FieldPath::environment(env, &format!("/config_values/{}/K", cm.name)),
+                if value.is_multiple_of(4) {
+                    json!(null)
+                } else {
+                    json!(format!("e{value}"))
+                },
+            )
+        }
         _ => {
             let e = design
                 .edges
@@ -179,7 +193,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..16, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..17, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {

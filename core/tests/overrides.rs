@@ -145,3 +145,143 @@ fn a_renamed_environment_keeps_its_overrides_and_renders_the_same() {
     let back = link::decode(&link::link("https://k.example/", &design)).unwrap();
     assert_eq!(back, design);
 }
+
+/// The ConfigMap named `name` that `env` renders, as JSON.
+fn config_map_in(design: &Design, env: &str, name: &str) -> serde_json::Value {
+    render(design, env)
+        .objects
+        .iter()
+        .map(|o| o.to_json())
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("{env} renders ConfigMap {name}"))
+}
+
+/// An environment's own ConfigMap values (set as fields, as the page sets them) render
+/// in that environment only, reach the Kustomize overlay and the compose file, follow a
+/// renamed service, survive a link, and go when their ConfigMap goes.
+#[test]
+fn an_environments_configmap_values_render_there_only() {
+    let mut design = templates::stfc_fastapi();
+    let set = |design: &mut Design, pointer: &str, value: serde_json::Value| {
+        design
+            .apply(Edit::Set {
+                path: FieldPath::environment("prod", pointer),
+                value,
+            })
+            .unwrap();
+    };
+    set(
+        &mut design,
+        "/config_values/fastapi-app-env",
+        json!({"LOG_LEVEL": "WARNING", "DB_HOST": "icat-mariadb.icat-api.svc"}),
+    );
+    let prod = config_map_in(&design, "prod", "fastapi-app-env");
+    assert_eq!(prod["data"]["LOG_LEVEL"], "WARNING");
+    assert_eq!(
+        prod["data"]["DB_NAME"], "icat",
+        "the design's other keys stay"
+    );
+    for env in ["dev", "staging"] {
+        let other = config_map_in(&design, env, "fastapi-app-env");
+        assert_eq!(other["data"]["LOG_LEVEL"], "INFO", "{env}");
+    }
+    // One key more, by its own path (the page edits one value at a time).
+    set(
+        &mut design,
+        "/config_values/fastapi-app-env/APP_WORKERS",
+        json!("4"),
+    );
+    assert_eq!(
+        config_map_in(&design, "prod", "fastapi-app-env")["data"]["APP_WORKERS"],
+        "4"
+    );
+
+    // The Kustomize overlay of prod patches exactly these values.
+    let files = export::bundle(&design);
+    let patch = files
+        .iter()
+        .find(|f| f.path == "kustomize/overlays/prod/patch-configmap-fastapi-app-env.yaml")
+        .unwrap_or_else(|| panic!("{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()));
+    for value in ["WARNING", "icat-mariadb.icat-api.svc", "APP_WORKERS"] {
+        assert!(patch.contents.contains(value), "{}", patch.contents);
+    }
+    assert!(!files
+        .iter()
+        .any(|f| f.path == "kustomize/overlays/dev/patch-configmap-fastapi-app-env.yaml"));
+    // Compose of prod reads prod's values.
+    let compose = export::compose::compose(&design, "prod");
+    let text: String = compose.iter().map(|f| f.contents.as_str()).collect();
+    assert!(text.contains("WARNING"), "{text}");
+    let dev: String = (export::compose::compose(&design, "dev").iter())
+        .map(|f| f.contents.clone())
+        .collect();
+    assert!(!dev.contains("WARNING"), "{dev}");
+
+    // Renaming the database renames it in prod's values too.
+    let db = design.service_named("icat-mariadb").unwrap().id;
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(db, "/name"),
+            value: json!("mariadb"),
+        })
+        .unwrap();
+    let values = &design.environment("prod").unwrap().config_values["fastapi-app-env"];
+    assert_eq!(values["DB_HOST"], "mariadb.icat-api.svc");
+    assert_eq!(
+        design.config_map("fastapi-app-env").unwrap().data["DB_HOST"],
+        "mariadb"
+    );
+
+    // Through a link.
+    let linked = link::decode(&link::encode(&design)).unwrap();
+    assert_eq!(linked, design);
+
+    // Removing the ConfigMap takes its values with it.
+    design
+        .apply(Edit::RemoveConfigMap("fastapi-app-env".into()))
+        .unwrap();
+    assert!(design.environment("prod").unwrap().config_values.is_empty());
+}
+
+/// An environment's value cleared (an emptied input) goes, and the environment's list
+/// of ConfigMaps with values of their own with it; a required field still cannot be
+/// cleared.
+#[test]
+fn clearing_an_environments_configmap_value_removes_it() {
+    let mut design = templates::stfc_fastapi();
+    let at = |pointer: &str| FieldPath::environment("prod", pointer);
+    for (key, value) in [("LOG_LEVEL", "WARNING"), ("APP_WORKERS", "4")] {
+        design
+            .apply(Edit::Set {
+                path: at(&format!("/config_values/fastapi-app-env/{key}")),
+                value: json!(value),
+            })
+            .unwrap();
+    }
+    let clear = |design: &mut Design, key: &str| {
+        design
+            .apply(Edit::Set {
+                path: at(&format!("/config_values/fastapi-app-env/{key}")),
+                value: serde_json::Value::Null,
+            })
+            .unwrap()
+    };
+    clear(&mut design, "APP_WORKERS");
+    let values = &design.environment("prod").unwrap().config_values;
+    assert_eq!(values["fastapi-app-env"].len(), 1, "{values:?}");
+    clear(&mut design, "LOG_LEVEL");
+    assert!(design.environment("prod").unwrap().config_values.is_empty());
+    assert_eq!(
+        render(&design, "prod").to_yaml(),
+        render(&templates::stfc_fastapi(), "prod").to_yaml()
+    );
+    // A field that must have a value refuses `null` still.
+    let before = design.clone();
+    assert!(design
+        .apply(Edit::Set {
+            path: at("/namespace"),
+            value: serde_json::Value::Null,
+        })
+        .is_err());
+    assert_eq!(design, before);
+}

@@ -294,6 +294,8 @@ fn is_one(n: &u32) -> bool {
 
 /// `compose/compose.yaml` and `compose/.env` for environment `env` of `design`.
 pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
+    // The ConfigMaps as the environment has them, its own values included.
+    let design = &*design.with_config_of(env);
     let (file, dotenv) = build(design, env);
     let mut value = crate::yaml::to_value(&file);
     // Compose interpolates every string value: each `$` the design wrote is doubled.

@@ -7,7 +7,8 @@
 //! guessed from its name), and for each service of the design, matched by name, what
 //! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
 //! resources, image tag, strategy, not deployed here) becomes that environment's
-//! override. What is the system's whatever the environment joins the design: services
+//! override, and a ConfigMap value that differs (or a key only it has) becomes its
+//! [`Environment::config_values`]. What is the system's whatever the environment joins the design: services
 //! first found in a later input (not deployed in the earlier ones), their ConfigMaps and
 //! Secrets, dependency edges, Prometheus' namespace, a canary's rollout, and which
 //! services are critical. An input that runs none of the services before it is a shared
@@ -18,8 +19,8 @@
 //! what that environment's own import renders (which is its input, by the import laws).
 //! Every object that does not come back exactly is listed in plain words with what the
 //! rendering will have instead: an object that exists in one environment only, a field
-//! an override cannot change (a label, a host, a ConfigMap value), a generated ConfigMap
-//! whose hash suffix differs. So the report lists exactly what was not merged, and every
+//! an override cannot change (a label, a host, a ConfigMap key the environment lacks), a
+//! generated ConfigMap whose hash suffix differs. So the report lists exactly what was not merged, and every
 //! object it does not list renders as that environment's input.
 
 use super::{kubernetes, DocumentReport};
@@ -99,7 +100,7 @@ impl EnvironmentsImport {
                 counted(total, "document"),
                 counted(self.design.services.len(), "service"),
                 counted(self.environments.len(), "environment"),
-                counted(merged, "service override"),
+                counted(merged, "override"),
                 match not_merged {
                     0 => "every environment renders as its input".to_string(),
                     n =>
@@ -359,6 +360,14 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
                 ..delivery
             };
         }
+        for (cm, values) in config_values(&design, &import.design) {
+            let keys: Vec<String> = values.keys().map(|k| format!("`{k}`")).collect();
+            words.push(format!(
+                "ConfigMap {cm}: values of its own for {}",
+                keys.join(", ")
+            ));
+            env.config_values.insert(cm, values);
+        }
         design.environments.push(env);
         keep_namespace_residual(&mut design, &import.design);
         imports.push((name.to_string(), import));
@@ -416,6 +425,27 @@ fn split_kept(design: &mut Design, kept: &[&[KeptObject]]) {
             .collect();
     }
     design.extra_objects = shared;
+}
+
+/// The ConfigMap values `other` (the same system imported for another environment) has
+/// of its own, by ConfigMap name: for each ConfigMap of `design` that `other` has by the
+/// same name, the keys whose value differs or that only `other` has. (A key `other`
+/// lacks cannot be said; the comparison reports it.)
+fn config_values(design: &Design, other: &Design) -> Vec<(String, BTreeMap<String, String>)> {
+    let mut out = Vec::new();
+    for cm in &design.config_maps {
+        let Some(theirs) = other.config_map(&cm.name) else {
+            continue;
+        };
+        let values: BTreeMap<String, String> = (theirs.data.iter())
+            .filter(|(k, v)| cm.data.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !values.is_empty() {
+            out.push((cm.name.clone(), values));
+        }
+    }
+    out
 }
 
 /// An environment whose input gives nothing (an empty file, invalid YAML) would be an

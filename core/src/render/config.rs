@@ -18,8 +18,9 @@ impl Renderer<'_> {
         }
     }
 
-    /// The design's ConfigMaps and Secrets, in every environment that runs services (in
-    /// one that does not host services by default, those its services read).
+    /// The design's ConfigMaps (with the environment's values) and Secrets, in every
+    /// environment that runs services (in one that does not host services by default,
+    /// those its services read).
     pub(super) fn config_objects(&self, services: &[Service]) -> Vec<Object> {
         if services.is_empty() && !self.env.hosts_services {
             return Vec::new();
@@ -39,7 +40,7 @@ impl Renderer<'_> {
             out.push(
                 Object::ConfigMap(core::ConfigMap {
                     metadata: self.meta(&cm.name, Labels::new()),
-                    data: non_empty_map(cm.data.clone()),
+                    data: non_empty_map(self.env.config_data(cm).into_owned()),
                     ..Default::default()
                 })
                 .patched(cm.residual.as_ref()),

@@ -177,9 +177,14 @@ pub(super) fn set(path: FieldPath, value: serde_json::Value) -> Edit {
     Edit::Set { path, value }
 }
 
-/// JSON-pointer escaping of one token.
-pub(super) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// The field of key `key` of ConfigMap `cm` as environment `env` renders it: the
+/// environment's own value when it has one, else the design's.
+pub(super) fn config_key(env: &Environment, cm: &str, key: &str) -> FieldPath {
+    if (env.config_values.get(cm)).is_some_and(|v| v.contains_key(key)) {
+        FieldPath::environment_config_value(&env.name, cm, key)
+    } else {
+        FieldPath::config_value(cm, key)
+    }
 }
 
 /// The port lists of the Services a service gets, with the pointer of each list: its

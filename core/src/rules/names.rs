@@ -3,7 +3,7 @@
 //! `core/tests/rules/names.rs`.
 
 use super::catalog::*;
-use super::context::{escape, service_port_lists, set_fix, svc, Ctx};
+use super::context::{config_key, service_port_lists, set_fix, svc, Ctx};
 use crate::domain::MAX_DNS_LABEL_LENGTH;
 use crate::edit::{FieldPath, Target};
 use crate::model::*;
@@ -286,15 +286,12 @@ fn env_names(cx: &mut Ctx, s: &Service) {
         let Some(cm) = cx.design.config_map(n) else {
             continue;
         };
-        for k in cm.data.keys() {
+        for k in cx.env.config_data(cm).keys() {
             if let Err(e) = names::c_identifier(k) {
                 cx.report(
                     &INVALID_ENV_NAME,
                     Some(s),
-                    FieldPath {
-                        target: Target::ConfigMap(n.clone()),
-                        pointer: format!("/data/{}", escape(k)),
-                    },
+                    config_key(cx.env, n, k),
                     format!("ConfigMap `{n}` key `{k}` {e}; envFrom skips it"),
                 );
             }

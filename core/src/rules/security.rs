@@ -2,10 +2,10 @@
 //! plain config, and default-deny networking. Fixtures: `core/tests/rules/security.rs`.
 
 use super::catalog::*;
-use super::context::{batch_fix, escape, set, set_fix, svc, Ctx, OverridableField as OF};
+use super::context::{batch_fix, config_key, set, set_fix, svc, Ctx, OverridableField as OF};
 use super::Rule;
 use crate::domain::{HIGHEST_LOW_UID, SUGGESTED_UID};
-use crate::edit::{FieldPath, Target};
+use crate::edit::FieldPath;
 use crate::model::*;
 use serde_json::json;
 
@@ -38,15 +38,12 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         );
     }
     for cm in &cx.design.config_maps {
-        for (k, v) in &cm.data {
+        for (k, v) in cx.env.config_data(cm).iter() {
             if !v.is_empty() && looks_secret(k, v) {
                 cx.report(
                     &SECRET_IN_PLAIN_CONFIG,
                     None,
-                    FieldPath {
-                        target: Target::ConfigMap(cm.name.clone()),
-                        pointer: format!("/data/{}", escape(k)),
-                    },
+                    config_key(cx.env, &cm.name, k),
                     format!(
                         "ConfigMap `{}` holds `{k}`, which looks like a secret",
                         cm.name

@@ -7,7 +7,7 @@ mod gateway;
 mod monitoring;
 
 use super::catalog::*;
-use super::context::{batch_fix, escape, service_port_lists, set_fix, svc, Ctx};
+use super::context::{batch_fix, service_port_lists, set_fix, svc, Ctx};
 use super::{Fix, Severity};
 use crate::domain::NODE_PORT_RANGE;
 use crate::edges::{self, EdgeTarget};
@@ -671,17 +671,14 @@ impl Source {
     fn find(
         self,
         design: &Design,
+        env: &Environment,
         name: &str,
         key: Option<&str>,
     ) -> Option<Option<(FieldPath, serde_json::Value)>> {
         match self {
             Source::ConfigMap => design.config_map(name).map(|cm| {
-                let key = key.filter(|k| !cm.data.contains_key(*k))?;
-                let at = FieldPath {
-                    target: Target::ConfigMap(name.into()),
-                    pointer: format!("/data/{}", escape(key)),
-                };
-                Some((at, json!("")))
+                let key = key.filter(|k| !env.config_data(cm).contains_key(*k))?;
+                Some((FieldPath::config_value(name, key), json!("")))
             }),
             Source::Secret => design.secret(name).map(|sec| {
                 let key = key.filter(|k| !sec.keys.iter().any(|have| have == k))?;
@@ -776,7 +773,7 @@ fn config_reference(
                 .rendered
                 .provided_at_run_time(&cx.env.namespace, rendered, name)
     };
-    match source.find(cx.design, name, key) {
+    match source.find(cx.design, cx.env, name, key) {
         None | Some(Some(_)) if optional(cx) => {}
         None => {
             cx.report(

@@ -155,6 +155,22 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     .insert("DB_PASSWORD_FILE".into(), "/run/secrets/db".into());
             },
         ),
+        // A value of prod's own over the design's ConfigMap.
+        fx(
+            "KP609",
+            |d| {
+                let values = [("DB_PASSWORD".to_string(), "hunter2".to_string())].into();
+                env(d, "prod")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+            |d| {
+                let values = [("DB_PASSWORD".to_string(), "hunter2".to_string())].into();
+                env(d, "dev")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+        ),
         fx(
             "KP609",
             |d| {

@@ -139,6 +139,36 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
             no_change,
         ),
+        // A key only dev's values add is missing in prod.
+        fx(
+            "KP305",
+            |d| {
+                api(d).config.env.push(EnvVar {
+                    name: "PREVIEW".into(),
+                    value: EnvValue::ConfigMapKey {
+                        name: "api-config".into(),
+                        key: "PREVIEW".into(),
+                    },
+                });
+                let values = [("PREVIEW".to_string(), "on".to_string())].into();
+                env(d, "dev")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+            |d| {
+                api(d).config.env.push(EnvVar {
+                    name: "PREVIEW".into(),
+                    value: EnvValue::ConfigMapKey {
+                        name: "api-config".into(),
+                        key: "PREVIEW".into(),
+                    },
+                });
+                let values = [("PREVIEW".to_string(), "off".to_string())].into();
+                env(d, "prod")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+        ),
         fx(
             "KP306",
             |d| {

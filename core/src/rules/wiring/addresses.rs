@@ -8,11 +8,11 @@
 //! [`crate::edges`] says where it leads.
 
 use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
-use super::super::context::{escape, svc, Ctx};
+use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
 use crate::address::{addresses, names_a_host, names_an_image, Address, Form, Host};
 use crate::edges;
-use crate::edit::{Edit, FieldPath, Target};
+use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use crate::order::Collect;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,20 +38,21 @@ enum Source {
 }
 
 /// The values one service reads, each with its source, variable name and field.
-fn values_of(design: &Design, s: &Service) -> Vec<(Source, String, String, FieldPath)> {
+fn values_of(
+    design: &Design,
+    env: &Environment,
+    s: &Service,
+) -> Vec<(Source, String, String, FieldPath)> {
     let mut out = Vec::new();
     let config_map = |name: &str, only: Option<&str>, var: Option<&str>, out: &mut Vec<_>| {
         let Some(cm) = design.config_map(name) else {
             return;
         };
-        for (k, v) in &cm.data {
+        for (k, v) in env.config_data(cm).iter() {
             if only.is_some_and(|o| o != k) {
                 continue;
             }
-            let at = FieldPath {
-                target: Target::ConfigMap(cm.name.clone()),
-                pointer: format!("/data/{}", escape(k)),
-            };
+            let at = config_key(env, &cm.name, k);
             let source = Source::ConfigMapKey(cm.name.clone(), k.clone());
             out.push((source, var.unwrap_or(k).to_string(), v.clone(), at));
         }
@@ -143,7 +144,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     let mut readers: BTreeMap<Source, (String, String, FieldPath, Vec<&Service>)> = BTreeMap::new();
     let mut order: Vec<Source> = Vec::new();
     for s in deployed {
-        for (source, var, value, at) in values_of(design, s) {
+        for (source, var, value, at) in values_of(design, cx.env, s) {
             let entry = readers.entry(source.clone()).or_insert_with(|| {
                 order.push(source.clone());
                 (var, value, at, Vec::new())
@@ -161,7 +162,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
             Source::Literal(_, at) | Source::Argument(_, at) => literals(who[0], at),
             Source::ConfigMapKey(cm, _) => design
                 .config_map(cm)
-                .map(|c| c.data.clone())
+                .map(|c| cx.env.config_data(c).into_owned())
                 .unwrap_or_default(),
         };
         // `PG_IMAGE=postgres:16` is an image reference, not host `postgres` port 16.
