@@ -210,7 +210,7 @@ impl Change {
             // The design no longer renders the place this change was kept for.
             return;
         };
-        let Some(slot) = Slot::find(parent, last) else {
+        let Some(mut slot) = Slot::find(parent, last) else {
             return;
         };
         if let Some(order) = &self.order {
@@ -221,6 +221,20 @@ impl Change {
         }
         let labels = matches!(last, Step::Member(m) if m == "labels" || m == "annotations")
             && matches!(parents.last(), Some(Step::Member(m)) if m == "metadata");
+        if labels && matches!(last, Step::Member(m) if m == "annotations") {
+            self.keep_derived_left_out(&mut slot);
+        }
+        // The same, kept member by member (the input had other annotations).
+        let annotations = matches!(parents, [.., Step::Member(m), Step::Member(a)] if m == "metadata" && a == "annotations");
+        if let (true, Step::Member(k), None, Some(base)) = (annotations, last, &self.now, &self.was)
+        {
+            if let (true, Some(today)) = (
+                DERIVED_ANNOTATIONS.contains(&k.as_str()),
+                slot.get_mut_ref(),
+            ) {
+                *today = base.clone();
+            }
+        }
         let merged = match (labels, &self.now) {
             (true, None) => merge_left_out(slot.get(), self.was.as_ref()),
             _ => merge3(slot.get(), self.was.as_ref(), self.now.as_ref()),
@@ -228,6 +242,30 @@ impl Change {
         slot.set(merged);
     }
 }
+
+impl Change {
+    /// An annotation whose value Kubeprint derives (a digest of the pod's config) and
+    /// the input left out stays left out: its value changing (an environment's own
+    /// config, an edited ConfigMap) is no edit of it, so today's value counts as the one
+    /// rendered at import.
+    fn keep_derived_left_out(&self, slot: &mut Slot<'_>) {
+        let Some(Value::Object(was)) = &self.was else {
+            return;
+        };
+        let Some(Value::Object(ours)) = slot.get_mut_ref() else {
+            return;
+        };
+        for key in DERIVED_ANNOTATIONS {
+            let left_out = !matches!(&self.now, Some(Value::Object(now)) if now.contains_key(*key));
+            if let (true, Some(base), Some(today)) = (left_out, was.get(*key), ours.get_mut(*key)) {
+                *today = base.clone();
+            }
+        }
+    }
+}
+
+/// Annotations Kubeprint computes from other fields rather than from one of its own.
+const DERIVED_ANNOTATIONS: &[&str] = &["checksum/config"];
 
 /// Where one step leads inside a parent: an existing member or item, or the place a new
 /// one would go.
@@ -251,6 +289,15 @@ impl<'a> Slot<'a> {
         match self {
             Slot::Member(map, k) => map.get(k),
             Slot::Item(items, by, key) => items.iter().find(|i| key_of(i, by) == Some(key.clone())),
+        }
+    }
+
+    fn get_mut_ref(&mut self) -> Option<&mut Value> {
+        match self {
+            Slot::Member(map, k) => map.get_mut(k.as_str()),
+            Slot::Item(items, by, key) => {
+                (items.iter_mut()).find(|i| key_of(i, by) == Some(key.clone()))
+            }
         }
     }
 
@@ -584,6 +631,32 @@ impl<'de> Deserialize<'de> for Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The config digest an input left out stays out when the config it digests
+    /// changes, with or without other annotations beside it; one the input had follows
+    /// the config.
+    #[test]
+    fn a_derived_annotation_the_input_left_out_stays_out() {
+        let pod = |annotations: Value| json!({"spec": {"template": {"metadata": {"annotations": annotations}}}});
+        let at_import = pod(json!({"checksum/config": "aaa", "team": "shop"}));
+        for input in [
+            json!({"spec": {"template": {"metadata": {}}}}),
+            pod(json!({"team": "shop", "owner": "ops"})),
+        ] {
+            let r = Residual::between(&at_import, &input);
+            let mut today = pod(json!({"checksum/config": "bbb", "team": "shop"}));
+            r.apply(&mut today);
+            assert_eq!(today, input);
+        }
+        let input = pod(json!({"checksum/config": "old", "team": "shop"}));
+        let r = Residual::between(&at_import, &input);
+        let mut today = pod(json!({"checksum/config": "bbb", "team": "shop"}));
+        r.apply(&mut today);
+        assert_eq!(
+            today,
+            pod(json!({"checksum/config": "bbb", "team": "shop"}))
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -280,11 +280,12 @@ impl Renderer<'_> {
         }
     }
 
-    /// A digest of every ConfigMap the pod reads, so a config change rolls the pods.
+    /// A digest of every ConfigMap the pod reads, as this environment has it, so a
+    /// config change rolls the pods.
     fn config_checksum(&self, s: &Service) -> Option<String> {
-        let maps: BTreeMap<&str, &BTreeMap<String, String>> = references(s, false)
+        let maps: BTreeMap<&str, _> = references(s, false)
             .filter_map(|name| self.design.config_map(name))
-            .map(|cm| (cm.name.as_str(), &cm.data))
+            .map(|cm| (cm.name.as_str(), self.env.config_data(cm)))
             .to_map();
         if maps.is_empty() {
             return None;
