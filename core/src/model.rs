@@ -550,6 +550,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if let Some(strategy) = o.strategy {
         s.delivery.strategy = strategy;
     }
+    if let (Some(host), Some(route)) = (&o.ingress_host, &mut s.exposure.ingress) {
+        route.host = host.clone();
+    }
     s
 }
 
@@ -572,6 +575,10 @@ pub struct Override {
     /// How updates roll out here (say, a canary in production only); the service's
     /// canary steps and analysis apply.
     pub strategy: Option<UpdateStrategy>,
+    /// The host name of the service's Ingress here (`dev.shop.example.com`), when it has
+    /// one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress_host: Option<String>,
 }
 
 /// The controller that runs a service's pods.

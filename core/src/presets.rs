@@ -90,6 +90,13 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
             counted(overrides, "service")
         ));
     }
+    let keys: usize = env.config_values.values().map(|v| v.len()).sum();
+    if keys > 0 {
+        out.push_str(&format!(
+            "; values of its own for {} (Config and secrets)",
+            counted(keys, "ConfigMap key")
+        ));
+    }
     out
 }
 

@@ -872,3 +872,72 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
     let message = &r.environments[1].not_merged[0].message;
     assert!(message.contains("FEATURE_PREVIEW"), "{message}");
 }
+
+/// storefront's Service and its Ingress at `host`.
+fn routed(namespace: &str, host: &str) -> String {
+    format!(
+        "---
+apiVersion: v1
+kind: Service
+metadata:
+  name: storefront
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: storefront
+spec:
+  selector:
+    app.kubernetes.io/name: storefront
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: storefront
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: storefront
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: {host}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: storefront
+                port:
+                  name: http
+"
+    )
+}
+
+/// An overlay that gives a service's Ingress another host renders exactly: the host
+/// becomes that environment's override, and it survives a link.
+#[test]
+fn an_ingress_host_of_an_environment_becomes_its_override() {
+    let data = [
+        ("LOG_LEVEL", "info"),
+        ("checkout-url", "http://checkout:8080"),
+    ];
+    let dev = configured("shop-dev", &data) + &routed("shop-dev", "dev.shop.example.com");
+    let prod = configured("shop", &data) + &routed("shop", "shop.example.com");
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let id = r.design.service_named("storefront").unwrap().id;
+    let prod_env = r.design.environment("prod").unwrap();
+    assert_eq!(
+        prod_env.overrides[&id].ingress_host.as_deref(),
+        Some("shop.example.com")
+    );
+    assert!(r.environments[1]
+        .merged
+        .contains(&"storefront: Ingress host shop.example.com".to_string()));
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+    let linked = link::decode(&link::encode(&r.design)).unwrap();
+    assert_eq!(rendered(&linked, "prod"), rendered(&r.design, "prod"));
+}

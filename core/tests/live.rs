@@ -138,6 +138,11 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
                 },
             )
         }
+        // An environment's own Ingress host for a service (with an Ingress or not).
+        16 => set(
+            FieldPath::environment(env, &format!("/overrides/{}/ingress_host", service?.id.0)),
+            json!(format!("h{value}.example.com")),
+        ),
         _ => {
             let e = design
                 .edges
@@ -193,7 +198,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..17, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..18, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {

@@ -195,6 +195,37 @@ fn an_environments_configmap_values_render_there_only() {
         config_map_in(&design, "prod", "fastapi-app-env")["data"]["APP_WORKERS"],
         "4"
     );
+    // Prod's pods roll when its own values change: their config checksum is of them.
+    let checksum = |design: &Design, env: &str| {
+        render(design, env)
+            .objects
+            .iter()
+            .map(|o| o.to_json())
+            .find(|o| o["metadata"]["name"] == "fastapi-app" && o["spec"]["template"].is_object())
+            .map(|o| o["spec"]["template"]["metadata"]["annotations"]["checksum/config"].clone())
+            .unwrap()
+    };
+    let before = checksum(&design, "prod");
+    assert_ne!(before, checksum(&design, "dev"));
+    set(
+        &mut design,
+        "/config_values/fastapi-app-env/LOG_LEVEL",
+        json!("ERROR"),
+    );
+    assert_ne!(checksum(&design, "prod"), before);
+    set(
+        &mut design,
+        "/config_values/fastapi-app-env/LOG_LEVEL",
+        json!("WARNING"),
+    );
+    assert_eq!(checksum(&design, "prod"), before);
+    // The environment's tab says so.
+    let prod = design.environment("prod").unwrap();
+    let summary = presets::environment_summary(&design, prod);
+    assert!(
+        summary.contains("values of its own for 3 ConfigMap keys"),
+        "{summary}"
+    );
 
     // The Kustomize overlay of prod patches exactly these values.
     let files = export::bundle(&design);
@@ -284,4 +315,50 @@ fn clearing_an_environments_configmap_value_removes_it() {
         })
         .is_err());
     assert_eq!(design, before);
+}
+
+/// An environment's Ingress host (set and cleared as the inspector does) renders there
+/// only.
+#[test]
+fn an_environments_ingress_host_renders_there_only() {
+    let mut design = templates::stfc_fastapi();
+    let api = design.service_named("fastapi-app").unwrap().id;
+    design.service_mut(api).unwrap().exposure.ingress = Some(IngressRoute {
+        host: "icat.example.org".into(),
+        path: "/".into(),
+        port: "http".into(),
+        tls: true,
+    });
+    let host_in = |design: &Design, env: &str| {
+        render(design, env)
+            .objects
+            .iter()
+            .map(|o| o.to_json())
+            .find(|o| o["kind"] == "Ingress")
+            .map(|o| o["spec"]["rules"][0]["host"].clone())
+            .unwrap()
+    };
+    let before = host_in(&design, "dev");
+    override_here(
+        &mut design,
+        "dev",
+        api,
+        "ingress_host",
+        json!("dev.icat.example"),
+    );
+    assert_eq!(host_in(&design, "dev"), "dev.icat.example");
+    assert_eq!(host_in(&design, "prod"), before);
+    assert_eq!(
+        link::decode(&link::encode(&design)).unwrap(),
+        design,
+        "through a link"
+    );
+    override_here(
+        &mut design,
+        "dev",
+        api,
+        "ingress_host",
+        serde_json::Value::Null,
+    );
+    assert_eq!(host_in(&design, "dev"), before);
 }

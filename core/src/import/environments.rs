@@ -6,7 +6,7 @@
 //! another environment of that design (its own namespace and Namespace object, a tier
 //! guessed from its name), and for each service of the design, matched by name, what
 //! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
-//! resources, image tag, strategy, not deployed here) becomes that environment's
+//! resources, image tag, strategy, Ingress host, not deployed here) becomes that environment's
 //! override, and a ConfigMap value that differs (or a key only it has) becomes its
 //! [`Environment::config_values`]. What is the system's whatever the environment joins the design: services
 //! first found in a later input (not deployed in the earlier ones), their ConfigMaps and
@@ -610,6 +610,9 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if other.delivery.strategy != base.delivery.strategy {
         o.strategy = Some(other.delivery.strategy);
     }
+    if let (Some(b), Some(t)) = (&base.exposure.ingress, &other.exposure.ingress) {
+        o.ingress_host = (t.host != b.host).then(|| t.host.clone());
+    }
     o
 }
 
@@ -649,6 +652,9 @@ fn describe(o: &Override) -> String {
     }
     if let Some(t) = &o.image_tag {
         parts.push(format!("image tag {t}"));
+    }
+    if let Some(h) = &o.ingress_host {
+        parts.push(format!("Ingress host {h}"));
     }
     parts.join(", ")
 }
