@@ -27,17 +27,20 @@ fn current(path: &FieldPath) -> Option<Value> {
 /// After undo or redo the input shows the design's value, also while it has focus.
 #[component]
 pub fn Field(
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] path: Signal<FieldPath>,
     kind: FieldKind,
     #[prop(optional)] hint: &'static str,
-    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional, into)] placeholder: String,
     #[prop(optional)] title: &'static str,
     #[prop(optional)] compact: bool,
     // Applied when the field is left or Enter is pressed, not at every keystroke: for a
     // name that others follow (a service's), whose every half-typed value would be a
     // rename of its own.
     #[prop(optional)] on_commit: bool,
+    // A text area, for values that may hold line breaks (a ConfigMap's files), which a
+    // one-line input would drop.
+    #[prop(optional)] multiline: bool,
 ) -> impl IntoView {
     let app = use_app();
     let id = move || path.with(FieldPath::to_string);
@@ -113,13 +116,50 @@ pub fn Field(
     };
     let error_id = move || format!("{}-error", id());
     let placeholder = if placeholder.is_empty() || placeholder.starts_with('(') {
-        placeholder.to_string()
+        placeholder
     } else {
         format!("e.g. {placeholder}")
     };
-    view! {
-        <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
-            <span class="label">{label}</span>
+    let value = move || {
+        if editing.get() || error.read().is_some() {
+            typed.get()
+        } else {
+            shown.get()
+        }
+    };
+    let pending =
+        move || on_commit.then(|| (editing.get() && typed.get() != shown.get()).to_string());
+    let on_focus = move |_| {
+        if error.get_untracked().is_none() {
+            typed.set(shown.get_untracked());
+        }
+        remember();
+        editing.set(true);
+    };
+    let on_blur = move |_| {
+        editing.set(false);
+        app.seal();
+    };
+    let control = if multiline {
+        view! {
+            <textarea
+                id=id
+                data-testid=id
+                rows="1"
+                placeholder=placeholder
+                aria-invalid=move || error.read().is_some().to_string()
+                aria-describedby=error_id
+                data-pending=pending
+                prop:value=value
+                on:focus=on_focus
+                on:blur=on_blur
+                on:input=on_input
+                on:change=on_change
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
             <input
                 id=id
                 data-testid=id
@@ -127,22 +167,20 @@ pub fn Field(
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
                 aria-describedby=error_id
-                data-pending=move || on_commit.then(|| (editing.get() && typed.get() != shown.get()).to_string())
-                prop:value=move || if editing.get() || error.read().is_some() { typed.get() } else { shown.get() }
-                on:focus=move |_| {
-                    if error.get_untracked().is_none() {
-                        typed.set(shown.get_untracked());
-                    }
-                    remember();
-                    editing.set(true);
-                }
-                on:blur=move |_| {
-                    editing.set(false);
-                    app.seal();
-                }
+                data-pending=pending
+                prop:value=value
+                on:focus=on_focus
+                on:blur=on_blur
                 on:input=on_input
                 on:change=on_change
             />
+        }
+        .into_any()
+    };
+    view! {
+        <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
+            <span class="label">{label}</span>
+            {control}
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
             <span class="error" id=error_id role="alert">{move || error.get()}</span>
         </label>

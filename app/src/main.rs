@@ -8,6 +8,7 @@ mod bench;
 mod bench_canvas;
 mod bundle;
 mod canvas;
+mod config;
 mod delivery;
 mod diagram;
 mod fields;
@@ -125,6 +126,7 @@ fn Layout() -> impl IntoView {
                 {move || match app.side.get() {
                     Side::Inspector => view! { <Inspector /> }.into_any(),
                     Side::Environments => view! { <Environments /> }.into_any(),
+                    Side::Config => view! { <config::ConfigPage /> }.into_any(),
                 }}
             </Show>
             <Show when=move || panes.get().output_open>
@@ -199,6 +201,7 @@ fn Header() -> impl IntoView {
                     }
                 </For>
             </nav>
+            <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys" on:click=move |_| { app.side.set(Side::Config); panes.show_inspector(); }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>
             <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || app.notice.get()}</span>
             <span class="status" role="status" data-testid="status" title=move || app.status.get()>{move || app.status.get()}</span>

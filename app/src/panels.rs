@@ -117,7 +117,12 @@ fn show_field(path: &FieldPath) {
     let app = use_app();
     match &path.target {
         Target::Service(id) => app.select(Some(*id)),
+        // An environment's own ConfigMap value is edited beside the design's.
+        Target::Environment(_) if path.pointer.starts_with("/config_values/") => {
+            app.side.set(Side::Config)
+        }
         Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
+        Target::ConfigMap(_) | Target::Secret(_) => app.side.set(Side::Config),
         _ => {}
     }
     app.focus.set(Some(path.clone()));

@@ -30,6 +30,8 @@ pub enum Side {
     Inspector,
     /// Environments and namespaces.
     Environments,
+    /// ConfigMaps and Secrets.
+    Config,
 }
 
 /// Which view the bottom of the canvas column shows.

@@ -1,4 +1,4 @@
-//! Every input the inspector and the environments page show is bound to a field that
+//! Every input the inspector, the environments page and the config page show is bound to a field that
 //! exists: its DOM id is its `FieldPath`, which must parse back and resolve in the
 //! design the page holds (the same template, built natively).
 
@@ -121,6 +121,24 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
             bad.join("\n")
         );
         all.extend(ids);
+
+        // The config page: each ConfigMap key's value for every environment and the
+        // shown one's own, each Secret's type and keys.
+        page.click("open-config").await;
+        for cm in &design.config_maps {
+            page.find(&format!("config-map-{}", cm.name)).await;
+        }
+        let ids = input_ids(&page, "aside[aria-label=\"Config and secrets\"]").await;
+        let keys: usize = design.config_maps.iter().map(|c| c.data.len()).sum();
+        assert_eq!(
+            ids.len(),
+            2 * keys + 2 * design.secrets.len(),
+            "{} config page: {ids:?}",
+            t.name
+        );
+        let bad = problems(&design, &ids, None);
+        assert!(bad.is_empty(), "{} config:\n{}", t.name, bad.join("\n"));
+        all.extend(ids);
         let top = input_ids(&page, "header.topbar").await;
         assert!(top.contains(&"design/name".to_string()), "{top:?}");
         let bad = problems(&design, &top, None);
@@ -129,7 +147,13 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
     }
     // The walk saw the kinds of path there are: services, overrides, the design, and
     // environments.
-    for prefix in ["services/", "design/", "environments/"] {
+    for prefix in [
+        "services/",
+        "design/",
+        "environments/",
+        "config_maps/",
+        "secrets/",
+    ] {
         assert!(all.iter().any(|id| id.starts_with(prefix)), "{prefix}");
     }
     assert!(all.iter().any(|id| id.contains("/overrides/")));

@@ -1489,3 +1489,172 @@ async fn a_name_already_taken_is_refused_beside_the_field_and_stays_as_typed() {
     assert_eq!(error, json!(""));
     page.close().await;
 }
+
+/// ConfigMaps are edited in the page: a value for every environment and one of prod's
+/// own, a key added (a file with line breaks) and removed, a finding about a key
+/// focusing it on the config page; prod's value survives a link, and cleared it gives
+/// the design's back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configmap_values_are_edited_for_every_environment_and_for_one() {
+    let page = open_design("config-values", &templates::stfc_fastapi()).await;
+    page.click("env-prod").await;
+    page.click("open-config").await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "prod's ConfigMap", |t| {
+        t.contains("LOG_LEVEL: INFO") && t.ends_with("namespace: icat-api")
+    })
+    .await;
+    let design = "config_maps/fastapi-app-env/data/LOG_LEVEL";
+    let own = "environments/prod/config_values/fastapi-app-env/LOG_LEVEL";
+    assert_eq!(page.value(design).await, "INFO");
+    assert_eq!(
+        page.value(own).await,
+        "",
+        "prod has no value of its own yet"
+    );
+    page.type_into(own, "WARNING").await;
+    page.wait_text("yaml", "prod's own value", |t| {
+        t.contains("LOG_LEVEL: WARNING")
+    })
+    .await;
+    // Dev renders the design's value, and its column is dev's.
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev's ConfigMap", |t| {
+        t.contains("namespace: icat-api-dev") && t.contains("LOG_LEVEL: INFO")
+    })
+    .await;
+    assert_eq!(
+        page.value("environments/dev/config_values/fastapi-app-env/LOG_LEVEL")
+            .await,
+        ""
+    );
+    // The design's value, for every environment without one of its own.
+    page.type_into(design, "DEBUG").await;
+    page.wait_text("yaml", "the design's new value in dev", |t| {
+        t.contains("LOG_LEVEL: DEBUG")
+    })
+    .await;
+    page.click("env-prod").await;
+    page.wait_text("yaml", "prod keeps its own", |t| {
+        t.ends_with("namespace: icat-api") && t.contains("LOG_LEVEL: WARNING")
+    })
+    .await;
+
+    // A key added by name; its value (a file, line breaks and all) typed next.
+    page.type_into("new-key-fastapi-app-env", "bad key").await;
+    press(&page, "\n").await;
+    let problem = js(
+        &page,
+        "return document.querySelector('.new-key .error').textContent",
+    )
+    .await;
+    assert!(
+        problem
+            .as_str()
+            .unwrap_or_default()
+            .contains("only letters"),
+        "{problem}"
+    );
+    page.type_into("new-key-fastapi-app-env", "logging.ini")
+        .await;
+    press(&page, "\n").await;
+    let file = "config_maps/fastapi-app-env/data/logging.ini";
+    page.wait_until("the new key's value focused", async |p| {
+        (p.focused().await == file).then(String::new)
+    })
+    .await;
+    press(&page, "[loggers]\nkeys=root").await;
+    page.wait_text("yaml", "the file", |t| {
+        t.contains("logging.ini: |-\n") && t.contains("    [loggers]\n    keys=root")
+    })
+    .await;
+
+    // A finding about a key opens the config page at it.
+    page.type_into("new-key-fastapi-app-env", "DB_PASSWORD")
+        .await;
+    press(&page, "\n").await;
+    press(&page, "hunter2").await;
+    page.wait_text("findings", "KP609", |t| t.contains("KP609"))
+        .await;
+    js(
+        &page,
+        "document.querySelector('.config-page .inspector-head button').click()",
+    )
+    .await;
+    assert!(!page.present("config-map-fastapi-app-env").await);
+    page.click_finding("KP609").await;
+    page.wait_until("the key focused", async |p| {
+        (p.focused().await == "config_maps/fastapi-app-env/data/DB_PASSWORD").then(String::new)
+    })
+    .await;
+    js(
+        &page,
+        "document.querySelector('[aria-label=\"Remove key DB_PASSWORD\"]').click()",
+    )
+    .await;
+    page.wait_text("yaml", "the key removed", |t| !t.contains("DB_PASSWORD"))
+        .await;
+
+    // Through a link, in a browser that never saw the design.
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    let other = Page::open_at("config-values-link", &url).await;
+    other.click("env-prod").await;
+    other.select("yaml-object", "ConfigMap/").await;
+    other
+        .wait_text("yaml", "prod's value through the link", |t| {
+            t.contains("LOG_LEVEL: WARNING") && t.contains("keys=root")
+        })
+        .await;
+    other.close().await;
+
+    // Prod's value cleared: the design's again.
+    page.click("share-close").await;
+    let field = page.find(own).await;
+    field.click().await.unwrap();
+    field.send_keys(&ctrl("a")).await.unwrap();
+    field
+        .send_keys(&char::from(Key::Backspace).to_string())
+        .await
+        .unwrap();
+    page.wait_text("yaml", "the design's value in prod", |t| {
+        t.contains("LOG_LEVEL: DEBUG")
+    })
+    .await;
+    page.close().await;
+}
+
+/// A service's Ingress host is set for one environment in the inspector's override
+/// fields: that environment's Ingress answers it, the others keep the service's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ingress_host_is_set_for_one_environment() {
+    let mut design = templates::stfc_fastapi();
+    let api = design.service_named("fastapi-app").unwrap().id;
+    design.service_mut(api).unwrap().exposure.ingress = Some(IngressRoute {
+        host: "icat.example.org".into(),
+        path: "/".into(),
+        port: "http".into(),
+        tls: true,
+    });
+    let page = open_design("ingress-host", &design).await;
+    page.click("env-dev").await;
+    page.click_node("fastapi-app").await;
+    page.wait_text("inspector-title", "fastapi-app", |t| t == "fastapi-app")
+        .await;
+    page.select("yaml-object", "Ingress/").await;
+    page.type_into(
+        &format!("environments/dev/overrides/{}/ingress_host", api.0),
+        "icat.dev.example.org",
+    )
+    .await;
+    page.wait_text("yaml", "dev's host", |t| {
+        t.contains("host: icat.dev.example.org") && !t.contains("icat.example.org")
+    })
+    .await;
+    page.click("env-prod").await;
+    page.wait_text("yaml", "prod's host", |t| {
+        t.contains("host: icat.example.org") && t.contains("namespace: icat-api")
+    })
+    .await;
+    page.close().await;
+}

@@ -1,0 +1,282 @@
+//! The design's ConfigMaps and Secrets: every key with its value, the values the
+//! environment shown has of its own (an overlay's `LOG_LEVEL`), and the key names of
+//! each Secret (values never enter a design). Every input is a [`Field`], so a finding
+//! about a key focuses it.
+
+use crate::fields::Field;
+use crate::state::{use_app, Side};
+use kubeprint_core::edit::{Edit, Target};
+use kubeprint_core::input::FieldKind as K;
+use kubeprint_core::model::{ConfigMapDef, SecretDef};
+use kubeprint_core::FieldPath;
+use leptos::prelude::*;
+use serde_json::Value;
+
+/// The ConfigMaps and Secrets page, beside the canvas where the inspector is.
+#[component]
+pub fn ConfigPage() -> impl IntoView {
+    let app = use_app();
+    let maps = Memo::new(move |_| {
+        app.editor.with(|e| {
+            (e.design.config_maps.iter())
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let secrets = Memo::new(move |_| {
+        app.editor.with(|e| {
+            (e.design.secrets.iter())
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <aside class="inspector config-page" aria-label="Config and secrets">
+            <div class="inspector-head"><h2>"Config and secrets"</h2>
+                <button on:click=move |_| app.side.set(Side::Inspector)>"Back to inspector"</button>
+            </div>
+            <div class="sections">
+                <For each=move || maps.get() key=|n| n.clone() let:name>
+                    <ConfigMapSection name />
+                </For>
+                <NewObject secret=false />
+                <For each=move || secrets.get() key=|n| n.clone() let:name>
+                    <SecretSection name />
+                </For>
+                <NewObject secret=true />
+            </div>
+        </aside>
+    }
+}
+
+/// One ConfigMap: a row per key with the design's value and the shown environment's
+/// own (empty: the design's), a key added by name, the ConfigMap removed.
+#[component]
+fn ConfigMapSection(name: String) -> impl IntoView {
+    let app = use_app();
+    let cm = StoredValue::new(name.clone());
+    // The design's keys, then those only the shown environment has; each with the
+    // environment, whose name labels its column.
+    let keys = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let d = &e.design;
+            let Some(map) = cm.with_value(|n| d.config_map(n)) else {
+                return Vec::new();
+            };
+            let mut keys: Vec<String> = map.data.keys().cloned().collect();
+            let own = (d.environment(&env))
+                .and_then(|env| cm.with_value(|n| env.config_values.get(n)))
+                .into_iter()
+                .flat_map(|v| v.keys())
+                .filter(|k| !map.data.contains_key(*k));
+            keys.extend(own.cloned());
+            keys.into_iter()
+                .map(|k| (env.clone(), k))
+                .collect::<Vec<_>>()
+        })
+    });
+    let remove_key = move |key: String| {
+        let name = cm.get_value();
+        let mut edits = Vec::new();
+        app.editor.with_untracked(|e| {
+            let d = &e.design;
+            if let Some(map) = d.config_map(&name) {
+                let mut data = map.data.clone();
+                if data.remove(&key).is_some() {
+                    edits.push(Edit::Set {
+                        path: FieldPath {
+                            target: Target::ConfigMap(name.clone()),
+                            pointer: "/data".into(),
+                        },
+                        value: serde_json::to_value(data).unwrap_or_default(),
+                    });
+                }
+            }
+            for env in &d.environments {
+                if env
+                    .config_values
+                    .get(&name)
+                    .is_some_and(|v| v.contains_key(&key))
+                {
+                    edits.push(Edit::Set {
+                        path: FieldPath::environment_config_value(&env.name, &name, &key),
+                        value: Value::Null,
+                    });
+                }
+            }
+        });
+        app.dispatch(Edit::Batch(edits));
+        app.notice.set(Some(format!(
+            "Removed key {key} of {name}: Ctrl+Z brings it back"
+        )));
+    };
+    let remove = name.clone();
+    view! {
+        <section class="section config-map" id=format!("config_maps/{name}") data-testid=format!("config-map-{name}")>
+            <h3>"ConfigMap " <code>{name.clone()}</code></h3>
+            <div class="row config-columns" aria-hidden="true">
+                <span>"Every environment"</span>
+                <span>{move || format!("{}'s own (empty: every environment's)", app.env.get())}</span>
+            </div>
+            <For each=move || keys.get() key=|k| k.clone() let:row>
+                {
+                    let (env, key) = row;
+                    let n = cm.get_value();
+                    let design_path = FieldPath::config_value(&n, &key);
+                    let own_path = FieldPath::environment_config_value(&env, &n, &key);
+                    let label = format!("{key} in {env}");
+                    let gone = key.clone();
+                    view! {
+                        <div class="config-key" data-key=key.clone()>
+                            <div class="config-key-head">
+                                <code>{key.clone()}</code>
+                                <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
+                                    on:click=move |_| remove_key(gone.clone())>"✕"</button>
+                            </div>
+                            <div class="row">
+                                <Field label=key.clone() path=design_path kind=K::Text multiline=true />
+                                <Field label=label path=own_path kind=K::OptionalText multiline=true placeholder="(none)" />
+                            </div>
+                        </div>
+                    }
+                }
+            </For>
+            <NewKey cm=name.clone() />
+            <button class="danger" data-testid=format!("remove-config-map-{name}") on:click=move |_| {
+                if app.try_dispatch(Edit::RemoveConfigMap(remove.clone())).is_ok() {
+                    app.notice.set(Some(format!("Removed ConfigMap {remove}: Ctrl+Z brings it back")));
+                }
+            }>"Remove ConfigMap"</button>
+        </section>
+    }
+}
+
+/// A key added to ConfigMap `cm` by name (empty value), its value then focused.
+#[component]
+fn NewKey(cm: String) -> impl IntoView {
+    let app = use_app();
+    let error = RwSignal::new(None::<String>);
+    let testid = format!("new-key-{cm}");
+    let add = move |ev: leptos::ev::Event| {
+        let key = event_target_value(&ev).trim().to_string();
+        if key.is_empty() {
+            error.set(None);
+            return;
+        }
+        let taken = app.editor.with_untracked(|e| {
+            e.design
+                .config_map(&cm)
+                .is_some_and(|c| c.data.contains_key(&key))
+        });
+        let problem = if taken {
+            Some(format!("`{key}` is a key of {cm} already"))
+        } else {
+            kubeprint_core::names::config_key(&key)
+                .err()
+                .map(|m| format!("`{key}` {m}"))
+        };
+        error.set(problem.clone());
+        if problem.is_some() {
+            return;
+        }
+        let path = FieldPath::config_value(&cm, &key);
+        app.dispatch(Edit::Set {
+            path: path.clone(),
+            value: Value::from(""),
+        });
+        event_target::<web_sys::HtmlInputElement>(&ev).set_value("");
+        let id = path.to_string();
+        request_animation_frame(move || crate::modal::focus_selector(&format!("[id=\"{id}\"]")));
+    };
+    view! {
+        <label class="field new-key" class:invalid=move || error.read().is_some()>
+            <span class="label">"Add a key"</span>
+            <input type="text" data-testid=testid placeholder="e.g. LOG_LEVEL, then Enter" on:change=add />
+            <span class="error" role="alert">{move || error.get()}</span>
+        </label>
+    }
+}
+
+/// One Secret: its type and key names.
+#[component]
+fn SecretSection(name: String) -> impl IntoView {
+    let app = use_app();
+    let at = |pointer: &str| FieldPath {
+        target: Target::Secret(name.clone()),
+        pointer: pointer.into(),
+    };
+    let remove = name.clone();
+    view! {
+        <section class="section secret" id=format!("secrets/{name}") data-testid=format!("secret-{name}")>
+            <h3>"Secret " <code>{name.clone()}</code></h3>
+            <Field label="Type" path=at("/kind") kind=K::Text placeholder="Opaque" />
+            <Field label="Keys" path=at("/keys") kind=K::Words placeholder="DB_PASSWORD API_TOKEN" hint="Names only: values never enter a design; the export writes placeholders." />
+            <button class="danger" data-testid=format!("remove-secret-{name}") on:click=move |_| {
+                if app.try_dispatch(Edit::RemoveSecret(remove.clone())).is_ok() {
+                    app.notice.set(Some(format!("Removed Secret {remove}: Ctrl+Z brings it back")));
+                }
+            }>"Remove Secret"</button>
+        </section>
+    }
+}
+
+/// A new, empty ConfigMap or Secret by name.
+#[component]
+fn NewObject(secret: bool) -> impl IntoView {
+    let app = use_app();
+    let kind = if secret { "Secret" } else { "ConfigMap" };
+    let error = RwSignal::new(None::<String>);
+    let add = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev).trim().to_string();
+        if name.is_empty() {
+            error.set(None);
+            return;
+        }
+        let taken = app.editor.with_untracked(|e| match secret {
+            true => e.design.secret(&name).is_some(),
+            false => e.design.config_map(&name).is_some(),
+        });
+        let problem = if taken {
+            Some(format!("the design has a {kind} `{name}` already"))
+        } else {
+            kubeprint_core::names::dns1123_subdomain(&name)
+                .err()
+                .map(|m| format!("a {kind} name {m}"))
+        };
+        error.set(problem.clone());
+        if problem.is_some() {
+            return;
+        }
+        app.dispatch(if secret {
+            Edit::PutSecret(SecretDef {
+                name: name.clone(),
+                kind: "Opaque".into(),
+                ..SecretDef::default()
+            })
+        } else {
+            Edit::PutConfigMap(ConfigMapDef {
+                name: name.clone(),
+                ..ConfigMapDef::default()
+            })
+        });
+        event_target::<web_sys::HtmlInputElement>(&ev).set_value("");
+        let testid = if secret {
+            format!("secret-{name}")
+        } else {
+            format!("new-key-{name}")
+        };
+        request_animation_frame(move || {
+            crate::modal::focus_selector(&format!(
+                "[data-testid=\"{testid}\"] input, input[data-testid=\"{testid}\"]"
+            ))
+        });
+    };
+    view! {
+        <label class="field new-object" class:invalid=move || error.read().is_some()>
+            <span class="label">{format!("New {kind}")}</span>
+            <input type="text" data-testid=format!("new-{}", kind.to_lowercase()) placeholder="a name, then Enter" on:change=add />
+            <span class="error" role="alert">{move || error.get()}</span>
+        </label>
+    }
+}
