@@ -904,6 +904,8 @@ fn field_exists<T: Serialize + serde::de::DeserializeOwned>(
         Value::from(0),
         Value::from(""),
         Value::from(false),
+        // (A switch written only when on.)
+        Value::from(true),
         Value::Object(Default::default()),
         Value::Array(Vec::new()),
     ];
@@ -967,8 +969,9 @@ fn set_in<T: Serialize + serde::de::DeserializeOwned>(
     let back = serde_json::to_value(&updated).map_err(|e| invalid(e.to_string()))?;
     for path in &wanted {
         if let Err((_, miss)) = lookup(&back, path) {
-            // A `None` that is skipped when serialized is gone too, yet the field exists.
-            if cleared && path == &tokens && field_exists(item, &tokens).is_ok() {
+            // A `None` (or a switch turned off) that is skipped when serialized is gone
+            // too, yet the field exists.
+            if path == &tokens && field_exists(item, &tokens).is_ok() {
                 continue;
             }
             return Err(miss.error(at));

@@ -109,6 +109,15 @@ impl Design {
         (self.extra_objects.iter()).chain(self.environments.iter().flat_map(|e| &e.kept_objects))
     }
 
+    /// The design's ConfigMap an object rendered as `name` is: by its name, or by the
+    /// name its data's hash gives it ([`ConfigMapDef::hash_suffix`]).
+    pub fn config_map_rendered_as(&self, name: &str) -> Option<&ConfigMapDef> {
+        self.config_map(name).or_else(|| {
+            (self.config_maps.iter())
+                .find(|c| c.hash_suffix && crate::naming::is_generated_config_map(&c.name, name))
+        })
+    }
+
     /// The design with ConfigMap data as environment `env` renders it
     /// ([`Environment::config_data`]), for what reads ConfigMaps outside the render (the
     /// compose export).
@@ -488,6 +497,19 @@ impl Environment {
                 data.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
                 Cow::Owned(data)
             }
+        }
+    }
+
+    /// The name ConfigMap `cm` is rendered under here: its own, or with the hash of its
+    /// data here ([`ConfigMapDef::hash_suffix`]).
+    pub fn config_map_name<'a>(&self, cm: &'a ConfigMapDef) -> Cow<'a, str> {
+        if cm.hash_suffix {
+            Cow::Owned(crate::naming::generated_config_map(
+                &cm.name,
+                &self.config_data(cm),
+            ))
+        } else {
+            Cow::Borrowed(&cm.name)
         }
     }
 
@@ -1069,6 +1091,35 @@ impl Default for Service {
 }
 
 impl Service {
+    /// Its pods read ConfigMap `to` wherever they read `from`: the variables of every
+    /// container (whole or key by key) and the volumes.
+    pub fn rename_config_map(&mut self, from: &str, to: &str) {
+        let rename = |name: &mut String| {
+            if name == from {
+                *name = to.to_string();
+            }
+        };
+        let configs = std::iter::once(&mut self.config)
+            .chain(self.containers.iter_mut().map(|c| &mut c.config));
+        for config in configs {
+            for f in &mut config.env_from {
+                if let EnvFrom::ConfigMap(n) = f {
+                    rename(n);
+                }
+            }
+            for v in &mut config.env {
+                if let EnvValue::ConfigMapKey { name, .. } = &mut v.value {
+                    rename(name);
+                }
+            }
+        }
+        for v in &mut self.volumes {
+            if let VolumeSource::ConfigMap { name } = &mut v.source {
+                rename(name);
+            }
+        }
+    }
+
     /// Whether it renders as an Argo Rollouts `Rollout` (a Deployment whose updates go
     /// through canary steps) rather than as its kind.
     pub fn is_canary(&self) -> bool {
@@ -2049,6 +2100,12 @@ pub struct ConfigMapDef {
     pub data: BTreeMap<String, String>,
     /// What an imported ConfigMap had beyond the model (see [`Residual`]).
     pub residual: Option<Residual>,
+    /// Rendered as Kustomize's `configMapGenerator` names it, `<name>-<hash of its
+    /// data>` ([`crate::naming::generated_config_map`]): a change of data (an
+    /// environment's own values too) is a new ConfigMap, which rolls the pods that read
+    /// it. Pods name it by `name`; render writes the generated name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hash_suffix: bool,
 }
 
 /// A Secret of the design: key names only. Values never enter a design.

@@ -176,6 +176,7 @@ pub fn connectum() -> Design {
             ("INVENTORY_SERVICE_PORT", "5000"),
         ]),
         residual: None,
+        hash_suffix: false,
     });
     b.0.secrets.push(SecretDef {
         name: "order-service-tls".into(),
@@ -515,6 +516,7 @@ pub fn miniredis() -> Design {
             ("AUTH_URL", "http://auth-service:8000"),
         ]),
         residual: None,
+        hash_suffix: false,
     });
     for (name, keys) in [
         (
@@ -905,6 +907,7 @@ pub fn framework_m() -> Design {
             ),
         ]),
         residual: None,
+        hash_suffix: false,
     });
     b.0.secrets.push(SecretDef {
         name: "framework-m-secrets".into(),
@@ -1024,6 +1027,7 @@ pub fn stfc_fastapi() -> Design {
             ("APP_NAME", "example_app"),
         ]),
         residual: None,
+        hash_suffix: false,
     });
     b.0.secrets.push(SecretDef {
         name: "icat-mariadb-credentials".into(),

@@ -577,6 +577,7 @@ fn all_fields() -> Design {
                 name: "api-config".into(),
                 data: BTreeMap::from([("region".into(), "eu-west-1".into())]),
                 residual: Some(kept("/metadata/labels/tier", json!("config"))),
+                hash_suffix: false,
             },
             ConfigMapDef::default(),
         ],

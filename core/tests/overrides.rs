@@ -362,3 +362,32 @@ fn an_environments_ingress_host_renders_there_only() {
     );
     assert_eq!(host_in(&design, "dev"), before);
 }
+
+/// A ConfigMap switched to a generated name (as the config page's check box does)
+/// renders as `<name>-<hash>`, and its readers read that; switched back, the design is
+/// as before.
+#[test]
+fn a_configmap_named_by_its_data_is_read_by_that_name() {
+    let mut design = templates::stfc_fastapi();
+    let before = render(&design, "prod").to_yaml();
+    let switch = |design: &mut Design, on: bool| {
+        design
+            .apply(Edit::Set {
+                path: FieldPath {
+                    target: Target::ConfigMap("fastapi-app-env".into()),
+                    pointer: "/hash_suffix".into(),
+                },
+                value: json!(on),
+            })
+            .unwrap();
+    };
+    switch(&mut design, true);
+    let yaml = render(&design, "prod").to_yaml();
+    let cm = design.config_map("fastapi-app-env").unwrap();
+    let generated = naming::generated_config_map(&cm.name, &cm.data);
+    assert!(yaml.contains(&format!("name: {generated}\n")), "{yaml}");
+    assert!(!yaml.contains("name: fastapi-app-env\n"), "{yaml}");
+    switch(&mut design, false);
+    assert_eq!(render(&design, "prod").to_yaml(), before);
+    assert!(!file::to_json(&design).contains("hash_suffix"));
+}

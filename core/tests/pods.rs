@@ -37,11 +37,13 @@ fn designed() -> Design {
         name: "web-config".into(),
         data: [("app.yaml".to_string(), "port: 8080\n".to_string())].into(),
         residual: None,
+        hash_suffix: false,
     });
     d.config_maps.push(ConfigMapDef {
         name: "proxy-config".into(),
         data: [("LISTEN".to_string(), ":15000".to_string())].into(),
         residual: None,
+        hash_suffix: false,
     });
     d.secrets.push(SecretDef {
         name: "web-tls".into(),

@@ -127,3 +127,205 @@ fn the_zip_holds_the_whole_bundle() {
         assert!(listing.contains(must), "{must}");
     }
 }
+
+/// Writes `files` (path, text) under a fresh temporary directory for `test`.
+fn write_tree(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kubeprint-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A storefront as a team keeps it in Kustomize: a base whose configMapGenerator holds
+/// settings and an nginx.conf (read whole, key by key and as a volume), and overlays
+/// for dev and prod that merge values of their own into it.
+const STOREFRONT: &[(&str, &str)] = &[
+    (
+        "base/kustomization.yaml",
+        "resources:
+  - deployment.yaml
+  - service.yaml
+configMapGenerator:
+  - name: storefront-config
+    files:
+      - nginx.conf
+    literals:
+      - LOG_LEVEL=info
+      - CHECKOUT_URL=http://checkout:8080/api?region=eu&retry=3
+",
+    ),
+    (
+        "base/nginx.conf",
+        "server {\n  listen 8080;\n  location / {\n    proxy_pass http://127.0.0.1:3000;\n  }\n}\n",
+    ),
+    (
+        "base/deployment.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+  labels:
+    app.kubernetes.io/name: storefront
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: storefront
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: storefront
+    spec:
+      containers:
+        - name: storefront
+          image: ghcr.io/acme/storefront:3.2.0
+          ports:
+            - name: http
+              containerPort: 3000
+          envFrom:
+            - configMapRef:
+                name: storefront-config
+          env:
+            - name: UPSTREAM
+              valueFrom:
+                configMapKeyRef:
+                  name: storefront-config
+                  key: CHECKOUT_URL
+          volumeMounts:
+            - name: nginx
+              mountPath: /etc/nginx/conf.d
+      volumes:
+        - name: nginx
+          configMap:
+            name: storefront-config
+",
+    ),
+    (
+        "base/service.yaml",
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: storefront
+  labels:
+    app.kubernetes.io/name: storefront
+spec:
+  selector:
+    app.kubernetes.io/name: storefront
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+",
+    ),
+    (
+        "overlays/dev/kustomization.yaml",
+        "namespace: shop-dev
+resources:
+  - ../../base
+configMapGenerator:
+  - name: storefront-config
+    behavior: merge
+    literals:
+      - LOG_LEVEL=debug
+",
+    ),
+    (
+        "overlays/prod/kustomization.yaml",
+        "namespace: shop
+resources:
+  - ../../base
+replicas:
+  - name: storefront
+    count: 4
+configMapGenerator:
+  - name: storefront-config
+    behavior: merge
+    literals:
+      - LOG_LEVEL=warn
+      - CDN_HOST=cdn.acme.example
+",
+    ),
+];
+
+/// Kustomize builds whose generated ConfigMaps differ per overlay (data and name) import
+/// as one design: each environment renders exactly what `kubectl kustomize` built,
+/// generated names included, with nothing left unmerged; the design's own Kustomize
+/// export builds the same again; and a value changed in prod renames prod's ConfigMap
+/// and every reference to it (so its pods roll), dev's staying as it was.
+#[test]
+fn kustomize_builds_with_generated_config_maps_import_and_export_exactly() {
+    use kubeprint_core::{import, render, Edit, FieldPath};
+    let dir = write_tree("generated-config", STOREFRONT);
+    let built = |env: &str| kustomize(&dir.join("overlays").join(env));
+    let (dev, prod) = (built("dev"), built("prod"));
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    for report in &r.environments {
+        assert!(report.not_merged.is_empty(), "{:#?}", report.not_merged);
+    }
+    let cm = r
+        .design
+        .config_map("storefront-config")
+        .expect("the generator's name");
+    assert!(cm.hash_suffix);
+    let mut design = r.design.clone();
+    for (env, text) in [("dev", &dev), ("prod", &prod)] {
+        let rendered = objects(&render(&design, env).to_yaml());
+        assert_eq!(
+            rendered,
+            objects(text),
+            "{env} renders as kustomize built it"
+        );
+    }
+
+    // The design's export, built by kustomize, is the design's rendering.
+    let export = write_tree("generated-config-export", &[]);
+    for f in export::bundle(&design) {
+        let path = export.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, f.contents).unwrap();
+    }
+    for env in ["dev", "prod"] {
+        let overlay = objects(&kustomize(&export.join("kustomize/overlays").join(env)));
+        assert_eq!(
+            overlay,
+            objects(&render(&design, env).to_yaml()),
+            "{env} overlay"
+        );
+    }
+
+    // Prod's own value changed: a new name in prod, written where its pods read it.
+    let name_in = |design: &kubeprint_core::Design, env: &str| {
+        let yaml = render(design, env).to_yaml();
+        let objects = objects(&yaml);
+        let cm = objects
+            .keys()
+            .find(|(kind, _, _)| kind == "ConfigMap")
+            .map(|(_, _, name)| name.clone())
+            .unwrap();
+        let reads = yaml.matches(&format!("name: {cm}")).count();
+        (cm, reads)
+    };
+    let (dev_before, prod_before) = (name_in(&design, "dev"), name_in(&design, "prod"));
+    assert_eq!(
+        prod_before.1, 4,
+        "the object and its three readers: {prod_before:?}"
+    );
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment_config_value("prod", "storefront-config", "LOG_LEVEL"),
+            value: "error".into(),
+        })
+        .unwrap();
+    let prod_after = name_in(&design, "prod");
+    assert_ne!(prod_after.0, prod_before.0);
+    assert!(
+        prod_after.0.starts_with("storefront-config-"),
+        "{prod_after:?}"
+    );
+    assert_eq!(prod_after.1, 4, "{prod_after:?}");
+    assert_eq!(name_in(&design, "dev"), dev_before);
+}

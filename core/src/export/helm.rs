@@ -497,9 +497,11 @@ impl<'a> Builder<'a> {
             return Some(self.slot(Expr::NamespacedText(format), None));
         }
 
-        if obj.kind == "ConfigMap" && self.design.config_map(&obj.name).is_some() {
+        if let Some(cm) =
+            (self.design.config_map_rendered_as(&obj.name)).filter(|_| obj.kind == "ConfigMap")
+        {
             if let [Some("data"), Some(key)] = keys[..] {
-                let name = vpath(&["config", &obj.name, key]);
+                let name = vpath(&["config", &cm.name, key]);
                 return self.extracted(name, vals, None, "a configuration value");
             }
         }
@@ -701,6 +703,11 @@ impl<'a> Builder<'a> {
                 "default-deny with explicit allows",
             )
         };
+        // The name pods read it by (a generated ConfigMap's is not the object's).
+        let read_as = match self.design.config_map_rendered_as(&obj.name) {
+            Some(cm) if obj.kind == "ConfigMap" => cm.name.as_str(),
+            _ => obj.name.as_str(),
+        };
         let readers = |atom: &mut dyn FnMut(VPath, Vec<bool>, &str) -> Cond, secrets: bool| {
             let conds: Vec<Cond> = self
                 .design
@@ -709,7 +716,7 @@ impl<'a> Builder<'a> {
                 .filter(|s| {
                     let tls = s.exposure.ingress.as_ref().is_some_and(|r| r.tls)
                         && naming::tls_secret(&s.name) == obj.name;
-                    references(s, secrets).any(|r| r == obj.name) || (secrets && tls)
+                    references(s, secrets).any(|r| r == read_as) || (secrets && tls)
                 })
                 .map(|s| enabled(atom, s))
                 .collect();
@@ -740,7 +747,9 @@ impl<'a> Builder<'a> {
                 Some(Cond::All(all))
             }
             None if obj.kind == "NetworkPolicy" => Some(policies(&mut atom)),
-            None if obj.kind == "ConfigMap" && self.design.config_map(&obj.name).is_some() => {
+            None if obj.kind == "ConfigMap"
+                && self.design.config_map_rendered_as(&obj.name).is_some() =>
+            {
                 readers(&mut atom, false)
             }
             None if obj.kind == "Secret" && self.design.secret(&obj.name).is_some() => {

@@ -451,6 +451,7 @@ fn read_service(
                 name: cm.clone(),
                 data: plain.into_iter().to_map(),
                 residual: None,
+                hash_suffix: false,
             });
             s.config.env_from.push(EnvFrom::ConfigMap(cm));
         }

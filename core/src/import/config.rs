@@ -18,12 +18,25 @@ pub(super) fn namespace(d: &mut Design, ns: &core::Namespace) -> bool {
     true
 }
 
-/// A ConfigMap becomes one of the design's, data and all.
+/// A ConfigMap becomes one of the design's, data and all. One named as Kustomize's
+/// `configMapGenerator` names it (`<name>-<hash of its data>`, the hash checked) becomes
+/// `<name>` with [`ConfigMapDef::hash_suffix`], and the pods that read it read `<name>`.
 pub(super) fn config_map(d: &mut Design, name: &str, cm: &core::ConfigMap) -> bool {
+    let data = cm.data.clone().unwrap_or_default();
+    let stem = (name.len().checked_sub(11))
+        .and_then(|n| name.get(..n).filter(|stem| !stem.is_empty()))
+        .filter(|stem| crate::naming::generated_config_map(stem, &data) == name)
+        .filter(|stem| d.config_map(stem).is_none() && cm.binary_data.is_none());
+    if let Some(stem) = stem {
+        for s in &mut d.services {
+            s.rename_config_map(name, stem);
+        }
+    }
     d.config_maps.push(ConfigMapDef {
-        name: name.into(),
-        data: cm.data.clone().unwrap_or_default(),
+        name: stem.unwrap_or(name).into(),
+        data,
         residual: None,
+        hash_suffix: stem.is_some(),
     });
     true
 }

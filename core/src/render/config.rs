@@ -39,7 +39,7 @@ impl Renderer<'_> {
         {
             out.push(
                 Object::ConfigMap(core::ConfigMap {
-                    metadata: self.meta(&cm.name, Labels::new()),
+                    metadata: self.meta(&self.env.config_map_name(cm), Labels::new()),
                     data: non_empty_map(self.env.config_data(cm).into_owned()),
                     ..Default::default()
                 })

@@ -893,9 +893,9 @@ pub fn residual_owner(design: &Design, kind: &str, name: &str) -> Option<Residua
     match kind {
         "Namespace" => Some(ResidualOwner::Namespace),
         "Gateway" => Some(ResidualOwner::Gateway),
-        "ConfigMap" if design.config_maps.iter().any(|c| c.name == name) => {
-            Some(ResidualOwner::ConfigMap(name.into()))
-        }
+        "ConfigMap" => design
+            .config_map_rendered_as(name)
+            .map(|c| ResidualOwner::ConfigMap(c.name.clone())),
         "Secret" if design.secrets.iter().any(|c| c.name == name) => {
             Some(ResidualOwner::Secret(name.into()))
         }
@@ -954,6 +954,11 @@ impl<'d> ResidualOwners<'d> {
             "ConfigMap" if self.config_maps.contains(name) => {
                 Some(ResidualOwner::ConfigMap(name.into()))
             }
+            // A name generated from the data ([`ConfigMapDef::hash_suffix`]).
+            "ConfigMap" => self
+                .design
+                .config_map_rendered_as(name)
+                .map(|c| ResidualOwner::ConfigMap(c.name.clone())),
             "Secret" if self.secrets.contains(name) => Some(ResidualOwner::Secret(name.into())),
             _ => self.services.get(name)?.iter().find_map(|&i| {
                 let s = &self.design.services[i];

@@ -164,6 +164,56 @@ impl Renderer<'_> {
     }
 
     fn pod_template(&self, s: &Service) -> core::PodTemplateSpec {
+        let mut template = self.pod_template_as_named(s);
+        if let Some(spec) = &mut template.spec {
+            self.name_generated_config_maps(spec);
+        }
+        template
+    }
+
+    /// The pod's references to ConfigMaps whose rendered name is generated from their
+    /// data ([`ConfigMapDef::hash_suffix`]) name that: the variables of every container
+    /// and the volumes.
+    fn name_generated_config_maps(&self, spec: &mut core::PodSpec) {
+        let generated: BTreeMap<&str, String> = (self.design.config_maps.iter())
+            .filter(|c| c.hash_suffix)
+            .map(|c| (c.name.as_str(), self.env.config_map_name(c).into_owned()))
+            .to_map();
+        if generated.is_empty() {
+            return;
+        }
+        let rename = |name: &mut String| {
+            if let Some(to) = generated.get(name.as_str()) {
+                name.clone_from(to);
+            }
+        };
+        let containers =
+            (spec.containers.iter_mut()).chain(spec.init_containers.iter_mut().flatten());
+        for c in containers {
+            for v in c.env.iter_mut().flatten() {
+                if let Some(r) = v
+                    .value_from
+                    .as_mut()
+                    .and_then(|f| f.config_map_key_ref.as_mut())
+                {
+                    rename(&mut r.name);
+                }
+            }
+            for f in c.env_from.iter_mut().flatten() {
+                if let Some(r) = f.config_map_ref.as_mut() {
+                    rename(&mut r.name);
+                }
+            }
+        }
+        for v in spec.volumes.iter_mut().flatten() {
+            if let Some(cm) = v.config_map.as_mut() {
+                rename(&mut cm.name);
+            }
+        }
+    }
+
+    /// The pod template, naming ConfigMaps as the design does.
+    fn pod_template_as_named(&self, s: &Service) -> core::PodTemplateSpec {
         let mut annotations = Labels::new();
         // The checksum rolls serving pods when their config changes. A Job's pod
         // template is immutable (an apply that changes it fails while the Job exists),

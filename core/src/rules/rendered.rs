@@ -507,9 +507,12 @@ impl<'b> Index<'b> {
             // As `render::residual_owner` finds it, by name rather than by search.
             let owner = match o {
                 Object::Kept(_) => Owner::Kept,
-                _ if kind == "ConfigMap" && design.config_map(&name).is_some() => {
+                _ if let Some(cm) = design
+                    .config_map_rendered_as(&name)
+                    .filter(|_| kind == "ConfigMap") =>
+                {
                     Owner::Design(FieldPath {
-                        target: Target::ConfigMap(name.clone()),
+                        target: Target::ConfigMap(cm.name.clone()),
                         pointer: String::new(),
                     })
                 }

@@ -656,6 +656,7 @@ impl Source {
                     .into_iter()
                     .to_map(),
                 residual: None,
+                hash_suffix: false,
             }),
             Source::Secret => Edit::PutSecret(SecretDef {
                 name: name.into(),

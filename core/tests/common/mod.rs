@@ -406,7 +406,7 @@ prop_compose! {
         gateway in proptest::option::of((any::<bool>(), any::<bool>())),
     ) -> Design {
         let mut d = Design::default();
-        d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None  });
+        d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None, hash_suffix: false });
         d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()], residual: None  });
         for (i, mut s) in services.into_iter().enumerate() {
             s.name = format!("{}{i}", s.name); // unique, however odd

@@ -41,6 +41,7 @@ fn baseline() -> Design {
         name: "api-config".into(),
         data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
         residual: None,
+        hash_suffix: false,
     });
     d.secrets.push(SecretDef {
         name: "api-secrets".into(),
