@@ -3,7 +3,7 @@
 //! each Secret (values never enter a design). Every input is a [`Field`], so a finding
 //! about a key focuses it.
 
-use crate::fields::Field;
+use crate::fields::{Check, Field};
 use crate::state::{use_app, Side};
 use kubeprint_core::edit::{Edit, Target};
 use kubeprint_core::input::FieldKind as K;
@@ -143,6 +143,10 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                 }
             </For>
             <NewKey cm=name.clone() />
+            <Check
+                label="Name it by a hash of its data, as Kustomize's configMapGenerator does: a changed value is a new ConfigMap, which rolls its pods"
+                path=FieldPath { target: Target::ConfigMap(name.clone()), pointer: "/hash_suffix".into() }
+            />
             <button class="danger" data-testid=format!("remove-config-map-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveConfigMap(remove.clone())).is_ok() {
                     app.notice.set(Some(format!("Removed ConfigMap {remove}: Ctrl+Z brings it back")));

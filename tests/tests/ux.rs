@@ -524,6 +524,7 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
         name: "shared-config".into(),
         data: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
         residual: None,
+        hash_suffix: false,
     });
     let grace = |id| FieldPath::service(id, "/timing/grace_period_seconds").to_string();
     let kind = |id| FieldPath::service(id, "/kind").to_string();
@@ -1608,8 +1609,23 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
         .await;
     other.close().await;
 
-    // Prod's value cleared: the design's again.
+    // Named by its data, as Kustomize's generator names it: prod's ConfigMap is
+    // `fastapi-app-env-<hash>`.
     page.click("share-close").await;
+    page.click("config_maps/fastapi-app-env/hash_suffix").await;
+    let named = page
+        .wait_text("yaml", "the generated name", |t| {
+            t.contains("name: fastapi-app-env-")
+        })
+        .await;
+    let hash = named
+        .split("name: fastapi-app-env-")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_default();
+    assert_eq!(hash.len(), 10, "{named}");
+
+    // Prod's value cleared: the design's again.
     let field = page.find(own).await;
     field.click().await.unwrap();
     field.send_keys(&ctrl("a")).await.unwrap();
