@@ -12,6 +12,11 @@ pub enum FieldKind {
     Text,
     /// Text that is `None` when empty.
     OptionalText,
+    /// Text kept exactly as typed, spaces and line breaks at its ends included (a
+    /// ConfigMap value: a config file ends with its newline).
+    Verbatim,
+    /// [`FieldKind::Verbatim`] that is `None` when empty.
+    OptionalVerbatim,
     /// A whole number.
     Count,
     /// A whole number or empty for `None`.
@@ -135,6 +140,8 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
                 .map_err(|e| e.to_string())
         }
         FieldKind::Text => Ok(json!(text)),
+        FieldKind::Verbatim => Ok(json!(raw)),
+        FieldKind::OptionalVerbatim => Ok(if raw.is_empty() { Value::Null } else { json!(raw) }),
         FieldKind::OptionalText => Ok(if text.is_empty() { Value::Null } else { json!(text) }),
         FieldKind::Count => count(text).map(|n| json!(n)),
         FieldKind::OptionalCount if text.is_empty() => Ok(Value::Null),
@@ -280,6 +287,19 @@ pub fn seconds(text: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verbatim_text_keeps_its_ends() {
+        let file = "server {\n  listen 8080;\n}\n";
+        assert_eq!(parse(FieldKind::Verbatim, file).unwrap(), json!(file));
+        assert_eq!(parse(FieldKind::Verbatim, "  a  ").unwrap(), json!("  a  "));
+        assert_eq!(parse(FieldKind::OptionalVerbatim, "").unwrap(), Value::Null);
+        assert_eq!(
+            parse(FieldKind::OptionalVerbatim, " \n").unwrap(),
+            json!(" \n")
+        );
+        assert_eq!(parse(FieldKind::Text, " a \n").unwrap(), json!("a"));
+    }
 
     #[test]
     fn seconds_accept_what_people_type() {

@@ -116,6 +116,17 @@ pub fn label_key(s: &str) -> Result<(), String> {
     label_value(name)
 }
 
+/// An Ingress rule's host, as the API server checks it: a DNS-1123 subdomain, optionally
+/// behind one `*.` wildcard label, and not an IP address.
+pub fn ingress_host(s: &str) -> Result<(), String> {
+    if s.parse::<std::net::IpAddr>().is_ok() {
+        return Err("must be a DNS name, not an IP address".into());
+    }
+    let name = s.strip_prefix("*.").unwrap_or(s);
+    dns1123_subdomain(name)
+        .map_err(|e| format!("{e} (a host name only: no scheme, port or path; `*.` may start it)"))
+}
+
 /// A key of a ConfigMap's or Secret's data (the API server's `IsConfigMapKey`): 1 to
 /// 253 of letters, digits, '-', '_' and '.', and neither `.`, `..` nor starting `..`.
 pub fn config_key(s: &str) -> Result<(), String> {
@@ -148,6 +159,24 @@ pub fn c_identifier(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ingress_hosts_follow_the_api_server() {
+        for good in ["shop.example.com", "*.example.com", "localhost"] {
+            assert!(ingress_host(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "Shop.Example.COM",
+            "https://shop.example.com",
+            "shop example.com",
+            "shop.example.com:443",
+            "10.0.0.1",
+            "*",
+            "a.*.example.com",
+        ] {
+            assert!(ingress_host(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn config_keys_follow_the_api_server() {

@@ -947,7 +947,10 @@ fn an_ingress_host_of_an_environment_becomes_its_override() {
 /// one whose suffix is not its data's hash keeps its whole name.
 #[test]
 fn a_generated_configmap_name_is_recognised_by_its_hash() {
-    let data = [("LOG_LEVEL", "info"), ("checkout-url", "http://checkout:8080")];
+    let data = [
+        ("LOG_LEVEL", "info"),
+        ("checkout-url", "http://checkout:8080"),
+    ];
     let map: BTreeMap<String, String> = (data.iter())
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
@@ -955,7 +958,10 @@ fn a_generated_configmap_name_is_recognised_by_its_hash() {
     let text = configured("shop", &data).replace("storefront-config", &generated);
     let r = import::kubernetes(&text);
     let cm = &r.design.config_maps[0];
-    assert_eq!((cm.name.as_str(), cm.hash_suffix), ("storefront-config", true));
+    assert_eq!(
+        (cm.name.as_str(), cm.hash_suffix),
+        ("storefront-config", true)
+    );
     let s = r.design.service_named("storefront").unwrap();
     assert_eq!(
         s.config.env_from,
@@ -968,7 +974,10 @@ fn a_generated_configmap_name_is_recognised_by_its_hash() {
     let edited = text.replace("LOG_LEVEL: \"info\"", "LOG_LEVEL: \"warn\"");
     let r = import::kubernetes(&edited);
     let cm = &r.design.config_maps[0];
-    assert_eq!((cm.name.as_str(), cm.hash_suffix), (generated.as_str(), false));
+    assert_eq!(
+        (cm.name.as_str(), cm.hash_suffix),
+        (generated.as_str(), false)
+    );
     let env = &r.design.environments[0].name;
     assert_eq!(rendered(&r.design, env), input(&edited));
 }

@@ -102,6 +102,45 @@ pub(super) fn environment(cx: &mut Ctx) {
             );
         }
     }
+    data_keys(cx);
+}
+
+/// KP401 for the keys of ConfigMaps (as this environment has them) and Secrets: the API
+/// server's data keys, each once.
+fn data_keys(cx: &mut Ctx) {
+    let (design, env) = (cx.design, cx.env);
+    for cm in &design.config_maps {
+        for k in env.config_data(cm).keys() {
+            if let Err(e) = names::config_key(k) {
+                let at = config_key(env, &cm.name, k);
+                cx.report(
+                    &INVALID_NAME,
+                    None,
+                    at,
+                    format!("ConfigMap `{}` key `{k}` {e}", cm.name),
+                );
+            }
+        }
+    }
+    for sec in &design.secrets {
+        for (i, k) in sec.keys.iter().enumerate() {
+            let problem = match names::config_key(k) {
+                Err(e) => e,
+                Ok(()) if sec.keys[..i].contains(k) => "is listed twice".into(),
+                Ok(()) => continue,
+            };
+            let at = FieldPath {
+                target: Target::Secret(sec.name.clone()),
+                pointer: format!("/keys/{i}"),
+            };
+            cx.report(
+                &INVALID_NAME,
+                None,
+                at,
+                format!("Secret `{}` key `{k}` {problem}", sec.name),
+            );
+        }
+    }
 }
 
 /// The name checks of one deployed (effective) service that read only the service and
@@ -110,6 +149,30 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     port_names(cx, s);
     env_names(cx, s);
     pod_names(cx, s);
+    ingress_host(cx, s);
+}
+
+/// KP401 for the host of the service's Ingress here (the environment's own, when it
+/// sets one).
+fn ingress_host(cx: &mut Ctx, s: &Service) {
+    let Some(route) = s.exposure.ingress.as_ref().filter(|r| !r.host.is_empty()) else {
+        return;
+    };
+    let Err(e) = names::ingress_host(&route.host) else {
+        return;
+    };
+    let own = (cx.env.overrides.get(&s.id)).is_some_and(|o| o.ingress_host.is_some());
+    let at = if own {
+        FieldPath::environment(&cx.env.name, &format!("/overrides/{}/ingress_host", s.id.0))
+    } else {
+        svc(s, "/exposure/ingress/host")
+    };
+    cx.report(
+        &INVALID_NAME,
+        Some(s),
+        at,
+        format!("Ingress host `{}` {e}", route.host),
+    );
 }
 
 /// KP401, KP402 and KP404 for the pod's other containers and its volumes: container

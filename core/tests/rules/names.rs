@@ -26,6 +26,55 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| d.config_maps[0].name = "API config".into(),
             no_change,
         ),
+        // Data keys, the design's and an environment's own, and a Secret's.
+        fx(
+            "KP401",
+            |d| {
+                (d.config_maps[0].data).insert("log level".into(), "info".into());
+            },
+            |d| {
+                (d.config_maps[0].data).insert("log.level".into(), "info".into());
+            },
+        ),
+        fx(
+            "KP401",
+            |d| {
+                let values = [("APP WORKERS".to_string(), "4".to_string())].into();
+                env(d, "prod")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+            |d| {
+                let values = [("APP_WORKERS".to_string(), "4".to_string())].into();
+                env(d, "prod")
+                    .config_values
+                    .insert("api-config".into(), values);
+            },
+        ),
+        fx(
+            "KP401",
+            |d| d.secrets[0].keys.push("DB_PASSWORD".into()),
+            |d| d.secrets[0].keys.push("DB_USER".into()),
+        ),
+        // An Ingress host, the service's and prod's own.
+        fx(
+            "KP401",
+            |d| api(d).exposure.ingress.as_mut().unwrap().host = "https://Shop.example.com".into(),
+            |d| api(d).exposure.ingress.as_mut().unwrap().host = "*.shop.example.com".into(),
+        ),
+        fx(
+            "KP401",
+            |d| {
+                let id = api(d).id;
+                let o = env(d, "prod").overrides.entry(id).or_default();
+                o.ingress_host = Some("shop.example.com:443".into());
+            },
+            |d| {
+                let id = api(d).id;
+                let o = env(d, "prod").overrides.entry(id).or_default();
+                o.ingress_host = Some("shop.example.com".into());
+            },
+        ),
         fx(
             "KP402",
             |d| {
