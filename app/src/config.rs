@@ -39,11 +39,11 @@ pub fn ConfigPage() -> impl IntoView {
                 <For each=move || maps.get() key=|n| n.clone() let:name>
                     <ConfigMapSection name />
                 </For>
-                <NewObject secret=false />
+                <section class="section"><NewObject secret=false /></section>
                 <For each=move || secrets.get() key=|n| n.clone() let:name>
                     <SecretSection name />
                 </For>
-                <NewObject secret=true />
+                <section class="section"><NewObject secret=true /></section>
             </div>
         </aside>
     }
@@ -64,20 +64,31 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             let Some(map) = cm.with_value(|n| d.config_map(n)) else {
                 return Vec::new();
             };
-            let mut keys: Vec<String> = map.data.keys().cloned().collect();
+            let mut keys: Vec<(String, bool)> =
+                map.data.keys().map(|k| (k.clone(), false)).collect();
             let own = (d.environment(&env))
                 .and_then(|env| cm.with_value(|n| env.config_values.get(n)))
                 .into_iter()
                 .flat_map(|v| v.keys())
                 .filter(|k| !map.data.contains_key(*k));
-            keys.extend(own.cloned());
+            keys.extend(own.map(|k| (k.clone(), true)));
             keys.into_iter()
-                .map(|k| (env.clone(), k))
+                .map(|(k, only_here)| (env.clone(), k, only_here))
                 .collect::<Vec<_>>()
         })
     });
     let remove_key = move |key: String| {
         let name = cm.get_value();
+        // Then the focus goes to the next key's value, or to adding one.
+        let next = keys.with_untracked(|keys| {
+            let at = keys.iter().position(|(_, k, _)| *k == key)?;
+            let (_, next, _) = keys
+                .get(at + 1)
+                .or_else(|| at.checked_sub(1).and_then(|i| keys.get(i)))?;
+            Some(format!("[id=\"{}\"]", FieldPath::config_value(&name, next)))
+        });
+        let next = next.unwrap_or_else(|| format!("input[data-testid=\"new-key-{name}\"]"));
+        request_animation_frame(move || crate::modal::focus_selector(&next));
         let mut edits = Vec::new();
         app.editor.with_untracked(|e| {
             let d = &e.design;
@@ -121,23 +132,29 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             </div>
             <For each=move || keys.get() key=|k| k.clone() let:row>
                 {
-                    let (env, key) = row;
+                    let (env, key, only_here) = row;
                     let n = cm.get_value();
                     let design_path = FieldPath::config_value(&n, &key);
                     let own_path = FieldPath::environment_config_value(&env, &n, &key);
                     let label = format!("{key} in {env}");
+                    // A key only this environment has: no value for the others, which
+                    // an empty box would not tell from an empty value.
+                    let shared = if only_here { format!("(none: only {env} has this key)") } else { String::new() };
                     let gone = key.clone();
+                    // The remove button comes after the values (Tab order), drawn at
+                    // the row's top right.
                     view! {
                         <div class="config-key" data-key=key.clone()>
                             <div class="config-key-head">
                                 <code>{key.clone()}</code>
-                                <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
-                                    on:click=move |_| remove_key(gone.clone())>"✕"</button>
+                                {only_here.then(|| view! { <span class="only-here">{format!("only in {env}")}</span> })}
                             </div>
                             <div class="row">
-                                <Field label=key.clone() path=design_path kind=K::Text multiline=true />
-                                <Field label=label path=own_path kind=K::OptionalText multiline=true placeholder="(none)" />
+                                <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />
+                                <Field label=label path=own_path kind=K::OptionalVerbatim multiline=true placeholder="(none)" />
                             </div>
+                            <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
+                                on:click=move |_| remove_key(gone.clone())>"✕"</button>
                         </div>
                     }
                 }
@@ -150,6 +167,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             <button class="danger" data-testid=format!("remove-config-map-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveConfigMap(remove.clone())).is_ok() {
                     app.notice.set(Some(format!("Removed ConfigMap {remove}: Ctrl+Z brings it back")));
+                    request_animation_frame(|| crate::modal::focus_selector("input[data-testid=\"new-configmap\"]"));
                 }
             }>"Remove ConfigMap"</button>
         </section>
@@ -160,43 +178,56 @@ fn ConfigMapSection(name: String) -> impl IntoView {
 #[component]
 fn NewKey(cm: String) -> impl IntoView {
     let app = use_app();
-    let error = RwSignal::new(None::<String>);
     let testid = format!("new-key-{cm}");
-    let add = move |ev: leptos::ev::Event| {
-        let key = event_target_value(&ev).trim().to_string();
-        if key.is_empty() {
-            error.set(None);
-            return;
-        }
+    let add = move |key: String| {
         let taken = app.editor.with_untracked(|e| {
             e.design
                 .config_map(&cm)
                 .is_some_and(|c| c.data.contains_key(&key))
         });
-        let problem = if taken {
-            Some(format!("`{key}` is a key of {cm} already"))
-        } else {
-            kubeprint_core::names::config_key(&key)
-                .err()
-                .map(|m| format!("`{key}` {m}"))
-        };
-        error.set(problem.clone());
-        if problem.is_some() {
-            return;
+        if taken {
+            return Err(format!("`{key}` is a key of {cm} already"));
         }
+        kubeprint_core::names::config_key(&key).map_err(|m| format!("`{key}` {m}"))?;
         let path = FieldPath::config_value(&cm, &key);
         app.dispatch(Edit::Set {
             path: path.clone(),
             value: Value::from(""),
         });
-        event_target::<web_sys::HtmlInputElement>(&ev).set_value("");
-        let id = path.to_string();
-        request_animation_frame(move || crate::modal::focus_selector(&format!("[id=\"{id}\"]")));
+        Ok(format!("[id=\"{path}\"]"))
+    };
+    view! { <AddByName label="Add a key" testid placeholder="e.g. LOG_LEVEL, then Enter" add=Callback::new(add) /> }
+}
+
+/// An input that adds something by the name typed (on Enter or leaving it): `add` says
+/// why a name will not do, or adds and gives the selector of what to focus next.
+#[component]
+fn AddByName(
+    label: &'static str,
+    testid: String,
+    placeholder: &'static str,
+    add: Callback<String, Result<String, String>>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev).trim().to_string();
+        if name.is_empty() {
+            error.set(None);
+            return;
+        }
+        match add.run(name) {
+            Err(problem) => error.set(Some(problem)),
+            Ok(next) => {
+                error.set(None);
+                event_target::<web_sys::HtmlInputElement>(&ev).set_value("");
+                request_animation_frame(move || crate::modal::focus_selector(&next));
+            }
+        }
     };
     view! {
-        <label class="field new-key" class:invalid=move || error.read().is_some()>
-            <span class="label">"Add a key"</span>
-            <input type="text" data-testid=testid placeholder="e.g. LOG_LEVEL, then Enter" on:change=add />
+        <label class="field add-by-name" class:invalid=move || error.read().is_some()>
+            <span class="label">{label}</span>
+            <input type="text" data-testid=testid placeholder=placeholder on:change=on_change />
             <span class="error" role="alert">{move || error.get()}</span>
         </label>
     }
@@ -219,6 +250,7 @@ fn SecretSection(name: String) -> impl IntoView {
             <button class="danger" data-testid=format!("remove-secret-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveSecret(remove.clone())).is_ok() {
                     app.notice.set(Some(format!("Removed Secret {remove}: Ctrl+Z brings it back")));
+                    request_animation_frame(|| crate::modal::focus_selector("input[data-testid=\"new-secret\"]"));
                 }
             }>"Remove Secret"</button>
         </section>
@@ -230,28 +262,16 @@ fn SecretSection(name: String) -> impl IntoView {
 fn NewObject(secret: bool) -> impl IntoView {
     let app = use_app();
     let kind = if secret { "Secret" } else { "ConfigMap" };
-    let error = RwSignal::new(None::<String>);
-    let add = move |ev: leptos::ev::Event| {
-        let name = event_target_value(&ev).trim().to_string();
-        if name.is_empty() {
-            error.set(None);
-            return;
-        }
+    let add = move |name: String| {
         let taken = app.editor.with_untracked(|e| match secret {
             true => e.design.secret(&name).is_some(),
             false => e.design.config_map(&name).is_some(),
         });
-        let problem = if taken {
-            Some(format!("the design has a {kind} `{name}` already"))
-        } else {
-            kubeprint_core::names::dns1123_subdomain(&name)
-                .err()
-                .map(|m| format!("a {kind} name {m}"))
-        };
-        error.set(problem.clone());
-        if problem.is_some() {
-            return;
+        if taken {
+            return Err(format!("the design has a {kind} `{name}` already"));
         }
+        kubeprint_core::names::dns1123_subdomain(&name)
+            .map_err(|m| format!("a {kind} name {m}"))?;
         app.dispatch(if secret {
             Edit::PutSecret(SecretDef {
                 name: name.clone(),
@@ -264,23 +284,18 @@ fn NewObject(secret: bool) -> impl IntoView {
                 ..ConfigMapDef::default()
             })
         });
-        event_target::<web_sys::HtmlInputElement>(&ev).set_value("");
-        let testid = if secret {
-            format!("secret-{name}")
+        // Next: the new Secret's keys, or the new ConfigMap's first key.
+        Ok(if secret {
+            format!("[data-testid=\"secret-{name}\"] input")
         } else {
-            format!("new-key-{name}")
-        };
-        request_animation_frame(move || {
-            crate::modal::focus_selector(&format!(
-                "[data-testid=\"{testid}\"] input, input[data-testid=\"{testid}\"]"
-            ))
-        });
+            format!("input[data-testid=\"new-key-{name}\"]")
+        })
     };
-    view! {
-        <label class="field new-object" class:invalid=move || error.read().is_some()>
-            <span class="label">{format!("New {kind}")}</span>
-            <input type="text" data-testid=format!("new-{}", kind.to_lowercase()) placeholder="a name, then Enter" on:change=add />
-            <span class="error" role="alert">{move || error.get()}</span>
-        </label>
-    }
+    let label = if secret {
+        "New Secret"
+    } else {
+        "New ConfigMap"
+    };
+    let testid = format!("new-{}", kind.to_lowercase());
+    view! { <AddByName label testid placeholder="a name, then Enter" add=Callback::new(add) /> }
 }

@@ -559,14 +559,13 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
 #[component]
 fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
-    // Whether the service has an Ingress (whose host an environment may set): a memo,
-    // so that other edits do not draw these fields anew.
+    // The host of the service's Ingress, if it has one (an environment may set its own):
+    // a memo, so that other edits do not draw these fields anew.
     let routed = Memo::new(move |_| {
         let id = id.get();
         app.editor.with(|e| {
-            e.design
-                .service(id)
-                .is_some_and(|s| s.exposure.ingress.is_some())
+            let s = e.design.service(id)?;
+            s.exposure.ingress.as_ref().map(|r| r.host.clone())
         })
     });
     move || {
@@ -590,8 +589,8 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="Memory request" path=o("resources/memory_request") kind=K::Quantity />
                 <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
             </div>
-            {routed.then(|| view! {
-                <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder="(the service's)" />
+            {routed.map(|host| view! {
+                <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder=format!("(the service's: {host})") />
             })}
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
             <Choice label="Strategy here" path=o("strategy") options=choices(presets::STRATEGY_OVERRIDES) />

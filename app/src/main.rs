@@ -201,7 +201,12 @@ fn Header() -> impl IntoView {
                     }
                 </For>
             </nav>
-            <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys" on:click=move |_| { app.side.set(Side::Config); panes.show_inspector(); }>"{}"</button>
+            <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys" on:click=move |_| {
+                app.side.set(Side::Config);
+                panes.show_inspector();
+                // Into the page, whose fields are far from the top bar in Tab order.
+                request_animation_frame(|| modal::focus_selector(".config-page .sections :is(input, textarea)"));
+            }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>
             <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || app.notice.get()}</span>
             <span class="status" role="status" data-testid="status" title=move || app.status.get()>{move || app.status.get()}</span>

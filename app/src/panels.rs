@@ -111,8 +111,8 @@ pub fn Findings() -> impl IntoView {
     }
 }
 
-/// Show the field `path` names: select its service (or open the environments page) and
-/// ask for its input to be focused.
+/// Show the field `path` names: select its service (an override's too), or open the
+/// environments or config page, and ask for its input to be focused.
 fn show_field(path: &FieldPath) {
     let app = use_app();
     match &path.target {
@@ -120,6 +120,14 @@ fn show_field(path: &FieldPath) {
         // An environment's own ConfigMap value is edited beside the design's.
         Target::Environment(_) if path.pointer.starts_with("/config_values/") => {
             app.side.set(Side::Config)
+        }
+        // An override is edited in its service's inspector.
+        Target::Environment(_) if path.pointer.starts_with("/overrides/") => {
+            let id = (path.pointer.split('/').nth(2)).and_then(|n| n.parse().ok());
+            if let Some(id) = id {
+                app.select(Some(kubeprint_core::ServiceId(id)));
+                app.side.set(Side::Inspector);
+            }
         }
         Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
         Target::ConfigMap(_) | Target::Secret(_) => app.side.set(Side::Config),

@@ -1500,6 +1500,11 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     let page = open_design("config-values", &templates::stfc_fastapi()).await;
     page.click("env-prod").await;
     page.click("open-config").await;
+    // Opening the page moves the focus into it, to the first value.
+    page.wait_until("the first value focused", async |p| {
+        (p.focused().await == "config_maps/fastapi-app-env/data/APP_NAME").then(String::new)
+    })
+    .await;
     page.select("yaml-object", "ConfigMap/").await;
     page.wait_text("yaml", "prod's ConfigMap", |t| {
         t.contains("LOG_LEVEL: INFO") && t.ends_with("namespace: icat-api")
@@ -1546,7 +1551,7 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     press(&page, "\n").await;
     let problem = js(
         &page,
-        "return document.querySelector('.new-key .error').textContent",
+        "return document.querySelector('[data-testid=\"new-key-fastapi-app-env\"]').parentElement.querySelector('.error').textContent",
     )
     .await;
     assert!(
@@ -1567,6 +1572,13 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     press(&page, "[loggers]\nkeys=root").await;
     page.wait_text("yaml", "the file", |t| {
         t.contains("logging.ini: |-\n") && t.contains("    [loggers]\n    keys=root")
+    })
+    .await;
+    // A file ends with its line break, kept as typed when the field is left.
+    press(&page, "\n").await;
+    press(&page, &char::from(Key::Tab).to_string()).await;
+    page.wait_text("yaml", "the file's last line break", |t| {
+        t.contains("logging.ini: |\n    [loggers]\n    keys=root\n")
     })
     .await;
 
@@ -1595,6 +1607,10 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     .await;
     page.wait_text("yaml", "the key removed", |t| !t.contains("DB_PASSWORD"))
         .await;
+    page.wait_until("the next key's value focused", async |p| {
+        (p.focused().await == "config_maps/fastapi-app-env/data/DB_PORT").then(String::new)
+    })
+    .await;
 
     // Through a link, in a browser that never saw the design.
     page.click("share").await;
@@ -1667,6 +1683,21 @@ async fn an_ingress_host_is_set_for_one_environment() {
         t.contains("host: icat.dev.example.org") && !t.contains("icat.example.org")
     })
     .await;
+    // A URL is no host: the finding says so and leads back to the field.
+    let field = format!("environments/dev/overrides/{}/ingress_host", api.0);
+    page.type_into(&field, "https://icat.dev.example.org").await;
+    let finding = page
+        .wait_text("findings", "the bad host", |t| t.contains("KP401"))
+        .await;
+    assert!(finding.contains("no scheme, port or path"), "{finding}");
+    page.click("env-prod").await;
+    page.click("env-dev").await;
+    page.click_finding("KP401").await;
+    page.wait_until("the host focused", async |p| {
+        (p.focused().await == field).then(String::new)
+    })
+    .await;
+    page.type_into(&field, "icat.dev.example.org").await;
     page.click("env-prod").await;
     page.wait_text("yaml", "prod's host", |t| {
         t.contains("host: icat.example.org") && t.contains("namespace: icat-api")
