@@ -840,6 +840,8 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
         .unwrap()
         .config_values
         .is_empty());
+    // Named after dev's namespace `shop-dev` without dev: the system is `shop`.
+    assert_eq!(r.design.name, "shop");
     assert_eq!(
         r.design.config_map("storefront-config").unwrap().data["LOG_LEVEL"],
         "debug"

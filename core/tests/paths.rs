@@ -210,6 +210,14 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             });
         }),
         ("KP309", |d| d.config_maps.push(d.config_maps[0].clone())),
+        ("KP312", |d| {
+            d.secrets.push(SecretDef {
+                name: "order-service-tls".into(),
+                kind: "kubernetes.io/tls".into(),
+                keys: vec!["cert.pem".into()],
+                residual: None,
+            })
+        }),
         ("KP403", |d| d.name = "My System".into()),
         ("KP403", |d| {
             let env = &mut d.environments[0];

@@ -277,8 +277,14 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             return Err(format!("environment `{name}` is given twice"));
         }
     }
-    let base = kubernetes(base_text);
+    let mut base = kubernetes(base_text);
     something_imported(base_name, &base)?;
+    // A system named after its first environment's namespace (no part-of label) is
+    // named without that environment (`shop-dev` for dev is `shop`); imported again
+    // under that name, so that its residuals agree on `part-of`.
+    if let Some(system) = system_name(&base.design, base_name) {
+        base = super::kubernetes_as(base_text, &system);
+    }
     let mut design = base.design.clone();
     design.environments[0].name = base_name.to_string();
     design.environments[0].tier = tier_of(base_name);
@@ -396,6 +402,16 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         design,
         environments,
     })
+}
+
+/// The name of the system `design` (imported from environment `env`'s input) is, when
+/// it was named after that environment's namespace: the namespace without `-<env>`.
+fn system_name(design: &Design, env: &str) -> Option<String> {
+    let namespace = &design.environments.first()?.namespace;
+    let stem = (design.name == *namespace)
+        .then(|| namespace.strip_suffix(&format!("-{env}")))
+        .flatten()?;
+    Some(stem.to_string()).filter(|s| !s.is_empty())
 }
 
 /// Share out the objects kept whole, `kept[i]` being environment `i`'s own import's: one

@@ -398,6 +398,14 @@ UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
     instead: "Add a dependency edge from its callers (or remove the Service).",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
+SECRET_TYPE_KEYS = Rule {
+    code: "KP312", name: "secret_type_keys", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "A Secret of a built-in type must carry the keys its type requires: `kubernetes.io/tls` tls.crt and tls.key, `kubernetes.io/ssh-auth` ssh-privatekey, `kubernetes.io/dockerconfigjson` .dockerconfigjson, `kubernetes.io/dockercfg` .dockercfg, `kubernetes.io/basic-auth` username or password.",
+    why: "The API server refuses such a Secret, so the apply fails (and with it every object after it in a `kubectl apply`).",
+    bad: "type kubernetes.io/tls with keys cert, key",
+    instead: "Name its keys as the type requires (tls.crt, tls.key), or make it Opaque.",
+    source: "Kubernetes API validation (ValidateSecret); Kubernetes docs, Secret types",
+};
 ADDRESS_NOT_ALLOWED = Rule {
     code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
     summary: "An address in a service's configuration (an env value of any container, ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume, or a URL or `host:port` in a container's command or arguments, `--flag=value` read as its value) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",

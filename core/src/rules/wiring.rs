@@ -26,6 +26,52 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     addresses::environment(cx, deployed);
     monitoring::environment(cx, deployed);
     gateway::environment(cx);
+    secret_types(cx);
+}
+
+/// KP312: each Secret of a built-in type carries the keys its type requires.
+fn secret_types(cx: &mut Ctx) {
+    for sec in &cx.design.secrets {
+        let (all, any): (&[&str], &[&str]) = match sec.kind.as_str() {
+            "kubernetes.io/tls" => (&["tls.crt", "tls.key"], &[]),
+            "kubernetes.io/ssh-auth" => (&["ssh-privatekey"], &[]),
+            "kubernetes.io/dockerconfigjson" => (&[".dockerconfigjson"], &[]),
+            "kubernetes.io/dockercfg" => (&[".dockercfg"], &[]),
+            "kubernetes.io/basic-auth" => (&[], &["username", "password"]),
+            _ => continue,
+        };
+        let has = |k: &&str| sec.keys.iter().any(|have| have == k);
+        let mut missing: Vec<&str> = all.iter().filter(|k| !has(k)).copied().collect();
+        if !any.is_empty() && !any.iter().any(has) {
+            missing.push(any[0]);
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let needs = if any.is_empty() {
+            all.join(" and ")
+        } else {
+            any.join(" or ")
+        };
+        let at = FieldPath {
+            target: Target::Secret(sec.name.clone()),
+            pointer: "/keys".into(),
+        };
+        let mut keys = sec.keys.clone();
+        keys.extend(missing.iter().map(|k| k.to_string()));
+        let fix = set_fix(
+            format!("Add {} to `{}`", missing.join(" and "), sec.name),
+            at.clone(),
+            json!(keys),
+        );
+        let message = format!(
+            "Secret `{}` is of type {} and lacks {}: it needs {needs}",
+            sec.name,
+            sec.kind,
+            missing.join(" and ")
+        );
+        cx.report(&SECRET_TYPE_KEYS, None, at, message).fix = fix;
+    }
 }
 
 /// The environment's deployed services as the checks of one service look at the others:

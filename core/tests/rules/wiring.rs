@@ -170,6 +170,28 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP312",
+            |d| {
+                d.secrets[0].kind = "kubernetes.io/tls".into();
+                d.secrets[0].keys = vec!["tls.crt".into(), "key.pem".into()];
+            },
+            |d| {
+                d.secrets[0].kind = "kubernetes.io/tls".into();
+                d.secrets[0].keys = vec!["tls.crt".into(), "tls.key".into()];
+            },
+        ),
+        fx(
+            "KP312",
+            |d| {
+                d.secrets[0].kind = "kubernetes.io/basic-auth".into();
+                d.secrets[0].keys = vec!["token".into()];
+            },
+            |d| {
+                d.secrets[0].kind = "kubernetes.io/basic-auth".into();
+                d.secrets[0].keys = vec!["password".into()];
+            },
+        ),
+        fx(
             "KP306",
             |d| {
                 api(d).config.env.push(EnvVar::literal("LOG_LEVEL", "info"));
