@@ -357,7 +357,7 @@ pub fn ImportDialog() -> impl IntoView {
                     >
                         <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its namespace and overlay are named after it)."</p>
                         <table class="import-envs" data-testid="import-envs">
-                            <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Remove"</span></th></tr></thead>
+                            <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Order"</span></th><th><span class="sr-only">"Remove"</span></th></tr></thead>
                             <tbody>
                                 <For
                                     each=rows
@@ -373,6 +373,18 @@ pub fn ImportDialog() -> impl IntoView {
                                                         app.import_envs.update(|envs| if let Some(e) = envs.get_mut(i) { e.name = name });
                                                     } /></td>
                                                 <td class="file">{input.file.clone()}</td>
+                                                // The first file is the design: moving one up makes it
+                                                // the base the others' differences are read against.
+                                                <td>{(i > 0).then(|| view! {
+                                                    <button data-testid="import-env-up" title="Move up (the first file is the design)"
+                                                        aria-label=format!("Move {} up", input.file)
+                                                        on:click=move |_| {
+                                                            app.import_envs.update(|envs| if i < envs.len() { envs.swap(i - 1, i) });
+                                                            request_animation_frame(move || crate::modal::focus_selector(&format!(
+                                                                "[data-testid=\"import-envs\"] tbody tr:nth-child({i}) [data-testid=\"import-env-name\"]"
+                                                            )));
+                                                        }>"↑"</button>
+                                                })}</td>
                                                 <td><button data-testid="import-env-remove" title=format!("Leave {} out", input.file)
                                                     aria-label=format!("Remove {}", input.file)
                                                     on:click=move |_| {

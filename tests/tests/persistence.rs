@@ -750,6 +750,25 @@ async fn several_files_import_as_the_environments_of_one_design() {
         "import-env-name",
         "the first name, to check"
     );
+    // Prod first instead (the first file is the design): imported again in that order,
+    // the focus following the file; then back.
+    page.click("import-env-up").await;
+    page.wait_text("import-summary", "prod first", |t| {
+        t.contains("(`prod`, `staging`)")
+    })
+    .await;
+    assert_eq!(values(&page, "import-env-name").await, ["prod", "staging"]);
+    let focused = page
+        .client
+        .execute("return document.activeElement.value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "prod", "the moved file's name has the focus");
+    page.click("import-env-up").await;
+    page.wait_text("import-summary", "staging first again", |t| {
+        t.contains("(`staging`, `prod`)")
+    })
+    .await;
     let reports = page.text("import-envs").await;
     assert!(
         reports.contains("staging.yaml") && reports.contains("prod.yaml"),
