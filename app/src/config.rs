@@ -126,6 +126,8 @@ fn ConfigMapSection(name: String) -> impl IntoView {
     view! {
         <section class="section config-map" id=format!("config_maps/{name}") data-testid=format!("config-map-{name}")>
             <h3>"ConfigMap " <code>{name.clone()}</code></h3>
+            // Renamed when left or on Enter: its readers follow the new name.
+            <Field label="Name (its readers follow)" path=FieldPath { target: Target::ConfigMap(name.clone()), pointer: "/name".into() } kind=K::Text on_commit=true />
             <div class="row config-columns" aria-hidden="true">
                 <span>"Every environment"</span>
                 <span>{move || format!("{}'s own (empty: every environment's)", app.env.get())}</span>

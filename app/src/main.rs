@@ -204,8 +204,16 @@ fn Header() -> impl IntoView {
             <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys" on:click=move |_| {
                 app.side.set(Side::Config);
                 panes.show_inspector();
-                // Into the page, whose fields are far from the top bar in Tab order.
-                request_animation_frame(|| modal::focus_selector(".config-page .sections :is(input, textarea)"));
+                // Into the page, whose fields are far from the top bar in Tab order: its
+                // first value, else (no key yet) its first field.
+                request_animation_frame(|| {
+                    let first_value = ".config-page .config-key textarea";
+                    let found = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.query_selector(first_value).ok().flatten())
+                        .is_some();
+                    modal::focus_selector(if found { first_value } else { ".config-page .sections input" });
+                });
             }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>
             <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || app.notice.get()}</span>

@@ -459,7 +459,29 @@ impl Design {
             }
             Target::ConfigMap(name) => {
                 let i = index_named(&self.config_maps, name, "ConfigMap", |c| &c.name)?;
-                self.config_maps[i] = set_in(&self.config_maps[i], &path.pointer, value, &at)?;
+                let updated = set_in(&self.config_maps[i], &path.pointer, value, &at)?;
+                if updated.name != *name {
+                    // A renamed ConfigMap is read by its new name, and keeps the values
+                    // environments have of their own.
+                    crate::names::dns1123_subdomain(&updated.name).map_err(|m| {
+                        EditError::Invalid {
+                            path: at.clone(),
+                            message: format!("a ConfigMap's name {m}"),
+                        }
+                    })?;
+                    if self.config_map(&updated.name).is_some() {
+                        return Err(EditError::Duplicate(updated.name));
+                    }
+                    for s in &mut self.services {
+                        s.rename_config_map(name, &updated.name);
+                    }
+                    for env in &mut self.environments {
+                        if let Some(values) = env.config_values.remove(name) {
+                            env.config_values.insert(updated.name.clone(), values);
+                        }
+                    }
+                }
+                self.config_maps[i] = updated;
             }
             Target::Secret(name) => {
                 let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;

@@ -391,3 +391,46 @@ fn a_configmap_named_by_its_data_is_read_by_that_name() {
     assert_eq!(render(&design, "prod").to_yaml(), before);
     assert!(!file::to_json(&design).contains("hash_suffix"));
 }
+
+/// A renamed ConfigMap is read by its new name and keeps each environment's own values;
+/// a name that is taken or is no DNS subdomain is refused and changes nothing.
+#[test]
+fn a_renamed_configmap_is_read_by_its_new_name() {
+    let mut design = templates::stfc_fastapi();
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment_config_value("prod", "fastapi-app-env", "LOG_LEVEL"),
+            value: json!("WARNING"),
+        })
+        .unwrap();
+    let rename = |to: &str| Edit::Set {
+        path: FieldPath {
+            target: Target::ConfigMap("fastapi-app-env".into()),
+            pointer: "/name".into(),
+        },
+        value: json!(to),
+    };
+    design.config_maps.push(ConfigMapDef {
+        name: "taken".into(),
+        ..ConfigMapDef::default()
+    });
+    for (bad, why) in [("taken", "taken"), ("API env", "lowercase")] {
+        let before = design.clone();
+        let err = design.apply(rename(bad)).unwrap_err().to_string();
+        assert!(err.contains(why) || err.contains("already"), "{bad}: {err}");
+        assert_eq!(design, before);
+    }
+    design.apply(rename("api-env")).unwrap();
+    assert!(design.config_map("fastapi-app-env").is_none());
+    let api = design.service_named("fastapi-app").unwrap();
+    let reads: Vec<&str> = render::references(api, false).collect();
+    assert!(
+        reads.contains(&"api-env") && !reads.contains(&"fastapi-app-env"),
+        "{reads:?}"
+    );
+    let prod = config_map_in(&design, "prod", "api-env");
+    assert_eq!(prod["data"]["LOG_LEVEL"], "WARNING");
+    assert!(rules::validate(&design, "prod")
+        .iter()
+        .all(|f| f.code != "KP305"));
+}

@@ -1641,6 +1641,16 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
         .unwrap_or_default();
     assert_eq!(hash.len(), 10, "{named}");
 
+    // Renamed, the ConfigMap is read by its new name and keeps prod's value.
+    page.type_into("config_maps/fastapi-app-env/name", "api-env")
+        .await;
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the renamed ConfigMap", |t| {
+        t.contains("name: api-env-") && t.contains("LOG_LEVEL: WARNING")
+    })
+    .await;
+    let own = "environments/prod/config_values/api-env/LOG_LEVEL";
+
     // Prod's value cleared: the design's again.
     let field = page.find(own).await;
     field.click().await.unwrap();
