@@ -1586,6 +1586,10 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     page.type_into("new-key-fastapi-app-env", "DB_PASSWORD")
         .await;
     press(&page, "\n").await;
+    page.wait_until("the secret-like key's value focused", async |p| {
+        (p.focused().await == "config_maps/fastapi-app-env/data/DB_PASSWORD").then(String::new)
+    })
+    .await;
     press(&page, "hunter2").await;
     page.wait_text("findings", "KP609", |t| t.contains("KP609"))
         .await;
