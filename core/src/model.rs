@@ -402,6 +402,54 @@ pub struct Environment {
     /// add the key (see [`Environment::config_data`]).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub config_values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Labels every object of this environment carries (an overlay's `labels:` or
+    /// `commonLabels:`, say `env: prod`), and how far into the objects they reach.
+    #[serde(skip_serializing_if = "CommonLabels::is_empty")]
+    pub common_labels: CommonLabels,
+}
+
+/// Labels an environment puts on every object it renders, as a Kustomize overlay's
+/// `labels:` entry does (`commonLabels:` is [`LabelReach::Selectors`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CommonLabels {
+    /// The labels, by key. (Without any, an environment leaves its `common_labels` out.)
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Where they are written besides each object's own labels.
+    pub reach: LabelReach,
+}
+
+impl CommonLabels {
+    /// No label to add.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Whether pods (the workloads' pod templates) carry the labels too.
+    pub fn on_pods(&self) -> bool {
+        !self.is_empty() && self.reach != LabelReach::Objects
+    }
+
+    /// Whether the selectors that pick a service's pods select by them too.
+    pub fn in_selectors(&self) -> bool {
+        !self.is_empty() && self.reach == LabelReach::Selectors
+    }
+}
+
+/// How far an environment's [`CommonLabels`] reach into its objects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelReach {
+    /// Each object's `metadata.labels` only (Kustomize's `labels:` as it defaults).
+    #[default]
+    Objects,
+    /// The pod templates too (`includeTemplates: true`).
+    Pods,
+    /// The pod templates and every selector of a service's pods
+    /// (`includeSelectors: true`, or `commonLabels:`). A workload's selector cannot
+    /// change once it exists, so these labels are chosen before the first deploy.
+    Selectors,
 }
 
 /// How Prometheus finds an environment's metrics endpoints.
@@ -463,6 +511,7 @@ impl Default for Environment {
             gateway: None,
             kept_objects: Vec::new(),
             config_values: BTreeMap::new(),
+            common_labels: CommonLabels::default(),
         }
     }
 }
@@ -535,7 +584,7 @@ pub fn deployed(design: &Design, env: &Environment) -> Vec<Service> {
 
 /// [`effective`], without copying a service the environment does not override.
 pub fn effective_ref<'s>(service: &'s Service, env: &Environment) -> Cow<'s, Service> {
-    if env.overrides.contains_key(&service.id) {
+    if env.overrides.contains_key(&service.id) || env.common_labels.in_selectors() {
         Cow::Owned(effective(service, env))
     } else {
         Cow::Borrowed(service)
@@ -546,6 +595,15 @@ pub fn effective_ref<'s>(service: &'s Service, env: &Environment) -> Cow<'s, Ser
 /// environment's override applied. Rules and rendering both read this.
 pub fn effective(service: &Service, env: &Environment) -> Service {
     let mut s = service.clone();
+    // Labels every object here carries that reach selectors select this service's pods
+    // by as well (an overlay's `commonLabels:`).
+    if env.common_labels.in_selectors() {
+        if s.selector.is_empty() {
+            s.selector = BTreeMap::from([("app.kubernetes.io/name".into(), s.name.clone())]);
+        }
+        let labels = &env.common_labels.labels;
+        (s.selector).extend(labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
     let Some(o) = env.overrides.get(&service.id) else {
         return s;
     };

@@ -193,6 +193,9 @@ impl Residual {
         for change in &self.0 {
             change.apply(rendered);
         }
+        for change in &self.0 {
+            change.prune_emptied_labels(rendered);
+        }
     }
 }
 
@@ -244,6 +247,36 @@ impl Change {
 }
 
 impl Change {
+    /// A label the input left out that leaves no label behind leaves no `labels` map
+    /// either, nor an empty `metadata` around it: the input had none there. (Another
+    /// environment renders the same object with labels of its own, say an overlay's
+    /// `env: dev` on its pod templates, that this one does not add.)
+    fn prune_emptied_labels(&self, root: &mut Value) {
+        let [outer @ .., Step::Member(meta), Step::Member(labels), Step::Member(_)] =
+            self.at.0.as_slice()
+        else {
+            return;
+        };
+        if self.now.is_some() || meta != "metadata" || labels != "labels" {
+            return;
+        }
+        let Some(Value::Object(parent)) = walk_mut(root, outer) else {
+            return;
+        };
+        let Some(Value::Object(metadata)) = parent.get_mut("metadata") else {
+            return;
+        };
+        if metadata
+            .get("labels")
+            .is_some_and(|l| l.as_object().is_some_and(|l| l.is_empty()))
+        {
+            metadata.remove("labels");
+            if metadata.is_empty() {
+                parent.remove("metadata");
+            }
+        }
+    }
+
     /// An annotation whose value Kubeprint derives (a digest of the pod's config) and
     /// the input left out stays left out: its value changing (an environment's own
     /// config, an edited ConfigMap) is no edit of it, so today's value counts as the one
@@ -463,7 +496,17 @@ fn merge3(ours: Option<&Value>, base: Option<&Value>, theirs: Option<&Value>) ->
                 o.keys().chain(b.keys()).chain(t.keys()).to_set();
             let mut out = Map::new();
             for k in keys {
-                if let Some(v) = merge3(o.get(k), b.get(k), t.get(k)) {
+                let Some(v) = merge3(o.get(k), b.get(k), t.get(k)) else {
+                    continue;
+                };
+                // Labels (or metadata) left empty by the merge were not the input's: an
+                // empty map there is written only when the input had one.
+                let emptied = matches!(k.as_str(), "labels" | "annotations" | "metadata")
+                    && v.as_object().is_some_and(Map::is_empty)
+                    && t.get(k)
+                        .and_then(Value::as_object)
+                        .is_none_or(|t| !t.is_empty());
+                if !emptied {
                     out.insert(k.clone(), v);
                 }
             }

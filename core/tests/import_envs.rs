@@ -983,3 +983,227 @@ fn a_generated_configmap_name_is_recognised_by_its_hash() {
     let env = &r.design.environments[0].name;
     assert_eq!(rendered(&r.design, env), input(&edited));
 }
+
+/// A web front end and an API, as a Kustomize overlay builds them for `namespace` with
+/// `labels` on every object (`labels:` or `commonLabels:`): on the pod templates when
+/// `pods`, in every selector too when `selectors`, as Kustomize writes them (a
+/// NetworkPolicy's pod selectors included).
+fn labelled(namespace: &str, labels: &[(&str, &str)], pods: bool, selectors: bool) -> String {
+    let pairs = |indent: usize, on: bool| -> String {
+        (labels.iter())
+            .filter(|_| on)
+            .map(|(k, v)| format!("{}{k}: {v}\n", " ".repeat(indent)))
+            .collect()
+    };
+    let (meta, tmpl, sel) = (
+        pairs(4, true),
+        pairs(8, pods || selectors),
+        pairs(6, selectors),
+    );
+    let mut out = String::new();
+    for (name, image, port) in [
+        ("web", "ghcr.io/acme/web:5.0.3", 3000),
+        ("api", "ghcr.io/acme/api:2.9.0", 8080),
+    ] {
+        out.push_str(&format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: {name}
+{meta}spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+{sel}  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+{tmpl}    spec:
+      containers:
+        - name: {name}
+          image: {image}
+          ports:
+            - name: http
+              containerPort: {port}
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: {name}
+{meta}spec:
+  selector:
+    app.kubernetes.io/name: {name}
+{sel_svc}  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+",
+            sel_svc = pairs(4, selectors),
+        ));
+    }
+    out.push_str(&format!(
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: web-config-reader
+  namespace: {namespace}
+  labels:
+{meta}rules:
+  - apiGroups: [\"\"]
+    resources: [configmaps]
+    verbs: [get, list]
+"
+    ));
+    out
+}
+
+/// Labels that an overlay puts on every object of its environment (`env: prod`) are
+/// that environment's, as far as they reach (objects, pods, selectors), instead of
+/// every object's difference: the environments merge, render exactly as their inputs,
+/// survive a link, and an edit of them after the import reaches every object.
+#[test]
+fn labels_an_overlay_puts_on_every_object_are_the_environments() {
+    let dev = labelled("shop-dev", &[("env", "dev")], false, false);
+    let staging = labelled("shop-staging", &[("env", "staging")], true, false);
+    let prod = labelled(
+        "shop",
+        &[("env", "prod"), ("example.com/tier", "gold")],
+        true,
+        true,
+    );
+    let r = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
+    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
+        assert_exact(&r, env, text);
+    }
+    let common = |d: &Design, env: &str| d.environment(env).unwrap().common_labels.clone();
+    assert_eq!(common(&r.design, "dev").reach, LabelReach::Objects);
+    assert_eq!(common(&r.design, "staging").reach, LabelReach::Pods);
+    let prod_labels = common(&r.design, "prod");
+    assert_eq!(prod_labels.reach, LabelReach::Selectors);
+    assert_eq!(
+        prod_labels.labels,
+        BTreeMap::from([
+            ("env".to_string(), "prod".to_string()),
+            ("example.com/tier".to_string(), "gold".to_string())
+        ])
+    );
+    // The design holds each service's own selector, the Role once.
+    let web = r.design.service_named("web").unwrap();
+    assert_eq!(
+        web.selector,
+        BTreeMap::from([("app.kubernetes.io/name".to_string(), "web".to_string())])
+    );
+    assert_eq!(r.design.extra_objects.len(), 1);
+    let merged = &r
+        .environments
+        .iter()
+        .find(|e| e.environment == "prod")
+        .unwrap()
+        .merged;
+    assert!(
+        merged
+            .iter()
+            .any(|m| m.contains("pods and selectors included: `env: prod`")),
+        "{merged:?}"
+    );
+
+    // Through a link, the same design.
+    let opened = link::decode(&link::link("https://kubeprint.example/", &r.design)).unwrap();
+    assert_eq!(opened, r.design);
+
+    // Edited after the import and the link: prod's value on every prod object and its
+    // selectors; dev and staging as they were.
+    let mut design = opened;
+    let (dev_before, staging_before) = (
+        render(&design, "dev").to_yaml(),
+        render(&design, "staging").to_yaml(),
+    );
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment("prod", "/common_labels/labels/env"),
+            value: "production".into(),
+        })
+        .unwrap();
+    let prod_now = rendered(&design, "prod");
+    for (k, o) in &prod_now {
+        assert_eq!(o["metadata"]["labels"]["env"], "production", "{k:?}");
+    }
+    let api = &prod_now[&("Deployment".into(), "shop".into(), "api".into())];
+    assert_eq!(api["spec"]["selector"]["matchLabels"]["env"], "production");
+    assert_eq!(
+        api["spec"]["template"]["metadata"]["labels"]["env"],
+        "production"
+    );
+    let svc = &prod_now[&("Service".into(), "shop".into(), "api".into())];
+    assert_eq!(svc["spec"]["selector"]["env"], "production");
+    assert_eq!(render(&design, "dev").to_yaml(), dev_before);
+    assert_eq!(render(&design, "staging").to_yaml(), staging_before);
+
+    // Reach narrowed to the objects: the selectors and pods lose the labels.
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment("prod", "/common_labels/reach"),
+            value: "objects".into(),
+        })
+        .unwrap();
+    let prod_now = rendered(&design, "prod");
+    let api = &prod_now[&("Deployment".into(), "shop".into(), "api".into())];
+    assert_eq!(api["metadata"]["labels"]["env"], "production");
+    assert!(api["spec"]["selector"]["matchLabels"].get("env").is_none());
+    assert!(api["spec"]["template"]["metadata"]["labels"]
+        .get("env")
+        .is_none());
+
+    // Cleared: no label of prod's on any object.
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment("prod", "/common_labels"),
+            value: serde_json::json!({}),
+        })
+        .unwrap();
+    assert!(common(&design, "prod").is_empty());
+    for (k, o) in rendered(&design, "prod") {
+        assert!(o["metadata"]["labels"].get("env").is_none(), "{k:?}");
+    }
+}
+
+/// A label that one object of an environment lacks is not the environment's: it stays
+/// with the objects that have it, and the environments still render as their inputs.
+#[test]
+fn a_label_some_objects_lack_is_not_the_environments() {
+    let dev = labelled("shop-dev", &[("env", "dev")], false, false);
+    // Prod's Role was written without the label.
+    let prod = labelled("shop", &[("env", "prod")], false, false).replacen(
+        "  name: web-config-reader\n  namespace: shop\n  labels:\n    env: prod\n",
+        "  name: web-config-reader\n  namespace: shop\n",
+        1,
+    );
+    assert!(!prod.contains("labels:\nrules"));
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert!(r
+        .design
+        .environment("prod")
+        .unwrap()
+        .common_labels
+        .is_empty());
+    assert!(r
+        .design
+        .environment("dev")
+        .unwrap()
+        .common_labels
+        .is_empty());
+    assert_round_trip_except_reported(&r, "dev", &dev);
+    assert_round_trip_except_reported(&r, "prod", &prod);
+}

@@ -38,6 +38,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("miniredis-kp2", templates::miniredis),
     ("all-fields-kp2", all_fields),
     ("environment-values", environment_values),
+    ("common-labels", common_labels),
 ];
 
 /// What makes a golden design.
@@ -137,6 +138,35 @@ fn environment_values() -> Design {
             ..Override::default()
         },
     );
+    d
+}
+
+/// Labels on every object of an environment: dev's on the objects only (the default
+/// reach), prod's in the selectors too, one of them keyed like a field of the design.
+fn common_labels() -> Design {
+    let mut d = templates::miniredis();
+    let labels = |pairs: &[(&str, &str)]| {
+        (pairs.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    for env in &mut d.environments {
+        env.common_labels = match env.name.as_str() {
+            "dev" => CommonLabels {
+                labels: labels(&[("env", "dev")]),
+                reach: LabelReach::Objects,
+            },
+            "prod" => CommonLabels {
+                labels: labels(&[
+                    ("env", "prod"),
+                    ("port", "edge"),
+                    ("example.com/team", "platform"),
+                ]),
+                reach: LabelReach::Selectors,
+            },
+            _ => continue,
+        };
+    }
     d
 }
 

@@ -143,6 +143,17 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
             FieldPath::environment(env, &format!("/overrides/{}/ingress_host", service?.id.0)),
             json!(format!("h{value}.example.com")),
         ),
+        // Labels on every object of an environment, as far as one of the three reaches,
+        // or none.
+        17 => set(
+            FieldPath::environment(env, "/common_labels"),
+            if value.is_multiple_of(4) {
+                json!({})
+            } else {
+                let reach = ["objects", "pods", "selectors"][value as usize % 3];
+                json!({"labels": {"env": format!("e{}", value % 2)}, "reach": reach})
+            },
+        ),
         _ => {
             let e = design
                 .edges
@@ -198,7 +209,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..18, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..19, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {

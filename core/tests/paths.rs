@@ -223,6 +223,16 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             let env = &mut d.environments[0];
             env.labels.insert("team".into(), "not a label value".into());
         }),
+        ("KP403", |d| {
+            let labels = &mut d.environments[0].common_labels.labels;
+            labels.insert("env".into(), "not a label value".into());
+        }),
+        ("KP406", |d| {
+            let labels = &mut d.environments[0].common_labels;
+            labels
+                .labels
+                .insert("app.kubernetes.io/name".into(), "shop".into());
+        }),
         ("KP404", |d| {
             api(d).config.env.push(EnvVar::literal("MY-VAR", "x"));
         }),

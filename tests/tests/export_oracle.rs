@@ -329,3 +329,331 @@ fn kustomize_builds_with_generated_config_maps_import_and_export_exactly() {
     assert_eq!(prod_after.1, 4, "{prod_after:?}");
     assert_eq!(name_in(&design, "dev"), dev_before);
 }
+
+/// A payments system whose overlays label every object with their environment, the
+/// three ways Kustomize does it: dev's `labels:` reach the pod templates
+/// (`includeTemplates`), staging's only the objects, and prod's `commonLabels:` the
+/// selectors too. A Deployment with a PDB, a StatefulSet with its claim templates, a
+/// CronJob and a Role (kept whole) all carry them.
+const PAYMENTS: &[(&str, &str)] = &[
+    (
+        "base/kustomization.yaml",
+        "resources:
+  - api.yaml
+  - ledger.yaml
+  - settle.yaml
+  - role.yaml
+",
+    ),
+    (
+        "base/api.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payments-api
+  labels:
+    app.kubernetes.io/name: payments-api
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: payments-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: payments-api
+    spec:
+      terminationGracePeriodSeconds: 45
+      containers:
+        - name: api
+          image: registry.example.com/payments/api:2.8.1
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet:
+              path: /healthz/ready
+              port: http
+          resources:
+            requests:
+              cpu: 250m
+              memory: 256Mi
+            limits:
+              memory: 512Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: payments-api
+  labels:
+    app.kubernetes.io/name: payments-api
+spec:
+  selector:
+    app.kubernetes.io/name: payments-api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: payments-api
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: payments-api
+",
+    ),
+    (
+        "base/ledger.yaml",
+        "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: ledger
+  labels:
+    app.kubernetes.io/name: ledger
+spec:
+  serviceName: ledger-headless
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ledger
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: ledger
+    spec:
+      containers:
+        - name: ledger
+          image: postgres:16.4
+          ports:
+            - name: postgres
+              containerPort: 5432
+          volumeMounts:
+            - name: data
+              mountPath: /var/lib/postgresql/data
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 20Gi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ledger-headless
+  labels:
+    app.kubernetes.io/name: ledger
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: ledger
+  ports:
+    - name: postgres
+      port: 5432
+",
+    ),
+    (
+        "base/settle.yaml",
+        "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: settle
+spec:
+  schedule: \"15 2 * * *\"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: settle
+              image: registry.example.com/payments/api:2.8.1
+              args: [settle, --yesterday]
+",
+    ),
+    (
+        "base/role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: payments-reader
+rules:
+  - apiGroups: [\"\"]
+    resources: [configmaps]
+    verbs: [get, list, watch]
+",
+    ),
+    (
+        "overlays/dev/kustomization.yaml",
+        "namespace: payments-dev
+resources:
+  - ../../base
+labels:
+  - pairs:
+      env: dev
+      cost-center: cc-401
+    includeTemplates: true
+",
+    ),
+    (
+        "overlays/staging/kustomization.yaml",
+        "namespace: payments-staging
+resources:
+  - ../../base
+labels:
+  - pairs:
+      env: staging
+      cost-center: cc-401
+",
+    ),
+    (
+        "overlays/prod/kustomization.yaml",
+        "namespace: payments
+resources:
+  - ../../base
+commonLabels:
+  env: prod
+  cost-center: cc-401
+replicas:
+  - name: payments-api
+    count: 4
+",
+    ),
+];
+
+/// `objects` without the `apiVersion` and `kind` of a StatefulSet's claim templates:
+/// k8s-openapi writes them for every PersistentVolumeClaim, and the API server takes a
+/// claim template with or without them alike.
+fn claims_untyped(
+    mut objects: BTreeMap<(String, String, String), Value>,
+) -> BTreeMap<(String, String, String), Value> {
+    for o in objects.values_mut() {
+        let claims = o
+            .get_mut("spec")
+            .and_then(|s| s.get_mut("volumeClaimTemplates"));
+        for claim in claims
+            .and_then(Value::as_sequence_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(claim) = claim.as_mapping_mut() {
+                claim.remove("apiVersion");
+                claim.remove("kind");
+            }
+        }
+    }
+    objects
+}
+
+/// Overlays that label every object with their environment (`labels:` with and
+/// without `includeTemplates`, and `commonLabels:`, which reaches the selectors)
+/// import as one design, nothing left unmerged and every environment rendering exactly
+/// what `kubectl kustomize` built; the design's own Kustomize export builds the same;
+/// and prod's label changed moves every prod object and selector, the others staying.
+#[test]
+fn overlays_labelling_every_object_import_and_export_exactly() {
+    use kubeprint_core::{import, render, Edit, FieldPath, LabelReach};
+    let dir = write_tree("common-labels", PAYMENTS);
+    let envs = ["dev", "staging", "prod"];
+    let built: Vec<String> = (envs.iter())
+        .map(|env| kustomize(&dir.join("overlays").join(env)))
+        .collect();
+    let inputs: Vec<(&str, &str)> = envs
+        .iter()
+        .copied()
+        .zip(built.iter().map(String::as_str))
+        .collect();
+    let r = import::environments(&inputs).unwrap();
+    for report in &r.environments {
+        assert!(report.not_merged.is_empty(), "{:#?}", report.not_merged);
+    }
+    let mut design = r.design.clone();
+    let reach: Vec<(LabelReach, String)> = (design.environments.iter())
+        .map(|e| {
+            let labels = &e.common_labels.labels;
+            (
+                e.common_labels.reach,
+                labels.get("env").cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reach,
+        [
+            (LabelReach::Pods, "dev".to_string()),
+            (LabelReach::Objects, "staging".into()),
+            (LabelReach::Selectors, "prod".into())
+        ]
+    );
+    // `cost-center` has one value everywhere but reaches dev's pods and not staging's:
+    // each environment's too, not each object's residual.
+    assert!(design.environments.iter().all(|e| e
+        .common_labels
+        .labels
+        .get("cost-center")
+        .map(String::as_str)
+        == Some("cc-401")));
+    // The Role is kept once, for every environment.
+    assert_eq!(design.extra_objects.len(), 1, "{:#?}", design.extra_objects);
+    for (env, text) in envs.iter().zip(&built) {
+        assert_eq!(
+            claims_untyped(objects(&render(&design, env).to_yaml())),
+            claims_untyped(objects(text)),
+            "{env} renders as kustomize built it"
+        );
+    }
+
+    let export = write_tree("common-labels-export", &[]);
+    for f in export::bundle(&design) {
+        let path = export.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, f.contents).unwrap();
+    }
+    for env in envs {
+        let overlay = objects(&kustomize(&export.join("kustomize/overlays").join(env)));
+        assert_eq!(
+            overlay,
+            objects(&render(&design, env).to_yaml()),
+            "{env} overlay"
+        );
+    }
+
+    // Prod's label changed: on every prod object, and in its selectors.
+    let dev_before = render(&design, "dev").to_yaml();
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment("prod", "/common_labels/labels"),
+            value: serde_json::json!({"env": "production"}),
+        })
+        .unwrap();
+    let prod = objects(&render(&design, "prod").to_yaml());
+    for ((kind, _, name), o) in &prod {
+        assert_eq!(
+            o["metadata"]["labels"]["env"], "production",
+            "{kind} {name}"
+        );
+    }
+    let api = &prod[&(
+        "Deployment".to_string(),
+        "payments".to_string(),
+        "payments-api".to_string(),
+    )];
+    assert_eq!(api["spec"]["selector"]["matchLabels"]["env"], "production");
+    assert_eq!(
+        api["spec"]["template"]["metadata"]["labels"]["env"],
+        "production"
+    );
+    let svc = &prod[&(
+        "Service".to_string(),
+        "payments".to_string(),
+        "payments-api".to_string(),
+    )];
+    assert_eq!(svc["spec"]["selector"]["env"], "production");
+    assert_eq!(render(&design, "dev").to_yaml(), dev_before);
+}

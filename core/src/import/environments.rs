@@ -23,13 +23,14 @@
 //! generated ConfigMap whose hash suffix differs. So the report lists exactly what was not merged, and every
 //! object it does not list renders as that environment's input.
 
-use super::{kubernetes, DocumentReport};
+use super::{labels, DocumentReport};
 use crate::model::*;
 use crate::order::Collect;
 use crate::presets::TIERS;
 use crate::render::render;
 use crate::residual::Residual;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Changes listed per object before the rest is counted.
@@ -264,7 +265,7 @@ pub fn environments_of(inputs: &[Input]) -> Result<EnvironmentsImport, String> {
 /// environment per input. Fails only on a command-line kind of mistake: no input, an
 /// environment name that is not a DNS label, or one given twice.
 pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, String> {
-    let Some(((base_name, base_text), rest)) = inputs.split_first() else {
+    let Some(((base_name, _), rest)) = inputs.split_first() else {
         return Err("no environment to import".into());
     };
     for (i, (name, _)) in inputs.iter().enumerate() {
@@ -277,22 +278,43 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             return Err(format!("environment `{name}` is given twice"));
         }
     }
-    let mut base = kubernetes(base_text);
-    something_imported(base_name, &base)?;
-    // A system named after its first environment's namespace (no part-of label) is
-    // named without that environment (`shop-dev` for dev is `shop`); imported again
-    // under that name, so that its residuals agree on `part-of`.
-    if let Some(system) = system_name(&base.design, base_name) {
-        base = super::kubernetes_as(base_text, &system);
+    // Every input parsed and built first: the labels an overlay puts on all its objects
+    // are found by comparing them, and taken out before the residuals are.
+    let mut built = Vec::new();
+    for (name, text) in inputs {
+        let (import, objects) = super::parse_and_build(vec![(String::new(), Cow::Borrowed(*text))]);
+        something_imported(name, &import)?;
+        built.push((import, objects));
     }
+    let common = {
+        let objects: Vec<Vec<Value>> = (built.iter())
+            .map(|(import, objects)| labels::objects(objects, &import.design))
+            .collect();
+        labels::common_labels(&objects)
+    };
+    // A system named after its first environment's namespace (no part-of label) is
+    // named without that environment (`shop-dev` for dev is `shop`), so that every
+    // environment's residuals agree on `part-of`.
+    let system = system_name(&built[0].0.design, base_name)
+        .unwrap_or_else(|| built[0].0.design.name.clone());
+    let mut finished = built
+        .into_iter()
+        .zip(common)
+        .map(|((mut import, objects), common)| {
+            import.design.name.clone_from(&system);
+            labels::take_out(&mut import.design, &common);
+            import.design.environments[0].common_labels = common;
+            super::with_residuals(import, &objects)
+        });
+    let base = finished.next().expect("one input at least");
     let mut design = base.design.clone();
     design.environments[0].name = base_name.to_string();
     design.environments[0].tier = tier_of(base_name);
     let mut imports = vec![(base_name.to_string(), base)];
-    let mut merged_words = vec![Vec::new()];
-    for (name, text) in rest {
-        let import = super::kubernetes_as(text, &design.name);
-        something_imported(name, &import)?;
+    let mut merged_words = vec![Vec::from_iter(labels::describe(
+        &design.environments[0].common_labels,
+    ))];
+    for ((name, _), import) in rest.iter().zip(finished) {
         let theirs = &import.design.environments[0];
         let mut env = Environment {
             name: name.to_string(),
@@ -310,9 +332,10 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             residual: None,
             monitoring: theirs.monitoring.clone(),
             gateway: theirs.gateway.clone(),
+            common_labels: theirs.common_labels.clone(),
             ..Environment::default()
         };
-        let mut words = Vec::new();
+        let mut words = Vec::from_iter(labels::describe(&env.common_labels));
         let before: Vec<String> = design
             .environments
             .iter()

@@ -18,6 +18,7 @@ pub mod compose;
 mod config;
 mod environments;
 mod gateway;
+mod labels;
 mod monitoring;
 mod network;
 mod parse;
@@ -744,15 +745,6 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
 /// the input, and a report per document.
 pub fn kubernetes(text: &str) -> Import {
     let (import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
-    with_residuals(import, &inputs)
-}
-
-/// [`kubernetes`], for a design named `system` whatever the input's labels say: its
-/// residuals keep the input's `part-of` labels against that name (an environment of a
-/// design imported before, see [`environments`]).
-pub(crate) fn kubernetes_as(text: &str, system: &str) -> Import {
-    let (mut import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
-    import.design.name = system.to_string();
     with_residuals(import, &inputs)
 }
 

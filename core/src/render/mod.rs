@@ -78,6 +78,16 @@ pub fn without_secret_values(object: &mut serde_json::Value) {
     }
 }
 
+/// The labels Kubeprint writes on the objects it renders (a service's name, its
+/// component and version, the design's name, itself as their manager).
+pub(crate) const OWN_LABELS: &[&str] = &[
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/version",
+];
+
 /// The label every object carries to say who wrote it.
 pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubeprint");
 
@@ -713,6 +723,7 @@ impl Renderer<'_> {
             MANAGED_BY,
         ]);
         l.extend(extra);
+        l.extend(self.common_labels());
         ObjectMeta {
             name: Some(name.to_string()),
             namespace: Some(self.env.namespace.clone()),
@@ -729,6 +740,38 @@ impl Renderer<'_> {
             l.insert("app.kubernetes.io/version".into(), s.tag.clone());
         }
         l
+    }
+
+    /// The labels every object of the environment carries ([`CommonLabels`]), which win
+    /// over any other of the same key, as Kustomize writes them.
+    fn common_labels(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        (self.env.common_labels.labels.iter()).map(|(k, v)| (k.clone(), v.clone()))
+    }
+
+    /// The labels of a service's pods: its own, and the environment's common labels
+    /// where they reach pod templates.
+    fn pod_labels(&self, s: &Service) -> Labels {
+        let mut l = self.service_labels(s);
+        if self.env.common_labels.on_pods() {
+            l.extend(self.common_labels());
+        }
+        l
+    }
+
+    /// An object kept from an import, as rendered here: with the environment's common
+    /// labels.
+    fn kept(&self, mut object: serde_json::Value, pinned: bool) -> Object {
+        if !self.env.common_labels.is_empty() {
+            if let Some(meta) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                let labels = meta
+                    .entry("labels")
+                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                if let Some(labels) = labels.as_object_mut() {
+                    labels.extend(self.common_labels().map(|(k, v)| (k, v.into())));
+                }
+            }
+        }
+        Object::kept_as(KeptObject(object), pinned)
     }
 
     fn service_meta(&self, s: &Service, name: &str) -> ObjectMeta {
@@ -759,20 +802,17 @@ impl Renderer<'_> {
         let mut kept = Vec::new();
         if env.hosts_services || !services.is_empty() {
             for k in &design.extra_objects {
-                kept.push(Object::kept(KeptObject(k.in_namespace(&env.namespace))));
+                kept.push(self.kept(k.in_namespace(&env.namespace), false));
             }
         }
         // The environment's own kept objects are there whatever it runs.
         for k in &env.kept_objects {
-            kept.push(Object::kept(KeptObject(k.in_namespace(&env.namespace))));
+            kept.push(self.kept(k.in_namespace(&env.namespace), false));
         }
         if env.hosts_services || !services.is_empty() {
-            kept.extend(
-                design
-                    .pinned_objects
-                    .iter()
-                    .map(|k| Object::kept_as(k.clone(), true)),
-            );
+            for k in &design.pinned_objects {
+                kept.push(self.kept(k.0.clone(), true));
+            }
         }
         Shared {
             before,

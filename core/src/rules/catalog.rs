@@ -614,6 +614,14 @@ SHARED_NAMESPACE = Rule {
     instead: "Give each environment its own namespace, e.g. shop-staging and shop.",
     source: "Kubernetes docs, namespaces (names are unique within a namespace)",
 };
+COMMON_LABEL_REPLACES_OWN = Rule {
+    code: "KP406", name: "common_label_replaces_own", category: Names, severity: Error, relaxed_in_dev: false,
+    summary: "An environment's labels on every object never use a key Kubeprint writes itself (app.kubernetes.io/name, part-of, component, version, managed-by).",
+    why: "A label on every object wins over the object's own: every service would carry one name, and where the labels reach selectors, every Service, PDB and NetworkPolicy would select every pod of the environment.",
+    bad: "prod labels every object app.kubernetes.io/name: shop",
+    instead: "Use a key of your own for what the environment says, e.g. env: prod or example.com/environment: prod.",
+    source: "Kubernetes docs, recommended labels (app.kubernetes.io/name names one application); Kustomize labels/commonLabels",
+};
 INVALID_QUANTITY = Rule {
     code: "KP501", name: "invalid_quantity", category: Resources, severity: Error, relaxed_in_dev: false,
     summary: "Resource quantities must parse: 100m, 1.5, 512Mi, 1G.",

@@ -8,6 +8,7 @@ use crate::domain::MAX_DNS_LABEL_LENGTH;
 use crate::edit::{FieldPath, Target};
 use crate::model::*;
 use crate::{names, naming};
+
 use serde_json::json;
 
 /// The name checks of the environment as a whole: its namespace and labels, the
@@ -54,6 +55,26 @@ pub(super) fn environment(cx: &mut Ctx) {
                 None,
                 FieldPath::environment(&env.name, "/labels"),
                 m,
+            );
+        }
+    }
+    let common = FieldPath::environment(&env.name, "/common_labels/labels");
+    for (k, v) in &env.common_labels.labels {
+        let problem = names::label_key(k)
+            .map_err(|e| format!("label key `{k}` on every object {e}"))
+            .and_then(|()| {
+                names::label_value(v)
+                    .map_err(|e| format!("label `{k}` value `{v}` on every object {e}"))
+            });
+        if let Err(m) = problem {
+            cx.report(&INVALID_LABEL, None, common.clone(), m);
+        }
+        if crate::render::OWN_LABELS.contains(&k.as_str()) {
+            cx.report(
+                &COMMON_LABEL_REPLACES_OWN,
+                None,
+                common.clone(),
+                format!("`{k}` on every object replaces the one Kubeprint writes on each service's objects"),
             );
         }
     }

@@ -109,6 +109,15 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| d.name = "my-shop".into(),
         ),
         fx(
+            "KP403",
+            |d| {
+                (env(d, "prod").common_labels.labels).insert("env".into(), "prod us-east".into());
+            },
+            |d| {
+                (env(d, "prod").common_labels.labels).insert("env".into(), "prod-us-east".into());
+            },
+        ),
+        fx(
             "KP404",
             |d| api(d).config.env.push(EnvVar::literal("MY-VAR", "x")),
             |d| api(d).config.env.push(EnvVar::literal("MY_VAR", "x")),
@@ -117,6 +126,23 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             "KP405",
             |d| env(d, "dev").namespace = "shop".into(),
             |d| env(d, "dev").namespace = "shop-staging".into(),
+        ),
+        fx(
+            "KP406",
+            |d| {
+                let labels = &mut env(d, "prod").common_labels;
+                labels
+                    .labels
+                    .insert("app.kubernetes.io/name".into(), "shop".into());
+                labels.reach = LabelReach::Selectors;
+            },
+            |d| {
+                let labels = &mut env(d, "prod").common_labels;
+                labels
+                    .labels
+                    .insert("example.com/environment".into(), "prod".into());
+                labels.reach = LabelReach::Selectors;
+            },
         ),
     ]
     .into_iter()
