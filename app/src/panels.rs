@@ -809,6 +809,9 @@ pub fn Environments() -> impl IntoView {
                                 </div>
                                 <Field label="Namespace" path=e("/namespace") kind=K::Text />
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
+                                <Field label="Labels on every object" path=e("/common_labels/labels") kind=K::KeyValues placeholder="env=prod" />
+                                <Choice label="They also label" path=e("/common_labels/reach") options=vec![("nothing else", json!("objects")), ("pods too (includeTemplates)", json!("pods")), ("pods and selectors (commonLabels)", json!("selectors"))] />
+                                <CommonLabelsNote env=name.clone() />
                                 <Check label="Default-deny NetworkPolicy, allow the design's edges" path=e("/default_deny") />
                                 <Check label="Runs the design's services" path=e("/hosts_services") />
                                 <crate::delivery::MonitoringFields env=name.clone() />
@@ -834,6 +837,23 @@ pub fn Environments() -> impl IntoView {
                 }>"+ environment"</button>
             </div>
         </aside>
+    }
+}
+
+/// What labels in selectors mean for a running system, shown while they reach them.
+#[component]
+fn CommonLabelsNote(env: String) -> impl IntoView {
+    let app = use_app();
+    let in_selectors = Memo::new(move |_| {
+        app.editor.with(|e| {
+            (e.design.environment(&env))
+                .is_some_and(|e| e.common_labels.reach == kubeprint_core::LabelReach::Selectors)
+        })
+    });
+    view! {
+        <Show when=move || in_selectors.get()>
+            <p class="note">"A workload's selector cannot change once it exists: set these before the first deploy, or delete and recreate the workloads."</p>
+        </Show>
     }
 }
 

@@ -404,7 +404,7 @@ pub struct Environment {
     pub config_values: BTreeMap<String, BTreeMap<String, String>>,
     /// Labels every object of this environment carries (an overlay's `labels:` or
     /// `commonLabels:`, say `env: prod`), and how far into the objects they reach.
-    #[serde(skip_serializing_if = "CommonLabels::is_empty")]
+    /// (Written even when empty: the fields under it are edited by path.)
     pub common_labels: CommonLabels,
 }
 
@@ -413,8 +413,7 @@ pub struct Environment {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CommonLabels {
-    /// The labels, by key. (Without any, an environment leaves its `common_labels` out.)
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// The labels, by key.
     pub labels: BTreeMap<String, String>,
     /// Where they are written besides each object's own labels.
     pub reach: LabelReach,

@@ -931,3 +931,140 @@ async fn several_files_import_as_the_environments_of_one_design() {
     assert!(other.present("env-stage").await);
     other.close().await;
 }
+
+/// A Deployment and its Service as `kubectl kustomize` builds an overlay of `namespace`
+/// whose `commonLabels:` say `env: <env>` (on every object, its pods and its selectors).
+fn labelled_overlay(namespace: &str, env: &str) -> String {
+    format!(
+        "apiVersion: v1
+kind: Service
+metadata:
+  labels:
+    app.kubernetes.io/name: checkout
+    env: {env}
+  name: checkout
+  namespace: {namespace}
+spec:
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+  selector:
+    app.kubernetes.io/name: checkout
+    env: {env}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app.kubernetes.io/name: checkout
+    env: {env}
+  name: checkout
+  namespace: {namespace}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: checkout
+      env: {env}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: checkout
+        env: {env}
+    spec:
+      containers:
+      - image: ghcr.io/acme/checkout:4.1.0
+        name: checkout
+        ports:
+        - containerPort: 8080
+          name: http
+        readinessProbe:
+          httpGet:
+            path: /ready
+            port: http
+"
+    )
+}
+
+/// Overlays that label every object with their environment import as one design whose
+/// environments carry those labels (nothing left unmerged); on the environments page
+/// they are edited (the YAML's selectors follow), a key Kubeprint writes itself is
+/// refused with a finding that leads back to the field, and a link carries them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labels_every_overlay_puts_on_its_objects_import_and_edit() {
+    let page = Page::open("common-labels").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let (dev, prod) = (
+        labelled_overlay("checkout-dev", "dev"),
+        labelled_overlay("checkout", "prod"),
+    );
+    page.drop_files("main.layout", &[("dev.yaml", &dev), ("prod.yaml", &prod)])
+        .await;
+    let summary = page
+        .wait_text("import-summary", "the environments' summary", |t| {
+            t.contains("2 environments")
+        })
+        .await;
+    assert!(
+        summary.contains("every environment renders as its input"),
+        "{summary}"
+    );
+    let merged = page.text("import-env-merged").await;
+    assert!(
+        merged.contains("labels on every object, pods and selectors included: `env: dev`"),
+        "{merged}"
+    );
+    page.click("import-open").await;
+    page.wait_gone("import-envs").await;
+
+    page.click("env-prod").await;
+    page.select("yaml-object", "Deployment/").await;
+    page.wait_text("yaml", "prod's labels", |t| {
+        t.contains("namespace: checkout\n") && t.matches("env: prod").count() == 3
+    })
+    .await;
+    page.click("open-environments").await;
+    let labels = "environments/prod/common_labels/labels";
+    assert_eq!(page.value(labels).await, "env=prod");
+    assert_eq!(
+        page.value("environments/prod/common_labels/reach").await,
+        "2",
+        "pods and selectors"
+    );
+    page.type_into(labels, "env=production").await;
+    page.wait_text("yaml", "the new value, selectors too", |t| {
+        t.matches("env: production").count() == 3 && !t.contains("env: prod\n")
+    })
+    .await;
+
+    // A key Kubeprint writes itself: refused by a finding that focuses the field.
+    page.type_into(labels, "env=production app.kubernetes.io/name=shop")
+        .await;
+    page.wait_text("findings", "KP406", |t| t.contains("KP406"))
+        .await;
+    page.click("open-config").await;
+    page.click_finding("KP406").await;
+    page.wait_until("the labels focused", async |p| {
+        (p.focused().await == labels).then(String::new)
+    })
+    .await;
+    page.type_into(labels, "env=production").await;
+    page.wait_text("findings", "no KP406", |t| !t.contains("KP406"))
+        .await;
+
+    // Through a link, in a browser that never saw the design.
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    let other = Page::open_at("common-labels-link", &url).await;
+    other.click("env-prod").await;
+    other.select("yaml-object", "Deployment/").await;
+    other
+        .wait_text("yaml", "prod's labels through the link", |t| {
+            t.matches("env: production").count() == 3
+        })
+        .await;
+    other.close().await;
+    page.close().await;
+}

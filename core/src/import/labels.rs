@@ -1,8 +1,9 @@
 //! The labels a Kustomize overlay puts on every object of its environment (`labels:`,
 //! `commonLabels:`), found by comparing the environments' inputs: what every object of
-//! one environment carries, alike, and the other environments do not. Merged into
-//! [`Environment::common_labels`] instead of each object's residual, so that the
-//! environments' objects are alike again and merge.
+//! one environment carries alike, where the environments differ in it (its value, how
+//! far it reaches, or whether they carry it at all). Merged into
+//! [`crate::model::Environment::common_labels`] instead of each object's residual, so
+//! that the environments' objects are alike again and merge.
 
 use super::Inputs;
 use crate::model::{CommonLabels, Design, LabelReach};

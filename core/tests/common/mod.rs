@@ -395,7 +395,8 @@ prop_compose! {
 
 prop_compose! {
     /// A random design: up to six odd services, edges between them, default-deny on or
-    /// off, and an override of the first service's replicas.
+    /// off, an override of the first service's replicas, and maybe labels on every object
+    /// of staging and prod.
     pub fn design()(
         services in proptest::collection::vec(service(), 0..6),
         edges in proptest::collection::vec((0usize..6, 0usize..6), 0..8),
@@ -404,6 +405,7 @@ prop_compose! {
         operator in any::<bool>(),
         strategy in proptest::option::of(any::<bool>()),
         gateway in proptest::option::of((any::<bool>(), any::<bool>())),
+        labelled in proptest::option::of(0usize..3),
     ) -> Design {
         let mut d = Design::default();
         d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None, hash_suffix: false });
@@ -424,6 +426,15 @@ prop_compose! {
             if let (Some(&id), Some(r)) = (ids.first(), override_replicas) {
                 let strategy = strategy.map(|c| if c { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate });
                 env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), strategy, ..Override::default() });
+            }
+        }
+        // Labels on every object of staging and prod, reaching as far as chosen in prod.
+        if let Some(reach) = labelled {
+            let reaches = [LabelReach::Objects, LabelReach::Pods, LabelReach::Selectors];
+            for (env, reach) in [(1, LabelReach::Objects), (2, reaches[reach])] {
+                let e = &mut d.environments[env];
+                let labels = [("env".to_string(), e.name.clone())].into();
+                e.common_labels = CommonLabels { labels, reach };
             }
         }
         // One environment's monitoring is the Prometheus Operator's.
