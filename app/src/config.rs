@@ -247,6 +247,7 @@ fn SecretSection(name: String) -> impl IntoView {
     view! {
         <section class="section secret" id=format!("secrets/{name}") data-testid=format!("secret-{name}")>
             <h3>"Secret " <code>{name.clone()}</code></h3>
+            <Field label="Name (its readers follow)" path=at("/name") kind=K::Text on_commit=true />
             <Field label="Type" path=at("/kind") kind=K::Text placeholder="Opaque" />
             <Field label="Keys" path=at("/keys") kind=K::Words placeholder="DB_PASSWORD API_TOKEN" hint="Names only: values never enter a design; the export writes placeholders." />
             <button class="danger" data-testid=format!("remove-secret-{name}") on:click=move |_| {
@@ -288,7 +289,7 @@ fn NewObject(secret: bool) -> impl IntoView {
         });
         // Next: the new Secret's keys, or the new ConfigMap's first key.
         Ok(if secret {
-            format!("[data-testid=\"secret-{name}\"] input")
+            format!("[data-testid=\"secret-{name}\"] input[id$=\"/keys\"]")
         } else {
             format!("input[data-testid=\"new-key-{name}\"]")
         })

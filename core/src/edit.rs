@@ -473,7 +473,7 @@ impl Design {
                         return Err(EditError::Duplicate(updated.name));
                     }
                     for s in &mut self.services {
-                        s.rename_config_map(name, &updated.name);
+                        s.rename_reads(false, name, &updated.name);
                     }
                     for env in &mut self.environments {
                         if let Some(values) = env.config_values.remove(name) {
@@ -485,7 +485,23 @@ impl Design {
             }
             Target::Secret(name) => {
                 let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;
-                self.secrets[i] = set_in(&self.secrets[i], &path.pointer, value, &at)?;
+                let updated = set_in(&self.secrets[i], &path.pointer, value, &at)?;
+                if updated.name != *name {
+                    // A renamed Secret is read by its new name.
+                    crate::names::dns1123_subdomain(&updated.name).map_err(|m| {
+                        EditError::Invalid {
+                            path: at.clone(),
+                            message: format!("a Secret's name {m}"),
+                        }
+                    })?;
+                    if self.secret(&updated.name).is_some() {
+                        return Err(EditError::Duplicate(updated.name));
+                    }
+                    for s in &mut self.services {
+                        s.rename_reads(true, name, &updated.name);
+                    }
+                }
+                self.secrets[i] = updated;
             }
             Target::Object { .. } => {
                 return Err(EditError::Invalid {

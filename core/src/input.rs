@@ -179,10 +179,15 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::KeyValues => {
             let mut map = serde_json::Map::new();
             for pair in text.split_whitespace() {
-                let (k, v) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("`{pair}` is not key=value"))?;
-                map.insert(k.to_string(), json!(v));
+                let (k, v) = pair.split_once('=').ok_or_else(|| {
+                    format!("`{pair}` is not key=value (pairs are separated by spaces, so neither a key nor a value holds one)")
+                })?;
+                if k.is_empty() {
+                    return Err(format!("`{pair}` has no key before its `=`"));
+                }
+                if map.insert(k.to_string(), json!(v)).is_some() {
+                    return Err(format!("`{k}` is given twice: keep one of its values"));
+                }
             }
             Ok(Value::Object(map))
         }
@@ -397,7 +402,15 @@ mod tests {
             parse(FieldKind::KeyValues, "istio-injection=enabled a=b"),
             Ok(json!({"istio-injection": "enabled", "a": "b"}))
         );
-        assert!(parse(FieldKind::KeyValues, "novalue").is_err());
+        assert!(parse(FieldKind::KeyValues, "novalue")
+            .unwrap_err()
+            .contains("separated by spaces"));
+        assert!(parse(FieldKind::KeyValues, "=x")
+            .unwrap_err()
+            .contains("no key"));
+        assert!(parse(FieldKind::KeyValues, "env=a env=b")
+            .unwrap_err()
+            .contains("`env` is given twice"));
         assert_eq!(display(Some(&json!({"a": "b", "c": "d"}))), "a=b c=d");
         assert_eq!(parse(FieldKind::Tag, "1.27"), Ok(json!("1.27")));
         assert_eq!(parse(FieldKind::Tag, ""), Ok(json!("")));

@@ -1148,9 +1148,9 @@ impl Default for Service {
 }
 
 impl Service {
-    /// Its pods read ConfigMap `to` wherever they read `from`: the variables of every
-    /// container (whole or key by key) and the volumes.
-    pub fn rename_config_map(&mut self, from: &str, to: &str) {
+    /// Its pods read ConfigMap (or, with `secret`, Secret) `to` wherever they read
+    /// `from`: the variables of every container (whole or key by key) and the volumes.
+    pub fn rename_reads(&mut self, secret: bool, from: &str, to: &str) {
         let rename = |name: &mut String| {
             if name == from {
                 *name = to.to_string();
@@ -1160,19 +1160,25 @@ impl Service {
             .chain(self.containers.iter_mut().map(|c| &mut c.config));
         for config in configs {
             for f in &mut config.env_from {
-                if let EnvFrom::ConfigMap(n) = f {
-                    rename(n);
+                match f {
+                    EnvFrom::ConfigMap(n) if !secret => rename(n),
+                    EnvFrom::Secret(n) if secret => rename(n),
+                    _ => {}
                 }
             }
             for v in &mut config.env {
-                if let EnvValue::ConfigMapKey { name, .. } = &mut v.value {
-                    rename(name);
+                match &mut v.value {
+                    EnvValue::ConfigMapKey { name, .. } if !secret => rename(name),
+                    EnvValue::SecretKey { name, .. } if secret => rename(name),
+                    _ => {}
                 }
             }
         }
         for v in &mut self.volumes {
-            if let VolumeSource::ConfigMap { name } = &mut v.source {
-                rename(name);
+            match &mut v.source {
+                VolumeSource::ConfigMap { name } if !secret => rename(name),
+                VolumeSource::Secret { name, .. } if secret => rename(name),
+                _ => {}
             }
         }
     }

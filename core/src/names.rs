@@ -110,10 +110,11 @@ pub fn label_key(s: &str) -> Result<(), String> {
     if let Some(p) = prefix {
         dns1123_subdomain(p).map_err(|e| format!("prefix `{p}` {e}"))?;
     }
-    if name.is_empty() {
-        return Err("needs a name after the prefix".into());
+    match (name.is_empty(), prefix) {
+        (true, Some(_)) => Err("needs a name after the prefix".into()),
+        (true, None) => Err("is empty: a label needs a key".into()),
+        (false, _) => label_value(name),
     }
-    label_value(name)
 }
 
 /// An Ingress rule's host, as the API server checks it: a DNS-1123 subdomain, optionally
@@ -203,6 +204,10 @@ mod tests {
         assert!(iana_svc_name("8080").is_err(), "needs a letter");
         assert!(iana_svc_name("a--b").is_err());
         assert!(label_key("app.kubernetes.io/name").is_ok());
+        assert!(label_key("").unwrap_err().contains("needs a key"));
+        assert!(label_key("example.com/")
+            .unwrap_err()
+            .contains("after the prefix"));
         assert!(label_key("istio-injection").is_ok());
         assert!(label_key("Bad Prefix/x").is_err());
         assert!(label_value("1.0.0").is_ok());

@@ -434,3 +434,103 @@ fn a_renamed_configmap_is_read_by_its_new_name() {
         .iter()
         .all(|f| f.code != "KP305"));
 }
+
+/// A renamed Secret of an imported design is read by its new name wherever its pods read
+/// it (a variable's key, a volume, every key as variables), in a link too; a taken or
+/// invalid name is refused and changes nothing.
+#[test]
+fn a_renamed_secret_is_read_by_its_new_name() {
+    let manifests = "apiVersion: v1
+kind: Secret
+metadata:
+  name: payments-db
+type: Opaque
+stringData:
+  PGPASSWORD: changeme
+  ca.crt: placeholder
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: payments-api-keys
+type: Opaque
+stringData:
+  STRIPE_KEY: placeholder
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payments
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: payments
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: payments
+    spec:
+      containers:
+        - name: payments
+          image: ghcr.io/acme/payments:1.12.0
+          env:
+            - name: PGPASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: payments-db
+                  key: PGPASSWORD
+          envFrom:
+            - secretRef:
+                name: payments-api-keys
+          volumeMounts:
+            - name: db-ca
+              mountPath: /etc/payments/db
+              readOnly: true
+      volumes:
+        - name: db-ca
+          secret:
+            secretName: payments-db
+";
+    let mut design = import::kubernetes(manifests).design;
+    let rename = |from: &str, to: &str| Edit::Set {
+        path: FieldPath {
+            target: Target::Secret(from.into()),
+            pointer: "/name".into(),
+        },
+        value: json!(to),
+    };
+    for (bad, why) in [("payments-api-keys", "already"), ("DB creds", "lowercase")] {
+        let before = design.clone();
+        let err = design
+            .apply(rename("payments-db", bad))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(why) || err.contains("taken"), "{bad}: {err}");
+        assert_eq!(design, before);
+    }
+    design
+        .apply(rename("payments-db", "payments-postgres"))
+        .unwrap();
+    let design = link::decode(&link::link("https://kubeprint.example/", &design)).unwrap();
+    assert!(design.secret("payments-db").is_none());
+    let payments = design.service_named("payments").unwrap();
+    let reads: Vec<&str> = render::references(payments, true).collect();
+    assert!(
+        reads.contains(&"payments-postgres") && !reads.contains(&"payments-db"),
+        "{reads:?}"
+    );
+    let env = design.environments[0].name.clone();
+    let yaml = render(&design, &env).to_yaml();
+    assert_eq!(yaml.matches("payments-db").count(), 0, "{yaml}");
+    // The Secret itself, the variable's key reference and the volume.
+    assert_eq!(yaml.matches("name: payments-postgres").count(), 2, "{yaml}");
+    assert_eq!(
+        yaml.matches("secretName: payments-postgres").count(),
+        1,
+        "{yaml}"
+    );
+    assert!(rules::validate(&design, &env)
+        .iter()
+        .all(|f| !f.message.contains("payments-db")));
+}

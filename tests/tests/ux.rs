@@ -1719,3 +1719,35 @@ async fn an_ingress_host_is_set_for_one_environment() {
     .await;
     page.close().await;
 }
+
+/// A Secret renamed on the config page is read by its new name (Enter applies it); a
+/// new Secret takes the focus to its keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_is_renamed_and_added_on_the_config_page() {
+    let page = open_design("secret-rename", &templates::miniredis()).await;
+    page.click("open-config").await;
+    page.click_node("auth-service").await;
+    page.select("yaml-object", "Deployment/auth-service").await;
+    page.wait_text("yaml", "the old name read", |t| {
+        t.contains("name: auth-service-secrets")
+    })
+    .await;
+    page.click("open-config").await;
+    let name = "secrets/auth-service-secrets/name";
+    page.type_into(name, "auth-signing").await;
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the new name read", |t| {
+        t.contains("name: auth-signing") && !t.contains("auth-service-secrets")
+    })
+    .await;
+    assert!(page.present("secret-auth-signing").await);
+    assert!(!page.present("secret-auth-service-secrets").await);
+
+    page.type_into("new-secret", "stripe-keys").await;
+    press(&page, "\n").await;
+    page.wait_until("the new Secret's keys focused", async |p| {
+        (p.focused().await == "secrets/stripe-keys/keys").then(String::new)
+    })
+    .await;
+    page.close().await;
+}

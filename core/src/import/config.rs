@@ -29,7 +29,7 @@ pub(super) fn config_map(d: &mut Design, name: &str, cm: &core::ConfigMap) -> bo
         .filter(|stem| d.config_map(stem).is_none() && cm.binary_data.is_none());
     if let Some(stem) = stem {
         for s in &mut d.services {
-            s.rename_config_map(name, stem);
+            s.rename_reads(false, name, stem);
         }
     }
     d.config_maps.push(ConfigMapDef {

@@ -74,7 +74,7 @@ pub(super) fn environment(cx: &mut Ctx) {
                 &COMMON_LABEL_REPLACES_OWN,
                 None,
                 common.clone(),
-                format!("`{k}` on every object replaces the one Kubeprint writes on each service's objects"),
+                format!("`{k}` is a label Kubeprint sets itself, from the design: on every object it would override that; choose a key of your own"),
             );
         }
     }
