@@ -3,7 +3,7 @@
 //! each Secret (values never enter a design). Every input is a [`Field`], so a finding
 //! about a key focuses it.
 
-use crate::fields::{Check, Field};
+use crate::fields::{Check, Field, Rename};
 use crate::state::{use_app, Side};
 use kubeprint_core::edit::{Edit, Target};
 use kubeprint_core::input::FieldKind as K;
@@ -143,12 +143,20 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                     // an empty box would not tell from an empty value.
                     let shared = if only_here { format!("(none: only {env} has this key)") } else { String::new() };
                     let gone = key.clone();
+                    let (n_edit, from, n_focus) = (n.clone(), key.clone(), n.clone());
                     // The remove button comes after the values (Tab order), drawn at
                     // the row's top right.
                     view! {
                         <div class="config-key" data-key=key.clone()>
                             <div class="config-key-head">
-                                <code>{key.clone()}</code>
+                                <Rename
+                                    label="Key"
+                                    id=None
+                                    testid=format!("key-name-{n}-{key}")
+                                    current=key.clone()
+                                    edit=move |to: String| Edit::RenameKey { secret: false, object: n_edit.clone(), from: from.clone(), to }
+                                    renamed=move |to: &str| format!("input[data-testid=\"key-name-{n_focus}-{to}\"]")
+                                />
                                 {only_here.then(|| view! { <span class="only-here">{format!("only in {env}")}</span> })}
                             </div>
                             <div class="row">

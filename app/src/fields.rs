@@ -12,6 +12,7 @@ use kubeprint_core::input::{self, FieldKind};
 use kubeprint_core::{Edit, FieldPath};
 use leptos::prelude::*;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 
 /// The field's current value.
 fn current(path: &FieldPath) -> Option<Value> {
@@ -308,5 +309,82 @@ pub fn Optional(
                 <div class="optional-body">{children()}</div>
             </Show>
         </div>
+    }
+}
+
+/// A name that keys what it names (an environment, a ConfigMap key), so that renaming it
+/// rebuilds what shows it: renamed when the input is left or Enter is pressed, not at
+/// every keystroke, by the edit `edit` makes of the new name. A refused name stays as
+/// typed with the reason beside it, and Escape brings back the current name. After a
+/// rename the focus, lost with the old input, goes to the input `renamed` selects.
+#[component]
+pub fn Rename(
+    #[prop(into)] label: String,
+    id: Option<String>,
+    testid: String,
+    current: String,
+    edit: impl Fn(String) -> Edit + 'static,
+    renamed: impl Fn(&str) -> String + Clone + 'static,
+) -> impl IntoView {
+    let app = use_app();
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let error_id = format!("{testid}-error");
+    let typed_over = current.clone();
+    let shown = current.clone();
+    let rename = move |to: String| {
+        let to = to.trim().to_string();
+        pending.set(false);
+        if to == current {
+            error.set(None);
+            return;
+        }
+        match app.try_dispatch(edit(to.clone())) {
+            Ok(()) => {
+                error.set(None);
+                app.seal();
+                // (`renamed` owns what it reads: the row this input was in, and
+                // anything stored in it, is gone by the next frame.)
+                let renamed = renamed.clone();
+                request_animation_frame(move || {
+                    let doc = document();
+                    let lost = doc.active_element().is_none_or(|e| e.tag_name() == "BODY");
+                    if lost {
+                        crate::modal::focus_selector(&renamed(&to));
+                    }
+                });
+            }
+            Err(err) => error.set(Some(match err {
+                EditError::Invalid { message, .. } => message,
+                other => other.to_string(),
+            })),
+        }
+    };
+    view! {
+        <label class="field" class:invalid=move || error.read().is_some()>
+            <span class="label">{label}</span>
+            <input
+                id=id
+                data-testid=testid
+                type="text"
+                value=shown.clone()
+                aria-invalid=move || error.read().is_some().to_string()
+                aria-describedby=error_id.clone()
+                data-pending=move || pending.get().to_string()
+                on:input=move |ev| pending.set(event_target_value(&ev) != typed_over)
+                on:change=move |ev| rename(event_target_value(&ev))
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.prevent_default();
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.set_value(&shown);
+                        }
+                        error.set(None);
+                        pending.set(false);
+                    }
+                }
+            />
+            <span class="error" id=error_id.clone() data-testid=error_id role="alert">{move || error.get()}</span>
+        </label>
     }
 }

@@ -1,10 +1,10 @@
 //! Findings, YAML, shutdown timeline, disruption view, environments page and the
 //! template gallery. Each only draws what core computes.
 
-use crate::fields::{Check, Choice, Field};
+use crate::fields::{Check, Choice, Field, Rename};
 use crate::modal::Modal;
 use crate::state::{use_app, Bottom, Side};
-use kubeprint_core::edit::{EditError, Target};
+use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption_row, shutdown_timeline};
 use kubeprint_core::order;
@@ -16,7 +16,6 @@ use kubeprint_core::{effective, presets, templates, Edit, FieldPath, ServiceId};
 use leptos::prelude::*;
 use serde_json::json;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
 
 fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -858,82 +857,20 @@ fn CommonLabelsNote(env: String) -> impl IntoView {
 }
 
 /// An environment's name. It keys the environment's tab, its section and the paths of
-/// its fields, so it is renamed when the input is left or Enter is pressed, not at
-/// every keystroke; a refused name stays as typed with the reason beside it, and
-/// Escape brings back the current name.
+/// its fields, so it is renamed as a [`Rename`] does. Its id is its field's path, like
+/// every input's: a finding can focus it.
 #[component]
 fn EnvName(name: String) -> impl IntoView {
-    let app = use_app();
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    // Its id is its field's path, like every input's: a finding can focus it.
-    let id = FieldPath::environment(&name, "/name").to_string();
-    let error_id = format!("{id}-error");
     let current = name.clone();
-    let typed_over = name.clone();
-    let rename = move |to: String| {
-        let to = to.trim().to_string();
-        pending.set(false);
-        if to == current {
-            error.set(None);
-            return;
-        }
-        let path = FieldPath::environment(&current, "/name");
-        match app.try_dispatch(Edit::Set {
-            path,
-            value: json!(to),
-        }) {
-            Ok(()) => {
-                error.set(None);
-                app.seal();
-                // The section is built anew under the new name: the focus, lost with
-                // the old one, goes to the same field of the new one.
-                request_animation_frame(move || {
-                    let doc = document();
-                    let lost = doc.active_element().is_none_or(|e| e.tag_name() == "BODY");
-                    if let Some(input) = lost
-                        .then(|| {
-                            doc.get_element_by_id(&FieldPath::environment(&to, "/name").to_string())
-                        })
-                        .flatten()
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = input.focus();
-                    }
-                });
-            }
-            Err(err) => error.set(Some(match err {
-                EditError::Invalid { message, .. } => message,
-                other => other.to_string(),
-            })),
-        }
-    };
     view! {
-        <label class="field" class:invalid=move || error.read().is_some()>
-            <span class="label">"Name"</span>
-            <input
-                id=id.clone()
-                data-testid=id
-                type="text"
-                value=name.clone()
-                aria-invalid=move || error.read().is_some().to_string()
-                aria-describedby=error_id.clone()
-                data-pending=move || pending.get().to_string()
-                on:input=move |ev| pending.set(event_target_value(&ev) != typed_over)
-                on:change=move |ev| rename(event_target_value(&ev))
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Escape" {
-                        ev.prevent_default();
-                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            input.set_value(&name);
-                        }
-                        error.set(None);
-                        pending.set(false);
-                    }
-                }
-            />
-            <span class="error" id=error_id.clone() data-testid=error_id role="alert">{move || error.get()}</span>
-        </label>
+        <Rename
+            label="Name"
+            id=Some(FieldPath::environment(&name, "/name").to_string())
+            testid=FieldPath::environment(&name, "/name").to_string()
+            current=name
+            edit=move |to: String| Edit::Set { path: FieldPath::environment(&current, "/name"), value: json!(to) }
+            renamed=|to: &str| format!("input[data-testid=\"{}\"]", FieldPath::environment(to, "/name"))
+        />
     }
 }
 

@@ -212,6 +212,18 @@ pub enum Edit {
     PutSecret(SecretDef),
     /// Remove a Secret by name.
     RemoveSecret(String),
+    /// Rename a key of a ConfigMap (or, with `secret`, a Secret), with its values in
+    /// every environment and wherever pods read it.
+    RenameKey {
+        /// A Secret's key, not a ConfigMap's.
+        secret: bool,
+        /// The ConfigMap's or Secret's name.
+        object: String,
+        /// The key now.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// Several edits as one step: all apply, or none does.
     Batch(Vec<Edit>),
 }
@@ -323,6 +335,12 @@ impl Design {
             Edit::RemoveSecret(name) => {
                 remove_named(&mut self.secrets, &name, "Secret", |c| &c.name)?
             }
+            Edit::RenameKey {
+                secret,
+                object,
+                from,
+                to,
+            } => self.rename_key(secret, &object, &from, &to)?,
             Edit::Batch(edits) => {
                 let mut next = self.clone();
                 for e in edits {
@@ -510,6 +528,69 @@ impl Design {
                         .into(),
                 })
             }
+        }
+        Ok(())
+    }
+
+    /// [`Edit::RenameKey`]: the key checked as the API server checks it and not taken,
+    /// then renamed in the object, the environments' own values and the services.
+    fn rename_key(
+        &mut self,
+        secret: bool,
+        object: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(), EditError> {
+        let kind = if secret { "Secret" } else { "ConfigMap" };
+        let invalid = |message: String| EditError::Invalid {
+            path: format!(
+                "{}/{object}/{from}",
+                if secret { "secrets" } else { "config_maps" }
+            ),
+            message,
+        };
+        if from == to {
+            return Ok(());
+        }
+        crate::names::config_key(to).map_err(|m| invalid(format!("a {kind} key {m}")))?;
+        if secret {
+            let i = index_named(&self.secrets, object, kind, |c| &c.name)?;
+            let keys = &mut self.secrets[i].keys;
+            if keys.iter().any(|k| k == to) {
+                return Err(EditError::Duplicate(to.to_string()));
+            }
+            let key = (keys.iter_mut()).find(|k| *k == from);
+            *key.ok_or_else(|| invalid(format!("the {kind} has no key `{from}`")))? =
+                to.to_string();
+        } else {
+            let i = index_named(&self.config_maps, object, kind, |c| &c.name)?;
+            let owned = |d: &std::collections::BTreeMap<String, String>| d.contains_key(to);
+            if owned(&self.config_maps[i].data)
+                || (self.environments.iter())
+                    .any(|e| e.config_values.get(object).is_some_and(owned))
+            {
+                return Err(EditError::Duplicate(to.to_string()));
+            }
+            let data = &mut self.config_maps[i].data;
+            let in_data = data
+                .remove(from)
+                .map(|v| data.insert(to.to_string(), v))
+                .is_some();
+            let mut anywhere = in_data;
+            for env in &mut self.environments {
+                if let Some(values) = env.config_values.get_mut(object) {
+                    if let Some(v) = values.remove(from) {
+                        values.insert(to.to_string(), v);
+                        anywhere = true;
+                    }
+                }
+            }
+            if !anywhere {
+                return Err(invalid(format!("the {kind} has no key `{from}`")));
+            }
+        }
+        for s in &mut self.services {
+            s.rename_key(secret, object, from, to);
         }
         Ok(())
     }

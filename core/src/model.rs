@@ -1183,6 +1183,39 @@ impl Service {
         }
     }
 
+    /// Its pods read key `to` of ConfigMap (or, with `secret`, Secret) `object` wherever
+    /// they read key `from`: a variable by key, and a file of the object's volume
+    /// mounted alone (`subPath`).
+    pub fn rename_key(&mut self, secret: bool, object: &str, from: &str, to: &str) {
+        let volumes: Vec<String> = (self.volumes.iter())
+            .filter(|v| match &v.source {
+                VolumeSource::ConfigMap { name } => !secret && name == object,
+                VolumeSource::Secret { name, .. } => secret && name == object,
+                _ => false,
+            })
+            .map(|v| v.name.clone())
+            .collect();
+        let configs = std::iter::once((&mut self.config, &mut self.mounts))
+            .chain((self.containers.iter_mut()).map(|c| (&mut c.config, &mut c.mounts)));
+        for (config, mounts) in configs {
+            for v in &mut config.env {
+                let (name, key) = match &mut v.value {
+                    EnvValue::ConfigMapKey { name, key } if !secret => (name, key),
+                    EnvValue::SecretKey { name, key } if secret => (name, key),
+                    _ => continue,
+                };
+                if name == object && key == from {
+                    *key = to.to_string();
+                }
+            }
+            for m in mounts.iter_mut() {
+                if volumes.contains(&m.volume) && m.sub_path == from {
+                    m.sub_path = to.to_string();
+                }
+            }
+        }
+    }
+
     /// Whether it renders as an Argo Rollouts `Rollout` (a Deployment whose updates go
     /// through canary steps) rather than as its kind.
     pub fn is_canary(&self) -> bool {

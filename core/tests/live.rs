@@ -154,6 +154,23 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
                 json!({"labels": {"env": format!("e{}", value % 2)}, "reach": reach})
             },
         ),
+        // A ConfigMap key renamed, its readers and environments' values following.
+        18 => {
+            let cm = design
+                .config_maps
+                .get(pick % design.config_maps.len().max(1))?;
+            let (from, to) = if value.is_multiple_of(2) {
+                ("K", "L")
+            } else {
+                ("L", "K")
+            };
+            Some(Edit::RenameKey {
+                secret: false,
+                object: cm.name.clone(),
+                from: from.into(),
+                to: to.into(),
+            })
+        }
         _ => {
             let e = design
                 .edges
@@ -209,7 +226,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..19, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..20, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {

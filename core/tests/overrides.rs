@@ -534,3 +534,144 @@ spec:
         .iter()
         .all(|f| !f.message.contains("payments-db")));
 }
+
+/// A ConfigMap key and a Secret key renamed after an import: the data, an environment's
+/// own value, a variable read by key and a file mounted alone (`subPath`) follow, in a
+/// link too; a taken, invalid or missing key is refused and changes nothing.
+#[test]
+fn a_renamed_key_is_read_by_its_new_name() {
+    let manifests = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: storefront-config
+data:
+  CHECKOUT_URL: http://checkout:8080/api
+  LOG_LEVEL: info
+  default.conf: |
+    server { listen 8080; }
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: storefront-secrets
+type: Opaque
+stringData:
+  SESSION_KEY: placeholder
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: storefront
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: storefront
+    spec:
+      containers:
+        - name: storefront
+          image: ghcr.io/acme/storefront:3.2.0
+          env:
+            - name: UPSTREAM
+              valueFrom:
+                configMapKeyRef:
+                  name: storefront-config
+                  key: CHECKOUT_URL
+            - name: SESSION_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: storefront-secrets
+                  key: SESSION_KEY
+          volumeMounts:
+            - name: nginx
+              mountPath: /etc/nginx/conf.d/default.conf
+              subPath: default.conf
+      volumes:
+        - name: nginx
+          configMap:
+            name: storefront-config
+";
+    let mut design = import::kubernetes(manifests).design;
+    let env = design.environments[0].name.clone();
+    design
+        .apply(Edit::Set {
+            path: FieldPath::environment_config_value(&env, "storefront-config", "CHECKOUT_URL"),
+            value: json!("http://checkout.prod:8080/api"),
+        })
+        .unwrap();
+    let rename = |secret: bool, object: &str, from: &str, to: &str| Edit::RenameKey {
+        secret,
+        object: object.into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    for (edit, why) in [
+        (
+            rename(false, "storefront-config", "CHECKOUT_URL", "LOG_LEVEL"),
+            "already",
+        ),
+        (
+            rename(false, "storefront-config", "CHECKOUT_URL", "checkout url"),
+            "letters",
+        ),
+        (
+            rename(false, "storefront-config", "NOPE", "X"),
+            "no key `NOPE`",
+        ),
+        (
+            rename(true, "storefront-secrets", "SESSION_KEY", "a/b"),
+            "letters",
+        ),
+    ] {
+        let before = design.clone();
+        let err = design.apply(edit).unwrap_err().to_string();
+        assert!(err.contains(why), "{err}");
+        assert_eq!(design, before);
+    }
+    design
+        .apply(Edit::Batch(vec![
+            rename(false, "storefront-config", "CHECKOUT_URL", "UPSTREAM_URL"),
+            rename(
+                false,
+                "storefront-config",
+                "default.conf",
+                "storefront.conf",
+            ),
+            rename(true, "storefront-secrets", "SESSION_KEY", "COOKIE_SECRET"),
+        ]))
+        .unwrap();
+    let design = link::decode(&link::link("https://kubeprint.example/", &design)).unwrap();
+    let yaml = render(&design, &env).to_yaml();
+    for gone in [
+        "CHECKOUT_URL",
+        "default.conf: |",
+        "subPath: default.conf",
+        "SESSION_KEY:",
+        "key: SESSION_KEY",
+    ] {
+        assert!(!yaml.contains(gone), "{gone} in {yaml}");
+    }
+    for here in [
+        "UPSTREAM_URL: http://checkout.prod:8080/api",
+        "key: UPSTREAM_URL",
+        "subPath: storefront.conf",
+        "storefront.conf: |",
+        "key: COOKIE_SECRET",
+    ] {
+        assert!(yaml.contains(here), "{here} not in {yaml}");
+    }
+    assert_eq!(
+        design.secret("storefront-secrets").unwrap().keys,
+        ["COOKIE_SECRET"]
+    );
+    let findings = rules::validate(&design, &env);
+    assert!(
+        findings.iter().all(|f| f.code != "KP305"),
+        "{:?}",
+        findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+}

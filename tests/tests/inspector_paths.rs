@@ -123,7 +123,8 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
         all.extend(ids);
 
         // The config page: each ConfigMap key's value for every environment and the
-        // shown one's own, its name and naming switch; each Secret's type and keys.
+        // shown one's own, its name and naming switch; each Secret's name, type and
+        // keys. (A key's name is renamed by an edit of its own, not a field.)
         page.click("open-config").await;
         for cm in &design.config_maps {
             page.find(&format!("config-map-{}", cm.name)).await;
@@ -132,7 +133,7 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
         let keys: usize = design.config_maps.iter().map(|c| c.data.len()).sum();
         assert_eq!(
             ids.len(),
-            2 * keys + 2 * design.config_maps.len() + 2 * design.secrets.len(),
+            2 * keys + 2 * design.config_maps.len() + 3 * design.secrets.len(),
             "{} config page: {ids:?}",
             t.name
         );

@@ -1645,7 +1645,10 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
         .unwrap_or_default();
     assert_eq!(hash.len(), 10, "{named}");
 
-    // Renamed, the ConfigMap is read by its new name and keeps prod's value.
+    // Renamed, the ConfigMap is read by its new name and keeps prod's value. (Its
+    // name is at the top of the section, under the page's sticky head once scrolled.)
+    page.scroll_into_view("config_maps/fastapi-app-env/name")
+        .await;
     page.type_into("config_maps/fastapi-app-env/name", "api-env")
         .await;
     press(&page, "\n").await;
@@ -1749,5 +1752,52 @@ async fn a_secret_is_renamed_and_added_on_the_config_page() {
         (p.focused().await == "secrets/stripe-keys/keys").then(String::new)
     })
     .await;
+    page.close().await;
+}
+
+/// A ConfigMap key renamed on the config page (Enter applies it) keeps the design's and
+/// prod's values under its new name and keeps the focus; a name the API server refuses
+/// is explained and changes nothing, and Escape brings back the key's name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configmap_key_is_renamed_on_the_config_page() {
+    let page = open_design("key-rename", &templates::stfc_fastapi()).await;
+    page.click("env-prod").await;
+    page.click("open-config").await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.type_into(
+        "environments/prod/config_values/fastapi-app-env/LOG_LEVEL",
+        "WARNING",
+    )
+    .await;
+    page.wait_text("yaml", "prod's value", |t| t.contains("LOG_LEVEL: WARNING"))
+        .await;
+    let key = "key-name-fastapi-app-env-LOG_LEVEL";
+    page.type_into(key, "log level").await;
+    press(&page, "\n").await;
+    let problem = page
+        .wait_text(&format!("{key}-error"), "the refused key", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(problem.contains("letters"), "{problem}");
+    assert!(page.yaml().await.contains("LOG_LEVEL: WARNING"));
+    press(&page, &char::from(Key::Escape).to_string()).await;
+    assert_eq!(page.value(key).await, "LOG_LEVEL");
+
+    page.type_into(key, "UVICORN_LOG_LEVEL").await;
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the renamed key with prod's value", |t| {
+        t.contains("UVICORN_LOG_LEVEL: WARNING") && !t.contains("\n  LOG_LEVEL:")
+    })
+    .await;
+    page.wait_until("the renamed key focused", async |p| {
+        (p.focused().await == "key-name-fastapi-app-env-UVICORN_LOG_LEVEL").then(String::new)
+    })
+    .await;
+    assert_eq!(
+        page.value("environments/prod/config_values/fastapi-app-env/UVICORN_LOG_LEVEL")
+            .await,
+        "WARNING"
+    );
     page.close().await;
 }
