@@ -481,18 +481,8 @@ impl Design {
                 if updated.name != *name {
                     // A renamed ConfigMap is read by its new name, and keeps the values
                     // environments have of their own.
-                    crate::names::dns1123_subdomain(&updated.name).map_err(|m| {
-                        EditError::Invalid {
-                            path: at.clone(),
-                            message: format!("a ConfigMap's name {m}"),
-                        }
-                    })?;
-                    if self.config_map(&updated.name).is_some() {
-                        return Err(EditError::Duplicate(updated.name));
-                    }
-                    for s in &mut self.services {
-                        s.rename_reads(false, name, &updated.name);
-                    }
+                    let taken = self.config_map(&updated.name).is_some();
+                    self.rename_reads(false, name, &updated.name, taken, &at)?;
                     for env in &mut self.environments {
                         if let Some(values) = env.config_values.remove(name) {
                             env.config_values.insert(updated.name.clone(), values);
@@ -506,18 +496,8 @@ impl Design {
                 let updated = set_in(&self.secrets[i], &path.pointer, value, &at)?;
                 if updated.name != *name {
                     // A renamed Secret is read by its new name.
-                    crate::names::dns1123_subdomain(&updated.name).map_err(|m| {
-                        EditError::Invalid {
-                            path: at.clone(),
-                            message: format!("a Secret's name {m}"),
-                        }
-                    })?;
-                    if self.secret(&updated.name).is_some() {
-                        return Err(EditError::Duplicate(updated.name));
-                    }
-                    for s in &mut self.services {
-                        s.rename_reads(true, name, &updated.name);
-                    }
+                    let taken = self.secret(&updated.name).is_some();
+                    self.rename_reads(true, name, &updated.name, taken, &at)?;
                 }
                 self.secrets[i] = updated;
             }
@@ -528,6 +508,31 @@ impl Design {
                         .into(),
                 })
             }
+        }
+        Ok(())
+    }
+
+    /// A ConfigMap (or, with `secret`, a Secret) named `from` renamed `to`, which the
+    /// API server must take as a name and no other of its kind may have (`taken`): its
+    /// readers follow ([`Service::rename_reads`]).
+    fn rename_reads(
+        &mut self,
+        secret: bool,
+        from: &str,
+        to: &str,
+        taken: bool,
+        at: &str,
+    ) -> Result<(), EditError> {
+        let kind = if secret { "Secret" } else { "ConfigMap" };
+        crate::names::dns1123_subdomain(to).map_err(|m| EditError::Invalid {
+            path: at.to_string(),
+            message: format!("a {kind}'s name {m}"),
+        })?;
+        if taken {
+            return Err(EditError::Duplicate(to.to_string()));
+        }
+        for s in &mut self.services {
+            s.rename_reads(secret, from, to);
         }
         Ok(())
     }
