@@ -514,7 +514,8 @@ impl Design {
 
     /// A ConfigMap (or, with `secret`, a Secret) named `from` renamed `to`, which the
     /// API server must take as a name and no other of its kind may have (`taken`): its
-    /// readers follow ([`Service::rename_reads`]).
+    /// readers follow, services ([`Service::rename_reads`]) and objects kept whole
+    /// ([`KeptObject::rename_reads`]).
     fn rename_reads(
         &mut self,
         secret: bool,
@@ -533,6 +534,16 @@ impl Design {
         }
         for s in &mut self.services {
             s.rename_reads(secret, from, to);
+        }
+        let kept = (self.extra_objects.iter_mut())
+            .chain(self.pinned_objects.iter_mut())
+            .chain(
+                self.environments
+                    .iter_mut()
+                    .flat_map(|e| e.kept_objects.iter_mut()),
+            );
+        for k in kept {
+            k.rename_reads(secret, from, to);
         }
         Ok(())
     }

@@ -2176,6 +2176,45 @@ impl KeptObject {
         &self.0["spec"]
     }
 
+    /// Its pods read ConfigMap (or, with `secret`, Secret) `to` wherever they read `from`:
+    /// a variable by key, every key as variables, a volume or a projected volume's
+    /// source, however deep the pod template sits (a CronJob's, a custom resource's).
+    pub fn rename_reads(&mut self, secret: bool, from: &str, to: &str) {
+        fn walk(v: &mut serde_json::Value, refs: &[(&str, &str)], from: &str, to: &str) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, child) in map.iter_mut() {
+                        for (key, field) in refs {
+                            if k == key && child[*field] == from {
+                                child[*field] = to.into();
+                            }
+                        }
+                        walk(child, refs, from, to);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    items.iter_mut().for_each(|i| walk(i, refs, from, to));
+                }
+                _ => {}
+            }
+        }
+        let refs: &[(&str, &str)] = if secret {
+            &[
+                ("secretKeyRef", "name"),
+                ("secretRef", "name"),
+                ("secret", "secretName"),
+                ("secret", "name"),
+            ]
+        } else {
+            &[
+                ("configMapKeyRef", "name"),
+                ("configMapRef", "name"),
+                ("configMap", "name"),
+            ]
+        };
+        walk(&mut self.0, refs, from, to);
+    }
+
     /// The object moved to `namespace`; one that had no namespace stays without.
     pub fn in_namespace(&self, namespace: &str) -> serde_json::Value {
         let mut v = self.0.clone();
@@ -2672,5 +2711,37 @@ mod tests {
             None,
             "an object without a namespace stays without"
         );
+    }
+
+    #[test]
+    fn a_kept_workload_reads_a_renamed_config_map_wherever_its_pods_read_it() {
+        let pod = |cm: &str, secret: &str| {
+            json!({"containers": [{
+                "name": "report",
+                "envFrom": [{"configMapRef": {"name": cm}}, {"secretRef": {"name": secret}}],
+                "env": [{"name": "URL", "valueFrom": {"configMapKeyRef": {"name": cm, "key": "URL"}}}],
+            }],
+            "volumes": [
+                {"name": "conf", "configMap": {"name": cm}},
+                {"name": "all", "projected": {"sources": [{"configMap": {"name": cm}}, {"secret": {"name": secret}}]}},
+            ]})
+        };
+        let cron = |cm: &str, secret: &str| {
+            KeptObject(json!({
+                "apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "report", "labels": {"configMap": cm}},
+                "spec": {"jobTemplate": {"spec": {"template": {"spec": pod(cm, secret)}}}},
+            }))
+        };
+        let mut kept = cron("report-config", "report-creds");
+        kept.rename_reads(false, "report-config", "reports");
+        // A label that happens to be called `configMap` is not a reference.
+        let mut want = cron("reports", "report-creds");
+        want.0["metadata"]["labels"]["configMap"] = json!("report-config");
+        assert_eq!(kept, want);
+        kept.rename_reads(true, "report-creds", "reports-db");
+        want = cron("reports", "reports-db");
+        want.0["metadata"]["labels"]["configMap"] = json!("report-config");
+        assert_eq!(kept, want);
     }
 }

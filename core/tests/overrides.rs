@@ -436,7 +436,8 @@ fn a_renamed_configmap_is_read_by_its_new_name() {
 }
 
 /// A renamed Secret of an imported design is read by its new name wherever its pods read
-/// it (a variable's key, a volume, every key as variables), in a link too; a taken or
+/// it (a variable's key, a volume, every key as variables), a Pod kept whole from the
+/// import included, in a link too; a taken or
 /// invalid name is refused and changes nothing.
 #[test]
 fn a_renamed_secret_is_read_by_its_new_name() {
@@ -491,8 +492,36 @@ spec:
         - name: db-ca
           secret:
             secretName: payments-db
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-readiness-check
+spec:
+  restartPolicy: Never
+  containers:
+    - name: psql
+      image: postgres:16.4
+      command: [pg_isready, -h, payments-postgres-primary]
+      env:
+        - name: PGPASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: payments-db
+              key: PGPASSWORD
+      volumeMounts:
+        - name: ca
+          mountPath: /ca
+  volumes:
+    - name: ca
+      projected:
+        sources:
+          - secret:
+              name: payments-db
 ";
     let mut design = import::kubernetes(manifests).design;
+    // The Pod is kept whole: its reads follow the rename too.
+    assert_eq!(design.extra_objects.len(), 1);
     let rename = |from: &str, to: &str| Edit::Set {
         path: FieldPath {
             target: Target::Secret(from.into()),
@@ -523,8 +552,13 @@ spec:
     let env = design.environments[0].name.clone();
     let yaml = render(&design, &env).to_yaml();
     assert_eq!(yaml.matches("payments-db").count(), 0, "{yaml}");
-    // The Secret itself, the variable's key reference and the volume.
-    assert_eq!(yaml.matches("name: payments-postgres").count(), 2, "{yaml}");
+    // The Secret itself, the variables' key references (the Deployment's and the kept
+    // Pod's), the Pod's projected volume, and the Deployment's volume.
+    assert_eq!(
+        yaml.matches("name: payments-postgres\n").count(),
+        4,
+        "{yaml}"
+    );
     assert_eq!(
         yaml.matches("secretName: payments-postgres").count(),
         1,
