@@ -748,14 +748,13 @@ impl Renderer<'_> {
         (self.env.common_labels.labels.iter()).map(|(k, v)| (k.clone(), v.clone()))
     }
 
-    /// The labels of a service's pods: its own, and the environment's common labels
-    /// where they reach pod templates.
-    fn pod_labels(&self, s: &Service) -> Labels {
-        let mut l = self.service_labels(s);
+    /// `labels` of a template (a pod's, a claim's), with the environment's common labels
+    /// where they reach templates (Kustomize writes them in claim templates too).
+    fn in_templates(&self, mut labels: Labels) -> Labels {
         if self.env.common_labels.on_pods() {
-            l.extend(self.common_labels());
+            labels.extend(self.common_labels());
         }
-        l
+        labels
     }
 
     /// An object kept from an import, as rendered here: with the environment's common

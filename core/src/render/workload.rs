@@ -95,7 +95,7 @@ impl Renderer<'_> {
                         failed_jobs_history_limit: c.failed_jobs_history_limit.map(clamp_i32),
                         job_template: batch::JobTemplateSpec {
                             metadata: Some(ObjectMeta {
-                                labels: Some(self.pod_labels(s)),
+                                labels: Some(self.in_templates(self.service_labels(s))),
                                 ..Default::default()
                             }),
                             spec: Some(self.job_spec(s, template)),
@@ -143,12 +143,7 @@ impl Renderer<'_> {
             name: Some(v.name.clone()),
             ..Default::default()
         };
-        // Kustomize's labels that reach pod templates reach claim templates too.
-        let mut labels = selector_of(s);
-        if self.env.common_labels.on_pods() {
-            labels.extend(self.common_labels());
-        }
-        meta.labels = Some(labels);
+        meta.labels = Some(self.in_templates(selector_of(s)));
         core::PersistentVolumeClaim {
             metadata: meta,
             spec: Some(core::PersistentVolumeClaimSpec {
@@ -268,7 +263,7 @@ impl Renderer<'_> {
         };
         core::PodTemplateSpec {
             metadata: Some(ObjectMeta {
-                labels: Some(self.pod_labels(s)),
+                labels: Some(self.in_templates(self.service_labels(s))),
                 annotations: non_empty_map(annotations),
                 ..Default::default()
             }),
