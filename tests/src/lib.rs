@@ -404,9 +404,15 @@ pub fn chrome_capabilities_with_downloads(
     caps
 }
 
-/// A fresh, empty browser profile directory.
+/// A fresh, empty browser profile (or downloads) directory.
+///
+/// A profile is some 13 MB and a test binary cannot remove its own at exit, so the
+/// first call in a process removes those left by test processes that have ended: a
+/// whole run then holds one binary's profiles at a time, not a hundred.
 pub fn fresh_profile(tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(remove_ended_profiles);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!(
         "kubeprint-profile-{tag}-{}-{n}",
@@ -415,6 +421,32 @@ pub fn fresh_profile(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create a profile dir");
     dir
+}
+
+/// Remove the profile directories of test processes that are no longer running.
+fn remove_ended_profiles() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(owner) = profile_owner(&name.to_string_lossy()) else {
+            continue;
+        };
+        if !Path::new("/proc").join(owner.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The process id in a name [`fresh_profile`] made: `kubeprint-profile-{tag}-{pid}-{n}`.
+fn profile_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("kubeprint-profile-")?;
+    let mut parts = rest.rsplitn(3, '-');
+    parts.next()?.parse::<u32>().ok()?;
+    let pid = parts.next()?.parse().ok()?;
+    parts.next()?;
+    Some(pid)
 }
 
 /// The entries of a zip archive, read by an independent implementation (Python's
@@ -432,4 +464,33 @@ pub fn zip_listing(zip: &Path) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 names")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_give_their_process() {
+        assert_eq!(
+            profile_owner("kubeprint-profile-env-rename-812-3"),
+            Some(812)
+        );
+        assert_eq!(profile_owner("kubeprint-profile-bench-7-0"), Some(7));
+        assert_eq!(profile_owner("kubeprint-profile-812-3"), None);
+        assert_eq!(profile_owner("kubeprint-profile-x-y-3"), None);
+        assert_eq!(profile_owner("other-bench-7-0"), None);
+    }
+
+    #[test]
+    fn profiles_of_ended_processes_are_removed_and_live_ones_kept() {
+        // No process has this id: Linux pids stop at 2^22.
+        let ended = std::env::temp_dir().join("kubeprint-profile-sweep-4000000000-0");
+        let own = fresh_profile("sweep");
+        std::fs::create_dir_all(ended.join("Default")).unwrap();
+        remove_ended_profiles();
+        assert!(!ended.exists(), "an ended process's profile is left");
+        assert!(own.exists(), "this process's profile was removed");
+        std::fs::remove_dir_all(own).unwrap();
+    }
 }
