@@ -1,7 +1,7 @@
 //! The design's ConfigMaps and Secrets: every key with its value, the values the
 //! environment shown has of its own (an overlay's `LOG_LEVEL`), and the key names of
-//! each Secret (values never enter a design). Every input is a [`Field`], so a finding
-//! about a key focuses it.
+//! each Secret (values never enter a design). Every input has the id of the path it
+//! edits, so a finding about a key focuses it.
 
 use crate::fields::{Check, Field, Rename};
 use crate::state::{use_app, Side};
@@ -214,6 +214,7 @@ fn NewKey(cm: String) -> impl IntoView {
 #[component]
 fn AddByName(
     label: &'static str,
+    #[prop(optional)] id: Option<String>,
     testid: String,
     placeholder: &'static str,
     add: Callback<String, Result<String, String>>,
@@ -237,19 +238,65 @@ fn AddByName(
     view! {
         <label class="field add-by-name" class:invalid=move || error.read().is_some()>
             <span class="label">{label}</span>
-            <input type="text" data-testid=testid placeholder=placeholder on:change=on_change />
+            <input type="text" id=id data-testid=testid placeholder=placeholder on:change=on_change />
             <span class="error" role="alert">{move || error.get()}</span>
         </label>
     }
 }
 
-/// One Secret: its type and key names.
+/// One Secret: its name, type and key names (values never enter a design), each key
+/// renamed by its own input so that its readers follow, removed, or added by name.
 #[component]
 fn SecretSection(name: String) -> impl IntoView {
     let app = use_app();
+    let secret = StoredValue::new(name.clone());
     let at = |pointer: &str| FieldPath {
         target: Target::Secret(name.clone()),
         pointer: pointer.into(),
+    };
+    let keys = Memo::new(move |_| {
+        app.editor.with(|e| {
+            secret
+                .with_value(|n| e.design.secret(n))
+                .map(|s| s.keys.iter().cloned().enumerate().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    // The whole list set at once: one edit, one undo step.
+    let set_keys = move |keys: Vec<String>| Edit::Set {
+        path: FieldPath {
+            target: Target::Secret(secret.get_value()),
+            pointer: "/keys".into(),
+        },
+        value: Value::from(keys),
+    };
+    let remove_key = move |key: String| {
+        let name = secret.get_value();
+        let rest = keys.with_untracked(|keys| {
+            (keys.iter().map(|(_, k)| k))
+                .filter(|k| **k != key)
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        app.dispatch(set_keys(rest));
+        app.notice.set(Some(format!(
+            "Removed key {key} of {name}: Ctrl+Z brings it back"
+        )));
+        request_animation_frame(move || {
+            crate::modal::focus_selector(&format!("input[data-testid=\"new-secret-key-{name}\"]"))
+        });
+    };
+    let add_key = move |key: String| {
+        let name = secret.get_value();
+        let mut all =
+            keys.with_untracked(|keys| keys.iter().map(|(_, k)| k.clone()).collect::<Vec<_>>());
+        if all.contains(&key) {
+            return Err(format!("`{key}` is a key of {name} already"));
+        }
+        kubeprint_core::names::config_key(&key).map_err(|m| format!("`{key}` {m}"))?;
+        all.push(key);
+        app.dispatch(set_keys(all));
+        Ok(format!("input[data-testid=\"new-secret-key-{name}\"]"))
     };
     let remove = name.clone();
     view! {
@@ -257,7 +304,33 @@ fn SecretSection(name: String) -> impl IntoView {
             <h3>"Secret " <code>{name.clone()}</code></h3>
             <Field label="Name (its readers follow)" path=at("/name") kind=K::Text on_commit=true />
             <Field label="Type" path=at("/kind") kind=K::Text placeholder="Opaque" />
-            <Field label="Keys" path=at("/keys") kind=K::Words placeholder="DB_PASSWORD API_TOKEN" hint="Names only: values never enter a design; the export writes placeholders." />
+            <p class="hint">"Key names only: values never enter a design, and the export writes placeholders. A key renamed here is renamed wherever pods read it."</p>
+            <For each=move || keys.get() key=|k| k.clone() let:row>
+                {
+                    let (i, key) = row;
+                    let n = secret.get_value();
+                    let (n_edit, from, n_focus, gone) = (n.clone(), key.clone(), n.clone(), key.clone());
+                    view! {
+                        <div class="config-key secret-key" data-key=key.clone()>
+                            <Rename
+                                label="Key"
+                                // A finding about this key (a name the API server refuses)
+                                // focuses it.
+                                id=Some(format!("secrets/{n}/keys/{i}"))
+                                testid=format!("secret-key-{n}-{key}")
+                                current=key.clone()
+                                edit=move |to: String| Edit::RenameKey { secret: true, object: n_edit.clone(), from: from.clone(), to }
+                                renamed=move |to: &str| format!("input[data-testid=\"secret-key-{n_focus}-{to}\"]")
+                            />
+                            <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key"
+                                on:click=move |_| remove_key(gone.clone())>"✕"</button>
+                        </div>
+                    }
+                }
+            </For>
+            // A finding about the keys as a whole (a type's required key missing) comes
+            // here, where a key is added.
+            <AddByName label="Add a key" id=format!("secrets/{name}/keys") testid=format!("new-secret-key-{name}") placeholder="e.g. DB_PASSWORD, then Enter" add=Callback::new(add_key) />
             <button class="danger" data-testid=format!("remove-secret-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveSecret(remove.clone())).is_ok() {
                     app.notice.set(Some(format!("Removed Secret {remove}: Ctrl+Z brings it back")));
@@ -297,7 +370,7 @@ fn NewObject(secret: bool) -> impl IntoView {
         });
         // Next: the new Secret's keys, or the new ConfigMap's first key.
         Ok(if secret {
-            format!("[data-testid=\"secret-{name}\"] input[id$=\"/keys\"]")
+            format!("input[data-testid=\"new-secret-key-{name}\"]")
         } else {
             format!("input[data-testid=\"new-key-{name}\"]")
         })

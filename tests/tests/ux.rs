@@ -1749,7 +1749,95 @@ async fn a_secret_is_renamed_and_added_on_the_config_page() {
     page.type_into("new-secret", "stripe-keys").await;
     press(&page, "\n").await;
     page.wait_until("the new Secret's keys focused", async |p| {
-        (p.focused().await == "secrets/stripe-keys/keys").then(String::new)
+        (p.focused().await == "new-secret-key-stripe-keys").then(String::new)
+    })
+    .await;
+    page.close().await;
+}
+
+/// A Secret's key renamed on the config page is read by its new name; a name the API
+/// server refuses, or one the Secret has, is explained and changes nothing. A key
+/// removed leaves its reader with a finding whose fix adds it back, and a key is added
+/// by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_key_is_renamed_removed_and_added_on_the_config_page() {
+    let page = open_design("secret-key", &templates::stfc_fastapi()).await;
+    page.click_node("fastapi-app").await;
+    page.select("yaml-object", "Deployment/fastapi-app").await;
+    page.wait_text("yaml", "the key read", |t| {
+        t.contains("key: MARIADB_PASSWORD")
+    })
+    .await;
+    page.click("open-config").await;
+    let key = "secret-key-icat-mariadb-credentials-MARIADB_PASSWORD";
+    page.type_into(key, "MARIADB ROOT").await;
+    press(&page, "\n").await;
+    let problem = page
+        .wait_text(&format!("{key}-error"), "the refused key", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(problem.contains("letters"), "{problem}");
+    page.type_into(key, "MARIADB_ROOT_PASSWORD").await;
+    press(&page, "\n").await;
+    let problem = page
+        .wait_text(&format!("{key}-error"), "the taken key", |t| {
+            t.contains("ROOT")
+        })
+        .await;
+    assert!(problem.contains("already"), "{problem}");
+    assert!(page.yaml().await.contains("key: MARIADB_PASSWORD"));
+
+    page.type_into(key, "MARIADB_APP_PASSWORD").await;
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the new key read", |t| {
+        t.contains("key: MARIADB_APP_PASSWORD") && !t.contains("key: MARIADB_PASSWORD")
+    })
+    .await;
+    let renamed = "secret-key-icat-mariadb-credentials-MARIADB_APP_PASSWORD";
+    page.wait_until("the renamed key focused", async |p| {
+        (p.focused().await == renamed).then(String::new)
+    })
+    .await;
+
+    // Removed: the Deployment still reads it, and the finding's fix adds it back.
+    page.client
+        .find(Locator::Css(
+            "[data-key=\"MARIADB_APP_PASSWORD\"] button[aria-label=\"Remove key MARIADB_APP_PASSWORD\"]",
+        ))
+        .await
+        .expect("the key's remove button")
+        .click()
+        .await
+        .expect("remove the key");
+    page.wait_gone(renamed).await;
+    let finding = page
+        .wait_text("findings", "the missing key", |t| t.contains("KP305"))
+        .await;
+    assert!(finding.contains("MARIADB_APP_PASSWORD"), "{finding}");
+    page.click("fix-KP305").await;
+    page.wait_text("findings", "the key added back", |t| !t.contains("KP305"))
+        .await;
+    page.click("open-config").await;
+    page.find(renamed).await;
+
+    // Added by name; a key the Secret has is refused.
+    let add = "new-secret-key-icat-mariadb-credentials";
+    page.type_into(add, "MARIADB_ROOT_PASSWORD").await;
+    press(&page, "\n").await;
+    page.client
+        .wait()
+        .at_most(kubeprint_tests::page::PATIENCE)
+        .for_element(Locator::Css(".add-by-name.invalid"))
+        .await
+        .expect("the taken key refused");
+    page.type_into(add, "MARIADB_REPLICATION_PASSWORD").await;
+    press(&page, "\n").await;
+    page.find("secret-key-icat-mariadb-credentials-MARIADB_REPLICATION_PASSWORD")
+        .await;
+    page.select("yaml-object", "Secret/").await;
+    page.wait_text("yaml", "the added key", |t| {
+        t.contains("MARIADB_REPLICATION_PASSWORD:") && t.contains("MARIADB_APP_PASSWORD:")
     })
     .await;
     page.close().await;
