@@ -239,7 +239,7 @@ fn AddByName(
         <label class="field add-by-name" class:invalid=move || error.read().is_some()>
             <span class="label">{label}</span>
             <input type="text" id=id data-testid=testid placeholder=placeholder on:change=on_change />
-            <span class="error" role="alert">{move || error.get()}</span>
+            <span class="error" role="alert">{move || crate::prose::maybe_prose(error.get())}</span>
         </label>
     }
 }

@@ -6,6 +6,7 @@
 //! A path is a signal: the inspector's fields follow the selected service, so selecting
 //! another one updates the inputs in place instead of building the inspector anew.
 
+use crate::prose::maybe_prose;
 use crate::state::use_app;
 use kubeprint_core::edit::EditError;
 use kubeprint_core::input::{self, FieldKind};
@@ -183,7 +184,7 @@ pub fn Field(
             <span class="label">{label}</span>
             {control}
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
-            <span class="error" id=error_id role="alert">{move || error.get()}</span>
+            <span class="error" id=error_id role="alert">{move || maybe_prose(error.get())}</span>
         </label>
     }
 }
@@ -384,7 +385,7 @@ pub fn Rename(
                     }
                 }
             />
-            <span class="error" id=error_id.clone() data-testid=error_id role="alert">{move || error.get()}</span>
+            <span class="error" id=error_id.clone() data-testid=error_id role="alert">{move || maybe_prose(error.get())}</span>
         </label>
     }
 }

@@ -18,6 +18,7 @@ mod panels;
 mod panes;
 mod persistence;
 mod pod;
+mod prose;
 mod route;
 mod state;
 mod storage;
@@ -216,7 +217,7 @@ fn Header() -> impl IntoView {
                 });
             }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>
-            <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || app.notice.get()}</span>
+            <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || prose::maybe_prose(app.notice.get())}</span>
             <span class="status" role="status" data-testid="status" title=move || app.status.get()>{move || app.status.get()}</span>
             <select class="theme" aria-label="Colour theme" title="Colour theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>
                 <option value="auto">"Auto"</option>

@@ -150,7 +150,7 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
                 <span class="sev-icon" aria-hidden="true">{severity_icon(f.severity)}</span>
                 <span class="sev-word">{severity_word(f.severity)}</span>
                 <code>{f.code}</code>
-                <span class="message">{f.message.clone()}</span>
+                <span class="message">{crate::prose::prose(&f.message)}</span>
             </button>
             {fix.map(|fix| {
                 let app = use_app();
@@ -162,7 +162,7 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
                         app.dispatch(edit.clone());
                         show_field(&fixed);
                     }>
-                        {format!("Fix: {}", fix.label)}
+                        "Fix: " {crate::prose::prose(&fix.label)}
                     </button>
                 }
             })}

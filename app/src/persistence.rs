@@ -2,6 +2,7 @@
 //! the controls for links, files and saved designs.
 
 use crate::modal::Modal;
+use crate::prose::prose;
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
 use crate::worker::{self, Answer};
@@ -436,8 +437,8 @@ pub fn ImportDialog() -> impl IntoView {
                         <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>
                     </div>
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
-                    {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{m}</p> })}
-                    {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{s}</p> })}
+                    {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{prose(&m)}</p> })}
+                    {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{prose(&s)}</p> })}
                     {move || env_result.with(|r| r.as_ref().is_some_and(|r| r.import.environments.iter().any(|e| !e.not_merged.is_empty())))
                         .then(|| view! {
                             <p class="warning-note" role="status" data-testid="import-env-warning">
@@ -447,17 +448,17 @@ pub fn ImportDialog() -> impl IntoView {
                     {move || result.get().filter(|_| !envs_mode.get()).map(|r| documents_table(r.import.documents))}
                     {move || env_result.get().filter(|_| envs_mode.get()).map(|r| r.import.environments.into_iter().map(|e| view! {
                         <section class="import-env" data-testid="import-env-report">
-                            <h3>{format!("Environment `{}`", e.environment)}</h3>
+                            <h3>"Environment " <code>{e.environment}</code></h3>
                             {(!e.merged.is_empty()).then(|| view! {
                                 <p class="note">"Merged as this environment's settings:"</p>
                                 <ul class="merged" data-testid="import-env-merged">
-                                    {e.merged.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                    {e.merged.into_iter().map(|m| view! { <li>{prose(&m)}</li> }).collect_view()}
                                 </ul>
                             })}
                             {(!e.not_merged.is_empty()).then(|| view! {
                                 <p class="note">"Not merged (the design renders something else for these):"</p>
                                 <ul class="not-merged" data-testid="import-env-not-merged">
-                                    {e.not_merged.into_iter().map(|n| view! { <li>{n.message}</li> }).collect_view()}
+                                    {e.not_merged.into_iter().map(|n| view! { <li>{prose(&n.message)}</li> }).collect_view()}
                                 </ul>
                             })}
                             {documents_list(e.documents)}
@@ -541,7 +542,7 @@ fn documents_table(documents: Vec<import::DocumentReport>) -> impl IntoView {
                         <tr class=class>
                             <td>{at}</td>
                             <td>{format!("{} {}", d.kind, d.name)}</td>
-                            <td>{text}</td>
+                            <td>{prose(&text)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -675,7 +676,7 @@ pub fn Overlays() -> impl IntoView {
     view! {
         {move || app.banner.get().map(|b| view! {
             <div class="banner" role="alert" data-testid="load-error">
-                <span>{b.message.clone()}</span>
+                <span>{prose(&b.message)}</span>
                 {b.raw.clone().map(|raw| view! {
                     <details>
                         <summary>"Show the link's text"</summary>

@@ -150,9 +150,20 @@ async fn a_new_service_with_a_port_and_an_edge_gets_a_service_a_network_policy_a
     );
     // Default-deny is on and nothing may call it yet.
     page.wait_text("findings", "the unreachable warning", |t| {
-        t.contains("nothing may connect to `service-12`")
+        t.contains("nothing may connect to service-12")
     })
     .await;
+    // The name the message quotes is shown as code, not between backticks.
+    let quoted = page
+        .client
+        .find_all(Locator::Css("[data-testid=\"findings\"] .message code"))
+        .await
+        .expect("query");
+    let mut names = Vec::new();
+    for code in quoted {
+        names.push(code.text().await.expect("text"));
+    }
+    assert!(names.iter().any(|n| n == "service-12"), "{names:?}");
 
     // It calls the API gateway: the NetworkPolicies open that path.
     page.type_into("add-edge", "api-").await;

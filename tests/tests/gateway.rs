@@ -71,7 +71,7 @@ async fn a_service_switched_to_a_gateway_route_gets_its_route_its_gateway_and_fi
     let port = format!("{ROUTE}/port");
     page.type_into(&port, "grpc-web").await;
     page.wait_text("findings", "the missing backend port", |t| {
-        t.contains("sends to port `grpc-web` of Service `order-service`, which has no such port")
+        t.contains("sends to port grpc-web of Service order-service, which has no such port")
     })
     .await;
     assert!(page.present("finding-KP340").await);

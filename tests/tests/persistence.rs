@@ -740,7 +740,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
         .await;
     // Staging first (promotion order): prod's HPAs and canaries become its settings.
     assert!(
-        summary.contains("(`staging`, `prod`)")
+        summary.contains("(staging, prod)")
             && summary.contains("every environment renders as its input"),
         "{summary}"
     );
@@ -754,7 +754,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
     // the focus following the file; then back.
     page.click("import-env-up").await;
     page.wait_text("import-summary", "prod first", |t| {
-        t.contains("(`prod`, `staging`)")
+        t.contains("(prod, staging)")
     })
     .await;
     assert_eq!(values(&page, "import-env-name").await, ["prod", "staging"]);
@@ -766,7 +766,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
     assert_eq!(focused, "prod", "the moved file's name has the focus");
     page.click("import-env-up").await;
     page.wait_text("import-summary", "staging first again", |t| {
-        t.contains("(`staging`, `prod`)")
+        t.contains("(staging, prod)")
     })
     .await;
     let reports = page.text("import-envs").await;
@@ -797,7 +797,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
         .wait_text("import-problem", "the name's problem", |t| !t.is_empty())
         .await;
     assert!(
-        problem.contains("`Stage EU`") && problem.contains("lowercase letters"),
+        problem.contains("Stage EU") && problem.contains("lowercase letters"),
         "{problem}"
     );
     let open = page.find("import-open").await;
@@ -812,7 +812,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
         .await
         .unwrap();
     page.wait_text("import-summary", "the renamed environment", |t| {
-        t.contains("(`stage`, `prod`)")
+        t.contains("(stage, prod)")
     })
     .await;
     assert!(!page.present("import-problem").await);
@@ -866,7 +866,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
     assert_eq!(back, "Back to the 2 files");
     page.click("import-back-to-files").await;
     page.wait_text("import-summary", "the files back", |t| {
-        t.contains("(`stage`, `prod`)")
+        t.contains("(stage, prod)")
     })
     .await;
     assert_eq!(values(&page, "import-env-name").await, ["stage", "prod"]);
@@ -879,7 +879,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
     page.drop_files("[data-testid=\"import-drop\"]", &[("dev.yaml", &dev)])
         .await;
     page.wait_text("import-summary", "three environments", |t| {
-        t.contains("(`dev`, `stage`, `prod`)")
+        t.contains("(dev, stage, prod)")
     })
     .await;
     page.client
@@ -890,7 +890,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
         .await
         .unwrap();
     page.wait_text("import-summary", "two environments once more", |t| {
-        t.contains("(`stage`, `prod`)")
+        t.contains("(stage, prod)")
     })
     .await;
 
@@ -1013,7 +1013,7 @@ async fn labels_every_overlay_puts_on_its_objects_import_and_edit() {
     );
     let merged = page.text("import-env-merged").await;
     assert!(
-        merged.contains("labels on every object, pods and selectors included: `env: dev`"),
+        merged.contains("labels on every object, pods and selectors included: env: dev"),
         "{merged}"
     );
     page.click("import-open").await;
