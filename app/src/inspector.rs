@@ -2,7 +2,7 @@
 //! a generic field bound to a path; lists add and remove items through the same paths.
 
 use crate::fields::{Check, Choice, Field, Optional};
-use crate::state::use_app;
+use crate::state::{use_app, Bottom};
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::presets::EditorPart as Part;
 use kubeprint_core::rules::pod_qos_class;
@@ -165,6 +165,7 @@ fn section(title: &'static str, body: impl IntoView) -> impl IntoView {
 #[component]
 fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
     let app = use_app();
+    let panes = crate::panes::use_panes();
     // The selected service (the last one while the selection is emptied, until the
     // inspector is dropped).
     let id: Signal<ServiceId> = Memo::new(move |last: Option<&ServiceId>| {
@@ -297,7 +298,12 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="Progress deadline (s)" path=at(id, "/timing/progress_deadline_seconds") kind=K::Seconds />
                     })}
                 </div>
-                <crate::panels::Timeline id />
+                // The timeline under the canvas shows the selection's: here only while
+                // that panel is folded or shows disruption, so it is never drawn twice.
+                {move || {
+                    let below = panes.bottom_open() && app.bottom.get() == Bottom::Timeline;
+                    (!below).then(|| view! { <crate::panels::Timeline id /> })
+                }}
             })}
             {section("Resources", view! {
                 <div class="row">

@@ -241,6 +241,37 @@ async fn a_grace_period_below_prestop_plus_shutdown_is_an_error_until_fixed() {
     })
     .await;
 
+    // One timeline on screen: under the canvas, or in the inspector while that panel
+    // shows disruption.
+    let timelines = async |p: &Page| {
+        (p.client
+            .find_all(Locator::Css("[data-testid=\"timeline\"]"))
+            .await)
+            .expect("query")
+            .len()
+    };
+    let in_inspector = async |p: &Page| {
+        (p.client
+            .find_all(Locator::Css("aside [data-testid=\"timeline\"]"))
+            .await)
+            .expect("query")
+            .len()
+    };
+    assert_eq!((timelines(&page).await, in_inspector(&page).await), (1, 0));
+    page.click("tab-disruption").await;
+    page.wait_until("the timeline in the inspector", async |p| {
+        (in_inspector(p).await == 1).then(String::new)
+    })
+    .await;
+    assert_eq!(timelines(&page).await, 1);
+    assert!(page.text("timeline-summary").await.contains("slack 2 s"));
+    page.click("tab-timeline").await;
+    page.wait_until("the timeline under the canvas alone", async |p| {
+        (in_inspector(p).await == 0).then(String::new)
+    })
+    .await;
+    assert_eq!(timelines(&page).await, 1);
+
     // Ctrl+Z brings the error back, Ctrl+Shift+Z fixes it again.
     let undo = format!("{}z{}", char::from(Key::Control), char::from(Key::Null));
     page.chord(&undo).await;
