@@ -586,17 +586,7 @@ impl Path {
         let mut out = String::new();
         for step in &self.0 {
             match step {
-                Step::Member(k)
-                    if !k.is_empty()
-                        && (k.chars())
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
-                {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Step::Member(k) => out.push_str(&format!("[{k:?}]")),
+                Step::Member(k) => push_member(&mut out, k),
                 Step::Item { by, key } => out.push_str(&format!("[{by}={key}]")),
             }
         }
@@ -605,6 +595,21 @@ impl Path {
         }
         out
     }
+}
+
+/// Append member `k` to a path written as [`Path::readable`] writes it: `.name`, or
+/// `["app.kubernetes.io/name"]` where the name has other characters.
+pub(crate) fn push_member(out: &mut String, k: &str) {
+    let plain =
+        !k.is_empty() && (k.chars()).all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !plain {
+        out.push_str(&format!("[{k:?}]"));
+        return;
+    }
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(k);
 }
 
 impl fmt::Display for Path {

@@ -1207,3 +1207,73 @@ fn a_label_some_objects_lack_is_not_the_environments() {
     assert_round_trip_except_reported(&r, "dev", &dev);
     assert_round_trip_except_reported(&r, "prod", &prod);
 }
+
+/// A StatefulSet of `namespace` whose one claim template asks for `size`.
+fn queue(namespace: &str, size: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: Namespace
+metadata:
+  name: {namespace}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: rabbitmq
+  namespace: {namespace}
+spec:
+  serviceName: rabbitmq
+  replicas: 3
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: rabbitmq
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: rabbitmq
+    spec:
+      containers:
+        - name: rabbitmq
+          image: rabbitmq:3.13-management
+          ports:
+            - name: amqp
+              containerPort: 5672
+          volumeMounts:
+            - name: data
+              mountPath: /var/lib/rabbitmq
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        storageClassName: fast-ssd
+        resources:
+          requests:
+            storage: {size}
+"#
+    )
+}
+
+/// A difference inside a list kept whole (claim templates have no item key) is
+/// reported at the value that differs, not as both copies of the list.
+#[test]
+fn a_difference_in_a_claim_template_is_reported_at_its_value() {
+    let (staging, prod) = (queue("mq-staging", "10Gi"), queue("mq-prod", "50Gi"));
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let report = &r.environments[1];
+    let messages: Vec<&str> = report
+        .not_merged
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "prod: StatefulSet `rabbitmq` differs in what an override cannot express: not \
+          merged; the prod rendering will have `10Gi` at \
+          `spec.volumeClaimTemplates[0].spec.resources.requests.storage` (here: `50Gi`)"
+        ]
+    );
+    // Taken whole into prod, the object renders as prod's input.
+    assert_round_trip_except_reported(&r, "staging", &staging);
+}

@@ -35,6 +35,8 @@ use std::collections::BTreeMap;
 
 /// Changes listed per object before the rest is counted.
 const MAX_CHANGES_LISTED: usize = 6;
+/// A value longer than this many characters is cut in the report.
+const MAX_VALUE_SHOWN: usize = 80;
 
 /// The result of importing several renderings of one system.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -812,28 +814,83 @@ fn generated_stem(name: &str) -> Option<&str> {
 
 /// The changes between the rendering and the input, in plain words.
 fn changes(r: &Residual) -> String {
-    let shown = |v: &Option<Value>| match v {
+    let shown = |v: Option<&Value>| match v {
         None => "nothing".to_string(),
         Some(Value::String(s)) => format!("`{s}`"),
-        Some(v) => format!("`{v}`"),
+        Some(v) => {
+            let text = v.to_string();
+            match text.char_indices().nth(MAX_VALUE_SHOWN) {
+                Some((cut, _)) => format!("`{}…`", &text[..cut]),
+                None => format!("`{text}`"),
+            }
+        }
     };
-    let mut parts: Vec<String> =
-        r.0.iter()
-            .take(MAX_CHANGES_LISTED)
-            .map(|c| {
-                if let Some(order) = &c.order {
-                    let at = c.at.readable();
-                    format!("another order at `{at}` (here: {})", order.join(", "))
+    let mut all = Vec::new();
+    for c in &r.0 {
+        match &c.order {
+            Some(order) => all.push(format!(
+                "another order at `{}` (here: {})",
+                c.at.readable(),
+                order.join(", ")
+            )),
+            None => {
+                let mut leaves = Vec::new();
+                let at = if c.at.0.is_empty() {
+                    String::new()
                 } else {
-                    let at = c.at.readable();
-                    format!("{} at `{at}` (here: {})", shown(&c.was), shown(&c.now))
-                }
-            })
-            .collect();
-    if r.0.len() > MAX_CHANGES_LISTED {
-        parts.push(format!("{} more", r.0.len() - MAX_CHANGES_LISTED));
+                    c.at.readable()
+                };
+                differing_leaves(at, c.was.as_ref(), c.now.as_ref(), &mut leaves);
+                all.extend(leaves.into_iter().map(|(at, was, now)| {
+                    let at = if at.is_empty() {
+                        "the whole object".into()
+                    } else {
+                        at
+                    };
+                    format!("{} at `{at}` (here: {})", shown(was), shown(now))
+                }));
+            }
+        }
     }
-    parts.join("; ")
+    let more = all.len().saturating_sub(MAX_CHANGES_LISTED);
+    all.truncate(MAX_CHANGES_LISTED);
+    if more > 0 {
+        all.push(format!("{more} more"));
+    }
+    all.join("; ")
+}
+
+/// Where `was` and `now` differ below `at`, leaf by leaf: maps member by member, and
+/// lists of one length item by item, so that a list the residual keeps whole (one
+/// without item keys, a StatefulSet's `volumeClaimTemplates`) is reported at the one
+/// size that differs, not as two copies of the list.
+fn differing_leaves<'a>(
+    at: String,
+    was: Option<&'a Value>,
+    now: Option<&'a Value>,
+    out: &mut Vec<(String, Option<&'a Value>, Option<&'a Value>)>,
+) {
+    match (was, now) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let members = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
+            for k in members {
+                let (x, y) = (a.get(k), b.get(k));
+                if x != y {
+                    let mut at = at.clone();
+                    crate::residual::push_member(&mut at, k);
+                    differing_leaves(at, x, y, out);
+                }
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                if x != y {
+                    differing_leaves(format!("{at}[{i}]"), Some(x), Some(y), out);
+                }
+            }
+        }
+        _ => out.push((at, was, now)),
+    }
 }
 
 #[cfg(test)]
