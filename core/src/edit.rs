@@ -442,7 +442,19 @@ impl Design {
                         .map(|e| e.namespace.clone())
                         .collect(),
                 });
+                let claims = renamed_claims(service, &updated);
                 *self.service_mut(*id).expect("checked above") = updated;
+                // An environment's size for a claim follows the claim's new name.
+                for env in &mut self.environments {
+                    let Some(o) = env.overrides.get_mut(id) else {
+                        continue;
+                    };
+                    for (from, to) in &claims {
+                        if let Some(size) = o.storage.remove(from) {
+                            o.storage.insert(to.clone(), size);
+                        }
+                    }
+                }
                 if let Some(renamed) = renamed {
                     let envs = self
                         .environments
@@ -650,6 +662,18 @@ impl Design {
 /// input's value still comes back), and of a port's number (which the scrape
 /// annotation names). Without this a rename silently dropped what the
 /// import kept: a variable's `valueFrom`, a probe's headers, a pull policy.
+/// The volume claims `new` renamed in place: same position, a name `old` did not have.
+fn renamed_claims(old: &Service, new: &Service) -> Vec<(String, String)> {
+    if old.storage.len() != new.storage.len() {
+        return Vec::new();
+    }
+    let had = |name: &str| old.storage.iter().any(|c| c.name == name);
+    (old.storage.iter().zip(&new.storage))
+        .filter(|(b, a)| b.name != a.name && !had(&a.name))
+        .map(|(b, a)| (b.name.clone(), a.name.clone()))
+        .collect()
+}
+
 fn follow_renames(old: &Service, new: &mut Service) {
     use crate::residual::Step;
     if new.residual.is_empty() {

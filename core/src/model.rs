@@ -632,6 +632,11 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if let (Some(host), Some(route)) = (&o.ingress_host, &mut s.exposure.ingress) {
         route.host = host.clone();
     }
+    for claim in &mut s.storage {
+        if let Some(size) = o.storage.get(&claim.name) {
+            claim.size = size.clone();
+        }
+    }
     s
 }
 
@@ -658,6 +663,10 @@ pub struct Override {
     /// one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_host: Option<String>,
+    /// The size a volume claim asks for here, by the claim's name (`data: 50Gi` in
+    /// production, the service's `10Gi` elsewhere).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub storage: BTreeMap<String, String>,
 }
 
 /// The controller that runs a service's pods.
@@ -1195,6 +1204,20 @@ impl Service {
             })
             .map(|v| v.name.clone())
             .collect();
+        // A volume that lists `items` has the key renamed there; a `subPath` into it
+        // names an item's path, not the key, and stays.
+        let listed: Vec<String> = (volumes.iter())
+            .filter(|v| self.volume_item_keys(v).is_some())
+            .cloned()
+            .collect();
+        for residual in self.residual.values_mut() {
+            for change in &mut residual.0 {
+                let at = volumes.iter().find_map(|v| under_volume(&change.at, v));
+                if let (Some(is_items), Some(now)) = (at, &mut change.now) {
+                    rename_item_keys(now, is_items, from, to);
+                }
+            }
+        }
         let configs = std::iter::once((&mut self.config, &mut self.mounts))
             .chain((self.containers.iter_mut()).map(|c| (&mut c.config, &mut c.mounts)));
         for (config, mounts) in configs {
@@ -1209,11 +1232,28 @@ impl Service {
                 }
             }
             for m in mounts.iter_mut() {
-                if volumes.contains(&m.volume) && m.sub_path == from {
+                if volumes.contains(&m.volume) && !listed.contains(&m.volume) && m.sub_path == from
+                {
                     m.sub_path = to.to_string();
                 }
             }
         }
+    }
+
+    /// The keys volume `volume` lists under `items` (kept from an import in the pod's
+    /// residual): such a volume holds those keys only, each at a path of its own. `None`
+    /// when it lists none, and holds every key at its own name.
+    pub fn volume_item_keys(&self, volume: &str) -> Option<Vec<String>> {
+        let mut keys = None;
+        for residual in self.residual.values() {
+            for change in &residual.0 {
+                if let (Some(is_items), Some(now)) = (under_volume(&change.at, volume), &change.now)
+                {
+                    item_keys(now, is_items, keys.get_or_insert_with(Vec::new));
+                }
+            }
+        }
+        keys.filter(|k: &Vec<String>| !k.is_empty())
     }
 
     /// Whether it renders as an Argo Rollouts `Rollout` (a Deployment whose updates go
@@ -2142,6 +2182,58 @@ pub enum EnvFrom {
     ConfigMap(String),
     /// Every key of a Secret.
     Secret(String),
+}
+
+/// Whether a residual change sits under the pod volume named `volume`
+/// (`.../volumes/[name=volume]/...`), and if so whether its value is that volume's
+/// `items` list itself.
+fn under_volume(at: &crate::residual::Path, volume: &str) -> Option<bool> {
+    use crate::residual::Step;
+    let steps = &at.0;
+    steps.windows(2).find(|w| {
+        matches!((&w[0], &w[1]), (Step::Member(m), Step::Item { by, key })
+            if m == "volumes" && by == "name" && key == volume)
+    })?;
+    Some(matches!(steps.last(), Some(Step::Member(m)) if m == "items"))
+}
+
+/// The `key` of every item of the `items` lists in `v` (`v` itself when `is_items`).
+fn item_keys(v: &serde_json::Value, is_items: bool, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) if is_items => {
+            out.extend(
+                items
+                    .iter()
+                    .filter_map(|i| i["key"].as_str())
+                    .map(String::from),
+            );
+        }
+        Value::Object(map) => {
+            for (k, child) in map {
+                item_keys(child, k == "items", out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [`item_keys`] renamed from `from` to `to`.
+fn rename_item_keys(v: &mut serde_json::Value, is_items: bool, from: &str, to: &str) {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) if is_items => {
+            for item in items.iter_mut().filter(|i| i["key"] == from) {
+                item["key"] = to.into();
+            }
+        }
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                rename_item_keys(child, k == "items", from, to);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// An imported object the model cannot express, kept whole as its JSON: any kind of any

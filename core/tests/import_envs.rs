@@ -1208,8 +1208,8 @@ fn a_label_some_objects_lack_is_not_the_environments() {
     assert_round_trip_except_reported(&r, "prod", &prod);
 }
 
-/// A StatefulSet of `namespace` whose one claim template asks for `size`.
-fn queue(namespace: &str, size: &str) -> String {
+/// A StatefulSet of `namespace` whose one claim template asks for `size` of `class`.
+fn queue(namespace: &str, size: &str, class: &str) -> String {
     format!(
         r#"apiVersion: v1
 kind: Namespace
@@ -1246,7 +1246,7 @@ spec:
         name: data
       spec:
         accessModes: [ReadWriteOnce]
-        storageClassName: fast-ssd
+        storageClassName: {class}
         resources:
           requests:
             storage: {size}
@@ -1258,7 +1258,8 @@ spec:
 /// reported at the value that differs, not as both copies of the list.
 #[test]
 fn a_difference_in_a_claim_template_is_reported_at_its_value() {
-    let (staging, prod) = (queue("mq-staging", "10Gi"), queue("mq-prod", "50Gi"));
+    let staging = queue("mq-staging", "10Gi", "fast-ssd");
+    let prod = queue("mq-prod", "10Gi", "premium-ssd");
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
     let report = &r.environments[1];
     let messages: Vec<&str> = report
@@ -1270,10 +1271,84 @@ fn a_difference_in_a_claim_template_is_reported_at_its_value() {
         messages,
         [
             "prod: StatefulSet `rabbitmq` differs in what an override cannot express: not \
-          merged; the prod rendering will have `10Gi` at \
-          `spec.volumeClaimTemplates[0].spec.resources.requests.storage` (here: `50Gi`)"
+          merged; the prod rendering will have `fast-ssd` at \
+          `spec.volumeClaimTemplates[0].spec.storageClassName` (here: `premium-ssd`)"
         ]
     );
-    // Taken whole into prod, the object renders as prod's input.
     assert_round_trip_except_reported(&r, "staging", &staging);
+}
+
+/// A claim that asks for more storage in one environment is that environment's size
+/// for it: both render exactly as their inputs, and the size is edited, follows a
+/// rename of the claim, and is carried by a link.
+#[test]
+fn a_claim_sized_per_environment_is_the_environments_own() {
+    let staging = queue("mq-staging", "10Gi", "fast-ssd");
+    let prod = queue("mq-prod", "50Gi", "fast-ssd");
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "staging", &staging);
+    assert_exact(&r, "prod", &prod);
+    let merged = &r.environments[1].merged;
+    assert!(
+        merged.iter().any(|m| m.contains("volume `data` 50Gi")),
+        "{merged:?}"
+    );
+    let mut d = r.design;
+    let mq = d.service_named("rabbitmq").unwrap().id;
+    assert_eq!(d.service(mq).unwrap().storage[0].size, "10Gi");
+    let prod_sizes = |d: &Design| {
+        let o = &d.environment("prod").unwrap().overrides[&mq];
+        o.storage.clone().into_iter().collect::<Vec<_>>()
+    };
+    assert_eq!(prod_sizes(&d), [("data".to_string(), "50Gi".to_string())]);
+
+    // Edited where the page edits it; renamed with its claim; through a link.
+    let at = |claim: &str| {
+        FieldPath::environment("prod", &format!("/overrides/{}/storage/{claim}", mq.0))
+    };
+    d.apply(Edit::Set {
+        path: at("data"),
+        value: "80Gi".into(),
+    })
+    .unwrap();
+    d.apply(Edit::Set {
+        path: FieldPath::service(mq, "/storage/0/name"),
+        value: "mnesia".into(),
+    })
+    .unwrap();
+    assert_eq!(prod_sizes(&d), [("mnesia".to_string(), "80Gi".to_string())]);
+    let mut d = link::decode(&link::encode(&d)).unwrap();
+    let claim = |d: &Design, env: &str| {
+        let objects = render(d, env).objects;
+        let set = objects
+            .iter()
+            .find(|o| o.kind() == "StatefulSet")
+            .unwrap()
+            .to_json();
+        let t = &set["spec"]["volumeClaimTemplates"][0];
+        (
+            t["metadata"]["name"].clone(),
+            t["spec"]["resources"]["requests"]["storage"].clone(),
+        )
+    };
+    assert_eq!(claim(&d, "prod"), ("mnesia".into(), "80Gi".into()));
+    assert_eq!(claim(&d, "staging"), ("mnesia".into(), "10Gi".into()));
+
+    // A size that is no quantity is found at prod's field; clearing it brings back the
+    // service's.
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: "lots".into(),
+    })
+    .unwrap();
+    let found = validate(&d, "prod");
+    let bad = found.iter().find(|f| f.code == "KP501").expect("KP501");
+    assert_eq!(bad.path, at("mnesia"));
+    assert!(!validate(&d, "staging").iter().any(|f| f.code == "KP501"));
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: Value::Null,
+    })
+    .unwrap();
+    assert_eq!(claim(&d, "prod"), ("mnesia".into(), "10Gi".into()));
 }

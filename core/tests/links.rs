@@ -39,6 +39,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("all-fields-kp2", all_fields),
     ("environment-values", environment_values),
     ("common-labels", common_labels),
+    ("claim-sizes", claim_sizes),
 ];
 
 /// What makes a golden design.
@@ -138,6 +139,35 @@ fn environment_values() -> Design {
             ..Override::default()
         },
     );
+    d
+}
+
+/// Environments' own sizes of a StatefulSet's claim: prod's larger, dev's smaller, with a
+/// claim name that looks like a field of the design.
+fn claim_sizes() -> Design {
+    let mut d = templates::stfc_fastapi();
+    let db = d.service_named("icat-mariadb").unwrap().id;
+    let claims = &mut d.service_mut(db).unwrap().storage;
+    claims.push(VolumeClaim {
+        name: "replicas".into(),
+        mount_path: "/var/lib/mysql-binlog".into(),
+        size: "5Gi".into(),
+        storage_class: Some("standard".into()),
+    });
+    let claim = claims[0].name.clone();
+    for (env, sizes) in [
+        (
+            "prod",
+            vec![(claim.clone(), "100Gi"), ("replicas".into(), "20Gi")],
+        ),
+        ("dev", vec![(claim, "1Gi")]),
+    ] {
+        let e = d.environments.iter_mut().find(|e| e.name == env).unwrap();
+        let o = e.overrides.entry(db).or_default();
+        o.storage = (sizes.into_iter())
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+    }
     d
 }
 
@@ -328,8 +358,10 @@ fn all_fields() -> Design {
                 resources: Some(Resources::new("50m", "64Mi", "", "")),
                 image_tag: Some("dev".into()),
                 strategy: None,
-                // (Newer than this golden: see `environment_values`.)
+                // (Newer than this golden: see `environment_values` and
+                // `claim_sizes`.)
                 ingress_host: None,
+                storage: BTreeMap::new(),
             },
         ),
         (ServiceId(2), Override::default()),

@@ -709,3 +709,115 @@ spec:
         findings.iter().map(|f| &f.message).collect::<Vec<_>>()
     );
 }
+
+/// A Secret volume that lists `items` (a CA bundle projected under a path of its own):
+/// a key renamed is renamed in the items and the `subPath`, which names the item's path,
+/// stays; a key the Secret lacks is a finding whose fix adds it back; in a link too.
+#[test]
+fn a_volume_listing_items_follows_a_renamed_key_and_is_checked() {
+    let manifests = "apiVersion: v1
+kind: Secret
+metadata:
+  name: ledger-tls
+type: Opaque
+stringData:
+  ca.crt: placeholder
+  client.key: placeholder
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ledger
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: ledger
+    spec:
+      containers:
+        - name: ledger
+          image: ghcr.io/acme/ledger:5.1.0
+          volumeMounts:
+            - name: ca
+              mountPath: /etc/ssl/ledger/ca.pem
+              subPath: bundle.pem
+              readOnly: true
+            - name: client
+              mountPath: /etc/ledger/client.key
+              subPath: client.key
+              readOnly: true
+      volumes:
+        - name: ca
+          secret:
+            secretName: ledger-tls
+            items:
+              - key: ca.crt
+                path: bundle.pem
+        - name: client
+          secret:
+            secretName: ledger-tls
+";
+    let mut design = import::kubernetes(manifests).design;
+    let env = design.environments[0].name.clone();
+    let deployment = |d: &Design| {
+        let objects = render(d, &env).objects;
+        let o = objects.iter().find(|o| o.kind() == "Deployment").unwrap();
+        o.to_json()["spec"]["template"]["spec"].clone()
+    };
+    let rename = |from: &str, to: &str| Edit::RenameKey {
+        secret: true,
+        object: "ledger-tls".into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    assert!(!validate(&design, &env).iter().any(|f| f.code == "KP305"));
+
+    design.apply(rename("ca.crt", "ca-bundle.pem")).unwrap();
+    design.apply(rename("client.key", "tls.key")).unwrap();
+    let design = link::decode(&link::encode(&design)).unwrap();
+    let spec = deployment(&design);
+    assert_eq!(
+        spec["volumes"][0]["secret"]["items"],
+        json!([{"key": "ca-bundle.pem", "path": "bundle.pem"}])
+    );
+    let mounts = &spec["containers"][0]["volumeMounts"];
+    assert_eq!(mounts[0]["subPath"], "bundle.pem", "the item's path stays");
+    assert_eq!(
+        mounts[1]["subPath"], "tls.key",
+        "a key mounted alone follows"
+    );
+    assert!(!validate(&design, &env).iter().any(|f| f.code == "KP305"));
+
+    // The listed key removed: the volume cannot be set up, and the fix adds it back.
+    let mut design = design;
+    let keys = FieldPath {
+        target: Target::Secret("ledger-tls".into()),
+        pointer: "/keys".into(),
+    };
+    design
+        .apply(Edit::Set {
+            path: keys,
+            value: json!(["tls.key"]),
+        })
+        .unwrap();
+    let found = validate(&design, &env);
+    let missing = found.iter().find(|f| f.code == "KP305").expect("KP305");
+    assert!(
+        missing
+            .message
+            .contains("volume `ca` lists key `ca-bundle.pem`"),
+        "{}",
+        missing.message
+    );
+    let fix = missing.fix.clone().expect("a fix");
+    design.apply(fix.edit).unwrap();
+    assert!(!validate(&design, &env).iter().any(|f| f.code == "KP305"));
+    assert_eq!(
+        design.secret("ledger-tls").unwrap().keys,
+        ["tls.key", "ca-bundle.pem"]
+    );
+}

@@ -654,6 +654,12 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if let (Some(b), Some(t)) = (&base.exposure.ingress, &other.exposure.ingress) {
         o.ingress_host = (t.host != b.host).then(|| t.host.clone());
     }
+    for claim in &other.storage {
+        let base = base.storage.iter().find(|c| c.name == claim.name);
+        if base.is_some_and(|b| b.size != claim.size) {
+            o.storage.insert(claim.name.clone(), claim.size.clone());
+        }
+    }
     o
 }
 
@@ -696,6 +702,9 @@ fn describe(o: &Override) -> String {
     }
     if let Some(h) = &o.ingress_host {
         parts.push(format!("Ingress host {h}"));
+    }
+    for (claim, size) in &o.storage {
+        parts.push(format!("volume `{claim}` {size}"));
     }
     parts.join(", ")
 }

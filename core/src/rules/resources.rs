@@ -4,8 +4,10 @@
 use super::catalog::*;
 use super::context::{set_fix, svc, Ctx, OverridableField as OF};
 use super::{pod_qos_class, Severity};
+use crate::edit::pointer_token;
 use crate::model::*;
 use crate::quantity;
+use crate::FieldPath;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -60,10 +62,20 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
     }
     for (i, v) in s.storage.iter().enumerate().filter(|_| which.is_none()) {
         if quantity::parse(&v.size).is_none() {
+            // The size this environment gives the claim, or the service's.
+            let own =
+                (cx.env.overrides.get(&s.id)).is_some_and(|o| o.storage.contains_key(&v.name));
+            let path = match own {
+                true => FieldPath::environment(
+                    &cx.env.name,
+                    &format!("/overrides/{}/storage/{}", s.id.0, pointer_token(&v.name)),
+                ),
+                false => svc(s, &format!("/storage/{i}/size")),
+            };
             cx.report(
                 &INVALID_QUANTITY,
                 Some(s),
-                svc(s, &format!("/storage/{i}/size")),
+                path,
                 format!(
                     "volume `{}` size `{}` is not a Kubernetes quantity (e.g. 10Gi)",
                     v.name, v.size

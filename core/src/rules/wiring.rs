@@ -790,7 +790,22 @@ fn config_references(cx: &mut Ctx, s: &Service) {
         };
         let path = svc(s, &format!("/volumes/{i}/source/name"));
         let reader = format!("volume `{}` mounts", v.name);
-        config_reference(cx, s, path, &reader, source, name, None);
+        config_reference(cx, s, path.clone(), &reader, source, name, None);
+        // The keys it lists under `items` (the volume is not set up without each),
+        // once the object itself is there.
+        let defined = match source {
+            Source::ConfigMap => cx.design.config_map(name).is_some(),
+            Source::Secret => cx.design.secret(name).is_some(),
+        };
+        for key in s
+            .volume_item_keys(&v.name)
+            .into_iter()
+            .flatten()
+            .filter(|_| defined)
+        {
+            let reader = format!("volume `{}` lists", v.name);
+            config_reference(cx, s, path.clone(), &reader, source, name, Some(&key));
+        }
     }
 }
 

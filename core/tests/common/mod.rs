@@ -395,8 +395,8 @@ prop_compose! {
 
 prop_compose! {
     /// A random design: up to six odd services, edges between them, default-deny on or
-    /// off, an override of the first service's replicas, and maybe labels on every object
-    /// of staging and prod.
+    /// off, an override of the first service's replicas, maybe prod's own size for every
+    /// service's `data` claim, and maybe labels on every object of staging and prod.
     pub fn design()(
         services in proptest::collection::vec(service(), 0..6),
         edges in proptest::collection::vec((0usize..6, 0usize..6), 0..8),
@@ -406,6 +406,7 @@ prop_compose! {
         strategy in proptest::option::of(any::<bool>()),
         gateway in proptest::option::of((any::<bool>(), any::<bool>())),
         labelled in proptest::option::of(0usize..3),
+        prod_storage in any::<bool>(),
     ) -> Design {
         let mut d = Design::default();
         d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None, hash_suffix: false });
@@ -426,6 +427,17 @@ prop_compose! {
             if let (Some(&id), Some(r)) = (ids.first(), override_replicas) {
                 let strategy = strategy.map(|c| if c { UpdateStrategy::Canary } else { UpdateStrategy::RollingUpdate });
                 env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), strategy, ..Override::default() });
+            }
+        }
+        // Prod's size for every service's `data` claim.
+        if prod_storage {
+            let claimed: Vec<ServiceId> = (d.services.iter())
+                .filter(|s| s.storage.iter().any(|c| c.name == "data"))
+                .map(|s| s.id)
+                .collect();
+            for id in claimed {
+                let o = d.environments[2].overrides.entry(id).or_default();
+                o.storage.insert("data".into(), "20Gi".into());
             }
         }
         // Labels on every object of staging and prod, reaching as far as chosen in prod.
