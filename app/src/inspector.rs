@@ -112,7 +112,9 @@ pub(crate) fn list<V: IntoView + 'static>(
                     let item = item.clone();
                     view! {
                         <div class="list-item">
-                            {item(i)}
+                            // One box for the item, however many rows it draws (a
+                            // mount's two): they stack beside the remove button.
+                            <div class="list-body">{item(i)}</div>
                             <button
                                 class="remove"
                                 title=format!("Remove this {what}")
@@ -574,11 +576,22 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             s.exposure.ingress.as_ref().map(|r| r.host.clone())
         })
     });
+    // Its volume claims (name, size): each may have a size of its own here.
+    let claims = Memo::new(move |_| {
+        let id = id.get();
+        app.editor.with(|e| {
+            (e.design.service(id).into_iter())
+                .flat_map(|s| &s.storage)
+                .map(|c| (c.name.clone(), c.size.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     move || {
         let env = app.env.get();
         let id = id.get();
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
+        let claims = claims.get();
         view! {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
             <div class="row">
@@ -597,6 +610,13 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             </div>
             {routed.map(|host| view! {
                 <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder=format!("(the service's: {host})") />
+            })}
+            {(!claims.is_empty()).then(|| view! {
+                <div class="row">
+                    {claims.into_iter().map(|(claim, size)| view! {
+                        <Field label=format!("Volume {claim} size") path=o(&format!("storage/{}", kubeprint_core::edit::pointer_token(&claim))) kind=K::Quantity placeholder=format!("(the service's: {size})") />
+                    }).collect_view()}
+                </div>
             })}
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
             <Choice label="Strategy here" path=o("strategy") options=choices(presets::STRATEGY_OVERRIDES) />

@@ -1673,6 +1673,54 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     page.close().await;
 }
 
+/// A StatefulSet's claim is sized for production alone in the inspector's override
+/// fields: prod's claim template asks for it, dev's keeps the service's; a size that is
+/// no quantity is refused where it is typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volume_claim_is_sized_for_one_environment() {
+    let design = templates::stfc_fastapi();
+    let db = design.service_named("icat-mariadb").unwrap().id;
+    let page = open_design("claim-size", &design).await;
+    page.click("env-prod").await;
+    page.click_node("icat-mariadb").await;
+    page.wait_text("inspector-title", "icat-mariadb", |t| t == "icat-mariadb")
+        .await;
+    page.select("yaml-object", "StatefulSet/").await;
+    let field = format!("environments/prod/overrides/{}/storage/data", db.0);
+    page.scroll_into_view(&field).await;
+    page.type_into(&field, "200Gi").await;
+    page.wait_text("yaml", "prod's size", |t| t.contains("storage: 200Gi"))
+        .await;
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev's size, the service's", |t| {
+        t.contains("storage: 5Gi") && !t.contains("200Gi")
+    })
+    .await;
+
+    // A size that is no quantity is refused where it is typed and changes nothing.
+    page.click("env-prod").await;
+    let field = format!("environments/prod/overrides/{}/storage/data", db.0);
+    page.scroll_into_view(&field).await;
+    page.type_into(&field, "lots").await;
+    let error = page
+        .wait_until("the refused size", async |p| {
+            let text = p
+                .client
+                .execute(
+                    "const e = document.getElementById(arguments[0]); return e ? e.textContent : '';",
+                    vec![serde_json::json!(format!("{field}-error"))],
+                )
+                .await
+                .expect("the field's error");
+            let text = text.as_str().unwrap_or_default().to_string();
+            (!text.is_empty()).then_some(text)
+        })
+        .await;
+    assert!(error.contains("quantity"), "{error}");
+    assert!(page.yaml().await.contains("storage: 200Gi"));
+    page.close().await;
+}
+
 /// A service's Ingress host is set for one environment in the inspector's override
 /// fields: that environment's Ingress answers it, the others keep the service's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
