@@ -119,7 +119,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
         });
         app.dispatch(Edit::Batch(edits));
         app.notice.set(Some(format!(
-            "Removed key {key} of {name}: Ctrl+Z brings it back"
+            "Removed key `{key}` of `{name}`: Ctrl+Z brings it back"
         )));
     };
     let remove = name.clone();
@@ -176,7 +176,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             />
             <button class="danger" data-testid=format!("remove-config-map-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveConfigMap(remove.clone())).is_ok() {
-                    app.notice.set(Some(format!("Removed ConfigMap {remove}: Ctrl+Z brings it back")));
+                    app.notice.set(Some(format!("Removed ConfigMap `{remove}`: Ctrl+Z brings it back")));
                     request_animation_frame(|| crate::modal::focus_selector("input[data-testid=\"new-configmap\"]"));
                 }
             }>"Remove ConfigMap"</button>
@@ -280,7 +280,7 @@ fn SecretSection(name: String) -> impl IntoView {
         });
         app.dispatch(set_keys(rest));
         app.notice.set(Some(format!(
-            "Removed key {key} of {name}: Ctrl+Z brings it back"
+            "Removed key `{key}` of `{name}`: Ctrl+Z brings it back"
         )));
         request_animation_frame(move || {
             crate::modal::focus_selector(&format!("input[data-testid=\"new-secret-key-{name}\"]"))
@@ -333,7 +333,7 @@ fn SecretSection(name: String) -> impl IntoView {
             <AddByName label="Add a key" id=format!("secrets/{name}/keys") testid=format!("new-secret-key-{name}") placeholder="e.g. DB_PASSWORD, then Enter" add=Callback::new(add_key) />
             <button class="danger" data-testid=format!("remove-secret-{name}") on:click=move |_| {
                 if app.try_dispatch(Edit::RemoveSecret(remove.clone())).is_ok() {
-                    app.notice.set(Some(format!("Removed Secret {remove}: Ctrl+Z brings it back")));
+                    app.notice.set(Some(format!("Removed Secret `{remove}`: Ctrl+Z brings it back")));
                     request_animation_frame(|| crate::modal::focus_selector("input[data-testid=\"new-secret\"]"));
                 }
             }>"Remove Secret"</button>

@@ -203,8 +203,9 @@ pub fn notes(design: &Design) -> Vec<String> {
     let keys: usize = design.secrets.iter().map(|s| s.keys.len()).sum();
     if !design.secrets.is_empty() {
         out.push(format!(
-            "{} Secret(s) with {keys} key(s): the link carries key names only, never values",
-            design.secrets.len()
+            "{} with {}: the link carries key names only, never values",
+            crate::words::counted(design.secrets.len(), "Secret"),
+            crate::words::counted(keys, "key"),
         ));
     }
     out
@@ -687,7 +688,17 @@ mod tests {
         let notes = notes(&templates::miniredis());
         assert_eq!(
             notes,
-            ["3 Secret(s) with 5 key(s): the link carries key names only, never values"]
+            ["3 Secrets with 5 keys: the link carries key names only, never values"]
+        );
+        let mut one = Design::default();
+        one.secrets.push(SecretDef {
+            name: "db".into(),
+            keys: vec!["PASSWORD".into()],
+            ..SecretDef::default()
+        });
+        assert_eq!(
+            super::notes(&one),
+            ["1 Secret with 1 key: the link carries key names only, never values"]
         );
         assert!(super::notes(&Design::default()).is_empty());
     }
