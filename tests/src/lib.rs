@@ -12,6 +12,7 @@ pub mod size;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
@@ -312,7 +313,12 @@ pub fn app_url() -> &'static str {
     URL.get_or_init(|| serve(app_dist()))
 }
 
-/// A chromedriver process; killed on drop.
+/// A chromedriver process in a process group of its own, with the browsers it starts;
+/// the whole group is killed on drop.
+///
+/// Killing chromedriver alone left its Chromium running whenever a test ended without
+/// closing its session (a failed assertion, a test that drops its page): a few a run,
+/// each holding a core busy for the tests and benchmarks after it.
 pub struct Driver {
     child: Child,
     /// The WebDriver endpoint.
@@ -321,6 +327,11 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -337,6 +348,7 @@ pub fn start_driver() -> Driver {
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("chromedriver starts (installed by ./dev setup browser)");
     let driver = Driver {
@@ -480,6 +492,38 @@ mod tests {
         assert_eq!(profile_owner("kubeprint-profile-812-3"), None);
         assert_eq!(profile_owner("kubeprint-profile-x-y-3"), None);
         assert_eq!(profile_owner("other-bench-7-0"), None);
+    }
+
+    /// A session dropped without being closed (as a failing test leaves it) takes its
+    /// browser with it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dropped_driver_takes_its_browser_with_it() {
+        let profile = fresh_profile("dropped");
+        let driver = start_driver();
+        let client = fantoccini::ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        )
+        .capabilities(chrome_capabilities(&profile))
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session");
+        client.goto("about:blank").await.expect("a page");
+        let browsers = || {
+            let out = Command::new("pgrep")
+                .args(["-f", &format!("user-data-dir={}", profile.display())])
+                .output()
+                .expect("pgrep runs");
+            String::from_utf8_lossy(&out.stdout).lines().count()
+        };
+        assert!(browsers() > 0, "no browser runs on {}", profile.display());
+        drop(client);
+        drop(driver);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while browsers() > 0 {
+            assert!(Instant::now() < deadline, "the browser outlived its driver");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = std::fs::remove_dir_all(profile);
     }
 
     #[test]
