@@ -243,20 +243,13 @@ async fn a_grace_period_below_prestop_plus_shutdown_is_an_error_until_fixed() {
 
     // One timeline on screen: under the canvas, or in the inspector while that panel
     // shows disruption.
-    let timelines = async |p: &Page| {
-        (p.client
-            .find_all(Locator::Css("[data-testid=\"timeline\"]"))
-            .await)
+    let count = async |p: &Page, css: &str| {
+        (p.client.find_all(Locator::Css(css)).await)
             .expect("query")
             .len()
     };
-    let in_inspector = async |p: &Page| {
-        (p.client
-            .find_all(Locator::Css("aside [data-testid=\"timeline\"]"))
-            .await)
-            .expect("query")
-            .len()
-    };
+    let timelines = async |p: &Page| count(p, "[data-testid=\"timeline\"]").await;
+    let in_inspector = async |p: &Page| count(p, "aside [data-testid=\"timeline\"]").await;
     assert_eq!((timelines(&page).await, in_inspector(&page).await), (1, 0));
     page.click("tab-disruption").await;
     page.wait_until("the timeline in the inspector", async |p| {
