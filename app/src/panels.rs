@@ -171,20 +171,32 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
 }
 
 /// Move keyboard focus to the field a finding points at, once it is on screen. Falls
-/// back to the nearest enclosing field or section that has an id.
+/// back to the first field inside what it points at (a variable: its name), then to the
+/// nearest enclosing field or section that has an id.
 pub fn focus_requested_field() {
     let app = use_app();
     Effect::new(move |_| {
         let Some(path) = app.focus.get() else { return };
         let full = path.to_string();
+        // (Not for a whole service or environment: its first field says nothing.)
+        let part = !path.pointer.is_empty();
         app.focus.set(None);
         request_animation_frame(move || {
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
                 return;
             };
+            let inside = part
+                .then(|| doc.query_selector(&format!("[id^=\"{}/\"]", full.replace('"', "\\\""))))
+                .and_then(Result::ok)
+                .flatten();
             let mut candidate = full.as_str();
             loop {
-                if let Some(el) = doc.get_element_by_id(candidate) {
+                let found = doc.get_element_by_id(candidate);
+                let found = match (found, candidate == full) {
+                    (None, true) => inside.clone(),
+                    (found, _) => found,
+                };
+                if let Some(el) = found {
                     // Only the panel that holds the field scrolls, never the page.
                     let options = web_sys::ScrollIntoViewOptions::new();
                     options.set_block(web_sys::ScrollLogicalPosition::Center);
