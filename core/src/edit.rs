@@ -547,17 +547,18 @@ impl Design {
         for s in &mut self.services {
             s.rename_reads(secret, from, to);
         }
-        let kept = (self.extra_objects.iter_mut())
-            .chain(self.pinned_objects.iter_mut())
-            .chain(
-                self.environments
-                    .iter_mut()
-                    .flat_map(|e| e.kept_objects.iter_mut()),
-            );
-        for k in kept {
+        for k in self.every_kept_object_mut() {
             k.rename_reads(secret, from, to);
         }
         Ok(())
+    }
+
+    /// Every object kept whole: the design's, those pinned to their namespaces, and each
+    /// environment's own.
+    fn every_kept_object_mut(&mut self) -> impl Iterator<Item = &mut KeptObject> {
+        (self.extra_objects.iter_mut())
+            .chain(self.pinned_objects.iter_mut())
+            .chain((self.environments.iter_mut()).flat_map(|e| e.kept_objects.iter_mut()))
     }
 
     /// [`Edit::RenameKey`]: the key checked as the API server checks it and not taken,
@@ -619,6 +620,9 @@ impl Design {
         }
         for s in &mut self.services {
             s.rename_key(secret, object, from, to);
+        }
+        for k in self.every_kept_object_mut() {
+            k.rename_key_reads(secret, object, from, to);
         }
         Ok(())
     }

@@ -2307,6 +2307,43 @@ impl KeptObject {
         walk(&mut self.0, refs, from, to);
     }
 
+    /// Its pods read key `to` of ConfigMap (or, with `secret`, Secret) `object` wherever
+    /// they read key `from`: a variable by key, or an item a volume (or a projected
+    /// volume's source) lists.
+    pub fn rename_key_reads(&mut self, secret: bool, object: &str, from: &str, to: &str) {
+        use serde_json::Value;
+        let (by_key, volume, names): (&str, &str, &[&str]) = if secret {
+            ("secretKeyRef", "secret", &["secretName", "name"])
+        } else {
+            ("configMapKeyRef", "configMap", &["name"])
+        };
+        fn walk(v: &mut Value, f: &mut impl FnMut(&str, &mut Value)) {
+            match v {
+                Value::Object(map) => {
+                    for (k, child) in map.iter_mut() {
+                        f(k, child);
+                        walk(child, f);
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|i| walk(i, f)),
+                _ => {}
+            }
+        }
+        let reads = |r: &Value| names.iter().any(|n| r[*n] == object);
+        walk(&mut self.0, &mut |k, child| {
+            if k == by_key && child["name"] == object && child["key"] == from {
+                child["key"] = to.into();
+            }
+            if k == volume && reads(child) {
+                if let Some(items) = child.get_mut("items").and_then(Value::as_array_mut) {
+                    for item in items.iter_mut().filter(|i| i["key"] == from) {
+                        item["key"] = to.into();
+                    }
+                }
+            }
+        });
+    }
+
     /// The object moved to `namespace`; one that had no namespace stays without.
     pub fn in_namespace(&self, namespace: &str) -> serde_json::Value {
         let mut v = self.0.clone();

@@ -821,3 +821,115 @@ spec:
         ["tls.key", "ca-bundle.pem"]
     );
 }
+
+/// Objects kept whole (a bare Pod, which the model does not hold) read a renamed key by
+/// its new name: a variable by key and the items of a volume and of a projected volume,
+/// for a ConfigMap and a Secret; other objects' and other keys' reads stay.
+#[test]
+fn objects_kept_whole_read_a_renamed_key_by_its_new_name() {
+    let manifests = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ledger-config
+data:
+  LEDGER_URL: http://ledger:8080
+  REGION: eu-west-1
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: ledger-tls
+type: Opaque
+stringData:
+  ca.crt: placeholder
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ledger-debug
+spec:
+  restartPolicy: Never
+  containers:
+    - name: shell
+      image: ghcr.io/acme/toolbox:2.4.0
+      env:
+        - name: LEDGER_URL
+          valueFrom:
+            configMapKeyRef:
+              name: ledger-config
+              key: LEDGER_URL
+        - name: REGION
+          valueFrom:
+            configMapKeyRef:
+              name: ledger-config
+              key: REGION
+      volumeMounts:
+        - name: ca
+          mountPath: /etc/ssl/ledger
+        - name: all
+          mountPath: /etc/ledger
+  volumes:
+    - name: ca
+      secret:
+        secretName: ledger-tls
+        items:
+          - key: ca.crt
+            path: ca.pem
+    - name: all
+      projected:
+        sources:
+          - configMap:
+              name: ledger-config
+              items:
+                - key: LEDGER_URL
+                  path: url
+          - secret:
+              name: ledger-tls
+              items:
+                - key: ca.crt
+                  path: ca.pem
+";
+    let mut design = import::kubernetes(manifests).design;
+    let env = design.environments[0].name.clone();
+    let rename = |secret: bool, object: &str, from: &str, to: &str| Edit::RenameKey {
+        secret,
+        object: object.into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    design
+        .apply(rename(
+            false,
+            "ledger-config",
+            "LEDGER_URL",
+            "LEDGER_ENDPOINT",
+        ))
+        .unwrap();
+    design
+        .apply(rename(true, "ledger-tls", "ca.crt", "ca-bundle.pem"))
+        .unwrap();
+    let design = link::decode(&link::encode(&design)).unwrap();
+    let objects = render(&design, &env).objects;
+    let pod = objects
+        .iter()
+        .find(|o| o.kind() == "Pod")
+        .expect("the Pod kept");
+    let spec = pod.to_json()["spec"].clone();
+    let env_vars = &spec["containers"][0]["env"];
+    assert_eq!(
+        env_vars[0]["valueFrom"]["configMapKeyRef"]["key"],
+        "LEDGER_ENDPOINT"
+    );
+    assert_eq!(env_vars[1]["valueFrom"]["configMapKeyRef"]["key"], "REGION");
+    assert_eq!(
+        spec["volumes"][0]["secret"]["items"],
+        json!([{"key": "ca-bundle.pem", "path": "ca.pem"}])
+    );
+    let sources = &spec["volumes"][1]["projected"]["sources"];
+    assert_eq!(
+        sources[0]["configMap"]["items"][0]["key"],
+        "LEDGER_ENDPOINT"
+    );
+    assert_eq!(sources[1]["secret"]["items"][0]["key"], "ca-bundle.pem");
+    assert_eq!(sources[1]["secret"]["items"][0]["path"], "ca.pem");
+}
