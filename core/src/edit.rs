@@ -660,24 +660,32 @@ impl Design {
     }
 }
 
+/// The volume claims `new` renamed in place ([`renames`]).
+fn renamed_claims(old: &Service, new: &Service) -> Vec<(String, String)> {
+    let names = |s: &Service| s.storage.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    renames(&names(old), &names(new))
+}
+
+/// Names renamed in place: the same position, a name neither list had (an item added,
+/// removed or moved, two swapped, is not a rename).
+fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
+    if before.len() != after.len() {
+        return Vec::new();
+    }
+    before
+        .iter()
+        .zip(after)
+        .filter(|(b, a)| b != a && !after.contains(b) && !before.contains(a))
+        .map(|(b, a)| (b.clone(), a.clone()))
+        .collect()
+}
+
 /// What an import kept of a service's objects follows the renames an edit made of it:
 /// of a container or a variable (what was kept for it is kept under its new name), of
 /// the service (where the design rendered a name derived from the service's, the
 /// input's value still comes back), and of a port's number (which the scrape
 /// annotation names). Without this a rename silently dropped what the
 /// import kept: a variable's `valueFrom`, a probe's headers, a pull policy.
-/// The volume claims `new` renamed in place: same position, a name `old` did not have.
-fn renamed_claims(old: &Service, new: &Service) -> Vec<(String, String)> {
-    if old.storage.len() != new.storage.len() {
-        return Vec::new();
-    }
-    let had = |name: &str| old.storage.iter().any(|c| c.name == name);
-    (old.storage.iter().zip(&new.storage))
-        .filter(|(b, a)| b.name != a.name && !had(&a.name))
-        .map(|(b, a)| (b.name.clone(), a.name.clone()))
-        .collect()
-}
-
 fn follow_renames(old: &Service, new: &mut Service) {
     use crate::residual::Step;
     if new.residual.is_empty() {
@@ -694,19 +702,6 @@ fn follow_renames(old: &Service, new: &mut Service) {
             .map(|c| c.env.iter().map(|v| v.name.clone()).collect())
             .collect()
     };
-    // Renamed in place: the same position, a name neither list had (an item added,
-    // removed or moved, two swapped, is not a rename).
-    fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
-        if before.len() != after.len() {
-            return Vec::new();
-        }
-        before
-            .iter()
-            .zip(after)
-            .filter(|(b, a)| b != a && !after.contains(b) && !before.contains(a))
-            .map(|(b, a)| (b.clone(), a.clone()))
-            .collect()
-    }
     let is_pod_list =
         |step: &Step| matches!(step, Step::Member(m) if m == "containers" || m == "initContainers");
     let names = containers(new);
