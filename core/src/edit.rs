@@ -8,6 +8,7 @@
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The object a [`FieldPath`] starts from.
@@ -443,8 +444,11 @@ impl Design {
                         .collect(),
                 });
                 let claims = renamed_claims(service, &updated);
+                let kept: BTreeSet<String> =
+                    updated.storage.iter().map(|c| c.name.clone()).collect();
                 *self.service_mut(*id).expect("checked above") = updated;
-                // An environment's size for a claim follows the claim's new name.
+                // An environment's size for a claim follows the claim's new name, and
+                // goes with a claim removed (undo brings both back).
                 for env in &mut self.environments {
                     let Some(o) = env.overrides.get_mut(id) else {
                         continue;
@@ -454,6 +458,7 @@ impl Design {
                             o.storage.insert(to.clone(), size);
                         }
                     }
+                    o.storage.retain(|claim, _| kept.contains(claim));
                 }
                 if let Some(renamed) = renamed {
                     let envs = self

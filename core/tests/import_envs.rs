@@ -1351,4 +1351,24 @@ fn a_claim_sized_per_environment_is_the_environments_own() {
     })
     .unwrap();
     assert_eq!(claim(&d, "prod"), ("mnesia".into(), "10Gi".into()));
+
+    // A size goes with its claim: removed, it leaves nothing behind that a claim added
+    // later by the same name would pick up; undone, both come back.
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: "80Gi".into(),
+    })
+    .unwrap();
+    let mut e = kubeprint_core::editor::Editor::new(d);
+    e.dispatch(Edit::Set {
+        path: FieldPath::service(mq, "/storage"),
+        value: serde_json::json!([]),
+    })
+    .unwrap();
+    assert!(prod_sizes(&e.design).is_empty());
+    assert!(e.undo());
+    assert_eq!(
+        prod_sizes(&e.design),
+        [("mnesia".to_string(), "80Gi".to_string())]
+    );
 }
