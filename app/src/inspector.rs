@@ -363,6 +363,9 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                     <Field label="Mount path" path=at(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
                     <Field label="Size" path=at(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                 </div>
+                <div class="row">
+                    <Field label="StorageClass" path=at(id, &format!("/storage/{i}/storage_class")) kind=K::OptionalText placeholder="(the cluster's default)" />
+                </div>
             }))}
             {section("Containers", per_service(id, |id| view! { <crate::pod::ContainersSection id /> }))}
             {section("Volumes", per_service(id, |id| view! { <crate::pod::VolumesSection id /> }))}
@@ -576,13 +579,14 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             s.exposure.ingress.as_ref().map(|r| r.host.clone())
         })
     });
-    // Its volume claims (name, size): each may have a size of its own here.
+    // Its volume claims (name, size, class): each may have a size and class of its own
+    // here.
     let claims = Memo::new(move |_| {
         let id = id.get();
         app.editor.with(|e| {
             (e.design.service(id).into_iter())
                 .flat_map(|s| &s.storage)
-                .map(|c| (c.name.clone(), c.size.clone()))
+                .map(|c| (c.name.clone(), c.size.clone(), c.storage_class.clone()))
                 .collect::<Vec<_>>()
         })
     });
@@ -612,11 +616,16 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder=format!("(the service's: {host})") />
             })}
             {(!claims.is_empty()).then(|| view! {
-                <div class="row">
-                    {claims.into_iter().map(|(claim, size)| view! {
-                        <Field label=format!("Volume {claim} size") path=o(&format!("storage/{}", kubeprint_core::edit::pointer_token(&claim))) kind=K::Quantity placeholder=format!("(the service's: {size})") />
-                    }).collect_view()}
-                </div>
+                {claims.into_iter().map(|(claim, size, class)| {
+                    let token = kubeprint_core::edit::pointer_token(&claim);
+                    let class = class.filter(|c| !c.is_empty()).unwrap_or_else(|| "the cluster's default".into());
+                    view! {
+                        <div class="row">
+                            <Field label=format!("Volume {claim} size") path=o(&format!("storage/{token}")) kind=K::Quantity placeholder=format!("(the service's: {size})") />
+                            <Field label=format!("Volume {claim} StorageClass") path=o(&format!("storage_class/{token}")) kind=K::OptionalText placeholder=format!("(the service's: {class})") />
+                        </div>
+                    }
+                }).collect_view()}
             })}
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
             <Choice label="Strategy here" path=o("strategy") options=choices(presets::STRATEGY_OVERRIDES) />

@@ -447,18 +447,20 @@ impl Design {
                 let kept: BTreeSet<String> =
                     updated.storage.iter().map(|c| c.name.clone()).collect();
                 *self.service_mut(*id).expect("checked above") = updated;
-                // An environment's size for a claim follows the claim's new name, and
-                // goes with a claim removed (undo brings both back).
+                // An environment's size and class for a claim follow the claim's new
+                // name, and go with a claim removed (undo brings them back).
                 for env in &mut self.environments {
                     let Some(o) = env.overrides.get_mut(id) else {
                         continue;
                     };
-                    for (from, to) in &claims {
-                        if let Some(size) = o.storage.remove(from) {
-                            o.storage.insert(to.clone(), size);
+                    for by_claim in [&mut o.storage, &mut o.storage_class] {
+                        for (from, to) in &claims {
+                            if let Some(value) = by_claim.remove(from) {
+                                by_claim.insert(to.clone(), value);
+                            }
                         }
+                        by_claim.retain(|claim, _| kept.contains(claim));
                     }
-                    o.storage.retain(|claim, _| kept.contains(claim));
                 }
                 if let Some(renamed) = renamed {
                     let envs = self

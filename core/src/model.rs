@@ -636,6 +636,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
         if let Some(size) = o.storage.get(&claim.name) {
             claim.size = size.clone();
         }
+        if let Some(class) = o.storage_class.get(&claim.name) {
+            claim.storage_class = Some(class.clone());
+        }
     }
     s
 }
@@ -667,6 +670,11 @@ pub struct Override {
     /// production, the service's `10Gi` elsewhere).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub storage: BTreeMap<String, String>,
+    /// The StorageClass a volume claim uses here, by the claim's name (`premium-ssd` in
+    /// production, the service's class elsewhere). It names a class: an environment
+    /// cannot take the service's class away for the cluster's default.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub storage_class: BTreeMap<String, String>,
 }
 
 /// The controller that runs a service's pods.

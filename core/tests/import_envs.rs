@@ -1208,8 +1208,9 @@ fn a_label_some_objects_lack_is_not_the_environments() {
     assert_round_trip_except_reported(&r, "prod", &prod);
 }
 
-/// A StatefulSet of `namespace` whose one claim template asks for `size` of `class`.
-fn queue(namespace: &str, size: &str, class: &str) -> String {
+/// A StatefulSet of `namespace` whose one claim template asks for `size` of `class`,
+/// mounted by one node (`ReadWriteOnce`) or one pod (`ReadWriteOncePod`).
+fn queue(namespace: &str, size: &str, class: &str, access: &str) -> String {
     format!(
         r#"apiVersion: v1
 kind: Namespace
@@ -1245,7 +1246,7 @@ spec:
     - metadata:
         name: data
       spec:
-        accessModes: [ReadWriteOnce]
+        accessModes: [{access}]
         storageClassName: {class}
         resources:
           requests:
@@ -1258,8 +1259,8 @@ spec:
 /// reported at the value that differs, not as both copies of the list.
 #[test]
 fn a_difference_in_a_claim_template_is_reported_at_its_value() {
-    let staging = queue("mq-staging", "10Gi", "fast-ssd");
-    let prod = queue("mq-prod", "10Gi", "premium-ssd");
+    let staging = queue("mq-staging", "10Gi", "fast-ssd", "ReadWriteOnce");
+    let prod = queue("mq-prod", "10Gi", "fast-ssd", "ReadWriteOncePod");
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
     let report = &r.environments[1];
     let messages: Vec<&str> = report
@@ -1271,8 +1272,8 @@ fn a_difference_in_a_claim_template_is_reported_at_its_value() {
         messages,
         [
             "prod: StatefulSet `rabbitmq` differs in what an override cannot express: not \
-          merged; the prod rendering will have `fast-ssd` at \
-          `spec.volumeClaimTemplates[0].spec.storageClassName` (here: `premium-ssd`)"
+          merged; the prod rendering will have `ReadWriteOnce` at \
+          `spec.volumeClaimTemplates[0].spec.accessModes[0]` (here: `ReadWriteOncePod`)"
         ]
     );
     assert_round_trip_except_reported(&r, "staging", &staging);
@@ -1283,8 +1284,8 @@ fn a_difference_in_a_claim_template_is_reported_at_its_value() {
 /// rename of the claim, and is carried by a link.
 #[test]
 fn a_claim_sized_per_environment_is_the_environments_own() {
-    let staging = queue("mq-staging", "10Gi", "fast-ssd");
-    let prod = queue("mq-prod", "50Gi", "fast-ssd");
+    let staging = queue("mq-staging", "10Gi", "fast-ssd", "ReadWriteOnce");
+    let prod = queue("mq-prod", "50Gi", "fast-ssd", "ReadWriteOnce");
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
     assert_exact(&r, "staging", &staging);
     assert_exact(&r, "prod", &prod);
@@ -1371,4 +1372,114 @@ fn a_claim_sized_per_environment_is_the_environments_own() {
         prod_sizes(&e.design),
         [("mnesia".to_string(), "80Gi".to_string())]
     );
+}
+
+/// A claim on another StorageClass in one environment (SSDs in production) is that
+/// environment's class for it: both render exactly as their inputs, and the class is
+/// edited, follows a rename of the claim, is carried by a link, is checked as a name,
+/// and goes with its claim.
+#[test]
+fn a_claim_on_its_own_storage_class_per_environment_is_the_environments_own() {
+    let staging = queue("mq-staging", "10Gi", "standard", "ReadWriteOnce");
+    let prod = queue("mq-prod", "50Gi", "premium-ssd", "ReadWriteOnce");
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "staging", &staging);
+    assert_exact(&r, "prod", &prod);
+    let merged = &r.environments[1].merged;
+    assert!(
+        merged
+            .iter()
+            .any(|m| m.contains("volume `data` 50Gi, volume `data` StorageClass `premium-ssd`")),
+        "{merged:?}"
+    );
+    let mut d = r.design;
+    let mq = d.service_named("rabbitmq").unwrap().id;
+    let base = &d.service(mq).unwrap().storage[0];
+    assert_eq!(base.storage_class.as_deref(), Some("standard"));
+    let prod_classes = |d: &Design| {
+        let o = &d.environment("prod").unwrap().overrides[&mq];
+        o.storage_class.clone().into_iter().collect::<Vec<_>>()
+    };
+    assert_eq!(
+        prod_classes(&d),
+        [("data".to_string(), "premium-ssd".to_string())]
+    );
+
+    let at = |claim: &str| {
+        FieldPath::environment(
+            "prod",
+            &format!("/overrides/{}/storage_class/{claim}", mq.0),
+        )
+    };
+    d.apply(Edit::Set {
+        path: at("data"),
+        value: "io2-encrypted".into(),
+    })
+    .unwrap();
+    d.apply(Edit::Set {
+        path: FieldPath::service(mq, "/storage/0/name"),
+        value: "mnesia".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        prod_classes(&d),
+        [("mnesia".to_string(), "io2-encrypted".to_string())]
+    );
+    let mut d = link::decode(&link::encode(&d)).unwrap();
+    let class = |d: &Design, env: &str| {
+        let objects = render(d, env).objects;
+        let set = objects
+            .iter()
+            .find(|o| o.kind() == "StatefulSet")
+            .unwrap()
+            .to_json();
+        set["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"].clone()
+    };
+    assert_eq!(class(&d, "prod"), "io2-encrypted");
+    assert_eq!(class(&d, "staging"), "standard");
+
+    // A class that is no object name is found at prod's field, and only there; the
+    // service's own is found at the service's.
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: "Premium SSD".into(),
+    })
+    .unwrap();
+    let bad = |d: &Design, env: &str| {
+        validate(d, env)
+            .into_iter()
+            .filter(|f| f.code == "KP401" && f.message.contains("StorageClass"))
+            .map(|f| f.path)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bad(&d, "prod"), [at("mnesia")]);
+    assert!(bad(&d, "staging").is_empty());
+    d.apply(Edit::Set {
+        path: FieldPath::service(mq, "/storage/0/storage_class"),
+        value: "Standard HDD".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        bad(&d, "staging"),
+        [FieldPath::service(mq, "/storage/0/storage_class")]
+    );
+
+    // Cleared, the service's class is prod's again; a claim removed takes its class.
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: Value::Null,
+    })
+    .unwrap();
+    assert_eq!(class(&d, "prod"), "Standard HDD");
+    d.apply(Edit::Set {
+        path: at("mnesia"),
+        value: "premium-ssd".into(),
+    })
+    .unwrap();
+    d.apply(Edit::Set {
+        path: FieldPath::service(mq, "/storage"),
+        value: serde_json::json!([]),
+    })
+    .unwrap();
+    assert!(prod_classes(&d).is_empty());
 }

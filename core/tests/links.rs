@@ -362,6 +362,7 @@ fn all_fields() -> Design {
                 // `claim_sizes`.)
                 ingress_host: None,
                 storage: BTreeMap::new(),
+                storage_class: BTreeMap::new(),
             },
         ),
         (ServiceId(2), Override::default()),

@@ -1673,11 +1673,11 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
     page.close().await;
 }
 
-/// A StatefulSet's claim is sized for production alone in the inspector's override
-/// fields: prod's claim template asks for it, dev's keeps the service's; a size that is
-/// no quantity is refused where it is typed.
+/// A StatefulSet's claim is sized and classed for production alone in the inspector's
+/// override fields: prod's claim template asks for them, dev's keeps the service's; a
+/// size that is no quantity is refused where it is typed, a class that is no name found.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_volume_claim_is_sized_for_one_environment() {
+async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     let design = templates::stfc_fastapi();
     let db = design.service_named("icat-mariadb").unwrap().id;
     let page = open_design("claim-size", &design).await;
@@ -1718,6 +1718,28 @@ async fn a_volume_claim_is_sized_for_one_environment() {
         .await;
     assert!(error.contains("quantity"), "{error}");
     assert!(page.yaml().await.contains("storage: 200Gi"));
+
+    // Prod's claim on a StorageClass of its own; dev's on the cluster's default.
+    let class = format!("environments/prod/overrides/{}/storage_class/data", db.0);
+    page.scroll_into_view(&class).await;
+    page.type_into(&class, "premium-ssd").await;
+    page.wait_text("yaml", "prod's class", |t| {
+        t.contains("storageClassName: premium-ssd")
+    })
+    .await;
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev's claim, on the default class", |t| {
+        t.contains("storage: 5Gi") && !t.contains("storageClassName")
+    })
+    .await;
+    // A class that is no object name is found where it is set.
+    page.click("env-prod").await;
+    page.scroll_into_view(&class).await;
+    page.type_into(&class, "Premium SSD").await;
+    page.wait_text("findings", "the class's KP401", |t| {
+        t.contains("KP401") && t.contains("StorageClass Premium SSD")
+    })
+    .await;
     page.close().await;
 }
 

@@ -655,9 +655,20 @@ fn override_between(base: &Service, other: &Service) -> Override {
         o.ingress_host = (t.host != b.host).then(|| t.host.clone());
     }
     for claim in &other.storage {
-        let base = base.storage.iter().find(|c| c.name == claim.name);
-        if base.is_some_and(|b| b.size != claim.size) {
+        let Some(base) = base.storage.iter().find(|c| c.name == claim.name) else {
+            continue;
+        };
+        if base.size != claim.size {
             o.storage.insert(claim.name.clone(), claim.size.clone());
+        }
+        // A class of its own here; the cluster's default where the base names one is
+        // left to the comparison (an override names a class).
+        if let Some(class) = claim
+            .storage_class
+            .as_ref()
+            .filter(|&c| base.storage_class.as_ref() != Some(c))
+        {
+            o.storage_class.insert(claim.name.clone(), class.clone());
         }
     }
     o
@@ -705,6 +716,9 @@ fn describe(o: &Override) -> String {
     }
     for (claim, size) in &o.storage {
         parts.push(format!("volume `{claim}` {size}"));
+    }
+    for (claim, class) in &o.storage_class {
+        parts.push(format!("volume `{claim}` StorageClass `{class}`"));
     }
     parts.join(", ")
 }

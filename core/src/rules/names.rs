@@ -5,7 +5,7 @@
 use super::catalog::*;
 use super::context::{config_key, service_port_lists, set_fix, svc, Ctx};
 use crate::domain::MAX_DNS_LABEL_LENGTH;
-use crate::edit::{FieldPath, Target};
+use crate::edit::{pointer_token, FieldPath, Target};
 use crate::model::*;
 use crate::{names, naming};
 
@@ -171,6 +171,40 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     env_names(cx, s);
     pod_names(cx, s);
     ingress_host(cx, s);
+    storage_classes(cx, s);
+}
+
+/// KP401 for the StorageClass each volume claim names here (the environment's own, when
+/// it sets one): a class is an object, named like one.
+fn storage_classes(cx: &mut Ctx, s: &Service) {
+    for (i, claim) in s.storage.iter().enumerate() {
+        // `""` is a class too: none, no dynamic provisioning.
+        let Some(class) = claim.storage_class.as_deref().filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        let Err(e) = names::dns1123_subdomain(class) else {
+            continue;
+        };
+        let own = (cx.env.overrides.get(&s.id))
+            .is_some_and(|o| o.storage_class.contains_key(&claim.name));
+        let at = match own {
+            true => FieldPath::environment(
+                &cx.env.name,
+                &format!(
+                    "/overrides/{}/storage_class/{}",
+                    s.id.0,
+                    pointer_token(&claim.name)
+                ),
+            ),
+            false => svc(s, &format!("/storage/{i}/storage_class")),
+        };
+        cx.report(
+            &INVALID_NAME,
+            Some(s),
+            at,
+            format!("volume `{}` StorageClass `{class}` {e}", claim.name),
+        );
+    }
 }
 
 /// KP401 for the host of the service's Ingress here (the environment's own, when it

@@ -429,7 +429,7 @@ prop_compose! {
                 env.overrides.insert(id, Override { replicas: Some(r), hpa_min: Some(r), strategy, ..Override::default() });
             }
         }
-        // Prod's size for every service's `data` claim.
+        // Prod's size and StorageClass for every service's `data` claim.
         if prod_storage {
             let claimed: Vec<ServiceId> = (d.services.iter())
                 .filter(|s| s.storage.iter().any(|c| c.name == "data"))
@@ -438,6 +438,7 @@ prop_compose! {
             for id in claimed {
                 let o = d.environments[2].overrides.entry(id).or_default();
                 o.storage.insert("data".into(), "20Gi".into());
+                o.storage_class.insert("data".into(), "premium-ssd".into());
             }
         }
         // Labels on every object of staging and prod, reaching as far as chosen in prod.
