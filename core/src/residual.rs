@@ -224,19 +224,16 @@ impl Change {
         }
         let labels = matches!(last, Step::Member(m) if m == "labels" || m == "annotations")
             && matches!(parents.last(), Some(Step::Member(m)) if m == "metadata");
-        if labels && matches!(last, Step::Member(m) if m == "annotations") {
-            self.keep_derived_left_out(&mut slot);
-        }
-        // The same, kept member by member (the input had other annotations).
-        let annotations = matches!(parents, [.., Step::Member(m), Step::Member(a)] if m == "metadata" && a == "annotations");
-        if let (true, Step::Member(k), None, Some(base)) = (annotations, last, &self.now, &self.was)
-        {
-            if let (true, Some(today)) = (
-                DERIVED_ANNOTATIONS.contains(&k.as_str()),
-                slot.get_mut_ref(),
-            ) {
-                *today = base.clone();
-            }
+        if let (Some(was), Some(today)) = (&self.was, slot.get_mut_ref()) {
+            let within = match parents.last() {
+                Some(Step::Member(m)) => m.as_str(),
+                _ => "",
+            };
+            let key = match last {
+                Step::Member(m) => m.as_str(),
+                Step::Item { .. } => "",
+            };
+            settle_derived(within, key, today, was, self.now.as_ref());
         }
         let merged = match (labels, &self.now) {
             (true, None) => merge_left_out(slot.get(), self.was.as_ref()),
@@ -276,29 +273,35 @@ impl Change {
             }
         }
     }
+}
 
-    /// An annotation whose value Kubeprint derives (a digest of the pod's config) and
-    /// the input left out stays left out: its value changing (an environment's own
-    /// config, an edited ConfigMap) is no edit of it, so today's value counts as the one
-    /// rendered at import.
-    fn keep_derived_left_out(&self, slot: &mut Slot<'_>) {
-        let Some(Value::Object(was)) = &self.was else {
-            return;
-        };
-        let Some(Value::Object(ours)) = slot.get_mut_ref() else {
-            return;
-        };
-        for key in DERIVED_ANNOTATIONS {
-            let left_out = !matches!(&self.now, Some(Value::Object(now)) if now.contains_key(*key));
-            if let (true, Some(base), Some(today)) = (left_out, was.get(*key), ours.get_mut(*key)) {
-                *today = base.clone();
-            }
+/// Values Kubeprint derives from other fields rather than from one of its own, by the
+/// map they are in: a digest of the pod's config, and the version label (the image tag).
+const DERIVED: &[(&str, &str)] = &[
+    ("annotations", "checksum/config"),
+    ("labels", "app.kubernetes.io/version"),
+];
+
+/// A derived value ([`DERIVED`]) the input left out stays left out: its value changing
+/// (a new image tag, an environment's own tag or config) is no edit of it, so today's
+/// value, `key` of the map `within`, and every one inside it count as the ones rendered
+/// at import (`was`), wherever the input (`now`) has none.
+fn settle_derived(within: &str, key: &str, today: &mut Value, was: &Value, now: Option<&Value>) {
+    if DERIVED.contains(&(within, key)) {
+        if now.is_none() {
+            *today = was.clone();
+        }
+        return;
+    }
+    let (Value::Object(ours), Value::Object(base)) = (today, was) else {
+        return;
+    };
+    for (k, today) in ours.iter_mut() {
+        if let Some(was) = base.get(k) {
+            settle_derived(key, k, today, was, now.and_then(|n| n.get(k)));
         }
     }
 }
-
-/// Annotations Kubeprint computes from other fields rather than from one of its own.
-const DERIVED_ANNOTATIONS: &[&str] = &["checksum/config"];
 
 /// Where one step leads inside a parent: an existing member or item, or the place a new
 /// one would go.
@@ -793,18 +796,21 @@ mod tests {
     #[test]
     fn a_map_the_input_left_out_brings_back_only_what_the_design_changed() {
         let at_import = json!({"metadata": {"name": "web", "labels": {
-            "app.kubernetes.io/name": "web", "app.kubernetes.io/version": "1.0"
+            "app.kubernetes.io/name": "web", "app.kubernetes.io/component": "api",
+            "app.kubernetes.io/version": "1.0"
         }}});
         // The input's Service had no labels at all.
         let input = json!({"metadata": {"name": "web"}});
         let r = Residual::between(&at_import, &input);
-        // A new image tag changes the version label the design renders.
+        // A new component, edited in the design, comes back; a new image tag, which
+        // the version label follows, is no edit of the label.
         let mut today = at_import.clone();
+        today["metadata"]["labels"]["app.kubernetes.io/component"] = json!("edge");
         today["metadata"]["labels"]["app.kubernetes.io/version"] = json!("2.0");
         r.apply(&mut today);
         assert_eq!(
             today,
-            json!({"metadata": {"name": "web", "labels": {"app.kubernetes.io/version": "2.0"}}})
+            json!({"metadata": {"name": "web", "labels": {"app.kubernetes.io/component": "edge"}}})
         );
         // Unchanged, the input's absence stands.
         let mut same = at_import.clone();
@@ -828,6 +834,29 @@ mod tests {
         let edited = today.clone();
         r.apply(&mut today);
         assert_eq!(today, edited);
+    }
+
+    /// A CronJob's job template without metadata stays without it when only its
+    /// derived version label changes (an environment's own tag); labels the input had,
+    /// without a version, stay without one.
+    #[test]
+    fn a_version_label_the_input_left_out_stays_out_with_another_tag() {
+        let labels = |version: &str| json!({"app.kubernetes.io/name": "cleanup", "app.kubernetes.io/version": version});
+        let rendered = |version: &str| json!({"metadata": {"labels": labels(version)}, "spec": {"jobTemplate": {"metadata": {"labels": labels(version)}}}});
+        let input = json!({"metadata": {"labels": {"app.kubernetes.io/name": "cleanup"}}, "spec": {"jobTemplate": {}}});
+        let r = Residual::between(&rendered("1.5.0-rc1"), &input);
+        let mut prod = rendered("1.4.2");
+        r.apply(&mut prod);
+        assert_eq!(prod, input);
+        // An input with its own version label gets the design's new one.
+        let own = json!({"metadata": {"labels": {"app.kubernetes.io/version": "1.5.0"}}, "spec": {"jobTemplate": {}}});
+        let r = Residual::between(&rendered("1.5.0-rc1"), &own);
+        let mut prod = rendered("1.4.2");
+        r.apply(&mut prod);
+        assert_eq!(
+            prod["metadata"]["labels"]["app.kubernetes.io/version"],
+            "1.4.2"
+        );
     }
 
     #[test]

@@ -160,13 +160,12 @@ fn staging_and_prod_become_one_design_with_two_environments() {
         BTreeSet::from([
             // Hash-suffixed generated ConfigMap: another suffix and other values.
             s("ConfigMap", "parcel-config-b7c9fm2kt6"),
-            // The `env` label (commonLabels, also in selectors), the version label a
-            // tag override brings, the ConfigMap reference.
+            // The `env` label (commonLabels, also in selectors), the ConfigMap
+            // reference. (Not the Services: the version label the input left out stays
+            // out with prod's own tag.)
             s("Deployment", "api"),
             s("Deployment", "web"),
             s("Deployment", "worker"),
-            s("Service", "api"),
-            s("Service", "web"),
             s("HorizontalPodAutoscaler", "api"),
         ])
     );
