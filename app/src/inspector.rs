@@ -268,11 +268,12 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="App protocol" path=at(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
-                <Optional label="Public via Ingress (TLS by cert-manager)" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::ingress))>
+                <Optional label="Public via Ingress" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::ingress))>
                     <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Text />
                     <Field label="Path" path=at(id, "/exposure/ingress/path") kind=K::Text />
                     <Field label="Service port" path=at(id, "/exposure/ingress/port") kind=K::Text />
                     <Check label="TLS" path=at(id, "/exposure/ingress/tls") />
+                    <TlsSecret id />
                 </Optional>
                 {per_service(id, |id| view! { <crate::route::RouteFields id /> })}
                 <Optional label="LoadBalancer (<name>-external)" path=at(id, "/exposure/load_balancer") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::load_balancer))>
@@ -562,6 +563,27 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
                     <Field label="Key" path=at(id, &format!("{base}/{key}/key")) kind=K::Text />
                 }
                 .into_any()
+            }
+        })
+    }
+}
+
+/// The certificate Secret of the service's Ingress while it terminates TLS: one that
+/// exists already, by name, or (left empty) the one cert-manager issues.
+#[component]
+fn TlsSecret(id: Signal<ServiceId>) -> impl IntoView {
+    let app = use_app();
+    let issued = Memo::new(move |_| {
+        app.editor.with(|e| {
+            let s = e.design.service(id.get())?;
+            s.exposure.ingress.as_ref().filter(|r| r.tls)?;
+            Some(kubeprint_core::naming::tls_secret(&s.name))
+        })
+    });
+    move || {
+        issued.get().map(|name| {
+            view! {
+                <Field label="TLS Secret" path=at(id, "/exposure/ingress/tls_secret") kind=K::OptionalText placeholder=format!("(cert-manager issues {name})") hint="one that exists already" />
             }
         })
     }

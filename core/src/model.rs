@@ -1682,8 +1682,26 @@ pub struct IngressRoute {
     pub path: String,
     /// Name of the Service port the route goes to.
     pub port: String,
-    /// Terminate TLS with a certificate issued by cert-manager.
+    /// Terminate TLS: with the certificate of [`IngressRoute::tls_secret`], or one
+    /// cert-manager issues.
     pub tls: bool,
+    /// The Secret that holds the certificate, when it exists already (a wildcard
+    /// certificate, one managed outside the cluster): kept as it is when the service is
+    /// renamed. `None` has cert-manager issue one into `<service>-tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_secret: Option<String>,
+}
+
+impl IngressRoute {
+    /// The Secret TLS is terminated with, for the service `service`.
+    pub fn secret_name(&self, service: &str) -> String {
+        (self.tls_secret.clone()).unwrap_or_else(|| crate::naming::tls_secret(service))
+    }
+
+    /// Whether cert-manager issues the certificate (into [`IngressRoute::secret_name`]).
+    pub fn issued(&self) -> bool {
+        self.tls && self.tls_secret.is_none()
+    }
 }
 
 /// A LoadBalancer Service in front of the workload.

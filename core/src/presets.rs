@@ -436,6 +436,7 @@ pub fn ingress(service: &Service) -> IngressRoute {
         path: "/".into(),
         port: port_name(service, 0),
         tls: true,
+        tls_secret: None,
     }
 }
 

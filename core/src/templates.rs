@@ -622,6 +622,7 @@ pub fn miniredis() -> Design {
         path: "/".into(),
         port: "http".into(),
         tls: true,
+        tls_secret: None,
     };
     let mut frontend = app("frontend", "frontend", 5173, false);
     // Table: the frontend listens on 5173 and is reached on 80/443 through the ingress.
@@ -1172,6 +1173,7 @@ pub fn kubeprint() -> Design {
                 path: "/".into(),
                 port: "http".into(),
                 tls: true,
+                tls_secret: None,
             }),
             ..Exposure::default()
         },

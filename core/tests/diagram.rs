@@ -270,6 +270,7 @@ fn hostile() -> Design {
         path: "/#|\"".into(),
         port: "http".into(),
         tls: false,
+        tls_secret: None,
     });
     let id = s.id;
     let e = d

@@ -2,7 +2,8 @@
 //! are reported per document with their line, and hostile input fails cleanly.
 
 use kubeprint_core::import::{self, Outcome};
-use kubeprint_core::{render, rules, templates, validate};
+use kubeprint_core::{link, render, rules, templates, validate, Design, Edit, FieldPath};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[path = "import/compose.rs"]
@@ -973,4 +974,126 @@ spec:
         .to_json();
     let from = &allow["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"];
     assert_eq!(from["kubernetes.io/metadata.name"], "traefik", "{allow}");
+}
+
+/// `checkout` behind an Ingress whose certificate Secret is `secret`, issued by
+/// cert-manager when `issuer` names one.
+fn checkout_behind_tls(secret: &str, issuer: Option<&str>) -> String {
+    let annotations = match issuer {
+        Some(i) => format!("\n  annotations:\n    cert-manager.io/cluster-issuer: {i}"),
+        None => String::new(),
+    };
+    format!(
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: shop
+  labels: {{app.kubernetes.io/name: checkout}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app.kubernetes.io/name: checkout}}
+  template:
+    metadata:
+      labels: {{app.kubernetes.io/name: checkout}}
+    spec:
+      containers:
+        - name: checkout
+          image: registry.example.com/shop/checkout:2.3.1
+          ports:
+            - {{name: http, containerPort: 8080}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: checkout
+  namespace: shop
+spec:
+  selector: {{app.kubernetes.io/name: checkout}}
+  ports:
+    - {{name: http, port: 80, targetPort: http}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: checkout
+  namespace: shop{annotations}
+spec:
+  ingressClassName: nginx
+  tls:
+    - hosts: [checkout.shop.example.com]
+      secretName: {secret}
+  rules:
+    - host: checkout.shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {{name: checkout, port: {{name: http}}}}
+"#
+    )
+}
+
+/// A certificate Secret that exists already (no cert-manager asked for it) keeps its
+/// name when the service is renamed, even when it is named like the one cert-manager
+/// would issue; one cert-manager issues follows the service's new name.
+#[test]
+fn an_existing_tls_secret_keeps_its_name_when_the_service_is_renamed() {
+    let tls = |d: &Design| {
+        let objects = render(d, &d.environments[0].name).objects;
+        let ingress = objects
+            .iter()
+            .find(|o| o.kind() == "Ingress")
+            .unwrap()
+            .to_json();
+        (
+            ingress["spec"]["tls"][0]["secretName"].clone(),
+            ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"].clone(),
+        )
+    };
+    let renamed = |input: &str| {
+        let mut d = round_trip(input, "checkout behind TLS").design;
+        let id = d.service_named("checkout").unwrap().id;
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, "/name"),
+            value: "checkout-api".into(),
+        })
+        .unwrap();
+        link::decode(&link::encode(&d)).unwrap()
+    };
+    for secret in ["checkout-tls", "wildcard-shop-example-com"] {
+        let input = checkout_behind_tls(secret, None);
+        let d = renamed(&input);
+        let route = d.services[0].exposure.ingress.as_ref().unwrap();
+        assert_eq!(route.tls_secret.as_deref(), Some(secret));
+        assert_eq!(tls(&d), (secret.into(), Value::Null), "{secret}");
+    }
+    let issued = checkout_behind_tls("checkout-tls", Some("letsencrypt-prod"));
+    let d = renamed(&issued);
+    assert_eq!(
+        d.services[0].exposure.ingress.as_ref().unwrap().tls_secret,
+        None
+    );
+    assert_eq!(
+        tls(&d),
+        ("checkout-api-tls".into(), "letsencrypt-prod".into())
+    );
+
+    // A Secret's name the API server refuses is found where it is set.
+    let mut d = d;
+    let at = FieldPath::service(d.services[0].id, "/exposure/ingress/tls_secret");
+    d.apply(Edit::Set {
+        path: at.clone(),
+        value: "Wildcard Cert".into(),
+    })
+    .unwrap();
+    let found = validate(&d, &d.environments[0].name);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code == "KP401" && f.path == at && f.message.contains("Wildcard Cert")),
+        "{found:#?}"
+    );
 }

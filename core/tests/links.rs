@@ -114,6 +114,7 @@ fn environment_values() -> Design {
         path: "/".into(),
         port: "http".into(),
         tls: true,
+        tls_secret: None,
     });
     let prod = d
         .environments
@@ -438,6 +439,7 @@ fn all_fields() -> Design {
                 path: "/api".into(),
                 port: "http".into(),
                 tls: true,
+                tls_secret: None,
             }),
             load_balancer: Some(LoadBalancer {
                 ports: vec![ServicePort {

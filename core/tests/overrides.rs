@@ -328,6 +328,7 @@ fn an_environments_ingress_host_renders_there_only() {
         path: "/".into(),
         port: "http".into(),
         tls: true,
+        tls_secret: None,
     });
     let host_in = |design: &Design, env: &str| {
         render(design, env)

@@ -415,6 +415,7 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 path: "/".into(),
                 port: s.exposure.ports[0].name.clone(),
                 tls: false,
+                tls_secret: None,
             });
             let env = d.environments[0].name.clone();
             let mut copy = render(d, &env)

@@ -1754,6 +1754,7 @@ async fn an_ingress_host_is_set_for_one_environment() {
         path: "/".into(),
         port: "http".into(),
         tls: true,
+        tls_secret: None,
     });
     let page = open_design("ingress-host", &design).await;
     page.click("env-dev").await;

@@ -714,8 +714,8 @@ impl<'a> Builder<'a> {
                 .services
                 .iter()
                 .filter(|s| {
-                    let tls = s.exposure.ingress.as_ref().is_some_and(|r| r.tls)
-                        && naming::tls_secret(&s.name) == obj.name;
+                    let tls = (s.exposure.ingress.as_ref())
+                        .is_some_and(|r| r.tls && r.secret_name(&s.name) == obj.name);
                     references(s, secrets).any(|r| r == read_as) || (secrets && tls)
                 })
                 .map(|s| enabled(atom, s))

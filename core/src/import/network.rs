@@ -117,11 +117,20 @@ pub(super) fn ingress(
         .and_then(|p| p.name.clone().or(p.number.map(|n| n.to_string())))
         .unwrap_or_default();
     let s = d.service_mut(w.id).expect("imported workload");
+    // A certificate Secret is cert-manager's (issued, and named after the service)
+    // only where the input asks cert-manager for it; any other exists already, and keeps
+    // its name.
+    let issued = (ing.metadata.annotations.iter().flatten())
+        .any(|(k, _)| k == "cert-manager.io/cluster-issuer" || k == "cert-manager.io/issuer");
+    let secret = (spec.tls.iter().flatten())
+        .find_map(|t| t.secret_name.clone())
+        .filter(|n| !issued || *n != crate::naming::tls_secret(&s.name));
     s.exposure.ingress = Some(IngressRoute {
         host: rule.host.clone().unwrap_or_default(),
         path: path.path.clone().unwrap_or_else(|| "/".into()),
         port,
         tls: spec.tls.as_ref().is_some_and(|t| !t.is_empty()),
+        tls_secret: secret,
     });
     true
 }

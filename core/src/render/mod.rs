@@ -1088,7 +1088,7 @@ impl Design {
 }
 
 /// The kind and name of every object that rendering `s` in `env` creates, plus the
-/// TLS Secret cert-manager creates for its Ingress. A property test keeps this in step
+/// TLS Secret cert-manager creates for its Ingress (not one that exists already). A property test keeps this in step
 /// with [`render`]. The `<name>-allow` NetworkPolicy is counted whenever default-deny is
 /// on, even where render leaves it out because nothing is allowed: for spotting name
 /// collisions, claiming too much is the safe side.
@@ -1111,7 +1111,7 @@ pub fn object_names<'s>(s: &'s Service, env: &Environment) -> Vec<(&'static str,
     }
     if let Some(route) = &s.exposure.ingress {
         out.push((net::Ingress::KIND, own.clone()));
-        if route.tls {
+        if route.issued() {
             out.push((core::Secret::KIND, naming::tls_secret(&s.name).into()));
         }
     }

@@ -81,7 +81,7 @@ impl Renderer<'_> {
 
     pub(super) fn ingress(&self, s: &Service, route: &IngressRoute) -> net::Ingress {
         let mut meta = self.service_meta(s, naming::own(&s.name));
-        if route.tls {
+        if route.issued() {
             meta.annotations = Some(labels(&[(
                 "cert-manager.io/cluster-issuer",
                 self.design.cluster.cert_issuer.as_str(),
@@ -117,7 +117,7 @@ impl Renderer<'_> {
                     route.tls,
                     vec![net::IngressTLS {
                         hosts: Some(vec![route.host.clone()]),
-                        secret_name: Some(naming::tls_secret(&s.name)),
+                        secret_name: Some(route.secret_name(&s.name)),
                     }],
                 ),
                 rules: Some(vec![net::IngressRule {

@@ -576,7 +576,7 @@ SCRAPE_BLOCKED_BY_DEFAULT_DENY = Rule {
 };
 INVALID_NAME = Rule {
     code: "KP401", name: "invalid_name", category: Names, severity: Error, relaxed_in_dev: false,
-    summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps, Secrets and the StorageClass a claim names DNS-1123 subdomains, their data keys letters, digits, '-', '_' and '.' (each once), an Ingress host a DNS name (`*.` may start it, no scheme, port or IP).",
+    summary: "Object and container names must follow the API server's rules: Services DNS-1035 labels, namespaces and containers DNS-1123 labels, ConfigMaps, Secrets (an Ingress's TLS Secret too) and the StorageClass a claim names DNS-1123 subdomains, their data keys letters, digits, '-', '_' and '.' (each once), an Ingress host a DNS name (`*.` may start it, no scheme, port or IP).",
     why: "Schema validators accept them; the API server rejects them at deploy time.",
     bad: "service name Web_App",
     instead: "Lowercase letters, digits and '-', starting with a letter, at most 63 characters.",

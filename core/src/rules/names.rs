@@ -208,11 +208,24 @@ fn storage_classes(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP401 for the host of the service's Ingress here (the environment's own, when it
-/// sets one).
+/// sets one), and for the name of the certificate Secret it was given.
 fn ingress_host(cx: &mut Ctx, s: &Service) {
-    let Some(route) = s.exposure.ingress.as_ref().filter(|r| !r.host.is_empty()) else {
+    let Some(route) = s.exposure.ingress.as_ref() else {
         return;
     };
+    if let Some(secret) = route.tls_secret.as_deref().filter(|_| route.tls) {
+        if let Err(e) = names::dns1123_subdomain(secret) {
+            cx.report(
+                &INVALID_NAME,
+                Some(s),
+                svc(s, "/exposure/ingress/tls_secret"),
+                format!("TLS Secret `{secret}` {e}"),
+            );
+        }
+    }
+    if route.host.is_empty() {
+        return;
+    }
     let Err(e) = names::ingress_host(&route.host) else {
         return;
     };

@@ -727,6 +727,7 @@ mod tests {
                             path: "/".into(),
                             port: String::new(),
                             tls: true,
+                            tls_secret: None,
                         });
                     }
                 }

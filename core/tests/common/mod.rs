@@ -281,7 +281,8 @@ prop_compose! {
         env in proptest::collection::vec(("[A-Z_]{1,8}", ".{0,8}"), 0..3),
         storage in any::<bool>(),
         security in any::<bool>(),
-        ingress in any::<bool>(), lb in any::<bool>(), metrics in any::<bool>(),
+        // The route's certificate: cert-manager's (`false`) or a Secret that exists.
+        ingress in proptest::option::of(any::<bool>()), lb in any::<bool>(), metrics in any::<bool>(),
         route in proptest::option::of(gateway_route()),
         pod in pod_parts(),
         batch in batch(),
@@ -304,7 +305,7 @@ prop_compose! {
             ports: ports.iter().map(|(n, p)| ContainerPort { name: n.clone(), port: *p, protocol: Protocol::TCP }).collect(),
             exposure: Exposure {
                 service: [ServiceKind::None, ServiceKind::ClusterIP, ServiceKind::Headless][svc_kind as usize],
-                ingress: ingress.then(|| IngressRoute { host: "a.example.com".into(), path: String::new(), port: "http".into(), tls: true }),
+                ingress: ingress.map(|existing| IngressRoute { host: "a.example.com".into(), path: String::new(), port: "http".into(), tls: true, tls_secret: existing.then(|| "wildcard-example-com".into()) }),
                 load_balancer: lb.then(|| LoadBalancer { ports: exposure_ports.clone(), annotations: Default::default() }),
                 gateway_route: route,
                 ports: exposure_ports,

@@ -74,6 +74,7 @@ fn baseline() -> Design {
                 path: "/".into(),
                 port: "http".into(),
                 tls: true,
+                tls_secret: None,
             }),
             load_balancer: None,
             gateway_route: None,
