@@ -1097,3 +1097,55 @@ fn an_existing_tls_secret_keeps_its_name_when_the_service_is_renamed() {
         "{found:#?}"
     );
 }
+
+/// A NetworkPolicy kept whole from an import lets the ingress controller in on the
+/// app's port by number; once the port moves in the design, the policy is found to let
+/// in a port the pods no longer declare (before and after a link).
+#[test]
+fn a_kept_network_policy_is_checked_against_a_port_edited_after_the_import() {
+    let input = format!(
+        "{}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: checkout-allow
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {{app.kubernetes.io/name: checkout}}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels: {{kubernetes.io/metadata.name: ingress-nginx}}
+      ports:
+        - {{port: 8080, protocol: TCP}}
+",
+        checkout_behind_tls("checkout-tls", None)
+    );
+    let mut d = round_trip(&input, "checkout with its policy").design;
+    let env = d.environments[0].name.clone();
+    let closed = |d: &Design| {
+        validate(d, &env)
+            .into_iter()
+            .filter(|f| f.code == "KP722")
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+    };
+    assert!(closed(&d).is_empty(), "{:?}", closed(&d));
+    let id = d.service_named("checkout").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/ports/0/port"),
+        value: 8081.into(),
+    })
+    .unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    assert_eq!(
+        closed(&d),
+        [
+            "NetworkPolicy `checkout-allow` lets in port `8080` (TCP) to \
+          `app.kubernetes.io/name=checkout`, a port none of its containers declares (they \
+          declare http (8081)): traffic to their ports stays blocked"
+        ]
+    );
+}

@@ -431,6 +431,20 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 .remove("namespace");
             d.extra_objects.push(KeptObject(copy));
         }),
+        // A policy kept whole that lets in a port order-service does not declare.
+        ("KP722", |d| {
+            let name = api(d).name.clone();
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {"name": "legacy-allow"},
+                "spec": {
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": name}},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"ports": [{"port": 1}, {"port": "gone"}]}],
+                },
+            })))
+        }),
         ("KP720", |d| {
             d.extra_objects.push(KeptObject(serde_json::json!({
                 "apiVersion": "v1",

@@ -838,6 +838,14 @@ INGRESS_ROUTE_CLAIMED_TWICE = Rule {
     instead: "Give one of them another host or path, or remove the duplicate (an imported Ingress the service's own now replaces).",
     source: "ingress-nginx admission webhook (`host and path already defined`); Kubernetes docs, Ingress (paths and pathType)",
 };
+NETWORK_POLICY_PORT_CLOSED = Rule {
+    code: "KP722", name: "network_policy_port_closed", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "Each port a NetworkPolicy's ingress rules let in must be a port that some container of the pods it selects declares: a named port by name (and protocol), a number or an `endPort` range by number, where those pods declare ports at all. Checked on the rendered objects, so a policy kept whole from an import is checked against the ports as the design has them now.",
+    why: "A named port that no selected container declares allows nothing, and a number the pods no longer listen on lets in nothing they serve: the traffic the policy was written for is dropped, which shows up as timeouts once a port changes and the policy does not follow.",
+    bad: "NetworkPolicy checkout-allow lets in port 8080 from ingress-nginx; checkout's container now listens on 8081",
+    instead: "Let in the port the pods declare (by name, so a renumbered port is followed), or declare the port the app listens on.",
+    source: "Kubernetes docs, Network Policies (`port` is a numerical or named port on a pod; a named port resolves against the pod's containerPorts)",
+};
 JOB_RUN_EXCEEDS_DEADLINE = Rule {
     code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
     summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",

@@ -442,12 +442,14 @@ impl Reporter<'_, '_, '_> {
         );
     }
 
-    /// KP715: a NetworkPolicy aimed at some pods (a non-empty podSelector) selects some.
+    /// KP715: a NetworkPolicy aimed at some pods (a non-empty podSelector) selects some;
+    /// KP722: the ports it lets in are ports of those pods.
     fn network_policy(&mut self, i: usize, ns: &str) {
         let e = &self.ix.objects[i];
         let Some(s) = Selector::from_json(&e.json["spec"]["podSelector"]) else {
             return;
         };
+        self.policy_ports(i, ns, &s);
         if s.is_empty() || self.ix.selects_some_pod(ns, &s) {
             return;
         }
@@ -458,6 +460,86 @@ impl Reporter<'_, '_, '_> {
             "/spec/podSelector",
             format!("{who} applies to `{s}`, which matches no pod in this design: its rules guard nothing"),
         );
+    }
+
+    /// KP722: each port a NetworkPolicy's ingress rules let in to the pods it selects is
+    /// one that some container of those pods declares: by name (a name no container
+    /// declares allows nothing), or by number (or range) where the pods declare ports at
+    /// all (a container may listen on a port it does not declare).
+    fn policy_ports(&mut self, i: usize, ns: &str, selector: &Selector) {
+        let e = &self.ix.objects[i];
+        // (name, number, protocol) of every port the selected pods' containers declare.
+        let mut declared: Vec<(&str, i64, &str)> = Vec::new();
+        for p in self.ix.selected_pods(ns, selector) {
+            let spec = self.ix.spec(p);
+            let containers = items(&spec["containers"]).chain(items(&spec["initContainers"]));
+            for (_, c) in containers {
+                for (_, port) in items(&c["ports"]) {
+                    declared.push((
+                        port["name"].as_str().unwrap_or_default(),
+                        port["containerPort"].as_i64().unwrap_or_default(),
+                        port["protocol"].as_str().unwrap_or("TCP"),
+                    ));
+                }
+            }
+        }
+        if declared.is_empty() {
+            return;
+        }
+        let listed = |declared: &[(&str, i64, &str)]| {
+            let mut v: Vec<String> = (declared.iter())
+                .map(|(name, n, _)| match *name {
+                    "" => n.to_string(),
+                    name => format!("{name} ({n})"),
+                })
+                .collect();
+            v.sort();
+            v.dedup();
+            v.join(", ")
+        };
+        let who = self.who(e);
+        let mut found = Vec::new();
+        for (k, rule) in items(&e.json["spec"]["ingress"]) {
+            for (j, port) in items(&rule["ports"]) {
+                let protocol = port["protocol"].as_str().unwrap_or("TCP");
+                let same = |d: &&(&str, i64, &str)| d.2 == protocol;
+                let (open, shown) = match &port["port"] {
+                    Value::String(name) => (
+                        declared.iter().filter(same).any(|d| d.0 == name),
+                        format!("port `{name}`"),
+                    ),
+                    Value::Number(n) => {
+                        let from = n.as_i64().unwrap_or_default();
+                        let to = port["endPort"].as_i64().unwrap_or(from);
+                        let shown = match to > from {
+                            true => format!("ports `{from}`-`{to}`"),
+                            false => format!("port `{from}`"),
+                        };
+                        (
+                            declared
+                                .iter()
+                                .filter(same)
+                                .any(|d| (from..=to).contains(&d.1)),
+                            shown,
+                        )
+                    }
+                    // No port: every port of the protocol.
+                    _ => continue,
+                };
+                if !open {
+                    found.push((
+                        format!("/spec/ingress/{k}/ports/{j}/port"),
+                        format!(
+                            "{who} lets in {shown} ({protocol}) to `{selector}`, a port none of its containers declares (they declare {}): traffic to their ports stays blocked",
+                            listed(&declared)
+                        ),
+                    ));
+                }
+            }
+        }
+        for (pointer, message) in found {
+            self.report(&NETWORK_POLICY_PORT_CLOSED, i, &pointer, message);
+        }
     }
 
     /// KP717 and KP718: a binding's ServiceAccount subjects and its role exist.

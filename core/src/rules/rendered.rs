@@ -377,9 +377,15 @@ pub(super) fn pod_view(p: &core::PodSpec) -> Value {
                         })
                         .collect::<Vec<_>>()
                 });
+                // What a NetworkPolicy may let in.
+                let ports = c.ports.as_ref().map(|l| {
+                    l.iter()
+                        .map(|p| json!({"name": p.name, "containerPort": p.container_port, "protocol": p.protocol}))
+                        .collect::<Vec<_>>()
+                });
                 // Arguments name the Secrets a Job's certificate generator creates.
                 json!({"name": c.name, "env": env, "envFrom": env_from,
-                       "args": c.args, "command": c.command})
+                       "args": c.args, "command": c.command, "ports": ports})
             })
             .collect()
     };
@@ -632,6 +638,15 @@ impl<'b> Index<'b> {
 
     /// Whether `selector` selects some pod template in `namespace`.
     pub(super) fn selects_some_pod(&self, namespace: &str, selector: &Selector) -> bool {
+        self.selected_pods(namespace, selector).next().is_some()
+    }
+
+    /// The pod templates in `namespace` that `selector` selects.
+    pub(super) fn selected_pods<'s>(
+        &'s self,
+        namespace: &str,
+        selector: &'s Selector,
+    ) -> impl Iterator<Item = &'s Pod> + 's {
         let candidates = match selector.exact_labels().next() {
             Some((k, v)) => self
                 .by_label
@@ -640,10 +655,9 @@ impl<'b> Index<'b> {
                 .and_then(|m| m.get(v)),
             None => self.by_namespace.get(namespace),
         };
-        candidates
-            .into_iter()
-            .flatten()
-            .any(|&p| selector.selects(&self.pods[p].labels))
+        (candidates.into_iter().flatten())
+            .map(|&p| &self.pods[p])
+            .filter(|p| selector.selects(&p.labels))
     }
 
     /// The pod spec of pod `p`.

@@ -88,6 +88,23 @@ fn policy_selecting(d: &mut Design, selector: Value) {
     );
 }
 
+/// A NetworkPolicy kept whole that lets `ports` in to `api` (whose container declares
+/// `http`, 8080/TCP) from the ingress controller.
+fn policy_letting_in(d: &mut Design, ports: Value) {
+    keep(
+        d,
+        json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "api-from-ingress"},
+            "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+                     "policyTypes": ["Ingress"],
+                     "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {
+                         "kubernetes.io/metadata.name": "ingress-nginx"}}}],
+                         "ports": ports}]},
+        }),
+    );
+}
+
 /// A kept worker Deployment labelled `app: worker`, whose pod spec is `spec`.
 fn worker(d: &mut Design, spec: Value) {
     let mut spec = spec;
@@ -293,6 +310,24 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     json!({"matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "Exists"}]}),
                 )
             },
+        ),
+        fx(
+            "KP722",
+            // The port the app listened on before it moved to 8080.
+            |d| policy_letting_in(d, json!([{"port": 8081}])),
+            |d| policy_letting_in(d, json!([{"port": "http"}, {"port": 8080}])),
+        ),
+        fx(
+            "KP722",
+            // A name the pods declare, of another protocol; a range short of 8080.
+            |d| policy_letting_in(d, json!([{"port": "http", "protocol": "UDP"}])),
+            |d| policy_letting_in(d, json!([{"port": 8000, "endPort": 8090}])),
+        ),
+        fx(
+            "KP722",
+            |d| policy_letting_in(d, json!([{"port": 8000, "endPort": 8079}])),
+            // No port: every port.
+            |d| policy_letting_in(d, json!([{"protocol": "TCP"}])),
         ),
         fx(
             "KP716",
