@@ -108,7 +108,6 @@ pub fn focus(el: &web_sys::Element) {
     }
 }
 
-/// What Tab can reach inside `root`, in document order.
 /// Focus the first element `selector` finds, if any.
 pub fn focus_selector(selector: &str) {
     if let Some(el) = document().and_then(|d| d.query_selector(selector).ok().flatten()) {
@@ -116,6 +115,47 @@ pub fn focus_selector(selector: &str) {
     }
 }
 
+/// Where keyboard focus was, to find it again once the view is drawn anew (an undo
+/// that brings back a renamed row draws the row again, and the focus with it is lost):
+/// the focused element's id, and its place among what Tab reaches in the page.
+pub struct FocusMark {
+    id: String,
+    index: usize,
+}
+
+/// The focus as it is now; `None` when nothing has it.
+pub fn mark_focus() -> Option<FocusMark> {
+    let el = active_element()?;
+    let body = document()?.body()?;
+    let index = focusables(&body).iter().position(|f| {
+        let f: &web_sys::Element = f;
+        f == &el
+    })?;
+    Some(FocusMark { id: el.id(), index })
+}
+
+/// If the focus was lost since `mark` (its element is gone), give it to the element of
+/// the same id, else to the one at the same place in Tab's order.
+pub fn restore_focus(mark: FocusMark) {
+    let Some(doc) = document() else { return };
+    if active_element().is_some() {
+        return;
+    }
+    let by_id = (!mark.id.is_empty())
+        .then(|| doc.get_element_by_id(&mark.id))
+        .flatten();
+    let el = by_id.or_else(|| {
+        let body = doc.body()?;
+        let all = focusables(&body);
+        let el: web_sys::Element = all.get(mark.index).or(all.last())?.clone().into();
+        Some(el)
+    });
+    if let Some(el) = el {
+        focus(&el);
+    }
+}
+
+/// What Tab can reach inside `root`, in document order.
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = root.query_selector_all(
         "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",

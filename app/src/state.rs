@@ -218,18 +218,27 @@ impl AppState {
 
     /// Undo one step.
     pub fn undo(&self) {
-        self.change(|e| {
+        self.revert(|e| {
             e.undo();
         });
-        self.reverted.update(|n| *n += 1);
     }
 
     /// Redo one step.
     pub fn redo(&self) {
-        self.change(|e| {
+        self.revert(|e| {
             e.redo();
         });
+    }
+
+    /// Step back or forward in the history, keeping the keyboard's place: what an undo
+    /// draws anew (a renamed row brought back) would otherwise take the focus with it.
+    fn revert(&self, step: impl FnOnce(&mut Editor)) {
+        let mark = crate::modal::mark_focus();
+        self.change(step);
         self.reverted.update(|n| *n += 1);
+        if let Some(mark) = mark {
+            request_animation_frame(move || crate::modal::restore_focus(mark));
+        }
     }
 
     /// Show the version of this design that another tab saved, as one step that Ctrl+Z

@@ -1871,6 +1871,40 @@ async fn a_secret_key_is_renamed_removed_and_added_on_the_config_page() {
     })
     .await;
 
+    // Undone and redone from the keyboard, the row is drawn anew and the keyboard
+    // keeps its place in it: on the key's remove button.
+    let remove_focused = |key: &'static str| {
+        async move |p: &Page| {
+            let label = p
+                .client
+                .execute(
+                    "return document.activeElement.getAttribute('aria-label') || document.activeElement.tagName",
+                    vec![],
+                )
+                .await
+                .expect("the focused element");
+            (label.as_str() == Some(&format!("Remove key {key}"))).then(String::new)
+        }
+    };
+    press(&page, &char::from(Key::Tab).to_string()).await;
+    page.wait_until(
+        "the remove button focused",
+        remove_focused("MARIADB_APP_PASSWORD"),
+    )
+    .await;
+    press(&page, &ctrl("z")).await;
+    page.wait_until(
+        "the rename undone, focus kept",
+        remove_focused("MARIADB_PASSWORD"),
+    )
+    .await;
+    press(&page, &ctrl_shift("z")).await;
+    page.wait_until(
+        "the rename redone, focus kept",
+        remove_focused("MARIADB_APP_PASSWORD"),
+    )
+    .await;
+
     // Removed: the Deployment still reads it, and the finding's fix adds it back.
     page.client
         .find(Locator::Css(
