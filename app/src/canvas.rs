@@ -30,6 +30,10 @@ const MIN_FIT_ZOOM: f64 = layout::MIN_TEXT_PX / layout::LINE_PX;
 const MAX_FIT_ZOOM: f64 = 1.25;
 /// Space Fit leaves between the design and the canvas's border, in screen pixels.
 const FIT_MARGIN: f64 = 12.0;
+/// Fit keeps the design below the controls floating over the canvas's top as long as
+/// that keeps this share of the zoom it could have under them: on a short canvas (a
+/// 1024×768 screen) a little smaller beats a card whose name or badges they hide.
+const FIT_BELOW_CONTROLS: f64 = 0.8;
 /// One wheel notch zooms by this factor (in or out).
 const WHEEL_STEP: f64 = 1.1;
 /// The + and − buttons zoom by this factor.
@@ -799,8 +803,8 @@ pub fn Canvas() -> impl IntoView {
             return true;
         };
         // The grouping and search controls float over the canvas's top: fit below them
-        // when that costs no zoom (the design is as large either way: limited by the
-        // width, or too big to fit at all and shown from its top left).
+        // unless that costs much zoom ([`FIT_BELOW_CONTROLS`]; often none: limited by
+        // the width, or too big to fit at all and shown from its top left).
         let vw = rect.width() - 2.0 * FIT_MARGIN;
         let scale = |vh: f64| {
             (vw / all.w.max(1.0))
@@ -812,7 +816,7 @@ pub fn Canvas() -> impl IntoView {
             rect.height() - 2.0 * FIT_MARGIN,
             rect.height() - top - FIT_MARGIN,
         );
-        let (k, top, vh) = if scale(below) >= scale(whole) {
+        let (k, top, vh) = if scale(below) >= scale(whole) * FIT_BELOW_CONTROLS {
             (scale(below), top, below)
         } else {
             (scale(whole), FIT_MARGIN, whole)
