@@ -1794,6 +1794,54 @@ async fn an_ingress_host_is_set_for_one_environment() {
     page.close().await;
 }
 
+/// An Ingress's certificate from a Secret that exists already: named in the inspector,
+/// the Ingress terminates TLS with it and asks cert-manager for nothing, and a rename
+/// of the service leaves it alone; emptied, cert-manager's is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ingress_uses_an_existing_tls_secret() {
+    let mut design = templates::stfc_fastapi();
+    let api = design.service_named("fastapi-app").unwrap().id;
+    design.service_mut(api).unwrap().exposure.ingress = Some(IngressRoute {
+        host: "icat.example.org".into(),
+        path: "/".into(),
+        port: "http".into(),
+        tls: true,
+        tls_secret: None,
+    });
+    let page = open_design("tls-secret", &design).await;
+    page.click_node("fastapi-app").await;
+    page.wait_text("inspector-title", "fastapi-app", |t| t == "fastapi-app")
+        .await;
+    page.select("yaml-object", "Ingress/").await;
+    page.wait_text("yaml", "cert-manager's Secret", |t| {
+        t.contains("secretName: fastapi-app-tls") && t.contains("cert-manager.io/cluster-issuer")
+    })
+    .await;
+    let field = format!("services/s{}/exposure/ingress/tls_secret", api.0);
+    page.scroll_into_view(&field).await;
+    page.type_into(&field, "wildcard-example-org").await;
+    page.wait_text("yaml", "the existing Secret", |t| {
+        t.contains("secretName: wildcard-example-org") && !t.contains("cert-manager.io")
+    })
+    .await;
+    let name = format!("services/s{}/name", api.0);
+    page.scroll_into_view(&name).await;
+    page.type_into(&name, "icat-api").await;
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the Secret kept through the rename", |t| {
+        t.contains("name: icat-api") && t.contains("secretName: wildcard-example-org")
+    })
+    .await;
+    page.scroll_into_view(&field).await;
+    page.type_into(&field, &char::from(Key::Backspace).to_string())
+        .await;
+    page.wait_text("yaml", "cert-manager's Secret again", |t| {
+        t.contains("secretName: icat-api-tls") && t.contains("cert-manager.io/cluster-issuer")
+    })
+    .await;
+    page.close().await;
+}
+
 /// A Secret renamed on the config page is read by its new name (Enter applies it); a
 /// new Secret takes the focus to its keys.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
