@@ -120,7 +120,13 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
     };
     let deflated = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
-        .map_err(|_| LinkError::Damaged("not base64url"))?;
+        .map_err(|e| {
+            LinkError::Damaged(match e {
+                base64::DecodeError::InvalidByte(..) => "it has characters no link has",
+                // Every character is a link's, but they stop mid-way.
+                _ => "its text is incomplete",
+            })
+        })?;
     let json = inflate_with_dictionary(&deflated, dictionary)?;
     // As text, through the one reader of JSON text the page has (see `file::parse`).
     let mut value: Value = std::str::from_utf8(&json)
@@ -510,6 +516,25 @@ mod tests {
             "{:?}",
             decode(cut)
         );
+        // Cut anywhere, it says so: its text or its data stops early, never that its
+        // characters are not a link's.
+        for end in 10..40 {
+            let cut = &good[..end];
+            assert!(
+                matches!(
+                    decode(cut),
+                    Err(LinkError::Damaged(
+                        "its text is incomplete" | "its compressed data is incomplete"
+                    ))
+                ),
+                "{end}: {:?}",
+                decode(cut)
+            );
+        }
+        assert!(matches!(
+            decode(&format!("{good}!")),
+            Err(LinkError::Damaged("it has characters no link has"))
+        ));
         assert!(matches!(decode("https://x/#d=kp9.AAAA"), Err(LinkError::TooNew(v)) if v == "kp9"));
         assert!(matches!(decode("https://x/#d=kp3.AAAA"), Err(LinkError::TooNew(v)) if v == "kp3"));
         assert!(matches!(
