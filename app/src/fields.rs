@@ -8,7 +8,7 @@
 
 use crate::prose::maybe_prose;
 use crate::state::use_app;
-use kubeprint_core::edit::EditError;
+use kubeprint_core::edit::{EditError, Target};
 use kubeprint_core::input::{self, FieldKind};
 use kubeprint_core::{Edit, FieldPath};
 use leptos::prelude::*;
@@ -117,6 +117,28 @@ pub fn Field(
         }
     };
     let error_id = move || format!("{}-error", id());
+    // The value the open environment has of its own for this field (the tag prod
+    // releases, its larger claim): what it renders there instead, said under the field
+    // with a way to where it is set.
+    let own = Memo::new(move |_| {
+        let path = path.get();
+        let Target::Service(service) = path.target else {
+            return None;
+        };
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let s = e.design.service(service)?;
+            let (at, value) = e.design.environment(&env)?.own_value(s, &path.pointer)?;
+            Some((at, format!("{env}: {value}")))
+        })
+    });
+    let own_value = move || {
+        own.get().map(|(at, said)| {
+            view! {
+                <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{said}</button>
+            }
+        })
+    };
     let placeholder = if placeholder.is_empty() || placeholder.starts_with('(') {
         placeholder
     } else {
@@ -184,6 +206,7 @@ pub fn Field(
             <span class="label">{label}</span>
             {control}
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
+            {own_value}
             <span class="error" id=error_id role="alert">{move || maybe_prose(error.get())}</span>
         </label>
     }

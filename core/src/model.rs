@@ -516,6 +516,48 @@ impl Default for Environment {
 }
 
 impl Environment {
+    /// The value this environment gives service `s`'s field at `pointer` of its own
+    /// (prod's image tag, its claim's size), and where that is set: the override that
+    /// replaces what the field shows here. `None` where the service's value stands.
+    pub fn own_value(&self, s: &Service, pointer: &str) -> Option<(crate::FieldPath, String)> {
+        let o = self.overrides.get(&s.id)?;
+        let at = |field: &str| {
+            let pointer = format!("/overrides/{}/{field}", s.id.0);
+            Some(crate::FieldPath::environment(&self.name, &pointer))
+        };
+        let claim = |i: &str| Some(&s.storage.get(i.parse::<usize>().ok()?)?.name);
+        let by_claim = |map: &BTreeMap<String, String>, i: &str, field: &str| {
+            let claim = claim(i)?;
+            let value = map.get(claim)?.clone();
+            Some((
+                at(&format!("{field}/{}", crate::edit::pointer_token(claim)))?,
+                value,
+            ))
+        };
+        let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+        match parts.as_slice() {
+            ["tag"] => Some((at("image_tag")?, o.image_tag.clone()?)),
+            ["scaling", "replicas"] => Some((at("replicas")?, o.replicas?.to_string())),
+            ["scaling", "hpa", "min"] => Some((at("hpa_min")?, o.hpa_min?.to_string())),
+            ["scaling", "hpa", "max"] => Some((at("hpa_max")?, o.hpa_max?.to_string())),
+            ["resources", field] => {
+                let r = o.resources.as_ref()?;
+                let value = match *field {
+                    "cpu_request" => &r.cpu_request,
+                    "memory_request" => &r.memory_request,
+                    "cpu_limit" => &r.cpu_limit,
+                    "memory_limit" => &r.memory_limit,
+                    _ => return None,
+                };
+                Some((at(&format!("resources/{field}"))?, value.clone()?))
+            }
+            ["exposure", "ingress", "host"] => Some((at("ingress_host")?, o.ingress_host.clone()?)),
+            ["storage", i, "size"] => by_claim(&o.storage, i, "storage"),
+            ["storage", i, "storage_class"] => by_claim(&o.storage_class, i, "storage_class"),
+            _ => None,
+        }
+    }
+
     /// A new environment named `name` in namespace `namespace`.
     pub fn new(name: &str, tier: Tier, namespace: &str) -> Self {
         Environment {

@@ -202,3 +202,59 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+/// The fields an environment may set a value of its own for, by their pointer in the
+/// service.
+fn overridable(s: &Service) -> Vec<String> {
+    let fixed = [
+        "/tag",
+        "/scaling/replicas",
+        "/scaling/hpa/min",
+        "/scaling/hpa/max",
+        "/resources/cpu_request",
+        "/resources/memory_request",
+        "/resources/cpu_limit",
+        "/resources/memory_limit",
+        "/exposure/ingress/host",
+    ];
+    let claims = (0..s.storage.len()).flat_map(|i| {
+        [
+            format!("/storage/{i}/size"),
+            format!("/storage/{i}/storage_class"),
+        ]
+    });
+    fixed.into_iter().map(String::from).chain(claims).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// What a field says an environment has of its own is what that environment
+    /// renders there, and is found where it is set; a field an environment changes
+    /// always says so.
+    #[test]
+    fn an_environments_own_value_is_the_one_it_renders(d in design()) {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        for env in &d.environments {
+            for s in &d.services {
+                let base = serde_json::to_value(s).unwrap();
+                let here = serde_json::to_value(effective(s, env)).unwrap();
+                for pointer in overridable(s) {
+                    let (Some(was), Some(is)) = (base.pointer(&pointer), here.pointer(&pointer)) else {
+                        continue;
+                    };
+                    match env.own_value(s, &pointer) {
+                        Some((at, value)) => {
+                            prop_assert_eq!(&text(is), &value, "{} {}", env.name, pointer);
+                            prop_assert_eq!(d.field(&at).map(|v| text(&v)), Some(value));
+                        }
+                        None => prop_assert_eq!(was, is, "{} {} changed unsaid", env.name, pointer),
+                    }
+                }
+            }
+        }
+    }
+}

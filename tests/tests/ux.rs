@@ -1691,11 +1691,40 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     page.type_into(&field, "200Gi").await;
     page.wait_text("yaml", "prod's size", |t| t.contains("storage: 200Gi"))
         .await;
+    // The service's Size field says prod has its own, and leads to it.
+    let base = format!("services/s{}/storage/0/size", db.0);
+    let own = async |p: &Page| {
+        let said = p
+            .client
+            .execute(
+                "const o = document.getElementById(arguments[0]).closest('label').querySelector('.own-value'); return o ? o.textContent : '';",
+                vec![serde_json::json!(base)],
+            )
+            .await
+            .expect("the field's own value");
+        said.as_str().unwrap_or_default().to_string()
+    };
+    page.wait_until("prod's own size said", async |p| {
+        (own(p).await == "prod: 200Gi").then(String::new)
+    })
+    .await;
+    page.client
+        .execute(
+            "document.getElementById(arguments[0]).closest('label').querySelector('.own-value').click()",
+            vec![serde_json::json!(base)],
+        )
+        .await
+        .expect("go to prod's size");
+    page.wait_until("prod's size focused", async |p| {
+        (p.focused().await == field).then(String::new)
+    })
+    .await;
     page.click("env-dev").await;
     page.wait_text("yaml", "dev's size, the service's", |t| {
         t.contains("storage: 5Gi") && !t.contains("200Gi")
     })
     .await;
+    assert_eq!(own(&page).await, "", "dev has no size of its own");
 
     // A size that is no quantity is refused where it is typed and changes nothing.
     page.click("env-prod").await;
