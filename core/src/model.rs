@@ -2079,6 +2079,11 @@ pub struct Scaling {
     pub revision_history_limit: Option<u32>,
     /// How pods are spread across nodes.
     pub spread: Spread,
+    /// Write `spec.replicas` although an HPA scales the workload, as an imported
+    /// manifest did (KP209 warns: every apply resets the scale). Without an HPA replicas
+    /// are always written.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replicas_with_hpa: bool,
 }
 
 impl Default for Scaling {
@@ -2091,6 +2096,7 @@ impl Default for Scaling {
             max_unavailable: Amount::Percent(crate::domain::DEFAULT_ROLLOUT_PERCENT),
             revision_history_limit: None,
             spread: Spread::None,
+            replicas_with_hpa: false,
         }
     }
 }

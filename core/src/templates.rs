@@ -270,6 +270,7 @@ pub fn connectum() -> Design {
                 topology_key: "kubernetes.io/hostname".into(),
                 hard: true,
             },
+            replicas_with_hpa: false,
         },
         config: Config {
             env: Vec::new(),
@@ -469,6 +470,7 @@ fn otel_collector() -> Service {
                 topology_key: "kubernetes.io/hostname".into(),
                 hard: false,
             },
+            replicas_with_hpa: false,
         },
         security: Security::hardened(),
         ..Service::default()
@@ -1209,6 +1211,7 @@ pub fn kubeprint() -> Design {
                 topology_key: "kubernetes.io/hostname".into(),
                 hard: false,
             },
+            replicas_with_hpa: false,
         },
         // nginx's pid file and request buffers (deploy/nginx.conf), under a read-only
         // root filesystem.

@@ -608,11 +608,12 @@ fn an_empty_or_broken_input_is_refused_with_why() {
     );
 }
 
-/// Under an HPA a workload's replicas are the HPA's to set: replicas an overlay sets
-/// anyway are no override (the workload renders none), so a difference is reported as
+/// Replicas that every input writes beside an HPA (KP209 warns about them) are the
+/// design's to write too, so an environment's own count is its override: both render
+/// as their inputs. Where only some inputs write them, the difference is reported as
 /// not merged, never claimed as merged.
 #[test]
-fn replicas_under_an_hpa_are_not_claimed_as_merged() {
+fn replicas_written_beside_an_hpa_are_each_environments_own() {
     let web = "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: web";
     let with_replicas = |text: String, n: u32| {
         text.replace(
@@ -627,10 +628,34 @@ fn replicas_under_an_hpa_are_not_claimed_as_merged() {
     let prod = with_replicas(shop("shop", 1, (3, 10), "50m", "64Mi", "2.1.0", false), 3);
     assert!(prod.contains("replicas: 3\n  selector:"));
     let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let said = (r.environments[1].merged.iter())
+        .find(|m| m.starts_with("web: "))
+        .unwrap();
+    assert!(said.contains("replicas 3, HPA min 3"), "{said}");
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+    let web_id = r.design.service_named("web").unwrap().id;
+    assert!(r.design.service(web_id).unwrap().scaling.replicas_with_hpa);
+    // KP209 says so, and its fix leaves the count to the HPA everywhere.
+    let mut d = r.design.clone();
+    let found = validate(&d, "prod");
+    let kp209 = found.iter().find(|f| f.code == "KP209").expect("KP209");
+    d.apply(kp209.fix.clone().expect("a fix").edit).unwrap();
+    for env in ["dev", "prod"] {
+        let objects = render(&d, env).objects;
+        let web = objects
+            .iter()
+            .find(|o| o.kind() == "Deployment" && o.name() == "web")
+            .unwrap()
+            .to_json();
+        assert!(web["spec"].get("replicas").is_none(), "{env}: {web}");
+    }
+
+    // Written in prod only: the design writes none (dev's input has none).
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false);
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
     let report = &r.environments[1];
-    let said = report
-        .merged
-        .iter()
+    let said = (report.merged.iter())
         .find(|m| m.starts_with("web: "))
         .unwrap();
     assert!(
@@ -641,16 +666,11 @@ fn replicas_under_an_hpa_are_not_claimed_as_merged() {
         .find(|n| n.kind == "Deployment" && n.name == "web")
         .unwrap();
     assert!(
-        web.message.contains("`1` at `spec.replicas` (here: `3`)"),
+        web.message
+            .ends_with("will have nothing at `spec.replicas` (here: `3`)"),
         "{}",
         web.message
     );
-    let id = r.design.service_named("web").unwrap().id;
-    let prod_env = r.design.environment("prod").unwrap();
-    assert!(prod_env
-        .overrides
-        .get(&id)
-        .is_none_or(|o| o.replicas.is_none()));
 }
 
 #[test]

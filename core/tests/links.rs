@@ -525,6 +525,7 @@ fn all_fields() -> Design {
                 topology_key: "topology.kubernetes.io/zone".into(),
                 hard: true,
             },
+            replicas_with_hpa: false,
         },
         config: Config {
             env: vec![

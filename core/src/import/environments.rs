@@ -625,8 +625,9 @@ pub fn tier_of(name: &str) -> Tier {
 fn override_between(base: &Service, other: &Service) -> Override {
     let mut o = Override::default();
     // Under an HPA the workload leaves its replicas out (the HPA owns the count), so
-    // replicas there are no override's: what the input set is left to the comparison.
-    if base.scaling.hpa.is_none() && other.scaling.replicas != base.scaling.replicas {
+    // replicas there are no override's, unless the inputs write them beside it.
+    let written = base.scaling.hpa.is_none() || base.scaling.replicas_with_hpa;
+    if written && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
     }
     if let (Some(b), Some(t)) = (&base.scaling.hpa, &other.scaling.hpa) {

@@ -596,6 +596,11 @@ fn build(
     }
     keep.extend(monitoring::attach(&mut d, &workloads, monitors, renamed));
     workload::infer_shutdown_timeouts(&mut d);
+    // Replicas written beside an HPA are the import's to say; without one they are
+    // written anyway.
+    for s in d.services.iter_mut().filter(|s| s.scaling.hpa.is_none()) {
+        s.scaling.replicas_with_hpa = false;
+    }
     network::policies(&mut d, &workloads, &mut keep);
     gateway::canary_services(&mut d, &workloads, &mut keep);
     for (i, o) in &keep {

@@ -728,6 +728,8 @@ fn from_controller(w: Controller) -> Service {
         ..Service::default()
     };
     s.scaling.replicas = w.replicas.map_or(1, |r| r.max(0) as u32);
+    // Kept only where an HPA turns out to scale it (see `import::scaling::hpa`).
+    s.scaling.replicas_with_hpa = w.replicas.is_some();
     s.scaling.revision_history_limit = w.revision_history_limit.map(|r| r.max(0) as u32);
     if let Some(t) = pod
         .topology_spread_constraints

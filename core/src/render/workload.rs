@@ -21,7 +21,10 @@ use std::collections::BTreeMap;
 impl Renderer<'_> {
     pub(super) fn workload(&self, s: &Service) -> Object {
         let template = self.pod_template(s);
-        let replicas = some_if(s.scaling.hpa.is_none(), clamp_i32(s.scaling.replicas));
+        let replicas = some_if(
+            s.scaling.hpa.is_none() || s.scaling.replicas_with_hpa,
+            clamp_i32(s.scaling.replicas),
+        );
         let history = s.scaling.revision_history_limit.map(clamp_i32);
         let min_ready = unless_default(s.timing.min_ready_seconds, 0);
         match s.kind {

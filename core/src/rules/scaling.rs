@@ -196,7 +196,21 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
     });
     let Some(hpa) = hpa else { return };
     let kind = kind.as_str().unwrap_or_default();
-    if s.scaling.hpa.is_some() {
+    if s.scaling.replicas_with_hpa && s.scaling.hpa.is_some() {
+        let at = svc(s, "/scaling/replicas_with_hpa");
+        let fix = set_fix("Leave replicas to the HPA".into(), at.clone(), false.into());
+        cx.report(
+            &REPLICAS_WITH_HPA,
+            Some(s),
+            at,
+            format!(
+                "{kind} `{}` keeps `replicas: {replicas}` from its import while HPA `{hpa}` scales it: every kubectl apply resets it to {replicas} pods",
+                s.name
+            ),
+        )
+        .fix = fix;
+    } else if s.scaling.hpa.is_some() {
+        // (A design imported before the flag keeps the replicas in what was kept.)
         let fix = s
             .residual
             .get(&ResidualRole::Workload)

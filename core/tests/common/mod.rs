@@ -333,6 +333,7 @@ prop_compose! {
                 max_unavailable: unavailable,
                 revision_history_limit: Some(replicas),
                 spread,
+                replicas_with_hpa: false,
             },
             config: Config {
                 env: env.iter().map(|(k, v)| EnvVar::literal(k, v)).collect(),

@@ -109,6 +109,7 @@ fn baseline() -> Design {
                 topology_key: "kubernetes.io/hostname".into(),
                 hard: false,
             },
+            replicas_with_hpa: false,
         },
         config: Config {
             env: vec![EnvVar {
