@@ -1145,7 +1145,13 @@ spec:
         [
             "NetworkPolicy `checkout-allow` lets in port `8080` (TCP) to \
           `app.kubernetes.io/name=checkout`, a port none of its containers declares (they \
-          declare http (8081)): traffic to their ports stays blocked"
+          declare http (8081)): traffic to their ports stays blocked; declare that port, or \
+          change the policy"
         ]
     );
+    // Said of the service whose pods it guards, at their ports: where they are edited.
+    let found = validate(&d, &env);
+    let f = found.iter().find(|f| f.code == "KP722").unwrap();
+    assert_eq!(f.service.as_deref(), Some("checkout"));
+    assert_eq!(f.path, FieldPath::service(id, "/ports"));
 }

@@ -468,9 +468,15 @@ impl Reporter<'_, '_, '_> {
     /// all (a container may listen on a port it does not declare).
     fn policy_ports(&mut self, i: usize, ns: &str, selector: &Selector) {
         let e = &self.ix.objects[i];
-        // (name, number, protocol) of every port the selected pods' containers declare.
+        // (name, number, protocol) of every port the selected pods' containers declare,
+        // and the first of the design's services among those pods: where the ports are
+        // edited (a policy kept whole is not).
         let mut declared: Vec<(&str, i64, &str)> = Vec::new();
+        let mut service = None;
         for p in self.ix.selected_pods(ns, selector) {
+            if let (None, Owner::Service(id, _)) = (service, &self.ix.objects[p.entry].owner) {
+                service = self.deployed.iter().find(|s| s.id == *id);
+            }
             let spec = self.ix.spec(p);
             let containers = items(&spec["containers"]).chain(items(&spec["initContainers"]));
             for (_, c) in containers {
@@ -530,7 +536,7 @@ impl Reporter<'_, '_, '_> {
                     found.push((
                         format!("/spec/ingress/{k}/ports/{j}/port"),
                         format!(
-                            "{who} lets in {shown} ({protocol}) to `{selector}`, a port none of its containers declares (they declare {}): traffic to their ports stays blocked",
+                            "{who} lets in {shown} ({protocol}) to `{selector}`, a port none of its containers declares (they declare {}): traffic to their ports stays blocked; declare that port, or change the policy",
                             listed(&declared)
                         ),
                     ));
@@ -538,7 +544,14 @@ impl Reporter<'_, '_, '_> {
             }
         }
         for (pointer, message) in found {
-            self.report(&NETWORK_POLICY_PORT_CLOSED, i, &pointer, message);
+            match service {
+                Some(s) => {
+                    let at = svc(s, "/ports");
+                    self.cx
+                        .report(&NETWORK_POLICY_PORT_CLOSED, Some(s), at, message);
+                }
+                None => self.report(&NETWORK_POLICY_PORT_CLOSED, i, &pointer, message),
+            }
         }
     }
 
