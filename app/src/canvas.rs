@@ -816,7 +816,11 @@ pub fn Canvas() -> impl IntoView {
             rect.height() - 2.0 * FIT_MARGIN,
             rect.height() - top - FIT_MARGIN,
         );
-        let (k, top, vh) = if scale(below) >= scale(whole) * FIT_BELOW_CONTROLS {
+        // (Smaller below them only while it still shows the whole design there.)
+        let whole_below = |k: f64| all.w * k <= vw + 0.5 && all.h * k <= below + 0.5;
+        let (k, top, vh) = if scale(below) >= scale(whole)
+            || (scale(below) >= scale(whole) * FIT_BELOW_CONTROLS && whole_below(scale(below)))
+        {
             (scale(below), top, below)
         } else {
             (scale(whole), FIT_MARGIN, whole)
