@@ -331,6 +331,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="CPU %" path=at(id, "/scaling/hpa/cpu_percent") kind=K::OptionalCount />
                         <Field label="Memory %" path=at(id, "/scaling/hpa/memory_percent") kind=K::OptionalCount />
                     </div>
+                    <Check label="Also write replicas (as imported; every apply resets the scale)" path=at(id, "/scaling/replicas_with_hpa") />
                 </Optional>
                 })}
                 {move || pdb.get().then(|| view! {
