@@ -356,7 +356,7 @@ pub fn ImportDialog() -> impl IntoView {
                             ></textarea>
                         }
                     >
-                        <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its namespace and overlay are named after it)."</p>
+                        <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its overlay folder and bundle files are named after it; its namespace stays the one its file uses)."</p>
                         <table class="import-envs" data-testid="import-envs">
                             <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Order"</span></th><th><span class="sr-only">"Remove"</span></th></tr></thead>
                             <tbody>
