@@ -405,7 +405,7 @@ fn object_of(mut item: Value) -> (Object, Outcome, Option<String>) {
             } else if kind.is_empty() {
                 "it has no `kind`; kept as it is".to_string()
             } else {
-                format!("Kubeprint does not model {kind}; kept whole and exported as it is")
+                format!("Kubeprint does not model {kind}; exported as it is")
             };
             (Object::kept(KeptObject(item)), Outcome::Kept(why), note)
         }
@@ -606,7 +606,7 @@ fn build(
     for (i, o) in &keep {
         if documents[*i].outcome == Outcome::Imported {
             documents[*i].outcome = Outcome::Kept(format!(
-                "the design has no place for this {}; kept whole and exported as it is",
+                "the design has no place for this {}; exported as it is",
                 o.kind()
             ));
         }
