@@ -117,41 +117,72 @@ pub fn focus_selector(selector: &str) {
 
 /// Where keyboard focus was, to find it again once the view is drawn anew (an undo
 /// that brings back a renamed row draws the row again, and the focus with it is lost):
-/// the focused element's id, and its place among what Tab reaches in the page.
+/// the focused element's name (its id, else its test id), its place among what Tab
+/// reaches in the page, and the names of what Tab reached then.
 pub struct FocusMark {
-    id: String,
+    name: String,
     index: usize,
+    names: std::collections::HashSet<String>,
+}
+
+/// How an element is named: its id, else its `data-testid`, else nothing.
+fn name_of(el: &web_sys::Element) -> String {
+    let id = el.id();
+    if !id.is_empty() {
+        return id;
+    }
+    el.get_attribute("data-testid").unwrap_or_default()
 }
 
 /// The focus as it is now; `None` when nothing has it.
 pub fn mark_focus() -> Option<FocusMark> {
     let el = active_element()?;
     let body = document()?.body()?;
-    let index = focusables(&body).iter().position(|f| {
+    let all = focusables(&body);
+    let index = all.iter().position(|f| {
         let f: &web_sys::Element = f;
         f == &el
     })?;
-    Some(FocusMark { id: el.id(), index })
+    let names = all.iter().map(|f| name_of(f)).collect();
+    Some(FocusMark {
+        name: name_of(&el),
+        index,
+        names,
+    })
 }
 
 /// If the focus was lost since `mark` (its element is gone), give it to the element of
-/// the same id, else to the one at the same place in Tab's order.
+/// the same name; else to the one that appeared since, named most like it (a renamed
+/// key's field, brought back under its old name and sorted elsewhere); else to the one
+/// at the same place in Tab's order.
 pub fn restore_focus(mark: FocusMark) {
-    let Some(doc) = document() else { return };
+    let Some(body) = document().and_then(|d| d.body()) else {
+        return;
+    };
     if active_element().is_some() {
         return;
     }
-    let by_id = (!mark.id.is_empty())
-        .then(|| doc.get_element_by_id(&mark.id))
-        .flatten();
-    let el = by_id.or_else(|| {
-        let body = doc.body()?;
-        let all = focusables(&body);
-        let el: web_sys::Element = all.get(mark.index).or(all.last())?.clone().into();
-        Some(el)
-    });
+    let all = focusables(&body);
+    let named = |name: &str| all.iter().find(|f| !name.is_empty() && name_of(f) == name);
+    let alike = || {
+        let shared = |n: &str| {
+            (n.chars().zip(mark.name.chars()))
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        (all.iter())
+            .map(|f| (f, name_of(f)))
+            .filter(|(_, n)| !n.is_empty() && !mark.names.contains(n))
+            .map(|(f, n)| (shared(&n), f))
+            .filter(|(shared, _)| !mark.name.is_empty() && *shared * 2 >= mark.name.len())
+            .max_by_key(|(shared, _)| *shared)
+            .map(|(_, f)| f)
+    };
+    let el = named(&mark.name)
+        .or_else(alike)
+        .or_else(|| all.get(mark.index).or(all.last()));
     if let Some(el) = el {
-        focus(&el);
+        focus(el);
     }
 }
 

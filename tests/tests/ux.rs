@@ -2080,5 +2080,19 @@ async fn a_configmap_key_is_renamed_on_the_config_page() {
             .await,
         "WARNING"
     );
+
+    // Undone, the key is back under its old name, sorted elsewhere among the others,
+    // and the keyboard with it; redone, the same.
+    for (keys, name) in [
+        (ctrl("z"), "LOG_LEVEL"),
+        (ctrl_shift("z"), "UVICORN_LOG_LEVEL"),
+    ] {
+        press(&page, &keys).await;
+        let focused = format!("key-name-fastapi-app-env-{name}");
+        page.wait_until("the key focused after the step", async |p| {
+            (p.focused().await == focused).then(String::new)
+        })
+        .await;
+    }
     page.close().await;
 }
