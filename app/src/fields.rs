@@ -340,7 +340,8 @@ pub fn Optional(
 /// rebuilds what shows it: renamed when the input is left or Enter is pressed, not at
 /// every keystroke, by the edit `edit` makes of the new name. A refused name stays as
 /// typed with the reason beside it, and Escape brings back the current name. After a
-/// rename the focus, lost with the old input, goes to the input `renamed` selects.
+/// rename the focus, lost with the old input, goes to the input `renamed` selects, or,
+/// when Tab (Shift+Tab) left the input, on to what comes after (before) it.
 #[component]
 pub fn Rename(
     #[prop(into)] label: String,
@@ -353,6 +354,8 @@ pub fn Rename(
     let app = use_app();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    // Whether Tab (`Some(false)`) or Shift+Tab (`Some(true)`) is leaving the input.
+    let tabbing = StoredValue::new(None::<bool>);
     let error_id = format!("{testid}-error");
     let typed_over = current.clone();
     let shown = current.clone();
@@ -370,11 +373,15 @@ pub fn Rename(
                 // (`renamed` owns what it reads: the row this input was in, and
                 // anything stored in it, is gone by the next frame.)
                 let renamed = renamed.clone();
+                let tab = tabbing.get_value();
                 request_animation_frame(move || {
                     let doc = document();
                     let lost = doc.active_element().is_none_or(|e| e.tag_name() == "BODY");
                     if lost {
                         crate::modal::focus_selector(&renamed(&to));
+                        if let Some(backwards) = tab {
+                            crate::modal::focus_step(backwards);
+                        }
                     }
                 });
             }
@@ -398,6 +405,7 @@ pub fn Rename(
                 on:input=move |ev| pending.set(event_target_value(&ev) != typed_over)
                 on:change=move |ev| rename(event_target_value(&ev))
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    tabbing.set_value((ev.key() == "Tab").then(|| ev.shift_key()));
                     if ev.key() == "Escape" {
                         ev.prevent_default();
                         if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {

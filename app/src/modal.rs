@@ -186,6 +186,28 @@ pub fn restore_focus(mark: FocusMark) {
     }
 }
 
+/// Move the focus on to what Tab (`backwards`: Shift+Tab) reaches from where it is.
+pub fn focus_step(backwards: bool) {
+    let (Some(body), Some(at)) = (document().and_then(|d| d.body()), active_element()) else {
+        return;
+    };
+    let all = focusables(&body);
+    let Some(i) = all.iter().position(|f| {
+        let f: &web_sys::Element = f;
+        f == &at
+    }) else {
+        return;
+    };
+    let next = if backwards {
+        i.checked_sub(1)
+    } else {
+        Some(i + 1)
+    };
+    if let Some(el) = next.and_then(|n| all.get(n)) {
+        focus(el);
+    }
+}
+
 /// What Tab can reach inside `root`, in document order.
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = root.query_selector_all(
