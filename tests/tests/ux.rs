@@ -2095,18 +2095,24 @@ async fn a_configmap_key_is_renamed_on_the_config_page() {
         .await;
     }
 
-    // Renamed by leaving it with Tab, the key hands the keyboard on to its value.
+    // Renamed by leaving it with Tab, the key hands the keyboard on to the next field,
+    // its value in the design (prod's own comes after).
     page.type_into(
         "key-name-fastapi-app-env-UVICORN_LOG_LEVEL",
         "APP_LOG_LEVEL",
     )
     .await;
     press(&page, &char::from(Key::Tab).to_string()).await;
-    let value = "environments/prod/config_values/fastapi-app-env/APP_LOG_LEVEL";
+    let value = "config_maps/fastapi-app-env/data/APP_LOG_LEVEL";
     page.wait_until("the renamed key's value focused", async |p| {
         (p.focused().await == value).then(String::new)
     })
     .await;
-    assert_eq!(page.value(value).await, "WARNING");
+    assert_eq!(page.value(value).await, "INFO");
+    assert_eq!(
+        page.value("environments/prod/config_values/fastapi-app-env/APP_LOG_LEVEL")
+            .await,
+        "WARNING"
+    );
     page.close().await;
 }
