@@ -363,9 +363,9 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 <div class="row">
                     <Field label="Name" path=at(id, &format!("/storage/{i}/name")) kind=K::Text />
                     <Field label="Mount path" path=at(id, &format!("/storage/{i}/mount_path")) kind=K::Text />
-                    <Field label="Size" path=at(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                 </div>
                 <div class="row">
+                    <Field label="Size" path=at(id, &format!("/storage/{i}/size")) kind=K::Quantity />
                     <Field label="StorageClass" path=at(id, &format!("/storage/{i}/storage_class")) kind=K::OptionalText placeholder="(the cluster's default)" />
                 </div>
             }))}
