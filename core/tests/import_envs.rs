@@ -1274,6 +1274,13 @@ spec:
     )
 }
 
+/// The first claim template of the (one) StatefulSet `d` renders in `env`.
+fn claim_template(d: &Design, env: &str) -> Value {
+    let objects = render(d, env).objects;
+    let set = objects.iter().find(|o| o.kind() == "StatefulSet").unwrap();
+    set.to_json()["spec"]["volumeClaimTemplates"][0].clone()
+}
+
 /// A difference inside a list kept whole (claim templates have no item key) is
 /// reported at the value that differs, not as both copies of the list.
 #[test]
@@ -1339,13 +1346,7 @@ fn a_claim_sized_per_environment_is_the_environments_own() {
     assert_eq!(prod_sizes(&d), [("mnesia".to_string(), "80Gi".to_string())]);
     let mut d = link::decode(&link::encode(&d)).unwrap();
     let claim = |d: &Design, env: &str| {
-        let objects = render(d, env).objects;
-        let set = objects
-            .iter()
-            .find(|o| o.kind() == "StatefulSet")
-            .unwrap()
-            .to_json();
-        let t = &set["spec"]["volumeClaimTemplates"][0];
+        let t = claim_template(d, env);
         (
             t["metadata"]["name"].clone(),
             t["spec"]["resources"]["requests"]["storage"].clone(),
@@ -1445,15 +1446,7 @@ fn a_claim_on_its_own_storage_class_per_environment_is_the_environments_own() {
         [("mnesia".to_string(), "io2-encrypted".to_string())]
     );
     let mut d = link::decode(&link::encode(&d)).unwrap();
-    let class = |d: &Design, env: &str| {
-        let objects = render(d, env).objects;
-        let set = objects
-            .iter()
-            .find(|o| o.kind() == "StatefulSet")
-            .unwrap()
-            .to_json();
-        set["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"].clone()
-    };
+    let class = |d: &Design, env: &str| claim_template(d, env)["spec"]["storageClassName"].clone();
     assert_eq!(class(&d, "prod"), "io2-encrypted");
     assert_eq!(class(&d, "staging"), "standard");
 

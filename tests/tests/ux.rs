@@ -1772,10 +1772,9 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     page.close().await;
 }
 
-/// A service's Ingress host is set for one environment in the inspector's override
-/// fields: that environment's Ingress answers it, the others keep the service's.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ingress_host_is_set_for_one_environment() {
+/// The STFC FastAPI design with its app public at `icat.example.org` over TLS from
+/// cert-manager, and the app's id.
+fn fastapi_behind_tls() -> (Design, ServiceId) {
     let mut design = templates::stfc_fastapi();
     let api = design.service_named("fastapi-app").unwrap().id;
     design.service_mut(api).unwrap().exposure.ingress = Some(IngressRoute {
@@ -1785,6 +1784,14 @@ async fn an_ingress_host_is_set_for_one_environment() {
         tls: true,
         tls_secret: None,
     });
+    (design, api)
+}
+
+/// A service's Ingress host is set for one environment in the inspector's override
+/// fields: that environment's Ingress answers it, the others keep the service's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ingress_host_is_set_for_one_environment() {
+    let (design, api) = fastapi_behind_tls();
     let page = open_design("ingress-host", &design).await;
     page.click("env-dev").await;
     page.click_node("fastapi-app").await;
@@ -1828,15 +1835,7 @@ async fn an_ingress_host_is_set_for_one_environment() {
 /// of the service leaves it alone; emptied, cert-manager's is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ingress_uses_an_existing_tls_secret() {
-    let mut design = templates::stfc_fastapi();
-    let api = design.service_named("fastapi-app").unwrap().id;
-    design.service_mut(api).unwrap().exposure.ingress = Some(IngressRoute {
-        host: "icat.example.org".into(),
-        path: "/".into(),
-        port: "http".into(),
-        tls: true,
-        tls_secret: None,
-    });
+    let (design, api) = fastapi_behind_tls();
     let page = open_design("tls-secret", &design).await;
     page.click_node("fastapi-app").await;
     page.wait_text("inspector-title", "fastapi-app", |t| t == "fastapi-app")
