@@ -81,14 +81,15 @@ proptest! {
         prop_assert_eq!(file::from_json(&file::to_json(&d)).unwrap(), d);
     }
 
+    /// Replicas are left to an HPA, unless the design says to write them beside it.
     #[test]
-    fn an_hpa_always_removes_replicas(d in design()) {
+    fn an_hpa_removes_replicas_unless_told_to_keep_them(d in design()) {
         for env in &d.environments {
             for obj in render(&d, &env.name).objects {
                 if let Object::Deployment(dep) = &obj {
                     let name = dep.metadata.name.as_deref().unwrap();
                     let svc = d.service_named(name).unwrap();
-                    let managed = svc.scaling.hpa.is_some();
+                    let managed = svc.scaling.hpa.is_some() && !svc.scaling.replicas_with_hpa;
                     prop_assert_eq!(dep.spec.as_ref().unwrap().replicas.is_none(), managed);
                 }
             }

@@ -333,7 +333,8 @@ prop_compose! {
                 max_unavailable: unavailable,
                 revision_history_limit: Some(replicas),
                 spread,
-                replicas_with_hpa: false,
+                // Now and then replicas written beside the HPA, as some imports have.
+                replicas_with_hpa: replicas % 4 == 1,
             },
             config: Config {
                 env: env.iter().map(|(k, v)| EnvVar::literal(k, v)).collect(),
