@@ -375,9 +375,7 @@ pub fn Rename(
                 let renamed = renamed.clone();
                 let tab = tabbing.get_value();
                 request_animation_frame(move || {
-                    let doc = document();
-                    let lost = doc.active_element().is_none_or(|e| e.tag_name() == "BODY");
-                    if lost {
+                    if crate::modal::active_element().is_none() {
                         crate::modal::focus_selector(&renamed(&to));
                         if let Some(backwards) = tab {
                             crate::modal::focus_step(backwards);

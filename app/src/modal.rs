@@ -91,7 +91,7 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// The element that has the focus, if any but the page's body.
-fn active_element() -> Option<web_sys::Element> {
+pub(crate) fn active_element() -> Option<web_sys::Element> {
     let doc = document()?;
     let active = doc.active_element()?;
     let body: Option<web_sys::Element> = doc.body().map(Into::into);
@@ -134,15 +134,21 @@ fn name_of(el: &web_sys::Element) -> String {
     el.get_attribute("data-testid").unwrap_or_default()
 }
 
-/// The focus as it is now; `None` when nothing has it.
-pub fn mark_focus() -> Option<FocusMark> {
+/// What Tab reaches in the page, in order, and the place of the focused element
+/// among it.
+fn focus_in_page() -> Option<(Vec<web_sys::HtmlElement>, usize, web_sys::Element)> {
     let el = active_element()?;
-    let body = document()?.body()?;
-    let all = focusables(&body);
+    let all = focusables(&document()?.body()?.into());
     let index = all.iter().position(|f| {
         let f: &web_sys::Element = f;
         f == &el
     })?;
+    Some((all, index, el))
+}
+
+/// The focus as it is now; `None` when nothing has it.
+pub fn mark_focus() -> Option<FocusMark> {
+    let (all, index, el) = focus_in_page()?;
     let names = all.iter().map(|f| name_of(f)).collect();
     Some(FocusMark {
         name: name_of(&el),
@@ -188,14 +194,7 @@ pub fn restore_focus(mark: FocusMark) {
 
 /// Move the focus on to what Tab (`backwards`: Shift+Tab) reaches from where it is.
 pub fn focus_step(backwards: bool) {
-    let (Some(body), Some(at)) = (document().and_then(|d| d.body()), active_element()) else {
-        return;
-    };
-    let all = focusables(&body);
-    let Some(i) = all.iter().position(|f| {
-        let f: &web_sys::Element = f;
-        f == &at
-    }) else {
+    let Some((all, i, _)) = focus_in_page() else {
         return;
     };
     let next = if backwards {
