@@ -2382,8 +2382,9 @@ impl KeptObject {
     }
 
     /// Its pods read key `to` of ConfigMap (or, with `secret`, Secret) `object` wherever
-    /// they read key `from`: a variable by key, or an item a volume (or a projected
-    /// volume's source) lists.
+    /// they read key `from`: a variable by key, an item a volume (or a projected
+    /// volume's source) lists, and a file of a volume holding every key mounted alone
+    /// (`subPath`; into a volume that lists items it names the item's path, and stays).
     pub fn rename_key_reads(&mut self, secret: bool, object: &str, from: &str, to: &str) {
         use serde_json::Value;
         let (by_key, volume, names): (&str, &str, &[&str]) = if secret {
@@ -2416,6 +2417,41 @@ impl KeptObject {
                 }
             }
         });
+        // Each pod spec (a map with `containers`): the volumes that hold every key of
+        // the object at its own name, then the mounts of one such file.
+        let whole = |source: &Value| reads(source) && source.get("items").is_none();
+        let mut pod_specs = Vec::new();
+        fn find<'v>(v: &'v mut Value, found: &mut Vec<&'v mut Value>) {
+            match v {
+                Value::Object(map) if map.contains_key("containers") => found.push(v),
+                Value::Object(map) => map.values_mut().for_each(|c| find(c, found)),
+                Value::Array(items) => items.iter_mut().for_each(|i| find(i, found)),
+                _ => {}
+            }
+        }
+        find(&mut self.0, &mut pod_specs);
+        for spec in pod_specs {
+            let holds_every_key = |v: &Value| {
+                whole(&v[volume])
+                    || (v["projected"]["sources"].as_array())
+                        .is_some_and(|s| s.iter().any(|s| whole(&s[volume])))
+            };
+            let volumes: Vec<Value> = (spec["volumes"].as_array().into_iter().flatten())
+                .filter(|v| holds_every_key(v))
+                .map(|v| v["name"].clone())
+                .collect();
+            for group in ["initContainers", "containers", "ephemeralContainers"] {
+                let containers = spec.get_mut(group).and_then(Value::as_array_mut);
+                for c in containers.into_iter().flatten() {
+                    let mounts = c.get_mut("volumeMounts").and_then(Value::as_array_mut);
+                    for m in mounts.into_iter().flatten() {
+                        if m["subPath"] == from && volumes.contains(&m["name"]) {
+                            m["subPath"] = to.into();
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The object moved to `namespace`; one that had no namespace stays without.

@@ -824,8 +824,10 @@ spec:
 }
 
 /// Objects kept whole (a bare Pod, which the model does not hold) read a renamed key by
-/// its new name: a variable by key and the items of a volume and of a projected volume,
-/// for a ConfigMap and a Secret; other objects' and other keys' reads stay.
+/// its new name: a variable by key, the items of a volume and of a projected volume, and
+/// a file mounted alone (`subPath`) from a volume holding every key, for a ConfigMap and a
+/// Secret; a `subPath` into a volume that lists items names the item's path and stays, and
+/// other objects' and other keys' reads stay.
 #[test]
 fn objects_kept_whole_read_a_renamed_key_by_its_new_name() {
     let manifests = "apiVersion: v1
@@ -869,7 +871,31 @@ spec:
           mountPath: /etc/ssl/ledger
         - name: all
           mountPath: /etc/ledger
+        - name: ca
+          mountPath: /etc/ssl/certs/ledger.pem
+          subPath: ca.pem
+  initContainers:
+    - name: wait-for-ledger
+      image: ghcr.io/acme/toolbox:2.4.0
+      volumeMounts:
+        - name: settings
+          mountPath: /etc/ledger/url
+          subPath: LEDGER_URL
+        - name: settings
+          mountPath: /etc/ledger/region
+          subPath: REGION
+        - name: tls
+          mountPath: /etc/ssl/ledger-ca.crt
+          subPath: ca.crt
   volumes:
+    - name: settings
+      configMap:
+        name: ledger-config
+    - name: tls
+      projected:
+        sources:
+          - secret:
+              name: ledger-tls
     - name: ca
       secret:
         secretName: ledger-tls
@@ -923,14 +949,32 @@ spec:
     );
     assert_eq!(env_vars[1]["valueFrom"]["configMapKeyRef"]["key"], "REGION");
     assert_eq!(
-        spec["volumes"][0]["secret"]["items"],
+        spec["volumes"][2]["secret"]["items"],
         json!([{"key": "ca-bundle.pem", "path": "ca.pem"}])
     );
-    let sources = &spec["volumes"][1]["projected"]["sources"];
+    let sources = &spec["volumes"][3]["projected"]["sources"];
     assert_eq!(
         sources[0]["configMap"]["items"][0]["key"],
         "LEDGER_ENDPOINT"
     );
     assert_eq!(sources[1]["secret"]["items"][0]["key"], "ca-bundle.pem");
     assert_eq!(sources[1]["secret"]["items"][0]["path"], "ca.pem");
+    let sub_paths = |c: &serde_json::Value| -> Vec<serde_json::Value> {
+        let mounts = c["volumeMounts"].as_array().unwrap();
+        mounts.iter().map(|m| m["subPath"].clone()).collect()
+    };
+    assert_eq!(
+        sub_paths(&spec["initContainers"][0]),
+        [
+            json!("LEDGER_ENDPOINT"),
+            json!("REGION"),
+            json!("ca-bundle.pem")
+        ],
+        "a file of a volume holding every key, mounted alone, follows its key"
+    );
+    assert_eq!(
+        sub_paths(&spec["containers"][0])[2],
+        "ca.pem",
+        "a subPath into a volume listing items names the item's path"
+    );
 }
