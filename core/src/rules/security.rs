@@ -171,7 +171,8 @@ fn container_hardening(cx: &mut Ctx, s: &Service, i: usize, c: &Container) {
                         "{who}: `{}` looks like a secret but is a literal value",
                         v.name
                     ),
-                );
+                )
+                .fix = read_from_secret(cx.design, s, &v.name, &format!("{base}/config/env/{k}"));
             }
         }
     }
@@ -337,10 +338,62 @@ fn secret_literals(cx: &mut Ctx, s: &Service) {
                     Some(s),
                     svc(s, &format!("/config/env/{i}")),
                     format!("`{}` looks like a secret but is a literal value", v.name),
-                );
+                )
+                .fix = read_from_secret(cx.design, s, &v.name, &format!("/config/env/{i}"));
             }
         }
     }
+}
+
+/// KP609's fix for variable `var` (at `at` in service `s`): read it from a key of the same
+/// name in a Secret, one the service reads already (an Opaque one), else
+/// `<service>-secrets`, the key added where the Secret lacks it. The literal leaves the
+/// design; the Secret renders a placeholder, and the real value is set outside.
+fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option<super::Fix> {
+    crate::names::config_key(var).ok()?;
+    let configs = std::iter::once(&s.config).chain(s.containers.iter().map(|c| &c.config));
+    let read = configs.flat_map(|c| {
+        let by_key = c.env.iter().filter_map(|v| match &v.value {
+            EnvValue::SecretKey { name, .. } => Some(name),
+            _ => None,
+        });
+        let whole = c.env_from.iter().filter_map(|f| match f {
+            EnvFrom::Secret(name) => Some(name),
+            EnvFrom::ConfigMap(_) => None,
+        });
+        by_key.chain(whole)
+    });
+    let opaque = |c: &&SecretDef| matches!(c.kind.as_str(), "" | "Opaque");
+    let existing = read
+        .filter_map(|name| design.secrets.iter().find(|c| &c.name == name))
+        .find(opaque)
+        .or_else(|| {
+            let own = format!("{}-secrets", s.name);
+            (design.secrets.iter().find(|c| c.name == own)).filter(opaque)
+        });
+    let mut secret = existing.cloned().unwrap_or_else(|| SecretDef {
+        name: format!("{}-secrets", s.name),
+        kind: "Opaque".into(),
+        ..SecretDef::default()
+    });
+    if design
+        .secrets
+        .iter()
+        .any(|c| c.name == secret.name && !opaque(&c))
+    {
+        return None;
+    }
+    let mut edits = Vec::new();
+    if !secret.keys.iter().any(|k| k == var) {
+        secret.keys.push(var.to_string());
+        edits.push(crate::edit::Edit::PutSecret(secret.clone()));
+    }
+    let value = EnvValue::SecretKey {
+        name: secret.name.clone(),
+        key: var.to_string(),
+    };
+    edits.push(set(svc(s, &format!("{at}/value")), json!(value)));
+    batch_fix(format!("Read it from Secret `{}`", secret.name), edits)
 }
 
 /// KP601 to KP608: the pod and main container security context, the service account

@@ -345,6 +345,79 @@ fn mysql_allow_empty_password_is_not_a_secret() {
     assert!(findings_of(&d, &env, "KP609").is_empty());
 }
 
+/// KP609's fix reads the variable from a Secret key of its name: one the service reads
+/// already where it reads one, else `<service>-secrets`, made for it. The literal leaves
+/// the design (the Secret renders a placeholder), on an imported design and after a link,
+/// and nothing new is found about the Secret or the key.
+#[test]
+fn a_literal_secret_moves_into_a_secret_the_service_reads() {
+    let reads_one = "          env:
+            - name: DATABASE_HOST
+              value: postgres.shop.svc
+            - name: DATABASE_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: api-db
+                  key: password
+            - name: STRIPE_API_KEY
+              value: sk_live_51HxQ2e
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: api-db
+  namespace: shop
+type: Opaque
+stringData:
+  password: placeholder
+";
+    let reads_none = "          env:
+            - name: STRIPE_API_KEY
+              value: sk_live_51HxQ2e
+";
+    for (container_extra, secret) in [(reads_one, "api-db"), (reads_none, "api-secrets")] {
+        let (mut d, env) = import(&deployment("ghcr.io/acme/api:1.0.0", "", container_extra));
+        let before: Vec<(&str, String)> = (validate(&d, &env).into_iter())
+            .map(|f| (f.code, f.message))
+            .filter(|(code, _)| *code != "KP609")
+            .collect();
+        let [finding] = &findings_of(&d, &env, "KP609")[..] else {
+            panic!("one literal secret");
+        };
+        let fix = finding.fix.clone().expect("a fix");
+        assert_eq!(fix.label, format!("Read it from Secret `{secret}`"));
+        d.apply(fix.edit).unwrap();
+        let d = link::decode(&link::encode(&d)).unwrap();
+        assert!(findings_of(&d, &env, "KP609").is_empty());
+        let after: Vec<(&str, String)> = (validate(&d, &env).into_iter())
+            .map(|f| (f.code, f.message))
+            .collect();
+        assert_eq!(after, before, "nothing else found, nothing else fixed");
+        let objects = render(&d, &env).objects;
+        let json = |kind: &str, name: &str| {
+            let o = objects
+                .iter()
+                .find(|o| o.kind() == kind && o.name() == name);
+            o.unwrap_or_else(|| panic!("{kind} {name}")).to_json()
+        };
+        let vars = &json("Deployment", "api")["spec"]["template"]["spec"]["containers"][0]["env"];
+        let stripe = (vars.as_array().unwrap().iter())
+            .find(|v| v["name"] == "STRIPE_API_KEY")
+            .unwrap();
+        assert_eq!(
+            stripe["valueFrom"]["secretKeyRef"],
+            serde_json::json!({"name": secret, "key": "STRIPE_API_KEY"})
+        );
+        assert!(stripe.get("value").is_none());
+        let stored = json("Secret", secret);
+        assert_eq!(stored["stringData"]["STRIPE_API_KEY"], "CHANGE_ME");
+        assert!(
+            !serde_json::to_string(&d).unwrap().contains("sk_live"),
+            "the literal has left the design"
+        );
+    }
+}
+
 #[test]
 fn the_grpc_guide_is_not_accused_of_root_capabilities_or_a_mutable_image() {
     let (d, env) = import(&corpus("grpc-service.yaml"));
