@@ -164,6 +164,18 @@ pub fn Field(
         editing.set(false);
         app.seal();
     };
+    // Ctrl+Z (Cmd+Z) in a field holding a value it refused takes back that typing: the
+    // field shows the design's value again, and no earlier change of the design is
+    // undone (the page's shortcut leaves a refused field alone).
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let undo = (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("z");
+        if undo && !ev.shift_key() && error.read_untracked().is_some() {
+            ev.prevent_default();
+            typed.set(shown.get_untracked());
+            error.set(None);
+            remember();
+        }
+    };
     let control = if multiline {
         view! {
             <textarea
@@ -177,6 +189,7 @@ pub fn Field(
                 prop:value=value
                 on:focus=on_focus
                 on:blur=on_blur
+                on:keydown=on_keydown
                 on:input=on_input
                 on:change=on_change
             ></textarea>
@@ -195,6 +208,7 @@ pub fn Field(
                 prop:value=value
                 on:focus=on_focus
                 on:blur=on_blur
+                on:keydown=on_keydown
                 on:input=on_input
                 on:change=on_change
             />

@@ -271,11 +271,15 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             matches!(el.tag_name().as_str(), "BODY" | "HTML")
                 || el.closest(".canvas-wrap").ok().flatten().is_some()
         });
-        // A field that applies on Enter and holds text not applied yet: Ctrl+Z undoes the
-        // typing there, as in any text field, not an earlier change of the design.
-        let pending = target
-            .as_ref()
-            .is_some_and(|el| el.get_attribute("data-pending").as_deref() == Some("true"));
+        // A field that applies on Enter and holds text not applied yet, or one holding a
+        // value it refused (whose own handler may have taken the key already): Ctrl+Z
+        // undoes the typing there, as in any text field, not an earlier change of the
+        // design.
+        let pending = ev.default_prevented()
+            || target.as_ref().is_some_and(|el| {
+                el.get_attribute("data-pending").as_deref() == Some("true")
+                    || el.get_attribute("aria-invalid").as_deref() == Some("true")
+            });
         let key = ev.key();
         let modifier = ev.ctrl_key() || ev.meta_key();
         if modifier && (key == "z" || key == "Z") && !pending {

@@ -877,8 +877,9 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     })
     .await;
     assert_eq!(page.value(GRACE).await, "45");
-    // A half-typed value that does not parse is dropped by undo too: typing `4` was a
-    // step of its own (after a redo nothing merges), `4x` did not parse.
+    // A half-typed value that does not parse is taken back first, as in any text field:
+    // typing `4` was a step of its own (after a redo nothing merges), `4x` did not parse.
+    // The first Ctrl+Z shows the design's 4 again and undoes nothing; the next undoes 4.
     page.type_into(GRACE, "4x").await;
     page.wait_text("yaml", "grace 4", |t| {
         t.contains("terminationGracePeriodSeconds: 4\n")
@@ -886,12 +887,23 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     .await;
     assert_eq!(page.value(GRACE).await, "4x");
     press(&page, &ctrl("z")).await;
+    page.wait_until("the design's 4 in the field", async |p| {
+        (p.value(GRACE).await == "4").then(String::new)
+    })
+    .await;
+    assert_eq!(error_of(&page, GRACE).await, "", "no message left behind");
+    assert!(
+        page.text("yaml")
+            .await
+            .contains("terminationGracePeriodSeconds: 4\n"),
+        "the refused typing taken back, not the step before it"
+    );
+    press(&page, &ctrl("z")).await;
     page.wait_text("yaml", "grace 45", |t| {
         t.contains("terminationGracePeriodSeconds: 45")
     })
     .await;
     assert_eq!(page.value(GRACE).await, "45");
-    assert_eq!(error_of(&page, GRACE).await, "", "no message left behind");
     // The toolbar's buttons do the same, to every input.
     page.click("undo").await;
     page.wait_text("yaml", "grace 35", |t| {
