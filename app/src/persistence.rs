@@ -260,6 +260,17 @@ pub fn ImportDialog() -> impl IntoView {
             result.with(|r| r.as_ref().map(|r| r.summary.clone()))
         }
     });
+    // Some documents could not be read: the summary, which says so first, is a warning.
+    let unreadable = Memo::new(move |_| {
+        let any = |docs: &[import::DocumentReport]| docs.iter().any(import::is_unreadable);
+        if envs_mode.get() {
+            env_result.with(|r| {
+                (r.iter()).any(|r| r.import.environments.iter().any(|e| any(&e.documents)))
+            })
+        } else {
+            result.with(|r| r.as_ref().is_some_and(|r| any(&r.import.documents)))
+        }
+    });
     let can_open = Memo::new(move |_| {
         if envs_mode.get() {
             env_result.with(|r| r.as_ref().is_some_and(|r| r.import.imported() > 0))
@@ -438,7 +449,7 @@ pub fn ImportDialog() -> impl IntoView {
                     </div>
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
                     {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{prose(&m)}</p> })}
-                    {move || summary.get().map(|s| view! { <p class="note" data-testid="import-summary">{prose(&s)}</p> })}
+                    {move || summary.get().map(|s| view! { <p class="note" class:warning-note=unreadable data-testid="import-summary">{prose(&s)}</p> })}
                     {move || env_result.with(|r| r.as_ref().is_some_and(|r| r.import.environments.iter().any(|e| !e.not_merged.is_empty())))
                         .then(|| view! {
                             <p class="warning-note" role="status" data-testid="import-env-warning">

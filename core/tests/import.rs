@@ -736,6 +736,88 @@ fn nesting_100000_deep_is_refused_before_parsing() {
     );
 }
 
+/// A Deployment whose indentation broke in a paste cannot be read; its Service and HPA,
+/// which would have joined it, are kept whole. The summary says so first, with where and
+/// what to do, before the counts that would otherwise read as a mostly good import; with
+/// several files it names the file.
+#[test]
+fn the_summary_says_first_that_a_document_could_not_be_read() {
+    let service = "apiVersion: v1
+kind: Service
+metadata:
+  name: orders-api
+spec:
+  selector:
+    app.kubernetes.io/name: orders-api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+";
+    let deployment = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders-api
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: orders-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: orders-api
+    spec:
+      containers:
+        - name: orders-api
+          image: ghcr.io/acme/orders-api:3.2.1
+           ports:
+            - name: http
+              containerPort: 8080
+";
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: orders-api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: orders-api
+  minReplicas: 3
+  maxReplicas: 10
+";
+    let text = format!("{service}---\n{deployment}---\n{hpa}");
+    let imported = import::kubernetes(&text);
+    let summary = imported.summary();
+    assert!(
+        summary.starts_with("1 document could not be read (invalid YAML at line 29: "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("): fix it and check again; until then, what belongs with it is kept whole or missing. 2 of 3 documents imported (2 kept whole)"),
+        "{summary}"
+    );
+    let files = vec![("orders.yaml".to_string(), text.clone())];
+    let summary = import::kubernetes_files(files).summary();
+    assert!(
+        summary
+            .starts_with("1 document could not be read (`orders.yaml`: invalid YAML at line 29: "),
+        "{summary}"
+    );
+    let two_broken = format!("{text}---\n{deployment}");
+    let summary = import::kubernetes(&two_broken).summary();
+    assert!(
+        summary.starts_with("2 documents could not be read (the first, invalid YAML at line 29: "),
+        "{summary}"
+    );
+    assert!(summary.contains("fix them and check again; until then, what belongs with them"));
+    // Every document read: the summary starts with the counts, as before.
+    let good = text.replace("           ports:", "          ports:");
+    assert!(import::kubernetes(&good)
+        .summary()
+        .starts_with("3 of 3 documents imported (0 kept whole)"));
+}
+
 #[test]
 fn reports_of_several_files_name_the_file_and_its_own_lines() {
     let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";

@@ -574,6 +574,19 @@ async fn pasted_manifests_import_with_a_report_per_document() {
         summary.contains("3 of 4 documents imported") && summary.contains("1 error and"),
         "grace 10 s < shutdown 30 s: {summary}"
     );
+    // The document it could not read comes first, as a warning, with what to do.
+    assert!(
+        summary.starts_with("1 document could not be read (invalid YAML at line ")
+            && summary.contains("fix it and check again"),
+        "{summary}"
+    );
+    let class = page
+        .find("import-summary")
+        .await
+        .attr("class")
+        .await
+        .unwrap();
+    assert!(class.unwrap_or_default().contains("warning-note"));
     page.click("import-open").await;
     let yaml = page
         .wait_text("yaml", "the imported design", |t| {

@@ -96,8 +96,10 @@ impl EnvironmentsImport {
         let came = self.imported();
         let merged: usize = self.environments.iter().map(|e| e.merged.len()).sum();
         let not_merged: usize = self.environments.iter().map(|e| e.not_merged.len()).sum();
-        let mut line =
-            format!(
+        let mut line = super::unreadable(self.environments.iter().flat_map(|e| &e.documents))
+            .unwrap_or_default();
+        line +=
+            &format!(
                 "{came} of {} imported as one design of {} in {} ({names}). {} merged as \
              environment settings; {}.",
                 counted(total, "document"),

@@ -121,7 +121,8 @@ impl Import {
             .iter()
             .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
             .count();
-        let mut line = if self.compose {
+        let mut line = unreadable(&self.documents).unwrap_or_default();
+        line += &if self.compose {
             // Every compose service has a note: how it became a service, and what of it
             // the design does not hold.
             format!(
@@ -161,6 +162,43 @@ impl Import {
         line.push_str(&rules_found(&self.design));
         line
     }
+}
+
+/// Whether a document is one the import could not read at all (invalid YAML, an input
+/// too large), rather than one it read and left out.
+pub fn is_unreadable(d: &DocumentReport) -> bool {
+    d.kind.is_empty() && matches!(d.outcome, Outcome::Skipped(_))
+}
+
+/// The import summaries' first sentence when some documents could not be read: which,
+/// and that what belongs with them (a Deployment's Service, HPA, PDB) is kept whole or
+/// missing until they are fixed. `None` when every document was read.
+pub fn unreadable<'d>(documents: impl IntoIterator<Item = &'d DocumentReport>) -> Option<String> {
+    let unreadable: Vec<&DocumentReport> =
+        documents.into_iter().filter(|d| is_unreadable(d)).collect();
+    let first = unreadable.first()?;
+    let Outcome::Skipped(why) = &first.outcome else {
+        unreachable!("unreadable documents are skipped")
+    };
+    let at = match first.file.as_str() {
+        "" => String::new(),
+        file => format!("`{file}`: "),
+    };
+    Some(format!(
+        "{} could not be read ({}{at}{why}): fix {} and check again; until then, what \
+         belongs with {} is kept whole or missing. ",
+        match unreadable.len() {
+            1 => "1 document".to_string(),
+            n => format!("{n} documents"),
+        },
+        if unreadable.len() > 1 {
+            "the first, "
+        } else {
+            ""
+        },
+        if unreadable.len() > 1 { "them" } else { "it" },
+        if unreadable.len() > 1 { "them" } else { "it" },
+    ))
 }
 
 /// What the rules find in the environment an imported design opens on (prod if it has
