@@ -21,15 +21,25 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
                 .is_none_or(|m| m.is_empty())
             && o.spec()["ingress"].is_null()
     });
+    // Policies of its own (kept whole) isolate the pods they select, not the others.
+    let some_policy = cx.design.kept_in(env).any(|o| o.kind() == "NetworkPolicy");
     if env.tier == Tier::Prod && !env.default_deny && !kept_default_deny && !deployed.is_empty() {
+        let message = if some_policy {
+            format!(
+                "`{}` has no default-deny NetworkPolicy: pods no policy selects accept traffic from every pod",
+                env.name
+            )
+        } else {
+            format!(
+                "`{}` lets every pod reach every other pod: no default-deny NetworkPolicy",
+                env.name
+            )
+        };
         cx.report(
             &NO_DEFAULT_DENY,
             None,
             FieldPath::environment(&env.name, "/default_deny"),
-            format!(
-                "`{}` lets every pod reach every other pod: no default-deny NetworkPolicy",
-                env.name
-            ),
+            message,
         )
         .fix = set_fix(
             "Turn on default-deny with allows from the edges".into(),

@@ -418,6 +418,52 @@ stringData:
     }
 }
 
+/// KP610 says what is open: with no policy at all, every pod reaches every pod; with a
+/// policy kept from an import that isolates one workload, only the pods no policy selects
+/// are open, and the message says that instead. A kept default-deny silences it.
+#[test]
+fn no_default_deny_says_what_is_open() {
+    let policy = |selector: &str| {
+        format!(
+            "---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api-from-ingress
+  namespace: shop
+spec:
+  podSelector: {selector}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: ingress-nginx
+      ports:
+        - port: 8080
+"
+        )
+    };
+    let app = deployment("ghcr.io/acme/api:1.0.0", "", "");
+    let message = |yaml: &str| {
+        let (d, env) = import(yaml);
+        let found: Vec<String> = (findings_of(&d, &env, "KP610").into_iter())
+            .map(|f| f.message)
+            .collect();
+        found
+    };
+    assert_eq!(
+        message(&app),
+        ["`shop` lets every pod reach every other pod: no default-deny NetworkPolicy"]
+    );
+    assert_eq!(
+        message(&format!("{app}{}", policy("{matchLabels: {app: api}}"))),
+        ["`shop` has no default-deny NetworkPolicy: pods no policy selects accept traffic from every pod"]
+    );
+    let deny = policy("{}").replace("  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n      ports:\n        - port: 8080\n", "");
+    assert!(message(&format!("{app}{deny}")).is_empty(), "{deny}");
+}
+
 #[test]
 fn the_grpc_guide_is_not_accused_of_root_capabilities_or_a_mutable_image() {
     let (d, env) = import(&corpus("grpc-service.yaml"));
