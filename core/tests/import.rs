@@ -818,6 +818,47 @@ spec:
         .starts_with("3 of 3 documents imported (0 kept whole)"));
 }
 
+/// An imported design is named after what its objects say: the system they are part
+/// of, else the Helm release that installed them, else their namespace, and a paste
+/// that names none of those after its first service, not `default`.
+#[test]
+fn an_imported_design_is_named_after_its_system_not_default() {
+    let deployment = |namespace: &str, labels: &str| {
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders-api
+{namespace}  labels:
+    app.kubernetes.io/name: orders-api
+{labels}spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: orders-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: orders-api
+    spec:
+      containers:
+        - name: orders-api
+          image: ghcr.io/acme/orders-api:3.2.1
+"
+        )
+    };
+    let name = |yaml: String| import::kubernetes(&yaml).design.name;
+    let helm = "    app.kubernetes.io/instance: orders\n    app.kubernetes.io/managed-by: Helm\n";
+    let part_of = "    app.kubernetes.io/part-of: shop\n";
+    assert_eq!(name(deployment("", "")), "orders-api");
+    assert_eq!(name(deployment("", helm)), "orders");
+    assert_eq!(name(deployment("  namespace: payments\n", "")), "payments");
+    assert_eq!(name(deployment("  namespace: payments\n", helm)), "orders");
+    assert_eq!(name(deployment("", &format!("{helm}{part_of}"))), "shop");
+    // The environment keeps the namespace's name.
+    let d = import::kubernetes(&deployment("", helm)).design;
+    assert_eq!(d.environments[0].name, "default");
+}
+
 #[test]
 fn reports_of_several_files_name_the_file_and_its_own_lines() {
     let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";

@@ -544,14 +544,15 @@ fn build(
     let namespace = main_namespace(&objects);
     d.environments[0].namespace = namespace.clone();
     d.environments[0].name = namespace.clone();
-    let part_of = objects.iter().find_map(|(_, o)| {
-        o.metadata()
-            .labels
-            .as_ref()?
-            .get("app.kubernetes.io/part-of")
-            .cloned()
-    });
-    d.name = part_of.unwrap_or_else(|| namespace.clone());
+    // The design is named after the system its objects say they are part of, else the
+    // release that installed them (Helm's instance label), else their namespace unless
+    // that is `default` (a paste that names none), else its first service (below).
+    let label = |key: &str| {
+        (objects.iter()).find_map(|(_, o)| o.metadata().labels.as_ref()?.get(key).cloned())
+    };
+    let name = (label("app.kubernetes.io/part-of"))
+        .or_else(|| label("app.kubernetes.io/instance"))
+        .or_else(|| (namespace != "default").then(|| namespace.clone()));
 
     let mut keep: Vec<(usize, Object)> = Vec::new();
     let mut workloads = Workloads::default();
@@ -650,6 +651,9 @@ fn build(
         }
         d.extra_objects.push(KeptObject(o.to_json()));
     }
+    d.name = name
+        .or_else(|| d.services.first().map(|s| s.name.clone()))
+        .unwrap_or(namespace);
     d
 }
 
