@@ -859,6 +859,101 @@ metadata:
     assert_eq!(d.environments[0].name, "default");
 }
 
+/// The app's shutdown timeout, which the timing rules weigh against the grace period,
+/// is read from a config file the pod mounts from a ConfigMap when no variable sets it:
+/// YAML, properties and JSON, in seconds or milliseconds. A variable wins over the file;
+/// a setting that is not a duration is passed over.
+#[test]
+fn the_shutdown_timeout_is_read_from_a_mounted_config_file() {
+    let app = |file: &str, env: &str| {
+        format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: orders-config
+data:
+{file}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders-api
+spec:
+  selector:
+    matchLabels:
+      app: orders-api
+  template:
+    metadata:
+      labels:
+        app: orders-api
+    spec:
+      terminationGracePeriodSeconds: 20
+      containers:
+        - name: orders-api
+          image: ghcr.io/acme/orders-api:3.2.1
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 5
+{env}          volumeMounts:
+            - name: config
+              mountPath: /etc/orders/app.yaml
+              subPath: app.yaml
+      volumes:
+        - name: config
+          configMap:
+            name: orders-config
+"
+        )
+    };
+    let yaml = "  app.yaml: |
+    server:
+      port: 8080
+      shutdownTimeoutEnabled: true
+      shutdownTimeout: 30s  # drain in-flight orders
+    db:
+      timeout: 5s";
+    let properties = "  application.properties: |
+    server.port=8080
+    spring.lifecycle.timeout-per-shutdown-phase=25s";
+    let json = "  settings.json: |
+    {\"listen\": \":8080\", \"shutdown_timeout_ms\": 1500}";
+    let json_lines = "  settings.json: |
+    {
+      \"listen\": \":8080\",
+      \"shutdown_timeout_ms\": 12500
+    }";
+    let none = "  app.yaml: |
+    server:
+      shutdownTimeout: soon";
+    let variable = "          env:
+            - name: SHUTDOWN_TIMEOUT
+              value: 10s
+";
+    let drains = |file: &str, env: &str| {
+        let d = import::kubernetes(&app(file, env)).design;
+        d.services[0].timing.app_shutdown_seconds
+    };
+    assert_eq!(drains(yaml, ""), 30);
+    assert_eq!(drains(properties, ""), 25);
+    assert_eq!(drains(json_lines, ""), 13, "12,500 ms, rounded up");
+    assert_eq!(drains(none, ""), 0, "not a duration");
+    assert_eq!(drains(yaml, variable), 10, "the variable wins");
+    // One line of JSON with several settings is not read as one setting.
+    assert_eq!(drains(json, ""), 0);
+    // The timing rules see it: 5 s of preStop and 30 s of drain do not fit in 20 s.
+    let d = import::kubernetes(&app(yaml, "")).design;
+    let env = d.environments[0].name.clone();
+    let kp102: Vec<String> = (validate(&d, &env).into_iter())
+        .filter(|f| f.code == "KP102")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        kp102,
+        ["grace 20 s < preStop 5 s + shutdown 30 s = 35 s: SIGKILL comes 15 s before the app has drained"]
+    );
+}
+
 #[test]
 fn reports_of_several_files_name_the_file_and_its_own_lines() {
     let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
