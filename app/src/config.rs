@@ -44,6 +44,7 @@ pub fn ConfigPage() -> impl IntoView {
                     <SecretSection name />
                 </For>
                 <section class="section"><NewObject secret=true /></section>
+                <KeptObjects />
             </div>
         </aside>
     }
@@ -382,4 +383,182 @@ fn NewObject(secret: bool) -> impl IntoView {
     };
     let testid = format!("new-{}", kind.to_lowercase());
     view! { <AddByName label testid placeholder="a name, then Enter" add=Callback::new(add) /> }
+}
+
+/// The objects kept whole that the open environment renders (RBAC, policies, custom
+/// resources: what the model has no fields for), by kind, each with its YAML to edit
+/// and a way to remove it. A kind's objects are drawn once its group is opened.
+#[component]
+fn KeptObjects() -> impl IntoView {
+    let app = use_app();
+    let kinds = Memo::new(move |_| {
+        let env = app.env.get();
+        app.editor.with(|e| {
+            let Some(env) = e.design.environment(&env) else {
+                return Vec::new();
+            };
+            let mut kinds: Vec<(String, Vec<String>)> = Vec::new();
+            for o in e.design.kept_seen_in(env) {
+                match kinds.iter_mut().find(|(k, _)| k == o.kind()) {
+                    Some((_, names)) => names.push(o.name().to_string()),
+                    None => kinds.push((o.kind().to_string(), vec![o.name().to_string()])),
+                }
+            }
+            kinds
+        })
+    });
+    move || {
+        let kinds = kinds.get();
+        (!kinds.is_empty()).then(|| view! {
+            <section class="section kept-objects" data-testid="kept-objects">
+                <h3>"Kept whole"</h3>
+                <p class="hint">"Objects Kubeprint has no fields for, exported as they came: edit their YAML, or remove them."</p>
+                {kinds.into_iter().map(|(kind, names)| {
+                    let open = RwSignal::new(false);
+                    let summary = format!("{kind} · {}", names.len());
+                    let testid = format!("kept-{kind}");
+                    // A finding about one of them (shown from the findings) opens its kind.
+                    let wanted = kind.clone();
+                    Effect::new(move |_| {
+                        let focus = app.focus.get();
+                        if let Some(FieldPath { target: Target::Object { kind, .. }, .. }) = focus {
+                            if kind == wanted {
+                                open.set(true);
+                            }
+                        }
+                    });
+                    view! {
+                        <details data-testid=testid prop:open=move || open.get() on:toggle=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
+                            open.set(details.is_some_and(|d| d.open()));
+                        }>
+                            <summary>{summary}</summary>
+                            <Show when=move || open.get()>
+                                <ul class="kept-list">
+                                    {names.clone().into_iter().map(|name| view! { <KeptObject kind=kind.clone() name /> }).collect_view()}
+                                </ul>
+                            </Show>
+                        </details>
+                    }
+                }).collect_view()}
+            </section>
+        })
+    }
+}
+
+/// One object kept whole: its name, and its YAML (as the environment renders it) to
+/// edit in place; the edit is read by the import's reader in the worker, and a text that
+/// is not one object says what is wrong and stays as typed.
+#[component]
+fn KeptObject(kind: String, name: String) -> impl IntoView {
+    let app = use_app();
+    let open = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let reading = RwSignal::new(false);
+    let id = StoredValue::new((kind.clone(), name.clone()));
+    let testid = format!("kept-{kind}-{name}");
+    let edit = move |_| {
+        let (k, n) = id.get_value();
+        let yaml = app.documents.with_untracked(|docs| {
+            (docs.iter())
+                .find(|(dk, dn, _)| **dk == *k && **dn == *n)
+                .map(|(_, _, yaml)| yaml.to_string())
+        });
+        text.set(yaml.unwrap_or_default());
+        error.set(None);
+        open.set(true);
+    };
+    // Replaced (or removed, with `None`): the design refuses what Kubernetes would.
+    let replace = move |with: Option<Value>| {
+        let (kind, name) = id.get_value();
+        let edit = Edit::ReplaceKept {
+            env: app.env.get_untracked(),
+            kind,
+            name,
+            with,
+        };
+        app.try_dispatch(edit).map_err(|e| e.to_string())
+    };
+    let apply = move || {
+        reading.set(true);
+        let task = kubeprint_core::task::Task::ParseObject {
+            text: text.get_untracked(),
+        };
+        crate::worker::send(&task, move |answer| {
+            reading.try_set(false);
+            let replaced = answer
+                .and_then(|a| match a {
+                    crate::worker::Answer::Text(reply) => {
+                        kubeprint_core::task::answer::<Value>(&reply)
+                    }
+                    crate::worker::Answer::Bytes(_) => {
+                        Err("the object came back as bytes; try again".into())
+                    }
+                })
+                .and_then(|object| replace(Some(object)));
+            match replaced {
+                Ok(()) => {
+                    open.try_set(false);
+                }
+                Err(message) => {
+                    error.try_set(Some(message));
+                }
+            }
+        });
+    };
+    let remove = move |_| {
+        if replace(None).is_ok() {
+            let (kind, name) = id.get_value();
+            app.notice.set(Some(format!(
+                "Removed {kind} `{name}`: Ctrl+Z brings it back"
+            )));
+        }
+    };
+    let editor = {
+        let (kind, name, testid) = (kind.clone(), name.clone(), testid.clone());
+        move || {
+            open.get().then(|| {
+                let rows = text.with_untracked(|t| t.lines().count().clamp(6, 24));
+                view! {
+                    <div class="kept-editor">
+                        <textarea
+                            data-testid=format!("{testid}-yaml")
+                            aria-label=format!("YAML of {kind} {name}")
+                            spellcheck="false"
+                            rows=rows.to_string()
+                            aria-invalid=move || error.read().is_some().to_string()
+                            prop:value=text.get_untracked()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                                    ev.prevent_default();
+                                    apply();
+                                } else if ev.key() == "Escape" {
+                                    ev.prevent_default();
+                                    open.set(false);
+                                }
+                            }
+                        ></textarea>
+                        <div class="kept-row">
+                            <button data-testid=format!("{testid}-apply") title="Ctrl+Enter" prop:disabled=move || reading.get() on:click=move |_| apply()>"Apply"</button>
+                            <button data-testid=format!("{testid}-cancel") title="Escape" on:click=move |_| open.set(false)>"Cancel"</button>
+                        </div>
+                        <p class="error" role="alert" data-testid=format!("{testid}-error")>{move || error.get().map(|m| crate::prose::prose(&m))}</p>
+                    </div>
+                }
+            })
+        }
+    };
+    view! {
+        <li data-testid=testid.clone()>
+            <div class="kept-row">
+                <code>{name.clone()}</code>
+                <button data-testid=format!("{testid}-edit") aria-label=format!("Edit the YAML of {kind} {name}") on:click=edit>"Edit YAML"</button>
+                <button class="danger" data-testid=format!("{testid}-remove") aria-label=format!("Remove {kind} {name}") on:click=remove>"Remove"</button>
+            </div>
+            {editor}
+        </li>
+    }
 }

@@ -129,8 +129,10 @@ fn show_field(path: &FieldPath) {
             }
         }
         Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
-        Target::ConfigMap(_) | Target::Secret(_) => app.side.set(Side::Config),
-        _ => {}
+        // An object kept whole is edited on the config page, where such objects are listed.
+        Target::ConfigMap(_) | Target::Secret(_) | Target::Object { .. } => {
+            app.side.set(Side::Config)
+        }
     }
     app.focus.set(Some(path.clone()));
 }

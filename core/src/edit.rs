@@ -225,6 +225,18 @@ pub enum Edit {
         /// Its new name.
         to: String,
     },
+    /// Replace an object kept whole from an import, the one environment `env` renders as
+    /// `kind` `name`, with another (its YAML edited as JSON), or remove it (`None`).
+    ReplaceKept {
+        /// The environment it is seen in.
+        env: String,
+        /// Its `kind` now.
+        kind: String,
+        /// Its name now.
+        name: String,
+        /// What replaces it: an object with an `apiVersion`, a `kind` and a name.
+        with: Option<Value>,
+    },
     /// Several edits as one step: all apply, or none does.
     Batch(Vec<Edit>),
 }
@@ -332,6 +344,12 @@ impl Design {
                     env.config_values.remove(&name);
                 }
             }
+            Edit::ReplaceKept {
+                env,
+                kind,
+                name,
+                with,
+            } => self.replace_kept(&env, &kind, &name, with)?,
             Edit::PutSecret(s) => put_named(&mut self.secrets, s, |c| &c.name),
             Edit::RemoveSecret(name) => {
                 remove_named(&mut self.secrets, &name, "Secret", |c| &c.name)?
@@ -632,6 +650,84 @@ impl Design {
             k.rename_key_reads(secret, object, from, to);
         }
         Ok(())
+    }
+
+    /// The objects kept whole that environment `env` renders, as [`Edit::ReplaceKept`]
+    /// finds them: its own, the design's, and those pinned to their namespaces.
+    pub fn kept_seen_in<'d>(
+        &'d self,
+        env: &'d Environment,
+    ) -> impl Iterator<Item = &'d KeptObject> {
+        (env.kept_objects.iter())
+            .chain(&self.extra_objects)
+            .chain(&self.pinned_objects)
+    }
+
+    /// [`Edit::ReplaceKept`]: the kept object environment `env` renders as `kind` `name`
+    /// (its own, the design's, or one pinned to its namespace) replaced or removed. A
+    /// replacement must be an object Kubernetes could take: `apiVersion`, `kind` and a
+    /// name. Its namespace stays the one stored (the design's and an environment's own
+    /// objects render into the environment's namespace whatever the text says).
+    fn replace_kept(
+        &mut self,
+        env: &str,
+        kind: &str,
+        name: &str,
+        with: Option<Value>,
+    ) -> Result<(), EditError> {
+        let invalid = |message: &str| EditError::Invalid {
+            path: format!("objects/{kind}/{name}"),
+            message: message.to_string(),
+        };
+        if let Some(with) = &with {
+            let text = |p: &str| with.pointer(p).and_then(Value::as_str).unwrap_or_default();
+            if !with.is_object() {
+                return Err(invalid(
+                    "an object is a mapping of fields, starting with apiVersion and kind",
+                ));
+            }
+            for (pointer, field) in [
+                ("/apiVersion", "apiVersion"),
+                ("/kind", "kind"),
+                ("/metadata/name", "metadata.name"),
+            ] {
+                if text(pointer).is_empty() {
+                    return Err(invalid(&format!(
+                        "the object has no {field}: Kubernetes needs one"
+                    )));
+                }
+            }
+            crate::names::dns1123_subdomain(text("/metadata/name"))
+                .map_err(|m| invalid(&format!("metadata.name {m}")))?;
+        }
+        let at = self.environments.iter().position(|e| e.name == env);
+        let at = at.ok_or_else(|| EditError::NoSuchEnvironment(env.to_string()))?;
+        let is = |k: &KeptObject| k.kind() == kind && k.name() == name;
+        let lists: [&mut Vec<KeptObject>; 3] = [
+            &mut self.environments[at].kept_objects,
+            &mut self.extra_objects,
+            &mut self.pinned_objects,
+        ];
+        for list in lists {
+            if let Some(i) = list.iter().position(is) {
+                match with {
+                    Some(mut with) => {
+                        let namespace = list[i].0["metadata"].get("namespace").cloned();
+                        if let (Some(ns), Some(meta)) =
+                            (namespace, with["metadata"].as_object_mut())
+                        {
+                            meta.insert("namespace".into(), ns);
+                        }
+                        list[i] = KeptObject(with);
+                    }
+                    None => {
+                        list.remove(i);
+                    }
+                }
+                return Ok(());
+            }
+        }
+        Err(invalid(&format!("the design keeps no {kind} `{name}`")))
     }
 
     /// The kept object that renders as `kind` `name` in `namespace`: one that keeps its

@@ -54,6 +54,11 @@ pub enum Task {
     /// opens: the browser compiles a wasm function the first time it runs, so a worker
     /// that has done this answers the user's first import about as fast as the next.
     Warm,
+    /// Read one object's YAML ([`import::one_object`]), answered with its JSON.
+    ParseObject {
+        /// The YAML.
+        text: String,
+    },
 }
 
 /// What a [`Task::Warm`] did: each import ran (tested, so the warm-up cannot go empty).
@@ -133,6 +138,7 @@ pub fn run(task: &str) -> Reply {
             Err(e) => json(&Err::<(), _>(e.to_string())),
         },
         Task::Warm => json(&warm()),
+        Task::ParseObject { text } => json(&import::one_object(&text)),
     }
 }
 

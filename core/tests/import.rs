@@ -1372,4 +1372,129 @@ spec:
     let f = found.iter().find(|f| f.code == "KP722").unwrap();
     assert_eq!(f.service.as_deref(), Some("checkout"));
     assert_eq!(f.path, FieldPath::service(id, "/ports"));
+
+    // The policy changed as the page's editor of a kept object changes it: its YAML as
+    // shown, edited, read back and put in its place. The port opens, the rest stays.
+    let shown = |d: &Design, kind: &str| {
+        let documents = render(d, &env).documents();
+        let doc = documents.into_iter().find(|(k, _, _)| k == kind);
+        doc.map(|(_, _, yaml)| yaml)
+    };
+    let text = shown(&d, "NetworkPolicy").unwrap();
+    assert!(text.contains("port: 8080"), "{text}");
+    let edited = import::one_object(&text.replace("port: 8080", "port: 8081")).unwrap();
+    let mut d = d;
+    d.apply(Edit::ReplaceKept {
+        env: env.clone(),
+        kind: "NetworkPolicy".into(),
+        name: "checkout-allow".into(),
+        with: Some(edited),
+    })
+    .unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    assert!(closed(&d).is_empty(), "{:?}", closed(&d));
+    assert_eq!(
+        shown(&d, "NetworkPolicy").unwrap(),
+        text.replace("port: 8080", "port: 8081")
+    );
+    // And removed: the policy is gone from the export.
+    let mut d = d;
+    d.apply(Edit::ReplaceKept {
+        env: env.clone(),
+        kind: "NetworkPolicy".into(),
+        name: "checkout-allow".into(),
+        with: None,
+    })
+    .unwrap();
+    assert_eq!(shown(&d, "NetworkPolicy"), None);
+}
+
+/// An object kept whole is replaced only by an object Kubernetes could take, one
+/// document with an apiVersion, a kind and a valid name; each refusal says what is wrong
+/// and leaves the design as it was. Its namespace stays the one it renders into.
+#[test]
+fn a_kept_object_is_replaced_only_by_an_object() {
+    let input = "apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: orders-api
+  namespace: orders
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: orders-api-leader-election
+  namespace: orders
+rules:
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, create, update]
+";
+    let d = import::kubernetes(input).design;
+    let env = d.environments[0].name.clone();
+    let replace = |text: &str| -> Result<Design, String> {
+        let with = import::one_object(text)?;
+        let mut after = d.clone();
+        after
+            .apply(Edit::ReplaceKept {
+                env: env.clone(),
+                kind: "Role".into(),
+                name: "orders-api-leader-election".into(),
+                with: Some(with),
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(after)
+    };
+    let refused = |text: &str| replace(text).err().unwrap_or_else(|| panic!("{text}"));
+    assert!(refused("").contains("the text is empty"));
+    assert!(refused("# nothing\n").contains("only comments"));
+    assert!(
+        refused("kind: Role\nmetadata: {name: a}\n---\nkind: Role\n")
+            .contains("a second document starts at line 4")
+    );
+    assert!(
+        refused("kind: Role\nmetadata:\n  name: a\n rules: []\n").contains("invalid YAML at line")
+    );
+    assert!(refused("kind: Role\nmetadata: {name: a}\n").contains("no apiVersion"));
+    assert!(refused("apiVersion: v1\nkind: Role\nmetadata: {}\n").contains("no metadata.name"));
+    assert!(
+        refused("apiVersion: v1\nkind: Role\nmetadata: {name: Leader_Election}\n")
+            .contains("metadata.name")
+    );
+    // Taken: a verb added, the name changed, the namespace typed over stays the stored one.
+    let role = "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: orders-leader-election
+  namespace: somewhere-else
+rules:
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, create, update, patch]
+";
+    let after = replace(role).unwrap();
+    let objects = render(&after, &env).objects;
+    let role = objects
+        .iter()
+        .find(|o| o.kind() == "Role")
+        .unwrap()
+        .to_json();
+    assert_eq!(role["metadata"]["name"], "orders-leader-election");
+    assert_eq!(role["metadata"]["namespace"], "orders");
+    assert_eq!(role["rules"][0]["verbs"][3], "patch");
+    // An object the design does not keep is said to be missing.
+    let mut d = d.clone();
+    let err = d
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "Role".into(),
+            name: "orders-api".into(),
+            with: None,
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the design keeps no Role `orders-api`"),
+        "{err}"
+    );
 }

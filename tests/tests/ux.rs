@@ -2127,3 +2127,134 @@ async fn a_configmap_key_is_renamed_on_the_config_page() {
     );
     page.close().await;
 }
+
+// Objects kept whole from an import: their YAML edited in the page, and removed.
+
+/// Set a text area's text as typing would (an `input` event the page hears).
+async fn set_text(page: &Page, testid: &str, text: &str) {
+    page.client
+        .execute(
+            "const el = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+             el.value = arguments[1];
+             el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(testid), json!(text)],
+        )
+        .await
+        .expect("the text set");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_kept_whole_is_edited_as_yaml_and_removed() {
+    let manifests = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: checkout}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: checkout}
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/acme/checkout:2.3.0
+          ports:
+            - {name: http, containerPort: 8081}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: checkout-allow
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app.kubernetes.io/name: checkout}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels: {kubernetes.io/metadata.name: ingress-nginx}
+      ports:
+        - {port: 8080, protocol: TCP}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: checkout-leases
+  namespace: shop
+rules:
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, create, update]
+";
+    let design = import::kubernetes(manifests).design;
+    let page = open_design("ux-kept", &design).await;
+    page.wait_text("findings", "the closed port", |t| t.contains("KP722"))
+        .await;
+    page.click("open-config").await;
+    page.wait_text("kept-objects", "the kept objects", |t| {
+        t.contains("NetworkPolicy · 1") && t.contains("Role · 1")
+    })
+    .await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"kept-NetworkPolicy\"] summary').click()",
+    )
+    .await;
+    let at = "kept-NetworkPolicy-checkout-allow";
+    page.click(&format!("{at}-edit")).await;
+    let yaml = page.value(&format!("{at}-yaml")).await;
+    assert!(
+        yaml.contains("name: checkout-allow") && yaml.contains("port: 8080"),
+        "the object as the environment renders it: {yaml}"
+    );
+    // Not an object: said, and the text stays as typed.
+    let broken = yaml.replace("  podSelector:", " podSelector:");
+    set_text(&page, &format!("{at}-yaml"), &broken).await;
+    page.click(&format!("{at}-apply")).await;
+    let error = page
+        .wait_text(&format!("{at}-error"), "why it is refused", |t| {
+            t.contains("invalid YAML at line")
+        })
+        .await;
+    assert!(!error.is_empty());
+    assert_eq!(page.value(&format!("{at}-yaml")).await, broken);
+    assert!(
+        page.yaml().await.contains("port: 8080"),
+        "the design unchanged"
+    );
+    // The port opened: the YAML and the findings follow.
+    set_text(
+        &page,
+        &format!("{at}-yaml"),
+        &yaml.replace("port: 8080", "port: 8081"),
+    )
+    .await;
+    page.click(&format!("{at}-apply")).await;
+    page.wait_text("yaml", "the policy's new port", |t| {
+        t.contains("port: 8081") && !t.contains("port: 8080")
+    })
+    .await;
+    page.wait_text("findings", "no closed port", |t| !t.contains("KP722"))
+        .await;
+    page.wait_gone(&format!("{at}-yaml")).await;
+    // Removed, and brought back by undo.
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"kept-Role\"] summary').click()",
+    )
+    .await;
+    page.click("kept-Role-checkout-leases-remove").await;
+    page.wait_text("yaml", "no Role", |t| !t.contains("kind: Role"))
+        .await;
+    page.wait_text("notice", "what was removed", |t| {
+        t.contains("Removed Role `checkout-leases`")
+    })
+    .await;
+    page.click("undo").await;
+    page.wait_text("yaml", "the Role back", |t| t.contains("kind: Role"))
+        .await;
+    page.close().await;
+}

@@ -164,6 +164,22 @@ impl Import {
     }
 }
 
+/// One object's YAML, as the page's editor of an object kept whole gives it, read as
+/// the import reads a document (the same limits, messages and YAML 1.1 octals), or what
+/// is wrong with it: not one document, or not an object.
+pub fn one_object(text: &str) -> Result<Value, String> {
+    let docs = parse::split_documents(text);
+    match docs.as_slice() {
+        [] => Err("the text is empty: write the object's YAML, or remove the object".into()),
+        [doc] => parse::parse_document(*doc)?
+            .ok_or_else(|| "the text holds only comments: write the object's YAML".into()),
+        [_, second, ..] => Err(format!(
+            "a second document starts at line {}: one object at a time here (import adds more)",
+            second.line
+        )),
+    }
+}
+
 /// Whether a document is one the import could not read at all (invalid YAML, an input
 /// too large), rather than one it read and left out.
 pub fn is_unreadable(d: &DocumentReport) -> bool {
