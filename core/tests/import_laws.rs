@@ -505,6 +505,72 @@ proptest! {
     }
 }
 
+/// The kept objects an imported corpus design renders in its environment: (kind, name,
+/// its YAML as the page shows it).
+fn kept_documents(design: &Design) -> Vec<(String, String, String)> {
+    let env = &design.environments[0];
+    let kept: Vec<(String, String)> = (design.kept_seen_in(env))
+        .map(|o| (o.kind().to_string(), o.name().to_string()))
+        .collect();
+    (render(design, &env.name).documents().into_iter())
+        .filter(|(kind, name, _)| kept.contains(&(kind.clone(), name.clone())))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any object kept whole of any imported design (also after a link), put back as its
+    /// own YAML read as the page's editor reads it, changes nothing the design renders;
+    /// removed, it is the only object gone; either way the design survives a link.
+    #[test]
+    fn a_kept_object_edited_as_its_own_yaml_or_removed_changes_only_itself(
+        pick in any::<prop::sample::Index>(),
+        object in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        // Imported once for every case.
+        static DESIGNS: std::sync::LazyLock<Vec<(String, Design)>> = std::sync::LazyLock::new(|| {
+            (imported_designs().into_iter())
+                .filter(|(_, d)| !kept_documents(d).is_empty())
+                .collect()
+        });
+        let (name, design) = &DESIGNS[pick.index(DESIGNS.len())];
+        let mut design = design.clone();
+        if through_link {
+            design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        }
+        let env = design.environments[0].name.clone();
+        let kept = kept_documents(&design);
+        let (kind, object_name, yaml) = kept[object.index(kept.len())].clone();
+        let before = rendered(&design);
+        let replace = |with| Edit::ReplaceKept {
+            env: env.clone(),
+            kind: kind.clone(),
+            name: object_name.clone(),
+            with,
+        };
+        let mut same = design.clone();
+        let read = import::one_object(&yaml).unwrap_or_else(|e| panic!("{name}: {kind} {object_name}: {e}"));
+        same.apply(replace(Some(read))).unwrap();
+        assert_same(&format!("{name}: {kind} {object_name} put back"), &before, &rendered(&same));
+        let same = link::decode(&link::link("https://k.example/", &same)).unwrap();
+        assert_same(&format!("{name}: put back, after a link"), &before, &rendered(&same));
+
+        let mut removed = design.clone();
+        removed.apply(replace(None)).unwrap();
+        let mut want = before.clone();
+        let gone: Vec<Key> = (want.keys())
+            .filter(|(k, _, n)| *k == kind && *n == object_name)
+            .cloned()
+            .collect();
+        prop_assert_eq!(gone.len(), 1, "{}: {} {} rendered once", name, kind, object_name);
+        want.remove(&gone[0]);
+        let removed = link::decode(&link::link("https://k.example/", &removed)).unwrap();
+        assert_same(&format!("{name}: {kind} {object_name} removed"), &want, &rendered(&removed));
+    }
+}
+
 /// Every value of the design's configuration that may hold an address, in order: each
 /// service's containers' command words and arguments (under no variable's name), and
 /// literal env values, then each ConfigMap's data.
