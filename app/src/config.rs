@@ -509,8 +509,9 @@ fn KeptObject(kind: String, name: String) -> impl IntoView {
         });
     };
     let remove = move |_| {
+        // Read before the removal, which takes this row (and what it owns) away.
+        let (kind, name) = id.get_value();
         if replace(None).is_ok() {
-            let (kind, name) = id.get_value();
             app.notice.set(Some(format!(
                 "Removed {kind} `{name}`: Ctrl+Z brings it back"
             )));

@@ -202,7 +202,7 @@ fn Header() -> impl IntoView {
                     }
                 </For>
             </nav>
-            <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys" on:click=move |_| {
+            <button data-testid="open-config" class="icon" aria-label="Config and secrets" title="Config and secrets: ConfigMap keys and values, each environment's own, Secret keys, objects kept whole" on:click=move |_| {
                 app.side.set(Side::Config);
                 panes.show_inspector();
                 // Into the page, whose fields are far from the top bar in Tab order: its

@@ -2190,7 +2190,8 @@ rules:
     verbs: [get, create, update]
 ";
     let design = import::kubernetes(manifests).design;
-    let page = open_design("ux-kept", &design).await;
+    let url = link::link(&format!("{}/", app_url()), &design);
+    let page = Page::open_at("ux-kept", &url).await;
     page.wait_text("findings", "the closed port", |t| t.contains("KP722"))
         .await;
     page.click("open-config").await;
