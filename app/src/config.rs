@@ -407,41 +407,57 @@ fn KeptObjects() -> impl IntoView {
             kinds
         })
     });
+    let names_of = move |kind: &str| {
+        kinds.with(|ks| {
+            (ks.iter())
+                .find(|(k, _)| k == kind)
+                .map(|(_, names)| names.clone())
+        })
+    };
+    // Each kind's group, and in it each object's row, is kept while it is there: removing
+    // one object leaves the others' open groups and half-edited YAML as they were.
+    let any = Memo::new(move |_| kinds.with(|ks| !ks.is_empty()));
     move || {
-        let kinds = kinds.get();
-        (!kinds.is_empty()).then(|| view! {
+        any.get().then(|| view! {
             <section class="section kept-objects" data-testid="kept-objects">
                 <h3>"Kept whole"</h3>
-                <p class="hint">"Objects Kubeprint has no fields for, exported as they came: edit their YAML, or remove them."</p>
-                {kinds.into_iter().map(|(kind, names)| {
-                    let open = RwSignal::new(false);
-                    let summary = format!("{kind} · {}", names.len());
-                    let testid = format!("kept-{kind}");
-                    // A finding about one of them (shown from the findings) opens its kind.
-                    let wanted = kind.clone();
-                    Effect::new(move |_| {
-                        let focus = app.focus.get();
-                        if let Some(FieldPath { target: Target::Object { kind, .. }, .. }) = focus {
-                            if kind == wanted {
-                                open.set(true);
+                <p class="note">"Objects Kubeprint has no fields for, exported as they came: edit their YAML, or remove them."</p>
+                <For each=move || kinds.with(|ks| ks.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>()) key=|k| k.clone() let:kind>
+                    {
+                        let open = RwSignal::new(false);
+                        let testid = format!("kept-{kind}");
+                        // A finding about one of them (shown from the findings) opens its kind.
+                        let wanted = kind.clone();
+                        Effect::new(move |_| {
+                            if let Some(FieldPath { target: Target::Object { kind, .. }, .. }) = app.focus.get() {
+                                if kind == wanted {
+                                    open.set(true);
+                                }
                             }
+                        });
+                        let names = {
+                            let kind = kind.clone();
+                            Memo::new(move |_| names_of(&kind).unwrap_or_default())
+                        };
+                        let each_kind = StoredValue::new(kind.clone());
+                        view! {
+                            <details data-testid=testid prop:open=move || open.get() on:toggle=move |ev| {
+                                use wasm_bindgen::JsCast;
+                                let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
+                                open.set(details.is_some_and(|d| d.open()));
+                            }>
+                                <summary>{move || format!("{kind} · {}", names.with(Vec::len))}</summary>
+                                <Show when=move || open.get()>
+                                    <ul class="kept-list">
+                                        <For each=move || names.get() key=|n| n.clone() let:name>
+                                            <KeptObject kind=each_kind.get_value() name />
+                                        </For>
+                                    </ul>
+                                </Show>
+                            </details>
                         }
-                    });
-                    view! {
-                        <details data-testid=testid prop:open=move || open.get() on:toggle=move |ev| {
-                            use wasm_bindgen::JsCast;
-                            let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
-                            open.set(details.is_some_and(|d| d.open()));
-                        }>
-                            <summary>{summary}</summary>
-                            <Show when=move || open.get()>
-                                <ul class="kept-list">
-                                    {names.clone().into_iter().map(|name| view! { <KeptObject kind=kind.clone() name /> }).collect_view()}
-                                </ul>
-                            </Show>
-                        </details>
                     }
-                }).collect_view()}
+                </For>
             </section>
         })
     }

@@ -2247,11 +2247,21 @@ rules:
         "document.querySelector('[data-testid=\"kept-Role\"] summary').click()",
     )
     .await;
+    // A half-edited object stays as it was while another is removed.
+    page.click(&format!("{at}-edit")).await;
+    let draft = yaml.replace("port: 8080", "port: 9090");
+    set_text(&page, &format!("{at}-yaml"), &draft).await;
     page.click("kept-Role-checkout-leases-remove").await;
     page.wait_text("yaml", "no Role", |t| !t.contains("kind: Role"))
         .await;
+    assert!(!page.present("kept-Role").await, "no Role left to list");
+    assert_eq!(
+        page.value(&format!("{at}-yaml")).await,
+        draft,
+        "the other object's YAML being edited"
+    );
     page.wait_text("notice", "what was removed", |t| {
-        t.contains("Removed Role `checkout-leases`")
+        t.contains("Removed Role checkout-leases: Ctrl+Z brings it back")
     })
     .await;
     page.click("undo").await;
