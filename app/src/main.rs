@@ -289,6 +289,9 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             } else {
                 app.undo();
             }
+        } else if key == "F6" && !modal::dialog_open() {
+            ev.prevent_default();
+            modal::focus_region(ev.shift_key());
         } else if modifier && key == "y" {
             ev.prevent_default();
             app.redo();

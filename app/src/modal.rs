@@ -207,6 +207,49 @@ pub fn focus_step(backwards: bool) {
     }
 }
 
+/// The page's regions in order, as F6 visits them: the top bar, the canvas, the panel
+/// beside it (inspector, environments or config page), the findings and the YAML.
+const REGIONS: &[&str] = &[
+    "header.topbar",
+    ".canvas-wrap",
+    "aside.inspector",
+    "section.findings",
+    "section.yaml",
+];
+
+/// Whether a dialog is open (it keeps the focus to itself).
+pub fn dialog_open() -> bool {
+    (document().and_then(|d| d.query_selector("[aria-modal=\"true\"]").ok().flatten())).is_some()
+}
+
+/// F6 (Shift+F6 back): the focus goes to the next region of the page that is shown,
+/// to its first control, as in browsers and editors; from outside every region, to the
+/// first (the last, going back).
+pub fn focus_region(backwards: bool) {
+    let Some(doc) = document() else { return };
+    let regions: Vec<web_sys::Element> = (REGIONS.iter())
+        .filter_map(|s| doc.query_selector(s).ok().flatten())
+        .filter(|r| !focusables(r).is_empty())
+        .collect();
+    if regions.is_empty() {
+        return;
+    }
+    let active = active_element();
+    let here = active
+        .as_ref()
+        .and_then(|a| regions.iter().position(|r| r.contains(Some(a))));
+    let n = regions.len();
+    let next = match (here, backwards) {
+        (Some(i), false) => (i + 1) % n,
+        (Some(i), true) => (i + n - 1) % n,
+        (None, false) => 0,
+        (None, true) => n - 1,
+    };
+    if let Some(first) = focusables(&regions[next]).first() {
+        focus(first);
+    }
+}
+
 /// What Tab can reach inside `root`, in document order.
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = root.query_selector_all(

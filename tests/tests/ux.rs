@@ -2269,3 +2269,71 @@ rules:
         .await;
     page.close().await;
 }
+
+/// Which region of the page has the focus (by the selectors F6 visits), or "".
+async fn focused_region(page: &Page) -> String {
+    js(
+        page,
+        "const a = document.activeElement;
+         for (const [name, sel] of [['topbar', 'header.topbar'], ['canvas', '.canvas-wrap'],
+             ['side', 'aside.inspector'], ['findings', 'section.findings'], ['yaml', 'section.yaml']]) {
+           const r = document.querySelector(sel);
+           if (r && a && r.contains(a) && a !== document.body) return name;
+         }
+         return '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f6_moves_between_the_regions_of_the_page() {
+    let page = Page::open("ux-f6").await;
+    page.wait_text("yaml", "the Deployment", |t| t.contains("kind: Deployment"))
+        .await;
+    page.click_node("order-service").await;
+    let f6 = format!("{}", char::from(Key::F6));
+    let shift_f6 = format!(
+        "{}{}{}",
+        char::from(Key::Shift),
+        char::from(Key::F6),
+        char::from(Key::Null)
+    );
+    // From the inspector's Name field: findings, YAML, round to the top bar, canvas, back.
+    page.scroll_into_view("services/s1/name").await;
+    page.find("services/s1/name").await.click().await.unwrap();
+    assert_eq!(focused_region(&page).await, "side");
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        press(&page, &f6).await;
+        seen.push(focused_region(&page).await);
+    }
+    assert_eq!(seen, ["findings", "yaml", "topbar", "canvas", "side"]);
+    press(&page, &shift_f6).await;
+    assert_eq!(focused_region(&page).await, "canvas");
+    press(&page, &shift_f6).await;
+    assert_eq!(focused_region(&page).await, "topbar");
+    // Inside a dialog F6 does not leave it.
+    page.click("open-import").await;
+    page.wait_until("the dialog's focus", async |p| {
+        let inside = js(
+            p,
+            "return !!document.activeElement.closest('[aria-modal=\"true\"]')",
+        )
+        .await;
+        (inside == json!(true)).then(String::new)
+    })
+    .await;
+    press(&page, &f6).await;
+    assert_eq!(
+        js(
+            &page,
+            "return !!document.activeElement.closest('[aria-modal=\"true\"]')"
+        )
+        .await,
+        json!(true)
+    );
+    page.close().await;
+}
