@@ -797,6 +797,27 @@ spec:
         summary.contains("): fix it and check again; until then, what belongs with it is kept whole or missing. 2 of 3 documents imported (2 kept whole)"),
         "{summary}"
     );
+    // What stayed whole says what it is missing.
+    let reasons: Vec<(&str, &Outcome)> = (imported.documents.iter())
+        .filter(|d| !d.kind.is_empty())
+        .map(|d| (d.kind.as_str(), &d.outcome))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "Service",
+                &Outcome::Kept("it selects no workload of this import; exported as it is".into())
+            ),
+            (
+                "HorizontalPodAutoscaler",
+                &Outcome::Kept(
+                    "it scales Deployment `orders-api`, which is not in this import; exported as it is"
+                        .into()
+                )
+            ),
+        ]
+    );
     let files = vec![("orders.yaml".to_string(), text.clone())];
     let summary = import::kubernetes_files(files).summary();
     assert!(

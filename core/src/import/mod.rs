@@ -660,10 +660,9 @@ fn build(
     gateway::canary_services(&mut d, &workloads, &mut keep);
     for (i, o) in &keep {
         if documents[*i].outcome == Outcome::Imported {
-            documents[*i].outcome = Outcome::Kept(format!(
-                "the design has no place for this {}; exported as it is",
-                o.kind()
-            ));
+            let why = unattached(&workloads, o)
+                .unwrap_or_else(|| format!("the design has no place for this {}", o.kind()));
+            documents[*i].outcome = Outcome::Kept(format!("{why}; exported as it is"));
         }
         d.extra_objects.push(KeptObject(o.to_json()));
     }
@@ -732,6 +731,39 @@ fn attach(d: &mut Design, workloads: &Workloads, o: &Object, renamed: &mut Renam
         Object::HTTPRoute(r) => gateway::http_route(d, workloads, renamed, name, r),
         Object::GRPCRoute(r) => gateway::grpc_route(d, workloads, renamed, name, r),
         _ => false,
+    }
+}
+
+/// Why an object of a kind the design models stayed whole, where it is that what it
+/// belongs with is not in the import: a Service or a budget that selects no workload of
+/// it, an HPA whose target is not in it. (A Deployment that could not be read leaves
+/// its Service, HPA and budget so.)
+fn unattached(workloads: &Workloads, o: &Object) -> Option<String> {
+    let selects_none = |selector: Option<&BTreeMap<String, String>>| {
+        selector.is_some_and(|s| !s.is_empty()) && workload_for(workloads, selector).is_none()
+    };
+    match o {
+        Object::Service(s) => {
+            let selector = s.spec.as_ref().and_then(|s| s.selector.as_ref());
+            selects_none(selector).then(|| "it selects no workload of this import".to_string())
+        }
+        Object::PodDisruptionBudget(p) => {
+            let selector = (p.spec.as_ref())
+                .and_then(|s| s.selector.as_ref())
+                .filter(|s| s.match_expressions.as_ref().is_none_or(Vec::is_empty))
+                .and_then(|s| s.match_labels.as_ref());
+            selects_none(selector).then(|| "it guards no workload of this import".to_string())
+        }
+        Object::HorizontalPodAutoscaler(h) => {
+            let target = &h.spec.as_ref()?.scale_target_ref;
+            (!workloads.iter().any(|w| w.name == target.name)).then(|| {
+                format!(
+                    "it scales {} `{}`, which is not in this import",
+                    target.kind, target.name
+                )
+            })
+        }
+        _ => None,
     }
 }
 
