@@ -786,7 +786,17 @@ spec:
   minReplicas: 3
   maxReplicas: 10
 ";
-    let text = format!("{service}---\n{deployment}---\n{hpa}");
+    let pdb = "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: orders-api
+spec:
+  minAvailable: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: orders-api
+";
+    let text = format!("{service}---\n{deployment}---\n{hpa}---\n{pdb}");
     let imported = import::kubernetes(&text);
     let summary = imported.summary();
     assert!(
@@ -794,7 +804,7 @@ spec:
         "{summary}"
     );
     assert!(
-        summary.contains("): fix it and check again; until then, what belongs with it is kept whole or missing. 2 of 3 documents imported (2 kept whole)"),
+        summary.contains("): fix it and check again; until then, what belongs with it is kept whole or missing. 3 of 4 documents imported (3 kept whole)"),
         "{summary}"
     );
     // What stayed whole says what it is missing.
@@ -816,6 +826,10 @@ spec:
                         .into()
                 )
             ),
+            (
+                "PodDisruptionBudget",
+                &Outcome::Kept("it guards no workload of this import; exported as it is".into())
+            ),
         ]
     );
     let files = vec![("orders.yaml".to_string(), text.clone())];
@@ -836,7 +850,7 @@ spec:
     let good = text.replace("           ports:", "          ports:");
     assert!(import::kubernetes(&good)
         .summary()
-        .starts_with("3 of 3 documents imported (0 kept whole)"));
+        .starts_with("4 of 4 documents imported (0 kept whole)"));
 }
 
 /// An imported design is named after what its objects say: the system they are part
