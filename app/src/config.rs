@@ -397,11 +397,16 @@ fn KeptObjects() -> impl IntoView {
             let Some(env) = e.design.environment(&env) else {
                 return Vec::new();
             };
-            let mut kinds: Vec<(String, Vec<String>)> = Vec::new();
+            // Each name, and whether it is the environment's own (not every environment's).
+            let mut kinds: Vec<(String, Vec<(String, bool)>)> = Vec::new();
+            let own = |o: &kubeprint_core::model::KeptObject| {
+                env.kept_objects.iter().any(|k| std::ptr::eq(k, o))
+            };
             for o in e.design.kept_seen_in(env) {
+                let named = (o.name().to_string(), own(o));
                 match kinds.iter_mut().find(|(k, _)| k == o.kind()) {
-                    Some((_, names)) => names.push(o.name().to_string()),
-                    None => kinds.push((o.kind().to_string(), vec![o.name().to_string()])),
+                    Some((_, names)) => names.push(named),
+                    None => kinds.push((o.kind().to_string(), vec![named])),
                 }
             }
             kinds
@@ -421,7 +426,7 @@ fn KeptObjects() -> impl IntoView {
         any.get().then(|| view! {
             <section class="section kept-objects" data-testid="kept-objects">
                 <h3>"Kept whole"</h3>
-                <p class="note">"Objects Kubeprint has no fields for, exported as they came: edit their YAML, or remove them."</p>
+                <p class="note">"Objects Kubeprint has no fields for, exported as they came, in every environment unless marked as this one's own: edit their YAML, or remove them."</p>
                 <For each=move || kinds.with(|ks| ks.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>()) key=|k| k.clone() let:kind>
                     {
                         let open = RwSignal::new(false);
@@ -449,8 +454,8 @@ fn KeptObjects() -> impl IntoView {
                                 <summary>{move || format!("{kind} · {}", names.with(Vec::len))}</summary>
                                 <Show when=move || open.get()>
                                     <ul class="kept-list">
-                                        <For each=move || names.get() key=|n| n.clone() let:name>
-                                            <KeptObject kind=each_kind.get_value() name />
+                                        <For each=move || names.get() key=|n| n.clone() let:((name, own))>
+                                            <KeptObject kind=each_kind.get_value() name own />
                                         </For>
                                     </ul>
                                 </Show>
@@ -467,7 +472,7 @@ fn KeptObjects() -> impl IntoView {
 /// edit in place; the edit is read by the import's reader in the worker, and a text that
 /// is not one object says what is wrong and stays as typed.
 #[component]
-fn KeptObject(kind: String, name: String) -> impl IntoView {
+fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
     let app = use_app();
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
@@ -572,6 +577,7 @@ fn KeptObject(kind: String, name: String) -> impl IntoView {
         <li data-testid=testid.clone()>
             <div class="kept-row">
                 <code>{name.clone()}</code>
+                {own.then(|| view! { <span class="own" title="Only this environment renders it; the others do not have it">{move || format!("{}'s own", app.env.get())}</span> })}
                 <button data-testid=format!("{testid}-edit") aria-label=format!("Edit the YAML of {kind} {name}") on:click=edit>"Edit YAML"</button>
                 <button class="danger" data-testid=format!("{testid}-remove") aria-label=format!("Remove {kind} {name}") on:click=remove>"Remove"</button>
             </div>

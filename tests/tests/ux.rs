@@ -2189,7 +2189,14 @@ rules:
     resources: [leases]
     verbs: [get, create, update]
 ";
-    let design = import::kubernetes(manifests).design;
+    let mut design = import::kubernetes(manifests).design;
+    // The Role is the environment's own (as an environments import leaves what one
+    // environment alone has); the policy is every environment's.
+    let role = (design.extra_objects.iter())
+        .position(|o| o.kind() == "Role")
+        .unwrap();
+    let role = design.extra_objects.remove(role);
+    design.environments[0].kept_objects.push(role);
     let url = link::link(&format!("{}/", app_url()), &design);
     let page = Page::open_at("ux-kept", &url).await;
     page.wait_text("findings", "the closed port", |t| t.contains("KP722"))
@@ -2247,6 +2254,11 @@ rules:
         "document.querySelector('[data-testid=\"kept-Role\"] summary').click()",
     )
     .await;
+    assert!(page
+        .text("kept-Role-checkout-leases")
+        .await
+        .contains("shop's own"));
+    assert!(!page.text(at).await.contains("own"));
     // A half-edited object stays as it was while another is removed.
     page.click(&format!("{at}-edit")).await;
     let draft = yaml.replace("port: 8080", "port: 9090");
