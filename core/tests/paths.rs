@@ -239,6 +239,9 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
         ("KP502", |d| {
             api(d).resources = Resources::new("2", "128Mi", "1", "256Mi");
         }),
+        ("KP505", |d| {
+            api(d).resources = Resources::new("100m", "128", "500m", "256Mi");
+        }),
         // The official postgres image, with the hardened defaults of a new service.
         ("KP902", |d| api(d).image = "postgres".into()),
         ("KP903", |d| {

@@ -654,6 +654,14 @@ MISSING_MEMORY_LIMIT = Rule {
     instead: "Set a memory limit (equal to the request for Guaranteed memory).",
     source: "kube-score container-resources; Checkov CKV_K8S_13",
 };
+MEMORY_IN_BYTES = Rule {
+    code: "KP505", name: "memory_in_bytes", category: Resources, severity: Error, relaxed_in_dev: false,
+    summary: "A memory request or limit under 1Mi is a number of bytes: a plain `512` or a `400m` (millibytes) meant as mebibytes.",
+    why: "Kubernetes takes it as it is written: `memory: 512` is 512 bytes, and no container runtime starts a container limited to a few bytes (the pod never runs); a request that small schedules the pod as if it needed no memory.",
+    bad: "memory limit 512",
+    instead: "Write the unit: 512Mi (or 512M).",
+    source: "Kubernetes docs, Resource Management for Pods and Containers (meaning of memory: `400m` is 0.4 bytes; \"someone who types that probably meant to ask for 400 mebibytes\")",
+};
 RUNS_AS_ROOT = Rule {
     code: "KP601", name: "runs_as_root", category: Security, severity: Warning, relaxed_in_dev: true,
     summary: "Containers should not run as root: runAsNonRoot true or a non-zero runAsUser, the container's setting winning over the pod's.",

@@ -11,6 +11,9 @@ use crate::FieldPath;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// Bytes in a mebibyte: memory under it is a unit left out.
+const MEBIBYTE: f64 = 1_048_576.0;
+
 /// Every resource check of one deployed (effective) service: its main container's, then
 /// every other container's (init containers and sidecars included: their requests count
 /// in scheduling, and an unlimited one can exhaust the node like the main one).
@@ -83,6 +86,40 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
             );
         }
     }
+    // Memory under 1Mi is bytes: a unit left out (`512`) or millibytes (`400m`).
+    let mut in_bytes = Vec::new();
+    for (name, value) in [
+        ("memory_request", &r.memory_request),
+        ("memory_limit", &r.memory_limit),
+    ] {
+        let (Some(v), Some(&q)) = (value, valid.get(name)) else {
+            continue;
+        };
+        if q == 0.0 || q >= MEBIBYTE {
+            continue;
+        }
+        in_bytes.push(name);
+        let path = at(cx, name);
+        let number = v.trim().trim_end_matches('m');
+        let meant = format!("{number}Mi");
+        let fix = (quantity::parse(&meant).is_some_and(|m| m >= MEBIBYTE))
+            .then(|| set_fix(format!("Use {meant}"), path.clone(), json!(meant)))
+            .flatten();
+        cx.report(
+            &MEMORY_IN_BYTES,
+            Some(s),
+            path,
+            format!(
+                "{who}{} `{v}` is {}: no container runs on that; meant {meant}?",
+                name.replace('_', " "),
+                match q {
+                    q if q < 1.0 => format!("{q} bytes, less than one"),
+                    q => format!("{q} bytes"),
+                }
+            ),
+        )
+        .fix = fix;
+    }
     for (res, req, lim) in [
         ("cpu", "cpu_request", "cpu_limit"),
         ("memory", "memory_request", "memory_limit"),
@@ -101,7 +138,10 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
                 };
                 let lim_text = lim_text.clone().unwrap_or_default();
                 let path = at(cx, req);
-                let fix = set_fix(format!("Request {lim_text}"), path.clone(), json!(lim_text));
+                // A limit of a few bytes is KP505's to fix, not a request to lower to it.
+                let fix = (!in_bytes.contains(&lim))
+                    .then(|| set_fix(format!("Request {lim_text}"), path.clone(), json!(lim_text)))
+                    .flatten();
                 cx.report(
                     &REQUEST_ABOVE_LIMIT,
                     Some(s),

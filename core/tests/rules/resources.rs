@@ -39,6 +39,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).resources.memory_limit = None,
             |d| api(d).resources.cpu_limit = None,
         ),
+        fx(
+            "KP505",
+            |d| api(d).resources.memory_limit = Some("512".into()),
+            |d| api(d).resources.memory_limit = Some("512M".into()),
+        ),
+        fx(
+            "KP505",
+            |d| api(d).resources.memory_request = Some("400m".into()),
+            |d| api(d).resources.memory_request = Some("400Mi".into()),
+        ),
     ]
     .into_iter()
     .chain(pods())
@@ -126,4 +136,46 @@ fn pods() -> Vec<Fixture> {
             },
         ),
     ]
+}
+
+/// KP505 says how many bytes a unitless memory value is, and fixes it to the mebibytes
+/// it was meant as; a request above such a limit is not "fixed" by lowering the request
+/// to a few bytes (KP502 then has no fix), and a zero request is not flagged.
+#[test]
+fn memory_without_a_unit_is_bytes_and_is_fixed_to_mebibytes() {
+    let mut d = baseline();
+    api(&mut d).resources.memory_request = Some("8Mi".into());
+    api(&mut d).resources.memory_limit = Some("12".into());
+    let env = "prod";
+    let found = validate(&d, env);
+    let kp505: Vec<&Finding> = found.iter().filter(|f| f.code == "KP505").collect();
+    assert_eq!(kp505.len(), 1, "{found:#?}");
+    assert_eq!(
+        kp505[0].message,
+        "memory limit `12` is 12 bytes: no container runs on that; meant 12Mi?"
+    );
+    let fix = kp505[0].fix.clone().unwrap();
+    assert_eq!(fix.label, "Use 12Mi");
+    let kp502 = found
+        .iter()
+        .find(|f| f.code == "KP502")
+        .expect("256Mi above 12");
+    assert!(kp502.fix.is_none(), "no fix that requests 12 bytes");
+    d.apply(fix.edit).unwrap();
+    let found = validate(&d, env);
+    assert!(
+        !found.iter().any(|f| f.code == "KP505" || f.code == "KP502"),
+        "{found:#?}"
+    );
+    api(&mut d).resources.memory_request = Some("400m".into());
+    let kp505: Vec<String> = (validate(&d, env).into_iter())
+        .filter(|f| f.code == "KP505")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        kp505,
+        ["memory request `400m` is 0.4 bytes, less than one: no container runs on that; meant 400Mi?"]
+    );
+    api(&mut d).resources.memory_request = Some("0".into());
+    assert!(!validate(&d, env).iter().any(|f| f.code == "KP505"));
 }
