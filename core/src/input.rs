@@ -15,7 +15,9 @@ pub enum FieldKind {
     /// Text kept exactly as typed, spaces and line breaks at its ends included (a
     /// ConfigMap value: a config file ends with its newline).
     Verbatim,
-    /// [`FieldKind::Verbatim`] that is `None` when empty.
+    /// [`FieldKind::Verbatim`] that is `None` when empty or only blanks: an
+    /// environment's own ConfigMap value, where a stray Enter in the empty box would
+    /// otherwise replace the whole file with a line break.
     OptionalVerbatim,
     /// A whole number.
     Count,
@@ -141,7 +143,11 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         }
         FieldKind::Text => Ok(json!(text)),
         FieldKind::Verbatim => Ok(json!(raw)),
-        FieldKind::OptionalVerbatim => Ok(if raw.is_empty() { Value::Null } else { json!(raw) }),
+        FieldKind::OptionalVerbatim => Ok(if raw.trim().is_empty() {
+            Value::Null
+        } else {
+            json!(raw)
+        }),
         FieldKind::OptionalText => Ok(if text.is_empty() { Value::Null } else { json!(text) }),
         FieldKind::Count => count(text).map(|n| json!(n)),
         FieldKind::OptionalCount if text.is_empty() => Ok(Value::Null),
@@ -301,7 +307,12 @@ mod tests {
         assert_eq!(parse(FieldKind::OptionalVerbatim, "").unwrap(), Value::Null);
         assert_eq!(
             parse(FieldKind::OptionalVerbatim, " \n").unwrap(),
-            json!(" \n")
+            Value::Null,
+            "only blanks: no value of its own, not a file emptied"
+        );
+        assert_eq!(
+            parse(FieldKind::OptionalVerbatim, "level: debug\n").unwrap(),
+            json!("level: debug\n")
         );
         assert_eq!(parse(FieldKind::Text, " a \n").unwrap(), json!("a"));
     }
