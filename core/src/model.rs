@@ -381,6 +381,11 @@ pub struct Environment {
     /// Whether the bundle creates the Namespace object (off for imported manifests that
     /// did not, so that import then export stays the same).
     pub create_namespace: bool,
+    /// Objects are written without `metadata.namespace`, as an imported input that named
+    /// none wrote them (`kubectl apply -n` gives them theirs), new ones included;
+    /// `namespace` still says where they run, for addresses and policies.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub namespace_unwritten: bool,
     /// Per-service overrides, keyed by service id.
     pub overrides: BTreeMap<ServiceId, Override>,
     /// What an imported Namespace object had beyond the model (see [`Residual`]).
@@ -503,6 +508,7 @@ impl Default for Environment {
             default_deny: false,
             hosts_services: true,
             create_namespace: true,
+            namespace_unwritten: false,
             overrides: BTreeMap::new(),
             residual: None,
             argocd_sync: ArgoSync::default(),

@@ -989,6 +989,60 @@ spec:
     );
 }
 
+/// An input that names no namespace (a chart rendered for `kubectl apply -n`) comes back
+/// without one, and so does what the design adds to it afterwards: a Secret KP609's fix
+/// makes, a new service's objects, also after a link. An input that names one keeps it.
+#[test]
+fn what_is_added_to_an_input_without_namespaces_names_none_either() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payments
+spec:
+  selector:
+    matchLabels: {app: payments}
+  template:
+    metadata:
+      labels: {app: payments}
+    spec:
+      containers:
+        - name: payments
+          image: ghcr.io/acme/payments:1.0.0
+          env:
+            - name: DB_PASSWORD
+              value: hunter2
+";
+    let mut d = import::kubernetes(input).design;
+    let env = d.environments[0].name.clone();
+    let fix = (validate(&d, &env).into_iter())
+        .find(|f| f.code == "KP609")
+        .and_then(|f| f.fix)
+        .expect("KP609's fix");
+    d.apply(fix.edit).unwrap();
+    let mut extra = d.services[0].clone();
+    extra.name = "ledger".into();
+    d.apply(Edit::AddService(Box::new(extra))).unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let objects = render(&d, &env).objects;
+    let named: Vec<String> = (objects.iter())
+        .filter(|o| o.to_json()["metadata"].get("namespace").is_some())
+        .map(|o| format!("{} {}", o.kind(), o.name()))
+        .collect();
+    assert!(named.is_empty(), "{named:?}");
+    let kinds: Vec<&str> = objects.iter().map(|o| o.kind()).collect();
+    assert!(kinds.contains(&"Secret") && kinds.iter().filter(|k| **k == "Deployment").count() == 2);
+    // Named in the input: every object, new ones included, names it.
+    let named_input = input.replace(
+        "  name: payments\nspec:",
+        "  name: payments\n  namespace: shop\nspec:",
+    );
+    let d = import::kubernetes(&named_input).design;
+    let objects = render(&d, "shop").objects;
+    assert!(objects
+        .iter()
+        .all(|o| o.to_json()["metadata"]["namespace"] == "shop"));
+}
+
 #[test]
 fn reports_of_several_files_name_the_file_and_its_own_lines() {
     let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";

@@ -560,6 +560,10 @@ fn build(
     let namespace = main_namespace(&objects);
     d.environments[0].namespace = namespace.clone();
     d.environments[0].name = namespace.clone();
+    // An input that names no namespace anywhere is applied with `-n`: what the design
+    // writes for it (a Secret a fix adds, a new service) names none either.
+    d.environments[0].namespace_unwritten =
+        !objects.is_empty() && (objects.iter()).all(|(_, o)| o.metadata().namespace.is_none());
     // The design is named after the system its objects say they are part of, else the
     // release that installed them (Helm's instance label), else their namespace unless
     // that is `default` (a paste that names none), else its first service (below).

@@ -726,7 +726,7 @@ impl Renderer<'_> {
         l.extend(self.common_labels());
         ObjectMeta {
             name: Some(name.to_string()),
-            namespace: Some(self.env.namespace.clone()),
+            namespace: (!self.env.namespace_unwritten).then(|| self.env.namespace.clone()),
             labels: Some(l),
             ..Default::default()
         }
