@@ -403,7 +403,13 @@ fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option
         key: var.to_string(),
     };
     edits.push(set(svc(s, &format!("{at}/value")), json!(value)));
-    batch_fix(format!("Read it from Secret `{}`", secret.name), edits)
+    batch_fix(
+        format!(
+            "Read it from Secret `{}` (its value leaves the design: set it in the cluster)",
+            secret.name
+        ),
+        edits,
+    )
 }
 
 /// KP601 to KP608: the pod and main container security context, the service account

@@ -385,7 +385,12 @@ stringData:
             panic!("one literal secret");
         };
         let fix = finding.fix.clone().expect("a fix");
-        assert_eq!(fix.label, format!("Read it from Secret `{secret}`"));
+        assert_eq!(
+            fix.label,
+            format!(
+            "Read it from Secret `{secret}` (its value leaves the design: set it in the cluster)"
+        )
+        );
         d.apply(fix.edit).unwrap();
         let d = link::decode(&link::encode(&d)).unwrap();
         assert!(findings_of(&d, &env, "KP609").is_empty());
