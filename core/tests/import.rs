@@ -800,7 +800,9 @@ spec:
     let imported = import::kubernetes(&text);
     let summary = imported.summary();
     assert!(
-        summary.starts_with("1 document could not be read (invalid YAML at line 29: "),
+        summary.starts_with(
+            "1 document could not be read (Deployment `orders-api`: invalid YAML at line 29: "
+        ),
         "{summary}"
     );
     assert!(
@@ -808,8 +810,24 @@ spec:
         "{summary}"
     );
     // What stayed whole says what it is missing.
+    // Only what reads as a kind and a name is taken from a broken document's lines.
+    let odd = import::kubernetes("kind: [broken\nmetadata:\n  name: {{ .Release.Name }}\n");
+    assert_eq!(
+        (
+            odd.documents[0].kind.as_str(),
+            odd.documents[0].name.as_str()
+        ),
+        ("", "")
+    );
+    let broken = &imported.documents[1];
+    assert!(broken.unreadable);
+    assert_eq!(
+        (broken.kind.as_str(), broken.name.as_str()),
+        ("Deployment", "orders-api"),
+        "as its lines say"
+    );
     let reasons: Vec<(&str, &Outcome)> = (imported.documents.iter())
-        .filter(|d| !d.kind.is_empty())
+        .filter(|d| !d.unreadable)
         .map(|d| (d.kind.as_str(), &d.outcome))
         .collect();
     assert_eq!(
@@ -836,13 +854,13 @@ spec:
     let summary = import::kubernetes_files(files).summary();
     assert!(
         summary
-            .starts_with("1 document could not be read (`orders.yaml`: invalid YAML at line 29: "),
+            .starts_with("1 document could not be read (`orders.yaml`, Deployment `orders-api`: invalid YAML at line 29: "),
         "{summary}"
     );
     let two_broken = format!("{text}---\n{deployment}");
     let summary = import::kubernetes(&two_broken).summary();
     assert!(
-        summary.starts_with("2 documents could not be read (the first, invalid YAML at line 29: "),
+        summary.starts_with("2 documents could not be read (the first, Deployment `orders-api`: invalid YAML at line 29: "),
         "{summary}"
     );
     assert!(summary.contains("fix them and check again; until then, what belongs with them"));

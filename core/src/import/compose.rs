@@ -44,6 +44,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         outcome: Outcome::Skipped(reason),
         note: None,
         file: String::new(),
+        unreadable: true,
     };
     if text.len() > crate::import::MAX_INPUT_BYTES {
         documents.push(skipped("the file is larger than 16 MiB".into()));
@@ -195,6 +196,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 outcome: Outcome::Skipped(e.to_string()),
                 note: None,
                 file: String::new(),
+                unreadable: false,
             }),
         }
         notes.insert(compose_name.clone(), list);
@@ -244,6 +246,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             outcome: Outcome::Imported,
             note: Some(note.join("; ")),
             file: String::new(),
+            unreadable: false,
         });
     }
     // Edges the extension names, on the port it names.
@@ -332,6 +335,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             outcome: Outcome::Imported,
             note,
             file: String::new(),
+            unreadable: false,
         });
     }
     order::sort_by_key(&mut documents, |d| d.line);

@@ -71,6 +71,10 @@ pub struct DocumentReport {
     /// Something the user should know besides (e.g. a removed API version upgraded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// It could not be read at all (invalid YAML, an input too large): its kind and name,
+    /// if any, are what its lines seem to say.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 /// The result of an import: always a design (possibly empty) and a report per document.
@@ -183,7 +187,7 @@ pub fn one_object(text: &str) -> Result<Value, String> {
 /// Whether a document is one the import could not read at all (invalid YAML, an input
 /// too large), rather than one it read and left out.
 pub fn is_unreadable(d: &DocumentReport) -> bool {
-    d.kind.is_empty() && matches!(d.outcome, Outcome::Skipped(_))
+    d.unreadable
 }
 
 /// The import summaries' first sentence when some documents could not be read: which,
@@ -196,9 +200,19 @@ pub fn unreadable<'d>(documents: impl IntoIterator<Item = &'d DocumentReport>) -
     let Outcome::Skipped(why) = &first.outcome else {
         unreachable!("unreadable documents are skipped")
     };
-    let at = match first.file.as_str() {
-        "" => String::new(),
-        file => format!("`{file}`: "),
+    // Where, and what it seems to be: "`prod.yaml`, Deployment `api`: ".
+    let mut at: Vec<String> = Vec::new();
+    if !first.file.is_empty() {
+        at.push(format!("`{}`", first.file));
+    }
+    match (first.kind.as_str(), first.name.as_str()) {
+        ("", _) => {}
+        (kind, "") => at.push(kind.to_string()),
+        (kind, name) => at.push(format!("{kind} `{name}`")),
+    }
+    let at = match at.is_empty() {
+        true => String::new(),
+        false => format!("{}: ", at.join(", ")),
     };
     Some(format!(
         "{} could not be read ({}{at}{why}): fix {} and check again; until then, what \
@@ -277,15 +291,17 @@ impl Inputs {
     }
 }
 
-/// A document that could not be read.
-fn skipped(file: &str, line: usize, reason: String) -> DocumentReport {
+/// A document that could not be read, named as its lines seem to name it (`text`).
+fn skipped(file: &str, line: usize, text: &str, reason: String) -> DocumentReport {
+    let (kind, name) = parse::seeming_identity(text);
     DocumentReport {
         file: file.to_string(),
         line,
-        kind: String::new(),
-        name: String::new(),
+        kind,
+        name,
         outcome: Outcome::Skipped(reason),
         note: None,
+        unreadable: true,
     }
 }
 
@@ -301,6 +317,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
         documents.push(skipped(
             files.first().map_or("", |(n, _)| n),
             1,
+            "",
             format!(
                 "the input is {} MiB; Kubeprint imports at most {} MiB at once",
                 size / (1024 * 1024),
@@ -325,7 +342,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                 Ok(Some(json)) => json,
                 Ok(None) => continue,
                 Err(reason) => {
-                    documents.push(skipped(file, line, reason));
+                    documents.push(skipped(file, line, doc.text, reason));
                     continue;
                 }
             };
@@ -347,6 +364,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                         name: String::new(),
                         outcome: Outcome::Skipped(reason),
                         note: None,
+                        unreadable: false,
                     });
                     continue;
                 }
@@ -368,6 +386,7 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                     name: o.name().to_string(),
                     outcome,
                     note: note.clone(),
+                    unreadable: false,
                 };
                 match (outcome, hint) {
                     (Outcome::Kept(reason), Some(hint)) => {

@@ -118,6 +118,38 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
     Ok(Some(json))
 }
 
+/// The kind and name a document's lines seem to give it, for a document that could not
+/// be read as YAML: a top-level `kind:`, and the `name:` under a top-level `metadata:`.
+/// Empty where they do not say.
+pub fn seeming_identity(text: &str) -> (String, String) {
+    let value = |v: &str| v.trim().trim_matches(['"', '\'']).to_string();
+    let (mut kind, mut name) = (String::new(), String::new());
+    let mut in_metadata = false;
+    for line in text.lines() {
+        let top = !line.starts_with([' ', '\t']);
+        if top {
+            in_metadata = line.trim_end() == "metadata:";
+            if let Some(v) = line.strip_prefix("kind:") {
+                kind = value(v);
+            }
+        } else if in_metadata && name.is_empty() {
+            if let Some(v) = line.trim_start().strip_prefix("name:") {
+                // Only metadata's own name, not one nested deeper (labels have none).
+                let indent = line.len() - line.trim_start().len();
+                if indent <= 4 {
+                    name = value(v);
+                }
+            }
+        }
+    }
+    // Only what reads as a kind and a name (not `[broken`, not a template).
+    let plain = |s: String, ok: fn(char) -> bool| if s.chars().all(ok) { s } else { String::new() };
+    (
+        plain(kind, |c| c.is_ascii_alphanumeric()),
+        plain(name, |c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+    )
+}
+
 /// If a document that could not be read contains `{{` or `}}`, it is most likely a Helm
 /// template that was not rendered: say so, with the line. (A document that reads as
 /// YAML is never called a template: `{{ $value }}` in a Prometheus rule or an annotation
