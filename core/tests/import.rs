@@ -604,10 +604,13 @@ fn helm_braces_in_values_that_parse_are_text_not_a_template() {
         !imported
             .documents
             .iter()
-            .any(|d| matches!(&d.outcome, Outcome::Skipped(m) if m.contains("Helm"))),
+            .any(|d| matches!(&d.outcome, Outcome::Skipped(m) if m.contains("Helm template"))),
         "{:#?}",
         imported.documents
     );
+    // Its test Pod is left out: Helm runs it on `helm test` only.
+    assert!(imported.documents.iter().any(|d| d.kind == "Pod"
+        && matches!(&d.outcome, Outcome::Skipped(m) if m.starts_with("a Helm test hook"))));
     let out = rendered(&imported);
     let pod = &out[&("Deployment".to_string(), "payments-ledger".to_string())]["spec"]["template"];
     assert_eq!(
@@ -1059,6 +1062,70 @@ spec:
     assert!(objects
         .iter()
         .all(|o| o.to_json()["metadata"]["namespace"] == "shop"));
+}
+
+/// `helm template` prints a chart's test Pod; Helm only runs it on `helm test`. It is
+/// left out with why (applied with the rest it would run as an ordinary Pod), while a
+/// hook that is part of an install (a migration Job) is kept whole.
+#[test]
+fn a_helm_test_hook_is_left_out_and_an_install_hook_kept() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: payments-test-connection
+  annotations:
+    \"helm.sh/hook\": test
+spec:
+  restartPolicy: Never
+  containers:
+    - name: wget
+      image: busybox:1.36
+      command: [wget, payments:8080]
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: payments-migrate
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: ghcr.io/acme/payments:1.0.0
+          args: [migrate]
+";
+    let imported = import::kubernetes(text);
+    let test = &imported.documents[0];
+    assert_eq!(
+        (test.kind.as_str(), test.name.as_str()),
+        ("Pod", "payments-test-connection")
+    );
+    assert!(
+        matches!(&test.outcome, Outcome::Skipped(m) if m.starts_with("a Helm test hook (`helm.sh/hook: test`)") && m.contains("ordinary Pod")),
+        "{:?}",
+        test.outcome
+    );
+    assert!(!test.unreadable, "it was read, and left out");
+    assert_ne!(
+        imported.documents[1].outcome,
+        Outcome::Skipped(String::new())
+    );
+    assert!(!matches!(
+        imported.documents[1].outcome,
+        Outcome::Skipped(_)
+    ));
+    let env = imported.design.environments[0].name.clone();
+    let kinds: Vec<String> = (render(&imported.design, &env).objects.iter())
+        .map(|o| o.kind().to_string())
+        .collect();
+    assert!(
+        !kinds.contains(&"Pod".to_string()) && kinds.contains(&"Job".to_string()),
+        "{kinds:?}"
+    );
+    assert!(!imported.summary().contains("could not be read"));
 }
 
 #[test]

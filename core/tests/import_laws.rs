@@ -93,6 +93,11 @@ fn expected(imported: &Import, text: &str) -> BTreeMap<Key, Value> {
             vec![v]
         };
         for mut item in items {
+            // A Helm test hook is left out (it runs on `helm test` only).
+            let hook = item["metadata"]["annotations"]["helm.sh/hook"].as_str();
+            if hook.is_some_and(|h| h.split(',').any(|h| h.trim().starts_with("test"))) {
+                continue;
+            }
             if item["kind"] == "Secret" {
                 item = without_secret_values(item);
             }
@@ -104,11 +109,10 @@ fn expected(imported: &Import, text: &str) -> BTreeMap<Key, Value> {
     // Objects without a namespace are rendered into the design's namespace only if the
     // input had none: both sides agree on that, so nothing to adjust. Report sanity:
     assert!(
-        imported
-            .documents
-            .iter()
-            .all(|d| !matches!(d.outcome, Outcome::Skipped(_))),
-        "nothing of the corpus is skipped: {:#?}",
+        (imported.documents.iter()).all(
+            |d| !matches!(&d.outcome, Outcome::Skipped(m) if !m.starts_with("a Helm test hook"))
+        ),
+        "nothing of the corpus is skipped but Helm's tests: {:#?}",
         imported.documents
     );
     out
@@ -146,11 +150,7 @@ fn every_object_comes_back_exactly_after_import_and_after_a_link() {
             // is checked there once the parser accepts it.
         }
         let imported = import::kubernetes(&text);
-        if imported
-            .documents
-            .iter()
-            .any(|d| matches!(d.outcome, Outcome::Skipped(_)))
-        {
+        if imported.documents.iter().any(|d| d.unreadable) {
             // A document the parser cannot read yet is reported, never silently lost.
             eprintln!("{name}: skipped documents: {:?}", imported.documents);
             continue;

@@ -356,12 +356,15 @@ fn parse_and_build(files: Vec<(String, Cow<'_, str>)>) -> (Import, Inputs) {
                 json => vec![json],
             };
             for item in items {
-                if let Some(reason) = unnamed(&item) {
+                if let Some(reason) = unnamed(&item).or_else(|| helm_test(&item)) {
                     documents.push(DocumentReport {
                         file: file.to_string(),
                         line,
                         kind: item["kind"].as_str().unwrap_or_default().to_string(),
-                        name: String::new(),
+                        name: item["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
                         outcome: Outcome::Skipped(reason),
                         note: None,
                         unreadable: false,
@@ -438,6 +441,22 @@ fn unnamed(item: &Value) -> Option<String> {
             "it has no `metadata.name`, and Kubernetes refuses an object without one (was the text cut short?): give it a name and import again".to_string()
         },
     )
+}
+
+/// Why an object is left out although it reads: a Helm test hook (`helm.sh/hook: test`),
+/// which `helm template` prints but `helm install` never applies (it runs on `helm
+/// test`); kept whole, `kubectl apply` would run it as an ordinary Pod or Job.
+fn helm_test(item: &Value) -> Option<String> {
+    let hook = item["metadata"]["annotations"]["helm.sh/hook"].as_str()?;
+    let test = hook
+        .split(',')
+        .map(str::trim)
+        .find(|h| h.starts_with("test"))?;
+    Some(format!(
+        "a Helm test hook (`helm.sh/hook: {test}`): Helm runs it on `helm test`, never as part of \
+         the release, and applied with the rest it would run as an ordinary {}; left out",
+        item["kind"].as_str().unwrap_or("object")
+    ))
 }
 
 /// The object in one input document: typed where the model knows its kind, else kept
