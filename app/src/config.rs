@@ -490,6 +490,15 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
         text.set(yaml.unwrap_or_default());
         error.set(None);
         open.set(true);
+        // The text to edit takes the focus (Enter on the button opens it for typing).
+        let (k, n) = id.get_value();
+        request_animation_frame(move || {
+            crate::modal::focus_selector(&format!("textarea[data-testid=\"kept-{k}-{n}-yaml\"]"))
+        });
+    };
+    let close = move || {
+        error.set(None);
+        open.set(false);
     };
     // Replaced (or removed, with `None`): the design refuses what Kubernetes would.
     let replace = move |with: Option<Value>| {
@@ -536,6 +545,19 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
             app.notice.set(Some(format!(
                 "Removed {kind} `{name}`: Ctrl+Z brings it back"
             )));
+            // The focus goes to its kind's group, or the section once the kind is gone.
+            request_animation_frame(move || {
+                let group = format!("[data-testid=\"kept-{kind}\"] summary");
+                let found = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(&group).ok().flatten())
+                    .is_some();
+                crate::modal::focus_selector(if found {
+                    &group
+                } else {
+                    "[data-testid=\"kept-objects\"] summary"
+                });
+            });
         }
     };
     let editor = {
@@ -559,13 +581,13 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
                                     apply();
                                 } else if ev.key() == "Escape" {
                                     ev.prevent_default();
-                                    open.set(false);
+                                    close();
                                 }
                             }
                         ></textarea>
                         <div class="kept-row">
                             <button data-testid=format!("{testid}-apply") title="Ctrl+Enter" prop:disabled=move || reading.get() on:click=move |_| apply()>"Apply"</button>
-                            <button data-testid=format!("{testid}-cancel") title="Escape" on:click=move |_| open.set(false)>"Cancel"</button>
+                            <button data-testid=format!("{testid}-cancel") title="Escape" on:click=move |_| close()>"Cancel"</button>
                         </div>
                         <p class="error" role="alert" data-testid=format!("{testid}-error")>{move || error.get().map(|m| crate::prose::prose(&m))}</p>
                     </div>

@@ -2213,6 +2213,11 @@ rules:
     .await;
     let at = "kept-NetworkPolicy-checkout-allow";
     page.click(&format!("{at}-edit")).await;
+    let editor = format!("{at}-yaml");
+    page.wait_until("the YAML to take the focus", async |p| {
+        (p.focused().await == editor).then(String::new)
+    })
+    .await;
     let yaml = page.value(&format!("{at}-yaml")).await;
     assert!(
         yaml.contains("name: checkout-allow") && yaml.contains("port: 8080"),
@@ -2267,6 +2272,12 @@ rules:
     page.wait_text("yaml", "no Role", |t| !t.contains("kind: Role"))
         .await;
     assert!(!page.present("kept-Role").await, "no Role left to list");
+    let focus = js(&page, "return document.activeElement.tagName").await;
+    assert_eq!(
+        focus,
+        json!("SUMMARY"),
+        "the focus stays in the list, not on the page"
+    );
     assert_eq!(
         page.value(&format!("{at}-yaml")).await,
         draft,
