@@ -2272,12 +2272,14 @@ rules:
     page.wait_text("yaml", "no Role", |t| !t.contains("kind: Role"))
         .await;
     assert!(!page.present("kept-Role").await, "no Role left to list");
-    let focus = js(&page, "return document.activeElement.tagName").await;
-    assert_eq!(
-        focus,
-        json!("SUMMARY"),
-        "the focus stays in the list, not on the page"
-    );
+    page.wait_until(
+        "the focus to stay in the list, not on the page",
+        async |p| {
+            let tag = js(p, "return document.activeElement.tagName").await;
+            (tag == json!("SUMMARY")).then(String::new)
+        },
+    )
+    .await;
     assert_eq!(
         page.value(&format!("{at}-yaml")).await,
         draft,
