@@ -431,13 +431,19 @@ fn KeptObjects() -> impl IntoView {
                     {
                         let open = RwSignal::new(false);
                         let testid = format!("kept-{kind}");
-                        // A finding about one of them (shown from the findings) opens its kind.
+                        // A finding about one of them (shown from the findings) opens its
+                        // kind, scrolled into view.
                         let wanted = kind.clone();
+                        let group = NodeRef::<leptos::html::Details>::new();
                         Effect::new(move |_| {
-                            if let Some(FieldPath { target: Target::Object { kind, .. }, .. }) = app.focus.get() {
-                                if kind == wanted {
-                                    open.set(true);
-                                }
+                            if app.kept_kind.read().as_deref() == Some(wanted.as_str()) {
+                                app.kept_kind.set(None);
+                                open.set(true);
+                                request_animation_frame(move || {
+                                    if let Some(el) = group.get_untracked() {
+                                        el.scroll_into_view();
+                                    }
+                                });
                             }
                         });
                         let names = {
@@ -446,7 +452,7 @@ fn KeptObjects() -> impl IntoView {
                         };
                         let each_kind = StoredValue::new(kind.clone());
                         view! {
-                            <details data-testid=testid prop:open=move || open.get() on:toggle=move |ev| {
+                            <details data-testid=testid node_ref=group prop:open=move || open.get() on:toggle=move |ev| {
                                 use wasm_bindgen::JsCast;
                                 let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
                                 open.set(details.is_some_and(|d| d.open()));

@@ -129,9 +129,11 @@ fn show_field(path: &FieldPath) {
             }
         }
         Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
-        // An object kept whole is edited on the config page, where such objects are listed.
-        Target::ConfigMap(_) | Target::Secret(_) | Target::Object { .. } => {
-            app.side.set(Side::Config)
+        Target::ConfigMap(_) | Target::Secret(_) => app.side.set(Side::Config),
+        // An object kept whole is edited on the config page, in its kind's group.
+        Target::Object { kind, .. } => {
+            app.kept_kind.set(Some(kind.clone()));
+            app.side.set(Side::Config);
         }
     }
     app.focus.set(Some(path.clone()));

@@ -82,6 +82,9 @@ pub struct AppState {
     pub reverted: RwSignal<u32>,
     /// Field to focus once the inspector shows it.
     pub focus: RwSignal<Option<FieldPath>>,
+    /// The kind of object kept whole a finding asked to show: the config page opens its
+    /// group (and clears this) once it is drawn.
+    pub kept_kind: RwSignal<Option<String>>,
     /// Bumped to ask the canvas to fit the whole design into view.
     pub fit: RwSignal<u32>,
     /// Bumped when another design is opened, so that what was drawn from the last one
@@ -174,6 +177,7 @@ impl AppState {
             notice: RwSignal::new(None),
             reverted: RwSignal::new(0),
             focus: RwSignal::new(None),
+            kept_kind: RwSignal::new(None),
             fit: RwSignal::new(0),
             opened: RwSignal::new(0),
             slot: RwSignal::new(slot),

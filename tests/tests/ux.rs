@@ -2188,6 +2188,15 @@ rules:
   - apiGroups: [coordination.k8s.io]
     resources: [leases]
     verbs: [get, create, update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: checkout-leases
+  namespace: shop
+subjects:
+  - {kind: ServiceAccount, name: checkout}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: checkout-leases}
 ";
     let mut design = import::kubernetes(manifests).design;
     // The Role is the environment's own (as an environments import leaves what one
@@ -2201,6 +2210,15 @@ rules:
     let page = Page::open_at("ux-kept", &url).await;
     page.wait_text("findings", "the closed port", |t| t.contains("KP722"))
         .await;
+    // A finding about an object kept whole (the RoleBinding's missing ServiceAccount)
+    // shows it: the config page, its kind's group open.
+    page.click_finding("KP717").await;
+    page.wait_until("the RoleBinding shown", async |p| {
+        p.present("kept-RoleBinding-checkout-leases")
+            .await
+            .then(String::new)
+    })
+    .await;
     page.click("open-config").await;
     page.wait_text("kept-objects", "the kept objects", |t| {
         t.contains("NetworkPolicy · 1") && t.contains("Role · 1")
