@@ -2287,7 +2287,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: checkout-leases
     let draft = yaml.replace("port: 8080", "port: 9090");
     set_text(&page, &format!("{at}-yaml"), &draft).await;
     page.click("kept-Role-checkout-leases-remove").await;
-    page.wait_text("yaml", "no Role", |t| !t.contains("kind: Role"))
+    page.wait_text("yaml", "no Role", |t| !t.contains("\nkind: Role\n"))
         .await;
     assert!(!page.present("kept-Role").await, "no Role left to list");
     page.wait_until(
@@ -2308,7 +2308,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: checkout-leases
     })
     .await;
     page.click("undo").await;
-    page.wait_text("yaml", "the Role back", |t| t.contains("kind: Role"))
+    page.wait_text("yaml", "the Role back", |t| t.contains("\nkind: Role\n"))
         .await;
     page.close().await;
 }
