@@ -486,6 +486,7 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
     let reading = RwSignal::new(false);
     let id = StoredValue::new((kind.clone(), name.clone()));
     let testid = format!("kept-{kind}-{name}");
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
     let edit = move |_| {
         let (k, n) = id.get_value();
         let yaml = app.documents.with_untracked(|docs| {
@@ -497,9 +498,10 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
         error.set(None);
         open.set(true);
         // The text to edit takes the focus (Enter on the button opens it for typing).
-        let (k, n) = id.get_value();
         request_animation_frame(move || {
-            crate::modal::focus_selector(&format!("textarea[data-testid=\"kept-{k}-{n}-yaml\"]"))
+            if let Some(el) = textarea.get_untracked() {
+                let _ = el.focus();
+            }
         });
     };
     let close = move || {
@@ -554,15 +556,7 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
             // The focus goes to its kind's group, or the section once the kind is gone.
             request_animation_frame(move || {
                 let group = format!("[data-testid=\"kept-{kind}\"] summary");
-                let found = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector(&group).ok().flatten())
-                    .is_some();
-                crate::modal::focus_selector(if found {
-                    &group
-                } else {
-                    "[data-testid=\"kept-objects\"] summary"
-                });
+                crate::modal::focus_first(&[&group, "[data-testid=\"kept-objects\"] summary"])
             });
         }
     };
@@ -574,6 +568,7 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
                 view! {
                     <div class="kept-editor">
                         <textarea
+                            node_ref=textarea
                             data-testid=format!("{testid}-yaml")
                             aria-label=format!("YAML of {kind} {name}")
                             spellcheck="false"

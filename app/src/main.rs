@@ -208,12 +208,7 @@ fn Header() -> impl IntoView {
                 // Into the page, whose fields are far from the top bar in Tab order: its
                 // first value, else (no key yet) its first field.
                 request_animation_frame(|| {
-                    let first_value = ".config-page .config-key textarea";
-                    let found = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.query_selector(first_value).ok().flatten())
-                        .is_some();
-                    modal::focus_selector(if found { first_value } else { ".config-page .sections input" });
+                    modal::focus_first(&[".config-page .config-key textarea", ".config-page .sections input"])
                 });
             }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>

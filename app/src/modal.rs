@@ -110,7 +110,15 @@ pub fn focus(el: &web_sys::Element) {
 
 /// Focus the first element `selector` finds, if any.
 pub fn focus_selector(selector: &str) {
-    if let Some(el) = document().and_then(|d| d.query_selector(selector).ok().flatten()) {
+    focus_first(&[selector]);
+}
+
+/// Focus the element the first selector that finds one finds: a place, then where to go
+/// when it is not there.
+pub fn focus_first(selectors: &[&str]) {
+    let doc = document();
+    let found = (selectors.iter()).find_map(|s| doc.as_ref()?.query_selector(s).ok().flatten());
+    if let Some(el) = found {
         focus(&el);
     }
 }

@@ -262,7 +262,7 @@ pub fn ImportDialog() -> impl IntoView {
     });
     // Some documents could not be read: the summary, which says so first, is a warning.
     let unreadable = Memo::new(move |_| {
-        let any = |docs: &[import::DocumentReport]| docs.iter().any(import::is_unreadable);
+        let any = |docs: &[import::DocumentReport]| docs.iter().any(|d| d.unreadable);
         if envs_mode.get() {
             env_result.with(|r| {
                 (r.iter()).any(|r| r.import.environments.iter().any(|e| any(&e.documents)))

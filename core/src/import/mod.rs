@@ -184,18 +184,11 @@ pub fn one_object(text: &str) -> Result<Value, String> {
     }
 }
 
-/// Whether a document is one the import could not read at all (invalid YAML, an input
-/// too large), rather than one it read and left out.
-pub fn is_unreadable(d: &DocumentReport) -> bool {
-    d.unreadable
-}
-
 /// The import summaries' first sentence when some documents could not be read: which,
 /// and that what belongs with them (a Deployment's Service, HPA, PDB) is kept whole or
 /// missing until they are fixed. `None` when every document was read.
 pub fn unreadable<'d>(documents: impl IntoIterator<Item = &'d DocumentReport>) -> Option<String> {
-    let unreadable: Vec<&DocumentReport> =
-        documents.into_iter().filter(|d| is_unreadable(d)).collect();
+    let unreadable: Vec<&DocumentReport> = documents.into_iter().filter(|d| d.unreadable).collect();
     let first = unreadable.first()?;
     let Outcome::Skipped(why) = &first.outcome else {
         unreachable!("unreadable documents are skipped")
@@ -214,20 +207,14 @@ pub fn unreadable<'d>(documents: impl IntoIterator<Item = &'d DocumentReport>) -
         true => String::new(),
         false => format!("{}: ", at.join(", ")),
     };
+    let (first, it) = match unreadable.len() {
+        1 => ("", "it"),
+        _ => ("the first, ", "them"),
+    };
     Some(format!(
-        "{} could not be read ({}{at}{why}): fix {} and check again; until then, what \
-         belongs with {} is kept whole or missing. ",
-        match unreadable.len() {
-            1 => "1 document".to_string(),
-            n => format!("{n} documents"),
-        },
-        if unreadable.len() > 1 {
-            "the first, "
-        } else {
-            ""
-        },
-        if unreadable.len() > 1 { "them" } else { "it" },
-        if unreadable.len() > 1 { "them" } else { "it" },
+        "{} could not be read ({first}{at}{why}): fix {it} and check again; until then, \
+         what belongs with {it} is kept whole or missing. ",
+        crate::words::counted(unreadable.len(), "document"),
     ))
 }
 

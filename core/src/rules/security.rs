@@ -374,25 +374,19 @@ fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option
         by_key.chain(whole)
     });
     let opaque = |c: &&SecretDef| matches!(c.kind.as_str(), "" | "Opaque");
-    let existing = read
-        .filter_map(|name| design.secrets.iter().find(|c| &c.name == name))
+    let own = format!("{}-secrets", s.name);
+    let existing = (read.filter_map(|name| design.secret(name)))
         .find(opaque)
-        .or_else(|| {
-            let own = format!("{}-secrets", s.name);
-            (design.secrets.iter().find(|c| c.name == own)).filter(opaque)
-        });
+        .or_else(|| design.secret(&own));
+    // `<service>-secrets` taken by a Secret of another type (TLS): no fix to offer.
+    if existing.is_some_and(|c| !opaque(&c)) {
+        return None;
+    }
     let mut secret = existing.cloned().unwrap_or_else(|| SecretDef {
-        name: format!("{}-secrets", s.name),
+        name: own,
         kind: "Opaque".into(),
         ..SecretDef::default()
     });
-    if design
-        .secrets
-        .iter()
-        .any(|c| c.name == secret.name && !opaque(&c))
-    {
-        return None;
-    }
     let mut edits = Vec::new();
     if !secret.keys.iter().any(|k| k == var) {
         secret.keys.push(var.to_string());
