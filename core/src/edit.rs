@@ -697,8 +697,14 @@ impl Design {
                     )));
                 }
             }
-            crate::names::dns1123_subdomain(text("/metadata/name"))
-                .map_err(|m| invalid(&format!("metadata.name {m}")))?;
+            // RBAC objects take any path segment (`system:aggregate-to-edit`); the
+            // others a DNS subdomain.
+            let rbac = text("/apiVersion").starts_with("rbac.authorization.k8s.io/");
+            let valid = match rbac {
+                true => crate::names::path_segment,
+                false => crate::names::dns1123_subdomain,
+            };
+            valid(text("/metadata/name")).map_err(|m| invalid(&format!("metadata.name {m}")))?;
         }
         let at = self.environments.iter().position(|e| e.name == env);
         let at = at.ok_or_else(|| EditError::NoSuchEnvironment(env.to_string()))?;

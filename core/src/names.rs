@@ -57,6 +57,15 @@ pub fn dns1123_subdomain(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Path segment name: RBAC objects (`system:aggregate-to-edit`), whose names only must
+/// not be `.` or `..` nor hold `/` or `%`.
+pub fn path_segment(s: &str) -> Result<(), String> {
+    if s.is_empty() || matches!(s, "." | "..") || s.contains(['/', '%']) {
+        return Err("must not be empty, `.` or `..`, nor hold '/' or '%'".into());
+    }
+    Ok(())
+}
+
 /// IANA service name: container port names. At most 15 of `[a-z0-9-]`, at least one
 /// letter, no '-' at either end and no "--".
 pub fn iana_svc_name(s: &str) -> Result<(), String> {

@@ -1635,6 +1635,13 @@ rules:
         refused("apiVersion: v1\nkind: Role\nmetadata: {name: Leader_Election}\n")
             .contains("metadata.name")
     );
+    // RBAC names are path segments, as the API server checks them: a colon is fine, a
+    // slash is not.
+    let rbac = |name: &str| {
+        format!("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: \"{name}\"}}\n")
+    };
+    assert!(replace(&rbac("orders:leader-election")).is_ok());
+    assert!(refused(&rbac("orders/leader")).contains("metadata.name must not"));
     // Taken: a verb added, the name changed, the namespace typed over stays the stored one.
     let role = "apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
