@@ -1052,6 +1052,24 @@ spec:
     assert!(named.is_empty(), "{named:?}");
     let kinds: Vec<&str> = objects.iter().map(|o| o.kind()).collect();
     assert!(kinds.contains(&"Secret") && kinds.iter().filter(|k| **k == "Deployment").count() == 2);
+    // The bundle's README says to name the namespace on the command line, as the input
+    // was meant to be applied.
+    let readme = |d: &Design| {
+        let files = kubeprint_core::export::bundle(d);
+        files
+            .into_iter()
+            .find(|f| f.path == "README.md")
+            .unwrap()
+            .contents
+    };
+    let text = readme(&d);
+    for command in [
+        format!("kubectl apply -k kustomize/overlays/{env} -n <namespace>"),
+        format!("kubectl apply -f rendered/{env}.yaml -n <namespace>"),
+    ] {
+        assert!(text.contains(&command), "{command}: {text}");
+    }
+    assert!(!text.contains("# namespace"), "{text}");
     // Named in the input: every object, new ones included, names it.
     let named_input = input.replace(
         "  name: payments\nspec:",

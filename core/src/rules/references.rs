@@ -16,7 +16,8 @@
 use super::catalog::*;
 use super::context::{svc, Ctx};
 use super::rendered::*;
-use super::Rule;
+use super::{Fix, Rule};
+use crate::edit::Edit;
 use crate::model::*;
 use crate::naming;
 use crate::selector::Selector;
@@ -68,14 +69,20 @@ impl Reporter<'_, '_, '_> {
         }
     }
 
-    fn report(&mut self, rule: &'static Rule, i: usize, pointer: &str, message: String) {
+    fn report(
+        &mut self,
+        rule: &'static Rule,
+        i: usize,
+        pointer: &str,
+        message: String,
+    ) -> &mut super::Finding {
         let e = &self.ix.objects[i];
         let path = self.ix.path(self.cx.design, e, pointer);
         let service = match e.owner {
             Owner::Service(id, _) => self.deployed.iter().find(|s| s.id == id),
             _ => None,
         };
-        self.cx.report(rule, service, path, message);
+        self.cx.report(rule, service, path, message)
     }
 
     /// Whether a namespace is one of the environment's; references elsewhere are not
@@ -250,7 +257,9 @@ impl Reporter<'_, '_, '_> {
                         .report(&INGRESS_ROUTE_CLAIMED_TWICE, Some(&s), path, message);
                 }
                 // A kept one (never swapped in: only an own one is).
-                None => self.report(&INGRESS_ROUTE_CLAIMED_TWICE, i, &at, message),
+                None => {
+                    self.report(&INGRESS_ROUTE_CLAIMED_TWICE, i, &at, message);
+                }
             }
         }
     }
@@ -508,51 +517,102 @@ impl Reporter<'_, '_, '_> {
         for (k, rule) in items(&e.json["spec"]["ingress"]) {
             for (j, port) in items(&rule["ports"]) {
                 let protocol = port["protocol"].as_str().unwrap_or("TCP");
-                let same = |d: &&(&str, i64, &str)| d.2 == protocol;
-                let (open, shown) = match &port["port"] {
-                    Value::String(name) => (
-                        declared.iter().filter(same).any(|d| d.0 == name),
-                        format!("port `{name}`"),
-                    ),
+                let shown = match &port["port"] {
+                    Value::String(name) => format!("port `{name}`"),
                     Value::Number(n) => {
                         let from = n.as_i64().unwrap_or_default();
-                        let to = port["endPort"].as_i64().unwrap_or(from);
-                        let shown = match to > from {
-                            true => format!("ports `{from}`-`{to}`"),
-                            false => format!("port `{from}`"),
-                        };
-                        (
-                            declared
-                                .iter()
-                                .filter(same)
-                                .any(|d| (from..=to).contains(&d.1)),
-                            shown,
-                        )
+                        match port["endPort"].as_i64().unwrap_or(from) {
+                            to if to > from => format!("ports `{from}`-`{to}`"),
+                            _ => format!("port `{from}`"),
+                        }
                     }
                     // No port: every port of the protocol.
                     _ => continue,
                 };
-                if !open {
-                    found.push((
-                        format!("/spec/ingress/{k}/ports/{j}/port"),
-                        format!(
-                            "{who} lets in {shown} ({protocol}) to `{selector}`, a port none of its containers declares (they declare {}): traffic to their ports stays blocked; declare that port, or change the policy",
-                            listed(&declared)
-                        ),
-                    ));
+                if declared.iter().any(|d| lets_in(port, d)) {
+                    continue;
                 }
+                let pointer = format!("/spec/ingress/{k}/ports/{j}");
+                found.push((
+                    format!("{pointer}/port"),
+                    self.open_port_fix(i, &pointer, port, &declared),
+                    format!(
+                        "{who} lets in {shown} ({protocol}) to `{selector}`, a port none of its containers declares (they declare {}): traffic to their ports stays blocked; declare that port, or change the policy",
+                        listed(&declared)
+                    ),
+                ));
             }
         }
-        for (pointer, message) in found {
-            match service {
+        for (pointer, fix, message) in found {
+            let finding = match service {
                 Some(s) => {
                     let at = svc(s, "/ports");
                     self.cx
-                        .report(&NETWORK_POLICY_PORT_CLOSED, Some(s), at, message);
+                        .report(&NETWORK_POLICY_PORT_CLOSED, Some(s), at, message)
                 }
                 None => self.report(&NETWORK_POLICY_PORT_CLOSED, i, &pointer, message),
-            }
+            };
+            finding.fix = fix;
         }
+    }
+
+    /// KP722's fix: the policy port at `pointer` (in rendered object `i`, kept whole)
+    /// let in the one port its pods declare that none of its ingress ports lets in yet:
+    /// by name where it named one and that port has a name, else by number. None when
+    /// that port is not one (the pods declare several the policy leaves closed) or the
+    /// object is not one the design keeps as written.
+    fn open_port_fix(
+        &self,
+        i: usize,
+        pointer: &str,
+        port: &Value,
+        declared: &[(&str, i64, &str)],
+    ) -> Option<Fix> {
+        let e = &self.ix.objects[i];
+        if !matches!(e.owner, Owner::Kept) {
+            return None;
+        }
+        let protocol = port["protocol"].as_str().unwrap_or("TCP");
+        let ports: Vec<&Value> = items(&e.json["spec"]["ingress"])
+            .flat_map(|(_, rule)| items(&rule["ports"]).map(|(_, p)| p))
+            .collect();
+        let mut closed: Vec<(&str, i64)> = (declared.iter())
+            .filter(|d| d.2 == protocol && !ports.iter().any(|p| lets_in(p, d)))
+            .map(|d| (d.0, d.1))
+            .collect();
+        closed.sort();
+        closed.dedup();
+        let [(name, number)] = closed[..] else {
+            return None;
+        };
+        let stored = (self.cx.design.kept_seen_in(self.cx.env))
+            .find(|k| k.kind() == e.kind && k.name() == e.name)?;
+        // The stored object is the one edited: the rendered one may carry what the
+        // environment adds (its namespace, its labels).
+        let mut with = stored.0.clone();
+        let at = with.pointer_mut(pointer)?;
+        if at["port"] != port["port"] {
+            return None;
+        }
+        let (value, shown) = match (&port["port"], name) {
+            (Value::String(_), name) if !name.is_empty() => {
+                (Value::from(name), format!("`{name}`"))
+            }
+            _ => (Value::from(number), format!("`{number}`")),
+        };
+        at["port"] = value;
+        if let Some(fields) = at.as_object_mut() {
+            fields.remove("endPort");
+        }
+        Some(Fix {
+            label: format!("Let in port {shown} instead"),
+            edit: Edit::ReplaceKept {
+                env: self.cx.env.name.clone(),
+                kind: e.kind.clone(),
+                name: e.name.clone(),
+                with: Some(with),
+            },
+        })
     }
 
     /// KP717 and KP718: a binding's ServiceAccount subjects and its role exist.
@@ -748,6 +808,21 @@ enum Term {
 enum PortWanted {
     Number(i64),
     Name(String),
+}
+
+/// Whether a NetworkPolicy's ingress port (`{port, endPort, protocol}`) lets in a port
+/// a container declares, `(name, number, protocol)`: by name, by number or range, or
+/// every port of the protocol when it names none.
+fn lets_in(port: &Value, (name, number, protocol): &(&str, i64, &str)) -> bool {
+    port["protocol"].as_str().unwrap_or("TCP") == *protocol
+        && match &port["port"] {
+            Value::String(named) => named == name,
+            Value::Number(n) => {
+                let from = n.as_i64().unwrap_or_default();
+                (from..=port["endPort"].as_i64().unwrap_or(from)).contains(number)
+            }
+            _ => true,
+        }
 }
 
 #[cfg(test)]

@@ -954,3 +954,64 @@ fn a_claim_on_a_services_own_ingress_points_at_its_host_and_path() {
     );
     assert!(f.message.contains("Ingress `legacy`"), "{}", f.message);
 }
+
+/// KP722's fix lets in the one port the pods declare that the policy leaves closed, by
+/// name where the policy named one; it offers nothing when that port is not one.
+#[test]
+fn a_closed_policy_port_is_fixed_only_when_one_port_is_left_closed() {
+    let fix = |ports: Value, extra_port: bool| {
+        let mut d = baseline();
+        if extra_port {
+            api(&mut d).ports.push(ContainerPort {
+                name: "metrics".into(),
+                port: 9090,
+                protocol: Protocol::TCP,
+            });
+        }
+        policy_letting_in(&mut d, ports);
+        let found = validate(&d, "prod");
+        let f = found.iter().find(|f| f.code == "KP722").expect("KP722");
+        f.fix.as_ref().map(|fix| {
+            let mut fixed = d.clone();
+            fixed.apply(fix.edit.clone()).unwrap();
+            let policy = (fixed.extra_objects.iter())
+                .find(|k| k.kind() == "NetworkPolicy")
+                .unwrap();
+            (
+                fix.label.clone(),
+                policy.0["spec"]["ingress"][0]["ports"].clone(),
+            )
+        })
+    };
+    assert_eq!(
+        fix(json!([{"port": 8081}]), false),
+        Some(("Let in port `8080` instead".into(), json!([{"port": 8080}])))
+    );
+    assert_eq!(
+        fix(json!([{"port": "web", "protocol": "TCP"}]), false),
+        Some((
+            "Let in port `http` instead".into(),
+            json!([{"port": "http", "protocol": "TCP"}])
+        ))
+    );
+    // A range short of the port becomes the port.
+    assert_eq!(
+        fix(json!([{"port": 8000, "endPort": 8079}]), false),
+        Some(("Let in port `8080` instead".into(), json!([{"port": 8080}])))
+    );
+    // Two ports closed: which one the policy meant is the user's call.
+    assert_eq!(fix(json!([{"port": 8081}]), true), None);
+    // One of the two already let in: the other is the one.
+    assert_eq!(
+        fix(json!([{"port": 8081}, {"port": "metrics"}]), true),
+        Some((
+            "Let in port `8080` instead".into(),
+            json!([{"port": 8080}, {"port": "metrics"}])
+        ))
+    );
+    // Of another protocol than any port the pods declare: nothing to let in.
+    assert_eq!(
+        fix(json!([{"port": "http", "protocol": "UDP"}]), false),
+        None
+    );
+}
