@@ -19,7 +19,7 @@ pub mod helm;
 pub use argo::{ArgoError, ArgoOptions};
 
 use crate::model::ArgoSource;
-use crate::model::Design;
+use crate::model::{Design, Environment};
 use crate::order::Collect;
 use crate::render::{render, Object};
 use crate::{file, yaml};
@@ -445,6 +445,12 @@ fn readme(design: &Design, options: &Options) -> String {
         design.name
     );
     let envs = &design.environments;
+    // The namespace a `kubectl apply` puts the environment in: its own, or, when its
+    // objects name none (as imported), the one the command names.
+    let into = |env: &Environment| match env.namespace_unwritten {
+        true => " -n <namespace>    # the objects name no namespace, as imported".to_string(),
+        false => format!("    # namespace {}", env.namespace),
+    };
     if options.kustomize {
         out.push_str(
             "\n## Kustomize: `kustomize/`\n\n\
@@ -453,8 +459,9 @@ fn readme(design: &Design, options: &Options) -> String {
         );
         for env in envs {
             out.push_str(&format!(
-                "    kubectl apply -k kustomize/overlays/{}    # namespace {}\n",
-                env.name, env.namespace
+                "    kubectl apply -k kustomize/overlays/{}{}\n",
+                env.name,
+                into(env)
             ));
         }
     }
@@ -465,8 +472,9 @@ fn readme(design: &Design, options: &Options) -> String {
     );
     for env in envs {
         out.push_str(&format!(
-            "    kubectl apply -f rendered/{}.yaml\n",
-            env.name
+            "    kubectl apply -f rendered/{}.yaml{}\n",
+            env.name,
+            into(env)
         ));
     }
     if options.helm {

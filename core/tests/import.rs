@@ -1080,6 +1080,12 @@ spec:
     assert!(objects
         .iter()
         .all(|o| o.to_json()["metadata"]["namespace"] == "shop"));
+    let text = readme(&d);
+    assert!(
+        text.contains("kubectl apply -k kustomize/overlays/shop    # namespace shop"),
+        "{text}"
+    );
+    assert!(!text.contains("<namespace>"), "{text}");
 }
 
 /// `helm template` prints a chart's test Pod; Helm only runs it on `helm test`. It is
@@ -1564,6 +1570,30 @@ spec:
     let f = found.iter().find(|f| f.code == "KP722").unwrap();
     assert_eq!(f.service.as_deref(), Some("checkout"));
     assert_eq!(f.path, FieldPath::service(id, "/ports"));
+
+    // Its fix lets in the port the pods declare now, in the policy as the design keeps
+    // it: only that port changes, and the finding is gone (after a link too).
+    let fix = f.fix.clone().expect("KP722 on a kept policy has a fix");
+    assert_eq!(fix.label, "Let in port `8081` instead");
+    let mut fixed = d.clone();
+    fixed.apply(fix.edit).unwrap();
+    let fixed = link::decode(&link::encode(&fixed)).unwrap();
+    assert!(closed(&fixed).is_empty(), "{:?}", closed(&fixed));
+    let policy = |d: &Design| {
+        d.kept_seen_in(&d.environments[0])
+            .find(|k| k.kind() == "NetworkPolicy")
+            .unwrap()
+            .0
+            .clone()
+    };
+    let mut expected = policy(&d);
+    expected["spec"]["ingress"][0]["ports"][0]["port"] = 8081.into();
+    assert_eq!(policy(&fixed), expected);
+    assert_eq!(
+        validate(&fixed, &env).len() + 1,
+        validate(&d, &env).len(),
+        "the fix removes only its own finding"
+    );
 
     // The policy changed as the page's editor of a kept object changes it: its YAML as
     // shown, edited, read back and put in its place. The port opens, the rest stays.
