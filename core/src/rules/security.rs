@@ -310,9 +310,8 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
-/// A value that is a boolean switch or a file path, which no secret is.
 /// A URL that carries a password, whatever its variable is called:
-/// `postgres://app:s3cret@db:5432/app` (a `$VAR` in its place is a reference, not one).
+/// `postgres://app:s3cret@db:5432/app` (a `$(VAR)` in its place is a reference, not one).
 fn url_with_password(value: &str) -> bool {
     let Some((scheme, rest)) = value.trim().split_once("://") else {
         return false;
@@ -326,9 +325,13 @@ fn url_with_password(value: &str) -> bool {
         .rsplit_once('@')
         .and_then(|(userinfo, _)| userinfo.split_once(':'))
         .map(|(_, password)| password);
-    scheme_ok && password.is_some_and(|p| !p.is_empty() && !p.starts_with('$'))
+    // `$(DB_PASSWORD)` is a reference Kubernetes expands from the container's variables;
+    // `${DB_PASSWORD}` (a compose or shell variable left unset) it never expands: the
+    // app would get the text, and the real URL belongs in a Secret.
+    scheme_ok && password.is_some_and(|p| !p.is_empty() && !p.starts_with("$("))
 }
 
+/// A value that is a boolean switch or a file path, which no secret is.
 fn not_a_secret_value(value: &str) -> bool {
     let v = value.trim();
     let path = v.starts_with('/') && v[1..].contains('/') && !v.contains(char::is_whitespace);
@@ -671,6 +674,12 @@ mod tests {
                 "DATABASE_URL",
                 "postgres://notes:$(DB_PASSWORD)@postgres/notes",
                 false,
+            ),
+            // A compose variable Kubernetes does not expand: the URL is to be set.
+            (
+                "DATABASE_URL",
+                "postgres://shop:${POSTGRES_PASSWORD}@postgres:5432/shop",
+                true,
             ),
             ("UPSTREAM", "http://api:8080/v1?user=a:b@c", false),
             ("BYPASS_CACHE", "x", false),
