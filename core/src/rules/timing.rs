@@ -322,12 +322,18 @@ fn no_probes(cx: &mut Ctx, s: &Service) {
         }
     }
     let readiness = suggested_readiness(s);
+    // A workload no Service sends traffic to (a queue worker) still rolls out by its
+    // pods' readiness, and hangs unnoticed without liveness.
+    let why = match s.exposure.service == ServiceKind::None || s.exposure.ports.is_empty() {
+        true => "a rollout counts its pods ready the moment they start, and a pod that hangs is never restarted",
+        false => "its pods get traffic before they can serve it and stay in the Service when they hang",
+    };
     let f = cx.report(
         &NO_PROBES,
         Some(s),
         svc(s, "/probes/readiness"),
         format!(
-            "`{}` has no readiness, liveness or startup probe: its pods get traffic before they can serve it and stay in the Service when they hang",
+            "`{}` has no readiness, liveness or startup probe: {why}",
             s.name
         ),
     );

@@ -336,6 +336,25 @@ fn workloads_without_any_probe_are_found_and_a_sidecars_probe_counts() {
         f.fix.as_ref().unwrap().label,
         "Add a readiness probe: HTTP GET / on port http"
     );
+    assert!(
+        f.message.ends_with(
+            "its pods get traffic before they can serve it and stay in the Service when they hang"
+        ),
+        "{}",
+        f.message
+    );
+
+    // A queue worker no Service sends traffic to: why it still wants probes.
+    let mut worker = d.clone();
+    worker.services[0].exposure.service = ServiceKind::None;
+    worker.services[0].exposure.ports.clear();
+    worker.services[0].exposure.ingress = None;
+    let f = &findings_of(&worker, &env, "KP115")[0];
+    assert!(
+        f.message.ends_with("a rollout counts its pods ready the moment they start, and a pod that hangs is never restarted"),
+        "{}",
+        f.message
+    );
 }
 
 /// The timing rules of native sidecars.
