@@ -433,7 +433,8 @@ fn the_stfc_compose_stack_becomes_a_design_with_probes_grace_and_edges() {
         .iter()
         .find(|e| e.from == api.id && e.to == db.id)
         .expect("fastapi-app -> icat-mariadb");
-    assert_eq!(edge.port, "port0");
+    // MariaDB's 3306, which compose leaves unnamed, is named for what it speaks.
+    assert_eq!(edge.port, "mysql");
     // The one-off task the API waits for becomes a Job, and the report says why.
     let testdata = imported
         .documents

@@ -284,6 +284,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         let Some(&from) = ids.get(compose_name) else {
             continue;
         };
+        // The dependencies that became edges: compose started them first.
+        let mut ordered = Vec::new();
         for dep in depends_on(spec) {
             if containers.contains_key(&dep)
                 || called.contains(&(compose_name.clone(), dep.clone()))
@@ -316,11 +318,20 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             match port {
                 Some(port) => {
                     let _ = design.apply(crate::Edit::AddEdge(Edge { from, to, port }));
+                    ordered.push(format!("`{dep}`"));
                 }
                 None => note.push(format!(
                     "depends_on `{dep}`: no edge, `{dep}` declares no port (compose only orders start-up; give it `expose` if it serves)"
                 )),
             }
+        }
+        if !ordered.is_empty() {
+            notes.entry(compose_name.clone()).or_default().push(format!(
+                "depends_on {}: {} in the design, but Kubernetes starts every pod at once: the app must wait and retry until {}",
+                ordered.join(", "),
+                if ordered.len() == 1 { "an edge" } else { "edges" },
+                if ordered.len() == 1 { "it answers" } else { "they answer" },
+            ));
         }
     }
     for (compose_name, name) in imported {
@@ -394,6 +405,8 @@ fn read_service(
     if let Some(ep) = spec.get("entrypoint") {
         s.command = words(ep, "entrypoint", n);
     }
+    // The host side of the ports compose publishes, which no Kubernetes object keeps.
+    let mut published = Vec::new();
     for (key, first_http) in [("ports", true), ("expose", false)] {
         for entry in spec
             .get(key)
@@ -405,10 +418,26 @@ fn read_service(
             for p in &found {
                 add_port(&mut s, p, first_http);
             }
+            let host = match entry {
+                Value::String(short) => short.contains(':'),
+                _ => entry.get("published").is_some(),
+            };
+            if key == "ports" && host && !found.is_empty() {
+                published.push(match entry {
+                    Value::String(short) => format!("`{short}`"),
+                    _ => format!("`{}`", entry["published"].to_string().trim_matches('"')),
+                });
+            }
             if let Some(problem) = problem {
                 n.at(&[&problem.needle], format!("{key}: {}", problem.message));
             }
         }
+    }
+    if !published.is_empty() {
+        n.note(format!(
+            "ports {}: published on the host, which Kubernetes does not do; its Service reaches it inside the cluster, and from outside an Ingress or a LoadBalancer Service does",
+            published.join(", ")
+        ));
     }
     named_ports(&mut s, ext, n);
     // An image of the catalogue that declares no port listens on its usual ones
@@ -461,6 +490,13 @@ fn read_service(
         }
         if !secret.is_empty() {
             let sec = format!("{name}-secrets");
+            let keys: Vec<String> = secret.iter().map(|(k, _)| format!("`{k}`")).collect();
+            n.note(format!(
+                "{} {} secret: {} of Secret `{sec}` now, with the placeholder `CHANGE_ME` until set in the cluster (a design holds no secret value)",
+                keys.join(", "),
+                if keys.len() == 1 { "looks" } else { "look" },
+                if keys.len() == 1 { "a key" } else { "keys" },
+            ));
             design.secrets.push(SecretDef {
                 name: sec.clone(),
                 kind: "Opaque".into(),
@@ -493,6 +529,10 @@ fn read_service(
                 s.probes.liveness = Some(Probe {
                     failure_threshold: p.effective_failures() + 2,
                     ..p
+                });
+                n.note(match s.probes.startup {
+                    Some(_) => "healthcheck: readiness and liveness probes (liveness gives up 2 failures later), and a startup probe for its start_period",
+                    None => "healthcheck: readiness and liveness probes (liveness gives up 2 failures later)",
                 });
             }
         }
@@ -802,9 +842,9 @@ pub fn env_file_names(text: &str) -> Vec<String> {
 
 /// Declare a container port and a Service port of the same name for it, unless the
 /// container already has that port. A long-syntax `name` is kept when it is a valid
-/// port name; otherwise the first TCP port of `ports:` is `http`, as most are (unless it
-/// is a well-known other protocol's), and the others are named by their position, with
-/// `udp` or `sctp` for those protocols.
+/// port name; otherwise a well-known TCP port is named for its protocol (`redis` for
+/// 6379), the first other TCP port of `ports:` is `http`, as most are, and the others
+/// are named by their position, with `udp` or `sctp` for those protocols.
 fn add_port(s: &mut Service, p: &ports::Port, first_http: bool) {
     if s.ports
         .iter()
@@ -813,18 +853,20 @@ fn add_port(s: &mut Service, p: &ports::Port, first_http: bool) {
         return;
     }
     let taken = |n: &str| s.ports.iter().any(|x| x.name == n);
-    let name = match &p.name {
-        Some(n) if port_name_ok(n) && !taken(n) => n.clone(),
+    let known = (WELL_KNOWN.iter())
+        .find(|(port, _)| *port == p.port && p.protocol == Protocol::TCP)
+        .map(|(_, name)| *name);
+    let name = match (&p.name, known) {
+        (Some(n), _) if port_name_ok(n) && !taken(n) => n.clone(),
+        (_, Some(known)) if !taken(known) => known.to_string(),
         _ => {
             let prefix = match p.protocol {
                 Protocol::TCP => "port",
                 Protocol::UDP => "udp",
                 Protocol::SCTP => "sctp",
             };
-            let http = first_http
-                && s.ports.is_empty()
-                && p.protocol == Protocol::TCP
-                && !NOT_HTTP.contains(&p.port);
+            let http =
+                first_http && s.ports.is_empty() && p.protocol == Protocol::TCP && known.is_none();
             (s.ports.len()..)
                 .map(|i| {
                     if http && i == 0 {
@@ -851,11 +893,35 @@ fn add_port(s: &mut Service, p: &ports::Port, first_http: bool) {
     });
 }
 
-/// Well-known ports that do not speak HTTP (DNS, mail, databases, brokers), so the
-/// first published port is not named `http` when it is one of these.
-const NOT_HTTP: [u16; 22] = [
-    21, 22, 25, 53, 110, 143, 389, 465, 587, 636, 993, 995, 1433, 1521, 2181, 3306, 5432, 5672,
-    6379, 9042, 9092, 27017,
+/// Well-known TCP ports and the name of what they speak (IANA's service name, where
+/// it is a valid port name): mail, directories, databases, brokers, and HTTPS. A port
+/// compose leaves unnamed is named for it, and the first published port is not taken
+/// for `http` when it is one of these.
+const WELL_KNOWN: [(u16, &str); 24] = [
+    (21, "ftp"),
+    (22, "ssh"),
+    (25, "smtp"),
+    (53, "dns"),
+    (110, "pop3"),
+    (143, "imap"),
+    (389, "ldap"),
+    (443, "https"),
+    (465, "smtps"),
+    (587, "submission"),
+    (636, "ldaps"),
+    (993, "imaps"),
+    (995, "pop3s"),
+    (1433, "mssql"),
+    (1521, "oracle"),
+    (2181, "zookeeper"),
+    (3306, "mysql"),
+    (5432, "postgresql"),
+    (5672, "amqp"),
+    (6379, "redis"),
+    (9042, "cql"),
+    (9092, "kafka"),
+    (11211, "memcache"),
+    (27017, "mongodb"),
 ];
 
 /// A valid IANA service name, as a port name must be: at most 15 lower-case letters,

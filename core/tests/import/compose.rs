@@ -244,7 +244,7 @@ fn port_ranges_and_protocols_are_kept() {
     assert_eq!(
         ports(service(&i, "pihole")),
         [
-            ("port0", 53, TCP),
+            ("dns", 53, TCP),
             ("udp1", 53, UDP),
             ("udp2", 67, UDP),
             ("port3", 80, TCP)
@@ -552,7 +552,7 @@ fn tcp_and_grpc_healthchecks_become_tcp_and_grpc_probes() {
     assert_eq!(
         ready("cache"),
         ProbeAction::Tcp {
-            port: kubeprint_core::PortRef::Name("port0".into())
+            port: kubeprint_core::PortRef::Name("redis".into())
         }
     );
     assert_eq!(
@@ -685,4 +685,84 @@ services:
         !n.contains("`postgres` declares") && !n.contains("`redis` declares"),
         "{n}"
     );
+}
+
+/// A Node shop as its compose file is usually written for a laptop: a connection string
+/// built from a variable no `.env` sets, a literal signing key, published host ports,
+/// healthchecks and start order. What Kubernetes does differently is said service by
+/// service, and the connection string is not left in a ConfigMap with a `${…}` that
+/// Kubernetes never expands (also after a link).
+#[test]
+fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secrets() {
+    let text = r#"services:
+  storefront:
+    image: ghcr.io/acme/storefront:3.1.0
+    ports: ["8080:3000"]
+    depends_on: [orders]
+  orders:
+    image: ghcr.io/acme/orders:1.9.2
+    expose: ["4000"]
+    environment:
+      NODE_ENV: production
+      DATABASE_URL: postgres://orders:${ORDERS_DB_PASSWORD}@db:5432/orders
+      SESSION_SECRET: k3yboard-cat
+    healthcheck:
+      test: ["CMD", "wget", "-qO-", "http://127.0.0.1:4000/healthz"]
+      interval: 10s
+      start_period: 30s
+    depends_on:
+      db: {condition: service_healthy}
+      cache: {condition: service_started}
+  db:
+    image: postgres:16
+    expose: ["5432"]
+  cache:
+    image: redis:7-alpine
+    ports: ["6379"]
+"#;
+    let i = compose::import(text, &Default::default());
+    let orders = notes(&i, "orders");
+    for said in [
+        "`DATABASE_URL`, `SESSION_SECRET` look secret: keys of Secret `orders-secrets` now, with the placeholder `CHANGE_ME` until set in the cluster",
+        "healthcheck: readiness and liveness probes (liveness gives up 2 failures later), and a startup probe for its start_period",
+        "depends_on `cache`, `db`: edges in the design, but Kubernetes starts every pod at once: the app must wait and retry until they answer",
+    ] {
+        assert!(orders.contains(said), "{said}: {orders}");
+    }
+    let storefront = notes(&i, "storefront");
+    assert!(
+        storefront
+            .contains("ports `8080:3000`: published on the host, which Kubernetes does not do"),
+        "{storefront}"
+    );
+    assert!(storefront.contains("depends_on `orders`: an edge in the design"));
+    // `expose` publishes nothing; an unnamed 6379 is named for what it speaks.
+    assert!(!orders.contains("published on the host"), "{orders}");
+    assert!(!notes(&i, "cache").contains("published on the host"));
+    assert_eq!(
+        ports(service(&i, "cache")),
+        [("redis", 6379, Protocol::TCP)]
+    );
+    assert_eq!(
+        ports(service(&i, "db")),
+        [("postgresql", 5432, Protocol::TCP)]
+    );
+
+    let d = kubeprint_core::link::decode(&kubeprint_core::link::encode(&i.design)).unwrap();
+    let env = d.environments[0].name.clone();
+    let cm = d.config_map("orders-env").expect("the plain settings");
+    assert_eq!(cm.data.keys().collect::<Vec<_>>(), ["NODE_ENV"]);
+    let secret = d.secret("orders-secrets").expect("the credentials");
+    assert_eq!(secret.keys, ["DATABASE_URL", "SESSION_SECRET"]);
+    let yaml = render(&d, &env).to_yaml();
+    assert!(!yaml.contains("ORDERS_DB_PASSWORD"), "{yaml}");
+    let orders_id = d.service_named("orders").unwrap().id;
+    let to_cache = (d.edges.iter())
+        .find(|e| e.from == orders_id && Some(e.to) == d.service_named("cache").map(|s| s.id))
+        .expect("orders -> cache");
+    assert_eq!(to_cache.port, "redis");
+    let kp609: Vec<_> = (validate(&d, &env).into_iter())
+        .filter(|f| f.code == "KP609")
+        .collect();
+    assert!(kp609.is_empty(), "{kp609:#?}");
 }
