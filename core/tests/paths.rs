@@ -187,6 +187,17 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             s.scaling.hpa = None;
             s.scaling.pdb = None;
         }),
+        // An environment's replicas for a service its HPA scales.
+        ("KP210", |d| {
+            let id = api(d).id;
+            api(d).scaling.hpa.get_or_insert_with(|| Hpa {
+                min: 2,
+                max: 4,
+                cpu_percent: Some(70),
+                ..Hpa::default()
+            });
+            d.environments[0].overrides.entry(id).or_default().replicas = Some(1);
+        }),
         ("KP301", |d| {
             api(d).exposure.ports[0].target = PortRef::Name("nowhere".into());
         }),

@@ -238,6 +238,14 @@ REPLICAS_WITH_HPA = Rule {
     instead: "Leave replicas out and let the HPA own the scale (Kubeprint omits it whenever the service has autoscaling).",
     source: "kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured; Kubernetes docs, HorizontalPodAutoscaler (migrating Deployments to autoscaling)",
 };
+REPLICAS_OVERRIDE_UNDER_HPA = Rule {
+    code: "KP210", name: "replicas_override_under_hpa", category: Scaling, severity: Warning, relaxed_in_dev: false,
+    summary: "An environment that sets a service's replicas while the service has an HPA changes nothing: the HPA, between its minimum and maximum, decides how many pods run.",
+    why: "Kubeprint leaves `spec.replicas` out of a workload an HPA scales (KP209), so a replicas value of the environment is not written at all: a dev environment meant to run one pod runs the HPA's minimum.",
+    bad: "dev sets replicas to 1; the service's HPA scales between 2 and 6",
+    instead: "Set the HPA's minimum (and maximum) for that environment instead.",
+    source: "Kubernetes docs, HorizontalPodAutoscaler (the HPA sets the target's replicas between minReplicas and maxReplicas)",
+};
 CANARY_NOT_ON_DEPLOYMENT = Rule {
     code: "KP230", name: "canary_not_on_deployment", category: Scaling, severity: Warning, relaxed_in_dev: false,
     summary: "A canary (an Argo Rollouts `Rollout`) replaces a Deployment only: on a StatefulSet, DaemonSet, Job or CronJob the strategy is ignored and the workload updates as its kind does.",

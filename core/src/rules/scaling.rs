@@ -22,6 +22,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         return;
     }
     replicas_with_hpa(cx, s);
+    replicas_override_under_hpa(cx, s);
     let prod = cx.env.tier == Tier::Prod;
     if let Some(h) = &s.scaling.hpa {
         let min_path = cx.overridable(s, OF::HpaMin);
@@ -243,6 +244,37 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
             ),
         );
     }
+}
+
+/// KP210: the environment sets replicas of a service its HPA scales, which renders
+/// nothing. The fix makes the HPA's range here start at those replicas (and reach them),
+/// and drops the replicas.
+fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
+    let Some(h) = &s.scaling.hpa else { return };
+    let Some(replicas) = cx.env.overrides.get(&s.id).and_then(|o| o.replicas) else {
+        return;
+    };
+    let at = cx.overridable(s, OF::Replicas);
+    let override_of = |field: &str| {
+        crate::FieldPath::environment(&cx.env.name, &format!("/overrides/{}/{field}", s.id.0))
+    };
+    let max = h.max.max(replicas);
+    let fix = (replicas > 0).then(|| {
+        batch_fix(
+            format!("Scale between {replicas} and {max} here instead"),
+            vec![
+                set(override_of("hpa_min"), json!(replicas)),
+                set(override_of("hpa_max"), json!(max)),
+                set(at.clone(), serde_json::Value::Null),
+            ],
+        )
+    });
+    let message = format!(
+        "`{}` sets `{}`'s replicas to {replicas}, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing",
+        cx.env.name, s.name, h.min, h.max
+    );
+    cx.report(&REPLICAS_OVERRIDE_UNDER_HPA, Some(s), at, message)
+        .fix = fix.flatten();
 }
 
 /// A workload's kept details without what sets `spec.replicas`.

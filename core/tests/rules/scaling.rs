@@ -116,6 +116,31 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 d.extra_objects.push(kept_hpa("worker"));
             },
         ),
+        fx_in(
+            "KP210",
+            "dev",
+            // One pod in dev, the HPA's two and more everywhere.
+            |d| {
+                env(d, "dev").overrides.insert(
+                    ServiceId(1),
+                    Override {
+                        replicas: Some(1),
+                        ..Override::default()
+                    },
+                );
+            },
+            // The database has no HPA: its replicas here are what runs.
+            |d| {
+                let db = db(d).id;
+                env(d, "dev").overrides.insert(
+                    db,
+                    Override {
+                        replicas: Some(1),
+                        ..Override::default()
+                    },
+                );
+            },
+        ),
         fx(
             "KP230",
             |d| db(d).delivery.strategy = UpdateStrategy::Canary,
@@ -305,6 +330,56 @@ fn replicas_kept_beside_an_hpa_are_reported_and_the_fix_leaves_them_to_the_hpa()
         "the rendering leaves it out"
     );
     assert!(findings_of(&fixed, &env, "KP209").is_empty());
+}
+
+/// dev's replicas for a service its HPA scales say what they do not do, and the fix
+/// moves them to the HPA's range in dev, leaving prod's as it was (after a link too).
+#[test]
+fn replicas_an_environment_sets_under_an_hpa_become_its_range_there() {
+    let mut d = baseline();
+    let api_id = api(&mut d).id;
+    env(&mut d, "dev").overrides.insert(
+        api_id,
+        Override {
+            replicas: Some(1),
+            ..Override::default()
+        },
+    );
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let f = findings_of(&d, "dev", "KP210").remove(0);
+    let hpa = d.service_named("api").unwrap().scaling.hpa.clone().unwrap();
+    assert_eq!(
+        f.message,
+        format!(
+            "`dev` sets `api`'s replicas to 1, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing",
+            hpa.min, hpa.max
+        )
+    );
+    let fix = f.fix.unwrap();
+    assert_eq!(
+        fix.label,
+        format!("Scale between 1 and {} here instead", hpa.max)
+    );
+    let mut fixed = d.clone();
+    fixed.apply(fix.edit).unwrap();
+    let fixed = link::decode(&link::encode(&fixed)).unwrap();
+    let hpa_in = |d: &Design, env: &str| {
+        let objects = render(d, env).objects;
+        let hpa = objects
+            .iter()
+            .find(|o| o.kind() == "HorizontalPodAutoscaler")
+            .unwrap()
+            .to_json();
+        (
+            hpa["spec"]["minReplicas"].clone(),
+            hpa["spec"]["maxReplicas"].clone(),
+        )
+    };
+    assert_eq!(hpa_in(&fixed, "dev"), (1.into(), hpa.max.into()));
+    assert_eq!(hpa_in(&fixed, "prod"), hpa_in(&d, "prod"));
+    assert!(findings_of(&fixed, "dev", "KP210").is_empty());
+    let o = &fixed.environment("dev").unwrap().overrides[&api_id];
+    assert_eq!(o.replicas, None);
 }
 
 /// Make api a canary of the default steps, which its two to six replicas express, with
