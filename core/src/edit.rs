@@ -752,7 +752,7 @@ impl Design {
             })
     }
 
-    fn settings(&self) -> Settings {
+    pub(crate) fn settings(&self) -> Settings {
         Settings {
             name: self.name.clone(),
             target: self.target,
@@ -1030,7 +1030,7 @@ impl Renamed {
 
 /// The part of a design that [`Target::Design`] addresses.
 #[derive(Serialize, Deserialize)]
-struct Settings {
+pub(crate) struct Settings {
     name: String,
     target: KubeVersion,
     cluster: Cluster,

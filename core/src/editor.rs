@@ -131,6 +131,17 @@ impl Editor {
         true
     }
 
+    /// The field the last [`Editor::undo`] changed: where the design now first differs
+    /// from the version it replaced ([`Design::first_change_from`]).
+    pub fn undone_at(&self) -> Option<FieldPath> {
+        self.design.first_change_from(self.future.last()?)
+    }
+
+    /// The field the last [`Editor::redo`] changed.
+    pub fn redone_at(&self) -> Option<FieldPath> {
+        self.design.first_change_from(self.past.last()?)
+    }
+
     /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
         !self.past.is_empty()

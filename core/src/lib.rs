@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod apis;
+pub mod changed;
 pub mod crd;
 pub mod cron;
 pub mod diagram;

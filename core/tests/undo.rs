@@ -1,0 +1,148 @@
+//! An undo or a redo says which field it changed, so the page can show it: on the
+//! templates and every imported corpus manifest, as they are and after a link, for
+//! every fix the rules offer (edits of services, environments' own values, Secrets,
+//! objects kept whole) and for a field typed into.
+
+use kubeprint_core::edit::Target;
+use kubeprint_core::rules::validate;
+use kubeprint_core::*;
+
+fn designs() -> Vec<(String, Design)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let d = import::kubernetes(&std::fs::read_to_string(&p).unwrap()).design;
+            out.push((p.display().to_string(), d));
+        }
+    }
+    out.extend((templates::ALL.iter()).map(|t| (t.name.to_string(), (t.build)())));
+    // The same after a link: what the page holds when it was opened from one.
+    let linked: Vec<_> = (out.iter())
+        .map(|(n, d)| {
+            (
+                format!("{n} (linked)"),
+                link::decode(&link::encode(d)).unwrap(),
+            )
+        })
+        .collect();
+    out.extend(linked);
+    out
+}
+
+/// What is wrong with where the last undo and its redo say they changed `before` into
+/// `after` (and back), one line per problem.
+fn check(name: &str, what: &str, before: &Design, edit: Edit) -> Vec<String> {
+    let mut e = editor::Editor::new(before.clone());
+    if e.dispatch(edit).is_err() {
+        return Vec::new();
+    }
+    let after = e.design.clone();
+    if after == *before {
+        return Vec::new();
+    }
+    let mut bad = Vec::new();
+    let mut shown = |step: &str, at: Option<FieldPath>, here: &Design, there: &Design| {
+        let Some(at) = at else {
+            bad.push(format!("{name}: {what}: {step} says no field"));
+            return;
+        };
+        // A field of the design as it is now or was (something removed is shown where
+        // it was listed), whose value the step changed.
+        let exists = |d: &Design| match &at.target {
+            Target::Object { .. } => d.get(&at).is_some(),
+            _ => d.resolve(&at).is_ok(),
+        };
+        if !(exists(here) || exists(there)) || here.get(&at) == there.get(&at) {
+            bad.push(format!(
+                "{name}: {what}: {step} says {at}, which it did not change"
+            ));
+        }
+    };
+    assert!(e.undo());
+    shown("undo", e.undone_at(), &e.design, &after);
+    assert!(e.redo());
+    shown("redo", e.redone_at(), &e.design, before);
+    bad
+}
+
+#[test]
+fn an_undo_and_a_redo_name_a_field_they_changed_for_every_fix() {
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for (name, d) in designs() {
+        for env in &d.environments {
+            for f in validate(&d, &env.name) {
+                let Some(fix) = f.fix else { continue };
+                checked += 1;
+                bad.extend(check(
+                    &name,
+                    &format!("{} `{}`", f.code, fix.label),
+                    &d,
+                    fix.edit,
+                ));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} fixes");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A field typed into is the very field an undo names: a service's, an environment's
+/// own value, a ConfigMap value, the design's settings.
+#[test]
+fn an_undo_names_the_field_that_was_typed_into() {
+    for (name, d) in designs() {
+        let Some(s) = d.services.first() else {
+            continue;
+        };
+        let env = d.environments[0].name.clone();
+        let mut fields = vec![
+            (
+                FieldPath::service(s.id, "/timing/grace_period_seconds"),
+                serde_json::json!(97),
+            ),
+            (FieldPath::service(s.id, "/tag"), serde_json::json!("9.9.9")),
+            (
+                FieldPath::environment(&env, &format!("/overrides/{}/replicas", s.id.0)),
+                serde_json::json!(7),
+            ),
+            (
+                FieldPath::design("/cluster/endpoint_propagation_seconds"),
+                serde_json::json!(9),
+            ),
+        ];
+        if let Some((cm, key)) = (d.config_maps.iter())
+            .find_map(|c| c.data.keys().next().map(|k| (c.name.clone(), k.clone())))
+        {
+            fields.push((
+                FieldPath::config_value(&cm, &key),
+                serde_json::json!("changed"),
+            ));
+        }
+        for (path, value) in fields {
+            let mut e = editor::Editor::new(d.clone());
+            if e.dispatch(Edit::Set {
+                path: path.clone(),
+                value,
+            })
+            .is_err()
+            {
+                panic!("{name}: {path} refused");
+            }
+            e.undo();
+            assert_eq!(e.undone_at(), Some(path.clone()), "{name}");
+            e.redo();
+            assert_eq!(e.redone_at(), Some(path), "{name}");
+        }
+    }
+}
+
+#[test]
+fn nothing_to_show_when_nothing_was_undone() {
+    let d = templates::by_name("miniredis").unwrap();
+    let e = editor::Editor::new(d);
+    assert_eq!(e.undone_at(), None);
+    assert_eq!(e.redone_at(), None);
+}
