@@ -613,27 +613,55 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // What an empty field keeps: the service's own values, shown in each field.
+    let own = Memo::new(move |_| {
+        let id = id.get();
+        app.editor.with(|e| {
+            let s = e.design.service(id)?;
+            let hpa = s.scaling.hpa.as_ref();
+            let r = &s.resources;
+            let shown = |v: Option<String>| match v.filter(|v| !v.is_empty()) {
+                Some(v) => format!("(the service's: {v})"),
+                None => "(none)".to_string(),
+            };
+            Some([
+                match hpa {
+                    Some(_) => "(the HPA's)".to_string(),
+                    None => shown(Some(s.scaling.replicas.to_string())),
+                },
+                shown(hpa.map(|h| h.min.to_string())),
+                shown(hpa.map(|h| h.max.to_string())),
+                shown(Some(s.tag.clone())),
+                shown(r.cpu_request.clone()),
+                shown(r.cpu_limit.clone()),
+                shown(r.memory_request.clone()),
+                shown(r.memory_limit.clone()),
+            ])
+        })
+    });
     move || {
         let env = app.env.get();
         let id = id.get();
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
         let claims = claims.get();
+        let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
+            own.get().unwrap_or_default();
         view! {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
             <div class="row">
-                <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount />
-                <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount />
-                <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount />
-                <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag />
+                <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
+                <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min />
+                <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max />
+                <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag placeholder=tag />
             </div>
             <div class="row">
-                <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity />
-                <Field label="CPU limit" path=o("resources/cpu_limit") kind=K::Quantity />
+                <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity placeholder=cpu_request />
+                <Field label="CPU limit" path=o("resources/cpu_limit") kind=K::Quantity placeholder=cpu_limit />
             </div>
             <div class="row">
-                <Field label="Memory request" path=o("resources/memory_request") kind=K::Quantity />
-                <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity />
+                <Field label="Memory request" path=o("resources/memory_request") kind=K::Quantity placeholder=memory_request />
+                <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity placeholder=memory_limit />
             </div>
             {routed.map(|host| view! {
                 <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder=format!("(the service's: {host})") />

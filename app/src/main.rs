@@ -53,10 +53,10 @@ fn main() {
     }
 }
 
-/// The whole designer.
 /// How long a notice shows.
 const NOTICE_TIME: std::time::Duration = std::time::Duration::from_secs(8);
 
+/// The whole designer.
 #[component]
 fn App() -> impl IntoView {
     let (design, slot, banner) = persistence::startup(DEFAULT_TEMPLATE);
@@ -82,6 +82,7 @@ fn App() -> impl IntoView {
     let edge_sel = EdgeSelection(RwSignal::new(None));
     provide_context(edge_sel);
     panels::focus_requested_field();
+    panels::show_changed_field();
     keyboard_shortcuts(app, edge_sel);
     panes::provide();
     view! {

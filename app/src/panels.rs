@@ -113,30 +113,8 @@ pub fn Findings() -> impl IntoView {
 /// Show the field `path` names: select its service (an override's too), or open the
 /// environments or config page, and ask for its input to be focused.
 fn show_field(path: &FieldPath) {
-    let app = use_app();
-    match &path.target {
-        Target::Service(id) => app.select(Some(*id)),
-        // An environment's own ConfigMap value is edited beside the design's.
-        Target::Environment(_) if path.pointer.starts_with("/config_values/") => {
-            app.side.set(Side::Config)
-        }
-        // An override is edited in its service's inspector.
-        Target::Environment(_) if path.pointer.starts_with("/overrides/") => {
-            let id = (path.pointer.split('/').nth(2)).and_then(|n| n.parse().ok());
-            if let Some(id) = id {
-                app.select(Some(kubeprint_core::ServiceId(id)));
-                app.side.set(Side::Inspector);
-            }
-        }
-        Target::Environment(_) | Target::Design => app.side.set(Side::Environments),
-        Target::ConfigMap(_) | Target::Secret(_) => app.side.set(Side::Config),
-        // An object kept whole is edited on the config page, in its kind's group.
-        Target::Object { kind, .. } => {
-            app.kept_kind.set(Some(kind.clone()));
-            app.side.set(Side::Config);
-        }
-    }
-    app.focus.set(Some(path.clone()));
+    go_to(path);
+    use_app().focus.set(Some(path.clone()));
 }
 
 fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
@@ -174,49 +152,143 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
     }
 }
 
-/// Move keyboard focus to the field a finding points at, once it is on screen. Falls
-/// back to the first field inside what it points at (a variable: its name), then to the
-/// nearest enclosing field or section that has an id.
+/// Show where an undo or a redo changed the design, without taking the keyboard's
+/// place: its service selected (its environment shown, for an environment's own value)
+/// or its page open, the field scrolled into view and marked for a moment. `said` is
+/// the notice; the field's label is added to it once the field is found.
+pub fn reveal(path: &FieldPath, said: String) {
+    let app = use_app();
+    if let Target::Environment(env) = &path.target {
+        if path.pointer.starts_with("/overrides/") && app.env.get_untracked() != *env {
+            app.env.set(env.clone());
+        }
+    }
+    go_to(path);
+    app.shown.set(Some((path.clone(), said)));
+}
+
+/// Open what shows the field at `path`: its service's inspector, or the page it is
+/// edited on. Nothing is drawn anew that already shows.
+fn go_to(path: &FieldPath) {
+    let app = use_app();
+    let side = |side: Side| {
+        if app.side.get_untracked() != side {
+            app.side.set(side);
+        }
+    };
+    match &path.target {
+        Target::Service(id) => app.select(Some(*id)),
+        // An environment's own ConfigMap value is edited beside the design's.
+        Target::Environment(_) if path.pointer.starts_with("/config_values/") => side(Side::Config),
+        // An override is edited in its service's inspector.
+        Target::Environment(_) if path.pointer.starts_with("/overrides/") => {
+            let id = (path.pointer.split('/').nth(2)).and_then(|n| n.parse().ok());
+            if let Some(id) = id {
+                app.select(Some(kubeprint_core::ServiceId(id)));
+            }
+        }
+        Target::Environment(_) | Target::Design => side(Side::Environments),
+        Target::ConfigMap(_) | Target::Secret(_) => side(Side::Config),
+        // An object kept whole is edited on the config page, in its kind's group.
+        Target::Object { kind, .. } => {
+            if app.kept_kind.get_untracked().as_ref() != Some(kind) {
+                app.kept_kind.set(Some(kind.clone()));
+            }
+            side(Side::Config);
+        }
+    }
+}
+
+/// The element that shows field `path` (its id is the path): the field itself, else the
+/// first field inside it (a variable: its name), else the nearest enclosing field or
+/// section that has an id.
+fn field_element(doc: &web_sys::Document, path: &FieldPath) -> Option<web_sys::Element> {
+    let full = path.to_string();
+    // (Not the first field inside a whole service or environment: it says nothing.)
+    let inside = (!path.pointer.is_empty())
+        .then(|| doc.query_selector(&format!("[id^=\"{}/\"]", full.replace('"', "\\\""))))
+        .and_then(Result::ok)
+        .flatten();
+    let mut candidate = full.as_str();
+    loop {
+        match (doc.get_element_by_id(candidate), candidate == full) {
+            (None, true) if inside.is_some() => return inside,
+            (Some(found), _) => return Some(found),
+            _ => {}
+        }
+        candidate = &candidate[..candidate.rfind('/')?];
+    }
+}
+
+/// Scroll `el` to the middle of the panel that holds it (never the page).
+fn scroll_to(el: &web_sys::Element) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+/// Move keyboard focus to the field a finding points at, once it is on screen
+/// ([`field_element`]).
 pub fn focus_requested_field() {
     let app = use_app();
     Effect::new(move |_| {
         let Some(path) = app.focus.get() else { return };
-        let full = path.to_string();
-        // (Not for a whole service or environment: its first field says nothing.)
-        let part = !path.pointer.is_empty();
         app.focus.set(None);
         request_animation_frame(move || {
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
                 return;
             };
-            let inside = part
-                .then(|| doc.query_selector(&format!("[id^=\"{}/\"]", full.replace('"', "\\\""))))
-                .and_then(Result::ok)
-                .flatten();
-            let mut candidate = full.as_str();
-            loop {
-                let found = doc.get_element_by_id(candidate);
-                let found = match (found, candidate == full) {
-                    (None, true) => inside.clone(),
-                    (found, _) => found,
-                };
-                if let Some(el) = found {
-                    // Only the panel that holds the field scrolls, never the page.
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Center);
-                    el.scroll_into_view_with_scroll_into_view_options(&options);
-                    if let Ok(html) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                        let focus = web_sys::FocusOptions::new();
-                        focus.set_prevent_scroll(true);
-                        let _ = html.focus_with_options(&focus);
-                    }
-                    break;
-                }
-                match candidate.rfind('/') {
-                    Some(i) => candidate = &candidate[..i],
-                    None => break,
+            if let Some(el) = field_element(&doc, &path) {
+                scroll_to(&el);
+                if let Ok(html) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    let focus = web_sys::FocusOptions::new();
+                    focus.set_prevent_scroll(true);
+                    let _ = html.focus_with_options(&focus);
                 }
             }
+        });
+    });
+}
+
+/// How long a field an undo changed stays marked.
+const SHOWN_TIME: std::time::Duration = std::time::Duration::from_millis(1_500);
+
+/// Scroll to the field an undo or a redo changed ([`reveal`]), mark it for a moment,
+/// and name it in the notice.
+pub fn show_changed_field() {
+    let app = use_app();
+    Effect::new(move |_| {
+        let Some((path, said)) = app.shown.get() else {
+            return;
+        };
+        app.shown.set(None);
+        request_animation_frame(move || {
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let Some(el) = field_element(&doc, &path) else {
+                app.notice.set(Some(said));
+                return;
+            };
+            scroll_to(&el);
+            // The field's own label (a field's, a checkbox's), where it has one.
+            let field = el.closest("label").ok().flatten();
+            let label = (field.as_ref())
+                .and_then(|l| l.query_selector(".label, span").ok().flatten())
+                .and_then(|l| l.text_content())
+                .filter(|t| !t.trim().is_empty());
+            app.notice.set(Some(match label {
+                Some(label) => format!("{said}: {}", label.trim()),
+                None => said,
+            }));
+            let marked = field.unwrap_or(el);
+            let _ = marked.class_list().add_1("changed");
+            set_timeout(
+                move || {
+                    let _ = marked.class_list().remove_1("changed");
+                },
+                SHOWN_TIME,
+            );
         });
     });
 }

@@ -7,6 +7,7 @@
 //! moved): selecting a service, sealing an input or a refused edit re-run nothing that
 //! is derived from the design.
 
+use kubeprint_core::edit::Target;
 use kubeprint_core::editor::{Editor, Shelf};
 use kubeprint_core::render::live::{same_documents, Document, LiveYaml};
 use kubeprint_core::rules::{Finding, LiveFindings};
@@ -82,6 +83,9 @@ pub struct AppState {
     pub reverted: RwSignal<u32>,
     /// Field to focus once the inspector shows it.
     pub focus: RwSignal<Option<FieldPath>>,
+    /// A field an undo or a redo changed, to scroll to and mark (not to focus), with the
+    /// notice that says so: see `panels::reveal`.
+    pub shown: RwSignal<Option<(FieldPath, String)>>,
     /// The kind of object kept whole a finding asked to show: the config page opens its
     /// group (and clears this) once it is drawn.
     pub kept_kind: RwSignal<Option<String>>,
@@ -177,6 +181,7 @@ impl AppState {
             notice: RwSignal::new(None),
             reverted: RwSignal::new(0),
             focus: RwSignal::new(None),
+            shown: RwSignal::new(None),
             kept_kind: RwSignal::new(None),
             fit: RwSignal::new(0),
             opened: RwSignal::new(0),
@@ -222,26 +227,38 @@ impl AppState {
 
     /// Undo one step.
     pub fn undo(&self) {
-        self.revert(|e| {
-            e.undo();
-        });
+        self.revert(true);
     }
 
     /// Redo one step.
     pub fn redo(&self) {
-        self.revert(|e| {
-            e.redo();
-        });
+        self.revert(false);
     }
 
-    /// Step back or forward in the history, keeping the keyboard's place: what an undo
-    /// draws anew (a renamed row brought back) would otherwise take the focus with it.
-    fn revert(&self, step: impl FnOnce(&mut Editor)) {
+    /// Step back (or forward) in the history, keeping the keyboard's place: what an
+    /// undo draws anew (a renamed row brought back) would otherwise take the focus with
+    /// it. What changed is shown and said ([`crate::panels::reveal`]).
+    fn revert(&self, back: bool) {
         let mark = crate::modal::mark_focus();
-        self.change(step);
+        let mut changed = None;
+        self.change(|e| {
+            changed = match back {
+                true => e.undo().then(|| e.undone_at()),
+                false => e.redo().then(|| e.redone_at()),
+            };
+        });
         self.reverted.update(|n| *n += 1);
         if let Some(mark) = mark {
             request_animation_frame(move || crate::modal::restore_focus(mark));
+        }
+        let Some(at) = changed else { return };
+        let verb = if back { "Undone" } else { "Redone" };
+        match at {
+            Some(at) => {
+                let what = self.editor.with_untracked(|e| where_in(&e.design, &at));
+                crate::panels::reveal(&at, format!("{verb} in {what}"));
+            }
+            None => self.notice.set(Some(verb.to_string())),
         }
     }
 
@@ -432,4 +449,25 @@ impl AppState {
 /// The state provided at the root.
 pub fn use_app() -> AppState {
     expect_context::<AppState>()
+}
+
+/// What a field of the design belongs to, as a notice names it: `` `api` ``,
+/// `` `api` in `dev` `` (an environment's own value), `` Secret `db` ``.
+fn where_in(design: &Design, at: &FieldPath) -> String {
+    let service = |id: ServiceId| design.service(id).map(|s| format!("`{}`", s.name));
+    match &at.target {
+        Target::Service(id) => service(*id).unwrap_or_else(|| "a service".into()),
+        Target::Environment(env) => {
+            let id = (at.pointer.strip_prefix("/overrides/"))
+                .and_then(|rest| rest.split('/').next()?.parse().ok());
+            match id.and_then(|id| service(ServiceId(id))) {
+                Some(service) => format!("{service} in `{env}`"),
+                None => format!("environment `{env}`"),
+            }
+        }
+        Target::Design => "the design's settings".into(),
+        Target::ConfigMap(name) => format!("ConfigMap `{name}`"),
+        Target::Secret(name) => format!("Secret `{name}`"),
+        Target::Object { kind, name, .. } => format!("{kind} `{name}`"),
+    }
 }

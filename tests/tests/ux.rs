@@ -920,6 +920,92 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     page.close().await;
 }
 
+/// Whether the field with `id` is marked as just changed by an undo or a redo.
+async fn marked_changed(page: &Page, id: &str) -> bool {
+    js(
+        page,
+        &format!(
+            "const e = document.getElementById('{id}'); \
+             return !!e && !!e.closest('label') && e.closest('label').classList.contains('changed');"
+        ),
+    )
+    .await
+        == json!(true)
+}
+
+/// An undo made while looking at another service shows what it changed: that service
+/// selected, the field scrolled into view and marked, the notice naming it. The keyboard
+/// stays where it was (the toolbar's button). An environment's own value is shown in
+/// its environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undo_shows_and_says_what_it_changed() {
+    let design = templates::by_name("miniredis").expect("the miniredis template");
+    let page = open_design("ux-undo-shows", &design).await;
+    page.client.set_window_size(1280, 720).await.unwrap();
+    let [a, b] = [&design.services[0], &design.services[1]];
+    page.click_node(&a.name).await;
+    let grace = format!("services/s{}/timing/grace_period_seconds", a.id.0);
+    let before = page.value(&grace).await;
+    page.type_into(&grace, "7").await;
+    page.wait_text("yaml", "the new grace period", |t| {
+        t.contains(&format!("terminationGracePeriodSeconds: {before}7"))
+    })
+    .await;
+    page.click_node(&b.name).await;
+    page.wait_gone(&grace).await;
+    page.click("undo").await;
+    page.wait_until("the changed service shown", async |p| {
+        p.present(&grace).await.then(String::new)
+    })
+    .await;
+    let notice = page
+        .wait_text("notice", "what was undone", |t| t.starts_with("Undone in"))
+        .await;
+    assert_eq!(notice, format!("Undone in {}: Grace period (s)", a.name));
+    assert_eq!(page.value(&grace).await, before);
+    page.wait_until("the field marked", async |p| {
+        marked_changed(p, &grace).await.then(String::new)
+    })
+    .await;
+    assert!(inspector_scroll(&page, &grace).await.1, "the field in view");
+    assert_eq!(
+        page.focused().await,
+        "undo",
+        "the keyboard stays on the button"
+    );
+    // The mark goes.
+    page.wait_until("the mark gone", async |p| {
+        (!marked_changed(p, &grace).await).then(String::new)
+    })
+    .await;
+
+    // Redone from the keyboard, seen from the other service again.
+    page.click_node(&b.name).await;
+    page.wait_gone(&grace).await;
+    press(&page, &ctrl_shift("z")).await;
+    page.wait_text("notice", "what was redone", |t| {
+        t == format!("Redone in {}: Grace period (s)", a.name)
+    })
+    .await;
+    assert_eq!(page.value(&grace).await, format!("{before}7"));
+
+    // An environment's own value, undone while another environment is shown.
+    page.click("env-dev").await;
+    let tag = format!("environments/dev/overrides/{}/image_tag", a.id.0);
+    page.type_into(&tag, "9.9.9-rc.1").await;
+    page.wait_text("yaml", "dev's own tag", |t| t.contains(":9.9.9-rc.1"))
+        .await;
+    page.click("env-prod").await;
+    page.click_node(&b.name).await;
+    page.click("undo").await;
+    page.wait_text("notice", "the environment's value undone", |t| {
+        t == format!("Undone in {} in dev: Image tag", a.name)
+    })
+    .await;
+    assert_eq!(page.value(&tag).await, "", "shown in dev, empty again");
+    page.close().await;
+}
+
 // 9. Dialogs fit, downloads announce themselves, import checks as it goes, plurals.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1110,6 +1196,21 @@ async fn words_explain_what_they_stand_for() {
             .then_some(label)
     })
     .await;
+    // An empty value of the environment shows the service's own, which it keeps.
+    let tag = page.value("services/s1/tag").await;
+    let shown = attr(
+        "[data-testid=\"environments/staging/overrides/1/image_tag\"]",
+        "placeholder",
+    )
+    .await;
+    assert_eq!(shown, format!("(the service's: {tag})"));
+    let memory = page.value("services/s1/resources/memory_limit").await;
+    let shown = attr(
+        "[data-testid=\"environments/staging/overrides/1/resources/memory_limit\"]",
+        "placeholder",
+    )
+    .await;
+    assert_eq!(shown, format!("(the service's: {memory})"));
     page.click("env-prod").await;
     // Placeholders are examples.
     let cpu = attr(
@@ -2210,6 +2311,23 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: checkout-leases
     let page = Page::open_at("ux-kept", &url).await;
     page.wait_text("findings", "the closed port", |t| t.contains("KP722"))
         .await;
+    // Its fix lets in the port the pods declare; undo closes it again.
+    assert!(page
+        .text("fix-KP722")
+        .await
+        .contains("Let in port 8081 instead"));
+    page.click("fix-KP722").await;
+    page.wait_text("yaml", "the policy's fixed port", |t| {
+        t.contains("port: 8081") && !t.contains("port: 8080")
+    })
+    .await;
+    page.wait_gone("finding-KP722").await;
+    page.click("undo").await;
+    page.wait_text("yaml", "the policy as imported", |t| {
+        t.contains("port: 8080")
+    })
+    .await;
+    page.find("finding-KP722").await;
     // A finding about an object kept whole (the RoleBinding's missing ServiceAccount)
     // shows it: the config page, its kind's group open.
     page.click_finding("KP717").await;
