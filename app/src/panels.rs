@@ -3,7 +3,7 @@
 
 use crate::fields::{Check, Choice, Field, Rename};
 use crate::modal::Modal;
-use crate::state::{use_app, Bottom, Side};
+use crate::state::{use_app, AppState, Bottom, Side};
 use kubeprint_core::edit::Target;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::insight::{disruption_row, shutdown_timeline};
@@ -62,6 +62,16 @@ pub fn Findings() -> impl IntoView {
         groups
     });
     let limit = RwSignal::new(FINDINGS_STEP);
+    // Another design opened: its findings are read from the top.
+    let list = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |first: Option<()>| {
+        app.opened.track();
+        if first.is_some() {
+            if let Some(list) = list.get_untracked() {
+                list.set_scroll_top(0);
+            }
+        }
+    });
     let count = move |s: Severity| {
         app.findings
             .with(|f| f.iter().filter(|x| x.severity == s).count())
@@ -76,7 +86,7 @@ pub fn Findings() -> impl IntoView {
                     <span class="sev info">{move || format!("i {} info", count(Severity::Info))}</span>
                 </span>
             </header>
-            <div class="finding-list" data-testid="findings">
+            <div class="finding-list" data-testid="findings" node_ref=list>
                 <Show when=move || app.findings.with(|f| f.is_empty())>
                     <p class="empty">"No findings in this environment."</p>
                 </Show>
@@ -113,8 +123,9 @@ pub fn Findings() -> impl IntoView {
 /// Show the field `path` names: select its service (an override's too), or open the
 /// environments or config page, and ask for its input to be focused.
 fn show_field(path: &FieldPath) {
-    go_to(path);
-    use_app().focus.set(Some(path.clone()));
+    let app = use_app();
+    go_to(app, path);
+    app.focus.set(Some(path.clone()));
 }
 
 fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
@@ -155,22 +166,22 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
 /// Show where an undo or a redo changed the design, without taking the keyboard's
 /// place: its service selected (its environment shown, for an environment's own value)
 /// or its page open, the field scrolled into view and marked for a moment. `said` is
-/// the notice; the field's label is added to it once the field is found.
-pub fn reveal(path: &FieldPath, said: String) {
-    let app = use_app();
+/// the notice; the field's label is added to it once the field is found. (Given the
+/// page's state: a keyboard shortcut runs outside any component, where there is no
+/// context to find it in.)
+pub fn reveal(app: AppState, path: &FieldPath, said: String) {
     if let Target::Environment(env) = &path.target {
         if path.pointer.starts_with("/overrides/") && app.env.get_untracked() != *env {
             app.env.set(env.clone());
         }
     }
-    go_to(path);
+    go_to(app, path);
     app.shown.set(Some((path.clone(), said)));
 }
 
 /// Open what shows the field at `path`: its service's inspector, or the page it is
 /// edited on. Nothing is drawn anew that already shows.
-fn go_to(path: &FieldPath) {
-    let app = use_app();
+fn go_to(app: AppState, path: &FieldPath) {
     let side = |side: Side| {
         if app.side.get_untracked() != side {
             app.side.set(side);
@@ -977,7 +988,7 @@ pub fn Gallery() -> impl IntoView {
                             let counts = format!("{} · {}", counted(design.services.len(), "service"), counted(design.environments.len(), "environment"));
                             view! {
                                 <button class="card" data-testid=format!("template-{}", t.name) on:click=move |_| {
-                                    app.open_new(design.clone());
+                                    app.open_beside(design.clone());
                                     app.gallery.set(false);
                                 }>
                                     <b>{t.name}</b>

@@ -81,7 +81,7 @@ pub(crate) fn open_link(app: AppState, fragment: &str) {
             match storage::slot_holding(&design) {
                 // Opened before and not changed since: that saved design, not a copy.
                 Some(slot) => app.switch_to(slot, design),
-                None => app.open_new(design),
+                None => app.open_beside(design),
             }
         }
         Err(e) => app.banner.set(Some(Banner {
@@ -168,7 +168,7 @@ pub(crate) fn flush(app: AppState) {
 /// dialog; anything else is explained.
 pub(crate) fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
-        Ok(design) => app.open_new(design),
+        Ok(design) => app.open_beside(design),
         Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {
             app.import_file.set(name.to_string());
             app.import.set(Some(text.to_string()))
@@ -285,7 +285,7 @@ pub fn ImportDialog() -> impl IntoView {
             result.get_untracked().map(|r| r.import.design)
         };
         if let Some(design) = design {
-            app.open_new(design);
+            app.open_beside(design);
             app.import_draft.set_value(None);
             app.import_envs.set(Vec::new());
             app.import.set(None);

@@ -256,7 +256,7 @@ impl AppState {
         match at {
             Some(at) => {
                 let what = self.editor.with_untracked(|e| where_in(&e.design, &at));
-                crate::panels::reveal(&at, format!("{verb} in {what}"));
+                crate::panels::reveal(*self, &at, format!("{verb} in {what}"));
             }
             None => self.notice.set(Some(verb.to_string())),
         }
@@ -325,6 +325,17 @@ impl AppState {
                 self.switch_to(slot, design);
             }
         }
+    }
+
+    /// [`AppState::open_new`], saying where the design shown so far went: an import, a
+    /// file, a link or a template opened beside it.
+    pub fn open_beside(&self, design: Design) {
+        let old = self.editor.with_untracked(|e| e.design.name.clone());
+        let new = design.name.clone();
+        self.open_new(design);
+        self.notice.set(Some(format!(
+            "Opened `{new}` as a new design; `{old}` stays in the design menu"
+        )));
     }
 
     /// Show `design` from slot `id`, with the history it had when it was last shown in

@@ -547,6 +547,7 @@ async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pasted_manifests_import_with_a_report_per_document() {
     let page = Page::open("import").await;
+    page.client.set_window_size(1280, 640).await.unwrap();
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
     page.click("open-import").await;
@@ -587,13 +588,36 @@ async fn pasted_manifests_import_with_a_report_per_document() {
         .await
         .unwrap();
     assert!(class.unwrap_or_default().contains("warning-note"));
+    // The findings of the design shown so far, read down to the end.
+    let findings_top = async |p: &Page, to: Option<u64>| {
+        let script = "const l = document.querySelector('[data-testid=\"findings\"]'); \
+                      if (arguments[0] !== null) l.scrollTop = arguments[0]; return l.scrollTop;";
+        let top = p.client.execute(script, vec![to.into()]).await.unwrap();
+        top.as_f64().unwrap_or(-1.0)
+    };
+    assert!(
+        findings_top(&page, Some(100_000)).await > 0.0,
+        "a list to scroll"
+    );
     page.click("import-open").await;
     let yaml = page
         .wait_text("yaml", "the imported design", |t| {
             t.contains("image: shop/api:latest")
         })
         .await;
+    assert_eq!(
+        findings_top(&page, None).await,
+        0.0,
+        "its findings from the top"
+    );
     assert!(yaml.contains("namespace: shop") && yaml.contains("port: 80"));
+    // Where the design shown before went is said.
+    let notice = page.text("notice").await;
+    assert!(
+        notice.starts_with("Opened shop as a new design; ")
+            && notice.ends_with(" stays in the design menu"),
+        "{notice}"
+    );
     page.wait_text("findings", "the grace period error", |t| {
         t.contains("KP102")
     })
