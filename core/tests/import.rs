@@ -651,6 +651,15 @@ fn an_unrendered_helm_template_is_named_as_one() {
         "{:?}",
         r[0]
     );
+    // A package.json given by mistake ends its nested objects with `}}`: no template.
+    let package = r#"{"name":"payments-web","version":"1.0.0","scripts":{"build":"vite build"},"dependencies":{"react":"^18.2.0"}}"#;
+    let r = import::kubernetes(package).documents;
+    assert_eq!(
+        r[0].outcome,
+        Outcome::Skipped(
+            "not a Kubernetes object: expected a mapping with apiVersion and kind".into()
+        )
+    );
 }
 
 #[test]

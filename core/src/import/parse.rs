@@ -150,15 +150,12 @@ pub fn seeming_identity(text: &str) -> (String, String) {
     )
 }
 
-/// If a document that could not be read contains `{{` or `}}`, it is most likely a Helm
+/// If a document that could not be read contains `{{`, it is most likely a Helm
 /// template that was not rendered: say so, with the line. (A document that reads as
 /// YAML is never called a template: `{{ $value }}` in a Prometheus rule or an annotation
-/// is just text.)
+/// is just text. A `}}` alone ends nested JSON objects.)
 pub fn helm_hint(doc: Document<'_>) -> Option<String> {
-    let i = doc
-        .text
-        .lines()
-        .position(|l| l.contains("{{") || l.contains("}}"))?;
+    let i = doc.text.lines().position(|l| l.contains("{{"))?;
     Some(format!(
         "this looks like an unrendered Helm template (Helm template syntax `{{{{ … }}}}` at line {}): render the chart first (helm template) and import its output",
         doc.line + i
