@@ -588,9 +588,7 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     assert!(err.contains("environment prod:"), "{err}");
     assert!(err.contains("merged    prod: worker: replicas 2"), "{err}");
     assert!(
-        err.contains(
-            "not merged  prod: HPA `api` exists only here: not merged; the prod rendering will lack it"
-        ),
+        err.contains("merged    prod: HPA `api`: only here, kept whole as its own"),
         "{err}"
     );
     // The design file renders each environment.
@@ -598,6 +596,9 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     std::fs::write(&file, &o.stdout).unwrap();
     let o = kubeprint(&["render", file.to_str().unwrap(), "--env", "prod"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // prod's own HPA included.
+    let yaml = String::from_utf8_lossy(&o.stdout);
+    assert!(yaml.contains("kind: HorizontalPodAutoscaler"), "{yaml}");
     assert!(stdout(&o).contains("image: ghcr.io/acme-parcel/api:1.7.3"));
 
     let o = kubeprint(&["import", "--env", "prod"]);

@@ -166,15 +166,35 @@ fn staging_and_prod_become_one_design_with_two_environments() {
             s("Deployment", "api"),
             s("Deployment", "web"),
             s("Deployment", "worker"),
-            s("HorizontalPodAutoscaler", "api"),
         ])
     );
+    // The HPA only prod has is prod's own, kept whole as the input wrote it (the
+    // round trip above finds it exactly), and the report says so.
     let prod_report = &r.environments[1];
-    let messages: Vec<_> = prod_report.not_merged.iter().map(|n| &n.message).collect();
-    assert!(messages.contains(
-        &&"prod: HPA `api` exists only here: not merged; the prod rendering will lack it"
-            .to_string()
-    ));
+    assert!(
+        prod_report
+            .merged
+            .contains(&"HPA `api`: only here, kept whole as its own".to_string()),
+        "{:?}",
+        prod_report.merged
+    );
+    let own: Vec<_> = (prod_env.kept_objects.iter())
+        .map(|k| (k.kind(), k.name()))
+        .collect();
+    assert!(own.contains(&("HorizontalPodAutoscaler", "api")), "{own:?}");
+    let linked = link::decode(&link::encode(&r.design)).unwrap();
+    let hpa = |d: &Design| {
+        rendered(d, "prod")
+            .into_iter()
+            .find(|(k, _)| k.0 == "HorizontalPodAutoscaler")
+    };
+    assert_eq!(hpa(&linked), hpa(&r.design), "after a link too");
+    assert!(hpa(&linked).is_some());
+    let staging_env = r.design.environment("staging").unwrap();
+    assert!(!rendered(&r.design, "staging")
+        .keys()
+        .any(|k| k.0 == "HorizontalPodAutoscaler"));
+    assert!(!(staging_env.kept_objects.iter()).any(|k| k.kind() == "HorizontalPodAutoscaler"));
     // The Ingress kept whole (it routes to two services) differs in host and TLS
     // secret: each environment keeps its own, and renders it.
     let host = |env: &str| {

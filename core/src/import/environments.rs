@@ -308,17 +308,19 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             import.design.name.clone_from(&system);
             labels::take_out(&mut import.design, &common);
             import.design.environments[0].common_labels = common;
-            super::with_residuals(import, &objects)
+            (super::with_residuals(import, &objects), objects)
         });
-    let base = finished.next().expect("one input at least");
+    let (base, base_inputs) = finished.next().expect("one input at least");
     let mut design = base.design.clone();
     design.environments[0].name = base_name.to_string();
     design.environments[0].tier = tier_of(base_name);
     let mut imports = vec![(base_name.to_string(), base)];
+    let mut inputs = vec![base_inputs];
     let mut merged_words = vec![Vec::from_iter(labels::describe(
         &design.environments[0].common_labels,
     ))];
-    for ((name, _), import) in rest.iter().zip(finished) {
+    for ((name, _), (import, objects)) in rest.iter().zip(finished) {
+        inputs.push(objects);
         let theirs = &import.design.environments[0];
         let mut env = Environment {
             name: name.to_string(),
@@ -410,6 +412,9 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         .map(|(_, i)| i.design.extra_objects.as_slice())
         .collect();
     split_kept(&mut design, &kept);
+    for (((name, import), inputs), words) in imports.iter().zip(&inputs).zip(&mut merged_words) {
+        words.extend(keep_own(&mut design, name, import, inputs));
+    }
     let environments = imports
         .into_iter()
         .zip(merged_words)
@@ -468,6 +473,46 @@ fn split_kept(design: &mut Design, kept: &[&[KeptObject]]) {
             .collect();
     }
     design.extra_objects = shared;
+}
+
+/// What environment `env`'s input has and the merged design does not render for it (an
+/// HPA or a PDB of prod only, a Job of dev only) is kept whole in `env`, as its own: as
+/// the input wrote it. Not a Secret (the design keeps no values: it is reported) nor a
+/// generated ConfigMap whose name carries another hash (its values are the
+/// environment's own values). What was kept, said for the report.
+fn keep_own(
+    design: &mut Design,
+    env: &str,
+    import: &super::Import,
+    inputs: &super::Inputs,
+) -> Vec<String> {
+    let want = objects(&import.design, &import.design.environments[0].name);
+    let have = objects(design, env);
+    let mut said = Vec::new();
+    let mut kept = Vec::new();
+    for (kind, ns, name) in want.keys() {
+        let generated = generated_stem(name).is_some_and(|stem| {
+            (have.keys()).any(|o| o.0 == *kind && o.1 == *ns && generated_stem(&o.2) == Some(stem))
+        });
+        if have.contains_key(&(kind.clone(), ns.clone(), name.clone()))
+            || generated
+            || kind == "Secret"
+        {
+            continue;
+        }
+        let Some(object) = inputs.get(&(kind.clone(), name.clone())) else {
+            continue;
+        };
+        said.push(format!(
+            "{} `{name}`: only here, kept whole as its own",
+            shown_kind(kind)
+        ));
+        kept.push(KeptObject(object));
+    }
+    if let Some(e) = design.environments.iter_mut().find(|e| e.name == env) {
+        e.kept_objects.extend(kept);
+    }
+    said
 }
 
 /// The ConfigMap values `other` (the same system imported for another environment) has

@@ -260,7 +260,7 @@ impl Format {
 /// the residual step asks for it: a 15 MB input otherwise holds some 170 MB of `Value`s
 /// from parsing to the end of the import.
 #[derive(Default)]
-struct Inputs(BTreeMap<(String, String), String>);
+pub(super) struct Inputs(BTreeMap<(String, String), String>);
 
 impl Inputs {
     fn insert(&mut self, o: &Object) {
@@ -272,7 +272,7 @@ impl Inputs {
     }
 
     /// The input object of that kind and name, as JSON.
-    fn get(&self, key: &(String, String)) -> Option<Value> {
+    pub(super) fn get(&self, key: &(String, String)) -> Option<Value> {
         let text = self.0.get(key)?;
         Some(serde_json::from_str(text).expect("written by insert"))
     }
