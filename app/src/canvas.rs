@@ -230,7 +230,8 @@ fn node_view(
         .collect::<Vec<_>>()
         .join(" · ");
     let route = kubeprint_core::presets::route_label(&e, env);
-    let public = match (&s.exposure.ingress, &s.exposure.load_balancer) {
+    // As the environment has it (its own Ingress host).
+    let public = match (&e.exposure.ingress, &e.exposure.load_balancer) {
         (Some(r), _) => Some(format!("Ingress {}", r.host)),
         (None, _) if route.is_some() => route,
         (None, Some(lb)) => Some(format!(

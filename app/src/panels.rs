@@ -72,6 +72,35 @@ pub fn Findings() -> impl IntoView {
             }
         }
     });
+    // A service selected: its findings come into view, at the top of the list, unless
+    // some of them show already (a finding clicked stays under the pointer).
+    let selected_name = Memo::new(move |_| {
+        let id = app.selection.get()?;
+        app.editor
+            .with(|e| e.design.service(id).map(|s| s.name.clone()))
+    });
+    Effect::new(move |first: Option<()>| {
+        let name = selected_name.get();
+        let (Some(name), Some(_)) = (name, first) else {
+            return;
+        };
+        request_animation_frame(move || {
+            let Some(list) = list.get_untracked() else {
+                return;
+            };
+            let css = format!(".finding-group[data-service=\"{}\"]", name.replace('"', ""));
+            if let Ok(Some(group)) = list.query_selector(&css) {
+                let (g, l) = (
+                    group.get_bounding_client_rect(),
+                    list.get_bounding_client_rect(),
+                );
+                if g.bottom() <= l.top() || g.top() >= l.bottom() {
+                    let by = (g.top() - l.top()).round() as i32;
+                    list.set_scroll_top(list.scroll_top() + by);
+                }
+            }
+        });
+    });
     let count = move |s: Severity| {
         app.findings
             .with(|f| f.iter().filter(|x| x.severity == s).count())
@@ -99,7 +128,7 @@ pub fn Findings() -> impl IntoView {
                             let take = list.len().min(left);
                             left -= take;
                             view! {
-                                <div class="finding-group">
+                                <div class="finding-group" data-service=service.clone()>
                                     <h3>{service.clone()}</h3>
                                     {list[..take].iter().cloned().map(finding_item).collect_view()}
                                 </div>

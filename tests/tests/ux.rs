@@ -1931,6 +1931,13 @@ async fn an_ingress_host_is_set_for_one_environment() {
         t.contains("host: icat.dev.example.org") && !t.contains("icat.example.org")
     })
     .await;
+    // The canvas names the host this environment answers on.
+    let title = js(
+        &page,
+        "return document.querySelector('[data-testid=\"node-fastapi-app\"] > title').textContent",
+    )
+    .await;
+    assert_eq!(title, json!("fastapi-app (Ingress icat.dev.example.org)"));
     // A URL is no host: the finding says so and leads back to the field.
     let field = format!("environments/dev/overrides/{}/ingress_host", api.0);
     page.type_into(&field, "https://icat.dev.example.org").await;
