@@ -920,6 +920,42 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     page.close().await;
 }
 
+/// Selecting a service brings its findings into view in the findings list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selecting_a_service_shows_its_findings() {
+    let design = templates::by_name("miniredis").expect("the miniredis template");
+    let page = open_design("ux-findings-follow", &design).await;
+    page.client.set_window_size(1280, 640).await.unwrap();
+    // The service whose findings come last, out of view below.
+    let last = js(
+        &page,
+        "const g = [...document.querySelectorAll('.finding-group[data-service]')]; \
+         return g[g.length - 1].getAttribute('data-service');",
+    )
+    .await;
+    let last = last.as_str().unwrap().to_string();
+    assert!(design.service_named(&last).is_some(), "{last}");
+    let in_view = async |p: &Page| {
+        js(
+            p,
+            &format!(
+                "const l = document.querySelector('[data-testid=\"findings\"]').getBoundingClientRect(); \
+                 const g = document.querySelector('.finding-group[data-service=\"{last}\"]').getBoundingClientRect(); \
+                 return g.top >= l.top - 1 && g.top < l.bottom;"
+            ),
+        )
+        .await
+            == json!(true)
+    };
+    assert!(!in_view(&page).await, "out of view at first");
+    page.click_node(&last).await;
+    page.wait_until("its findings in view", async |p| {
+        in_view(p).await.then(String::new)
+    })
+    .await;
+    page.close().await;
+}
+
 /// Whether the field with `id` is marked as just changed by an undo or a redo.
 async fn marked_changed(page: &Page, id: &str) -> bool {
     js(
@@ -957,6 +993,8 @@ async fn an_undo_shows_and_says_what_it_changed() {
         .then(String::new)
     })
     .await;
+    let typed = page.value(&grace).await;
+    assert_ne!(typed, before);
     page.click_node(&b.name).await;
     page.wait_gone(&grace).await;
     page.click("undo").await;
@@ -992,14 +1030,14 @@ async fn an_undo_shows_and_says_what_it_changed() {
     press(&page, &ctrl_shift("z")).await;
     page.wait_until("the grace period back", async |p| {
         let v = p.value(&grace).await;
-        (v == format!("{before}7")).then_some(v)
+        (v == typed).then_some(v)
     })
     .await;
     page.wait_text("notice", "what was redone", |t| {
         t == format!("Redone in {}: Grace period (s)", a.name)
     })
     .await;
-    assert_eq!(page.value(&grace).await, format!("{before}7"));
+    assert_eq!(page.value(&grace).await, typed);
 
     // An environment's own value, undone while another environment is shown.
     page.click("env-dev").await;
