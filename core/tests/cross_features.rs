@@ -3,21 +3,16 @@
 //! Prometheus Operator: the objects render refers to exist (an HPA's target, a Rollout's
 //! AnalysisTemplate, an alert's objects, a route's backends, a ServiceMonitor's Service
 //! and port), and no rule's fix brings an error elsewhere.
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use kubeprint_core::render::render;
 use kubeprint_core::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 fn corpus() -> Vec<(String, Design)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "yaml") {
-            let d = import::kubernetes(&std::fs::read_to_string(&p).unwrap()).design;
-            out.push((p.display().to_string(), d));
-        }
-    }
+    let mut out = corpus::designs();
     for t in [
         "connectum",
         "connectum-gateway",

@@ -6,6 +6,8 @@
 //! service alone.
 
 mod common;
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use kubeprint_core::render::live::LiveYaml;
 use kubeprint_core::rules::LiveFindings;
@@ -245,12 +247,7 @@ proptest! {
     #[test]
     fn live_yaml_equals_a_full_render_on_imports_and_templates(which in 0usize..64, edits in edits()) {
         let mut designs: Vec<Design> = templates::ALL.iter().map(|t| (t.build)()).collect();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        files.sort();
-        for p in files.iter().filter(|p| p.extension().is_some_and(|x| x == "yaml")) {
-            designs.push(import::kubernetes(&std::fs::read_to_string(p).unwrap()).design);
-        }
+        designs.extend(corpus::designs().into_iter().map(|(_, d)| d));
         let design = designs.swap_remove(which % designs.len());
         check(design, &edits)?;
     }

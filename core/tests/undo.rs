@@ -3,20 +3,15 @@
 //! every fix the rules offer (edits of services, environments' own values, Secrets,
 //! objects kept whole) and for a field typed into.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use kubeprint_core::edit::Target;
 use kubeprint_core::rules::validate;
 use kubeprint_core::*;
 
 fn designs() -> Vec<(String, Design)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "yaml") {
-            let d = import::kubernetes(&std::fs::read_to_string(&p).unwrap()).design;
-            out.push((p.display().to_string(), d));
-        }
-    }
+    let mut out = corpus::designs();
     out.extend((templates::ALL.iter()).map(|t| (t.name.to_string(), (t.build)())));
     // The same after a link: what the page holds when it was opened from one.
     let linked: Vec<_> = (out.iter())
