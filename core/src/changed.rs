@@ -10,9 +10,9 @@ impl Design {
     /// The first field of this design that differs from `before`, looking at the
     /// design's settings, then its services (one that came back: the whole service),
     /// the calls between them (the caller), the environments, the ConfigMaps and
-    /// Secrets, and the objects kept whole. `None` when they are equal, or when the only
-    /// difference is something `before` had and this design has not (a removed service
-    /// has no field left to show).
+    /// Secrets, and the objects kept whole (one removed is shown where it was listed).
+    /// `None` when they are equal, or when all that differs is a service or an
+    /// environment `before` had and this design has not: nothing is left to show.
     pub fn first_change_from(&self, before: &Design) -> Option<FieldPath> {
         let (settings, old_settings) = (json(&self.settings()), json(&before.settings()));
         if settings != old_settings {
@@ -61,25 +61,17 @@ impl Design {
                 return Some(FieldPath::environment(&env.name, &at));
             }
         }
-        for c in &self.config_maps {
-            if before.config_map(&c.name) != Some(c) {
-                let old = before.config_map(&c.name).map_or(Value::Null, json);
-                let at = first_difference(&old, &json(c));
-                return Some(FieldPath {
-                    target: Target::ConfigMap(c.name.clone()),
-                    pointer: at,
-                });
-            }
-        }
-        for c in &self.secrets {
-            if before.secret(&c.name) != Some(c) {
-                let old = before.secret(&c.name).map_or(Value::Null, json);
-                let at = first_difference(&old, &json(c));
-                return Some(FieldPath {
-                    target: Target::Secret(c.name.clone()),
-                    pointer: at,
-                });
-            }
+        let config_map = |n: &str| before.config_map(n);
+        let secret = |n: &str| before.secret(n);
+        let named = first_named(
+            &self.config_maps,
+            |c| &c.name,
+            config_map,
+            Target::ConfigMap,
+        )
+        .or_else(|| first_named(&self.secrets, |c| &c.name, secret, Target::Secret));
+        if named.is_some() {
+            return named;
         }
         if let Some(at) = first_kept_change(&before.extra_objects, &self.extra_objects)
             .or_else(|| first_kept_change(&before.pinned_objects, &self.pinned_objects))
@@ -106,6 +98,22 @@ impl Design {
             .or_else(|| first_kept_change(&self.extra_objects, &before.extra_objects))
             .or_else(|| first_kept_change(&self.pinned_objects, &before.pinned_objects))
     }
+}
+
+/// The first item of `now` that `before` (by name) does not hold as it is: the field
+/// where it differs, in `target` of its name.
+fn first_named<'d, T: PartialEq + Serialize>(
+    now: &'d [T],
+    name: fn(&T) -> &String,
+    before: impl Fn(&str) -> Option<&'d T>,
+    target: fn(String) -> Target,
+) -> Option<FieldPath> {
+    let item = now.iter().find(|c| before(name(c)) != Some(*c))?;
+    let old = before(name(item)).map_or(Value::Null, json);
+    Some(FieldPath {
+        target: target(name(item).clone()),
+        pointer: first_difference(&old, &json(item)),
+    })
 }
 
 /// The first object kept whole in `now` that `before` does not hold as it is.
