@@ -1017,7 +1017,7 @@ pub fn Gallery() -> impl IntoView {
                             let counts = format!("{} · {}", counted(design.services.len(), "service"), counted(design.environments.len(), "environment"));
                             view! {
                                 <button class="card" data-testid=format!("template-{}", t.name) on:click=move |_| {
-                                    app.open_beside(design.clone());
+                                    app.open_new(design.clone());
                                     app.gallery.set(false);
                                 }>
                                     <b>{t.name}</b>

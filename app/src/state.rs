@@ -243,23 +243,42 @@ impl AppState {
         let mut changed = None;
         self.change(|e| {
             changed = match back {
-                true => e.undo().then(|| e.undone_at()),
-                false => e.redo().then(|| e.redone_at()),
+                true => e.undo().then(|| e.undone()),
+                false => e.redo().then(|| e.redone()),
             };
         });
         self.reverted.update(|n| *n += 1);
         if let Some(mark) = mark {
             request_animation_frame(move || crate::modal::restore_focus(mark));
         }
-        let Some(at) = changed else { return };
+        let Some(changes) = changed else { return };
         let verb = if back { "Undone" } else { "Redone" };
-        match at {
+        match self.in_view(changes) {
             Some(at) => {
                 let what = self.editor.with_untracked(|e| where_in(&e.design, &at));
                 crate::panels::reveal(*self, &at, format!("{verb} in {what}"));
             }
             None => self.notice.set(Some(verb.to_string())),
         }
+    }
+
+    /// Of the fields a step changed, the one to show: one the open page shows (the
+    /// selected service's, on the inspector; a ConfigMap's, Secret's or kept object's,
+    /// on the config page), else the first.
+    fn in_view(&self, changes: Vec<FieldPath>) -> Option<FieldPath> {
+        let side = self.side.get_untracked();
+        let selected = self.selection.get_untracked();
+        let shown = |at: &FieldPath| match (&at.target, side) {
+            (Target::Service(id), Side::Inspector) => Some(*id) == selected,
+            (Target::ConfigMap(_) | Target::Secret(_) | Target::Object { .. }, Side::Config) => {
+                true
+            }
+            (Target::Environment(_), Side::Config) => at.pointer.starts_with("/config_values/"),
+            (Target::Environment(_) | Target::Design, Side::Environments) => true,
+            _ => false,
+        };
+        let first = changes.first().cloned();
+        changes.into_iter().find(shown).or(first)
     }
 
     /// Show the version of this design that another tab saved, as one step that Ctrl+Z

@@ -7,16 +7,17 @@ use serde::Serialize;
 use serde_json::Value;
 
 impl Design {
-    /// The first field of this design that differs from `before`, looking at the
-    /// design's settings, then its services (one that came back: the whole service),
-    /// the calls between them (the caller), the environments, the ConfigMaps and
-    /// Secrets, and the objects kept whole (one removed is shown where it was listed).
-    /// `None` when they are equal, or when all that differs is a service or an
-    /// environment `before` had and this design has not: nothing is left to show.
-    pub fn first_change_from(&self, before: &Design) -> Option<FieldPath> {
+    /// Where this design differs from `before`: one field for each part that changed, in
+    /// this order: the design's settings, its services (one that came back: the whole
+    /// service), the callers of calls added or removed, the environments (their own
+    /// values, then their kept objects), the ConfigMaps, the Secrets and the objects kept
+    /// whole; a ConfigMap, Secret or kept object removed is shown where it was listed.
+    /// A service or an environment removed leaves nothing to show.
+    pub fn changes_from(&self, before: &Design) -> Vec<FieldPath> {
+        let mut out = Vec::new();
         let (settings, old_settings) = (json(&self.settings()), json(&before.settings()));
         if settings != old_settings {
-            return Some(FieldPath::design(&first_difference(
+            out.push(FieldPath::design(&first_difference(
                 &old_settings,
                 &settings,
             )));
@@ -26,28 +27,23 @@ impl Design {
                 Some(old) if old == s => {}
                 Some(old) => {
                     let at = first_difference(&json(old), &json(s));
-                    return Some(FieldPath::service(s.id, &at));
+                    out.push(FieldPath::service(s.id, &at));
                 }
-                None => return Some(FieldPath::service(s.id, "")),
+                None => out.push(FieldPath::service(s.id, "")),
             }
         }
-        if let Some(e) = (self.edges.iter()).find(|e| !before.edges.contains(e)) {
-            return Some(FieldPath::service(e.from, ""));
-        }
-        if let Some(e) = (before.edges.iter()).find(|e| !self.edges.contains(e)) {
-            if self.service(e.from).is_some() {
-                return Some(FieldPath::service(e.from, ""));
+        let added = (self.edges.iter()).filter(|e| !before.edges.contains(e));
+        let removed = (before.edges.iter()).filter(|e| !self.edges.contains(e));
+        for e in added.chain(removed) {
+            let caller = FieldPath::service(e.from, "");
+            if self.service(e.from).is_some() && !out.contains(&caller) {
+                out.push(caller);
             }
         }
         for env in &self.environments {
             let old = before.environment(&env.name);
             if old == Some(env) {
                 continue;
-            }
-            if let Some(kept) =
-                old.and_then(|o| first_kept_change(&o.kept_objects, &env.kept_objects))
-            {
-                return Some(kept);
             }
             let mut now = json(env);
             let mut then = old.map(json).unwrap_or(Value::Null);
@@ -57,78 +53,92 @@ impl Design {
                 }
             }
             if now != then {
-                let at = first_difference(&then, &now);
-                return Some(FieldPath::environment(&env.name, &at));
+                out.push(FieldPath::environment(
+                    &env.name,
+                    &first_difference(&then, &now),
+                ));
+            }
+            if let Some(old) = old {
+                out.extend(kept_changes(&old.kept_objects, &env.kept_objects));
             }
         }
         let config_map = |n: &str| before.config_map(n);
         let secret = |n: &str| before.secret(n);
-        let named = first_named(
+        out.extend(named_changes(
             &self.config_maps,
             |c| &c.name,
             config_map,
             Target::ConfigMap,
-        )
-        .or_else(|| first_named(&self.secrets, |c| &c.name, secret, Target::Secret));
-        if named.is_some() {
-            return named;
-        }
-        if let Some(at) = first_kept_change(&before.extra_objects, &self.extra_objects)
-            .or_else(|| first_kept_change(&before.pinned_objects, &self.pinned_objects))
-        {
-            return Some(at);
-        }
-        // Only removed: a ConfigMap, a Secret or a kept object is shown where it was
-        // listed (a removed service or environment leaves nothing to show).
+        ));
+        out.extend(named_changes(
+            &self.secrets,
+            |c| &c.name,
+            secret,
+            Target::Secret,
+        ));
+        out.extend(kept_changes(&before.extra_objects, &self.extra_objects));
+        out.extend(kept_changes(&before.pinned_objects, &self.pinned_objects));
         let gone = |target: Target| FieldPath {
             target,
             pointer: String::new(),
         };
-        if let Some(c) = (before.config_maps.iter()).find(|c| self.config_map(&c.name).is_none()) {
-            return Some(gone(Target::ConfigMap(c.name.clone())));
-        }
-        if let Some(c) = (before.secrets.iter()).find(|c| self.secret(&c.name).is_none()) {
-            return Some(gone(Target::Secret(c.name.clone())));
-        }
-        let envs = self.environments.iter().filter_map(|e| {
-            let old = before.environment(&e.name)?;
-            first_kept_change(&e.kept_objects, &old.kept_objects)
-        });
-        (envs.into_iter().next())
-            .or_else(|| first_kept_change(&self.extra_objects, &before.extra_objects))
-            .or_else(|| first_kept_change(&self.pinned_objects, &before.pinned_objects))
+        let config_maps =
+            (before.config_maps.iter()).filter(|c| self.config_map(&c.name).is_none());
+        out.extend(config_maps.map(|c| gone(Target::ConfigMap(c.name.clone()))));
+        let secrets = (before.secrets.iter()).filter(|c| self.secret(&c.name).is_none());
+        out.extend(secrets.map(|c| gone(Target::Secret(c.name.clone()))));
+        out
+    }
+
+    /// The first of [`Design::changes_from`].
+    pub fn first_change_from(&self, before: &Design) -> Option<FieldPath> {
+        self.changes_from(before).into_iter().next()
     }
 }
 
-/// The first item of `now` that `before` (by name) does not hold as it is: the field
-/// where it differs, in `target` of its name.
-fn first_named<'d, T: PartialEq + Serialize>(
+/// Each item of `now` that `before` (by name) does not hold as it is: the field where
+/// it differs, in `target` of its name.
+fn named_changes<'d, T: PartialEq + Serialize>(
     now: &'d [T],
     name: fn(&T) -> &String,
     before: impl Fn(&str) -> Option<&'d T>,
     target: fn(String) -> Target,
-) -> Option<FieldPath> {
-    let item = now.iter().find(|c| before(name(c)) != Some(*c))?;
-    let old = before(name(item)).map_or(Value::Null, json);
-    Some(FieldPath {
-        target: target(name(item).clone()),
-        pointer: first_difference(&old, &json(item)),
-    })
+) -> Vec<FieldPath> {
+    (now.iter())
+        .filter(|c| before(name(c)) != Some(*c))
+        .map(|item| {
+            let old = before(name(item)).map_or(Value::Null, json);
+            FieldPath {
+                target: target(name(item).clone()),
+                pointer: first_difference(&old, &json(item)),
+            }
+        })
+        .collect()
 }
 
-/// The first object kept whole in `now` that `before` does not hold as it is.
-fn first_kept_change(before: &[KeptObject], now: &[KeptObject]) -> Option<FieldPath> {
-    let k = now.iter().find(|k| !before.contains(k))?;
-    let old = (before.iter()).find(|o| o.kind() == k.kind() && o.name() == k.name());
-    let at = old.map_or(String::new(), |o| first_difference(&o.0, &k.0));
-    Some(FieldPath {
+/// Each object kept whole that `now` does not hold as `before` did: changed or added
+/// (the field where it differs), or removed (the whole object, where it was listed).
+fn kept_changes(before: &[KeptObject], now: &[KeptObject]) -> Vec<FieldPath> {
+    let at = |k: &KeptObject, pointer: String| FieldPath {
         target: Target::Object {
             kind: k.kind().to_string(),
             namespace: k.namespace().map(String::from),
             name: k.name().to_string(),
         },
-        pointer: at,
-    })
+        pointer,
+    };
+    let same = |a: &KeptObject, b: &KeptObject| a.kind() == b.kind() && a.name() == b.name();
+    let changed = now.iter().filter(|k| !before.contains(k)).map(|k| {
+        let old = before.iter().find(|o| same(o, k));
+        at(
+            k,
+            old.map_or(String::new(), |o| first_difference(&o.0, &k.0)),
+        )
+    });
+    let removed = (before.iter())
+        .filter(|o| !now.iter().any(|k| same(o, k)))
+        .map(|o| at(o, String::new()));
+    changed.chain(removed).collect()
 }
 
 /// The JSON pointer of the first place `now` differs from `before`: the deepest member

@@ -131,15 +131,15 @@ impl Editor {
         true
     }
 
-    /// The field the last [`Editor::undo`] changed: where the design now first differs
-    /// from the version it replaced ([`Design::first_change_from`]).
-    pub fn undone_at(&self) -> Option<FieldPath> {
-        self.design.first_change_from(self.future.last()?)
+    /// The fields the last [`Editor::undo`] changed: where the design now differs from
+    /// the version it replaced ([`Design::changes_from`]), one per part changed.
+    pub fn undone(&self) -> Vec<FieldPath> {
+        (self.future.last()).map_or_else(Vec::new, |then| self.design.changes_from(then))
     }
 
-    /// The field the last [`Editor::redo`] changed.
-    pub fn redone_at(&self) -> Option<FieldPath> {
-        self.design.first_change_from(self.past.last()?)
+    /// The fields the last [`Editor::redo`] changed.
+    pub fn redone(&self) -> Vec<FieldPath> {
+        (self.past.last()).map_or_else(Vec::new, |then| self.design.changes_from(then))
     }
 
     /// Whether there is something to undo.

@@ -38,27 +38,28 @@ fn check(name: &str, what: &str, before: &Design, edit: Edit) -> Vec<String> {
         return Vec::new();
     }
     let mut bad = Vec::new();
-    let mut shown = |step: &str, at: Option<FieldPath>, here: &Design, there: &Design| {
-        let Some(at) = at else {
+    let mut shown = |step: &str, changes: Vec<FieldPath>, here: &Design, there: &Design| {
+        if changes.is_empty() {
             bad.push(format!("{name}: {what}: {step} says no field"));
-            return;
-        };
-        // A field of the design as it is now or was (something removed is shown where
-        // it was listed), whose value the step changed.
-        let exists = |d: &Design| match &at.target {
-            Target::Object { .. } => d.get(&at).is_some(),
-            _ => d.resolve(&at).is_ok(),
-        };
-        if !(exists(here) || exists(there)) || here.get(&at) == there.get(&at) {
-            bad.push(format!(
-                "{name}: {what}: {step} says {at}, which it did not change"
-            ));
+        }
+        for at in changes {
+            // A field of the design as it is now or was (something removed is shown
+            // where it was listed), whose value the step changed.
+            let exists = |d: &Design| match &at.target {
+                Target::Object { .. } => d.get(&at).is_some(),
+                _ => d.resolve(&at).is_ok(),
+            };
+            if !(exists(here) || exists(there)) || here.get(&at) == there.get(&at) {
+                bad.push(format!(
+                    "{name}: {what}: {step} says {at}, which it did not change"
+                ));
+            }
         }
     };
     assert!(e.undo());
-    shown("undo", e.undone_at(), &e.design, &after);
+    shown("undo", e.undone(), &e.design, &after);
     assert!(e.redo());
-    shown("redo", e.redone_at(), &e.design, before);
+    shown("redo", e.redone(), &e.design, before);
     bad
 }
 
@@ -127,9 +128,9 @@ fn an_undo_names_the_field_that_was_typed_into() {
                 panic!("{name}: {path} refused");
             }
             e.undo();
-            assert_eq!(e.undone_at(), Some(path.clone()), "{name}");
+            assert_eq!(e.undone(), [path.clone()], "{name}");
             e.redo();
-            assert_eq!(e.redone_at(), Some(path), "{name}");
+            assert_eq!(e.redone(), [path], "{name}");
         }
     }
 }
@@ -138,6 +139,30 @@ fn an_undo_names_the_field_that_was_typed_into() {
 fn nothing_to_show_when_nothing_was_undone() {
     let d = templates::by_name("miniredis").unwrap();
     let e = editor::Editor::new(d);
-    assert_eq!(e.undone_at(), None);
-    assert_eq!(e.redone_at(), None);
+    assert!(e.undone().is_empty());
+    assert!(e.redone().is_empty());
+}
+
+/// A Secret's key renamed where a service reads it changes both: each is named, Secret
+/// and service, so the page can show the one in view (the config page, where the key
+/// was renamed).
+#[test]
+fn a_rename_that_follows_into_a_service_names_each_part() {
+    let d = templates::by_name("stfc-fastapi").unwrap();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let mut e = editor::Editor::new(d);
+    e.dispatch(Edit::RenameKey {
+        secret: true,
+        object: "icat-mariadb-credentials".into(),
+        from: "MARIADB_PASSWORD".into(),
+        to: "MARIADB_APP_PASSWORD".into(),
+    })
+    .unwrap();
+    e.undo();
+    let targets: Vec<_> = e.undone().into_iter().map(|p| p.target).collect();
+    assert!(targets.contains(&Target::Service(api)), "{targets:?}");
+    assert!(
+        targets.contains(&Target::Secret("icat-mariadb-credentials".into())),
+        "{targets:?}"
+    );
 }
