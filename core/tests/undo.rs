@@ -128,7 +128,7 @@ fn an_undo_names_the_field_that_was_typed_into() {
                 panic!("{name}: {path} refused");
             }
             e.undo();
-            assert_eq!(e.undone(), [path.clone()], "{name}");
+            assert_eq!(e.undone(), std::slice::from_ref(&path), "{name}");
             e.redo();
             assert_eq!(e.redone(), [path], "{name}");
         }
