@@ -620,13 +620,14 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             let s = e.design.service(id)?;
             let hpa = s.scaling.hpa.as_ref();
             let r = &s.resources;
+            // (Short: the fields are narrow.)
             let shown = |v: Option<String>| match v.filter(|v| !v.is_empty()) {
-                Some(v) => format!("(the service's: {v})"),
+                Some(v) => format!("({v})"),
                 None => "(none)".to_string(),
             };
             Some([
                 match hpa {
-                    Some(_) => "(the HPA's)".to_string(),
+                    Some(_) => "(HPA)".to_string(),
                     None => shown(Some(s.scaling.replicas.to_string())),
                 },
                 shown(hpa.map(|h| h.min.to_string())),
@@ -648,7 +649,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
             own.get().unwrap_or_default();
         view! {
-            <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own."</p>
+            <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own, shown in grey."</p>
             <div class="row">
                 <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
                 <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min />

@@ -1252,14 +1252,14 @@ async fn words_explain_what_they_stand_for() {
         "placeholder",
     )
     .await;
-    assert_eq!(shown, format!("(the service's: {tag})"));
+    assert_eq!(shown, format!("({tag})"));
     let memory = page.value("services/s1/resources/memory_limit").await;
     let shown = attr(
         "[data-testid=\"environments/staging/overrides/1/resources/memory_limit\"]",
         "placeholder",
     )
     .await;
-    assert_eq!(shown, format!("(the service's: {memory})"));
+    assert_eq!(shown, format!("({memory})"));
     page.click("env-prod").await;
     // Placeholders are examples.
     let cpu = attr(
