@@ -89,11 +89,6 @@ impl Design {
         out.extend(secrets.map(|c| gone(Target::Secret(c.name.clone()))));
         out
     }
-
-    /// The first of [`Design::changes_from`].
-    pub fn first_change_from(&self, before: &Design) -> Option<FieldPath> {
-        self.changes_from(before).into_iter().next()
-    }
 }
 
 /// Each item of `now` that `before` (by name) does not hold as it is: the field where
