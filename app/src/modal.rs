@@ -231,8 +231,9 @@ pub fn dialog_open() -> bool {
 }
 
 /// F6 (Shift+F6 back): the focus goes to the next region of the page that is shown,
-/// to its first control, as in browsers and editors; from outside every region, to the
-/// first (the last, going back).
+/// to its first control, as in browsers and editors (or the first inside the part of
+/// it marked `data-f6-start`: the selected service's findings); from outside every
+/// region, to the first (the last, going back).
 pub fn focus_region(backwards: bool) {
     let Some(doc) = document() else { return };
     let regions: Vec<web_sys::Element> = (REGIONS.iter())
@@ -253,8 +254,11 @@ pub fn focus_region(backwards: bool) {
         (None, false) => 0,
         (None, true) => n - 1,
     };
-    if let Some(first) = focusables(&regions[next]).first() {
-        focus(first);
+    let region = &regions[next];
+    let start = (region.query_selector("[data-f6-start]").ok().flatten())
+        .and_then(|part| focusables(&part).into_iter().next());
+    if let Some(first) = start.or_else(|| focusables(region).into_iter().next()) {
+        focus(&first);
     }
 }
 

@@ -128,7 +128,11 @@ pub fn Findings() -> impl IntoView {
                             let take = list.len().min(left);
                             left -= take;
                             view! {
-                                <div class="finding-group" data-service=service.clone()>
+                                <div class="finding-group" data-service=service.clone()
+                                    data-f6-start={
+                                        let service = service.clone();
+                                        move || (selected_name.get().as_ref() == Some(&service)).then_some("")
+                                    }>
                                     <h3>{service.clone()}</h3>
                                     {list[..take].iter().cloned().map(finding_item).collect_view()}
                                 </div>

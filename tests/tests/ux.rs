@@ -920,7 +920,8 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     page.close().await;
 }
 
-/// Selecting a service brings its findings into view in the findings list.
+/// Selecting a service brings its findings into view in the findings list, and F6
+/// into the findings starts at them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selecting_a_service_shows_its_findings() {
     let design = templates::by_name("miniredis").expect("the miniredis template");
@@ -953,6 +954,21 @@ async fn selecting_a_service_shows_its_findings() {
         in_view(p).await.then(String::new)
     })
     .await;
+    // F6 from the canvas, past the inspector, into the findings: at the service's own.
+    let f6 = format!("{}", char::from(Key::F6));
+    press(&page, &f6).await;
+    press(&page, &f6).await;
+    let at = js(
+        &page,
+        "const g = document.activeElement.closest('.finding-group'); \
+         return g ? g.getAttribute('data-service') : document.activeElement.tagName;",
+    )
+    .await;
+    assert_eq!(
+        at,
+        json!(last),
+        "F6 lands on the selected service's findings"
+    );
     page.close().await;
 }
 
