@@ -204,7 +204,7 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
 /// context to find it in.)
 pub fn reveal(app: AppState, path: &FieldPath, said: String) {
     if let Target::Environment(env) = &path.target {
-        if path.pointer.starts_with("/overrides/") && app.env.get_untracked() != *env {
+        if path.overridden_service().is_some() && app.env.get_untracked() != *env {
             app.env.set(env.clone());
         }
     }
@@ -225,11 +225,8 @@ fn go_to(app: AppState, path: &FieldPath) {
         // An environment's own ConfigMap value is edited beside the design's.
         Target::Environment(_) if path.pointer.starts_with("/config_values/") => side(Side::Config),
         // An override is edited in its service's inspector.
-        Target::Environment(_) if path.pointer.starts_with("/overrides/") => {
-            let id = (path.pointer.split('/').nth(2)).and_then(|n| n.parse().ok());
-            if let Some(id) = id {
-                app.select(Some(kubeprint_core::ServiceId(id)));
-            }
+        Target::Environment(_) if path.overridden_service().is_some() => {
+            app.select(path.overridden_service());
         }
         Target::Environment(_) | Target::Design => side(Side::Environments),
         Target::ConfigMap(_) | Target::Secret(_) => side(Side::Config),

@@ -487,14 +487,10 @@ fn where_in(design: &Design, at: &FieldPath) -> String {
     let service = |id: ServiceId| design.service(id).map(|s| format!("`{}`", s.name));
     match &at.target {
         Target::Service(id) => service(*id).unwrap_or_else(|| "a service".into()),
-        Target::Environment(env) => {
-            let id = (at.pointer.strip_prefix("/overrides/"))
-                .and_then(|rest| rest.split('/').next()?.parse().ok());
-            match id.and_then(|id| service(ServiceId(id))) {
-                Some(service) => format!("{service} in `{env}`"),
-                None => format!("environment `{env}`"),
-            }
-        }
+        Target::Environment(env) => match at.overridden_service().and_then(service) {
+            Some(service) => format!("{service} in `{env}`"),
+            None => format!("environment `{env}`"),
+        },
         Target::Design => "the design's settings".into(),
         Target::ConfigMap(name) => format!("ConfigMap `{name}`"),
         Target::Secret(name) => format!("Secret `{name}`"),

@@ -72,6 +72,16 @@ impl FieldPath {
         }
     }
 
+    /// The service whose environment's own value (an override,
+    /// `/overrides/<id>/...` of an environment) this field is.
+    pub fn overridden_service(&self) -> Option<ServiceId> {
+        let Target::Environment(_) = self.target else {
+            return None;
+        };
+        let rest = self.pointer.strip_prefix("/overrides/")?;
+        rest.split('/').next()?.parse().ok().map(ServiceId)
+    }
+
     /// The design's value of key `key` of ConfigMap `cm`.
     pub fn config_value(cm: &str, key: &str) -> Self {
         FieldPath {
@@ -1303,6 +1313,19 @@ impl Design {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_overrides_service_is_read_from_its_path() {
+        let at = |pointer: &str| FieldPath::environment("dev", pointer).overridden_service();
+        assert_eq!(at("/overrides/12/replicas"), Some(ServiceId(12)));
+        assert_eq!(at("/overrides/3/resources/cpu_limit"), Some(ServiceId(3)));
+        assert_eq!(at("/overrides"), None);
+        assert_eq!(at("/config_values/app/KEY"), None);
+        assert_eq!(
+            FieldPath::service(ServiceId(12), "/overrides/12").overridden_service(),
+            None
+        );
+    }
 
     fn design_with(name: &str) -> (Design, ServiceId) {
         let mut d = Design::default();
