@@ -613,31 +613,49 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // What an empty field keeps: the service's own values, shown in each field.
+    // What an empty field keeps: the service's own values, shown in each field (and
+    // no HPA range where this environment switches the HPA off).
     let own = Memo::new(move |_| {
         let id = id.get();
+        let env = app.env.get();
         app.editor.with(|e| {
             let s = e.design.service(id)?;
-            let hpa = s.scaling.hpa.as_ref();
+            let off = (e.design.environment(&env))
+                .and_then(|env| env.overrides.get(&id))
+                .is_some_and(|o| o.hpa == Some(false));
+            let hpa = s.scaling.hpa.as_ref().filter(|_| !off);
             let r = &s.resources;
             // (Short: the fields are narrow.)
             let shown = |v: Option<String>| match v.filter(|v| !v.is_empty()) {
                 Some(v) => format!("({v})"),
                 None => "(none)".to_string(),
             };
+            let range = |bound: Option<u32>| match off {
+                true => "(off)".to_string(),
+                false => shown(bound.map(|b| b.to_string())),
+            };
             Some([
                 match hpa {
                     Some(_) => "(HPA)".to_string(),
                     None => shown(Some(s.scaling.replicas.to_string())),
                 },
-                shown(hpa.map(|h| h.min.to_string())),
-                shown(hpa.map(|h| h.max.to_string())),
+                range(hpa.map(|h| h.min)),
+                range(hpa.map(|h| h.max)),
                 shown(Some(s.tag.clone())),
                 shown(r.cpu_request.clone()),
                 shown(r.cpu_limit.clone()),
                 shown(r.memory_request.clone()),
                 shown(r.memory_limit.clone()),
             ])
+        })
+    });
+    // Whether the service has an HPA this environment may switch off.
+    let scaled = Memo::new(move |_| {
+        let id = id.get();
+        app.editor.with(|e| {
+            e.design
+                .service(id)
+                .is_some_and(|s| s.scaling.hpa.is_some())
         })
     });
     move || {
@@ -656,6 +674,9 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max />
                 <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag placeholder=tag />
             </div>
+            {scaled.get().then(|| view! {
+                <Choice label="HPA here" path=o("hpa") options=vec![("The service's", Value::Null), ("Off: run the replicas", json!(false))] />
+            })}
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity placeholder=cpu_request />
                 <Field label="CPU limit" path=o("resources/cpu_limit") kind=K::Quantity placeholder=cpu_limit />

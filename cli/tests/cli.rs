@@ -588,7 +588,9 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     assert!(err.contains("environment prod:"), "{err}");
     assert!(err.contains("merged    prod: worker: replicas 2"), "{err}");
     assert!(
-        err.contains("merged    prod: HPA `api`: only here, kept whole as its own"),
+        err.contains(
+            "merged    prod: api: an HPA first found here, the service's now; no HPA in `staging`"
+        ),
         "{err}"
     );
     // The design file renders each environment.
@@ -596,7 +598,7 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     std::fs::write(&file, &o.stdout).unwrap();
     let o = kubeprint(&["render", file.to_str().unwrap(), "--env", "prod"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    // prod's own HPA included.
+    // prod's HPA included.
     let yaml = String::from_utf8_lossy(&o.stdout);
     assert!(yaml.contains("kind: HorizontalPodAutoscaler"), "{yaml}");
     assert!(stdout(&o).contains("image: ghcr.io/acme-parcel/api:1.7.3"));

@@ -544,6 +544,9 @@ impl Environment {
         match parts.as_slice() {
             ["tag"] => Some((at("image_tag")?, o.image_tag.clone()?)),
             ["scaling", "replicas"] => Some((at("replicas")?, o.replicas?.to_string())),
+            ["scaling", "hpa", "min" | "max"] if o.hpa == Some(false) => {
+                Some((at("hpa")?, "no HPA".to_string()))
+            }
             ["scaling", "hpa", "min"] => Some((at("hpa_min")?, o.hpa_min?.to_string())),
             ["scaling", "hpa", "max"] => Some((at("hpa_max")?, o.hpa_max?.to_string())),
             ["resources", field] => {
@@ -657,6 +660,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if let Some(r) = o.replicas {
         s.scaling.replicas = r;
     }
+    if o.hpa == Some(false) {
+        s.scaling.hpa = None;
+    }
     if let Some(h) = s.scaling.hpa.as_mut() {
         h.min = o.hpa_min.unwrap_or(h.min);
         h.max = o.hpa_max.unwrap_or(h.max);
@@ -703,6 +709,11 @@ pub struct Override {
     pub hpa_min: Option<u32>,
     /// HPA maximum replicas.
     pub hpa_max: Option<u32>,
+    /// `Some(false)`: no HPA here, though the service has one (dev runs one pod, prod
+    /// scales); the replicas stand, this environment's or else the service's. `None`
+    /// and `Some(true)` keep the service's HPA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hpa: Option<bool>,
     /// Resource requests and limits, replacing the base ones field by field.
     pub resources: Option<Resources>,
     /// Image tag.

@@ -456,7 +456,7 @@ fn a_scaled_design_chart_renders_each_environment_exactly() {
 }
 
 /// A random design whose environments differ in every way an environment can: services
-/// on and off, tags, replicas, HPA ranges, resources, default-deny.
+/// on and off, tags, replicas, HPA ranges and HPAs off, resources, default-deny.
 fn varied() -> impl Strategy<Value = Design> {
     (
         common::design(),
@@ -487,6 +487,8 @@ fn varied() -> impl Strategy<Value = Design> {
                         o.image_tag = Some(format!("2.{n}.{j}"));
                         o.replicas = Some(n);
                         o.hpa_max = Some(max + 3);
+                        // No HPA here (the service's replicas or this one's run).
+                        o.hpa = (max % 3 == 0).then_some(false);
                         o.resources =
                             Some(Resources::new("", &format!("{}Mi", 64 * (n + 1)), "", ""));
                     }

@@ -138,12 +138,19 @@ fn staging_and_prod_become_one_design_with_two_environments() {
     assert_eq!(res.memory_limit.as_deref(), Some("768Mi"));
     let worker = r.design.service_named("worker").unwrap();
     assert_eq!(prod_env.overrides[&worker.id].replicas, Some(2));
-    assert!(r
-        .design
-        .environment("staging")
-        .unwrap()
-        .overrides
-        .is_empty());
+    // The HPA only prod has is the api's, switched off in staging: staging's only
+    // override.
+    let staging_env = r.design.environment("staging").unwrap();
+    assert_eq!(
+        staging_env.overrides,
+        BTreeMap::from([(
+            api.id,
+            Override {
+                hpa: Some(false),
+                ..Override::default()
+            }
+        )])
+    );
 
     assert_round_trip_except_reported(&r, "staging", &staging);
     assert_round_trip_except_reported(&r, "prod", &prod);
@@ -168,33 +175,35 @@ fn staging_and_prod_become_one_design_with_two_environments() {
             s("Deployment", "worker"),
         ])
     );
-    // The HPA only prod has is prod's own, kept whole as the input wrote it (the
-    // round trip above finds it exactly), and the report says so.
+    // The HPA only prod has is the api's own HPA, edited and checked as the service's,
+    // not an object kept whole; it renders in prod exactly as the input wrote it (the
+    // round trip above), in no other environment, and the report says so.
     let prod_report = &r.environments[1];
     assert!(
-        prod_report
-            .merged
-            .contains(&"HPA `api`: only here, kept whole as its own".to_string()),
+        prod_report.merged.contains(
+            &"api: an HPA first found here, the service's now; no HPA in `staging`".to_string()
+        ),
         "{:?}",
         prod_report.merged
     );
-    let own: Vec<_> = (prod_env.kept_objects.iter())
-        .map(|k| (k.kind(), k.name()))
-        .collect();
-    assert!(own.contains(&("HorizontalPodAutoscaler", "api")), "{own:?}");
+    let hpa = api.scaling.hpa.as_ref().expect("the api's HPA");
+    assert_eq!((hpa.min, hpa.max), (3, 12));
+    assert!(api.scaling.replicas_with_hpa);
+    assert!(!(prod_env.kept_objects.iter()).any(|k| k.kind() == "HorizontalPodAutoscaler"));
     let linked = link::decode(&link::encode(&r.design)).unwrap();
-    let hpa = |d: &Design| {
-        rendered(d, "prod")
+    let hpa = |d: &Design, env: &str| {
+        rendered(d, env)
             .into_iter()
             .find(|(k, _)| k.0 == "HorizontalPodAutoscaler")
     };
-    assert_eq!(hpa(&linked), hpa(&r.design), "after a link too");
-    assert!(hpa(&linked).is_some());
-    let staging_env = r.design.environment("staging").unwrap();
-    assert!(!rendered(&r.design, "staging")
-        .keys()
-        .any(|k| k.0 == "HorizontalPodAutoscaler"));
-    assert!(!(staging_env.kept_objects.iter()).any(|k| k.kind() == "HorizontalPodAutoscaler"));
+    assert_eq!(
+        hpa(&linked, "prod"),
+        hpa(&r.design, "prod"),
+        "after a link too"
+    );
+    assert!(hpa(&linked, "prod").is_some());
+    assert_eq!(hpa(&linked, "staging"), None);
+    assert_eq!(hpa(&r.design, "staging"), None);
     // The Ingress kept whole (it routes to two services) differs in host and TLS
     // secret: each environment keeps its own, and renders it.
     let host = |env: &str| {
@@ -1514,4 +1523,136 @@ fn a_claim_on_its_own_storage_class_per_environment_is_the_environments_own() {
     })
     .unwrap();
     assert!(prod_classes(&d).is_empty());
+}
+
+/// An api as one environment renders it: `replicas` pods, or an HPA between `hpa`.
+fn api_env(namespace: &str, replicas: u32, hpa: Option<(u32, u32)>) -> String {
+    let replicas_line = match hpa {
+        Some(_) => String::new(),
+        None => format!("  replicas: {replicas}\n"),
+    };
+    let mut out = format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+{replicas_line}  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.4.1
+          ports:
+            - name: http
+              containerPort: 8080
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  selector:
+    app.kubernetes.io/name: api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"
+    );
+    if let Some((min, max)) = hpa {
+        out.push_str(&format!(
+            "---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: {min}
+  maxReplicas: {max}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+"
+        ));
+    }
+    out
+}
+
+/// An HPA the first environment has and a later one lacks (that one runs a fixed
+/// count): switched off there, with its count, so that each environment renders exactly
+/// its input; its report says so, and the design keeps it through a link. Then both
+/// ways at once: an HPA prod has and dev lacks is the service's, off in dev.
+#[test]
+fn an_hpa_some_environments_lack_is_switched_off_there() {
+    let staging = api_env("shop-staging", 0, Some((2, 6)));
+    let perf = api_env("shop-perf", 4, None);
+    let r = import::environments(&[("staging", &staging), ("perf", &perf)]).unwrap();
+    let api = r.design.service_named("api").unwrap();
+    let o = &r.design.environment("perf").unwrap().overrides[&api.id];
+    assert_eq!((o.hpa, o.replicas), (Some(false), Some(4)));
+    let report = &r.environments[1];
+    assert!(
+        report
+            .merged
+            .contains(&"api: no HPA, replicas 4".to_string()),
+        "{:?}",
+        report.merged
+    );
+    assert!(not_merged(&r, "perf").is_empty(), "{:?}", report.not_merged);
+    assert!(not_merged(&r, "staging").is_empty());
+    let linked = link::decode(&link::encode(&r.design)).unwrap();
+    for (env, text) in [("staging", &staging), ("perf", &perf)] {
+        assert_eq!(rendered(&linked, env), input(text), "{env}, after a link");
+    }
+
+    let dev = api_env("shop-dev", 1, None);
+    let prod = api_env("shop", 3, Some((3, 12)));
+    let r = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
+    let api = r.design.service_named("api").unwrap();
+    let hpa = api.scaling.hpa.as_ref().map(|h| (h.min, h.max));
+    assert_eq!(hpa, Some((2, 6)), "staging's, the first found");
+    let env = |name: &str| r.design.environment(name).unwrap();
+    assert_eq!(env("dev").overrides[&api.id].hpa, Some(false));
+    assert_eq!(env("staging").overrides.get(&api.id), None);
+    let prod_o = &env("prod").overrides[&api.id];
+    assert_eq!(
+        (prod_o.hpa, prod_o.hpa_min, prod_o.hpa_max),
+        (None, Some(3), Some(12))
+    );
+    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
+        assert!(
+            not_merged(&r, env).is_empty(),
+            "{env}: {:?}",
+            not_merged(&r, env)
+        );
+        assert_eq!(rendered(&r.design, env), input(text), "{env}");
+    }
+    assert!(validate(&r.design, "dev").iter().all(|f| f.code != "KP210"));
 }

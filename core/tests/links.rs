@@ -40,6 +40,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("environment-values", environment_values),
     ("common-labels", common_labels),
     ("claim-sizes", claim_sizes),
+    ("hpa-off", hpa_off),
 ];
 
 /// What makes a golden design.
@@ -137,6 +138,23 @@ fn environment_values() -> Design {
         api,
         Override {
             ingress_host: Some("icat.dev.example.org".into()),
+            ..Override::default()
+        },
+    );
+    d
+}
+
+/// An HPA dev switches off: the order-service runs one pod there, and scales
+/// elsewhere.
+fn hpa_off() -> Design {
+    let mut d = templates::connectum();
+    let id = d.service_named("order-service").unwrap().id;
+    let dev = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    dev.overrides.insert(
+        id,
+        Override {
+            hpa: Some(false),
+            replicas: Some(1),
             ..Override::default()
         },
     );
@@ -359,8 +377,9 @@ fn all_fields() -> Design {
                 resources: Some(Resources::new("50m", "64Mi", "", "")),
                 image_tag: Some("dev".into()),
                 strategy: None,
-                // (Newer than this golden: see `environment_values` and
-                // `claim_sizes`.)
+                // (Newer than this golden: see `environment_values`, `claim_sizes`
+                // and `hpa_off`.)
+                hpa: None,
                 ingress_host: None,
                 storage: BTreeMap::new(),
                 storage_class: BTreeMap::new(),

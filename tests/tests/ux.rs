@@ -2570,3 +2570,61 @@ async fn f6_moves_between_the_regions_of_the_page() {
     );
     page.close().await;
 }
+
+/// An environment switches a service's HPA off and runs a fixed count there (staging
+/// runs one pod of what prod scales): the YAML of that environment loses the HPA and
+/// gains the replicas, the empty range fields say the HPA is off, prod keeps its HPA,
+/// and undo brings staging's HPA back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environment_switches_the_services_hpa_off() {
+    let page = open_design("hpa-off", &templates::connectum()).await;
+    page.click_node("order-service").await;
+    page.click("env-staging").await;
+    let hpa = "environments/staging/overrides/1/hpa";
+    let yaml = page.yaml().await;
+    assert!(yaml.contains("kind: HorizontalPodAutoscaler"), "{yaml}");
+    assert_eq!(
+        page.value(hpa).await,
+        "0",
+        "the service's HPA to begin with"
+    );
+    page.select(hpa, "1").await;
+    page.wait_text("yaml", "staging without the HPA", |t| {
+        !t.contains("kind: HorizontalPodAutoscaler") && t.contains("replicas: 3")
+    })
+    .await;
+    let placeholder = async |id: &str| {
+        let script = format!(
+            "return document.querySelector('[data-testid=\"environments/staging/overrides/1/{id}\"]').placeholder"
+        );
+        js(&page, &script)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(placeholder("hpa_min").await, "(off)");
+    assert_eq!(placeholder("hpa_max").await, "(off)");
+    assert_eq!(placeholder("replicas").await, "(3)");
+    page.type_into("environments/staging/overrides/1/replicas", "1")
+        .await;
+    page.wait_text("yaml", "staging's one pod", |t| t.contains("replicas: 1"))
+        .await;
+    page.click("env-prod").await;
+    page.wait_text("yaml", "prod's HPA", |t| {
+        t.contains("kind: HorizontalPodAutoscaler")
+    })
+    .await;
+    // Undo the replicas, then the switch: staging is shown again, with its HPA.
+    press(&page, &ctrl("z")).await;
+    press(&page, &ctrl("z")).await;
+    page.wait_until("staging's HPA back", async |p| {
+        let yaml = p.yaml().await;
+        let back = p.present(hpa).await
+            && p.value(hpa).await == "0"
+            && yaml.contains("kind: HorizontalPodAutoscaler");
+        back.then_some(yaml)
+    })
+    .await;
+    page.close().await;
+}

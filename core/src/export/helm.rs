@@ -299,7 +299,8 @@ impl<'a> Builder<'a> {
     /// (file name, template text) of every object.
     fn templates(&mut self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for obj in self.objects() {
+        for mut obj in self.objects() {
+            self.replicas_owned_by_switch(&mut obj);
             let present: Vec<(usize, &Value)> = obj
                 .per_env
                 .iter()
@@ -632,6 +633,31 @@ impl<'a> Builder<'a> {
         Some(self.slot(Expr::Format(format, names), None))
     }
 
+    /// Whether the service's HPA is written in each environment: not where the
+    /// environment switches it off.
+    fn autoscaled(&self, s: &Service) -> Vec<bool> {
+        (self.envs.iter())
+            .map(|e| effective(s, e).scaling.hpa.is_some())
+            .collect()
+    }
+
+    /// A workload whose HPA an environment switches off has `spec.replicas` there only:
+    /// taken out of every environment's object, to be written under
+    /// `autoscaling.enabled` by [`Builder::replicas_beside_hpa`].
+    fn replicas_owned_by_switch(&self, obj: &mut Obj) {
+        let Some((s, Role::Of(ResidualRole::Workload))) = obj.owner else {
+            return;
+        };
+        if s.scaling.hpa.is_none() || s.scaling.replicas_with_hpa || !s.kind.has_replicas() {
+            return;
+        }
+        for v in obj.per_env.iter_mut().flatten() {
+            if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.remove("replicas");
+            }
+        }
+    }
+
     /// A workload an HPA scales has no `spec.replicas`; the template writes it only
     /// where `autoscaling.enabled` is off, from `replicas`.
     fn replicas_beside_hpa(&mut self, obj: &Obj, tree: &mut Value) {
@@ -663,12 +689,8 @@ impl<'a> Builder<'a> {
             return;
         }
         let switch = base(&["autoscaling", "enabled"]);
-        self.def(
-            &switch,
-            vec![json!(true); self.envs.len()],
-            None,
-            "write the HPA",
-        );
+        let per_env = self.autoscaled(s).into_iter().map(Value::Bool).collect();
+        self.def(&switch, per_env, None, "write the HPA");
         let slot = self.slot(
             Expr::Value(replicas),
             Some(Cond::Not(Box::new(Cond::Value(switch)))),
@@ -735,9 +757,13 @@ impl<'a> Builder<'a> {
                     _ => None,
                 };
                 if let Some((key, about)) = switch {
+                    let per_env = match role {
+                        Role::Of(ResidualRole::Hpa) => self.autoscaled(s),
+                        _ => vec![true; n],
+                    };
                     all.push(atom(
                         vpath(&["services", &s.name, key, "enabled"]),
-                        vec![true; n],
+                        per_env,
                         about,
                     ));
                 }

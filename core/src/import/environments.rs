@@ -354,6 +354,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
                 before.join(", ")
             ));
         }
+        words.extend(adopt_hpas(&mut design, &import.design));
         let mut canaries = Vec::new();
         let mut critical = Vec::new();
         for s in &design.services {
@@ -674,7 +675,12 @@ fn override_between(base: &Service, other: &Service) -> Override {
     // Under an HPA the workload leaves its replicas out (the HPA owns the count), so
     // replicas there are no override's, unless the inputs write them beside it.
     let written = base.scaling.hpa.is_none() || base.scaling.replicas_with_hpa;
-    if written && other.scaling.replicas != base.scaling.replicas {
+    // No HPA here though the base has one (dev runs a fixed count): switched off here,
+    // and the replicas this input writes are this environment's.
+    if base.scaling.hpa.is_some() && other.scaling.hpa.is_none() {
+        o.hpa = Some(false);
+    }
+    if (written || o.hpa == Some(false)) && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
     }
     if let (Some(b), Some(t)) = (&base.scaling.hpa, &other.scaling.hpa) {
@@ -722,11 +728,50 @@ fn override_between(base: &Service, other: &Service) -> Override {
     o
 }
 
+/// The HPAs `other` (the system as the next environment's input has it) first has: a
+/// service that scaled by a fixed count so far (dev and staging) and by an HPA here
+/// (prod) gets that HPA, switched off in every environment so far, which keeps their
+/// counts. So the HPA is the design's, edited and checked as the service's own, rather
+/// than an object kept whole. What is said of each, for the report.
+fn adopt_hpas(design: &mut Design, other: &Design) -> Vec<String> {
+    let mut said = Vec::new();
+    for s in &mut design.services {
+        let Some(theirs) = other.service_named(&s.name) else {
+            continue;
+        };
+        let Some(hpa) = &theirs.scaling.hpa else {
+            continue;
+        };
+        if s.scaling.hpa.is_some() || !s.kind.has_replicas() || theirs.kind != s.kind {
+            continue;
+        }
+        s.scaling.hpa = Some(hpa.clone());
+        s.scaling.replicas_with_hpa = theirs.scaling.replicas_with_hpa;
+        if let Some(r) = theirs.residual.get(&ResidualRole::Hpa) {
+            s.residual.insert(ResidualRole::Hpa, r.clone());
+        }
+        let mut off = Vec::new();
+        for e in design.environments.iter_mut().filter(|e| e.deploys(s.id)) {
+            e.overrides.entry(s.id).or_default().hpa = Some(false);
+            off.push(format!("`{}`", e.name));
+        }
+        said.push(format!(
+            "{}: an HPA first found here, the service's now; no HPA in {}",
+            s.name,
+            off.join(", ")
+        ));
+    }
+    said
+}
+
 /// An override in plain words.
 fn describe(o: &Override) -> String {
     let mut parts = Vec::new();
     if o.enabled == Some(false) {
         parts.push("not deployed (absent from this input)".to_string());
+    }
+    if o.hpa == Some(false) {
+        parts.push("no HPA".to_string());
     }
     if let Some(r) = o.replicas {
         parts.push(format!("replicas {r}"));

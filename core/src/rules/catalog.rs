@@ -243,7 +243,7 @@ REPLICAS_OVERRIDE_UNDER_HPA = Rule {
     summary: "An environment that sets a service's replicas while the service has an HPA changes nothing: the HPA, between its minimum and maximum, decides how many pods run.",
     why: "Kubeprint leaves `spec.replicas` out of a workload an HPA scales (KP209), so a replicas value of the environment is not written at all: a dev environment meant to run one pod runs the HPA's minimum.",
     bad: "dev sets replicas to 1; the service's HPA scales between 2 and 6",
-    instead: "Set the HPA's minimum (and maximum) for that environment instead.",
+    instead: "Switch the HPA off in that environment (\"HPA here: off\") so that its replicas run, or set the HPA's minimum (and maximum) there instead.",
     source: "Kubernetes docs, HorizontalPodAutoscaler (the HPA sets the target's replicas between minReplicas and maxReplicas)",
 };
 CANARY_NOT_ON_DEPLOYMENT = Rule {

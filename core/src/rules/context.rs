@@ -91,8 +91,10 @@ impl Ctx<'_> {
                 "hpa_max",
                 "/scaling/hpa/max",
             ),
+            // Where this environment switches the service's HPA off, the replicas are
+            // this environment's count (elsewhere the HPA's).
             OverridableField::Replicas => (
-                o.and_then(|o| o.replicas).is_some(),
+                o.is_some_and(|o| o.replicas.is_some() || o.hpa == Some(false)),
                 "replicas",
                 "/scaling/replicas",
             ),

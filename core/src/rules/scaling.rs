@@ -247,30 +247,26 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP210: the environment sets replicas of a service its HPA scales, which renders
-/// nothing. The fix makes the HPA's range here start at those replicas (and reach them),
-/// and drops the replicas.
+/// nothing. The fix switches the HPA off here, so that those replicas run (a dev
+/// environment meant to run one pod), leaving the HPA everywhere else.
 fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
     let Some(h) = &s.scaling.hpa else { return };
     let Some(replicas) = cx.env.overrides.get(&s.id).and_then(|o| o.replicas) else {
         return;
     };
     let at = cx.overridable(s, OF::Replicas);
-    let override_of = |field: &str| {
-        crate::FieldPath::environment(&cx.env.name, &format!("/overrides/{}/{field}", s.id.0))
-    };
-    let max = h.max.max(replicas);
+    let hpa_here =
+        crate::FieldPath::environment(&cx.env.name, &format!("/overrides/{}/hpa", s.id.0));
+    let pods = if replicas == 1 { "pod" } else { "pods" };
     let fix = (replicas > 0).then(|| {
-        batch_fix(
-            format!("Scale between {replicas} and {max} here instead"),
-            vec![
-                set(override_of("hpa_min"), json!(replicas)),
-                set(override_of("hpa_max"), json!(max)),
-                set(at.clone(), serde_json::Value::Null),
-            ],
+        set_fix(
+            format!("No HPA in {}: run {replicas} {pods}", cx.env.name),
+            hpa_here,
+            json!(false),
         )
     });
     let message = format!(
-        "`{}` sets `{}`'s replicas to {replicas}, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing",
+        "`{}` sets `{}`'s replicas to {replicas}, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing. Switch the HPA off here to run {replicas}, or set its range here instead",
         cx.env.name, s.name, h.min, h.max
     );
     cx.report(&REPLICAS_OVERRIDE_UNDER_HPA, Some(s), at, message)

@@ -333,9 +333,10 @@ fn replicas_kept_beside_an_hpa_are_reported_and_the_fix_leaves_them_to_the_hpa()
 }
 
 /// dev's replicas for a service its HPA scales say what they do not do, and the fix
-/// moves them to the HPA's range in dev, leaving prod's as it was (after a link too).
+/// switches the HPA off in dev so that they run, leaving prod's HPA as it was (after a
+/// link too).
 #[test]
-fn replicas_an_environment_sets_under_an_hpa_become_its_range_there() {
+fn replicas_an_environment_sets_under_an_hpa_run_once_its_hpa_is_off_there() {
     let mut d = baseline();
     let api_id = api(&mut d).id;
     env(&mut d, "dev").overrides.insert(
@@ -351,35 +352,31 @@ fn replicas_an_environment_sets_under_an_hpa_become_its_range_there() {
     assert_eq!(
         f.message,
         format!(
-            "`dev` sets `api`'s replicas to 1, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing",
+            "`dev` sets `api`'s replicas to 1, but its HPA scales it between {} and {} here: replicas are not written under an HPA, so this changes nothing. Switch the HPA off here to run 1, or set its range here instead",
             hpa.min, hpa.max
         )
     );
     let fix = f.fix.unwrap();
-    assert_eq!(
-        fix.label,
-        format!("Scale between 1 and {} here instead", hpa.max)
-    );
+    assert_eq!(fix.label, "No HPA in dev: run 1 pod");
     let mut fixed = d.clone();
     fixed.apply(fix.edit).unwrap();
     let fixed = link::decode(&link::encode(&fixed)).unwrap();
-    let hpa_in = |d: &Design, env: &str| {
+    let rendered = |d: &Design, env: &str, kind: &str| {
         let objects = render(d, env).objects;
-        let hpa = objects
-            .iter()
-            .find(|o| o.kind() == "HorizontalPodAutoscaler")
-            .unwrap()
-            .to_json();
-        (
-            hpa["spec"]["minReplicas"].clone(),
-            hpa["spec"]["maxReplicas"].clone(),
-        )
+        (objects.iter())
+            .find(|o| o.kind() == kind && o.name() == "api")
+            .map(|o| o.to_json())
     };
-    assert_eq!(hpa_in(&fixed, "dev"), (1.into(), hpa.max.into()));
-    assert_eq!(hpa_in(&fixed, "prod"), hpa_in(&d, "prod"));
+    assert_eq!(rendered(&fixed, "dev", "HorizontalPodAutoscaler"), None);
+    let workload = rendered(&fixed, "dev", "Deployment").unwrap();
+    assert_eq!(workload["spec"]["replicas"], 1);
+    for kind in ["HorizontalPodAutoscaler", "Deployment"] {
+        assert_eq!(rendered(&fixed, "prod", kind), rendered(&d, "prod", kind));
+    }
+    assert!(rendered(&fixed, "prod", "HorizontalPodAutoscaler").is_some());
     assert!(findings_of(&fixed, "dev", "KP210").is_empty());
     let o = &fixed.environment("dev").unwrap().overrides[&api_id];
-    assert_eq!(o.replicas, None);
+    assert_eq!((o.replicas, o.hpa), (Some(1), Some(false)));
 }
 
 /// Make api a canary of the default steps, which its two to six replicas express, with
