@@ -499,6 +499,7 @@ impl Design {
                         renamed.refer(&mut kept.0);
                     }
                     renamed.readdress(self);
+                    renamed.reroute(self);
                 }
             }
             Target::Environment(name) => {
@@ -969,6 +970,24 @@ impl Renamed {
         for env in &mut design.environments {
             for (k, v) in env.config_values.values_mut().flatten() {
                 rename(k, v);
+            }
+        }
+    }
+
+    /// The Gateway API routes of the design's services that send (part of) their
+    /// traffic to the service's Service by name (a weighted second backend, as a
+    /// `tracker-next` beside `tracker`) send it to the new name.
+    fn reroute(&self, design: &mut Design) {
+        if !self.service || self.new.is_empty() {
+            return;
+        }
+        let routes = (design.services.iter_mut()).filter_map(|s| s.exposure.gateway_route.as_mut());
+        for backend in routes
+            .flat_map(|r| &mut r.rules)
+            .flat_map(|r| &mut r.backends)
+        {
+            if backend.service == self.old {
+                backend.service.clone_from(&self.new);
             }
         }
     }

@@ -1737,3 +1737,58 @@ rules:
         "{err}"
     );
 }
+
+/// A ServiceAccount named like the API but run as by its cleanup CronJob too is kept
+/// whole, and the report says why; the API gets no account of its own, and both
+/// workloads still run as `shop-api` after the API is renamed (after a link too).
+#[test]
+fn an_account_two_workloads_share_is_kept_whole() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/shared-service-account.yaml"
+    ))
+    .unwrap();
+    let imported = round_trip(&text, "shared-service-account.yaml");
+    let sa = (imported.documents.iter())
+        .find(|d| d.kind == "ServiceAccount")
+        .unwrap();
+    assert_eq!(
+        sa.outcome,
+        Outcome::Kept(
+            "the pods of `shop-api`, `shop-cleanup` run as it: an account several workloads \
+             share stays whole (a service's own account follows its name); exported as it is"
+                .into()
+        )
+    );
+    let mut d = link::decode(&link::encode(&imported.design)).unwrap();
+    let api = d.service_named("shop-api").unwrap();
+    assert!(!api.security.dedicated_service_account);
+    let id = api.id;
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/name"),
+        value: "shop-backend".into(),
+    })
+    .unwrap();
+    let env = d.environments[0].name.clone();
+    let accounts: Vec<(String, String)> = (render(&d, &env).objects.iter())
+        .map(|o| o.to_json())
+        .filter_map(|v| {
+            let pod = match v["kind"].as_str()? {
+                "CronJob" => &v["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+                "Deployment" => &v["spec"]["template"]["spec"],
+                _ => return None,
+            };
+            Some((
+                v["metadata"]["name"].as_str()?.to_string(),
+                pod["serviceAccountName"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            ("shop-backend".to_string(), "shop-api".to_string()),
+            ("shop-cleanup".to_string(), "shop-api".to_string())
+        ]
+    );
+}

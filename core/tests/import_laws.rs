@@ -684,6 +684,56 @@ proptest! {
     }
 }
 
+/// The errors of every environment of `d`, by environment and code: what a rename must
+/// not add to.
+fn error_counts(d: &Design) -> BTreeMap<(String, &'static str), usize> {
+    let mut out = BTreeMap::new();
+    for env in &d.environments {
+        for f in validate(d, &env.name) {
+            if f.severity == Severity::Error {
+                *out.entry((env.name.clone(), f.code)).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Renaming any service of any imported design, after a link, adds no error: whatever
+/// referred to it by name (a Service, a budget, a route, a kept object, a workload
+/// running as its account) still finds what it names. A CronJob that ran as the API's
+/// ServiceAccount was left naming an account the rename had taken away.
+#[test]
+fn renaming_any_imported_service_adds_no_error() {
+    let mut renamed = 0;
+    for (name, design) in imported_designs() {
+        let design = link::decode(&link::link("https://k.example/", &design)).unwrap();
+        let before = error_counts(&design);
+        for s in &design.services {
+            let mut d = design.clone();
+            d.apply(Edit::Set {
+                path: FieldPath::service(s.id, "/name"),
+                value: json!("renamed-svc"),
+            })
+            .unwrap();
+            let after = error_counts(&d);
+            let added: Vec<_> = (after.iter())
+                .filter(|(k, n)| before.get(*k).is_none_or(|b| b < *n))
+                .map(|((env, code), _)| {
+                    let said: Vec<String> = validate(&d, env)
+                        .into_iter()
+                        .filter(|f| f.code == *code)
+                        .map(|f| f.message)
+                        .collect();
+                    format!("{env} {code}: {said:?}")
+                })
+                .collect();
+            assert!(added.is_empty(), "{name}: renaming {}: {added:#?}", s.name);
+            renamed += 1;
+        }
+    }
+    assert!(renamed > 40, "only {renamed} services renamed");
+}
+
 /// The corpus's microservices demo, imported.
 fn microservices_demo() -> Design {
     let (_, text) = corpus()

@@ -56,7 +56,10 @@ pub(super) fn secret(d: &mut Design, name: &str, sec: &core::Secret) -> bool {
     true
 }
 
-/// A ServiceAccount named like a workload becomes that workload's dedicated account.
+/// A ServiceAccount named like a workload becomes that workload's dedicated account,
+/// unless another workload's pods run as it too: a shared account is kept whole, since
+/// the dedicated one follows its service's name (a rename would leave the others
+/// running as an account that is gone).
 pub(super) fn service_account(
     d: &mut Design,
     workloads: &[Workload],
@@ -66,6 +69,11 @@ pub(super) fn service_account(
     let Some(w) = workloads.iter().find(|w| w.name == name) else {
         return false;
     };
+    let shared =
+        (workloads.iter()).any(|o| o.id != w.id && o.service_account.as_deref() == Some(name));
+    if shared {
+        return false;
+    }
     let s = d.service_mut(w.id).expect("imported workload");
     s.security.dedicated_service_account = true;
     if s.security.automount_token.is_none() {

@@ -518,6 +518,8 @@ struct Workload {
     governing: Option<String>,
     /// The AnalysisTemplates a Rollout names.
     analysis_templates: Vec<String>,
+    /// The ServiceAccount its pods run as, when it names one.
+    service_account: Option<String>,
 }
 
 /// The workloads being imported, in input order, with an index from each pod label to
@@ -642,7 +644,14 @@ fn build(
                     _ => None,
                 };
                 let templates = workload::analysis_templates(&o);
-                workload::add(&mut d, &mut workloads, s, pod_labels, governing, templates)
+                let account = workload::service_account_name(&o);
+                let w = workload::Found {
+                    pod_labels,
+                    governing,
+                    analysis_templates: templates,
+                    service_account: account,
+                };
+                workload::add(&mut d, &mut workloads, s, w)
             }
             None => rest.push((i, o)),
         }
@@ -789,6 +798,19 @@ fn unattached(workloads: &Workloads, o: &Object) -> Option<String> {
                 format!(
                     "it scales {} `{}`, which is not in this import",
                     target.kind, target.name
+                )
+            })
+        }
+        Object::ServiceAccount(_) => {
+            let runs: Vec<String> = (workloads.iter())
+                .filter(|w| w.service_account.as_deref() == Some(o.name()))
+                .map(|w| format!("`{}`", w.name))
+                .collect();
+            (runs.len() > 1).then(|| {
+                format!(
+                    "the pods of {} run as it: an account several workloads share stays \
+                     whole (a service's own account follows its name)",
+                    runs.join(", ")
                 )
             })
         }

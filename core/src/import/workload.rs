@@ -765,28 +765,50 @@ fn from_controller(w: Controller) -> Service {
     s
 }
 
-/// Add an imported service to the design and remember its pod labels, so that the
-/// objects around it (Services, PDBs, NetworkPolicies) can find it by selector, and a
-/// StatefulSet's governing Service name.
-pub(super) fn add(
-    d: &mut Design,
-    workloads: &mut Workloads,
-    s: Service,
-    pod_labels: BTreeMap<String, String>,
-    governing: Option<String>,
-    analysis_templates: Vec<String>,
-) {
+/// What the import reads of a workload besides its service.
+pub(super) struct Found {
+    pub pod_labels: BTreeMap<String, String>,
+    /// A StatefulSet's governing Service name.
+    pub governing: Option<String>,
+    /// The AnalysisTemplates a Rollout names.
+    pub analysis_templates: Vec<String>,
+    /// The ServiceAccount its pods run as, when it names one.
+    pub service_account: Option<String>,
+}
+
+/// Add an imported service to the design and remember what was found of it (its pod
+/// labels, so that the objects around it, Services, PDBs and NetworkPolicies, find it
+/// by selector; its governing Service; its ServiceAccount).
+pub(super) fn add(d: &mut Design, workloads: &mut Workloads, s: Service, found: Found) {
     let id = ServiceId(d.next_id);
     let name = s.name.clone();
     if d.apply(crate::Edit::AddService(Box::new(s))).is_ok() {
         workloads.push(Workload {
             id,
             name,
-            pod_labels,
-            governing,
-            analysis_templates,
+            pod_labels: found.pod_labels,
+            governing: found.governing,
+            analysis_templates: found.analysis_templates,
+            service_account: found.service_account,
         });
     }
+}
+
+/// The ServiceAccount a workload's pods run as, when the workload names one.
+pub(super) fn service_account_name(o: &Object) -> Option<String> {
+    let pod = match o {
+        Object::Deployment(x) => x.spec.as_ref()?.template.spec.as_ref(),
+        Object::Rollout(x) => x.spec.template.as_ref()?.spec.as_ref(),
+        Object::StatefulSet(x) => x.spec.as_ref()?.template.spec.as_ref(),
+        Object::DaemonSet(x) => x.spec.as_ref()?.template.spec.as_ref(),
+        Object::Job(x) => x.spec.as_ref()?.template.spec.as_ref(),
+        Object::CronJob(x) => (x.spec.as_ref()?.job_template.spec.as_ref()?)
+            .template
+            .spec
+            .as_ref(),
+        _ => None,
+    }?;
+    (pod.service_account_name.clone()).or_else(|| pod.service_account.clone())
 }
 
 /// Manifests do not say how long an app drains after SIGTERM, but its configuration

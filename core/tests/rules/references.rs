@@ -861,6 +861,12 @@ const CORPUS: &[Case] = &[
         dangling: &[],
         until_fixed: &[],
     },
+    // The account two workloads share is kept whole: both find it.
+    Case {
+        files: &["shared-service-account.yaml"],
+        dangling: &[],
+        until_fixed: &[],
+    },
     // Secret `parcel-db` is managed outside the files.
     Case {
         files: &["two-envs/staging.yaml"],
