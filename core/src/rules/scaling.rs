@@ -205,7 +205,7 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
             Some(s),
             at,
             format!(
-                "{kind} `{}` keeps `replicas: {replicas}` from its import while HPA `{hpa}` scales it: every kubectl apply resets it to {replicas} pods",
+                "{kind} `{}` writes `replicas: {replicas}` while HPA `{hpa}` scales it (its import kept the replicas written beside the HPA): every kubectl apply resets it to {replicas} pods",
                 s.name
             ),
         )

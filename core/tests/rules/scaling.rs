@@ -307,7 +307,7 @@ fn replicas_kept_beside_an_hpa_are_reported_and_the_fix_leaves_them_to_the_hpa()
     assert_eq!(found[0].service.as_deref(), Some("catalog"));
     assert_eq!(
         found[0].message,
-        "Deployment `catalog` keeps `replicas: 3` from its import while HPA `catalog` scales it: every kubectl apply resets it to 3 pods"
+        "Deployment `catalog` writes `replicas: 3` while HPA `catalog` scales it (its import kept the replicas written beside the HPA): every kubectl apply resets it to 3 pods"
     );
     let replicas = |d: &Design| {
         render(d, &env)
