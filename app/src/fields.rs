@@ -220,8 +220,9 @@ pub fn Field(
             <span class="label">{label}</span>
             {control}
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
-            {own_value}
+            // The error right under what was typed; the environment's own value below it.
             <span class="error" id=error_id role="alert">{move || maybe_prose(error.get())}</span>
+            {own_value}
         </label>
     }
 }

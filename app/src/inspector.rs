@@ -119,6 +119,7 @@ pub(crate) fn list<V: IntoView + 'static>(
                                 class="remove"
                                 title=format!("Remove this {what}")
                                 aria-label=format!("Remove {what} {}", i + 1)
+                                data-testid=move || path.with(|p| format!("{p}/{i}#remove"))
                                 on:click=move |_| {
                                     let remove_path = path.get_untracked();
                                     let mut items = app
@@ -128,7 +129,15 @@ pub(crate) fn list<V: IntoView + 'static>(
                                         .unwrap_or_default();
                                     if i < items.len() {
                                         items.remove(i);
-                                        app.dispatch(Edit::Set { path: remove_path, value: Value::Array(items) });
+                                        app.dispatch(Edit::Set { path: remove_path.clone(), value: Value::Array(items) });
+                                        // The keyboard stays in the list: on the item that took
+                                        // this one's place, else the one before, else "+ add".
+                                        let at = |item: String| format!("[data-testid=\"{remove_path}/{item}\"]");
+                                        let places = [at(format!("{i}#remove")), at(format!("{}#remove", i.wrapping_sub(1))), format!("[data-testid=\"{remove_path}#add\"]")];
+                                        request_animation_frame(move || {
+                                            let places: Vec<&str> = places.iter().map(String::as_str).collect();
+                                            crate::modal::focus_first(&places);
+                                        });
                                     }
                                 }
                             >

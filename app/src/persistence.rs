@@ -248,7 +248,11 @@ pub fn ImportDialog() -> impl IntoView {
             imports.forget();
             result.set(None);
             env_result.set(None);
-            failure.set(None);
+            // A file chosen that holds nothing says so (rather than nothing at all).
+            let file = app.import_file.get();
+            failure.set((open && !file.is_empty()).then(|| {
+                format!("{file} is empty: there is nothing in it to import. Choose another file, or paste manifests.")
+            }));
             checking.set(false);
         }
     });
@@ -727,6 +731,8 @@ pub fn Welcome() -> impl IntoView {
                     <button data-testid="welcome-dismiss" on:click=move |_| {
                         storage::set_welcomed();
                         shown.set(false);
+                        // The button goes: the keyboard goes to the "+ New" it names.
+                        request_animation_frame(|| crate::modal::focus_selector("[data-testid=\"open-gallery\"]"));
                     }>"Got it"</button>
                 </div>
             }
