@@ -113,6 +113,8 @@ fn Dialog() -> impl IntoView {
             })));
         });
     });
+    // Errors the rules find in what is exported: said before the download, not after.
+    let errors = Memo::new(move |_| app.editor.with(|e| export::errors_shipped(&e.design)));
     let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
     let zipping = RwSignal::new(false);
     let download = move |_| {
@@ -163,6 +165,7 @@ fn Dialog() -> impl IntoView {
         >
                 <h2 id="bundle-title">"Download a bundle"</h2>
                 <p class="note" id="bundle-note">"Every environment's rendered YAML, the design file and a README that says how to apply each part are always in the zip. Choose what else goes in."</p>
+                {move || errors.get().map(|said| view! { <p class="note warning-note" role="status" data-testid="bundle-errors">{said}</p> })}
                 <div class="bundle-body">
                     <fieldset class="bundle-choices">
                         <legend>"Include"</legend>

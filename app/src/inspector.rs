@@ -54,7 +54,7 @@ pub fn Inspector() -> impl IntoView {
                     <div class="empty">
                         <h2>"No service selected"</h2>
                         <p>"Click a service on the canvas, or add one with "<b>"+ Service"</b>"."</p>
-                        <p>"Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Delete removes the selection, F6 (Shift+F6) moves between the top bar, canvas, this panel, findings and YAML."</p>
+                        <p>"Shortcuts: Ctrl+Z undo, Ctrl+Shift+Z redo, Delete removes the selection, F6 (Shift+F6) moves between the top bar, canvas, this panel, findings and YAML; ? lists them all."</p>
                     </div>
                 }
                 .into_any(),

@@ -12,6 +12,7 @@ mod config;
 mod delivery;
 mod diagram;
 mod fields;
+mod help;
 mod inspector;
 mod modal;
 mod panels;
@@ -93,6 +94,7 @@ fn App() -> impl IntoView {
         <Gallery />
         <persistence::ImportDialog />
         <bundle::BundleDialog />
+        <help::Shortcuts />
     }
 }
 
@@ -213,6 +215,7 @@ fn Header() -> impl IntoView {
                 });
             }>"{}"</button>
             <button data-testid="open-environments" class="icon" aria-label="Environments" title="Environments: names, namespaces, overrides, monitoring" on:click=move |_| { app.side.set(Side::Environments); panes.show_inspector(); }>"⚙"</button>
+            <button data-testid="open-shortcuts" class="icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| app.shortcuts.set(true)>"?"</button>
             <span class="notice" role="status" aria-live="polite" data-testid="notice" title=move || app.notice.get()>{move || prose::maybe_prose(app.notice.get())}</span>
             <span class="status" role="status" data-testid="status" title=move || app.status.get()>{move || app.status.get()}</span>
             <select class="theme" aria-label="Colour theme" title="Colour theme" on:change=move |ev| theme.set(match event_target_value(&ev).as_str() { "light" => "light", "dark" => "dark", _ => "auto" })>
@@ -288,6 +291,9 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
         } else if key == "F6" && !modal::dialog_open() {
             ev.prevent_default();
             modal::focus_region(ev.shift_key());
+        } else if key == "?" && !typing && !modal::dialog_open() {
+            ev.prevent_default();
+            app.shortcuts.set(true);
         } else if modifier && key == "y" {
             ev.prevent_default();
             app.redo();
@@ -312,6 +318,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
             app.close_import();
             app.share.set(None);
             app.bundle.set(false);
+            app.shortcuts.set(false);
             close_menus();
         }
     });

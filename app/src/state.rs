@@ -109,6 +109,8 @@ pub struct AppState {
     pub import: RwSignal<Option<String>>,
     /// The Bundle dialog is open.
     pub bundle: RwSignal<bool>,
+    /// The keyboard shortcuts' dialog is open.
+    pub shortcuts: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
     /// The import dialog's environments, one file each, when several files were chosen
@@ -192,6 +194,7 @@ impl AppState {
             share: RwSignal::new(None),
             import: RwSignal::new(None),
             bundle: RwSignal::new(false),
+            shortcuts: RwSignal::new(false),
             import_file: RwSignal::new(String::new()),
             import_envs: RwSignal::new(Vec::new()),
             import_draft: StoredValue::new(None),

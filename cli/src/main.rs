@@ -274,6 +274,9 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 }
                 _ => Failure::Usage(e.to_string()),
             })?;
+            if let Some(said) = export::errors_shipped(&design) {
+                eprintln!("kubeprint: {said} (`kubeprint check` lists them)");
+            }
             match (a.flag(&["-o", "--out"]), a.flag(&["--zip"])) {
                 (Some(dir), None) => {
                     for f in &files {

@@ -254,7 +254,32 @@ fn export_writes_the_bundle_as_files_or_a_zip() {
         zip.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("ships with"),
+        "no error: {}",
+        stderr(&o)
+    );
     assert_eq!(&std::fs::read(&zip).unwrap()[..2], b"PK", "a zip archive");
+    // A design with an error is exported all the same, and says so.
+    let text = std::fs::read_to_string(&f).unwrap();
+    let broken = f.parent().unwrap().join("broken.json");
+    std::fs::write(
+        &broken,
+        text.replace("\"order-service\"", "\"Order_Service\""),
+    )
+    .unwrap();
+    let o = kubeprint(&[
+        "export",
+        broken.to_str().unwrap(),
+        "--zip",
+        zip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("kubeprint: The bundle ships with 1 error in dev (KP401)"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         kubeprint(&["export", f.to_str().unwrap()]).status.code(),
         Some(2)

@@ -294,6 +294,38 @@ pub fn default_compose_env(design: &Design) -> Option<String> {
         .map(|e| e.name.clone())
 }
 
+/// What a bundle of `design` ships that the rules find wrong: the environments with
+/// errors, each with how many and their rule codes, in one sentence for the Bundle
+/// dialog and the CLI's export. `None` when no environment has an error. (The bundle
+/// is written all the same: the user decides.)
+pub fn errors_shipped(design: &Design) -> Option<String> {
+    let mut parts = Vec::new();
+    for env in &design.environments {
+        let mut codes: Vec<&str> = crate::rules::validate(design, &env.name)
+            .into_iter()
+            .filter(|f| f.severity == crate::rules::Severity::Error)
+            .map(|f| f.code)
+            .collect();
+        let n = codes.len();
+        crate::order::sort(&mut codes);
+        codes.dedup();
+        if n > 0 {
+            parts.push(format!(
+                "{} in {} ({})",
+                crate::words::counted(n, "error"),
+                env.name,
+                codes.join(", ")
+            ));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "The bundle ships with {}: its manifests are written as the design is; the findings say what to fix.",
+            parts.join(", ")
+        )
+    })
+}
+
 /// Every file of today's bundle (Kustomize, rendered YAML, design, README), in a
 /// stable order.
 pub fn bundle(design: &Design) -> Vec<BundleFile> {
@@ -695,6 +727,23 @@ mod tests {
             text,
             "- op: replace\n  path: /metadata/labels/app.kubernetes.io~1version\n  value: '2'\n"
         );
+    }
+
+    /// The sentence names each environment with errors, how many and which rules; a
+    /// design without errors has none.
+    #[test]
+    fn errors_shipped_are_counted_per_environment() {
+        let mut d = crate::templates::connectum();
+        assert_eq!(errors_shipped(&d), None);
+        let id = d.service_named("order-service").unwrap().id;
+        d.service_mut(id).unwrap().name = "Order_Service".into();
+        let said = errors_shipped(&d).expect("an invalid name is an error everywhere");
+        assert!(
+            said.starts_with("The bundle ships with 1 error in dev (KP401), "),
+            "{said}"
+        );
+        assert!(said.contains(", 1 error in prod (KP401)"), "{said}");
+        assert!(said.ends_with("the findings say what to fix."), "{said}");
     }
 
     #[test]

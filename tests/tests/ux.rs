@@ -2628,3 +2628,127 @@ async fn an_environment_switches_the_services_hpa_off() {
     .await;
     page.close().await;
 }
+
+/// Where the keyboard goes when what it was on goes away, and where a message sits:
+/// "Got it" hands it to "+ New", which the banner names; removing the last port hands
+/// it to the port before; an empty file chosen for import says it is empty; a field's
+/// error comes right after the field, before the environment's own value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyboard_stays_where_a_removed_thing_was() {
+    let page = open_design("removed-focus", &templates::connectum()).await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"welcome-dismiss\"]').focus()",
+    )
+    .await;
+    press(&page, &char::from(Key::Enter).to_string()).await;
+    page.wait_gone("welcome").await;
+    page.wait_until("the keyboard on + New", async |p| {
+        let f = p.focused().await;
+        (f == "open-gallery").then_some(f)
+    })
+    .await;
+
+    page.click_node("order-service").await;
+    page.click("services/s1/ports#add").await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"services/s1/ports/1#remove\"]').focus()",
+    )
+    .await;
+    press(&page, &char::from(Key::Enter).to_string()).await;
+    page.wait_until("the keyboard on the port before", async |p| {
+        let f = p.focused().await;
+        (f == "services/s1/ports/0#remove" && !p.present("services/s1/ports/1#remove").await)
+            .then_some(f)
+    })
+    .await;
+
+    // dev has its own HPA minimum: its link comes after the field's error.
+    page.click("env-dev").await;
+    page.type_into("services/s1/scaling/hpa/min", "-3").await;
+    let order = js(
+        &page,
+        "const f = document.querySelector('[data-testid=\"services/s1/scaling/hpa/min\"]').closest('label'); \
+         return [...f.children].map(c => c.className).filter(c => c === 'error' || c === 'own-value')",
+    )
+    .await;
+    assert_eq!(order, json!(["error", "own-value"]));
+    let error = error_of(&page, "services/s1/scaling/hpa/min").await;
+    assert!(!error.is_empty(), "the error of -3");
+
+    page.click("open-import").await;
+    page.choose_files("import-file", &[("empty.yaml", "")])
+        .await;
+    let problem = page
+        .wait_text("import-problem", "the empty file's message", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert_eq!(
+        problem,
+        "empty.yaml is empty: there is nothing in it to import. Choose another file, or paste manifests."
+    );
+    page.close().await;
+}
+
+/// The keyboard shortcuts are listed on screen: `?` outside a field opens the list (a
+/// `?` typed into a field is text), so does the top bar's "?", and Escape closes it,
+/// giving the keyboard back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn question_mark_lists_the_keyboard_shortcuts() {
+    let page = open_design("shortcuts", &templates::connectum()).await;
+    page.type_into("yaml-find", "?").await;
+    assert!(!page.present("shortcuts").await, "a ? typed into a field");
+    js(&page, "document.activeElement.blur()").await;
+    page.chord("?").await;
+    let text = page
+        .wait_text("shortcuts", "the shortcuts", |t| {
+            t.contains("Keyboard shortcuts")
+        })
+        .await;
+    for said in [
+        "Ctrl+Shift+Z",
+        "Shift+arrow",
+        "F6, Shift+F6",
+        "Start a dependency",
+    ] {
+        assert!(text.contains(said), "{said} in {text}");
+    }
+    press(&page, &char::from(Key::Escape).to_string()).await;
+    page.wait_gone("shortcuts").await;
+    page.click("open-shortcuts").await;
+    page.find("shortcuts").await;
+    press(&page, &char::from(Key::Escape).to_string()).await;
+    page.wait_gone("shortcuts").await;
+    page.wait_until("the keyboard back on ?", async |p| {
+        let f = p.focused().await;
+        (f == "open-shortcuts").then_some(f)
+    })
+    .await;
+    page.close().await;
+}
+
+/// The Bundle dialog says, before the download, which environments ship with errors;
+/// a design without errors shows no such line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundle_dialog_says_what_errors_it_ships() {
+    let mut d = templates::connectum();
+    let page = open_design("bundle-errors", &d).await;
+    page.click("open-bundle").await;
+    page.find("bundle-dialog").await;
+    assert!(!page.present("bundle-errors").await, "no error yet");
+    page.close().await;
+    let id = d.service_named("order-service").unwrap().id;
+    d.service_mut(id).unwrap().name = "Order_Service".into();
+    let page = open_design("bundle-errors-2", &d).await;
+    page.click("open-bundle").await;
+    let said = page
+        .wait_text("bundle-errors", "the errors shipped", |t| !t.is_empty())
+        .await;
+    assert!(
+        said.starts_with("The bundle ships with 1 error in dev (KP401), "),
+        "{said}"
+    );
+    page.close().await;
+}
