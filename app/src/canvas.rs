@@ -1124,7 +1124,7 @@ pub fn Canvas() -> impl IntoView {
                     edge_sel.set(None);
                     linking.set(None);
                     let name = name_of(id);
-                    app.dispatch(Edit::RemoveService(id));
+                    app.remove_service(id);
                     announce.set(format!("{name} removed"));
                     if let Some(next) = next {
                         go_to(next);

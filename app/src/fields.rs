@@ -153,10 +153,13 @@ pub fn Field(
     };
     let pending =
         move || on_commit.then(|| (editing.get() && typed.get() != shown.get()).to_string());
+    // What the field showed when the keyboard came: Escape puts it back.
+    let before = StoredValue::new(String::new());
     let on_focus = move |_| {
         if error.get_untracked().is_none() {
             typed.set(shown.get_untracked());
         }
+        before.set_value(shown.get_untracked());
         remember();
         editing.set(true);
     };
@@ -167,6 +170,8 @@ pub fn Field(
     // Ctrl+Z (Cmd+Z) in a field holding a value it refused takes back that typing: the
     // field shows the design's value again, and no earlier change of the design is
     // undone (the page's shortcut leaves a refused field alone).
+    // Escape puts back what the field showed when the keyboard came (a value typed
+    // live is set back, one not applied yet is dropped).
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let undo = (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("z");
         if undo && !ev.shift_key() && error.read_untracked().is_some() {
@@ -174,6 +179,16 @@ pub fn Field(
             typed.set(shown.get_untracked());
             error.set(None);
             remember();
+        } else if ev.key() == "Escape" {
+            let back = before.get_value();
+            if typed.get_untracked() != back || error.read_untracked().is_some() {
+                ev.prevent_default();
+                if !on_commit && shown.get_untracked() != back {
+                    apply(back.clone());
+                }
+                typed.set(back);
+                error.set(None);
+            }
         }
     };
     let control = if multiline {

@@ -36,7 +36,7 @@ const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
                 "Start a dependency: choose the service it calls, then Enter (Escape cancels)",
             ),
             (
-                "Delete",
+                "Delete, Backspace",
                 "Remove the selected service or dependency (Ctrl+Z brings it back)",
             ),
         ],

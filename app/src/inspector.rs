@@ -132,8 +132,10 @@ pub(crate) fn list<V: IntoView + 'static>(
                                         app.dispatch(Edit::Set { path: remove_path.clone(), value: Value::Array(items) });
                                         // The keyboard stays in the list: on the item that took
                                         // this one's place, else the one before, else "+ add".
-                                        let at = |item: String| format!("[data-testid=\"{remove_path}/{item}\"]");
-                                        let places = [at(format!("{i}#remove")), at(format!("{}#remove", i.wrapping_sub(1))), format!("[data-testid=\"{remove_path}#add\"]")];
+                                        let at = |item: usize| format!("[data-testid=\"{remove_path}/{item}#remove\"]");
+                                        let mut places = vec![at(i)];
+                                        places.extend(i.checked_sub(1).map(at));
+                                        places.push(format!("[data-testid=\"{remove_path}#add\"]"));
                                         request_animation_frame(move || {
                                             let places: Vec<&str> = places.iter().map(String::as_str).collect();
                                             crate::modal::focus_first(&places);
@@ -236,7 +238,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             <button
                 class="danger"
                 data-testid="delete-service"
-                on:click=move |_| app.dispatch(Edit::RemoveService(id.get_untracked()))
+                on:click=move |_| app.remove_service(id.get_untracked())
             >
                 "Delete"
             </button>
@@ -658,11 +660,31 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             ])
         })
     });
-    // Whether the service has an HPA this environment may switch off.
+    // Whether the service has an HPA this environment may switch off (or this
+    // environment still switches off one the service no longer has: shown, so that it
+    // can be cleared before an HPA comes back).
     let scaled = Memo::new(move |_| {
-        let id = id.get();
+        let (id, env) = (id.get(), app.env.get());
         app.editor.with(|e| {
-            e.design
+            let off = (e.design.environment(&env))
+                .and_then(|env| env.overrides.get(&id))
+                .is_some_and(|o| o.hpa.is_some());
+            off || e
+                .design
+                .service(id)
+                .is_some_and(|s| s.scaling.hpa.is_some())
+        })
+    });
+    // Whether the environment's HPA range applies: the service has an HPA, or this
+    // environment still sets a range.
+    let ranged = Memo::new(move |_| {
+        let (id, env) = (id.get(), app.env.get());
+        app.editor.with(|e| {
+            let set = (e.design.environment(&env))
+                .and_then(|env| env.overrides.get(&id))
+                .is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
+            set || e
+                .design
                 .service(id)
                 .is_some_and(|s| s.scaling.hpa.is_some())
         })
@@ -679,8 +701,12 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own, shown in grey."</p>
             <div class="row">
                 <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
-                <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min />
-                <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max />
+                // A range only for an HPA (or one this environment set before the HPA went,
+                // to clear).
+                {ranged.get().then(|| view! {
+                    <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min.clone() />
+                    <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max.clone() />
+                })}
                 <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag placeholder=tag />
             </div>
             {scaled.get().then(|| view! {

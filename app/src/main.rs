@@ -291,7 +291,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
         } else if key == "F6" && !modal::dialog_open() {
             ev.prevent_default();
             modal::focus_region(ev.shift_key());
-        } else if key == "?" && !typing && !modal::dialog_open() {
+        } else if key == "?" && !modifier && !typing && !modal::dialog_open() {
             ev.prevent_default();
             app.shortcuts.set(true);
         } else if modifier && key == "y" {
@@ -311,7 +311,7 @@ fn keyboard_shortcuts(app: AppState, edge_sel: EdgeSelection) {
                 }
                 edge_sel.0.set(None);
             } else if let Some(id) = app.selected() {
-                app.dispatch(Edit::RemoveService(id));
+                app.remove_service(id);
             }
         } else if key == "Escape" {
             app.gallery.set(false);

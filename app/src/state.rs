@@ -299,6 +299,20 @@ impl AppState {
         ));
     }
 
+    /// Remove service `id`, saying so and how to bring it back (Delete removes at
+    /// once, with no question: the undo is the way back).
+    pub fn remove_service(&self, id: ServiceId) {
+        let name = self
+            .editor
+            .with_untracked(|e| e.design.service(id).map(|s| s.name.clone()));
+        if self.try_dispatch(Edit::RemoveService(id)).is_ok() {
+            if let Some(name) = name {
+                self.notice
+                    .set(Some(format!("Removed {name}: Ctrl+Z brings it back")));
+            }
+        }
+    }
+
     /// Say that a file was offered as a download.
     pub fn downloaded(&self, name: &str) {
         self.notice.set(Some(format!(

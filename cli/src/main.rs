@@ -274,10 +274,7 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 }
                 _ => Failure::Usage(e.to_string()),
             })?;
-            if let Some(said) = export::errors_shipped(&design) {
-                eprintln!("kubeprint: {said} (`kubeprint check` lists them)");
-            }
-            match (a.flag(&["-o", "--out"]), a.flag(&["--zip"])) {
+            let written = match (a.flag(&["-o", "--out"]), a.flag(&["--zip"])) {
                 (Some(dir), None) => {
                     for f in &files {
                         let path = PathBuf::from(dir).join(&f.path);
@@ -306,7 +303,12 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                 _ => Err(Failure::Usage(
                     "export needs either -o DIR or --zip FILE".into(),
                 )),
+            };
+            // Said once the bundle is written (not when the export failed).
+            if let (Ok(_), Some(said)) = (&written, export::errors_shipped(&design)) {
+                eprintln!("kubeprint: {said} (`kubeprint check` lists them)");
             }
+            written
         }
         "import" => {
             let a = Args::parse(rest, &["--env"])?;

@@ -920,8 +920,9 @@ impl Renamed {
     /// The addresses in the design's configuration (every container's literal env
     /// values, command and arguments, every ConfigMap's data) that name the service by its Service's DNS name
     /// now name it by the new one, so that its callers still reach it (see
-    /// [`crate::address::rename_host`]). Not on the way through an empty name: the
-    /// addresses keep the last one until the field has a name again.
+    /// [`crate::address::rename_host`]). Not to or from an empty name: cleared on the
+    /// way to another name, the field leaves the addresses naming the last name it had
+    /// (the rename from the empty name has nothing to follow).
     fn readdress(&self, design: &mut Design) {
         if !self.service || self.new.is_empty() {
             return;
@@ -978,7 +979,8 @@ impl Renamed {
     /// traffic to the service's Service by name (a weighted second backend, as a
     /// `tracker-next` beside `tracker`) send it to the new name.
     fn reroute(&self, design: &mut Design) {
-        if !self.service || self.new.is_empty() {
+        // An empty name is a backend's own Service: never a name to follow.
+        if !self.service || self.old.is_empty() || self.new.is_empty() {
             return;
         }
         let routes = (design.services.iter_mut()).filter_map(|s| s.exposure.gateway_route.as_mut());

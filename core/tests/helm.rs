@@ -450,6 +450,47 @@ fn imported_designs_charts_render_each_environment_exactly() {
     }
 }
 
+/// A service whose HPA one environment switches off has its HPA and its replicas under
+/// `autoscaling.enabled`; one whose HPA every environment switches off has no switch
+/// at all (it would turn on nothing), its replicas written as they are.
+#[test]
+fn an_hpa_switched_off_is_a_switch_only_where_some_environment_keeps_it() {
+    let mut d = templates::connectum();
+    let id = d.service_named("order-service").unwrap().id;
+    let off = |d: &mut Design, env: &str| {
+        let e = d.environments.iter_mut().find(|e| e.name == env).unwrap();
+        e.overrides.entry(id).or_default().hpa = Some(false);
+    };
+    off(&mut d, "dev");
+    let dev = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    dev.overrides.get_mut(&id).unwrap().replicas = Some(1);
+    check(&d);
+    let f = files(&d);
+    let dir = dir(&d);
+    let switch = |f: &BTreeMap<String, String>, env: &str| {
+        env_values(f, &dir, env)["services"]["order-service"]["autoscaling"]["enabled"].clone()
+    };
+    assert_eq!(switch(&f, "dev"), Value::Bool(false));
+    assert_eq!(switch(&f, "prod"), Value::Bool(true));
+    // A count only where it is written: dev's, not in prod's values (its HPA scales).
+    let prod = yaml_value(&f[&format!("{dir}/values-prod.yaml")]);
+    assert_eq!(
+        prod["services"]["order-service"].get("replicas"),
+        None,
+        "{prod:#}"
+    );
+    for env in ["staging", "prod"] {
+        off(&mut d, env);
+    }
+    check(&d);
+    let f = files(&d);
+    let said: Vec<&String> = (f.iter())
+        .filter(|(path, text)| !path.ends_with("README.md") && text.contains("autoscaling"))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(said.is_empty(), "no switch that turns on nothing: {said:?}");
+}
+
 #[test]
 fn a_scaled_design_chart_renders_each_environment_exactly() {
     check(&templates::scaled(60));

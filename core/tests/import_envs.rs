@@ -1654,5 +1654,42 @@ fn an_hpa_some_environments_lack_is_switched_off_there() {
         );
         assert_eq!(rendered(&r.design, env), input(text), "{env}");
     }
-    assert!(validate(&r.design, "dev").iter().all(|f| f.code != "KP210"));
+}
+
+/// A PodDisruptionBudget only prod's input has is kept whole as prod's own; it guards
+/// the api's pods there, so prod reports no missing budget (whose fix would have added
+/// a second PDB `api`), while staging, without one, still does.
+#[test]
+fn a_budget_only_prod_has_guards_its_pods_there() {
+    let staging = api_env("shop-staging", 0, Some((2, 4)));
+    let prod = api_env("shop", 3, Some((3, 10)))
+        + "---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  minAvailable: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+";
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let d = link::decode(&link::encode(&r.design)).unwrap();
+    let no_pdb = |env: &str| {
+        validate(&d, env)
+            .into_iter()
+            .filter(|f| f.code == "KP207")
+            .count()
+    };
+    assert_eq!(no_pdb("prod"), 0, "{:#?}", validate(&d, "prod"));
+    assert_eq!(no_pdb("staging"), 1);
+    let budgets: Vec<_> = (render(&d, "prod").objects.iter())
+        .filter(|o| o.kind() == "PodDisruptionBudget")
+        .map(|o| o.name().to_string())
+        .collect();
+    assert_eq!(budgets, ["api"]);
 }

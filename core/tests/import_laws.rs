@@ -734,6 +734,51 @@ fn renaming_any_imported_service_adds_no_error() {
     assert!(renamed > 40, "only {renamed} services renamed");
 }
 
+/// A rename from an empty name (a name cleared and applied, then a new one) follows
+/// nothing: a route backend's empty name is the route's own Service, and must not be
+/// sent to the new name.
+#[test]
+fn a_rename_from_an_empty_name_redirects_no_route() {
+    let (_, mut d) = imported_designs()
+        .into_iter()
+        .find(|(n, _)| n == "envoy-gateway-grpc.yaml")
+        .unwrap();
+    let backends = |d: &Design| -> Vec<String> {
+        (d.services.iter())
+            .filter_map(|s| s.exposure.gateway_route.as_ref())
+            .flat_map(|r| &r.rules)
+            .flat_map(|r| &r.backends)
+            .map(|b| b.service.clone())
+            .collect()
+    };
+    let mut before = backends(&d);
+    assert!(before.iter().any(|b| b == "tracker-next"), "{before:?}");
+    // Give one backend the route's own Service, as an empty name says.
+    let tracker = d.service_named("tracker").unwrap().id;
+    let route = d
+        .service_mut(tracker)
+        .unwrap()
+        .exposure
+        .gateway_route
+        .as_mut()
+        .unwrap();
+    let named = route.rules.iter_mut().flat_map(|r| &mut r.backends);
+    for own in named.filter(|b| b.service == "tracker") {
+        own.service.clear();
+    }
+    before = backends(&d);
+    assert!(before.iter().any(String::is_empty), "{before:?}");
+    let next = d.service_named("tracker-next").unwrap().id;
+    for name in ["", "tracker-canary"] {
+        d.apply(Edit::Set {
+            path: FieldPath::service(next, "/name"),
+            value: json!(name),
+        })
+        .unwrap();
+    }
+    assert_eq!(backends(&d), before);
+}
+
 /// The corpus's microservices demo, imported.
 fn microservices_demo() -> Design {
     let (_, text) = corpus()

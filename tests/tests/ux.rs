@@ -2752,3 +2752,41 @@ async fn the_bundle_dialog_says_what_errors_it_ships() {
     );
     page.close().await;
 }
+
+/// Escape in a field puts back what it showed when the keyboard came, also for a value
+/// applied as it was typed; Delete on the canvas says what it removed and how to bring
+/// it back; a service without an HPA has no HPA range to set per environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_puts_a_field_back_and_delete_says_how_to_undo() {
+    let page = open_design("escape", &templates::connectum()).await;
+    page.click_node("order-service").await;
+    let tag = "services/s1/tag";
+    let before = page.value(tag).await;
+    let field = page.find(tag).await;
+    field.click().await.unwrap();
+    field.send_keys("xx").await.unwrap();
+    page.wait_text("yaml", "the typed tag", |t| {
+        t.contains(&format!(":{before}xx"))
+    })
+    .await;
+    press(&page, &char::from(Key::Escape).to_string()).await;
+    page.wait_until("the tag put back", async |p| {
+        let yaml = p.yaml().await;
+        (p.value(tag).await == before && !yaml.contains(&format!("{before}xx"))).then_some(yaml)
+    })
+    .await;
+
+    page.click_node("otel-collector").await;
+    assert!(page.present("environments/prod/overrides/2/replicas").await);
+    assert!(
+        !page.present("environments/prod/overrides/2/hpa_min").await,
+        "no HPA, no range"
+    );
+    js(&page, "document.activeElement.blur()").await;
+    page.chord(&char::from(Key::Delete).to_string()).await;
+    let notice = page
+        .wait_text("notice", "the removal said", |t| t.starts_with("Removed"))
+        .await;
+    assert_eq!(notice, "Removed otel-collector: Ctrl+Z brings it back");
+    page.close().await;
+}

@@ -634,10 +634,10 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether the service's HPA is written in each environment: not where the
-    /// environment switches it off.
+    /// environment switches it off, nor where the service does not run.
     fn autoscaled(&self, s: &Service) -> Vec<bool> {
         (self.envs.iter())
-            .map(|e| effective(s, e).scaling.hpa.is_some())
+            .map(|e| e.deploys(s.id) && effective(s, e).scaling.hpa.is_some())
             .collect()
     }
 
@@ -649,6 +649,10 @@ impl<'a> Builder<'a> {
             return;
         };
         if s.scaling.hpa.is_none() || s.scaling.replicas_with_hpa || !s.kind.has_replicas() {
+            return;
+        }
+        // Off everywhere: no HPA template to switch on, so the replicas are plain.
+        if !self.autoscaled(s).contains(&true) {
             return;
         }
         for v in obj.per_env.iter_mut().flatten() {
@@ -664,7 +668,8 @@ impl<'a> Builder<'a> {
         let Some((s, Role::Of(ResidualRole::Workload))) = obj.owner else {
             return;
         };
-        if s.scaling.hpa.is_none() || !s.kind.has_replicas() {
+        if s.scaling.hpa.is_none() || !s.kind.has_replicas() || !self.autoscaled(s).contains(&true)
+        {
             return;
         }
         let Some(spec) = tree.get("spec").filter(|s| s.is_object()) else {
@@ -678,10 +683,17 @@ impl<'a> Builder<'a> {
             p.extend(rest.iter().map(|r| r.to_string()));
             p
         };
-        let per_env = self
-            .envs
-            .iter()
-            .map(|e| json!(effective(s, e).scaling.replicas))
+        // Where the HPA runs, the count is never written: such an environment takes the
+        // value of the first that writes it, so that its values file does not say one.
+        let autoscaled = self.autoscaled(s);
+        let counts: Vec<u32> = (self.envs.iter())
+            .map(|e| effective(s, e).scaling.replicas)
+            .collect();
+        let written = (counts.iter().zip(&autoscaled))
+            .find(|(_, on)| !**on)
+            .map_or(s.scaling.replicas, |(n, _)| *n);
+        let per_env = (counts.iter().zip(&autoscaled))
+            .map(|(n, on)| json!(if *on { written } else { *n }))
             .collect();
         let replicas = base(&["replicas"]);
         let about = "pod replicas when autoscaling is off";

@@ -56,8 +56,9 @@ pub(super) fn secret(d: &mut Design, name: &str, sec: &core::Secret) -> bool {
     true
 }
 
-/// A ServiceAccount named like a workload becomes that workload's dedicated account,
-/// unless another workload's pods run as it too: a shared account is kept whole, since
+/// A ServiceAccount named like a workload whose pods run as it becomes that workload's
+/// dedicated account, unless another workload's pods run as it too: a shared account
+/// is kept whole, since
 /// the dedicated one follows its service's name (a rename would leave the others
 /// running as an account that is gone).
 pub(super) fn service_account(
@@ -69,9 +70,10 @@ pub(super) fn service_account(
     let Some(w) = workloads.iter().find(|w| w.name == name) else {
         return false;
     };
+    // Its pods must run as it (one that does not would be given it), and no other's.
     let shared =
         (workloads.iter()).any(|o| o.id != w.id && o.service_account.as_deref() == Some(name));
-    if shared {
+    if shared || w.service_account.as_deref() != Some(name) {
         return false;
     }
     let s = d.service_mut(w.id).expect("imported workload");

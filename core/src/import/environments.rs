@@ -755,10 +755,13 @@ fn adopt_hpas(design: &mut Design, other: &Design) -> Vec<String> {
             e.overrides.entry(s.id).or_default().hpa = Some(false);
             off.push(format!("`{}`", e.name));
         }
+        let before = match off.is_empty() {
+            true => String::new(),
+            false => format!("; no HPA in {}", off.join(", ")),
+        };
         said.push(format!(
-            "{}: an HPA first found here, the service's now; no HPA in {}",
-            s.name,
-            off.join(", ")
+            "{}: an HPA first found here, the service's now{before}",
+            s.name
         ));
     }
     said

@@ -806,13 +806,19 @@ fn unattached(workloads: &Workloads, o: &Object) -> Option<String> {
                 .filter(|w| w.service_account.as_deref() == Some(o.name()))
                 .map(|w| format!("`{}`", w.name))
                 .collect();
-            (runs.len() > 1).then(|| {
-                format!(
+            match runs.len() {
+                0 => Some("no workload the design models runs as it".to_string()),
+                1 => Some(format!(
+                    "the pods of {} run as it, but a service's own account is named like \
+                     the service",
+                    runs[0]
+                )),
+                _ => Some(format!(
                     "the pods of {} run as it: an account several workloads share stays \
                      whole (a service's own account follows its name)",
                     runs.join(", ")
-                )
-            })
+                )),
+            }
         }
         _ => None,
     }

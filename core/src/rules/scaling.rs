@@ -131,7 +131,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 json!({"type": "topology_spread", "max_skew": 1, "topology_key": "kubernetes.io/hostname", "hard": false}),
             );
         }
-        if s.scaling.pdb.is_none() {
+        if s.scaling.pdb.is_none() && !kept_pdb_guards(cx, s) {
             cx.report(
                 &NO_PDB,
                 Some(s),
@@ -143,7 +143,8 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             .fix = allow_one();
         }
     }
-    if prod && s.critical && (s.scaling.hpa.is_none() || s.scaling.pdb.is_none()) {
+    let pdb = s.scaling.pdb.is_some() || kept_pdb_guards(cx, s);
+    if prod && s.critical && (s.scaling.hpa.is_none() || !pdb) {
         let mut edits = Vec::new();
         let mut missing = Vec::new();
         if s.scaling.hpa.is_none() {
@@ -154,7 +155,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 json!({"min": min, "max": min * 2, "cpu_percent": 70}),
             ));
         }
-        if s.scaling.pdb.is_none() {
+        if !pdb {
             missing.push("a PDB");
             edits.push(set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1})));
         }
@@ -167,6 +168,39 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         )
         .fix = batch_fix(format!("Add {what}"), edits);
     }
+}
+
+/// Whether a PodDisruptionBudget kept whole here (an imported one the design does not
+/// model: prod's own, say) guards `s`'s pods: in their namespace, its `matchLabels` all
+/// on their template. Then a missing budget is not missing, and adding one would make a
+/// second.
+fn kept_pdb_guards(cx: &Ctx, s: &Service) -> bool {
+    let mut kept = (cx.design.kept_in(cx.env))
+        .filter(|k| k.kind() == "PodDisruptionBudget")
+        .filter(|k| k.namespace().is_none_or(|ns| ns == cx.env.namespace))
+        .peekable();
+    if kept.peek().is_none() {
+        return false;
+    }
+    let Some(workload) = cx.rendered_workload(s) else {
+        return false;
+    };
+    let at = super::rendered::template_at(workload["kind"].as_str().unwrap_or_default());
+    let labels = at.and_then(|at| workload.pointer(&format!("{at}/metadata/labels")));
+    let labels = labels.and_then(serde_json::Value::as_object);
+    kept.any(|k| {
+        let selector = &k.spec()["selector"];
+        let wanted = selector["matchLabels"].as_object();
+        let plain = selector["matchExpressions"]
+            .as_array()
+            .is_none_or(Vec::is_empty);
+        match (wanted, labels) {
+            (Some(wanted), Some(labels)) => {
+                plain && !wanted.is_empty() && wanted.iter().all(|(k, v)| labels.get(k) == Some(v))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// KP209: the workload as rendered does not set `replicas` while an HPA (modelled or kept)
@@ -255,14 +289,19 @@ fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
         return;
     };
     let at = cx.overridable(s, OF::Replicas);
-    let hpa_here =
-        crate::FieldPath::environment(&cx.env.name, &format!("/overrides/{}/hpa", s.id.0));
     let pods = if replicas == 1 { "pod" } else { "pods" };
+    let override_of = |field: &str| {
+        crate::FieldPath::environment(&cx.env.name, &format!("/overrides/{}/{field}", s.id.0))
+    };
+    // The range this environment gave the HPA goes with it.
     let fix = (replicas > 0).then(|| {
-        set_fix(
+        batch_fix(
             format!("No HPA in {}: run {replicas} {pods}", cx.env.name),
-            hpa_here,
-            json!(false),
+            vec![
+                set(override_of("hpa"), json!(false)),
+                set(override_of("hpa_min"), serde_json::Value::Null),
+                set(override_of("hpa_max"), serde_json::Value::Null),
+            ],
         )
     });
     let message = format!(
