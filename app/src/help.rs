@@ -49,7 +49,13 @@ const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
             ("Ctrl+Enter", "Apply a kept object's YAML"),
         ],
     ),
-    ("YAML", &[("Enter", "Next match of the search")]),
+    (
+        "YAML",
+        &[
+            ("Ctrl+F", "Find in a long YAML (only the lines in view are in the page)"),
+            ("Enter", "Next match of the search"),
+        ],
+    ),
 ];
 
 /// The dialog listing [`SHORTCUTS`], while `app.shortcuts` is set.
