@@ -52,7 +52,10 @@ const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
     (
         "YAML",
         &[
-            ("Ctrl+F", "Find in a long YAML (only the lines in view are in the page)"),
+            (
+                "Ctrl+F",
+                "Find in a long YAML (only the lines in view are in the page)",
+            ),
             ("Enter", "Next match of the search"),
         ],
     ),

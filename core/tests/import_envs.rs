@@ -1692,4 +1692,21 @@ spec:
         .map(|o| o.name().to_string())
         .collect();
     assert_eq!(budgets, ["api"]);
+    // A budget the design adds beside it would replace it: said, at both.
+    let mut d = d;
+    let api = d.service_named("api").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath::service(api, "/scaling/pdb"),
+        value: serde_json::json!({"max_unavailable": 1}),
+    })
+    .unwrap();
+    let twice: Vec<String> = (validate(&d, "prod").into_iter())
+        .filter(|f| f.code == "KP309")
+        .map(|f| format!("{}: {}", f.path, f.message))
+        .collect();
+    assert_eq!(
+        twice,
+        ["objects/PodDisruptionBudget/shop/api: two objects would be PodDisruptionBudget `api` (also claimed by services/s1/name)"]
+    );
+    assert!(validate(&d, "staging").iter().all(|f| f.code != "KP309"));
 }

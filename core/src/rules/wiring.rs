@@ -276,6 +276,8 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
         Secret(&'a str),
         DefaultDeny,
         Service(&'a Service),
+        /// An object kept whole (an imported PDB of one environment, say).
+        Kept(&'a KeptObject),
     }
     impl By<'_> {
         fn path(self, env: &str) -> FieldPath {
@@ -284,6 +286,14 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
                 By::Secret(name) => (Target::Secret(name.into()), "/name"),
                 By::DefaultDeny => return FieldPath::environment(env, "/default_deny"),
                 By::Service(s) => return svc(s, "/name"),
+                By::Kept(k) => (
+                    Target::Object {
+                        kind: k.kind().into(),
+                        namespace: k.namespace().map(String::from),
+                        name: k.name().into(),
+                    },
+                    "",
+                ),
             };
             FieldPath {
                 target,
@@ -292,9 +302,9 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
         }
     }
     fn claim<'a>(
-        seen: &mut HashMap<(&'static str, Cow<'a, str>), By<'a>>,
+        seen: &mut HashMap<(&'a str, Cow<'a, str>), By<'a>>,
         cx: &mut Ctx,
-        kind: &'static str,
+        kind: &'a str,
         name: Cow<'a, str>,
         by: By<'a>,
     ) {
@@ -353,6 +363,20 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
         for (kind, name) in crate::render::object_names(s, env) {
             claim(&mut seen, cx, kind, name, By::Service(s));
         }
+    }
+    // Objects kept whole in this namespace claim their names too: a budget the design
+    // adds beside an imported one of the same name would replace it.
+    let kept = (design.kept_in(env))
+        .filter(|k| k.namespace().is_none_or(|ns| ns == env.namespace))
+        .filter(|k| !k.kind().is_empty() && !k.name().is_empty());
+    for k in kept {
+        claim(
+            &mut seen,
+            cx,
+            k.kind(),
+            Cow::Borrowed(k.name()),
+            By::Kept(k),
+        );
     }
 }
 
