@@ -1638,6 +1638,14 @@ fn an_hpa_some_environments_lack_is_switched_off_there() {
     let api = r.design.service_named("api").unwrap();
     let hpa = api.scaling.hpa.as_ref().map(|h| (h.min, h.max));
     assert_eq!(hpa, Some((2, 6)), "staging's, the first found");
+    // dev's report says what became of its count, not only staging's.
+    let dev_report = &r.environments[0];
+    assert_eq!(dev_report.environment, "dev");
+    assert!(
+        (dev_report.merged).contains(&"api: no HPA (the HPA first found in `staging`)".to_string()),
+        "{:?}",
+        dev_report.merged
+    );
     let env = |name: &str| r.design.environment(name).unwrap();
     assert_eq!(env("dev").overrides[&api.id].hpa, Some(false));
     assert_eq!(env("staging").overrides.get(&api.id), None);

@@ -354,7 +354,11 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
                 before.join(", ")
             ));
         }
-        words.extend(adopt_hpas(&mut design, &import.design));
+        let (here, before) = adopt_hpas(&mut design, &import.design, name);
+        words.extend(here);
+        for (i, said) in before {
+            merged_words[i].push(said);
+        }
         let mut canaries = Vec::new();
         let mut critical = Vec::new();
         for s in &design.services {
@@ -732,9 +736,15 @@ fn override_between(base: &Service, other: &Service) -> Override {
 /// service that scaled by a fixed count so far (dev and staging) and by an HPA here
 /// (prod) gets that HPA, switched off in every environment so far, which keeps their
 /// counts. So the HPA is the design's, edited and checked as the service's own, rather
-/// than an object kept whole. What is said of each, for the report.
-fn adopt_hpas(design: &mut Design, other: &Design) -> Vec<String> {
+/// than an object kept whole. What is said of each, for the report of environment
+/// `here`, and for each environment before it (by position) that now runs no HPA.
+fn adopt_hpas(
+    design: &mut Design,
+    other: &Design,
+    here: &str,
+) -> (Vec<String>, Vec<(usize, String)>) {
     let mut said = Vec::new();
+    let mut said_before = Vec::new();
     for s in &mut design.services {
         let Some(theirs) = other.service_named(&s.name) else {
             continue;
@@ -751,9 +761,16 @@ fn adopt_hpas(design: &mut Design, other: &Design) -> Vec<String> {
             s.residual.insert(ResidualRole::Hpa, r.clone());
         }
         let mut off = Vec::new();
-        for e in design.environments.iter_mut().filter(|e| e.deploys(s.id)) {
+        for (i, e) in design.environments.iter_mut().enumerate() {
+            if !e.deploys(s.id) {
+                continue;
+            }
             e.overrides.entry(s.id).or_default().hpa = Some(false);
             off.push(format!("`{}`", e.name));
+            said_before.push((
+                i,
+                format!("{}: no HPA (the HPA first found in `{here}`)", s.name),
+            ));
         }
         let before = match off.is_empty() {
             true => String::new(),
@@ -764,7 +781,7 @@ fn adopt_hpas(design: &mut Design, other: &Design) -> Vec<String> {
             s.name
         ));
     }
-    said
+    (said, said_before)
 }
 
 /// An override in plain words.
