@@ -660,33 +660,18 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             ])
         })
     });
-    // Whether the service has an HPA this environment may switch off (or this
-    // environment still switches off one the service no longer has: shown, so that it
-    // can be cleared before an HPA comes back).
-    let scaled = Memo::new(move |_| {
+    // Which HPA fields the environment gets: "HPA here" where the service has an HPA
+    // or this environment still switches one off (shown, so that it can be cleared
+    // before an HPA comes back); the range where the service has an HPA or this
+    // environment still sets one.
+    let hpa_fields = Memo::new(move |_| {
         let (id, env) = (id.get(), app.env.get());
         app.editor.with(|e| {
-            let off = (e.design.environment(&env))
-                .and_then(|env| env.overrides.get(&id))
-                .is_some_and(|o| o.hpa.is_some());
-            off || e
-                .design
-                .service(id)
-                .is_some_and(|s| s.scaling.hpa.is_some())
-        })
-    });
-    // Whether the environment's HPA range applies: the service has an HPA, or this
-    // environment still sets a range.
-    let ranged = Memo::new(move |_| {
-        let (id, env) = (id.get(), app.env.get());
-        app.editor.with(|e| {
-            let set = (e.design.environment(&env))
-                .and_then(|env| env.overrides.get(&id))
-                .is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
-            set || e
-                .design
-                .service(id)
-                .is_some_and(|s| s.scaling.hpa.is_some())
+            let scaled = (e.design.service(id)).is_some_and(|s| s.scaling.hpa.is_some());
+            let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
+            let switched = o.is_some_and(|o| o.hpa.is_some());
+            let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
+            (scaled || switched, scaled || ranged)
         })
     });
     move || {
@@ -695,6 +680,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
         let claims = claims.get();
+        let (switch, ranged) = hpa_fields.get();
         let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
             own.get().unwrap_or_default();
         view! {
@@ -703,13 +689,13 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
                 // A range only for an HPA (or one this environment set before the HPA went,
                 // to clear).
-                {ranged.get().then(|| view! {
+                {ranged.then(|| view! {
                     <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min.clone() />
                     <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max.clone() />
                 })}
                 <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag placeholder=tag />
             </div>
-            {scaled.get().then(|| view! {
+            {switch.then(|| view! {
                 <Choice label="HPA here" path=o("hpa") options=vec![("The service's", Value::Null), ("Off: run the replicas", json!(false))] />
             })}
             <div class="row">

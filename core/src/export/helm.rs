@@ -641,6 +641,13 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// Whether `autoscaling.enabled` decides `s`'s workload's replicas: it has replicas
+    /// and an HPA some environment runs (off everywhere, there is no HPA template to
+    /// switch on, so the replicas are plain).
+    fn switches_replicas(&self, s: &Service) -> bool {
+        s.scaling.hpa.is_some() && s.kind.has_replicas() && self.autoscaled(s).contains(&true)
+    }
+
     /// A workload whose HPA an environment switches off has `spec.replicas` there only:
     /// taken out of every environment's object, to be written under
     /// `autoscaling.enabled` by [`Builder::replicas_beside_hpa`].
@@ -648,11 +655,7 @@ impl<'a> Builder<'a> {
         let Some((s, Role::Of(ResidualRole::Workload))) = obj.owner else {
             return;
         };
-        if s.scaling.hpa.is_none() || s.scaling.replicas_with_hpa || !s.kind.has_replicas() {
-            return;
-        }
-        // Off everywhere: no HPA template to switch on, so the replicas are plain.
-        if !self.autoscaled(s).contains(&true) {
+        if s.scaling.replicas_with_hpa || !self.switches_replicas(s) {
             return;
         }
         for v in obj.per_env.iter_mut().flatten() {
@@ -668,8 +671,7 @@ impl<'a> Builder<'a> {
         let Some((s, Role::Of(ResidualRole::Workload))) = obj.owner else {
             return;
         };
-        if s.scaling.hpa.is_none() || !s.kind.has_replicas() || !self.autoscaled(s).contains(&true)
-        {
+        if !self.switches_replicas(s) {
             return;
         }
         let Some(spec) = tree.get("spec").filter(|s| s.is_object()) else {

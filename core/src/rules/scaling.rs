@@ -171,9 +171,9 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
 }
 
 /// Whether a PodDisruptionBudget kept whole here (an imported one the design does not
-/// model: prod's own, say) guards `s`'s pods: in their namespace, its `matchLabels` all
-/// on their template. Then a missing budget is not missing, and adding one would make a
-/// second.
+/// model: prod's own, say) guards `s`'s pods: in their namespace, its selector selecting
+/// their template's labels. Then a missing budget is not missing, and adding one would
+/// make a second.
 fn kept_pdb_guards(cx: &Ctx, s: &Service) -> bool {
     let mut kept = (cx.design.kept_in(cx.env))
         .filter(|k| k.kind() == "PodDisruptionBudget")
@@ -186,20 +186,13 @@ fn kept_pdb_guards(cx: &Ctx, s: &Service) -> bool {
         return false;
     };
     let at = super::rendered::template_at(workload["kind"].as_str().unwrap_or_default());
-    let labels = at.and_then(|at| workload.pointer(&format!("{at}/metadata/labels")));
-    let labels = labels.and_then(serde_json::Value::as_object);
+    let Some(labels) = at.and_then(|at| workload.pointer(&format!("{at}/metadata/labels"))) else {
+        return false;
+    };
+    let labels = super::rendered::labels_of(labels);
     kept.any(|k| {
-        let selector = &k.spec()["selector"];
-        let wanted = selector["matchLabels"].as_object();
-        let plain = selector["matchExpressions"]
-            .as_array()
-            .is_none_or(Vec::is_empty);
-        match (wanted, labels) {
-            (Some(wanted), Some(labels)) => {
-                plain && !wanted.is_empty() && wanted.iter().all(|(k, v)| labels.get(k) == Some(v))
-            }
-            _ => false,
-        }
+        crate::selector::Selector::from_json(&k.spec()["selector"])
+            .is_some_and(|selector| selector.selects(&labels))
     })
 }
 
