@@ -660,18 +660,21 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             ])
         })
     });
-    // Which HPA fields the environment gets: "HPA here" where the service has an HPA
-    // or this environment still switches one off (shown, so that it can be cleared
-    // before an HPA comes back); the range where the service has an HPA or this
-    // environment still sets one.
-    let hpa_fields = Memo::new(move |_| {
+    // Which HPA and PDB fields the environment gets: "HPA here" where the service has
+    // an HPA or this environment still switches one off (shown, so that it can be
+    // cleared before an HPA comes back); the range where the service has an HPA or this
+    // environment still sets one; "PDB here" likewise.
+    let switch_fields = Memo::new(move |_| {
         let (id, env) = (id.get(), app.env.get());
         app.editor.with(|e| {
-            let scaled = (e.design.service(id)).is_some_and(|s| s.scaling.hpa.is_some());
+            let s = e.design.service(id);
+            let scaled = s.is_some_and(|s| s.scaling.hpa.is_some());
+            let budget = s.is_some_and(|s| s.scaling.pdb.is_some());
             let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
             let switched = o.is_some_and(|o| o.hpa.is_some());
             let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
-            (scaled || switched, scaled || ranged)
+            let pdb_switched = o.is_some_and(|o| o.pdb.is_some());
+            (scaled || switched, scaled || ranged, budget || pdb_switched)
         })
     });
     move || {
@@ -680,7 +683,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
         let claims = claims.get();
-        let (switch, ranged) = hpa_fields.get();
+        let (switch, ranged, pdb_switch) = switch_fields.get();
         let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
             own.get().unwrap_or_default();
         view! {
@@ -697,6 +700,9 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             </div>
             {switch.then(|| view! {
                 <Choice label="HPA here" path=o("hpa") options=vec![("The service's", Value::Null), ("Off: run the replicas", json!(false))] />
+            })}
+            {pdb_switch.then(|| view! {
+                <Choice label="PDB here" path=o("pdb") options=vec![("The service's", Value::Null), ("Off: no budget", json!(false))] />
             })}
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity placeholder=cpu_request />

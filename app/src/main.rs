@@ -157,10 +157,7 @@ fn Header() -> impl IntoView {
                     (
                         env.name.clone(),
                         kubeprint_core::presets::environment_summary(&e.design, env),
-                        env.overrides
-                            .values()
-                            .filter(|o| **o != Default::default())
-                            .count(),
+                        env.services_overridden(),
                     )
                 })
                 .collect::<Vec<_>>()

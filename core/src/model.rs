@@ -522,6 +522,14 @@ impl Default for Environment {
 }
 
 impl Environment {
+    /// How many services this environment gives values of their own (the number on its
+    /// tab).
+    pub fn services_overridden(&self) -> usize {
+        (self.overrides.values())
+            .filter(|o| !o.changes_nothing())
+            .count()
+    }
+
     /// The value this environment gives service `s`'s field at `pointer` of its own
     /// (prod's image tag, its claim's size), and where that is set: the override that
     /// replaces what the field shows here. `None` where the service's value stands.
@@ -548,6 +556,9 @@ impl Environment {
                 Some((at("hpa")?, "no HPA".to_string()))
             }
             ["scaling", "hpa", "min"] => Some((at("hpa_min")?, o.hpa_min?.to_string())),
+            ["scaling", "pdb", ..] if o.pdb == Some(false) => {
+                Some((at("pdb")?, "no PDB".to_string()))
+            }
             ["scaling", "hpa", "max"] => Some((at("hpa_max")?, o.hpa_max?.to_string())),
             ["resources", field] => {
                 let r = o.resources.as_ref()?;
@@ -663,6 +674,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if o.hpa == Some(false) {
         s.scaling.hpa = None;
     }
+    if o.pdb == Some(false) {
+        s.scaling.pdb = None;
+    }
     if let Some(h) = s.scaling.hpa.as_mut() {
         h.min = o.hpa_min.unwrap_or(h.min);
         h.max = o.hpa_max.unwrap_or(h.max);
@@ -714,6 +728,11 @@ pub struct Override {
     /// and `Some(true)` keep the service's HPA.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hpa: Option<bool>,
+    /// `Some(false)`: no PodDisruptionBudget here, though the service has one (dev and
+    /// staging run without, prod keeps its pods up). `None` and `Some(true)` keep the
+    /// service's budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdb: Option<bool>,
     /// Resource requests and limits, replacing the base ones field by field.
     pub resources: Option<Resources>,
     /// Image tag.
@@ -734,6 +753,19 @@ pub struct Override {
     /// cannot take the service's class away for the cluster's default.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub storage_class: BTreeMap<String, String>,
+}
+
+impl Override {
+    /// Whether it leaves the service as it is: nothing set, or only switches that keep
+    /// what the service has (`hpa: true`, `pdb: true`, as a hand-written file may say).
+    pub fn changes_nothing(&self) -> bool {
+        let kept = |switch: Option<bool>| switch.filter(|on| !on);
+        Override {
+            hpa: kept(self.hpa),
+            pdb: kept(self.pdb),
+            ..self.clone()
+        } == Override::default()
+    }
 }
 
 /// The controller that runs a service's pods.

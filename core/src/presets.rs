@@ -62,11 +62,7 @@ pub fn new_environment(design: &Design) -> Environment {
 /// observability namespace) says what it is for instead.
 pub fn environment_summary(design: &Design, env: &Environment) -> String {
     use crate::words::counted;
-    let overrides = env
-        .overrides
-        .values()
-        .filter(|o| **o != Override::default())
-        .count();
+    let overrides = env.services_overridden();
     let running = design.services.iter().filter(|s| env.deploys(s.id)).count();
     let mut out = format!(
         "{}: namespace {}, tier {}",
@@ -1148,6 +1144,40 @@ mod tests {
         }
     }
 
+    /// Switches that keep what the service has (`hpa: true`, as a hand-written file may
+    /// say) are no values of the environment's own; one that switches something off is.
+    #[test]
+    fn a_switch_that_keeps_the_service_is_no_override() {
+        let mut d = crate::templates::connectum();
+        let id = d.services[0].id;
+        let staging = d
+            .environments
+            .iter_mut()
+            .find(|e| e.name == "staging")
+            .unwrap();
+        staging.overrides.clear();
+        let o = staging.overrides.entry(id).or_default();
+        o.hpa = Some(true);
+        o.pdb = Some(true);
+        let summary = |d: &Design| environment_summary(d, d.environment("staging").unwrap());
+        assert!(
+            !summary(&d).contains("the number on the tab"),
+            "{}",
+            summary(&d)
+        );
+        let staging = d
+            .environments
+            .iter_mut()
+            .find(|e| e.name == "staging")
+            .unwrap();
+        staging.overrides.get_mut(&id).unwrap().pdb = Some(false);
+        assert!(
+            summary(&d).contains("the number on the tab: 1 "),
+            "{}",
+            summary(&d)
+        );
+    }
+
     #[test]
     fn environment_tabs_say_what_the_environment_is() {
         let d = crate::templates::connectum();
@@ -1162,7 +1192,7 @@ mod tests {
             environment_summary(&d, obs)
         );
         let dev = d.environment("dev").unwrap();
-        if dev.overrides.values().any(|o| *o != Override::default()) {
+        if dev.overrides.values().any(|o| !o.changes_nothing()) {
             assert!(environment_summary(&d, dev).contains("the number on the tab"));
         }
     }

@@ -496,8 +496,43 @@ fn a_scaled_design_chart_renders_each_environment_exactly() {
     check(&templates::scaled(60));
 }
 
+/// A service whose PDB dev and staging switch off has its budget under
+/// `podDisruptionBudget.enabled`, on in prod only.
+#[test]
+fn a_pdb_switched_off_is_written_only_where_the_environment_keeps_it() {
+    let mut d = templates::miniredis();
+    let prod = d.environment("prod").unwrap();
+    let s = (d.services.iter())
+        .find(|s| s.scaling.pdb.is_some() && prod.deploys(s.id))
+        .expect("a service with a PDB in prod");
+    let (id, name) = (s.id, s.name.clone());
+    for env in ["dev", "staging"] {
+        let e = d.environments.iter_mut().find(|e| e.name == env).unwrap();
+        e.overrides.entry(id).or_default().pdb = Some(false);
+    }
+    check(&d);
+    let f = files(&d);
+    let dir = dir(&d);
+    for (env, on) in [("dev", false), ("staging", false), ("prod", true)] {
+        let values = env_values(&f, &dir, env);
+        assert_eq!(
+            values["services"][&name]["podDisruptionBudget"]["enabled"],
+            Value::Bool(on),
+            "{env}: {values:#}"
+        );
+        let rendered = chart_output(&f, &dir, &values, "ns");
+        let budget = ("PodDisruptionBudget".to_string(), name.clone());
+        assert_eq!(
+            rendered.contains_key(&budget),
+            on,
+            "{env}: {:?}",
+            rendered.keys()
+        );
+    }
+}
+
 /// A random design whose environments differ in every way an environment can: services
-/// on and off, tags, replicas, HPA ranges and HPAs off, resources, default-deny.
+/// on and off, tags, replicas, HPA ranges, HPAs and PDBs off, resources, default-deny.
 fn varied() -> impl Strategy<Value = Design> {
     (
         common::design(),
@@ -530,6 +565,8 @@ fn varied() -> impl Strategy<Value = Design> {
                         o.hpa_max = Some(max + 3);
                         // No HPA here (the service's replicas or this one's run).
                         o.hpa = (max % 3 == 0).then_some(false);
+                        // No PDB here (dev runs one pod, prod keeps its budget).
+                        o.pdb = (max % 2 == 0).then_some(false);
                         o.resources =
                             Some(Resources::new("", &format!("{}Mi", 64 * (n + 1)), "", ""));
                     }

@@ -1664,9 +1664,100 @@ fn an_hpa_some_environments_lack_is_switched_off_there() {
     }
 }
 
-/// A PodDisruptionBudget only prod's input has is kept whole as prod's own; it guards
-/// the api's pods there, so prod reports no missing budget (whose fix would have added
-/// a second PDB `api`), while staging, without one, still does.
+/// A budget of prod's only (dev and staging run without), as overlays write it: the
+/// service's own budget, switched off before prod, so that each environment renders
+/// exactly its input; both reports say so. Staging's missing budget is reported at
+/// its switch, and the fix switches it back on there only.
+#[test]
+fn a_budget_first_found_in_prod_is_the_services_and_off_before() {
+    let budget = |namespace: &str| {
+        format!(
+            "---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+"
+        )
+    };
+    let dev = api_env("shop-dev", 1, None);
+    let staging = api_env("shop-staging", 2, None);
+    let prod = api_env("shop", 3, None) + &budget("shop");
+    let r = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
+    let api = r.design.service_named("api").unwrap();
+    assert_eq!(api.scaling.pdb, Some(Pdb::MaxUnavailable(Amount::Count(1))));
+    for env in ["dev", "staging"] {
+        let o = &r.design.environment(env).unwrap().overrides[&api.id];
+        assert_eq!(o.pdb, Some(false), "{env}");
+    }
+    let said = |env: &str| {
+        &r.environments
+            .iter()
+            .find(|e| e.environment == env)
+            .unwrap()
+            .merged
+    };
+    assert!(
+        said("staging").contains(&"api: no PDB (the PDB first found in `prod`)".to_string()),
+        "{:?}",
+        said("staging")
+    );
+    assert!(
+        said("prod").contains(
+            &"api: a PDB first found here, the service's now; no PDB in `dev`, `staging`"
+                .to_string()
+        ),
+        "{:?}",
+        said("prod")
+    );
+    let d = link::decode(&link::encode(&r.design)).unwrap();
+    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
+        assert!(
+            not_merged(&r, env).is_empty(),
+            "{env}: {:?}",
+            not_merged(&r, env)
+        );
+        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
+    }
+    let no_pdb = |d: &Design, env: &str| {
+        (validate(d, env).into_iter())
+            .filter(|f| f.code == "KP207")
+            .collect::<Vec<_>>()
+    };
+    assert!(no_pdb(&d, "prod").is_empty());
+    let [missing] = no_pdb(&d, "staging")
+        .try_into()
+        .expect("one KP207 in staging");
+    assert_eq!(
+        missing.path.to_string(),
+        format!("environments/staging/overrides/{}/pdb", api.id.0)
+    );
+    let fix = missing.fix.expect("a fix");
+    assert_eq!(fix.label, "Keep the service's PDB in staging");
+    let mut d = d;
+    d.apply(fix.edit).unwrap();
+    assert!(no_pdb(&d, "staging").is_empty());
+    let staging_budgets = (render(&d, "staging").objects.iter())
+        .filter(|o| o.kind() == "PodDisruptionBudget")
+        .count();
+    assert_eq!(staging_budgets, 1);
+    // dev and prod as they were.
+    assert_eq!(rendered(&d, "dev"), input(&dev));
+    assert_eq!(rendered(&d, "prod"), input(&prod));
+}
+
+/// A PodDisruptionBudget only prod's input has, selecting by expression (which a
+/// service's budget cannot say), is kept whole as prod's own; it guards the api's pods
+/// there, so prod reports no missing budget (whose fix would have added a second PDB
+/// `api`), while staging, without one, still does.
 #[test]
 fn a_budget_only_prod_has_guards_its_pods_there() {
     let staging = api_env("shop-staging", 0, Some((2, 4)));
@@ -1682,8 +1773,10 @@ metadata:
 spec:
   minAvailable: 2
   selector:
-    matchLabels:
-      app.kubernetes.io/name: api
+    matchExpressions:
+      - key: app.kubernetes.io/name
+        operator: In
+        values: [api]
 ";
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
     let d = link::decode(&link::encode(&r.design)).unwrap();

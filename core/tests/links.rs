@@ -41,6 +41,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("common-labels", common_labels),
     ("claim-sizes", claim_sizes),
     ("hpa-off", hpa_off),
+    ("pdb-off", pdb_off),
 ];
 
 /// What makes a golden design.
@@ -158,6 +159,21 @@ fn hpa_off() -> Design {
             ..Override::default()
         },
     );
+    d
+}
+
+/// A budget dev and staging switch off: a critical miniredis service keeps its PDB in
+/// prod only.
+fn pdb_off() -> Design {
+    let mut d = templates::miniredis();
+    let prod = d.environment("prod").unwrap();
+    let id = (d.services.iter())
+        .find(|s| s.scaling.pdb.is_some() && prod.deploys(s.id))
+        .unwrap()
+        .id;
+    for env in d.environments.iter_mut().filter(|e| e.name != "prod") {
+        env.overrides.entry(id).or_default().pdb = Some(false);
+    }
     d
 }
 
@@ -378,8 +394,9 @@ fn all_fields() -> Design {
                 image_tag: Some("dev".into()),
                 strategy: None,
                 // (Newer than this golden: see `environment_values`, `claim_sizes`
-                // and `hpa_off`.)
+                // `hpa_off` and `pdb_off`.)
                 hpa: None,
+                pdb: None,
                 ingress_host: None,
                 storage: BTreeMap::new(),
                 storage_class: BTreeMap::new(),

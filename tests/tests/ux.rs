@@ -2629,6 +2629,82 @@ async fn an_environment_switches_the_services_hpa_off() {
     page.close().await;
 }
 
+/// An environment switches a service's PodDisruptionBudget off (staging runs without
+/// the budget prod keeps): staging's YAML loses that PDB, the budget's field says so,
+/// the finding it raises points at the switch and its fix switches the budget back on
+/// there; prod keeps it throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environment_switches_the_services_pdb_off() {
+    let design = templates::miniredis();
+    let prod = design.environment("prod").unwrap();
+    let s = (design.services.iter())
+        .find(|s| s.scaling.pdb.is_some() && prod.deploys(s.id) && s.scaling.replicas >= 2)
+        .expect("a replicated service with a budget");
+    let (id, name) = (s.id.0, s.name.clone());
+    let page = open_design("pdb-off", &design).await;
+    page.click_node(&name).await;
+    page.click("env-staging").await;
+    let switch = format!("environments/staging/overrides/{id}/pdb");
+    let budget = format!("kind: PodDisruptionBudget\nmetadata:\n  name: {name}\n");
+    let budget = budget.replace("\\n", "\n");
+    let has_budget = move |yaml: &str| yaml.contains(&budget);
+    let yaml = page.yaml().await;
+    assert!(has_budget(&yaml), "{yaml}");
+    assert_eq!(
+        page.value(&switch).await,
+        "0",
+        "the service's budget to begin with"
+    );
+    page.select(&switch, "1").await;
+    let off = has_budget.clone();
+    page.wait_text("yaml", "staging without the budget", move |t| !off(t))
+        .await;
+    // The budget's own field says staging has none.
+    page.wait_until("the budget's field says so", async |p| {
+        let said = js(
+            p,
+            "return [...document.querySelectorAll('.own-value')].map(b => b.textContent).join('|')",
+        )
+        .await;
+        let said = said.as_str().unwrap_or_default().to_string();
+        said.contains("staging: no PDB").then_some(said)
+    })
+    .await;
+    page.click("env-prod").await;
+    let on = has_budget.clone();
+    page.wait_text("yaml", "prod's budget", move |t| on(t))
+        .await;
+    // Staging's finding points at the switch; its fix turns the budget back on there.
+    page.click("env-staging").await;
+    page.wait_until("the switch is back in view", async |p| {
+        p.present(&switch).await.then(String::new)
+    })
+    .await;
+    let finding = format!(
+        "document.querySelector('.finding-group[data-service=\"{name}\"] [data-testid=\"finding-KP207\"]')"
+    );
+    page.wait_until("staging's missing budget, said switched off", async |p| {
+        let text = js(
+            p,
+            &format!("const f = {finding}; return f ? f.textContent : ''"),
+        )
+        .await;
+        let text = text.as_str().unwrap_or_default().to_string();
+        text.contains("switched off here").then_some(text)
+    })
+    .await;
+    js(
+        &page,
+        &format!("{finding}.querySelector('[data-testid=\"fix-KP207\"]').click()"),
+    )
+    .await;
+    let on = has_budget.clone();
+    page.wait_text("yaml", "staging's budget back", move |t| on(t))
+        .await;
+    assert_eq!(page.value(&switch).await, "0");
+    page.close().await;
+}
+
 /// Where the keyboard goes when what it was on goes away, and where a message sits:
 /// "Got it" hands it to "+ New", which the banner names; removing the last port hands
 /// it to the port before; an empty file chosen for import says it is empty; a field's

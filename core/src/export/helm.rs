@@ -636,8 +636,14 @@ impl<'a> Builder<'a> {
     /// Whether the service's HPA is written in each environment: not where the
     /// environment switches it off, nor where the service does not run.
     fn autoscaled(&self, s: &Service) -> Vec<bool> {
+        self.written_where(s, |s| s.scaling.hpa.is_some())
+    }
+
+    /// Whether each environment runs `s` with the part `has` finds in the service as
+    /// deployed there (its HPA, its PDB: an environment may switch either off).
+    fn written_where(&self, s: &Service, has: impl Fn(&Service) -> bool) -> Vec<bool> {
         (self.envs.iter())
-            .map(|e| e.deploys(s.id) && effective(s, e).scaling.hpa.is_some())
+            .map(|e| e.deploys(s.id) && has(&effective(s, e)))
             .collect()
     }
 
@@ -773,6 +779,9 @@ impl<'a> Builder<'a> {
                 if let Some((key, about)) = switch {
                     let per_env = match role {
                         Role::Of(ResidualRole::Hpa) => self.autoscaled(s),
+                        Role::Of(ResidualRole::Pdb) => {
+                            self.written_where(s, |s| s.scaling.pdb.is_some())
+                        }
                         _ => vec![true; n],
                     };
                     all.push(atom(

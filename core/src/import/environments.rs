@@ -354,7 +354,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
                 before.join(", ")
             ));
         }
-        let (here, before) = adopt_hpas(&mut design, &import.design, name);
+        let (here, before) = adopt_switched(&mut design, &import.design, name);
         words.extend(here);
         for (i, said) in before {
             merged_words[i].push(said);
@@ -684,6 +684,10 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if base.scaling.hpa.is_some() && other.scaling.hpa.is_none() {
         o.hpa = Some(false);
     }
+    // No PDB here though the base has one (dev runs without).
+    if base.scaling.pdb.is_some() && other.scaling.pdb.is_none() {
+        o.pdb = Some(false);
+    }
     if (written || o.hpa == Some(false)) && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
     }
@@ -732,13 +736,66 @@ fn override_between(base: &Service, other: &Service) -> Override {
     o
 }
 
-/// The HPAs `other` (the system as the next environment's input has it) first has: a
-/// service that scaled by a fixed count so far (dev and staging) and by an HPA here
-/// (prod) gets that HPA, switched off in every environment so far, which keeps their
-/// counts. So the HPA is the design's, edited and checked as the service's own, rather
-/// than an object kept whole. What is said of each, for the report of environment
-/// `here`, and for each environment before it (by position) that now runs no HPA.
-fn adopt_hpas(
+/// A part of a service that an environment may switch off, and that an environment's
+/// input may be the first to have (dev and staging without, prod with).
+#[derive(Clone, Copy)]
+enum Switched {
+    Hpa,
+    Pdb,
+}
+
+impl Switched {
+    const ALL: [Switched; 2] = [Switched::Hpa, Switched::Pdb];
+
+    /// What the reports call it, and with its article.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Switched::Hpa => ("HPA", "an HPA"),
+            Switched::Pdb => ("PDB", "a PDB"),
+        }
+    }
+
+    fn in_service(self, s: &Service) -> bool {
+        match self {
+            Switched::Hpa => s.scaling.hpa.is_some(),
+            Switched::Pdb => s.scaling.pdb.is_some(),
+        }
+    }
+
+    /// `theirs`'s part made `s`'s own, with what its import kept of the object.
+    fn take(self, s: &mut Service, theirs: &Service) {
+        let role = match self {
+            Switched::Hpa => {
+                s.scaling.hpa.clone_from(&theirs.scaling.hpa);
+                s.scaling.replicas_with_hpa = theirs.scaling.replicas_with_hpa;
+                ResidualRole::Hpa
+            }
+            Switched::Pdb => {
+                s.scaling.pdb = theirs.scaling.pdb;
+                ResidualRole::Pdb
+            }
+        };
+        if let Some(r) = theirs.residual.get(&role) {
+            s.residual.insert(role, r.clone());
+        }
+    }
+
+    fn switch_off(self, o: &mut Override) {
+        match self {
+            Switched::Hpa => o.hpa = Some(false),
+            Switched::Pdb => o.pdb = Some(false),
+        }
+    }
+}
+
+/// The HPAs and PDBs `other` (the system as the next environment's input has it) first
+/// has: a service that ran without one so far (dev and staging) and with one here
+/// (prod) gets it, switched off in every environment so far, which keeps them as they
+/// were. So the HPA or PDB is the design's, edited and checked as the service's own,
+/// rather than an object kept whole. What is said of each, for the report of
+/// environment `here`, and for each environment before it (by position) that now runs
+/// without.
+fn adopt_switched(
     design: &mut Design,
     other: &Design,
     here: &str,
@@ -749,37 +806,36 @@ fn adopt_hpas(
         let Some(theirs) = other.service_named(&s.name) else {
             continue;
         };
-        let Some(hpa) = &theirs.scaling.hpa else {
-            continue;
-        };
-        if s.scaling.hpa.is_some() || !s.kind.has_replicas() || theirs.kind != s.kind {
+        if !s.kind.has_replicas() || theirs.kind != s.kind {
             continue;
         }
-        s.scaling.hpa = Some(hpa.clone());
-        s.scaling.replicas_with_hpa = theirs.scaling.replicas_with_hpa;
-        if let Some(r) = theirs.residual.get(&ResidualRole::Hpa) {
-            s.residual.insert(ResidualRole::Hpa, r.clone());
-        }
-        let mut off = Vec::new();
-        for (i, e) in design.environments.iter_mut().enumerate() {
-            if !e.deploys(s.id) {
+        for part in Switched::ALL {
+            if !part.in_service(theirs) || part.in_service(s) {
                 continue;
             }
-            e.overrides.entry(s.id).or_default().hpa = Some(false);
-            off.push(format!("`{}`", e.name));
-            said_before.push((
-                i,
-                format!("{}: no HPA (the HPA first found in `{here}`)", s.name),
+            part.take(s, theirs);
+            let (what, a_what) = part.words();
+            let mut off = Vec::new();
+            for (i, e) in design.environments.iter_mut().enumerate() {
+                if !e.deploys(s.id) {
+                    continue;
+                }
+                part.switch_off(e.overrides.entry(s.id).or_default());
+                off.push(format!("`{}`", e.name));
+                said_before.push((
+                    i,
+                    format!("{}: no {what} (the {what} first found in `{here}`)", s.name),
+                ));
+            }
+            let before = match off.is_empty() {
+                true => String::new(),
+                false => format!("; no {what} in {}", off.join(", ")),
+            };
+            said.push(format!(
+                "{}: {a_what} first found here, the service's now{before}",
+                s.name
             ));
         }
-        let before = match off.is_empty() {
-            true => String::new(),
-            false => format!("; no HPA in {}", off.join(", ")),
-        };
-        said.push(format!(
-            "{}: an HPA first found here, the service's now{before}",
-            s.name
-        ));
     }
     (said, said_before)
 }
@@ -792,6 +848,9 @@ fn describe(o: &Override) -> String {
     }
     if o.hpa == Some(false) {
         parts.push("no HPA".to_string());
+    }
+    if o.pdb == Some(false) {
+        parts.push("no PDB".to_string());
     }
     if let Some(r) = o.replicas {
         parts.push(format!("replicas {r}"));

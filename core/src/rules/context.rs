@@ -98,6 +98,13 @@ impl Ctx<'_> {
                 "replicas",
                 "/scaling/replicas",
             ),
+            // Where this environment switches the service's budget off, the switch is
+            // what takes it away here.
+            OverridableField::Pdb => (
+                o.is_some_and(|o| o.pdb == Some(false)),
+                "pdb",
+                "/scaling/pdb",
+            ),
             OverridableField::Strategy => (
                 o.and_then(|o| o.strategy).is_some(),
                 "strategy",
@@ -138,6 +145,7 @@ pub(super) enum OverridableField {
     HpaMin,
     HpaMax,
     Replicas,
+    Pdb,
     Strategy,
     Resource(&'static str),
 }

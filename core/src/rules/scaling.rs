@@ -7,6 +7,7 @@ mod canary;
 
 use super::catalog::*;
 use super::context::{batch_fix, set, set_fix, svc, Ctx, OverridableField as OF};
+use super::Fix;
 use crate::domain::HA_REPLICAS;
 use crate::model::*;
 use crate::replicas::{guaranteed_replicas, pdb_pods};
@@ -86,6 +87,15 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     }
     let r = guaranteed_replicas(s);
     let pdb_path = svc(s, "/scaling/pdb");
+    // Where this environment switches the service's budget off, the fix of a missing one
+    // switches it back on here: a budget added to the service would change it everywhere
+    // and stay off here.
+    let switched_off = (cx.env.overrides.get(&s.id))
+        .is_some_and(|o| o.pdb == Some(false))
+        .then(|| Fix {
+            label: format!("Keep the service's PDB in {}", cx.env.name),
+            edit: set(cx.overridable(s, OF::Pdb), serde_json::Value::Null),
+        });
     let allow_one = || {
         set_fix(
             "Use maxUnavailable: 1".into(),
@@ -132,15 +142,23 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             );
         }
         if s.scaling.pdb.is_none() && !kept_pdb_guards(cx, s) {
+            let (at, fix) = match &switched_off {
+                Some(fix) => (cx.overridable(s, OF::Pdb), Some(fix.clone())),
+                None => (svc(s, "/scaling/pdb"), allow_one()),
+            };
+            let here = match &switched_off {
+                Some(_) => format!(" in {} (switched off here)", cx.env.name),
+                None => String::new(),
+            };
             cx.report(
                 &NO_PDB,
                 Some(s),
-                svc(s, "/scaling/pdb"),
+                at,
                 format!(
-                    "{r} replicas and no PodDisruptionBudget: a drain may evict them all at once"
+                    "{r} replicas and no PodDisruptionBudget{here}: a drain may evict them all at once"
                 ),
             )
-            .fix = allow_one();
+            .fix = fix;
         }
     }
     let pdb = s.scaling.pdb.is_some() || kept_pdb_guards(cx, s);
@@ -157,7 +175,10 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         }
         if !pdb {
             missing.push("a PDB");
-            edits.push(set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1})));
+            edits.push(match &switched_off {
+                Some(fix) => fix.edit.clone(),
+                None => set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1})),
+            });
         }
         let what = missing.join(" and ");
         cx.report(

@@ -84,7 +84,15 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 api(d).critical = false;
             },
         ),
+        fx_in(
+            "KP207",
+            "prod",
+            // Prod switches the service's budget off; `true` keeps it, like no switch.
+            |d| pdb_here(d, Some(false)),
+            |d| pdb_here(d, Some(true)),
+        ),
         fx_in("KP208", "prod", |d| api(d).scaling.hpa = None, no_change),
+        fx_in("KP208", "prod", |d| pdb_here(d, Some(false)), no_change),
         fx(
             "KP209",
             // Imported with `replicas: 3` kept beside the modelled HPA.
@@ -632,4 +640,10 @@ fn a_kept_hpa_of_a_service_turned_canary_is_reported_until_it_targets_the_rollou
     );
     d.extra_objects[0] = hpa("Rollout");
     assert!(findings_of(&d, "prod", "KP713").is_empty());
+}
+
+/// Prod's switch of the api's PodDisruptionBudget.
+fn pdb_here(d: &mut Design, on: Option<bool>) {
+    let o = env(d, "prod").overrides.entry(ServiceId(1)).or_default();
+    o.pdb = on;
 }
