@@ -138,6 +138,23 @@ fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
         format!("{:?}", vars.keys().collect::<Vec<_>>()),
     );
     m.insert(
+        "replicas",
+        s.scaling
+            .hpa
+            .as_ref()
+            .map_or(s.scaling.replicas, |h| h.min)
+            .to_string(),
+    );
+    m.insert(
+        "volumes",
+        format!(
+            "{:?}",
+            (s.storage.iter())
+                .map(|c| (&c.name, &c.mount_path))
+                .collect::<Vec<_>>()
+        ),
+    );
+    m.insert(
         "containers",
         format!(
             "{:?}",
@@ -187,13 +204,18 @@ fn round_trip(design: &Design, env: &str) -> Vec<String> {
             }
         }
         // Plain values come back as they were (the import may keep a secret-looking
-        // one in a Secret).
+        // one in a Secret); a Secret's variables come back a Secret's.
         let plain = variables(&back.design, &b.config);
         for (k, v) in variables(design, &s.config) {
-            if let (Some(v), Some(Some(got))) = (&v, plain.get(&k)) {
-                if v != got {
+            match (&v, plain.get(&k)) {
+                (Some(v), Some(Some(got))) if v != got => {
                     differ.push(format!("{}: ${k} {v:?} came back as {got:?}", s.name));
                 }
+                (None, Some(Some(got))) => differ.push(format!(
+                    "{}: ${k}, a Secret's, came back a plain value {got:?}",
+                    s.name
+                )),
+                _ => {}
             }
         }
     }
@@ -593,17 +615,19 @@ fn containers_and_volumes_never_take_another_ones_name() {
     web_proxy.containers.clear();
     let claim = |name: &str| VolumeClaim {
         name: name.into(),
-        mount_path: "/data".into(),
+        mount_path: format!("/{name}"),
         size: "1Gi".into(),
         storage_class: None,
     };
     let mut db = web_proxy.clone();
     db.name = "db".into();
     db.kind = WorkloadKind::StatefulSet;
-    db.storage = vec![claim("data-x")];
+    // Claims of one name in both: each named after its service, `db` + `data-x` and
+    // `db-data` + `x` alike.
+    db.storage = vec![claim("data-x"), claim("x")];
     let mut db_data = db.clone();
     db_data.name = "db-data".into();
-    db_data.storage = vec![claim("x")];
+    db_data.storage = vec![claim("x"), claim("data-x")];
     for s in [web, web_proxy, db, db_data] {
         d.apply(kubeprint_core::Edit::AddService(Box::new(s)))
             .unwrap();
@@ -709,4 +733,138 @@ proptest! {
             }
         }
     }
+}
+
+/// A compose file of one's own, imported and exported: what the design can say comes
+/// back as it was written (a healthcheck's start period, replicas, a named volume's
+/// name, so the data is found again), and a variable the import made a Secret's stays a
+/// Secret's on a second import, although `.env` holds only its placeholder then. What
+/// the export cannot keep is said in its notes.
+#[test]
+fn a_compose_file_comes_back_through_a_design() {
+    let text = r#"name: shop
+services:
+  web:
+    image: ghcr.io/acme/shop-web:1.8.0
+    ports:
+      - "8080:3000"
+    depends_on:
+      api:
+        condition: service_healthy
+    healthcheck:
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/healthz"]
+      interval: 10s
+      timeout: 3s
+      retries: 5
+      start_period: 20s
+  api:
+    image: ghcr.io/acme/shop-api:2.3.1
+    environment:
+      LOG_LEVEL: info
+      DATABASE_URL: postgres://shop:${POSTGRES_PASSWORD}@db:5432/shop
+    expose:
+      - "8000"
+    deploy:
+      replicas: 2
+    depends_on:
+      - db
+  worker:
+    image: ghcr.io/acme/shop-worker:2.3.1
+    command: ["python", "-m", "shop.worker"]
+    deploy:
+      replicas: 3
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: shop
+      POSTGRES_DB: shop
+    volumes:
+      - dbdata:/var/lib/postgresql/data
+volumes:
+  dbdata: {}
+"#;
+    let env_files =
+        BTreeMap::from([(".env".to_string(), "POSTGRES_PASSWORD=s3cret\n".to_string())]);
+    let first = import_compose::import(text, &env_files).design;
+    let secret_vars = |d: &Design, name: &str| -> Vec<String> {
+        let s = d.service_named(name).unwrap();
+        (variables(d, &s.config).into_iter())
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k)
+            .collect()
+    };
+    assert_eq!(secret_vars(&first, "api"), ["DATABASE_URL"]);
+    let (yaml, dotenv) = files(&first, "dev");
+    let file = parsed(&yaml);
+    let services = &file["services"];
+    assert_eq!(
+        services["web"]["healthcheck"]["start_period"], "20s",
+        "{yaml}"
+    );
+    // The worker publishes nothing: compose runs its replicas. The api publishes its
+    // port: one container, the design's count kept for the import.
+    assert_eq!(services["worker"]["deploy"]["replicas"], 3, "{yaml}");
+    assert_eq!(services["api"].pointer("/deploy/replicas"), None, "{yaml}");
+    assert_eq!(services["api"]["x-kubeprint"]["replicas"], 2, "{yaml}");
+    assert_eq!(services["db"]["volumes"][0]["source"], "dbdata", "{yaml}");
+    assert!(file["volumes"].get("dbdata").is_some(), "{yaml}");
+    assert!(
+        dotenv.contains(&format!("DATABASE_URL={SECRET_PLACEHOLDER}")),
+        "{dotenv}"
+    );
+    // web publishes a port: one container, said; its start period as it was.
+    let second =
+        import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;
+    assert_eq!(
+        secret_vars(&second, "api"),
+        ["DATABASE_URL"],
+        "a Secret's still"
+    );
+    assert!(
+        (second.config_maps.iter()).all(|c| !c.data.contains_key("DATABASE_URL")),
+        "no placeholder taken for a plain value"
+    );
+    for name in ["web", "api", "db"] {
+        let (a, b) = (
+            first.service_named(name).unwrap(),
+            second.service_named(name).unwrap(),
+        );
+        assert_eq!(a.scaling.replicas, b.scaling.replicas, "{name}");
+        assert_eq!(a.probes.startup, b.probes.startup, "{name}");
+        assert_eq!(a.timing.startup_seconds, b.timing.startup_seconds, "{name}");
+        assert_eq!(a.storage, b.storage, "{name}");
+    }
+    // And a third time, the file is the second's.
+    assert_eq!(files(&second, "dev").0, yaml);
+}
+
+/// Replicas compose cannot run are one container, with a note that says why.
+#[test]
+fn replicas_that_publish_a_port_or_share_a_volume_run_one_container_with_a_note() {
+    let mut d = templates::connectum();
+    let dev = d.environment("dev").unwrap().clone();
+    let published = (deployed(&d, &dev).into_iter())
+        .find(|s| s.kind == WorkloadKind::Deployment && !s.exposure.ports.is_empty())
+        .expect("a Deployment with a Service port");
+    let id = published.id;
+    let s = d.service_mut(id).unwrap();
+    s.scaling.hpa = None;
+    s.scaling.replicas = 3;
+    let dev = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    dev.overrides.remove(&id);
+    let (yaml, _) = files(&d, "dev");
+    let file = parsed(&yaml);
+    assert_eq!(
+        file["services"][&published.name]["deploy"].get("replicas"),
+        None,
+        "{yaml}"
+    );
+    let notes = file["x-kubeprint"]["notes"].to_string();
+    assert!(
+        notes.contains(&format!(
+            "{}: one container here, not 3: its published host ports allow one",
+            published.name
+        )),
+        "{notes}"
+    );
 }

@@ -25,7 +25,8 @@
 //!   it is. An image without a shell or those tools (scratch, distroless) stays
 //!   unhealthy: give it an exec probe of its own binary. `interval`, `timeout` and
 //!   `retries` are the probe's period, timeout and failure threshold; `start_period` the
-//!   longest of the service's start-up time, its startup probe's budget and the
+//!   longest of the service's start-up time, its startup probe's budget less the
+//!   healthcheck's own retries (so that both give up at the same time) and the
 //!   readiness probe's initial delay (failures do not count during it, as with a
 //!   startup probe).
 //! - `stop_grace_period` from terminationGracePeriodSeconds. The stop signal is the
@@ -34,10 +35,13 @@
 //!   when the callee has a healthcheck, `service_started` otherwise,
 //!   `service_completed_successfully` for a Job. An edge that would close a cycle
 //!   (compose refuses those) is left out of `depends_on`, with a note.
-//! - Named volumes for a StatefulSet's claims (`<service>-<claim>`); Jobs run once
+//! - Named volumes for a StatefulSet's claims (the claim's name, `<service>-<claim>`
+//!   where services share a claim name); Jobs run once
 //!   (`restart: "no"`); resource limits as `deploy.resources.limits` (requests are
-//!   scheduling hints a single host has no use for). One container per service:
-//!   published host ports allow no more.
+//!   scheduling hints a single host has no use for). A Deployment's replicas (its HPA's
+//!   minimum) as `deploy.replicas`, unless it publishes host ports (which allow one
+//!   container) or mounts named volumes (which its containers would share): then one
+//!   container, with a note.
 //! - Every service is reachable under its in-cluster names too (network aliases
 //!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`; a StatefulSet's container also
 //!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
@@ -46,8 +50,8 @@
 //!   main one waits for (`service_completed_successfully`, in order, with the main
 //!   one's dependencies); a sidecar or other regular container a service that shares the
 //!   main one's network (`network_mode: service:<main>`), as containers of a pod share
-//!   localhost. Such a service is `<service>-<container>`, and a named volume
-//!   `<service>-<claim>`, with a `-2`, `-3` suffix where that is taken (a service
+//!   localhost. Such a service is `<service>-<container>`, and a named volume as above,
+//!   with a `-2`, `-3` suffix where that is taken (a service
 //!   `web-proxy` beside `web`'s container `proxy`), with a note.
 //! - CronJobs have no counterpart (compose has no schedule) and are left out, with a
 //!   note.
@@ -193,7 +197,10 @@ struct NetworkAttachment {
 
 #[derive(Serialize)]
 struct Deploy {
-    resources: DeployResources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<DeployResources>,
 }
 
 #[derive(Serialize)]
@@ -234,6 +241,28 @@ pub(crate) struct ServiceExtension {
     /// The pod this compose service is a container of, when it is not the main one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<ContainerOf>,
+    /// The variables read from a Secret, by name: `.env` holds only a placeholder for
+    /// them, which the import must not take for a plain value.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, ExtensionSecret>,
+    /// The replicas the design runs, where compose runs one container (see
+    /// [`replicas`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// The volume claim each named volume is, where the volume is named otherwise (two
+    /// services' claims `data`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub claims: BTreeMap<String, String>,
+}
+
+/// The Secret key a variable is read from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ExtensionSecret {
+    /// The Secret's name.
+    pub secret: String,
+    /// Its key, when it is not the variable's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// A named container port.
@@ -374,8 +403,12 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
     // take the name of a service `web-proxy` (the later one would replace the earlier).
     let mut taken: BTreeSet<String> = services.iter().map(|s| s.name.clone()).to_set();
     let mut volumes_taken: BTreeSet<String> = BTreeSet::new();
+    let mut claims_named: BTreeMap<&str, usize> = BTreeMap::new();
+    for claim in services.iter().flat_map(|s| &s.storage) {
+        *claims_named.entry(claim.name.as_str()).or_default() += 1;
+    }
     for s in &services {
-        let environment = dotenv.environment(&s.name, &s.config, notes);
+        let (environment, secrets) = dotenv.environment(&s.name, &s.config, notes);
         let mut main = ComposeService {
             image: s.image_ref(),
             entrypoint: expand_all(&s.command, &environment),
@@ -383,6 +416,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             environment,
             ..ComposeService::default()
         };
+        main.kubeprint.secrets = secrets;
         if s.kind.runs_to_completion() {
             main.restart = Some("no");
         }
@@ -423,7 +457,17 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         for claim in &s.storage {
-            let volume = unique(format!("{}-{}", s.name, claim.name), &mut volumes_taken);
+            // A claim's own name where no other service has a claim of that name (a
+            // compose file's `dbdata` comes back as it was, and finds its data), else
+            // the service's name before it.
+            let wanted = match claims_named[claim.name.as_str()] {
+                1 => claim.name.clone(),
+                _ => format!("{}-{}", s.name, claim.name),
+            };
+            let volume = unique(wanted, &mut volumes_taken);
+            if volume != claim.name {
+                (main.kubeprint.claims).insert(volume.clone(), claim.name.clone());
+            }
             main.volumes.push(VolumeMount {
                 kind: "volume",
                 source: volume.clone(),
@@ -446,6 +490,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         main.deploy = limits(&s.resources);
+        replicas(s, &mut main, notes);
         const SUFFIXES: [&str; 3] = ["", ".svc", ".svc.cluster.local"];
         let mut aliases: Vec<String> = SUFFIXES
             .iter()
@@ -474,7 +519,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                     s.name, c.name
                 ));
             }
-            let environment = dotenv.environment(&name, &c.config, notes);
+            let (environment, secrets) = dotenv.environment(&name, &c.config, notes);
             let mut cs = ComposeService {
                 image: c.image_ref(),
                 entrypoint: expand_all(&c.command, &environment),
@@ -483,6 +528,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 deploy: limits(&c.resources),
                 ..ComposeService::default()
             };
+            cs.kubeprint.secrets = secrets;
             cs.kubeprint.container = Some(ContainerOf {
                 pod: s.name.clone(),
                 name: c.name.clone(),
@@ -912,11 +958,14 @@ fn healthcheck(
             p.effective_successes()
         ));
     }
-    let startup = s
-        .probes
-        .startup
-        .as_ref()
-        .map_or(0, |p| u32::try_from(p.budget_seconds()).unwrap_or(u32::MAX));
+    // Compose gives up `retries` checks after `start_period`, a startup probe after its
+    // budget: the start period is what of the budget those checks do not take, so that
+    // both give up at the same time (and a compose file's own period comes back as it
+    // was imported).
+    let checks = u64::from(p.effective_failures()) * u64::from(p.effective_period());
+    let startup = s.probes.startup.as_ref().map_or(0, |p| {
+        u32::try_from(p.budget_seconds().saturating_sub(checks)).unwrap_or(u32::MAX)
+    });
     let start = s
         .timing
         .startup_seconds
@@ -940,14 +989,40 @@ fn volume_kind(v: &VolumeSource) -> String {
     }
 }
 
+/// A Deployment's replicas as `deploy.replicas` (the HPA's minimum under an HPA), where
+/// compose can run them: several containers cannot publish one host port, and would
+/// share one named volume, so such a service runs one container, with a note.
+fn replicas(s: &Service, out: &mut ComposeService, notes: &mut Vec<String>) {
+    let n = s.scaling.hpa.as_ref().map_or(s.scaling.replicas, |h| h.min);
+    if n < 2 || !s.kind.has_replicas() {
+        return;
+    }
+    if !out.ports.is_empty() || !out.volumes.is_empty() {
+        let why = match out.ports.is_empty() {
+            true => "they would share its named volumes",
+            false => "its published host ports allow one",
+        };
+        notes.push(format!("{}: one container here, not {n}: {why}", s.name));
+        out.kubeprint.replicas = Some(n);
+        return;
+    }
+    out.deploy
+        .get_or_insert(Deploy {
+            replicas: None,
+            resources: None,
+        })
+        .replicas = Some(n);
+}
+
 /// Resource limits as compose's `deploy.resources.limits`.
 fn limits(r: &Resources) -> Option<Deploy> {
     let cpus = r.cpu_limit.as_deref().and_then(cpus);
     let memory = r.memory_limit.as_deref().and_then(memory);
     (cpus.is_some() || memory.is_some()).then_some(Deploy {
-        resources: DeployResources {
+        replicas: None,
+        resources: Some(DeployResources {
             limits: Limits { cpus, memory },
-        },
+        }),
     })
 }
 
@@ -1065,17 +1140,32 @@ impl<'d> DotEnv<'d> {
     }
 
     /// A container's variables as compose `environment` items, in Kubernetes'
-    /// precedence (envFrom in order, then env, each later one winning).
+    /// precedence (envFrom in order, then env, each later one winning), and the Secret
+    /// key each one read from a Secret holds (for the service's `x-kubeprint`).
     fn environment(
         &mut self,
         service: &str,
         config: &Config,
         notes: &mut Vec<String>,
-    ) -> Vec<String> {
-        let mut vars: Vec<(String, String)> = Vec::new();
-        let set = |vars: &mut Vec<(String, String)>, name: &str, value: String| {
-            vars.retain(|(n, _)| n != name);
-            vars.push((name.to_string(), value));
+    ) -> (Vec<String>, BTreeMap<String, ExtensionSecret>) {
+        let mut vars: Vec<(String, String, Option<ExtensionSecret>)> = Vec::new();
+        let set = |vars: &mut Vec<(String, String, Option<ExtensionSecret>)>,
+                   name: &str,
+                   value: String| {
+            vars.retain(|(n, _, _)| n != name);
+            vars.push((name.to_string(), value, None));
+        };
+        let secret = |vars: &mut Vec<(String, String, Option<ExtensionSecret>)>,
+                      name: &str,
+                      value: String,
+                      (sec, key): (&str, &str)| {
+            vars.retain(|(n, _, _)| n != name);
+            let key = (key != name).then(|| key.to_string());
+            let from = ExtensionSecret {
+                secret: sec.to_string(),
+                key,
+            };
+            vars.push((name.to_string(), value, Some(from)));
         };
         for from in &config.env_from {
             match from {
@@ -1108,7 +1198,7 @@ impl<'d> DotEnv<'d> {
                         });
                     for k in keys {
                         let v = self.var(true, sec, &k);
-                        set(&mut vars, &k, format!("${{{v}}}"));
+                        secret(&mut vars, &k, format!("${{{v}}}"), (sec, &k));
                     }
                 }
             }
@@ -1120,12 +1210,21 @@ impl<'d> DotEnv<'d> {
                     self.config_value(service, name, key, notes)
                 }
                 EnvValue::SecretKey { name, key } => {
-                    format!("${{{}}}", self.var(true, name, key))
+                    let value = format!("${{{}}}", self.var(true, name, key));
+                    secret(&mut vars, &e.name, value, (name, key));
+                    continue;
                 }
             };
             set(&mut vars, &e.name, value);
         }
-        vars.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+        let secrets = (vars.iter())
+            .filter_map(|(k, _, from)| Some((k.clone(), from.clone()?)))
+            .collect();
+        let items = vars
+            .into_iter()
+            .map(|(k, v, _)| format!("{k}={v}"))
+            .collect();
+        (items, secrets)
     }
 
     /// The file's text: ConfigMap values, then Secret placeholders.

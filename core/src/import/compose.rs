@@ -472,6 +472,11 @@ fn read_service(
         })),
         _ => {}
     }
+    // What Kubeprint's export read from a Secret (its `.env` holds a placeholder) goes
+    // back to that Secret's key.
+    let (from_secret, env): (Vec<_>, Vec<_>) = env
+        .into_iter()
+        .partition(|(k, _)| ext.secrets.contains_key(k));
     if !env.is_empty() {
         // Plain config goes to a ConfigMap; what looks secret becomes a Secret key
         // (its value is dropped: a design never holds secret values).
@@ -504,6 +509,38 @@ fn read_service(
                 residual: None,
             });
             s.config.env_from.push(EnvFrom::Secret(sec));
+        }
+    }
+    // (After the ConfigMap and Secret above, in the order the export wrote them.)
+    for (var, _) in from_secret {
+        let from = &ext.secrets[&var];
+        let key = from.key.clone().unwrap_or_else(|| var.clone());
+        match design.secrets.iter_mut().find(|d| d.name == from.secret) {
+            Some(d) if !d.keys.contains(&key) => d.keys.push(key.clone()),
+            Some(_) => {}
+            None => design.secrets.push(SecretDef {
+                name: from.secret.clone(),
+                kind: "Opaque".into(),
+                keys: vec![key.clone()],
+                residual: None,
+            }),
+        }
+        // Read as the export wrote it: every key of the Secret under its own name, or
+        // one key as a variable of another name.
+        match from.key {
+            None => {
+                let all = EnvFrom::Secret(from.secret.clone());
+                if !s.config.env_from.contains(&all) {
+                    s.config.env_from.push(all);
+                }
+            }
+            Some(_) => s.config.env.push(EnvVar {
+                name: var,
+                value: EnvValue::SecretKey {
+                    name: from.secret.clone(),
+                    key,
+                },
+            }),
         }
     }
     if let Some(hc) = spec.get("healthcheck") {
@@ -555,7 +592,10 @@ fn read_service(
         .pointer("/deploy/replicas")
         .map(|v| ("replicas", "deploy.replicas", v))
         .or_else(|| spec.get("scale").map(|v| ("scale", "scale", v)));
-    if let Some((key, what, v)) = replicas {
+    if let Some(r) = ext.replicas {
+        // What Kubeprint's export ran as one container.
+        s.scaling.replicas = r;
+    } else if let Some((key, what, v)) = replicas {
         match v.as_u64().and_then(|r| u32::try_from(r).ok()) {
             Some(r) => s.scaling.replicas = r,
             None => n.at(
@@ -618,8 +658,9 @@ fn read_service(
             n.note(format!(
                 "named volume `{source}` ({text}): a StatefulSet with a 10Gi claim per pod (compose names no size, and its replicas share the one volume; here each pod has its own)"
             ));
+            let claim = ext.claims.get(&source).unwrap_or(&source);
             s.storage.push(VolumeClaim {
-                name: dns_name(&source).chars().take(50).collect(),
+                name: dns_name(claim).chars().take(50).collect(),
                 mount_path: target,
                 size: "10Gi".into(),
                 storage_class: None,
