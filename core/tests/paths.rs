@@ -459,6 +459,15 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 },
             })))
         }),
+        // A Service kept whole whose port is a word.
+        ("KP723", |d| {
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "legacy"},
+                "spec": {"ports": [{"port": "eighty"}]},
+            })))
+        }),
         ("KP720", |d| {
             d.extra_objects.push(KeptObject(serde_json::json!({
                 "apiVersion": "v1",

@@ -172,6 +172,16 @@ macro_rules! objects {
                 None
             }
 
+            /// The `apiVersion` the model writes objects of `kind` as.
+            fn api_version_of_kind(kind: &str) -> Option<&'static str> {
+                $(
+                    if kind == <$ty as Resource>::KIND {
+                        return Some(<$ty as Resource>::API_VERSION);
+                    }
+                )+
+                None
+            }
+
             /// The object of kind `kind` from its JSON; `None` for a kind not modelled.
             fn of_kind(
                 kind: &str,
@@ -358,6 +368,20 @@ impl Object {
             None if kind.is_empty() => Err("it has no `kind`".into()),
             None => Err(format!("Kubeprint does not model kind `{kind}`")),
         }
+    }
+
+    /// Why `v`, an object of a kind and API version the model writes (a `v1` Service, an
+    /// `apps/v1` Deployment), does not read as one: a field of the wrong type (a port
+    /// `"eighty"`), a required one missing. The API server refuses such an object.
+    /// `None` when it reads, or is of another kind or version.
+    pub fn unreadable(v: &serde_json::Value) -> Option<String> {
+        let kind = v["kind"].as_str()?;
+        if Object::api_version_of_kind(kind)? != v["apiVersion"].as_str()? {
+            return None;
+        }
+        Object::of_kind(kind, v.clone())?
+            .err()
+            .map(|e| e.to_string())
     }
 
     /// This object with what its import kept replayed onto it (see [`Residual`]), as a

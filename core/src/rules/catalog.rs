@@ -862,6 +862,14 @@ NETWORK_POLICY_PORT_CLOSED = Rule {
     instead: "Let in the port the pods declare (by name, so a renumbered port is followed), or declare the port the app listens on.",
     source: "Kubernetes docs, Network Policies (`port` is a numerical or named port on a pod; a named port resolves against the pod's containerPorts)",
 };
+KEPT_OBJECT_UNREADABLE = Rule {
+    code: "KP723", name: "kept_object_unreadable", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "An object kept whole from an import, of a kind and API version Kubeprint writes itself (a `v1` Service, an `apps/v1` Deployment), must read as one: every field of the type its schema gives (a port a number, not `\"eighty\"`), every required field there.",
+    why: "The API server validates an object against its schema and refuses the apply (`cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32`); the import kept the object as written, so nothing else would say so before the deploy.",
+    bad: "Service a (kept from an import): ports: [{port: \"eighty\"}]",
+    instead: "Edit the object's YAML on the config page ({}) to the type its field takes, or remove it.",
+    source: "Kubernetes API conventions (typed fields; decoding errors refuse the request); kubectl apply --validate=strict",
+};
 JOB_RUN_EXCEEDS_DEADLINE = Rule {
     code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
     summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",

@@ -30,6 +30,7 @@ pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
     for (i, e) in ix.objects.iter().enumerate() {
         let ns = e.namespace.as_deref().unwrap_or_default();
         r.api_version(i);
+        r.unreadable(i);
         match e.kind.as_str() {
             "Ingress" => r.ingress(i, ns),
             "Service" => r.service_selector(i, ns),
@@ -110,6 +111,28 @@ impl Reporter<'_, '_, '_> {
             format!(
                 "{who} uses `{version}`, which Kubernetes {} removed: {what}",
                 removed.removed_in
+            ),
+        );
+    }
+
+    /// KP723: an object kept whole, of a kind and version the model writes, reads as
+    /// one (what the import could not read as such, it kept as it came).
+    fn unreadable(&mut self, i: usize) {
+        let e = &self.ix.objects[i];
+        if !matches!(e.owner, Owner::Kept) {
+            return;
+        }
+        let Some(why) = crate::render::Object::unreadable(&e.json) else {
+            return;
+        };
+        let who = self.who(e);
+        let kind = e.kind.clone();
+        self.report(
+            &KEPT_OBJECT_UNREADABLE,
+            i,
+            "",
+            format!(
+                "{who}, kept whole from its import, is not a valid {kind} ({why}): the API server refuses it; edit its YAML ({{}}) or remove it"
             ),
         );
     }

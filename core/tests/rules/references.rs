@@ -43,6 +43,17 @@ fn http_route(d: &mut Design, backend: Value) {
     );
 }
 
+/// A Service `name` kept whole, of API version `api`, with one port numbered `port`.
+fn legacy_service(d: &mut Design, name: &str, api: &str, port: Value) {
+    keep(
+        d,
+        json!({
+            "apiVersion": api, "kind": "Service", "metadata": {"name": name},
+            "spec": {"ports": [{"name": "http", "port": port}]},
+        }),
+    );
+}
+
 fn service_selecting(d: &mut Design, selector: Value) {
     keep(
         d,
@@ -328,6 +339,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| policy_letting_in(d, json!([{"port": 8000, "endPort": 8079}])),
             // No port: every port.
             |d| policy_letting_in(d, json!([{"protocol": "TCP"}])),
+        ),
+        fx(
+            "KP723",
+            // A port written as a word; a Knative Service (another API) is not a v1
+            // Service, and reads as whatever its CRD says.
+            |d| legacy_service(d, "legacy", "v1", json!("eighty")),
+            |d| {
+                legacy_service(d, "legacy", "v1", json!(80));
+                legacy_service(d, "knative", "serving.knative.dev/v1", json!("eighty"));
+            },
         ),
         fx(
             "KP716",
