@@ -814,12 +814,18 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
                 .iter()
                 .filter(|x| x.from == id)
                 .map(|x| {
-                    let to = e
-                        .design
-                        .service(x.to)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default();
-                    (x.clone(), to)
+                    let to = e.design.service(x.to);
+                    // The port it calls, in words: a service without one has none.
+                    let port = match to.map(|t| t.exposure.ports.len()).unwrap_or_default() {
+                        0 => "(it has no port)".to_string(),
+                        _ if x.port.is_empty() => "on its only port".to_string(),
+                        _ => format!("on port {}", x.port),
+                    };
+                    (
+                        x.clone(),
+                        to.map(|s| s.name.clone()).unwrap_or_default(),
+                        port,
+                    )
                 })
                 .collect::<Vec<_>>()
         })
@@ -864,11 +870,11 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
     };
     view! {
         <ul class="refs" data-testid="edges">
-            {move || outgoing.get().into_iter().map(|(edge, to)| {
+            {move || outgoing.get().into_iter().map(|(edge, to, port)| {
                 let e2 = edge.clone();
                 view! {
                     <li>
-                        {format!("calls {to} on port {}", if edge.port.is_empty() { "(only port)" } else { &edge.port })}
+                        {format!("calls {to} {port}")}
                         <button class="remove" aria-label="Remove dependency" on:click=move |_| app.dispatch(Edit::RemoveEdge(e2.clone()))>"✕"</button>
                     </li>
                 }

@@ -347,7 +347,7 @@ EDGE_PORT_MISSING = Rule {
     summary: "A dependency edge must name a port of the target's Service.",
     why: "The NetworkPolicy for the edge cannot be written, and the caller has nothing to call.",
     bad: "api -> db on port sql, db's Service has only postgres",
-    instead: "Connect to a port the target's Service exposes.",
+    instead: "Connect to a port the target's Service exposes; a service without a Service port cannot be called: give it a port or remove the dependency.",
     source: "Kubeprint",
 };
 CONFIG_REFERENCE_MISSING = Rule {

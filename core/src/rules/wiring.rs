@@ -653,6 +653,26 @@ fn edges(cx: &mut Ctx, s: &Service, peers: &Peers) {
         };
         let ok =
             target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
+        let portless =
+            target.exposure.service == ServiceKind::None || target.exposure.ports.is_empty();
+        if portless {
+            // Nothing to call: a dependency on a service without a port (a worker that
+            // reads a queue) says nothing a policy or a caller can use.
+            cx.report(
+                &EDGE_PORT_MISSING,
+                Some(s),
+                svc(s, ""),
+                format!(
+                    "{} -> {}: {} has no Service port, so there is nothing to call; give it a port, or remove the dependency",
+                    s.name, target.name, target.name
+                ),
+            )
+            .fix = Some(Fix {
+                label: format!("Remove the dependency on {}", target.name),
+                edit: Edit::RemoveEdge(e.clone()),
+            });
+            continue;
+        }
         if !ok {
             let mut fixed = e.clone();
             let fix = match target.exposure.ports.as_slice() {

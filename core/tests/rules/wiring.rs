@@ -81,6 +81,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| d.edges[0].port = String::new(),
         ),
         fx(
+            "KP304",
+            // A callee without a Service port: nothing to call (the fix removes it).
+            |d| {
+                let to = d.edges[0].to;
+                let s = d.service_mut(to).unwrap();
+                s.exposure.ports.clear();
+            },
+            no_change,
+        ),
+        fx(
             "KP305",
             |d| {
                 api(d)
