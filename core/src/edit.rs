@@ -459,6 +459,17 @@ impl Design {
                 if updated.name != service.name && self.service_named(&updated.name).is_some() {
                     return Err(EditError::Duplicate(updated.name));
                 }
+                // Everything that names the service (its objects, callers' addresses,
+                // routes) follows a rename: an empty name would leave them nothing.
+                if updated.name.trim().is_empty() && !service.name.is_empty() {
+                    return Err(EditError::Invalid {
+                        path: at,
+                        message: format!(
+                            "a service needs a name: type one (lowercase letters, digits and `-`), or keep `{}`",
+                            service.name
+                        ),
+                    });
+                }
                 follow_renames(service, &mut updated);
                 let renamed = (service.name != updated.name).then(|| Renamed {
                     old: service.name.clone(),
@@ -920,9 +931,9 @@ impl Renamed {
     /// The addresses in the design's configuration (every container's literal env
     /// values, command and arguments, every ConfigMap's data) that name the service by its Service's DNS name
     /// now name it by the new one, so that its callers still reach it (see
-    /// [`crate::address::rename_host`]). Not to or from an empty name: cleared on the
-    /// way to another name, the field leaves the addresses naming the last name it had
-    /// (the rename from the empty name has nothing to follow).
+    /// [`crate::address::rename_host`]). Never from an empty name (a nameless service
+    /// of a hand-written file has no address to follow); a name is never cleared by an
+    /// edit ([`Design::set`] refuses it).
     fn readdress(&self, design: &mut Design) {
         if !self.service || self.new.is_empty() {
             return;
@@ -1427,6 +1438,29 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(err, EditError::Duplicate("b".into()));
+    }
+
+    /// A name cleared is refused: what names the service (callers' addresses, routes)
+    /// would follow it to nothing.
+    #[test]
+    fn a_service_name_cannot_be_cleared() {
+        let mut d = crate::templates::connectum();
+        let id = d.services[0].id;
+        let name = d.services[0].name.clone();
+        let before = d.clone();
+        for empty in ["", "  "] {
+            let err = d
+                .apply(Edit::Set {
+                    path: FieldPath::service(id, "/name"),
+                    value: empty.into(),
+                })
+                .unwrap_err();
+            assert!(
+                matches!(&err, EditError::Invalid { message, .. } if message.contains(&format!("keep `{name}`"))),
+                "{err}"
+            );
+        }
+        assert_eq!(d, before, "nothing changed");
     }
 
     #[test]

@@ -734,9 +734,9 @@ fn renaming_any_imported_service_adds_no_error() {
     assert!(renamed > 40, "only {renamed} services renamed");
 }
 
-/// A rename from an empty name (a name cleared and applied, then a new one) follows
-/// nothing: a route backend's empty name is the route's own Service, and must not be
-/// sent to the new name.
+/// A rename from an empty name (a service nameless in a hand-written file: the page
+/// refuses to clear a name) follows nothing: a route backend's empty name is the
+/// route's own Service, and must not be sent to the new name.
 #[test]
 fn a_rename_from_an_empty_name_redirects_no_route() {
     let (_, mut d) = imported_designs()
@@ -769,13 +769,12 @@ fn a_rename_from_an_empty_name_redirects_no_route() {
     before = backends(&d);
     assert!(before.iter().any(String::is_empty), "{before:?}");
     let next = d.service_named("tracker-next").unwrap().id;
-    for name in ["", "tracker-canary"] {
-        d.apply(Edit::Set {
-            path: FieldPath::service(next, "/name"),
-            value: json!(name),
-        })
-        .unwrap();
-    }
+    d.service_mut(next).unwrap().name.clear();
+    d.apply(Edit::Set {
+        path: FieldPath::service(next, "/name"),
+        value: json!("tracker-canary"),
+    })
+    .unwrap();
     assert_eq!(backends(&d), before);
 }
 
