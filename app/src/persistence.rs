@@ -44,12 +44,13 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
             None => b,
         })
     };
-    if let Some(slot) = storage::current_slot() {
+    for slot in storage::current_slots() {
         match storage::load(slot) {
             Ok(Some(design)) => return (design, slot, instead(banner, "Your last design")),
             Ok(None) => {}
             Err(message) => {
                 banner = Some(Banner { message, raw: None });
+                break;
             }
         }
     }

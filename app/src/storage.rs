@@ -51,9 +51,20 @@ fn save_slots(slots: &[Slot]) -> Result<(), String> {
     })
 }
 
-/// The slot that was open last.
-pub fn current_slot() -> Option<u32> {
-    storage().ok()?.get_item(CURRENT).ok()??.parse().ok()
+/// This tab's own storage, which a reload keeps and other tabs do not share.
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The slots to open, best first: the one this tab had open (a reload reopens it,
+/// whatever another tab opened since), then the one any tab opened last.
+pub fn current_slots() -> Vec<u32> {
+    let read = |s: web_sys::Storage| s.get_item(CURRENT).ok()??.parse::<u32>().ok();
+    let mut out: Vec<u32> = tab_storage().and_then(read).into_iter().collect();
+    if let Some(last) = storage().ok().and_then(read).filter(|s| !out.contains(s)) {
+        out.push(last);
+    }
+    out
 }
 
 /// Whether the first visit's welcome line was dismissed.
@@ -71,9 +82,9 @@ pub fn set_welcomed() {
     }
 }
 
-/// Remember which slot is open.
+/// Remember which slot is open, in this tab and for the next tab opened.
 pub fn set_current_slot(id: u32) {
-    if let Ok(s) = storage() {
+    for s in storage().ok().into_iter().chain(tab_storage()) {
         let _ = s.set_item(CURRENT, &id.to_string());
     }
 }

@@ -384,6 +384,44 @@ async fn two_tabs_on_one_design_keep_each_others_edits() {
     page.close().await;
 }
 
+// A reload reopens the design this tab had open, though another tab has opened
+// another since (a share link): the edit made here is what comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_reopens_this_tabs_design_whatever_another_tab_opened() {
+    let page = Page::open("reload-own").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.type_into(GRACE, "52").await;
+    page.wait_text("yaml", "grace 52", |t| {
+        t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    let first = page.client.window().await.unwrap();
+    let second = page.client.new_window(true).await.unwrap().handle;
+    page.client.switch_to_window(second).await.unwrap();
+    let link = kubeprint_core::link::link(
+        &format!("{}/", app_url()),
+        &kubeprint_core::templates::stfc_fastapi(),
+    );
+    page.client.goto(&link).await.unwrap();
+    page.wait_text("yaml", "the linked design in the second tab", |t| {
+        t.contains("name: icat-api")
+    })
+    .await;
+    page.client.switch_to_window(first).await.unwrap();
+    page.client.refresh().await.unwrap();
+    let yaml = page
+        .wait_text("yaml", "this tab's own design after the reload", |t| {
+            t.contains("name: order-service") || t.contains("name: icat-api")
+        })
+        .await;
+    assert!(
+        yaml.contains("terminationGracePeriodSeconds: 52"),
+        "the reload reopened another design"
+    );
+    page.close().await;
+}
+
 // Deleting a saved design asks first; declined, nothing is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_saved_design_asks_first() {
