@@ -424,7 +424,10 @@ fn import_environments(envs: &[&str], out: &mut dyn Write) -> Result<(), Failure
 /// Print the per-document report to stderr.
 fn print_documents(documents: &[kubeprint_core::import::DocumentReport]) {
     for d in documents {
-        let what = format!("{} {}", d.kind, d.name);
+        let what = match format!("{} {}", d.kind, d.name).trim() {
+            "" => "document".to_string(),
+            named => named.to_string(),
+        };
         let at = if d.file.is_empty() {
             format!("line {:>5}", d.line)
         } else {
@@ -444,6 +447,11 @@ fn print_documents(documents: &[kubeprint_core::import::DocumentReport]) {
 /// Print the per-document report to stderr and the design to stdout.
 fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Failure> {
     print_documents(&result.documents);
+    if result.documents.is_empty() {
+        return Err(Failure::Input(
+            "the input holds no document: nothing to import (an empty file?)".into(),
+        ));
+    }
     if result.imported() == 0 {
         return Err(Failure::Input(
             "nothing could be imported (see the report above)".into(),

@@ -686,3 +686,54 @@ fn diagram_writes_svg_or_mermaid_of_one_environment() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown diagram format `png`; use svg or mermaid"));
 }
+
+/// What is not Kubernetes YAML says what it is: an empty file, a design file given to
+/// import; and an object the import kept whole that the API server would refuse fails
+/// `check`, as it would fail the apply.
+#[test]
+fn import_says_what_an_input_is_and_check_fails_an_object_kept_invalid() {
+    let dir = temp_dir("import-inputs");
+    let empty = dir.join("empty.yaml");
+    std::fs::write(&empty, "").unwrap();
+    let o = kubeprint(&["import", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds no document"), "{}", stderr(&o));
+
+    let design = design_file("connectum", "import-a-design");
+    let o = kubeprint(&["import", design.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let said = stderr(&o);
+    assert!(said.contains("a Kubeprint design file"), "{said}");
+    assert!(
+        !said.contains("  :"),
+        "a document without a name is named: {said}"
+    );
+
+    let manifest = dir.join("legacy.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+spec:
+  ports:
+    - port: eighty
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: legacy-config
+data:
+  MODE: batch
+",
+    )
+    .unwrap();
+    let o = kubeprint(&["import", manifest.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let imported = dir.join("legacy.json");
+    std::fs::write(&imported, &o.stdout).unwrap();
+    let o = kubeprint(&["check", imported.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("KP723"), "{}", stdout(&o));
+}

@@ -120,6 +120,12 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
     let json = serde_json::to_value(&yaml)
         .map_err(|e| helm_hint(doc).unwrap_or_else(|| format!("not a Kubernetes object ({e})")))?;
     if !json.is_object() || json.get("kind").is_none() {
+        // A Kubeprint design (a saved file, `kubeprint import`'s own output) given
+        // back to import: opened, not imported.
+        if json.get("services").is_some_and(|s| s.is_array()) && json.get("environments").is_some()
+        {
+            return Err("a Kubeprint design file, not Kubernetes YAML: open it instead (Open in the page; the CLI's commands read it as it is)".into());
+        }
         return Err(helm_hint(doc).unwrap_or_else(|| {
             "not a Kubernetes object: expected a mapping with apiVersion and kind".into()
         }));
