@@ -83,9 +83,16 @@ pub fn edit(
     start: &[(FieldPath, Value)],
 ) -> Result<Edit, String> {
     if kind != FieldKind::Image {
+        let value = parse(kind, raw).map_err(|e| match kind {
+            FieldKind::Quantity => quantity_example(path).map_or(e.clone(), |example| {
+                e.split_once(": use e.g.")
+                    .map_or(e.clone(), |(what, _)| format!("{what}: use e.g. {example}"))
+            }),
+            _ => e,
+        })?;
         return Ok(Edit::Set {
             path: path.clone(),
-            value: parse(kind, raw)?,
+            value,
         });
     }
     let r = Reference::parse(raw.trim()).map_err(|e| e.to_string())?;
@@ -117,6 +124,22 @@ pub fn edit(
     } else {
         Edit::Batch(edits)
     })
+}
+
+/// The examples a quantity field's message gives, by what the field holds: cpu,
+/// memory or storage (`None` where the path does not say).
+fn quantity_example(path: &FieldPath) -> Option<&'static str> {
+    let field = path.pointer.rsplit('/').next().unwrap_or_default();
+    let under = |part: &str| path.pointer.split('/').any(|p| p == part);
+    if field.contains("memory") {
+        Some("512Mi or 1Gi")
+    } else if field.contains("cpu") {
+        Some("250m (a quarter of a core) or 1")
+    } else if field == "size" || under("storage") {
+        Some("10Gi or 500Mi")
+    } else {
+        None
+    }
 }
 
 /// Parse what the user typed into the JSON value the field takes.
@@ -298,6 +321,32 @@ pub fn seconds(text: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quantity that does not parse gets examples of what its field holds.
+    #[test]
+    fn a_quantity_field_gives_examples_of_its_own_kind() {
+        let said = |pointer: &str| {
+            let path = FieldPath::service(crate::ServiceId(1), pointer);
+            edit(FieldKind::Quantity, &path, "lots", &[]).unwrap_err()
+        };
+        let memory = said("/resources/memory_limit");
+        assert_eq!(
+            memory,
+            "`lots` is not a Kubernetes quantity: use e.g. 512Mi or 1Gi"
+        );
+        assert!(
+            said("/resources/cpu_request").ends_with("use e.g. 250m (a quarter of a core) or 1")
+        );
+        assert!(said("/storage/0/size").ends_with("use e.g. 10Gi or 500Mi"));
+        let env = FieldPath::environment("prod", "/overrides/1/resources/memory_request");
+        assert!(edit(FieldKind::Quantity, &env, "lots", &[])
+            .unwrap_err()
+            .ends_with("512Mi or 1Gi"));
+        // A negative amount says so, whatever the field.
+        let path = FieldPath::service(crate::ServiceId(1), "/resources/memory_limit");
+        let negative = edit(FieldKind::Quantity, &path, "-1Gi", &[]).unwrap_err();
+        assert!(negative.contains("is negative"), "{negative}");
+    }
 
     #[test]
     fn verbatim_text_keeps_its_ends() {
