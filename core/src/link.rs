@@ -132,7 +132,9 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
     let mut value: Value = std::str::from_utf8(&json)
         .ok()
         .and_then(|text| serde_json::from_str(text).ok())
-        .ok_or(LinkError::Damaged("its design is not JSON"))?;
+        .ok_or(LinkError::Damaged(
+            "its design does not read (a character of it was changed?)",
+        ))?;
     expand(&mut value);
     if ids_implicit {
         implicit_ids(&mut value);
@@ -198,7 +200,16 @@ fn inflate_with_dictionary(deflated: &[u8], dictionary: &[u8]) -> Result<Vec<u8>
                 let grown = (out.len() * 2).min(limit);
                 out.resize(grown, 0);
             }
-            _ => return Err(LinkError::Damaged("its compressed data is incomplete")),
+            // The data stops early: the link was cut off.
+            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                return Err(LinkError::Damaged("its compressed data is incomplete"))
+            }
+            // It does not read as compressed data at all: a character was changed.
+            _ => {
+                return Err(LinkError::Damaged(
+                    "its compressed data does not read (a character of it was changed?)",
+                ))
+            }
         }
     }
 }
@@ -535,6 +546,26 @@ mod tests {
             decode(&format!("{good}!")),
             Err(LinkError::Damaged("it has characters no link has"))
         ));
+        // One character changed anywhere after the version: never a valid design,
+        // and never said to be cut off.
+        let start = good.find('.').unwrap() + 1;
+        let mut said = std::collections::BTreeMap::new();
+        for at in (start..good.len()).step_by(7) {
+            let c = if &good[at..=at] == "A" { 'B' } else { 'A' };
+            let link = format!("{}{c}{}", &good[..at], &good[at + 1..]);
+            match decode(&link) {
+                Err(LinkError::Damaged(why)) => *said.entry(why).or_insert(0) += 1,
+                Ok(_) => {}
+                other => panic!("{at}: {other:?}"),
+            }
+        }
+        let changed: usize = (said.iter())
+            .filter(|(why, _)| why.ends_with("was changed?)"))
+            .map(|(_, n)| n)
+            .sum();
+        let all: usize = said.values().sum();
+        assert!(changed * 10 >= all * 9, "{said:?}");
+        assert!(!said.contains_key("its text is incomplete"), "{said:?}");
         assert!(matches!(decode("https://x/#d=kp9.AAAA"), Err(LinkError::TooNew(v)) if v == "kp9"));
         assert!(matches!(decode("https://x/#d=kp3.AAAA"), Err(LinkError::TooNew(v)) if v == "kp3"));
         assert!(matches!(
@@ -581,7 +612,9 @@ mod tests {
         let full = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&full, 10));
         assert!(matches!(
             decode(&format!("#d=kp2.{full}")),
-            Err(LinkError::Damaged("its design is not JSON"))
+            Err(LinkError::Damaged(
+                "its design does not read (a character of it was changed?)"
+            ))
         ));
     }
 
