@@ -7,7 +7,7 @@ mod gateway;
 mod monitoring;
 
 use super::catalog::*;
-use super::context::{batch_fix, service_port_lists, set_fix, svc, Ctx};
+use super::context::{batch_fix, service_port_lists, set, set_fix, svc, Ctx};
 use super::{Fix, Severity};
 use crate::domain::NODE_PORT_RANGE;
 use crate::edges::{self, EdgeTarget};
@@ -613,7 +613,37 @@ fn ingress(cx: &mut Ctx, s: &Service) {
                     format!("the Ingress for `{}` routes to Service port `{}`, which does not exist", route.host, route.port)
                 },
             );
-            if let (true, [only]) = (
+            // No Service, or no Service port yet, but a container port: the Service
+            // and its port to the container's, and the route to that.
+            let unserved = s.exposure.service == ServiceKind::None || s.exposure.ports.is_empty();
+            if unserved && !s.ports.is_empty() {
+                let mut edits = Vec::new();
+                let mut said = Vec::new();
+                if s.exposure.service == ServiceKind::None {
+                    edits.push(set(
+                        svc(s, "/exposure/service"),
+                        json!(ServiceKind::ClusterIP),
+                    ));
+                    said.push("Create its Service".to_string());
+                }
+                let port = match s.exposure.ports.first() {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p = crate::presets::service_port(s, 0);
+                        edits.push(set(svc(s, "/exposure/ports"), json!([p])));
+                        said.push(format!(
+                            "add port `{}` ({} to {})",
+                            p.name, p.port, p.target
+                        ));
+                        p
+                    }
+                };
+                edits.push(set(path, json!(port.name)));
+                said.push(format!("route to `{}`", port.name));
+                let mut label = said.join(", ");
+                label[..1].make_ascii_uppercase();
+                f.fix = batch_fix(label, edits);
+            } else if let (true, [only]) = (
                 s.exposure.service != ServiceKind::None,
                 s.exposure.ports.as_slice(),
             ) {

@@ -76,6 +76,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             no_change,
         ),
         fx(
+            "KP303",
+            // Public via Ingress with a container port and no Service port yet: the
+            // fix adds the port and routes to it.
+            |d| api(d).exposure.ports.clear(),
+            no_change,
+        ),
+        fx(
             "KP304",
             |d| d.edges[0].port = "sql".into(),
             |d| d.edges[0].port = String::new(),
