@@ -2645,9 +2645,12 @@ async fn an_environment_switches_the_services_pdb_off() {
     page.click_node(&name).await;
     page.click("env-staging").await;
     let switch = format!("environments/staging/overrides/{id}/pdb");
-    let budget = format!("kind: PodDisruptionBudget\nmetadata:\n  name: {name}\n");
-    let budget = budget.replace("\\n", "\n");
-    let has_budget = move |yaml: &str| yaml.contains(&budget);
+    // The service's own PDB among the YAML's documents.
+    let named = format!("\n  name: {name}\n");
+    let has_budget = move |yaml: &str| {
+        (yaml.split("\n---"))
+            .any(|doc| doc.contains("kind: PodDisruptionBudget") && doc.contains(&named))
+    };
     let yaml = page.yaml().await;
     assert!(has_budget(&yaml), "{yaml}");
     assert_eq!(
