@@ -689,7 +689,9 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         view! {
             <p class="note">"Values for " <b>{env.clone()}</b> " only; empty keeps the service's own, shown in grey."</p>
             <div class="row">
-                <Field label="Replicas (without HPA)" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
+                // (One line, as its neighbours' labels: the placeholder says "(HPA)"
+                // where an HPA scales it here.)
+                <Field label="Replicas" title="Replicas here, where no HPA scales the service" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
                 // A range only for an HPA (or one this environment set before the HPA went,
                 // to clear).
                 {ranged.then(|| view! {
