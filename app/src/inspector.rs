@@ -660,21 +660,28 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             ])
         })
     });
-    // Which HPA and PDB fields the environment gets: "HPA here" where the service has
-    // an HPA or this environment still switches one off (shown, so that it can be
-    // cleared before an HPA comes back); the range where the service has an HPA or this
-    // environment still sets one; "PDB here" likewise.
+    // Which HPA, PDB and Ingress fields the environment gets: "HPA here" where the
+    // service has an HPA or this environment still switches one off (shown, so that it
+    // can be cleared before an HPA comes back); the range where the service has an HPA
+    // or this environment still sets one; "PDB here" and "Ingress here" likewise.
     let switch_fields = Memo::new(move |_| {
         let (id, env) = (id.get(), app.env.get());
         app.editor.with(|e| {
             let s = e.design.service(id);
             let scaled = s.is_some_and(|s| s.scaling.hpa.is_some());
             let budget = s.is_some_and(|s| s.scaling.pdb.is_some());
+            let public = s.is_some_and(|s| s.exposure.ingress.is_some());
             let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
             let switched = o.is_some_and(|o| o.hpa.is_some());
             let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
             let pdb_switched = o.is_some_and(|o| o.pdb.is_some());
-            (scaled || switched, scaled || ranged, budget || pdb_switched)
+            let ingress_switched = o.is_some_and(|o| o.ingress.is_some());
+            (
+                scaled || switched,
+                scaled || ranged,
+                budget || pdb_switched,
+                public || ingress_switched,
+            )
         })
     });
     move || {
@@ -683,7 +690,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
         let claims = claims.get();
-        let (switch, ranged, pdb_switch) = switch_fields.get();
+        let (switch, ranged, pdb_switch, ingress_switch) = switch_fields.get();
         let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
             own.get().unwrap_or_default();
         view! {
@@ -705,6 +712,9 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             })}
             {pdb_switch.then(|| view! {
                 <Choice label="PDB here" path=o("pdb") options=vec![("The service's", Value::Null), ("Off: no budget", json!(false))] />
+            })}
+            {ingress_switch.then(|| view! {
+                <Choice label="Ingress here" path=o("ingress") options=vec![("The service's", Value::Null), ("Off: not public here", json!(false))] />
             })}
             <div class="row">
                 <Field label="CPU request" path=o("resources/cpu_request") kind=K::Quantity placeholder=cpu_request />

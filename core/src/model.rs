@@ -571,6 +571,9 @@ impl Environment {
                 };
                 Some((at(&format!("resources/{field}"))?, value.clone()?))
             }
+            ["exposure", "ingress", ..] if o.ingress == Some(false) => {
+                Some((at("ingress")?, "no Ingress".to_string()))
+            }
             ["exposure", "ingress", "host"] => Some((at("ingress_host")?, o.ingress_host.clone()?)),
             ["storage", i, "size"] => by_claim(&o.storage, i, "storage"),
             ["storage", i, "storage_class"] => by_claim(&o.storage_class, i, "storage_class"),
@@ -677,6 +680,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if o.pdb == Some(false) {
         s.scaling.pdb = None;
     }
+    if o.ingress == Some(false) {
+        s.exposure.ingress = None;
+    }
     if let Some(h) = s.scaling.hpa.as_mut() {
         h.min = o.hpa_min.unwrap_or(h.min);
         h.max = o.hpa_max.unwrap_or(h.max);
@@ -733,6 +739,11 @@ pub struct Override {
     /// service's budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdb: Option<bool>,
+    /// `Some(false)`: no Ingress here, though the service has one (dev reaches it by a
+    /// port-forward, staging and prod by a host). `None` and `Some(true)` keep the
+    /// service's Ingress.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<bool>,
     /// Resource requests and limits, replacing the base ones field by field.
     pub resources: Option<Resources>,
     /// Image tag.
@@ -757,12 +768,14 @@ pub struct Override {
 
 impl Override {
     /// Whether it leaves the service as it is: nothing set, or only switches that keep
-    /// what the service has (`hpa: true`, `pdb: true`, as a hand-written file may say).
+    /// what the service has (`hpa: true`, `pdb: true`, `ingress: true`, as a
+    /// hand-written file may say).
     pub fn changes_nothing(&self) -> bool {
         let kept = |switch: Option<bool>| switch.filter(|on| !on);
         Override {
             hpa: kept(self.hpa),
             pdb: kept(self.pdb),
+            ingress: kept(self.ingress),
             ..self.clone()
         } == Override::default()
     }

@@ -531,8 +531,41 @@ fn a_pdb_switched_off_is_written_only_where_the_environment_keeps_it() {
     }
 }
 
+/// A service whose Ingress dev switches off has it under `ingress.enabled`, off in dev.
+#[test]
+fn an_ingress_switched_off_is_written_only_where_the_environment_keeps_it() {
+    let mut d = templates::miniredis();
+    let dev = d.environment("dev").unwrap();
+    let s = (d.services.iter())
+        .find(|s| s.exposure.ingress.is_some() && dev.deploys(s.id))
+        .expect("a service with an Ingress in dev");
+    let (id, name) = (s.id, s.name.clone());
+    let e = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    e.overrides.entry(id).or_default().ingress = Some(false);
+    check(&d);
+    let f = files(&d);
+    let dir = dir(&d);
+    for (env, on) in [("dev", false), ("staging", true), ("prod", true)] {
+        let values = env_values(&f, &dir, env);
+        assert_eq!(
+            values["services"][&name]["ingress"]["enabled"],
+            Value::Bool(on),
+            "{env}: {values:#}"
+        );
+        let rendered = chart_output(&f, &dir, &values, "ns");
+        let ingress = ("Ingress".to_string(), name.clone());
+        assert_eq!(
+            rendered.contains_key(&ingress),
+            on,
+            "{env}: {:?}",
+            rendered.keys()
+        );
+    }
+}
+
 /// A random design whose environments differ in every way an environment can: services
-/// on and off, tags, replicas, HPA ranges, HPAs and PDBs off, resources, default-deny.
+/// on and off, tags, replicas, HPA ranges, HPAs, PDBs and Ingresses off, resources,
+/// default-deny.
 fn varied() -> impl Strategy<Value = Design> {
     (
         common::design(),
@@ -565,8 +598,10 @@ fn varied() -> impl Strategy<Value = Design> {
                         o.hpa_max = Some(max + 3);
                         // No HPA here (the service's replicas or this one's run).
                         o.hpa = (max % 3 == 0).then_some(false);
-                        // No PDB here (dev runs one pod, prod keeps its budget).
+                        // No PDB here (dev runs one pod, prod keeps its budget), no
+                        // Ingress (dev is reached by a port-forward).
                         o.pdb = (max % 2 == 0).then_some(false);
+                        o.ingress = (max % 4 == 1).then_some(false);
                         o.resources =
                             Some(Resources::new("", &format!("{}Mi", 64 * (n + 1)), "", ""));
                     }

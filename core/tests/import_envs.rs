@@ -1754,6 +1754,75 @@ spec:
     assert_eq!(rendered(&d, "prod"), input(&prod));
 }
 
+/// An Ingress dev does without (it is reached by a port-forward) and staging and prod
+/// have, each with its own host: the service's Ingress is staging's, off in dev, with
+/// prod's host its own; each environment renders exactly its input, also after a link.
+#[test]
+fn an_ingress_first_found_in_staging_is_the_services_and_off_in_dev() {
+    let ingress = |namespace: &str, host: &str| {
+        format!(
+            "---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: {host}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: api
+                port:
+                  name: http
+"
+        )
+    };
+    let dev = api_env("shop-dev", 1, None);
+    let staging =
+        api_env("shop-staging", 2, None) + &ingress("shop-staging", "api.staging.shop.example.com");
+    let prod = api_env("shop", 3, None) + &ingress("shop", "api.shop.example.com");
+    let r = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
+    let api = r.design.service_named("api").unwrap();
+    let host = api.exposure.ingress.as_ref().map(|i| i.host.as_str());
+    assert_eq!(host, Some("api.staging.shop.example.com"));
+    let env = |name: &str| r.design.environment(name).unwrap();
+    assert_eq!(env("dev").overrides[&api.id].ingress, Some(false));
+    let prod_o = &env("prod").overrides[&api.id];
+    assert_eq!(
+        (prod_o.ingress, prod_o.ingress_host.as_deref()),
+        (None, Some("api.shop.example.com"))
+    );
+    let said = |env: &str| {
+        &r.environments
+            .iter()
+            .find(|e| e.environment == env)
+            .unwrap()
+            .merged
+    };
+    assert!(
+        said("dev").contains(&"api: no Ingress (the Ingress first found in `staging`)".to_string()),
+        "{:?}",
+        said("dev")
+    );
+    let d = link::decode(&link::encode(&r.design)).unwrap();
+    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
+        assert!(
+            not_merged(&r, env).is_empty(),
+            "{env}: {:?}",
+            not_merged(&r, env)
+        );
+        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
+    }
+}
+
 /// A PodDisruptionBudget only prod's input has, selecting by expression (which a
 /// service's budget cannot say), is kept whole as prod's own; it guards the api's pods
 /// there, so prod reports no missing budget (whose fix would have added a second PDB

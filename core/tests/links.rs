@@ -42,6 +42,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("claim-sizes", claim_sizes),
     ("hpa-off", hpa_off),
     ("pdb-off", pdb_off),
+    ("ingress-off", ingress_off),
 ];
 
 /// What makes a golden design.
@@ -174,6 +175,18 @@ fn pdb_off() -> Design {
     for env in d.environments.iter_mut().filter(|e| e.name != "prod") {
         env.overrides.entry(id).or_default().pdb = Some(false);
     }
+    d
+}
+
+/// An Ingress dev switches off: the frontend is reached by a port-forward there.
+fn ingress_off() -> Design {
+    let mut d = templates::miniredis();
+    let id = (d.services.iter())
+        .find(|s| s.exposure.ingress.is_some())
+        .unwrap()
+        .id;
+    let dev = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    dev.overrides.entry(id).or_default().ingress = Some(false);
     d
 }
 
@@ -394,9 +407,10 @@ fn all_fields() -> Design {
                 image_tag: Some("dev".into()),
                 strategy: None,
                 // (Newer than this golden: see `environment_values`, `claim_sizes`
-                // `hpa_off` and `pdb_off`.)
+                // `hpa_off`, `pdb_off` and `ingress_off`.)
                 hpa: None,
                 pdb: None,
+                ingress: None,
                 ingress_host: None,
                 storage: BTreeMap::new(),
                 storage_class: BTreeMap::new(),

@@ -2708,6 +2708,41 @@ async fn an_environment_switches_the_services_pdb_off() {
     page.close().await;
 }
 
+/// An environment switches a service's Ingress off (dev reaches it by a port-forward):
+/// dev's YAML loses that Ingress and the card its public host, staging keeps both, and
+/// undo brings dev's back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environment_switches_the_services_ingress_off() {
+    let design = templates::miniredis();
+    let s = (design.services.iter())
+        .find(|s| s.exposure.ingress.is_some())
+        .expect("a service with an Ingress");
+    let (id, name) = (s.id.0, s.name.clone());
+    let page = open_design("ingress-off", &design).await;
+    page.click_node(&name).await;
+    page.click("env-dev").await;
+    let switch = format!("environments/dev/overrides/{id}/ingress");
+    let named = format!("\n  name: {name}\n");
+    let has_ingress = move |yaml: &str| {
+        (yaml.split("\n---")).any(|doc| doc.contains("kind: Ingress\n") && doc.contains(&named))
+    };
+    assert!(has_ingress(&page.yaml().await));
+    page.select(&switch, "1").await;
+    let off = has_ingress.clone();
+    page.wait_text("yaml", "dev without the Ingress", move |t| !off(t))
+        .await;
+    page.click("env-staging").await;
+    let on = has_ingress.clone();
+    page.wait_text("yaml", "staging's Ingress", move |t| on(t))
+        .await;
+    press(&page, &ctrl("z")).await;
+    page.click("env-dev").await;
+    let on = has_ingress.clone();
+    page.wait_text("yaml", "dev's Ingress back", move |t| on(t))
+        .await;
+    page.close().await;
+}
+
 /// Where the keyboard goes when what it was on goes away, and where a message sits:
 /// "Got it" hands it to "+ New", which the banner names; removing the last port hands
 /// it to the port before; an empty file chosen for import says it is empty; a field's

@@ -782,6 +782,9 @@ impl<'a> Builder<'a> {
                         Role::Of(ResidualRole::Pdb) => {
                             self.written_where(s, |s| s.scaling.pdb.is_some())
                         }
+                        Role::Of(ResidualRole::Ingress) => {
+                            self.written_where(s, |s| s.exposure.ingress.is_some())
+                        }
                         _ => vec![true; n],
                     };
                     all.push(atom(

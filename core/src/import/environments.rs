@@ -684,9 +684,12 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if base.scaling.hpa.is_some() && other.scaling.hpa.is_none() {
         o.hpa = Some(false);
     }
-    // No PDB here though the base has one (dev runs without).
+    // No PDB, no Ingress here though the base has one (dev runs without).
     if base.scaling.pdb.is_some() && other.scaling.pdb.is_none() {
         o.pdb = Some(false);
+    }
+    if base.exposure.ingress.is_some() && other.exposure.ingress.is_none() {
+        o.ingress = Some(false);
     }
     if (written || o.hpa == Some(false)) && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
@@ -742,16 +745,18 @@ fn override_between(base: &Service, other: &Service) -> Override {
 enum Switched {
     Hpa,
     Pdb,
+    Ingress,
 }
 
 impl Switched {
-    const ALL: [Switched; 2] = [Switched::Hpa, Switched::Pdb];
+    const ALL: [Switched; 3] = [Switched::Hpa, Switched::Pdb, Switched::Ingress];
 
     /// What the reports call it, and with its article.
     fn words(self) -> (&'static str, &'static str) {
         match self {
             Switched::Hpa => ("HPA", "an HPA"),
             Switched::Pdb => ("PDB", "a PDB"),
+            Switched::Ingress => ("Ingress", "an Ingress"),
         }
     }
 
@@ -759,6 +764,15 @@ impl Switched {
         match self {
             Switched::Hpa => s.scaling.hpa.is_some(),
             Switched::Pdb => s.scaling.pdb.is_some(),
+            Switched::Ingress => s.exposure.ingress.is_some(),
+        }
+    }
+
+    /// Whether a service of kind `kind` has it: an HPA or a PDB only one with replicas.
+    fn applies(self, kind: WorkloadKind) -> bool {
+        match self {
+            Switched::Hpa | Switched::Pdb => kind.has_replicas(),
+            Switched::Ingress => !kind.runs_to_completion(),
         }
     }
 
@@ -774,6 +788,10 @@ impl Switched {
                 s.scaling.pdb = theirs.scaling.pdb;
                 ResidualRole::Pdb
             }
+            Switched::Ingress => {
+                s.exposure.ingress.clone_from(&theirs.exposure.ingress);
+                ResidualRole::Ingress
+            }
         };
         if let Some(r) = theirs.residual.get(&role) {
             s.residual.insert(role, r.clone());
@@ -784,14 +802,15 @@ impl Switched {
         match self {
             Switched::Hpa => o.hpa = Some(false),
             Switched::Pdb => o.pdb = Some(false),
+            Switched::Ingress => o.ingress = Some(false),
         }
     }
 }
 
-/// The HPAs and PDBs `other` (the system as the next environment's input has it) first
-/// has: a service that ran without one so far (dev and staging) and with one here
-/// (prod) gets it, switched off in every environment so far, which keeps them as they
-/// were. So the HPA or PDB is the design's, edited and checked as the service's own,
+/// The HPAs, PDBs and Ingresses `other` (the system as the next environment's input
+/// has it) first has: a service that ran without one so far (dev and staging) and with
+/// one here (prod) gets it, switched off in every environment so far, which keeps them
+/// as they were. So it is the design's, edited and checked as the service's own,
 /// rather than an object kept whole. What is said of each, for the report of
 /// environment `here`, and for each environment before it (by position) that now runs
 /// without.
@@ -806,11 +825,11 @@ fn adopt_switched(
         let Some(theirs) = other.service_named(&s.name) else {
             continue;
         };
-        if !s.kind.has_replicas() || theirs.kind != s.kind {
+        if theirs.kind != s.kind {
             continue;
         }
         for part in Switched::ALL {
-            if !part.in_service(theirs) || part.in_service(s) {
+            if !part.applies(s.kind) || !part.in_service(theirs) || part.in_service(s) {
                 continue;
             }
             part.take(s, theirs);
@@ -851,6 +870,9 @@ fn describe(o: &Override) -> String {
     }
     if o.pdb == Some(false) {
         parts.push("no PDB".to_string());
+    }
+    if o.ingress == Some(false) {
+        parts.push("no Ingress".to_string());
     }
     if let Some(r) = o.replicas {
         parts.push(format!("replicas {r}"));
