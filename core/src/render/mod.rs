@@ -173,6 +173,7 @@ macro_rules! objects {
             }
 
             /// The `apiVersion` the model writes objects of `kind` as.
+            #[cfg(feature = "read-objects")]
             fn api_version_of_kind(kind: &str) -> Option<&'static str> {
                 $(
                     if kind == <$ty as Resource>::KIND {
@@ -373,7 +374,9 @@ impl Object {
     /// Why `v`, an object of a kind and API version the model writes (a `v1` Service, an
     /// `apps/v1` Deployment), does not read as one: a field of the wrong type (a port
     /// `"eighty"`), a required one missing. The API server refuses such an object.
-    /// `None` when it reads, or is of another kind or version.
+    /// `None` when it reads, or is of another kind or version, and always without the
+    /// `read-objects` feature (in the page, which links no deserializer of these types).
+    #[cfg(feature = "read-objects")]
     pub fn unreadable(v: &serde_json::Value) -> Option<String> {
         let kind = v["kind"].as_str()?;
         if Object::api_version_of_kind(kind)? != v["apiVersion"].as_str()? {
@@ -382,6 +385,12 @@ impl Object {
         Object::of_kind(kind, v.clone())?
             .err()
             .map(|e| e.to_string())
+    }
+
+    /// See above: without `read-objects`, nothing is read.
+    #[cfg(not(feature = "read-objects"))]
+    pub fn unreadable(_: &serde_json::Value) -> Option<String> {
+        None
     }
 
     /// This object with what its import kept replayed onto it (see [`Residual`]), as a

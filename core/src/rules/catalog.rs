@@ -864,7 +864,7 @@ NETWORK_POLICY_PORT_CLOSED = Rule {
 };
 KEPT_OBJECT_UNREADABLE = Rule {
     code: "KP723", name: "kept_object_unreadable", category: References, severity: Error, relaxed_in_dev: false,
-    summary: "An object kept whole from an import, of a kind and API version Kubeprint writes itself (a `v1` Service, an `apps/v1` Deployment), must read as one: every field of the type its schema gives (a port a number, not `\"eighty\"`), every required field there.",
+    summary: "An object kept whole from an import, of a kind and API version Kubeprint writes itself (a `v1` Service, an `apps/v1` Deployment), must read as one: every field of the type its schema gives (a port a number, not `\"eighty\"`), every required field there. Checked by `kubeprint check` and `export`; the page, which holds no Kubernetes deserializer, says so in the import report instead.",
     why: "The API server validates an object against its schema and refuses the apply (`cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32`); the import kept the object as written, so nothing else would say so before the deploy.",
     bad: "Service a (kept from an import): ports: [{port: \"eighty\"}]",
     instead: "Edit the object's YAML on the config page ({}) to the type its field takes, or remove it.",
