@@ -828,9 +828,10 @@ fn Dependencies(id: ServiceId) -> impl IntoView {
                 .map(|x| {
                     let to = e.design.service(x.to);
                     // The port it calls, in words: a service without one has none.
-                    let port = match to.map(|t| t.exposure.ports.len()).unwrap_or_default() {
-                        0 => "(it has no port)".to_string(),
-                        _ if x.port.is_empty() => "on its only port".to_string(),
+                    let port = match to.map_or(0, |t| t.callable_ports().len()) {
+                        0 => "(it has no Service port)".to_string(),
+                        1 if x.port.is_empty() => "on its only port".to_string(),
+                        _ if x.port.is_empty() => "(no port named)".to_string(),
                         _ => format!("on port {}", x.port),
                     };
                     (

@@ -456,9 +456,6 @@ impl Design {
                 let service = self.service(*id).ok_or(EditError::NoSuchService(*id))?;
                 let mut updated: Service = set_in(service, &path.pointer, value, &at)?;
                 updated.id = *id;
-                if updated.name != service.name && self.service_named(&updated.name).is_some() {
-                    return Err(EditError::Duplicate(updated.name));
-                }
                 // Everything that names the service (its objects, callers' addresses,
                 // routes) follows a rename: an empty name would leave them nothing.
                 if updated.name.trim().is_empty() && !service.name.is_empty() {
@@ -469,6 +466,9 @@ impl Design {
                             service.name
                         ),
                     });
+                }
+                if updated.name != service.name && self.service_named(&updated.name).is_some() {
+                    return Err(EditError::Duplicate(updated.name));
                 }
                 follow_renames(service, &mut updated);
                 let renamed = (service.name != updated.name).then(|| Renamed {

@@ -131,12 +131,14 @@ pub fn edit(
 fn quantity_example(path: &FieldPath) -> Option<&'static str> {
     let field = path.pointer.rsplit('/').next().unwrap_or_default();
     let under = |part: &str| path.pointer.split('/').any(|p| p == part);
-    if field.contains("memory") {
+    // A claim's size first: an environment's is at `storage/<claim>`, whose name may
+    // say memory or cpu (`memory-cache`).
+    if field == "size" || under("storage") {
+        Some("10Gi or 500Mi")
+    } else if field.contains("memory") {
         Some("512Mi or 1Gi")
     } else if field.contains("cpu") {
         Some("250m (a quarter of a core) or 1")
-    } else if field == "size" || under("storage") {
-        Some("10Gi or 500Mi")
     } else {
         None
     }
@@ -338,6 +340,9 @@ mod tests {
             said("/resources/cpu_request").ends_with("use e.g. 250m (a quarter of a core) or 1")
         );
         assert!(said("/storage/0/size").ends_with("use e.g. 10Gi or 500Mi"));
+        let claim = FieldPath::environment("prod", "/overrides/1/storage/memory-cache");
+        let size = edit(FieldKind::Quantity, &claim, "lots", &[]).unwrap_err();
+        assert!(size.ends_with("10Gi or 500Mi"), "{size}");
         let env = FieldPath::environment("prod", "/overrides/1/resources/memory_request");
         assert!(edit(FieldKind::Quantity, &env, "lots", &[])
             .unwrap_err()

@@ -546,8 +546,10 @@ mod tests {
             decode(&format!("{good}!")),
             Err(LinkError::Damaged("it has characters no link has"))
         ));
-        // One character changed anywhere after the version: never a valid design,
-        // and never said to be cut off.
+        // One character changed anywhere after the version: what does not decode is
+        // said to be damaged, never cut off. (Some changes still decode, to another
+        // design: a link carries no checksum, so a changed digit of a count reads as
+        // another count. Those are counted out.)
         let start = good.find('.').unwrap() + 1;
         let mut said = std::collections::BTreeMap::new();
         for at in (start..good.len()).step_by(7) {

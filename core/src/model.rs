@@ -552,11 +552,14 @@ impl Environment {
         match parts.as_slice() {
             ["tag"] => Some((at("image_tag")?, o.image_tag.clone()?)),
             ["scaling", "replicas"] => Some((at("replicas")?, o.replicas?.to_string())),
-            ["scaling", "hpa", "min" | "max"] if o.hpa == Some(false) => {
+            // (A switch left after the service's own went switches nothing.)
+            ["scaling", "hpa", "min" | "max"]
+                if o.hpa == Some(false) && s.scaling.hpa.is_some() =>
+            {
                 Some((at("hpa")?, "no HPA".to_string()))
             }
             ["scaling", "hpa", "min"] => Some((at("hpa_min")?, o.hpa_min?.to_string())),
-            ["scaling", "pdb", ..] if o.pdb == Some(false) => {
+            ["scaling", "pdb", ..] if o.pdb == Some(false) && s.scaling.pdb.is_some() => {
                 Some((at("pdb")?, "no PDB".to_string()))
             }
             ["scaling", "hpa", "max"] => Some((at("hpa_max")?, o.hpa_max?.to_string())),
@@ -571,7 +574,9 @@ impl Environment {
                 };
                 Some((at(&format!("resources/{field}"))?, value.clone()?))
             }
-            ["exposure", "ingress", ..] if o.ingress == Some(false) => {
+            ["exposure", "ingress", ..]
+                if o.ingress == Some(false) && s.exposure.ingress.is_some() =>
+            {
                 Some((at("ingress")?, "no Ingress".to_string()))
             }
             ["exposure", "ingress", "host"] => Some((at("ingress_host")?, o.ingress_host.clone()?)),
@@ -771,11 +776,11 @@ impl Override {
     /// what the service has (`hpa: true`, `pdb: true`, `ingress: true`, as a
     /// hand-written file may say).
     pub fn changes_nothing(&self) -> bool {
-        let kept = |switch: Option<bool>| switch.filter(|on| !on);
+        let off = |switch: Option<bool>| switch.filter(|on| !on);
         Override {
-            hpa: kept(self.hpa),
-            pdb: kept(self.pdb),
-            ingress: kept(self.ingress),
+            hpa: off(self.hpa),
+            pdb: off(self.pdb),
+            ingress: off(self.ingress),
             ..self.clone()
         } == Override::default()
     }
@@ -1393,6 +1398,14 @@ impl Service {
         match port {
             PortRef::Number(n) => self.ports.iter().find(|p| p.port == *n),
             PortRef::Name(name) => self.ports.iter().find(|p| p.name == *name),
+        }
+    }
+
+    /// The ports its Service offers callers: none where it creates no Service.
+    pub fn callable_ports(&self) -> &[ServicePort] {
+        match self.exposure.service {
+            ServiceKind::None => &[],
+            _ => &self.exposure.ports,
         }
     }
 

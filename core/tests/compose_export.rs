@@ -736,7 +736,8 @@ proptest! {
 }
 
 /// A compose file of one's own, imported and exported: what the design can say comes
-/// back as it was written (a healthcheck's start period, replicas, a named volume's
+/// back as it was written (a healthcheck's start period, also one of no whole number of
+/// intervals, replicas, a named volume's
 /// name, so the data is found again), and a variable the import made a Secret's stays a
 /// Secret's on a second import, although `.env` holds only its placeholder then. What
 /// the export cannot keep is said in its notes.
@@ -756,7 +757,7 @@ services:
       interval: 10s
       timeout: 3s
       retries: 5
-      start_period: 20s
+      start_period: 45s
   api:
     image: ghcr.io/acme/shop-api:2.3.1
     environment:
@@ -798,7 +799,7 @@ volumes:
     let file = parsed(&yaml);
     let services = &file["services"];
     assert_eq!(
-        services["web"]["healthcheck"]["start_period"], "20s",
+        services["web"]["healthcheck"]["start_period"], "45s",
         "{yaml}"
     );
     // The worker publishes nothing: compose runs its replicas. The api publishes its
@@ -867,4 +868,85 @@ fn replicas_that_publish_a_port_or_share_a_volume_run_one_container_with_a_note(
         )),
         "{notes}"
     );
+    // Without a Service port but with a sidecar (one compose service of its own, which
+    // a second replica could not share): one container too.
+    let s = d.service_mut(id).unwrap();
+    s.exposure.ports.clear();
+    s.containers.push(Container {
+        name: "proxy".into(),
+        role: ContainerRole::Regular,
+        image: "envoyproxy/envoy".into(),
+        tag: "v1.31".into(),
+        ..Container::default()
+    });
+    let (yaml, _) = files(&d, "dev");
+    let file = parsed(&yaml);
+    let main = &file["services"][&published.name];
+    assert_eq!(main.pointer("/deploy/replicas"), None, "{yaml}");
+    assert_eq!(main["x-kubeprint"]["replicas"], 3, "{yaml}");
+    // And without either: compose runs the three.
+    d.service_mut(id).unwrap().containers.clear();
+    let (yaml, _) = files(&d, "dev");
+    assert_eq!(
+        parsed(&yaml)["services"][&published.name]["deploy"]["replicas"],
+        3,
+        "{yaml}"
+    );
+}
+
+/// A variable that reads one key of a Secret comes back reading that key, not the whole
+/// Secret, also where the variable is named as the key; a pod that reads every key of a
+/// Secret comes back reading all of them.
+#[test]
+fn a_secret_read_by_key_or_whole_comes_back_read_the_same_way() {
+    let mut d = templates::connectum();
+    d.secrets.push(SecretDef {
+        name: "db-credentials".into(),
+        kind: "Opaque".into(),
+        keys: vec!["DB_PASSWORD".into(), "DB_ADMIN_PASSWORD".into()],
+        residual: None,
+    });
+    d.secrets.push(SecretDef {
+        name: "api-keys".into(),
+        kind: "Opaque".into(),
+        keys: vec!["STRIPE_KEY".into()],
+        residual: None,
+    });
+    let dev = d.environment("dev").unwrap().clone();
+    let id = deployed(&d, &dev)[0].id;
+    let s = d.service_mut(id).unwrap();
+    s.config.env.push(EnvVar {
+        name: "DB_PASSWORD".into(),
+        value: EnvValue::SecretKey {
+            name: "db-credentials".into(),
+            key: "DB_PASSWORD".into(),
+        },
+    });
+    s.config.env_from.push(EnvFrom::Secret("api-keys".into()));
+    let name = s.name.clone();
+    let (yaml, dotenv) = files(&d, "dev");
+    let back =
+        import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;
+    let b = back.service_named(&name).unwrap();
+    let by_key: Vec<_> = (b.config.env.iter())
+        .filter_map(|e| match &e.value {
+            EnvValue::SecretKey { name, key } => {
+                Some((e.name.as_str(), name.as_str(), key.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        by_key,
+        [("DB_PASSWORD", "db-credentials", "DB_PASSWORD")],
+        "{yaml}"
+    );
+    assert!(!b
+        .config
+        .env_from
+        .contains(&EnvFrom::Secret("db-credentials".into())));
+    assert!(b
+        .config
+        .env_from
+        .contains(&EnvFrom::Secret("api-keys".into())));
 }

@@ -260,7 +260,8 @@ pub(crate) struct ServiceExtension {
 pub(crate) struct ExtensionSecret {
     /// The Secret's name.
     pub secret: String,
-    /// Its key, when it is not the variable's name.
+    /// The one key the variable reads (`secretKeyRef`); `None` where the pod reads every
+    /// key of the Secret as a variable of its name (`envFrom`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
@@ -490,7 +491,6 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         main.deploy = limits(&s.resources);
-        replicas(s, &mut main, notes);
         const SUFFIXES: [&str; 3] = ["", ".svc", ".svc.cluster.local"];
         let mut aliases: Vec<String> = SUFFIXES
             .iter()
@@ -595,6 +595,8 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ));
         }
         main.depends_on = deps;
+        // (After the sidecars, whose ports the main service publishes.)
+        replicas(s, &mut main, notes);
         file.services.0.push((s.name.clone(), main));
         file.services.0.extend(sidecars);
     }
@@ -962,9 +964,16 @@ fn healthcheck(
     // budget: the start period is what of the budget those checks do not take, so that
     // both give up at the same time (and a compose file's own period comes back as it
     // was imported).
-    let checks = u64::from(p.effective_failures()) * u64::from(p.effective_period());
-    let startup = s.probes.startup.as_ref().map_or(0, |p| {
-        u32::try_from(p.budget_seconds().saturating_sub(checks)).unwrap_or(u32::MAX)
+    let period = u64::from(p.effective_period());
+    let checks = u64::from(p.effective_failures()) * period;
+    let startup = s.probes.startup.as_ref().map_or(0, |startup| {
+        let left = startup.budget_seconds().saturating_sub(checks);
+        // Less than a period past the service's start-up time is that time rounded up
+        // to whole periods (as the import makes a start period of 45 s with checks
+        // every 10 s): the start-up time is the start period.
+        let own = u64::from(s.timing.startup_seconds);
+        let rounded = own > 0 && left > own && left - own < period;
+        u32::try_from(if rounded { own } else { left }).unwrap_or(u32::MAX)
     });
     let start = s
         .timing
@@ -997,11 +1006,19 @@ fn replicas(s: &Service, out: &mut ComposeService, notes: &mut Vec<String>) {
     if n < 2 || !s.kind.has_replicas() {
         return;
     }
-    if !out.ports.is_empty() || !out.volumes.is_empty() {
-        let why = match out.ports.is_empty() {
-            true => "they would share its named volumes",
-            false => "its published host ports allow one",
-        };
+    let sidecars = s.containers.iter().any(|c| c.role != ContainerRole::Init);
+    let why = if !out.ports.is_empty() {
+        Some("its published host ports allow one")
+    } else if !out.volumes.is_empty() {
+        Some("they would share its named volumes")
+    } else if sidecars {
+        Some("its other containers, services of their own, run once")
+    } else if s.kind != WorkloadKind::Deployment {
+        Some("a StatefulSet's pods each have a name of their own")
+    } else {
+        None
+    };
+    if let Some(why) = why {
         notes.push(format!("{}: one container here, not {n}: {why}", s.name));
         out.kubeprint.replicas = Some(n);
         return;
@@ -1155,15 +1172,16 @@ impl<'d> DotEnv<'d> {
             vars.retain(|(n, _, _)| n != name);
             vars.push((name.to_string(), value, None));
         };
+        // `key`: the one key a variable reads (`secretKeyRef`), `None` for every key of
+        // the Secret under its own name (`envFrom`).
         let secret = |vars: &mut Vec<(String, String, Option<ExtensionSecret>)>,
                       name: &str,
                       value: String,
-                      (sec, key): (&str, &str)| {
+                      (sec, key): (&str, Option<&str>)| {
             vars.retain(|(n, _, _)| n != name);
-            let key = (key != name).then(|| key.to_string());
             let from = ExtensionSecret {
                 secret: sec.to_string(),
-                key,
+                key: key.map(str::to_string),
             };
             vars.push((name.to_string(), value, Some(from)));
         };
@@ -1198,7 +1216,7 @@ impl<'d> DotEnv<'d> {
                         });
                     for k in keys {
                         let v = self.var(true, sec, &k);
-                        secret(&mut vars, &k, format!("${{{v}}}"), (sec, &k));
+                        secret(&mut vars, &k, format!("${{{v}}}"), (sec, None));
                     }
                 }
             }
@@ -1211,7 +1229,7 @@ impl<'d> DotEnv<'d> {
                 }
                 EnvValue::SecretKey { name, key } => {
                     let value = format!("${{{}}}", self.var(true, name, key));
-                    secret(&mut vars, &e.name, value, (name, key));
+                    secret(&mut vars, &e.name, value, (name, Some(key)));
                     continue;
                 }
             };

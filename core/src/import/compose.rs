@@ -525,8 +525,8 @@ fn read_service(
                 residual: None,
             }),
         }
-        // Read as the export wrote it: every key of the Secret under its own name, or
-        // one key as a variable of another name.
+        // Read as the export wrote it: every key of the Secret under its own name
+        // (`envFrom`), or one key as a variable (`secretKeyRef`).
         match from.key {
             None => {
                 let all = EnvFrom::Secret(from.secret.clone());

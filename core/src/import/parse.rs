@@ -122,8 +122,13 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
     if !json.is_object() || json.get("kind").is_none() {
         // A Kubeprint design (a saved file, `kubeprint import`'s own output) given
         // back to import: opened, not imported.
-        if json.get("services").is_some_and(|s| s.is_array()) && json.get("environments").is_some()
-        {
+        // (Its `format_version`, or services beside what else only a design has: a
+        // design file may leave out what has its default.)
+        let design_key = ["environments", "edges", "config_maps"]
+            .iter()
+            .any(|k| json.get(k).is_some());
+        let services = json.get("services").is_some_and(|s| s.is_array());
+        if json.get("format_version").is_some() || (services && design_key) {
             return Err("a Kubeprint design file, not Kubernetes YAML: open it instead (Open in the page; the CLI's commands read it as it is)".into());
         }
         return Err(helm_hint(doc).unwrap_or_else(|| {

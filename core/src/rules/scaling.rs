@@ -87,15 +87,11 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     }
     let r = guaranteed_replicas(s);
     let pdb_path = svc(s, "/scaling/pdb");
-    // Where this environment switches the service's budget off, the fix of a missing one
-    // switches it back on here: a budget added to the service would change it everywhere
-    // and stay off here.
-    let switched_off = (cx.env.overrides.get(&s.id))
-        .is_some_and(|o| o.pdb == Some(false))
-        .then(|| Fix {
-            label: format!("Keep the service's PDB in {}", cx.env.name),
-            edit: set(cx.overridable(s, OF::Pdb), serde_json::Value::Null),
-        });
+    // How a missing budget is given: where this environment switches the service's
+    // budget off, by switching it back on here (a budget added to the service would
+    // change it everywhere and stay off here); where the switch outlived the service's
+    // budget, by a budget and the switch cleared.
+    let no_budget = MissingPdb::of(cx, s);
     let allow_one = || {
         set_fix(
             "Use maxUnavailable: 1".into(),
@@ -142,23 +138,16 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             );
         }
         if s.scaling.pdb.is_none() && !kept_pdb_guards(cx, s) {
-            let (at, fix) = match &switched_off {
-                Some(fix) => (cx.overridable(s, OF::Pdb), Some(fix.clone())),
-                None => (svc(s, "/scaling/pdb"), allow_one()),
-            };
-            let here = match &switched_off {
-                Some(_) => format!(" in {} (switched off here)", cx.env.name),
-                None => String::new(),
-            };
             cx.report(
                 &NO_PDB,
                 Some(s),
-                at,
+                no_budget.at.clone(),
                 format!(
-                    "{r} replicas and no PodDisruptionBudget{here}: a drain may evict them all at once"
+                    "{r} replicas and no PodDisruptionBudget{}: a drain may evict them all at once",
+                    no_budget.here
                 ),
             )
-            .fix = fix;
+            .fix = Some(no_budget.fix.clone());
         }
     }
     let pdb = s.scaling.pdb.is_some() || kept_pdb_guards(cx, s);
@@ -175,10 +164,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         }
         if !pdb {
             missing.push("a PDB");
-            edits.push(match &switched_off {
-                Some(fix) => fix.edit.clone(),
-                None => set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1})),
-            });
+            edits.push(no_budget.fix.edit);
         }
         let what = missing.join(" and ");
         cx.report(
@@ -188,6 +174,52 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             format!("critical service without {what} in production"),
         )
         .fix = batch_fix(format!("Add {what}"), edits);
+    }
+}
+
+/// Where a missing PodDisruptionBudget is reported, what the report adds, and its fix.
+struct MissingPdb {
+    at: crate::edit::FieldPath,
+    here: String,
+    fix: Fix,
+}
+
+impl MissingPdb {
+    fn of(cx: &Ctx, s: &Service) -> MissingPdb {
+        let switch = cx.overridable(s, OF::Pdb);
+        let switched = cx
+            .env
+            .overrides
+            .get(&s.id)
+            .is_some_and(|o| o.pdb == Some(false));
+        let own = (cx.design.service(s.id)).is_some_and(|own| own.scaling.pdb.is_some());
+        let add = set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1}));
+        match (switched, own) {
+            (true, true) => MissingPdb {
+                at: switch.clone(),
+                here: format!(" in {} (switched off here)", cx.env.name),
+                fix: Fix {
+                    label: format!("Keep the service's PDB in {}", cx.env.name),
+                    edit: set(switch, serde_json::Value::Null),
+                },
+            },
+            (true, false) => MissingPdb {
+                at: svc(s, "/scaling/pdb"),
+                here: String::new(),
+                fix: Fix {
+                    label: format!("Use maxUnavailable: 1, also in {}", cx.env.name),
+                    edit: crate::edit::Edit::Batch(vec![add, set(switch, serde_json::Value::Null)]),
+                },
+            },
+            (false, _) => MissingPdb {
+                at: svc(s, "/scaling/pdb"),
+                here: String::new(),
+                fix: Fix {
+                    label: "Use maxUnavailable: 1".into(),
+                    edit: add,
+                },
+            },
+        }
     }
 }
 
@@ -299,6 +331,11 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
 /// environment meant to run one pod), leaving the HPA everywhere else.
 fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
     let Some(h) = &s.scaling.hpa else { return };
+    // Written beside the HPA (as an imported manifest did), the count is rendered:
+    // that is KP209's to say.
+    if s.scaling.replicas_with_hpa {
+        return;
+    }
     let Some(replicas) = cx.env.overrides.get(&s.id).and_then(|o| o.replicas) else {
         return;
     };

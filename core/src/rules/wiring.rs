@@ -615,8 +615,7 @@ fn ingress(cx: &mut Ctx, s: &Service) {
             );
             // No Service, or no Service port yet, but a container port: the Service
             // and its port to the container's, and the route to that.
-            let unserved = s.exposure.service == ServiceKind::None || s.exposure.ports.is_empty();
-            if unserved && !s.ports.is_empty() {
+            if s.callable_ports().is_empty() && !s.ports.is_empty() {
                 let mut edits = Vec::new();
                 let mut said = Vec::new();
                 if s.exposure.service == ServiceKind::None {
@@ -683,24 +682,32 @@ fn edges(cx: &mut Ctx, s: &Service, peers: &Peers) {
         };
         let ok =
             target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
-        let portless =
-            target.exposure.service == ServiceKind::None || target.exposure.ports.is_empty();
-        if portless {
-            // Nothing to call: a dependency on a service without a port (a worker that
-            // reads a queue) says nothing a policy or a caller can use.
+        if target.callable_ports().is_empty() {
+            // Nothing to call. A service with ports but no Service gets one; one without
+            // ports (a worker that reads a queue) is no callee at all.
+            let (what, fix) = match target.exposure.service {
+                ServiceKind::None if !target.exposure.ports.is_empty() => (
+                    "has no Service, so its ports cannot be called; create its Service, or remove the dependency",
+                    Fix {
+                        label: format!("Create {}'s Service", target.name),
+                        edit: set(svc(target, "/exposure/service"), json!(ServiceKind::ClusterIP)),
+                    },
+                ),
+                _ => (
+                    "has no Service port, so there is nothing to call; give it a port, or remove the dependency",
+                    Fix {
+                        label: format!("Remove the dependency on {}", target.name),
+                        edit: Edit::RemoveEdge(e.clone()),
+                    },
+                ),
+            };
             cx.report(
                 &EDGE_PORT_MISSING,
                 Some(s),
                 svc(s, ""),
-                format!(
-                    "{} -> {}: {} has no Service port, so there is nothing to call; give it a port, or remove the dependency",
-                    s.name, target.name, target.name
-                ),
+                format!("{} -> {}: {} {what}", s.name, target.name, target.name),
             )
-            .fix = Some(Fix {
-                label: format!("Remove the dependency on {}", target.name),
-                edit: Edit::RemoveEdge(e.clone()),
-            });
+            .fix = Some(fix);
             continue;
         }
         if !ok {

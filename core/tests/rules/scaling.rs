@@ -93,6 +93,17 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         fx_in("KP208", "prod", |d| api(d).scaling.hpa = None, no_change),
         fx_in("KP208", "prod", |d| pdb_here(d, Some(false)), no_change),
+        fx_in(
+            "KP207",
+            "prod",
+            // A switch left after the service's budget went: the fix adds a budget,
+            // since clearing the switch would bring none.
+            |d| {
+                api(d).scaling.pdb = None;
+                pdb_here(d, Some(false));
+            },
+            no_change,
+        ),
         fx(
             "KP209",
             // Imported with `replicas: 3` kept beside the modelled HPA.
@@ -142,6 +153,31 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 let db = db(d).id;
                 env(d, "dev").overrides.insert(
                     db,
+                    Override {
+                        replicas: Some(1),
+                        ..Override::default()
+                    },
+                );
+            },
+        ),
+        fx_in(
+            "KP210",
+            "dev",
+            |d| {
+                env(d, "dev").overrides.insert(
+                    ServiceId(1),
+                    Override {
+                        replicas: Some(1),
+                        ..Override::default()
+                    },
+                );
+            },
+            // Written beside the HPA, as an imported manifest did: dev's count is
+            // rendered (KP209 says the rest).
+            |d| {
+                api(d).scaling.replicas_with_hpa = true;
+                env(d, "dev").overrides.insert(
+                    ServiceId(1),
                     Override {
                         replicas: Some(1),
                         ..Override::default()

@@ -98,6 +98,15 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             no_change,
         ),
         fx(
+            "KP304",
+            // A callee with ports and no Service (the fix creates it).
+            |d| {
+                let to = d.edges[0].to;
+                d.service_mut(to).unwrap().exposure.service = ServiceKind::None;
+            },
+            no_change,
+        ),
+        fx(
             "KP305",
             |d| {
                 api(d)
