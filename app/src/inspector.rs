@@ -347,7 +347,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 })}
                 {move || pdb.get().then(|| view! {
                     <Choice label="PodDisruptionBudget" path=at(id, "/scaling/pdb") options=choices(presets::pdbs()) />
-                    <PdbAmount id />
+                    <PdbAmount path=at(id, "/scaling/pdb") />
                 })}
                 {move || rollout.get().then(|| view! {
                 <div class="row">
@@ -528,21 +528,33 @@ pub(crate) fn ProbeFields(
     }
 }
 
+/// The amount of the budget at `path` (the service's, or an environment's own), by its
+/// kind: minAvailable or maxUnavailable.
 #[component]
-fn PdbAmount(id: Signal<ServiceId>) -> impl IntoView {
+fn PdbAmount(#[prop(into)] path: Signal<FieldPath>) -> impl IntoView {
     let app = use_app();
     let variant = Memo::new(move |_| {
-        let path = p(id.get(), "/scaling/pdb");
-        app.editor.with(|e| {
-            e.design
-                .field(&path)
-                .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+        path.with(|path| {
+            app.editor.with(|e| {
+                e.design
+                    .field(path)
+                    .and_then(|v| v.as_object().and_then(|o| o.keys().next().cloned()))
+            })
         })
     });
     move || {
         variant.get().map(|key| {
-            let label = if key == "min_available" { "minAvailable" } else { "maxUnavailable" };
-            view! { <Field label=label path=at(id, &format!("/scaling/pdb/{key}")) kind=K::Amount /> }
+            let label = if key == "min_available" {
+                "minAvailable"
+            } else {
+                "maxUnavailable"
+            };
+            let amount = Signal::derive(move || {
+                let mut at = path.get();
+                at.pointer = format!("{}/{key}", at.pointer);
+                at
+            });
+            view! { <Field label=label path=amount kind=K::Amount /> }
         })
     }
 }
@@ -674,7 +686,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
             let switched = o.is_some_and(|o| o.hpa.is_some());
             let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
-            let pdb_switched = o.is_some_and(|o| o.pdb.is_some());
+            let pdb_switched = o.is_some_and(|o| o.pdb.is_some() || o.pdb_budget.is_some());
             let ingress_switched = o.is_some_and(|o| o.ingress.is_some());
             (
                 scaled || switched,
@@ -712,6 +724,14 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             })}
             {pdb_switch.then(|| view! {
                 <Choice label="PDB here" path=o("pdb") options=vec![("The service's", Value::Null), ("Off: no budget", json!(false))] />
+                <div class="row">
+                    <Choice label="Budget here" path=o("pdb_budget") options=vec![
+                        ("The service's", Value::Null),
+                        ("minAvailable", json!({"min_available": 1})),
+                        ("maxUnavailable", json!({"max_unavailable": 1})),
+                    ] />
+                    <PdbAmount path=o("pdb_budget") />
+                </div>
             })}
             {ingress_switch.then(|| view! {
                 <Choice label="Ingress here" path=o("ingress") options=vec![("The service's", Value::Null), ("Off: not public here", json!(false))] />

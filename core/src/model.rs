@@ -562,6 +562,9 @@ impl Environment {
             ["scaling", "pdb", ..] if o.pdb == Some(false) && s.scaling.pdb.is_some() => {
                 Some((at("pdb")?, "no PDB".to_string()))
             }
+            ["scaling", "pdb", ..] if s.scaling.pdb.is_some() => {
+                Some((at("pdb_budget")?, o.pdb_budget?.to_string()))
+            }
             ["scaling", "hpa", "max"] => Some((at("hpa_max")?, o.hpa_max?.to_string())),
             ["resources", field] => {
                 let r = o.resources.as_ref()?;
@@ -685,6 +688,9 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     if o.pdb == Some(false) {
         s.scaling.pdb = None;
     }
+    if let (Some(budget), Some(pdb)) = (o.pdb_budget, s.scaling.pdb.as_mut()) {
+        *pdb = budget;
+    }
     if o.ingress == Some(false) {
         s.exposure.ingress = None;
     }
@@ -744,6 +750,10 @@ pub struct Override {
     /// service's budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdb: Option<bool>,
+    /// The disruption budget here in place of the service's (staging lets one pod go,
+    /// prod keeps two up), where the service has one and this environment keeps it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdb_budget: Option<Pdb>,
     /// `Some(false)`: no Ingress here, though the service has one (dev reaches it by a
     /// port-forward, staging and prod by a host). `None` and `Some(true)` keep the
     /// service's Ingress.
@@ -2245,6 +2255,16 @@ pub enum Pdb {
     MinAvailable(Amount),
     /// At most this many pods go down during voluntary disruptions.
     MaxUnavailable(Amount),
+}
+
+impl fmt::Display for Pdb {
+    /// As Kubernetes writes it: `minAvailable 2`, `maxUnavailable 25%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pdb::MinAvailable(a) => write!(f, "minAvailable {a}"),
+            Pdb::MaxUnavailable(a) => write!(f, "maxUnavailable {a}"),
+        }
+    }
 }
 
 /// How replicas are kept apart.

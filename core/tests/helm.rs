@@ -531,6 +531,25 @@ fn a_pdb_switched_off_is_written_only_where_the_environment_keeps_it() {
     }
 }
 
+/// A budget of prod's own (minAvailable 2 where the service lets one pod go): each
+/// environment's values render its own.
+#[test]
+fn an_environments_own_budget_is_written_in_its_values() {
+    let mut d = templates::miniredis();
+    let prod = d.environment("prod").unwrap();
+    let id = (d.services.iter())
+        .find(|s| s.scaling.pdb.is_some() && prod.deploys(s.id))
+        .unwrap()
+        .id;
+    let e = d
+        .environments
+        .iter_mut()
+        .find(|e| e.name == "prod")
+        .unwrap();
+    e.overrides.entry(id).or_default().pdb_budget = Some(Pdb::MaxUnavailable(Amount::Percent(25)));
+    assert!(check(&d) > 0);
+}
+
 /// A service whose Ingress dev switches off has it under `ingress.enabled`, off in dev.
 #[test]
 fn an_ingress_switched_off_is_written_only_where_the_environment_keeps_it() {
@@ -601,6 +620,9 @@ fn varied() -> impl Strategy<Value = Design> {
                         // No PDB here (dev runs one pod, prod keeps its budget), no
                         // Ingress (dev is reached by a port-forward).
                         o.pdb = (max % 2 == 0).then_some(false);
+                        // Or a budget of its own (prod keeps two up).
+                        o.pdb_budget =
+                            (max % 3 == 1).then_some(Pdb::MinAvailable(Amount::Count(n)));
                         o.ingress = (max % 4 == 1).then_some(false);
                         o.resources =
                             Some(Resources::new("", &format!("{}Mi", 64 * (n + 1)), "", ""));

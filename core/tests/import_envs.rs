@@ -1823,6 +1823,71 @@ spec:
     }
 }
 
+/// Staging lets one pod go, prod keeps two up: prod's budget is its own, so each
+/// environment renders its input, also after a link; prod's report says so.
+#[test]
+fn a_budget_of_its_own_in_prod_is_prods() {
+    let budget = |namespace: &str, rule: &str| {
+        format!(
+            "---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  {rule}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+"
+        )
+    };
+    let staging = api_env("shop-staging", 2, None) + &budget("shop-staging", "maxUnavailable: 1");
+    let prod = api_env("shop", 3, None) + &budget("shop", "minAvailable: 2");
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let api = r.design.service_named("api").unwrap();
+    assert_eq!(api.scaling.pdb, Some(Pdb::MaxUnavailable(Amount::Count(1))));
+    let o = &r.design.environment("prod").unwrap().overrides[&api.id];
+    assert_eq!(o.pdb_budget, Some(Pdb::MinAvailable(Amount::Count(2))));
+    let said = &r.environments[1].merged;
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("api:") && m.contains("PDB minAvailable 2")),
+        "{said:?}"
+    );
+    let d = link::decode(&link::encode(&r.design)).unwrap();
+    for (env, text) in [("staging", &staging), ("prod", &prod)] {
+        assert!(
+            not_merged(&r, env).is_empty(),
+            "{env}: {:?}",
+            not_merged(&r, env)
+        );
+        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
+    }
+    // KP205 on prod's own budget points at it, and its fix changes prod only.
+    let mut d = d;
+    d.environments[1]
+        .overrides
+        .get_mut(&api.id)
+        .unwrap()
+        .pdb_budget = Some(Pdb::MinAvailable(Amount::Count(3)));
+    let found = validate(&d, "prod");
+    let blocks = found
+        .iter()
+        .find(|f| f.code == "KP205")
+        .expect("KP205 in prod");
+    assert_eq!(
+        blocks.path.to_string(),
+        format!("environments/prod/overrides/{}/pdb_budget", api.id.0)
+    );
+    d.apply(blocks.fix.clone().unwrap().edit).unwrap();
+    assert!(validate(&d, "prod").iter().all(|f| f.code != "KP205"));
+    assert_eq!(rendered(&d, "staging"), input(&staging));
+}
+
 /// A PodDisruptionBudget only prod's input has, selecting by expression (which a
 /// service's budget cannot say), is kept whole as prod's own; it guards the api's pods
 /// there, so prod reports no missing budget (whose fix would have added a second PDB

@@ -43,6 +43,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("hpa-off", hpa_off),
     ("pdb-off", pdb_off),
     ("ingress-off", ingress_off),
+    ("pdb-budget", pdb_budget),
 ];
 
 /// What makes a golden design.
@@ -175,6 +176,22 @@ fn pdb_off() -> Design {
     for env in d.environments.iter_mut().filter(|e| e.name != "prod") {
         env.overrides.entry(id).or_default().pdb = Some(false);
     }
+    d
+}
+
+/// A budget of prod's own: a critical miniredis service keeps half its pods up there.
+fn pdb_budget() -> Design {
+    let mut d = templates::miniredis();
+    let id = (d.services.iter())
+        .find(|s| s.scaling.pdb.is_some())
+        .unwrap()
+        .id;
+    let prod = d
+        .environments
+        .iter_mut()
+        .find(|e| e.name == "prod")
+        .unwrap();
+    prod.overrides.entry(id).or_default().pdb_budget = Some(Pdb::MinAvailable(Amount::Percent(50)));
     d
 }
 
@@ -407,9 +424,10 @@ fn all_fields() -> Design {
                 image_tag: Some("dev".into()),
                 strategy: None,
                 // (Newer than this golden: see `environment_values`, `claim_sizes`
-                // `hpa_off`, `pdb_off` and `ingress_off`.)
+                // `hpa_off`, `pdb_off`, `pdb_budget` and `ingress_off`.)
                 hpa: None,
                 pdb: None,
+                pdb_budget: None,
                 ingress: None,
                 ingress_host: None,
                 storage: BTreeMap::new(),

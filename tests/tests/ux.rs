@@ -2705,6 +2705,34 @@ async fn an_environment_switches_the_services_pdb_off() {
     page.wait_text("yaml", "staging's budget back", move |t| on(t))
         .await;
     assert_eq!(page.value(&switch).await, "0");
+    // Prod keeps half its pods up where the service keeps one: a budget of its own.
+    page.click("env-prod").await;
+    let budget = format!("environments/prod/overrides/{id}/pdb_budget");
+    page.wait_until("prod's budget choice", async |p| {
+        p.present(&budget).await.then(String::new)
+    })
+    .await;
+    page.select(&budget, "1").await;
+    let amount = format!("{budget}/min_available");
+    page.wait_until("prod's budget amount", async |p| {
+        p.present(&amount).await.then(String::new)
+    })
+    .await;
+    page.type_into(&amount, "50%").await;
+    page.wait_text("yaml", "prod's own budget", |t| {
+        t.contains("minAvailable: 50%")
+    })
+    .await;
+    page.click("env-staging").await;
+    let staging = page
+        .wait_text("yaml", "staging's YAML", |t| {
+            t.contains("namespace: miniredis-staging")
+        })
+        .await;
+    assert!(
+        !staging.contains("minAvailable: 50%"),
+        "staging keeps the service's budget"
+    );
     page.close().await;
 }
 

@@ -691,6 +691,9 @@ fn override_between(base: &Service, other: &Service) -> Override {
     if base.exposure.ingress.is_some() && other.exposure.ingress.is_none() {
         o.ingress = Some(false);
     }
+    if let (Some(b), Some(t)) = (base.scaling.pdb, other.scaling.pdb) {
+        o.pdb_budget = (t != b).then_some(t);
+    }
     if (written || o.hpa == Some(false)) && other.scaling.replicas != base.scaling.replicas {
         o.replicas = Some(other.scaling.replicas);
     }
@@ -870,6 +873,9 @@ fn describe(o: &Override) -> String {
     }
     if o.pdb == Some(false) {
         parts.push("no PDB".to_string());
+    }
+    if let Some(b) = o.pdb_budget {
+        parts.push(format!("PDB {b}"));
     }
     if o.ingress == Some(false) {
         parts.push("no Ingress".to_string());

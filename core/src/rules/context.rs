@@ -105,6 +105,11 @@ impl Ctx<'_> {
                 "pdb",
                 "/scaling/pdb",
             ),
+            OverridableField::PdbBudget => (
+                o.is_some_and(|o| o.pdb_budget.is_some()),
+                "pdb_budget",
+                "/scaling/pdb",
+            ),
             OverridableField::Strategy => (
                 o.and_then(|o| o.strategy).is_some(),
                 "strategy",
@@ -146,6 +151,7 @@ pub(super) enum OverridableField {
     HpaMax,
     Replicas,
     Pdb,
+    PdbBudget,
     Strategy,
     Resource(&'static str),
 }

@@ -86,7 +86,8 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         }
     }
     let r = guaranteed_replicas(s);
-    let pdb_path = svc(s, "/scaling/pdb");
+    // The budget's field: this environment's own where it sets one.
+    let pdb_path = cx.overridable(s, OF::PdbBudget);
     // How a missing budget is given: where this environment switches the service's
     // budget off, by switching it back on here (a budget added to the service would
     // change it everywhere and stay off here); where the switch outlived the service's
@@ -95,7 +96,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     let allow_one = || {
         set_fix(
             "Use maxUnavailable: 1".into(),
-            svc(s, "/scaling/pdb"),
+            pdb_path.clone(),
             json!({"max_unavailable": 1}),
         )
     };

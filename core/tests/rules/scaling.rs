@@ -91,6 +91,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| pdb_here(d, Some(false)),
             |d| pdb_here(d, Some(true)),
         ),
+        fx_in(
+            "KP205",
+            "prod",
+            // Prod's own budget blocks drains; its fix changes prod's.
+            |d| budget_here(d, Pdb::MinAvailable(Amount::Percent(100))),
+            |d| budget_here(d, Pdb::MinAvailable(Amount::Percent(50))),
+        ),
         fx_in("KP208", "prod", |d| api(d).scaling.hpa = None, no_change),
         fx_in("KP208", "prod", |d| pdb_here(d, Some(false)), no_change),
         fx_in(
@@ -682,4 +689,10 @@ fn a_kept_hpa_of_a_service_turned_canary_is_reported_until_it_targets_the_rollou
 fn pdb_here(d: &mut Design, on: Option<bool>) {
     let o = env(d, "prod").overrides.entry(ServiceId(1)).or_default();
     o.pdb = on;
+}
+
+/// Prod's own disruption budget for the api.
+fn budget_here(d: &mut Design, budget: Pdb) {
+    let o = env(d, "prod").overrides.entry(ServiceId(1)).or_default();
+    o.pdb_budget = Some(budget);
 }
