@@ -210,10 +210,18 @@ pub fn ImportDialog() -> impl IntoView {
             Answer::Bytes(_) => Err("the import answered with bytes; reload the page".into()),
         })
     };
+    // Several files that are parts of one system rather than one environment each.
+    let as_one = RwSignal::new(false);
     let run = move || {
         checking.set(true);
         let inputs = app.import_envs.get_untracked();
-        if inputs.is_empty() {
+        if !inputs.is_empty() && as_one.get_untracked() {
+            imports.send(Task::Files { inputs }, move |answer| {
+                let answer = text_of(answer).and_then(|r| task::import_answer(&r));
+                env_result.try_set(None);
+                show(answer, result, checking, failure);
+            });
+        } else if inputs.is_empty() {
             let text = app.import.get_untracked().unwrap_or_default();
             let file = app.import_file.get_untracked();
             imports.send(Task::Import { file, text }, move |answer| {
@@ -258,8 +266,10 @@ pub fn ImportDialog() -> impl IntoView {
         }
     });
     let envs_mode = Memo::new(move |_| app.import_envs.with(|e| !e.is_empty()));
+    // Files imported one environment each (not as parts of one system).
+    let by_env = Memo::new(move |_| envs_mode.get() && !as_one.get());
     let summary = Memo::new(move |_| {
-        if envs_mode.get() {
+        if by_env.get() {
             env_result.with(|r| r.as_ref().map(|r| r.summary.clone()))
         } else {
             result.with(|r| r.as_ref().map(|r| r.summary.clone()))
@@ -268,7 +278,7 @@ pub fn ImportDialog() -> impl IntoView {
     // Some documents could not be read: the summary, which says so first, is a warning.
     let unreadable = Memo::new(move |_| {
         let any = |docs: &[import::DocumentReport]| docs.iter().any(|d| d.unreadable);
-        if envs_mode.get() {
+        if by_env.get() {
             env_result.with(|r| {
                 (r.iter()).any(|r| r.import.environments.iter().any(|e| any(&e.documents)))
             })
@@ -277,14 +287,14 @@ pub fn ImportDialog() -> impl IntoView {
         }
     });
     let can_open = Memo::new(move |_| {
-        if envs_mode.get() {
+        if by_env.get() {
             env_result.with(|r| r.as_ref().is_some_and(|r| r.import.imported() > 0))
         } else {
             result.with(|r| r.as_ref().is_some_and(|r| r.import.imported() > 0))
         }
     });
     let open = move |_| {
-        let design = if envs_mode.get_untracked() {
+        let design = if by_env.get_untracked() {
             env_result.get_untracked().map(|r| r.import.design)
         } else {
             result.get_untracked().map(|r| r.import.design)
@@ -373,6 +383,11 @@ pub fn ImportDialog() -> impl IntoView {
                         }
                     >
                         <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its overlay folder and bundle files are named after it; its namespace stays the one its file uses)."</p>
+                        <label class="check">
+                            <input type="checkbox" data-testid="import-as-one" prop:checked=move || as_one.get()
+                                on:change=move |ev| { as_one.set(event_target_checked(&ev)); run(); } />
+                            " These files are parts of one system: import them as one environment"
+                        </label>
                         <table class="import-envs" data-testid="import-envs">
                             <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Order"</span></th><th><span class="sr-only">"Remove"</span></th></tr></thead>
                             <tbody>
@@ -461,8 +476,8 @@ pub fn ImportDialog() -> impl IntoView {
                                 "Some objects will not render as their files (each environment lists them, with what the export will have instead): review them before you apply the export."
                             </p>
                         })}
-                    {move || result.get().filter(|_| !envs_mode.get()).map(|r| documents_table(r.import.documents))}
-                    {move || env_result.get().filter(|_| envs_mode.get()).map(|r| r.import.environments.into_iter().map(|e| view! {
+                    {move || result.get().filter(|_| !by_env.get()).map(|r| documents_table(r.import.documents))}
+                    {move || env_result.get().filter(|_| by_env.get()).map(|r| r.import.environments.into_iter().map(|e| view! {
                         <section class="import-env" data-testid="import-env-report">
                             <h3>"Environment " <code>{e.environment}</code></h3>
                             {(!e.merged.is_empty()).then(|| view! {

@@ -35,6 +35,12 @@ pub enum Task {
         /// One input per environment, the first becoming the design.
         inputs: Vec<import::Input>,
     },
+    /// Import several files of one system (parts of one environment, not one each) as
+    /// one design ([`import::kubernetes_files`]), answered as [`Task::Import`] is.
+    Files {
+        /// The files, by name.
+        inputs: Vec<import::Input>,
+    },
     /// The files the bundle would hold, as a tree, or why it cannot be made.
     Tree {
         /// The design to bundle.
@@ -128,6 +134,12 @@ pub fn run(task: &str) -> Reply {
             let summary = import.summary();
             ImportedEnvironments { import, summary }
         })),
+        Task::Files { inputs } => {
+            let files = inputs.into_iter().map(|i| (i.file, i.text)).collect();
+            let import = import::kubernetes_files(files);
+            let summary = import.summary();
+            json(&Ok::<_, String>(Imported { import, summary }))
+        }
         Task::Tree { design, options } => json(
             &export::bundle_with(&design, &options)
                 .map(|files| export::tree(&design, &files))
@@ -217,6 +229,33 @@ pub fn tree_answer(reply: &str) -> Result<Folder, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Several files of one system (not one environment each) are one design, each
+    /// document reported with its file.
+    #[test]
+    fn files_of_one_system_import_as_one_design() {
+        let api = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n";
+        let config =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-config\ndata:\n  MODE: live\n";
+        let input = |file: &str, text: &str| import::Input {
+            name: String::new(),
+            file: file.into(),
+            text: text.into(),
+        };
+        let task = Task::Files {
+            inputs: vec![input("stack.yaml", api), input("config.yaml", config)],
+        }
+        .to_json();
+        let Reply::Json(reply) = run(&task) else {
+            panic!("an import answers JSON")
+        };
+        let imported = import_answer(&reply).unwrap().import;
+        assert_eq!(imported.design.environments.len(), 1);
+        assert!(imported.design.service_named("api").is_some());
+        assert!(imported.design.config_map("api-config").is_some());
+        let files: Vec<&str> = imported.documents.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(files, ["stack.yaml", "config.yaml"]);
+    }
     use crate::export::Format;
     use crate::templates;
 

@@ -1945,3 +1945,31 @@ spec:
     );
     assert!(validate(&d, "staging").iter().all(|f| f.code != "KP309"));
 }
+
+/// Two inputs in one namespace are most likely parts of one system chosen together:
+/// the second's report says so, and how to import them instead. Inputs that name no
+/// namespace (`helm template` without `-n`) say nothing of where they go: no note.
+#[test]
+fn two_environments_in_one_namespace_are_said_to_be_parts_of_one_system() {
+    let stack = api_env("payments", 2, None);
+    let jobs = api_env("payments", 1, None).replace("name: api", "name: ledger");
+    let r = import::environments(&[("stack", &stack), ("jobs", &jobs)]).unwrap();
+    let said = &r.environments[1].merged;
+    assert!(
+        said.iter().any(
+            |m| m.starts_with("the namespace `payments` is `stack`'s too")
+                && m.ends_with("import them as one environment")
+        ),
+        "{said:?}"
+    );
+    let unnamed = |text: &str| text.replace("  namespace: payments\n", "");
+    let r = import::environments(&[("dev", &unnamed(&stack)), ("prod", &unnamed(&stack))]).unwrap();
+    assert!(
+        r.environments
+            .iter()
+            .flat_map(|e| &e.merged)
+            .all(|m| !m.contains("namespace")),
+        "{:?}",
+        r.environments[1].merged
+    );
+}

@@ -1007,6 +1007,72 @@ async fn several_files_import_as_the_environments_of_one_design() {
     other.close().await;
 }
 
+// Several files of one system (a stack and its config), chosen together: "parts of one
+// system" imports them as one environment of one design, each document reported with
+// its file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_files_of_one_system_import_as_one_environment() {
+    let page = Page::open("import-as-one").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let stack = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: payments
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: ledger}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: ledger}
+    spec:
+      containers:
+        - name: ledger
+          image: ghcr.io/acme/ledger:3.2.0
+          envFrom:
+            - configMapRef: {name: ledger-config}
+";
+    let config = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ledger-config
+  namespace: payments
+data:
+  LEDGER_MODE: strict
+";
+    page.click("open-import").await;
+    page.choose_files(
+        "import-file",
+        &[("stack.yaml", stack), ("config.yaml", config)],
+    )
+    .await;
+    // As environments first: the second is said to share the first's namespace.
+    page.wait_text("import-env-report", "the environments' report", |t| {
+        t.contains("import them as one environment")
+    })
+    .await;
+    page.click("import-as-one").await;
+    page.wait_text("import-summary", "one design's summary", |t| {
+        t.starts_with("2 of 2 documents imported")
+    })
+    .await;
+    assert!(
+        !page.present("import-env-report").await,
+        "no environments' reports"
+    );
+    page.click("import-open").await;
+    let yaml = page
+        .wait_text("yaml", "the one design", |t| t.contains("name: ledger"))
+        .await;
+    assert!(yaml.contains("LEDGER_MODE: strict"), "{yaml}");
+    assert!(
+        !page.present("env-config").await,
+        "no environment named after a file"
+    );
+    page.close().await;
+}
+
 /// A Deployment and its Service as `kubectl kustomize` builds an overlay of `namespace`
 /// whose `commonLabels:` say `env: <env>` (on every object, its pods and its selectors).
 fn labelled_overlay(namespace: &str, env: &str) -> String {

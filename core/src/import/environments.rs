@@ -342,6 +342,19 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             ..Environment::default()
         };
         let mut words = Vec::from_iter(labels::describe(&env.common_labels));
+        // Two environments in one namespace are most likely no environments at all,
+        // but parts of one system chosen together.
+        // (Inputs that name no namespace, as `helm template` without `-n` writes them,
+        // say nothing of where they go.)
+        let same = (design.environments.iter())
+            .filter(|_| !theirs.namespace_unwritten)
+            .find(|e| !e.namespace_unwritten && e.namespace == env.namespace);
+        if let Some(same) = same {
+            words.push(format!(
+                "the namespace `{}` is `{}`'s too: environments of one cluster each need their own; if these files are parts of one system, import them as one environment",
+                env.namespace, same.name
+            ));
+        }
         let before: Vec<String> = design
             .environments
             .iter()
