@@ -613,6 +613,17 @@ fn TlsSecret(id: Signal<ServiceId>) -> impl IntoView {
     }
 }
 
+/// Which of an environment's switches and ranges the inspector offers: those of what
+/// the service has, and any this environment still sets, to clear.
+#[derive(Clone, Copy, PartialEq)]
+struct Switches {
+    hpa: bool,
+    range: bool,
+    pdb: bool,
+    budget: bool,
+    ingress: bool,
+}
+
 #[component]
 fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
@@ -686,14 +697,16 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
             let switched = o.is_some_and(|o| o.hpa.is_some());
             let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
-            let pdb_switched = o.is_some_and(|o| o.pdb.is_some() || o.pdb_budget.is_some());
+            let pdb_switched = o.is_some_and(|o| o.pdb.is_some());
+            let own_budget = o.is_some_and(|o| o.pdb_budget.is_some());
             let ingress_switched = o.is_some_and(|o| o.ingress.is_some());
-            (
-                scaled || switched,
-                scaled || ranged,
-                budget || pdb_switched,
-                public || ingress_switched,
-            )
+            Switches {
+                hpa: scaled || switched,
+                range: scaled || ranged,
+                pdb: budget || pdb_switched,
+                budget: budget || own_budget,
+                ingress: public || ingress_switched,
+            }
         })
     });
     move || {
@@ -702,7 +715,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
         let o = |field: &str| FieldPath::environment(&env, &format!("/overrides/{}/{field}", id.0));
         let routed = routed.get();
         let claims = claims.get();
-        let (switch, ranged, pdb_switch, ingress_switch) = switch_fields.get();
+        let shown = switch_fields.get();
         let [replicas, hpa_min, hpa_max, tag, cpu_request, cpu_limit, memory_request, memory_limit] =
             own.get().unwrap_or_default();
         view! {
@@ -713,17 +726,19 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="Replicas" title="Replicas here, where no HPA scales the service" path=o("replicas") kind=K::OptionalCount placeholder=replicas />
                 // A range only for an HPA (or one this environment set before the HPA went,
                 // to clear).
-                {ranged.then(|| view! {
+                {shown.range.then(|| view! {
                     <Field label="HPA min" path=o("hpa_min") kind=K::OptionalCount placeholder=hpa_min.clone() />
                     <Field label="HPA max" path=o("hpa_max") kind=K::OptionalCount placeholder=hpa_max.clone() />
                 })}
                 <Field label="Image tag" path=o("image_tag") kind=K::OptionalTag placeholder=tag />
             </div>
-            {switch.then(|| view! {
+            {shown.hpa.then(|| view! {
                 <Choice label="HPA here" path=o("hpa") options=vec![("The service's", Value::Null), ("Off: run the replicas", json!(false))] />
             })}
-            {pdb_switch.then(|| view! {
+            {shown.pdb.then(|| view! {
                 <Choice label="PDB here" path=o("pdb") options=vec![("The service's", Value::Null), ("Off: no budget", json!(false))] />
+            })}
+            {shown.budget.then(|| view! {
                 <div class="row">
                     <Choice label="Budget here" path=o("pdb_budget") options=vec![
                         ("The service's", Value::Null),
@@ -733,7 +748,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                     <PdbAmount path=o("pdb_budget") />
                 </div>
             })}
-            {ingress_switch.then(|| view! {
+            {shown.ingress.then(|| view! {
                 <Choice label="Ingress here" path=o("ingress") options=vec![("The service's", Value::Null), ("Off: not public here", json!(false))] />
             })}
             <div class="row">

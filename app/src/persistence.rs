@@ -216,6 +216,8 @@ pub fn ImportDialog() -> impl IntoView {
         checking.set(true);
         let inputs = app.import_envs.get_untracked();
         if !inputs.is_empty() && as_one.get_untracked() {
+            // What the files gave as environments is not what Open would open now.
+            env_result.set(None);
             imports.send(Task::Files { inputs }, move |answer| {
                 let answer = text_of(answer).and_then(|r| task::import_answer(&r));
                 env_result.try_set(None);
@@ -230,6 +232,7 @@ pub fn ImportDialog() -> impl IntoView {
                 show(answer, result, checking, failure);
             });
         } else {
+            result.set(None);
             imports.send(Task::Environments { inputs }, move |answer| {
                 let answer = text_of(answer).and_then(|r| task::environments_answer(&r));
                 result.try_set(None);
@@ -266,6 +269,12 @@ pub fn ImportDialog() -> impl IntoView {
         }
     });
     let envs_mode = Memo::new(move |_| app.import_envs.with(|e| !e.is_empty()));
+    // Files chosen anew, or none: one environment each again, until ticked.
+    Effect::new(move |_| {
+        if !envs_mode.get() {
+            as_one.set(false);
+        }
+    });
     // Files imported one environment each (not as parts of one system).
     let by_env = Memo::new(move |_| envs_mode.get() && !as_one.get());
     let summary = Memo::new(move |_| {
@@ -382,7 +391,11 @@ pub fn ImportDialog() -> impl IntoView {
                             ></textarea>
                         }
                     >
-                        <p class="note">"One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its overlay folder and bundle files are named after it; its namespace stays the one its file uses)."</p>
+                        <p class="note">{move || if as_one.get() {
+                            "The files are parts of one system, imported as one design with one environment; each document is reported with its file."
+                        } else {
+                            "One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its overlay folder and bundle files are named after it; its namespace stays the one its file uses)."
+                        }}</p>
                         <label class="check">
                             <input type="checkbox" data-testid="import-as-one" prop:checked=move || as_one.get()
                                 on:change=move |ev| { as_one.set(event_target_checked(&ev)); run(); } />
@@ -464,7 +477,7 @@ pub fn ImportDialog() -> impl IntoView {
                                 {move || format!("Back to the {} files", set_aside.with(Vec::len))}
                             </button>
                         </Show>
-                        <button data-testid="import-open" prop:disabled=move || !can_open.get() on:click=open>"Open as a new design"</button>
+                        <button data-testid="import-open" prop:disabled=move || !can_open.get() || checking.get() on:click=open>"Open as a new design"</button>
                         <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>
                     </div>
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}

@@ -471,6 +471,12 @@ impl Design {
                     return Err(EditError::Duplicate(updated.name));
                 }
                 follow_renames(service, &mut updated);
+                // What an environment switches off, or gives a value of its own, of the
+                // service's HPA, budget or Ingress goes with it.
+                let hpa_gone = service.scaling.hpa.is_some() && updated.scaling.hpa.is_none();
+                let pdb_gone = service.scaling.pdb.is_some() && updated.scaling.pdb.is_none();
+                let ingress_gone =
+                    service.exposure.ingress.is_some() && updated.exposure.ingress.is_none();
                 let renamed = (service.name != updated.name).then(|| Renamed {
                     old: service.name.clone(),
                     new: updated.name.clone(),
@@ -487,7 +493,9 @@ impl Design {
                     updated.storage.iter().map(|c| c.name.clone()).collect();
                 *self.service_mut(*id).expect("checked above") = updated;
                 // An environment's size and class for a claim follow the claim's new
-                // name, and go with a claim removed (undo brings them back).
+                // name, and go with a claim removed; its switches of an HPA, a budget
+                // or an Ingress the service no longer has go too, and its own budget
+                // (undo brings them back).
                 for env in &mut self.environments {
                     let Some(o) = env.overrides.get_mut(id) else {
                         continue;
@@ -499,6 +507,15 @@ impl Design {
                             }
                         }
                         by_claim.retain(|claim, _| kept.contains(claim));
+                    }
+                    if hpa_gone {
+                        o.hpa = None;
+                    }
+                    if pdb_gone {
+                        (o.pdb, o.pdb_budget) = (None, None);
+                    }
+                    if ingress_gone {
+                        o.ingress = None;
                     }
                 }
                 if let Some(renamed) = renamed {
@@ -1438,6 +1455,47 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(err, EditError::Duplicate("b".into()));
+    }
+
+    /// Removing a service's HPA, budget or Ingress takes every environment's switch of
+    /// it (and its own budget) along, so that none outlives what it switched; undo
+    /// brings them back.
+    #[test]
+    fn what_an_environment_switched_goes_with_the_services_own() {
+        let mut editor = crate::editor::Editor::new(crate::templates::miniredis());
+        let d = &editor.design;
+        let s = (d.services.iter())
+            .find(|s| s.scaling.pdb.is_some() && s.scaling.hpa.is_some())
+            .unwrap();
+        let id = s.id;
+        let env_path =
+            |field: &str| FieldPath::environment("prod", &format!("/overrides/{}/{field}", id.0));
+        for (field, value) in [
+            ("hpa", json!(false)),
+            ("pdb", json!(false)),
+            ("pdb_budget", json!({"min_available": 1})),
+        ] {
+            editor
+                .dispatch(Edit::Set {
+                    path: env_path(field),
+                    value,
+                })
+                .unwrap();
+        }
+        let before = editor.design.clone();
+        for part in ["/scaling/pdb", "/scaling/hpa"] {
+            editor
+                .dispatch(Edit::Set {
+                    path: FieldPath::service(id, part),
+                    value: Value::Null,
+                })
+                .unwrap();
+        }
+        let o = &editor.design.environment("prod").unwrap().overrides[&id];
+        assert_eq!((o.hpa, o.pdb, o.pdb_budget), (None, None, None));
+        editor.undo();
+        editor.undo();
+        assert_eq!(editor.design, before);
     }
 
     /// A name cleared is refused: what names the service (callers' addresses, routes)

@@ -752,7 +752,8 @@ pub struct Override {
     pub pdb: Option<bool>,
     /// The disruption budget here in place of the service's (staging lets one pod go,
     /// prod keeps two up), where the service has one and this environment keeps it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// (Written as `null` when unset, as the other values are: a path to it then names
+    /// a field, which an absent member of an enum's type would not.)
     pub pdb_budget: Option<Pdb>,
     /// `Some(false)`: no Ingress here, though the service has one (dev reaches it by a
     /// port-forward, staging and prod by a host). `None` and `Some(true)` keep the

@@ -548,6 +548,20 @@ fn an_environments_own_budget_is_written_in_its_values() {
         .unwrap();
     e.overrides.entry(id).or_default().pdb_budget = Some(Pdb::MaxUnavailable(Amount::Percent(25)));
     assert!(check(&d) > 0);
+    // Prod's chart writes prod's budget, the others the service's.
+    let name = d.service(id).unwrap().name.clone();
+    let f = files(&d);
+    let dir = dir(&d);
+    let key = ("PodDisruptionBudget".to_string(), name.clone());
+    for (env, field, value) in [
+        ("prod", "maxUnavailable", "25%"),
+        ("staging", "minAvailable", "1"),
+    ] {
+        let values = env_values(&f, &dir, env);
+        let budget = &chart_output(&f, &dir, &values, "ns")[&key]["spec"];
+        let got = budget[field].to_string().trim_matches('"').to_string();
+        assert_eq!(got, value, "{env}: {budget}");
+    }
 }
 
 /// A service whose Ingress dev switches off has it under `ingress.enabled`, off in dev.

@@ -2737,8 +2737,7 @@ async fn an_environment_switches_the_services_pdb_off() {
 }
 
 /// An environment switches a service's Ingress off (dev reaches it by a port-forward):
-/// dev's YAML loses that Ingress and the card its public host, staging keeps both, and
-/// undo brings dev's back.
+/// dev's YAML loses that Ingress, staging keeps it, and undo brings dev's back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_environment_switches_the_services_ingress_off() {
     let design = templates::miniredis();

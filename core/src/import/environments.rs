@@ -346,12 +346,14 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         // but parts of one system chosen together.
         // (Inputs that name no namespace, as `helm template` without `-n` writes them,
         // say nothing of where they go.)
-        let same = (design.environments.iter())
-            .filter(|_| !theirs.namespace_unwritten)
-            .find(|e| !e.namespace_unwritten && e.namespace == env.namespace);
+        let same = match theirs.namespace_unwritten {
+            true => None,
+            false => (design.environments.iter())
+                .find(|e| !e.namespace_unwritten && e.namespace == env.namespace),
+        };
         if let Some(same) = same {
             words.push(format!(
-                "the namespace `{}` is `{}`'s too: environments of one cluster each need their own; if these files are parts of one system, import them as one environment",
+                "the namespace `{}` is `{}`'s too: right for two clusters' environments; if these files are parts of one system instead, import them as one environment",
                 env.namespace, same.name
             ));
         }
@@ -692,17 +694,13 @@ fn override_between(base: &Service, other: &Service) -> Override {
     // Under an HPA the workload leaves its replicas out (the HPA owns the count), so
     // replicas there are no override's, unless the inputs write them beside it.
     let written = base.scaling.hpa.is_none() || base.scaling.replicas_with_hpa;
-    // No HPA here though the base has one (dev runs a fixed count): switched off here,
-    // and the replicas this input writes are this environment's.
-    if base.scaling.hpa.is_some() && other.scaling.hpa.is_none() {
-        o.hpa = Some(false);
-    }
-    // No PDB, no Ingress here though the base has one (dev runs without).
-    if base.scaling.pdb.is_some() && other.scaling.pdb.is_none() {
-        o.pdb = Some(false);
-    }
-    if base.exposure.ingress.is_some() && other.exposure.ingress.is_none() {
-        o.ingress = Some(false);
+    // No HPA, PDB or Ingress here though the base has one (dev runs a fixed count,
+    // without a budget or a host): switched off here, and the replicas this input
+    // writes are this environment's.
+    for part in Switched::ALL {
+        if part.in_service(base) && !part.in_service(other) {
+            part.switch_off(&mut o);
+        }
     }
     if let (Some(b), Some(t)) = (base.scaling.pdb, other.scaling.pdb) {
         o.pdb_budget = (t != b).then_some(t);

@@ -105,8 +105,15 @@ impl Ctx<'_> {
                 "pdb",
                 "/scaling/pdb",
             ),
+            // The budget is checked against the replicas: where this environment sets
+            // those, a fix of the budget is this environment's too.
             OverridableField::PdbBudget => (
-                o.is_some_and(|o| o.pdb_budget.is_some()),
+                o.is_some_and(|o| {
+                    o.pdb_budget.is_some()
+                        || o.replicas.is_some()
+                        || o.hpa_min.is_some()
+                        || o.hpa == Some(false)
+                }),
                 "pdb_budget",
                 "/scaling/pdb",
             ),

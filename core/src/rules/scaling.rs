@@ -90,8 +90,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     let pdb_path = cx.overridable(s, OF::PdbBudget);
     // How a missing budget is given: where this environment switches the service's
     // budget off, by switching it back on here (a budget added to the service would
-    // change it everywhere and stay off here); where the switch outlived the service's
-    // budget, by a budget and the switch cleared.
+    // change it everywhere and stay off here).
     let no_budget = MissingPdb::of(cx, s);
     let allow_one = || {
         set_fix(
@@ -186,39 +185,39 @@ struct MissingPdb {
 }
 
 impl MissingPdb {
+    /// Read from the service as deployed here and this environment alone (the checks
+    /// of one service see no other, nor the service's own: see [`super::LiveFindings`]).
+    /// A switch that is off means the service has a budget (removing the service's
+    /// budget clears the switches: `Design::set`).
     fn of(cx: &Ctx, s: &Service) -> MissingPdb {
-        let switch = cx.overridable(s, OF::Pdb);
-        let switched = cx
-            .env
-            .overrides
-            .get(&s.id)
-            .is_some_and(|o| o.pdb == Some(false));
-        let own = (cx.design.service(s.id)).is_some_and(|own| own.scaling.pdb.is_some());
-        let add = set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1}));
-        match (switched, own) {
-            (true, true) => MissingPdb {
+        let o = cx.env.overrides.get(&s.id);
+        if o.is_some_and(|o| o.pdb == Some(false)) {
+            let switch = cx.overridable(s, OF::Pdb);
+            return MissingPdb {
                 at: switch.clone(),
                 here: format!(" in {} (switched off here)", cx.env.name),
                 fix: Fix {
                     label: format!("Keep the service's PDB in {}", cx.env.name),
                     edit: set(switch, serde_json::Value::Null),
                 },
-            },
-            (true, false) => MissingPdb {
-                at: svc(s, "/scaling/pdb"),
-                here: String::new(),
-                fix: Fix {
-                    label: format!("Use maxUnavailable: 1, also in {}", cx.env.name),
-                    edit: crate::edit::Edit::Batch(vec![add, set(switch, serde_json::Value::Null)]),
-                },
-            },
-            (false, _) => MissingPdb {
-                at: svc(s, "/scaling/pdb"),
-                here: String::new(),
-                fix: Fix {
-                    label: "Use maxUnavailable: 1".into(),
-                    edit: add,
-                },
+            };
+        }
+        let add = set(svc(s, "/scaling/pdb"), json!({"max_unavailable": 1}));
+        // The service has no budget: one this environment still sets of its own would
+        // replace the one added, so it goes with it.
+        let edit = match o.is_some_and(|o| o.pdb_budget.is_some()) {
+            true => crate::edit::Edit::Batch(vec![
+                add,
+                set(cx.overridable(s, OF::PdbBudget), serde_json::Value::Null),
+            ]),
+            false => add,
+        };
+        MissingPdb {
+            at: svc(s, "/scaling/pdb"),
+            here: String::new(),
+            fix: Fix {
+                label: "Use maxUnavailable: 1".into(),
+                edit,
             },
         }
     }

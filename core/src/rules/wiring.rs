@@ -680,8 +680,7 @@ fn edges(cx: &mut Ctx, s: &Service, peers: &Peers) {
             }
             EdgeTarget::NotHere | EdgeTarget::Nowhere => continue,
         };
-        let ok =
-            target.exposure.service != ServiceKind::None && target.service_port(&e.port).is_some();
+        let ok = target.service_port(&e.port).is_some();
         if target.callable_ports().is_empty() {
             // Nothing to call. A service with ports but no Service gets one; one without
             // ports (a worker that reads a queue) is no callee at all.

@@ -103,11 +103,11 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         fx_in(
             "KP207",
             "prod",
-            // A switch left after the service's budget went: the fix adds a budget,
-            // since clearing the switch would bring none.
+            // A budget of prod's own left after the service's went: the fix adds the
+            // service's and takes prod's away, which would replace it.
             |d| {
                 api(d).scaling.pdb = None;
-                pdb_here(d, Some(false));
+                budget_here(d, Pdb::MinAvailable(Amount::Percent(100)));
             },
             no_change,
         ),
