@@ -230,6 +230,9 @@ pub fn tree_answer(reply: &str) -> Result<Folder, String> {
 mod tests {
     use super::*;
 
+    use crate::export::Format;
+    use crate::templates;
+
     /// Several files of one system (not one environment each) are one design, each
     /// document reported with its file.
     #[test]
@@ -256,8 +259,6 @@ mod tests {
         let files: Vec<&str> = imported.documents.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(files, ["stack.yaml", "config.yaml"]);
     }
-    use crate::export::Format;
-    use crate::templates;
 
     fn design() -> Design {
         let t = templates::ALL.iter().find(|t| t.name == "miniredis");

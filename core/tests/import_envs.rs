@@ -1525,6 +1525,27 @@ fn a_claim_on_its_own_storage_class_per_environment_is_the_environments_own() {
     assert!(prod_classes(&d).is_empty());
 }
 
+/// The api's PodDisruptionBudget in `namespace`, its rule (`minAvailable: 2`) as given,
+/// as a document to append to [`api_env`]'s.
+fn api_budget(namespace: &str, rule: &str) -> String {
+    format!(
+        "---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: api
+spec:
+  {rule}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+"
+    )
+}
+
 /// An api as one environment renders it: `replicas` pods, or an HPA between `hpa`.
 fn api_env(namespace: &str, replicas: u32, hpa: Option<(u32, u32)>) -> String {
     let replicas_line = match hpa {
@@ -1670,24 +1691,7 @@ fn an_hpa_some_environments_lack_is_switched_off_there() {
 /// its switch, and the fix switches it back on there only.
 #[test]
 fn a_budget_first_found_in_prod_is_the_services_and_off_before() {
-    let budget = |namespace: &str| {
-        format!(
-            "---
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: api
-  namespace: {namespace}
-  labels:
-    app.kubernetes.io/name: api
-spec:
-  maxUnavailable: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: api
-"
-        )
-    };
+    let budget = |namespace: &str| api_budget(namespace, "maxUnavailable: 1");
     let dev = api_env("shop-dev", 1, None);
     let staging = api_env("shop-staging", 2, None);
     let prod = api_env("shop", 3, None) + &budget("shop");
@@ -1827,24 +1831,7 @@ spec:
 /// environment renders its input, also after a link; prod's report says so.
 #[test]
 fn a_budget_of_its_own_in_prod_is_prods() {
-    let budget = |namespace: &str, rule: &str| {
-        format!(
-            "---
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: api
-  namespace: {namespace}
-  labels:
-    app.kubernetes.io/name: api
-spec:
-  {rule}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: api
-"
-        )
-    };
+    let budget = api_budget;
     let staging = api_env("shop-staging", 2, None) + &budget("shop-staging", "maxUnavailable: 1");
     let prod = api_env("shop", 3, None) + &budget("shop", "minAvailable: 2");
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
