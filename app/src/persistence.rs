@@ -401,7 +401,7 @@ pub fn ImportDialog() -> impl IntoView {
                                 on:change=move |ev| { as_one.set(event_target_checked(&ev)); run(); } />
                             " These files are parts of one system: import them as one environment"
                         </label>
-                        <table class="import-envs" data-testid="import-envs">
+                        <table class="import-envs" class:as-one=move || as_one.get() data-testid="import-envs">
                             <thead><tr><th>"Environment"</th><th>"File"</th><th><span class="sr-only">"Order"</span></th><th><span class="sr-only">"Remove"</span></th></tr></thead>
                             <tbody>
                                 <For
@@ -456,7 +456,11 @@ pub fn ImportDialog() -> impl IntoView {
                     </Show>
                     <div class="row-buttons">
                         <label class="button">
-                            {move || if envs_mode.get() { "Add environment file" } else { "Choose files" }}
+                            {move || match (envs_mode.get(), as_one.get()) {
+                                (true, false) => "Add environment file",
+                                (true, true) => "Add a file",
+                                (false, _) => "Choose files",
+                            }}
                             <input type="file" multiple accept=".yaml,.yml,.json" class="sr-only" data-testid="import-file" on:change=choose />
                         </label>
                         <button data-testid="import-run" title="Check again" on:click=move |_| run()>"Check"</button>

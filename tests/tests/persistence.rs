@@ -1061,6 +1061,16 @@ data:
         !page.present("import-env-report").await,
         "no environments' reports"
     );
+    // No environment names to give, no order to choose.
+    let shown = page
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('[data-testid=\"import-env-name\"]').closest('td')).display",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, serde_json::json!("none"));
     page.click("import-open").await;
     let yaml = page
         .wait_text("yaml", "the one design", |t| t.contains("name: ledger"))
