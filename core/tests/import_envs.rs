@@ -57,6 +57,27 @@ fn rendered(design: &Design, env: &str) -> BTreeMap<Key, Value> {
 }
 
 /// (kind, name) of everything reported as not merged for `env`.
+/// What environment `env`'s report says was merged as its settings.
+fn merged<'r>(r: &'r EnvironmentsImport, env: &str) -> &'r [String] {
+    let report = r.environments.iter().find(|e| e.environment == env);
+    &report.unwrap().merged
+}
+
+/// Each environment of `inputs` (name, its input) has nothing unmerged, and renders
+/// exactly its input from the design after a link round trip, which is returned.
+fn each_renders_its_input_after_a_link(r: &EnvironmentsImport, inputs: &[(&str, &str)]) -> Design {
+    let d = link::decode(&link::encode(&r.design)).unwrap();
+    for (env, text) in inputs {
+        assert!(
+            not_merged(r, env).is_empty(),
+            "{env}: {:?}",
+            not_merged(r, env)
+        );
+        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
+    }
+    d
+}
+
 fn not_merged(r: &EnvironmentsImport, env: &str) -> BTreeSet<(String, String)> {
     let report = r
         .environments
@@ -1702,13 +1723,7 @@ fn a_budget_first_found_in_prod_is_the_services_and_off_before() {
         let o = &r.design.environment(env).unwrap().overrides[&api.id];
         assert_eq!(o.pdb, Some(false), "{env}");
     }
-    let said = |env: &str| {
-        &r.environments
-            .iter()
-            .find(|e| e.environment == env)
-            .unwrap()
-            .merged
-    };
+    let said = |env: &str| merged(&r, env);
     assert!(
         said("staging").contains(&"api: no PDB (the PDB first found in `prod`)".to_string()),
         "{:?}",
@@ -1722,15 +1737,14 @@ fn a_budget_first_found_in_prod_is_the_services_and_off_before() {
         "{:?}",
         said("prod")
     );
-    let d = link::decode(&link::encode(&r.design)).unwrap();
-    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
-        assert!(
-            not_merged(&r, env).is_empty(),
-            "{env}: {:?}",
-            not_merged(&r, env)
-        );
-        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
-    }
+    let d = each_renders_its_input_after_a_link(
+        &r,
+        &[
+            ("dev", dev.as_str()),
+            ("staging", staging.as_str()),
+            ("prod", prod.as_str()),
+        ],
+    );
     let no_pdb = |d: &Design, env: &str| {
         (validate(d, env).into_iter())
             .filter(|f| f.code == "KP207")
@@ -1804,27 +1818,20 @@ spec:
         (prod_o.ingress, prod_o.ingress_host.as_deref()),
         (None, Some("api.shop.example.com"))
     );
-    let said = |env: &str| {
-        &r.environments
-            .iter()
-            .find(|e| e.environment == env)
-            .unwrap()
-            .merged
-    };
+    let said = |env: &str| merged(&r, env);
     assert!(
         said("dev").contains(&"api: no Ingress (the Ingress first found in `staging`)".to_string()),
         "{:?}",
         said("dev")
     );
-    let d = link::decode(&link::encode(&r.design)).unwrap();
-    for (env, text) in [("dev", &dev), ("staging", &staging), ("prod", &prod)] {
-        assert!(
-            not_merged(&r, env).is_empty(),
-            "{env}: {:?}",
-            not_merged(&r, env)
-        );
-        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
-    }
+    each_renders_its_input_after_a_link(
+        &r,
+        &[
+            ("dev", dev.as_str()),
+            ("staging", staging.as_str()),
+            ("prod", prod.as_str()),
+        ],
+    );
 }
 
 /// Staging lets one pod go, prod keeps two up: prod's budget is its own, so each
@@ -1845,15 +1852,10 @@ fn a_budget_of_its_own_in_prod_is_prods() {
             .any(|m| m.starts_with("api:") && m.contains("PDB minAvailable 2")),
         "{said:?}"
     );
-    let d = link::decode(&link::encode(&r.design)).unwrap();
-    for (env, text) in [("staging", &staging), ("prod", &prod)] {
-        assert!(
-            not_merged(&r, env).is_empty(),
-            "{env}: {:?}",
-            not_merged(&r, env)
-        );
-        assert_eq!(rendered(&d, env), input(text), "{env}, after a link");
-    }
+    let d = each_renders_its_input_after_a_link(
+        &r,
+        &[("staging", staging.as_str()), ("prod", prod.as_str())],
+    );
     // KP205 on prod's own budget points at it, and its fix changes prod only.
     let mut d = d;
     d.environments[1]

@@ -146,50 +146,22 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             "KP210",
             "dev",
             // One pod in dev, the HPA's two and more everywhere.
-            |d| {
-                env(d, "dev").overrides.insert(
-                    ServiceId(1),
-                    Override {
-                        replicas: Some(1),
-                        ..Override::default()
-                    },
-                );
-            },
+            |d| dev_runs_one(d, ServiceId(1)),
             // The database has no HPA: its replicas here are what runs.
             |d| {
                 let db = db(d).id;
-                env(d, "dev").overrides.insert(
-                    db,
-                    Override {
-                        replicas: Some(1),
-                        ..Override::default()
-                    },
-                );
+                dev_runs_one(d, db);
             },
         ),
         fx_in(
             "KP210",
             "dev",
-            |d| {
-                env(d, "dev").overrides.insert(
-                    ServiceId(1),
-                    Override {
-                        replicas: Some(1),
-                        ..Override::default()
-                    },
-                );
-            },
+            |d| dev_runs_one(d, ServiceId(1)),
             // Written beside the HPA, as an imported manifest did: dev's count is
             // rendered (KP209 says the rest).
             |d| {
                 api(d).scaling.replicas_with_hpa = true;
-                env(d, "dev").overrides.insert(
-                    ServiceId(1),
-                    Override {
-                        replicas: Some(1),
-                        ..Override::default()
-                    },
-                );
+                dev_runs_one(d, ServiceId(1));
             },
         ),
         fx(
@@ -695,4 +667,13 @@ fn pdb_here(d: &mut Design, on: Option<bool>) {
 fn budget_here(d: &mut Design, budget: Pdb) {
     let o = env(d, "prod").overrides.entry(ServiceId(1)).or_default();
     o.pdb_budget = Some(budget);
+}
+
+/// Dev's override of service `id`: one pod, nothing else.
+fn dev_runs_one(d: &mut Design, id: ServiceId) {
+    let one = Override {
+        replicas: Some(1),
+        ..Override::default()
+    };
+    env(d, "dev").overrides.insert(id, one);
 }
