@@ -627,13 +627,20 @@ struct Switches {
 #[component]
 fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
-    // The host of the service's Ingress, if it has one (an environment may set its own):
-    // a memo, so that other edits do not draw these fields anew.
+    // The host of the service's Ingress, if it has one (an environment may set its own),
+    // and none where this environment switches the Ingress off, unless it still sets a
+    // host (shown, to clear): a memo, so that other edits do not draw these fields anew.
     let routed = Memo::new(move |_| {
-        let id = id.get();
+        let (id, env) = (id.get(), app.env.get());
         app.editor.with(|e| {
             let s = e.design.service(id)?;
-            s.exposure.ingress.as_ref().map(|r| r.host.clone())
+            let o = (e.design.environment(&env)).and_then(|env| env.overrides.get(&id));
+            let off = o.is_some_and(|o| o.ingress == Some(false) && o.ingress_host.is_none());
+            s.exposure
+                .ingress
+                .as_ref()
+                .filter(|_| !off)
+                .map(|r| r.host.clone())
         })
     });
     // Its volume claims (name, size, class): each may have a size and class of its own
@@ -698,13 +705,15 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             let switched = o.is_some_and(|o| o.hpa.is_some());
             let ranged = o.is_some_and(|o| o.hpa_min.is_some() || o.hpa_max.is_some());
             let pdb_switched = o.is_some_and(|o| o.pdb.is_some());
+            let pdb_off = o.is_some_and(|o| o.pdb == Some(false));
             let own_budget = o.is_some_and(|o| o.pdb_budget.is_some());
             let ingress_switched = o.is_some_and(|o| o.ingress.is_some());
             Switches {
                 hpa: scaled || switched,
                 range: scaled || ranged,
                 pdb: budget || pdb_switched,
-                budget: budget || own_budget,
+                // (No budget where the PDB is off here, unless one is set, to clear.)
+                budget: (budget && !pdb_off) || own_budget,
                 ingress: public || ingress_switched,
             }
         })

@@ -2658,6 +2658,11 @@ async fn an_environment_switches_the_services_pdb_off() {
         "0",
         "the service's budget to begin with"
     );
+    let staging_budget = format!("environments/staging/overrides/{id}/pdb_budget");
+    assert!(
+        page.present(&staging_budget).await,
+        "staging's budget choice"
+    );
     page.select(&switch, "1").await;
     let off = has_budget.clone();
     page.wait_text("yaml", "staging without the budget", move |t| !off(t))
@@ -2673,6 +2678,11 @@ async fn an_environment_switches_the_services_pdb_off() {
         said.contains("staging: no PDB").then_some(said)
     })
     .await;
+    // No budget of staging's own is offered where staging has no PDB.
+    assert!(
+        !page.present(&staging_budget).await,
+        "no budget choice in staging"
+    );
     page.click("env-prod").await;
     let on = has_budget.clone();
     page.wait_text("yaml", "prod's budget", move |t| on(t))
@@ -2754,10 +2764,17 @@ async fn an_environment_switches_the_services_ingress_off() {
         (yaml.split("\n---")).any(|doc| doc.contains("kind: Ingress\n") && doc.contains(&named))
     };
     assert!(has_ingress(&page.yaml().await));
+    // dev's own host is offered while dev has the Ingress, and not once it is off.
+    let host = format!("environments/dev/overrides/{id}/ingress_host");
+    assert!(page.present(&host).await, "dev's Ingress host field");
     page.select(&switch, "1").await;
     let off = has_ingress.clone();
     page.wait_text("yaml", "dev without the Ingress", move |t| !off(t))
         .await;
+    assert!(
+        !page.present(&host).await,
+        "no host field where dev has no Ingress"
+    );
     page.click("env-staging").await;
     let on = has_ingress.clone();
     page.wait_text("yaml", "staging's Ingress", move |t| on(t))
@@ -2767,6 +2784,7 @@ async fn an_environment_switches_the_services_ingress_off() {
     let on = has_ingress.clone();
     page.wait_text("yaml", "dev's Ingress back", move |t| on(t))
         .await;
+    assert!(page.present(&host).await, "dev's Ingress host field back");
     page.close().await;
 }
 
