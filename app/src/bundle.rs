@@ -14,7 +14,7 @@ use crate::storage;
 use crate::worker::{self, Answer};
 use kubeprint_core::export::{self, Folder, Format, Options};
 use kubeprint_core::input::FieldKind;
-use kubeprint_core::task::{self, Task};
+use kubeprint_core::task::{self, Listing, Task};
 use kubeprint_core::FieldPath;
 use leptos::prelude::*;
 use serde_json::json;
@@ -101,7 +101,7 @@ fn Dialog() -> impl IntoView {
     });
     // What the zip would hold, or why it cannot be made: the page's worker lists it
     // (None until its first answer), for the newest design and options.
-    let files = RwSignal::new(None::<Result<Folder, String>>);
+    let files = RwSignal::new(None::<Result<Listing, String>>);
     let trees = worker::Latest::new();
     Effect::new(move |_| {
         let options = options.get();
@@ -114,7 +114,11 @@ fn Dialog() -> impl IntoView {
         });
     });
     // Errors the rules find in what is exported: said before the download, not after.
-    let errors = Memo::new(move |_| app.editor.with(|e| export::errors_shipped(&e.design)));
+    // The worker finds them as it lists the files: it reads the objects kept whole as
+    // their types (KP723), which this page's wasm cannot.
+    let errors = Memo::new(move |_| {
+        files.with(|f| f.as_ref().and_then(|f| f.as_ref().ok()?.errors.clone()))
+    });
     let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
     let zipping = RwSignal::new(false);
     let download = move |_| {
@@ -201,7 +205,7 @@ fn Dialog() -> impl IntoView {
                             None => view! {
                                 <p class="note" role="status" data-testid="bundle-listing">"Listing the files…"</p>
                             }.into_any(),
-                            Some(Ok(tree)) => view! {
+                            Some(Ok(Listing { tree, .. })) => view! {
                                 <p class="note" data-testid="bundle-count">
                                     {kubeprint_core::words::counted(tree.count(), "file")}
                                 </p>

@@ -96,6 +96,17 @@ pub struct ImportedEnvironments {
     pub summary: String,
 }
 
+/// A tree's answer: the files the bundle would hold, and the errors it ships with
+/// ([`export::errors_shipped`]). Those are found here, where the worker reads objects
+/// kept whole as their types (KP723), which the page's own rules cannot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    /// The bundle's files.
+    pub tree: Folder,
+    /// What the bundle ships with that the findings call an error, if anything.
+    pub errors: Option<String>,
+}
+
 /// What the worker sends back.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
@@ -142,7 +153,10 @@ pub fn run(task: &str) -> Reply {
         }
         Task::Tree { design, options } => json(
             &export::bundle_with(&design, &options)
-                .map(|files| export::tree(&design, &files))
+                .map(|files| Listing {
+                    tree: export::tree(&design, &files),
+                    errors: export::errors_shipped(&design),
+                })
                 .map_err(|e| e.to_string()),
         ),
         Task::Zip { design, options } => match export::zip_with(&design, &options) {
@@ -222,7 +236,7 @@ pub fn environments_answer(reply: &str) -> Result<ImportedEnvironments, String> 
 }
 
 /// Read a tree's reply.
-pub fn tree_answer(reply: &str) -> Result<Folder, String> {
+pub fn tree_answer(reply: &str) -> Result<Listing, String> {
     answer(reply)
 }
 
@@ -364,7 +378,9 @@ mod tests {
         let Reply::Json(reply) = run(&task.to_json()) else {
             panic!("a tree answers JSON")
         };
-        assert_eq!(tree_answer(&reply).unwrap(), export::tree(&design, &files));
+        let listing = tree_answer(&reply).unwrap();
+        assert_eq!(listing.tree, export::tree(&design, &files));
+        assert_eq!(listing.errors, None, "miniredis ships without errors");
         let task = Task::Zip {
             design: design.clone(),
             options,
@@ -373,6 +389,28 @@ mod tests {
             panic!("a zip answers bytes")
         };
         assert_eq!(bytes, export::zip_files(&design, &files));
+    }
+
+    /// The tree's answer names the errors the bundle ships with, KP723's among them:
+    /// an object kept whole that the API server would refuse, which only the worker
+    /// reads.
+    #[test]
+    fn a_tree_names_the_errors_the_bundle_ships_with() {
+        let mut design = design();
+        design
+            .extra_objects
+            .push(crate::model::KeptObject(serde_json::json!({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "legacy", "namespace": "miniredis"},
+                "spec": {"ports": [{"name": "http", "port": "eighty"}]},
+            })));
+        let options = Options::for_formats(&design, &[Format::Kustomize], None);
+        let Reply::Json(reply) = run(&Task::Tree { design, options }.to_json()) else {
+            panic!("a tree answers JSON")
+        };
+        let errors = tree_answer(&reply).unwrap().errors.unwrap_or_default();
+        assert!(errors.starts_with("The bundle ships with "), "{errors}");
+        assert!(errors.contains("KP723"), "{errors}");
     }
 
     #[test]

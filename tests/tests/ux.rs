@@ -2896,6 +2896,8 @@ async fn the_bundle_dialog_says_what_errors_it_ships() {
     let page = open_design("bundle-errors", &d).await;
     page.click("open-bundle").await;
     page.find("bundle-dialog").await;
+    // The errors come with the list of files.
+    page.find("bundle-count").await;
     assert!(!page.present("bundle-errors").await, "no error yet");
     page.close().await;
     let id = d.service_named("order-service").unwrap().id;
@@ -2909,6 +2911,22 @@ async fn the_bundle_dialog_says_what_errors_it_ships() {
         said.starts_with("The bundle ships with 1 error in dev (KP401), "),
         "{said}"
     );
+    page.close().await;
+    // A Service kept whole whose port is a word, which the API server refuses: only
+    // the worker reads kept objects as their types, and the dialog says what it found.
+    let mut d = templates::connectum();
+    d.extra_objects.push(KeptObject(json!({
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "legacy"},
+        "spec": {"ports": [{"name": "http", "port": "eighty"}]},
+    })));
+    let page = open_design("bundle-errors-3", &d).await;
+    page.click("open-bundle").await;
+    let said = page
+        .wait_text("bundle-errors", "the kept Service's error", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(said.contains("(KP723)"), "{said}");
     page.close().await;
 }
 
