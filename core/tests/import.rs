@@ -1688,6 +1688,19 @@ rules:
         refused("kind: Role\nmetadata:\n  name: a\n rules: []\n").contains("invalid YAML at line")
     );
     assert!(refused("kind: Role\nmetadata: {name: a}\n").contains("no apiVersion"));
+    // An object of a kind Kubeprint writes that the API server would refuse (KP723).
+    let why = import::one_object(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: legacy}\nspec:\n  ports:\n    - {name: http, port: eighty}\n",
+    )
+    .unwrap_err();
+    assert!(
+        why.starts_with("this is not a valid Service (") && why.contains("eighty"),
+        "{why}"
+    );
+    assert!(
+        why.ends_with("cancel to keep the object as it was"),
+        "{why}"
+    );
     assert!(refused("apiVersion: v1\nkind: Role\nmetadata: {}\n").contains("no metadata.name"));
     assert!(
         refused("apiVersion: v1\nkind: Role\nmetadata: {name: Leader_Election}\n")

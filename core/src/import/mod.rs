@@ -170,10 +170,12 @@ impl Import {
 
 /// One object's YAML, as the page's editor of an object kept whole gives it, read as
 /// the import reads a document (the same limits, messages and YAML 1.1 octals), or what
-/// is wrong with it: not one document, or not an object.
+/// is wrong with it: not one document, or not an object, or (with `read-objects`) of a
+/// kind and version Kubeprint writes but not valid as one, which the API server would
+/// refuse (KP723's check, made before the object replaces a good one).
 pub fn one_object(text: &str) -> Result<Value, String> {
     let docs = parse::split_documents(text);
-    match docs.as_slice() {
+    let object = match docs.as_slice() {
         [] => Err("the text is empty: write the object's YAML, or remove the object".into()),
         [doc] => parse::parse_document(*doc)?
             .ok_or_else(|| "the text holds only comments: write the object's YAML".into()),
@@ -181,6 +183,13 @@ pub fn one_object(text: &str) -> Result<Value, String> {
             "a second document starts at line {}: one object at a time here (import adds more)",
             second.line
         )),
+    }?;
+    match Object::unreadable(&object) {
+        Some(why) => Err(format!(
+            "this is not a valid {} ({why}): the API server would refuse it; correct it, or cancel to keep the object as it was",
+            object["kind"].as_str().unwrap_or_default()
+        )),
+        None => Ok(object),
     }
 }
 
