@@ -192,8 +192,8 @@ HPA_MIN_BELOW_TWO = Rule {
 };
 HPA_TARGET_WITHOUT_REQUEST = Rule {
     code: "KP204", name: "hpa_target_without_request", category: Scaling, severity: Error, relaxed_in_dev: false,
-    summary: "An HPA utilization target for cpu or memory needs a request for that resource.",
-    why: "Utilization is a percentage of the request; without one the HPA cannot compute it and never scales.",
+    summary: "An HPA utilization target for cpu or memory needs a request (or a limit, which the API server copies) for that resource in every container but the init containers: the main one, the others and the native sidecars.",
+    why: "Utilization is a percentage of the pods' summed requests; with one missing the HPA cannot compute it and never scales.",
     bad: "HPA on 70% cpu, no cpu request",
     instead: "Set the resource's request.",
     source: "Kubernetes docs, HorizontalPodAutoscaler",

@@ -63,24 +63,38 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             )
             .fix = batch_fix(format!("Set minReplicas to {HA_REPLICAS}"), edits);
         }
-        for (resource, pct, request) in [
-            ("cpu", h.cpu_percent, &s.resources.cpu_request),
-            ("memory", h.memory_percent, &s.resources.memory_request),
-        ] {
-            if let (Some(pct), None) = (pct, request) {
-                let path = cx.overridable(
-                    s,
-                    OF::Resource(if resource == "cpu" {
-                        "cpu_request"
-                    } else {
-                        "memory_request"
-                    }),
-                );
+        // Utilization is the pods' usage over the sum of their containers' requests:
+        // the main container's, the other regular ones' and the native sidecars' (not
+        // the init containers', which have stopped). One container without a request
+        // (a limit alone is one: the API server copies it) and the HPA cannot compute
+        // it. Each is reported at its own field.
+        for (resource, pct) in [("cpu", h.cpu_percent), ("memory", h.memory_percent)] {
+            let Some(pct) = pct else { continue };
+            let field = if resource == "cpu" {
+                "cpu_request"
+            } else {
+                "memory_request"
+            };
+            let requested = |r: &Resources| match resource {
+                "cpu" => r.cpu_request.is_some() || r.cpu_limit.is_some(),
+                _ => r.memory_request.is_some() || r.memory_limit.is_some(),
+            };
+            let mut missing = Vec::new();
+            if !requested(&s.resources) {
+                missing.push((cx.overridable(s, OF::Resource(field)), String::new()));
+            }
+            for (i, c) in s.containers.iter().enumerate() {
+                if c.role != ContainerRole::Init && !requested(&c.resources) {
+                    let path = svc(s, &format!("/containers/{i}/resources/{field}"));
+                    missing.push((path, format!(" in container `{}`", c.name)));
+                }
+            }
+            for (path, in_container) in missing {
                 cx.report(
                     &HPA_TARGET_WITHOUT_REQUEST,
                     Some(s),
                     path,
-                    format!("the HPA targets {pct}% {resource}, but there is no {resource} request: it cannot compute utilization and never scales"),
+                    format!("the HPA targets {pct}% {resource}, but there is no {resource} request{in_container}: it cannot compute utilization and never scales"),
                 );
             }
         }

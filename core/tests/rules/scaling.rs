@@ -46,8 +46,45 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         fx(
             "KP204",
-            |d| api(d).resources.cpu_request = None,
+            |d| {
+                api(d).resources.cpu_request = None;
+                api(d).resources.cpu_limit = None;
+            },
             |d| api(d).scaling.hpa.as_mut().unwrap().memory_percent = Some(80),
+        ),
+        fx(
+            "KP204",
+            |d| {
+                api(d).resources.cpu_request = None;
+                api(d).resources.cpu_limit = None;
+            },
+            // A limit alone is a request: the API server copies it (500m here).
+            |d| api(d).resources.cpu_request = None,
+        ),
+        fx(
+            "KP204",
+            // The HPA sums the requests of the native sidecars too...
+            |d| {
+                api(d)
+                    .containers
+                    .push(helper(ContainerRole::Sidecar, "", ""))
+            },
+            |d| {
+                api(d)
+                    .containers
+                    .push(helper(ContainerRole::Sidecar, "", "200m"))
+            },
+        ),
+        fx(
+            "KP204",
+            // ...and of the other regular containers, but not of the init containers,
+            // which have stopped by then.
+            |d| {
+                api(d)
+                    .containers
+                    .push(helper(ContainerRole::Regular, "", ""))
+            },
+            |d| api(d).containers.push(helper(ContainerRole::Init, "", "")),
         ),
         fx(
             "KP205",
@@ -676,4 +713,17 @@ fn dev_runs_one(d: &mut Design, id: ServiceId) {
         ..Override::default()
     };
     env(d, "dev").overrides.insert(id, one);
+}
+
+/// A container beside the main one, with the role given and the cpu request and limit
+/// given (empty: none); its memory is requested and limited.
+fn helper(role: ContainerRole, cpu_request: &str, cpu_limit: &str) -> Container {
+    Container {
+        name: "envoy".into(),
+        role,
+        image: "envoyproxy/envoy".into(),
+        tag: "v1.31.2".into(),
+        resources: Resources::new(cpu_request, "64Mi", cpu_limit, "128Mi"),
+        ..Container::default()
+    }
 }
