@@ -30,13 +30,13 @@ macro_rules! rules {
 }
 
 rules! {
-PRESTOP_NOT_BELOW_GRACE = Rule {
-    code: "KP101", name: "prestop_not_below_grace", category: Timing, severity: Error, relaxed_in_dev: false,
-    summary: "The preStop sleep must be shorter than the grace period: 0 <= S < T.",
-    why: "The API server rejects a sleep action that is not less than terminationGracePeriodSeconds; with an exec sleep the pod is killed before SIGTERM is even sent.",
+PRESTOP_ABOVE_GRACE = Rule {
+    code: "KP101", name: "prestop_above_grace", category: Timing, severity: Error, relaxed_in_dev: false,
+    summary: "The preStop sleep may not outlast the grace period: 0 <= S <= T.",
+    why: "The API server rejects a sleep action longer than terminationGracePeriodSeconds (its message says \"less than\", its check is S > T); with an exec sleep the pod is killed before SIGTERM is even sent. S = T is accepted, and leaves the app no time to stop: KP102 and KP103 say so.",
     bad: "preStop 40 s, grace period 30 s",
     instead: "Raise the grace period to S + A plus a few seconds, or shorten the preStop sleep.",
-    source: "API server validation (KEP-3960: \"must be non-negative and less than terminationGracePeriodSeconds\")",
+    source: "API server validation (KEP-3960, validateSleepAction: `sleep.Seconds > *gracePeriod` is invalid)",
 };
 SHUTDOWN_EXCEEDS_GRACE = Rule {
     code: "KP102", name: "shutdown_exceeds_grace", category: Timing, severity: Error, relaxed_in_dev: false,

@@ -66,12 +66,12 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
             json!(needed),
         )
     };
-    if sleep > 0 && sleep >= grace {
+    if sleep > grace {
         cx.report(
-            &PRESTOP_NOT_BELOW_GRACE,
+            &PRESTOP_ABOVE_GRACE,
             Some(s),
             svc(s, "/timing/pre_stop_seconds"),
-            format!("preStop sleep {sleep} s must be less than the grace period {grace} s"),
+            format!("preStop sleep {sleep} s is longer than the grace period {grace} s: the API server refuses it"),
         )
         .fix = raise();
     } else if sleep + app > grace {
@@ -218,11 +218,7 @@ fn sidecars(cx: &mut Ctx, s: &Service) {
     );
     let stop = crate::insight::pod_shutdown(s);
     // Past KP101 and KP102 (the main container alone overruns), say what the sidecars add.
-    if stop.sidecars > 0
-        && !(sleep > 0 && sleep >= grace)
-        && sleep + app <= grace
-        && stop.total() > grace
-    {
+    if stop.sidecars > 0 && sleep <= grace && sleep + app <= grace && stop.total() > grace {
         let needed = stop.total() + SLACK;
         let path = svc(s, "/timing/grace_period_seconds");
         let fix = set_fix(

@@ -15,6 +15,18 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP101",
+            |d| {
+                api(d).timing.pre_stop_seconds = 31;
+                api(d).timing.app_shutdown_seconds = 0;
+            },
+            // A sleep as long as the grace period is accepted (KP102's to judge).
+            |d| {
+                api(d).timing.pre_stop_seconds = 30;
+                api(d).timing.app_shutdown_seconds = 0;
+            },
+        ),
+        fx(
             "KP102",
             |d| api(d).timing.app_shutdown_seconds = 30,
             |d| api(d).timing.app_shutdown_seconds = 25,
