@@ -31,7 +31,14 @@ const KEY_FIELDS: &[&str] = &[
     "devicePath",
     "ip",
     "topologyKey",
+    METRIC,
 ];
+
+/// The key of an HPA's metric, which has no field of its own to be keyed by: its type
+/// and what it measures (`Resource:memory`, `Pods:packets-per-second`), so that a metric
+/// the design does not model (memory by average value, a custom one) is kept beside the
+/// cpu target the design writes, also after that target changes.
+const METRIC: &str = "metric";
 
 /// Everything kept of one object: changes to replay onto its rendering, in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -380,11 +387,31 @@ fn walk_mut<'a>(mut v: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {
 
 /// The value of field `by` of a list item, as text.
 fn key_of(item: &Value, by: &str) -> Option<String> {
+    if by == METRIC {
+        return metric_key(item);
+    }
     match item.get(by)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// An HPA metric's key ([`METRIC`]): `type`, then the name of what it measures, and
+/// for a container's resource the container too. `None` for anything else.
+fn metric_key(item: &Value) -> Option<String> {
+    let kind = item.get("type")?.as_str()?;
+    // The member named after the type: `Resource` → `resource`.
+    let mut chars = kind.chars();
+    let first = chars.next()?;
+    let member = item.get(format!("{}{}", first.to_ascii_lowercase(), chars.as_str()))?;
+    let name = (member.get("name"))
+        .or_else(|| member.get("metric")?.get("name"))?
+        .as_str()?;
+    Some(match member.get("container").and_then(Value::as_str) {
+        Some(container) => format!("{kind}:{name}:{container}"),
+        None => format!("{kind}:{name}"),
+    })
 }
 
 /// The key field shared by the items of every list given, if there is one.

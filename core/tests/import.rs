@@ -1805,3 +1805,81 @@ fn an_account_two_workloads_share_is_kept_whole() {
         ]
     );
 }
+
+/// An HPA's metric the design does not model (memory by average value beside the cpu
+/// target it does) stays after the cpu target is edited, and after a link; the edit
+/// shows. The metrics are kept item by item, not as one list the edit replaces.
+#[test]
+fn an_hpa_metric_the_design_lacks_outlives_an_edit_of_the_cpu_target() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-api
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop-api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/shop-api:2.8.0
+          resources:
+            requests:
+              cpu: 250m
+              memory: 512Mi
+            limits:
+              memory: 1Gi
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: shop-api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: shop-api
+  minReplicas: 2
+  maxReplicas: 12
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+    - type: Resource
+      resource:
+        name: memory
+        target:
+          type: AverageValue
+          averageValue: 800Mi
+    - type: Pods
+      pods:
+        metric:
+          name: http_requests_per_second
+        target:
+          type: AverageValue
+          averageValue: \"50\"
+";
+    let mut d = round_trip(input, "an HPA on cpu, memory and requests").design;
+    let id = d.service_named("shop-api").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/scaling/hpa/cpu_percent"),
+        value: 60.into(),
+    })
+    .unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let objects = render(&d, &d.environments[0].name).objects;
+    let hpa = (objects.iter())
+        .find(|o| o.kind() == "HorizontalPodAutoscaler")
+        .unwrap()
+        .to_json();
+    let mut want: Value = serde_yaml::from_str(input.split("---\n").nth(1).unwrap()).unwrap();
+    want["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] = 60.into();
+    assert_eq!(hpa["spec"]["metrics"], want["spec"]["metrics"]);
+}
