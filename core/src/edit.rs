@@ -471,6 +471,9 @@ impl Design {
                     return Err(EditError::Duplicate(updated.name));
                 }
                 follow_renames(service, &mut updated);
+                follow_port_renames(service, &mut updated);
+                let service_ports =
+                    renames(&service_port_names(service), &service_port_names(&updated));
                 // What an environment switches off, or gives a value of its own, of the
                 // service's HPA, budget or Ingress goes with it.
                 let hpa_gone = service.scaling.hpa.is_some() && updated.scaling.hpa.is_none();
@@ -518,6 +521,7 @@ impl Design {
                         o.ingress = None;
                     }
                 }
+                self.follow_service_port_renames(*id, &service_ports);
                 if let Some(renamed) = renamed {
                     let envs = self
                         .environments
@@ -586,6 +590,78 @@ impl Design {
             }
         }
         Ok(())
+    }
+
+    /// Service `id`'s own Service ports renamed (old, new): what names them from
+    /// elsewhere follows, as its own Ingress and route do ([`follow_port_renames`]):
+    /// callers' edges, routes' backends that name its Service, and the backends of
+    /// Ingresses kept whole.
+    fn follow_service_port_renames(&mut self, id: ServiceId, renamed: &[(String, String)]) {
+        use crate::residual::Step;
+        let Some(s) = self
+            .service(id)
+            .filter(|s| s.exposure.service != ServiceKind::None)
+        else {
+            return;
+        };
+        // Its Service's name: the service's, or the one its import kept (a Service
+        // `catalog` of the workload `catalog-v1`).
+        let kept_name = (s.residual.get(&ResidualRole::Service).into_iter())
+            .flat_map(|r| &r.0)
+            .find(|c| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name"))
+            .and_then(|c| c.now.as_ref()?.as_str());
+        let name = kept_name.unwrap_or(crate::naming::own(&s.name)).to_string();
+        let follow = |port: &mut String| {
+            if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
+                *port = to.clone();
+            }
+        };
+        for edge in self.edges.iter_mut().filter(|e| e.to == id) {
+            follow(&mut edge.port);
+        }
+        let routes = (self.services.iter_mut()).filter_map(|s| s.exposure.gateway_route.as_mut());
+        let backends = routes
+            .flat_map(|r| &mut r.rules)
+            .flat_map(|r| &mut r.backends);
+        for backend in backends.filter(|b| b.service == name) {
+            follow(&mut backend.port);
+        }
+        let kept = self
+            .environments
+            .iter_mut()
+            .flat_map(|e| &mut e.kept_objects);
+        for object in self.extra_objects.iter_mut().chain(kept) {
+            if object.0["kind"] != "Ingress" {
+                continue;
+            }
+            let Some(spec) = object.0.get_mut("spec").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut backends: Vec<&mut Value> = Vec::new();
+            for (member, value) in spec.iter_mut() {
+                match member.as_str() {
+                    "defaultBackend" => backends.push(value),
+                    "rules" => {
+                        let rules = value.as_array_mut().into_iter().flatten();
+                        let paths =
+                            rules.filter_map(|r| r.pointer_mut("/http/paths")?.as_array_mut());
+                        backends.extend(paths.flatten().filter_map(|p| p.get_mut("backend")));
+                    }
+                    _ => {}
+                }
+            }
+            for backend in backends {
+                let Some(service) = backend.get_mut("service") else {
+                    continue;
+                };
+                if service["name"] != name.as_str() {
+                    continue;
+                }
+                if let Some(Value::String(port)) = service.pointer_mut("/port/name") {
+                    follow(port);
+                }
+            }
+        }
     }
 
     /// A ConfigMap (or, with `secret`, a Secret) named `from` renamed `to`, which the
@@ -826,6 +902,88 @@ fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
         .filter(|(b, a)| b != a && !after.contains(b) && !before.contains(a))
         .map(|(b, a)| (b.clone(), a.clone()))
         .collect()
+}
+
+/// The names of a service's own Service ports.
+fn service_port_names(s: &Service) -> Vec<String> {
+    s.exposure.ports.iter().map(|p| p.name.clone()).collect()
+}
+
+/// What names a port follows its rename in place (see [`renames`]), as callers follow a
+/// service's: a container port's, in the probes, preStop hook and scrape endpoint of
+/// its container and in the Service and load balancer ports that target it (once no
+/// container of the pod declares the old name); a Service port's, in the service's
+/// Ingress and route. (Callers' edges follow in [`Design::set`].)
+fn follow_port_renames(old: &Service, new: &mut Service) {
+    let names = |ports: &[ContainerPort]| ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let rename = |port: &mut PortRef, renamed: &[(String, String)]| {
+        if let PortRef::Name(name) = port {
+            if let Some((_, to)) = renamed.iter().find(|(from, _)| from == name) {
+                *name = to.clone();
+            }
+        }
+    };
+    let in_probes = |probes: &mut Probes, renamed: &[(String, String)]| {
+        for probe in [
+            &mut probes.startup,
+            &mut probes.liveness,
+            &mut probes.readiness,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } = &mut probe.action {
+                rename(port, renamed);
+            }
+        }
+    };
+    let mut pod_wide = Vec::new();
+    let main = renames(&names(&old.ports), &names(&new.ports));
+    in_probes(&mut new.probes, &main);
+    if let Some(PreStopHook::Http { port, .. }) = &mut new.timing.pre_stop_hook {
+        rename(port, &main);
+    }
+    if let Some(metrics) = &mut new.metrics {
+        rename(&mut metrics.port, &main);
+    }
+    pod_wide.extend(main);
+    if old.containers.len() == new.containers.len() {
+        for (before, after) in old.containers.iter().zip(&mut new.containers) {
+            let renamed = renames(&names(&before.ports), &names(&after.ports));
+            in_probes(&mut after.probes, &renamed);
+            pod_wide.extend(renamed);
+        }
+    }
+    // A name another container of the pod still declares still names a port.
+    let declared: BTreeSet<&str> = (new.ports.iter())
+        .chain(new.containers.iter().flat_map(|c| &c.ports))
+        .map(|p| p.name.as_str())
+        .collect();
+    pod_wide.retain(|(from, _)| !declared.contains(from.as_str()));
+    let lb = new
+        .exposure
+        .load_balancer
+        .iter_mut()
+        .flat_map(|lb| &mut lb.ports);
+    for port in new.exposure.ports.iter_mut().chain(lb) {
+        rename(&mut port.target, &pod_wide);
+    }
+    let renamed = renames(&service_port_names(old), &service_port_names(new));
+    let follow = |port: &mut String| {
+        if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
+            *port = to.clone();
+        }
+    };
+    if let Some(ingress) = &mut new.exposure.ingress {
+        follow(&mut ingress.port);
+    }
+    if let Some(route) = &mut new.exposure.gateway_route {
+        follow(&mut route.port);
+        let backends = route.rules.iter_mut().flat_map(|r| &mut r.backends);
+        for backend in backends.filter(|b| b.service.is_empty() || b.service == new.name) {
+            follow(&mut backend.port);
+        }
+    }
 }
 
 /// What an import kept of a service's objects follows the renames an edit made of it:

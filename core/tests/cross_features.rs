@@ -196,3 +196,41 @@ fn no_fix_brings_an_error_elsewhere() {
     }
     assert!(bad.is_empty());
 }
+
+/// Renaming a port is one edit, as renaming a service is: what names it follows (the
+/// container's probes, the Service and load balancer ports that target it, the Ingress,
+/// route and callers that name a Service port), so no error comes of it, before or
+/// after a link. Every named port of every service of the templates and the imported
+/// corpus, one at a time.
+#[test]
+fn renaming_a_port_brings_no_error() {
+    let mut bad = Vec::new();
+    for (name, d) in corpus() {
+        let before = errors(&d);
+        for s in &d.services {
+            let container =
+                (s.ports.iter().enumerate()).map(|(i, p)| (format!("/ports/{i}/name"), &p.name));
+            let service = (s.exposure.ports.iter().enumerate())
+                .map(|(i, p)| (format!("/exposure/ports/{i}/name"), &p.name));
+            for (at, port) in container.chain(service).filter(|(_, n)| !n.is_empty()) {
+                let mut d2 = d.clone();
+                let edit = Edit::Set {
+                    path: FieldPath::service(s.id, &at),
+                    value: "renamed".into(),
+                };
+                if let Err(e) = d2.apply(edit) {
+                    bad.push(format!("{name}: {} {at}: refused: {e}", s.name));
+                    continue;
+                }
+                let d2 = link::decode(&link::encode(&d2)).unwrap();
+                for e in errors(&d2).difference(&before) {
+                    bad.push(format!("{name}: {} {at} ({port}): new error {e:?}", s.name));
+                }
+            }
+        }
+    }
+    for b in &bad {
+        println!("{b}");
+    }
+    assert!(bad.is_empty(), "{} new errors", bad.len());
+}
