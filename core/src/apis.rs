@@ -322,3 +322,225 @@ mod tests {
         assert!(removed("apps/v1", "Deployment").is_none());
     }
 }
+
+/// The kinds each built-in API group version serves, from Kubernetes 1.33 (Kubeprint's
+/// oldest target; as k8s-openapi's `v1_33` types have them, alpha and beta versions
+/// included) plus what later releases added to a version listed here
+/// (`storage.k8s.io/v1` VolumeAttributesClass and `resource.k8s.io/v1` in 1.34).
+/// A version not listed (a CRD's, a release's newer one) is not judged.
+pub const SERVED: &[(&str, &[&str])] = &[
+    (
+        "v1",
+        &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+        ],
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        &[
+            "MutatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "ValidatingWebhookConfiguration",
+        ],
+    ),
+    (
+        "admissionregistration.k8s.io/v1alpha1",
+        &["MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"],
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        &[
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            "MutatingAdmissionPolicy",
+            "MutatingAdmissionPolicyBinding",
+        ],
+    ),
+    ("apiextensions.k8s.io/v1", &["CustomResourceDefinition"]),
+    ("apiregistration.k8s.io/v1", &["APIService"]),
+    (
+        "apps/v1",
+        &[
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet",
+        ],
+    ),
+    (
+        "authentication.k8s.io/v1",
+        &["SelfSubjectReview", "TokenRequest", "TokenReview"],
+    ),
+    (
+        "authorization.k8s.io/v1",
+        &[
+            "LocalSubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "SelfSubjectRulesReview",
+            "SubjectAccessReview",
+        ],
+    ),
+    ("autoscaling/v1", &["HorizontalPodAutoscaler", "Scale"]),
+    ("autoscaling/v2", &["HorizontalPodAutoscaler"]),
+    ("batch/v1", &["CronJob", "Job"]),
+    ("certificates.k8s.io/v1", &["CertificateSigningRequest"]),
+    ("certificates.k8s.io/v1alpha1", &["ClusterTrustBundle"]),
+    ("certificates.k8s.io/v1beta1", &["ClusterTrustBundle"]),
+    ("coordination.k8s.io/v1", &["Lease"]),
+    ("coordination.k8s.io/v1alpha2", &["LeaseCandidate"]),
+    ("coordination.k8s.io/v1beta1", &["LeaseCandidate"]),
+    ("discovery.k8s.io/v1", &["EndpointSlice"]),
+    ("events.k8s.io/v1", &["Event"]),
+    (
+        "flowcontrol.apiserver.k8s.io/v1",
+        &["FlowSchema", "PriorityLevelConfiguration"],
+    ),
+    (
+        "networking.k8s.io/v1",
+        &[
+            "IPAddress",
+            "Ingress",
+            "IngressClass",
+            "NetworkPolicy",
+            "ServiceCIDR",
+        ],
+    ),
+    ("networking.k8s.io/v1beta1", &["IPAddress", "ServiceCIDR"]),
+    ("node.k8s.io/v1", &["RuntimeClass"]),
+    ("policy/v1", &["Eviction", "PodDisruptionBudget"]),
+    (
+        "rbac.authorization.k8s.io/v1",
+        &["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
+    ),
+    (
+        "resource.k8s.io/v1",
+        &[
+            "DeviceClass",
+            "ResourceClaim",
+            "ResourceClaimTemplate",
+            "ResourceSlice",
+        ],
+    ),
+    ("scheduling.k8s.io/v1", &["PriorityClass"]),
+    (
+        "storage.k8s.io/v1",
+        &[
+            "CSIDriver",
+            "CSINode",
+            "CSIStorageCapacity",
+            "StorageClass",
+            "VolumeAttachment",
+            "VolumeAttributesClass",
+        ],
+    ),
+    ("storage.k8s.io/v1alpha1", &["VolumeAttributesClass"]),
+    ("storage.k8s.io/v1beta1", &["VolumeAttributesClass"]),
+];
+
+/// What is wrong with `kind` in `api_version`, a built-in group version that does not
+/// serve it (`apps/v1` and `Deploymnet`), and what was most likely meant: a kind of
+/// that version spelt almost alike, or the version that serves the kind. `None` where
+/// the version serves the kind, is not built in, or has been removed (KP701's), and for
+/// a `...List` (which `kubectl` unpacks).
+pub fn unserved_kind(api_version: &str, kind: &str) -> Option<String> {
+    let (_, kinds) = SERVED.iter().find(|(v, _)| *v == api_version)?;
+    if kinds.contains(&kind) || kind.ends_with("List") || removed(api_version, kind).is_some() {
+        return None;
+    }
+    let alike = kinds
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(kind) || crate::words::edit_distance(k, kind) <= 2);
+    let elsewhere = || {
+        SERVED
+            .iter()
+            .find(|(v, ks)| !v.contains("alpha") && !v.contains("beta") && ks.contains(&kind))
+            .map(|(v, _)| *v)
+    };
+    Some(match (alike, elsewhere()) {
+        (Some(k), _) => format!("`{api_version}` has no kind `{kind}`: did you mean `{k}`?"),
+        (None, Some(v)) => format!("`{api_version}` has no kind `{kind}`: it is served as `{v}`"),
+        (None, None) => format!("`{api_version}` has no kind `{kind}`"),
+    })
+}
+
+#[cfg(test)]
+mod served_tests {
+    use super::*;
+    use k8s_openapi::Resource;
+
+    /// The table agrees with k8s-openapi's types (generated from the API server's
+    /// OpenAPI document) for every kind Kubeprint writes and a sample of the rest.
+    #[test]
+    fn the_served_kinds_are_the_api_servers() {
+        use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, core::v1 as core};
+        use k8s_openapi::api::{
+            autoscaling::v2 as hpa, networking::v1 as net, policy::v1 as policy,
+        };
+        use k8s_openapi::api::{rbac::v1 as rbac, storage::v1 as storage};
+        fn served<T: Resource>() -> (&'static str, &'static str) {
+            (T::API_VERSION, T::KIND)
+        }
+        for (version, kind) in [
+            served::<core::Namespace>(),
+            served::<core::ServiceAccount>(),
+            served::<core::ConfigMap>(),
+            served::<core::Secret>(),
+            served::<core::Service>(),
+            served::<core::PersistentVolumeClaim>(),
+            served::<core::LimitRange>(),
+            served::<core::ResourceQuota>(),
+            served::<apps::Deployment>(),
+            served::<apps::StatefulSet>(),
+            served::<apps::DaemonSet>(),
+            served::<batch::Job>(),
+            served::<batch::CronJob>(),
+            served::<hpa::HorizontalPodAutoscaler>(),
+            served::<policy::PodDisruptionBudget>(),
+            served::<net::Ingress>(),
+            served::<net::IngressClass>(),
+            served::<net::NetworkPolicy>(),
+            served::<rbac::Role>(),
+            served::<rbac::ClusterRoleBinding>(),
+            served::<storage::StorageClass>(),
+        ] {
+            assert_eq!(unserved_kind(version, kind), None, "{version} {kind}");
+        }
+    }
+
+    #[test]
+    fn an_unserved_kind_says_what_was_meant() {
+        assert_eq!(
+            unserved_kind("apps/v1", "Deploymnet").as_deref(),
+            Some("`apps/v1` has no kind `Deploymnet`: did you mean `Deployment`?")
+        );
+        assert_eq!(
+            unserved_kind("v1", "Deployment").as_deref(),
+            Some("`v1` has no kind `Deployment`: it is served as `apps/v1`")
+        );
+        assert_eq!(
+            unserved_kind("v1", "Widget").as_deref(),
+            Some("`v1` has no kind `Widget`")
+        );
+        // Removed versions are KP701's; CRDs' versions are not judged.
+        assert_eq!(unserved_kind("extensions/v1beta1", "Ingress"), None);
+        assert_eq!(unserved_kind("cert-manager.io/v1", "Certificat"), None);
+    }
+}

@@ -15,6 +15,23 @@ pub fn counted(n: usize, one: &str) -> String {
     }
 }
 
+/// How many single-character insertions, deletions and substitutions turn `a` into
+/// `b` (Levenshtein), for "did you mean" hints: `Deploymnet` is 2 from `Deployment`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +44,14 @@ mod tests {
         assert_eq!(count(1, "info", "info"), "1 info");
         assert_eq!(count(1, "entry", "entries"), "1 entry");
         assert_eq!(count(3, "entry", "entries"), "3 entries");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_changes() {
+        assert_eq!(edit_distance("Deploymnet", "Deployment"), 2);
+        assert_eq!(edit_distance("Service", "Service"), 0);
+        assert_eq!(edit_distance("Servic", "Service"), 1);
+        assert_eq!(edit_distance("", "Pod"), 3);
+        assert_eq!(edit_distance("Secret", "Secrets"), 1);
     }
 }

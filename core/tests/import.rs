@@ -1883,3 +1883,63 @@ spec:
     want["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] = 60.into();
     assert_eq!(hpa["spec"]["metrics"], want["spec"]["metrics"]);
 }
+
+/// A kind its built-in API version does not serve (a misspelt Deployment, a Deployment
+/// under `v1`) is kept as written, and its report says what was most likely meant; the
+/// rules call it an error (KP724), so `check` fails before a deploy would.
+#[test]
+fn a_kind_no_api_serves_is_reported_with_what_was_meant() {
+    let input = "apiVersion: apps/v1
+kind: Deploymnet
+metadata:
+  name: shop-api
+spec:
+  replicas: 2
+---
+apiVersion: v1
+kind: Deployment
+metadata:
+  name: shop-worker
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: shop-tls
+spec:
+  secretName: shop-tls
+  issuerRef: {name: letsencrypt, kind: ClusterIssuer}
+  dnsNames: [shop.example.com]
+";
+    let imported = import::kubernetes(input);
+    let reasons: Vec<String> = (imported.documents.iter())
+        .map(|d| match &d.outcome {
+            Outcome::Kept(why) => why.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        reasons[0],
+        "`apps/v1` has no kind `Deploymnet`: did you mean `Deployment`?; kept as it is, and the API server would refuse it: correct its kind or apiVersion"
+    );
+    assert!(
+        reasons[1].starts_with("`v1` has no kind `Deployment`: it is served as `apps/v1`;"),
+        "{}",
+        reasons[1]
+    );
+    assert_eq!(
+        reasons[2],
+        "Kubeprint does not model Certificate; exported as it is"
+    );
+    let d = &imported.design;
+    let found: Vec<String> = (validate(d, &d.environments[0].name).into_iter())
+        .filter(|f| f.code == "KP724")
+        .map(|f| f.path.to_string())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "objects/Deployment/-/shop-worker/kind",
+            "objects/Deploymnet/-/shop-api/kind"
+        ]
+    );
+}

@@ -459,6 +459,14 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 },
             })))
         }),
+        // A Deployment whose kind is misspelt.
+        ("KP724", |d| {
+            d.extra_objects.push(KeptObject(serde_json::json!({
+                "apiVersion": "apps/v1",
+                "kind": "Deploymnet",
+                "metadata": {"name": "legacy"},
+            })))
+        }),
         // A Service kept whole whose port is a word.
         ("KP723", |d| {
             d.extra_objects.push(KeptObject(serde_json::json!({

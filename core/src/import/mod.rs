@@ -488,7 +488,10 @@ fn object_of(mut item: Value) -> (Object, Outcome, Option<String>) {
     match Object::from_json(item.clone()) {
         Ok(o) => (o, Outcome::Imported, note),
         Err(reason) => {
-            let why = if Object::models_kind(&kind) {
+            let version = item["apiVersion"].as_str().unwrap_or_default();
+            let why = if let Some(unserved) = crate::apis::unserved_kind(version, &kind) {
+                format!("{unserved}; kept as it is, and the API server would refuse it: correct its kind or apiVersion")
+            } else if Object::models_kind(&kind) {
                 format!("{reason}; kept as it is")
             } else if kind.is_empty() {
                 "it has no `kind`; kept as it is".to_string()

@@ -864,11 +864,19 @@ NETWORK_POLICY_PORT_CLOSED = Rule {
 };
 KEPT_OBJECT_UNREADABLE = Rule {
     code: "KP723", name: "kept_object_unreadable", category: References, severity: Error, relaxed_in_dev: false,
-    summary: "An object kept whole from an import, of a kind and API version Kubeprint writes itself (a `v1` Service, an `apps/v1` Deployment), must read as one: every field of the type its schema gives (a port a number, not `\"eighty\"`), every required field there. Checked by `kubeprint check` and `export`; the page, which holds no Kubernetes deserializer, says so in the import report instead.",
+    summary: "An object kept whole from an import, of a kind and API version Kubeprint writes itself (a `v1` Service, an `apps/v1` Deployment), must read as one: every field of the type its schema gives (a port a number, not `\"eighty\"`), every required field there. Checked by `kubeprint check` and `export`, by the page's import report and Bundle dialog, and before an edited object replaces the one kept; not among the page's live findings, whose wasm holds no Kubernetes deserializer.",
     why: "The API server validates an object against its schema and refuses the apply (`cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32`); the import kept the object as written, so nothing else would say so before the deploy.",
     bad: "Service a (kept from an import): ports: [{port: \"eighty\"}]",
     instead: "Edit the object's YAML on the config page ({}) to the type its field takes, or remove it.",
     source: "Kubernetes API conventions (typed fields; decoding errors refuse the request); kubectl apply --validate=strict",
+};
+UNSERVED_KIND = Rule {
+    code: "KP724", name: "unserved_kind", category: References, severity: Error, relaxed_in_dev: false,
+    summary: "An object's kind must be one its built-in API version serves (`apps/v1` serves Deployment, not `Deploymnet`; `v1` serves no Deployment). Versions that are not built in (a CRD's) are not judged.",
+    why: "The API server has no such resource and `kubectl apply` fails with `no matches for kind`; the import kept the object whole, as it keeps every kind it does not model, so nothing else would say so before the deploy.",
+    bad: "apiVersion: apps/v1, kind: Deploymnet",
+    instead: "Correct the kind or the apiVersion in the object's YAML on the config page, or remove it.",
+    source: "Kubernetes API discovery (the kinds of each built-in group version, as k8s-openapi's v1_33 types have them)",
 };
 JOB_RUN_EXCEEDS_DEADLINE = Rule {
     code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,

@@ -30,6 +30,7 @@ pub(super) fn environment(cx: &mut Ctx, ix: &Index<'_>, deployed: &[Service]) {
     for (i, e) in ix.objects.iter().enumerate() {
         let ns = e.namespace.as_deref().unwrap_or_default();
         r.api_version(i);
+        r.unserved(i);
         r.unreadable(i);
         match e.kind.as_str() {
             "Ingress" => r.ingress(i, ns),
@@ -112,6 +113,22 @@ impl Reporter<'_, '_, '_> {
                 "{who} uses `{version}`, which Kubernetes {} removed: {what}",
                 removed.removed_in
             ),
+        );
+    }
+
+    /// KP724: the object's kind is one its built-in API version serves.
+    fn unserved(&mut self, i: usize) {
+        let e = &self.ix.objects[i];
+        let version = str_at(&e.json, "/apiVersion").unwrap_or_default();
+        let Some(why) = crate::apis::unserved_kind(version, &e.kind) else {
+            return;
+        };
+        let who = self.who(e);
+        self.report(
+            &UNSERVED_KIND,
+            i,
+            "/kind",
+            format!("{who}: the API server has no such resource and refuses it ({why})"),
         );
     }
 

@@ -341,6 +341,42 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| policy_letting_in(d, json!([{"protocol": "TCP"}])),
         ),
         fx(
+            "KP724",
+            // A kind misspelt; a kind of another version.
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "apps/v1", "kind": "Deploymnet", "metadata": {"name": "legacy"}}),
+                )
+            },
+            // A CRD's version is not judged; a list is unpacked by kubectl.
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "apps.example.com/v1", "kind": "Deploymnet", "metadata": {"name": "legacy"}}),
+                );
+                keep(
+                    d,
+                    json!({"apiVersion": "v1", "kind": "ConfigMapList", "metadata": {"name": "configs"}}),
+                );
+            },
+        ),
+        fx(
+            "KP724",
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "v1", "kind": "Deployment", "metadata": {"name": "legacy"}}),
+                )
+            },
+            |d| {
+                keep(
+                    d,
+                    json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "defaults"}}),
+                )
+            },
+        ),
+        fx(
             "KP723",
             // A port written as a word; a Knative Service (another API) is not a v1
             // Service, and reads as whatever its CRD says.
