@@ -46,8 +46,21 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
     for (name, value) in fields {
         let Some(v) = value else { continue };
         match quantity::parse(v) {
-            Some(q) => {
+            Some(q) if q >= 0.0 => {
                 valid.insert(name, q);
+            }
+            // A quantity, but the API server takes no request or limit below 0.
+            Some(_) => {
+                let path = at(cx, name);
+                cx.report(
+                    &INVALID_QUANTITY,
+                    Some(s),
+                    path,
+                    format!(
+                        "{who}{} `{v}` is negative: a request or limit is 0 or more",
+                        name.replace('_', " ")
+                    ),
+                );
             }
             None => {
                 let path = at(cx, name);
@@ -64,7 +77,8 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
         }
     }
     for (i, v) in s.storage.iter().enumerate().filter(|_| which.is_none()) {
-        if quantity::parse(&v.size).is_none() {
+        let size = quantity::parse(&v.size);
+        if size.is_none_or(|q| q < 0.0) {
             // The size this environment gives the claim, or the service's.
             let own =
                 (cx.env.overrides.get(&s.id)).is_some_and(|o| o.storage.contains_key(&v.name));
@@ -79,10 +93,13 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
                 &INVALID_QUANTITY,
                 Some(s),
                 path,
-                format!(
-                    "volume `{}` size `{}` is not a Kubernetes quantity (e.g. 10Gi)",
-                    v.name, v.size
-                ),
+                match size {
+                    Some(_) => format!("volume `{}` size `{}` is negative", v.name, v.size),
+                    None => format!(
+                        "volume `{}` size `{}` is not a Kubernetes quantity (e.g. 10Gi)",
+                        v.name, v.size
+                    ),
+                },
             );
         }
     }

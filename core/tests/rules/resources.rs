@@ -17,6 +17,17 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| db(d).storage[0].size = "10G".into(),
         ),
         fx(
+            "KP501",
+            // A quantity, and one the API server takes for no request or limit.
+            |d| api(d).resources.cpu_request = Some("-100m".into()),
+            |d| api(d).resources.cpu_request = Some("0".into()),
+        ),
+        fx(
+            "KP501",
+            |d| db(d).storage[0].size = "-10Gi".into(),
+            |d| db(d).storage[0].size = "10Gi".into(),
+        ),
+        fx(
             "KP502",
             |d| api(d).resources.cpu_request = Some("2".into()),
             |d| api(d).resources.cpu_request = Some("500m".into()),
