@@ -1936,6 +1936,12 @@ impl Probe {
         u64::from(self.initial_delay_seconds)
             + u64::from(self.effective_failures()) * u64::from(self.effective_period())
     }
+
+    /// How long, once the container runs, this probe takes to give up on a pod that
+    /// stopped answering: failureThreshold × periodSeconds (the initial delay is past).
+    pub fn failing_seconds(&self) -> u64 {
+        u64::from(self.effective_failures()) * u64::from(self.effective_period())
+    }
 }
 
 fn or_default(v: u32, default: u32) -> u32 {

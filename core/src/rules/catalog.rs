@@ -96,7 +96,7 @@ PROBE_TIMEOUT_NOT_BELOW_PERIOD = Rule {
 };
 LIVENESS_EQUALS_READINESS = Rule {
     code: "KP109", name: "liveness_equals_readiness", category: Timing, severity: Warning, relaxed_in_dev: true,
-    summary: "Liveness and readiness probes should not be identical.",
+    summary: "Liveness and readiness probes should not be identical (an initial delay apart: it no longer counts once the pod runs).",
     why: "When a dependency is down both fail together, so pods are restarted instead of just taken out of the Service: a cascading restart.",
     bad: "both probes GET /healthz every 10 s, 3 failures",
     instead: "Make liveness check only the process itself, with a larger failure budget than readiness.",
@@ -104,7 +104,7 @@ LIVENESS_EQUALS_READINESS = Rule {
 };
 LIVENESS_NOT_ABOVE_READINESS = Rule {
     code: "KP110", name: "liveness_not_above_readiness", category: Timing, severity: Warning, relaxed_in_dev: true,
-    summary: "The liveness budget should exceed the readiness budget.",
+    summary: "While the pod runs, liveness should take longer to give up than readiness: failureThreshold × periodSeconds of each (the initial delays are past by then).",
     why: "A stuck pod should leave the Service (readiness) before it is restarted (liveness), so restarts do not drop requests.",
     bad: "liveness 3 × 5 s, readiness 3 × 10 s",
     instead: "Give liveness more failures or a longer period than readiness.",

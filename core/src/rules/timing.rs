@@ -448,29 +448,31 @@ fn probes(cx: &mut Ctx, s: &Service) {
             };
         }
     }
+    // While the pod runs (the initial delays past), a stuck pod fails liveness after
+    // its failures × period, and readiness after its own.
     if let (Some(l), Some(r)) = (&s.probes.liveness, &s.probes.readiness) {
-        if l == r {
+        let undelayed = |p: &Probe| Probe {
+            initial_delay_seconds: 0,
+            ..p.clone()
+        };
+        if undelayed(l) == undelayed(r) {
             cx.report(
                 &LIVENESS_EQUALS_READINESS,
                 Some(s),
                 svc(s, "/probes/liveness"),
                 "liveness and readiness are the same probe: a failing dependency restarts every pod instead of draining it".into(),
             );
-        } else if l.budget_seconds() <= r.budget_seconds() {
+        } else if l.failing_seconds() <= r.failing_seconds() {
             let period = u64::from(l.effective_period());
-            let failures = (r
-                .budget_seconds()
-                .saturating_sub(u64::from(l.initial_delay_seconds)))
-                / period
-                + 1;
+            let failures = r.failing_seconds() / period + 1;
             cx.report(
                 &LIVENESS_NOT_ABOVE_READINESS,
                 Some(s),
                 svc(s, "/probes/liveness/failure_threshold"),
                 format!(
                     "liveness gives up after {} s, readiness after {} s: a stuck pod is restarted before it leaves the Service",
-                    l.budget_seconds(),
-                    r.budget_seconds()
+                    l.failing_seconds(),
+                    r.failing_seconds()
                 ),
             )
             .fix = set_fix(

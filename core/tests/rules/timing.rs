@@ -107,9 +107,34 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP109",
+            // An initial delay is past once the pod runs: the probes are then the same.
+            |d| {
+                let mut r = api(d).probes.readiness.clone().unwrap();
+                r.initial_delay_seconds = 5;
+                api(d).probes.liveness = Some(r);
+            },
+            |d| {
+                let mut r = api(d).probes.readiness.clone().unwrap();
+                r.failure_threshold = 6;
+                r.initial_delay_seconds = 5;
+                api(d).probes.liveness = Some(r);
+            },
+        ),
+        fx(
             "KP110",
             |d| probe(api(d), "liveness").failure_threshold = 1,
             |d| probe(api(d), "liveness").failure_threshold = 2,
+        ),
+        fx(
+            "KP110",
+            // A long initial delay does not make liveness slower on a running pod...
+            |d| {
+                let l = probe(api(d), "liveness");
+                (l.initial_delay_seconds, l.failure_threshold) = (60, 1);
+            },
+            // ...nor does readiness's make it give up later.
+            |d| probe(api(d), "readiness").initial_delay_seconds = 60,
         ),
         fx(
             "KP111",
