@@ -424,7 +424,18 @@ fn daemon_rollout(cx: &mut Ctx, s: &Service) {
                 path.clone(),
                 format!("{name} {p}% is more than 100%"),
             )
-            .fix = set_fix(format!("Set {name} to 100%"), path.clone(), json!("100%"));
+            .fix = {
+                // maxUnavailable: as wide as KP813 lets a rollout go.
+                let most = match name {
+                    "maxUnavailable" => DAEMONSET_MAX_UNAVAILABLE_WARN_PERCENT,
+                    _ => 100,
+                };
+                set_fix(
+                    format!("Set {name} to {most}%"),
+                    path.clone(),
+                    json!(format!("{most}%")),
+                )
+            };
         }
     }
     if let Amount::Percent(p) = unavailable {

@@ -2,7 +2,7 @@
 //! and a memory limit are set. Fixtures: `core/tests/rules/resources.rs`.
 
 use super::catalog::*;
-use super::context::{set_fix, svc, Ctx, OverridableField as OF};
+use super::context::{batch_fix, set, set_fix, svc, Ctx, OverridableField as OF};
 use super::{pod_qos_class, Severity};
 use crate::edit::pointer_token;
 use crate::model::*;
@@ -119,9 +119,21 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
         let path = at(cx, name);
         let number = v.trim().trim_end_matches('m');
         let meant = format!("{number}Mi");
-        let fix = (quantity::parse(&meant).is_some_and(|m| m >= MEBIBYTE))
-            .then(|| set_fix(format!("Use {meant}"), path.clone(), json!(meant)))
-            .flatten();
+        let meant_bytes = quantity::parse(&meant).filter(|&m| m >= MEBIBYTE);
+        // A request meant as more than its limit takes the limit along (KP502).
+        let limit_below = name == "memory_request"
+            && (valid.get("memory_limit")).is_some_and(|&l| meant_bytes.is_some_and(|m| m > l));
+        let fix = match (meant_bytes, limit_below) {
+            (None, _) => None,
+            (Some(_), false) => set_fix(format!("Use {meant}"), path.clone(), json!(meant)),
+            (Some(_), true) => batch_fix(
+                format!("Use {meant}, and limit memory to {meant}"),
+                vec![
+                    set(path.clone(), json!(meant)),
+                    set(at(cx, "memory_limit"), json!(meant)),
+                ],
+            ),
+        };
         cx.report(
             &MEMORY_IN_BYTES,
             Some(s),

@@ -35,7 +35,17 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 min_path.clone(),
                 "HPA minReplicas is 0; it must be at least 1".into(),
             )
-            .fix = set_fix("Set minReplicas to 1".into(), min_path.clone(), json!(1));
+            .fix = match prod {
+                // Production wants two (KP203): one fix, not two in a row.
+                true => {
+                    let mut edits = vec![set(min_path.clone(), json!(HA_REPLICAS))];
+                    if h.max < HA_REPLICAS {
+                        edits.push(set(max_path.clone(), json!(HA_REPLICAS)));
+                    }
+                    batch_fix(format!("Set minReplicas to {HA_REPLICAS}"), edits)
+                }
+                false => set_fix("Set minReplicas to 1".into(), min_path.clone(), json!(1)),
+            };
         }
         if h.min > h.max {
             cx.report(

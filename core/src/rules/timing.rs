@@ -182,7 +182,8 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
                     action: l.action.clone(),
                     initial_delay_seconds: 0,
                     period_seconds: STARTUP_PERIOD,
-                    timeout_seconds: l.timeout_seconds,
+                    // (Shorter than the period: KP108.)
+                    timeout_seconds: l.timeout_seconds.min(STARTUP_PERIOD - 1),
                     success_threshold: 1,
                     failure_threshold: u32::try_from(start.div_ceil(u64::from(STARTUP_PERIOD)))
                         .unwrap_or(u32::MAX),

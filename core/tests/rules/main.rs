@@ -431,6 +431,43 @@ fn applying_each_offered_fix_removes_its_finding() {
     assert!(fixes > 40, "only {fixes} fixes were exercised");
 }
 
+/// A fix does what it says and no more: it brings no finding that was not there (an
+/// added startup probe that times out no sooner than its period, a request meant as
+/// mebibytes above its limit, say). Only the steps of setting up canary analysis are
+/// one after the other, each finding saying the next: the analysis needs the metrics
+/// endpoint, which under default-deny needs Prometheus let in.
+#[test]
+fn no_offered_fix_brings_a_new_finding() {
+    const NEXT_STEPS: &[(&str, &str)] =
+        &[("KP236", "KP350"), ("KP350", "KP354"), ("KP353", "KP354")];
+    let mut failures = Vec::new();
+    for f in fixtures() {
+        let mut bad = baseline();
+        (f.bad)(&mut bad);
+        let before = validate(&bad, f.env);
+        let known = |a: &Finding| {
+            before
+                .iter()
+                .any(|b| b.code == a.code && b.path == a.path && b.service == a.service)
+        };
+        for finding in &before {
+            let Some(fix) = &finding.fix else { continue };
+            let mut fixed = bad.clone();
+            if fixed.apply(fix.edit.clone()).is_err() {
+                continue;
+            }
+            let next = |a: &&Finding| NEXT_STEPS.contains(&(finding.code, a.code));
+            for new in (validate(&fixed, f.env).iter()).filter(|a| !known(a) && !next(a)) {
+                failures.push(format!(
+                    "{} fix `{}` brought {}: {}",
+                    finding.code, fix.label, new.code, new.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn findings_state_the_numbers_and_point_at_the_field() {
     let mut d = baseline();
