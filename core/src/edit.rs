@@ -1049,6 +1049,8 @@ fn follow_renames(old: &Service, new: &mut Service) {
     for residual in new.residual.values_mut() {
         for (b, a) in &container_renames {
             residual.rename_item(|p| p.last().is_some_and(is_pod_list), b, a);
+            // A variable or downward-API volume reading its resources names it.
+            residual.rename_named("containerName", b, a);
         }
         for (container, renamed) in &variable_renames {
             let env_of = |p: &[Step]| match p {

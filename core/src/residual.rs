@@ -145,6 +145,31 @@ impl Residual {
         }
     }
 
+    /// Follows the rename of a thing the input names by a member `member` (a container
+    /// that a `resourceFieldRef` names by `containerName`) from `old` to `new`, in what
+    /// the input had: so a variable or volume the design does not model keeps naming it.
+    pub fn rename_named(&mut self, member: &str, old: &str, new: &str) {
+        fn walk(v: &mut Value, member: &str, old: &str, new: &str) {
+            match v {
+                Value::Object(map) => {
+                    for (k, v) in map.iter_mut() {
+                        match v {
+                            Value::String(s) if k == member && s == old => *s = new.to_string(),
+                            v => walk(v, member, old, new),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|i| walk(i, member, old, new)),
+                _ => {}
+            }
+        }
+        for change in &mut self.0 {
+            if let Some(now) = &mut change.now {
+                walk(now, member, old, new);
+            }
+        }
+    }
+
     /// Rewrites what the design rendered at import (`was`) where `now_renders` says it
     /// renders something else in its place after a rename (an object name derived from
     /// the service's), and the input had something else there: the design changed there

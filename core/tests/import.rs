@@ -1943,3 +1943,55 @@ spec:
         ]
     );
 }
+
+/// A variable the design does not model (a `resourceFieldRef` naming its container)
+/// follows a rename of that container, after a link too: it named a container the pod
+/// no longer has, and the kubelet would not start the pod.
+#[test]
+fn a_resource_reference_follows_its_containers_rename() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-api
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop-api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/shop-api:2.8.0
+          env:
+            - name: MEM_LIMIT
+              valueFrom:
+                resourceFieldRef:
+                  containerName: api
+                  resource: limits.memory
+          resources:
+            limits:
+              memory: 1Gi
+";
+    let mut d = round_trip(input, "a variable of the container's limit").design;
+    let id = d.service_named("shop-api").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/container_name"),
+        value: "app".into(),
+    })
+    .unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let objects = render(&d, &d.environments[0].name).objects;
+    let deployment = (objects.iter())
+        .find(|o| o.kind() == "Deployment")
+        .unwrap()
+        .to_json();
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["name"], "app");
+    assert_eq!(
+        container["env"][0]["valueFrom"]["resourceFieldRef"]["containerName"],
+        "app"
+    );
+}
