@@ -10,6 +10,7 @@ pub mod crd;
 pub mod cron;
 pub mod diagram;
 pub mod domain;
+pub mod drain;
 pub mod edges;
 pub mod edit;
 pub mod editor;

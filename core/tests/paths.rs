@@ -340,6 +340,10 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 }
             }
         }),
+        ("KP118", |d| {
+            api(d).timing.app_shutdown_seconds = 10;
+            (api(d).config.env).push(EnvVar::literal("GRACEFUL_SHUTDOWN_TIMEOUT_MS", "30000"));
+        }),
         ("KP117", |d| {
             let mut c = sidecar(0);
             c.needed_at_start = true;

@@ -855,50 +855,13 @@ pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
                 _ => None,
             })
             .flat_map(|data| data.values())
-            .flat_map(|file| file.lines().filter_map(setting));
+            .flat_map(|file| file.lines().filter_map(crate::drain::setting));
         let seconds = (pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .chain(files)
-            .find_map(|(k, v)| shutdown_seconds(k, v));
+            .find_map(|(k, v)| crate::drain::setting_seconds(k, v));
         if let Some(secs) = seconds {
             s.timing.app_shutdown_seconds = secs;
         }
-    }
-}
-
-/// A line of a config file read as a setting: `key: value` (YAML), `key = value` (TOML,
-/// properties) or `"key": value,` (JSON), quotes, a trailing comma and a comment dropped.
-fn setting(line: &str) -> Option<(&str, &str)> {
-    let line = line.split(" #").next().unwrap_or_default();
-    let line = line.trim().trim_start_matches("- ");
-    let at = line.find([':', '='])?;
-    fn unquote(t: &str) -> &str {
-        t.trim()
-            .trim_end_matches(',')
-            .trim()
-            .trim_matches(['"', '\''])
-    }
-    Some((unquote(&line[..at]), unquote(&line[at + 1..])))
-}
-
-/// The seconds an app drains for, if `key` names its shutdown timeout (both words in
-/// it, in any case, with any separators) and `value` is a duration: `30`, `30s`, `1m`,
-/// or milliseconds (`500ms`, or a number under a key ending in `ms`).
-fn shutdown_seconds(key: &str, value: &str) -> Option<u32> {
-    let k: String = (key.chars())
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if !(k.contains("shutdown") && k.contains("timeout")) {
-        return None;
-    }
-    let ms = |n: &str| {
-        let ms = n.trim().parse::<u64>().ok()?;
-        Some(u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX))
-    };
-    match value.trim().strip_suffix("ms") {
-        Some(n) => ms(n),
-        None if k.ends_with("ms") => ms(value),
-        None => crate::input::seconds(value.trim()).ok(),
     }
 }
 

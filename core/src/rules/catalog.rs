@@ -166,6 +166,14 @@ SIDECAR_STARTED_NOT_READY = Rule {
     instead: "Give the sidecar a startup probe on its readiness endpoint (the proxy's /startup, the agent's health port).",
     source: "Kubernetes docs, Sidecar Containers; Kubernetes blog, \"Start Sidecar First: How To Avoid Snags\" (2025)",
 };
+APP_SHUTDOWN_SETTING_DIFFERS = Rule {
+    code: "KP118", name: "app_shutdown_setting_differs", category: Timing, severity: Warning, relaxed_in_dev: true,
+    summary: "The app's own shutdown timeout, where its configuration sets one (a variable such as `GRACEFUL_SHUTDOWN_TIMEOUT_MS`, `SHUTDOWN_TIMEOUT` or `SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE`, as a literal or a ConfigMap value), should be the design's app shutdown A.",
+    why: "The grace period is checked against A (KP102): an app told to drain for longer than A is killed mid-drain although every rule passes, and one told less makes the design's numbers fiction. A set to 0 beside such a setting checks the grace period against no drain at all.",
+    bad: "App shutdown 40 s, GRACEFUL_SHUTDOWN_TIMEOUT_MS: '30000'",
+    instead: "Make them agree: write A into the variable (in its unit), or A from it.",
+    source: "K8S-RULES timing 2 (A is the app's own shutdown timeout, e.g. Connectum's `shutdown.timeout`)",
+};
 HPA_MIN_ABOVE_MAX = Rule {
     code: "KP201", name: "hpa_min_above_max", category: Scaling, severity: Error, relaxed_in_dev: false,
     summary: "An HPA's minReplicas may not exceed maxReplicas.",

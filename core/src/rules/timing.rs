@@ -2,7 +2,7 @@
 //! autoscaler's behaviour. Fixtures: `core/tests/rules/timing.rs`.
 
 use super::catalog::*;
-use super::context::{batch_fix, set, set_fix, svc, Ctx};
+use super::context::{batch_fix, config_key, set, set_fix, svc, Ctx};
 use super::Severity;
 use crate::domain::{
     DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLOUT_PERCENT, MAX_HPA_POLICY_PERIOD_SECONDS,
@@ -10,11 +10,13 @@ use crate::domain::{
     PROGRESS_DEADLINE_MARGIN_SECONDS, SUGGESTED_STARTUP_PROBE_PERIOD_SECONDS as STARTUP_PERIOD,
 };
 use crate::model::*;
+use crate::FieldPath;
 use serde_json::json;
 
 /// Every timing check of one deployed (effective) service.
 pub(super) fn service(cx: &mut Ctx, s: &Service) {
     shutdown_and_startup(cx, s);
+    shutdown_setting(cx, s);
     sidecars(cx, s);
     // Pods that run to completion are not kept in a Service by probes, and an HPA's
     // behaviour matters only where an HPA can scale: the batch rules (KP8xx) say what
@@ -39,6 +41,107 @@ fn receives_traffic(s: &Service) -> bool {
             || s.exposure.ingress.is_some()
             || s.exposure.gateway_route.is_some()
             || s.exposure.load_balancer.is_some())
+}
+
+/// KP118: a shutdown timeout the app's configuration sets (a literal of the main
+/// container, or a ConfigMap value it reads by key or whole) is the design's A.
+fn shutdown_setting(cx: &mut Ctx, s: &Service) {
+    let a_ms = u64::from(s.timing.app_shutdown_seconds) * 1000;
+    // (variable, value, the path of the value, whether it is a line of a file there)
+    let mut settings: Vec<(String, String, FieldPath, bool)> = Vec::new();
+    let read_whole = |name: &str| s.config.env_from.contains(&EnvFrom::ConfigMap(name.into()));
+    for (i, e) in s.config.env.iter().enumerate() {
+        match &e.value {
+            EnvValue::Literal(v) => settings.push((
+                e.name.clone(),
+                v.clone(),
+                svc(s, &format!("/config/env/{i}/value/literal")),
+                false,
+            )),
+            EnvValue::ConfigMapKey { name, key } => {
+                let cm = cx.design.config_map(name);
+                if let Some(v) = cm.and_then(|cm| cx.env.config_data(cm).get(key).cloned()) {
+                    settings.push((e.name.clone(), v, config_key(cx.env, name, key), false));
+                }
+            }
+            EnvValue::SecretKey { .. } => {}
+        }
+    }
+    for cm in cx
+        .design
+        .config_maps
+        .iter()
+        .filter(|cm| read_whole(&cm.name))
+    {
+        for (k, v) in cx.env.config_data(cm).iter() {
+            settings.push((k.clone(), v.clone(), config_key(cx.env, &cm.name, k), false));
+        }
+    }
+    // A config file the pod mounts from a ConfigMap (`shutdownTimeout: 10s`), as the
+    // import reads it; a variable comes first.
+    let mounted = s.volumes.iter().filter_map(|v| match &v.source {
+        VolumeSource::ConfigMap { name } => cx.design.config_map(name),
+        _ => None,
+    });
+    for cm in mounted {
+        for (file, text) in cx.env.config_data(cm).iter() {
+            for (k, v) in text.lines().filter_map(crate::drain::setting) {
+                let at = config_key(cx.env, &cm.name, file);
+                settings.push((k.to_string(), v.to_string(), at, true));
+            }
+        }
+    }
+    // The first setting found is the one the import takes for A.
+    if let Some((key, value, at, in_file)) = settings
+        .into_iter()
+        .find(|(k, v, _, _)| crate::drain::setting_ms(k, v).is_some())
+    {
+        let told_ms = crate::drain::setting_ms(&key, &value).expect("found above");
+        let told = told_ms.div_ceil(1000);
+        if told_ms.abs_diff(a_ms) < 1000 {
+            return;
+        }
+        let a = s.timing.app_shutdown_seconds;
+        if a == 0 {
+            let a_path = svc(s, "/timing/app_shutdown_seconds");
+            // The design knows of no drain: it takes the app's.
+            let fix = set_fix(
+                format!("Set the app shutdown to {told} s"),
+                a_path.clone(),
+                json!(told),
+            );
+            cx.report(
+                &APP_SHUTDOWN_SETTING_DIFFERS,
+                Some(s),
+                a_path,
+                format!("`{key}` = `{value}` tells the app to drain for up to {told} s, but the design's app shutdown is 0 s: the grace period is checked against no drain at all"),
+            )
+            .fix = fix;
+            return;
+        }
+        // The design's A, written in the value's own form.
+        let written = match (value.trim().parse::<u64>(), crate::drain::unit_ms(&key)) {
+            (Ok(_), Some(unit)) => (a_ms / unit).to_string(),
+            _ => format!("{a}s"),
+        };
+        // (A file is the user's to edit: it may say more than this.)
+        let fix = (!in_file)
+            .then(|| {
+                set_fix(
+                    format!("Tell the app {a} s ({key}: {written})"),
+                    at.clone(),
+                    json!(written),
+                )
+            })
+            .flatten();
+        cx.report(
+            &APP_SHUTDOWN_SETTING_DIFFERS,
+            Some(s),
+            at,
+            format!("`{key}` = `{value}` tells the app to drain for {told} s, but the design's app shutdown is {a} s: the grace period is checked against {a} s"),
+        )
+        .fix = fix;
+    }
 }
 
 /// KP101 to KP106: the shutdown sequence fits the grace period and outlasts endpoint

@@ -415,6 +415,25 @@ fn pods() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP118",
+            // The app is told 30 s in the ConfigMap it reads whole; the design says 20.
+            |d| set_config(d, "GRACEFUL_SHUTDOWN_TIMEOUT_MS", "30000"),
+            |d| set_config(d, "GRACEFUL_SHUTDOWN_TIMEOUT_MS", "20000"),
+        ),
+        fx(
+            "KP118",
+            // A literal Go duration, and no drain in the design.
+            |d| {
+                api(d).timing.app_shutdown_seconds = 0;
+                (api(d).config.env).push(EnvVar::literal("SHUTDOWN_TIMEOUT", "15s"));
+            },
+            // A switch is no timeout.
+            |d| {
+                api(d).timing.app_shutdown_seconds = 0;
+                (api(d).config.env).push(EnvVar::literal("GRACEFUL_SHUTDOWN_ENABLED", "true"));
+            },
+        ),
+        fx(
             "KP117",
             |d| {
                 let c = sidecar(d);
@@ -439,4 +458,14 @@ fn pods() -> Vec<Fixture> {
             },
         ),
     ]
+}
+
+/// Sets a key of the ConfigMap the api reads whole.
+fn set_config(d: &mut Design, key: &str, value: &str) {
+    let cm = d
+        .config_maps
+        .iter_mut()
+        .find(|c| c.name == "api-config")
+        .unwrap();
+    cm.data.insert(key.into(), value.into());
 }

@@ -1,0 +1,96 @@
+//! What an app's own configuration says of its shutdown: how long it drains after
+//! SIGTERM (the design's A, `Timing::app_shutdown_seconds`). The import reads A from it,
+//! and KP118 checks that the two agree.
+
+/// Whether `key`, a variable or a config file's setting, names a shutdown timeout (in
+/// any case, with any separators: `GRACEFUL_SHUTDOWN_TIMEOUT_MS`, `shutdownTimeout`,
+/// `spring.lifecycle.timeout-per-shutdown-phase`, `GRACEFUL_TIMEOUT`), and if so the
+/// unit of a plain number there, in milliseconds: 1 where the name ends in `ms` or
+/// `millis(econds)`, else 1000. A switch (`..._ENABLED`) is none.
+pub fn unit_ms(key: &str) -> Option<u64> {
+    let k: String = (key.chars())
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let named = (k.contains("shutdown") || k.contains("graceful"))
+        && ["timeout", "phase", "period"].iter().any(|w| k.contains(w))
+        && !k.ends_with("enabled");
+    let ms = ["ms", "millis", "milliseconds"]
+        .iter()
+        .any(|u| k.ends_with(u));
+    named.then_some(if ms { 1 } else { 1000 })
+}
+
+/// How long a setting ([`unit_ms`]) tells the app to drain, in milliseconds: a number
+/// in the name's unit, or a duration (`30s`, `1m30s`, `500ms`).
+pub fn setting_ms(key: &str, value: &str) -> Option<u64> {
+    let unit = unit_ms(key)?;
+    let value = value.trim();
+    match value.parse::<u64>() {
+        Ok(n) => n.checked_mul(unit),
+        Err(_) => crate::routes::duration_ms(value).or_else(|| {
+            crate::input::seconds(value)
+                .ok()
+                .map(|s| u64::from(s) * 1000)
+        }),
+    }
+}
+
+/// [`setting_ms`] in whole seconds, rounded up.
+pub fn setting_seconds(key: &str, value: &str) -> Option<u32> {
+    let ms = setting_ms(key, value)?;
+    Some(u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX))
+}
+
+/// A line of a config file read as a setting: `key: value` (YAML), `key = value` (TOML,
+/// properties) or `"key": value,` (JSON), quotes, a trailing comma and a comment dropped.
+pub fn setting(line: &str) -> Option<(&str, &str)> {
+    let line = line.split(" #").next().unwrap_or_default();
+    let line = line.trim().trim_start_matches("- ");
+    let at = line.find([':', '='])?;
+    fn unquote(t: &str) -> &str {
+        t.trim()
+            .trim_end_matches(',')
+            .trim()
+            .trim_matches(['"', '\''])
+    }
+    Some((unquote(&line[..at]), unquote(&line[at + 1..])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shutdown_settings_read_in_their_units() {
+        assert_eq!(
+            setting_ms("GRACEFUL_SHUTDOWN_TIMEOUT_MS", "30000"),
+            Some(30_000)
+        );
+        assert_eq!(setting_ms("SHUTDOWN_TIMEOUT", "15s"), Some(15_000));
+        assert_eq!(setting_ms("SHUTDOWN_TIMEOUT", "15"), Some(15_000));
+        assert_eq!(setting_ms("shutdownTimeout", "1m30s"), Some(90_000));
+        assert_eq!(
+            setting_ms("spring.lifecycle.timeout-per-shutdown-phase", "30s"),
+            Some(30_000)
+        );
+        assert_eq!(setting_ms("GRACEFUL_TIMEOUT", "25"), Some(25_000));
+        assert_eq!(setting_ms("shutdown_timeout_ms", "500ms"), Some(500));
+        assert_eq!(setting_seconds("SHUTDOWN_TIMEOUT_MS", "1500"), Some(2));
+        for (key, value) in [
+            ("GRACEFUL_SHUTDOWN_ENABLED", "true"),
+            ("REQUEST_TIMEOUT", "30s"),
+            ("SHUTDOWN_TIMEOUT", "soon"),
+        ] {
+            assert_eq!(setting_ms(key, value), None, "{key}");
+        }
+        assert_eq!(
+            setting("  shutdownTimeout: 10s # drain"),
+            Some(("shutdownTimeout", "10s"))
+        );
+        assert_eq!(
+            setting("\"shutdown_timeout\": 15,"),
+            Some(("shutdown_timeout", "15"))
+        );
+    }
+}
