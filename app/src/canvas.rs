@@ -1182,6 +1182,8 @@ pub fn Canvas() -> impl IntoView {
         app.select(Some(next));
         active.set(Some(next));
         reveal(next);
+        // The keyboard goes to its name, selected: typing names it.
+        app.focus.set(Some(FieldPath::service(next, "/name")));
     };
     let auto_layout = move |_| {
         let edits = app.editor.with_untracked(|e| {

@@ -285,6 +285,14 @@ pub fn focus_requested_field() {
                     let focus = web_sys::FocusOptions::new();
                     focus.set_prevent_scroll(true);
                     let _ = html.focus_with_options(&focus);
+                    // A text field's value selected: what is typed replaces it.
+                    if let Ok(input) =
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(html)
+                    {
+                        if input.type_() == "text" {
+                            input.select();
+                        }
+                    }
                 }
             }
         });

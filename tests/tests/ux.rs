@@ -2967,3 +2967,38 @@ async fn escape_puts_a_field_back_and_delete_says_how_to_undo() {
     assert_eq!(notice, "Removed otel-collector: Ctrl+Z brings it back");
     page.close().await;
 }
+
+/// "+ Service" hands the keyboard to the new service's name, selected: what is typed
+/// names it, and the canvas shows the name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_service_is_named_as_it_is_typed() {
+    let page = open_design("new-named", &templates::connectum()).await;
+    page.click("add-service").await;
+    let field = page
+        .wait_until("the keyboard on the new name", async |p| {
+            let f = p.focused().await;
+            (f.starts_with("services/s") && f.ends_with("/name")).then_some(f)
+        })
+        .await;
+    let selected = js(
+        &page,
+        "const f = document.activeElement; return [f.selectionStart, f.selectionEnd, f.value.length]",
+    )
+    .await;
+    let length = selected[2].clone();
+    assert_eq!(
+        selected,
+        json!([0, length, length]),
+        "the whole name selected"
+    );
+    press(&page, "inventory").await;
+    page.wait_text("inspector-title", "the typed name", |t| t == "inventory")
+        .await;
+    page.find("node-inventory").await;
+    assert_eq!(
+        page.focused().await,
+        field,
+        "the keyboard stays in the name"
+    );
+    page.close().await;
+}
