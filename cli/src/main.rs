@@ -418,7 +418,8 @@ fn import_environments(envs: &[&str], out: &mut dyn Write) -> Result<(), Failure
             eprintln!("not merged  {}", n.message);
         }
     }
-    emit(out, &file::to_json(&result.design))
+    emit(out, &file::to_json(&result.design))?;
+    read_whole(result.environments.iter().flat_map(|e| &e.documents))
 }
 
 /// Print the per-document report to stderr.
@@ -458,7 +459,27 @@ fn finish_import(result: import::Import, out: &mut dyn Write) -> Result<(), Fail
         ));
     }
     eprintln!("{}", result.summary());
-    emit(out, &file::to_json(&result.design))
+    emit(out, &file::to_json(&result.design))?;
+    read_whole(&result.documents)
+}
+
+/// After the design is written: a failure when some documents could not be read, so
+/// that a script or a CI job does not go on as if the input were read whole.
+fn read_whole<'d>(
+    documents: impl IntoIterator<Item = &'d kubeprint_core::import::DocumentReport>,
+) -> Result<(), Failure> {
+    let (mut unreadable, mut all) = (0, 0);
+    for d in documents {
+        all += 1;
+        unreadable += usize::from(d.unreadable);
+    }
+    if unreadable == 0 {
+        return Ok(());
+    }
+    Err(Failure::Input(format!(
+        "{unreadable} of {all} documents could not be read: the design written holds the rest; fix {} and import again",
+        if unreadable == 1 { "it" } else { "them" }
+    )))
 }
 
 /// The bundle's choices from `export`'s options: `--format` (default kustomize), Argo

@@ -523,8 +523,15 @@ fn importing_several_files_names_each_file_and_its_own_lines() {
     )
     .unwrap();
     let o = kubeprint(&["import", a.to_str().unwrap(), b.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // The design holds what was read; the status says not everything was.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(design["config_maps"][0]["name"], "web");
     let report = stderr(&o);
+    assert!(
+        report.ends_with("kubeprint: 1 of 3 documents could not be read: the design written holds the rest; fix it and import again\n"),
+        "{report}"
+    );
     for line in [
         format!("imported  {} line     1  Namespace shop", a.display()),
         format!("imported  {} line     1  ConfigMap web", b.display()),
