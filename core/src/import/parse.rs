@@ -75,6 +75,18 @@ fn push_document<'t>(docs: &mut Vec<Document<'t>>, line: usize, text: &'t str) {
 
 /// Parse one document into JSON. `Ok(None)` for a document with no content (only
 /// comments); otherwise the value, or what is wrong with it.
+/// A quoted value left open, said where it opens: the parser reports the end of the
+/// document, where it gave up (`found unexpected end of stream at line 8 column 1,
+/// while scanning a quoted scalar at line 6 column 13`).
+fn unclosed_quote(said: &str) -> Option<String> {
+    let (_, at) = said.split_once("while scanning a quoted scalar at line ")?;
+    let (line, rest) = at.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(format!(
+        "invalid YAML at line {line}: the quote that opens at column {column} is never closed; close it with the same quote (\" or ')"
+    ))
+}
+
 pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
     let line = doc.line;
     let scan = scan(doc.text);
@@ -105,12 +117,10 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
                 )
             })
             .unwrap_or_default();
-        helm_hint(doc).unwrap_or_else(|| {
-            format!(
-                "invalid YAML{at}: {}{tab}",
-                shift_lines(&e.to_string(), line - 1)
-            )
-        })
+        let said = shift_lines(&e.to_string(), line - 1);
+        helm_hint(doc)
+            .or_else(|| unclosed_quote(&said))
+            .unwrap_or_else(|| format!("invalid YAML{at}: {said}{tab}"))
     })?;
     yaml.apply_merge()
         .map_err(|e| format!("invalid merge key `<<`: {e}"))?;
@@ -699,6 +709,18 @@ mod tests {
         };
         let err = parse_document(doc).unwrap_err();
         assert!(!err.contains("tab"), "{err}");
+    }
+
+    /// A quote left open is said where it opens, not where the document ends.
+    #[test]
+    fn an_unclosed_quote_is_named_where_it_opens() {
+        let text = "kind: Service\nmetadata:\n  name: a\n---\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  GREETING: \"hello\n  OTHER: x\n";
+        let second = split_documents(text)[1];
+        let err = parse_document(second).unwrap_err();
+        assert_eq!(
+            err,
+            "invalid YAML at line 9: the quote that opens at column 13 is never closed; close it with the same quote (\" or ')"
+        );
     }
 
     fn octals(text: &str) -> Vec<&str> {
