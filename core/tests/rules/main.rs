@@ -721,3 +721,29 @@ fn add(d: &mut Design, c: Container) -> &mut Container {
 fn sidecar(d: &mut Design) -> &mut Container {
     add(d, extra("proxy", ContainerRole::Sidecar))
 }
+
+/// An address in another environment's namespace says so, from the environment that
+/// reads it: Connectum's dev reads `inventory-service.connectum` (prod's namespace).
+#[test]
+fn an_address_in_another_environments_namespace_says_whose_it_is() {
+    let d = templates::connectum();
+    let said = |env: &str| {
+        validate(&d, env)
+            .into_iter()
+            .find(|f| f.code == "KP321")
+            .map(|f| f.message)
+            .unwrap_or_default()
+    };
+    let dev = said("dev");
+    assert!(
+        dev.ends_with("names no known service: it names namespace `connectum`, environment `prod`'s, from `dev` (namespace `connectum-dev`); `prod` runs no service `inventory-service`"),
+        "{dev}"
+    );
+    let prod = said("prod");
+    assert!(
+        prod.ends_with(
+            "environment `prod` (namespace `connectum`) runs no service `inventory-service`"
+        ),
+        "{prod}"
+    );
+}

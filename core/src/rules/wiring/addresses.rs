@@ -435,7 +435,14 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
     if kept_service(design, name, Some(ns)) {
         return Some(Resolved::Kept);
     }
+    let here = cx.env;
     let why = match envs.first() {
+        // Another environment's namespace, from this one: said, as that is likely the
+        // mistake (dev calling prod).
+        Some(e) if e.name != here.name => format!(
+            "it names namespace `{ns}`, environment `{}`'s, from `{}` (namespace `{}`); `{}` runs no service `{name}`",
+            e.name, here.name, here.namespace, e.name
+        ),
         Some(e) => format!("environment `{}` (namespace `{ns}`) runs no service `{name}`", e.name),
         None => format!("no environment of the design has namespace `{ns}`, and no Service `{name}` was kept from an import"),
     };
