@@ -419,8 +419,58 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 </div>
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
+            <KeptFromImport id />
         </div>
         <span class="sr-only">{move || name.get()}</span>
+    }
+}
+
+/// How many of what an import kept are listed; the rest are counted.
+const KEPT_LISTED: usize = 40;
+
+/// What the import kept of the service's objects that the design has no field for
+/// (a variable read by `fieldRef`, an annotation, a probe's headers): listed to read,
+/// since it is exported as it came unless a field of the design changes its place.
+/// Only for a service that has any.
+#[component]
+fn KeptFromImport(id: Signal<ServiceId>) -> impl IntoView {
+    let app = use_app();
+    let kept = Memo::new(move |_| {
+        let id = id.get();
+        app.editor.with(|e| {
+            (e.design.service(id).into_iter())
+                .flat_map(|s| &s.residual)
+                .flat_map(|(role, r)| {
+                    r.described()
+                        .into_iter()
+                        .map(move |(path, what)| (role.title(), path, what))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let kept = kept.get();
+        // What the input left out (replicas an HPA sets, a strategy) the export leaves
+        // out too: counted, not listed.
+        let (values, left_out): (Vec<_>, Vec<_>) =
+            kept.into_iter().partition(|(_, _, what)| what.is_some());
+        (!values.is_empty() || !left_out.is_empty()).then(|| {
+            let more = values.len().saturating_sub(KEPT_LISTED);
+            let rows = values.into_iter().take(KEPT_LISTED).map(|(role, path, what)| {
+                view! { <li><span class="hint">{role}</span>" "<code>{path}</code>": "<code>{what.unwrap_or_default()}</code></li> }
+            });
+            let left_out = left_out.len();
+            section("Kept from the import", view! {
+                <details data-testid="kept-from-import">
+                    <summary>"What the design has no field for, exported as it came"</summary>
+                    <ul class="kept-list">{rows.collect_view()}</ul>
+                    {(more > 0).then(|| view! { <p class="note">{format!("and {more} more")}</p> })}
+                    {(left_out > 0).then(|| view! {
+                        <p class="note">{format!("{} the design writes the input left out, and so does the export", kubeprint_core::words::counted(left_out, "field"))}</p>
+                    })}
+                </details>
+            })
+        })
     }
 }
 

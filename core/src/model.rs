@@ -1479,6 +1479,27 @@ pub enum ResidualRole {
     Workload,
 }
 
+impl ResidualRole {
+    /// The object it is, as the inspector names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            ResidualRole::Alerts => "PrometheusRule",
+            ResidualRole::AnalysisTemplate => "AnalysisTemplate",
+            ResidualRole::CanaryService => "canary Service",
+            ResidualRole::Hpa => "HorizontalPodAutoscaler",
+            ResidualRole::Ingress => "Ingress",
+            ResidualRole::LoadBalancer => "load balancer Service",
+            ResidualRole::Monitor => "monitor",
+            ResidualRole::Pdb => "PodDisruptionBudget",
+            ResidualRole::Route => "route",
+            ResidualRole::Service => "Service",
+            ResidualRole::ServiceAccount => "ServiceAccount",
+            ResidualRole::StableService => "stable Service",
+            ResidualRole::Workload => "workload",
+        }
+    }
+}
+
 /// A position on the canvas, in canvas units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {

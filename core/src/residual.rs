@@ -110,6 +110,27 @@ impl Residual {
         self.0.is_empty()
     }
 
+    /// What it keeps, as people read it: each change's place ([`Path::readable`]) and
+    /// what the input had there, as compact JSON cut to about 80 characters (`None`
+    /// where the input left out what the design writes; a reordered list says so).
+    pub fn described(&self) -> Vec<(String, Option<String>)> {
+        const MOST: usize = 80;
+        (self.0.iter())
+            .map(|c| {
+                let what = match (&c.order, &c.now) {
+                    (Some(order), _) => Some(format!("in the input's order: {}", order.join(", "))),
+                    (None, Some(now)) => Some(serde_json::to_string(now).unwrap_or_default()),
+                    (None, None) => None,
+                };
+                let what = what.map(|w| match w.char_indices().nth(MOST) {
+                    Some((at, _)) => format!("{}…", &w[..at]),
+                    None => w,
+                });
+                (c.at.readable(), what)
+            })
+            .collect()
+    }
+
     /// Follows the rename of an item keyed by `name` (a container, a variable) from `old`
     /// to `new`, in every list whose path `list` accepts: what was kept for the item is
     /// kept for it under its new name, instead of waiting for an item named `old` that

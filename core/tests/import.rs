@@ -1995,3 +1995,50 @@ spec:
         "app"
     );
 }
+
+/// What an import kept that the design has no field for is said as people read it,
+/// with what the input had there: the inspector lists it under the service.
+#[test]
+fn what_an_import_kept_is_described() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-api
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop-api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/shop-api:2.8.0
+          env:
+            - name: POD_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+";
+    let d = round_trip(input, "a variable from the downward API").design;
+    let s = d.service_named("shop-api").unwrap();
+    let described: Vec<(String, Option<String>)> =
+        (s.residual.values()).flat_map(|r| r.described()).collect();
+    assert!(
+        described.contains(&(
+            "spec.template.spec.containers[name=api].env".into(),
+            Some(
+                r#"[{"name":"POD_IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}]"#
+                    .into()
+            )
+        )),
+        "{described:#?}"
+    );
+    // What the input left out, the export leaves out: said as such.
+    assert!(
+        described.contains(&("spec.replicas".into(), None)),
+        "{described:#?}"
+    );
+}

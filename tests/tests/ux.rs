@@ -3002,3 +3002,56 @@ async fn a_new_service_is_named_as_it_is_typed() {
     );
     page.close().await;
 }
+
+/// What an import kept that the design has no field for is listed under the service,
+/// to read: a variable from the downward API, with what it reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_an_import_kept_is_listed_under_its_service() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-api
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop-api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/shop-api:2.8.0
+          env:
+            - name: POD_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+";
+    let design = kubeprint_core::import::kubernetes(input).design;
+    let page = open_design("kept-listed", &design).await;
+    page.click_node("shop-api").await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"kept-from-import\"] summary').click()",
+    )
+    .await;
+    let listed = page
+        .wait_text("kept-from-import", "the kept variable", |t| {
+            t.contains("status.podIP")
+        })
+        .await;
+    assert!(
+        listed.contains("workload spec.template.spec.containers[name=api].env:"),
+        "{listed}"
+    );
+    page.close().await;
+    // A service the design made has nothing kept, and no such section.
+    let page = open_design("kept-none", &templates::connectum()).await;
+    page.click_node("order-service").await;
+    page.find("inspector-title").await;
+    assert!(!page.present("kept-from-import").await);
+    page.close().await;
+}
