@@ -99,3 +99,14 @@ pub const ERROR_RATE_ALERT_PERCENT: u32 = 5;
 /// How far (percentage points) the share of the pods a replica-weight canary runs may
 /// stray from a step's weight before `canary_weight_not_honored` (KP234) says so.
 pub const CANARY_WEIGHT_TOLERANCE_PERCENT: u32 = 10;
+
+/// Tags that move to new images as a branch or a release channel does: `latest`, a
+/// branch's name (`main`, `master`, `develop`, `dev`, `trunk`, `head`) or a channel's
+/// (`stable`, `edge`, `nightly`, `snapshot`), and no tag at all (which pulls `latest`).
+pub fn moving_tag(tag: &str) -> bool {
+    const MOVING: &[&str] = &[
+        "latest", "main", "master", "develop", "dev", "trunk", "head", "stable", "edge", "nightly",
+        "snapshot",
+    ];
+    tag.is_empty() || MOVING.iter().any(|m| tag.eq_ignore_ascii_case(m))
+}

@@ -736,7 +736,7 @@ TOKEN_AUTOMOUNTED = Rule {
 };
 MUTABLE_IMAGE_TAG = Rule {
     code: "KP608", name: "mutable_image_tag", category: Security, severity: Warning, relaxed_in_dev: true,
-    summary: "Images should have an immutable tag, not `latest` or none, unless a digest (`@sha256:...`) pins them. Every container is checked; one that runs the main container's very image (a migration step) is reported once, with the main container.",
+    summary: "Images should have an immutable tag, not `latest`, a branch's or a channel's (`main`, `master`, `develop`, `stable`, `nightly`, ...) or none, unless a digest (`@sha256:...`) pins them. Every container is checked; one that runs the main container's very image (a migration step) is reported once, with the main container.",
     why: "Two pods of one Deployment may run different code, and a rollback cannot go back.",
     bad: "image: registry.example.com/app:latest",
     instead: "Tag with a version or git sha (or pin a digest).",

@@ -157,7 +157,7 @@ fn container_hardening(cx: &mut Ctx, s: &Service, i: usize, c: &Container) {
     // main container's finding: one image, one finding.
     let pinned = c.digest.as_deref().is_some_and(|d| !d.is_empty());
     let main_image = (&c.image, &c.tag, &c.digest) == (&s.image, &s.tag, &s.digest);
-    if !pinned && !main_image && (c.tag.is_empty() || c.tag == "latest") {
+    if !pinned && !main_image && crate::domain::moving_tag(&c.tag) {
         let shown = if c.tag.is_empty() {
             c.image.clone()
         } else {
@@ -560,7 +560,7 @@ fn hardening(cx: &mut Ctx, s: &Service) {
     }
     // A digest pins the image whatever its tag says (the runtime pulls by digest).
     let pinned = s.digest.as_deref().is_some_and(|d| !d.is_empty());
-    if !pinned && (s.tag.is_empty() || s.tag == "latest") {
+    if !pinned && crate::domain::moving_tag(&s.tag) {
         let shown = if s.tag.is_empty() {
             s.image.clone()
         } else {

@@ -36,7 +36,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 env(d, "dev").overrides.insert(
                     ServiceId(1),
                     Override {
-                        image_tag: Some("-dev".into()),
+                        image_tag: Some("-1.4.2-dev".into()),
                         ..Override::default()
                     },
                 );
@@ -45,7 +45,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 env(d, "dev").overrides.insert(
                     ServiceId(1),
                     Override {
-                        image_tag: Some("dev".into()),
+                        image_tag: Some("1.4.2-dev".into()),
                         ..Override::default()
                     },
                 );

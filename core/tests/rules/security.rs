@@ -114,7 +114,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         fx(
             "KP608",
             |d| api(d).tag = "latest".into(),
+            |d| api(d).tag = "2.8.1".into(),
+        ),
+        fx(
+            "KP608",
+            // A branch's tag moves as the branch does.
             |d| api(d).tag = "main".into(),
+            |d| api(d).tag = "main-4f2c1ab".into(),
         ),
         fx(
             "KP608",
