@@ -8,7 +8,7 @@
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The object a [`FieldPath`] starts from.
@@ -473,7 +473,7 @@ impl Design {
                 follow_renames(service, &mut updated);
                 follow_port_renames(service, &mut updated);
                 let service_ports =
-                    renames(&service_port_names(service), &service_port_names(&updated));
+                    port_renames(&service_port_names(service), &service_port_names(&updated));
                 // What an environment switches off, or gives a value of its own, of the
                 // service's HPA, budget or Ingress goes with it.
                 let hpa_gone = service.scaling.hpa.is_some() && updated.scaling.hpa.is_none();
@@ -904,6 +904,15 @@ fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Ports renamed in place ([`renames`]), but not to nothing: a name being retyped
+/// leaves what named the port as it was (an editor's typing of one field is one step,
+/// followed from where it began: [`crate::editor::Editor::dispatch`]).
+fn port_renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
+    let mut r = renames(before, after);
+    r.retain(|(_, to)| !to.is_empty());
+    r
+}
+
 /// The names of a service's own Service ports.
 fn service_port_names(s: &Service) -> Vec<String> {
     s.exposure.ports.iter().map(|p| p.name.clone()).collect()
@@ -937,6 +946,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
             }
         }
     };
+    let renames = port_renames;
     let mut pod_wide = Vec::new();
     let main = renames(&names(&old.ports), &names(&new.ports));
     in_probes(&mut new.probes, &main);
@@ -954,12 +964,15 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
             pod_wide.extend(renamed);
         }
     }
-    // A name another container of the pod still declares still names a port.
-    let declared: BTreeSet<&str> = (new.ports.iter())
-        .chain(new.containers.iter().flat_map(|c| &c.ports))
-        .map(|p| p.name.as_str())
-        .collect();
-    pod_wide.retain(|(from, _)| !declared.contains(from.as_str()));
+    // A name another container of the pod still declares still names a port; one now
+    // declared twice names neither for sure.
+    let mut declared: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in (new.ports.iter()).chain(new.containers.iter().flat_map(|c| &c.ports)) {
+        *declared.entry(p.name.as_str()).or_default() += 1;
+    }
+    pod_wide.retain(|(from, to)| {
+        !declared.contains_key(from.as_str()) && declared.get(to.as_str()) == Some(&1)
+    });
     let lb = new
         .exposure
         .load_balancer
@@ -979,8 +992,9 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     }
     if let Some(route) = &mut new.exposure.gateway_route {
         follow(&mut route.port);
+        // (Backends that name its Service follow in `follow_service_port_renames`.)
         let backends = route.rules.iter_mut().flat_map(|r| &mut r.backends);
-        for backend in backends.filter(|b| b.service.is_empty() || b.service == new.name) {
+        for backend in backends.filter(|b| b.service.is_empty()) {
             follow(&mut backend.port);
         }
     }

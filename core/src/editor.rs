@@ -61,9 +61,12 @@ impl Editor {
         };
         let merges = merge_key.is_some() && merge_key == self.merging;
         if merges {
-            // The last step already holds the design from before this field's first
-            // edit, so no copy is needed, only whether this edit changed anything: a set
-            // changes nothing but its target, so the targets are compared, not the whole
+            // The last step holds the design from before this field's first edit: the
+            // merged step is that design with this edit, not the last keystroke's with
+            // it. So what follows a value follows it from where it was when the typing
+            // began (a port renamed `grpc` to `rpc` by way of `g` and ``, or by way of
+            // another port's name), and the step is whole. Whether it changed anything:
+            // a set changes nothing but its targets, so they are compared, not the whole
             // design (at 1,000 services, most of a keystroke's share here).
             let targets: Vec<FieldPath> = set_paths(&edit)
                 .map(|p| FieldPath {
@@ -73,7 +76,13 @@ impl Editor {
                 .collect();
             let read = |d: &Design| targets.iter().map(|t| d.field(t)).collect::<Vec<_>>();
             let before = read(&self.design);
-            self.design.apply(edit)?;
+            let mut design = self
+                .past
+                .last()
+                .expect("a merge follows its first step")
+                .clone();
+            design.apply(edit)?;
+            self.design = design;
             if read(&self.design) != before {
                 self.future.clear();
                 self.revision += 1;

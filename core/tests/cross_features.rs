@@ -6,6 +6,7 @@
 #[path = "common/corpus.rs"]
 mod corpus;
 
+use kubeprint_core::editor::Editor;
 use kubeprint_core::render::render;
 use kubeprint_core::*;
 use serde_json::Value;
@@ -200,29 +201,56 @@ fn no_fix_brings_an_error_elsewhere() {
 /// Renaming a port is one edit, as renaming a service is: what names it follows (the
 /// container's probes, the Service and load balancer ports that target it, the Ingress,
 /// route and callers that name a Service port), so no error comes of it, before or
-/// after a link. Every named port of every service of the templates and the imported
-/// corpus, one at a time.
+/// after a link. Every named port of every container and Service of the templates and
+/// the imported corpus, one at a time, typed as people type: backspaced to nothing,
+/// then the new name letter by letter, each keystroke an edit of one undo step.
 #[test]
 fn renaming_a_port_brings_no_error() {
     let mut bad = Vec::new();
     for (name, d) in corpus() {
         let before = errors(&d);
         for s in &d.services {
-            let container =
-                (s.ports.iter().enumerate()).map(|(i, p)| (format!("/ports/{i}/name"), &p.name));
-            let service = (s.exposure.ports.iter().enumerate())
-                .map(|(i, p)| (format!("/exposure/ports/{i}/name"), &p.name));
-            for (at, port) in container.chain(service).filter(|(_, n)| !n.is_empty()) {
-                let mut d2 = d.clone();
-                let edit = Edit::Set {
-                    path: FieldPath::service(s.id, &at),
-                    value: "renamed".into(),
-                };
-                if let Err(e) = d2.apply(edit) {
-                    bad.push(format!("{name}: {} {at}: refused: {e}", s.name));
+            let mut ports: Vec<(String, &String)> = Vec::new();
+            ports.extend(
+                s.ports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("/ports/{i}/name"), &p.name)),
+            );
+            for (j, c) in s.containers.iter().enumerate() {
+                let of = c.ports.iter().enumerate();
+                ports.extend(of.map(|(i, p)| (format!("/containers/{j}/ports/{i}/name"), &p.name)));
+            }
+            let exposed = s.exposure.ports.iter().enumerate();
+            ports.extend(exposed.map(|(i, p)| (format!("/exposure/ports/{i}/name"), &p.name)));
+            let lb = s
+                .exposure
+                .load_balancer
+                .iter()
+                .flat_map(|lb| lb.ports.iter().enumerate());
+            ports.extend(
+                lb.map(|(i, p)| (format!("/exposure/load_balancer/ports/{i}/name"), &p.name)),
+            );
+            ports.retain(|(_, n)| !n.is_empty());
+            for (at, port) in ports {
+                let mut editor = Editor::new(d.clone());
+                let typed = (0..port.len()).rev().map(|k| port[..k].to_string());
+                let typed = typed.chain((1..="renamed".len()).map(|k| "renamed"[..k].to_string()));
+                let mut refused = None;
+                for text in typed {
+                    let edit = Edit::Set {
+                        path: FieldPath::service(s.id, &at),
+                        value: text.clone().into(),
+                    };
+                    if let Err(e) = editor.dispatch(edit) {
+                        refused = Some(format!("`{text}`: {e}"));
+                    }
+                }
+                if let Some(e) = refused {
+                    bad.push(format!("{name}: {} {at}: refused {e}", s.name));
                     continue;
                 }
-                let d2 = link::decode(&link::encode(&d2)).unwrap();
+                let d2 = link::decode(&link::encode(&editor.design)).unwrap();
                 for e in errors(&d2).difference(&before) {
                     bad.push(format!("{name}: {} {at} ({port}): new error {e:?}", s.name));
                 }
