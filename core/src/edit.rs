@@ -1060,11 +1060,15 @@ fn follow_renames(old: &Service, new: &mut Service) {
             .map(|f| (f(&old.name), f(&new.name)))
             .collect()
     };
-    for residual in new.residual.values_mut() {
+    for (role, residual) in new.residual.iter_mut() {
         for (b, a) in &container_renames {
             residual.rename_item(|p| p.last().is_some_and(is_pod_list), b, a);
             // A variable or downward-API volume reading its resources names it.
             residual.rename_named("containerName", b, a);
+            // An HPA's metric of one container's resource names it.
+            if *role == ResidualRole::Hpa {
+                residual.rename_metric_container(b, a);
+            }
         }
         for (container, renamed) in &variable_renames {
             let env_of = |p: &[Step]| match p {

@@ -191,6 +191,27 @@ impl Residual {
         }
     }
 
+    /// Follows the rename of a container from `old` to `new` in what an HPA keeps of a
+    /// metric of that container's resource (`ContainerResource`): its `container`, and
+    /// the key it is kept under ([`METRIC`]).
+    pub fn rename_metric_container(&mut self, old: &str, new: &str) {
+        let (old_key, new_key) = (format!(":{old}"), format!(":{new}"));
+        for change in &mut self.0 {
+            for step in &mut change.at.0 {
+                if let Step::Item { by, key } = step {
+                    if by == METRIC && key.starts_with("ContainerResource:") {
+                        if let Some(front) = key.strip_suffix(&old_key) {
+                            *key = format!("{front}{new_key}");
+                        }
+                    }
+                }
+            }
+            for v in [&mut change.was, &mut change.now].into_iter().flatten() {
+                rename_container_of_metrics(v, old, new);
+            }
+        }
+    }
+
     /// Rewrites what the design rendered at import (`was`) where `now_renders` says it
     /// renders something else in its place after a rename (an object name derived from
     /// the service's), and the input had something else there: the design changed there
@@ -443,8 +464,32 @@ fn key_of(item: &Value, by: &str) -> Option<String> {
     }
 }
 
+/// In a kept value (a metric, or a list or spec holding metrics), the `container` of
+/// every `ContainerResource` metric named `old`, renamed `new`.
+fn rename_container_of_metrics(v: &mut Value, old: &str, new: &str) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(c)) = map
+                .get_mut("containerResource")
+                .and_then(|r| r.get_mut("container"))
+            {
+                if c == old {
+                    *c = new.to_string();
+                }
+            }
+            map.values_mut()
+                .for_each(|v| rename_container_of_metrics(v, old, new));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rename_container_of_metrics(v, old, new)),
+        _ => {}
+    }
+}
+
 /// An HPA metric's key ([`METRIC`]): `type`, then the name of what it measures, and
-/// for a container's resource the container too. `None` for anything else.
+/// for a container's resource the container too (for an object's, the object). `None`
+/// for anything else.
 fn metric_key(item: &Value) -> Option<String> {
     let kind = item.get("type")?.as_str()?;
     // The member named after the type: `Resource` → `resource`.
@@ -454,10 +499,21 @@ fn metric_key(item: &Value) -> Option<String> {
     let name = (member.get("name"))
         .or_else(|| member.get("metric")?.get("name"))?
         .as_str()?;
-    Some(match member.get("container").and_then(Value::as_str) {
-        Some(container) => format!("{kind}:{name}:{container}"),
-        None => format!("{kind}:{name}"),
-    })
+    let object = member.get("describedObject");
+    let object_name = object.and_then(|o| {
+        Some(format!(
+            "{}/{}",
+            o.get("kind")?.as_str()?,
+            o.get("name")?.as_str()?
+        ))
+    });
+    Some(
+        match (member.get("container").and_then(Value::as_str), object_name) {
+            (Some(container), _) => format!("{kind}:{name}:{container}"),
+            (None, Some(object)) => format!("{kind}:{name}:{object}"),
+            (None, None) => format!("{kind}:{name}"),
+        },
+    )
 }
 
 /// The key field shared by the items of every list given, if there is one.

@@ -1865,6 +1865,13 @@ spec:
         target:
           type: AverageValue
           averageValue: \"50\"
+    - type: ContainerResource
+      containerResource:
+        name: cpu
+        container: api
+        target:
+          type: Utilization
+          averageUtilization: 80
 ";
     let mut d = round_trip(input, "an HPA on cpu, memory and requests").design;
     let id = d.service_named("shop-api").unwrap().id;
@@ -1881,6 +1888,21 @@ spec:
         .to_json();
     let mut want: Value = serde_yaml::from_str(input.split("---\n").nth(1).unwrap()).unwrap();
     want["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] = 60.into();
+    assert_eq!(hpa["spec"]["metrics"], want["spec"]["metrics"]);
+    // The container a metric measures follows the container's rename.
+    let mut d = d;
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/container_name"),
+        value: "app".into(),
+    })
+    .unwrap();
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let objects = render(&d, &d.environments[0].name).objects;
+    let hpa = (objects.iter())
+        .find(|o| o.kind() == "HorizontalPodAutoscaler")
+        .unwrap()
+        .to_json();
+    want["spec"]["metrics"][3]["containerResource"]["container"] = "app".into();
     assert_eq!(hpa["spec"]["metrics"], want["spec"]["metrics"]);
 }
 
