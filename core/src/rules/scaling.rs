@@ -85,9 +85,19 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             } else {
                 "memory_request"
             };
-            let requested = |r: &Resources| match resource {
-                "cpu" => r.cpu_request.is_some() || r.cpu_limit.is_some(),
-                _ => r.memory_request.is_some() || r.memory_limit.is_some(),
+            // A request of 0 is none to the HPA; a limit stands in only where no
+            // request is written (the API server copies it then). A value that is no
+            // quantity is KP501's.
+            let positive = |q: &Option<String>| {
+                q.as_deref()
+                    .is_some_and(|q| crate::quantity::parse(q).is_none_or(|q| q > 0.0))
+            };
+            let requested = |r: &Resources| {
+                let (request, limit) = match resource {
+                    "cpu" => (&r.cpu_request, &r.cpu_limit),
+                    _ => (&r.memory_request, &r.memory_limit),
+                };
+                positive(request) || (request.is_none() && positive(limit))
             };
             let mut missing = Vec::new();
             if !requested(&s.resources) {

@@ -63,6 +63,12 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         fx(
             "KP204",
+            // A request of 0 is none, and the limit beside it is not copied.
+            |d| api(d).resources.cpu_request = Some("0".into()),
+            |d| api(d).resources.cpu_request = Some("10m".into()),
+        ),
+        fx(
+            "KP204",
             // The HPA sums the requests of the native sidecars too...
             |d| {
                 api(d)
