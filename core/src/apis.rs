@@ -326,7 +326,8 @@ mod tests {
 /// The kinds each built-in API group version serves, from Kubernetes 1.33 (Kubeprint's
 /// oldest target; as k8s-openapi's `v1_33` types have them, alpha and beta versions
 /// included) plus what later releases added to a version listed here
-/// (`storage.k8s.io/v1` VolumeAttributesClass and `resource.k8s.io/v1` in 1.34).
+/// (`storage.k8s.io/v1` VolumeAttributesClass, `resource.k8s.io/v1` and
+/// `certificates.k8s.io/v1alpha1` PodCertificateRequest in 1.34).
 /// A version not listed (a CRD's, a release's newer one) is not judged.
 pub const SERVED: &[(&str, &[&str])] = &[
     (
@@ -402,7 +403,10 @@ pub const SERVED: &[(&str, &[&str])] = &[
     ("autoscaling/v2", &["HorizontalPodAutoscaler"]),
     ("batch/v1", &["CronJob", "Job"]),
     ("certificates.k8s.io/v1", &["CertificateSigningRequest"]),
-    ("certificates.k8s.io/v1alpha1", &["ClusterTrustBundle"]),
+    (
+        "certificates.k8s.io/v1alpha1",
+        &["ClusterTrustBundle", "PodCertificateRequest"],
+    ),
     ("certificates.k8s.io/v1beta1", &["ClusterTrustBundle"]),
     ("coordination.k8s.io/v1", &["Lease"]),
     ("coordination.k8s.io/v1alpha2", &["LeaseCandidate"]),
@@ -439,6 +443,24 @@ pub const SERVED: &[(&str, &[&str])] = &[
             "ResourceSlice",
         ],
     ),
+    (
+        "resource.k8s.io/v1beta1",
+        &[
+            "DeviceClass",
+            "ResourceClaim",
+            "ResourceClaimTemplate",
+            "ResourceSlice",
+        ],
+    ),
+    (
+        "resource.k8s.io/v1beta2",
+        &[
+            "DeviceClass",
+            "ResourceClaim",
+            "ResourceClaimTemplate",
+            "ResourceSlice",
+        ],
+    ),
     ("scheduling.k8s.io/v1", &["PriorityClass"]),
     (
         "storage.k8s.io/v1",
@@ -465,18 +487,22 @@ pub fn unserved_kind(api_version: &str, kind: &str) -> Option<String> {
     if kinds.contains(&kind) || kind.ends_with("List") || removed(api_version, kind).is_some() {
         return None;
     }
-    let alike = kinds
+    // A kind another version serves is most likely that kind (`v1` Role); else one of
+    // this version's spelt almost alike: one letter off in a short name, two in a
+    // longer one.
+    let elsewhere = SERVED
         .iter()
-        .find(|k| k.eq_ignore_ascii_case(kind) || crate::words::edit_distance(k, kind) <= 2);
-    let elsewhere = || {
-        SERVED
+        .find(|(v, ks)| !v.contains("alpha") && !v.contains("beta") && ks.contains(&kind))
+        .map(|(v, _)| *v);
+    let alike = || {
+        let most = if kind.len() <= 6 { 1 } else { 2 };
+        kinds
             .iter()
-            .find(|(v, ks)| !v.contains("alpha") && !v.contains("beta") && ks.contains(&kind))
-            .map(|(v, _)| *v)
+            .find(|k| k.eq_ignore_ascii_case(kind) || crate::words::edit_distance(k, kind) <= most)
     };
-    Some(match (alike, elsewhere()) {
-        (Some(k), _) => format!("`{api_version}` has no kind `{kind}`: did you mean `{k}`?"),
-        (None, Some(v)) => format!("`{api_version}` has no kind `{kind}`: it is served as `{v}`"),
+    Some(match (elsewhere, alike()) {
+        (Some(v), _) => format!("`{api_version}` has no kind `{kind}`: it is served as `{v}`"),
+        (None, Some(k)) => format!("`{api_version}` has no kind `{kind}`: did you mean `{k}`?"),
         (None, None) => format!("`{api_version}` has no kind `{kind}`"),
     })
 }
@@ -486,42 +512,163 @@ mod served_tests {
     use super::*;
     use k8s_openapi::Resource;
 
-    /// The table agrees with k8s-openapi's types (generated from the API server's
-    /// OpenAPI document) for every kind Kubeprint writes and a sample of the rest.
+    fn served<T: Resource>() -> (&'static str, &'static str) {
+        (T::API_VERSION, T::KIND)
+    }
+
+    /// Every kind k8s-openapi's `v1_33` types have (generated from the API server's
+    /// OpenAPI document), as `(apiVersion, kind)`.
+    fn api_kinds() -> Vec<(&'static str, &'static str)> {
+        vec![
+            served::<k8s_openapi::api::admissionregistration::v1::MutatingWebhookConfiguration>(),
+            served::<k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicy>(),
+            served::<k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicyBinding>(),
+            served::<k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration>(),
+            served::<k8s_openapi::api::admissionregistration::v1alpha1::MutatingAdmissionPolicy>(),
+            served::<k8s_openapi::api::admissionregistration::v1alpha1::MutatingAdmissionPolicyBinding>(),
+            served::<k8s_openapi::api::admissionregistration::v1beta1::ValidatingAdmissionPolicy>(),
+            served::<k8s_openapi::api::admissionregistration::v1beta1::ValidatingAdmissionPolicyBinding>(),
+            served::<k8s_openapi::api::apiserverinternal::v1alpha1::StorageVersion>(),
+            served::<k8s_openapi::api::apps::v1::ControllerRevision>(),
+            served::<k8s_openapi::api::apps::v1::DaemonSet>(),
+            served::<k8s_openapi::api::apps::v1::Deployment>(),
+            served::<k8s_openapi::api::apps::v1::ReplicaSet>(),
+            served::<k8s_openapi::api::apps::v1::StatefulSet>(),
+            served::<k8s_openapi::api::authentication::v1::SelfSubjectReview>(),
+            served::<k8s_openapi::api::authentication::v1::TokenRequest>(),
+            served::<k8s_openapi::api::authentication::v1::TokenReview>(),
+            served::<k8s_openapi::api::authorization::v1::LocalSubjectAccessReview>(),
+            served::<k8s_openapi::api::authorization::v1::SelfSubjectAccessReview>(),
+            served::<k8s_openapi::api::authorization::v1::SelfSubjectRulesReview>(),
+            served::<k8s_openapi::api::authorization::v1::SubjectAccessReview>(),
+            served::<k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler>(),
+            served::<k8s_openapi::api::autoscaling::v1::Scale>(),
+            served::<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>(),
+            served::<k8s_openapi::api::batch::v1::CronJob>(),
+            served::<k8s_openapi::api::batch::v1::Job>(),
+            served::<k8s_openapi::api::certificates::v1::CertificateSigningRequest>(),
+            served::<k8s_openapi::api::certificates::v1alpha1::ClusterTrustBundle>(),
+            served::<k8s_openapi::api::certificates::v1beta1::ClusterTrustBundle>(),
+            served::<k8s_openapi::api::coordination::v1::Lease>(),
+            served::<k8s_openapi::api::coordination::v1alpha2::LeaseCandidate>(),
+            served::<k8s_openapi::api::coordination::v1beta1::LeaseCandidate>(),
+            served::<k8s_openapi::api::core::v1::Binding>(),
+            served::<k8s_openapi::api::core::v1::ComponentStatus>(),
+            served::<k8s_openapi::api::core::v1::ConfigMap>(),
+            served::<k8s_openapi::api::core::v1::Endpoints>(),
+            served::<k8s_openapi::api::core::v1::Event>(),
+            served::<k8s_openapi::api::core::v1::LimitRange>(),
+            served::<k8s_openapi::api::core::v1::Namespace>(),
+            served::<k8s_openapi::api::core::v1::Node>(),
+            served::<k8s_openapi::api::core::v1::PersistentVolume>(),
+            served::<k8s_openapi::api::core::v1::PersistentVolumeClaim>(),
+            served::<k8s_openapi::api::core::v1::Pod>(),
+            served::<k8s_openapi::api::core::v1::PodTemplate>(),
+            served::<k8s_openapi::api::core::v1::ReplicationController>(),
+            served::<k8s_openapi::api::core::v1::ResourceQuota>(),
+            served::<k8s_openapi::api::core::v1::Secret>(),
+            served::<k8s_openapi::api::core::v1::Service>(),
+            served::<k8s_openapi::api::core::v1::ServiceAccount>(),
+            served::<k8s_openapi::api::discovery::v1::EndpointSlice>(),
+            served::<k8s_openapi::api::events::v1::Event>(),
+            served::<k8s_openapi::api::flowcontrol::v1::FlowSchema>(),
+            served::<k8s_openapi::api::flowcontrol::v1::PriorityLevelConfiguration>(),
+            served::<k8s_openapi::api::networking::v1::Ingress>(),
+            served::<k8s_openapi::api::networking::v1::IngressClass>(),
+            served::<k8s_openapi::api::networking::v1::IPAddress>(),
+            served::<k8s_openapi::api::networking::v1::NetworkPolicy>(),
+            served::<k8s_openapi::api::networking::v1::ServiceCIDR>(),
+            served::<k8s_openapi::api::networking::v1beta1::IPAddress>(),
+            served::<k8s_openapi::api::networking::v1beta1::ServiceCIDR>(),
+            served::<k8s_openapi::api::node::v1::RuntimeClass>(),
+            served::<k8s_openapi::api::policy::v1::Eviction>(),
+            served::<k8s_openapi::api::policy::v1::PodDisruptionBudget>(),
+            served::<k8s_openapi::api::rbac::v1::ClusterRole>(),
+            served::<k8s_openapi::api::rbac::v1::ClusterRoleBinding>(),
+            served::<k8s_openapi::api::rbac::v1::Role>(),
+            served::<k8s_openapi::api::rbac::v1::RoleBinding>(),
+            served::<k8s_openapi::api::resource::v1alpha3::DeviceClass>(),
+            served::<k8s_openapi::api::resource::v1alpha3::DeviceTaintRule>(),
+            served::<k8s_openapi::api::resource::v1alpha3::ResourceClaim>(),
+            served::<k8s_openapi::api::resource::v1alpha3::ResourceClaimTemplate>(),
+            served::<k8s_openapi::api::resource::v1alpha3::ResourceSlice>(),
+            served::<k8s_openapi::api::resource::v1beta1::DeviceClass>(),
+            served::<k8s_openapi::api::resource::v1beta1::ResourceClaim>(),
+            served::<k8s_openapi::api::resource::v1beta1::ResourceClaimTemplate>(),
+            served::<k8s_openapi::api::resource::v1beta1::ResourceSlice>(),
+            served::<k8s_openapi::api::resource::v1beta2::DeviceClass>(),
+            served::<k8s_openapi::api::resource::v1beta2::ResourceClaim>(),
+            served::<k8s_openapi::api::resource::v1beta2::ResourceClaimTemplate>(),
+            served::<k8s_openapi::api::resource::v1beta2::ResourceSlice>(),
+            served::<k8s_openapi::api::scheduling::v1::PriorityClass>(),
+            served::<k8s_openapi::api::storage::v1::CSIDriver>(),
+            served::<k8s_openapi::api::storage::v1::CSINode>(),
+            served::<k8s_openapi::api::storage::v1::CSIStorageCapacity>(),
+            served::<k8s_openapi::api::storage::v1::StorageClass>(),
+            served::<k8s_openapi::api::storage::v1::VolumeAttachment>(),
+            served::<k8s_openapi::api::storage::v1alpha1::VolumeAttributesClass>(),
+            served::<k8s_openapi::api::storage::v1beta1::VolumeAttributesClass>(),
+            served::<k8s_openapi::api::storagemigration::v1alpha1::StorageVersionMigration>(),
+            served::<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>(),
+            served::<k8s_openapi::apimachinery::pkg::apis::meta::v1::APIGroup>(),
+            served::<k8s_openapi::apimachinery::pkg::apis::meta::v1::APIGroupList>(),
+            served::<k8s_openapi::apimachinery::pkg::apis::meta::v1::APIResourceList>(),
+            served::<k8s_openapi::apimachinery::pkg::apis::meta::v1::APIVersions>(),
+            served::<k8s_openapi::apimachinery::pkg::apis::meta::v1::Status>(),
+            served::<k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService>(),
+        ]
+    }
+
+    /// What discovery answers with, which no manifest applies.
+    const DISCOVERY: &[&str] = &[
+        "APIGroup",
+        "APIGroupList",
+        "APIResourceList",
+        "APIVersions",
+        "Status",
+    ];
+
+    /// What later releases added to a version of the table (said in [`SERVED`]'s doc).
+    const LATER: &[(&str, &str)] = &[
+        ("storage.k8s.io/v1", "VolumeAttributesClass"),
+        (
+            "admissionregistration.k8s.io/v1beta1",
+            "MutatingAdmissionPolicy",
+        ),
+        (
+            "admissionregistration.k8s.io/v1beta1",
+            "MutatingAdmissionPolicyBinding",
+        ),
+        ("certificates.k8s.io/v1alpha1", "PodCertificateRequest"),
+    ];
+
+    /// The table and the API agree both ways: every kind of a listed version is served
+    /// (no false KP724), and every kind listed is one the API has (or a later release
+    /// added, listed in `LATER` and `resource.k8s.io/v1`).
     #[test]
     fn the_served_kinds_are_the_api_servers() {
-        use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, core::v1 as core};
-        use k8s_openapi::api::{
-            autoscaling::v2 as hpa, networking::v1 as net, policy::v1 as policy,
-        };
-        use k8s_openapi::api::{rbac::v1 as rbac, storage::v1 as storage};
-        fn served<T: Resource>() -> (&'static str, &'static str) {
-            (T::API_VERSION, T::KIND)
-        }
-        for (version, kind) in [
-            served::<core::Namespace>(),
-            served::<core::ServiceAccount>(),
-            served::<core::ConfigMap>(),
-            served::<core::Secret>(),
-            served::<core::Service>(),
-            served::<core::PersistentVolumeClaim>(),
-            served::<core::LimitRange>(),
-            served::<core::ResourceQuota>(),
-            served::<apps::Deployment>(),
-            served::<apps::StatefulSet>(),
-            served::<apps::DaemonSet>(),
-            served::<batch::Job>(),
-            served::<batch::CronJob>(),
-            served::<hpa::HorizontalPodAutoscaler>(),
-            served::<policy::PodDisruptionBudget>(),
-            served::<net::Ingress>(),
-            served::<net::IngressClass>(),
-            served::<net::NetworkPolicy>(),
-            served::<rbac::Role>(),
-            served::<rbac::ClusterRoleBinding>(),
-            served::<storage::StorageClass>(),
-        ] {
+        let api = api_kinds();
+        for (version, kind) in &api {
+            if DISCOVERY.contains(kind) || !SERVED.iter().any(|(v, _)| v == version) {
+                continue;
+            }
             assert_eq!(unserved_kind(version, kind), None, "{version} {kind}");
+        }
+        for (version, kinds) in SERVED {
+            for kind in *kinds {
+                let known = api.contains(&(version, kind))
+                    || LATER.contains(&(version, kind))
+                    || *version == "resource.k8s.io/v1";
+                assert!(known, "{version} {kind} is in no API");
+            }
+        }
+        // Every version the API has beside discovery's is listed.
+        for (version, kind) in &api {
+            let listed = SERVED.iter().any(|(v, _)| v == version);
+            assert!(
+                listed || DISCOVERY.contains(kind) || version.contains("alpha"),
+                "{version} is not listed"
+            );
         }
     }
 
@@ -538,6 +685,23 @@ mod served_tests {
         assert_eq!(
             unserved_kind("v1", "Widget").as_deref(),
             Some("`v1` has no kind `Widget`")
+        );
+        // A real kind under the wrong version is that kind, not one spelt alike.
+        assert_eq!(
+            unserved_kind("v1", "Role").as_deref(),
+            Some("`v1` has no kind `Role`: it is served as `rbac.authorization.k8s.io/v1`")
+        );
+        assert_eq!(
+            unserved_kind("batch/v1", "Pod").as_deref(),
+            Some("`batch/v1` has no kind `Pod`: it is served as `v1`")
+        );
+        assert_eq!(
+            unserved_kind("v1", "Nod").as_deref(),
+            Some("`v1` has no kind `Nod`: did you mean `Node`?")
+        );
+        assert_eq!(
+            unserved_kind("v1", "Pdb").as_deref(),
+            Some("`v1` has no kind `Pdb`")
         );
         // Removed versions are KP701's; CRDs' versions are not judged.
         assert_eq!(unserved_kind("extensions/v1beta1", "Ingress"), None);
