@@ -746,4 +746,23 @@ fn an_address_in_another_environments_namespace_says_whose_it_is() {
         ),
         "{prod}"
     );
+    // Staging in a cluster of its own, in the same namespace as prod: its own.
+    let mut d = d.clone();
+    let staging = d
+        .environments
+        .iter_mut()
+        .find(|e| e.name == "staging")
+        .unwrap();
+    staging.namespace = "connectum".into();
+    let staging = validate(&d, "staging")
+        .into_iter()
+        .find(|f| f.code == "KP321")
+        .map(|f| f.message)
+        .unwrap_or_default();
+    assert!(
+        staging.ends_with(
+            "environment `staging` (namespace `connectum`) runs no service `inventory-service`"
+        ),
+        "{staging}"
+    );
 }

@@ -436,17 +436,20 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
         return Some(Resolved::Kept);
     }
     let here = cx.env;
-    let why = match envs.first() {
+    // This environment, where it is one of those in the namespace (two clusters'
+    // environments may share one).
+    let there = (envs.iter().find(|e| e.name == here.name)).or(envs.first());
+    let why = match there {
         // Another environment's namespace, from this one: said, as that is likely the
         // mistake (dev calling prod).
-        Some(e) if e.name != here.name => format!(
+        Some(e) if e.namespace != here.namespace => format!(
             "it names namespace `{ns}`, environment `{}`'s, from `{}` (namespace `{}`); `{}` runs no service `{name}`",
             e.name, here.name, here.namespace, e.name
         ),
         Some(e) => format!("environment `{}` (namespace `{ns}`) runs no service `{name}`", e.name),
         None => format!("no environment of the design has namespace `{ns}`, and no Service `{name}` was kept from an import"),
     };
-    Some(Resolved::Unknown(why, envs.first().copied()))
+    Some(Resolved::Unknown(why, there.copied()))
 }
 
 /// The namespaces of the design's environments and of the objects it keeps whole.
