@@ -120,17 +120,33 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
         let number = v.trim().trim_end_matches('m');
         let meant = format!("{number}Mi");
         let meant_bytes = quantity::parse(&meant).filter(|&m| m >= MEBIBYTE);
-        // A request meant as more than its limit takes the limit along (KP502).
-        let limit_below = name == "memory_request"
-            && (valid.get("memory_limit")).is_some_and(|&l| meant_bytes.is_some_and(|m| m > l));
-        let fix = match (meant_bytes, limit_below) {
+        // A request meant as more than its limit takes the limit along (KP502): to the
+        // limit meant as mebibytes too where it is also bytes (`128` and `256`), else
+        // to the request.
+        let limit = (name == "memory_request")
+            .then(|| {
+                r.memory_limit
+                    .as_deref()
+                    .zip(valid.get("memory_limit").copied())
+            })
+            .flatten();
+        let limit_fix = match (limit, meant_bytes) {
+            (Some((text, l)), Some(m)) if l < MEBIBYTE && l > 0.0 => {
+                let limit_meant = format!("{}Mi", text.trim().trim_end_matches('m'));
+                let lm = quantity::parse(&limit_meant).unwrap_or(0.0);
+                Some(if lm >= m { limit_meant } else { meant.clone() })
+            }
+            (Some((_, l)), Some(m)) if l < m => Some(meant.clone()),
+            _ => None,
+        };
+        let fix = match (meant_bytes, limit_fix) {
             (None, _) => None,
-            (Some(_), false) => set_fix(format!("Use {meant}"), path.clone(), json!(meant)),
-            (Some(_), true) => batch_fix(
-                format!("Use {meant}, and limit memory to {meant}"),
+            (Some(_), None) => set_fix(format!("Use {meant}"), path.clone(), json!(meant)),
+            (Some(_), Some(limit)) => batch_fix(
+                format!("Use {meant}, and limit memory to {limit}"),
                 vec![
                     set(path.clone(), json!(meant)),
-                    set(at(cx, "memory_limit"), json!(meant)),
+                    set(at(cx, "memory_limit"), json!(limit)),
                 ],
             ),
         };

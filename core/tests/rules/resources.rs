@@ -60,6 +60,18 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| api(d).resources.memory_request = Some("400m".into()),
             |d| api(d).resources.memory_request = Some("400Mi".into()),
         ),
+        fx(
+            "KP505",
+            // Both in bytes: the request's fix takes the limit meant along, not down.
+            |d| {
+                api(d).resources.memory_request = Some("128".into());
+                api(d).resources.memory_limit = Some("256".into());
+            },
+            |d| {
+                api(d).resources.memory_request = Some("128Mi".into());
+                api(d).resources.memory_limit = Some("256Mi".into());
+            },
+        ),
     ]
     .into_iter()
     .chain(pods())
@@ -189,4 +201,17 @@ fn memory_without_a_unit_is_bytes_and_is_fixed_to_mebibytes() {
     );
     api(&mut d).resources.memory_request = Some("0".into());
     assert!(!validate(&d, env).iter().any(|f| f.code == "KP505"));
+    // A request and a limit both in bytes: the request's fix takes the limit to what
+    // it meant, not down to the request.
+    api(&mut d).resources.memory_request = Some("128".into());
+    api(&mut d).resources.memory_limit = Some("256".into());
+    let mut labels: Vec<String> = (validate(&d, env).into_iter())
+        .filter(|f| f.code == "KP505")
+        .filter_map(|f| Some(f.fix?.label))
+        .collect();
+    labels.sort();
+    assert_eq!(
+        labels,
+        ["Use 128Mi, and limit memory to 256Mi", "Use 256Mi"]
+    );
 }
