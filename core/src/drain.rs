@@ -2,6 +2,89 @@
 //! SIGTERM (the design's A, `Timing::app_shutdown_seconds`). The import reads A from it,
 //! and KP118 checks that the two agree.
 
+use crate::model::{EnvFrom, EnvValue, Service, VolumeSource};
+use std::collections::BTreeMap;
+
+/// Where a setting of the app's shutdown is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The main container's variable at this index of its env list, a literal.
+    Literal(usize),
+    /// A key of a ConfigMap, read by `configMapKeyRef` or with the whole ConfigMap.
+    Key {
+        /// The ConfigMap.
+        config_map: String,
+        /// The key.
+        key: String,
+    },
+    /// A line of a config file the pod mounts from a ConfigMap.
+    File {
+        /// The ConfigMap.
+        config_map: String,
+        /// The file (its key).
+        file: String,
+    },
+}
+
+/// The first setting of the app's shutdown timeout the main container of `s` reads,
+/// as Kubernetes lets one win: a variable of its env list (the last of a name), then
+/// one of the ConfigMaps it reads whole (the last listed), then a line of a config
+/// file it mounts. `data` gives a ConfigMap's data by name. With its key, its value,
+/// and where it is written. The import takes A from it; KP118 compares A with it.
+pub fn setting_of<'d>(
+    s: &Service,
+    data: impl Fn(&str) -> Option<std::borrow::Cow<'d, BTreeMap<String, String>>>,
+) -> Option<(String, String, Source)> {
+    let found = |key: &str, value: &str| setting_ms(key, value).is_some();
+    for (i, e) in s.config.env.iter().enumerate().rev() {
+        match &e.value {
+            EnvValue::Literal(v) if found(&e.name, v) => {
+                return Some((e.name.clone(), v.clone(), Source::Literal(i)))
+            }
+            EnvValue::ConfigMapKey { name, key } => {
+                let value = data(name).and_then(|d| d.get(key).cloned());
+                if let Some(v) = value.filter(|v| found(&e.name, v)) {
+                    let source = Source::Key {
+                        config_map: name.clone(),
+                        key: key.clone(),
+                    };
+                    return Some((e.name.clone(), v, source));
+                }
+            }
+            _ => {}
+        }
+    }
+    for from in s.config.env_from.iter().rev() {
+        let EnvFrom::ConfigMap(name) = from else {
+            continue;
+        };
+        let Some(d) = data(name) else { continue };
+        if let Some((k, v)) = d.iter().find(|(k, v)| found(k, v)) {
+            let source = Source::Key {
+                config_map: name.clone(),
+                key: k.clone(),
+            };
+            return Some((k.clone(), v.clone(), source));
+        }
+    }
+    for v in &s.volumes {
+        let VolumeSource::ConfigMap { name } = &v.source else {
+            continue;
+        };
+        let Some(d) = data(name) else { continue };
+        for (file, text) in d.iter() {
+            if let Some((k, v)) = text.lines().filter_map(setting).find(|(k, v)| found(k, v)) {
+                let source = Source::File {
+                    config_map: name.clone(),
+                    file: file.clone(),
+                };
+                return Some((k.to_string(), v.to_string(), source));
+            }
+        }
+    }
+    None
+}
+
 /// Whether `key`, a variable or a config file's setting, names a shutdown timeout (in
 /// any case, with any separators: `GRACEFUL_SHUTDOWN_TIMEOUT_MS`, `shutdownTimeout`,
 /// `spring.lifecycle.timeout-per-shutdown-phase`, `GRACEFUL_TIMEOUT`), and if so the

@@ -822,43 +822,9 @@ pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
         .map(|c| (c.name.clone(), c.data.clone()))
         .to_map();
     for s in &mut d.services {
-        let mut pairs: Vec<(String, String)> = s
-            .config
-            .env
-            .iter()
-            .filter_map(|e| match &e.value {
-                EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
-                EnvValue::ConfigMapKey { name, key } => config
-                    .get(name)?
-                    .get(key)
-                    .map(|v| (e.name.clone(), v.clone())),
-                EnvValue::SecretKey { .. } => None,
-            })
-            .collect();
-        for f in &s.config.env_from {
-            if let EnvFrom::ConfigMap(name) = f {
-                pairs.extend(
-                    config
-                        .get(name)
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, v)| (k.clone(), v.clone())),
-                );
-            }
-        }
-        // A variable wins (it usually overrides the file); else a setting of a config
-        // file the pod mounts from a ConfigMap (`shutdownTimeout: 10s` in YAML,
-        // `spring.lifecycle.timeout-per-shutdown-phase=30s`, `"shutdown_timeout": 15`).
-        let files = (s.volumes.iter())
-            .filter_map(|v| match &v.source {
-                VolumeSource::ConfigMap { name } => config.get(name),
-                _ => None,
-            })
-            .flat_map(|data| data.values())
-            .flat_map(|file| file.lines().filter_map(crate::drain::setting));
-        let seconds = (pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .chain(files)
-            .find_map(|(k, v)| crate::drain::setting_seconds(k, v));
+        let data = |name: &str| config.get(name).map(std::borrow::Cow::Borrowed);
+        let seconds = crate::drain::setting_of(s, data)
+            .and_then(|(k, v, _)| crate::drain::setting_seconds(&k, &v));
         if let Some(secs) = seconds {
             s.timing.app_shutdown_seconds = secs;
         }

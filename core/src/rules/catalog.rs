@@ -169,9 +169,9 @@ SIDECAR_STARTED_NOT_READY = Rule {
 APP_SHUTDOWN_SETTING_DIFFERS = Rule {
     code: "KP118", name: "app_shutdown_setting_differs", category: Timing, severity: Warning, relaxed_in_dev: true,
     summary: "The app's own shutdown timeout, where its configuration sets one (a variable such as `GRACEFUL_SHUTDOWN_TIMEOUT_MS`, `SHUTDOWN_TIMEOUT` or `SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE`, as a literal or a ConfigMap value), should be the design's app shutdown A.",
-    why: "The grace period is checked against A (KP102): an app told to drain for longer than A is killed mid-drain although every rule passes, and one told less makes the design's numbers fiction. A set to 0 beside such a setting checks the grace period against no drain at all.",
+    why: "The grace period is checked against A (KP102): an app told to drain for longer than A is killed mid-drain although every rule passes (an error where preStop plus what the app is told overruns the grace period), and one told less makes the design's numbers fiction. A set to 0 beside such a setting checks the grace period against no drain at all.",
     bad: "App shutdown 40 s, GRACEFUL_SHUTDOWN_TIMEOUT_MS: '30000'",
-    instead: "Make them agree: write A into the variable (in its unit), or A from it.",
+    instead: "Make them agree: the fix tells a variable of the service's own A (in its unit), or sets A from a ConfigMap's value or a config file's, which other services may share.",
     source: "K8S-RULES timing 2 (A is the app's own shutdown timeout, e.g. Connectum's `shutdown.timeout`)",
 };
 HPA_MIN_ABOVE_MAX = Rule {

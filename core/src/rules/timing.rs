@@ -9,8 +9,8 @@ use crate::domain::{
     MAX_HPA_STABILIZATION_WINDOW_SECONDS, MIN_SHUTDOWN_SLACK_SECONDS as SLACK,
     PROGRESS_DEADLINE_MARGIN_SECONDS, SUGGESTED_STARTUP_PROBE_PERIOD_SECONDS as STARTUP_PERIOD,
 };
+use crate::drain::Source;
 use crate::model::*;
-use crate::FieldPath;
 use serde_json::json;
 
 /// Every timing check of one deployed (effective) service.
@@ -43,104 +43,91 @@ fn receives_traffic(s: &Service) -> bool {
             || s.exposure.load_balancer.is_some())
 }
 
-/// KP118: a shutdown timeout the app's configuration sets (a literal of the main
-/// container, or a ConfigMap value it reads by key or whole) is the design's A.
+/// KP118: the shutdown timeout the app's configuration sets ([`crate::drain::setting_of`],
+/// the one the import takes A from) is the design's A.
 fn shutdown_setting(cx: &mut Ctx, s: &Service) {
-    let a_ms = u64::from(s.timing.app_shutdown_seconds) * 1000;
-    // (variable, value, the path of the value, whether it is a line of a file there)
-    let mut settings: Vec<(String, String, FieldPath, bool)> = Vec::new();
-    let read_whole = |name: &str| s.config.env_from.contains(&EnvFrom::ConfigMap(name.into()));
-    for (i, e) in s.config.env.iter().enumerate() {
-        match &e.value {
-            EnvValue::Literal(v) => settings.push((
-                e.name.clone(),
-                v.clone(),
-                svc(s, &format!("/config/env/{i}/value/literal")),
-                false,
-            )),
-            EnvValue::ConfigMapKey { name, key } => {
-                let cm = cx.design.config_map(name);
-                if let Some(v) = cm.and_then(|cm| cx.env.config_data(cm).get(key).cloned()) {
-                    settings.push((e.name.clone(), v, config_key(cx.env, name, key), false));
-                }
-            }
-            EnvValue::SecretKey { .. } => {}
-        }
+    let data = |name: &str| cx.design.config_map(name).map(|cm| cx.env.config_data(cm));
+    let Some((key, value, source)) = crate::drain::setting_of(s, data) else {
+        return;
+    };
+    let told_ms = crate::drain::setting_ms(&key, &value).expect("a setting");
+    let (a, a_ms) = (
+        s.timing.app_shutdown_seconds,
+        u64::from(s.timing.app_shutdown_seconds) * 1000,
+    );
+    if told_ms.abs_diff(a_ms) < 1000 {
+        return;
     }
-    for cm in cx
-        .design
-        .config_maps
-        .iter()
-        .filter(|cm| read_whole(&cm.name))
-    {
-        for (k, v) in cx.env.config_data(cm).iter() {
-            settings.push((k.clone(), v.clone(), config_key(cx.env, &cm.name, k), false));
+    let told = told_ms.div_ceil(1000);
+    let a_path = svc(s, "/timing/app_shutdown_seconds");
+    // A taken from the app, with the grace period it then needs (KP102, KP103).
+    let take_the_apps = || {
+        let t = &s.timing;
+        let needed = u64::from(t.pre_stop_seconds) + told + u64::from(SLACK);
+        let label = format!("Set the app shutdown to {told} s, as the app is told");
+        match needed > u64::from(t.grace_period_seconds) {
+            false => set_fix(label, a_path.clone(), json!(told)),
+            true => batch_fix(
+                format!("{label} (grace period {needed} s)"),
+                vec![
+                    set(a_path.clone(), json!(told)),
+                    set(svc(s, "/timing/grace_period_seconds"), json!(needed)),
+                ],
+            ),
         }
-    }
-    // A config file the pod mounts from a ConfigMap (`shutdownTimeout: 10s`), as the
-    // import reads it; a variable comes first.
-    let mounted = s.volumes.iter().filter_map(|v| match &v.source {
-        VolumeSource::ConfigMap { name } => cx.design.config_map(name),
-        _ => None,
-    });
-    for cm in mounted {
-        for (file, text) in cx.env.config_data(cm).iter() {
-            for (k, v) in text.lines().filter_map(crate::drain::setting) {
-                let at = config_key(cx.env, &cm.name, file);
-                settings.push((k.to_string(), v.to_string(), at, true));
-            }
-        }
-    }
-    // The first setting found is the one the import takes for A.
-    if let Some((key, value, at, in_file)) = settings
-        .into_iter()
-        .find(|(k, v, _, _)| crate::drain::setting_ms(k, v).is_some())
-    {
-        let told_ms = crate::drain::setting_ms(&key, &value).expect("found above");
-        let told = told_ms.div_ceil(1000);
-        if told_ms.abs_diff(a_ms) < 1000 {
-            return;
-        }
-        let a = s.timing.app_shutdown_seconds;
-        if a == 0 {
-            let a_path = svc(s, "/timing/app_shutdown_seconds");
-            // The design knows of no drain: it takes the app's.
-            let fix = set_fix(
-                format!("Set the app shutdown to {told} s"),
-                a_path.clone(),
-                json!(told),
-            );
-            cx.report(
-                &APP_SHUTDOWN_SETTING_DIFFERS,
-                Some(s),
-                a_path,
-                format!("`{key}` = `{value}` tells the app to drain for up to {told} s, but the design's app shutdown is 0 s: the grace period is checked against no drain at all"),
-            )
-            .fix = fix;
-            return;
-        }
-        // The design's A, written in the value's own form.
-        let written = match (value.trim().parse::<u64>(), crate::drain::unit_ms(&key)) {
-            (Ok(_), Some(unit)) => (a_ms / unit).to_string(),
-            _ => format!("{a}s"),
-        };
-        // (A file is the user's to edit: it may say more than this.)
-        let fix = (!in_file)
-            .then(|| {
-                set_fix(
-                    format!("Tell the app {a} s ({key}: {written})"),
-                    at.clone(),
-                    json!(written),
-                )
-            })
-            .flatten();
+    };
+    if a == 0 {
+        // The design knows of no drain: it takes the app's.
+        let fix = take_the_apps();
         cx.report(
             &APP_SHUTDOWN_SETTING_DIFFERS,
             Some(s),
-            at,
-            format!("`{key}` = `{value}` tells the app to drain for {told} s, but the design's app shutdown is {a} s: the grace period is checked against {a} s"),
+            a_path.clone(),
+            format!("`{key}` = `{value}` tells the app to drain for up to {told} s, but the design's app shutdown is 0 s: the grace period is checked against no drain at all"),
         )
         .fix = fix;
+        return;
+    }
+    // The service's own literal is told A, in the value's own form; a ConfigMap's value
+    // is shared by whatever reads it, and a file may say more than this: there the
+    // design takes the app's value.
+    let (at, fix) = match &source {
+        Source::Literal(i) => {
+            let written = match (value.trim().parse::<u64>(), crate::drain::unit_ms(&key)) {
+                (Ok(_), Some(unit)) => (a_ms / unit).to_string(),
+                _ => format!("{a}s"),
+            };
+            let at = svc(s, &format!("/config/env/{i}/value/literal"));
+            let label = format!("Tell the app {a} s ({key}: {written})");
+            (at.clone(), set_fix(label, at, json!(written)))
+        }
+        Source::Key {
+            config_map,
+            key: entry,
+        }
+        | Source::File {
+            config_map,
+            file: entry,
+        } => (config_key(cx.env, config_map, entry), take_the_apps()),
+    };
+    // What the app is told overruns the grace period the design checks against A:
+    // the pod is killed mid-drain although KP102 passes. An error, as KP102's is.
+    let (sleep, grace) = (
+        u64::from(s.timing.pre_stop_seconds),
+        u64::from(s.timing.grace_period_seconds),
+    );
+    let overrun = sleep + told > grace;
+    let mut message = format!("`{key}` = `{value}` tells the app to drain for {told} s, but the design's app shutdown is {a} s: the grace period is checked against {a} s");
+    if overrun {
+        message.push_str(&format!(
+            ", and preStop {sleep} s + {told} s = {} s overruns the grace period {grace} s: SIGKILL comes mid-drain",
+            sleep + told
+        ));
+    }
+    let f = cx.report(&APP_SHUTDOWN_SETTING_DIFFERS, Some(s), at, message);
+    f.fix = fix;
+    if overrun {
+        f.severity = Severity::Error;
     }
 }
 
@@ -322,7 +309,7 @@ fn sidecars(cx: &mut Ctx, s: &Service) {
     );
     let stop = crate::insight::pod_shutdown(s);
     // Past KP101 and KP102 (the main container alone overruns), say what the sidecars add.
-    if stop.sidecars > 0 && sleep <= grace && sleep + app <= grace && stop.total() > grace {
+    if stop.sidecars > 0 && sleep + app <= grace && stop.total() > grace {
         let needed = stop.total() + SLACK;
         let path = svc(s, "/timing/grace_period_seconds");
         let fix = set_fix(

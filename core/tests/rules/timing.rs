@@ -469,3 +469,43 @@ fn set_config(d: &mut Design, key: &str, value: &str) {
         .unwrap();
     cm.data.insert(key.into(), value.into());
 }
+
+/// KP118 says what the app is told against what the design checks, an error where
+/// the app's drain overruns the grace period, and its fix takes the app's value, with
+/// the grace period that then needs, from a ConfigMap others may read; a literal of
+/// the service's own is told the design's value instead, in its own unit.
+#[test]
+fn the_apps_own_shutdown_setting_is_the_designs() {
+    let mut d = baseline();
+    set_config(&mut d, "GRACEFUL_SHUTDOWN_TIMEOUT_MS", "30000");
+    let found = validate(&d, "prod");
+    let f = found.iter().find(|f| f.code == "KP118").unwrap();
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(
+        f.message,
+        "`GRACEFUL_SHUTDOWN_TIMEOUT_MS` = `30000` tells the app to drain for 30 s, but the design's app shutdown is 20 s: the grace period is checked against 20 s, and preStop 5 s + 30 s = 35 s overruns the grace period 30 s: SIGKILL comes mid-drain"
+    );
+    let fix = f.fix.clone().unwrap();
+    assert_eq!(
+        fix.label,
+        "Set the app shutdown to 30 s, as the app is told (grace period 37 s)"
+    );
+    d.apply(fix.edit).unwrap();
+    assert!(!validate(&d, "prod")
+        .iter()
+        .any(|f| f.code == "KP118" || f.code == "KP102"));
+    // The service's own literal, told less than the design's 30 s: a warning, whose
+    // fix writes 30 s in the variable's milliseconds.
+    let mut d = baseline();
+    api(&mut d)
+        .config
+        .env
+        .push(EnvVar::literal("SHUTDOWN_TIMEOUT_MS", "15000"));
+    let found = validate(&d, "prod");
+    let f = found.iter().find(|f| f.code == "KP118").unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.fix.as_ref().unwrap().label,
+        "Tell the app 20 s (SHUTDOWN_TIMEOUT_MS: 20000)"
+    );
+}
