@@ -113,7 +113,8 @@ fn Dialog() -> impl IntoView {
             })));
         });
     });
-    // Errors the rules find in what is exported: said before the download, not after.
+    // Errors the rules find in what is exported: said before the download, not after
+    // (Download waits for the list that brings them).
     // The worker finds them as it lists the files: it reads the objects kept whole as
     // their types (KP723), which this page's wasm cannot.
     let errors = Memo::new(move |_| {
@@ -221,7 +222,7 @@ fn Dialog() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="download-bundle"
-                        prop:disabled=move || zipping.get() || files.with(|f| matches!(f, Some(Err(_))))
+                        prop:disabled=move || zipping.get() || files.with(|f| !matches!(f, Some(Ok(_))))
                         on:click=download
                     >{move || format!("Download {}", zip_name.get())}</button>
                     <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>

@@ -1182,7 +1182,9 @@ pub fn Canvas() -> impl IntoView {
         app.select(Some(next));
         active.set(Some(next));
         reveal(next);
-        // The keyboard goes to its name, selected: typing names it.
+        // The keyboard goes to its name, selected: what is typed replaces it, and Enter
+        // names the service.
+        app.focus_selects.set(true);
         app.focus.set(Some(FieldPath::service(next, "/name")));
     };
     let auto_layout = move |_| {

@@ -275,6 +275,8 @@ pub fn focus_requested_field() {
     Effect::new(move |_| {
         let Some(path) = app.focus.get() else { return };
         app.focus.set(None);
+        let selects = app.focus_selects.get_untracked();
+        app.focus_selects.set(false);
         request_animation_frame(move || {
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
                 return;
@@ -285,11 +287,11 @@ pub fn focus_requested_field() {
                     let focus = web_sys::FocusOptions::new();
                     focus.set_prevent_scroll(true);
                     let _ = html.focus_with_options(&focus);
-                    // A text field's value selected: what is typed replaces it.
+                    // Where asked, a text field's value selected: typing replaces it.
                     if let Ok(input) =
                         wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(html)
                     {
-                        if input.type_() == "text" {
+                        if selects && input.type_() == "text" {
                             input.select();
                         }
                     }

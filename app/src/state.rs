@@ -83,6 +83,9 @@ pub struct AppState {
     pub reverted: RwSignal<u32>,
     /// Field to focus once the inspector shows it.
     pub focus: RwSignal<Option<FieldPath>>,
+    /// Whether that field's text is selected once focused (a new service's name, which
+    /// typing then replaces), as it is not when a finding leads to a field.
+    pub focus_selects: RwSignal<bool>,
     /// A field an undo or a redo changed, to scroll to and mark (not to focus), with the
     /// notice that says so: see `panels::reveal`.
     pub shown: RwSignal<Option<(FieldPath, String)>>,
@@ -183,6 +186,7 @@ impl AppState {
             notice: RwSignal::new(None),
             reverted: RwSignal::new(0),
             focus: RwSignal::new(None),
+            focus_selects: RwSignal::new(false),
             shown: RwSignal::new(None),
             kept_kind: RwSignal::new(None),
             fit: RwSignal::new(0),

@@ -2969,7 +2969,7 @@ async fn escape_puts_a_field_back_and_delete_says_how_to_undo() {
 }
 
 /// "+ Service" hands the keyboard to the new service's name, selected: what is typed
-/// names it, and the canvas shows the name.
+/// replaces it, Enter names the service, and the canvas shows the name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_service_is_named_as_it_is_typed() {
     let page = open_design("new-named", &templates::connectum()).await;
@@ -2991,7 +2991,7 @@ async fn a_new_service_is_named_as_it_is_typed() {
         json!([0, length, length]),
         "the whole name selected"
     );
-    press(&page, "inventory").await;
+    press(&page, "inventory\n").await;
     page.wait_text("inspector-title", "the typed name", |t| t == "inventory")
         .await;
     page.find("node-inventory").await;
@@ -3007,10 +3007,16 @@ async fn a_new_service_is_named_as_it_is_typed() {
 /// to read: a variable from the downward API, with what it reads.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_an_import_kept_is_listed_under_its_service() {
-    let input = "apiVersion: apps/v1
+    let input = "apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: shop-api
+  namespace: shop
 spec:
   replicas: 2
   selector:
