@@ -476,6 +476,10 @@ fn readme(design: &Design, options: &Options) -> String {
          (a secret manager, sealed secrets) before applying.\n",
         design.name
     );
+    // What the findings call an error goes with the files, for whoever gets only them.
+    if let Some(errors) = errors_shipped(design) {
+        out.push_str(&format!("\n**{errors}** Open the design in Kubeprint, or run `kubeprint check design.kubeprint.json`, to see them.\n"));
+    }
     let envs = &design.environments;
     // The namespace a `kubectl apply` puts the environment in: its own, or, when its
     // objects name none (as imported), the one the command names.
@@ -689,6 +693,32 @@ mod tests {
     fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
         let doc = yaml::parse_documents(text).unwrap().remove(0);
         yaml::from_value(doc).unwrap()
+    }
+
+    /// The README says what the findings call an error, as the page's dialog does, for
+    /// whoever gets only the files; a design without errors says nothing of them.
+    #[test]
+    fn the_readme_names_the_errors_the_bundle_ships_with() {
+        let readme = |d: &Design| {
+            let files = bundle(d);
+            let file = files
+                .into_iter()
+                .find(|f| f.path.ends_with("README.md"))
+                .unwrap();
+            file.contents
+        };
+        let mut d = crate::templates::connectum();
+        assert!(!readme(&d).contains("ships with"));
+        d.services[0].name = "Order_Service".into();
+        let text = readme(&d);
+        assert!(
+            text.contains("**The bundle ships with 1 error in dev (KP401), "),
+            "{text}"
+        );
+        assert!(
+            text.contains("`kubeprint check design.kubeprint.json`"),
+            "{text}"
+        );
     }
 
     #[test]
