@@ -1032,6 +1032,20 @@ fn follow_renames(old: &Service, new: &mut Service) {
         .zip(&names)
         .map(|((b, a), container)| (container.clone(), renames(b, &a)))
         .collect();
+    // Each container's ports, by name (what a port kept, a protocol left out, stays
+    // with it under its new name), and the Service's.
+    let ports = |s: &Service| -> Vec<Vec<String>> {
+        std::iter::once(&s.ports)
+            .chain(s.containers.iter().map(|c| &c.ports))
+            .map(|ps| ps.iter().map(|p| p.name.clone()).collect())
+            .collect()
+    };
+    let port_renames_of: Vec<(String, Vec<(String, String)>)> = (ports(old).iter())
+        .zip(ports(new))
+        .zip(&names)
+        .map(|((b, a), container)| (container.clone(), port_renames(b, &a)))
+        .collect();
+    let service_port_renames = port_renames(&service_port_names(old), &service_port_names(new));
     // The names with a suffix: the service's own name is also what labels and
     // selectors the input chose may hold, which are not the design's to rename.
     let derived: [fn(&str) -> String; 6] = [
@@ -1079,6 +1093,23 @@ fn follow_renames(old: &Service, new: &mut Service) {
             };
             for (b, a) in renamed {
                 residual.rename_item(env_of, b, a);
+            }
+        }
+        for (container, renamed) in &port_renames_of {
+            let ports_of = |p: &[Step]| match p {
+                [.., list, Step::Item { by, key }, Step::Member(ports)] => {
+                    is_pod_list(list) && by == "name" && key == container && ports == "ports"
+                }
+                _ => false,
+            };
+            for (b, a) in renamed {
+                residual.rename_item(ports_of, b, a);
+            }
+        }
+        if *role == ResidualRole::Service {
+            let spec_ports = |p: &[Step]| matches!(p, [Step::Member(spec), Step::Member(ports)] if spec == "spec" && ports == "ports");
+            for (b, a) in &service_port_renames {
+                residual.rename_item(spec_ports, b, a);
             }
         }
         if !service_renames.is_empty() {

@@ -2064,3 +2064,73 @@ spec:
         "{described:#?}"
     );
 }
+
+/// What an import kept of a port (its protocol left out, as most manifests leave it)
+/// stays with the port under its new name, the Service's as the container's.
+#[test]
+fn a_renamed_port_keeps_what_its_import_kept() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-api
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop-api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/shop-api:2.8.0
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: shop-api
+spec:
+  selector:
+    app.kubernetes.io/name: shop-api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+";
+    let mut d = round_trip(input, "ports without protocols").design;
+    let id = d.service_named("shop-api").unwrap().id;
+    for (at, to) in [
+        ("/ports/0/name", "web"),
+        ("/exposure/ports/0/name", "public"),
+    ] {
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, at),
+            value: to.into(),
+        })
+        .unwrap();
+    }
+    let d = link::decode(&link::encode(&d)).unwrap();
+    let back = render(&d, &d.environments[0].name).to_yaml();
+    let want = input
+        .replace(
+            "- name: http\n              containerPort",
+            "- name: web\n              containerPort",
+        )
+        .replace("port: http\n", "port: web\n")
+        .replace(
+            "- name: http\n      port: 80\n      targetPort: http",
+            "- name: public\n      port: 80\n      targetPort: web",
+        );
+    let (want, got) = (objects(&want), objects(&back));
+    for (k, v) in &want {
+        assert_eq!(&got[k], v, "{k:?}");
+    }
+}
