@@ -428,8 +428,9 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
 /// How many of what an import kept are listed; the rest are counted.
 const KEPT_LISTED: usize = 40;
 
-/// What the import kept of the service's objects that the design has no field for
-/// (a variable read by `fieldRef`, an annotation, a probe's headers): listed to read,
+/// What the import kept of the service's objects as the input wrote it: what the
+/// design has no field for (a variable read by `fieldRef`, an annotation, a probe's
+/// headers) and what it would write otherwise (a default written out): listed to read,
 /// since it is exported as it came unless a field of the design changes its place.
 /// Only for a service that has any.
 #[component]
@@ -462,7 +463,7 @@ fn KeptFromImport(id: Signal<ServiceId>) -> impl IntoView {
             let left_out = left_out.len();
             section("Kept from the import", view! {
                 <details data-testid="kept-from-import">
-                    <summary>"What the design has no field for, exported as it came"</summary>
+                    <summary>"Exported as the input wrote it, where the design would write it otherwise or not at all"</summary>
                     <ul class="kept-list">{rows.collect_view()}</ul>
                     {(more > 0).then(|| view! { <p class="note">{format!("and {more} more")}</p> })}
                     {(left_out > 0).then(|| view! {
