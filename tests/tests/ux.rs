@@ -1594,10 +1594,14 @@ async fn the_top_bar_is_one_row_and_notices_float_under_it() {
         &page,
         "const r = id => document.querySelector(`[data-testid=${id}]`).getBoundingClientRect(); \
          const n = r('notice'), b = document.querySelector('header.topbar').getBoundingClientRect(); \
-         return [n.top >= b.bottom, n.right <= innerWidth, n.width > 100];",
+         return [n.top >= b.bottom, n.right <= innerWidth, n.width > 100, n.bottom <= innerHeight && n.top > innerHeight / 2];",
     )
     .await;
-    assert_eq!(boxes, json!([true, true, true]), "under the bar, whole");
+    assert_eq!(
+        boxes,
+        json!([true, true, true, true]),
+        "under the bar, whole, at the window's bottom (not over the inspector's header)"
+    );
     // It is news for a few seconds, then it goes.
     page.wait_text("notice", "the notice gone", str::is_empty)
         .await;
