@@ -110,3 +110,7 @@ pub fn moving_tag(tag: &str) -> bool {
     ];
     tag.is_empty() || MOVING.iter().any(|m| tag.eq_ignore_ascii_case(m))
 }
+
+/// The registry of a new service's placeholder image (`registry.example.com/service`),
+/// which takes the service's name when it is renamed.
+pub const PLACEHOLDER_REGISTRY: &str = "registry.example.com";

@@ -5,6 +5,7 @@
 //! form. The same path type names the field a finding is about, so the UI can focus it
 //! and a one-click fix is just an [`Edit::Set`].
 
+use crate::domain::PLACEHOLDER_REGISTRY;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -472,6 +473,15 @@ impl Design {
                 }
                 follow_renames(service, &mut updated);
                 follow_port_renames(service, &mut updated);
+                // A placeholder image (a new service's) takes the new name: the image
+                // to build is most likely named like the service.
+                if updated.name != service.name && updated.image == service.image {
+                    let placeholder = |name: &str| format!("{PLACEHOLDER_REGISTRY}/{name}");
+                    if [placeholder("service"), placeholder(&service.name)].contains(&updated.image)
+                    {
+                        updated.image = placeholder(&updated.name);
+                    }
+                }
                 let service_ports =
                     port_renames(&service_port_names(service), &service_port_names(&updated));
                 // What an environment switches off, or gives a value of its own, of the
@@ -1709,6 +1719,38 @@ mod tests {
 
     /// A name cleared is refused: what names the service (callers' addresses, routes)
     /// would follow it to nothing.
+    /// A new service's placeholder image takes its name, rename after rename; an image
+    /// of its own stays.
+    #[test]
+    fn a_placeholder_image_follows_the_services_name() {
+        let mut d = crate::templates::connectum();
+        let id = ServiceId(d.next_id);
+        d.apply(Edit::AddService(Box::new(Service {
+            name: "service-2".into(),
+            ..Service::default()
+        })))
+        .unwrap();
+        for name in ["inventory", "stock"] {
+            d.apply(Edit::Set {
+                path: FieldPath::service(id, "/name"),
+                value: name.into(),
+            })
+            .unwrap();
+            assert_eq!(
+                d.service(id).unwrap().image,
+                format!("registry.example.com/{name}")
+            );
+        }
+        let own = d.services[0].id;
+        let image = d.services[0].image.clone();
+        d.apply(Edit::Set {
+            path: FieldPath::service(own, "/name"),
+            value: "orders".into(),
+        })
+        .unwrap();
+        assert_eq!(d.service(own).unwrap().image, image);
+    }
+
     #[test]
     fn a_service_name_cannot_be_cleared() {
         let mut d = crate::templates::connectum();

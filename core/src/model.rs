@@ -1255,7 +1255,7 @@ impl Default for Service {
             component: "service".into(),
             critical: false,
             container_name: String::new(),
-            image: "registry.example.com/service".into(),
+            image: format!("{}/service", crate::domain::PLACEHOLDER_REGISTRY),
             tag: "1.0.0".into(),
             digest: None,
             command: Vec::new(),
