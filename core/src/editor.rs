@@ -23,8 +23,8 @@ pub struct Editor {
     pub design: Design,
     past: Vec<Design>,
     future: Vec<Design>,
-    /// The field whose edits currently merge into the last step.
-    merging: Option<FieldPath>,
+    /// The fields whose edits currently merge into the last step.
+    merging: Option<Vec<FieldPath>>,
     /// How many times the design has changed.
     revision: u64,
 }
@@ -44,30 +44,38 @@ impl Editor {
     /// Apply an edit as a new undo step (or merged into the last one, for repeated
     /// edits of one field). On error nothing changes.
     pub fn dispatch(&mut self, edit: Edit) -> Result<(), EditError> {
-        // A batch of sets led by one field (an image reference typed into Image, which
-        // also sets its tag) merges like a set of that field.
-        let merge_key = match &edit {
+        // A batch of sets led by the field of the last edit, setting every field that
+        // edit set (an image reference typed into Image, which also sets its tag once
+        // one is typed), merges like a set of one field. One that leaves out a field the
+        // last set (a ConfigMap key removed after another, each with the environments'
+        // values of it) is a step of its own: a merged step is made again from the
+        // design before the first edit, and would lose what the last edit set there.
+        let merge_key: Option<Vec<FieldPath>> = match &edit {
             // A switch flipped is a step of its own: flipped twice, it is two undos, not
             // one that changes nothing.
             Edit::Set { value, .. } if value.is_boolean() => None,
-            Edit::Set { path, .. } => Some(path.clone()),
+            Edit::Set { path, .. } => Some(vec![path.clone()]),
             Edit::Batch(edits) if edits.iter().all(|e| matches!(e, Edit::Set { .. })) => {
-                match edits.first() {
-                    Some(Edit::Set { path, .. }) => Some(path.clone()),
-                    _ => None,
-                }
+                Some(set_paths(&edit).cloned().collect())
             }
             _ => None,
         };
-        let merges = merge_key.is_some() && merge_key == self.merging;
+        let merges = match (&merge_key, &self.merging) {
+            (Some(new), Some(last)) => {
+                new.first() == last.first() && last.iter().all(|p| new.contains(p))
+            }
+            _ => false,
+        };
         if merges {
             // The last step holds the design from before this field's first edit: the
             // merged step is that design with this edit, not the last keystroke's with
             // it. So what follows a value follows it from where it was when the typing
             // began (a port renamed `grpc` to `rpc` by way of `g` and ``, or by way of
-            // another port's name), and the step is whole. Whether it changed anything:
-            // a set changes nothing but its targets, so they are compared, not the whole
-            // design (at 1,000 services, most of a keystroke's share here).
+            // another port's name), and the step is whole. (The copy of that design
+            // costs a keystroke at 1,000 services nothing the page benchmark can tell
+            // from a run's noise: BENCHMARKS.md.) Whether it changed anything: a set
+            // changes nothing but its targets, so they are compared, not the whole
+            // design.
             let targets: Vec<FieldPath> = set_paths(&edit)
                 .map(|p| FieldPath {
                     target: p.target.clone(),
@@ -83,6 +91,7 @@ impl Editor {
                 .clone();
             design.apply(edit)?;
             self.design = design;
+            self.merging = merge_key;
             if read(&self.design) != before {
                 self.future.clear();
                 self.revision += 1;
@@ -357,6 +366,46 @@ mod tests {
         assert!(e.undo());
         assert_eq!(e.design.services[0].image_ref(), before);
         assert!(!e.undo());
+    }
+
+    /// Two batches led by one field but setting others too (two ConfigMap keys removed
+    /// in a row, each with the environments' values of it) are two steps: the second
+    /// keeps what the first did.
+    #[test]
+    fn batches_of_other_fields_are_steps_of_their_own() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let id = e.design.services[0].id;
+        let at = |p: &str| FieldPath::service(id, p);
+        let batch = |second: &str, v: u32| {
+            Edit::Batch(vec![
+                Edit::Set {
+                    path: at("/timing/grace_period_seconds"),
+                    value: json!(40 + v),
+                },
+                Edit::Set {
+                    path: at(second),
+                    value: json!(v),
+                },
+            ])
+        };
+        e.dispatch(batch("/timing/pre_stop_seconds", 1)).unwrap();
+        e.dispatch(batch("/timing/startup_seconds", 2)).unwrap();
+        let t = &e.design.services[0].timing;
+        assert_eq!(
+            (
+                t.grace_period_seconds,
+                t.pre_stop_seconds,
+                t.startup_seconds
+            ),
+            (42, 1, 2)
+        );
+        assert!(e.undo());
+        let t = &e.design.services[0].timing;
+        assert_eq!(
+            (t.grace_period_seconds, t.pre_stop_seconds),
+            (41, 1),
+            "the first batch"
+        );
     }
 
     #[test]
