@@ -200,7 +200,7 @@ HPA_MIN_BELOW_TWO = Rule {
 };
 HPA_TARGET_WITHOUT_REQUEST = Rule {
     code: "KP204", name: "hpa_target_without_request", category: Scaling, severity: Error, relaxed_in_dev: false,
-    summary: "An HPA utilization target for cpu or memory needs a request (or a limit, which the API server copies) for that resource in every container but the init containers: the main one, the others and the native sidecars.",
+    summary: "An HPA utilization target for cpu or memory needs a request (or a limit, which the API server copies) for that resource in every container but the init containers: the main one, the others and the native sidecars; and the requests may not all be 0.",
     why: "Utilization is a percentage of the pods' summed requests; with one missing the HPA cannot compute it and never scales.",
     bad: "HPA on 70% cpu, no cpu request",
     instead: "Set the resource's request.",

@@ -85,29 +85,49 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
             } else {
                 "memory_request"
             };
-            // A request of 0 is none to the HPA; a limit stands in only where no
-            // request is written (the API server copies it then). A value that is no
-            // quantity is KP501's.
-            let positive = |q: &Option<String>| {
-                q.as_deref()
-                    .is_some_and(|q| crate::quantity::parse(q).is_none_or(|q| q > 0.0))
-            };
-            let requested = |r: &Resources| {
+            // A container's request: written (0 included), else the limit the API
+            // server copies into it.
+            let request = |r: &Resources| {
                 let (request, limit) = match resource {
                     "cpu" => (&r.cpu_request, &r.cpu_limit),
                     _ => (&r.memory_request, &r.memory_limit),
                 };
-                positive(request) || (request.is_none() && positive(limit))
+                request.clone().or_else(|| limit.clone())
+            };
+            let summed = (std::iter::once((None, &s.resources)))
+                .chain(
+                    s.containers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.role != ContainerRole::Init)
+                        .map(|(i, c)| (Some((i, c)), &c.resources)),
+                )
+                .map(|(c, r)| (c, request(r)))
+                .collect::<Vec<_>>();
+            let path_of = |c: Option<(usize, &Container)>| match c {
+                None => cx.overridable(s, OF::Resource(field)),
+                Some((i, _)) => svc(s, &format!("/containers/{i}/resources/{field}")),
             };
             let mut missing = Vec::new();
-            if !requested(&s.resources) {
-                missing.push((cx.overridable(s, OF::Resource(field)), String::new()));
-            }
-            for (i, c) in s.containers.iter().enumerate() {
-                if c.role != ContainerRole::Init && !requested(&c.resources) {
-                    let path = svc(s, &format!("/containers/{i}/resources/{field}"));
-                    missing.push((path, format!(" in container `{}`", c.name)));
+            for (c, request) in &summed {
+                if request.is_none() {
+                    let named = c
+                        .map(|(_, c)| format!(" in container `{}`", c.name))
+                        .unwrap_or_default();
+                    missing.push((path_of(*c), named));
                 }
+            }
+            // Requests that are all there but sum to 0 leave nothing to divide by (a
+            // value that is no quantity is KP501's).
+            let zero =
+                |q: &Option<String>| q.as_deref().and_then(crate::quantity::parse) == Some(0.0);
+            if missing.is_empty() && summed.iter().all(|(_, q)| zero(q)) {
+                cx.report(
+                    &HPA_TARGET_WITHOUT_REQUEST,
+                    Some(s),
+                    path_of(None),
+                    format!("the HPA targets {pct}% {resource}, but the pod's {resource} requests sum to 0: it cannot compute utilization and never scales"),
+                );
             }
             for (path, in_container) in missing {
                 cx.report(

@@ -63,9 +63,14 @@ pub(super) fn fixtures() -> Vec<Fixture> {
         ),
         fx(
             "KP204",
-            // A request of 0 is none, and the limit beside it is not copied.
+            // Requests that sum to 0 (the limit beside a written 0 is not copied)...
             |d| api(d).resources.cpu_request = Some("0".into()),
-            |d| api(d).resources.cpu_request = Some("10m".into()),
+            // ...but a sidecar's 0 beside the app's request is summed, not missing.
+            |d| {
+                api(d)
+                    .containers
+                    .push(helper(ContainerRole::Sidecar, "0", ""))
+            },
         ),
         fx(
             "KP204",
