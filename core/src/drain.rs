@@ -3,7 +3,7 @@
 //! and KP118 checks that the two agree.
 
 use crate::model::{EnvFrom, EnvValue, Service, VolumeSource};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a setting of the app's shutdown is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +28,8 @@ pub enum Source {
 
 /// The first setting of the app's shutdown timeout the main container of `s` reads,
 /// as Kubernetes lets one win: a variable of its env list (the last of a name), then
-/// one of the ConfigMaps it reads whole (the last listed), then a line of a config
+/// one of the ConfigMaps it reads whole (the last listed that has the name; a Secret's
+/// keys, which the design holds no values of, are not weighed), then a line of a config
 /// file it mounts. `data` gives a ConfigMap's data by name. With its key, its value,
 /// and where it is written. The import takes A from it; KP118 compares A with it.
 pub fn setting_of<'d>(
@@ -36,7 +37,14 @@ pub fn setting_of<'d>(
     data: impl Fn(&str) -> Option<std::borrow::Cow<'d, BTreeMap<String, String>>>,
 ) -> Option<(String, String, Source)> {
     let found = |key: &str, value: &str| setting_ms(key, value).is_some();
+    // Each name's value is the last env entry of that name's, else the last envFrom
+    // source's that has it: a name decided once, even where its winner is no setting
+    // this reads (a Secret's, a word).
+    let mut decided: BTreeSet<String> = BTreeSet::new();
     for (i, e) in s.config.env.iter().enumerate().rev() {
+        if !decided.insert(e.name.clone()) || unit_ms(&e.name).is_none() {
+            continue;
+        }
         match &e.value {
             EnvValue::Literal(v) if found(&e.name, v) => {
                 return Some((e.name.clone(), v.clone(), Source::Literal(i)))
@@ -59,12 +67,18 @@ pub fn setting_of<'d>(
             continue;
         };
         let Some(d) = data(name) else { continue };
-        if let Some((k, v)) = d.iter().find(|(k, v)| found(k, v)) {
+        let mut winner = None;
+        for (k, v) in d.iter() {
+            if decided.insert(k.clone()) && winner.is_none() && found(k, v) {
+                winner = Some((k.clone(), v.clone()));
+            }
+        }
+        if let Some((k, v)) = winner {
             let source = Source::Key {
                 config_map: name.clone(),
                 key: k.clone(),
             };
-            return Some((k.clone(), v.clone(), source));
+            return Some((k, v, source));
         }
     }
     for v in &s.volumes {
@@ -175,5 +189,42 @@ mod tests {
             setting("\"shutdown_timeout\": 15,"),
             Some(("shutdown_timeout", "15"))
         );
+    }
+
+    /// The setting read is the one Kubernetes gives the variable: the last env entry
+    /// of a name over an envFrom ConfigMap's, the last envFrom source over an
+    /// earlier one; a name whose winner is no setting (a word) is not taken from a
+    /// source it beat.
+    #[test]
+    fn the_setting_read_is_the_one_that_wins() {
+        use crate::model::{EnvVar, Service};
+        let maps: BTreeMap<String, BTreeMap<String, String>> = [
+            ("base", [("SHUTDOWN_TIMEOUT", "10s")]),
+            ("prod", [("SHUTDOWN_TIMEOUT", "40s")]),
+        ]
+        .into_iter()
+        .map(|(n, kv)| {
+            (
+                n.to_string(),
+                kv.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        })
+        .collect();
+        let data = |name: &str| maps.get(name).map(std::borrow::Cow::Borrowed);
+        let mut s = Service::default();
+        s.config.env_from = vec![
+            EnvFrom::ConfigMap("base".into()),
+            EnvFrom::ConfigMap("prod".into()),
+        ];
+        let read = |s: &Service| setting_of(s, data).map(|(_, v, _)| v);
+        assert_eq!(read(&s).as_deref(), Some("40s"), "the last envFrom source");
+        s.config.env = vec![EnvVar::literal("SHUTDOWN_TIMEOUT", "25s")];
+        assert_eq!(read(&s).as_deref(), Some("25s"), "env over envFrom");
+        s.config
+            .env
+            .push(EnvVar::literal("SHUTDOWN_TIMEOUT", "soon"));
+        assert_eq!(read(&s), None, "the last entry wins, and is no duration");
     }
 }

@@ -76,16 +76,37 @@ fn shutdown_setting(cx: &mut Ctx, s: &Service) {
             ),
         }
     };
+    // What the app is told overruns the grace period the design checks against A (and
+    // is longer than A, or KP102 says so already): the pod is killed mid-drain although
+    // KP102 passes. An error, as KP102's is.
+    let (sleep, grace) = (
+        u64::from(s.timing.pre_stop_seconds),
+        u64::from(s.timing.grace_period_seconds),
+    );
+    let overrun = told > u64::from(a) && sleep + told > grace;
+    let overran = |message: &mut String| {
+        if overrun {
+            message.push_str(&format!(
+                ", and preStop {sleep} s + {told} s = {} s overruns the grace period {grace} s: SIGKILL comes mid-drain",
+                sleep + told
+            ));
+        }
+    };
     if a == 0 {
         // The design knows of no drain: it takes the app's.
         let fix = take_the_apps();
-        cx.report(
+        let mut message = format!("`{key}` = `{value}` tells the app to drain for up to {told} s, but the design's app shutdown is 0 s: the grace period is checked against no drain at all");
+        overran(&mut message);
+        let f = cx.report(
             &APP_SHUTDOWN_SETTING_DIFFERS,
             Some(s),
             a_path.clone(),
-            format!("`{key}` = `{value}` tells the app to drain for up to {told} s, but the design's app shutdown is 0 s: the grace period is checked against no drain at all"),
-        )
-        .fix = fix;
+            message,
+        );
+        f.fix = fix;
+        if overrun {
+            f.severity = Severity::Error;
+        }
         return;
     }
     // The service's own literal is told A, in the value's own form; a ConfigMap's value
@@ -110,20 +131,8 @@ fn shutdown_setting(cx: &mut Ctx, s: &Service) {
             file: entry,
         } => (config_key(cx.env, config_map, entry), take_the_apps()),
     };
-    // What the app is told overruns the grace period the design checks against A:
-    // the pod is killed mid-drain although KP102 passes. An error, as KP102's is.
-    let (sleep, grace) = (
-        u64::from(s.timing.pre_stop_seconds),
-        u64::from(s.timing.grace_period_seconds),
-    );
-    let overrun = sleep + told > grace;
     let mut message = format!("`{key}` = `{value}` tells the app to drain for {told} s, but the design's app shutdown is {a} s: the grace period is checked against {a} s");
-    if overrun {
-        message.push_str(&format!(
-            ", and preStop {sleep} s + {told} s = {} s overruns the grace period {grace} s: SIGKILL comes mid-drain",
-            sleep + told
-        ));
-    }
+    overran(&mut message);
     let f = cx.report(&APP_SHUTDOWN_SETTING_DIFFERS, Some(s), at, message);
     f.fix = fix;
     if overrun {

@@ -504,8 +504,22 @@ fn the_apps_own_shutdown_setting_is_the_designs() {
     let found = validate(&d, "prod");
     let f = found.iter().find(|f| f.code == "KP118").unwrap();
     assert_eq!(f.severity, Severity::Warning);
-    assert_eq!(
-        f.fix.as_ref().unwrap().label,
-        "Tell the app 20 s (SHUTDOWN_TIMEOUT_MS: 20000)"
-    );
+    let fix = f.fix.clone().unwrap();
+    assert_eq!(fix.label, "Tell the app 20 s (SHUTDOWN_TIMEOUT_MS: 20000)");
+    d.apply(fix.edit).unwrap();
+    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP118"));
+    assert!(api(&mut d)
+        .config
+        .env
+        .contains(&EnvVar::literal("SHUTDOWN_TIMEOUT_MS", "20000")));
+    // No drain in the design, and the app's overruns the grace period: an error too.
+    let mut d = baseline();
+    api(&mut d).timing.app_shutdown_seconds = 0;
+    api(&mut d)
+        .config
+        .env
+        .push(EnvVar::literal("SHUTDOWN_TIMEOUT", "40s"));
+    let found = validate(&d, "prod");
+    let f = found.iter().find(|f| f.code == "KP118").unwrap();
+    assert_eq!(f.severity, Severity::Error, "{}", f.message);
 }
