@@ -418,11 +418,15 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
         }
         return kept_service(design, name, None).then_some(Resolved::Kept);
     };
-    let envs: Vec<&Environment> = design
-        .environments
-        .iter()
-        .filter(|e| e.namespace == ns)
-        .collect();
+    // The environments of that namespace; only this one where it is one of them (two
+    // clusters' environments may share a namespace: each reaches its own).
+    let here = cx.env;
+    let envs: Vec<&Environment> = match ns == here.namespace {
+        true => vec![here],
+        false => (design.environments.iter())
+            .filter(|e| e.namespace == ns)
+            .collect(),
+    };
     for e in &envs {
         if let Some(t) = design
             .services
@@ -435,10 +439,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
     if kept_service(design, name, Some(ns)) {
         return Some(Resolved::Kept);
     }
-    let here = cx.env;
-    // This environment, where it is one of those in the namespace (two clusters'
-    // environments may share one).
-    let there = (envs.iter().find(|e| e.name == here.name)).or(envs.first());
+    let there = envs.first();
     let why = match there {
         // Another environment's namespace, from this one: said, as that is likely the
         // mistake (dev calling prod).
