@@ -483,7 +483,7 @@ impl Design {
                     }
                 }
                 let service_ports =
-                    port_renames(&service_port_names(service), &service_port_names(&updated));
+                    renames(&service_port_names(service), &service_port_names(&updated));
                 // What an environment switches off, or gives a value of its own, of the
                 // service's HPA, budget or Ingress goes with it.
                 let hpa_gone = service.scaling.hpa.is_some() && updated.scaling.hpa.is_none();
@@ -914,15 +914,6 @@ fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Ports renamed in place ([`renames`]), but not to nothing: a name being retyped
-/// leaves what named the port as it was (an editor's typing of one field is one step,
-/// followed from where it began: [`crate::editor::Editor::dispatch`]).
-fn port_renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
-    let mut r = renames(before, after);
-    r.retain(|(_, to)| !to.is_empty());
-    r
-}
-
 /// The names of a service's own Service ports.
 fn service_port_names(s: &Service) -> Vec<String> {
     s.exposure.ports.iter().map(|p| p.name.clone()).collect()
@@ -956,7 +947,6 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
             }
         }
     };
-    let renames = port_renames;
     let mut pod_wide = Vec::new();
     let main = renames(&names(&old.ports), &names(&new.ports));
     in_probes(&mut new.probes, &main);
@@ -1050,12 +1040,21 @@ fn follow_renames(old: &Service, new: &mut Service) {
             .map(|ps| ps.iter().map(|p| p.name.clone()).collect())
             .collect()
     };
+    // (By position: only where no container came or went.)
+    let same_containers = old.containers.len() == new.containers.len();
     let port_renames_of: Vec<(String, Vec<(String, String)>)> = (ports(old).iter())
         .zip(ports(new))
         .zip(&names)
-        .map(|((b, a), container)| (container.clone(), port_renames(b, &a)))
+        .filter(|_| same_containers)
+        .map(|((b, a), container)| (container.clone(), renames(b, &a)))
         .collect();
-    let service_port_renames = port_renames(&service_port_names(old), &service_port_names(new));
+    let service_port_renames = renames(&service_port_names(old), &service_port_names(new));
+    let lb_ports = |s: &Service| -> Vec<String> {
+        (s.exposure.load_balancer.iter())
+            .flat_map(|lb| lb.ports.iter().map(|p| p.name.clone()))
+            .collect()
+    };
+    let lb_port_renames = renames(&lb_ports(old), &lb_ports(new));
     // The names with a suffix: the service's own name is also what labels and
     // selectors the input chose may hold, which are not the design's to rename.
     let derived: [fn(&str) -> String; 6] = [
@@ -1116,11 +1115,18 @@ fn follow_renames(old: &Service, new: &mut Service) {
                 residual.rename_item(ports_of, b, a);
             }
         }
-        if *role == ResidualRole::Service {
-            let spec_ports = |p: &[Step]| matches!(p, [Step::Member(spec), Step::Member(ports)] if spec == "spec" && ports == "ports");
-            for (b, a) in &service_port_renames {
-                residual.rename_item(spec_ports, b, a);
+        // The Services that render the service's ports (its own, a canary's stable and
+        // canary ones), and its load balancer's.
+        let renamed = match role {
+            ResidualRole::Service | ResidualRole::StableService | ResidualRole::CanaryService => {
+                service_port_renames.as_slice()
             }
+            ResidualRole::LoadBalancer => lb_port_renames.as_slice(),
+            _ => &[],
+        };
+        let spec_ports = |p: &[Step]| matches!(p, [Step::Member(spec), Step::Member(ports)] if spec == "spec" && ports == "ports");
+        for (b, a) in renamed {
+            residual.rename_item(spec_ports, b, a);
         }
         if !service_renames.is_empty() {
             residual.rebase(|_, s| {
@@ -1717,8 +1723,6 @@ mod tests {
         assert_eq!(editor.design, before);
     }
 
-    /// A name cleared is refused: what names the service (callers' addresses, routes)
-    /// would follow it to nothing.
     /// A new service's placeholder image takes its name, rename after rename; an image
     /// of its own stays.
     #[test]
@@ -1751,6 +1755,8 @@ mod tests {
         assert_eq!(d.service(own).unwrap().image, image);
     }
 
+    /// A name cleared is refused: what names the service (callers' addresses, routes)
+    /// would follow it to nothing.
     #[test]
     fn a_service_name_cannot_be_cleared() {
         let mut d = crate::templates::connectum();
