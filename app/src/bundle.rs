@@ -103,10 +103,15 @@ fn Dialog() -> impl IntoView {
     // (None until its first answer), for the newest design and options.
     let files = RwSignal::new(None::<Result<Listing, String>>);
     let trees = worker::Latest::new();
+    // Whether the list (and its errors) is of an older design or options than the
+    // newest: Download waits for the newest.
+    let listing = RwSignal::new(true);
     Effect::new(move |_| {
         let options = options.get();
         let design = app.editor.with(|e| e.design.clone());
+        listing.set(true);
         trees.send(Task::Tree { design, options }, move |answer| {
+            listing.try_set(false);
             files.try_set(Some(answer.and_then(|a| match a {
                 Answer::Text(reply) => task::tree_answer(&reply),
                 Answer::Bytes(_) => Err("the file list came back as bytes; reload the page".into()),
@@ -222,7 +227,7 @@ fn Dialog() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="download-bundle"
-                        prop:disabled=move || zipping.get() || files.with(|f| !matches!(f, Some(Ok(_))))
+                        prop:disabled=move || zipping.get() || listing.get() || files.with(|f| !matches!(f, Some(Ok(_))))
                         on:click=download
                     >{move || format!("Download {}", zip_name.get())}</button>
                     <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>

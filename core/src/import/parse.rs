@@ -73,12 +73,14 @@ fn push_document<'t>(docs: &mut Vec<Document<'t>>, line: usize, text: &'t str) {
     }
 }
 
-/// Parse one document into JSON. `Ok(None)` for a document with no content (only
-/// comments); otherwise the value, or what is wrong with it.
 /// A quoted value left open, said where it opens: the parser reports the end of the
 /// document, where it gave up (`found unexpected end of stream at line 8 column 1,
-/// while scanning a quoted scalar at line 6 column 13`).
+/// while scanning a quoted scalar at line 6 column 13`). Other errors inside a quoted
+/// value (an unknown escape) are not this.
 fn unclosed_quote(said: &str) -> Option<String> {
+    if !said.contains("found unexpected end of stream") {
+        return None;
+    }
     let (_, at) = said.split_once("while scanning a quoted scalar at line ")?;
     let (line, rest) = at.split_once(" column ")?;
     let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -87,6 +89,8 @@ fn unclosed_quote(said: &str) -> Option<String> {
     ))
 }
 
+/// Parse one document into JSON. `Ok(None)` for a document with no content (only
+/// comments); otherwise the value, or what is wrong with it.
 pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
     let line = doc.line;
     let scan = scan(doc.text);
