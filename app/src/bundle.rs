@@ -103,23 +103,20 @@ fn Dialog() -> impl IntoView {
     // (None until its first answer), for the newest design and options.
     let files = RwSignal::new(None::<Result<Listing, String>>);
     let trees = worker::Latest::new();
-    // Whether the list (and its errors) is of an older design or options than the
-    // newest: Download waits for the newest.
-    let listing = RwSignal::new(true);
     Effect::new(move |_| {
         let options = options.get();
         let design = app.editor.with(|e| e.design.clone());
-        listing.set(true);
         trees.send(Task::Tree { design, options }, move |answer| {
-            listing.try_set(false);
             files.try_set(Some(answer.and_then(|a| match a {
                 Answer::Text(reply) => task::tree_answer(&reply),
                 Answer::Bytes(_) => Err("the file list came back as bytes; reload the page".into()),
             })));
         });
     });
-    // Errors the rules find in what is exported: said before the download, not after
-    // (Download waits for the list that brings them).
+    // Errors the rules find in what is exported: said before the download, not after.
+    // They come with the list of files, which the worker answers before a zip asked
+    // for after it (it does one task at a time, in order): Download stays enabled
+    // while the list comes, and a click then is not lost.
     // The worker finds them as it lists the files: it reads the objects kept whole as
     // their types (KP723), which this page's wasm cannot.
     let errors = Memo::new(move |_| {
@@ -227,7 +224,7 @@ fn Dialog() -> impl IntoView {
                     <button
                         class="primary"
                         data-testid="download-bundle"
-                        prop:disabled=move || zipping.get() || listing.get() || files.with(|f| !matches!(f, Some(Ok(_))))
+                        prop:disabled=move || zipping.get() || files.with(|f| matches!(f, Some(Err(_))))
                         on:click=download
                     >{move || format!("Download {}", zip_name.get())}</button>
                     <button data-testid="bundle-close" on:click=move |_| app.bundle.set(false)>"Close"</button>
