@@ -45,36 +45,18 @@ fn container(cx: &mut Ctx, s: &Service, r: &Resources, which: Option<(usize, &st
     let mut valid = BTreeMap::new();
     for (name, value) in fields {
         let Some(v) = value else { continue };
-        match quantity::parse(v) {
+        let why = match quantity::parse(v) {
             Some(q) if q >= 0.0 => {
                 valid.insert(name, q);
+                continue;
             }
             // A quantity, but the API server takes no request or limit below 0.
-            Some(_) => {
-                let path = at(cx, name);
-                cx.report(
-                    &INVALID_QUANTITY,
-                    Some(s),
-                    path,
-                    format!(
-                        "{who}{} `{v}` is negative: a request or limit is 0 or more",
-                        name.replace('_', " ")
-                    ),
-                );
-            }
-            None => {
-                let path = at(cx, name);
-                cx.report(
-                    &INVALID_QUANTITY,
-                    Some(s),
-                    path,
-                    format!(
-                        "{who}{} `{v}` is not a Kubernetes quantity (e.g. 500m, 1, 512Mi, 1Gi)",
-                        name.replace('_', " ")
-                    ),
-                );
-            }
-        }
+            Some(_) => "is negative: a request or limit is 0 or more",
+            None => "is not a Kubernetes quantity (e.g. 500m, 1, 512Mi, 1Gi)",
+        };
+        let path = at(cx, name);
+        let message = format!("{who}{} `{v}` {why}", name.replace('_', " "));
+        cx.report(&INVALID_QUANTITY, Some(s), path, message);
     }
     for (i, v) in s.storage.iter().enumerate().filter(|_| which.is_none()) {
         let size = quantity::parse(&v.size);
