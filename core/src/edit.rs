@@ -504,6 +504,10 @@ impl Design {
                 let claims = renamed_claims(service, &updated);
                 let kept: BTreeSet<String> =
                     updated.storage.iter().map(|c| c.name.clone()).collect();
+                let var_names = |s: &Service| s.config.env.iter().map(|v| v.name.clone()).collect();
+                let (vars_before, vars_after): (Vec<String>, Vec<String>) =
+                    (var_names(service), var_names(&updated));
+                let vars_renamed = renames(&vars_before, &vars_after);
                 *self.service_mut(*id).expect("checked above") = updated;
                 // An environment's size and class for a claim follow the claim's new
                 // name, and go with a claim removed; its switches of an HPA, a budget
@@ -521,6 +525,15 @@ impl Design {
                         }
                         by_claim.retain(|claim, _| kept.contains(claim));
                     }
+                    // Its values of the service's variables follow a rename and go with
+                    // a variable removed; those only it sets stay.
+                    for (from, to) in &vars_renamed {
+                        if let Some(here) = o.env.remove(from) {
+                            o.env.insert(to.clone(), here);
+                        }
+                    }
+                    (o.env)
+                        .retain(|name, _| !vars_before.contains(name) || vars_after.contains(name));
                     if hpa_gone {
                         o.hpa = None;
                     }

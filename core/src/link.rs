@@ -364,7 +364,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 
 /// Fields whose members are user data (labels, ConfigMap keys, service ids), not field
 /// names: their keys are never renamed.
-const DATA_MAPS: &[&str] = &["labels", "annotations", "data", "overrides"];
+const DATA_MAPS: &[&str] = &["labels", "annotations", "data", "overrides", "env"];
 
 /// Fields that hold Kubernetes JSON as imported (kept objects, residuals) or user data
 /// more than one level deep: carried as they are, never pruned against a default or

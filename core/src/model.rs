@@ -585,6 +585,18 @@ impl Environment {
             ["exposure", "ingress", "host"] => Some((at("ingress_host")?, o.ingress_host.clone()?)),
             ["storage", i, "size"] => by_claim(&o.storage, i, "storage"),
             ["storage", i, "storage_class"] => by_claim(&o.storage_class, i, "storage_class"),
+            ["config", "env", i, ..] => {
+                let name = &s.config.env.get(i.parse::<usize>().ok()?)?.name;
+                let value = match o.env.get(name)? {
+                    VarHere::Value(v) if v.is_empty() => "(empty)".to_string(),
+                    VarHere::Value(v) => v.clone(),
+                    VarHere::Unset => "not set".to_string(),
+                };
+                Some((
+                    at(&format!("env/{}", crate::edit::pointer_token(name)))?,
+                    value,
+                ))
+            }
             _ => None,
         }
     }
@@ -725,6 +737,19 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
             claim.storage_class = Some(class.clone());
         }
     }
+    let vars = &mut s.config.env;
+    for (name, here) in &o.env {
+        match (vars.iter().position(|v| v.name == *name), here) {
+            (Some(i), VarHere::Value(value)) => {
+                vars[i].value = EnvValue::Literal(value.clone());
+            }
+            (None, VarHere::Value(value)) => vars.push(EnvVar::literal(name, value)),
+            (Some(i), VarHere::Unset) => {
+                vars.remove(i);
+            }
+            (None, VarHere::Unset) => {}
+        }
+    }
     s
 }
 
@@ -780,6 +805,49 @@ pub struct Override {
     /// cannot take the service's class away for the cluster's default.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub storage_class: BTreeMap<String, String>,
+    /// The main container's variables here, by name: a value of its own (`LOG_LEVEL:
+    /// info` in prod, the service's `debug` elsewhere; a variable only this environment
+    /// sets), or not set here at all (dev's `DEBUG`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, VarHere>,
+}
+
+/// What an environment does with one variable of a service's main container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarHere {
+    /// This value, written literally, in place of the service's (or beside its
+    /// variables, where it has none of that name).
+    Value(String),
+    /// Not set here, though the service sets it.
+    Unset,
+}
+
+/// Written as the value itself, and `false` for [`VarHere::Unset`].
+impl Serialize for VarHere {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            VarHere::Value(v) => s.serialize_str(v),
+            VarHere::Unset => s.serialize_bool(false),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VarHere {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            S(String),
+            B(bool),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::S(v)) => Ok(VarHere::Value(v)),
+            Ok(Raw::B(false)) => Ok(VarHere::Unset),
+            _ => Err(serde::de::Error::custom(
+                "a variable here is a text value, or `false` for not set here",
+            )),
+        }
+    }
 }
 
 impl Override {

@@ -1962,3 +1962,211 @@ fn two_environments_in_one_namespace_are_said_to_be_parts_of_one_system() {
         r.environments[1].merged
     );
 }
+
+/// The orders API of `namespace` with its variables, as an overlay of each environment
+/// renders it: `vars` (YAML list items, indented for the container) after its database
+/// host, read from its ConfigMap, and its pod's IP, read by `fieldRef`.
+fn orders(namespace: &str, tag: &str, vars: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: Namespace
+metadata:
+  name: {namespace}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: orders-config
+  namespace: {namespace}
+data:
+  DB_HOST: orders-db.{namespace}.svc.cluster.local
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders-api
+  namespace: {namespace}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: orders-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: orders-api
+    spec:
+      containers:
+        - name: orders-api
+          image: ghcr.io/acme/orders-api:{tag}
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: DB_HOST
+              valueFrom:
+                configMapKeyRef:
+                  name: orders-config
+                  key: DB_HOST
+            - name: POD_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+{vars}"#
+    )
+}
+
+/// `name: value` pairs as the items of a container's `env` list.
+fn vars(pairs: &[(&str, &str)]) -> String {
+    (pairs.iter())
+        .map(|(name, value)| {
+            format!("            - name: {name}\n              value: \"{value}\"\n")
+        })
+        .collect()
+}
+
+#[test]
+fn variables_of_each_environment_are_its_own_set_added_or_left_out() {
+    let dev = orders(
+        "orders-dev",
+        "1.8.0-rc.2",
+        &vars(&[("LOG_LEVEL", "debug"), ("DEBUG", "true")]),
+    );
+    let staging = orders(
+        "orders-staging",
+        "1.8.0-rc.2",
+        &vars(&[("LOG_LEVEL", "info")]),
+    );
+    let prod = orders(
+        "orders",
+        "1.7.3",
+        &vars(&[
+            ("LOG_LEVEL", "warn"),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://otel-collector.observability:4317",
+            ),
+        ]),
+    );
+    let inputs = [
+        ("dev", dev.as_str()),
+        ("staging", &staging),
+        ("prod", &prod),
+    ];
+    let r = import::environments(&inputs).unwrap();
+    for (env, text) in inputs {
+        assert_exact(&r, env, text);
+    }
+    let said = |env: &str| merged(&r, env).join("\n");
+    assert!(
+        said("staging").contains("variable `DEBUG` not set, variable `LOG_LEVEL` `info`"),
+        "{}",
+        said("staging")
+    );
+    assert!(
+        said("prod").contains(
+            "variable `DEBUG` not set, variable `LOG_LEVEL` `warn`, variable \
+             `OTEL_EXPORTER_OTLP_ENDPOINT` `http://otel-collector.observability:4317`"
+        ),
+        "{}",
+        said("prod")
+    );
+    // The variable read by `fieldRef` is the import's, in every environment alike: no
+    // environment sets or leaves it out.
+    let id = r.design.service_named("orders-api").unwrap().id;
+    for env in &r.design.environments {
+        let o = env.overrides.get(&id);
+        assert!(o.is_none_or(|o| !o.env.contains_key("POD_IP") && !o.env.contains_key("DB_HOST")));
+    }
+    let mut d = each_renders_its_input_after_a_link(&r, &inputs);
+
+    // Edited after the import: the service's variable renamed, prod's value follows it;
+    // removed, prod's goes with it; the one only prod sets stays prod's.
+    let var = |d: &Design, env: &str, name: &str| {
+        let objects = render(d, env).objects;
+        let deployment = objects
+            .iter()
+            .find(|o| o.kind() == "Deployment")
+            .unwrap()
+            .to_json();
+        let vars = deployment["spec"]["template"]["spec"]["containers"][0]["env"].clone();
+        (vars.as_array().into_iter().flatten())
+            .find(|v| v["name"] == name)
+            .map(|v| {
+                v.get("value")
+                    .cloned()
+                    .unwrap_or_else(|| v["valueFrom"].clone())
+            })
+    };
+    let at = d
+        .service(id)
+        .unwrap()
+        .config
+        .env
+        .iter()
+        .position(|v| v.name == "LOG_LEVEL")
+        .unwrap();
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, &format!("/config/env/{at}/name")),
+        value: "RUST_LOG".into(),
+    })
+    .unwrap();
+    assert_eq!(var(&d, "prod", "RUST_LOG"), Some("warn".into()));
+    assert_eq!(var(&d, "dev", "RUST_LOG"), Some("debug".into()));
+    assert_eq!(var(&d, "prod", "LOG_LEVEL"), None);
+    let at_debug = d
+        .service(id)
+        .unwrap()
+        .config
+        .env
+        .iter()
+        .position(|v| v.name == "DEBUG")
+        .unwrap();
+    let mut env = d.service(id).unwrap().config.env.clone();
+    env.remove(at_debug);
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/config/env"),
+        value: serde_json::to_value(&env).unwrap(),
+    })
+    .unwrap();
+    let prod_vars = |d: &Design| {
+        let o = &d.environment("prod").unwrap().overrides[&id];
+        o.env.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(prod_vars(&d), ["OTEL_EXPORTER_OTLP_ENDPOINT", "RUST_LOG"]);
+    assert_eq!(
+        var(&d, "prod", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        Some("http://otel-collector.observability:4317".into())
+    );
+
+    // Set in the environment as the inspector sets it: a value, not set here (`false`),
+    // and cleared back to the service's.
+    let here =
+        |name: &str| FieldPath::environment("staging", &format!("/overrides/{}/env/{name}", id.0));
+    d.apply(Edit::Set {
+        path: here("RUST_LOG"),
+        value: "trace".into(),
+    })
+    .unwrap();
+    assert_eq!(var(&d, "staging", "RUST_LOG"), Some("trace".into()));
+    d.apply(Edit::Set {
+        path: here("RUST_LOG"),
+        value: false.into(),
+    })
+    .unwrap();
+    assert_eq!(var(&d, "staging", "RUST_LOG"), None);
+    assert_eq!(var(&d, "dev", "RUST_LOG"), Some("debug".into()));
+    d.apply(Edit::Set {
+        path: here("RUST_LOG"),
+        value: Value::Null,
+    })
+    .unwrap();
+    assert_eq!(var(&d, "staging", "RUST_LOG"), Some("debug".into()));
+    let refused = d.apply(Edit::Set {
+        path: here("RUST_LOG"),
+        value: true.into(),
+    });
+    assert!(refused.is_err(), "{refused:?}");
+    let d = link::decode(&link::encode(&d)).unwrap();
+    assert_eq!(var(&d, "prod", "RUST_LOG"), Some("warn".into()));
+}

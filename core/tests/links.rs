@@ -44,6 +44,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("pdb-off", pdb_off),
     ("ingress-off", ingress_off),
     ("pdb-budget", pdb_budget),
+    ("variables-here", variables_here),
 ];
 
 /// What makes a golden design.
@@ -236,6 +237,40 @@ fn claim_sizes() -> Design {
     d
 }
 
+/// Environments' own variables: prod's value of one, dev's of another and one only dev
+/// sets, staging without one; names that look like fields of the design or their
+/// abbreviations in a link, a value that is empty.
+fn variables_here() -> Design {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("LOG_LEVEL", "info"));
+    vars.push(EnvVar::literal("replicas", "2"));
+    vars.push(EnvVar::literal("schedule", "*/5 * * * *"));
+    for (env, here) in [
+        (
+            "prod",
+            vec![("LOG_LEVEL", VarHere::Value("warning".into()))],
+        ),
+        (
+            "dev",
+            vec![
+                ("replicas", VarHere::Value("1".into())),
+                ("~sd", VarHere::Value(String::new())),
+                ("DEBUG", VarHere::Value("true".into())),
+            ],
+        ),
+        ("staging", vec![("schedule", VarHere::Unset)]),
+    ] {
+        let e = d.environments.iter_mut().find(|e| e.name == env).unwrap();
+        let o = e.overrides.entry(api).or_default();
+        o.env = (here.into_iter())
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+    }
+    d
+}
+
 /// Labels on every object of an environment: dev's on the objects only (the default
 /// reach), prod's in the selectors too, one of them keyed like a field of the design.
 fn common_labels() -> Design {
@@ -423,7 +458,8 @@ fn all_fields() -> Design {
                 resources: Some(Resources::new("50m", "64Mi", "", "")),
                 image_tag: Some("dev".into()),
                 strategy: None,
-                // (Newer than this golden: see `environment_values`, `claim_sizes`
+                // (Newer than this golden: see `environment_values`, `claim_sizes`,
+                // `variables_here`
                 // `hpa_off`, `pdb_off`, `pdb_budget` and `ingress_off`.)
                 hpa: None,
                 pdb: None,
@@ -432,6 +468,7 @@ fn all_fields() -> Design {
                 ingress_host: None,
                 storage: BTreeMap::new(),
                 storage_class: BTreeMap::new(),
+                env: BTreeMap::new(),
             },
         ),
         (ServiceId(2), Override::default()),

@@ -978,3 +978,87 @@ spec:
         "a subPath into a volume listing items names the item's path"
     );
 }
+
+/// A service's variables as an environment sets them: a finding about one is made on the
+/// service as it runs there, and points at that environment's value where it sets one,
+/// at the service's own variable (not one place further, where a variable before it is
+/// left out there) where it does not; a fix sets the value where it is set.
+#[test]
+fn findings_about_variables_point_where_each_environment_sets_them() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().clone();
+    let shutdown = api.timing.app_shutdown_seconds;
+    let mut vars = api.config.env.clone();
+    let first = vars.len();
+    vars.extend([
+        EnvVar::literal("DEBUG", "true"),
+        EnvVar::literal("SHUTDOWN_TIMEOUT", &format!("{shutdown}s")),
+        EnvVar::literal("ADMIN_PASSWORD", "changeme"),
+    ]);
+    d.apply(Edit::Set {
+        path: FieldPath::service(api.id, "/config/env"),
+        value: serde_json::to_value(&vars).unwrap(),
+    })
+    .unwrap();
+    override_here(&mut d, "prod", api.id, "env/DEBUG", json!(false));
+    override_here(
+        &mut d,
+        "prod",
+        api.id,
+        "env/SHUTDOWN_TIMEOUT",
+        json!("300s"),
+    );
+    override_here(&mut d, "prod", api.id, "env/API_TOKEN", json!("hunter2"));
+    let here =
+        |name: &str| FieldPath::environment("prod", &format!("/overrides/{}/env/{name}", api.id.0));
+    let found = |d: &Design, env: &str, code: &str, needle: &str| {
+        rules::validate(d, env)
+            .into_iter()
+            .find(|f| f.code == code && f.message.contains(needle))
+    };
+
+    // The drain setting prod tells the app: found at prod's value, and fixed there.
+    assert!(found(&d, "staging", "KP118", "SHUTDOWN_TIMEOUT").is_none());
+    let drain = found(&d, "prod", "KP118", "SHUTDOWN_TIMEOUT").expect("prod's 300 s");
+    assert_eq!(drain.path, here("SHUTDOWN_TIMEOUT"));
+    // The secret only prod writes: found at prod's value; reading it from a Secret is no
+    // fix while prod's literal wins.
+    let token = found(&d, "prod", "KP609", "API_TOKEN").expect("prod's literal token");
+    assert_eq!(token.path, here("API_TOKEN"));
+    assert!(token.fix.is_none(), "{:?}", token.fix);
+    // The service's own literal password, after the variable prod leaves out: found at
+    // the service's variable in every environment, and its fix is the service's.
+    let own = FieldPath::service(api.id, &format!("/config/env/{}", first + 2));
+    for env in ["staging", "prod"] {
+        let password = found(&d, env, "KP609", "ADMIN_PASSWORD").expect("the literal password");
+        assert_eq!(password.path, own, "{env}");
+    }
+    let mut fixed = d.clone();
+    let fix = found(&d, "prod", "KP609", "ADMIN_PASSWORD")
+        .unwrap()
+        .fix
+        .unwrap();
+    fixed.apply(fix.edit).unwrap();
+    assert!(found(&fixed, "prod", "KP609", "ADMIN_PASSWORD").is_none());
+    assert!(found(&fixed, "staging", "KP609", "ADMIN_PASSWORD").is_none());
+    assert!(fixed
+        .service(api.id)
+        .unwrap()
+        .config
+        .env
+        .iter()
+        .any(|v| v.name == "DEBUG"));
+
+    fix_in(
+        &mut d,
+        "prod",
+        "KP118",
+        "fastapi-app",
+        "prod's drain setting",
+    );
+    let o = &d.environment("prod").unwrap().overrides[&api.id];
+    assert_eq!(
+        o.env["SHUTDOWN_TIMEOUT"],
+        VarHere::Value(format!("{shutdown}s"))
+    );
+}

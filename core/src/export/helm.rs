@@ -34,6 +34,10 @@
 //! expressions), `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
 //! holds `{{` itself, and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
 //! `(not C)`, `(and C C)` or `(or C C)`.
+//!
+//! A value that differs between environments and holds a character YAML forbids
+//! unescaped (a BOM, DEL, a C1 control) cannot pass: Helm's `toJson` writes it as is,
+//! and Helm's YAML reader then refuses the rendered manifest.
 
 use super::BundleFile;
 use crate::model::{effective, Design, Environment, ResidualRole, Service};

@@ -6,7 +6,8 @@
 //! another environment of that design (its own namespace and Namespace object, a tier
 //! guessed from its name), and for each service of the design, matched by name, what
 //! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
-//! resources, image tag, strategy, Ingress host, not deployed here) becomes that environment's
+//! resources, image tag, strategy, Ingress host, volume sizes and classes, the main
+//! container's literal variables, not deployed here) becomes that environment's
 //! override, and a ConfigMap value that differs (or a key only it has) becomes its
 //! [`Environment::config_values`]. What is the system's whatever the environment joins the design: services
 //! first found in a later input (not deployed in the earlier ones), their ConfigMaps and
@@ -750,7 +751,49 @@ fn override_between(base: &Service, other: &Service) -> Override {
             o.storage_class.insert(claim.name.clone(), class.clone());
         }
     }
+    // The main container's variables: a value of its own here, one only this input
+    // sets, or one it leaves out. A variable the model does not hold on either side (one
+    // read by `fieldRef`, kept from the import) is left to the comparison.
+    let (b, t) = (&base.config.env, &other.config.env);
+    let named = |vars: &[EnvVar], name: &str| vars.iter().position(|v| v.name == name);
+    for var in t {
+        let EnvValue::Literal(value) = &var.value else {
+            continue;
+        };
+        let differs = match named(b, &var.name) {
+            Some(i) => b[i].value != var.value,
+            None => !keeps_var(base, &var.name),
+        };
+        if differs {
+            o.env
+                .insert(var.name.clone(), VarHere::Value(value.clone()));
+        }
+    }
+    for var in b {
+        if named(t, &var.name).is_none() && !keeps_var(other, &var.name) {
+            o.env.insert(var.name.clone(), VarHere::Unset);
+        }
+    }
     o
+}
+
+/// Whether what the import of `s` kept beyond the model names a variable `name`: an
+/// item of an `env` list, or a whole list kept with it.
+fn keeps_var(s: &Service, name: &str) -> bool {
+    use crate::residual::Step;
+    let in_list = |v: &Value| {
+        (v.as_array().into_iter().flatten()).any(|item| item["name"].as_str() == Some(name))
+    };
+    (s.residual.values().flat_map(|r| &r.0)).any(|c| {
+        let steps = &c.at.0;
+        let item = steps.windows(2).any(|w| {
+            matches!((&w[0], &w[1]), (Step::Member(m), Step::Item { by, key })
+                if m == "env" && by == "name" && key == name)
+        });
+        let list = matches!(steps.last(), Some(Step::Member(m)) if m == "env")
+            && [&c.was, &c.now].into_iter().flatten().any(in_list);
+        item || list
+    })
 }
 
 /// A part of a service that an environment may switch off, and that an environment's
@@ -930,6 +973,12 @@ fn describe(o: &Override) -> String {
     }
     for (claim, class) in &o.storage_class {
         parts.push(format!("volume `{claim}` StorageClass `{class}`"));
+    }
+    for (name, here) in &o.env {
+        parts.push(match here {
+            VarHere::Value(v) => format!("variable `{name}` `{v}`"),
+            VarHere::Unset => format!("variable `{name}` not set"),
+        });
     }
     parts.join(", ")
 }

@@ -29,7 +29,7 @@ mod wiring;
 pub(crate) use rendered::cluster_scoped;
 pub(crate) use security::looks_secret;
 
-use crate::edit::{Edit, FieldPath};
+use crate::edit::{Edit, FieldPath, Target};
 use crate::model::*;
 use crate::render::{render, Bundle};
 use context::Ctx;
@@ -229,6 +229,7 @@ impl LiveFindings {
             }
         }
         let mut out = cx.out;
+        let mut at_variables = Vec::new();
         if keeps {
             self.scope = None;
             self.services.clear();
@@ -262,6 +263,7 @@ impl LiveFindings {
             }
             self.services = kept;
         }
+        point_at_variables_here(design, env, &mut out, &mut at_variables);
         // The sort is stable (`stable_order`, which starts from the last order): findings
         // of one rule with one message keep the order their family reported them in, so
         // reordering the checks of one rule changes the output. (One rule belongs to one
@@ -281,6 +283,135 @@ impl LiveFindings {
     /// others' findings were reused).
     pub fn services_checked(&self) -> usize {
         self.checked
+    }
+}
+
+/// Findings about a variable of a service's main container are made on the service as
+/// it runs here ([`effective`]), whose variables this environment may give values of its
+/// own, add or leave out. Each is pointed at the service's own variable, or at this
+/// environment's value where it sets one; a fix that would set the service's value sets
+/// this environment's instead, and one that cannot (reading the value from a Secret) is
+/// left out, since the value here would still win. (`services` is scratch space: the
+/// services as they run here, made once each.)
+fn point_at_variables_here(
+    design: &Design,
+    env: &Environment,
+    out: &mut [Finding],
+    services: &mut Vec<(ServiceId, Service)>,
+) {
+    for f in out {
+        let Target::Service(id) = f.path.target else {
+            continue;
+        };
+        let Some(o) = (env.overrides.get(&id)).filter(|o| !o.env.is_empty()) else {
+            continue;
+        };
+        if !f.path.pointer.starts_with("/config/env/") {
+            continue;
+        }
+        let Some(base) = design.service(id) else {
+            continue;
+        };
+        let here = match services.iter().position(|(s, _)| *s == id) {
+            Some(i) => &services[i].1,
+            None => {
+                services.push((id, effective(base, env)));
+                &services.last().expect("just pushed").1
+            }
+        };
+        let at = |path: &FieldPath| {
+            (path.target == Target::Service(id))
+                .then(|| variable_at(base, here, o, env, &path.pointer))
+                .flatten()
+        };
+        if let Some(moved) = at(&f.path) {
+            f.path = match &moved {
+                VariableAt::Service(pointer) => FieldPath::service(id, pointer),
+                VariableAt::Here(path, _) => path.clone(),
+            };
+        }
+        if let Some(fix) = &mut f.fix {
+            if !redirect_fix(&mut fix.edit, &at) {
+                f.fix = None;
+            }
+        }
+    }
+}
+
+/// Where a variable of a service's main container is set, as [`variable_at`] finds it.
+enum VariableAt {
+    /// The service's own, at this pointer.
+    Service(String),
+    /// This environment's value, at this path; what the pointer named within the
+    /// variable (`/value/literal`).
+    Here(FieldPath, String),
+}
+
+/// Where the variable `pointer` names (`/config/env/<i>...` of `here`, the service as it
+/// runs in `env`) is set: `None` for another pointer.
+fn variable_at(
+    base: &Service,
+    here: &Service,
+    o: &Override,
+    env: &Environment,
+    pointer: &str,
+) -> Option<VariableAt> {
+    let rest = pointer.strip_prefix("/config/env/")?;
+    let (index, within) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let index = index.parse::<usize>().ok()?;
+    let name = &here.config.env.get(index)?.name;
+    match o.env.get(name) {
+        Some(VarHere::Value(_)) => {
+            let token = crate::edit::pointer_token(name);
+            let at = format!("/overrides/{}/env/{token}", base.id.0);
+            Some(VariableAt::Here(
+                FieldPath::environment(&env.name, &at),
+                within.to_string(),
+            ))
+        }
+        _ => {
+            // (The same occurrence of the name, should it be there twice.)
+            fn same_name<'v>(
+                vars: &'v [EnvVar],
+                name: &'v str,
+            ) -> impl Iterator<Item = usize> + 'v {
+                (vars.iter().enumerate())
+                    .filter(move |(_, v)| v.name == name)
+                    .map(|(i, _)| i)
+            }
+            let nth = same_name(&here.config.env, name).position(|i| i == index)?;
+            let own = same_name(&base.config.env, name).nth(nth)?;
+            Some(VariableAt::Service(format!("/config/env/{own}{within}")))
+        }
+    }
+}
+
+/// `edit` with the variables it sets pointed where [`variable_at`] says they are set;
+/// `false` where it would set what a value of this environment's overrules.
+fn redirect_fix(edit: &mut Edit, at: &impl Fn(&FieldPath) -> Option<VariableAt>) -> bool {
+    match edit {
+        Edit::Batch(edits) => edits.iter_mut().all(|e| redirect_fix(e, at)),
+        Edit::Set { path, value } => match at(path) {
+            None => true,
+            Some(VariableAt::Service(pointer)) => {
+                path.pointer = pointer;
+                true
+            }
+            Some(VariableAt::Here(here, within)) => {
+                let literal = match within.as_str() {
+                    "/value/literal" => value.as_str(),
+                    "/value" => value.get("literal").and_then(|v| v.as_str()),
+                    _ => None,
+                };
+                let Some(literal) = literal.map(str::to_string) else {
+                    return false;
+                };
+                *path = here;
+                *value = literal.into();
+                true
+            }
+        },
+        _ => true,
     }
 }
 

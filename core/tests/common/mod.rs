@@ -278,7 +278,9 @@ prop_compose! {
         pdb in proptest::option::of((any::<bool>(), amount())),
         surge in amount(), unavailable in amount(),
         spread in spread(),
-        env in proptest::collection::vec(("[A-Z_]{1,8}", ".{0,8}"), 0..3),
+        // (Values of printable characters: one an environment sets reaches a Helm chart
+        // through `toJson`, which writes a character YAML forbids, a BOM or DEL, as is.)
+        env in proptest::collection::vec(("[A-Z_]{1,8}", "\\PC{0,8}"), 0..3),
         storage in any::<bool>(),
         security in any::<bool>(),
         // The route's certificate: cert-manager's (`false`) or a Secret that exists.
@@ -442,6 +444,17 @@ prop_compose! {
                 let o = d.environments[2].overrides.entry(id).or_default();
                 o.storage.insert("data".into(), "20Gi".into());
                 o.storage_class.insert("data".into(), "premium-ssd".into());
+            }
+            // And prod's own variables: one of the first service's set to prod's value
+            // or left out, and one only prod sets.
+            if let Some(s) = d.services.first() {
+                let (id, own) = (s.id, s.config.env.first().map(|v| v.name.clone()));
+                let o = d.environments[2].overrides.entry(id).or_default();
+                if let Some(name) = own {
+                    let here = if s.scaling.replicas % 2 == 0 { VarHere::Unset } else { VarHere::Value("prod".into()) };
+                    o.env.insert(name, here);
+                }
+                o.env.insert("REGION".into(), VarHere::Value("eu-west-1".into()));
             }
         }
         // Labels on every object of staging and prod, reaching as far as chosen in prod.
