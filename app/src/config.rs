@@ -213,7 +213,7 @@ fn NewKey(cm: String) -> impl IntoView {
 /// An input that adds something by the name typed (on Enter or leaving it): `add` says
 /// why a name will not do, or adds and gives the selector of what to focus next.
 #[component]
-fn AddByName(
+pub(crate) fn AddByName(
     label: &'static str,
     #[prop(optional)] id: Option<String>,
     testid: String,

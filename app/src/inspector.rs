@@ -769,6 +769,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
             }
         })
     });
+    let service = id;
     move || {
         let env = app.env.get();
         let id = id.get();
@@ -834,8 +835,135 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                     }
                 }).collect_view()}
             })}
+            <VarsHere id=service />
             <Choice label="Deployed here" path=o("enabled") options=vec![("Environment default", Value::Null), ("Yes", json!(true)), ("No", json!(false))] />
             <Choice label="Strategy here" path=o("strategy") options=choices(presets::STRATEGY_OVERRIDES) />
+        }
+    }
+}
+
+/// One variable of the main container in the open environment: what the service gives
+/// it (`None` for one only this environment sets), and whether it is left out here.
+#[derive(Clone, PartialEq)]
+struct VarRow {
+    name: String,
+    service: Option<String>,
+    unset: bool,
+}
+
+/// The main container's variables in the open environment: each of the service's may
+/// have a value of its own here or not be set here, and variables only this environment
+/// sets are added by name.
+#[component]
+fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
+    use kubeprint_core::{EnvValue as From, VarHere};
+    let app = use_app();
+    // (What each row is, not its value here: typing a value does not draw the rows anew.)
+    let rows = Memo::new(move |_| {
+        let (id, env) = (id.get(), app.env.get());
+        app.editor.with(|e| {
+            let Some(s) = e.design.service(id) else {
+                return Vec::new();
+            };
+            let here = (e.design.environment(&env))
+                .and_then(|env| env.overrides.get(&id))
+                .map(|o| &o.env);
+            let unset = |name: &str| here.and_then(|h| h.get(name)) == Some(&VarHere::Unset);
+            let mut rows: Vec<VarRow> = (s.config.env.iter())
+                .map(|v| VarRow {
+                    name: v.name.clone(),
+                    service: Some(match &v.value {
+                        From::Literal(value) => value.clone(),
+                        From::ConfigMapKey { name, key } => format!("ConfigMap {name}, key {key}"),
+                        From::SecretKey { name, key } => format!("Secret {name}, key {key}"),
+                    }),
+                    unset: unset(&v.name),
+                })
+                .collect();
+            for name in here.into_iter().flat_map(|h| h.keys()) {
+                if !rows.iter().any(|r| r.name == *name) {
+                    rows.push(VarRow {
+                        name: name.clone(),
+                        service: None,
+                        unset: false,
+                    });
+                }
+            }
+            rows
+        })
+    });
+    let path = move |name: &str| {
+        let token = kubeprint_core::edit::pointer_token(name);
+        FieldPath::environment(
+            &app.env.get_untracked(),
+            &format!("/overrides/{}/env/{token}", id.get_untracked().0),
+        )
+    };
+    let add = move |name: String| {
+        kubeprint_core::names::c_identifier(&name).map_err(|m| format!("`{name}` {m}"))?;
+        if rows.with_untracked(|rows| rows.iter().any(|r| r.name == name)) {
+            return Err(format!("`{name}` is listed above: give it a value there"));
+        }
+        let at = path(&name);
+        app.dispatch(Edit::Set {
+            path: at.clone(),
+            value: Value::from(""),
+        });
+        Ok(format!("[id=\"{at}\"]"))
+    };
+    move || {
+        let rows = rows.get();
+        let env = app.env.get();
+        view! {
+            <div class="vars-here">
+                <span class="label">"Variables here"</span>
+                {rows.into_iter().map(|row| {
+                    let at = path(&row.name);
+                    let value = match (row.unset, &row.service) {
+                        (true, _) => view! {
+                            <span class="field">
+                                <span class="label">{row.name.clone()}</span>
+                                <span class="unset-here">"not set in " {env.clone()}</span>
+                            </span>
+                        }.into_any(),
+                        (false, Some(own)) => {
+                            let own = if own.is_empty() { "empty".to_string() } else { own.clone() };
+                            view! {
+                                <Field label=row.name.clone() path=at.clone() kind=K::OptionalText placeholder=format!("(the service's: {own})") />
+                            }.into_any()
+                        }
+                        (false, None) => view! {
+                            <Field label=format!("{} (only here)", row.name) path=at.clone() kind=K::Text />
+                        }.into_any(),
+                    };
+                    // A variable of the service may be left out here; one only this
+                    // environment sets is removed.
+                    let toggle = match row.service {
+                        Some(_) => {
+                            let at = at.clone();
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" data-testid=format!("{at}#unset") prop:checked=row.unset on:change=move |ev| {
+                                        let value = if event_target_checked(&ev) { json!(false) } else { Value::Null };
+                                        app.dispatch(Edit::Set { path: at.clone(), value });
+                                    } />
+                                    <span>"Not set here"</span>
+                                </label>
+                            }.into_any()
+                        }
+                        None => {
+                            let (at, name) = (at.clone(), row.name.clone());
+                            view! {
+                                <button type="button" class="remove" title=format!("Remove {name} from this environment") on:click=move |_| {
+                                    app.dispatch(Edit::Set { path: at.clone(), value: Value::Null });
+                                }>"Remove"</button>
+                            }.into_any()
+                        }
+                    };
+                    view! { <div class="row var-here">{value}{toggle}</div> }
+                }).collect_view()}
+                <crate::config::AddByName label="Add a variable here" testid="new-var-here".to_string() placeholder="e.g. OTEL_EXPORTER_OTLP_ENDPOINT, then Enter" add=Callback::new(add) />
+            </div>
         }
     }
 }
