@@ -946,6 +946,7 @@ pub fn Environments() -> impl IntoView {
                                     <Choice label="Tier" path=e("/tier") options=presets::TIERS.iter().map(|(label, tier)| (*label, json!(tier))).collect() />
                                 </div>
                                 <Field label="Namespace" path=e("/namespace") kind=K::Text />
+                                <Check label="Objects name no namespace (kubectl apply -n gives it)" path=e("/namespace_unwritten") />
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
                                 <Field label="Labels on every object" path=e("/common_labels/labels") kind=K::KeyValues placeholder="env=prod" />
                                 <Choice label="They also label" path=e("/common_labels/reach") options=vec![("nothing else", json!("objects")), ("pods too (includeTemplates)", json!("pods")), ("pods and selectors (commonLabels)", json!("selectors"))] />

@@ -560,8 +560,13 @@ impl Design {
             Target::Environment(name) => {
                 let i = self.environments.iter().position(|e| &e.name == name);
                 let i = i.ok_or_else(|| EditError::NoSuchEnvironment(name.clone()))?;
-                let updated: Environment =
+                let mut updated: Environment =
                     set_in(&self.environments[i], &path.pointer, value, &at)?;
+                // A namespace given to an environment whose objects were imported naming
+                // none is where they go now: written on them.
+                if updated.namespace != self.environments[i].namespace {
+                    updated.namespace_unwritten = false;
+                }
                 if updated.name != *name {
                     // A renamed environment names its overlay folder, its Argo CD
                     // Application and the files of its bundle: a DNS label, like its

@@ -2170,3 +2170,92 @@ fn variables_of_each_environment_are_its_own_set_added_or_left_out() {
     let d = link::decode(&link::encode(&d)).unwrap();
     assert_eq!(var(&d, "prod", "RUST_LOG"), Some("warn".into()));
 }
+
+/// `helm template` of one chart with each environment's values and no `-n`: objects
+/// that name no namespace.
+fn unplaced(replicas: u32, log_level: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web-api
+  labels:
+    app.kubernetes.io/name: web-api
+    app.kubernetes.io/instance: web-api
+spec:
+  selector:
+    app.kubernetes.io/name: web-api
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-api
+  labels:
+    app.kubernetes.io/name: web-api
+    app.kubernetes.io/instance: web-api
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web-api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web-api
+    spec:
+      containers:
+        - name: web-api
+          image: registry.example.com/web-api:2.4.1
+          ports:
+            - name: http
+              containerPort: 8000
+          env:
+            - name: LOG_LEVEL
+              value: {log_level}
+"#
+    )
+}
+
+#[test]
+fn environments_whose_objects_name_no_namespace_stay_so_until_given_one() {
+    let (staging, prod) = (unplaced(2, "info"), unplaced(4, "warn"));
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    // Both as their inputs are, placed by `kubectl apply -n`: nothing to report, and no
+    // namespace shared by the two.
+    assert_exact(&r, "staging", &staging);
+    assert_exact(&r, "prod", &prod);
+    let mut d = r.design;
+    assert!(d.environments.iter().all(|e| e.namespace_unwritten));
+    for env in ["staging", "prod"] {
+        let shared: Vec<_> = (validate(&d, env).into_iter())
+            .filter(|f| f.code == "KP405")
+            .map(|f| f.message)
+            .collect();
+        assert!(shared.is_empty(), "{env}: {shared:?}");
+    }
+    // A namespace given to staging is where its objects go; prod's stay unplaced.
+    d.apply(Edit::Set {
+        path: FieldPath::environment("staging", "/namespace"),
+        value: "web-api-staging".into(),
+    })
+    .unwrap();
+    let namespaces = |d: &Design, env: &str| {
+        (render(d, env).objects.iter())
+            .map(|o| o.metadata().namespace.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        namespaces(&d, "staging"),
+        BTreeSet::from([Some("web-api-staging".to_string())])
+    );
+    assert_eq!(namespaces(&d, "prod"), BTreeSet::from([None]));
+    let d = link::decode(&link::encode(&d)).unwrap();
+    assert_eq!(
+        namespaces(&d, "staging"),
+        BTreeSet::from([Some("web-api-staging".to_string())])
+    );
+}

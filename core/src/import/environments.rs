@@ -335,6 +335,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
             hosts_services: design.services.is_empty()
                 || (design.services.iter()).any(|s| import.design.service_named(&s.name).is_some()),
             create_namespace: theirs.create_namespace,
+            namespace_unwritten: theirs.namespace_unwritten,
             overrides: BTreeMap::new(),
             residual: None,
             monitoring: theirs.monitoring.clone(),

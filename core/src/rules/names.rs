@@ -23,12 +23,14 @@ pub(super) fn environment(cx: &mut Ctx) {
             format!("namespace `{}` {e}", env.namespace),
         );
     }
-    // KP405: the other environments in this one's namespace.
+    // KP405: the other environments in this one's namespace. (Two whose objects name
+    // none go where `kubectl apply -n` says, each its own.)
     let sharing: Vec<&str> = cx
         .design
         .environments
         .iter()
         .filter(|e| e.name != env.name && e.namespace == env.namespace)
+        .filter(|e| !(e.namespace_unwritten && env.namespace_unwritten))
         .map(|e| e.name.as_str())
         .collect();
     if !sharing.is_empty() {
