@@ -279,7 +279,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="App protocol" path=at(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
-                <Optional label="Public via Ingress" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::ingress))>
+                <Optional label="Public via Ingress" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| app.editor.with(|e| e.design.service(id.get_untracked()).map_or(Value::Null, |s| to_json(presets::ingress_in(&e.design, s)))))>
                     <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Text />
                     <Field label="Path" path=at(id, "/exposure/ingress/path") kind=K::Text />
                     <Field label="Service port" path=at(id, "/exposure/ingress/port") kind=K::Text />

@@ -436,6 +436,18 @@ pub fn ingress(service: &Service) -> IngressRoute {
     }
 }
 
+/// [`ingress`] for `service` of `design`: where the design declares a Secret named as
+/// the one cert-manager would issue (`<service>-tls`), TLS is terminated with it, not
+/// issued over it.
+pub fn ingress_in(design: &Design, service: &Service) -> IngressRoute {
+    let mut route = ingress(service);
+    let issued = crate::naming::tls_secret(&service.name);
+    if design.secrets.iter().any(|s| s.name == issued) {
+        route.tls_secret = Some(issued);
+    }
+    route
+}
+
 /// The name of the Service port a route of `service` should send to: its first Service
 /// port's, else what its first container port would be called.
 fn route_port(service: &Service) -> String {

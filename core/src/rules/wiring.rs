@@ -320,8 +320,24 @@ fn object_names(cx: &mut Ctx, deployed: &[Service]) {
                     By::Service(s) => Some(s),
                     _ => None,
                 };
+                // The certificate cert-manager would issue into a Secret the design
+                // declares: most likely that Secret holds it already.
+                let declared = match (*first.get(), who) {
+                    (By::Secret(declared), Some(s)) if kind == "Secret" => (s.exposure.ingress)
+                        .as_ref()
+                        .filter(|r| r.issued() && r.secret_name(&s.name) == declared)
+                        .map(|_| (s, declared.to_string())),
+                    _ => None,
+                };
                 let path = by.path(env);
-                cx.report(&DUPLICATE_OBJECT_NAME, who, path, msg);
+                let f = cx.report(&DUPLICATE_OBJECT_NAME, who, path, msg);
+                if let Some((s, declared)) = declared {
+                    f.fix = set_fix(
+                        format!("Terminate TLS with the Secret `{declared}` the design declares"),
+                        svc(s, "/exposure/ingress/tls_secret"),
+                        declared.into(),
+                    );
+                }
             }
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(by);

@@ -1486,3 +1486,46 @@ fn service_monitor(port: &str) -> KeptObject {
         },
     }))
 }
+
+/// KP309 where the certificate cert-manager would issue lands in a Secret the design
+/// declares: the fix terminates TLS with that Secret, so nothing is issued over it, and
+/// an Ingress turned on beside such a Secret uses it from the start.
+#[test]
+fn an_issued_certificate_over_a_declared_secret_is_fixed_by_using_it() {
+    let mut d = baseline();
+    d.secrets.push(SecretDef {
+        name: "api-tls".into(),
+        kind: "kubernetes.io/tls".into(),
+        keys: vec!["tls.crt".into(), "tls.key".into()],
+        residual: None,
+    });
+    let id = api(&mut d).id;
+    assert!(api(&mut d)
+        .exposure
+        .ingress
+        .as_ref()
+        .is_some_and(|r| r.issued()));
+    let finding = (validate(&d, "prod").into_iter())
+        .find(|f| f.code == "KP309")
+        .expect("the issued certificate's Secret is the declared one");
+    let fix = finding.fix.expect("a fix");
+    assert_eq!(
+        fix.label,
+        "Terminate TLS with the Secret `api-tls` the design declares"
+    );
+    d.apply(fix.edit).unwrap();
+    assert!(!codes(&validate(&d, "prod")).contains(&"KP309"));
+    let route = api(&mut d).exposure.ingress.clone().unwrap();
+    assert_eq!(
+        (route.tls, route.tls_secret.as_deref()),
+        (true, Some("api-tls"))
+    );
+
+    let s = d.service(id).unwrap().clone();
+    assert_eq!(
+        presets::ingress_in(&d, &s).tls_secret.as_deref(),
+        Some("api-tls")
+    );
+    d.secrets.clear();
+    assert_eq!(presets::ingress_in(&d, &s).tls_secret, None);
+}
