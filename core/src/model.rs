@@ -585,7 +585,7 @@ impl Environment {
             ["exposure", "ingress", "host"] => Some((at("ingress_host")?, o.ingress_host.clone()?)),
             ["storage", i, "size"] => by_claim(&o.storage, i, "storage"),
             ["storage", i, "storage_class"] => by_claim(&o.storage_class, i, "storage_class"),
-            ["config", "env", i, ..] => {
+            ["config", "env", i, "value", ..] => {
                 let name = &s.config.env.get(i.parse::<usize>().ok()?)?.name;
                 let value = match o.env.get(name)? {
                     VarHere::Value(v) if v.is_empty() => "(empty)".to_string(),

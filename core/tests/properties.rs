@@ -255,6 +255,30 @@ proptest! {
                         None => prop_assert_eq!(was, is, "{} {} changed unsaid", env.name, pointer),
                     }
                 }
+                // The main container's variables, by name: an environment may leave one
+                // out, which moves those after it.
+                let runs = effective(s, env);
+                for (i, var) in s.config.env.iter().enumerate() {
+                    // (A name given twice is KP306's; which one an environment sets is
+                    // not this property's question.)
+                    if s.config.env.iter().filter(|v| v.name == var.name).count() > 1 {
+                        continue;
+                    }
+                    let there = runs.config.env.iter().find(|v| v.name == var.name);
+                    match env.own_value(s, &format!("/config/env/{i}/value/literal")) {
+                        Some((at, value)) => {
+                            let said = match there.map(|v| &v.value) {
+                                None => "not set".to_string(),
+                                Some(EnvValue::Literal(v)) if v.is_empty() => "(empty)".to_string(),
+                                Some(EnvValue::Literal(v)) => v.clone(),
+                                Some(other) => format!("{other:?}"),
+                            };
+                            prop_assert_eq!(said, value, "{} {}", env.name, var.name);
+                            prop_assert!(d.field(&at).is_some());
+                        }
+                        None => prop_assert_eq!(there, Some(var), "{} {} changed unsaid", env.name, var.name),
+                    }
+                }
             }
         }
     }
