@@ -1954,6 +1954,84 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     page.close().await;
 }
 
+/// A variable of the service is given prod's own value in the inspector's override
+/// fields, then left out of prod; a variable only prod sets is added by name and typed
+/// at once. Dev keeps the service's variables throughout; a name that is no variable
+/// name is refused where it is typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_variable_is_set_left_out_or_added_for_one_environment() {
+    let mut design = templates::stfc_fastapi();
+    let api = design.service_named("fastapi-app").unwrap().id;
+    let vars = &mut design.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("UVICORN_LOG_LEVEL", "info"));
+    let page = open_design("vars-here", &design).await;
+    page.click("env-prod").await;
+    page.click_node("fastapi-app").await;
+    page.wait_text("inspector-title", "fastapi-app", |t| t == "fastapi-app")
+        .await;
+    page.select("yaml-object", "Deployment/fastapi-app").await;
+    let here = |name: &str| format!("environments/prod/overrides/{}/env/{name}", api.0);
+    let field = here("UVICORN_LOG_LEVEL");
+    page.scroll_into_view(&field).await;
+    page.type_into(&field, "warning").await;
+    page.wait_text("yaml", "prod's own log level", |t| {
+        t.contains("name: UVICORN_LOG_LEVEL\n") && t.contains("value: warning")
+    })
+    .await;
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev's, the service's", |t| {
+        t.contains("UVICORN_LOG_LEVEL") && !t.contains("value: warning")
+    })
+    .await;
+
+    page.click("env-prod").await;
+    page.scroll_into_view(&format!("{field}#unset")).await;
+    page.click(&format!("{field}#unset")).await;
+    page.wait_text("yaml", "left out of prod", |t| {
+        t.contains("kind: Deployment") && !t.contains("UVICORN_LOG_LEVEL")
+    })
+    .await;
+
+    let enter = char::from(fantoccini::key::Key::Enter);
+    page.scroll_into_view("new-var-here").await;
+    page.type_into("new-var-here", &format!("sentry-dsn{enter}"))
+        .await;
+    page.wait_until("a name that is no variable name refused", async |p| {
+        let said = p
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=\"new-var-here\"]').closest('label').querySelector('.error').textContent",
+                vec![],
+            )
+            .await
+            .expect("the error");
+        let said = said.as_str().unwrap_or_default().to_string();
+        said.contains("sentry-dsn").then_some(said)
+    })
+    .await;
+    page.type_into("new-var-here", &format!("SENTRY_DSN{enter}"))
+        .await;
+    page.wait_until("the new variable's value focused", async |p| {
+        (p.focused().await == here("SENTRY_DSN")).then(String::new)
+    })
+    .await;
+    page.find(&here("SENTRY_DSN"))
+        .await
+        .send_keys("https://key@sentry.example.org/12")
+        .await
+        .expect("type");
+    page.wait_text("yaml", "prod's own variable", |t| {
+        t.contains("name: SENTRY_DSN\n") && t.contains("https://key@sentry.example.org/12")
+    })
+    .await;
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev without prod's", |t| {
+        t.contains("UVICORN_LOG_LEVEL") && !t.contains("SENTRY_DSN")
+    })
+    .await;
+    page.close().await;
+}
+
 /// The STFC FastAPI design with its app public at `icat.example.org` over TLS from
 /// cert-manager, and the app's id.
 fn fastapi_behind_tls() -> (Design, ServiceId) {
