@@ -743,7 +743,19 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
             (Some(i), VarHere::Value(value)) => {
                 vars[i].value = EnvValue::Literal(value.clone());
             }
-            (None, VarHere::Value(value)) => vars.push(EnvVar::literal(name, value)),
+            // Kubernetes expands `$(NAME)` only from variables before it: one only this
+            // environment sets goes before the first that reads it, else last.
+            (None, VarHere::Value(value)) => {
+                let read = format!("$({name})");
+                let reader = vars.iter().position(
+                    |v| matches!(&v.value, EnvValue::Literal(text) if text.contains(&read)),
+                );
+                let var = EnvVar::literal(name, value);
+                match reader {
+                    Some(at) => vars.insert(at, var),
+                    None => vars.push(var),
+                }
+            }
             (Some(i), VarHere::Unset) => {
                 vars.remove(i);
             }

@@ -1062,3 +1062,41 @@ fn findings_about_variables_point_where_each_environment_sets_them() {
         VarHere::Value(format!("{shutdown}s"))
     );
 }
+
+/// A variable only one environment sets comes before the first of the service's that
+/// reads it as `$(NAME)`, which Kubernetes expands only from variables defined before
+/// it; one nothing reads comes last.
+#[test]
+fn a_variable_only_an_environment_sets_comes_before_those_that_read_it() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("OTEL_SERVICE_NAME", "icat-api"));
+    vars.push(EnvVar::literal(
+        "OTEL_RESOURCE_ATTRIBUTES",
+        "deployment.environment=$(DEPLOY_ENV),cloud.region=$(REGION)",
+    ));
+    override_here(&mut d, "prod", api, "env/REGION", json!("eu-west-2"));
+    override_here(&mut d, "prod", api, "env/DEPLOY_ENV", json!("production"));
+    override_here(
+        &mut d,
+        "prod",
+        api,
+        "env/SENTRY_ENVIRONMENT",
+        json!("production"),
+    );
+    let here = effective(d.service(api).unwrap(), d.environment("prod").unwrap());
+    let names: Vec<&str> = here.config.env.iter().map(|v| v.name.as_str()).collect();
+    let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+    assert!(
+        at("DEPLOY_ENV") < at("OTEL_RESOURCE_ATTRIBUTES"),
+        "{names:?}"
+    );
+    assert!(at("REGION") < at("OTEL_RESOURCE_ATTRIBUTES"), "{names:?}");
+    assert_eq!(names.last(), Some(&"SENTRY_ENVIRONMENT"), "{names:?}");
+    assert_eq!(
+        at("OTEL_SERVICE_NAME") + 3,
+        at("OTEL_RESOURCE_ATTRIBUTES"),
+        "{names:?}"
+    );
+}
