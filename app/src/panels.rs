@@ -318,7 +318,12 @@ pub fn show_changed_field() {
                 return;
             };
             let Some(el) = field_element(&doc, &path) else {
-                app.notice.set(Some(said));
+                // (A node moved on the canvas has no field to show.)
+                let moved = path.pointer == "/position";
+                app.notice.set(Some(match moved {
+                    true => format!("{said}: its place on the canvas"),
+                    false => said,
+                }));
                 return;
             };
             scroll_to(&el);

@@ -737,15 +737,20 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
             claim.storage_class = Some(class.clone());
         }
     }
+    // (Every variable of the name: of one given twice, Kubernetes takes the last.)
     let vars = &mut s.config.env;
     for (name, here) in &o.env {
-        match (vars.iter().position(|v| v.name == *name), here) {
-            (Some(i), VarHere::Value(value)) => {
-                vars[i].value = EnvValue::Literal(value.clone());
+        let named = |v: &EnvVar| v.name == *name;
+        match here {
+            VarHere::Unset => vars.retain(|v| !named(v)),
+            VarHere::Value(value) if vars.iter().any(named) => {
+                for v in vars.iter_mut().filter(|v| named(v)) {
+                    v.value = EnvValue::Literal(value.clone());
+                }
             }
             // Kubernetes expands `$(NAME)` only from variables before it: one only this
             // environment sets goes before the first that reads it, else last.
-            (None, VarHere::Value(value)) => {
+            VarHere::Value(value) => {
                 let read = format!("$({name})");
                 let reader = vars.iter().position(
                     |v| matches!(&v.value, EnvValue::Literal(text) if text.contains(&read)),
@@ -756,10 +761,6 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
                     None => vars.push(var),
                 }
             }
-            (Some(i), VarHere::Unset) => {
-                vars.remove(i);
-            }
-            (None, VarHere::Unset) => {}
         }
     }
     s

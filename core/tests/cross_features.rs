@@ -262,3 +262,46 @@ fn renaming_a_port_brings_no_error() {
     }
     assert!(bad.is_empty(), "{} new errors", bad.len());
 }
+
+/// A variable of the service renamed letter by letter, through the name of a variable
+/// only prod sets (`DATABASE_URL` to `DB_URL` through prod's `DB`): prod's own `DB`
+/// stays prod's, and prod's value of the renamed variable follows it.
+#[test]
+fn renaming_a_variable_through_one_only_an_environment_sets_leaves_that_one_alone() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal(
+        "DATABASE_URL",
+        "mysql://icat-mariadb:3306/icat",
+    ));
+    let at = vars.len() - 1;
+    let o = d
+        .environments
+        .iter_mut()
+        .find(|e| e.name == "prod")
+        .unwrap();
+    let o = o.overrides.entry(api).or_default();
+    o.env.insert("DB".into(), VarHere::Value("orders".into()));
+    o.env.insert(
+        "DATABASE_URL".into(),
+        VarHere::Value("mysql://icat-mariadb.icat:3306/icat".into()),
+    );
+    let mut editor = Editor::new(d);
+    for k in 1..="DB_URL".len() {
+        let edit = Edit::Set {
+            path: FieldPath::service(api, &format!("/config/env/{at}/name")),
+            value: "DB_URL"[..k].into(),
+        };
+        editor.dispatch(edit).unwrap();
+    }
+    let o = &editor.design.environment("prod").unwrap().overrides[&api];
+    assert_eq!(o.env.get("DB"), Some(&VarHere::Value("orders".into())));
+    assert_eq!(
+        o.env.get("DB_URL"),
+        Some(&VarHere::Value(
+            "mysql://icat-mariadb.icat:3306/icat".into()
+        ))
+    );
+    assert_eq!(o.env.len(), 2, "{:?}", o.env);
+}

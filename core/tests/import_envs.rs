@@ -2237,6 +2237,11 @@ fn environments_whose_objects_name_no_namespace_stay_so_until_given_one() {
             .collect();
         assert!(shared.is_empty(), "{env}: {shared:?}");
     }
+    // Unless Argo CD deploys them: each Application deploys into the namespace its
+    // environment names, the same one.
+    let mut argo = d.clone();
+    argo.gitops.repo_url = "https://github.com/acme/web-api-deploy.git".into();
+    assert!(validate(&argo, "prod").iter().any(|f| f.code == "KP405"));
     // A namespace given to staging is where its objects go; prod's stay unplaced.
     d.apply(Edit::Set {
         path: FieldPath::environment("staging", "/namespace"),
@@ -2257,5 +2262,46 @@ fn environments_whose_objects_name_no_namespace_stay_so_until_given_one() {
     assert_eq!(
         namespaces(&d, "staging"),
         BTreeSet::from([Some("web-api-staging".to_string())])
+    );
+}
+
+/// A variable of a sidecar kept from the import (read by `fieldRef`) named as one only
+/// prod's main container sets: prod's variable is still merged.
+#[test]
+fn a_sidecars_kept_variable_does_not_hide_the_main_containers_of_that_name() {
+    let with_sidecar = |namespace: &str, instance: Option<&str>| {
+        let own: Vec<(&str, &str)> = instance.into_iter().map(|i| ("INSTANCE", i)).collect();
+        orders(namespace, "1.7.3", &vars(&own)).replace(
+            "      containers:\n",
+            "      containers:\n        - name: log-shipper\n          image: fluent/fluent-bit:3.1\n          env:\n            - name: INSTANCE\n              valueFrom:\n                fieldRef:\n                  fieldPath: metadata.name\n",
+        )
+    };
+    let staging = with_sidecar("orders-staging", None);
+    let prod = with_sidecar("orders", Some("orders-prod-1"));
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "staging", &staging);
+    // (Prod's rendering has it after the variable kept from the import, not before:
+    // reported as another order.)
+    let objects = render(&r.design, "prod").objects;
+    let deployment = objects
+        .iter()
+        .find(|o| o.kind() == "Deployment")
+        .unwrap()
+        .to_json();
+    let containers = &deployment["spec"]["template"]["spec"]["containers"];
+    let main = (containers.as_array().unwrap().iter())
+        .find(|c| c["name"] == "orders-api")
+        .unwrap();
+    assert!(
+        (main["env"].as_array().unwrap().iter())
+            .any(|v| v["name"] == "INSTANCE" && v["value"] == "orders-prod-1"),
+        "{main}"
+    );
+    assert!(
+        merged(&r, "prod")
+            .join("\n")
+            .contains("variable `INSTANCE` `orders-prod-1`"),
+        "{:?}",
+        merged(&r, "prod")
     );
 }

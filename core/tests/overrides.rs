@@ -1100,3 +1100,39 @@ fn a_variable_only_an_environment_sets_comes_before_those_that_read_it() {
         "{names:?}"
     );
 }
+
+/// A variable given twice (KP306), which Kubernetes takes the last of: an environment's
+/// value is the value of both, and an environment that leaves it out leaves out both.
+#[test]
+fn an_environments_value_of_a_variable_given_twice_is_the_one_that_runs() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("UVICORN_LOG_LEVEL", "info"));
+    vars.push(EnvVar::literal("UVICORN_LOG_LEVEL", "debug"));
+    override_here(
+        &mut d,
+        "prod",
+        api,
+        "env/UVICORN_LOG_LEVEL",
+        json!("warning"),
+    );
+    override_here(
+        &mut d,
+        "staging",
+        api,
+        "env/UVICORN_LOG_LEVEL",
+        json!(false),
+    );
+    let values = |env: &str| {
+        let here = effective(d.service(api).unwrap(), d.environment(env).unwrap());
+        (here.config.env.into_iter())
+            .filter(|v| v.name == "UVICORN_LOG_LEVEL")
+            .map(|v| v.value)
+            .collect::<Vec<_>>()
+    };
+    let literal = |v: &str| EnvValue::Literal(v.into());
+    assert_eq!(values("prod"), [literal("warning"), literal("warning")]);
+    assert_eq!(values("staging"), []);
+    assert_eq!(values("dev"), [literal("info"), literal("debug")]);
+}

@@ -209,6 +209,38 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         .await;
     assert!(saved.contains("\"x\""), "{saved}");
     assert_eq!(page.focused().await, "node-monitoring-service");
+    // Undone and redone, the move is named as such.
+    let node = page.find("node-monitoring-service").await;
+    let chord = |keys: &[Key], key: &str| {
+        let mut text: String = keys.iter().map(|k| char::from(*k)).collect();
+        text.push_str(key);
+        text.push(char::from(Key::Null));
+        text
+    };
+    node.send_keys(&chord(&[Key::Control], "z"))
+        .await
+        .expect("undo");
+    page.wait_text("notice", "the move undone", |t| {
+        t == "Undone in monitoring-service: its place on the canvas"
+    })
+    .await;
+    node.send_keys(&chord(&[Key::Control, Key::Shift], "z"))
+        .await
+        .expect("redo");
+    page.wait_text("notice", "the move redone", |t| {
+        t == "Redone in monitoring-service: its place on the canvas"
+    })
+    .await;
+    page.wait_until("the node back where it was moved", async |p| {
+        let t = p
+            .find("node-monitoring-service")
+            .await
+            .attr("transform")
+            .await
+            .ok()??;
+        (t == moved).then_some(t)
+    })
+    .await;
 
     // E, then an arrow to the callee and Enter: a new dependency, in the NetworkPolicy.
     page.press('e', false).await;

@@ -778,20 +778,24 @@ fn override_between(base: &Service, other: &Service) -> Override {
     o
 }
 
-/// Whether what the import of `s` kept beyond the model names a variable `name`: an
-/// item of an `env` list, or a whole list kept with it.
+/// Whether what the import of `s` kept beyond the model names a variable `name` of its
+/// main container: an item of its `env` list, or a whole list kept with it.
 fn keeps_var(s: &Service, name: &str) -> bool {
     use crate::residual::Step;
     let in_list = |v: &Value| {
         (v.as_array().into_iter().flatten()).any(|item| item["name"].as_str() == Some(name))
     };
+    let main = |step: &Step| matches!(step, Step::Item { by, key } if by == "name" && key == s.container());
     (s.residual.values().flat_map(|r| &r.0)).any(|c| {
         let steps = &c.at.0;
-        let item = steps.windows(2).any(|w| {
-            matches!((&w[0], &w[1]), (Step::Member(m), Step::Item { by, key })
-                if m == "env" && by == "name" && key == name)
+        let item = steps.windows(3).any(|w| {
+            main(&w[0])
+                && matches!((&w[1], &w[2]), (Step::Member(m), Step::Item { by, key })
+                    if m == "env" && by == "name" && key == name)
         });
-        let list = matches!(steps.last(), Some(Step::Member(m)) if m == "env")
+        let list = steps.len() >= 2
+            && main(&steps[steps.len() - 2])
+            && matches!(steps.last(), Some(Step::Member(m)) if m == "env")
             && [&c.was, &c.now].into_iter().flatten().any(in_list);
         item || list
     })

@@ -229,7 +229,6 @@ impl LiveFindings {
             }
         }
         let mut out = cx.out;
-        let mut at_variables = Vec::new();
         if keeps {
             self.scope = None;
             self.services.clear();
@@ -263,7 +262,7 @@ impl LiveFindings {
             }
             self.services = kept;
         }
-        point_at_variables_here(design, env, &mut out, &mut at_variables);
+        point_at_variables_here(design, env, deployed, &mut out);
         // The sort is stable (`stable_order`, which starts from the last order): findings
         // of one rule with one message keep the order their family reported them in, so
         // reordering the checks of one rule changes the output. (One rule belongs to one
@@ -287,17 +286,16 @@ impl LiveFindings {
 }
 
 /// Findings about a variable of a service's main container are made on the service as
-/// it runs here ([`effective`]), whose variables this environment may give values of its
-/// own, add or leave out. Each is pointed at the service's own variable, or at this
-/// environment's value where it sets one; a fix that would set the service's value sets
-/// this environment's instead, and one that cannot (reading the value from a Secret) is
-/// left out, since the value here would still win. (`services` is scratch space: the
-/// services as they run here, made once each.)
+/// it runs here (`deployed`, [`effective`]), whose variables this environment may give
+/// values of its own, add or leave out. Each is pointed at the service's own variable,
+/// or at this environment's value where it sets one; a fix that would set the service's
+/// value sets this environment's instead, and one that cannot (reading the value from a
+/// Secret) is left out, since the value here would still win.
 fn point_at_variables_here(
     design: &Design,
     env: &Environment,
+    deployed: &[Service],
     out: &mut [Finding],
-    services: &mut Vec<(ServiceId, Service)>,
 ) {
     for f in out {
         let Target::Service(id) = f.path.target else {
@@ -309,15 +307,9 @@ fn point_at_variables_here(
         if !f.path.pointer.starts_with("/config/env/") {
             continue;
         }
-        let Some(base) = design.service(id) else {
+        let (Some(base), Some(here)) = (design.service(id), deployed.iter().find(|s| s.id == id))
+        else {
             continue;
-        };
-        let here = match services.iter().position(|(s, _)| *s == id) {
-            Some(i) => &services[i].1,
-            None => {
-                services.push((id, effective(base, env)));
-                &services.last().expect("just pushed").1
-            }
         };
         let at = |path: &FieldPath| {
             (path.target == Target::Service(id))

@@ -24,13 +24,15 @@ pub(super) fn environment(cx: &mut Ctx) {
         );
     }
     // KP405: the other environments in this one's namespace. (Two whose objects name
-    // none go where `kubectl apply -n` says, each its own.)
+    // none go where `kubectl apply -n` says, each its own; not where Argo CD's
+    // Applications deploy them, into the namespace each names.)
+    let argo = !cx.design.gitops.repo_url.is_empty();
     let sharing: Vec<&str> = cx
         .design
         .environments
         .iter()
         .filter(|e| e.name != env.name && e.namespace == env.namespace)
-        .filter(|e| !(e.namespace_unwritten && env.namespace_unwritten))
+        .filter(|e| argo || !(e.namespace_unwritten && env.namespace_unwritten))
         .map(|e| e.name.as_str())
         .collect();
     if !sharing.is_empty() {
