@@ -9,13 +9,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn write_bundle(name: &str, test: &str) -> PathBuf {
-    let design = templates::by_name(name).unwrap();
+    write_design_bundle(&templates::by_name(name).unwrap(), test)
+}
+
+fn write_design_bundle(design: &kubeprint_core::Design, test: &str) -> PathBuf {
+    let name = &design.name;
     let dir = std::env::temp_dir().join(format!(
         "kubeprint-export-{test}-{name}-{}",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
-    for f in export::bundle(&design) {
+    for f in export::bundle(design) {
         let path = dir.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, f.contents).unwrap();
@@ -83,6 +87,34 @@ fn every_overlay_builds_exactly_its_rendered_environment() {
         }
     }
     assert!(checked >= 15, "{checked} environments checked");
+}
+
+/// Environments' own variables (a value of their own, one only dev sets, one staging
+/// leaves out) are list items the overlays patch: `kubectl kustomize` of each overlay
+/// still gives exactly its rendered environment.
+#[test]
+fn overlays_of_environments_own_variables_build_exactly_their_environment() {
+    let golden = kubeprint_tests::root().join("core/tests/links/variables-here.json");
+    let design =
+        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    assert!(
+        (design.environments.iter()).all(|e| e.overrides.values().any(|o| !o.env.is_empty())),
+        "every environment sets variables of its own"
+    );
+    let dir = write_design_bundle(&design, "variables");
+    for env in &design.environments {
+        let built = objects(&kustomize(&dir.join("kustomize/overlays").join(&env.name)));
+        let rendered = objects(&kubeprint_core::render(&design, &env.name).to_yaml());
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            rendered.keys().collect::<Vec<_>>(),
+            "{}: the same objects",
+            env.name
+        );
+        for (k, v) in &rendered {
+            assert_eq!(&built[k], v, "{}: {k:?} differs", env.name);
+        }
+    }
 }
 
 #[test]

@@ -52,6 +52,19 @@ fn every_template_chart_passes_helm_lint_with_each_environment() {
     }
 }
 
+/// The chart of a design whose environments set, add and leave out variables of their
+/// own passes Helm's linter with each environment's values.
+#[test]
+fn a_chart_of_environments_own_variables_passes_helm_lint() {
+    let golden = kubeprint_tests::root().join("core/tests/links/variables-here.json");
+    let design =
+        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let (chart_dir, values) = write_chart(&design, "variables");
+    let (ok, out) = helm_lint(&chart_dir, &values);
+    assert!(ok, "Helm's linter failed:\n{out}");
+    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+}
+
 #[test]
 fn helm_lint_fails_a_values_file_that_breaks_the_schema() {
     let design = templates::miniredis();
