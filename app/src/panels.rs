@@ -317,13 +317,14 @@ pub fn show_changed_field() {
             let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
                 return;
             };
+            // A node moved on the canvas has no field to show.
+            if path.pointer == "/position" {
+                app.notice
+                    .set(Some(format!("{said}: its place on the canvas")));
+                return;
+            }
             let Some(el) = field_element(&doc, &path) else {
-                // (A node moved on the canvas has no field to show.)
-                let moved = path.pointer == "/position";
-                app.notice.set(Some(match moved {
-                    true => format!("{said}: its place on the canvas"),
-                    false => said,
-                }));
+                app.notice.set(Some(said));
                 return;
             };
             scroll_to(&el);

@@ -1985,8 +1985,7 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
     .await;
 
     page.click("env-prod").await;
-    page.scroll_into_view(&format!("{field}#unset")).await;
-    page.click(&format!("{field}#unset")).await;
+    page.click_centered(&format!("{field}#unset")).await;
     page.wait_text("yaml", "left out of prod", |t| {
         t.contains("kind: Deployment") && !t.contains("UVICORN_LOG_LEVEL")
     })
