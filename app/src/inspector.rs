@@ -904,6 +904,14 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
         if rows.with_untracked(|rows| rows.iter().any(|r| r.name == name)) {
             return Err(format!("`{name}` is listed above: give it a value there"));
         }
+        let kept = app.editor.with_untracked(|e| {
+            (e.design.service(id.get_untracked())).is_some_and(|s| s.keeps_variable(&name))
+        });
+        if kept {
+            return Err(format!(
+                "`{name}` is kept as imported (read from a field of the pod, say): it has no value of its own here"
+            ));
+        }
         let at = path(&name);
         app.dispatch(Edit::Set {
             path: at.clone(),

@@ -318,7 +318,7 @@ pub fn show_changed_field() {
                 return;
             };
             // A node moved on the canvas has no field to show.
-            if path.pointer == "/position" {
+            if path.pointer == "/position" || path.pointer.starts_with("/position/") {
                 app.notice
                     .set(Some(format!("{said}: its place on the canvas")));
                 return;

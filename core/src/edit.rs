@@ -508,6 +508,25 @@ impl Design {
                 let (vars_before, vars_after): (Vec<String>, Vec<String>) =
                     (var_names(service), var_names(&updated));
                 let vars_renamed = renames(&vars_before, &vars_after);
+                // A variable renamed to one an environment sets only for itself, where
+                // that environment has a setting of its own for the renamed one too:
+                // one of the two would be lost.
+                for env in &self.environments {
+                    let Some(o) = env.overrides.get(id) else {
+                        continue;
+                    };
+                    if let Some((from, to)) = (vars_renamed.iter())
+                        .find(|(from, to)| o.env.contains_key(from) && o.env.contains_key(to))
+                    {
+                        return Err(EditError::Invalid {
+                            path: at,
+                            message: format!(
+                                "{} sets `{to}` only for itself, and has a setting of its own for `{from}`: remove one of them there, or choose another name",
+                                env.name
+                            ),
+                        });
+                    }
+                }
                 *self.service_mut(*id).expect("checked above") = updated;
                 // An environment's size and class for a claim follow the claim's new
                 // name, and go with a claim removed; its switches of an HPA, a budget

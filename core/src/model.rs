@@ -748,6 +748,8 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
                     v.value = EnvValue::Literal(value.clone());
                 }
             }
+            // (One the import kept, read by `fieldRef`, is the import's.)
+            VarHere::Value(_) if service.keeps_variable(name) => {}
             // Kubernetes expands `$(NAME)` only from variables before it: one only this
             // environment sets goes before the first that reads it, else last.
             VarHere::Value(value) => {
@@ -2460,6 +2462,33 @@ pub enum EnvFrom {
     ConfigMap(String),
     /// Every key of a Secret.
     Secret(String),
+}
+
+impl Service {
+    /// Whether what its import kept beyond the model names a variable `name` of its main
+    /// container (one read by `fieldRef`): an item of that container's `env` list, or a
+    /// whole list kept with it. Such a variable is the import's: no environment gives it
+    /// a value of its own, which would write `value` beside its `valueFrom`.
+    pub fn keeps_variable(&self, name: &str) -> bool {
+        use crate::residual::Step;
+        let in_list = |v: &serde_json::Value| {
+            (v.as_array().into_iter().flatten()).any(|item| item["name"].as_str() == Some(name))
+        };
+        let main = |step: &Step| matches!(step, Step::Item { by, key } if by == "name" && key == self.container());
+        (self.residual.values().flat_map(|r| &r.0)).any(|c| {
+            let steps = &c.at.0;
+            let item = steps.windows(3).any(|w| {
+                main(&w[0])
+                    && matches!((&w[1], &w[2]), (Step::Member(m), Step::Item { by, key })
+                        if m == "env" && by == "name" && key == name)
+            });
+            let list = steps.len() >= 2
+                && main(&steps[steps.len() - 2])
+                && matches!(steps.last(), Some(Step::Member(m)) if m == "env")
+                && [&c.was, &c.now].into_iter().flatten().any(in_list);
+            item || list
+        })
+    }
 }
 
 /// Whether a residual change sits under the pod volume named `volume`

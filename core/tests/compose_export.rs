@@ -440,6 +440,38 @@ fn a_variable_kubernetes_expands_in_arguments_is_its_value_in_compose() {
     );
 }
 
+/// Kubernetes expands `$(VAR)` in a variable's value from the variables before it
+/// (those read whole from a ConfigMap included); compose does not, so the value the
+/// container gets is written out. A later variable, one the container lacks and `$$`
+/// stay as Kubernetes leaves them.
+#[test]
+fn a_variable_kubernetes_expands_in_another_variable_is_its_value_in_compose() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.services[0].id;
+    let s = d.service_mut(api).unwrap();
+    s.config.env.extend([
+        EnvVar::literal("REGION", "eu-west-2"),
+        EnvVar::literal(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "cloud.region=$(REGION),zone=$(ZONE),raw=$$(REGION),cost=$5",
+        ),
+        EnvVar::literal("ZONE", "eu-west-2a"),
+    ]);
+    let (yaml, _) = files(&d, "dev");
+    let f = parsed(&yaml);
+    let environment = f["services"]["fastapi-app"]["environment"]
+        .as_array()
+        .unwrap();
+    let attributes = environment
+        .iter()
+        .find_map(|e| e.as_str()?.strip_prefix("OTEL_RESOURCE_ATTRIBUTES="))
+        .unwrap();
+    assert_eq!(
+        attributes,
+        "cloud.region=eu-west-2,zone=$$(ZONE),raw=$$(REGION),cost=$$5"
+    );
+}
+
 #[test]
 fn a_job_runs_once_and_its_callers_wait_for_it_to_complete() {
     let mut d = templates::stfc_fastapi();

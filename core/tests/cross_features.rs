@@ -293,7 +293,13 @@ fn renaming_a_variable_through_one_only_an_environment_sets_leaves_that_one_alon
             path: FieldPath::service(api, &format!("/config/env/{at}/name")),
             value: "DB_URL"[..k].into(),
         };
-        editor.dispatch(edit).unwrap();
+        // Passing through prod's own `DB`, the name is refused (prod sets both) and
+        // stays as typed; typing on renames from where the name started.
+        match (editor.dispatch(edit), &"DB_URL"[..k]) {
+            (Err(e), "DB") => assert!(e.to_string().contains("prod sets `DB` only for itself")),
+            (Err(e), typed) => panic!("`{typed}` refused: {e}"),
+            (Ok(()), typed) => assert_ne!(typed, "DB", "renamed onto prod's own"),
+        }
     }
     let o = &editor.design.environment("prod").unwrap().overrides[&api];
     assert_eq!(o.env.get("DB"), Some(&VarHere::Value("orders".into())));

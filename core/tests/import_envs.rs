@@ -2167,6 +2167,17 @@ fn variables_of_each_environment_are_its_own_set_added_or_left_out() {
         value: true.into(),
     });
     assert!(refused.is_err(), "{refused:?}");
+    // The variable read by `fieldRef` is the import's: a value of staging's own for it
+    // is not written beside its `valueFrom`.
+    assert!(d.service(id).unwrap().keeps_variable("POD_IP"));
+    assert!(!d.service(id).unwrap().keeps_variable("RUST_LOG"));
+    d.apply(Edit::Set {
+        path: here("POD_IP"),
+        value: "10.0.0.1".into(),
+    })
+    .unwrap();
+    let pod_ip = var(&d, "staging", "POD_IP").unwrap();
+    assert_eq!(pod_ip["fieldRef"]["fieldPath"], "status.podIP", "{pod_ip}");
     let d = link::decode(&link::encode(&d)).unwrap();
     assert_eq!(var(&d, "prod", "RUST_LOG"), Some("warn".into()));
 }
@@ -2282,6 +2293,13 @@ fn a_sidecars_kept_variable_does_not_hide_the_main_containers_of_that_name() {
     assert_exact(&r, "staging", &staging);
     // (Prod's rendering has it after the variable kept from the import, not before:
     // reported as another order.)
+    let report = &r.environments[1].not_merged;
+    assert!(
+        (report.iter()).any(|n| n.message.starts_with(
+            "prod: Deployment `orders-api` lists items in another order, which an override cannot express"
+        )),
+        "{report:?}"
+    );
     let objects = render(&r.design, "prod").objects;
     let deployment = objects
         .iter()

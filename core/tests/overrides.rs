@@ -1136,3 +1136,41 @@ fn an_environments_value_of_a_variable_given_twice_is_the_one_that_runs() {
     assert_eq!(values("staging"), []);
     assert_eq!(values("dev"), [literal("info"), literal("debug")]);
 }
+
+/// A variable of the service renamed to one an environment sets only for itself, where
+/// that environment has a setting of its own for the renamed one too, is refused: one of
+/// the two would be lost. Without such a setting, the environment's variable becomes its
+/// value of the renamed one.
+#[test]
+fn a_variable_renamed_onto_one_only_an_environment_sets_keeps_both_settings() {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("DEBUG", "true"));
+    vars.push(EnvVar::literal("PROFILER", "off"));
+    let (debug, profiler) = (vars.len() - 2, vars.len() - 1);
+    override_here(&mut d, "prod", api, "env/DEBUG", json!(false));
+    override_here(&mut d, "prod", api, "env/REGION", json!("eu-west-1"));
+    let rename = |d: &mut Design, i: usize, to: &str| {
+        d.apply(Edit::Set {
+            path: FieldPath::service(api, &format!("/config/env/{i}/name")),
+            value: to.into(),
+        })
+    };
+    let before = d.clone();
+    let refused = rename(&mut d, debug, "REGION").unwrap_err().to_string();
+    assert!(
+        refused.contains("prod sets `REGION` only for itself"),
+        "{refused}"
+    );
+    assert_eq!(d, before);
+    rename(&mut d, profiler, "REGION").unwrap();
+    let here = effective(d.service(api).unwrap(), d.environment("prod").unwrap());
+    let region: Vec<_> = here
+        .config
+        .env
+        .iter()
+        .filter(|v| v.name == "REGION")
+        .collect();
+    assert_eq!(region, [&EnvVar::literal("REGION", "eu-west-1")]);
+}

@@ -1223,7 +1223,12 @@ impl<'d> DotEnv<'d> {
         }
         for e in &config.env {
             let value = match &e.value {
-                EnvValue::Literal(v) => escape(v),
+                // Kubernetes expands `$(VAR)` in a value from the variables before it.
+                EnvValue::Literal(v) => {
+                    let before: Vec<String> =
+                        (vars.iter()).map(|(k, v, _)| format!("{k}={v}")).collect();
+                    expand(v, &before)
+                }
                 EnvValue::ConfigMapKey { name, key } => {
                     self.config_value(service, name, key, notes)
                 }

@@ -763,7 +763,7 @@ fn override_between(base: &Service, other: &Service) -> Override {
         };
         let differs = match named(b, &var.name) {
             Some(i) => b[i].value != var.value,
-            None => !keeps_var(base, &var.name),
+            None => !base.keeps_variable(&var.name),
         };
         if differs {
             o.env
@@ -771,34 +771,11 @@ fn override_between(base: &Service, other: &Service) -> Override {
         }
     }
     for var in b {
-        if named(t, &var.name).is_none() && !keeps_var(other, &var.name) {
+        if named(t, &var.name).is_none() && !other.keeps_variable(&var.name) {
             o.env.insert(var.name.clone(), VarHere::Unset);
         }
     }
     o
-}
-
-/// Whether what the import of `s` kept beyond the model names a variable `name` of its
-/// main container: an item of its `env` list, or a whole list kept with it.
-fn keeps_var(s: &Service, name: &str) -> bool {
-    use crate::residual::Step;
-    let in_list = |v: &Value| {
-        (v.as_array().into_iter().flatten()).any(|item| item["name"].as_str() == Some(name))
-    };
-    let main = |step: &Step| matches!(step, Step::Item { by, key } if by == "name" && key == s.container());
-    (s.residual.values().flat_map(|r| &r.0)).any(|c| {
-        let steps = &c.at.0;
-        let item = steps.windows(3).any(|w| {
-            main(&w[0])
-                && matches!((&w[1], &w[2]), (Step::Member(m), Step::Item { by, key })
-                    if m == "env" && by == "name" && key == name)
-        });
-        let list = steps.len() >= 2
-            && main(&steps[steps.len() - 2])
-            && matches!(steps.last(), Some(Step::Member(m)) if m == "env")
-            && [&c.was, &c.now].into_iter().flatten().any(in_list);
-        item || list
-    })
 }
 
 /// A part of a service that an environment may switch off, and that an environment's
@@ -1021,15 +998,23 @@ fn compare(env: &str, want: &BTreeMap<Key, Value>, have: &BTreeMap<Key, Value>) 
         let shown = shown_kind(kind);
         match have.get(k) {
             Some(h) if h == v => {}
-            Some(h) => out.push(NotMerged {
-                kind: kind.clone(),
-                name: name.clone(),
-                message: format!(
-                    "{env}: {shown} `{name}` differs in what an override cannot express: not \
-                     merged; the {env} rendering will have {}",
-                    changes(&Residual::between(h, v))
-                ),
-            }),
+            Some(h) => {
+                let differs = Residual::between(h, v);
+                // (Values merged, in another order: said as such.)
+                let what = match differs.0.iter().all(|c| c.order.is_some()) {
+                    true => "lists items in another order, which an override cannot express",
+                    false => "differs in what an override cannot express",
+                };
+                out.push(NotMerged {
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    message: format!(
+                        "{env}: {shown} `{name}` {what}: not merged; the {env} rendering will \
+                         have {}",
+                        changes(&differs)
+                    ),
+                })
+            }
             None => {
                 let twin = generated_stem(name).and_then(|stem| {
                     have.keys().find(|o| {
