@@ -210,6 +210,11 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             env.push(EnvVar::literal("PORT", "8080"));
             env.push(EnvVar::literal("PORT", "9090"));
         }),
+        ("KP313", |d| {
+            let env = &mut api(d).config.env;
+            env.push(EnvVar::literal("ATTRS", "region=$(REGION)"));
+            env.push(EnvVar::literal("REGION", "eu-west-1"));
+        }),
         ("KP308", |d| {
             let s = api(d);
             let port = s.ports[0].port;

@@ -422,6 +422,14 @@ SECRET_TYPE_KEYS = Rule {
     instead: "Name its keys as the type requires (tls.crt, tls.key), or make it Opaque.",
     source: "Kubernetes API validation (ValidateSecret); Kubernetes docs, Secret types",
 };
+UNEXPANDED_VARIABLE = Rule {
+    code: "KP313", name: "unexpanded_variable", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "A `$(VAR)` in a variable's value names a variable defined before it (in `envFrom` or earlier in `env`); one in a command or its arguments names a variable of the container. Not counted: `$$(VAR)` (written as is on purpose), Service link variables (`*_SERVICE_HOST`, `*_PORT`), and containers reading a ConfigMap or Secret the design does not have.",
+    why: "Kubernetes expands only references it can resolve at that point and leaves the others as written: the app gets the text `$(REGION)`, and nothing fails until it uses it.",
+    bad: "env: [ATTRS=region=$(REGION), REGION=eu-west-1]",
+    instead: "Define REGION before ATTRS (an environment's own variable goes before the variables that read it), or read a variable the container has.",
+    source: "Kubernetes API reference, EnvVar.value and Container.command/args (variable references)",
+};
 ADDRESS_NOT_ALLOWED = Rule {
     code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
     summary: "An address in a service's configuration (an env value of any container, ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume, or a URL or `host:port` in a container's command or arguments, `--flag=value` read as its value) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",

@@ -147,6 +147,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     ingress(cx, s);
     config_references(cx, s);
     duplicate_env(cx, s, &s.config, "/config/env", "");
+    variable_references(cx, s, (&s.config, &s.command, &s.args), "", "");
     port_pools(cx, s);
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
@@ -978,6 +979,113 @@ fn duplicate_env(cx: &mut Ctx, s: &Service, config: &Config, base: &str, who: &s
     }
 }
 
+/// The names a text refers to as `$(NAME)`, as Kubernetes reads them: `$$` is one `$`,
+/// and a `$(` with no `)` is no reference.
+fn references_in(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            rest = tail;
+        } else if let Some((name, tail)) = after.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            // (Only a variable's name: a shell's `$((i + 1))` in a command is no
+            // reference anyone meant.)
+            if crate::names::c_identifier(name).is_ok() {
+                out.push(name);
+            }
+            rest = tail;
+        } else {
+            rest = after;
+        }
+    }
+    out
+}
+
+/// KP313: every `$(VAR)` a container's variable reads is one defined before it (read
+/// whole from a ConfigMap or Secret, or earlier in its list), and every one its command
+/// and arguments read is one of its variables. (`config`, `command`, `args` of the
+/// container at `base`; `who` names a container beside the main one.)
+fn variable_references(
+    cx: &mut Ctx,
+    s: &Service,
+    (config, command, args): (&Config, &[String], &[String]),
+    base: &str,
+    who: &str,
+) {
+    let design = cx.design;
+    let mut whole: Vec<String> = Vec::new();
+    for from in &config.env_from {
+        let keys: Option<Vec<String>> = match from {
+            EnvFrom::ConfigMap(n) => {
+                (design.config_map(n)).map(|cm| cx.env.config_data(cm).keys().cloned().collect())
+            }
+            EnvFrom::Secret(n) => design.secret(n).map(|sec| sec.keys.clone()),
+        };
+        // (What a ConfigMap the design does not have defines is unknown.)
+        let Some(keys) = keys else { return };
+        whole.extend(keys);
+    }
+    // What the import kept beyond the model (a variable read by `fieldRef`) is defined
+    // somewhere; Service link variables, and an indexed Job's completion index, by
+    // Kubernetes.
+    let main = base.is_empty();
+    let known = |name: &str| {
+        name.contains("_SERVICE_")
+            || name.contains("_PORT")
+            || name == "JOB_COMPLETION_INDEX"
+            || (main && s.keeps_variable(name))
+    };
+    let names: Vec<&str> = config.env.iter().map(|v| v.name.as_str()).collect();
+    for (i, var) in config.env.iter().enumerate() {
+        let EnvValue::Literal(value) = &var.value else {
+            continue;
+        };
+        for name in references_in(value) {
+            if whole.iter().any(|k| k == name) || names[..i].contains(&name) || known(name) {
+                continue;
+            }
+            let why = match names[i + 1..].contains(&name) {
+                true => {
+                    "which is defined after it: Kubernetes expands only variables defined before"
+                }
+                false => "which the container does not define: Kubernetes",
+            };
+            cx.report(
+                &UNEXPANDED_VARIABLE,
+                Some(s),
+                svc(s, &format!("{base}/config/env/{i}/value/literal")),
+                format!(
+                    "{who}`{}` reads `$({name})`, {why} and leaves `$({name})` as written",
+                    var.name
+                ),
+            );
+        }
+    }
+    for (field, words) in [("command", command), ("args", args)] {
+        for word in words {
+            for name in references_in(word) {
+                if whole.iter().any(|k| k == name) || names.contains(&name) || known(name) {
+                    continue;
+                }
+                let what = if field == "command" {
+                    "command reads"
+                } else {
+                    "arguments read"
+                };
+                cx.report(
+                    &UNEXPANDED_VARIABLE,
+                    Some(s),
+                    svc(s, &format!("{base}/{field}")),
+                    format!(
+                        "{who}the {what} `$({name})`, which the container does not define: Kubernetes leaves it as written"
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// The checks of the pod's other containers, volumes and mounts: KP302, KP306 and KP307
 /// for each container as for the main one; KP330 (every mount names a volume), KP331
 /// (container and volume names unique) and KP332 (no port shared by containers that
@@ -998,6 +1106,7 @@ fn containers(cx: &mut Ctx, s: &Service) {
             }
         }
         duplicate_env(cx, s, &c.config, &format!("{base}/config/env"), &who);
+        variable_references(cx, s, (&c.config, &c.command, &c.args), &base, &who);
         let checked = c.ports.iter().enumerate().map(|(k, p)| PortCheck {
             name: &p.name,
             port: p.port,

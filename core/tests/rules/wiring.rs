@@ -235,6 +235,50 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
         ),
         fx(
+            "KP313",
+            |d| {
+                set_env(d, "OTEL_RESOURCE_ATTRIBUTES", "cloud.region=$(REGION)");
+                set_env(d, "REGION", "eu-west-1");
+            },
+            |d| {
+                set_env(d, "REGION", "eu-west-1");
+                set_env(
+                    d,
+                    "OTEL_RESOURCE_ATTRIBUTES",
+                    "cloud.region=$(REGION),raw=$$(ZONE)",
+                );
+            },
+        ),
+        fx(
+            "KP313",
+            |d| api(d).args = vec!["--requirepass".into(), "$(REDIS_PASSWORD)".into()],
+            |d| {
+                api(d).args = vec!["--requirepass".into(), "$(REDIS_PASSWORD)".into()];
+                set_env(d, "REDIS_PASSWORD", "from-the-vault");
+            },
+        ),
+        fx(
+            "KP313",
+            |d| api(d).command = vec!["sh".into(), "-c".into(), "exec api --shard=$(SHARD)".into()],
+            // A shell's arithmetic, and an indexed Job's completion index, which
+            // Kubernetes sets.
+            |d| {
+                let script = "exec api --shard=$((JOB_COMPLETION_INDEX + 1)) --index=$(JOB_COMPLETION_INDEX)";
+                api(d).command = vec!["sh".into(), "-c".into(), script.into()];
+            },
+        ),
+        fx(
+            "KP313",
+            |d| sidecar_env(d, "DATA_SOURCE_NAME", "postgresql://$(PGUSER)@db:5432/app"),
+            |d| {
+                sidecar_env(
+                    d,
+                    "DATA_SOURCE_NAME",
+                    "postgresql://$(DB_SERVICE_HOST):5432/app",
+                )
+            },
+        ),
+        fx(
             "KP307",
             |d| {
                 api(d).ports.push(ContainerPort {
