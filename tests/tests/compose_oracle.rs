@@ -181,6 +181,8 @@ fn docker_compose_resolves_every_variable_to_the_designs_value() {
         "on",
         "",
         "${A:-b} 'c'",
+        // Kubernetes' own references: to a variable before it, and escaped.
+        "at $(L0) not $$(L0)",
     ];
     let cm = d.config_maps[0].name.clone();
     let first = d.services[0].name.clone();
@@ -233,7 +235,7 @@ fn docker_compose_resolves_every_variable_to_the_designs_value() {
 /// A service's variables as Kubernetes gives them: envFrom in order, then env.
 fn variables(d: &Design, s: &kubeprint_core::Service) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut set = |k: &str, v: String| {
+    let set = |out: &mut Vec<(String, String)>, k: &str, v: String| {
         out.retain(|(n, _)| n != k);
         out.push((k.to_string(), v));
     };
@@ -241,27 +243,61 @@ fn variables(d: &Design, s: &kubeprint_core::Service) -> Vec<(String, String)> {
         match from {
             EnvFrom::ConfigMap(n) => {
                 for (k, v) in d.config_map(n).map(|c| c.data.clone()).unwrap_or_default() {
-                    set(&k, v);
+                    set(&mut out, &k, v);
                 }
             }
             EnvFrom::Secret(n) => {
                 for k in d.secret(n).map(|c| c.keys.clone()).unwrap_or_default() {
-                    set(&k, SECRET_PLACEHOLDER.into());
+                    set(&mut out, &k, SECRET_PLACEHOLDER.into());
                 }
             }
         }
     }
     for e in &s.config.env {
         let v = match &e.value {
-            EnvValue::Literal(v) => v.clone(),
+            EnvValue::Literal(v) => expanded(v, &out),
             EnvValue::ConfigMapKey { name, key } => d
                 .config_map(name)
                 .and_then(|c| c.data.get(key).cloned())
                 .unwrap_or_default(),
             EnvValue::SecretKey { .. } => SECRET_PLACEHOLDER.into(),
         };
-        set(&e.name, v);
+        set(&mut out, &e.name, v);
     }
+    out
+}
+
+/// What Kubernetes gives a container for the literal `value` of a variable: `$$` is one
+/// `$`, and `$(NAME)` of a variable `before` it is that variable's value; any other `$`
+/// stays as written.
+fn expanded(value: &str, before: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+            continue;
+        }
+        let reference = after.strip_prefix('(').and_then(|r| r.split_once(')'));
+        let known = reference.and_then(|(name, tail)| {
+            let (_, v) = before.iter().rev().find(|(n, _)| n == name)?;
+            Some((v, tail))
+        });
+        match known {
+            Some((v, tail)) => {
+                out.push_str(v);
+                rest = tail;
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
