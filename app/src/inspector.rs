@@ -970,7 +970,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                     };
                     view! { <div class="row var-here">{value}{toggle}</div> }
                 }).collect_view()}
-                <crate::config::AddByName label="Add a variable here" id="new-var-here".to_string() testid="new-var-here".to_string() placeholder="e.g. SENTRY_DSN, then Enter" add=Callback::new(add) />
+                <crate::config::AddByName label="Add a variable here" testid="new-var-here".to_string() placeholder="e.g. SENTRY_DSN, then Enter" add=Callback::new(add) />
             </div>
         }
     }

@@ -1992,7 +1992,7 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
     .await;
 
     let enter = char::from(fantoccini::key::Key::Enter);
-    page.scroll_into_view("new-var-here").await;
+    page.click_centered("new-var-here").await;
     page.type_into("new-var-here", &format!("sentry-dsn{enter}"))
         .await;
     page.wait_until("a name that is no variable name refused", async |p| {
