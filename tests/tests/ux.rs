@@ -1973,11 +1973,38 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
     let here = |name: &str| format!("environments/prod/overrides/{}/env/{name}", api.0);
     let field = here("UVICORN_LOG_LEVEL");
     page.scroll_into_view(&field).await;
-    page.type_into(&field, "warning").await;
+    let level = "warning,uvicorn.access=error,uvicorn.error=warning,orders=info";
+    page.type_into(&field, level).await;
     page.wait_text("yaml", "prod's own log level", |t| {
         t.contains("name: UVICORN_LOG_LEVEL\n") && t.contains("value: warning")
     })
     .await;
+    // The service's own variable says prod has its own value, wrapped in the narrow
+    // field rather than running under its neighbour.
+    let own = format!(
+        "services/s{}/config/env/{}/value/literal",
+        api.0,
+        design.service(api).unwrap().config.env.len() - 1
+    );
+    let said = page
+        .wait_until("prod's value under the service's", async |p| {
+            let v = p
+                .client
+                .execute(
+                    "const o = document.getElementById(arguments[0]).closest('label').querySelector('.own-value'); return o ? [o.textContent, o.scrollWidth <= o.clientWidth + 1] : null;",
+                    vec![serde_json::json!(own)],
+                )
+                .await
+                .expect("the own value");
+            let v = v.as_array()?;
+            Some(format!("{} fits: {}", v[0].as_str()?, v[1]))
+        })
+        .await;
+    assert_eq!(
+        said,
+        format!("prod: {level} fits: true"),
+        "wrapped, not cut"
+    );
     page.click("env-dev").await;
     page.wait_text("yaml", "dev's, the service's", |t| {
         t.contains("UVICORN_LOG_LEVEL") && !t.contains("value: warning")
