@@ -14,6 +14,7 @@ pub mod drain;
 pub mod edges;
 pub mod edit;
 pub mod editor;
+pub mod expansion;
 pub mod export;
 pub mod file;
 pub mod image;

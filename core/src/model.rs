@@ -753,10 +753,10 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
             // Kubernetes expands `$(NAME)` only from variables before it: one only this
             // environment sets goes before the first that reads it, else last.
             VarHere::Value(value) => {
-                let read = format!("$({name})");
-                let reader = vars.iter().position(
-                    |v| matches!(&v.value, EnvValue::Literal(text) if text.contains(&read)),
-                );
+                let reads = |text: &str| crate::expansion::references(text).any(|r| r == name);
+                let reader = vars
+                    .iter()
+                    .position(|v| matches!(&v.value, EnvValue::Literal(text) if reads(text)));
                 let var = EnvVar::literal(name, value);
                 match reader {
                     Some(at) => vars.insert(at, var),

@@ -855,38 +855,23 @@ fn expand_all(args: &[String], environment: &[String]) -> Vec<String> {
 /// variable's reference becomes what its `environment` item holds (a literal, escaped,
 /// or `${VAR}` of `.env`) and every other `$` is escaped from compose's interpolation.
 fn expand(arg: &str, environment: &[String]) -> String {
+    use crate::expansion::{pieces, Piece};
     let value = |name: &str| {
         (environment.iter().rev())
             .find_map(|item| item.split_once('=').filter(|(k, _)| *k == name))
             .map(|(_, v)| v.to_string())
     };
     let mut out = String::new();
-    let mut rest = arg;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&escape(&rest[..i]));
-        let after = &rest[i + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push_str("$$");
-            rest = tail;
-            continue;
-        }
-        let reference = (after.strip_prefix('(')).and_then(|inner| {
-            inner
-                .find(')')
-                .map(|end| (&inner[..end], &inner[end + 1..]))
-        });
-        match reference.and_then(|(name, tail)| Some((value(name)?, tail))) {
-            Some((v, tail)) => {
-                out.push_str(&v);
-                rest = tail;
-            }
-            None => {
-                out.push_str("$$");
-                rest = after;
-            }
+    for piece in pieces(arg) {
+        match piece {
+            Piece::Text(text) => out.push_str(&escape(text)),
+            Piece::Dollar => out.push_str("$$"),
+            Piece::Reference(name) => match value(name) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&escape(&format!("$({name})"))),
+            },
         }
     }
-    out.push_str(&escape(rest));
     out
 }
 

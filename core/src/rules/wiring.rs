@@ -979,27 +979,10 @@ fn duplicate_env(cx: &mut Ctx, s: &Service, config: &Config, base: &str, who: &s
     }
 }
 
-/// The names a text refers to as `$(NAME)`, as Kubernetes reads them: `$$` is one `$`,
-/// and a `$(` with no `)` is no reference.
-fn references_in(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        let after = &rest[i + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            rest = tail;
-        } else if let Some((name, tail)) = after.strip_prefix('(').and_then(|r| r.split_once(')')) {
-            // (Only a variable's name: a shell's `$((i + 1))` in a command is no
-            // reference anyone meant.)
-            if crate::names::c_identifier(name).is_ok() {
-                out.push(name);
-            }
-            rest = tail;
-        } else {
-            rest = after;
-        }
-    }
-    out
+/// The variables a text refers to as `$(NAME)` ([`crate::expansion`]), those with a
+/// variable's name only: a shell's `$((i + 1))` in a command is no reference anyone meant.
+fn references_in(text: &str) -> impl Iterator<Item = &str> {
+    crate::expansion::references(text).filter(|name| crate::names::c_identifier(name).is_ok())
 }
 
 /// KP313: every `$(VAR)` a container's variable reads is one defined before it (read
