@@ -2549,6 +2549,25 @@ fn rename_item_keys(v: &mut serde_json::Value, is_items: bool, from: &str, to: &
 #[serde(transparent)]
 pub struct KeptObject(pub serde_json::Value);
 
+/// Where a pod names the ConfigMap (or, with `secret`, the Secret) it reads: the key
+/// holding the reference, and the reference's field naming the object.
+fn reference_fields(secret: bool) -> &'static [(&'static str, &'static str)] {
+    if secret {
+        &[
+            ("secretKeyRef", "name"),
+            ("secretRef", "name"),
+            ("secret", "secretName"),
+            ("secret", "name"),
+        ]
+    } else {
+        &[
+            ("configMapKeyRef", "name"),
+            ("configMapRef", "name"),
+            ("configMap", "name"),
+        ]
+    }
+}
+
 impl KeptObject {
     /// The object's `kind`, or "" if it has none.
     pub fn kind(&self) -> &str {
@@ -2597,21 +2616,24 @@ impl KeptObject {
                 _ => {}
             }
         }
-        let refs: &[(&str, &str)] = if secret {
-            &[
-                ("secretKeyRef", "name"),
-                ("secretRef", "name"),
-                ("secret", "secretName"),
-                ("secret", "name"),
-            ]
-        } else {
-            &[
-                ("configMapKeyRef", "name"),
-                ("configMapRef", "name"),
-                ("configMap", "name"),
-            ]
-        };
-        walk(&mut self.0, refs, from, to);
+        walk(&mut self.0, reference_fields(secret), from, to);
+    }
+
+    /// Whether its pods read ConfigMap (or, with `secret`, Secret) `name`, in any of the
+    /// ways [`KeptObject::rename_reads`] follows.
+    pub fn reads(&self, secret: bool, name: &str) -> bool {
+        fn walk(v: &serde_json::Value, refs: &[(&str, &str)], name: &str) -> bool {
+            match v {
+                serde_json::Value::Object(map) => map.iter().any(|(k, child)| {
+                    refs.iter()
+                        .any(|(key, field)| k == key && child[*field] == name)
+                        || walk(child, refs, name)
+                }),
+                serde_json::Value::Array(items) => items.iter().any(|i| walk(i, refs, name)),
+                _ => false,
+            }
+        }
+        walk(&self.0, reference_fields(secret), name)
     }
 
     /// Its pods read key `to` of ConfigMap (or, with `secret`, Secret) `object` wherever

@@ -2323,3 +2323,164 @@ fn a_sidecars_kept_variable_does_not_hide_the_main_containers_of_that_name() {
         merged(&r, "prod")
     );
 }
+
+/// A service of one environment only, with the ConfigMap and Secret it alone reads: dev's
+/// debug console, prod's audit exporter.
+fn tool(namespace: &str, name: &str, image: &str) -> String {
+    format!(
+        "---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}-config
+  namespace: {namespace}
+data:
+  LISTEN_ADDR: \":9000\"
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {name}-token
+  namespace: {namespace}
+type: Opaque
+stringData:
+  TOKEN: change-me
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: {name}
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+    spec:
+      containers:
+        - name: {name}
+          image: {image}
+          envFrom:
+            - configMapRef:
+                name: {name}-config
+          env:
+            - name: TOKEN
+              valueFrom:
+                secretKeyRef:
+                  name: {name}-token
+                  key: TOKEN
+"
+    )
+}
+
+/// What every environment has: a ConfigMap nothing in the design reads (an operator's
+/// feature flags), and a migration Job (kept whole) reading the schema ConfigMap.
+fn shared_config(namespace: &str) -> String {
+    format!(
+        "---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: feature-flags
+  namespace: {namespace}
+data:
+  checkout-v2: \"false\"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: schema
+  namespace: {namespace}
+data:
+  VERSION: \"42\"
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: {namespace}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: registry.example.com/shop/migrate:2.1.0
+          envFrom:
+            - configMapRef:
+                name: schema
+"
+    )
+}
+
+/// A ConfigMap or Secret read only by services an environment does not run is not in
+/// that environment, whichever environment has the service: each renders exactly its
+/// input, also after a link. One nothing models reads (a kept Job's, or nobody's) stays
+/// in every environment.
+#[test]
+fn config_read_only_by_a_service_an_environment_lacks_is_not_there() {
+    let dev = shop("shop-dev", 1, (1, 2), "50m", "64Mi", "2.1.0", false)
+        + &shared_config("shop-dev")
+        + &tool(
+            "shop-dev",
+            "debug-console",
+            "registry.example.com/tools/console:0.9.1",
+        );
+    let prod = shop("shop", 2, (2, 6), "50m", "64Mi", "2.1.0", false)
+        + &shared_config("shop")
+        + &tool(
+            "shop",
+            "audit-exporter",
+            "registry.example.com/tools/audit:1.3.0",
+        );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let d = each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
+    let names = |env: &str, kind: &str| -> Vec<String> {
+        (rendered(&d, env).into_keys())
+            .filter(|k| k.0 == kind)
+            .map(|k| k.2)
+            .collect()
+    };
+    assert_eq!(
+        names("dev", "ConfigMap"),
+        ["debug-console-config", "feature-flags", "schema"]
+    );
+    assert_eq!(
+        names("prod", "ConfigMap"),
+        ["audit-exporter-config", "feature-flags", "schema"]
+    );
+    assert_eq!(names("prod", "Secret"), ["audit-exporter-token"]);
+
+    // Deployed in prod too, the console brings its config along.
+    let mut both = d.clone();
+    let console = both.service_named("debug-console").unwrap().id;
+    let prod_env = both.environments.iter_mut().find(|e| e.name == "prod");
+    prod_env
+        .unwrap()
+        .overrides
+        .entry(console)
+        .or_default()
+        .enabled = Some(true);
+    assert_eq!(
+        names_in(&both, "prod", "ConfigMap"),
+        [
+            "audit-exporter-config",
+            "debug-console-config",
+            "feature-flags",
+            "schema"
+        ]
+    );
+    assert!(names_in(&both, "prod", "Secret").contains(&"debug-console-token".to_string()));
+}
+
+fn names_in(design: &Design, env: &str, kind: &str) -> Vec<String> {
+    (rendered(design, env).into_keys())
+        .filter(|k| k.0 == kind)
+        .map(|k| k.2)
+        .collect()
+}

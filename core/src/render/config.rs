@@ -1,6 +1,7 @@
 //! The environment's Namespace, the design's ConfigMaps and Secrets, and a service's
 //! ServiceAccount.
 
+use super::workload::references;
 use super::{labels, non_empty_map, some_if, Labels, Object, Renderer, SECRET_PLACEHOLDER};
 use crate::model::*;
 use crate::naming;
@@ -18,24 +19,39 @@ impl Renderer<'_> {
         }
     }
 
-    /// The design's ConfigMaps (with the environment's values) and Secrets, in every
-    /// environment that runs services (in one that does not host services by default,
-    /// those its services read).
+    /// The design's ConfigMaps (with the environment's values) and Secrets: in every
+    /// environment that runs services, those that something deployed there reads, and
+    /// those nothing in the design reads (an environment that does not host services by
+    /// default gets only the former). A ConfigMap read only by a service this
+    /// environment does not run is not there (dev's debug tools and their config).
     pub(super) fn config_objects(&self, services: &[Service]) -> Vec<Object> {
         if services.is_empty() && !self.env.hosts_services {
             return Vec::new();
         }
-        // An environment that runs only the services enabled in it (a shared one, such
-        // as observability) gets only the ConfigMaps and Secrets those read.
-        let wanted = |name: &str, secrets: bool| {
-            self.env.hosts_services || services.iter().any(|s| reads(s, name, secrets))
+        let (design, env) = (self.design, self.env);
+        let kept_here: Vec<&KeptObject> = (design.extra_objects.iter())
+            .chain(&design.pinned_objects)
+            .chain(&env.kept_objects)
+            .collect();
+        let kept_anywhere = || {
+            (design.extra_objects.iter())
+                .chain(&design.pinned_objects)
+                .chain(design.environments.iter().flat_map(|e| &e.kept_objects))
+        };
+        // (A generated ConfigMap is read by its rendered name.)
+        let wanted = |names: &[&str], secrets: bool| {
+            let read = |s: &Service| references(s, secrets).any(|r| names.contains(&r));
+            let kept_reads = |k: &KeptObject| names.iter().any(|n| k.reads(secrets, n));
+            let read_here = services.iter().any(read) || kept_here.iter().any(|k| kept_reads(k));
+            let read_at_all = design.services.iter().any(read) || kept_anywhere().any(kept_reads);
+            read_here || (env.hosts_services && !read_at_all)
         };
         let mut out = Vec::new();
         for cm in self
             .design
             .config_maps
             .iter()
-            .filter(|c| wanted(&c.name, false))
+            .filter(|c| wanted(&[&c.name, &env.config_map_name(c)], false))
         {
             out.push(
                 Object::ConfigMap(core::ConfigMap {
@@ -46,7 +62,12 @@ impl Renderer<'_> {
                 .patched(cm.residual.as_ref()),
             );
         }
-        for sec in self.design.secrets.iter().filter(|c| wanted(&c.name, true)) {
+        for sec in self
+            .design
+            .secrets
+            .iter()
+            .filter(|c| wanted(&[&c.name], true))
+        {
             let mut meta = self.meta(&sec.name, Labels::new());
             meta.annotations = Some(labels(&[(
                 super::PLACEHOLDERS_ANNOTATION,
@@ -77,26 +98,4 @@ impl Renderer<'_> {
             ..Default::default()
         }
     }
-}
-
-/// Whether `s` reads ConfigMap (or, with `secrets`, Secret) `name`: through any
-/// container's env or envFrom, or as a volume.
-fn reads(s: &Service, name: &str, secrets: bool) -> bool {
-    let config = |c: &Config| {
-        c.env_from.iter().any(|f| match f {
-            EnvFrom::ConfigMap(n) => !secrets && n == name,
-            EnvFrom::Secret(n) => secrets && n == name,
-        }) || c.env.iter().any(|v| match &v.value {
-            EnvValue::ConfigMapKey { name: n, .. } => !secrets && n == name,
-            EnvValue::SecretKey { name: n, .. } => secrets && n == name,
-            EnvValue::Literal(_) => false,
-        })
-    };
-    config(&s.config)
-        || s.containers.iter().any(|c| config(&c.config))
-        || s.volumes.iter().any(|v| match &v.source {
-            VolumeSource::ConfigMap { name: n } => !secrets && n == name,
-            VolumeSource::Secret { name: n } => secrets && n == name,
-            _ => false,
-        })
 }
