@@ -92,15 +92,20 @@ pub fn Field(
     });
     let apply = move |raw: String| {
         let path = path.get_untracked();
-        match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
-            // A value the design refuses (a name already taken) is said where it was
-            // typed, like one that does not parse, and stays as typed.
-            Ok(edit) => error.set(app.try_dispatch(edit).err().map(|err| match err {
+        // A value the design refuses (a name already taken) is said where it was
+        // typed, like one that does not parse, and stays as typed; the design keeps
+        // what it held before the typing.
+        let refused = match start.with_value(|start| input::edit(kind, &path, &raw, start)) {
+            Ok(edit) => app.try_dispatch(edit).err().map(|err| match err {
                 EditError::Invalid { message, .. } => message,
                 other => other.to_string(),
-            })),
-            Err(message) => error.set(Some(message)),
+            }),
+            Err(message) => Some(message),
+        };
+        if refused.is_some() {
+            app.take_back_typing(&path);
         }
+        error.set(refused);
     };
     let on_input = move |ev| {
         let raw = event_target_value(&ev);

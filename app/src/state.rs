@@ -226,6 +226,15 @@ impl AppState {
         result
     }
 
+    /// The field at `path` holds a value that does not parse or that the design
+    /// refused: the design keeps the value it had before this typing began
+    /// ([`Editor::take_back_typing`]), not one that parsed on the way.
+    pub fn take_back_typing(&self, path: &FieldPath) {
+        self.change(|e| {
+            e.take_back_typing(path);
+        });
+    }
+
     /// End merging of keystrokes into the current undo step. Nothing shown depends on
     /// it, so nothing is notified.
     pub fn seal(&self) {

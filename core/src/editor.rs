@@ -122,6 +122,25 @@ impl Editor {
         self.revision += 1;
     }
 
+    /// The field at `path` now holds text that does not parse, or a value the design
+    /// refuses: while its typing is the open step, the design goes back to before that
+    /// typing began. Typed `1.5` over a grace period of 40 goes by way of `1`; the
+    /// design keeps 40, not the `1` that happened to parse on the way. The step is
+    /// gone; typing on makes a new one. Returns whether the design changed.
+    pub fn take_back_typing(&mut self, path: &FieldPath) -> bool {
+        let typing = (self.merging.as_ref()).is_some_and(|fields| fields.first() == Some(path));
+        if !typing {
+            return false;
+        }
+        self.merging = None;
+        let Some(before) = self.past.pop() else {
+            return false;
+        };
+        self.design = before;
+        self.revision += 1;
+        true
+    }
+
     /// End the current merge: the next edit of the same field is a new step.
     pub fn seal(&mut self) {
         self.merging = None;
@@ -241,6 +260,33 @@ fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn typing_that_ends_in_a_refused_value_leaves_the_value_before_it() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let at = FieldPath::service(e.design.services[0].id, "/timing/grace_period_seconds");
+        set_grace(&mut e, 5);
+        e.seal();
+        let design = e.design.clone();
+        // `1.5` typed: `1` parses on the way, `1.` does not.
+        set_grace(&mut e, 1);
+        assert_eq!(grace(&e), 1);
+        assert!(e.take_back_typing(&at));
+        assert_eq!(e.design, design, "the value before the typing");
+        assert!(!e.take_back_typing(&at), "nothing more to take back");
+        // Typing on is a step of its own, undone to the value before the typing.
+        set_grace(&mut e, 15);
+        assert!(e.undo());
+        assert_eq!(grace(&e), 5);
+        assert!(e.undo(), "the earlier step is still there");
+        assert_ne!(grace(&e), 5);
+        // Another field's typing is not this one's to take back.
+        let mut e = Editor::new(crate::templates::connectum());
+        set_grace(&mut e, 7);
+        let other = FieldPath::service(e.design.services[0].id, "/timing/pre_stop_seconds");
+        assert!(!e.take_back_typing(&other));
+        assert_eq!(grace(&e), 7);
+    }
 
     #[test]
     fn a_switch_flipped_twice_is_two_steps() {

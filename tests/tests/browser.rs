@@ -327,6 +327,24 @@ async fn bad_input_is_explained_and_loses_nothing() {
         t.contains("terminationGracePeriodSeconds: 60")
     })
     .await;
+    // Typed key by key, `1.5` goes by way of `1`, which parses: the design keeps the
+    // 60 it had before the typing, not that 1.
+    page.type_into(GRACE, "1.5").await;
+    page.wait_until("the refusal of 1.5", async |p| {
+        let shown = p.client.find(Locator::Id(&error_id)).await.ok()?;
+        shown
+            .text()
+            .await
+            .ok()
+            .filter(|t| t.contains("not a duration"))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let yaml = page.yaml().await;
+    assert!(
+        yaml.contains("terminationGracePeriodSeconds: 60"),
+        "the value before the typing, not the 1 on its way"
+    );
     page.close().await;
 }
 
