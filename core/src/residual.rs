@@ -265,7 +265,9 @@ impl Residual {
     /// of objects and items of keyed lists the design does not touch are still merged in.
     pub fn apply(&self, rendered: &mut Value) {
         for change in &self.0 {
-            change.apply(rendered);
+            if !change.displaces_an_edit(rendered, &self.0) {
+                change.apply(rendered);
+            }
         }
         for change in &self.0 {
             change.prune_emptied_labels(rendered);
@@ -317,7 +319,58 @@ impl Change {
     }
 }
 
+/// Objects Kubernetes allows one member of, among those listed (a hook's or a probe's
+/// handler), by the member that holds them.
+const ONE_OF: &[(&[&str], &[&str])] = &[
+    (
+        &["preStop", "postStart"],
+        &["exec", "httpGet", "tcpSocket", "sleep"],
+    ),
+    (
+        &["livenessProbe", "readinessProbe", "startupProbe"],
+        &["exec", "httpGet", "tcpSocket", "grpc"],
+    ),
+];
+
 impl Change {
+    /// Whether this change puts a one-of member ([`ONE_OF`]: an imported `exec` preStop)
+    /// beside another the design renders today that the kept changes do not take out as
+    /// it was (the `sleep` an edit of the preStop seconds changed). The input's member
+    /// replaced the design's at import; once the design's is edited, the edit stands, and
+    /// the two together would be refused by the API server.
+    fn displaces_an_edit(&self, root: &Value, all: &[Change]) -> bool {
+        let [parents @ .., Step::Member(holder), Step::Member(member)] = self.at.0.as_slice()
+        else {
+            return false;
+        };
+        let Some((_, members)) = ONE_OF.iter().find(|(holders, members)| {
+            holders.contains(&holder.as_str()) && members.contains(&member.as_str())
+        }) else {
+            return false;
+        };
+        if self.was.is_some() || self.now.is_none() {
+            return false;
+        }
+        let mut at = parents.to_vec();
+        at.push(Step::Member(holder.clone()));
+        let Some(Value::Object(today)) = walk(root, &at) else {
+            return false;
+        };
+        let taken_out_as_it_was = |other: &str, value: &Value| {
+            all.iter().any(|c| {
+                c.now.is_none()
+                    && c.was.as_ref() == Some(value)
+                    && c.at.0.split_last()
+                        == Some((&Step::Member(other.to_string()), at.as_slice()))
+            })
+        };
+        (today.iter()).any(|(other, value)| {
+            other != member
+                && members.contains(&other.as_str())
+                && !taken_out_as_it_was(other, value)
+        })
+    }
+
     /// A label the input left out that leaves no label behind leaves no `labels` map
     /// either, nor an empty `metadata` around it: the input had none there. (Another
     /// environment renders the same object with labels of its own, say an overlay's
@@ -443,6 +496,19 @@ impl<'a> Slot<'a> {
             }
         }
     }
+}
+
+fn walk<'a>(mut v: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+    for step in steps {
+        v = match (v, step) {
+            (Value::Object(map), Step::Member(k)) => map.get(k)?,
+            (Value::Array(items), Step::Item { by, key }) => {
+                items.iter().find(|i| key_of(i, by).as_ref() == Some(key))?
+            }
+            _ => return None,
+        };
+    }
+    Some(v)
 }
 
 fn walk_mut<'a>(mut v: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {

@@ -305,6 +305,47 @@ fn a_hand_written_app_keeps_everything_the_model_lacks() {
     );
 }
 
+/// An imported `sh -c "sleep 5"` preStop is the design's 5 s sleep, written back as the
+/// input's command. Its seconds edited, the design's sleep stands alone: the input's
+/// command beside it would be two handlers, which the API server refuses. Set back to
+/// 5, the input's command comes back; set to 0, no preStop is left.
+#[test]
+fn an_imported_exec_pre_stop_edited_is_one_handler() {
+    let imported = import::kubernetes(&manifest("shop-mixed.yaml"));
+    let mut design = imported.design;
+    let web = design.service_named("web").unwrap().id;
+    let pre_stop = |design: &Design| -> Value {
+        let yaml = render(design, "shop").to_yaml();
+        let deployment = &objects(&yaml)[&("Deployment".to_string(), "web".to_string())];
+        deployment["spec"]["template"]["spec"]["containers"][0]["lifecycle"]["preStop"].clone()
+    };
+    let set = |design: &mut Design, seconds: u32| {
+        let path = FieldPath::service(web, "/timing/pre_stop_seconds");
+        design
+            .apply(Edit::Set {
+                path,
+                value: seconds.into(),
+            })
+            .unwrap();
+    };
+    let command = serde_json::json!({"exec": {"command": ["sh", "-c", "sleep 5"]}});
+    assert_eq!(pre_stop(&design), command, "as imported");
+    set(&mut design, 10);
+    assert_eq!(
+        pre_stop(&design),
+        serde_json::json!({"sleep": {"seconds": 10}})
+    );
+    let linked = link::decode(&link::encode(&design)).unwrap();
+    assert_eq!(
+        pre_stop(&linked),
+        serde_json::json!({"sleep": {"seconds": 10}})
+    );
+    set(&mut design, 5);
+    assert_eq!(pre_stop(&design), command, "the input's again");
+    set(&mut design, 0);
+    assert_eq!(pre_stop(&design), Value::Null);
+}
+
 #[test]
 fn bad_documents_are_reported_with_their_lines_and_the_rest_imports() {
     let input = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  A: b\n---\nkind: [unclosed\n---\n- just\n- a list\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n---\n42\n";
