@@ -656,6 +656,20 @@ fn an_empty_or_broken_input_is_refused_with_why() {
         err.contains("environment `broken`") && err.contains("(invalid YAML at line 3:"),
         "{err}"
     );
+    // One document of prod cut short (the web Deployment's flow list left open): prod
+    // would seem not to run web, and the design would switch web off there.
+    let prod = shop("shop", 2, (1, 2), "50m", "64Mi", "2.1.0", false).replace(
+        "name: web\n          image",
+        "name: web\n          args: [--port, \"8080\"\n          image",
+    );
+    assert!(prod.contains("args: [--port"), "the break is made");
+    let err = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap_err();
+    assert!(
+        err.starts_with("a document of environment `prod` cannot be read (Deployment `web`: invalid YAML at line")
+            && err.contains("fix its file and import again")
+            && err.contains("`prod` would seem not to run what it holds"),
+        "{err}"
+    );
 }
 
 /// Replicas that every input writes beside an HPA (KP209 warns about them) are the

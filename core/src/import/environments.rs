@@ -289,6 +289,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     for (name, text) in inputs {
         let (import, objects) = super::parse_and_build(vec![(String::new(), Cow::Borrowed(*text))]);
         something_imported(name, &import)?;
+        all_read(name, &import)?;
         built.push((import, objects));
     }
     let common = {
@@ -573,6 +574,39 @@ fn something_imported(name: &str, import: &super::Import) -> Result<(), String> 
     Err(format!(
         "nothing in environment `{name}` can be imported ({}): fix its file, or leave it out",
         why.unwrap_or_else(|| "it has no Kubernetes objects".into())
+    ))
+}
+
+/// An environment whose input holds a document that cannot be read (invalid YAML, an
+/// unrendered template) would seem not to run what that document holds, and the design
+/// would switch those services off there as if the overlay meant it: refused, with
+/// where and why.
+fn all_read(name: &str, import: &super::Import) -> Result<(), String> {
+    let broken: Vec<&super::DocumentReport> =
+        import.documents.iter().filter(|d| d.unreadable).collect();
+    let Some(first) = broken.first() else {
+        return Ok(());
+    };
+    let super::Outcome::Skipped(why) = &first.outcome else {
+        return Ok(());
+    };
+    let what = match (first.kind.as_str(), first.name.as_str()) {
+        ("", _) => String::new(),
+        (kind, "") => format!("{kind}: "),
+        (kind, name) => format!("{kind} `{name}`: "),
+    };
+    let why = match why.contains(" line ") {
+        true => why.clone(),
+        false => format!("line {}: {why}", first.line),
+    };
+    let count = match broken.len() {
+        1 => "a document".to_string(),
+        n => format!("{n} documents (the first, "),
+    };
+    let close = if broken.len() == 1 { "" } else { ")" };
+    Err(format!(
+        "{count} of environment `{name}` cannot be read ({what}{why}){close}: fix its file and \
+         import again. Without it, `{name}` would seem not to run what it holds"
     ))
 }
 
