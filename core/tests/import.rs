@@ -1814,6 +1814,30 @@ fn an_account_two_workloads_share_is_kept_whole() {
                 .into()
         )
     );
+    // The account says `automountServiceAccountToken: false`, and the pods leave it
+    // unset: no token is mounted, and KP607 has nothing to say (it does once the
+    // account mounts one).
+    let token_findings = |design: &Design| -> Vec<String> {
+        let env = &design.environments[0].name;
+        (validate(design, env).into_iter())
+            .filter(|f| f.code == "KP607")
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(token_findings(&imported.design), Vec::<String>::new());
+    let mounting = text.replace(
+        "automountServiceAccountToken: false",
+        "automountServiceAccountToken: true",
+    );
+    assert_ne!(mounting, text);
+    let mounting = import::kubernetes(&mounting).design;
+    assert_eq!(
+        token_findings(&mounting).len(),
+        2,
+        "{:?}",
+        token_findings(&mounting)
+    );
+
     let mut d = link::decode(&link::encode(&imported.design)).unwrap();
     let api = d.service_named("shop-api").unwrap();
     assert!(!api.security.dedicated_service_account);

@@ -29,15 +29,9 @@ impl Renderer<'_> {
             return Vec::new();
         }
         let (design, env) = (self.design, self.env);
-        let kept_here: Vec<&KeptObject> = (design.extra_objects.iter())
-            .chain(&design.pinned_objects)
-            .chain(&env.kept_objects)
-            .collect();
-        let kept_anywhere = || {
-            (design.extra_objects.iter())
-                .chain(&design.pinned_objects)
-                .chain(design.environments.iter().flat_map(|e| &e.kept_objects))
-        };
+        let kept_here: Vec<&KeptObject> =
+            design.kept_in(env).chain(&design.pinned_objects).collect();
+        let kept_anywhere = || design.kept_anywhere().chain(&design.pinned_objects);
         // (A generated ConfigMap is read by its rendered name.)
         let wanted = |names: &[&str], secrets: bool| {
             let read = |s: &Service| references(s, secrets).any(|r| names.contains(&r));

@@ -548,7 +548,7 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             "Use the RuntimeDefault seccomp profile",
         );
     }
-    if sec.automount_token != Some(false) {
+    if sec.automount_token != Some(false) && !token_kept_out_by_its_account(cx, s) {
         flag(
             cx,
             &TOKEN_AUTOMOUNTED,
@@ -576,6 +576,38 @@ fn hardening(cx: &mut Ctx, s: &Service) {
     }
 }
 
+/// The pod spec of the rendered workload of `s` (kept details applied), whatever its kind.
+fn rendered_pod(cx: &Ctx, s: &Service) -> Option<serde_json::Value> {
+    let w = cx.rendered_workload(s)?;
+    let template = super::rendered::template_at(w["kind"].as_str()?)?;
+    w.pointer(&format!("{template}/spec")).cloned()
+}
+
+/// Whether its pods get no token anyway: the ServiceAccount they run as, kept whole from
+/// an import (one several workloads share), says `automountServiceAccountToken: false`,
+/// which a pod that leaves the field unset follows; or the kept details set it on the pod.
+fn token_kept_out_by_its_account(cx: &Ctx, s: &Service) -> bool {
+    if s.security.automount_token.is_some() || !cx.keeps_anything(s) {
+        return false;
+    }
+    let Some(pod) = rendered_pod(cx, s) else {
+        return false;
+    };
+    let off = serde_json::Value::Bool(false);
+    match &pod["automountServiceAccountToken"] {
+        serde_json::Value::Null => {}
+        on_pod => return *on_pod == off,
+    }
+    let Some(account) = pod["serviceAccountName"].as_str() else {
+        return false;
+    };
+    (cx.design.kept_in(cx.env).chain(&cx.design.pinned_objects)).any(|k| {
+        k.kind() == "ServiceAccount"
+            && k.name() == account
+            && k.0["automountServiceAccountToken"] == off
+    })
+}
+
 /// Whether the workload as rendered confines every container with a seccomp profile
 /// anyway: an import may set `seccompProfile` per container (as ingress controllers do),
 /// which the model's pod-level switch does not hold but the kept details render.
@@ -583,7 +615,7 @@ fn seccomp_set_where_applied(cx: &Ctx, s: &Service) -> bool {
     if !cx.keeps_anything(s) {
         return false;
     }
-    let Some(w) = cx.rendered_workload(s) else {
+    let Some(pod) = rendered_pod(cx, s) else {
         return false;
     };
     let confined = |sc: &serde_json::Value| {
@@ -592,7 +624,6 @@ fn seccomp_set_where_applied(cx: &Ctx, s: &Service) -> bool {
             Some("RuntimeDefault" | "Localhost")
         )
     };
-    let pod = &w["spec"]["template"]["spec"];
     if confined(&pod["securityContext"]) {
         return true;
     }
