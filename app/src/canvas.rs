@@ -211,6 +211,7 @@ struct FrameView {
 fn node_view(
     s: &Service,
     env: &kubeprint_core::Environment,
+    kept: &[kubeprint_core::model::KeptRoute],
     errors: usize,
     warnings: usize,
 ) -> NodeView {
@@ -242,7 +243,12 @@ fn node_view(
                 .collect::<Vec<_>>()
                 .join(",")
         )),
-        _ => None,
+        // (An Ingress the import kept whole, routing to it by path.)
+        _ => (kept.iter().find(|r| r.service == s.name)).map(|r| {
+            format!("Ingress {}{}", r.host, r.path)
+                .trim_end()
+                .to_string()
+        }),
     };
     NodeView {
         id: s.id,
@@ -331,8 +337,16 @@ pub fn Canvas() -> impl IntoView {
     let active = RwSignal::new(None::<ServiceId>);
     // A dependency being added from the keyboard: its caller.
     let linking = RwSignal::new(None::<ServiceId>);
-    // What the last keyboard action did, for the live region.
+    // What the last keyboard action did, for the live region. An undo or redo is said
+    // by its notice: what was said before it is old news.
     let announce = RwSignal::new(String::new());
+    Effect::new(move |prev: Option<u32>| {
+        let n = app.reverted.get();
+        if prev.is_some() {
+            announce.set(String::new());
+        }
+        n
+    });
     // View state, outside the design: how services are grouped, which groups are
     // collapsed, the canvas's size on screen, the search box's text, the last found node.
     let group_by = RwSignal::new(
@@ -387,13 +401,14 @@ pub fn Canvas() -> impl IntoView {
                 let Some(env) = e.design.environment(&env_name) else {
                     return Vec::new();
                 };
+                let kept: Vec<_> = e.design.kept_routes(env).collect();
                 e.design
                     .services
                     .iter()
                     .map(|s| {
                         let (errors, warnings) =
                             counts.get(s.name.as_str()).copied().unwrap_or_default();
-                        node_view(s, env, errors, warnings)
+                        node_view(s, env, &kept, errors, warnings)
                     })
                     .collect::<Vec<_>>()
             })
@@ -1353,6 +1368,8 @@ pub fn Canvas() -> impl IntoView {
                     class:linking=move || linking.get().is_some()
                     node_ref=svg_ref
                     data-testid="canvas"
+                    // F6 comes to the services (or a group's toggle), not the toolbar.
+                    data-f6-start=""
                     on:pointermove=on_move
                     on:pointerup=on_up
                     on:pointerleave=on_up

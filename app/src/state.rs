@@ -269,6 +269,44 @@ impl AppState {
         }
         let Some(changes) = changed else { return };
         let verb = if back { "Undone" } else { "Redone" };
+        // A service brought back or taken away is said as such, not as a field of it.
+        let (back_again, gone) = self.editor.with_untracked(|e| {
+            let other = if back {
+                e.undone_from()
+            } else {
+                e.redone_from()
+            };
+            let names = |d: &Design, of: &Design| -> Vec<(ServiceId, String)> {
+                (d.services.iter())
+                    .filter(|s| of.service(s.id).is_none())
+                    .map(|s| (s.id, format!("`{}`", s.name)))
+                    .collect()
+            };
+            other.map_or_else(Default::default, |other| {
+                (names(&e.design, other), names(other, &e.design))
+            })
+        });
+        if !back_again.is_empty() || !gone.is_empty() {
+            let listed = |of: &[(ServiceId, String)]| -> String {
+                of.iter()
+                    .map(|(_, name)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut said = Vec::new();
+            if let [(id, _)] = back_again.as_slice() {
+                self.select(Some(*id));
+            }
+            if !back_again.is_empty() {
+                said.push(format!("{} back", listed(&back_again)));
+            }
+            if !gone.is_empty() {
+                said.push(format!("{} removed", listed(&gone)));
+            }
+            self.notice
+                .set(Some(format!("{verb}: {}", said.join("; "))));
+            return;
+        }
         match self.in_view(changes) {
             Some(at) => {
                 let what = self.editor.with_untracked(|e| where_in(&e.design, &at));

@@ -179,6 +179,16 @@ impl Editor {
         (self.past.last()).map_or_else(Vec::new, |then| self.design.changes_from(then))
     }
 
+    /// The design the last [`Editor::undo`] replaced.
+    pub fn undone_from(&self) -> Option<&Design> {
+        self.future.last()
+    }
+
+    /// The design the last [`Editor::redo`] replaced.
+    pub fn redone_from(&self) -> Option<&Design> {
+        self.past.last()
+    }
+
     /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
         !self.past.is_empty()

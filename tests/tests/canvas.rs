@@ -293,6 +293,32 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     .await;
     let now = page.focused().await;
     assert!(now.starts_with("node-"), "focus left the canvas: {now:?}");
+    let announced = async |p: &Page| {
+        let said = js(
+            p,
+            "return document.querySelector('[data-testid=\"canvas-announce\"]').textContent",
+        )
+        .await;
+        said.as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(announced(&page).await, "monitoring-service removed");
+    // Undone, the service is said to be back (not a field of it), selected, and the
+    // removal is no longer announced.
+    let undo = format!("{}z{}", char::from(Key::Control), char::from(Key::Null));
+    page.find(&now).await.send_keys(&undo).await.expect("undo");
+    page.wait_text("notice", "the service back", |t| {
+        t == "Undone: monitoring-service back"
+    })
+    .await;
+    page.wait_until("the announcement cleared", async |p| {
+        announced(p).await.is_empty().then(String::new)
+    })
+    .await;
+    page.wait_until("the service selected", async |p| {
+        let selected = js(p, "return document.querySelector('[data-testid=\"node-monitoring-service\"]')?.getAttribute('aria-selected')").await;
+        (selected == "true").then(String::new)
+    })
+    .await;
     page.close().await;
 }
 

@@ -2654,6 +2654,14 @@ async fn f6_moves_between_the_regions_of_the_page() {
     assert_eq!(seen, ["findings", "yaml", "topbar", "canvas", "side"]);
     press(&page, &shift_f6).await;
     assert_eq!(focused_region(&page).await, "canvas");
+    // On the canvas, at the services (the selected one), not its toolbar: arrows and E
+    // act on them at once.
+    let on = js(
+        &page,
+        "return document.activeElement.getAttribute('data-testid') || '';",
+    )
+    .await;
+    assert_eq!(on, json!("node-order-service"));
     press(&page, &shift_f6).await;
     assert_eq!(focused_region(&page).await, "topbar");
     // Inside a dialog F6 does not leave it.
