@@ -279,6 +279,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="App protocol" path=at(id, &format!("/exposure/ports/{i}/app_protocol")) kind=K::OptionalText />
                     </div>
                 })}
+                <KeptRoutesNote id />
                 <Optional label="Public via Ingress" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| app.editor.with(|e| e.design.service(id.get_untracked()).map_or(Value::Null, |s| to_json(presets::ingress_in(&e.design, s)))))>
                     <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Text />
                     <Field label="Path" path=at(id, "/exposure/ingress/path") kind=K::Text />
@@ -1171,6 +1172,23 @@ fn ServiceNote(id: Signal<ServiceId>) -> impl IntoView {
     move || {
         note.get()
             .map(|n| view! { <p class="note warn-note" data-testid="service-note">{n}</p> })
+    }
+}
+
+/// The ways in an Ingress kept whole from the import gives the service here.
+#[component]
+fn KeptRoutesNote(id: Signal<ServiceId>) -> impl IntoView {
+    let app = use_app();
+    let note = Memo::new(move |_| {
+        let (id, env) = (id.get(), app.env.get());
+        app.editor.with(|e| {
+            let s = e.design.service(id)?;
+            presets::kept_routes_note(&e.design, e.design.environment(&env)?, s)
+        })
+    });
+    move || {
+        note.get()
+            .map(|n| view! { <p class="note" data-testid="kept-routes">{n}</p> })
     }
 }
 

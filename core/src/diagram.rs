@@ -18,7 +18,7 @@
 
 use crate::edges::{edge_target, EdgeTarget};
 use crate::layout::{self, NodeText, Rect, Route, Sizes};
-use crate::model::{effective, Design, Edge, Environment, Service, ServiceId, Tier};
+use crate::model::{effective, Design, Edge, Environment, KeptRoute, Service, ServiceId, Tier};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -204,9 +204,27 @@ fn call_label(callee: &Service, port: &str) -> String {
 }
 
 /// The ways in from outside to `s` in `env`: (name, lines, label of the arrow).
-fn entries(s: &Service, env: &Environment) -> Vec<(String, Vec<String>, String)> {
+fn entries(
+    s: &Service,
+    env: &Environment,
+    kept: &[KeptRoute],
+) -> Vec<(String, Vec<String>, String)> {
     let e = effective(s, env);
     let mut out = Vec::new();
+    // (An Ingress the import kept whole, routing to it by path.)
+    for r in kept.iter().filter(|r| r.service == s.name) {
+        out.push((
+            format!("Ingress {}", r.ingress),
+            vec![
+                format!("{}{}", r.host, r.path),
+                if r.tls { "HTTPS (TLS)" } else { "HTTP" }.to_string(),
+            ],
+            match r.port.parse::<u16>() {
+                Ok(number) => format!(":{number}"),
+                Err(_) => call_label(&e, &r.port),
+            },
+        ));
+    }
     if let Some(r) = &e.exposure.ingress {
         let path = if r.path.is_empty() { "/" } else { &r.path };
         out.push((
@@ -337,6 +355,8 @@ impl<'d> Builder<'d> {
             notes.push(format!("{} runs no services.", here.name));
         }
 
+        let kept: Vec<KeptRoute> = d.kept_routes(here).collect();
+
         // Each namespace laid out on its own, then the frames side by side.
         let mut next = d.next_id.max(
             d.services
@@ -359,7 +379,7 @@ impl<'d> Builder<'d> {
             };
             let env = envs[f];
             if f == 0 {
-                for (name, lines, label) in entries(s, env) {
+                for (name, lines, label) in entries(s, env, &kept) {
                     let id = ServiceId(next);
                     next += 1;
                     parts[0].design.services.push(Service {

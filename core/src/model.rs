@@ -104,6 +104,11 @@ impl Design {
         self.extra_objects.iter().chain(&env.kept_objects)
     }
 
+    /// The ways in that Ingresses kept whole in environment `env` give its services.
+    pub fn kept_routes<'a>(&'a self, env: &'a Environment) -> impl Iterator<Item = KeptRoute> + 'a {
+        (self.kept_in(env).chain(&self.pinned_objects)).flat_map(KeptObject::ingress_routes)
+    }
+
     /// Every object kept whole in the environment's namespace, whichever environment.
     pub fn kept_anywhere(&self) -> impl Iterator<Item = &KeptObject> {
         (self.extra_objects.iter()).chain(self.environments.iter().flat_map(|e| &e.kept_objects))
@@ -2568,7 +2573,75 @@ fn reference_fields(secret: bool) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// A way in that an Ingress kept whole gives a service of the design: one path of one
+/// of its rules (or its default backend).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptRoute {
+    /// The Ingress's name.
+    pub ingress: String,
+    /// The rule's host (empty: any host).
+    pub host: String,
+    /// The path (`/` for the default backend).
+    pub path: String,
+    /// Whether a TLS entry of the Ingress covers the host.
+    pub tls: bool,
+    /// The Service it sends to.
+    pub service: String,
+    /// The Service's port, by name or number.
+    pub port: String,
+}
+
 impl KeptObject {
+    /// The routes of an `networking.k8s.io` Ingress kept whole: every path of every rule
+    /// that sends to a Service, then its default backend. Nothing for other kinds.
+    pub fn ingress_routes(&self) -> Vec<KeptRoute> {
+        use serde_json::Value;
+        if self.kind() != "Ingress" || !self.api_version().starts_with("networking.k8s.io/") {
+            return Vec::new();
+        }
+        let spec = self.spec();
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let tls_hosts: Vec<&Value> = (spec["tls"].as_array().into_iter().flatten())
+            .flat_map(|t| t["hosts"].as_array().into_iter().flatten())
+            .collect();
+        let covered = |host: &str| {
+            tls_hosts.iter().any(|h| {
+                let h = h.as_str().unwrap_or_default();
+                h == host || h.strip_prefix('*').is_some_and(|s| host.ends_with(s))
+            })
+        };
+        let route = |host: &str, path: String, backend: &Value| {
+            let service = &backend["service"];
+            let port = &service["port"];
+            let port = match (&port["name"], &port["number"]) {
+                (Value::String(n), _) => n.clone(),
+                (_, Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            (service["name"].is_string()).then(|| KeptRoute {
+                ingress: self.name().to_string(),
+                host: host.to_string(),
+                path,
+                tls: covered(host),
+                service: text(&service["name"]),
+                port,
+            })
+        };
+        let mut out = Vec::new();
+        for rule in spec["rules"].as_array().into_iter().flatten() {
+            let host = text(&rule["host"]);
+            for p in rule["http"]["paths"].as_array().into_iter().flatten() {
+                let path = match text(&p["path"]) {
+                    path if path.is_empty() => "/".to_string(),
+                    path => path,
+                };
+                out.extend(route(&host, path, &p["backend"]));
+            }
+        }
+        out.extend(route("", "/".into(), &spec["defaultBackend"]));
+        out
+    }
+
     /// The object's `kind`, or "" if it has none.
     pub fn kind(&self) -> &str {
         self.0["kind"].as_str().unwrap_or_default()

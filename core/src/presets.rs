@@ -103,6 +103,30 @@ pub fn service_note(service: &Service) -> Option<&'static str> {
         .then_some("No Service is created until a service port is added below.")
 }
 
+/// How `service` is reached from outside in `env` through Ingresses the import kept
+/// whole (one routing several services by path), which "Public via Ingress" does not
+/// show: `Reached through Ingress `shop` (kept whole): shop.example.com/api, port http,
+/// TLS.`
+pub fn kept_routes_note(design: &Design, env: &Environment, service: &Service) -> Option<String> {
+    let routes: Vec<String> = (design.kept_routes(env))
+        .filter(|r| r.service == service.name)
+        .map(|r| {
+            let port = match r.port.as_str() {
+                "" => String::new(),
+                p => format!(", port {p}"),
+            };
+            let tls = if r.tls { ", TLS" } else { "" };
+            format!("Ingress `{}`: {}{}{port}{tls}", r.ingress, r.host, r.path)
+        })
+        .collect();
+    (!routes.is_empty()).then(|| {
+        format!(
+            "Reached through {} (kept whole from the import; its YAML is on the config page {{}}).",
+            routes.join("; ")
+        )
+    })
+}
+
 /// Every tier, with its label.
 pub const TIERS: [(&str, Tier); 4] = [
     ("dev", Tier::Dev),

@@ -342,3 +342,60 @@ fn an_unknown_environment_is_refused_with_the_known_ones() {
     let e = diagram(&none, "prod").unwrap_err();
     assert!(e.to_string().ends_with("none (add one first)"), "{e}");
 }
+
+/// An Ingress the import kept whole (one routing two services by path, as charts
+/// write it) is a way in like a modelled one: an entry box per path, arrowing into the
+/// service it sends to, with its host, path and TLS; the inspector says so too.
+#[test]
+fn an_ingress_kept_whole_is_drawn_as_the_entries_it_routes() {
+    let mut design = templates::miniredis();
+    for s in &mut design.services {
+        s.exposure.ingress = None;
+    }
+    let ingress = serde_json::json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "storefront"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
+            "rules": [{"host": "shop.example.com", "http": {"paths": [
+                {"path": "/api", "pathType": "Prefix",
+                 "backend": {"service": {"name": "api-gateway", "port": {"name": "http"}}}},
+                {"path": "/", "pathType": "Prefix",
+                 "backend": {"service": {"name": "frontend", "port": {"number": 80}}}}
+            ]}}]
+        }
+    });
+    design
+        .extra_objects
+        .push(kubeprint_core::KeptObject(ingress));
+    let d = diagram(&design, "prod").unwrap();
+    let entries: Vec<_> = (d.nodes.iter())
+        .filter(|n| n.kind == NodeKind::Entry)
+        .collect();
+    assert_eq!(entries.len(), 2, "{entries:#?}");
+    let node = |name: &str| d.nodes.iter().find(|n| n.name == name).unwrap();
+    for (path, to, label) in [
+        ("shop.example.com/api", "api-gateway", "http :8080"),
+        ("shop.example.com/", "frontend", ":80"),
+    ] {
+        let e = entries.iter().find(|e| e.lines[0] == path).unwrap();
+        assert_eq!(e.name, "Ingress storefront");
+        assert_eq!(e.lines[1], "HTTPS (TLS)");
+        let link = d.links.iter().find(|l| l.from == e.key).unwrap();
+        assert_eq!(
+            (link.to.as_str(), link.label.as_str()),
+            (node(to).key.as_str(), label)
+        );
+    }
+    let prod = design.environment("prod").unwrap();
+    let api = design.service_named("api-gateway").unwrap();
+    assert_eq!(
+        kubeprint_core::presets::kept_routes_note(&design, prod, api).as_deref(),
+        Some(
+            "Reached through Ingress `storefront`: shop.example.com/api, port http, TLS \
+             (kept whole from the import; its YAML is on the config page {})."
+        )
+    );
+}
