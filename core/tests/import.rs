@@ -129,13 +129,31 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
                 t.name,
                 env.name
             );
-            assert_eq!(
-                !imported.design.edges.is_empty(),
-                env.default_deny && !d.edges.is_empty(),
-                "{} {}: edges from policies",
-                t.name,
-                env.name
-            );
+            // Under default-deny the edges come from the policies; without, from the
+            // addresses the configuration names: either way only edges the template has.
+            if env.default_deny {
+                assert_eq!(
+                    !imported.design.edges.is_empty(),
+                    !d.edges.is_empty(),
+                    "{} {}: edges from policies",
+                    t.name,
+                    env.name
+                );
+            }
+            let named = |design: &Design, e: &kubeprint_core::Edge| {
+                let name = |id| design.service(id).map(|s| s.name.clone());
+                (name(e.from), name(e.to), e.port.clone())
+            };
+            let template_edges: Vec<_> = d.edges.iter().map(|e| named(&d, e)).collect();
+            for e in &imported.design.edges {
+                let e = named(&imported.design, e);
+                assert!(
+                    template_edges.contains(&e),
+                    "{} {}: {e:?} is no edge of the template",
+                    t.name,
+                    env.name
+                );
+            }
         }
     }
 }
@@ -2198,4 +2216,104 @@ spec:
     for (k, v) in &want {
         assert_eq!(&got[k], v, "{k:?}");
     }
+}
+
+/// Who calls whom, read from the configuration as KP320 reads addresses: a literal URL
+/// (`API_URL=http://shop-api`) and a ConfigMap value one service reads through envFrom
+/// (`REDIS_HOST: shop-redis`) become edges on the Service port they reach. A ConfigMap
+/// two services read names no caller, so it makes no edge.
+#[test]
+fn addresses_in_the_configuration_become_dependencies() {
+    let deployment = |name: &str, port: u16, env: &str| {
+        format!(
+            "---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+    spec:
+      containers:
+        - name: {name}
+          image: ghcr.io/acme/{name}:1.8.0
+          ports:
+            - name: http
+              containerPort: {port}
+{env}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+spec:
+  selector:
+    app.kubernetes.io/name: {name}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"
+        )
+    };
+    let from_config = |maps: &[&str]| -> String {
+        let refs: String = (maps.iter())
+            .map(|cm| format!("            - configMapRef:\n                name: {cm}\n"))
+            .collect();
+        format!("          envFrom:\n{refs}")
+    };
+    let input =
+        format!(
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: worker-config
+  namespace: shop
+data:
+  QUEUE_URL: http://shop-queue:80/jobs
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: common
+  namespace: shop
+data:
+  SEARCH_HOST: shop-search
+{}{}{}{}{}",
+        deployment(
+            "shop-frontend",
+            3000,
+            "          env:\n            - name: API_URL\n              value: http://shop-api\n"
+        ),
+        deployment("shop-api", 8080, &from_config(&["common"])),
+        deployment("shop-worker", 8081, &from_config(&["worker-config", "common"])),
+        deployment("shop-queue", 5672, ""),
+        deployment("shop-search", 9200, ""),
+    );
+    let imported = import::kubernetes(&input);
+    let d = &imported.design;
+    let edges: Vec<(String, String, String)> = (d.edges.iter())
+        .map(|e| {
+            let name = |id| d.service(id).unwrap().name.clone();
+            (name(e.from), name(e.to), e.port.clone())
+        })
+        .collect();
+    let edge = |from: &str, to: &str| (from.to_string(), to.to_string(), "http".to_string());
+    assert_eq!(
+        edges,
+        [
+            edge("shop-frontend", "shop-api"),
+            edge("shop-worker", "shop-queue")
+        ],
+        "SEARCH_HOST is read by shop-api and shop-worker: no caller is named"
+    );
+    // The edges change nothing of the YAML: the input comes back.
+    round_trip(&input, "addresses");
 }

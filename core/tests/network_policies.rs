@@ -548,6 +548,16 @@ spec:
     - {name: redis, port: 6379, targetPort: redis}
 "#;
     let mut d = import::kubernetes(input).design;
+    // The import reads the argument's address as a dependency, on the port it names.
+    let named: Vec<(String, String, String)> = (d.edges.iter())
+        .map(|e| {
+            let name = |id| d.service(id).unwrap().name.clone();
+            (name(e.from), name(e.to), e.port.clone())
+        })
+        .collect();
+    assert_eq!(named, [("api".into(), "redis".into(), "redis".into())]);
+    // Without that edge, default-deny drops the call, and KP320's fix lets it through.
+    d.edges.clear();
     d.environments[0].default_deny = true;
     let cluster = Cluster::of(&d);
     let (api, redis) = (cluster.pod("app", "api"), cluster.pod("app", "redis"));

@@ -719,6 +719,7 @@ fn build(
     d.name = name
         .or_else(|| d.services.first().map(|s| s.name.clone()))
         .unwrap_or(namespace);
+    network::edges_from_config(&mut d);
     d
 }
 

@@ -339,6 +339,38 @@ fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
     }
 }
 
+/// Dependency edges the configuration names (`API_URL=http://shop-api`, a ConfigMap's
+/// `REDIS_HOST: shop-redis` read through envFrom), so that the canvas draws who calls
+/// whom. The addresses are read as KP320 reads them: each one it would ask an edge for
+/// under default-deny, and can say which (one caller, one port), becomes that edge.
+/// Only where no environment denies by default: there an edge also writes allowances
+/// the input's policies may not have, and those policies give the edges already.
+pub(super) fn edges_from_config(d: &mut Design) {
+    if d.environments.iter().any(|e| e.default_deny) {
+        return;
+    }
+    let mut denying = d.clone();
+    for env in &mut denying.environments {
+        env.default_deny = true;
+    }
+    let mut found = Vec::new();
+    for env in &denying.environments {
+        let asks = crate::rules::validate(&denying, &env.name)
+            .into_iter()
+            .filter(|f| f.code == crate::rules::catalog::ADDRESS_NOT_ALLOWED.code);
+        for fix in asks.filter_map(|f| f.fix) {
+            if let crate::Edit::AddEdge(edge) = fix.edit {
+                if !found.contains(&edge) {
+                    found.push(edge);
+                }
+            }
+        }
+    }
+    for edge in found {
+        let _ = d.apply(crate::Edit::AddEdge(edge));
+    }
+}
+
 /// Puts the design's edges in the order the input's policies list them. A service's
 /// allow policy has an egress rule per outgoing edge and an ingress rule per incoming
 /// one, both in the design's order (see `render::network`), so the edges are sorted
