@@ -105,8 +105,8 @@ pub fn service_note(service: &Service) -> Option<&'static str> {
 
 /// How `service` is reached from outside in `env` through Ingresses the import kept
 /// whole (one routing several services by path), which "Public via Ingress" does not
-/// show: `Reached through Ingress `shop` (kept whole): shop.example.com/api, port http,
-/// TLS.`
+/// show: "Reached through Ingress shop: shop.example.com/api, port http, TLS (kept whole
+/// from the import; ...)".
 pub fn kept_routes_note(design: &Design, env: &Environment, service: &Service) -> Option<String> {
     let routes: Vec<String> = (design.kept_routes(env))
         .filter(|r| r.service == service.name)
@@ -116,7 +116,7 @@ pub fn kept_routes_note(design: &Design, env: &Environment, service: &Service) -
                 p => format!(", port {p}"),
             };
             let tls = if r.tls { ", TLS" } else { "" };
-            format!("Ingress `{}`: {}{}{port}{tls}", r.ingress, r.host, r.path)
+            format!("Ingress {}: {}{}{port}{tls}", r.ingress, r.host, r.path)
         })
         .collect();
     (!routes.is_empty()).then(|| {

@@ -394,7 +394,7 @@ fn an_ingress_kept_whole_is_drawn_as_the_entries_it_routes() {
     assert_eq!(
         kubeprint_core::presets::kept_routes_note(&design, prod, api).as_deref(),
         Some(
-            "Reached through Ingress `storefront`: shop.example.com/api, port http, TLS \
+            "Reached through Ingress storefront: shop.example.com/api, port http, TLS \
              (kept whole from the import; its YAML is on the config page {})."
         )
     );
