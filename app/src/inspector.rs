@@ -1043,7 +1043,14 @@ fn EnvFromList(id: Signal<ServiceId>) -> impl IntoView {
             }
         >
             <option value="" selected=true>"+ import a ConfigMap or Secret…"</option>
-            {move || sources.get().into_iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
+            // (One the service reads already is not offered again.)
+            {move || {
+                let read: Vec<Value> = current.get().iter().filter_map(|f| serde_json::to_value(f).ok()).collect();
+                sources.get().into_iter().enumerate()
+                    .filter(|(_, (_, v))| !read.contains(v))
+                    .map(|(i, (label, _))| view! { <option value=i.to_string()>{label}</option> })
+                    .collect_view()
+            }}
         </select>
     }
 }

@@ -556,6 +556,16 @@ async fn the_inspectors_fields_follow_the_selection_to_another_service() {
         "",
         "the menu is ready again"
     );
+    // What api reads already is not offered again (chosen twice, it was read twice).
+    let offered = js(
+        &page,
+        "return [...document.querySelector('[data-testid=\"add-env-from\"]').options].map(o => o.value)",
+    )
+    .await;
+    assert!(
+        !offered.as_array().unwrap().contains(&json!("0")),
+        "{offered}"
+    );
 
     page.click_node("worker").await;
     page.wait_text("inspector-title", "worker", |t| t == "worker")
