@@ -260,7 +260,7 @@ fn count(text: &str) -> Result<u32, String> {
         } else if digits(text) {
             too_large()
         } else {
-            format!("`{text}` is not a whole number")
+            format!("`{text}` is not a whole number: type digits only, such as 3")
         }
     })?;
     (n <= MAX_COUNT).then_some(n).ok_or_else(too_large)
@@ -413,9 +413,11 @@ mod tests {
         assert!(parse(FieldKind::Count, "3000000000")
             .unwrap_err()
             .contains("at most 2147483647"));
-        assert!(parse(FieldKind::Count, "three")
-            .unwrap_err()
-            .contains("not a whole number"));
+        // What to type instead, as every refusal says.
+        assert_eq!(
+            parse(FieldKind::Count, "2.5").unwrap_err(),
+            "`2.5` is not a whole number: type digits only, such as 3"
+        );
         // An emptied field says what to type, not "`` is not ...".
         for kind in [FieldKind::Count, FieldKind::Seconds, FieldKind::Port] {
             let said = parse(kind, "  ").unwrap_err();
