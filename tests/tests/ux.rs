@@ -3187,3 +3187,25 @@ spec:
     assert!(!page.present("kept-from-import").await);
     page.close().await;
 }
+
+/// At 1280x720 the inspector is exactly as wide as its column: no menu (the envFrom one
+/// lists `order-service-config`) widens it, so focusing a field never scrolls it
+/// sideways and cuts the start of every label.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspector_never_scrolls_sideways() {
+    let page = open_design("inspector-width", &templates::connectum()).await;
+    page.viewport(1280, 720).await;
+    page.click_node("order-service").await;
+    page.find("add-env-from").await;
+    let widths = js(
+        &page,
+        "const i = document.querySelector('aside.inspector');
+         document.querySelector('[data-testid=\"add-env-from\"]').focus();
+         return [i.scrollWidth, i.clientWidth, i.scrollLeft];",
+    )
+    .await;
+    let [scroll, client, left] = [0, 1, 2].map(|i| widths[i].as_f64().unwrap());
+    assert!(scroll <= client, "wider than its column: {widths}");
+    assert_eq!(left, 0.0, "scrolled sideways: {widths}");
+    page.close().await;
+}
