@@ -102,7 +102,8 @@ pub fn Field(
             }),
             Err(message) => Some(message),
         };
-        if refused.is_some() {
+        // (A field applied on Enter keeps what an earlier Enter applied.)
+        if refused.is_some() && !on_commit {
             app.take_back_typing(&path);
         }
         error.set(refused);

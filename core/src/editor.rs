@@ -25,6 +25,10 @@ pub struct Editor {
     future: Vec<Design>,
     /// The fields whose edits currently merge into the last step.
     merging: Option<Vec<FieldPath>>,
+    /// The field whose keystrokes the last steps are, and where in `past` the design
+    /// from before its typing is (a typing may take more than one step: an image
+    /// reference's tag, set and then left out).
+    typing: Option<(FieldPath, usize)>,
     /// How many times the design has changed.
     revision: u64,
 }
@@ -37,6 +41,7 @@ impl Editor {
             past: Vec::new(),
             future: Vec::new(),
             merging: None,
+            typing: None,
             revision: 0,
         }
     }
@@ -103,9 +108,14 @@ impl Editor {
         if self.design == before {
             return Ok(());
         }
+        let field = merge_key.as_ref().and_then(|k| k.first());
+        if self.typing.as_ref().map(|(p, _)| p) != field {
+            self.typing = field.map(|p| (p.clone(), self.past.len()));
+        }
         self.past.push(before);
         if self.past.len() > HISTORY_LIMIT {
             self.past.remove(0);
+            self.typing = (self.typing.take()).and_then(|(p, at)| Some((p, at.checked_sub(1)?)));
         }
         self.future.clear();
         self.merging = merge_key;
@@ -119,24 +129,24 @@ impl Editor {
         self.past.push(before);
         self.future.clear();
         self.merging = None;
+        self.typing = None;
         self.revision += 1;
     }
 
     /// The field at `path` now holds text that does not parse, or a value the design
-    /// refuses: while its typing is the open step, the design goes back to before that
-    /// typing began. Typed `1.5` over a grace period of 40 goes by way of `1`; the
+    /// refuses: while the last steps are its typing (nothing else happened since, and it
+    /// kept the focus), the design goes back to before that typing began. Typed `1.5` over a grace period of 40 goes by way of `1`; the
     /// design keeps 40, not the `1` that happened to parse on the way. The step is
     /// gone; typing on makes a new one. Returns whether the design changed.
     pub fn take_back_typing(&mut self, path: &FieldPath) -> bool {
-        let typing = (self.merging.as_ref()).is_some_and(|fields| fields.first() == Some(path));
-        if !typing {
-            return false;
-        }
-        self.merging = None;
-        let Some(before) = self.past.pop() else {
-            return false;
+        let at = match &self.typing {
+            Some((typed, at)) if typed == path && *at < self.past.len() => *at,
+            _ => return false,
         };
-        self.design = before;
+        self.design = self.past.swap_remove(at);
+        self.past.truncate(at);
+        self.merging = None;
+        self.typing = None;
         self.revision += 1;
         true
     }
@@ -144,6 +154,7 @@ impl Editor {
     /// End the current merge: the next edit of the same field is a new step.
     pub fn seal(&mut self) {
         self.merging = None;
+        self.typing = None;
     }
 
     /// Go back one step. Returns false when there is nothing to undo.
@@ -153,6 +164,7 @@ impl Editor {
         };
         self.future.push(std::mem::replace(&mut self.design, prev));
         self.merging = None;
+        self.typing = None;
         self.revision += 1;
         true
     }
@@ -164,6 +176,7 @@ impl Editor {
         };
         self.past.push(std::mem::replace(&mut self.design, next));
         self.merging = None;
+        self.typing = None;
         self.revision += 1;
         true
     }
@@ -462,6 +475,16 @@ mod tests {
             (41, 1),
             "the first batch"
         );
+        // Typed on and then refused, the field takes back both steps of its typing:
+        // the design is as before the first.
+        let before = e.design.clone();
+        e.seal();
+        e.dispatch(batch("/timing/pre_stop_seconds", 3)).unwrap();
+        e.dispatch(batch("/timing/startup_seconds", 4)).unwrap();
+        assert!(e.take_back_typing(&at("/timing/grace_period_seconds")));
+        assert_eq!(e.design, before);
+        assert!(e.undo(), "the step before the typing is still there");
+        assert_eq!(e.design.services[0].timing.grace_period_seconds, 35);
     }
 
     #[test]

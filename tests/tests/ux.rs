@@ -3209,3 +3209,28 @@ async fn the_inspector_never_scrolls_sideways() {
     assert_eq!(left, 0.0, "scrolled sideways: {widths}");
     page.close().await;
 }
+
+/// A name applied with Enter stays when the next Enter in the same field is refused (a
+/// name another service has): the refusal takes back only what was not applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_rename_keeps_the_rename_before_it() {
+    let design = templates::connectum();
+    let id = design.service_named("order-service").unwrap().id;
+    let name = FieldPath::service(id, "/name").to_string();
+    let page = open_design("rename-twice", &design).await;
+    page.click_node("order-service").await;
+    page.type_into(&name, "orders\n").await;
+    page.wait_text("yaml", "the rename", |t| t.contains("name: orders\n"))
+        .await;
+    page.type_into(&name, "otel-collector\n").await;
+    page.wait_until("the refusal", async |p| {
+        let said = error_of(p, &name).await;
+        (!said.is_empty()).then_some(said)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let yaml = page.yaml().await;
+    assert!(yaml.contains("name: orders\n"), "the first rename stays");
+    assert!(!yaml.contains("name: order-service\n"));
+    page.close().await;
+}
