@@ -104,9 +104,11 @@ impl Design {
         self.extra_objects.iter().chain(&env.kept_objects)
     }
 
-    /// The ways in that Ingresses kept whole in environment `env` give its services.
+    /// The ways in that Ingresses kept whole in environment `env` give its services (an
+    /// Ingress sends only to Services of its own namespace: one pinned to another
+    /// namespace reaches none of them).
     pub fn kept_routes<'a>(&'a self, env: &'a Environment) -> impl Iterator<Item = KeptRoute> + 'a {
-        (self.kept_in(env).chain(&self.pinned_objects)).flat_map(KeptObject::ingress_routes)
+        self.kept_in(env).flat_map(KeptObject::ingress_routes)
     }
 
     /// Every object kept whole in the environment's namespace, whichever environment.
@@ -2554,6 +2556,23 @@ fn rename_item_keys(v: &mut serde_json::Value, is_items: bool, from: &str, to: &
 #[serde(transparent)]
 pub struct KeptObject(pub serde_json::Value);
 
+/// Whether `value` (an object, or a part of one) reads ConfigMap (or, with `secret`,
+/// Secret) `name` in any of the ways [`KeptObject::rename_reads`] follows.
+pub(crate) fn reads_in(value: &serde_json::Value, secret: bool, name: &str) -> bool {
+    fn walk(v: &serde_json::Value, refs: &[(&str, &str)], name: &str) -> bool {
+        match v {
+            serde_json::Value::Object(map) => map.iter().any(|(k, child)| {
+                refs.iter()
+                    .any(|(key, field)| k == key && child[*field] == name)
+                    || walk(child, refs, name)
+            }),
+            serde_json::Value::Array(items) => items.iter().any(|i| walk(i, refs, name)),
+            _ => false,
+        }
+    }
+    walk(value, reference_fields(secret), name)
+}
+
 /// Where a pod names the ConfigMap (or, with `secret`, the Secret) it reads: the key
 /// holding the reference, and the reference's field naming the object.
 fn reference_fields(secret: bool) -> &'static [(&'static str, &'static str)] {
@@ -2596,18 +2615,30 @@ impl KeptObject {
     /// that sends to a Service, then its default backend. Nothing for other kinds.
     pub fn ingress_routes(&self) -> Vec<KeptRoute> {
         use serde_json::Value;
-        if self.kind() != "Ingress" || !self.api_version().starts_with("networking.k8s.io/") {
+        // (The import upgrades the beta versions to this one.)
+        if self.kind() != "Ingress" || self.api_version() != "networking.k8s.io/v1" {
             return Vec::new();
         }
         let spec = self.spec();
         let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-        let tls_hosts: Vec<&Value> = (spec["tls"].as_array().into_iter().flatten())
-            .flat_map(|t| t["hosts"].as_array().into_iter().flatten())
-            .collect();
+        let tls: Vec<&Value> = spec["tls"].as_array().into_iter().flatten().collect();
+        // A TLS entry without hosts is the controller's default certificate for every
+        // host; `*.example.com` covers one label more (`a.example.com`, not
+        // `a.b.example.com`).
         let covered = |host: &str| {
-            tls_hosts.iter().any(|h| {
-                let h = h.as_str().unwrap_or_default();
-                h == host || h.strip_prefix('*').is_some_and(|s| host.ends_with(s))
+            tls.iter().any(|t| match t["hosts"].as_array() {
+                None => true,
+                Some(hosts) => {
+                    hosts
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .any(|h| match h.strip_prefix("*.") {
+                            Some(domain) => host
+                                .split_once('.')
+                                .is_some_and(|(label, rest)| !label.is_empty() && rest == domain),
+                            None => h == host,
+                        })
+                }
             })
         };
         let route = |host: &str, path: String, backend: &Value| {
@@ -2695,18 +2726,7 @@ impl KeptObject {
     /// Whether its pods read ConfigMap (or, with `secret`, Secret) `name`, in any of the
     /// ways [`KeptObject::rename_reads`] follows.
     pub fn reads(&self, secret: bool, name: &str) -> bool {
-        fn walk(v: &serde_json::Value, refs: &[(&str, &str)], name: &str) -> bool {
-            match v {
-                serde_json::Value::Object(map) => map.iter().any(|(k, child)| {
-                    refs.iter()
-                        .any(|(key, field)| k == key && child[*field] == name)
-                        || walk(child, refs, name)
-                }),
-                serde_json::Value::Array(items) => items.iter().any(|i| walk(i, refs, name)),
-                _ => false,
-            }
-        }
-        walk(&self.0, reference_fields(secret), name)
+        reads_in(&self.0, secret, name)
     }
 
     /// Its pods read key `to` of ConfigMap (or, with `secret`, Secret) `object` wherever
@@ -3144,6 +3164,57 @@ pub struct Edge {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_ingress_kept_whole_routes_each_path_and_its_default_backend() {
+        let ingress = KeptObject(json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "edge"},
+            "spec": {
+                "tls": [{"hosts": ["*.shop.example.com"]}],
+                "defaultBackend": {"service": {"name": "fallback", "port": {"number": 8080}}},
+                "rules": [
+                    {"host": "api.shop.example.com", "http": {"paths": [
+                        {"path": "/v1", "backend": {"service": {"name": "api", "port": {"name": "http"}}}},
+                        {"path": "/assets", "backend": {"resource": {"kind": "StorageBucket", "name": "static"}}}
+                    ]}},
+                    {"host": "a.b.shop.example.com", "http": {"paths": [
+                        {"backend": {"service": {"name": "web", "port": {"number": 80}}}}
+                    ]}}
+                ]
+            }
+        }));
+        let routes: Vec<(String, String, bool, String, String)> =
+            (ingress.ingress_routes().into_iter())
+                .map(|r| (r.host, r.path, r.tls, r.service, r.port))
+                .collect();
+        let route = |host: &str, path: &str, tls: bool, service: &str, port: &str| {
+            (
+                host.to_string(),
+                path.to_string(),
+                tls,
+                service.to_string(),
+                port.to_string(),
+            )
+        };
+        assert_eq!(
+            routes,
+            [
+                // A wildcard covers one label; a resource backend is no Service.
+                route("api.shop.example.com", "/v1", true, "api", "http"),
+                route("a.b.shop.example.com", "/", false, "web", "80"),
+                route("", "/", false, "fallback", "8080"),
+            ]
+        );
+        // A TLS entry without hosts covers every host.
+        let mut default_cert = ingress.clone();
+        default_cert.0["spec"]["tls"] = json!([{"secretName": "wildcard"}]);
+        assert!(default_cert.ingress_routes().iter().all(|r| r.tls));
+        // Another kind, or an API version the import would have upgraded: nothing.
+        let mut beta = ingress.clone();
+        beta.0["apiVersion"] = json!("networking.k8s.io/v1beta1");
+        assert_eq!(beta.ingress_routes(), Vec::new());
+    }
 
     fn named(id: u32, name: &str) -> Service {
         Service {

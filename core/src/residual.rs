@@ -97,6 +97,27 @@ pub enum Step {
 pub struct Path(pub Vec<Step>);
 
 impl Residual {
+    /// Whether what it keeps reads ConfigMap (or, with `secret`, Secret) `name`: a
+    /// projected volume, a CSI driver's secret, image pull secrets the model has no
+    /// field for. Each kept value is read where its path puts it.
+    pub fn reads(&self, secret: bool, name: &str) -> bool {
+        self.0.iter().any(|c| {
+            let Some(now) = &c.now else { return false };
+            let mut at = now.clone();
+            for step in c.at.0.iter().rev() {
+                at = match step {
+                    Step::Member(m) => {
+                        let mut member = Map::new();
+                        member.insert(m.clone(), at);
+                        Value::Object(member)
+                    }
+                    Step::Item { .. } => Value::Array(vec![at]),
+                };
+            }
+            crate::model::reads_in(&at, secret, name)
+        })
+    }
+
     /// The changes that turn `rendered` (what the design renders) into `input`; empty when
     /// they are equal.
     pub fn between(rendered: &Value, input: &Value) -> Residual {

@@ -666,8 +666,19 @@ fn an_empty_or_broken_input_is_refused_with_why() {
     let err = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap_err();
     assert!(
         err.starts_with("a document of environment `prod` cannot be read (Deployment `web`: invalid YAML at line")
-            && err.contains("fix its file and import again")
+            && err.contains("fix it and import again")
             && err.contains("`prod` would seem not to run what it holds"),
+        "{err}"
+    );
+    // Two broken: counted, the first named.
+    let prod = prod.replace(
+        "name: api\n          image",
+        "name: api\n          args: [serve\n          image",
+    );
+    let err = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap_err();
+    assert!(
+        err.starts_with("2 documents of environment `prod` cannot be read (the first, Deployment `api`: invalid YAML at line")
+            && err.contains("fix them and import again. Without them, `prod` would seem not to run what they hold"),
         "{err}"
     );
 }
@@ -2497,4 +2508,128 @@ fn names_in(design: &Design, env: &str, kind: &str) -> Vec<String> {
         .filter(|k| k.0 == kind)
         .map(|k| k.2)
         .collect()
+}
+
+/// Dependencies read from the configuration are edges only where no environment denies
+/// by default: dev's `DATABASE_URL` naming the database, merged into a design whose prod
+/// denies by default with no policy for that call, would write allowances prod's input
+/// does not have. Each environment still renders exactly its input.
+#[test]
+fn addresses_read_in_one_environment_open_no_policy_in_another() {
+    let mut design = templates::stfc_fastapi();
+    design.edges.clear();
+    for env in &mut design.environments {
+        env.default_deny = env.name == "prod";
+    }
+    let inputs: Vec<(String, String)> = (design.environments.iter())
+        .filter(|e| e.hosts_services)
+        .map(|e| (e.name.clone(), render(&design, &e.name).to_yaml()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let r = import::environments(&pairs).unwrap();
+    assert_eq!(r.design.edges, Vec::new());
+    for (env, text) in &pairs {
+        assert_exact(&r, env, text);
+    }
+    // The same system without prod's default-deny: the address is read as the edge.
+    let open: Vec<(String, String)> = {
+        design
+            .environments
+            .iter_mut()
+            .for_each(|e| e.default_deny = false);
+        (design.environments.iter())
+            .filter(|e| e.hosts_services)
+            .map(|e| (e.name.clone(), render(&design, &e.name).to_yaml()))
+            .collect()
+    };
+    let pairs: Vec<(&str, &str)> = open.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let r = import::environments(&pairs).unwrap();
+    let named: Vec<(String, String)> = (r.design.edges.iter())
+        .map(|e| {
+            let name = |id| r.design.service(id).unwrap().name.clone();
+            (name(e.from), name(e.to))
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [("fastapi-app".to_string(), "icat-mariadb".to_string())]
+    );
+}
+
+/// A ConfigMap the model sees only one reader of (debug tools' envFrom) is still there
+/// where those do not run, when a pod reads it in a way the import kept as written: the
+/// API's projected volume.
+#[test]
+fn config_read_through_what_the_import_kept_stays() {
+    let input = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: shared
+  namespace: shop
+data:
+  region: eu-west-1
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: api
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: api
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.0.0
+          volumeMounts:
+            - name: settings
+              mountPath: /etc/api
+      volumes:
+        - name: settings
+          projected:
+            sources:
+              - configMap:
+                  name: shared
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: debug-tools
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: debug-tools
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: debug-tools
+    spec:
+      containers:
+        - name: tools
+          image: ghcr.io/acme/tools:0.3.0
+          envFrom:
+            - configMapRef:
+                name: shared
+";
+    let mut d = import::kubernetes(input).design;
+    assert_eq!(names_in(&d, "shop", "ConfigMap"), ["shared"]);
+    let tools = d.service_named("debug-tools").unwrap().id;
+    d.environments[0].overrides.entry(tools).or_default().enabled = Some(false);
+    assert_eq!(
+        names_in(&d, "shop", "ConfigMap"),
+        ["shared"],
+        "the API still mounts it"
+    );
+    // Nor does a rule then say the pods cannot start.
+    let codes: Vec<&str> = rules::validate(&d, "shop").iter().map(|f| f.code).collect();
+    assert!(!codes.contains(&"KP720"), "{codes:?}");
 }

@@ -438,6 +438,9 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     for (((name, import), inputs), words) in imports.iter().zip(&inputs).zip(&mut merged_words) {
         words.extend(keep_own(&mut design, name, import, inputs));
     }
+    // (Of the whole design: an edge read from dev's configuration would also write
+    // allowances in a prod that denies by default.)
+    super::network::edges_from_config(&mut design);
     let environments = imports
         .into_iter()
         .zip(merged_words)
@@ -582,12 +585,15 @@ fn something_imported(name: &str, import: &super::Import) -> Result<(), String> 
 /// would switch those services off there as if the overlay meant it: refused, with
 /// where and why.
 fn all_read(name: &str, import: &super::Import) -> Result<(), String> {
-    let broken: Vec<&super::DocumentReport> =
-        import.documents.iter().filter(|d| d.unreadable).collect();
-    let Some(first) = broken.first() else {
-        return Ok(());
-    };
-    let super::Outcome::Skipped(why) = &first.outcome else {
+    // (Unreadable documents are skipped, each with why.)
+    let broken: Vec<(&super::DocumentReport, &String)> = (import.documents.iter())
+        .filter(|d| d.unreadable)
+        .filter_map(|d| match &d.outcome {
+            super::Outcome::Skipped(why) => Some((d, why)),
+            _ => None,
+        })
+        .collect();
+    let Some((first, why)) = broken.first() else {
         return Ok(());
     };
     let what = match (first.kind.as_str(), first.name.as_str()) {
@@ -596,17 +602,16 @@ fn all_read(name: &str, import: &super::Import) -> Result<(), String> {
         (kind, name) => format!("{kind} `{name}`: "),
     };
     let why = match why.contains(" line ") {
-        true => why.clone(),
+        true => why.to_string(),
         false => format!("line {}: {why}", first.line),
     };
-    let count = match broken.len() {
-        1 => "a document".to_string(),
-        n => format!("{n} documents (the first, "),
+    let (count, first, them, they_hold) = match broken.len() {
+        1 => ("a document".to_string(), "", "it", "it holds"),
+        n => (format!("{n} documents"), "the first, ", "them", "they hold"),
     };
-    let close = if broken.len() == 1 { "" } else { ")" };
     Err(format!(
-        "{count} of environment `{name}` cannot be read ({what}{why}){close}: fix its file and \
-         import again. Without it, `{name}` would seem not to run what it holds"
+        "{count} of environment `{name}` cannot be read ({first}{what}{why}): fix {them} and \
+         import again. Without {them}, `{name}` would seem not to run what {they_hold}"
     ))
 }
 

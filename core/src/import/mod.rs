@@ -719,7 +719,6 @@ fn build(
     d.name = name
         .or_else(|| d.services.first().map(|s| s.name.clone()))
         .unwrap_or(namespace);
-    network::edges_from_config(&mut d);
     d
 }
 
@@ -910,7 +909,14 @@ fn with_residuals(mut import: Import, inputs: &Inputs) -> Import {
 /// the input, and a report per document.
 pub fn kubernetes(text: &str) -> Import {
     let (import, inputs) = parse_and_build(vec![(String::new(), Cow::Borrowed(text))]);
-    with_residuals(import, &inputs)
+    with_edges(with_residuals(import, &inputs))
+}
+
+/// The import with the dependencies its configuration names
+/// ([`network::edges_from_config`]).
+fn with_edges(mut import: Import) -> Import {
+    network::edges_from_config(&mut import.design);
+    import
 }
 
 /// Import several files of Kubernetes YAML, given as (file name, text), as one input:
@@ -923,7 +929,7 @@ pub fn kubernetes_files(files: Vec<(String, String)>) -> Import {
         .map(|(name, text)| (name, Cow::Owned(text)))
         .collect();
     let (import, inputs) = parse_and_build(files);
-    with_residuals(import, &inputs)
+    with_edges(with_residuals(import, &inputs))
 }
 
 #[cfg(test)]

@@ -29,12 +29,15 @@ impl Renderer<'_> {
             return Vec::new();
         }
         let (design, env) = (self.design, self.env);
-        let kept_here: Vec<&KeptObject> =
-            design.kept_in(env).chain(&design.pinned_objects).collect();
-        let kept_anywhere = || design.kept_anywhere().chain(&design.pinned_objects);
+        // (Objects pinned to other namespaces read what is there, not these.)
+        let kept_here: Vec<&KeptObject> = design.kept_in(env).collect();
+        let kept_anywhere = || design.kept_anywhere();
         // (A generated ConfigMap is read by its rendered name.)
         let wanted = |names: &[&str], secrets: bool| {
-            let read = |s: &Service| references(s, secrets).any(|r| names.contains(&r));
+            let read = |s: &Service| {
+                references(s, secrets).any(|r| names.contains(&r))
+                    || (s.residual.values()).any(|r| names.iter().any(|n| r.reads(secrets, n)))
+            };
             let kept_reads = |k: &KeptObject| names.iter().any(|n| k.reads(secrets, n));
             let read_here = services.iter().any(read) || kept_here.iter().any(|k| kept_reads(k));
             let read_at_all = design.services.iter().any(read) || kept_anywhere().any(kept_reads);

@@ -601,7 +601,8 @@ fn token_kept_out_by_its_account(cx: &Ctx, s: &Service) -> bool {
     let Some(account) = pod["serviceAccountName"].as_str() else {
         return false;
     };
-    (cx.design.kept_in(cx.env).chain(&cx.design.pinned_objects)).any(|k| {
+    // (A pod runs as an account of its own namespace: not one pinned to another.)
+    cx.design.kept_in(cx.env).any(|k| {
         k.kind() == "ServiceAccount"
             && k.name() == account
             && k.0["automountServiceAccountToken"] == off
