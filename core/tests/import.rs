@@ -162,7 +162,10 @@ fn every_templates_own_output_imports_and_renders_back_unchanged() {
     }
     // The templates name their dependencies in their configuration (a database URL, an
     // OTLP endpoint), so environments without policies still get edges from it.
-    assert!(read_from_config >= 3, "{read_from_config} edges read from configuration");
+    assert!(
+        read_from_config >= 3,
+        "{read_from_config} edges read from configuration"
+    );
 }
 
 #[test]

@@ -2623,7 +2623,11 @@ spec:
     let mut d = import::kubernetes(input).design;
     assert_eq!(names_in(&d, "shop", "ConfigMap"), ["shared"]);
     let tools = d.service_named("debug-tools").unwrap().id;
-    d.environments[0].overrides.entry(tools).or_default().enabled = Some(false);
+    d.environments[0]
+        .overrides
+        .entry(tools)
+        .or_default()
+        .enabled = Some(false);
     assert_eq!(
         names_in(&d, "shop", "ConfigMap"),
         ["shared"],

@@ -349,20 +349,11 @@ pub(super) fn edges_from_config(d: &mut Design) {
     if d.environments.iter().any(|e| e.default_deny) {
         return;
     }
-    let mut denying = d.clone();
-    for env in &mut denying.environments {
-        env.default_deny = true;
-    }
     let mut found = Vec::new();
-    for env in &denying.environments {
-        let asks = crate::rules::validate(&denying, &env.name)
-            .into_iter()
-            .filter(|f| f.code == crate::rules::catalog::ADDRESS_NOT_ALLOWED.code);
-        for fix in asks.filter_map(|f| f.fix) {
-            if let crate::Edit::AddEdge(edge) = fix.edit {
-                if !found.contains(&edge) {
-                    found.push(edge);
-                }
+    for env in &d.environments {
+        for edge in crate::rules::edges_the_addresses_ask(d, &env.name) {
+            if !found.contains(&edge) {
+                found.push(edge);
             }
         }
     }

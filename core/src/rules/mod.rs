@@ -157,6 +157,36 @@ pub struct Finding {
     pub fix: Option<Fix>,
 }
 
+/// The dependency edges KP320 would ask for in environment `env_name` were it to deny by
+/// default: one per call the configuration names with one caller and one port (the
+/// edge of the finding's fix). The import reads its dependencies with it, so that what
+/// counts as a call is said in one place.
+pub(crate) fn edges_the_addresses_ask(design: &Design, env_name: &str) -> Vec<crate::model::Edge> {
+    let mut denying = design.clone();
+    let Some(env) = (denying.environments.iter_mut()).find(|e| e.name == env_name) else {
+        return Vec::new();
+    };
+    env.default_deny = true;
+    let env = denying.environment(env_name).expect("found above");
+    let bundle = Bundle::default();
+    let rendered = rendered::Index::new(&denying, env, &bundle);
+    let mut cx = Ctx {
+        design: &denying,
+        env,
+        rendered: &rendered,
+        out: Vec::new(),
+        bundle: &bundle,
+    };
+    let deployed = crate::model::deployed(&denying, env);
+    wiring::addresses::environment(&mut cx, &deployed);
+    (cx.out.into_iter())
+        .filter_map(|f| match f.fix?.edit {
+            Edit::AddEdge(edge) => Some(edge),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Every finding of one environment of a design, most severe first. Unknown
 /// environments have none.
 pub fn validate(design: &Design, env_name: &str) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 //! at ports, routes and edges at Services, config at ConfigMaps and Secrets, and object
 //! names unique in the namespace. Fixtures: `core/tests/rules/wiring.rs`.
 
-mod addresses;
+pub(super) mod addresses;
 mod gateway;
 mod monitoring;
 
