@@ -327,8 +327,12 @@ async fn bad_input_is_explained_and_loses_nothing() {
         t.contains("terminationGracePeriodSeconds: 60")
     })
     .await;
-    // Typed key by key, `1.5` goes by way of `1`, which parses: the design keeps the
-    // 60 it had before the typing, not that 1.
+    // Coming back to the field holding 60, `1.5` typed key by key goes by way of `1`,
+    // which parses: the design keeps the 60 it had before the typing, not that 1.
+    page.client
+        .execute("document.activeElement.blur()", vec![])
+        .await
+        .unwrap();
     page.type_into(GRACE, "1.5").await;
     page.wait_until("the refusal of 1.5", async |p| {
         let shown = p.client.find(Locator::Id(&error_id)).await.ok()?;
