@@ -133,7 +133,7 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
         .ok()
         .and_then(|text| serde_json::from_str(text).ok())
         .ok_or(LinkError::Damaged(
-            "its design does not read (a character of it was changed?)",
+            "its design does not read: a character of it may have changed",
         ))?;
     expand(&mut value);
     if ids_implicit {
@@ -207,7 +207,7 @@ fn inflate_with_dictionary(deflated: &[u8], dictionary: &[u8]) -> Result<Vec<u8>
             // It does not read as compressed data at all: a character was changed.
             _ => {
                 return Err(LinkError::Damaged(
-                    "its compressed data does not read (a character of it was changed?)",
+                    "its compressed data does not read: a character of it may have changed",
                 ))
             }
         }
@@ -562,12 +562,17 @@ mod tests {
             }
         }
         let changed: usize = (said.iter())
-            .filter(|(why, _)| why.ends_with("was changed?)"))
+            .filter(|(why, _)| why.ends_with("may have changed"))
             .map(|(_, n)| n)
             .sum();
         let all: usize = said.values().sum();
         assert!(changed * 10 >= all * 9, "{said:?}");
         assert!(!said.contains_key("its text is incomplete"), "{said:?}");
+        // Said in one sentence, one pair of brackets.
+        for why in said.keys() {
+            let shown = LinkError::Damaged(why).to_string();
+            assert_eq!(shown.matches('(').count(), 1, "{shown}");
+        }
         assert!(matches!(decode("https://x/#d=kp9.AAAA"), Err(LinkError::TooNew(v)) if v == "kp9"));
         assert!(matches!(decode("https://x/#d=kp3.AAAA"), Err(LinkError::TooNew(v)) if v == "kp3"));
         assert!(matches!(
@@ -615,7 +620,7 @@ mod tests {
         assert!(matches!(
             decode(&format!("#d=kp2.{full}")),
             Err(LinkError::Damaged(
-                "its design does not read (a character of it was changed?)"
+                "its design does not read: a character of it may have changed"
             ))
         ));
     }

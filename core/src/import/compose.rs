@@ -86,6 +86,32 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         design.name = dns_name(name);
     }
     let src = Source::new(text);
+    // Compose refuses a top-level key it does not know (a typo of `services`, say); one it
+    // knows that has nothing to become here is said too, never dropped in silence.
+    if let Some(root) = root.as_object() {
+        for key in root.keys().filter(|k| !k.starts_with("x-")) {
+            let why = match key.as_str() {
+                "services" | "version" | "name" | "volumes" => continue,
+                "networks" => "not imported (Kubernetes gives every pod one network; NetworkPolicies, from the edges, say who may call whom)",
+                "secrets" => "not imported (a Secret has key names only in Kubeprint: add it on the config page {} and read it from the service)",
+                "configs" => "not imported (add a ConfigMap on the config page {} and mount it)",
+                "include" => "not imported (import the included files' services together)",
+                _ => "not a key compose knows (a typo?): ignored; compose itself refuses the file",
+            };
+            let line = (src.lines.iter())
+                .position(|l| l.split(':').next() == Some(key.as_str()))
+                .map_or(1, |i| i + 1);
+            documents.push(DocumentReport {
+                line,
+                kind: "compose".into(),
+                name: key.clone(),
+                outcome: Outcome::Skipped(format!("top-level `{key}`: {why}")),
+                note: None,
+                file: String::new(),
+                unreadable: false,
+            });
+        }
+    }
     // Compose interpolates before it reads anything else.
     let vars: BTreeMap<String, String> = env_files
         .get(".env")
@@ -350,6 +376,9 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         });
     }
     order::sort_by_key(&mut documents, |d| d.line);
+    // The app's own shutdown timeout, read as a Kubernetes import reads it
+    // (`SHUTDOWN_TIMEOUT=30s`): the timing rules weigh the grace period against it.
+    super::workload::infer_shutdown_timeouts(&mut design);
     let system = design.name.clone();
     design.environments = Environment::standard_set(&system);
     Import {

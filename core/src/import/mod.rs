@@ -129,12 +129,23 @@ impl Import {
         line += &if self.compose {
             // Every compose service has a note: how it became a service, and what of it
             // the design does not hold.
-            format!(
+            // (The file's top-level keys that are no services are reported apart.)
+            let top_level = (self.documents.iter())
+                .filter(|d| d.kind == "compose")
+                .count();
+            let mut said = format!(
                 "{} of {} imported as {} (the notes say how).",
                 self.imported(),
-                crate::words::counted(self.documents.len(), "compose service"),
+                crate::words::counted(self.documents.len() - top_level, "compose service"),
                 crate::words::counted(self.design.services.len(), "service"),
-            )
+            );
+            if top_level > 0 {
+                said += &format!(
+                    " {} not imported (the table says why).",
+                    crate::words::counted(top_level, "top-level key")
+                );
+            }
+            said
         } else {
             format!(
                 "{} of {} imported ({kept} kept whole); {}.",

@@ -766,3 +766,59 @@ fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secre
         .collect();
     assert!(kp609.is_empty(), "{kp609:#?}");
 }
+
+/// The app's own shutdown timeout is read from its variables as in a Kubernetes import,
+/// so a fresh import weighs `stop_grace_period` against it; the file's top-level keys
+/// that become nothing (networks, secrets, a typo) are each reported, not dropped in
+/// silence, and not counted as services.
+#[test]
+fn shutdown_timeouts_are_read_and_top_level_keys_reported() {
+    let text = "name: shopfront
+services:
+  api:
+    image: ghcr.io/acme/api:1.4.2
+    environment:
+      SHUTDOWN_TIMEOUT: 30s
+    stop_grace_period: 15s
+    expose: [\"8080\"]
+    networks: [back]
+networks:
+  back: {}
+secrets:
+  db_password:
+    file: ./secrets/db_password.txt
+servise_defaults:
+  restart: always
+x-logging: &logging
+  driver: json-file
+";
+    let i = compose::import(text, &Default::default());
+    let api = service(&i, "api");
+    assert_eq!(api.timing.app_shutdown_seconds, 30);
+    assert_eq!(api.timing.grace_period_seconds, 15);
+    let codes: Vec<&str> = validate(&i.design, "prod").iter().map(|f| f.code).collect();
+    assert!(
+        codes.contains(&"KP102"),
+        "grace 15 s < shutdown 30 s: {codes:?}"
+    );
+    let top: Vec<(usize, &str)> = (i.documents.iter())
+        .filter(|d| d.kind == "compose")
+        .map(|d| (d.line, d.name.as_str()))
+        .collect();
+    assert_eq!(
+        top,
+        [(10, "networks"), (12, "secrets"), (15, "servise_defaults")]
+    );
+    let typo = report(&i, "servise_defaults");
+    assert!(
+        matches!(&typo.outcome, Outcome::Skipped(why) if why.contains("not a key compose knows")),
+        "{typo:?}"
+    );
+    assert!(
+        i.summary().starts_with(
+            "1 of 1 compose service imported as 1 service (the notes say how). 3 top-level keys not imported (the table says why)."
+        ),
+        "{}",
+        i.summary()
+    );
+}
