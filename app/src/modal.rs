@@ -255,18 +255,25 @@ pub fn focus_region(backwards: bool) {
         (None, true) => n - 1,
     };
     let region = &regions[next];
+    // (The part's first stop may be an SVG element, a canvas node: no HtmlElement.)
     let start = (region.query_selector("[data-f6-start]").ok().flatten())
-        .and_then(|part| focusables(&part).into_iter().next());
-    if let Some(first) = start.or_else(|| focusables(region).into_iter().next()) {
-        focus(&first);
+        .and_then(|part| part.query_selector(FOCUSABLE).ok().flatten());
+    match start {
+        Some(first) => focus(&first),
+        None => {
+            if let Some(first) = focusables(region).into_iter().next() {
+                focus(&first);
+            }
+        }
     }
 }
 
+/// What Tab can reach.
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])";
+
 /// What Tab can reach inside `root`, in document order.
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
-    let Ok(list) = root.query_selector_all(
-        "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary, [href], [tabindex]:not([tabindex=\"-1\"])",
-    ) else {
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else {
         return Vec::new();
     };
     (0..list.length())

@@ -887,46 +887,52 @@ async fn undo_and_redo_show_the_designs_value_in_the_focused_field() {
     })
     .await;
     assert_eq!(page.value(GRACE).await, "45");
-    // A half-typed value that does not parse is taken back first, as in any text field:
-    // typing `4` was a step of its own (after a redo nothing merges), `4x` did not parse.
-    // The first Ctrl+Z shows the design's 4 again and undoes nothing; the next undoes 4.
+    // A half-typed value that does not parse is taken back first, as in any text field.
+    // `4x` goes by way of `4`, which parses; refused, the design keeps the 45 it had
+    // before the typing. The first Ctrl+Z shows that 45 again and undoes nothing; the
+    // next undoes 45.
     page.type_into(GRACE, "4x").await;
-    page.wait_text("yaml", "grace 4", |t| {
-        t.contains("terminationGracePeriodSeconds: 4\n")
+    page.wait_until("the refusal of 4x", async |p| {
+        let said = error_of(p, GRACE).await;
+        (!said.is_empty()).then_some(said)
+    })
+    .await;
+    page.wait_text("yaml", "grace 45 kept", |t| {
+        t.contains("terminationGracePeriodSeconds: 45")
     })
     .await;
     assert_eq!(page.value(GRACE).await, "4x");
     press(&page, &ctrl("z")).await;
-    page.wait_until("the design's 4 in the field", async |p| {
-        (p.value(GRACE).await == "4").then(String::new)
+    page.wait_until("the design's 45 in the field", async |p| {
+        (p.value(GRACE).await == "45").then(String::new)
     })
     .await;
     assert_eq!(error_of(&page, GRACE).await, "", "no message left behind");
     assert!(
         page.text("yaml")
             .await
-            .contains("terminationGracePeriodSeconds: 4\n"),
+            .contains("terminationGracePeriodSeconds: 45"),
         "the refused typing taken back, not the step before it"
     );
     press(&page, &ctrl("z")).await;
-    page.wait_text("yaml", "grace 45", |t| {
-        t.contains("terminationGracePeriodSeconds: 45")
-    })
-    .await;
-    assert_eq!(page.value(GRACE).await, "45");
-    // The toolbar's buttons do the same, to every input.
-    page.click("undo").await;
     page.wait_text("yaml", "grace 35", |t| {
         t.contains("terminationGracePeriodSeconds: 35")
     })
     .await;
     assert_eq!(page.value(GRACE).await, "35");
+    // The toolbar's buttons do the same, to every input.
     page.click("redo").await;
     page.wait_text("yaml", "grace 45", |t| {
         t.contains("terminationGracePeriodSeconds: 45")
     })
     .await;
     assert_eq!(page.value(GRACE).await, "45");
+    page.click("undo").await;
+    page.wait_text("yaml", "grace 35", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "35");
     page.close().await;
 }
 
