@@ -982,3 +982,30 @@ fn a_secret_read_by_key_or_whole_comes_back_read_the_same_way() {
         .env_from
         .contains(&EnvFrom::Secret("api-keys".into())));
 }
+
+/// A compose file's services come in the file's order, not by name, and so do the host
+/// ports they keep: the API written first keeps 8080, and the database UI after it that
+/// also listens on 8080 gets 8081 as its file had it (by name, `adminer` came before
+/// `api` and took 8080 from it).
+#[test]
+fn services_keep_the_files_order_and_its_host_ports() {
+    let text = "services:
+  api:
+    image: ghcr.io/acme/api:1.4.2
+    ports: [\"8080:8080\"]
+  adminer:
+    image: adminer:4.8.1
+    ports: [\"8081:8080\"]
+";
+    let i = import_compose::import(text, &Default::default());
+    let names: Vec<&str> = i.design.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["api", "adminer"]);
+    let (file, _) = files(&i.design, "dev");
+    let file = parsed(&file);
+    let published = |service: &str| file["services"][service]["ports"][0]["published"].clone();
+    assert_eq!(
+        (published("api"), published("adminer")),
+        (serde_json::json!(8080), serde_json::json!(8081)),
+        "{file:#?}"
+    );
+}

@@ -169,7 +169,12 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let mut imported: Vec<(String, String)> = Vec::new();
     let awaited = awaited_to_complete(&services);
     let no_extension = ServiceExtension::default();
-    for (compose_name, spec) in &services {
+    // In the file's order (the map is by name): the design lists its services as the
+    // file does, and what follows from their order is the file's (which service keeps a
+    // host port two would publish, when the design is exported to compose again).
+    let mut in_file: Vec<(&String, &Value)> = services.iter().collect();
+    order::sort_by_key(&mut in_file, |(name, _)| src.service_line(name));
+    for &(compose_name, spec) in &in_file {
         let mut n = Notes {
             src: &src,
             service: compose_name,
@@ -306,7 +311,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     // depends_on: an edge to the dependency's first port. A dependency without a port
     // gets no edge: an edge names a port, and one without would be an error Kubeprint
     // made itself. Compose's start order has no Kubernetes counterpart either way.
-    for (compose_name, spec) in &services {
+    for &(compose_name, spec) in &in_file {
         let Some(&from) = ids.get(compose_name) else {
             continue;
         };
