@@ -287,11 +287,15 @@ impl AppState {
             })
         });
         if !back_again.is_empty() || !gone.is_empty() {
+            // (Named up to three; more, as another tab's version may bring, counted.)
             let listed = |of: &[(ServiceId, String)]| -> String {
-                of.iter()
-                    .map(|(_, name)| name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                match of.len() {
+                    1..=3 => (of.iter())
+                        .map(|(_, name)| name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    n => format!("{n} services"),
+                }
             };
             let mut said = Vec::new();
             if let [(id, _)] = back_again.as_slice() {

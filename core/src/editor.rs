@@ -135,9 +135,10 @@ impl Editor {
 
     /// The field at `path` now holds text that does not parse, or a value the design
     /// refuses: while the last steps are its typing (nothing else happened since, and it
-    /// kept the focus), the design goes back to before that typing began. Typed `1.5` over a grace period of 40 goes by way of `1`; the
-    /// design keeps 40, not the `1` that happened to parse on the way. The step is
-    /// gone; typing on makes a new one. Returns whether the design changed.
+    /// kept the focus), the design goes back to before that typing began. Typed `1.5`
+    /// over a grace period of 40 goes by way of `1`; the design keeps 40, not the `1`
+    /// that happened to parse on the way. The steps are gone; typing on makes a new
+    /// one. Returns whether the design changed.
     pub fn take_back_typing(&mut self, path: &FieldPath) -> bool {
         let at = match &self.typing {
             Some((typed, at)) if typed == path && *at < self.past.len() => *at,

@@ -596,11 +596,7 @@ fn all_read(name: &str, import: &super::Import) -> Result<(), String> {
     let Some((first, why)) = broken.first() else {
         return Ok(());
     };
-    let what = match (first.kind.as_str(), first.name.as_str()) {
-        ("", _) => String::new(),
-        (kind, "") => format!("{kind}: "),
-        (kind, name) => format!("{kind} `{name}`: "),
-    };
+    let what = super::seen_as(first);
     let why = match why.contains(" line ") {
         true => why.to_string(),
         false => format!("line {}: {why}", first.line),

@@ -204,6 +204,24 @@ pub fn one_object(text: &str) -> Result<Value, String> {
     }
 }
 
+/// Where a document that could not be read is, and what it seems to be, as its report
+/// says it before why: "`prod.yaml`, Deployment `api`: " (empty when nothing is known).
+pub(super) fn seen_as(d: &DocumentReport) -> String {
+    let mut at: Vec<String> = Vec::new();
+    if !d.file.is_empty() {
+        at.push(format!("`{}`", d.file));
+    }
+    match (d.kind.as_str(), d.name.as_str()) {
+        ("", _) => {}
+        (kind, "") => at.push(kind.to_string()),
+        (kind, name) => at.push(format!("{kind} `{name}`")),
+    }
+    match at.is_empty() {
+        true => String::new(),
+        false => format!("{}: ", at.join(", ")),
+    }
+}
+
 /// The import summaries' first sentence when some documents could not be read: which,
 /// and that what belongs with them (a Deployment's Service, HPA, PDB) is kept whole or
 /// missing until they are fixed. `None` when every document was read.
@@ -213,20 +231,7 @@ pub fn unreadable<'d>(documents: impl IntoIterator<Item = &'d DocumentReport>) -
     let Outcome::Skipped(why) = &first.outcome else {
         unreachable!("unreadable documents are skipped")
     };
-    // Where, and what it seems to be: "`prod.yaml`, Deployment `api`: ".
-    let mut at: Vec<String> = Vec::new();
-    if !first.file.is_empty() {
-        at.push(format!("`{}`", first.file));
-    }
-    match (first.kind.as_str(), first.name.as_str()) {
-        ("", _) => {}
-        (kind, "") => at.push(kind.to_string()),
-        (kind, name) => at.push(format!("{kind} `{name}`")),
-    }
-    let at = match at.is_empty() {
-        true => String::new(),
-        false => format!("{}: ", at.join(", ")),
-    };
+    let at = seen_as(first);
     let (first, it) = match unreadable.len() {
         1 => ("", "it"),
         _ => ("the first, ", "them"),
