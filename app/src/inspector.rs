@@ -440,12 +440,20 @@ fn KeptFromImport(id: Signal<ServiceId>) -> impl IntoView {
     let kept = Memo::new(move |_| {
         let id = id.get();
         app.editor.with(|e| {
-            (e.design.service(id).into_iter())
+            let design = (e.design.service(id).into_iter())
                 .flat_map(|s| &s.residual)
-                .flat_map(|(role, r)| {
+                .map(|(role, r)| (role.title().to_string(), r));
+            // (And what each environment's input had of its own.)
+            let own = (e.design.environments.iter()).flat_map(|env| {
+                (env.own_residuals.services.get(&id).into_iter().flatten())
+                    .map(|(role, r)| (format!("{} in {}", role.title(), env.name), r))
+            });
+            design
+                .chain(own)
+                .flat_map(|(label, r)| {
                     r.described()
                         .into_iter()
-                        .map(move |(path, what)| (role.title(), path, what))
+                        .map(move |(path, what)| (label.clone(), path, what))
                 })
                 .collect::<Vec<_>>()
         })

@@ -321,6 +321,7 @@ impl Design {
                 self.edges.retain(|e| e.from != id && e.to != id);
                 for env in &mut self.environments {
                     env.overrides.remove(&id);
+                    env.own_residuals.services.remove(&id);
                 }
             }
             Edit::Set { path, value } => self.set(&path, value)?,
@@ -350,9 +351,10 @@ impl Design {
             Edit::PutConfigMap(cm) => put_named(&mut self.config_maps, cm, |c| &c.name),
             Edit::RemoveConfigMap(name) => {
                 remove_named(&mut self.config_maps, &name, "ConfigMap", |c| &c.name)?;
-                // Its values per environment go with it.
+                // Its values per environment go with it, and what they kept of it.
                 for env in &mut self.environments {
                     env.config_values.remove(&name);
+                    env.own_residuals.config_maps.remove(&name);
                 }
             }
             Edit::ReplaceKept {
@@ -363,7 +365,10 @@ impl Design {
             } => self.replace_kept(&env, &kind, &name, with)?,
             Edit::PutSecret(s) => put_named(&mut self.secrets, s, |c| &c.name),
             Edit::RemoveSecret(name) => {
-                remove_named(&mut self.secrets, &name, "Secret", |c| &c.name)?
+                remove_named(&mut self.secrets, &name, "Secret", |c| &c.name)?;
+                for env in &mut self.environments {
+                    env.own_residuals.secrets.remove(&name);
+                }
             }
             Edit::RenameKey {
                 secret,
@@ -471,7 +476,13 @@ impl Design {
                 if updated.name != service.name && self.service_named(&updated.name).is_some() {
                     return Err(EditError::Duplicate(updated.name));
                 }
-                follow_renames(service, &mut updated);
+                let mut kept = std::mem::take(&mut updated.residual);
+                follow_renames(service, &updated, &mut kept);
+                updated.residual = kept;
+                // (What environments keep of its objects follows them too, below.)
+                let old = (self.environments.iter())
+                    .any(|e| e.own_residuals.services.contains_key(id))
+                    .then(|| service.clone());
                 follow_port_renames(service, &mut updated);
                 // A placeholder image (a new service's) takes the new name: the image
                 // to build is most likely named like the service.
@@ -525,6 +536,13 @@ impl Design {
                                 env.name
                             ),
                         });
+                    }
+                }
+                if let Some(old) = old {
+                    for env in &mut self.environments {
+                        if let Some(kept) = env.own_residuals.services.get_mut(id) {
+                            follow_renames(&old, &updated, kept);
+                        }
                     }
                 }
                 *self.service_mut(*id).expect("checked above") = updated;
@@ -614,6 +632,10 @@ impl Design {
                         if let Some(values) = env.config_values.remove(name) {
                             env.config_values.insert(updated.name.clone(), values);
                         }
+                        let kept = &mut env.own_residuals.config_maps;
+                        if let Some(residual) = kept.remove(name) {
+                            kept.insert(updated.name.clone(), residual);
+                        }
                     }
                 }
                 self.config_maps[i] = updated;
@@ -625,6 +647,12 @@ impl Design {
                     // A renamed Secret is read by its new name.
                     let taken = self.secret(&updated.name).is_some();
                     self.rename_reads(true, name, &updated.name, taken, &at)?;
+                    for env in &mut self.environments {
+                        let kept = &mut env.own_residuals.secrets;
+                        if let Some(residual) = kept.remove(name) {
+                            kept.insert(updated.name.clone(), residual);
+                        }
+                    }
                 }
                 self.secrets[i] = updated;
             }
@@ -1043,9 +1071,9 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
 /// input's value still comes back), and of a port's number (which the scrape
 /// annotation names). Without this a rename silently dropped what the
 /// import kept: a variable's `valueFrom`, a probe's headers, a pull policy.
-fn follow_renames(old: &Service, new: &mut Service) {
+fn follow_renames(old: &Service, new: &Service, residuals: &mut BTreeMap<ResidualRole, Residual>) {
     use crate::residual::Step;
-    if new.residual.is_empty() {
+    if residuals.is_empty() {
         return;
     }
     let containers = |s: &Service| -> Vec<String> {
@@ -1120,7 +1148,7 @@ fn follow_renames(old: &Service, new: &mut Service) {
             .map(|f| (f(&old.name), f(&new.name)))
             .collect()
     };
-    for (role, residual) in new.residual.iter_mut() {
+    for (role, residual) in residuals.iter_mut() {
         for (b, a) in &container_renames {
             residual.rename_item(|p| p.last().is_some_and(is_pod_list), b, a);
             // A variable or downward-API volume reading its resources names it.

@@ -418,6 +418,55 @@ pub struct Environment {
     /// `commonLabels:`, say `env: prod`), and how far into the objects they reach.
     /// (Written even when empty: the fields under it are edited by path.)
     pub common_labels: CommonLabels,
+    /// What this environment's input had of its own beyond the design, object by object
+    /// (see [`OwnResiduals`]).
+    #[serde(skip_serializing_if = "OwnResiduals::is_empty")]
+    pub own_residuals: OwnResiduals,
+}
+
+/// What an environment's input had of its own in objects the design renders, beyond
+/// what the model and the environment's overrides say: details that differ between
+/// environments (a Helm `checksum/config` annotation of each environment's own
+/// ConfigMap, a label or a toleration of prod only). Replayed onto the environment's
+/// rendering after the design's own [`Residual`] of the object, and as that one is: an
+/// edit of a modelled field wins over what is kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OwnResiduals {
+    /// By service, then by the object of the service it belongs to.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<ServiceId, BTreeMap<ResidualRole, Residual>>,
+    /// By ConfigMap of the design, by its name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_maps: BTreeMap<String, Residual>,
+    /// By Secret of the design, by its name (never its values).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, Residual>,
+}
+
+impl OwnResiduals {
+    /// Nothing kept.
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.config_maps.is_empty() && self.secrets.is_empty()
+    }
+
+    /// What is kept for the object of service `id` in `role`.
+    pub fn of_service(&self, id: ServiceId, role: ResidualRole) -> Option<&Residual> {
+        self.services.get(&id)?.get(&role)
+    }
+}
+
+impl Service {
+    /// Whether what an import kept of its object in `role` (the design's, or environment
+    /// `env`'s own) may make the rendering differ from what the model says.
+    pub fn keeps(&self, env: &Environment, role: ResidualRole) -> bool {
+        self.residual.contains_key(&role) || env.own_residuals.of_service(self.id, role).is_some()
+    }
+
+    /// Whether an import kept anything of its objects, the design or `env` on its own.
+    pub fn keeps_any(&self, env: &Environment) -> bool {
+        !self.residual.is_empty() || env.own_residuals.services.contains_key(&self.id)
+    }
 }
 
 /// Labels an environment puts on every object it renders, as a Kustomize overlay's
@@ -524,6 +573,7 @@ impl Default for Environment {
             kept_objects: Vec::new(),
             config_values: BTreeMap::new(),
             common_labels: CommonLabels::default(),
+            own_residuals: OwnResiduals::default(),
         }
     }
 }

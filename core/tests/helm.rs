@@ -420,6 +420,12 @@ fn imported_designs() -> Vec<Design> {
             .unwrap()
             .design,
     ];
+    // (Details each environment keeps of its own: a checksum, a label, a toleration.)
+    let golden = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/links/own-residuals.json"
+    );
+    out.push(kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap());
     for f in [
         "multi-namespace.yaml",
         "microservices-demo.yaml",

@@ -737,15 +737,29 @@ fn replicas_written_beside_an_hpa_are_each_environments_own() {
         said.contains("HPA min 3") && !said.contains("replicas"),
         "{said}"
     );
-    let web = (report.not_merged.iter())
-        .find(|n| n.kind == "Deployment" && n.name == "web")
+    let web = (report.merged.iter())
+        .find(|m| m.starts_with("Deployment `web`: details of its own kept"))
         .unwrap();
     assert!(
-        web.message
-            .ends_with("will have nothing at `spec.replicas` (here: `3`)"),
-        "{}",
-        web.message
+        web.ends_with("nothing at `spec.replicas` (here: `3`)"),
+        "{web}"
     );
+    assert_exact(&r, "prod", &prod);
+    // KP209 says so in prod, and its fix leaves the count to the HPA there too.
+    let mut d = r.design.clone();
+    let found = validate(&d, "prod");
+    let kp209 = found.iter().find(|f| f.code == "KP209").expect("KP209");
+    d.apply(kp209.fix.clone().expect("a fix").edit).unwrap();
+    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP209"));
+    for env in ["dev", "prod"] {
+        let objects = render(&d, env).objects;
+        let web = objects
+            .iter()
+            .find(|o| o.kind() == "Deployment" && o.name() == "web")
+            .unwrap()
+            .to_json();
+        assert!(web["spec"].get("replicas").is_none(), "{env}: {web}");
+    }
 }
 
 #[test]
@@ -960,13 +974,22 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
         ],
     );
     let r = import::environments(&[("dev", &dev), ("prod", &bare)]).unwrap();
-    let s = |k: &str, n: &str| (k.to_string(), n.to_string());
-    assert_eq!(
-        not_merged(&r, "prod"),
-        BTreeSet::from([s("ConfigMap", "storefront-config")])
-    );
-    let message = &r.environments[1].not_merged[0].message;
-    assert!(message.contains("FEATURE_PREVIEW"), "{message}");
+    // A key it lacks is no value of its own: it is kept as prod's own detail, and said.
+    let said = (merged(&r, "prod").iter())
+        .find(|m| m.starts_with("ConfigMap `storefront-config`: details of its own kept"))
+        .unwrap();
+    assert!(said.contains("FEATURE_PREVIEW"), "{said}");
+    assert_exact(&r, "prod", &bare);
+    // Given a value in the design, the key is back in prod too: an edit wins.
+    let mut d = r.design.clone();
+    d.apply(Edit::Set {
+        path: FieldPath::config_value("storefront-config", "FEATURE_PREVIEW"),
+        value: "false".into(),
+    })
+    .unwrap();
+    let prod = rendered(&d, "prod");
+    let cm = prod.values().find(|v| v["kind"] == "ConfigMap").unwrap();
+    assert_eq!(cm["data"]["FEATURE_PREVIEW"], "false", "{cm}");
 }
 
 /// storefront's Service and its Ingress at `host`.
@@ -1356,28 +1379,40 @@ fn claim_template(d: &Design, env: &str) -> Value {
     set.to_json()["spec"]["volumeClaimTemplates"][0].clone()
 }
 
-/// A difference inside a list kept whole (claim templates have no item key) is
-/// reported at the value that differs, not as both copies of the list.
+/// A difference inside a list kept whole (claim templates have no item key) is kept as
+/// the environment's own, and said at the value that differs, not as both copies of the
+/// list; an environment's size of the claim is still merged into that list.
 #[test]
-fn a_difference_in_a_claim_template_is_reported_at_its_value() {
+fn a_difference_in_a_claim_template_is_kept_and_said_at_its_value() {
     let staging = queue("mq-staging", "10Gi", "fast-ssd", "ReadWriteOnce");
     let prod = queue("mq-prod", "10Gi", "fast-ssd", "ReadWriteOncePod");
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
-    let report = &r.environments[1];
-    let messages: Vec<&str> = report
-        .not_merged
-        .iter()
-        .map(|n| n.message.as_str())
-        .collect();
-    assert_eq!(
-        messages,
-        [
-            "prod: StatefulSet `rabbitmq` differs in what an override cannot express: not \
-          merged; the prod rendering will have `ReadWriteOnce` at \
-          `spec.volumeClaimTemplates[0].spec.accessModes[0]` (here: `ReadWriteOncePod`)"
-        ]
+    assert!(
+        merged(&r, "prod").contains(
+            &"StatefulSet `rabbitmq`: details of its own kept as this input wrote them: \
+              `ReadWriteOnce` at `spec.volumeClaimTemplates[0].spec.accessModes[0]` (here: \
+              `ReadWriteOncePod`)"
+                .to_string()
+        ),
+        "{:?}",
+        merged(&r, "prod")
     );
-    assert_round_trip_except_reported(&r, "staging", &staging);
+    assert_exact(&r, "staging", &staging);
+    assert_exact(&r, "prod", &prod);
+    let mut d = r.design.clone();
+    let id = d.service_named("rabbitmq").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath::environment("prod", &format!("/overrides/{}/storage/data", id.0)),
+        value: "50Gi".into(),
+    })
+    .unwrap();
+    let claim = claim_template(&d, "prod");
+    assert_eq!(claim["spec"]["resources"]["requests"]["storage"], "50Gi");
+    assert_eq!(claim["spec"]["accessModes"][0], "ReadWriteOncePod");
+    assert_eq!(
+        claim_template(&d, "staging")["spec"]["accessModes"][0],
+        "ReadWriteOnce"
+    );
 }
 
 /// A claim that asks for more storage in one environment is that environment's size
@@ -2316,15 +2351,9 @@ fn a_sidecars_kept_variable_does_not_hide_the_main_containers_of_that_name() {
     let prod = with_sidecar("orders", Some("orders-prod-1"));
     let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
     assert_exact(&r, "staging", &staging);
-    // (Prod's rendering has it after the variable kept from the import, not before:
-    // reported as another order.)
-    let report = &r.environments[1].not_merged;
-    assert!(
-        (report.iter()).any(|n| n.message.starts_with(
-            "prod: Deployment `orders-api` lists items in another order, which an override cannot express"
-        )),
-        "{report:?}"
-    );
+    // (The override puts it after the variable kept from the import, not before: the
+    // input's order is kept as prod's own.)
+    assert_exact(&r, "prod", &prod);
     let objects = render(&r.design, "prod").objects;
     let deployment = objects
         .iter()
@@ -2636,4 +2665,339 @@ spec:
     // Nor does a rule then say the pods cannot start.
     let codes: Vec<&str> = rules::validate(&d, "shop").iter().map(|f| f.code).collect();
     assert!(!codes.contains(&"KP720"), "{codes:?}");
+}
+
+/// A chart's output as `helm template ledger ./chart -n NAMESPACE -f values-ENV.yaml`
+/// writes it: the app version label on every object, a `checksum/config` of the
+/// environment's ConfigMap on the pods, and in prod a toleration of its dedicated
+/// nodes and images pulled every time.
+fn ledger(namespace: &str, tag: &str, level: &str, checksum: &str, prod: bool) -> String {
+    let labels = format!(
+        "    helm.sh/chart: ledger-0.3.1
+    app.kubernetes.io/name: ledger
+    app.kubernetes.io/instance: ledger
+    app.kubernetes.io/version: \"{tag}\"
+    app.kubernetes.io/managed-by: Helm"
+    );
+    let (pull, tolerations) = match prod {
+        true => (
+            "\n          imagePullPolicy: Always",
+            "\n      tolerations:
+        - key: dedicated
+          operator: Equal
+          value: ledger
+          effect: NoSchedule",
+        ),
+        false => ("", ""),
+    };
+    format!(
+        "---
+# Source: ledger/templates/secret.yaml
+apiVersion: v1
+kind: Secret
+metadata:
+  name: ledger-db
+  namespace: {namespace}
+  labels:
+{labels}
+type: Opaque
+stringData:
+  DATABASE_URL: postgres://ledger@db:5432/ledger
+---
+# Source: ledger/templates/configmap.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ledger-config
+  namespace: {namespace}
+  labels:
+{labels}
+data:
+  LOG_LEVEL: {level}
+---
+# Source: ledger/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: ledger
+  namespace: {namespace}
+  labels:
+{labels}
+spec:
+  selector:
+    app.kubernetes.io/name: ledger
+    app.kubernetes.io/instance: ledger
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+---
+# Source: ledger/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: {namespace}
+  labels:
+{labels}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ledger
+      app.kubernetes.io/instance: ledger
+  template:
+    metadata:
+      annotations:
+        checksum/config: {checksum}
+      labels:
+        app.kubernetes.io/name: ledger
+        app.kubernetes.io/instance: ledger
+    spec:
+      containers:
+        - name: ledger
+          image: ghcr.io/acme/ledger:{tag}{pull}
+          ports:
+            - name: http
+              containerPort: 8080
+          envFrom:
+            - configMapRef:
+                name: ledger-config
+            - secretRef:
+                name: ledger-db
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http{tolerations}
+"
+    )
+}
+
+/// What an environment's input has of its own beyond what an override says (the chart's
+/// version label on the ConfigMap and the Secret, a checksum of its own config, a
+/// toleration and a pull policy of prod only) is kept as that environment's own: each
+/// environment renders its input exactly, also after a link; an edit of a modelled
+/// field still wins, and what is kept follows renames and goes with what it was kept
+/// for.
+#[test]
+fn details_an_environment_has_of_its_own_are_kept_as_its_own() {
+    let dev = ledger("ledger-dev", "2.5.0-rc.1", "debug", "5e1c0a9f3b", false);
+    let prod = ledger("ledger", "2.4.1", "warn", "a41d7e2c80", true);
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &prod);
+    let said = merged(&r, "prod").join("\n");
+    for what in [
+        "Deployment `ledger`: details of its own kept as this input wrote them",
+        // (The design writes a checksum of prod's own config there.)
+        "at `spec.template.metadata.annotations[\"checksum/config\"]` (here: `a41d7e2c80`)",
+        "nothing at `spec.template.spec.tolerations`",
+        "ConfigMap `ledger-config`: details of its own kept",
+        "Secret `ledger-db`: details of its own kept",
+    ] {
+        assert!(said.contains(what), "{what}: {said}");
+    }
+    let linked = each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
+    let filed = file::from_json(&file::to_json(&r.design)).unwrap();
+    assert_eq!(filed, r.design);
+    assert_eq!(linked, r.design);
+
+    let workload = |d: &Design, env: &str| {
+        (render(d, env).objects.iter())
+            .find(|o| o.kind() == "Deployment")
+            .unwrap()
+            .to_json()
+    };
+    let mut d = r.design;
+    let id = d.service_named("ledger").unwrap().id;
+    // Prod's own image tag, edited: the tag is the edit's, the checksum and the
+    // toleration stay prod's.
+    d.apply(Edit::Set {
+        path: FieldPath::environment("prod", &format!("/overrides/{}/image_tag", id.0)),
+        value: "2.4.2".into(),
+    })
+    .unwrap();
+    let w = workload(&d, "prod");
+    let pod = &w["spec"]["template"];
+    assert_eq!(
+        pod["spec"]["containers"][0]["image"],
+        "ghcr.io/acme/ledger:2.4.2"
+    );
+    assert_eq!(
+        pod["metadata"]["annotations"]["checksum/config"],
+        "a41d7e2c80"
+    );
+    assert_eq!(pod["spec"]["tolerations"][0]["value"], "ledger");
+    assert!(workload(&d, "dev")["spec"]["template"]["spec"]
+        .get("tolerations")
+        .is_none());
+
+    // The service and its container renamed: prod keeps its details under the new names.
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/name"),
+        value: "ledger-api".into(),
+    })
+    .unwrap();
+    let container = d.service(id).unwrap().container().to_string();
+    d.apply(Edit::Set {
+        path: FieldPath::service(id, "/container_name"),
+        value: "app".into(),
+    })
+    .unwrap();
+    assert_ne!(container, "app", "the container was renamed");
+    let w = workload(&d, "prod");
+    assert_eq!(w["metadata"]["name"], "ledger-api");
+    let main = &w["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(main["name"], "app");
+    assert_eq!(main["imagePullPolicy"], "Always", "{main}");
+    assert_eq!(
+        w["spec"]["template"]["metadata"]["annotations"]["checksum/config"],
+        "a41d7e2c80"
+    );
+
+    // The ConfigMap renamed: prod's version label of it follows.
+    d.apply(Edit::Set {
+        path: FieldPath {
+            target: Target::ConfigMap("ledger-config".into()),
+            pointer: "/name".into(),
+        },
+        value: "ledger-settings".into(),
+    })
+    .unwrap();
+    let prod_objects = render(&d, "prod").objects;
+    let cm = (prod_objects.iter())
+        .find(|o| o.kind() == "ConfigMap")
+        .unwrap()
+        .to_json();
+    assert_eq!(cm["metadata"]["name"], "ledger-settings");
+    assert_eq!(
+        cm["metadata"]["labels"]["app.kubernetes.io/version"],
+        "2.4.1"
+    );
+
+    // Prod's own config edited: the checksum is the design's again, so the pods roll.
+    d.apply(Edit::Set {
+        path: FieldPath::environment_config_value("prod", "ledger-settings", "LOG_LEVEL"),
+        value: "error".into(),
+    })
+    .unwrap();
+    let w = workload(&d, "prod");
+    let checksum = &w["spec"]["template"]["metadata"]["annotations"]["checksum/config"];
+    assert!(
+        checksum.as_str().is_some_and(|c| c.len() == 64),
+        "{checksum}"
+    );
+    assert_eq!(
+        w["spec"]["template"]["spec"]["tolerations"][0]["value"],
+        "ledger"
+    );
+
+    // Removed, the service takes what prod kept of it along.
+    let before = d.clone();
+    d.apply(Edit::RemoveService(id)).unwrap();
+    let prod_env = d.environment("prod").unwrap();
+    assert!(!prod_env.own_residuals.services.contains_key(&id));
+    assert!(!before
+        .environment("prod")
+        .unwrap()
+        .own_residuals
+        .services
+        .is_empty());
+}
+
+/// The multi-environment imports the property below edits: the chart above, and the
+/// overlays of tests/corpus/two-envs.
+fn imported_pairs() -> Vec<(EnvironmentsImport, [(String, String); 2])> {
+    let pairs = [
+        (
+            (
+                "dev",
+                ledger("ledger-dev", "2.5.0-rc.1", "debug", "5e1c0a9f3b", false),
+            ),
+            (
+                "prod",
+                ledger("ledger", "2.4.1", "warn", "a41d7e2c80", true),
+            ),
+        ),
+        (
+            ("staging", two_envs("staging.yaml")),
+            ("prod", two_envs("prod.yaml")),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .map(|((a, ta), (b, tb))| {
+            let r = import::environments(&[(a, &ta), (b, &tb)]).unwrap();
+            (r, [(a.to_string(), ta), (b.to_string(), tb)])
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// An edit of a modelled field of any service of a multi-environment import reaches
+    /// the YAML of every environment, also after a link; everything else of each
+    /// environment's workload stays as its input wrote it, what it kept of its own too.
+    #[test]
+    fn an_edit_after_a_multi_environment_import_reaches_every_environment(
+        pick in proptest::prelude::any::<proptest::sample::Index>(),
+        service in proptest::prelude::any::<proptest::sample::Index>(),
+        edit in 0..3usize,
+        through_link in proptest::prelude::any::<bool>(),
+    ) {
+        let pairs = imported_pairs();
+        let (r, inputs) = &pairs[pick.index(pairs.len())];
+        let mut d = r.design.clone();
+        if through_link {
+            d = link::decode(&link::encode(&d)).unwrap();
+        }
+        let s = d.services[service.index(d.services.len())].clone();
+        let (pointer, value, at) = [
+            ("/timing/grace_period_seconds", serde_json::json!(97), "/spec/template/spec/terminationGracePeriodSeconds"),
+            ("/command", serde_json::json!(["/bin/edited"]), "/spec/template/spec/containers/0/command"),
+            ("/timing/pre_stop_seconds", serde_json::json!(7), "/spec/template/spec/containers/0/lifecycle/preStop/sleep/seconds"),
+        ][edit].clone();
+        d.apply(Edit::Set { path: FieldPath::service(s.id, pointer), value: value.clone() }).unwrap();
+        for (env, text) in inputs {
+            let got = rendered(&d, env);
+            let want = input(text);
+            let k = (want.keys())
+                .find(|k| k.2 == s.name && matches!(k.0.as_str(), "Deployment" | "StatefulSet"))
+                .expect("the service's workload");
+            let (mut edited, mut input) = (got[k].clone(), want[k].clone());
+            proptest::prop_assert_eq!(edited.pointer(at), Some(&value), "{}: {} of {}", env, pointer, s.name);
+            // Apart from what the edit touched, the workload is its input's (which names
+            // a generated ConfigMap by another hash, as the report says).
+            for v in [&mut edited, &mut input] {
+                unhashed(v);
+                let pod = &mut v["spec"]["template"]["spec"];
+                pod.as_object_mut().unwrap().remove("terminationGracePeriodSeconds");
+                let main = pod["containers"][0].as_object_mut().unwrap();
+                main.remove("command");
+                main.remove("lifecycle");
+            }
+            proptest::prop_assert_eq!(edited, input, "{}: {} of {}", env, pointer, s.name);
+        }
+    }
+}
+
+/// Every name of a generated ConfigMap in `v` without its hash suffix.
+fn unhashed(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Some((stem, hash)) = s.rsplit_once('-') {
+                if hash.len() == 10
+                    && hash
+                        .chars()
+                        .all(|c| "bcdfghjkmnpqrstvwxz2456789".contains(c))
+                {
+                    *s = stem.to_string();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(unhashed),
+        Value::Object(members) => members.values_mut().for_each(unhashed),
+        _ => {}
+    }
 }

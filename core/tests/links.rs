@@ -45,6 +45,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("ingress-off", ingress_off),
     ("pdb-budget", pdb_budget),
     ("variables-here", variables_here),
+    ("own-residuals", own_residuals),
 ];
 
 /// What makes a golden design.
@@ -393,6 +394,41 @@ fn imported() -> Design {
     d.services[0].residual.insert(
         ResidualRole::Service,
         kept("/metadata/creationTimestamp", Value::Null),
+    );
+    d
+}
+
+/// What environments' inputs had of their own: prod's checksum annotation of the api's
+/// pods and a label of its ConfigMap, staging's annotation of the Secret.
+fn own_residuals() -> Design {
+    let mut d = templates::stfc_fastapi();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let (cm, secret) = (d.config_maps[0].name.clone(), d.secrets[0].name.clone());
+    fn env<'d>(d: &'d mut Design, name: &str) -> &'d mut Environment {
+        d.environments.iter_mut().find(|e| e.name == name).unwrap()
+    }
+    let prod = &mut env(&mut d, "prod").own_residuals;
+    prod.services.entry(api).or_default().insert(
+        ResidualRole::Workload,
+        kept(
+            "/spec/template/metadata/annotations/checksum~1config",
+            json!("9f86d081884c7d65"),
+        ),
+    );
+    prod.config_maps.insert(
+        cm,
+        kept(
+            "/metadata/labels/app.kubernetes.io~1version",
+            json!("2.4.1"),
+        ),
+    );
+    let staging = &mut env(&mut d, "staging").own_residuals;
+    staging.secrets.insert(
+        secret,
+        kept(
+            "/metadata/annotations/reloader.stakater.com~1match",
+            json!("true"),
+        ),
     );
     d
 }

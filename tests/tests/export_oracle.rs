@@ -89,22 +89,44 @@ fn every_overlay_builds_exactly_its_rendered_environment() {
     assert!(checked >= 15, "{checked} environments checked");
 }
 
+/// The golden design `name` (core/tests/links/NAME.json).
+fn golden(name: &str) -> kubeprint_core::Design {
+    let file = kubeprint_tests::root().join(format!("core/tests/links/{name}.json"));
+    kubeprint_core::file::from_json(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
 /// Environments' own variables (a value of their own, one only dev sets, one staging
 /// leaves out) are list items the overlays patch: `kubectl kustomize` of each overlay
 /// still gives exactly its rendered environment.
 #[test]
 fn overlays_of_environments_own_variables_build_exactly_their_environment() {
-    let golden = kubeprint_tests::root().join("core/tests/links/variables-here.json");
-    let design =
-        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let design = golden("variables-here");
     assert!(
         (design.environments.iter()).all(|e| e.overrides.values().any(|o| !o.env.is_empty())),
         "every environment sets variables of its own"
     );
-    let dir = write_design_bundle(&design, "variables");
+    overlays_build_exactly_their_environment(&design, "variables");
+}
+
+/// What environments' inputs had of their own beyond the model (an annotation of the
+/// pods, labels of a ConfigMap and a Secret) is patched by their overlays.
+#[test]
+fn overlays_of_details_kept_per_environment_build_exactly_their_environment() {
+    let design = golden("own-residuals");
+    assert!(
+        (design.environments.iter()).any(|e| !e.own_residuals.is_empty()),
+        "an environment keeps details of its own"
+    );
+    overlays_build_exactly_their_environment(&design, "own-residuals");
+}
+
+/// `kubectl kustomize` of each overlay of `design`'s bundle gives exactly its
+/// environment's rendering.
+fn overlays_build_exactly_their_environment(design: &kubeprint_core::Design, test: &str) {
+    let dir = write_design_bundle(design, test);
     for env in &design.environments {
         let built = objects(&kustomize(&dir.join("kustomize/overlays").join(&env.name)));
-        let rendered = objects(&kubeprint_core::render(&design, &env.name).to_yaml());
+        let rendered = objects(&kubeprint_core::render(design, &env.name).to_yaml());
         assert_eq!(
             built.keys().collect::<Vec<_>>(),
             rendered.keys().collect::<Vec<_>>(),

@@ -441,6 +441,9 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     // (Of the whole design: an edge read from dev's configuration would also write
     // allowances in a prod that denies by default.)
     super::network::edges_from_config(&mut design);
+    for ((name, import), words) in imports.iter().zip(&mut merged_words) {
+        words.extend(keep_own_details(&mut design, name, import));
+    }
     let environments = imports
         .into_iter()
         .zip(merged_words)
@@ -539,6 +542,88 @@ fn keep_own(
         e.kept_objects.extend(kept);
     }
     said
+}
+
+/// What environment `env`'s input has in an object the merged design renders for it,
+/// and the rendering does not give back (a Helm `checksum/config` annotation of the
+/// environment's own ConfigMap, a label or a toleration of prod only), is kept as the
+/// environment's own residual of that object ([`OwnResiduals`]): one of a service's
+/// objects, a ConfigMap or a Secret of the design (the Namespace and the Gateway keep
+/// the environment's already). What was kept, said for the report.
+fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> Vec<String> {
+    use crate::render::{ResidualOwner, ResidualOwners};
+    let want = objects(&import.design, &import.design.environments[0].name);
+    let have = objects(design, env);
+    let owners = ResidualOwners::new(design);
+    // A generated ConfigMap the input names with another hash than the rendering (the
+    // report says so) is read by the rendered name: what reads it keeps no other.
+    let generated: Vec<(&str, &str)> = (want.keys())
+        .filter(|(kind, ns, name)| {
+            kind == "ConfigMap"
+                && ns.is_empty()
+                && !have.contains_key(&(kind.clone(), ns.clone(), name.clone()))
+        })
+        .filter_map(|(_, _, name)| {
+            let stem = generated_stem(name)?;
+            let twin = have.keys().find(|(kind, ns, other)| {
+                kind == "ConfigMap" && ns.is_empty() && generated_stem(other) == Some(stem)
+            })?;
+            Some((name.as_str(), twin.2.as_str()))
+        })
+        .collect();
+    let mut own = OwnResiduals::default();
+    let mut said = Vec::new();
+    for (key, rendered) in &have {
+        let (kind, namespace, name) = key;
+        let Some(input) = want.get(key).filter(|input| *input != rendered) else {
+            continue;
+        };
+        // (An object in another namespace is one kept whole.)
+        if !namespace.is_empty() {
+            continue;
+        }
+        let mut input = input.clone();
+        for (from, to) in &generated {
+            replace_strings(&mut input, from, to);
+        }
+        if input == *rendered {
+            continue;
+        }
+        let residual = Residual::between(rendered, &input);
+        let described = changes(&residual);
+        match owners.owner(kind, name) {
+            Some(ResidualOwner::Service(id, role)) => {
+                own.services.entry(id).or_default().insert(role, residual);
+            }
+            Some(ResidualOwner::ConfigMap(n)) => {
+                own.config_maps.insert(n, residual);
+            }
+            Some(ResidualOwner::Secret(n)) => {
+                own.secrets.insert(n, residual);
+            }
+            Some(ResidualOwner::Namespace | ResidualOwner::Gateway) | None => continue,
+        }
+        said.push(format!(
+            "{} `{name}`: details of its own kept as this input wrote them: {described}",
+            shown_kind(kind)
+        ));
+    }
+    if let Some(e) = design.environments.iter_mut().find(|e| e.name == env) {
+        e.own_residuals = own;
+    }
+    said
+}
+
+/// Every string of `v` that is `from` made `to`.
+fn replace_strings(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s == from => *s = to.to_string(),
+        Value::Array(items) => items.iter_mut().for_each(|i| replace_strings(i, from, to)),
+        Value::Object(members) => members
+            .values_mut()
+            .for_each(|m| replace_strings(m, from, to)),
+        _ => {}
+    }
 }
 
 /// The ConfigMap values `other` (the same system imported for another environment) has

@@ -36,7 +36,16 @@ impl Renderer<'_> {
         let wanted = |names: &[&str], secrets: bool| {
             let read = |s: &Service| {
                 references(s, secrets).any(|r| names.contains(&r))
-                    || (s.residual.values()).any(|r| names.iter().any(|n| r.reads(secrets, n)))
+                    || (s.residual.values())
+                        .chain(
+                            env.own_residuals
+                                .services
+                                .get(&s.id)
+                                .into_iter()
+                                .flatten()
+                                .map(|(_, r)| r),
+                        )
+                        .any(|r| names.iter().any(|n| r.reads(secrets, n)))
             };
             let kept_reads = |k: &KeptObject| names.iter().any(|n| k.reads(secrets, n));
             let read_here = services.iter().any(read) || kept_here.iter().any(|k| kept_reads(k));
@@ -56,7 +65,8 @@ impl Renderer<'_> {
                     data: non_empty_map(self.env.config_data(cm).into_owned()),
                     ..Default::default()
                 })
-                .patched(cm.residual.as_ref()),
+                .patched(cm.residual.as_ref())
+                .patched(env.own_residuals.config_maps.get(&cm.name)),
             );
         }
         for sec in self
@@ -82,7 +92,8 @@ impl Renderer<'_> {
                     string_data: non_empty_map(data),
                     ..Default::default()
                 })
-                .patched(sec.residual.as_ref()),
+                .patched(sec.residual.as_ref())
+                .patched(env.own_residuals.secrets.get(&sec.name)),
             );
         }
         out

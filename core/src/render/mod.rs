@@ -911,8 +911,9 @@ impl Renderer<'_> {
                 out.push((ResidualRole::Alerts, Object::PrometheusRule(rule)));
             }
         }
+        let own = &self.env.own_residuals;
         out.into_iter()
-            .map(|(role, o)| o.patched(s.residual.get(&role)))
+            .map(|(role, o)| (o.patched(s.residual.get(&role))).patched(own.of_service(s.id, role)))
             .collect()
     }
 }

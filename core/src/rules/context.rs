@@ -31,7 +31,7 @@ impl Ctx<'_> {
     /// details, or the design has objects kept whole. When not, checks may read the
     /// model and skip rendering.
     pub(super) fn keeps_anything(&self, s: &Service) -> bool {
-        !s.residual.is_empty() || self.design.kept_in(self.env).next().is_some()
+        s.keeps_any(self.env) || self.design.kept_in(self.env).next().is_some()
     }
 
     /// The rendered workload of `s` (its Deployment, Rollout, StatefulSet, ...), as JSON.

@@ -811,5 +811,5 @@ pub(super) fn needed(design: &Design) -> bool {
         || design.services.iter().any(|s| !s.residual.is_empty())
         || design.config_maps.iter().any(|c| c.residual.is_some())
         || design.secrets.iter().any(|c| c.residual.is_some())
-        || design.environments.iter().any(|e| e.residual.is_some())
+        || (design.environments.iter()).any(|e| e.residual.is_some() || !e.own_residuals.is_empty())
 }

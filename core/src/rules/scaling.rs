@@ -309,7 +309,7 @@ fn kept_pdb_guards(cx: &Ctx, s: &Service) -> bool {
 /// only visible in the rendered objects, which is what this reads.
 fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
     let kept_hpa = || (cx.design.kept_in(cx.env)).any(|o| o.kind() == "HorizontalPodAutoscaler");
-    let may_have_both = s.scaling.hpa.is_some() && s.residual.contains_key(&ResidualRole::Workload);
+    let may_have_both = s.scaling.hpa.is_some() && s.keeps(cx.env, ResidualRole::Workload);
     if !may_have_both && !kept_hpa() {
         return;
     }
@@ -345,22 +345,33 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
         )
         .fix = fix;
     } else if s.scaling.hpa.is_some() {
-        // (A design imported before the flag keeps the replicas in what was kept.)
-        let fix = s
-            .residual
-            .get(&ResidualRole::Workload)
-            .map(without_replicas)
-            .and_then(|kept| {
-                set_fix(
-                    "Leave replicas to the HPA".into(),
-                    svc(s, "/residual/workload"),
-                    kept,
+        // (A design imported before the flag keeps the replicas in what was kept; an
+        // environment whose input alone wrote them, in what it keeps of its own.)
+        let own = (cx
+            .env
+            .own_residuals
+            .of_service(s.id, ResidualRole::Workload))
+        .filter(|kept| writes_replicas(kept));
+        let (at, kept) = match own {
+            Some(kept) => {
+                let pointer = format!("/own_residuals/services/{}/workload", s.id.0);
+                (
+                    crate::FieldPath::environment(&cx.env.name, &pointer),
+                    Some(kept),
                 )
-            });
+            }
+            None => (
+                svc(s, "/residual/workload"),
+                s.residual.get(&ResidualRole::Workload),
+            ),
+        };
+        let fix = kept
+            .map(without_replicas)
+            .and_then(|kept| set_fix("Leave replicas to the HPA".into(), at.clone(), kept));
         cx.report(
             &REPLICAS_WITH_HPA,
             Some(s),
-            svc(s, "/residual/workload"),
+            at,
             format!(
                 "{kind} `{}` keeps `replicas: {replicas}` from its import while HPA `{hpa}` scales it: every kubectl apply resets it to {replicas} pods",
                 s.name
@@ -419,8 +430,16 @@ fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
 
 /// A workload's kept details without what sets `spec.replicas`.
 fn without_replicas(kept: &crate::model::Residual) -> serde_json::Value {
-    let replicas: crate::residual::Path = "/spec/replicas".parse().expect("a valid path");
     let mut kept = kept.clone();
-    kept.0.retain(|c| c.at != replicas);
+    kept.0.retain(|c| c.at != replicas_path());
     serde_json::to_value(kept).expect("residuals serialize")
+}
+
+/// Whether what an import kept of a workload writes its `spec.replicas`.
+fn writes_replicas(kept: &crate::model::Residual) -> bool {
+    kept.0.iter().any(|c| c.at == replicas_path())
+}
+
+fn replicas_path() -> crate::residual::Path {
+    "/spec/replicas".parse().expect("a valid path")
 }

@@ -408,7 +408,7 @@ fn no_probes(cx: &mut Ctx, s: &Service) {
             .iter()
             .any(|k| !c[k].is_null())
     };
-    if s.residual.contains_key(&ResidualRole::Workload) {
+    if s.keeps(cx.env, ResidualRole::Workload) {
         let w = cx.rendered_workload(s).unwrap_or_default();
         let pod = &w["spec"]["template"]["spec"];
         let containers = pod["containers"].as_array().into_iter().flatten();
