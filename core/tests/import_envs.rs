@@ -2668,109 +2668,12 @@ spec:
 }
 
 /// A chart's output as `helm template ledger ./chart -n NAMESPACE -f values-ENV.yaml`
-/// writes it: the app version label on every object, a `checksum/config` of the
-/// environment's ConfigMap on the pods, and in prod a toleration of its dedicated
-/// nodes and images pulled every time.
-fn ledger(namespace: &str, tag: &str, level: &str, checksum: &str, prod: bool) -> String {
-    let labels = format!(
-        "    helm.sh/chart: ledger-0.3.1
-    app.kubernetes.io/name: ledger
-    app.kubernetes.io/instance: ledger
-    app.kubernetes.io/version: \"{tag}\"
-    app.kubernetes.io/managed-by: Helm"
-    );
-    let (pull, tolerations) = match prod {
-        true => (
-            "\n          imagePullPolicy: Always",
-            "\n      tolerations:
-        - key: dedicated
-          operator: Equal
-          value: ledger
-          effect: NoSchedule",
-        ),
-        false => ("", ""),
-    };
-    format!(
-        "---
-# Source: ledger/templates/secret.yaml
-apiVersion: v1
-kind: Secret
-metadata:
-  name: ledger-db
-  namespace: {namespace}
-  labels:
-{labels}
-type: Opaque
-stringData:
-  DATABASE_URL: postgres://ledger@db:5432/ledger
----
-# Source: ledger/templates/configmap.yaml
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ledger-config
-  namespace: {namespace}
-  labels:
-{labels}
-data:
-  LOG_LEVEL: {level}
----
-# Source: ledger/templates/service.yaml
-apiVersion: v1
-kind: Service
-metadata:
-  name: ledger
-  namespace: {namespace}
-  labels:
-{labels}
-spec:
-  selector:
-    app.kubernetes.io/name: ledger
-    app.kubernetes.io/instance: ledger
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
----
-# Source: ledger/templates/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-  namespace: {namespace}
-  labels:
-{labels}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: ledger
-      app.kubernetes.io/instance: ledger
-  template:
-    metadata:
-      annotations:
-        checksum/config: {checksum}
-      labels:
-        app.kubernetes.io/name: ledger
-        app.kubernetes.io/instance: ledger
-    spec:
-      containers:
-        - name: ledger
-          image: ghcr.io/acme/ledger:{tag}{pull}
-          ports:
-            - name: http
-              containerPort: 8080
-          envFrom:
-            - configMapRef:
-                name: ledger-config
-            - secretRef:
-                name: ledger-db
-          readinessProbe:
-            httpGet:
-              path: /healthz
-              port: http{tolerations}
-"
-    )
+/// writes it (tests/corpus/helm-envs): the app version label on every object, a
+/// `checksum/config` of the environment's ConfigMap on the pods, and in prod a
+/// toleration of its dedicated nodes and images pulled every time.
+fn ledger(env: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/helm-envs");
+    std::fs::read_to_string(format!("{dir}/{env}.yaml")).unwrap()
 }
 
 /// What an environment's input has of its own beyond what an override says (the chart's
@@ -2781,8 +2684,7 @@ spec:
 /// for.
 #[test]
 fn details_an_environment_has_of_its_own_are_kept_as_its_own() {
-    let dev = ledger("ledger-dev", "2.5.0-rc.1", "debug", "5e1c0a9f3b", false);
-    let prod = ledger("ledger", "2.4.1", "warn", "a41d7e2c80", true);
+    let (dev, prod) = (ledger("dev"), ledger("prod"));
     let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
     assert_exact(&r, "dev", &dev);
     assert_exact(&r, "prod", &prod);
@@ -2909,16 +2811,7 @@ fn details_an_environment_has_of_its_own_are_kept_as_its_own() {
 /// overlays of tests/corpus/two-envs.
 fn imported_pairs() -> Vec<(EnvironmentsImport, [(String, String); 2])> {
     let pairs = [
-        (
-            (
-                "dev",
-                ledger("ledger-dev", "2.5.0-rc.1", "debug", "5e1c0a9f3b", false),
-            ),
-            (
-                "prod",
-                ledger("ledger", "2.4.1", "warn", "a41d7e2c80", true),
-            ),
-        ),
+        (("dev", ledger("dev")), ("prod", ledger("prod"))),
         (
             ("staging", two_envs("staging.yaml")),
             ("prod", two_envs("prod.yaml")),

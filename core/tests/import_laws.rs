@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 fn corpus() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
     let mut out = Vec::new();
-    for sub in ["", "two-envs"] {
+    for sub in ["", "two-envs", "helm-envs"] {
         let Ok(entries) = std::fs::read_dir(format!("{dir}/{sub}")) else {
             continue;
         };

@@ -1007,6 +1007,83 @@ async fn several_files_import_as_the_environments_of_one_design() {
     other.close().await;
 }
 
+/// A chart rendered for dev and for prod (core/tests/corpus/helm-envs), dropped on the
+/// page: what each environment has of its own beyond its settings (a checksum of its
+/// config, the chart's version label, prod's toleration) is kept as that environment's,
+/// said in its report, listed under the service, and in prod's YAML, also after a link
+/// and after an edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environments_own_details_are_kept_listed_and_linked() {
+    let read = |env: &str| {
+        let file = kubeprint_tests::root().join(format!("core/tests/corpus/helm-envs/{env}.yaml"));
+        std::fs::read_to_string(file).unwrap()
+    };
+    let (dev, prod) = (read("dev"), read("prod"));
+    let page = Page::open("import-own-details").await;
+    page.find("yaml").await;
+    page.drop_files("main.layout", &[("dev.yaml", &dev), ("prod.yaml", &prod)])
+        .await;
+    let summary = page
+        .wait_text("import-summary", "the environments' summary", |t| {
+            t.contains("2 environments")
+        })
+        .await;
+    assert!(
+        summary.contains("(dev, prod)")
+            && summary.contains("every environment renders as its input"),
+        "{summary}"
+    );
+    let merged = page.text("import-envs").await;
+    assert!(
+        merged.contains("Deployment `ledger`: details of its own kept as this input wrote them")
+            && merged.contains("ConfigMap `ledger-config`: details of its own kept"),
+        "{merged}"
+    );
+    assert!(!page.present("import-env-not-merged").await);
+    page.click("import-open").await;
+    page.wait_gone("import-envs").await;
+
+    // Listed under the service, as prod's.
+    page.click_node("ledger").await;
+    page.client
+        .execute(
+            "document.querySelector('[data-testid=\"kept-from-import\"] summary').click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let listed = page
+        .wait_text("kept-from-import", "prod's own details", |t| {
+            t.contains("tolerations")
+        })
+        .await;
+    assert!(
+        listed.contains("workload in prod spec.template.spec.tolerations:"),
+        "{listed}"
+    );
+
+    // Prod's YAML has them; an edit of prod's tag keeps them.
+    page.click("env-prod").await;
+    page.select("yaml-object", "Deployment/").await;
+    page.wait_text("yaml", "prod's checksum", |t| {
+        t.contains("checksum/config: a41d7e2c80")
+    })
+    .await;
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    page.close().await;
+    let other = Page::open_at("import-own-details-link", &url).await;
+    other.click("env-prod").await;
+    other.select("yaml-object", "Deployment/").await;
+    let yaml = other
+        .wait_text("yaml", "prod's details after a link", |t| {
+            t.contains("checksum/config: a41d7e2c80")
+        })
+        .await;
+    assert!(yaml.contains("app.kubernetes.io/version: 2.4.1"), "{yaml}");
+    other.close().await;
+}
+
 // Several files of one system (a stack and its config), chosen together: "parts of one
 // system" imports them as one environment of one design, each document reported with
 // its file.
