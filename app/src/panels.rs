@@ -101,6 +101,35 @@ pub fn Findings() -> impl IntoView {
             }
         });
     });
+    // What the list shows: (group, how many of its findings), the first `limit`
+    // findings in order; the selected service's group whole, first, where the limit
+    // leaves it out (a large design's service selected on the canvas).
+    let shown = Memo::new(move |_| {
+        let mut left = limit.get();
+        let selected = selected_name.get();
+        groups.with(|groups| {
+            let mut shown: Vec<(usize, usize)> = Vec::new();
+            for (i, (_, list)) in groups.iter().enumerate() {
+                if left == 0 {
+                    break;
+                }
+                let take = list.len().min(left);
+                left -= take;
+                shown.push((i, take));
+            }
+            let at = groups
+                .iter()
+                .position(|(s, _)| Some(s) == selected.as_ref());
+            if let Some(at) = at {
+                let len = groups[at].1.len();
+                match shown.iter_mut().find(|(i, _)| *i == at) {
+                    Some((_, take)) => *take = len,
+                    None => shown.insert(0, (at, len)),
+                }
+            }
+            shown
+        })
+    });
     let count = move |s: Severity| {
         app.findings
             .with(|f| f.iter().filter(|x| x.severity == s).count())
@@ -120,28 +149,27 @@ pub fn Findings() -> impl IntoView {
                     <p class="empty">"No findings in this environment."</p>
                 </Show>
                 {move || {
-                    // Only the first `limit` findings are in the DOM; the rest come in
-                    // steps, so a large design keeps the list (and each edit) light.
-                    let mut left = limit.get();
-                    groups.with(|groups| groups.iter().map_while(|(service, list)| {
-                        (left > 0).then(|| {
-                            let take = list.len().min(left);
-                            left -= take;
-                            view! {
-                                <div class="finding-group" data-service=service.clone()
-                                    data-f6-start={
-                                        let service = service.clone();
-                                        move || (selected_name.get().as_ref() == Some(&service)).then_some("")
-                                    }>
-                                    <h3>{service.clone()}</h3>
-                                    {list[..take].iter().cloned().map(finding_item).collect_view()}
-                                </div>
-                            }
-                        })
+                    // Only the first `limit` findings are in the DOM (and the selected
+                    // service's); the rest come in steps, so a large design keeps the
+                    // list (and each edit) light.
+                    let shown = shown.get();
+                    groups.with(|groups| shown.into_iter().map(|(i, take)| {
+                        let (service, list) = &groups[i];
+                        view! {
+                            <div class="finding-group" data-service=service.clone()
+                                data-f6-start={
+                                    let service = service.clone();
+                                    move || (selected_name.get().as_ref() == Some(&service)).then_some("")
+                                }>
+                                <h3>{service.clone()}</h3>
+                                {list[..take].iter().cloned().map(finding_item).collect_view()}
+                            </div>
+                        }
                     }).collect_view())
                 }}
                 {move || {
-                    let hidden = app.findings.with(Vec::len).saturating_sub(limit.get());
+                    let listed: usize = shown.with(|s| s.iter().map(|(_, take)| take).sum());
+                    let hidden = app.findings.with(Vec::len).saturating_sub(listed);
                     (hidden > 0).then(|| view! {
                         <button class="more" data-testid="more-findings" on:click=move |_| limit.update(|l| *l += FINDINGS_STEP)>
                             {format!("Show {} more ({hidden} not shown)", hidden.min(FINDINGS_STEP))}

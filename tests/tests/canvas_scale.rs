@@ -196,8 +196,47 @@ async fn a_large_design_stays_light_and_findable_with_groups_a_minimap_and_searc
     })
     .await;
 
-    // Group by component: every component's group, collapsed, is one box.
+    // A service whose findings lie past the list's first hundred, found and selected:
+    // its findings come first in the list, all of them.
     let env_name = presets::default_environment(&design);
+    let findings = kubeprint_core::validate(&design, &env_name);
+    assert!(findings.len() > 100, "{} findings", findings.len());
+    let listed = js(
+        &page,
+        "return [...document.querySelectorAll('[data-testid=\"findings\"] .finding-group')].map(g => g.dataset.service);",
+    )
+    .await;
+    let listed: Vec<String> = serde_json::from_value(listed).expect("names");
+    let far = (findings.iter().rev())
+        .filter_map(|f| f.service.clone())
+        .find(|s| !listed.contains(s))
+        .expect("a service whose findings are not listed");
+    let own = findings
+        .iter()
+        .filter(|f| f.service.as_ref() == Some(&far))
+        .count();
+    page.type_into("canvas-search", &far).await;
+    page.find(&format!("found-{far}")).await;
+    page.find("canvas-search")
+        .await
+        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .expect("Enter");
+    page.wait_text("inspector-title", &far, |t| t == far).await;
+    let count = page
+        .wait_until("its findings listed first", async |p| {
+            let v = js(
+                p,
+                "const g = document.querySelector('[data-testid=\"findings\"] .finding-group');
+                 return g ? [g.dataset.service, g.querySelectorAll('.finding').length] : null;",
+            )
+            .await;
+            (v[0] == Value::String(far.clone())).then(|| v[1].to_string())
+        })
+        .await;
+    assert_eq!(count, own.to_string(), "every finding of {far}");
+
+    // Group by component: every component's group, collapsed, is one box.
     let env = design
         .environment(&env_name)
         .expect("the shown environment");
