@@ -1033,10 +1033,19 @@ async fn an_environments_own_details_are_kept_listed_and_linked() {
             && summary.contains("every environment renders as its input"),
         "{summary}"
     );
-    let merged = page.text("import-envs").await;
+    let merged = page
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=\"import-env-merged\"]')].map(e => e.textContent).join('\\n')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // (Shown with the names as code: the text has no backticks.)
+    let merged = merged.as_str().unwrap_or_default();
     assert!(
-        merged.contains("Deployment `ledger`: details of its own kept as this input wrote them")
-            && merged.contains("ConfigMap `ledger-config`: details of its own kept"),
+        merged.contains("Deployment ledger: details of its own kept as this input wrote them")
+            && merged.contains("ConfigMap ledger-config: details of its own kept"),
         "{merged}"
     );
     assert!(!page.present("import-env-not-merged").await);
