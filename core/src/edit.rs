@@ -629,13 +629,8 @@ impl Design {
                     let taken = self.config_map(&updated.name).is_some();
                     self.rename_reads(false, name, &updated.name, taken, &at)?;
                     for env in &mut self.environments {
-                        if let Some(values) = env.config_values.remove(name) {
-                            env.config_values.insert(updated.name.clone(), values);
-                        }
-                        let kept = &mut env.own_residuals.config_maps;
-                        if let Some(residual) = kept.remove(name) {
-                            kept.insert(updated.name.clone(), residual);
-                        }
+                        renamed_entry(&mut env.config_values, name, &updated.name);
+                        renamed_entry(&mut env.own_residuals.config_maps, name, &updated.name);
                     }
                 }
                 self.config_maps[i] = updated;
@@ -648,10 +643,7 @@ impl Design {
                     let taken = self.secret(&updated.name).is_some();
                     self.rename_reads(true, name, &updated.name, taken, &at)?;
                     for env in &mut self.environments {
-                        let kept = &mut env.own_residuals.secrets;
-                        if let Some(residual) = kept.remove(name) {
-                            kept.insert(updated.name.clone(), residual);
-                        }
+                        renamed_entry(&mut env.own_residuals.secrets, name, &updated.name);
                     }
                 }
                 self.secrets[i] = updated;
@@ -762,6 +754,21 @@ impl Design {
         for s in &mut self.services {
             s.rename_reads(secret, from, to);
         }
+        // What imports kept of the services' objects reads it by its new name too (a
+        // projected volume, a CSI driver's secret).
+        let design = self
+            .services
+            .iter_mut()
+            .flat_map(|s| s.residual.values_mut());
+        let own = (self.environments.iter_mut()).flat_map(|e| {
+            e.own_residuals
+                .services
+                .values_mut()
+                .flat_map(|r| r.values_mut())
+        });
+        for residual in design.chain(own) {
+            residual.rename_reads(secret, from, to);
+        }
         for k in self.every_kept_object_mut() {
             k.rename_reads(secret, from, to);
         }
@@ -835,6 +842,12 @@ impl Design {
         }
         for s in &mut self.services {
             s.rename_key(secret, object, from, to);
+            for env in &mut self.environments {
+                let own = env.own_residuals.services.get_mut(&s.id);
+                for residual in own.into_iter().flat_map(|own| own.values_mut()) {
+                    s.rename_listed_key(residual, secret, object, from, to);
+                }
+            }
         }
         for k in self.every_kept_object_mut() {
             k.rename_key_reads(secret, object, from, to);
@@ -1062,6 +1075,13 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
         for backend in backends.filter(|b| b.service.is_empty()) {
             follow(&mut backend.port);
         }
+    }
+}
+
+/// The entry of `map` under `from`, if any, under `to` instead.
+fn renamed_entry<V>(map: &mut BTreeMap<String, V>, from: &str, to: &str) {
+    if let Some(value) = map.remove(from) {
+        map.insert(to.to_string(), value);
     }
 }
 

@@ -424,12 +424,14 @@ pub struct Environment {
     pub own_residuals: OwnResiduals,
 }
 
-/// What an environment's input had of its own in objects the design renders, beyond
-/// what the model and the environment's overrides say: details that differ between
-/// environments (a Helm `checksum/config` annotation of each environment's own
-/// ConfigMap, a label or a toleration of prod only). Replayed onto the environment's
-/// rendering after the design's own [`Residual`] of the object, and as that one is: an
-/// edit of a modelled field wins over what is kept.
+/// What an environment's input had of its own in objects the design renders, in what
+/// the model has no field for: details that differ between environments (a Helm
+/// `checksum/config` annotation of each environment's own ConfigMap, a label or a
+/// toleration of prod only). Never what the model holds (a grace period, a probe): the
+/// import reports those as not merged, so that the model, and the rules reading it, say
+/// what each environment renders. Replayed onto the environment's rendering after the
+/// design's own [`Residual`] of the object, and as that one is: an edit of a modelled
+/// field wins over what is kept, and a handler kept whole gives way to the design's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OwnResiduals {
@@ -1464,28 +1466,18 @@ impl Service {
     /// they read key `from`: a variable by key, and a file of the object's volume
     /// mounted alone (`subPath`).
     pub fn rename_key(&mut self, secret: bool, object: &str, from: &str, to: &str) {
-        let volumes: Vec<String> = (self.volumes.iter())
-            .filter(|v| match &v.source {
-                VolumeSource::ConfigMap { name } => !secret && name == object,
-                VolumeSource::Secret { name, .. } => secret && name == object,
-                _ => false,
-            })
-            .map(|v| v.name.clone())
-            .collect();
+        let volumes = self.volumes_of(secret, object);
         // A volume that lists `items` has the key renamed there; a `subPath` into it
         // names an item's path, not the key, and stays.
         let listed: Vec<String> = (volumes.iter())
             .filter(|v| self.volume_item_keys(v).is_some())
             .cloned()
             .collect();
-        for residual in self.residual.values_mut() {
-            for change in &mut residual.0 {
-                let at = volumes.iter().find_map(|v| under_volume(&change.at, v));
-                if let (Some(is_items), Some(now)) = (at, &mut change.now) {
-                    rename_item_keys(now, is_items, from, to);
-                }
-            }
+        let mut kept = std::mem::take(&mut self.residual);
+        for residual in kept.values_mut() {
+            self.rename_listed_key(residual, secret, object, from, to);
         }
+        self.residual = kept;
         let configs = std::iter::once((&mut self.config, &mut self.mounts))
             .chain((self.containers.iter_mut()).map(|c| (&mut c.config, &mut c.mounts)));
         for (config, mounts) in configs {
@@ -1508,12 +1500,64 @@ impl Service {
         }
     }
 
+    /// The names of its volumes of ConfigMap (or, with `secret`, Secret) `object`.
+    fn volumes_of(&self, secret: bool, object: &str) -> Vec<String> {
+        (self.volumes.iter())
+            .filter(|v| match &v.source {
+                VolumeSource::ConfigMap { name } => !secret && name == object,
+                VolumeSource::Secret { name, .. } => secret && name == object,
+                _ => false,
+            })
+            .map(|v| v.name.clone())
+            .collect()
+    }
+
+    /// In what an import kept of its objects (`residual`: the design's, or an
+    /// environment's own), key `from` of ConfigMap (or, with `secret`, Secret) `object`
+    /// renamed `to` where one of its volumes of that object lists it under `items`.
+    pub fn rename_listed_key(
+        &self,
+        residual: &mut Residual,
+        secret: bool,
+        object: &str,
+        from: &str,
+        to: &str,
+    ) {
+        let volumes = self.volumes_of(secret, object);
+        for change in &mut residual.0 {
+            let at = volumes.iter().find_map(|v| under_volume(&change.at, v));
+            if let (Some(is_items), Some(now)) = (at, &mut change.now) {
+                rename_item_keys(now, is_items, from, to);
+            }
+        }
+    }
+
     /// The keys volume `volume` lists under `items` (kept from an import in the pod's
     /// residual): such a volume holds those keys only, each at a path of its own. `None`
     /// when it lists none, and holds every key at its own name.
     pub fn volume_item_keys(&self, volume: &str) -> Option<Vec<String>> {
+        self.volume_item_keys_in(volume, self.residual.values())
+    }
+
+    /// [`Service::volume_item_keys`] as environment `env` renders the volume, with what
+    /// its input had of its own.
+    pub fn volume_item_keys_here(&self, volume: &str, env: &Environment) -> Option<Vec<String>> {
+        let own = env
+            .own_residuals
+            .services
+            .get(&self.id)
+            .into_iter()
+            .flatten();
+        self.volume_item_keys_in(volume, self.residual.values().chain(own.map(|(_, r)| r)))
+    }
+
+    fn volume_item_keys_in<'r>(
+        &self,
+        volume: &str,
+        residuals: impl Iterator<Item = &'r Residual>,
+    ) -> Option<Vec<String>> {
         let mut keys = None;
-        for residual in self.residual.values() {
+        for residual in residuals {
             for change in &residual.0 {
                 if let (Some(is_items), Some(now)) = (under_volume(&change.at, volume), &change.now)
                 {
@@ -2606,6 +2650,30 @@ fn rename_item_keys(v: &mut serde_json::Value, is_items: bool, from: &str, to: &
 #[serde(transparent)]
 pub struct KeptObject(pub serde_json::Value);
 
+/// In `value` (an object, or a part of one), every read of ConfigMap (or, with
+/// `secret`, Secret) `from` ([`KeptObject::rename_reads`]) made a read of `to`.
+pub(crate) fn rename_reads_in(value: &mut serde_json::Value, secret: bool, from: &str, to: &str) {
+    fn walk(v: &mut serde_json::Value, refs: &[(&str, &str)], from: &str, to: &str) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    for (key, field) in refs {
+                        if k == key && child[*field] == from {
+                            child[*field] = to.into();
+                        }
+                    }
+                    walk(child, refs, from, to);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|i| walk(i, refs, from, to));
+            }
+            _ => {}
+        }
+    }
+    walk(value, reference_fields(secret), from, to);
+}
+
 /// Whether `value` (an object, or a part of one) reads ConfigMap (or, with `secret`,
 /// Secret) `name` in any of the ways [`KeptObject::rename_reads`] follows.
 pub(crate) fn reads_in(value: &serde_json::Value, secret: bool, name: &str) -> bool {
@@ -2752,25 +2820,7 @@ impl KeptObject {
     /// a variable by key, every key as variables, a volume or a projected volume's
     /// source, however deep the pod template sits (a CronJob's, a custom resource's).
     pub fn rename_reads(&mut self, secret: bool, from: &str, to: &str) {
-        fn walk(v: &mut serde_json::Value, refs: &[(&str, &str)], from: &str, to: &str) {
-            match v {
-                serde_json::Value::Object(map) => {
-                    for (k, child) in map.iter_mut() {
-                        for (key, field) in refs {
-                            if k == key && child[*field] == from {
-                                child[*field] = to.into();
-                            }
-                        }
-                        walk(child, refs, from, to);
-                    }
-                }
-                serde_json::Value::Array(items) => {
-                    items.iter_mut().for_each(|i| walk(i, refs, from, to));
-                }
-                _ => {}
-            }
-        }
-        walk(&mut self.0, reference_fields(secret), from, to);
+        rename_reads_in(&mut self.0, secret, from, to);
     }
 
     /// Whether its pods read ConfigMap (or, with `secret`, Secret) `name`, in any of the

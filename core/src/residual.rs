@@ -101,21 +101,25 @@ impl Residual {
     /// projected volume, a CSI driver's secret, image pull secrets the model has no
     /// field for. Each kept value is read where its path puts it.
     pub fn reads(&self, secret: bool, name: &str) -> bool {
-        self.0.iter().any(|c| {
-            let Some(now) = &c.now else { return false };
-            let mut at = now.clone();
-            for step in c.at.0.iter().rev() {
-                at = match step {
-                    Step::Member(m) => {
-                        let mut member = Map::new();
-                        member.insert(m.clone(), at);
-                        Value::Object(member)
-                    }
-                    Step::Item { .. } => Value::Array(vec![at]),
-                };
-            }
-            crate::model::reads_in(&at, secret, name)
+        (self.0.iter()).any(|c| {
+            (c.now.as_ref()).is_some_and(|now| {
+                crate::model::reads_in(&placed(now.clone(), &c.at), secret, name)
+            })
         })
+    }
+
+    /// What it keeps reads ConfigMap (or, with `secret`, Secret) `to` wherever it read
+    /// `from` (in the ways [`Residual::reads`] finds), as the design's own references
+    /// follow a rename; what the design rendered at import too, so that the rendering
+    /// still counts as unchanged there.
+    pub fn rename_reads(&mut self, secret: bool, from: &str, to: &str) {
+        for c in &mut self.0 {
+            for value in [&mut c.was, &mut c.now].into_iter().flatten() {
+                let mut whole = placed(std::mem::take(value), &c.at);
+                crate::model::rename_reads_in(&mut whole, secret, from, to);
+                *value = unplaced(whole, &c.at);
+            }
+        }
     }
 
     /// The changes that turn `rendered` (what the design renders) into `input`; empty when
@@ -285,6 +289,8 @@ impl Residual {
     /// design now renders something else, the design's value stands, except that members
     /// of objects and items of keyed lists the design does not touch are still merged in.
     pub fn apply(&self, rendered: &mut Value) {
+        let mut designs = Vec::new();
+        one_of_members(rendered, &mut Vec::new(), &mut designs);
         for change in &self.0 {
             if !change.displaces_an_edit(rendered, &self.0) {
                 change.apply(rendered);
@@ -293,6 +299,7 @@ impl Residual {
         for change in &self.0 {
             change.prune_emptied_labels(rendered);
         }
+        keep_the_designs_one_of(rendered, &mut Vec::new(), &designs);
     }
 }
 
@@ -352,6 +359,82 @@ const ONE_OF: &[(&[&str], &[&str])] = &[
         &["exec", "httpGet", "tcpSocket", "grpc"],
     ),
 ];
+
+/// Where a one-of holder sits ([`ONE_OF`]: a probe, a hook): members by name, list items
+/// by their `name` (a container's) or else their position.
+type HolderAt = Vec<String>;
+
+/// Every one-of holder in `v` (at `at`) and the one-of members it holds.
+fn one_of_members(v: &Value, at: &mut HolderAt, out: &mut Vec<(HolderAt, Vec<String>)>) {
+    match v {
+        Value::Object(members) => {
+            for (key, child) in members {
+                at.push(key.clone());
+                if let (Some(one_of), Value::Object(held)) = (one_of(key), child) {
+                    let present = (held.keys()).filter(|m| one_of.contains(&m.as_str()));
+                    out.push((at.clone(), present.cloned().collect()));
+                } else {
+                    one_of_members(child, at, out);
+                }
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(item_at(item, i));
+                one_of_members(item, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The one-of members the holder `key` allows, if it is one.
+fn one_of(key: &str) -> Option<&'static [&'static str]> {
+    (ONE_OF.iter())
+        .find(|(holders, _)| holders.contains(&key))
+        .map(|(_, members)| *members)
+}
+
+fn item_at(item: &Value, i: usize) -> String {
+    match item.get("name").and_then(Value::as_str) {
+        Some(name) => format!("[name={name}]"),
+        None => format!("[{i}]"),
+    }
+}
+
+/// Where a holder ends up with more than one one-of member (what the input kept whole, a
+/// probe or a `lifecycle`, merged with a handler the design renders today), only the
+/// design's stay: the design wins, and the API server refuses two handlers.
+fn keep_the_designs_one_of(v: &mut Value, at: &mut HolderAt, designs: &[(HolderAt, Vec<String>)]) {
+    match v {
+        Value::Object(members) => {
+            for (key, child) in members.iter_mut() {
+                at.push(key.clone());
+                if let (Some(one_of), Value::Object(held)) = (one_of(key), &mut *child) {
+                    let count = held.keys().filter(|m| one_of.contains(&m.as_str())).count();
+                    let theirs = designs.iter().find(|(place, _)| place == at);
+                    let kept = |d: &[String]| d.iter().any(|m| held.contains_key(m));
+                    if let Some((_, design)) = theirs.filter(|(_, d)| count > 1 && kept(d)) {
+                        held.retain(|m, _| !one_of.contains(&m.as_str()) || design.contains(m));
+                    }
+                } else {
+                    keep_the_designs_one_of(child, at, designs);
+                }
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                at.push(item_at(item, i));
+                keep_the_designs_one_of(item, at, designs);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
 
 impl Change {
     /// Whether this change puts a one-of member ([`ONE_OF`]: an imported `exec` preStop)
@@ -517,6 +600,31 @@ impl<'a> Slot<'a> {
             }
         }
     }
+}
+
+/// `value` inside the members and lists its path `at` leads through (a list's item as
+/// a list of that one item), so that what it holds is read in its place.
+fn placed(value: Value, at: &Path) -> Value {
+    let mut out = value;
+    for step in at.0.iter().rev() {
+        out = match step {
+            Step::Member(m) => Value::Object(Map::from_iter([(m.clone(), out)])),
+            Step::Item { .. } => Value::Array(vec![out]),
+        };
+    }
+    out
+}
+
+/// The value [`placed`] put at `at`, taken out again.
+fn unplaced(mut whole: Value, at: &Path) -> Value {
+    for step in &at.0 {
+        whole = match (step, whole) {
+            (Step::Member(m), Value::Object(mut members)) => members.remove(m).unwrap_or_default(),
+            (Step::Item { .. }, Value::Array(mut items)) => items.pop().unwrap_or_default(),
+            (_, other) => other,
+        };
+    }
+    whole
 }
 
 fn walk<'a>(mut v: &'a Value, steps: &[Step]) -> Option<&'a Value> {
@@ -1007,6 +1115,37 @@ mod tests {
             today["spec"]["template"]["spec"]["containers"][0]["image"],
             json!("api:2.0")
         );
+    }
+
+    /// A probe and a hook kept whole (the design rendered none at import) meet the
+    /// handlers the design renders today: only the design's handler stays, with the
+    /// kept members that are no handler; a handler the design does not render is kept.
+    #[test]
+    fn a_handler_kept_whole_gives_way_to_the_one_the_design_renders_today() {
+        let mut input = rendered();
+        let main = &mut input["spec"]["template"]["spec"]["containers"][0];
+        main["readinessProbe"] =
+            json!({"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 5});
+        main["lifecycle"] = json!({"preStop": {"exec": {"command": ["nginx", "-s", "quit"]}}});
+        let r = Residual::between(&rendered(), &input);
+        let mut today = rendered();
+        let main = &mut today["spec"]["template"]["spec"]["containers"][0];
+        main["readinessProbe"] = json!({"httpGet": {"path": "/ready", "port": "http"}});
+        main["lifecycle"] = json!({"preStop": {"sleep": {"seconds": 7}}});
+        r.apply(&mut today);
+        let main = &today["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(
+            main["readinessProbe"],
+            json!({"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 5})
+        );
+        assert_eq!(
+            main["lifecycle"],
+            json!({"preStop": {"sleep": {"seconds": 7}}})
+        );
+        // Where the design renders no handler, the kept one is all there is.
+        let mut today = rendered();
+        r.apply(&mut today);
+        assert_eq!(today, input);
     }
 
     #[test]

@@ -895,7 +895,7 @@ fn config_references(cx: &mut Ctx, s: &Service) {
             Source::Secret => cx.design.secret(name).is_some(),
         };
         for key in s
-            .volume_item_keys(&v.name)
+            .volume_item_keys_here(&v.name, cx.env)
             .into_iter()
             .flatten()
             .filter(|_| defined)
