@@ -737,29 +737,15 @@ fn replicas_written_beside_an_hpa_are_each_environments_own() {
         said.contains("HPA min 3") && !said.contains("replicas"),
         "{said}"
     );
-    let web = (report.merged.iter())
-        .find(|m| m.starts_with("Deployment `web`: details of its own kept"))
+    let web = (report.not_merged.iter())
+        .find(|n| n.kind == "Deployment" && n.name == "web")
         .unwrap();
     assert!(
-        web.ends_with("nothing at `spec.replicas` (here: `3`)"),
-        "{web}"
+        web.message
+            .ends_with("will have nothing at `spec.replicas` (here: `3`)"),
+        "{}",
+        web.message
     );
-    assert_exact(&r, "prod", &prod);
-    // KP209 says so in prod, and its fix leaves the count to the HPA there too.
-    let mut d = r.design.clone();
-    let found = validate(&d, "prod");
-    let kp209 = found.iter().find(|f| f.code == "KP209").expect("KP209");
-    d.apply(kp209.fix.clone().expect("a fix").edit).unwrap();
-    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP209"));
-    for env in ["dev", "prod"] {
-        let objects = render(&d, env).objects;
-        let web = objects
-            .iter()
-            .find(|o| o.kind() == "Deployment" && o.name() == "web")
-            .unwrap()
-            .to_json();
-        assert!(web["spec"].get("replicas").is_none(), "{env}: {web}");
-    }
 }
 
 #[test]
@@ -974,22 +960,13 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
         ],
     );
     let r = import::environments(&[("dev", &dev), ("prod", &bare)]).unwrap();
-    // A key it lacks is no value of its own: it is kept as prod's own detail, and said.
-    let said = (merged(&r, "prod").iter())
-        .find(|m| m.starts_with("ConfigMap `storefront-config`: details of its own kept"))
-        .unwrap();
-    assert!(said.contains("FEATURE_PREVIEW"), "{said}");
-    assert_exact(&r, "prod", &bare);
-    // Given a value in the design, the key is back in prod too: an edit wins.
-    let mut d = r.design.clone();
-    d.apply(Edit::Set {
-        path: FieldPath::config_value("storefront-config", "FEATURE_PREVIEW"),
-        value: "false".into(),
-    })
-    .unwrap();
-    let prod = rendered(&d, "prod");
-    let cm = prod.values().find(|v| v["kind"] == "ConfigMap").unwrap();
-    assert_eq!(cm["data"]["FEATURE_PREVIEW"], "false", "{cm}");
+    let s = |k: &str, n: &str| (k.to_string(), n.to_string());
+    assert_eq!(
+        not_merged(&r, "prod"),
+        BTreeSet::from([s("ConfigMap", "storefront-config")])
+    );
+    let message = &r.environments[1].not_merged[0].message;
+    assert!(message.contains("FEATURE_PREVIEW"), "{message}");
 }
 
 /// storefront's Service and its Ingress at `host`.
@@ -1390,8 +1367,8 @@ fn a_difference_in_a_claim_template_is_kept_and_said_at_its_value() {
     assert!(
         merged(&r, "prod").contains(
             &"StatefulSet `rabbitmq`: details of its own kept as this input wrote them: \
-              `ReadWriteOnce` at `spec.volumeClaimTemplates[0].spec.accessModes[0]` (here: \
-              `ReadWriteOncePod`)"
+              `ReadWriteOncePod` at `spec.volumeClaimTemplates[0].spec.accessModes[0]` (the \
+              design: `ReadWriteOnce`)"
                 .to_string()
         ),
         "{:?}",
@@ -2692,8 +2669,8 @@ fn details_an_environment_has_of_its_own_are_kept_as_its_own() {
     for what in [
         "Deployment `ledger`: details of its own kept as this input wrote them",
         // (The design writes a checksum of prod's own config there.)
-        "at `spec.template.metadata.annotations[\"checksum/config\"]` (here: `a41d7e2c80`)",
-        "nothing at `spec.template.spec.tolerations`",
+        "`a41d7e2c80` at `spec.template.metadata.annotations[\"checksum/config\"]` (the design:",
+        "at `spec.template.spec.tolerations` (the design: nothing)",
         "ConfigMap `ledger-config`: details of its own kept",
         "Secret `ledger-db`: details of its own kept",
     ] {
@@ -2893,4 +2870,180 @@ fn unhashed(v: &mut Value) {
         Value::Object(members) => members.values_mut().for_each(unhashed),
         _ => {}
     }
+}
+
+/// The storefront's web tier in `namespace`: its container with `container` added
+/// (indented as the container's fields), its pod with `pod` added (as the pod spec's).
+fn storefront(namespace: &str, container: &str, pod: &str) -> String {
+    format!(
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+  namespace: {namespace}
+data:
+  LOG_LEVEL: info
+  nginx.conf: |
+    worker_processes auto;
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: {namespace}
+  labels:
+    app.kubernetes.io/name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - name: http
+              containerPort: 8080
+          volumeMounts:
+            - name: config
+              mountPath: /etc/web
+{container}      volumes:
+        - name: config
+          configMap:
+            name: web-config
+{pod}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: {namespace}
+spec:
+  selector:
+    app.kubernetes.io/name: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"
+    )
+}
+
+/// The rendered main container and pod spec of `web` in `env`.
+fn web_pod(d: &Design, env: &str) -> Value {
+    let objects = render(d, env).objects;
+    let web = (objects.iter())
+        .find(|o| o.kind() == "Deployment")
+        .unwrap()
+        .to_json();
+    web["spec"]["template"]["spec"].clone()
+}
+
+/// A probe and a hook only prod's input has are what the model holds (the service's
+/// probes and preStop), and no override says: they are reported as not merged, never
+/// kept as prod's own (which would render what the model, the rules and the shutdown
+/// timeline do not say). Prod's toleration, which the model has no field for, is kept.
+#[test]
+fn what_the_model_holds_of_one_environment_is_reported_not_kept() {
+    let dev = storefront("shop-dev", "", "");
+    let prod = storefront(
+        "shop",
+        "          readinessProbe:
+            exec:
+              command: [cat, /tmp/ready]
+            periodSeconds: 5
+          lifecycle:
+            preStop:
+              exec:
+                command: [nginx, -s, quit]
+",
+        "      tolerations:
+        - key: dedicated
+          operator: Exists
+",
+    );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let report = &r.environments[1];
+    let message = (report.not_merged.iter())
+        .find(|n| n.kind == "Deployment" && n.name == "web")
+        .map(|n| n.message.as_str())
+        .unwrap_or_default();
+    for what in ["readinessProbe", "lifecycle"] {
+        assert!(message.contains(what), "{what}: {message}");
+    }
+    assert!(!message.contains("tolerations"), "{message}");
+    let said = merged(&r, "prod").join("\n");
+    assert!(said.contains("spec.template.spec.tolerations"), "{said}");
+    let pod = web_pod(&r.design, "prod");
+    let main = &pod["containers"][0];
+    assert!(
+        main.get("readinessProbe").is_none() && main.get("lifecycle").is_none(),
+        "{main}"
+    );
+    assert_eq!(pod["tolerations"][0]["key"], "dedicated");
+}
+
+/// What only prod's input has that reads a ConfigMap (a volume listing keys, a projected
+/// volume) follows a rename of the key and of the ConfigMap, and the rules read it.
+#[test]
+fn an_environments_own_reads_of_a_config_map_follow_its_renames() {
+    let dev = storefront("shop-dev", "", "");
+    let prod = storefront("shop", "", "")
+        .replace(
+            "            name: web-config\n",
+            "            name: web-config\n            items:\n              - key: nginx.conf\n                path: nginx.conf\n",
+        )
+        .replace(
+            "---\napiVersion: v1\nkind: Service",
+            "        - name: settings\n          projected:\n            sources:\n              - configMap:\n                  name: web-config\n---\napiVersion: v1\nkind: Service",
+        );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_exact(&r, "prod", &prod);
+    let mut d = r.design;
+    let volume = |d: &Design, name: &str| {
+        let pod = web_pod(d, "prod");
+        (pod["volumes"].as_array().unwrap().iter())
+            .find(|v| v["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    // The key renamed: prod's volume lists it by its new name, and KP305 checks it.
+    d.apply(Edit::RenameKey {
+        secret: false,
+        object: "web-config".into(),
+        from: "nginx.conf".into(),
+        to: "default.conf".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        volume(&d, "config")["configMap"]["items"][0]["key"],
+        "default.conf"
+    );
+    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP305"));
+    let id = d.service_named("web").unwrap().id;
+    assert_eq!(
+        d.service(id)
+            .unwrap()
+            .volume_item_keys_here("config", d.environment("prod").unwrap()),
+        Some(vec!["default.conf".to_string()])
+    );
+    // The ConfigMap renamed: prod's projected volume reads it by its new name.
+    d.apply(Edit::Set {
+        path: FieldPath {
+            target: Target::ConfigMap("web-config".into()),
+            pointer: "/name".into(),
+        },
+        value: "web-settings".into(),
+    })
+    .unwrap();
+    let projected = volume(&d, "settings");
+    assert_eq!(
+        projected["projected"]["sources"][0]["configMap"]["name"],
+        "web-settings"
+    );
+    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP305"));
 }

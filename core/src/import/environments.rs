@@ -29,7 +29,7 @@ use crate::model::*;
 use crate::order::Collect;
 use crate::presets::TIERS;
 use crate::render::render;
-use crate::residual::Residual;
+use crate::residual::{Path, Residual};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -571,6 +571,7 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
             Some((name.as_str(), twin.2.as_str()))
         })
         .collect();
+    let modelled = modelled_differences(design, env, &import.design);
     let mut own = OwnResiduals::default();
     let mut said = Vec::new();
     for (key, rendered) in &have {
@@ -589,8 +590,16 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
         if input == *rendered {
             continue;
         }
-        let residual = Residual::between(rendered, &input);
-        let described = changes(&residual);
+        let mut residual = Residual::between(rendered, &input);
+        // (What the model holds stays the design's: reported as not merged.)
+        if let Some(modelled) = modelled.get(key) {
+            let overlap = |a: &Path, b: &Path| a.0.starts_with(&b.0) || b.0.starts_with(&a.0);
+            (residual.0).retain(|c| !modelled.iter().any(|m| overlap(m, &c.at)));
+        }
+        if residual.is_empty() {
+            continue;
+        }
+        let described = changes(&residual, Said::Kept);
         match owners.owner(kind, name) {
             Some(ResidualOwner::Service(id, role)) => {
                 own.services.entry(id).or_default().insert(role, residual);
@@ -612,6 +621,72 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
         e.own_residuals = own;
     }
     said
+}
+
+/// Where, object by object, the merged `design` renders environment `env` otherwise than
+/// the model that `own` (the design imported from `env`'s input alone) holds would, in
+/// what the model holds and `env`'s overrides cannot say (a grace period, a probe, a
+/// variable read from a Secret, of this environment's own): found by rendering both
+/// models without anything kept from the imports, `own`'s services, ConfigMap data and
+/// Secret keys in place of the design's. Keeping those as the environment's own
+/// residual would render what the model, and so the rules, the canvas and the
+/// inspector, do not say.
+fn modelled_differences(design: &Design, env: &str, own: &Design) -> BTreeMap<Key, Vec<Path>> {
+    let mut models = design.clone();
+    for s in &mut models.services {
+        s.residual.clear();
+    }
+    (models.config_maps.iter_mut()).for_each(|c| c.residual = None);
+    (models.secrets.iter_mut()).for_each(|c| c.residual = None);
+    for e in &mut models.environments {
+        e.own_residuals = OwnResiduals::default();
+    }
+    let mut theirs = models.clone();
+    let Some(here) = theirs.environments.iter_mut().find(|e| e.name == env) else {
+        return BTreeMap::new();
+    };
+    for s in &mut theirs.services {
+        let Some(t) = own.service_named(&s.name) else {
+            continue;
+        };
+        let (id, position) = (s.id, s.position);
+        *s = Service {
+            id,
+            position,
+            residual: BTreeMap::new(),
+            ..t.clone()
+        };
+        // (Its values here are its own already; whether it runs here stays.)
+        if let Some(o) = here.overrides.get_mut(&id) {
+            *o = Override {
+                enabled: o.enabled,
+                ..Override::default()
+            };
+        }
+    }
+    for cm in &mut theirs.config_maps {
+        if let Some(t) = own.config_map(&cm.name) {
+            cm.data.clone_from(&t.data);
+            here.config_values.remove(&cm.name);
+        }
+    }
+    for sec in &mut theirs.secrets {
+        if let Some(t) = own.secret(&sec.name) {
+            (sec.keys, sec.kind) = (t.keys.clone(), t.kind.clone());
+        }
+    }
+    let (ours, theirs) = (objects(&models, env), objects(&theirs, env));
+    let mut out = BTreeMap::new();
+    for (key, rendered) in &ours {
+        if let Some(other) = theirs.get(key).filter(|other| *other != rendered) {
+            let paths = Residual::between(rendered, other)
+                .0
+                .into_iter()
+                .map(|c| c.at);
+            out.insert(key.clone(), paths.collect());
+        }
+    }
+    out
 }
 
 /// Every string of `v` that is `from` made `to`.
@@ -1131,7 +1206,7 @@ fn compare(env: &str, want: &BTreeMap<Key, Value>, have: &BTreeMap<Key, Value>) 
                     message: format!(
                         "{env}: {shown} `{name}` {what}: not merged; the {env} rendering will \
                          have {}",
-                        changes(&differs)
+                        changes(&differs, Said::Rendered)
                     ),
                 })
             }
@@ -1206,7 +1281,16 @@ fn generated_stem(name: &str) -> Option<&str> {
 }
 
 /// The changes between the rendering and the input, in plain words.
-fn changes(r: &Residual) -> String {
+/// How [`changes`] says each one.
+#[derive(Clone, Copy)]
+enum Said {
+    /// What the rendering will have, then the input's value: for what is not merged.
+    Rendered,
+    /// The input's value, kept, then what the design renders: for what is kept.
+    Kept,
+}
+
+fn changes(r: &Residual, said: Said) -> String {
     let shown = |v: Option<&Value>| match v {
         None => "nothing".to_string(),
         Some(Value::String(s)) => format!("`{s}`"),
@@ -1240,7 +1324,14 @@ fn changes(r: &Residual) -> String {
                     } else {
                         at
                     };
-                    format!("{} at `{at}` (here: {})", shown(was), shown(now))
+                    match said {
+                        Said::Rendered => {
+                            format!("{} at `{at}` (here: {})", shown(was), shown(now))
+                        }
+                        Said::Kept => {
+                            format!("{} at `{at}` (the design: {})", shown(now), shown(was))
+                        }
+                    }
                 }));
             }
         }

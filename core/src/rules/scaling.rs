@@ -345,33 +345,22 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
         )
         .fix = fix;
     } else if s.scaling.hpa.is_some() {
-        // (A design imported before the flag keeps the replicas in what was kept; an
-        // environment whose input alone wrote them, in what it keeps of its own.)
-        let own = (cx
-            .env
-            .own_residuals
-            .of_service(s.id, ResidualRole::Workload))
-        .filter(|kept| writes_replicas(kept));
-        let (at, kept) = match own {
-            Some(kept) => {
-                let pointer = format!("/own_residuals/services/{}/workload", s.id.0);
-                (
-                    crate::FieldPath::environment(&cx.env.name, &pointer),
-                    Some(kept),
-                )
-            }
-            None => (
-                svc(s, "/residual/workload"),
-                s.residual.get(&ResidualRole::Workload),
-            ),
-        };
-        let fix = kept
+        // (A design imported before the flag keeps the replicas in what was kept.)
+        let fix = s
+            .residual
+            .get(&ResidualRole::Workload)
             .map(without_replicas)
-            .and_then(|kept| set_fix("Leave replicas to the HPA".into(), at.clone(), kept));
+            .and_then(|kept| {
+                set_fix(
+                    "Leave replicas to the HPA".into(),
+                    svc(s, "/residual/workload"),
+                    kept,
+                )
+            });
         cx.report(
             &REPLICAS_WITH_HPA,
             Some(s),
-            at,
+            svc(s, "/residual/workload"),
             format!(
                 "{kind} `{}` keeps `replicas: {replicas}` from its import while HPA `{hpa}` scales it: every kubectl apply resets it to {replicas} pods",
                 s.name
@@ -430,16 +419,8 @@ fn replicas_override_under_hpa(cx: &mut Ctx, s: &Service) {
 
 /// A workload's kept details without what sets `spec.replicas`.
 fn without_replicas(kept: &crate::model::Residual) -> serde_json::Value {
+    let replicas: crate::residual::Path = "/spec/replicas".parse().expect("a valid path");
     let mut kept = kept.clone();
-    kept.0.retain(|c| c.at != replicas_path());
+    kept.0.retain(|c| c.at != replicas);
     serde_json::to_value(kept).expect("residuals serialize")
-}
-
-/// Whether what an import kept of a workload writes its `spec.replicas`.
-fn writes_replicas(kept: &crate::model::Residual) -> bool {
-    kept.0.iter().any(|c| c.at == replicas_path())
-}
-
-fn replicas_path() -> crate::residual::Path {
-    "/spec/replicas".parse().expect("a valid path")
 }
