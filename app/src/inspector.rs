@@ -476,7 +476,7 @@ fn KeptFromImport(id: Signal<ServiceId>) -> impl IntoView {
                     <ul class="kept-list">{rows.collect_view()}</ul>
                     {(more > 0).then(|| view! { <p class="note">{format!("and {more} more")}</p> })}
                     {(left_out > 0).then(|| view! {
-                        <p class="note">{format!("{} the design writes the input left out, and so does the export", kubeprint_core::words::counted(left_out, "field"))}</p>
+                        <p class="note">{format!("and {} the design would write, left out as the input left them out", kubeprint_core::words::counted(left_out, "field"))}</p>
                     })}
                 </details>
             })

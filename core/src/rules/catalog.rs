@@ -625,7 +625,7 @@ INVALID_LABEL = Rule {
 INVALID_ENV_NAME = Rule {
     code: "KP404", name: "invalid_env_name", category: Names, severity: Warning, relaxed_in_dev: false,
     summary: "Environment variable names (and ConfigMap keys imported with envFrom) should be C identifiers.",
-    why: "Shells and most runtimes cannot read other names; older API servers reject them and the kubelet skips such envFrom keys.",
+    why: "A shell cannot expand other names (`$MY-VAR` is `$MY` followed by `-VAR`), and many runtimes and tools skip them, so the app may never see the value. Kubernetes accepts any printable ASCII but `=` (relaxed validation, on by default since 1.32, GA in 1.34), envFrom keys included, so nothing fails at deploy to say so.",
     bad: "MY-VAR",
     instead: "Letters, digits and '_', not starting with a digit.",
     source: "Kubernetes docs, environment variables",

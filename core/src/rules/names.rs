@@ -427,7 +427,9 @@ fn env_names(cx: &mut Ctx, s: &Service) {
                     &INVALID_ENV_NAME,
                     Some(s),
                     config_key(cx.env, n, k),
-                    format!("ConfigMap `{n}` key `{k}` {e}; envFrom skips it"),
+                    format!(
+                        "ConfigMap `{n}` key `{k}` {e}: envFrom passes it on as a variable a shell cannot read by name"
+                    ),
                 );
             }
         }
