@@ -513,6 +513,39 @@ const DERIVED: &[(&str, &str)] = &[
     ("labels", "app.kubernetes.io/version"),
 ];
 
+/// Whether change `c` is of derived values ([`DERIVED`]) alone: at one of them, or at
+/// the map holding them, which it is made to change no other member of.
+pub(crate) fn only_derived(c: &mut Change) -> bool {
+    let steps = &c.at.0;
+    let member = |i: usize| match steps.get(i) {
+        Some(Step::Member(m)) => Some(m.as_str()),
+        _ => None,
+    };
+    let n = steps.len();
+    if n >= 2 {
+        if let (Some(within), Some(key)) = (member(n - 2), member(n - 1)) {
+            if DERIVED.contains(&(within, key)) {
+                return true;
+            }
+        }
+    }
+    let Some(within) = member(n.wrapping_sub(1)) else {
+        return false;
+    };
+    if !DERIVED.iter().any(|(w, _)| *w == within) {
+        return false;
+    }
+    for value in [&mut c.was, &mut c.now] {
+        if let Some(Value::Object(map)) = value {
+            map.retain(|k, _| !DERIVED.contains(&(within, k.as_str())));
+            if map.is_empty() {
+                *value = None;
+            }
+        }
+    }
+    c.was == c.now
+}
+
 /// A derived value ([`DERIVED`]) the input left out stays left out: its value changing
 /// (a new image tag, an environment's own tag or config) is no edit of it, so today's
 /// value, `key` of the map `within`, and every one inside it count as the ones rendered
@@ -638,6 +671,16 @@ fn walk<'a>(mut v: &'a Value, steps: &[Step]) -> Option<&'a Value> {
         };
     }
     Some(v)
+}
+
+/// `v` without what is at `at`, if anything is.
+pub(crate) fn remove_at(v: &mut Value, at: &Path) {
+    let Some((last, parents)) = at.0.split_last() else {
+        return;
+    };
+    if let Some(slot) = walk_mut(v, parents).and_then(|parent| Slot::find(parent, last)) {
+        slot.set(None);
+    }
 }
 
 fn walk_mut<'a>(mut v: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {

@@ -2953,8 +2953,12 @@ fn what_the_model_holds_of_one_environment_is_reported_not_kept() {
     let prod = storefront(
         "shop",
         "          readinessProbe:
-            exec:
-              command: [cat, /tmp/ready]
+            httpGet:
+              path: /ready
+              port: http
+              httpHeaders:
+                - name: X-Probe
+                  value: kubelet
             periodSeconds: 5
           lifecycle:
             preStop:
@@ -2964,6 +2968,10 @@ fn what_the_model_holds_of_one_environment_is_reported_not_kept() {
         "      tolerations:
         - key: dedicated
           operator: Exists
+      securityContext:
+        sysctls:
+          - name: net.core.somaxconn
+            value: \"1024\"
 ",
     );
     let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
@@ -2976,8 +2984,15 @@ fn what_the_model_holds_of_one_environment_is_reported_not_kept() {
         assert!(message.contains(what), "{what}: {message}");
     }
     assert!(!message.contains("tolerations"), "{message}");
+    // What the model has no field for is kept (a pod's `sysctls`), except inside what
+    // the model holds and renders nothing of here (the probe's headers).
+    assert!(
+        message.contains("X-Probe") && !message.contains("sysctls"),
+        "{message}"
+    );
     let said = merged(&r, "prod").join("\n");
     assert!(said.contains("spec.template.spec.tolerations"), "{said}");
+    assert!(said.contains("sysctls"), "{said}");
     let pod = web_pod(&r.design, "prod");
     let main = &pod["containers"][0];
     assert!(
@@ -2985,6 +3000,54 @@ fn what_the_model_holds_of_one_environment_is_reported_not_kept() {
         "{main}"
     );
     assert_eq!(pod["tolerations"][0]["key"], "dedicated");
+    assert_eq!(
+        pod["securityContext"]["sysctls"][0]["value"], "1024",
+        "{pod}"
+    );
+}
+
+/// An overlay whose generated ConfigMap has another hash (its own values): a detail only
+/// it has (a pod annotation) is kept as its own, not mistaken for a difference of the
+/// model because the two read the ConfigMap by other names.
+#[test]
+fn a_detail_beside_a_generated_config_map_of_another_hash_is_kept() {
+    let staging = two_envs("staging.yaml");
+    let prod = two_envs("prod.yaml");
+    let template = "  template:\n    metadata:\n";
+    let at = prod
+        .find(&format!(
+            "{template}      labels:\n        app.kubernetes.io/name: api"
+        ))
+        .unwrap();
+    let prod = format!(
+        "{}{template}      annotations:\n        example.com/team: payments\n{}",
+        &prod[..at],
+        &prod[at + template.len()..]
+    );
+    let r = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    let said = merged(&r, "prod").join("\n");
+    assert!(
+        said.contains("Deployment `api`: details of its own kept")
+            && said.contains("example.com/team"),
+        "{said}"
+    );
+    // What is not merged is the generated ConfigMap and the workloads' references to it
+    // (as without the annotation), not the annotation.
+    let report = &r.environments[1].not_merged;
+    assert_eq!(report.len(), 4, "{report:#?}");
+    assert!(
+        (report.iter()).all(|n| !n.message.contains("example.com")),
+        "{report:#?}"
+    );
+    let objects = render(&r.design, "prod").objects;
+    let api = (objects.iter())
+        .find(|o| o.kind() == "Deployment" && o.name() == "api")
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        api["spec"]["template"]["metadata"]["annotations"]["example.com/team"],
+        "payments"
+    );
 }
 
 /// What only prod's input has that reads a ConfigMap (a volume listing keys, a projected

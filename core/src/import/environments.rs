@@ -29,7 +29,7 @@ use crate::model::*;
 use crate::order::Collect;
 use crate::presets::TIERS;
 use crate::render::render;
-use crate::residual::{Path, Residual};
+use crate::residual::Residual;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -571,7 +571,7 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
             Some((name.as_str(), twin.2.as_str()))
         })
         .collect();
-    let modelled = modelled_differences(design, env, &import.design);
+    let modelled = modelled_differences(design, env, &import.design, &generated);
     let mut own = OwnResiduals::default();
     let mut said = Vec::new();
     for (key, rendered) in &have {
@@ -587,18 +587,22 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
         for (from, to) in &generated {
             replace_strings(&mut input, from, to);
         }
+        // What the environment's own model says here, the design's model says instead
+        // (the replay keeps what the input has beyond it, a `sysctls` beside a modelled
+        // `runAsNonRoot`): that stays the design's, reported as not merged.
+        // Where the design's model renders nothing (no probe, where the environment's
+        // has one), nothing of what the input has there is kept (its headers alone
+        // would be no probe).
+        if let Some(modelled) = modelled.get(key) {
+            modelled.apply(&mut input);
+            for c in modelled.0.iter().filter(|c| c.now.is_none()) {
+                crate::residual::remove_at(&mut input, &c.at);
+            }
+        }
         if input == *rendered {
             continue;
         }
-        let mut residual = Residual::between(rendered, &input);
-        // (What the model holds stays the design's: reported as not merged.)
-        if let Some(modelled) = modelled.get(key) {
-            let overlap = |a: &Path, b: &Path| a.0.starts_with(&b.0) || b.0.starts_with(&a.0);
-            (residual.0).retain(|c| !modelled.iter().any(|m| overlap(m, &c.at)));
-        }
-        if residual.is_empty() {
-            continue;
-        }
+        let residual = Residual::between(rendered, &input);
         let described = changes(&residual, Said::Kept);
         match owners.owner(kind, name) {
             Some(ResidualOwner::Service(id, role)) => {
@@ -626,12 +630,19 @@ fn keep_own_details(design: &mut Design, env: &str, import: &super::Import) -> V
 /// Where, object by object, the merged `design` renders environment `env` otherwise than
 /// the model that `own` (the design imported from `env`'s input alone) holds would, in
 /// what the model holds and `env`'s overrides cannot say (a grace period, a probe, a
-/// variable read from a Secret, of this environment's own): found by rendering both
-/// models without anything kept from the imports, `own`'s services, ConfigMap data and
-/// Secret keys in place of the design's. Keeping those as the environment's own
+/// variable read from a Secret, of this environment's own), as the changes from the own
+/// model's rendering to the design's: found by rendering both models without anything
+/// kept from the imports, `own`'s services, ConfigMap data and Secret keys in place of
+/// the design's (`generated`: the input's names of generated ConfigMaps and the
+/// rendered ones, for what the own model reads). Keeping those as the environment's own
 /// residual would render what the model, and so the rules, the canvas and the
 /// inspector, do not say.
-fn modelled_differences(design: &Design, env: &str, own: &Design) -> BTreeMap<Key, Vec<Path>> {
+fn modelled_differences(
+    design: &Design,
+    env: &str,
+    own: &Design,
+    generated: &[(&str, &str)],
+) -> BTreeMap<Key, Residual> {
     let mut models = design.clone();
     for s in &mut models.services {
         s.residual.clear();
@@ -678,12 +689,19 @@ fn modelled_differences(design: &Design, env: &str, own: &Design) -> BTreeMap<Ke
     let (ours, theirs) = (objects(&models, env), objects(&theirs, env));
     let mut out = BTreeMap::new();
     for (key, rendered) in &ours {
-        if let Some(other) = theirs.get(key).filter(|other| *other != rendered) {
-            let paths = Residual::between(rendered, other)
-                .0
-                .into_iter()
-                .map(|c| c.at);
-            out.insert(key.clone(), paths.collect());
+        let Some(mut other) = theirs.get(key).cloned() else {
+            continue;
+        };
+        // (The own model reads a generated ConfigMap by the input's name.)
+        for (from, to) in generated {
+            replace_strings(&mut other, from, to);
+        }
+        let mut differs = Residual::between(&other, rendered);
+        // (A derived value, a checksum of the config or the version label, differs as
+        // the models do: no field of its own to report.)
+        differs.0.retain_mut(|c| !crate::residual::only_derived(c));
+        if !differs.is_empty() {
+            out.insert(key.clone(), differs);
         }
     }
     out
