@@ -101,7 +101,7 @@ pub fn Findings() -> impl IntoView {
             }
         });
     });
-    // What the list shows: (group, how many of its findings), the first `limit`
+    // What the list shows: (service, its findings listed), the first `limit`
     // findings in order; the selected service's group whole, first, where the limit
     // leaves it out (a large design's service selected on the canvas).
     let shown = Memo::new(move |_| {
@@ -127,7 +127,9 @@ pub fn Findings() -> impl IntoView {
                     None => shown.insert(0, (at, len)),
                 }
             }
-            shown
+            (shown.into_iter())
+                .map(|(i, take)| (groups[i].0.clone(), groups[i].1[..take].to_vec()))
+                .collect::<Vec<_>>()
         })
     });
     let count = move |s: Severity| {
@@ -152,9 +154,7 @@ pub fn Findings() -> impl IntoView {
                     // Only the first `limit` findings are in the DOM (and the selected
                     // service's); the rest come in steps, so a large design keeps the
                     // list (and each edit) light.
-                    let shown = shown.get();
-                    groups.with(|groups| shown.into_iter().map(|(i, take)| {
-                        let (service, list) = &groups[i];
+                    shown.get().into_iter().map(|(service, list)| {
                         view! {
                             <div class="finding-group" data-service=service.clone()
                                 data-f6-start={
@@ -162,13 +162,13 @@ pub fn Findings() -> impl IntoView {
                                     move || (selected_name.get().as_ref() == Some(&service)).then_some("")
                                 }>
                                 <h3>{service.clone()}</h3>
-                                {list[..take].iter().cloned().map(finding_item).collect_view()}
+                                {list.into_iter().map(finding_item).collect_view()}
                             </div>
                         }
-                    }).collect_view())
+                    }).collect_view()
                 }}
                 {move || {
-                    let listed: usize = shown.with(|s| s.iter().map(|(_, take)| take).sum());
+                    let listed: usize = shown.with(|s| s.iter().map(|(_, list)| list.len()).sum());
                     let hidden = app.findings.with(Vec::len).saturating_sub(listed);
                     (hidden > 0).then(|| view! {
                         <button class="more" data-testid="more-findings" on:click=move |_| limit.update(|l| *l += FINDINGS_STEP)>
