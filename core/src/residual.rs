@@ -289,8 +289,7 @@ impl Residual {
     /// design now renders something else, the design's value stands, except that members
     /// of objects and items of keyed lists the design does not touch are still merged in.
     pub fn apply(&self, rendered: &mut Value) {
-        let mut designs = Vec::new();
-        one_of_members(rendered, &mut Vec::new(), &mut designs);
+        let designs = one_of_members(rendered);
         for change in &self.0 {
             if !change.displaces_an_edit(rendered, &self.0) {
                 change.apply(rendered);
@@ -299,7 +298,7 @@ impl Residual {
         for change in &self.0 {
             change.prune_emptied_labels(rendered);
         }
-        keep_the_designs_one_of(rendered, &mut Vec::new(), &designs);
+        keep_the_designs_one_of(rendered, &designs);
     }
 }
 
@@ -364,30 +363,43 @@ const ONE_OF: &[(&[&str], &[&str])] = &[
 /// by their `name` (a container's) or else their position.
 type HolderAt = Vec<String>;
 
-/// Every one-of holder in `v` (at `at`) and the one-of members it holds.
-fn one_of_members(v: &Value, at: &mut HolderAt, out: &mut Vec<(HolderAt, Vec<String>)>) {
+/// Every one-of holder in `v` (a probe, a hook), with where it is and the one-of
+/// members it allows, given to `f`.
+fn each_holder(
+    v: &mut Value,
+    at: &mut HolderAt,
+    f: &mut impl FnMut(&HolderAt, &mut Map<String, Value>, &'static [&'static str]),
+) {
     match v {
         Value::Object(members) => {
-            for (key, child) in members {
+            for (key, child) in members.iter_mut() {
                 at.push(key.clone());
-                if let (Some(one_of), Value::Object(held)) = (one_of(key), child) {
-                    let present = (held.keys()).filter(|m| one_of.contains(&m.as_str()));
-                    out.push((at.clone(), present.cloned().collect()));
-                } else {
-                    one_of_members(child, at, out);
+                match (one_of(key), child) {
+                    (Some(one_of), Value::Object(held)) => f(at, held, one_of),
+                    (_, child) => each_holder(child, at, f),
                 }
                 at.pop();
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter_mut().enumerate() {
                 at.push(item_at(item, i));
-                one_of_members(item, at, out);
+                each_holder(item, at, f);
                 at.pop();
             }
         }
         _ => {}
     }
+}
+
+/// Every one-of holder in `v` and the one-of members it holds.
+fn one_of_members(v: &mut Value) -> Vec<(HolderAt, Vec<String>)> {
+    let mut out = Vec::new();
+    each_holder(v, &mut Vec::new(), &mut |at, held, one_of| {
+        let present = (held.keys()).filter(|m| one_of.contains(&m.as_str()));
+        out.push((at.clone(), present.cloned().collect()));
+    });
+    out
 }
 
 /// The one-of members the holder `key` allows, if it is one.
@@ -407,33 +419,15 @@ fn item_at(item: &Value, i: usize) -> String {
 /// Where a holder ends up with more than one one-of member (what the input kept whole, a
 /// probe or a `lifecycle`, merged with a handler the design renders today), only the
 /// design's stay: the design wins, and the API server refuses two handlers.
-fn keep_the_designs_one_of(v: &mut Value, at: &mut HolderAt, designs: &[(HolderAt, Vec<String>)]) {
-    match v {
-        Value::Object(members) => {
-            for (key, child) in members.iter_mut() {
-                at.push(key.clone());
-                if let (Some(one_of), Value::Object(held)) = (one_of(key), &mut *child) {
-                    let count = held.keys().filter(|m| one_of.contains(&m.as_str())).count();
-                    let theirs = designs.iter().find(|(place, _)| place == at);
-                    let kept = |d: &[String]| d.iter().any(|m| held.contains_key(m));
-                    if let Some((_, design)) = theirs.filter(|(_, d)| count > 1 && kept(d)) {
-                        held.retain(|m, _| !one_of.contains(&m.as_str()) || design.contains(m));
-                    }
-                } else {
-                    keep_the_designs_one_of(child, at, designs);
-                }
-                at.pop();
-            }
+fn keep_the_designs_one_of(v: &mut Value, designs: &[(HolderAt, Vec<String>)]) {
+    each_holder(v, &mut Vec::new(), &mut |at, held, one_of| {
+        let count = held.keys().filter(|m| one_of.contains(&m.as_str())).count();
+        let theirs = designs.iter().find(|(place, _)| place == at);
+        let kept = |d: &[String]| d.iter().any(|m| held.contains_key(m));
+        if let Some((_, design)) = theirs.filter(|(_, d)| count > 1 && kept(d)) {
+            held.retain(|m, _| !one_of.contains(&m.as_str()) || design.contains(m));
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                at.push(item_at(item, i));
-                keep_the_designs_one_of(item, at, designs);
-                at.pop();
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 impl Change {

@@ -2735,14 +2735,7 @@ fn details_an_environment_has_of_its_own_are_kept_as_its_own() {
     );
 
     // The ConfigMap renamed: prod's version label of it follows.
-    d.apply(Edit::Set {
-        path: FieldPath {
-            target: Target::ConfigMap("ledger-config".into()),
-            pointer: "/name".into(),
-        },
-        value: "ledger-settings".into(),
-    })
-    .unwrap();
+    rename_config_map(&mut d, "ledger-config", "ledger-settings");
     let prod_objects = render(&d, "prod").objects;
     let cm = (prod_objects.iter())
         .find(|o| o.kind() == "ConfigMap")
@@ -3095,18 +3088,23 @@ fn an_environments_own_reads_of_a_config_map_follow_its_renames() {
         Some(vec!["default.conf".to_string()])
     );
     // The ConfigMap renamed: prod's projected volume reads it by its new name.
-    d.apply(Edit::Set {
-        path: FieldPath {
-            target: Target::ConfigMap("web-config".into()),
-            pointer: "/name".into(),
-        },
-        value: "web-settings".into(),
-    })
-    .unwrap();
+    rename_config_map(&mut d, "web-config", "web-settings");
     let projected = volume(&d, "settings");
     assert_eq!(
         projected["projected"]["sources"][0]["configMap"]["name"],
         "web-settings"
     );
     assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP305"));
+}
+
+/// ConfigMap `from` of `d` renamed `to`, as its name field in the page does.
+fn rename_config_map(d: &mut Design, from: &str, to: &str) {
+    d.apply(Edit::Set {
+        path: FieldPath {
+            target: Target::ConfigMap(from.into()),
+            pointer: "/name".into(),
+        },
+        value: to.into(),
+    })
+    .unwrap();
 }

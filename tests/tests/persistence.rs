@@ -778,6 +778,17 @@ async fn without_its_worker_module_the_page_explains_and_keeps_the_design() {
 }
 
 /// The values of every element with `testid`, in page order.
+/// `files` (name, text) dropped on the page, one environment each: the import's summary
+/// once it counts them.
+async fn dropped_as_environments(page: &Page, files: &[(&str, &str)]) -> String {
+    page.drop_files("main.layout", files).await;
+    let count = format!("{} environments", files.len());
+    page.wait_text("import-summary", "the environments' summary", |t| {
+        t.contains(&count)
+    })
+    .await
+}
+
 async fn values(page: &Page, testid: &str) -> Vec<String> {
     let script = format!(
         "return Array.from(document.querySelectorAll('[data-testid=\"{testid}\"]')).map(e => e.value)"
@@ -803,16 +814,8 @@ async fn several_files_import_as_the_environments_of_one_design() {
     let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
     // Dropped as a file manager gives them, alphabetically.
     let (prod, staging) = (rendered("prod"), rendered("staging"));
-    page.drop_files(
-        "main.layout",
-        &[("prod.yaml", &prod), ("staging.yaml", &staging)],
-    )
-    .await;
-    let summary = page
-        .wait_text("import-summary", "the environments' summary", |t| {
-            t.contains("2 environments")
-        })
-        .await;
+    let summary =
+        dropped_as_environments(&page, &[("prod.yaml", &prod), ("staging.yaml", &staging)]).await;
     // Staging first (promotion order): prod's HPAs and canaries become its settings.
     assert!(
         summary.contains("(staging, prod)")
@@ -1021,13 +1024,7 @@ async fn an_environments_own_details_are_kept_listed_and_linked() {
     let (dev, prod) = (read("dev"), read("prod"));
     let page = Page::open("import-own-details").await;
     page.find("yaml").await;
-    page.drop_files("main.layout", &[("dev.yaml", &dev), ("prod.yaml", &prod)])
-        .await;
-    let summary = page
-        .wait_text("import-summary", "the environments' summary", |t| {
-            t.contains("2 environments")
-        })
-        .await;
+    let summary = dropped_as_environments(&page, &[("dev.yaml", &dev), ("prod.yaml", &prod)]).await;
     assert!(
         summary.contains("(dev, prod)")
             && summary.contains("every environment renders as its input"),
