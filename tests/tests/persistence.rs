@@ -1068,7 +1068,7 @@ async fn an_environments_own_details_are_kept_listed_and_linked() {
         "{listed}"
     );
 
-    // Prod's YAML has them; an edit of prod's tag keeps them.
+    // Prod's YAML has them, and a link carries them to a browser that never saw them.
     page.click("env-prod").await;
     page.select("yaml-object", "Deployment/").await;
     page.wait_text("yaml", "prod's checksum", |t| {
