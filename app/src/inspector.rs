@@ -445,7 +445,7 @@ fn KeptFromImport(id: Signal<ServiceId>) -> impl IntoView {
                 .map(|(role, r)| (role.title().to_string(), r));
             // (And what each environment's input had of its own.)
             let own = (e.design.environments.iter()).flat_map(|env| {
-                (env.own_residuals.services.get(&id).into_iter().flatten())
+                (env.own_residuals.all_of_service(id))
                     .map(|(role, r)| (format!("{} in {}", role.title(), env.name), r))
             });
             design

@@ -456,6 +456,25 @@ impl OwnResiduals {
     pub fn of_service(&self, id: ServiceId, role: ResidualRole) -> Option<&Residual> {
         self.services.get(&id)?.get(&role)
     }
+
+    /// Everything kept for the objects of service `id`, by role.
+    pub fn all_of_service(
+        &self,
+        id: ServiceId,
+    ) -> impl Iterator<Item = (&ResidualRole, &Residual)> {
+        self.services.get(&id).into_iter().flatten()
+    }
+}
+
+impl Service {
+    /// Everything an import kept of its objects as environment `env` renders them: the
+    /// design's, then `env`'s own.
+    pub fn residuals_here<'a>(
+        &'a self,
+        env: &'a Environment,
+    ) -> impl Iterator<Item = &'a Residual> {
+        (self.residual.values()).chain(env.own_residuals.all_of_service(self.id).map(|(_, r)| r))
+    }
 }
 
 impl Service {
@@ -1542,13 +1561,7 @@ impl Service {
     /// [`Service::volume_item_keys`] as environment `env` renders the volume, with what
     /// its input had of its own.
     pub fn volume_item_keys_here(&self, volume: &str, env: &Environment) -> Option<Vec<String>> {
-        let own = env
-            .own_residuals
-            .services
-            .get(&self.id)
-            .into_iter()
-            .flatten();
-        self.volume_item_keys_in(volume, self.residual.values().chain(own.map(|(_, r)| r)))
+        self.volume_item_keys_in(volume, self.residuals_here(env))
     }
 
     fn volume_item_keys_in<'r>(

@@ -36,16 +36,7 @@ impl Renderer<'_> {
         let wanted = |names: &[&str], secrets: bool| {
             let read = |s: &Service| {
                 references(s, secrets).any(|r| names.contains(&r))
-                    || (s.residual.values())
-                        .chain(
-                            env.own_residuals
-                                .services
-                                .get(&s.id)
-                                .into_iter()
-                                .flatten()
-                                .map(|(_, r)| r),
-                        )
-                        .any(|r| names.iter().any(|n| r.reads(secrets, n)))
+                    || (s.residuals_here(env)).any(|r| names.iter().any(|n| r.reads(secrets, n)))
             };
             let kept_reads = |k: &KeptObject| names.iter().any(|n| k.reads(secrets, n));
             let read_here = services.iter().any(read) || kept_here.iter().any(|k| kept_reads(k));
