@@ -306,6 +306,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                     <Field label="App shutdown (s)" path=at(id, "/timing/app_shutdown_seconds") kind=K::Seconds />
                     <Field label="Grace period (s)" path=at(id, "/timing/grace_period_seconds") kind=K::Seconds />
                 </div>
+                <PreStopNote id />
                 <div class="row">
                     <Field label="Worst start-up (s)" path=at(id, "/timing/startup_seconds") kind=K::Seconds hint="0 = unknown" />
                     <Field label="minReadySeconds" path=at(id, "/timing/min_ready_seconds") kind=K::Seconds />
@@ -1204,6 +1205,59 @@ fn KeptRoutesNote(id: Signal<ServiceId>) -> impl IntoView {
     move || {
         note.get()
             .map(|n| view! { <p class="note" data-testid="kept-routes">{n}</p> })
+    }
+}
+
+/// How the preStop is written when it is not the native sleep the field sets: an imported
+/// command that sleeps (its number follows the field, one click makes it the native
+/// action), or an imported hook of another kind, which a sleep would replace.
+#[component]
+fn PreStopNote(id: Signal<ServiceId>) -> impl IntoView {
+    let app = use_app();
+    let note = Memo::new(move |_| {
+        app.editor.with(|e| {
+            let t = &e.design.service(id.get())?.timing;
+            match (&t.pre_stop_sleep_command, &t.pre_stop_hook) {
+                (Some(c), _) if t.pre_stop_seconds > 0 => Some((
+                    true,
+                    kubeprint_core::model::sleeping(c, t.pre_stop_seconds).join(" "),
+                )),
+                (_, Some(hook)) if t.pre_stop_seconds == 0 => Some((false, hook.to_string())),
+                _ => None,
+            }
+        })
+    });
+    let native = move |_| {
+        let path = p(id.get_untracked(), "/timing/pre_stop_sleep_command");
+        app.dispatch(Edit::Set {
+            path,
+            value: Value::Null,
+        });
+    };
+    move || {
+        note.get().map(|(command, what)| {
+            if command {
+                view! {
+                    <p class="note" data-testid="pre-stop-form">
+                        "preStop written as the command " <code>{what}</code>
+                        ", as imported: its number follows the sleep. "
+                        <button class="inline" data-testid="pre-stop-native" on:click=native>
+                            "Use the native sleep action"
+                        </button>
+                        " (no shell needed in the image)."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="note" data-testid="pre-stop-form">
+                        "preStop hook, as imported: " <code>{what}</code>
+                        ". How long it runs is unknown to Kubeprint; a preStop sleep replaces it."
+                    </p>
+                }
+                .into_any()
+            }
+        })
     }
 }
 

@@ -360,6 +360,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("argocd_namespace", "~ans"),
     ("argocd_sync", "~asy"),
     ("traffic", "~trf"),
+    ("pre_stop_sleep_command", "~psc"),
 ];
 
 /// Fields whose members are user data (labels, ConfigMap keys, service ids), not field

@@ -2225,6 +2225,10 @@ pub struct Timing {
     /// A preStop hook that is not a sleep (an imported `httpGet` or `exec`), written when
     /// `pre_stop_seconds` is 0. How long it takes is unknown to Kubeprint.
     pub pre_stop_hook: Option<PreStopHook>,
+    /// The command the preStop sleep is written as, when the input wrote it as one
+    /// (`sh -c "sleep 5"`, `sleep 5`) rather than as the native `sleep` action; its number
+    /// follows `pre_stop_seconds`. None: the native action.
+    pub pre_stop_sleep_command: Option<Vec<String>>,
     /// How long the app itself drains after SIGTERM (A).
     pub app_shutdown_seconds: u32,
     /// terminationGracePeriodSeconds (T).
@@ -2242,6 +2246,7 @@ impl Default for Timing {
         Timing {
             pre_stop_seconds: 0,
             pre_stop_hook: None,
+            pre_stop_sleep_command: None,
             app_shutdown_seconds: 0,
             grace_period_seconds: 30,
             startup_seconds: 0,
@@ -2268,6 +2273,39 @@ pub enum PreStopHook {
         /// Command and arguments.
         command: Vec<String>,
     },
+}
+
+/// Where a preStop command that only sleeps (`sleep 5`, `sh -c "sleep 5"`, a script
+/// ending in `sleep 5`) writes its seconds: the item, and the bytes of the number in it.
+fn sleep_number(command: &[String]) -> Option<(usize, std::ops::Range<usize>)> {
+    let i = command.len().checked_sub(1)?;
+    let last = &command[i];
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let sleep = |t: &str| t == "sleep" || t.ends_with("/sleep");
+    if i > 0 && sleep(&command[i - 1]) && digits(last) {
+        return Some((i, 0..last.len()));
+    }
+    let after = last.rfind("sleep ")? + "sleep ".len();
+    let rest = last[after..].trim_end();
+    let number = rest.trim_start().trim_matches('"');
+    let start = after + last[after..].find(number)?;
+    digits(number).then_some((i, start..start + number.len()))
+}
+
+/// The seconds a preStop command sleeps, if all it does is end in a sleep of a whole
+/// number of seconds (see [`Timing::pre_stop_sleep_command`]).
+pub fn seconds_slept(command: &[String]) -> Option<u32> {
+    let (i, at) = sleep_number(command)?;
+    command[i][at].parse().ok()
+}
+
+/// `command` (one [`seconds_slept`] reads) sleeping `seconds` instead.
+pub fn sleeping(command: &[String], seconds: u32) -> Vec<String> {
+    let mut out = command.to_vec();
+    if let Some((i, at)) = sleep_number(command) {
+        out[i].replace_range(at, &seconds.to_string());
+    }
+    out
 }
 
 impl fmt::Display for PreStopHook {

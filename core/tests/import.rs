@@ -334,11 +334,12 @@ fn a_hand_written_app_keeps_everything_the_model_lacks() {
 }
 
 /// An imported `sh -c "sleep 5"` preStop is the design's 5 s sleep, written back as the
-/// input's command. Its seconds edited, the design's sleep stands alone: the input's
-/// command beside it would be two handlers, which the API server refuses. Set back to
-/// 5, the input's command comes back; set to 0, no preStop is left.
+/// input's command: its seconds edited, the command sleeps as long (one handler, never
+/// the command beside a native sleep, which the API server refuses), also after a link;
+/// set to 0, no preStop is left, and back to 5 the command comes back. Told to, the
+/// design writes the native sleep action instead.
 #[test]
-fn an_imported_exec_pre_stop_edited_is_one_handler() {
+fn an_imported_exec_pre_stop_keeps_its_form_when_edited() {
     let imported = import::kubernetes(&manifest("shop-mixed.yaml"));
     let mut design = imported.design;
     let web = design.service_named("web").unwrap().id;
@@ -347,31 +348,61 @@ fn an_imported_exec_pre_stop_edited_is_one_handler() {
         let deployment = &objects(&yaml)[&("Deployment".to_string(), "web".to_string())];
         deployment["spec"]["template"]["spec"]["containers"][0]["lifecycle"]["preStop"].clone()
     };
-    let set = |design: &mut Design, seconds: u32| {
-        let path = FieldPath::service(web, "/timing/pre_stop_seconds");
-        design
-            .apply(Edit::Set {
-                path,
-                value: seconds.into(),
-            })
-            .unwrap();
+    let set = |design: &mut Design, path: &str, value: Value| {
+        let path = FieldPath::service(web, path);
+        design.apply(Edit::Set { path, value }).unwrap();
     };
-    let command = serde_json::json!({"exec": {"command": ["sh", "-c", "sleep 5"]}});
-    assert_eq!(pre_stop(&design), command, "as imported");
-    set(&mut design, 10);
+    let command =
+        |n: u32| serde_json::json!({"exec": {"command": ["sh", "-c", format!("sleep {n}")]}});
+    assert_eq!(pre_stop(&design), command(5), "as imported");
+    set(&mut design, "/timing/pre_stop_seconds", 10.into());
+    assert_eq!(pre_stop(&design), command(10));
+    let linked = link::decode(&link::encode(&design)).unwrap();
+    assert_eq!(pre_stop(&linked), command(10), "after a link");
+    set(&mut design, "/timing/pre_stop_seconds", 0.into());
+    assert_eq!(pre_stop(&design), Value::Null);
+    set(&mut design, "/timing/pre_stop_seconds", 5.into());
+    assert_eq!(pre_stop(&design), command(5), "the input's again");
+    set(&mut design, "/timing/pre_stop_sleep_command", Value::Null);
     assert_eq!(
         pre_stop(&design),
-        serde_json::json!({"sleep": {"seconds": 10}})
+        serde_json::json!({"sleep": {"seconds": 5}})
     );
-    let linked = link::decode(&link::encode(&design)).unwrap();
+    set(&mut design, "/timing/pre_stop_seconds", 7.into());
     assert_eq!(
-        pre_stop(&linked),
-        serde_json::json!({"sleep": {"seconds": 10}})
+        pre_stop(&design),
+        serde_json::json!({"sleep": {"seconds": 7}})
     );
-    set(&mut design, 5);
-    assert_eq!(pre_stop(&design), command, "the input's again");
-    set(&mut design, 0);
-    assert_eq!(pre_stop(&design), Value::Null);
+}
+
+/// The commands read as a sleep are those that end in one of whole seconds, and the
+/// number written back is the one in that place.
+#[test]
+fn a_pre_stop_command_is_a_sleep_when_it_ends_in_one() {
+    use kubeprint_core::model::{seconds_slept, sleeping};
+    let c = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for (command, seconds) in [
+        (c(&["sleep", "5"]), Some(5)),
+        (c(&["/bin/sleep", "15"]), Some(15)),
+        (c(&["/bin/sh", "-c", "sleep 5"]), Some(5)),
+        (c(&["sh", "-c", "nginx -s quit; sleep 20"]), Some(20)),
+        (c(&["sh", "-c", "sleep \"3\""]), Some(3)),
+        (c(&["sh", "-c", "sleep 5 && nginx -s quit"]), None),
+        (c(&["sh", "-c", "sleep 5s"]), None),
+        (c(&["/drain.sh"]), None),
+        (c(&[]), None),
+    ] {
+        assert_eq!(seconds_slept(&command), seconds, "{command:?}");
+    }
+    assert_eq!(
+        sleeping(&c(&["sh", "-c", "nginx -s quit; sleep 20"]), 8),
+        c(&["sh", "-c", "nginx -s quit; sleep 8"])
+    );
+    assert_eq!(sleeping(&c(&["sleep", "5"]), 12), c(&["sleep", "12"]));
+    assert_eq!(
+        sleeping(&c(&["sh", "-c", "sleep \"3\""]), 30),
+        c(&["sh", "-c", "sleep \"30\""])
+    );
 }
 
 #[test]

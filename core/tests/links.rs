@@ -46,6 +46,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("pdb-budget", pdb_budget),
     ("variables-here", variables_here),
     ("own-residuals", own_residuals),
+    ("pre-stop-command", pre_stop_command),
 ];
 
 /// What makes a golden design.
@@ -399,6 +400,15 @@ fn imported() -> Design {
 }
 
 /// What environments' inputs had of their own: prod's checksum annotation of the api's
+/// An imported preStop sleep written as a command: its seconds and the command travel.
+fn pre_stop_command() -> Design {
+    let mut d = templates::stfc_fastapi();
+    let t = &mut d.services[0].timing;
+    t.pre_stop_seconds = 8;
+    t.pre_stop_sleep_command = Some(vec!["/bin/sh".into(), "-c".into(), "sleep 5".into()]);
+    d
+}
+
 /// pods and a label of its ConfigMap, staging's annotation of the Secret.
 fn own_residuals() -> Design {
     let mut d = templates::stfc_fastapi();
@@ -626,6 +636,7 @@ fn all_fields() -> Design {
             pre_stop_hook: Some(PreStopHook::Exec {
                 command: vec!["/drain".into()],
             }),
+            pre_stop_sleep_command: Some(vec!["sleep".into(), "5".into()]),
             app_shutdown_seconds: 10,
             grace_period_seconds: 45,
             startup_seconds: 20,

@@ -684,6 +684,7 @@ fn from_controller(w: Controller) -> Service {
         timing: Timing {
             pre_stop_seconds: pre_stop_sleep(&c),
             pre_stop_hook: pre_stop_hook(&c),
+            pre_stop_sleep_command: pre_stop_sleep_command(&c),
             grace_period_seconds: pod
                 .termination_grace_period_seconds
                 .map_or(30, |g| g.max(0) as u32),
@@ -885,17 +886,22 @@ fn pre_stop_sleep(c: &core::Container) -> u32 {
     if let Some(s) = &h.sleep {
         return s.seconds.max(0) as u32;
     }
-    exec_sleep(h).unwrap_or(0)
+    exec_sleep(h).map_or(0, |(seconds, _)| seconds)
 }
 
-/// The seconds of an exec hook that is a sleep (`sleep N`, `sh -c "sleep N"`).
-fn exec_sleep(h: &core::LifecycleHandler) -> Option<u32> {
-    let cmd = h.exec.as_ref()?.command.clone().unwrap_or_default();
-    let text = cmd.join(" ");
-    text.rsplit("sleep ")
-        .next()
-        .and_then(|n| n.trim().trim_matches('"').parse().ok())
-        .filter(|_| text.contains("sleep "))
+/// The seconds and the command of an exec hook that is a sleep (`sleep N`,
+/// `sh -c "sleep N"`).
+fn exec_sleep(h: &core::LifecycleHandler) -> Option<(u32, &Vec<String>)> {
+    let command = h.exec.as_ref()?.command.as_ref()?;
+    seconds_slept(command).map(|seconds| (seconds, command))
+}
+
+/// The command a preStop sleep is written as, when it is one.
+fn pre_stop_sleep_command(c: &core::Container) -> Option<Vec<String>> {
+    let h = pre_stop_handler(c)?;
+    exec_sleep(h)
+        .filter(|(seconds, _)| *seconds > 0)
+        .map(|(_, command)| command.clone())
 }
 
 /// A preStop hook that is not a sleep: an `httpGet`, or a command that is not `sleep N`.

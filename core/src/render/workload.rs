@@ -868,11 +868,19 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
 /// The preStop hook: the native sleep when there is one, else a hook of another kind.
 fn pre_stop(t: &Timing) -> Option<core::LifecycleHandler> {
     if t.pre_stop_seconds > 0 {
-        return Some(core::LifecycleHandler {
-            sleep: Some(core::SleepAction {
-                seconds: t.pre_stop_seconds.into(),
-            }),
-            ..Default::default()
+        return Some(match &t.pre_stop_sleep_command {
+            Some(command) => core::LifecycleHandler {
+                exec: Some(core::ExecAction {
+                    command: Some(model::sleeping(command, t.pre_stop_seconds)),
+                }),
+                ..Default::default()
+            },
+            None => core::LifecycleHandler {
+                sleep: Some(core::SleepAction {
+                    seconds: t.pre_stop_seconds.into(),
+                }),
+                ..Default::default()
+            },
         });
     }
     match t.pre_stop_hook.as_ref()? {

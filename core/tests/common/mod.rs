@@ -320,6 +320,7 @@ prop_compose! {
                     1 => Some(PreStopHook::Exec { command: vec!["/drain".into()] }),
                     _ => None,
                 },
+                pre_stop_sleep_command: (timing.2 % 2 == 1).then(|| vec!["sh".into(), "-c".into(), "sleep 5".into()]),
                 app_shutdown_seconds: timing.1,
                 grace_period_seconds: timing.2,
                 startup_seconds: timing.3,
