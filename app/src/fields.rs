@@ -123,6 +123,13 @@ pub fn Field(
         }
     };
     let error_id = move || format!("{}-error", id());
+    // The field's name is its label alone; the hint and an error describe it.
+    let label_id = move || format!("{}-label", id());
+    let hint_id = move || format!("{}-hint", id());
+    let described_by = move || match hint.is_empty() {
+        true => error_id(),
+        false => format!("{} {}", hint_id(), error_id()),
+    };
     // The value the open environment has of its own for this field (the tag prod
     // releases, its larger claim): what it renders there instead, said under the field
     // with a way to where it is set.
@@ -205,7 +212,8 @@ pub fn Field(
                 rows="1"
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
-                aria-describedby=error_id
+                aria-labelledby=label_id
+                aria-describedby=described_by
                 data-pending=pending
                 prop:value=value
                 on:focus=on_focus
@@ -224,7 +232,8 @@ pub fn Field(
                 type="text"
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
-                aria-describedby=error_id
+                aria-labelledby=label_id
+                aria-describedby=described_by
                 data-pending=pending
                 prop:value=value
                 on:focus=on_focus
@@ -238,9 +247,9 @@ pub fn Field(
     };
     view! {
         <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
-            <span class="label">{label}</span>
+            <span class="label" id=label_id>{label}</span>
             {control}
-            {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
+            {(!hint.is_empty()).then(|| view! { <span class="hint" id=hint_id>{hint}</span> })}
             // The error right under what was typed; the environment's own value below it.
             <span class="error" id=error_id role="alert">{move || maybe_prose(error.get())}</span>
             {own_value}

@@ -3240,3 +3240,57 @@ async fn a_refused_rename_keeps_the_rename_before_it() {
     assert!(!yaml.contains("name: order-service\n"));
     page.close().await;
 }
+
+/// An imported preStop sleep written as a command: the inspector says so, an edit of the
+/// seconds changes the command's number (one handler, never the command beside a native
+/// sleep), and one click makes it the native sleep action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pre_stop_command_follows_the_seconds_until_made_native() {
+    let mut design = one_service(Some(("http", 8080)));
+    let timing = &mut design.services[0].timing;
+    timing.pre_stop_seconds = 5;
+    timing.pre_stop_sleep_command = Some(vec!["sh".into(), "-c".into(), "sleep 5".into()]);
+    let page = open_design("pre-stop-command", &design).await;
+    page.select("yaml-object", "Deployment/").await;
+    page.wait_text("yaml", "the command", |t| t.contains("- sleep 5"))
+        .await;
+    let note = page.text("pre-stop-form").await;
+    assert!(note.contains("sh -c sleep 5"), "{note}");
+    page.type_into("services/s1/timing/pre_stop_seconds", "12")
+        .await;
+    let yaml = page
+        .wait_text("yaml", "the command's new number", |t| {
+            t.contains("- sleep 12")
+        })
+        .await;
+    assert!(!yaml.contains("seconds: 12"), "no native sleep beside it");
+    page.wait_text("pre-stop-form", "the note's", |t| t.contains("sleep 12"))
+        .await;
+    page.click("pre-stop-native").await;
+    let yaml = page
+        .wait_text("yaml", "the native action", |t| t.contains("seconds: 12"))
+        .await;
+    assert!(!yaml.contains("- sleep 12"), "the command is gone");
+    page.wait_gone("pre-stop-form").await;
+    page.close().await;
+}
+
+/// A field's accessible name is its label; its hint describes it. (Inside the label the
+/// hint was part of the name: "Name DNS-1035: lowercase, …".)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fields_name_is_its_label_and_its_hint_describes_it() {
+    let page = open_design("field-names", &one_service(None)).await;
+    page.find("services/s1/name").await;
+    let said = js(
+        &page,
+        "const input = document.getElementById('services/s1/name');
+         const text = ids => (ids || '').split(' ').filter(Boolean)
+             .map(id => document.getElementById(id).textContent).join(' | ');
+         return [text(input.getAttribute('aria-labelledby')),
+                 text(input.getAttribute('aria-describedby'))];",
+    )
+    .await;
+    assert_eq!(said[0], "Name", "{said}");
+    assert!(said[1].as_str().unwrap().starts_with("DNS-1035"), "{said}");
+    page.close().await;
+}
