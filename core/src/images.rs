@@ -60,6 +60,14 @@ pub struct KnownImage {
     /// The path that holds its data (one of `writable`), which wants a persistent
     /// volume rather than an emptyDir.
     pub data: Option<&'static str>,
+    /// From a major version on, the path the volume for its data goes on instead of
+    /// `data`, the image keeping its data in a subdirectory of its own there (postgres
+    /// 18: `/var/lib/postgresql`, data in `18/docker`), and refusing to start with a
+    /// volume on `data`. A tag that names no version is the newest.
+    pub data_moved: Option<(u32, &'static str)>,
+    /// The variable that sets its data directory (postgres: `PGDATA`), which must be
+    /// empty at the first start: set, it wins over `data` and `data_moved`.
+    pub data_variable: Option<&'static str>,
     /// Whether the process is alive.
     pub liveness: Check,
     /// Whether it takes traffic.
@@ -92,13 +100,15 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/var/lib/postgresql/data", "/var/run/postgresql"],
         data: Some("/var/lib/postgresql/data"),
+        data_moved: Some((18, "/var/lib/postgresql")),
+        data_variable: Some("PGDATA"),
         liveness: Check::Exec(&["pg_isready", "-U", "postgres"]),
         readiness: Check::Exec(&["pg_isready", "-U", "postgres", "-h", "127.0.0.1"]),
         stop_signal: "SIGINT",
         shutdown_seconds: 20,
         startup_seconds: 30,
-        note: "Alpine tags run as uid 70. Mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found).",
-        source: "docker-library/postgres Dockerfile (useradd --uid=999, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
+        note: "Alpine tags run as uid 70. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
+        source: "docker-library/postgres Dockerfile (useradd --uid=999, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
     },
     KnownImage {
         name: "mysql",
@@ -113,6 +123,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/var/lib/mysql", "/var/run/mysqld", "/tmp"],
         data: Some("/var/lib/mysql"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Exec(&["mysqladmin", "ping"]),
         readiness: Check::Tcp("mysql"),
         stop_signal: "SIGTERM",
@@ -134,6 +146,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/data"],
         data: Some("/data"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Exec(&["redis-cli", "ping"]),
         readiness: Check::Tcp("redis"),
         stop_signal: "SIGTERM",
@@ -155,6 +169,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: Some("nginxinc/nginx-unprivileged"),
         writable: &["/var/cache/nginx", "/var/run"],
         data: None,
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Tcp("http"),
         readiness: Check::Http("/", "http"),
         stop_signal: "SIGQUIT",
@@ -179,6 +195,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/tmp"],
         data: None,
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Tcp("http"),
         readiness: Check::Http("/", "http"),
         stop_signal: "SIGQUIT",
@@ -200,6 +218,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/var/lib/rabbitmq"],
         data: Some("/var/lib/rabbitmq"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Exec(&["rabbitmq-diagnostics", "-q", "ping"]),
         readiness: Check::Exec(&["rabbitmq-diagnostics", "-q", "check_port_connectivity"]),
         stop_signal: "SIGTERM",
@@ -221,6 +241,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/var/lib/kafka/data", "/opt/kafka/config", "/tmp"],
         data: Some("/var/lib/kafka/data"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Tcp("kafka"),
         readiness: Check::Tcp("kafka"),
         stop_signal: "SIGTERM",
@@ -242,6 +264,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/data/db", "/data/configdb", "/tmp"],
         data: Some("/data/db"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Exec(&["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]),
         readiness: Check::Tcp("mongodb"),
         stop_signal: "SIGTERM",
@@ -271,6 +295,8 @@ pub static IMAGES: &[KnownImage] = &[
             "/tmp",
         ],
         data: Some("/usr/share/elasticsearch/data"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Tcp("transport"),
         readiness: Check::Tcp("http"),
         stop_signal: "SIGTERM",
@@ -299,6 +325,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &[],
         data: None,
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Http("/", "health"),
         readiness: Check::Http("/", "health"),
         stop_signal: "SIGTERM",
@@ -320,6 +348,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/prometheus"],
         data: Some("/prometheus"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Http("/-/healthy", "web"),
         readiness: Check::Http("/-/ready", "web"),
         stop_signal: "SIGTERM",
@@ -341,6 +371,8 @@ pub static IMAGES: &[KnownImage] = &[
         non_root_alternative: None,
         writable: &["/var/lib/grafana", "/tmp"],
         data: Some("/var/lib/grafana"),
+        data_moved: None,
+        data_variable: None,
         liveness: Check::Tcp("http"),
         readiness: Check::Http("/api/health", "http"),
         stop_signal: "SIGTERM",
@@ -366,7 +398,57 @@ pub fn of(service: &Service) -> Option<&'static KnownImage> {
     lookup(&service.image)
 }
 
+/// The major version a tag names (`16.4-alpine`: 16), if it names one.
+pub(crate) fn major(tag: &str) -> Option<u32> {
+    let digits = tag.find(|c: char| !c.is_ascii_digit()).unwrap_or(tag.len());
+    tag[..digits].parse().ok()
+}
+
+/// Where a service keeps an image's data, as its version and variables say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataPlace {
+    /// In this directory, which must be empty at the first start.
+    Directory(String),
+    /// In a subdirectory the image makes of its own under this one (postgres 18).
+    Under(&'static str),
+    /// Where a variable read from a ConfigMap or Secret says.
+    Elsewhere,
+}
+
 impl KnownImage {
+    /// Where `s` keeps this image's data, if it keeps any.
+    pub fn data_place(&self, s: &Service) -> Option<DataPlace> {
+        let data = self.data?;
+        let set = self
+            .data_variable
+            .and_then(|var| s.config.env.iter().find(|v| v.name == var));
+        Some(match set.map(|v| &v.value) {
+            Some(EnvValue::Literal(dir)) => DataPlace::Directory(dir.clone()),
+            Some(_) => DataPlace::Elsewhere,
+            None => match self.data_moved {
+                Some((since, to)) if major(&s.tag).is_none_or(|m| m >= since) => {
+                    DataPlace::Under(to)
+                }
+                _ => DataPlace::Directory(data.to_string()),
+            },
+        })
+    }
+
+    /// The paths it writes as `s` runs it: its data where [`Self::data_place`] says.
+    pub fn writable_for(&self, s: &Service) -> Vec<String> {
+        let place = self.data_place(s);
+        (self.writable.iter())
+            .filter_map(|&p| match &place {
+                Some(place) if Some(p) == self.data => match place {
+                    DataPlace::Directory(dir) => Some(dir.clone()),
+                    DataPlace::Under(dir) => Some(dir.to_string()),
+                    DataPlace::Elsewhere => None,
+                },
+                _ => Some(p.to_string()),
+            })
+            .collect()
+    }
+
     /// Its ports as a container declares them.
     pub fn container_ports(&self) -> Vec<ContainerPort> {
         self.ports
@@ -455,11 +537,8 @@ pub fn mounted(service: &Service, path: &str) -> bool {
 }
 
 /// The paths the image writes that nothing is mounted on.
-pub fn unmounted<'k>(service: &Service, known: &'k KnownImage) -> Vec<&'k str> {
-    known
-        .writable
-        .iter()
-        .copied()
+pub fn unmounted(service: &Service, known: &KnownImage) -> Vec<String> {
+    (known.writable_for(service).into_iter())
         .filter(|p| !mounted(service, p))
         .collect()
 }
@@ -491,11 +570,19 @@ fn volume_name(path: &str, taken: &[String]) -> String {
     name
 }
 
+/// The directory `path` is in (`/` for one at the root).
+fn parent(path: &str) -> &str {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) | None => "/",
+        Some((dir, _)) => dir,
+    }
+}
+
 /// The edits that give each of `paths` a writable volume: a persistent claim for the
 /// image's data path on a StatefulSet, an emptyDir otherwise, mounted by the main
 /// container. Each list is set whole (the volumes, the mounts, the claims), so every
 /// path an edit names exists before it is applied.
-pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[&str]) -> Vec<Edit> {
+pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> Vec<Edit> {
     let at = |ptr: &str| FieldPath::service(service.id, ptr);
     let mut taken: Vec<String> = service
         .volumes
@@ -511,10 +598,20 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[&str]) -> Ve
     for path in paths {
         let name = volume_name(path, &taken);
         taken.push(name.clone());
-        if known.data == Some(*path) && service.kind == WorkloadKind::StatefulSet {
+        // A data directory that must be empty at the first start gets its claim on
+        // the directory above it, whose lost+found is then beside it.
+        let claim_at = match known.data_place(service) {
+            Some(DataPlace::Directory(dir)) if dir == *path => match known.data_variable {
+                Some(_) => Some(parent(path).to_string()),
+                None => Some(dir),
+            },
+            Some(DataPlace::Under(dir)) if dir == path => Some(dir.to_string()),
+            _ => None,
+        };
+        if let Some(mount_path) = claim_at.filter(|_| service.kind == WorkloadKind::StatefulSet) {
             claims.push(VolumeClaim {
                 name,
-                mount_path: path.to_string(),
+                mount_path,
                 size: "10Gi".into(),
                 storage_class: None,
             });

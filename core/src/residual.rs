@@ -237,6 +237,25 @@ impl Residual {
         }
     }
 
+    /// Whether it gives a volume mount of `volume` at `mount_path` a `subPath` (an
+    /// imported claim mounted through a subdirectory of it).
+    pub fn sets_sub_path(&self, volume: &str, mount_path: &str) -> bool {
+        self.0.iter().any(|c| {
+            let [.., Step::Member(list), Step::Item { key, .. }, Step::Member(field)] =
+                c.at.0.as_slice()
+            else {
+                return false;
+            };
+            list == "volumeMounts"
+                && field == "subPath"
+                && (key == volume || key == mount_path)
+                && c.now
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .is_some_and(|p| !p.is_empty())
+        })
+    }
+
     /// Rewrites what the design rendered at import (`was`) where `now_renders` says it
     /// renders something else in its place after a rename (an object name derived from
     /// the service's), and the input had something else there: the design changed there

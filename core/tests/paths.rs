@@ -264,6 +264,34 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             api(d).image = "postgres".into();
             api(d).security.read_only_root_fs = true;
         }),
+        // Postgres 18 with a volume where every older example mounts it, and 17 with a
+        // claim right on its data directory.
+        ("KP905", |d| {
+            let s = api(d);
+            s.image = "postgres".into();
+            s.tag = "18.1".into();
+            s.volumes.push(Volume {
+                name: "data".into(),
+                source: VolumeSource::default(),
+            });
+            s.mounts.push(Mount {
+                volume: "data".into(),
+                path: "/var/lib/postgresql/data".into(),
+                ..Mount::default()
+            });
+        }),
+        ("KP906", |d| {
+            let s = api(d);
+            s.image = "postgres".into();
+            s.tag = "17".into();
+            s.kind = WorkloadKind::StatefulSet;
+            s.storage.push(VolumeClaim {
+                name: "data".into(),
+                mount_path: "/var/lib/postgresql/data".into(),
+                size: "10Gi".into(),
+                storage_class: None,
+            });
+        }),
         ("KP609", |d| {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));

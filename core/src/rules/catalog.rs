@@ -1038,4 +1038,20 @@ IMAGE_PORT_UNKNOWN = Rule {
     instead: "Use the image's port (postgres: 5432), or configure the image to listen where the design says.",
     source: "The images' Dockerfiles (EXPOSE) and docs",
 };
+IMAGE_DATA_MOVED = Rule {
+    code: "KP905", name: "image_data_moved", category: Images, severity: Error, relaxed_in_dev: false,
+    summary: "The volume for a known image's data goes where the image's version keeps its data: from postgres 18 on (and for a tag without a version, the newest), on /var/lib/postgresql, not on /var/lib/postgresql/data, unless PGDATA says otherwise.",
+    why: "The postgres 18 images keep their data in /var/lib/postgresql/18/docker, so that pg_upgrade can work across versions on one volume. Seeing a volume on /var/lib/postgresql/data, where every older example mounts it, the entrypoint stops with \"there appears to be PostgreSQL data in /var/lib/postgresql/data (unused mount/volume)\" and the pod crash-loops, on a fresh volume too. An untagged `postgres` turned into 18 on its release.",
+    bad: "image postgres:18, claim mounted on /var/lib/postgresql/data, no PGDATA",
+    instead: "Mount the volume on /var/lib/postgresql (the fix does), or pin a version before 18, or set PGDATA to a directory under the mount.",
+    source: "docker-library/postgres pull request 1259 (postgres 18 images: PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql); hub.docker.com/_/postgres \"PGDATA\"",
+};
+IMAGE_DATA_NOT_EMPTY = Rule {
+    code: "KP906", name: "image_data_not_empty", category: Images, severity: Warning, relaxed_in_dev: false,
+    summary: "A persistent claim is not mounted right on a data directory the image needs empty at its first start (postgres before 18: PGDATA, by default /var/lib/postgresql/data): PGDATA points to a subdirectory of the mount.",
+    why: "A new block volume formatted ext4 (most cloud disks: EBS, Persistent Disk, Azure Disk) holds lost+found at its root. initdb refuses a directory that is not empty, so postgres fails at its first start with \"directory exists but is not empty … It contains a lost+found directory\". An NFS or local-path volume starts empty, which is why it works on a laptop.",
+    bad: "image postgres:16, claim mounted on /var/lib/postgresql/data, no PGDATA",
+    instead: "Set PGDATA to a subdirectory, /var/lib/postgresql/data/pgdata (the fix does).",
+    source: "hub.docker.com/_/postgres \"PGDATA\" (\"a subdirectory is recommended … e.g. for mount points that contain lost+found\"); PostgreSQL docs, initdb",
+};
 }

@@ -126,6 +126,37 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 db(d).command = vec!["pg_dump".into(), "--file=/backups/db.dump".into()];
             },
         ),
+        // Postgres 18 (or untagged: the newest) with its claim where every older
+        // example mounts it, unless PGDATA says where the data is.
+        fx(
+            "KP905",
+            |d| {
+                db(d).tag = "18.1".into();
+                db(d).config.env.clear();
+            },
+            |d| {
+                db(d).tag = "18.1".into();
+                db(d).config.env.clear();
+                db(d).storage[0].mount_path = "/var/lib/postgresql".into();
+            },
+        ),
+        fx(
+            "KP905",
+            |d| {
+                db(d).tag = String::new();
+                db(d).config.env.clear();
+            },
+            |d| db(d).tag = String::new(),
+        ),
+        // Postgres before 18 with its claim right on the data directory.
+        fx(
+            "KP906",
+            |d| db(d).config.env.clear(),
+            |d| {
+                db(d).config.env.clear();
+                db(d).storage[0].mount_path = "/var/lib/postgresql".into();
+            },
+        ),
         fx(
             "KP904",
             |d| db(d).ports[0].port = 5433,
@@ -232,17 +263,110 @@ fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
     let f = finding(&d, "KP903");
     assert_eq!(
         f.message,
-        "postgres writes to /var/lib/postgresql/data, /var/run/postgresql, but the root filesystem is read-only and nothing is mounted there: it fails at start-up"
+        "postgres writes to /var/lib/postgresql/data/pgdata, /var/run/postgresql, but the root filesystem is read-only and nothing is mounted there: it fails at start-up"
     );
     d.apply(f.fix.unwrap().edit).unwrap();
     let s = d.service(ServiceId(2)).unwrap();
     assert_eq!(
         s.storage[0].mount_path, "/var/lib/postgresql/data",
-        "a StatefulSet keeps its data"
+        "a StatefulSet keeps its data, PGDATA a directory of the claim"
     );
     assert_eq!(s.mounts[0].path, "/var/run/postgresql");
     assert_eq!(s.volumes[0].name, s.mounts[0].volume);
     assert!(findings_of(&d, "prod", "KP903").is_empty());
+}
+
+/// Where the data claim goes as the image's version and PGDATA say: never right on a
+/// data directory that must start empty, never where postgres 18 refuses it.
+#[test]
+fn the_claim_for_postgres_data_goes_where_its_version_keeps_it() {
+    for (tag, pgdata, mount) in [
+        ("16.4", None, "/var/lib/postgresql"),
+        ("16.4", Some("/srv/pg/data"), "/srv/pg"),
+        ("18.1", None, "/var/lib/postgresql"),
+        ("", None, "/var/lib/postgresql"),
+        ("alpine", None, "/var/lib/postgresql"),
+    ] {
+        let mut d = baseline();
+        let s = db(&mut d);
+        (s.tag, s.mounts, s.volumes) = (tag.into(), Vec::new(), Vec::new());
+        s.storage.clear();
+        s.config.env = (pgdata.into_iter())
+            .map(|dir| EnvVar::literal("PGDATA", dir))
+            .collect();
+        d.apply(finding(&d, "KP903").fix.unwrap().edit).unwrap();
+        let s = d.service(ServiceId(2)).unwrap();
+        assert_eq!(s.storage[0].mount_path, mount, "{tag} {pgdata:?}");
+        let codes = template_free_codes(&d, "prod");
+        assert!(
+            !codes.contains("KP903") && !codes.contains("KP905") && !codes.contains("KP906"),
+            "{tag} {pgdata:?}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn postgres_18_with_its_volume_on_the_old_path_is_told_to_move_it() {
+    let mut d = baseline();
+    db(&mut d).config.env.clear();
+    db(&mut d).tag = "18.1".into();
+    let f = finding(&d, "KP905");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(
+        f.message,
+        "postgres:18.1 keeps its data in a directory of its own under /var/lib/postgresql: with a volume on /var/lib/postgresql/data it refuses to start"
+    );
+    assert_eq!(
+        f.path,
+        FieldPath::service(ServiceId(2), "/storage/0/mount_path")
+    );
+    db(&mut d).tag = String::new();
+    let f = finding(&d, "KP905");
+    assert!(
+        f.message.starts_with(
+            "postgres without a version in its tag runs the newest (18 or later), which keeps"
+        ),
+        "{}",
+        f.message
+    );
+    d.apply(f.fix.unwrap().edit).unwrap();
+    assert_eq!(
+        d.service(ServiceId(2)).unwrap().storage[0].mount_path,
+        "/var/lib/postgresql"
+    );
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP905") && !codes.contains("KP906"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn postgres_17_with_its_claim_on_the_data_directory_gets_pgdata_below_it() {
+    let mut d = baseline();
+    db(&mut d).config.env = vec![EnvVar::literal("TZ", "UTC")];
+    db(&mut d).tag = "17.2".into();
+    let f = finding(&d, "KP906");
+    assert_eq!(
+        f.message,
+        "postgres keeps its data in /var/lib/postgresql/data, right where claim `data` is mounted: a new volume's filesystem holds lost+found there, and the first start refuses a data directory that is not empty"
+    );
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Set PGDATA to /var/lib/postgresql/data/pgdata");
+    d.apply(fix.edit).unwrap();
+    let env = &d.service(ServiceId(2)).unwrap().config.env;
+    assert_eq!(
+        env,
+        &vec![
+            EnvVar::literal("TZ", "UTC"),
+            EnvVar::literal("PGDATA", "/var/lib/postgresql/data/pgdata")
+        ]
+    );
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP906") && !codes.contains("KP903"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -272,4 +396,70 @@ fn the_catalogue_settings_of_each_known_image_leave_no_image_finding() {
             assert!(found.is_empty(), "{} ({kind:?}): {found:#?}", known.name);
         }
     }
+}
+
+/// A postgres StatefulSet as manifests publish it, imported: the claim mounted through
+/// a `subPath` (kept from the import, the model has no field for it) puts the data in
+/// a directory of the volume, so KP906 is quiet; without it, KP906 speaks. With 18 the
+/// old mount path is refused either way (KP905).
+#[test]
+fn an_imported_postgres_claim_through_a_sub_path_is_not_on_its_data_directory() {
+    let manifest = |tag: &str, sub_path: &str| {
+        format!(
+            "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: orders-db
+  labels:
+    app.kubernetes.io/name: orders-db
+spec:
+  serviceName: orders-db
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: orders-db
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: orders-db
+    spec:
+      securityContext:
+        fsGroup: 999
+      containers:
+        - name: postgres
+          image: postgres:{tag}
+          ports:
+            - name: postgres
+              containerPort: 5432
+          env:
+            - name: POSTGRES_DB
+              value: orders
+          volumeMounts:
+            - name: data
+              mountPath: /var/lib/postgresql/data{sub_path}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 20Gi
+"
+        )
+    };
+    let codes = |tag: &str, sub_path: &str| -> Vec<&'static str> {
+        let d = kubeprint_core::import::kubernetes(&manifest(tag, sub_path)).design;
+        let env = d.environments[0].name.clone();
+        validate(&d, &env).into_iter().map(|f| f.code).collect()
+    };
+    let sub = "\n              subPath: pgdata";
+    assert!(
+        !codes("16.4", sub).contains(&"KP906"),
+        "{:?}",
+        codes("16.4", sub)
+    );
+    assert!(codes("16.4", "").contains(&"KP906"));
+    assert!(codes("18.1", sub).contains(&"KP905"));
+    assert!(!codes("18.1", sub).contains(&"KP906"));
 }

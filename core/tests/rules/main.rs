@@ -169,6 +169,11 @@ fn baseline() -> Design {
             ..Timing::default()
         },
         resources: Resources::new("250m", "512Mi", "1", "1Gi"),
+        // The data in a directory of the claim, beside a fresh disk's lost+found (KP906).
+        config: Config {
+            env: vec![EnvVar::literal("PGDATA", "/var/lib/postgresql/data/pgdata")],
+            ..Config::default()
+        },
         storage: vec![VolumeClaim {
             name: "data".into(),
             mount_path: "/var/lib/postgresql/data".into(),
