@@ -169,6 +169,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let mut imported: Vec<(String, String)> = Vec::new();
     let awaited = awaited_to_complete(&services);
     let no_extension = ServiceExtension::default();
+    // Services compose starts only when asked to (a debug UI, an e2e runner).
+    let mut in_profiles = Vec::new();
     // In the file's order (the map is by name): the design lists its services as the
     // file does, and what follows from their order is the file's (which service keeps a
     // host port two would publish, when the design is exported to compose again).
@@ -219,6 +221,9 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             Ok(()) => {
                 ids.insert(compose_name.clone(), id);
                 imported.push((compose_name.clone(), name));
+                if !string_list(spec.get("profiles")).is_empty() {
+                    in_profiles.push(id);
+                }
             }
             Err(e) => documents.push(DocumentReport {
                 line: src.service_line(compose_name),
@@ -386,6 +391,11 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     super::workload::infer_shutdown_timeouts(&mut design);
     let system = design.name.clone();
     design.environments = Environment::standard_set(&system);
+    for env in (design.environments.iter_mut()).filter(|e| e.tier != Tier::Dev) {
+        for &id in &in_profiles {
+            env.overrides.entry(id).or_default().enabled = Some(false);
+        }
+    }
     Import {
         design,
         documents,
@@ -413,7 +423,7 @@ fn read_service(
         let quoted: Vec<String> = profiles.iter().map(|p| format!("`{p}`")).collect();
         let flags: Vec<String> = profiles.iter().map(|p| format!("--profile {p}")).collect();
         n.note(format!(
-            "in profile{} {}: imported; compose starts it only with {}",
+            "in profile{} {}: compose starts it only with {}, so it is deployed in dev only (turn it on in another environment's overrides)",
             if profiles.len() > 1 { "s" } else { "" },
             quoted.join(", "),
             flags.join(" or ")

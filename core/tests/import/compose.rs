@@ -219,13 +219,22 @@ fn services_in_profiles_are_imported_and_reported() {
     for name in ["mailpit", "adminer", "e2e"] {
         assert!(i.design.service_named(name).is_some(), "{name} imported");
     }
-    assert!(notes(&i, "mailpit")
-        .contains("in profile `debug`: imported; compose starts it only with --profile debug"));
+    assert!(notes(&i, "mailpit").contains(
+        "in profile `debug`: compose starts it only with --profile debug, so it is deployed in dev only"
+    ));
     assert!(notes(&i, "adminer").contains(
-        "in profiles `debug`, `tools`: imported; compose starts it only with --profile debug or --profile tools"
+        "in profiles `debug`, `tools`: compose starts it only with --profile debug or --profile tools"
     ));
     assert!(notes(&i, "e2e").contains("--profile test"));
     assert!(!notes(&i, "db").contains("profile"));
+    // Deployed in dev only: a debug UI or a test runner has no place in prod.
+    for env in &i.design.environments {
+        for name in ["mailpit", "adminer", "e2e", "db"] {
+            let id = service(&i, name).id;
+            let expected = env.tier == kubeprint_core::Tier::Dev || name == "db";
+            assert_eq!(env.deploys(id), expected, "{name} in {}", env.name);
+        }
+    }
     // db's named volume became a claim per pod of a StatefulSet: the report says so.
     assert!(
         notes(&i, "db").contains(
