@@ -22,6 +22,20 @@ fn files(design: &Design, env: &str) -> (String, String) {
     (files[0].contents.clone(), files[1].contents.clone())
 }
 
+/// A published port in the short syntax, `127.0.0.1:5433:5432/tcp`: the host address,
+/// the host port, the container port and the protocol.
+fn short_port(p: &Value) -> (String, u64, u64, String) {
+    let text = p
+        .as_str()
+        .unwrap_or_else(|| panic!("a short-syntax port: {p}"));
+    let (ports, protocol) = text.split_once('/').unwrap();
+    let [ip, host, target] = ports.split(':').collect::<Vec<_>>()[..] else {
+        panic!("{text}");
+    };
+    let number = |n: &str| n.parse::<u64>().unwrap();
+    (ip.into(), number(host), number(target), protocol.into())
+}
+
 fn parsed(text: &str) -> Value {
     serde_yaml::from_str(text).expect("the compose file is YAML")
 }
@@ -289,15 +303,10 @@ fn miniredis_dev_publishes_every_port_on_the_host_and_reads_config_from_env() {
     let services = f["services"].as_object().unwrap();
     assert_eq!(services.len(), 8, "six apps and two databases, no CronJob");
     let published = |s: &str| -> Vec<(u64, u64)> {
-        services[s]["ports"]
-            .as_array()
-            .unwrap()
-            .iter()
+        (services[s]["ports"].as_array().unwrap().iter())
             .map(|p| {
-                (
-                    p["target"].as_u64().unwrap(),
-                    p["published"].as_u64().unwrap(),
-                )
+                let (_, host, target, _) = short_port(p);
+                (target, host)
             })
             .collect()
     };
@@ -724,7 +733,8 @@ proptest! {
 
     /// For any design: the file parses; every `depends_on` names a service of the file
     /// and the waits have no cycle; no two published ports share a host port and
-    /// protocol; every `${VAR}` is set in `.env`.
+    /// protocol, and each is on the loopback address only; every `${VAR}` is set in
+    /// `.env`.
     #[test]
     fn any_designs_compose_file_is_whole(d in common::design()) {
         for env in d.environments.iter().map(|e| e.name.clone()) {
@@ -735,8 +745,10 @@ proptest! {
             let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for (name, s) in &services {
                 for p in s["ports"].as_array().into_iter().flatten() {
-                    let key = (p["published"].as_u64().unwrap(), p["protocol"].as_str().unwrap().to_string());
+                    let (ip, published, _, protocol) = short_port(p);
+                    let key = (published, protocol);
                     prop_assert!(host.insert(key.clone()), "host port {key:?} twice");
+                    prop_assert_eq!(ip, "127.0.0.1", "{} publishes beyond its host", name);
                 }
                 for dep in s["depends_on"].as_object().into_iter().flatten().map(|(k, _)| k) {
                     prop_assert!(services.contains_key(dep), "{name} depends on {dep}, not in the file");
@@ -1002,10 +1014,10 @@ fn services_keep_the_files_order_and_its_host_ports() {
     assert_eq!(names, ["api", "adminer"]);
     let (file, _) = files(&i.design, "dev");
     let file = parsed(&file);
-    let published = |service: &str| file["services"][service]["ports"][0]["published"].clone();
+    let published = |service: &str| short_port(&file["services"][service]["ports"][0]).1;
     assert_eq!(
         (published("api"), published("adminer")),
-        (serde_json::json!(8080), serde_json::json!(8081)),
+        (8080, 8081),
         "{file:#?}"
     );
 }

@@ -7,7 +7,9 @@
 //! - `image` with tag and digest; the Kubernetes `command` is compose's `entrypoint` and
 //!   `args` its `command` (both replace the image's ENTRYPOINT and CMD the same way),
 //!   each `$(VAR)` of the container's variables written as that variable's value.
-//! - Each Service port is published on the host at the container port's number when no
+//! - Each Service port is published on the host's loopback address (127.0.0.1: Docker's
+//!   own firewall rules would open a port published on every address to the network,
+//!   whatever the host's firewall says) at the container port's number when no
 //!   earlier service of the file took it (per protocol), else at the next free number
 //!   upward (two Postgres give 5432 and 5433); a note names every moved port. Container
 //!   ports outside the Service are `expose`d.
@@ -159,13 +161,32 @@ struct ComposeService {
     kubeprint: ServiceExtension,
 }
 
-/// A port published on the host (long syntax).
-#[derive(Serialize)]
+/// A port published on the host, on its loopback address only: written in the short
+/// syntax, `127.0.0.1:5432:5432/tcp`, since docker-compose 1.29 refuses the long one's
+/// `host_ip`.
 struct PublishedPort {
     target: u16,
     published: u16,
     protocol: &'static str,
+    host_ip: &'static str,
 }
+
+impl Serialize for PublishedPort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PublishedPort {
+            target,
+            published,
+            protocol,
+            host_ip,
+        } = self;
+        s.collect_str(&format_args!("{host_ip}:{published}:{target}/{protocol}"))
+    }
+}
+
+/// Where published ports listen: the developer's own machine, not its network. Docker
+/// writes its own firewall rules for a published port, ahead of the host's (ufw,
+/// firewalld), so a database published on every address is open to the network.
+const LOOPBACK: &str = "127.0.0.1";
 
 #[derive(Serialize)]
 struct Healthcheck {
@@ -769,6 +790,7 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
             target,
             published: on,
             protocol: proto,
+            host_ip: LOOPBACK,
         });
     }
     for p in &s.ports {
@@ -825,6 +847,7 @@ fn publish_extra(
             target: p.port,
             published: on,
             protocol: proto,
+            host_ip: LOOPBACK,
         });
     }
 }
