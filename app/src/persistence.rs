@@ -693,7 +693,12 @@ pub fn DesignControls() -> impl IntoView {
         }
     };
     view! {
-        <select class="designs" data-testid="design-slot" aria-label="Saved designs" on:change=switch>
+        // Narrow, so a long name is cut: the whole one shows on hover.
+        <select class="designs" data-testid="design-slot" aria-label="Saved designs" on:change=switch
+            title=move || slots.with(|slots| {
+                let slot = app.slot.get();
+                slots.iter().find(|s| s.id == slot).map(|s| format!("{} (#{})", s.name, s.id))
+            })>
             {move || slots.get().into_iter().map(|s| {
                 let current = s.id == app.slot.get();
                 view! { <option value=s.id.to_string() selected=current>{format!("{} (#{})", s.name, s.id)}</option> }

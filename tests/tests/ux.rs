@@ -3294,3 +3294,20 @@ async fn a_fields_name_is_its_label_and_its_hint_describes_it() {
     assert!(said[1].as_str().unwrap().starts_with("DNS-1035"), "{said}");
     page.close().await;
 }
+
+/// The saved-designs menu is narrow and cuts a long name: the whole one shows on hover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_design_name_shows_whole_on_the_design_menu() {
+    let mut design = one_service(None);
+    design.name = "payments-reconciliation-eu-west-1".into();
+    let page = open_design("long-design-name", &design).await;
+    let title = page
+        .wait_until("the menu's title", async |p| {
+            let t = p.find("design-slot").await.attr("title").await.ok()??;
+            t.starts_with("payments-reconciliation-eu-west-1 (#")
+                .then_some(t)
+        })
+        .await;
+    assert!(title.ends_with(')'), "{title}");
+    page.close().await;
+}
