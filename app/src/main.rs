@@ -62,6 +62,13 @@ const NOTICE_TIME: std::time::Duration = std::time::Duration::from_secs(8);
 fn App() -> impl IntoView {
     let (design, slot, banner) = persistence::startup(DEFAULT_TEMPLATE);
     let app = AppState::new(design, slot);
+    // A reload keeps the undo history (in this tab).
+    let kept = app
+        .editor
+        .with_untracked(|e| persistence::kept_history(slot, &e.design));
+    if let Some(editor) = kept {
+        app.editor.set(editor);
+    }
     app.banner.set(banner);
     provide_context(app);
     persistence::autosave(app);

@@ -6,6 +6,7 @@ use crate::prose::prose;
 use crate::state::{use_app, AppState, Banner};
 use crate::storage::{self, Slot};
 use crate::worker::{self, Answer};
+use kubeprint_core::editor::Editor;
 use kubeprint_core::import::{self, Outcome};
 use kubeprint_core::task::{self, Task};
 use kubeprint_core::{file, link, templates, words, Design};
@@ -160,8 +161,45 @@ pub(crate) fn flush(app: AppState) {
         Ok(()) => {
             app.unsaved.set_value(false);
             app.saves.update(|n| *n += 1);
+            app.editor.with_untracked(|e| keep_history(slot, e));
         }
         Err(message) => app.status.set(Some(message)),
+    }
+}
+
+thread_local! {
+    /// The slot and [`Editor::first_mark`] of the first design last kept for a history:
+    /// written again only when it changed.
+    static FIRST_KEPT: std::cell::Cell<Option<(u32, u64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Keep the undo history of the design in `slot` over a reload of the page.
+fn keep_history(slot: u32, e: &Editor) {
+    if !e.can_undo() && !e.can_redo() {
+        storage::forget_history(slot);
+        FIRST_KEPT.set(None);
+        return;
+    }
+    let mark = Some((slot, e.first_mark()));
+    let first = (FIRST_KEPT.get() != mark).then(|| e.first());
+    storage::save_history(slot, first, &e.record_json());
+    FIRST_KEPT.set(mark);
+}
+
+/// The undo history kept for `slot` in this tab, when it ends in `design` (the one
+/// saved there: after a reload, the one shown). One that ends elsewhere (another tab
+/// changed the design since) is dropped: it never led to what is shown.
+pub(crate) fn kept_history(slot: u32, design: &Design) -> Option<Editor> {
+    let (first, record) = storage::history(slot)?;
+    match Editor::restored(first, record) {
+        Some(editor) if editor.design == *design => {
+            FIRST_KEPT.set(Some((slot, editor.first_mark())));
+            Some(editor)
+        }
+        _ => {
+            storage::forget_history(slot);
+            None
+        }
     }
 }
 

@@ -443,8 +443,15 @@ impl AppState {
         self.env_removed.set_value(None);
         self.selection.set(design.services.first().map(|s| s.id));
         let from = self.slot.get_untracked();
-        self.editor
-            .update(|e| self.shelf.update_value(|s| s.switch(e, from, id, design)));
+        self.editor.update(|e| {
+            self.shelf.update_value(|s| s.switch(e, from, id, design));
+            // Not in this page's memory: kept over a reload, perhaps.
+            if !e.can_undo() && !e.can_redo() {
+                if let Some(kept) = crate::persistence::kept_history(id, &e.design) {
+                    *e = kept;
+                }
+            }
+        });
         self.slot.set(id);
         if self.side.get_untracked() != Side::Inspector {
             self.side.set(Side::Inspector);

@@ -150,8 +150,55 @@ pub fn load(id: u32) -> Result<Option<Design>, String> {
 pub fn delete(id: u32) -> Result<(), String> {
     let s = storage()?;
     let _ = s.remove_item(&design_key(id));
+    forget_history(id);
     let all: Vec<Slot> = slots().into_iter().filter(|s| s.id != id).collect();
     save_slots(&all)
+}
+
+/// The largest undo history kept over a reload, in characters of JSON: a history of
+/// whole designs opened (each a step) is dropped rather than crowd the tab's storage.
+const HISTORY_LIMIT: usize = 2_000_000;
+
+fn history_keys(id: u32) -> (String, String) {
+    (
+        format!("kubeprint.v1.history.{id}.first"),
+        format!("kubeprint.v1.history.{id}.steps"),
+    )
+}
+
+/// Keep the undo history of the design in slot `id` in this tab's storage, which a
+/// reload keeps and other tabs do not share: its steps, and its first design when
+/// `first` is given (it changes seldom, and is large). A history that does not fit is
+/// dropped: the design itself is saved apart, so nothing made is lost with it.
+pub fn save_history(id: u32, first: Option<&Design>, steps: &str) {
+    let Some(s) = tab_storage() else {
+        return;
+    };
+    let (first_key, steps_key) = history_keys(id);
+    let kept = steps.len() <= HISTORY_LIMIT
+        && first.is_none_or(|d| s.set_item(&first_key, &file::to_json(d)).is_ok())
+        && s.set_item(&steps_key, steps).is_ok();
+    if !kept {
+        forget_history(id);
+    }
+}
+
+/// The undo history kept for slot `id`: its first design and its steps.
+pub fn history(id: u32) -> Option<(Design, kubeprint_core::editor::Record)> {
+    let s = tab_storage()?;
+    let (first_key, steps_key) = history_keys(id);
+    let first = file::from_json(&s.get_item(&first_key).ok()??).ok()?;
+    let record = serde_json::from_str(&s.get_item(&steps_key).ok()??).ok()?;
+    Some((first, record))
+}
+
+/// Drop the undo history kept for slot `id`.
+pub fn forget_history(id: u32) {
+    if let Some(s) = tab_storage() {
+        let (first_key, steps_key) = history_keys(id);
+        let _ = s.remove_item(&first_key);
+        let _ = s.remove_item(&steps_key);
+    }
 }
 
 /// The URL fragment, without `#`.

@@ -12,6 +12,8 @@
 
 use crate::edit::{Edit, EditError, FieldPath};
 use crate::model::{Design, ServiceId};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many steps of history are kept.
 pub const HISTORY_LIMIT: usize = 200;
@@ -31,6 +33,38 @@ pub struct Editor {
     typing: Option<(FieldPath, usize)>,
     /// How many times the design has changed.
     revision: u64,
+    /// What made each step: `steps[i]` turns the `i`th design of the history (the
+    /// oldest in `past` first, then `design`, then `future` from its end) into the next.
+    steps: Vec<Step>,
+    /// A number no other history's first design had ([`Editor::first_mark`]).
+    first_mark: u64,
+}
+
+/// What made one step of the history from the design before it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// An edit, applied.
+    Edit(Edit),
+    /// The whole design replaced (a file or template opened, another tab's version).
+    Replace(Box<Design>),
+}
+
+/// An editor's history in a form that can be kept (over a reload of the page): the steps
+/// from its first design ([`Editor::first`]), of which `at` are done and the rest undone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Every step, done and undone, in order.
+    pub steps: Vec<Step>,
+    /// How many are done.
+    pub at: usize,
+}
+
+/// The source of [`Editor::first_mark`]s.
+static FIRST_MARKS: AtomicU64 = AtomicU64::new(1);
+
+fn new_first_mark() -> u64 {
+    FIRST_MARKS.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Editor {
@@ -43,7 +77,72 @@ impl Editor {
             merging: None,
             typing: None,
             revision: 0,
+            steps: Vec::new(),
+            first_mark: new_first_mark(),
         }
+    }
+
+    /// The session [`Editor::record`] kept, on `first`, the first design of its history:
+    /// every step done again, so undo and redo go where they went. `None` when a step no
+    /// longer applies (a record of another design, or of another version of Kubeprint).
+    pub fn restored(first: Design, record: Record) -> Option<Editor> {
+        if record.at > record.steps.len() {
+            return None;
+        }
+        let mut designs = vec![first];
+        for step in &record.steps {
+            let mut next = designs.last().expect("the first").clone();
+            match step {
+                Step::Edit(edit) => next.apply(edit.clone()).ok()?,
+                Step::Replace(design) => next = (**design).clone(),
+            }
+            designs.push(next);
+        }
+        let mut future = designs.split_off(record.at + 1);
+        future.reverse();
+        let design = designs.pop().expect("the design at `at`");
+        Some(Editor {
+            design,
+            past: designs,
+            future,
+            steps: record.steps,
+            ..Editor::new(Design::default())
+        })
+    }
+
+    /// The history as steps from its first design ([`Editor::restored`] makes it again).
+    pub fn record(&self) -> Record {
+        Record {
+            steps: self.steps.clone(),
+            at: self.past.len(),
+        }
+    }
+
+    /// [`Editor::record`] as JSON, written without a copy of the steps (a step may hold a
+    /// whole design).
+    pub fn record_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            steps: &'a [Step],
+            at: usize,
+        }
+        let record = Borrowed {
+            steps: &self.steps,
+            at: self.past.len(),
+        };
+        serde_json::to_string(&record).expect("a record serializes")
+    }
+
+    /// The first design of the history: the oldest one undo can go back to.
+    pub fn first(&self) -> &Design {
+        self.past.first().unwrap_or(&self.design)
+    }
+
+    /// A number that changes whenever [`Editor::first`] does (the history began again, or
+    /// its oldest step was dropped), and that no other editor's first design had: what
+    /// keeps the history needs to write that design again only when it changes.
+    pub fn first_mark(&self) -> u64 {
+        self.first_mark
     }
 
     /// Apply an edit as a new undo step (or merged into the last one, for repeated
@@ -94,8 +193,13 @@ impl Editor {
                 .last()
                 .expect("a merge follows its first step")
                 .clone();
-            design.apply(edit)?;
+            design.apply(edit.clone())?;
             self.design = design;
+            // (A merge follows a step of this editor's, after which nothing was undone.)
+            self.steps.truncate(self.past.len());
+            if let Some(last) = self.steps.last_mut() {
+                *last = Step::Edit(edit);
+            }
             self.merging = merge_key;
             if read(&self.design) != before {
                 self.future.clear();
@@ -104,10 +208,12 @@ impl Editor {
             return Ok(());
         }
         let before = self.design.clone();
-        self.design.apply(edit)?;
+        self.design.apply(edit.clone())?;
         if self.design == before {
             return Ok(());
         }
+        self.steps.truncate(self.past.len());
+        self.steps.push(Step::Edit(edit));
         let field = merge_key.as_ref().and_then(|k| k.first());
         if self.typing.as_ref().map(|(p, _)| p) != field {
             self.typing = field.map(|p| (p.clone(), self.past.len()));
@@ -115,6 +221,8 @@ impl Editor {
         self.past.push(before);
         if self.past.len() > HISTORY_LIMIT {
             self.past.remove(0);
+            self.steps.remove(0);
+            self.first_mark = new_first_mark();
             self.typing = (self.typing.take()).and_then(|(p, at)| Some((p, at.checked_sub(1)?)));
         }
         self.future.clear();
@@ -125,6 +233,8 @@ impl Editor {
 
     /// Replace the whole design (open a file or template) as one undoable step.
     pub fn replace(&mut self, design: Design) {
+        self.steps.truncate(self.past.len());
+        self.steps.push(Step::Replace(Box::new(design.clone())));
         let before = std::mem::replace(&mut self.design, design);
         self.past.push(before);
         self.future.clear();
@@ -146,6 +256,7 @@ impl Editor {
         };
         self.design = self.past.swap_remove(at);
         self.past.truncate(at);
+        self.steps.truncate(at);
         self.merging = None;
         self.typing = None;
         self.revision += 1;
@@ -573,5 +684,104 @@ mod tests {
         assert!(moved(&e), "redo");
         e.replace(crate::Design::default());
         assert!(moved(&e), "replace");
+    }
+
+    /// What a user may do to a session, for the record's law below.
+    #[derive(Clone, Debug)]
+    enum Act {
+        /// Type a value into one of three fields (a number, a switch, a name).
+        Set(usize, u32),
+        Seal,
+        Undo,
+        Redo,
+        /// Open another design (a template).
+        Replace,
+        /// Take back the typing of the grace period.
+        TakeBack,
+        /// Remove the first service.
+        Remove,
+    }
+
+    fn act() -> impl proptest::strategy::Strategy<Value = Act> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0..3usize, 0..40u32).prop_map(|(f, v)| Act::Set(f, v)),
+            1 => Just(Act::Seal),
+            2 => Just(Act::Undo),
+            1 => Just(Act::Redo),
+            1 => Just(Act::Replace),
+            1 => Just(Act::TakeBack),
+            1 => Just(Act::Remove),
+        ]
+    }
+
+    /// Every design the session can reach with undo and redo, oldest first.
+    fn reachable(e: &Editor) -> Vec<Design> {
+        let mut out = e.past.clone();
+        out.push(e.design.clone());
+        out.extend(e.future.iter().rev().cloned());
+        out
+    }
+
+    proptest::proptest! {
+        /// Whatever was done, the record made again on the first design is the same
+        /// session: the same designs to undo to and redo to, from the same place.
+        #[test]
+        fn a_recorded_history_is_restored_whole(acts in proptest::collection::vec(act(), 0..40)) {
+            let mut e = Editor::new(crate::templates::connectum());
+            for a in acts {
+                let Some(id) = e.design.services.first().map(|s| s.id) else { break };
+                let path = |p: &str| FieldPath::service(id, p);
+                match a {
+                    Act::Set(0, v) => { let _ = e.dispatch(Edit::Set { path: path("/timing/grace_period_seconds"), value: json!(v) }); }
+                    Act::Set(1, v) => { let _ = e.dispatch(Edit::Set { path: path("/critical"), value: json!(v % 2 == 0) }); }
+                    Act::Set(_, v) => { let _ = e.dispatch(Edit::Set { path: path("/component"), value: json!(format!("c{v}")) }); }
+                    Act::Seal => e.seal(),
+                    Act::Undo => { e.undo(); }
+                    Act::Redo => { e.redo(); }
+                    Act::Replace => e.replace(crate::templates::stfc_fastapi()),
+                    Act::TakeBack => { e.take_back_typing(&path("/timing/grace_period_seconds")); }
+                    Act::Remove => { let _ = e.dispatch(Edit::RemoveService(id)); }
+                }
+                proptest::prop_assert_eq!(e.steps.len(), e.past.len() + e.future.len());
+            }
+            let again = Editor::restored(e.first().clone(), e.record()).expect("it applies");
+            proptest::prop_assert_eq!(reachable(&again), reachable(&e));
+            proptest::prop_assert_eq!(again.past.len(), e.past.len());
+            // Through the JSON it is kept in.
+            let kept: Record = serde_json::from_str(&e.record_json()).unwrap();
+            proptest::prop_assert_eq!(kept, e.record());
+        }
+    }
+
+    #[test]
+    fn a_record_of_another_design_is_not_restored() {
+        let mut e = Editor::new(crate::templates::connectum());
+        e.dispatch(Edit::RemoveService(e.design.services[0].id))
+            .unwrap();
+        assert!(
+            Editor::restored(crate::templates::by_name("empty").unwrap(), e.record()).is_none()
+        );
+        let past_the_end = Record {
+            at: 5,
+            ..e.record()
+        };
+        assert!(Editor::restored(e.first().clone(), past_the_end).is_none());
+    }
+
+    #[test]
+    fn the_first_design_is_marked_anew_when_the_oldest_step_is_dropped() {
+        let mut e = Editor::new(crate::templates::connectum());
+        let mark = e.first_mark();
+        for v in 0..HISTORY_LIMIT as u32 {
+            set_grace(&mut e, 100 + v);
+            e.seal();
+        }
+        assert_eq!(e.first_mark(), mark, "nothing dropped yet");
+        set_grace(&mut e, 1);
+        assert_ne!(e.first_mark(), mark);
+        assert_ne!(Editor::new(e.design.clone()).first_mark(), e.first_mark());
+        let again = Editor::restored(e.first().clone(), e.record()).unwrap();
+        assert_eq!(again.design, e.design);
     }
 }

@@ -258,6 +258,50 @@ async fn an_edit_followed_at_once_by_a_reload_is_kept() {
     page.close().await;
 }
 
+/// A reload keeps the undo steps (in this tab): a service removed by mistake and
+/// reloaded over comes back with Ctrl+Z, and so does the value before an edit; redo
+/// goes forward again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_keeps_the_undo_steps() {
+    let page = Page::open("undo-reload").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35") && t.contains("name: order-service\n")
+    })
+    .await;
+    page.type_into(GRACE, "52").await;
+    page.wait_text("yaml", "the edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    page.click("delete-service").await;
+    page.wait_text("yaml", "the service removed", |t| {
+        !t.contains("name: order-service\n")
+    })
+    .await;
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the design after the reload", |t| {
+        !t.contains("name: order-service\n") && t.contains("kind: Namespace")
+    })
+    .await;
+    page.click("undo").await;
+    page.wait_text("yaml", "the service back", |t| {
+        t.contains("name: order-service\n") && t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    page.click("undo").await;
+    page.wait_text("yaml", "the value before the edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.click("redo").await;
+    page.click("redo").await;
+    page.wait_text("yaml", "both redone", |t| {
+        !t.contains("name: order-service\n")
+    })
+    .await;
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_designs_are_kept_and_switched_between() {
     let page = Page::open("slots").await;
