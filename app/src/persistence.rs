@@ -182,8 +182,8 @@ fn keep_history(slot: u32, e: &Editor) {
     }
     let mark = Some((slot, e.first_mark()));
     let first = (FIRST_KEPT.get() != mark).then(|| e.first());
-    storage::save_history(slot, first, &e.record_json());
-    FIRST_KEPT.set(mark);
+    let kept = storage::save_history(slot, first, &e.record_json());
+    FIRST_KEPT.set(mark.filter(|_| kept));
 }
 
 /// The undo history kept for `slot` in this tab, when it ends in `design` (the one

@@ -169,10 +169,11 @@ fn history_keys(id: u32) -> (String, String) {
 /// Keep the undo history of the design in slot `id` in this tab's storage, which a
 /// reload keeps and other tabs do not share: its steps, and its first design when
 /// `first` is given (it changes seldom, and is large). A history that does not fit is
-/// dropped: the design itself is saved apart, so nothing made is lost with it.
-pub fn save_history(id: u32, first: Option<&Design>, steps: &str) {
+/// dropped: the design itself is saved apart, so nothing made is lost with it. Returns
+/// whether it was kept.
+pub fn save_history(id: u32, first: Option<&Design>, steps: &str) -> bool {
     let Some(s) = tab_storage() else {
-        return;
+        return false;
     };
     let (first_key, steps_key) = history_keys(id);
     let kept = steps.len() <= HISTORY_LIMIT
@@ -181,6 +182,7 @@ pub fn save_history(id: u32, first: Option<&Design>, steps: &str) {
     if !kept {
         forget_history(id);
     }
+    kept
 }
 
 /// The undo history kept for slot `id`: its first design and its steps.
