@@ -168,22 +168,23 @@ pub(crate) fn flush(app: AppState) {
 }
 
 thread_local! {
-    /// The slot and [`Editor::first_mark`] of the first design last kept for a history:
-    /// written again only when it changed.
-    static FIRST_KEPT: std::cell::Cell<Option<(u32, u64)>> = const { std::cell::Cell::new(None) };
+    /// The slot and [`Editor::first_mark`] of the first design last written for a
+    /// history, and whether the write was kept: written again only when it changed, and
+    /// not tried again when the tab's storage refused it (a design of megabytes).
+    static FIRST_WRITTEN: std::cell::Cell<Option<(u32, u64, bool)>> = const { std::cell::Cell::new(None) };
 }
 
 /// Keep the undo history of the design in `slot` over a reload of the page.
 fn keep_history(slot: u32, e: &Editor) {
-    if !e.can_undo() && !e.can_redo() {
+    let mark = (slot, e.first_mark());
+    let written = FIRST_WRITTEN.get().filter(|&(s, m, _)| (s, m) == mark);
+    if (!e.can_undo() && !e.can_redo()) || written.is_some_and(|(_, _, kept)| !kept) {
         storage::forget_history(slot);
-        FIRST_KEPT.set(None);
         return;
     }
-    let mark = Some((slot, e.first_mark()));
-    let first = (FIRST_KEPT.get() != mark).then(|| e.first());
+    let first = written.is_none().then(|| e.first());
     let kept = storage::save_history(slot, first, &e.record_json());
-    FIRST_KEPT.set(mark.filter(|_| kept));
+    FIRST_WRITTEN.set(Some((mark.0, mark.1, kept)));
 }
 
 /// The undo history kept for `slot` in this tab, when it ends in `design` (the one
@@ -193,7 +194,7 @@ pub(crate) fn kept_history(slot: u32, design: &Design) -> Option<Editor> {
     let (first, record) = storage::history(slot)?;
     match Editor::restored(first, record) {
         Some(editor) if editor.design == *design => {
-            FIRST_KEPT.set(Some((slot, editor.first_mark())));
+            FIRST_WRITTEN.set(Some((slot, editor.first_mark(), true)));
             Some(editor)
         }
         _ => {
