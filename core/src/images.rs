@@ -425,13 +425,25 @@ impl KnownImage {
         Some(match set.map(|v| &v.value) {
             Some(EnvValue::Literal(dir)) => DataPlace::Directory(dir.clone()),
             Some(_) => DataPlace::Elsewhere,
-            None => match self.data_moved {
-                Some((since, to)) if major(&s.tag).is_none_or(|m| m >= since) => {
-                    DataPlace::Under(to)
-                }
-                _ => DataPlace::Directory(data.to_string()),
+            None => match self.moved_for(s) {
+                Some(to) => DataPlace::Under(to),
+                None => DataPlace::Directory(data.to_string()),
             },
         })
+    }
+
+    /// Where the data went in the version `s` runs, if it moved ([`Self::data_moved`]).
+    fn moved_for(&self, s: &Service) -> Option<&'static str> {
+        let (since, to) = self.data_moved?;
+        major(&s.tag).is_none_or(|m| m >= since).then_some(to)
+    }
+
+    /// The image's `VOLUME` for its data in the version `s` runs. A container runtime
+    /// (containerd) gives it a directory of the container's own unless a volume is
+    /// mounted on exactly that path: one mounted above it does not hold what is written
+    /// there, which goes with the container.
+    pub fn data_volume_for(&self, s: &Service) -> Option<&'static str> {
+        self.moved_for(s).or(self.data)
     }
 
     /// The paths it writes as `s` runs it: its data where [`Self::data_place`] says.
@@ -570,6 +582,214 @@ fn volume_name(path: &str, taken: &[String]) -> String {
     name
 }
 
+/// Which rule a [`DataProblem`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataRule {
+    /// KP905: the volume is not where the image's version keeps its data.
+    Volume,
+    /// KP906: a claim right on a data directory that must start empty.
+    NotEmpty,
+}
+
+/// Where a service puts a known image's data wrong: the field, what happens, and the
+/// edits that put it right.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataProblem {
+    /// Which rule.
+    pub rule: DataRule,
+    /// The field, a pointer into the service.
+    pub pointer: String,
+    /// What happens.
+    pub message: String,
+    /// What the edits do.
+    pub label: String,
+    /// The edits.
+    pub edits: Vec<Edit>,
+}
+
+/// What is wrong with where `s` puts `known`'s data: a volume where its version
+/// refuses one, a claim above its `VOLUME` (which then holds the data), a claim right on
+/// a directory that must start empty unless `through_sub_path` says the claim is
+/// mounted through a subdirectory.
+pub fn data_problems(
+    s: &Service,
+    known: &KnownImage,
+    through_sub_path: &dyn Fn(&VolumeClaim) -> bool,
+) -> Vec<DataProblem> {
+    let mut out = Vec::new();
+    let (Some(data), Some(place)) = (known.data, known.data_place(s)) else {
+        return out;
+    };
+    if let DataPlace::Under(to) = place {
+        moved_data(s, known, data, to, &mut out);
+    }
+    let inside = match &place {
+        DataPlace::Under(_) => true,
+        DataPlace::Directory(dir) => known.data_volume_for(s).is_some_and(|v| within(dir, v)),
+        DataPlace::Elsewhere => false,
+    };
+    if inside {
+        claim_above_the_volume(s, known, &place, &mut out);
+    }
+    if let DataPlace::Directory(dir) = &place {
+        claim_on_the_data(s, known, dir, through_sub_path, &mut out);
+    }
+    out
+}
+
+/// Postgres 18 and later with a volume where older versions kept their data.
+fn moved_data(s: &Service, known: &KnownImage, data: &str, to: &str, out: &mut Vec<DataProblem>) {
+    let claims = (s.storage.iter().enumerate())
+        .filter(|(_, c)| same_path(&c.mount_path, data))
+        .map(|(i, _)| format!("/storage/{i}/mount_path"));
+    // (A subPath mount is a mount there all the same.)
+    let mounts = (s.mounts.iter().enumerate())
+        .filter(|(_, m)| same_path(&m.path, data))
+        .map(|(i, _)| format!("/mounts/{i}/path"));
+    let since = known.data_moved.map_or(0, |(since, _)| since);
+    let runs = match major(&s.tag) {
+        Some(_) => format!("{}:{}", known.name, s.tag),
+        None => format!(
+            "{} without a version in its tag runs the newest ({since} or later), which",
+            known.name
+        ),
+    };
+    for pointer in claims.chain(mounts) {
+        out.push(DataProblem {
+            rule: DataRule::Volume,
+            message: format!(
+                "{runs} keeps its data in a directory of its own under {to}: with a volume on {data} it refuses to start"
+            ),
+            label: format!("Mount it on {to}"),
+            edits: vec![set(s, &pointer, json!(to))],
+            pointer,
+        });
+    }
+}
+
+/// A claim mounted above the image's `VOLUME` for its data, with nothing on the
+/// `VOLUME` itself: the runtime mounts a directory of the container's own there.
+fn claim_above_the_volume(
+    s: &Service,
+    known: &KnownImage,
+    place: &DataPlace,
+    out: &mut Vec<DataProblem>,
+) {
+    let Some(volume) = known.data_volume_for(s) else {
+        return;
+    };
+    let on_it = (s.storage.iter().map(|c| c.mount_path.as_str()))
+        .chain(s.mounts.iter().map(|m| m.path.as_str()))
+        .any(|p| same_path(p, volume));
+    if on_it {
+        return;
+    }
+    for (i, c) in s.storage.iter().enumerate() {
+        if !within(volume, &c.mount_path) {
+            continue;
+        }
+        let pointer = format!("/storage/{i}/mount_path");
+        let mut edits = vec![set(s, &pointer, json!(volume))];
+        let sub = format!("{}/pgdata", volume.trim_end_matches('/'));
+        let var = known
+            .data_variable
+            .filter(|_| matches!(place, DataPlace::Directory(dir) if same_path(dir, volume)));
+        if let Some(var) = var {
+            edits.push(variable_edit(s, var, &sub));
+        }
+        out.push(DataProblem {
+            rule: DataRule::Volume,
+            message: format!(
+                "claim `{}` is mounted on {}, above the image's VOLUME {volume}: the container runtime (containerd) mounts a directory of the container's own on {volume}, so the {} data is lost when the container is replaced",
+                c.name, c.mount_path, known.name
+            ),
+            label: match var {
+                Some(var) => format!("Mount it on {volume}, {var} {sub}"),
+                None => format!("Mount it on {volume}"),
+            },
+            edits,
+            pointer,
+        });
+    }
+}
+
+/// A claim right on a data directory that must start empty.
+fn claim_on_the_data(
+    s: &Service,
+    known: &KnownImage,
+    dir: &str,
+    through_sub_path: &dyn Fn(&VolumeClaim) -> bool,
+    out: &mut Vec<DataProblem>,
+) {
+    let Some(var) = known.data_variable else {
+        return;
+    };
+    for (i, c) in s.storage.iter().enumerate() {
+        if !same_path(&c.mount_path, dir) || through_sub_path(c) {
+            continue;
+        }
+        let sub = format!("{}/pgdata", dir.trim_end_matches('/'));
+        out.push(DataProblem {
+            rule: DataRule::NotEmpty,
+            pointer: format!("/storage/{i}/mount_path"),
+            message: format!(
+                "{} keeps its data in {dir}, right where claim `{}` is mounted: a new volume's filesystem holds lost+found there, and the first start refuses a data directory that is not empty",
+                known.name, c.name
+            ),
+            label: format!("Set {var} to {sub} (for a new volume: data already on it stays where it is)"),
+            edits: vec![variable_edit(s, var, &sub)],
+        });
+    }
+}
+
+/// The edit that sets the field at `pointer` of service `s`.
+fn set(s: &Service, pointer: &str, value: serde_json::Value) -> Edit {
+    Edit::Set {
+        path: FieldPath::service(s.id, pointer),
+        value,
+    }
+}
+
+/// Where the claim for a data directory `dir` that must start empty goes, adding to
+/// `edits` what else it takes: on the image's `VOLUME` when the directory is in it
+/// ([`KnownImage::data_volume_for`]), with the data in a subdirectory of the claim when
+/// the directory is the `VOLUME` itself (a fresh disk's lost+found stays beside it);
+/// else on the directory above it.
+fn data_claim(service: &Service, known: &KnownImage, dir: &str, edits: &mut Vec<Edit>) -> String {
+    let volume = known.data_volume_for(service).filter(|v| within(dir, v));
+    match (volume, known.data_variable) {
+        (Some(volume), Some(var)) if same_path(dir, volume) => {
+            edits.push(variable_edit(service, var, &format!("{volume}/pgdata")));
+            volume.to_string()
+        }
+        (Some(volume), _) => volume.to_string(),
+        (None, Some(_)) => parent(dir).to_string(),
+        (None, None) => dir.to_string(),
+    }
+}
+
+/// The edit that sets the service's variable `var` to `value` (in place of one it has).
+pub fn variable_edit(service: &Service, var: &str, value: &str) -> Edit {
+    let mut env = service.config.env.clone();
+    env.retain(|v| v.name != var);
+    env.push(EnvVar::literal(var, value));
+    Edit::Set {
+        path: FieldPath::service(service.id, "/config/env"),
+        value: json!(env),
+    }
+}
+
+/// Whether two paths name one directory (a trailing `/` aside).
+pub fn same_path(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
+}
+
+/// Whether `path` is `dir` or inside it.
+pub fn within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    same_path(path, dir) || path.starts_with(&format!("{dir}/"))
+}
+
 /// The directory `path` is in (`/` for one at the root).
 fn parent(path: &str) -> &str {
     match path.trim_end_matches('/').rsplit_once('/') {
@@ -595,16 +815,14 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> 
         service.mounts.clone(),
         service.storage.clone(),
     );
+    let mut edits = Vec::new();
     for path in paths {
         let name = volume_name(path, &taken);
         taken.push(name.clone());
-        // A data directory that must be empty at the first start gets its claim on
-        // the directory above it, whose lost+found is then beside it.
         let claim_at = match known.data_place(service) {
-            Some(DataPlace::Directory(dir)) if dir == *path => match known.data_variable {
-                Some(_) => Some(parent(path).to_string()),
-                None => Some(dir),
-            },
+            Some(DataPlace::Directory(dir)) if dir == *path => {
+                Some(data_claim(service, known, &dir, &mut edits))
+            }
             Some(DataPlace::Under(dir)) if dir == path => Some(dir.to_string()),
             _ => None,
         };
@@ -628,7 +846,6 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> 
             sub_path: String::new(),
         });
     }
-    let mut edits = Vec::new();
     if volumes != service.volumes {
         edits.push(Edit::Set {
             path: at("/volumes"),
@@ -750,6 +967,14 @@ pub fn settings(service: &Service) -> Option<Edit> {
     if service.security.read_only_root_fs {
         edits.extend(volume_edits(service, known, &unmounted(service, known)));
     }
+    // Where the version keeps its data (not a claim on a data directory that may hold
+    // data already: that one is the rule's to say, with its caveat).
+    let placed = data_problems(service, known, &|_| false).into_iter();
+    edits.extend(
+        placed
+            .filter(|p| p.rule == DataRule::Volume)
+            .flat_map(|p| p.edits),
+    );
     Some(Edit::Batch(edits))
 }
 

@@ -1038,13 +1038,13 @@ IMAGE_PORT_UNKNOWN = Rule {
     instead: "Use the image's port (postgres: 5432), or configure the image to listen where the design says.",
     source: "The images' Dockerfiles (EXPOSE) and docs",
 };
-IMAGE_DATA_MOVED = Rule {
-    code: "KP905", name: "image_data_moved", category: Images, severity: Error, relaxed_in_dev: false,
-    summary: "The volume for a known image's data goes where the image's version keeps its data: from postgres 18 on (and for a tag without a version, the newest), on /var/lib/postgresql, not on /var/lib/postgresql/data, unless PGDATA says otherwise.",
-    why: "The postgres 18 images keep their data in /var/lib/postgresql/18/docker, so that pg_upgrade can work across versions on one volume. Seeing a volume on /var/lib/postgresql/data, where every older example mounts it, the entrypoint stops with \"there appears to be PostgreSQL data in /var/lib/postgresql/data (unused mount/volume)\" and the pod crash-loops, on a fresh volume too. An untagged `postgres` turned into 18 on its release.",
-    bad: "image postgres:18, claim mounted on /var/lib/postgresql/data, no PGDATA",
-    instead: "Mount the volume on /var/lib/postgresql (the fix does), or pin a version before 18, or set PGDATA to a directory under the mount.",
-    source: "docker-library/postgres pull request 1259 (postgres 18 images: PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql); hub.docker.com/_/postgres \"PGDATA\"",
+IMAGE_DATA_VOLUME = Rule {
+    code: "KP905", name: "image_data_volume", category: Images, severity: Error, relaxed_in_dev: false,
+    summary: "The volume for a known image's data goes exactly on the image's VOLUME for the version it runs: from postgres 18 on (and for a tag without a version, the newest) on /var/lib/postgresql, never on /var/lib/postgresql/data unless PGDATA says so; before 18 on /var/lib/postgresql/data, not on a directory above it.",
+    why: "The postgres 18 images keep their data in /var/lib/postgresql/18/docker, so that pg_upgrade can work across versions on one volume. Seeing a volume on /var/lib/postgresql/data, where every older example mounts it, the entrypoint stops with \"there appears to be PostgreSQL data in /var/lib/postgresql/data (unused mount/volume)\" and the pod crash-loops, on a fresh volume too; an untagged `postgres` turned into 18 on its release. The other way round, a claim mounted above the image's VOLUME does not hold the data: containerd gives a VOLUME with no mount on exactly its path a directory of the container's own, mounted over the claim's, and it goes when the container is replaced.",
+    bad: "image postgres:18, claim mounted on /var/lib/postgresql/data, no PGDATA; or postgres:16 with its claim on /var/lib/postgresql",
+    instead: "Mount the volume on the VOLUME of the version (the fix does): /var/lib/postgresql from 18, /var/lib/postgresql/data before, with PGDATA a subdirectory of it.",
+    source: "docker-library/postgres pull request 1259 (postgres 18 images: PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql); hub.docker.com/_/postgres \"PGDATA\"; containerd CRI image volumes (a VOLUME not under a CRI mount of the same path gets a directory of the container's own)",
 };
 IMAGE_DATA_NOT_EMPTY = Rule {
     code: "KP906", name: "image_data_not_empty", category: Images, severity: Warning, relaxed_in_dev: false,

@@ -234,77 +234,25 @@ fn writable_paths(cx: &mut Ctx, s: &Service, known: &KnownImage) {
 }
 
 /// KP905 and KP906: the volume for a known image's data is where its version keeps
-/// its data, and not the data directory itself where that must be empty.
+/// its data, exactly on the image's `VOLUME`, and not the data directory itself where
+/// that must be empty ([`images::data_problems`]).
 fn data_volume(cx: &mut Ctx, s: &Service, known: &KnownImage) {
-    let (Some(data), Some(place)) = (known.data, known.data_place(s)) else {
-        return;
+    let through_sub_path = |c: &VolumeClaim| {
+        (s.residuals_here(cx.env)).any(|r| r.sets_sub_path(&c.name, &c.mount_path))
     };
-    let at = |path: &str| path.trim_end_matches('/') == data;
-    match place {
-        // Where the data moved: a volume still on the old path stops the image.
-        images::DataPlace::Under(to) => {
-            let claims = (s.storage.iter().enumerate())
-                .filter(|(_, c)| at(&c.mount_path))
-                .map(|(i, _)| format!("/storage/{i}/mount_path"));
-            let mounts = (s.mounts.iter().enumerate())
-                .filter(|(_, m)| at(&m.path) && m.sub_path.is_empty())
-                .map(|(i, _)| format!("/mounts/{i}/path"));
-            let since = known.data_moved.map_or(0, |(since, _)| since);
-            let runs = match images::major(&s.tag) {
-                Some(_) => format!("{}:{}", known.name, s.tag),
-                None => format!(
-                    "{} without a version in its tag runs the newest ({since} or later), which",
-                    known.name
-                ),
+    for p in images::data_problems(s, known, &through_sub_path) {
+        let rule = match p.rule {
+            images::DataRule::Volume => &IMAGE_DATA_VOLUME,
+            images::DataRule::NotEmpty => &IMAGE_DATA_NOT_EMPTY,
+        };
+        cx.report(rule, Some(s), svc(s, &p.pointer), p.message).fix =
+            match <[crate::Edit; 1]>::try_from(p.edits) {
+                Ok([edit]) => Some(Fix {
+                    label: p.label,
+                    edit,
+                }),
+                Err(edits) => batch_fix(p.label, edits),
             };
-            for pointer in claims.chain(mounts) {
-                cx.report(
-                    &IMAGE_DATA_MOVED,
-                    Some(s),
-                    svc(s, &pointer),
-                    format!(
-                        "{runs} keeps its data in a directory of its own under {to}: with a volume on {data} it refuses to start"
-                    ),
-                )
-                .fix = Some(Fix {
-                    label: format!("Mount it on {to}"),
-                    edit: set(svc(s, &pointer), json!(to)),
-                });
-            }
-        }
-        // A claim right on the data directory: a fresh disk's lost+found is in it.
-        images::DataPlace::Directory(dir) => {
-            let Some(var) = known.data_variable else {
-                return;
-            };
-            let on_it = |path: &str| path.trim_end_matches('/') == dir.trim_end_matches('/');
-            let through_sub_path = |c: &VolumeClaim| {
-                (s.residuals_here(cx.env)).any(|r| r.sets_sub_path(&c.name, &c.mount_path))
-            };
-            for (i, c) in s.storage.iter().enumerate() {
-                if !on_it(&c.mount_path) || through_sub_path(c) {
-                    continue;
-                }
-                let sub = format!("{}/pgdata", dir.trim_end_matches('/'));
-                let mut env = s.config.env.clone();
-                env.retain(|v| v.name != var);
-                env.push(EnvVar::literal(var, &sub));
-                cx.report(
-                    &IMAGE_DATA_NOT_EMPTY,
-                    Some(s),
-                    svc(s, &format!("/storage/{i}/mount_path")),
-                    format!(
-                        "{} keeps its data in {dir}, right where claim `{}` is mounted: a new volume's filesystem holds lost+found there, and the first start refuses a data directory that is not empty",
-                        known.name, c.name
-                    ),
-                )
-                .fix = Some(Fix {
-                    label: format!("Set {var} to {sub}"),
-                    edit: set(svc(s, "/config/env"), json!(env)),
-                });
-            }
-        }
-        images::DataPlace::Elsewhere => {}
     }
 }
 

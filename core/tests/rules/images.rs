@@ -148,12 +148,19 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             },
             |d| db(d).tag = String::new(),
         ),
+        // Postgres before 18 with its claim above its VOLUME, which then holds the data.
+        fx(
+            "KP905",
+            |d| db(d).storage[0].mount_path = "/var/lib/postgresql".into(),
+            |d| db(d).storage[0].mount_path = "/var/lib/postgresql/data/".into(),
+        ),
         // Postgres before 18 with its claim right on the data directory.
         fx(
             "KP906",
             |d| db(d).config.env.clear(),
             |d| {
                 db(d).config.env.clear();
+                db(d).tag = "18.1".into();
                 db(d).storage[0].mount_path = "/var/lib/postgresql".into();
             },
         ),
@@ -277,15 +284,33 @@ fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
 }
 
 /// Where the data claim goes as the image's version and PGDATA say: never right on a
-/// data directory that must start empty, never where postgres 18 refuses it.
+/// data directory that must start empty, never where postgres 18 refuses it, always
+/// exactly on the image's VOLUME when the data is in it (a claim above it would not
+/// hold the data).
 #[test]
 fn the_claim_for_postgres_data_goes_where_its_version_keeps_it() {
-    for (tag, pgdata, mount) in [
-        ("16.4", None, "/var/lib/postgresql"),
-        ("16.4", Some("/srv/pg/data"), "/srv/pg"),
-        ("18.1", None, "/var/lib/postgresql"),
-        ("", None, "/var/lib/postgresql"),
-        ("alpine", None, "/var/lib/postgresql"),
+    for (tag, pgdata, mount, pgdata_after) in [
+        (
+            "16.4",
+            None,
+            "/var/lib/postgresql/data",
+            Some("/var/lib/postgresql/data/pgdata"),
+        ),
+        (
+            "16.4",
+            Some("/srv/pg/data"),
+            "/srv/pg",
+            Some("/srv/pg/data"),
+        ),
+        (
+            "16.4",
+            Some("/var/lib/postgresql/data/db"),
+            "/var/lib/postgresql/data",
+            Some("/var/lib/postgresql/data/db"),
+        ),
+        ("18.1", None, "/var/lib/postgresql", None),
+        ("", None, "/var/lib/postgresql", None),
+        ("alpine", None, "/var/lib/postgresql", None),
     ] {
         let mut d = baseline();
         let s = db(&mut d);
@@ -297,6 +322,12 @@ fn the_claim_for_postgres_data_goes_where_its_version_keeps_it() {
         d.apply(finding(&d, "KP903").fix.unwrap().edit).unwrap();
         let s = d.service(ServiceId(2)).unwrap();
         assert_eq!(s.storage[0].mount_path, mount, "{tag} {pgdata:?}");
+        let set = (s.config.env.iter().find(|v| v.name == "PGDATA")).map(|v| &v.value);
+        assert_eq!(
+            set,
+            pgdata_after.map(|p| EnvValue::Literal(p.into())).as_ref(),
+            "{tag} {pgdata:?}"
+        );
         let codes = template_free_codes(&d, "prod");
         assert!(
             !codes.contains("KP903") && !codes.contains("KP905") && !codes.contains("KP906"),
@@ -341,6 +372,41 @@ fn postgres_18_with_its_volume_on_the_old_path_is_told_to_move_it() {
     );
 }
 
+/// Postgres before 18 with its claim one level up: the image's VOLUME below it gets a
+/// directory of the container's own, which holds the data instead.
+#[test]
+fn postgres_16_with_its_claim_above_its_volume_is_told_it_loses_its_data() {
+    let mut d = baseline();
+    db(&mut d).config.env.clear();
+    db(&mut d).storage[0].mount_path = "/var/lib/postgresql".into();
+    let f = finding(&d, "KP905");
+    assert_eq!(
+        f.message,
+        "claim `data` is mounted on /var/lib/postgresql, above the image's VOLUME /var/lib/postgresql/data: the container runtime (containerd) mounts a directory of the container's own on /var/lib/postgresql/data, so the postgres data is lost when the container is replaced"
+    );
+    let fix = f.fix.unwrap();
+    assert_eq!(
+        fix.label,
+        "Mount it on /var/lib/postgresql/data, PGDATA /var/lib/postgresql/data/pgdata"
+    );
+    d.apply(fix.edit).unwrap();
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP905") && !codes.contains("KP906"),
+        "{codes:?}"
+    );
+    // With the data in a directory of the VOLUME already, only the claim moves.
+    let mut d = baseline();
+    db(&mut d).storage[0].mount_path = "/var/lib/postgresql/".into();
+    let fix = finding(&d, "KP905").fix.unwrap();
+    assert_eq!(fix.label, "Mount it on /var/lib/postgresql/data");
+    d.apply(fix.edit).unwrap();
+    assert!(
+        template_free_codes(&d, "prod").is_empty()
+            || !template_free_codes(&d, "prod").contains("KP905")
+    );
+}
+
 #[test]
 fn postgres_17_with_its_claim_on_the_data_directory_gets_pgdata_below_it() {
     let mut d = baseline();
@@ -352,7 +418,10 @@ fn postgres_17_with_its_claim_on_the_data_directory_gets_pgdata_below_it() {
         "postgres keeps its data in /var/lib/postgresql/data, right where claim `data` is mounted: a new volume's filesystem holds lost+found there, and the first start refuses a data directory that is not empty"
     );
     let fix = f.fix.unwrap();
-    assert_eq!(fix.label, "Set PGDATA to /var/lib/postgresql/data/pgdata");
+    assert_eq!(
+        fix.label,
+        "Set PGDATA to /var/lib/postgresql/data/pgdata (for a new volume: data already on it stays where it is)"
+    );
     d.apply(fix.edit).unwrap();
     let env = &d.service(ServiceId(2)).unwrap().config.env;
     assert_eq!(
@@ -462,4 +531,27 @@ spec:
     assert!(codes("16.4", "").contains(&"KP906"));
     assert!(codes("18.1", sub).contains(&"KP905"));
     assert!(!codes("18.1", sub).contains(&"KP906"));
+}
+
+/// The image's settings put the data volume where the version keeps it (KP905's edits),
+/// and leave a claim that may already hold data alone (KP906 says what to do there).
+#[test]
+fn the_image_settings_move_the_data_volume_but_not_existing_data() {
+    let mut d = baseline();
+    db(&mut d).tag = "18.1".into();
+    db(&mut d).config.env.clear();
+    let edit = kubeprint_core::images::pending_settings(d.service(ServiceId(2)).unwrap())
+        .expect("settings pending");
+    d.apply(edit).unwrap();
+    let s = d.service(ServiceId(2)).unwrap();
+    assert_eq!(s.storage[0].mount_path, "/var/lib/postgresql");
+    assert!(!template_free_codes(&d, "prod").contains("KP905"));
+    let mut d = baseline();
+    db(&mut d).config.env.clear();
+    if let Some(edit) = kubeprint_core::images::pending_settings(d.service(ServiceId(2)).unwrap()) {
+        d.apply(edit).unwrap();
+    }
+    let s = d.service(ServiceId(2)).unwrap();
+    assert!(s.config.env.iter().all(|v| v.name != "PGDATA"));
+    assert!(template_free_codes(&d, "prod").contains("KP906"));
 }
