@@ -1217,12 +1217,13 @@ fn PreStopNote(id: Signal<ServiceId>) -> impl IntoView {
     let note = Memo::new(move |_| {
         app.editor.with(|e| {
             let t = &e.design.service(id.get())?.timing;
+            let only_sleeps = |c: &[String]| kubeprint_core::model::only_sleeps(c);
             match (&t.pre_stop_sleep_command, &t.pre_stop_hook) {
-                (Some(c), _) if t.pre_stop_seconds > 0 => Some((
-                    true,
+                (Some(c), _) if t.pre_stop_seconds > 0 || !only_sleeps(c) => Some((
+                    Some(only_sleeps(c)),
                     kubeprint_core::model::sleeping(c, t.pre_stop_seconds).join(" "),
                 )),
-                (_, Some(hook)) if t.pre_stop_seconds == 0 => Some((false, hook.to_string())),
+                (_, Some(hook)) if t.pre_stop_seconds == 0 => Some((None, hook.to_string())),
                 _ => None,
             }
         })
@@ -1236,15 +1237,22 @@ fn PreStopNote(id: Signal<ServiceId>) -> impl IntoView {
     };
     move || {
         note.get().map(|(command, what)| {
-            if command {
+            if let Some(only_sleeps) = command {
                 view! {
                     <p class="note" data-testid="pre-stop-form">
                         "preStop written as the command " <code>{what}</code>
                         ", as imported: its number follows the sleep. "
-                        <button class="inline" data-testid="pre-stop-native" on:click=native>
-                            "Use the native sleep action"
-                        </button>
-                        " (no shell needed in the image)."
+                        {if only_sleeps {
+                            view! {
+                                <button class="inline" data-testid="pre-stop-native" on:click=native>
+                                    "Use the native sleep action"
+                                </button>
+                                " (no shell needed in the image)."
+                            }
+                            .into_any()
+                        } else {
+                            "It does more than sleep, so it stays a command.".into_any()
+                        }}
                     </p>
                 }
                 .into_any()

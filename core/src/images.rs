@@ -620,6 +620,10 @@ pub fn data_problems(
     let (Some(data), Some(place)) = (known.data, known.data_place(s)) else {
         return out;
     };
+    // A digest with no version in the tag: which version it is cannot be told.
+    if s.digest.is_some() && major(&s.tag).is_none() && known.data_moved.is_some() {
+        return out;
+    }
     if let DataPlace::Under(to) = place {
         moved_data(s, known, data, to, &mut out);
     }

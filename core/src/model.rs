@@ -2275,7 +2275,7 @@ pub enum PreStopHook {
     },
 }
 
-/// Where a preStop command that only sleeps (`sleep 5`, `sh -c "sleep 5"`, a script
+/// Where a preStop command that ends in a sleep (`sleep 5`, `sh -c "sleep 5"`, a script
 /// ending in `sleep 5`) writes its seconds: the item, and the bytes of the number in it.
 fn sleep_number(command: &[String]) -> Option<(usize, std::ops::Range<usize>)> {
     let i = command.len().checked_sub(1)?;
@@ -2285,11 +2285,30 @@ fn sleep_number(command: &[String]) -> Option<(usize, std::ops::Range<usize>)> {
     if i > 0 && sleep(&command[i - 1]) && digits(last) {
         return Some((i, 0..last.len()));
     }
-    let after = last.rfind("sleep ")? + "sleep ".len();
+    // `sleep` as a word of the script: at its start or after a separator.
+    let word = last.rfind("sleep ")?;
+    let before = last[..word].chars().next_back();
+    if before.is_some_and(|c| !(c.is_whitespace() || ";&|(".contains(c))) {
+        return None;
+    }
+    let after = word + "sleep ".len();
     let rest = last[after..].trim_end();
     let number = rest.trim_start().trim_matches('"');
     let start = after + last[after..].find(number)?;
     digits(number).then_some((i, start..start + number.len()))
+}
+
+/// Whether a preStop command does nothing but sleep (`sleep 5`, `sh -c "sleep 5"`), so
+/// that the native sleep action does all it does.
+pub fn only_sleeps(command: &[String]) -> bool {
+    let Some((i, _)) = sleep_number(command) else {
+        return false;
+    };
+    match command {
+        [_, _] if i == 1 && !command[1].contains(' ') => true,
+        [_, flag, script] => flag == "-c" && script.trim_start().starts_with("sleep "),
+        _ => false,
+    }
 }
 
 /// The seconds a preStop command sleeps, if all it does is end in a sleep of a whole

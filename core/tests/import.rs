@@ -375,11 +375,59 @@ fn an_imported_exec_pre_stop_keeps_its_form_when_edited() {
     );
 }
 
+/// A preStop command that does more than sleep (`nginx -s quit; sleep 0`) runs whatever
+/// its sleep: imported at 0 s it stays, an edit of the seconds changes its number, and
+/// set to 0 again it still runs.
+#[test]
+fn a_pre_stop_command_that_does_more_than_sleep_runs_at_zero_seconds() {
+    let yaml = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: edge
+spec:
+  selector:
+    matchLabels: {app: edge}
+  template:
+    metadata:
+      labels: {app: edge}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27.3
+          lifecycle:
+            preStop:
+              exec:
+                command: [/bin/sh, -c, nginx -s quit; sleep 0]
+";
+    let mut design = import::kubernetes(yaml).design;
+    let env = design.environments[0].name.clone();
+    let id = design.service_named("edge").unwrap().id;
+    let pre_stop = |design: &Design| -> Value {
+        let yaml = render(design, &env).to_yaml();
+        let deployment = &objects(&yaml)[&("Deployment".to_string(), "edge".to_string())];
+        deployment["spec"]["template"]["spec"]["containers"][0]["lifecycle"]["preStop"].clone()
+    };
+    let command = |n: u32| serde_json::json!({"exec": {"command": ["/bin/sh", "-c", format!("nginx -s quit; sleep {n}")]}});
+    assert_eq!(pre_stop(&design), command(0), "as imported");
+    let mut set = |seconds: u32| {
+        let path = FieldPath::service(id, "/timing/pre_stop_seconds");
+        design
+            .apply(Edit::Set {
+                path,
+                value: seconds.into(),
+            })
+            .unwrap();
+        pre_stop(&design)
+    };
+    assert_eq!(set(5), command(5));
+    assert_eq!(set(0), command(0));
+}
+
 /// The commands read as a sleep are those that end in one of whole seconds, and the
 /// number written back is the one in that place.
 #[test]
 fn a_pre_stop_command_is_a_sleep_when_it_ends_in_one() {
-    use kubeprint_core::model::{seconds_slept, sleeping};
+    use kubeprint_core::model::{only_sleeps, seconds_slept, sleeping};
     let c = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     for (command, seconds) in [
         (c(&["sleep", "5"]), Some(5)),
@@ -389,6 +437,8 @@ fn a_pre_stop_command_is_a_sleep_when_it_ends_in_one() {
         (c(&["sh", "-c", "sleep \"3\""]), Some(3)),
         (c(&["sh", "-c", "sleep 5 && nginx -s quit"]), None),
         (c(&["sh", "-c", "sleep 5s"]), None),
+        (c(&["sh", "-c", "nosleep 5"]), None),
+        (c(&["sh", "-c", "drain;sleep 7"]), Some(7)),
         (c(&["/drain.sh"]), None),
         (c(&[]), None),
     ] {
@@ -399,6 +449,18 @@ fn a_pre_stop_command_is_a_sleep_when_it_ends_in_one() {
         c(&["sh", "-c", "nginx -s quit; sleep 8"])
     );
     assert_eq!(sleeping(&c(&["sleep", "5"]), 12), c(&["sleep", "12"]));
+    // The native sleep action does all that these do, and not what the others do.
+    for (command, only) in [
+        (c(&["sleep", "5"]), true),
+        (c(&["/bin/sleep", "5"]), true),
+        (c(&["/bin/sh", "-c", "sleep 5"]), true),
+        (c(&["sh", "-c", " sleep 5"]), true),
+        (c(&["sh", "-c", "nginx -s quit; sleep 20"]), false),
+        (c(&["/drain.sh", "sleep 5"]), false),
+        (c(&["/drain.sh"]), false),
+    ] {
+        assert_eq!(only_sleeps(&command), only, "{command:?}");
+    }
     assert_eq!(
         sleeping(&c(&["sh", "-c", "sleep \"3\""]), 30),
         c(&["sh", "-c", "sleep \"30\""])

@@ -899,8 +899,9 @@ fn exec_sleep(h: &core::LifecycleHandler) -> Option<(u32, &Vec<String>)> {
 /// The command a preStop sleep is written as, when it is one.
 fn pre_stop_sleep_command(c: &core::Container) -> Option<Vec<String>> {
     let h = pre_stop_handler(c)?;
+    // (`sleep 0` alone is no preStop; a script that does more before it is one.)
     exec_sleep(h)
-        .filter(|(seconds, _)| *seconds > 0)
+        .filter(|(seconds, command)| *seconds > 0 || !only_sleeps(command))
         .map(|(_, command)| command.clone())
 }
 

@@ -867,7 +867,9 @@ fn resources(r: &Resources) -> Option<core::ResourceRequirements> {
 
 /// The preStop hook: the native sleep when there is one, else a hook of another kind.
 fn pre_stop(t: &Timing) -> Option<core::LifecycleHandler> {
-    if t.pre_stop_seconds > 0 {
+    // A command that does more than sleep runs at 0 s of sleep too.
+    let command_runs = |c: &Vec<String>| t.pre_stop_seconds > 0 || !model::only_sleeps(c);
+    if t.pre_stop_seconds > 0 || t.pre_stop_sleep_command.as_ref().is_some_and(command_runs) {
         return Some(match &t.pre_stop_sleep_command {
             Some(command) => core::LifecycleHandler {
                 exec: Some(core::ExecAction {

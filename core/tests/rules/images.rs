@@ -360,6 +360,10 @@ fn postgres_18_with_its_volume_on_the_old_path_is_told_to_move_it() {
         "{}",
         f.message
     );
+    // Pinned by a digest alone, the version cannot be told: no finding either way.
+    let mut pinned = d.clone();
+    db(&mut pinned).digest = Some(SHA.into());
+    assert!(findings_of(&pinned, "prod", "KP905").is_empty());
     d.apply(f.fix.unwrap().edit).unwrap();
     assert_eq!(
         d.service(ServiceId(2)).unwrap().storage[0].mount_path,
