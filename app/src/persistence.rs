@@ -167,24 +167,13 @@ pub(crate) fn flush(app: AppState) {
     }
 }
 
-thread_local! {
-    /// The slot and [`Editor::first_mark`] of the first design last written for a
-    /// history, and whether the write was kept: written again only when it changed, and
-    /// not tried again when the tab's storage refused it (a design of megabytes).
-    static FIRST_WRITTEN: std::cell::Cell<Option<(u32, u64, bool)>> = const { std::cell::Cell::new(None) };
-}
-
 /// Keep the undo history of the design in `slot` over a reload of the page.
 fn keep_history(slot: u32, e: &Editor) {
-    let mark = (slot, e.first_mark());
-    let written = FIRST_WRITTEN.get().filter(|&(s, m, _)| (s, m) == mark);
-    if (!e.can_undo() && !e.can_redo()) || written.is_some_and(|(_, _, kept)| !kept) {
+    if e.can_undo() || e.can_redo() {
+        storage::save_history(slot, e.first_mark(), e.first(), &e.record_json());
+    } else {
         storage::forget_history(slot);
-        return;
     }
-    let first = written.is_none().then(|| e.first());
-    let kept = storage::save_history(slot, first, &e.record_json());
-    FIRST_WRITTEN.set(Some((mark.0, mark.1, kept)));
 }
 
 /// The undo history kept for `slot` in this tab, when it ends in `design` (the one
@@ -194,7 +183,7 @@ pub(crate) fn kept_history(slot: u32, design: &Design) -> Option<Editor> {
     let (first, record) = storage::history(slot)?;
     match Editor::restored(first, record) {
         Some(editor) if editor.design == *design => {
-            FIRST_WRITTEN.set(Some((slot, editor.first_mark(), true)));
+            storage::history_restored(slot, editor.first_mark());
             Some(editor)
         }
         _ => {

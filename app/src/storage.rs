@@ -166,23 +166,71 @@ fn history_keys(id: u32) -> (String, String) {
     )
 }
 
+thread_local! {
+    /// The slot and [`Editor::first_mark`] of the first design last written for a
+    /// history, and whether the tab's storage took it: written again only when it
+    /// changed, and not tried again for a design it refused (one of megabytes).
+    ///
+    /// [`Editor::first_mark`]: kubeprint_core::editor::Editor::first_mark
+    static FIRST_WRITTEN: std::cell::Cell<Option<(u32, u64, bool)>> = const { std::cell::Cell::new(None) };
+}
+
 /// Keep the undo history of the design in slot `id` in this tab's storage, which a
-/// reload keeps and other tabs do not share: its steps, and its first design when
-/// `first` is given (it changes seldom, and is large). A history that does not fit is
-/// dropped: the design itself is saved apart, so nothing made is lost with it. Returns
-/// whether it was kept.
-pub fn save_history(id: u32, first: Option<&Design>, steps: &str) -> bool {
+/// reload keeps and other tabs do not share: its steps (JSON), and its first design
+/// `first` when its `mark` is not the one written last. When the storage is full, the
+/// other designs' histories make room. A history that does not fit is dropped: the
+/// design itself is saved apart, so nothing made is lost with it. Returns whether it
+/// was kept.
+pub fn save_history(id: u32, mark: u64, first: &Design, steps: &str) -> bool {
     let Some(s) = tab_storage() else {
         return false;
     };
     let (first_key, steps_key) = history_keys(id);
-    let kept = steps.len() <= HISTORY_LIMIT
-        && first.is_none_or(|d| s.set_item(&first_key, &file::to_json(d)).is_ok())
-        && s.set_item(&steps_key, steps).is_ok();
+    match FIRST_WRITTEN
+        .get()
+        .filter(|&(i, m, _)| (i, m) == (id, mark))
+    {
+        Some((_, _, false)) => return false,
+        Some(_) => {}
+        None => {
+            let text = file::to_json(first);
+            let mut kept = s.set_item(&first_key, &text).is_ok();
+            if !kept {
+                forget_other_histories(&s, id);
+                kept = s.set_item(&first_key, &text).is_ok();
+            }
+            if !kept {
+                forget_history(id);
+            }
+            FIRST_WRITTEN.set(Some((id, mark, kept)));
+            if !kept {
+                return false;
+            }
+        }
+    }
+    let kept = steps.len() <= HISTORY_LIMIT && s.set_item(&steps_key, steps).is_ok();
     if !kept {
-        forget_history(id);
+        let _ = s.remove_item(&steps_key);
     }
     kept
+}
+
+/// Remember that the history of slot `id` kept in this tab has the first design of
+/// `mark` (an editor was made again from it).
+pub fn history_restored(id: u32, mark: u64) {
+    FIRST_WRITTEN.set(Some((id, mark, true)));
+}
+
+/// Drop the histories this tab keeps of designs other than slot `id`'s.
+fn forget_other_histories(s: &web_sys::Storage, id: u32) {
+    let keys: Vec<String> = (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with("kubeprint.v1.history."))
+        .collect();
+    let (first_key, steps_key) = history_keys(id);
+    for key in keys.iter().filter(|k| **k != first_key && **k != steps_key) {
+        let _ = s.remove_item(key);
+    }
 }
 
 /// The undo history kept for slot `id`: its first design and its steps.
@@ -190,7 +238,7 @@ pub fn history(id: u32) -> Option<(Design, kubeprint_core::editor::Record)> {
     let s = tab_storage()?;
     let (first_key, steps_key) = history_keys(id);
     let first = file::from_json(&s.get_item(&first_key).ok()??).ok()?;
-    let record = serde_json::from_str(&s.get_item(&steps_key).ok()??).ok()?;
+    let record = file::parse(&s.get_item(&steps_key).ok()??).ok()?;
     Some((first, record))
 }
 
@@ -200,6 +248,9 @@ pub fn forget_history(id: u32) {
         let (first_key, steps_key) = history_keys(id);
         let _ = s.remove_item(&first_key);
         let _ = s.remove_item(&steps_key);
+    }
+    if FIRST_WRITTEN.get().is_some_and(|(i, _, _)| i == id) {
+        FIRST_WRITTEN.set(None);
     }
 }
 

@@ -298,6 +298,47 @@ async fn a_reload_keeps_the_undo_steps() {
     page.close().await;
 }
 
+/// A typing taken back to before any step (`52`, autosaved, then `52x`, which does not
+/// parse) leaves no history, and what is done after it is kept over a reload whole: the
+/// kept history is written again from its first design.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_begun_again_after_a_take_back_is_kept_over_a_reload() {
+    let page = Page::open("undo-take-back").await;
+    page.wait_text("yaml", "YAML", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.type_into(GRACE, "52").await;
+    page.wait_text("yaml", "the edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 52")
+    })
+    .await;
+    // Past the autosave's wait: the history with its first design is written.
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    page.find(GRACE).await.send_keys("x").await.unwrap();
+    page.wait_text("yaml", "the typing taken back", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    page.type_into(GRACE, "47").await;
+    page.wait_text("yaml", "the next edit", |t| {
+        t.contains("terminationGracePeriodSeconds: 47")
+    })
+    .await;
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the design after the reload", |t| {
+        t.contains("terminationGracePeriodSeconds: 47")
+    })
+    .await;
+    page.click("undo").await;
+    page.wait_text("yaml", "the edit undone", |t| {
+        t.contains("terminationGracePeriodSeconds: 35")
+    })
+    .await;
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_designs_are_kept_and_switched_between() {
     let page = Page::open("slots").await;
