@@ -402,6 +402,7 @@ pub fn Rename(
     // Whether Tab (`Some(false)`) or Shift+Tab (`Some(true)`) is leaving the input.
     let tabbing = StoredValue::new(None::<bool>);
     let error_id = format!("{testid}-error");
+    let label_id = format!("{testid}-label");
     let typed_over = current.clone();
     let shown = current.clone();
     let rename = move |to: String| {
@@ -436,13 +437,14 @@ pub fn Rename(
     };
     view! {
         <label class="field" class:invalid=move || error.read().is_some()>
-            <span class="label">{label}</span>
+            <span class="label" id=label_id.clone()>{label}</span>
             <input
                 id=id
                 data-testid=testid
                 type="text"
                 value=shown.clone()
                 aria-invalid=move || error.read().is_some().to_string()
+                aria-labelledby=label_id
                 aria-describedby=error_id.clone()
                 data-pending=move || pending.get().to_string()
                 on:input=move |ev| pending.set(event_target_value(&ev) != typed_over)

@@ -399,7 +399,6 @@ fn imported() -> Design {
     d
 }
 
-/// What environments' inputs had of their own: prod's checksum annotation of the api's
 /// An imported preStop sleep written as a command: its seconds and the command travel.
 fn pre_stop_command() -> Design {
     let mut d = templates::stfc_fastapi();
@@ -409,6 +408,7 @@ fn pre_stop_command() -> Design {
     d
 }
 
+/// What environments' inputs had of their own: prod's checksum annotation of the api's
 /// pods and a label of its ConfigMap, staging's annotation of the Secret.
 fn own_residuals() -> Design {
     let mut d = templates::stfc_fastapi();
