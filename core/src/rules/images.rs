@@ -25,9 +25,10 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     }
 }
 
-/// Whether the container runs the image's own entrypoint and arguments.
+/// Whether the container runs the image's own entrypoint: `command` replaces it, while
+/// `args` are given to it (postgres' entrypoint takes `-c max_connections=200`).
 fn runs_image_entrypoint(s: &Service) -> bool {
-    s.command.is_empty() && s.args.is_empty()
+    s.command.is_empty()
 }
 
 /// What is wrong with an image reference held as image, tag and digest fields: the

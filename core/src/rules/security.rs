@@ -509,14 +509,40 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         );
     }
     if !sec.read_only_root_fs {
-        flag(
-            cx,
-            &WRITABLE_ROOT_FS,
-            "read_only_root_fs",
-            json!(true),
-            "the root filesystem is writable",
-            "Make the root filesystem read-only",
-        );
+        // A known image gets volumes for the paths it writes with it (else KP903 next).
+        let mut read_only = s.clone();
+        read_only.security.read_only_root_fs = true;
+        let missing = (crate::images::of(s).filter(|_| s.command.is_empty()))
+            .map(|known| (known, crate::images::unmounted(&read_only, known)))
+            .filter(|(_, missing)| !missing.is_empty());
+        match missing {
+            Some((known, missing)) => {
+                let path = svc(s, "/security/read_only_root_fs");
+                let mut edits = vec![set(path.clone(), json!(true))];
+                edits.extend(crate::images::volume_edits(&read_only, known, &missing));
+                cx.report(
+                    &WRITABLE_ROOT_FS,
+                    Some(s),
+                    path,
+                    "the root filesystem is writable".into(),
+                )
+                .fix = batch_fix(
+                    format!(
+                        "Make the root filesystem read-only, with volumes at {}",
+                        missing.join(", ")
+                    ),
+                    edits,
+                );
+            }
+            None => flag(
+                cx,
+                &WRITABLE_ROOT_FS,
+                "read_only_root_fs",
+                json!(true),
+                "the root filesystem is writable",
+                "Make the root filesystem read-only",
+            ),
+        }
     }
     if !sec.no_privilege_escalation {
         flag(

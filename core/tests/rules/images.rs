@@ -559,3 +559,32 @@ fn the_image_settings_move_the_data_volume_but_not_existing_data() {
     assert!(s.config.env.iter().all(|v| v.name != "PGDATA"));
     assert!(template_free_codes(&d, "prod").contains("KP906"));
 }
+
+/// Making a known image's root filesystem read-only mounts volumes where it writes, in
+/// the same fix; and arguments given to its entrypoint (`-c max_connections=200`) still
+/// run that entrypoint, which writes there.
+#[test]
+fn a_read_only_root_for_a_known_image_comes_with_its_volumes() {
+    let mut d = baseline();
+    db(&mut d).security.read_only_root_fs = false;
+    db(&mut d).mounts.clear();
+    db(&mut d).volumes.clear();
+    let f = findings_of(&d, "prod", "KP603")
+        .into_iter()
+        .find(|f| f.path == FieldPath::service(ServiceId(2), "/security/read_only_root_fs"))
+        .expect("KP603 on db");
+    let fix = f.fix.unwrap();
+    assert_eq!(
+        fix.label,
+        "Make the root filesystem read-only, with volumes at /var/run/postgresql"
+    );
+    d.apply(fix.edit).unwrap();
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP903") && !codes.contains("KP603"),
+        "{codes:?}"
+    );
+    db(&mut d).mounts.clear();
+    db(&mut d).args = vec!["-c".into(), "max_connections=200".into()];
+    assert!(template_free_codes(&d, "prod").contains("KP903"));
+}
