@@ -123,9 +123,10 @@ pub fn Field(
         }
     };
     let error_id = move || format!("{}-error", id());
-    // The field's name is its label alone; the hint and an error describe it.
-    let label_id = move || format!("{}-label", id());
-    let hint_id = move || format!("{}-hint", id());
+    // The field's name is its label alone; the hint and an error describe it. (Their ids
+    // do not start with the field's: a field is found as the first id under a path.)
+    let label_id = move || format!("label:{}", id());
+    let hint_id = move || format!("hint:{}", id());
     let described_by = move || match hint.is_empty() {
         true => error_id(),
         false => format!("{} {}", hint_id(), error_id()),
@@ -402,7 +403,7 @@ pub fn Rename(
     // Whether Tab (`Some(false)`) or Shift+Tab (`Some(true)`) is leaving the input.
     let tabbing = StoredValue::new(None::<bool>);
     let error_id = format!("{testid}-error");
-    let label_id = format!("{testid}-label");
+    let label_id = format!("label:{testid}");
     let typed_over = current.clone();
     let shown = current.clone();
     let rename = move |to: String| {

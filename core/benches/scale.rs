@@ -6,12 +6,15 @@
 //! means the time per service stays the same across the three sizes. `known-image`: what
 //! the inspector asks on every edit while a service with a known image is selected
 //! (whether "Apply its settings" would change anything), which must not grow with the
-//! design.
+//! design. `restore-history`: a reload's making the undo history again from its first
+//! design and its 200 steps (`Editor::restored`); `record-json`: what each autosave
+//! writes of it.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use kubeprint_core::editor::{Editor, HISTORY_LIMIT};
 use kubeprint_core::render::live::LiveYaml;
 use kubeprint_core::rules::LiveFindings;
 use kubeprint_core::{images, render, templates, validate, Edit, FieldPath};
@@ -60,6 +63,27 @@ fn bench(c: &mut Criterion) {
             .expect("scaled designs run postgres");
         group.bench_with_input(BenchmarkId::new("known-image", n), postgres, |b, s| {
             b.iter(|| images::pending_settings(black_box(s)))
+        });
+        // A session of as many steps as are kept, each a field typed and left.
+        let mut editor = Editor::new(design.clone());
+        let id = design.services[n / 2].id;
+        for step in 0..HISTORY_LIMIT as u32 {
+            let path = FieldPath::service(id, "/timing/grace_period_seconds");
+            editor
+                .dispatch(Edit::Set {
+                    path,
+                    value: (40 + step).into(),
+                })
+                .unwrap();
+            editor.seal();
+        }
+        let first = editor.first().clone();
+        let record = editor.record();
+        group.bench_with_input(BenchmarkId::new("restore-history", n), &record, |b, r| {
+            b.iter(|| Editor::restored(first.clone(), r.clone()).expect("it applies"))
+        });
+        group.bench_with_input(BenchmarkId::new("record-json", n), &editor, |b, e| {
+            b.iter(|| black_box(e).record_json())
         });
         group.bench_with_input(BenchmarkId::new("render+validate", n), &design, |b, d| {
             b.iter(|| {
