@@ -15,6 +15,7 @@ const USAGE: &str = "\
 usage:
   kubeprint templates                              list the built-in templates
   kubeprint new --template NAME                    print a new design file
+  kubeprint new --services N                       print a design of N services (for benchmarks)
   kubeprint render DESIGN.json --env ENV [-o DIR]  print (or write DIR/ENV.yaml) the manifests
   kubeprint check DESIGN.json [--env ENV] [--format text|json]
                                                    findings (all environments by default);
@@ -135,7 +136,16 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             Ok(())
         }
         "new" => {
-            let a = Args::parse(rest, &["--template", "-t"])?;
+            let a = Args::parse(rest, &["--template", "-t", "--services"])?;
+            if let Some(n) = a.flag(&["--services"]) {
+                let n: usize =
+                    (n.parse().ok().filter(|n| (1..=5000).contains(n))).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "--services takes a number from 1 to 5000, not `{n}`"
+                        ))
+                    })?;
+                return emit(out, &file::to_json(&templates::scaled(n)));
+            }
             let name = a.flag(&["--template", "-t"]).unwrap_or("empty");
             let design = templates::by_name(name).ok_or_else(|| {
                 let names: Vec<_> = templates::ALL.iter().map(|t| t.name).collect();

@@ -107,6 +107,18 @@ fn unreadable_and_future_files_are_one_line_errors() {
     assert_eq!(stderr(&o).lines().count(), 1);
 }
 
+/// A design of a given size, for benchmarks: that many services, and it checks.
+#[test]
+fn new_with_a_number_of_services_prints_a_design_that_large() {
+    let o = kubeprint(&["new", "--services", "40"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design = kubeprint_core::file::from_json(&stdout(&o)).unwrap();
+    assert_eq!(design.services.len(), 40);
+    let o = kubeprint(&["new", "--services", "lots"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--services takes a number from 1 to 5000, not `lots`"));
+}
+
 #[test]
 fn unknown_template_and_command_say_what_exists() {
     let o = kubeprint(&["new", "--template", "nope"]);
