@@ -201,9 +201,9 @@ async fn a_corrupted_link_explains_itself_and_keeps_the_previous_design() {
     page.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reload_restores_the_autosaved_design() {
-    let page = Page::open("reload").await;
+/// The example opened, its grace period (35 s) typed over with 52, and shown.
+async fn example_with_grace_52(tag: &str) -> Page {
+    let page = Page::open(tag).await;
     page.wait_text("yaml", "YAML", |t| {
         t.contains("terminationGracePeriodSeconds: 35")
     })
@@ -213,6 +213,12 @@ async fn a_reload_restores_the_autosaved_design() {
         t.contains("terminationGracePeriodSeconds: 52")
     })
     .await;
+    page
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_restores_the_autosaved_design() {
+    let page = example_with_grace_52("reload").await;
     page.client.refresh().await.unwrap();
     page.wait_text("yaml", "the restored design", |t| {
         t.contains("terminationGracePeriodSeconds: 52")
@@ -263,16 +269,7 @@ async fn an_edit_followed_at_once_by_a_reload_is_kept() {
 /// goes forward again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_keeps_the_undo_steps() {
-    let page = Page::open("undo-reload").await;
-    page.wait_text("yaml", "YAML", |t| {
-        t.contains("terminationGracePeriodSeconds: 35") && t.contains("name: order-service\n")
-    })
-    .await;
-    page.type_into(GRACE, "52").await;
-    page.wait_text("yaml", "the edit", |t| {
-        t.contains("terminationGracePeriodSeconds: 52")
-    })
-    .await;
+    let page = example_with_grace_52("undo-reload").await;
     page.click("delete-service").await;
     page.wait_gone("node-order-service").await;
     page.client.refresh().await.unwrap();
@@ -303,16 +300,7 @@ async fn a_reload_keeps_the_undo_steps() {
 /// kept history is written again from its first design.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_history_begun_again_after_a_take_back_is_kept_over_a_reload() {
-    let page = Page::open("undo-take-back").await;
-    page.wait_text("yaml", "YAML", |t| {
-        t.contains("terminationGracePeriodSeconds: 35")
-    })
-    .await;
-    page.type_into(GRACE, "52").await;
-    page.wait_text("yaml", "the edit", |t| {
-        t.contains("terminationGracePeriodSeconds: 52")
-    })
-    .await;
+    let page = example_with_grace_52("undo-take-back").await;
     // Past the autosave's wait: the history with its first design is written.
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
     page.find(GRACE).await.send_keys("x").await.unwrap();
