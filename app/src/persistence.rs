@@ -100,7 +100,8 @@ const AUTOSAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(400
 /// Writes the design to storage once the page is idle after changes, and at once when
 /// the page is hidden or left (`pagehide`, `visibilitychange`), so no edit is lost to a
 /// reload or a closed tab. Replacing the design writes the old one first
-/// ([`AppState::switch_to`]).
+/// ([`AppState::switch_to`]). While the browser's storage refuses the design, leaving
+/// the page asks first.
 pub fn autosave(app: AppState) {
     let timer = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
@@ -112,6 +113,14 @@ pub fn autosave(app: AppState) {
         let handle = set_timeout_with_handle(move || flush(app), AUTOSAVE_DELAY).ok();
         timer.set_value(handle);
     });
+    // A design the browser's storage refused would be lost with the page (or, kept in
+    // the tab, with the tab): the browser asks before leaving.
+    let leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        flush(app);
+        if app.unsaved.try_get_value().unwrap_or(false) {
+            ev.prevent_default();
+        }
+    });
     let hide = window_event_listener_untyped("pagehide", move |_| flush(app));
     let hidden = window_event_listener_untyped("visibilitychange", move |_| {
         if document().hidden() {
@@ -119,6 +128,7 @@ pub fn autosave(app: AppState) {
         }
     });
     on_cleanup(move || {
+        leave.remove();
         hide.remove();
         hidden.remove();
         if let Some(t) = timer.get_value() {
@@ -140,7 +150,7 @@ pub fn follow_other_tabs(app: AppState) {
         }
         // Forgotten there, or unreadable: the design stays open here, and the next
         // change saves it again.
-        if let Ok(Some(design)) = storage::load(slot) {
+        if let Ok(Some(design)) = storage::load_saved(slot) {
             app.adopt(design);
         }
     });
@@ -158,10 +168,17 @@ pub(crate) fn flush(app: AppState) {
         .with_untracked(|e| storage::save(slot, &e.design));
     storage::set_current_slot(slot);
     match result {
-        Ok(()) => {
-            app.unsaved.set_value(false);
+        Ok(saved) => {
             app.saves.update(|n| *n += 1);
             app.editor.with_untracked(|e| keep_history(slot, e));
+            match saved {
+                storage::Saved::Everywhere => app.unsaved.set_value(false),
+                // Still unsaved: the next change tries the browser's storage again,
+                // and leaving the page asks first.
+                storage::Saved::InThisTab => {
+                    app.status.set(Some(storage::KEPT_IN_THIS_TAB.to_string()))
+                }
+            }
         }
         Err(message) => app.status.set(Some(message)),
     }

@@ -101,21 +101,61 @@ pub fn new_slot(name: &str) -> Result<u32, String> {
     Ok(id)
 }
 
-/// Write a design into its slot (the autosave).
-pub fn save(id: u32, design: &Design) -> Result<(), String> {
-    storage()?
-        .set_item(&design_key(id), &file::to_json(design))
-        .map_err(|_| "autosave failed: the browser's storage is full or refused the write. Your design is still open: save it as a file".to_string())?;
+/// Where this tab keeps a design the browser's storage refused.
+fn in_tab_key(id: u32) -> String {
+    format!("kubeprint.v1.unsaved.{id}")
+}
+
+/// Where an autosave went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Into the browser's storage, for every tab and the next visit.
+    Everywhere,
+    /// Into this tab's storage only, because the browser's refused it (full): a reload
+    /// finds it, closing the tab loses it.
+    InThisTab,
+}
+
+/// What the status bar says while a design is kept in this tab only.
+pub const KEPT_IN_THIS_TAB: &str = "autosave failed: the browser's storage is full. Your design is kept in this tab only, so a reload keeps it and closing the tab loses it: save it as a file, or delete saved designs you no longer need";
+
+/// Write a design into its slot (the autosave). When the browser's storage refuses it,
+/// the design goes to this tab's storage instead (undo histories make room for it), so
+/// that a reload does not lose it; the next write that succeeds drops that copy.
+pub fn save(id: u32, design: &Design) -> Result<Saved, String> {
+    let text = file::to_json(design);
+    if storage()?.set_item(&design_key(id), &text).is_err() {
+        return keep_in_tab(id, &text).then_some(Saved::InThisTab).ok_or_else(|| {
+            "autosave failed: the browser's storage is full or refused the write. Your design is still open: save it as a file".to_string()
+        });
+    }
+    if let Some(s) = tab_storage() {
+        let _ = s.remove_item(&in_tab_key(id));
+    }
     let mut all = slots();
     match all.iter_mut().find(|s| s.id == id) {
-        Some(s) if s.name == design.name => return Ok(()),
+        Some(s) if s.name == design.name => return Ok(Saved::Everywhere),
         Some(s) => s.name = design.name.clone(),
         None => all.push(Slot {
             id,
             name: design.name.clone(),
         }),
     }
-    save_slots(&all)
+    save_slots(&all).map(|()| Saved::Everywhere)
+}
+
+/// Keep a design's text in this tab's storage, making room by dropping the undo
+/// histories kept there: the design matters more than its history.
+fn keep_in_tab(id: u32, text: &str) -> bool {
+    let Some(s) = tab_storage() else {
+        return false;
+    };
+    if s.set_item(&in_tab_key(id), text).is_ok() {
+        return true;
+    }
+    forget_other_histories(&s, id);
+    forget_history(id);
+    s.set_item(&in_tab_key(id), text).is_ok()
 }
 
 /// The saved design that is exactly `design`, if one is: a link opened twice opens the
@@ -133,8 +173,18 @@ pub fn slot_holding(design: &Design) -> Option<u32> {
         .map(|s| s.id)
 }
 
-/// Read a saved design. A damaged one is reported and left in storage untouched.
+/// Read a design to open: the copy this tab kept when the browser's storage refused it
+/// (newer, since a write that succeeds drops it), else the saved one.
 pub fn load(id: u32) -> Result<Option<Design>, String> {
+    let kept = tab_storage().and_then(|s| s.get_item(&in_tab_key(id)).ok().flatten());
+    match kept.map(|text| file::from_json(&text)) {
+        Some(Ok(design)) => Ok(Some(design)),
+        _ => load_saved(id),
+    }
+}
+
+/// Read a saved design. A damaged one is reported and left in storage untouched.
+pub fn load_saved(id: u32) -> Result<Option<Design>, String> {
     let Some(text) = storage()?.get_item(&design_key(id)).ok().flatten() else {
         return Ok(None);
     };
@@ -150,6 +200,9 @@ pub fn load(id: u32) -> Result<Option<Design>, String> {
 pub fn delete(id: u32) -> Result<(), String> {
     let s = storage()?;
     let _ = s.remove_item(&design_key(id));
+    if let Some(tab) = tab_storage() {
+        let _ = tab.remove_item(&in_tab_key(id));
+    }
     forget_history(id);
     let all: Vec<Slot> = slots().into_iter().filter(|s| s.id != id).collect();
     save_slots(&all)

@@ -607,6 +607,98 @@ async fn a_full_storage_is_reported_and_the_design_stays_open() {
     page.close().await;
 }
 
+/// Whether leaving the page now would ask first: a `beforeunload` the page cancels.
+async fn leaving_asks(page: &Page) -> bool {
+    let script = "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented;";
+    let v = page.client.execute(script, vec![]).await.unwrap();
+    v.as_bool().expect("a boolean")
+}
+
+/// The grace period of the design saved in the browser's storage for the open slot,
+/// and of the copy this tab keeps of it.
+async fn saved_and_kept(page: &Page) -> [Option<String>; 2] {
+    let script = r#"
+const slot = sessionStorage.getItem('kubeprint.v1.current');
+const grace = (text) => (text && text.match(/"grace_period_seconds": (\d+)/) || [])[1] || null;
+return [grace(localStorage.getItem('kubeprint.v1.design.' + slot)),
+        grace(sessionStorage.getItem('kubeprint.v1.unsaved.' + slot))];
+"#;
+    let v = page.client.execute(script, vec![]).await.unwrap();
+    serde_json::from_value(v).expect("two answers")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
+    let grace = |saved: &str, kept: Option<&str>| [Some(saved.to_string()), kept.map(String::from)];
+    let page = example_with_grace_52("full-kept").await;
+    page.wait_until("the autosave of 52", async |p| {
+        (saved_and_kept(p).await == grace("52", None)).then_some(String::new())
+    })
+    .await;
+    assert!(
+        !leaving_asks(&page).await,
+        "a saved design leaves without asking"
+    );
+    // The browser's storage refuses designs from now on, as a full quota does; the
+    // tab's own storage still takes them.
+    page.client
+        .execute(
+            "const set = Storage.prototype.setItem;
+             Storage.prototype.setItem = function (k, v) {
+               if (this === localStorage && k.startsWith('kubeprint.v1.design.')) {
+                 throw new DOMException('full', 'QuotaExceededError');
+               }
+               return set.call(this, k, v);
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.type_into(GRACE, "47").await;
+    let status = page
+        .wait_text("status", "the autosave kept in the tab", |t| {
+            t.contains("kept in this tab only")
+        })
+        .await;
+    assert!(
+        status.contains("save it as a file"),
+        "it says what to do: {status}"
+    );
+    assert_eq!(
+        saved_and_kept(&page).await,
+        grace("52", Some("47")),
+        "the refused design is kept in the tab beside the last saved one"
+    );
+    assert!(
+        leaving_asks(&page).await,
+        "leaving a design kept in the tab only asks first"
+    );
+    // A reload (the question answered: this test's own listener goes first and stops
+    // the page's) finds the tab's copy, and saves it where it can now go.
+    page.client
+        .execute(
+            "window.addEventListener('beforeunload', (e) => e.stopImmediatePropagation(), true);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the design kept in the tab", |t| {
+        t.contains("terminationGracePeriodSeconds: 47")
+    })
+    .await;
+    assert_eq!(page.value(GRACE).await, "47");
+    page.wait_until("the kept design saved again", async |p| {
+        (saved_and_kept(p).await == grace("47", None)).then_some(String::new())
+    })
+    .await;
+    assert!(
+        !leaving_asks(&page).await,
+        "saved again, it leaves without asking"
+    );
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_downloaded_bundle_holds_kustomize_rendered_yaml_and_the_design() {
     use kubeprint_tests::{chrome_capabilities_with_downloads, fresh_profile};
