@@ -397,16 +397,21 @@ fn KeptObjects() -> impl IntoView {
             let Some(env) = e.design.environment(&env) else {
                 return Vec::new();
             };
-            // Each name, and whether it is the environment's own (not every environment's).
-            let mut kinds: Vec<(String, Vec<(String, bool)>)> = Vec::new();
-            let own = |o: &kubeprint_core::model::KeptObject| {
-                env.kept_objects.iter().any(|k| std::ptr::eq(k, o))
-            };
+            // Each object's row, by kind.
+            let mut kinds: Vec<(String, Vec<KeptRow>)> = Vec::new();
             for o in e.design.kept_seen_in(env) {
-                let named = (o.name().to_string(), own(o));
-                match kinds.iter_mut().find(|(k, _)| k == o.kind()) {
-                    Some((_, names)) => names.push(named),
-                    None => kinds.push((o.kind().to_string(), vec![named])),
+                let row = KeptRow {
+                    key: o.key(),
+                    name: o.object.name().to_string(),
+                    namespace: (o.pinned)
+                        .then(|| o.object.namespace().map(String::from))
+                        .flatten(),
+                    own: o.own,
+                };
+                let kind = o.object.kind();
+                match kinds.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, rows)) => rows.push(row),
+                    None => kinds.push((kind.to_string(), vec![row])),
                 }
             }
             kinds
@@ -460,8 +465,8 @@ fn KeptObjects() -> impl IntoView {
                                 <summary>{move || format!("{kind} · {}", names.with(Vec::len))}</summary>
                                 <Show when=move || open.get()>
                                     <ul class="kept-list">
-                                        <For each=move || names.get() key=|n| n.clone() let:((name, own))>
-                                            <KeptObject kind=each_kind.get_value() name own />
+                                        <For each=move || names.get() key=|row| row.clone() let:row>
+                                            <KeptObject kind=each_kind.get_value() row />
                                         </For>
                                     </ul>
                                 </Show>
@@ -474,18 +479,48 @@ fn KeptObjects() -> impl IntoView {
     }
 }
 
+/// An object kept whole, as its row in the list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct KeptRow {
+    /// How edits name it ([`kubeprint_core::model::KeptObject::key`]), and its YAML
+    /// document is keyed.
+    key: String,
+    name: String,
+    /// The namespace it keeps, when not the environment's.
+    namespace: Option<String>,
+    /// Only the open environment renders it.
+    own: bool,
+}
+
 /// One object kept whole: its name, and its YAML (as the environment renders it) to
 /// edit in place; the edit is read by the import's reader in the worker, and a text that
 /// is not one object says what is wrong and stays as typed.
 #[component]
-fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
+fn KeptObject(kind: String, row: KeptRow) -> impl IntoView {
     let app = use_app();
+    let KeptRow {
+        key,
+        name,
+        namespace,
+        own,
+    } = row;
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let reading = RwSignal::new(false);
-    let id = StoredValue::new((kind.clone(), name.clone()));
-    let testid = format!("kept-{kind}-{name}");
+    let id = StoredValue::new((kind.clone(), key.clone()));
+    let testid = format!("kept-{kind}-{key}");
+    // What the buttons and the editor are about: the namespace said where it is not the
+    // environment's.
+    let row_name = name.clone();
+    let name = match &namespace {
+        Some(ns) => format!("{name} in namespace {ns}"),
+        None => name,
+    };
+    let said = StoredValue::new(match &namespace {
+        Some(ns) => format!("`{row_name}` in namespace `{ns}`"),
+        None => format!("`{row_name}`"),
+    });
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let edit = move |_| {
         let (k, n) = id.get_value();
@@ -548,10 +583,11 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
     };
     let remove = move |_| {
         // Read before the removal, which takes this row (and what it owns) away.
-        let (kind, name) = id.get_value();
+        let (kind, _) = id.get_value();
         if replace(None).is_ok() {
             app.notice.set(Some(format!(
-                "Removed {kind} `{name}`: Ctrl+Z brings it back"
+                "Removed {kind} {}: Ctrl+Z brings it back",
+                said.get_value()
             )));
             // The focus goes to its kind's group, or the section once the kind is gone.
             request_animation_frame(move || {
@@ -599,7 +635,8 @@ fn KeptObject(kind: String, name: String, own: bool) -> impl IntoView {
     view! {
         <li data-testid=testid.clone()>
             <div class="kept-row">
-                <code>{name.clone()}</code>
+                <code>{row_name}</code>
+                {namespace.map(|ns| view! { <span class="own" title="Kept in its own namespace in every environment">{format!("in {ns}")}</span> })}
                 {own.then(|| view! { <span class="own" title="Only this environment renders it; the others do not have it">{move || format!("{}'s own", app.env.get())}</span> })}
                 <button data-testid=format!("{testid}-edit") aria-label=format!("Edit the YAML of {kind} {name}") on:click=edit>"Edit YAML"</button>
                 <button class="danger" data-testid=format!("{testid}-remove") aria-label=format!("Remove {kind} {name}") on:click=remove>"Remove"</button>

@@ -243,7 +243,8 @@ pub enum Edit {
         env: String,
         /// Its `kind` now.
         kind: String,
-        /// Its name now.
+        /// Its name now; `namespace/name` for one that keeps its own namespace
+        /// ([`KeptObject::key`]).
         name: String,
         /// What replaces it: an object with an `apiVersion`, a `kind` and a name.
         with: Option<Value>,
@@ -857,13 +858,17 @@ impl Design {
 
     /// The objects kept whole that environment `env` renders, as [`Edit::ReplaceKept`]
     /// finds them: its own, the design's, and those pinned to their namespaces.
-    pub fn kept_seen_in<'d>(
-        &'d self,
-        env: &'d Environment,
-    ) -> impl Iterator<Item = &'d KeptObject> {
-        (env.kept_objects.iter())
-            .chain(&self.extra_objects)
-            .chain(&self.pinned_objects)
+    pub fn kept_seen_in<'d>(&'d self, env: &'d Environment) -> impl Iterator<Item = SeenKept<'d>> {
+        let seen = |own, pinned| {
+            move |object| SeenKept {
+                object,
+                own,
+                pinned,
+            }
+        };
+        (env.kept_objects.iter().map(seen(true, false)))
+            .chain(self.extra_objects.iter().map(seen(false, false)))
+            .chain(self.pinned_objects.iter().map(seen(false, true)))
     }
 
     /// [`Edit::ReplaceKept`]: the kept object environment `env` renders as `kind` `name`
@@ -911,13 +916,13 @@ impl Design {
         }
         let at = self.environments.iter().position(|e| e.name == env);
         let at = at.ok_or_else(|| EditError::NoSuchEnvironment(env.to_string()))?;
-        let is = |k: &KeptObject| k.kind() == kind && k.name() == name;
-        let lists: [&mut Vec<KeptObject>; 3] = [
-            &mut self.environments[at].kept_objects,
-            &mut self.extra_objects,
-            &mut self.pinned_objects,
+        let lists: [(&mut Vec<KeptObject>, bool); 3] = [
+            (&mut self.environments[at].kept_objects, false),
+            (&mut self.extra_objects, false),
+            (&mut self.pinned_objects, true),
         ];
-        for list in lists {
+        for (list, pinned) in lists {
+            let is = |k: &KeptObject| k.kind() == kind && k.key(pinned) == name;
             if let Some(i) = list.iter().position(is) {
                 match with {
                     Some(mut with) => {
@@ -969,6 +974,24 @@ impl Design {
         self.target = s.target;
         self.cluster = s.cluster;
         self.gitops = s.gitops;
+    }
+}
+
+/// An object kept whole as an environment sees it ([`Design::kept_seen_in`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SeenKept<'d> {
+    /// The object as stored.
+    pub object: &'d KeptObject,
+    /// Whether it is the environment's own (the others do not render it).
+    pub own: bool,
+    /// Whether it keeps its own namespace rather than the environment's.
+    pub pinned: bool,
+}
+
+impl SeenKept<'_> {
+    /// Its name for [`Edit::ReplaceKept`] ([`KeptObject::key`]).
+    pub fn key(&self) -> String {
+        self.object.key(self.pinned)
     }
 }
 

@@ -2881,6 +2881,19 @@ impl KeptObject {
         self.0["metadata"]["namespace"].as_str()
     }
 
+    /// How the page and [`Edit::ReplaceKept`] name this object among those an
+    /// environment renders: by its name when it renders into the environment's
+    /// namespace, as `namespace/name` when it is `pinned` to its own, since several
+    /// namespaces may each keep one of that kind and name (names hold no `/`).
+    ///
+    /// [`Edit::ReplaceKept`]: crate::Edit::ReplaceKept
+    pub fn key(&self, pinned: bool) -> String {
+        match self.namespace() {
+            Some(ns) if pinned => format!("{ns}/{}", self.name()),
+            _ => self.name().to_string(),
+        }
+    }
+
     /// The object's `spec` (`null` if it has none).
     pub fn spec(&self) -> &serde_json::Value {
         &self.0["spec"]

@@ -1753,8 +1753,9 @@ spec:
     assert!(closed(&fixed).is_empty(), "{:?}", closed(&fixed));
     let policy = |d: &Design| {
         d.kept_seen_in(&d.environments[0])
-            .find(|k| k.kind() == "NetworkPolicy")
+            .find(|k| k.object.kind() == "NetworkPolicy")
             .unwrap()
+            .object
             .0
             .clone()
     };
@@ -1801,6 +1802,112 @@ spec:
     })
     .unwrap();
     assert_eq!(shown(&d, "NetworkPolicy"), None);
+}
+
+/// Objects of one kind and name kept in several namespaces (per-namespace copies of a
+/// ConfigMap, a default-deny policy in each namespace) are each their own: the page lists
+/// each under its own key, shows its own YAML, and an edit or a removal of one leaves
+/// the others (and the modelled object of that name) as they were, also after a link.
+#[test]
+fn kept_objects_of_one_name_in_several_namespaces_are_edited_one_by_one() {
+    let d = import::kubernetes(&corpus("same-names-in-namespaces.yaml")).design;
+    let env = d.environments[0].name.clone();
+    let seen: Vec<(String, String)> = (d.kept_seen_in(&d.environments[0]))
+        .map(|k| (k.object.kind().to_string(), k.key()))
+        .collect();
+    let want = [
+        ("NetworkPolicy", "default-deny"),
+        ("NetworkPolicy", "shop-api-ingress"),
+        ("ConfigMap", "shop-canary/shop-config"),
+        ("ConfigMap", "shop-preview/shop-config"),
+        ("NetworkPolicy", "shop-canary/default-deny"),
+        ("NetworkPolicy", "shop-preview/default-deny"),
+    ];
+    let want: Vec<(String, String)> = (want.iter())
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+        .collect();
+    assert_eq!(seen, want, "each its own key");
+    // Each key is the one its YAML document has: the page's editor shows that text.
+    let documents = render(&d, &env).documents();
+    let yaml = |d: &Design, kind: &str, key: &str| {
+        (render(d, &env).documents().into_iter())
+            .find(|(k, n, _)| k == kind && n == key)
+            .map(|(_, _, yaml)| yaml)
+    };
+    for (kind, key) in &seen {
+        let text = yaml(&d, kind, key).unwrap_or_else(|| panic!("{kind} {key} rendered"));
+        let namespace = key.split_once('/').map_or(env.as_str(), |(ns, _)| ns);
+        assert!(
+            text.contains(&format!("namespace: {namespace}\n")),
+            "{key}: {text}"
+        );
+    }
+    assert_eq!(documents.len(), render(&d, &env).objects.len());
+    // The canary's values changed, as the page's editor changes them.
+    let canary = yaml(&d, "ConfigMap", "shop-canary/shop-config").unwrap();
+    assert!(canary.contains("LOG_LEVEL: info"), "{canary}");
+    let edited =
+        import::one_object(&canary.replace("LOG_LEVEL: info", "LOG_LEVEL: trace")).unwrap();
+    let mut changed = d.clone();
+    changed
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "ConfigMap".into(),
+            name: "shop-canary/shop-config".into(),
+            with: Some(edited),
+        })
+        .unwrap();
+    let changed = link::decode(&link::encode(&changed)).unwrap();
+    for (kind, key) in seen
+        .iter()
+        .map(|(k, n)| (k.as_str(), n.as_str()))
+        .chain([("ConfigMap", "shop-config")])
+    {
+        let (before, after) = (
+            yaml(&d, kind, key).unwrap(),
+            yaml(&changed, kind, key).unwrap(),
+        );
+        match key {
+            "shop-canary/shop-config" => {
+                assert_eq!(after, before.replace("LOG_LEVEL: info", "LOG_LEVEL: trace"))
+            }
+            _ => assert_eq!(after, before, "{kind} {key} untouched"),
+        }
+    }
+    // Each default-deny policy removed alone, the other two and every other object kept.
+    for key in [
+        "default-deny",
+        "shop-canary/default-deny",
+        "shop-preview/default-deny",
+    ] {
+        let mut removed = d.clone();
+        removed
+            .apply(Edit::ReplaceKept {
+                env: env.clone(),
+                kind: "NetworkPolicy".into(),
+                name: key.into(),
+                with: None,
+            })
+            .unwrap();
+        let removed = link::decode(&link::encode(&removed)).unwrap();
+        let mut want = documents.clone();
+        want.retain(|(k, n, _)| !(k == "NetworkPolicy" && n == key));
+        assert_eq!(render(&removed, &env).documents(), want, "only {key} gone");
+    }
+    // A key no object has is refused, and says which.
+    let err = d
+        .clone()
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "ConfigMap".into(),
+            name: "shop-staging/shop-config".into(),
+            with: None,
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("shop-staging/shop-config"),
+        "{err}"
+    );
 }
 
 /// An object kept whole is replaced only by an object Kubernetes could take, one

@@ -510,7 +510,7 @@ proptest! {
 fn kept_documents(design: &Design) -> Vec<(String, String, String)> {
     let env = &design.environments[0];
     let kept: Vec<(String, String)> = (design.kept_seen_in(env))
-        .map(|o| (o.kind().to_string(), o.name().to_string()))
+        .map(|o| (o.object.kind().to_string(), o.key()))
         .collect();
     (render(design, &env.name).documents().into_iter())
         .filter(|(kind, name, _)| kept.contains(&(kind.clone(), name.clone())))
@@ -560,8 +560,15 @@ proptest! {
         let mut removed = design.clone();
         removed.apply(replace(None)).unwrap();
         let mut want = before.clone();
+        // An object kept in its own namespace is named `namespace/name`; the others
+        // render into the environment's (or none, cluster-wide).
+        let namespace = &design.environments[0].namespace;
+        let (within, bare) = match object_name.split_once('/') {
+            Some((ns, n)) => (vec![ns], n),
+            None => (vec![namespace.as_str(), ""], object_name.as_str()),
+        };
         let gone: Vec<Key> = (want.keys())
-            .filter(|(k, _, n)| *k == kind && *n == object_name)
+            .filter(|(k, ns, n)| *k == kind && n == bare && within.contains(&ns.as_str()))
             .cloned()
             .collect();
         prop_assert_eq!(gone.len(), 1, "{}: {} {} rendered once", name, kind, object_name);

@@ -2627,6 +2627,75 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: checkout-leases
     page.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() {
+    // Per-namespace copies of one ConfigMap: the modelled one in `shop`, two kept whole
+    // in `shop-canary` and `shop-preview`, and a default-deny policy in all three.
+    let text = include_str!("../../core/tests/corpus/same-names-in-namespaces.yaml");
+    let design = import::kubernetes(text).design;
+    let page = open_design("kept-namespaces", &design).await;
+    page.click("open-config").await;
+    page.wait_text("kept-objects", "the kept objects", |t| {
+        t.contains("ConfigMap · 2") && t.contains("NetworkPolicy · 4")
+    })
+    .await;
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"kept-ConfigMap\"] summary').click()",
+    )
+    .await;
+    let canary = "kept-ConfigMap-shop-canary/shop-config";
+    let preview = "kept-ConfigMap-shop-preview/shop-config";
+    assert!(page.text(canary).await.contains("in shop-canary"));
+    assert!(page.text(preview).await.contains("in shop-preview"));
+    // Each opens its own YAML, not the modelled object of that name nor the other copy.
+    page.click(&format!("{preview}-edit")).await;
+    let yaml = page.value(&format!("{preview}-yaml")).await;
+    assert!(
+        yaml.contains("namespace: shop-preview") && yaml.contains("LOG_LEVEL: debug"),
+        "the preview's own object: {yaml}"
+    );
+    page.click(&format!("{canary}-edit")).await;
+    let yaml = page.value(&format!("{canary}-yaml")).await;
+    assert!(
+        yaml.contains("namespace: shop-canary") && yaml.contains("LOG_LEVEL: info"),
+        "the canary's own object: {yaml}"
+    );
+    set_text(
+        &page,
+        &format!("{canary}-yaml"),
+        &yaml.replace("LOG_LEVEL: info", "LOG_LEVEL: trace"),
+    )
+    .await;
+    page.click(&format!("{canary}-apply")).await;
+    page.wait_gone(&format!("{canary}-yaml")).await;
+    // Only the canary's copy changed.
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "the canary's new level", |t| {
+        t.contains("LOG_LEVEL: trace")
+    })
+    .await;
+    let shown = page.yaml().await;
+    for level in ["LOG_LEVEL: warn", "LOG_LEVEL: debug"] {
+        assert!(shown.contains(level), "{level} kept: {shown}");
+    }
+    assert!(!shown.contains("LOG_LEVEL: info"), "{shown}");
+    // The preview's copy removed: the canary's and the modelled one stay.
+    page.click(&format!("{preview}-remove")).await;
+    page.wait_text("notice", "what was removed", |t| {
+        t.contains("Removed ConfigMap shop-config in namespace shop-preview")
+    })
+    .await;
+    page.wait_text("yaml", "no preview copy", |t| {
+        !t.contains("LOG_LEVEL: debug")
+    })
+    .await;
+    let shown = page.yaml().await;
+    assert!(shown.contains("LOG_LEVEL: trace") && shown.contains("LOG_LEVEL: warn"));
+    assert!(page.present(canary).await && !page.present(preview).await);
+    page.close().await;
+}
+
 /// Which region of the page has the focus (by the selectors F6 visits), or "".
 async fn focused_region(page: &Page) -> String {
     js(

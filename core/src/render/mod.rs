@@ -337,10 +337,7 @@ impl Object {
     /// everywhere, that namespace too (`namespace/name`).
     pub fn key(&self) -> (String, String) {
         let name = match self {
-            Object::Kept(k) if k.pinned => match &k.meta.namespace {
-                Some(ns) => format!("{ns}/{}", self.name()),
-                None => self.name().to_string(),
-            },
+            Object::Kept(k) => k.object.key(k.pinned),
             _ => self.name().to_string(),
         };
         (self.kind().to_string(), name)

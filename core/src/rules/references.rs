@@ -136,7 +136,7 @@ impl Reporter<'_, '_, '_> {
     /// one (what the import could not read as such, it kept as it came).
     fn unreadable(&mut self, i: usize) {
         let e = &self.ix.objects[i];
-        if !matches!(e.owner, Owner::Kept) {
+        if !matches!(e.owner, Owner::Kept { .. }) {
             return;
         }
         let Some(why) = crate::render::Object::unreadable(&e.json) else {
@@ -609,7 +609,7 @@ impl Reporter<'_, '_, '_> {
         declared: &[(&str, i64, &str)],
     ) -> Option<Fix> {
         let e = &self.ix.objects[i];
-        if !matches!(e.owner, Owner::Kept) {
+        if !matches!(e.owner, Owner::Kept { .. }) {
             return None;
         }
         let protocol = port["protocol"].as_str().unwrap_or("TCP");
@@ -625,8 +625,14 @@ impl Reporter<'_, '_, '_> {
         let [(name, number)] = closed[..] else {
             return None;
         };
-        let stored = (self.cx.design.kept_seen_in(self.cx.env))
-            .find(|k| k.kind() == e.kind && k.name() == e.name)?;
+        let pinned = matches!(e.owner, Owner::Kept { pinned: true });
+        let seen = (self.cx.design.kept_seen_in(self.cx.env)).find(|k| {
+            k.pinned == pinned
+                && k.object.kind() == e.kind
+                && k.object.name() == e.name
+                && (!pinned || k.object.namespace() == e.written_namespace.as_deref())
+        })?;
+        let stored = seen.object;
         // The stored object is the one edited: the rendered one may carry what the
         // environment adds (its namespace, its labels).
         let mut with = stored.0.clone();
@@ -649,7 +655,7 @@ impl Reporter<'_, '_, '_> {
             edit: Edit::ReplaceKept {
                 env: self.cx.env.name.clone(),
                 kind: e.kind.clone(),
-                name: e.name.clone(),
+                name: seen.key(),
                 with: Some(with),
             },
         })

@@ -66,8 +66,9 @@ pub(super) struct Entry<'b> {
 
 /// The part of the design that renders an object.
 pub(super) enum Owner {
-    /// Kept whole from an import.
-    Kept,
+    /// Kept whole from an import; `pinned` to its own namespace, or in the
+    /// environment's.
+    Kept { pinned: bool },
     /// One of a service's objects.
     Service(ServiceId, ResidualRole),
     /// Something else of the design: the field that makes it.
@@ -512,7 +513,7 @@ impl<'b> Index<'b> {
             };
             // As `render::residual_owner` finds it, by name rather than by search.
             let owner = match o {
-                Object::Kept(_) => Owner::Kept,
+                Object::Kept(k) => Owner::Kept { pinned: k.pinned },
                 _ if let Some(cm) = design
                     .config_map_rendered_as(&name)
                     .filter(|_| kind == "ConfigMap") =>
@@ -753,7 +754,7 @@ impl<'b> Index<'b> {
     /// what the import kept for the rendered object (or the design part that renders it).
     pub(super) fn path(&self, design: &Design, e: &Entry, pointer: &str) -> FieldPath {
         match &e.owner {
-            Owner::Kept => FieldPath {
+            Owner::Kept { .. } => FieldPath {
                 target: Target::Object {
                     kind: e.kind.clone(),
                     namespace: e.written_namespace.clone(),

@@ -114,7 +114,7 @@ pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     let mut found = Vec::new();
     let operator = cx.env.monitoring.scraping == Scraping::Operator;
     for e in &ix.objects {
-        let kept = matches!(e.owner, Owner::Kept);
+        let kept = matches!(e.owner, Owner::Kept { .. });
         let monitoring = matches!(
             e.kind.as_str(),
             "ServiceMonitor" | "PodMonitor" | "PrometheusRule"
