@@ -2633,7 +2633,10 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
     // in `shop-canary` and `shop-preview`, and a default-deny policy in all three.
     let text = include_str!("../../core/tests/corpus/same-names-in-namespaces.yaml");
     let design = import::kubernetes(text).design;
-    let page = open_design("kept-namespaces", &design).await;
+    let url = link::link(&format!("{}/", app_url()), &design);
+    let page = Page::open_at("kept-namespaces", &url).await;
+    page.wait_text("yaml", "the design's YAML", |t| t.contains("shop-api"))
+        .await;
     page.click("open-config").await;
     page.wait_text("kept-objects", "the kept objects", |t| {
         t.contains("ConfigMap · 2") && t.contains("NetworkPolicy · 4")
