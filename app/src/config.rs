@@ -635,9 +635,11 @@ fn KeptObject(kind: String, row: KeptRow) -> impl IntoView {
     view! {
         <li data-testid=testid.clone()>
             <div class="kept-row">
-                <code>{row_name}</code>
-                {namespace.map(|ns| view! { <span class="own" title="Kept in its own namespace in every environment">{format!("in {ns}")}</span> })}
-                {own.then(|| view! { <span class="own" title="Only this environment renders it; the others do not have it">{move || format!("{}'s own", app.env.get())}</span> })}
+                <span class="kept-name">
+                    <code>{row_name}</code>
+                    {namespace.map(|ns| view! { <span class="own" title="Kept in its own namespace in every environment">{format!("namespace {ns}")}</span> })}
+                    {own.then(|| view! { <span class="own" title="Only this environment renders it; the others do not have it">{move || format!("{}'s own", app.env.get())}</span> })}
+                </span>
                 <button data-testid=format!("{testid}-edit") aria-label=format!("Edit the YAML of {kind} {name}") on:click=edit>"Edit YAML"</button>
                 <button class="danger" data-testid=format!("{testid}-remove") aria-label=format!("Remove {kind} {name}") on:click=remove>"Remove"</button>
             </div>

@@ -2649,8 +2649,8 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
     .await;
     let canary = "kept-ConfigMap-shop-canary/shop-config";
     let preview = "kept-ConfigMap-shop-preview/shop-config";
-    assert!(page.text(canary).await.contains("in shop-canary"));
-    assert!(page.text(preview).await.contains("in shop-preview"));
+    assert!(page.text(canary).await.contains("namespace shop-canary"));
+    assert!(page.text(preview).await.contains("namespace shop-preview"));
     // Each opens its own YAML, not the modelled object of that name nor the other copy.
     page.click(&format!("{preview}-edit")).await;
     let yaml = page.value(&format!("{preview}-yaml")).await;
