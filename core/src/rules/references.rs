@@ -313,10 +313,17 @@ impl Reporter<'_, '_, '_> {
         port: Option<&PortWanted>,
     ) -> Option<(String, &'static str)> {
         let Some(svc) = self.ix.find("Service", ns, name) else {
-            return Some((
-                format!("Service `{name}`, which is not in this design"),
-                "name",
-            ));
+            let env = self.cx.env;
+            // One of the design's services that this environment leaves out.
+            let left_out = (ns == env.namespace)
+                .then(|| self.cx.design.service_named(name))
+                .flatten()
+                .filter(|s| !env.deploys(s.id));
+            let why = match left_out {
+                Some(_) => format!("Service `{name}`, which `{}` does not deploy", env.name),
+                None => format!("Service `{name}`, which is not in this design"),
+            };
+            return Some((why, "name"));
         };
         let ports: Vec<(i64, &str)> = items(&svc.json["spec"]["ports"])
             .map(|(_, p)| {

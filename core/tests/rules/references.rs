@@ -764,6 +764,29 @@ fn a_finding_about_a_kept_object_points_at_its_field() {
 }
 
 #[test]
+fn a_backend_to_a_service_the_environment_leaves_out_says_so() {
+    let mut d = baseline();
+    ingress(&mut d, "api", json!({"name": "http"}));
+    let api = api(&mut d).id;
+    d.environments[0].overrides.entry(api).or_default().enabled = Some(false);
+    let found: Vec<String> = (validate(&d, "prod").into_iter())
+        .filter(|f| f.code == "KP710")
+        .map(|f| f.message)
+        .collect();
+    assert!(
+        !found.is_empty()
+            && found
+                .iter()
+                .all(|m| m.contains("Service `api`, which `prod` does not deploy")),
+        "{found:?}"
+    );
+    assert!(
+        validate(&d, "dev").iter().all(|f| f.code != "KP710"),
+        "dev deploys it"
+    );
+}
+
+#[test]
 fn the_route_of_a_services_own_ingress_is_left_to_kp303() {
     let mut d = baseline();
     api(&mut d).exposure.ingress.as_mut().unwrap().port = "https".into();
