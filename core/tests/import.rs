@@ -2527,3 +2527,70 @@ data:
     // The edges change nothing of the YAML: the input comes back.
     round_trip(&input, "addresses");
 }
+
+/// A namespace that is an environment's name alone (`prod`, `staging`) names no system:
+/// the design is named after its first service instead, for one file and for several
+/// (the bundle, the Helm chart and the design menu are named after it).
+#[test]
+fn a_design_is_not_named_after_an_environment() {
+    let file = |namespace: &str| {
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+  namespace: {namespace}
+spec:
+  selector:
+    matchLabels: {{app: storefront}}
+  template:
+    metadata:
+      labels: {{app: storefront}}
+    spec:
+      containers:
+        - name: storefront
+          image: registry.example.com/storefront:3.1.0
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders
+  namespace: {namespace}
+spec:
+  selector:
+    matchLabels: {{app: orders}}
+  template:
+    metadata:
+      labels: {{app: orders}}
+    spec:
+      containers:
+        - name: orders
+          image: registry.example.com/orders:3.1.0
+"
+        )
+    };
+    for (namespace, name) in [
+        ("prod", "storefront"),
+        ("staging", "storefront"),
+        ("shop-prod", "shop-prod"),
+        ("shop", "shop"),
+    ] {
+        let d = import::kubernetes(&file(namespace)).design;
+        assert_eq!(d.name, name, "namespace {namespace}");
+        assert_eq!(
+            d.environments[0].name, namespace,
+            "its environment keeps it"
+        );
+    }
+    let (staging, prod) = (file("staging"), file("prod"));
+    let both = import::environments(&[("staging", &staging), ("prod", &prod)]).unwrap();
+    assert_eq!(both.design.name, "storefront");
+    let named: Vec<_> = (both.design.environments.iter())
+        .map(|e| (e.name.as_str(), e.namespace.as_str()))
+        .collect();
+    assert_eq!(named, [("staging", "staging"), ("prod", "prod")]);
+    // A system named by its namespaces keeps their name, without the environment's.
+    let (dev, prod) = (file("shop-dev"), file("shop-prod"));
+    let both = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_eq!(both.design.name, "shop");
+}

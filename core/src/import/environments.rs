@@ -879,6 +879,28 @@ fn keep_namespace_residual(design: &mut Design, own: &Design) {
     }
 }
 
+/// Whether `name` is a word for an environment alone (`prod`, `staging`), which names
+/// no system.
+pub(crate) fn is_environment_word(name: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "dev",
+        "development",
+        "local",
+        "test",
+        "qa",
+        "uat",
+        "stage",
+        "staging",
+        "preprod",
+        "pre-prod",
+        "prod",
+        "production",
+        "prd",
+        "live",
+    ];
+    WORDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// The tier an environment's name suggests: a tier's own name, else `prod`/`production`
 /// (not `preprod`), `dev`/`local`/`sandbox`, shared for what serves every environment
 /// (`observability`, `monitoring`, `logging`), and production-like (staging) for anything

@@ -621,13 +621,15 @@ fn build(
         !objects.is_empty() && (objects.iter()).all(|(_, o)| o.metadata().namespace.is_none());
     // The design is named after the system its objects say they are part of, else the
     // release that installed them (Helm's instance label), else their namespace unless
-    // that is `default` (a paste that names none), else its first service (below).
+    // that is `default` (a paste that names none) or an environment's name (`prod`
+    // names no system: its environment is named so), else its first service (below).
     let label = |key: &str| {
         (objects.iter()).find_map(|(_, o)| o.metadata().labels.as_ref()?.get(key).cloned())
     };
+    let names_a_system = namespace != "default" && !environments::is_environment_word(&namespace);
     let name = (label("app.kubernetes.io/part-of"))
         .or_else(|| label("app.kubernetes.io/instance"))
-        .or_else(|| (namespace != "default").then(|| namespace.clone()));
+        .or_else(|| names_a_system.then(|| namespace.clone()));
 
     let mut keep: Vec<(usize, Object)> = Vec::new();
     let mut workloads = Workloads::default();
