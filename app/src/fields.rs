@@ -143,16 +143,20 @@ pub fn Field(
         app.editor.with(|e| {
             let s = e.design.service(service)?;
             let (at, value) = e.design.environment(&env)?.own_value(s, &path.pointer)?;
-            Some((at, format!("{env}: {value}")))
+            Some((at, env, value))
         })
     });
+    // Under a field the open environment does not render, what it renders instead, and
+    // that the field is the others' value: typed here, it does not reach this one.
     let own_value = move || {
-        own.get().map(|(at, said)| {
+        own.get().map(|(at, env, value)| {
             view! {
-                <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{said}</button>
+                <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{format!("{env} has its own: {value}")}</button>
+                <span class="own-note">{format!("The value above is the other environments', not {env}'s")}</span>
             }
         })
     };
+    let overridden = move || own.with(Option::is_some);
     let placeholder = if placeholder.is_empty() || placeholder.starts_with('(') {
         placeholder
     } else {
@@ -247,7 +251,7 @@ pub fn Field(
         .into_any()
     };
     view! {
-        <label class="field" class:compact=compact class:invalid=move || error.read().is_some() title=(!title.is_empty()).then_some(title)>
+        <label class="field" class:compact=compact class:invalid=move || error.read().is_some() class:overridden=overridden title=(!title.is_empty()).then_some(title)>
             <span class="label" id=label_id>{label}</span>
             {control}
             {(!hint.is_empty()).then(|| view! { <span class="hint" id=hint_id>{hint}</span> })}

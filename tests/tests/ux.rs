@@ -1903,9 +1903,26 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
         said.as_str().unwrap_or_default().to_string()
     };
     page.wait_until("prod's own size said", async |p| {
-        (own(p).await == "prod: 200Gi").then(String::new)
+        (own(p).await == "prod has its own: 200Gi").then(String::new)
     })
     .await;
+    // The field itself is marked as not prod's, and says whose value it is.
+    let marked = async |p: &Page| {
+        js(
+            p,
+            &format!(
+                "const l = document.getElementById('{base}').closest('label'); const n = l.querySelector('.own-note'); return [l.classList.contains('overridden'), n ? n.textContent : ''];"
+            ),
+        )
+        .await
+    };
+    assert_eq!(
+        marked(&page).await,
+        json!([
+            true,
+            "The value above is the other environments', not prod's"
+        ])
+    );
     page.client
         .execute(
             "document.getElementById(arguments[0]).closest('label').querySelector('.own-value').click()",
@@ -1923,6 +1940,11 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     })
     .await;
     assert_eq!(own(&page).await, "", "dev has no size of its own");
+    assert_eq!(
+        marked(&page).await,
+        json!([false, ""]),
+        "dev's field is its own"
+    );
 
     // A size that is no quantity is refused where it is typed and changes nothing.
     page.click("env-prod").await;
@@ -2018,7 +2040,7 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
         .await;
     assert_eq!(
         said,
-        format!("prod: {level} fits: true"),
+        format!("prod has its own: {level} fits: true"),
         "wrapped, not cut"
     );
     page.click("env-dev").await;
@@ -2879,7 +2901,7 @@ async fn an_environment_switches_the_services_pdb_off() {
         )
         .await;
         let said = said.as_str().unwrap_or_default().to_string();
-        said.contains("staging: no PDB").then_some(said)
+        said.contains("staging has its own: no PDB").then_some(said)
     })
     .await;
     // No budget of staging's own is offered where staging has no PDB.
