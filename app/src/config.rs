@@ -143,6 +143,8 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                     // A key only this environment has: no value for the others, which
                     // an empty box would not tell from an empty value.
                     let shared = if only_here { format!("(none: only {env} has this key)") } else { String::new() };
+                    // Empty, the environment renders every environment's value.
+                    let own_placeholder = if only_here { "(none)" } else { "(every environment's)" };
                     let gone = key.clone();
                     let (n_edit, from, n_focus) = (n.clone(), key.clone(), n.clone());
                     // The remove button comes after the values (Tab order), drawn at
@@ -162,7 +164,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                             </div>
                             <div class="row">
                                 <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />
-                                <Field label=label path=own_path kind=K::OptionalVerbatim multiline=true placeholder="(none)" />
+                                <Field label=label path=own_path kind=K::OptionalVerbatim multiline=true placeholder=own_placeholder />
                             </div>
                             <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
                                 on:click=move |_| remove_key(gone.clone())>"✕"</button>

@@ -1716,6 +1716,16 @@ async fn configmap_values_are_edited_for_every_environment_and_for_one() {
         "",
         "prod has no value of its own yet"
     );
+    let placeholder = js(
+        &page,
+        &format!("return document.getElementById('{own}').placeholder"),
+    )
+    .await;
+    assert_eq!(
+        placeholder,
+        json!("(every environment's)"),
+        "empty, prod renders theirs"
+    );
     page.type_into(own, "WARNING").await;
     page.wait_text("yaml", "prod's own value", |t| {
         t.contains("LOG_LEVEL: WARNING")
