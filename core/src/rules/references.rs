@@ -156,6 +156,9 @@ impl Reporter<'_, '_, '_> {
 
     /// KP710: every backend of an Ingress is a Service of its namespace, with the port.
     fn ingress(&mut self, i: usize, ns: &str) {
+        if matches!(self.ix.objects[i].owner, Owner::Kept { .. }) {
+            self.kept_ingress_names(i);
+        }
         let e = &self.ix.objects[i];
         // The backend the model writes to a service's own Service is KP303's.
         let own = match e.owner {
@@ -301,6 +304,43 @@ impl Reporter<'_, '_, '_> {
                     self.report(&INGRESS_ROUTE_CLAIMED_TWICE, i, &at, message);
                 }
             }
+        }
+    }
+
+    /// KP401 for an Ingress kept whole, as for a service's own (`names.rs`): its hosts
+    /// are DNS names, its TLS Secrets' names DNS subdomains. (The API server refuses the
+    /// object otherwise, and its YAML can be edited freely in the page.)
+    fn kept_ingress_names(&mut self, i: usize) {
+        let e = &self.ix.objects[i];
+        let who = self.who(e);
+        let mut problems = Vec::new();
+        let mut host = |at: String, value: &Value| {
+            let host = value.as_str()?;
+            let why = crate::names::ingress_host(host).err()?;
+            problems.push((at, format!("{who}: host `{host}` {why}")));
+            Some(())
+        };
+        for (r, rule) in items(&e.json["spec"]["rules"]) {
+            host(format!("/spec/rules/{r}/host"), &rule["host"]);
+        }
+        for (t, tls) in items(&e.json["spec"]["tls"]) {
+            for (h, name) in items(&tls["hosts"]) {
+                host(format!("/spec/tls/{t}/hosts/{h}"), name);
+            }
+        }
+        for (t, tls) in items(&e.json["spec"]["tls"]) {
+            let Some(secret) = tls["secretName"].as_str() else {
+                continue;
+            };
+            if let Err(why) = crate::names::dns1123_subdomain(secret) {
+                problems.push((
+                    format!("/spec/tls/{t}/secretName"),
+                    format!("{who}: TLS Secret `{secret}` {why}"),
+                ));
+            }
+        }
+        for (at, message) in problems {
+            self.report(&INVALID_NAME, i, &at, message);
         }
     }
 

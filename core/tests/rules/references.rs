@@ -787,6 +787,60 @@ fn a_backend_to_a_service_the_environment_leaves_out_says_so() {
 }
 
 #[test]
+fn a_kept_ingress_has_valid_hosts_and_tls_secret_names() {
+    let mut d = baseline();
+    ingress(&mut d, "api", json!({"name": "http"}));
+    let kp401 = |d: &Design| -> Vec<(String, String)> {
+        (validate(d, "prod").into_iter())
+            .filter(|f| f.code == "KP401")
+            .map(|f| (f.path.to_string(), f.message))
+            .collect()
+    };
+    assert_eq!(kp401(&d), [], "a valid one");
+    let mut d = baseline();
+    keep(
+        &mut d,
+        json!({
+            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "storefront"},
+            "spec": {
+                "tls": [{"hosts": ["shop.example.com", "https://shop.example.com"], "secretName": "Shop_TLS"}],
+                "rules": [
+                    {"host": "Shop_ACME.example", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                        "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}},
+                    {"host": "*.shop.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                        "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}},
+                ],
+            },
+        }),
+    );
+    let mut found = kp401(&d);
+    found.sort();
+    let at = "objects/Ingress/shop/storefront/spec";
+    let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{at}/rules/0/host"),
+            format!("{at}/tls/0/hosts/1"),
+            format!("{at}/tls/0/secretName"),
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .1
+            .starts_with("Ingress `storefront`: host `Shop_ACME.example`"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].1.contains("host `https://shop.example.com`"),
+        "{found:?}"
+    );
+    assert!(found[2].1.contains("TLS Secret `Shop_TLS`"), "{found:?}");
+}
+
+#[test]
 fn the_route_of_a_services_own_ingress_is_left_to_kp303() {
     let mut d = baseline();
     api(&mut d).exposure.ingress.as_mut().unwrap().port = "https".into();
