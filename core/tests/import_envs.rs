@@ -951,7 +951,8 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
     let filed = file::from_json(&file::to_json(&r.design)).unwrap();
     assert_eq!(rendered(&filed, "prod"), rendered(&r.design, "prod"));
 
-    // Prod without the preview flag: a key it lacks is reported, not merged.
+    // Prod without the preview flag: the key is dev's own, and each environment comes
+    // back exactly.
     let bare = configured(
         "shop",
         &[
@@ -960,13 +961,13 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
         ],
     );
     let r = import::environments(&[("dev", &dev), ("prod", &bare)]).unwrap();
-    let s = |k: &str, n: &str| (k.to_string(), n.to_string());
-    assert_eq!(
-        not_merged(&r, "prod"),
-        BTreeSet::from([s("ConfigMap", "storefront-config")])
-    );
-    let message = &r.environments[1].not_merged[0].message;
-    assert!(message.contains("FEATURE_PREVIEW"), "{message}");
+    assert_eq!(not_merged(&r, "prod"), BTreeSet::new());
+    let cm = r.design.config_map("storefront-config").unwrap();
+    assert!(!cm.data.contains_key("FEATURE_PREVIEW"), "{:?}", cm.data);
+    let dev_env = r.design.environment("dev").unwrap();
+    assert!(dev_env.config_values["storefront-config"].contains_key("FEATURE_PREVIEW"));
+    assert_exact(&r, "dev", &dev);
+    assert_exact(&r, "prod", &bare);
 }
 
 /// storefront's Service and its Ingress at `host`.
@@ -3107,4 +3108,108 @@ fn rename_config_map(d: &mut Design, from: &str, to: &str) {
         value: to.into(),
     })
     .unwrap();
+}
+
+/// A ConfigMap key only some environments' files write (a debug switch staging has and
+/// prod does not) is those environments' own: each renders its ConfigMap as its file
+/// has it, the other keys stay the design's, and the report says so. Also after a link.
+#[test]
+fn a_config_key_some_environments_lack_is_their_own() {
+    let file = |namespace: &str, data: &str| {
+        format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ledger-config
+  namespace: {namespace}
+data:
+{data}---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: {namespace}
+spec:
+  selector:
+    matchLabels: {{app: ledger}}
+  template:
+    metadata:
+      labels: {{app: ledger}}
+    spec:
+      containers:
+        - name: ledger
+          image: registry.example.com/ledger:4.2.0
+          envFrom:
+            - configMapRef:
+                name: ledger-config
+"
+        )
+    };
+    let dev = file(
+        "ledger-dev",
+        "  LOG_LEVEL: debug\n  DEBUG_SQL: \"1\"\n  REGION: eu-west-1\n",
+    );
+    let staging = file(
+        "ledger-staging",
+        "  LOG_LEVEL: info\n  DEBUG_SQL: \"1\"\n  REGION: eu-west-1\n",
+    );
+    let prod = file("ledger-prod", "  LOG_LEVEL: warn\n  REGION: eu-west-1\n");
+    let imported =
+        import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
+    let d = link::decode(&link::encode(&imported.design)).unwrap();
+    let data = |env: &str| -> BTreeMap<String, String> {
+        let cm = (render(&d, env).objects.iter())
+            .find(|o| o.kind() == "ConfigMap")
+            .unwrap()
+            .to_json();
+        serde_json::from_value(cm["data"].clone()).unwrap()
+    };
+    let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        (pairs.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        data("dev"),
+        map(&[
+            ("LOG_LEVEL", "debug"),
+            ("DEBUG_SQL", "1"),
+            ("REGION", "eu-west-1")
+        ])
+    );
+    assert_eq!(
+        data("staging"),
+        map(&[
+            ("LOG_LEVEL", "info"),
+            ("DEBUG_SQL", "1"),
+            ("REGION", "eu-west-1")
+        ])
+    );
+    assert_eq!(
+        data("prod"),
+        map(&[("LOG_LEVEL", "warn"), ("REGION", "eu-west-1")]),
+        "prod has no DEBUG_SQL"
+    );
+    let design = d.config_map("ledger-config").unwrap();
+    assert!(
+        !design.data.contains_key("DEBUG_SQL") && design.data.contains_key("REGION"),
+        "{:?}",
+        design.data
+    );
+    for r in &imported.environments {
+        assert!(
+            r.not_merged.iter().all(|n| n.kind != "ConfigMap"),
+            "{}: {:?}",
+            r.environment,
+            r.not_merged
+        );
+        let said = r.merged.iter().any(|m| m.contains("`DEBUG_SQL`"));
+        assert_eq!(
+            said,
+            r.environment != "prod",
+            "{}: {:?}",
+            r.environment,
+            r.merged
+        );
+    }
 }

@@ -431,6 +431,9 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         imports.push((name.to_string(), import));
         merged_words.push(words);
     }
+    for (i, said) in keys_where_written(&mut design, &imports) {
+        merged_words[i].push(said);
+    }
     let kept: Vec<&[KeptObject]> = (imports.iter())
         .map(|(_, i)| i.design.extra_objects.as_slice())
         .collect();
@@ -722,7 +725,7 @@ fn replace_strings(v: &mut Value, from: &str, to: &str) {
 /// The ConfigMap values `other` (the same system imported for another environment) has
 /// of its own, by ConfigMap name: for each ConfigMap of `design` that `other` has by the
 /// same name, the keys whose value differs or that only `other` has. (A key `other`
-/// lacks cannot be said; the comparison reports it.)
+/// lacks is made the own key of those that have it: [`keys_where_written`].)
 fn config_values(design: &Design, other: &Design) -> Vec<(String, BTreeMap<String, String>)> {
     let mut out = Vec::new();
     for cm in &design.config_maps {
@@ -738,6 +741,63 @@ fn config_values(design: &Design, other: &Design) -> Vec<(String, BTreeMap<Strin
         }
     }
     out
+}
+
+/// A ConfigMap key that some environment's ConfigMap of that name lacks is not the
+/// design's (every environment would render it) but the own key of each environment
+/// whose input writes it, with its value there; an environment whose input has no such
+/// ConfigMap keeps rendering it as before. `imports` are the environments' own imports,
+/// in the design's order. Returns what to say, by environment index.
+fn keys_where_written(
+    design: &mut Design,
+    imports: &[(String, super::Import)],
+) -> Vec<(usize, String)> {
+    let mut said: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+    for at in 0..design.config_maps.len() {
+        let name = design.config_maps[at].name.clone();
+        let theirs: Vec<Option<&ConfigMapDef>> = (imports.iter())
+            .map(|(_, import)| import.design.config_map(&name))
+            .collect();
+        let keys: Vec<String> = design.config_maps[at].data.keys().cloned().collect();
+        for key in keys {
+            if !theirs
+                .iter()
+                .flatten()
+                .any(|cm| !cm.data.contains_key(&key))
+            {
+                continue;
+            }
+            let value = (design.config_maps[at].data.remove(&key)).expect("a key of the design's");
+            for (i, cm) in theirs.iter().enumerate() {
+                let value = match cm {
+                    Some(cm) => match cm.data.get(&key) {
+                        Some(v) => v.clone(),
+                        None => continue,
+                    },
+                    None => value.clone(),
+                };
+                let env = &mut design.environments[i];
+                let values = env.config_values.entry(name.clone()).or_default();
+                values.insert(key.clone(), value);
+                if cm.is_some() {
+                    let keys = said.entry((i, name.clone())).or_default();
+                    keys.push(format!("`{key}`"));
+                }
+            }
+        }
+    }
+    (said.into_iter())
+        .map(|((i, cm), keys)| {
+            let s = if keys.len() > 1 { "s" } else { "" };
+            (
+                i,
+                format!(
+                    "ConfigMap {cm}: key{s} {} of its own, which not every environment has",
+                    keys.join(", ")
+                ),
+            )
+        })
+        .collect()
 }
 
 /// An environment whose input gives nothing (an empty file, invalid YAML) would be an
