@@ -113,12 +113,16 @@ pub fn autosave(app: AppState) {
         let handle = set_timeout_with_handle(move || flush(app), AUTOSAVE_DELAY).ok();
         timer.set_value(handle);
     });
-    // A design the browser's storage refused would be lost with the page (or, kept in
-    // the tab, with the tab): the browser asks before leaving.
+    // Edits the browser's storage refused would be lost with the page (or, kept in the
+    // tab, with the tab): the browser asks before leaving. (A design only opened, with
+    // the storage disabled, is not asked about.)
     let leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
         flush(app);
-        if app.unsaved.try_get_value().unwrap_or(false) {
+        let edited = app.editor.with_untracked(|e| e.can_undo() || e.can_redo());
+        if (app.unsaved.try_get_value().unwrap_or(false) && edited) || storage::tab_copies() {
             ev.prevent_default();
+            // What browsers that ignore `preventDefault` here look at.
+            ev.set_return_value("");
         }
     });
     let hide = window_event_listener_untyped("pagehide", move |_| flush(app));
@@ -151,6 +155,8 @@ pub fn follow_other_tabs(app: AppState) {
         // Forgotten there, or unreadable: the design stays open here, and the next
         // change saves it again.
         if let Ok(Some(design)) = storage::load_saved(slot) {
+            // What it saved is newer than a copy this tab kept when its storage was full.
+            storage::drop_tab_copy(slot);
             app.adopt(design);
         }
     });
@@ -170,11 +176,14 @@ pub(crate) fn flush(app: AppState) {
     match result {
         Ok(saved) => {
             app.saves.update(|n| *n += 1);
-            app.editor.with_untracked(|e| keep_history(slot, e));
             match saved {
-                storage::Saved::Everywhere => app.unsaved.set_value(false),
+                storage::Saved::Everywhere => {
+                    app.unsaved.set_value(false);
+                    app.editor.with_untracked(|e| keep_history(slot, e));
+                }
                 // Still unsaved: the next change tries the browser's storage again,
-                // and leaving the page asks first.
+                // and leaving the page asks first. (The tab's storage is kept for the
+                // design: no undo history is written beside it.)
                 storage::Saved::InThisTab => {
                     app.status.set(Some(storage::KEPT_IN_THIS_TAB.to_string()))
                 }

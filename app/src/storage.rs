@@ -129,9 +129,7 @@ pub fn save(id: u32, design: &Design) -> Result<Saved, String> {
             "autosave failed: the browser's storage is full or refused the write. Your design is still open: save it as a file".to_string()
         });
     }
-    if let Some(s) = tab_storage() {
-        let _ = s.remove_item(&in_tab_key(id));
-    }
+    drop_tab_copy(id);
     let mut all = slots();
     match all.iter_mut().find(|s| s.id == id) {
         Some(s) if s.name == design.name => return Ok(Saved::Everywhere),
@@ -142,6 +140,25 @@ pub fn save(id: u32, design: &Design) -> Result<Saved, String> {
         }),
     }
     save_slots(&all).map(|()| Saved::Everywhere)
+}
+
+/// Drop the copy this tab keeps of the design in slot `id` (another tab saved that
+/// design since: what it saved is newer).
+pub fn drop_tab_copy(id: u32) {
+    if let Some(s) = tab_storage() {
+        let _ = s.remove_item(&in_tab_key(id));
+    }
+}
+
+/// Whether this tab keeps a design the browser's storage refused, of any slot: closing
+/// the tab would lose it.
+pub fn tab_copies() -> bool {
+    let Some(s) = tab_storage() else {
+        return false;
+    };
+    (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .any(|k| k.starts_with("kubeprint.v1.unsaved."))
 }
 
 /// Keep a design's text in this tab's storage, making room by dropping the undo
@@ -200,9 +217,7 @@ pub fn load_saved(id: u32) -> Result<Option<Design>, String> {
 pub fn delete(id: u32) -> Result<(), String> {
     let s = storage()?;
     let _ = s.remove_item(&design_key(id));
-    if let Some(tab) = tab_storage() {
-        let _ = tab.remove_item(&in_tab_key(id));
-    }
+    drop_tab_copy(id);
     forget_history(id);
     let all: Vec<Slot> = slots().into_iter().filter(|s| s.id != id).collect();
     save_slots(&all)

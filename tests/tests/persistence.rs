@@ -641,19 +641,7 @@ async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
     );
     // The browser's storage refuses designs from now on, as a full quota does; the
     // tab's own storage still takes them.
-    page.client
-        .execute(
-            "const set = Storage.prototype.setItem;
-             Storage.prototype.setItem = function (k, v) {
-               if (this === localStorage && k.startsWith('kubeprint.v1.design.')) {
-                 throw new DOMException('full', 'QuotaExceededError');
-               }
-               return set.call(this, k, v);
-             };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    page.client.execute(FULL_FOR_DESIGNS, vec![]).await.unwrap();
     page.type_into(GRACE, "47").await;
     let status = page
         .wait_text("status", "the autosave kept in the tab", |t| {
@@ -696,6 +684,63 @@ async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
         !leaving_asks(&page).await,
         "saved again, it leaves without asking"
     );
+    page.close().await;
+}
+
+/// Storage refuses designs from now on, as a full quota does; the tab's own storage
+/// still takes them, and `window.setAnywhere` writes as another tab would.
+const FULL_FOR_DESIGNS: &str = "const set = Storage.prototype.setItem;
+window.setAnywhere = (s, k, v) => set.call(s, k, v);
+Storage.prototype.setItem = function (k, v) {
+  if (this === localStorage && k.startsWith('kubeprint.v1.design.')) {
+    throw new DOMException('full', 'QuotaExceededError');
+  }
+  return set.call(this, k, v);
+};";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_tabs_save_wins_over_the_copy_a_full_storage_left_in_this_tab() {
+    let grace = |saved: &str, kept: Option<&str>| [Some(saved.to_string()), kept.map(String::from)];
+    let page = example_with_grace_52("full-other-tab").await;
+    page.wait_until("the autosave of 52", async |p| {
+        (saved_and_kept(p).await == grace("52", None)).then_some(String::new())
+    })
+    .await;
+    page.client.execute(FULL_FOR_DESIGNS, vec![]).await.unwrap();
+    page.type_into(GRACE, "47").await;
+    page.wait_until("47 kept in the tab", async |p| {
+        (saved_and_kept(p).await == grace("52", Some("47"))).then_some(String::new())
+    })
+    .await;
+    // Another tab, whose storage took it, saves the design with 61.
+    page.client
+        .execute(
+            "const key = 'kubeprint.v1.design.' + sessionStorage.getItem('kubeprint.v1.current');
+             const text = localStorage.getItem(key).replace('\"grace_period_seconds\": 52', '\"grace_period_seconds\": 61');
+             window.setAnywhere(localStorage, key, text);
+             window.dispatchEvent(new StorageEvent('storage', { key, newValue: text }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.wait_text("yaml", "the other tab's design", |t| {
+        t.contains("terminationGracePeriodSeconds: 61")
+    })
+    .await;
+    assert_eq!(
+        saved_and_kept(&page).await,
+        grace("61", None),
+        "the stale copy is dropped: a reload must not bring it back over 61"
+    );
+    assert!(
+        !leaving_asks(&page).await,
+        "nothing of this tab's is unsaved"
+    );
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "61 after a reload", |t| {
+        t.contains("terminationGracePeriodSeconds: 61")
+    })
+    .await;
     page.close().await;
 }
 
