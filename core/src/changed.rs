@@ -59,7 +59,7 @@ impl Design {
                 ));
             }
             if let Some(old) = old {
-                out.extend(kept_changes(&old.kept_objects, &env.kept_objects));
+                out.extend(kept_changes(&old.kept_objects, &env.kept_objects, false));
             }
         }
         let config_map = |n: &str| before.config_map(n);
@@ -76,8 +76,16 @@ impl Design {
             secret,
             Target::Secret,
         ));
-        out.extend(kept_changes(&before.extra_objects, &self.extra_objects));
-        out.extend(kept_changes(&before.pinned_objects, &self.pinned_objects));
+        out.extend(kept_changes(
+            &before.extra_objects,
+            &self.extra_objects,
+            false,
+        ));
+        out.extend(kept_changes(
+            &before.pinned_objects,
+            &self.pinned_objects,
+            true,
+        ));
         let gone = |target: Target| FieldPath {
             target,
             pointer: String::new(),
@@ -113,7 +121,9 @@ fn named_changes<'d, T: PartialEq + Serialize>(
 
 /// Each object kept whole that `now` does not hold as `before` did: changed or added
 /// (the field where it differs), or removed (the whole object, where it was listed).
-fn kept_changes(before: &[KeptObject], now: &[KeptObject]) -> Vec<FieldPath> {
+/// Objects are told apart by their key ([`KeptObject::key`]): of a list of `pinned`
+/// ones, two namespaces may each have one of a kind and name.
+fn kept_changes(before: &[KeptObject], now: &[KeptObject], pinned: bool) -> Vec<FieldPath> {
     let at = |k: &KeptObject, pointer: String| FieldPath {
         target: Target::Object {
             kind: k.kind().to_string(),
@@ -122,7 +132,8 @@ fn kept_changes(before: &[KeptObject], now: &[KeptObject]) -> Vec<FieldPath> {
         },
         pointer,
     };
-    let same = |a: &KeptObject, b: &KeptObject| a.kind() == b.kind() && a.name() == b.name();
+    let same =
+        |a: &KeptObject, b: &KeptObject| a.kind() == b.kind() && a.key(pinned) == b.key(pinned);
     let changed = now.iter().filter(|k| !before.contains(k)).map(|k| {
         let old = before.iter().find(|o| same(o, k));
         at(

@@ -857,7 +857,8 @@ impl Design {
     }
 
     /// The objects kept whole that environment `env` renders, as [`Edit::ReplaceKept`]
-    /// finds them: its own, the design's, and those pinned to their namespaces.
+    /// finds them: its own, and the design's and those pinned to their namespaces where
+    /// it renders those ([`Design::renders_shared_kept`]).
     pub fn kept_seen_in<'d>(&'d self, env: &'d Environment) -> impl Iterator<Item = SeenKept<'d>> {
         let seen = |own, pinned| {
             move |object| SeenKept {
@@ -866,9 +867,20 @@ impl Design {
                 pinned,
             }
         };
+        let (extra, pinned): (&[KeptObject], &[KeptObject]) = match self.renders_shared_kept(env) {
+            true => (&self.extra_objects, &self.pinned_objects),
+            false => (&[], &[]),
+        };
         (env.kept_objects.iter().map(seen(true, false)))
-            .chain(self.extra_objects.iter().map(seen(false, false)))
-            .chain(self.pinned_objects.iter().map(seen(false, true)))
+            .chain(extra.iter().map(seen(false, false)))
+            .chain(pinned.iter().map(seen(false, true)))
+    }
+
+    /// Whether environment `env` renders the design's objects kept whole (its own are
+    /// rendered whatever it runs): one that runs none of the services (say, the
+    /// observability one) does not.
+    pub fn renders_shared_kept(&self, env: &Environment) -> bool {
+        env.hosts_services || self.services.iter().any(|s| env.deploys(s.id))
     }
 
     /// [`Edit::ReplaceKept`]: the kept object environment `env` renders as `kind` `name`
@@ -916,12 +928,15 @@ impl Design {
         }
         let at = self.environments.iter().position(|e| e.name == env);
         let at = at.ok_or_else(|| EditError::NoSuchEnvironment(env.to_string()))?;
-        let lists: [(&mut Vec<KeptObject>, bool); 3] = [
-            (&mut self.environments[at].kept_objects, false),
-            (&mut self.extra_objects, false),
-            (&mut self.pinned_objects, true),
+        // Only what the environment renders: the design's objects are not where it
+        // runs none of the services, and its own copy of one is then the one meant.
+        let shared = self.renders_shared_kept(&self.environments[at]);
+        let lists: [(&mut Vec<KeptObject>, bool, bool); 3] = [
+            (&mut self.environments[at].kept_objects, false, true),
+            (&mut self.extra_objects, false, shared),
+            (&mut self.pinned_objects, true, shared),
         ];
-        for (list, pinned) in lists {
+        for (list, pinned, _) in lists.into_iter().filter(|(_, _, seen)| *seen) {
             let is = |k: &KeptObject| k.kind() == kind && k.key(pinned) == name;
             if let Some(i) = list.iter().position(is) {
                 match with {

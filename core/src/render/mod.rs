@@ -829,7 +829,8 @@ impl Renderer<'_> {
         // in the namespace they came from. An environment that runs no services (say, the
         // observability one) gets none.
         let mut kept = Vec::new();
-        if env.hosts_services || !services.is_empty() {
+        let shared = design.renders_shared_kept(env);
+        if shared {
             for k in &design.extra_objects {
                 kept.push(self.kept(k.in_namespace(&env.namespace), false));
             }
@@ -838,7 +839,7 @@ impl Renderer<'_> {
         for k in &env.kept_objects {
             kept.push(self.kept(k.in_namespace(&env.namespace), false));
         }
-        if env.hosts_services || !services.is_empty() {
+        if shared {
             for k in &design.pinned_objects {
                 kept.push(self.kept(k.0.clone(), true));
             }
