@@ -307,36 +307,44 @@ impl Reporter<'_, '_, '_> {
         }
     }
 
-    /// KP401 for an Ingress kept whole, as for a service's own (`names.rs`): its hosts
-    /// are DNS names, its TLS Secrets' names DNS subdomains. (The API server refuses the
-    /// object otherwise, and its YAML can be edited freely in the page.)
+    /// KP401 for an Ingress kept whole, as for a service's own (`names.rs`) and as the
+    /// API server checks them: a rule's host, when set, is a DNS name (`*.` may start
+    /// it, not an IP address); a TLS host a DNS subdomain (or a wildcard one); a TLS
+    /// Secret's name, when set, a DNS subdomain. (Its YAML can be edited freely in the
+    /// page.)
     fn kept_ingress_names(&mut self, i: usize) {
         let e = &self.ix.objects[i];
         let who = self.who(e);
+        let spec = &e.json["spec"];
+        let set = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+        let subdomain =
+            |s: &str| crate::names::dns1123_subdomain(s.strip_prefix("*.").unwrap_or(s));
         let mut problems = Vec::new();
-        let mut host = |at: String, value: &Value| {
-            let host = value.as_str()?;
-            let why = crate::names::ingress_host(host).err()?;
-            problems.push((at, format!("{who}: host `{host}` {why}")));
-            Some(())
-        };
-        for (r, rule) in items(&e.json["spec"]["rules"]) {
-            host(format!("/spec/rules/{r}/host"), &rule["host"]);
-        }
-        for (t, tls) in items(&e.json["spec"]["tls"]) {
-            for (h, name) in items(&tls["hosts"]) {
-                host(format!("/spec/tls/{t}/hosts/{h}"), name);
-            }
-        }
-        for (t, tls) in items(&e.json["spec"]["tls"]) {
-            let Some(secret) = tls["secretName"].as_str() else {
+        for (r, rule) in items(&spec["rules"]) {
+            let Some(host) = set(&rule["host"]) else {
                 continue;
             };
-            if let Err(why) = crate::names::dns1123_subdomain(secret) {
+            if let Err(why) = crate::names::ingress_host(&host) {
                 problems.push((
-                    format!("/spec/tls/{t}/secretName"),
-                    format!("{who}: TLS Secret `{secret}` {why}"),
+                    format!("/spec/rules/{r}/host"),
+                    format!("{who}: host `{host}` {why}"),
                 ));
+            }
+        }
+        for (t, tls) in items(&spec["tls"]) {
+            for (h, host) in items(&tls["hosts"]) {
+                let Some(host) = set(host) else { continue };
+                if let Err(why) = subdomain(&host) {
+                    let at = format!("/spec/tls/{t}/hosts/{h}");
+                    problems.push((at, format!("{who}: TLS host `{host}` {why}")));
+                }
+            }
+            let Some(secret) = set(&tls["secretName"]) else {
+                continue;
+            };
+            if let Err(why) = crate::names::dns1123_subdomain(&secret) {
+                let at = format!("/spec/tls/{t}/secretName");
+                problems.push((at, format!("{who}: TLS Secret `{secret}` {why}")));
             }
         }
         for (at, message) in problems {

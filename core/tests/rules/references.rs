@@ -804,11 +804,17 @@ fn a_kept_ingress_has_valid_hosts_and_tls_secret_names() {
             "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "storefront"},
             "spec": {
-                "tls": [{"hosts": ["shop.example.com", "https://shop.example.com"], "secretName": "Shop_TLS"}],
+                "tls": [
+                    {"hosts": ["shop.example.com", "https://shop.example.com"], "secretName": "Shop_TLS"},
+                    // What the API server takes: a wildcard, an address, no Secret name.
+                    {"hosts": ["*.shop.example.com", "10.0.0.5"], "secretName": ""},
+                ],
                 "rules": [
                     {"host": "Shop_ACME.example", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                         "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}},
                     {"host": "*.shop.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                        "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}},
+                    {"host": "", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                         "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}},
                 ],
             },
