@@ -65,16 +65,26 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             let Some(map) = cm.with_value(|n| d.config_map(n)) else {
                 return Vec::new();
             };
-            let mut keys: Vec<(String, bool)> =
-                map.data.keys().map(|k| (k.clone(), false)).collect();
+            let mut keys: Vec<(String, Option<String>)> =
+                map.data.keys().map(|k| (k.clone(), None)).collect();
+            // A key the design does not have: the environments that have it of their own.
+            let holders = |key: &str| {
+                let names: Vec<String> = (d.environments.iter())
+                    .filter(|e| {
+                        (e.config_values.get(&map.name)).is_some_and(|v| v.contains_key(key))
+                    })
+                    .map(|e| e.name.clone())
+                    .collect();
+                kubeprint_core::words::and_list(&names)
+            };
             let own = (d.environment(&env))
                 .and_then(|env| cm.with_value(|n| env.config_values.get(n)))
                 .into_iter()
                 .flat_map(|v| v.keys())
                 .filter(|k| !map.data.contains_key(*k));
-            keys.extend(own.map(|k| (k.clone(), true)));
+            keys.extend(own.map(|k| (k.clone(), Some(holders(k)))));
             keys.into_iter()
-                .map(|(k, only_here)| (env.clone(), k, only_here))
+                .map(|(k, only)| (env.clone(), k, only))
                 .collect::<Vec<_>>()
         })
     });
@@ -135,16 +145,20 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             </div>
             <For each=move || keys.get() key=|k| k.clone() let:row>
                 {
-                    let (env, key, only_here) = row;
+                    let (env, key, only) = row;
                     let n = cm.get_value();
                     let design_path = FieldPath::config_value(&n, &key);
                     let own_path = FieldPath::environment_config_value(&env, &n, &key);
                     let label = format!("{key} in {env}");
                     // A key only this environment has: no value for the others, which
                     // an empty box would not tell from an empty value.
-                    let shared = if only_here { format!("(none: only {env} has this key)") } else { String::new() };
+                    let shared = match &only {
+                        Some(holders) if holders.contains(" and ") => format!("(none: only {holders} have this key)"),
+                        Some(holders) => format!("(none: only {holders} has this key)"),
+                        None => String::new(),
+                    };
                     // Empty, the environment renders every environment's value.
-                    let own_placeholder = if only_here { "(none)" } else { "(every environment's)" };
+                    let own_placeholder = if only.is_some() { "(none)" } else { "(every environment's)" };
                     let gone = key.clone();
                     let (n_edit, from, n_focus) = (n.clone(), key.clone(), n.clone());
                     // The remove button comes after the values (Tab order), drawn at
@@ -160,7 +174,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                                     edit=move |to: String| Edit::RenameKey { secret: false, object: n_edit.clone(), from: from.clone(), to }
                                     renamed=move |to: &str| format!("input[data-testid=\"key-name-{n_focus}-{to}\"]")
                                 />
-                                {only_here.then(|| view! { <span class="only-here">{format!("only in {env}")}</span> })}
+                                {only.map(|holders| view! { <span class="only-here">{format!("only in {holders}")}</span> })}
                             </div>
                             <div class="row">
                                 <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />

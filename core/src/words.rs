@@ -15,6 +15,15 @@ pub fn counted(n: usize, one: &str) -> String {
     }
 }
 
+/// Items as a sentence lists them: `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// How many single-character insertions, deletions and substitutions turn `a` into
 /// `b` (Levenshtein), for "did you mean" hints: `Deploymnet` is 2 from `Deployment`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -34,6 +43,17 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_list_is_said_with_and() {
+        let list = |items: &[&str]| {
+            super::and_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["dev"]), "dev");
+        assert_eq!(list(&["dev", "staging"]), "dev and staging");
+        assert_eq!(list(&["dev", "qa", "staging"]), "dev, qa and staging");
+    }
+
     use super::*;
 
     #[test]

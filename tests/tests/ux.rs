@@ -2731,6 +2731,85 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
     page.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_key_of_some_environments_is_listed_as_theirs() {
+    // Three environments' files: dev and staging write DEBUG_SQL, prod does not.
+    let file = |namespace: &str, data: &str| {
+        format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ledger-config
+  namespace: {namespace}
+data:
+{data}---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: {namespace}
+spec:
+  selector:
+    matchLabels: {{app: ledger}}
+  template:
+    metadata:
+      labels: {{app: ledger}}
+    spec:
+      containers:
+        - name: ledger
+          image: registry.example.com/ledger:4.2.0
+          envFrom:
+            - configMapRef:
+                name: ledger-config
+"
+        )
+    };
+    let dev = file("ledger-dev", "  LOG_LEVEL: debug\n  DEBUG_SQL: \"1\"\n");
+    let staging = file("ledger-staging", "  LOG_LEVEL: info\n  DEBUG_SQL: \"1\"\n");
+    let prod = file("ledger-prod", "  LOG_LEVEL: warn\n");
+    let design = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)])
+        .unwrap()
+        .design;
+    let url = link::link(&format!("{}/", app_url()), &design);
+    let page = Page::open_at("keys-of-some", &url).await;
+    page.wait_text("yaml", "the design's YAML", |t| t.contains("ledger"))
+        .await;
+    page.click("env-staging").await;
+    page.click("open-config").await;
+    let row = async |p: &Page| {
+        js(
+            p,
+            "const r = document.querySelector('.config-key[data-key=\"DEBUG_SQL\"]'); if (!r) return null; \
+             return [r.querySelector('.only-here').textContent, r.querySelector('textarea').placeholder];",
+        )
+        .await
+    };
+    let said = page
+        .wait_until("the key's row", async |p| {
+            let v = row(p).await;
+            (!v.is_null()).then(|| v.to_string())
+        })
+        .await;
+    assert_eq!(
+        said,
+        json!([
+            "only in dev and staging",
+            "(none: only dev and staging have this key)"
+        ])
+        .to_string()
+    );
+    // Prod has no such key, in its list or its YAML.
+    page.click("env-prod").await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "prod's ConfigMap", |t| {
+        t.contains("LOG_LEVEL: warn")
+    })
+    .await;
+    assert!(!page.yaml().await.contains("DEBUG_SQL"));
+    assert_eq!(row(&page).await, Value::Null, "no DEBUG_SQL row in prod");
+    page.close().await;
+}
+
 /// Which region of the page has the focus (by the selectors F6 visits), or "".
 async fn focused_region(page: &Page) -> String {
     js(
