@@ -1910,6 +1910,68 @@ fn kept_objects_of_one_name_in_several_namespaces_are_edited_one_by_one() {
     );
 }
 
+/// Removing one of two pinned copies of one name is a change of that copy (what undo
+/// shows and focuses), and an environment that runs none of the services lists only its
+/// own kept objects, as it renders only those.
+#[test]
+fn pinned_copies_are_told_apart_by_undo_and_shared_ones_listed_where_rendered() {
+    let d = import::kubernetes(&corpus("same-names-in-namespaces.yaml")).design;
+    let env = d.environments[0].name.clone();
+    let mut removed = d.clone();
+    removed
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "ConfigMap".into(),
+            name: "shop-preview/shop-config".into(),
+            with: None,
+        })
+        .unwrap();
+    let changes: Vec<String> = (removed.changes_from(&d).iter())
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(changes, ["objects/ConfigMap/shop-preview/shop-config"]);
+    let back: Vec<String> = (d.changes_from(&removed).iter())
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(
+        back,
+        ["objects/ConfigMap/shop-preview/shop-config"],
+        "and undone"
+    );
+    // An environment running none of the services, with its own copy of the design's
+    // default-deny policy: only that copy is listed, and Remove takes it.
+    let mut d = d;
+    let policy = (d.extra_objects.iter())
+        .find(|k| k.kind() == "NetworkPolicy" && k.name() == "default-deny")
+        .unwrap()
+        .clone();
+    let mut observability = kubeprint_core::model::Environment::new(
+        "observability",
+        kubeprint_core::model::Tier::Shared,
+        "shop-observability",
+    );
+    observability.hosts_services = false;
+    observability.kept_objects.push(policy);
+    d.environments.push(observability);
+    let seen = |d: &Design| -> Vec<(String, bool)> {
+        let env = d.environment("observability").unwrap();
+        (d.kept_seen_in(env)).map(|k| (k.key(), k.own)).collect()
+    };
+    assert_eq!(seen(&d), [("default-deny".to_string(), true)]);
+    d.apply(Edit::ReplaceKept {
+        env: "observability".into(),
+        kind: "NetworkPolicy".into(),
+        name: "default-deny".into(),
+        with: None,
+    })
+    .unwrap();
+    assert_eq!(seen(&d), []);
+    assert!(
+        d.extra_objects.iter().any(|k| k.name() == "default-deny"),
+        "the design's own policy stays"
+    );
+}
+
 /// An object kept whole is replaced only by an object Kubernetes could take, one
 /// document with an apiVersion, a kind and a valid name; each refusal says what is wrong
 /// and leaves the design as it was. Its namespace stays the one it renders into.
