@@ -2634,6 +2634,7 @@ spec:
     for (namespace, name) in [
         ("prod", "storefront"),
         ("staging", "storefront"),
+        ("stg", "storefront"),
         ("shop-prod", "shop-prod"),
         ("shop", "shop"),
     ] {

@@ -3212,4 +3212,16 @@ spec:
             r.merged
         );
     }
+    // An environment whose file has no such ConfigMap renders it as before, with the
+    // first environment's values (the comparison reports it).
+    let bare = file("ledger-qa", "");
+    let bare = bare.split_once("---\n").unwrap().1.to_string();
+    let imported = import::environments(&[("dev", &dev), ("prod", &prod), ("qa", &bare)]).unwrap();
+    let d = &imported.design;
+    let qa = (render(d, "qa").objects.iter())
+        .find(|o| o.kind() == "ConfigMap")
+        .unwrap()
+        .to_json();
+    assert_eq!(qa["data"]["DEBUG_SQL"], "1", "{qa}");
+    assert_eq!(qa["data"]["LOG_LEVEL"], "debug", "{qa}");
 }

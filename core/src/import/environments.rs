@@ -942,15 +942,18 @@ fn keep_namespace_residual(design: &mut Design, own: &Design) {
 /// Whether `name` is a word for an environment alone (`prod`, `staging`), which names
 /// no system.
 pub(crate) fn is_environment_word(name: &str) -> bool {
-    const WORDS: [&str; 14] = [
+    const WORDS: [&str; 17] = [
         "dev",
         "development",
         "local",
+        "sandbox",
         "test",
         "qa",
         "uat",
+        "preview",
         "stage",
         "staging",
+        "stg",
         "preprod",
         "pre-prod",
         "prod",
