@@ -143,16 +143,28 @@ pub fn Field(
         app.editor.with(|e| {
             let s = e.design.service(service)?;
             let (at, value) = e.design.environment(&env)?.own_value(s, &path.pointer)?;
-            Some((at, env, value))
+            // The environments that render the field's value: those deploying the
+            // service without one of their own.
+            let others: Vec<String> = (e.design.environments.iter())
+                .filter(|o| o.deploys(s.id) && o.own_value(s, &path.pointer).is_none())
+                .map(|o| o.name.clone())
+                .collect();
+            let whose = match others.is_empty() {
+                true => "no environment's (each has its own)".to_string(),
+                false => format!("{}'s", kubeprint_core::words::and_list(&others)),
+            };
+            let note = format!("The value above is {whose}: read-only while {env} is shown");
+            Some((at, format!("{env} has its own: {value}"), note))
         })
     });
-    // Under a field the open environment does not render, what it renders instead, and
-    // that the field is the others' value: typed here, it does not reach this one.
+    // Under a field the open environment does not render, what it renders instead (a
+    // way to it), and whose value the field is: read-only here, so that nothing typed
+    // while this environment is shown goes to others.
     let own_value = move || {
-        own.get().map(|(at, env, value)| {
+        own.get().map(|(at, said, note)| {
             view! {
-                <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{format!("{env} has its own: {value}")}</button>
-                <span class="own-note">{format!("The value above is the other environments', not {env}'s")}</span>
+                <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{said}</button>
+                <span class="own-note">{note}</span>
             }
         })
     };
@@ -218,6 +230,7 @@ pub fn Field(
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
                 aria-labelledby=label_id
+                readonly=overridden
                 aria-describedby=described_by
                 data-pending=pending
                 prop:value=value
@@ -238,6 +251,7 @@ pub fn Field(
                 placeholder=placeholder
                 aria-invalid=move || error.read().is_some().to_string()
                 aria-labelledby=label_id
+                readonly=overridden
                 aria-describedby=described_by
                 data-pending=pending
                 prop:value=value

@@ -1916,12 +1916,13 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
         (own(p).await == "prod has its own: 200Gi").then(String::new)
     })
     .await;
-    // The field itself is marked as not prod's, and says whose value it is.
+    // The field itself is marked as not prod's, says whose value it is, and takes no
+    // typing while prod is shown (it would go to the others).
     let marked = async |p: &Page| {
         js(
             p,
             &format!(
-                "const l = document.getElementById('{base}').closest('label'); const n = l.querySelector('.own-note'); return [l.classList.contains('overridden'), n ? n.textContent : ''];"
+                "const f = document.getElementById('{base}'); const l = f.closest('label'); const n = l.querySelector('.own-note'); return [l.classList.contains('overridden'), f.readOnly, n ? n.textContent : ''];"
             ),
         )
         .await
@@ -1930,8 +1931,16 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
         marked(&page).await,
         json!([
             true,
-            "The value above is the other environments', not prod's"
+            true,
+            "The value above is dev and staging's: read-only while prod is shown"
         ])
+    );
+    let size = page.value(&base).await;
+    page.type_into(&base, "999Gi").await;
+    assert_eq!(
+        page.value(&base).await,
+        size,
+        "nothing typed goes to the others"
     );
     page.client
         .execute(
@@ -1952,7 +1961,7 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     assert_eq!(own(&page).await, "", "dev has no size of its own");
     assert_eq!(
         marked(&page).await,
-        json!([false, ""]),
+        json!([false, false, ""]),
         "dev's field is its own"
     );
 
