@@ -931,6 +931,7 @@ impl Design {
         // Only what the environment renders: the design's objects are not where it
         // runs none of the services, and its own copy of one is then the one meant.
         let shared = self.renders_shared_kept(&self.environments[at]);
+        let env_namespace = self.environments[at].namespace.clone();
         let lists: [(&mut Vec<KeptObject>, bool, bool); 3] = [
             (&mut self.environments[at].kept_objects, false, true),
             (&mut self.extra_objects, false, shared),
@@ -941,6 +942,21 @@ impl Design {
             if let Some(i) = list.iter().position(is) {
                 match with {
                     Some(mut with) => {
+                        // Where it renders (and its YAML was shown) is not the text's to
+                        // change: said, rather than kept silently.
+                        let stays = match pinned {
+                            true => list[i].namespace().unwrap_or_default(),
+                            false => env_namespace.as_str(),
+                        };
+                        if let Some(ns) =
+                            with.pointer("/metadata/namespace").and_then(Value::as_str)
+                        {
+                            if ns != stays {
+                                return Err(invalid(&format!(
+                                    "its namespace is `{stays}` and cannot be changed here (the text says `{ns}`): put it back"
+                                )));
+                            }
+                        }
                         let namespace = list[i].0["metadata"].get("namespace").cloned();
                         if let (Some(ns), Some(meta)) =
                             (namespace, with["metadata"].as_object_mut())

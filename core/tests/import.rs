@@ -1894,6 +1894,37 @@ fn kept_objects_of_one_name_in_several_namespaces_are_edited_one_by_one() {
         want.retain(|(k, n, _)| !(k == "NetworkPolicy" && n == key));
         assert_eq!(render(&removed, &env).documents(), want, "only {key} gone");
     }
+    // Its namespace is where it renders: a text that moves it is refused, and says so.
+    let moved =
+        import::one_object(&canary.replace("namespace: shop-canary", "namespace: shop-staging"))
+            .unwrap();
+    let err = d
+        .clone()
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "ConfigMap".into(),
+            name: "shop-canary/shop-config".into(),
+            with: Some(moved),
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("its namespace is `shop-canary`"),
+        "{err}"
+    );
+    let policy = yaml(&d, "NetworkPolicy", "default-deny").unwrap();
+    let moved =
+        import::one_object(&policy.replace("namespace: shop\n", "namespace: shop-canary\n"))
+            .unwrap();
+    let err = d
+        .clone()
+        .apply(Edit::ReplaceKept {
+            env: env.clone(),
+            kind: "NetworkPolicy".into(),
+            name: "default-deny".into(),
+            with: Some(moved),
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("its namespace is `shop`"), "{err}");
     // A key no object has is refused, and says which.
     let err = d
         .clone()
@@ -2044,7 +2075,7 @@ rules:
     };
     assert!(replace(&rbac("orders:leader-election")).is_ok());
     assert!(refused(&rbac("orders/leader")).contains("metadata.name must not"));
-    // Taken: a verb added, the name changed, the namespace typed over stays the stored one.
+    // Another namespace is refused (it is where the object renders), and said.
     let role = "apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata:
@@ -2055,7 +2086,20 @@ rules:
     resources: [leases]
     verbs: [get, create, update, patch]
 ";
-    let after = replace(role).unwrap();
+    assert!(
+        refused(role).contains("its namespace is `orders`"),
+        "{}",
+        refused(role)
+    );
+    // Taken: a verb added, the name changed, the namespace written or left out.
+    let after = replace(&role.replace("somewhere-else", "orders")).unwrap();
+    let objects = render(&after, &env).objects;
+    let role_json = (objects.iter())
+        .find(|o| o.kind() == "Role")
+        .unwrap()
+        .to_json();
+    assert_eq!(role_json["metadata"]["namespace"], "orders");
+    let after = replace(&role.replace("  namespace: somewhere-else\n", "")).unwrap();
     let objects = render(&after, &env).objects;
     let role = objects
         .iter()
