@@ -156,9 +156,15 @@ pub fn tab_copies() -> bool {
     let Some(s) = tab_storage() else {
         return false;
     };
+    !keys_starting(&s, "kubeprint.v1.unsaved.").is_empty()
+}
+
+/// The keys of `s` that start with `prefix`.
+fn keys_starting(s: &web_sys::Storage, prefix: &str) -> Vec<String> {
     (0..s.length().unwrap_or(0))
         .filter_map(|i| s.key(i).ok().flatten())
-        .any(|k| k.starts_with("kubeprint.v1.unsaved."))
+        .filter(|k| k.starts_with(prefix))
+        .collect()
 }
 
 /// Keep a design's text in this tab's storage, making room by dropping the undo
@@ -291,10 +297,7 @@ pub fn history_restored(id: u32, mark: u64) {
 
 /// Drop the histories this tab keeps of designs other than slot `id`'s.
 fn forget_other_histories(s: &web_sys::Storage, id: u32) {
-    let keys: Vec<String> = (0..s.length().unwrap_or(0))
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with("kubeprint.v1.history."))
-        .collect();
+    let keys = keys_starting(s, "kubeprint.v1.history.");
     let (first_key, steps_key) = history_keys(id);
     for key in keys.iter().filter(|k| **k != first_key && **k != steps_key) {
         let _ = s.remove_item(key);

@@ -2639,40 +2639,32 @@ data:
 /// (the bundle, the Helm chart and the design menu are named after it).
 #[test]
 fn a_design_is_not_named_after_an_environment() {
-    let file = |namespace: &str| {
+    // Two Deployments, storefront first, in `namespace`.
+    let deployment = |name: &str, namespace: &str| {
         format!(
             "apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: storefront
+  name: {name}
   namespace: {namespace}
 spec:
   selector:
-    matchLabels: {{app: storefront}}
+    matchLabels: {{app: {name}}}
   template:
     metadata:
-      labels: {{app: storefront}}
+      labels: {{app: {name}}}
     spec:
       containers:
-        - name: storefront
-          image: registry.example.com/storefront:3.1.0
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: orders
-  namespace: {namespace}
-spec:
-  selector:
-    matchLabels: {{app: orders}}
-  template:
-    metadata:
-      labels: {{app: orders}}
-    spec:
-      containers:
-        - name: orders
-          image: registry.example.com/orders:3.1.0
+        - name: {name}
+          image: registry.example.com/{name}:3.1.0
 "
+        )
+    };
+    let file = |namespace: &str| {
+        format!(
+            "{}---\n{}",
+            deployment("storefront", namespace),
+            deployment("orders", namespace)
         )
     };
     for (namespace, name) in [

@@ -3115,45 +3115,11 @@ fn rename_config_map(d: &mut Design, from: &str, to: &str) {
 /// has it, the other keys stay the design's, and the report says so. Also after a link.
 #[test]
 fn a_config_key_some_environments_lack_is_their_own() {
-    let file = |namespace: &str, data: &str| {
-        format!(
-            "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ledger-config
-  namespace: {namespace}
-data:
-{data}---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-  namespace: {namespace}
-spec:
-  selector:
-    matchLabels: {{app: ledger}}
-  template:
-    metadata:
-      labels: {{app: ledger}}
-    spec:
-      containers:
-        - name: ledger
-          image: registry.example.com/ledger:4.2.0
-          envFrom:
-            - configMapRef:
-                name: ledger-config
-"
-        )
+    let file = |env: &str| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/keys-of-some");
+        std::fs::read_to_string(format!("{dir}/{env}.yaml")).unwrap()
     };
-    let dev = file(
-        "ledger-dev",
-        "  LOG_LEVEL: debug\n  DEBUG_SQL: \"1\"\n  REGION: eu-west-1\n",
-    );
-    let staging = file(
-        "ledger-staging",
-        "  LOG_LEVEL: info\n  DEBUG_SQL: \"1\"\n  REGION: eu-west-1\n",
-    );
-    let prod = file("ledger-prod", "  LOG_LEVEL: warn\n  REGION: eu-west-1\n");
+    let (dev, staging, prod) = (file("dev"), file("staging"), file("prod"));
     let imported =
         import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)]).unwrap();
     let d = link::decode(&link::encode(&imported.design)).unwrap();
@@ -3214,8 +3180,12 @@ spec:
     }
     // An environment whose file has no such ConfigMap renders it as before, with the
     // first environment's values (the comparison reports it).
-    let bare = file("ledger-qa", "");
-    let bare = bare.split_once("---\n").unwrap().1.to_string();
+    // (dev's Deployment alone, in its own namespace.)
+    let bare = dev
+        .split_once("---\n")
+        .unwrap()
+        .1
+        .replace("ledger-dev", "ledger-qa");
     let imported = import::environments(&[("dev", &dev), ("prod", &prod), ("qa", &bare)]).unwrap();
     let d = &imported.design;
     let qa = (render(d, "qa").objects.iter())

@@ -627,14 +627,25 @@ return [grace(localStorage.getItem('kubeprint.v1.design.' + slot)),
     serde_json::from_value(v).expect("two answers")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
-    let grace = |saved: &str, kept: Option<&str>| [Some(saved.to_string()), kept.map(String::from)];
-    let page = example_with_grace_52("full-kept").await;
-    page.wait_until("the autosave of 52", async |p| {
-        (saved_and_kept(p).await == grace("52", None)).then_some(String::new())
+/// The grace periods [`saved_and_kept`] answers: the saved design's, and the tab's copy's.
+fn grace(saved: &str, kept: Option<&str>) -> [Option<String>; 2] {
+    [Some(saved.to_string()), kept.map(String::from)]
+}
+
+/// Wait until the saved design and the tab's copy have these grace periods.
+async fn wait_saved_and_kept(page: &Page, saved: &str, kept: Option<&str>) {
+    let want = grace(saved, kept);
+    let what = format!("{saved} saved, {kept:?} kept in the tab");
+    page.wait_until(&what, async |p| {
+        (saved_and_kept(p).await == want).then_some(String::new())
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
+    let page = example_with_grace_52("full-kept").await;
+    wait_saved_and_kept(&page, "52", None).await;
     assert!(
         !leaving_asks(&page).await,
         "a saved design leaves without asking"
@@ -676,10 +687,7 @@ async fn a_design_the_full_storage_refused_survives_a_reload_in_its_tab() {
     })
     .await;
     assert_eq!(page.value(GRACE).await, "47");
-    page.wait_until("the kept design saved again", async |p| {
-        (saved_and_kept(p).await == grace("47", None)).then_some(String::new())
-    })
-    .await;
+    wait_saved_and_kept(&page, "47", None).await;
     assert!(
         !leaving_asks(&page).await,
         "saved again, it leaves without asking"
@@ -700,18 +708,11 @@ Storage.prototype.setItem = function (k, v) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_tabs_save_wins_over_the_copy_a_full_storage_left_in_this_tab() {
-    let grace = |saved: &str, kept: Option<&str>| [Some(saved.to_string()), kept.map(String::from)];
     let page = example_with_grace_52("full-other-tab").await;
-    page.wait_until("the autosave of 52", async |p| {
-        (saved_and_kept(p).await == grace("52", None)).then_some(String::new())
-    })
-    .await;
+    wait_saved_and_kept(&page, "52", None).await;
     page.client.execute(FULL_FOR_DESIGNS, vec![]).await.unwrap();
     page.type_into(GRACE, "47").await;
-    page.wait_until("47 kept in the tab", async |p| {
-        (saved_and_kept(p).await == grace("52", Some("47"))).then_some(String::new())
-    })
-    .await;
+    wait_saved_and_kept(&page, "52", Some("47")).await;
     // Another tab, whose storage took it, saves the design with 61.
     page.client
         .execute(

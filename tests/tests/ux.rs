@@ -2743,40 +2743,10 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_config_key_of_some_environments_is_listed_as_theirs() {
     // Three environments' files: dev and staging write DEBUG_SQL, prod does not.
-    let file = |namespace: &str, data: &str| {
-        format!(
-            "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ledger-config
-  namespace: {namespace}
-data:
-{data}---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-  namespace: {namespace}
-spec:
-  selector:
-    matchLabels: {{app: ledger}}
-  template:
-    metadata:
-      labels: {{app: ledger}}
-    spec:
-      containers:
-        - name: ledger
-          image: registry.example.com/ledger:4.2.0
-          envFrom:
-            - configMapRef:
-                name: ledger-config
-"
-        )
-    };
-    let dev = file("ledger-dev", "  LOG_LEVEL: debug\n  DEBUG_SQL: \"1\"\n");
-    let staging = file("ledger-staging", "  LOG_LEVEL: info\n  DEBUG_SQL: \"1\"\n");
-    let prod = file("ledger-prod", "  LOG_LEVEL: warn\n");
-    let design = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)])
+    let dev = include_str!("../../core/tests/corpus/keys-of-some/dev.yaml");
+    let staging = include_str!("../../core/tests/corpus/keys-of-some/staging.yaml");
+    let prod = include_str!("../../core/tests/corpus/keys-of-some/prod.yaml");
+    let design = import::environments(&[("dev", dev), ("staging", staging), ("prod", prod)])
         .unwrap()
         .design;
     let url = link::link(&format!("{}/", app_url()), &design);
