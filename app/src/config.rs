@@ -56,8 +56,9 @@ pub fn ConfigPage() -> impl IntoView {
 fn ConfigMapSection(name: String) -> impl IntoView {
     let app = use_app();
     let cm = StoredValue::new(name.clone());
-    // The design's keys, then those only the shown environment has; each with the
-    // environment, whose name labels its column.
+    // The design's keys (with whether the shown environment leaves it out), then those
+    // only some environments have, this one or others; each with the environment,
+    // whose name labels its column.
     let keys = Memo::new(move |_| {
         let env = app.env.get();
         app.editor.with(|e| {
@@ -65,8 +66,11 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             let Some(map) = cm.with_value(|n| d.config_map(n)) else {
                 return Vec::new();
             };
-            let mut keys: Vec<(String, Option<String>)> =
-                map.data.keys().map(|k| (k.clone(), None)).collect();
+            let shown = d.environment(&env);
+            let left_out = |k: &str| shown.is_some_and(|e| e.leaves_out(&map.name, k));
+            let mut keys: Vec<(String, Option<String>, bool)> = (map.data.keys())
+                .map(|k| (k.clone(), None, left_out(k)))
+                .collect();
             // A key the design does not have: the environments that have it of their own.
             let holders = |key: &str| {
                 let names: Vec<String> = (d.environments.iter())
@@ -77,14 +81,17 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                     .collect();
                 kubeprint_core::words::and_list(&names)
             };
-            let own = (d.environment(&env))
-                .and_then(|env| cm.with_value(|n| env.config_values.get(n)))
-                .into_iter()
+            let some: std::collections::BTreeSet<&String> = (d.environments.iter())
+                .filter_map(|e| e.config_values.get(&map.name))
                 .flat_map(|v| v.keys())
-                .filter(|k| !map.data.contains_key(*k));
-            keys.extend(own.map(|k| (k.clone(), Some(holders(k)))));
+                .filter(|k| !map.data.contains_key(*k))
+                .collect();
+            keys.extend(
+                some.into_iter()
+                    .map(|k| (k.clone(), Some(holders(k)), false)),
+            );
             keys.into_iter()
-                .map(|(k, only)| (env.clone(), k, only))
+                .map(|(k, only, out)| (env.clone(), k, only, out))
                 .collect::<Vec<_>>()
         })
     });
@@ -92,8 +99,8 @@ fn ConfigMapSection(name: String) -> impl IntoView {
         let name = cm.get_value();
         // Then the focus goes to the next key's value, or to adding one.
         let next = keys.with_untracked(|keys| {
-            let at = keys.iter().position(|(_, k, _)| *k == key)?;
-            let (_, next, _) = keys
+            let at = keys.iter().position(|(_, k, _, _)| *k == key)?;
+            let (_, next, _, _) = keys
                 .get(at + 1)
                 .or_else(|| at.checked_sub(1).and_then(|i| keys.get(i)))?;
             Some(format!("[id=\"{}\"]", FieldPath::config_value(&name, next)))
@@ -145,7 +152,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             </div>
             <For each=move || keys.get() key=|k| k.clone() let:row>
                 {
-                    let (env, key, only) = row;
+                    let (env, key, only, left_out) = row;
                     let n = cm.get_value();
                     let design_path = FieldPath::config_value(&n, &key);
                     let own_path = FieldPath::environment_config_value(&env, &n, &key);
@@ -159,6 +166,32 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                     };
                     // Empty, the environment renders every environment's value.
                     let own_placeholder = if only.is_some() { "(none)" } else { "(every environment's)" };
+                    // A key of the design's: left out of the shown environment, or not.
+                    let leave = (only.is_none()).then(|| {
+                        let (env, n, key) = (env.clone(), n.clone(), key.clone());
+                        let (text, title) = if left_out {
+                            (format!("Put back in {env}"), format!("{env} renders this key again, with every environment's value"))
+                        } else {
+                            (format!("Leave out of {env}"), format!("{env} renders every other key of {n}; the other environments keep this one"))
+                        };
+                        let testid = format!("leave-out-{n}-{key}");
+                        view! {
+                            <button class="leave-out" data-testid=testid title=title on:click=move |_| {
+                                let edit = Edit::LeaveOutKey { env: env.clone(), config_map: n.clone(), key: key.clone(), out: !left_out };
+                                if app.try_dispatch(edit).is_ok() {
+                                    let done = if left_out { "put back in" } else { "left out of" };
+                                    app.notice.set(Some(format!("`{key}` of `{n}` {done} {env}: Ctrl+Z undoes it")));
+                                    let again = format!("[data-testid=\"leave-out-{n}-{key}\"]");
+                                    request_animation_frame(move || crate::modal::focus_selector(&again));
+                                }
+                            }>{text}</button>
+                        }
+                    });
+                    let own_value = if left_out {
+                        view! { <p class="left-out-note">{format!("{env} leaves this key out")}</p> }.into_any()
+                    } else {
+                        view! { <Field label=label path=own_path kind=K::OptionalVerbatim multiline=true placeholder=own_placeholder /> }.into_any()
+                    };
                     let gone = key.clone();
                     let (n_edit, from, n_focus) = (n.clone(), key.clone(), n.clone());
                     // The remove button comes after the values (Tab order), drawn at
@@ -175,10 +208,11 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                                     renamed=move |to: &str| format!("input[data-testid=\"key-name-{n_focus}-{to}\"]")
                                 />
                                 {only.map(|holders| view! { <span class="only-here">{format!("only in {holders}")}</span> })}
+                                {leave}
                             </div>
-                            <div class="row">
+                            <div class="row" class:left-out=left_out>
                                 <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />
-                                <Field label=label path=own_path kind=K::OptionalVerbatim multiline=true placeholder=own_placeholder />
+                                {own_value}
                             </div>
                             <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
                                 on:click=move |_| remove_key(gone.clone())>"✕"</button>

@@ -236,6 +236,18 @@ pub enum Edit {
         /// Its new name.
         to: String,
     },
+    /// Leave a key of the design's ConfigMap out of one environment (`out`), which also
+    /// drops that environment's own value of it, or put it back (not `out`).
+    LeaveOutKey {
+        /// The environment.
+        env: String,
+        /// The ConfigMap's name.
+        config_map: String,
+        /// One of the design's keys of it.
+        key: String,
+        /// Left out, or put back.
+        out: bool,
+    },
     /// Replace an object kept whole from an import, the one environment `env` renders as
     /// `kind` `name`, with another (its YAML edited as JSON), or remove it (`None`).
     ReplaceKept {
@@ -349,12 +361,17 @@ impl Design {
                 }
                 self.environments.retain(|e| e.name != name);
             }
-            Edit::PutConfigMap(cm) => put_named(&mut self.config_maps, cm, |c| &c.name),
+            Edit::PutConfigMap(cm) => {
+                let name = cm.name.clone();
+                put_named(&mut self.config_maps, cm, |c| &c.name);
+                self.keep_left_out_keys_of(&name);
+            }
             Edit::RemoveConfigMap(name) => {
                 remove_named(&mut self.config_maps, &name, "ConfigMap", |c| &c.name)?;
                 // Its values per environment go with it, and what they kept of it.
                 for env in &mut self.environments {
                     env.config_values.remove(&name);
+                    env.config_left_out.remove(&name);
                     env.own_residuals.config_maps.remove(&name);
                 }
             }
@@ -377,6 +394,12 @@ impl Design {
                 from,
                 to,
             } => self.rename_key(secret, &object, &from, &to)?,
+            Edit::LeaveOutKey {
+                env,
+                config_map,
+                key,
+                out,
+            } => self.leave_out_key(&env, &config_map, &key, out)?,
             Edit::Batch(edits) => {
                 let mut next = self.clone();
                 for e in edits {
@@ -620,6 +643,7 @@ impl Design {
                 self.environments[i] = updated;
                 // A ConfigMap with no value of its own here any more is not listed.
                 (self.environments[i].config_values).retain(|_, values| !values.is_empty());
+                (self.environments[i].config_left_out).retain(|_, keys| !keys.is_empty());
             }
             Target::ConfigMap(name) => {
                 let i = index_named(&self.config_maps, name, "ConfigMap", |c| &c.name)?;
@@ -631,10 +655,12 @@ impl Design {
                     self.rename_reads(false, name, &updated.name, taken, &at)?;
                     for env in &mut self.environments {
                         renamed_entry(&mut env.config_values, name, &updated.name);
+                        renamed_entry(&mut env.config_left_out, name, &updated.name);
                         renamed_entry(&mut env.own_residuals.config_maps, name, &updated.name);
                     }
                 }
                 self.config_maps[i] = updated;
+                self.keep_left_out_keys_of(&self.config_maps[i].name.clone());
             }
             Target::Secret(name) => {
                 let i = index_named(&self.secrets, name, "Secret", |c| &c.name)?;
@@ -836,6 +862,11 @@ impl Design {
                         anywhere = true;
                     }
                 }
+                if let Some(keys) = env.config_left_out.get_mut(object) {
+                    if keys.remove(from) {
+                        keys.insert(to.to_string());
+                    }
+                }
             }
             if !anywhere {
                 return Err(invalid(format!("the {kind} has no key `{from}`")));
@@ -852,6 +883,55 @@ impl Design {
         }
         for k in self.every_kept_object_mut() {
             k.rename_key_reads(secret, object, from, to);
+        }
+        Ok(())
+    }
+
+    /// An environment leaves out only keys the design's ConfigMap `name` has: a key
+    /// removed from it is no longer left out, so that one added again under its name is
+    /// every environment's.
+    fn keep_left_out_keys_of(&mut self, name: &str) {
+        let data = (self.config_maps.iter())
+            .find(|c| c.name == name)
+            .map(|c| &c.data);
+        for env in &mut self.environments {
+            if let Some(keys) = env.config_left_out.get_mut(name) {
+                keys.retain(|k| data.is_some_and(|d| d.contains_key(k)));
+            }
+            env.config_left_out.retain(|_, keys| !keys.is_empty());
+        }
+    }
+
+    /// [`Edit::LeaveOutKey`]: only a key the design's ConfigMap has is left out (a key
+    /// only some environments have is theirs to remove).
+    fn leave_out_key(
+        &mut self,
+        env: &str,
+        config_map: &str,
+        key: &str,
+        out: bool,
+    ) -> Result<(), EditError> {
+        let i = index_named(&self.config_maps, config_map, "ConfigMap", |c| &c.name)?;
+        if out && !self.config_maps[i].data.contains_key(key) {
+            return Err(EditError::Invalid {
+                path: format!("config_maps/{config_map}/{key}"),
+                message: format!(
+                    "`{key}` is not a key every environment has: remove it where it is"
+                ),
+            });
+        }
+        let e = (self.environments.iter_mut())
+            .find(|e| e.name == env)
+            .ok_or_else(|| EditError::NoSuchEnvironment(env.to_string()))?;
+        if out {
+            if let Some(values) = e.config_values.get_mut(config_map) {
+                values.remove(key);
+            }
+            e.config_values.retain(|_, values| !values.is_empty());
+            (e.config_left_out.entry(config_map.to_string()).or_default()).insert(key.to_string());
+        } else if let Some(keys) = e.config_left_out.get_mut(config_map) {
+            keys.remove(key);
+            e.config_left_out.retain(|_, keys| !keys.is_empty());
         }
         Ok(())
     }

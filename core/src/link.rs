@@ -378,6 +378,7 @@ const OPAQUE: &[&str] = &[
     "kept_objects",
     // ConfigMap names, then keys: user data two levels deep.
     "config_values",
+    "config_left_out",
 ];
 
 /// Rename object keys with `f`, recursively, except the keys of data maps.

@@ -7,7 +7,7 @@
 pub use crate::residual::Residual;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The version of the design format this build writes. Older files are upgraded on
@@ -414,6 +414,11 @@ pub struct Environment {
     /// add the key (see [`Environment::config_data`]).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub config_values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Keys of the design's ConfigMaps this environment leaves out (a `DEBUG_TOOLBAR`
+    /// prod has no use for), by ConfigMap name: its rendering has every other key, and
+    /// a value of its own in [`Environment::config_values`] still adds a key.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_left_out: BTreeMap<String, BTreeSet<String>>,
     /// Labels every object of this environment carries (an overlay's `labels:` or
     /// `commonLabels:`, say `env: prod`), and how far into the objects they reach.
     /// (Written even when empty: the fields under it are edited by path.)
@@ -593,6 +598,7 @@ impl Default for Environment {
             gateway: None,
             kept_objects: Vec::new(),
             config_values: BTreeMap::new(),
+            config_left_out: BTreeMap::new(),
             common_labels: CommonLabels::default(),
             own_residuals: OwnResiduals::default(),
         }
@@ -698,17 +704,31 @@ impl Environment {
         ]
     }
 
-    /// The data of ConfigMap `cm` as this environment renders it: the design's keys,
-    /// with this environment's [`Environment::config_values`] over them.
+    /// The data of ConfigMap `cm` as this environment renders it: the design's keys but
+    /// those it leaves out ([`Environment::config_left_out`]), with its own
+    /// [`Environment::config_values`] over them.
     pub fn config_data<'a>(&self, cm: &'a ConfigMapDef) -> Cow<'a, BTreeMap<String, String>> {
-        match self.config_values.get(&cm.name).filter(|v| !v.is_empty()) {
-            None => Cow::Borrowed(&cm.data),
-            Some(values) => {
-                let mut data = cm.data.clone();
-                data.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
-                Cow::Owned(data)
-            }
+        let values = self.config_values.get(&cm.name).filter(|v| !v.is_empty());
+        let left_out = self.config_left_out.get(&cm.name).filter(|k| !k.is_empty());
+        if values.is_none() && left_out.is_none() {
+            return Cow::Borrowed(&cm.data);
         }
+        let mut data = cm.data.clone();
+        if let Some(left_out) = left_out {
+            data.retain(|k, _| !left_out.contains(k));
+        }
+        data.extend(
+            values
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        Cow::Owned(data)
+    }
+
+    /// Whether this environment leaves key `key` of the design's ConfigMap `cm` out.
+    pub fn leaves_out(&self, cm: &str, key: &str) -> bool {
+        (self.config_left_out.get(cm)).is_some_and(|keys| keys.contains(key))
     }
 
     /// The name ConfigMap `cm` is rendered under here: its own, or with the hash of its

@@ -93,6 +93,13 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
             counted(keys, "ConfigMap key")
         ));
     }
+    let left_out: usize = env.config_left_out.values().map(|k| k.len()).sum();
+    if left_out > 0 {
+        out.push_str(&format!(
+            "; leaves out {} of the design's",
+            counted(left_out, "ConfigMap key")
+        ));
+    }
     out
 }
 

@@ -604,7 +604,7 @@ fn an_ingress_switched_off_is_written_only_where_the_environment_keeps_it() {
 
 /// A random design whose environments differ in every way an environment can: services
 /// on and off, tags, replicas, HPA ranges, HPAs, PDBs and Ingresses off, resources,
-/// default-deny.
+/// default-deny, a ConfigMap key left out.
 fn varied() -> impl Strategy<Value = Design> {
     (
         common::design(),
@@ -625,6 +625,11 @@ fn varied() -> impl Strategy<Value = Design> {
                 d.environments.iter_mut().zip(per_env).enumerate()
             {
                 env.default_deny = deny;
+                // The design's ConfigMap key left out here.
+                if deny && n % 2 == 0 {
+                    env.config_left_out
+                        .insert("shared".into(), ["K".to_string()].into());
+                }
                 env.hosts_services = hosts || i == 0;
                 for (j, id) in ids.iter().enumerate() {
                     let o = env.overrides.entry(*id).or_default();

@@ -173,6 +173,22 @@ fn edit(design: &Design, kind: u8, pick: usize, value: u32) -> Option<Edit> {
                 to: to.into(),
             })
         }
+        // A key of the design's left out of one environment, or put back.
+        19 => {
+            let cm = design
+                .config_maps
+                .get(pick % design.config_maps.len().max(1))?;
+            Some(Edit::LeaveOutKey {
+                env: env.clone(),
+                config_map: cm.name.clone(),
+                key: cm
+                    .data
+                    .keys()
+                    .nth(value as usize % cm.data.len().max(1))?
+                    .clone(),
+                out: !value.is_multiple_of(3),
+            })
+        }
         _ => {
             let e = design
                 .edges
@@ -228,7 +244,7 @@ fn check(mut design: Design, edits: &[(u8, usize, u32)]) -> Result<(), TestCaseE
 }
 
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, u32)>> {
-    proptest::collection::vec((0u8..20, 0usize..8, 0u32..1000), 1..12)
+    proptest::collection::vec((0u8..21, 0usize..8, 0u32..1000), 1..12)
 }
 
 proptest! {

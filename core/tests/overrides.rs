@@ -1174,3 +1174,190 @@ fn a_variable_renamed_onto_one_only_an_environment_sets_keeps_both_settings() {
         .collect();
     assert_eq!(region, [&EnvVar::literal("REGION", "eu-west-1")]);
 }
+
+/// `Edit::LeaveOutKey`, as the config page's "Leave out of prod" sends it.
+fn leave_out(design: &mut Design, env: &str, key: &str, out: bool) {
+    design
+        .apply(Edit::LeaveOutKey {
+            env: env.into(),
+            config_map: "fastapi-app-env".into(),
+            key: key.into(),
+            out,
+        })
+        .unwrap();
+}
+
+/// An environment leaves a key of the design's ConfigMap out (with its own value of
+/// it): it renders every other key, the other environments all of them, and its
+/// Kustomize overlay says so (the Helm chart: `helm.rs`). The key left out follows a
+/// renamed key and ConfigMap, survives a file and a link, and put back renders as
+/// before. A pod reading it is flagged in that environment alone, with a fix that puts
+/// it back.
+#[test]
+fn an_environment_leaves_a_key_of_the_design_out() {
+    let template = templates::stfc_fastapi();
+    let mut design = template.clone();
+    let at = |pointer: &str| FieldPath::environment("prod", pointer);
+    design
+        .apply(Edit::Set {
+            path: at("/config_values/fastapi-app-env/LOG_LEVEL"),
+            value: json!("WARNING"),
+        })
+        .unwrap();
+    leave_out(&mut design, "prod", "LOG_LEVEL", true);
+    let prod = design.environment("prod").unwrap();
+    assert!(
+        prod.config_values.is_empty(),
+        "its own value goes with the key: {:?}",
+        prod.config_values
+    );
+    let data =
+        |design: &Design, env: &str| config_map_in(design, env, "fastapi-app-env")["data"].clone();
+    assert!(
+        data(&design, "prod").get("LOG_LEVEL").is_none(),
+        "{}",
+        data(&design, "prod")
+    );
+    assert_eq!(
+        data(&design, "prod")["DB_NAME"],
+        "icat",
+        "the other keys stay"
+    );
+    for env in ["dev", "staging"] {
+        assert_eq!(data(&design, env)["LOG_LEVEL"], "INFO", "{env}");
+    }
+    let summary = presets::environment_summary(&design, design.environment("prod").unwrap());
+    assert!(
+        summary.contains("leaves out 1 ConfigMap key of the design's"),
+        "{summary}"
+    );
+
+    // Only the design's keys can be left out, and only of an environment there is.
+    let before = design.clone();
+    for (env, key) in [("prod", "NOT_A_KEY"), ("qa", "DB_NAME")] {
+        let refused = design.apply(Edit::LeaveOutKey {
+            env: env.into(),
+            config_map: "fastapi-app-env".into(),
+            key: key.into(),
+            out: true,
+        });
+        assert!(refused.is_err(), "{env} {key}");
+    }
+    assert_eq!(design, before);
+
+    // Prod's overlay removes the key from the base's ConfigMap.
+    let files = export::bundle(&design);
+    let patch = (files.iter())
+        .find(|f| f.path == "kustomize/overlays/prod/patch-configmap-fastapi-app-env.yaml")
+        .unwrap_or_else(|| panic!("{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()));
+    assert!(patch.contents.contains("op: remove"), "{}", patch.contents);
+    assert!(
+        patch.contents.contains("/data/LOG_LEVEL"),
+        "{}",
+        patch.contents
+    );
+
+    // A pod reading the key is flagged in prod alone; the fix puts the key back there.
+    let db = design.service_named("icat-mariadb").unwrap().id;
+    design
+        .apply(Edit::Set {
+            path: FieldPath::service(db, "/config/env"),
+            value: json!([{"name": "LOG_LEVEL", "value": {"config_map_key": {"name": "fastapi-app-env", "key": "LOG_LEVEL"}}}]),
+        })
+        .unwrap();
+    let left_out = |design: &Design, env: &str| {
+        rules::validate(design, env)
+            .into_iter()
+            .find(|f| f.code == "KP305" && f.message.contains("leaves out"))
+    };
+    assert!(left_out(&design, "dev").is_none());
+    let finding = left_out(&design, "prod").expect("prod's pod reads a key prod leaves out");
+    assert!(
+        finding.message.contains("which prod leaves out"),
+        "{}",
+        finding.message
+    );
+    let fix = finding.fix.expect("a fix");
+    assert_eq!(fix.label, "Put key `LOG_LEVEL` back in prod");
+    let mut fixed = design.clone();
+    fixed.apply(fix.edit).unwrap();
+    assert!(left_out(&fixed, "prod").is_none());
+    assert_eq!(data(&fixed, "prod")["LOG_LEVEL"], "INFO");
+
+    // A renamed key and a renamed ConfigMap stay left out; a file and a link keep it.
+    design
+        .apply(Edit::RenameKey {
+            secret: false,
+            object: "fastapi-app-env".into(),
+            from: "LOG_LEVEL".into(),
+            to: "LOGLEVEL".into(),
+        })
+        .unwrap();
+    assert!(design
+        .environment("prod")
+        .unwrap()
+        .leaves_out("fastapi-app-env", "LOGLEVEL"));
+    design
+        .apply(Edit::Set {
+            path: FieldPath {
+                target: Target::ConfigMap("fastapi-app-env".into()),
+                pointer: "/name".into(),
+            },
+            value: json!("app-env"),
+        })
+        .unwrap();
+    let prod = design.environment("prod").unwrap();
+    assert!(
+        prod.leaves_out("app-env", "LOGLEVEL"),
+        "{:?}",
+        prod.config_left_out
+    );
+    assert!(config_map_in(&design, "prod", "app-env")["data"]
+        .get("LOGLEVEL")
+        .is_none());
+    assert_eq!(file::from_json(&file::to_json(&design)).unwrap(), design);
+    assert_eq!(link::decode(&link::encode(&design)).unwrap(), design);
+
+    // A key removed from the design is no longer left out: added again, prod has it.
+    let mut removed = design.clone();
+    let mut keys = removed.config_map("app-env").unwrap().data.clone();
+    keys.remove("LOGLEVEL");
+    let data_path = FieldPath {
+        target: Target::ConfigMap("app-env".into()),
+        pointer: "/data".into(),
+    };
+    removed
+        .apply(Edit::Set {
+            path: data_path.clone(),
+            value: json!(keys),
+        })
+        .unwrap();
+    assert!(removed
+        .environment("prod")
+        .unwrap()
+        .config_left_out
+        .is_empty());
+    keys.insert("LOGLEVEL".into(), "INFO".into());
+    removed
+        .apply(Edit::Set {
+            path: data_path,
+            value: json!(keys),
+        })
+        .unwrap();
+    assert_eq!(
+        config_map_in(&removed, "prod", "app-env")["data"]["LOGLEVEL"],
+        "INFO"
+    );
+
+    // Removing the ConfigMap takes what prod leaves out of it too.
+    let mut gone = design.clone();
+    gone.apply(Edit::RemoveConfigMap("app-env".into())).unwrap();
+    assert!(gone.environment("prod").unwrap().config_left_out.is_empty());
+
+    // Put back, prod renders what it rendered before any of this.
+    let mut back = template.clone();
+    leave_out(&mut back, "prod", "LOG_LEVEL", true);
+    leave_out(&mut back, "prod", "LOG_LEVEL", false);
+    assert!(back.environment("prod").unwrap().config_left_out.is_empty());
+    assert_eq!(back, template);
+}

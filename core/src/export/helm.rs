@@ -13,7 +13,9 @@
 //! - `config.<configmap>.<key>`, `secrets.<name>.create`, `networkPolicies.enabled`,
 //!   `namespaces.<env>` (another environment's namespace a policy lets in);
 //! - `objects.<Kind>.<name>.<keyed path>`: whatever else differs between environments,
-//!   named after its object and its path (list items by their `name`).
+//!   named after its object and its path (list items by their `name`); an object
+//!   whose very members differ is whole under `objects.<Kind>.<name>.manifest`, and
+//!   one only some environments write is switched by `objects.<Kind>.<name>.enabled`.
 //!
 //! `values.yaml` is the base environment (the first that runs services, as the
 //! Kustomize base), `values-<env>.yaml` only what differs from it (a key the environment
@@ -432,9 +434,13 @@ impl<'a> Builder<'a> {
             return first.clone();
         }
         // Environments differ here in a way no named value says: a value named after the
-        // object and the path.
+        // object and the path; the whole object (whose members differ) under `manifest`,
+        // beside the switch that writes it or not (`objects.<kind>.<name>.enabled`).
         let mut name = vpath(&["objects", &obj.kind, &obj.name]);
         name.extend(path.iter().map(Seg::label));
+        if path.is_empty() {
+            name.push("manifest".to_string());
+        }
         let per_env = self.filled(vals);
         if self.def(&name, per_env, None, "differs between environments") {
             self.slot(Expr::Value(name), None)
@@ -1196,7 +1202,8 @@ fn readme(design: &Design, name: &str) -> String {
          `podDisruptionBudget.enabled`, `ingress` (`enabled`, `host`).\n\
          - `config.<configmap>.<key>`, `secrets.<name>.create`, `networkPolicies.enabled`,\n  \
          `namespaces.<env>` (another environment's namespace a policy names).\n\
-         - `objects.<Kind>.<name>.<path>`: anything else that differs between environments.\n\n\
+         - `objects.<Kind>.<name>.<path>`: anything else that differs between environments\n  \
+         (`.manifest` the whole object, `.enabled` whether it is written).\n\n\
          The `checksum/config` pod annotation is the one Kubeprint computed: after changing\n\
          a `config` value here, restart the pods (or export the design again).\n\n\
          ## Template language\n\n\

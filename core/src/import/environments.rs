@@ -682,6 +682,7 @@ fn modelled_differences(
         if let Some(t) = own.config_map(&cm.name) {
             cm.data.clone_from(&t.data);
             here.config_values.remove(&cm.name);
+            here.config_left_out.remove(&cm.name);
         }
     }
     for sec in &mut theirs.secrets {

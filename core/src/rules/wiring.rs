@@ -946,6 +946,30 @@ fn config_reference(
                 edit: source.create(name, key),
             });
         }
+        Some(Some(_))
+            if matches!(source, Source::ConfigMap)
+                && cx.env.leaves_out(name, key.unwrap_or_default()) =>
+        {
+            let (key, env) = (key.unwrap_or_default(), cx.env.name.clone());
+            cx.report(
+                &CONFIG_REFERENCE_MISSING,
+                Some(s),
+                path,
+                format!(
+                    "{reader} key `{key}` of {kind} `{name}`, which {} leaves out",
+                    cx.env.name
+                ),
+            )
+            .fix = Some(Fix {
+                label: format!("Put key `{key}` back in {env}"),
+                edit: Edit::LeaveOutKey {
+                    env,
+                    config_map: name.to_string(),
+                    key: key.to_string(),
+                    out: false,
+                },
+            });
+        }
         Some(Some((at, value))) => {
             let key = key.unwrap_or_default();
             cx.report(
