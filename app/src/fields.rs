@@ -149,22 +149,31 @@ pub fn Field(
                 .filter(|o| o.deploys(s.id) && o.own_value(s, &path.pointer).is_none())
                 .map(|o| o.name.clone())
                 .collect();
-            let whose = match others.is_empty() {
-                true => "no environment's (each has its own)".to_string(),
-                false => format!("{}'s", kubeprint_core::words::and_list(&others)),
+            // Short, as fields stand three to a row; the title says the rest.
+            let (note, title) = match others.first() {
+                None => (
+                    "No environment's: each has its own".to_string(),
+                    format!("Every environment deploying it has a value of its own; {env}'s is the button above"),
+                ),
+                Some(first) => {
+                    let whose = kubeprint_core::words::and_list(&others);
+                    (
+                        format!("{whose}'s value, read-only here"),
+                        format!("The value above is what {whose} render: show {first} to edit it; {env}'s own is the button above"),
+                    )
+                }
             };
-            let note = format!("The value above is {whose}: read-only while {env} is shown");
-            Some((at, format!("{env} has its own: {value}"), note))
+            Some((at, format!("{env} has its own: {value}"), note, title))
         })
     });
     // Under a field the open environment does not render, what it renders instead (a
     // way to it), and whose value the field is: read-only here, so that nothing typed
     // while this environment is shown goes to others.
     let own_value = move || {
-        own.get().map(|(at, said, note)| {
+        own.get().map(|(at, said, note, title)| {
             view! {
                 <button type="button" class="own-value" title="This environment's own value: go to it" on:click=move |_| app.focus.set(Some(at.clone()))>{said}</button>
-                <span class="own-note">{note}</span>
+                <span class="own-note" title=title>{note}</span>
             }
         })
     };

@@ -155,8 +155,13 @@ pub(crate) fn list<V: IntoView + 'static>(
                 on:click=move |_| {
                     let add_path = path.get_untracked();
                     let n = length(&add_path);
+                    let item = format!("[data-testid=\"{add_path}/{n}#remove\"]");
                     let path = FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path };
                     app.dispatch(Edit::Set { path, value: new_item(n) });
+                    // The keyboard goes to the new item's first field, as a new service's
+                    // name is focused: typing fills it in.
+                    let first = format!(".list-item:has(> {item}) :is(input, select, textarea)");
+                    request_animation_frame(move || crate::modal::focus_selector(&first));
                 }
             >
                 {format!("+ {what}")}

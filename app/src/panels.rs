@@ -251,7 +251,7 @@ fn go_to(app: AppState, path: &FieldPath) {
     match &path.target {
         Target::Service(id) => app.select(Some(*id)),
         // An environment's own ConfigMap value is edited beside the design's.
-        Target::Environment(_) if path.pointer.starts_with("/config_values/") => side(Side::Config),
+        Target::Environment(_) if path.is_environment_config() => side(Side::Config),
         // An override is edited in its service's inspector.
         Target::Environment(_) if path.overridden_service().is_some() => {
             app.select(path.overridden_service());

@@ -256,6 +256,10 @@ impl AppState {
     /// it. What changed is shown and said ([`crate::panels::reveal`]).
     fn revert(&self, back: bool) {
         let mark = crate::modal::mark_focus();
+        // On the canvas, the keyboard follows a service brought back to its node.
+        let on_canvas = (crate::modal::active_element())
+            .and_then(|el| el.get_attribute("data-testid"))
+            .is_some_and(|id| id.starts_with("node-"));
         let mut changed = None;
         self.change(|e| {
             changed = match back {
@@ -298,8 +302,12 @@ impl AppState {
                 }
             };
             let mut said = Vec::new();
-            if let [(id, _)] = back_again.as_slice() {
+            if let [(id, name)] = back_again.as_slice() {
                 self.select(Some(*id));
+                if on_canvas {
+                    let node = format!("[data-testid=\"node-{}\"]", name.trim_matches('`'));
+                    request_animation_frame(move || crate::modal::focus_selector(&node));
+                }
             }
             if !back_again.is_empty() {
                 said.push(format!("{} back", listed(&back_again)));
@@ -331,7 +339,7 @@ impl AppState {
             (Target::ConfigMap(_) | Target::Secret(_) | Target::Object { .. }, Side::Config) => {
                 true
             }
-            (Target::Environment(_), Side::Config) => at.pointer.starts_with("/config_values/"),
+            (Target::Environment(_), Side::Config) => at.is_environment_config(),
             (Target::Environment(_) | Target::Design, Side::Environments) => true,
             _ => false,
         };

@@ -91,6 +91,17 @@ impl FieldPath {
         }
     }
 
+    /// Whether this is an environment's ConfigMap field, edited on the config page
+    /// beside the design's: its own value of a key, or the keys it leaves out.
+    pub fn is_environment_config(&self) -> bool {
+        let under = |field: &str| {
+            (self.pointer.strip_prefix(field))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        matches!(self.target, Target::Environment(_))
+            && (under("/config_values") || under("/config_left_out"))
+    }
+
     /// Environment `env`'s own value of key `key` of ConfigMap `cm`
     /// ([`crate::model::Environment::config_values`]).
     pub fn environment_config_value(env: &str, cm: &str, key: &str) -> Self {
@@ -1806,6 +1817,20 @@ impl Design {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_environments_config_fields_are_told_by_their_path() {
+        let env = |pointer: &str| FieldPath::environment("dev", pointer).is_environment_config();
+        assert!(env("/config_values/app/KEY"));
+        assert!(
+            env("/config_values"),
+            "the first value of its own: the whole map"
+        );
+        assert!(env("/config_left_out/app"));
+        assert!(!env("/config_values_of_another_kind"));
+        assert!(!env("/overrides/3/replicas"));
+        assert!(!FieldPath::config_value("app", "KEY").is_environment_config());
+    }
 
     #[test]
     fn an_overrides_service_is_read_from_its_path() {

@@ -81,10 +81,38 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
         out.push_str(&format!("; runs {}", counted(running, "service")));
     }
     if overrides > 0 {
-        out.push_str(&format!(
-            "; the number on the tab: {} with values of their own here",
-            counted(overrides, "service")
-        ));
+        // What the number counts: services switched off or on here are set apart too.
+        let (mut off, mut on) = (0, 0);
+        for (id, o) in env.overrides.iter().filter(|(_, o)| !o.changes_nothing()) {
+            let switch_only = Override {
+                enabled: None,
+                ..o.clone()
+            }
+            .changes_nothing();
+            match o.enabled {
+                Some(false) if design.service(*id).is_some() => off += 1,
+                Some(true) if switch_only => on += 1,
+                _ => {}
+            }
+        }
+        let valued = overrides - off - on;
+        let n = counted(overrides, "service");
+        let said = match (valued, off, on) {
+            (_, 0, 0) => format!("{n} with values of their own here"),
+            (0, _, 0) => format!("{n} switched off here"),
+            (0, 0, _) => format!("{n} switched on here"),
+            _ => {
+                let own = if valued == 1 { "its own" } else { "their own" };
+                let parts = [
+                    (valued > 0).then(|| format!("{valued} with values of {own}")),
+                    (off > 0).then(|| format!("{off} switched off")),
+                    (on > 0).then(|| format!("{on} switched on")),
+                ];
+                let parts: Vec<String> = parts.into_iter().flatten().collect();
+                format!("{n} set apart here: {}", parts.join(", "))
+            }
+        };
+        out.push_str(&format!("; the number on the tab: {said}"));
     }
     let keys: usize = env.config_values.values().map(|v| v.len()).sum();
     if keys > 0 {
@@ -1216,6 +1244,64 @@ mod tests {
         staging.overrides.get_mut(&id).unwrap().pdb = Some(false);
         assert!(
             summary(&d).contains("the number on the tab: 1 "),
+            "{}",
+            summary(&d)
+        );
+    }
+
+    /// The number on a tab counts services switched off or on there too, and the tab
+    /// says so rather than calling them values of their own.
+    #[test]
+    fn a_tab_says_what_its_number_counts() {
+        let mut d = crate::templates::connectum();
+        let ids: Vec<ServiceId> = d.services.iter().map(|s| s.id).collect();
+        let dev = (d.environments.iter_mut())
+            .find(|e| e.name == "dev")
+            .unwrap();
+        dev.overrides.clear();
+        let summary = |d: &Design| environment_summary(d, d.environment("dev").unwrap());
+        let set = |d: &mut Design, id: ServiceId, o: Override| {
+            let dev = (d.environments.iter_mut())
+                .find(|e| e.name == "dev")
+                .unwrap();
+            dev.overrides.insert(id, o);
+        };
+        set(
+            &mut d,
+            ids[0],
+            Override {
+                enabled: Some(false),
+                ..Override::default()
+            },
+        );
+        assert!(
+            summary(&d).contains("the number on the tab: 1 service switched off here"),
+            "{}",
+            summary(&d)
+        );
+        set(
+            &mut d,
+            ids[1],
+            Override {
+                replicas: Some(3),
+                ..Override::default()
+            },
+        );
+        assert!(
+            summary(&d).contains("the number on the tab: 2 services set apart here: 1 with values of its own, 1 switched off"),
+            "{}",
+            summary(&d)
+        );
+        set(
+            &mut d,
+            ids[0],
+            Override {
+                replicas: Some(2),
+                ..Override::default()
+            },
+        );
+        assert!(
+            summary(&d).contains("the number on the tab: 2 services with values of their own here"),
             "{}",
             summary(&d)
         );

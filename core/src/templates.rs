@@ -328,6 +328,9 @@ pub fn connectum() -> Design {
 /// GRPCRoute splits (stable and canary Services). The host names are ours.
 pub fn connectum_gateway() -> Design {
     let mut d = connectum();
+    // Its own name (its part-of label, bundle and chart), beside a connectum design in
+    // the list of saved ones; the namespaces stay the guide's.
+    d.name = "connectum-gateway".into();
     let order = d
         .services
         .iter_mut()

@@ -302,8 +302,8 @@ async fn the_canvas_works_from_the_keyboard_alone() {
         said.as_str().unwrap_or_default().to_string()
     };
     assert_eq!(announced(&page).await, "monitoring-service removed");
-    // Undone, the service is said to be back (not a field of it), selected, and the
-    // removal is no longer announced.
+    // Undone, the service is said to be back (not a field of it), selected, has the
+    // keyboard again, and the removal is no longer announced.
     let undo = format!("{}z{}", char::from(Key::Control), char::from(Key::Null));
     page.find(&now).await.send_keys(&undo).await.expect("undo");
     page.wait_text("notice", "the service back", |t| {
@@ -317,6 +317,11 @@ async fn the_canvas_works_from_the_keyboard_alone() {
     page.wait_until("the service selected", async |p| {
         let selected = js(p, "return document.querySelector('[data-testid=\"node-monitoring-service\"]')?.getAttribute('aria-selected')").await;
         (selected == "true").then(String::new)
+    })
+    .await;
+    page.wait_until("the keyboard on the service back", async |p| {
+        let f = p.focused().await;
+        (f == "node-monitoring-service").then_some(f)
     })
     .await;
     page.close().await;

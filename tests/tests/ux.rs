@@ -1922,7 +1922,7 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
         js(
             p,
             &format!(
-                "const f = document.getElementById('{base}'); const l = f.closest('label'); const n = l.querySelector('.own-note'); return [l.classList.contains('overridden'), f.readOnly, n ? n.textContent : ''];"
+                "const f = document.getElementById('{base}'); const l = f.closest('label'); const n = l.querySelector('.own-note'); return [l.classList.contains('overridden'), f.readOnly, n ? n.textContent : '', n ? n.title : ''];"
             ),
         )
         .await
@@ -1932,7 +1932,8 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
         json!([
             true,
             true,
-            "The value above is dev and staging's: read-only while prod is shown"
+            "dev and staging's value, read-only here",
+            "The value above is what dev and staging render: show dev to edit it; prod's own is the button above"
         ])
     );
     let size = page.value(&base).await;
@@ -3104,6 +3105,12 @@ async fn the_keyboard_stays_where_a_removed_thing_was() {
 
     page.click_node("order-service").await;
     page.click("services/s1/ports#add").await;
+    // The new port's name has the keyboard: what is typed next names it.
+    page.wait_until("the keyboard on the new port's name", async |p| {
+        let f = p.focused().await;
+        (f == "services/s1/ports/1/name").then_some(f)
+    })
+    .await;
     js(
         &page,
         "document.querySelector('[data-testid=\"services/s1/ports/1#remove\"]').focus()",
