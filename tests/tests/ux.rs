@@ -1962,7 +1962,7 @@ async fn a_volume_claim_is_sized_and_classed_for_one_environment() {
     assert_eq!(own(&page).await, "", "dev has no size of its own");
     assert_eq!(
         marked(&page).await,
-        json!([false, false, ""]),
+        json!([false, false, "", ""]),
         "dev's field is its own"
     );
 
@@ -2741,8 +2741,12 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
     page.close().await;
 }
 
+/// An imported design whose environments write different keys of one ConfigMap:
+/// each environment's page lists every key, those of only some environments said as
+/// theirs (prod may add one for itself); prod leaves a key of the design's out and puts
+/// it back, in its YAML, after a reload and through a share link.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_config_key_of_some_environments_is_listed_as_theirs() {
+async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
     // Three environments' files: dev and staging write DEBUG_SQL, prod does not.
     let dev = include_str!("../../core/tests/corpus/keys-of-some/dev.yaml");
     let staging = include_str!("../../core/tests/corpus/keys-of-some/staging.yaml");
@@ -2756,29 +2760,38 @@ async fn a_config_key_of_some_environments_is_listed_as_theirs() {
         .await;
     page.click("env-staging").await;
     page.click("open-config").await;
-    let row = async |p: &Page| {
+    // A key's row: its badge, its values' placeholders, its leave-out button's text and
+    // the note of a key left out.
+    let row = async |p: &Page, key: &str| {
         js(
             p,
-            "const r = document.querySelector('.config-key[data-key=\"DEBUG_SQL\"]'); if (!r) return null; \
-             return [r.querySelector('.only-here').textContent, r.querySelector('textarea').placeholder];",
+            &format!(
+                "const r = document.querySelector('.config-key[data-key=\"{key}\"]'); if (!r) return null; \
+                 const t = s => {{ const e = r.querySelector(s); return e ? e.textContent : null; }}; \
+                 return [t('.only-here'), [...r.querySelectorAll('textarea')].map(a => a.placeholder), t('.leave-out'), t('.left-out-note')];"
+            ),
         )
         .await
     };
-    let said = page
-        .wait_until("the key's row", async |p| {
-            let v = row(p).await;
-            (!v.is_null()).then(|| v.to_string())
-        })
-        .await;
-    assert_eq!(
-        said,
-        json!([
-            "only in dev and staging",
-            "(none: only dev and staging have this key)"
-        ])
-        .to_string()
-    );
-    // Prod has no such key, in its list or its YAML.
+    // (Polled for a few seconds, then compared: a failure shows the row as it is.)
+    let wait_row = async |p: &Page, key: &str, want: Value| {
+        for _ in 0..50 {
+            if row(p, key).await == want {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(row(p, key).await, want, "the row of {key}");
+    };
+    let some = json!([
+        "only in dev and staging",
+        ["(none: only dev and staging have this key)", "(none)"],
+        null,
+        null
+    ]);
+    wait_row(&page, "DEBUG_SQL", some).await;
+    // Prod has no such key in its YAML; its page lists it as the others', for prod to
+    // add a value of its own.
     page.click("env-prod").await;
     page.select("yaml-object", "ConfigMap/").await;
     page.wait_text("yaml", "prod's ConfigMap", |t| {
@@ -2786,7 +2799,74 @@ async fn a_config_key_of_some_environments_is_listed_as_theirs() {
     })
     .await;
     assert!(!page.yaml().await.contains("DEBUG_SQL"));
-    assert_eq!(row(&page).await, Value::Null, "no DEBUG_SQL row in prod");
+    let others = json!([
+        "only in dev and staging",
+        ["(none: only dev and staging have this key)", "(none)"],
+        null,
+        null
+    ]);
+    wait_row(&page, "DEBUG_SQL", others).await;
+
+    // Prod leaves REGION, a key of every environment, out: its YAML lacks it, dev's has
+    // it; the button stays under the keyboard, saying how to put it back.
+    let region = json!([
+        null,
+        ["", "(every environment's)"],
+        "Leave out of prod",
+        null
+    ]);
+    wait_row(&page, "REGION", region.clone()).await;
+    page.click("leave-out-ledger-config-REGION").await;
+    page.wait_text("yaml", "REGION gone from prod", |t| {
+        t.contains("LOG_LEVEL: warn") && !t.contains("REGION")
+    })
+    .await;
+    let left_out = json!([null, [""], "Put back in prod", "prod leaves this key out"]);
+    wait_row(&page, "REGION", left_out.clone()).await;
+    page.wait_until("the keyboard on the button", async |p| {
+        let f = p.focused().await;
+        (f == "leave-out-ledger-config-REGION").then_some(f)
+    })
+    .await;
+    page.click("env-dev").await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "dev keeps REGION", |t| {
+        t.contains("LOG_LEVEL: debug") && t.contains("REGION: eu-west-1")
+    })
+    .await;
+
+    // After a reload and through a link, prod still leaves it out.
+    page.client.refresh().await.unwrap();
+    page.wait_text("yaml", "the design again", |t| t.contains("ledger"))
+        .await;
+    page.click("env-prod").await;
+    page.click("open-config").await;
+    wait_row(&page, "REGION", left_out.clone()).await;
+    page.click("share").await;
+    let shared = page.value("share-link").await;
+    page.press(char::from(Key::Escape), false).await;
+    page.wait_gone("share-link").await;
+    let other = Page::open_at("keys-left-out-link", &shared).await;
+    other
+        .wait_text("yaml", "the linked design", |t| t.contains("ledger"))
+        .await;
+    other.click("env-prod").await;
+    other.select("yaml-object", "ConfigMap/").await;
+    other
+        .wait_text("yaml", "prod's ConfigMap, linked", |t| {
+            t.contains("LOG_LEVEL: warn") && !t.contains("REGION")
+        })
+        .await;
+    other.close().await;
+
+    // Put back, prod renders the key with every environment's value.
+    page.click("leave-out-ledger-config-REGION").await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "REGION back in prod", |t| {
+        t.contains("LOG_LEVEL: warn") && t.contains("REGION: eu-west-1")
+    })
+    .await;
+    wait_row(&page, "REGION", region).await;
     page.close().await;
 }
 
