@@ -951,8 +951,8 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
     let filed = file::from_json(&file::to_json(&r.design)).unwrap();
     assert_eq!(rendered(&filed, "prod"), rendered(&r.design, "prod"));
 
-    // Prod without the preview flag: the key is dev's own, and each environment comes
-    // back exactly.
+    // Prod without the preview flag: prod leaves the design's key out, and each
+    // environment comes back exactly.
     let bare = configured(
         "shop",
         &[
@@ -963,9 +963,15 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
     let r = import::environments(&[("dev", &dev), ("prod", &bare)]).unwrap();
     assert_eq!(not_merged(&r, "prod"), BTreeSet::new());
     let cm = r.design.config_map("storefront-config").unwrap();
-    assert!(!cm.data.contains_key("FEATURE_PREVIEW"), "{:?}", cm.data);
-    let dev_env = r.design.environment("dev").unwrap();
-    assert!(dev_env.config_values["storefront-config"].contains_key("FEATURE_PREVIEW"));
+    assert_eq!(cm.data["FEATURE_PREVIEW"], "on", "{:?}", cm.data);
+    let prod_env = r.design.environment("prod").unwrap();
+    assert!(prod_env.leaves_out("storefront-config", "FEATURE_PREVIEW"));
+    assert!(r
+        .design
+        .environment("dev")
+        .unwrap()
+        .config_values
+        .is_empty());
     assert_exact(&r, "dev", &dev);
     assert_exact(&r, "prod", &bare);
 }
@@ -3110,11 +3116,11 @@ fn rename_config_map(d: &mut Design, from: &str, to: &str) {
     .unwrap();
 }
 
-/// A ConfigMap key only some environments' files write (a debug switch staging has and
-/// prod does not) is those environments' own: each renders its ConfigMap as its file
-/// has it, the other keys stay the design's, and the report says so. Also after a link.
+/// A ConfigMap key only some environments' files write (a debug switch dev and staging
+/// have and prod does not) stays the design's, and prod leaves it out: each renders its
+/// ConfigMap as its file has it, and prod's report says so. Also after a link.
 #[test]
-fn a_config_key_some_environments_lack_is_their_own() {
+fn a_config_key_some_environments_lack_is_left_out_there() {
     let file = |env: &str| {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/keys-of-some");
         std::fs::read_to_string(format!("{dir}/{env}.yaml")).unwrap()
@@ -3157,11 +3163,16 @@ fn a_config_key_some_environments_lack_is_their_own() {
         "prod has no DEBUG_SQL"
     );
     let design = d.config_map("ledger-config").unwrap();
-    assert!(
-        !design.data.contains_key("DEBUG_SQL") && design.data.contains_key("REGION"),
-        "{:?}",
-        design.data
+    assert_eq!(design.data["DEBUG_SQL"], "1", "{:?}", design.data);
+    let left_out = |env: &str| d.environment(env).unwrap().config_left_out.clone();
+    assert_eq!(
+        left_out("prod"),
+        BTreeMap::from([(
+            "ledger-config".to_string(),
+            BTreeSet::from(["DEBUG_SQL".to_string()])
+        )])
     );
+    assert!(left_out("dev").is_empty() && left_out("staging").is_empty());
     for r in &imported.environments {
         assert!(
             r.not_merged.iter().all(|n| n.kind != "ConfigMap"),
@@ -3169,14 +3180,14 @@ fn a_config_key_some_environments_lack_is_their_own() {
             r.environment,
             r.not_merged
         );
-        let said = r.merged.iter().any(|m| m.contains("`DEBUG_SQL`"));
-        assert_eq!(
-            said,
-            r.environment != "prod",
-            "{}: {:?}",
-            r.environment,
-            r.merged
-        );
+        let said: Vec<&String> = (r.merged.iter())
+            .filter(|m| m.contains("`DEBUG_SQL`"))
+            .collect();
+        let want = match r.environment.as_str() {
+            "prod" => vec!["ConfigMap ledger-config: leaves out key `DEBUG_SQL` of the others, which its file does not write"],
+            _ => vec![],
+        };
+        assert_eq!(said, want, "{}: {:?}", r.environment, r.merged);
     }
     // An environment whose file has no such ConfigMap renders it as before, with the
     // first environment's values (the comparison reports it).

@@ -8,8 +8,9 @@
 //! differs in a way an [`Override`] can say (replicas, HPA minimum and maximum,
 //! resources, image tag, strategy, Ingress host, volume sizes and classes, the main
 //! container's literal variables, not deployed here) becomes that environment's
-//! override, and a ConfigMap value that differs (or a key only it has) becomes its
-//! [`Environment::config_values`]. What is the system's whatever the environment joins the design: services
+//! override, a ConfigMap value that differs (or a key only it has) becomes its
+//! [`Environment::config_values`], and a key of the design's its ConfigMap lacks, one it
+//! leaves out ([`Environment::config_left_out`]). What is the system's whatever the environment joins the design: services
 //! first found in a later input (not deployed in the earlier ones), their ConfigMaps and
 //! Secrets, dependency edges, Prometheus' namespace, a canary's rollout, and which
 //! services are critical. An input that runs none of the services before it is a shared
@@ -20,7 +21,7 @@
 //! what that environment's own import renders (which is its input, by the import laws).
 //! Every object that does not come back exactly is listed in plain words with what the
 //! rendering will have instead: an object that exists in one environment only, a field
-//! an override cannot change (a label, a host, a ConfigMap key the environment lacks), a
+//! an override cannot change (a label, a host), a
 //! generated ConfigMap whose hash suffix differs. So the report lists exactly what was not merged, and every
 //! object it does not list renders as that environment's input.
 
@@ -32,7 +33,7 @@ use crate::render::render;
 use crate::residual::Residual;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Changes listed per object before the rest is counted.
 const MAX_CHANGES_LISTED: usize = 6;
@@ -431,7 +432,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         imports.push((name.to_string(), import));
         merged_words.push(words);
     }
-    for (i, said) in keys_where_written(&mut design, &imports) {
+    for (i, said) in keys_left_out(&mut design, &imports) {
         merged_words[i].push(said);
     }
     let kept: Vec<&[KeptObject]> = (imports.iter())
@@ -726,7 +727,7 @@ fn replace_strings(v: &mut Value, from: &str, to: &str) {
 /// The ConfigMap values `other` (the same system imported for another environment) has
 /// of its own, by ConfigMap name: for each ConfigMap of `design` that `other` has by the
 /// same name, the keys whose value differs or that only `other` has. (A key `other`
-/// lacks is made the own key of those that have it: [`keys_where_written`].)
+/// lacks is left out there: [`keys_left_out`].)
 fn config_values(design: &Design, other: &Design) -> Vec<(String, BTreeMap<String, String>)> {
     let mut out = Vec::new();
     for cm in &design.config_maps {
@@ -744,61 +745,41 @@ fn config_values(design: &Design, other: &Design) -> Vec<(String, BTreeMap<Strin
     out
 }
 
-/// A ConfigMap key that some environment's ConfigMap of that name lacks is not the
-/// design's (every environment would render it) but the own key of each environment
-/// whose input writes it, with its value there; an environment whose input has no such
-/// ConfigMap keeps rendering it as before. `imports` are the environments' own imports,
-/// in the design's order. Returns what to say, by environment index.
-fn keys_where_written(
-    design: &mut Design,
-    imports: &[(String, super::Import)],
-) -> Vec<(usize, String)> {
-    let mut said: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
-    for at in 0..design.config_maps.len() {
-        let name = design.config_maps[at].name.clone();
-        let theirs: Vec<Option<&ConfigMapDef>> = (imports.iter())
-            .map(|(_, import)| import.design.config_map(&name))
-            .collect();
-        let keys: Vec<String> = design.config_maps[at].data.keys().cloned().collect();
-        for key in keys {
-            if !theirs
-                .iter()
-                .flatten()
-                .any(|cm| !cm.data.contains_key(&key))
-            {
+/// A key of the design's ConfigMap that an environment's ConfigMap of that name lacks
+/// (a debug switch dev and staging write and prod's overlay does not) is left out there
+/// ([`Environment::config_left_out`]): the key and its value stay the design's, and that
+/// environment renders its ConfigMap as its file has it. An environment whose input has
+/// no such ConfigMap keeps rendering it whole. `imports` are the environments' own
+/// imports, in the design's order. Returns what to say, by environment index.
+fn keys_left_out(design: &mut Design, imports: &[(String, super::Import)]) -> Vec<(usize, String)> {
+    let mut said = Vec::new();
+    for cm in &design.config_maps {
+        for (i, (_, import)) in imports.iter().enumerate() {
+            let Some(theirs) = import.design.config_map(&cm.name) else {
+                continue;
+            };
+            let missing: BTreeSet<String> = (cm.data.keys())
+                .filter(|k| !theirs.data.contains_key(*k))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
                 continue;
             }
-            let value = (design.config_maps[at].data.remove(&key)).expect("a key of the design's");
-            for (i, cm) in theirs.iter().enumerate() {
-                let value = match cm {
-                    Some(cm) => match cm.data.get(&key) {
-                        Some(v) => v.clone(),
-                        None => continue,
-                    },
-                    None => value.clone(),
-                };
-                let env = &mut design.environments[i];
-                let values = env.config_values.entry(name.clone()).or_default();
-                values.insert(key.clone(), value);
-                if cm.is_some() {
-                    let keys = said.entry((i, name.clone())).or_default();
-                    keys.push(format!("`{key}`"));
-                }
-            }
-        }
-    }
-    (said.into_iter())
-        .map(|((i, cm), keys)| {
+            let keys: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             let s = if keys.len() > 1 { "s" } else { "" };
-            (
+            said.push((
                 i,
                 format!(
-                    "ConfigMap {cm}: key{s} {} of its own, which not every environment has",
+                    "ConfigMap {}: leaves out key{s} {} of the others, which its file does not write",
+                    cm.name,
                     keys.join(", ")
                 ),
-            )
-        })
-        .collect()
+            ));
+            let env = &mut design.environments[i];
+            env.config_left_out.insert(cm.name.clone(), missing);
+        }
+    }
+    said
 }
 
 /// An environment whose input gives nothing (an empty file, invalid YAML) would be an
