@@ -56,89 +56,36 @@ pub fn ConfigPage() -> impl IntoView {
 fn ConfigMapSection(name: String) -> impl IntoView {
     let app = use_app();
     let cm = StoredValue::new(name.clone());
-    // The design's keys (with whether the shown environment leaves it out), then those
-    // only some environments have, this one or others; each with the environment,
-    // whose name labels its column.
+    // The design's keys, then those only some environments have, this one or others.
     let keys = Memo::new(move |_| {
         let env = app.env.get();
-        app.editor.with(|e| {
-            let d = &e.design;
-            let Some(map) = cm.with_value(|n| d.config_map(n)) else {
-                return Vec::new();
-            };
-            let shown = d.environment(&env);
-            let left_out = |k: &str| shown.is_some_and(|e| e.leaves_out(&map.name, k));
-            let mut keys: Vec<(String, Option<String>, bool)> = (map.data.keys())
-                .map(|k| (k.clone(), None, left_out(k)))
-                .collect();
-            // A key the design does not have: the environments that have it of their own.
-            let holders = |key: &str| {
-                let names: Vec<String> = (d.environments.iter())
-                    .filter(|e| {
-                        (e.config_values.get(&map.name)).is_some_and(|v| v.contains_key(key))
-                    })
-                    .map(|e| e.name.clone())
-                    .collect();
-                kubeprint_core::words::and_list(&names)
-            };
-            let some: std::collections::BTreeSet<&String> = (d.environments.iter())
-                .filter_map(|e| e.config_values.get(&map.name))
-                .flat_map(|v| v.keys())
-                .filter(|k| !map.data.contains_key(*k))
-                .collect();
-            keys.extend(
-                some.into_iter()
-                    .map(|k| (k.clone(), Some(holders(k)), false)),
-            );
-            keys.into_iter()
-                .map(|(k, only, out)| (env.clone(), k, only, out))
-                .collect::<Vec<_>>()
-        })
+        app.editor
+            .with(|e| cm.with_value(|n| key_rows(&e.design, n, &env)))
     });
     let remove_key = move |key: String| {
         let name = cm.get_value();
         // Then the focus goes to the next key's value, or to adding one.
         let next = keys.with_untracked(|keys| {
-            let at = keys.iter().position(|(_, k, _, _)| *k == key)?;
-            let (_, next, _, _) = keys
+            let at = keys.iter().position(|r| r.key == key)?;
+            let next = keys
                 .get(at + 1)
                 .or_else(|| at.checked_sub(1).and_then(|i| keys.get(i)))?;
-            Some(format!("[id=\"{}\"]", FieldPath::config_value(&name, next)))
+            Some(format!(
+                "[id=\"{}\"]",
+                FieldPath::config_value(&name, &next.key)
+            ))
         });
         let next = next.unwrap_or_else(|| format!("input[data-testid=\"new-key-{name}\"]"));
-        request_animation_frame(move || crate::modal::focus_selector(&next));
-        let mut edits = Vec::new();
-        app.editor.with_untracked(|e| {
-            let d = &e.design;
-            if let Some(map) = d.config_map(&name) {
-                let mut data = map.data.clone();
-                if data.remove(&key).is_some() {
-                    edits.push(Edit::Set {
-                        path: FieldPath {
-                            target: Target::ConfigMap(name.clone()),
-                            pointer: "/data".into(),
-                        },
-                        value: serde_json::to_value(data).unwrap_or_default(),
-                    });
-                }
-            }
-            for env in &d.environments {
-                if env
-                    .config_values
-                    .get(&name)
-                    .is_some_and(|v| v.contains_key(&key))
-                {
-                    edits.push(Edit::Set {
-                        path: FieldPath::environment_config_value(&env.name, &name, &key),
-                        value: Value::Null,
-                    });
-                }
-            }
-        });
-        app.dispatch(Edit::Batch(edits));
-        app.notice.set(Some(format!(
-            "Removed key `{key}` of `{name}`: Ctrl+Z brings it back"
-        )));
+        let edit = Edit::RemoveKey {
+            config_map: name.clone(),
+            key: key.clone(),
+        };
+        if app.try_dispatch(edit).is_ok() {
+            request_animation_frame(move || crate::modal::focus_selector(&next));
+            app.notice.set(Some(format!(
+                "Removed key `{key}` of `{name}`: Ctrl+Z brings it back"
+            )));
+        }
     };
     let remove = name.clone();
     view! {
@@ -150,37 +97,50 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                 <span>"Every environment"</span>
                 <span>{move || format!("{}'s own (empty: every environment's)", app.env.get())}</span>
             </div>
-            <For each=move || keys.get() key=|k| k.clone() let:row>
+            // A row is drawn anew when its kind changes (left out, the design's or not),
+            // not when another environment's value comes or goes, which would take the
+            // keyboard from a value being typed: its badge follows by itself.
+            <For each=move || keys.get() key=|r| (r.env.clone(), r.key.clone(), r.theirs, r.left_out) let:row>
                 {
-                    let (env, key, only, left_out) = row;
+                    let KeyRow { env, key, theirs, left_out, .. } = row;
+                    let of = key.clone();
+                    let badge = move || keys.with(|rows| {
+                        let row = rows.iter().find(|r| r.key == of)?;
+                        let badge = row.badge.clone()?;
+                        Some(view! { <span class="only-here">{badge}</span> })
+                    });
                     let n = cm.get_value();
                     let design_path = FieldPath::config_value(&n, &key);
                     let own_path = FieldPath::environment_config_value(&env, &n, &key);
                     let label = format!("{key} in {env}");
-                    // A key only this environment has: no value for the others, which
+                    // A key not every environment has: no value for the others, which
                     // an empty box would not tell from an empty value.
-                    let shared = match &only {
-                        Some(holders) if holders.contains(" and ") => format!("(none: only {holders} have this key)"),
-                        Some(holders) => format!("(none: only {holders} has this key)"),
-                        None => String::new(),
-                    };
+                    let shared = if theirs { "(none)" } else { "" };
                     // Empty, the environment renders every environment's value.
-                    let own_placeholder = if only.is_some() { "(none)" } else { "(every environment's)" };
+                    let own_placeholder = if theirs { "(none)" } else { "(every environment's)" };
                     // A key of the design's: left out of the shown environment, or not.
-                    let leave = (only.is_none()).then(|| {
+                    let leave = (!theirs).then(|| {
                         let (env, n, key) = (env.clone(), n.clone(), key.clone());
                         let (text, title) = if left_out {
                             (format!("Put back in {env}"), format!("{env} renders this key again, with every environment's value"))
                         } else {
-                            (format!("Leave out of {env}"), format!("{env} renders every other key of {n}; the other environments keep this one"))
+                            (format!("Leave out of {env}"), format!("{env} renders every other key of {n} (and drops its own value of this one); the other environments keep it"))
                         };
                         let testid = format!("leave-out-{n}-{key}");
                         view! {
                             <button class="leave-out" data-testid=testid title=title on:click=move |_| {
                                 let edit = Edit::LeaveOutKey { env: env.clone(), config_map: n.clone(), key: key.clone(), out: !left_out };
+                                let had = app.editor.with_untracked(|e| {
+                                    let own = e.design.environment(&env)?.own_config_value(&n, &key)?;
+                                    Some(own.to_string())
+                                });
                                 if app.try_dispatch(edit).is_ok() {
                                     let done = if left_out { "put back in" } else { "left out of" };
-                                    app.notice.set(Some(format!("`{key}` of `{n}` {done} {env}: Ctrl+Z undoes it")));
+                                    let dropped = match (had, left_out) {
+                                        (Some(value), false) => format!(", and its own value `{value}` dropped"),
+                                        _ => String::new(),
+                                    };
+                                    app.notice.set(Some(format!("`{key}` of `{n}` {done} {env}{dropped}: Ctrl+Z undoes it")));
                                     let again = format!("[data-testid=\"leave-out-{n}-{key}\"]");
                                     request_animation_frame(move || crate::modal::focus_selector(&again));
                                 }
@@ -207,7 +167,7 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                                     edit=move |to: String| Edit::RenameKey { secret: false, object: n_edit.clone(), from: from.clone(), to }
                                     renamed=move |to: &str| format!("input[data-testid=\"key-name-{n_focus}-{to}\"]")
                                 />
-                                {only.map(|holders| view! { <span class="only-here">{format!("only in {holders}")}</span> })}
+                                {badge}
                                 {leave}
                             </div>
                             <div class="row" class:left-out=left_out>
@@ -233,6 +193,66 @@ fn ConfigMapSection(name: String) -> impl IntoView {
             }>"Remove ConfigMap"</button>
         </section>
     }
+}
+
+/// One key of a ConfigMap as the environment shown has it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct KeyRow {
+    /// The environment shown, whose name labels its column.
+    env: String,
+    key: String,
+    /// A key the design does not have, only environments' own values (the badge says
+    /// whose).
+    theirs: bool,
+    /// What the badge beside the key says: whose the key is, or who leaves it out.
+    badge: Option<String>,
+    /// The environment shown leaves this key of the design's out.
+    left_out: bool,
+}
+
+/// The rows of ConfigMap `name` with environment `env` shown: the design's keys, then
+/// those only some environments have, this one or others.
+fn key_rows(d: &kubeprint_core::Design, name: &str, env: &str) -> Vec<KeyRow> {
+    use kubeprint_core::words::and_list;
+    let Some(map) = d.config_map(name) else {
+        return Vec::new();
+    };
+    let shown = d.environment(env);
+    let row = |key: &String, theirs: bool, badge: Option<String>| KeyRow {
+        env: env.to_string(),
+        key: key.clone(),
+        left_out: !theirs && shown.is_some_and(|e| e.leaves_out(name, key)),
+        theirs,
+        badge,
+    };
+    let names = |of: &dyn Fn(&kubeprint_core::Environment) -> bool| -> Vec<String> {
+        (d.environments.iter())
+            .filter(|e| of(e))
+            .map(|e| e.name.clone())
+            .collect()
+    };
+    let mut rows: Vec<KeyRow> = (map.data.keys())
+        .map(|k| {
+            // Viewing another environment, the ones that leave it out.
+            let out = names(&|e| e.name != env && e.leaves_out(name, k));
+            let badge = (!out.is_empty()).then(|| format!("left out of {}", and_list(&out)));
+            row(k, false, badge)
+        })
+        .collect();
+    let some: std::collections::BTreeSet<&String> = (d.environments.iter())
+        .filter_map(|e| e.config_values.get(name))
+        .flat_map(|v| v.keys())
+        .filter(|k| !map.data.contains_key(*k))
+        .collect();
+    rows.extend(some.into_iter().map(|k| {
+        let holders = names(&|e| e.own_config_value(name, k).is_some());
+        let badge = match holders.len() == d.environments.len() {
+            true => "each environment's own".to_string(),
+            false => format!("only in {}", and_list(&holders)),
+        };
+        row(k, true, Some(badge))
+    }));
+    rows
 }
 
 /// A key added to ConfigMap `cm` by name (empty value), its value then focused.

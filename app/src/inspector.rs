@@ -160,7 +160,7 @@ pub(crate) fn list<V: IntoView + 'static>(
                     app.dispatch(Edit::Set { path, value: new_item(n) });
                     // The keyboard goes to the new item's first field, as a new service's
                     // name is focused: typing fills it in.
-                    let first = format!(".list-item:has(> {item}) :is(input, select, textarea)");
+                    let first = format!(".list-item:has(> {item}) :is(input:not([type=checkbox]), select, textarea)");
                     request_animation_frame(move || crate::modal::focus_selector(&first));
                 }
             >
@@ -642,7 +642,40 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
             })
         })
     };
-    move || {
+    // Where the value comes from: a literal, or a key of one of the design's ConfigMaps
+    // or Secrets (the first of each, its first key, to start from).
+    let from = {
+        let design = app.editor.with_untracked(|e| {
+            let cm = e.design.config_maps.first();
+            let secret = e.design.secrets.first();
+            (
+                cm.map(|c| {
+                    (
+                        c.name.clone(),
+                        c.data.keys().next().cloned().unwrap_or_default(),
+                    )
+                }),
+                secret.map(|s| (s.name.clone(), s.keys.first().cloned().unwrap_or_default())),
+            )
+        });
+        let key_of = |of: Option<(String, String)>| {
+            let (name, key) = of.unwrap_or_default();
+            serde_json::json!({"name": name, "key": key})
+        };
+        vec![
+            ("a value", serde_json::json!({"literal": ""})),
+            (
+                "a ConfigMap key",
+                serde_json::json!({"config_map_key": key_of(design.0)}),
+            ),
+            (
+                "a Secret key",
+                serde_json::json!({"secret_key": key_of(design.1)}),
+            ),
+        ]
+    };
+    let source = view! { <Choice label="From" path=at(id, &base) options=from /> };
+    let value = move || {
         let base = base.clone();
         variant.get().map(|key| match key.as_str() {
             "literal" => view! { <Field label="Value" path=at(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
@@ -655,7 +688,8 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
                 .into_any()
             }
         })
-    }
+    };
+    view! { {source} {value} }
 }
 
 /// The certificate Secret of the service's Ingress while it terminates TLS: one that

@@ -302,10 +302,10 @@ impl AppState {
                 }
             };
             let mut said = Vec::new();
-            if let [(id, name)] = back_again.as_slice() {
+            if let [(id, _)] = back_again.as_slice() {
                 self.select(Some(*id));
                 if on_canvas {
-                    let node = format!("[data-testid=\"node-{}\"]", name.trim_matches('`'));
+                    let node = format!(".node[data-id=\"{}\"]", id.0);
                     request_animation_frame(move || crate::modal::focus_selector(&node));
                 }
             }

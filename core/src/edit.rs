@@ -247,6 +247,14 @@ pub enum Edit {
         /// Its new name.
         to: String,
     },
+    /// Remove a key of a ConfigMap: the design's, and every environment's own value of it
+    /// or its leaving it out.
+    RemoveKey {
+        /// The ConfigMap's name.
+        config_map: String,
+        /// The key.
+        key: String,
+    },
     /// Leave a key of the design's ConfigMap out of one environment (`out`), which also
     /// drops that environment's own value of it, or put it back (not `out`).
     LeaveOutKey {
@@ -411,6 +419,24 @@ impl Design {
                 key,
                 out,
             } => self.leave_out_key(&env, &config_map, &key, out)?,
+            Edit::RemoveKey { config_map, key } => {
+                let i = index_named(&self.config_maps, &config_map, "ConfigMap", |c| &c.name)?;
+                let mut anywhere = self.config_maps[i].data.remove(&key).is_some();
+                for env in &mut self.environments {
+                    let values = env.config_values.get_mut(&config_map);
+                    anywhere |= values.is_some_and(|v| v.remove(&key).is_some());
+                    if let Some(keys) = env.config_left_out.get_mut(&config_map) {
+                        keys.remove(&key);
+                    }
+                    env.tidy_config();
+                }
+                if !anywhere {
+                    return Err(EditError::Invalid {
+                        path: format!("config_maps/{config_map}/{key}"),
+                        message: format!("the ConfigMap has no key `{key}`"),
+                    });
+                }
+            }
             Edit::Batch(edits) => {
                 let mut next = self.clone();
                 for e in edits {
@@ -653,8 +679,7 @@ impl Design {
                 }
                 self.environments[i] = updated;
                 // A ConfigMap with no value of its own here any more is not listed.
-                (self.environments[i].config_values).retain(|_, values| !values.is_empty());
-                (self.environments[i].config_left_out).retain(|_, keys| !keys.is_empty());
+                self.environments[i].tidy_config();
             }
             Target::ConfigMap(name) => {
                 let i = index_named(&self.config_maps, name, "ConfigMap", |c| &c.name)?;
@@ -909,7 +934,7 @@ impl Design {
             if let Some(keys) = env.config_left_out.get_mut(name) {
                 keys.retain(|k| data.is_some_and(|d| d.contains_key(k)));
             }
-            env.config_left_out.retain(|_, keys| !keys.is_empty());
+            env.tidy_config();
         }
     }
 
@@ -938,12 +963,11 @@ impl Design {
             if let Some(values) = e.config_values.get_mut(config_map) {
                 values.remove(key);
             }
-            e.config_values.retain(|_, values| !values.is_empty());
             (e.config_left_out.entry(config_map.to_string()).or_default()).insert(key.to_string());
         } else if let Some(keys) = e.config_left_out.get_mut(config_map) {
             keys.remove(key);
-            e.config_left_out.retain(|_, keys| !keys.is_empty());
         }
+        e.tidy_config();
         Ok(())
     }
 

@@ -129,10 +129,7 @@ impl Design {
     /// ([`Environment::config_data`]), for what reads ConfigMaps outside the render (the
     /// compose export).
     pub fn with_config_of(&self, env: &str) -> Cow<'_, Design> {
-        let Some(env) = self
-            .environment(env)
-            .filter(|e| !e.config_values.is_empty())
-        else {
+        let Some(env) = self.environment(env).filter(|e| e.changes_config()) else {
             return Cow::Borrowed(self);
         };
         let mut design = self.clone();
@@ -415,8 +412,8 @@ pub struct Environment {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub config_values: BTreeMap<String, BTreeMap<String, String>>,
     /// Keys of the design's ConfigMaps this environment leaves out (a `DEBUG_TOOLBAR`
-    /// prod has no use for), by ConfigMap name: its rendering has every other key, and
-    /// a value of its own in [`Environment::config_values`] still adds a key.
+    /// prod has no use for), by ConfigMap name: its rendering has every other key. Never
+    /// a key it has a value of its own for (that value is what it renders).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub config_left_out: BTreeMap<String, BTreeSet<String>>,
     /// Labels every object of this environment carries (an overlay's `labels:` or
@@ -726,9 +723,32 @@ impl Environment {
         Cow::Owned(data)
     }
 
-    /// Whether this environment leaves key `key` of the design's ConfigMap `cm` out.
+    /// Whether this environment leaves key `key` of the design's ConfigMap `cm` out
+    /// (and has no value of its own for it, which it would render).
     pub fn leaves_out(&self, cm: &str, key: &str) -> bool {
         (self.config_left_out.get(cm)).is_some_and(|keys| keys.contains(key))
+            && self.own_config_value(cm, key).is_none()
+    }
+
+    /// This environment's own value of key `key` of ConfigMap `cm`, if it has one.
+    pub fn own_config_value(&self, cm: &str, key: &str) -> Option<&str> {
+        (self.config_values.get(cm)?.get(key)).map(String::as_str)
+    }
+
+    /// Whether this environment renders some ConfigMap's data other than the design's.
+    pub fn changes_config(&self) -> bool {
+        !self.config_values.is_empty() || !self.config_left_out.is_empty()
+    }
+
+    /// Its ConfigMap fields tidied after an edit: a key with a value of its own here is
+    /// not left out, and a ConfigMap with nothing of this environment's is not listed.
+    pub fn tidy_config(&mut self) {
+        let values = &self.config_values;
+        for (cm, keys) in &mut self.config_left_out {
+            keys.retain(|k| (values.get(cm)).is_none_or(|v| !v.contains_key(k)));
+        }
+        self.config_values.retain(|_, values| !values.is_empty());
+        self.config_left_out.retain(|_, keys| !keys.is_empty());
     }
 
     /// The name ConfigMap `cm` is rendered under here: its own, or with the hash of its

@@ -1245,6 +1245,19 @@ fn an_environment_leaves_a_key_of_the_design_out() {
     }
     assert_eq!(design, before);
 
+    // Compose of prod has no such variable; dev's has it.
+    let compose = |env: &str| -> String {
+        (export::compose::compose(&design, env).iter())
+            .map(|f| f.contents.clone())
+            .collect()
+    };
+    assert!(
+        !compose("prod").contains("LOG_LEVEL"),
+        "{}",
+        compose("prod")
+    );
+    assert!(compose("dev").contains("LOG_LEVEL"), "{}", compose("dev"));
+
     // Prod's overlay removes the key from the base's ConfigMap.
     let files = export::bundle(&design);
     let patch = (files.iter())
@@ -1283,6 +1296,45 @@ fn an_environment_leaves_a_key_of_the_design_out() {
     fixed.apply(fix.edit).unwrap();
     assert!(left_out(&fixed, "prod").is_none());
     assert_eq!(data(&fixed, "prod")["LOG_LEVEL"], "INFO");
+
+    // A key only dev has of its own: staging's reader is told staging lacks it (not
+    // that the ConfigMap has no such key), and the fix says whom its empty value
+    // reaches: not dev, whose own value stays.
+    let mut others = design.clone();
+    others
+        .apply(Edit::Set {
+            path: FieldPath::environment_config_value("dev", "fastapi-app-env", "TRACE"),
+            value: json!("on"),
+        })
+        .unwrap();
+    others
+        .apply(Edit::Set {
+            path: FieldPath::service(db, "/config/env"),
+            value: json!([{"name": "TRACE", "value": {"config_map_key": {"name": "fastapi-app-env", "key": "TRACE"}}}]),
+        })
+        .unwrap();
+    let theirs = |d: &Design, env: &str| {
+        rules::validate(d, env)
+            .into_iter()
+            .find(|f| f.code == "KP305" && f.message.contains("`TRACE`"))
+    };
+    assert!(theirs(&others, "dev").is_none());
+    let finding = theirs(&others, "staging").expect("staging's reader");
+    assert!(
+        finding
+            .message
+            .ends_with("`fastapi-app-env`, which staging does not have"),
+        "{}",
+        finding.message
+    );
+    let fix = finding.fix.expect("a fix");
+    assert_eq!(fix.label, "Add key `TRACE` to `fastapi-app-env`, empty, for every environment without a value of its own");
+    others.apply(fix.edit).unwrap();
+    assert!(theirs(&others, "staging").is_none());
+    assert_eq!(
+        config_map_in(&others, "dev", "fastapi-app-env")["data"]["TRACE"],
+        "on"
+    );
 
     // A renamed key and a renamed ConfigMap stay left out; a file and a link keep it.
     design
@@ -1353,6 +1405,65 @@ fn an_environment_leaves_a_key_of_the_design_out() {
     let mut gone = design.clone();
     gone.apply(Edit::RemoveConfigMap("app-env".into())).unwrap();
     assert!(gone.environment("prod").unwrap().config_left_out.is_empty());
+
+    // A value of prod's own for the key brings it back: prod no longer leaves it out
+    // (the page shows one or the other, never both).
+    let mut own = template.clone();
+    leave_out(&mut own, "prod", "LOG_LEVEL", true);
+    own.apply(Edit::Set {
+        path: FieldPath::environment_config_value("prod", "fastapi-app-env", "LOG_LEVEL"),
+        value: json!("ERROR"),
+    })
+    .unwrap();
+    let prod = own.environment("prod").unwrap();
+    assert!(
+        prod.config_left_out.is_empty(),
+        "{:?}",
+        prod.config_left_out
+    );
+    assert_eq!(
+        config_map_in(&own, "prod", "fastapi-app-env")["data"]["LOG_LEVEL"],
+        "ERROR"
+    );
+
+    // A key removed (the page's ✕) goes from the design and from every environment's
+    // own values and keys left out; undone as one step.
+    let mut removed = template.clone();
+    leave_out(&mut removed, "prod", "DB_NAME", true);
+    removed
+        .apply(Edit::Set {
+            path: FieldPath::environment_config_value("dev", "fastapi-app-env", "DB_NAME"),
+            value: json!("icat_dev"),
+        })
+        .unwrap();
+    removed
+        .apply(Edit::RemoveKey {
+            config_map: "fastapi-app-env".into(),
+            key: "DB_NAME".into(),
+        })
+        .unwrap();
+    assert!(!removed
+        .config_map("fastapi-app-env")
+        .unwrap()
+        .data
+        .contains_key("DB_NAME"));
+    for env in &removed.environments {
+        assert!(
+            env.config_values.is_empty() && env.config_left_out.is_empty(),
+            "{}",
+            env.name
+        );
+        assert!(
+            config_map_in(&removed, &env.name, "fastapi-app-env")["data"]
+                .get("DB_NAME")
+                .is_none()
+        );
+    }
+    let refused = removed.apply(Edit::RemoveKey {
+        config_map: "fastapi-app-env".into(),
+        key: "DB_NAME".into(),
+    });
+    assert!(refused.is_err(), "a key that is nowhere");
 
     // Put back, prod renders what it rendered before any of this.
     let mut back = template.clone();

@@ -2743,15 +2743,17 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
 
 /// An imported design whose environments write different keys of one ConfigMap:
 /// each environment's page lists every key, those of only some environments said as
-/// theirs (prod may add one for itself); prod leaves a key of the design's out and puts
-/// it back, in its YAML, after a reload and through a share link.
+/// theirs (prod may add one for itself); prod leaves a key of the design's out, in its
+/// YAML, after a reload and through a share link; a variable then made to read it is
+/// flagged in prod, whose fix puts the key back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
-    // Three environments' files: dev and staging write DEBUG_SQL, prod does not.
+    // Three environments' files: dev and staging write DEBUG_SQL, prod does not. Prod's
+    // is the first (the design's keys are its), so DEBUG_SQL is dev's and staging's own.
     let dev = include_str!("../../core/tests/corpus/keys-of-some/dev.yaml");
     let staging = include_str!("../../core/tests/corpus/keys-of-some/staging.yaml");
     let prod = include_str!("../../core/tests/corpus/keys-of-some/prod.yaml");
-    let design = import::environments(&[("dev", dev), ("staging", staging), ("prod", prod)])
+    let design = import::environments(&[("prod", prod), ("dev", dev), ("staging", staging)])
         .unwrap()
         .design;
     let url = link::link(&format!("{}/", app_url()), &design);
@@ -2783,12 +2785,7 @@ async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
         }
         assert_eq!(row(p, key).await, want, "the row of {key}");
     };
-    let some = json!([
-        "only in dev and staging",
-        ["(none: only dev and staging have this key)", "(none)"],
-        null,
-        null
-    ]);
+    let some = json!(["only in dev and staging", ["(none)", "(none)"], null, null]);
     wait_row(&page, "DEBUG_SQL", some).await;
     // Prod has no such key in its YAML; its page lists it as the others', for prod to
     // add a value of its own.
@@ -2799,12 +2796,7 @@ async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
     })
     .await;
     assert!(!page.yaml().await.contains("DEBUG_SQL"));
-    let others = json!([
-        "only in dev and staging",
-        ["(none: only dev and staging have this key)", "(none)"],
-        null,
-        null
-    ]);
+    let others = json!(["only in dev and staging", ["(none)", "(none)"], null, null]);
     wait_row(&page, "DEBUG_SQL", others).await;
 
     // Prod leaves REGION, a key of every environment, out: its YAML lacks it, dev's has
@@ -2834,6 +2826,14 @@ async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
         t.contains("LOG_LEVEL: debug") && t.contains("REGION: eu-west-1")
     })
     .await;
+    // Dev's page says who leaves the key out: its value there is not everyone's.
+    let dev_sees = json!([
+        "left out of prod",
+        ["", "(every environment's)"],
+        "Leave out of dev",
+        null
+    ]);
+    wait_row(&page, "REGION", dev_sees).await;
 
     // After a reload and through a link, prod still leaves it out.
     page.client.refresh().await.unwrap();
@@ -2859,13 +2859,27 @@ async fn config_keys_of_some_environments_are_theirs_to_add_or_leave_out() {
         .await;
     other.close().await;
 
-    // Put back, prod renders the key with every environment's value.
-    page.click("leave-out-ledger-config-REGION").await;
+    // A variable of ledger's, chosen in the inspector to read REGION from the
+    // ConfigMap: prod's findings say prod leaves it out, and the fix puts it back.
+    page.click_node("ledger").await;
+    page.click("services/s1/config/env#add").await;
+    page.select("services/s1/config/env/0/value", "1").await;
+    page.type_into(
+        "services/s1/config/env/0/value/config_map_key/key",
+        "REGION",
+    )
+    .await;
+    page.wait_text("findings", "prod's reader of a key it leaves out", |t| {
+        t.contains("which prod leaves out")
+    })
+    .await;
+    page.click("fix-KP305").await;
     page.select("yaml-object", "ConfigMap/").await;
     page.wait_text("yaml", "REGION back in prod", |t| {
         t.contains("LOG_LEVEL: warn") && t.contains("REGION: eu-west-1")
     })
     .await;
+    page.click("open-config").await;
     wait_row(&page, "REGION", region).await;
     page.close().await;
 }

@@ -203,7 +203,7 @@ pub(super) fn set(path: FieldPath, value: serde_json::Value) -> Edit {
 /// The field of key `key` of ConfigMap `cm` as environment `env` renders it: the
 /// environment's own value when it has one, else the design's.
 pub(super) fn config_key(env: &Environment, cm: &str, key: &str) -> FieldPath {
-    if (env.config_values.get(cm)).is_some_and(|v| v.contains_key(key)) {
+    if env.own_config_value(cm, key).is_some() {
         FieldPath::environment_config_value(&env.name, cm, key)
     } else {
         FieldPath::config_value(cm, key)

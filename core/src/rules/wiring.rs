@@ -972,13 +972,21 @@ fn config_reference(
         }
         Some(Some((at, value))) => {
             let key = key.unwrap_or_default();
+            // A ConfigMap's keys are per environment (some may have it of their own).
+            let (lacks, added) = match source {
+                Source::ConfigMap => (
+                    format!("which {} does not have", cx.env.name),
+                    format!("Add key `{key}` to `{name}`, empty, for every environment without a value of its own"),
+                ),
+                Source::Secret => ("which has no such key".to_string(), format!("Add key `{key}` to `{name}`")),
+            };
             cx.report(
                 &CONFIG_REFERENCE_MISSING,
                 Some(s),
                 path,
-                format!("{reader} key `{key}` of {kind} `{name}`, which has no such key"),
+                format!("{reader} key `{key}` of {kind} `{name}`, {lacks}"),
             )
-            .fix = set_fix(format!("Add key `{key}` to `{name}`"), at, value);
+            .fix = set_fix(added, at, value);
         }
         Some(None) => {}
     }
