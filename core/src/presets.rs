@@ -98,6 +98,7 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
         let valued = overrides - off - on;
         let n = counted(overrides, "service");
         let said = match (valued, off, on) {
+            (_, 0, 0) if overrides == 1 => format!("{n} with values of its own here"),
             (_, 0, 0) => format!("{n} with values of their own here"),
             (0, _, 0) => format!("{n} switched off here"),
             (0, 0, _) => format!("{n} switched on here"),
@@ -1266,6 +1267,20 @@ mod tests {
                 .unwrap();
             dev.overrides.insert(id, o);
         };
+        set(
+            &mut d,
+            ids[1],
+            Override {
+                replicas: Some(3),
+                ..Override::default()
+            },
+        );
+        assert!(
+            summary(&d).contains("the number on the tab: 1 service with values of its own here"),
+            "{}",
+            summary(&d)
+        );
+        (d.environments.iter_mut()).for_each(|e| e.overrides.clear());
         set(
             &mut d,
             ids[0],

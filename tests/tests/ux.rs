@@ -1257,7 +1257,7 @@ async fn words_explain_what_they_stand_for() {
     // and two once order-service has its own replicas.
     let staging = attr("[data-testid=\"env-staging\"]", "aria-label").await;
     assert!(
-        staging.contains("the number on the tab: 1 service with values of their own"),
+        staging.contains("the number on the tab: 1 service with values of its own"),
         "{staging}"
     );
     page.click("env-staging").await;
