@@ -484,6 +484,11 @@ fn KeptObjects() -> impl IntoView {
                     None => kinds.push((kind.to_string(), vec![row])),
                 }
             }
+            // By name, so that copies of one name in several namespaces stand together
+            // (the environment's own namespace, unwritten, first).
+            for (_, rows) in &mut kinds {
+                rows.sort_by(|a, b| (&a.name, &a.namespace).cmp(&(&b.name, &b.namespace)));
+            }
             kinds
         })
     });

@@ -2684,6 +2684,33 @@ async fn objects_kept_under_one_name_in_several_namespaces_are_each_their_own() 
         t.contains("ConfigMap · 2") && t.contains("NetworkPolicy · 4")
     })
     .await;
+    // Copies of one name stand together, by name then namespace (the environment's
+    // own first).
+    js(
+        &page,
+        "document.querySelector('[data-testid=\"kept-NetworkPolicy\"] summary').click()",
+    )
+    .await;
+    let order = page
+        .wait_until("the policies listed", async |p| {
+            let rows = js(
+                p,
+                "return [...document.querySelectorAll('[data-testid=\"kept-NetworkPolicy\"] li[data-testid]')].map(l => l.dataset.testid)",
+            )
+            .await;
+            (rows.as_array().is_some_and(|r| r.len() == 4)).then(|| rows.to_string())
+        })
+        .await;
+    assert_eq!(
+        order,
+        json!([
+            "kept-NetworkPolicy-default-deny",
+            "kept-NetworkPolicy-shop-canary/default-deny",
+            "kept-NetworkPolicy-shop-preview/default-deny",
+            "kept-NetworkPolicy-shop-api-ingress"
+        ])
+        .to_string()
+    );
     js(
         &page,
         "document.querySelector('[data-testid=\"kept-ConfigMap\"] summary').click()",
