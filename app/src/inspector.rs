@@ -370,10 +370,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             {section("Environment override", view! { <OverrideFields id /> })}
             {section("Config and secrets", view! {
                 {list("variable", at(id, "/config/env"), |n| to_json(presets::env_var(n)), move |i| view! {
-                    <div class="row">
-                        <Field label="Name" path=at(id, &format!("/config/env/{i}/name")) kind=K::Text />
-                        <EnvValue id base=format!("/config/env/{i}/value") />
-                    </div>
+                    <EnvVariable id base=format!("/config/env/{i}") />
                 })}
                 <EnvFromList id />
             })}
@@ -625,11 +622,55 @@ fn PdbAmount(#[prop(into)] path: Signal<FieldPath>) -> impl IntoView {
     }
 }
 
-/// The value of the variable at `base` (`.../env/K/value`, of the main container or of
-/// an extra one): the literal, or the ConfigMap or Secret key it comes from (each
-/// variant has its own fields).
+/// One variable at `base` (`.../env/K`, of the main container or of an extra one): its
+/// name and where its value comes from, then the value: the literal, or the ConfigMap
+/// or Secret key it comes from (each variant has its own fields).
 #[component]
-pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
+pub(crate) fn EnvVariable(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
+    let value = format!("{base}/value");
+    view! {
+        <div class="row">
+            <Field label="Name" path=at(id, &format!("{base}/name")) kind=K::Text />
+            <EnvSource id base=value.clone() />
+        </div>
+        <div class="row"><EnvValue id base=value /></div>
+    }
+}
+
+/// Where the value of the variable at `base` (`.../value`) comes from: a literal, or a
+/// key of one of the design's ConfigMaps or Secrets (the first of each, its first key,
+/// to start from).
+#[component]
+fn EnvSource(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
+    let app = use_app();
+    let first = app.editor.with_untracked(|e| {
+        let cm = e.design.config_maps.first();
+        let secret = e.design.secrets.first();
+        let cm = cm.map(|c| (c.name.clone(), c.data.keys().next().cloned()));
+        let secret = secret.map(|s| (s.name.clone(), s.keys.first().cloned()));
+        (cm, secret)
+    });
+    let key_of = |of: Option<(String, Option<String>)>| {
+        let (name, key) = of.unwrap_or_default();
+        serde_json::json!({"name": name, "key": key.unwrap_or_default()})
+    };
+    let from = vec![
+        ("a value", serde_json::json!({"literal": ""})),
+        (
+            "a ConfigMap key",
+            serde_json::json!({"config_map_key": key_of(first.0)}),
+        ),
+        (
+            "a Secret key",
+            serde_json::json!({"secret_key": key_of(first.1)}),
+        ),
+    ];
+    view! { <Choice label="From" path=at(id, &base) options=from /> }
+}
+
+/// The value of the variable at `base` (`.../value`) as its variant has it.
+#[component]
+fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
     let app = use_app();
     let variant = {
         let base = base.clone();
@@ -642,40 +683,7 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
             })
         })
     };
-    // Where the value comes from: a literal, or a key of one of the design's ConfigMaps
-    // or Secrets (the first of each, its first key, to start from).
-    let from = {
-        let design = app.editor.with_untracked(|e| {
-            let cm = e.design.config_maps.first();
-            let secret = e.design.secrets.first();
-            (
-                cm.map(|c| {
-                    (
-                        c.name.clone(),
-                        c.data.keys().next().cloned().unwrap_or_default(),
-                    )
-                }),
-                secret.map(|s| (s.name.clone(), s.keys.first().cloned().unwrap_or_default())),
-            )
-        });
-        let key_of = |of: Option<(String, String)>| {
-            let (name, key) = of.unwrap_or_default();
-            serde_json::json!({"name": name, "key": key})
-        };
-        vec![
-            ("a value", serde_json::json!({"literal": ""})),
-            (
-                "a ConfigMap key",
-                serde_json::json!({"config_map_key": key_of(design.0)}),
-            ),
-            (
-                "a Secret key",
-                serde_json::json!({"secret_key": key_of(design.1)}),
-            ),
-        ]
-    };
-    let source = view! { <Choice label="From" path=at(id, &base) options=from /> };
-    let value = move || {
+    move || {
         let base = base.clone();
         variant.get().map(|key| match key.as_str() {
             "literal" => view! { <Field label="Value" path=at(id, &format!("{base}/literal")) kind=K::Text /> }.into_any(),
@@ -688,8 +696,7 @@ pub(crate) fn EnvValue(#[prop(into)] id: Signal<ServiceId>, base: String) -> imp
                 .into_any()
             }
         })
-    };
-    view! { {source} {value} }
+    }
 }
 
 /// The certificate Secret of the service's Ingress while it terminates TLS: one that

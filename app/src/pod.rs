@@ -5,7 +5,7 @@
 //! `core::presets`.
 
 use crate::fields::{Check, Choice, Field, Optional};
-use crate::inspector::{choices, length, list, p, probe_label, to_json, EnvValue, ProbeFields};
+use crate::inspector::{choices, length, list, p, probe_label, to_json, EnvVariable, ProbeFields};
 use crate::state::use_app;
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::{presets, ContainerRole, Edit, FieldPath, Service, ServiceId};
@@ -189,10 +189,7 @@ fn ContainerCard(id: ServiceId, i: usize, count: Memo<usize>) -> impl IntoView {
             <Check label="Drop all capabilities" path=at("/security/drop_all_capabilities") />
             <h4>"Variables"</h4>
             {list("variable", at("/config/env"), |n| to_json(presets::env_var(n)), move |k| view! {
-                <div class="row">
-                    <Field label="Name" path=at(&format!("/config/env/{k}/name")) kind=K::Text />
-                    <EnvValue id base=format!("{base}/config/env/{k}/value") />
-                </div>
+                <EnvVariable id base=format!("{base}/config/env/{k}") />
             })}
             <h4>"Mounts"</h4>
             <MountList id base=format!("/containers/{i}/mounts") />
