@@ -157,6 +157,11 @@ impl Eval<'_> {
                 [v] => Ok(json!(!truth(v))),
                 _ => Err("not takes one argument".into()),
             },
+            // Sprig's: whether a map has a key (whatever its value).
+            "hasKey" => match &args[..] {
+                [Value::Object(m), Value::String(k)] => Ok(json!(m.contains_key(k))),
+                _ => Err("hasKey takes a map and a key".into()),
+            },
             "and" if args.len() >= 2 => Ok(json!(args.iter().all(truth))),
             "or" if args.len() >= 2 => Ok(json!(args.iter().any(truth))),
             other => Err(format!("function not in the subset: {other}")),
@@ -618,17 +623,30 @@ fn varied() -> impl Strategy<Value = Design> {
             ),
             3,
         ),
+        any::<bool>(),
     )
-        .prop_map(|(mut d, per_env)| {
+        .prop_map(|(mut d, per_env, second_key)| {
+            // A second key, so that one left out leaves the other.
+            if second_key {
+                let cm = (d.config_maps.iter_mut())
+                    .find(|c| c.name == "shared")
+                    .unwrap();
+                cm.data.insert("L".into(), "l".into());
+            }
             let ids: Vec<ServiceId> = d.services.iter().map(|s| s.id).collect();
             for (i, (env, (off, n, max, deny, hosts))) in
                 d.environments.iter_mut().zip(per_env).enumerate()
             {
                 env.default_deny = deny;
-                // The design's ConfigMap key left out here.
+                // The design's ConfigMap keys left out here (every one, or K of K and
+                // L), or a key of its own.
                 if deny && n % 2 == 0 {
                     env.config_left_out
                         .insert("shared".into(), ["K".to_string()].into());
+                }
+                if max % 3 == 2 {
+                    let own = env.config_values.entry("shared".into()).or_default();
+                    own.insert(format!("M{i}"), format!("m{n}"));
                 }
                 env.hosts_services = hosts || i == 0;
                 for (j, id) in ids.iter().enumerate() {

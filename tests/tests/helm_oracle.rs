@@ -65,6 +65,40 @@ fn a_chart_of_environments_own_variables_passes_helm_lint() {
     assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
 }
 
+/// The chart of an imported design whose environments write different keys of one
+/// ConfigMap (prod's lacks a key the others have, so prod leaves it out): the key sits
+/// on a line written where the values have it, prod's values delete it, and Helm's
+/// linter passes every environment's values against the schema.
+#[test]
+fn a_chart_of_config_keys_some_environments_leave_out_passes_helm_lint() {
+    let read = |env: &str| {
+        let file =
+            kubeprint_tests::root().join(format!("core/tests/corpus/keys-of-some/{env}.yaml"));
+        std::fs::read_to_string(file).unwrap()
+    };
+    let (dev, staging, prod) = (read("dev"), read("staging"), read("prod"));
+    let design = import::environments(&[("dev", &dev), ("staging", &staging), ("prod", &prod)])
+        .unwrap()
+        .design;
+    assert!(design
+        .environment("prod")
+        .unwrap()
+        .leaves_out("ledger-config", "DEBUG_SQL"));
+    let (chart_dir, values) = write_chart(&design, "keys-left-out");
+    let template =
+        std::fs::read_to_string(chart_dir.join("templates/configmap-ledger-config.yaml")).unwrap();
+    assert!(
+        template
+            .contains(r#"{{- if (hasKey (index .Values "config" "ledger-config") "DEBUG_SQL") }}"#),
+        "{template}"
+    );
+    let prod_values = std::fs::read_to_string(chart_dir.join("values-prod.yaml")).unwrap();
+    assert!(prod_values.contains("DEBUG_SQL: null"), "{prod_values}");
+    let (ok, out) = helm_lint(&chart_dir, &values);
+    assert!(ok, "Helm's linter failed:\n{out}");
+    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+}
+
 #[test]
 fn helm_lint_fails_a_values_file_that_breaks_the_schema() {
     let design = templates::miniredis();

@@ -22,7 +22,10 @@
 //! lacks is `null`, which Helm reads as "delete"). An object or a field that only some
 //! environments have sits in `{{- if ... }}` / `{{- end }}` lines: an object of a service
 //! the environment does not run under `services.<svc>.enabled`, an HPA under
-//! `autoscaling.enabled` (and the workload's `spec.replicas` only where that is off).
+//! `autoscaling.enabled` (and the workload's `spec.replicas` only where that is off), a
+//! ConfigMap key some environments leave out (or only some have) where its values have
+//! it (`hasKey`; the values of an environment without it delete it with `null`, and the
+//! schema does not require it).
 //!
 //! Template text is serde_yaml's output of the unified object with a unique placeholder
 //! scalar at every slot, each placeholder then replaced by its action: the one place in
@@ -35,7 +38,7 @@
 //! for PromQL that selects the release's namespace (analysis queries, alert
 //! expressions), `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
 //! holds `{{` itself, and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
-//! `(not C)`, `(and C C)` or `(or C C)`.
+//! `(hasKey (index .Values ...) "key")`, `(not C)`, `(and C C)` or `(or C C)`.
 //!
 //! A value that differs between environments and holds a character YAML forbids
 //! unescaped (a BOM, DEL, a C1 control) cannot pass: Helm's `toJson` writes it as is,
@@ -115,7 +118,7 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
     }
     files.push(BundleFile {
         path: format!("{dir}/values.schema.json"),
-        contents: serde_json::to_string_pretty(&b.schema(&base_tree)).expect("JSON") + "\n",
+        contents: serde_json::to_string_pretty(&b.schema(&trees)).expect("JSON") + "\n",
     });
     files.push(BundleFile {
         path: format!("{dir}/.helmignore"),
@@ -154,6 +157,13 @@ fn vpath(parts: &[&str]) -> VPath {
 enum Cond {
     /// A boolean value.
     Value(VPath),
+    /// The map of values at `parent` has `key` (a ConfigMap key some environments
+    /// leave out): `present` says where.
+    Has {
+        parent: VPath,
+        key: String,
+        present: Vec<bool>,
+    },
     Not(Box<Cond>),
     All(Vec<Cond>),
     Any(Vec<Cond>),
@@ -187,9 +197,11 @@ struct Slot {
     line_if: Option<Cond>,
 }
 
-/// One value: what it is in every environment (by the design's environment order).
+/// One value: what it is in every environment (by the design's environment order), and
+/// where it is absent (its values file deletes it with `null`).
 struct Def {
     per_env: Vec<Value>,
+    absent: Vec<bool>,
     minimum: Option<u32>,
     description: String,
 }
@@ -338,13 +350,27 @@ impl<'a> Builder<'a> {
         minimum: Option<u32>,
         about: &str,
     ) -> bool {
+        let absent = vec![false; per_env.len()];
+        self.def_where(path, per_env, absent, minimum, about)
+    }
+
+    /// [`Builder::def`] of a value some environments do not have (`absent`).
+    fn def_where(
+        &mut self,
+        path: &VPath,
+        per_env: Vec<Value>,
+        absent: Vec<bool>,
+        minimum: Option<u32>,
+        about: &str,
+    ) -> bool {
         match self.defs.get(path) {
-            Some(d) => d.per_env == per_env,
+            Some(d) => d.per_env == per_env && d.absent == absent,
             None => {
                 self.defs.insert(
                     path.clone(),
                     Def {
                         per_env,
+                        absent,
                         minimum,
                         description: about.to_string(),
                     },
@@ -402,6 +428,9 @@ impl<'a> Builder<'a> {
                 }
                 return Value::Object(out);
             }
+            if let Some(out) = self.config_data(obj, path, vals) {
+                return out;
+            }
         }
         if let Value::Array(items) = first {
             let name = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_string);
@@ -447,6 +476,70 @@ impl<'a> Builder<'a> {
         } else {
             first.clone()
         }
+    }
+
+    /// The `data` of a design's ConfigMap whose keys differ between environments (some
+    /// leave a key out, or have one of their own): every key, each under
+    /// `config.<configmap>.<key>`, a key not every environment has on a line written
+    /// where its values have it (`hasKey`; a values file deletes it with `null`).
+    fn config_data(
+        &mut self,
+        obj: &Obj,
+        path: &mut Vec<Seg>,
+        vals: &[(usize, &Value)],
+    ) -> Option<Value> {
+        if obj.kind != "ConfigMap" || !matches!(&path[..], [Seg::Key(k)] if k == "data") {
+            return None;
+        }
+        let cm = self.design.config_map_rendered_as(&obj.name)?.name.clone();
+        let maps: Vec<(usize, &Map<String, Value>)> = vals
+            .iter()
+            .map(|(e, v)| Some((*e, v.as_object()?)))
+            .collect::<Option<_>>()?;
+        let keys: BTreeSet<&String> = maps.iter().flat_map(|(_, m)| m.keys()).collect();
+        let parent = vpath(&["config", &cm]);
+        let named = |k: &str| {
+            let mut p = parent.clone();
+            p.push(k.to_string());
+            p
+        };
+        // Written whole when a key could not be named so (a name taken, text Helm
+        // would read as an action).
+        if keys
+            .iter()
+            .any(|k| template_like(k) || self.defs.contains_key(&named(k)))
+        {
+            return None;
+        }
+        let mut out = Map::new();
+        for k in keys {
+            let sub: Vec<(usize, &Value)> = maps
+                .iter()
+                .filter_map(|(e, m)| Some((*e, m.get(k)?)))
+                .collect();
+            path.push(Seg::Key(k.clone()));
+            let value = if sub.len() == maps.len() {
+                self.unify(obj, path, &sub)
+            } else {
+                let mut absent = vec![false; self.envs.len()];
+                for (e, m) in &maps {
+                    absent[*e] = !m.contains_key(k);
+                }
+                let present = absent.iter().map(|a| !a).collect();
+                let name = named(k);
+                let per_env = self.filled(&sub);
+                self.def_where(&name, per_env, absent, None, "a configuration value");
+                let has = Cond::Has {
+                    parent: parent.clone(),
+                    key: k.clone(),
+                    present,
+                };
+                self.slot(Expr::Value(name), Some(has))
+            };
+            path.pop();
+            out.insert(k.clone(), value);
+        }
+        Some(Value::Object(out))
     }
 
     /// A printf format for text that holds `namespace="<the environment's namespace>"`
@@ -904,7 +997,7 @@ impl<'a> Builder<'a> {
     /// The values of environment `e`, as one tree.
     fn values(&self, e: usize) -> Value {
         let mut tree = json!({});
-        for (path, def) in &self.defs {
+        for (path, def) in self.defs.iter().filter(|(_, d)| !d.absent[e]) {
             let mut node = &mut tree;
             for (i, part) in path.iter().enumerate() {
                 if i + 1 == path.len() {
@@ -934,18 +1027,24 @@ impl<'a> Builder<'a> {
 
     /// values.schema.json (draft-07): every value with its type; the maps Kubeprint
     /// names are closed (a misspelt key is an error), the values that are Kubernetes
-    /// fields (resources, whatever differs) are open.
-    fn schema(&self, base: &Value) -> Value {
-        let mut root = self.schema_node(base, &mut Vec::new());
+    /// fields (resources, whatever differs) are open. `trees` are the environments'
+    /// values: a key is required where every one has it (a ConfigMap key some leave
+    /// out is not).
+    fn schema(&self, trees: &[Value]) -> Value {
+        let trees: Vec<&Value> = trees.iter().collect();
+        let mut root = self.schema_node(&trees, &mut Vec::new());
         root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
         root["title"] = json!(format!("Values of the {} chart", self.design.name));
         root
     }
 
-    fn schema_node(&self, value: &Value, path: &mut VPath) -> Value {
+    fn schema_node(&self, values: &[&Value], path: &mut VPath) -> Value {
         if let Some(def) = self.defs.get(path) {
             let mut s = json!({ "description": def.description });
-            let types: BTreeSet<&str> = def.per_env.iter().map(json_type).to_set();
+            let types: BTreeSet<&str> = (def.per_env.iter().zip(&def.absent))
+                .filter(|(_, absent)| !**absent)
+                .map(|(v, _)| json_type(v))
+                .to_set();
             if let [t] = types.into_iter().collect::<Vec<_>>()[..] {
                 s["type"] = json!(t);
             }
@@ -956,11 +1055,14 @@ impl<'a> Builder<'a> {
         }
         let mut properties = Map::new();
         let mut required = Vec::new();
-        if let Value::Object(m) = value {
-            for (k, v) in m {
-                path.push(k.clone());
-                properties.insert(k.clone(), self.schema_node(v, path));
-                path.pop();
+        let maps: Vec<&Map<String, Value>> = values.iter().filter_map(|v| v.as_object()).collect();
+        let keys: BTreeSet<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+        for k in keys {
+            let under: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
+            path.push(k.clone());
+            properties.insert(k.clone(), self.schema_node(&under, path));
+            path.pop();
+            if under.len() == maps.len() {
                 required.push(json!(k));
             }
         }
@@ -988,6 +1090,7 @@ fn json_type(v: &Value) -> &'static str {
 fn eval(c: &Cond, atoms: &BTreeMap<VPath, (Vec<bool>, String)>, e: usize) -> bool {
     match c {
         Cond::Value(p) => atoms[p].0[e],
+        Cond::Has { present, .. } => present[e],
         Cond::Not(c) => !eval(c, atoms, e),
         Cond::All(cs) => cs.iter().all(|c| eval(c, atoms, e)),
         Cond::Any(cs) => cs.iter().any(|c| eval(c, atoms, e)),
@@ -997,6 +1100,7 @@ fn eval(c: &Cond, atoms: &BTreeMap<VPath, (Vec<bool>, String)>, e: usize) -> boo
 fn atoms_of(c: &Cond, out: &mut Vec<VPath>) {
     match c {
         Cond::Value(p) => out.push(p.clone()),
+        Cond::Has { .. } => {}
         Cond::Not(c) => atoms_of(c, out),
         Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| atoms_of(c, out)),
     }
@@ -1033,6 +1137,7 @@ fn index(path: &[String]) -> String {
 fn cond_text(c: &Cond) -> String {
     match c {
         Cond::Value(p) => index(p),
+        Cond::Has { parent, key, .. } => format!("(hasKey {} {})", index(parent), go_string(key)),
         Cond::Not(c) => format!("(not {})", cond_text(c)),
         Cond::All(cs) | Cond::Any(cs) if cs.len() == 1 => cond_text(&cs[0]),
         Cond::All(cs) => format!("(and {})", join(cs)),
