@@ -154,8 +154,8 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                     };
                     let gone = key.clone();
                     let (n_edit, from, n_focus) = (n.clone(), key.clone(), n.clone());
-                    // The remove button comes after the values (Tab order), drawn at
-                    // the row's top right.
+                    // The leave-out and remove buttons come after the values (Tab
+                    // order), drawn at the row's top right.
                     view! {
                         <div class="config-key" data-key=key.clone()>
                             <div class="config-key-head">
@@ -168,12 +168,12 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                                     renamed=move |to: &str| format!("input[data-testid=\"key-name-{n_focus}-{to}\"]")
                                 />
                                 {badge}
-                                {leave}
                             </div>
                             <div class="row" class:left-out=left_out>
                                 <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />
                                 {own_value}
                             </div>
+                            {leave}
                             <button class="remove" aria-label=format!("Remove key {key}") title="Remove this key, in every environment"
                                 on:click=move |_| remove_key(gone.clone())>"✕"</button>
                         </div>

@@ -1253,11 +1253,11 @@ async fn words_explain_what_they_stand_for() {
         obs.contains("namespace observability, tier shared; runs 1 service;"),
         "{obs}"
     );
-    // Staging switches the collector off: one service with values of its own there,
-    // and two once order-service has its own replicas.
+    // Staging switches the collector off: one service set apart there, said as
+    // switched off, and two once order-service has its own replicas.
     let staging = attr("[data-testid=\"env-staging\"]", "aria-label").await;
     assert!(
-        staging.contains("the number on the tab: 1 service with values of its own"),
+        staging.contains("the number on the tab: 1 service switched off here"),
         "{staging}"
     );
     page.click("env-staging").await;
@@ -1273,7 +1273,7 @@ async fn words_explain_what_they_stand_for() {
             .await
             .ok()??;
         label
-            .contains("the number on the tab: 2 services with values of their own")
+            .contains("the number on the tab: 2 services set apart here: 1 with values of its own, 1 switched off")
             .then_some(label)
     })
     .await;
