@@ -170,7 +170,9 @@ fn ConfigMapSection(name: String) -> impl IntoView {
                                 {badge}
                             </div>
                             <div class="row" class:left-out=left_out>
-                                <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared />
+                                // A key not the design's becomes the design's with its first
+                                // character, which draws its row anew: committed when left.
+                                <Field label=key.clone() path=design_path kind=K::Verbatim multiline=true placeholder=shared on_commit=theirs />
                                 {own_value}
                             </div>
                             {leave}

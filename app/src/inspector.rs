@@ -643,29 +643,36 @@ pub(crate) fn EnvVariable(#[prop(into)] id: Signal<ServiceId>, base: String) -> 
 #[component]
 fn EnvSource(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView {
     let app = use_app();
-    let first = app.editor.with_untracked(|e| {
-        let cm = e.design.config_maps.first();
-        let secret = e.design.secrets.first();
-        let cm = cm.map(|c| (c.name.clone(), c.data.keys().next().cloned()));
-        let secret = secret.map(|s| (s.name.clone(), s.keys.first().cloned()));
-        (cm, secret)
+    // The first ConfigMap and Secret as they are now (drawn anew only when those
+    // change, not on every edit).
+    let first = Memo::new(move |_| {
+        app.editor.with(|e| {
+            let cm = e.design.config_maps.first();
+            let secret = e.design.secrets.first();
+            let cm = cm.map(|c| (c.name.clone(), c.data.keys().next().cloned()));
+            let secret = secret.map(|s| (s.name.clone(), s.keys.first().cloned()));
+            (cm, secret)
+        })
     });
     let key_of = |of: Option<(String, Option<String>)>| {
         let (name, key) = of.unwrap_or_default();
         serde_json::json!({"name": name, "key": key.unwrap_or_default()})
     };
-    let from = vec![
-        ("a value", serde_json::json!({"literal": ""})),
-        (
-            "a ConfigMap key",
-            serde_json::json!({"config_map_key": key_of(first.0)}),
-        ),
-        (
-            "a Secret key",
-            serde_json::json!({"secret_key": key_of(first.1)}),
-        ),
-    ];
-    view! { <Choice label="From" path=at(id, &base) options=from /> }
+    move || {
+        let (cm, secret) = first.get();
+        let from = vec![
+            ("a value", serde_json::json!({"literal": ""})),
+            (
+                "a ConfigMap key",
+                serde_json::json!({"config_map_key": key_of(cm)}),
+            ),
+            (
+                "a Secret key",
+                serde_json::json!({"secret_key": key_of(secret)}),
+            ),
+        ];
+        view! { <Choice label="From" path=at(id, &base) options=from /> }
+    }
 }
 
 /// The value of the variable at `base` (`.../value`) as its variant has it.

@@ -286,8 +286,12 @@ fn coalesce(base: &Value, over: &Value) -> Value {
         (Value::Object(b), Value::Object(o)) => {
             let mut out = b.clone();
             for (k, v) in o {
-                if v.is_null() {
+                // A null deletes a key the chart's values have; one they lack stays,
+                // null (as Helm's coalescing does).
+                if v.is_null() && b.contains_key(k) {
                     out.remove(k);
+                } else if v.is_null() {
+                    out.insert(k.clone(), Value::Null);
                 } else if let Some(bv) = b.get(k) {
                     out.insert(k.clone(), coalesce(bv, v));
                 } else {
