@@ -83,15 +83,18 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
     if overrides > 0 {
         // What the number counts: services switched off or on here are set apart too.
         let (mut off, mut on) = (0, 0);
-        for (id, o) in env.overrides.iter().filter(|(_, o)| !o.changes_nothing()) {
-            let switch_only = Override {
-                enabled: None,
-                ..o.clone()
-            }
-            .changes_nothing();
+        // (Only overrides with a switch are looked at twice: this runs on every edit.)
+        for (id, o) in (env.overrides.iter()).filter(|(_, o)| o.enabled.is_some()) {
+            let switch_only = || {
+                Override {
+                    enabled: None,
+                    ..o.clone()
+                }
+                .changes_nothing()
+            };
             match o.enabled {
                 Some(false) if design.service(*id).is_some() => off += 1,
-                Some(true) if switch_only => on += 1,
+                Some(true) if switch_only() => on += 1,
                 _ => {}
             }
         }
