@@ -661,13 +661,13 @@ fn EnvSource(#[prop(into)] id: Signal<ServiceId>, base: String) -> impl IntoView
     move || {
         let (cm, secret) = first.get();
         let from = vec![
-            ("a value", serde_json::json!({"literal": ""})),
+            ("value", serde_json::json!({"literal": ""})),
             (
-                "a ConfigMap key",
+                "ConfigMap key",
                 serde_json::json!({"config_map_key": key_of(cm)}),
             ),
             (
-                "a Secret key",
+                "Secret key",
                 serde_json::json!({"secret_key": key_of(secret)}),
             ),
         ];
