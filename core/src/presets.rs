@@ -1259,70 +1259,41 @@ mod tests {
     fn a_tab_says_what_its_number_counts() {
         let mut d = crate::templates::connectum();
         let ids: Vec<ServiceId> = d.services.iter().map(|s| s.id).collect();
-        let dev = (d.environments.iter_mut())
-            .find(|e| e.name == "dev")
-            .unwrap();
-        dev.overrides.clear();
-        let summary = |d: &Design| environment_summary(d, d.environment("dev").unwrap());
-        let set = |d: &mut Design, id: ServiceId, o: Override| {
+        let replicas = |n| Override {
+            replicas: Some(n),
+            ..Override::default()
+        };
+        let off = Override {
+            enabled: Some(false),
+            ..Override::default()
+        };
+        // Dev's overrides, step by step (from none), and what its tab then says.
+        let steps = [
+            (
+                vec![(ids[1], replicas(3))],
+                "1 service with values of its own here",
+            ),
+            (vec![(ids[0], off.clone())], "1 service switched off here"),
+            (
+                vec![(ids[0], off), (ids[1], replicas(3))],
+                "2 services set apart here: 1 with values of its own, 1 switched off",
+            ),
+            (
+                vec![(ids[0], replicas(2)), (ids[1], replicas(3))],
+                "2 services with values of their own here",
+            ),
+        ];
+        for (overrides, said) in steps {
             let dev = (d.environments.iter_mut())
                 .find(|e| e.name == "dev")
                 .unwrap();
-            dev.overrides.insert(id, o);
-        };
-        set(
-            &mut d,
-            ids[1],
-            Override {
-                replicas: Some(3),
-                ..Override::default()
-            },
-        );
-        assert!(
-            summary(&d).contains("the number on the tab: 1 service with values of its own here"),
-            "{}",
-            summary(&d)
-        );
-        (d.environments.iter_mut()).for_each(|e| e.overrides.clear());
-        set(
-            &mut d,
-            ids[0],
-            Override {
-                enabled: Some(false),
-                ..Override::default()
-            },
-        );
-        assert!(
-            summary(&d).contains("the number on the tab: 1 service switched off here"),
-            "{}",
-            summary(&d)
-        );
-        set(
-            &mut d,
-            ids[1],
-            Override {
-                replicas: Some(3),
-                ..Override::default()
-            },
-        );
-        assert!(
-            summary(&d).contains("the number on the tab: 2 services set apart here: 1 with values of its own, 1 switched off"),
-            "{}",
-            summary(&d)
-        );
-        set(
-            &mut d,
-            ids[0],
-            Override {
-                replicas: Some(2),
-                ..Override::default()
-            },
-        );
-        assert!(
-            summary(&d).contains("the number on the tab: 2 services with values of their own here"),
-            "{}",
-            summary(&d)
-        );
+            dev.overrides = overrides.into_iter().collect();
+            let summary = environment_summary(&d, d.environment("dev").unwrap());
+            assert!(
+                summary.contains(&format!("the number on the tab: {said}")),
+                "{summary}"
+            );
+        }
     }
 
     #[test]

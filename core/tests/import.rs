@@ -1895,36 +1895,42 @@ fn kept_objects_of_one_name_in_several_namespaces_are_edited_one_by_one() {
         assert_eq!(render(&removed, &env).documents(), want, "only {key} gone");
     }
     // Its namespace is where it renders: a text that moves it is refused, and says so.
-    let moved =
-        import::one_object(&canary.replace("namespace: shop-canary", "namespace: shop-staging"))
-            .unwrap();
-    let err = d
-        .clone()
-        .apply(Edit::ReplaceKept {
-            env: env.clone(),
-            kind: "ConfigMap".into(),
-            name: "shop-canary/shop-config".into(),
-            with: Some(moved),
-        })
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("its namespace is `shop-canary`"),
-        "{err}"
-    );
     let policy = yaml(&d, "NetworkPolicy", "default-deny").unwrap();
-    let moved =
-        import::one_object(&policy.replace("namespace: shop\n", "namespace: shop-canary\n"))
-            .unwrap();
-    let err = d
-        .clone()
-        .apply(Edit::ReplaceKept {
-            env: env.clone(),
-            kind: "NetworkPolicy".into(),
-            name: "default-deny".into(),
-            with: Some(moved),
-        })
-        .unwrap_err();
-    assert!(err.to_string().contains("its namespace is `shop`"), "{err}");
+    let moves = [
+        (
+            "ConfigMap",
+            "shop-canary/shop-config",
+            &canary,
+            "namespace: shop-canary",
+            "namespace: shop-staging",
+            "shop-canary",
+        ),
+        (
+            "NetworkPolicy",
+            "default-deny",
+            &policy,
+            "namespace: shop\n",
+            "namespace: shop-canary\n",
+            "shop",
+        ),
+    ];
+    for (kind, key, text, from, to, home) in moves {
+        let moved = import::one_object(&text.replace(from, to)).unwrap();
+        let err = d
+            .clone()
+            .apply(Edit::ReplaceKept {
+                env: env.clone(),
+                kind: kind.into(),
+                name: key.into(),
+                with: Some(moved),
+            })
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("its namespace is `{home}`")),
+            "{err}"
+        );
+    }
     // A key no object has is refused, and says which.
     let err = d
         .clone()

@@ -928,12 +928,11 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
             ("LOG_LEVEL".to_string(), "warn".to_string()),
         ])
     );
-    assert!(r
-        .design
-        .environment("dev")
-        .unwrap()
-        .config_values
-        .is_empty());
+    // Dev's is the design's ConfigMap: no value of dev's own.
+    let dev_has_none = |r: &import::EnvironmentsImport| {
+        (r.design.environment("dev").unwrap().config_values).is_empty()
+    };
+    assert!(dev_has_none(&r));
     // Named after dev's namespace `shop-dev` without dev: the system is `shop`.
     assert_eq!(r.design.name, "shop");
     assert_eq!(
@@ -966,14 +965,21 @@ fn configmap_values_of_an_environment_are_merged_as_its_own() {
     assert_eq!(cm.data["FEATURE_PREVIEW"], "on", "{:?}", cm.data);
     let prod_env = r.design.environment("prod").unwrap();
     assert!(prod_env.leaves_out("storefront-config", "FEATURE_PREVIEW"));
-    assert!(r
-        .design
-        .environment("dev")
-        .unwrap()
-        .config_values
-        .is_empty());
+    assert!(dev_has_none(&r));
     assert_exact(&r, "dev", &dev);
     assert_exact(&r, "prod", &bare);
+    // Through a link and a design file, prod still leaves it out.
+    for (how, again) in [
+        ("link", link::decode(&link::encode(&r.design)).unwrap()),
+        ("file", file::from_json(&file::to_json(&r.design)).unwrap()),
+    ] {
+        assert_eq!(
+            rendered(&again, "prod"),
+            rendered(&r.design, "prod"),
+            "{how}"
+        );
+        assert_eq!(again, r.design, "{how}");
+    }
 }
 
 /// storefront's Service and its Ingress at `host`.

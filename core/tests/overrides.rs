@@ -1272,17 +1272,23 @@ fn an_environment_leaves_a_key_of_the_design_out() {
 
     // A pod reading the key is flagged in prod alone; the fix puts the key back there.
     let db = design.service_named("icat-mariadb").unwrap().id;
-    design
-        .apply(Edit::Set {
-            path: FieldPath::service(db, "/config/env"),
-            value: json!([{"name": "LOG_LEVEL", "value": {"config_map_key": {"name": "fastapi-app-env", "key": "LOG_LEVEL"}}}]),
-        })
-        .unwrap();
-    let left_out = |design: &Design, env: &str| {
+    // The database's one variable, `key` of the ConfigMap.
+    let reads = |design: &mut Design, key: &str| {
+        design
+            .apply(Edit::Set {
+                path: FieldPath::service(db, "/config/env"),
+                value: json!([{"name": key, "value": {"config_map_key": {"name": "fastapi-app-env", "key": key}}}]),
+            })
+            .unwrap()
+    };
+    // KP305 in `env` whose message says `what`.
+    let kp305 = |design: &Design, env: &str, what: &str| {
         rules::validate(design, env)
             .into_iter()
-            .find(|f| f.code == "KP305" && f.message.contains("leaves out"))
+            .find(|f| f.code == "KP305" && f.message.contains(what))
     };
+    reads(&mut design, "LOG_LEVEL");
+    let left_out = |design: &Design, env: &str| kp305(design, env, "leaves out");
     assert!(left_out(&design, "dev").is_none());
     let finding = left_out(&design, "prod").expect("prod's pod reads a key prod leaves out");
     assert!(
@@ -1307,17 +1313,8 @@ fn an_environment_leaves_a_key_of_the_design_out() {
             value: json!("on"),
         })
         .unwrap();
-    others
-        .apply(Edit::Set {
-            path: FieldPath::service(db, "/config/env"),
-            value: json!([{"name": "TRACE", "value": {"config_map_key": {"name": "fastapi-app-env", "key": "TRACE"}}}]),
-        })
-        .unwrap();
-    let theirs = |d: &Design, env: &str| {
-        rules::validate(d, env)
-            .into_iter()
-            .find(|f| f.code == "KP305" && f.message.contains("`TRACE`"))
-    };
+    reads(&mut others, "TRACE");
+    let theirs = |d: &Design, env: &str| kp305(d, env, "`TRACE`");
     assert!(theirs(&others, "dev").is_none());
     let finding = theirs(&others, "staging").expect("staging's reader");
     assert!(
