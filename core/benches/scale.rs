@@ -8,7 +8,7 @@
 //! (whether "Apply its settings" would change anything), which must not grow with the
 //! design. `restore-history`: a reload's making the undo history again from its first
 //! design and its 200 steps (`Editor::restored`); `record-json`: what each autosave
-//! writes of it.
+//! writes of it; `undo+redo`: one step back and forth at the end of that session.
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -84,6 +84,14 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("record-json", n), &editor, |b, e| {
             b.iter(|| black_box(e).record_json())
+        });
+        // Undo at the end of that session (the design before is made again from the
+        // one kept whole before it), and redo back.
+        let mut session = editor.clone();
+        group.bench_function(BenchmarkId::new("undo+redo", n), |b| {
+            b.iter(|| {
+                assert!(session.undo() && session.redo());
+            })
         });
         group.bench_with_input(BenchmarkId::new("render+validate", n), &design, |b, d| {
             b.iter(|| {

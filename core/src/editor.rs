@@ -5,6 +5,12 @@
 //! else happens or [`Editor::seal`] is called (an input lost focus). A switch (a field
 //! set to true or false) never merges: each flip is a step.
 //!
+//! The history holds only some of its designs whole: the first, every
+//! [`KEPT_WHOLE_EVERY`]th, and the two next to the open one (what undo, redo and a
+//! merge reach at once). Any other is made again when undo or redo comes next to it:
+//! the nearest design before it kept whole, with the steps between done again. So a
+//! long session on a big design holds a few copies of it, not one per step.
+//!
 //! View state (which service is selected, which panel is open) is not here: a view keeps
 //! it beside the editor, so that selecting does not look like a change of the design.
 //! [`Editor::revision`] tells a view whether the design changed at all, and
@@ -22,13 +28,21 @@ pub const HISTORY_LIMIT: usize = 200;
 /// a history kept over a reload writes whole, then changes once in so many steps.
 pub const DROPPED_AT_ONCE: usize = 25;
 
+/// Every so many designs of the history one is kept whole; the ones between are made
+/// again from it. (It divides [`DROPPED_AT_ONCE`], so that the first design after the
+/// oldest steps go is one kept whole.)
+pub const KEPT_WHOLE_EVERY: usize = 25;
+const _: () = assert!(DROPPED_AT_ONCE.is_multiple_of(KEPT_WHOLE_EVERY));
+
 /// A design being edited, with its history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Editor {
     /// The current design.
     pub design: Design,
-    past: Vec<Design>,
-    future: Vec<Design>,
+    /// The designs before the open one, oldest first: `None` for one not kept whole.
+    past: Vec<Option<Design>>,
+    /// The designs after the open one (undone), the next one last.
+    future: Vec<Option<Design>>,
     /// The fields whose edits currently merge into the last step.
     merging: Option<Vec<FieldPath>>,
     /// The field whose keystrokes the last steps are, and where in `past` the design
@@ -90,21 +104,21 @@ impl Editor {
     /// every step done again, so undo and redo go where they went. `None` when a step no
     /// longer applies (a record of another design, or of another version of Kubeprint).
     pub fn restored(first: Design, record: Record) -> Option<Editor> {
-        if record.at > record.steps.len() {
+        let at = record.at;
+        if at > record.steps.len() {
             return None;
         }
-        let mut designs = vec![first];
-        for step in &record.steps {
-            let mut next = designs.last().expect("the first").clone();
-            match step {
-                Step::Edit(edit) => next.apply(edit.clone()).ok()?,
-                Step::Replace(design) => next = (**design).clone(),
-            }
-            designs.push(next);
+        // One design, the steps done on it in turn, copied where the history keeps it.
+        let mut designs = Vec::with_capacity(record.steps.len() + 1);
+        let mut design = first;
+        for (i, step) in record.steps.iter().enumerate() {
+            designs.push(kept_whole(i, at).then(|| design.clone()));
+            step.redo(&mut design).ok()?;
         }
-        let mut future = designs.split_off(record.at + 1);
+        designs.push(kept_whole(record.steps.len(), at).then_some(design));
+        let mut future = designs.split_off(at + 1);
         future.reverse();
-        let design = designs.pop().expect("the design at `at`");
+        let design = (designs.pop().flatten()).expect("the open design is whole");
         Some(Editor {
             design,
             past: designs,
@@ -139,7 +153,10 @@ impl Editor {
 
     /// The first design of the history: the oldest one undo can go back to.
     pub fn first(&self) -> &Design {
-        self.past.first().unwrap_or(&self.design)
+        match self.past.first() {
+            Some(first) => first.as_ref().expect("the first design is kept whole"),
+            None => &self.design,
+        }
     }
 
     /// A number that changes whenever [`Editor::first`] does (the history began again, or
@@ -192,10 +209,9 @@ impl Editor {
                 .collect();
             let read = |d: &Design| targets.iter().map(|t| d.field(t)).collect::<Vec<_>>();
             let before = read(&self.design);
-            let mut design = self
-                .past
-                .last()
-                .expect("a merge follows its first step")
+            let mut design = (self.past.last())
+                .and_then(Option::as_ref)
+                .expect("a merge follows its first step, whole beside the open one")
                 .clone();
             design.apply(edit.clone())?;
             self.design = design;
@@ -222,8 +238,10 @@ impl Editor {
         if self.typing.as_ref().map(|(p, _)| p) != field {
             self.typing = field.map(|p| (p.clone(), self.past.len()));
         }
-        self.past.push(before);
+        self.past.push(Some(before));
         if self.past.len() > HISTORY_LIMIT {
+            // The new first design is one kept whole (`KEPT_WHOLE_EVERY` divides the
+            // steps dropped).
             self.past.drain(..DROPPED_AT_ONCE);
             self.steps.drain(..DROPPED_AT_ONCE);
             self.first_mark = new_first_mark();
@@ -231,6 +249,7 @@ impl Editor {
                 .and_then(|(p, at)| Some((p, at.checked_sub(DROPPED_AT_ONCE)?)));
         }
         self.future.clear();
+        self.thin();
         self.merging = merge_key;
         self.revision += 1;
         Ok(())
@@ -241,8 +260,9 @@ impl Editor {
         self.steps.truncate(self.past.len());
         self.steps.push(Step::Replace(Box::new(design.clone())));
         let before = std::mem::replace(&mut self.design, design);
-        self.past.push(before);
+        self.past.push(Some(before));
         self.future.clear();
+        self.thin();
         self.merging = None;
         self.typing = None;
         self.revision += 1;
@@ -259,9 +279,13 @@ impl Editor {
             Some((typed, at)) if typed == path && *at < self.past.len() => *at,
             _ => return false,
         };
-        self.design = self.past.swap_remove(at);
+        self.design = match self.past[at].take() {
+            Some(whole) => whole,
+            None => self.whole_or_made(at),
+        };
         self.past.truncate(at);
         self.steps.truncate(at);
+        self.thin();
         self.merging = None;
         self.typing = None;
         self.revision += 1;
@@ -276,10 +300,17 @@ impl Editor {
 
     /// Go back one step. Returns false when there is nothing to undo.
     pub fn undo(&mut self) -> bool {
-        let Some(prev) = self.past.pop() else {
+        let Some(at) = self.past.len().checked_sub(1) else {
             return false;
         };
-        self.future.push(std::mem::replace(&mut self.design, prev));
+        let prev = match self.past[at].take() {
+            Some(whole) => whole,
+            None => self.whole_or_made(at),
+        };
+        self.past.pop();
+        self.future
+            .push(Some(std::mem::replace(&mut self.design, prev)));
+        self.thin();
         self.merging = None;
         self.typing = None;
         self.revision += 1;
@@ -288,10 +319,17 @@ impl Editor {
 
     /// Go forward one step. Returns false when there is nothing to redo.
     pub fn redo(&mut self) -> bool {
-        let Some(next) = self.future.pop() else {
+        if self.future.is_empty() {
             return false;
+        }
+        let next = match self.future.last_mut().and_then(Option::take) {
+            Some(whole) => whole,
+            None => self.whole_or_made(self.past.len() + 1),
         };
-        self.past.push(std::mem::replace(&mut self.design, next));
+        self.future.pop();
+        self.past
+            .push(Some(std::mem::replace(&mut self.design, next)));
+        self.thin();
         self.merging = None;
         self.typing = None;
         self.revision += 1;
@@ -301,22 +339,22 @@ impl Editor {
     /// The fields the last [`Editor::undo`] changed: where the design now differs from
     /// the version it replaced ([`Design::changes_from`]), one per part changed.
     pub fn undone(&self) -> Vec<FieldPath> {
-        (self.future.last()).map_or_else(Vec::new, |then| self.design.changes_from(then))
+        (self.undone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then))
     }
 
     /// The fields the last [`Editor::redo`] changed.
     pub fn redone(&self) -> Vec<FieldPath> {
-        (self.past.last()).map_or_else(Vec::new, |then| self.design.changes_from(then))
+        (self.redone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then))
     }
 
     /// The design the last [`Editor::undo`] replaced.
     pub fn undone_from(&self) -> Option<&Design> {
-        self.future.last()
+        self.future.last()?.as_ref()
     }
 
     /// The design the last [`Editor::redo`] replaced.
     pub fn redone_from(&self) -> Option<&Design> {
-        self.past.last()
+        self.past.last()?.as_ref()
     }
 
     /// Whether there is something to undo.
@@ -336,10 +374,84 @@ impl Editor {
         self.revision
     }
 
+    /// Design `i` of the history (0 its first, `past.len()` the open one), when it is
+    /// kept whole.
+    fn whole(&self, i: usize) -> Option<&Design> {
+        let open = self.past.len();
+        match i.checked_sub(open) {
+            None => self.past[i].as_ref(),
+            Some(0) => Some(&self.design),
+            Some(after) => self.future[self.future.len().checked_sub(after)?].as_ref(),
+        }
+    }
+
+    /// Where design `i` of the history is kept (not the open one).
+    fn slot(&mut self, i: usize) -> &mut Option<Design> {
+        let open = self.past.len();
+        match i.checked_sub(open) {
+            None => &mut self.past[i],
+            Some(0) => unreachable!("the open design is always whole"),
+            Some(after) => {
+                let at = self.future.len() - after;
+                &mut self.future[at]
+            }
+        }
+    }
+
+    /// Design `i` of the history: kept whole, or made again from the nearest design
+    /// before it kept whole, with the steps between done again.
+    fn whole_or_made(&self, i: usize) -> Design {
+        let (from, design) = (0..=i)
+            .rev()
+            .find_map(|c| Some((c, self.whole(c)?)))
+            .expect("the first design is kept whole");
+        let mut design = design.clone();
+        for step in &self.steps[from..i] {
+            step.redo(&mut design)
+                .expect("a step of the history does again what it did");
+        }
+        design
+    }
+
+    /// Keep whole what the history keeps whole ([`kept_whole`]), and only that.
+    fn thin(&mut self) {
+        let open = self.past.len();
+        let all = open + 1 + self.future.len();
+        // Made before any other is let go: one is made from those before it.
+        for i in (0..all).filter(|&i| i != open && kept_whole(i, open)) {
+            if self.whole(i).is_none() {
+                let made = self.whole_or_made(i);
+                *self.slot(i) = Some(made);
+            }
+        }
+        for i in (0..all).filter(|&i| i != open && !kept_whole(i, open)) {
+            *self.slot(i) = None;
+        }
+    }
+
     /// What a selection of `selected` becomes after a change of the design: kept while
     /// its service exists, dropped when an edit or an undo removed it.
     pub fn keep_selection(&self, selected: Option<ServiceId>) -> Option<ServiceId> {
         selected.filter(|id| self.design.service(*id).is_some())
+    }
+}
+
+/// Whether the history keeps design `i` whole while design `open` is the open one: the
+/// first, every [`KEPT_WHOLE_EVERY`]th, and those next to the open one.
+fn kept_whole(i: usize, open: usize) -> bool {
+    i.is_multiple_of(KEPT_WHOLE_EVERY) || i.abs_diff(open) <= 1
+}
+
+impl Step {
+    /// Do this step again on the design before it.
+    fn redo(&self, design: &mut Design) -> Result<(), EditError> {
+        match self {
+            Step::Edit(edit) => design.apply(edit.clone()),
+            Step::Replace(next) => {
+                design.clone_from(next);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -692,7 +804,7 @@ mod tests {
     }
 
     /// What a user may do to a session, for the record's law below.
-    #[derive(Clone, Debug)]
+    #[derive(Clone, Copy, Debug)]
     enum Act {
         /// Type a value into one of three fields (a number, a switch, a name).
         Set(usize, u32),
@@ -722,10 +834,35 @@ mod tests {
 
     /// Every design the session can reach with undo and redo, oldest first.
     fn reachable(e: &Editor) -> Vec<Design> {
-        let mut out = e.past.clone();
-        out.push(e.design.clone());
-        out.extend(e.future.iter().rev().cloned());
-        out
+        (0..=e.past.len() + e.future.len())
+            .map(|i| e.whole_or_made(i))
+            .collect()
+    }
+
+    /// Do `a` in `e`; false when `e` has no service left to act on.
+    fn act_on(e: &mut Editor, a: Act) -> bool {
+        let Some(id) = e.design.services.first().map(|s| s.id) else {
+            return false;
+        };
+        let path = |p: &str| FieldPath::service(id, p);
+        let set = |e: &mut Editor, p: &str, value| {
+            let _ = e.dispatch(Edit::Set {
+                path: path(p),
+                value,
+            });
+        };
+        match a {
+            Act::Set(0, v) => set(e, "/timing/grace_period_seconds", json!(v)),
+            Act::Set(1, v) => set(e, "/critical", json!(v % 2 == 0)),
+            Act::Set(_, v) => set(e, "/component", json!(format!("c{v}"))),
+            Act::Seal => e.seal(),
+            Act::Undo => _ = e.undo(),
+            Act::Redo => _ = e.redo(),
+            Act::Replace => e.replace(crate::templates::stfc_fastapi()),
+            Act::TakeBack => _ = e.take_back_typing(&path("/timing/grace_period_seconds")),
+            Act::Remove => _ = e.dispatch(Edit::RemoveService(id)),
+        }
+        true
     }
 
     proptest::proptest! {
@@ -735,18 +872,8 @@ mod tests {
         fn a_recorded_history_is_restored_whole(acts in proptest::collection::vec(act(), 0..40)) {
             let mut e = Editor::new(crate::templates::connectum());
             for a in acts {
-                let Some(id) = e.design.services.first().map(|s| s.id) else { break };
-                let path = |p: &str| FieldPath::service(id, p);
-                match a {
-                    Act::Set(0, v) => { let _ = e.dispatch(Edit::Set { path: path("/timing/grace_period_seconds"), value: json!(v) }); }
-                    Act::Set(1, v) => { let _ = e.dispatch(Edit::Set { path: path("/critical"), value: json!(v % 2 == 0) }); }
-                    Act::Set(_, v) => { let _ = e.dispatch(Edit::Set { path: path("/component"), value: json!(format!("c{v}")) }); }
-                    Act::Seal => e.seal(),
-                    Act::Undo => { e.undo(); }
-                    Act::Redo => { e.redo(); }
-                    Act::Replace => e.replace(crate::templates::stfc_fastapi()),
-                    Act::TakeBack => { e.take_back_typing(&path("/timing/grace_period_seconds")); }
-                    Act::Remove => { let _ = e.dispatch(Edit::RemoveService(id)); }
+                if !act_on(&mut e, a) {
+                    break;
                 }
                 proptest::prop_assert_eq!(e.steps.len(), e.past.len() + e.future.len());
             }
@@ -756,6 +883,44 @@ mod tests {
             // Through the JSON it is kept in.
             let kept: Record = serde_json::from_str(&e.record_json()).unwrap();
             proptest::prop_assert_eq!(kept, e.record());
+        }
+
+        /// A long session keeps few of its designs whole, and undo, redo and a typing
+        /// taken back still go to the very designs that were shown: each design is noted
+        /// as it is shown, and every one they bring back, and then a walk from the last
+        /// to the first and back, must be that design.
+        #[test]
+        fn designs_not_kept_whole_are_made_again_as_they_were(
+            acts in proptest::collection::vec(act(), 0..200),
+        ) {
+            let mut e = Editor::new(crate::templates::connectum());
+            let mut shown = vec![e.design.clone()];
+            for a in acts {
+                if !act_on(&mut e, a) {
+                    break;
+                }
+                let open = e.past.len();
+                if matches!(a, Act::Undo | Act::Redo | Act::TakeBack) {
+                    proptest::prop_assert!(shown.get(open) == Some(&e.design), "{a:?} went elsewhere");
+                }
+                if e.future.is_empty() {
+                    shown.truncate(open + 1);
+                }
+                if shown.len() <= open {
+                    shown.resize(open + 1, Design::default());
+                }
+                shown[open] = e.design.clone();
+                let whole = (e.past.iter().chain(&e.future)).filter(|d| d.is_some()).count();
+                let all = e.past.len() + e.future.len();
+                proptest::prop_assert!(whole <= all / KEPT_WHOLE_EVERY + 3, "{whole} of {all} whole");
+            }
+            proptest::prop_assert!(reachable(&e) == shown, "the history holds other designs");
+            while e.undo() {}
+            let mut walked = vec![e.design.clone()];
+            while e.redo() {
+                walked.push(e.design.clone());
+            }
+            proptest::prop_assert!(walked == shown, "undo and redo went elsewhere");
         }
     }
 
