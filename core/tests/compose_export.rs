@@ -857,6 +857,16 @@ volumes:
         dotenv.contains(&format!("DATABASE_URL={SECRET_PLACEHOLDER}")),
         "{dotenv}"
     );
+    // Run from any folder, the project is the file's (`shop`): its volumes are
+    // `shop_dbdata`, where the data of `docker compose up` on the input is.
+    assert!(
+        dotenv.lines().any(|l| l == "COMPOSE_PROJECT_NAME=shop"),
+        "{dotenv}"
+    );
+    // A container that exits starts again, as a pod's would; none was a Job.
+    for name in ["web", "api", "worker", "db"] {
+        assert_eq!(services[name]["restart"], "unless-stopped", "{name}");
+    }
     // web publishes a port: one container, said; its start period as it was.
     let second =
         import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;

@@ -43,7 +43,13 @@
 //!   scheduling hints a single host has no use for). A Deployment's replicas (its HPA's
 //!   minimum) as `deploy.replicas`, unless it publishes host ports (which allow one
 //!   container) or mounts named volumes (which its containers would share): then one
-//!   container, with a note.
+//!   container, with a note. Every other service is `restart: unless-stopped`: a
+//!   container that exits is started again, as Kubernetes restarts a pod's, until the
+//!   user stops it.
+//! - `.env` names the compose project after the design (`COMPOSE_PROJECT_NAME`, which
+//!   both generations read from it; docker-compose 1.x refuses a top-level `name`), so
+//!   that named volumes are `<design>_<volume>` whatever the folder the file is run
+//!   from: a system imported from a compose file of that name keeps its data volumes.
 //! - Every service is reachable under its in-cluster names too (network aliases
 //!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`; a StatefulSet's container also
 //!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
@@ -439,9 +445,12 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ..ComposeService::default()
         };
         main.kubeprint.secrets = secrets;
-        if s.kind.runs_to_completion() {
-            main.restart = Some("no");
-        }
+        // A pod of a Deployment, StatefulSet or DaemonSet is restarted whenever its
+        // container exits; a Job's runs once.
+        main.restart = Some(match s.kind.runs_to_completion() {
+            true => "no",
+            false => "unless-stopped",
+        });
         ports(s, &mut main, &mut host, notes);
         if !s.kind.runs_to_completion() {
             if let Some(p) = &s.probes.readiness {
@@ -587,6 +596,8 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 }
                 cs.expose = c.ports.iter().map(expose).collect();
             } else {
+                // Restarted as the pod's main container is.
+                cs.restart = main.restart;
                 // Containers of a pod share its network: this one joins the main one's.
                 cs.network_mode = Some(format!("service:{}", s.name));
                 if let Some(p) = &c.probes.readiness {
@@ -1132,7 +1143,7 @@ impl<'d> DotEnv<'d> {
                     format!("{name}_{i}")
                 }
             })
-            .find(|n| !self.vars.iter().any(|(_, v)| v == n))
+            .find(|n| n != PROJECT_VARIABLE && !self.vars.iter().any(|(_, v)| v == n))
             .unwrap_or_default();
         self.vars.push((id, name.clone()));
         name
@@ -1267,6 +1278,10 @@ impl<'d> DotEnv<'d> {
              # set real values here, and keep this file out of version control.\n",
             design.name
         );
+        out.push_str(&format!(
+            "{PROJECT_VARIABLE}={}\n",
+            dotenv_value(&project_name(&design.name))
+        ));
         for secret in [false, true] {
             for ((is_secret, object, key), var) in &self.vars {
                 if *is_secret != secret {
@@ -1285,6 +1300,25 @@ impl<'d> DotEnv<'d> {
             }
         }
         out
+    }
+}
+
+/// The variable compose takes its project's name from (`.env` names it for both
+/// generations of compose; a key of a ConfigMap so named gets another variable).
+const PROJECT_VARIABLE: &str = "COMPOSE_PROJECT_NAME";
+
+/// A compose project name for a design's: lowercase letters, digits, `-` and `_`,
+/// starting with a letter or digit (`kubeprint` when nothing of it is left).
+fn project_name(design: &str) -> String {
+    let name: String = design
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let name = name.trim_start_matches(['-', '_']);
+    match name.is_empty() {
+        true => "kubeprint".to_string(),
+        false => name.to_string(),
     }
 }
 
