@@ -537,6 +537,25 @@ impl Design {
                 if updated.name != service.name && self.service_named(&updated.name).is_some() {
                     return Err(EditError::Duplicate(updated.name));
                 }
+                // A name the API server refuses would spread into every caller's address
+                // and route, where a rename back could not find it again.
+                if updated.name != service.name {
+                    if let Err(e) = crate::names::dns1035_label(&updated.name) {
+                        let like = crate::names::dns1035_like(&updated.name);
+                        let try_like = match like.is_empty() || self.service_named(&like).is_some()
+                        {
+                            true => String::new(),
+                            false => format!("; try `{like}`"),
+                        };
+                        return Err(EditError::Invalid {
+                            path: at,
+                            message: format!(
+                                "`{}` cannot name a Service: it {e}{try_like}",
+                                updated.name
+                            ),
+                        });
+                    }
+                }
                 let mut kept = std::mem::take(&mut updated.residual);
                 follow_renames(service, &updated, &mut kept);
                 updated.residual = kept;
@@ -1948,6 +1967,42 @@ mod tests {
             })
             .unwrap_err();
         assert_eq!(err, EditError::Duplicate("b".into()));
+    }
+
+    /// A name the API server refuses is refused before it reaches the callers'
+    /// addresses (a rename back would not find `Orders_API` in a URL), with the name the
+    /// user most likely meant; a name refused whose likely one is taken says no more.
+    #[test]
+    fn a_service_name_the_api_server_refuses_is_refused_with_one_to_try() {
+        let mut d = crate::templates::connectum();
+        let before = d.clone();
+        let id = d.service_named("order-service").unwrap().id;
+        let rename = |d: &mut Design, to: &str| {
+            d.apply(Edit::Set {
+                path: FieldPath::service(id, "/name"),
+                value: json!(to),
+            })
+        };
+        for (typed, said) in [
+            (
+                "Orders_API",
+                "`Orders_API` cannot name a Service: it may contain only lowercase letters, digits and '-'; try `orders-api`",
+            ),
+            (
+                "9orders",
+                "`9orders` cannot name a Service: it must start with a lowercase letter; try `orders`",
+            ),
+            (
+                "Otel_Collector",
+                "`Otel_Collector` cannot name a Service: it may contain only lowercase letters, digits and '-'",
+            ),
+        ] {
+            let err = rename(&mut d, typed).unwrap_err();
+            assert_eq!(err.to_string(), format!("services/s{}/name: {said}", id.0));
+            assert_eq!(d, before, "nothing changed");
+        }
+        rename(&mut d, "orders-api").unwrap();
+        assert_eq!(d.services[0].name, "orders-api");
     }
 
     /// Removing a service's HPA, budget or Ingress takes every environment's switch of

@@ -40,6 +40,36 @@ pub fn dns1035_label(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A best guess at the DNS-1035 label (a service name) the user meant by `name`:
+/// lowercase, every run of other characters one `-`, no leading digit, at most 63
+/// characters. Empty when nothing of `name` is left.
+pub fn dns1035_like(name: &str) -> String {
+    let lowered: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for part in lowered.split('-').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    out.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .chars()
+        .take(MAX_DNS_LABEL_LENGTH)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
 /// DNS-1123 subdomain: at most 253 characters of dot-separated labels.
 /// ConfigMaps, Secrets, most other objects.
 pub fn dns1123_subdomain(s: &str) -> Result<(), String> {

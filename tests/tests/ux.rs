@@ -1677,6 +1677,20 @@ async fn a_name_already_taken_is_refused_beside_the_field_and_stays_as_typed() {
     assert_eq!(page.text("status").await, "", "said where it was typed");
     // The other service keeps its name and its node.
     assert!(page.present(&format!("node-{other}")).await);
+    // A name the API server refuses is refused the same way, with one to try.
+    page.type_into(id, &format!("Orders_API{enter}")).await;
+    page.wait_until("the refusal", async |p| {
+        let said = js(
+            p,
+            &format!("return document.getElementById('{id}-error').textContent"),
+        )
+        .await;
+        let said = said.as_str()?.replace('`', "");
+        (said.contains("cannot name a Service") && said.contains("try orders-api")).then_some(said)
+    })
+    .await;
+    assert_eq!(page.value(id).await, "Orders_API", "kept as typed");
+    assert!(page.present("node-order-service").await);
     // Typing on to a free name applies it and clears the message.
     page.type_into(id, &format!("orders{enter}")).await;
     page.find("node-orders").await;

@@ -301,7 +301,7 @@ fn pod_names(cx: &mut Ctx, s: &Service) {
 /// has, so this check looks at the others.
 pub(super) fn service_names(cx: &mut Ctx, s: &Service) {
     if let Err(e) = names::dns1035_label(&s.name) {
-        let cleaned = sanitize(&s.name);
+        let cleaned = names::dns1035_like(&s.name);
         let free =
             names::dns1035_label(&cleaned).is_ok() && cx.design.service_named(&cleaned).is_none();
         let f = cx.report(
@@ -348,34 +348,6 @@ pub(super) fn service_names(cx: &mut Ctx, s: &Service) {
             format!("component `{}` becomes a label value and {e}", s.component),
         );
     }
-}
-
-/// A best guess at the valid service name the user meant.
-fn sanitize(name: &str) -> String {
-    let lowered: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = String::new();
-    for part in lowered.split('-').filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(part);
-    }
-    out.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
-        .chars()
-        .take(MAX_DNS_LABEL_LENGTH)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
 }
 
 /// KP402: every named port has a valid name: a DNS-1123 label on a Service, an IANA
