@@ -1187,7 +1187,7 @@ fn service_port_names(s: &Service) -> Vec<String> {
 
 /// What names a port follows its rename in place (see [`renames`]), as callers follow a
 /// service's: a container port's, in the probes, preStop hook and scrape endpoint of
-/// its container and in the Service and load balancer ports that target it (once no
+/// its container, in what a local run publishes (dropped with the port), and in the Service and load balancer ports that target it (once no
 /// container of the pod declares the old name); a Service port's, in the service's
 /// Ingress and route. (Callers' edges follow in [`Design::set`].)
 fn follow_port_renames(old: &Service, new: &mut Service) {
@@ -1216,6 +1216,15 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     let mut pod_wide = Vec::new();
     let main = renames(&names(&old.ports), &names(&new.ports));
     in_probes(&mut new.probes, &main);
+    // What a local run publishes follows the port, and goes with it.
+    if let Some(published) = &mut new.local.published {
+        for h in published.iter_mut() {
+            if let Some((_, to)) = main.iter().find(|(from, _)| *from == h.port) {
+                h.port = to.clone();
+            }
+        }
+        published.retain(|h| new.ports.iter().any(|p| p.name == h.port));
+    }
     if let Some(PreStopHook::Http { port, .. }) = &mut new.timing.pre_stop_hook {
         rename(port, &main);
     }

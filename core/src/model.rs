@@ -1445,6 +1445,9 @@ pub struct Service {
     /// workload's selector cannot change once it exists, and so that objects the design
     /// adds later (a PDB, a policy) select the pods the input's labels select.
     pub selector: BTreeMap<String, String>,
+    /// How a local run (the compose export) runs it, where Kubernetes has no field.
+    #[serde(skip_serializing_if = "LocalRun::is_default")]
+    pub local: LocalRun,
 }
 
 impl Default for Service {
@@ -1481,6 +1484,7 @@ impl Default for Service {
             position: None,
             residual: BTreeMap::new(),
             selector: BTreeMap::new(),
+            local: LocalRun::default(),
         }
     }
 }
@@ -1851,6 +1855,40 @@ pub struct Exposure {
     /// A Gateway API route through the environment's [`Gateway`]: an `HTTPRoute`, or a
     /// `GRPCRoute` when the port it routes to has appProtocol `grpc`.
     pub gateway_route: Option<GatewayRoute>,
+}
+
+/// How a local run of the design (the compose export) runs a service, where Kubernetes
+/// has no field for it: kept from a compose file. No object is rendered from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LocalRun {
+    /// Which container ports are published on the host, and at which host port (a
+    /// compose file's `ports`): `None` publishes the container port of each Service
+    /// port, at its own number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Vec<HostPort>>,
+    /// The compose profiles it is started under (`docker compose --profile debug up`);
+    /// none: always.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+}
+
+impl LocalRun {
+    /// Whether it says nothing (every service that was not imported from compose).
+    pub fn is_default(&self) -> bool {
+        *self == LocalRun::default()
+    }
+}
+
+/// A container port a local run publishes on the host.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostPort {
+    /// The container port, by name.
+    pub port: String,
+    /// The host port; `None` for one the container engine picks (compose's `"5432"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<u16>,
 }
 
 /// A Gateway API route (HTTPRoute or GRPCRoute, named like the service) attached to the

@@ -23,8 +23,9 @@ fn files(design: &Design, env: &str) -> (String, String) {
 }
 
 /// A published port in the short syntax, `127.0.0.1:5433:5432/tcp`: the host address,
-/// the host port, the container port and the protocol.
-fn short_port(p: &Value) -> (String, u64, u64, String) {
+/// the host port (`None` where the engine picks it, `127.0.0.1::5432/tcp`), the
+/// container port and the protocol.
+fn short_port(p: &Value) -> (String, Option<u64>, u64, String) {
     let text = p
         .as_str()
         .unwrap_or_else(|| panic!("a short-syntax port: {p}"));
@@ -33,7 +34,8 @@ fn short_port(p: &Value) -> (String, u64, u64, String) {
         panic!("{text}");
     };
     let number = |n: &str| n.parse::<u64>().unwrap();
-    (ip.into(), number(host), number(target), protocol.into())
+    let host = (!host.is_empty()).then(|| number(host));
+    (ip.into(), host, number(target), protocol.into())
 }
 
 fn parsed(text: &str) -> Value {
@@ -306,7 +308,7 @@ fn miniredis_dev_publishes_every_port_on_the_host_and_reads_config_from_env() {
         (services[s]["ports"].as_array().unwrap().iter())
             .map(|p| {
                 let (_, host, target, _) = short_port(p);
-                (target, host)
+                (target, host.expect("a host port"))
             })
             .collect()
     };
@@ -747,7 +749,7 @@ proptest! {
                 for p in s["ports"].as_array().into_iter().flatten() {
                     let (ip, published, _, protocol) = short_port(p);
                     let key = (published, protocol);
-                    prop_assert!(host.insert(key.clone()), "host port {key:?} twice");
+                    prop_assert!(published.is_none() || host.insert(key.clone()), "host port {key:?} twice");
                     prop_assert_eq!(ip, "127.0.0.1", "{} publishes beyond its host", name);
                 }
                 for dep in s["depends_on"].as_object().into_iter().flatten().map(|(k, _)| k) {
@@ -846,11 +848,17 @@ volumes:
         services["web"]["healthcheck"]["start_period"], "45s",
         "{yaml}"
     );
-    // The worker publishes nothing: compose runs its replicas. The api publishes its
-    // port: one container, the design's count kept for the import.
+    // The worker and the api publish nothing (the api's port is only `expose`d, as the
+    // file had it): compose runs their replicas. Web publishes host port 8080, as the
+    // file did: one container.
     assert_eq!(services["worker"]["deploy"]["replicas"], 3, "{yaml}");
-    assert_eq!(services["api"].pointer("/deploy/replicas"), None, "{yaml}");
-    assert_eq!(services["api"]["x-kubeprint"]["replicas"], 2, "{yaml}");
+    assert_eq!(services["api"]["deploy"]["replicas"], 2, "{yaml}");
+    assert_eq!(services["api"].get("ports"), None, "{yaml}");
+    assert_eq!(services["api"]["expose"][0], "8000", "{yaml}");
+    assert_eq!(
+        services["web"]["ports"][0], "127.0.0.1:8080:3000/tcp",
+        "{yaml}"
+    );
     assert_eq!(services["db"]["volumes"][0]["source"], "dbdata", "{yaml}");
     assert!(file["volumes"].get("dbdata").is_some(), "{yaml}");
     assert!(
@@ -1027,7 +1035,137 @@ fn services_keep_the_files_order_and_its_host_ports() {
     let published = |service: &str| short_port(&file["services"][service]["ports"][0]).1;
     assert_eq!(
         (published("api"), published("adminer")),
-        (8080, 8081),
+        (Some(8080), Some(8081)),
         "{file:#?}"
+    );
+}
+
+/// A compose file's host side comes back: each port at the host port it named, a port
+/// the engine picks as one it picks, a port only exposed not published, and a profile
+/// kept; through a share link too; and a container port renamed or removed in the
+/// design takes what it published along.
+#[test]
+fn host_ports_and_profiles_come_back_through_a_design_and_a_link() {
+    let text = r#"name: shopfront
+services:
+  web:
+    image: nginx:1.27-alpine
+    ports: ["80:8080"]
+    depends_on: [api]
+  api:
+    image: ghcr.io/acme/shop-api:2.3.1
+    ports: ["8080:3000", "127.0.0.1:9091:9090"]
+  db:
+    image: postgres:16-alpine
+    ports: ["5432"]
+  cache:
+    image: redis:7-alpine
+  adminer:
+    image: adminer:4.8.1
+    profiles: [debug]
+    ports: ["8081:8080"]
+    depends_on: [db]
+"#;
+    let design = import_compose::import(text, &Default::default()).design;
+    let published = |d: &Design| -> BTreeMap<String, Vec<String>> {
+        let file = parsed(&files(d, "dev").0);
+        let services = file["services"].as_object().unwrap();
+        (services.iter())
+            .map(|(name, s)| {
+                let ports = s["ports"].as_array().map_or(Vec::new(), |ports| {
+                    ports
+                        .iter()
+                        .map(|p| p.as_str().unwrap().to_string())
+                        .collect()
+                });
+                (name.clone(), ports)
+            })
+            .collect()
+    };
+    let want = BTreeMap::from([
+        ("web".to_string(), vec!["127.0.0.1:80:8080/tcp".to_string()]),
+        (
+            "api".into(),
+            vec![
+                "127.0.0.1:8080:3000/tcp".into(),
+                "127.0.0.1:9091:9090/tcp".into(),
+            ],
+        ),
+        ("db".into(), vec!["127.0.0.1::5432/tcp".into()]),
+        ("cache".into(), vec![]),
+        ("adminer".into(), vec!["127.0.0.1:8081:8080/tcp".into()]),
+    ]);
+    assert_eq!(published(&design), want);
+    let (yaml, _) = files(&design, "dev");
+    let file = parsed(&yaml);
+    assert_eq!(file["services"]["cache"]["expose"][0], "6379", "{yaml}");
+    assert_eq!(
+        file["services"]["adminer"]["profiles"],
+        serde_json::json!(["debug"])
+    );
+    assert_eq!(file["services"].pointer("/web/profiles"), None);
+    // Started only with its profile, adminer is still dev's alone.
+    let runs = |d: &Design, env: &str| {
+        let adminer = d.service_named("adminer").unwrap().id;
+        d.environment(env).unwrap().deploys(adminer)
+    };
+    assert!(runs(&design, "dev") && !runs(&design, "prod"));
+    // The exported file imports to the same design's file, and a link carries it.
+    let again = import_compose::import(&yaml, &Default::default()).design;
+    assert_eq!(files(&again, "dev").0, yaml);
+    assert!(
+        !runs(&again, "prod"),
+        "the profile kept adminer out of prod"
+    );
+    let url = kubeprint_core::link::link("https://kubeprint.example/", &design);
+    let opened = kubeprint_core::link::decode(&url).unwrap();
+    assert_eq!(files(&opened, "dev").0, yaml);
+    // api's port `http` renamed: it is still published at 8080; then `port1` removed:
+    // it is no longer published.
+    let mut edited = opened.clone();
+    let api = edited.service_named("api").unwrap().clone();
+    let set = |d: &mut Design, pointer: &str, value: Value| {
+        let path = kubeprint_core::FieldPath::service(api.id, pointer);
+        d.apply(kubeprint_core::Edit::Set { path, value }).unwrap();
+    };
+    set(&mut edited, "/ports/0/name", "web".into());
+    let one = serde_json::to_value(&edited.service(api.id).unwrap().ports[..1]).unwrap();
+    set(&mut edited, "/ports", one);
+    let local = &edited.service_named("api").unwrap().local;
+    assert_eq!(
+        local.published,
+        Some(vec![HostPort {
+            port: "web".into(),
+            host: Some(8080)
+        }])
+    );
+    assert_eq!(published(&edited)["api"], ["127.0.0.1:8080:3000/tcp"]);
+    // A call drawn from a service compose always starts to one of a profile: compose
+    // would refuse to start the caller without it, so the caller does not wait for it.
+    let (web, adminer) = (
+        edited.service_named("web").unwrap().id,
+        edited.service_named("adminer").unwrap().id,
+    );
+    edited
+        .apply(kubeprint_core::Edit::AddEdge(Edge {
+            from: web,
+            to: adminer,
+            port: "http".into(),
+        }))
+        .unwrap();
+    let (yaml, _) = files(&edited, "dev");
+    let file = parsed(&yaml);
+    assert_eq!(
+        file["services"]["web"]["depends_on"].get("adminer"),
+        None,
+        "{yaml}"
+    );
+    assert!(
+        file["services"]["web"]["depends_on"].get("api").is_some(),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("web calls adminer on `http`, which compose starts only with --profile debug: web does not wait for it"),
+        "{yaml}"
     );
 }

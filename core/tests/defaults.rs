@@ -169,6 +169,8 @@ fn pinned() -> Vec<Pinned> {
         both::<GatewayListener>("GatewayListener"),
         default_only::<ListenerProtocol>("ListenerProtocol"),
         default_only::<AdmitRoutes>("AdmitRoutes"),
+        both::<LocalRun>("LocalRun"),
+        both::<HostPort>("HostPort"),
     ]
 }
 
@@ -353,6 +355,8 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("RouteRule", "backends/*", "RouteBackend"),
     ("Environment", "gateway", "Gateway"),
     ("Gateway", "listeners/*", "GatewayListener"),
+    ("Service", "local", "LocalRun"),
+    ("LocalRun", "published/*", "HostPort"),
 ];
 
 /// Every value of every struct type in `value` (of type `ty`), by type.

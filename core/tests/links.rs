@@ -47,6 +47,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("variables-here", variables_here),
     ("own-residuals", own_residuals),
     ("pre-stop-command", pre_stop_command),
+    ("local-run", local_run),
 ];
 
 /// What makes a golden design.
@@ -408,6 +409,37 @@ fn pre_stop_command() -> Design {
     d
 }
 
+/// A compose file's host ports (one named, one the engine picks, a port only exposed)
+/// and a profile: what a local run of the design publishes and starts travel.
+fn local_run() -> Design {
+    let text = "name: shop
+services:
+  api:
+    image: ghcr.io/acme/shop-api:2.3.1
+    ports: [\"8080:3000\", \"9091:9090\"]
+  db:
+    image: postgres:16-alpine
+    ports: [\"5432\"]
+  cache:
+    image: redis:7-alpine
+    expose: [\"6379\"]
+  adminer:
+    image: adminer:4.8.1
+    profiles: [debug]
+    ports: [\"8081:8080\"]
+";
+    let mut d = kubeprint_core::compose::import(text, &Default::default()).design;
+    // An unnamed port (a metrics exporter's) published where the engine picks.
+    let db = d.services.iter_mut().find(|s| s.name == "db").unwrap();
+    db.ports.push(ContainerPort {
+        name: String::new(),
+        port: 9187,
+        protocol: Protocol::TCP,
+    });
+    (db.local.published.get_or_insert_default()).push(HostPort::default());
+    d
+}
+
 /// What environments' inputs had of their own: prod's checksum annotation of the api's
 /// pods and a label of its ConfigMap, staging's annotation of the Secret.
 fn own_residuals() -> Design {
@@ -739,6 +771,8 @@ fn all_fields() -> Design {
             ),
         ]),
         selector: BTreeMap::new(),
+        // (Newer than this golden: see `local_run`.)
+        local: LocalRun::default(),
     };
 
     let default_sections = Service {

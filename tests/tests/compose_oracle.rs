@@ -82,6 +82,44 @@ fn docker_compose_accepts_every_templates_compose_file() {
     }
 }
 
+/// A compose file imported keeps its host side and profiles: the file exported from
+/// the design, with a port the engine picks (`127.0.0.1::5432/tcp`), a profile and a
+/// sidecar-free pod, is still one docker-compose accepts.
+#[test]
+fn docker_compose_accepts_what_a_compose_import_publishes_and_profiles() {
+    let text = "name: shopfront
+services:
+  web:
+    image: nginx:1.27-alpine
+    ports: [\"80:8080\"]
+  api:
+    image: ghcr.io/acme/shop-api:2.3.1
+    ports: [\"8080:3000\", \"127.0.0.1:9091:9090\"]
+  db:
+    image: postgres:16-alpine
+    ports: [\"5432\"]
+  adminer:
+    image: adminer:4.8.1
+    profiles: [debug]
+    ports: [\"8081:8080\"]
+    depends_on: [db]
+";
+    let d = kubeprint_core::compose::import(text, &Default::default()).design;
+    let file = write(&d, "dev", &scratch("local-run"));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("127.0.0.1::5432/tcp") && written.contains("- debug"),
+        "{written}"
+    );
+    let (ok, out) = compose_config(&file);
+    assert!(ok, "docker-compose rejects it:\n{out}");
+    assert!(!out.contains("WARNING"), "docker-compose warns:\n{out}");
+    assert!(
+        out.contains("profiles:"),
+        "docker-compose read the profile:\n{out}"
+    );
+}
+
 #[test]
 fn docker_compose_accepts_an_imported_designs_compose_file() {
     let text = std::fs::read_to_string(

@@ -11,8 +11,11 @@
 //!   own firewall rules would open a port published on every address to the network,
 //!   whatever the host's firewall says) at the container port's number when no
 //!   earlier service of the file took it (per protocol), else at the next free number
-//!   upward (two Postgres give 5432 and 5433); a note names every moved port. Container
-//!   ports outside the Service are `expose`d.
+//!   upward (two Postgres give 5432 and 5433); a note names every moved port. A
+//!   service that says what it publishes (imported from a compose file: `"8080:3000"`,
+//!   `"5432"`, or no `ports`) publishes exactly that, at the host port it names (moved
+//!   the same way when taken) or at one the engine picks (`127.0.0.1::5432`). Container
+//!   ports not published are `expose`d.
 //! - Variables: literals in `environment` as they are (`$` doubled, since compose
 //!   interpolates); every ConfigMap or Secret key read as `${VAR}`, with `VAR` set in
 //!   `.env` (the ConfigMap's value; for a Secret the placeholder `CHANGE_ME`, as rendered
@@ -31,6 +34,9 @@
 //!   healthcheck's own retries (so that both give up at the same time) and the
 //!   readiness probe's initial delay (failures do not count during it, as with a
 //!   startup probe).
+//! - `profiles` as a compose file had them (a service started only with `--profile
+//!   debug`; its pod's other containers with it); a service started without them does
+//!   not wait for one, with a note.
 //! - `stop_grace_period` from terminationGracePeriodSeconds. The stop signal is the
 //!   image's own STOPSIGNAL, as in Kubernetes (the model has no signal of its own).
 //! - `depends_on` per edge whose callee runs in this environment: `service_healthy`
@@ -142,6 +148,8 @@ struct ComposeService {
     #[serde(skip_serializing_if = "Option::is_none")]
     restart: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    profiles: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     ports: Vec<PublishedPort>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     expose: Vec<String>,
@@ -172,7 +180,8 @@ struct ComposeService {
 /// `host_ip`.
 struct PublishedPort {
     target: u16,
-    published: u16,
+    /// `None`: a port the engine picks (`127.0.0.1::5432/tcp`).
+    published: Option<u16>,
     protocol: &'static str,
     host_ip: &'static str,
 }
@@ -185,6 +194,7 @@ impl Serialize for PublishedPort {
             protocol,
             host_ip,
         } = self;
+        let published = published.map(|p| p.to_string()).unwrap_or_default();
         s.collect_str(&format_args!("{host_ip}:{published}:{target}/{protocol}"))
     }
 }
@@ -445,6 +455,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             ..ComposeService::default()
         };
         main.kubeprint.secrets = secrets;
+        main.profiles.clone_from(&s.local.profiles);
         // A pod of a Deployment, StatefulSet or DaemonSet is restarted whenever its
         // container exits; a Job's runs once.
         main.restart = Some(match s.kind.runs_to_completion() {
@@ -556,6 +567,8 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 command: expand_all(&c.args, &environment),
                 environment,
                 deploy: limits(&c.resources),
+                // Started with the pod's main container.
+                profiles: s.local.profiles.clone(),
                 ..ComposeService::default()
             };
             cs.kubeprint.secrets = secrets;
@@ -677,8 +690,22 @@ fn dependencies(
         let Some(to) = to else { continue };
         match edge_target(design, env, e) {
             EdgeTarget::Local if here.contains_key(&e.to) => {
-                let waits = !reaches(&out, e.to, e.from);
-                if !waits {
+                // Compose starts a service of a profile only with it: one started
+                // without it cannot wait for it.
+                let profiled = !to.local.profiles.is_empty()
+                    && !(to.local.profiles.iter()).any(|p| from.local.profiles.contains(p));
+                if profiled {
+                    notes.push(format!(
+                        "{} calls {} on `{}`, which compose starts only with --profile {}: {} does not wait for it",
+                        from.name,
+                        to.name,
+                        e.port,
+                        to.local.profiles.join(" or --profile "),
+                        from.name
+                    ));
+                }
+                let waits = !profiled && !reaches(&out, e.to, e.from);
+                if !waits && !profiled {
                     notes.push(format!(
                         "{} calls {} on `{}`, which waits for {} already: compose refuses a cycle, so {} does not wait for {}",
                         from.name, to.name, e.port, from.name, from.name, to.name
@@ -764,7 +791,9 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
     } else {
         &s.exposure.ports
     };
-    let mut published: BTreeSet<(u16, Protocol)> = BTreeSet::new();
+    // What is published: the design's own list (a compose file's, imported), else the
+    // container port of each Service port, at its own number.
+    let mut wanted: Vec<(u16, Protocol, Option<u16>)> = Vec::new();
     for sp in service_ports {
         let Some(target) = s
             .resolve_port(&sp.target)
@@ -780,23 +809,43 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
             ));
             continue;
         };
-        if !published.insert((target, sp.protocol)) {
-            continue;
-        }
-        let proto = protocol(sp.protocol);
-        let on = host.take(proto, target);
-        if on != target {
-            notes.push(format!(
-                "{}: port {target}/{proto} is published on host port {on} ({target} is taken by a service before it)",
-                s.name
-            ));
-        }
         if sp.port != target {
             notes.push(format!(
                 "{}: callers reach port `{}` at {target} here, not at the Service's {} (compose has no Service in front of a container)",
                 s.name, sp.name, sp.port
             ));
         }
+        if s.local.published.is_none() {
+            wanted.push((target, sp.protocol, Some(target)));
+        }
+    }
+    for h in s.local.published.iter().flatten() {
+        match s.ports.iter().find(|c| c.name == h.port) {
+            Some(c) => wanted.push((c.port, c.protocol, h.host)),
+            None => notes.push(format!(
+                "{}: port `{}` is published on the host, but the container has no such port: not published",
+                s.name, h.port
+            )),
+        }
+    }
+    let mut published: BTreeSet<(u16, Protocol)> = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for (target, proto_of, wanted_host) in wanted {
+        if !seen.insert((target, proto_of, wanted_host)) {
+            continue;
+        }
+        published.insert((target, proto_of));
+        let proto = protocol(proto_of);
+        let on = wanted_host.map(|w| {
+            let on = host.take(proto, w);
+            if on != w {
+                notes.push(format!(
+                    "{}: port {target}/{proto} is published on host port {on} ({w} is taken by a service before it)",
+                    s.name
+                ));
+            }
+            on
+        });
         out.ports.push(PublishedPort {
             target,
             published: on,
@@ -856,7 +905,7 @@ fn publish_extra(
         }
         main.ports.push(PublishedPort {
             target: p.port,
-            published: on,
+            published: Some(on),
             protocol: proto,
             host_ip: LOOPBACK,
         });

@@ -419,6 +419,7 @@ fn read_service(
         ..Service::default()
     };
     let profiles = string_list(spec.get("profiles"));
+    s.local.profiles.clone_from(&profiles);
     if !profiles.is_empty() {
         let quoted: Vec<String> = profiles.iter().map(|p| format!("`{p}`")).collect();
         let flags: Vec<String> = profiles.iter().map(|p| format!("--profile {p}")).collect();
@@ -449,8 +450,10 @@ fn read_service(
     if let Some(ep) = spec.get("entrypoint") {
         s.command = words(ep, "entrypoint", n);
     }
-    // The host side of the ports compose publishes, which no Kubernetes object keeps.
+    // The host side of the ports compose publishes, which no Kubernetes object keeps
+    // (said), and which a local run of the design publishes again (kept).
     let mut published = Vec::new();
+    let mut on_host: Vec<(u16, Protocol, Option<u16>)> = Vec::new();
     for (key, first_http) in [("ports", true), ("expose", false)] {
         for entry in spec
             .get(key)
@@ -461,6 +464,9 @@ fn read_service(
             let (found, problem) = ports::parse(entry);
             for p in &found {
                 add_port(&mut s, p, first_http);
+                if key == "ports" {
+                    on_host.push((p.port, p.protocol, p.host));
+                }
             }
             let host = match entry {
                 Value::String(short) => short.contains(':'),
@@ -484,6 +490,17 @@ fn read_service(
         ));
     }
     named_ports(&mut s, ext, n);
+    s.local.published = Some(
+        (on_host.into_iter())
+            .filter_map(|(port, protocol, host)| {
+                let c = (s.ports.iter()).find(|c| c.port == port && c.protocol == protocol)?;
+                Some(HostPort {
+                    port: c.name.clone(),
+                    host,
+                })
+            })
+            .collect(),
+    );
     // An image of the catalogue that declares no port listens on its usual ones
     // (postgres on 5432): compose reaches it by name anyway, and a Service is what the
     // design's services need to reach it.

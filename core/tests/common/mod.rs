@@ -289,6 +289,9 @@ prop_compose! {
         pod in pod_parts(),
         batch in batch(),
         delivery in delivery(),
+        // What a local run publishes (a compose file's, imported): nothing said, or
+        // some of the ports, at a host port or one the engine picks; and a profile.
+        local in proptest::option::of((proptest::collection::vec(proptest::option::of(1u16..), 0..3), any::<bool>())),
     ) -> Service {
         let (kind, job, cron) = batch.unwrap_or((
             if stateful { WorkloadKind::StatefulSet } else { WorkloadKind::Deployment },
@@ -356,6 +359,14 @@ prop_compose! {
             volumes: pod.1,
             mounts: pod.2,
             delivery,
+            local: local.map_or_else(LocalRun::default, |(hosts, profiled)| LocalRun {
+                published: Some(
+                    (ports.iter().zip(hosts))
+                        .map(|((port, _), host)| HostPort { port: port.clone(), host })
+                        .collect(),
+                ),
+                profiles: if profiled { vec!["debug".into()] } else { vec![] },
+            }),
             ..Service::default()
         }
     }

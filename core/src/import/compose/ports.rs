@@ -1,8 +1,9 @@
 //! Compose ports, container side: the short syntax (`8000`, `"8000:8000"`,
 //! `"127.0.0.1:8000-8010:8000-8010"`, `"53:53/udp"`, `"[::1]:80:80"`), `expose` entries
 //! (`"3306"`, `"5000-5010"`) and the long syntax (`target`, `published`, `protocol`,
-//! `app_protocol`, `name`). A range keeps every port in it; the host side is not
-//! Kubernetes' concern and is read only to be skipped.
+//! `app_protocol`, `name`). A range keeps every port in it. The host side is not
+//! Kubernetes' concern: it is read for a local run of the design (the compose export),
+//! as the host port each container port is published at.
 
 use crate::model::Protocol;
 use serde_json::Value;
@@ -23,6 +24,9 @@ pub(crate) struct Port {
     pub app_protocol: Option<String>,
     /// The long syntax's `name`.
     pub name: Option<String>,
+    /// The host port a `ports` entry publishes it at; `None` for one the engine picks
+    /// (`"5432"`, `"127.0.0.1::5432"`, a long-syntax entry without `published`).
+    pub host: Option<u16>,
 }
 
 /// The container ports of one `ports` or `expose` entry, and what was not kept (with
@@ -60,6 +64,7 @@ fn plain(port: u16, protocol: Protocol) -> Port {
         protocol,
         app_protocol: None,
         name: None,
+        host: None,
     }
 }
 
@@ -88,9 +93,22 @@ fn short(text: &str) -> (Vec<Port>, Option<Problem>) {
             )
         }
     };
-    // The container side is after the last colon (an IPv6 host is in brackets before it).
-    let container = ports.rsplit(':').next().unwrap_or(ports).trim();
-    range(container, protocol, None, None, text)
+    // The container side is after the last colon, the host port before it, and the host
+    // address (an IPv6 one in brackets, with colons of its own) before that.
+    let after_address = match ports.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once("]:").map_or("", |(_, rest)| rest),
+        None => ports,
+    };
+    let mut sides = after_address.rsplit(':');
+    let container = sides.next().unwrap_or(ports).trim();
+    let host = first_number(sides.next().unwrap_or(""));
+    range(container, protocol, None, None, host, text)
+}
+
+/// The first port of `8080` or `8000-8010`; `None` for an empty or unreadable one.
+fn first_number(text: &str) -> Option<u16> {
+    let first = text.split('-').next()?.trim();
+    first.parse().ok().filter(|n| *n > 0)
 }
 
 /// `{target, published, protocol, app_protocol, name, host_ip, mode}`.
@@ -129,7 +147,12 @@ fn long(entry: &Value) -> (Vec<Port>, Option<Problem>) {
         .get("name")
         .and_then(Value::as_str)
         .map(str::to_string);
-    range(&target, protocol, app_protocol, name, &target)
+    let host = match entry.get("published") {
+        Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Some(Value::String(s)) => first_number(s),
+        _ => None,
+    };
+    range(&target, protocol, app_protocol, name, host, &target)
 }
 
 fn protocol(text: Option<&str>) -> Result<Protocol, String> {
@@ -149,6 +172,7 @@ fn range(
     protocol: Protocol,
     app_protocol: Option<String>,
     name: Option<String>,
+    host: Option<u16>,
     needle: &str,
 ) -> (Vec<Port>, Option<Problem>) {
     let number = |t: &str| -> Result<u16, Problem> {
@@ -187,6 +211,8 @@ fn range(
             app_protocol: app_protocol.clone(),
             // A name can only be one port's.
             name: name.clone().filter(|_| count == 1),
+            // A range of host ports publishes a range of container ports in step.
+            host: host.and_then(|h| h.checked_add(i as u16)),
         })
         .collect();
     let problem = (count > MAX_RANGE).then(|| Problem {
@@ -246,11 +272,44 @@ mod tests {
                 port: 50051,
                 protocol: Protocol::TCP,
                 app_protocol: Some("grpc".into()),
-                name: Some("grpc".into())
+                name: Some("grpc".into()),
+                host: Some(50051),
             }]
         );
         let (p, _) = parse(&json!({"target": 53, "published": 53, "protocol": "udp"}));
-        assert_eq!((p[0].port, p[0].protocol), (53, Protocol::UDP));
+        assert_eq!(
+            (p[0].port, p[0].protocol, p[0].host),
+            (53, Protocol::UDP, Some(53))
+        );
+    }
+
+    /// The host port each container port is published at: the one the entry names
+    /// (after any address, an IPv6 one in brackets), in step along a range, or none
+    /// where the engine picks it.
+    #[test]
+    fn the_host_side_is_read_for_a_local_run() {
+        let hosts = |entry: Value| -> Vec<(u16, Option<u16>)> {
+            parse(&entry).0.iter().map(|p| (p.port, p.host)).collect()
+        };
+        for (entry, want) in [
+            (json!("8080:3000"), vec![(3000, Some(8080))]),
+            (json!("127.0.0.1:9091:9090"), vec![(9090, Some(9091))]),
+            (json!("[::1]:8443:443/tcp"), vec![(443, Some(8443))]),
+            (json!("5432"), vec![(5432, None)]),
+            (json!(5432), vec![(5432, None)]),
+            (json!("127.0.0.1::5432"), vec![(5432, None)]),
+            (
+                json!("9000-9001:8000-8001"),
+                vec![(8000, Some(9000)), (8001, Some(9001))],
+            ),
+            (
+                json!({"target": 80, "published": "8081"}),
+                vec![(80, Some(8081))],
+            ),
+            (json!({"target": 80}), vec![(80, None)]),
+        ] {
+            assert_eq!(hosts(entry.clone()), want, "{entry}");
+        }
     }
 
     #[test]
