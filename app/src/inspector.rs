@@ -423,6 +423,18 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 </div>
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
+            {section("Local run (compose)", view! {
+                <p class="hint">"How the Compose export runs it on a developer's machine (Kubernetes publishes nothing on a host). Unticked, each Service port's container port is published at its own number."</p>
+                <Optional label="Publish only these ports on the host" path=at(id, "/local/published") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::published))>
+                    {list("host port", at(id, "/local/published"), move |_| preset(id.get_untracked(), presets::host_port), move |i| view! {
+                        <div class="row">
+                            <Field label="Container port" path=at(id, &format!("/local/published/{i}/port")) kind=K::Text placeholder="http" hint="its name" />
+                            <Field label="Host port" path=at(id, &format!("/local/published/{i}/host")) kind=K::OptionalPort placeholder="(engine picks)" />
+                        </div>
+                    })}
+                </Optional>
+                <Field label="Profiles" path=at(id, "/local/profiles") kind=K::Words placeholder="(always started)" hint="started only with docker compose --profile <name>" />
+            })}
             <KeptFromImport id />
         </div>
         <span class="sr-only">{move || name.get()}</span>

@@ -29,6 +29,8 @@ pub enum FieldKind {
     OptionalSeconds,
     /// A port number, 1 to 65535.
     Port,
+    /// A port number, or empty for `None` (a host port the container engine picks).
+    OptionalPort,
     /// An amount of cpu, memory or storage as a Kubernetes quantity (`500m`, `1Gi`), 0
     /// or more, or empty for none.
     Quantity,
@@ -183,7 +185,8 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::Port if text.is_empty() => {
             Err("needs a value: type a port number from 1 to 65535".into())
         }
-        FieldKind::Port => match text.parse::<u32>() {
+        FieldKind::OptionalPort if text.is_empty() => Ok(Value::Null),
+        FieldKind::Port | FieldKind::OptionalPort => match text.parse::<u32>() {
             Ok(p @ 1..=65535) => Ok(json!(p)),
             _ => Err(format!("`{text}` is not a port: use a number from 1 to 65535")),
         },
@@ -449,6 +452,9 @@ mod tests {
         assert!(parse(FieldKind::Amount, "lots").is_err());
         assert_eq!(parse(FieldKind::Port, "8080"), Ok(json!(8080)));
         assert!(parse(FieldKind::Port, "70000").is_err());
+        assert_eq!(parse(FieldKind::OptionalPort, ""), Ok(Value::Null));
+        assert_eq!(parse(FieldKind::OptionalPort, "5433"), Ok(json!(5433)));
+        assert!(parse(FieldKind::OptionalPort, "0").is_err());
         assert_eq!(parse(FieldKind::OptionalCount, ""), Ok(Value::Null));
         assert_eq!(parse(FieldKind::Seconds, "1m"), Ok(json!(60)));
         assert_eq!(parse(FieldKind::OptionalSeconds, "1h"), Ok(json!(3600)));

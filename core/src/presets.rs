@@ -467,6 +467,42 @@ pub fn service_port(service: &Service, n: usize) -> ServicePort {
     }
 }
 
+/// What a local run publishes when the design says nothing, said: the container port
+/// of each Service port, at its own number (a list to edit from there).
+pub fn published(service: &Service) -> Vec<HostPort> {
+    let mut out: Vec<HostPort> = Vec::new();
+    let ports = match service.exposure.service {
+        ServiceKind::None => &[][..],
+        _ => &service.exposure.ports[..],
+    };
+    for c in ports
+        .iter()
+        .filter_map(|sp| service.resolve_port(&sp.target))
+    {
+        if !out.iter().any(|h| h.port == c.name) {
+            out.push(HostPort {
+                port: c.name.clone(),
+                host: Some(c.port),
+            });
+        }
+    }
+    out
+}
+
+/// Another port for a local run to publish: the first container port not published
+/// yet (else the first), at its own number.
+pub fn host_port(service: &Service) -> HostPort {
+    let published = service.local.published.as_deref().unwrap_or_default();
+    let free = (service.ports.iter()).find(|c| !published.iter().any(|h| h.port == c.name));
+    match free.or(service.ports.first()) {
+        Some(c) => HostPort {
+            port: c.name.clone(),
+            host: Some(c.port),
+        },
+        None => HostPort::default(),
+    }
+}
+
 /// A LoadBalancer port: HTTPS on 443 to the first container port.
 pub fn load_balancer_port(service: &Service) -> ServicePort {
     ServicePort {
@@ -1107,6 +1143,30 @@ pub fn argocd_sync_by_tier(tier: Tier) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A port added to what a local run publishes is one not published yet, at its own
+    /// number; with every port published, the first again.
+    #[test]
+    fn a_host_port_added_is_the_next_container_port() {
+        let d = crate::templates::connectum();
+        let mut otel = d.service_named("otel-collector").unwrap().clone();
+        let at = |port: &str, host: u16| HostPort {
+            port: port.into(),
+            host: Some(host),
+        };
+        assert_eq!(
+            published(&otel),
+            [at("otlp-grpc", 4317), at("otlp-http", 4318)]
+        );
+        otel.local.published = Some(published(&otel));
+        assert_eq!(host_port(&otel), at("health", 13133));
+        otel.local
+            .published
+            .as_mut()
+            .unwrap()
+            .push(at("health", 13133));
+        assert_eq!(host_port(&otel), at("otlp-grpc", 4317));
+    }
     use crate::edit::{Edit, FieldPath};
     use serde::de::DeserializeOwned;
     use serde_json::{json, Value};

@@ -1169,3 +1169,27 @@ services:
         "{yaml}"
     );
 }
+
+/// Saying what a local run publishes starts from what it publishes unsaid: every
+/// template's file is the same with each service's list made from the default
+/// (`presets::published`), so that ticking the box changes nothing until a port is
+/// edited.
+#[test]
+fn the_published_list_starts_as_what_the_default_publishes() {
+    for t in templates::ALL {
+        let d = (t.build)();
+        let mut said = d.clone();
+        for s in &mut said.services {
+            s.local.published = Some(kubeprint_core::presets::published(s));
+        }
+        for env in d.environments.iter().filter(|e| e.hosts_services) {
+            assert_eq!(
+                files(&said, &env.name).0,
+                files(&d, &env.name).0,
+                "{} {}",
+                t.name,
+                env.name
+            );
+        }
+    }
+}
