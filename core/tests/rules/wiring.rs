@@ -1573,3 +1573,24 @@ fn an_issued_certificate_over_a_declared_secret_is_fixed_by_using_it() {
     d.secrets.clear();
     assert_eq!(presets::ingress_in(&d, &s).tls_secret, None);
 }
+
+/// KP321 is a warning for an address that names a service of the design on a port its
+/// Service does not have, default-deny or not: nothing else can deploy that service in
+/// its place. A name the design does not run stays at info without default-deny (it may
+/// be deployed by something else).
+#[test]
+fn an_address_on_a_port_a_design_service_lacks_is_a_warning_without_default_deny() {
+    let severity = |value: &str| {
+        let mut d = baseline();
+        env(&mut d, "prod").default_deny = false;
+        set_env(&mut d, "DB", value);
+        let found = validate(&d, "prod");
+        found.iter().find(|f| f.code == "KP321").map(|f| f.severity)
+    };
+    assert_eq!(severity("db.shop.svc:5433"), Some(Severity::Warning));
+    assert_eq!(
+        severity("inventory.shop.svc.cluster.local:8080"),
+        Some(Severity::Info)
+    );
+    assert_eq!(severity("db.shop.svc:5432"), None);
+}

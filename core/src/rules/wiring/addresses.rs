@@ -204,7 +204,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     let (t, there) = match resolved {
         Resolved::Kept => return,
         Resolved::Unknown(why, there) => {
-            unknown(cx, readers, v, a, why, there);
+            unknown(cx, readers, v, a, why, there, false);
             return;
         }
         Resolved::Service(t, there) => (t, there),
@@ -220,7 +220,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
             "`{}` runs in `{}` without a Service, so the name does not resolve",
             t.name, there.name
         );
-        unknown(cx, readers, v, a, why, Some(there));
+        unknown(cx, readers, v, a, why, Some(there), true);
         return;
     }
     // The Service port the address names: the only one when no port is written. A
@@ -242,7 +242,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
                     "Service `{}` in `{}` has no port {p}",
                     t.name, there.namespace
                 );
-                unknown(cx, readers, v, a, why, Some(there));
+                unknown(cx, readers, v, a, why, Some(there), true);
                 return;
             };
             Some(found)
@@ -352,7 +352,9 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
 }
 
 /// KP321, at warning when default-deny stands in the way (here, or in the namespace's
-/// environment), else at info.
+/// environment) or the address names a service of the design (`ours`: one without a
+/// Service, or without that port, which nothing else can deploy in its place), else at
+/// info.
 fn unknown(
     cx: &mut Ctx,
     readers: &[&Service],
@@ -360,8 +362,9 @@ fn unknown(
     a: &Address,
     why: String,
     there: Option<&Environment>,
+    ours: bool,
 ) {
-    let blocked = cx.env.default_deny || there.is_some_and(|e| e.default_deny);
+    let blocked = ours || cx.env.default_deny || there.is_some_and(|e| e.default_deny);
     let message = format!("`{}` = `{}` names no known service: {why}", v.key, a.text);
     let who = match readers {
         [one] => Some(*one),
