@@ -424,7 +424,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
             {section("Local run (compose)", view! {
-                <p class="hint">"How the Compose export runs it on a developer's machine (Kubernetes publishes nothing on a host). Unticked, each Service port's container port is published at its own number."</p>
+                <p class="hint">"How the Compose export runs it locally; Kubernetes publishes nothing on a host. Unticked: each Service port's container port, at its own number."</p>
                 <Optional label="Publish only these ports on the host" path=at(id, "/local/published") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::published))>
                     {list("host port", at(id, "/local/published"), move |_| preset(id.get_untracked(), presets::host_port), move |i| view! {
                         <div class="row">

@@ -1193,3 +1193,86 @@ fn the_published_list_starts_as_what_the_default_publishes() {
         }
     }
 }
+
+/// What a container of a compose file keeps of its own comes back: its user as
+/// runAsUser and runAsGroup, a tmpfs as an emptyDir in memory and an anonymous volume as
+/// one on disk, each mounted where it was; a user by name and the service's secrets are
+/// said, not guessed.
+#[test]
+fn a_containers_user_and_scratch_directories_come_back() {
+    let text = r#"services:
+  api:
+    image: ghcr.io/acme/api:2.0.0
+    user: "1000:1000"
+    tmpfs: /run
+    volumes:
+      - type: tmpfs
+        target: /tmp
+      - /var/cache/api
+    secrets: [api_key]
+  web:
+    image: nginx:1.27-alpine
+    user: nginx
+secrets:
+  api_key:
+    file: ./secrets/api_key.txt
+"#;
+    let imported = import_compose::import(text, &Default::default());
+    let d = &imported.design;
+    let api = d.service_named("api").unwrap();
+    assert_eq!(
+        (api.security.run_as_user, api.security.run_as_group),
+        (Some(1000), Some(1000))
+    );
+    let scratch: Vec<(String, bool)> = (api.mounts.iter())
+        .map(|m| {
+            let v = api.volumes.iter().find(|v| v.name == m.volume).unwrap();
+            let VolumeSource::EmptyDir { memory, .. } = v.source else {
+                panic!("{v:?}");
+            };
+            (m.path.clone(), memory)
+        })
+        .collect();
+    assert_eq!(
+        scratch,
+        [
+            ("/run".to_string(), true),
+            ("/tmp".to_string(), true),
+            ("/var/cache/api".to_string(), false)
+        ]
+    );
+    let notes: Vec<String> = (imported.documents.iter())
+        .filter_map(|doc| doc.note.clone())
+        .collect();
+    let said = notes.join("\n");
+    assert!(!said.contains("not portable"), "{said}");
+    assert!(said.contains("user `nginx` is a name"), "{said}");
+    assert!(
+        said.contains("secrets `api_key` (files under /run/secrets)"),
+        "{said}"
+    );
+    // Rendered for Kubernetes: the pod's user and group, a memory-backed emptyDir.
+    let yaml = kubeprint_core::render(d, "prod").to_yaml();
+    assert!(yaml.contains("runAsUser: 1000") && yaml.contains("runAsGroup: 1000"));
+    assert!(yaml.contains("medium: Memory"), "{yaml}");
+    // Exported to compose again: as the file had them, and the same design from it.
+    let (out, _) = files(d, "dev");
+    let file = parsed(&out);
+    let api_out = &file["services"]["api"];
+    assert_eq!(api_out["user"], "1000:1000", "{out}");
+    assert_eq!(
+        api_out["tmpfs"],
+        serde_json::json!(["/run", "/tmp"]),
+        "{out}"
+    );
+    assert_eq!(
+        api_out["volumes"],
+        serde_json::json!([{"type": "volume", "target": "/var/cache/api"}]),
+        "{out}"
+    );
+    let again = import_compose::import(&out, &Default::default()).design;
+    let again_api = again.service_named("api").unwrap();
+    assert_eq!(again_api.volumes, api.volumes);
+    assert_eq!(again_api.mounts, api.mounts);
+    assert_eq!(again_api.security.run_as_user, Some(1000));
+}

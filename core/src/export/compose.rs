@@ -149,6 +149,10 @@ struct ComposeService {
     restart: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     profiles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tmpfs: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     ports: Vec<PublishedPort>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -223,6 +227,8 @@ struct Dependency {
 struct VolumeMount {
     #[serde(rename = "type")]
     kind: &'static str,
+    /// Empty for an anonymous volume (the container's own, gone with it).
+    #[serde(skip_serializing_if = "String::is_empty")]
     source: String,
     target: String,
 }
@@ -523,7 +529,27 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         if matches!(s.kind, WorkloadKind::DaemonSet) {
             main.kubeprint.kind = Some(s.kind);
         }
+        main.user = user(&s.security);
         for v in &s.volumes {
+            // A directory that lives as long as the container: a tmpfs, or an
+            // anonymous volume, where the main container mounts it.
+            let mounted = (s.mounts.iter()).filter(|m| m.volume == v.name && m.sub_path.is_empty());
+            if let VolumeSource::EmptyDir { memory, .. } = v.source {
+                let paths: Vec<String> = mounted.map(|m| m.path.clone()).collect();
+                if !paths.is_empty() {
+                    for path in paths {
+                        match memory {
+                            true => main.tmpfs.push(path),
+                            false => main.volumes.push(VolumeMount {
+                                kind: "volume",
+                                source: String::new(),
+                                target: path,
+                            }),
+                        }
+                    }
+                    continue;
+                }
+            }
             notes.push(format!(
                 "{}: volume `{}` ({}) is not in this file: compose gives each container its own writable filesystem",
                 s.name,
@@ -879,6 +905,16 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
             })
             .collect(),
     );
+}
+
+/// The container's user as compose writes it (`1000`, `1000:1000`), from its own
+/// runAsUser or the pod's, and the pod's runAsGroup.
+fn user(security: &Security) -> Option<String> {
+    let uid = security.container_run_as_user.or(security.run_as_user)?;
+    Some(match security.run_as_group {
+        Some(gid) => format!("{uid}:{gid}"),
+        None => uid.to_string(),
+    })
 }
 
 /// A sidecar's port, which the main service publishes for the pod.

@@ -692,10 +692,26 @@ fn read_service(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    // Directories that live as long as the container: compose's `tmpfs` (in memory)
+    // and anonymous volumes (on disk) are a pod's emptyDir.
+    for path in string_list(spec.get("tmpfs")) {
+        scratch(&mut s, &path, true);
+    }
     for (i, v) in volumes.iter().enumerate() {
         let (text, source, target, bind) = match v {
             Value::Object(m) => {
                 let get = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+                match get("type") {
+                    "tmpfs" => {
+                        scratch(&mut s, get("target"), true);
+                        continue;
+                    }
+                    "volume" if get("source").is_empty() => {
+                        scratch(&mut s, get("target"), false);
+                        continue;
+                    }
+                    _ => {}
+                }
                 let text = format!("{}:{}", get("source"), get("target"));
                 (
                     text,
@@ -706,7 +722,11 @@ fn read_service(
             }
             _ => {
                 let text = scalar(v);
-                let (source, target) = text.split_once(':').unwrap_or(("", &text));
+                let Some((source, target)) = text.split_once(':') else {
+                    // `- /var/cache`: an anonymous volume.
+                    scratch(&mut s, &text, false);
+                    continue;
+                };
                 let target = target.split(':').next().unwrap_or(target).to_string();
                 let source = source.to_string();
                 let bind = source.is_empty() || source.starts_with(['.', '/', '~', '$']);
@@ -733,7 +753,91 @@ fn read_service(
             ));
         }
     }
+    user(spec, &mut s, n);
+    let secrets: Vec<String> = string_list(spec.get("secrets"))
+        .into_iter()
+        .chain(
+            (spec
+                .get("secrets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten())
+            .filter_map(|x| x.get("source").and_then(Value::as_str).map(str::to_string)),
+        )
+        .collect();
+    if !secrets.is_empty() {
+        let quoted: Vec<String> = secrets.iter().map(|x| format!("`{x}`")).collect();
+        n.note(format!(
+            "secrets {} (files under /run/secrets): not imported; add a Secret with those keys on the config page and mount it as a volume at /run/secrets",
+            quoted.join(", ")
+        ));
+    }
     s
+}
+
+/// A directory of the container that lives as long as it: an emptyDir volume (in
+/// memory for a tmpfs) mounted at `path`, named after the path.
+fn scratch(s: &mut Service, path: &str, memory: bool) {
+    let path = path.split(':').next().unwrap_or(path).trim();
+    if path.is_empty() {
+        return;
+    }
+    let stem = dns_name(&path.trim_matches('/').replace('/', "-"));
+    let stem = if stem.is_empty() {
+        "scratch".to_string()
+    } else {
+        stem
+    };
+    let name = (1..)
+        .map(|i| {
+            if i == 1 {
+                stem.clone()
+            } else {
+                format!("{stem}-{i}")
+            }
+        })
+        .find(|n| {
+            !s.volumes.iter().any(|v| v.name == *n) && !s.storage.iter().any(|c| c.name == *n)
+        })
+        .unwrap_or_default();
+    s.volumes.push(Volume {
+        name: name.clone(),
+        source: VolumeSource::EmptyDir {
+            memory,
+            size_limit: None,
+        },
+    });
+    s.mounts.push(Mount {
+        volume: name,
+        path: path.to_string(),
+        ..Mount::default()
+    });
+}
+
+/// `user: "1000:1000"`: the container's user and group, as numbers (Kubernetes has
+/// no user names: a name is said).
+fn user(spec: &Value, s: &mut Service, n: &mut Notes) {
+    let Some(text) = spec.get("user").map(scalar).filter(|t| !t.is_empty()) else {
+        return;
+    };
+    let (uid, gid) = match text.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (text.as_str(), None),
+    };
+    let number = |t: &str| t.trim().parse::<i64>().ok().filter(|n| *n >= 0);
+    match (number(uid), gid.map(number)) {
+        (Some(u), None | Some(Some(_))) => {
+            s.security.run_as_user = Some(u);
+            s.security.run_as_group = gid.and_then(number);
+            s.security.run_as_non_root = u != 0;
+        }
+        _ => n.at(
+            &["user"],
+            format!(
+                "user `{text}` is a name: Kubernetes runs a container as numbers (runAsUser, runAsGroup); set the image's uid in Security"
+            ),
+        ),
+    }
 }
 
 /// The services some other service waits for with `condition:
