@@ -424,12 +424,12 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
             {section("Local run (compose)", view! {
-                <p class="hint">"How the Compose export runs it locally; Kubernetes publishes nothing on a host. Unticked: each Service port's container port, at its own number."</p>
+                <p class="hint">"Only the Compose export reads this: the Kubernetes manifests stay as they are. Ports are published on 127.0.0.1; unticked, each Service port's container port is, at its own number."</p>
                 <Optional label="Publish only these ports on the host" path=at(id, "/local/published") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::published))>
-                    {list("host port", at(id, "/local/published"), move |_| preset(id.get_untracked(), presets::host_port), move |i| view! {
+                    {list("published port", at(id, "/local/published"), move |_| preset(id.get_untracked(), presets::host_port), move |i| view! {
                         <div class="row">
-                            <Field label="Container port" path=at(id, &format!("/local/published/{i}/port")) kind=K::Text placeholder="http" hint="its name" />
-                            <Field label="Host port" path=at(id, &format!("/local/published/{i}/host")) kind=K::OptionalPort placeholder="(engine picks)" />
+                            <Field label="Container port" path=at(id, &format!("/local/published/{i}/port")) kind=K::PortRef hint="name or number" />
+                            <Field label="Host port" path=at(id, &format!("/local/published/{i}/host")) kind=K::OptionalPort placeholder="(Docker picks one)" hint="a taken one moves up" />
                         </div>
                     })}
                 </Optional>

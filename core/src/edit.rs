@@ -537,6 +537,22 @@ impl Design {
                 if updated.name != service.name && self.service_named(&updated.name).is_some() {
                     return Err(EditError::Duplicate(updated.name));
                 }
+                // Compose refuses a profile of other characters (`debug,` typed as a list).
+                let ok = |p: &str| {
+                    p.starts_with(|c: char| c.is_ascii_alphanumeric())
+                        && p.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                };
+                if updated.local.profiles != service.local.profiles {
+                    if let Some(bad) = updated.local.profiles.iter().find(|p| !ok(p)) {
+                        return Err(EditError::Invalid {
+                            path: at,
+                            message: format!(
+                                "`{bad}` is not a compose profile: letters, digits, '_', '.' and '-', starting with a letter or digit; separate profiles with spaces"
+                            ),
+                        });
+                    }
+                }
                 // A name the API server refuses would spread into every caller's address
                 // and route, where a rename back could not find it again.
                 if updated.name != service.name {
@@ -1187,9 +1203,10 @@ fn service_port_names(s: &Service) -> Vec<String> {
 
 /// What names a port follows its rename in place (see [`renames`]), as callers follow a
 /// service's: a container port's, in the probes, preStop hook and scrape endpoint of
-/// its container, in what a local run publishes (dropped with the port), and in the Service and load balancer ports that target it (once no
-/// container of the pod declares the old name); a Service port's, in the service's
-/// Ingress and route. (Callers' edges follow in [`Design::set`].)
+/// its container, in what a local run publishes (dropped with the port), and in the
+/// Service and load balancer ports that target it (once no container of the pod
+/// declares the old name); a Service port's, in the service's Ingress and route.
+/// (Callers' edges follow in [`Design::set`].)
 fn follow_port_renames(old: &Service, new: &mut Service) {
     let names = |ports: &[ContainerPort]| ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
     let rename = |port: &mut PortRef, renamed: &[(String, String)]| {
@@ -1216,14 +1233,20 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     let mut pod_wide = Vec::new();
     let main = renames(&names(&old.ports), &names(&new.ports));
     in_probes(&mut new.probes, &main);
-    // What a local run publishes follows the port, and goes with it.
+    // What a local run publishes follows the port, and goes with a port removed (one
+    // that was a port of the container and is no more: an entry being typed stays).
     if let Some(published) = &mut new.local.published {
         for h in published.iter_mut() {
-            if let Some((_, to)) = main.iter().find(|(from, _)| *from == h.port) {
-                h.port = to.clone();
-            }
+            rename(&mut h.port, &main);
         }
-        published.retain(|h| new.ports.iter().any(|p| p.name == h.port));
+        let gone = |port: &PortRef| {
+            let of = |ports: &[ContainerPort]| match port {
+                PortRef::Name(n) => ports.iter().any(|p| p.name == *n),
+                PortRef::Number(n) => ports.iter().any(|p| p.port == *n),
+            };
+            of(&old.ports) && !of(&new.ports)
+        };
+        published.retain(|h| !gone(&h.port));
     }
     if let Some(PreStopHook::Http { port, .. }) = &mut new.timing.pre_stop_hook {
         rename(port, &main);

@@ -113,7 +113,7 @@ impl Editor {
         let mut design = first;
         for (i, step) in record.steps.iter().enumerate() {
             designs.push(kept_whole(i, at).then(|| design.clone()));
-            step.redo(&mut design).ok()?;
+            step.apply_to(&mut design).ok()?;
         }
         designs.push(kept_whole(record.steps.len(), at).then_some(design));
         let mut future = designs.split_off(at + 1);
@@ -279,10 +279,7 @@ impl Editor {
             Some((typed, at)) if typed == path && *at < self.past.len() => *at,
             _ => return false,
         };
-        self.design = match self.past[at].take() {
-            Some(whole) => whole,
-            None => self.whole_or_made(at),
-        };
+        self.design = self.taken(at);
         self.past.truncate(at);
         self.steps.truncate(at);
         self.thin();
@@ -303,10 +300,7 @@ impl Editor {
         let Some(at) = self.past.len().checked_sub(1) else {
             return false;
         };
-        let prev = match self.past[at].take() {
-            Some(whole) => whole,
-            None => self.whole_or_made(at),
-        };
+        let prev = self.taken(at);
         self.past.pop();
         self.future
             .push(Some(std::mem::replace(&mut self.design, prev)));
@@ -322,10 +316,7 @@ impl Editor {
         if self.future.is_empty() {
             return false;
         }
-        let next = match self.future.last_mut().and_then(Option::take) {
-            Some(whole) => whole,
-            None => self.whole_or_made(self.past.len() + 1),
-        };
+        let next = self.taken(self.past.len() + 1);
         self.future.pop();
         self.past
             .push(Some(std::mem::replace(&mut self.design, next)));
@@ -407,10 +398,19 @@ impl Editor {
             .expect("the first design is kept whole");
         let mut design = design.clone();
         for step in &self.steps[from..i] {
-            step.redo(&mut design)
+            step.apply_to(&mut design)
                 .expect("a step of the history does again what it did");
         }
         design
+    }
+
+    /// Design `i` of the history (not the open one), taken out of its place: moved when
+    /// it is kept whole, else made again.
+    fn taken(&mut self, i: usize) -> Design {
+        match self.slot(i).take() {
+            Some(whole) => whole,
+            None => self.whole_or_made(i),
+        }
     }
 
     /// Keep whole what the history keeps whole ([`kept_whole`]), and only that.
@@ -444,7 +444,7 @@ fn kept_whole(i: usize, open: usize) -> bool {
 
 impl Step {
     /// Do this step again on the design before it.
-    fn redo(&self, design: &mut Design) -> Result<(), EditError> {
+    fn apply_to(&self, design: &mut Design) -> Result<(), EditError> {
         match self {
             Step::Edit(edit) => design.apply(edit.clone()),
             Step::Replace(next) => {
@@ -880,6 +880,11 @@ mod tests {
             let again = Editor::restored(e.first().clone(), e.record()).expect("it applies");
             proptest::prop_assert_eq!(reachable(&again), reachable(&e));
             proptest::prop_assert_eq!(again.past.len(), e.past.len());
+            // And it keeps whole the very designs the session kept whole.
+            let whole = |e: &Editor| -> Vec<bool> {
+                (e.past.iter().chain(&e.future)).map(Option::is_some).collect()
+            };
+            proptest::prop_assert_eq!(whole(&again), whole(&e));
             // Through the JSON it is kept in.
             let kept: Record = serde_json::from_str(&e.record_json()).unwrap();
             proptest::prop_assert_eq!(kept, e.record());

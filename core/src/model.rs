@@ -1881,13 +1881,13 @@ impl LocalRun {
 }
 
 /// A container port a local run publishes on the host.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostPort {
-    /// The container port, by name.
-    pub port: String,
+    /// The container port, by name (or by number, for an unnamed one), of any container
+    /// of the pod.
+    pub port: PortRef,
     /// The host port; `None` for one the container engine picks (compose's `"5432"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<u16>,
 }
 

@@ -467,23 +467,27 @@ pub fn service_port(service: &Service, n: usize) -> ServicePort {
     }
 }
 
-/// What a local run publishes when the design says nothing, said: the container port
-/// of each Service port, at its own number (a list to edit from there).
+/// What a local run publishes when the design says nothing: the container port each
+/// Service port targets (by name, or by number when it is unnamed or not declared), at
+/// its own number, once each. The Compose export publishes this; ticked in the
+/// inspector, it is the list to edit from.
 pub fn published(service: &Service) -> Vec<HostPort> {
     let mut out: Vec<HostPort> = Vec::new();
-    let ports = match service.exposure.service {
-        ServiceKind::None => &[][..],
-        _ => &service.exposure.ports[..],
-    };
-    for c in ports
-        .iter()
-        .filter_map(|sp| service.resolve_port(&sp.target))
-    {
-        if !out.iter().any(|h| h.port == c.name) {
-            out.push(HostPort {
-                port: c.name.clone(),
-                host: Some(c.port),
-            });
+    for sp in service.callable_ports() {
+        let (port, number) = match service.resolve_port(&sp.target) {
+            Some(c) if !c.name.is_empty() => (PortRef::Name(c.name.clone()), c.port),
+            Some(c) => (PortRef::Number(c.port), c.port),
+            None => match sp.target {
+                PortRef::Number(n) => (PortRef::Number(n), n),
+                PortRef::Name(_) => continue,
+            },
+        };
+        let h = HostPort {
+            port,
+            host: Some(number),
+        };
+        if !out.contains(&h) {
+            out.push(h);
         }
     }
     out
@@ -493,13 +497,24 @@ pub fn published(service: &Service) -> Vec<HostPort> {
 /// yet (else the first), at its own number.
 pub fn host_port(service: &Service) -> HostPort {
     let published = service.local.published.as_deref().unwrap_or_default();
-    let free = (service.ports.iter()).find(|c| !published.iter().any(|h| h.port == c.name));
+    let refers = |h: &HostPort, c: &ContainerPort| match &h.port {
+        PortRef::Name(n) => *n == c.name,
+        PortRef::Number(n) => *n == c.port && c.name.is_empty(),
+    };
+    let free = (service.ports.iter()).find(|c| !published.iter().any(|h| refers(h, c)));
     match free.or(service.ports.first()) {
         Some(c) => HostPort {
-            port: c.name.clone(),
+            port: match c.name.is_empty() {
+                true => PortRef::Number(c.port),
+                false => PortRef::Name(c.name.clone()),
+            },
             host: Some(c.port),
         },
-        None => HostPort::default(),
+        // Nothing to publish yet: a name to type.
+        None => HostPort {
+            port: PortRef::Name(String::new()),
+            host: None,
+        },
     }
 }
 
@@ -1151,7 +1166,7 @@ mod tests {
         let d = crate::templates::connectum();
         let mut otel = d.service_named("otel-collector").unwrap().clone();
         let at = |port: &str, host: u16| HostPort {
-            port: port.into(),
+            port: PortRef::Name(port.into()),
             host: Some(host),
         };
         assert_eq!(

@@ -1135,7 +1135,7 @@ services:
     assert_eq!(
         local.published,
         Some(vec![HostPort {
-            port: "web".into(),
+            port: PortRef::Name("web".into()),
             host: Some(8080)
         }])
     );
@@ -1168,14 +1168,70 @@ services:
         yaml.contains("web calls adminer on `http`, which compose starts only with --profile debug: web does not wait for it"),
         "{yaml}"
     );
+    // A caller of profiles debug and tools waits for a callee only if each of them
+    // starts it: with --profile tools alone, adminer would be missing.
+    let profiles = |d: &mut Design, name: &str, list: &[&str]| {
+        let id = d.service_named(name).unwrap().id;
+        d.service_mut(id).unwrap().local.profiles = list.iter().map(|p| p.to_string()).collect();
+    };
+    profiles(&mut edited, "web", &["debug", "tools"]);
+    let waits = |d: &Design| {
+        let file = parsed(&files(d, "dev").0);
+        file["services"]["web"]["depends_on"]
+            .get("adminer")
+            .is_some()
+    };
+    assert!(!waits(&edited), "adminer is not started by tools");
+    profiles(&mut edited, "adminer", &["debug", "tools"]);
+    assert!(waits(&edited), "both start adminer");
+    // An entry typed into, naming no port yet, stays to be typed on.
+    let web = edited.service_named("web").unwrap().id;
+    edited
+        .apply(kubeprint_core::Edit::Set {
+            path: kubeprint_core::FieldPath::service(web, "/local/published/0/port"),
+            value: "h".into(),
+        })
+        .unwrap();
+    let web_local = &edited.service(web).unwrap().local;
+    assert_eq!(
+        web_local.published.as_ref().unwrap()[0].port,
+        PortRef::Name("h".into())
+    );
+    // A profile compose would refuse is refused (a list typed with commas).
+    let err = edited
+        .apply(kubeprint_core::Edit::Set {
+            path: kubeprint_core::FieldPath::service(web, "/local/profiles"),
+            value: serde_json::json!(["debug,", "tools"]),
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`debug,` is not a compose profile"),
+        "{err}"
+    );
 }
 
-/// Saying what a local run publishes starts from what it publishes unsaid: every
-/// template's file is the same with each service's list made from the default
-/// (`presets::published`), so that ticking the box changes nothing until a port is
-/// edited.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    /// Saying what a local run publishes starts from what it publishes unsaid: any
+    /// design's file is the same with each service that says nothing given the list
+    /// made from the default (`presets::published`), so that ticking the box changes
+    /// nothing until a port is edited.
+    #[test]
+    fn the_published_list_starts_as_what_the_default_publishes(d in common::design()) {
+        let mut said = d.clone();
+        for s in said.services.iter_mut().filter(|s| s.local.published.is_none()) {
+            s.local.published = Some(kubeprint_core::presets::published(s));
+        }
+        for env in d.environments.iter().filter(|e| e.hosts_services) {
+            prop_assert_eq!(files(&said, &env.name).0, files(&d, &env.name).0, "{}", env.name);
+        }
+    }
+}
+
+/// The same for every template.
 #[test]
-fn the_published_list_starts_as_what_the_default_publishes() {
+fn every_templates_published_list_starts_as_what_it_publishes() {
     for t in templates::ALL {
         let d = (t.build)();
         let mut said = d.clone();

@@ -170,7 +170,7 @@ fn pinned() -> Vec<Pinned> {
         default_only::<ListenerProtocol>("ListenerProtocol"),
         default_only::<AdmitRoutes>("AdmitRoutes"),
         both::<LocalRun>("LocalRun"),
-        both::<HostPort>("HostPort"),
+        serde_only::<HostPort>("HostPort", json!({"port": "http"})),
     ]
 }
 

@@ -436,7 +436,10 @@ services:
         port: 9187,
         protocol: Protocol::TCP,
     });
-    (db.local.published.get_or_insert_default()).push(HostPort::default());
+    (db.local.published.get_or_insert_default()).push(HostPort {
+        port: PortRef::Number(9187),
+        host: None,
+    });
     d
 }
 

@@ -52,10 +52,13 @@
 //!   container, with a note. Every other service is `restart: unless-stopped`: a
 //!   container that exits is started again, as Kubernetes restarts a pod's, until the
 //!   user stops it.
+//!   (`unless-stopped` also starts them again when Docker restarts.)
 //! - `.env` names the compose project after the design (`COMPOSE_PROJECT_NAME`, which
 //!   both generations read from it; docker-compose 1.x refuses a top-level `name`), so
 //!   that named volumes are `<design>_<volume>` whatever the folder the file is run
-//!   from: a system imported from a compose file of that name keeps its data volumes.
+//!   from: a system imported from a compose file whose `name:` is a DNS name keeps its
+//!   data volumes (`my_shop` became the design `my-shop`, and a file without `name:`
+//!   was its folder's project: set COMPOSE_PROJECT_NAME in `.env` to the old one).
 //! - Every service is reachable under its in-cluster names too (network aliases
 //!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`; a StatefulSet's container also
 //!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
@@ -718,8 +721,10 @@ fn dependencies(
             EdgeTarget::Local if here.contains_key(&e.to) => {
                 // Compose starts a service of a profile only with it: one started
                 // without it cannot wait for it.
+                // (Whichever of its own profiles starts the caller must start it.)
                 let profiled = !to.local.profiles.is_empty()
-                    && !(to.local.profiles.iter()).any(|p| from.local.profiles.contains(p));
+                    && (from.local.profiles.is_empty()
+                        || !(from.local.profiles.iter()).all(|p| to.local.profiles.contains(p)));
                 if profiled {
                     notes.push(format!(
                         "{} calls {} on `{}`, which compose starts only with --profile {}: {} does not wait for it",
@@ -817,9 +822,6 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
     } else {
         &s.exposure.ports
     };
-    // What is published: the design's own list (a compose file's, imported), else the
-    // container port of each Service port, at its own number.
-    let mut wanted: Vec<(u16, Protocol, Option<u16>)> = Vec::new();
     for sp in service_ports {
         let Some(target) = s
             .resolve_port(&sp.target)
@@ -841,15 +843,25 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
                 s.name, sp.name, sp.port
             ));
         }
-        if s.local.published.is_none() {
-            wanted.push((target, sp.protocol, Some(target)));
-        }
     }
-    for h in s.local.published.iter().flatten() {
-        match s.ports.iter().find(|c| c.name == h.port) {
-            Some(c) => wanted.push((c.port, c.protocol, h.host)),
-            None => notes.push(format!(
-                "{}: port `{}` is published on the host, but the container has no such port: not published",
+    // What is published: the design's own list (a compose file's, imported), else what
+    // it publishes unsaid (the container port of each Service port, at its number).
+    let said = s.local.published.is_some();
+    let list = (s.local.published.clone()).unwrap_or_else(|| crate::presets::published(s));
+    let mut wanted: Vec<(u16, Protocol, Option<u16>)> = Vec::new();
+    for h in &list {
+        match (s.resolve_port(&h.port), &h.port) {
+            (Some(c), _) => wanted.push((c.port, c.protocol, h.host)),
+            // A Service port's target no container declares: published as the Service
+            // port says.
+            (None, PortRef::Number(n)) if !said => {
+                let sp = service_ports.iter().find(|sp| sp.target == h.port);
+                wanted.push((*n, sp.map_or(Protocol::TCP, |sp| sp.protocol), h.host));
+            }
+            // Another container's: published with it (`publish_extra`).
+            _ if s.containers.iter().flat_map(|c| &c.ports).any(|c| refers(&h.port, c)) => {}
+            _ => notes.push(format!(
+                "{}: port `{}` is published on the host, but no container of the pod has such a port: not published",
                 s.name, h.port
             )),
         }
@@ -925,26 +937,45 @@ fn publish_extra(
     host: &mut HostPorts,
     notes: &mut Vec<String>,
 ) {
-    let in_service = s.exposure.service != ServiceKind::None
-        && s.exposure.ports.iter().any(|sp| match &sp.target {
-            PortRef::Number(n) => *n == p.port,
-            PortRef::Name(n) => *n == p.name,
-        });
-    if in_service {
-        let proto = protocol(p.protocol);
-        let on = host.take(proto, p.port);
-        if on != p.port {
+    // As the design says (an entry of its list that the main container has no port
+    // for), else when its Service targets it, at its own number.
+    let wanted: Option<Option<u16>> = match &s.local.published {
+        Some(list) => (list.iter())
+            .find(|h| s.resolve_port(&h.port).is_none() && refers(&h.port, p))
+            .map(|h| h.host),
+        None => s
+            .callable_ports()
+            .iter()
+            .any(|sp| refers(&sp.target, p))
+            .then_some(Some(p.port)),
+    };
+    let Some(wanted) = wanted else {
+        return;
+    };
+    let proto = protocol(p.protocol);
+    let on = wanted.map(|w| {
+        let on = host.take(proto, w);
+        if on != w {
             notes.push(format!(
                 "{}: port {}/{proto} is published on host port {on}",
                 s.name, p.port
             ));
         }
-        main.ports.push(PublishedPort {
-            target: p.port,
-            published: Some(on),
-            protocol: proto,
-            host_ip: LOOPBACK,
-        });
+        on
+    });
+    main.ports.push(PublishedPort {
+        target: p.port,
+        published: on,
+        protocol: proto,
+        host_ip: LOOPBACK,
+    });
+}
+
+/// Whether `port` refers to container port `c`: by its name, or by its number.
+fn refers(port: &PortRef, c: &ContainerPort) -> bool {
+    match port {
+        PortRef::Name(n) => !n.is_empty() && *n == c.name,
+        PortRef::Number(n) => *n == c.port,
     }
 }
 
@@ -1111,9 +1142,9 @@ fn replicas(s: &Service, out: &mut ComposeService, notes: &mut Vec<String>) {
         return;
     }
     let sidecars = s.containers.iter().any(|c| c.role != ContainerRole::Init);
-    let why = if !out.ports.is_empty() {
+    let why = if out.ports.iter().any(|p| p.published.is_some()) {
         Some("its published host ports allow one")
-    } else if !out.volumes.is_empty() {
+    } else if out.volumes.iter().any(|v| !v.source.is_empty()) {
         Some("they would share its named volumes")
     } else if sidecars {
         Some("its other containers, services of their own, run once")

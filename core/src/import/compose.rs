@@ -495,7 +495,10 @@ fn read_service(
             .filter_map(|(port, protocol, host)| {
                 let c = (s.ports.iter()).find(|c| c.port == port && c.protocol == protocol)?;
                 Some(HostPort {
-                    port: c.name.clone(),
+                    port: match c.name.is_empty() {
+                        true => PortRef::Number(c.port),
+                        false => PortRef::Name(c.name.clone()),
+                    },
                     host,
                 })
             })

@@ -362,7 +362,10 @@ prop_compose! {
             local: local.map_or_else(LocalRun::default, |(hosts, profiled)| LocalRun {
                 published: Some(
                     (ports.iter().zip(hosts))
-                        .map(|((port, _), host)| HostPort { port: port.clone(), host })
+                        .map(|((name, number), host)| HostPort {
+                            port: if name.is_empty() { PortRef::Number(*number) } else { PortRef::Name(name.clone()) },
+                            host,
+                        })
                         .collect(),
                 ),
                 profiles: if profiled { vec!["debug".into()] } else { vec![] },

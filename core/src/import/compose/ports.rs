@@ -148,7 +148,9 @@ fn long(entry: &Value) -> (Vec<Port>, Option<Problem>) {
         .and_then(Value::as_str)
         .map(str::to_string);
     let host = match entry.get("published") {
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Some(Value::Number(n)) => {
+            (n.as_u64().and_then(|n| u16::try_from(n).ok())).filter(|n| *n > 0)
+        }
         Some(Value::String(s)) => first_number(s),
         _ => None,
     };

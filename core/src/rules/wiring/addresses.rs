@@ -365,7 +365,11 @@ fn unknown(
     ours: bool,
 ) {
     let blocked = ours || cx.env.default_deny || there.is_some_and(|e| e.default_deny);
-    let message = format!("`{}` = `{}` names no known service: {why}", v.key, a.text);
+    let message = match ours {
+        // The service is known: what it lacks is said.
+        true => format!("`{}` = `{}`: {why}", v.key, a.text),
+        false => format!("`{}` = `{}` names no known service: {why}", v.key, a.text),
+    };
     let who = match readers {
         [one] => Some(*one),
         _ => None,
