@@ -3618,3 +3618,67 @@ async fn a_long_design_name_shows_whole_on_the_design_menu() {
     assert!(title.ends_with(')'), "{title}");
     page.close().await;
 }
+
+/// A compose-imported service shows what a local run publishes and its profiles, to
+/// edit: a container port typed letter by letter stays in its row, a host port and a
+/// profile apply, a profile compose refuses is refused beside the field, and the share
+/// link carries the result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compose_services_local_run_is_shown_and_edited() {
+    let text = "name: shop
+services:
+  api:
+    image: ghcr.io/acme/shop-api:2.3.1
+    ports: [\"8080:3000\", \"9091:9090\"]
+";
+    let d = kubeprint_core::compose::import(text, &Default::default()).design;
+    let id = d.service_named("api").unwrap().id.0;
+    let page = open_design("local-run", &d).await;
+    page.click("node-api").await;
+    let field = |at: &str| format!("services/s{id}/local/{at}");
+    assert_eq!(page.value(&field("published/0/port")).await, "http");
+    assert_eq!(page.value(&field("published/0/host")).await, "8080");
+    assert_eq!(page.value(&field("published/1/host")).await, "9091");
+    let (enter, tab) = (char::from(Key::Enter), char::from(Key::Tab));
+    // Each letter applies: the row stays, and the typing goes on in it.
+    page.type_into(&field("published/1/port"), "metrics").await;
+    assert_eq!(page.value(&field("published/1/port")).await, "metrics");
+    assert_eq!(page.focused().await, field("published/1/port"));
+    page.type_into(&field("published/1/port"), "port1").await;
+    page.type_into(&field("published/0/host"), &format!("18080{tab}"))
+        .await;
+    page.type_into(&field("profiles"), &format!("debug,{enter}"))
+        .await;
+    page.wait_until("the refused profile", async |p| {
+        let said = js(
+            p,
+            &format!(
+                "return document.getElementById('{}-error').textContent",
+                field("profiles")
+            ),
+        )
+        .await;
+        let said = said.as_str()?.replace('`', "");
+        said.contains("debug, is not a compose profile")
+            .then_some(said)
+    })
+    .await;
+    page.type_into(&field("profiles"), &format!("debug{tab}"))
+        .await;
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    let shared = link::decode(&url).unwrap();
+    let local = &shared.service_named("api").unwrap().local;
+    assert_eq!(local.profiles, ["debug"]);
+    let published: Vec<(String, Option<u16>)> = (local.published.iter().flatten())
+        .map(|h| (h.port.to_string(), h.host))
+        .collect();
+    assert_eq!(
+        published,
+        [
+            ("http".to_string(), Some(18080)),
+            ("port1".to_string(), Some(9091))
+        ]
+    );
+    page.close().await;
+}
