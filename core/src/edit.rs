@@ -1764,6 +1764,9 @@ fn field_exists<T: Serialize + serde::de::DeserializeOwned>(
         Value::from(true),
         Value::Object(Default::default()),
         Value::Array(Vec::new()),
+        // (A list written only when not empty, in a part written only when not all
+        // default: a local run's profiles.)
+        Value::Array(vec![Value::from("")]),
     ];
     for probe in probes {
         let mut trial = whole.clone();
@@ -2372,7 +2375,12 @@ mod tests {
         ));
         ok(FieldPath::environment("prod", "/labels/team"));
         ok(FieldPath::design("/cluster/lb_deregistration_seconds"));
+        // A part left out while it says nothing: a local run's profiles and ports.
+        ok(FieldPath::service(id, "/local/profiles"));
+        ok(FieldPath::service(id, "/local/published"));
         let err = |p: FieldPath| d.resolve(&p).unwrap_err().to_string();
+        // (Said at the part, which holds nothing of that name either way.)
+        assert!(err(FieldPath::service(id, "/local/profile")).contains("there is no field"));
         assert_eq!(
             err(FieldPath::service(id, "/scaling/hpa/scale_up/window")),
             "services/s1/scaling/hpa/scale_up/window: there is no field `window`"
