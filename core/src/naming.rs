@@ -10,6 +10,18 @@ pub const DEFAULT_DENY_POLICY: &str = "default-deny-all";
 /// The NetworkPolicy that lets every pod of a default-deny environment reach DNS.
 pub const DNS_EGRESS_POLICY: &str = "allow-dns-egress";
 
+/// `wanted` when `taken` says it is free, else the first free of `wanted-2`,
+/// `wanted-3`, ...: a name beside others of its kind (a compose service, a volume).
+pub fn free(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(wanted) {
+        return wanted.to_string();
+    }
+    (2..)
+        .map(|i| format!("{wanted}-{i}"))
+        .find(|n| !taken(n))
+        .expect("some suffix is free")
+}
+
 /// The name of a service's own objects: its Deployment, Rollout or StatefulSet, its
 /// ClusterIP or headless Service, its ServiceAccount, Ingress, HTTPRoute or GRPCRoute,
 /// HPA and PDB, its ServiceMonitor or PodMonitor and its PrometheusRule.

@@ -1046,26 +1046,7 @@ fn services_keep_the_files_order_and_its_host_ports() {
 /// design takes what it published along.
 #[test]
 fn host_ports_and_profiles_come_back_through_a_design_and_a_link() {
-    let text = r#"name: shopfront
-services:
-  web:
-    image: nginx:1.27-alpine
-    ports: ["80:8080"]
-    depends_on: [api]
-  api:
-    image: ghcr.io/acme/shop-api:2.3.1
-    ports: ["8080:3000", "127.0.0.1:9091:9090"]
-  db:
-    image: postgres:16-alpine
-    ports: ["5432"]
-  cache:
-    image: redis:7-alpine
-  adminer:
-    image: adminer:4.8.1
-    profiles: [debug]
-    ports: ["8081:8080"]
-    depends_on: [db]
-"#;
+    let text = include_str!("data/compose-local-run.yaml");
     let design = import_compose::import(text, &Default::default()).design;
     let published = |d: &Design| -> BTreeMap<String, Vec<String>> {
         let file = parsed(&files(d, "dev").0);

@@ -87,24 +87,11 @@ fn docker_compose_accepts_every_templates_compose_file() {
 /// sidecar-free pod, is still one docker-compose accepts.
 #[test]
 fn docker_compose_accepts_what_a_compose_import_publishes_and_profiles() {
-    let text = "name: shopfront
-services:
-  web:
-    image: nginx:1.27-alpine
-    ports: [\"80:8080\"]
-  api:
-    image: ghcr.io/acme/shop-api:2.3.1
-    ports: [\"8080:3000\", \"127.0.0.1:9091:9090\"]
-  db:
-    image: postgres:16-alpine
-    ports: [\"5432\"]
-  adminer:
-    image: adminer:4.8.1
-    profiles: [debug]
-    ports: [\"8081:8080\"]
-    depends_on: [db]
-";
-    let d = kubeprint_core::compose::import(text, &Default::default()).design;
+    let text = std::fs::read_to_string(
+        kubeprint_tests::root().join("core/tests/data/compose-local-run.yaml"),
+    )
+    .unwrap();
+    let d = kubeprint_core::compose::import(&text, &Default::default()).design;
     let file = write(&d, "dev", &scratch("local-run"));
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(

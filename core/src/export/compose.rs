@@ -679,16 +679,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
 
 /// `wanted`, or with the first free `-2`, `-3`, ... suffix; taken from now on.
 fn unique(wanted: String, taken: &mut BTreeSet<String>) -> String {
-    let name = (1..)
-        .map(|i| {
-            if i == 1 {
-                wanted.clone()
-            } else {
-                format!("{wanted}-{i}")
-            }
-        })
-        .find(|n| !taken.contains(n))
-        .unwrap_or(wanted);
+    let name = crate::naming::free(&wanted, |n| taken.contains(n));
     taken.insert(name.clone());
     name
 }
@@ -873,23 +864,8 @@ fn ports(s: &Service, out: &mut ComposeService, host: &mut HostPorts, notes: &mu
             continue;
         }
         published.insert((target, proto_of));
-        let proto = protocol(proto_of);
-        let on = wanted_host.map(|w| {
-            let on = host.take(proto, w);
-            if on != w {
-                notes.push(format!(
-                    "{}: port {target}/{proto} is published on host port {on} ({w} is taken by a service before it)",
-                    s.name
-                ));
-            }
-            on
-        });
-        out.ports.push(PublishedPort {
-            target,
-            published: on,
-            protocol: proto,
-            host_ip: LOOPBACK,
-        });
+        out.ports
+            .push(publish(s, target, proto_of, wanted_host, host, notes));
     }
     for p in &s.ports {
         if !published.contains(&(p.port, p.protocol)) {
@@ -952,23 +928,38 @@ fn publish_extra(
     let Some(wanted) = wanted else {
         return;
     };
-    let proto = protocol(p.protocol);
+    main.ports
+        .push(publish(s, p.port, p.protocol, wanted, host, notes));
+}
+
+/// Container port `target` of service `s` published on the host's loopback address at
+/// host port `wanted` (the next free one when a service before it took that, with a
+/// note), or at one Docker picks (`None`).
+fn publish(
+    s: &Service,
+    target: u16,
+    proto: Protocol,
+    wanted: Option<u16>,
+    host: &mut HostPorts,
+    notes: &mut Vec<String>,
+) -> PublishedPort {
+    let proto = protocol(proto);
     let on = wanted.map(|w| {
         let on = host.take(proto, w);
         if on != w {
             notes.push(format!(
-                "{}: port {}/{proto} is published on host port {on}",
-                s.name, p.port
+                "{}: port {target}/{proto} is published on host port {on} ({w} is taken by a service before it)",
+                s.name
             ));
         }
         on
     });
-    main.ports.push(PublishedPort {
-        target: p.port,
+    PublishedPort {
+        target,
         published: on,
         protocol: proto,
         host_ip: LOOPBACK,
-    });
+    }
 }
 
 /// Whether `port` refers to container port `c`: by its name, or by its number.

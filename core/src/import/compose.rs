@@ -791,18 +791,9 @@ fn scratch(s: &mut Service, path: &str, memory: bool) {
     } else {
         stem
     };
-    let name = (1..)
-        .map(|i| {
-            if i == 1 {
-                stem.clone()
-            } else {
-                format!("{stem}-{i}")
-            }
-        })
-        .find(|n| {
-            !s.volumes.iter().any(|v| v.name == *n) && !s.storage.iter().any(|c| c.name == *n)
-        })
-        .unwrap_or_default();
+    let name = crate::naming::free(&stem, |n| {
+        s.volumes.iter().any(|v| v.name == n) || s.storage.iter().any(|c| c.name == n)
+    });
     s.volumes.push(Volume {
         name: name.clone(),
         source: VolumeSource::EmptyDir {
