@@ -95,28 +95,141 @@ pub fn names_an_image(var: &str) -> bool {
         .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
 }
 
-/// `value` of variable `var` with service `old`'s Service renamed `new` in every address
-/// whose host names it: `old`, `old.<ns>`, `old.<ns>.svc`, `old.<ns>.svc.cluster.local`
-/// for a namespace `ns` of `namespaces`, and its StatefulSet pods' `old-0.old...`; a
-/// bare name only in a variable that [`names_a_host`]. Addresses are found as the
+/// What an edit of one service changes in the addresses that name its Service: its
+/// name, the ports its callers dial, or both. An address names it by `service`,
+/// `service.<ns>`, `service.<ns>.svc` or `service.<ns>.svc.cluster.local` for a
+/// namespace `ns` of `namespaces`, or by its StatefulSet pods' `service-0.service...`;
+/// by a bare name only in a variable that [`names_a_host`]. Addresses are found as the
 /// address rule finds them ([`addresses`]), so an image reference, a `topic:3:1` spec
-/// or an external `old.<ns>.example.com` is left alone. `None` when nothing changed.
-pub fn rename_host(
-    var: &str,
-    value: &str,
-    old: &str,
-    new: &str,
-    namespaces: &[String],
-) -> Option<String> {
-    if old.is_empty()
-        || new.is_empty()
-        || names_an_image(var)
-        || !value.to_ascii_lowercase().contains(old)
-    {
-        return None;
+/// or an external `service.<ns>.example.com` is left alone.
+pub struct Readdress<'a> {
+    /// The Service's name, as addresses name it before the edit.
+    pub service: &'a str,
+    /// Its name after the edit (the same when only a port changed).
+    pub renamed: &'a str,
+    /// The ports callers dial that changed, (before, after).
+    pub ports: &'a [(u16, u16)],
+    /// The design's namespaces.
+    pub namespaces: &'a [String],
+}
+
+impl Readdress<'_> {
+    /// `value` of variable `var` with every address of the Service changed: its host
+    /// renamed, a port written as one that changed written as its new number, a URL
+    /// that leaves out its scheme's port (`http://api` on 80) given the new one.
+    /// `None` when nothing changed.
+    pub fn apply(&self, var: &str, value: &str) -> Option<String> {
+        if self.service.is_empty()
+            || self.renamed.is_empty()
+            || names_an_image(var)
+            || !value.to_ascii_lowercase().contains(self.service)
+        {
+            return None;
+        }
+        let trimmed = value.trim();
+        let words = words(trimmed);
+        let whole = words.len() == 1;
+        let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
+        // (start, end, text) in `value`, in order.
+        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        for w in words {
+            let Some((Host::Name(host), port, form)) = word(w) else {
+                continue;
+            };
+            if form == Form::Bare && !(whole && names_a_host(var)) {
+                continue;
+            }
+            let Some(new_host) = self.host(&host) else {
+                continue;
+            };
+            // Where the host is in its word (written in any case; the parser
+            // lowercases): in a URL after its userinfo, which may hold the same word.
+            let lower = w.to_ascii_lowercase();
+            let from = lower.find("://").map_or(0, |i| {
+                let authority = &lower[i + 3..];
+                let end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
+                i + 3 + authority[..end].rfind('@').map_or(0, |a| a + 1)
+            });
+            let at = lower[from..]
+                .match_indices(host.as_str())
+                .map(|(i, _)| from + i)
+                .find(|&i| {
+                    !lower[..i].ends_with(in_host) && !lower[i + host.len()..].starts_with(in_host)
+                });
+            let Some(at) = at else { continue };
+            // `w` is a slice of `value`: its place there.
+            let start = w.as_ptr() as usize - value.as_ptr() as usize + at;
+            let end = start + host.len();
+            if new_host != host {
+                edits.push((start, end, new_host));
+            }
+            let moved = (self.ports.iter())
+                .find(|(before, _)| Some(*before) == port)
+                .map(|(_, after)| *after);
+            let Some(to) = moved else { continue };
+            let after = &w[at + host.len()..];
+            let digits = (after.strip_prefix(':'))
+                .map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
+            if digits > 0 {
+                edits.push((end + 1, end + 1 + digits, to.to_string()));
+            } else if form == Form::Url {
+                // The scheme's port, left out (or `host:` with none): written now.
+                let colon = usize::from(after.starts_with(':'));
+                edits.push((end, end + colon, format!(":{to}")));
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(value.len() + 8);
+        let mut last = 0;
+        for (start, end, text) in edits {
+            out.push_str(&value[last..start]);
+            out.push_str(&text);
+            last = end;
+        }
+        out.push_str(&value[last..]);
+        Some(out)
     }
-    let renamed = |host: &str| -> Option<String> {
-        let labels: Vec<&str> = host.split('.').collect();
+
+    /// The values of one list of variables (one container's, or one ConfigMap's data)
+    /// changed in place as [`Readdress::apply`] changes each, and a port that changed
+    /// written alone in `X_PORT` beside an `X_HOST` that names the Service alone
+    /// (`DB_HOST=db`, `DB_PORT=5432`), as the address rule reads such a pair.
+    pub fn apply_all(&self, values: &mut [(&str, &mut String)]) {
+        if !self.ports.is_empty() {
+            let ports: Vec<String> = (values.iter())
+                .filter_map(|(var, value)| {
+                    let prefix = var.strip_suffix("_HOST")?;
+                    let alone = match addresses(value).as_slice() {
+                        [a] => a.form == Form::Bare && a.host != Host::Ip,
+                        _ => false,
+                    };
+                    let ours = alone && self.host(&value.trim().to_ascii_lowercase()).is_some();
+                    ours.then(|| format!("{prefix}_PORT"))
+                })
+                .collect();
+            for (var, value) in values.iter_mut() {
+                if !ports.iter().any(|p| p == var) {
+                    continue;
+                }
+                let written = value.trim().parse::<u16>().ok();
+                if let Some((_, to)) = self.ports.iter().find(|(b, _)| Some(*b) == written) {
+                    **value = to.to_string();
+                }
+            }
+        }
+        for (var, value) in values.iter_mut() {
+            if let Some(changed) = self.apply(var, value) {
+                **value = changed;
+            }
+        }
+    }
+
+    /// `host` as it names the Service after the edit, if it names it.
+    fn host(&self, host: &str) -> Option<String> {
+        let (old, new) = (self.service, self.renamed);
+        let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
         let pod = labels[0]
             .strip_prefix(old)
             .and_then(|r| r.strip_prefix('-'))
@@ -131,7 +244,7 @@ pub fn rename_host(
         let ours = match rest {
             [] => true,
             [ns] | [ns, "svc"] | [ns, "svc", "cluster", "local"] => {
-                namespaces.iter().any(|n| n == ns)
+                self.namespaces.iter().any(|n| n == ns)
             }
             _ => false,
         };
@@ -141,42 +254,7 @@ pub fn rename_host(
                 .collect::<Vec<_>>()
                 .join(".")
         })
-    };
-    let trimmed = value.trim();
-    let words = words(trimmed);
-    let whole = words.len() == 1;
-    let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
-    let mut out = String::with_capacity(value.len() + new.len());
-    let mut last = 0;
-    for w in words {
-        let Some((Host::Name(host), _, form)) = word(w) else {
-            continue;
-        };
-        if form == Form::Bare && !(whole && names_a_host(var)) {
-            continue;
-        }
-        let Some(new_host) = renamed(&host) else {
-            continue;
-        };
-        // Where the host is in its word (written in any case; the parser lowercases).
-        let lower = w.to_ascii_lowercase();
-        let at = lower
-            .match_indices(host.as_str())
-            .map(|(i, _)| i)
-            .find(|&i| {
-                !lower[..i].ends_with(in_host) && !lower[i + host.len()..].starts_with(in_host)
-            });
-        let Some(at) = at else { continue };
-        // `w` is a slice of `value`: its place there.
-        let start = w.as_ptr() as usize - value.as_ptr() as usize + at;
-        out.push_str(&value[last..start]);
-        out.push_str(&new_host);
-        last = start + host.len();
     }
-    (last > 0).then(|| {
-        out.push_str(&value[last..]);
-        out
-    })
 }
 
 /// Every address in `value`.
@@ -345,7 +423,13 @@ mod tests {
     #[test]
     fn a_renamed_service_is_renamed_where_it_is_a_host_and_nowhere_else() {
         let ns = ["shop".to_string(), "prod".to_string()];
-        let r = |var: &str, value: &str| rename_host(var, value, "api", "orders-api", &ns);
+        let change = Readdress {
+            service: "api",
+            renamed: "orders-api",
+            ports: &[],
+            namespaces: &ns,
+        };
+        let r = |var: &str, value: &str| change.apply(var, value);
         for (var, value, want) in [
             ("API_URL", "http://api:80/v1", "http://orders-api:80/v1"),
             ("A", "api:8080", "orders-api:8080"),
@@ -397,6 +481,75 @@ mod tests {
         }
         assert!(names_a_host("KAFKA_BROKERS") && names_a_host("db-host"));
         assert!(!names_a_host("SECURITY_PROVIDER") && !names_a_host("API_MODE"));
+    }
+
+    #[test]
+    fn a_port_callers_dial_that_changed_is_changed_where_they_write_it() {
+        let ns = ["shop".to_string()];
+        let change = Readdress {
+            service: "api",
+            renamed: "api",
+            ports: &[(8080, 9090), (80, 8000)],
+            namespaces: &ns,
+        };
+        let r = |var: &str, value: &str| change.apply(var, value);
+        for (var, value, want) in [
+            ("API_URL", "http://api:8080/v1", "http://api:9090/v1"),
+            ("A", "api:8080", "api:9090"),
+            (
+                "A",
+                "API.shop.svc.cluster.local:8080",
+                "API.shop.svc.cluster.local:9090",
+            ),
+            // The scheme's port, left out, is written.
+            ("A", "http://api/v1", "http://api:8000/v1"),
+            ("A", "http://api:/v1", "http://api:8000/v1"),
+            // The host after the userinfo, which may hold the same word.
+            (
+                "A",
+                "redis://api:8080@api:8080/0",
+                "redis://api:8080@api:9090/0",
+            ),
+            (
+                "A",
+                "--upstream=http://web:8080 http://api:8080",
+                "--upstream=http://web:8080 http://api:9090",
+            ),
+            (
+                "A",
+                "api-0.api:8080,api-1.api:8080",
+                "api-0.api:9090,api-1.api:9090",
+            ),
+        ] {
+            assert_eq!(r(var, value).as_deref(), Some(want), "{var}={value}");
+        }
+        for (var, value) in [
+            // Another port, another host, a port of another scheme, a bare name.
+            ("A", "http://api:8081"),
+            ("A", "http://web:8080"),
+            ("A", "https://api/v1"),
+            ("API_HOST", "api"),
+            ("API_IMAGE", "api:8080"),
+            ("A", "http://api.example.com:8080"),
+        ] {
+            assert_eq!(r(var, value), None, "{var}={value}");
+        }
+        // A host alone in `X_HOST`: its `X_PORT` follows; another service's does not.
+        let (mut host, mut port, mut other, mut other_port) = (
+            "api".to_string(),
+            " 8080".to_string(),
+            "web".to_string(),
+            "8080".to_string(),
+        );
+        let mut values = [
+            ("API_HOST", &mut host),
+            ("API_PORT", &mut port),
+            ("WEB_HOST", &mut other),
+            ("WEB_PORT", &mut other_port),
+        ];
+        change.apply_all(&mut values);
+        assert_eq!((host, port), ("api".into(), "9090".into()));
+        assert_eq!((other, other_port), ("web".into(), "8080".into()));
     }
 
     fn name(n: &str) -> Host {

@@ -589,8 +589,13 @@ impl Design {
                         updated.image = placeholder(&updated.name);
                     }
                 }
-                let service_ports =
-                    renames(&service_port_names(service), &service_port_names(&updated));
+                let service_ports = service_port_renames(service, &updated);
+                // The ports its callers dial, numbered otherwise (by the same kind of
+                // Service: a kind changed changes what they dial).
+                let redialed = match service.exposure.service == updated.exposure.service {
+                    true => renames(&dialed_ports(service), &dialed_ports(&updated)),
+                    false => Vec::new(),
+                };
                 // What an environment switches off, or gives a value of its own, of the
                 // service's HPA, budget or Ingress goes with it.
                 let hpa_gone = service.scaling.hpa.is_some() && updated.scaling.hpa.is_none();
@@ -602,11 +607,7 @@ impl Design {
                     new: updated.name.clone(),
                     account: updated.security.dedicated_service_account,
                     service: updated.exposure.service != ServiceKind::None,
-                    namespaces: self
-                        .environments
-                        .iter()
-                        .map(|e| e.namespace.clone())
-                        .collect(),
+                    namespaces: self.namespaces(),
                 });
                 let claims = renamed_claims(service, &updated);
                 let kept: BTreeSet<String> =
@@ -641,6 +642,7 @@ impl Design {
                         }
                     }
                 }
+                let updated_has_service = updated.exposure.service != ServiceKind::None;
                 *self.service_mut(*id).expect("checked above") = updated;
                 // An environment's size and class for a claim follow the claim's new
                 // name, and go with a claim removed; its switches of an HPA, a budget
@@ -688,6 +690,18 @@ impl Design {
                     }
                     renamed.readdress(self);
                     renamed.reroute(self);
+                }
+                // Its callers dial the ports it listens on now.
+                if !redialed.is_empty() && updated_has_service {
+                    let name = self.service(*id).map(service_dns_name).unwrap_or_default();
+                    let namespaces = self.namespaces();
+                    let change = crate::address::Readdress {
+                        service: &name,
+                        renamed: &name,
+                        ports: &redialed,
+                        namespaces: &namespaces,
+                    };
+                    each_config_group(self, |values| change.apply_all(values));
                 }
             }
             Target::Environment(name) => {
@@ -757,25 +771,25 @@ impl Design {
         Ok(())
     }
 
+    /// The namespaces of the design's environments.
+    fn namespaces(&self) -> Vec<String> {
+        (self.environments.iter())
+            .map(|e| e.namespace.clone())
+            .collect()
+    }
+
     /// Service `id`'s own Service ports renamed (old, new): what names them from
     /// elsewhere follows, as its own Ingress and route do ([`follow_port_renames`]):
     /// callers' edges, routes' backends that name its Service, and the backends of
     /// Ingresses kept whole.
     fn follow_service_port_renames(&mut self, id: ServiceId, renamed: &[(String, String)]) {
-        use crate::residual::Step;
         let Some(s) = self
             .service(id)
             .filter(|s| s.exposure.service != ServiceKind::None)
         else {
             return;
         };
-        // Its Service's name: the service's, or the one its import kept (a Service
-        // `catalog` of the workload `catalog-v1`).
-        let kept_name = (s.residual.get(&ResidualRole::Service).into_iter())
-            .flat_map(|r| &r.0)
-            .find(|c| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name"))
-            .and_then(|c| c.now.as_ref()?.as_str());
-        let name = kept_name.unwrap_or(crate::naming::own(&s.name)).to_string();
+        let name = service_dns_name(s);
         let follow = |port: &mut String| {
             if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
                 *port = to.clone();
@@ -822,8 +836,20 @@ impl Design {
                 if service["name"] != name.as_str() {
                     continue;
                 }
-                if let Some(Value::String(port)) = service.pointer_mut("/port/name") {
-                    follow(port);
+                let Some(Value::Object(port)) = service.pointer_mut("/port") else {
+                    continue;
+                };
+                if let Some(Value::String(name)) = port.get_mut("name") {
+                    follow(name);
+                    continue;
+                }
+                // By number: what the number was numbered to instead.
+                let number = port.get("number").and_then(Value::as_u64);
+                let to = (renamed.iter())
+                    .find(|(from, _)| number.is_some_and(|n| n.to_string() == *from))
+                    .and_then(|(_, to)| to.parse::<u16>().ok());
+                if let Some(to) = to {
+                    port.insert("number".into(), to.into());
                 }
             }
         }
@@ -1182,9 +1208,9 @@ fn renamed_claims(old: &Service, new: &Service) -> Vec<(String, String)> {
     renames(&names(old), &names(new))
 }
 
-/// Names renamed in place: the same position, a name neither list had (an item added,
-/// removed or moved, two swapped, is not a rename).
-fn renames(before: &[String], after: &[String]) -> Vec<(String, String)> {
+/// Names (or numbers) renamed in place: the same position, a name neither list had (an
+/// item added, removed or moved, two swapped, is not a rename).
+fn renames<T: Clone + PartialEq>(before: &[T], after: &[T]) -> Vec<(T, T)> {
     if before.len() != after.len() {
         return Vec::new();
     }
@@ -1201,22 +1227,68 @@ fn service_port_names(s: &Service) -> Vec<String> {
     s.exposure.ports.iter().map(|p| p.name.clone()).collect()
 }
 
-/// What names a port follows its rename in place (see [`renames`]), as callers follow a
-/// service's: a container port's, in the probes, preStop hook and scrape endpoint of
-/// its container, in what a local run publishes (dropped with the port), and in the
-/// Service and load balancer ports that target it (once no container of the pod
-/// declares the old name); a Service port's, in the service's Ingress and route.
-/// (Callers' edges follow in [`Design::set`].)
+/// The ways an edit changed how a service's Service ports are named: renamed, or
+/// numbered otherwise (as digits: what names a port by number, an edge's or a route's
+/// `8080`; a port's name has a letter, so never reads as one).
+fn service_port_renames(old: &Service, new: &Service) -> Vec<(String, String)> {
+    let numbers = |s: &Service| -> Vec<String> {
+        s.exposure
+            .ports
+            .iter()
+            .map(|p| p.port.to_string())
+            .collect()
+    };
+    let mut out = renames(&service_port_names(old), &service_port_names(new));
+    out.extend(renames(&numbers(old), &numbers(new)));
+    out
+}
+
+/// The ports a service's callers dial, one per Service port: a ClusterIP Service's own
+/// (its virtual IP forwards them), a headless one's target container ports (its name
+/// resolves to the pods), as the address rule reads them.
+fn dialed_ports(s: &Service) -> Vec<u16> {
+    let headless = s.exposure.service == ServiceKind::Headless;
+    (s.exposure.ports.iter())
+        .map(|sp| match headless {
+            true => s.resolve_port(&sp.target).map_or(sp.port, |c| c.port),
+            false => sp.port,
+        })
+        .collect()
+}
+
+/// What names a port follows its rename, or its number's change, in place (see
+/// [`renames`]), as callers follow a service's: a container port's, in the probes,
+/// preStop hook and scrape endpoint of its container, in what a local run publishes
+/// (dropped with the port), and in the Service and load balancer ports that target it
+/// (once no container of the pod declares the old name or number); a Service port's,
+/// in the service's Ingress and route. (Callers' edges and addresses follow in
+/// [`Design::set`].)
 fn follow_port_renames(old: &Service, new: &mut Service) {
-    let names = |ports: &[ContainerPort]| ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let rename = |port: &mut PortRef, renamed: &[(String, String)]| {
-        if let PortRef::Name(name) = port {
-            if let Some((_, to)) = renamed.iter().find(|(from, _)| from == name) {
-                *name = to.clone();
-            }
+    // A port by its name, and by its number.
+    let names = |ports: &[ContainerPort]| {
+        let names = ports
+            .iter()
+            .map(|p| PortRef::Name(p.name.clone()))
+            .collect::<Vec<_>>();
+        let numbers = ports
+            .iter()
+            .map(|p| PortRef::Number(p.port))
+            .collect::<Vec<_>>();
+        (names, numbers)
+    };
+    let renames = |before: &[ContainerPort], after: &[ContainerPort]| {
+        let ((names_before, numbers_before), (names_after, numbers_after)) =
+            (names(before), names(after));
+        let mut out = renames(&names_before, &names_after);
+        out.extend(renames(&numbers_before, &numbers_after));
+        out
+    };
+    let rename = |port: &mut PortRef, renamed: &[(PortRef, PortRef)]| {
+        if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
+            *port = to.clone();
         }
     };
-    let in_probes = |probes: &mut Probes, renamed: &[(String, String)]| {
+    let in_probes = |probes: &mut Probes, renamed: &[(PortRef, PortRef)]| {
         for probe in [
             &mut probes.startup,
             &mut probes.liveness,
@@ -1231,7 +1303,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
         }
     };
     let mut pod_wide = Vec::new();
-    let main = renames(&names(&old.ports), &names(&new.ports));
+    let main = renames(&old.ports, &new.ports);
     in_probes(&mut new.probes, &main);
     // What a local run publishes follows the port, and goes with a port removed (one
     // that was a port of the container and is no more: an entry being typed stays).
@@ -1257,20 +1329,19 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     pod_wide.extend(main);
     if old.containers.len() == new.containers.len() {
         for (before, after) in old.containers.iter().zip(&mut new.containers) {
-            let renamed = renames(&names(&before.ports), &names(&after.ports));
+            let renamed = renames(&before.ports, &after.ports);
             in_probes(&mut after.probes, &renamed);
             pod_wide.extend(renamed);
         }
     }
-    // A name another container of the pod still declares still names a port; one now
-    // declared twice names neither for sure.
-    let mut declared: BTreeMap<&str, usize> = BTreeMap::new();
+    // A name (or number) another container of the pod still declares still names a
+    // port; one now declared twice names neither for sure.
+    let mut declared: BTreeMap<PortRef, usize> = BTreeMap::new();
     for p in (new.ports.iter()).chain(new.containers.iter().flat_map(|c| &c.ports)) {
-        *declared.entry(p.name.as_str()).or_default() += 1;
+        *declared.entry(PortRef::Name(p.name.clone())).or_default() += 1;
+        *declared.entry(PortRef::Number(p.port)).or_default() += 1;
     }
-    pod_wide.retain(|(from, to)| {
-        !declared.contains_key(from.as_str()) && declared.get(to.as_str()) == Some(&1)
-    });
+    pod_wide.retain(|(from, to)| !declared.contains_key(from) && declared.get(to) == Some(&1));
     let lb = new
         .exposure
         .load_balancer
@@ -1279,7 +1350,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     for port in new.exposure.ports.iter_mut().chain(lb) {
         rename(&mut port.target, &pod_wide);
     }
-    let renamed = renames(&service_port_names(old), &service_port_names(new));
+    let renamed = service_port_renames(old, new);
     let follow = |port: &mut String| {
         if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
             *port = to.clone();
@@ -1294,6 +1365,83 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
         let backends = route.rules.iter_mut().flat_map(|r| &mut r.backends);
         for backend in backends.filter(|b| b.service.is_empty()) {
             follow(&mut backend.port);
+        }
+    }
+}
+
+/// The name of service `s`'s Service: the service's, or the one its import kept (a
+/// Service `catalog` of the workload `catalog-v1`).
+fn service_dns_name(s: &Service) -> String {
+    use crate::residual::Step;
+    let kept_name = (s.residual.get(&ResidualRole::Service).into_iter())
+        .flat_map(|r| &r.0)
+        .find(|c| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name"))
+        .and_then(|c| c.now.as_ref()?.as_str());
+    kept_name.unwrap_or(crate::naming::own(&s.name)).to_string()
+}
+
+/// Every value of the design's configuration that may hold an address, as the address
+/// rule reads them, one list at a time under the names it is read by: a container's
+/// literal variables; an environment's own values of a service's variables; a
+/// ConfigMap's data, and an environment's own values of it; each word of a container's
+/// command and arguments alone, under no name (so a bare word there is no host), a
+/// `--flag=value` as its value.
+fn each_config_group(design: &mut Design, mut f: impl FnMut(&mut [(&str, &mut String)])) {
+    for s in &mut design.services {
+        let commands = std::iter::once((&mut s.command, &mut s.args)).chain(
+            s.containers
+                .iter_mut()
+                .map(|c| (&mut c.command, &mut c.args)),
+        );
+        for (command, args) in commands {
+            for w in command.iter_mut().chain(args.iter_mut()) {
+                match w.strip_prefix("--").and_then(|f| f.split_once('=')) {
+                    Some((flag, value)) => {
+                        let (flag, mut value) = (flag.to_string(), value.to_string());
+                        f(&mut [("", &mut value)]);
+                        *w = format!("--{flag}={value}");
+                    }
+                    None => f(&mut [("", w)]),
+                }
+            }
+        }
+        let configs =
+            std::iter::once(&mut s.config).chain(s.containers.iter_mut().map(|c| &mut c.config));
+        for config in configs {
+            let mut literals: Vec<(&str, &mut String)> = (config.env.iter_mut())
+                .filter_map(|e| {
+                    let EnvVar { name, value, .. } = e;
+                    match value {
+                        EnvValue::Literal(v) => Some((name.as_str(), v)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            f(&mut literals);
+        }
+    }
+    for cm in &mut design.config_maps {
+        f(&mut cm
+            .data
+            .iter_mut()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect::<Vec<_>>());
+    }
+    for env in &mut design.environments {
+        for data in env.config_values.values_mut() {
+            f(&mut data
+                .iter_mut()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect::<Vec<_>>());
+        }
+        for o in env.overrides.values_mut() {
+            let mut values: Vec<(&str, &mut String)> = (o.env.iter_mut())
+                .filter_map(|(name, here)| match here {
+                    VarHere::Value(v) => Some((name.as_str(), v)),
+                    VarHere::Unset => None,
+                })
+                .collect();
+            f(&mut values);
         }
     }
 }
@@ -1475,62 +1623,22 @@ struct Renamed {
 }
 
 impl Renamed {
-    /// The addresses in the design's configuration (every container's literal env
-    /// values, command and arguments, every ConfigMap's data) that name the service by its Service's DNS name
-    /// now name it by the new one, so that its callers still reach it (see
-    /// [`crate::address::rename_host`]). Never from an empty name (a nameless service
-    /// of a hand-written file has no address to follow); a name is never cleared by an
-    /// edit ([`Design::set`] refuses it).
+    /// The addresses in the design's configuration ([`each_config_group`]) that name
+    /// the service by its Service's DNS name now name it by the new one, so that its
+    /// callers still reach it (see [`crate::address::Readdress`]). Never from an empty
+    /// name (a nameless service of a hand-written file has no address to follow); a
+    /// name is never cleared by an edit ([`Design::set`] refuses it).
     fn readdress(&self, design: &mut Design) {
-        if !self.service || self.new.is_empty() {
+        if !self.service {
             return;
         }
-        let rename = |var: &str, value: &mut String| {
-            if let Some(v) =
-                crate::address::rename_host(var, value, &self.old, &self.new, &self.namespaces)
-            {
-                *value = v;
-            }
+        let change = crate::address::Readdress {
+            service: &self.old,
+            renamed: &self.new,
+            ports: &[],
+            namespaces: &self.namespaces,
         };
-        for s in &mut design.services {
-            // Command words and arguments: no variable names them a host, so only a
-            // URL or `host:port` in them is renamed (as KP320 reads them).
-            let words = (s.command.iter_mut().chain(&mut s.args)).chain(
-                s.containers
-                    .iter_mut()
-                    .flat_map(|c| c.command.iter_mut().chain(&mut c.args)),
-            );
-            for w in words {
-                // `--flag=value` is read as its value, as KP320 reads it.
-                match w.strip_prefix("--").and_then(|f| f.split_once('=')) {
-                    Some((flag, value)) => {
-                        let mut value = value.to_string();
-                        rename("", &mut value);
-                        *w = format!("--{flag}={value}");
-                    }
-                    None => rename("", w),
-                }
-            }
-            let configs = std::iter::once(&mut s.config)
-                .chain(s.containers.iter_mut().map(|c| &mut c.config));
-            for config in configs {
-                for e in &mut config.env {
-                    if let EnvValue::Literal(v) = &mut e.value {
-                        rename(&e.name, v);
-                    }
-                }
-            }
-        }
-        for cm in &mut design.config_maps {
-            for (k, v) in &mut cm.data {
-                rename(k, v);
-            }
-        }
-        for env in &mut design.environments {
-            for (k, v) in env.config_values.values_mut().flatten() {
-                rename(k, v);
-            }
-        }
+        each_config_group(design, |values| change.apply_all(values));
     }
 
     /// The Gateway API routes of the design's services that send (part of) their

@@ -1751,7 +1751,7 @@ pub struct Position {
 }
 
 /// A port by number or by name, as Kubernetes' IntOrString.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PortRef {
     /// A port number.

@@ -263,6 +263,77 @@ fn renaming_a_port_brings_no_error() {
     assert!(bad.is_empty(), "{} new errors", bad.len());
 }
 
+/// The findings of every environment that say a caller's address is wrong: an error,
+/// or KP321 (an address naming a service without that port).
+fn stranded(d: &Design) -> BTreeSet<(String, String, Option<String>, String)> {
+    rules::validate_all(d)
+        .into_iter()
+        .filter(|f| f.severity == rules::Severity::Error || f.code == "KP321")
+        .map(|f| (f.code.to_string(), f.env, f.service, f.path.to_string()))
+        .collect()
+}
+
+/// Numbering a port otherwise is one edit too: what names it by number follows (a
+/// container port's probes and the Service ports that target it; a Service port's
+/// callers, by the addresses in their configuration, their edges and routes, and the
+/// Ingresses kept whole), so no error comes of it and no caller is left dialing a port
+/// the Service lacks, before or after a link. Every port of every container and
+/// Service of the templates and the imported corpus, one at a time, typed as people
+/// type: backspaced to one digit, then the new number digit by digit.
+#[test]
+fn numbering_a_port_otherwise_brings_no_error_and_strands_no_caller() {
+    let mut bad = Vec::new();
+    let mut numbered = 0;
+    for (name, d) in corpus() {
+        let before = stranded(&d);
+        for s in &d.services {
+            let mut ports: Vec<(String, u16)> = Vec::new();
+            ports.extend(
+                s.ports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("/ports/{i}/port"), p.port)),
+            );
+            for (j, c) in s.containers.iter().enumerate() {
+                let of = c.ports.iter().enumerate();
+                ports.extend(of.map(|(i, p)| (format!("/containers/{j}/ports/{i}/port"), p.port)));
+            }
+            let exposed = s.exposure.ports.iter().enumerate();
+            ports.extend(exposed.map(|(i, p)| (format!("/exposure/ports/{i}/port"), p.port)));
+            for (k, (at, port)) in ports.into_iter().enumerate() {
+                // A number no port of the design has.
+                let new = 20011 + 100 * k as u16;
+                let old = port.to_string();
+                let typed = (1..old.len()).rev().map(|n| old[..n].to_string());
+                let typed = typed.chain((1..=5).map(|n| new.to_string()[..n].to_string()));
+                let mut editor = Editor::new(d.clone());
+                for text in typed {
+                    let edit = Edit::Set {
+                        path: FieldPath::service(s.id, &at),
+                        value: text.parse::<u16>().unwrap().into(),
+                    };
+                    if let Err(e) = editor.dispatch(edit) {
+                        bad.push(format!("{name}: {} {at}: `{text}` refused: {e}", s.name));
+                    }
+                }
+                let d2 = link::decode(&link::encode(&editor.design)).unwrap();
+                for e in stranded(&d2).difference(&before) {
+                    bad.push(format!(
+                        "{name}: {} {at} ({port} -> {new}): new {e:?}",
+                        s.name
+                    ));
+                }
+                numbered += 1;
+            }
+        }
+    }
+    for b in &bad {
+        println!("{b}");
+    }
+    assert!(bad.is_empty(), "{} new findings", bad.len());
+    assert!(numbered > 100, "only {numbered} ports numbered otherwise");
+}
+
 /// A variable of the service renamed letter by letter, through the name of a variable
 /// only prod sets (`DATABASE_URL` to `DB_URL` through prod's `DB`): prod's own `DB`
 /// stays prod's, and prod's value of the renamed variable follows it.

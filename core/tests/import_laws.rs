@@ -691,6 +691,66 @@ proptest! {
     }
 }
 
+/// The addresses in variable `var`'s `value` (as [`hosts`] reads them), each with the
+/// port written or its scheme's.
+fn dialed((var, value): &(String, String)) -> Vec<(String, Option<u16>)> {
+    if address::names_an_image(var) {
+        return Vec::new();
+    }
+    address::addresses(value)
+        .into_iter()
+        .filter(|a| a.form != address::Form::Bare || address::names_a_host(var))
+        .filter_map(|a| match a.host {
+            address::Host::Name(h) => Some((h, a.port)),
+            address::Host::Ip => None,
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Numbering an imported ClusterIP Service's port otherwise moves the addresses
+    /// that dial it to the new number, and no other address: not another service's on
+    /// the same number, not one dialing another of its ports. Also after a link.
+    #[test]
+    fn numbering_a_service_port_otherwise_moves_the_addresses_that_dial_it(
+        pick in any::<prop::sample::Index>(),
+        service in any::<prop::sample::Index>(),
+        port in any::<prop::sample::Index>(),
+        through_link in any::<bool>(),
+    ) {
+        let (name, mut design, s) = imported_service(pick, service, through_link);
+        if s.exposure.service != ServiceKind::ClusterIP || s.exposure.ports.is_empty() {
+            return Ok(());
+        }
+        let i = port.index(s.exposure.ports.len());
+        let old = s.exposure.ports[i].port;
+        let new = 20011;
+        let namespaces: Vec<String> = design.environments.iter().map(|e| e.namespace.clone()).collect();
+        let names_it = |h: &str| renamed_host(h, &s.name, "x", &namespaces) != h;
+        let before = config_values(&design);
+        design
+            .apply(Edit::Set {
+                path: FieldPath::service(s.id, &format!("/exposure/ports/{i}/port")),
+                value: json!(new),
+            })
+            .unwrap();
+        let after = config_values(&design);
+        prop_assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            let want: Vec<(String, Option<u16>)> = dialed(b)
+                .into_iter()
+                .map(|(h, p)| {
+                    let moved = names_it(&h) && p == Some(old);
+                    (h, if moved { Some(new) } else { p })
+                })
+                .collect();
+            prop_assert_eq!(dialed(a), want, "{}: {} port {} -> {}: {:?} became {:?}", name, s.name, old, new, b, a);
+        }
+    }
+}
+
 /// The errors of every environment of `d`, by environment and code: what a rename must
 /// not add to.
 fn error_counts(d: &Design) -> BTreeMap<(String, &'static str), usize> {
@@ -842,6 +902,199 @@ fn a_renamed_service_is_called_by_its_new_name_in_arguments_too() {
             "--cache=redis://cart-redis:6379"
         ]
     );
+}
+
+/// A shop whose `api` listens on 8080 behind a Service on 80, called from `web`'s
+/// variables, its arguments, a ConfigMap read whole (a `API_HOST` + `API_PORT` pair),
+/// and an Ingress that routes to both by port number.
+const SHOP: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.4.2
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data:
+  API_HOST: api
+  API_PORT: "80"
+  CACHE_URL: redis://cache:6379/0
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.0.1
+          args: ["--api=api.shop.svc.cluster.local:80", "--listen=:3000"]
+          ports: [{name: http, containerPort: 3000}]
+          envFrom: [{configMapRef: {name: web-config}}]
+          env:
+            - {name: API_URL, value: "http://api/v1"}
+            - {name: API_ADMIN_URL, value: "http://api.shop:80/admin"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"#;
+
+/// Every Ingress backend of the design's kept objects: (Service, port).
+fn kept_backends(d: &Design) -> Vec<(String, Value)> {
+    let envs = d.environments.iter().flat_map(|e| &e.kept_objects);
+    d.extra_objects
+        .iter()
+        .chain(envs)
+        .filter(|o| o.0["kind"] == "Ingress")
+        .flat_map(|o| o.0["spec"]["rules"].as_array().cloned().unwrap_or_default())
+        .flat_map(|r| r["http"]["paths"].as_array().cloned().unwrap_or_default())
+        .map(|p| {
+            let s = &p["backend"]["service"];
+            (
+                s["name"].as_str().unwrap_or("").to_string(),
+                s["port"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The Service port callers dial numbered otherwise is dialed at its new number
+/// everywhere they write it (a URL leaving out http's 80 gets the new one written), and
+/// a container port numbered otherwise is followed by its probe and the Service port
+/// that targets it; nothing else moves, and no address is left naming a port the
+/// Service lacks. Also after a link.
+#[test]
+fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
+    let imported = import::kubernetes(SHOP).design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        }
+        let api = d.service_named("api").unwrap().id;
+        let web = d.service_named("web").unwrap().id;
+        let prod = d.environments[0].name.clone();
+        d.environments[0]
+            .overrides
+            .entry(web)
+            .or_default()
+            .env
+            .insert("API_URL".into(), VarHere::Value("http://api:80/v2".into()));
+        let warnings = |d: &Design| -> Vec<String> {
+            validate(d, &prod)
+                .into_iter()
+                .filter(|f| f.code == "KP321")
+                .map(|f| f.message)
+                .collect()
+        };
+        assert_eq!(warnings(&d), Vec::<String>::new());
+        assert!(
+            kept_backends(&d).contains(&("api".into(), json!({"number": 80}))),
+            "{:?}",
+            kept_backends(&d)
+        );
+        d.apply(Edit::Set {
+            path: FieldPath::service(api, "/exposure/ports/0/port"),
+            value: json!(8000),
+        })
+        .unwrap();
+        let w = d.service(web).unwrap();
+        assert_eq!(
+            w.args,
+            ["--api=api.shop.svc.cluster.local:8000", "--listen=:3000"]
+        );
+        let env: Vec<(&str, String)> = (w.config.env.iter())
+            .map(|e| (e.name.as_str(), format!("{:?}", e.value)))
+            .collect();
+        assert!(format!("{env:?}").contains("http://api:8000/v1"), "{env:?}");
+        assert!(
+            format!("{env:?}").contains("http://api.shop:8000/admin"),
+            "{env:?}"
+        );
+        let cm = d.config_map("web-config").unwrap();
+        assert_eq!(cm.data["API_HOST"], "api");
+        assert_eq!(cm.data["API_PORT"], "8000");
+        assert_eq!(cm.data["CACHE_URL"], "redis://cache:6379/0");
+        assert_eq!(
+            d.environments[0].overrides[&web].env["API_URL"],
+            VarHere::Value("http://api:8000/v2".into())
+        );
+        let backends = kept_backends(&d);
+        assert!(
+            backends.contains(&("api".into(), json!({"number": 8000}))),
+            "{backends:?}"
+        );
+        // Another Service on the same number stays.
+        assert!(
+            backends.contains(&("web".into(), json!({"number": 80}))),
+            "{backends:?}"
+        );
+        assert_eq!(warnings(&d), Vec::<String>::new());
+
+        // The container port: its probe and the Service port's target follow; what
+        // callers dial (the Service's port) does not move.
+        d.apply(Edit::Set {
+            path: FieldPath::service(api, "/ports/0/port"),
+            value: json!(9090),
+        })
+        .unwrap();
+        let a = d.service(api).unwrap();
+        let probe = a.probes.readiness.as_ref().map(|p| &p.action);
+        assert!(
+            matches!(
+                probe,
+                Some(ProbeAction::Http {
+                    port: PortRef::Number(9090),
+                    ..
+                })
+            ),
+            "{probe:?}"
+        );
+        assert_eq!(a.exposure.ports[0].target, PortRef::Number(9090));
+        assert_eq!(a.exposure.ports[0].port, 8000);
+        assert_eq!(d.config_map("web-config").unwrap().data["API_PORT"], "8000");
+        let errors: Vec<String> = (validate(&d, &prod).into_iter())
+            .filter(|f| f.severity == Severity::Error || f.code == "KP321")
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect();
+        assert_eq!(errors, Vec::<String>::new());
+    }
 }
 
 /// `v` without its `app.kubernetes.io/version` labels (a label map left empty goes too):
