@@ -443,7 +443,7 @@ ADDRESS_UNKNOWN_SERVICE = Rule {
     summary: "An in-cluster address in a service's configuration (`*.svc`, `*.svc.cluster.local`, or `name.ns` where ns is the namespace of an environment of the design) should name a service the design runs in that namespace, or a Service kept whole from an import, on a port that Service exposes (a headless Service's name reaches the pods: on the container port its port targets). Info instead of warning when no default-deny stands in the way and the name is not a service of the design (the service may be deployed by something else); a service of the design without a Service, or without that port, is a warning; external hosts, IP addresses, `localhost` and listen addresses (`0.0.0.0:8080`) are never read as in-cluster.",
     why: "A typo in a service or namespace name, or a dependency the design forgot, fails only at run time with a DNS error; under default-deny no edge can even allow it.",
     bad: "INVENTORY_HOST=inventory-service.connectum.svc.cluster.local in a design without inventory-service; or payments.shop:9000 where payments exposes only 8080",
-    instead: "Add the missing service to the design (in the environment of that namespace), correct the name or port, or deploy it and allow it outside Kubeprint.",
+    instead: "Add the missing service to the design (in the environment of that namespace), correct the name or port (where the Service has one port and the address writes the port it dials, the fix dials that one), or deploy it and allow it outside Kubeprint.",
     source: "Kubernetes docs, DNS for Services and Pods",
 };
 EDGE_TARGET_AMBIGUOUS = Rule {

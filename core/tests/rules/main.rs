@@ -771,3 +771,68 @@ fn an_address_in_another_environments_namespace_says_whose_it_is() {
         "{staging}"
     );
 }
+
+/// An address dialing a port its Service lacks, where the Service has one: the fix
+/// dials that one, in the field that holds the address (a variable, an environment's
+/// own value of it, an argument's `--flag=`), and the finding goes. A Service of
+/// several ports offers none (which one is meant is not said).
+#[test]
+fn an_address_on_a_port_the_service_lacks_is_fixed_to_its_one_port() {
+    let mut d = baseline();
+    api(&mut d).config.env.push(EnvVar::literal(
+        "DB_URL",
+        "postgres://app@db.shop.svc:5433/orders",
+    ));
+    api(&mut d).args = vec!["serve".into(), "--db=db.shop:5433".into()];
+    let api_id = api(&mut d).id;
+    env(&mut d, "prod")
+        .overrides
+        .entry(api_id)
+        .or_default()
+        .env
+        .insert(
+            "DB_URL".into(),
+            VarHere::Value("db.shop.svc.cluster.local:5433".into()),
+        );
+    let fixes = |d: &Design| -> Vec<Finding> {
+        validate(d, "prod")
+            .into_iter()
+            .filter(|f| f.code == "KP321")
+            .collect()
+    };
+    let found = fixes(&d);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    for f in &found {
+        let fix = f
+            .fix
+            .as_ref()
+            .unwrap_or_else(|| panic!("no fix: {}", f.message));
+        assert_eq!(fix.label, "Dial port 5432, the one port of Service `db`");
+        d.apply(fix.edit.clone()).unwrap();
+    }
+    assert_eq!(fixes(&d), Vec::<Finding>::new());
+    assert_eq!(api(&mut d).args, ["serve", "--db=db.shop:5432"]);
+    // Prod's own value is fixed there; the service's own stays for the others.
+    assert_eq!(
+        env(&mut d, "prod").overrides[&api_id].env["DB_URL"],
+        VarHere::Value("db.shop.svc.cluster.local:5432".into())
+    );
+    let own = api(&mut d).config.env.last().unwrap().value.clone();
+    assert_eq!(
+        own,
+        EnvValue::Literal("postgres://app@db.shop.svc:5433/orders".into())
+    );
+    // Two ports: no fix.
+    let mut two = d.clone();
+    let extra = ServicePort {
+        name: "metrics".into(),
+        port: 9187,
+        target: PortRef::Number(9187),
+        ..db(&mut two).exposure.ports[0].clone()
+    };
+    db(&mut two).exposure.ports.push(extra);
+    api(&mut two).args = vec!["--db=db.shop:5433".into()];
+    let found = fixes(&two);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].fix.is_none(), "{:?}", found[0].fix);
+}

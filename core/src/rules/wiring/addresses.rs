@@ -10,7 +10,7 @@
 use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
-use crate::address::{addresses, names_a_host, names_an_image, Address, Form, Host};
+use crate::address::{addresses, names_a_host, names_an_image, Address, Form, Host, Readdress};
 use crate::edges;
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
@@ -20,10 +20,20 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One value some services read, with where it is written.
 struct Value<'a> {
     key: String,
+    /// The value.
+    text: &'a str,
     at: FieldPath,
+    /// Where the value is written as a string, and what that string holds before it (a
+    /// word's `--flag=`).
+    written: &'a (FieldPath, String),
     /// The other values of the same list or ConfigMap, by key (for `X_HOST` + `X_PORT`).
     siblings: &'a BTreeMap<String, String>,
 }
+
+/// One value a service reads: its source, the name it is read by, the value, the field
+/// a finding points at, and where the value is written as a string (see
+/// [`Value::written`]).
+type Read = (Source, String, String, FieldPath, (FieldPath, String));
 
 /// What a value is: a literal of one service's container, or a ConfigMap key (which
 /// several services may read).
@@ -37,12 +47,8 @@ enum Source {
     Argument(ServiceId, String),
 }
 
-/// The values one service reads, each with its source, variable name and field.
-fn values_of(
-    design: &Design,
-    env: &Environment,
-    s: &Service,
-) -> Vec<(Source, String, String, FieldPath)> {
+/// The values one service reads.
+fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
     let mut out = Vec::new();
     let config_map = |name: &str, only: Option<&str>, var: Option<&str>, out: &mut Vec<_>| {
         let Some(cm) = design.config_map(name) else {
@@ -54,7 +60,8 @@ fn values_of(
             }
             let at = config_key(env, &cm.name, k);
             let source = Source::ConfigMapKey(cm.name.clone(), k.clone());
-            out.push((source, var.unwrap_or(k).to_string(), v.clone(), at));
+            let written = (at.clone(), String::new());
+            out.push((source, var.unwrap_or(k).to_string(), v.clone(), at, written));
         }
     };
     let containers = std::iter::once((String::new(), &s.config)).chain(
@@ -80,12 +87,16 @@ fn values_of(
             }
             let at = format!("{prefix}/{list}/{i}");
             // `--flag=value` is read as `flag` = `value`.
-            let (key, value) = match word.strip_prefix("--").and_then(|w| w.split_once('=')) {
-                Some((flag, value)) => (format!("--{flag}"), value.to_string()),
-                None => (format!("{list}[{i}]"), word.clone()),
+            let (key, value, before) = match word.strip_prefix("--").and_then(|w| w.split_once('='))
+            {
+                Some((flag, value)) => {
+                    (format!("--{flag}"), value.to_string(), format!("--{flag}="))
+                }
+                None => (format!("{list}[{i}]"), word.clone(), String::new()),
             };
             let source = Source::Argument(s.id, at.clone());
-            out.push((source, key, value, svc(s, &at)));
+            let written = (svc(s, &at), before);
+            out.push((source, key, value, svc(s, &at), written));
         }
     }
     for (prefix, config) in containers {
@@ -94,7 +105,8 @@ fn values_of(
                 EnvValue::Literal(v) => {
                     let at = format!("{prefix}/config/env/{i}");
                     let source = Source::Literal(s.id, at.clone());
-                    out.push((source, e.name.clone(), v.clone(), svc(s, &at)));
+                    let written = (svc(s, &format!("{at}/value/literal")), String::new());
+                    out.push((source, e.name.clone(), v.clone(), svc(s, &at), written));
                 }
                 EnvValue::ConfigMapKey { name, key } => {
                     config_map(name, Some(key), Some(&e.name), &mut out);
@@ -141,23 +153,30 @@ fn literals(s: &Service, at: &str) -> BTreeMap<String, String> {
 /// is allowed when an edge from any of them allows it.
 pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     let design = cx.design;
-    let mut readers: BTreeMap<Source, (String, String, FieldPath, Vec<&Service>)> = BTreeMap::new();
+    type Readers<'s> = (
+        String,
+        String,
+        FieldPath,
+        (FieldPath, String),
+        Vec<&'s Service>,
+    );
+    let mut readers: BTreeMap<Source, Readers> = BTreeMap::new();
     let mut order: Vec<Source> = Vec::new();
     for s in deployed {
-        for (source, var, value, at) in values_of(design, cx.env, s) {
+        for (source, var, value, at, written) in values_of(design, cx.env, s) {
             let entry = readers.entry(source.clone()).or_insert_with(|| {
                 order.push(source.clone());
-                (var, value, at, Vec::new())
+                (var, value, at, written, Vec::new())
             });
             // A service's values come one after another: when it read this one already,
             // it is the last reader.
-            if entry.3.last().is_none_or(|r| r.id != s.id) {
-                entry.3.push(s);
+            if entry.4.last().is_none_or(|r| r.id != s.id) {
+                entry.4.push(s);
             }
         }
     }
     for source in order {
-        let (var, value, at, who) = &readers[&source];
+        let (var, value, at, written, who) = &readers[&source];
         let siblings = match &source {
             Source::Literal(_, at) | Source::Argument(_, at) => literals(who[0], at),
             Source::ConfigMapKey(cm, _) => design
@@ -171,7 +190,9 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         }
         let v = Value {
             key: var.clone(),
+            text: value,
             at: at.clone(),
+            written,
             siblings: &siblings,
         };
         let argument = matches!(source, Source::Argument(..));
@@ -204,7 +225,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     let (t, there) = match resolved {
         Resolved::Kept => return,
         Resolved::Unknown(why, there) => {
-            unknown(cx, readers, v, a, why, there, false);
+            unknown(cx, readers, v, a, why, there, false, None);
             return;
         }
         Resolved::Service(t, there) => (t, there),
@@ -220,7 +241,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
             "`{}` runs in `{}` without a Service, so the name does not resolve",
             t.name, there.name
         );
-        unknown(cx, readers, v, a, why, Some(there), true);
+        unknown(cx, readers, v, a, why, Some(there), true, None);
         return;
     }
     // The Service port the address names: the only one when no port is written. A
@@ -242,7 +263,8 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
                     "Service `{}` in `{}` has no port {p}",
                     t.name, there.namespace
                 );
-                unknown(cx, readers, v, a, why, Some(there), true);
+                let fix = redial(cx.design, &t, v, p);
+                unknown(cx, readers, v, a, why, Some(there), true, fix);
                 return;
             };
             Some(found)
@@ -355,6 +377,7 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
 /// environment) or the address names a service of the design (`ours`: one without a
 /// Service, or without that port, which nothing else can deploy in its place), else at
 /// info.
+#[allow(clippy::too_many_arguments)]
 fn unknown(
     cx: &mut Ctx,
     readers: &[&Service],
@@ -363,6 +386,7 @@ fn unknown(
     why: String,
     there: Option<&Environment>,
     ours: bool,
+    fix: Option<Fix>,
 ) {
     let blocked = ours || cx.env.default_deny || there.is_some_and(|e| e.default_deny);
     let message = match ours {
@@ -378,6 +402,38 @@ fn unknown(
     if !blocked && f.severity == Severity::Warning {
         f.severity = Severity::Info;
     }
+    f.fix = fix;
+}
+
+/// The fix of an address that dials port `p` of service `t` (as it runs there), whose
+/// Service has one port, not `p`: the value with the address dialing that one (as an
+/// edit that numbers the port otherwise moves it, [`Readdress`]). None when the port
+/// was not written in the address (an `X_PORT` beside it, which is another field).
+fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
+    let [only] = t.exposure.ports.as_slice() else {
+        return None;
+    };
+    let headless = t.exposure.service == ServiceKind::Headless;
+    let to = match headless {
+        true => t.resolve_port(&only.target).map_or(only.port, |c| c.port),
+        false => only.port,
+    };
+    let namespaces: Vec<String> = namespaces(design).into_iter().map(str::to_string).collect();
+    let change = Readdress {
+        service: &t.name,
+        renamed: &t.name,
+        ports: &[(p, to)],
+        namespaces: &namespaces,
+    };
+    let new = change.apply(&v.key, v.text)?;
+    let (at, before) = v.written;
+    Some(Fix {
+        label: format!("Dial port {to}, the one port of Service `{}`", t.name),
+        edit: Edit::Set {
+            path: at.clone(),
+            value: format!("{before}{new}").into(),
+        },
+    })
 }
 
 /// The port of `X_PORT` beside a `X_HOST` that holds a host alone.
