@@ -3683,32 +3683,33 @@ services:
     page.close().await;
 }
 
-/// A Service port numbered otherwise in the inspector is dialed at its new number: the
-/// ConfigMap its caller reads (a `_HOST` + `_PORT` pair) follows as the number is
-/// typed, and one undo takes both back.
+/// A port numbered otherwise in the inspector is dialed at its new number: MariaDB's
+/// container port behind its headless Service (whose name reaches the pods on it), and
+/// the ConfigMap the API reads (a `DB_HOST` + `DB_PORT` pair) follows as the number is
+/// typed; one undo takes both back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_service_port_numbered_otherwise_is_dialed_at_its_new_number() {
-    let design = templates::connectum();
-    let id = design.service_named("inventory-service").unwrap().id;
-    let port = FieldPath::service(id, "/exposure/ports/0/port").to_string();
+async fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
+    let design = templates::stfc_fastapi();
+    let id = design.service_named("icat-mariadb").unwrap().id;
+    let port = FieldPath::service(id, "/ports/0/port").to_string();
     let page = open_design("renumber", &design).await;
-    page.click_node("inventory-service").await;
+    page.click_node("icat-mariadb").await;
     page.select("yaml-object", "ConfigMap/").await;
     page.wait_text("yaml", "the caller's port", |t| {
-        t.contains("INVENTORY_SERVICE_PORT: '5000'")
+        t.contains("DB_PORT: '3306'")
     })
     .await;
-    page.type_into(&port, "5050").await;
+    page.type_into(&port, "3307").await;
     page.wait_text("yaml", "the caller's new port", |t| {
-        t.contains("INVENTORY_SERVICE_PORT: '5050'")
+        t.contains("DB_PORT: '3307'")
     })
     .await;
     assert_eq!(error_of(&page, &port).await, "");
     press(&page, &ctrl("z")).await;
     page.wait_text("yaml", "the caller's port back", |t| {
-        t.contains("INVENTORY_SERVICE_PORT: '5000'")
+        t.contains("DB_PORT: '3306'")
     })
     .await;
-    assert_eq!(page.value(&port).await, "5000", "one undo for the typing");
+    assert_eq!(page.value(&port).await, "3306", "one undo for the typing");
     page.close().await;
 }
