@@ -1,7 +1,8 @@
 //! Network addresses in configuration text: what `http://otel-collector.observability.
 //! svc.cluster.local:4317`, `db:5432`, `redis://:secret@cache:6379/0` or a bare
-//! `inventory.shop.svc` point at. Pure parsing: which design service a host names is the
-//! address rule's business (`rules/wiring/addresses.rs`).
+//! `inventory.shop.svc` point at. Parsing, and rewriting the addresses of one Service
+//! ([`Readdress`]): which design service a host names is the address rule's business
+//! (`rules/wiring/addresses.rs`).
 //!
 //! A value is cut into words at whitespace, quotes, commas, semicolons and brackets
 //! other than an IPv6 literal's; in each word a URL (`scheme://[userinfo@]host[:port]
@@ -95,13 +96,23 @@ pub fn names_an_image(var: &str) -> bool {
         .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
 }
 
+/// The variable that holds the port of host variable `var`: `DB_PORT` beside `DB_HOST`
+/// (read when the host is written alone).
+pub fn port_variable(var: &str) -> Option<String> {
+    var.strip_suffix("_HOST")
+        .map(|prefix| format!("{prefix}_PORT"))
+}
+
 /// What an edit of one service changes in the addresses that name its Service: its
 /// name, the ports its callers dial, or both. An address names it by `service`,
 /// `service.<ns>`, `service.<ns>.svc` or `service.<ns>.svc.cluster.local` for a
-/// namespace `ns` of `namespaces`, or by its StatefulSet pods' `service-0.service...`;
-/// by a bare name only in a variable that [`names_a_host`]. Addresses are found as the
-/// address rule finds them ([`addresses`]), so an image reference, a `topic:3:1` spec
-/// or an external `service.<ns>.example.com` is left alone.
+/// namespace `ns` of `namespaces`, and, when it is headless (`pods`), by its
+/// StatefulSet pods' `service-0.service...`; by a bare name only as the whole value of
+/// a variable that [`names_a_host`]. Words are read as [`addresses`] reads them, so an
+/// image reference, a `topic:3:1` spec, a listen address (`:8080`, `0.0.0.0:8080`) or
+/// an external `service.<ns>.example.com` is left alone. A name starting with `--` is
+/// a command-line flag's (`--api=api:80` is read as `--api` = `api:80`), under which a
+/// bare word is no host, as the address rule reads arguments.
 pub struct Readdress<'a> {
     /// The Service's name, as addresses name it before the edit.
     pub service: &'a str,
@@ -109,7 +120,9 @@ pub struct Readdress<'a> {
     pub renamed: &'a str,
     /// The ports callers dial that changed, (before, after).
     pub ports: &'a [(u16, u16)],
-    /// The design's namespaces.
+    /// Whether its pods have names of their own in DNS (a headless Service).
+    pub pods: bool,
+    /// The namespaces an address may name ([`crate::model::Design::namespaces`]).
     pub namespaces: &'a [String],
 }
 
@@ -128,7 +141,7 @@ impl Readdress<'_> {
         }
         let trimmed = value.trim();
         let words = words(trimmed);
-        let whole = words.len() == 1;
+        let bare = words.len() == 1 && names_a_host(var) && !var.starts_with("--");
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -136,26 +149,37 @@ impl Readdress<'_> {
             let Some((Host::Name(host), port, form)) = word(w) else {
                 continue;
             };
-            if form == Form::Bare && !(whole && names_a_host(var)) {
+            if form == Form::Bare && !bare {
                 continue;
             }
             let Some(new_host) = self.host(&host) else {
                 continue;
             };
-            // Where the host is in its word (written in any case; the parser
-            // lowercases): in a URL after its userinfo, which may hold the same word.
+            // Where the host starts in its word (written in any case; the parser
+            // lowercases): in a URL after its userinfo, which may hold the same word;
+            // else after a `key=`, which may too.
             let lower = w.to_ascii_lowercase();
-            let from = lower.find("://").map_or(0, |i| {
-                let authority = &lower[i + 3..];
-                let end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
-                i + 3 + authority[..end].rfind('@').map_or(0, |a| a + 1)
-            });
+            let from = match lower.find("://") {
+                Some(i) => {
+                    let authority = &lower[i + 3..];
+                    let end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
+                    i + 3 + authority[..end].rfind('@').map_or(0, |a| a + 1)
+                }
+                None => match lower.split_once('=') {
+                    Some((key, _)) if is_key(key) => key.len() + 1,
+                    _ => 0,
+                },
+            };
+            // A host ends where no host character follows, or at a dot that ends it
+            // (an absolute `db.shop.svc.cluster.local.`).
+            let ends = |rest: &str| {
+                let rest = rest.strip_prefix('.').unwrap_or(rest);
+                !rest.starts_with(in_host)
+            };
             let at = lower[from..]
                 .match_indices(host.as_str())
                 .map(|(i, _)| from + i)
-                .find(|&i| {
-                    !lower[..i].ends_with(in_host) && !lower[i + host.len()..].starts_with(in_host)
-                });
+                .find(|&i| !lower[..i].ends_with(in_host) && ends(&lower[i + host.len()..]));
             let Some(at) = at else { continue };
             // `w` is a slice of `value`: its place there.
             let start = w.as_ptr() as usize - value.as_ptr() as usize + at;
@@ -167,15 +191,17 @@ impl Readdress<'_> {
                 .find(|(before, _)| Some(*before) == port)
                 .map(|(_, after)| *after);
             let Some(to) = moved else { continue };
-            let after = &w[at + host.len()..];
+            // (Read in `value`: a word's trailing `:` is not part of it.)
+            let after_host = end + usize::from(value[end..].starts_with('.'));
+            let after = &value[after_host..];
             let digits = (after.strip_prefix(':'))
                 .map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
             if digits > 0 {
-                edits.push((end + 1, end + 1 + digits, to.to_string()));
+                edits.push((after_host + 1, after_host + 1 + digits, to.to_string()));
             } else if form == Form::Url {
                 // The scheme's port, left out (or `host:` with none): written now.
                 let colon = usize::from(after.starts_with(':'));
-                edits.push((end, end + colon, format!(":{to}")));
+                edits.push((after_host, after_host + colon, format!(":{to}")));
             }
         }
         if edits.is_empty() {
@@ -192,22 +218,22 @@ impl Readdress<'_> {
         Some(out)
     }
 
-    /// The values of one list of variables (one container's, or one ConfigMap's data)
-    /// changed in place as [`Readdress::apply`] changes each, and a port that changed
-    /// written alone in `X_PORT` beside an `X_HOST` that names the Service alone
-    /// (`DB_HOST=db`, `DB_PORT=5432`), as the address rule reads such a pair.
+    /// The values of one list of variables as one environment reads them (a
+    /// container's, or a ConfigMap's data) changed in place as [`Readdress::apply`]
+    /// changes each, and a port that changed written alone in `X_PORT` beside an
+    /// `X_HOST` that names the Service alone (`DB_HOST=db`, `DB_PORT=5432`), as the
+    /// address rule reads such a pair ([`port_variable`]).
     pub fn apply_all(&self, values: &mut [(&str, &mut String)]) {
         if !self.ports.is_empty() {
             let ports: Vec<String> = (values.iter())
-                .filter_map(|(var, value)| {
-                    let prefix = var.strip_suffix("_HOST")?;
+                .filter(|(_, value)| {
                     let alone = match addresses(value).as_slice() {
                         [a] => a.form == Form::Bare && a.host != Host::Ip,
                         _ => false,
                     };
-                    let ours = alone && self.host(&value.trim().to_ascii_lowercase()).is_some();
-                    ours.then(|| format!("{prefix}_PORT"))
+                    alone && self.host(&value.trim().to_ascii_lowercase()).is_some()
                 })
+                .filter_map(|(var, _)| port_variable(var))
                 .collect();
             for (var, value) in values.iter_mut() {
                 if !ports.iter().any(|p| p == var) {
@@ -233,7 +259,7 @@ impl Readdress<'_> {
         let pod = labels[0]
             .strip_prefix(old)
             .and_then(|r| r.strip_prefix('-'))
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            .filter(|n| self.pods && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         let (first, rest) = match (labels[0] == old, pod, labels.get(1)) {
             (true, _, _) => (new.to_string(), &labels[1..]),
             (false, Some(n), Some(&service)) if service == old => {
@@ -427,6 +453,7 @@ mod tests {
             service: "api",
             renamed: "orders-api",
             ports: &[],
+            pods: true,
             namespaces: &ns,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
@@ -490,6 +517,7 @@ mod tests {
             service: "api",
             renamed: "api",
             ports: &[(8080, 9090), (80, 8000)],
+            pods: true,
             namespaces: &ns,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
@@ -520,6 +548,21 @@ mod tests {
                 "api-0.api:8080,api-1.api:8080",
                 "api-0.api:9090,api-1.api:9090",
             ),
+            // A URL ending in the colon of no port; an absolute name; a key naming the
+            // host by its own word.
+            ("A", "http://api:", "http://api:8000"),
+            (
+                "A",
+                "http://api.shop.svc.cluster.local.:8080/",
+                "http://api.shop.svc.cluster.local.:9090/",
+            ),
+            (
+                "UPSTREAMS",
+                "api=api:8080,web=web:8080",
+                "api=api:9090,web=web:8080",
+            ),
+            // A flag's value.
+            ("--api", "api:8080", "api:9090"),
         ] {
             assert_eq!(r(var, value).as_deref(), Some(want), "{var}={value}");
         }
@@ -531,9 +574,34 @@ mod tests {
             ("API_HOST", "api"),
             ("API_IMAGE", "api:8080"),
             ("A", "http://api.example.com:8080"),
+            // A listen address, an image given as a flag, a bare word under a flag.
+            ("A", ":8080"),
+            ("A", "0.0.0.0:8080"),
+            ("--image", "api:8080"),
+            ("--api-host", "api"),
         ] {
             assert_eq!(r(var, value), None, "{var}={value}");
         }
+        // A ClusterIP Service's pods have no names of their own.
+        let cluster_ip = Readdress {
+            pods: false,
+            ..change
+        };
+        assert_eq!(cluster_ip.apply("A", "api-0.api:8080"), None);
+        assert_eq!(
+            cluster_ip.apply("A", "api:8080").as_deref(),
+            Some("api:9090")
+        );
+        // A renamed host keyed by its own name: the host is renamed, not the key.
+        let renamed = Readdress {
+            renamed: "orders",
+            ports: &[],
+            ..change
+        };
+        assert_eq!(
+            renamed.apply("UPSTREAMS", "api=api:8080").as_deref(),
+            Some("api=orders:8080")
+        );
         // A host alone in `X_HOST`: its `X_PORT` follows; another service's does not.
         let (mut host, mut port, mut other, mut other_port) = (
             "api".to_string(),

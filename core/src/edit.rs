@@ -607,7 +607,8 @@ impl Design {
                     new: updated.name.clone(),
                     account: updated.security.dedicated_service_account,
                     service: updated.exposure.service != ServiceKind::None,
-                    namespaces: self.namespaces(),
+                    headless: updated.exposure.service == ServiceKind::Headless,
+                    namespaces: self.environment_namespaces(),
                 });
                 let claims = renamed_claims(service, &updated);
                 let kept: BTreeSet<String> =
@@ -643,6 +644,7 @@ impl Design {
                     }
                 }
                 let updated_has_service = updated.exposure.service != ServiceKind::None;
+                let updated_headless = updated.exposure.service == ServiceKind::Headless;
                 *self.service_mut(*id).expect("checked above") = updated;
                 // An environment's size and class for a claim follow the claim's new
                 // name, and go with a claim removed; its switches of an HPA, a budget
@@ -694,14 +696,15 @@ impl Design {
                 // Its callers dial the ports it listens on now.
                 if !redialed.is_empty() && updated_has_service {
                     let name = self.service(*id).map(service_dns_name).unwrap_or_default();
-                    let namespaces = self.namespaces();
+                    let namespaces = self.environment_namespaces();
                     let change = crate::address::Readdress {
                         service: &name,
                         renamed: &name,
                         ports: &redialed,
+                        pods: updated_headless,
                         namespaces: &namespaces,
                     };
-                    each_config_group(self, |values| change.apply_all(values));
+                    readdress(self, &change);
                 }
             }
             Target::Environment(name) => {
@@ -771,17 +774,11 @@ impl Design {
         Ok(())
     }
 
-    /// The namespaces of the design's environments.
-    fn namespaces(&self) -> Vec<String> {
-        (self.environments.iter())
-            .map(|e| e.namespace.clone())
-            .collect()
-    }
-
-    /// Service `id`'s own Service ports renamed (old, new): what names them from
+    /// Service `id`'s own Service ports renamed or numbered otherwise (old, new: names,
+    /// or numbers as digits, see [`service_port_renames`]): what names them from
     /// elsewhere follows, as its own Ingress and route do ([`follow_port_renames`]):
     /// callers' edges, routes' backends that name its Service, and the backends of
-    /// Ingresses kept whole.
+    /// Ingresses kept whole (by `port.name`, or `port.number`).
     fn follow_service_port_renames(&mut self, id: ServiceId, renamed: &[(String, String)]) {
         let Some(s) = self
             .service(id)
@@ -790,11 +787,7 @@ impl Design {
             return;
         };
         let name = service_dns_name(s);
-        let follow = |port: &mut String| {
-            if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
-                *port = to.clone();
-            }
-        };
+        let follow = |port: &mut String| renamed_in_place(port, renamed);
         for edge in self.edges.iter_mut().filter(|e| e.to == id) {
             follow(&mut edge.port);
         }
@@ -1243,16 +1236,12 @@ fn service_port_renames(old: &Service, new: &Service) -> Vec<(String, String)> {
     out
 }
 
-/// The ports a service's callers dial, one per Service port: a ClusterIP Service's own
-/// (its virtual IP forwards them), a headless one's target container ports (its name
-/// resolves to the pods), as the address rule reads them.
+/// The ports a service's callers dial, one per Service port ([`Service::dialed_port`]).
 fn dialed_ports(s: &Service) -> Vec<u16> {
-    let headless = s.exposure.service == ServiceKind::Headless;
-    (s.exposure.ports.iter())
-        .map(|sp| match headless {
-            true => s.resolve_port(&sp.target).map_or(sp.port, |c| c.port),
-            false => sp.port,
-        })
+    s.exposure
+        .ports
+        .iter()
+        .map(|sp| s.dialed_port(sp))
         .collect()
 }
 
@@ -1264,23 +1253,16 @@ fn dialed_ports(s: &Service) -> Vec<u16> {
 /// in the service's Ingress and route. (Callers' edges and addresses follow in
 /// [`Design::set`].)
 fn follow_port_renames(old: &Service, new: &mut Service) {
-    // A port by its name, and by its number.
-    let names = |ports: &[ContainerPort]| {
-        let names = ports
-            .iter()
-            .map(|p| PortRef::Name(p.name.clone()))
-            .collect::<Vec<_>>();
-        let numbers = ports
-            .iter()
-            .map(|p| PortRef::Number(p.port))
-            .collect::<Vec<_>>();
-        (names, numbers)
-    };
-    let renames = |before: &[ContainerPort], after: &[ContainerPort]| {
-        let ((names_before, numbers_before), (names_after, numbers_after)) =
-            (names(before), names(after));
-        let mut out = renames(&names_before, &names_after);
-        out.extend(renames(&numbers_before, &numbers_after));
+    // The ports renamed, and numbered otherwise, as references to them.
+    let port_renames = |before: &[ContainerPort], after: &[ContainerPort]| {
+        let names = |ps: &[ContainerPort]| -> Vec<PortRef> {
+            ps.iter().map(|p| PortRef::Name(p.name.clone())).collect()
+        };
+        let numbers = |ps: &[ContainerPort]| -> Vec<PortRef> {
+            ps.iter().map(|p| PortRef::Number(p.port)).collect()
+        };
+        let mut out = renames(&names(before), &names(after));
+        out.extend(renames(&numbers(before), &numbers(after)));
         out
     };
     let rename = |port: &mut PortRef, renamed: &[(PortRef, PortRef)]| {
@@ -1303,7 +1285,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
         }
     };
     let mut pod_wide = Vec::new();
-    let main = renames(&old.ports, &new.ports);
+    let main = port_renames(&old.ports, &new.ports);
     in_probes(&mut new.probes, &main);
     // What a local run publishes follows the port, and goes with a port removed (one
     // that was a port of the container and is no more: an entry being typed stays).
@@ -1329,7 +1311,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     pod_wide.extend(main);
     if old.containers.len() == new.containers.len() {
         for (before, after) in old.containers.iter().zip(&mut new.containers) {
-            let renamed = renames(&before.ports, &after.ports);
+            let renamed = port_renames(&before.ports, &after.ports);
             in_probes(&mut after.probes, &renamed);
             pod_wide.extend(renamed);
         }
@@ -1351,11 +1333,7 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
         rename(&mut port.target, &pod_wide);
     }
     let renamed = service_port_renames(old, new);
-    let follow = |port: &mut String| {
-        if let Some((_, to)) = renamed.iter().find(|(from, _)| from == port) {
-            *port = to.clone();
-        }
-    };
+    let follow = |port: &mut String| renamed_in_place(port, &renamed);
     if let Some(ingress) = &mut new.exposure.ingress {
         follow(&mut ingress.port);
     }
@@ -1380,14 +1358,49 @@ fn service_dns_name(s: &Service) -> String {
     kept_name.unwrap_or(crate::naming::own(&s.name)).to_string()
 }
 
-/// Every value of the design's configuration that may hold an address, as the address
-/// rule reads them, one list at a time under the names it is read by: a container's
-/// literal variables; an environment's own values of a service's variables; a
-/// ConfigMap's data, and an environment's own values of it; each word of a container's
-/// command and arguments alone, under no name (so a bare word there is no host), a
-/// `--flag=value` as its value.
-fn each_config_group(design: &mut Design, mut f: impl FnMut(&mut [(&str, &mut String)])) {
-    for s in &mut design.services {
+/// Every address of the design's configuration that names one Service changed as
+/// `change` says ([`crate::address::Readdress`]), read as the address rule reads them:
+/// each word of a container's command and arguments alone (a `--flag=value` as its
+/// value, under the flag's name), a container's literal variables together, a
+/// ConfigMap's data together. An environment's own values of the main container's
+/// variables, or of a ConfigMap, change as what it reads changes: its values over the
+/// design's. Where it reads a value of the design's that changed otherwise there (a
+/// `DB_PORT` beside a `DB_HOST` it sets to another host), it keeps what it read as a
+/// value of its own.
+fn readdress(design: &mut Design, change: &crate::address::Readdress) {
+    let Design {
+        services,
+        config_maps,
+        environments,
+        ..
+    } = design;
+    let literals = |config: &Config| -> BTreeMap<String, String> {
+        (config.env.iter())
+            .filter_map(|e| match &e.value {
+                EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let overridden = |id: ServiceId| {
+        (environments.iter())
+            .filter_map(|e| e.overrides.get(&id))
+            .any(|o| o.env.values().any(|v| matches!(v, VarHere::Value(_))))
+    };
+    // What the design had where an environment has values of its own.
+    let variables_before: BTreeMap<ServiceId, BTreeMap<String, String>> = (services.iter())
+        .filter(|s| overridden(s.id))
+        .map(|s| (s.id, literals(&s.config)))
+        .collect();
+    let data_before: Vec<ConfigMapDef> = (config_maps.iter())
+        .filter(|cm| {
+            environments
+                .iter()
+                .any(|e| e.config_values.contains_key(&cm.name))
+        })
+        .cloned()
+        .collect();
+    for s in services.iter_mut() {
         let commands = std::iter::once((&mut s.command, &mut s.args)).chain(
             s.containers
                 .iter_mut()
@@ -1397,18 +1410,23 @@ fn each_config_group(design: &mut Design, mut f: impl FnMut(&mut [(&str, &mut St
             for w in command.iter_mut().chain(args.iter_mut()) {
                 match w.strip_prefix("--").and_then(|f| f.split_once('=')) {
                     Some((flag, value)) => {
-                        let (flag, mut value) = (flag.to_string(), value.to_string());
-                        f(&mut [("", &mut value)]);
-                        *w = format!("--{flag}={value}");
+                        let flag = format!("--{flag}");
+                        if let Some(value) = change.apply(&flag, value) {
+                            *w = format!("{flag}={value}");
+                        }
                     }
-                    None => f(&mut [("", w)]),
+                    None => {
+                        if let Some(word) = change.apply("", w) {
+                            *w = word;
+                        }
+                    }
                 }
             }
         }
         let configs =
             std::iter::once(&mut s.config).chain(s.containers.iter_mut().map(|c| &mut c.config));
         for config in configs {
-            let mut literals: Vec<(&str, &mut String)> = (config.env.iter_mut())
+            let mut values: Vec<(&str, &mut String)> = (config.env.iter_mut())
                 .filter_map(|e| {
                     let EnvVar { name, value, .. } = e;
                     match value {
@@ -1417,32 +1435,82 @@ fn each_config_group(design: &mut Design, mut f: impl FnMut(&mut [(&str, &mut St
                     }
                 })
                 .collect();
-            f(&mut literals);
+            change.apply_all(&mut values);
         }
     }
-    for cm in &mut design.config_maps {
-        f(&mut cm
-            .data
-            .iter_mut()
-            .map(|(k, v)| (k.as_str(), v))
-            .collect::<Vec<_>>());
+    for cm in config_maps.iter_mut() {
+        let mut values: Vec<(&str, &mut String)> =
+            cm.data.iter_mut().map(|(k, v)| (k.as_str(), v)).collect();
+        change.apply_all(&mut values);
     }
-    for env in &mut design.environments {
-        for data in env.config_values.values_mut() {
-            f(&mut data
-                .iter_mut()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect::<Vec<_>>());
+    // What an environment reads: its own values over the design's (before the change),
+    // changed; kept where it is its own or differs from the design's (changed).
+    let reread = |read: BTreeMap<String, String>,
+                  design_now: &BTreeMap<String, String>,
+                  own: &mut dyn FnMut(&str, String, bool)| {
+        let mut read = read;
+        let mut values: Vec<(&str, &mut String)> =
+            read.iter_mut().map(|(k, v)| (k.as_str(), v)).collect();
+        change.apply_all(&mut values);
+        for (k, v) in read {
+            let differs = design_now.get(&k) != Some(&v);
+            own(&k, v, differs);
         }
-        for o in env.overrides.values_mut() {
-            let mut values: Vec<(&str, &mut String)> = (o.env.iter_mut())
-                .filter_map(|(name, here)| match here {
-                    VarHere::Value(v) => Some((name.as_str(), v)),
-                    VarHere::Unset => None,
-                })
-                .collect();
-            f(&mut values);
+    };
+    for env in environments.iter_mut() {
+        for (id, o) in &mut env.overrides {
+            let (Some(before), Some(s)) = (
+                variables_before.get(id),
+                services.iter().find(|s| s.id == *id),
+            ) else {
+                continue;
+            };
+            let mut read = before.clone();
+            for (k, here) in &o.env {
+                match here {
+                    VarHere::Value(v) => {
+                        read.insert(k.clone(), v.clone());
+                    }
+                    VarHere::Unset => {
+                        read.remove(k);
+                    }
+                }
+            }
+            reread(
+                read,
+                &literals(&s.config),
+                &mut |k, v, differs| match o.env.get_mut(k) {
+                    Some(VarHere::Value(own)) => *own = v,
+                    Some(VarHere::Unset) => {}
+                    None if differs => {
+                        o.env.insert(k.to_string(), VarHere::Value(v));
+                    }
+                    None => {}
+                },
+            );
         }
+        for before in &data_before {
+            let Some(now) = config_maps.iter().find(|c| c.name == before.name) else {
+                continue;
+            };
+            let read = env.config_data(before).into_owned();
+            let mut own = env.config_values.remove(&before.name).unwrap_or_default();
+            reread(read, &now.data, &mut |k, v, differs| {
+                if differs || own.contains_key(k) {
+                    own.insert(k.to_string(), v);
+                }
+            });
+            if !own.is_empty() {
+                env.config_values.insert(before.name.clone(), own);
+            }
+        }
+    }
+}
+
+/// `name` as `renamed` (old, new) renames it, if it does.
+fn renamed_in_place(name: &mut String, renamed: &[(String, String)]) {
+    if let Some((_, to)) = renamed.iter().find(|(from, _)| from == name) {
+        name.clone_from(to);
     }
 }
 
@@ -1619,15 +1687,17 @@ struct Renamed {
     new: String,
     account: bool,
     service: bool,
+    /// Its Service is headless: its pods have names of their own.
+    headless: bool,
     namespaces: Vec<String>,
 }
 
 impl Renamed {
-    /// The addresses in the design's configuration ([`each_config_group`]) that name
-    /// the service by its Service's DNS name now name it by the new one, so that its
-    /// callers still reach it (see [`crate::address::Readdress`]). Never from an empty
-    /// name (a nameless service of a hand-written file has no address to follow); a
-    /// name is never cleared by an edit ([`Design::set`] refuses it).
+    /// The addresses in the design's configuration that name the service by its
+    /// Service's DNS name now name it by the new one, so that its callers still reach
+    /// it ([`readdress`]). Never from an empty name (a nameless service of a
+    /// hand-written file has no address to follow); a name is never cleared by an edit
+    /// ([`Design::set`] refuses it).
     fn readdress(&self, design: &mut Design) {
         if !self.service {
             return;
@@ -1636,9 +1706,10 @@ impl Renamed {
             service: &self.old,
             renamed: &self.new,
             ports: &[],
+            pods: self.headless,
             namespaces: &self.namespaces,
         };
-        each_config_group(design, |values| change.apply_all(values));
+        readdress(design, &change);
     }
 
     /// The Gateway API routes of the design's services that send (part of) their

@@ -111,6 +111,22 @@ impl Design {
         self.kept_in(env).flat_map(KeptObject::ingress_routes)
     }
 
+    /// The namespaces of the environments: those where a design service may run.
+    pub fn environment_namespaces(&self) -> Vec<String> {
+        (self.environments.iter())
+            .map(|e| e.namespace.clone())
+            .collect()
+    }
+
+    /// The namespaces an in-cluster address may name: the environments' and those of
+    /// the objects kept whole in a namespace of their own.
+    pub fn namespaces(&self) -> BTreeSet<&str> {
+        (self.environments.iter())
+            .map(|e| e.namespace.as_str())
+            .chain(self.pinned_objects.iter().filter_map(|o| o.namespace()))
+            .collect()
+    }
+
     /// Every object kept whole in the environment's namespace, whichever environment.
     pub fn kept_anywhere(&self) -> impl Iterator<Item = &KeptObject> {
         (self.extra_objects.iter()).chain(self.environments.iter().flat_map(|e| &e.kept_objects))
@@ -1650,6 +1666,25 @@ impl Service {
         match port {
             PortRef::Number(n) => self.ports.iter().find(|p| p.port == *n),
             PortRef::Name(name) => self.ports.iter().find(|p| p.name == *name),
+        }
+    }
+
+    /// The port callers dial for Service port `sp`: a ClusterIP Service's own (its
+    /// virtual IP forwards it); a headless one's target (its name resolves to the pods),
+    /// which Kubernetes takes as written when it is a number, declared or not, and
+    /// finds among every container's ports when it is a name. The Service's port where
+    /// neither says.
+    pub fn dialed_port(&self, sp: &ServicePort) -> u16 {
+        if self.exposure.service != ServiceKind::Headless {
+            return sp.port;
+        }
+        match &sp.target {
+            PortRef::Number(n) if *n != 0 => *n,
+            PortRef::Number(_) => sp.port,
+            PortRef::Name(name) => (self.ports.iter())
+                .chain(self.containers.iter().flat_map(|c| &c.ports))
+                .find(|p| p.name == *name)
+                .map_or(sp.port, |p| p.port),
         }
     }
 

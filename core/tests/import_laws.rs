@@ -580,7 +580,8 @@ proptest! {
 
 /// Every value of the design's configuration that may hold an address, in order: each
 /// service's containers' command words and arguments (under no variable's name), and
-/// literal env values, then each ConfigMap's data.
+/// literal env values, then each ConfigMap's data, then each environment's own values of
+/// ConfigMaps and of services' variables.
 fn config_values(design: &Design) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for s in &design.services {
@@ -607,6 +608,19 @@ fn config_values(design: &Design) -> Vec<(String, String)> {
     }
     for cm in &design.config_maps {
         out.extend(cm.data.clone());
+    }
+    for env in &design.environments {
+        out.extend(
+            env.config_values
+                .values()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        let own = env.overrides.values().flat_map(|o| &o.env);
+        out.extend(own.filter_map(|(k, v)| match v {
+            VarHere::Value(v) => Some((k.clone(), v.clone())),
+            VarHere::Unset => None,
+        }));
     }
     out
 }
@@ -747,6 +761,13 @@ proptest! {
                 })
                 .collect();
             prop_assert_eq!(dialed(a), want, "{}: {} port {} -> {}: {:?} became {:?}", name, s.name, old, new, b, a);
+            // A value holding no address changes only as the port beside a host
+            // variable naming the service alone.
+            if dialed(b).is_empty() && a != b {
+                let port_of_host = b.0.ends_with("_PORT") && b.1.trim() == old.to_string();
+                prop_assert!(port_of_host, "{}: {} port {} -> {}: {:?} became {:?}", name, s.name, old, new, b, a);
+                prop_assert_eq!(&a.1, &new.to_string());
+            }
         }
     }
 }
@@ -1095,6 +1116,81 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
             .collect();
         assert_eq!(errors, Vec::<String>::new());
     }
+}
+
+/// An `X_HOST` + `X_PORT` pair is read as each environment reads it, its own values
+/// over the design's: a port numbered otherwise moves `API_PORT` only where `API_HOST`
+/// names the Service there. Staging's own `API_HOST` naming another host keeps the
+/// port it read as its own value; where only staging's names the Service, only
+/// staging's port moves.
+#[test]
+fn a_host_and_port_pair_moves_where_each_environment_reads_it() {
+    let mut d = import::kubernetes(SHOP).design;
+    let mut staging = d.environments[0].clone();
+    staging.name = "staging".into();
+    staging.namespace = "shop-staging".into();
+    d.environments.push(staging);
+    let api = d.service_named("api").unwrap().id;
+    let renumbered = |mut d: Design| -> Design {
+        d.apply(Edit::Set {
+            path: FieldPath::service(api, "/exposure/ports/0/port"),
+            value: json!(8000),
+        })
+        .unwrap();
+        d
+    };
+    let own = |d: &Design, key: &str| -> Option<String> {
+        d.environment("staging")
+            .unwrap()
+            .config_values
+            .get("web-config")?
+            .get(key)
+            .cloned()
+    };
+    let mut elsewhere = d.clone();
+    elsewhere.environments[1]
+        .config_values
+        .entry("web-config".into())
+        .or_default()
+        .insert("API_HOST".into(), "legacy-api.example.com".into());
+    let elsewhere = renumbered(elsewhere);
+    assert_eq!(
+        elsewhere.config_map("web-config").unwrap().data["API_PORT"],
+        "8000"
+    );
+    assert_eq!(own(&elsewhere, "API_PORT").as_deref(), Some("80"));
+    assert_eq!(
+        own(&elsewhere, "API_HOST").as_deref(),
+        Some("legacy-api.example.com")
+    );
+
+    let mut only_staging = d.clone();
+    only_staging.config_maps[0]
+        .data
+        .insert("API_HOST".into(), "legacy-api.example.com".into());
+    assert_eq!(only_staging.config_maps[0].name, "web-config");
+    only_staging.environments[1]
+        .config_values
+        .entry("web-config".into())
+        .or_default()
+        .insert("API_HOST".into(), "api".into());
+    let only_staging = renumbered(only_staging);
+    assert_eq!(
+        only_staging.config_map("web-config").unwrap().data["API_PORT"],
+        "80"
+    );
+    assert_eq!(own(&only_staging, "API_PORT").as_deref(), Some("8000"));
+    // Neither environment's own values grew otherwise.
+    let keys = |d: &Design| -> Vec<String> {
+        let values = d
+            .environment("staging")
+            .unwrap()
+            .config_values
+            .get("web-config");
+        values.into_iter().flat_map(|v| v.keys().cloned()).collect()
+    };
+    assert_eq!(keys(&only_staging), ["API_HOST", "API_PORT"]);
+    assert_eq!(keys(&elsewhere), ["API_HOST", "API_PORT"]);
 }
 
 /// `v` without its `app.kubernetes.io/version` labels (a label map left empty goes too):

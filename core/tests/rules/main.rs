@@ -807,7 +807,10 @@ fn an_address_on_a_port_the_service_lacks_is_fixed_to_its_one_port() {
             .fix
             .as_ref()
             .unwrap_or_else(|| panic!("no fix: {}", f.message));
-        assert_eq!(fix.label, "Dial port 5432, the one port of Service `db`");
+        assert_eq!(
+            fix.label,
+            "Dial port 5432, where the pods of headless Service `db` listen"
+        );
         d.apply(fix.edit.clone()).unwrap();
     }
     assert_eq!(fixes(&d), Vec::<Finding>::new());
@@ -833,6 +836,29 @@ fn an_address_on_a_port_the_service_lacks_is_fixed_to_its_one_port() {
     db(&mut two).exposure.ports.push(extra);
     api(&mut two).args = vec!["--db=db.shop:5433".into()];
     let found = fixes(&two);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].fix.is_none(), "{:?}", found[0].fix);
+    // A ClusterIP Service listens on its own port, not the pods': the fix dials that,
+    // writing out a port the URL left to its scheme.
+    let mut cluster_ip = d.clone();
+    db(&mut cluster_ip).exposure.service = ServiceKind::ClusterIP;
+    db(&mut cluster_ip).exposure.ports[0].port = 6432;
+    api(&mut cluster_ip).args = vec!["--db=postgres://db.shop/orders".into()];
+    let found = fixes(&cluster_ip);
+    let fix = found.iter().find_map(|f| f.fix.clone()).expect("a fix");
+    assert_eq!(fix.label, "Dial port 6432, the one port of Service `db`");
+    cluster_ip.apply(fix.edit).unwrap();
+    assert_eq!(
+        api(&mut cluster_ip).args,
+        ["--db=postgres://db.shop:6432/orders"]
+    );
+    // A port written in a variable of its own is another field: no fix.
+    let mut pair = baseline();
+    api(&mut pair).config.env.extend([
+        EnvVar::literal("DB_HOST", "db"),
+        EnvVar::literal("DB_PORT", "5433"),
+    ]);
+    let found = fixes(&pair);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].fix.is_none(), "{:?}", found[0].fix);
 }

@@ -10,12 +10,14 @@
 use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
-use crate::address::{addresses, names_a_host, names_an_image, Address, Form, Host, Readdress};
+use crate::address::{
+    addresses, names_a_host, names_an_image, port_variable, Address, Form, Host, Readdress,
+};
 use crate::edges;
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use crate::order::Collect;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One value some services read, with where it is written.
 struct Value<'a> {
@@ -248,16 +250,9 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     // ClusterIP Service listens on its own ports (its virtual IP forwards them to the
     // target ports); a headless one has no virtual IP, its name resolves to the pods,
     // which listen on the container ports its ports target.
-    let headless = t.exposure.service == ServiceKind::Headless;
     let service_port = match port {
         Some(p) => {
-            let found = t.exposure.ports.iter().find(|sp| {
-                if headless {
-                    t.resolve_port(&sp.target).map_or(sp.port, |c| c.port) == p
-                } else {
-                    sp.port == p
-                }
-            });
+            let found = t.exposure.ports.iter().find(|sp| t.dialed_port(sp) == p);
             let Some(found) = found else {
                 let why = format!(
                     "Service `{}` in `{}` has no port {p}",
@@ -407,28 +402,32 @@ fn unknown(
 
 /// The fix of an address that dials port `p` of service `t` (as it runs there), whose
 /// Service has one port, not `p`: the value with the address dialing that one (as an
-/// edit that numbers the port otherwise moves it, [`Readdress`]). None when the port
-/// was not written in the address (an `X_PORT` beside it, which is another field).
+/// edit that numbers the port otherwise moves it, [`Readdress`]; a URL that leaves out
+/// its scheme's port gets the port written). None when the port is another field's
+/// (an `X_PORT` beside an `X_HOST`).
 fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
     let [only] = t.exposure.ports.as_slice() else {
         return None;
     };
-    let headless = t.exposure.service == ServiceKind::Headless;
-    let to = match headless {
-        true => t.resolve_port(&only.target).map_or(only.port, |c| c.port),
-        false => only.port,
-    };
-    let namespaces: Vec<String> = namespaces(design).into_iter().map(str::to_string).collect();
+    let to = t.dialed_port(only);
+    let namespaces = design.environment_namespaces();
     let change = Readdress {
         service: &t.name,
         renamed: &t.name,
         ports: &[(p, to)],
+        pods: t.exposure.service == ServiceKind::Headless,
         namespaces: &namespaces,
     };
     let new = change.apply(&v.key, v.text)?;
     let (at, before) = v.written;
     Some(Fix {
-        label: format!("Dial port {to}, the one port of Service `{}`", t.name),
+        label: match t.exposure.service == ServiceKind::Headless {
+            true => format!(
+                "Dial port {to}, where the pods of headless Service `{}` listen",
+                t.name
+            ),
+            false => format!("Dial port {to}, the one port of Service `{}`", t.name),
+        },
         edit: Edit::Set {
             path: at.clone(),
             value: format!("{before}{new}").into(),
@@ -438,9 +437,8 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
 
 /// The port of `X_PORT` beside a `X_HOST` that holds a host alone.
 fn sibling_port(v: &Value) -> Option<u16> {
-    let prefix = v.key.strip_suffix("_HOST")?;
     v.siblings
-        .get(&format!("{prefix}_PORT"))?
+        .get(&port_variable(&v.key)?)?
         .trim()
         .parse()
         .ok()
@@ -459,7 +457,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
             (labels[i - 2], Some(labels[i - 1]))
         }
         _ => match labels.as_slice() {
-            [name, ns] if namespaces(design).contains(ns) => (*name, Some(*ns)),
+            [name, ns] if design.namespaces().contains(ns) => (*name, Some(*ns)),
             [name] => (*name, None),
             _ => return None,
         },
@@ -514,16 +512,6 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
         None => format!("no environment of the design has namespace `{ns}`, and no Service `{name}` was kept from an import"),
     };
     Some(Resolved::Unknown(why, there.copied()))
-}
-
-/// The namespaces of the design's environments and of the objects it keeps whole.
-fn namespaces(design: &Design) -> BTreeSet<&str> {
-    design
-        .environments
-        .iter()
-        .map(|e| e.namespace.as_str())
-        .chain(design.pinned_objects.iter().filter_map(|o| o.namespace()))
-        .to_set()
 }
 
 /// Whether a Service `name` was kept whole from an import: in namespace `ns` (kept
