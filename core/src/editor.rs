@@ -328,14 +328,25 @@ impl Editor {
     }
 
     /// The fields the last [`Editor::undo`] changed: where the design now differs from
-    /// the version it replaced ([`Design::changes_from`]), one per part changed.
+    /// the version it replaced ([`Design::changes_from`]), one per part changed; those
+    /// the undone step set first (a port numbered otherwise before the callers'
+    /// addresses that followed it).
     pub fn undone(&self) -> Vec<FieldPath> {
-        (self.undone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then))
+        let changes =
+            (self.undone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then));
+        own_first(changes, self.steps.get(self.past.len()))
     }
 
-    /// The fields the last [`Editor::redo`] changed.
+    /// The fields the last [`Editor::redo`] changed, those the redone step set first.
     pub fn redone(&self) -> Vec<FieldPath> {
-        (self.redone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then))
+        let changes =
+            (self.redone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then));
+        let step = self
+            .past
+            .len()
+            .checked_sub(1)
+            .and_then(|i| self.steps.get(i));
+        own_first(changes, step)
     }
 
     /// The design the last [`Editor::undo`] replaced.
@@ -497,6 +508,23 @@ impl Shelf {
 }
 
 /// The paths an edit of sets writes: its own, or each of a batch's.
+/// `changes` with those within (or holding) a field `step` set first, in their order.
+fn own_first(changes: Vec<FieldPath>, step: Option<&Step>) -> Vec<FieldPath> {
+    let Some(Step::Edit(edit)) = step else {
+        return changes;
+    };
+    let set: Vec<&FieldPath> = set_paths(edit).collect();
+    let own = |c: &FieldPath| {
+        set.iter().any(|p| {
+            p.target == c.target
+                && (c.pointer.starts_with(&p.pointer) || p.pointer.starts_with(&c.pointer))
+        })
+    };
+    let (mut first, rest): (Vec<FieldPath>, Vec<FieldPath>) = changes.into_iter().partition(own);
+    first.extend(rest);
+    first
+}
+
 fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
     let edits = match edit {
         Edit::Batch(edits) => edits.as_slice(),

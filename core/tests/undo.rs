@@ -166,3 +166,64 @@ fn a_rename_that_follows_into_a_service_names_each_part() {
         "{targets:?}"
     );
 }
+
+/// A port numbered otherwise moves its callers' addresses too: undone or redone, the
+/// port comes first among the changes (the page shows the first it cannot show in
+/// view, and says it), not the caller that sorts before it.
+#[test]
+fn an_undone_edit_names_its_own_field_before_what_followed_it() {
+    let mut d = templates::by_name("stfc-fastapi").unwrap();
+    let db = d.service_named("icat-mariadb").unwrap().id;
+    let port = FieldPath::service(db, "/ports/0/port");
+    // A caller listed before it, reading the address as a literal of its own.
+    let api = d.service_named("fastapi-app").unwrap().id;
+    assert!(
+        d.services.iter().position(|s| s.id == api) < d.services.iter().position(|s| s.id == db)
+    );
+    d.service_mut(api).unwrap().config.env.push(EnvVar::literal(
+        "DATABASE_URL",
+        "mysql://icat-mariadb:3306/icat",
+    ));
+    let mut e = editor::Editor::new(d);
+    e.dispatch(Edit::Set {
+        path: port.clone(),
+        value: 3307.into(),
+    })
+    .unwrap();
+    // The caller's ConfigMap followed.
+    assert_eq!(
+        e.design.config_map("fastapi-app-env").unwrap().data["DB_PORT"],
+        "3307"
+    );
+    let url = &e
+        .design
+        .service(api)
+        .unwrap()
+        .config
+        .env
+        .last()
+        .unwrap()
+        .value;
+    assert_eq!(
+        url,
+        &EnvValue::Literal("mysql://icat-mariadb:3307/icat".into())
+    );
+    e.undo();
+    let undone = e.undone();
+    assert_eq!(
+        undone.first().map(|p| &p.target),
+        Some(&port.target),
+        "{undone:?}"
+    );
+    assert!(
+        undone.iter().any(|p| p.target == Target::Service(api)),
+        "{undone:?}"
+    );
+    e.redo();
+    let redone = e.redone();
+    assert_eq!(
+        redone.first().map(|p| &p.target),
+        Some(&port.target),
+        "{redone:?}"
+    );
+}
