@@ -1211,3 +1211,108 @@ fn edits_after_an_import_follow_into_the_values_files() {
     assert_eq!(over["services"][&api.name]["image"]["tag"], "2.0");
     assert_eq!(over["services"][&last.name]["enabled"], false);
 }
+
+/// The README's Values section lists what this chart's values hold, and nothing they
+/// do not: each top-level key, each key of a service's values it has; whether pods
+/// restart on a config change as its templates say; which workloads keep `replicas`
+/// beside their HPA; which templates no value switches off. (It listed
+/// `networkPolicies.enabled`, `ingress` and a checksum for every chart, and said an HPA
+/// always owns the scale.)
+#[test]
+fn the_readme_lists_the_values_the_chart_has_and_no_other() {
+    let mut designs: Vec<Design> = (templates::ALL.iter())
+        .map(|t| templates::by_name(t.name).unwrap())
+        .collect();
+    designs.extend(imported_designs());
+    // Replicas kept beside an HPA, as an import keeps them.
+    let mut kept = templates::by_name("miniredis").unwrap();
+    let gateway = kept.service_named("api-gateway").unwrap().id;
+    kept.service_mut(gateway).unwrap().scaling.replicas_with_hpa = true;
+    designs.push(kept);
+    let mut said_beside = 0;
+    for d in &designs {
+        let files = files(d);
+        let dir = dir(d);
+        let readme = &files[&format!("{dir}/README.md")];
+        // (Read as words: a sentence may wrap anywhere.)
+        let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let trees: Vec<Value> = (d.environments.iter())
+            .map(|e| env_values(&files, &dir, &e.name))
+            .collect();
+        let has = |key: &str| trees.iter().any(|t| t.get(key).is_some());
+        for (key, item) in [
+            ("services", "- `services.<svc>`"),
+            ("config", "- `config.<configmap>.<key>`"),
+            ("secrets", "- `secrets.<name>.create`"),
+            ("networkPolicies", "- `networkPolicies.enabled`"),
+            ("namespaces", "- `namespaces.<env>`"),
+            ("objects", "- `objects.<Kind>.<name>.<path>`"),
+        ] {
+            assert_eq!(
+                readme.contains(item),
+                has(key),
+                "{}: {key}\n{readme}",
+                d.name
+            );
+        }
+        let service_item: String = readme
+            .split("- `services.<svc>`")
+            .nth(1)
+            .unwrap_or_default()
+            .split("\n- ")
+            .next()
+            .map(flat)
+            .unwrap_or_default();
+        let service_keys: std::collections::BTreeSet<String> = (trees.iter())
+            .filter_map(|t| t.get("services")?.as_object())
+            .flat_map(|s| s.values())
+            .filter_map(Value::as_object)
+            .flat_map(|s| s.keys().cloned())
+            .collect();
+        for key in [
+            "ingress",
+            "podDisruptionBudget",
+            "autoscaling",
+            "resources",
+            "image",
+        ] {
+            assert_eq!(
+                service_item.contains(&format!("`{key}")),
+                service_keys.contains(key),
+                "{}: {key} in {service_item}",
+                d.name
+            );
+        }
+        let templates: Vec<&String> = (files.iter())
+            .filter(|(p, _)| p.starts_with(&format!("{dir}/templates/")) && p.ends_with(".yaml"))
+            .map(|(_, t)| t)
+            .collect();
+        if has("config") {
+            let checksum = templates.iter().any(|t| t.contains("checksum/config"));
+            assert_eq!(
+                flat(readme).contains("no pod carries a `checksum/config` annotation"),
+                !checksum,
+                "{}",
+                d.name
+            );
+        }
+        for s in &d.services {
+            let beside = s.scaling.hpa.is_some() && s.scaling.replicas_with_hpa;
+            let named = service_item.contains(&format!("`{}` whose workload keeps", s.name))
+                || service_item.contains(&format!("`{}`,", s.name));
+            assert_eq!(named, beside, "{}: {} in {service_item}", d.name, s.name);
+            said_beside += usize::from(beside);
+        }
+        let always = templates
+            .iter()
+            .filter(|t| !t.starts_with("{{- if"))
+            .count();
+        assert_eq!(
+            readme.contains("Written whatever the values say"),
+            always > 0,
+            "{}",
+            d.name
+        );
+    }
+    assert!(said_beside > 0, "no design kept replicas beside an HPA");
+}

@@ -126,7 +126,7 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
     });
     files.push(BundleFile {
         path: format!("{dir}/README.md"),
-        contents: readme(design, &name),
+        contents: readme(design, &name, &trees, &templates),
     });
     files.push(BundleFile {
         path: format!("{dir}/templates/_helpers.tpl"),
@@ -1280,7 +1280,9 @@ fn notes(design: &Design, name: &str) -> String {
     )
 }
 
-fn readme(design: &Design, name: &str) -> String {
+/// The chart's README: how to install it, and the values this chart has (every
+/// environment's tree in `trees`), said only where it has them.
+fn readme(design: &Design, name: &str, trees: &[Value], templates: &[(String, String)]) -> String {
     let mut out = format!(
         "# {name}\n\n\
          The Helm chart of {} (exported by Kubeprint). `values.yaml` is the base\n\
@@ -1298,20 +1300,103 @@ fn readme(design: &Design, name: &str) -> String {
         "\nThe chart has no Namespace object and names none of the design's namespaces: it\n\
          installs into the release's (a template sets `{{ .Release.Namespace }}`, or leaves\n\
          the namespace out as the imported input did). Objects kept from an import in a\n\
-         namespace of their own (a `monitoring` ConfigMap) keep it. Secrets carry placeholders (`CHANGE_ME`); set\n\
-         `secrets.<name>.create: false` to use an existing Secret of that name instead.\n\n\
-         ## Values\n\n\
-         - `services.<svc>`: `enabled`, `image` (`repository`, `tag`), `replicas`,\n  \
-         `autoscaling` (`enabled`, `minReplicas`, `maxReplicas`; with autoscaling on, the\n  \
-         workload has no `replicas` and the HPA owns the scale), `resources`,\n  \
-         `podDisruptionBudget.enabled`, `ingress` (`enabled`, `host`).\n\
-         - `config.<configmap>.<key>`, `secrets.<name>.create`, `networkPolicies.enabled`,\n  \
-         `namespaces.<env>` (another environment's namespace a policy names).\n\
-         - `objects.<Kind>.<name>.<path>`: anything else that differs between environments\n  \
-         (`.manifest` the whole object, `.enabled` whether it is written).\n\n\
-         The `checksum/config` pod annotation is the one Kubeprint computed: after changing\n\
-         a `config` value here, restart the pods (or export the design again).\n\n\
-         ## Template language\n\n\
+         namespace of their own (a `monitoring` ConfigMap) keep it.",
+    );
+    let top = |key: &str| trees.iter().any(|t| t.get(key).is_some());
+    if top("secrets") {
+        out.push_str(
+            " Secrets carry placeholders (`CHANGE_ME`); set `secrets.<name>.create: false` to\n\
+             use an existing Secret of that name instead.",
+        );
+    }
+    out.push_str("\n\n## Values\n\n");
+    // What the services' values hold, in any environment.
+    let service_keys: BTreeSet<&str> = (trees.iter())
+        .filter_map(|t| t.get("services")?.as_object())
+        .flat_map(|services| services.values())
+        .filter_map(Value::as_object)
+        .flat_map(|s| s.keys().map(String::as_str))
+        .collect();
+    if !service_keys.is_empty() {
+        // Where the design keeps `replicas` beside an HPA (as its input had them).
+        let kept: Vec<String> = (design.services.iter())
+            .filter(|s| s.scaling.hpa.is_some() && s.scaling.replicas_with_hpa)
+            .map(|s| format!("`{}`", s.name))
+            .collect();
+        let beside = match kept.as_slice() {
+            [] => String::new(),
+            names => format!(
+                ", but for {} whose workload keeps its `replicas` beside the HPA as the \
+                 design does (KP209: each upgrade sets the count back)",
+                names.join(", ")
+            ),
+        };
+        let said: Vec<String> = (service_keys.iter())
+            .map(|key| match *key {
+                "image" => "`image` (`repository`, `tag`)".to_string(),
+                "autoscaling" => format!(
+                    "`autoscaling` (`enabled`, `minReplicas`, `maxReplicas`; with autoscaling \
+                     on, the workload has no `replicas` and the HPA owns the scale{beside})"
+                ),
+                "podDisruptionBudget" => "`podDisruptionBudget.enabled`".to_string(),
+                "ingress" => "`ingress` (`enabled`, `host`)".to_string(),
+                other => format!("`{other}`"),
+            })
+            .collect();
+        out.push_str(&wrap(&format!("- `services.<svc>`: {}.", said.join(", "))));
+    }
+    let checksum = (templates.iter()).any(|(_, text)| text.contains("checksum/config"));
+    if top("config") {
+        let restart = match checksum {
+            true => {
+                "the `checksum/config` pod annotation is the one Kubeprint computed: after \
+                 changing a value here, restart the pods that read it (or export the design again)"
+            }
+            false => {
+                "no pod carries a `checksum/config` annotation, so pods do not restart when a \
+                 value here changes: restart them after such an upgrade \
+                 (`kubectl rollout restart`)"
+            }
+        };
+        out.push_str(&wrap(&format!(
+            "- `config.<configmap>.<key>`: the ConfigMaps' data; {restart}."
+        )));
+    }
+    if top("secrets") {
+        out.push_str(&wrap(
+            "- `secrets.<name>.create`: whether the chart writes the Secret.",
+        ));
+    }
+    if top("networkPolicies") {
+        out.push_str(&wrap(
+            "- `networkPolicies.enabled`: whether the NetworkPolicies the design derives are written.",
+        ));
+    }
+    if top("namespaces") {
+        out.push_str(&wrap(
+            "- `namespaces.<env>`: another environment's namespace a policy names.",
+        ));
+    }
+    if top("objects") {
+        out.push_str(&wrap(
+            "- `objects.<Kind>.<name>.<path>`: anything else that differs between environments \
+             (`.manifest` the whole object, `.enabled` whether it is written).",
+        ));
+    }
+    let always: Vec<String> = (templates.iter())
+        .filter(|(_, text)| !text.starts_with("{{- if"))
+        .map(|(file, _)| format!("`{file}`"))
+        .collect();
+    if !always.is_empty() {
+        out.push_str(&wrap(&format!(
+            "\nWritten whatever the values say (objects kept from an import as they came, \
+             alike in every environment): {}. Switching a service off leaves what they say of \
+             it.",
+            always.join(", ")
+        )));
+    }
+    out.push_str(
+        "\n## Template language\n\n\
          The templates are the rendered objects with actions only where values go, from\n\
          this subset of Helm's language: `{{ toJson (index .Values ...) }}`,\n\
          `{{ toJson (printf \"%s:%s\" (index .Values ...) (index .Values ...)) }}`,\n\
@@ -1322,6 +1407,27 @@ fn readme(design: &Design, name: &str) -> String {
          `(index .Values ...)`, `not`, `and`, `or`. `_helpers.tpl` and `NOTES.txt` use\n\
          `define`/`include` and the usual string functions.\n",
     );
+    out
+}
+
+/// `text` as Markdown lines of at most 88 characters (a list item's continuation lines
+/// indented under it), ending in a newline.
+fn wrap(text: &str) -> String {
+    let indent = if text.starts_with("- ") { "  " } else { "" };
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
+            out.push_str(&line);
+            out.push('\n');
+            line = indent.to_string();
+        } else if !line.is_empty() && line != indent {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
     out
 }
 
