@@ -569,11 +569,17 @@ fn probes(cx: &mut Ctx, s: &Service) {
                 &LIVENESS_NOT_ABOVE_READINESS,
                 Some(s),
                 svc(s, "/probes/liveness/failure_threshold"),
-                format!(
-                    "liveness gives up after {} s, readiness after {} s: a stuck pod is restarted before it leaves the Service",
-                    l.failing_seconds(),
-                    r.failing_seconds()
-                ),
+                match l.failing_seconds() == r.failing_seconds() {
+                    true => format!(
+                        "liveness and readiness both give up after {} s: a stuck pod is restarted as it leaves the Service, with no time to drain",
+                        l.failing_seconds()
+                    ),
+                    false => format!(
+                        "liveness gives up after {} s, readiness after {} s: a stuck pod is restarted before it leaves the Service",
+                        l.failing_seconds(),
+                        r.failing_seconds()
+                    ),
+                },
             )
             .fix = set_fix(
                 format!("Allow {failures} liveness failures"),

@@ -523,3 +523,32 @@ fn the_apps_own_shutdown_setting_is_the_designs() {
     let f = found.iter().find(|f| f.code == "KP118").unwrap();
     assert_eq!(f.severity, Severity::Error, "{}", f.message);
 }
+
+/// KP110 says a tie as a tie: liveness giving up when readiness does restarts the pod
+/// as it leaves the Service, not before.
+#[test]
+fn liveness_giving_up_with_readiness_is_said_as_a_tie() {
+    let mut d = baseline();
+    let mut same_budget = api(&mut d).probes.readiness.clone().unwrap();
+    if let ProbeAction::Http { path, .. } = &mut same_budget.action {
+        *path = "/livez".into();
+    }
+    api(&mut d).probes.liveness = Some(same_budget.clone());
+    let said = findings_of(&d, "prod", "KP110");
+    let seconds = same_budget.failing_seconds();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].message.starts_with(&format!(
+            "liveness and readiness both give up after {seconds} s: a stuck pod is restarted as it leaves the Service"
+        )),
+        "{}",
+        said[0].message
+    );
+    probe(api(&mut d), "liveness").failure_threshold = 1;
+    let said = findings_of(&d, "prod", "KP110");
+    assert!(
+        said[0].message.contains("is restarted before it leaves"),
+        "{}",
+        said[0].message
+    );
+}
