@@ -628,6 +628,36 @@ fn the_non_root_fix_gives_written_volumes_the_new_group() {
     assert!(yaml.contains("fsGroup: 10001"), "{yaml}");
 }
 
+// A known image that runs as a user of its own (postgres' 999 owns its data directory)
+// is moved to that user, not to a high uid it cannot write its data as; applying the fix
+// brings no finding of its own (a low uid, a uid the image does not run as).
+#[test]
+fn the_non_root_fix_of_a_known_image_runs_it_as_its_own_user() {
+    let mut d = baseline();
+    db(&mut d).image = "postgres".into();
+    db(&mut d).security.run_as_user = None;
+    db(&mut d).security.run_as_non_root = false;
+    db(&mut d).security.fs_group = None;
+    let findings = findings_of(&d, "prod", "KP601");
+    let fix = (findings.iter())
+        .find(|f| f.service.as_deref() == Some("db"))
+        .and_then(|f| f.fix.clone())
+        .unwrap_or_else(|| panic!("a KP601 fix for db: {findings:?}"));
+    assert_eq!(
+        fix.label,
+        "Run as non-root (the image's own uid 999, fsGroup 999 for its volumes)"
+    );
+    let before: BTreeSet<&str> = validate(&d, "prod").iter().map(|f| f.code).collect();
+    let mut fixed = d.clone();
+    fixed.apply(fix.edit).unwrap();
+    assert_eq!(db(&mut fixed).security.run_as_user, Some(999));
+    assert_eq!(db(&mut fixed).security.fs_group, Some(999));
+    let after: BTreeSet<&str> = validate(&fixed, "prod").iter().map(|f| f.code).collect();
+    let new: Vec<_> = after.difference(&before).collect();
+    assert!(new.is_empty(), "{new:?}");
+    assert!(!after.contains("KP601"), "{after:?}");
+}
+
 // The same on an imported StatefulSet that wrote its claim as root, also after a link and
 // a design file: the fix's fsGroup is rendered and kept.
 #[test]
