@@ -9,6 +9,8 @@
 //! design. `restore-history`: a reload's making the undo history again from its first
 //! design and its 200 steps (`Editor::restored`); `record-json`: what each autosave
 //! writes of it; `undo+redo`: one step back and forth at the end of that session.
+//! `renumber`: a keystroke that numbers a Service port otherwise, which its callers'
+//! addresses follow (the edit reads every configuration value of the design).
 
 // criterion_group! generates undocumented public functions.
 #![allow(missing_docs)]
@@ -51,6 +53,29 @@ fn bench(c: &mut Criterion) {
                 d.apply(Edit::Set {
                     path: FieldPath::service(id, "/timing/grace_period_seconds"),
                     value: grace.into(),
+                })
+                .unwrap();
+                (findings.validate(&d, "prod"), yaml.documents(&d, "prod"))
+            })
+        });
+        // A Service port numbered otherwise, which every caller's addresses follow: the
+        // edit reads every configuration value of the design (then the page brings the
+        // findings and YAML up to date, as after any keystroke).
+        let callee = (design.services.iter())
+            .find(|s| s.name.starts_with("api-gateway") && !s.exposure.ports.is_empty())
+            .expect("scaled designs run the gateway")
+            .id;
+        group.bench_with_input(BenchmarkId::new("renumber", n), &design, |b, d| {
+            let mut d = d.clone();
+            let (mut findings, mut yaml) = (LiveFindings::default(), LiveYaml::default());
+            findings.validate(&d, "prod");
+            yaml.documents(&d, "prod");
+            let mut port = 8080;
+            b.iter(|| {
+                port = if port == 8080 { 8081 } else { 8080 };
+                d.apply(Edit::Set {
+                    path: FieldPath::service(callee, "/exposure/ports/0/port"),
+                    value: port.into(),
                 })
                 .unwrap();
                 (findings.validate(&d, "prod"), yaml.documents(&d, "prod"))

@@ -332,21 +332,25 @@ impl Editor {
     /// the undone step set first (a port numbered otherwise before the callers'
     /// addresses that followed it).
     pub fn undone(&self) -> Vec<FieldPath> {
-        let changes =
-            (self.undone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then));
-        own_first(changes, self.steps.get(self.past.len()))
+        let Some(then) = self.undone_from() else {
+            return Vec::new();
+        };
+        let changes = self.design.changes_from(then);
+        own_first(changes, self.steps.get(self.past.len()), &self.design, then)
     }
 
     /// The fields the last [`Editor::redo`] changed, those the redone step set first.
     pub fn redone(&self) -> Vec<FieldPath> {
-        let changes =
-            (self.redone_from()).map_or_else(Vec::new, |then| self.design.changes_from(then));
+        let Some(then) = self.redone_from() else {
+            return Vec::new();
+        };
+        let changes = self.design.changes_from(then);
         let step = self
             .past
             .len()
             .checked_sub(1)
             .and_then(|i| self.steps.get(i));
-        own_first(changes, step)
+        own_first(changes, step, &self.design, then)
     }
 
     /// The design the last [`Editor::undo`] replaced.
@@ -507,24 +511,36 @@ impl Shelf {
     }
 }
 
-/// The paths an edit of sets writes: its own, or each of a batch's.
-/// `changes` with those within (or holding) a field `step` set first, in their order.
-fn own_first(changes: Vec<FieldPath>, step: Option<&Step>) -> Vec<FieldPath> {
+/// `changes` (one per part changed, at its first difference, between `now` and `then`)
+/// with the fields `step` set and changed first, in place of the changes of their
+/// parts: a port numbered otherwise is named as the port, though what followed it in the
+/// same service (a Service port targeting it by number) sorts before it.
+fn own_first(
+    changes: Vec<FieldPath>,
+    step: Option<&Step>,
+    now: &Design,
+    then: &Design,
+) -> Vec<FieldPath> {
     let Some(Step::Edit(edit)) = step else {
         return changes;
     };
-    let set: Vec<&FieldPath> = set_paths(edit).collect();
-    let own = |c: &FieldPath| {
-        set.iter().any(|p| {
-            p.target == c.target
-                && (c.pointer.starts_with(&p.pointer) || p.pointer.starts_with(&c.pointer))
-        })
-    };
-    let (mut first, rest): (Vec<FieldPath>, Vec<FieldPath>) = changes.into_iter().partition(own);
+    // (A batch may set a field to the value it had: a fix's grace period kept.)
+    let set: Vec<&FieldPath> = set_paths(edit)
+        .filter(|p| now.get(p) != then.get(p))
+        .collect();
+    let (own, rest): (Vec<FieldPath>, Vec<FieldPath>) =
+        (changes.into_iter()).partition(|c| set.iter().any(|p| p.target == c.target));
+    let mut first: Vec<FieldPath> = Vec::new();
+    for p in set {
+        if own.iter().any(|c| c.target == p.target) && !first.contains(p) {
+            first.push(p.clone());
+        }
+    }
     first.extend(rest);
     first
 }
 
+/// The paths an edit of sets writes: its own, or each of a batch's.
 fn set_paths(edit: &Edit) -> impl Iterator<Item = &FieldPath> {
     let edits = match edit {
         Edit::Batch(edits) => edits.as_slice(),

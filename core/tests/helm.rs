@@ -1213,11 +1213,11 @@ fn edits_after_an_import_follow_into_the_values_files() {
 }
 
 /// The README's Values section lists what this chart's values hold, and nothing they
-/// do not: each top-level key, each key of a service's values it has; whether pods
-/// restart on a config change as its templates say; which workloads keep `replicas`
-/// beside their HPA; which templates no value switches off. (It listed
-/// `networkPolicies.enabled`, `ingress` and a checksum for every chart, and said an HPA
-/// always owns the scale.)
+/// do not: each top-level key, each key of a service's values it has with the keys
+/// that holds; whether pods restart on a config change as its templates say; which
+/// workloads keep `replicas` beside their HPA; which templates no value switches off,
+/// by file. (It listed `networkPolicies.enabled`, `ingress` and a checksum for every
+/// chart, and said an HPA always owns the scale.)
 #[test]
 fn the_readme_lists_the_values_the_chart_has_and_no_other() {
     let mut designs: Vec<Design> = (templates::ALL.iter())
@@ -1229,13 +1229,13 @@ fn the_readme_lists_the_values_the_chart_has_and_no_other() {
     let gateway = kept.service_named("api-gateway").unwrap().id;
     kept.service_mut(gateway).unwrap().scaling.replicas_with_hpa = true;
     designs.push(kept);
-    let mut said_beside = 0;
+    let (mut said_beside, mut unswitched, mut no_checksum) = (0, 0, 0);
+    // (Read as words: a sentence may wrap anywhere.)
+    let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     for d in &designs {
         let files = files(d);
         let dir = dir(d);
         let readme = &files[&format!("{dir}/README.md")];
-        // (Read as words: a sentence may wrap anywhere.)
-        let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         let trees: Vec<Value> = (d.environments.iter())
             .map(|e| env_values(&files, &dir, &e.name))
             .collect();
@@ -1255,20 +1255,22 @@ fn the_readme_lists_the_values_the_chart_has_and_no_other() {
                 d.name
             );
         }
+        // The item ends at the next item or paragraph.
         let service_item: String = readme
             .split("- `services.<svc>`")
             .nth(1)
             .unwrap_or_default()
             .split("\n- ")
             .next()
+            .and_then(|item| item.split("\n\n").next())
             .map(flat)
             .unwrap_or_default();
-        let service_keys: std::collections::BTreeSet<String> = (trees.iter())
+        let services: Vec<&serde_json::Map<String, Value>> = (trees.iter())
             .filter_map(|t| t.get("services")?.as_object())
             .flat_map(|s| s.values())
             .filter_map(Value::as_object)
-            .flat_map(|s| s.keys().cloned())
             .collect();
+        let has_key = |key: &str| services.iter().any(|s| s.contains_key(key));
         for key in [
             "ingress",
             "podDisruptionBudget",
@@ -1278,41 +1280,68 @@ fn the_readme_lists_the_values_the_chart_has_and_no_other() {
         ] {
             assert_eq!(
                 service_item.contains(&format!("`{key}")),
-                service_keys.contains(key),
+                has_key(key),
                 "{}: {key} in {service_item}",
                 d.name
             );
         }
-        let templates: Vec<&String> = (files.iter())
+        // What each holds, as its values hold it (an image pinned by digest has one).
+        for (key, value) in services.iter().flat_map(|s| s.iter()) {
+            for inner in value.as_object().into_iter().flat_map(|o| o.keys()) {
+                assert!(
+                    service_item.contains(&format!("`{inner}`"))
+                        || service_item.contains(&format!("`{key}.{inner}`")),
+                    "{}: {key}.{inner} in {service_item}",
+                    d.name
+                );
+            }
+        }
+        let templates: Vec<(&String, &String)> = (files.iter())
             .filter(|(p, _)| p.starts_with(&format!("{dir}/templates/")) && p.ends_with(".yaml"))
-            .map(|(_, t)| t)
             .collect();
         if has("config") {
-            let checksum = templates.iter().any(|t| t.contains("checksum/config"));
-            assert_eq!(
-                flat(readme).contains("no pod carries a `checksum/config` annotation"),
-                !checksum,
-                "{}",
+            let checksum = templates.iter().any(|(_, t)| t.contains("checksum/config"));
+            let said = flat(readme).contains("no pod carries a `checksum/config` annotation");
+            assert_eq!(said, !checksum, "{}", d.name);
+            no_checksum += usize::from(said);
+        }
+        // The workloads named as keeping their replicas beside the HPA: those whose
+        // template writes `replicas` though their autoscaling is a switch.
+        let clause = service_item
+            .split("but for ")
+            .nth(1)
+            .and_then(|c| c.split(" whose workload keeps").next())
+            .unwrap_or_default();
+        for s in &d.services {
+            let switched = services.iter().any(|v| {
+                v.get("autoscaling")
+                    .is_some_and(|a| a.get("enabled").is_some())
+            });
+            let beside = s.scaling.replicas_with_hpa && s.scaling.hpa.is_some() && switched;
+            let named = clause.contains(&format!("`{}`", s.name));
+            assert_eq!(named, beside, "{}: {} in {clause}", d.name, s.name);
+            said_beside += usize::from(beside);
+        }
+        // Templates under no condition are listed, each by its file.
+        let always: Vec<&str> = (templates.iter())
+            .filter(|(_, t)| !t.starts_with("{{- if"))
+            .map(|(p, _)| p.rsplit('/').next().unwrap())
+            .collect();
+        for file in &always {
+            assert!(
+                flat(readme).contains(&format!("`{file}`")),
+                "{}: {file}",
                 d.name
             );
         }
-        for s in &d.services {
-            let beside = s.scaling.hpa.is_some() && s.scaling.replicas_with_hpa;
-            let named = service_item.contains(&format!("`{}` whose workload keeps", s.name))
-                || service_item.contains(&format!("`{}`,", s.name));
-            assert_eq!(named, beside, "{}: {} in {service_item}", d.name, s.name);
-            said_beside += usize::from(beside);
-        }
-        let always = templates
-            .iter()
-            .filter(|t| !t.starts_with("{{- if"))
-            .count();
-        assert_eq!(
-            readme.contains("Written whatever the values say"),
-            always > 0,
-            "{}",
-            d.name
-        );
+        let said = flat(readme).contains("No value switches these off");
+        assert_eq!(said, !always.is_empty(), "{}", d.name);
+        unswitched += usize::from(said);
     }
     assert!(said_beside > 0, "no design kept replicas beside an HPA");
+    assert!(
+        unswitched > 0,
+        "no chart had a template no value switches off"
+    );
+    assert!(no_checksum > 0, "no chart lacked the checksum");
 }

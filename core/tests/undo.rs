@@ -184,6 +184,9 @@ fn an_undone_edit_names_its_own_field_before_what_followed_it() {
         "DATABASE_URL",
         "mysql://icat-mariadb:3306/icat",
     ));
+    // Its Service port targets the port by number, which follows too, in a field that
+    // sorts before the port.
+    d.service_mut(db).unwrap().exposure.ports[0].target = PortRef::Number(3306);
     let mut e = editor::Editor::new(d);
     e.dispatch(Edit::Set {
         path: port.clone(),
@@ -210,20 +213,25 @@ fn an_undone_edit_names_its_own_field_before_what_followed_it() {
     );
     e.undo();
     let undone = e.undone();
-    assert_eq!(
-        undone.first().map(|p| &p.target),
-        Some(&port.target),
-        "{undone:?}"
-    );
+    assert_eq!(undone.first(), Some(&port), "{undone:?}");
     assert!(
         undone.iter().any(|p| p.target == Target::Service(api)),
         "{undone:?}"
     );
     e.redo();
     let redone = e.redone();
-    assert_eq!(
-        redone.first().map(|p| &p.target),
-        Some(&port.target),
-        "{redone:?}"
-    );
+    assert_eq!(redone.first(), Some(&port), "{redone:?}");
+    // Two steps undone, each redo names its own step's field.
+    let replicas = FieldPath::service(api, "/scaling/replicas");
+    e.dispatch(Edit::Set {
+        path: replicas.clone(),
+        value: 5.into(),
+    })
+    .unwrap();
+    e.undo();
+    e.undo();
+    e.redo();
+    assert_eq!(e.redone().first(), Some(&port));
+    e.redo();
+    assert_eq!(e.redone().first(), Some(&replicas));
 }

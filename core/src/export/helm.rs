@@ -85,6 +85,12 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
     let dir = format!("helm/{name}");
     let mut b = Builder::new(design);
     let templates = b.templates();
+    // Workloads the chart writes `replicas` of beside an HPA that scales them (as the
+    // design keeps them, from its input).
+    let beside: Vec<&str> = (design.services.iter())
+        .filter(|s| s.scaling.replicas_with_hpa && b.switches_replicas(s))
+        .map(|s| s.name.as_str())
+        .collect();
     let envs = &design.environments;
     let trees: Vec<Value> = (0..envs.len()).map(|e| b.values(e)).collect();
     let base_tree = trees.get(b.base).cloned().unwrap_or_else(|| json!({}));
@@ -126,7 +132,7 @@ pub fn chart(design: &Design) -> Vec<BundleFile> {
     });
     files.push(BundleFile {
         path: format!("{dir}/README.md"),
-        contents: readme(design, &name, &trees, &templates),
+        contents: readme(design, &name, &trees, &templates, &beside),
     });
     files.push(BundleFile {
         path: format!("{dir}/templates/_helpers.tpl"),
@@ -1281,8 +1287,15 @@ fn notes(design: &Design, name: &str) -> String {
 }
 
 /// The chart's README: how to install it, and the values this chart has (every
-/// environment's tree in `trees`), said only where it has them.
-fn readme(design: &Design, name: &str, trees: &[Value], templates: &[(String, String)]) -> String {
+/// environment's tree in `trees`), said only where it has them; the workloads whose
+/// `replicas` stay beside their HPA (`beside`), and the templates no value switches off.
+fn readme(
+    design: &Design,
+    name: &str,
+    trees: &[Value],
+    templates: &[(String, String)],
+    beside: &[&str],
+) -> String {
     let mut out = format!(
         "# {name}\n\n\
          The Helm chart of {} (exported by Kubeprint). `values.yaml` is the base\n\
@@ -1310,37 +1323,48 @@ fn readme(design: &Design, name: &str, trees: &[Value], templates: &[(String, St
         );
     }
     out.push_str("\n\n## Values\n\n");
-    // What the services' values hold, in any environment.
-    let service_keys: BTreeSet<&str> = (trees.iter())
+    // What the services' values hold, in any environment: each key, with the keys it
+    // holds in turn.
+    let mut service_keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let services = (trees.iter())
         .filter_map(|t| t.get("services")?.as_object())
         .flat_map(|services| services.values())
-        .filter_map(Value::as_object)
-        .flat_map(|s| s.keys().map(String::as_str))
-        .collect();
+        .filter_map(Value::as_object);
+    for (key, value) in services.flat_map(|s| s.iter()) {
+        let inner = service_keys.entry(key).or_default();
+        inner.extend(
+            value
+                .as_object()
+                .into_iter()
+                .flat_map(|o| o.keys().map(String::as_str)),
+        );
+    }
     if !service_keys.is_empty() {
-        // Where the design keeps `replicas` beside an HPA (as its input had them).
-        let kept: Vec<String> = (design.services.iter())
-            .filter(|s| s.scaling.hpa.is_some() && s.scaling.replicas_with_hpa)
-            .map(|s| format!("`{}`", s.name))
-            .collect();
-        let beside = match kept.as_slice() {
+        let beside = match beside {
             [] => String::new(),
             names => format!(
                 ", but for {} whose workload keeps its `replicas` beside the HPA as the \
                  design does (KP209: each upgrade sets the count back)",
-                names.join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         let said: Vec<String> = (service_keys.iter())
-            .map(|key| match *key {
-                "image" => "`image` (`repository`, `tag`)".to_string(),
-                "autoscaling" => format!(
-                    "`autoscaling` (`enabled`, `minReplicas`, `maxReplicas`; with autoscaling \
-                     on, the workload has no `replicas` and the HPA owns the scale{beside})"
-                ),
-                "podDisruptionBudget" => "`podDisruptionBudget.enabled`".to_string(),
-                "ingress" => "`ingress` (`enabled`, `host`)".to_string(),
-                other => format!("`{other}`"),
+            .map(|(key, inner)| {
+                let inner: Vec<String> = inner.iter().map(|k| format!("`{k}`")).collect();
+                match (*key, inner.as_slice()) {
+                    ("autoscaling", _) => format!(
+                        "`autoscaling` ({}; with autoscaling on, the workload has no \
+                         `replicas` and the HPA owns the scale{beside})",
+                        inner.join(", ")
+                    ),
+                    (key, [only]) => format!("`{key}.{}`", only.trim_matches('`')),
+                    (key, []) => format!("`{key}`"),
+                    (key, inner) => format!("`{key}` ({})", inner.join(", ")),
+                }
             })
             .collect();
         out.push_str(&wrap(&format!("- `services.<svc>`: {}.", said.join(", "))));
@@ -1383,15 +1407,18 @@ fn readme(design: &Design, name: &str, trees: &[Value], templates: &[(String, St
              (`.manifest` the whole object, `.enabled` whether it is written).",
         ));
     }
+    if !(top("services") || top("config") || top("secrets") || top("objects")) {
+        out.push_str("This chart has no values: every environment renders alike.\n");
+    }
+    // (Every template a value can switch off starts with its condition.)
     let always: Vec<String> = (templates.iter())
         .filter(|(_, text)| !text.starts_with("{{- if"))
         .map(|(file, _)| format!("`{file}`"))
         .collect();
     if !always.is_empty() {
         out.push_str(&wrap(&format!(
-            "\nWritten whatever the values say (objects kept from an import as they came, \
-             alike in every environment): {}. Switching a service off leaves what they say of \
-             it.",
+            "\nNo value switches these off: {}. Switching a service off leaves what they say \
+             of it.",
             always.join(", ")
         )));
     }
@@ -1417,7 +1444,7 @@ fn wrap(text: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > 88 {
             out.push_str(&line);
             out.push('\n');
             line = indent.to_string();

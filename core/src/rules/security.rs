@@ -441,24 +441,27 @@ fn hardening(cx: &mut Ctx, s: &Service) {
     let non_root = sec.effective_run_as_non_root();
     if (!non_root && uid.is_none()) || uid == Some(0) {
         // A known image that runs as a user of its own (postgres' 999, which owns its
-        // data directory) runs as that one; any other as a high uid.
+        // data directory) runs as that one, as KP902 would set it; any other as a high
+        // uid.
         let own = crate::images::of(s).filter(|k| k.uid > 0 && !k.needs_root);
-        let (new_uid, new_gid) = own.map_or((SUGGESTED_UID, SUGGESTED_UID), |k| (k.uid, k.gid));
-        let mut edits = vec![set(svc(s, "/security/run_as_non_root"), json!(true))];
+        let mut edits = match own {
+            Some(k) => crate::images::user_edits(s, k),
+            None => vec![set(svc(s, "/security/run_as_non_root"), json!(true))],
+        };
         if sec.container_run_as_non_root == Some(false) {
             edits.push(set(
                 svc(s, "/security/container_run_as_non_root"),
                 json!(null),
             ));
         }
-        if uid == Some(0) {
+        if own.is_none() && uid == Some(0) {
             // runAsNonRoot with uid 0 would refuse to start: move to a non-root uid.
             edits.push(set(
                 svc(s, &format!("/security/{uid_field}")),
-                json!(new_uid),
+                json!(SUGGESTED_UID),
             ));
-        } else if sec.run_as_user.is_none() {
-            edits.push(set(svc(s, "/security/run_as_user"), json!(new_uid)));
+        } else if own.is_none() && sec.run_as_user.is_none() {
+            edits.push(set(svc(s, "/security/run_as_user"), json!(SUGGESTED_UID)));
         }
         // A volume that was written as root is owned by root: the new uid could not
         // write it without the pod's fsGroup.
@@ -472,9 +475,9 @@ fn hardening(cx: &mut Ctx, s: &Service) {
                     }
                 )
             });
-        let group = writes_volumes && sec.fs_group.is_none();
+        let group = own.is_none() && writes_volumes && sec.fs_group.is_none();
         if group {
-            edits.push(set(svc(s, "/security/fs_group"), json!(new_gid)));
+            edits.push(set(svc(s, "/security/fs_group"), json!(SUGGESTED_UID)));
         }
         let message = if uid == Some(0) && non_root {
             "runAsUser is 0 but runAsNonRoot is true: the kubelet refuses to start the container"
@@ -492,15 +495,15 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             message,
         )
         .fix = batch_fix(
-            match (own.is_some(), group) {
-                (true, true) => format!(
-                    "Run as non-root (the image's own uid {new_uid}, fsGroup {new_gid} for its volumes)"
+            match (own, group) {
+                (Some(k), _) => format!(
+                    "Run as the image's own user (uid {}, gid {}, fsGroup {})",
+                    k.uid, k.gid, k.gid
                 ),
-                (true, false) => format!("Run as non-root (the image's own uid {new_uid})"),
-                (false, true) => format!(
-                    "Run as non-root (uid {new_uid}, fsGroup {new_gid} for its volumes)"
+                (None, true) => format!(
+                    "Run as non-root (uid {SUGGESTED_UID}, fsGroup {SUGGESTED_UID} for its volumes)"
                 ),
-                (false, false) => format!("Run as non-root (uid {new_uid})"),
+                (None, false) => format!("Run as non-root (uid {SUGGESTED_UID})"),
             },
             edits,
         );

@@ -638,6 +638,7 @@ fn the_non_root_fix_of_a_known_image_runs_it_as_its_own_user() {
     db(&mut d).security.run_as_user = None;
     db(&mut d).security.run_as_non_root = false;
     db(&mut d).security.fs_group = None;
+    db(&mut d).security.run_as_group = None;
     let findings = findings_of(&d, "prod", "KP601");
     let fix = (findings.iter())
         .find(|f| f.service.as_deref() == Some("db"))
@@ -645,17 +646,29 @@ fn the_non_root_fix_of_a_known_image_runs_it_as_its_own_user() {
         .unwrap_or_else(|| panic!("a KP601 fix for db: {findings:?}"));
     assert_eq!(
         fix.label,
-        "Run as non-root (the image's own uid 999, fsGroup 999 for its volumes)"
+        "Run as the image's own user (uid 999, gid 999, fsGroup 999)"
     );
-    let before: BTreeSet<&str> = validate(&d, "prod").iter().map(|f| f.code).collect();
+    let found = |d: &Design| -> BTreeSet<(&'static str, Option<String>)> {
+        (validate(d, "prod").into_iter())
+            .map(|f| (f.code, f.service))
+            .collect()
+    };
+    let before = found(&d);
     let mut fixed = d.clone();
     fixed.apply(fix.edit).unwrap();
-    assert_eq!(db(&mut fixed).security.run_as_user, Some(999));
-    assert_eq!(db(&mut fixed).security.fs_group, Some(999));
-    let after: BTreeSet<&str> = validate(&fixed, "prod").iter().map(|f| f.code).collect();
+    let security = &db(&mut fixed).security;
+    assert_eq!(
+        (
+            security.run_as_user,
+            security.run_as_group,
+            security.fs_group
+        ),
+        (Some(999), Some(999), Some(999))
+    );
+    let after = found(&fixed);
     let new: Vec<_> = after.difference(&before).collect();
     assert!(new.is_empty(), "{new:?}");
-    assert!(!after.contains("KP601"), "{after:?}");
+    assert!(!after.contains(&("KP601", Some("db".into()))), "{after:?}");
 }
 
 // The same on an imported StatefulSet that wrote its claim as root, also after a link and
