@@ -1118,6 +1118,68 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
     }
 }
 
+/// A headless Service's callers dial its pods on the target port as written, declared by
+/// the container or not: numbering the Service's own port otherwise moves no caller, and
+/// numbering the target does; a named target is found on whichever container declares it.
+#[test]
+fn a_headless_services_callers_dial_its_target_as_written() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: db
+          image: ghcr.io/acme/db:3.1
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: sql, port: 5432, targetPort: 5432}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0.0
+          env: [{name: DB_ADDR, value: "db-0.db:5432"}]
+"#;
+    let mut d = import::kubernetes(yaml).design;
+    let db = d.service_named("db").unwrap().id;
+    let api = d.service_named("api").unwrap().id;
+    assert!(
+        d.service(db).unwrap().ports.is_empty(),
+        "the container declares no port"
+    );
+    let addr = |d: &Design| format!("{:?}", d.service(api).unwrap().config.env[0].value);
+    d.apply(Edit::Set {
+        path: FieldPath::service(db, "/exposure/ports/0/port"),
+        value: json!(15432),
+    })
+    .unwrap();
+    assert!(addr(&d).contains("db-0.db:5432"), "{}", addr(&d));
+    d.apply(Edit::Set {
+        path: FieldPath::service(db, "/exposure/ports/0/target"),
+        value: json!(5433),
+    })
+    .unwrap();
+    assert!(addr(&d).contains("db-0.db:5433"), "{}", addr(&d));
+}
+
 /// An `X_HOST` + `X_PORT` pair is read as each environment reads it, its own values
 /// over the design's: a port numbered otherwise moves `API_PORT` only where `API_HOST`
 /// names the Service there. Staging's own `API_HOST` naming another host keeps the
