@@ -626,20 +626,9 @@ fn config_values(design: &Design) -> Vec<(String, String)> {
 }
 
 /// The hosts of the addresses in variable `var`'s `value`, as the address parser reads
-/// them (a bare name is a host in a variable named for one).
-fn hosts((var, value): &(String, String)) -> Vec<String> {
-    if address::names_an_image(var) {
-        // `postgres:16` there is an image, not an address.
-        return Vec::new();
-    }
-    address::addresses(value)
-        .into_iter()
-        .filter(|a| a.form != address::Form::Bare || address::names_a_host(var))
-        .filter_map(|a| match a.host {
-            address::Host::Name(h) => Some(h),
-            address::Host::Ip => None,
-        })
-        .collect()
+/// them (a bare name is a host in a variable named for one; see [`dialed`]).
+fn hosts(value: &(String, String)) -> Vec<String> {
+    dialed(value).into_iter().map(|(host, _)| host).collect()
 }
 
 /// `host` with its first label `old` made `new` when the rest is one of `namespaces`
@@ -688,7 +677,7 @@ proptest! {
         if s.exposure.service == ServiceKind::None {
             return Ok(());
         }
-        let namespaces: Vec<String> = design.environments.iter().map(|e| e.namespace.clone()).collect();
+        let namespaces = design.environment_namespaces();
         let before = config_values(&design);
         design
             .apply(Edit::Set { path: FieldPath::service(s.id, "/name"), value: json!("renamed-svc") })
@@ -705,8 +694,9 @@ proptest! {
     }
 }
 
-/// The addresses in variable `var`'s `value` (as [`hosts`] reads them), each with the
-/// port written or its scheme's.
+/// The addresses in variable `var`'s `value` as the address parser reads them (a bare
+/// name only in a variable named for a host; none in one named for an image), each
+/// with the port written or its scheme's.
 fn dialed((var, value): &(String, String)) -> Vec<(String, Option<u16>)> {
     if address::names_an_image(var) {
         return Vec::new();
@@ -741,7 +731,7 @@ proptest! {
         let i = port.index(s.exposure.ports.len());
         let old = s.exposure.ports[i].port;
         let new = 20011;
-        let namespaces: Vec<String> = design.environments.iter().map(|e| e.namespace.clone()).collect();
+        let namespaces = design.environment_namespaces();
         let names_it = |h: &str| renamed_host(h, &s.name, "x", &namespaces) != h;
         let before = config_values(&design);
         design
@@ -1178,6 +1168,23 @@ spec:
     })
     .unwrap();
     assert!(addr(&d).contains("db-0.db:5433"), "{}", addr(&d));
+    // A name a second container of the pod declares: its number is dialed.
+    d.service_mut(db).unwrap().containers.push(Container {
+        name: "proxy".into(),
+        image: "ghcr.io/acme/sql-proxy".into(),
+        ports: vec![ContainerPort {
+            name: "proxied".into(),
+            port: 6432,
+            protocol: Protocol::TCP,
+        }],
+        ..Container::default()
+    });
+    d.apply(Edit::Set {
+        path: FieldPath::service(db, "/exposure/ports/0/target"),
+        value: json!("proxied"),
+    })
+    .unwrap();
+    assert!(addr(&d).contains("db-0.db:6432"), "{}", addr(&d));
 }
 
 /// An `X_HOST` + `X_PORT` pair is read as each environment reads it, its own values
