@@ -1346,7 +1346,7 @@ fn KnownImageOffer(id: Signal<ServiceId>) -> impl IntoView {
             let s = e.design.service(id)?;
             let known = kubeprint_core::images::of(s)?;
             Some((
-                known.summary(),
+                known.summary(&s.image_ref()),
                 known.note,
                 known.non_root_alternative,
                 kubeprint_core::images::pending_settings(s),

@@ -45,6 +45,10 @@ pub struct KnownImage {
     pub uid: i64,
     /// The gid its process runs as.
     pub gid: i64,
+    /// The uid and gid its Alpine tags (`16-alpine`, `alpine3.20`) run as, where the
+    /// Alpine build's user differs (postgres: 70, Alpine's own postgres user). Read
+    /// both through [`KnownImage::user`].
+    pub alpine_user: Option<(i64, i64)>,
     /// The image's `USER` is root: its entrypoint starts as root (to own its data
     /// directory) and steps down to `uid` itself. Under `runAsNonRoot` it must be
     /// given `uid` explicitly, or the kubelet refuses to start it.
@@ -94,6 +98,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("postgres", 5432)],
         uid: 999,
         gid: 999,
+        alpine_user: Some((70, 70)),
         starts_as_root: true,
         needs_root: false,
         fixed_uid: true,
@@ -107,8 +112,8 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGINT",
         shutdown_seconds: 20,
         startup_seconds: 30,
-        note: "Alpine tags run as uid 70. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
-        source: "docker-library/postgres Dockerfile (useradd --uid=999, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
+        note: "Alpine tags run as uid 70 (gid 70), Alpine's own postgres user. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
+        source: "docker-library/postgres Dockerfile (useradd --uid=999; Alpine: adduser -u 70, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
     },
     KnownImage {
         name: "mysql",
@@ -117,6 +122,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("mysql", 3306), ("mysqlx", 33060)],
         uid: 999,
         gid: 999,
+        alpine_user: None,
         starts_as_root: true,
         needs_root: false,
         fixed_uid: true,
@@ -140,6 +146,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("redis", 6379)],
         uid: 999,
         gid: 999,
+        alpine_user: Some((999, 1000)),
         starts_as_root: true,
         needs_root: false,
         fixed_uid: true,
@@ -153,8 +160,8 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 10,
         startup_seconds: 10,
-        note: "On SIGTERM Redis saves an RDB snapshot when persistence is on: a large dataset needs longer. Alpine tags run as uid 999 too.",
-        source: "docker-library/redis Dockerfile (useradd -u 999 redis, EXPOSE 6379, VOLUME /data, WORKDIR /data); redis.io/docs signals (SIGTERM: save and exit)",
+        note: "On SIGTERM Redis saves an RDB snapshot when persistence is on: a large dataset needs longer. Alpine tags run as uid 999 with gid 1000.",
+        source: "docker-library/redis Dockerfile (useradd -u 999 redis; Alpine: addgroup -g 1000 redis, adduser -u 999, EXPOSE 6379, VOLUME /data, WORKDIR /data); redis.io/docs signals (SIGTERM: save and exit)",
     },
     KnownImage {
         name: "nginx",
@@ -163,6 +170,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("http", 80)],
         uid: 0,
         gid: 0,
+        alpine_user: None,
         starts_as_root: true,
         needs_root: true,
         fixed_uid: false,
@@ -189,6 +197,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("http", 8080)],
         uid: 101,
         gid: 101,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: false,
@@ -212,6 +221,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("amqp", 5672), ("management", 15672), ("prometheus", 15692)],
         uid: 999,
         gid: 999,
+        alpine_user: Some((100, 101)),
         starts_as_root: true,
         needs_root: false,
         fixed_uid: true,
@@ -225,8 +235,8 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 60,
         startup_seconds: 60,
-        note: "The management port 15672 is in the `-management` tags only. Quorum queues want a long grace period: the RabbitMQ cluster operator gives nodes far longer than a minute.",
-        source: "docker-library/rabbitmq Dockerfile (useradd --uid 999, EXPOSE 4369 5671 5672 15691 15692 25672, VOLUME /var/lib/rabbitmq); rabbitmq.com/docs/monitoring (health checks)",
+        note: "Alpine tags run as uid 100 with gid 101. The management port 15672 is in the `-management` tags only. Quorum queues want a long grace period: the RabbitMQ cluster operator gives nodes far longer than a minute.",
+        source: "docker-library/rabbitmq Dockerfile (useradd --uid 999; Alpine: adduser -u 100, addgroup -g 101, EXPOSE 4369 5671 5672 15691 15692 25672, VOLUME /var/lib/rabbitmq); rabbitmq.com/docs/monitoring (health checks)",
     },
     KnownImage {
         name: "kafka",
@@ -235,6 +245,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("kafka", 9092), ("controller", 9093)],
         uid: 1000,
         gid: 1000,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: true,
@@ -258,6 +269,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("mongodb", 27017)],
         uid: 999,
         gid: 999,
+        alpine_user: None,
         starts_as_root: true,
         needs_root: false,
         fixed_uid: true,
@@ -284,6 +296,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("http", 9200), ("transport", 9300)],
         uid: 1000,
         gid: 0,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: true,
@@ -319,6 +332,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("otlp-grpc", 4317), ("otlp-http", 4318), ("health", 13133), ("metrics", 8888)],
         uid: 10001,
         gid: 10001,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: false,
@@ -342,6 +356,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("web", 9090)],
         uid: 65534,
         gid: 65534,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: false,
@@ -365,6 +380,7 @@ pub static IMAGES: &[KnownImage] = &[
         ports: &[("http", 3000)],
         uid: 472,
         gid: 0,
+        alpine_user: None,
         starts_as_root: false,
         needs_root: false,
         fixed_uid: false,
@@ -505,8 +521,19 @@ impl KnownImage {
         }
     }
 
-    /// One line for the inspector: what it needs.
-    pub fn summary(&self) -> String {
+    /// The uid and gid it runs as under `image`'s tag: an Alpine tag's own where they
+    /// differ.
+    pub fn user(&self, image: &str) -> (i64, i64) {
+        let (_, tag, _) = crate::image::split(image);
+        let alpine = tag.split('-').any(|part| part.starts_with("alpine"));
+        match self.alpine_user {
+            Some(user) if alpine => user,
+            _ => (self.uid, self.gid),
+        }
+    }
+
+    /// One line for the inspector: what it needs, as `image` (its tag) runs it.
+    pub fn summary(&self, image: &str) -> String {
         let ports = self
             .ports
             .iter()
@@ -516,7 +543,7 @@ impl KnownImage {
         let user = if self.needs_root {
             "starts as root".to_string()
         } else {
-            format!("runs as uid {}", self.uid)
+            format!("runs as uid {}", self.user(image).0)
         };
         let writes = if self.writable.is_empty() {
             "writes nothing".to_string()
@@ -873,6 +900,7 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> 
 /// fsGroup, non-root), clearing a container-level uid that would win over them.
 pub fn user_edits(service: &Service, known: &KnownImage) -> Vec<Edit> {
     let at = |ptr: &str| FieldPath::service(service.id, ptr);
+    let (uid, gid) = known.user(&service.image_ref());
     let mut edits = vec![
         Edit::Set {
             path: at("/security/run_as_non_root"),
@@ -880,15 +908,15 @@ pub fn user_edits(service: &Service, known: &KnownImage) -> Vec<Edit> {
         },
         Edit::Set {
             path: at("/security/run_as_user"),
-            value: json!(known.uid),
+            value: json!(uid),
         },
         Edit::Set {
             path: at("/security/run_as_group"),
-            value: json!(known.gid),
+            value: json!(gid),
         },
         Edit::Set {
             path: at("/security/fs_group"),
-            value: json!(known.gid),
+            value: json!(gid),
         },
     ];
     if service.security.container_run_as_user.is_some() {

@@ -186,14 +186,13 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
         cx.report(&IMAGE_USER_CONFLICT, Some(s), path, message).fix = fix;
         return;
     }
+    let (own, _) = known.user(&s.image_ref());
     let message = match uid {
-        Some(u) if known.fixed_uid && u != known.uid && runs_image_entrypoint(s) => format!(
-            "{name} runs as uid {} (the files it writes at start-up belong to that user): as runAsUser {u} it fails to start",
-            known.uid
+        Some(u) if known.fixed_uid && u != own && runs_image_entrypoint(s) => format!(
+            "{name} runs as uid {own} (the files it writes at start-up belong to that user): as runAsUser {u} it fails to start"
         ),
         None if known.starts_as_root && non_root => format!(
-            "{name}'s image user is root (its entrypoint steps down to uid {} itself): with runAsNonRoot and no runAsUser the kubelet refuses to start it",
-            known.uid
+            "{name}'s image user is root (its entrypoint steps down to uid {own} itself): with runAsNonRoot and no runAsUser the kubelet refuses to start it"
         ),
         _ => return,
     };
@@ -204,7 +203,7 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
         message,
     )
     .fix = batch_fix(
-        format!("Run as uid {} (the image's user)", known.uid),
+        format!("Run as uid {own} (the image's user)"),
         images::user_edits(s, known),
     );
 }

@@ -496,10 +496,10 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         )
         .fix = batch_fix(
             match (own, group) {
-                (Some(k), _) => format!(
-                    "Run as the image's own user (uid {}, gid {}, fsGroup {})",
-                    k.uid, k.gid, k.gid
-                ),
+                (Some(k), _) => {
+                    let (uid, gid) = k.user(&s.image_ref());
+                    format!("Run as the image's own user (uid {uid}, gid {gid}, fsGroup {gid})")
+                }
                 (None, true) => format!(
                     "Run as non-root (uid {SUGGESTED_UID}, fsGroup {SUGGESTED_UID} for its volumes)"
                 ),
@@ -509,7 +509,7 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         );
     }
     // A known image's own user (postgres' 999) is what the image needs (KP902).
-    let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.uid == u);
+    let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.user(&s.image_ref()).0 == u);
     if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid.filter(|u| !images_own(*u)) {
         flag(
             cx,

@@ -238,6 +238,90 @@ fn postgres_run_as_the_hardened_uid_is_told_its_own_user() {
     );
 }
 
+/// Alpine builds of the Docker library images make their user with Alpine's ids:
+/// postgres' is 70 (Alpine's own postgres user), not the Debian build's 999. The rule,
+/// its fix and the non-root fix (KP601) read the tag; 999 on an Alpine tag is told too.
+#[test]
+fn an_alpine_postgres_runs_as_alpines_postgres_user() {
+    let mut d = baseline();
+    db(&mut d).tag = "16.4-alpine3.20".into();
+    db(&mut d).security = Security::hardened();
+    let f = finding(&d, "KP902");
+    assert_eq!(
+        f.message,
+        "postgres runs as uid 70 (the files it writes at start-up belong to that user): as runAsUser 10001 it fails to start"
+    );
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Run as uid 70 (the image's user)");
+    d.apply(fix.edit).unwrap();
+    let security = &db(&mut d).security;
+    assert_eq!(
+        (
+            security.run_as_user,
+            security.run_as_group,
+            security.fs_group
+        ),
+        (Some(70), Some(70), Some(70))
+    );
+    let codes = template_free_codes(&d, "prod");
+    assert!(
+        !codes.contains("KP902") && !codes.contains("KP602"),
+        "{codes:?}"
+    );
+    // The Debian build's user is not the Alpine build's.
+    db(&mut d).security.run_as_user = Some(999);
+    assert!(finding(&d, "KP902").message.contains("runs as uid 70"));
+    // Back on a Debian tag, 70 is the one that is told.
+    db(&mut d).security.run_as_user = Some(70);
+    db(&mut d).tag = "16.4-bookworm".into();
+    assert!(finding(&d, "KP902").message.contains("runs as uid 999"));
+}
+
+/// The catalogue's settings on an Alpine tag run the image as that build's user, and
+/// leave no image or security finding of their own; the inspector's summary says it.
+#[test]
+fn the_catalogue_settings_on_an_alpine_tag_use_its_user() {
+    for (repo, tag, user) in [
+        ("postgres", "17-alpine", (70, 70)),
+        ("redis", "7.4-alpine", (999, 1000)),
+        ("rabbitmq", "4-management-alpine", (100, 101)),
+        ("postgres", "17", (999, 999)),
+    ] {
+        let mut d = baseline();
+        let s = db(&mut d);
+        s.image = repo.into();
+        s.tag = tag.into();
+        let s = s.clone();
+        let known = kubeprint_core::images::of(&s).unwrap();
+        assert!(
+            known
+                .summary(&s.image_ref())
+                .contains(&format!("runs as uid {}", user.0)),
+            "{repo}:{tag}: {}",
+            known.summary(&s.image_ref())
+        );
+        d.apply(kubeprint_core::images::settings(&s).unwrap())
+            .unwrap();
+        let security = &db(&mut d).security;
+        assert_eq!(
+            (
+                security.run_as_user,
+                security.run_as_group,
+                security.fs_group
+            ),
+            (Some(user.0), Some(user.1), Some(user.1)),
+            "{repo}:{tag}"
+        );
+        let found: Vec<_> = validate(&d, "prod")
+            .into_iter()
+            .filter(|f| f.service.as_deref() == Some("db"))
+            .filter(|f| ["KP601", "KP602", "KP902"].contains(&f.code))
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect();
+        assert!(found.is_empty(), "{repo}:{tag}: {found:#?}");
+    }
+}
+
 #[test]
 fn nginx_needs_root_and_its_fix_moves_to_the_unprivileged_image_and_port() {
     let mut d = baseline();

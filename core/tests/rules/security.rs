@@ -669,6 +669,16 @@ fn the_non_root_fix_of_a_known_image_runs_it_as_its_own_user() {
     let new: Vec<_> = after.difference(&before).collect();
     assert!(new.is_empty(), "{new:?}");
     assert!(!after.contains(&("KP601", Some("db".into()))), "{after:?}");
+    // An Alpine tag's postgres user is Alpine's own (70).
+    db(&mut d).tag = "16-alpine".into();
+    let fix = (findings_of(&d, "prod", "KP601").into_iter())
+        .find(|f| f.service.as_deref() == Some("db"))
+        .and_then(|f| f.fix)
+        .unwrap();
+    assert_eq!(
+        fix.label,
+        "Run as the image's own user (uid 70, gid 70, fsGroup 70)"
+    );
 }
 
 // The same on an imported StatefulSet that wrote its claim as root, also after a link and
