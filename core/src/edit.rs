@@ -605,6 +605,8 @@ impl Design {
                 let renamed = (service.name != updated.name).then(|| Renamed {
                     old: service.name.clone(),
                     new: updated.name.clone(),
+                    old_service: service.service_name().to_string(),
+                    new_service: updated.service_name().to_string(),
                     account: updated.security.dedicated_service_account,
                     service: updated.exposure.service != ServiceKind::None,
                     headless: updated.exposure.service == ServiceKind::Headless,
@@ -695,7 +697,8 @@ impl Design {
                 }
                 // Its callers dial the ports it listens on now.
                 if !redialed.is_empty() && updated_has_service {
-                    let name = self.service(*id).map(service_dns_name).unwrap_or_default();
+                    let name = (self.service(*id).map(|s| s.service_name().to_string()))
+                        .unwrap_or_default();
                     let namespaces = self.environment_namespaces();
                     let change = crate::address::Readdress {
                         service: &name,
@@ -786,7 +789,7 @@ impl Design {
         else {
             return;
         };
-        let name = service_dns_name(s);
+        let name = s.service_name().to_string();
         let follow = |port: &mut String| renamed_in_place(port, renamed);
         for edge in self.edges.iter_mut().filter(|e| e.to == id) {
             follow(&mut edge.port);
@@ -1347,17 +1350,6 @@ fn follow_port_renames(old: &Service, new: &mut Service) {
     }
 }
 
-/// The name of service `s`'s Service: the service's, or the one its import kept (a
-/// Service `catalog` of the workload `catalog-v1`).
-fn service_dns_name(s: &Service) -> String {
-    use crate::residual::Step;
-    let kept_name = (s.residual.get(&ResidualRole::Service).into_iter())
-        .flat_map(|r| &r.0)
-        .find(|c| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name"))
-        .and_then(|c| c.now.as_ref()?.as_str());
-    kept_name.unwrap_or(crate::naming::own(&s.name)).to_string()
-}
-
 /// Every address of the design's configuration that names one Service changed as
 /// `change` says ([`crate::address::Readdress`]), read as the address rule reads them:
 /// each word of a container's command and arguments alone (a `--flag=value` as its
@@ -1658,9 +1650,10 @@ fn follow_renames(old: &Service, new: &Service, residuals: &mut BTreeMap<Residua
             });
             // An object the input named otherwise than the service (a Service `catalog`
             // of the workload `catalog-v1`) keeps the input's name, which others refer
-            // to.
+            // to; so does the governing Service a StatefulSet names.
             residual.rebase(|at, s| {
-                let own_name = matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name");
+                let own_name = matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name")
+                    || matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "spec" && n == "serviceName");
                 (own_name && s == crate::naming::own(&old.name))
                     .then(|| crate::naming::own(&new.name).to_string())
             });
@@ -1679,12 +1672,15 @@ fn follow_renames(old: &Service, new: &Service, residuals: &mut BTreeMap<Residua
     }
 }
 
-/// A service renamed from `old` to `new`; `account` when it has a ServiceAccount of
-/// its own, `service` a Service of its own (both named like it), in the design's
-/// `namespaces`.
+/// A service renamed from `old` to `new`, its Service from `old_service` to
+/// `new_service` ([`Service::service_name`]: the same names, unless its import kept
+/// another); `account` when it has a ServiceAccount of its own (named like it),
+/// `service` a Service of its own, in the design's `namespaces`.
 struct Renamed {
     old: String,
     new: String,
+    old_service: String,
+    new_service: String,
     account: bool,
     service: bool,
     /// Its Service is headless: its pods have names of their own.
@@ -1699,12 +1695,12 @@ impl Renamed {
     /// hand-written file has no address to follow); a name is never cleared by an edit
     /// ([`Design::set`] refuses it).
     fn readdress(&self, design: &mut Design) {
-        if !self.service {
+        if !self.service || self.old_service == self.new_service {
             return;
         }
         let change = crate::address::Readdress {
-            service: &self.old,
-            renamed: &self.new,
+            service: &self.old_service,
+            renamed: &self.new_service,
             ports: &[],
             pods: self.headless,
             namespaces: &self.namespaces,
@@ -1717,7 +1713,7 @@ impl Renamed {
     /// `tracker-next` beside `tracker`) send it to the new name.
     fn reroute(&self, design: &mut Design) {
         // An empty name is a backend's own Service: never a name to follow.
-        if !self.service || self.old.is_empty() || self.new.is_empty() {
+        if !self.service || self.old_service.is_empty() || self.new_service.is_empty() {
             return;
         }
         let routes = (design.services.iter_mut()).filter_map(|s| s.exposure.gateway_route.as_mut());
@@ -1725,8 +1721,8 @@ impl Renamed {
             .flat_map(|r| &mut r.rules)
             .flat_map(|r| &mut r.backends)
         {
-            if backend.service == self.old {
-                backend.service.clone_from(&self.new);
+            if backend.service == self.old_service {
+                backend.service.clone_from(&self.new_service);
             }
         }
     }
@@ -1747,11 +1743,15 @@ impl Renamed {
                 _ => [].iter_mut(),
             }
         }
-        let rename = |v: Option<&mut Value>| {
-            if let Some(v) = v.filter(|v| v.as_str() == Some(self.old.as_str())) {
-                *v = Value::from(self.new.as_str());
+        let renamed = |v: Option<&mut Value>, old: &str, new: &str| {
+            if let Some(v) = v.filter(|v| v.as_str() == Some(old)) {
+                *v = Value::from(new);
             }
         };
+        // Bindings and HPAs name its objects; Ingresses and routes its Service.
+        let rename = |v: Option<&mut Value>| renamed(v, &self.old, &self.new);
+        let rename_service =
+            |v: Option<&mut Value>| renamed(v, &self.old_service, &self.new_service);
         let kind = object["kind"].as_str().unwrap_or_default().to_string();
         if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") && self.account {
             for subject in items(object.get_mut("subjects")) {
@@ -1771,10 +1771,10 @@ impl Renamed {
         match kind.as_str() {
             // A Service named like it that is not its own (kept whole, say) is another.
             "Ingress" if self.service => {
-                rename(at(spec, &["defaultBackend", "service", "name"]));
+                rename_service(at(spec, &["defaultBackend", "service", "name"]));
                 for rule in items(spec.get_mut("rules")) {
                     for path in items(at(rule, &["http", "paths"])) {
-                        rename(at(path, &["backend", "service", "name"]));
+                        rename_service(at(path, &["backend", "service", "name"]));
                     }
                 }
             }
@@ -1785,7 +1785,7 @@ impl Renamed {
                             && backend["group"].as_str().is_none_or(str::is_empty)
                             && backend.get("namespace").is_none();
                         if service {
-                            rename(backend.get_mut("name"));
+                            rename_service(backend.get_mut("name"));
                         }
                     }
                 }

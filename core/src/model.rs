@@ -1647,6 +1647,19 @@ impl Service {
         self.kind == WorkloadKind::Deployment && self.delivery.is_canary()
     }
 
+    /// The name of its own Service, the host its callers dial: the service's, or the one
+    /// its import kept (a Service `catalog` in front of the workload `catalog-v1`, which
+    /// a rename of the service keeps).
+    pub fn service_name(&self) -> &str {
+        use crate::residual::Step;
+        let own_name = |c: &&crate::residual::Change| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name");
+        (self.residual.get(&ResidualRole::Service).into_iter())
+            .flat_map(|r| &r.0)
+            .find(own_name)
+            .and_then(|c| c.now.as_ref()?.as_str())
+            .unwrap_or(crate::naming::own(&self.name))
+    }
+
     /// The container's name.
     pub fn container(&self) -> &str {
         if self.container_name.is_empty() {

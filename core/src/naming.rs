@@ -29,12 +29,6 @@ pub fn own(service: &str) -> &str {
     service
 }
 
-/// The headless Service a StatefulSet names as its `serviceName`: the service's own
-/// Service.
-pub fn governing_service(service: &str) -> &str {
-    own(service)
-}
-
 /// The LoadBalancer Service of a service.
 pub fn load_balancer(service: &str) -> String {
     format!("{service}-external")
@@ -159,7 +153,6 @@ mod tests {
     #[test]
     fn derived_names_keep_their_suffixes() {
         assert_eq!(own("web"), "web");
-        assert_eq!(governing_service("db"), "db");
         assert_eq!(load_balancer("web"), "web-external");
         assert_eq!(allow_policy("web"), "web-allow");
         assert_eq!(tls_secret("web"), "web-tls");

@@ -84,7 +84,7 @@ pub fn rules(route: &GatewayRoute) -> Vec<Option<&RouteRule>> {
 /// The Service name a backend of service `s` sends to.
 pub fn backend_service<'a>(s: &'a Service, b: &'a RouteBackend) -> &'a str {
     if b.service.is_empty() {
-        crate::naming::own(&s.name)
+        s.service_name()
     } else {
         &b.service
     }
@@ -102,7 +102,7 @@ pub fn backend_target<'a>(
     }
     deployed
         .iter()
-        .find(|t| crate::render::has_cluster_service(t) && crate::naming::own(&t.name) == b.service)
+        .find(|t| crate::render::has_cluster_service(t) && t.service_name() == b.service)
 }
 
 /// The Service port of `target` a backend names.

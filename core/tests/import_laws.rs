@@ -1108,6 +1108,277 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
     }
 }
 
+/// A shop whose Service `catalog` fronts the workload `catalog-v1` (versioned
+/// workloads behind one Service, as service meshes' samples publish them); `web` calls
+/// it by the Service's name in a URL, an argument and a ConfigMap pair, and an Ingress
+/// routes to it by port number.
+const VERSIONED: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: catalog-v1, namespace: shop, labels: {app: catalog, version: v1}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: catalog, version: v1}}
+  template:
+    metadata: {labels: {app: catalog, version: v1}}
+    spec:
+      containers:
+        - name: catalog
+          image: ghcr.io/acme/catalog:1.4.2
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: catalog, namespace: shop, labels: {app: catalog}}
+spec:
+  selector: {app: catalog}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data:
+  CATALOG_HOST: catalog
+  CATALOG_PORT: "80"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.0.1
+          args: ["--catalog=catalog.shop.svc.cluster.local:80"]
+          ports: [{name: http, containerPort: 3000}]
+          envFrom: [{configMapRef: {name: web-config}}]
+          env:
+            - {name: CATALOG_URL, value: "http://catalog/api"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /catalog, pathType: Prefix, backend: {service: {name: catalog, port: {number: 80}}}}
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"#;
+
+/// Callers dial a Service by its own name, which an import may keep other than its
+/// workload's: the address rule resolves `catalog` to the service `catalog-v1` (so the
+/// import draws the edge, default-deny lets it through, and KP321's fix names Service
+/// `catalog`); a port numbered otherwise is followed under that name; renaming the
+/// workload keeps the Service's name, so nothing its callers or a kept Ingress write
+/// changes; and compose answers to that name too. Also after a link.
+#[test]
+fn a_service_named_otherwise_than_its_workload_is_dialed_by_its_own_name() {
+    let imported = import::kubernetes(VERSIONED).design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        }
+        let catalog = d.service_named("catalog-v1").unwrap().id;
+        let web = d.service_named("web").unwrap().id;
+        assert_eq!(d.service(catalog).unwrap().service_name(), "catalog");
+        assert_eq!(d.service(web).unwrap().service_name(), "web");
+        assert_eq!(
+            d.edges,
+            [Edge {
+                from: web,
+                to: catalog,
+                port: "http".into()
+            }]
+        );
+        let prod = d.environments[0].name.clone();
+        d.environments[0].default_deny = true;
+        let findings = |d: &Design, code: &str| -> Vec<String> {
+            (validate(d, &prod).into_iter())
+                .filter(|f| f.code == code)
+                .map(|f| f.message)
+                .collect()
+        };
+        assert_eq!(findings(&d, "KP320"), Vec::<String>::new());
+        assert_eq!(findings(&d, "KP321"), Vec::<String>::new());
+
+        // A port the Service lacks: said of Service `catalog`, and fixed.
+        let mut wrong = d.clone();
+        let url = FieldPath::service(web, "/config/env/0/value/literal");
+        wrong
+            .apply(Edit::Set {
+                path: url.clone(),
+                value: json!("http://catalog:8080/api"),
+            })
+            .unwrap();
+        let f = (validate(&wrong, &prod).into_iter())
+            .find(|f| f.code == "KP321")
+            .expect("KP321 for port 8080");
+        assert!(
+            f.message
+                .contains("Service `catalog` in `shop` has no port 8080"),
+            "{}",
+            f.message
+        );
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.label, "Dial port 80, the one port of Service `catalog`");
+        wrong.apply(fix.edit).unwrap();
+        assert_eq!(findings(&wrong, "KP321"), Vec::<String>::new());
+
+        // The Service's port numbered otherwise: dialed at the new number by its name.
+        d.apply(Edit::Set {
+            path: FieldPath::service(catalog, "/exposure/ports/0/port"),
+            value: json!(8000),
+        })
+        .unwrap();
+        let w = d.service(web).unwrap();
+        assert_eq!(w.args, ["--catalog=catalog.shop.svc.cluster.local:8000"]);
+        assert_eq!(
+            w.config.env[0].value,
+            EnvValue::Literal("http://catalog:8000/api".into())
+        );
+        let cm = d.config_map("web-config").unwrap();
+        assert_eq!(
+            (
+                cm.data["CATALOG_HOST"].as_str(),
+                cm.data["CATALOG_PORT"].as_str()
+            ),
+            ("catalog", "8000")
+        );
+        assert!(
+            kept_backends(&d).contains(&("catalog".into(), json!({"number": 8000}))),
+            "{:?}",
+            kept_backends(&d)
+        );
+
+        // The workload renamed: its Service keeps its name, and so does every caller.
+        let before: Vec<(String, String)> = config_values(&d);
+        d.apply(Edit::Set {
+            path: FieldPath::service(catalog, "/name"),
+            value: json!("catalog-v2"),
+        })
+        .unwrap();
+        assert_eq!(d.service(catalog).unwrap().service_name(), "catalog");
+        assert_eq!(config_values(&d), before);
+        let names: Vec<(String, String)> = (render(&d, &prod).objects.iter())
+            .map(|o| (o.kind().to_string(), o.name().to_string()))
+            .filter(|(k, _)| k == "Service" || k == "Deployment")
+            .collect();
+        for want in [
+            ("Service", "catalog"),
+            ("Deployment", "catalog-v2"),
+            ("Service", "web"),
+        ] {
+            assert!(
+                names.contains(&(want.0.into(), want.1.into())),
+                "{want:?} in {names:?}"
+            );
+        }
+        assert!(
+            kept_backends(&d).contains(&("catalog".into(), json!({"number": 8000}))),
+            "{:?}",
+            kept_backends(&d)
+        );
+        assert_eq!(findings(&d, "KP320"), Vec::<String>::new());
+        assert_eq!(findings(&d, "KP321"), Vec::<String>::new());
+        assert_eq!(error_counts(&d), BTreeMap::new());
+
+        // Compose: the workload's container answers to the Service's name.
+        let files = kubeprint_core::export::compose::compose(&d, &prod);
+        let file = files.iter().find(|f| f.path.ends_with(".yaml")).unwrap();
+        let parsed: Value = serde_yaml::from_str(&file.contents).unwrap();
+        let aliases = &parsed["services"]["catalog-v2"]["networks"]["default"]["aliases"];
+        for host in ["catalog", "catalog.shop.svc.cluster.local"] {
+            assert!(
+                aliases.as_array().unwrap().contains(&json!(host)),
+                "{host} in {aliases}"
+            );
+        }
+    }
+}
+
+/// The same of a StatefulSet governed by a headless Service named otherwise, with an
+/// Ingress of its own: renamed, the StatefulSet still names its governing Service, and
+/// the Ingress still routes to it (it routed to a Service the design does not have).
+#[test]
+fn a_renamed_statefulset_keeps_the_service_its_import_named() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: search-v1, namespace: shop}
+spec:
+  serviceName: search
+  selector: {matchLabels: {app: search}}
+  template:
+    metadata: {labels: {app: search}}
+    spec:
+      containers:
+        - name: search
+          image: ghcr.io/acme/search:3.1.0
+          ports: [{name: http, containerPort: 9200}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: search, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: search}
+  ports: [{name: http, port: 9200, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: search, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: search.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: search, port: {name: http}}}}
+"#;
+    let imported = import::kubernetes(yaml).design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        }
+        let id = d.services[0].id;
+        assert!(d.services[0].exposure.ingress.is_some());
+        d.apply(Edit::Set {
+            path: FieldPath::service(id, "/name"),
+            value: json!("search-v2"),
+        })
+        .unwrap();
+        let env = d.environments[0].name.clone();
+        let objects: BTreeMap<(String, String), Value> = (render(&d, &env).objects.iter())
+            .map(|o| ((o.kind().to_string(), o.name().to_string()), o.to_json()))
+            .collect();
+        let sts = &objects[&("StatefulSet".to_string(), "search-v2".to_string())];
+        assert_eq!(sts["spec"]["serviceName"], "search");
+        assert!(objects.contains_key(&("Service".to_string(), "search".to_string())));
+        let ingress = &objects[&("Ingress".to_string(), "search".to_string())];
+        assert_eq!(
+            ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"],
+            "search"
+        );
+        assert_eq!(error_counts(&d), BTreeMap::new());
+    }
+}
+
 /// A headless Service's callers dial its pods on the target port as written, declared by
 /// the container or not: numbering the Service's own port otherwise moves no caller, and
 /// numbering the target does; a named target is found on whichever container declares it.

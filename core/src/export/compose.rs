@@ -60,7 +60,8 @@
 //!   data volumes (`my_shop` became the design `my-shop`, and a file without `name:`
 //!   was its folder's project: set COMPOSE_PROJECT_NAME in `.env` to the old one).
 //! - Every service is reachable under its in-cluster names too (network aliases
-//!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`; a StatefulSet's container also
+//!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`, by its Service's name, and
+//!   that name alone where an import kept one other than the service's; a StatefulSet's container also
 //!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
 //!   Kubernetes resolves.
 //! - Pods with several containers: an init container becomes a one-off service the
@@ -562,13 +563,17 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         }
         main.deploy = limits(&s.resources);
         const SUFFIXES: [&str; 3] = ["", ".svc", ".svc.cluster.local"];
-        let mut aliases: Vec<String> = SUFFIXES
-            .iter()
-            .map(|suffix| format!("{}.{}{suffix}", s.name, env.namespace))
+        // Its Service's name, when an import kept another than the service's (a
+        // Service `catalog` of the workload `catalog-v1`), is the name callers dial.
+        let dialed = s.service_name();
+        let mut aliases: Vec<String> = (dialed != s.name)
+            .then(|| dialed.to_string())
+            .into_iter()
+            .chain((SUFFIXES.iter()).map(|suffix| format!("{dialed}.{}{suffix}", env.namespace)))
             .collect();
         if s.kind == WorkloadKind::StatefulSet {
             // The one container stands for pod 0, which callers reach by its own name.
-            let pod = format!("{}-0.{}", s.name, crate::naming::governing_service(&s.name));
+            let pod = format!("{}-0.{dialed}", s.name);
             aliases.push(pod.clone());
             for suffix in SUFFIXES {
                 aliases.push(format!("{pod}.{}{suffix}", env.namespace));

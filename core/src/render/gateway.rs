@@ -186,7 +186,7 @@ impl Renderer<'_> {
                 .design
                 .services
                 .iter()
-                .find(|t| self.env.deploys(t.id) && naming::own(&t.name) == b.service)
+                .find(|t| self.env.deploys(t.id) && t.service_name() == b.service)
                 .map(|t| effective(t, self.env));
             other.as_ref()
         };

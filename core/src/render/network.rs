@@ -128,7 +128,7 @@ impl Renderer<'_> {
                             path_type: "Prefix".into(),
                             backend: net::IngressBackend {
                                 service: Some(net::IngressServiceBackend {
-                                    name: naming::own(&s.name).into(),
+                                    name: s.service_name().into(),
                                     port: Some(port),
                                 }),
                                 ..Default::default()

@@ -114,7 +114,9 @@ impl Renderer<'_> {
                     revision_history_limit: history,
                     min_ready_seconds: min_ready,
                     selector: label_selector(s),
-                    service_name: Some(naming::governing_service(&s.name).into()),
+                    // The design's governing Service is its own; an import that named another
+                    // (a read Service beside the headless one) keeps it in the residual.
+                    service_name: Some(naming::own(&s.name).into()),
                     template,
                     volume_claim_templates: non_empty(
                         s.storage.iter().map(|v| self.claim(s, v)).collect(),

@@ -184,7 +184,7 @@ fn headless(cx: &mut Ctx, s: &Service) {
         (governing, found)
     } else {
         // Nothing kept: the rendering is the model's, which says the same without it.
-        let governing = crate::naming::governing_service(&s.name).to_string();
+        let governing = s.service_name().to_string();
         let found = crate::render::has_cluster_service(s)
             .then_some(s.exposure.service == ServiceKind::Headless);
         (governing, found)
@@ -192,7 +192,7 @@ fn headless(cx: &mut Ctx, s: &Service) {
     let governing = governing.as_str();
     // The fix changes the service's own Service, so it is offered when that is the one
     // the StatefulSet names.
-    let own = governing == crate::naming::governing_service(&s.name);
+    let own = governing == s.service_name();
     let path = svc(s, "/exposure/service");
     let (message, fix) = match found {
         Some(true) => return,

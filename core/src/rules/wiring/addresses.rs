@@ -256,7 +256,8 @@ fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
             let Some(found) = found else {
                 let why = format!(
                     "Service `{}` in `{}` has no port {p}",
-                    t.name, there.namespace
+                    t.service_name(),
+                    there.namespace
                 );
                 let fix = redial(cx.design, &t, v, p);
                 unknown(cx, readers, v, a, why, Some(there), true, fix);
@@ -412,8 +413,8 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
     let to = t.dialed_port(only);
     let namespaces = design.environment_namespaces();
     let change = Readdress {
-        service: &t.name,
-        renamed: &t.name,
+        service: t.service_name(),
+        renamed: t.service_name(),
         ports: &[(p, to)],
         pods: t.exposure.service == ServiceKind::Headless,
         namespaces: &namespaces,
@@ -424,9 +425,12 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         label: match t.exposure.service == ServiceKind::Headless {
             true => format!(
                 "Dial port {to}, where the pods of headless Service `{}` listen",
-                t.name
+                t.service_name()
             ),
-            false => format!("Dial port {to}, the one port of Service `{}`", t.name),
+            false => format!(
+                "Dial port {to}, the one port of Service `{}`",
+                t.service_name()
+            ),
         },
         edit: Edit::Set {
             path: at.clone(),
@@ -473,7 +477,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
         if let Some(t) = design
             .services
             .iter()
-            .find(|t| t.name == name && env.deploys(t.id))
+            .find(|t| t.service_name() == name && env.deploys(t.id))
         {
             return Some(Resolved::Service(t, env));
         }
@@ -492,7 +496,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
         if let Some(t) = design
             .services
             .iter()
-            .find(|t| t.name == name && e.deploys(t.id))
+            .find(|t| t.service_name() == name && e.deploys(t.id))
         {
             return Some(Resolved::Service(t, e));
         }
