@@ -826,7 +826,11 @@ pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
         let data = |name: &str| config.get(name).map(std::borrow::Cow::Borrowed);
         let seconds = crate::drain::setting_of(s, data)
             .and_then(|(k, v, _)| crate::drain::setting_seconds(&k, &v));
-        if let Some(secs) = seconds {
+        // Else an image of the catalogue drains as long as its publisher says
+        // (postgres' fast shutdown on SIGINT: 20 s), which the grace period is then
+        // checked against.
+        let known = || crate::images::of(s).map(|k| k.shutdown_seconds);
+        if let Some(secs) = seconds.or_else(known) {
             s.timing.app_shutdown_seconds = secs;
         }
     }

@@ -27,7 +27,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
 
 /// Whether the container runs the image's own entrypoint: `command` replaces it, while
 /// `args` are given to it (postgres' entrypoint takes `-c max_connections=200`).
-fn runs_image_entrypoint(s: &Service) -> bool {
+pub(super) fn runs_image_entrypoint(s: &Service) -> bool {
     s.command.is_empty()
 }
 

@@ -508,8 +508,15 @@ fn hardening(cx: &mut Ctx, s: &Service) {
             edits,
         );
     }
-    // A known image's own user (postgres' 999) is what the image needs (KP902).
-    let images_own = |u: i64| crate::images::of(s).is_some_and(|k| k.user(&s.image_ref()).0 == u);
+    // A known image's own user (postgres' 999) is what the image needs; an image that
+    // works only as its own user is told another uid by KP902, whose fix is that user
+    // (a high uid would fail to start it).
+    let images_own = |u: i64| {
+        crate::images::of(s).is_some_and(|k| {
+            k.user(&s.image_ref()).0 == u
+                || (k.fixed_uid && super::images::runs_image_entrypoint(s))
+        })
+    };
     if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid.filter(|u| !images_own(*u)) {
         flag(
             cx,

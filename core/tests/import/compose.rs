@@ -395,7 +395,21 @@ fn imported_compose_stacks_have_no_error_the_import_made() {
     ] {
         let i = import(file);
         for env in &i.design.environments {
-            let errors: Vec<_> = validate(&i.design, &env.name)
+            // But one the input has: a known image that drains for longer than compose's
+            // default 10 s stop grace period (mysql flushes InnoDB for up to 30 s), which
+            // `docker compose stop` cuts short too. Its fix clears it.
+            let input_has = |f: &kubeprint_core::Finding| {
+                let s = f.service.as_deref().and_then(|n| i.design.service_named(n));
+                f.code == "KP102"
+                    && s.and_then(kubeprint_core::images::of).is_some_and(|k| {
+                        s.unwrap().timing.app_shutdown_seconds == k.shutdown_seconds
+                    })
+            };
+            let mut fixed = i.design.clone();
+            for f in validate(&i.design, &env.name).into_iter().filter(input_has) {
+                fixed.apply(f.fix.expect("KP102's fix").edit).unwrap();
+            }
+            let errors: Vec<_> = validate(&fixed, &env.name)
                 .into_iter()
                 .filter(|f| f.severity == Severity::Error)
                 .map(|f| format!("{} {}", f.code, f.message))
@@ -829,5 +843,86 @@ x-logging: &logging
         ),
         "{}",
         i.summary()
+    );
+}
+
+/// An image of the catalogue drains as long as its publisher says, which the import
+/// takes as the app's shutdown (A) where its configuration says nothing: postgres
+/// left on compose's default 10 s stop grace period is told that SIGKILL comes before
+/// its fast shutdown (20 s) is done, and the fix gives it the time. A timeout its
+/// configuration sets wins; an image the catalogue does not know keeps A at 0. The
+/// same from Kubernetes manifests.
+#[test]
+fn a_known_image_is_checked_against_its_own_shutdown_time() {
+    let text = "services:
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_DB: app
+  cache:
+    image: redis:7.4-alpine
+    stop_grace_period: 1m
+  api:
+    image: ghcr.io/acme/api:2.3.1
+    environment:
+      SHUTDOWN_TIMEOUT: 15s
+  worker:
+    image: ghcr.io/acme/worker:2.3.1
+";
+    let i = compose::import(text, &Default::default());
+    let a = |name: &str| service(&i, name).timing.app_shutdown_seconds;
+    assert_eq!(
+        (a("db"), a("cache"), a("api"), a("worker")),
+        (20, 10, 15, 0)
+    );
+    let env = i.design.environments[0].name.clone();
+    let kp102: Vec<_> = validate(&i.design, &env)
+        .into_iter()
+        .filter(|f| f.code == "KP102")
+        .collect();
+    let services: Vec<_> = kp102.iter().map(|f| f.service.as_deref()).collect();
+    assert_eq!(services, [Some("api"), Some("db")], "{kp102:#?}");
+    let db = kp102
+        .iter()
+        .find(|f| f.service.as_deref() == Some("db"))
+        .unwrap();
+    assert_eq!(
+        db.message,
+        "grace 10 s < preStop 0 s + shutdown 20 s = 20 s: SIGKILL comes 10 s before the app has drained"
+    );
+    let mut fixed = i.design.clone();
+    fixed.apply(db.fix.clone().unwrap().edit).unwrap();
+    assert!(
+        fixed
+            .service_named("db")
+            .unwrap()
+            .timing
+            .grace_period_seconds
+            >= 20
+    );
+
+    let manifest = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      terminationGracePeriodSeconds: 10
+      containers:
+        - name: postgres
+          image: docker.io/library/postgres:17.2
+";
+    let d = kubeprint_core::import::kubernetes(manifest).design;
+    assert_eq!(d.services[0].timing.app_shutdown_seconds, 20);
+    let env = d.environments[0].name.clone();
+    assert!(
+        validate(&d, &env)
+            .iter()
+            .any(|f| f.code == "KP102" && f.message.contains("shutdown 20 s")),
+        "{:#?}",
+        validate(&d, &env)
     );
 }
