@@ -69,9 +69,17 @@ fn App() -> impl IntoView {
     if let Some(editor) = kept {
         app.editor.set(editor);
     }
+    // And the environment it showed.
+    let viewed = app
+        .editor
+        .with_untracked(|e| persistence::viewed_environment(slot, &e.design));
+    if let Some(env) = viewed {
+        app.env.set(env);
+    }
     app.banner.set(banner);
     provide_context(app);
     persistence::autosave(app);
+    persistence::keep_viewed_environment(app);
     persistence::follow_other_tabs(app);
     // A notice floats over the panels: it is news for a few seconds, then it goes.
     Effect::new(move |_| {

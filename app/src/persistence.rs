@@ -202,6 +202,25 @@ fn keep_history(slot: u32, e: &Editor) {
     }
 }
 
+/// Where the environment last shown of the design in `slot` is kept.
+fn viewed_key(slot: u32) -> String {
+    format!("kubeprint.v1.viewed-environment.{slot}")
+}
+
+/// The environment last shown of the design in `slot`, if it still has it: a reload
+/// or a return to the design shows it again.
+pub(crate) fn viewed_environment(slot: u32, design: &Design) -> Option<String> {
+    storage::view_setting(&viewed_key(slot)).filter(|env| design.environment(env).is_some())
+}
+
+/// Keeps the environment shown of the design shown ([`viewed_environment`]).
+pub fn keep_viewed_environment(app: AppState) {
+    Effect::new(move |_| {
+        let env = app.env.get();
+        storage::set_view_setting(&viewed_key(app.slot.get()), &env);
+    });
+}
+
 /// The undo history kept for `slot` in this tab, when it ends in `design` (the one
 /// saved there: after a reload, the one shown). One that ends elsewhere (another tab
 /// changed the design since) is dropped: it never led to what is shown.

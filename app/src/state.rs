@@ -447,7 +447,10 @@ impl AppState {
         if self.notice.with_untracked(Option::is_some) {
             self.notice.set(None);
         }
-        self.env.set(presets::default_environment(&design));
+        self.env.set(
+            crate::persistence::viewed_environment(id, &design)
+                .unwrap_or_else(|| presets::default_environment(&design)),
+        );
         self.env_removed.set_value(None);
         self.selection.set(design.services.first().map(|s| s.id));
         let from = self.slot.get_untracked();

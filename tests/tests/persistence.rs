@@ -228,6 +228,35 @@ async fn a_reload_restores_the_autosaved_design() {
     page.close().await;
 }
 
+/// A reload shows the environment shown before it, not the design's default one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_shows_the_environment_it_showed() {
+    let page = Page::open("reload-env").await;
+    page.find("node-order-service").await;
+    let pressed = async |p: &Page, env: &str| {
+        p.find(&format!("env-{env}"))
+            .await
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    assert_eq!(pressed(&page, "prod").await, "true");
+    page.click("env-dev").await;
+    page.wait_until("dev shown", async |p| {
+        Some(pressed(p, "dev").await).filter(|v| v == "true")
+    })
+    .await;
+    page.client.refresh().await.unwrap();
+    page.find("node-order-service").await;
+    page.wait_until("dev shown after the reload", async |p| {
+        Some(pressed(p, "dev").await).filter(|v| v == "true")
+    })
+    .await;
+    assert_eq!(pressed(&page, "prod").await, "false");
+    page.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_followed_at_once_by_a_reload_is_kept() {
     // The autosave waits for the page to be idle; leaving the page must write at once.
