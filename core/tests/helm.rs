@@ -6,6 +6,9 @@
 //!   `(printf "FORMAT" ARG ...)` with `%s` and `%%` only, an ARG also
 //!   `.Release.Namespace` (PromQL selectors of the release's namespace);
 //! - `{{ .Release.Namespace }}`;
+//! - `{{ quote (sha256sum ARG) }}` where ARG is `(include (print $.Template.BasePath
+//!   "/FILE") $)`, the output of another template of the chart, or `(print ARG ...)`
+//!   of several (a pod's `checksum/config`);
 //! - `{{ "STRING" }}`, written as it is (a literal that holds `{{` itself);
 //! - `{{- if COND }}` ... `{{- end }}`, COND being ARG, `(not COND)`, `(and COND ...)` or
 //!   `(or COND ...)`, with Go's truth (false, 0, "", empty map or list, nil are false).
@@ -79,6 +82,10 @@ fn tokens(action: &str) -> Result<Vec<Tok>, String> {
 struct Eval<'a> {
     values: &'a Value,
     namespace: &'a str,
+    /// The chart's files, by path, and its folder (`helm/<chart>`): what `include`
+    /// reads.
+    files: &'a BTreeMap<String, String>,
+    dir: &'a str,
 }
 
 impl Eval<'_> {
@@ -90,6 +97,13 @@ impl Eval<'_> {
             Tok::Str(s) => Ok(Value::String(s)),
             Tok::Word(w) if w == ".Values" => Ok(self.values.clone()),
             Tok::Word(w) if w == ".Release.Namespace" => Ok(json!(self.namespace)),
+            // Helm's: `<chart>/templates`, the name `include` takes a file of it by.
+            Tok::Word(w) if w == "$.Template.BasePath" => Ok(json!(format!(
+                "{}/templates",
+                self.dir.trim_start_matches("helm/")
+            ))),
+            // The root context, which `include` is given.
+            Tok::Word(w) if w == "$" => Ok(Value::Null),
             Tok::Open => {
                 let Some(Tok::Word(f)) = toks.get(*at).cloned() else {
                     return Err("a call without a function".into());
@@ -162,6 +176,41 @@ impl Eval<'_> {
                 [Value::Object(m), Value::String(k)] => Ok(json!(m.contains_key(k))),
                 _ => Err("hasKey takes a map and a key".into()),
             },
+            // Go's `print` of strings: joined as they are.
+            "print" => (args.iter())
+                .map(|a| {
+                    a.as_str()
+                        .ok_or_else(|| "print of a non-string".to_string())
+                })
+                .collect::<Result<String, String>>()
+                .map(Value::String),
+            // Helm's: the output of template NAME (a file of the chart) with a context.
+            "include" => match &args[..] {
+                [Value::String(name), Value::Null] => {
+                    let path = format!("helm/{name}");
+                    let text = self.files.get(&path).ok_or(format!("no template {path}"))?;
+                    self.run(text).map(Value::String)
+                }
+                _ => Err("include takes a template name and $".into()),
+            },
+            "sha256sum" => match &args[..] {
+                [Value::String(s)] => {
+                    use sha2::Digest;
+                    let digest = sha2::Sha256::digest(s.as_bytes());
+                    Ok(json!(digest
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()))
+                }
+                _ => Err("sha256sum takes a string".into()),
+            },
+            // Sprig's: a string in double quotes (Go's %q; the subset quotes hex only).
+            "quote" => match &args[..] {
+                [Value::String(s)] if s.chars().all(|c| c.is_ascii_hexdigit()) => {
+                    Ok(json!(format!("\"{s}\"")))
+                }
+                _ => Err("quote of other than hex is not in the subset".into()),
+            },
             "and" if args.len() >= 2 => Ok(json!(args.iter().all(truth))),
             "or" if args.len() >= 2 => Ok(json!(args.iter().any(truth))),
             other => Err(format!("function not in the subset: {other}")),
@@ -174,6 +223,13 @@ impl Eval<'_> {
         match &toks[..] {
             [Tok::Word(w)] if w == ".Release.Namespace" => Ok(self.namespace.to_string()),
             [Tok::Str(s)] => Ok(s.clone()),
+            [Tok::Word(w), ..] if w == "quote" => {
+                let mut call = vec![Tok::Open];
+                call.extend(toks.iter().cloned());
+                call.push(Tok::Close);
+                let v = self.arg(&call, &mut 0)?;
+                Ok(v.as_str().ok_or("quote writes a string")?.to_string())
+            }
             [Tok::Word(w), ..] if w == "toJson" => {
                 let mut at = 1;
                 let v = self.arg(&toks, &mut at)?;
@@ -341,6 +397,22 @@ fn object_templates<'a>(
         .collect()
 }
 
+/// A pod's `checksum/config`, a sha256 in hex, as one mark: the design's is of the
+/// ConfigMaps' data, the chart's of the ConfigMaps as the release renders them
+/// (`a_pods_checksum_is_of_the_config_maps_the_release_renders`).
+fn checksum_marked(mut v: Value) -> Value {
+    let annotations = &mut v["spec"]["template"]["metadata"]["annotations"];
+    if let Some(sum) = annotations.get_mut("checksum/config") {
+        let hex = sum.as_str().unwrap_or_default();
+        assert!(
+            hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            "checksum {sum}"
+        );
+        *sum = json!("<sha256>");
+    }
+    v
+}
+
 /// What the chart renders with `values` into `namespace`, by object key.
 fn chart_output(
     files: &BTreeMap<String, String>,
@@ -348,7 +420,12 @@ fn chart_output(
     values: &Value,
     namespace: &str,
 ) -> BTreeMap<(String, String), Value> {
-    let eval = Eval { values, namespace };
+    let eval = Eval {
+        values,
+        namespace,
+        files,
+        dir,
+    };
     let mut out = BTreeMap::new();
     for (path, text) in object_templates(files, dir) {
         let rendered = eval
@@ -364,7 +441,10 @@ fn chart_output(
             let o = Object::from_json(v.clone())
                 .unwrap_or_else(|_| Object::kept(KeptObject(v.clone())));
             let key = key_in(&o, &v, namespace);
-            assert!(out.insert(key.clone(), v).is_none(), "{key:?} twice");
+            assert!(
+                out.insert(key.clone(), checksum_marked(v)).is_none(),
+                "{key:?} twice"
+            );
         }
     }
     out
@@ -389,7 +469,7 @@ fn rendered(d: &Design, env: &str) -> BTreeMap<(String, String), Value> {
         .filter(|o| o.kind() != "Namespace")
         .map(|o| {
             let v = o.to_json();
-            (key_in(o, &v, namespace), v)
+            (key_in(o, &v, namespace), checksum_marked(v))
         })
         .collect()
 }
@@ -732,9 +812,12 @@ fn queries_select_the_release_namespace() {
 #[test]
 fn the_evaluator_refuses_what_is_not_in_the_subset() {
     let values = json!({"a": {"b": 1, "s": "x"}});
+    let files = BTreeMap::new();
     let eval = Eval {
         values: &values,
         namespace: "ns",
+        files: &files,
+        dir: "helm/c",
     };
     assert_eq!(
         eval.run("n: {{ toJson (index .Values \"a\" \"b\") }}\n")
@@ -1344,4 +1427,60 @@ fn the_readme_lists_the_values_the_chart_has_and_no_other() {
         "no chart had a template no value switches off"
     );
     assert!(no_checksum > 0, "no chart lacked the checksum");
+}
+
+/// A pod's `checksum/config` in the chart is the sha256 of the ConfigMaps it reads as
+/// the release renders them: a config value changed at install or upgrade (`-f`,
+/// `--set config...`) changes it, which rolls the pods; another value does not.
+#[test]
+fn a_pods_checksum_is_of_the_config_maps_the_release_renders() {
+    let d = templates::miniredis();
+    let files = files(&d);
+    let dir = dir(&d);
+    // (Where api-gateway is a Deployment: prod rolls it out as a canary.)
+    let env = d.environment("dev").unwrap().clone();
+    let gateway = format!("{dir}/templates/deployment-api-gateway.yaml");
+    assert!(
+        files[&gateway].contains(
+            "checksum/config: {{ quote (sha256sum (include (print $.Template.BasePath \"/configmap-miniredis-config.yaml\") $)) }}"
+        ),
+        "{}",
+        files[&gateway]
+    );
+    let sum = |values: &Value| -> (String, String) {
+        let eval = Eval {
+            values,
+            namespace: &env.namespace,
+            files: &files,
+            dir: &dir,
+        };
+        let deployment = yaml_value(&eval.run(&files[&gateway]).unwrap());
+        let config_map = eval
+            .run(&files[&format!("{dir}/templates/configmap-miniredis-config.yaml")])
+            .unwrap();
+        use sha2::Digest;
+        let want: String = (sha2::Sha256::digest(config_map.as_bytes()).iter())
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let got = deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (got, want)
+    };
+    let values = env_values(&files, &dir, &env.name);
+    let (before, of_config) = sum(&values);
+    assert_eq!(before, of_config);
+    let mut tagged = values.clone();
+    tagged["services"]["api-gateway"]["image"]["tag"] = json!("9.9.9");
+    assert_eq!(sum(&tagged).0, before);
+    let mut configured = values.clone();
+    let key = configured["config"]["miniredis-config"]
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .expect("a key of miniredis-config");
+    configured["config"]["miniredis-config"][&key] = json!("changed");
+    let (after, of_config) = sum(&configured);
+    assert_eq!(after, of_config);
+    assert_ne!(after, before);
 }

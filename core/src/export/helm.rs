@@ -37,7 +37,9 @@
 //! for an image reference, `{{ toJson (printf "...namespace=\"%s\"..." .Release.Namespace) }}`
 //! for PromQL that selects the release's namespace (analysis queries, alert
 //! expressions), `{{ .Release.Namespace }}`, `{{ "JSON" }}` for a literal that
-//! holds `{{` itself, and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
+//! holds `{{` itself, `{{ quote (sha256sum (include (print $.Template.BasePath
+//! "/configmap-x.yaml") $)) }}` for a pod's `checksum/config` (the included files
+//! joined by `(print ...)` when it reads several), and `{{- if C }}` ... `{{- end }}` where C is `(index .Values ...)`,
 //! `(hasKey (index .Values ...) "key")`, `(not C)`, `(and C C)` or `(or C C)`.
 //!
 //! A value that differs between environments and holds a character YAML forbids
@@ -190,6 +192,9 @@ enum Expr {
     /// A literal that Helm would otherwise read as template text (it holds `{{`), as
     /// JSON in a Go string constant.
     Raw(Value),
+    /// The sha256 of these templates (files under `templates/`) as the release renders
+    /// them, quoted: a pod's `checksum/config` of the ConfigMaps it reads.
+    Checksum(Vec<String>),
 }
 
 /// Whether text holds what Helm reads as an action (or a placeholder of this module).
@@ -259,6 +264,8 @@ struct Builder<'a> {
     base: usize,
     defs: BTreeMap<VPath, Def>,
     slots: Vec<Slot>,
+    /// The template file of each ConfigMap of the chart, by name.
+    config_map_files: BTreeMap<String, String>,
 }
 
 const PLACEHOLDER: &str = "__kp_slot_";
@@ -273,6 +280,7 @@ impl<'a> Builder<'a> {
             base,
             defs: BTreeMap::new(),
             slots: Vec::new(),
+            config_map_files: BTreeMap::new(),
         }
     }
 
@@ -323,7 +331,12 @@ impl<'a> Builder<'a> {
     /// (file name, template text) of every object.
     fn templates(&mut self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for mut obj in self.objects() {
+        let objects = self.objects();
+        self.config_map_files = (objects.iter())
+            .filter(|o| o.kind == "ConfigMap")
+            .map(|o| (o.name.clone(), template_file(&o.kind, &o.name)))
+            .collect();
+        for mut obj in objects {
             self.replicas_owned_by_switch(&mut obj);
             let present: Vec<(usize, &Value)> = obj
                 .per_env
@@ -338,12 +351,7 @@ impl<'a> Builder<'a> {
             if let Some(c) = cond {
                 text = format!("{{{{- if {} }}}}\n{text}{{{{- end }}}}\n", cond_text(&c));
             }
-            let file = format!(
-                "{}-{}.yaml",
-                obj.kind.to_lowercase(),
-                obj.name.replace('/', "-")
-            );
-            out.push((file, text));
+            out.push((template_file(&obj.kind, &obj.name), text));
         }
         out
     }
@@ -598,6 +606,26 @@ impl<'a> Builder<'a> {
                 if self.def(&name, per_env, None, &about) {
                     return Some(self.slot(Expr::Value(name), None));
                 }
+            }
+        }
+
+        // A pod's checksum of the ConfigMaps it reads, as the release renders them: a
+        // value changed at install or upgrade rolls the pods that read it.
+        if ends(&[
+            Some("template"),
+            Some("metadata"),
+            Some("annotations"),
+            Some("checksum/config"),
+        ]) {
+            let mut read = BTreeSet::new();
+            for v in obj.per_env.iter().flatten() {
+                config_maps_read(&v["spec"]["template"]["spec"], &mut read);
+            }
+            let files: Vec<String> = (read.iter())
+                .filter_map(|name| self.config_map_files.get(name).cloned())
+                .collect();
+            if !files.is_empty() && files.len() == read.len() {
+                return Some(self.slot(Expr::Checksum(files), None));
             }
         }
 
@@ -968,6 +996,21 @@ impl<'a> Builder<'a> {
                 Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
                 Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
+                Expr::Checksum(files) => {
+                    let included: Vec<String> = (files.iter())
+                        .map(|f| {
+                            format!(
+                                "(include (print $.Template.BasePath {}) $)",
+                                go_string(&format!("/{f}"))
+                            )
+                        })
+                        .collect();
+                    let text = match &included[..] {
+                        [one] => one.clone(),
+                        many => format!("(print {})", many.join(" ")),
+                    };
+                    format!("{{{{ quote (sha256sum {text}) }}}}")
+                }
                 Expr::NamespacedText(f) => {
                     let args = vec![".Release.Namespace"; string_verbs(f)];
                     format!(
@@ -1078,6 +1121,32 @@ impl<'a> Builder<'a> {
             "required": required,
             "properties": properties,
         })
+    }
+}
+
+/// The file under `templates/` of an object.
+fn template_file(kind: &str, name: &str) -> String {
+    format!("{}-{}.yaml", kind.to_lowercase(), name.replace('/', "-"))
+}
+
+/// The names of the ConfigMaps a pod spec reads: whole (`envFrom`), by key, or mounted
+/// (a volume, or a projected volume's source).
+fn config_maps_read(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let reference =
+                    matches!(k.as_str(), "configMapRef" | "configMapKeyRef" | "configMap");
+                match v["name"].as_str().filter(|_| reference) {
+                    Some(name) => {
+                        out.insert(name.to_string());
+                    }
+                    None => config_maps_read(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| config_maps_read(v, out)),
+        _ => {}
     }
 }
 
@@ -1373,8 +1442,9 @@ fn readme(
     if top("config") {
         let restart = match checksum {
             true => {
-                "the `checksum/config` pod annotation is the one Kubeprint computed: after \
-                 changing a value here, restart the pods that read it (or export the design again)"
+                "a pod's `checksum/config` annotation is the sha256 of the ConfigMaps it reads as \
+                 the release renders them, so an install or upgrade that changes a value here \
+                 rolls the pods that read it"
             }
             false => {
                 "no pod carries a `checksum/config` annotation, so pods do not restart when a \
