@@ -918,12 +918,15 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
 }
 
 /// One variable of the main container in the open environment: what the service gives
-/// it (`None` for one only this environment sets), and whether it is left out here.
+/// it (`None` for one only this environment sets), and whether it is left out here. One
+/// only this environment sets may still be a key of a ConfigMap the container reads
+/// whole (`over`), whose value it wins over.
 #[derive(Clone, PartialEq)]
 struct VarRow {
     name: String,
     service: Option<String>,
     unset: bool,
+    over: Option<String>,
 }
 
 /// The main container's variables in the open environment: each of the service's may
@@ -953,14 +956,29 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         From::SecretKey { name, key } => format!("Secret {name}, key {key}"),
                     }),
                     unset: unset(&v.name),
+                    over: None,
                 })
                 .collect();
+            // The ConfigMap read whole that gives a name its value, as Kubernetes
+            // decides it (the last listed that has it).
+            let read_whole = |name: &str| {
+                let env = e.design.environment(&env)?;
+                (s.config.env_from.iter().rev()).find_map(|from| match from {
+                    kubeprint_core::EnvFrom::ConfigMap(cm) => e
+                        .design
+                        .config_map(cm)
+                        .filter(|c| env.config_data(c).contains_key(name))
+                        .map(|c| c.name.clone()),
+                    _ => None,
+                })
+            };
             for name in here.into_iter().flat_map(|h| h.keys()) {
                 if !rows.iter().any(|r| r.name == *name) {
                     rows.push(VarRow {
                         name: name.clone(),
                         service: None,
                         unset: false,
+                        over: read_whole(name),
                     });
                 }
             }
@@ -1015,9 +1033,13 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                                 <Field label=row.name.clone() path=at.clone() kind=K::OptionalText placeholder=format!("(the service's: {own})") />
                             }.into_any()
                         }
-                        (false, None) => view! {
-                            <Field label=format!("{} (only here)", row.name) path=at.clone() kind=K::Text />
-                        }.into_any(),
+                        (false, None) => {
+                            let label = match &row.over {
+                                Some(cm) => format!("{} (here, over ConfigMap {cm}'s)", row.name),
+                                None => format!("{} (only here)", row.name),
+                            };
+                            view! { <Field label path=at.clone() kind=K::Text /> }.into_any()
+                        }
                     };
                     // A variable of the service may be left out here; one only this
                     // environment sets is removed.

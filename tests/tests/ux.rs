@@ -2122,6 +2122,33 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
         t.contains("name: SENTRY_DSN\n") && t.contains("https://key@sentry.example.org/12")
     })
     .await;
+    // A name the app's ConfigMap (read whole) gives a value is said to win over it,
+    // not to be prod's only.
+    page.type_into("new-var-here", &format!("LOG_LEVEL{enter}"))
+        .await;
+    page.wait_until("the new variable's value focused", async |p| {
+        (p.focused().await == here("LOG_LEVEL")).then(String::new)
+    })
+    .await;
+    let label = async |p: &Page, name: &str| -> String {
+        p.client
+            .execute(
+                "return document.getElementById(arguments[0]).closest('label').textContent",
+                vec![serde_json::json!(here(name))],
+            )
+            .await
+            .expect("the label")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let said = label(&page, "LOG_LEVEL").await;
+    assert!(
+        said.contains("LOG_LEVEL (here, over ConfigMap fastapi-app-env's)"),
+        "{said}"
+    );
+    let said = label(&page, "SENTRY_DSN").await;
+    assert!(said.contains("SENTRY_DSN (only here)"), "{said}");
     page.click("env-dev").await;
     page.wait_text("yaml", "dev without prod's", |t| {
         t.contains("UVICORN_LOG_LEVEL") && !t.contains("SENTRY_DSN")
