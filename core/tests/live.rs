@@ -392,3 +392,53 @@ fn a_field_edit_renders_and_checks_its_service_alone() {
     findings.validate(&design, "prod");
     assert_eq!(findings.services_checked(), deployed);
 }
+
+/// A service's objects in the YAML panel's menu include the ConfigMaps only it reads
+/// (by their rendered name, hash suffix and all), not one the others read too.
+#[test]
+fn a_services_objects_include_the_config_maps_only_it_reads() {
+    let mut design = templates::stfc_fastapi();
+    let api = design.service_named("fastapi-app").unwrap().id;
+    let db = design.service_named("icat-mariadb").unwrap().id;
+    let env = design.environments.last().unwrap().name.clone();
+    let config_maps = |live: &mut LiveYaml, design: &Design, id: ServiceId| -> Vec<String> {
+        live.documents(design, &env);
+        (live.service_objects(id).into_iter())
+            .filter(|(k, _)| &**k == "ConfigMap")
+            .map(|(_, n)| n.to_string())
+            .collect()
+    };
+    let mut live = LiveYaml::default();
+    assert_eq!(config_maps(&mut live, &design, api), ["fastapi-app-env"]);
+    assert_eq!(config_maps(&mut live, &design, db), Vec::<String>::new());
+
+    (design.config_maps.iter_mut())
+        .find(|c| c.name == "fastapi-app-env")
+        .unwrap()
+        .hash_suffix = true;
+    let hashed = config_maps(&mut live, &design, api);
+    assert!(
+        matches!(&hashed[..], [n] if n.starts_with("fastapi-app-env-")),
+        "{hashed:?}"
+    );
+
+    // Read by a second service too: no longer the first one's alone.
+    design
+        .service_mut(db)
+        .unwrap()
+        .config
+        .env_from
+        .push(EnvFrom::ConfigMap("fastapi-app-env".into()));
+    assert_eq!(config_maps(&mut live, &design, api), Vec::<String>::new());
+    assert_eq!(config_maps(&mut live, &design, db), Vec::<String>::new());
+
+    let d = templates::miniredis();
+    let gateway = d.service_named("api-gateway").unwrap().id;
+    let env = d.environments[0].name.clone();
+    let mut live = LiveYaml::default();
+    live.documents(&d, &env);
+    assert!(
+        !(live.service_objects(gateway).iter()).any(|(k, _)| &**k == "ConfigMap"),
+        "miniredis-config is every service's"
+    );
+}

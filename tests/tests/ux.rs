@@ -2154,6 +2154,15 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
         t.contains("UVICORN_LOG_LEVEL") && !t.contains("SENTRY_DSN")
     })
     .await;
+    // The app's ConfigMap, which only it reads, is one of its objects in the menu.
+    page.select("yaml-object", "ConfigMap/fastapi-app-env")
+        .await;
+    page.wait_text("yaml", "the app's ConfigMap alone", |t| {
+        t.contains("kind: ConfigMap")
+            && t.contains("name: fastapi-app-env")
+            && !t.contains("kind: Deployment")
+    })
+    .await;
     page.close().await;
 }
 

@@ -274,12 +274,40 @@ impl LiveYaml {
     }
 
     /// The kinds and names of service `id`'s objects in the last
-    /// [`LiveYaml::documents`], its allow policy last; none for a service not deployed.
+    /// [`LiveYaml::documents`], then the ConfigMaps only it reads (its config in all but
+    /// name), its allow policy last; none for a service not deployed.
     pub fn service_objects(&self, id: ServiceId) -> Vec<(Arc<str>, Arc<str>)> {
         let own = self.services.get(&id).into_iter().flatten();
         let policy = self.policies.get(&id).and_then(|(_, doc)| doc.as_ref());
-        own.chain(policy)
+        own.chain(self.config_maps_only_read_by(id))
+            .chain(policy)
             .map(|d| (d.doc.0.clone(), d.doc.1.clone()))
+            .collect()
+    }
+
+    /// The documents of the ConfigMaps that service `id` reads and no other deployed
+    /// service does (by its name, or by the name its data's hash gives it).
+    fn config_maps_only_read_by(&self, id: ServiceId) -> Vec<&Doc> {
+        let services = self.deployed.services();
+        let Some(s) = services.iter().find(|s| s.id == id) else {
+            return Vec::new();
+        };
+        let mut only: HashSet<&str> = super::references(s, false).collect();
+        if only.is_empty() {
+            return Vec::new();
+        }
+        for other in services.iter().filter(|t| t.id != id) {
+            for name in super::references(other, false) {
+                only.remove(name);
+            }
+        }
+        let named = |rendered: &str| {
+            (only.iter())
+                .any(|n| *n == rendered || crate::naming::is_generated_config_map(n, rendered))
+        };
+        (self.shared.0.iter())
+            .chain(&self.shared.1)
+            .filter(|d| &*d.doc.0 == "ConfigMap" && named(&d.doc.1))
             .collect()
     }
 
