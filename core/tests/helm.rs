@@ -1484,3 +1484,24 @@ fn a_pods_checksum_is_of_the_config_maps_the_release_renders() {
     assert_eq!(after, of_config);
     assert_ne!(after, before);
 }
+
+/// Chart.yaml's appVersion is the release most services run, not the first service's
+/// (a database listed first keeps its own version).
+#[test]
+fn the_app_version_is_the_tag_most_services_run() {
+    let mut d = templates::miniredis();
+    let base = d.environments[0].clone();
+    let deployed: Vec<ServiceId> = (d.services.iter())
+        .filter(|s| base.deploys(s.id))
+        .map(|s| s.id)
+        .collect();
+    for (i, id) in deployed.iter().enumerate() {
+        d.service_mut(*id).unwrap().tag = if i == 0 { "16.4" } else { "2.7.0" }.into();
+    }
+    let chart_yaml = |d: &Design| files(d)[&format!("{}/Chart.yaml", dir(d))].clone();
+    assert!(
+        chart_yaml(&d).contains("appVersion: \"2.7.0\""),
+        "{}",
+        chart_yaml(&d)
+    );
+}

@@ -1062,16 +1062,27 @@ impl<'a> Builder<'a> {
         tree
     }
 
-    /// The chart's appVersion: the first service's image tag in the base environment.
+    /// The chart's appVersion: the image tag most services of the base environment run
+    /// (a system's own images are tagged with its release; a database beside them has
+    /// its own), the first service's of those that tie.
     fn app_version(&self) -> String {
-        let env = self.envs.get(self.base);
-        self.design
-            .services
-            .iter()
-            .find(|s| env.is_some_and(|e| e.deploys(s.id)))
-            .map(|s| env.map_or(s.tag.clone(), |e| effective(s, e).tag))
+        let Some(env) = self.envs.get(self.base) else {
+            return CHART_VERSION.to_string();
+        };
+        let tags: Vec<String> = (self.design.services.iter())
+            .filter(|s| env.deploys(s.id))
+            .map(|s| effective(s, env).tag)
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| CHART_VERSION.to_string())
+            .collect();
+        let count = |t: &String| tags.iter().filter(|x| *x == t).count();
+        let mut best: Option<(&String, usize)> = None;
+        for t in &tags {
+            let n = count(t);
+            if best.is_none_or(|(_, m)| n > m) {
+                best = Some((t, n));
+            }
+        }
+        best.map_or_else(|| CHART_VERSION.to_string(), |(t, _)| t.clone())
     }
 
     /// values.schema.json (draft-07): every value with its type; the maps Kubeprint
