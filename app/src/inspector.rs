@@ -919,14 +919,25 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
 
 /// One variable of the main container in the open environment: what the service gives
 /// it (`None` for one only this environment sets), and whether it is left out here. One
-/// only this environment sets may still be a key of a ConfigMap the container reads
-/// whole (`over`), whose value it wins over.
+/// this environment sets that the service does not list may still have a value from a
+/// ConfigMap or Secret the container reads whole, which it wins over (`whole`).
 #[derive(Clone, PartialEq)]
 struct VarRow {
     name: String,
     service: Option<String>,
     unset: bool,
-    over: Option<String>,
+    whole: ReadWhole,
+}
+
+/// What a variable only an environment lists is, among what the container reads whole.
+#[derive(Clone, PartialEq)]
+enum ReadWhole {
+    /// Not a key of any of them: the environment's only.
+    No,
+    /// A key of this ConfigMap (the last listed that has it).
+    ConfigMap(String),
+    /// Perhaps a key of a Secret read whole, whose keys Kubeprint does not know.
+    Unknown,
 }
 
 /// The main container's variables in the open environment: each of the service's may
@@ -956,21 +967,28 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         From::SecretKey { name, key } => format!("Secret {name}, key {key}"),
                     }),
                     unset: unset(&v.name),
-                    over: None,
+                    whole: ReadWhole::No,
                 })
                 .collect();
-            // The ConfigMap read whole that gives a name its value, as Kubernetes
-            // decides it (the last listed that has it).
+            // What read whole gives a name its value, as Kubernetes decides it (the
+            // last source listed that has it).
             let read_whole = |name: &str| {
-                let env = e.design.environment(&env)?;
-                (s.config.env_from.iter().rev()).find_map(|from| match from {
-                    kubeprint_core::EnvFrom::ConfigMap(cm) => e
-                        .design
-                        .config_map(cm)
-                        .filter(|c| env.config_data(c).contains_key(name))
-                        .map(|c| c.name.clone()),
-                    _ => None,
-                })
+                let Some(env) = e.design.environment(&env) else {
+                    return ReadWhole::No;
+                };
+                for from in s.config.env_from.iter().rev() {
+                    match from {
+                        kubeprint_core::EnvFrom::ConfigMap(cm) => {
+                            let has = (e.design.config_map(cm))
+                                .is_some_and(|c| env.config_data(c).contains_key(name));
+                            if has {
+                                return ReadWhole::ConfigMap(cm.clone());
+                            }
+                        }
+                        kubeprint_core::EnvFrom::Secret(_) => return ReadWhole::Unknown,
+                    }
+                }
+                ReadWhole::No
             };
             for name in here.into_iter().flat_map(|h| h.keys()) {
                 if !rows.iter().any(|r| r.name == *name) {
@@ -978,7 +996,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         name: name.clone(),
                         service: None,
                         unset: false,
-                        over: read_whole(name),
+                        whole: read_whole(name),
                     });
                 }
             }
@@ -1034,9 +1052,10 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                             }.into_any()
                         }
                         (false, None) => {
-                            let label = match &row.over {
-                                Some(cm) => format!("{} (here, over ConfigMap {cm}'s)", row.name),
-                                None => format!("{} (only here)", row.name),
+                            let label = match &row.whole {
+                                ReadWhole::ConfigMap(cm) => format!("{} (here, over ConfigMap {cm}'s)", row.name),
+                                ReadWhole::Unknown => format!("{} (here)", row.name),
+                                ReadWhole::No => format!("{} (only here)", row.name),
                             };
                             view! { <Field label path=at.clone() kind=K::Text /> }.into_any()
                         }

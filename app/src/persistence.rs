@@ -202,22 +202,18 @@ fn keep_history(slot: u32, e: &Editor) {
     }
 }
 
-/// Where the environment last shown of the design in `slot` is kept.
-fn viewed_key(slot: u32) -> String {
-    format!("kubeprint.v1.viewed-environment.{slot}")
-}
-
 /// The environment last shown of the design in `slot`, if it still has it: a reload
 /// or a return to the design shows it again.
 pub(crate) fn viewed_environment(slot: u32, design: &Design) -> Option<String> {
-    storage::view_setting(&viewed_key(slot)).filter(|env| design.environment(env).is_some())
+    storage::view_setting(&storage::viewed_key(slot))
+        .filter(|env| design.environment(env).is_some())
 }
 
 /// Keeps the environment shown of the design shown ([`viewed_environment`]).
 pub fn keep_viewed_environment(app: AppState) {
     Effect::new(move |_| {
         let env = app.env.get();
-        storage::set_view_setting(&viewed_key(app.slot.get()), &env);
+        storage::set_view_setting(&storage::viewed_key(app.slot.get()), &env);
     });
 }
 

@@ -219,10 +219,17 @@ pub fn load_saved(id: u32) -> Result<Option<Design>, String> {
     })
 }
 
+/// Where the environment last shown of the design in slot `id` is kept (a view
+/// setting, forgotten with the design).
+pub fn viewed_key(id: u32) -> String {
+    format!("kubeprint.v1.viewed-environment.{id}")
+}
+
 /// Forget a saved design.
 pub fn delete(id: u32) -> Result<(), String> {
     let s = storage()?;
     let _ = s.remove_item(&design_key(id));
+    let _ = s.remove_item(&viewed_key(id));
     drop_tab_copy(id);
     forget_history(id);
     let all: Vec<Slot> = slots().into_iter().filter(|s| s.id != id).collect();

@@ -120,8 +120,10 @@ pub struct Readdress<'a> {
     pub renamed: &'a str,
     /// The ports callers dial that changed, (before, after).
     pub ports: &'a [(u16, u16)],
-    /// Whether its pods have names of their own in DNS (a headless Service).
-    pub pods: bool,
+    /// When its pods have names of their own in DNS (a headless Service in front of a
+    /// StatefulSet, `<statefulset>-0.<service>`): the StatefulSet's name before the edit
+    /// and after it (the Service's own name, unless an import kept another).
+    pub pods: Option<(&'a str, &'a str)>,
     /// The namespaces an address may name ([`crate::model::Design::namespaces`]).
     pub namespaces: &'a [String],
 }
@@ -256,14 +258,14 @@ impl Readdress<'_> {
     fn host(&self, host: &str) -> Option<String> {
         let (old, new) = (self.service, self.renamed);
         let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
-        let pod = labels[0]
-            .strip_prefix(old)
-            .and_then(|r| r.strip_prefix('-'))
-            .filter(|n| self.pods && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let pod = self.pods.and_then(|(was, now)| {
+            let n = labels[0].strip_prefix(was)?.strip_prefix('-')?;
+            (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some((now, n))
+        });
         let (first, rest) = match (labels[0] == old, pod, labels.get(1)) {
             (true, _, _) => (new.to_string(), &labels[1..]),
-            (false, Some(n), Some(&service)) if service == old => {
-                (format!("{new}-{n}.{new}"), &labels[2..])
+            (false, Some((pods, n)), Some(&service)) if service == old => {
+                (format!("{pods}-{n}.{new}"), &labels[2..])
             }
             _ => return None,
         };
@@ -453,7 +455,7 @@ mod tests {
             service: "api",
             renamed: "orders-api",
             ports: &[],
-            pods: true,
+            pods: Some(("api", "orders-api")),
             namespaces: &ns,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
@@ -517,7 +519,7 @@ mod tests {
             service: "api",
             renamed: "api",
             ports: &[(8080, 9090), (80, 8000)],
-            pods: true,
+            pods: Some(("api", "api")),
             namespaces: &ns,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
@@ -584,7 +586,7 @@ mod tests {
         }
         // A ClusterIP Service's pods have no names of their own.
         let cluster_ip = Readdress {
-            pods: false,
+            pods: None,
             ..change
         };
         assert_eq!(cluster_ip.apply("A", "api-0.api:8080"), None);

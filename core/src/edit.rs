@@ -697,14 +697,15 @@ impl Design {
                 }
                 // Its callers dial the ports it listens on now.
                 if !redialed.is_empty() && updated_has_service {
-                    let name = (self.service(*id).map(|s| s.service_name().to_string()))
+                    let (name, pods) = (self.service(*id))
+                        .map(|s| (s.service_name().to_string(), s.name.clone()))
                         .unwrap_or_default();
                     let namespaces = self.environment_namespaces();
                     let change = crate::address::Readdress {
                         service: &name,
                         renamed: &name,
                         ports: &redialed,
-                        pods: updated_headless,
+                        pods: updated_headless.then_some((pods.as_str(), pods.as_str())),
                         namespaces: &namespaces,
                     };
                     readdress(self, &change);
@@ -1652,8 +1653,7 @@ fn follow_renames(old: &Service, new: &Service, residuals: &mut BTreeMap<Residua
             // of the workload `catalog-v1`) keeps the input's name, which others refer
             // to; so does the governing Service a StatefulSet names.
             residual.rebase(|at, s| {
-                let own_name = matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name")
-                    || matches!(&at.0[..], [Step::Member(m), Step::Member(n)] if m == "spec" && n == "serviceName");
+                let own_name = at.is(&["metadata", "name"]) || at.is(&["spec", "serviceName"]);
                 (own_name && s == crate::naming::own(&old.name))
                     .then(|| crate::naming::own(&new.name).to_string())
             });
@@ -1695,14 +1695,15 @@ impl Renamed {
     /// hand-written file has no address to follow); a name is never cleared by an edit
     /// ([`Design::set`] refuses it).
     fn readdress(&self, design: &mut Design) {
-        if !self.service || self.old_service == self.new_service {
+        // A Service that keeps its name still has pods renamed with the StatefulSet.
+        if !self.service || (self.old_service == self.new_service && !self.headless) {
             return;
         }
         let change = crate::address::Readdress {
             service: &self.old_service,
             renamed: &self.new_service,
             ports: &[],
-            pods: self.headless,
+            pods: (self.headless).then_some((self.old.as_str(), self.new.as_str())),
             namespaces: &self.namespaces,
         };
         readdress(design, &change);

@@ -409,6 +409,23 @@ pub fn lookup(image: &str) -> Option<&'static KnownImage> {
         .find(|k| k.repositories.contains(&normalized.as_str()))
 }
 
+/// Whether the service's main container runs its image's own entrypoint: `command`
+/// replaces it, while `args` are given to it (postgres' entrypoint takes
+/// `-c max_connections=200`). What the catalogue says of an image's user and shutdown
+/// is of that entrypoint (a `pg_dump` run in the postgres image is another program).
+pub fn runs_image_entrypoint(s: &Service) -> bool {
+    s.command.is_empty()
+}
+
+/// Whether the service runs the image's own server: its entrypoint, given flags or
+/// nothing (`postgres -c max_connections=200`, named as the image is, counts too). Not
+/// another program of the image, which its entrypoint runs instead (`pg_dump ...`,
+/// `redis-cli ...`): what the catalogue says of stopping is the server's.
+pub fn runs_its_server(s: &Service, known: &KnownImage) -> bool {
+    runs_image_entrypoint(s)
+        && (s.args.first()).is_none_or(|first| first.starts_with('-') || first == known.name)
+}
+
 /// The catalogue entry of a service's main container image.
 pub fn of(service: &Service) -> Option<&'static KnownImage> {
     lookup(&service.image)

@@ -1651,11 +1651,22 @@ impl Service {
     /// its import kept (a Service `catalog` in front of the workload `catalog-v1`, which
     /// a rename of the service keeps).
     pub fn service_name(&self) -> &str {
-        use crate::residual::Step;
-        let own_name = |c: &&crate::residual::Change| matches!(&c.at.0[..], [Step::Member(m), Step::Member(n)] if m == "metadata" && n == "name");
-        (self.residual.get(&ResidualRole::Service).into_iter())
+        self.kept_name(ResidualRole::Service, &["metadata", "name"])
+    }
+
+    /// The Service that names its pods (a StatefulSet's `serviceName`,
+    /// `<pod>.<service>`): its own Service, or the one its import kept (a headless
+    /// Service beside a read Service it owns).
+    pub fn governing_service(&self) -> &str {
+        self.kept_name(ResidualRole::Workload, &["spec", "serviceName"])
+    }
+
+    /// The name an import kept at `at` of its object in `role`, which the design
+    /// renders as its own name: else its own name.
+    fn kept_name(&self, role: ResidualRole, at: &[&str]) -> &str {
+        (self.residual.get(&role).into_iter())
             .flat_map(|r| &r.0)
-            .find(own_name)
+            .find(|c| c.at.is(at))
             .and_then(|c| c.now.as_ref()?.as_str())
             .unwrap_or(crate::naming::own(&self.name))
     }

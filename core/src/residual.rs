@@ -962,6 +962,12 @@ fn reorder(list: &mut Value, order: &[String]) {
 }
 
 impl Path {
+    /// Whether it is exactly these object members (`["metadata", "name"]`).
+    pub fn is(&self, members: &[&str]) -> bool {
+        self.0.len() == members.len()
+            && (self.0.iter().zip(members)).all(|(s, m)| matches!(s, Step::Member(k) if k == m))
+    }
+
     /// The path as people read it, in kubectl's style: `spec.replicas`,
     /// `metadata.labels["app.kubernetes.io/version"]`,
     /// `spec.template.spec.containers[name=web].image`; `the whole object` when empty.

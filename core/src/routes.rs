@@ -132,7 +132,7 @@ pub fn routes_canary(s: &Service, env: &Environment) -> bool {
 /// Whether a backend of `s` names the service's own Service, whose traffic a routed
 /// canary splits between its stable and canary Services.
 pub fn is_own_backend(s: &Service, b: &RouteBackend) -> bool {
-    b.service.is_empty() || b.service == crate::naming::own(&s.name)
+    b.service.is_empty() || b.service == s.service_name()
 }
 
 /// The namespace the Gateway of `env` is in.

@@ -194,14 +194,7 @@ impl Eval<'_> {
                 _ => Err("include takes a template name and $".into()),
             },
             "sha256sum" => match &args[..] {
-                [Value::String(s)] => {
-                    use sha2::Digest;
-                    let digest = sha2::Sha256::digest(s.as_bytes());
-                    Ok(json!(digest
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<String>()))
-                }
+                [Value::String(s)] => Ok(json!(sha256_hex(s))),
                 _ => Err("sha256sum takes a string".into()),
             },
             // Sprig's: a string in double quotes (Go's %q; the subset quotes hex only).
@@ -307,6 +300,14 @@ impl Eval<'_> {
         }
         Ok(out)
     }
+}
+
+/// Sprig's `sha256sum`: the sha256 of the text, in lowercase hex.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    (sha2::Sha256::digest(text.as_bytes()).iter())
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Where the action that starts `text` ends (`}}` outside string constants).
@@ -1458,10 +1459,7 @@ fn a_pods_checksum_is_of_the_config_maps_the_release_renders() {
         let config_map = eval
             .run(&files[&format!("{dir}/templates/configmap-miniredis-config.yaml")])
             .unwrap();
-        use sha2::Digest;
-        let want: String = (sha2::Sha256::digest(config_map.as_bytes()).iter())
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let want = sha256_hex(&config_map);
         let got = deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
             .as_str()
             .unwrap()
@@ -1503,5 +1501,35 @@ fn the_app_version_is_the_tag_most_services_run() {
         chart_yaml(&d).contains("appVersion: \"2.7.0\""),
         "{}",
         chart_yaml(&d)
+    );
+}
+
+/// A pod that also reads a ConfigMap the chart does not write (one made elsewhere)
+/// keeps the checksum Kubeprint computed, and the README says it is not rolled.
+#[test]
+fn a_pod_reading_a_config_map_outside_the_chart_keeps_its_checksum_and_says_so() {
+    let mut d = templates::stfc_fastapi();
+    let readme = |d: &Design| {
+        let text = &files(d)[&format!("{}/README.md", dir(d))];
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert!(
+        !readme(&d).contains("keeps the checksum Kubeprint computed"),
+        "{}",
+        readme(&d)
+    );
+    let api = d.service_named("fastapi-app").unwrap().id;
+    (d.service_mut(api).unwrap().config.env_from)
+        .push(EnvFrom::ConfigMap("cluster-wide-settings".into()));
+    let files = files(&d);
+    let deployment = &files[&format!("{}/templates/deployment-fastapi-app.yaml", dir(&d))];
+    let line = (deployment.lines())
+        .find(|l| l.contains("checksum/config:"))
+        .expect("a checksum");
+    assert!(!line.contains("{{"), "{line}");
+    assert!(
+        readme(&d).contains("a pod that also reads a ConfigMap this chart does not write keeps the checksum Kubeprint computed"),
+        "{}",
+        readme(&d)
     );
 }

@@ -1313,7 +1313,9 @@ fn a_service_named_otherwise_than_its_workload_is_dialed_by_its_own_name() {
 
 /// The same of a StatefulSet governed by a headless Service named otherwise, with an
 /// Ingress of its own: renamed, the StatefulSet still names its governing Service, and
-/// the Ingress still routes to it (it routed to a Service the design does not have).
+/// the Ingress still routes to it (it routed to a Service the design does not have);
+/// a caller of the Service keeps its address, and a caller of one of its pods (named
+/// after the StatefulSet) dials the pod's new name.
 #[test]
 fn a_renamed_statefulset_keeps_the_service_its_import_named() {
     let yaml = r#"
@@ -1349,6 +1351,21 @@ spec:
       http:
         paths:
           - {path: /, pathType: Prefix, backend: {service: {name: search, port: {name: http}}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.0.1
+          env:
+            - {name: SEARCH_URL, value: "http://search:9200"}
+            - {name: SEARCH_SEED, value: "search-v1-0.search.shop.svc.cluster.local:9200"}
 "#;
     let imported = import::kubernetes(yaml).design;
     for through_link in [false, true] {
@@ -1356,13 +1373,24 @@ spec:
         if through_link {
             d = link::decode(&link::link("https://k.example/", &d)).unwrap();
         }
-        let id = d.services[0].id;
-        assert!(d.services[0].exposure.ingress.is_some());
+        let id = d.service_named("search-v1").unwrap().id;
+        let web = d.service_named("web").unwrap().id;
+        assert!(d.service(id).unwrap().exposure.ingress.is_some());
         d.apply(Edit::Set {
             path: FieldPath::service(id, "/name"),
             value: json!("search-v2"),
         })
         .unwrap();
+        let env_of_web: Vec<String> = (d.service(web).unwrap().config.env.iter())
+            .map(|e| format!("{}={:?}", e.name, e.value))
+            .collect();
+        assert_eq!(
+            env_of_web,
+            [
+                "SEARCH_URL=Literal(\"http://search:9200\")",
+                "SEARCH_SEED=Literal(\"search-v2-0.search.shop.svc.cluster.local:9200\")"
+            ]
+        );
         let env = d.environments[0].name.clone();
         let objects: BTreeMap<(String, String), Value> = (render(&d, &env).objects.iter())
             .map(|o| ((o.kind().to_string(), o.name().to_string()), o.to_json()))

@@ -62,7 +62,7 @@
 //! - Every service is reachable under its in-cluster names too (network aliases
 //!   `<name>.<namespace>`, `.svc`, `.svc.cluster.local`, by its Service's name, and
 //!   that name alone where an import kept one other than the service's; a StatefulSet's container also
-//!   as its pod 0, `<name>-0.<name>` and the same three), so configuration written for
+//!   as its pod 0, `<name>-0.<governing Service>` and the same three), so configuration written for
 //!   Kubernetes resolves.
 //! - Pods with several containers: an init container becomes a one-off service the
 //!   main one waits for (`service_completed_successfully`, in order, with the main
@@ -573,7 +573,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             .collect();
         if s.kind == WorkloadKind::StatefulSet {
             // The one container stands for pod 0, which callers reach by its own name.
-            let pod = format!("{}-0.{dialed}", s.name);
+            let pod = format!("{}-0.{}", s.name, s.governing_service());
             aliases.push(pod.clone());
             for suffix in SUFFIXES {
                 aliases.push(format!("{pod}.{}{suffix}", env.namespace));

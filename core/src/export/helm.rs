@@ -1450,14 +1450,25 @@ fn readme(
         out.push_str(&wrap(&format!("- `services.<svc>`: {}.", said.join(", "))));
     }
     let checksum = (templates.iter()).any(|(_, text)| text.contains("checksum/config"));
+    // A pod that also reads a ConfigMap the chart does not write keeps Kubeprint's sum.
+    let fixed = (templates.iter())
+        .flat_map(|(_, text)| text.lines())
+        .any(|l| l.trim_start().starts_with("checksum/config:") && !l.contains("{{"));
     if top("config") {
-        let restart = match checksum {
-            true => {
+        let restart = match (checksum, fixed) {
+            (true, false) => {
                 "a pod's `checksum/config` annotation is the sha256 of the ConfigMaps it reads as \
                  the release renders them, so an install or upgrade that changes a value here \
                  rolls the pods that read it"
             }
-            false => {
+            (true, true) => {
+                "a pod's `checksum/config` annotation is the sha256 of the ConfigMaps it reads as \
+                 the release renders them, so an install or upgrade that changes a value here \
+                 rolls the pods that read it; a pod that also reads a ConfigMap this chart does \
+                 not write keeps the checksum Kubeprint computed: restart it after such a change \
+                 (`kubectl rollout restart`)"
+            }
+            (false, _) => {
                 "no pod carries a `checksum/config` annotation, so pods do not restart when a \
                  value here changes: restart them after such an upgrade \
                  (`kubectl rollout restart`)"

@@ -826,10 +826,17 @@ pub(super) fn infer_shutdown_timeouts(d: &mut Design) {
         let data = |name: &str| config.get(name).map(std::borrow::Cow::Borrowed);
         let seconds = crate::drain::setting_of(s, data)
             .and_then(|(k, v, _)| crate::drain::setting_seconds(&k, &v));
-        // Else an image of the catalogue drains as long as its publisher says
-        // (postgres' fast shutdown on SIGINT: 20 s), which the grace period is then
-        // checked against.
-        let known = || crate::images::of(s).map(|k| k.shutdown_seconds);
+        // Else an image of the catalogue running its own server drains as long as its
+        // publisher says (postgres' fast shutdown on SIGINT: 20 s), which
+        // the grace period is then checked against.
+        let serves = |k: &&crate::images::KnownImage| {
+            crate::images::runs_its_server(s, k) && !s.kind.runs_to_completion()
+        };
+        let known = || {
+            crate::images::of(s)
+                .filter(serves)
+                .map(|k| k.shutdown_seconds)
+        };
         if let Some(secs) = seconds.or_else(known) {
             s.timing.app_shutdown_seconds = secs;
         }

@@ -17,18 +17,12 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         user(cx, s, known);
         // What the image writes at start-up is what its entrypoint writes: a command of
         // the design's own (`pg_dump` run with the postgres image) writes elsewhere.
-        if runs_image_entrypoint(s) {
+        if images::runs_image_entrypoint(s) {
             writable_paths(cx, s, known);
             data_volume(cx, s, known);
         }
         ports(cx, s, known);
     }
-}
-
-/// Whether the container runs the image's own entrypoint: `command` replaces it, while
-/// `args` are given to it (postgres' entrypoint takes `-c max_connections=200`).
-pub(super) fn runs_image_entrypoint(s: &Service) -> bool {
-    s.command.is_empty()
 }
 
 /// What is wrong with an image reference held as image, tag and digest fields: the
@@ -188,7 +182,7 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     }
     let (own, _) = known.user(&s.image_ref());
     let message = match uid {
-        Some(u) if known.fixed_uid && u != own && runs_image_entrypoint(s) => format!(
+        Some(u) if known.fixed_uid && u != own && images::runs_image_entrypoint(s) => format!(
             "{name} runs as uid {own} (the files it writes at start-up belong to that user): as runAsUser {u} it fails to start"
         ),
         None if known.starts_as_root && non_root => format!(

@@ -19,7 +19,6 @@ use super::rendered::*;
 use super::{Fix, Rule};
 use crate::edit::Edit;
 use crate::model::*;
-use crate::naming;
 use crate::selector::Selector;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -166,7 +165,7 @@ impl Reporter<'_, '_, '_> {
                 .deployed
                 .iter()
                 .find(|s| s.id == id)
-                .map(|s| naming::own(&s.name).to_string()),
+                .map(|s| s.service_name().to_string()),
             _ => None,
         };
         let mut backends = Vec::new();

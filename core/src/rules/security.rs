@@ -514,7 +514,7 @@ fn hardening(cx: &mut Ctx, s: &Service) {
     let images_own = |u: i64| {
         crate::images::of(s).is_some_and(|k| {
             k.user(&s.image_ref()).0 == u
-                || (k.fixed_uid && super::images::runs_image_entrypoint(s))
+                || (k.fixed_uid && crate::images::runs_image_entrypoint(s))
         })
     };
     if let Some(uid @ 1..=HIGHEST_LOW_UID) = uid.filter(|u| !images_own(*u)) {

@@ -406,9 +406,17 @@ fn imported_compose_stacks_have_no_error_the_import_made() {
                     })
             };
             let mut fixed = i.design.clone();
+            let mut flagged = Vec::new();
             for f in validate(&i.design, &env.name).into_iter().filter(input_has) {
+                flagged.push(f.service.clone().unwrap_or_default());
                 fixed.apply(f.fix.expect("KP102's fix").edit).unwrap();
             }
+            // Only mysql: its 30 s flush against compose's default 10 s.
+            let want: &[&str] = match file {
+                "compose-dev.yaml" => &["db"],
+                _ => &[],
+            };
+            assert_eq!(flagged, want, "{file} in {}", env.name);
             let errors: Vec<_> = validate(&fixed, &env.name)
                 .into_iter()
                 .filter(|f| f.severity == Severity::Error)
@@ -850,8 +858,8 @@ x-logging: &logging
 /// takes as the app's shutdown (A) where its configuration says nothing: postgres
 /// left on compose's default 10 s stop grace period is told that SIGKILL comes before
 /// its fast shutdown (20 s) is done, and the fix gives it the time. A timeout its
-/// configuration sets wins; an image the catalogue does not know keeps A at 0. The
-/// same from Kubernetes manifests.
+/// configuration sets wins; an image the catalogue does not know, or run with a command
+/// of its own, keeps A at 0. The same from Kubernetes manifests.
 #[test]
 fn a_known_image_is_checked_against_its_own_shutdown_time() {
     let text = "services:
@@ -868,12 +876,16 @@ fn a_known_image_is_checked_against_its_own_shutdown_time() {
       SHUTDOWN_TIMEOUT: 15s
   worker:
     image: ghcr.io/acme/worker:2.3.1
+  dump:
+    image: postgres:16-alpine
+    command: pg_dump -h db -f /backup/app.sql app
 ";
     let i = compose::import(text, &Default::default());
     let a = |name: &str| service(&i, name).timing.app_shutdown_seconds;
+    // (`dump` runs another program of the postgres image: not its server's shutdown.)
     assert_eq!(
-        (a("db"), a("cache"), a("api"), a("worker")),
-        (20, 10, 15, 0)
+        (a("db"), a("cache"), a("api"), a("worker"), a("dump")),
+        (20, 10, 15, 0, 0)
     );
     let env = i.design.environments[0].name.clone();
     let kp102: Vec<_> = validate(&i.design, &env)

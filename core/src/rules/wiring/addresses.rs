@@ -416,7 +416,8 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         service: t.service_name(),
         renamed: t.service_name(),
         ports: &[(p, to)],
-        pods: t.exposure.service == ServiceKind::Headless,
+        pods: (t.exposure.service == ServiceKind::Headless)
+            .then_some((t.name.as_str(), t.name.as_str())),
         namespaces: &namespaces,
     };
     let new = change.apply(&v.key, v.text)?;
