@@ -17,7 +17,12 @@ use crate::edges;
 use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use crate::order::Collect;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The design's services by the name callers dial ([`Service::service_name`]), in
+/// design order: built once per environment, so that resolving an address costs no
+/// pass over every service.
+type Hosts<'d> = HashMap<&'d str, Vec<&'d Service>>;
 
 /// One value some services read, with where it is written.
 struct Value<'a> {
@@ -162,6 +167,10 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         (FieldPath, String),
         Vec<&'s Service>,
     );
+    let mut hosts: Hosts = HashMap::with_capacity(design.services.len());
+    for s in &design.services {
+        hosts.entry(s.service_name()).or_default().push(s);
+    }
     let mut readers: BTreeMap<Source, Readers> = BTreeMap::new();
     let mut order: Vec<Source> = Vec::new();
     for s in deployed {
@@ -200,7 +209,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         let argument = matches!(source, Source::Argument(..));
         for a in addresses(value) {
             if !(argument && a.form == Form::Bare) {
-                address(cx, who, &v, &a);
+                address(cx, &hosts, who, &v, &a);
             }
         }
     }
@@ -218,9 +227,9 @@ enum Resolved<'d> {
 }
 
 /// Check one address of a value that `readers` read.
-fn address(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
+fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Address) {
     let Host::Name(host) = &a.host else { return };
-    let Some(resolved) = resolve(cx, host, a, v) else {
+    let Some(resolved) = resolve(cx, hosts, host, a, v) else {
         return;
     };
     let port = a.port.or_else(|| sibling_port(v));
@@ -452,7 +461,13 @@ fn sibling_port(v: &Value) -> Option<u16> {
 
 /// Where `host` leads, for a host that looks in-cluster or names a service; `None` for
 /// anything else (an external name, a word that is not a host).
-fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resolved<'d>> {
+fn resolve<'d>(
+    cx: &Ctx<'d>,
+    hosts: &Hosts<'d>,
+    host: &str,
+    a: &Address,
+    v: &Value,
+) -> Option<Resolved<'d>> {
     let design = cx.design;
     let labels: Vec<&str> = host.split('.').collect();
     // `[pod.]name.ns.svc[.cluster.local]`.
@@ -467,6 +482,12 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
             _ => return None,
         },
     };
+    // The service whose Service is `name` in environment `e`.
+    let named = |e: &Environment| {
+        (hosts.get(name).into_iter().flatten())
+            .copied()
+            .find(|t| e.deploys(t.id))
+    };
     let Some(ns) = ns else {
         // A bare name resolves in the caller's own namespace. It counts only written as
         // an address (with a port or in a URL), or as the whole value of a host variable.
@@ -475,11 +496,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
             return None;
         }
         let env = cx.env;
-        if let Some(t) = design
-            .services
-            .iter()
-            .find(|t| t.service_name() == name && env.deploys(t.id))
-        {
+        if let Some(t) = named(env) {
             return Some(Resolved::Service(t, env));
         }
         return kept_service(design, name, None).then_some(Resolved::Kept);
@@ -494,11 +511,7 @@ fn resolve<'d>(cx: &Ctx<'d>, host: &str, a: &Address, v: &Value) -> Option<Resol
             .collect(),
     };
     for e in &envs {
-        if let Some(t) = design
-            .services
-            .iter()
-            .find(|t| t.service_name() == name && e.deploys(t.id))
-        {
+        if let Some(t) = named(e) {
             return Some(Resolved::Service(t, e));
         }
     }
