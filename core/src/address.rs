@@ -96,10 +96,11 @@ pub fn names_an_image(var: &str) -> bool {
         .any(|word| matches!(word, "IMAGE" | "TAG" | "VERSION"))
 }
 
-/// The variable that holds the port of host variable `var`: `DB_PORT` beside `DB_HOST`
-/// (read when the host is written alone).
+/// The variable that holds the port of host variable `var`: `DB_PORT` beside `DB_HOST`,
+/// `DB_HOSTNAME` or `DB_SERVER` (read when the host is written alone).
 pub fn port_variable(var: &str) -> Option<String> {
-    var.strip_suffix("_HOST")
+    (["_HOST", "_HOSTNAME", "_SERVER"].iter())
+        .find_map(|suffix| var.strip_suffix(suffix))
         .map(|prefix| format!("{prefix}_PORT"))
 }
 
@@ -620,6 +621,14 @@ mod tests {
         change.apply_all(&mut values);
         assert_eq!((host, port), ("api".into(), "9090".into()));
         assert_eq!((other, other_port), ("web".into(), "8080".into()));
+        // So is one beside `X_HOSTNAME` or `X_SERVER`.
+        for var in ["API_HOSTNAME", "API_SERVER"] {
+            let (mut host, mut port) = ("api".to_string(), "8080".to_string());
+            change.apply_all(&mut [(var, &mut host), ("API_PORT", &mut port)]);
+            assert_eq!(port, "9090", "{var}");
+        }
+        assert_eq!(port_variable("API_HOSTNAME").as_deref(), Some("API_PORT"));
+        assert_eq!(port_variable("API_URL"), None);
     }
 
     fn name(n: &str) -> Host {

@@ -1297,6 +1297,27 @@ fn a_service_named_otherwise_than_its_workload_is_dialed_by_its_own_name() {
         assert_eq!(findings(&d, "KP321"), Vec::<String>::new());
         assert_eq!(error_counts(&d), BTreeMap::new());
 
+        // An environment that does not run it: its callers' bare name resolves to
+        // nothing there, which is said, with the fix that runs it.
+        let mut left_out = d.clone();
+        left_out.environments[0]
+            .overrides
+            .entry(catalog)
+            .or_default()
+            .enabled = Some(false);
+        let f = (validate(&left_out, &prod).into_iter())
+            .find(|f| f.code == "KP321" && f.message.contains("CATALOG_URL"))
+            .expect("KP321 for the left-out service");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.message,
+            format!("`CATALOG_URL` = `http://catalog:8000/api`: `{prod}` does not run `catalog-v2`, whose Service `catalog` it names")
+        );
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.label, format!("Deploy `catalog-v2` in `{prod}`"));
+        left_out.apply(fix.edit).unwrap();
+        assert_eq!(findings(&left_out, "KP321"), Vec::<String>::new());
+
         // Compose: the workload's container answers to the Service's name.
         let files = kubeprint_core::export::compose::compose(&d, &prod);
         let file = files.iter().find(|f| f.path.ends_with(".yaml")).unwrap();

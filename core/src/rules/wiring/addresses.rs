@@ -224,6 +224,9 @@ enum Resolved<'d> {
     /// In-cluster by its form, but nothing of the design answers: why, and the
     /// environment of its namespace if there is one.
     Unknown(String, Option<&'d Environment>),
+    /// The Service of a design service that this environment does not run, by its
+    /// bare name.
+    LeftOut(&'d Service, &'d Environment),
 }
 
 /// Check one address of a value that `readers` read.
@@ -237,6 +240,26 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
         Resolved::Kept => return,
         Resolved::Unknown(why, there) => {
             unknown(cx, readers, v, a, why, there, false, None);
+            return;
+        }
+        Resolved::LeftOut(t, env) => {
+            let why = format!(
+                "`{}` does not run `{}`, whose Service `{}` it names",
+                env.name,
+                t.name,
+                t.service_name()
+            );
+            let fix = Fix {
+                label: format!("Deploy `{}` in `{}`", t.name, env.name),
+                edit: Edit::Set {
+                    path: FieldPath::environment(
+                        &env.name,
+                        &format!("/overrides/{}/enabled", t.id.0),
+                    ),
+                    value: true.into(),
+                },
+            };
+            unknown(cx, readers, v, a, why, Some(env), true, Some(fix));
             return;
         }
         Resolved::Service(t, there) => (t, there),
@@ -499,7 +522,12 @@ fn resolve<'d>(
         if let Some(t) = named(env) {
             return Some(Resolved::Service(t, env));
         }
-        return kept_service(design, name, None).then_some(Resolved::Kept);
+        if kept_service(design, name, None) {
+            return Some(Resolved::Kept);
+        }
+        // A service of the design whose Service this is, which this environment does
+        // not run: the name resolves to nothing here.
+        return (hosts.get(name).and_then(|ts| ts.first())).map(|t| Resolved::LeftOut(t, env));
     };
     // The environments of that namespace; only this one where it is one of them (two
     // clusters' environments may share a namespace: each reaches its own).
