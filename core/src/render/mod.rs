@@ -945,7 +945,9 @@ pub fn residual_role(s: &Service, kind: &str, name: &str) -> Option<ResidualRole
         }
         "ServiceMonitor" | "PodMonitor" if own => ResidualRole::Monitor,
         "PrometheusRule" if own => ResidualRole::Alerts,
-        "Service" if own => ResidualRole::Service,
+        // Its own Service, also under the name its import kept (`catalog` of the
+        // workload `catalog-v1`).
+        "Service" if own || s.service_name() == name => ResidualRole::Service,
         "Service" if naming::load_balancer(&s.name) == name => ResidualRole::LoadBalancer,
         "Service" if naming::stable_service(&s.name) == name => ResidualRole::StableService,
         "Service" if naming::canary_service(&s.name) == name => ResidualRole::CanaryService,

@@ -894,6 +894,14 @@ UNSERVED_KIND = Rule {
     instead: "Correct the kind or the apiVersion in the object's YAML on the config page, or remove it.",
     source: "Kubernetes API discovery (the kinds of each built-in group version, as k8s-openapi's v1_33 types have them)",
 };
+SERVICE_SELECTS_OTHER_SERVICES = Rule {
+    code: "KP725", name: "service_selects_other_services", category: References, severity: Warning, relaxed_in_dev: false,
+    summary: "A service's own Service should select its pods only, not those of another service of the design (versioned workloads `reviews-v1` and `reviews-v2` behind one Service `reviews`, as service meshes' samples have them): the design reads a Service as one service's.",
+    why: "The Service sends traffic to every pod its selector matches, but Kubeprint reads it as the first workload's: under default-deny the allow policies let callers reach that workload's pods only, so the others' share of the requests is dropped; a budget, probes and shutdown timing are checked of that workload alone.",
+    bad: "Service reviews (of reviews-v1) selects app=reviews, which reviews-v2's pods carry too",
+    instead: "Give each version a Service of its own and route between them (a route's weighted backends, or a canary), or keep one workload and roll versions out through it.",
+    source: "Kubernetes docs, Services (the selector picks every matching pod) and NetworkPolicy (policies select pods by label)",
+};
 JOB_RUN_EXCEEDS_DEADLINE = Rule {
     code: "KP801", name: "job_run_exceeds_deadline", category: Batch, severity: Error, relaxed_in_dev: false,
     summary: "A Job's (or a CronJob's Job's) activeDeadlineSeconds must leave time for one run: the expected run time of a pod × completions / parallelism (rounded up).",

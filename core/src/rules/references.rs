@@ -480,7 +480,11 @@ impl Reporter<'_, '_, '_> {
         }
         let selector = Selector::from_map(&labels_of(&e.json["spec"]["selector"]));
         // No selector: the endpoints are managed by hand.
-        if selector.is_empty() || self.ix.selects_some_pod(ns, &selector) {
+        if selector.is_empty() {
+            return;
+        }
+        if self.ix.selects_some_pod(ns, &selector) {
+            self.selects_other_services(i, ns, &selector);
             return;
         }
         let who = self.who(e);
@@ -489,6 +493,38 @@ impl Reporter<'_, '_, '_> {
             i,
             "/spec/selector",
             format!("{who} selects `{selector}`, which matches no pod in this design: it has no endpoints"),
+        );
+    }
+
+    /// KP725: a service's own Service selects no other service's pods.
+    fn selects_other_services(&mut self, i: usize, ns: &str, selector: &Selector) {
+        let Owner::Service(own, ResidualRole::Service) = self.ix.objects[i].owner else {
+            return;
+        };
+        let mut others: Vec<ServiceId> = Vec::new();
+        for p in self.ix.selected_pods(ns, selector) {
+            if let Owner::Service(id, _) = self.ix.objects[p.entry].owner {
+                if id != own && !others.contains(&id) {
+                    others.push(id);
+                }
+            }
+        }
+        let name = |id: ServiceId| {
+            (self.deployed.iter().find(|s| s.id == id)).map(|s| format!("`{}`", s.name))
+        };
+        let others: Vec<String> = others.into_iter().filter_map(name).collect();
+        let (Some(owner), false) = (name(own), others.is_empty()) else {
+            return;
+        };
+        let who = self.who(&self.ix.objects[i]);
+        self.report(
+            &SERVICE_SELECTS_OTHER_SERVICES,
+            i,
+            "/spec/selector",
+            format!(
+                "{who} of {owner} also selects the pods of {}: it sends them traffic, but the design reads it as {owner}'s alone (default-deny lets callers reach {owner}'s pods only)",
+                others.join(", ")
+            ),
         );
     }
 

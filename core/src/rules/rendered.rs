@@ -497,6 +497,9 @@ impl<'b> Index<'b> {
                 .entry(naming::own(&s.name).into())
                 .or_default()
                 .push(s);
+            if s.service_name() != naming::own(&s.name) {
+                by_name.entry(s.service_name().into()).or_default().push(s);
+            }
             by_name
                 .entry(naming::load_balancer(&s.name))
                 .or_default()

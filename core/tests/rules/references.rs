@@ -64,6 +64,16 @@ fn service_selecting(d: &mut Design, selector: Value) {
     );
 }
 
+/// The api's own Service imported with this selector (kept beyond the model).
+fn api_service_selecting(d: &mut Design, selector: Value) {
+    let was = json!({"app.kubernetes.io/name": "api"});
+    let change = json!([{"at": "/spec/selector", "was": was, "now": selector}]);
+    api(d).residual.insert(
+        ResidualRole::Service,
+        serde_json::from_value(change).expect("a residual"),
+    );
+}
+
 fn hpa_of(d: &mut Design, kind: &str, name: &str) {
     keep(
         d,
@@ -260,6 +270,17 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| service_selecting(d, json!({"app.kubernetes.io/name": "api", "tier": "admin"})),
             // No selector: endpoints managed by hand.
             |d| service_selecting(d, json!({})),
+        ),
+        fx(
+            "KP725",
+            // Imported with a selector every pod of the system carries.
+            |d| api_service_selecting(d, json!({"app.kubernetes.io/part-of": "shop"})),
+            |d| {
+                api_service_selecting(
+                    d,
+                    json!({"app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "shop"}),
+                )
+            },
         ),
         fx(
             "KP713",
@@ -982,7 +1003,10 @@ const CORPUS: &[Case] = &[
     },
     Case {
         files: &["mesh-sample.yaml"],
-        dangling: &[],
+        dangling: &[(
+            "KP725",
+            "Service `reviews` of `reviews-v1` also selects the pods of `reviews-v2`, `reviews-v3`",
+        )],
         until_fixed: &[],
     },
     Case {
