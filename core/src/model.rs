@@ -1662,13 +1662,18 @@ impl Service {
     }
 
     /// The name an import kept at `at` of its object in `role`, which the design
-    /// renders as its own name: else its own name.
+    /// renders as its own name: else its own name. Kept while the design still renders
+    /// there what it rendered at import (a rename rebases that); once the design renders
+    /// another name (the service was named like its Service, then renamed), the
+    /// design's name stands, as the residual's merge gives it.
     fn kept_name(&self, role: ResidualRole, at: &[&str]) -> &str {
+        let own = crate::naming::own(&self.name);
         (self.residual.get(&role).into_iter())
             .flat_map(|r| &r.0)
             .find(|c| c.at.is(at))
+            .filter(|c| c.was.as_ref().and_then(|w| w.as_str()) == Some(own))
             .and_then(|c| c.now.as_ref()?.as_str())
-            .unwrap_or(crate::naming::own(&self.name))
+            .unwrap_or(own)
     }
 
     /// The container's name.

@@ -1329,6 +1329,28 @@ fn a_service_named_otherwise_than_its_workload_is_dialed_by_its_own_name() {
                 "{host} in {aliases}"
             );
         }
+
+        // Named like its Service, then otherwise: the two are one name now, and both
+        // follow (the Service's name is what the design renders, and callers dial it).
+        for name in ["catalog", "catalog-x"] {
+            d.apply(Edit::Set {
+                path: FieldPath::service(catalog, "/name"),
+                value: json!(name),
+            })
+            .unwrap();
+            assert_eq!(d.service(catalog).unwrap().service_name(), name);
+            let services: Vec<String> = (render(&d, &prod).objects.iter())
+                .filter(|o| o.kind() == "Service")
+                .map(|o| o.name().to_string())
+                .collect();
+            assert!(services.contains(&name.to_string()), "{services:?}");
+            assert_eq!(
+                d.service(web).unwrap().config.env[0].value,
+                EnvValue::Literal(format!("http://{name}:8000/api"))
+            );
+        }
+        assert_eq!(findings(&d, "KP321"), Vec::<String>::new());
+        assert_eq!(error_counts(&d), BTreeMap::new());
     }
 }
 
