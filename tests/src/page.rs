@@ -245,6 +245,16 @@ impl Page {
         el.send_keys(text).await.expect("type");
     }
 
+    /// Attribute `name` of the element with `testid`; empty when it has none.
+    pub async fn attr(&self, testid: &str, name: &str) -> String {
+        self.find(testid)
+            .await
+            .attr(name)
+            .await
+            .expect("attribute")
+            .unwrap_or_default()
+    }
+
     /// An input's current value.
     pub async fn value(&self, testid: &str) -> String {
         self.find(testid)

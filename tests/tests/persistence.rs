@@ -233,14 +233,7 @@ async fn a_reload_restores_the_autosaved_design() {
 async fn a_reload_shows_the_environment_it_showed() {
     let page = Page::open("reload-env").await;
     page.find("node-order-service").await;
-    let pressed = async |p: &Page, env: &str| {
-        p.find(&format!("env-{env}"))
-            .await
-            .attr("aria-pressed")
-            .await
-            .unwrap()
-            .unwrap_or_default()
-    };
+    let pressed = async |p: &Page, env: &str| p.attr(&format!("env-{env}"), "aria-pressed").await;
     assert_eq!(pressed(&page, "prod").await, "true");
     page.click("env-dev").await;
     page.wait_until("dev shown", async |p| {

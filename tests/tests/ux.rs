@@ -1463,14 +1463,7 @@ async fn an_environment_is_renamed_in_place_and_the_last_one_stays() {
     page.click("env-prod").await;
     page.click("open-environments").await;
     let enter = char::from(Key::Enter).to_string();
-    let pressed = async |p: &Page, env: &str| {
-        p.find(&format!("env-{env}"))
-            .await
-            .attr("aria-pressed")
-            .await
-            .unwrap()
-            .unwrap_or_default()
-    };
+    let pressed = async |p: &Page, env: &str| p.attr(&format!("env-{env}"), "aria-pressed").await;
 
     let prod_yaml = page.yaml().await;
     page.type_into("environments/prod/name", &format!("Prod{enter}"))
