@@ -1027,14 +1027,22 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
             .or_default()
             .env
             .insert("API_URL".into(), VarHere::Value("http://api:80/v2".into()));
+        // The shop's cache runs elsewhere (no service of the design is `cache`): said,
+        // as information, and left alone by every edit here.
+        let elsewhere = |f: &Finding| f.message.starts_with(CACHE_ELSEWHERE);
         let warnings = |d: &Design| -> Vec<String> {
             validate(d, &prod)
                 .into_iter()
-                .filter(|f| f.code == "KP321")
+                .filter(|f| f.code == "KP321" && !elsewhere(f))
                 .map(|f| f.message)
                 .collect()
         };
         assert_eq!(warnings(&d), Vec::<String>::new());
+        let cache: Vec<Severity> = (validate(&d, &prod).into_iter())
+            .filter(elsewhere)
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(cache, [Severity::Info]);
         assert!(
             kept_backends(&d).contains(&("api".into(), json!({"number": 80}))),
             "{:?}",
@@ -1102,11 +1110,57 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
         assert_eq!(d.config_map("web-config").unwrap().data["API_PORT"], "8000");
         let errors: Vec<String> = (validate(&d, &prod).into_iter())
             .filter(|f| f.severity == Severity::Error || f.code == "KP321")
+            .filter(|f| !elsewhere(f))
             .map(|f| format!("{} {}", f.code, f.message))
             .collect();
         assert_eq!(errors, Vec::<String>::new());
     }
 }
+
+/// A service deleted from an imported design leaves every value that dials it named:
+/// by its bare name or with the namespace, in a variable, an argument or a ConfigMap.
+/// Also after a link.
+#[test]
+fn a_deleted_service_leaves_its_callers_named() {
+    let imported = import::kubernetes(SHOP).design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        }
+        let prod = d.environments[0].name.clone();
+        let named = |d: &Design| -> Vec<String> {
+            let mut found: Vec<String> = (validate(d, &prod).into_iter())
+                .filter(|f| f.code == "KP321" && !f.message.starts_with(CACHE_ELSEWHERE))
+                .map(|f| {
+                    f.message
+                        .split(" names")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(named(&d), Vec::<String>::new());
+        let api = d.service_named("api").unwrap().id;
+        d.apply(Edit::RemoveService(api)).unwrap();
+        assert_eq!(
+            named(&d),
+            [
+                "`--api` = `api.shop.svc.cluster.local:80`",
+                "`API_ADMIN_URL` = `http://api.shop:80/admin`",
+                "`API_HOST` = `api`",
+                "`API_URL` = `http://api/v1`",
+            ],
+            "through a link: {through_link}"
+        );
+    }
+}
+
+/// What KP321 says of the shop's cache, which no service of the design is.
+const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 
 /// A shop whose Service `catalog` fronts the workload `catalog-v1` (versioned
 /// workloads behind one Service, as service meshes' samples publish them); `web` calls

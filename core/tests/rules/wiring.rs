@@ -579,6 +579,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 }
             },
         ),
+        // ... a bare name no service of the design has (one deleted, or renamed without
+        // its callers); the near miss dials a service of the design by its bare name.
+        fx(
+            "KP321",
+            |d| set_env(d, "CACHE_URL", "redis://cache:6379/0"),
+            |d| set_env(d, "DB_URL", "postgres://db:5432/shop"),
+        ),
         // ... a design service on a port its Service does not expose.
         fx(
             "KP321",

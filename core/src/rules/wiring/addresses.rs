@@ -243,12 +243,18 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
             return;
         }
         Resolved::LeftOut(t, env) => {
-            let why = format!(
-                "`{}` does not run `{}`, whose Service `{}` it names",
-                env.name,
-                t.name,
-                t.service_name()
-            );
+            let why = match t.exposure.service {
+                ServiceKind::None => format!(
+                    "`{}` does not run `{}`, the service it names (which has no Service either)",
+                    env.name, t.name
+                ),
+                _ => format!(
+                    "`{}` does not run `{}`, whose Service `{}` it names",
+                    env.name,
+                    t.name,
+                    t.service_name()
+                ),
+            };
             let fix = Fix {
                 label: format!("Deploy `{}` in `{}`", t.name, env.name),
                 edit: Edit::Set {
@@ -527,7 +533,16 @@ fn resolve<'d>(
         }
         // A service of the design whose Service this is, which this environment does
         // not run: the name resolves to nothing here.
-        return (hosts.get(name).and_then(|ts| ts.first())).map(|t| Resolved::LeftOut(t, env));
+        if let Some(t) = hosts.get(name).and_then(|ts| ts.first()) {
+            return Some(Resolved::LeftOut(t, env));
+        }
+        // A bare name is resolved only through the namespace's search domain: nothing of
+        // the design answers it (a service deleted or renamed without this value, or one
+        // deployed from elsewhere).
+        let why = format!(
+            "no service of the design is named `{name}`, and no Service `{name}` was kept from an import"
+        );
+        return Some(Resolved::Unknown(why, Some(env)));
     };
     // The environments of that namespace; only this one where it is one of them (two
     // clusters' environments may share a namespace: each reaches its own).
