@@ -25,6 +25,10 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
                 let slot = storage::slot_holding(&design)
                     .or_else(|| storage::new_slot(&design.name).ok())
                     .unwrap_or(0);
+                // The environment the link was made on is the one shown.
+                if let Some(env) = shown_environment(&fragment, &design) {
+                    storage::set_view_setting(&storage::viewed_key(slot), &env);
+                }
                 return (design, slot, None);
             }
             Err(e) => {
@@ -80,10 +84,14 @@ pub(crate) fn open_link(app: AppState, fragment: &str) {
     match link::decode(fragment) {
         Ok(design) => {
             app.banner.set(None);
+            let env = shown_environment(fragment, &design);
             match storage::slot_holding(&design) {
                 // Opened before and not changed since: that saved design, not a copy.
                 Some(slot) => app.switch_to(slot, design),
                 None => app.open_beside(design),
+            }
+            if let Some(env) = env {
+                app.env.set(env);
             }
         }
         Err(e) => app.banner.set(Some(Banner {
@@ -91,6 +99,11 @@ pub(crate) fn open_link(app: AppState, fragment: &str) {
             raw: Some(fragment.to_string()),
         })),
     }
+}
+
+/// The environment a link opens on, when its design has it.
+fn shown_environment(fragment: &str, design: &Design) -> Option<String> {
+    link::environment_shown(fragment).filter(|env| design.environment(env).is_some())
 }
 
 /// How long the page waits after the last change before writing the design: typing
@@ -741,9 +754,9 @@ pub fn DesignControls() -> impl IntoView {
             .set(Some(format!("Deleted the saved design “{name}”")));
     };
     let share = move |_| {
-        let url = app
-            .editor
-            .with_untracked(|e| link::link(&storage::page_base(), &e.design));
+        let url = app.editor.with_untracked(|e| {
+            link::link_showing(&storage::page_base(), &e.design, &app.env.get_untracked())
+        });
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&url);
         }
@@ -812,6 +825,9 @@ pub fn Overlays() -> impl IntoView {
             <Modal title="share-title" opener="share" first=".share-link" close=move || app.share.set(None)>
                     <h2 id="share-title">"Share this design"</h2>
                     <p class="note">{format!("The whole design is in the link's #fragment, which browsers never send to a server. {} characters; copied to the clipboard.", url.len())}</p>
+                    {link::environment_shown(&url).map(|env| view! {
+                        <p class="note" data-testid="share-environment">{prose(&format!("It opens on `{env}`, the environment shown now."))}</p>
+                    })}
                     {move || notes.get().into_iter().map(|n| view! { <p class="note">"Note: " {n}</p> }).collect_view()}
                     <input class="share-link" readonly aria-label="Share link" data-testid="share-link" prop:value=url.clone() />
                     <button data-testid="share-close" on:click=move |_| app.share.set(None)>"Close"</button>

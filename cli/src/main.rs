@@ -37,7 +37,9 @@ usage:
   kubeprint diagram DESIGN.json [--format svg|mermaid] [--env ENV] [-o FILE]
                                                    the topology of one environment (default: prod, else the
                                                    first) as an SVG picture (default) or Mermaid text
-  kubeprint link DESIGN.json [--base URL]          print a share link (default base http://127.0.0.1:8080/)
+  kubeprint link DESIGN.json [--base URL] [--env NAME]
+                                                   print a share link (default base http://127.0.0.1:8080/),
+                                                   opening on environment NAME
   kubeprint open-link URL                          print the design file a share link carries";
 
 /// What went wrong, as the user will read it.
@@ -377,13 +379,26 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             finish_import(import::kubernetes_files(files), out)
         }
         "link" => {
-            let a = Args::parse(rest, &["--base"])?;
+            let a = Args::parse(rest, &["--base", "--env"])?;
             let design = load(Path::new(a.one_file("design file")?))?;
             let base = a.flag(&["--base"]).unwrap_or("http://127.0.0.1:8080/");
             for note in link::notes(&design) {
                 eprintln!("kubeprint: note: {note}");
             }
-            emit(out, &format!("{}\n", link::link(base, &design)))
+            let url = match a.flag(&["--env"]) {
+                Some(env) if design.environment(env).is_none() => {
+                    return Err(Failure::Input(format!(
+                        "the design has no environment `{env}` (it has: {})",
+                        (design.environments.iter())
+                            .map(|e| e.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
+                }
+                Some(env) => link::link_showing(base, &design, env),
+                None => link::link(base, &design),
+            };
+            emit(out, &format!("{url}\n"))
         }
         "open-link" => {
             let a = Args::parse(rest, &[])?;

@@ -220,6 +220,18 @@ fn link_and_open_link_round_trip_a_design() {
         std::fs::read_to_string(&f).unwrap(),
         "the same design file comes back"
     );
+    // A link that opens on one environment: the same design, the environment named.
+    let f = f.to_str().unwrap();
+    let o = kubeprint(&["link", f, "--base", "https://kp.example/", "--env", "dev"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), format!("{url}&env=dev"));
+    let o = kubeprint(&["link", f, "--env", "qa"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no environment `qa` (it has: dev, staging, prod)"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -82,6 +82,58 @@ pub fn link(base: &str, design: &Design) -> String {
     format!("{base}#{}", encode(design))
 }
 
+/// The fragment key of the environment the link opens on: `#d=kp2.…&env=prod`. Links
+/// without it open on the design's default environment; readers that predate it find
+/// `d=` among the `&`-separated parts and ignore the rest.
+pub const ENVIRONMENT_KEY: &str = "env=";
+
+/// A full link ([`link`]) that opens on environment `env` of the design (one it has).
+pub fn link_showing(base: &str, design: &Design, env: &str) -> String {
+    let mut url = link(base, design);
+    if design.environment(env).is_some() {
+        url.push('&');
+        url.push_str(ENVIRONMENT_KEY);
+        for b in env.bytes() {
+            match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    url.push(char::from(b))
+                }
+                _ => url.push_str(&format!("%{b:02X}")),
+            }
+        }
+    }
+    url
+}
+
+/// The environment a link opens on ([`link_showing`]), if it names one; whether the
+/// design has it is the opener's to check.
+pub fn environment_shown(text: &str) -> Option<String> {
+    let fragment = text.split_once('#').map_or(text, |(_, f)| f);
+    let written = fragment
+        .split('&')
+        .find_map(|p| p.strip_prefix(ENVIRONMENT_KEY))?;
+    let bytes = written.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| written.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok().filter(|env| !env.is_empty())
+}
+
 /// The design in a link, a fragment, or the bare `kp2.…` (or `kp1.…`) text.
 pub fn decode(text: &str) -> Result<Design, LinkError> {
     let text = text.trim();
@@ -518,6 +570,32 @@ mod tests {
             let back = decode(&link("https://kubeprint.example/", &d)).unwrap();
             assert_eq!(back, d, "{}", t.name);
         }
+    }
+
+    #[test]
+    fn a_link_opens_on_the_environment_it_was_made_on() {
+        let mut d = templates::miniredis();
+        let url = link_showing("https://k.example/", &d, "dev");
+        assert!(url.ends_with("&env=dev"), "{url}");
+        assert_eq!(environment_shown(&url).as_deref(), Some("dev"));
+        assert_eq!(decode(&url).unwrap(), d, "the design reads as before");
+        // The design's link is the same with or without it: an older reader opens it.
+        assert!(url.starts_with(&link("https://k.example/", &d)));
+        // A name that is not URL-safe is written escaped, and read back whole.
+        d.environments[0].name = "qa ü&1".into();
+        let url = link_showing("https://k.example/", &d, "qa ü&1");
+        assert!(url.ends_with("&env=qa%20%C3%BC%261"), "{url}");
+        assert_eq!(environment_shown(&url).as_deref(), Some("qa ü&1"));
+        assert_eq!(decode(&url).unwrap(), d);
+        // An environment the design does not have is not written; a link without one
+        // names none.
+        assert!(!link_showing("https://k.example/", &d, "nowhere").contains("env="));
+        assert_eq!(environment_shown(&link("https://k.example/", &d)), None);
+        // A broken escape is read as written, never as something else.
+        assert_eq!(
+            environment_shown("#d=kp2.x&env=a%2").as_deref(),
+            Some("a%2")
+        );
     }
 
     #[test]

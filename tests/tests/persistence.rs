@@ -126,6 +126,68 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_link_opens_on_the_environment_it_was_made_on() {
+    let page = Page::open("share-env-from").await;
+    page.click("open-gallery").await;
+    page.click("template-miniredis").await;
+    page.wait_text("yaml", "miniredis", |t| {
+        t.contains("namespace: miniredis-prod")
+    })
+    .await;
+    page.click("env-dev").await;
+    let dev = page
+        .wait_text("yaml", "dev's objects", |t| {
+            t.contains("namespace: miniredis-dev")
+        })
+        .await;
+    page.click("share").await;
+    let url = page.value("share-link").await;
+    assert!(url.ends_with("&env=dev"), "{url}");
+    assert!(
+        page.text("share-environment")
+            .await
+            .contains("opens on dev"),
+        "the dialog says which environment"
+    );
+    page.close().await;
+
+    // A browser that never saw the design shows dev, as the sharer did.
+    let other = Page::open_at("share-env-to", &url).await;
+    let opened = other
+        .wait_text("yaml", "the shared design on dev", |t| {
+            t.contains("namespace: miniredis-dev")
+        })
+        .await;
+    assert_eq!(opened, dev);
+    assert_eq!(other.attr("env-dev", "aria-pressed").await, "true");
+    // The same link pasted into the open page, now on prod: back on dev.
+    other.click("env-prod").await;
+    other
+        .wait_text("yaml", "prod", |t| t.contains("namespace: miniredis-prod"))
+        .await;
+    let fragment = url.split_once('#').unwrap().1.to_string();
+    other
+        .client
+        .execute("location.hash = arguments[0]", vec![fragment.into()])
+        .await
+        .unwrap();
+    other
+        .wait_text("yaml", "the link's environment again", |t| {
+            t.contains("namespace: miniredis-dev")
+        })
+        .await;
+    assert_eq!(other.attr("env-dev", "aria-pressed").await, "true");
+    // A reload keeps showing it (the view is the saved design's, not the link's).
+    other.client.refresh().await.unwrap();
+    other
+        .wait_text("yaml", "dev after a reload", |t| {
+            t.contains("namespace: miniredis-dev")
+        })
+        .await;
+    other.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupted_link_in_a_new_browser_says_the_example_is_shown() {
     let bad = format!("{}/#d=kp1.this-is-not-a-design", app_url());
     let page = Page::open_at("corrupt-fresh", &bad).await;
