@@ -1,7 +1,8 @@
 //! The Bundle dialog: what goes into the zip (Kustomize, Helm chart, Argo CD, Docker
 //! Compose), Argo CD's repository settings (saved in the design, bound by `FieldPath`),
 //! and the tree of exactly the files the zip will hold, made by core's `bundle_with` in
-//! the page's worker, which also makes the zip.
+//! the page's worker, which also makes the zip and reads out any one file to show
+//! before the download.
 //! Which parts are ticked is a view choice, remembered in the browser's storage.
 //!
 //! A modal dialog ([`Modal`]): Close, Escape or the backdrop closes it, and focus goes
@@ -122,6 +123,28 @@ fn Dialog() -> impl IntoView {
     let errors = Memo::new(move |_| {
         files.with(|f| f.as_ref().and_then(|f| f.as_ref().ok()?.errors.clone()))
     });
+    // One file of the zip, shown below: its path, and its text as the worker made it
+    // for the newest design and options (with the path it was read for).
+    let shown = RwSignal::new(None::<String>);
+    let read = RwSignal::new(None::<(String, Result<String, String>)>);
+    let reads = worker::Latest::new();
+    Effect::new(move |_| {
+        let Some(path) = shown.get() else { return };
+        let options = options.get();
+        let design = app.editor.with(|e| e.design.clone());
+        let task = Task::File {
+            design,
+            options,
+            path: path.clone(),
+        };
+        reads.send(task, move |answer| {
+            let text = answer.and_then(|a| match a {
+                Answer::Text(reply) => task::answer::<String>(&reply),
+                Answer::Bytes(_) => Err("the file came back as bytes; reload the page".into()),
+            });
+            read.try_set(Some((path, text)));
+        });
+    });
     let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
     let zipping = RwSignal::new(false);
     let download = move |_| {
@@ -212,7 +235,7 @@ fn Dialog() -> impl IntoView {
                                 <p class="note" data-testid="bundle-count">
                                     {kubeprint_core::words::counted(tree.count(), "file")}
                                 </p>
-                                <ul class="tree" data-testid="bundle-tree">{folder_view(tree, 0)}</ul>
+                                <ul class="tree" data-testid="bundle-tree">{folder_view(tree, 0, shown)}</ul>
                             }.into_any(),
                             Some(Err(message)) => view! {
                                 <p class="error bundle-problem" role="alert" data-testid="bundle-problem">{message}</p>
@@ -220,6 +243,26 @@ fn Dialog() -> impl IntoView {
                         }}
                     </section>
                 </div>
+                {move || shown.get().map(|path| {
+                    let name = path.split_once('/').map_or(path.as_str(), |(_, p)| p).to_string();
+                    view! {
+                        <section class="bundle-preview" aria-labelledby="bundle-preview-title">
+                            <div class="bundle-preview-head">
+                                <h3 id="bundle-preview-title" data-testid="bundle-file-name">{name}</h3>
+                                <button data-testid="bundle-file-close" on:click=move |_| shown.set(None)>"Hide"</button>
+                            </div>
+                            {move || match read.get() {
+                                Some((p, Ok(text))) if p == path => view! {
+                                    <pre class="bundle-file" tabindex="0" data-testid="bundle-file">{text}</pre>
+                                }.into_any(),
+                                Some((p, Err(message))) if p == path => view! {
+                                    <p class="error bundle-problem" role="alert" data-testid="bundle-file-problem">{message}</p>
+                                }.into_any(),
+                                _ => view! { <p class="note" role="status">"Reading the file…"</p> }.into_any(),
+                            }}
+                        </section>
+                    }
+                })}
                 <div class="row-buttons">
                     <button
                         class="primary"
@@ -304,20 +347,31 @@ fn ArgoSettings() -> impl IntoView {
 }
 
 /// A folder's folders and files as list items; folders below the first two levels
-/// start folded.
-fn folder_view(folder: Folder, depth: usize) -> AnyView {
+/// start folded. A file is a button that shows it (`shown`).
+fn folder_view(folder: Folder, depth: usize, shown: RwSignal<Option<String>>) -> AnyView {
     let count = kubeprint_core::words::counted(folder.count(), "file");
     let folders = folder
         .folders
         .into_iter()
-        .map(|f| folder_view(f, depth + 1))
+        .map(|f| folder_view(f, depth + 1, shown))
         .collect_view();
     let files = folder
         .files
         .into_iter()
         .map(|path| {
             let name = path.rsplit('/').next().unwrap_or_default().to_string();
-            view! { <li class="tree-file" data-path=path>{name}</li> }
+            let (this, open) = (path.clone(), path.clone());
+            let current = move || shown.with(|s| s.as_deref() == Some(this.as_str()));
+            view! {
+                <li class="tree-file" data-path=path>
+                    <button
+                        class="tree-file-open"
+                        title="Show this file"
+                        aria-pressed=move || current().to_string()
+                        on:click=move |_| shown.set(Some(open.clone()))
+                    >{name}</button>
+                </li>
+            }
         })
         .collect_view();
     view! {

@@ -48,6 +48,16 @@ pub enum Task {
         /// What goes into the bundle.
         options: Options,
     },
+    /// One file of the bundle, by its path in the zip as the tree names it
+    /// ([`Folder::files`]): its text, or why it cannot be made.
+    File {
+        /// The design to bundle.
+        design: Design,
+        /// What goes into the bundle.
+        options: Options,
+        /// The file's path in the zip.
+        path: String,
+    },
     /// The bundle's zip, or why it cannot be made.
     Zip {
         /// The design to bundle.
@@ -159,6 +169,11 @@ pub fn run(task: &str) -> Reply {
                 })
                 .map_err(|e| e.to_string()),
         ),
+        Task::File {
+            design,
+            options,
+            path,
+        } => json(&bundle_file(&design, &options, &path)),
         Task::Zip { design, options } => match export::zip_with(&design, &options) {
             Ok(bytes) => Reply::Zip(bytes),
             Err(e) => json(&Err::<(), _>(e.to_string())),
@@ -166,6 +181,21 @@ pub fn run(task: &str) -> Reply {
         Task::Warm => json(&warm()),
         Task::ParseObject { text } => json(&import::one_object(&text)),
     }
+}
+
+/// [`Task::File`]: the text of the bundle's file at `path` (in the zip, under its root
+/// folder).
+fn bundle_file(design: &Design, options: &Options, path: &str) -> Result<String, String> {
+    let files = export::bundle_with(design, options).map_err(|e| e.to_string())?;
+    let inside = path
+        .strip_prefix(export::zip_root(design))
+        .and_then(|p| p.strip_prefix('/'));
+    (files.into_iter())
+        .find(|f| Some(f.path.as_str()) == inside)
+        .map(|f| f.contents)
+        .ok_or_else(|| {
+            format!("the bundle no longer has {path}: the design or the formats changed; choose a file again")
+        })
 }
 
 /// [`Task::Warm`]: the import of two files of a built-in design's bundle, its rendered
@@ -383,12 +413,40 @@ mod tests {
         assert_eq!(listing.errors, None, "miniredis ships without errors");
         let task = Task::Zip {
             design: design.clone(),
-            options,
+            options: options.clone(),
         };
         let Reply::Zip(bytes) = run(&task.to_json()) else {
             panic!("a zip answers bytes")
         };
         assert_eq!(bytes, export::zip_files(&design, &files));
+        // Each file the tree lists, shown alone, is the one the zip holds.
+        let paths = listing.tree.paths();
+        assert_eq!(paths.len(), files.len());
+        let root = export::zip_root(&design);
+        for path in &paths {
+            let task = Task::File {
+                design: design.clone(),
+                options: options.clone(),
+                path: path.clone(),
+            };
+            let Reply::Json(reply) = run(&task.to_json()) else {
+                panic!("a file answers JSON")
+            };
+            let text: String = answer(&reply).unwrap();
+            let file = files.iter().find(|f| *path == format!("{root}/{}", f.path));
+            assert_eq!(Some(&text), file.map(|f| &f.contents), "{path}");
+        }
+        // One the bundle no longer has (the Helm chart, its format unticked) says so.
+        let task = Task::File {
+            design: design.clone(),
+            options: Options::for_formats(&design, &[Format::Kustomize], None),
+            path: paths.iter().find(|p| p.contains("/helm/")).unwrap().clone(),
+        };
+        let Reply::Json(reply) = run(&task.to_json()) else {
+            panic!("a file answers JSON")
+        };
+        let err = answer::<String>(&reply).unwrap_err();
+        assert!(err.contains("no longer has"), "{err}");
     }
 
     /// The tree's answer names the errors the bundle ships with, KP723's among them:

@@ -305,3 +305,105 @@ async fn axe_finds_no_violation_in_the_open_bundle_dialog() {
     assert!(tree.text().await.unwrap().contains("argocd/"));
     page.close().await;
 }
+
+/// Show the file at `path` (in the zip) by a click on its name in the tree, its folder
+/// unfolded first.
+async fn show_file(page: &Page, path: &str) {
+    let folder = path.rsplit_once('/').unwrap().0;
+    js(
+        page,
+        &format!(
+            "document.querySelectorAll('[data-testid=\"bundle-tree\"] details').forEach(d => {{ if ('{folder}'.startsWith(d.parentElement.dataset.path)) d.open = true; }});"
+        ),
+    )
+    .await;
+    let css = format!("[data-testid=\"bundle-tree\"] li[data-path=\"{path}\"] button");
+    page.client
+        .find(Locator::Css(&css))
+        .await
+        .unwrap_or_else(|_| panic!("{path} in the tree"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The bundle's text of `path` (under the zip's root folder `connectum/`).
+fn contents(design: &Design, options: &Options, path: &str) -> String {
+    let path = path.strip_prefix("connectum/").unwrap();
+    let files = export::bundle_with(design, options).unwrap();
+    files.into_iter().find(|f| f.path == path).unwrap().contents
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_of_the_bundle_is_shown_before_the_download_as_the_zip_holds_it() {
+    let page = Page::open("bundle-preview").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let mut design = templates::connectum();
+    page.click("open-bundle").await;
+    page.find("bundle-tree").await;
+    assert!(
+        !page.present("bundle-file").await,
+        "no file is shown at first"
+    );
+
+    // A file the tree lists: its name, then its text, the zip's own.
+    let prod = "connectum/rendered/prod.yaml";
+    show_file(&page, prod).await;
+    let kustomize = Options::for_formats(&design, &[Format::Kustomize], None);
+    let want = contents(&design, &kustomize, prod);
+    assert!(want.contains("kind: Deployment"), "a real file: {want}");
+    page.wait_text("bundle-file", "the rendered file", |t| {
+        t.trim_end() == want.trim_end()
+    })
+    .await;
+    assert_eq!(page.text("bundle-file-name").await, "rendered/prod.yaml");
+    let pressed = page
+        .client
+        .find(Locator::Css(&format!("li[data-path=\"{prod}\"] button")))
+        .await
+        .unwrap()
+        .attr("aria-pressed")
+        .await
+        .unwrap();
+    assert_eq!(pressed.as_deref(), Some("true"), "the tree marks it");
+
+    // A file of a part ticked now, shown as edited in the dialog: the newest design.
+    page.click("bundle-argocd").await;
+    page.type_into("design/gitops/repo_url", REPO).await;
+    design.gitops.repo_url = REPO.into();
+    let app = "connectum/argocd/application-connectum-prod.yaml";
+    page.wait_until("Argo CD's files in the tree", async |p| {
+        shown_paths(p)
+            .await
+            .iter()
+            .any(|x| x == app)
+            .then(String::new)
+    })
+    .await;
+    show_file(&page, app).await;
+    let argo = Options::for_formats(&design, &[Format::Kustomize, Format::ArgoCd], None);
+    let want = contents(&design, &argo, app);
+    assert!(want.contains(REPO), "{want}");
+    page.wait_text("bundle-file", "the Application", |t| {
+        t.trim_end() == want.trim_end()
+    })
+    .await;
+    let other = "https://git.example.com/acme/platform.git";
+    page.type_into("design/gitops/repo_url", other).await;
+    page.wait_text("bundle-file", "the Application after the edit", |t| {
+        t.contains(other) && !t.contains(REPO)
+    })
+    .await;
+
+    // A part unticked: the shown file is no longer in the zip, and that is said.
+    page.click("bundle-argocd").await;
+    page.wait_text("bundle-file-problem", "the file gone", |t| {
+        t.contains("no longer has connectum/argocd/application-connectum-prod.yaml")
+    })
+    .await;
+    page.click("bundle-file-close").await;
+    page.wait_gone("bundle-file-problem").await;
+    assert!(!page.present("bundle-file-name").await);
+    page.close().await;
+}
