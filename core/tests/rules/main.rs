@@ -727,6 +727,34 @@ fn sidecar(d: &mut Design) -> &mut Container {
     add(d, extra("proxy", ContainerRole::Sidecar))
 }
 
+/// A bare name that no service of the design has says why: a container of a pod
+/// (reached at localhost, never by its name), or nothing of the design at all; which
+/// one depends on the name only.
+#[test]
+fn a_bare_name_nothing_answers_says_what_it_is() {
+    let mut d = baseline();
+    sidecar(&mut d);
+    api(&mut d)
+        .config
+        .env
+        .push(EnvVar::literal("PROXY_URL", "http://proxy:15000/stats"));
+    api(&mut d)
+        .config
+        .env
+        .push(EnvVar::literal("CACHE_ADDR", "cache:6379"));
+    let said: Vec<String> = (validate(&d, "prod").into_iter())
+        .filter(|f| f.code == "KP321")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "`CACHE_ADDR` = `cache:6379` names no known service: no service of the design is named `cache`",
+            "`PROXY_URL` = `http://proxy:15000/stats` names no known service: `proxy` is a container of `api`'s pod, which no Service names: containers of one pod reach each other at localhost",
+        ]
+    );
+}
+
 /// An address in another environment's namespace says so, from the environment that
 /// reads it: Connectum's dev reads `inventory-service.connectum` (prod's namespace).
 #[test]

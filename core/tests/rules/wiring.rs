@@ -586,6 +586,19 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| set_env(d, "CACHE_URL", "redis://cache:6379/0"),
             |d| set_env(d, "DB_URL", "postgres://db:5432/shop"),
         ),
+        // ... the same, as the whole value of a host variable; the near miss is a set of
+        // values that name no host although their keys hold a host word, and a mounted
+        // file whose upstream is a name of its own.
+        fx(
+            "KP321",
+            |d| set_env(d, "CACHE_HOST", "cache"),
+            |d| {
+                for (k, v) in NOT_ADDRESSES {
+                    set_env(d, k, v);
+                }
+                put_config(d, "nginx.conf", "upstream backend { server 127.0.0.1:8080; }\nserver { location / { proxy_pass http://backend; } }\n");
+            },
+        ),
         // ... a design service on a port its Service does not expose.
         fx(
             "KP321",
@@ -668,6 +681,17 @@ const EXTERNAL: [(&str, &str); 8] = [
     ("LOG_LEVEL", "info"),
     ("WEBHOOK", "https://hooks.slack.com/services/T000/B000/XXXX"),
     ("SMTP_HOST", "mail.example"),
+];
+
+/// Values no service of the design answers that are not addresses: flags and words
+/// under keys with a host word, a pod's own host name, `name:count` lists.
+const NOT_ADDRESSES: [(&str, &str); 6] = [
+    ("SERVER_SSL", "true"),
+    ("URL_SCHEME", "https"),
+    ("HOSTNAME", "web"),
+    ("SERVER_NAME", "shop"),
+    ("QUEUES", "default:10"),
+    ("DD_TAGS", "version:2"),
 ];
 
 /// `name = value` as api's own variable.

@@ -536,12 +536,23 @@ fn resolve<'d>(
         if let Some(t) = hosts.get(name).and_then(|ts| ts.first()) {
             return Some(Resolved::LeftOut(t, env));
         }
-        // A bare name is resolved only through the namespace's search domain: nothing of
-        // the design answers it (a service deleted or renamed without this value, or one
-        // deployed from elsewhere).
-        let why = format!(
-            "no service of the design is named `{name}`, and no Service `{name}` was kept from an import"
-        );
+        // Nothing of the design answers the name (a service deleted or renamed without
+        // this value, or one deployed from elsewhere): said where the value is surely an
+        // address.
+        if !surely_an_address(a, v) {
+            return None;
+        }
+        let in_pod = (design.services.iter()).find(|s| s.containers.iter().any(|c| c.name == name));
+        let why = match in_pod {
+            Some(s) => format!(
+                "`{name}` is a container of `{}`'s pod, which no Service names: containers of one pod reach each other at localhost",
+                s.name
+            ),
+            None if design.kept_anywhere().next().is_some() => format!(
+                "no service of the design is named `{name}`, and no Service `{name}` was kept from an import"
+            ),
+            None => format!("no service of the design is named `{name}`"),
+        };
         return Some(Resolved::Unknown(why, Some(env)));
     };
     // The environments of that namespace; only this one where it is one of them (two
@@ -573,6 +584,46 @@ fn resolve<'d>(
         None => format!("no environment of the design has namespace `{ns}`, and no Service `{name}` was kept from an import"),
     };
     Some(Resolved::Unknown(why, there.copied()))
+}
+
+/// Whether a bare name that nothing of the design answers is surely meant as a host:
+/// in a URL, in `host:port` of a variable that names a host (not `QUEUES=default:10`),
+/// or alone as the whole value of a host variable with a prefix (`CACHE_HOST=cache`,
+/// not `HOSTNAME` or `SERVER_SSL=true`). A file mounted from a ConfigMap has names of
+/// its own (an nginx upstream) and is not read for them.
+fn surely_an_address(a: &Address, v: &Value) -> bool {
+    let file = v.text.contains('\n') || v.key.contains('.');
+    let host_variable = |key: &str| {
+        let key = key.to_ascii_uppercase();
+        [
+            "_HOST",
+            "_HOSTNAME",
+            "_HOSTS",
+            "_ADDR",
+            "_ADDRESS",
+            "_SERVER",
+        ]
+        .iter()
+        .any(|end| {
+            key.strip_suffix(end)
+                .is_some_and(|prefix| !prefix.is_empty())
+        })
+    };
+    let word = |host: &str| {
+        matches!(
+            host.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "http" | "https"
+        )
+    };
+    !file
+        && match a.form {
+            Form::Url => true,
+            Form::HostPort => names_a_host(&v.key),
+            Form::Bare => match &a.host {
+                Host::Name(host) => a.whole && host_variable(&v.key) && !word(host),
+                _ => false,
+            },
+        }
 }
 
 /// Whether a Service `name` was kept whole from an import: in namespace `ns` (kept
