@@ -60,7 +60,12 @@ const NOTICE_TIME: std::time::Duration = std::time::Duration::from_secs(8);
 /// The whole designer.
 #[component]
 fn App() -> impl IntoView {
-    let (design, slot, banner) = persistence::startup(DEFAULT_TEMPLATE);
+    let persistence::Startup {
+        design,
+        slot,
+        banner,
+        env: link_env,
+    } = persistence::startup(DEFAULT_TEMPLATE);
     let app = AppState::new(design, slot);
     // A reload keeps the undo history (in this tab).
     let kept = app
@@ -69,11 +74,11 @@ fn App() -> impl IntoView {
     if let Some(editor) = kept {
         app.editor.set(editor);
     }
-    // And the environment it showed.
+    // And the environment it showed, or the one its link opens on.
     let viewed = app
         .editor
         .with_untracked(|e| persistence::viewed_environment(slot, &e.design));
-    if let Some(env) = viewed {
+    if let Some(env) = link_env.or(viewed) {
         app.env.set(env);
     }
     app.banner.set(banner);

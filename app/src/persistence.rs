@@ -13,9 +13,21 @@ use kubeprint_core::{file, link, templates, words, Design};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// What the page shows first ([`startup`]).
+pub struct Startup {
+    /// The design.
+    pub design: Design,
+    /// Its storage slot.
+    pub slot: u32,
+    /// A problem to show, if any.
+    pub banner: Option<Banner>,
+    /// The environment the link opens on, if it came from a link that names one.
+    pub env: Option<String>,
+}
+
 /// The design to show first: the one in the link, else the autosaved one, else the
-/// example. Returns it, its storage slot, and a problem to show, if any.
-pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
+/// example.
+pub fn startup(example: &str) -> Startup {
     let mut banner = None;
     let fragment = storage::fragment();
     if !fragment.is_empty() && !fragment.starts_with("bench") {
@@ -25,11 +37,13 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
                 let slot = storage::slot_holding(&design)
                     .or_else(|| storage::new_slot(&design.name).ok())
                     .unwrap_or(0);
-                // The environment the link was made on is the one shown.
-                if let Some(env) = shown_environment(&fragment, &design) {
-                    storage::set_view_setting(&storage::viewed_key(slot), &env);
-                }
-                return (design, slot, None);
+                let env = shown_environment(&fragment, &design);
+                return Startup {
+                    design,
+                    slot,
+                    banner: None,
+                    env,
+                };
             }
             Err(e) => {
                 banner = Some(Banner {
@@ -51,7 +65,14 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
     };
     for slot in storage::current_slots() {
         match storage::load(slot) {
-            Ok(Some(design)) => return (design, slot, instead(banner, "Your last design")),
+            Ok(Some(design)) => {
+                return Startup {
+                    design,
+                    slot,
+                    banner: instead(banner, "Your last design"),
+                    env: None,
+                }
+            }
             Ok(None) => {}
             Err(message) => {
                 banner = Some(Banner { message, raw: None });
@@ -61,7 +82,12 @@ pub fn startup(example: &str) -> (Design, u32, Option<Banner>) {
     }
     let design = templates::by_name(example).unwrap_or_default();
     let slot = storage::new_slot(&design.name).unwrap_or(0);
-    (design, slot, instead(banner, "The example design"))
+    Startup {
+        design,
+        slot,
+        banner: instead(banner, "The example design"),
+        env: None,
+    }
 }
 
 /// A link pasted into the address bar of an open page: open its design as a new saved

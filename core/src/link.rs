@@ -109,9 +109,7 @@ pub fn link_showing(base: &str, design: &Design, env: &str) -> String {
 /// design has it is the opener's to check.
 pub fn environment_shown(text: &str) -> Option<String> {
     let fragment = text.split_once('#').map_or(text, |(_, f)| f);
-    let written = fragment
-        .split('&')
-        .find_map(|p| p.strip_prefix(ENVIRONMENT_KEY))?;
+    let written = part(fragment, ENVIRONMENT_KEY)?;
     let bytes = written.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -134,6 +132,11 @@ pub fn environment_shown(text: &str) -> Option<String> {
     String::from_utf8(out).ok().filter(|env| !env.is_empty())
 }
 
+/// The value of the `&`-separated part of `fragment` that starts with `key` (`d=`).
+fn part<'a>(fragment: &'a str, key: &str) -> Option<&'a str> {
+    fragment.split('&').find_map(|p| p.strip_prefix(key))
+}
+
 /// The design in a link, a fragment, or the bare `kp2.…` (or `kp1.…`) text.
 pub fn decode(text: &str) -> Result<Design, LinkError> {
     let text = text.trim();
@@ -142,12 +145,10 @@ pub fn decode(text: &str) -> Result<Design, LinkError> {
         None if text.contains("://") => return Err(LinkError::Missing),
         None => text,
     };
-    let payload = match fragment
-        .split('&')
-        .find_map(|p| p.strip_prefix(FRAGMENT_KEY))
-    {
+    let payload = match part(fragment, FRAGMENT_KEY) {
         Some(p) => p,
-        None if fragment.starts_with("kp") => fragment,
+        // The bare `kp2.…`, perhaps with the environment after it.
+        None if fragment.starts_with("kp") => fragment.split('&').next().unwrap_or_default(),
         None if fragment.is_empty() => return Err(LinkError::Missing),
         None => return Err(LinkError::NotKubeprint),
     };
@@ -579,6 +580,10 @@ mod tests {
         assert!(url.ends_with("&env=dev"), "{url}");
         assert_eq!(environment_shown(&url).as_deref(), Some("dev"));
         assert_eq!(decode(&url).unwrap(), d, "the design reads as before");
+        let bare = url.split_once("#d=").unwrap().1;
+        assert!(bare.starts_with("kp2.") && bare.ends_with("&env=dev"));
+        assert_eq!(decode(bare).unwrap(), d, "and so does its bare text");
+        assert_eq!(environment_shown(bare).as_deref(), Some("dev"));
         // The design's link is the same with or without it: an older reader opens it.
         assert!(url.starts_with(&link("https://k.example/", &d)));
         // A name that is not URL-safe is written escaped, and read back whole.
