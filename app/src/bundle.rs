@@ -101,18 +101,40 @@ fn Dialog() -> impl IntoView {
             .with(|e| Options::for_formats(&e.design, &fs, env.as_deref()))
     });
     // What the zip would hold, or why it cannot be made: the page's worker lists it
-    // (None until its first answer), for the newest design and options.
+    // (None until its first answer), for the newest design and options. With it comes
+    // the text of the file shown below (`shown`, by its path in the zip), as `read`.
+    // The tree is set only when it changed, so that a click on a file keeps the
+    // folders the user unfolded.
     let files = RwSignal::new(None::<Result<Listing, String>>);
+    let shown = RwSignal::new(None::<String>);
+    let read = RwSignal::new(None::<(String, Result<String, String>)>);
     let trees = worker::Latest::new();
     Effect::new(move |_| {
         let options = options.get();
+        let shown = shown.get();
         let design = app.editor.with(|e| e.design.clone());
-        trees.send(Task::Tree { design, options }, move |answer| {
-            files.try_set(Some(answer.and_then(|a| match a {
-                Answer::Text(reply) => task::tree_answer(&reply),
-                Answer::Bytes(_) => Err("the file list came back as bytes; reload the page".into()),
-            })));
-        });
+        trees.send(
+            Task::Tree {
+                design,
+                options,
+                shown,
+            },
+            move |answer| {
+                let mut listing = answer.and_then(|a| match a {
+                    Answer::Text(reply) => task::tree_answer(&reply),
+                    Answer::Bytes(_) => {
+                        Err("the file list came back as bytes; reload the page".into())
+                    }
+                });
+                let file = listing.as_mut().ok().and_then(|l| l.shown.take());
+                if files.try_with_untracked(|f| f.as_ref() != Some(&listing)) == Some(true) {
+                    files.try_set(Some(listing));
+                }
+                if file.is_some() {
+                    read.try_set(file);
+                }
+            },
+        );
     });
     // Errors the rules find in what is exported: said before the download, not after.
     // They come with the list of files, which the worker answers before a zip asked
@@ -122,28 +144,6 @@ fn Dialog() -> impl IntoView {
     // their types (KP723), which this page's wasm cannot.
     let errors = Memo::new(move |_| {
         files.with(|f| f.as_ref().and_then(|f| f.as_ref().ok()?.errors.clone()))
-    });
-    // One file of the zip, shown below: its path, and its text as the worker made it
-    // for the newest design and options (with the path it was read for).
-    let shown = RwSignal::new(None::<String>);
-    let read = RwSignal::new(None::<(String, Result<String, String>)>);
-    let reads = worker::Latest::new();
-    Effect::new(move |_| {
-        let Some(path) = shown.get() else { return };
-        let options = options.get();
-        let design = app.editor.with(|e| e.design.clone());
-        let task = Task::File {
-            design,
-            options,
-            path: path.clone(),
-        };
-        reads.send(task, move |answer| {
-            let text = answer.and_then(|a| match a {
-                Answer::Text(reply) => task::answer::<String>(&reply),
-                Answer::Bytes(_) => Err("the file came back as bytes; reload the page".into()),
-            });
-            read.try_set(Some((path, text)));
-        });
     });
     let zip_name = Memo::new(move |_| app.editor.with(|e| format!("{}-bundle.zip", e.design.name)));
     let zipping = RwSignal::new(false);
@@ -243,7 +243,8 @@ fn Dialog() -> impl IntoView {
                         }}
                     </section>
                 </div>
-                {move || shown.get().map(|path| {
+                // Shown while the bundle can be made (else the problem above says why).
+                {move || shown.get().filter(|_| !files.with(|f| matches!(f, Some(Err(_))))).map(|path| {
                     let name = path.split_once('/').map_or(path.as_str(), |(_, p)| p).to_string();
                     view! {
                         <section class="bundle-preview" aria-labelledby="bundle-preview-title">
@@ -253,7 +254,7 @@ fn Dialog() -> impl IntoView {
                             </div>
                             {move || match read.get() {
                                 Some((p, Ok(text))) if p == path => view! {
-                                    <pre class="bundle-file" tabindex="0" data-testid="bundle-file">{text}</pre>
+                                    <pre class="bundle-file" tabindex="0" aria-labelledby="bundle-preview-title" data-testid="bundle-file">{text}</pre>
                                 }.into_any(),
                                 Some((p, Err(message))) if p == path => view! {
                                     <p class="error bundle-problem" role="alert" data-testid="bundle-file-problem">{message}</p>
@@ -360,14 +361,19 @@ fn folder_view(folder: Folder, depth: usize, shown: RwSignal<Option<String>>) ->
         .into_iter()
         .map(|path| {
             let name = path.rsplit('/').next().unwrap_or_default().to_string();
+            // Several folders hold a `prod.yaml`: the label names the whole path.
+            let label = format!(
+                "Show {}",
+                path.split_once('/').map_or(path.as_str(), |(_, p)| p)
+            );
             let (this, open) = (path.clone(), path.clone());
             let current = move || shown.with(|s| s.as_deref() == Some(this.as_str()));
             view! {
                 <li class="tree-file" data-path=path>
                     <button
                         class="tree-file-open"
-                        title="Show this file"
-                        aria-pressed=move || current().to_string()
+                        aria-label=label
+                        aria-current=move || current().then_some("true")
                         on:click=move |_| shown.set(Some(open.clone()))
                     >{name}</button>
                 </li>

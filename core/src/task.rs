@@ -41,22 +41,16 @@ pub enum Task {
         /// The files, by name.
         inputs: Vec<import::Input>,
     },
-    /// The files the bundle would hold, as a tree, or why it cannot be made.
+    /// The files the bundle would hold, as a tree, or why it cannot be made; with the
+    /// text of the one the page shows, if any.
     Tree {
         /// The design to bundle.
         design: Design,
         /// What goes into the bundle.
         options: Options,
-    },
-    /// One file of the bundle, by its path in the zip as the tree names it
-    /// ([`Folder::files`]): its text, or why it cannot be made.
-    File {
-        /// The design to bundle.
-        design: Design,
-        /// What goes into the bundle.
-        options: Options,
-        /// The file's path in the zip.
-        path: String,
+        /// The path in the zip ([`Folder::files`]) of the file the page shows.
+        #[serde(default)]
+        shown: Option<String>,
     },
     /// The bundle's zip, or why it cannot be made.
     Zip {
@@ -115,6 +109,9 @@ pub struct Listing {
     pub tree: Folder,
     /// What the bundle ships with that the findings call an error, if anything.
     pub errors: Option<String>,
+    /// The file the page shows: its path, and its text or why the bundle no longer
+    /// has it.
+    pub shown: Option<(String, Result<String, String>)>,
 }
 
 /// What the worker sends back.
@@ -161,19 +158,22 @@ pub fn run(task: &str) -> Reply {
             let summary = import.summary();
             json(&Ok::<_, String>(Imported { import, summary }))
         }
-        Task::Tree { design, options } => json(
+        Task::Tree {
+            design,
+            options,
+            shown,
+        } => json(
             &export::bundle_with(&design, &options)
                 .map(|files| Listing {
                     tree: export::tree(&design, &files),
                     errors: export::errors_shipped(&design),
+                    shown: shown.map(|path| {
+                        let text = file_text(&design, &files, &path);
+                        (path, text)
+                    }),
                 })
                 .map_err(|e| e.to_string()),
         ),
-        Task::File {
-            design,
-            options,
-            path,
-        } => json(&bundle_file(&design, &options, &path)),
         Task::Zip { design, options } => match export::zip_with(&design, &options) {
             Ok(bytes) => Reply::Zip(bytes),
             Err(e) => json(&Err::<(), _>(e.to_string())),
@@ -183,16 +183,14 @@ pub fn run(task: &str) -> Reply {
     }
 }
 
-/// [`Task::File`]: the text of the bundle's file at `path` (in the zip, under its root
-/// folder).
-fn bundle_file(design: &Design, options: &Options, path: &str) -> Result<String, String> {
-    let files = export::bundle_with(design, options).map_err(|e| e.to_string())?;
+/// The text of the bundle's file at `path` (in the zip, under its root folder).
+fn file_text(design: &Design, files: &[export::BundleFile], path: &str) -> Result<String, String> {
     let inside = path
         .strip_prefix(export::zip_root(design))
         .and_then(|p| p.strip_prefix('/'));
-    (files.into_iter())
+    (files.iter())
         .find(|f| Some(f.path.as_str()) == inside)
-        .map(|f| f.contents)
+        .map(|f| f.contents.clone())
         .ok_or_else(|| {
             format!("the bundle no longer has {path}: the design or the formats changed; choose a file again")
         })
@@ -401,16 +399,21 @@ mod tests {
         let design = design();
         let options = Options::for_formats(&design, &[Format::Kustomize, Format::Helm], None);
         let files = export::bundle_with(&design, &options).unwrap();
-        let task = Task::Tree {
-            design: design.clone(),
-            options: options.clone(),
+        let tree = |options: &Options, shown: Option<&str>| {
+            let task = Task::Tree {
+                design: design.clone(),
+                options: options.clone(),
+                shown: shown.map(str::to_string),
+            };
+            let Reply::Json(reply) = run(&task.to_json()) else {
+                panic!("a tree answers JSON")
+            };
+            tree_answer(&reply).unwrap()
         };
-        let Reply::Json(reply) = run(&task.to_json()) else {
-            panic!("a tree answers JSON")
-        };
-        let listing = tree_answer(&reply).unwrap();
+        let listing = tree(&options, None);
         assert_eq!(listing.tree, export::tree(&design, &files));
         assert_eq!(listing.errors, None, "miniredis ships without errors");
+        assert_eq!(listing.shown, None);
         let task = Task::Zip {
             design: design.clone(),
             options: options.clone(),
@@ -419,33 +422,24 @@ mod tests {
             panic!("a zip answers bytes")
         };
         assert_eq!(bytes, export::zip_files(&design, &files));
-        // Each file the tree lists, shown alone, is the one the zip holds.
+        // Each file the tree lists, shown, is the one the zip holds; the tree is the
+        // same with it.
         let paths = listing.tree.paths();
         assert_eq!(paths.len(), files.len());
         let root = export::zip_root(&design);
         for path in &paths {
-            let task = Task::File {
-                design: design.clone(),
-                options: options.clone(),
-                path: path.clone(),
-            };
-            let Reply::Json(reply) = run(&task.to_json()) else {
-                panic!("a file answers JSON")
-            };
-            let text: String = answer(&reply).unwrap();
+            let with = tree(&options, Some(path));
             let file = files.iter().find(|f| *path == format!("{root}/{}", f.path));
-            assert_eq!(Some(&text), file.map(|f| &f.contents), "{path}");
+            let (shown, text) = with.shown.unwrap();
+            assert_eq!(shown, *path);
+            assert_eq!(text.ok().as_ref(), file.map(|f| &f.contents), "{path}");
+            assert_eq!(with.tree, listing.tree);
         }
         // One the bundle no longer has (the Helm chart, its format unticked) says so.
-        let task = Task::File {
-            design: design.clone(),
-            options: Options::for_formats(&design, &[Format::Kustomize], None),
-            path: paths.iter().find(|p| p.contains("/helm/")).unwrap().clone(),
-        };
-        let Reply::Json(reply) = run(&task.to_json()) else {
-            panic!("a file answers JSON")
-        };
-        let err = answer::<String>(&reply).unwrap_err();
+        let chart = paths.iter().find(|p| p.contains("/helm/")).unwrap();
+        let kustomize = Options::for_formats(&design, &[Format::Kustomize], None);
+        let (_, text) = tree(&kustomize, Some(chart)).shown.unwrap();
+        let err = text.unwrap_err();
         assert!(err.contains("no longer has"), "{err}");
     }
 
@@ -463,7 +457,12 @@ mod tests {
                 "spec": {"ports": [{"name": "http", "port": "eighty"}]},
             })));
         let options = Options::for_formats(&design, &[Format::Kustomize], None);
-        let Reply::Json(reply) = run(&Task::Tree { design, options }.to_json()) else {
+        let Reply::Json(reply) = run(&Task::Tree {
+            design,
+            options,
+            shown: None,
+        }
+        .to_json()) else {
             panic!("a tree answers JSON")
         };
         let errors = tree_answer(&reply).unwrap().errors.unwrap_or_default();
@@ -488,7 +487,12 @@ mod tests {
         };
         let err = answer::<()>(&reply).unwrap_err();
         assert!(err.contains("repository"), "{err}");
-        let Reply::Json(reply) = run(&Task::Tree { design, options }.to_json()) else {
+        let Reply::Json(reply) = run(&Task::Tree {
+            design,
+            options,
+            shown: None,
+        }
+        .to_json()) else {
             panic!("a tree answers JSON")
         };
         assert_eq!(tree_answer(&reply).unwrap_err(), err);

@@ -287,6 +287,9 @@ async fn axe_finds_no_violation_in_the_open_bundle_dialog() {
             .map(|v| format!("Argo CD without a repository: {v}")),
     );
     page.type_into("design/gitops/repo_url", REPO).await;
+    page.find("bundle-tree").await;
+    show_file(&page, "connectum/rendered/prod.yaml").await;
+    page.find("bundle-file").await;
     page.click("bundle-compose").await;
     page.find("bundle-compose-env").await;
     page.find("bundle-tree").await;
@@ -327,6 +330,18 @@ async fn show_file(page: &Page, path: &str) {
         .unwrap();
 }
 
+/// The paths of the files the tree marks as shown.
+async fn current(page: &Page) -> Vec<String> {
+    serde_json::from_value(
+        js(
+            page,
+            "return Array.from(document.querySelectorAll('[data-testid=\"bundle-tree\"] button[aria-current=\"true\"]')).map(b => b.parentElement.dataset.path);",
+        )
+        .await,
+    )
+    .unwrap()
+}
+
 /// The bundle's text of `path` (under the zip's root folder `connectum/`).
 fn contents(design: &Design, options: &Options, path: &str) -> String {
     let path = path.strip_prefix("connectum/").unwrap();
@@ -358,15 +373,46 @@ async fn a_file_of_the_bundle_is_shown_before_the_download_as_the_zip_holds_it()
     })
     .await;
     assert_eq!(page.text("bundle-file-name").await, "rendered/prod.yaml");
-    let pressed = page
-        .client
-        .find(Locator::Css(&format!("li[data-path=\"{prod}\"] button")))
-        .await
-        .unwrap()
-        .attr("aria-pressed")
-        .await
-        .unwrap();
-    assert_eq!(pressed.as_deref(), Some("true"), "the tree marks it");
+    assert_eq!(
+        current(&page).await,
+        [prod],
+        "the tree marks it, and it alone"
+    );
+
+    // A file deep in a folded folder (the Helm chart's templates), then another at
+    // once: the one clicked last is shown, never the first one's text under its name.
+    page.click("bundle-helm").await;
+    let helpers = "connectum/helm/connectum/templates/_helpers.tpl";
+    page.wait_until("the chart in the tree", async |p| {
+        shown_paths(p)
+            .await
+            .iter()
+            .any(|x| x == helpers)
+            .then(String::new)
+    })
+    .await;
+    let chart = "connectum/helm/connectum/Chart.yaml";
+    show_file(&page, helpers).await;
+    show_file(&page, chart).await;
+    let helm = Options::for_formats(&design, &[Format::Kustomize, Format::Helm], None);
+    let want = contents(&design, &helm, chart);
+    page.wait_text("bundle-file", "the chart", |t| {
+        t.trim_end() == want.trim_end()
+    })
+    .await;
+    assert_eq!(
+        page.text("bundle-file-name").await,
+        "helm/connectum/Chart.yaml"
+    );
+    assert_eq!(current(&page).await, [chart]);
+    show_file(&page, helpers).await;
+    let want = contents(&design, &helm, helpers);
+    assert!(want.contains("define"), "{want}");
+    page.wait_text("bundle-file", "the helpers", |t| {
+        t.trim_end() == want.trim_end()
+    })
+    .await;
+    page.click("bundle-helm").await;
 
     // A file of a part ticked now, shown as edited in the dialog: the newest design.
     page.click("bundle-argocd").await;
