@@ -374,7 +374,18 @@ fn folder_view(folder: Folder, depth: usize, shown: RwSignal<Option<String>>) ->
                         class="tree-file-open"
                         aria-label=label
                         aria-current=move || current().then_some("true")
-                        on:click=move |_| shown.set(Some(open.clone()))
+                        on:click=move |_| {
+                            shown.set(Some(open.clone()));
+                            // Into view when the dialog scrolls (a tall list of choices).
+                            request_animation_frame(|| {
+                                let preview = document().query_selector(".bundle-preview").ok().flatten();
+                                if let Some(el) = preview {
+                                    let options = web_sys::ScrollIntoViewOptions::new();
+                                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                                    el.scroll_into_view_with_scroll_into_view_options(&options);
+                                }
+                            });
+                        }
                     >{name}</button>
                 </li>
             }
