@@ -1159,6 +1159,47 @@ fn a_deleted_service_leaves_its_callers_named() {
     }
 }
 
+/// A service an environment does not run, whose Service a kept Ingress routes to: KP710
+/// says so and offers to run it there, which clears it. The Service is found by the
+/// name callers dial (`catalog` in front of the workload `catalog-v1`). Also after a
+/// link.
+#[test]
+fn an_ingress_to_a_service_switched_off_offers_to_run_it() {
+    for (yaml, workload, service) in [(SHOP, "api", "api"), (VERSIONED, "catalog-v1", "catalog")] {
+        let imported = import::kubernetes(yaml).design;
+        for through_link in [false, true] {
+            let mut d = imported.clone();
+            if through_link {
+                d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+            }
+            let env = d.environments[0].name.clone();
+            let id = d.service_named(workload).unwrap().id;
+            d.environments[0].overrides.entry(id).or_default().enabled = Some(false);
+            let kp710 = |d: &Design| -> Vec<Finding> {
+                (validate(d, &env).into_iter())
+                    .filter(|f| f.code == "KP710")
+                    .collect()
+            };
+            let found = kp710(&d);
+            let [f] = found.as_slice() else {
+                panic!("{workload}, link {through_link}: {found:#?}")
+            };
+            assert!(
+                f.message.ends_with(&format!(
+                    "to Service `{service}`, which `{env}` does not deploy"
+                )),
+                "{}",
+                f.message
+            );
+            let fix = f.fix.clone().expect("a fix");
+            assert_eq!(fix.label, format!("Deploy `{workload}` in `{env}`"));
+            d.apply(fix.edit).unwrap();
+            assert!(d.environments[0].deploys(id));
+            assert_eq!(kp710(&d), Vec::<Finding>::new(), "{workload}");
+        }
+    }
+}
+
 /// What KP321 says of the shop's cache, which no service of the design is.
 const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 

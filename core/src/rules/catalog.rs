@@ -779,7 +779,7 @@ INGRESS_BACKEND_DANGLING = Rule {
     summary: "Every backend of an Ingress (each path of each rule, and the default backend) must name a Service of its namespace and one of that Service's ports (by number or name). The route a service's own Ingress writes to its own Service is KP303's; this rule checks every other backend, kept paths and kept Ingresses included.",
     why: "The ingress controller answers 503 for a path whose Service or port does not exist, while every other path works: the broken one goes unnoticed until someone calls it.",
     bad: "Ingress path /invoices -> Service invoices port 80, and no Service invoices (it was renamed)",
-    instead: "Point the path at the Service's current name and one of its ports, or remove the path.",
+    instead: "Point the path at the Service's current name and one of its ports, or remove the path. Where the Service is a design service's that the environment does not run, the fix runs it there.",
     source: "kube-linter dangling-ingress; kube-score ingress-targets-service",
 };
 ROUTE_BACKEND_DANGLING = Rule {
@@ -787,7 +787,7 @@ ROUTE_BACKEND_DANGLING = Rule {
     summary: "Every Service backendRef of a Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, ...) must name a Service that exists, in the route's namespace or the one the ref names, with a `port` the Service has. Backends in namespaces the design does not contain are not resolved.",
     why: "The gateway marks the route `ResolvedRefs=False` and answers 500 for requests to a backend that does not resolve; a Service backend without a port cannot be routed at all.",
     bad: "HTTPRoute rule backendRefs: [{name: checkout, port: 8080}], Service checkout has only port 80",
-    instead: "Name an existing Service and one of its ports.",
+    instead: "Name an existing Service and one of its ports. Where the Service is a design service's that the environment does not run, the fix runs it there.",
     source: "Gateway API spec, BackendRef (\"Port is required when the referent is a Kubernetes Service\"); K8S-RULES Gateway API",
 };
 SERVICE_SELECTS_NOTHING = Rule {

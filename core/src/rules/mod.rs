@@ -136,6 +136,22 @@ pub struct Fix {
     pub edit: Edit,
 }
 
+impl Fix {
+    /// Run service `s` in environment `env`, which leaves it out.
+    pub(crate) fn deploy(s: &crate::model::Service, env: &crate::model::Environment) -> Fix {
+        Fix {
+            label: format!("Deploy `{}` in `{}`", s.name, env.name),
+            edit: Edit::Set {
+                path: crate::edit::FieldPath::environment(
+                    &env.name,
+                    &format!("/overrides/{}/enabled", s.id.0),
+                ),
+                value: true.into(),
+            },
+        }
+    }
+}
+
 /// One problem found in one environment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {

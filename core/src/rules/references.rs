@@ -202,12 +202,14 @@ impl Reporter<'_, '_, '_> {
             let message = self.backend_problem(ns, name, wanted.as_ref());
             if let Some((problem, field)) = message {
                 let who = self.who(&self.ix.objects[i]);
+                let fix = (self.left_out(ns, name)).map(|s| Fix::deploy(s, self.cx.env));
                 self.report(
                     &INGRESS_BACKEND_DANGLING,
                     i,
                     &format!("{at}/service/{field}"),
                     format!("{who} routes {route} to {problem}"),
-                );
+                )
+                .fix = fix;
             }
         }
     }
@@ -353,6 +355,16 @@ impl Reporter<'_, '_, '_> {
 
     /// What is wrong with a backend to Service `name` in `ns` at `port`, and the field of
     /// the backend to look at (`name` or `port`); `None` when it resolves.
+    /// The design service whose Service callers dial as `name` in namespace `ns`, when
+    /// that is this environment's and it leaves the service out.
+    fn left_out(&self, ns: &str, name: &str) -> Option<&Service> {
+        let env = self.cx.env;
+        (ns == env.namespace)
+            .then(|| (self.cx.design.services.iter()).find(|s| s.service_name() == name))
+            .flatten()
+            .filter(|s| !env.deploys(s.id))
+    }
+
     fn backend_problem(
         &self,
         ns: &str,
@@ -360,14 +372,11 @@ impl Reporter<'_, '_, '_> {
         port: Option<&PortWanted>,
     ) -> Option<(String, &'static str)> {
         let Some(svc) = self.ix.find("Service", ns, name) else {
-            let env = self.cx.env;
-            // One of the design's services that this environment leaves out.
-            let left_out = (ns == env.namespace)
-                .then(|| self.cx.design.service_named(name))
-                .flatten()
-                .filter(|s| !env.deploys(s.id));
-            let why = match left_out {
-                Some(_) => format!("Service `{name}`, which `{}` does not deploy", env.name),
+            let why = match self.left_out(ns, name) {
+                Some(_) => format!(
+                    "Service `{name}`, which `{}` does not deploy",
+                    self.cx.env.name
+                ),
                 None => format!("Service `{name}`, which is not in this design"),
             };
             return Some((why, "name"));
@@ -457,18 +466,20 @@ impl Reporter<'_, '_, '_> {
                     } else {
                         at
                     };
-                    problems.push((at, r + 1, problem));
+                    let fix = (self.left_out(target_ns, name)).map(|s| Fix::deploy(s, self.cx.env));
+                    problems.push((at, r + 1, problem, fix));
                 }
             }
         }
         let who = self.who(e);
-        for (at, rule, problem) in problems {
+        for (at, rule, problem, fix) in problems {
             self.report(
                 &ROUTE_BACKEND_DANGLING,
                 i,
                 &at,
                 format!("{who} sends rule {rule} to {problem}"),
-            );
+            )
+            .fix = fix;
         }
     }
 
