@@ -87,6 +87,73 @@ pub fn names_a_host(var: &str) -> bool {
         })
 }
 
+/// Whether a command-line flag names a host: its last word (split at `-`, `_`) is
+/// `host`, `hostname`, `addr` or `address` (`--host`, `--db-host`, `--redis_addr`), or
+/// it is `-h` (of a database client: see [`command_words`]). `--server`, often a mode
+/// switch, is not.
+pub fn flag_names_a_host(flag: &str) -> bool {
+    if flag == "-h" {
+        return true;
+    }
+    let Some(name) = flag.strip_prefix("--") else {
+        return false;
+    };
+    let last = name.rsplit(['-', '_']).next().unwrap_or_default();
+    matches!(
+        last.to_ascii_lowercase().as_str(),
+        "host" | "hostname" | "addr" | "address"
+    )
+}
+
+/// The programs whose `-h` is the server's host (elsewhere it is usually help).
+const DATABASE_CLIENTS: [&str; 12] = [
+    "psql",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "pg_isready",
+    "pg_basebackup",
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mariadb",
+    "mariadb-dump",
+    "redis-cli",
+];
+
+/// How the words of a command line (a container's command, then its arguments, as one
+/// list) are read for addresses, by the address rule and by the edits that follow a
+/// renamed Service alike: for each word, the key its value is read under and where in
+/// the word that value starts.
+/// - `--flag=value`: `value` under `--flag`;
+/// - a word after a flag that [`flag_names_a_host`] (`--host db`; `-h db` once a
+///   database client has been named, `pg_dump -h db`): the word under that flag;
+/// - any other word: the whole word, under no key.
+pub fn command_words(words: &[&str]) -> Vec<(String, usize)> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut client = false;
+    for (i, w) in words.iter().enumerate() {
+        let program = w.rsplit('/').next().unwrap_or(w);
+        client |= DATABASE_CLIENTS.contains(&program);
+        let flag_before = i
+            .checked_sub(1)
+            .map(|j| words[j])
+            .filter(|f| !f.contains('=') && flag_names_a_host(f) && (*f != "-h" || client))
+            .filter(|_| !w.starts_with('-'));
+        out.push(
+            match (
+                w.strip_prefix("--").and_then(|f| f.split_once('=')),
+                flag_before,
+            ) {
+                (Some((flag, _)), _) => (format!("--{flag}"), flag.len() + 3),
+                (None, Some(flag)) => (flag.to_string(), 0),
+                (None, None) => (String::new(), 0),
+            },
+        );
+    }
+    out
+}
+
 /// Whether a variable (or ConfigMap key) holds an image reference or a version by its
 /// name (`PG_IMAGE`, `BACKUP_IMAGE_TAG`, `APP_VERSION`), whose `name:tag` reads like
 /// `host:port`.
@@ -111,9 +178,10 @@ pub fn port_variable(var: &str) -> Option<String> {
 /// StatefulSet pods' `service-0.service...`; by a bare name only as the whole value of
 /// a variable that [`names_a_host`]. Words are read as [`addresses`] reads them, so an
 /// image reference, a `topic:3:1` spec, a listen address (`:8080`, `0.0.0.0:8080`) or
-/// an external `service.<ns>.example.com` is left alone. A name starting with `--` is
-/// a command-line flag's (`--api=api:80` is read as `--api` = `api:80`), under which a
-/// bare word is no host, as the address rule reads arguments.
+/// an external `service.<ns>.example.com` is left alone. A name starting with `-` is
+/// a command-line flag's (`--api=api:80` is read as `--api` = `api:80`,
+/// [`command_words`]), under which a bare word is a host only for a flag that
+/// [`flag_names_a_host`] (`--db-host db`), as the address rule reads arguments.
 pub struct Readdress<'a> {
     /// The Service's name, as addresses name it before the edit.
     pub service: &'a str,
@@ -144,7 +212,8 @@ impl Readdress<'_> {
         }
         let trimmed = value.trim();
         let words = words(trimmed);
-        let bare = words.len() == 1 && names_a_host(var) && !var.starts_with("--");
+        let bare = words.len() == 1
+            && ((names_a_host(var) && !var.starts_with('-')) || flag_names_a_host(var));
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -699,6 +768,41 @@ mod tests {
             Some((name("db.shop.svc"), Some(5433), Form::Url))
         );
         assert_eq!(one("redis://:password@"), None);
+    }
+
+    #[test]
+    fn a_command_line_is_read_word_by_word_under_its_flags() {
+        let read = |line: &str| {
+            let words: Vec<&str> = line.split(' ').collect();
+            (words.iter().zip(command_words(&words)))
+                .map(|(w, (key, from))| format!("{key}={}", &w[from..]))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            read("/usr/bin/pg_dump -h db -U app --host=db2"),
+            "=/usr/bin/pg_dump =-h -h=db =-U =app --host=db2"
+        );
+        // `-h` before a database client is named is help; a flag's next flag is no value.
+        assert_eq!(
+            read("app -h db --db-host --verbose"),
+            "=app =-h =db =--db-host =--verbose"
+        );
+        assert_eq!(
+            read("worker --redis_addr cache --server main --api=api:80"),
+            "=worker =--redis_addr --redis_addr=cache =--server =main --api=api:80"
+        );
+        for (flag, host) in [
+            ("--host", true),
+            ("--DB-HOSTNAME", true),
+            ("--listen-address", true),
+            ("--server", false),
+            ("--hosts-file", false),
+            ("-H", false),
+            ("host", false),
+        ] {
+            assert_eq!(flag_names_a_host(flag), host, "{flag}");
+        }
     }
 
     #[test]

@@ -1400,19 +1400,12 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
                 .map(|c| (&mut c.command, &mut c.args)),
         );
         for (command, args) in commands {
-            for w in command.iter_mut().chain(args.iter_mut()) {
-                match w.strip_prefix("--").and_then(|f| f.split_once('=')) {
-                    Some((flag, value)) => {
-                        let flag = format!("--{flag}");
-                        if let Some(value) = change.apply(&flag, value) {
-                            *w = format!("{flag}={value}");
-                        }
-                    }
-                    None => {
-                        if let Some(word) = change.apply("", w) {
-                            *w = word;
-                        }
-                    }
+            let all: Vec<String> = command.iter().chain(args.iter()).cloned().collect();
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            let read = crate::address::command_words(&all);
+            for (w, (key, from)) in command.iter_mut().chain(args.iter_mut()).zip(read) {
+                if let Some(value) = change.apply(&key, &w[from..]) {
+                    *w = format!("{}{value}", &w[..from]);
                 }
             }
         }

@@ -1200,6 +1200,116 @@ fn an_ingress_to_a_service_switched_off_offers_to_run_it() {
     }
 }
 
+/// A nightly backup that names its database on the command line, as database clients
+/// and migration tools take it: `pg_dump -h postgres`, `--db-host postgres`,
+/// `--host=postgres`. The import draws the edge; a rename of the database follows into
+/// every word; its deletion is said for each; a `-h` of a program that is no database
+/// client (where it is help) and a word after a flag that names no host are left
+/// alone. Also after a link.
+#[test]
+fn a_database_named_on_the_command_line_is_followed() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: postgres, namespace: shop}
+spec:
+  serviceName: postgres
+  selector: {matchLabels: {app: postgres}}
+  template:
+    metadata: {labels: {app: postgres}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+          ports: [{name: postgres, containerPort: 5432}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: postgres, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: postgres}
+  ports: [{name: postgres, port: 5432, targetPort: postgres}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: backup
+              image: postgres:16.4
+              command: [pg_dump, -h, postgres, -U, shop, -f, /backup/shop.sql, shop]
+            - name: verify
+              image: ghcr.io/acme/verify:1.2.0
+              args: [--db-host, postgres, --host=postgres, -h, postgres, --name, postgres]
+"#;
+    let imported = import::kubernetes(yaml).design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        }
+        let db = d.service_named("postgres").unwrap().id;
+        let backup = d.service_named("backup").unwrap().id;
+        assert!(
+            d.edges.iter().any(|e| e.from == backup && e.to == db),
+            "the import draws backup -> postgres: {:?}",
+            d.edges
+        );
+        let words = |d: &Design| -> Vec<String> {
+            let s = d.service(backup).unwrap();
+            let mut all = s.command.clone();
+            all.extend(s.args.clone());
+            for c in &s.containers {
+                all.extend(c.command.clone());
+                all.extend(c.args.clone());
+            }
+            all
+        };
+        let mut renamed = d.clone();
+        renamed
+            .apply(Edit::Set {
+                path: FieldPath::service(db, "/name"),
+                value: json!("db"),
+            })
+            .unwrap();
+        assert_eq!(
+            words(&renamed).join(" "),
+            "pg_dump -h db -U shop -f /backup/shop.sql shop \
+             --db-host db --host=db -h postgres --name postgres",
+            "through a link: {through_link}"
+        );
+        d.apply(Edit::RemoveService(db)).unwrap();
+        let env = d.environments[0].name.clone();
+        let mut said: Vec<String> = (validate(&d, &env).into_iter())
+            .filter(|f| f.code == "KP321")
+            .map(|f| {
+                f.message
+                    .split(" names")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        said.sort();
+        assert_eq!(
+            said,
+            [
+                "`--db-host` = `postgres`",
+                "`--host` = `postgres`",
+                "`-h` = `postgres`",
+            ],
+            "through a link: {through_link}"
+        );
+    }
+}
+
 /// What KP321 says of the shop's cache, which no service of the design is.
 const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 

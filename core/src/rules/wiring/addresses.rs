@@ -11,7 +11,8 @@ use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
 use crate::address::{
-    addresses, names_a_host, names_an_image, port_variable, Address, Form, Host, Readdress,
+    addresses, command_words, flag_names_a_host, names_a_host, names_an_image, port_variable,
+    Address, Form, Host, Readdress,
 };
 use crate::edges;
 use crate::edit::{Edit, FieldPath};
@@ -84,26 +85,28 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
             .map(|(j, c)| (format!("/containers/{j}"), &c.command, &c.args)),
     );
     for (prefix, command, args) in commands {
+        // A URL or `host:port` has a colon, a host alone follows a flag that names one:
+        // most command lines have neither, and cost nothing more on every validation.
+        let host_flag = |w: &String| flag_names_a_host(w.split('=').next().unwrap_or(w));
+        if !(command.iter().chain(args)).any(|w| w.contains(':') || host_flag(w)) {
+            continue;
+        }
+        let all: Vec<&str> = command.iter().chain(args).map(String::as_str).collect();
         let words = (command.iter().enumerate().map(|(i, w)| ("command", i, w)))
             .chain(args.iter().enumerate().map(|(i, w)| ("args", i, w)));
-        for (list, i, word) in words {
-            // A URL or `host:port` has a colon: most words (flags, paths, numbers) have
-            // none, and cost nothing more on every validation.
-            if !word.contains(':') {
+        for ((list, i, word), (key, from)) in words.zip(command_words(&all)) {
+            let hosted = flag_names_a_host(&key);
+            if !(word.contains(':') || hosted) {
                 continue;
             }
             let at = format!("{prefix}/{list}/{i}");
-            // `--flag=value` is read as `flag` = `value`.
-            let (key, value, before) = match word.strip_prefix("--").and_then(|w| w.split_once('='))
-            {
-                Some((flag, value)) => {
-                    (format!("--{flag}"), value.to_string(), format!("--{flag}="))
-                }
-                None => (format!("{list}[{i}]"), word.clone(), String::new()),
+            let key = match key.is_empty() {
+                true => format!("{list}[{i}]"),
+                false => key,
             };
             let source = Source::Argument(s.id, at.clone());
-            let written = (svc(s, &at), before);
-            out.push((source, key, value, svc(s, &at), written));
+            let written = (svc(s, &at), word[..from].to_string());
+            out.push((source, key, word[from..].to_string(), svc(s, &at), written));
         }
     }
     for (prefix, config) in containers {
@@ -206,7 +209,8 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
             written,
             siblings: &siblings,
         };
-        let argument = matches!(source, Source::Argument(..));
+        // A bare word of a command line is a host only under a flag that names one.
+        let argument = matches!(source, Source::Argument(..)) && !flag_names_a_host(var);
         for a in addresses(value) {
             if !(argument && a.form == Form::Bare) {
                 address(cx, &hosts, who, &v, &a);
@@ -255,17 +259,16 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
                     t.service_name()
                 ),
             };
-            let fix = Fix {
-                label: format!("Deploy `{}` in `{}`", t.name, env.name),
-                edit: Edit::Set {
-                    path: FieldPath::environment(
-                        &env.name,
-                        &format!("/overrides/{}/enabled", t.id.0),
-                    ),
-                    value: true.into(),
-                },
-            };
-            unknown(cx, readers, v, a, why, Some(env), true, Some(fix));
+            unknown(
+                cx,
+                readers,
+                v,
+                a,
+                why,
+                Some(env),
+                true,
+                Some(Fix::deploy(t, env)),
+            );
             return;
         }
         Resolved::Service(t, there) => (t, there),
@@ -520,7 +523,8 @@ fn resolve<'d>(
     let Some(ns) = ns else {
         // A bare name resolves in the caller's own namespace. It counts only written as
         // an address (with a port or in a URL), or as the whole value of a host variable.
-        let as_address = a.form != Form::Bare || (a.whole && names_a_host(&v.key));
+        let as_address = a.form != Form::Bare
+            || (a.whole && (names_a_host(&v.key) || flag_names_a_host(&v.key)));
         if !as_address {
             return None;
         }
@@ -594,6 +598,9 @@ fn resolve<'d>(
 fn surely_an_address(a: &Address, v: &Value) -> bool {
     let file = v.text.contains('\n') || v.key.contains('.');
     let host_variable = |key: &str| {
+        if flag_names_a_host(key) {
+            return true;
+        }
         let key = key.to_ascii_uppercase();
         [
             "_HOST",
