@@ -1290,14 +1290,21 @@ async fn several_files_import_as_the_environments_of_one_design() {
     page.click("share").await;
     let url = page.value("share-link").await;
     page.close().await;
+    // It opens on stage, the environment shown when it was made.
     let other = Page::open_at("import-envs-link", &url).await;
     let opened = other
         .wait_text("yaml", "the linked design", |t| {
+            t.contains("namespace: miniredis-staging")
+        })
+        .await;
+    assert_eq!(opened, stage);
+    other.click("env-prod").await;
+    let opened = other
+        .wait_text("yaml", "the linked design's prod", |t| {
             t.contains("namespace: miniredis-prod")
         })
         .await;
     assert_eq!(opened, prod);
-    assert!(other.present("env-stage").await);
     other.close().await;
 }
 
