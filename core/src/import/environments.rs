@@ -357,7 +357,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         };
         if let Some(same) = same {
             words.push(format!(
-                "the namespace `{}` is `{}`'s too: right for two clusters' environments; if these files are parts of one system instead, import them as one environment",
+                "the namespace `{}` is `{}`'s too: Kubeprint deploys a design's environments to one cluster, where one would overwrite the other (KP405 offers a namespace of its own); if these files are parts of one system instead, import them as one environment",
                 env.namespace, same.name
             ));
         }

@@ -635,7 +635,7 @@ SHARED_NAMESPACE = Rule {
     summary: "Each environment has a namespace of its own: two environments of a design (which deploy to one cluster) never share one. Not counted: two whose objects name no namespace (as imported), which `kubectl apply -n` places, unless Argo CD deploys them (the design names a repository): its Applications deploy into the namespace each environment names.",
     why: "Their objects have the same names, so applying one environment overwrites the other's: staging's image tag replaces prod's, and two Argo CD applications fight over the same objects.",
     bad: "staging and prod both in namespace shop",
-    instead: "Give each environment its own namespace, e.g. shop-staging and shop.",
+    instead: "Give each environment its own namespace, e.g. shop-staging and shop (the fix moves the environment that is not production to one named after it).",
     source: "Kubernetes docs, namespaces (names are unique within a namespace)",
 };
 COMMON_LABEL_REPLACES_OWN = Rule {

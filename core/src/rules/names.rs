@@ -36,16 +36,36 @@ pub(super) fn environment(cx: &mut Ctx) {
         .map(|e| e.name.as_str())
         .collect();
     if !sharing.is_empty() {
+        // The fix moves this environment to a namespace named after it, unless it is
+        // production and another sharer is not (that one moves).
+        let moves = env.tier != Tier::Prod
+            || (cx.design.environments.iter())
+                .filter(|e| sharing.contains(&e.name.as_str()))
+                .all(|e| e.tier == Tier::Prod);
+        let own = format!("{}-{}", env.namespace, env.name);
+        let free = !(cx.design.environments.iter()).any(|e| e.namespace == own)
+            && names::dns1123_label(&own).is_ok();
+        let path = FieldPath::environment(&env.name, "/namespace");
+        let fix = (moves && free)
+            .then(|| {
+                set_fix(
+                    format!("Deploy `{}` to namespace `{own}`", env.name),
+                    path.clone(),
+                    json!(own),
+                )
+            })
+            .flatten();
         cx.report(
             &SHARED_NAMESPACE,
             None,
-            FieldPath::environment(&env.name, "/namespace"),
+            path,
             format!(
                 "namespace `{}` is also environment {}'s: applying one overwrites the other's objects",
                 env.namespace,
                 sharing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
             ),
-        );
+        )
+        .fix = fix;
     }
     for (k, v) in &env.labels {
         let problem = names::label_key(k)

@@ -727,6 +727,37 @@ fn sidecar(d: &mut Design) -> &mut Container {
     add(d, extra("proxy", ContainerRole::Sidecar))
 }
 
+/// Two environments in one namespace: the one that is not production is offered a
+/// namespace named after it, which ends the finding in both; two production ones are
+/// each offered one.
+#[test]
+fn a_shared_namespace_is_fixed_by_moving_the_environment_that_is_not_prod() {
+    let mut d = baseline();
+    env(&mut d, "dev").namespace = "shop".into();
+    let kp405 = |d: &Design, e: &str| -> Vec<Option<String>> {
+        (validate(d, e).into_iter())
+            .filter(|f| f.code == "KP405")
+            .map(|f| f.fix.map(|x| x.label))
+            .collect()
+    };
+    assert_eq!(kp405(&d, "prod"), [None]);
+    let fix = validate(&d, "dev")
+        .into_iter()
+        .find(|f| f.code == "KP405")
+        .and_then(|f| f.fix)
+        .unwrap();
+    assert_eq!(fix.label, "Deploy `dev` to namespace `shop-dev`");
+    let mut fixed = d.clone();
+    fixed.apply(fix.edit).unwrap();
+    assert_eq!(env(&mut fixed, "dev").namespace, "shop-dev");
+    assert!(kp405(&fixed, "prod").is_empty() && kp405(&fixed, "dev").is_empty());
+    env(&mut d, "dev").tier = Tier::Prod;
+    assert_eq!(
+        kp405(&d, "prod"),
+        [Some("Deploy `prod` to namespace `shop-prod`".to_string())]
+    );
+}
+
 /// A bare name that no service of the design has says why: a container of a pod
 /// (reached at localhost, never by its name), or nothing of the design at all; which
 /// one depends on the name only.
