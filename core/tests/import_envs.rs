@@ -243,6 +243,50 @@ fn staging_and_prod_become_one_design_with_two_environments() {
     assert!(!not_merged(&r, "prod").contains(&s("Namespace", "parcel-prod")));
 }
 
+/// The replicas prod's file writes beside its HPA: KP209's fix leaves them to the HPA
+/// in one step, prod's own count with them (else KP210 would say it changes nothing),
+/// and staging, where no HPA runs, keeps what it runs. Also after a link.
+#[test]
+fn leaving_imported_replicas_to_the_hpa_leaves_no_count_behind() {
+    let (staging, prod) = (two_envs("staging.yaml"), two_envs("prod.yaml"));
+    let imported = import::environments(&[("staging", &staging), ("prod", &prod)])
+        .unwrap()
+        .design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::encode(&d)).unwrap();
+        }
+        let codes = |d: &Design, env: &str| -> Vec<&'static str> {
+            (validate(d, env).into_iter())
+                .filter(|f| f.service.as_deref() == Some("api"))
+                .filter(|f| matches!(f.code, "KP209" | "KP210"))
+                .map(|f| f.code)
+                .collect()
+        };
+        let fix = (validate(&d, "prod").into_iter())
+            .find(|f| f.code == "KP209" && f.service.as_deref() == Some("api"))
+            .and_then(|f| f.fix)
+            .expect("KP209 with its fix");
+        d.apply(fix.edit).unwrap();
+        assert_eq!(
+            codes(&d, "prod"),
+            Vec::<&str>::new(),
+            "link: {through_link}"
+        );
+        assert_eq!(codes(&d, "staging"), Vec::<&str>::new());
+        let replicas = |d: &Design, env: &str| {
+            let k = rendered(d, env)
+                .into_iter()
+                .find(|(k, _)| k.0 == "Deployment" && k.2 == "api")
+                .unwrap();
+            k.1["spec"]["replicas"].clone()
+        };
+        assert_eq!(replicas(&d, "prod"), Value::Null, "the HPA's to set");
+        assert_eq!(replicas(&d, "staging"), replicas(&imported, "staging"));
+    }
+}
+
 /// One system in `namespace` with the values that differ between environments.
 #[allow(clippy::too_many_arguments)]
 fn shop(

@@ -333,7 +333,26 @@ fn replicas_with_hpa(cx: &mut Ctx, s: &Service) {
     let kind = kind.as_str().unwrap_or_default();
     if s.scaling.replicas_with_hpa && s.scaling.hpa.is_some() {
         let at = svc(s, "/scaling/replicas_with_hpa");
-        let fix = set_fix("Leave replicas to the HPA".into(), at.clone(), false.into());
+        // The replicas environments set (an import of several, prod's `replicas: 3`)
+        // go too where the HPA scales: left, they would be written nowhere (KP210).
+        let overrides = (cx.design.environments.iter())
+            .filter(|e| {
+                (e.overrides.get(&s.id))
+                    .is_some_and(|o| o.replicas.is_some() && o.hpa != Some(false))
+            })
+            .map(|e| {
+                set(
+                    crate::FieldPath::environment(
+                        &e.name,
+                        &format!("/overrides/{}/replicas", s.id.0),
+                    ),
+                    serde_json::Value::Null,
+                )
+            });
+        let edits = std::iter::once(set(at.clone(), false.into()))
+            .chain(overrides)
+            .collect();
+        let fix = batch_fix("Leave replicas to the HPA".into(), edits);
         cx.report(
             &REPLICAS_WITH_HPA,
             Some(s),
