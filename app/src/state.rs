@@ -365,14 +365,23 @@ impl AppState {
     /// Remove service `id`, saying so and how to bring it back (Delete removes at
     /// once, with no question: the undo is the way back).
     pub fn remove_service(&self, id: ServiceId) {
-        let name = self
-            .editor
-            .with_untracked(|e| e.design.service(id).map(|s| s.name.clone()));
+        let before = self.editor.with_untracked(|e| e.design.clone());
+        let Some(name) = before.service(id).map(|s| s.name.clone()) else {
+            return;
+        };
         if self.try_dispatch(Edit::RemoveService(id)).is_ok() {
-            if let Some(name) = name {
-                self.notice
-                    .set(Some(format!("Removed {name}: Ctrl+Z brings it back")));
-            }
+            // Who still dials it is said now, not only among the findings (KP321).
+            let callers = self
+                .editor
+                .with_untracked(|e| kubeprint_core::left_dialing_nothing(&before, &e.design));
+            let still = match callers.as_slice() {
+                [] => String::new(),
+                [one] => format!(" {one} still dials it."),
+                many => format!(" {} still dial it.", kubeprint_core::words::and_list(many)),
+            };
+            self.notice.set(Some(format!(
+                "Removed {name}:{still} Ctrl+Z brings it back"
+            )));
         }
     }
 

@@ -48,4 +48,4 @@ pub use edit::{BadFieldPath, Edit, EditError, FieldPath, Target};
 pub use import::compose;
 pub use model::*;
 pub use render::{render, Bundle, Object};
-pub use rules::{validate, validate_all, Finding, Severity};
+pub use rules::{left_dialing_nothing, validate, validate_all, Finding, Severity};

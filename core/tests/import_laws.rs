@@ -1145,7 +1145,10 @@ fn a_deleted_service_leaves_its_callers_named() {
         };
         assert_eq!(named(&d), Vec::<String>::new());
         let api = d.service_named("api").unwrap().id;
+        let before = d.clone();
         d.apply(Edit::RemoveService(api)).unwrap();
+        assert_eq!(left_dialing_nothing(&before, &d), ["web"]);
+        assert_eq!(left_dialing_nothing(&before, &before), Vec::<String>::new());
         assert_eq!(
             named(&d),
             [

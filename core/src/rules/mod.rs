@@ -183,24 +183,74 @@ pub(crate) fn edges_the_addresses_ask(design: &Design, env_name: &str) -> Vec<cr
         return Vec::new();
     };
     env.default_deny = true;
-    let env = denying.environment(env_name).expect("found above");
-    let bundle = Bundle::default();
-    let rendered = rendered::Index::new(&denying, env, &bundle);
-    let mut cx = Ctx {
-        design: &denying,
-        env,
-        rendered: &rendered,
-        out: Vec::new(),
-        bundle: &bundle,
-    };
-    let deployed = crate::model::deployed(&denying, env);
-    wiring::addresses::environment(&mut cx, &deployed);
-    (cx.out.into_iter())
+    (address_findings(&denying, env_name).into_iter())
         .filter_map(|f| match f.fix?.edit {
             Edit::AddEdge(edge) => Some(edge),
             _ => None,
         })
         .collect()
+}
+
+/// The address rule's findings (KP320, KP321) of environment `env_name` alone.
+fn address_findings(design: &Design, env_name: &str) -> Vec<Finding> {
+    let Some(env) = design.environment(env_name) else {
+        return Vec::new();
+    };
+    let bundle = Bundle::default();
+    let rendered = rendered::Index::new(design, env, &bundle);
+    let mut cx = Ctx {
+        design,
+        env,
+        rendered: &rendered,
+        out: Vec::new(),
+        bundle: &bundle,
+    };
+    let deployed = crate::model::deployed(design, env);
+    wiring::addresses::environment(&mut cx, &deployed);
+    cx.out
+}
+
+/// The services whose configuration dials something that a change (`before` to
+/// `after`, say a service deleted) left answering nothing: those with an address
+/// finding (KP321) in some environment of `after` that `before` did not have, by name,
+/// in the design's order. A value several services read (a ConfigMap) names them all.
+pub fn left_dialing_nothing(before: &Design, after: &Design) -> Vec<String> {
+    let unknown = |d: &Design, env: &str| -> Vec<(Option<String>, FieldPath)> {
+        (address_findings(d, env).into_iter())
+            .filter(|f| f.code == catalog::ADDRESS_UNKNOWN_SERVICE.code)
+            .map(|f| (f.service, f.path))
+            .collect()
+    };
+    let mut who: Vec<&str> = Vec::new();
+    for env in &after.environments {
+        let had = unknown(before, &env.name);
+        for (service, path) in unknown(after, &env.name) {
+            if had.contains(&(service.clone(), path.clone())) {
+                continue;
+            }
+            // Without a service, a ConfigMap's value several read: each reader counts.
+            let config_map = match &path.target {
+                Target::ConfigMap(cm) => Some(cm.clone()),
+                Target::Environment(_) => (path.pointer.strip_prefix("/config_values/"))
+                    .and_then(|rest| rest.split('/').next())
+                    .map(|cm| cm.replace("~1", "/").replace("~0", "~")),
+                _ => None,
+            };
+            let readers = (after.services.iter()).filter(|s| match (&service, &config_map) {
+                (Some(name), _) => s.name == *name,
+                (None, Some(cm)) => crate::render::references(s, false).any(|r| r == cm),
+                (None, None) => false,
+            });
+            for s in readers {
+                if !who.contains(&s.name.as_str()) {
+                    who.push(&s.name);
+                }
+            }
+        }
+    }
+    let order = |n: &&str| after.services.iter().position(|s| s.name == *n);
+    who.sort_by_key(order);
+    who.into_iter().map(str::to_string).collect()
 }
 
 /// Every finding of one environment of a design, most severe first. Unknown

@@ -758,6 +758,28 @@ fn a_shared_namespace_is_fixed_by_moving_the_environment_that_is_not_prod() {
     );
 }
 
+/// A service deleted whose address a shared ConfigMap holds (miniredis' one config
+/// for the whole platform): every service that reads it is named as left dialing
+/// nothing; deleting one nobody dials names none.
+#[test]
+fn a_deleted_service_names_every_reader_of_its_address() {
+    let d = templates::miniredis();
+    let remove = |name: &str| {
+        let mut after = d.clone();
+        let id = after.service_named(name).unwrap().id;
+        after.apply(Edit::RemoveService(id)).unwrap();
+        left_dialing_nothing(&d, &after)
+    };
+    let readers: Vec<String> = (d.services.iter())
+        .filter(|s| s.name != "auth-service")
+        .filter(|s| kubeprint_core::render::references(s, false).any(|r| r == "miniredis-config"))
+        .map(|s| s.name.clone())
+        .collect();
+    assert!(readers.len() >= 3, "{readers:?}");
+    assert_eq!(remove("auth-service"), readers);
+    assert_eq!(remove("postgres-main-restore-test"), Vec::<String>::new());
+}
+
 /// A bare name that no service of the design has says why: a container of a pod
 /// (reached at localhost, never by its name), or nothing of the design at all; which
 /// one depends on the name only.
