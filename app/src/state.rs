@@ -440,10 +440,18 @@ impl AppState {
     pub fn open_beside(&self, design: Design) {
         let old = self.editor.with_untracked(|e| e.design.name.clone());
         let new = design.name.clone();
+        let from = self.slot.get_untracked();
         self.open_new(design);
-        self.notice.set(Some(format!(
-            "Opened `{new}` as a new design; `{old}` stays in the design menu"
-        )));
+        // Two of one name (a link to a design edited since) are told apart by number,
+        // as the design menu does.
+        let notice = match old == new {
+            true => format!(
+                "Opened `{new}` as a new design (#{}); the `{old}` shown before (#{from}) stays in the design menu",
+                self.slot.get_untracked()
+            ),
+            false => format!("Opened `{new}` as a new design; `{old}` stays in the design menu"),
+        };
+        self.notice.set(Some(notice));
     }
 
     /// Show `design` from slot `id`, with the history it had when it was last shown in
