@@ -2,6 +2,7 @@
 //! a generic field bound to a path; lists add and remove items through the same paths.
 
 use crate::fields::{Check, Choice, Field, Optional};
+use crate::prose::prose;
 use crate::state::{use_app, Bottom};
 use kubeprint_core::input::FieldKind as K;
 use kubeprint_core::presets::EditorPart as Part;
@@ -1383,22 +1384,37 @@ fn KnownImageOffer(id: Signal<ServiceId>) -> impl IntoView {
     let app = use_app();
     let offer = Memo::new(move |_| {
         let id = id.get();
+        let env = app.env.get();
         app.editor.with(|e| {
             let s = e.design.service(id)?;
             let known = kubeprint_core::images::of(s)?;
+            // The environment shown may run a tag whose build runs as another user (an
+            // Alpine one): said, since the settings are the design's tag's.
+            let here = e.design.environment(&env).map(|env| (env, effective(s, env).image_ref()));
+            let other_user = here.and_then(|(env, image)| {
+                let (uid, base) = (known.user(&image).0, known.user(&s.image_ref()).0);
+                (uid != base).then(|| {
+                    format!(
+                        "`{}` runs `{image}`, which runs as uid {uid}, not {base}: these settings are the design's tag's.",
+                        env.name
+                    )
+                })
+            });
             Some((
                 known.summary(&s.image_ref()),
                 known.note,
                 known.non_root_alternative,
                 kubeprint_core::images::pending_settings(s),
+                other_user,
             ))
         })
     });
     move || {
-        offer.get().map(|(summary, note, alternative, edit)| {
+        offer.get().map(|(summary, note, alternative, edit, other_user)| {
             view! {
                 <div class="known-image" data-testid="known-image" role="note">
                     <p><b>"Known image. "</b>{summary}</p>
+                    {other_user.map(|said| view! { <p class="note" data-testid="known-image-here">{prose(&said)}</p> })}
                     <p class="note">{note}</p>
                     {edit.map(|edit| view! {
                         <button data-testid="apply-image-settings" on:click=move |_| app.dispatch(edit.clone())>

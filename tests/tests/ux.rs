@@ -342,6 +342,33 @@ async fn a_known_image_is_offered_its_settings_and_contradictions_are_warned() {
     page.close().await;
 }
 
+/// The catalogue's settings are the design's tag's; an environment that runs a tag
+/// whose build runs as another user (dev's Alpine postgres: uid 70, not 999) says so
+/// while it is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_image_says_when_the_environment_shown_runs_it_as_another_user() {
+    let mut d = one_service(Some(("postgres", 5432)));
+    d.services[0].image = "postgres".into();
+    d.services[0].tag = "16.4".into();
+    let id = d.services[0].id;
+    let dev = d.environments.iter_mut().find(|e| e.name == "dev").unwrap();
+    dev.overrides.entry(id).or_default().image_tag = Some("16-alpine".into());
+    let page = open_design("ux-catalogue-env", &d).await;
+    page.click("env-prod").await;
+    let offer = page
+        .wait_text("known-image", "prod's postgres", |t| {
+            t.contains("runs as uid 999")
+        })
+        .await;
+    assert!(!page.present("known-image-here").await, "{offer}");
+    page.click("env-dev").await;
+    page.wait_text("known-image-here", "dev's Alpine tag", |t| {
+        t == "dev runs postgres:16-alpine, which runs as uid 70, not 999: these settings are the design's tag's."
+    })
+    .await;
+    page.close().await;
+}
+
 // 6. Enter on a Fix lands on the field it fixed.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
