@@ -103,7 +103,7 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
     // Two designs of one name now: the notice tells them apart by number.
     let notice = other.text("notice").await;
     assert!(
-        notice.starts_with("Opened `miniredis` as a new design (#")
+        notice.starts_with("Opened miniredis as a new design (#")
             && notice.ends_with(") stays in the design menu"),
         "{notice}"
     );
