@@ -444,10 +444,10 @@ impl AppState {
         self.open_new(design);
         // Two of one name (a link to a design edited since) are told apart by number,
         // as the design menu does.
-        let notice = match old == new {
+        let to = self.slot.get_untracked();
+        let notice = match old == new && to != from {
             true => format!(
-                "Opened `{new}` as a new design (#{}); the `{old}` shown before (#{from}) stays in the design menu",
-                self.slot.get_untracked()
+                "Opened `{new}` as a new design (#{to}); the `{old}` shown before (#{from}) stays in the design menu"
             ),
             false => format!("Opened `{new}` as a new design; `{old}` stays in the design menu"),
         };

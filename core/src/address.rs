@@ -87,10 +87,12 @@ pub fn names_a_host(var: &str) -> bool {
         })
 }
 
-/// Whether a command-line flag names a host: its last word (split at `-`, `_`) is
-/// `host`, `hostname`, `addr` or `address` (`--host`, `--db-host`, `--redis_addr`), or
-/// it is `-h` (of a database client: see [`command_words`]). `--server`, often a mode
-/// switch, is not.
+/// Whether a command-line flag names a host to dial: its last word (split at `-`, `_`)
+/// is `host`, `hostname`, `addr` or `address` (`--host`, `--db-host`, `--redis_addr`),
+/// or it is `-h` (of a database client: see [`command_words`]). Not a flag of the
+/// program's own address (`--listen-address`, `--bind-addr`, `--advertise-address`,
+/// `--hostname` alone), an e-mail's (`--from-address`), nor `--server`, often a mode
+/// switch.
 pub fn flag_names_a_host(flag: &str) -> bool {
     if flag == "-h" {
         return true;
@@ -98,27 +100,55 @@ pub fn flag_names_a_host(flag: &str) -> bool {
     let Some(name) = flag.strip_prefix("--") else {
         return false;
     };
-    let last = name.rsplit(['-', '_']).next().unwrap_or_default();
-    matches!(
-        last.to_ascii_lowercase().as_str(),
-        "host" | "hostname" | "addr" | "address"
-    )
+    let name = name.to_ascii_lowercase();
+    let words: Vec<&str> = name.split(['-', '_']).collect();
+    const OWN: [&str; 11] = [
+        "listen",
+        "bind",
+        "advertise",
+        "advertised",
+        "local",
+        "metrics",
+        "health",
+        "probe",
+        "mac",
+        "email",
+        "from",
+    ];
+    match words.as_slice() {
+        ["hostname"] => false,
+        [before @ .., "host" | "hostname" | "addr" | "address"] => {
+            !before.iter().any(|w| OWN.contains(w))
+        }
+        _ => false,
+    }
 }
 
 /// The programs whose `-h` is the server's host (elsewhere it is usually help).
-const DATABASE_CLIENTS: [&str; 12] = [
+const DATABASE_CLIENTS: [&str; 23] = [
     "psql",
     "pg_dump",
     "pg_dumpall",
     "pg_restore",
     "pg_isready",
     "pg_basebackup",
+    "createdb",
+    "dropdb",
+    "vacuumdb",
+    "reindexdb",
+    "clusterdb",
+    "pgbench",
     "mysql",
     "mysqldump",
     "mysqladmin",
+    "mysqlcheck",
     "mariadb",
     "mariadb-dump",
+    "mariadb-admin",
+    "mariadb-check",
     "redis-cli",
+    "valkey-cli",
+    "clickhouse-client",
 ];
 
 /// How the words of a command line (a container's command, then its arguments, as one
@@ -127,14 +157,16 @@ const DATABASE_CLIENTS: [&str; 12] = [
 /// the word that value starts.
 /// - `--flag=value`: `value` under `--flag`;
 /// - a word after a flag that [`flag_names_a_host`] (`--host db`; `-h db` once a
-///   database client has been named, `pg_dump -h db`): the word under that flag;
+///   database client is the program run, `pg_dump -h db`: the first word, or one after
+///   `exec`, `env`, `--`, `&&` or `;`): the word under that flag;
 /// - any other word: the whole word, under no key.
 pub fn command_words(words: &[&str]) -> Vec<(String, usize)> {
     let mut out = Vec::with_capacity(words.len());
     let mut client = false;
     for (i, w) in words.iter().enumerate() {
+        let runs = i == 0 || matches!(words[i - 1], "exec" | "env" | "--" | "&&" | ";");
         let program = w.rsplit('/').next().unwrap_or(w);
-        client |= DATABASE_CLIENTS.contains(&program);
+        client |= runs && DATABASE_CLIENTS.contains(&program);
         let flag_before = i
             .checked_sub(1)
             .map(|j| words[j])
@@ -792,10 +824,24 @@ mod tests {
             read("worker --redis_addr cache --server main --api=api:80"),
             "=worker =--redis_addr --redis_addr=cache =--server =main --api=api:80"
         );
+        // A path or a value that names a client runs none.
+        assert_eq!(
+            read("restore -f /usr/bin/mysql -h db"),
+            "=restore =-f =/usr/bin/mysql =-h =db"
+        );
+        assert_eq!(
+            read("exec redis-cli -h cache"),
+            "=exec =redis-cli =-h -h=cache"
+        );
         for (flag, host) in [
             ("--host", true),
             ("--DB-HOSTNAME", true),
-            ("--listen-address", true),
+            ("--broker-address", true),
+            ("--listen-address", false),
+            ("--bind-addr", false),
+            ("--advertise-address", false),
+            ("--from-address", false),
+            ("--hostname", false),
             ("--server", false),
             ("--hosts-file", false),
             ("-H", false),

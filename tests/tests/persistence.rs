@@ -102,11 +102,31 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
         .await;
     // Two designs of one name now: the notice tells them apart by number.
     let notice = other.text("notice").await;
-    assert!(
-        notice.starts_with("Opened miniredis as a new design (#")
-            && notice.ends_with(") stays in the design menu"),
-        "{notice}"
+    let numbers: Vec<String> = (notice.split("(#").skip(1))
+        .map(|n| n.split(')').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        notice,
+        format!(
+            "Opened miniredis as a new design (#{}); the miniredis shown before (#{}) stays in the design menu",
+            numbers[0], numbers[1]
+        )
     );
+    assert_ne!(numbers[0], numbers[1]);
+    let listed = other
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=\"design-slot\"] option')).map(o => o.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for n in &numbers {
+        assert!(
+            listed.to_string().contains(&format!("#{n})")),
+            "#{n} in {listed}"
+        );
+    }
     assert_eq!(
         slots(&other).await,
         n + 1,

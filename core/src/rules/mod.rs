@@ -210,11 +210,19 @@ fn address_findings(design: &Design, env_name: &str) -> Vec<Finding> {
     cx.out
 }
 
-/// The services whose configuration dials something that a change (`before` to
-/// `after`, say a service deleted) left answering nothing: those with an address
-/// finding (KP321) in some environment of `after` that `before` did not have, by name,
-/// in the design's order. A value several services read (a ConfigMap) names them all.
+/// The services whose configuration dials a service that `after` removed from
+/// `before` (a delete): those with an address finding (KP321) in some environment of
+/// `after` that `before` did not have, by name, in the design's order. A value several
+/// services read (a ConfigMap) names each that runs there. Cheap when no value
+/// mentions a removed service's names: the address rule then runs not at all.
 pub fn left_dialing_nothing(before: &Design, after: &Design) -> Vec<String> {
+    let names: Vec<&str> = (before.services.iter())
+        .filter(|s| after.service(s.id).is_none())
+        .flat_map(|s| [s.name.as_str(), s.service_name()])
+        .collect();
+    if names.is_empty() || !mentions(after, &names) {
+        return Vec::new();
+    }
     let unknown = |d: &Design, env: &str| -> Vec<(Option<String>, FieldPath)> {
         (address_findings(d, env).into_iter())
             .filter(|f| f.code == catalog::ADDRESS_UNKNOWN_SERVICE.code)
@@ -223,7 +231,7 @@ pub fn left_dialing_nothing(before: &Design, after: &Design) -> Vec<String> {
     };
     let mut who: Vec<&str> = Vec::new();
     for env in &after.environments {
-        let had = unknown(before, &env.name);
+        let had: std::collections::HashSet<_> = unknown(before, &env.name).into_iter().collect();
         for (service, path) in unknown(after, &env.name) {
             if had.contains(&(service.clone(), path.clone())) {
                 continue;
@@ -238,7 +246,9 @@ pub fn left_dialing_nothing(before: &Design, after: &Design) -> Vec<String> {
             };
             let readers = (after.services.iter()).filter(|s| match (&service, &config_map) {
                 (Some(name), _) => s.name == *name,
-                (None, Some(cm)) => crate::render::references(s, false).any(|r| r == cm),
+                (None, Some(cm)) => {
+                    env.deploys(s.id) && crate::render::references(s, false).any(|r| r == cm)
+                }
                 (None, None) => false,
             });
             for s in readers {
@@ -251,6 +261,31 @@ pub fn left_dialing_nothing(before: &Design, after: &Design) -> Vec<String> {
     let order = |n: &&str| after.services.iter().position(|s| s.name == *n);
     who.sort_by_key(order);
     who.into_iter().map(str::to_string).collect()
+}
+
+/// Whether any value the address rule reads (a variable's literal, a command word, a
+/// ConfigMap value, an environment's own values of either) holds one of `names`.
+fn mentions(d: &Design, names: &[&str]) -> bool {
+    let has = |text: &str| names.iter().any(|n| text.contains(n));
+    let config =
+        |c: &Config| (c.env.iter()).any(|e| matches!(&e.value, EnvValue::Literal(v) if has(v)));
+    let service = |s: &Service| {
+        config(&s.config)
+            || (s.command.iter().chain(&s.args)).any(|w| has(w))
+            || (s.containers.iter())
+                .any(|c| config(&c.config) || (c.command.iter().chain(&c.args)).any(|w| has(w)))
+    };
+    let own_values = |e: &Environment| {
+        (e.config_values.values()).any(|data| data.values().any(|v| has(v)))
+            || (e.overrides.values()).any(|o| {
+                o.env
+                    .values()
+                    .any(|v| matches!(v, VarHere::Value(v) if has(v)))
+            })
+    };
+    d.services.iter().any(service)
+        || (d.config_maps.iter()).any(|cm| cm.data.values().any(|v| has(v)))
+        || d.environments.iter().any(own_values)
 }
 
 /// Every finding of one environment of a design, most severe first. Unknown

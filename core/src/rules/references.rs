@@ -353,8 +353,6 @@ impl Reporter<'_, '_, '_> {
         }
     }
 
-    /// What is wrong with a backend to Service `name` in `ns` at `port`, and the field of
-    /// the backend to look at (`name` or `port`); `None` when it resolves.
     /// The design service whose Service callers dial as `name` in namespace `ns`, when
     /// that is this environment's and it leaves the service out.
     fn left_out(&self, ns: &str, name: &str) -> Option<&Service> {
@@ -365,6 +363,8 @@ impl Reporter<'_, '_, '_> {
             .filter(|s| !env.deploys(s.id))
     }
 
+    /// What is wrong with a backend to Service `name` in `ns` at `port`, and the field of
+    /// the backend to look at (`name` or `port`); `None` when it resolves.
     fn backend_problem(
         &self,
         ns: &str,

@@ -593,8 +593,9 @@ fn resolve<'d>(
 /// Whether a bare name that nothing of the design answers is surely meant as a host:
 /// in a URL, in `host:port` of a variable that names a host (not `QUEUES=default:10`),
 /// or alone as the whole value of a host variable with a prefix (`CACHE_HOST=cache`,
-/// not `HOSTNAME` or `SERVER_SSL=true`). A file mounted from a ConfigMap has names of
-/// its own (an nginx upstream) and is not read for them.
+/// not `HOSTNAME` or `SERVER_SSL=true`) or of a command-line flag that names a host to
+/// dial (`--db-host db`, `pg_dump -h db`: [`flag_names_a_host`]). A file mounted from a
+/// ConfigMap has names of its own (an nginx upstream) and is not read for them.
 fn surely_an_address(a: &Address, v: &Value) -> bool {
     let file = v.text.contains('\n') || v.key.contains('.');
     let host_variable = |key: &str| {
