@@ -100,6 +100,19 @@ pub fn flag_names_a_host(flag: &str) -> bool {
     let Some(name) = flag.strip_prefix("--") else {
         return false;
     };
+    // Most flags end otherwise: said without allocating (this runs for every word of
+    // every command line on every check).
+    let ends = |suffix: &str| {
+        let b = name.as_bytes();
+        b.len() >= suffix.len()
+            && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    if !["host", "hostname", "addr", "address"]
+        .into_iter()
+        .any(ends)
+    {
+        return false;
+    }
     let name = name.to_ascii_lowercase();
     let words: Vec<&str> = name.split(['-', '_']).collect();
     const OWN: [&str; 11] = [

@@ -21,9 +21,12 @@ use crate::order::Collect;
 use std::collections::{BTreeMap, HashMap};
 
 /// The design's services by the name callers dial ([`Service::service_name`]), in
-/// design order: built once per environment, so that resolving an address costs no
-/// pass over every service.
-type Hosts<'d> = HashMap<&'d str, Vec<&'d Service>>;
+/// design order, and the first service with a container of each name: built once per
+/// environment, so that resolving an address costs no pass over every service.
+struct Hosts<'d> {
+    services: HashMap<&'d str, Vec<&'d Service>>,
+    containers: HashMap<&'d str, &'d Service>,
+}
 
 /// One value some services read, with where it is written.
 struct Value<'a> {
@@ -170,9 +173,15 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
         (FieldPath, String),
         Vec<&'s Service>,
     );
-    let mut hosts: Hosts = HashMap::with_capacity(design.services.len());
+    let mut hosts = Hosts {
+        services: HashMap::with_capacity(design.services.len()),
+        containers: HashMap::new(),
+    };
     for s in &design.services {
-        hosts.entry(s.service_name()).or_default().push(s);
+        hosts.services.entry(s.service_name()).or_default().push(s);
+        for c in &s.containers {
+            hosts.containers.entry(c.name.as_str()).or_insert(s);
+        }
     }
     let mut readers: BTreeMap<Source, Readers> = BTreeMap::new();
     let mut order: Vec<Source> = Vec::new();
@@ -516,7 +525,7 @@ fn resolve<'d>(
     };
     // The service whose Service is `name` in environment `e`.
     let named = |e: &Environment| {
-        (hosts.get(name).into_iter().flatten())
+        (hosts.services.get(name).into_iter().flatten())
             .copied()
             .find(|t| e.deploys(t.id))
     };
@@ -537,7 +546,7 @@ fn resolve<'d>(
         }
         // A service of the design whose Service this is, which this environment does
         // not run: the name resolves to nothing here.
-        if let Some(t) = hosts.get(name).and_then(|ts| ts.first()) {
+        if let Some(t) = hosts.services.get(name).and_then(|ts| ts.first()) {
             return Some(Resolved::LeftOut(t, env));
         }
         // Nothing of the design answers the name (a service deleted or renamed without
@@ -546,8 +555,7 @@ fn resolve<'d>(
         if !surely_an_address(a, v) {
             return None;
         }
-        let in_pod = (design.services.iter()).find(|s| s.containers.iter().any(|c| c.name == name));
-        let why = match in_pod {
+        let why = match hosts.containers.get(name) {
             Some(s) => format!(
                 "`{name}` is a container of `{}`'s pod, which no Service names: containers of one pod reach each other at localhost",
                 s.name
