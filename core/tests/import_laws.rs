@@ -453,6 +453,13 @@ fn imported_designs() -> Vec<(String, Design)> {
         .collect()
 }
 
+/// `imported` as it is, and after a share link: the two designs every law below holds
+/// for, with whether it went through the link.
+fn as_imported_and_after_a_link(imported: &Design) -> [(bool, Design); 2] {
+    let linked = link::decode(&link::link("https://k.example/", imported)).unwrap();
+    [(false, imported.clone()), (true, linked)]
+}
+
 /// One of the imported corpus designs (after a share link when `through_link`), by
 /// file name, and one of its services.
 fn imported_service(
@@ -1013,11 +1020,7 @@ fn kept_backends(d: &Design) -> Vec<(String, Value)> {
 #[test]
 fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
     let imported = import::kubernetes(SHOP).design;
-    for through_link in [false, true] {
-        let mut d = imported.clone();
-        if through_link {
-            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-        }
+    for (_, mut d) in as_imported_and_after_a_link(&imported) {
         let api = d.service_named("api").unwrap().id;
         let web = d.service_named("web").unwrap().id;
         let prod = d.environments[0].name.clone();
@@ -1123,11 +1126,7 @@ fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
 #[test]
 fn a_deleted_service_leaves_its_callers_named() {
     let imported = import::kubernetes(SHOP).design;
-    for through_link in [false, true] {
-        let mut d = imported.clone();
-        if through_link {
-            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-        }
+    for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
         let prod = d.environments[0].name.clone();
         let named = |d: &Design| -> Vec<String> {
             let mut found: Vec<String> = (validate(d, &prod).into_iter())
@@ -1170,11 +1169,7 @@ fn a_deleted_service_leaves_its_callers_named() {
 fn an_ingress_to_a_service_switched_off_offers_to_run_it() {
     for (yaml, workload, service) in [(SHOP, "api", "api"), (VERSIONED, "catalog-v1", "catalog")] {
         let imported = import::kubernetes(yaml).design;
-        for through_link in [false, true] {
-            let mut d = imported.clone();
-            if through_link {
-                d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-            }
+        for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
             let env = d.environments[0].name.clone();
             let id = d.service_named(workload).unwrap().id;
             d.environments[0].overrides.entry(id).or_default().enabled = Some(false);
@@ -1253,11 +1248,7 @@ spec:
               args: [--db-host, postgres, --host=postgres, -h, postgres, --name, postgres]
 "#;
     let imported = import::kubernetes(yaml).design;
-    for through_link in [false, true] {
-        let mut d = imported.clone();
-        if through_link {
-            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-        }
+    for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
         let db = d.service_named("postgres").unwrap().id;
         let backup = d.service_named("backup").unwrap().id;
         assert!(
@@ -1396,11 +1387,7 @@ spec:
 #[test]
 fn a_service_named_otherwise_than_its_workload_is_dialed_by_its_own_name() {
     let imported = import::kubernetes(VERSIONED).design;
-    for through_link in [false, true] {
-        let mut d = imported.clone();
-        if through_link {
-            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-        }
+    for (_, mut d) in as_imported_and_after_a_link(&imported) {
         let catalog = d.service_named("catalog-v1").unwrap().id;
         let web = d.service_named("web").unwrap().id;
         assert_eq!(d.service(catalog).unwrap().service_name(), "catalog");
@@ -1619,11 +1606,7 @@ spec:
             - {name: SEARCH_SEED, value: "search-v1-0.search.shop.svc.cluster.local:9200"}
 "#;
     let imported = import::kubernetes(yaml).design;
-    for through_link in [false, true] {
-        let mut d = imported.clone();
-        if through_link {
-            d = link::decode(&link::link("https://k.example/", &d)).unwrap();
-        }
+    for (_, mut d) in as_imported_and_after_a_link(&imported) {
         let id = d.service_named("search-v1").unwrap().id;
         let web = d.service_named("web").unwrap().id;
         assert!(d.service(id).unwrap().exposure.ingress.is_some());

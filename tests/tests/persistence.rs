@@ -16,15 +16,30 @@ async fn open_second_design(page: &Page) {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
-    let page = Page::open("share-from").await;
+/// Open the miniredis template from the gallery and wait for its prod YAML.
+async fn open_miniredis(page: &Page) {
     page.click("open-gallery").await;
     page.click("template-miniredis").await;
     page.wait_text("yaml", "miniredis", |t| {
         t.contains("namespace: miniredis-prod")
     })
     .await;
+}
+
+/// Paste share link `url` into the address bar of the open page (its fragment only,
+/// as a user pasting it into the same page does).
+async fn follow_link(page: &Page, url: &str) {
+    let fragment = url.split_once('#').unwrap().1;
+    page.client
+        .execute("location.hash = arguments[0]", vec![fragment.into()])
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
+    let page = Page::open("share-from").await;
+    open_miniredis(&page).await;
     page.type_into(GRACE, "41").await;
     let yaml = page
         .wait_text("yaml", "the edit", |t| {
@@ -69,16 +84,6 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
             .as_u64()
             .unwrap()
     };
-    let fragment = url.split_once('#').unwrap().1.to_string();
-    let follow = async |p: &Page| {
-        p.client
-            .execute(
-                "location.hash = arguments[0]",
-                vec![fragment.clone().into()],
-            )
-            .await
-            .unwrap();
-    };
     let first = other
         .client
         .execute(
@@ -94,7 +99,7 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
         })
         .await;
     let n = slots(&other).await;
-    follow(&other).await;
+    follow_link(&other, &url).await;
     other
         .wait_text("yaml", "the link again", |t| {
             t.contains("terminationGracePeriodSeconds: 41")
@@ -138,7 +143,7 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
             t.contains("terminationGracePeriodSeconds: 42")
         })
         .await;
-    follow(&other).await;
+    follow_link(&other, &url).await;
     other
         .wait_text("yaml", "the link once more", |t| {
             t.contains("terminationGracePeriodSeconds: 41")
@@ -155,12 +160,7 @@ async fn a_shared_link_opens_the_same_design_in_a_fresh_browser() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shared_link_opens_on_the_environment_it_was_made_on() {
     let page = Page::open("share-env-from").await;
-    page.click("open-gallery").await;
-    page.click("template-miniredis").await;
-    page.wait_text("yaml", "miniredis", |t| {
-        t.contains("namespace: miniredis-prod")
-    })
-    .await;
+    open_miniredis(&page).await;
     page.click("env-dev").await;
     let dev = page
         .wait_text("yaml", "dev's objects", |t| {
@@ -192,12 +192,7 @@ async fn a_shared_link_opens_on_the_environment_it_was_made_on() {
     other
         .wait_text("yaml", "prod", |t| t.contains("namespace: miniredis-prod"))
         .await;
-    let fragment = url.split_once('#').unwrap().1.to_string();
-    other
-        .client
-        .execute("location.hash = arguments[0]", vec![fragment.into()])
-        .await
-        .unwrap();
+    follow_link(&other, &url).await;
     other
         .wait_text("yaml", "the link's environment again", |t| {
             t.contains("namespace: miniredis-dev")
