@@ -12,6 +12,7 @@
 //! address a service could be named by: they are reported as [`Host::Ip`] or dropped.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 
 /// The host part of an address.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +90,7 @@ pub fn names_a_host(var: &str) -> bool {
 
 /// Whether a command-line flag names a host to dial: its last word (split at `-`, `_`)
 /// is `host`, `hostname`, `addr` or `address` (`--host`, `--db-host`, `--redis_addr`),
-/// or it is `-h` (of a database client: see [`command_words`]). Not a flag of the
+/// or it is `-h` (of a database client: see [`command_values`]). Not a flag of the
 /// program's own address (`--listen-address`, `--bind-addr`, `--advertise-address`,
 /// `--hostname` alone), an e-mail's (`--from-address`), nor `--server`, often a mode
 /// switch.
@@ -164,39 +165,187 @@ const DATABASE_CLIENTS: [&str; 23] = [
     "clickhouse-client",
 ];
 
+/// The programs that take the host to dial as a word of its own, followed by its port
+/// (`nc -z db 5432`, `telnet db 25`), or alone (`nslookup db`): how init containers
+/// wait for what their pod needs.
+const HOST_PROGRAMS: [&str; 5] = ["nc", "ncat", "netcat", "telnet", "nslookup"];
+
+/// Whether a command-line value read under `key` (see [`command_values`]) is a host by
+/// its place: under a flag that [`flag_names_a_host`], or the host word of one of the
+/// programs that take it alone (`nc db 5432`, read under `nc`).
+pub fn argument_names_a_host(key: &str) -> bool {
+    flag_names_a_host(key) || HOST_PROGRAMS.contains(&key)
+}
+
+/// One value of a command line, as [`command_values`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandValue {
+    /// The word of the command line it is in.
+    pub word: usize,
+    /// Where in that word it lies.
+    pub at: Range<usize>,
+    /// The key it is read under: a flag (`--host`, `-h`), a program that takes a host
+    /// alone (`nc`), or none (empty).
+    pub key: String,
+}
+
 /// How the words of a command line (a container's command, then its arguments, as one
 /// list) are read for addresses, by the address rule and by the edits that follow a
-/// renamed Service alike: for each word, the key its value is read under and where in
-/// the word that value starts.
+/// renamed Service alike: the values, each with the key it is read under.
 /// - `--flag=value`: `value` under `--flag`;
 /// - a word after a flag that [`flag_names_a_host`] (`--host db`; `-h db` once a
-///   database client is the program run, `pg_dump -h db`: the first word, or one after
-///   `exec`, `env`, `--`, `&&` or `;`): the word under that flag;
+///   database client is the program run, `pg_dump -h db`): the word under that flag;
+/// - the host of a program that takes it alone (`nc -z db 5432`: the word before the
+///   port; `nslookup db`: the first word that is no flag), under the program's name;
 /// - any other word: the whole word, under no key.
-pub fn command_words(words: &[&str]) -> Vec<(String, usize)> {
-    let mut out = Vec::with_capacity(words.len());
-    let mut client = false;
+///
+/// A word with whitespace in it is a shell script (`sh -c "until pg_isready -h db; do
+/// sleep 2; done"`): it is read as a command line of its own, a value per word of it
+/// (quotes dropped), commands starting after `;`, `&&`, `||`, `|`, `&`, a newline, a
+/// bracket or a keyword (`do`, `then`, `until`, ...). A command is run by its first
+/// word, or the one after `exec`, `env`, `time`, `--` or an assignment (`PGPASSWORD=x`).
+/// Every word that is no script gives exactly one value.
+pub fn command_values(words: &[&str]) -> Vec<CommandValue> {
+    let script = |i: usize| words[i].contains(char::is_whitespace);
+    // Tokens: (word, range in it, whether it is an operator that ends a command).
+    let mut tokens: Vec<(usize, Range<usize>, bool)> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
-        let runs = i == 0 || matches!(words[i - 1], "exec" | "env" | "--" | "&&" | ";");
-        let program = w.rsplit('/').next().unwrap_or(w);
-        client |= runs && DATABASE_CLIENTS.contains(&program);
-        let flag_before = i
-            .checked_sub(1)
-            .map(|j| words[j])
-            .filter(|f| !f.contains('=') && flag_names_a_host(f) && (*f != "-h" || client))
-            .filter(|_| !w.starts_with('-'));
-        out.push(
+        match script(i) {
+            true => tokens.extend(script_tokens(w).into_iter().map(|(r, op)| (i, r, op))),
+            false => tokens.push((i, 0..w.len(), false)),
+        }
+    }
+    let text = |k: usize| &words[tokens[k].0][tokens[k].1.clone()];
+    let mut out = Vec::with_capacity(tokens.len());
+    // Whether the next token is in command position; the program that runs; whether
+    // a word of it that is no flag came yet.
+    let mut command_at = true;
+    let mut program = "";
+    let mut positional_seen = false;
+    for (k, (word, at, op)) in tokens.iter().cloned().enumerate() {
+        let t = text(k);
+        // A script is a command line of its own; the words after it are its own
+        // arguments (`sh -c '…' name`).
+        if k > 0 && tokens[k - 1].0 != word && (script(word) || script(tokens[k - 1].0)) {
+            command_at = script(word);
+            program = "";
+        }
+        if op {
+            command_at = true;
+            program = "";
+            continue;
+        }
+        let positional = |t: &str| !t.starts_with('-') && !is_port(t);
+        let mut key = String::new();
+        let mut at = at;
+        // An argument list without its command starts with the entrypoint's flags.
+        command_at &= !t.starts_with('-');
+        if command_at {
+            let stays = matches!(
+                t,
+                "if" | "then"
+                    | "else"
+                    | "elif"
+                    | "do"
+                    | "while"
+                    | "until"
+                    | "!"
+                    | "{"
+                    | "time"
+                    | "exec"
+                    | "env"
+                    | "--"
+            ) || t.split_once('=').is_some_and(|(name, _)| is_variable(name));
+            if !stays {
+                command_at = false;
+                program = t.rsplit('/').next().unwrap_or(t);
+                positional_seen = false;
+            }
+        } else {
+            let client = DATABASE_CLIENTS.contains(&program);
+            let before = (k > 0 && !tokens[k - 1].2).then(|| text(k - 1));
+            let flag_before = before
+                .filter(|f| !f.contains('=') && flag_names_a_host(f) && (*f != "-h" || client))
+                .filter(|_| !t.starts_with('-'));
+            let next = (tokens.get(k + 1)).filter(|(w, _, op)| *w == word && !op);
+            let host_word = HOST_PROGRAMS.contains(&program)
+                && positional(t)
+                && match program {
+                    "nslookup" => !positional_seen,
+                    _ => next.is_some_and(|_| is_port(text(k + 1))),
+                };
+            positional_seen |= positional(t);
             match (
-                w.strip_prefix("--").and_then(|f| f.split_once('=')),
+                t.strip_prefix("--").and_then(|f| f.split_once('=')),
                 flag_before,
             ) {
-                (Some((flag, _)), _) => (format!("--{flag}"), flag.len() + 3),
-                (None, Some(flag)) => (flag.to_string(), 0),
-                (None, None) => (String::new(), 0),
-            },
-        );
+                (Some((flag, _)), _) => {
+                    key = format!("--{flag}");
+                    at.start += flag.len() + 3;
+                }
+                (None, Some(flag)) => key = flag.to_string(),
+                (None, None) if host_word => key = program.to_string(),
+                (None, None) => {}
+            }
+        }
+        out.push(CommandValue { word, at, key });
     }
     out
+}
+
+/// The tokens of a shell script: each word's range (surrounding quotes left out), and
+/// whether it is an operator that ends a command (`;`, `&&`, `|`, a newline, ...).
+fn script_tokens(script: &str) -> Vec<(Range<usize>, bool)> {
+    let mut out = Vec::new();
+    let bytes = script.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || matches!(b, b';' | b'&' | b'|' | b'(' | b')' | b'`') {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] == b && b != b'\n' {
+                j += 1;
+            }
+            out.push((i..j, true));
+            i = j;
+        } else if b.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            // A quoted run is part of the word, whitespace and all.
+            let mut j = i;
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b';' | b'&' | b'|' | b'(' | b')' | b'`')
+            {
+                if let q @ (b'"' | b'\'') = bytes[j] {
+                    j += bytes[j + 1..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(0, |n| n + 1);
+                }
+                j += 1;
+            }
+            let mut r = i..j;
+            let quoted = |q: u8| bytes[r.start] == q && bytes[r.end - 1] == q;
+            if r.len() >= 2 && (quoted(b'"') || quoted(b'\'')) {
+                r = r.start + 1..r.end - 1;
+            }
+            out.push((r, false));
+            i = j;
+        }
+    }
+    out
+}
+
+/// Whether a word is a port number.
+fn is_port(w: &str) -> bool {
+    w.parse::<u16>().is_ok_and(|p| p > 0)
+}
+
+/// Whether a word is a shell variable's name (before `=` in an assignment).
+fn is_variable(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Whether a variable (or ConfigMap key) holds an image reference or a version by its
@@ -225,8 +374,9 @@ pub fn port_variable(var: &str) -> Option<String> {
 /// image reference, a `topic:3:1` spec, a listen address (`:8080`, `0.0.0.0:8080`) or
 /// an external `service.<ns>.example.com` is left alone. A name starting with `-` is
 /// a command-line flag's (`--api=api:80` is read as `--api` = `api:80`,
-/// [`command_words`]), under which a bare word is a host only for a flag that
-/// [`flag_names_a_host`] (`--db-host db`), as the address rule reads arguments.
+/// [`command_values`]), under which a bare word is a host only where its place says
+/// so ([`argument_names_a_host`]: `--db-host db`, `nc db 5432`), as the address rule
+/// reads arguments.
 pub struct Readdress<'a> {
     /// The Service's name, as addresses name it before the edit.
     pub service: &'a str,
@@ -258,7 +408,7 @@ impl Readdress<'_> {
         let trimmed = value.trim();
         let words = words(trimmed);
         let bare = words.len() == 1
-            && ((names_a_host(var) && !var.starts_with('-')) || flag_names_a_host(var));
+            && ((names_a_host(var) && !var.starts_with('-')) || argument_names_a_host(var));
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -815,15 +965,63 @@ mod tests {
         assert_eq!(one("redis://:password@"), None);
     }
 
+    /// `key=value` for each value of a command line, in order.
+    fn read_words(words: &[&str]) -> String {
+        (command_values(words).into_iter())
+            .map(|v| format!("{}={}", v.key, &words[v.word][v.at]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_script_is_read_as_a_command_line_of_its_own() {
+        assert_eq!(
+            read_words(&[
+                "/bin/sh",
+                "-c",
+                "until pg_isready -h postgres -p 5432; do echo waiting; sleep 2; done"
+            ]),
+            "=/bin/sh =-c =until =pg_isready =-h -h=postgres =-p =5432 =do =echo =waiting \
+             =sleep =2 =done"
+        );
+        // Each command of a script is run by its own program: `-h` of the second is help.
+        assert_eq!(
+            read_words(&[
+                "sh",
+                "-ec",
+                "PGPASSWORD=x psql -h 'db' -c 'select 1' && app -h db"
+            ]),
+            "=sh =-ec =PGPASSWORD=x =psql =-h -h=db =-c =select 1 =app =-h =db"
+        );
+        // The host of `nc` stands before its port, whatever flags come first; the
+        // first name `nslookup` is given.
+        assert_eq!(
+            read_words(&["sh", "-c", "until nc -z -w 2 cache 6379; do sleep 1; done"]),
+            "=sh =-c =until =nc =-z =-w =2 nc=cache =6379 =do =sleep =1 =done"
+        );
+        assert_eq!(
+            read_words(&[
+                "sh",
+                "-c",
+                "nslookup kafka.data.svc.cluster.local 10.0.0.10\nexec app --db-host=\"db\""
+            ]),
+            "=sh =-c =nslookup nslookup=kafka.data.svc.cluster.local =10.0.0.10 =exec =app \
+             --db-host=\"db\""
+        );
+        // `nc -l 8080` listens: no host. The words after a script are its own arguments.
+        assert_eq!(
+            read_words(&["bash", "-c", "nc -l 8080 | tee log", "pg_dump", "-h", "db"]),
+            "=bash =-c =nc =-l =8080 =tee =log =pg_dump =-h =db"
+        );
+        assert_eq!(
+            read_words(&["sh", "-c", "(nc -z db 5432 || exit 1)&& nc db 80"]),
+            "=sh =-c =nc =-z nc=db =5432 =exit =1 =nc nc=db =80"
+        );
+    }
+
     #[test]
     fn a_command_line_is_read_word_by_word_under_its_flags() {
-        let read = |line: &str| {
-            let words: Vec<&str> = line.split(' ').collect();
-            (words.iter().zip(command_words(&words)))
-                .map(|(w, (key, from))| format!("{key}={}", &w[from..]))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
+        let read = |line: &str| read_words(&line.split(' ').collect::<Vec<_>>());
         assert_eq!(
             read("/usr/bin/pg_dump -h db -U app --host=db2"),
             "=/usr/bin/pg_dump =-h -h=db =-U =app --host=db2"

@@ -1402,10 +1402,12 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
         for (command, args) in commands {
             let all: Vec<String> = command.iter().chain(args.iter()).cloned().collect();
             let all: Vec<&str> = all.iter().map(String::as_str).collect();
-            let read = crate::address::command_words(&all);
-            for (w, (key, from)) in command.iter_mut().chain(args.iter_mut()).zip(read) {
-                if let Some(value) = change.apply(&key, &w[from..]) {
-                    *w = format!("{}{value}", &w[..from]);
+            let mut words: Vec<&mut String> = command.iter_mut().chain(args.iter_mut()).collect();
+            // The last value of a word first: the ranges before it stay where they were.
+            for v in crate::address::command_values(&all).into_iter().rev() {
+                let w = &mut words[v.word];
+                if let Some(value) = change.apply(&v.key, &w[v.at.clone()]) {
+                    w.replace_range(v.at, &value);
                 }
             }
         }

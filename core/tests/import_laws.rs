@@ -1304,6 +1304,161 @@ spec:
     }
 }
 
+/// Init containers and jobs that name what they wait for in a shell script, as most
+/// charts write them: `until nc -z postgres 5432`, `psql -h postgres … && …`, a
+/// `wget` of a URL. The import draws the edges; a rename of the database follows into
+/// the scripts, word by word (an `echo` that mentions it is left alone); its deletion
+/// is said for each; a URL on a port the Service lacks is fixed inside the script,
+/// the rest kept. Also after a link.
+#[test]
+fn a_host_named_in_a_shell_script_is_followed() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: postgres, namespace: shop}
+spec:
+  serviceName: postgres
+  selector: {matchLabels: {app: postgres}}
+  template:
+    metadata: {labels: {app: postgres}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+          ports: [{name: postgres, containerPort: 5432}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: postgres, namespace: shop}
+spec:
+  selector: {app: postgres}
+  ports: [{name: postgres, port: 5432, targetPort: postgres}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: orders}}
+  template:
+    metadata: {labels: {app: orders}}
+    spec:
+      initContainers:
+        - name: wait-for-db
+          image: busybox:1.36
+          command: [sh, -c, "until nc -z -w 2 postgres 5432; do echo waiting for postgres; sleep 2; done"]
+        - name: migrate
+          image: postgres:16.4
+          command: [/bin/sh, -ec]
+          args:
+            - |
+              PGPASSWORD="$DB_PASSWORD" psql -h postgres -U orders -f /migrations/001.sql
+              echo migrated postgres
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:2.3.0
+          ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: orders, namespace: shop}
+spec:
+  selector: {app: orders}
+  ports: [{name: http, port: 8080, targetPort: http}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: warm-cache, namespace: shop}
+spec:
+  schedule: "*/15 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: warm
+              image: busybox:1.36
+              command: [sh, -c, "wget -qO- http://orders:8081/internal/warm && echo warmed"]
+"#;
+    let imported = import::kubernetes(yaml).design;
+    for (through_link, d) in as_imported_and_after_a_link(&imported) {
+        let db = d.service_named("postgres").unwrap().id;
+        let orders = d.service_named("orders").unwrap().id;
+        let warm = d.service_named("warm-cache").unwrap().id;
+        assert!(
+            d.edges.iter().any(|e| e.from == orders && e.to == db),
+            "the import draws orders -> postgres: {:?}",
+            d.edges
+        );
+        let scripts = |d: &Design, id: ServiceId| -> Vec<String> {
+            let s = d.service(id).unwrap();
+            let mut all = [s.command.clone(), s.args.clone()].concat();
+            for c in &s.containers {
+                all.extend(c.command.clone());
+                all.extend(c.args.clone());
+            }
+            all.into_iter().filter(|w| w.contains(' ')).collect()
+        };
+        let mut renamed = d.clone();
+        renamed
+            .apply(Edit::Set {
+                path: FieldPath::service(db, "/name"),
+                value: json!("db"),
+            })
+            .unwrap();
+        assert_eq!(
+            scripts(&renamed, orders),
+            [
+                "until nc -z -w 2 db 5432; do echo waiting for postgres; sleep 2; done",
+                "PGPASSWORD=\"$DB_PASSWORD\" psql -h db -U orders -f /migrations/001.sql\n\
+                 echo migrated postgres\n",
+            ],
+            "through a link: {through_link}"
+        );
+        let env = d.environments[0].name.clone();
+        let redial: Vec<Finding> = (validate(&d, &env).into_iter())
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.label.starts_with("Dial port"))
+            })
+            .collect();
+        let [f] = redial.as_slice() else {
+            panic!("one finding of the port: {redial:#?}")
+        };
+        assert!(
+            f.message.contains("`http://orders:8081/internal/warm`"),
+            "{}",
+            f.message
+        );
+        let mut fixed = d.clone();
+        fixed.apply(f.fix.clone().unwrap().edit).unwrap();
+        assert_eq!(
+            scripts(&fixed, warm),
+            ["wget -qO- http://orders:8080/internal/warm && echo warmed"]
+        );
+        let mut d = fixed;
+        d.apply(Edit::RemoveService(db)).unwrap();
+        let mut said: Vec<String> = (validate(&d, &env).into_iter())
+            .filter(|f| f.code == "KP321")
+            .map(|f| {
+                f.message
+                    .split(" names")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        said.sort();
+        assert_eq!(
+            said,
+            ["`-h` = `postgres`", "`nc` = `postgres`"],
+            "through a link: {through_link}"
+        );
+    }
+}
+
 /// What KP321 says of the shop's cache, which no service of the design is.
 const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 

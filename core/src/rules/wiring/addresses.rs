@@ -11,8 +11,8 @@ use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
 use crate::address::{
-    addresses, command_words, flag_names_a_host, names_a_host, names_an_image, port_variable,
-    Address, Form, Host, Readdress,
+    addresses, argument_names_a_host, command_values, flag_names_a_host, names_a_host,
+    names_an_image, port_variable, Address, Form, Host, Readdress,
 };
 use crate::edges;
 use crate::edit::{Edit, FieldPath};
@@ -34,17 +34,34 @@ struct Value<'a> {
     /// The value.
     text: &'a str,
     at: FieldPath,
-    /// Where the value is written as a string, and what that string holds before it (a
-    /// word's `--flag=`).
-    written: &'a (FieldPath, String),
+    /// Where the value is written as a string.
+    written: &'a Written,
     /// The other values of the same list or ConfigMap, by key (for `X_HOST` + `X_PORT`).
     siblings: &'a BTreeMap<String, String>,
 }
 
 /// One value a service reads: its source, the name it is read by, the value, the field
-/// a finding points at, and where the value is written as a string (see
-/// [`Value::written`]).
-type Read = (Source, String, String, FieldPath, (FieldPath, String));
+/// a finding points at, and where the value is written as a string.
+type Read = (Source, String, String, FieldPath, Written);
+
+/// Where a value is written as a string, and what that string holds around it (a
+/// word's `--flag=`, the rest of a script).
+struct Written {
+    at: FieldPath,
+    before: String,
+    after: String,
+}
+
+impl Written {
+    /// The whole string at `at`.
+    fn whole(at: FieldPath) -> Self {
+        Written {
+            at,
+            before: String::new(),
+            after: String::new(),
+        }
+    }
+}
 
 /// What a value is: a literal of one service's container, or a ConfigMap key (which
 /// several services may read).
@@ -52,10 +69,11 @@ type Read = (Source, String, String, FieldPath, (FieldPath, String));
 enum Source {
     Literal(ServiceId, String),
     ConfigMapKey(String, String),
-    /// A word of a container's command or arguments (`--cache-server=tcp://cache:6379`):
-    /// only a URL or `host:port` in it counts, since a bare word there is usually a
-    /// program or a subcommand.
-    Argument(ServiceId, String),
+    /// A value in a word of a container's command or arguments (where in the word it
+    /// starts: a script holds several), `--cache-server=tcp://cache:6379`: only a URL
+    /// or `host:port` in it counts, since a bare word there is usually a program or a
+    /// subcommand, unless its place says it is a host (`--db-host db`, `nc db 5432`).
+    Argument(ServiceId, String, usize),
 }
 
 /// The values one service reads.
@@ -71,7 +89,7 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
             }
             let at = config_key(env, &cm.name, k);
             let source = Source::ConfigMapKey(cm.name.clone(), k.clone());
-            let written = (at.clone(), String::new());
+            let written = Written::whole(at.clone());
             out.push((source, var.unwrap_or(k).to_string(), v.clone(), at, written));
         }
     };
@@ -88,28 +106,37 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
             .map(|(j, c)| (format!("/containers/{j}"), &c.command, &c.args)),
     );
     for (prefix, command, args) in commands {
-        // A URL or `host:port` has a colon, a host alone follows a flag that names one:
-        // most command lines have neither, and cost nothing more on every validation.
+        // A URL or `host:port` has a colon, a host alone follows a flag that names one
+        // or stands in a script: most command lines have none of these, and cost
+        // nothing more on every validation.
         let host_flag = |w: &String| flag_names_a_host(w.split('=').next().unwrap_or(w));
-        if !(command.iter().chain(args)).any(|w| w.contains(':') || host_flag(w)) {
+        let script = |w: &String| w.contains(char::is_whitespace);
+        if !(command.iter().chain(args)).any(|w| w.contains(':') || host_flag(w) || script(w)) {
             continue;
         }
         let all: Vec<&str> = command.iter().chain(args).map(String::as_str).collect();
-        let words = (command.iter().enumerate().map(|(i, w)| ("command", i, w)))
-            .chain(args.iter().enumerate().map(|(i, w)| ("args", i, w)));
-        for ((list, i, word), (key, from)) in words.zip(command_words(&all)) {
-            let hosted = flag_names_a_host(&key);
-            if !(word.contains(':') || hosted) {
+        for read in command_values(&all) {
+            let word = all[read.word];
+            let value = &word[read.at.clone()];
+            if !(value.contains(':') || argument_names_a_host(&read.key)) {
                 continue;
             }
-            let at = format!("{prefix}/{list}/{i}");
-            let key = match key.is_empty() {
-                true => format!("{list}[{i}]"),
-                false => key,
+            let (list, i) = match read.word.checked_sub(command.len()) {
+                None => ("command", read.word),
+                Some(i) => ("args", i),
             };
-            let source = Source::Argument(s.id, at.clone());
-            let written = (svc(s, &at), word[..from].to_string());
-            out.push((source, key, word[from..].to_string(), svc(s, &at), written));
+            let at = format!("{prefix}/{list}/{i}");
+            let key = match read.key.is_empty() {
+                true => format!("{list}[{i}]"),
+                false => read.key,
+            };
+            let source = Source::Argument(s.id, at.clone(), read.at.start);
+            let written = Written {
+                at: svc(s, &at),
+                before: word[..read.at.start].to_string(),
+                after: word[read.at.end..].to_string(),
+            };
+            out.push((source, key, value.to_string(), svc(s, &at), written));
         }
     }
     for (prefix, config) in containers {
@@ -118,7 +145,7 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
                 EnvValue::Literal(v) => {
                     let at = format!("{prefix}/config/env/{i}");
                     let source = Source::Literal(s.id, at.clone());
-                    let written = (svc(s, &format!("{at}/value/literal")), String::new());
+                    let written = Written::whole(svc(s, &format!("{at}/value/literal")));
                     out.push((source, e.name.clone(), v.clone(), svc(s, &at), written));
                 }
                 EnvValue::ConfigMapKey { name, key } => {
@@ -166,13 +193,7 @@ fn literals(s: &Service, at: &str) -> BTreeMap<String, String> {
 /// is allowed when an edge from any of them allows it.
 pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     let design = cx.design;
-    type Readers<'s> = (
-        String,
-        String,
-        FieldPath,
-        (FieldPath, String),
-        Vec<&'s Service>,
-    );
+    type Readers<'s> = (String, String, FieldPath, Written, Vec<&'s Service>);
     let mut hosts = Hosts {
         services: HashMap::with_capacity(design.services.len()),
         containers: HashMap::new(),
@@ -201,7 +222,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     for source in order {
         let (var, value, at, written, who) = &readers[&source];
         let siblings = match &source {
-            Source::Literal(_, at) | Source::Argument(_, at) => literals(who[0], at),
+            Source::Literal(_, at) | Source::Argument(_, at, _) => literals(who[0], at),
             Source::ConfigMapKey(cm, _) => design
                 .config_map(cm)
                 .map(|c| cx.env.config_data(c).into_owned())
@@ -219,7 +240,7 @@ pub(in crate::rules) fn environment(cx: &mut Ctx, deployed: &[Service]) {
             siblings: &siblings,
         };
         // A bare word of a command line is a host only under a flag that names one.
-        let argument = matches!(source, Source::Argument(..)) && !flag_names_a_host(var);
+        let argument = matches!(source, Source::Argument(..)) && !argument_names_a_host(var);
         for a in addresses(value) {
             if !(argument && a.form == Form::Bare) {
                 address(cx, &hosts, who, &v, &a);
@@ -471,7 +492,7 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         namespaces: &namespaces,
     };
     let new = change.apply(&v.key, v.text)?;
-    let (at, before) = v.written;
+    let Written { at, before, after } = v.written;
     Some(Fix {
         label: match t.exposure.service == ServiceKind::Headless {
             true => format!(
@@ -485,7 +506,7 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         },
         edit: Edit::Set {
             path: at.clone(),
-            value: format!("{before}{new}").into(),
+            value: format!("{before}{new}{after}").into(),
         },
     })
 }
@@ -533,7 +554,7 @@ fn resolve<'d>(
         // A bare name resolves in the caller's own namespace. It counts only written as
         // an address (with a port or in a URL), or as the whole value of a host variable.
         let as_address = a.form != Form::Bare
-            || (a.whole && (names_a_host(&v.key) || flag_names_a_host(&v.key)));
+            || (a.whole && (names_a_host(&v.key) || argument_names_a_host(&v.key)));
         if !as_address {
             return None;
         }
@@ -602,12 +623,13 @@ fn resolve<'d>(
 /// in a URL, in `host:port` of a variable that names a host (not `QUEUES=default:10`),
 /// or alone as the whole value of a host variable with a prefix (`CACHE_HOST=cache`,
 /// not `HOSTNAME` or `SERVER_SSL=true`) or of a command-line flag that names a host to
-/// dial (`--db-host db`, `pg_dump -h db`: [`flag_names_a_host`]). A file mounted from a
+/// dial (`--db-host db`, `pg_dump -h db`, `nc db 5432`: [`argument_names_a_host`]). A
+/// file mounted from a
 /// ConfigMap has names of its own (an nginx upstream) and is not read for them.
 fn surely_an_address(a: &Address, v: &Value) -> bool {
     let file = v.text.contains('\n') || v.key.contains('.');
     let host_variable = |key: &str| {
-        if flag_names_a_host(key) {
+        if argument_names_a_host(key) {
             return true;
         }
         let key = key.to_ascii_uppercase();
