@@ -390,6 +390,10 @@ pub struct Readdress<'a> {
     pub pods: Option<(&'a str, &'a str)>,
     /// The namespaces an address may name ([`crate::model::Design::namespaces`]).
     pub namespaces: &'a [String],
+    /// When its environment moves to another namespace: that one, which the addresses
+    /// that name it in one of `namespaces` (the one it leaves) name instead; a bare
+    /// name stays as it is.
+    pub moved_to: Option<&'a str>,
 }
 
 impl Readdress<'_> {
@@ -541,9 +545,11 @@ impl Readdress<'_> {
             }
             _ => false,
         };
+        let moved = self.moved_to.filter(|_| !rest.is_empty());
         ours.then(|| {
             std::iter::once(first.as_str())
-                .chain(rest.iter().copied())
+                .chain(moved)
+                .chain(rest.iter().skip(usize::from(moved.is_some())).copied())
                 .collect::<Vec<_>>()
                 .join(".")
         })
@@ -722,6 +728,7 @@ mod tests {
             ports: &[],
             pods: Some(("api", "orders-api")),
             namespaces: &ns,
+            moved_to: None,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
         for (var, value, want) in [
@@ -786,6 +793,7 @@ mod tests {
             ports: &[(8080, 9090), (80, 8000)],
             pods: Some(("api", "api")),
             namespaces: &ns,
+            moved_to: None,
         };
         let r = |var: &str, value: &str| change.apply(var, value);
         for (var, value, want) in [
@@ -869,6 +877,24 @@ mod tests {
             renamed.apply("UPSTREAMS", "api=api:8080").as_deref(),
             Some("api=orders:8080")
         );
+        // Its environment moved to another namespace: a name qualified by the one it
+        // left follows, a bare name or another namespace's does not.
+        let moved = Readdress {
+            ports: &[],
+            moved_to: Some("shop-dev"),
+            ..change
+        };
+        for (value, want) in [
+            (
+                "http://api.shop.svc.cluster.local:8080/v1",
+                Some("http://api.shop-dev.svc.cluster.local:8080/v1"),
+            ),
+            ("api-0.api.shop:8080", Some("api-0.api.shop-dev:8080")),
+            ("api:8080", None),
+            ("api.billing.svc:8080", None),
+        ] {
+            assert_eq!(moved.apply("API_URL", value).as_deref(), want, "{value}");
+        }
         // A host alone in `X_HOST`: its `X_PORT` follows; another service's does not.
         let (mut host, mut port, mut other, mut other_port) = (
             "api".to_string(),

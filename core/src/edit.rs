@@ -707,6 +707,7 @@ impl Design {
                         ports: &redialed,
                         pods: updated_headless.then_some((pods.as_str(), pods.as_str())),
                         namespaces: &namespaces,
+                        moved_to: None,
                     };
                     readdress(self, &change);
                 }
@@ -733,7 +734,16 @@ impl Design {
                         return Err(EditError::Duplicate(updated.name));
                     }
                 }
+                let moved = (self.environments[i].namespace != updated.namespace).then(|| {
+                    (
+                        self.environments[i].namespace.clone(),
+                        updated.namespace.clone(),
+                    )
+                });
                 self.environments[i] = updated;
+                if let Some((from, to)) = moved {
+                    move_namespace(self, i, &from, &to);
+                }
                 // A ConfigMap with no value of its own here any more is not listed.
                 self.environments[i].tidy_config();
             }
@@ -1495,6 +1505,100 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
     }
 }
 
+/// Environment `env` moved from namespace `from` to `to`: the addresses that name its
+/// services in `from` (`api.shop.svc.cluster.local`) name them in `to`. Where no other
+/// environment is in `from`, wherever they are written (an observability namespace
+/// renamed: every environment dialing its collector follows). Where another one still
+/// is (KP405's fix moves one of two environments that shared a namespace), in what
+/// the moved environment reads only, as values of its own; a command line, which no
+/// environment has its own of, then stays, and the address rule says so. A namespace
+/// that is no DNS label (a field being typed) moves nothing.
+fn move_namespace(design: &mut Design, env: usize, from: &str, to: &str) {
+    if crate::names::dns1123_label(from).is_err() || crate::names::dns1123_label(to).is_err() {
+        return;
+    }
+    let here = &design.environments[env];
+    // Its services, by the name of their Service, and their pods' when headless.
+    let named: Vec<(String, Option<String>)> = (design.services.iter())
+        .filter(|s| here.deploys(s.id))
+        .map(|s| crate::model::effective(s, here))
+        .filter(|s| s.exposure.service != ServiceKind::None)
+        .map(|s| {
+            let pods = (s.exposure.service == ServiceKind::Headless).then(|| s.name.clone());
+            (s.service_name().to_string(), pods)
+        })
+        .collect();
+    let namespaces = [from.to_string()];
+    let changes: Vec<crate::address::Readdress> = (named.iter())
+        .map(|(service, pods)| crate::address::Readdress {
+            service,
+            renamed: service,
+            ports: &[],
+            pods: pods.as_deref().map(|p| (p, p)),
+            namespaces: &namespaces,
+            moved_to: Some(to),
+        })
+        .collect();
+    let shared =
+        (design.environments.iter().enumerate()).any(|(i, e)| i != env && e.namespace == from);
+    if !shared {
+        for change in &changes {
+            readdress(design, change);
+        }
+        return;
+    }
+    let Design {
+        services,
+        config_maps,
+        environments,
+        ..
+    } = design;
+    let env = &mut environments[env];
+    let change_all = |values: &mut BTreeMap<String, String>| {
+        let mut values: Vec<(&str, &mut String)> =
+            values.iter_mut().map(|(k, v)| (k.as_str(), v)).collect();
+        for change in &changes {
+            change.apply_all(&mut values);
+        }
+    };
+    for s in services.iter() {
+        if !env.deploys(s.id) {
+            continue;
+        }
+        let mut read: BTreeMap<String, String> = (s.config.env.iter())
+            .filter_map(|e| match &e.value {
+                EnvValue::Literal(v) => Some((e.name.clone(), v.clone())),
+                _ => None,
+            })
+            .collect();
+        let own = env.overrides.get(&s.id).map(|o| &o.env);
+        for (k, here) in own.into_iter().flatten() {
+            match here {
+                VarHere::Value(v) => read.insert(k.clone(), v.clone()),
+                VarHere::Unset => read.remove(k),
+            };
+        }
+        let before = read.clone();
+        change_all(&mut read);
+        for (k, v) in read {
+            if before.get(&k) != Some(&v) {
+                let o = env.overrides.entry(s.id).or_default();
+                o.env.insert(k, VarHere::Value(v));
+            }
+        }
+    }
+    for cm in config_maps.iter() {
+        let mut read = env.config_data(cm).into_owned();
+        let before = read.clone();
+        change_all(&mut read);
+        for (k, v) in read {
+            if before.get(&k) != Some(&v) {
+                (env.config_values.entry(cm.name.clone()).or_default()).insert(k, v);
+            }
+        }
+    }
+}
+
 /// `name` as `renamed` (old, new) renames it, if it does.
 fn renamed_in_place(name: &mut String, renamed: &[(String, String)]) {
     if let Some((_, to)) = renamed.iter().find(|(from, _)| from == name) {
@@ -1700,6 +1804,7 @@ impl Renamed {
             ports: &[],
             pods: (self.headless).then_some((self.old.as_str(), self.new.as_str())),
             namespaces: &self.namespaces,
+            moved_to: None,
         };
         readdress(design, &change);
     }

@@ -3256,3 +3256,147 @@ fn a_config_key_some_environments_lack_is_left_out_there() {
     assert_eq!(qa["data"]["DEBUG_SQL"], "1", "{qa}");
     assert_eq!(qa["data"]["LOG_LEVEL"], "debug", "{qa}");
 }
+
+/// One shop in namespace `shop`, `replicas` of its web front end: `web` dials `api` by
+/// its name qualified with the namespace, in a variable and in its ConfigMap.
+fn one_namespace(replicas: u32) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: ConfigMap
+metadata: {{name: web-config, namespace: shop}}
+data:
+  CACHE_ADDR: "cache.shop.svc:6379"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.0.1
+          ports: [{{name: http, containerPort: 3000}}]
+          envFrom: [{{configMapRef: {{name: web-config}}}}]
+          env:
+            - {{name: API_URL, value: "http://api.shop.svc.cluster.local:8080/v1"}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: shop}}
+spec:
+  selector: {{app: web}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api, namespace: shop}}
+spec:
+  selector: {{matchLabels: {{app: api}}}}
+  template:
+    metadata: {{labels: {{app: api}}}}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.0.1
+          ports: [{{name: http, containerPort: 8080}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: api, namespace: shop}}
+spec:
+  selector: {{app: api}}
+  ports: [{{name: http, port: 8080, targetPort: http}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: cache, namespace: shop}}
+spec:
+  selector: {{matchLabels: {{app: cache}}}}
+  template:
+    metadata: {{labels: {{app: cache}}}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.4
+          ports: [{{name: redis, containerPort: 6379}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: cache, namespace: shop}}
+spec:
+  selector: {{app: cache}}
+  ports: [{{name: redis, port: 6379, targetPort: redis}}]
+"#
+    )
+}
+
+/// Two overlays that deploy to one namespace (`shop`), whose web front end names its
+/// callees in it (`api.shop.svc.cluster.local`): KP405's fix moves `dev` to
+/// `shop-dev`, and what `dev` reads follows it there, as values of its own; `prod`
+/// still reads `shop`. Nothing is left naming a namespace no environment of the
+/// callee has. Also after a link.
+#[test]
+fn an_environment_moved_out_of_a_shared_namespace_dials_its_own_services_there() {
+    let imported = import::environments(&[("dev", &one_namespace(1)), ("prod", &one_namespace(3))])
+        .unwrap()
+        .design;
+    for through_link in [false, true] {
+        let mut d = imported.clone();
+        if through_link {
+            d = link::decode(&link::encode(&d)).unwrap();
+        }
+        let fix = (validate(&d, "dev").into_iter())
+            .find(|f| f.code == "KP405")
+            .and_then(|f| f.fix)
+            .expect("KP405 with its fix");
+        assert_eq!(fix.label, "Deploy `dev` to namespace `shop-dev`");
+        d.apply(fix.edit).unwrap();
+        let reads = |d: &Design, env: &str| -> (Value, Value) {
+            let objects = rendered(d, env);
+            let find = |kind: &str, name: &str| {
+                (objects.iter())
+                    .find(|(k, _)| k.0 == kind && k.2 == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap()
+            };
+            let web = find("Deployment", "web");
+            let api_url = (web["spec"]["template"]["spec"]["containers"][0]["env"].as_array())
+                .into_iter()
+                .flatten()
+                .find(|e| e["name"] == "API_URL")
+                .map(|e| e["value"].clone())
+                .unwrap_or_default();
+            (
+                api_url,
+                find("ConfigMap", "web-config")["data"]["CACHE_ADDR"].clone(),
+            )
+        };
+        assert_eq!(
+            reads(&d, "dev"),
+            (
+                Value::from("http://api.shop-dev.svc.cluster.local:8080/v1"),
+                Value::from("cache.shop-dev.svc:6379")
+            ),
+            "link: {through_link}"
+        );
+        assert_eq!(
+            reads(&d, "prod"),
+            (
+                Value::from("http://api.shop.svc.cluster.local:8080/v1"),
+                Value::from("cache.shop.svc:6379")
+            ),
+            "link: {through_link}"
+        );
+        for env in ["dev", "prod"] {
+            let unknown: Vec<String> = (validate(&d, env).into_iter())
+                .filter(|f| matches!(f.code, "KP321" | "KP405"))
+                .map(|f| f.message)
+                .collect();
+            assert_eq!(unknown, Vec::<String>::new(), "{env}, link: {through_link}");
+        }
+    }
+}

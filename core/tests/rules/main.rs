@@ -758,6 +758,45 @@ fn a_shared_namespace_is_fixed_by_moving_the_environment_that_is_not_prod() {
     );
 }
 
+/// Connectum's services send telemetry to `otel-collector.observability.svc...`: an
+/// observability environment moved to another namespace takes that address with it,
+/// in every environment that dials it; the address rule then has nothing to say.
+#[test]
+fn a_namespace_renamed_takes_the_addresses_of_its_services_with_it() {
+    let mut d = templates::connectum();
+    let endpoint = |d: &Design| -> String {
+        let cm = d.config_map("order-service-config").unwrap();
+        cm.data["OTEL_EXPORTER_OTLP_ENDPOINT"].clone()
+    };
+    assert!(
+        endpoint(&d).contains("otel-collector.observability.svc"),
+        "{}",
+        endpoint(&d)
+    );
+    d.apply(Edit::Set {
+        path: FieldPath::environment("observability", "/namespace"),
+        value: serde_json::json!("telemetry"),
+    })
+    .unwrap();
+    assert!(
+        endpoint(&d).contains("otel-collector.telemetry.svc.cluster.local:4317"),
+        "{}",
+        endpoint(&d)
+    );
+    for env in d
+        .environments
+        .iter()
+        .map(|e| e.name.clone())
+        .collect::<Vec<_>>()
+    {
+        let unknown: Vec<String> = (validate(&d, &env).into_iter())
+            .filter(|f| f.code == "KP321" && f.message.contains("otel"))
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(unknown, Vec::<String>::new(), "{env}");
+    }
+}
+
 /// A service deleted whose address a shared ConfigMap holds (miniredis' one config
 /// for the whole platform): every service that reads it is named as left dialing
 /// nothing; deleting one nobody dials names none.

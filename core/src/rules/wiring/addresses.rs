@@ -490,6 +490,7 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         pods: (t.exposure.service == ServiceKind::Headless)
             .then_some((t.name.as_str(), t.name.as_str())),
         namespaces: &namespaces,
+        moved_to: None,
     };
     let new = change.apply(&v.key, v.text)?;
     let Written { at, before, after } = v.written;
