@@ -575,15 +575,34 @@ pub fn addresses(value: &str) -> Vec<Address> {
 }
 
 /// `value` cut at whitespace, quotes, commas, semicolons and grouping brackets; square
-/// brackets stay (IPv6 literals).
+/// brackets stay (IPv6 literals), and so does a reference to another variable,
+/// `$(DB_PASSWORD)` (Kubernetes expands it in a container's values and arguments:
+/// `postgres://shop:$(DB_PASSWORD)@db:5432/shop` is one address).
 fn words(value: &str) -> Vec<&str> {
+    let mut inside = false;
+    let mut last = '\0';
     value
         .split(|c: char| {
-            c.is_whitespace()
-                || matches!(
-                    c,
-                    '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '|'
-                )
+            let after = last;
+            last = c;
+            match c {
+                '(' if after == '$' => {
+                    inside = true;
+                    false
+                }
+                ')' if inside => {
+                    inside = false;
+                    false
+                }
+                _ if inside => false,
+                _ => {
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '|'
+                        )
+                }
+            }
         })
         .map(|w| w.trim_end_matches(['.', ':']))
         .filter(|w| !w.is_empty())
@@ -971,6 +990,39 @@ mod tests {
         assert_eq!(
             one("HTTP://Web.Shop:8080"),
             Some((name("web.shop"), Some(8080), Form::Url))
+        );
+    }
+
+    #[test]
+    fn a_reference_to_another_variable_stays_in_its_address() {
+        assert_eq!(
+            one("postgres://shop:$(DB_PASSWORD)@shop-postgres:5432/shop"),
+            Some((name("shop-postgres"), Some(5432), Form::Url))
+        );
+        assert_eq!(
+            one("amqp://$(MQ_USER):$(MQ_PASS)@rabbitmq/vhost"),
+            Some((name("rabbitmq"), Some(5672), Form::Url))
+        );
+        // The host itself a reference: no name to follow.
+        assert!(addresses("$(DB_HOST):5432")
+            .iter()
+            .all(|a| !matches!(a.host, Host::Name(_))));
+        let change = Readdress {
+            service: "shop-postgres",
+            renamed: "db",
+            ports: &[],
+            pods: None,
+            namespaces: &[],
+            moved_to: None,
+        };
+        assert_eq!(
+            change
+                .apply(
+                    "DATABASE_URL",
+                    "postgres://shop:$(DB_PASSWORD)@shop-postgres:5432/shop"
+                )
+                .as_deref(),
+            Some("postgres://shop:$(DB_PASSWORD)@db:5432/shop")
         );
     }
 

@@ -1358,6 +1358,16 @@ spec:
         - name: orders
           image: ghcr.io/acme/orders:2.3.0
           ports: [{name: http, containerPort: 8080}]
+          env:
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: orders-db, key: password}}
+            - {name: DATABASE_URL, value: "postgres://orders:$(DB_PASSWORD)@postgres:5432/orders"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: orders-db, namespace: shop}
+type: Opaque
+stringData: {password: not-this-one}
 ---
 apiVersion: v1
 kind: Service
@@ -1416,6 +1426,16 @@ spec:
             ],
             "through a link: {through_link}"
         );
+        let url = (renamed.service(orders).unwrap().config.env.iter())
+            .find(|e| e.name == "DATABASE_URL")
+            .map(|e| e.value.clone());
+        assert_eq!(
+            url,
+            Some(EnvValue::Literal(
+                "postgres://orders:$(DB_PASSWORD)@db:5432/orders".into()
+            )),
+            "a reference to the password stays in the URL that follows the rename"
+        );
         let env = d.environments[0].name.clone();
         let redial: Vec<Finding> = (validate(&d, &env).into_iter())
             .filter(|f| {
@@ -1453,7 +1473,11 @@ spec:
         said.sort();
         assert_eq!(
             said,
-            ["`-h` = `postgres`", "`nc` = `postgres`"],
+            [
+                "`-h` = `postgres`",
+                "`DATABASE_URL` = `postgres://orders:$(DB_PASSWORD)@postgres:5432/orders`",
+                "`nc` = `postgres`"
+            ],
             "through a link: {through_link}"
         );
     }
