@@ -218,10 +218,22 @@ impl AppState {
     /// Apply `edit`, handing a refusal to the caller to show where it was typed. An
     /// edit applied makes the last refusal in the status bar old news.
     pub fn try_dispatch(&self, edit: Edit) -> Result<(), kubeprint_core::edit::EditError> {
+        // A service renamed says who followed it, and what a StatefulSet's claims do.
+        let renaming = matches!(&edit, Edit::Set { path, .. }
+            if matches!(path.target, Target::Service(_)) && path.pointer == "/name");
+        let before = renaming.then(|| self.editor.with_untracked(|e| e.design.clone()));
         let mut result = Ok(());
         self.change(|e| result = e.dispatch(edit));
         if result.is_ok() && self.status.with_untracked(Option::is_some) {
             self.status.set(None);
+        }
+        if let (Ok(()), Some(before)) = (&result, before) {
+            let said = self
+                .editor
+                .with_untracked(|e| e.design.rename_said(&before));
+            if said.is_some() {
+                self.notice.set(said);
+            }
         }
         result
     }

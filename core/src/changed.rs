@@ -191,6 +191,47 @@ fn first_difference(before: &Value, now: &Value) -> String {
     }
 }
 
+impl Design {
+    /// What renaming a service did beyond its own objects, said when it is done (this
+    /// design is `before` with one service renamed): who follows the new name (the
+    /// services, ConfigMaps and environments whose values named it), and, for a
+    /// StatefulSet with volume claims, that its pods claim new, empty volumes: a claim
+    /// is named `<template>-<statefulset>-<ordinal>`, so `data-shop-postgres-0` is not
+    /// `db`'s. `None` when no service was renamed.
+    pub fn rename_said(&self, before: &Design) -> Option<String> {
+        let (old, new) = (self.services.iter())
+            .find_map(|s| Some((before.service(s.id).filter(|o| o.name != s.name)?, s)))?;
+        let mut followed: Vec<String> = (self.services.iter())
+            .filter(|s| s.id != new.id && before.service(s.id).is_some_and(|o| o != *s))
+            .map(|s| format!("`{}`", s.name))
+            .collect();
+        followed.extend(
+            (self.config_maps.iter())
+                .filter(|c| before.config_map(&c.name).is_some_and(|o| o != *c))
+                .map(|c| format!("ConfigMap `{}`", c.name)),
+        );
+        followed.extend(
+            (self.environments.iter())
+                .filter(|e| (before.environments.iter()).any(|o| o.name == e.name && o != *e))
+                .map(|e| format!("`{}`'s own values", e.name)),
+        );
+        let mut said = format!("Renamed `{}` to `{}`", old.name, new.name);
+        match followed.as_slice() {
+            [] => said.push('.'),
+            [one] => said.push_str(&format!(": {one} follows.")),
+            many => said.push_str(&format!(": {} follow.", crate::words::and_list(many))),
+        }
+        if let (WorkloadKind::StatefulSet, Some(claim)) = (new.kind, new.storage.first()) {
+            said.push_str(&format!(
+                " Its pods will claim new, empty volumes (`{0}-{1}-0`, not `{0}-{2}-0`): move the data first, or keep the old name.",
+                claim.name, new.name, old.name
+            ));
+        }
+        said.push_str(" Ctrl+Z takes it back");
+        Some(said)
+    }
+}
+
 /// A part of the design as JSON, as [`Design::get`] reads it.
 fn json<T: Serialize>(part: &T) -> Value {
     serde_json::to_value(part).unwrap_or_default()

@@ -1483,6 +1483,101 @@ spec:
     }
 }
 
+/// A rename says what followed it and, for a StatefulSet with volume claims, that its
+/// pods will claim new, empty volumes (claims are named after the StatefulSet): on the
+/// imported shop of [`a_host_named_in_a_shell_script_is_followed`]'s shape with a
+/// claim, also after a link.
+#[test]
+fn a_rename_says_who_followed_and_what_a_statefulsets_claims_do() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: postgres, namespace: shop}
+spec:
+  serviceName: postgres
+  selector: {matchLabels: {app: postgres}}
+  template:
+    metadata: {labels: {app: postgres}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+          ports: [{name: postgres, containerPort: 5432}]
+          volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 20Gi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: postgres, namespace: shop}
+spec:
+  selector: {app: postgres}
+  ports: [{name: postgres, port: 5432, targetPort: postgres}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: orders-config, namespace: shop}
+data: {DB_HOST: postgres, LOG_LEVEL: info}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders, namespace: shop}
+spec:
+  selector: {matchLabels: {app: orders}}
+  template:
+    metadata: {labels: {app: orders}}
+    spec:
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:2.3.0
+          envFrom: [{configMapRef: {name: orders-config}}]
+          args: [--migrate-from, "postgres://postgres:5432/orders"]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:2.3.0
+"#;
+    let imported = import::kubernetes(yaml).design;
+    for (through_link, d) in as_imported_and_after_a_link(&imported) {
+        let rename = |name: &str, to: &str| {
+            let mut after = d.clone();
+            let id = after.service_named(name).unwrap().id;
+            after
+                .apply(Edit::Set {
+                    path: FieldPath::service(id, "/name"),
+                    value: json!(to),
+                })
+                .unwrap();
+            after.rename_said(&d)
+        };
+        assert_eq!(
+            rename("postgres", "db").as_deref(),
+            Some(
+                "Renamed `postgres` to `db`: `orders` and ConfigMap `orders-config` follow. \
+                 Its pods will claim new, empty volumes (`data-db-0`, not `data-postgres-0`): \
+                 move the data first, or keep the old name. Ctrl+Z takes it back"
+            ),
+            "through a link: {through_link}"
+        );
+        assert_eq!(
+            rename("web", "storefront").as_deref(),
+            Some("Renamed `web` to `storefront`. Ctrl+Z takes it back")
+        );
+        assert_eq!(d.rename_said(&d), None, "nothing renamed");
+    }
+}
+
 /// What KP321 says of the shop's cache, which no service of the design is.
 const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 

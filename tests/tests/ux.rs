@@ -3608,6 +3608,38 @@ async fn a_refused_rename_keeps_the_rename_before_it() {
     page.close().await;
 }
 
+/// A rename says what followed it, and a StatefulSet's that its pods will claim new,
+/// empty volumes: miniredis' main database, whose address its backup and the
+/// platform's one ConfigMap hold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rename_says_who_followed_it_and_what_happens_to_a_databases_volumes() {
+    let design = templates::miniredis();
+    let id = design.service_named("postgres-main").unwrap().id;
+    let name = FieldPath::service(id, "/name").to_string();
+    let page = open_design("rename-said", &design).await;
+    page.click_node("postgres-main").await;
+    page.type_into(&name, "pg-main\n").await;
+    let said = page
+        .wait_text("notice", "the rename said", |t| {
+            t.starts_with("Renamed postgres-main to pg-main")
+        })
+        .await;
+    for part in [
+        "follow",
+        "Its pods will claim new, empty volumes (data-pg-main-0, not data-postgres-main-0)",
+        "Ctrl+Z takes it back",
+    ] {
+        assert!(said.contains(part), "{part}: {said}");
+    }
+    let undo = format!("{}z{}", char::from(Key::Control), char::from(Key::Null));
+    page.chord(&undo).await;
+    page.wait_text("yaml", "the rename undone", |t| {
+        t.contains("name: postgres-main\n")
+    })
+    .await;
+    page.close().await;
+}
+
 /// An imported preStop sleep written as a command: the inspector says so, an edit of the
 /// seconds changes the command's number (one handler, never the command beside a native
 /// sleep), and one click makes it the native sleep action.
