@@ -359,8 +359,8 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 })}
                 {move || rollout.get().then(|| view! {
                 <div class="row">
-                    <Field label="maxSurge" path=at(id, "/scaling/max_surge") kind=K::Amount />
-                    <Field label="maxUnavailable" path=at(id, "/scaling/max_unavailable") kind=K::Amount />
+                    <Field label="Rollout maxSurge" path=at(id, "/scaling/max_surge") kind=K::Amount />
+                    <Field label="Rollout maxUnavailable" path=at(id, "/scaling/max_unavailable") kind=K::Amount />
                 </div>
                 })}
                 {move || spread.get().then(|| view! {
@@ -621,9 +621,9 @@ fn PdbAmount(#[prop(into)] path: Signal<FieldPath>) -> impl IntoView {
     move || {
         variant.get().map(|key| {
             let label = if key == "min_available" {
-                "minAvailable"
+                "PDB minAvailable"
             } else {
-                "maxUnavailable"
+                "PDB maxUnavailable"
             };
             let amount = Signal::derive(move || {
                 let mut at = path.get();
