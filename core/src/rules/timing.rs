@@ -166,13 +166,39 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         )
     };
     if sleep > grace {
+        // A sleep so long that the grace period around it would hold every rollout and
+        // node drain for over ten minutes is a slip (`100000`): the fix is the sleep
+        // that outlasts what it waits for (endpoint propagation, a load balancer's
+        // deregistration), not a grace period of hours.
+        let fix = match needed > 600 {
+            true => {
+                let behind_lb = !s.kind.runs_to_completion()
+                    && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some());
+                let lb = cx
+                    .design
+                    .cluster
+                    .lb_deregistration_seconds
+                    .filter(|_| behind_lb);
+                let e = cx.design.cluster.endpoint_propagation_seconds;
+                let enough = lb.map_or(e, |d| e.max(d + 1));
+                let new_grace = grace.max(enough + app + SLACK);
+                batch_fix(
+                    format!("Sleep {enough} s in preStop (grace {new_grace} s)"),
+                    vec![
+                        set(svc(s, "/timing/pre_stop_seconds"), json!(enough)),
+                        set(grace_path.clone(), json!(new_grace)),
+                    ],
+                )
+            }
+            false => raise(),
+        };
         cx.report(
             &PRESTOP_ABOVE_GRACE,
             Some(s),
             svc(s, "/timing/pre_stop_seconds"),
             format!("preStop sleep {sleep} s is longer than the grace period {grace} s: the API server refuses it"),
         )
-        .fix = raise();
+        .fix = fix;
     } else if sleep + app > grace {
         cx.report(
             &SHUTDOWN_EXCEEDS_GRACE,

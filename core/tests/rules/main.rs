@@ -797,6 +797,35 @@ fn a_namespace_renamed_takes_the_addresses_of_its_services_with_it() {
     }
 }
 
+/// A preStop sleep longer than the grace period raises the grace period to fit, unless
+/// that would hold every rollout for over ten minutes (a slip: `100000`): then the fix
+/// is a sleep that outlasts endpoint propagation.
+#[test]
+fn a_pre_stop_of_hours_is_fixed_by_a_sleep_that_fits() {
+    let label = |sleep: u32| {
+        let mut d = baseline();
+        api(&mut d).timing.pre_stop_seconds = sleep;
+        let f = (validate(&d, "prod").into_iter())
+            .find(|f| f.code == "KP101")
+            .unwrap();
+        let fix = f.fix.unwrap();
+        d.apply(fix.edit).unwrap();
+        let left: Vec<&str> = (validate(&d, "prod").into_iter())
+            .filter(|f| f.service.as_deref() == Some("api") && f.code.starts_with("KP10"))
+            .map(|f| f.code)
+            .collect();
+        assert_eq!(left, Vec::<&str>::new(), "{sleep}");
+        fix.label
+    };
+    let e = baseline().cluster.endpoint_propagation_seconds;
+    assert_eq!(label(40), "Raise the grace period to 62 s");
+    assert!(
+        label(100_000).starts_with(&format!("Sleep {e} s in preStop")),
+        "{}",
+        label(100_000)
+    );
+}
+
 /// A service deleted whose address a shared ConfigMap holds (miniredis' one config
 /// for the whole platform): every service that reads it is named as left dialing
 /// nothing; deleting one nobody dials names none.

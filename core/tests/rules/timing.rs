@@ -26,6 +26,12 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 api(d).timing.app_shutdown_seconds = 0;
             },
         ),
+        // A slip of the keyboard: its fix is a sleep that outlasts propagation.
+        fx(
+            "KP101",
+            |d| api(d).timing.pre_stop_seconds = 100_000,
+            |d| api(d).timing.pre_stop_seconds = 10,
+        ),
         fx(
             "KP102",
             |d| api(d).timing.app_shutdown_seconds = 30,
