@@ -476,6 +476,31 @@ fn readme(design: &Design, options: &Options) -> String {
          (a secret manager, sealed secrets) before applying.\n",
         design.name
     );
+    // The Secrets made outside Kubeprint are not in the files: they must exist first.
+    let external: Vec<&crate::model::SecretDef> =
+        design.secrets.iter().filter(|s| s.external).collect();
+    if !external.is_empty() {
+        out.push_str(
+            "\nThese Secrets are made outside Kubeprint and are not in these files: create them\n\
+             in each environment's namespace before applying (or let your secret manager do it).\n\n",
+        );
+        for s in external {
+            let command = match s.kind.as_str() {
+                "kubernetes.io/tls" => format!("tls {} -n <namespace> --cert=… --key=…", s.name),
+                kind => {
+                    let typed = match kind {
+                        "" | "Opaque" => String::new(),
+                        other => format!(" --type={other}"),
+                    };
+                    let keys: String = (s.keys.iter())
+                        .map(|k| format!(" --from-literal={k}=…"))
+                        .collect();
+                    format!("generic {} -n <namespace>{typed}{keys}", s.name)
+                }
+            };
+            out.push_str(&format!("    kubectl create secret {command}\n"));
+        }
+    }
     // What the findings call an error goes with the files, for whoever gets only them.
     if let Some(errors) = errors_shipped(design) {
         out.push_str(&format!("\n**{errors}** Open the design in Kubeprint, or run `kubeprint check design.kubeprint.json`, to see them.\n"));

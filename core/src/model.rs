@@ -3168,6 +3168,11 @@ pub struct SecretDef {
     /// What an imported Secret had beyond the model, never its values (see
     /// [`Residual`]).
     pub residual: Option<Residual>,
+    /// Created outside Kubeprint (by hand, External Secrets, Sealed Secrets, a chart's
+    /// `existingSecret`): the design names it and its keys, which pods read, but the
+    /// export writes no Secret of it, so applying never overwrites its real values.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
 }
 
 /// A persistent volume claimed per pod (StatefulSet volumeClaimTemplates).

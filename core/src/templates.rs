@@ -183,6 +183,7 @@ pub fn connectum() -> Design {
         kind: "kubernetes.io/tls".into(),
         keys: strings(&["tls.crt", "tls.key"]),
         residual: None,
+        external: false,
     });
     let grpc = ServicePort {
         app_protocol: Some("grpc".into()),
@@ -539,6 +540,7 @@ pub fn miniredis() -> Design {
             kind: "Opaque".into(),
             keys: strings(keys),
             residual: None,
+            external: false,
         });
     }
     // One service per image, immutable `service:<git-sha>` tags.
@@ -920,6 +922,7 @@ pub fn framework_m() -> Design {
         kind: "Opaque".into(),
         keys: strings(&["FRAMEWORK_M_JWT_SECRET"]),
         residual: None,
+        external: false,
     });
     let backend = |name: &str, port_no: u16| Service {
         name: name.into(),
@@ -1040,6 +1043,7 @@ pub fn stfc_fastapi() -> Design {
         kind: "Opaque".into(),
         keys: strings(&["MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"]),
         residual: None,
+        external: false,
     });
     let api = b.add(Service {
         name: "fastapi-app".into(),

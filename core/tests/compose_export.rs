@@ -967,12 +967,14 @@ fn a_secret_read_by_key_or_whole_comes_back_read_the_same_way() {
         kind: "Opaque".into(),
         keys: vec!["DB_PASSWORD".into(), "DB_ADMIN_PASSWORD".into()],
         residual: None,
+        external: false,
     });
     d.secrets.push(SecretDef {
         name: "api-keys".into(),
         kind: "Opaque".into(),
         keys: vec!["STRIPE_KEY".into()],
         residual: None,
+        external: false,
     });
     let dev = d.environment("dev").unwrap().clone();
     let id = deployed(&d, &dev)[0].id;

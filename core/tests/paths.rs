@@ -232,6 +232,7 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 kind: "kubernetes.io/tls".into(),
                 keys: vec!["cert.pem".into()],
                 residual: None,
+                external: false,
             })
         }),
         ("KP403", |d| d.name = "My System".into()),

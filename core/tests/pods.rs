@@ -50,6 +50,7 @@ fn designed() -> Design {
         kind: "kubernetes.io/tls".into(),
         keys: vec!["tls.crt".into(), "tls.key".into()],
         residual: None,
+        external: false,
     });
     let mut s = Service {
         id: ServiceId(1),

@@ -2323,6 +2323,34 @@ async fn a_secret_is_renamed_and_added_on_the_config_page() {
     page.close().await;
 }
 
+/// A Secret ticked as made outside Kubeprint leaves the YAML (applying never writes
+/// placeholders over its values) while its readers still read it; unticked, it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_made_outside_leaves_the_yaml_and_its_readers_keep_it() {
+    let page = open_design("secret-outside", &templates::miniredis()).await;
+    page.select("yaml-object", "Secret/").await;
+    page.wait_text("yaml", "the Secret written", |t| {
+        t.contains("name: auth-service-secrets")
+    })
+    .await;
+    page.click("open-config").await;
+    page.click("secrets/auth-service-secrets/external").await;
+    page.wait_text("yaml", "the Secret no longer written", |t| {
+        !t.contains("name: auth-service-secrets") && t.contains("kind: Secret")
+    })
+    .await;
+    assert!(
+        !page.present("finding-KP305").await,
+        "its readers still find it"
+    );
+    page.click("secrets/auth-service-secrets/external").await;
+    page.wait_text("yaml", "the Secret written again", |t| {
+        t.contains("name: auth-service-secrets")
+    })
+    .await;
+    page.close().await;
+}
+
 /// A Secret's key renamed on the config page is read by its new name; a name the API
 /// server refuses, or one the Secret has, is explained and changes nothing. A key
 /// removed leaves its reader with a finding whose fix adds it back, and a key is added

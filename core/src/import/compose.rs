@@ -571,6 +571,7 @@ fn read_service(
                 kind: "Opaque".into(),
                 keys: secret.into_iter().map(|(k, _)| k).collect(),
                 residual: None,
+                external: false,
             });
             s.config.env_from.push(EnvFrom::Secret(sec));
         }
@@ -587,6 +588,7 @@ fn read_service(
                 kind: "Opaque".into(),
                 keys: vec![key.clone()],
                 residual: None,
+                external: false,
             }),
         }
         // Read as the export wrote it: every key of the Secret under its own name

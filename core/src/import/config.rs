@@ -52,6 +52,7 @@ pub(super) fn secret(d: &mut Design, name: &str, sec: &core::Secret) -> bool {
         kind: sec.type_.clone().unwrap_or_default(),
         keys,
         residual: None,
+        external: false,
     });
     true
 }

@@ -64,7 +64,7 @@ impl Renderer<'_> {
             .design
             .secrets
             .iter()
-            .filter(|c| wanted(&[&c.name], true))
+            .filter(|c| !c.external && wanted(&[&c.name], true))
         {
             let mut meta = self.meta(&sec.name, Labels::new());
             meta.annotations = Some(labels(&[(

@@ -801,11 +801,14 @@ impl Source {
                 residual: None,
                 hash_suffix: false,
             }),
+            // A Secret the design reads but does not have holds values made elsewhere
+            // (a chart's `existingSecret`): named, never written over with placeholders.
             Source::Secret => Edit::PutSecret(SecretDef {
                 name: name.into(),
                 kind: "Opaque".into(),
                 keys: key.map(String::from).into_iter().collect(),
                 residual: None,
+                external: true,
             }),
         }
     }
@@ -942,7 +945,10 @@ fn config_reference(
                 format!("{reader} {kind} `{name}`, which the design does not define"),
             )
             .fix = Some(Fix {
-                label: format!("Create {kind} `{name}`"),
+                label: match source {
+                    Source::ConfigMap => format!("Create {kind} `{name}`"),
+                    Source::Secret => format!("Name {kind} `{name}` as made outside Kubeprint (the export never writes it)"),
+                },
                 edit: source.create(name, key),
             });
         }

@@ -430,7 +430,7 @@ prop_compose! {
     ) -> Design {
         let mut d = Design::default();
         d.config_maps.push(ConfigMapDef { name: "shared".into(), data: [("K".to_string(), "v".to_string())].into(), residual: None, hash_suffix: false });
-        d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()], residual: None  });
+        d.secrets.push(SecretDef { name: "creds".into(), kind: "Opaque".into(), keys: vec!["PASSWORD".into()], residual: None, external: false });
         for (i, mut s) in services.into_iter().enumerate() {
             s.name = format!("{}{i}", s.name); // unique, however odd
             d.apply(Edit::AddService(Box::new(s))).unwrap();

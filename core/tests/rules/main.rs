@@ -48,6 +48,7 @@ fn baseline() -> Design {
         kind: "Opaque".into(),
         keys: vec!["DB_PASSWORD".into()],
         residual: None,
+        external: false,
     });
     let http = |path: &str| Probe::http(path, PortRef::Name("http".into()));
     let api = Service {

@@ -414,6 +414,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     kind: "Opaque".into(),
                     keys: vec![],
                     residual: None,
+                    external: false,
                 })
             },
             |d| {
@@ -422,6 +423,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     kind: "Opaque".into(),
                     keys: vec![],
                     residual: None,
+                    external: false,
                 });
             },
         ),
@@ -1573,6 +1575,7 @@ fn an_issued_certificate_over_a_declared_secret_is_fixed_by_using_it() {
         kind: "kubernetes.io/tls".into(),
         keys: vec!["tls.crt".into(), "tls.key".into()],
         residual: None,
+        external: false,
     });
     let id = api(&mut d).id;
     assert!(api(&mut d)
