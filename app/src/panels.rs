@@ -979,7 +979,7 @@ pub fn Environments() -> impl IntoView {
                                     <EnvName name=name.clone() />
                                     <Choice label="Tier" path=e("/tier") options=presets::TIERS.iter().map(|(label, tier)| (*label, json!(tier))).collect() />
                                 </div>
-                                <Field label="Namespace" path=e("/namespace") kind=K::Text />
+                                <Field label="Namespace" path=e("/namespace") kind=K::Text hint="Enter applies it, and the addresses of its services follow" on_commit=true />
                                 <Check label="Objects name no namespace (kubectl apply -n gives it)" path=e("/namespace_unwritten") />
                                 <Field label="Namespace labels" path=e("/labels") kind=K::KeyValues placeholder="istio-injection=enabled" />
                                 <Field label="Labels on every object" path=e("/common_labels/labels") kind=K::KeyValues placeholder="env=prod" />

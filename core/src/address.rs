@@ -170,6 +170,15 @@ const DATABASE_CLIENTS: [&str; 23] = [
 /// wait for what their pod needs.
 const HOST_PROGRAMS: [&str; 5] = ["nc", "ncat", "netcat", "telnet", "nslookup"];
 
+/// The shells whose `-c` takes a script.
+const SHELLS: [&str; 7] = ["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"];
+
+/// The words after which the program of a command is still to come, with their flags
+/// (`env -i`) and a count or a duration (`timeout 5`, `nice -n 10`).
+const PREFIXES: [&str; 8] = [
+    "exec", "env", "time", "nice", "nohup", "timeout", "command", "--",
+];
+
 /// Whether a command-line value read under `key` (see [`command_values`]) is a host by
 /// its place: under a flag that [`flag_names_a_host`], or the host word of one of the
 /// programs that take it alone (`nc db 5432`, read under `nc`).
@@ -177,16 +186,29 @@ pub fn argument_names_a_host(key: &str) -> bool {
     flag_names_a_host(key) || HOST_PROGRAMS.contains(&key)
 }
 
+/// Whether a command line may hold an address [`command_values`] reads: a word with a
+/// colon (a URL, `host:port`), a flag that names a host, a script, or a program that
+/// takes a host alone. Most command lines have none, and cost nothing more on every
+/// validation.
+pub fn command_may_name_a_host<'w>(words: impl IntoIterator<Item = &'w str>) -> bool {
+    words.into_iter().any(|w| {
+        w.contains(':')
+            || flag_names_a_host(w.split('=').next().unwrap_or(w))
+            || w.contains(char::is_whitespace)
+            || HOST_PROGRAMS.contains(&program_name(w))
+    })
+}
+
 /// One value of a command line, as [`command_values`] reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandValue {
+pub struct CommandValue<'a> {
     /// The word of the command line it is in.
     pub word: usize,
     /// Where in that word it lies.
     pub at: Range<usize>,
     /// The key it is read under: a flag (`--host`, `-h`), a program that takes a host
     /// alone (`nc`), or none (empty).
-    pub key: String,
+    pub key: &'a str,
 }
 
 /// How the words of a command line (a container's command, then its arguments, as one
@@ -199,75 +221,82 @@ pub struct CommandValue {
 ///   port; `nslookup db`: the first word that is no flag), under the program's name;
 /// - any other word: the whole word, under no key.
 ///
-/// A word with whitespace in it is a shell script (`sh -c "until pg_isready -h db; do
-/// sleep 2; done"`): it is read as a command line of its own, a value per word of it
-/// (quotes dropped), commands starting after `;`, `&&`, `||`, `|`, `&`, a newline, a
-/// bracket or a keyword (`do`, `then`, `until`, ...). A command is run by its first
-/// word, or the one after `exec`, `env`, `time`, `--` or an assignment (`PGPASSWORD=x`).
-/// Every word that is no script gives exactly one value.
-pub fn command_values(words: &[&str]) -> Vec<CommandValue> {
-    let script = |i: usize| words[i].contains(char::is_whitespace);
+/// The word after a shell's `-c` (`sh -c "until pg_isready -h db; do sleep 2; done"`,
+/// `bash -ec '…'`) is a script: it is read as a command line of its own, a value per
+/// word of it (quotes dropped, `\` line continuations joined, comments skipped),
+/// commands starting after `;`, `&&`, `||`, `|`, `&`, a newline, a bracket or a
+/// keyword (`do`, `then`, `until`, ...). A command is run by its first word, or the
+/// one after an assignment (`PGPASSWORD=x`) or a prefix (`exec`, `env -i`,
+/// `timeout 5`, ...: [`PREFIXES`]). Every word that is no script gives exactly one
+/// value.
+pub fn command_values<'a>(words: &[&'a str]) -> Vec<CommandValue<'a>> {
+    // The scripts: each the word after a `-c` of a shell run before it.
+    let mut script = vec![false; words.len()];
+    let mut shell = false;
+    for (i, w) in words.iter().enumerate() {
+        script[i] = shell && i > 0 && takes_a_script(words[i - 1]);
+        shell |= SHELLS.contains(&program_name(w));
+    }
     // Tokens: (word, range in it, whether it is an operator that ends a command).
     let mut tokens: Vec<(usize, Range<usize>, bool)> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
-        match script(i) {
+        match script[i] {
             true => tokens.extend(script_tokens(w).into_iter().map(|(r, op)| (i, r, op))),
             false => tokens.push((i, 0..w.len(), false)),
         }
     }
-    let text = |k: usize| &words[tokens[k].0][tokens[k].1.clone()];
+    let text = |k: usize| -> &'a str { &words[tokens[k].0][tokens[k].1.clone()] };
     let mut out = Vec::with_capacity(tokens.len());
-    // Whether the next token is in command position; the program that runs; whether
-    // a word of it that is no flag came yet.
+    // Whether the next token is in command position (and after a prefix, whose flags
+    // and count come first); the program that runs, whether it is a database client;
+    // whether a word of it that is no flag came yet.
     let mut command_at = true;
+    let mut after_prefix = false;
     let mut program = "";
+    let mut client = false;
     let mut positional_seen = false;
     for (k, (word, at, op)) in tokens.iter().cloned().enumerate() {
         let t = text(k);
         // A script is a command line of its own; the words after it are its own
         // arguments (`sh -c '…' name`).
-        if k > 0 && tokens[k - 1].0 != word && (script(word) || script(tokens[k - 1].0)) {
-            command_at = script(word);
+        if k > 0 && tokens[k - 1].0 != word && (script[word] || script[tokens[k - 1].0]) {
+            command_at = script[word];
+            after_prefix = false;
             program = "";
         }
         if op {
             command_at = true;
+            after_prefix = false;
             program = "";
             continue;
         }
         let positional = |t: &str| !t.starts_with('-') && !is_port(t);
-        let mut key = String::new();
+        let mut key = "";
         let mut at = at;
         // An argument list without its command starts with the entrypoint's flags.
-        command_at &= !t.starts_with('-');
+        command_at &= after_prefix || !t.starts_with('-');
         if command_at {
-            let stays = matches!(
+            let keyword = matches!(
                 t,
-                "if" | "then"
-                    | "else"
-                    | "elif"
-                    | "do"
-                    | "while"
-                    | "until"
-                    | "!"
-                    | "{"
-                    | "time"
-                    | "exec"
-                    | "env"
-                    | "--"
-            ) || t.split_once('=').is_some_and(|(name, _)| is_variable(name));
-            if !stays {
+                "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{"
+            );
+            let prefix = PREFIXES.contains(&t);
+            let assignment = t.split_once('=').is_some_and(|(name, _)| is_variable(name));
+            let of_the_prefix =
+                after_prefix && (t.starts_with('-') || t.starts_with(|c: char| c.is_ascii_digit()));
+            if !(keyword || prefix || assignment || of_the_prefix) {
                 command_at = false;
-                program = t.rsplit('/').next().unwrap_or(t);
+                program = program_name(t);
+                client = DATABASE_CLIENTS.contains(&program);
                 positional_seen = false;
             }
+            after_prefix = prefix || (after_prefix && (assignment || of_the_prefix));
         } else {
-            let client = DATABASE_CLIENTS.contains(&program);
             let before = (k > 0 && !tokens[k - 1].2).then(|| text(k - 1));
             let flag_before = before
                 .filter(|f| !f.contains('=') && flag_names_a_host(f) && (*f != "-h" || client))
                 .filter(|_| !t.starts_with('-'));
-            let next = (tokens.get(k + 1)).filter(|(w, _, op)| *w == word && !op);
+            let next = (tokens.get(k + 1)).filter(|(_, _, op)| !op);
             let host_word = HOST_PROGRAMS.contains(&program)
                 && positional(t)
                 && match program {
@@ -280,11 +309,11 @@ pub fn command_values(words: &[&str]) -> Vec<CommandValue> {
                 flag_before,
             ) {
                 (Some((flag, _)), _) => {
-                    key = format!("--{flag}");
+                    key = &t[..flag.len() + 2];
                     at.start += flag.len() + 3;
                 }
-                (None, Some(flag)) => key = flag.to_string(),
-                (None, None) if host_word => key = program.to_string(),
+                (None, Some(flag)) => key = flag,
+                (None, None) if host_word => key = program,
                 (None, None) => {}
             }
         }
@@ -293,15 +322,43 @@ pub fn command_values(words: &[&str]) -> Vec<CommandValue> {
     out
 }
 
+/// A word's program name: its last path segment (`/usr/bin/pg_dump`: `pg_dump`).
+fn program_name(w: &str) -> &str {
+    w.rsplit('/').next().unwrap_or(w)
+}
+
+/// Whether a word is a shell's option cluster with `-c` (`-c`, `-ec`, `-xc`): the next
+/// word is the script it runs.
+fn takes_a_script(w: &str) -> bool {
+    w.strip_prefix('-').is_some_and(|o| {
+        !o.starts_with('-') && o.contains('c') && o.bytes().all(|b| b.is_ascii_alphabetic())
+    })
+}
+
 /// The tokens of a shell script: each word's range (surrounding quotes left out), and
-/// whether it is an operator that ends a command (`;`, `&&`, `|`, a newline, ...).
+/// whether it is an operator that ends a command (`;`, `&&`, `|`, a newline, ...). A
+/// `\` before a line break joins the lines; a `#` that starts a word comments out the
+/// rest of its line; `&` in a redirection (`2>&1`, `&>log`) is part of its word.
 fn script_tokens(script: &str) -> Vec<(Range<usize>, bool)> {
-    let mut out = Vec::new();
     let bytes = script.as_bytes();
+    let redirect = |i: usize| {
+        bytes[i] == b'&'
+            && ((i > 0 && matches!(bytes[i - 1], b'>' | b'<')) || bytes.get(i + 1) == Some(&b'>'))
+    };
+    let operator =
+        |i: usize| matches!(bytes[i], b';' | b'&' | b'|' | b'(' | b')' | b'`') && !redirect(i);
+    let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == b'\n' || matches!(b, b';' | b'&' | b'|' | b'(' | b')' | b'`') {
+        if b == b'\\' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 2;
+        } else if b == b'#' {
+            i += bytes[i..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .unwrap_or(bytes.len() - i);
+        } else if b == b'\n' || operator(i) {
             let mut j = i + 1;
             while j < bytes.len() && bytes[j] == b && b != b'\n' {
                 j += 1;
@@ -311,17 +368,16 @@ fn script_tokens(script: &str) -> Vec<(Range<usize>, bool)> {
         } else if b.is_ascii_whitespace() {
             i += 1;
         } else {
-            // A quoted run is part of the word, whitespace and all.
+            // A quoted run is part of the word, whitespace and all; in double quotes a
+            // `\"` does not end it.
             let mut j = i;
-            while j < bytes.len()
-                && !bytes[j].is_ascii_whitespace()
-                && !matches!(bytes[j], b';' | b'&' | b'|' | b'(' | b')' | b'`')
-            {
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !operator(j) {
                 if let q @ (b'"' | b'\'') = bytes[j] {
-                    j += bytes[j + 1..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(0, |n| n + 1);
+                    let mut e = j + 1;
+                    while e < bytes.len() && bytes[e] != q {
+                        e += 1 + usize::from(q == b'"' && bytes[e] == b'\\');
+                    }
+                    j = e.min(bytes.len() - 1);
                 }
                 j += 1;
             }
@@ -579,30 +635,26 @@ pub fn addresses(value: &str) -> Vec<Address> {
 /// `$(DB_PASSWORD)` (Kubernetes expands it in a container's values and arguments:
 /// `postgres://shop:$(DB_PASSWORD)@db:5432/shop` is one address).
 fn words(value: &str) -> Vec<&str> {
-    let mut inside = false;
-    let mut last = '\0';
+    // The brackets of `$(NAME)` references, which do not cut.
+    let mut kept = Vec::new();
+    for (i, _) in value.match_indices("$(") {
+        let name = &value[i + 2..];
+        let len = name.find(')').unwrap_or(0);
+        if len > 0 && is_variable(&name[..len]) {
+            kept.extend([i + 1, i + 2 + len]);
+        }
+    }
+    let mut at = 0;
     value
         .split(|c: char| {
-            let after = last;
-            last = c;
-            match c {
-                '(' if after == '$' => {
-                    inside = true;
-                    false
-                }
-                ')' if inside => {
-                    inside = false;
-                    false
-                }
-                _ if inside => false,
-                _ => {
-                    c.is_whitespace()
-                        || matches!(
-                            c,
-                            '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '|'
-                        )
-                }
-            }
+            let here = at;
+            at += c.len_utf8();
+            !kept.contains(&here)
+                && (c.is_whitespace()
+                    || matches!(
+                        c,
+                        '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '|'
+                    ))
         })
         .map(|w| w.trim_end_matches(['.', ':']))
         .filter(|w| !w.is_empty())
@@ -1007,6 +1059,19 @@ mod tests {
         assert!(addresses("$(DB_HOST):5432")
             .iter()
             .all(|a| !matches!(a.host, Host::Name(_))));
+        // Only a variable's name is a reference Kubernetes expands: a command
+        // substitution, or a `$(` never closed, cuts as before.
+        let dialed = |value: &str| -> Vec<Host> {
+            (addresses(value).into_iter())
+                .filter(|a| a.port.is_some())
+                .map(|a| a.host)
+                .collect()
+        };
+        assert_eq!(dialed("$(wget -qO- db:8080/x)"), [name("db")]);
+        assert_eq!(
+            dialed("$(oops http://auth:8080/t and db:5432"),
+            [name("auth"), name("db")]
+        );
         let change = Readdress {
             service: "shop-postgres",
             renamed: "db",
@@ -1095,6 +1160,44 @@ mod tests {
             read_words(&["sh", "-c", "(nc -z db 5432 || exit 1)&& nc db 80"]),
             "=sh =-c =nc =-z nc=db =5432 =exit =1 =nc nc=db =80"
         );
+        // Lines joined by `\`, a comment, a redirection, prefixes with their flags and
+        // counts, an escaped quote.
+        assert_eq!(
+            read_words(&[
+                "bash",
+                "-ec",
+                "# was legacy-db:5432\npg_dump \\\n  -h postgres 2>&1 -U app | gzip"
+            ]),
+            "=bash =-ec =pg_dump =-h -h=postgres =2>&1 =-U =app =gzip"
+        );
+        assert_eq!(
+            read_words(&[
+                "sh",
+                "-c",
+                "timeout 5 nc -z db 5432 && env -i PGPASSWORD=x psql -h db"
+            ]),
+            "=sh =-c =timeout =5 =nc =-z nc=db =5432 =env =-i =PGPASSWORD=x =psql =-h -h=db"
+        );
+        assert_eq!(
+            read_words(&[
+                "sh",
+                "-c",
+                "echo \"say \\\"hi\\\" -h x\"; redis-cli -h cache ping"
+            ]),
+            "=sh =-c =echo =say \\\"hi\\\" -h x =redis-cli =-h -h=cache =ping"
+        );
+        // A word with a space is a script only after a shell's `-c`: psql's `-c` takes
+        // SQL, and its `-h` after it is still psql's. `nc` and `nslookup` as words of
+        // their own.
+        assert_eq!(
+            read_words(&["psql", "-c", "SELECT 1", "-h", "db"]),
+            "=psql =-c =SELECT 1 =-h -h=db"
+        );
+        assert_eq!(
+            read_words(&["nc", "-z", "db", "5432"]),
+            "=nc =-z nc=db =5432"
+        );
+        assert_eq!(read_words(&["nslookup", "db"]), "=nslookup nslookup=db");
     }
 
     #[test]

@@ -210,9 +210,19 @@ impl Design {
                 .filter(|c| before.config_map(&c.name).is_some_and(|o| o != *c))
                 .map(|c| format!("ConfigMap `{}`", c.name)),
         );
+        // An environment's own values of variables and ConfigMaps (its kept objects and
+        // what an import kept follow a rename too, but hold no values of callers).
+        fn same_values(a: &Environment, b: &Environment) -> bool {
+            a.config_values == b.config_values
+                && a.overrides.len() == b.overrides.len()
+                && (a.overrides.iter().zip(&b.overrides))
+                    .all(|((i, x), (j, y))| i == j && x.env == y.env)
+        }
         followed.extend(
             (self.environments.iter())
-                .filter(|e| (before.environments.iter()).any(|o| o.name == e.name && o != *e))
+                .filter(|e| {
+                    (before.environments.iter()).any(|o| o.name == e.name && !same_values(o, e))
+                })
                 .map(|e| format!("`{}`'s own values", e.name)),
         );
         let mut said = format!("Renamed `{}` to `{}`", old.name, new.name);

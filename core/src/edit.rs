@@ -1416,7 +1416,7 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
             // The last value of a word first: the ranges before it stay where they were.
             for v in crate::address::command_values(&all).into_iter().rev() {
                 let w = &mut words[v.word];
-                if let Some(value) = change.apply(&v.key, &w[v.at.clone()]) {
+                if let Some(value) = change.apply(v.key, &w[v.at.clone()]) {
                     w.replace_range(v.at, &value);
                 }
             }
@@ -1510,8 +1510,9 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
 /// environment is in `from`, wherever they are written (an observability namespace
 /// renamed: every environment dialing its collector follows). Where another one still
 /// is (KP405's fix moves one of two environments that shared a namespace), in what
-/// the moved environment reads only, as values of its own; a command line, which no
-/// environment has its own of, then stays, and the address rule says so. A namespace
+/// the moved environment reads only, as values of its own; a command line or a
+/// sidecar's variable, which no environment has its own of, then stays, and the
+/// address rule says so. A namespace
 /// that is no DNS label (a field being typed) moves nothing.
 fn move_namespace(design: &mut Design, env: usize, from: &str, to: &str) {
     if crate::names::dns1123_label(from).is_err() || crate::names::dns1123_label(to).is_err() {
@@ -1587,7 +1588,16 @@ fn move_namespace(design: &mut Design, env: usize, from: &str, to: &str) {
             }
         }
     }
-    for cm in config_maps.iter() {
+    // The ConfigMaps its services read (a sidecar's own variables have no values of an
+    // environment's own: they stay, and the address rule says so).
+    let read_here: BTreeSet<&str> = (services.iter())
+        .filter(|s| env.deploys(s.id))
+        .flat_map(|s| crate::render::references(s, false))
+        .collect();
+    for cm in config_maps
+        .iter()
+        .filter(|c| read_here.contains(c.name.as_str()))
+    {
         let mut read = env.config_data(cm).into_owned();
         let before = read.clone();
         change_all(&mut read);

@@ -849,7 +849,7 @@ fn all_fields() -> Design {
                 kind: "kubernetes.io/tls".into(),
                 keys: vec!["tls.crt".into(), "tls.key".into()],
                 residual: None,
-                external: false,
+                external: true,
             },
             SecretDef::default(),
         ],

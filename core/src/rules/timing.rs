@@ -140,6 +140,13 @@ fn shutdown_setting(cx: &mut Ctx, s: &Service) {
     }
 }
 
+/// Whether a load balancer sends to the service's pods (its deregistration delay is
+/// then what a preStop sleep outlasts).
+fn behind_lb(s: &Service) -> bool {
+    !s.kind.runs_to_completion()
+        && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some())
+}
+
 /// KP101 to KP106: the shutdown sequence fits the grace period and outlasts endpoint
 /// propagation and load-balancer deregistration; start-up fits the probes' budget.
 fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
@@ -172,22 +179,21 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         // deregistration), not a grace period of hours.
         let fix = match needed > 600 {
             true => {
-                let behind_lb = !s.kind.runs_to_completion()
-                    && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some());
-                let lb = cx
-                    .design
-                    .cluster
-                    .lb_deregistration_seconds
-                    .filter(|_| behind_lb);
+                // As long as KP104 and KP105 ask; nothing where no traffic comes.
+                let lb = (cx.design.cluster.lb_deregistration_seconds).filter(|_| behind_lb(s));
                 let e = cx.design.cluster.endpoint_propagation_seconds;
-                let enough = lb.map_or(e, |d| e.max(d + 1));
+                let enough = match receives_traffic(s) {
+                    true => lb.map_or(e, |d| e.max(d + 1)),
+                    false => 0,
+                };
                 let new_grace = grace.max(enough + app + SLACK);
+                let mut edits = vec![set(svc(s, "/timing/pre_stop_seconds"), json!(enough))];
+                if new_grace != grace {
+                    edits.push(set(grace_path.clone(), json!(new_grace)));
+                }
                 batch_fix(
                     format!("Sleep {enough} s in preStop (grace {new_grace} s)"),
-                    vec![
-                        set(svc(s, "/timing/pre_stop_seconds"), json!(enough)),
-                        set(grace_path.clone(), json!(new_grace)),
-                    ],
+                    edits,
                 )
             }
             false => raise(),
@@ -256,9 +262,7 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         );
     }
     if let Some(d) = cx.design.cluster.lb_deregistration_seconds {
-        let behind_lb = !s.kind.runs_to_completion()
-            && (s.exposure.load_balancer.is_some() || s.exposure.ingress.is_some());
-        if behind_lb && sleep <= d && hook.is_none() {
+        if behind_lb(s) && sleep <= d && hook.is_none() {
             let new_sleep = d + 1;
             let new_grace = grace.max(new_sleep + app + SLACK);
             cx.report(

@@ -11,7 +11,7 @@ use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
 use crate::address::{
-    addresses, argument_names_a_host, command_values, flag_names_a_host, names_a_host,
+    addresses, argument_names_a_host, command_may_name_a_host, command_values, names_a_host,
     names_an_image, port_variable, Address, Form, Host, Readdress,
 };
 use crate::edges;
@@ -106,19 +106,14 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
             .map(|(j, c)| (format!("/containers/{j}"), &c.command, &c.args)),
     );
     for (prefix, command, args) in commands {
-        // A URL or `host:port` has a colon, a host alone follows a flag that names one
-        // or stands in a script: most command lines have none of these, and cost
-        // nothing more on every validation.
-        let host_flag = |w: &String| flag_names_a_host(w.split('=').next().unwrap_or(w));
-        let script = |w: &String| w.contains(char::is_whitespace);
-        if !(command.iter().chain(args)).any(|w| w.contains(':') || host_flag(w) || script(w)) {
+        if !command_may_name_a_host(command.iter().chain(args).map(String::as_str)) {
             continue;
         }
         let all: Vec<&str> = command.iter().chain(args).map(String::as_str).collect();
         for read in command_values(&all) {
             let word = all[read.word];
             let value = &word[read.at.clone()];
-            if !(value.contains(':') || argument_names_a_host(&read.key)) {
+            if !(value.contains(':') || argument_names_a_host(read.key)) {
                 continue;
             }
             let (list, i) = match read.word.checked_sub(command.len()) {
@@ -128,7 +123,7 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
             let at = format!("{prefix}/{list}/{i}");
             let key = match read.key.is_empty() {
                 true => format!("{list}[{i}]"),
-                false => read.key,
+                false => read.key.to_string(),
             };
             let source = Source::Argument(s.id, at.clone(), read.at.start);
             let written = Written {
@@ -493,7 +488,11 @@ fn redial(design: &Design, t: &Service, v: &Value, p: u16) -> Option<Fix> {
         moved_to: None,
     };
     let new = change.apply(&v.key, v.text)?;
+    // The rest of the string dials it alike where it does (a script's two `wget`s):
+    // changed too, so that each fix of one string writes the same text.
     let Written { at, before, after } = v.written;
+    let rest = |t: &str| change.apply("", t).unwrap_or_else(|| t.to_string());
+    let (before, after) = (rest(before), rest(after));
     Some(Fix {
         label: match t.exposure.service == ServiceKind::Headless {
             true => format!(
