@@ -101,7 +101,25 @@ impl Design {
     /// The objects kept whole that environment `env` renders besides its services: the
     /// design's ([`Design::extra_objects`]), then its own ([`Environment::kept_objects`]).
     pub fn kept_in<'a>(&'a self, env: &'a Environment) -> impl Iterator<Item = &'a KeptObject> {
-        self.extra_objects.iter().chain(&env.kept_objects)
+        (self.extra_objects.iter().chain(&env.kept_objects))
+            .filter(|o| !self.only_for_what_is_off(o, env))
+    }
+
+    /// Whether an object kept whole is there only for services `env` does not run: an
+    /// Ingress every route of which sends to the Service of a design service switched
+    /// off there. It goes with them (kept, it would send to Services that are not
+    /// there); one that also routes elsewhere stays, and KP710 says what it lacks.
+    pub(crate) fn only_for_what_is_off(&self, o: &KeptObject, env: &Environment) -> bool {
+        if o.kind() != "Ingress" || self.services.iter().all(|s| env.deploys(s.id)) {
+            return false;
+        }
+        let routes = o.ingress_routes();
+        !routes.is_empty()
+            && routes.iter().all(|r| {
+                let mut theirs = (self.services.iter()).filter(|s| s.service_name() == r.service);
+                theirs.next().is_some_and(|s| !env.deploys(s.id))
+                    && theirs.all(|s| !env.deploys(s.id))
+            })
     }
 
     /// The ways in that Ingresses kept whole in environment `env` give its services (an

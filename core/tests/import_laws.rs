@@ -1662,6 +1662,109 @@ spec:
     }
 }
 
+/// An Ingress kept whole that only routes to a service an environment switches off
+/// goes with it there (kept, it would send to a Service that is not there); one that
+/// also routes elsewhere stays, and KP710 says what it lacks. Also after a link.
+#[test]
+fn a_kept_ingress_goes_with_the_only_service_it_routes_to() {
+    let workload = |name: &str| {
+        format!(
+            r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - name: {name}
+          image: ghcr.io/acme/{name}:1.0.0
+          ports: [{{name: http, containerPort: 8080}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+---
+"#
+        )
+    };
+    let yaml = format!(
+        r#"{}{}apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api-public
+  namespace: shop
+  annotations: {{nginx.ingress.kubernetes.io/limit-rps: "20"}}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: api.shop.example.com
+      http:
+        paths:
+          - {{path: /v1, pathType: Prefix, backend: {{service: {{name: api, port: {{name: http}}}}}}}}
+          - {{path: /v2, pathType: Exact, backend: {{service: {{name: api, port: {{name: http}}}}}}}}
+    - host: api.shop.example.org
+      http:
+        paths:
+          - {{path: /, pathType: Prefix, backend: {{service: {{name: api, port: {{name: http}}}}}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: site
+  namespace: shop
+  annotations: {{nginx.ingress.kubernetes.io/limit-rps: "50"}}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {{path: /api, pathType: Prefix, backend: {{service: {{name: api, port: {{name: http}}}}}}}}
+          - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{name: http}}}}}}}}
+"#,
+        workload("web"),
+        workload("api")
+    );
+    let imported = import::kubernetes(&yaml).design;
+    let env = imported.environments[0].name.clone();
+    let ingresses = |d: &Design| -> Vec<String> {
+        (render(d, &env).objects.iter())
+            .map(|o| o.to_json())
+            .filter(|o| o["kind"] == "Ingress")
+            .map(|o| {
+                o["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(ingresses(&imported), ["api-public", "site"]);
+    assert_eq!(
+        (imported.extra_objects.iter())
+            .filter(|o| o.kind() == "Ingress")
+            .count(),
+        2,
+        "both kept whole"
+    );
+    for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
+        let api = d.service_named("api").unwrap().id;
+        d.environments[0].overrides.entry(api).or_default().enabled = Some(false);
+        assert_eq!(ingresses(&d), ["site"], "link: {through_link}");
+        let kp710: Vec<String> = (validate(&d, &env).into_iter())
+            .filter(|f| f.code == "KP710")
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(kp710.len(), 1, "only the Ingress that stays: {kp710:#?}");
+        assert!(kp710[0].contains("`site`"), "{}", kp710[0]);
+    }
+}
+
 /// What KP321 says of the shop's cache, which no service of the design is.
 const CACHE_ELSEWHERE: &str = "`CACHE_URL` = `redis://cache:6379/0` names no known service: no service of the design is named `cache`";
 

@@ -830,13 +830,15 @@ impl Renderer<'_> {
         // observability one) gets none.
         let mut kept = Vec::new();
         let shared = design.renders_shared_kept(env);
+        // (An Ingress to services it switches off alone goes with them.)
+        let here = |k: &&KeptObject| !design.only_for_what_is_off(k, env);
         if shared {
-            for k in &design.extra_objects {
+            for k in design.extra_objects.iter().filter(here) {
                 kept.push(self.kept(k.in_namespace(&env.namespace), false));
             }
         }
         // The environment's own kept objects are there whatever it runs.
-        for k in &env.kept_objects {
+        for k in env.kept_objects.iter().filter(here) {
             kept.push(self.kept(k.in_namespace(&env.namespace), false));
         }
         if shared {
