@@ -2351,6 +2351,36 @@ async fn a_secret_made_outside_leaves_the_yaml_and_its_readers_keep_it() {
     page.close().await;
 }
 
+/// An environment's namespace applies on Enter, and the addresses of its services move
+/// with it: Connectum's services send telemetry to the observability namespace's
+/// collector, which follows it to `telemetry`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespace_set_on_enter_takes_its_services_addresses_along() {
+    let page = open_design("namespace-moved", &templates::connectum()).await;
+    page.select("yaml-object", "ConfigMap/").await;
+    page.wait_text("yaml", "the collector's address", |t| {
+        t.contains("otel-collector.observability.svc.cluster.local:4317")
+    })
+    .await;
+    page.click("open-environments").await;
+    page.type_into("environments/observability/namespace", "telemetry")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        page.yaml()
+            .await
+            .contains("otel-collector.observability.svc"),
+        "nothing applies before Enter"
+    );
+    press(&page, "\n").await;
+    page.wait_text("yaml", "the address moved", |t| {
+        t.contains("otel-collector.telemetry.svc.cluster.local:4317")
+            && !t.contains("observability.svc")
+    })
+    .await;
+    page.close().await;
+}
+
 /// A Secret's key renamed on the config page is read by its new name; a name the API
 /// server refuses, or one the Secret has, is explained and changes nothing. A key
 /// removed leaves its reader with a finding whose fix adds it back, and a key is added
