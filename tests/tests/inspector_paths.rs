@@ -123,8 +123,8 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
         all.extend(ids);
 
         // The config page: each ConfigMap key's value for every environment and the
-        // shown one's own, its name and naming switch; each Secret's name, type, each
-        // key and the key added. (A ConfigMap key's name is renamed by an edit of its
+        // shown one's own, its name and naming switch; each Secret's name, type, switch
+        // (made outside Kubeprint), each key and the key added. (A ConfigMap key's name is renamed by an edit of its
         // own and has no path; a Secret key's is the path of that key.)
         page.click("open-config").await;
         for cm in &design.config_maps {
@@ -135,7 +135,7 @@ async fn every_input_of_every_template_is_bound_to_a_field_that_exists() {
         let secret_keys: usize = design.secrets.iter().map(|s| s.keys.len()).sum();
         assert_eq!(
             ids.len(),
-            2 * keys + 2 * design.config_maps.len() + 3 * design.secrets.len() + secret_keys,
+            2 * keys + 2 * design.config_maps.len() + 4 * design.secrets.len() + secret_keys,
             "{} config page: {ids:?}",
             t.name
         );
