@@ -1198,15 +1198,8 @@ fn an_ingress_to_a_service_switched_off_offers_to_run_it() {
     }
 }
 
-/// A nightly backup that names its database on the command line, as database clients
-/// and migration tools take it: `pg_dump -h postgres`, `--db-host postgres`,
-/// `--host=postgres`. The import draws the edge; a rename of the database follows into
-/// every word; its deletion is said for each; a `-h` of a program that is no database
-/// client (where it is help) and a word after a flag that names no host are left
-/// alone. Also after a link.
-#[test]
-fn a_database_named_on_the_command_line_is_followed() {
-    let yaml = r#"
+/// The shop's database, without its Service (each test writes the one it needs).
+const POSTGRES: &str = r#"
 apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: postgres, namespace: shop}
@@ -1221,6 +1214,59 @@ spec:
           image: postgres:16.4
           ports: [{name: postgres, containerPort: 5432}]
 ---
+"#;
+
+/// Every word of the command lines of service `id` and of its other containers.
+fn command_lines(d: &Design, id: ServiceId) -> Vec<String> {
+    let s = d.service(id).unwrap();
+    let lines = std::iter::once((&s.command, &s.args))
+        .chain(s.containers.iter().map(|c| (&c.command, &c.args)));
+    lines
+        .flat_map(|(c, a)| c.iter().chain(a))
+        .cloned()
+        .collect()
+}
+
+/// What KP321 says names nothing in `env`: each value as `` `key` = `value` ``, sorted.
+fn unknown_values(d: &Design, env: &str) -> Vec<String> {
+    let mut said: Vec<String> = (validate(d, env).into_iter())
+        .filter(|f| f.code == "KP321")
+        .map(|f| {
+            f.message
+                .split(" names")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    said.sort();
+    said
+}
+
+/// The names of the objects of `kind` that `env` renders.
+fn rendered_names(d: &Design, env: &str, kind: &str) -> Vec<String> {
+    (render(d, env).objects.iter())
+        .map(|o| o.to_json())
+        .filter(|o| o["kind"] == kind)
+        .map(|o| {
+            o["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// A nightly backup that names its database on the command line, as database clients
+/// and migration tools take it: `pg_dump -h postgres`, `--db-host postgres`,
+/// `--host=postgres`. The import draws the edge; a rename of the database follows into
+/// every word; its deletion is said for each; a `-h` of a program that is no database
+/// client (where it is help) and a word after a flag that names no host are left
+/// alone. Also after a link.
+#[test]
+fn a_database_named_on_the_command_line_is_followed() {
+    let yaml = POSTGRES.to_string()
+        + r#"
 apiVersion: v1
 kind: Service
 metadata: {name: postgres, namespace: shop}
@@ -1247,7 +1293,7 @@ spec:
               image: ghcr.io/acme/verify:1.2.0
               args: [--db-host, postgres, --host=postgres, -h, postgres, --name, postgres]
 "#;
-    let imported = import::kubernetes(yaml).design;
+    let imported = import::kubernetes(&yaml).design;
     for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
         let db = d.service_named("postgres").unwrap().id;
         let backup = d.service_named("backup").unwrap().id;
@@ -1256,16 +1302,6 @@ spec:
             "the import draws backup -> postgres: {:?}",
             d.edges
         );
-        let words = |d: &Design| -> Vec<String> {
-            let s = d.service(backup).unwrap();
-            let mut all = s.command.clone();
-            all.extend(s.args.clone());
-            for c in &s.containers {
-                all.extend(c.command.clone());
-                all.extend(c.args.clone());
-            }
-            all
-        };
         let mut renamed = d.clone();
         renamed
             .apply(Edit::Set {
@@ -1274,26 +1310,15 @@ spec:
             })
             .unwrap();
         assert_eq!(
-            words(&renamed).join(" "),
+            command_lines(&renamed, backup).join(" "),
             "pg_dump -h db -U shop -f /backup/shop.sql shop \
              --db-host db --host=db -h postgres --name postgres",
             "through a link: {through_link}"
         );
         d.apply(Edit::RemoveService(db)).unwrap();
         let env = d.environments[0].name.clone();
-        let mut said: Vec<String> = (validate(&d, &env).into_iter())
-            .filter(|f| f.code == "KP321")
-            .map(|f| {
-                f.message
-                    .split(" names")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect();
-        said.sort();
         assert_eq!(
-            said,
+            unknown_values(&d, &env),
             [
                 "`--db-host` = `postgres`",
                 "`--host` = `postgres`",
@@ -1312,21 +1337,8 @@ spec:
 /// the rest kept. Also after a link.
 #[test]
 fn a_host_named_in_a_shell_script_is_followed() {
-    let yaml = r#"
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: postgres, namespace: shop}
-spec:
-  serviceName: postgres
-  selector: {matchLabels: {app: postgres}}
-  template:
-    metadata: {labels: {app: postgres}}
-    spec:
-      containers:
-        - name: postgres
-          image: postgres:16.4
-          ports: [{name: postgres, containerPort: 5432}]
----
+    let yaml = POSTGRES.to_string()
+        + r#"
 apiVersion: v1
 kind: Service
 metadata: {name: postgres, namespace: shop}
@@ -1391,7 +1403,7 @@ spec:
               image: busybox:1.36
               command: [sh, -c, "wget -qO- http://orders:8081/internal/warm && wget -qO- http://orders:8081/internal/warm?deep=1 && echo warmed"]
 "#;
-    let imported = import::kubernetes(yaml).design;
+    let imported = import::kubernetes(&yaml).design;
     for (through_link, d) in as_imported_and_after_a_link(&imported) {
         let db = d.service_named("postgres").unwrap().id;
         let orders = d.service_named("orders").unwrap().id;
@@ -1402,13 +1414,9 @@ spec:
             d.edges
         );
         let scripts = |d: &Design, id: ServiceId| -> Vec<String> {
-            let s = d.service(id).unwrap();
-            let mut all = [s.command.clone(), s.args.clone()].concat();
-            for c in &s.containers {
-                all.extend(c.command.clone());
-                all.extend(c.args.clone());
-            }
-            all.into_iter().filter(|w| w.contains(' ')).collect()
+            (command_lines(d, id).into_iter())
+                .filter(|w| w.contains(' '))
+                .collect()
         };
         let mut renamed = d.clone();
         renamed
@@ -1466,19 +1474,8 @@ spec:
         );
         let mut d = fixed;
         d.apply(Edit::RemoveService(db)).unwrap();
-        let mut said: Vec<String> = (validate(&d, &env).into_iter())
-            .filter(|f| f.code == "KP321")
-            .map(|f| {
-                f.message
-                    .split(" names")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect();
-        said.sort();
         assert_eq!(
-            said,
+            unknown_values(&d, &env),
             [
                 "`-h` = `postgres`",
                 "`DATABASE_URL` = `postgres://orders:$(DB_PASSWORD)@postgres:5432/orders`",
@@ -1608,18 +1605,7 @@ spec:
 "#;
     let imported = import::kubernetes(yaml).design;
     let env = imported.environments[0].name.clone();
-    let secrets = |d: &Design| -> Vec<String> {
-        (render(d, &env).objects.iter())
-            .map(|o| o.to_json())
-            .filter(|o| o["kind"] == "Secret")
-            .map(|o| {
-                o["metadata"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect()
-    };
+    let secrets = |d: &Design| rendered_names(d, &env, "Secret");
     for (through_link, mut d) in as_imported_and_after_a_link(&imported) {
         let f = (validate(&d, &env).into_iter())
             .find(|f| f.code == "KP305")
@@ -1732,18 +1718,7 @@ spec:
     );
     let imported = import::kubernetes(&yaml).design;
     let env = imported.environments[0].name.clone();
-    let ingresses = |d: &Design| -> Vec<String> {
-        (render(d, &env).objects.iter())
-            .map(|o| o.to_json())
-            .filter(|o| o["kind"] == "Ingress")
-            .map(|o| {
-                o["metadata"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect()
-    };
+    let ingresses = |d: &Design| rendered_names(d, &env, "Ingress");
     assert_eq!(ingresses(&imported), ["api-public", "site"]);
     assert_eq!(
         (imported.extra_objects.iter())
