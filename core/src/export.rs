@@ -25,7 +25,7 @@ use crate::render::{render, Object};
 use crate::{file, yaml};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 /// One file of the bundle: a path relative to the bundle root, and its text.
@@ -466,6 +466,68 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     files
 }
 
+/// The namespaces where something reads Secret `name`: each environment's that runs a
+/// service reading it (as it runs there) or keeps an object reading it, `<namespace>`
+/// for an environment whose objects name none. Every environment's when nothing reads
+/// it, since a Secret made outside is made for someone.
+fn namespaces_reading(design: &Design, name: &str) -> BTreeSet<String> {
+    let namespace = |env: &Environment| match env.namespace_unwritten {
+        true => "<namespace>".to_string(),
+        false => env.namespace.clone(),
+    };
+    let reads = |env: &Environment| {
+        let reads_it = |s: &crate::model::Service| {
+            let s = crate::model::effective_ref(s, env);
+            let reads = crate::render::references(&s, true).any(|n| n == name);
+            reads
+        };
+        (design.services.iter()).any(|s| env.deploys(s.id) && reads_it(s))
+            || design.kept_in(env).any(|o| o.reads(true, name))
+    };
+    let reading: BTreeSet<String> = (design.environments.iter())
+        .filter(|env| reads(env))
+        .map(namespace)
+        .collect();
+    match reading.is_empty() {
+        true => design.environments.iter().map(namespace).collect(),
+        false => reading,
+    }
+}
+
+/// `kubectl create secret …` for a Secret made outside Kubeprint, in `namespace`, with
+/// a placeholder for each value: TLS with its certificate, key and any other key the
+/// design reads (a CA); any other type as a generic Secret of that type with its keys.
+fn create_secret(s: &crate::model::SecretDef, namespace: &str) -> String {
+    let name = &s.name;
+    match s.kind.as_str() {
+        "kubernetes.io/tls" => {
+            let extra: String = (s.keys.iter())
+                .filter(|k| !matches!(k.as_str(), "tls.crt" | "tls.key"))
+                .map(|k| format!(" --from-file={k}=…"))
+                .collect();
+            match extra.is_empty() {
+                true => format!("tls {name} -n {namespace} --cert=… --key=…"),
+                // `kubectl create secret tls` takes only the pair: a CA (or any other
+                // key) needs the generic form, typed TLS.
+                false => format!(
+                    "generic {name} -n {namespace} --type=kubernetes.io/tls \
+                     --from-file=tls.crt=… --from-file=tls.key=…{extra}"
+                ),
+            }
+        }
+        kind => {
+            let typed = match kind {
+                "" | "Opaque" => String::new(),
+                other => format!(" --type={other}"),
+            };
+            let keys: String = (s.keys.iter())
+                .map(|k| format!(" --from-literal={k}=…"))
+                .collect();
+            format!("generic {name} -n {namespace}{typed}{keys}")
+        }
+    }
+}
+
 /// The README: what is inside and how to apply each part.
 fn readme(design: &Design, options: &Options) -> String {
     let mut out = format!(
@@ -482,23 +544,14 @@ fn readme(design: &Design, options: &Options) -> String {
     if !external.is_empty() {
         out.push_str(
             "\nThese Secrets are made outside Kubeprint and are not in these files: create them\n\
-             in each environment's namespace before applying (or let your secret manager do it).\n\n",
+             in the namespaces whose services read them before applying (or let your secret\n\
+             manager do it).\n\n",
         );
         for s in external {
-            let command = match s.kind.as_str() {
-                "kubernetes.io/tls" => format!("tls {} -n <namespace> --cert=… --key=…", s.name),
-                kind => {
-                    let typed = match kind {
-                        "" | "Opaque" => String::new(),
-                        other => format!(" --type={other}"),
-                    };
-                    let keys: String = (s.keys.iter())
-                        .map(|k| format!(" --from-literal={k}=…"))
-                        .collect();
-                    format!("generic {} -n <namespace>{typed}{keys}", s.name)
-                }
-            };
-            out.push_str(&format!("    kubectl create secret {command}\n"));
+            for namespace in namespaces_reading(design, &s.name) {
+                let command = create_secret(s, &namespace);
+                out.push_str(&format!("    kubectl create secret {command}\n"));
+            }
         }
     }
     // What the findings call an error goes with the files, for whoever gets only them.
@@ -718,6 +771,61 @@ mod tests {
     fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
         let doc = yaml::parse_documents(text).unwrap().remove(0);
         yaml::from_value(doc).unwrap()
+    }
+
+    /// A Secret made outside Kubeprint is made where something reads it: one command per
+    /// namespace of an environment running a reader, a TLS Secret with a CA in the
+    /// generic form (`kubectl create secret tls` takes only the pair).
+    #[test]
+    fn the_readme_makes_a_secret_made_outside_in_each_namespace_that_reads_it() {
+        let readme = |d: &Design| {
+            let files = bundle(d);
+            files.into_iter().last().unwrap().contents
+        };
+        let commands = |d: &Design| -> Vec<String> {
+            (readme(d).lines())
+                .filter_map(|l| l.trim().strip_prefix("kubectl create secret "))
+                .map(str::to_string)
+                .collect()
+        };
+        let mut d = crate::templates::connectum();
+        assert_eq!(commands(&d), Vec::<String>::new());
+        d.secrets[0].external = true;
+        // Read by nothing yet: made everywhere.
+        let everywhere = [
+            "connectum",
+            "connectum-dev",
+            "connectum-staging",
+            "observability",
+        ];
+        let tls = |ns: &str| format!("tls order-service-tls -n {ns} --cert=… --key=…");
+        assert_eq!(commands(&d), everywhere.map(tls));
+        // Read by the order service, which observability does not run.
+        d.services[0].volumes.push(crate::model::Volume {
+            name: "tls".into(),
+            source: crate::model::VolumeSource::Secret {
+                name: "order-service-tls".into(),
+            },
+        });
+        assert_eq!(
+            commands(&d),
+            everywhere[..3].iter().map(|ns| tls(ns)).collect::<Vec<_>>()
+        );
+        let order = d.services[0].id;
+        let dev = (d.environments.iter_mut())
+            .find(|e| e.name == "dev")
+            .unwrap();
+        dev.overrides.entry(order).or_default().enabled = Some(false);
+        d.secrets[0].keys.push("ca.crt".into());
+        assert_eq!(
+            commands(&d),
+            [
+                "generic order-service-tls -n connectum --type=kubernetes.io/tls \
+                 --from-file=tls.crt=… --from-file=tls.key=… --from-file=ca.crt=…",
+                "generic order-service-tls -n connectum-staging --type=kubernetes.io/tls \
+                 --from-file=tls.crt=… --from-file=tls.key=… --from-file=ca.crt=…",
+            ]
+        );
     }
 
     /// The README says what the findings call an error, as the page's dialog does, for

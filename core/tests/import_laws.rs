@@ -1629,7 +1629,7 @@ spec:
             .unwrap();
         assert!(
             readme.contents.contains(
-                "kubectl create secret generic shop-db -n <namespace> --from-literal=password=…"
+                "kubectl create secret generic shop-db -n shop --from-literal=password=…"
             ),
             "{}",
             readme.contents
