@@ -42,8 +42,11 @@ pub(super) fn environment(cx: &mut Ctx) {
             || (cx.design.environments.iter())
                 .filter(|e| sharing.contains(&e.name.as_str()))
                 .all(|e| e.tier == Tier::Prod);
-        let own = format!("{}-{}", env.namespace, env.name);
+        // Named as a namespace can be: `Staging` moves to `shop-staging`.
+        let suffix = names::dns1035_like(&env.name);
+        let own = format!("{}-{suffix}", env.namespace);
         let free = !(cx.design.environments.iter()).any(|e| e.namespace == own)
+            && !suffix.is_empty()
             && names::dns1123_label(&own).is_ok();
         let path = FieldPath::environment(&env.name, "/namespace");
         let fix = (moves && free)

@@ -757,6 +757,17 @@ fn a_shared_namespace_is_fixed_by_moving_the_environment_that_is_not_prod() {
         kp405(&d, "prod"),
         [Some("Deploy `prod` to namespace `shop-prod`".to_string())]
     );
+    // An environment named otherwise than a namespace can be is offered one all the same.
+    let mut d = baseline();
+    (d.environments).push(Environment::new("QA_Europe", Tier::Staging, "shop"));
+    assert_eq!(
+        kp405(&d, "QA_Europe"),
+        [Some(
+            "Deploy `QA_Europe` to namespace `shop-qa-europe`".to_string()
+        )]
+    );
+    (d.environments).push(Environment::new("__", Tier::Staging, "shop"));
+    assert_eq!(kp405(&d, "__"), [None], "nothing of the name is left");
 }
 
 /// Connectum's services send telemetry to `otel-collector.observability.svc...`: an
