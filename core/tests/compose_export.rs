@@ -245,6 +245,16 @@ fn round_trip(design: &Design, env: &str) -> Vec<String> {
             })
             .collect()
     };
+    // A Secret made outside Kubeprint comes back made outside.
+    for b in &back.design.secrets {
+        let made_outside = design.secret(&b.name).is_some_and(|s| s.external);
+        if made_outside != b.external {
+            differ.push(format!(
+                "Secret {}: made outside {made_outside} came back {}",
+                b.name, b.external
+            ));
+        }
+    }
     let here = names(&want);
     let (a, z) = (edges(design, &here), edges(&back.design, &here));
     if a != z {
@@ -967,7 +977,7 @@ fn a_secret_read_by_key_or_whole_comes_back_read_the_same_way() {
         kind: "Opaque".into(),
         keys: vec!["DB_PASSWORD".into(), "DB_ADMIN_PASSWORD".into()],
         residual: None,
-        external: false,
+        external: true,
     });
     d.secrets.push(SecretDef {
         name: "api-keys".into(),
@@ -1013,6 +1023,9 @@ fn a_secret_read_by_key_or_whole_comes_back_read_the_same_way() {
         .config
         .env_from
         .contains(&EnvFrom::Secret("api-keys".into())));
+    // The Secret made outside Kubeprint is still made outside; the other is written.
+    assert!(back.secret("db-credentials").unwrap().external, "{yaml}");
+    assert!(!back.secret("api-keys").unwrap().external, "{yaml}");
 }
 
 /// A compose file's services come in the file's order, not by name, and so do the host

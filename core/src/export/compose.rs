@@ -311,6 +311,9 @@ pub(crate) struct ExtensionSecret {
     /// key of the Secret as a variable of its name (`envFrom`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The Secret is made outside Kubeprint ([`crate::model::SecretDef::external`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
 }
 
 /// A named container port.
@@ -1313,6 +1316,7 @@ impl<'d> DotEnv<'d> {
             let from = ExtensionSecret {
                 secret: sec.to_string(),
                 key: key.map(str::to_string),
+                external: (self.design.secret(sec)).is_some_and(|d| d.external),
             };
             vars.push((name.to_string(), value, Some(from)));
         };

@@ -581,14 +581,18 @@ fn read_service(
         let from = &ext.secrets[&var];
         let key = from.key.clone().unwrap_or_else(|| var.clone());
         match design.secrets.iter_mut().find(|d| d.name == from.secret) {
-            Some(d) if !d.keys.contains(&key) => d.keys.push(key.clone()),
-            Some(_) => {}
+            Some(d) => {
+                if !d.keys.contains(&key) {
+                    d.keys.push(key.clone());
+                }
+                d.external |= from.external;
+            }
             None => design.secrets.push(SecretDef {
                 name: from.secret.clone(),
                 kind: "Opaque".into(),
                 keys: vec![key.clone()],
                 residual: None,
-                external: false,
+                external: from.external,
             }),
         }
         // Read as the export wrote it: every key of the Secret under its own name
