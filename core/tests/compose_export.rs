@@ -12,13 +12,16 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// compose.yaml and .env of one environment.
+/// compose.yaml and .env of one environment (the files of its secrets, after them, hold
+/// the placeholder).
 fn files(design: &Design, env: &str) -> (String, String) {
     let files = compose(design, env);
-    assert_eq!(
-        files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
-        ["compose/compose.yaml", "compose/.env"]
-    );
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths[..2], ["compose/compose.yaml", "compose/.env"]);
+    for f in &files[2..] {
+        assert!(f.path.starts_with("compose/secrets/"), "{paths:?}");
+        assert_eq!(f.contents, SECRET_PLACEHOLDER);
+    }
     (files[0].contents.clone(), files[1].contents.clone())
 }
 
@@ -170,6 +173,29 @@ fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
                 .collect::<Vec<_>>()
         ),
     );
+    // The files of Secrets its main container sees: (path, Secret, key), a Secret
+    // mounted whole giving one file per key.
+    let mut secret_files = BTreeSet::new();
+    for m in &s.mounts {
+        let Some(VolumeSource::Secret { name }) = (s.volumes.iter())
+            .find(|v| v.name == m.volume)
+            .map(|v| &v.source)
+        else {
+            continue;
+        };
+        let keys = match m.sub_path.as_str() {
+            "" => d.secret(name).map(|x| x.keys.clone()).unwrap_or_default(),
+            key => vec![key.to_string()],
+        };
+        for key in keys {
+            let path = match m.sub_path.is_empty() {
+                true => format!("{}/{key}", m.path),
+                false => m.path.clone(),
+            };
+            secret_files.insert((path, name.clone(), key));
+        }
+    }
+    m.insert("secret files", format!("{secret_files:?}"));
     m.insert(
         "containers",
         format!(
@@ -1277,12 +1303,12 @@ secrets:
         (Some(1000), Some(1000))
     );
     let scratch: Vec<(String, bool)> = (api.mounts.iter())
-        .map(|m| {
+        .filter_map(|m| {
             let v = api.volumes.iter().find(|v| v.name == m.volume).unwrap();
-            let VolumeSource::EmptyDir { memory, .. } = v.source else {
-                panic!("{v:?}");
-            };
-            (m.path.clone(), memory)
+            match v.source {
+                VolumeSource::EmptyDir { memory, .. } => Some((m.path.clone(), memory)),
+                _ => None,
+            }
         })
         .collect();
     assert_eq!(
@@ -1300,7 +1326,7 @@ secrets:
     assert!(!said.contains("not portable"), "{said}");
     assert!(said.contains("user `nginx` is a name"), "{said}");
     assert!(
-        said.contains("secrets `api_key` (files under /run/secrets)"),
+        said.contains("secret `api_key`: key `api_key` of Secret `api-key` at /run/secrets/api_key (from `./secrets/api_key.txt`: set its value in the cluster)"),
         "{said}"
     );
     // Rendered for Kubernetes: the pod's user and group, a memory-backed emptyDir.
@@ -1320,6 +1346,11 @@ secrets:
     assert_eq!(
         api_out["volumes"],
         serde_json::json!([{"type": "volume", "target": "/var/cache/api"}]),
+        "{out}"
+    );
+    assert_eq!(api_out["secrets"], serde_json::json!(["api_key"]), "{out}");
+    assert_eq!(
+        file["secrets"]["api_key"]["file"], "./secrets/api_key",
         "{out}"
     );
     let again = import_compose::import(&out, &Default::default()).design;

@@ -107,6 +107,47 @@ fn docker_compose_accepts_what_a_compose_import_publishes_and_profiles() {
     );
 }
 
+/// A compose file's secrets come back as compose secrets docker-compose accepts: the
+/// original file is one it accepts (so the test data is real), and the design's export
+/// mounts each file where the original did, from a file the bundle writes.
+#[test]
+fn docker_compose_accepts_the_secrets_of_a_compose_import() {
+    let original = kubeprint_tests::root().join("core/tests/manifests/compose-secrets.yaml");
+    let (ok, out) = compose_config(&original);
+    assert!(ok, "docker-compose rejects the test's own file:\n{out}");
+    let text = std::fs::read_to_string(&original).unwrap();
+    let d = kubeprint_core::compose::import(&text, &Default::default()).design;
+    let dir = scratch("secrets");
+    let file = write(&d, "dev", &dir);
+    let (ok, out) = compose_config(&file);
+    assert!(ok, "docker-compose rejects it:\n{out}");
+    assert!(!out.contains("WARNING"), "docker-compose warns:\n{out}");
+    let config: serde_json::Value = serde_json::to_value(
+        kubeprint_core::yaml::parse_documents(&out)
+            .unwrap()
+            .remove(0),
+    )
+    .unwrap();
+    let web = &config["services"]["web"]["secrets"];
+    assert_eq!(
+        web,
+        &serde_json::json!([
+            {"source": "db_password"},
+            {"source": "stripe_api_key", "target": "/etc/shop/stripe.key"},
+            {"source": "django_secret_key", "target": "/run/secrets/django_key"},
+        ]),
+        "{out}"
+    );
+    for name in ["db_password", "stripe_api_key", "django_secret_key"] {
+        let path = config["secrets"][name]["file"].as_str().unwrap_or_default();
+        assert_eq!(
+            std::fs::read_to_string(path).ok().as_deref(),
+            Some(SECRET_PLACEHOLDER),
+            "{name}: {out}"
+        );
+    }
+}
+
 #[test]
 fn docker_compose_accepts_an_imported_designs_compose_file() {
     let text = std::fs::read_to_string(

@@ -124,8 +124,29 @@ struct ComposeFile {
     services: Ordered<ComposeService>,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     volumes: Ordered<NamedVolume>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    secrets: Ordered<SecretFile>,
     #[serde(rename = "x-kubeprint")]
     about: FileExtension,
+}
+
+/// A top-level secret: a file beside the compose file (`secrets/<name>`, written with
+/// the placeholder), which compose mounts read-only into the services that name it.
+/// Its `x-kubeprint` says which key of which Secret it is.
+#[derive(Serialize)]
+struct SecretFile {
+    file: String,
+    #[serde(rename = "x-kubeprint")]
+    kubeprint: ExtensionSecret,
+}
+
+/// A service's use of a top-level secret: the name alone where it is mounted at
+/// `/run/secrets/<name>`, else with its path.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SecretUse {
+    Named(String),
+    At { source: String, target: String },
 }
 
 /// A top-level named volume (compose's defaults: a local volume).
@@ -173,6 +194,8 @@ struct ComposeService {
     depends_on: Ordered<Dependency>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     volumes: Vec<VolumeMount>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    secrets: Vec<SecretUse>,
     #[serde(skip_serializing_if = "Option::is_none")]
     network_mode: Option<String>,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
@@ -396,7 +419,7 @@ pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
     if let Some(about) = value.get_mut("x-kubeprint") {
         escape_all(about);
     }
-    vec![
+    let mut files = vec![
         BundleFile {
             path: "compose/compose.yaml".into(),
             contents: crate::yaml::to_doc(&value),
@@ -405,13 +428,21 @@ pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
             path: "compose/.env".into(),
             contents: dotenv.text(env),
         },
-    ]
+    ];
+    // Each secret's file, with the placeholder (and no line break, which the file's
+    // reader would take for part of the value).
+    files.extend(file.secrets.0.iter().map(|(_, secret)| BundleFile {
+        path: format!("compose/{}", secret.file.trim_start_matches("./")),
+        contents: SECRET_PLACEHOLDER.into(),
+    }));
+    files
 }
 
 fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
     let mut file = ComposeFile {
         services: Ordered::default(),
         volumes: Ordered::default(),
+        secrets: Ordered::default(),
         about: FileExtension {
             design: design.name.clone(),
             environment: env_name.to_string(),
@@ -538,6 +569,16 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         }
         main.user = user(&s.security);
         for v in &s.volumes {
+            if let VolumeSource::Secret { name } = &v.source {
+                let mounted: Vec<&Mount> =
+                    (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
+                if !mounted.is_empty() {
+                    for m in mounted {
+                        secret_files(design, s, name, m, &mut main, &mut file.secrets, notes);
+                    }
+                    continue;
+                }
+            }
             // A directory that lives as long as the container: a tmpfs, or an
             // anonymous volume, where the main container mounts it.
             let mounted = (s.mounts.iter()).filter(|m| m.volume == v.name && m.sub_path.is_empty());
@@ -1120,6 +1161,69 @@ fn healthcheck(
         timeout: seconds(p.effective_timeout()),
         retries: p.effective_failures(),
         start_period: (start > 0).then(|| seconds(start)),
+    }
+}
+
+/// A Secret volume's mount as compose secrets: the key a `subPath` names, or every key
+/// of the Secret as a file in the mount's directory. One top-level secret per key of a
+/// Secret, named after the key where no other Secret's key has that name.
+fn secret_files(
+    design: &Design,
+    s: &Service,
+    secret: &str,
+    m: &Mount,
+    main: &mut ComposeService,
+    top: &mut Ordered<SecretFile>,
+    notes: &mut Vec<String>,
+) {
+    let keys: Vec<(&str, String)> = match m.sub_path.as_str() {
+        "" => match design.secret(secret) {
+            Some(d) => (d.keys.iter())
+                .map(|k| (k.as_str(), format!("{}/{k}", m.path.trim_end_matches('/'))))
+                .collect(),
+            None => {
+                notes.push(format!(
+                    "{}: Secret {secret}, mounted at {}, is not in the design: not in this file",
+                    s.name, m.path
+                ));
+                return;
+            }
+        },
+        key => vec![(key, m.path.clone())],
+    };
+    for (key, path) in keys {
+        let holds = |f: &SecretFile| {
+            f.kubeprint.secret == secret && f.kubeprint.key.as_deref() == Some(key)
+        };
+        let name = match top.0.iter().find(|(_, f)| holds(f)) {
+            Some((name, _)) => name.clone(),
+            None => {
+                let name = match top.0.iter().any(|(n, _)| n == key) {
+                    false => key.to_string(),
+                    true => format!("{secret}_{key}"),
+                };
+                top.0.push((
+                    name.clone(),
+                    SecretFile {
+                        file: format!("./secrets/{name}"),
+                        kubeprint: ExtensionSecret {
+                            secret: secret.to_string(),
+                            key: Some(key.to_string()),
+                            external: design.secret(secret).is_some_and(|d| d.external),
+                        },
+                    },
+                ));
+                name
+            }
+        };
+        main.secrets
+            .push(match path == format!("/run/secrets/{name}") {
+                true => SecretUse::Named(name),
+                false => SecretUse::At {
+                    source: name,
+                    target: path,
+                },
+            });
     }
 }
 

@@ -22,7 +22,7 @@ mod interpolate;
 mod ports;
 mod shell;
 
-use crate::export::compose::{ContainerOf, ServiceExtension};
+use crate::export::compose::{ContainerOf, ExtensionSecret, ServiceExtension};
 use crate::import::{DocumentReport, Import, Outcome};
 use crate::model::*;
 use crate::order::{self, Collect};
@@ -93,7 +93,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             let why = match key.as_str() {
                 "services" | "version" | "name" | "volumes" => continue,
                 "networks" => "not imported (Kubernetes gives every pod one network; NetworkPolicies, from the edges, say who may call whom)",
-                "secrets" => "not imported (a Secret has key names only in Kubeprint: add it on the config page {} and read it from the service)",
+                // Read where a service mounts one (`secret_files`).
+                "secrets" => continue,
                 "configs" => "not imported (add a ConfigMap on the config page {} and mount it)",
                 "include" => "not imported (import the included files' services together)",
                 _ => "not a key compose knows (a typo?): ignored; compose itself refuses the file",
@@ -187,6 +188,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             let s = read_service(
                 &dns_name(compose_name),
                 spec,
+                root.get("secrets"),
                 ext,
                 env_files,
                 &mut design,
@@ -208,7 +210,15 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 "named `{name}`: `{taken}` is already another service's name"
             ));
         }
-        let mut s = read_service(&name, spec, ext, env_files, &mut design, &mut n);
+        let mut s = read_service(
+            &name,
+            spec,
+            root.get("secrets"),
+            ext,
+            env_files,
+            &mut design,
+            &mut n,
+        );
         one_off(&mut s, spec, awaited.contains(compose_name), &mut n);
         if let Some(kind) = ext.kind.filter(|k| !k.runs_to_completion()) {
             if !s.kind.runs_to_completion() {
@@ -408,6 +418,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
 fn read_service(
     name: &str,
     spec: &Value,
+    top_secrets: Option<&Value>,
     ext: &ServiceExtension,
     env_files: &BTreeMap<String, String>,
     design: &mut Design,
@@ -763,25 +774,139 @@ fn read_service(
         }
     }
     user(spec, &mut s, n);
-    let secrets: Vec<String> = string_list(spec.get("secrets"))
-        .into_iter()
-        .chain(
-            (spec
-                .get("secrets")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten())
-            .filter_map(|x| x.get("source").and_then(Value::as_str).map(str::to_string)),
-        )
-        .collect();
-    if !secrets.is_empty() {
-        let quoted: Vec<String> = secrets.iter().map(|x| format!("`{x}`")).collect();
-        n.note(format!(
-            "secrets {} (files under /run/secrets): not imported; add a Secret with those keys on the config page and mount it as a volume at /run/secrets",
-            quoted.join(", ")
-        ));
-    }
+    secret_files(spec, top_secrets, &mut s, design, n);
     s
+}
+
+/// The service's `secrets:`, files compose mounts under `/run/secrets` (or at the
+/// `target` a long entry names): each a Secret of the design named after the compose
+/// secret (its `name:` where the top level gives one), holding one key of that name, in
+/// a volume mounted at the file's path by `subPath`. A secret compose takes from
+/// elsewhere (`external: true`) is a Secret made outside Kubeprint; one read from a
+/// `file:` or an `environment:` variable gets its value in the cluster (a design holds
+/// no secret value). What a Kubernetes volume cannot say (`uid`, `gid`, `mode`) is said.
+fn secret_files(
+    spec: &Value,
+    top_secrets: Option<&Value>,
+    s: &mut Service,
+    design: &mut Design,
+    n: &mut Notes,
+) {
+    let Some(entries) = spec.get("secrets").and_then(Value::as_array) else {
+        return;
+    };
+    for entry in entries {
+        let (source, target) = match entry {
+            Value::String(source) => (source.as_str(), None),
+            long => match long.get("source").and_then(Value::as_str) {
+                Some(source) => (source, long.get("target").and_then(Value::as_str)),
+                None => {
+                    n.at(&["secrets:"], "a secret without `source`: ignored".into());
+                    continue;
+                }
+            },
+        };
+        let Some(top) = top_secrets.and_then(|t| t.get(source)) else {
+            n.at(
+                &[source],
+                format!("secret `{source}` is not declared under the top-level `secrets:` (compose refuses the file): not imported"),
+            );
+            continue;
+        };
+        // Kubeprint's export says which key of which Secret the file is.
+        let written: Option<ExtensionSecret> =
+            (top.get("x-kubeprint")).and_then(|x| serde_json::from_value(x.clone()).ok());
+        let external = written.as_ref().map_or_else(
+            || {
+                top.get("external").is_some_and(|e| match e {
+                    Value::Bool(b) => *b,
+                    // The old form, `external: {name: …}`.
+                    other => other.is_object(),
+                })
+            },
+            |w| w.external,
+        );
+        let named = (top.get("name"))
+            .or_else(|| top.pointer("/external/name"))
+            .and_then(Value::as_str)
+            .unwrap_or(source);
+        let secret = written
+            .as_ref()
+            .map_or_else(|| dns_name(named), |w| w.secret.clone());
+        let key = match written.and_then(|w| w.key) {
+            Some(key) => key,
+            None if crate::names::config_key(source).is_ok() => source.to_string(),
+            None => dns_name(source),
+        };
+        match design.secrets.iter_mut().find(|d| d.name == secret) {
+            Some(d) => {
+                if !d.keys.contains(&key) {
+                    d.keys.push(key.clone());
+                }
+                d.external |= external;
+            }
+            None => design.secrets.push(SecretDef {
+                name: secret.clone(),
+                kind: "Opaque".into(),
+                keys: vec![key.clone()],
+                residual: None,
+                external,
+            }),
+        }
+        let path = match target {
+            Some(t) if t.starts_with('/') => t.to_string(),
+            Some(t) => format!("/run/secrets/{t}"),
+            None => format!("/run/secrets/{source}"),
+        };
+        let volume = match (s.volumes.iter())
+            .find(|v| matches!(&v.source, VolumeSource::Secret { name } if *name == secret))
+        {
+            Some(v) => v.name.clone(),
+            None => {
+                let name = crate::naming::free(&format!("secret-{secret}"), |n| {
+                    s.volumes.iter().any(|v| v.name == n)
+                });
+                s.volumes.push(Volume {
+                    name: name.clone(),
+                    source: VolumeSource::Secret {
+                        name: secret.clone(),
+                    },
+                });
+                name
+            }
+        };
+        s.mounts.push(Mount {
+            volume,
+            path: path.clone(),
+            read_only: true,
+            sub_path: key.clone(),
+        });
+        let from = if external {
+            "made outside Kubeprint, as `external: true` says".to_string()
+        } else if let Some(file) = top.get("file").and_then(Value::as_str) {
+            format!("from `{file}`: set its value in the cluster")
+        } else if let Some(var) = top.get("environment").and_then(Value::as_str) {
+            format!("from `${var}`: set its value in the cluster")
+        } else {
+            "set its value in the cluster".to_string()
+        };
+        n.note(format!(
+            "secret `{source}`: key `{key}` of Secret `{secret}` at {path} ({from})"
+        ));
+        let unsaid: Vec<&str> = ["uid", "gid", "mode"]
+            .into_iter()
+            .filter(|k| entry.get(*k).is_some())
+            .collect();
+        if let Some(first) = unsaid.first() {
+            n.at(
+                &[&format!("{first}:")],
+                format!(
+                    "secret `{source}`'s {} not carried: the pod's fsGroup and the volume's defaultMode say who may read it",
+                    unsaid.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// A directory of the container that lives as long as it: an emptyDir volume (in

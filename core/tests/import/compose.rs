@@ -5,7 +5,8 @@
 
 use kubeprint_core::import::{DocumentReport, Import, Outcome};
 use kubeprint_core::{
-    compose, render, validate, Probe, ProbeAction, Protocol, Service, Severity, WorkloadKind,
+    compose, render, validate, Probe, ProbeAction, Protocol, Service, Severity, VolumeSource,
+    WorkloadKind,
 };
 
 fn manifest(name: &str) -> String {
@@ -800,8 +801,9 @@ fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secre
 
 /// The app's own shutdown timeout is read from its variables as in a Kubernetes import,
 /// so a fresh import weighs `stop_grace_period` against it; the file's top-level keys
-/// that become nothing (networks, secrets, a typo) are each reported, not dropped in
-/// silence, and not counted as services.
+/// that become nothing (networks, a typo) are each reported, not dropped in silence, and
+/// not counted as services. Secrets become something where a service mounts them (and,
+/// as in compose, nothing where none does).
 #[test]
 fn shutdown_timeouts_are_read_and_top_level_keys_reported() {
     let text = "name: shopfront
@@ -836,10 +838,7 @@ x-logging: &logging
         .filter(|d| d.kind == "compose")
         .map(|d| (d.line, d.name.as_str()))
         .collect();
-    assert_eq!(
-        top,
-        [(10, "networks"), (12, "secrets"), (15, "servise_defaults")]
-    );
+    assert_eq!(top, [(10, "networks"), (15, "servise_defaults")]);
     let typo = report(&i, "servise_defaults");
     assert!(
         matches!(&typo.outcome, Outcome::Skipped(why) if why.contains("not a key compose knows")),
@@ -847,7 +846,7 @@ x-logging: &logging
     );
     assert!(
         i.summary().starts_with(
-            "1 of 1 compose service imported as 1 service (the notes say how). 3 top-level keys not imported (the table says why)."
+            "1 of 1 compose service imported as 1 service (the notes say how). 2 top-level keys not imported (the table says why)."
         ),
         "{}",
         i.summary()
@@ -937,4 +936,131 @@ spec:
         "{:#?}",
         validate(&d, &env)
     );
+}
+
+/// The files of Secrets a service's main container sees: (path, Secret, key, read-only),
+/// by `subPath` each.
+fn secret_files(s: &Service) -> Vec<(String, String, String, bool)> {
+    (s.mounts.iter())
+        .filter_map(|m| {
+            let v = s.volumes.iter().find(|v| v.name == m.volume)?;
+            match &v.source {
+                VolumeSource::Secret { name } => Some((
+                    m.path.clone(),
+                    name.clone(),
+                    m.sub_path.clone(),
+                    m.read_only,
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Compose secrets (files under `/run/secrets`, or at a long entry's `target`) become a
+/// Secret each with one key of the secret's name, mounted by `subPath` where compose
+/// mounts the file; two services mounting one secret read the one Secret; `external:
+/// true` is a Secret made outside Kubeprint under the `name:` compose gives it, which
+/// the export never writes; what a volume cannot say (`mode`) is said. Rendered, every
+/// file is where the app reads it; through a link and a compose file of the design
+/// again, the same.
+#[test]
+fn compose_secrets_are_secret_files_where_compose_mounts_them() {
+    let i = import("compose-secrets.yaml");
+    let secrets: Vec<(&str, &[String], bool)> = (i.design.secrets.iter())
+        .map(|s| (s.name.as_str(), s.keys.as_slice(), s.external))
+        .collect();
+    let owned = |k: &str| vec![k.to_string()];
+    assert_eq!(
+        secrets,
+        [
+            ("db-password", owned("db_password").as_slice(), false),
+            ("shop-stripe", owned("stripe_api_key").as_slice(), true),
+            (
+                "django-secret-key",
+                owned("django_secret_key").as_slice(),
+                false
+            ),
+        ]
+    );
+    let file = |path: &str, secret: &str, key: &str| {
+        (path.to_string(), secret.to_string(), key.to_string(), true)
+    };
+    let web = [
+        file("/run/secrets/db_password", "db-password", "db_password"),
+        file("/etc/shop/stripe.key", "shop-stripe", "stripe_api_key"),
+        file(
+            "/run/secrets/django_key",
+            "django-secret-key",
+            "django_secret_key",
+        ),
+    ];
+    let worker = [
+        file("/run/secrets/db_password", "db-password", "db_password"),
+        file(
+            "/run/secrets/django_secret_key",
+            "django-secret-key",
+            "django_secret_key",
+        ),
+    ];
+    let db = [file(
+        "/run/secrets/db_password",
+        "db-password",
+        "db_password",
+    )];
+    let check = |d: &kubeprint_core::Design, how: &str| {
+        let files = |name: &str| secret_files(d.service_named(name).unwrap());
+        assert_eq!(files("web"), web, "{how}");
+        assert_eq!(files("worker"), worker, "{how}");
+        assert_eq!(files("db"), db, "{how}");
+        // Rendered: each file by subPath from its Secret; the one made outside is not
+        // written, the others are, with the placeholder.
+        let yaml = render(d, "prod").to_yaml();
+        assert!(
+            yaml.contains(
+                "- mountPath: /etc/shop/stripe.key\n          name: secret-shop-stripe\n          readOnly: true\n          subPath: stripe_api_key"
+            ),
+            "{how}: {yaml}"
+        );
+        assert!(!yaml.contains("name: shop-stripe\n  namespace"), "{how}");
+        assert!(yaml.contains("name: db-password\n  namespace"), "{how}");
+        let errors: Vec<String> = (validate(d, "prod").into_iter())
+            .filter(|f| f.severity == Severity::Error && f.code.starts_with("KP3"))
+            .map(|f| f.message)
+            .collect();
+        assert!(errors.is_empty(), "{how}: {errors:?}");
+    };
+    check(&i.design, "imported");
+    let link = kubeprint_core::link::link("https://k.example/", &i.design);
+    check(
+        &kubeprint_core::link::decode(&link).unwrap(),
+        "after a link",
+    );
+    let exported = kubeprint_core::export::compose::compose(&i.design, "dev");
+    let again = compose::import(&exported[0].contents, &Default::default());
+    check(&again.design, "from its compose file");
+    assert!(
+        notes(&i, "web").contains(
+            "line 17: secret `stripe_api_key`'s mode not carried: the pod's fsGroup and the volume's defaultMode say who may read it"
+        ),
+        "{}",
+        notes(&i, "web")
+    );
+    assert!(
+        notes(&i, "web").contains(
+            "secret `stripe_api_key`: key `stripe_api_key` of Secret `shop-stripe` at /etc/shop/stripe.key (made outside Kubeprint, as `external: true` says)"
+        ),
+        "{}",
+        notes(&i, "web")
+    );
+    // A secret the top level does not declare (compose refuses the file) is said.
+    let broken = manifest("compose-secrets.yaml").replace("  stripe_api_key:\n", "  stripe:\n");
+    let b = compose::import(&broken, &Default::default());
+    assert!(
+        notes(&b, "web")
+            .contains("secret `stripe_api_key` is not declared under the top-level `secrets:`"),
+        "{}",
+        notes(&b, "web")
+    );
+    assert_eq!(secret_files(service(&b, "web")).len(), 2);
 }
