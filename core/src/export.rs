@@ -647,7 +647,8 @@ fn readme(design: &Design, options: &Options) -> String {
         out.push_str(&format!(
             "\n## Docker Compose: `compose/` (environment {env})\n\n\
              The services of {env} for one machine, configured by `compose/.env`\n\
-             (secrets as placeholders: fill them in first):\n\n\
+             and the files of `compose/secrets/` where it mounts secrets (placeholders: fill\n\
+             them in first):\n\n\
              \x20   docker compose -f compose/compose.yaml up    # reads compose/.env beside it\n"
         ));
     }
