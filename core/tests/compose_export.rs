@@ -876,7 +876,11 @@ volumes:
             .map(|(k, _)| k)
             .collect()
     };
-    assert_eq!(secret_vars(&first, "api"), ["DATABASE_URL"]);
+    // The password is a Secret's, which the address reads as `$(POSTGRES_PASSWORD)`.
+    assert_eq!(secret_vars(&first, "api"), ["POSTGRES_PASSWORD"]);
+    let url = "postgres://shop:$(POSTGRES_PASSWORD)@db:5432/shop";
+    let api_vars = |d: &Design| variables(d, &d.service_named("api").unwrap().config);
+    assert_eq!(api_vars(&first)["DATABASE_URL"].as_deref(), Some(url));
     let (yaml, dotenv) = files(&first, "dev");
     let file = parsed(&yaml);
     let services = &file["services"];
@@ -898,8 +902,13 @@ volumes:
     assert_eq!(services["db"]["volumes"][0]["source"], "dbdata", "{yaml}");
     assert!(file["volumes"].get("dbdata").is_some(), "{yaml}");
     assert!(
-        dotenv.contains(&format!("DATABASE_URL={SECRET_PLACEHOLDER}")),
+        dotenv.contains(&format!("POSTGRES_PASSWORD={SECRET_PLACEHOLDER}")),
         "{dotenv}"
+    );
+    let api_env = services["api"]["environment"].to_string();
+    assert!(
+        api_env.contains("DATABASE_URL=postgres://shop:${POSTGRES_PASSWORD}@db:5432/shop"),
+        "{yaml}"
     );
     // Run from any folder, the project is the file's (`shop`): its volumes are
     // `shop_dbdata`, where the data of `docker compose up` on the input is.
@@ -916,13 +925,14 @@ volumes:
         import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;
     assert_eq!(
         secret_vars(&second, "api"),
-        ["DATABASE_URL"],
+        ["POSTGRES_PASSWORD"],
         "a Secret's still"
     );
     assert!(
-        (second.config_maps.iter()).all(|c| !c.data.contains_key("DATABASE_URL")),
+        (second.config_maps.iter()).all(|c| !c.data.contains_key("POSTGRES_PASSWORD")),
         "no placeholder taken for a plain value"
     );
+    assert_eq!(api_vars(&second)["DATABASE_URL"].as_deref(), Some(url));
     for name in ["web", "api", "db"] {
         let (a, b) = (
             first.service_named(name).unwrap(),

@@ -121,6 +121,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, spec) in services.iter_mut() {
         let mut missing = BTreeSet::new();
+        secret_references(spec);
         interpolate::apply(spec, &vars, &mut missing);
         if !missing.is_empty() {
             unset.insert(name.clone(), missing);
@@ -547,6 +548,29 @@ fn read_service(
         })),
         _ => {}
     }
+    // A secret a value reads (`$(DB_PASSWORD)`, see `secret_references`) is a variable
+    // of the container, from a Secret, where the file does not set it itself.
+    let referenced: Vec<String> = (env.iter())
+        .filter(|(k, _)| !crate::rules::looks_secret(k, "x"))
+        .map(|(_, v)| v)
+        .chain(s.command.iter().chain(&s.args))
+        .flat_map(|v| references(v))
+        .filter(|r| crate::rules::looks_secret(r, "x"))
+        .collect();
+    for r in referenced {
+        if !env.iter().any(|(k, _)| *k == r) {
+            n.note(format!(
+                "`{r}`, which a value reads as `$({r})`, is a key of a Secret: Kubernetes puts its value there"
+            ));
+            env.insert(0, (r, String::new()));
+        }
+    }
+    // A value that reads another variable (`$(DB_PASSWORD)`) is the container's own:
+    // Kubernetes expands references in a variable's value, not in a ConfigMap's.
+    let defined: BTreeSet<String> = env.iter().map(|(k, _)| k.clone()).collect();
+    let (own, env): (Vec<_>, Vec<_>) = env.into_iter().partition(|(k, v)| {
+        !crate::rules::looks_secret(k, v) && references(v).iter().any(|r| defined.contains(r))
+    });
     // What Kubeprint's export read from a Secret (its `.env` holds a placeholder) goes
     // back to that Secret's key.
     let (from_secret, env): (Vec<_>, Vec<_>) = env
@@ -623,6 +647,13 @@ fn read_service(
                 },
             }),
         }
+    }
+    // After every variable they read.
+    for (name, value) in own {
+        s.config.env.push(EnvVar {
+            name,
+            value: EnvValue::Literal(value),
+        });
     }
     if let Some(hc) = spec.get("healthcheck") {
         if hc.get("disable").and_then(Value::as_bool) != Some(true) {
@@ -907,6 +938,119 @@ fn secret_files(
             );
         }
     }
+}
+
+/// The secrets a service's variables read by interpolation (`DATABASE_URL:
+/// postgres://app:${POSTGRES_PASSWORD}@db/app`) read as Kubernetes references instead
+/// (`$(POSTGRES_PASSWORD)`, compose's `$$(` before interpolation): compose would write
+/// the password into the URL, which would then be a secret itself, its address lost to
+/// a placeholder; as a reference the URL stays a plain value, and the password a key
+/// of a Secret. The same in `command` and `entrypoint`, which Kubernetes expands too
+/// (`redis-server --requirepass ${REDIS_PASSWORD}`). Only where the variable itself is
+/// not a secret (nor one Kubeprint's export says a Secret holds), and the name read is
+/// one (`looks_secret`) with no default or other modifier.
+fn secret_references(spec: &mut Value) {
+    let exported: BTreeSet<String> = (spec.pointer("/x-kubeprint/secrets"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().to_set())
+        .unwrap_or_default();
+    let rewrite = |name: &str, value: &mut String| {
+        let secret = crate::rules::looks_secret(name, "x") || exported.contains(name);
+        if secret || !value.contains('$') {
+            return;
+        }
+        let mut out = String::new();
+        let mut rest = value.as_str();
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            if let Some(r) = after.strip_prefix('$') {
+                out.push_str("$$");
+                rest = r;
+                continue;
+            }
+            let (var, taken) = match after.strip_prefix('{') {
+                Some(inner) => match inner.find('}') {
+                    Some(end) => (&inner[..end], end + 2),
+                    None => ("", 0),
+                },
+                None => {
+                    let end = (after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+                        .unwrap_or(after.len());
+                    (&after[..end], end)
+                }
+            };
+            let plain = !var.is_empty()
+                && !var.starts_with(|c: char| c.is_ascii_digit())
+                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if plain && crate::rules::looks_secret(var, "x") {
+                out.push_str(&format!("$$({var})"));
+            } else {
+                out.push('$');
+                out.push_str(&after[..taken]);
+            }
+            rest = &after[taken..];
+        }
+        out.push_str(rest);
+        *value = out;
+    };
+    for key in ["command", "entrypoint"] {
+        match spec.get_mut(key) {
+            Some(Value::String(text)) => rewrite("", text),
+            Some(Value::Array(items)) => {
+                for item in items {
+                    if let Value::String(text) = item {
+                        rewrite("", text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match spec.get_mut("environment") {
+        Some(Value::Object(m)) => {
+            for (k, v) in m.iter_mut() {
+                if let Value::String(text) = v {
+                    rewrite(k, text);
+                }
+            }
+        }
+        Some(Value::Array(items)) => {
+            for item in items {
+                if let Value::String(text) = item {
+                    if let Some((k, v)) = text.split_once('=') {
+                        let mut v = v.to_string();
+                        rewrite(k, &mut v);
+                        *text = format!("{k}={v}");
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The variables a value reads as Kubernetes expands them: `$(NAME)`, not `$$(NAME)`.
+fn references(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        let after = &rest[at + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            rest = r;
+            continue;
+        }
+        if let Some(inner) = after.strip_prefix('(') {
+            if let Some(end) = inner.find(')') {
+                let name = &inner[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    out.push(name.to_string());
+                }
+            }
+        }
+        rest = after;
+    }
+    out
 }
 
 /// A directory of the container that lives as long as it: an emptyDir volume (in

@@ -723,7 +723,8 @@ services:
 /// built from a variable no `.env` sets, a literal signing key, published host ports,
 /// healthchecks and start order. What Kubernetes does differently is said service by
 /// service, and the connection string is not left in a ConfigMap with a `${…}` that
-/// Kubernetes never expands (also after a link).
+/// Kubernetes never expands (also after a link): it reads the password as `$(…)`, a
+/// Secret's key, and stays an address the design follows.
 #[test]
 fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secrets() {
     let text = r#"services:
@@ -755,7 +756,8 @@ fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secre
     let i = compose::import(text, &Default::default());
     let orders = notes(&i, "orders");
     for said in [
-        "`DATABASE_URL`, `SESSION_SECRET` look secret: keys of Secret `orders-secrets` now, with the placeholder `CHANGE_ME` until set in the cluster",
+        "`ORDERS_DB_PASSWORD`, which a value reads as `$(ORDERS_DB_PASSWORD)`, is a key of a Secret: Kubernetes puts its value there",
+        "`ORDERS_DB_PASSWORD`, `SESSION_SECRET` look secret: keys of Secret `orders-secrets` now, with the placeholder `CHANGE_ME` until set in the cluster",
         "healthcheck: readiness and liveness probes (liveness gives up 2 failures later), and a startup probe for its start_period",
         "depends_on `cache`, `db`: edges in the design, but Kubernetes starts every pod at once: the app must wait and retry until they answer",
     ] {
@@ -785,9 +787,17 @@ fn what_compose_does_and_kubernetes_does_not_is_said_and_credentials_go_to_secre
     let cm = d.config_map("orders-env").expect("the plain settings");
     assert_eq!(cm.data.keys().collect::<Vec<_>>(), ["NODE_ENV"]);
     let secret = d.secret("orders-secrets").expect("the credentials");
-    assert_eq!(secret.keys, ["DATABASE_URL", "SESSION_SECRET"]);
+    assert_eq!(secret.keys, ["ORDERS_DB_PASSWORD", "SESSION_SECRET"]);
     let yaml = render(&d, &env).to_yaml();
-    assert!(!yaml.contains("ORDERS_DB_PASSWORD"), "{yaml}");
+    // The URL in the container's own variables (a ConfigMap's value is not expanded),
+    // after the Secret it reads.
+    assert!(
+        yaml.contains(
+            "env:\n        - name: DATABASE_URL\n          value: postgres://orders:$(ORDERS_DB_PASSWORD)@db:5432/orders\n        envFrom:\n        - configMapRef:\n            name: orders-env\n        - secretRef:\n            name: orders-secrets"
+        ),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("${ORDERS_DB_PASSWORD}"), "{yaml}");
     let orders_id = d.service_named("orders").unwrap().id;
     let to_cache = (d.edges.iter())
         .find(|e| e.from == orders_id && Some(e.to) == d.service_named("cache").map(|s| s.id))
@@ -1063,4 +1073,110 @@ fn compose_secrets_are_secret_files_where_compose_mounts_them() {
         notes(&b, "web")
     );
     assert_eq!(secret_files(service(&b, "web")).len(), 2);
+}
+
+/// A connection string built by interpolation from a password (`${POSTGRES_PASSWORD}`,
+/// `$REDIS_PASSWORD`, in the map or the list form, or a command) reads it as Kubernetes
+/// does,
+/// `$(POSTGRES_PASSWORD)` from a Secret, instead of becoming a Secret itself with its
+/// address lost to a placeholder: so the URL is an address the design follows (a
+/// rename, the address rule), even with the password set in `.env`, which never
+/// reaches the design. A reference with a default, `$$`, and a variable that is itself
+/// a secret stay as compose reads them.
+#[test]
+fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address() {
+    let text = r#"services:
+  web:
+    image: ghcr.io/acme/shop-web:2.4.1
+    expose: ["8000"]
+    environment:
+      DATABASE_URL: postgres://app:${POSTGRES_PASSWORD}@db:5432/app
+      LOG_LEVEL: ${LOG_LEVEL:-info}
+      PRICE_NOTE: costs $$5
+      DB_PASSWORD: ${POSTGRES_PASSWORD}
+  worker:
+    image: ghcr.io/acme/shop-web:2.4.1
+    environment:
+      - CELERY_BROKER_URL=redis://:$REDIS_PASSWORD@redis:6379/0
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}
+  redis:
+    image: redis:7.4-alpine
+    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]
+"#;
+    let dotenv = "POSTGRES_PASSWORD=hunter2\nREDIS_PASSWORD=s3cret\n";
+    let i = compose::import(text, &[(".env".to_string(), dotenv.to_string())].into());
+    let d = &i.design;
+    let file = kubeprint_core::file::to_json(d);
+    assert!(
+        !file.contains("hunter2") && !file.contains("s3cret"),
+        "{file}"
+    );
+    let literal = |service: &str, var: &str| -> Option<String> {
+        let s = d.service_named(service).unwrap();
+        (s.config.env.iter()).find_map(|e| match (&e.value, e.name == var) {
+            (kubeprint_core::EnvValue::Literal(v), true) => Some(v.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        literal("web", "DATABASE_URL").as_deref(),
+        Some("postgres://app:$(POSTGRES_PASSWORD)@db:5432/app")
+    );
+    assert_eq!(
+        literal("worker", "CELERY_BROKER_URL").as_deref(),
+        Some("redis://:$(REDIS_PASSWORD)@redis:6379/0")
+    );
+    let keys = |name: &str| d.secret(name).map(|s| s.keys.clone()).unwrap_or_default();
+    assert_eq!(keys("web-secrets"), ["POSTGRES_PASSWORD", "DB_PASSWORD"]);
+    assert_eq!(keys("worker-secrets"), ["REDIS_PASSWORD"]);
+    // Kubernetes expands a command's references too.
+    assert_eq!(
+        d.service_named("redis").unwrap().args,
+        ["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]
+    );
+    assert_eq!(keys("redis-secrets"), ["REDIS_PASSWORD"]);
+    let cm = d.config_map("web-env").unwrap();
+    assert_eq!(cm.data["LOG_LEVEL"], "info");
+    assert_eq!(cm.data["PRICE_NOTE"], "costs $5");
+    // web reads POSTGRES_PASSWORD too: the file sets it nowhere for web but in the URL,
+    // so it is a key of web's Secret.
+    let web = d.service_named("web").unwrap();
+    assert!(web
+        .config
+        .env_from
+        .contains(&kubeprint_core::EnvFrom::Secret("web-secrets".into())));
+    assert!(
+        notes(&i, "web").contains(
+            "`POSTGRES_PASSWORD`, which a value reads as `$(POSTGRES_PASSWORD)`, is a key of a Secret"
+        ),
+        "{}",
+        notes(&i, "web")
+    );
+    // The URL is an address: a rename follows it, and the address rule has nothing to
+    // say.
+    let mut renamed = d.clone();
+    let db = renamed.service_named("db").unwrap().id;
+    renamed
+        .apply(kubeprint_core::Edit::Set {
+            path: kubeprint_core::FieldPath::service(db, "/name"),
+            value: serde_json::json!("postgres"),
+        })
+        .unwrap();
+    let url = (renamed.service_named("web").unwrap().config.env.iter())
+        .find(|e| e.name == "DATABASE_URL")
+        .map(|e| format!("{:?}", e.value));
+    assert!(
+        url.as_deref()
+            .is_some_and(|u| u.contains("@postgres:5432/app") && u.contains("$(POSTGRES_PASSWORD)")),
+        "{url:?}"
+    );
+    let env = renamed.environments[0].name.clone();
+    let kp321: Vec<String> = (validate(&renamed, &env).into_iter())
+        .filter(|f| f.code == "KP321")
+        .map(|f| f.message)
+        .collect();
+    assert!(kp321.is_empty(), "{kp321:?}");
 }
