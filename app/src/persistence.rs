@@ -279,6 +279,7 @@ pub(crate) fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
         Ok(design) => app.open_beside(design),
         Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {
+            app.import_besides.set(Default::default());
             app.import_file.set(name.to_string());
             app.import.set(Some(text.to_string()))
         }
@@ -334,11 +335,19 @@ pub fn ImportDialog() -> impl IntoView {
         } else if inputs.is_empty() {
             let text = app.import.get_untracked().unwrap_or_default();
             let file = app.import_file.get_untracked();
-            imports.send(Task::Import { file, text }, move |answer| {
-                let answer = text_of(answer).and_then(|r| task::import_answer(&r));
-                env_result.try_set(None);
-                show(answer, result, checking, failure);
-            });
+            let besides = app.import_besides.get_untracked();
+            imports.send(
+                Task::Import {
+                    file,
+                    text,
+                    besides,
+                },
+                move |answer| {
+                    let answer = text_of(answer).and_then(|r| task::import_answer(&r));
+                    env_result.try_set(None);
+                    show(answer, result, checking, failure);
+                },
+            );
         } else {
             result.set(None);
             imports.send(Task::Environments { inputs }, move |answer| {
@@ -356,6 +365,8 @@ pub fn ImportDialog() -> impl IntoView {
             .import
             .with(|t| (t.is_some(), t.as_ref().is_some_and(|t| !t.is_empty())));
         let has_envs = app.import_envs.with(|e| !e.is_empty());
+        // The files a compose text reads are part of its input.
+        app.import_besides.track();
         if open && !has_text && !has_envs {
             // Loaded while the user pastes or chooses a file, not after. (A file
             // dropped on the page opens the dialog with its text: its import does
@@ -420,6 +431,7 @@ pub fn ImportDialog() -> impl IntoView {
             app.open_beside(design);
             app.import_draft.set_value(None);
             app.import_envs.set(Vec::new());
+            app.import_besides.set(Default::default());
             app.import.set(None);
         }
     };
@@ -445,10 +457,13 @@ pub fn ImportDialog() -> impl IntoView {
             }
             Ok(mut files) if files.len() == 1 => {
                 let (name, text) = files.remove(0);
-                app.import_file.set(name);
-                app.import.set(Some(text));
+                app.import_one_file(name, text);
             }
-            Ok(files) if files.len() > 1 => app.import_environments(files),
+            Ok(files) if files.len() > 1 => {
+                if let Err(m) = app.import_files(files) {
+                    failure.set(Some(m));
+                }
+            }
             Ok(_) => {}
             Err(m) => failure.set(Some(m)),
         });
@@ -494,6 +509,7 @@ pub fn ImportDialog() -> impl IntoView {
                                     // Edited text is no longer the file's. It is checked as it is
                                     // typed or pasted, so Open needs no Check first.
                                     app.import_file.set(String::new());
+                                    app.import_besides.set(Default::default());
                                     app.import.set(Some(event_target_value(&ev)));
                                 }
                             ></textarea>
@@ -569,7 +585,7 @@ pub fn ImportDialog() -> impl IntoView {
                                 (true, true) => "Add a file",
                                 (false, _) => "Choose files",
                             }}
-                            <input type="file" multiple accept=".yaml,.yml,.json" class="sr-only" data-testid="import-file" on:change=choose />
+                            <input type="file" multiple accept=".yaml,.yml,.json,.env" class="sr-only" data-testid="import-file" on:change=choose />
                         </label>
                         <button data-testid="import-run" title="Check again" on:click=move |_| run()>"Check"</button>
                         <Show when=move || envs_mode.get()>
@@ -592,6 +608,10 @@ pub fn ImportDialog() -> impl IntoView {
                         <button data-testid="import-open" prop:disabled=move || !can_open.get() || checking.get() on:click=open>"Open as a new design"</button>
                         <button data-testid="import-cancel" on:click=move |_| app.close_import()>"Cancel"</button>
                     </div>
+                    {move || app.import_besides.with(|b| (!b.is_empty() && !envs_mode.get()).then(|| {
+                        let names: Vec<String> = b.keys().map(|k| format!("`{k}`")).collect();
+                        view! { <p class="note" data-testid="import-besides">{prose(&format!("Read with it: {}. Choose another file it reads to add it.", names.join(", ")))}</p> }
+                    }))}
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
                     {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{prose(&m)}</p> })}
                     {move || summary.get().map(|s| view! { <p class="note" class:warning-note=unreadable data-testid="import-summary">{prose(&s)}</p> })}
@@ -715,7 +735,11 @@ pub fn open_files(app: AppState, files: Option<web_sys::FileList>) {
     let all: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     if all.len() > 1 && all.iter().all(yaml) {
         storage::read_files(files, move |result| match result {
-            Ok(files) => app.import_environments(files),
+            Ok(files) => {
+                if let Err(message) = app.import_files(files) {
+                    app.banner.set(Some(Banner { message, raw: None }));
+                }
+            }
             Err(message) => app.banner.set(Some(Banner { message, raw: None })),
         });
         return;

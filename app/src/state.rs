@@ -116,6 +116,9 @@ pub struct AppState {
     pub shortcuts: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
+    /// The files a compose import text reads beside it (`.env`, its `env_file`s), by the
+    /// names it gives them: chosen with it, or after it.
+    pub import_besides: RwSignal<std::collections::BTreeMap<String, String>>,
     /// The import dialog's environments, one file each, when several files were chosen
     /// or dropped: imported as one design with those environments instead of the text.
     /// Kept when the dialog closes, like its text.
@@ -200,6 +203,7 @@ impl AppState {
             bundle: RwSignal::new(false),
             shortcuts: RwSignal::new(false),
             import_file: RwSignal::new(String::new()),
+            import_besides: RwSignal::new(Default::default()),
             import_envs: RwSignal::new(Vec::new()),
             import_draft: StoredValue::new(None),
             findings,
@@ -505,6 +509,47 @@ impl AppState {
         let (text, file) = self.import_draft.get_value().unwrap_or_default();
         self.import_file.set(file);
         self.import.set(Some(text));
+    }
+
+    /// Open the import dialog on files chosen or dropped at once: a compose file with the
+    /// files it reads beside it, else ([`AppState::import_environments`]) one environment
+    /// each. What cannot be imported together is the error.
+    pub fn import_files(&self, files: Vec<(String, String)>) -> Result<(), String> {
+        match kubeprint_core::compose::chosen_together(&files) {
+            Some(Ok(chosen)) => {
+                self.import_envs.set(Vec::new());
+                self.import_besides.set(chosen.besides);
+                self.import_file.set(chosen.file);
+                self.import.set(Some(chosen.text));
+                Ok(())
+            }
+            Some(Err(message)) => Err(message),
+            None => {
+                self.import_environments(files);
+                Ok(())
+            }
+        }
+    }
+
+    /// One file chosen in the import dialog with no environments: a file the compose
+    /// text it shows reads beside it goes with it; any other is the text to import.
+    pub fn import_one_file(&self, name: String, text: String) {
+        let shown = self.import.get_untracked().unwrap_or_default();
+        let is_compose = kubeprint_core::import::Format::detect(&shown)
+            == kubeprint_core::import::Format::Compose;
+        let beside = is_compose
+            .then(|| kubeprint_core::compose::reads_beside(&shown, &name))
+            .flatten();
+        match beside {
+            Some(key) => self.import_besides.update(|b| {
+                b.insert(key, text);
+            }),
+            None => {
+                self.import_besides.set(Default::default());
+                self.import_file.set(name);
+                self.import.set(Some(text));
+            }
+        }
     }
 
     /// Open the import dialog on several files, one environment each, named after its

@@ -13,6 +13,7 @@ use crate::export::{self, Folder, Options};
 use crate::import::{self, compose, EnvironmentsImport, Import};
 use crate::model::Design;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One piece of work for the worker. (Externally tagged: an internally tagged enum
 /// buffers its content, and a design's maps with number keys do not read back from
@@ -27,6 +28,10 @@ pub enum Task {
         file: String,
         /// Its text.
         text: String,
+        /// For a compose file, the files it reads beside it (`.env`, its `env_file`s)
+        /// by the names it gives them ([`compose::chosen_together`]).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        besides: BTreeMap<String, String>,
     },
     /// Import one system's manifests, one input per environment, as one design with
     /// those environments ([`import::environments_of`]), answered with
@@ -143,8 +148,12 @@ pub fn run(task: &str) -> Reply {
         }
     };
     match task {
-        Task::Import { file, text } => {
-            let import = import_text(&file, &text);
+        Task::Import {
+            file,
+            text,
+            besides,
+        } => {
+            let import = import_with(&file, &text, &besides);
             let summary = import.summary();
             json(&Ok::<_, String>(Imported { import, summary }))
         }
@@ -226,8 +235,13 @@ fn warm() -> Result<Warmed, String> {
 
 /// Import what the text holds: a compose file or Kubernetes manifests.
 pub fn import_text(file: &str, text: &str) -> Import {
+    import_with(file, text, &BTreeMap::new())
+}
+
+/// [`import_text`], a compose file reading `besides` (its `.env` and `env_file`s).
+pub fn import_with(file: &str, text: &str, besides: &BTreeMap<String, String>) -> Import {
     match import::Format::detect(text) {
-        import::Format::Compose => compose::import(text, &Default::default()),
+        import::Format::Compose => compose::import(text, besides),
         import::Format::Kubernetes => {
             import::kubernetes_files(vec![(file.to_string(), text.to_string())])
         }
@@ -347,6 +361,7 @@ mod tests {
         let task = Task::Import {
             file: "platform.yaml".into(),
             text,
+            besides: BTreeMap::new(),
         }
         .to_json();
         let Reply::Json(reply) = run(&task) else {
@@ -362,6 +377,72 @@ mod tests {
         assert_eq!(there.import.documents, here.documents);
         assert_eq!(there.summary, here.summary());
         assert!(there.summary.contains("imported"), "{}", there.summary);
+    }
+
+    /// A compose file chosen with its `.env` and an `env_file` it names imports what
+    /// they hold, through the worker as here; a file it does not read, or a second
+    /// compose file, is refused with what to choose instead; manifests are not its.
+    #[test]
+    fn a_compose_file_chosen_with_the_files_it_reads_imports_them() {
+        let compose_text = "services:\n  web:\n    image: ghcr.io/acme/web:1.2.0\n    \
+                            env_file: ./config/web.env\n    environment:\n      \
+                            LOG_LEVEL: ${LOG_LEVEL}\n";
+        let file = |name: &str, text: &str| (name.to_string(), text.to_string());
+        let chosen = [
+            file(".env", "LOG_LEVEL=debug\n"),
+            file("docker-compose.yml", compose_text),
+            file("web.env", "FEATURE_FLAGS=search\n"),
+        ];
+        let c = compose::chosen_together(&chosen).unwrap().unwrap();
+        assert_eq!(c.file, "docker-compose.yml");
+        assert_eq!(
+            c.besides.keys().collect::<Vec<_>>(),
+            ["./config/web.env", ".env"]
+        );
+        let task = Task::Import {
+            file: c.file.clone(),
+            text: c.text.clone(),
+            besides: c.besides.clone(),
+        };
+        let Reply::Json(reply) = run(&task.to_json()) else {
+            panic!("an import answers JSON")
+        };
+        let there = import_answer(&reply).unwrap();
+        let data = &there.import.design.config_map("web-env").unwrap().data;
+        assert_eq!(data["LOG_LEVEL"], "debug");
+        assert_eq!(data["FEATURE_FLAGS"], "search");
+        assert!(!there.summary.contains("not set"), "{}", there.summary);
+        // Without them, the variable is said to be unset.
+        let alone = import_text("docker-compose.yml", compose_text);
+        let said: Vec<String> = (alone.documents.iter())
+            .filter_map(|d| d.note.clone())
+            .collect();
+        assert!(
+            said.join(" ").contains("`LOG_LEVEL` is not set"),
+            "{said:?}"
+        );
+        // What it does not read, and two compose files, are refused.
+        let mut with_other = chosen.to_vec();
+        with_other.push(file("notes.txt", "A=1\n"));
+        let refused = compose::chosen_together(&with_other).unwrap().unwrap_err();
+        assert!(
+            refused.starts_with("notes.txt is not a file docker-compose.yml reads (it reads `./config/web.env`, `.env`)"),
+            "{refused}"
+        );
+        let two = [file("a.yml", compose_text), file("b.yml", compose_text)];
+        let refused = compose::chosen_together(&two).unwrap().unwrap_err();
+        assert!(
+            refused.contains("are both docker-compose files"),
+            "{refused}"
+        );
+        let manifests = crate::render::render(&design(), "prod").to_yaml();
+        assert_eq!(
+            compose::chosen_together(&[
+                file("prod.yaml", &manifests),
+                file("dev.yaml", &manifests)
+            ]),
+            None
+        );
     }
 
     #[test]

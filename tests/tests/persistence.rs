@@ -1110,6 +1110,74 @@ async fn values(page: &Page, testid: &str) -> Vec<String> {
     serde_json::from_value(got).unwrap()
 }
 
+/// A compose file chosen with its `.env` (or the `.env` chosen after it) is imported with
+/// the variables it interpolates, and the dialog says which files it read; a file it
+/// does not read, chosen with it, is refused with what to do. Dropped on the page, the
+/// same. The design opened holds the values `.env` gave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
+    let page = Page::open("import-compose-env").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let compose = "services:\n  web:\n    image: ghcr.io/acme/shop-web:2.4.1\n    \
+                   expose: [\"8000\"]\n    environment:\n      LOG_LEVEL: ${LOG_LEVEL}\n";
+    let dotenv = "LOG_LEVEL=debug\n";
+    page.click("open-import").await;
+    // Alone, the variable is said to be unset.
+    page.choose_files("import-file", &[("docker-compose.yml", compose)])
+        .await;
+    page.wait_text("import-report", "the unset variable", |t| {
+        t.contains("`LOG_LEVEL` is not set") || t.contains("LOG_LEVEL is not set")
+    })
+    .await;
+    assert!(!page.present("import-besides").await);
+    // The .env chosen after it goes with it.
+    page.choose_files("import-file", &[(".env", dotenv)]).await;
+    let besides = page
+        .wait_text("import-besides", "what it read", |t| t.contains(".env"))
+        .await;
+    assert!(besides.starts_with("Read with it: .env"), "{besides}");
+    page.wait_text("import-report", "the variable set", |t| {
+        !t.contains("is not set")
+    })
+    .await;
+    // Chosen together: the same; with a file it does not read: refused, said.
+    page.choose_files(
+        "import-file",
+        &[("docker-compose.yml", compose), ("notes.txt", "A=1\n")],
+    )
+    .await;
+    let problem = page
+        .wait_text("import-problem", "the file it does not read", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(
+        problem.contains("notes.txt is not a file docker-compose.yml reads"),
+        "{problem}"
+    );
+    page.choose_files(
+        "import-file",
+        &[("docker-compose.yml", compose), (".env", dotenv)],
+    )
+    .await;
+    page.wait_gone("import-problem").await;
+    page.wait_text("import-besides", "what it read", |t| t.contains(".env"))
+        .await;
+    page.wait_text("import-report", "the variable set", |t| {
+        !t.contains("is not set") && t.contains("web")
+    })
+    .await;
+    assert!(!page.present("import-envs").await, "not environments");
+    page.click("import-open").await;
+    page.wait_gone("import-open").await;
+    page.select("yaml-object", "ConfigMap/web-env").await;
+    page.wait_text("yaml", "the value .env gave", |t| {
+        t.contains("LOG_LEVEL: debug")
+    })
+    .await;
+}
+
 /// Several files, one per environment (say `kustomize build` of each overlay), dropped
 /// on the page or chosen in the import dialog: one design with those environments,
 /// each named after its file and editable, a bad name or a compose file explained, and

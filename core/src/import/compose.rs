@@ -138,7 +138,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             if env_files.contains_key(".env") {
                 " in .env"
             } else {
-                " (no .env was read: give it beside the compose file)"
+                " (no .env was read: choose it together with the compose file, or put it beside it for the command line)"
             }
         ));
     }
@@ -1313,6 +1313,72 @@ pub fn env_file_names(text: &str) -> Vec<String> {
         .collect();
     names.dedup();
     names
+}
+
+/// The name compose gives a file called `name` (no folder: a browser names a chosen file
+/// so) that the compose file `text` reads beside it: `.env`, whose variables it
+/// interpolates, or a file an `env_file` names (`./config/web.env` for `web.env`).
+pub fn reads_beside(text: &str, name: &str) -> Option<String> {
+    if name == ".env" {
+        return Some(name.to_string());
+    }
+    (env_file_names(text).into_iter()).find(|f| f.rsplit(['/', '\\']).next() == Some(name))
+}
+
+/// A compose file chosen with the files it reads beside it ([`reads_beside`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    /// The compose file's name.
+    pub file: String,
+    /// Its text.
+    pub text: String,
+    /// The files it reads, by the names it gives them, with their text: what
+    /// [`import`] takes as `env_files`.
+    pub besides: BTreeMap<String, String>,
+}
+
+/// Several files chosen at once, as a compose file and the files it reads beside it.
+/// `None` when none is a compose file (they are manifests, one environment each); an
+/// error that says what to choose when two are, or one is a file it does not read.
+pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, String>> {
+    let is_compose =
+        |text: &str| crate::import::Format::detect(text) == crate::import::Format::Compose;
+    let composes: Vec<&(String, String)> = files.iter().filter(|(_, t)| is_compose(t)).collect();
+    let (file, text) = match composes.as_slice() {
+        [] => return None,
+        [one] => *one,
+        [a, b, ..] => {
+            return Some(Err(format!(
+                "{} and {} are both docker-compose files: import one at a time (with the \
+                 `.env` and `env_file`s it reads)",
+                a.0, b.0
+            )))
+        }
+    };
+    let mut besides = BTreeMap::new();
+    for (name, other) in files.iter().filter(|(n, _)| n != file) {
+        match reads_beside(text, name) {
+            Some(key) => {
+                besides.insert(key, other.clone());
+            }
+            None => {
+                let reads: Vec<String> = (env_file_names(text).into_iter())
+                    .chain([".env".to_string()])
+                    .map(|f| format!("`{f}`"))
+                    .collect();
+                return Some(Err(format!(
+                    "{name} is not a file {file} reads (it reads {}): choose the compose \
+                     file with only those, or import {name} on its own",
+                    reads.join(", ")
+                )));
+            }
+        }
+    }
+    Some(Ok(Chosen {
+        file: file.clone(),
+        text: text.clone(),
+        besides,
+    }))
 }
 
 /// Declare a container port and a Service port of the same name for it, unless the
