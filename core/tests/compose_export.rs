@@ -196,6 +196,19 @@ fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
         }
     }
     m.insert("secret files", format!("{secret_files:?}"));
+    // The claims made outside the design it mounts (a volume services share).
+    let claims: BTreeSet<(String, String, bool)> = (s.mounts.iter())
+        .filter_map(|m| {
+            let v = s.volumes.iter().find(|v| v.name == m.volume)?;
+            match &v.source {
+                VolumeSource::Claim { claim, read_only } => {
+                    Some((m.path.clone(), claim.clone(), *read_only || m.read_only))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    m.insert("claims", format!("{claims:?}"));
     m.insert(
         "containers",
         format!(

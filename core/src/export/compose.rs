@@ -258,6 +258,8 @@ struct VolumeMount {
     #[serde(skip_serializing_if = "String::is_empty")]
     source: String,
     target: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    read_only: bool,
 }
 
 #[derive(Serialize)]
@@ -323,6 +325,10 @@ pub(crate) struct ServiceExtension {
     /// services' claims `data`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub claims: BTreeMap<String, String>,
+    /// The named volumes that are a PersistentVolumeClaim made outside the design (which
+    /// services may share), not a StatefulSet's own claim.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub existing_claims: Vec<String>,
 }
 
 /// The Secret key a variable is read from.
@@ -558,6 +564,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 kind: "volume",
                 source: volume.clone(),
                 target: claim.mount_path.clone(),
+                read_only: false,
             });
             file.volumes.0.push((volume, NamedVolume {}));
         }
@@ -569,6 +576,30 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         }
         main.user = user(&s.security);
         for v in &s.volumes {
+            // A claim several services may share (one compose shared as a named volume):
+            // a named volume of that name.
+            if let VolumeSource::Claim { claim, read_only } = &v.source {
+                let mounted: Vec<&Mount> =
+                    (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
+                if !mounted.is_empty() {
+                    for m in mounted {
+                        main.volumes.push(VolumeMount {
+                            kind: "volume",
+                            source: claim.clone(),
+                            target: m.path.clone(),
+                            read_only: *read_only || m.read_only,
+                        });
+                    }
+                    if !main.kubeprint.existing_claims.contains(claim) {
+                        main.kubeprint.existing_claims.push(claim.clone());
+                    }
+                    if !file.volumes.0.iter().any(|(n, _)| n == claim) {
+                        volumes_taken.insert(claim.clone());
+                        file.volumes.0.push((claim.clone(), NamedVolume {}));
+                    }
+                    continue;
+                }
+            }
             if let VolumeSource::Secret { name } = &v.source {
                 let mounted: Vec<&Mount> =
                     (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
@@ -592,6 +623,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                                 kind: "volume",
                                 source: String::new(),
                                 target: path,
+                                read_only: false,
                             }),
                         }
                     }

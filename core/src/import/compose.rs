@@ -142,6 +142,10 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             }
         ));
     }
+    let top = Top {
+        secrets: root.get("secrets"),
+        volume_users: volume_users(&services),
+    };
     let mut extensions: BTreeMap<String, ServiceExtension> = BTreeMap::new();
     for (name, spec) in &services {
         let Some(ext) = spec.get("x-kubeprint") else {
@@ -189,7 +193,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             let s = read_service(
                 &dns_name(compose_name),
                 spec,
-                root.get("secrets"),
+                &top,
                 ext,
                 env_files,
                 &mut design,
@@ -211,15 +215,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 "named `{name}`: `{taken}` is already another service's name"
             ));
         }
-        let mut s = read_service(
-            &name,
-            spec,
-            root.get("secrets"),
-            ext,
-            env_files,
-            &mut design,
-            &mut n,
-        );
+        let mut s = read_service(&name, spec, &top, ext, env_files, &mut design, &mut n);
         one_off(&mut s, spec, awaited.contains(compose_name), &mut n);
         if let Some(kind) = ext.kind.filter(|k| !k.runs_to_completion()) {
             if !s.kind.runs_to_completion() {
@@ -419,7 +415,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
 fn read_service(
     name: &str,
     spec: &Value,
-    top_secrets: Option<&Value>,
+    top: &Top,
     ext: &ServiceExtension,
     env_files: &BTreeMap<String, String>,
     design: &mut Design,
@@ -784,7 +780,43 @@ fn read_service(
                 (text.clone(), source, target, bind)
             }
         };
-        if !bind {
+        let compose_name = n.service;
+        let others: Vec<String> = (top.volume_users.get(&source).into_iter().flatten())
+            .filter(|u| *u != compose_name)
+            .map(|u| format!("`{u}`"))
+            .collect();
+        if !bind && (!others.is_empty() || ext.existing_claims.contains(&source)) {
+            // Shared: one claim all of them mount, which a StatefulSet's own per pod
+            // would not be.
+            let claim = dns_name(&source);
+            let volume = crate::naming::free(&claim, |n| s.volumes.iter().any(|v| v.name == n));
+            let read_only = match v {
+                Value::Object(m) => m.get("read_only").and_then(Value::as_bool) == Some(true),
+                _ => text
+                    .split(':')
+                    .nth(2)
+                    .is_some_and(|o| o.split(',').any(|o| o == "ro")),
+            };
+            s.volumes.push(Volume {
+                name: volume.clone(),
+                source: VolumeSource::Claim {
+                    claim: claim.clone(),
+                    read_only,
+                },
+            });
+            s.mounts.push(Mount {
+                volume,
+                path: target,
+                read_only,
+                sub_path: String::new(),
+            });
+            if !others.is_empty() {
+                n.note(format!(
+                    "named volume `{source}` ({text}) is shared with {}: PersistentVolumeClaim `{claim}`, mounted by each of them, which Kubeprint does not write: create it ReadWriteMany (their pods may run on different nodes) before applying, or build the files into the images",
+                    others.join(", ")
+                ));
+            }
+        } else if !bind {
             s.kind = WorkloadKind::StatefulSet;
             s.exposure.service = ServiceKind::Headless;
             n.note(format!(
@@ -805,8 +837,47 @@ fn read_service(
         }
     }
     user(spec, &mut s, n);
-    secret_files(spec, top_secrets, &mut s, design, n);
+    secret_files(spec, top.secrets, &mut s, design, n);
     s
+}
+
+/// What the file's top level and all its services say that one service's import needs.
+struct Top<'a> {
+    /// The top-level `secrets:`.
+    secrets: Option<&'a Value>,
+    /// The services that mount each named volume, by the volume's name.
+    volume_users: BTreeMap<String, Vec<String>>,
+}
+
+/// The services that mount each named volume (not a bind mount, an anonymous volume or
+/// a tmpfs), by the volume's name, in the services' order.
+fn volume_users(services: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<String>> {
+    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, spec) in services {
+        let volumes = spec.get("volumes").and_then(Value::as_array);
+        for v in volumes.into_iter().flatten() {
+            let source = match v {
+                Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("volume") => m
+                    .get("source")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                Value::String(text) => match text.split_once(':') {
+                    Some((source, _)) if !source.starts_with(['.', '/', '~', '$']) => {
+                        source.to_string()
+                    }
+                    _ => String::new(),
+                },
+                _ => String::new(),
+            };
+            let list = users.entry(source).or_default();
+            if !list.contains(name) {
+                list.push(name.clone());
+            }
+        }
+    }
+    users.remove("");
+    users
 }
 
 /// The service's `secrets:`, files compose mounts under `/run/secrets` (or at the

@@ -1051,7 +1051,7 @@ fn compose_secrets_are_secret_files_where_compose_mounts_them() {
     check(&again.design, "from its compose file");
     assert!(
         notes(&i, "web").contains(
-            "line 17: secret `stripe_api_key`'s mode not carried: the pod's fsGroup and the volume's defaultMode say who may read it"
+            "line 28: secret `stripe_api_key`'s mode not carried: the pod's fsGroup and the volume's defaultMode say who may read it"
         ),
         "{}",
         notes(&i, "web")
@@ -1179,4 +1179,85 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
         .map(|f| f.message)
         .collect();
     assert!(kp321.is_empty(), "{kp321:?}");
+}
+
+/// A named volume two services mount (nginx serving the static files Django collects)
+/// stays one volume both see: a PersistentVolumeClaim each mounts (read-only where
+/// compose said `:ro`), the services staying Deployments, with a note that the claim is
+/// to be made ReadWriteMany; a volume one service mounts is still its StatefulSet's own
+/// claim. Through a link and the design's compose file again, the same.
+#[test]
+fn a_named_volume_services_share_is_one_claim_they_all_mount() {
+    let i = import("compose-secrets.yaml");
+    let claims = |d: &kubeprint_core::Design, name: &str| -> Vec<(String, String, bool)> {
+        let s = d.service_named(name).unwrap();
+        (s.mounts.iter())
+            .filter_map(|m| {
+                let v = s.volumes.iter().find(|v| v.name == m.volume)?;
+                match &v.source {
+                    VolumeSource::Claim { claim, read_only } => {
+                        Some((m.path.clone(), claim.clone(), *read_only && m.read_only))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    };
+    let check = |d: &kubeprint_core::Design, how: &str| {
+        assert_eq!(
+            claims(d, "nginx"),
+            [(
+                "/usr/share/nginx/html/static".to_string(),
+                "static".to_string(),
+                true
+            )],
+            "{how}"
+        );
+        assert_eq!(
+            claims(d, "web"),
+            [("/app/static".to_string(), "static".to_string(), false)],
+            "{how}"
+        );
+        let kind = |name: &str| d.service_named(name).unwrap().kind;
+        assert_eq!(kind("nginx"), WorkloadKind::Deployment, "{how}");
+        assert_eq!(kind("web"), WorkloadKind::Deployment, "{how}");
+        assert_eq!(kind("db"), WorkloadKind::StatefulSet, "{how}");
+        let yaml = render(d, "prod").to_yaml();
+        assert_eq!(
+            yaml.matches("persistentVolumeClaim:\n          claimName: static")
+                .count(),
+            2,
+            "{how}: {yaml}"
+        );
+    };
+    check(&i.design, "imported");
+    assert!(
+        notes(&i, "nginx").contains(
+            "named volume `static` (static:/usr/share/nginx/html/static:ro) is shared with `web`: PersistentVolumeClaim `static`, mounted by each of them, which Kubeprint does not write: create it ReadWriteMany"
+        ),
+        "{}",
+        notes(&i, "nginx")
+    );
+    let link = kubeprint_core::link::link("https://k.example/", &i.design);
+    check(
+        &kubeprint_core::link::decode(&link).unwrap(),
+        "after a link",
+    );
+    let exported = kubeprint_core::export::compose::compose(&i.design, "dev");
+    let again = compose::import(&exported[0].contents, &Default::default());
+    check(&again.design, "from its compose file");
+    // One service's claim made outside the design comes back one too (not a
+    // StatefulSet's own).
+    let mut alone = i.design.clone();
+    let nginx = alone.service_named("nginx").unwrap().id;
+    alone
+        .apply(kubeprint_core::Edit::RemoveService(nginx))
+        .unwrap();
+    let exported = kubeprint_core::export::compose::compose(&alone, "dev");
+    let back = compose::import(&exported[0].contents, &Default::default()).design;
+    assert_eq!(claims(&back, "web"), claims(&alone, "web"));
+    assert_eq!(
+        back.service_named("web").unwrap().kind,
+        WorkloadKind::Deployment
+    );
 }
