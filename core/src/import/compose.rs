@@ -675,6 +675,7 @@ fn read_service(
                     failure_threshold: p.effective_failures() + 2,
                     ..p
                 });
+                name_http_port(&mut s);
                 n.note(match s.probes.startup {
                     Some(_) => "healthcheck: readiness and liveness probes (liveness gives up 2 failures later), and a startup probe for its start_period",
                     None => "healthcheck: readiness and liveness probes (liveness gives up 2 failures later)",
@@ -839,6 +840,50 @@ fn read_service(
     user(spec, &mut s, n);
     secret_files(spec, top.secrets, &mut s, design, n);
     s
+}
+
+/// A port named by its place (`port0`, from `expose`), which the healthcheck speaks HTTP
+/// to, is `http` (where no port is yet): in the Service, on the canvas's edges and in
+/// the callers' edges, a name that says what it is.
+fn name_http_port(s: &mut Service) {
+    let Some(ProbeAction::Http { port, .. }) = s.probes.readiness.as_ref().map(|p| &p.action)
+    else {
+        return;
+    };
+    let Some(old) = s.resolve_port(port).map(|p| p.name.clone()) else {
+        return;
+    };
+    let by_place = old
+        .strip_prefix("port")
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if !by_place || s.ports.iter().any(|p| p.name == "http") {
+        return;
+    }
+    let http = "http".to_string();
+    let rename = |r: &mut PortRef| {
+        if *r == PortRef::Name(old.clone()) {
+            *r = PortRef::Name(http.clone());
+        }
+    };
+    for p in s.ports.iter_mut().filter(|p| p.name == old) {
+        p.name.clone_from(&http);
+    }
+    for sp in &mut s.exposure.ports {
+        if sp.name == old {
+            sp.name.clone_from(&http);
+        }
+        rename(&mut sp.target);
+    }
+    let probes = [
+        &mut s.probes.readiness,
+        &mut s.probes.liveness,
+        &mut s.probes.startup,
+    ];
+    for probe in probes.into_iter().flatten() {
+        if let ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } = &mut probe.action {
+            rename(port);
+        }
+    }
 }
 
 /// What the file's top level and all its services say that one service's import needs.

@@ -1261,3 +1261,48 @@ fn a_named_volume_services_share_is_one_claim_they_all_mount() {
         WorkloadKind::Deployment
     );
 }
+
+/// A port only `expose`d is named by its place (`port0`: compose says nothing of what it
+/// speaks), unless the healthcheck speaks HTTP to it: then it is `http`, in the Service
+/// and the probes too.
+#[test]
+fn an_exposed_port_the_healthcheck_speaks_http_to_is_named_http() {
+    let text = r#"services:
+  web:
+    image: ghcr.io/acme/shop-web:2.4.1
+    expose: ["8000"]
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health/"]
+  queue:
+    image: ghcr.io/acme/queue:1.0.0
+    expose: ["9000"]
+"#;
+    let i = compose::import(text, &Default::default());
+    let web = service(&i, "web");
+    assert_eq!(ports(web), [("http", 8000, Protocol::TCP)]);
+    let sp = &web.exposure.ports[0];
+    assert_eq!(
+        (sp.name.as_str(), &sp.target),
+        ("http", &kubeprint_core::PortRef::Name("http".into()))
+    );
+    for p in [&web.probes.readiness, &web.probes.liveness] {
+        let Some(Probe {
+            action: ProbeAction::Http { port, .. },
+            ..
+        }) = p
+        else {
+            panic!("{p:?}")
+        };
+        assert_eq!(port, &kubeprint_core::PortRef::Name("http".into()));
+    }
+    assert_eq!(
+        ports(service(&i, "queue")),
+        [("port0", 9000, Protocol::TCP)]
+    );
+    let env = i.design.environments[0].name.clone();
+    let errors: Vec<String> = (validate(&i.design, &env).into_iter())
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.message)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
