@@ -130,6 +130,10 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
         Some((c, r)) => (c.as_str(), r),
         None => return Err(Failure::Usage("no command given".into())),
     };
+    // `kubeprint import --help`: the usage, as for `kubeprint --help`.
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return emit(out, &format!("{USAGE}\n"));
+    }
     match cmd {
         "templates" => {
             for t in templates::ALL {

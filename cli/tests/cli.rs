@@ -768,3 +768,22 @@ data:
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("KP723"), "{}", stdout(&o));
 }
+
+/// `--help` after a command prints the usage and succeeds, as before one does; an option
+/// the command does not know is still an error.
+#[test]
+fn help_after_a_command_prints_the_usage() {
+    for args in [&["import", "--help"][..], &["render", "-h"], &["--help"]] {
+        let o = kubeprint(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).starts_with("usage:"), "{args:?}: {}", stdout(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+    let o = kubeprint(&["import", "--frobnicate", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown option `--frobnicate`"),
+        "{}",
+        stderr(&o)
+    );
+}
