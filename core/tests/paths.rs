@@ -327,6 +327,11 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             eu.namespace = "observability-eu".into();
             d.environments.push(eu);
         }),
+        ("KP323", |d| {
+            let s = api(d);
+            s.exposure.service = ServiceKind::Headless;
+            s.exposure.ports[0].port = 5001;
+        }),
         ("KP116", |d| api(d).containers.push(sidecar(5))),
         // Through the Gateway, a tenth of the calls to a port that does not say gRPC.
         ("KP341", |d| {

@@ -454,6 +454,14 @@ EDGE_TARGET_AMBIGUOUS = Rule {
     instead: "Run the callee in one shared environment only, or also in the caller's environment.",
     source: "Kubeprint's edge semantics (ARCHITECTURE.md, `edges.rs`); Kubernetes docs, Network Policies",
 };
+HEADLESS_PORT_REMAPPED = Rule {
+    code: "KP323", name: "headless_port_remapped", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "A headless Service's port should be the number of the container port it targets.",
+    why: "A headless Service (clusterIP: None) has no virtual IP to translate ports: its name resolves to the pods, so a caller dialing `name:80` reaches a pod on port 80, where nothing listens when the container listens on 8080. Only a ClusterIP Service maps a port to another target port.",
+    bad: "a StatefulSet's headless Service with port 80 targeting container port http (8080)",
+    instead: "Number the Service port as the container port (the fix does, and the addresses that dial it follow), or make the Service ClusterIP when no stable pod names are needed.",
+    source: "Kubernetes docs, Service: Headless Services (no load balancing or proxying by the platform; DNS returns the pods' addresses)",
+};
 MOUNT_VOLUME_MISSING = Rule {
     code: "KP330", name: "mount_volume_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
     summary: "Every volume mount of every container names a volume of the pod (or, on a StatefulSet, one of its volume claims).",

@@ -152,6 +152,65 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
     }
+    headless_ports(cx, s);
+}
+
+/// KP310's fix for a ClusterIP Service: headless, each port numbered as the container
+/// port it targets, since no virtual IP maps one to the other any more (KP323).
+fn made_headless(s: &Service, governing: &str, path: &FieldPath) -> Option<Fix> {
+    let label = format!("Make Service `{governing}` headless");
+    let mut headless = s.clone();
+    headless.exposure.service = ServiceKind::Headless;
+    let renumbered: Vec<Edit> = (s.exposure.ports.iter().enumerate())
+        .filter_map(|(i, sp)| {
+            let listens = headless.dialed_port(sp);
+            (listens != sp.port && listens != 0)
+                .then(|| set(svc(s, &format!("/exposure/ports/{i}/port")), json!(listens)))
+        })
+        .collect();
+    if renumbered.is_empty() {
+        return set_fix(label, path.clone(), json!("Headless"));
+    }
+    // Numbered first, while the Service still maps them: the addresses that dial the
+    // old number follow to the new one.
+    let mut edits = renumbered;
+    edits.push(set(path.clone(), json!("Headless")));
+    batch_fix(
+        format!("{label}, its ports numbered as the container's"),
+        edits,
+    )
+}
+
+/// KP323: a headless Service's port is the container port it targets: its name resolves
+/// to the pods, so a port numbered otherwise is one nothing listens on.
+fn headless_ports(cx: &mut Ctx, s: &Service) {
+    if s.exposure.service != ServiceKind::Headless {
+        return;
+    }
+    for (i, sp) in s.exposure.ports.iter().enumerate() {
+        let listens = s.dialed_port(sp);
+        if listens == sp.port || listens == 0 {
+            continue;
+        }
+        let path = svc(s, &format!("/exposure/ports/{i}/port"));
+        let message = format!(
+            "Service `{}` is headless: its name resolves to the pods, so a caller dialing port {} (`{}`) reaches a pod on {}, where nothing listens; the container listens on {listens}",
+            s.service_name(),
+            sp.port,
+            sp.name,
+            sp.port
+        );
+        let fix = set_fix(
+            format!(
+                "Number Service port `{}` {listens}, as the container listens",
+                sp.name
+            ),
+            path.clone(),
+            json!(listens),
+        );
+        cx.report(&HEADLESS_PORT_REMAPPED, Some(s), path, message)
+            .fix = fix;
+    }
 }
 
 /// The wiring checks of one deployed (effective) service that look at the others
@@ -199,7 +258,7 @@ fn headless(cx: &mut Ctx, s: &Service) {
         Some(false) => (
             format!("StatefulSet `{}` is governed by Service `{governing}`, which is not headless: its pods get no stable DNS names", s.name),
             (own && s.exposure.service == ServiceKind::ClusterIP)
-                .then(|| set_fix(format!("Make Service `{governing}` headless"), path.clone(), json!("Headless")))
+                .then(|| made_headless(s, governing, &path))
                 .flatten(),
         ),
         None if governing.is_empty() => (

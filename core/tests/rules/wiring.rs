@@ -654,6 +654,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 )
             },
         ),
+        // KP323: a headless Service's port other than the container port it targets;
+        // the near miss numbers it as the container does.
+        fx(
+            "KP323",
+            |d| db(d).exposure.ports[0].port = 6432,
+            |d| {
+                let listens = db(d).ports[0].port;
+                db(d).exposure.ports[0].port = listens;
+            },
+        ),
         // KP322: two shared environments run the callee, the caller's does not.
         fx(
             "KP322",
@@ -1627,4 +1637,36 @@ fn an_address_on_a_port_a_design_service_lacks_is_a_warning_without_default_deny
         Some(Severity::Info)
     );
     assert_eq!(severity("db.shop.svc:5432"), None);
+}
+
+/// A ClusterIP Service mapping 6432 to Postgres's 5432 made headless for its
+/// StatefulSet (KP310's fix) has no virtual IP to map ports any more: the fix numbers
+/// the port as the container does, and the address that dialed 6432 follows, so
+/// neither KP323 nor the address rule has anything to say after it.
+#[test]
+fn making_a_service_headless_numbers_its_ports_as_the_container() {
+    let mut d = baseline();
+    db(&mut d).exposure.service = ServiceKind::ClusterIP;
+    db(&mut d).exposure.ports[0].port = 6432;
+    set_env(&mut d, "DB", "db.shop.svc:6432");
+    let fix = (validate(&d, "prod").into_iter())
+        .find(|f| f.code == "KP310")
+        .and_then(|f| f.fix)
+        .expect("KP310 offers a fix");
+    assert_eq!(
+        fix.label,
+        "Make Service `db` headless, its ports numbered as the container's"
+    );
+    d.apply(fix.edit).unwrap();
+    assert_eq!(db(&mut d).exposure.service, ServiceKind::Headless);
+    assert_eq!(db(&mut d).exposure.ports[0].port, 5432);
+    let value = (api(&mut d).config.env.iter())
+        .find(|e| e.name == "DB")
+        .map(|e| e.value.clone());
+    assert_eq!(value, Some(EnvValue::Literal("db.shop.svc:5432".into())));
+    let left: Vec<&str> = (validate(&d, "prod").into_iter())
+        .map(|f| f.code)
+        .filter(|c| ["KP310", "KP321", "KP323"].contains(c))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
