@@ -216,7 +216,9 @@ fn Header() -> impl IntoView {
                                 on:click={ let name = name.clone(); move |_| app.env.set(name.clone()) }
                             >
                                 {name.clone()}
-                                {(overrides > 0).then(|| view! { <sup class="override-count" aria-hidden="true">{overrides}</sup> })}
+                                // What the environment sets its own way, as a difference (not a count of
+                                // problems, which the findings' colours are).
+                                {(overrides > 0).then(|| view! { <span class="override-count" data-testid="env-overrides" aria-hidden="true">{format!("Δ{overrides}")}</span> })}
                             </button>
                         }
                     }

@@ -500,7 +500,7 @@ pub fn ImportDialog() -> impl IntoView {
                     <Show
                         when=move || envs_mode.get()
                         fallback=move || view! {
-                            <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one. Choose several files (one per environment, each the output of kustomize build or helm template) to import them as the environments of one design. Nothing leaves your browser."</p>
+                            <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one (a compose file with its .env and env_files). Choose several files (one per environment, each the output of kustomize build or helm template) to import them as the environments of one design. Nothing leaves your browser."</p>
                             <textarea
                                 data-testid="import-text"
                                 aria-label="YAML to import"

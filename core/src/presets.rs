@@ -116,7 +116,7 @@ pub fn environment_summary(design: &Design, env: &Environment) -> String {
                 format!("{n} set apart here: {}", parts.join(", "))
             }
         };
-        out.push_str(&format!("; the number on the tab: {said}"));
+        out.push_str(&format!("; Δ{overrides} on the tab: {said}"));
     }
     let keys: usize = env.config_values.values().map(|v| v.len()).sum();
     if keys > 0 {
@@ -1310,22 +1310,14 @@ mod tests {
         o.hpa = Some(true);
         o.pdb = Some(true);
         let summary = |d: &Design| environment_summary(d, d.environment("staging").unwrap());
-        assert!(
-            !summary(&d).contains("the number on the tab"),
-            "{}",
-            summary(&d)
-        );
+        assert!(!summary(&d).contains("on the tab"), "{}", summary(&d));
         let staging = d
             .environments
             .iter_mut()
             .find(|e| e.name == "staging")
             .unwrap();
         staging.overrides.get_mut(&id).unwrap().pdb = Some(false);
-        assert!(
-            summary(&d).contains("the number on the tab: 1 "),
-            "{}",
-            summary(&d)
-        );
+        assert!(summary(&d).contains("Δ1 on the tab: 1 "), "{}", summary(&d));
     }
 
     /// The number on a tab counts services switched off or on there too, and the tab
@@ -1365,7 +1357,7 @@ mod tests {
             dev.overrides = overrides.into_iter().collect();
             let summary = environment_summary(&d, d.environment("dev").unwrap());
             assert!(
-                summary.contains(&format!("the number on the tab: {said}")),
+                summary.contains(&format!("on the tab: {said}")),
                 "{summary}"
             );
         }
@@ -1386,7 +1378,7 @@ mod tests {
         );
         let dev = d.environment("dev").unwrap();
         if dev.overrides.values().any(|o| !o.changes_nothing()) {
-            assert!(environment_summary(&d, dev).contains("the number on the tab"));
+            assert!(environment_summary(&d, dev).contains("on the tab"));
         }
     }
 

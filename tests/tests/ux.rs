@@ -1284,9 +1284,19 @@ async fn words_explain_what_they_stand_for() {
     // switched off, and two once order-service has its own replicas.
     let staging = attr("[data-testid=\"env-staging\"]", "aria-label").await;
     assert!(
-        staging.contains("the number on the tab: 1 service switched off here"),
+        staging.contains("Δ1 on the tab: 1 service switched off here"),
         "{staging}"
     );
+    // The tab shows it as a difference, Δ1, not as a count like the findings'.
+    let delta = page
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=\"env-staging\"] [data-testid=\"env-overrides\"]').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(delta, "Δ1");
     page.click("env-staging").await;
     page.type_into("environments/staging/overrides/1/replicas", "1")
         .await;
@@ -1300,7 +1310,7 @@ async fn words_explain_what_they_stand_for() {
             .await
             .ok()??;
         label
-            .contains("the number on the tab: 2 services set apart here: 1 with values of its own, 1 switched off")
+            .contains("Δ2 on the tab: 2 services set apart here: 1 with values of its own, 1 switched off")
             .then_some(label)
     })
     .await;
