@@ -78,10 +78,34 @@ pub fn Field(
         n
     });
     // Another field now (another service selected): what was typed, and its error,
-    // belonged to the last one.
+    // belonged to the last one. A value it refused is not kept, and the status bar says
+    // so (it was never in the design, so no undo brings it back).
+    let label_left = label.clone();
     Effect::new(move |prev: Option<FieldPath>| {
         let now = path.get();
-        if prev.is_some_and(|prev| prev != now) {
+        if let Some(prev) = prev.as_ref().filter(|prev| **prev != now) {
+            if let Some(why) = error.get_untracked() {
+                let typed = typed.get_untracked();
+                let (whose, kept) = app.editor.with_untracked(|e| {
+                    let whose = match prev.target {
+                        Target::Service(id) => {
+                            e.design.service(id).map(|s| format!(" of {}", s.name))
+                        }
+                        _ => None,
+                    };
+                    (
+                        whose.unwrap_or_default(),
+                        input::display(e.design.field(prev).as_ref()),
+                    )
+                });
+                let kept = match kept.as_str() {
+                    "" => "no value".to_string(),
+                    value => format!("`{value}`"),
+                };
+                app.status.set(Some(format!(
+                    "Not kept: `{typed}` typed in {label_left}{whose}, which was refused ({why}); it keeps {kept}."
+                )));
+            }
             typed.set(shown.get_untracked());
             error.set(None);
             if editing.get_untracked() {

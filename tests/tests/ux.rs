@@ -3873,3 +3873,34 @@ async fn a_port_numbered_otherwise_is_dialed_at_its_new_number() {
     assert_eq!(page.value(&port).await, "3306", "one undo for the typing");
     page.close().await;
 }
+
+/// A value a field refused is not in the design: selecting another service drops it
+/// from the field, and the status bar says what was not kept, where, why, and what the
+/// field keeps, rather than losing it without a word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_value_left_behind_by_selecting_another_service_is_said() {
+    let page = Page::open("ux-refused-left").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    page.click_node("order-service").await;
+    let field = "services/s1/timing/grace_period_seconds";
+    let before = page.value(field).await;
+    page.type_into(field, "thirty").await;
+    let error = error_of(&page, field).await;
+    assert!(!error.is_empty(), "the field refuses it");
+    page.click_node("otel-collector").await;
+    let status = page
+        .wait_text("status", "what was not kept", |t| t.starts_with("Not kept"))
+        .await;
+    assert!(
+        status.contains("`thirty` typed in ")
+            && status.contains(" of order-service, which was refused (")
+            && status.ends_with(&format!("it keeps `{before}`.")),
+        "{status}"
+    );
+    // Back on order-service, the field shows the design's value, with no error.
+    page.click_node("order-service").await;
+    assert_eq!(page.value(field).await, before);
+    assert!(error_of(&page, field).await.is_empty());
+    page.close().await;
+}
