@@ -119,9 +119,10 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         .map(|t| dotenv(t).into_iter().to_map())
         .unwrap_or_default();
     let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut read_as_references: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, spec) in services.iter_mut() {
         let mut missing = BTreeSet::new();
-        secret_references(spec);
+        read_as_references.insert(name.clone(), secret_references(spec));
         interpolate::apply(spec, &vars, &mut missing);
         if !missing.is_empty() {
             unset.insert(name.clone(), missing);
@@ -129,6 +130,9 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
     // Notes per compose service name, said in its report.
     let mut notes = extends::resolve(&mut services);
+    for (name, said) in read_as_references {
+        notes.entry(name).or_default().extend(said);
+    }
     for (name, missing) in unset {
         let list: Vec<String> = missing.iter().map(|v| format!("`{v}`")).collect();
         notes.entry(name).or_default().push(format!(
@@ -1065,11 +1069,32 @@ fn secret_files(
 /// (`redis-server --requirepass ${REDIS_PASSWORD}`). Only where the variable itself is
 /// not a secret (nor one Kubeprint's export says a Secret holds), and the name read is
 /// one (`looks_secret`) with no default or other modifier.
-fn secret_references(spec: &mut Value) {
+fn secret_references(spec: &mut Value) -> Vec<String> {
     let exported: BTreeSet<String> = (spec.pointer("/x-kubeprint/secrets"))
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().to_set())
         .unwrap_or_default();
+    // Kubeprint's export reads a Secret's variable from `.env` under a name of its own
+    // (`POSTGRES_PASSWORD=${WEB_SECRETS_POSTGRES_PASSWORD}`): a value reading that name
+    // reads the variable.
+    let entries: Vec<(String, String)> = match spec.get("environment") {
+        Some(Value::Object(m)) => (m.iter())
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect(),
+        Some(Value::Array(items)) => (items.iter())
+            .filter_map(|i| i.as_str()?.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let dotenv_names: BTreeMap<String, String> = (entries.iter())
+        .filter(|(k, _)| exported.contains(k))
+        .filter_map(|(k, v)| {
+            let inner = v.strip_prefix("${")?.strip_suffix('}')?;
+            Some((inner.to_string(), k.clone()))
+        })
+        .to_map();
+    let dropped = std::cell::RefCell::new(Vec::new());
     let rewrite = |name: &str, value: &mut String| {
         let secret = crate::rules::looks_secret(name, "x") || exported.contains(name);
         if secret || !value.contains('$') {
@@ -1096,11 +1121,22 @@ fn secret_references(spec: &mut Value) {
                     (&after[..end], end)
                 }
             };
+            // `${DB_PASSWORD:-x}`: the name, and what compose does without it.
+            let (var, modifier) = var.split_at(var.find([':', '-', '?', '+']).unwrap_or(var.len()));
             let plain = !var.is_empty()
                 && !var.starts_with(|c: char| c.is_ascii_digit())
                 && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if plain && crate::rules::looks_secret(var, "x") {
-                out.push_str(&format!("$$({var})"));
+            let read = match dotenv_names.get(var) {
+                Some(own) => Some(own.as_str()),
+                None => (plain && crate::rules::looks_secret(var, "x")).then_some(var),
+            };
+            if let Some(read) = read {
+                out.push_str(&format!("$$({read})"));
+                if !modifier.is_empty() {
+                    dropped.borrow_mut().push(format!(
+                        "`${{{var}{modifier}}}` is read as `$({read})`, a Secret's key: `{modifier}` (what compose does when it is unset) is dropped, since the Secret sets it"
+                    ));
+                }
             } else {
                 out.push('$');
                 out.push_str(&after[..taken]);
@@ -1144,6 +1180,7 @@ fn secret_references(spec: &mut Value) {
         }
         _ => {}
     }
+    dropped.into_inner()
 }
 
 /// The variables a value reads as Kubernetes expands them: `$(NAME)`, not `$$(NAME)`.

@@ -155,19 +155,34 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     headless_ports(cx, s);
 }
 
+/// Whether a Service port other than the `i`th has number `number` for its protocol.
+fn port_taken(s: &Service, i: usize, number: u16) -> bool {
+    let protocol = s.exposure.ports[i].protocol;
+    (s.exposure.ports.iter().enumerate())
+        .any(|(j, p)| j != i && p.port == number && p.protocol == protocol)
+}
+
 /// KP310's fix for a ClusterIP Service: headless, each port numbered as the container
 /// port it targets, since no virtual IP maps one to the other any more (KP323).
 fn made_headless(s: &Service, governing: &str, path: &FieldPath) -> Option<Fix> {
     let label = format!("Make Service `{governing}` headless");
     let mut headless = s.clone();
     headless.exposure.service = ServiceKind::Headless;
-    let renumbered: Vec<Edit> = (s.exposure.ports.iter().enumerate())
-        .filter_map(|(i, sp)| {
-            let listens = headless.dialed_port(sp);
-            (listens != sp.port && listens != 0)
-                .then(|| set(svc(s, &format!("/exposure/ports/{i}/port")), json!(listens)))
-        })
-        .collect();
+    let mut renumbered = Vec::new();
+    for (i, sp) in s.exposure.ports.iter().enumerate() {
+        let listens = headless.dialed_port(sp);
+        if listens == sp.port || listens == 0 {
+            continue;
+        }
+        // Two ports of one number: no fix, the user chooses.
+        if port_taken(s, i, listens) {
+            return None;
+        }
+        renumbered.push(set(
+            svc(s, &format!("/exposure/ports/{i}/port")),
+            json!(listens),
+        ));
+    }
     if renumbered.is_empty() {
         return set_fix(label, path.clone(), json!("Headless"));
     }
@@ -200,14 +215,19 @@ fn headless_ports(cx: &mut Ctx, s: &Service) {
             sp.name,
             sp.port
         );
-        let fix = set_fix(
-            format!(
-                "Number Service port `{}` {listens}, as the container listens",
-                sp.name
-            ),
-            path.clone(),
-            json!(listens),
-        );
+        // Not onto another port's number (the API refuses two alike).
+        let fix = (!port_taken(s, i, listens))
+            .then(|| {
+                set_fix(
+                    format!(
+                        "Number Service port `{}` {listens}, as the container listens",
+                        sp.name
+                    ),
+                    path.clone(),
+                    json!(listens),
+                )
+            })
+            .flatten();
         cx.report(&HEADLESS_PORT_REMAPPED, Some(s), path, message)
             .fix = fix;
     }

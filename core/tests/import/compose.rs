@@ -622,8 +622,9 @@ fn a_variable_without_a_value_is_kept_as_written_and_reported() {
 }
 
 /// A connection URL with the password in it (here through a default, as compose files
-/// write it) is a secret: a Secret key whose value the design never holds, so neither
-/// a file nor a share link carries the password.
+/// write it) reads the password as `$(POSTGRES_PASSWORD)`, a Secret key whose value the
+/// design never holds, so neither a file nor a share link carries the password (nor
+/// the default compose would use), and the URL is no ConfigMap's.
 #[test]
 fn a_url_with_a_password_becomes_a_secret_key_not_config() {
     let text = r#"
@@ -654,7 +655,18 @@ services:
         "nor does the link"
     );
     let secrets: Vec<&String> = design.secrets.iter().flat_map(|s| &s.keys).collect();
-    assert!(secrets.iter().any(|k| *k == "DATABASE_URL"), "{secrets:?}");
+    assert_eq!(secrets, ["POSTGRES_PASSWORD", "POSTGRES_PASSWORD"]);
+    let api = design.service_named("api").unwrap();
+    assert_eq!(
+        format!("{:?}", api.config.env),
+        format!(
+            "{:?}",
+            [kubeprint_core::EnvVar::literal(
+                "DATABASE_URL",
+                "postgres://notes:$(POSTGRES_PASSWORD)@postgres:5432/notes"
+            )]
+        )
+    );
     let config: Vec<&String> = design
         .config_maps
         .iter()
@@ -1104,7 +1116,7 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
       POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}
   redis:
     image: redis:7.4-alpine
-    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]
+    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD:-changeme}"]
 "#;
     let dotenv = "POSTGRES_PASSWORD=hunter2\nREDIS_PASSWORD=s3cret\n";
     let i = compose::import(text, &[(".env".to_string(), dotenv.to_string())].into());
@@ -1138,6 +1150,34 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
         ["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]
     );
     assert_eq!(keys("redis-secrets"), ["REDIS_PASSWORD"]);
+    assert!(
+        notes(&i, "redis").contains("`${REDIS_PASSWORD:-changeme}` is read as `$(REDIS_PASSWORD)`, a Secret's key: `:-changeme` (what compose does when it is unset) is dropped"),
+        "{}",
+        notes(&i, "redis")
+    );
+    // Through the design's compose file and back (where `.env` names a Secret's
+    // variable otherwise, `WEB_SECRETS_POSTGRES_PASSWORD`), the same variables.
+    let config = |d: &kubeprint_core::Design, name: &str| {
+        let s = d.service_named(name).unwrap();
+        let secrets: Vec<(String, Vec<String>)> = (s.config.env_from.iter())
+            .filter_map(|f| match f {
+                kubeprint_core::EnvFrom::Secret(n) => Some((n.clone(), d.secret(n)?.keys.clone())),
+                _ => None,
+            })
+            .collect();
+        (format!("{:?}", s.config.env), secrets, s.args.clone())
+    };
+    let files = kubeprint_core::export::compose::compose(d, "dev");
+    let env_files = [(".env".to_string(), files[1].contents.clone())].into();
+    let again = compose::import(&files[0].contents, &env_files).design;
+    for name in ["web", "worker", "db", "redis"] {
+        assert_eq!(
+            config(&again, name),
+            config(d, name),
+            "{name}: {}",
+            files[0].contents
+        );
+    }
     let cm = d.config_map("web-env").unwrap();
     assert_eq!(cm.data["LOG_LEVEL"], "info");
     assert_eq!(cm.data["PRICE_NOTE"], "costs $5");

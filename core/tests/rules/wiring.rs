@@ -1669,4 +1669,24 @@ fn making_a_service_headless_numbers_its_ports_as_the_container() {
         .filter(|c| ["KP310", "KP321", "KP323"].contains(c))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+    // Where another port has that number already, two ports of one number would be
+    // refused by the API: no fix, for either rule.
+    let mut taken = baseline();
+    let other = ServicePort {
+        name: "exporter".into(),
+        port: 5432,
+        target: PortRef::Number(9187),
+        ..ServicePort::default()
+    };
+    db(&mut taken).exposure.ports[0].port = 6432;
+    db(&mut taken).exposure.ports.push(other);
+    let fixes = |d: &Design, code: &str| -> Vec<Option<String>> {
+        (validate(d, "prod").into_iter())
+            .filter(|f| f.code == code && !f.message.contains("`exporter`"))
+            .map(|f| f.fix.map(|x| x.label))
+            .collect()
+    };
+    assert_eq!(fixes(&taken, "KP323"), [None]);
+    db(&mut taken).exposure.service = ServiceKind::ClusterIP;
+    assert_eq!(fixes(&taken, "KP310"), [None]);
 }
