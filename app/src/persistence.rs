@@ -278,10 +278,10 @@ pub(crate) fn kept_history(slot: u32, design: &Design) -> Option<Editor> {
 pub(crate) fn open_text(app: AppState, name: &str, text: &str) {
     match file::from_json(text) {
         Ok(design) => app.open_beside(design),
+        // (A `.env` dropped while the dialog shows the compose file that reads it goes
+        // with that file.)
         Err(file::LoadError::NotJson(_)) if !name.ends_with(".json") => {
-            app.import_besides.set(Default::default());
-            app.import_file.set(name.to_string());
-            app.import.set(Some(text.to_string()))
+            app.import_one_file(name.to_string(), text.to_string())
         }
         Err(e) => app.banner.set(Some(Banner {
             message: format!("{name} could not be opened: {e}. Your design is unchanged."),

@@ -494,6 +494,39 @@ fn namespaces_reading(design: &Design, name: &str) -> BTreeSet<String> {
     }
 }
 
+/// The PersistentVolumeClaims services mount by name (not a StatefulSet's own) that no
+/// object of the environment makes: (claim, namespace, the services mounting it), by
+/// claim and namespace.
+fn claims_made_elsewhere(design: &Design) -> Vec<(String, String, Vec<String>)> {
+    let mut found: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for env in &design.environments {
+        let namespace = match env.namespace_unwritten {
+            true => "<namespace>".to_string(),
+            false => env.namespace.clone(),
+        };
+        let kept = |claim: &str| {
+            (design.kept_in(env)).any(|o| o.kind() == "PersistentVolumeClaim" && o.name() == claim)
+        };
+        for s in design.services.iter().filter(|s| env.deploys(s.id)) {
+            let s = crate::model::effective_ref(s, env);
+            for v in &s.volumes {
+                if let crate::model::VolumeSource::Claim { claim, .. } = &v.source {
+                    if kept(claim) {
+                        continue;
+                    }
+                    let by = found.entry((claim.clone(), namespace.clone())).or_default();
+                    if !by.contains(&s.name) {
+                        by.push(s.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    (found.into_iter())
+        .map(|((claim, namespace), by)| (claim, namespace, by))
+        .collect()
+}
+
 /// `kubectl create secret …` for a Secret made outside Kubeprint, in `namespace`, with
 /// a placeholder for each value: TLS with its certificate, key and any other key the
 /// design reads (a CA); any other type as a generic Secret of that type with its keys.
@@ -552,6 +585,21 @@ fn readme(design: &Design, options: &Options) -> String {
                 let command = create_secret(s, &namespace);
                 out.push_str(&format!("    kubectl create secret {command}\n"));
             }
+        }
+    }
+    // The claims pods mount that nothing here makes (a volume services share).
+    let claims = claims_made_elsewhere(design);
+    if !claims.is_empty() {
+        out.push_str(
+            "\nThese PersistentVolumeClaims are mounted but not in these files: create them before\n\
+             applying (ReadWriteMany where pods on several nodes share one), or the pods stay\n\
+             Pending:\n\n",
+        );
+        for (claim, namespace, by) in claims {
+            out.push_str(&format!(
+                "- `{claim}` in namespace `{namespace}` (mounted by {})\n",
+                by.join(", ")
+            ));
         }
     }
     // What the findings call an error goes with the files, for whoever gets only them.
@@ -826,6 +874,35 @@ mod tests {
                 "generic order-service-tls -n connectum-staging --type=kubernetes.io/tls \
                  --from-file=tls.crt=… --from-file=tls.key=… --from-file=ca.crt=…",
             ]
+        );
+    }
+
+    /// A claim services mount by name that no object here makes is listed, per namespace
+    /// of an environment that runs one of them, with who mounts it.
+    #[test]
+    fn the_readme_lists_the_claims_the_bundle_mounts_but_does_not_make() {
+        let readme = |d: &Design| bundle(d).into_iter().last().unwrap().contents;
+        let mut d = crate::templates::connectum();
+        assert!(!readme(&d).contains("PersistentVolumeClaims are mounted"));
+        d.services[0].volumes.push(crate::model::Volume {
+            name: "uploads".into(),
+            source: crate::model::VolumeSource::Claim {
+                claim: "shop-uploads".into(),
+                read_only: false,
+            },
+        });
+        let text = readme(&d);
+        let listed: Vec<&str> = (text.lines())
+            .filter(|l| l.starts_with("- `shop-uploads`"))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "- `shop-uploads` in namespace `connectum` (mounted by order-service)",
+                "- `shop-uploads` in namespace `connectum-dev` (mounted by order-service)",
+                "- `shop-uploads` in namespace `connectum-staging` (mounted by order-service)",
+            ],
+            "{text}"
         );
     }
 

@@ -1382,3 +1382,59 @@ secrets:
     assert_eq!(again_api.mounts, api.mounts);
     assert_eq!(again_api.security.run_as_user, Some(1000));
 }
+
+/// A Secret mounted whole at a directory (each key a file there, a rotated or added key
+/// too) is written as compose secrets, one per key at `<dir>/<key>`, and comes back one
+/// mount of the whole Secret, not a `subPath` mount per key.
+#[test]
+fn a_secret_mounted_whole_comes_back_mounted_whole() {
+    let mut d = templates::connectum();
+    let s = &mut d.services[0];
+    s.volumes.push(Volume {
+        name: "tls".into(),
+        source: VolumeSource::Secret {
+            name: "order-service-tls".into(),
+        },
+    });
+    s.mounts.push(Mount {
+        volume: "tls".into(),
+        path: "/etc/tls".into(),
+        read_only: true,
+        sub_path: String::new(),
+    });
+    let name = s.name.clone();
+    let (yaml, dotenv) = files(&d, "dev");
+    let file = parsed(&yaml);
+    assert_eq!(
+        file["services"][&name]["secrets"],
+        serde_json::json!([
+            {"source": "tls.crt", "target": "/etc/tls/tls.crt"},
+            {"source": "tls.key", "target": "/etc/tls/tls.key"},
+        ]),
+        "{yaml}"
+    );
+    let back =
+        import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;
+    let b = back.service_named(&name).unwrap();
+    // (The volume is named after the Secret now: what it mounts, where and how, is the
+    // same.)
+    let mounted = |s: &Service| -> Vec<(String, VolumeSource, String, bool)> {
+        (s.mounts.iter())
+            .map(|m| {
+                let v = s.volumes.iter().find(|v| v.name == m.volume).unwrap();
+                (
+                    m.path.clone(),
+                    v.source.clone(),
+                    m.sub_path.clone(),
+                    m.read_only,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(mounted(b), mounted(&d.services[0]), "{yaml}");
+    assert_eq!(b.volumes.len(), d.services[0].volumes.len());
+    assert_eq!(
+        back.secret("order-service-tls").map(|x| x.keys.clone()),
+        Some(vec!["tls.crt".to_string(), "tls.key".to_string()])
+    );
+}

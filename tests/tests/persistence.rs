@@ -1110,7 +1110,7 @@ async fn values(page: &Page, testid: &str) -> Vec<String> {
     serde_json::from_value(got).unwrap()
 }
 
-/// A compose file chosen with its `.env` (or the `.env` chosen after it) is imported with
+/// A compose file chosen with its `.env` (or the `.env` dropped after it) is imported with
 /// the variables it interpolates, and the dialog says which files it read; a file it
 /// does not read, chosen with it, is refused with what to do. Dropped on the page, the
 /// same. The design opened holds the values `.env` gave.
@@ -1131,8 +1131,9 @@ async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
     })
     .await;
     assert!(!page.present("import-besides").await);
-    // The .env chosen after it goes with it.
-    page.choose_files("import-file", &[(".env", dotenv)]).await;
+    // The .env dropped after it (here on the page behind the dialog, as a file
+    // dropped from a file manager lands) goes with it.
+    page.drop_files("main.layout", &[(".env", dotenv)]).await;
     let besides = page
         .wait_text("import-besides", "what it read", |t| t.contains(".env"))
         .await;

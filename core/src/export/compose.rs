@@ -329,6 +329,10 @@ pub(crate) struct ServiceExtension {
     /// services may share), not a StatefulSet's own claim.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub existing_claims: Vec<String>,
+    /// The directories a Secret is mounted at whole (each key a file, new keys too),
+    /// which compose mounts file by file: directory -> Secret.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_dirs: BTreeMap<String, String>,
 }
 
 /// The Secret key a variable is read from.
@@ -1208,6 +1212,10 @@ fn secret_files(
     top: &mut Ordered<SecretFile>,
     notes: &mut Vec<String>,
 ) {
+    if m.sub_path.is_empty() {
+        let dir = m.path.trim_end_matches('/').to_string();
+        main.kubeprint.secret_dirs.insert(dir, secret.to_string());
+    }
     let keys: Vec<(&str, String)> = match m.sub_path.as_str() {
         "" => match design.secret(secret) {
             Some(d) => (d.keys.iter())

@@ -842,7 +842,7 @@ fn read_service(
         }
     }
     user(spec, &mut s, n);
-    secret_files(spec, top.secrets, &mut s, design, n);
+    secret_files(spec, top.secrets, ext, &mut s, design, n);
     s
 }
 
@@ -939,6 +939,7 @@ fn volume_users(services: &serde_json::Map<String, Value>) -> BTreeMap<String, V
 fn secret_files(
     spec: &Value,
     top_secrets: Option<&Value>,
+    ext: &ServiceExtension,
     s: &mut Service,
     design: &mut Design,
     n: &mut Notes,
@@ -1026,12 +1027,27 @@ fn secret_files(
                 name
             }
         };
-        s.mounts.push(Mount {
-            volume,
-            path: path.clone(),
-            read_only: true,
-            sub_path: key.clone(),
-        });
+        // A file of a Secret Kubeprint's export mounted whole at a directory: that
+        // mount again (which a rotated or added key reaches), once.
+        let dir = path.strip_suffix(&format!("/{key}"));
+        let whole = dir.filter(|d| ext.secret_dirs.get(*d) == Some(&secret));
+        let mount = match whole {
+            Some(dir) => Mount {
+                volume,
+                path: dir.to_string(),
+                read_only: true,
+                sub_path: String::new(),
+            },
+            None => Mount {
+                volume,
+                path: path.clone(),
+                read_only: true,
+                sub_path: key.clone(),
+            },
+        };
+        if !s.mounts.contains(&mount) {
+            s.mounts.push(mount);
+        }
         let from = if external {
             "made outside Kubeprint, as `external: true` says".to_string()
         } else if let Some(file) = top.get("file").and_then(Value::as_str) {
