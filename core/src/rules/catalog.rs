@@ -411,7 +411,7 @@ UNREACHABLE_UNDER_DEFAULT_DENY = Rule {
     summary: "With default-deny on, a service with a Service port should have something allowed to reach it, and on more than its metrics port.",
     why: "No edge, route, load balancer or monitoring scrape means no allow rule: every connection to it is dropped. A scrape lets Prometheus in on the metrics port only, so the Service's other ports stay closed to everyone.",
     bad: "default-deny, a Service on 8080, no incoming edges",
-    instead: "Add a dependency edge from its callers (or remove the Service).",
+    instead: "Add a dependency edge from its callers (or remove the Service); a service reached from outside (one a compose file published on the host) gets an Ingress (the fix).",
     source: "Checkov CKV2_K8S_6; kube-score pod-networkpolicy",
 };
 SECRET_TYPE_KEYS = Rule {

@@ -337,12 +337,29 @@ fn reachable(cx: &mut Ctx, s: &Service, peers: &Peers) {
         } else {
             return;
         };
+        // A service a local run publishes on the host (compose's `ports:`) is reached
+        // from outside: an Ingress says so here.
+        let published = (s.local.published.as_ref()).is_some_and(|p| !p.is_empty());
+        let fix = (published && scraped.is_empty())
+            .then(|| {
+                let route = crate::presets::ingress_in(cx.design, s);
+                set_fix(
+                    format!(
+                        "Make `{}` public via Ingress ({}{}), as its local run publishes it",
+                        s.name, route.host, route.path
+                    ),
+                    svc(s, "/exposure/ingress"),
+                    serde_json::to_value(&route).unwrap_or_default(),
+                )
+            })
+            .flatten();
         cx.report(
             &UNREACHABLE_UNDER_DEFAULT_DENY,
             Some(s),
             svc(s, "/exposure/ports"),
             message,
-        );
+        )
+        .fix = fix;
     }
 }
 

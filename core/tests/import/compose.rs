@@ -1346,3 +1346,49 @@ fn an_exposed_port_the_healthcheck_speaks_http_to_is_named_http() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// Under default-deny, a service nothing in the cluster calls is unreachable (KP311);
+/// when its compose file published it on the host (nginx's `8080:80`), it is reached
+/// from outside, and the fix makes it public through an Ingress, after which nothing
+/// new is found about it.
+#[test]
+fn a_service_compose_published_is_offered_an_ingress_under_default_deny() {
+    let text = r#"services:
+  nginx:
+    image: nginx:1.27-alpine
+    ports: ["8080:80"]
+    depends_on: [web]
+  web:
+    image: ghcr.io/acme/shop-web:2.4.1
+    expose: ["8000"]
+"#;
+    let mut d = compose::import(text, &Default::default()).design;
+    for e in &mut d.environments {
+        e.default_deny = true;
+    }
+    let kp311 = |d: &kubeprint_core::Design| -> Vec<(String, Option<kubeprint_core::rules::Fix>)> {
+        (validate(d, "prod").into_iter())
+            .filter(|f| f.code == "KP311")
+            .map(|f| (f.message, f.fix))
+            .collect()
+    };
+    let found = kp311(&d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (message, fix) = found.into_iter().next().unwrap();
+    assert!(message.contains("`nginx`"), "{message}");
+    let fix = fix.expect("a fix for a published service");
+    assert_eq!(
+        fix.label,
+        "Make `nginx` public via Ingress (app.example.com/), as its local run publishes it"
+    );
+    let before: std::collections::BTreeSet<(&str, String)> = (validate(&d, "prod").into_iter())
+        .map(|f| (f.code, f.message))
+        .collect();
+    d.apply(fix.edit).unwrap();
+    assert!(kp311(&d).is_empty());
+    let new: Vec<(&str, String)> = (validate(&d, "prod").into_iter())
+        .map(|f| (f.code, f.message))
+        .filter(|f| !before.contains(f) && f.1.contains("nginx"))
+        .collect();
+    assert!(new.is_empty(), "{new:?}");
+}
