@@ -116,8 +116,8 @@ pub struct AppState {
     pub shortcuts: RwSignal<bool>,
     /// The name of the file the import text came from; empty for pasted or typed text.
     pub import_file: RwSignal<String>,
-    /// The files a compose import text reads beside it (`.env`, its `env_file`s), by the
-    /// names it gives them: chosen with it, or after it.
+    /// The files of variables chosen with a compose import text (`.env`, its
+    /// `env_file`s), by file name: chosen with it, or after it.
     pub import_besides: RwSignal<std::collections::BTreeMap<String, String>>,
     /// The import dialog's environments, one file each, when several files were chosen
     /// or dropped: imported as one design with those environments instead of the text.
@@ -531,20 +531,17 @@ impl AppState {
         }
     }
 
-    /// One file chosen in the import dialog with no environments: a file the compose
-    /// text it shows reads beside it goes with it; any other is the text to import.
+    /// One file chosen in the import dialog with no environments: a file of variables
+    /// goes with the compose text it shows; any other is the text to import.
     pub fn import_one_file(&self, name: String, text: String) {
         let shown = self.import.get_untracked().unwrap_or_default();
         let is_compose = kubeprint_core::import::Format::detect(&shown)
             == kubeprint_core::import::Format::Compose;
-        let beside = is_compose
-            .then(|| kubeprint_core::compose::reads_beside(&shown, &name))
-            .flatten();
-        match beside {
-            Some(key) => self.import_besides.update(|b| {
-                b.insert(key, text);
+        match is_compose && kubeprint_core::compose::is_env_file(&name) {
+            true => self.import_besides.update(|b| {
+                b.insert(name, text);
             }),
-            None => {
+            false => {
                 self.import_besides.set(Default::default());
                 self.import_file.set(name);
                 self.import.set(Some(text));

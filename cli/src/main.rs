@@ -346,6 +346,27 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
             if a.positional.is_empty() {
                 return Err(Failure::Usage("import needs at least one YAML file".into()));
             }
+            // A compose file given with its `.env` and `env_file`s, as the page takes them.
+            if a.positional.len() > 1 {
+                let mut files = Vec::new();
+                for f in &a.positional {
+                    let text = std::fs::read_to_string(f)
+                        .map_err(|e| Failure::Input(format!("cannot read {f}: {e}")))?;
+                    let name = Path::new(f)
+                        .file_name()
+                        .map_or(f.to_string(), |n| n.to_string_lossy().into_owned());
+                    files.push((name, text));
+                }
+                match kubeprint_core::compose::chosen_together(&files) {
+                    Some(Ok(chosen)) => {
+                        let result =
+                            kubeprint_core::compose::import_chosen(&chosen.text, &chosen.besides);
+                        return finish_import(result, out);
+                    }
+                    Some(Err(m)) => return Err(Failure::Input(m)),
+                    None => {}
+                }
+            }
             if let [one] = a.positional.as_slice() {
                 let text = std::fs::read_to_string(one)
                     .map_err(|e| Failure::Input(format!("cannot read {one}: {e}")))?;

@@ -787,3 +787,43 @@ fn help_after_a_command_prints_the_usage() {
         stderr(&o)
     );
 }
+
+/// A compose file given with its `.env` and an `env_file` imports what they set, as the
+/// page does with the files chosen together; a file that is no file of variables beside
+/// a compose file is refused with what to give instead.
+#[test]
+fn import_takes_a_compose_file_with_its_env_files() {
+    let dir = temp_dir("compose-with-env");
+    std::fs::create_dir_all(dir.join("config")).unwrap();
+    let compose = dir.join("docker-compose.yml");
+    std::fs::write(
+        &compose,
+        "services:\n  web:\n    image: ghcr.io/acme/web:1.2.0\n    env_file: ./config/web.env\n    \
+         environment:\n      LOG_LEVEL: ${LOG_LEVEL}\n",
+    )
+    .unwrap();
+    // Elsewhere than beside the file: only the arguments say where they are.
+    let other = temp_dir("compose-with-env-files");
+    std::fs::write(other.join(".env"), "LOG_LEVEL=debug\n").unwrap();
+    std::fs::write(other.join("web.env"), "FEATURE_FLAGS=search\n").unwrap();
+    let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    let o = kubeprint(&[
+        "import",
+        &path(compose.clone()),
+        &path(other.join(".env")),
+        &path(other.join("web.env")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let data = &design["config_maps"][0]["data"];
+    assert_eq!(data["LOG_LEVEL"], "debug", "{design}");
+    assert_eq!(data["FEATURE_FLAGS"], "search", "{design}");
+    std::fs::write(other.join("notes.txt"), "A=1\n").unwrap();
+    let o = kubeprint(&["import", &path(compose), &path(other.join("notes.txt"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("notes.txt is not a file of variables"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -28,8 +28,8 @@ pub enum Task {
         file: String,
         /// Its text.
         text: String,
-        /// For a compose file, the files it reads beside it (`.env`, its `env_file`s)
-        /// by the names it gives them ([`compose::chosen_together`]).
+        /// For a compose file, the files of variables chosen with it, by file name
+        /// ([`compose::chosen_together`], read as [`compose::import_chosen`] does).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         besides: BTreeMap<String, String>,
     },
@@ -238,10 +238,11 @@ pub fn import_text(file: &str, text: &str) -> Import {
     import_with(file, text, &BTreeMap::new())
 }
 
-/// [`import_text`], a compose file reading `besides` (its `.env` and `env_file`s).
+/// [`import_text`], a compose file with the files of variables chosen with it, by file
+/// name (`besides`).
 pub fn import_with(file: &str, text: &str, besides: &BTreeMap<String, String>) -> Import {
     match import::Format::detect(text) {
-        import::Format::Compose => compose::import(text, besides),
+        import::Format::Compose => compose::import_chosen(text, besides),
         import::Format::Kubernetes => {
             import::kubernetes_files(vec![(file.to_string(), text.to_string())])
         }
@@ -380,8 +381,9 @@ mod tests {
     }
 
     /// A compose file chosen with its `.env` and an `env_file` it names imports what
-    /// they hold, through the worker as here; a file it does not read, or a second
-    /// compose file, is refused with what to choose instead; manifests are not its.
+    /// they hold, through the worker; a file of variables it does not read is reported
+    /// as not read; a file that is no file of variables, or a second compose file, is
+    /// refused with what to choose instead; manifests are not its.
     #[test]
     fn a_compose_file_chosen_with_the_files_it_reads_imports_them() {
         let compose_text = "services:\n  web:\n    image: ghcr.io/acme/web:1.2.0\n    \
@@ -392,12 +394,13 @@ mod tests {
             file(".env", "LOG_LEVEL=debug\n"),
             file("docker-compose.yml", compose_text),
             file("web.env", "FEATURE_FLAGS=search\n"),
+            file("worker.env", "QUEUES=default\n"),
         ];
         let c = compose::chosen_together(&chosen).unwrap().unwrap();
         assert_eq!(c.file, "docker-compose.yml");
         assert_eq!(
             c.besides.keys().collect::<Vec<_>>(),
-            ["./config/web.env", ".env"]
+            [".env", "web.env", "worker.env"]
         );
         let task = Task::Import {
             file: c.file.clone(),
@@ -411,7 +414,25 @@ mod tests {
         let data = &there.import.design.config_map("web-env").unwrap().data;
         assert_eq!(data["LOG_LEVEL"], "debug");
         assert_eq!(data["FEATURE_FLAGS"], "search");
+        assert!(!data.contains_key("QUEUES"));
         assert!(!there.summary.contains("not set"), "{}", there.summary);
+        assert!(
+            there.summary.starts_with(
+                "1 of 1 compose service imported as 1 service (the notes say how). 1 file chosen with it not read"
+            ),
+            "{}",
+            there.summary
+        );
+        let unread = (there.import.documents.iter())
+            .find(|d| d.name == "worker.env")
+            .unwrap();
+        assert_eq!(
+            unread.outcome,
+            import::Outcome::Skipped(
+                "not read: the compose file reads `./config/web.env`, `.env` and no other file"
+                    .into()
+            )
+        );
         // Without them, the variable is said to be unset.
         let alone = import_text("docker-compose.yml", compose_text);
         let said: Vec<String> = (alone.documents.iter())
@@ -421,12 +442,12 @@ mod tests {
             said.join(" ").contains("`LOG_LEVEL` is not set"),
             "{said:?}"
         );
-        // What it does not read, and two compose files, are refused.
+        // What is no file of variables, and two compose files, are refused.
         let mut with_other = chosen.to_vec();
         with_other.push(file("notes.txt", "A=1\n"));
         let refused = compose::chosen_together(&with_other).unwrap().unwrap_err();
         assert!(
-            refused.starts_with("notes.txt is not a file docker-compose.yml reads (it reads `./config/web.env`, `.env`)"),
+            refused.starts_with("notes.txt is not a file of variables (`.env`, `web.env`) that docker-compose.yml could read"),
             "{refused}"
         );
         let two = [file("a.yml", compose_text), file("b.yml", compose_text)];

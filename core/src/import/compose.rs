@@ -1494,21 +1494,27 @@ pub fn reads_beside(text: &str, name: &str) -> Option<String> {
     (env_file_names(text).into_iter()).find(|f| f.rsplit(['/', '\\']).next() == Some(name))
 }
 
-/// A compose file chosen with the files it reads beside it ([`reads_beside`]).
+/// Whether a file chosen beside a compose file is a file of variables compose reads
+/// (`.env`, `web.env`, `.env.local`), by its name alone: told in the page, which parses
+/// no compose file (the worker does, [`import_chosen`]).
+pub fn is_env_file(name: &str) -> bool {
+    name == ".env" || name.ends_with(".env") || name.starts_with(".env.")
+}
+
+/// A compose file chosen with files of variables ([`is_env_file`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chosen {
     /// The compose file's name.
     pub file: String,
     /// Its text.
     pub text: String,
-    /// The files it reads, by the names it gives them, with their text: what
-    /// [`import`] takes as `env_files`.
+    /// The files of variables chosen with it, by file name, with their text.
     pub besides: BTreeMap<String, String>,
 }
 
-/// Several files chosen at once, as a compose file and the files it reads beside it.
-/// `None` when none is a compose file (they are manifests, one environment each); an
-/// error that says what to choose when two are, or one is a file it does not read.
+/// Several files chosen at once, as a compose file and files of variables. `None` when
+/// none is a compose file (they are manifests, one environment each); an error that
+/// says what to choose when two are, or another is no file of variables.
 pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, String>> {
     let is_compose =
         |text: &str| crate::import::Format::detect(text) == crate::import::Format::Compose;
@@ -1526,28 +1532,56 @@ pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, Stri
     };
     let mut besides = BTreeMap::new();
     for (name, other) in files.iter().filter(|(n, _)| n != file) {
-        match reads_beside(text, name) {
-            Some(key) => {
-                besides.insert(key, other.clone());
-            }
-            None => {
-                let reads: Vec<String> = (env_file_names(text).into_iter())
-                    .chain([".env".to_string()])
-                    .map(|f| format!("`{f}`"))
-                    .collect();
-                return Some(Err(format!(
-                    "{name} is not a file {file} reads (it reads {}): choose the compose \
-                     file with only those, or import {name} on its own",
-                    reads.join(", ")
-                )));
-            }
+        if !is_env_file(name) {
+            return Some(Err(format!(
+                "{name} is not a file of variables (`.env`, `web.env`) that {file} could \
+                 read: choose the compose file with only its `.env` and `env_file`s, or \
+                 import {name} on its own"
+            )));
         }
+        besides.insert(name.clone(), other.clone());
     }
     Some(Ok(Chosen {
         file: file.clone(),
         text: text.clone(),
         besides,
     }))
+}
+
+/// [`import`] of compose `text` with files of variables chosen beside it, by file name:
+/// each read as the `.env` or the `env_file` of that name ([`reads_beside`]); one it does
+/// not read is reported as not read (a document of kind `file`).
+pub fn import_chosen(text: &str, chosen: &BTreeMap<String, String>) -> Import {
+    let mut env_files = BTreeMap::new();
+    let mut unread = Vec::new();
+    for (name, contents) in chosen {
+        match reads_beside(text, name) {
+            Some(key) => {
+                env_files.insert(key, contents.clone());
+            }
+            None => unread.push(name.clone()),
+        }
+    }
+    let mut result = import(text, &env_files);
+    let reads: Vec<String> = (env_file_names(text).into_iter())
+        .chain([".env".to_string()])
+        .map(|f| format!("`{f}`"))
+        .collect();
+    for name in unread {
+        result.documents.push(DocumentReport {
+            line: 1,
+            kind: "file".into(),
+            name: name.clone(),
+            outcome: Outcome::Skipped(format!(
+                "not read: the compose file reads {} and no other file",
+                reads.join(", ")
+            )),
+            note: None,
+            file: name,
+            unreadable: false,
+        });
+    }
+    result
 }
 
 /// Declare a container port and a Service port of the same name for it, unless the

@@ -133,16 +133,24 @@ impl Import {
             let top_level = (self.documents.iter())
                 .filter(|d| d.kind == "compose")
                 .count();
+            // Files chosen with it that it does not read.
+            let unread = (self.documents.iter()).filter(|d| d.kind == "file").count();
             let mut said = format!(
                 "{} of {} imported as {} (the notes say how).",
                 self.imported(),
-                crate::words::counted(self.documents.len() - top_level, "compose service"),
+                crate::words::counted(self.documents.len() - top_level - unread, "compose service"),
                 crate::words::counted(self.design.services.len(), "service"),
             );
             if top_level > 0 {
                 said += &format!(
                     " {} not imported (the table says why).",
                     crate::words::counted(top_level, "top-level key")
+                );
+            }
+            if unread > 0 {
+                said += &format!(
+                    " {} chosen with it not read (the table says why).",
+                    crate::words::counted(unread, "file")
                 );
             }
             said
