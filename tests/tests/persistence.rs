@@ -1154,7 +1154,7 @@ async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
         })
         .await;
     assert!(
-        problem.contains("notes.txt is not a file of variables (`.env`, `web.env`) that docker-compose.yml could read"),
+        problem.contains("notes.txt is not a file of variables (.env, web.env) that docker-compose.yml could read"),
         "{problem}"
     );
     page.choose_files(
