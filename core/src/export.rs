@@ -466,15 +466,20 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     files
 }
 
+/// The namespace an environment's objects go to, as a command to make something there
+/// names it: its own, or `<namespace>` where its objects name none (as imported).
+fn applied_in(env: &Environment) -> String {
+    match env.namespace_unwritten {
+        true => "<namespace>".to_string(),
+        false => env.namespace.clone(),
+    }
+}
+
 /// The namespaces where something reads Secret `name`: each environment's that runs a
 /// service reading it (as it runs there) or keeps an object reading it, `<namespace>`
 /// for an environment whose objects name none. Every environment's when nothing reads
 /// it, since a Secret made outside is made for someone.
 fn namespaces_reading(design: &Design, name: &str) -> BTreeSet<String> {
-    let namespace = |env: &Environment| match env.namespace_unwritten {
-        true => "<namespace>".to_string(),
-        false => env.namespace.clone(),
-    };
     let reads = |env: &Environment| {
         let reads_it = |s: &crate::model::Service| {
             let s = crate::model::effective_ref(s, env);
@@ -486,10 +491,10 @@ fn namespaces_reading(design: &Design, name: &str) -> BTreeSet<String> {
     };
     let reading: BTreeSet<String> = (design.environments.iter())
         .filter(|env| reads(env))
-        .map(namespace)
+        .map(applied_in)
         .collect();
     match reading.is_empty() {
-        true => design.environments.iter().map(namespace).collect(),
+        true => design.environments.iter().map(applied_in).collect(),
         false => reading,
     }
 }
@@ -500,10 +505,7 @@ fn namespaces_reading(design: &Design, name: &str) -> BTreeSet<String> {
 fn claims_made_elsewhere(design: &Design) -> Vec<(String, String, Vec<String>)> {
     let mut found: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for env in &design.environments {
-        let namespace = match env.namespace_unwritten {
-            true => "<namespace>".to_string(),
-            false => env.namespace.clone(),
-        };
+        let namespace = applied_in(env);
         let kept = |claim: &str| {
             (design.kept_in(env)).any(|o| o.kind() == "PersistentVolumeClaim" && o.name() == claim)
         };

@@ -580,13 +580,12 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         }
         main.user = user(&s.security);
         for v in &s.volumes {
+            let mounted: Vec<&Mount> = (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
             // A claim several services may share (one compose shared as a named volume):
             // a named volume of that name.
             if let VolumeSource::Claim { claim, read_only } = &v.source {
-                let mounted: Vec<&Mount> =
-                    (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
                 if !mounted.is_empty() {
-                    for m in mounted {
+                    for m in &mounted {
                         main.volumes.push(VolumeMount {
                             kind: "volume",
                             source: claim.clone(),
@@ -605,10 +604,8 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 }
             }
             if let VolumeSource::Secret { name } = &v.source {
-                let mounted: Vec<&Mount> =
-                    (s.mounts.iter()).filter(|m| m.volume == v.name).collect();
                 if !mounted.is_empty() {
-                    for m in mounted {
+                    for m in &mounted {
                         secret_files(design, s, name, m, &mut main, &mut file.secrets, notes);
                     }
                     continue;
@@ -616,9 +613,11 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
             }
             // A directory that lives as long as the container: a tmpfs, or an
             // anonymous volume, where the main container mounts it.
-            let mounted = (s.mounts.iter()).filter(|m| m.volume == v.name && m.sub_path.is_empty());
             if let VolumeSource::EmptyDir { memory, .. } = v.source {
-                let paths: Vec<String> = mounted.map(|m| m.path.clone()).collect();
+                let paths: Vec<String> = (mounted.iter())
+                    .filter(|m| m.sub_path.is_empty())
+                    .map(|m| m.path.clone())
+                    .collect();
                 if !paths.is_empty() {
                     for path in paths {
                         match memory {

@@ -554,8 +554,9 @@ fn read_service(
         .filter(|(k, _)| !crate::rules::looks_secret(k, "x"))
         .map(|(_, v)| v)
         .chain(s.command.iter().chain(&s.args))
-        .flat_map(|v| references(v))
+        .flat_map(|v| crate::expansion::references(v))
         .filter(|r| crate::rules::looks_secret(r, "x"))
+        .map(str::to_string)
         .collect();
     for r in referenced {
         if !env.iter().any(|(k, _)| *k == r) {
@@ -569,7 +570,8 @@ fn read_service(
     // Kubernetes expands references in a variable's value, not in a ConfigMap's.
     let defined: BTreeSet<String> = env.iter().map(|(k, _)| k.clone()).collect();
     let (own, env): (Vec<_>, Vec<_>) = env.into_iter().partition(|(k, v)| {
-        !crate::rules::looks_secret(k, v) && references(v).iter().any(|r| defined.contains(r))
+        !crate::rules::looks_secret(k, v)
+            && crate::expansion::references(v).any(|r| defined.contains(r))
     });
     // What Kubeprint's export read from a Secret (its `.env` holds a placeholder) goes
     // back to that Secret's key.
@@ -781,7 +783,7 @@ fn read_service(
                 };
                 let target = target.split(':').next().unwrap_or(target).to_string();
                 let source = source.to_string();
-                let bind = source.is_empty() || source.starts_with(['.', '/', '~', '$']);
+                let bind = is_bind(&source);
                 (text.clone(), source, target, bind)
             }
         };
@@ -898,6 +900,12 @@ struct Top<'a> {
     volume_users: BTreeMap<String, Vec<String>>,
 }
 
+/// Whether a short volume entry's source is a path on the host (a bind mount), not a
+/// named volume.
+fn is_bind(source: &str) -> bool {
+    source.is_empty() || source.starts_with(['.', '/', '~', '$'])
+}
+
 /// The services that mount each named volume (not a bind mount, an anonymous volume or
 /// a tmpfs), by the volume's name, in the services' order.
 fn volume_users(services: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<String>> {
@@ -912,9 +920,7 @@ fn volume_users(services: &serde_json::Map<String, Value>) -> BTreeMap<String, V
                     .unwrap_or_default()
                     .to_string(),
                 Value::String(text) => match text.split_once(':') {
-                    Some((source, _)) if !source.starts_with(['.', '/', '~', '$']) => {
-                        source.to_string()
-                    }
+                    Some((source, _)) if !is_bind(source) => source.to_string(),
                     _ => String::new(),
                 },
                 _ => String::new(),
@@ -1197,29 +1203,6 @@ fn secret_references(spec: &mut Value) -> Vec<String> {
         _ => {}
     }
     dropped.into_inner()
-}
-
-/// The variables a value reads as Kubernetes expands them: `$(NAME)`, not `$$(NAME)`.
-fn references(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = value;
-    while let Some(at) = rest.find('$') {
-        let after = &rest[at + 1..];
-        if let Some(r) = after.strip_prefix('$') {
-            rest = r;
-            continue;
-        }
-        if let Some(inner) = after.strip_prefix('(') {
-            if let Some(end) = inner.find(')') {
-                let name = &inner[..end];
-                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    out.push(name.to_string());
-                }
-            }
-        }
-        rest = after;
-    }
-    out
 }
 
 /// A directory of the container that lives as long as it: an emptyDir volume (in

@@ -963,18 +963,25 @@ spec:
 /// The files of Secrets a service's main container sees: (path, Secret, key, read-only),
 /// by `subPath` each.
 fn secret_files(s: &Service) -> Vec<(String, String, String, bool)> {
+    (mounted(s).into_iter())
+        .filter_map(|(m, source)| match source {
+            VolumeSource::Secret { name } => Some((
+                m.path.clone(),
+                name.clone(),
+                m.sub_path.clone(),
+                m.read_only,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Each mount of a service's main container with the source of its volume.
+fn mounted(s: &Service) -> Vec<(&kubeprint_core::Mount, &VolumeSource)> {
     (s.mounts.iter())
         .filter_map(|m| {
             let v = s.volumes.iter().find(|v| v.name == m.volume)?;
-            match &v.source {
-                VolumeSource::Secret { name } => Some((
-                    m.path.clone(),
-                    name.clone(),
-                    m.sub_path.clone(),
-                    m.read_only,
-                )),
-                _ => None,
-            }
+            Some((m, &v.source))
         })
         .collect()
 }
@@ -1230,16 +1237,12 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
 fn a_named_volume_services_share_is_one_claim_they_all_mount() {
     let i = import("compose-secrets.yaml");
     let claims = |d: &kubeprint_core::Design, name: &str| -> Vec<(String, String, bool)> {
-        let s = d.service_named(name).unwrap();
-        (s.mounts.iter())
-            .filter_map(|m| {
-                let v = s.volumes.iter().find(|v| v.name == m.volume)?;
-                match &v.source {
-                    VolumeSource::Claim { claim, read_only } => {
-                        Some((m.path.clone(), claim.clone(), *read_only && m.read_only))
-                    }
-                    _ => None,
+        (mounted(d.service_named(name).unwrap()).into_iter())
+            .filter_map(|(m, source)| match source {
+                VolumeSource::Claim { claim, read_only } => {
+                    Some((m.path.clone(), claim.clone(), *read_only && m.read_only))
                 }
+                _ => None,
             })
             .collect()
     };
