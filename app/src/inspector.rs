@@ -157,8 +157,13 @@ pub(crate) fn list<V: IntoView + 'static>(
                     let add_path = path.get_untracked();
                     let n = length(&add_path);
                     let item = format!("[data-testid=\"{add_path}/{n}#remove\"]");
-                    let path = FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path };
-                    app.dispatch(Edit::Set { path, value: new_item(n) });
+                    // The first item sets the whole list, which a design file may leave
+                    // out while empty.
+                    let (path, value) = match n {
+                        0 => (add_path, Value::Array(vec![new_item(0)])),
+                        _ => (FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path }, new_item(n)),
+                    };
+                    app.dispatch(Edit::Set { path, value });
                     // The keyboard goes to the new item's first field, as a new service's
                     // name is focused: typing fills it in.
                     let first = format!(".list-item:has(> {item}) :is(input:not([type=checkbox]), select, textarea)");
@@ -424,6 +429,16 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 </div>
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
+            {section("Outside the cluster", view! {
+                <p class="hint">"Hosts the pods connect to outside the cluster. Under default-deny only these ports get through, to the addresses of the block: a NetworkPolicy names no hosts (0.0.0.0/0 is anywhere)."</p>
+                {list("destination", at(id, "/egress"), |_| to_json(presets::external_egress()), move |i| view! {
+                    <div class="row">
+                        <Field label="Host (a note)" path=at(id, &format!("/egress/{i}/to")) kind=K::Text placeholder="api.example.com" />
+                        <Field label="IP block" path=at(id, &format!("/egress/{i}/cidr")) kind=K::Cidr />
+                        <Field label="Port" path=at(id, &format!("/egress/{i}/port")) kind=K::Port />
+                    </div>
+                })}
+            })}
             {section("Local run (compose)", view! {
                 <p class="hint">"Only the Compose export reads this: the Kubernetes manifests stay as they are. Ports are published on 127.0.0.1; unticked, each Service port's container port is, at its own number."</p>
                 <Optional label="Publish only these ports on the host" path=at(id, "/local/published") fresh=Callback::new(move |()| preset(id.get_untracked(), presets::published))>

@@ -2057,6 +2057,8 @@ fn field_exists<T: Serialize + serde::de::DeserializeOwned>(
         // (A list written only when not empty, in a part written only when not all
         // default: a local run's profiles.)
         Value::Array(vec![Value::from("")]),
+        // (A list of structs written only when not empty: a service's egress.)
+        Value::Array(vec![Value::Object(Default::default())]),
     ];
     for probe in probes {
         let mut trial = whole.clone();

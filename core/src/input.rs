@@ -52,6 +52,9 @@ pub enum FieldKind {
     OptionalTag,
     /// An image digest (`sha256:…`), or empty for `None`.
     Digest,
+    /// An IP block in CIDR notation (`10.0.0.0/16`, `2001:db8::/32`); an address alone
+    /// is the block of that one address.
+    Cidr,
 }
 
 /// The fields besides `path` that typing into an input of `kind` may set: an image's
@@ -209,6 +212,7 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
             Err(_) if text.is_empty() => Err("name a port (http) or give its number (8080)".into()),
             Err(_) => Ok(json!(text)),
         },
+        FieldKind::Cidr => cidr(text).map(|c| json!(c)),
         FieldKind::Words => Ok(json!(text.split_whitespace().collect::<Vec<_>>())),
         FieldKind::KeyValues => {
             let mut map = serde_json::Map::new();
@@ -225,6 +229,37 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
             }
             Ok(Value::Object(map))
         }
+    }
+}
+
+/// An IP block as a NetworkPolicy's `ipBlock.cidr` takes it: `address/prefix`, the
+/// prefix at most 32 bits for IPv4 and 128 for IPv6. An address alone is its own block
+/// (`/32`, `/128`).
+pub fn cidr(text: &str) -> Result<String, String> {
+    use std::net::IpAddr;
+    let example =
+        "use e.g. 0.0.0.0/0 for anywhere, 10.0.0.0/16, or one address such as 203.0.113.7";
+    if text.is_empty() {
+        return Err(format!("needs an IP block: {example}"));
+    }
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let Ok(ip) = address.parse::<IpAddr>() else {
+        return Err(format!(
+            "`{text}` is not an IP block (a policy names no hosts, only addresses): {example}"
+        ));
+    };
+    let most = if ip.is_ipv4() { 32 } else { 128 };
+    match prefix {
+        None => Ok(format!("{text}/{most}")),
+        Some(p) => match p.parse::<u8>() {
+            Ok(n) if n <= most && !p.starts_with('+') => Ok(text.to_string()),
+            _ => Err(format!(
+                "`{text}` has no valid prefix length: after the `/` a number from 0 to {most}"
+            )),
+        },
     }
 }
 
@@ -452,6 +487,30 @@ mod tests {
         assert!(parse(FieldKind::Amount, "lots").is_err());
         assert_eq!(parse(FieldKind::Port, "8080"), Ok(json!(8080)));
         assert!(parse(FieldKind::Port, "70000").is_err());
+        assert_eq!(
+            parse(FieldKind::Cidr, "10.0.0.0/16"),
+            Ok(json!("10.0.0.0/16"))
+        );
+        assert_eq!(
+            parse(FieldKind::Cidr, " 203.0.113.7 "),
+            Ok(json!("203.0.113.7/32"))
+        );
+        assert_eq!(
+            parse(FieldKind::Cidr, "2001:db8::/32"),
+            Ok(json!("2001:db8::/32"))
+        );
+        assert_eq!(parse(FieldKind::Cidr, "::1"), Ok(json!("::1/128")));
+        for bad in [
+            "",
+            "api.stripe.com",
+            "10.0.0.0/33",
+            "10.0.0/8",
+            "::/129",
+            "10.0.0.0/x",
+        ] {
+            let e = parse(FieldKind::Cidr, bad).unwrap_err();
+            assert!(e.contains("e.g.") || e.contains("from 0 to"), "{bad}: {e}");
+        }
         assert_eq!(parse(FieldKind::OptionalPort, ""), Ok(Value::Null));
         assert_eq!(parse(FieldKind::OptionalPort, "5433"), Ok(json!(5433)));
         assert!(parse(FieldKind::OptionalPort, "0").is_err());

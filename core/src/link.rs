@@ -491,6 +491,7 @@ fn default_for(key: &str) -> Option<Value> {
         "ports" => to_value(&ServicePort::default()),
         "storage" => to_value(&VolumeClaim::default()),
         "port_pools" => to_value(&PortPool::default()),
+        "egress" => to_value(&ExternalEgress::default()),
         "analysis" => to_value(&Analysis::default()),
         "mounts" => to_value(&Mount::default()),
         "volumes" => to_value(&Volume::default()),

@@ -1466,6 +1466,11 @@ pub struct Service {
     pub delivery: Delivery,
     /// Port ranges the service hands out at run time.
     pub port_pools: Vec<PortPool>,
+    /// Where the pods connect outside the cluster (a payment API, a managed database),
+    /// which an environment's default-deny lets through only when listed here: the
+    /// allow policy gets one egress rule per entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<ExternalEgress>,
     /// Where the node sits on the canvas.
     pub position: Option<Position>,
     /// What imported manifests had that the model does not cover, per object this
@@ -1515,6 +1520,7 @@ impl Default for Service {
             metrics: None,
             delivery: Delivery::default(),
             port_pools: Vec::new(),
+            egress: Vec::new(),
             position: None,
             residual: BTreeMap::new(),
             selector: BTreeMap::new(),
@@ -3496,6 +3502,34 @@ pub struct PortPool {
     /// Variable that carries `end` (e.g. `REDIS_PORT_END`).
     pub end_env: String,
 }
+
+/// Connections a service makes outside the cluster on one port, to the addresses of one
+/// IP block: a NetworkPolicy names no hosts, so a host is allowed by where its
+/// addresses may be (`0.0.0.0/0` for anywhere, a managed database's subnet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExternalEgress {
+    /// The host it is for (`api.stripe.com`), as a note: a policy names no hosts, so
+    /// any host on `port` whose address is in `cidr` gets through.
+    pub to: String,
+    /// The IP block, `10.0.0.0/16` or `::/0`.
+    pub cidr: String,
+    /// The TCP port.
+    pub port: u16,
+}
+
+impl Default for ExternalEgress {
+    fn default() -> Self {
+        ExternalEgress {
+            to: String::new(),
+            cidr: ANYWHERE.into(),
+            port: 443,
+        }
+    }
+}
+
+/// The IPv4 block of every address.
+pub const ANYWHERE: &str = "0.0.0.0/0";
 
 /// `from` calls `to` on the Service port named `port`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

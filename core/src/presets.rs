@@ -973,6 +973,11 @@ pub fn volume(n: usize) -> VolumeClaim {
     }
 }
 
+/// A new destination outside the cluster: HTTPS anywhere, to be narrowed.
+pub fn external_egress() -> ExternalEgress {
+    ExternalEgress::default()
+}
+
 /// A port pool: 7100 to 7199, announced as `PORT_START` and `PORT_END`.
 pub fn port_pool() -> PortPool {
     PortPool {

@@ -48,6 +48,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("own-residuals", own_residuals),
     ("pre-stop-command", pre_stop_command),
     ("local-run", local_run),
+    ("external-egress", external_egress),
 ];
 
 /// What makes a golden design.
@@ -409,6 +410,24 @@ fn pre_stop_command() -> Design {
     d
 }
 
+/// Egress outside the cluster under default-deny: HTTPS anywhere (at its defaults) and a
+/// managed database's subnet.
+fn external_egress() -> Design {
+    let mut d = templates::connectum();
+    d.environments
+        .iter_mut()
+        .for_each(|e| e.default_deny = true);
+    d.services[0].egress = vec![
+        ExternalEgress::default(),
+        ExternalEgress {
+            to: "orders-db".into(),
+            cidr: "10.20.0.0/16".into(),
+            port: 5432,
+        },
+    ];
+    d
+}
+
 /// A compose file's host ports (one named, one the engine picks, a port only exposed)
 /// and a profile: what a local run of the design publishes and starts travel.
 fn local_run() -> Design {
@@ -762,6 +781,8 @@ fn all_fields() -> Design {
             start_env: "BUS_PORT_START".into(),
             end_env: "BUS_PORT_END".into(),
         }],
+        // (Newer than this golden: see `external_egress`.)
+        egress: Vec::new(),
         position: Some(Position { x: 120, y: -40 }),
         residual: BTreeMap::from([
             (

@@ -16,6 +16,7 @@
 use kubeprint_core::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// A pod: its namespace, labels and named container ports.
 #[derive(Clone, Debug)]
@@ -129,8 +130,50 @@ impl Cluster {
             })
     }
 
+    /// Whether `from` may connect to `ip` outside the cluster on TCP `port` (only its
+    /// own egress decides: nothing outside runs a policy).
+    fn reaches_outside(&self, from: &Pod, ip: IpAddr, port: u16) -> bool {
+        let policies = self.isolating(from, "Egress");
+        let nowhere = Pod {
+            namespace: String::new(),
+            labels: BTreeMap::new(),
+            ports: BTreeMap::new(),
+        };
+        policies.is_empty()
+            || policies.iter().any(|p| {
+                rules(&p["spec"]["egress"]).iter().any(|r| {
+                    let to = match r["to"].as_array() {
+                        None => true,
+                        Some(peers) => peers.iter().any(|peer| {
+                            (peer["ipBlock"]["cidr"].as_str()).is_some_and(|c| contains(c, ip))
+                        }),
+                    };
+                    to && ports_match(&r["ports"], &nowhere, port, "TCP")
+                })
+            })
+    }
+
     fn allows(&self, from: &Pod, to: &Pod, port: u16) -> bool {
         self.egress_allows(from, to, port, "TCP") && self.ingress_allows(from, to, port, "TCP")
+    }
+}
+
+/// Whether block `cidr` holds `ip` (of the same family).
+fn contains(cidr: &str, ip: IpAddr) -> bool {
+    let (net, bits) = cidr
+        .split_once('/')
+        .expect("render writes blocks with a prefix");
+    let bits: u32 = bits.parse().unwrap();
+    match (net.parse::<IpAddr>().unwrap(), ip) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(n) & mask == u32::from(a) & mask
+        }
+        (IpAddr::V6(n), IpAddr::V6(a)) => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(n) & mask == u128::from(a) & mask
+        }
+        _ => false,
     }
 }
 
@@ -164,8 +207,9 @@ fn peers_match(peers: &Value, own: &str, pod: &Pod) -> bool {
     };
     peers.iter().any(|peer| {
         if let Some(block) = peer.get("ipBlock") {
-            // Only the load balancer rule has one: traffic from outside the cluster.
-            assert_eq!(block["cidr"], "0.0.0.0/0", "render writes no other ipBlock");
+            // Render writes blocks for outside the cluster (a load balancer's clients,
+            // egress to a host outside): they select no pod.
+            assert!(block.get("except").is_none(), "render writes no except");
             return false;
         }
         let ns_labels: BTreeMap<String, String> = [(
@@ -578,4 +622,75 @@ spec:
     );
     d.apply(f[0].fix.clone().expect("a fix").edit).unwrap();
     assert!(Cluster::of(&d).allows(&api, &redis, 6379));
+}
+
+/// A payment API outside the cluster, dialed by connectum's order-service under prod's
+/// default-deny: dropped until KP324's fix lets it through on its port alone; the
+/// allowance travels through a link and a design file, comes back from an import of
+/// the rendered manifests, and narrows to a block typed into its field.
+#[test]
+fn a_host_outside_the_cluster_is_let_through_by_the_fix_it_gets() {
+    let mut d = connectum_locked_down();
+    let id = d.service_named("order-service").unwrap().id;
+    let env = &mut d.service_mut(id).unwrap().config.env;
+    env.push(EnvVar::literal("PAYMENTS_URL", "https://api.stripe.com/v1"));
+    let stripe: IpAddr = "203.0.113.10".parse().unwrap();
+    let order = |d: &Design| Cluster::of(d).pod("connectum", "order-service");
+    assert!(!Cluster::of(&d).reaches_outside(&order(&d), stripe, 443));
+    let f: Vec<_> = (validate(&d, "prod").into_iter())
+        .filter(|f| f.code == "KP324")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("dials `api.stripe.com` on port 443")
+            && f[0].message.contains("default-deny in `prod`"),
+        "{}",
+        f[0].message
+    );
+    // dev has no default-deny: nothing to say there.
+    assert!(!validate(&d, "dev").iter().any(|f| f.code == "KP324"));
+    d.apply(f[0].fix.clone().expect("a fix").edit).unwrap();
+    let cluster = Cluster::of(&d);
+    assert!(cluster.reaches_outside(&order(&d), stripe, 443));
+    assert!(
+        !cluster.reaches_outside(&order(&d), stripe, 5432),
+        "that port only"
+    );
+    let collector = cluster.pod("observability", "otel-collector");
+    assert!(
+        !cluster.reaches_outside(&collector, stripe, 443),
+        "that service only"
+    );
+    assert!(!validate(&d, "prod").iter().any(|f| f.code == "KP324"));
+    // Through a link and a design file, the same design and the same policies.
+    let linked = link::decode(&link::encode(&d)).unwrap();
+    assert_eq!(linked, d);
+    assert_eq!(file::from_json(&file::to_json(&d)).unwrap(), d);
+    // An import of the rendered prod reads the allowance back as the design's own (its
+    // edge into observability left out: an import of one namespace cannot tell that
+    // policy from a hand-written one).
+    let mut alone = d.clone();
+    alone.edges.clear();
+    let imported = import::kubernetes(&render(&alone, "prod").to_yaml()).design;
+    let again = imported.service_named("order-service").unwrap();
+    assert_eq!(again.egress.len(), 1, "{:?}", again.egress);
+    assert_eq!(
+        (again.egress[0].cidr.as_str(), again.egress[0].port),
+        ("0.0.0.0/0", 443)
+    );
+    assert!(
+        imported.environments[0].default_deny,
+        "the policies are the design's again"
+    );
+    // Narrowed to a block typed into the field: only addresses in it get through.
+    let cidr = edit::FieldPath::service(id, "/egress/0/cidr");
+    d.apply(input::edit(input::FieldKind::Cidr, &cidr, "52.0.0.0/8", &[]).unwrap())
+        .unwrap();
+    let cluster = Cluster::of(&d);
+    assert!(!cluster.reaches_outside(&order(&d), stripe, 443));
+    let inside: IpAddr = "52.84.10.1".parse().unwrap();
+    assert!(cluster.reaches_outside(&order(&d), inside, 443));
+    // A host typed where the block goes is refused, saying what to write.
+    let refused = input::edit(input::FieldKind::Cidr, &cidr, "api.stripe.com", &[]).unwrap_err();
+    assert!(refused.contains("a policy names no hosts"), "{refused}");
 }

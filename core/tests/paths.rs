@@ -226,6 +226,20 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             });
         }),
         ("KP309", |d| d.config_maps.push(d.config_maps[0].clone())),
+        ("KP324", |d| {
+            d.environments
+                .iter_mut()
+                .for_each(|e| e.default_deny = true);
+            let env = &mut api(d).config.env;
+            env.push(EnvVar::literal("PAYMENTS_URL", "https://api.stripe.com/v1"));
+        }),
+        ("KP325", |d| {
+            api(d).egress.push(ExternalEgress {
+                to: "payments".into(),
+                cidr: "203.0.113.7".into(),
+                port: 443,
+            })
+        }),
         ("KP312", |d| {
             d.secrets.push(SecretDef {
                 name: "order-service-tls".into(),

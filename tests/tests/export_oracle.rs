@@ -108,6 +108,15 @@ fn overlays_of_environments_own_variables_build_exactly_their_environment() {
     overlays_build_exactly_their_environment(&design, "variables");
 }
 
+/// Egress outside the cluster (an allow policy's ipBlock rules) builds exactly as
+/// rendered in every overlay.
+#[test]
+fn overlays_with_egress_outside_the_cluster_build_exactly_their_environment() {
+    let design = golden("external-egress");
+    assert!(design.services.iter().any(|s| s.egress.len() == 2));
+    overlays_build_exactly_their_environment(&design, "external-egress");
+}
+
 /// What environments' inputs had of their own beyond the model (an annotation of the
 /// pods, labels of a ConfigMap and a Secret) is patched by their overlays.
 #[test]

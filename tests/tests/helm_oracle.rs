@@ -65,6 +65,28 @@ fn a_chart_of_environments_own_variables_passes_helm_lint() {
     assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
 }
 
+/// The chart of a design whose service reaches outside the cluster under default-deny
+/// (an IPv4 block to anywhere and a subnet) passes Helm's linter with each environment's
+/// values, its allow policies holding the blocks.
+#[test]
+fn a_chart_with_egress_outside_the_cluster_passes_helm_lint() {
+    let golden = kubeprint_tests::root().join("core/tests/links/external-egress.json");
+    let design =
+        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let (chart_dir, values) = write_chart(&design, "egress");
+    let (ok, out) = helm_lint(&chart_dir, &values);
+    assert!(ok, "Helm's linter failed:\n{out}");
+    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+    let templates = std::fs::read_dir(chart_dir.join("templates")).unwrap();
+    let text: String = (templates
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default()))
+    .collect();
+    assert!(
+        text.contains("cidr: 10.20.0.0/16") && text.contains("ipBlock"),
+        "the blocks are in the chart"
+    );
+}
+
 /// The chart of an imported design whose environments write different keys of one
 /// ConfigMap (prod's lacks a key the others have, so prod leaves it out): the key sits
 /// on a line written where the values have it, prod's values delete it, and Helm's

@@ -313,6 +313,46 @@ fn a_pod_of_every_container_role_and_volume_kind_is_schema_valid() {
     }
 }
 
+/// Egress outside the cluster in every form the model writes (anywhere in IPv4, a
+/// subnet, an IPv6 block) is a schema-valid allow policy.
+#[test]
+fn egress_outside_the_cluster_is_schema_valid() {
+    use kubeprint_core::model::*;
+    let mut design = templates::connectum();
+    design
+        .environments
+        .iter_mut()
+        .for_each(|e| e.default_deny = true);
+    design.services[0].egress = vec![
+        ExternalEgress::default(),
+        ExternalEgress {
+            to: "orders-db".into(),
+            cidr: "10.20.0.0/16".into(),
+            port: 5432,
+        },
+        ExternalEgress {
+            to: "ipv6 api".into(),
+            cidr: "2001:db8::/32".into(),
+            port: 8443,
+        },
+    ];
+    let dir = out_dir("egress");
+    let yaml = render(&design, "prod").to_yaml();
+    assert!(
+        yaml.contains("cidr: 2001:db8::/32") && yaml.contains("port: 8443"),
+        "{yaml}"
+    );
+    let f = write(&dir, "egress.yaml", &yaml);
+    for v in [design.target, KubeVersion::V1_33] {
+        let (ok, out) = validate(v.as_str(), std::slice::from_ref(&f));
+        assert!(
+            ok,
+            "schema {} rejects a rendered document:\n{out}",
+            v.as_str()
+        );
+    }
+}
+
 /// Every workload kind with every Job and CronJob setting and pods of several containers
 /// and volumes: the golden `workloads` design (core/tests/links/) renders schema-valid
 /// DaemonSets, Jobs and CronJobs in every environment.

@@ -3904,3 +3904,62 @@ async fn a_refused_value_left_behind_by_selecting_another_service_is_said() {
     assert!(error_of(&page, field).await.is_empty());
     page.close().await;
 }
+
+/// A payment API outside the cluster under default-deny: KP324 says the connection is
+/// dropped, its fix lets the service out on that port, the inspector's "Outside the
+/// cluster" list shows and edits the allowance (a host typed as the block is refused),
+/// the allow policy follows, and removing it brings the finding back; "+ destination"
+/// on the empty list adds HTTPS anywhere.
+#[tokio::test]
+async fn egress_outside_the_cluster_is_found_fixed_and_edited() {
+    let mut design = templates::connectum();
+    design
+        .environments
+        .iter_mut()
+        .for_each(|e| e.default_deny = true);
+    let order = design.service_named("order-service").unwrap().id;
+    let env = &mut design.service_mut(order).unwrap().config.env;
+    env.push(EnvVar::literal("PAYMENTS_URL", "https://api.stripe.com/v1"));
+    let page = open_design("egress", &design).await;
+    page.wait_text("findings", "the dropped connection", |t| {
+        t.contains("KP324")
+    })
+    .await;
+    let fix = page.text("fix-KP324").await;
+    assert!(fix.contains("reach api.stripe.com on port 443"), "{fix}");
+    page.click("fix-KP324").await;
+    page.wait_gone("finding-KP324").await;
+    page.click_node("order-service").await;
+    page.wait_text("inspector-title", "order-service", |t| t == "order-service")
+        .await;
+    let path = |field: &str| format!("services/s{}/egress/0/{field}", order.0);
+    assert_eq!(page.value(&path("to")).await, "api.stripe.com");
+    assert_eq!(page.value(&path("cidr")).await, "0.0.0.0/0");
+    assert_eq!(page.value(&path("port")).await, "443");
+    page.select("yaml-object", "NetworkPolicy/order-service-allow")
+        .await;
+    page.wait_text("yaml", "the allowance in the policy", |t| {
+        t.contains("cidr: 0.0.0.0/0") && t.contains("port: 443")
+    })
+    .await;
+    // A host where the block goes is refused with what to write; the block stays.
+    page.type_into(&path("cidr"), "api.stripe.com").await;
+    let error = error_of(&page, &path("cidr")).await;
+    assert!(error.contains("a policy names no hosts"), "{error}");
+    assert!(page.yaml().await.contains("cidr: 0.0.0.0/0"));
+    page.type_into(&path("cidr"), "52.0.0.0/8").await;
+    page.wait_text("yaml", "the narrowed block", |t| {
+        t.contains("cidr: 52.0.0.0/8")
+    })
+    .await;
+    // Without the allowance the finding comes back; "+ destination" adds HTTPS anywhere.
+    page.click(&format!("services/s{}/egress/0#remove", order.0))
+        .await;
+    page.wait_text("findings", "the finding back", |t| t.contains("KP324"))
+        .await;
+    page.click(&format!("services/s{}/egress#add", order.0))
+        .await;
+    page.wait_gone("finding-KP324").await;
+    assert_eq!(page.value(&path("cidr")).await, "0.0.0.0/0");
+    page.close().await;
+}

@@ -163,6 +163,7 @@ pub(super) fn policies(d: &mut Design, workloads: &Workloads, keep: &mut Vec<(us
         .collect();
     for p in &policies {
         edges_from_policy(d, workloads, p);
+        egress_from_policy(d, workloads, p);
     }
     if policies.is_empty() {
         return;
@@ -335,6 +336,59 @@ fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
                 to: to.id,
                 port,
             }));
+        }
+    }
+}
+
+/// Egress outside the cluster a NetworkPolicy allows the pods it selects: each rule to
+/// IP blocks alone (no `except`) on TCP port numbers is one destination per block and
+/// port, as the design renders them.
+fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
+    let Object::NetworkPolicy(np) = o else { return };
+    let Some(from) = selected(workloads, np) else {
+        return;
+    };
+    let spec = np.spec.clone().unwrap_or_default();
+    let mut found = Vec::new();
+    for rule in spec.egress.iter().flatten() {
+        let blocks: Option<Vec<&String>> = (rule.to.iter().flatten())
+            .map(
+                |peer| match (&peer.ip_block, &peer.pod_selector, &peer.namespace_selector) {
+                    (Some(b), None, None) if b.except.as_ref().is_none_or(Vec::is_empty) => {
+                        Some(&b.cidr)
+                    }
+                    _ => None,
+                },
+            )
+            .collect();
+        let ports: Option<Vec<u16>> = (rule.ports.iter().flatten())
+            .map(|p| match (&p.port, p.protocol.as_deref(), p.end_port) {
+                (
+                    Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n)),
+                    None | Some("TCP"),
+                    None,
+                ) => u16::try_from(*n).ok(),
+                _ => None,
+            })
+            .collect();
+        let (Some(blocks), Some(ports)) = (blocks, ports) else {
+            continue;
+        };
+        for cidr in &blocks {
+            for port in &ports {
+                found.push(ExternalEgress {
+                    to: String::new(),
+                    cidr: (*cidr).clone(),
+                    port: *port,
+                });
+            }
+        }
+    }
+    if let Some(s) = d.service_mut(from.id) {
+        for e in found {
+            if !s.egress.contains(&e) {
+                s.egress.push(e);
+            }
         }
     }
 }

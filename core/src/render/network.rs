@@ -296,13 +296,25 @@ impl Renderer<'_> {
             })
             .collect();
         ingress.extend(allowance.gateway);
-        let egress: Vec<net::NetworkPolicyEgressRule> = (allowance.egress.into_iter())
+        let mut egress: Vec<net::NetworkPolicyEgressRule> = (allowance.egress.into_iter())
             .map(rule)
             .map(|(to, port)| net::NetworkPolicyEgressRule {
                 to: Some(to),
                 ports: Some(vec![port]),
             })
             .collect();
+        // Outside the cluster: one rule per block and port (KP325 flags a block that is
+        // none, which the API server would refuse).
+        egress.extend(s.egress.iter().map(|e| net::NetworkPolicyEgressRule {
+            to: Some(vec![net::NetworkPolicyPeer {
+                ip_block: Some(net::IPBlock {
+                    cidr: e.cidr.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }]),
+            ports: Some(vec![np_port(&PortRef::Number(e.port), Protocol::TCP)]),
+        }));
         if let Some(route) = &s.exposure.ingress {
             if let Some(p) = s.service_port(&route.port) {
                 let ns = &self.design.cluster.ingress_controller_namespace;

@@ -462,6 +462,22 @@ HEADLESS_PORT_REMAPPED = Rule {
     instead: "Number the Service port as the container port (the fix does, and the addresses that dial it follow), or make the Service ClusterIP when no stable pod names are needed.",
     source: "Kubernetes docs, Service: Headless Services (no load balancing or proxying by the platform; DNS returns the pods' addresses)",
 };
+EXTERNAL_BLOCKED_BY_DEFAULT_DENY = Rule {
+    code: "KP324", name: "external_blocked_by_default_deny", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "With default-deny on, a service whose configuration dials a host outside the cluster (`https://api.stripe.com`, `db.example.rds.amazonaws.com:5432`) should have an egress allowance on that port.",
+    why: "Default-deny drops every connection a pod opens that no policy allows; Kubeprint's policies allow DNS and the edges between services, nothing outside the cluster. The lookup succeeds and the connection hangs until it times out, the day the policies are applied.",
+    bad: "default-deny, `PAYMENTS_URL=https://api.stripe.com/v1`, no egress outside the cluster",
+    instead: "Allow egress outside the cluster on the port (the fix: to 0.0.0.0/0, since a policy names addresses, not hosts; narrow it to the host's block where it has a fixed one). Hosts are read as outside when their last label is a public top-level domain; IP addresses are not read.",
+    source: "Kubernetes docs, Network Policies: the default policies (deny all egress traffic) and ipBlock",
+};
+EGRESS_CIDR_INVALID = Rule {
+    code: "KP325", name: "egress_cidr_invalid", category: Wiring, severity: Error, relaxed_in_dev: false,
+    summary: "Each egress allowance outside the cluster is an IP block in CIDR notation (`10.0.0.0/16`) on a port from 1 to 65535.",
+    why: "The API server refuses a NetworkPolicy whose ipBlock.cidr is not a CIDR, or whose port is 0, and with it the allow policy: the service's other allowances are not applied either.",
+    bad: "egress to `api.stripe.com` written in the block, or `10.0.0.0/33`",
+    instead: "Write the block's addresses (`0.0.0.0/0` for anywhere); keep the host name as the note of what it is for.",
+    source: "Kubernetes API reference, NetworkPolicy: IPBlock.cidr (\"192.168.1.0/24\" or \"2001:db8::/64\")",
+};
 MOUNT_VOLUME_MISSING = Rule {
     code: "KP330", name: "mount_volume_missing", category: Wiring, severity: Error, relaxed_in_dev: false,
     summary: "Every volume mount of every container names a volume of the pod (or, on a StatefulSet, one of its volume claims).",

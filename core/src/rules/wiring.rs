@@ -149,6 +149,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     duplicate_env(cx, s, &s.config, "/config/env", "");
     variable_references(cx, s, (&s.config, &s.command, &s.args), "", "");
     port_pools(cx, s);
+    egress(cx, s);
     if s.kind == WorkloadKind::StatefulSet {
         headless(cx, s);
     }
@@ -1329,6 +1330,43 @@ fn containers(cx: &mut Ctx, s: &Service) {
 
 /// KP308: port pools are ranges that overlap no container port, no other pool and not
 /// the NodePort range.
+/// KP325: each egress allowance outside the cluster is a block the API server takes, on
+/// a port. An address alone is offered as its own block.
+fn egress(cx: &mut Ctx, s: &Service) {
+    for (i, e) in s.egress.iter().enumerate() {
+        if e.port == 0 {
+            cx.report(
+                &EGRESS_CIDR_INVALID,
+                Some(s),
+                svc(s, &format!("/egress/{i}/port")),
+                format!(
+                    "egress to `{}` has port 0: give the port it dials, 1 to 65535",
+                    e.cidr
+                ),
+            );
+        }
+        if let Err(why) = crate::input::cidr(&e.cidr) {
+            let path = svc(s, &format!("/egress/{i}/cidr"));
+            cx.report(
+                &EGRESS_CIDR_INVALID,
+                Some(s),
+                path,
+                format!("egress: {why}"),
+            );
+        } else if !e.cidr.contains('/') {
+            let block = crate::input::cidr(&e.cidr).unwrap_or_default();
+            let path = svc(s, &format!("/egress/{i}/cidr"));
+            let message = format!("egress to `{}` is an address, not a block", e.cidr);
+            let fix = set_fix(
+                format!("Write it as the block `{block}`"),
+                path.clone(),
+                json!(block),
+            );
+            cx.report(&EGRESS_CIDR_INVALID, Some(s), path, message).fix = fix;
+        }
+    }
+}
+
 fn port_pools(cx: &mut Ctx, s: &Service) {
     for (i, pool) in s.port_pools.iter().enumerate() {
         let path = svc(s, &format!("/port_pools/{i}"));

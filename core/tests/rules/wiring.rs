@@ -664,6 +664,64 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 db(d).exposure.ports[0].port = listens;
             },
         ),
+        // KP324: an API outside the cluster dialed under default-deny; the near miss
+        // allows egress on its port.
+        fx(
+            "KP324",
+            |d| set_env(d, "PAYMENTS_URL", "https://api.stripe.com/v1"),
+            |d| {
+                set_env(d, "PAYMENTS_URL", "https://api.stripe.com/v1");
+                api(d).egress.push(ExternalEgress {
+                    to: "api.stripe.com".into(),
+                    ..ExternalEgress::default()
+                });
+            },
+        ),
+        // ... a host whose port a variable beside it gives, allowed on another port
+        // only; the near miss is the system's own public address, which it only names.
+        fx(
+            "KP324",
+            |d| {
+                put_config(d, "SMTP_HOST", "smtp.sendgrid.net");
+                put_config(d, "SMTP_PORT", "587");
+                api(d).egress.push(ExternalEgress::default());
+            },
+            |d| {
+                set_env(d, "PUBLIC_URL", "https://shop.example.com");
+                set_env(d, "CORS_ALLOWED_ORIGINS", "https://shop.example.com");
+                set_env(d, "CACHE_URL", "redis://redis.cache:6379/0");
+            },
+        ),
+        // KP325: a host written where the block goes; the near miss writes the block.
+        fx(
+            "KP325",
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "api.stripe.com".into(),
+                    ..ExternalEgress::default()
+                })
+            },
+            |d| api(d).egress.push(ExternalEgress::default()),
+        ),
+        // ... an address alone (the fix writes its block), and port 0; the near miss is
+        // an IPv6 block.
+        fx(
+            "KP325",
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "203.0.113.7".into(),
+                    port: 0,
+                    ..ExternalEgress::default()
+                })
+            },
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "2001:db8::/32".into(),
+                    port: 5432,
+                    ..ExternalEgress::default()
+                })
+            },
+        ),
         // KP322: two shared environments run the callee, the caller's does not.
         fx(
             "KP322",

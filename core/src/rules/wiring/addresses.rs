@@ -7,7 +7,9 @@
 //! default-deny on either side must have an edge that lets it through, which
 //! [`crate::edges`] says where it leads.
 
-use super::super::catalog::{ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE};
+use super::super::catalog::{
+    ADDRESS_NOT_ALLOWED, ADDRESS_UNKNOWN_SERVICE, EXTERNAL_BLOCKED_BY_DEFAULT_DENY,
+};
 use super::super::context::{config_key, svc, Ctx};
 use super::super::{Fix, Severity};
 use crate::address::{
@@ -262,6 +264,7 @@ enum Resolved<'d> {
 fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Address) {
     let Host::Name(host) = &a.host else { return };
     let Some(resolved) = resolve(cx, hosts, host, a, v) else {
+        outside(cx, readers, v, a, host);
         return;
     };
     let port = a.port.or_else(|| sibling_port(v));
@@ -433,6 +436,96 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
     let who = (callers.len() == 1).then_some(s);
     cx.report(&ADDRESS_NOT_ALLOWED, who, v.at.clone(), message)
         .fix = fix;
+}
+
+/// KP324: a host outside the cluster that readers in a default-deny environment dial,
+/// with no egress allowance on its port (on any port, when the value does not say
+/// which). One reader gets the fix: egress to anywhere on that port.
+fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address, host: &str) {
+    if !cx.env.default_deny || !public_host(host) || !surely_an_address(a, v) {
+        return;
+    }
+    // What only names the system's own public address (its origin, where a login
+    // redirects to) is not dialed from inside.
+    let key = v.key.to_ascii_uppercase();
+    let about_itself = [
+        "ORIGIN", "CORS", "ALLOWED", "REDIRECT", "CALLBACK", "PUBLIC", "SITE", "HOMEPAGE",
+        "DOMAIN", "TRUSTED", "CSRF",
+    ];
+    if about_itself.iter().any(|w| key.contains(w)) {
+        return;
+    }
+    let design = cx.design;
+    let routed = |h: &str| {
+        let own = |s: &Service| {
+            let route = s.exposure.ingress.as_ref().map(|r| r.host.as_str());
+            let here = cx.env.overrides.get(&s.id);
+            route == Some(h) || here.is_some_and(|o| o.ingress_host.as_deref() == Some(h))
+        };
+        design.services.iter().any(own)
+    };
+    if routed(host) {
+        return;
+    }
+    let port = a.port.or_else(|| sibling_port(v));
+    let allows = |s: &&Service| (s.egress.iter()).any(|e| port.is_none_or(|p| e.port == p));
+    if readers.iter().any(allows) {
+        return;
+    }
+    let on = port.map_or_else(|| "on its port".to_string(), |p| format!("on port {p}"));
+    let message = format!(
+        "`{}` = `{}` dials `{host}` {on}, outside the cluster, but default-deny in `{}` lets no egress leave for it: the connection hangs until it times out",
+        v.key, a.text, cx.env.name
+    );
+    let (who, fix) = match (readers, port) {
+        ([one], Some(p)) => {
+            let mut egress = one.egress.clone();
+            egress.push(ExternalEgress {
+                to: host.to_string(),
+                cidr: ANYWHERE.into(),
+                port: p,
+            });
+            let fix = Fix {
+                label: format!(
+                    "Let `{}` reach {host} on port {p} (egress to {ANYWHERE})",
+                    one.name
+                ),
+                edit: Edit::Set {
+                    path: FieldPath::service(one.id, "/egress"),
+                    value: serde_json::to_value(&egress).expect("egress serializes"),
+                },
+            };
+            (Some(*one), Some(fix))
+        }
+        ([one], None) => (Some(*one), None),
+        _ => (None, None),
+    };
+    cx.report(
+        &EXTERNAL_BLOCKED_BY_DEFAULT_DENY,
+        who,
+        v.at.clone(),
+        message,
+    )
+    .fix = fix;
+}
+
+/// Whether `host` is a name on the internet rather than in the cluster: its last label
+/// is a generic top-level domain, or a country's (two letters) under at least two more
+/// labels (`redis.db` may be a Service in namespace `db`; `smtp.mail.de` is not).
+fn public_host(host: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "com", "net", "org", "io", "dev", "app", "cloud", "ai", "co", "edu", "gov", "info", "biz",
+        "tech", "xyz", "site", "online", "me", "sh", "us", "eu", "uk",
+    ];
+    let labels: Vec<&str> = host.split('.').collect();
+    let Some(last) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && (GENERIC.contains(last)
+            || (labels.len() >= 3
+                && last.len() == 2
+                && last.bytes().all(|b| b.is_ascii_lowercase())))
 }
 
 /// KP321, at warning when default-deny stands in the way (here, or in the namespace's
