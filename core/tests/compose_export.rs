@@ -1438,3 +1438,75 @@ fn a_secret_mounted_whole_comes_back_mounted_whole() {
         Some(vec!["tls.crt".to_string(), "tls.key".to_string()])
     );
 }
+
+/// A compose file's configuration names calls its `depends_on` leaves out (web reads
+/// its cache and its database by URL, depends only on the database): each becomes an
+/// edge, said in the report, as a Kubernetes import reads them; the export names them
+/// in `x-kubeprint`, and a second import has the same edges, no more. With default-deny
+/// on, the addresses are let through.
+#[test]
+fn calls_a_compose_file_s_configuration_names_are_edges() {
+    let text = r#"name: shop
+services:
+  web:
+    image: ghcr.io/acme/shop-web:1.4.2
+    ports: ["8000:8000"]
+    environment:
+      DATABASE_URL: postgres://shop:${POSTGRES_PASSWORD}@db:5432/shop
+      REDIS_URL: redis://cache:6379/0
+      SEARCH_URL: https://search.example.com
+    depends_on: [db]
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}
+    expose: ["5432"]
+  cache:
+    image: redis:7-alpine
+    expose: ["6379"]
+"#;
+    let imported = import_compose::import(text, &BTreeMap::new());
+    let edges = |d: &Design| -> Vec<(String, String, String)> {
+        let name = |id| d.service(id).unwrap().name.clone();
+        (d.edges.iter())
+            .map(|e| (name(e.from), name(e.to), e.port.clone()))
+            .collect()
+    };
+    let first = imported.design;
+    let mut found = edges(&first);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("web".into(), "cache".into(), "redis".into()),
+            ("web".into(), "db".into(), "postgresql".into()),
+        ]
+    );
+    let web = (imported.documents.iter())
+        .find(|d| d.name == "web")
+        .and_then(|d| d.note.clone())
+        .unwrap();
+    assert!(
+        web.contains("calls `cache` on port `redis`, which its configuration names: an edge"),
+        "{web}"
+    );
+    // Through the export and back: the same edges.
+    let (yaml, dotenv) = files(&first, "dev");
+    let second =
+        import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)])).design;
+    let mut again = edges(&second);
+    again.sort();
+    assert_eq!(again, found, "{yaml}");
+    // Under default-deny every in-cluster address is allowed by its edge.
+    let mut locked = first.clone();
+    locked
+        .environments
+        .iter_mut()
+        .for_each(|e| e.default_deny = true);
+    let env = locked.environments[0].name.clone();
+    let blocked: Vec<String> = (kubeprint_core::validate(&locked, &env).into_iter())
+        .filter(|f| f.code == "KP320")
+        .map(|f| f.message)
+        .collect();
+    assert!(blocked.is_empty(), "{blocked:#?}");
+}

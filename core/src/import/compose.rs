@@ -381,6 +381,24 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             ));
         }
     }
+    // The calls the configuration names (`DATABASE_URL=postgres://…@db:5432/app`), read
+    // as a Kubernetes import reads them, in a file that is not Kubeprint's own export
+    // (whose `x-kubeprint` names every edge of the design, and no other).
+    if extensions.is_empty() {
+        let before = design.edges.len();
+        super::network::edges_from_config(&mut design);
+        for e in &design.edges[before..] {
+            let name = |id| design.service(id).map_or("", |s| s.name.as_str());
+            let Some((caller, _)) = ids.iter().find(|(_, &id)| id == e.from) else {
+                continue;
+            };
+            notes.entry(caller.clone()).or_default().push(format!(
+                "calls `{}` on port `{}`, which its configuration names: an edge",
+                name(e.to),
+                e.port
+            ));
+        }
+    }
     for (compose_name, name) in imported {
         let note = notes
             .get(&compose_name)
