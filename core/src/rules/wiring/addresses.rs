@@ -473,9 +473,13 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address, host: &st
         return;
     }
     let on = port.map_or_else(|| "on its port".to_string(), |p| format!("on port {p}"));
+    let dials = match a.text == host {
+        true => format!("`{}` names `{host}`, dialed {on}", v.key),
+        false => format!("`{}` = `{}` dials `{host}` {on}", v.key, a.text),
+    };
     let message = format!(
-        "`{}` = `{}` dials `{host}` {on}, outside the cluster, but default-deny in `{}` lets no egress leave for it: the connection hangs until it times out",
-        v.key, a.text, cx.env.name
+        "{dials}, outside the cluster, but default-deny in `{}` lets no egress leave for it: the connection hangs until it times out",
+        cx.env.name
     );
     let (who, fix) = match (readers, port) {
         ([one], Some(p)) => {
