@@ -11,7 +11,7 @@
 //! Hosts that are IP addresses, `localhost`, or not DNS names (`${HOST}`, `*`) give no
 //! address a service could be named by: they are reported as [`Host::Ip`] or dropped.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
 /// The host part of an address.
@@ -19,8 +19,9 @@ use std::ops::Range;
 pub enum Host {
     /// A DNS name, lowercased, without a trailing dot.
     Name(String),
-    /// An IP address (v4, or v6 in brackets) or `localhost`: never a service's name.
-    Ip,
+    /// An IP address (v4, or v6 in brackets), or `localhost` (`None`): never a
+    /// service's name.
+    Ip(Option<IpAddr>),
 }
 
 /// How an address was written.
@@ -555,7 +556,7 @@ impl Readdress<'_> {
             let ports: Vec<String> = (values.iter())
                 .filter(|(_, value)| {
                     let alone = match addresses(value).as_slice() {
-                        [a] => a.form == Form::Bare && a.host != Host::Ip,
+                        [a] => a.form == Form::Bare && !matches!(a.host, Host::Ip(_)),
                         _ => false,
                     };
                     alone && self.host(&value.trim().to_ascii_lowercase()).is_some()
@@ -727,26 +728,26 @@ fn url(scheme: &str, rest: &str) -> Option<(Host, Option<u16>)> {
 fn host_port(text: &str) -> Option<(Host, Option<u16>)> {
     let (host, port) = if let Some(v6) = text.strip_prefix('[') {
         let (inside, after) = v6.split_once(']')?;
-        inside.parse::<Ipv6Addr>().ok()?;
-        return Some((Host::Ip, port_after(after)?));
+        let ip = inside.parse::<Ipv6Addr>().ok()?;
+        return Some((Host::Ip(Some(ip.into())), port_after(after)?));
     } else {
         match text.rsplit_once(':') {
             // A bare IPv6 address (`::1`, `fe80::1`) has several colons.
             Some((h, _)) if h.contains(':') => {
-                text.parse::<Ipv6Addr>().ok()?;
-                return Some((Host::Ip, None));
+                let ip = text.parse::<Ipv6Addr>().ok()?;
+                return Some((Host::Ip(Some(ip.into())), None));
             }
             Some((h, p)) => (h, port_after(&format!(":{p}"))?),
             None => (text, None),
         }
     };
     let host = host.trim_end_matches('.');
-    if host.parse::<Ipv4Addr>().is_ok() || host.eq_ignore_ascii_case("localhost") {
-        return Some((Host::Ip, port));
+    if let Ok(ip) = host.parse::<Ipv4Addr>() {
+        return Some((Host::Ip(Some(ip.into())), port));
     }
     let lower = host.to_ascii_lowercase();
-    if lower.ends_with(".localhost") {
-        return Some((Host::Ip, port));
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return Some((Host::Ip(None), port));
     }
     is_dns_name(&lower).then_some((Host::Name(lower), port))
 }
@@ -1247,15 +1248,23 @@ mod tests {
     fn ip_addresses_and_localhost_are_never_names() {
         assert_eq!(
             one("0.0.0.0:8080"),
-            Some((Host::Ip, Some(8080), Form::HostPort))
+            Some((
+                Host::Ip(Some([0, 0, 0, 0].into())),
+                Some(8080),
+                Form::HostPort
+            ))
         );
         assert_eq!(
             one("http://127.0.0.1:9090"),
-            Some((Host::Ip, Some(9090), Form::Url))
+            Some((Host::Ip(Some([127, 0, 0, 1].into())), Some(9090), Form::Url))
         );
         assert_eq!(
             one("[::1]:5432"),
-            Some((Host::Ip, Some(5432), Form::HostPort))
+            Some((
+                Host::Ip(Some(Ipv6Addr::LOCALHOST.into())),
+                Some(5432),
+                Form::HostPort
+            ))
         );
         assert_eq!(
             one("http://[fe80::1%25eth0]:80"),
@@ -1264,16 +1273,20 @@ mod tests {
         );
         assert_eq!(
             one("http://[2001:db8::1]:8080/x"),
-            Some((Host::Ip, Some(8080), Form::Url))
+            Some((
+                Host::Ip(Some("2001:db8::1".parse().unwrap())),
+                Some(8080),
+                Form::Url
+            ))
         );
         assert!(!matches!(one("fe80::1"), Some((Host::Name(_), _, _))));
         assert_eq!(
             one("localhost:6379"),
-            Some((Host::Ip, Some(6379), Form::HostPort))
+            Some((Host::Ip(None), Some(6379), Form::HostPort))
         );
         assert_eq!(
             one("http://LOCALHOST"),
-            Some((Host::Ip, Some(80), Form::Url))
+            Some((Host::Ip(None), Some(80), Form::Url))
         );
     }
 

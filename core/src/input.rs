@@ -263,6 +263,28 @@ pub fn cidr(text: &str) -> Result<String, String> {
     }
 }
 
+/// Whether block `cidr` (as [`cidr`] takes it) holds address `ip`: false for a block
+/// that is none, or of the other family.
+pub fn cidr_holds(cidr: &str, ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    let Ok(block) = self::cidr(cidr.trim()) else {
+        return false;
+    };
+    let (net, bits) = block.split_once('/').expect("a block has a prefix");
+    let bits: u32 = bits.parse().expect("a checked prefix");
+    match (net.parse::<IpAddr>(), ip) {
+        (Ok(IpAddr::V4(n)), IpAddr::V4(a)) => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(n) & mask == u32::from(a) & mask
+        }
+        (Ok(IpAddr::V6(n)), IpAddr::V6(a)) => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(n) & mask == u128::from(a) & mask
+        }
+        _ => false,
+    }
+}
+
 /// The text an input shows for a field's current value.
 pub fn display(value: Option<&Value>) -> String {
     match value {
@@ -511,6 +533,20 @@ mod tests {
             let e = parse(FieldKind::Cidr, bad).unwrap_err();
             assert!(e.contains("e.g.") || e.contains("from 0 to"), "{bad}: {e}");
         }
+        let ip = |t: &str| t.parse().unwrap();
+        assert!(cidr_holds("10.20.0.0/16", ip("10.20.3.4")));
+        assert!(!cidr_holds("10.20.0.0/16", ip("10.21.0.1")));
+        assert!(cidr_holds("0.0.0.0/0", ip("203.0.113.7")));
+        assert!(
+            cidr_holds("203.0.113.7", ip("203.0.113.7")),
+            "an address is its block"
+        );
+        assert!(
+            !cidr_holds("0.0.0.0/0", ip("2001:db8::1")),
+            "another family"
+        );
+        assert!(cidr_holds("2001:db8::/32", ip("2001:db8::1")));
+        assert!(!cidr_holds("api.stripe.com", ip("203.0.113.7")));
         assert_eq!(parse(FieldKind::OptionalPort, ""), Ok(Value::Null));
         assert_eq!(parse(FieldKind::OptionalPort, "5433"), Ok(json!(5433)));
         assert!(parse(FieldKind::OptionalPort, "0").is_err());

@@ -690,6 +690,23 @@ fn a_host_outside_the_cluster_is_let_through_by_the_fix_it_gets() {
     assert!(!cluster.reaches_outside(&order(&d), stripe, 443));
     let inside: IpAddr = "52.84.10.1".parse().unwrap();
     assert!(cluster.reaches_outside(&order(&d), inside, 443));
+    // A database by IP address: the fix lets out to that address alone.
+    let env = &mut d.service_mut(id).unwrap().config.env;
+    env.push(EnvVar::literal("DB_HOST", "10.20.3.4"));
+    env.push(EnvVar::literal("DB_PORT", "5432"));
+    let f: Vec<_> = (validate(&d, "prod").into_iter())
+        .filter(|f| f.code == "KP324")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    d.apply(f[0].fix.clone().expect("a fix").edit).unwrap();
+    let cluster = Cluster::of(&d);
+    let db: IpAddr = "10.20.3.4".parse().unwrap();
+    let next: IpAddr = "10.20.3.5".parse().unwrap();
+    assert!(cluster.reaches_outside(&order(&d), db, 5432));
+    assert!(
+        !cluster.reaches_outside(&order(&d), next, 5432),
+        "that address only"
+    );
     // A host typed where the block goes is refused, saying what to write.
     let refused = input::edit(input::FieldKind::Cidr, &cidr, "api.stripe.com", &[]).unwrap_err();
     assert!(refused.contains("a policy names no hosts"), "{refused}");

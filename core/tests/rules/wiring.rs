@@ -692,6 +692,32 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 set_env(d, "CACHE_URL", "redis://redis.cache:6379/0");
             },
         ),
+        // ... a database by IP address, allowed on its port to another block only; the
+        // near miss allows the block that holds it, and a listen address and localhost
+        // are never outside.
+        fx(
+            "KP324",
+            |d| {
+                set_env(d, "DB_HOST", "10.20.3.4");
+                set_env(d, "DB_PORT", "5432");
+                api(d).egress.push(ExternalEgress {
+                    to: "old-db".into(),
+                    cidr: "10.30.0.0/16".into(),
+                    port: 5432,
+                });
+            },
+            |d| {
+                set_env(d, "DB_HOST", "10.20.3.4");
+                set_env(d, "DB_PORT", "5432");
+                set_env(d, "LISTEN_ADDR", "0.0.0.0:8080");
+                set_env(d, "CACHE_URL", "redis://localhost:6379/0");
+                api(d).egress.push(ExternalEgress {
+                    to: "orders-db".into(),
+                    cidr: "10.20.0.0/16".into(),
+                    port: 5432,
+                });
+            },
+        ),
         // KP325: a host written where the block goes; the near miss writes the block.
         fx(
             "KP325",

@@ -21,6 +21,7 @@ use crate::edit::{Edit, FieldPath};
 use crate::model::*;
 use crate::order::Collect;
 use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 
 /// The design's services by the name callers dial ([`Service::service_name`]), in
 /// design order, and the first service with a container of each name: built once per
@@ -262,9 +263,12 @@ enum Resolved<'d> {
 
 /// Check one address of a value that `readers` read.
 fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Address) {
-    let Host::Name(host) = &a.host else { return };
+    let Host::Name(host) = &a.host else {
+        outside(cx, readers, v, a);
+        return;
+    };
     let Some(resolved) = resolve(cx, hosts, host, a, v) else {
-        outside(cx, readers, v, a, host);
+        outside(cx, readers, v, a);
         return;
     };
     let port = a.port.or_else(|| sibling_port(v));
@@ -439,10 +443,23 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
 }
 
 /// KP324: a host outside the cluster that readers in a default-deny environment dial,
-/// with no egress allowance on its port (on any port, when the value does not say
-/// which). One reader gets the fix: egress to anywhere on that port.
-fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address, host: &str) {
-    if !cx.env.default_deny || !public_host(host) || !surely_an_address(a, v) {
+/// by name or by IP address, with no egress allowance on its port (on any port, when the
+/// value does not say which) that holds it (an address is checked against each block; a
+/// name could be anywhere). One reader gets the fix: egress on that port to anywhere
+/// for a name, to the address alone for an address.
+fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
+    let (host, ip) = match &a.host {
+        Host::Name(name) if public_host(name) => (name.clone(), None),
+        Host::Ip(Some(ip)) if !(ip.is_loopback() || ip.is_unspecified() || ip.is_multicast()) => {
+            (ip.to_string(), Some(*ip))
+        }
+        _ => return,
+    };
+    let as_address = match (a.form, ip) {
+        (Form::Bare, Some(_)) => a.whole && (names_a_host(&v.key) || argument_names_a_host(&v.key)),
+        _ => surely_an_address(a, v),
+    };
+    if !cx.env.default_deny || !as_address {
         return;
     }
     // What only names the system's own public address (its origin, where a login
@@ -464,11 +481,13 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address, host: &st
         };
         design.services.iter().any(own)
     };
-    if routed(host) {
+    if routed(&host) {
         return;
     }
     let port = a.port.or_else(|| sibling_port(v));
-    let allows = |s: &&Service| (s.egress.iter()).any(|e| port.is_none_or(|p| e.port == p));
+    let holds = |e: &ExternalEgress| ip.is_none_or(|ip| crate::input::cidr_holds(&e.cidr, ip));
+    let allows =
+        |s: &&Service| (s.egress.iter()).any(|e| port.is_none_or(|p| e.port == p) && holds(e));
     if readers.iter().any(allows) {
         return;
     }
@@ -481,17 +500,22 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address, host: &st
         "{dials}, outside the cluster, but default-deny in `{}` lets no egress leave for it: the connection hangs until it times out",
         cx.env.name
     );
+    let block = match ip {
+        Some(IpAddr::V4(_)) => format!("{host}/32"),
+        Some(IpAddr::V6(_)) => format!("{host}/128"),
+        None => ANYWHERE.to_string(),
+    };
     let (who, fix) = match (readers, port) {
         ([one], Some(p)) => {
             let mut egress = one.egress.clone();
             egress.push(ExternalEgress {
-                to: host.to_string(),
-                cidr: ANYWHERE.into(),
+                to: host.clone(),
+                cidr: block.clone(),
                 port: p,
             });
             let fix = Fix {
                 label: format!(
-                    "Let `{}` reach {host} on port {p} (egress to {ANYWHERE})",
+                    "Let `{}` reach {host} on port {p} (egress to {block})",
                     one.name
                 ),
                 edit: Edit::Set {
