@@ -713,7 +713,7 @@ fn dialed((var, value): &(String, String)) -> Vec<(String, Option<u16>)> {
         .filter(|a| a.form != address::Form::Bare || address::names_a_host(var))
         .filter_map(|a| match a.host {
             address::Host::Name(h) => Some((h, a.port)),
-            address::Host::Ip => None,
+            address::Host::Ip(_) => None,
         })
         .collect()
 }
