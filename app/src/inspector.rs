@@ -130,6 +130,8 @@ pub(crate) fn list<V: IntoView + 'static>(
                                         .unwrap_or_default();
                                     if i < items.len() {
                                         items.remove(i);
+                                        // A step of its own, as the add below is.
+                                        app.seal();
                                         app.dispatch(Edit::Set { path: remove_path.clone(), value: Value::Array(items) });
                                         // The keyboard stays in the list: on the item that took
                                         // this one's place, else the one before, else "+ add".
@@ -163,6 +165,7 @@ pub(crate) fn list<V: IntoView + 'static>(
                         0 => (add_path, Value::Array(vec![new_item(0)])),
                         _ => (FieldPath { pointer: format!("{}/{n}", add_path.pointer), ..add_path }, new_item(n)),
                     };
+                    app.seal();
                     app.dispatch(Edit::Set { path, value });
                     // The keyboard goes to the new item's first field, as a new service's
                     // name is focused: typing fills it in.

@@ -213,6 +213,8 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
                     // After a fix, focus goes to the field it fixed, never to the next
                     // finding's Fix (a second Enter would apply an unrelated change).
                     <button class="fix" data-testid=format!("fix-{}", f.code) on:click=move |_| {
+                        // A step of its own, never merged into the last one.
+                        app.seal();
                         app.dispatch(edit.clone());
                         show_field(&fixed);
                     }>

@@ -255,7 +255,15 @@ pub fn cidr(text: &str) -> Result<String, String> {
     match prefix {
         None => Ok(format!("{text}/{most}")),
         Some(p) => match p.parse::<u8>() {
-            Ok(n) if n <= most && !p.starts_with('+') => Ok(text.to_string()),
+            Ok(n) if n <= most && !p.starts_with('+') => match network(ip, n) == ip {
+                true => Ok(text.to_string()),
+                // The API server warns, and with strict validation refuses: usually a
+                // typo for the block or for the address alone.
+                false => Err(format!(
+                    "`{text}` has address bits set past its prefix: the block is `{}/{n}` (or write the address alone for just it)",
+                    network(ip, n)
+                )),
+            },
             _ => Err(format!(
                 "`{text}` has no valid prefix length: after the `/` a number from 0 to {most}"
             )),
@@ -271,17 +279,38 @@ pub fn cidr_holds(cidr: &str, ip: std::net::IpAddr) -> bool {
         return false;
     };
     let (net, bits) = block.split_once('/').expect("a block has a prefix");
-    let bits: u32 = bits.parse().expect("a checked prefix");
-    match (net.parse::<IpAddr>(), ip) {
-        (Ok(IpAddr::V4(n)), IpAddr::V4(a)) => {
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            u32::from(n) & mask == u32::from(a) & mask
+    let bits: u8 = bits.parse().expect("a checked prefix");
+    let net: IpAddr = net.parse().expect("a checked address");
+    net.is_ipv4() == ip.is_ipv4() && network(ip, bits) == net
+}
+
+/// The block that `text` (`address/prefix`) means with the address bits past its prefix
+/// cleared, when they are not: `10.0.0.1/16` is `10.0.0.0/16`.
+pub fn cidr_cleared(text: &str) -> Option<String> {
+    let (address, prefix) = text.trim().split_once('/')?;
+    let ip = address.parse::<std::net::IpAddr>().ok()?;
+    let n: u8 = prefix.parse().ok()?;
+    let most = if ip.is_ipv4() { 32 } else { 128 };
+    let block = network(ip, n);
+    (n <= most && block != ip).then(|| format!("{block}/{n}"))
+}
+
+/// The first address of the block of `ip` with `bits` of prefix.
+fn network(ip: std::net::IpAddr, bits: u8) -> std::net::IpAddr {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(a) => {
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(bits.min(32)))
+                .unwrap_or(0);
+            IpAddr::V4((u32::from(a) & mask).into())
         }
-        (Ok(IpAddr::V6(n)), IpAddr::V6(a)) => {
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            u128::from(n) & mask == u128::from(a) & mask
+        IpAddr::V6(a) => {
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(bits.min(128)))
+                .unwrap_or(0);
+            IpAddr::V6((u128::from(a) & mask).into())
         }
-        _ => false,
     }
 }
 
@@ -522,6 +551,17 @@ mod tests {
             Ok(json!("2001:db8::/32"))
         );
         assert_eq!(parse(FieldKind::Cidr, "::1"), Ok(json!("::1/128")));
+        let e = parse(FieldKind::Cidr, "10.20.3.4/16").unwrap_err();
+        assert!(e.contains("the block is `10.20.0.0/16`"), "{e}");
+        assert_eq!(
+            cidr_cleared("10.20.3.4/16").as_deref(),
+            Some("10.20.0.0/16")
+        );
+        assert_eq!(
+            cidr_cleared("2001:db8::1/32").as_deref(),
+            Some("2001:db8::/32")
+        );
+        assert_eq!(cidr_cleared("10.20.0.0/16"), None);
         for bad in [
             "",
             "api.stripe.com",

@@ -1509,4 +1509,30 @@ services:
         .map(|f| f.message)
         .collect();
     assert!(blocked.is_empty(), "{blocked:#?}");
+    // The search service outside the cluster is dropped, and said (KP324).
+    let outside: Vec<String> = (kubeprint_core::validate(&locked, &env).into_iter())
+        .filter(|f| f.code == "KP324")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(outside.len(), 1, "{outside:#?}");
+    assert!(
+        outside[0].contains("`search.example.com` on port 443"),
+        "{}",
+        outside[0]
+    );
+    // The design's egress travels through the compose file's x-kubeprint.
+    let mut out = first.clone();
+    let web = out.services.iter_mut().find(|s| s.name == "web").unwrap();
+    web.egress.push(ExternalEgress {
+        to: "search.example.com".into(),
+        ..ExternalEgress::default()
+    });
+    let (yaml, dotenv) = files(&out, "dev");
+    let back = import_compose::import(&yaml, &BTreeMap::from([(".env".to_string(), dotenv)]));
+    let web = back.design.service_named("web").unwrap();
+    assert_eq!(
+        web.egress,
+        out.service_named("web").unwrap().egress,
+        "{yaml}"
+    );
 }

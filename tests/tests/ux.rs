@@ -3961,5 +3961,15 @@ async fn egress_outside_the_cluster_is_found_fixed_and_edited() {
         .await;
     page.wait_gone("finding-KP324").await;
     assert_eq!(page.value(&path("cidr")).await, "0.0.0.0/0");
+    // Each button is a step of its own: undo takes back the add, then the remove.
+    page.click("undo").await;
+    page.wait_text("findings", "the finding back", |t| t.contains("KP324"))
+        .await;
+    page.click("undo").await;
+    page.wait_until("the narrowed block back", async |p| {
+        let back = p.present(&path("cidr")).await && p.value(&path("cidr")).await == "52.0.0.0/8";
+        back.then(String::new)
+    })
+    .await;
     page.close().await;
 }

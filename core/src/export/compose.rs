@@ -333,6 +333,10 @@ pub(crate) struct ServiceExtension {
     /// which compose mounts file by file: directory -> Secret.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub secret_dirs: BTreeMap<String, String>,
+    /// Where the pods connect outside the cluster, which compose does not restrict but
+    /// a default-deny environment does ([`crate::model::Service::egress`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<ExternalEgress>,
 }
 
 /// The Secret key a variable is read from.
@@ -578,6 +582,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         if matches!(s.kind, WorkloadKind::DaemonSet) {
             main.kubeprint.kind = Some(s.kind);
         }
+        main.kubeprint.egress = s.egress.clone();
         main.user = user(&s.security);
         for v in &s.volumes {
             let mounted: Vec<&Mount> = (s.mounts.iter()).filter(|m| m.volume == v.name).collect();

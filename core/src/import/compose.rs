@@ -725,6 +725,7 @@ fn read_service(
         .pointer("/deploy/replicas")
         .map(|v| ("replicas", "deploy.replicas", v))
         .or_else(|| spec.get("scale").map(|v| ("scale", "scale", v)));
+    s.egress = ext.egress.clone();
     if let Some(r) = ext.replicas {
         // What Kubeprint's export ran as one container.
         s.scaling.replicas = r;

@@ -303,18 +303,28 @@ impl Renderer<'_> {
                 ports: Some(vec![port]),
             })
             .collect();
-        // Outside the cluster: one rule per block and port (KP325 flags a block that is
-        // none, which the API server would refuse).
-        egress.extend(s.egress.iter().map(|e| net::NetworkPolicyEgressRule {
-            to: Some(vec![net::NetworkPolicyPeer {
-                ip_block: Some(net::IPBlock {
-                    cidr: e.cidr.clone(),
-                    ..Default::default()
+        // Outside the cluster: one rule per block and port, once however many hosts
+        // share them (KP325 flags a block that is none, which the API server refuses).
+        let mut outside: Vec<(&str, u16)> = Vec::new();
+        for e in &s.egress {
+            if !outside.contains(&(e.cidr.as_str(), e.port)) {
+                outside.push((e.cidr.as_str(), e.port));
+            }
+        }
+        egress.extend(
+            outside
+                .into_iter()
+                .map(|(cidr, port)| net::NetworkPolicyEgressRule {
+                    to: Some(vec![net::NetworkPolicyPeer {
+                        ip_block: Some(net::IPBlock {
+                            cidr: cidr.to_string(),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![np_port(&PortRef::Number(port), Protocol::TCP)]),
                 }),
-                ..Default::default()
-            }]),
-            ports: Some(vec![np_port(&PortRef::Number(e.port), Protocol::TCP)]),
-        }));
+        );
         if let Some(route) = &s.exposure.ingress {
             if let Some(p) = s.service_port(&route.port) {
                 let ns = &self.design.cluster.ingress_controller_namespace;

@@ -467,7 +467,7 @@ EXTERNAL_BLOCKED_BY_DEFAULT_DENY = Rule {
     summary: "With default-deny on, a service whose configuration dials a host outside the cluster (`https://api.stripe.com`, `db.example.rds.amazonaws.com:5432`) should have an egress allowance on that port.",
     why: "Default-deny drops every connection a pod opens that no policy allows; Kubeprint's policies allow DNS and the edges between services, nothing outside the cluster. The lookup succeeds and the connection hangs until it times out, the day the policies are applied.",
     bad: "default-deny, `PAYMENTS_URL=https://api.stripe.com/v1`, no egress outside the cluster",
-    instead: "Allow egress outside the cluster on the port (the fix: to 0.0.0.0/0, since a policy names addresses, not hosts; narrow it to the host's block where it has a fixed one; an IP address gets its own block). Names are read as outside when their last label is a public top-level domain; an IP address always is (but localhost, 0.0.0.0 and multicast), and must be in the block of an allowance on its port.",
+    instead: "Allow egress outside the cluster on the port (the fix: to 0.0.0.0/0, since a policy names addresses, not hosts; narrow it to the host's block where it has a fixed one; an IP address gets its own block; where the host has IPv6 addresses in a dual-stack cluster, add `::/0` too). Names are read as outside when their last label is a public top-level domain; an IP address always is (but localhost, 0.0.0.0 and multicast), and must be in the block of an allowance on its port.",
     source: "Kubernetes docs, Network Policies: the default policies (deny all egress traffic) and ipBlock",
 };
 EGRESS_CIDR_INVALID = Rule {

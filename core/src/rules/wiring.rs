@@ -1328,8 +1328,6 @@ fn containers(cx: &mut Ctx, s: &Service) {
     }
 }
 
-/// KP308: port pools are ranges that overlap no container port, no other pool and not
-/// the NodePort range.
 /// KP325: each egress allowance outside the cluster is a block the API server takes, on
 /// a port. An address alone is offered as its own block.
 fn egress(cx: &mut Ctx, s: &Service) {
@@ -1347,12 +1345,20 @@ fn egress(cx: &mut Ctx, s: &Service) {
         }
         if let Err(why) = crate::input::cidr(&e.cidr) {
             let path = svc(s, &format!("/egress/{i}/cidr"));
+            let fix = crate::input::cidr_cleared(&e.cidr).and_then(|block| {
+                set_fix(
+                    format!("Write the block `{block}`"),
+                    path.clone(),
+                    json!(block),
+                )
+            });
             cx.report(
                 &EGRESS_CIDR_INVALID,
                 Some(s),
                 path,
                 format!("egress: {why}"),
-            );
+            )
+            .fix = fix;
         } else if !e.cidr.contains('/') {
             let block = crate::input::cidr(&e.cidr).unwrap_or_default();
             let path = svc(s, &format!("/egress/{i}/cidr"));
@@ -1367,6 +1373,8 @@ fn egress(cx: &mut Ctx, s: &Service) {
     }
 }
 
+/// KP308: port pools are ranges that overlap no container port, no other pool and not
+/// the NodePort range.
 fn port_pools(cx: &mut Ctx, s: &Service) {
     for (i, pool) in s.port_pools.iter().enumerate() {
         let path = svc(s, &format!("/port_pools/{i}"));

@@ -690,6 +690,36 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 set_env(d, "PUBLIC_URL", "https://shop.example.com");
                 set_env(d, "CORS_ALLOWED_ORIGINS", "https://shop.example.com");
                 set_env(d, "CACHE_URL", "redis://redis.cache:6379/0");
+                set_env(d, "PG_URL", "postgres://postgres.qa:5432/app");
+                set_env(d, "JWT_AUDIENCE", "https://api.shop.example.com");
+            },
+        ),
+        // ... a host name under a narrowed block, which need not hold it; the near miss
+        // is the allowance made for that host (its note names it), and a proxy that
+        // every connection goes through, itself allowed.
+        fx(
+            "KP324",
+            |d| {
+                set_env(d, "PAYMENTS_URL", "https://api.stripe.com/v1");
+                api(d).egress.push(ExternalEgress {
+                    cidr: "52.0.0.0/8".into(),
+                    ..ExternalEgress::default()
+                });
+            },
+            |d| {
+                set_env(d, "PAYMENTS_URL", "https://api.stripe.com/v1");
+                set_env(d, "HTTPS_PROXY", "http://proxy.corp.example.com:3128");
+                set_env(d, "SEARCH_URL", "https://search.example.com");
+                api(d).egress.push(ExternalEgress {
+                    to: "api.stripe.com".into(),
+                    cidr: "52.0.0.0/8".into(),
+                    port: 443,
+                });
+                api(d).egress.push(ExternalEgress {
+                    to: "proxy.corp.example.com".into(),
+                    cidr: "10.0.0.0/8".into(),
+                    port: 3128,
+                });
             },
         ),
         // ... a database by IP address, allowed on its port to another block only; the
@@ -728,6 +758,23 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 })
             },
             |d| api(d).egress.push(ExternalEgress::default()),
+        ),
+        // ... a block with address bits past its prefix (the fix clears them); the near
+        // miss is the block.
+        fx(
+            "KP325",
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "10.20.3.4/16".into(),
+                    ..ExternalEgress::default()
+                })
+            },
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "10.20.0.0/16".into(),
+                    ..ExternalEgress::default()
+                })
+            },
         ),
         // ... an address alone (the fix writes its block), and port 0; the near miss is
         // an IPv6 block.

@@ -449,7 +449,7 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
 /// for a name, to the address alone for an address.
 fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     let (host, ip) = match &a.host {
-        Host::Name(name) if public_host(name) => (name.clone(), None),
+        Host::Name(name) if public_host(cx.design, name) => (name.clone(), None),
         Host::Ip(Some(ip)) if !(ip.is_loopback() || ip.is_unspecified() || ip.is_multicast()) => {
             (ip.to_string(), Some(*ip))
         }
@@ -467,7 +467,7 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     let key = v.key.to_ascii_uppercase();
     let about_itself = [
         "ORIGIN", "CORS", "ALLOWED", "REDIRECT", "CALLBACK", "PUBLIC", "SITE", "HOMEPAGE",
-        "DOMAIN", "TRUSTED", "CSRF",
+        "DOMAIN", "TRUSTED", "CSRF", "AUDIENCE",
     ];
     if about_itself.iter().any(|w| key.contains(w)) {
         return;
@@ -477,15 +477,33 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
         let own = |s: &Service| {
             let route = s.exposure.ingress.as_ref().map(|r| r.host.as_str());
             let here = cx.env.overrides.get(&s.id);
-            route == Some(h) || here.is_some_and(|o| o.ingress_host.as_deref() == Some(h))
+            let gateway = s.exposure.gateway_route.as_ref();
+            route == Some(h)
+                || here.is_some_and(|o| o.ingress_host.as_deref() == Some(h))
+                || gateway.is_some_and(|g| g.hostnames.iter().any(|n| n == h))
         };
         design.services.iter().any(own)
     };
     if routed(&host) {
         return;
     }
+    // Through a proxy the pods reach only the proxy, whose own address is read as one.
+    let proxied = readers.iter().any(|r| {
+        (r.config.env.iter()).any(|e| {
+            let name = e.name.to_ascii_uppercase();
+            name == "HTTPS_PROXY" || name == "HTTP_PROXY" || name == "ALL_PROXY"
+        })
+    });
+    if proxied && !key.ends_with("_PROXY") {
+        return;
+    }
     let port = a.port.or_else(|| sibling_port(v));
-    let holds = |e: &ExternalEgress| ip.is_none_or(|ip| crate::input::cidr_holds(&e.cidr, ip));
+    // An address must be in the block; a name may be anywhere, so only a block of
+    // anywhere holds it, or the allowance made for it (its note names it).
+    let holds = |e: &ExternalEgress| match ip {
+        Some(ip) => crate::input::cidr_holds(&e.cidr, ip),
+        None => matches!(e.cidr.as_str(), ANYWHERE | "::/0") || e.to.eq_ignore_ascii_case(&host),
+    };
     let allows =
         |s: &&Service| (s.egress.iter()).any(|e| port.is_none_or(|p| e.port == p) && holds(e));
     if readers.iter().any(allows) {
@@ -537,23 +555,24 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     .fix = fix;
 }
 
-/// Whether `host` is a name on the internet rather than in the cluster: its last label
-/// is a generic top-level domain, or a country's (two letters) under at least two more
-/// labels (`redis.db` may be a Service in namespace `db`; `smtp.mail.de` is not).
-fn public_host(host: &str) -> bool {
-    const GENERIC: &[&str] = &[
-        "com", "net", "org", "io", "dev", "app", "cloud", "ai", "co", "edu", "gov", "info", "biz",
-        "tech", "xyz", "site", "online", "me", "sh", "us", "eu", "uk",
+/// Whether `host` is a name on the internet rather than in the cluster: no label past
+/// the first is a namespace of the design, and its last label is a top-level domain: a
+/// generic one, or a country's (two letters) under at least two more labels. A name of
+/// two labels counts only under the plainly public domains (`sentry.io`), since
+/// `postgres.dev` is rather Service `postgres` of namespace `dev`.
+fn public_host(design: &Design, host: &str) -> bool {
+    const PLAIN: &[&str] = &[
+        "com", "net", "org", "io", "edu", "gov", "info", "biz", "xyz", "ai", "co",
     ];
+    const GENERIC: &[&str] = &["dev", "app", "cloud", "tech", "site", "online", "me", "sh"];
     let labels: Vec<&str> = host.split('.').collect();
-    let Some(last) = labels.last() else {
+    let namespaces = design.namespaces();
+    if labels.len() < 2 || labels[1..].iter().any(|l| namespaces.contains(l)) {
         return false;
-    };
-    labels.len() >= 2
-        && (GENERIC.contains(last)
-            || (labels.len() >= 3
-                && last.len() == 2
-                && last.bytes().all(|b| b.is_ascii_lowercase())))
+    }
+    let last = labels[labels.len() - 1];
+    let country = last.len() == 2 && last.bytes().all(|b| b.is_ascii_lowercase());
+    PLAIN.contains(&last) || (labels.len() >= 3 && (GENERIC.contains(&last) || country))
 }
 
 /// KP321, at warning when default-deny stands in the way (here, or in the namespace's
