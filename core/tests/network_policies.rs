@@ -671,6 +671,12 @@ fn a_host_outside_the_cluster_is_let_through_by_the_fix_it_gets() {
     // policy from a hand-written one).
     let mut alone = d.clone();
     alone.edges.clear();
+    // A second host on the same block and port is the same rule, written once.
+    let second = ExternalEgress {
+        to: "hooks.slack.com".into(),
+        ..ExternalEgress::default()
+    };
+    alone.service_mut(id).unwrap().egress.push(second);
     let imported = import::kubernetes(&render(&alone, "prod").to_yaml()).design;
     let again = imported.service_named("order-service").unwrap();
     assert_eq!(again.egress.len(), 1, "{:?}", again.egress);
