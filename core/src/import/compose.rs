@@ -120,7 +120,9 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         .unwrap_or_default();
     let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut read_as_references: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut taken_whole: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (name, spec) in services.iter_mut() {
+        taken_whole.insert(name.clone(), variables_taken_whole(spec));
         let mut missing = BTreeSet::new();
         read_as_references.insert(name.clone(), secret_references(spec));
         interpolate::apply(spec, &vars, &mut missing);
@@ -380,6 +382,12 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
                 if ordered.len() == 1 { "it answers" } else { "they answer" },
             ));
         }
+    }
+    if extensions.is_empty() {
+        let order: Vec<(&str, ServiceId)> = (in_file.iter())
+            .filter_map(|(name, _)| Some((name.as_str(), *ids.get(*name)?)))
+            .collect();
+        share_secrets(&mut design, &order, &taken_whole, &mut notes);
     }
     // The calls the configuration names (`DATABASE_URL=postgres://…@db:5432/app`), read
     // as a Kubernetes import reads them, in a file that is not Kubeprint's own export
@@ -1101,6 +1109,126 @@ fn secret_files(
     }
 }
 
+/// The secret variables of a service whose whole value is one variable of `.env`
+/// (`POSTGRES_PASSWORD: ${DB_PASSWORD}`, no default): variable -> the `.env` name.
+fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
+    let entries: Vec<(String, String)> = match spec.get("environment") {
+        Some(Value::Object(m)) => (m.iter())
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect(),
+        Some(Value::Array(items)) => (items.iter())
+            .filter_map(|i| i.as_str()?.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let plain = |v: &str| {
+        !v.is_empty()
+            && !v.starts_with(|c: char| c.is_ascii_digit())
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    (entries.into_iter())
+        .filter(|(k, _)| crate::rules::looks_secret(k, "x"))
+        .filter_map(|(k, v)| {
+            let inner = v.strip_prefix("${").and_then(|v| v.strip_suffix('}'));
+            let var = inner.or_else(|| v.strip_prefix('$'))?;
+            plain(var).then(|| (k, var.to_string()))
+        })
+        .collect()
+}
+
+/// A secret several services take from one variable of `.env` (`POSTGRES_PASSWORD:
+/// ${POSTGRES_PASSWORD}` in db, `$(POSTGRES_PASSWORD)` in web's URL) is one key of one
+/// Secret: the first such service's in the file that takes it whole, by its own name
+/// if one does (else the first's),
+/// which the others read by key (placed
+/// first, so that their references expand). Two Secrets would have to be set alike by
+/// hand, and a password changed in one breaks the other's connection.
+fn share_secrets(
+    design: &mut Design,
+    order: &[(&str, ServiceId)],
+    taken_whole: &BTreeMap<String, BTreeMap<String, String>>,
+    notes: &mut BTreeMap<String, Vec<String>>,
+) {
+    // `.env` variable -> (compose name, service, its key, whether it is the whole value),
+    // in file order.
+    type Reader<'a> = (&'a str, ServiceId, String, bool);
+    let mut readers: BTreeMap<String, Vec<Reader>> = BTreeMap::new();
+    for &(compose_name, id) in order {
+        let Some(s) = design.service(id) else {
+            continue;
+        };
+        let own = format!("{}-secrets", s.name);
+        if !s.config.env_from.contains(&EnvFrom::Secret(own.clone())) {
+            continue;
+        }
+        let Some(secret) = design.secret(&own) else {
+            continue;
+        };
+        let words = (s.config.env.iter())
+            .filter_map(|v| match &v.value {
+                EnvValue::Literal(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .chain(s.command.iter().chain(&s.args).map(String::as_str));
+        let referenced: BTreeSet<&str> = words.flat_map(crate::expansion::references).collect();
+        let whole = taken_whole.get(compose_name);
+        for key in &secret.keys {
+            let (origin, taken) = match whole.and_then(|w| w.get(key)) {
+                Some(var) => (var.clone(), true),
+                None if referenced.contains(key.as_str()) => (key.clone(), false),
+                None => continue,
+            };
+            let reader = (compose_name, id, key.clone(), taken);
+            readers.entry(origin).or_default().push(reader);
+        }
+    }
+    for (var, mut readers) in readers.into_iter().filter(|(_, r)| r.len() > 1) {
+        // The Secret of a service that takes the variable whole (the database whose
+        // password it is), rather than of one whose URL reads it.
+        order::sort_by_key(&mut readers, |r| (!r.3, r.2 != var));
+        let (owner_name, owner, owner_key, _) = &readers[0];
+        let owner_service = design
+            .service(*owner)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let owner_secret = format!("{owner_service}-secrets");
+        for (compose_name, id, key, _) in &readers[1..] {
+            let Some(s) = design.service_mut(*id) else {
+                continue;
+            };
+            let own = format!("{}-secrets", s.name);
+            s.config.env.insert(
+                0,
+                EnvVar {
+                    name: key.clone(),
+                    value: EnvValue::SecretKey {
+                        name: owner_secret.clone(),
+                        key: owner_key.clone(),
+                    },
+                },
+            );
+            let left = match design.secrets.iter_mut().find(|d| d.name == own) {
+                Some(d) => {
+                    d.keys.retain(|k| k != key);
+                    d.keys.len()
+                }
+                None => continue,
+            };
+            if left == 0 {
+                design.secrets.retain(|d| d.name != own);
+                let s = design.service_mut(*id).expect("just read");
+                s.config
+                    .env_from
+                    .retain(|f| *f != EnvFrom::Secret(own.clone()));
+            }
+            notes.entry(compose_name.to_string()).or_default().push(format!(
+                "`{key}` is read from key `{owner_key}` of Secret `{owner_secret}`, which `{owner_name}` reads too: both take `${{{var}}}`, one value to set in the cluster"
+            ));
+        }
+    }
+}
+
 /// The secrets a service's variables read by interpolation (`DATABASE_URL:
 /// postgres://app:${POSTGRES_PASSWORD}@db/app`) read as Kubernetes references instead
 /// (`$(POSTGRES_PASSWORD)`, compose's `$$(` before interpolation): compose would write
@@ -1128,13 +1256,17 @@ fn secret_references(spec: &mut Value) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     };
-    let dotenv_names: BTreeMap<String, String> = (entries.iter())
-        .filter(|(k, _)| exported.contains(k))
-        .filter_map(|(k, v)| {
-            let inner = v.strip_prefix("${")?.strip_suffix('}')?;
-            Some((inner.to_string(), k.clone()))
-        })
-        .to_map();
+    // Several variables may read one name (a Secret's key under two names): the one
+    // of that very name, else the first, is the one a reference reads.
+    let mut dotenv_names: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in entries.iter().filter(|(k, _)| exported.contains(k)) {
+        let Some(inner) = v.strip_prefix("${").and_then(|v| v.strip_suffix('}')) else {
+            continue;
+        };
+        if inner == k || !dotenv_names.contains_key(inner) {
+            dotenv_names.insert(inner.to_string(), k.clone());
+        }
+    }
     let dropped = std::cell::RefCell::new(Vec::new());
     let rewrite = |name: &str, value: &mut String| {
         let secret = crate::rules::looks_secret(name, "x") || exported.contains(name);

@@ -1149,14 +1149,64 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
         Some("redis://:$(REDIS_PASSWORD)@redis:6379/0")
     );
     let keys = |name: &str| d.secret(name).map(|s| s.keys.clone()).unwrap_or_default();
-    assert_eq!(keys("web-secrets"), ["POSTGRES_PASSWORD", "DB_PASSWORD"]);
+    // One `.env` variable several services take is one key of one Secret: the one db
+    // takes by its own name; web reads it by key, under both its names, and has no
+    // Secret of its own left.
+    assert_eq!(keys("db-secrets"), ["POSTGRES_PASSWORD"]);
+    assert!(d.secret("web-secrets").is_none());
+    let read_by_key = |service: &str| -> Vec<(String, String, String)> {
+        let s = d.service_named(service).unwrap();
+        (s.config.env.iter())
+            .filter_map(|e| match &e.value {
+                kubeprint_core::EnvValue::SecretKey { name, key } => {
+                    Some((e.name.clone(), name.clone(), key.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut web_reads = read_by_key("web");
+    web_reads.sort();
+    assert_eq!(
+        web_reads,
+        [
+            (
+                "DB_PASSWORD".into(),
+                "db-secrets".into(),
+                "POSTGRES_PASSWORD".into()
+            ),
+            (
+                "POSTGRES_PASSWORD".into(),
+                "db-secrets".into(),
+                "POSTGRES_PASSWORD".into()
+            ),
+        ]
+    );
+    assert!(
+        notes(&i, "web").contains("`DB_PASSWORD` is read from key `POSTGRES_PASSWORD` of Secret `db-secrets`, which `db` reads too: both take `${POSTGRES_PASSWORD}`"),
+        "{}",
+        notes(&i, "web")
+    );
+    // Read first, so that the URL's reference expands.
+    let web = d.service_named("web").unwrap();
+    let at = |var: &str| web.config.env.iter().position(|e| e.name == var).unwrap();
+    assert!(at("POSTGRES_PASSWORD") < at("DATABASE_URL"));
+    // Two readers by reference alone: the first in the file keeps the key.
     assert_eq!(keys("worker-secrets"), ["REDIS_PASSWORD"]);
+    assert_eq!(
+        read_by_key("redis"),
+        [(
+            "REDIS_PASSWORD".into(),
+            "worker-secrets".into(),
+            "REDIS_PASSWORD".into()
+        )]
+    );
     // Kubernetes expands a command's references too.
     assert_eq!(
         d.service_named("redis").unwrap().args,
         ["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]
     );
-    assert_eq!(keys("redis-secrets"), ["REDIS_PASSWORD"]);
+    assert!(d.secret("redis-secrets").is_none());
     assert!(
         notes(&i, "redis").contains("`${REDIS_PASSWORD:-changeme}` is read as `$(REDIS_PASSWORD)`, a Secret's key: `:-changeme` (what compose does when it is unset) is dropped"),
         "{}",
@@ -1189,12 +1239,7 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
     assert_eq!(cm.data["LOG_LEVEL"], "info");
     assert_eq!(cm.data["PRICE_NOTE"], "costs $5");
     // web reads POSTGRES_PASSWORD too: the file sets it nowhere for web but in the URL,
-    // so it is a key of web's Secret.
-    let web = d.service_named("web").unwrap();
-    assert!(web
-        .config
-        .env_from
-        .contains(&kubeprint_core::EnvFrom::Secret("web-secrets".into())));
+    // so it is a key of a Secret (db's).
     assert!(
         notes(&i, "web").contains(
             "`POSTGRES_PASSWORD`, which a value reads as `$(POSTGRES_PASSWORD)`, is a key of a Secret"
