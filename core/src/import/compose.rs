@@ -622,13 +622,8 @@ fn read_service(
         }
         if !secret.is_empty() {
             let sec = format!("{name}-secrets");
-            let keys: Vec<String> = secret.iter().map(|(k, _)| format!("`{k}`")).collect();
-            n.note(format!(
-                "{} {} secret: {} of Secret `{sec}` now, with the placeholder `CHANGE_ME` until set in the cluster (a design holds no secret value)",
-                keys.join(", "),
-                if keys.len() == 1 { "looks" } else { "look" },
-                if keys.len() == 1 { "a key" } else { "keys" },
-            ));
+            let keys: Vec<String> = secret.iter().map(|(k, _)| k.clone()).collect();
+            n.note(secret_keys_note(&keys, &sec));
             design.secrets.push(SecretDef {
                 name: sec.clone(),
                 kind: "Opaque".into(),
@@ -1109,6 +1104,17 @@ fn secret_files(
     }
 }
 
+/// What the import says of the variables that look secret and became keys of `secret`.
+fn secret_keys_note(keys: &[String], secret: &str) -> String {
+    let listed: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    format!(
+        "{} {} secret: {} of Secret `{secret}` now, with the placeholder `CHANGE_ME` until set in the cluster (a design holds no secret value)",
+        listed.join(", "),
+        if keys.len() == 1 { "looks" } else { "look" },
+        if keys.len() == 1 { "a key" } else { "keys" },
+    )
+}
+
 /// The secret variables of a service whose whole value is one variable of `.env`
 /// (`POSTGRES_PASSWORD: ${DB_PASSWORD}`, no default): variable -> the `.env` name.
 fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
@@ -1208,13 +1214,24 @@ fn share_secrets(
                     },
                 },
             );
-            let left = match design.secrets.iter_mut().find(|d| d.name == own) {
+            let (before, left) = match design.secrets.iter_mut().find(|d| d.name == own) {
                 Some(d) => {
+                    let before = d.keys.clone();
                     d.keys.retain(|k| k != key);
-                    d.keys.len()
+                    (before, d.keys.clone())
                 }
                 None => continue,
             };
+            // What the service's report said of its Secret says what is left of it.
+            let said = notes.entry(compose_name.to_string()).or_default();
+            let was = secret_keys_note(&before, &own);
+            if let Some(at) = said.iter().position(|n| *n == was) {
+                match left.is_empty() {
+                    true => drop(said.remove(at)),
+                    false => said[at] = secret_keys_note(&left, &own),
+                }
+            }
+            let left = left.len();
             if left == 0 {
                 design.secrets.retain(|d| d.name != own);
                 let s = design.service_mut(*id).expect("just read");

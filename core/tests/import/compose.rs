@@ -1187,6 +1187,12 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
         "{}",
         notes(&i, "web")
     );
+    // What the report said of web's own Secret is gone with it.
+    assert!(
+        !notes(&i, "web").contains("web-secrets"),
+        "{}",
+        notes(&i, "web")
+    );
     // Read first, so that the URL's reference expands.
     let web = d.service_named("web").unwrap();
     let at = |var: &str| web.config.env.iter().position(|e| e.name == var).unwrap();
