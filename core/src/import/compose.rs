@@ -120,9 +120,14 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         .unwrap_or_default();
     let mut unset: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut read_as_references: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut taken_whole: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    // What each service takes whole from `.env`, read before interpolation but with
+    // what it `extends` (resolved below, after it).
+    let mut extended = services.clone();
+    extends::resolve(&mut extended);
+    let taken_whole: BTreeMap<String, BTreeMap<String, String>> = (extended.iter())
+        .map(|(name, spec)| (name.clone(), variables_taken_whole(spec)))
+        .collect();
     for (name, spec) in services.iter_mut() {
-        taken_whole.insert(name.clone(), variables_taken_whole(spec));
         let mut missing = BTreeSet::new();
         read_as_references.insert(name.clone(), secret_references(spec));
         interpolate::apply(spec, &vars, &mut missing);
@@ -1145,8 +1150,9 @@ fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
 
 /// A secret several services take from one variable of `.env` (`POSTGRES_PASSWORD:
 /// ${POSTGRES_PASSWORD}` in db, `$(POSTGRES_PASSWORD)` in web's URL) is one key of one
-/// Secret: the first such service's in the file that takes it whole, by its own name
-/// if one does (else the first's),
+/// Secret: the first such service's in the file that takes it whole, a server of a
+/// known image (the database whose password it is) before others, by its own name if
+/// one does (else the first's),
 /// which the others read by key (placed
 /// first, so that their references expand). Two Secrets would have to be set alike by
 /// hand, and a password changed in one breaks the other's connection.
@@ -1192,7 +1198,12 @@ fn share_secrets(
     for (var, mut readers) in readers.into_iter().filter(|(_, r)| r.len() > 1) {
         // The Secret of a service that takes the variable whole (the database whose
         // password it is), rather than of one whose URL reads it.
-        order::sort_by_key(&mut readers, |r| (!r.3, r.2 != var));
+        let server = |id: ServiceId| {
+            (design.service(id)).is_some_and(|s| {
+                crate::images::of(s).is_some_and(|k| crate::images::runs_its_server(s, k))
+            })
+        };
+        order::sort_by_key(&mut readers, |r| (!r.3, !server(r.1), r.2 != var));
         let (owner_name, owner, owner_key, _) = &readers[0];
         let owner_service = design
             .service(*owner)
@@ -1239,8 +1250,12 @@ fn share_secrets(
                     .env_from
                     .retain(|f| *f != EnvFrom::Secret(own.clone()));
             }
+            let too = match id == owner {
+                true => "its other variable of that value".to_string(),
+                false => format!("which `{owner_name}` reads too"),
+            };
             notes.entry(compose_name.to_string()).or_default().push(format!(
-                "`{key}` is read from key `{owner_key}` of Secret `{owner_secret}`, which `{owner_name}` reads too: both take `${{{var}}}`, one value to set in the cluster"
+                "`{key}` is read from key `{owner_key}` of Secret `{owner_secret}`, {too}: both take `${{{var}}}`, one value to set in the cluster"
             ));
         }
     }

@@ -1446,3 +1446,36 @@ fn a_service_compose_published_is_offered_an_ingress_under_default_deny() {
         .collect();
     assert!(new.is_empty(), "{new:?}");
 }
+
+/// A secret a service takes whole and another inherits through `extends` is one key of
+/// one Secret too; a variable with a default is compose's to fill, and stays each
+/// service's own.
+#[test]
+fn a_secret_shared_through_extends_is_one_key() {
+    let text = r#"services:
+  web:
+    image: ghcr.io/acme/app:1.2.0
+    environment:
+      SECRET_KEY: ${SECRET_KEY}
+      API_TOKEN: ${API_TOKEN:-dev-token}
+  worker:
+    extends: web
+    command: ["celery", "worker"]
+"#;
+    let i = compose::import(text, &Default::default());
+    let d = &i.design;
+    let keys = |name: &str| d.secret(name).map(|s| s.keys.clone()).unwrap_or_default();
+    assert_eq!(keys("web-secrets"), ["API_TOKEN", "SECRET_KEY"]);
+    assert_eq!(keys("worker-secrets"), ["API_TOKEN"]);
+    let worker = d.service_named("worker").unwrap();
+    assert_eq!(
+        worker.config.env.first().map(|e| (&e.name, &e.value)),
+        Some((
+            &"SECRET_KEY".to_string(),
+            &kubeprint_core::EnvValue::SecretKey {
+                name: "web-secrets".into(),
+                key: "SECRET_KEY".into()
+            }
+        ))
+    );
+}

@@ -748,6 +748,20 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 });
             },
         ),
+        // ... a public name with a label that is a namespace of the design (not where a
+        // namespace sits in a cluster name); the near miss is a StatefulSet's pods by
+        // their names in a namespace the design does not know.
+        fx(
+            "KP324",
+            |d| set_env(d, "QUOTES_URL", "https://api.shop.example.com/v1"),
+            |d| {
+                set_env(
+                    d,
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    "kafka-0.kafka.qa:9092,kafka-1.kafka.qa:9092",
+                )
+            },
+        ),
         // KP325: a host written where the block goes; the near miss writes the block.
         fx(
             "KP325",

@@ -450,8 +450,10 @@ fn address(cx: &mut Ctx, hosts: &Hosts, readers: &[&Service], v: &Value, a: &Add
 fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     let (host, ip) = match &a.host {
         Host::Name(name) if public_host(cx.design, name) => (name.clone(), None),
+        // An IPv4 address written as IPv6 (`::ffff:198.51.100.4`) leaves as IPv4.
         Host::Ip(Some(ip)) if !(ip.is_loopback() || ip.is_unspecified() || ip.is_multicast()) => {
-            (ip.to_string(), Some(*ip))
+            let ip = ip.to_canonical();
+            (ip.to_string(), Some(ip))
         }
         _ => return,
     };
@@ -514,10 +516,24 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
         true => format!("`{}` names `{host}`, dialed {on}", v.key),
         false => format!("`{}` = `{}` dials `{host}` {on}", v.key, a.text),
     };
-    let message = format!(
+    // A private address may be a pod's or a Service's, which a policy does not see by
+    // that address (it sees the pods behind a Service's).
+    let private = match ip {
+        Some(IpAddr::V4(a)) => {
+            a.is_private() || (a.octets()[0] == 100 && (64..128).contains(&a.octets()[1]))
+        }
+        Some(IpAddr::V6(a)) => (a.segments()[0] & 0xfe00) == 0xfc00,
+        None => false,
+    };
+    let mut message = format!(
         "{dials}, outside the cluster, but default-deny in `{}` lets no egress leave for it: the connection hangs until it times out",
         cx.env.name
     );
+    if private {
+        message.push_str(
+            "; if it is a pod or a Service of the cluster instead, name it by its Service (a policy sees the pods behind a Service, not its address)",
+        );
+    }
     let block = match ip {
         Some(IpAddr::V4(_)) => format!("{host}/32"),
         Some(IpAddr::V6(_)) => format!("{host}/128"),
@@ -555,8 +571,8 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     .fix = fix;
 }
 
-/// Whether `host` is a name on the internet rather than in the cluster: no label past
-/// the first is a namespace of the design, and its last label is a top-level domain: a
+/// Whether `host` is a name on the internet rather than in the cluster: not a Service's
+/// or pod's name in a namespace, and its last label is a top-level domain: a
 /// generic one, or a country's (two letters) under at least two more labels. A name of
 /// two labels counts only under the plainly public domains (`sentry.io`), since
 /// `postgres.dev` is rather Service `postgres` of namespace `dev`.
@@ -566,11 +582,18 @@ fn public_host(design: &Design, host: &str) -> bool {
     ];
     const GENERIC: &[&str] = &["dev", "app", "cloud", "tech", "site", "online", "me", "sh"];
     let labels: Vec<&str> = host.split('.').collect();
-    let namespaces = design.namespaces();
-    if labels.len() < 2 || labels[1..].iter().any(|l| namespaces.contains(l)) {
+    let last = labels[labels.len() - 1];
+    // `svc.ns` and `pod.svc.ns` resolve in the cluster (its search path adds
+    // `.svc.cluster.local`), as does a StatefulSet pod's `kafka-0.kafka.<ns>` wherever
+    // its namespace is.
+    let in_namespace = matches!(labels.len(), 2 | 3) && design.namespaces().contains(last);
+    let stateful_pod = labels.len() == 3
+        && (labels[0].strip_prefix(labels[1]))
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if labels.len() < 2 || in_namespace || stateful_pod {
         return false;
     }
-    let last = labels[labels.len() - 1];
     let country = last.len() == 2 && last.bytes().all(|b| b.is_ascii_lowercase());
     PLAIN.contains(&last) || (labels.len() >= 3 && (GENERIC.contains(&last) || country))
 }
