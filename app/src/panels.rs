@@ -191,7 +191,18 @@ fn show_field(path: &FieldPath) {
 
 fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
     let path = f.path.clone();
-    let fixed = f.path.clone();
+    // After a fix, the field it set (a list set whole: its last item, the one it added),
+    // else the finding's.
+    let fixed = match f.fix.as_ref().map(|fix| &fix.edit) {
+        Some(kubeprint_core::Edit::Set { path, value }) => match value.as_array() {
+            Some(items) if !items.is_empty() => kubeprint_core::FieldPath {
+                pointer: format!("{}/{}", path.pointer, items.len() - 1),
+                ..path.clone()
+            },
+            _ => path.clone(),
+        },
+        _ => f.path.clone(),
+    };
     let class = format!("finding {}", f.severity);
     let fix = f.fix.clone();
     view! {

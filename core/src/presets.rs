@@ -555,11 +555,66 @@ pub fn ingress(service: &Service) -> IngressRoute {
 /// issued over it.
 pub fn ingress_in(design: &Design, service: &Service) -> IngressRoute {
     let mut route = ingress(service);
+    if let Some(host) = served_host(design, service) {
+        route.host = host;
+    }
     let issued = crate::naming::tls_secret(&service.name);
     if design.secrets.iter().any(|s| s.name == issued) {
         route.tls_secret = Some(issued);
     }
     route
+}
+
+/// The public host name a service's configuration says it answers to: the first name
+/// (with a dot, not a wildcard, an IP or localhost) of `ALLOWED_HOSTS` (Django, which
+/// refuses any other host), `VIRTUAL_HOST`, `SERVER_NAME`, `DOMAIN`, or the host of
+/// `PUBLIC_URL`, `SITE_URL`, `BASE_URL`, `APP_URL`, in its own variables and the
+/// ConfigMaps it reads whole.
+fn served_host(design: &Design, service: &Service) -> Option<String> {
+    const NAMES: &[&str] = &[
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOWED_HOSTS",
+        "VIRTUAL_HOST",
+        "SERVER_NAME",
+        "DOMAIN",
+    ];
+    const URLS: &[&str] = &["PUBLIC_URL", "SITE_URL", "BASE_URL", "APP_URL"];
+    let own = (service.config.env.iter()).filter_map(|v| match &v.value {
+        EnvValue::Literal(text) => Some((v.name.as_str(), text.as_str())),
+        _ => None,
+    });
+    let read = (service.config.env_from.iter())
+        .filter_map(|f| match f {
+            EnvFrom::ConfigMap(name) => design.config_map(name),
+            EnvFrom::Secret(_) => None,
+        })
+        .flat_map(|c| c.data.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let values: Vec<(&str, &str)> = own.chain(read).collect();
+    let named = |list: &[&str]| {
+        list.iter()
+            .flat_map(|want| values.iter().filter(move |(k, _)| k == want))
+            .map(|(_, v)| *v)
+            .collect::<Vec<_>>()
+    };
+    let hosts = named(NAMES).into_iter().flat_map(|v| v.split([',', ' ']));
+    let from_urls = named(URLS).into_iter().filter_map(|v| {
+        let a = crate::address::addresses(v).into_iter().next()?;
+        match a.host {
+            crate::address::Host::Name(h) => Some(h),
+            _ => None,
+        }
+    });
+    let candidates: Vec<String> = hosts
+        .map(|h| h.trim().to_ascii_lowercase())
+        .chain(from_urls)
+        .collect();
+    candidates.into_iter().find(|h| {
+        h.contains('.')
+            && !h.starts_with(['.', '*'])
+            && h.parse::<std::net::IpAddr>().is_err()
+            && !h.ends_with("localhost")
+            && crate::names::dns1123_subdomain(h).is_ok()
+    })
 }
 
 /// The name of the Service port a route of `service` should send to: its first Service
@@ -1163,6 +1218,37 @@ pub fn argocd_sync_by_tier(tier: Tier) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A public route is made for the host the service says it answers to: Django's
+    /// `ALLOWED_HOSTS` (its first real name), else a public URL in a ConfigMap it reads;
+    /// else the placeholder.
+    #[test]
+    fn a_route_is_for_the_host_the_configuration_names() {
+        let mut d = crate::templates::stfc_fastapi();
+        let id = d.services[0].id;
+        let host = |d: &Design| ingress_in(d, d.service(id).unwrap()).host;
+        assert_eq!(host(&d), "app.example.com");
+        let s = d.service_mut(id).unwrap();
+        s.config.env.push(EnvVar::literal(
+            "ALLOWED_HOSTS",
+            "localhost,.example.com, shop.example.com",
+        ));
+        assert_eq!(host(&d), "shop.example.com");
+        let s = d.service_mut(id).unwrap();
+        s.config.env.retain(|v| v.name != "ALLOWED_HOSTS");
+        d.config_maps.push(ConfigMapDef {
+            name: "web-env".into(),
+            data: [(
+                "PUBLIC_URL".to_string(),
+                "https://books.example.org/".to_string(),
+            )]
+            .into(),
+            ..ConfigMapDef::default()
+        });
+        let s = d.service_mut(id).unwrap();
+        s.config.env_from.push(EnvFrom::ConfigMap("web-env".into()));
+        assert_eq!(host(&d), "books.example.org");
+    }
 
     /// A port added to what a local run publishes is one not published yet, at its own
     /// number; with every port published, the first again.

@@ -3929,10 +3929,15 @@ async fn egress_outside_the_cluster_is_found_fixed_and_edited() {
     assert!(fix.contains("reach api.stripe.com on port 443"), "{fix}");
     page.click("fix-KP324").await;
     page.wait_gone("finding-KP324").await;
+    // The fix shows what it added: the new destination, in the service's inspector.
+    let path = |field: &str| format!("services/s{}/egress/0/{field}", order.0);
+    page.wait_until("focus on the new destination", async |p| {
+        (focused_id(p).await == path("to")).then(String::new)
+    })
+    .await;
     page.click_node("order-service").await;
     page.wait_text("inspector-title", "order-service", |t| t == "order-service")
         .await;
-    let path = |field: &str| format!("services/s{}/egress/0/{field}", order.0);
     assert_eq!(page.value(&path("to")).await, "api.stripe.com");
     assert_eq!(page.value(&path("cidr")).await, "0.0.0.0/0");
     assert_eq!(page.value(&path("port")).await, "443");
