@@ -191,16 +191,19 @@ fn show_field(path: &FieldPath) {
 
 fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
     let path = f.path.clone();
-    // After a fix, the field it set (a list set whole: its last item, the one it added),
-    // else the finding's.
+    // After a fix, the field the finding points at; where the fix adds to a list of a
+    // service (a destination outside the cluster), the item it added, in its inspector.
     let fixed = match f.fix.as_ref().map(|fix| &fix.edit) {
-        Some(kubeprint_core::Edit::Set { path, value }) => match value.as_array() {
-            Some(items) if !items.is_empty() => kubeprint_core::FieldPath {
-                pointer: format!("{}/{}", path.pointer, items.len() - 1),
+        Some(kubeprint_core::Edit::Set { path, value })
+            if matches!(path.target, Target::Service(_))
+                && value.as_array().is_some_and(|items| !items.is_empty()) =>
+        {
+            let last = value.as_array().map_or(0, |items| items.len() - 1);
+            FieldPath {
+                pointer: format!("{}/{last}", path.pointer),
                 ..path.clone()
-            },
-            _ => path.clone(),
-        },
+            }
+        }
         _ => f.path.clone(),
     };
     let class = format!("finding {}", f.severity);
