@@ -435,7 +435,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             {section("Outside the cluster", view! {
                 <p class="hint">"Where the pods connect outside the cluster. Under default-deny only these get out: a NetworkPolicy names addresses, not hosts (0.0.0.0/0 is anywhere)."</p>
                 {list("destination", at(id, "/egress"), |_| to_json(presets::external_egress()), move |i| view! {
-                    <div class="row wide-first">
+                    <div class="row destination">
                         <Field label="Host (a note)" path=at(id, &format!("/egress/{i}/to")) kind=K::Text placeholder="api.example.com" />
                         <Field label="IP block" path=at(id, &format!("/egress/{i}/cidr")) kind=K::Cidr />
                         <Field label="Port" path=at(id, &format!("/egress/{i}/port")) kind=K::Port />
