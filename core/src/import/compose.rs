@@ -1120,10 +1120,10 @@ fn secret_keys_note(keys: &[String], secret: &str) -> String {
     )
 }
 
-/// The secret variables of a service whose whole value is one variable of `.env`
-/// (`POSTGRES_PASSWORD: ${DB_PASSWORD}`, no default): variable -> the `.env` name.
-fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
-    let entries: Vec<(String, String)> = match spec.get("environment") {
+/// A service's `environment` as written, before interpolation (map or list form); the
+/// entries that are no string (`KEY:` alone, a number) left out.
+fn written_environment(spec: &Value) -> Vec<(String, String)> {
+    match spec.get("environment") {
         Some(Value::Object(m)) => (m.iter())
             .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
             .collect(),
@@ -1132,7 +1132,13 @@ fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         _ => Vec::new(),
-    };
+    }
+}
+
+/// The secret variables of a service whose whole value is one variable of `.env`
+/// (`POSTGRES_PASSWORD: ${DB_PASSWORD}`, no default): variable -> the `.env` name.
+fn variables_taken_whole(spec: &Value) -> BTreeMap<String, String> {
+    let entries = written_environment(spec);
     let plain = |v: &str| {
         !v.is_empty()
             && !v.starts_with(|c: char| c.is_ascii_digit())
@@ -1278,16 +1284,7 @@ fn secret_references(spec: &mut Value) -> Vec<String> {
     // Kubeprint's export reads a Secret's variable from `.env` under a name of its own
     // (`POSTGRES_PASSWORD=${WEB_SECRETS_POSTGRES_PASSWORD}`): a value reading that name
     // reads the variable.
-    let entries: Vec<(String, String)> = match spec.get("environment") {
-        Some(Value::Object(m)) => (m.iter())
-            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-            .collect(),
-        Some(Value::Array(items)) => (items.iter())
-            .filter_map(|i| i.as_str()?.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let entries = written_environment(spec);
     // Several variables may read one name (a Secret's key under two names): the one
     // of that very name, else the first, is the one a reference reads.
     let mut dotenv_names: BTreeMap<String, String> = BTreeMap::new();
