@@ -1343,32 +1343,35 @@ fn egress(cx: &mut Ctx, s: &Service) {
                 ),
             );
         }
-        if let Err(why) = crate::input::cidr(&e.cidr) {
-            let path = svc(s, &format!("/egress/{i}/cidr"));
-            let fix = crate::input::cidr_cleared(&e.cidr).and_then(|block| {
-                set_fix(
-                    format!("Write the block `{block}`"),
+        let path = svc(s, &format!("/egress/{i}/cidr"));
+        match crate::input::cidr(&e.cidr) {
+            Err(why) => {
+                let fix = crate::input::cidr_cleared(&e.cidr).and_then(|block| {
+                    set_fix(
+                        format!("Write the block `{block}`"),
+                        path.clone(),
+                        json!(block),
+                    )
+                });
+                cx.report(
+                    &EGRESS_CIDR_INVALID,
+                    Some(s),
+                    path,
+                    format!("egress: {why}"),
+                )
+                .fix = fix;
+            }
+            // An address alone, which the parser reads as its own block.
+            Ok(block) if block != e.cidr => {
+                let message = format!("egress to `{}` is an address, not a block", e.cidr);
+                let fix = set_fix(
+                    format!("Write it as the block `{block}`"),
                     path.clone(),
                     json!(block),
-                )
-            });
-            cx.report(
-                &EGRESS_CIDR_INVALID,
-                Some(s),
-                path,
-                format!("egress: {why}"),
-            )
-            .fix = fix;
-        } else if !e.cidr.contains('/') {
-            let block = crate::input::cidr(&e.cidr).unwrap_or_default();
-            let path = svc(s, &format!("/egress/{i}/cidr"));
-            let message = format!("egress to `{}` is an address, not a block", e.cidr);
-            let fix = set_fix(
-                format!("Write it as the block `{block}`"),
-                path.clone(),
-                json!(block),
-            );
-            cx.report(&EGRESS_CIDR_INVALID, Some(s), path, message).fix = fix;
+                );
+                cx.report(&EGRESS_CIDR_INVALID, Some(s), path, message).fix = fix;
+            }
+            Ok(_) => {}
         }
     }
 }
