@@ -378,7 +378,7 @@ fn SecretSection(name: String) -> impl IntoView {
             <Field label="Name (its readers follow)" path=at("/name") kind=K::Text on_commit=true />
             <Field label="Type" path=at("/kind") kind=K::Text placeholder="Opaque" />
             <Check label="Made outside Kubeprint (the export never writes it, so applying never overwrites its values)" path=at("/external") />
-            <p class="hint">"Key names only: values never enter a design. The export writes the Secret with placeholder values, unless it is made outside Kubeprint. A key renamed here is renamed wherever pods read it."</p>
+            <p class="hint">"Key names only: values never enter a design. The export writes the Secret with placeholder values in files of its own, created once, so no later apply overwrites what is set in the cluster; unless it is made outside Kubeprint. A key renamed here is renamed wherever pods read it."</p>
             <For each=move || keys.get() key=|k| k.clone() let:row>
                 {
                     let (i, key) = row;

@@ -11,6 +11,11 @@
 //! a `$patch: delete` for an object the environment does not have, and the object itself
 //! for one only it has. So `kubectl kustomize kustomize/overlays/ENV` gives exactly
 //! `rendered/ENV.yaml` (tested with kubectl).
+//!
+//! The Secrets Kubeprint renders with placeholder values are apart from all of that
+//! ([`secrets_apart`]): `kustomize/secrets/ENV/` and `rendered/secrets/ENV.yaml`, created
+//! once with `kubectl create`. In what is applied again and again, each apply would set
+//! the real values someone set in the cluster back to `CHANGE_ME`.
 
 pub mod argo;
 pub mod compose;
@@ -21,7 +26,7 @@ pub use argo::{ArgoError, ArgoOptions};
 use crate::model::ArgoSource;
 use crate::model::{Design, Environment};
 use crate::order::Collect;
-use crate::render::{render, Object};
+use crate::render::{render, Bundle, Object};
 use crate::{file, yaml};
 use serde::Serialize;
 use serde_json::json;
@@ -358,15 +363,69 @@ pub fn bundle_with(design: &Design, options: &Options) -> Result<Vec<BundleFile>
     Ok(files)
 }
 
-/// The Kustomize base and overlays (when `kustomize`) and each environment rendered.
+/// Whether `o` is a Secret Kubeprint renders with placeholder values
+/// ([`crate::render::PLACEHOLDERS_ANNOTATION`]).
+pub fn placeholder_secret(o: &Object) -> bool {
+    o.kind() == "Secret"
+        && (o.metadata().annotations.as_ref())
+            .is_some_and(|a| a.contains_key(crate::render::PLACEHOLDERS_ANNOTATION))
+}
+
+/// `env` rendered, and its placeholder Secrets taken out of it. They must never be in
+/// what `kubectl apply` (or a GitOps sync) applies again: each apply would set the
+/// values someone set in the cluster back to `CHANGE_ME`, and the pods reading them
+/// would fail on their next start. They are created once, with `kubectl create`, which
+/// never overwrites a Secret that exists.
+pub fn secrets_apart(design: &Design, env: &str) -> (Bundle, Bundle) {
+    let (secrets, rest) = render(design, env)
+        .objects
+        .into_iter()
+        .partition(placeholder_secret);
+    (Bundle { objects: rest }, Bundle { objects: secrets })
+}
+
+/// The files of `env`'s placeholder Secrets: their kustomization (when `kustomize`)
+/// and their rendered YAML; none when it has none.
+fn secret_files(env: &Environment, secrets: &Bundle, kustomize: bool) -> Vec<BundleFile> {
+    if secrets.objects.is_empty() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    if kustomize {
+        let dir = format!("kustomize/secrets/{}", env.name);
+        let mut resources = Vec::new();
+        for o in &secrets.objects {
+            let name = file_name(o);
+            files.push(BundleFile {
+                path: format!("{dir}/{name}"),
+                contents: yaml::to_doc(o),
+            });
+            resources.push(name);
+        }
+        files.push(BundleFile {
+            path: format!("{dir}/kustomization.yaml"),
+            contents: yaml::to_doc(&Kustomization::new(resources, Vec::new())),
+        });
+    }
+    files.push(BundleFile {
+        path: format!("rendered/secrets/{}.yaml", env.name),
+        contents: secrets.to_yaml(),
+    });
+    files
+}
+
+/// The Kustomize base and overlays (when `kustomize`) and each environment rendered,
+/// the placeholder Secrets apart ([`secrets_apart`]).
 fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     let mut files = Vec::new();
     if !kustomize {
         for env in &design.environments {
+            let (rendered, secrets) = secrets_apart(design, &env.name);
             files.push(BundleFile {
                 path: format!("rendered/{}.yaml", env.name),
-                contents: render(design, &env.name).to_yaml(),
+                contents: rendered.to_yaml(),
             });
+            files.extend(secret_files(env, &secrets, false));
         }
         return files;
     }
@@ -376,7 +435,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
         .find(|e| e.hosts_services)
         .or(design.environments.first());
     let base = base_env
-        .map(|e| render(design, &e.name))
+        .map(|e| secrets_apart(design, &e.name).0)
         .unwrap_or_default();
     let base_by_key: BTreeMap<_, _> = base.objects.iter().map(|o| (key(o), o)).to_map();
 
@@ -396,7 +455,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
 
     for env in &design.environments {
         let dir = format!("kustomize/overlays/{}", env.name);
-        let rendered = render(design, &env.name);
+        let (rendered, secrets) = secrets_apart(design, &env.name);
         let mut resources = vec!["../../base".to_string()];
         let mut patches = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -462,6 +521,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
             path: format!("rendered/{}.yaml", env.name),
             contents: rendered.to_yaml(),
         });
+        files.extend(secret_files(env, &secrets, true));
     }
     files
 }
@@ -568,9 +628,7 @@ fn readme(design: &Design, options: &Options) -> String {
     let mut out = format!(
         "# {} (exported by Kubeprint)\n\n\
          What is inside, and how to apply each part. `design.kubeprint.json` is the design:\n\
-         open it in Kubeprint to change it, then export again.\n\n\
-         Secrets carry the placeholder `CHANGE_ME`: set real values outside Kubeprint\n\
-         (a secret manager, sealed secrets) before applying.\n",
+         open it in Kubeprint to change it, then export again.\n",
         design.name
     );
     // The Secrets made outside Kubeprint are not in the files: they must exist first.
@@ -615,6 +673,28 @@ fn readme(design: &Design, options: &Options) -> String {
         true => " -n <namespace>    # the objects name no namespace, as imported".to_string(),
         false => format!("    # namespace {}", env.namespace),
     };
+    let with_secrets: Vec<&Environment> = (envs.iter())
+        .filter(|env| !secrets_apart(design, &env.name).1.objects.is_empty())
+        .collect();
+    if !with_secrets.is_empty() {
+        out.push_str(
+            "\n## Secrets: apart, and created once\n\n\
+             The Secrets Kubeprint makes hold the placeholder `CHANGE_ME`. They are apart from\n\
+             the overlays and rendered files applied below, so no apply sets a value set in the\n\
+             cluster back to `CHANGE_ME`. After an environment's first apply (it makes the\n\
+             namespace; pods that read a missing Secret wait for it), create its Secrets once,\n\
+             `CHANGE_ME` replaced by the real values (in the files, or by your secret manager).\n\
+             `kubectl create` never overwrites a Secret that exists: run again, it says\n\
+             AlreadyExists and changes nothing.\n\n",
+        );
+        for env in &with_secrets {
+            let files = match options.kustomize {
+                true => format!("-k kustomize/secrets/{}", env.name),
+                false => format!("-f rendered/secrets/{}.yaml", env.name),
+            };
+            out.push_str(&format!("    kubectl create {files}{}\n", into(env)));
+        }
+    }
     if options.kustomize {
         out.push_str(
             "\n## Kustomize: `kustomize/`\n\n\
@@ -654,6 +734,13 @@ fn readme(design: &Design, options: &Options) -> String {
                 env.namespace, env.name
             ));
         }
+        if !with_secrets.is_empty() {
+            out.push_str(
+                "\nThe chart makes the Secrets itself, with placeholders, and keeps the values of\n\
+                 one that exists: it reads them with `lookup` (`helm template` and `--dry-run`\n\
+                 cannot read the cluster, and show `CHANGE_ME`).\n",
+            );
+        }
     }
     if let Some(argo) = &options.argocd {
         let what = match argo.source {
@@ -691,6 +778,18 @@ fn readme(design: &Design, options: &Options) -> String {
                 "- `{name}` -> namespace `{}`: {sync}\n",
                 env.namespace
             ));
+        }
+        if !with_secrets.is_empty() {
+            out.push_str(match argo.source {
+                ArgoSource::Kustomize => {
+                    "\nArgo CD syncs no Secret: create them after the first sync (see Secrets above).\n"
+                }
+                ArgoSource::Helm => {
+                    "\nThe Applications leave the Secrets' values to the cluster (`ignoreDifferences`\n\
+                     on their data, `RespectIgnoreDifferences=true`): Argo CD creates them with\n\
+                     placeholders and never sets them back.\n"
+                }
+            });
         }
     }
     if let Some(env) = &options.compose {
@@ -877,6 +976,101 @@ mod tests {
                  --from-file=tls.crt=… --from-file=tls.key=… --from-file=ca.crt=…",
             ]
         );
+    }
+
+    /// Placeholder Secrets are apart from what is applied again and again (the base, the
+    /// overlays, `rendered/ENV.yaml`): in files of their own per environment, which the
+    /// README creates once. A Secret made outside is in neither; with none left, no
+    /// Secrets' files and no such section.
+    #[test]
+    fn placeholder_secrets_are_created_once_apart_from_what_is_applied() {
+        let paths = |d: &Design, options: &Options| -> BTreeMap<String, String> {
+            (bundle_with(d, options).unwrap().into_iter())
+                .map(|f| (f.path, f.contents))
+                .collect()
+        };
+        let creates = |files: &BTreeMap<String, String>| -> Vec<String> {
+            (files["README.md"].lines())
+                .filter_map(|l| l.trim().strip_prefix("kubectl create -"))
+                .map(|l| l.split("    #").next().unwrap().to_string())
+                .collect()
+        };
+        let placeholder = |text: &str| text.contains(crate::render::PLACEHOLDERS_ANNOTATION);
+        let mut d = crate::templates::miniredis();
+        let files = paths(&d, &Options::default());
+        let with_secrets: Vec<&str> = (d.environments.iter())
+            .filter(|e| render(&d, &e.name).objects.iter().any(placeholder_secret))
+            .map(|e| e.name.as_str())
+            .collect();
+        assert!(!with_secrets.is_empty());
+        assert_eq!(
+            creates(&files),
+            with_secrets
+                .iter()
+                .map(|e| format!("k kustomize/secrets/{e}"))
+                .collect::<Vec<_>>()
+        );
+        for (path, text) in &files {
+            let applied = path.starts_with("kustomize/base/")
+                || path.starts_with("kustomize/overlays/")
+                || (path.starts_with("rendered/") && !path.starts_with("rendered/secrets/"));
+            assert!(
+                !(applied && placeholder(text)),
+                "{path} holds a placeholder Secret"
+            );
+        }
+        for env in &with_secrets {
+            let (_, secrets) = secrets_apart(&d, env);
+            assert_eq!(
+                files[&format!("rendered/secrets/{env}.yaml")],
+                secrets.to_yaml()
+            );
+            let kustomization: Value =
+                read(&files[&format!("kustomize/secrets/{env}/kustomization.yaml")]);
+            let listed: Vec<&str> = (kustomization["resources"].as_array().unwrap().iter())
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                listed,
+                secrets.objects.iter().map(file_name).collect::<Vec<_>>()
+            );
+            for o in &secrets.objects {
+                let file = &files[&format!("kustomize/secrets/{env}/{}", file_name(o))];
+                assert_eq!(*file, yaml::to_doc(o));
+            }
+        }
+        // Without Kustomize: the rendered file.
+        let plain = Options {
+            kustomize: false,
+            ..Options::default()
+        };
+        assert_eq!(
+            creates(&paths(&d, &plain)),
+            with_secrets
+                .iter()
+                .map(|e| format!("f rendered/secrets/{e}.yaml"))
+                .collect::<Vec<_>>()
+        );
+        // A Secret made outside is in no file.
+        let outside = d.secrets[0].name.clone();
+        d.secrets[0].external = true;
+        let files = paths(&d, &Options::default());
+        assert!(!files
+            .keys()
+            .any(|p| p.contains(&format!("secret-{outside}.yaml"))));
+        assert!(!files
+            .values()
+            .any(|t| t.contains(&format!("  name: {outside}\n")) && t.contains("kind: Secret")));
+        for s in &mut d.secrets {
+            s.external = true;
+        }
+        let files = paths(&d, &Options::default());
+        assert!(
+            !files.keys().any(|p| p.contains("secrets/")),
+            "{:?}",
+            files.keys()
+        );
+        assert!(!files["README.md"].contains("## Secrets"));
     }
 
     /// A claim services mount by name that no object here makes is listed, per namespace

@@ -10,6 +10,9 @@
 //!   "/FILE") $)`, the output of another template of the chart, or `(print ARG ...)`
 //!   of several (a pod's `checksum/config`);
 //! - `{{ "STRING" }}`, written as it is (a literal that holds `{{` itself);
+//! - `{{ toJson (dig "data" "KEY" (b64enc "DEFAULT") (lookup "v1" "Secret"
+//!   .Release.Namespace "NAME")) }}`: a Secret's value in the cluster, which the test
+//!   gives (`helm template` has no cluster: `lookup` finds nothing);
 //! - `{{- if COND }}` ... `{{- end }}`, COND being ARG, `(not COND)`, `(and COND ...)` or
 //!   `(or COND ...)`, with Go's truth (false, 0, "", empty map or list, nil are false).
 //!
@@ -21,6 +24,8 @@
 
 mod common;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use kubeprint_core::export::helm::{chart, chart_name};
 use kubeprint_core::*;
 use proptest::prelude::*;
@@ -86,6 +91,8 @@ struct Eval<'a> {
     /// reads.
     files: &'a BTreeMap<String, String>,
     dir: &'a str,
+    /// The Secrets `lookup` finds, by namespace and name.
+    cluster: &'a BTreeMap<(String, String), Value>,
 }
 
 impl Eval<'_> {
@@ -203,6 +210,34 @@ impl Eval<'_> {
                     Ok(json!(format!("\"{s}\"")))
                 }
                 _ => Err("quote of other than hex is not in the subset".into()),
+            },
+            // Helm's: the object in the cluster, an empty map when there is none.
+            "lookup" => match &args[..] {
+                [Value::String(v), Value::String(kind), Value::String(ns), Value::String(name)]
+                    if v == "v1" && kind == "Secret" =>
+                {
+                    let key = (ns.clone(), name.clone());
+                    Ok(self.cluster.get(&key).cloned().unwrap_or(json!({})))
+                }
+                _ => Err("lookup of other than a Secret by name is not in the subset".into()),
+            },
+            // Sprig's: the value at the keys of a map, or the default.
+            "dig" if args.len() >= 3 => {
+                let (map, rest) = args.split_last().expect("three arguments");
+                let (default, keys) = rest.split_last().expect("two arguments");
+                let mut v = map;
+                for k in keys {
+                    let k = k.as_str().ok_or("dig by a non-string")?;
+                    match v.get(k) {
+                        Some(inner) => v = inner,
+                        None => return Ok(default.clone()),
+                    }
+                }
+                Ok(v.clone())
+            }
+            "b64enc" => match &args[..] {
+                [Value::String(s)] => Ok(json!(BASE64.encode(s))),
+                _ => Err("b64enc takes a string".into()),
             },
             "and" if args.len() >= 2 => Ok(json!(args.iter().all(truth))),
             "or" if args.len() >= 2 => Ok(json!(args.iter().any(truth))),
@@ -420,12 +455,14 @@ fn chart_output(
     dir: &str,
     values: &Value,
     namespace: &str,
+    cluster: &BTreeMap<(String, String), Value>,
 ) -> BTreeMap<(String, String), Value> {
     let eval = Eval {
         values,
         namespace,
         files,
         dir,
+        cluster,
     };
     let mut out = BTreeMap::new();
     for (path, text) in object_templates(files, dir) {
@@ -469,10 +506,25 @@ fn rendered(d: &Design, env: &str) -> BTreeMap<(String, String), Value> {
         .iter()
         .filter(|o| o.kind() != "Namespace")
         .map(|o| {
-            let v = o.to_json();
+            let mut v = o.to_json();
+            if export::placeholder_secret(o) {
+                string_data_as_data(&mut v);
+            }
             (key_in(o, &v, namespace), checksum_marked(v))
         })
         .collect()
+}
+
+/// A Secret's `stringData` as the API server keeps it: in `data`, base64. The chart
+/// writes placeholder Secrets so, to write a value read from the cluster back exactly.
+fn string_data_as_data(secret: &mut Value) {
+    let strings = secret
+        .as_object_mut()
+        .and_then(|m| m.remove("stringData"))
+        .unwrap_or(json!({}));
+    for (k, v) in strings.as_object().unwrap() {
+        secret["data"][k] = json!(BASE64.encode(v.as_str().unwrap()));
+    }
 }
 
 /// The law: for every environment, the chart with that environment's values renders
@@ -483,7 +535,7 @@ fn check(d: &Design) -> usize {
     let mut objects = 0;
     for env in &d.environments {
         let values = env_values(&files, &dir, &env.name);
-        let got = chart_output(&files, &dir, &values, &env.namespace);
+        let got = chart_output(&files, &dir, &values, &env.namespace, &BTreeMap::new());
         let want = rendered(d, &env.name);
         assert_eq!(
             got.keys().collect::<Vec<_>>(),
@@ -616,7 +668,7 @@ fn a_pdb_switched_off_is_written_only_where_the_environment_keeps_it() {
             Value::Bool(on),
             "{env}: {values:#}"
         );
-        let rendered = chart_output(&f, &dir, &values, "ns");
+        let rendered = chart_output(&f, &dir, &values, "ns", &BTreeMap::new());
         let budget = ("PodDisruptionBudget".to_string(), name.clone());
         assert_eq!(
             rendered.contains_key(&budget),
@@ -654,7 +706,7 @@ fn an_environments_own_budget_is_written_in_its_values() {
         ("staging", "minAvailable", "1"),
     ] {
         let values = env_values(&f, &dir, env);
-        let budget = &chart_output(&f, &dir, &values, "ns")[&key]["spec"];
+        let budget = &chart_output(&f, &dir, &values, "ns", &BTreeMap::new())[&key]["spec"];
         let got = budget[field].to_string().trim_matches('"').to_string();
         assert_eq!(got, value, "{env}: {budget}");
     }
@@ -681,7 +733,7 @@ fn an_ingress_switched_off_is_written_only_where_the_environment_keeps_it() {
             Value::Bool(on),
             "{env}: {values:#}"
         );
-        let rendered = chart_output(&f, &dir, &values, "ns");
+        let rendered = chart_output(&f, &dir, &values, "ns", &BTreeMap::new());
         let ingress = ("Ingress".to_string(), name.clone());
         assert_eq!(
             rendered.contains_key(&ingress),
@@ -793,7 +845,7 @@ fn queries_select_the_release_namespace() {
     let files = files(&d);
     let dir = dir(&d);
     let values = env_values(&files, &dir, "prod");
-    let got = chart_output(&files, &dir, &values, "shop-prod");
+    let got = chart_output(&files, &dir, &values, "shop-prod", &BTreeMap::new());
     let mut queries = 0;
     for ((kind, _), v) in &got {
         if !["AnalysisTemplate", "PrometheusRule"].contains(&kind.as_str()) {
@@ -819,6 +871,7 @@ fn the_evaluator_refuses_what_is_not_in_the_subset() {
         namespace: "ns",
         files: &files,
         dir: "helm/c",
+        cluster: &BTreeMap::new(),
     };
     assert_eq!(
         eval.run("n: {{ toJson (index .Values \"a\" \"b\") }}\n")
@@ -872,12 +925,12 @@ fn an_hpa_managed_workload_has_no_replicas_until_autoscaling_is_switched_off() {
     let mut values = env_values(&files, &dir, &env.name);
     let key = (s.kind.as_str().to_string(), s.name.clone());
     let hpa = ("HorizontalPodAutoscaler".to_string(), s.name.clone());
-    let on = chart_output(&files, &dir, &values, &env.namespace);
+    let on = chart_output(&files, &dir, &values, &env.namespace, &BTreeMap::new());
     assert!(on[&key]["spec"].get("replicas").is_none());
     assert!(on.contains_key(&hpa));
     values["services"][&s.name]["autoscaling"]["enabled"] = json!(false);
     values["services"][&s.name]["replicas"] = json!(4);
-    let off = chart_output(&files, &dir, &values, &env.namespace);
+    let off = chart_output(&files, &dir, &values, &env.namespace, &BTreeMap::new());
     assert_eq!(off[&key]["spec"]["replicas"], json!(4));
     assert!(!off.contains_key(&hpa));
 }
@@ -934,15 +987,20 @@ fn secrets_carry_placeholders_only_and_can_be_left_to_an_existing_secret() {
             "{text}"
         );
         let values = env_values(&files, &dir, &d.environments[0].name);
-        let out = chart_output(&files, &dir, &values, "ns");
+        let out = chart_output(&files, &dir, &values, "ns", &BTreeMap::new());
         let obj = &out[&("Secret".to_string(), sec.name.clone())];
-        assert!(obj.get("data").is_none());
-        for (k, v) in obj["stringData"].as_object().unwrap() {
-            assert_eq!(v, render::SECRET_PLACEHOLDER, "{}: {k}", sec.name);
+        assert!(obj.get("stringData").is_none());
+        for (k, v) in obj["data"].as_object().unwrap() {
+            assert_eq!(
+                v,
+                &BASE64.encode(render::SECRET_PLACEHOLDER),
+                "{}: {k}",
+                sec.name
+            );
         }
         let mut values = values;
         values["secrets"][&sec.name]["create"] = json!(false);
-        let out = chart_output(&files, &dir, &values, "ns");
+        let out = chart_output(&files, &dir, &values, "ns", &BTreeMap::new());
         assert!(!out.contains_key(&("Secret".to_string(), sec.name.clone())));
     }
     // No secret value anywhere in the values.
@@ -954,6 +1012,83 @@ fn secrets_carry_placeholders_only_and_can_be_left_to_an_existing_secret() {
             );
         }
     }
+}
+
+/// An upgrade keeps what someone set in a Secret the chart made: each key it has in the
+/// release's namespace is written back exactly as it is there (a binary value too); a
+/// key it lacks (one the design added since) gets the placeholder. A Secret of that name
+/// in another namespace is not the release's.
+#[test]
+fn an_upgrade_keeps_the_values_a_secret_has_in_the_cluster() {
+    let d = templates::miniredis();
+    let files = files(&d);
+    let dir = dir(&d);
+    let env = d.environments.iter().find(|e| e.name == "prod").unwrap();
+    let values = env_values(&files, &dir, &env.name);
+    let fresh = chart_output(&files, &dir, &values, &env.namespace, &BTreeMap::new());
+    let secrets: Vec<(String, Vec<String>)> = (fresh.iter())
+        .filter(|((kind, _), _)| kind == "Secret")
+        .map(|((_, name), v)| {
+            (
+                name.clone(),
+                v["data"].as_object().unwrap().keys().cloned().collect(),
+            )
+        })
+        .collect();
+    // One with two keys, the first set in the cluster; another with a binary value.
+    let (two, keys) = secrets
+        .iter()
+        .find(|(_, k)| k.len() >= 2)
+        .expect("a Secret of two keys");
+    let (binary, binary_keys) = secrets
+        .iter()
+        .find(|(n, _)| n != two)
+        .expect("another Secret");
+    let (set, unset, binary_key) = (&keys[0], &keys[1], &binary_keys[0]);
+    let (text_value, binary_value) = (
+        BASE64.encode("s3cr3t-from-the-vault"),
+        BASE64.encode([0xff, 0x00, 0xfe, 0x80]),
+    );
+    let live = |name: &str, key: &str, value: &str| {
+        json!({
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": name, "namespace": env.namespace},
+            "data": {key: value},
+        })
+    };
+    let cluster = BTreeMap::from([
+        (
+            (env.namespace.clone(), two.clone()),
+            live(two, set, &text_value),
+        ),
+        (
+            (env.namespace.clone(), binary.clone()),
+            live(binary, binary_key, &binary_value),
+        ),
+    ]);
+    let upgraded = chart_output(&files, &dir, &values, &env.namespace, &cluster);
+    let data = |name: &String| upgraded[&("Secret".to_string(), name.clone())]["data"].clone();
+    let placeholder = BASE64.encode(render::SECRET_PLACEHOLDER);
+    assert_eq!(data(two)[set], text_value);
+    assert_eq!(data(two)[unset], placeholder);
+    assert_eq!(data(binary)[binary_key], binary_value);
+    // Everything else is as without the cluster.
+    let mut without = upgraded.clone();
+    for (name, key) in [(two, set), (binary, binary_key)] {
+        without
+            .get_mut(&("Secret".to_string(), name.clone()))
+            .unwrap()["data"][key] = json!(placeholder);
+    }
+    assert_eq!(without, fresh);
+
+    let live = live(two, set, &text_value);
+    let elsewhere = BTreeMap::from([(("other".to_string(), two.clone()), live)]);
+    let other = chart_output(&files, &dir, &values, &env.namespace, &elsewhere);
+    assert_eq!(
+        other, fresh,
+        "a Secret of another namespace is not the release's"
+    );
 }
 
 /// Every leaf of an environment's file differs from values.yaml, the base environment's
@@ -1053,7 +1188,7 @@ fn changing_a_value_is_changing_the_design() {
     let mut values = env_values(&files, &dir, &env.name);
     values["services"][&s.name]["image"]["tag"] = json!("9.9.9");
     values["services"][&s.name]["replicas"] = json!(7);
-    let got = chart_output(&files, &dir, &values, &env.namespace);
+    let got = chart_output(&files, &dir, &values, &env.namespace, &BTreeMap::new());
     let o = d
         .environments
         .iter_mut()
@@ -1454,6 +1589,7 @@ fn a_pods_checksum_is_of_the_config_maps_the_release_renders() {
             namespace: &env.namespace,
             files: &files,
             dir: &dir,
+            cluster: &BTreeMap::new(),
         };
         let deployment = yaml_value(&eval.run(&files[&gateway]).unwrap());
         let config_map = eval

@@ -2945,15 +2945,21 @@ fn jobs_a_cronjob_and_a_daemonset_import_as_services_and_export_exactly() {
                 files.iter().map(|f| &f.path).collect::<Vec<_>>()
             )
         });
-    let exported: BTreeMap<Key, Value> = kubeprint_core::yaml::parse_documents(&rendered.contents)
-        .unwrap()
-        .into_iter()
-        .filter(|v| !v.is_null())
-        .map(|v| {
-            let v = without_secret_values(serde_json::to_value(&v).unwrap());
-            (key(&v), v)
-        })
-        .collect();
+    // The Secrets with placeholder values are apart, in a file of their own.
+    let secrets = files
+        .iter()
+        .find(|f| f.path == format!("rendered/secrets/{env}.yaml"))
+        .map_or("", |f| &f.contents);
+    let exported: BTreeMap<Key, Value> =
+        kubeprint_core::yaml::parse_documents(&format!("{}---\n{secrets}", rendered.contents))
+            .unwrap()
+            .into_iter()
+            .filter(|v| !v.is_null())
+            .map(|v| {
+                let v = without_secret_values(serde_json::to_value(&v).unwrap());
+                (key(&v), v)
+            })
+            .collect();
     assert_same("the export bundle", &expected(&imported, text), &exported);
 }
 

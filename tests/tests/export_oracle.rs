@@ -1,6 +1,7 @@
 //! The export bundle against real tools: `kubectl kustomize` of every overlay equals the
-//! bundle's `rendered/ENV.yaml` (as objects, order and formatting aside), and every
-//! rendered file passes the schema oracle.
+//! bundle's `rendered/ENV.yaml` (as objects, order and formatting aside), that of the
+//! placeholder Secrets' kustomization `rendered/secrets/ENV.yaml`, and every rendered
+//! file passes the schema oracle.
 
 use kubeprint_core::yaml::{parse_documents, Value};
 use kubeprint_core::{export, templates};
@@ -64,7 +65,7 @@ fn kustomize(dir: &Path) -> String {
 
 #[test]
 fn every_overlay_builds_exactly_its_rendered_environment() {
-    let mut checked = 0;
+    let (mut checked, mut secrets) = (0, 0);
     for t in templates::ALL {
         let dir = write_bundle(t.name, "kustomize");
         let design = (t.build)();
@@ -84,9 +85,66 @@ fn every_overlay_builds_exactly_its_rendered_environment() {
                 assert_eq!(&built[k], v, "{} {}: {k:?} differs", t.name, env.name);
             }
             checked += 1;
+            secrets += secrets_build_apart(&dir, &design, &env.name, &rendered);
         }
     }
     assert!(checked >= 15, "{checked} environments checked");
+    assert!(
+        secrets >= 5,
+        "{secrets} environments with placeholder Secrets checked"
+    );
+}
+
+/// An environment's placeholder Secrets are apart from its overlay (`overlay`, as
+/// built): `kustomize/secrets/ENV` builds exactly `rendered/secrets/ENV.yaml`, every one
+/// a placeholder Secret, and the two hold together exactly the environment's objects.
+/// Whether it has any.
+fn secrets_build_apart(
+    dir: &Path,
+    design: &kubeprint_core::Design,
+    env: &str,
+    overlay: &BTreeMap<(String, String, String), Value>,
+) -> usize {
+    let placeholder = |v: &Value| {
+        v["kind"] == "Secret"
+            && !v["metadata"]["annotations"][kubeprint_core::render::PLACEHOLDERS_ANNOTATION]
+                .is_null()
+    };
+    assert!(
+        !overlay.values().any(placeholder),
+        "{env}: the overlay holds no placeholder Secret"
+    );
+    let all = objects(&kubeprint_core::render(design, env).to_yaml());
+    let folder = dir.join("kustomize/secrets").join(env);
+    let file = dir.join(format!("rendered/secrets/{env}.yaml"));
+    if !folder.exists() {
+        assert!(
+            !file.exists(),
+            "{env}: secrets rendered but not in kustomize"
+        );
+        assert_eq!(
+            overlay.keys().collect::<Vec<_>>(),
+            all.keys().collect::<Vec<_>>()
+        );
+        return 0;
+    }
+    let built = objects(&kustomize(&folder));
+    let rendered = objects(&std::fs::read_to_string(file).unwrap());
+    assert_eq!(
+        built, rendered,
+        "{env}: kustomize/secrets builds rendered/secrets"
+    );
+    assert!(
+        !built.is_empty() && built.values().all(placeholder),
+        "{env}"
+    );
+    let mut together = overlay.clone();
+    together.extend(built);
+    assert_eq!(
+        together, all,
+        "{env}: the overlay and the Secrets are the environment"
+    );
+    1
 }
 
 /// The golden design `name` (core/tests/links/NAME.json).
@@ -130,12 +188,13 @@ fn overlays_of_details_kept_per_environment_build_exactly_their_environment() {
 }
 
 /// `kubectl kustomize` of each overlay of `design`'s bundle gives exactly its
-/// environment's rendering.
+/// environment's rendering, the placeholder Secrets apart.
 fn overlays_build_exactly_their_environment(design: &kubeprint_core::Design, test: &str) {
     let dir = write_design_bundle(design, test);
     for env in &design.environments {
         let built = objects(&kustomize(&dir.join("kustomize/overlays").join(&env.name)));
-        let rendered = objects(&kubeprint_core::render(design, &env.name).to_yaml());
+        secrets_build_apart(&dir, design, &env.name, &built);
+        let rendered = objects(&export::secrets_apart(design, &env.name).0.to_yaml());
         assert_eq!(
             built.keys().collect::<Vec<_>>(),
             rendered.keys().collect::<Vec<_>>(),
@@ -153,10 +212,24 @@ fn the_bundles_rendered_files_pass_the_schema_oracle() {
     let mut files = Vec::new();
     for t in templates::ALL {
         let dir = write_bundle(t.name, "schema");
-        for entry in std::fs::read_dir(dir.join("rendered")).unwrap() {
-            files.push(entry.unwrap().path());
+        for folder in ["rendered", "rendered/secrets"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+                continue; // (no Secret: no `rendered/secrets`)
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    files.push(path);
+                }
+            }
         }
     }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.parent().is_some_and(|p| p.ends_with("rendered/secrets"))),
+        "placeholder Secrets are checked too"
+    );
     let (ok, out) = kubeprint_tests::validate_manifests("1.33", &files);
     assert!(ok, "{out}");
 }

@@ -38,6 +38,24 @@ pub struct ApplicationSpec {
     /// Automated or manual sync, and its options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_policy: Option<SyncPolicy>,
+    /// Fields of live objects Argo CD leaves alone (with the sync option
+    /// `RespectIgnoreDifferences=true`, on sync too, not only in its diff).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_differences: Vec<ResourceIgnoreDifferences>,
+}
+
+/// The fields of one kind of object (by its group and kind) that Argo CD ignores.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceIgnoreDifferences {
+    /// The API group (the core group: left out).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// The kind.
+    pub kind: String,
+    /// The fields, as JSON pointers (`/data`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub json_pointers: Vec<String>,
 }
 
 /// A folder of a Git repository at a revision; a Helm chart's values files when it

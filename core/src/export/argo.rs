@@ -24,6 +24,10 @@ pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The sync option that lets an application create its destination namespace.
 pub const CREATE_NAMESPACE: &str = "CreateNamespace=true";
 
+/// The sync option that makes Argo CD leave ignored fields alone on sync, not only in
+/// its diff (it still creates an object with them).
+pub const RESPECT_IGNORE_DIFFERENCES: &str = "RespectIgnoreDifferences=true";
+
 /// Where the applications pull from and what they deploy (the design's [`GitOps`]
 /// settings, or what the command line says instead).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -335,6 +339,15 @@ pub fn application(
         ),
     };
     let automated = automated(env);
+    // A chart makes its placeholder Secrets itself, and Argo CD renders it with `helm
+    // template`, which cannot read the cluster: without this, each sync (self-heal
+    // within minutes) would set the values someone set back to `CHANGE_ME`. Kustomize
+    // overlays hold no such Secret (they are created once, apart).
+    let secrets_kept = options.source == ArgoSource::Helm
+        && !crate::export::secrets_apart(design, &env.name)
+            .1
+            .objects
+            .is_empty();
     Application {
         metadata: meta(design, application_name(design, env), options),
         other: Default::default(),
@@ -355,7 +368,11 @@ pub fn application(
                     prune: true,
                     self_heal: true,
                 }),
-                sync_options: vec![CREATE_NAMESPACE.into()],
+                sync_options: (Some(CREATE_NAMESPACE))
+                    .into_iter()
+                    .chain(secrets_kept.then_some(RESPECT_IGNORE_DIFFERENCES))
+                    .map(str::to_string)
+                    .collect(),
                 // An automated sync that failed (a webhook not ready yet, a CRD still
                 // being established) is tried again; a manual one is someone's to retry.
                 retry: automated.then(|| RetryStrategy {
@@ -367,6 +384,14 @@ pub fn application(
                     }),
                 }),
             }),
+            ignore_differences: match secrets_kept {
+                true => vec![ResourceIgnoreDifferences {
+                    group: String::new(),
+                    kind: "Secret".into(),
+                    json_pointers: vec!["/data".into(), "/stringData".into()],
+                }],
+                false => Vec::new(),
+            },
         },
     }
 }
@@ -559,6 +584,50 @@ mod tests {
         let helm = app.spec.source.helm.unwrap();
         assert_eq!(helm.value_files, vec!["values-dev.yaml".to_string()]);
         assert_eq!(helm.release_name, "connectum");
+    }
+
+    /// A chart's Application leaves the Secrets' values to the cluster, where the chart
+    /// makes placeholder Secrets; an overlay's holds none, and needs nothing.
+    #[test]
+    fn a_charts_application_leaves_secret_values_to_the_cluster() {
+        let d = templates::miniredis();
+        let mut o = options();
+        let ignoring = |app: &Application| {
+            let options = &app.spec.sync_policy.as_ref().unwrap().sync_options;
+            let respects = options.iter().any(|o| o == RESPECT_IGNORE_DIFFERENCES);
+            assert_eq!(respects, !app.spec.ignore_differences.is_empty());
+            app.spec.ignore_differences.clone()
+        };
+        for env in &d.environments {
+            let secrets = !crate::export::secrets_apart(&d, &env.name)
+                .1
+                .objects
+                .is_empty();
+            o.source = ArgoSource::Kustomize;
+            assert_eq!(ignoring(&application(&d, env, &o, "miniredis")), vec![]);
+            o.source = ArgoSource::Helm;
+            let ignored = ignoring(&application(&d, env, &o, "miniredis"));
+            match secrets {
+                true => assert_eq!(
+                    ignored,
+                    vec![ResourceIgnoreDifferences {
+                        group: String::new(),
+                        kind: "Secret".into(),
+                        json_pointers: vec!["/data".into(), "/stringData".into()],
+                    }],
+                    "{}",
+                    env.name
+                ),
+                false => assert_eq!(ignored, vec![], "{}", env.name),
+            }
+        }
+        assert!(
+            (d.environments.iter()).any(|e| !crate::export::secrets_apart(&d, &e.name)
+                .1
+                .objects
+                .is_empty()),
+            "miniredis has placeholder Secrets"
+        );
     }
 
     #[test]

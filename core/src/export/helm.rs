@@ -49,7 +49,7 @@
 use super::BundleFile;
 use crate::model::{effective, Design, Environment, ResidualRole, Service};
 use crate::order::Collect;
-use crate::render::{references, render, residual_role};
+use crate::render::{references, render, residual_role, SECRET_PLACEHOLDER};
 use crate::{naming, yaml};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -195,6 +195,11 @@ enum Expr {
     /// The sha256 of these templates (files under `templates/`) as the release renders
     /// them, quoted: a pod's `checksum/config` of the ConfigMaps it reads.
     Checksum(Vec<String>),
+    /// A key of a placeholder Secret (`secret`, `key`) under `data`: its value in the
+    /// cluster, base64 as it is there (binary values too), when the Secret exists in the
+    /// release's namespace, else the placeholder. So an upgrade keeps the values someone
+    /// set (`helm template` cannot read the cluster).
+    Kept(String, String),
 }
 
 /// Whether text holds what Helm reads as an action (or a placeholder of this module).
@@ -301,7 +306,11 @@ impl<'a> Builder<'a> {
                     order.push(key.clone());
                     vec![None; self.envs.len()]
                 });
-                slot[e] = Some(o.to_json());
+                let mut json = o.to_json();
+                if crate::export::placeholder_secret(&o) {
+                    as_data(&mut json);
+                }
+                slot[e] = Some(json);
             }
         }
         order
@@ -581,6 +590,14 @@ impl<'a> Builder<'a> {
     /// The named value at `path`, if one is there in every environment.
     fn named(&mut self, obj: &Obj, path: &[Seg], vals: &[(usize, &Value)]) -> Option<Value> {
         let keys: Vec<Option<&str>> = path.iter().map(Seg::key).collect();
+        // A placeholder Secret's value: the one in the cluster, where it exists.
+        if let [Some("data"), Some(key)] = keys[..] {
+            let placeholder = (vals.iter()).all(|(_, v)| v.as_str() == Some(&placeholder_data()));
+            let made_here = (self.design.secret(&obj.name)).is_some_and(|s| !s.external);
+            if obj.kind == "Secret" && placeholder && made_here {
+                return Some(self.slot(Expr::Kept(obj.name.clone(), key.to_string()), None));
+            }
+        }
         let ends = |tail: &[Option<&str>]| keys.ends_with(tail);
         let all_str = |f: &dyn Fn(usize) -> String| {
             vals.iter().all(|(e, v)| v.as_str() == Some(f(*e).as_str()))
@@ -996,6 +1013,12 @@ impl<'a> Builder<'a> {
                 Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
                 Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
+                Expr::Kept(secret, key) => format!(
+                    "{{{{ toJson (dig \"data\" {} (b64enc {}) (lookup \"v1\" \"Secret\" .Release.Namespace {})) }}}}",
+                    go_string(key),
+                    go_string(SECRET_PLACEHOLDER),
+                    go_string(secret),
+                ),
                 Expr::Checksum(files) => {
                     let included: Vec<String> = (files.iter())
                         .map(|f| {
@@ -1210,6 +1233,34 @@ fn yaml_safe_json(v: &Value) -> String {
     out
 }
 
+/// The placeholder as a Secret's `data` holds it: base64.
+fn placeholder_data() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(SECRET_PLACEHOLDER)
+}
+
+/// A placeholder Secret's `stringData` as `data` (base64), which is how the API server
+/// keeps it, and what a value read from the cluster is: so such a value is written back
+/// exactly, a binary one too.
+fn as_data(secret: &mut Value) {
+    let Some(m) = secret.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(strings)) = m.remove("stringData") else {
+        return;
+    };
+    let data = (m.entry("data").or_insert_with(|| json!({})).as_object_mut())
+        .expect("a Secret's data is a map");
+    for (k, v) in strings {
+        use base64::Engine;
+        let text = v.as_str().unwrap_or_default();
+        data.insert(
+            k,
+            json!(base64::engine::general_purpose::STANDARD.encode(text)),
+        );
+    }
+}
+
 fn go_string(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
@@ -1358,7 +1409,8 @@ fn notes(design: &Design, name: &str) -> String {
          The chart has no Namespace object: it installs into the release's namespace\n\
          (helm install --namespace NS --create-namespace). Secrets carry the placeholder\n\
          CHANGE_ME unless secrets.<name>.create is false, which uses an existing Secret of\n\
-         that name: set real values before the pods need them.\n\n\
+         that name: set real values before the pods need them. An upgrade keeps the values\n\
+         of a Secret that exists (the chart reads them with lookup).\n\n\
          The release's objects (imported ones keep their own labels, so this lists them by\n\
          the release's manifest rather than by a label):\n\n\
          helm get manifest {{{{ .Release.Name }}}} --namespace {{{{ .Release.Namespace }}}} | kubectl get -f -\n",
@@ -1398,8 +1450,10 @@ fn readme(
     let top = |key: &str| trees.iter().any(|t| t.get(key).is_some());
     if top("secrets") {
         out.push_str(
-            " Secrets carry placeholders (`CHANGE_ME`); set `secrets.<name>.create: false` to\n\
-             use an existing Secret of that name instead.",
+            " Secrets carry placeholders (`CHANGE_ME`) when they are made; an upgrade keeps the\n\
+             values of one that exists (the chart reads them with `lookup`, which `helm\n\
+             template` and `--dry-run` cannot: they show `CHANGE_ME`). Set\n\
+             `secrets.<name>.create: false` to leave a Secret of that name to others.",
         );
     }
     out.push_str("\n\n## Values\n\n");
