@@ -946,6 +946,8 @@ struct VarRow {
     service: Option<String>,
     unset: bool,
     whole: ReadWhole,
+    /// What it reads here in place of a value: `secret_key` or `config_map_key`.
+    read: Option<&'static str>,
 }
 
 /// What a variable only an environment lists is, among what the container reads whole.
@@ -977,6 +979,10 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                 .and_then(|env| env.overrides.get(&id))
                 .map(|o| &o.env);
             let unset = |name: &str| here.and_then(|h| h.get(name)) == Some(&VarHere::Unset);
+            let read = |name: &str| match here.and_then(|h| h.get(name)) {
+                Some(VarHere::Read(from)) => Some(from.tag()),
+                _ => None,
+            };
             let mut rows: Vec<VarRow> = (s.config.env.iter())
                 .map(|v| VarRow {
                     name: v.name.clone(),
@@ -987,6 +993,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                     }),
                     unset: unset(&v.name),
                     whole: ReadWhole::No,
+                    read: read(&v.name),
                 })
                 .collect();
             // What read whole gives a name its value, as Kubernetes decides it (the
@@ -1016,6 +1023,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         service: None,
                         unset: false,
                         whole: read_whole(name),
+                        read: read(name),
                     });
                 }
             }
@@ -1057,6 +1065,13 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                 <span class="label">"Variables here"</span>
                 {rows.into_iter().map(|row| {
                     let at = path(&row.name);
+                    let source = (!row.unset).then(|| {
+                        let literal = match row.service {
+                            Some(_) => Value::Null,
+                            None => json!(""),
+                        };
+                        view! { <VarHereSource at=at.clone() read=row.read literal /> }
+                    });
                     let value = match (row.unset, &row.service) {
                         (true, _) => view! {
                             <span class="field">
@@ -1064,6 +1079,19 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                                 <span class="unset-here">"not set in " {env.clone()}</span>
                             </span>
                         }.into_any(),
+                        (false, _) if row.read.is_some() => {
+                            let key = row.read.unwrap_or_default();
+                            let holder = if key == "secret_key" { "Secret" } else { "ConfigMap" };
+                            let field = |f: &str| {
+                                let mut p = at.clone();
+                                p.pointer = format!("{}/{key}/{f}", p.pointer);
+                                p
+                            };
+                            view! {
+                                <Field label=format!("{} ({holder})", row.name) path=field("name") kind=K::Text />
+                                <Field label="Key" path=field("key") kind=K::Text />
+                            }.into_any()
+                        }
                         (false, Some(own)) => {
                             let own = if own.is_empty() { "empty".to_string() } else { own.clone() };
                             view! {
@@ -1103,11 +1131,59 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                             }.into_any()
                         }
                     };
-                    view! { <div class="row var-here">{value}{toggle}</div> }
+                    view! { <div class="row var-here">{value}{source}{toggle}</div> }
                 }).collect_view()}
                 <crate::config::AddByName label="Add a variable here" testid="new-var-here".to_string() placeholder="e.g. SENTRY_DSN, then Enter" add=Callback::new(add) />
             </div>
         }
+    }
+}
+
+/// Where a variable's value comes from in the open environment (at `at`): a value
+/// (`literal`: what choosing it sets, `null` for the service's own), or a key of one of
+/// the design's Secrets or ConfigMaps (the first, its first key, to start from).
+#[component]
+fn VarHereSource(at: FieldPath, read: Option<&'static str>, literal: Value) -> impl IntoView {
+    let app = use_app();
+    let choose = move |tag: &str| -> Value {
+        app.editor.with_untracked(|e| {
+            let d = &e.design;
+            let (name, key) = match tag {
+                "secret_key" => (d.secrets.first())
+                    .map(|s| (s.name.clone(), s.keys.first().cloned().unwrap_or_default())),
+                _ => (d.config_maps.first()).map(|c| {
+                    (
+                        c.name.clone(),
+                        c.data.keys().next().cloned().unwrap_or_default(),
+                    )
+                }),
+            }
+            .unwrap_or_default();
+            json!({ tag: {"name": name, "key": key} })
+        })
+    };
+    let id = format!("{at}#from");
+    let selected = match read {
+        Some("secret_key") => "1",
+        Some(_) => "2",
+        None => "0",
+    };
+    view! {
+        <label class="field from">
+            <span class="label">"From"</span>
+            <select id=id.clone() data-testid=id prop:value=selected on:change=move |ev| {
+                let value = match event_target_value(&ev).as_str() {
+                    "1" => choose("secret_key"),
+                    "2" => choose("config_map_key"),
+                    _ => literal.clone(),
+                };
+                app.dispatch(Edit::Set { path: at.clone(), value });
+            }>
+                <option value="0" selected=selected == "0">"value"</option>
+                <option value="1" selected=selected == "1">"Secret key"</option>
+                <option value="2" selected=selected == "2">"ConfigMap key"</option>
+            </select>
+        </label>
     }
 }
 

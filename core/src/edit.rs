@@ -885,6 +885,9 @@ impl Design {
         for s in &mut self.services {
             s.rename_reads(secret, from, to);
         }
+        for v in self.keys_read_here() {
+            v.rename_read(secret, from, to);
+        }
         // What imports kept of the services' objects reads it by its new name too (a
         // projected volume, a CSI driver's secret).
         let design = self
@@ -988,7 +991,21 @@ impl Design {
         for k in self.every_kept_object_mut() {
             k.rename_key_reads(secret, object, from, to);
         }
+        for v in self.keys_read_here() {
+            v.rename_key(secret, object, from, to);
+        }
         Ok(())
+    }
+
+    /// The keys environments' variables read in place of the services' values.
+    fn keys_read_here(&mut self) -> impl Iterator<Item = &mut EnvValue> {
+        (self.environments.iter_mut())
+            .flat_map(|e| e.overrides.values_mut())
+            .flat_map(|o| o.env.values_mut())
+            .filter_map(|v| match v {
+                VarHere::Read(from) => Some(from),
+                _ => None,
+            })
     }
 
     /// An environment leaves out only keys the design's ConfigMap `name` has: a key
@@ -1469,7 +1486,8 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
                     VarHere::Value(v) => {
                         read.insert(k.clone(), v.clone());
                     }
-                    VarHere::Unset => {
+                    // (A key read here is no address of the design's.)
+                    VarHere::Read(_) | VarHere::Unset => {
                         read.remove(k);
                     }
                 }
@@ -1479,7 +1497,7 @@ fn readdress(design: &mut Design, change: &crate::address::Readdress) {
                 &literals(&s.config),
                 &mut |k, v, differs| match o.env.get_mut(k) {
                     Some(VarHere::Value(own)) => *own = v,
-                    Some(VarHere::Unset) => {}
+                    Some(VarHere::Read(_) | VarHere::Unset) => {}
                     None if differs => {
                         o.env.insert(k.to_string(), VarHere::Value(v));
                     }
@@ -1576,7 +1594,7 @@ fn move_namespace(design: &mut Design, env: usize, from: &str, to: &str) {
         for (k, here) in own.into_iter().flatten() {
             match here {
                 VarHere::Value(v) => read.insert(k.clone(), v.clone()),
-                VarHere::Unset => read.remove(k),
+                VarHere::Read(_) | VarHere::Unset => read.remove(k),
             };
         }
         let before = read.clone();

@@ -705,6 +705,7 @@ impl Environment {
                 let value = match o.env.get(name)? {
                     VarHere::Value(v) if v.is_empty() => "(empty)".to_string(),
                     VarHere::Value(v) => v.clone(),
+                    VarHere::Read(from) => from.describe(),
                     VarHere::Unset => "not set".to_string(),
                 };
                 Some((
@@ -893,23 +894,29 @@ pub fn effective(service: &Service, env: &Environment) -> Service {
     let vars = &mut s.config.env;
     for (name, here) in &o.env {
         let named = |v: &EnvVar| v.name == *name;
-        match here {
-            VarHere::Unset => vars.retain(|v| !named(v)),
-            VarHere::Value(value) if vars.iter().any(named) => {
+        let Some(value) = here.value() else {
+            vars.retain(|v| !named(v));
+            continue;
+        };
+        match value {
+            value if vars.iter().any(named) => {
                 for v in vars.iter_mut().filter(|v| named(v)) {
-                    v.value = EnvValue::Literal(value.clone());
+                    v.value = value.clone();
                 }
             }
             // (One the import kept, read by `fieldRef`, is the import's.)
-            VarHere::Value(_) if service.keeps_variable(name) => {}
+            _ if service.keeps_variable(name) => {}
             // Kubernetes expands `$(NAME)` only from variables before it: one only this
             // environment sets goes before the first that reads it, else last.
-            VarHere::Value(value) => {
+            value => {
                 let reads = |text: &str| crate::expansion::references(text).any(|r| r == name);
                 let reader = vars
                     .iter()
                     .position(|v| matches!(&v.value, EnvValue::Literal(text) if reads(text)));
-                let var = EnvVar::literal(name, value);
+                let var = EnvVar {
+                    name: name.clone(),
+                    value,
+                };
                 match reader {
                     Some(at) => vars.insert(at, var),
                     None => vars.push(var),
@@ -985,15 +992,40 @@ pub enum VarHere {
     /// This value, written literally, in place of the service's (or beside its
     /// variables, where it has none of that name).
     Value(String),
+    /// A key of a ConfigMap or a Secret, in place of the service's value (prod reads
+    /// `DATABASE_URL` from a Secret where dev writes it): an [`EnvValue`] other than a
+    /// literal (a literal is [`VarHere::Value`]; [`VarHere::read`] keeps it so).
+    Read(EnvValue),
     /// Not set here, though the service sets it.
     Unset,
 }
 
-/// Written as the value itself, and `false` for [`VarHere::Unset`].
+impl VarHere {
+    /// `value` here: a literal as [`VarHere::Value`], a key as [`VarHere::Read`].
+    pub fn read(value: EnvValue) -> Self {
+        match value {
+            EnvValue::Literal(v) => VarHere::Value(v),
+            key => VarHere::Read(key),
+        }
+    }
+
+    /// Where the variable's value comes from here; `None` where it is not set here.
+    pub fn value(&self) -> Option<EnvValue> {
+        match self {
+            VarHere::Value(v) => Some(EnvValue::Literal(v.clone())),
+            VarHere::Read(from) => Some(from.clone()),
+            VarHere::Unset => None,
+        }
+    }
+}
+
+/// Written as the value itself, a key as its [`EnvValue`] (`{"secret_key": {"name":
+/// …, "key": …}}`), and `false` for [`VarHere::Unset`].
 impl Serialize for VarHere {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             VarHere::Value(v) => s.serialize_str(v),
+            VarHere::Read(from) => from.serialize(s),
             VarHere::Unset => s.serialize_bool(false),
         }
     }
@@ -1006,12 +1038,15 @@ impl<'de> Deserialize<'de> for VarHere {
         enum Raw {
             S(String),
             B(bool),
+            From(EnvValue),
         }
         match Raw::deserialize(d) {
             Ok(Raw::S(v)) => Ok(VarHere::Value(v)),
             Ok(Raw::B(false)) => Ok(VarHere::Unset),
+            Ok(Raw::From(from)) => Ok(VarHere::read(from)),
             _ => Err(serde::de::Error::custom(
-                "a variable here is a text value, or `false` for not set here",
+                "a variable here is a text value, a key of a ConfigMap or Secret \
+                 (`{\"secret_key\": {\"name\": …, \"key\": …}}`), or `false` for not set here",
             )),
         }
     }
@@ -1549,11 +1584,7 @@ impl Service {
                 }
             }
             for v in &mut config.env {
-                match &mut v.value {
-                    EnvValue::ConfigMapKey { name, .. } if !secret => rename(name),
-                    EnvValue::SecretKey { name, .. } if secret => rename(name),
-                    _ => {}
-                }
+                v.value.rename_read(secret, from, to);
             }
         }
         for v in &mut self.volumes {
@@ -1585,14 +1616,7 @@ impl Service {
             .chain((self.containers.iter_mut()).map(|c| (&mut c.config, &mut c.mounts)));
         for (config, mounts) in configs {
             for v in &mut config.env {
-                let (name, key) = match &mut v.value {
-                    EnvValue::ConfigMapKey { name, key } if !secret => (name, key),
-                    EnvValue::SecretKey { name, key } if secret => (name, key),
-                    _ => continue,
-                };
-                if name == object && key == from {
-                    *key = to.to_string();
-                }
+                v.value.rename_key(secret, object, from, to);
             }
             for m in mounts.iter_mut() {
                 if volumes.contains(&m.volume) && !listed.contains(&m.volume) && m.sub_path == from
@@ -2789,6 +2813,51 @@ pub enum EnvValue {
         /// Key.
         key: String,
     },
+}
+
+impl EnvValue {
+    /// Its variant's name as written (`literal`, `config_map_key`, `secret_key`).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            EnvValue::Literal(_) => "literal",
+            EnvValue::ConfigMapKey { .. } => "config_map_key",
+            EnvValue::SecretKey { .. } => "secret_key",
+        }
+    }
+
+    /// The key (of a ConfigMap, or with `secret` of a Secret) it reads: (object, key).
+    fn read_mut(&mut self, secret: bool) -> Option<(&mut String, &mut String)> {
+        match self {
+            EnvValue::ConfigMapKey { name, key } if !secret => Some((name, key)),
+            EnvValue::SecretKey { name, key } if secret => Some((name, key)),
+            _ => None,
+        }
+    }
+
+    /// Read from ConfigMap (or, with `secret`, Secret) `to` where it read `from`.
+    pub fn rename_read(&mut self, secret: bool, from: &str, to: &str) {
+        if let Some((name, _)) = self.read_mut(secret).filter(|(name, _)| *name == from) {
+            *name = to.to_string();
+        }
+    }
+
+    /// Read key `to` of ConfigMap (or, with `secret`, Secret) `object` where it read
+    /// key `from`.
+    pub fn rename_key(&mut self, secret: bool, object: &str, from: &str, to: &str) {
+        if let Some((_, key)) = (self.read_mut(secret)).filter(|(n, k)| *n == object && *k == from)
+        {
+            *key = to.to_string();
+        }
+    }
+
+    /// How a person says it: the value, or the key and what holds it.
+    pub fn describe(&self) -> String {
+        match self {
+            EnvValue::Literal(v) => v.clone(),
+            EnvValue::ConfigMapKey { name, key } => format!("ConfigMap {name}, key {key}"),
+            EnvValue::SecretKey { name, key } => format!("Secret {name}, key {key}"),
+        }
+    }
 }
 
 /// A whole ConfigMap or Secret imported as variables.

@@ -1032,22 +1032,20 @@ fn override_between(base: &Service, other: &Service) -> Override {
             o.storage_class.insert(claim.name.clone(), class.clone());
         }
     }
-    // The main container's variables: a value of its own here, one only this input
-    // sets, or one it leaves out. A variable the model does not hold on either side (one
-    // read by `fieldRef`, kept from the import) is left to the comparison.
+    // The main container's variables: a value of its own here (a literal, or a key of
+    // a ConfigMap or Secret: prod reads from a Secret what dev writes), one only this
+    // input sets, or one it leaves out. A variable the model does not hold on either side
+    // (one read by `fieldRef`, kept from the import) is left to the comparison.
     let (b, t) = (&base.config.env, &other.config.env);
     let named = |vars: &[EnvVar], name: &str| vars.iter().position(|v| v.name == name);
     for var in t {
-        let EnvValue::Literal(value) = &var.value else {
-            continue;
-        };
         let differs = match named(b, &var.name) {
             Some(i) => b[i].value != var.value,
             None => !base.keeps_variable(&var.name),
         };
-        if differs {
+        if differs && !other.keeps_variable(&var.name) {
             o.env
-                .insert(var.name.clone(), VarHere::Value(value.clone()));
+                .insert(var.name.clone(), VarHere::read(var.value.clone()));
         }
     }
     for var in b {
@@ -1239,6 +1237,7 @@ fn describe(o: &Override) -> String {
     for (name, here) in &o.env {
         parts.push(match here {
             VarHere::Value(v) => format!("variable `{name}` `{v}`"),
+            VarHere::Read(from) => format!("variable `{name}` from {}", from.describe()),
             VarHere::Unset => format!("variable `{name}` not set"),
         });
     }

@@ -466,7 +466,8 @@ enum VariableAt {
     /// The service's own, at this pointer.
     Service(String),
     /// This environment's value, at this path; what the pointer named within the
-    /// variable (`/value/literal`).
+    /// variable (`/value/literal`), empty where the path is the very field (the key of
+    /// a Secret read here).
     Here(FieldPath, String),
 }
 
@@ -484,13 +485,25 @@ fn variable_at(
     let index = index.parse::<usize>().ok()?;
     let name = &here.config.env.get(index)?.name;
     match o.env.get(name) {
-        Some(VarHere::Value(_)) => {
+        Some(here @ (VarHere::Value(_) | VarHere::Read(_))) => {
             let token = crate::edit::pointer_token(name);
             let at = format!("/overrides/{}/env/{token}", base.id.0);
-            Some(VariableAt::Here(
-                FieldPath::environment(&env.name, &at),
-                within.to_string(),
-            ))
+            // Within a key read here (its Secret's name, its key): that field of this
+            // environment's value.
+            let inner = match here {
+                VarHere::Read(from) => (within.strip_prefix("/value"))
+                    .filter(|rest| rest.starts_with(&format!("/{}/", from.tag()))),
+                _ => None,
+            };
+            Some(match inner {
+                Some(rest) => VariableAt::Here(
+                    FieldPath::environment(&env.name, &format!("{at}{rest}")),
+                    String::new(),
+                ),
+                None => {
+                    VariableAt::Here(FieldPath::environment(&env.name, &at), within.to_string())
+                }
+            })
         }
         _ => {
             // (The same occurrence of the name, should it be there twice.)
@@ -521,16 +534,19 @@ fn redirect_fix(edit: &mut Edit, at: &impl Fn(&FieldPath) -> Option<VariableAt>)
                 true
             }
             Some(VariableAt::Here(here, within)) => {
-                let literal = match within.as_str() {
-                    "/value/literal" => value.as_str(),
-                    "/value" => value.get("literal").and_then(|v| v.as_str()),
+                let here_value = match within.as_str() {
+                    "" => Some(value.clone()),
+                    "/value/literal" => value.as_str().map(serde_json::Value::from),
+                    // (A literal as the text, a key as itself.)
+                    "/value" => (serde_json::from_value::<EnvValue>(value.clone()).ok())
+                        .and_then(|v| serde_json::to_value(VarHere::read(v)).ok()),
                     _ => None,
                 };
-                let Some(literal) = literal.map(str::to_string) else {
+                let Some(here_value) = here_value else {
                     return false;
                 };
                 *path = here;
-                *value = literal.into();
+                *value = here_value;
                 true
             }
         },
