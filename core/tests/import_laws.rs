@@ -626,7 +626,7 @@ fn config_values(design: &Design) -> Vec<(String, String)> {
         let own = env.overrides.values().flat_map(|o| &o.env);
         out.extend(own.filter_map(|(k, v)| match v {
             VarHere::Value(v) => Some((k.clone(), v.clone())),
-            VarHere::Unset => None,
+            VarHere::Read(_) | VarHere::Unset => None,
         }));
     }
     out
