@@ -332,7 +332,9 @@ fn export_formats_add_argo_cd_next_to_kustomize() {
         "kind: Application",
         "repoURL: https://git.example.com/acme/connectum.git",
         "targetRevision: main",
-        "path: kustomize/overlays/prod",
+        // (The overlay with its placeholder Secrets, left to the cluster once made.)
+        "path: kustomize/argocd/prod",
+        "RespectIgnoreDifferences=true",
         "namespace: connectum\n",
         "CreateNamespace=true",
     ] {
@@ -397,7 +399,7 @@ fn export_reads_the_repository_saved_in_the_design_and_the_command_line_wins() {
         "{app}"
     );
     assert!(
-        app.contains("path: deploy/connectum/kustomize/overlays/dev"),
+        app.contains("path: deploy/connectum/kustomize/argocd/dev"),
         "{app}"
     );
     let dir = f.parent().unwrap().join("flag");

@@ -376,12 +376,41 @@ pub fn placeholder_secret(o: &Object) -> bool {
 /// values someone set in the cluster back to `CHANGE_ME`, and the pods reading them
 /// would fail on their next start. They are created once, with `kubectl create`, which
 /// never overwrites a Secret that exists.
-pub fn secrets_apart(design: &Design, env: &str) -> (Bundle, Bundle) {
-    let (secrets, rest) = render(design, env)
+pub fn secrets_apart(design: &Design, env: &str) -> Apart {
+    let (secrets, applied) = render(design, env)
         .objects
         .into_iter()
         .partition(placeholder_secret);
-    (Bundle { objects: rest }, Bundle { objects: secrets })
+    Apart {
+        applied: Bundle { objects: applied },
+        secrets: Bundle { objects: secrets },
+    }
+}
+
+/// An environment rendered in two parts ([`secrets_apart`]).
+pub struct Apart {
+    /// What is applied again and again.
+    pub applied: Bundle,
+    /// Its placeholder Secrets, created once.
+    pub secrets: Bundle,
+}
+
+/// The placeholder Secrets of environment `env`, by (namespace, name); a Secret in the
+/// environment's own namespace has none (as a Helm release or an Argo CD Application
+/// into that namespace names it).
+pub fn placeholder_secrets(design: &Design, env: &str) -> Vec<(Option<String>, String)> {
+    let own = design.environment(env).map(|e| e.namespace.as_str());
+    (render(design, env).objects.iter())
+        .filter(|o| placeholder_secret(o))
+        .map(|o| {
+            let namespace = o
+                .metadata()
+                .namespace
+                .clone()
+                .filter(|ns| Some(ns.as_str()) != own);
+            (namespace, o.metadata().name.clone().unwrap_or_default())
+        })
+        .collect()
 }
 
 /// The files of `env`'s placeholder Secrets: their kustomization (when `kustomize`)
@@ -420,12 +449,12 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
     let mut files = Vec::new();
     if !kustomize {
         for env in &design.environments {
-            let (rendered, secrets) = secrets_apart(design, &env.name);
+            let apart = secrets_apart(design, &env.name);
             files.push(BundleFile {
                 path: format!("rendered/{}.yaml", env.name),
-                contents: rendered.to_yaml(),
+                contents: apart.applied.to_yaml(),
             });
-            files.extend(secret_files(env, &secrets, false));
+            files.extend(secret_files(env, &apart.secrets, false));
         }
         return files;
     }
@@ -435,7 +464,7 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
         .find(|e| e.hosts_services)
         .or(design.environments.first());
     let base = base_env
-        .map(|e| secrets_apart(design, &e.name).0)
+        .map(|e| secrets_apart(design, &e.name).applied)
         .unwrap_or_default();
     let base_by_key: BTreeMap<_, _> = base.objects.iter().map(|o| (key(o), o)).to_map();
 
@@ -455,7 +484,10 @@ fn kustomize_and_rendered(design: &Design, kustomize: bool) -> Vec<BundleFile> {
 
     for env in &design.environments {
         let dir = format!("kustomize/overlays/{}", env.name);
-        let (rendered, secrets) = secrets_apart(design, &env.name);
+        let Apart {
+            applied: rendered,
+            secrets,
+        } = secrets_apart(design, &env.name);
         let mut resources = vec!["../../base".to_string()];
         let mut patches = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -674,27 +706,8 @@ fn readme(design: &Design, options: &Options) -> String {
         false => format!("    # namespace {}", env.namespace),
     };
     let with_secrets: Vec<&Environment> = (envs.iter())
-        .filter(|env| !secrets_apart(design, &env.name).1.objects.is_empty())
+        .filter(|env| !placeholder_secrets(design, &env.name).is_empty())
         .collect();
-    if !with_secrets.is_empty() {
-        out.push_str(
-            "\n## Secrets: apart, and created once\n\n\
-             The Secrets Kubeprint makes hold the placeholder `CHANGE_ME`. They are apart from\n\
-             the overlays and rendered files applied below, so no apply sets a value set in the\n\
-             cluster back to `CHANGE_ME`. After an environment's first apply (it makes the\n\
-             namespace; pods that read a missing Secret wait for it), create its Secrets once,\n\
-             `CHANGE_ME` replaced by the real values (in the files, or by your secret manager).\n\
-             `kubectl create` never overwrites a Secret that exists: run again, it says\n\
-             AlreadyExists and changes nothing.\n\n",
-        );
-        for env in &with_secrets {
-            let files = match options.kustomize {
-                true => format!("-k kustomize/secrets/{}", env.name),
-                false => format!("-f rendered/secrets/{}.yaml", env.name),
-            };
-            out.push_str(&format!("    kubectl create {files}{}\n", into(env)));
-        }
-    }
     if options.kustomize {
         out.push_str(
             "\n## Kustomize: `kustomize/`\n\n\
@@ -721,6 +734,36 @@ fn readme(design: &Design, options: &Options) -> String {
             into(env)
         ));
     }
+    if !with_secrets.is_empty() {
+        out.push_str(
+            "\n## Secrets: apart, and created once\n\n\
+             The overlays and rendered files above hold none of the Secrets Kubeprint makes:\n\
+             those hold the placeholder `CHANGE_ME`, and each apply would set a value set in the\n\
+             cluster back to it. After an environment's first apply (pods that read a missing\n\
+             Secret wait for it), create its Secrets once, then set their real values in the\n\
+             cluster (`kubectl edit secret`, a secret manager; never in these files, which may\n\
+             be committed) and restart what read the placeholders (`kubectl rollout restart`):\n\n",
+        );
+        for env in &with_secrets {
+            let files = match options.kustomize {
+                true => format!("-k kustomize/secrets/{}", env.name),
+                false => format!("-f rendered/secrets/{}.yaml", env.name),
+            };
+            out.push_str(&format!("    kubectl create {files}{}\n", into(env)));
+        }
+        out.push_str(
+            "\n`kubectl create` never overwrites a Secret that exists: it says AlreadyExists,\n\
+             exits 1 and changes nothing. A key the design adds later is not in a Secret that\n\
+             exists: add it (`kubectl patch secret NAME -n NS --type merge -p\n\
+             '{\"stringData\":{\"KEY\":\"…\"}}'`).",
+        );
+        if options.helm || options.argocd.is_some() {
+            out.push_str(
+                "\nThe Helm chart and Argo CD make their own (see there): for them, create none.",
+            );
+        }
+        out.push('\n');
+    }
     if options.helm {
         let chart = helm::chart_name(design);
         out.push_str(&format!(
@@ -736,9 +779,12 @@ fn readme(design: &Design, options: &Options) -> String {
         }
         if !with_secrets.is_empty() {
             out.push_str(
-                "\nThe chart makes the Secrets itself, with placeholders, and keeps the values of\n\
-                 one that exists: it reads them with `lookup` (`helm template` and `--dry-run`\n\
-                 cannot read the cluster, and show `CHANGE_ME`).\n",
+                "\nThe chart makes its Secrets with `CHANGE_ME` and keeps the values of one the\n\
+                 release made: it reads them with `lookup`. `helm template` and a client-side\n\
+                 `--dry-run` cannot read the cluster and show `CHANGE_ME`; `helm rollback` to a\n\
+                 revision from before the values were set puts `CHANGE_ME` back; a key the design\n\
+                 adds later gets `CHANGE_ME`. The release's history holds what it applied, values\n\
+                 included.\n",
             );
         }
     }
@@ -780,16 +826,18 @@ fn readme(design: &Design, options: &Options) -> String {
             ));
         }
         if !with_secrets.is_empty() {
-            out.push_str(match argo.source {
-                ArgoSource::Kustomize => {
-                    "\nArgo CD syncs no Secret: create them after the first sync (see Secrets above).\n"
-                }
-                ArgoSource::Helm => {
-                    "\nThe Applications leave the Secrets' values to the cluster (`ignoreDifferences`\n\
-                     on their data, `RespectIgnoreDifferences=true`): Argo CD creates them with\n\
-                     placeholders and never sets them back.\n"
-                }
-            });
+            if argo.source == ArgoSource::Kustomize {
+                out.push_str(
+                    "\nAn environment with Secrets syncs `kustomize/argocd/<env>/`: its overlay and\n\
+                     its Secrets.",
+                );
+            }
+            out.push_str(
+                "\nArgo CD creates the Secrets with `CHANGE_ME`, then leaves their data to the\n\
+                 cluster (`ignoreDifferences` by name, `RespectIgnoreDifferences=true`): set the\n\
+                 real values there. A key the design adds later is not added to a Secret that\n\
+                 exists: patch it in (see Secrets above).\n",
+            );
         }
     }
     if let Some(env) = &options.compose {
@@ -1020,7 +1068,7 @@ mod tests {
             );
         }
         for env in &with_secrets {
-            let (_, secrets) = secrets_apart(&d, env);
+            let secrets = secrets_apart(&d, env).secrets;
             assert_eq!(
                 files[&format!("rendered/secrets/{env}.yaml")],
                 secrets.to_yaml()
@@ -1039,6 +1087,21 @@ mod tests {
                 assert_eq!(*file, yaml::to_doc(o));
             }
         }
+        // (Helm makes its own: its readers create none.)
+        assert!(!files["README.md"].contains("for them, create none"));
+        let helm = Options {
+            helm: true,
+            ..Options::default()
+        };
+        assert!(paths(&d, &helm)["README.md"].contains("for them, create none"));
+        // Objects that name no namespace (as imported): the command names it.
+        let mut unwritten = d.clone();
+        unwritten.environments[0].namespace_unwritten = true;
+        let env = unwritten.environments[0].name.clone();
+        let files = paths(&unwritten, &Options::default());
+        assert!(files["README.md"].contains(&format!(
+            "    kubectl create -k kustomize/secrets/{env} -n <namespace>    #"
+        )));
         // Without Kustomize: the rendered file.
         let plain = Options {
             kustomize: false,
@@ -1366,7 +1429,8 @@ mod tests {
         assert_eq!(names, ["argocd", "kustomize", "rendered"]);
         let kustomize = &t.folders[1];
         assert_eq!(kustomize.path, "connectum/kustomize");
-        assert_eq!(kustomize.folders[0].name, "base");
+        let names: Vec<&str> = kustomize.folders.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["argocd", "base", "overlays", "secrets"]);
         assert!(kustomize.files.is_empty());
         assert_eq!(
             t.files,

@@ -1479,6 +1479,97 @@ spec:
     }
 }
 
+/// A Secret kept whole (in a namespace the design does not model, or one the API server
+/// would refuse) keeps no value either: its values become placeholders, marked so, and it
+/// goes apart from what is applied again, as the design's own Secrets do, through a link
+/// too. The chart keeps its values from the cluster in its own namespace, and Argo CD
+/// leaves them alone there.
+#[test]
+fn a_secret_kept_whole_keeps_no_value_and_is_created_once() {
+    let input = r#"
+apiVersion: v1
+kind: Secret
+metadata: {name: api-keys, namespace: shop}
+stringData: {STRIPE_KEY: sk_live_primary}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: api-keys, namespace: payments}
+type: Opaque
+stringData: {STRIPE_KEY: sk_live_payments}
+data: {WEBHOOK_SECRET: d2hzZWNfcGF5bWVudHM=}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: shop-tls, namespace: shop}
+type: kubernetes.io/tls
+immutable: "yes"
+data: {tls.crt: Y2VydGlmaWNhdGU=, tls.key: cHJpdmF0ZWtleQ==}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: checkout, namespace: shop}
+spec:
+  selector: {matchLabels: {app: checkout}}
+  template:
+    metadata: {labels: {app: checkout}}
+    spec:
+      containers:
+        - name: checkout
+          image: ghcr.io/acme/checkout:2.3.1
+          env:
+            - name: STRIPE_KEY
+              valueFrom: {secretKeyRef: {name: api-keys, key: STRIPE_KEY}}
+"#;
+    let imported = import::kubernetes(input);
+    let kept = (imported.documents.iter())
+        .filter(|d| matches!(d.outcome, Outcome::Kept(_)))
+        .count();
+    assert_eq!(kept, 2, "{:#?}", imported.documents);
+    let linked = link::decode(&link::encode(&imported.design)).unwrap();
+    for d in [&imported.design, &linked] {
+        let file = kubeprint_core::file::to_json(d);
+        for value in ["sk_live", "d2hzZWNf", "Y2VydGlm", "cHJpdmF0"] {
+            assert!(!file.contains(value), "{value} is in the design");
+        }
+        let env = &d.environments[0].name;
+        let apart = kubeprint_core::export::secrets_apart(d, env);
+        assert!(!apart.applied.objects.iter().any(|o| o.kind() == "Secret"));
+        let secrets: Vec<Value> = apart.secrets.objects.iter().map(|o| o.to_json()).collect();
+        assert_eq!(secrets.len(), 3);
+        for s in &secrets {
+            let values =
+                ["data", "stringData"].map(|f| s[f].as_object().cloned().unwrap_or_default());
+            for (k, v) in values[0].iter() {
+                assert_eq!(v, "Q0hBTkdFX01F", "{k}: base64 of the placeholder");
+            }
+            for (k, v) in values[1].iter() {
+                assert_eq!(v, render::SECRET_PLACEHOLDER, "{k}");
+            }
+            assert!(values.iter().map(|m| m.len()).sum::<usize>() > 0, "{s}");
+        }
+        // Left to the cluster where it is, by name and namespace.
+        let own = (None, "api-keys".to_string());
+        let payments = (Some("payments".to_string()), "api-keys".to_string());
+        let found = kubeprint_core::export::placeholder_secrets(d, env);
+        assert!(
+            found.contains(&own) && found.contains(&payments),
+            "{found:?}"
+        );
+        let chart = kubeprint_core::export::helm::chart(d);
+        let template = (chart.iter())
+            .find(|f| f.path.ends_with("/secret-payments-api-keys.yaml"))
+            .expect("the kept Secret's template");
+        assert!(
+            template
+                .contents
+                .contains(r#"(lookup "v1" "Secret" "payments" "api-keys")"#),
+            "{}",
+            template.contents
+        );
+    }
+}
+
 #[test]
 fn the_ingress_controller_of_the_input_is_the_designs() {
     let input = r#"

@@ -1021,11 +1021,35 @@ fn findings_about_variables_point_where_each_environment_sets_them() {
     assert!(found(&d, "staging", "KP118", "SHUTDOWN_TIMEOUT").is_none());
     let drain = found(&d, "prod", "KP118", "SHUTDOWN_TIMEOUT").expect("prod's 300 s");
     assert_eq!(drain.path, here("SHUTDOWN_TIMEOUT"));
-    // The secret only prod writes: found at prod's value; reading it from a Secret is no
-    // fix while prod's literal wins.
+    // The secret only prod writes: found at prod's value, and fixed there: prod reads it
+    // from a Secret (the design's way of saying so), other environments have nothing.
     let token = found(&d, "prod", "KP609", "API_TOKEN").expect("prod's literal token");
     assert_eq!(token.path, here("API_TOKEN"));
-    assert!(token.fix.is_none(), "{:?}", token.fix);
+    let mut read = d.clone();
+    read.apply(token.fix.expect("read it from a Secret").edit)
+        .unwrap();
+    assert!(found(&read, "prod", "KP609", "API_TOKEN").is_none());
+    let prod = &read.environment("prod").unwrap().overrides[&api.id];
+    let VarHere::Read(EnvValue::SecretKey { name, key }) = &prod.env["API_TOKEN"] else {
+        panic!("{:?}", prod.env["API_TOKEN"]);
+    };
+    assert!(read.secret(name).is_some_and(|s| s.keys.contains(key)));
+    let token_of = |d: &Design, env: &str| {
+        let s = effective(d.service(api.id).unwrap(), d.environment(env).unwrap());
+        s.config
+            .env
+            .into_iter()
+            .find(|v| v.name == "API_TOKEN")
+            .map(|v| v.value)
+    };
+    assert_eq!(
+        token_of(&read, "prod"),
+        Some(EnvValue::SecretKey {
+            name: name.clone(),
+            key: key.clone()
+        })
+    );
+    assert_eq!(token_of(&read, "staging"), None);
     // The service's own literal password, after the variable prod leaves out: found at
     // the service's variable in every environment, and its fix is the service's.
     let own = FieldPath::service(api.id, &format!("/config/env/{}", first + 2));

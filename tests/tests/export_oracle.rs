@@ -194,7 +194,7 @@ fn overlays_build_exactly_their_environment(design: &kubeprint_core::Design, tes
     for env in &design.environments {
         let built = objects(&kustomize(&dir.join("kustomize/overlays").join(&env.name)));
         secrets_build_apart(&dir, design, &env.name, &built);
-        let rendered = objects(&export::secrets_apart(design, &env.name).0.to_yaml());
+        let rendered = objects(&export::secrets_apart(design, &env.name).applied.to_yaml());
         assert_eq!(
             built.keys().collect::<Vec<_>>(),
             rendered.keys().collect::<Vec<_>>(),
@@ -205,6 +205,61 @@ fn overlays_build_exactly_their_environment(design: &kubeprint_core::Design, tes
             assert_eq!(&built[k], v, "{}: {k:?} differs", env.name);
         }
     }
+}
+
+/// What an Argo CD Application syncs with Kustomize: for an environment with
+/// placeholder Secrets, `kustomize/argocd/ENV` builds exactly the whole environment, its
+/// overlay and its Secrets (which the Application then leaves to the cluster).
+#[test]
+fn argo_cd_builds_each_environment_whole_with_its_secrets() {
+    let mut whole = 0;
+    for name in ["miniredis", "connectum"] {
+        let design = templates::by_name(name).unwrap();
+        let options = export::Options {
+            argocd: Some(export::ArgoOptions {
+                repo_url: "https://git.example.com/acme/platform.git".into(),
+                revision: String::new(),
+                path: String::new(),
+                namespace: "argocd".into(),
+                source: kubeprint_core::ArgoSource::Kustomize,
+            }),
+            ..export::Options::default()
+        };
+        let dir = std::env::temp_dir().join(format!(
+            "kubeprint-argo-kustomize-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in export::bundle_with(&design, &options).unwrap() {
+            let path = dir.join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, f.contents).unwrap();
+        }
+        for env in &design.environments {
+            let app = std::fs::read_to_string(
+                dir.join(format!("argocd/application-{name}-{}.yaml", env.name)),
+            )
+            .unwrap();
+            let path = (app.lines())
+                .find_map(|l| l.trim().strip_prefix("path: "))
+                .expect("the Application's path");
+            let built = objects(&kustomize(&dir.join(path)));
+            let all = objects(&kubeprint_core::render(&design, &env.name).to_yaml());
+            let secrets = export::placeholder_secrets(&design, &env.name);
+            if secrets.is_empty() {
+                assert_eq!(path, format!("kustomize/overlays/{}", env.name));
+            } else {
+                assert_eq!(path, format!("kustomize/argocd/{}", env.name));
+                whole += 1;
+            }
+            assert_eq!(
+                built, all,
+                "{name} {}: Argo CD syncs the whole environment",
+                env.name
+            );
+        }
+    }
+    assert!(whole >= 4, "{whole} environments with Secrets built");
 }
 
 #[test]

@@ -44,7 +44,8 @@ pub struct ApplicationSpec {
     pub ignore_differences: Vec<ResourceIgnoreDifferences>,
 }
 
-/// The fields of one kind of object (by its group and kind) that Argo CD ignores.
+/// The fields of objects (of a group and kind, by name where it is given) that Argo CD
+/// ignores.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceIgnoreDifferences {
@@ -53,6 +54,12 @@ pub struct ResourceIgnoreDifferences {
     pub group: String,
     /// The kind.
     pub kind: String,
+    /// The object's name (every object of the kind: left out).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Its namespace (the Application's destination: left out).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
     /// The fields, as JSON pointers (`/data`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub json_pointers: Vec<String>,

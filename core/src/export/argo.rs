@@ -324,9 +324,14 @@ pub fn application(
     options: &ArgoOptions,
     chart: &str,
 ) -> Application {
+    // Its placeholder Secrets: created by the sync, then left to the cluster (with the
+    // chart's `helm template`, which cannot read the cluster, and with Kustomize alike),
+    // so that no sync (self-heal within minutes) sets a value someone set back to
+    // `CHANGE_ME`.
+    let secrets = crate::export::placeholder_secrets(design, &env.name);
     let (path, helm) = match options.source {
         ArgoSource::Kustomize => (
-            in_repo(&options.path, &format!("kustomize/overlays/{}", env.name)),
+            in_repo(&options.path, &kustomize_source(env, !secrets.is_empty())),
             None,
         ),
         ArgoSource::Helm => (
@@ -339,15 +344,10 @@ pub fn application(
         ),
     };
     let automated = automated(env);
-    // A chart makes its placeholder Secrets itself, and Argo CD renders it with `helm
-    // template`, which cannot read the cluster: without this, each sync (self-heal
-    // within minutes) would set the values someone set back to `CHANGE_ME`. Kustomize
-    // overlays hold no such Secret (they are created once, apart).
-    let secrets_kept = options.source == ArgoSource::Helm
-        && !crate::export::secrets_apart(design, &env.name)
-            .1
-            .objects
-            .is_empty();
+    let mut sync_options = vec![CREATE_NAMESPACE.to_string()];
+    if !secrets.is_empty() {
+        sync_options.push(RESPECT_IGNORE_DIFFERENCES.to_string());
+    }
     Application {
         metadata: meta(design, application_name(design, env), options),
         other: Default::default(),
@@ -368,11 +368,7 @@ pub fn application(
                     prune: true,
                     self_heal: true,
                 }),
-                sync_options: (Some(CREATE_NAMESPACE))
-                    .into_iter()
-                    .chain(secrets_kept.then_some(RESPECT_IGNORE_DIFFERENCES))
-                    .map(str::to_string)
-                    .collect(),
+                sync_options,
                 // An automated sync that failed (a webhook not ready yet, a CRD still
                 // being established) is tried again; a manual one is someone's to retry.
                 retry: automated.then(|| RetryStrategy {
@@ -384,14 +380,15 @@ pub fn application(
                     }),
                 }),
             }),
-            ignore_differences: match secrets_kept {
-                true => vec![ResourceIgnoreDifferences {
+            ignore_differences: (secrets.into_iter())
+                .map(|(namespace, name)| ResourceIgnoreDifferences {
                     group: String::new(),
                     kind: "Secret".into(),
-                    json_pointers: vec!["/data".into(), "/stringData".into()],
-                }],
-                false => Vec::new(),
-            },
+                    name,
+                    namespace: namespace.unwrap_or_default(),
+                    json_pointers: vec!["/data".into()],
+                })
+                .collect(),
         },
     }
 }
@@ -465,8 +462,19 @@ pub fn project(design: &Design, options: &ArgoOptions) -> AppProject {
     }
 }
 
+/// The folder of the bundle an Application of `env` syncs from, with Kustomize: its
+/// overlay, or where it has placeholder Secrets (`secrets`), the kustomization of its
+/// overlay and its Secrets.
+fn kustomize_source(env: &Environment, secrets: bool) -> String {
+    match secrets {
+        true => format!("kustomize/argocd/{}", env.name),
+        false => format!("kustomize/overlays/{}", env.name),
+    }
+}
+
 /// The Argo CD part of the bundle: `argocd/` with the AppProject, an Application per
-/// environment and a kustomization listing them (`kubectl apply -k argocd`).
+/// environment and a kustomization listing them (`kubectl apply -k argocd`); with
+/// Kustomize, `kustomize/argocd/<env>/` for an environment with placeholder Secrets.
 pub fn files(design: &Design, options: &ArgoOptions, chart: &str) -> Vec<BundleFile> {
     let project = project(design, options);
     let mut names = vec![format!("appproject-{}.yaml", project_name(design))];
@@ -476,6 +484,16 @@ pub fn files(design: &Design, options: &ArgoOptions, chart: &str) -> Vec<BundleF
     }];
     for env in &design.environments {
         let app = application(design, env, options, chart);
+        if options.source == ArgoSource::Kustomize && !app.spec.ignore_differences.is_empty() {
+            let resources = [
+                format!("../../overlays/{}", env.name),
+                format!("../../secrets/{}", env.name),
+            ];
+            files.push(BundleFile {
+                path: format!("{}/kustomization.yaml", kustomize_source(env, true)),
+                contents: yaml::to_doc(&super::Kustomization::new(resources.into(), Vec::new())),
+            });
+        }
         let name = format!("application-{}.yaml", application_name(design, env));
         files.push(BundleFile {
             path: format!("argocd/{name}"),
@@ -520,7 +538,7 @@ mod tests {
         for env in &d.environments {
             let app = application(&d, env, &options(), "x");
             let policy = app.spec.sync_policy.unwrap();
-            assert_eq!(policy.sync_options, vec![CREATE_NAMESPACE.to_string()]);
+            assert_eq!(policy.sync_options[0], CREATE_NAMESPACE);
             match env.name.as_str() {
                 "prod" => {
                     assert_eq!(policy.automated, None);
@@ -562,9 +580,10 @@ mod tests {
         assert_eq!(app.metadata.name.as_deref(), Some("connectum-dev"));
         assert_eq!(app.metadata.namespace.as_deref(), Some("argocd"));
         assert_eq!(app.spec.project, "connectum");
+        // (Dev has placeholder Secrets: its overlay with them.)
         assert_eq!(
             app.spec.source.path,
-            "deploy/connectum/kustomize/overlays/dev"
+            "deploy/connectum/kustomize/argocd/dev"
         );
         assert_eq!(app.spec.source.target_revision, "HEAD");
         assert_eq!(app.spec.source.helm, None);
@@ -586,48 +605,56 @@ mod tests {
         assert_eq!(helm.release_name, "connectum");
     }
 
-    /// A chart's Application leaves the Secrets' values to the cluster, where the chart
-    /// makes placeholder Secrets; an overlay's holds none, and needs nothing.
+    /// An Application creates its environment's placeholder Secrets and then leaves
+    /// their data to the cluster, each by name, from the chart or from the overlay with
+    /// its Secrets (`kustomize/argocd/<env>`); one without any syncs the overlay alone.
     #[test]
-    fn a_charts_application_leaves_secret_values_to_the_cluster() {
-        let d = templates::miniredis();
+    fn an_application_leaves_its_secrets_values_to_the_cluster() {
+        let mut d = templates::miniredis();
         let mut o = options();
-        let ignoring = |app: &Application| {
-            let options = &app.spec.sync_policy.as_ref().unwrap().sync_options;
-            let respects = options.iter().any(|o| o == RESPECT_IGNORE_DIFFERENCES);
-            assert_eq!(respects, !app.spec.ignore_differences.is_empty());
-            app.spec.ignore_differences.clone()
-        };
-        for env in &d.environments {
-            let secrets = !crate::export::secrets_apart(&d, &env.name)
-                .1
-                .objects
-                .is_empty();
-            o.source = ArgoSource::Kustomize;
-            assert_eq!(ignoring(&application(&d, env, &o, "miniredis")), vec![]);
-            o.source = ArgoSource::Helm;
-            let ignored = ignoring(&application(&d, env, &o, "miniredis"));
-            match secrets {
-                true => assert_eq!(
-                    ignored,
-                    vec![ResourceIgnoreDifferences {
-                        group: String::new(),
-                        kind: "Secret".into(),
-                        json_pointers: vec!["/data".into(), "/stringData".into()],
-                    }],
-                    "{}",
-                    env.name
-                ),
-                false => assert_eq!(ignored, vec![], "{}", env.name),
+        let check = |d: &Design, o: &ArgoOptions| {
+            let mut with = 0;
+            for env in &d.environments {
+                let app = application(d, env, o, "miniredis");
+                let secrets = crate::export::placeholder_secrets(d, &env.name);
+                let ignored: Vec<(String, Vec<String>)> = (app.spec.ignore_differences.iter())
+                    .map(|i| {
+                        assert_eq!((i.group.as_str(), i.kind.as_str()), ("", "Secret"));
+                        (i.name.clone(), i.json_pointers.clone())
+                    })
+                    .collect();
+                let want: Vec<(String, Vec<String>)> = (secrets.iter())
+                    .map(|(_, name)| (name.clone(), vec!["/data".to_string()]))
+                    .collect();
+                assert_eq!(ignored, want, "{}", env.name);
+                let options = &app.spec.sync_policy.as_ref().unwrap().sync_options;
+                let respects = options.iter().any(|o| o == RESPECT_IGNORE_DIFFERENCES);
+                assert_eq!(respects, !secrets.is_empty(), "{}", env.name);
+                if o.source == ArgoSource::Kustomize {
+                    let folder = match secrets.is_empty() {
+                        true => "overlays",
+                        false => "argocd",
+                    };
+                    assert_eq!(
+                        app.spec.source.path,
+                        format!("kustomize/{folder}/{}", env.name)
+                    );
+                }
+                with += usize::from(!secrets.is_empty());
             }
+            with
+        };
+        for source in [ArgoSource::Kustomize, ArgoSource::Helm] {
+            o.source = source;
+            assert!(check(&d, &o) > 0, "miniredis has placeholder Secrets");
         }
-        assert!(
-            (d.environments.iter()).any(|e| !crate::export::secrets_apart(&d, &e.name)
-                .1
-                .objects
-                .is_empty()),
-            "miniredis has placeholder Secrets"
-        );
+        for s in &mut d.secrets {
+            s.external = true;
+        }
+        for source in [ArgoSource::Kustomize, ArgoSource::Helm] {
+            o.source = source;
+            assert_eq!(check(&d, &o), 0);
+        }
     }
 
     #[test]

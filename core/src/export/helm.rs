@@ -195,12 +195,15 @@ enum Expr {
     /// The sha256 of these templates (files under `templates/`) as the release renders
     /// them, quoted: a pod's `checksum/config` of the ConfigMaps it reads.
     Checksum(Vec<String>),
-    /// A key of a placeholder Secret (`secret`, `key`) under `data`: its value in the
-    /// cluster, base64 as it is there (binary values too), when the Secret exists in the
-    /// release's namespace, else the placeholder. So an upgrade keeps the values someone
-    /// set (`helm template` cannot read the cluster).
-    Kept(String, String),
+    /// A key of a placeholder Secret ([`Found`], `key`) under `data`: its value in the
+    /// cluster, base64 as it is there (binary values too), when the Secret exists, else
+    /// the placeholder. So an upgrade keeps the values someone set (`helm template`
+    /// cannot read the cluster).
+    Kept(Found, String),
 }
+
+/// Where `lookup` finds an object: its namespace (the release's: `None`) and name.
+type Found = (Option<String>, String);
 
 /// Whether text holds what Helm reads as an action (or a placeholder of this module).
 fn template_like(s: &str) -> bool {
@@ -260,6 +263,8 @@ struct Obj<'a> {
     name: String,
     per_env: Vec<Option<Value>>,
     owner: Option<(&'a Service, Role)>,
+    /// A placeholder Secret's place in the cluster, to keep the values it has there.
+    kept: Option<Found>,
 }
 
 struct Builder<'a> {
@@ -294,6 +299,7 @@ impl<'a> Builder<'a> {
     fn objects(&self) -> Vec<Obj<'a>> {
         let mut order: Vec<(String, String)> = Vec::new();
         let mut by_key: BTreeMap<(String, String), Vec<Option<Value>>> = BTreeMap::new();
+        let mut kept: BTreeMap<(String, String), Found> = BTreeMap::new();
         let mut env_order: Vec<usize> = (0..self.envs.len()).collect();
         crate::order::sort_by_key(&mut env_order, |e| *e != self.base);
         for e in env_order {
@@ -309,6 +315,11 @@ impl<'a> Builder<'a> {
                 let mut json = o.to_json();
                 if crate::export::placeholder_secret(&o) {
                     as_data(&mut json);
+                    let meta = o.metadata();
+                    let namespace =
+                        (meta.namespace.clone()).filter(|ns| *ns != self.envs[e].namespace);
+                    let name = meta.name.clone().unwrap_or_default();
+                    kept.insert(key.clone(), (namespace, name));
                 }
                 slot[e] = Some(json);
             }
@@ -318,11 +329,13 @@ impl<'a> Builder<'a> {
             .map(|key| {
                 let per_env = by_key.remove(&key).unwrap_or_default();
                 let owner = self.owner(&key.0, &key.1);
+                let kept = kept.remove(&key);
                 Obj {
                     kind: key.0,
                     name: key.1,
                     per_env,
                     owner,
+                    kept,
                 }
             })
             .collect()
@@ -591,11 +604,10 @@ impl<'a> Builder<'a> {
     fn named(&mut self, obj: &Obj, path: &[Seg], vals: &[(usize, &Value)]) -> Option<Value> {
         let keys: Vec<Option<&str>> = path.iter().map(Seg::key).collect();
         // A placeholder Secret's value: the one in the cluster, where it exists.
-        if let [Some("data"), Some(key)] = keys[..] {
-            let placeholder = (vals.iter()).all(|(_, v)| v.as_str() == Some(&placeholder_data()));
-            let made_here = (self.design.secret(&obj.name)).is_some_and(|s| !s.external);
-            if obj.kind == "Secret" && placeholder && made_here {
-                return Some(self.slot(Expr::Kept(obj.name.clone(), key.to_string()), None));
+        if let ([Some("data"), Some(key)], Some(found)) = (&keys[..], &obj.kept) {
+            let placeholder = placeholder_data();
+            if (vals.iter()).all(|(_, v)| v.as_str() == Some(&placeholder)) {
+                return Some(self.slot(Expr::Kept(found.clone(), key.to_string()), None));
             }
         }
         let ends = |tail: &[Option<&str>]| keys.ends_with(tail);
@@ -1013,10 +1025,11 @@ impl<'a> Builder<'a> {
                 Expr::Namespace => "{{ .Release.Namespace }}".to_string(),
                 Expr::Value(p) => format!("{{{{ toJson {} }}}}", index(p)),
                 Expr::Raw(v) => format!("{{{{ {} }}}}", go_string(&yaml_safe_json(v))),
-                Expr::Kept(secret, key) => format!(
-                    "{{{{ toJson (dig \"data\" {} (b64enc {}) (lookup \"v1\" \"Secret\" .Release.Namespace {})) }}}}",
+                Expr::Kept((namespace, secret), key) => format!(
+                    "{{{{ toJson (dig \"data\" {} (b64enc {}) (lookup \"v1\" \"Secret\" {} {})) }}}}",
                     go_string(key),
                     go_string(SECRET_PLACEHOLDER),
+                    namespace.as_deref().map_or(".Release.Namespace".into(), go_string),
                     go_string(secret),
                 ),
                 Expr::Checksum(files) => {

@@ -479,6 +479,34 @@ fn helm_test(item: &Value) -> Option<String> {
     ))
 }
 
+/// A Secret's values made placeholders, and marked so
+/// ([`crate::render::PLACEHOLDERS_ANNOTATION`]): secret values never enter a design (data
+/// that is not valid base64 does not stop the Secret from importing: only its key names
+/// are read), and a Secret kept whole is exported as one the design makes, apart from
+/// what is applied again.
+fn placeholders(secret: &mut Value) {
+    use base64::Engine;
+    let placeholder = crate::render::SECRET_PLACEHOLDER;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(placeholder);
+    let mut any = false;
+    for (field, value) in [("data", &encoded), ("stringData", &placeholder.to_string())] {
+        if let Some(values) = secret.get_mut(field).and_then(Value::as_object_mut) {
+            for v in values.values_mut() {
+                *v = Value::from(value.as_str());
+                any = true;
+            }
+        }
+    }
+    if !any || !secret["metadata"].is_object() {
+        return;
+    }
+    let annotations = &mut secret["metadata"]["annotations"];
+    if !annotations.is_object() {
+        *annotations = serde_json::json!({});
+    }
+    annotations[crate::render::PLACEHOLDERS_ANNOTATION] = crate::render::PLACEHOLDERS_NOTE.into();
+}
+
 /// The object in one input document: typed where the model knows its kind, else kept
 /// whole. Nothing is refused for being unknown: any kind of any API group is kept, and an
 /// object of a removed API version is upgraded first.
@@ -495,19 +523,13 @@ fn object_of(mut item: Value) -> (Object, Outcome, Option<String>) {
     let valued = |m: &str| item[m].as_object().is_some_and(|d| !d.is_empty());
     if kind == "Secret" && (valued("data") || valued("stringData")) {
         let values = format!(
-            "its values are not imported (a design holds key names only): the export writes `{}` for each, and applying it would overwrite the live Secret, so set the real values outside Kubeprint (a sealed or external secret)",
+            "its values are not imported (a design holds key names only): the export writes `{}` for each, in files created once and never applied over the live Secret; set the real values in the cluster (or a sealed or external secret)",
             crate::render::SECRET_PLACEHOLDER
         );
         note = Some(note.map_or(values.clone(), |n| format!("{n}; {values}")));
     }
     if kind == "Secret" {
-        // Secret values never enter a design, so data that is not valid base64 does not
-        // stop the Secret from importing: only its key names are read.
-        if let Some(data) = item.get_mut("data").and_then(Value::as_object_mut) {
-            for v in data.values_mut() {
-                *v = Value::from("");
-            }
-        }
+        placeholders(&mut item);
     }
     match Object::from_json(item.clone()) {
         Ok(o) => (o, Outcome::Imported, note),

@@ -69,7 +69,7 @@ impl Renderer<'_> {
             let mut meta = self.meta(&sec.name, Labels::new());
             meta.annotations = Some(labels(&[(
                 super::PLACEHOLDERS_ANNOTATION,
-                "every value is a placeholder: set real values outside Kubeprint",
+                super::PLACEHOLDERS_NOTE,
             )]));
             let data: Labels = sec
                 .keys

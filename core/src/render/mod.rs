@@ -49,6 +49,10 @@ pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
 /// The annotation that says a rendered Secret's values are placeholders.
 pub const PLACEHOLDERS_ANNOTATION: &str = "kubeprint.dev/placeholders";
 
+/// The placeholder annotation's value.
+pub const PLACEHOLDERS_NOTE: &str =
+    "every value is a placeholder: set real values outside Kubeprint";
+
 /// A Secret's JSON without its values (`data`, `stringData`) and the annotation that
 /// says they are placeholders; any other object as it is. A design never holds secret
 /// values, so wherever a rendering is compared with an input (residuals, format
