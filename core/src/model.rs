@@ -1009,6 +1009,15 @@ impl VarHere {
         }
     }
 
+    /// Whether it reads a key of ConfigMap (or, with `secret`, Secret) `name`.
+    pub fn reads(&self, secret: bool, name: &str) -> bool {
+        match self {
+            VarHere::Read(EnvValue::SecretKey { name: n, .. }) => secret && n == name,
+            VarHere::Read(EnvValue::ConfigMapKey { name: n, .. }) => !secret && n == name,
+            _ => false,
+        }
+    }
+
     /// Where the variable's value comes from here; `None` where it is not set here.
     pub fn value(&self) -> Option<EnvValue> {
         match self {

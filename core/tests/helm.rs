@@ -562,12 +562,12 @@ fn imported_designs() -> Vec<Design> {
             .unwrap()
             .design,
     ];
-    // (Details each environment keeps of its own: a checksum, a label, a toleration.)
-    let golden = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/links/own-residuals.json"
-    );
-    out.push(kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap());
+    // (Details each environment keeps of its own: a checksum, a label, a toleration;
+    // variables environments read from keys.)
+    for golden in ["own-residuals", "variables-from-keys"] {
+        let file = format!("{}/tests/links/{golden}.json", env!("CARGO_MANIFEST_DIR"));
+        out.push(kubeprint_core::file::from_json(&std::fs::read_to_string(file).unwrap()).unwrap());
+    }
     for f in [
         "multi-namespace.yaml",
         "microservices-demo.yaml",

@@ -3400,3 +3400,68 @@ fn an_environment_moved_out_of_a_shared_namespace_dials_its_own_services_there()
         }
     }
 }
+
+/// Dev writes the database's URL; prod reads it from a Secret, and a DSN only prod sets
+/// from the same Secret: one service whose prod reads those keys in place of dev's
+/// value, merged (said so), and each environment rendered back exactly, after a link
+/// too.
+#[test]
+fn a_variable_one_environment_writes_and_another_reads_from_a_secret_is_one_variable() {
+    let deployment = |ns: &str, url: &str, extra: &str| {
+        format!(
+            r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: orders, namespace: {ns}}}
+spec:
+  selector: {{matchLabels: {{app: orders}}}}
+  template:
+    metadata: {{labels: {{app: orders}}}}
+    spec:
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:3.2.0
+          env:
+            - name: DATABASE_URL
+{url}            - name: LOG_LEVEL
+              value: info
+{extra}"#
+        )
+    };
+    let dev = deployment(
+        "orders-dev",
+        "              value: postgres://orders:orders@postgres:5432/orders\n",
+        "",
+    );
+    let prod = format!(
+        "{}---\napiVersion: v1\nkind: Secret\nmetadata: {{name: orders-db, namespace: orders}}\ntype: Opaque\ndata: {{url: cG9zdGdyZXM6Ly8=, sentry-dsn: aHR0cHM6Ly8=}}\n",
+        deployment(
+            "orders",
+            "              valueFrom: {secretKeyRef: {name: orders-db, key: url}}\n",
+            "            - name: SENTRY_DSN\n              valueFrom: {secretKeyRef: {name: orders-db, key: sentry-dsn}}\n",
+        )
+    );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    assert_eq!(r.design.services.len(), 1);
+    let orders = &r.design.services[0];
+    assert!(matches!(
+        &orders.config.env.iter().find(|v| v.name == "DATABASE_URL").unwrap().value,
+        EnvValue::Literal(url) if url.starts_with("postgres://")
+    ));
+    let prod_env = r.design.environment("prod").unwrap();
+    let here = &prod_env.overrides[&orders.id].env;
+    let key = |key: &str| {
+        VarHere::Read(EnvValue::SecretKey {
+            name: "orders-db".into(),
+            key: key.into(),
+        })
+    };
+    assert_eq!(here.get("DATABASE_URL"), Some(&key("url")));
+    assert_eq!(here.get("SENTRY_DSN"), Some(&key("sentry-dsn")));
+    let said = merged(&r, "prod").join("; ");
+    assert!(
+        said.contains("variable `DATABASE_URL` from Secret orders-db, key url"),
+        "{said}"
+    );
+    each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
+}

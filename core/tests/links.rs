@@ -49,6 +49,7 @@ const DESIGNS: &[(&str, Build)] = &[
     ("pre-stop-command", pre_stop_command),
     ("local-run", local_run),
     ("external-egress", external_egress),
+    ("variables-from-keys", variables_from_keys),
 ];
 
 /// What makes a golden design.
@@ -407,6 +408,64 @@ fn pre_stop_command() -> Design {
     let t = &mut d.services[0].timing;
     t.pre_stop_seconds = 8;
     t.pre_stop_sleep_command = Some(vec!["/bin/sh".into(), "-c".into(), "sleep 5".into()]);
+    d
+}
+
+/// Variables an environment reads from a key in place of the service's value: prod's
+/// `DATABASE_URL` from a Secret, staging's from a ConfigMap, and `SENTRY_DSN` only prod
+/// sets, from a Secret, before the service's variable that reads it.
+fn variables_from_keys() -> Design {
+    let mut d = templates::stfc_fastapi();
+    d.name = "icat-keys".into();
+    d.secrets.push(SecretDef {
+        name: "icat-api-prod".into(),
+        kind: "Opaque".into(),
+        keys: vec!["database-url".into(), "sentry-dsn".into()],
+        residual: None,
+        external: false,
+    });
+    let cm = d.config_maps[0].name.clone();
+    d.config_maps[0].data.insert(
+        "STAGING_DATABASE_URL".into(),
+        "mysql://icat@mariadb.staging-db:3306/icat".into(),
+    );
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal(
+        "DATABASE_URL",
+        "mysql://icat:icat@icat-mariadb:3306/icat",
+    ));
+    vars.push(EnvVar::literal("SENTRY_ENVIRONMENT_DSN", "$(SENTRY_DSN)"));
+    let secret = |key: &str| {
+        VarHere::Read(EnvValue::SecretKey {
+            name: "icat-api-prod".into(),
+            key: key.into(),
+        })
+    };
+    for (env, here) in [
+        (
+            "prod",
+            vec![
+                ("DATABASE_URL", secret("database-url")),
+                ("SENTRY_DSN", secret("sentry-dsn")),
+            ],
+        ),
+        (
+            "staging",
+            vec![(
+                "DATABASE_URL",
+                VarHere::Read(EnvValue::ConfigMapKey {
+                    name: cm.clone(),
+                    key: "STAGING_DATABASE_URL".into(),
+                }),
+            )],
+        ),
+    ] {
+        let e = d.environments.iter_mut().find(|e| e.name == env).unwrap();
+        e.overrides.entry(api).or_default().env = (here.into_iter())
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+    }
     d
 }
 

@@ -1493,3 +1493,175 @@ fn an_environment_leaves_a_key_of_the_design_out() {
     assert!(back.environment("prod").unwrap().config_left_out.is_empty());
     assert_eq!(back, template);
 }
+
+/// The golden design whose environments read variables from keys (prod's
+/// `DATABASE_URL` from a Secret, staging's from a ConfigMap, `SENTRY_DSN` only prod
+/// sets).
+fn variables_from_keys() -> Design {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/links/variables-from-keys.json"
+    );
+    file::from_json(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+/// The main container's variable `name` as rendered in `env`: its `value`, or its
+/// `valueFrom`, and its place among the variables.
+fn rendered_var(d: &Design, env: &str, name: &str) -> Option<(usize, serde_json::Value)> {
+    let yaml = render(d, env)
+        .objects
+        .into_iter()
+        .find(|o| o.kind() == "Deployment" && o.name() == "fastapi-app")?
+        .to_json();
+    let vars = yaml["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()?
+        .clone();
+    let at = vars.iter().position(|v| v["name"] == name)?;
+    let v = &vars[at];
+    Some((at, v.get("valueFrom").unwrap_or(&v["value"]).clone()))
+}
+
+/// An environment reads a variable from a key of a Secret or ConfigMap where the
+/// service writes it: rendered so in that environment only, through a design file and a
+/// link alike; one only that environment sets comes before the variable that reads it.
+#[test]
+fn an_environment_reads_a_variable_from_a_key_where_another_writes_it() {
+    let d = variables_from_keys();
+    let linked = link::decode(&link::encode(&d)).unwrap();
+    let filed = file::from_json(&file::to_json(&d)).unwrap();
+    for d in [&d, &linked, &filed] {
+        let (_, dev) = rendered_var(d, "dev", "DATABASE_URL").unwrap();
+        assert_eq!(dev, "mysql://icat:icat@icat-mariadb:3306/icat");
+        let (_, prod) = rendered_var(d, "prod", "DATABASE_URL").unwrap();
+        assert_eq!(
+            prod,
+            json!({"secretKeyRef": {"name": "icat-api-prod", "key": "database-url"}})
+        );
+        let (_, staging) = rendered_var(d, "staging", "DATABASE_URL").unwrap();
+        assert_eq!(
+            staging,
+            json!({"configMapKeyRef": {"name": "fastapi-app-env", "key": "STAGING_DATABASE_URL"}})
+        );
+        let (dsn, from) = rendered_var(d, "prod", "SENTRY_DSN").unwrap();
+        assert_eq!(from["secretKeyRef"]["key"], "sentry-dsn");
+        let (reader, _) = rendered_var(d, "prod", "SENTRY_ENVIRONMENT_DSN").unwrap();
+        assert!(
+            dsn < reader,
+            "$(SENTRY_DSN) expands only from a variable before it"
+        );
+        assert!(rendered_var(d, "dev", "SENTRY_DSN").is_none());
+        // Every key read is there: no reference finding anywhere.
+        for env in ["dev", "staging", "prod"] {
+            let missing: Vec<_> = (rules::validate(d, env).into_iter())
+                .filter(|f| f.code == "KP305")
+                .map(|f| f.message)
+                .collect();
+            assert!(missing.is_empty(), "{env}: {missing:?}");
+        }
+    }
+}
+
+/// What an environment reads by key follows renames of the Secret, the ConfigMap's key
+/// and the Secret's key; a key the Secret lacks is found at the environment's value
+/// (its key field), and the fix that adds it to the Secret holds.
+#[test]
+fn keys_an_environment_reads_follow_renames_and_are_found_where_they_are_set() {
+    let mut d = variables_from_keys();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    d.apply(Edit::Set {
+        path: FieldPath {
+            target: Target::Secret("icat-api-prod".into()),
+            pointer: "/name".into(),
+        },
+        value: json!("icat-api"),
+    })
+    .unwrap();
+    d.apply(Edit::RenameKey {
+        secret: true,
+        object: "icat-api".into(),
+        from: "database-url".into(),
+        to: "DATABASE_URL".into(),
+    })
+    .unwrap();
+    d.apply(Edit::RenameKey {
+        secret: false,
+        object: "fastapi-app-env".into(),
+        from: "STAGING_DATABASE_URL".into(),
+        to: "DB_URL".into(),
+    })
+    .unwrap();
+    let (_, prod) = rendered_var(&d, "prod", "DATABASE_URL").unwrap();
+    assert_eq!(
+        prod,
+        json!({"secretKeyRef": {"name": "icat-api", "key": "DATABASE_URL"}})
+    );
+    let (_, dsn) = rendered_var(&d, "prod", "SENTRY_DSN").unwrap();
+    assert_eq!(dsn["secretKeyRef"]["name"], "icat-api");
+    let (_, staging) = rendered_var(&d, "staging", "DATABASE_URL").unwrap();
+    assert_eq!(staging["configMapKeyRef"]["key"], "DB_URL");
+
+    // The key field as the inspector sets it; a key the Secret lacks.
+    let key = FieldPath::environment(
+        "prod",
+        &format!("/overrides/{}/env/DATABASE_URL/secret_key/key", api.0),
+    );
+    d.apply(Edit::Set {
+        path: key.clone(),
+        value: json!("database_url"),
+    })
+    .unwrap();
+    let finding = (rules::validate(&d, "prod").into_iter())
+        .find(|f| f.code == "KP305")
+        .expect("prod reads a key the Secret lacks");
+    assert!(
+        finding.message.contains("database_url"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.path, key, "found at prod's key");
+    assert!(rules::validate(&d, "staging")
+        .iter()
+        .all(|f| f.code != "KP305"));
+    d.apply(finding.fix.expect("a fix").edit).unwrap();
+    assert!(rules::validate(&d, "prod")
+        .iter()
+        .all(|f| f.code != "KP305"));
+    assert!(d
+        .secret("icat-api")
+        .unwrap()
+        .keys
+        .contains(&"database_url".to_string()));
+}
+
+/// In a design file an environment's variable is a text, `false`, or a key as the
+/// service's variables write one; a literal written as a key is a text; anything else
+/// is refused, saying what it may be.
+#[test]
+fn a_variable_here_is_a_text_a_key_or_false() {
+    let read = |v: serde_json::Value| serde_json::from_value::<VarHere>(v);
+    assert_eq!(read(json!("info")).unwrap(), VarHere::Value("info".into()));
+    assert_eq!(read(json!(false)).unwrap(), VarHere::Unset);
+    assert_eq!(
+        read(json!({"literal": "x"})).unwrap(),
+        VarHere::Value("x".into())
+    );
+    let key = read(json!({"secret_key": {"name": "db", "key": "url"}})).unwrap();
+    assert_eq!(
+        key,
+        VarHere::Read(EnvValue::SecretKey {
+            name: "db".into(),
+            key: "url".into()
+        })
+    );
+    assert_eq!(
+        serde_json::to_value(&key).unwrap(),
+        json!({"secret_key": {"name": "db", "key": "url"}})
+    );
+    for nonsense in [json!(true), json!(3), json!({"vault": "x"})] {
+        let e = read(nonsense.clone()).unwrap_err().to_string();
+        assert!(
+            e.contains("a key of a ConfigMap or Secret"),
+            "{nonsense}: {e}"
+        );
+    }
+}

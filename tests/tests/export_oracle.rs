@@ -166,6 +166,22 @@ fn overlays_of_environments_own_variables_build_exactly_their_environment() {
     overlays_build_exactly_their_environment(&design, "variables");
 }
 
+/// Variables environments read from keys (prod's from a Secret, staging's from a
+/// ConfigMap, where dev writes the value) build exactly as rendered in every overlay.
+#[test]
+fn overlays_of_variables_read_from_keys_build_exactly_their_environment() {
+    let design = golden("variables-from-keys");
+    let read_here = |env: &kubeprint_core::Environment| {
+        (env.overrides.values().flat_map(|o| o.env.values()))
+            .any(|v| matches!(v, kubeprint_core::VarHere::Read(_)))
+    };
+    assert_eq!(
+        design.environments.iter().filter(|e| read_here(e)).count(),
+        2
+    );
+    overlays_build_exactly_their_environment(&design, "variables-from-keys");
+}
+
 /// Egress outside the cluster (an allow policy's ipBlock rules) builds exactly as
 /// rendered in every overlay.
 #[test]

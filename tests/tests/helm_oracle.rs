@@ -65,6 +65,19 @@ fn a_chart_of_environments_own_variables_passes_helm_lint() {
     assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
 }
 
+/// The chart of a design whose environments read variables from keys of a Secret and a
+/// ConfigMap passes Helm's linter with each environment's values.
+#[test]
+fn a_chart_of_variables_read_from_keys_passes_helm_lint() {
+    let golden = kubeprint_tests::root().join("core/tests/links/variables-from-keys.json");
+    let design =
+        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
+    let (chart_dir, values) = write_chart(&design, "variables-from-keys");
+    let (ok, out) = helm_lint(&chart_dir, &values);
+    assert!(ok, "Helm's linter failed:\n{out}");
+    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+}
+
 /// The chart of a design whose service reaches outside the cluster under default-deny
 /// (an IPv4 block to anywhere and a subnet) passes Helm's linter with each environment's
 /// values, its allow policies holding the blocks.

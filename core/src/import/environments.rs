@@ -406,6 +406,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
                 env.overrides.insert(s.id, o);
             }
         }
+        adopt_read_here(&mut design, &import.design, &env);
         for id in critical {
             design
                 .service_mut(id)
@@ -467,6 +468,29 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         design,
         environments,
     })
+}
+
+/// The Secrets and ConfigMaps `env`'s variables read by key in place of the services'
+/// values (prod's `DATABASE_URL` from a Secret only prod has), from `theirs` (the
+/// environment's input) where the design has none of that name: rendered only where
+/// something reads them, so in that environment.
+fn adopt_read_here(design: &mut Design, theirs: &Design, env: &Environment) {
+    let read = (env.overrides.values().flat_map(|o| o.env.values())).filter_map(|v| match v {
+        VarHere::Read(EnvValue::SecretKey { name, .. }) => Some((true, name)),
+        VarHere::Read(EnvValue::ConfigMapKey { name, .. }) => Some((false, name)),
+        _ => None,
+    });
+    for (secret, name) in read {
+        match secret {
+            true if design.secret(name).is_none() => {
+                design.secrets.extend(theirs.secret(name).cloned());
+            }
+            false if design.config_map(name).is_none() => {
+                design.config_maps.extend(theirs.config_map(name).cloned());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The name of the system `design` (imported from environment `env`'s input) is, when

@@ -40,7 +40,14 @@ impl Renderer<'_> {
             };
             let kept_reads = |k: &KeptObject| names.iter().any(|n| k.reads(secrets, n));
             let read_here = services.iter().any(read) || kept_here.iter().any(|k| kept_reads(k));
-            let read_at_all = design.services.iter().any(read) || kept_anywhere().any(kept_reads);
+            // (Or by an environment's variable in place of a service's value.)
+            let read_here_by = |e: &Environment| {
+                (e.overrides.values().flat_map(|o| o.env.values()))
+                    .any(|v| names.iter().any(|n| v.reads(secrets, n)))
+            };
+            let read_at_all = design.services.iter().any(read)
+                || kept_anywhere().any(kept_reads)
+                || design.environments.iter().any(read_here_by);
             read_here || (env.hosts_services && !read_at_all)
         };
         let mut out = Vec::new();

@@ -450,7 +450,7 @@ fn point_at_variables_here(
         if let Some(moved) = at(&f.path) {
             f.path = match &moved {
                 VariableAt::Service(pointer) => FieldPath::service(id, pointer),
-                VariableAt::Here(path, _) => path.clone(),
+                VariableAt::Here(path, _) | VariableAt::HereField(path) => path.clone(),
             };
         }
         if let Some(fix) = &mut f.fix {
@@ -466,9 +466,11 @@ enum VariableAt {
     /// The service's own, at this pointer.
     Service(String),
     /// This environment's value, at this path; what the pointer named within the
-    /// variable (`/value/literal`), empty where the path is the very field (the key of
-    /// a Secret read here).
+    /// variable (`/value/literal`).
     Here(FieldPath, String),
+    /// A field of the key this environment reads (its Secret's name, its key), at this
+    /// path.
+    HereField(FieldPath),
 }
 
 /// Where the variable `pointer` names (`/config/env/<i>...` of `here`, the service as it
@@ -496,10 +498,9 @@ fn variable_at(
                 _ => None,
             };
             Some(match inner {
-                Some(rest) => VariableAt::Here(
-                    FieldPath::environment(&env.name, &format!("{at}{rest}")),
-                    String::new(),
-                ),
+                Some(rest) => {
+                    VariableAt::HereField(FieldPath::environment(&env.name, &format!("{at}{rest}")))
+                }
                 None => {
                     VariableAt::Here(FieldPath::environment(&env.name, &at), within.to_string())
                 }
@@ -533,9 +534,12 @@ fn redirect_fix(edit: &mut Edit, at: &impl Fn(&FieldPath) -> Option<VariableAt>)
                 path.pointer = pointer;
                 true
             }
+            Some(VariableAt::HereField(here)) => {
+                *path = here;
+                true
+            }
             Some(VariableAt::Here(here, within)) => {
                 let here_value = match within.as_str() {
-                    "" => Some(value.clone()),
                     "/value/literal" => value.as_str().map(serde_json::Value::from),
                     // (A literal as the text, a key as itself.)
                     "/value" => (serde_json::from_value::<EnvValue>(value.clone()).ok())

@@ -956,7 +956,8 @@ fn config_references(cx: &mut Ctx, s: &Service) {
         };
         let path = svc(s, &format!("/config/env/{i}"));
         let reader = format!("`{}` reads", v.name);
-        config_reference(cx, s, path, &reader, source, name, Some(key));
+        let key_at = svc(s, &format!("/config/env/{i}/value/{}/key", v.value.tag()));
+        config_reference(cx, s, path, &reader, source, name, Some((key, key_at)));
     }
     for (i, c) in s.containers.iter().enumerate() {
         for (k, from) in c.config.env_from.iter().enumerate() {
@@ -976,7 +977,11 @@ fn config_references(cx: &mut Ctx, s: &Service) {
             };
             let path = svc(s, &format!("/containers/{i}/config/env/{k}"));
             let reader = format!("container `{}`: `{}` reads", c.name, v.name);
-            config_reference(cx, s, path, &reader, source, name, Some(key));
+            let key_at = svc(
+                s,
+                &format!("/containers/{i}/config/env/{k}/value/{}/key", v.value.tag()),
+            );
+            config_reference(cx, s, path, &reader, source, name, Some((key, key_at)));
         }
     }
     for (i, v) in s.volumes.iter().enumerate() {
@@ -1001,13 +1006,15 @@ fn config_references(cx: &mut Ctx, s: &Service) {
             .filter(|_| defined)
         {
             let reader = format!("volume `{}` lists", v.name);
-            config_reference(cx, s, path.clone(), &reader, source, name, Some(&key));
+            let key = (key.as_str(), path.clone());
+            config_reference(cx, s, path.clone(), &reader, source, name, Some(key));
         }
     }
 }
 
 /// KP305 for one reference at `path`: `reader` ("envFrom references", "`VAR` reads")
-/// reads `source` `name`, and its `key` when one is given.
+/// reads `source` `name`, and its `key` when one is given, with the path of the field
+/// that names the key (a key the object lacks is found there).
 fn config_reference(
     cx: &mut Ctx,
     s: &Service,
@@ -1015,8 +1022,12 @@ fn config_reference(
     reader: &str,
     source: Source,
     name: &str,
-    key: Option<&str>,
+    key: Option<(&str, FieldPath)>,
 ) {
+    let (key, key_at) = match key {
+        Some((key, at)) => (Some(key), at),
+        None => (None, path.clone()),
+    };
     let kind = source.kind();
     // A reference the rendered pods mark `optional: true` (kept from an import) may
     // dangle: the pod starts without it.
@@ -1086,7 +1097,7 @@ fn config_reference(
             cx.report(
                 &CONFIG_REFERENCE_MISSING,
                 Some(s),
-                path,
+                key_at,
                 format!("{reader} key `{key}` of {kind} `{name}`, {lacks}"),
             )
             .fix = set_fix(added, at, value);
