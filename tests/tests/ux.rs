@@ -2196,6 +2196,84 @@ async fn a_variable_is_set_left_out_or_added_for_one_environment() {
     page.close().await;
 }
 
+/// Prod reads the app's `DATABASE_URL` from a Secret where dev writes it: chosen in the
+/// variable's From, its Secret and key typed; a key the Secret lacks is found at the key
+/// field and fixed; dev keeps the service's value throughout; back to a value, prod
+/// writes the service's again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_variable_is_read_from_a_secret_in_one_environment() {
+    let mut design = templates::stfc_fastapi();
+    design.secrets.push(SecretDef {
+        name: "icat-api-prod".into(),
+        kind: "Opaque".into(),
+        keys: vec!["database-url".into()],
+        residual: None,
+        external: false,
+    });
+    let api = design.service_named("fastapi-app").unwrap().id;
+    let url = "mysql://icat:icat@icat-mariadb:3306/icat";
+    let vars = &mut design.service_mut(api).unwrap().config.env;
+    vars.push(EnvVar::literal("DATABASE_URL", url));
+    let page = open_design("vars-from-secret", &design).await;
+    page.click("env-prod").await;
+    page.click_node("fastapi-app").await;
+    page.wait_text("inspector-title", "fastapi-app", |t| t == "fastapi-app")
+        .await;
+    page.select("yaml-object", "Deployment/fastapi-app").await;
+    let here = format!("environments/prod/overrides/{}/env/DATABASE_URL", api.0);
+    let from = format!("{here}#from");
+    page.scroll_into_view(&from).await;
+    page.select(&from, "1").await;
+    let (name, key) = (
+        format!("{here}/secret_key/name"),
+        format!("{here}/secret_key/key"),
+    );
+    page.find(&name).await;
+    page.type_into(&name, "icat-api-prod").await;
+    page.type_into(&key, "database_url").await;
+    page.wait_text("yaml", "prod reads it from the Secret", |t| {
+        t.contains("name: icat-api-prod") && t.contains("key: database_url") && !t.contains(url)
+    })
+    .await;
+    // A key the Secret lacks: found, and the finding leads to the key.
+    let finding = page
+        .wait_text("findings", "the missing key", |t| t.contains("KP305"))
+        .await;
+    assert!(finding.contains("database_url"), "{finding}");
+    page.click_finding("KP305").await;
+    page.wait_until("the key focused", async |p| {
+        (p.focused().await == key).then(String::new)
+    })
+    .await;
+    page.type_into(&key, "database-url").await;
+    page.wait_text("findings", "the key the Secret has", |t| {
+        !t.contains("KP305")
+    })
+    .await;
+    page.wait_text("yaml", "prod's key", |t| t.contains("key: database-url"))
+        .await;
+    assert_eq!(page.value(&from).await, "1", "From says Secret key");
+    page.click("env-dev").await;
+    page.wait_text("yaml", "dev writes the service's value", |t| {
+        t.contains(url) && !t.contains("icat-api-prod")
+    })
+    .await;
+    page.click("env-prod").await;
+    page.scroll_into_view(&from).await;
+    page.select(&from, "0").await;
+    page.wait_text("yaml", "prod writes the service's again", |t| {
+        t.contains(url) && !t.contains("name: icat-api-prod")
+    })
+    .await;
+    page.find(&here).await;
+    assert_eq!(
+        page.value(&here).await,
+        "",
+        "the service's value, none of prod's"
+    );
+    page.close().await;
+}
+
 /// The STFC FastAPI design with its app public at `icat.example.org` over TLS from
 /// cert-manager, and the app's id.
 fn fastapi_behind_tls() -> (Design, ServiceId) {
