@@ -1088,8 +1088,10 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                                 p
                             };
                             view! {
-                                <Field label=format!("{} ({holder})", row.name) path=field("name") kind=K::Text />
-                                <Field label="Key" path=field("key") kind=K::Text />
+                                <div class="var-key">
+                                    <Field label=format!("{}: {holder}", row.name) path=field("name") kind=K::Text />
+                                    <Field label="Key" path=field("key") kind=K::Text />
+                                </div>
                             }.into_any()
                         }
                         (false, Some(own)) => {
@@ -1180,8 +1182,8 @@ fn VarHereSource(at: FieldPath, read: Option<&'static str>, literal: Value) -> i
                 app.dispatch(Edit::Set { path: at.clone(), value });
             }>
                 <option value="0" selected=selected == "0">"value"</option>
-                <option value="1" selected=selected == "1">"Secret key"</option>
-                <option value="2" selected=selected == "2">"ConfigMap key"</option>
+                <option value="1" selected=selected == "1">"Secret"</option>
+                <option value="2" selected=selected == "2">"ConfigMap"</option>
             </select>
         </label>
     }
