@@ -966,8 +966,13 @@ enum ReadWhole {
 /// sets are added by name.
 #[component]
 fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
-    use kubeprint_core::{EnvValue as From, VarHere};
+    use kubeprint_core::VarHere;
     let app = use_app();
+    let service_name = Memo::new(move |_| {
+        let id = id.get();
+        app.editor
+            .with(|e| (e.design.service(id)).map_or_else(String::new, |s| s.name.clone()))
+    });
     // (What each row is, not its value here: typing a value does not draw the rows anew.)
     let rows = Memo::new(move |_| {
         let (id, env) = (id.get(), app.env.get());
@@ -986,11 +991,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
             let mut rows: Vec<VarRow> = (s.config.env.iter())
                 .map(|v| VarRow {
                     name: v.name.clone(),
-                    service: Some(match &v.value {
-                        From::Literal(value) => value.clone(),
-                        From::ConfigMapKey { name, key } => format!("ConfigMap {name}, key {key}"),
-                        From::SecretKey { name, key } => format!("Secret {name}, key {key}"),
-                    }),
+                    service: Some(v.value.describe()),
                     unset: unset(&v.name),
                     whole: ReadWhole::No,
                     read: read(&v.name),
@@ -1060,6 +1061,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
     move || {
         let rows = rows.get();
         let env = app.env.get();
+        let service_name = service_name.get();
         view! {
             <div class="vars-here">
                 <span class="label">"Variables here"</span>
@@ -1070,7 +1072,8 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                             Some(_) => Value::Null,
                             None => json!(""),
                         };
-                        view! { <VarHereSource at=at.clone() read=row.read literal /> }
+                        let (service, var) = (service_name.clone(), row.name.clone());
+                        view! { <VarHereSource at=at.clone() service var read=row.read literal /> }
                     });
                     let value = match (row.unset, &row.service) {
                         (true, _) => view! {
@@ -1141,32 +1144,21 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
     }
 }
 
-/// Where a variable's value comes from in the open environment (at `at`): a value
-/// (`literal`: what choosing it sets, `null` for the service's own), or a key of one of
-/// the design's Secrets or ConfigMaps (the first, its first key, to start from).
+/// Where variable `var` of service `service` gets its value in the open environment (at
+/// `at`): a value (`literal`: what choosing it sets, `null` for the service's own), or a
+/// key of a ConfigMap or Secret ([`kubeprint_core::edit::read_key`] chooses which).
 #[component]
-fn VarHereSource(at: FieldPath, read: Option<&'static str>, literal: Value) -> impl IntoView {
+fn VarHereSource(
+    at: FieldPath,
+    service: String,
+    var: String,
+    read: Option<&'static str>,
+    literal: Value,
+) -> impl IntoView {
     let app = use_app();
-    let choose = move |tag: &str| -> Value {
-        app.editor.with_untracked(|e| {
-            let d = &e.design;
-            let (name, key) = match tag {
-                "secret_key" => (d.secrets.first())
-                    .map(|s| (s.name.clone(), s.keys.first().cloned().unwrap_or_default())),
-                _ => (d.config_maps.first()).map(|c| {
-                    (
-                        c.name.clone(),
-                        c.data.keys().next().cloned().unwrap_or_default(),
-                    )
-                }),
-            }
-            .unwrap_or_default();
-            json!({ tag: {"name": name, "key": key} })
-        })
-    };
     let id = format!("{at}#from");
     let selected = match read {
-        Some("secret_key") => "1",
+        Some("config_map_key") => "1",
         Some(_) => "2",
         None => "0",
     };
@@ -1174,16 +1166,22 @@ fn VarHereSource(at: FieldPath, read: Option<&'static str>, literal: Value) -> i
         <label class="field from">
             <span class="label">"From"</span>
             <select id=id.clone() data-testid=id prop:value=selected on:change=move |ev| {
-                let value = match event_target_value(&ev).as_str() {
-                    "1" => choose("secret_key"),
-                    "2" => choose("config_map_key"),
-                    _ => literal.clone(),
+                let secret = match event_target_value(&ev).as_str() {
+                    "1" => false,
+                    "2" => true,
+                    _ => {
+                        app.dispatch(Edit::Set { path: at.clone(), value: literal.clone() });
+                        return;
+                    }
                 };
-                app.dispatch(Edit::Set { path: at.clone(), value });
+                let edit = app.editor.with_untracked(|e| {
+                    kubeprint_core::edit::read_key(&e.design, &service, &var, secret, at.clone())
+                });
+                app.dispatch(edit);
             }>
                 <option value="0" selected=selected == "0">"value"</option>
-                <option value="1" selected=selected == "1">"Secret"</option>
-                <option value="2" selected=selected == "2">"ConfigMap"</option>
+                <option value="1" selected=selected == "1">"ConfigMap"</option>
+                <option value="2" selected=selected == "2">"Secret"</option>
             </select>
         </label>
     }

@@ -115,6 +115,45 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// The edit that has variable `var` of service `service` read a key (of a Secret, or
+/// with `secret` false of a ConfigMap) at `at` (an environment's value of it): the key
+/// of that name in the first object that has one; else key `var` of the service's own
+/// object (`<service>-secrets`, made or given the key; `<service>-config`, which KP305
+/// then offers to create).
+pub fn read_key(design: &Design, service: &str, var: &str, secret: bool, at: FieldPath) -> Edit {
+    let found = match secret {
+        true => (design.secrets.iter())
+            .find(|s| s.keys.iter().any(|k| k == var))
+            .map(|s| s.name.clone()),
+        false => (design.config_maps.iter())
+            .find(|c| c.data.contains_key(var))
+            .map(|c| c.name.clone()),
+    };
+    let (tag, own) = match secret {
+        true => ("secret_key", format!("{service}-secrets")),
+        false => ("config_map_key", format!("{service}-config")),
+    };
+    let set = |name: &str| Edit::Set {
+        path: at.clone(),
+        value: serde_json::json!({ tag: {"name": name, "key": var} }),
+    };
+    match (found, secret) {
+        (Some(name), _) => set(&name),
+        (None, true) => {
+            let mut made = design.secret(&own).cloned().unwrap_or(SecretDef {
+                name: own.clone(),
+                kind: "Opaque".into(),
+                keys: Vec::new(),
+                residual: None,
+                external: false,
+            });
+            made.keys.push(var.to_string());
+            Edit::Batch(vec![Edit::PutSecret(made), set(&own)])
+        }
+        (None, false) => set(&own),
+    }
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.target {

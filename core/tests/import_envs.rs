@@ -3465,3 +3465,53 @@ spec:
     );
     each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
 }
+
+/// Prod reads a key of a Secret dev has too, with fewer keys: the design's Secret gets
+/// the key prod reads, and each environment renders its input back exactly.
+#[test]
+fn a_key_only_one_environment_reads_joins_the_secret_both_have() {
+    let input = |ns: &str, url: &str, keys: &str| {
+        format!(
+            r#"
+apiVersion: v1
+kind: Secret
+metadata: {{name: orders-db, namespace: {ns}}}
+type: Opaque
+data: {{{keys}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: orders, namespace: {ns}}}
+spec:
+  selector: {{matchLabels: {{app: orders}}}}
+  template:
+    metadata: {{labels: {{app: orders}}}}
+    spec:
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:3.2.0
+          env:
+            - name: DB_PASSWORD
+              valueFrom: {{secretKeyRef: {{name: orders-db, key: password}}}}
+            - name: DATABASE_URL
+{url}"#
+        )
+    };
+    let dev = input(
+        "orders-dev",
+        "              value: postgres://orders@postgres:5432/orders\n",
+        "password: cGFzcw==",
+    );
+    let prod = input(
+        "orders",
+        "              valueFrom: {secretKeyRef: {name: orders-db, key: url}}\n",
+        "password: cGFzcw==, url: cG9zdGdyZXM6Ly8=",
+    );
+    let r = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
+    let keys = &r.design.secret("orders-db").unwrap().keys;
+    assert_eq!(keys, &["password", "url"]);
+    assert!(validate(&r.design, "prod")
+        .iter()
+        .all(|f| f.code != "KP305"));
+    each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
+}

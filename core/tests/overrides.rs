@@ -1665,3 +1665,66 @@ fn a_variable_here_is_a_text_a_key_or_false() {
         );
     }
 }
+
+/// The key an environment's variable is first given to read: one of the variable's name
+/// in an object that has it; else the service's own Secret, made (or given the key),
+/// or the service's own ConfigMap by name, which KP305 then offers to create.
+#[test]
+fn a_variable_read_here_starts_from_the_key_of_its_name() {
+    let mut d = variables_from_keys();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let at = |var: &str| FieldPath::environment("dev", &format!("/overrides/{}/env/{var}", api.0));
+    let here =
+        |d: &Design, var: &str| d.environment("dev").unwrap().overrides[&api].env[var].clone();
+    let key = |name: &str, key: &str| EnvValue::SecretKey {
+        name: name.into(),
+        key: key.into(),
+    };
+    // A Secret has a key of that name.
+    d.secrets[0].keys.push("LOG_LEVEL".into());
+    let owner = d.secrets[0].name.clone();
+    let e = edit::read_key(&d, "fastapi-app", "LOG_LEVEL", true, at("LOG_LEVEL"));
+    d.apply(e).unwrap();
+    assert_eq!(
+        here(&d, "LOG_LEVEL"),
+        VarHere::Read(key(&owner, "LOG_LEVEL"))
+    );
+    // None has: the service's own Secret, made, then given a second key.
+    for var in ["DATABASE_URL", "SENTRY_ENVIRONMENT_DSN"] {
+        let e = edit::read_key(&d, "fastapi-app", var, true, at(var));
+        d.apply(e).unwrap();
+        assert_eq!(
+            here(&d, var),
+            VarHere::Read(key("fastapi-app-secrets", var))
+        );
+    }
+    let own = d.secret("fastapi-app-secrets").unwrap();
+    assert_eq!(own.keys, ["DATABASE_URL", "SENTRY_ENVIRONMENT_DSN"]);
+    assert!(rules::validate(&d, "dev").iter().all(|f| f.code != "KP305"));
+    // A ConfigMap: the one with the key, else the service's own by name, to create.
+    let e = edit::read_key(&d, "fastapi-app", "DB_HOST", false, at("DB_HOST"));
+    d.apply(e).unwrap();
+    let cm = EnvValue::ConfigMapKey {
+        name: "fastapi-app-env".into(),
+        key: "DB_HOST".into(),
+    };
+    assert_eq!(here(&d, "DB_HOST"), VarHere::Read(cm));
+    let e = edit::read_key(
+        &d,
+        "fastapi-app",
+        "FEATURE_FLAGS",
+        false,
+        at("FEATURE_FLAGS"),
+    );
+    d.apply(e).unwrap();
+    let missing = (rules::validate(&d, "dev").into_iter())
+        .find(|f| f.code == "KP305")
+        .expect("the service's own ConfigMap, not there yet");
+    assert!(
+        missing.message.contains("fastapi-app-config"),
+        "{}",
+        missing.message
+    );
+    d.apply(missing.fix.expect("create it").edit).unwrap();
+    assert!(rules::validate(&d, "dev").iter().all(|f| f.code != "KP305"));
+}

@@ -2223,12 +2223,15 @@ async fn a_variable_is_read_from_a_secret_in_one_environment() {
     let here = format!("environments/prod/overrides/{}/env/DATABASE_URL", api.0);
     let from = format!("{here}#from");
     page.scroll_into_view(&from).await;
-    page.select(&from, "1").await;
+    page.select(&from, "2").await;
     let (name, key) = (
         format!("{here}/secret_key/name"),
         format!("{here}/secret_key/key"),
     );
     page.find(&name).await;
+    // No Secret has a key of the variable's name: the service's own is made with it.
+    assert_eq!(page.value(&name).await, "fastapi-app-secrets");
+    assert_eq!(page.value(&key).await, "DATABASE_URL");
     page.type_into(&name, "icat-api-prod").await;
     page.type_into(&key, "database_url").await;
     page.wait_text("yaml", "prod reads it from the Secret", |t| {
@@ -2252,7 +2255,7 @@ async fn a_variable_is_read_from_a_secret_in_one_environment() {
     .await;
     page.wait_text("yaml", "prod's key", |t| t.contains("key: database-url"))
         .await;
-    assert_eq!(page.value(&from).await, "1", "From says Secret key");
+    assert_eq!(page.value(&from).await, "2", "From says Secret");
     page.click("env-dev").await;
     page.wait_text("yaml", "dev writes the service's value", |t| {
         t.contains(url) && !t.contains("icat-api-prod")

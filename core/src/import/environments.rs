@@ -473,22 +473,26 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
 /// The Secrets and ConfigMaps `env`'s variables read by key in place of the services'
 /// values (prod's `DATABASE_URL` from a Secret only prod has), from `theirs` (the
 /// environment's input) where the design has none of that name: rendered only where
-/// something reads them, so in that environment.
+/// something reads them, so in that environment. A Secret the design has gets the key
+/// read here if it lacks it (a design holds key names only; a ConfigMap's values of
+/// this environment's own are the comparison's).
 fn adopt_read_here(design: &mut Design, theirs: &Design, env: &Environment) {
     let read = (env.overrides.values().flat_map(|o| o.env.values())).filter_map(|v| match v {
-        VarHere::Read(EnvValue::SecretKey { name, .. }) => Some((true, name)),
-        VarHere::Read(EnvValue::ConfigMapKey { name, .. }) => Some((false, name)),
+        VarHere::Read(EnvValue::SecretKey { name, key }) => Some((true, name, key)),
+        VarHere::Read(EnvValue::ConfigMapKey { name, key }) => Some((false, name, key)),
         _ => None,
     });
-    for (secret, name) in read {
+    for (secret, name, key) in read {
         match secret {
-            true if design.secret(name).is_none() => {
-                design.secrets.extend(theirs.secret(name).cloned());
-            }
+            true => match design.secrets.iter_mut().find(|s| s.name == *name) {
+                Some(s) if !s.keys.contains(key) => s.keys.push(key.clone()),
+                Some(_) => {}
+                None => design.secrets.extend(theirs.secret(name).cloned()),
+            },
             false if design.config_map(name).is_none() => {
                 design.config_maps.extend(theirs.config_map(name).cloned());
             }
-            _ => {}
+            false => {}
         }
     }
 }

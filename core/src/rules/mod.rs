@@ -419,9 +419,10 @@ impl LiveFindings {
 /// Findings about a variable of a service's main container are made on the service as
 /// it runs here (`deployed`, [`effective`]), whose variables this environment may give
 /// values of its own, add or leave out. Each is pointed at the service's own variable,
-/// or at this environment's value where it sets one; a fix that would set the service's
-/// value sets this environment's instead, and one that cannot (reading the value from a
-/// Secret) is left out, since the value here would still win.
+/// or at this environment's value where it sets one (at the field of the key it reads,
+/// for a finding about that key); a fix that would set the service's value sets this
+/// environment's instead (a literal, or a key to read), and one that cannot is left
+/// out, since the value here would still win.
 fn point_at_variables_here(
     design: &Design,
     env: &Environment,

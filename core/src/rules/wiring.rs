@@ -1068,7 +1068,7 @@ fn config_reference(
             cx.report(
                 &CONFIG_REFERENCE_MISSING,
                 Some(s),
-                path,
+                key_at,
                 format!(
                     "{reader} key `{key}` of {kind} `{name}`, which {} leaves out",
                     cx.env.name
