@@ -948,6 +948,8 @@ struct VarRow {
     whole: ReadWhole,
     /// What it reads here in place of a value: `secret_key` or `config_map_key`.
     read: Option<&'static str>,
+    /// Whether this environment sets it (a value, a key, or not at all).
+    here: bool,
 }
 
 /// What a variable only an environment lists is, among what the container reads whole.
@@ -995,6 +997,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                     unset: unset(&v.name),
                     whole: ReadWhole::No,
                     read: read(&v.name),
+                    here: here.is_some_and(|h| h.contains_key(&v.name)),
                 })
                 .collect();
             // What read whole gives a name its value, as Kubernetes decides it (the
@@ -1025,6 +1028,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         unset: false,
                         whole: read_whole(name),
                         read: read(name),
+                        here: true,
                     });
                 }
             }
@@ -1073,7 +1077,13 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                             None => json!(""),
                         };
                         let (service, var) = (service_name.clone(), row.name.clone());
-                        view! { <VarHereSource at=at.clone() service var read=row.read literal /> }
+                        // (A service's variable this environment leaves as it is: the
+                        // service's, a value or a key.)
+                        let own = match (&row.service, row.here) {
+                            (Some(_), false) => "the service's",
+                            _ => "value",
+                        };
+                        view! { <VarHereSource at=at.clone() service var read=row.read literal own /> }
                     });
                     let value = match (row.unset, &row.service) {
                         (true, _) => view! {
@@ -1145,8 +1155,9 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
 }
 
 /// Where variable `var` of service `service` gets its value in the open environment (at
-/// `at`): a value (`literal`: what choosing it sets, `null` for the service's own), or a
-/// key of a ConfigMap or Secret ([`kubeprint_core::edit::read_key`] chooses which).
+/// `at`): a value (`literal`: what choosing it sets, `null` for the service's own; `own`
+/// says which), or a key of a ConfigMap or Secret ([`kubeprint_core::edit::read_key`]
+/// chooses which).
 #[component]
 fn VarHereSource(
     at: FieldPath,
@@ -1154,6 +1165,7 @@ fn VarHereSource(
     var: String,
     read: Option<&'static str>,
     literal: Value,
+    own: &'static str,
 ) -> impl IntoView {
     let app = use_app();
     let id = format!("{at}#from");
@@ -1179,7 +1191,7 @@ fn VarHereSource(
                 });
                 app.dispatch(edit);
             }>
-                <option value="0" selected=selected == "0">"value"</option>
+                <option value="0" selected=selected == "0">{own}</option>
                 <option value="1" selected=selected == "1">"ConfigMap"</option>
                 <option value="2" selected=selected == "2">"Secret"</option>
             </select>

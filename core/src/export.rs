@@ -413,6 +413,37 @@ pub fn placeholder_secrets(design: &Design, env: &str) -> Vec<(Option<String>, S
         .collect()
 }
 
+/// A placeholder Secret's `stringData` as `data` (base64): how the API server keeps
+/// it, and what a value read from the cluster is. A Helm chart writes such a value back
+/// exactly (a binary one too); Argo CD leaves `data` to the cluster, while `stringData`,
+/// which no live object has, it would apply again over it.
+pub fn as_data(secret: &mut serde_json::Value) {
+    use base64::Engine;
+    let Some(m) = secret.as_object_mut() else {
+        return;
+    };
+    let Some(serde_json::Value::Object(strings)) = m.remove("stringData") else {
+        return;
+    };
+    let data = (m.entry("data").or_insert_with(|| json!({})).as_object_mut())
+        .expect("a Secret's data is a map");
+    for (k, v) in strings {
+        let text = v.as_str().unwrap_or_default();
+        data.insert(
+            k,
+            json!(base64::engine::general_purpose::STANDARD.encode(text)),
+        );
+    }
+}
+
+/// A placeholder Secret as the bundle writes it apart: its values in `data`
+/// ([`as_data`]).
+pub fn secret_apart(o: &Object) -> serde_json::Value {
+    let mut json = o.to_json();
+    as_data(&mut json);
+    json
+}
+
 /// The files of `env`'s placeholder Secrets: their kustomization (when `kustomize`)
 /// and their rendered YAML; none when it has none.
 fn secret_files(env: &Environment, secrets: &Bundle, kustomize: bool) -> Vec<BundleFile> {
@@ -427,7 +458,7 @@ fn secret_files(env: &Environment, secrets: &Bundle, kustomize: bool) -> Vec<Bun
             let name = file_name(o);
             files.push(BundleFile {
                 path: format!("{dir}/{name}"),
-                contents: yaml::to_doc(o),
+                contents: yaml::to_doc(&secret_apart(o)),
             });
             resources.push(name);
         }
@@ -436,9 +467,10 @@ fn secret_files(env: &Environment, secrets: &Bundle, kustomize: bool) -> Vec<Bun
             contents: yaml::to_doc(&Kustomization::new(resources, Vec::new())),
         });
     }
+    let docs: Vec<serde_json::Value> = secrets.objects.iter().map(secret_apart).collect();
     files.push(BundleFile {
         path: format!("rendered/secrets/{}.yaml", env.name),
-        contents: secrets.to_yaml(),
+        contents: yaml::to_multi_doc(&docs),
     });
     files
 }
@@ -751,11 +783,18 @@ fn readme(design: &Design, options: &Options) -> String {
             };
             out.push_str(&format!("    kubectl create {files}{}\n", into(env)));
         }
+        if options.kustomize {
+            out.push_str(
+                "\nWithout Kustomize: `kubectl create -f rendered/secrets/<env>.yaml`. Apply the\n\
+                 rendered files one by one: `kubectl apply -R -f rendered/` would take\n\
+                 `rendered/secrets/` too.\n",
+            );
+        }
         out.push_str(
-            "\n`kubectl create` never overwrites a Secret that exists: it says AlreadyExists,\n\
-             exits 1 and changes nothing. A key the design adds later is not in a Secret that\n\
-             exists: add it (`kubectl patch secret NAME -n NS --type merge -p\n\
-             '{\"stringData\":{\"KEY\":\"…\"}}'`).",
+            "\n`kubectl create` never overwrites a Secret that exists: it says AlreadyExists for\n\
+             it (and exits 1), and creates only those missing. A key the design adds later is\n\
+             not in a Secret that exists: add it (`kubectl patch secret NAME -n NS --type merge\n\
+             -p '{\"stringData\":{\"KEY\":\"…\"}}'`).",
         );
         if options.helm || options.argocd.is_some() {
             out.push_str(
@@ -1069,10 +1108,17 @@ mod tests {
         }
         for env in &with_secrets {
             let secrets = secrets_apart(&d, env).secrets;
+            let docs: Vec<Value> = secrets.objects.iter().map(secret_apart).collect();
             assert_eq!(
                 files[&format!("rendered/secrets/{env}.yaml")],
-                secrets.to_yaml()
+                yaml::to_multi_doc(&docs)
             );
+            for doc in &docs {
+                assert!(
+                    doc.get("stringData").is_none() && doc["data"].is_object(),
+                    "{doc}"
+                );
+            }
             let kustomization: Value =
                 read(&files[&format!("kustomize/secrets/{env}/kustomization.yaml")]);
             let listed: Vec<&str> = (kustomization["resources"].as_array().unwrap().iter())
@@ -1084,7 +1130,7 @@ mod tests {
             );
             for o in &secrets.objects {
                 let file = &files[&format!("kustomize/secrets/{env}/{}", file_name(o))];
-                assert_eq!(*file, yaml::to_doc(o));
+                assert_eq!(*file, yaml::to_doc(&secret_apart(o)));
             }
         }
         // (Helm makes its own: its readers create none.)

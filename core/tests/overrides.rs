@@ -1728,3 +1728,26 @@ fn a_variable_read_here_starts_from_the_key_of_its_name() {
     d.apply(missing.fix.expect("create it").edit).unwrap();
     assert!(rules::validate(&d, "dev").iter().all(|f| f.code != "KP305"));
 }
+
+/// KP609's fix reads a literal that looks like a secret from the Secret that has a key of
+/// its name already (where an environment reads it), not from another the service reads
+/// (the database's, which its server reads whole).
+#[test]
+fn a_secret_literal_is_read_from_the_secret_that_has_its_key() {
+    let mut d = variables_from_keys();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let vars = &mut d.service_mut(api).unwrap().config.env;
+    let url = vars.iter_mut().find(|v| v.name == "DATABASE_URL").unwrap();
+    url.value = EnvValue::Literal("mysql://icat:s3cr3t-dev@icat-mariadb:3306/icat".into());
+    d.secrets
+        .iter_mut()
+        .find(|s| s.name == "icat-api-prod")
+        .unwrap()
+        .keys
+        .push("DATABASE_URL".into());
+    let finding = (rules::validate(&d, "dev").into_iter())
+        .find(|f| f.code == "KP609" && f.message.contains("DATABASE_URL"))
+        .expect("the password in dev's URL");
+    let fix = finding.fix.expect("read it from a Secret");
+    assert!(fix.label.contains("`icat-api-prod`"), "{}", fix.label);
+}

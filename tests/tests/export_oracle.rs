@@ -95,6 +95,21 @@ fn every_overlay_builds_exactly_its_rendered_environment() {
     );
 }
 
+/// Environment `env` rendered as the bundle writes it: its placeholder Secrets' values
+/// in `data`, base64, as the API server keeps them (`stringData` no live object has).
+fn bundled(
+    design: &kubeprint_core::Design,
+    env: &str,
+) -> BTreeMap<(String, String, String), Value> {
+    let docs: Vec<serde_json::Value> = (kubeprint_core::render(design, env).objects.iter())
+        .map(|o| match export::placeholder_secret(o) {
+            true => export::secret_apart(o),
+            false => o.to_json(),
+        })
+        .collect();
+    objects(&kubeprint_core::yaml::to_multi_doc(&docs))
+}
+
 /// An environment's placeholder Secrets are apart from its overlay (`overlay`, as
 /// built): `kustomize/secrets/ENV` builds exactly `rendered/secrets/ENV.yaml`, every one
 /// a placeholder Secret, and the two hold together exactly the environment's objects.
@@ -114,7 +129,7 @@ fn secrets_build_apart(
         !overlay.values().any(placeholder),
         "{env}: the overlay holds no placeholder Secret"
     );
-    let all = objects(&kubeprint_core::render(design, env).to_yaml());
+    let all = bundled(design, env);
     let folder = dir.join("kustomize/secrets").join(env);
     let file = dir.join(format!("rendered/secrets/{env}.yaml"));
     if !folder.exists() {
@@ -260,7 +275,7 @@ fn argo_cd_builds_each_environment_whole_with_its_secrets() {
                 .find_map(|l| l.trim().strip_prefix("path: "))
                 .expect("the Application's path");
             let built = objects(&kustomize(&dir.join(path)));
-            let all = objects(&kubeprint_core::render(&design, &env.name).to_yaml());
+            let all = bundled(&design, &env.name);
             let secrets = export::placeholder_secrets(&design, &env.name);
             if secrets.is_empty() {
                 assert_eq!(path, format!("kustomize/overlays/{}", env.name));

@@ -314,7 +314,7 @@ impl<'a> Builder<'a> {
                 });
                 let mut json = o.to_json();
                 if crate::export::placeholder_secret(&o) {
-                    as_data(&mut json);
+                    super::as_data(&mut json);
                     let meta = o.metadata();
                     let namespace =
                         (meta.namespace.clone()).filter(|ns| *ns != self.envs[e].namespace);
@@ -1250,28 +1250,6 @@ fn yaml_safe_json(v: &Value) -> String {
 fn placeholder_data() -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(SECRET_PLACEHOLDER)
-}
-
-/// A placeholder Secret's `stringData` as `data` (base64), which is how the API server
-/// keeps it, and what a value read from the cluster is: so such a value is written back
-/// exactly, a binary one too.
-fn as_data(secret: &mut Value) {
-    let Some(m) = secret.as_object_mut() else {
-        return;
-    };
-    let Some(Value::Object(strings)) = m.remove("stringData") else {
-        return;
-    };
-    let data = (m.entry("data").or_insert_with(|| json!({})).as_object_mut())
-        .expect("a Secret's data is a map");
-    for (k, v) in strings {
-        use base64::Engine;
-        let text = v.as_str().unwrap_or_default();
-        data.insert(
-            k,
-            json!(base64::engine::general_purpose::STANDARD.encode(text)),
-        );
-    }
 }
 
 fn go_string(s: &str) -> String {

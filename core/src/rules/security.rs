@@ -359,8 +359,9 @@ fn secret_literals(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP609's fix for variable `var` (at `at` in service `s`): read it from a key of the same
-/// name in a Secret, one the service reads already (an Opaque one), else
-/// `<service>-secrets`, the key added where the Secret lacks it. The literal leaves the
+/// name in a Secret: one that has the key already (an environment reads it there), one
+/// the service reads already (an Opaque one), else `<service>-secrets`, the key added
+/// where the Secret lacks it. The literal leaves the
 /// design; the Secret renders a placeholder, and the real value is set outside.
 fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option<super::Fix> {
     crate::names::config_key(var).ok()?;
@@ -378,8 +379,9 @@ fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option
     });
     let opaque = |c: &&SecretDef| matches!(c.kind.as_str(), "" | "Opaque");
     let own = format!("{}-secrets", s.name);
-    let existing = (read.filter_map(|name| design.secret(name)))
-        .find(opaque)
+    let has_key = (design.secrets.iter()).find(|c| opaque(c) && c.keys.iter().any(|k| k == var));
+    let existing = has_key
+        .or_else(|| (read.filter_map(|name| design.secret(name))).find(opaque))
         .or_else(|| design.secret(&own));
     // `<service>-secrets` taken by a Secret of another type (TLS): no fix to offer.
     if existing.is_some_and(|c| !opaque(&c)) {
