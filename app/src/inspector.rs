@@ -1080,7 +1080,7 @@ fn VarsHere(id: Signal<ServiceId>) -> impl IntoView {
                         // (A service's variable this environment leaves as it is: the
                         // service's, a value or a key.)
                         let own = match (&row.service, row.here) {
-                            (Some(_), false) => "the service's",
+                            (Some(_), false) => "service's",
                             _ => "value",
                         };
                         view! { <VarHereSource at=at.clone() service var read=row.read literal own /> }

@@ -2569,14 +2569,14 @@ async fn a_secret_key_is_renamed_removed_and_added_on_the_config_page() {
     page.click("fix-KP305").await;
     page.wait_text("findings", "the key added back", |t| !t.contains("KP305"))
         .await;
-    // The focus goes to the variable that reads it (the first field of what the
-    // finding points at), not to another finding's Fix.
+    // The focus goes to the field of the variable that names the key (what the finding
+    // points at), not to another finding's Fix.
     let api = templates::stfc_fastapi()
         .service_named("fastapi-app")
         .unwrap()
         .id;
-    let reader = format!("services/s{}/config/env/0/name", api.0);
-    page.wait_until("the reading variable focused", async |p| {
+    let reader = format!("services/s{}/config/env/0/value/secret_key/key", api.0);
+    page.wait_until("the reading variable's key focused", async |p| {
         (p.focused().await == reader).then(String::new)
     })
     .await;
