@@ -56,26 +56,27 @@ fn every_template_chart_passes_helm_lint_with_each_environment() {
 /// own passes Helm's linter with each environment's values.
 #[test]
 fn a_chart_of_environments_own_variables_passes_helm_lint() {
-    let golden = kubeprint_tests::root().join("core/tests/links/variables-here.json");
+    golden_chart_passes_helm_lint("variables-here");
+}
+
+/// The chart of golden design `name` (core/tests/links/NAME.json) passes Helm's linter
+/// with each environment's values; its folder.
+fn golden_chart_passes_helm_lint(name: &str) -> PathBuf {
+    let golden = kubeprint_tests::root().join(format!("core/tests/links/{name}.json"));
     let design =
         kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
-    let (chart_dir, values) = write_chart(&design, "variables");
+    let (chart_dir, values) = write_chart(&design, name);
     let (ok, out) = helm_lint(&chart_dir, &values);
     assert!(ok, "Helm's linter failed:\n{out}");
     assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+    chart_dir
 }
 
 /// The chart of a design whose environments read variables from keys of a Secret and a
 /// ConfigMap passes Helm's linter with each environment's values.
 #[test]
 fn a_chart_of_variables_read_from_keys_passes_helm_lint() {
-    let golden = kubeprint_tests::root().join("core/tests/links/variables-from-keys.json");
-    let design =
-        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
-    let (chart_dir, values) = write_chart(&design, "variables-from-keys");
-    let (ok, out) = helm_lint(&chart_dir, &values);
-    assert!(ok, "Helm's linter failed:\n{out}");
-    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+    golden_chart_passes_helm_lint("variables-from-keys");
 }
 
 /// The chart of a design whose service reaches outside the cluster under default-deny
@@ -83,13 +84,7 @@ fn a_chart_of_variables_read_from_keys_passes_helm_lint() {
 /// values, its allow policies holding the blocks.
 #[test]
 fn a_chart_with_egress_outside_the_cluster_passes_helm_lint() {
-    let golden = kubeprint_tests::root().join("core/tests/links/external-egress.json");
-    let design =
-        kubeprint_core::file::from_json(&std::fs::read_to_string(golden).unwrap()).unwrap();
-    let (chart_dir, values) = write_chart(&design, "egress");
-    let (ok, out) = helm_lint(&chart_dir, &values);
-    assert!(ok, "Helm's linter failed:\n{out}");
-    assert_eq!(out.matches(": linted").count(), values.len() + 1, "{out}");
+    let chart_dir = golden_chart_passes_helm_lint("external-egress");
     let templates = std::fs::read_dir(chart_dir.join("templates")).unwrap();
     let text: String = (templates
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default()))
