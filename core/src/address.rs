@@ -7,7 +7,10 @@
 //! A value is cut into words at whitespace, quotes, commas, semicolons and brackets
 //! other than an IPv6 literal's; in each word a URL (`scheme://[userinfo@]host[:port]
 //! [/path][?query][#fragment]`, the host possibly `[v6]`), else `host:port[/path]`, else a
-//! bare host is looked for. A leading `key=` (a DSN's `host=db`) is dropped first.
+//! bare host is looked for. A leading `key=` (a DSN's `addr=db:6379`) is dropped first;
+//! after a connection string's host keyword (libpq's `host=db port=5432 dbname=app`,
+//! .NET's `Host=db;Port=5432;Database=app`) a host alone is an address, whose port is
+//! the string's `port=`.
 //! Hosts that are IP addresses, `localhost`, or not DNS names (`${HOST}`, `*`) give no
 //! address a service could be named by: they are reported as [`Host::Ip`] or dropped.
 
@@ -33,6 +36,32 @@ pub enum Form {
     HostPort,
     /// A host alone.
     Bare,
+    /// A connection string's host keyword (`host=db`, `Server=db`), its port the
+    /// string's `port=` where it has one (and one host): see [`HOST_KEYWORDS`].
+    Keyword,
+}
+
+/// The keywords that name the host in a connection string of `keyword=value` words:
+/// libpq's `host` and `hostaddr`, and the .NET drivers' `Host`, `Server`, `Address` and
+/// `Addr` (Npgsql, MySQL Connector/NET), in any case.
+pub const HOST_KEYWORDS: [&str; 5] = ["host", "hostaddr", "server", "address", "addr"];
+
+/// Whether a word is `keyword=...` with a host keyword.
+fn host_keyword(w: &str) -> bool {
+    w.split_once('=')
+        .is_some_and(|(k, _)| HOST_KEYWORDS.iter().any(|h| k.eq_ignore_ascii_case(h)))
+}
+
+/// The word of a connection string that says its port (`port=5432`, `Port=5432`), and
+/// that port, when there is exactly one.
+fn port_keyword<'v>(words: &[&'v str]) -> Option<(&'v str, u16)> {
+    let mut ports = words.iter().filter_map(|w| {
+        let (k, p) = w.split_once('=')?;
+        k.eq_ignore_ascii_case("port").then_some((*w, p))
+    });
+    let (w, p) = ports.next()?;
+    let p = p.parse::<u16>().ok().filter(|p| *p > 0)?;
+    ports.next().is_none().then_some((w, p))
 }
 
 /// One address found in a value.
@@ -427,7 +456,8 @@ pub fn port_variable(var: &str) -> Option<String> {
 /// `service.<ns>`, `service.<ns>.svc` or `service.<ns>.svc.cluster.local` for a
 /// namespace `ns` of `namespaces`, and, when it is headless (`pods`), by its
 /// StatefulSet pods' `service-0.service...`; by a bare name only as the whole value of
-/// a variable that [`names_a_host`]. Words are read as [`addresses`] reads them, so an
+/// a variable that [`names_a_host`] or after a connection string's host keyword
+/// (`host=db port=5432`, whose `port=` changes as the port does). Words are read as [`addresses`] reads them, so an
 /// image reference, a `topic:3:1` spec, a listen address (`:8080`, `0.0.0.0:8080`) or
 /// an external `service.<ns>.example.com` is left alone. A name starting with `-` is
 /// a command-line flag's (`--api=api:80` is read as `--api` = `api:80`,
@@ -473,8 +503,8 @@ impl Readdress<'_> {
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
-        for w in words {
-            let Some((Host::Name(host), port, form)) = word(w) else {
+        for (w, host, port, form) in read_words(&words) {
+            let Host::Name(host) = host else {
                 continue;
             };
             if form == Form::Bare && !bare {
@@ -524,7 +554,17 @@ impl Readdress<'_> {
             let after = &value[after_host..];
             let digits = (after.strip_prefix(':'))
                 .map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
-            if digits > 0 {
+            if form == Form::Keyword {
+                // The port is the connection string's `port=`.
+                if let Some((p, _)) = port_keyword(&words) {
+                    let start = p.as_ptr() as usize - value.as_ptr() as usize + "port=".len();
+                    let digits = value[start..]
+                        .bytes()
+                        .take_while(u8::is_ascii_digit)
+                        .count();
+                    edits.push((start, start + digits, to.to_string()));
+                }
+            } else if digits > 0 {
                 edits.push((after_host + 1, after_host + 1 + digits, to.to_string()));
             } else if form == Form::Url {
                 // The scheme's port, left out (or `host:` with none): written now.
@@ -535,6 +575,8 @@ impl Readdress<'_> {
         if edits.is_empty() {
             return None;
         }
+        // A connection string's `port=` may come before its host.
+        edits.sort_by_key(|e| e.0);
         let mut out = String::with_capacity(value.len() + 8);
         let mut last = 0;
         for (start, end, text) in edits {
@@ -615,12 +657,10 @@ impl Readdress<'_> {
 
 /// Every address in `value`.
 pub fn addresses(value: &str) -> Vec<Address> {
-    let trimmed = value.trim();
-    let words = words(trimmed);
+    let words = words(value.trim());
     let whole = words.len() == 1;
-    words
+    read_words(&words)
         .into_iter()
-        .filter_map(|w| word(w).map(|(host, port, form)| (w, host, port, form)))
         .map(|(w, host, port, form)| Address {
             text: w.to_string(),
             host,
@@ -629,6 +669,26 @@ pub fn addresses(value: &str) -> Vec<Address> {
             whole,
         })
         .collect()
+}
+
+/// The addresses in a value's words, each with its word: a host alone after a host
+/// keyword is a connection string's ([`Form::Keyword`]), whose port is the string's
+/// `port=` when it names one host.
+fn read_words<'v>(words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> {
+    let mut found: Vec<_> = (words.iter())
+        .filter_map(|w| word(w).map(|(host, port, form)| (*w, host, port, form)))
+        .collect();
+    let keyword =
+        |(w, _, _, form): &(&str, Host, Option<u16>, Form)| *form == Form::Bare && host_keyword(w);
+    let hosts = found.iter().filter(|a| keyword(a)).count();
+    let port = port_keyword(words).filter(|_| hosts == 1).map(|(_, p)| p);
+    for a in found.iter_mut() {
+        if keyword(a) {
+            a.2 = port;
+            a.3 = Form::Keyword;
+        }
+    }
+    found
 }
 
 /// `value` cut at whitespace, quotes, commas, semicolons and grouping brackets; square
@@ -854,6 +914,95 @@ mod tests {
         }
         assert!(names_a_host("KAFKA_BROKERS") && names_a_host("db-host"));
         assert!(!names_a_host("SECURITY_PROVIDER") && !names_a_host("API_MODE"));
+    }
+
+    #[test]
+    fn a_connection_strings_host_keyword_names_a_host_on_its_port() {
+        // What is read as an address where a bare word is not (a word of a longer
+        // value).
+        let a = |v: &str| {
+            (addresses(v).into_iter())
+                .filter(|a| a.form != Form::Bare)
+                .map(|a| (a.host, a.port, a.form))
+                .collect::<Vec<_>>()
+        };
+        // libpq's keyword/value string, .NET's (Npgsql, MySQL Connector/NET), any case,
+        // the port before or after the host.
+        for v in [
+            "host=db port=5432 dbname=app user=app sslmode=disable",
+            "Host=db;Port=5432;Database=app;Username=app",
+            "port=5432 hostaddr=db",
+            "Server=DB;Port=5432;Uid=app",
+        ] {
+            assert_eq!(a(v), [(name("db"), Some(5432), Form::Keyword)], "{v}");
+        }
+        assert_eq!(
+            a("host=10.2.0.7 port=5432"),
+            [(
+                Host::Ip(Some([10, 2, 0, 7].into())),
+                Some(5432),
+                Form::Keyword
+            )]
+        );
+        // No port, or no one port for one host: the host alone.
+        assert_eq!(a("host=db dbname=app"), [(name("db"), None, Form::Keyword)]);
+        assert_eq!(
+            a("host=db port=5432 port=5433"),
+            [(name("db"), None, Form::Keyword)]
+        );
+        assert_eq!(
+            a("host=a addr=b port=5432"),
+            [
+                (name("a"), None, Form::Keyword),
+                (name("b"), None, Form::Keyword)
+            ]
+        );
+        // A port written with the host stays its own; other keys are no hosts.
+        assert_eq!(
+            a("host=db:6543 port=5432"),
+            [(name("db"), Some(6543), Form::HostPort)]
+        );
+        assert_eq!(a("dbname=app user=db port=5432"), []);
+        assert_eq!(a("ghost=db port=5432"), []);
+    }
+
+    #[test]
+    fn a_connection_string_follows_its_host_and_port() {
+        let ns = ["shop".to_string()];
+        let change = Readdress {
+            service: "db",
+            renamed: "postgres",
+            ports: &[(5432, 6432)],
+            pods: None,
+            namespaces: &ns,
+            moved_to: None,
+        };
+        let r = |value: &str| change.apply("DATABASE_DSN", value);
+        assert_eq!(
+            r("host=db port=5432 dbname=db").as_deref(),
+            Some("host=postgres port=6432 dbname=db")
+        );
+        assert_eq!(
+            r("Port=5432;Host=DB.shop.svc;Database=db").as_deref(),
+            Some("Port=6432;Host=postgres.shop.svc;Database=db")
+        );
+        // Without a port, the host alone; another port, the host alone.
+        assert_eq!(
+            r("host=db dbname=app").as_deref(),
+            Some("host=postgres dbname=app")
+        );
+        assert_eq!(
+            r("host=db port=5433").as_deref(),
+            Some("host=postgres port=5433")
+        );
+        // Another host, or a key that names none.
+        assert_eq!(r("host=dbx port=5432"), None);
+        assert_eq!(r("dbname=db port=5432"), None);
+        // In a command line's word, under no flag.
+        assert_eq!(
+            change.apply("", "host=db port=5432").as_deref(),
+            Some("host=postgres port=6432")
+        );
     }
 
     #[test]

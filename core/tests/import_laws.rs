@@ -3277,3 +3277,88 @@ fn canaries_routed_through_their_routes_import_into_the_model() {
     assert!(!yaml.contains("httpRoute: cart"), "{yaml}");
     assert!(yaml.contains("grpcRoute: pricing"), "{yaml}");
 }
+
+/// A connection string of keywords names the database as a URL would. In the .NET
+/// corpus set, the API's Npgsql string (`Host=invoices-db;Port=5432;...`, a ConfigMap
+/// key) and the CronJob's libpq string (`psql "host=invoices-db port=5432 ..."`) follow
+/// the database's rename and its port numbered otherwise, also after a link; and under
+/// default-deny without the edges the import found, both are the calls KP320 finds.
+#[test]
+fn a_connection_string_of_keywords_follows_the_database_it_names() {
+    let text = include_str!("corpus/dotnet-postgres.yaml");
+    let imported = import::kubernetes(text).design;
+    for (through_link, design) in as_imported_and_after_a_link(&imported) {
+        let db = design.service_named("invoices-db").unwrap().id;
+        let api = design.service_named("invoices-api").unwrap().id;
+        let cron = design.service_named("invoices-vacuum").unwrap().id;
+        let strings = |d: &Design| {
+            let cm = d.config_map("invoices-api").unwrap();
+            let cron = d.service(cron).unwrap();
+            (
+                cm.data["ConnectionStrings__Invoices"].clone(),
+                cron.command[1].clone(),
+            )
+        };
+        // The policies kept whole gave the edges to the database.
+        assert!(
+            [api, cron]
+                .iter()
+                .all(|&from| design.edges.iter().any(|e| e.from == from && e.to == db)),
+            "link {through_link}: {:?}",
+            design.edges
+        );
+
+        // Denied by default without those edges, each string's call is found.
+        let mut denied = design.clone();
+        denied.environments[0].default_deny = true;
+        denied.edges.retain(|e| e.to != db);
+        let found: Vec<_> = rules::validate(&denied, "billing")
+            .into_iter()
+            .filter(|f| f.code == "KP320")
+            .map(|f| (f.service, f.message))
+            .collect();
+        for (who, word) in [
+            ("invoices-api", "`Host=invoices-db`"),
+            ("invoices-vacuum", "`host=invoices-db`"),
+        ] {
+            assert!(
+                found.iter().any(|(s, m)| s.as_deref() == Some(who)
+                    && m.contains(word)
+                    && m.contains("5432")),
+                "link {through_link}: {who}: {found:?}"
+            );
+        }
+        let mut allowed = design.clone();
+        allowed.environments[0].default_deny = true;
+        assert!(
+            !rules::validate(&allowed, "billing")
+                .iter()
+                .any(|f| matches!(f.code, "KP320" | "KP321")),
+            "link {through_link}: the edges allow both calls"
+        );
+
+        // A rename, then the Service's port numbered otherwise (a ClusterIP Service's
+        // port is what callers dial).
+        let mut d = design.clone();
+        for (pointer, value) in [
+            ("/name", json!("ledger-db")),
+            ("/exposure/service", json!("ClusterIP")),
+            ("/exposure/ports/0/port", json!(6432)),
+        ] {
+            d.apply(Edit::Set {
+                path: FieldPath::service(db, pointer),
+                value,
+            })
+            .unwrap();
+        }
+        assert_eq!(
+            strings(&d),
+            (
+                "Host=ledger-db;Port=6432;Database=invoices;Username=invoices_app;Maximum Pool Size=20"
+                    .to_string(),
+                "host=ledger-db port=6432 dbname=invoices user=invoices_app".to_string()
+            ),
+            "link {through_link}"
+        );
+    }
+}

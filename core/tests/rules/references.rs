@@ -1038,6 +1038,11 @@ const CORPUS: &[Case] = &[
     },
     // Secret `parcel-db` is managed outside the files.
     Case {
+        files: &["dotnet-postgres.yaml"],
+        dangling: &[("KP305", "reads Secret `invoices-db`")],
+        until_fixed: &[],
+    },
+    Case {
         files: &["two-envs/staging.yaml"],
         dangling: &[("KP305", "reads Secret `parcel-db`")],
         until_fixed: &[],

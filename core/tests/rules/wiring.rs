@@ -601,6 +601,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 put_config(d, "nginx.conf", "upstream backend { server 127.0.0.1:8080; }\nserver { location / { proxy_pass http://backend; } }\n");
             },
         ),
+        // ... the host of a connection string (libpq's keywords), which no service of
+        // the design has; the near miss names the database it has, on its port.
+        fx(
+            "KP321",
+            |d| set_env(d, "DATABASE_DSN", "host=cache port=6379 dbname=shop"),
+            |d| set_env(d, "DATABASE_DSN", "host=db port=5432 dbname=shop sslmode=disable"),
+        ),
         // ... a design service on a port its Service does not expose.
         fx(
             "KP321",
@@ -719,6 +726,30 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     to: "proxy.corp.example.com".into(),
                     cidr: "10.0.0.0/8".into(),
                     port: 3128,
+                });
+            },
+        ),
+        // ... a managed database a .NET connection string names, whose port is its
+        // `Port=`, allowed on another port only; the near miss allows that port.
+        fx(
+            "KP324",
+            |d| {
+                set_env(
+                    d,
+                    "ConnectionStrings__Default",
+                    "Host=shop.postgres.database.azure.com;Port=5432;Database=shop;Ssl Mode=Require",
+                );
+                api(d).egress.push(ExternalEgress::default());
+            },
+            |d| {
+                set_env(
+                    d,
+                    "ConnectionStrings__Default",
+                    "Host=shop.postgres.database.azure.com;Port=5432;Database=shop;Ssl Mode=Require",
+                );
+                api(d).egress.push(ExternalEgress {
+                    port: 5432,
+                    ..ExternalEgress::default()
                 });
             },
         ),

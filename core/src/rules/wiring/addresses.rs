@@ -1,7 +1,7 @@
 //! KP320 and KP321: the addresses a service's configuration names. Every env value of
 //! every container (literals, and ConfigMap keys read with configMapKeyRef), every key of
 //! a ConfigMap read whole (envFrom) or mounted (a configMap volume), and every word of a
-//! container's command and arguments (URLs and `host:port` only) is read for
+//! container's command and arguments (URLs, `host:port` and connection strings) is read for
 //! addresses ([`crate::address`]); an in-cluster host is resolved to a design service in
 //! the environment of its namespace, or to a Service kept whole from an import; then
 //! default-deny on either side must have an edge that lets it through, which
@@ -116,7 +116,7 @@ fn values_of(design: &Design, env: &Environment, s: &Service) -> Vec<Read> {
         for read in command_values(&all) {
             let word = all[read.word];
             let value = &word[read.at.clone()];
-            if !(value.contains(':') || argument_names_a_host(read.key)) {
+            if !(value.contains(':') || value.contains('=') || argument_names_a_host(read.key)) {
                 continue;
             }
             let (list, i) = match read.word.checked_sub(command.len()) {
@@ -783,7 +783,8 @@ fn resolve<'d>(
 }
 
 /// Whether a bare name that nothing of the design answers is surely meant as a host:
-/// in a URL, in `host:port` of a variable that names a host (not `QUEUES=default:10`),
+/// in a URL or after a connection string's host keyword (`host=db port=5432`), in
+/// `host:port` of a variable that names a host (not `QUEUES=default:10`),
 /// or alone as the whole value of a host variable with a prefix (`CACHE_HOST=cache`,
 /// not `HOSTNAME` or `SERVER_SSL=true`) or of a command-line flag that names a host to
 /// dial (`--db-host db`, `pg_dump -h db`, `nc db 5432`: [`argument_names_a_host`]). A
@@ -818,7 +819,7 @@ fn surely_an_address(a: &Address, v: &Value) -> bool {
     };
     !file
         && match a.form {
-            Form::Url => true,
+            Form::Url | Form::Keyword => true,
             Form::HostPort => names_a_host(&v.key),
             Form::Bare => match &a.host {
                 Host::Name(host) => a.whole && host_variable(&v.key) && !word(host),
