@@ -3,7 +3,7 @@
 //! volume under a read-only root filesystem), how to probe them and how they stop.
 //!
 //! The inspector offers an entry's settings when its image is typed
-//! ([`settings`], one `Edit`), the rules of the `images` family (KP902 to KP904) warn
+//! ([`settings`], one `Edit`), the rules of the `images` family (KP902 to KP907) warn
 //! where a design contradicts what its image needs, and a new probe of a known image
 //! checks what the image's own documentation says to check
 //! ([`crate::presets::probe`]).
@@ -83,10 +83,25 @@ pub struct KnownImage {
     pub shutdown_seconds: u32,
     /// Worst-case seconds from start to ready on a first start.
     pub startup_seconds: u32,
+    /// The variables its entrypoint cannot initialize its data without (on a first
+    /// start, an empty data directory), if any.
+    pub needs: Option<Needs>,
     /// What else to know.
     pub note: &'static str,
     /// Where these facts come from.
     pub source: &'static str,
+}
+
+/// Variables an image's entrypoint refuses to initialize without: one of `any_of` set
+/// and not empty (to the value given, where one is).
+#[derive(Debug)]
+pub struct Needs {
+    /// What they give it (`a superuser password`).
+    pub what: &'static str,
+    /// The variables, the first the one a fix sets (read from a Secret).
+    pub any_of: &'static [(&'static str, Option<&'static str>)],
+    /// What the entrypoint says when none is set, before it exits.
+    pub error: &'static str,
 }
 
 /// The catalogue.
@@ -112,8 +127,17 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGINT",
         shutdown_seconds: 20,
         startup_seconds: 30,
+        needs: Some(Needs {
+            what: "a superuser password",
+            any_of: &[
+                ("POSTGRES_PASSWORD", None),
+                ("POSTGRES_PASSWORD_FILE", None),
+                ("POSTGRES_HOST_AUTH_METHOD", Some("trust")),
+            ],
+            error: "Database is uninitialized and superuser password is not specified.",
+        }),
         note: "Alpine tags run as uid 70 (gid 70), Alpine's own postgres user. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
-        source: "docker-library/postgres Dockerfile (useradd --uid=999; Alpine: adduser -u 70, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
+        source: "docker-library/postgres Dockerfile (useradd --uid=999; Alpine: adduser -u 70, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); docker-entrypoint.sh docker_verify_minimum_env (POSTGRES_PASSWORD, read from POSTGRES_PASSWORD_FILE by file_env, or POSTGRES_HOST_AUTH_METHOD=trust, on an uninitialized data directory); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
     },
     KnownImage {
         name: "mysql",
@@ -136,8 +160,18 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 30,
         startup_seconds: 60,
+        needs: Some(Needs {
+            what: "a root password, or leave to have none or a random one",
+            any_of: &[
+                ("MYSQL_ROOT_PASSWORD", None),
+                ("MYSQL_ROOT_PASSWORD_FILE", None),
+                ("MYSQL_ALLOW_EMPTY_PASSWORD", None),
+                ("MYSQL_RANDOM_ROOT_PASSWORD", None),
+            ],
+            error: "Database is uninitialized and password option is not specified",
+        }),
         note: "InnoDB flushes its buffer pool on shutdown: a large pool needs a longer grace period.",
-        source: "docker-library/mysql Dockerfile (useradd --uid 999, EXPOSE 3306 33060, VOLUME /var/lib/mysql, /var/run/mysqld); hub.docker.com/_/mysql",
+        source: "docker-library/mysql Dockerfile (useradd --uid 999, EXPOSE 3306 33060, VOLUME /var/lib/mysql, /var/run/mysqld); docker-entrypoint.sh docker_verify_minimum_env (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD or MYSQL_RANDOM_ROOT_PASSWORD, on an uninitialized data directory); hub.docker.com/_/mysql",
     },
     KnownImage {
         name: "redis",
@@ -160,6 +194,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 10,
         startup_seconds: 10,
+        needs: None,
         note: "On SIGTERM Redis saves an RDB snapshot when persistence is on: a large dataset needs longer. Alpine tags run as uid 999 with gid 1000.",
         source: "docker-library/redis Dockerfile (useradd -u 999 redis; Alpine: addgroup -g 1000 redis, adduser -u 999, EXPOSE 6379, VOLUME /data, WORKDIR /data); redis.io/docs signals (SIGTERM: save and exit)",
     },
@@ -184,6 +219,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGQUIT",
         shutdown_seconds: 10,
         startup_seconds: 5,
+        needs: None,
         note: "The master process runs as root to bind port 80 and create /var/cache/nginx; workers run as uid 101. nginxinc/nginx-unprivileged runs as uid 101 on port 8080.",
         source: "nginxinc/docker-nginx Dockerfile (useradd --uid 101, EXPOSE 80, STOPSIGNAL SIGQUIT = graceful shutdown); hub.docker.com/_/nginx \"Running nginx as a non-root user\"",
     },
@@ -211,6 +247,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGQUIT",
         shutdown_seconds: 10,
         startup_seconds: 5,
+        needs: None,
         note: "The pid file and temporary files are under /tmp.",
         source: "nginxinc/docker-nginx-unprivileged README and Dockerfile (USER 101, EXPOSE 8080, pid /tmp/nginx.pid, STOPSIGNAL SIGQUIT)",
     },
@@ -235,6 +272,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 60,
         startup_seconds: 60,
+        needs: None,
         note: "Alpine tags run as uid 100 with gid 101. The management port 15672 is in the `-management` tags only. Quorum queues want a long grace period: the RabbitMQ cluster operator gives nodes far longer than a minute.",
         source: "docker-library/rabbitmq Dockerfile (useradd --uid 999; Alpine: adduser -u 100, addgroup -g 101, EXPOSE 4369 5671 5672 15691 15692 25672, VOLUME /var/lib/rabbitmq); rabbitmq.com/docs/monitoring (health checks)",
     },
@@ -259,6 +297,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 60,
         startup_seconds: 60,
+        needs: None,
         note: "Its start script writes server.properties under /opt/kafka/config. A controlled shutdown moves partition leadership away first, which takes longer with many partitions.",
         source: "apache/kafka docker/jvm/Dockerfile (adduser appuser = uid 1000, /var/lib/kafka/data, EXPOSE 9092); kafka.apache.org/documentation (controlled shutdown)",
     },
@@ -283,6 +322,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 30,
         startup_seconds: 30,
+        needs: None,
         note: "mongod keeps its socket in /tmp. A primary waits for a secondary to catch up before it steps down on shutdown.",
         source: "docker-library/mongo Dockerfile (useradd --uid 999 mongodb, EXPOSE 27017, VOLUME /data/db /data/configdb); mongodb.com/docs shutdown",
     },
@@ -315,6 +355,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 120,
         startup_seconds: 120,
+        needs: None,
         note: "Runs as uid 1000 with gid 0 (any uid works with gid 0). It writes its keystore and certificates into config/ on first start. Security is on by default, so an HTTP probe without credentials gets 401.",
         source: "elastic.co/guide/en/elasticsearch/reference/current/docker.html (uid:gid 1000:0, ports 9200 9300, data and logs paths); ECK default grace period",
     },
@@ -346,6 +387,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 10,
         startup_seconds: 10,
+        needs: None,
         note: "The health port answers only with the health_check extension enabled in the collector's config. The file_storage extension needs a writable directory.",
         source: "open-telemetry/opentelemetry-collector-releases Dockerfile (USER 10001, scratch image); health_check extension README (port 13133, path /)",
     },
@@ -370,6 +412,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 30,
         startup_seconds: 60,
+        needs: None,
         note: "Runs as nobody (65534). Replaying a large WAL makes start-up slow; /-/ready answers once it is done.",
         source: "prometheus/prometheus Dockerfile (USER nobody, EXPOSE 9090, VOLUME /prometheus); prometheus.io/docs management API (/-/healthy, /-/ready)",
     },
@@ -394,6 +437,7 @@ pub static IMAGES: &[KnownImage] = &[
         stop_signal: "SIGTERM",
         shutdown_seconds: 10,
         startup_seconds: 30,
+        needs: None,
         note: "Runs as uid 472 with gid 0. Plugins and the SQLite database live under /var/lib/grafana.",
         source: "grafana/grafana Dockerfile (GF_UID=472, EXPOSE 3000, GF_PATHS_DATA=/var/lib/grafana); grafana.com/docs/grafana/latest/setup-grafana/installation/docker (/api/health)",
     },

@@ -237,6 +237,23 @@ impl Residual {
         }
     }
 
+    /// Whether it sets a container's variable `name` (one the model has no field for,
+    /// like a `fieldRef`), or a container's whole `env` list holding it.
+    pub fn sets_variable(&self, name: &str) -> bool {
+        self.0.iter().any(|c| {
+            let Some(now) = &c.now else { return false };
+            let item = c.at.0.windows(2).any(|w| {
+                matches!(w, [Step::Member(list), Step::Item { by, key }]
+                    if list == "env" && by == "name" && key == name)
+            });
+            let list = matches!(c.at.0.last(), Some(Step::Member(list)) if list == "env");
+            item || (list
+                && (now.as_array().into_iter())
+                    .flatten()
+                    .any(|v| v["name"] == name))
+        })
+    }
+
     /// Whether it gives a volume mount of `volume` at `mount_path` a `subPath` (an
     /// imported claim mounted through a subdirectory of it).
     pub fn sets_sub_path(&self, volume: &str, mount_path: &str) -> bool {

@@ -311,6 +311,8 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("DB_PASSWORD", "hunter2"));
         }),
+        // MySQL with none of its root password options.
+        ("KP907", |d| api(d).image = "mysql".into()),
         ("KP806", |d| {
             let s = api(d);
             s.kind = WorkloadKind::CronJob;

@@ -1086,4 +1086,12 @@ IMAGE_DATA_NOT_EMPTY = Rule {
     instead: "Set PGDATA to a subdirectory, /var/lib/postgresql/data/pgdata (the fix does).",
     source: "hub.docker.com/_/postgres \"PGDATA\" (\"a subdirectory is recommended … e.g. for mount points that contain lost+found\"); PostgreSQL docs, initdb",
 };
+IMAGE_REQUIRED_VARIABLE = Rule {
+    code: "KP907", name: "image_required_variable", category: Images, severity: Error, relaxed_in_dev: false,
+    summary: "A known image whose entrypoint cannot initialize its data without a variable gets one: postgres a superuser password (POSTGRES_PASSWORD, POSTGRES_PASSWORD_FILE, or POSTGRES_HOST_AUTH_METHOD=trust), mysql a root password option (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD). Set by value, from a key, or in a Secret or ConfigMap read whole.",
+    why: "On an empty data directory (every new environment, every new volume) the entrypoint checks these before initdb and exits with \"Database is uninitialized and superuser password is not specified\": the pod crash-loops. A volume that already holds a database hides it, so it shows the day a new environment or a restored cluster starts.",
+    bad: "image postgres:16 with POSTGRES_USER and POSTGRES_DB but no POSTGRES_PASSWORD",
+    instead: "Read POSTGRES_PASSWORD from a key of a Secret (the fix does, in the service's own Secret: its value is set in the cluster).",
+    source: "docker-library/postgres and docker-library/mysql docker-entrypoint.sh (docker_verify_minimum_env); hub.docker.com/_/postgres \"POSTGRES_PASSWORD\" (\"required … must not be empty or undefined\")",
+};
 }

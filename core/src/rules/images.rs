@@ -1,6 +1,7 @@
 //! The image rules (KP8xx): every container's image reference parses as the runtimes
 //! parse it (`crate::image`), and a design does not contradict what a known image
-//! needs (`crate::images`: its user, the paths it writes, its ports).
+//! needs (`crate::images`: its user, the paths it writes, its ports, the variables its
+//! entrypoint cannot start without).
 
 use super::catalog::*;
 use super::context::{batch_fix, set, svc, Ctx, OverridableField as OF};
@@ -20,6 +21,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         if images::runs_image_entrypoint(s) {
             writable_paths(cx, s, known);
             data_volume(cx, s, known);
+            required_variables(cx, s, known);
         }
         ports(cx, s, known);
     }
@@ -282,4 +284,122 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
             super::context::set_fix(format!("Use port {to}"), path.clone(), json!(to))
         });
     }
+}
+
+/// KP907: the main container sets one of the variables its image's entrypoint cannot
+/// initialize without ([`images::Needs`]). The fix reads the first from a key of a
+/// Secret: one that has the key, else the service's own, made or given the key.
+fn required_variables(cx: &mut Ctx, s: &Service, known: &KnownImage) {
+    let Some(needs) = &known.needs else {
+        return;
+    };
+    if (needs.any_of.iter()).any(|(var, value)| sets(cx, s, var, *value)) {
+        return;
+    }
+    let list = (needs.any_of.iter())
+        .map(|(var, value)| match value {
+            Some(v) => format!("`{var}={v}`"),
+            None => format!("`{var}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!(
+        "{}'s entrypoint needs {} ({list}), and `{}` sets none: on its first start, with an empty data directory, it exits with \"{}\" and the pod crash-loops",
+        known.name, needs.what, s.name, needs.error
+    );
+    // The variables as the design writes them: where this environment has values of
+    // its own, the service's list is not the one seen here, and no fix writes it.
+    let own_values = (cx.env.overrides.get(&s.id)).is_some_and(|o| !o.env.is_empty());
+    let fix = match own_values {
+        true => None,
+        false => read_from_own_secret(cx.design, s, needs.any_of[0].0),
+    };
+    cx.report(
+        &IMAGE_REQUIRED_VARIABLE,
+        Some(s),
+        svc(s, "/config/env"),
+        message,
+    )
+    .fix = fix;
+}
+
+/// Whether the main container sets `var`, to `value` where one is wanted: by value
+/// (not empty), from a key (of a ConfigMap its value, of a Secret any), read whole from
+/// a ConfigMap or Secret that has the key or that the design does not know the keys of,
+/// or in what an import kept of the pod.
+fn sets(cx: &Ctx, s: &Service, var: &str, value: Option<&str>) -> bool {
+    let wanted = |v: &str| value.map_or(!v.is_empty(), |want| v == want);
+    let config_value = |name: &str, key: &str| -> Option<Option<String>> {
+        let cm = cx.design.config_map(name)?;
+        Some(cx.env.config_data(cm).get(key).cloned())
+    };
+    // The last of a name wins, and `env` wins over `envFrom`.
+    if let Some(e) = s.config.env.iter().rfind(|e| e.name == var) {
+        return match &e.value {
+            EnvValue::Literal(v) => wanted(v),
+            EnvValue::ConfigMapKey { name, key } => match config_value(name, key) {
+                Some(Some(v)) => wanted(&v),
+                Some(None) => false,
+                None => true,
+            },
+            EnvValue::SecretKey { .. } => value.is_none(),
+        };
+    }
+    let whole = s.config.env_from.iter().any(|f| match f {
+        EnvFrom::ConfigMap(name) => match config_value(name, var) {
+            Some(Some(v)) => wanted(&v),
+            Some(None) => false,
+            None => true,
+        },
+        EnvFrom::Secret(name) => {
+            value.is_none()
+                && cx.design.secret(name).is_none_or(|secret| {
+                    secret.keys.iter().any(|k| k == var)
+                        || (secret.external && secret.keys.is_empty())
+                })
+        }
+    });
+    whole || s.residuals_here(cx.env).any(|r| r.sets_variable(var))
+}
+
+/// The fix that gives the service variable `var` read from a key of the same name in
+/// a Secret: the first Opaque one that has the key, else `<service>-secrets`, made or
+/// given the key. `None` when that name is a Secret of another type (TLS). `s` writes
+/// its variables as the design does.
+fn read_from_own_secret(design: &Design, s: &Service, var: &str) -> Option<Fix> {
+    let opaque = |c: &SecretDef| matches!(c.kind.as_str(), "" | "Opaque");
+    let own = format!("{}-secrets", s.name);
+    let has_key = (design.secrets.iter()).find(|c| opaque(c) && c.keys.iter().any(|k| k == var));
+    let existing = has_key.or_else(|| design.secret(&own));
+    if existing.is_some_and(|c| !opaque(c)) {
+        return None;
+    }
+    let mut secret = existing.cloned().unwrap_or_else(|| SecretDef {
+        name: own,
+        kind: "Opaque".into(),
+        ..SecretDef::default()
+    });
+    let mut edits = Vec::new();
+    if !secret.keys.iter().any(|k| k == var) {
+        secret.keys.push(var.to_string());
+        edits.push(crate::Edit::PutSecret(secret.clone()));
+    }
+    // In place of an empty one.
+    let mut env = s.config.env.clone();
+    env.retain(|v| v.name != var);
+    env.push(EnvVar {
+        name: var.to_string(),
+        value: EnvValue::SecretKey {
+            name: secret.name.clone(),
+            key: var.to_string(),
+        },
+    });
+    edits.push(set(svc(s, "/config/env"), json!(env)));
+    batch_fix(
+        format!(
+            "Read `{var}` from Secret `{}` (a placeholder there: set its value in the cluster)",
+            secret.name
+        ),
+        edits,
+    )
 }

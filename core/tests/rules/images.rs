@@ -164,6 +164,71 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 db(d).storage[0].mount_path = "/var/lib/postgresql".into();
             },
         ),
+        // Postgres with no superuser password; the near miss trusts every connection
+        // instead (which the entrypoint accepts, with a warning).
+        fx(
+            "KP907",
+            |d| no_password(db(d)),
+            |d| {
+                no_password(db(d));
+                let trust = EnvVar::literal("POSTGRES_HOST_AUTH_METHOD", "trust");
+                db(d).config.env.push(trust);
+            },
+        ),
+        // ... another method, and an empty password; the near miss reads the password
+        // with a Secret read whole that has the key.
+        fx(
+            "KP907",
+            |d| {
+                no_password(db(d));
+                let md5 = EnvVar::literal("POSTGRES_HOST_AUTH_METHOD", "md5");
+                db(d).config.env.push(md5);
+                db(d)
+                    .config
+                    .env
+                    .push(EnvVar::literal("POSTGRES_PASSWORD", ""));
+            },
+            |d| {
+                no_password(db(d));
+                d.secrets.push(SecretDef {
+                    name: "pg".into(),
+                    kind: "Opaque".into(),
+                    keys: vec!["POSTGRES_USER".into(), "POSTGRES_PASSWORD".into()],
+                    ..SecretDef::default()
+                });
+                db(d).config.env_from.push(EnvFrom::Secret("pg".into()));
+            },
+        ),
+        // ... a Secret read whole that lacks the key; the near miss runs another
+        // program of the image (a backup), whose entrypoint is not the image's.
+        fx(
+            "KP907",
+            |d| {
+                no_password(db(d));
+                d.secrets.push(SecretDef {
+                    name: "pg".into(),
+                    kind: "Opaque".into(),
+                    keys: vec!["POSTGRES_USER".into()],
+                    ..SecretDef::default()
+                });
+                db(d).config.env_from.push(EnvFrom::Secret("pg".into()));
+            },
+            |d| {
+                no_password(db(d));
+                db(d).command = vec!["pg_dump".into(), "--file=/backups/db.dump".into()];
+            },
+        ),
+        // MySQL with none of its root password options; the near miss has it make a
+        // random one.
+        fx(
+            "KP907",
+            |d| db(d).image = "mysql".into(),
+            |d| {
+                db(d).image = "mysql".into();
+                let random = EnvVar::literal("MYSQL_RANDOM_ROOT_PASSWORD", "yes");
+                db(d).config.env.push(random);
+            },
+        ),
         fx(
             "KP904",
             |d| db(d).ports[0].port = 5433,
@@ -676,4 +741,70 @@ fn a_read_only_root_for_a_known_image_comes_with_its_volumes() {
     db(&mut d).mounts.clear();
     db(&mut d).args = vec!["-c".into(), "max_connections=200".into()];
     assert!(template_free_codes(&d, "prod").contains("KP903"));
+}
+
+/// The database without the superuser password the baseline reads from a Secret.
+fn no_password(db: &mut Service) {
+    db.config.env.retain(|e| e.name != "POSTGRES_PASSWORD");
+}
+
+/// KP907's fix gives postgres its password from a key of its own Secret, made with the
+/// key, and nothing else of the design changes; a Secret that has the key already is
+/// read instead. Also after a share link.
+#[test]
+fn a_database_without_its_password_reads_it_from_a_secret() {
+    let mut d = baseline();
+    no_password(db(&mut d));
+    for through_link in [false, true] {
+        let mut d = match through_link {
+            false => d.clone(),
+            true => link::decode(&link::link("https://k.example/", &d)).unwrap(),
+        };
+        let f = finding(&d, "KP907");
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.path, FieldPath::service(ServiceId(2), "/config/env"));
+        assert!(
+            f.message.starts_with("postgres's entrypoint needs a superuser password (`POSTGRES_PASSWORD`, `POSTGRES_PASSWORD_FILE`, `POSTGRES_HOST_AUTH_METHOD=trust`), and `db` sets none"),
+            "{}",
+            f.message
+        );
+        let fix = f.fix.unwrap();
+        assert_eq!(
+            fix.label,
+            "Read `POSTGRES_PASSWORD` from Secret `db-secrets` (a placeholder there: set its value in the cluster)"
+        );
+        let before = d.clone();
+        d.apply(fix.edit).unwrap();
+        assert_eq!(d.secret("db-secrets").unwrap().keys, ["POSTGRES_PASSWORD"]);
+        let env = &db(&mut d).config.env;
+        assert_eq!(
+            env[..env.len() - 1],
+            before.service(ServiceId(2)).unwrap().config.env[..]
+        );
+        assert_eq!(
+            env.last().unwrap().value,
+            EnvValue::SecretKey {
+                name: "db-secrets".into(),
+                key: "POSTGRES_PASSWORD".into()
+            }
+        );
+        for env in ["prod", "dev"] {
+            assert!(
+                validate(&d, env).is_empty(),
+                "{env}: {:#?}",
+                validate(&d, env)
+            );
+        }
+    }
+    // A Secret that has the key already is the one read.
+    d.secrets.push(SecretDef {
+        name: "pg-superuser".into(),
+        kind: "Opaque".into(),
+        keys: vec!["POSTGRES_PASSWORD".into()],
+        ..SecretDef::default()
+    });
+    let fix = finding(&d, "KP907").fix.unwrap();
+    d.apply(fix.edit).unwrap();
+    assert!(d.secret("db-secrets").is_none());
+    assert!(findings_of(&d, "prod", "KP907").is_empty());
 }

@@ -170,9 +170,19 @@ fn baseline() -> Design {
             ..Timing::default()
         },
         resources: Resources::new("250m", "512Mi", "1", "1Gi"),
-        // The data in a directory of the claim, beside a fresh disk's lost+found (KP906).
+        // The data in a directory of the claim, beside a fresh disk's lost+found (KP906);
+        // the superuser's password from a Secret (KP907).
         config: Config {
-            env: vec![EnvVar::literal("PGDATA", "/var/lib/postgresql/data/pgdata")],
+            env: vec![
+                EnvVar::literal("PGDATA", "/var/lib/postgresql/data/pgdata"),
+                EnvVar {
+                    name: "POSTGRES_PASSWORD".into(),
+                    value: EnvValue::SecretKey {
+                        name: "db-credentials".into(),
+                        key: "password".into(),
+                    },
+                },
+            ],
             ..Config::default()
         },
         storage: vec![VolumeClaim {
@@ -202,6 +212,13 @@ fn baseline() -> Design {
     };
     d.apply(Edit::AddService(Box::new(api))).unwrap();
     d.apply(Edit::AddService(Box::new(db))).unwrap();
+    d.apply(Edit::PutSecret(SecretDef {
+        name: "db-credentials".into(),
+        kind: "Opaque".into(),
+        keys: vec!["password".into()],
+        ..SecretDef::default()
+    }))
+    .unwrap();
     d.apply(Edit::AddEdge(Edge {
         from: ServiceId(1),
         to: ServiceId(2),
