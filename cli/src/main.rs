@@ -66,8 +66,9 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     match run(&args, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
+        // The message says what is wrong; the whole usage would bury it.
         Err(Failure::Usage(m)) => {
-            eprintln!("kubeprint: {m}\n{USAGE}");
+            eprintln!("kubeprint: {m}\n(`kubeprint --help` lists every command and option)");
             ExitCode::from(2)
         }
         Err(Failure::Input(m)) => {
@@ -457,7 +458,9 @@ fn import_environments(envs: &[&str], out: &mut dyn Write) -> Result<(), Failure
             text,
         });
     }
-    let result = import::environments_of(&inputs).map_err(Failure::Usage)?;
+    // A mistake in the command line, or in a file.
+    import::environments_asked(&inputs).map_err(Failure::Usage)?;
+    let result = import::environments_of(&inputs).map_err(Failure::Input)?;
     for env in &result.environments {
         eprintln!("environment {}:", env.environment);
         print_documents(&env.documents);

@@ -664,6 +664,29 @@ fn import_with_env_options_makes_one_design_with_an_environment_each() {
     let o = kubeprint(&["import", "--env", "prod"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("NAME=FILE"), "{}", stderr(&o));
+    // The message alone, and where the usage is.
+    assert_eq!(stderr(&o).lines().count(), 2, "{}", stderr(&o));
+    assert!(stderr(&o).ends_with("(`kubeprint --help` lists every command and option)\n"));
+    // A file that cannot be read is bad input (1), not a bad command line (2), and
+    // nothing is written.
+    let broken = temp_dir("import-envs-broken").join("prod.yaml");
+    let text = std::fs::read_to_string(format!("{dir}/prod.yaml")).unwrap();
+    std::fs::write(&broken, text.replacen("image: ", "image: \"", 1)).unwrap();
+    let o = kubeprint(&[
+        "import",
+        "--env",
+        &staging,
+        "--env",
+        &format!("prod={}", broken.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("of environment `prod` cannot be read")
+            && !stderr(&o).contains("usage"),
+        "{}",
+        stderr(&o)
+    );
     let o = kubeprint(&["import", "--env", &prod, "--env", &prod]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

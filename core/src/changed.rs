@@ -237,6 +237,18 @@ impl Design {
                 claim.name, new.name, old.name
             ));
         }
+        // A certificate cert-manager issues into a Secret named after the service.
+        let issued = (self.environments.iter()).any(|e| {
+            let s = crate::model::effective_ref(new, e);
+            s.exposure.ingress.as_ref().is_some_and(|r| r.issued())
+        });
+        if issued {
+            said.push_str(&format!(
+                " Its certificate goes to Secret `{}`, which cert-manager issues anew: to keep the one in `{}`, name it under TLS Secret.",
+                crate::naming::tls_secret(&new.name),
+                crate::naming::tls_secret(&old.name)
+            ));
+        }
         said.push_str(" Ctrl+Z takes it back");
         Some(said)
     }

@@ -1550,6 +1550,42 @@ spec:
       containers:
         - name: web
           image: ghcr.io/acme/web:2.3.0
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.3.0
+          ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  namespace: shop
+  annotations: {cert-manager.io/cluster-issuer: letsencrypt}
+spec:
+  tls: [{hosts: [api.shop.example.com], secretName: api-tls}]
+  rules:
+    - host: api.shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: api, port: {name: http}}}
 "#;
     let imported = import::kubernetes(yaml).design;
     for (through_link, d) in as_imported_and_after_a_link(&imported) {
@@ -1576,6 +1612,15 @@ spec:
         assert_eq!(
             rename("web", "storefront").as_deref(),
             Some("Renamed `web` to `storefront`. Ctrl+Z takes it back")
+        );
+        // A certificate cert-manager issued into `web-tls` is issued anew.
+        assert_eq!(
+            rename("api", "shop-api").as_deref(),
+            Some(
+                "Renamed `api` to `shop-api`. Its certificate goes to Secret `shop-api-tls`, \
+                 which cert-manager issues anew: to keep the one in `api-tls`, name it under \
+                 TLS Secret. Ctrl+Z takes it back"
+            )
         );
         assert_eq!(d.rename_said(&d), None, "nothing renamed");
     }

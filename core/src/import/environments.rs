@@ -228,6 +228,26 @@ pub fn unique_names(inputs: &mut [Input]) {
 
 /// [`environments`] of named inputs, each document's report naming its file.
 pub fn environments_of(inputs: &[Input]) -> Result<EnvironmentsImport, String> {
+    environments_asked(inputs)?;
+    let pairs: Vec<(&str, &str)> = (inputs.iter())
+        .map(|i| (i.name.as_str(), i.text.as_str()))
+        .collect();
+    let mut result = environments(&pairs)?;
+    for (report, input) in result.environments.iter_mut().zip(inputs) {
+        for d in &mut report.documents {
+            d.file = input.file.clone();
+        }
+    }
+    Ok(result)
+}
+
+/// What [`environments_of`] refuses before it reads a document: a mistake in how it was
+/// asked (no input, an environment name that is not a DNS label or is given twice, a
+/// compose file given as an environment), not in a file. A command line says so apart.
+pub fn environments_asked(inputs: &[Input]) -> Result<(), String> {
+    if inputs.is_empty() {
+        return Err("no environment to import".into());
+    }
     for input in inputs {
         if super::Format::detect(&input.text) == super::Format::Compose {
             let of = if input.file.is_empty() {
@@ -254,17 +274,17 @@ pub fn environments_of(inputs: &[Input]) -> Result<EnvironmentsImport, String> {
                 input.name
             ));
         }
+        environment_name(&input.name)?;
     }
-    let pairs: Vec<(&str, &str)> = (inputs.iter())
-        .map(|i| (i.name.as_str(), i.text.as_str()))
-        .collect();
-    let mut result = environments(&pairs)?;
-    for (report, input) in result.environments.iter_mut().zip(inputs) {
-        for d in &mut report.documents {
-            d.file = input.file.clone();
-        }
+    Ok(())
+}
+
+/// An environment's name, as an import takes it: a DNS label.
+fn environment_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("an environment needs a name".into());
     }
-    Ok(result)
+    crate::names::dns1123_label(name).map_err(|m| format!("the environment name `{name}` {m}"))
 }
 
 /// Import `inputs`, (environment name, Kubernetes YAML) each, as one design with one
@@ -275,11 +295,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
         return Err("no environment to import".into());
     };
     for (i, (name, _)) in inputs.iter().enumerate() {
-        if name.is_empty() {
-            return Err("an environment needs a name".into());
-        }
-        crate::names::dns1123_label(name)
-            .map_err(|m| format!("the environment name `{name}` {m}"))?;
+        environment_name(name)?;
         if inputs[..i].iter().any(|(n, _)| n == name) {
             return Err(format!("environment `{name}` is given twice"));
         }

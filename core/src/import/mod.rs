@@ -26,8 +26,8 @@ mod scaling;
 mod workload;
 
 pub use environments::{
-    environments, environments_of, promotion_order, tier_of, unique_names, EnvironmentReport,
-    EnvironmentsImport, Input, NotMerged,
+    environments, environments_asked, environments_of, promotion_order, tier_of, unique_names,
+    EnvironmentReport, EnvironmentsImport, Input, NotMerged,
 };
 
 use crate::model::*;
