@@ -285,8 +285,10 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
         if let Some(p) = &s.probes.startup {
             if p.budget_seconds() < start {
                 let period = u64::from(p.effective_period());
+                // One failure more than the budget needs: the kubelet probes first at the
+                // initial delay, so the last failure comes a period before the budget's end.
                 let failures =
-                    (start.saturating_sub(u64::from(p.initial_delay_seconds))).div_ceil(period);
+                    (start.saturating_sub(u64::from(p.initial_delay_seconds))).div_ceil(period) + 1;
                 cx.report(
                     &STARTUP_BUDGET_SHORT,
                     Some(s),
@@ -314,7 +316,8 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
                     // (Shorter than the period: KP108.)
                     timeout_seconds: l.timeout_seconds.min(STARTUP_PERIOD - 1),
                     success_threshold: 1,
-                    failure_threshold: u32::try_from(start.div_ceil(u64::from(STARTUP_PERIOD)))
+                    // One more than the budget needs, as above.
+                    failure_threshold: u32::try_from(start.div_ceil(u64::from(STARTUP_PERIOD)) + 1)
                         .unwrap_or(u32::MAX),
                 };
                 cx.report(
@@ -327,7 +330,11 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
                     ),
                 )
                 .fix = set_fix(
-                    format!("Add a startup probe ({} × {STARTUP_PERIOD} s)", startup.failure_threshold),
+                    format!(
+                        "Add a startup probe ({} × {STARTUP_PERIOD} s = {} s)",
+                        startup.failure_threshold,
+                        startup.budget_seconds()
+                    ),
                     svc(s, "/probes/startup"),
                     serde_json::to_value(&startup).expect("probes serialize"),
                 );

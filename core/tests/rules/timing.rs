@@ -558,3 +558,37 @@ fn liveness_giving_up_with_readiness_is_said_as_a_tie() {
         said[0].message
     );
 }
+
+/// KP106's fixes leave a period to spare: the kubelet probes first at the initial
+/// delay, so its last failure comes a period before `initialDelay + failures × period`,
+/// and a budget of exactly the start-up time restarts a start that takes all of it.
+#[test]
+fn a_startup_budget_fix_leaves_a_period_to_spare() {
+    // The startup probe (12 × 5 s) short of 90 s: 19 failures, 95 s.
+    let mut d = baseline();
+    api(&mut d).timing.startup_seconds = 90;
+    let f = findings_of(&d, "prod", "KP106").remove(0);
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Allow 19 startup failures (95 s)");
+    d.apply(fix.edit).unwrap();
+    let startup = api(&mut d).probes.startup.clone().unwrap();
+    assert!(startup.budget_seconds() >= 90 + u64::from(startup.effective_period()));
+    // No startup probe, liveness short of 90 s: one is added, 19 × 5 s.
+    let mut d = baseline();
+    api(&mut d).probes.startup = None;
+    api(&mut d).timing.startup_seconds = 90;
+    let f = findings_of(&d, "prod", "KP106").remove(0);
+    let fix = f.fix.unwrap();
+    assert_eq!(fix.label, "Add a startup probe (19 × 5 s = 95 s)");
+    d.apply(fix.edit).unwrap();
+    assert_eq!(
+        api(&mut d)
+            .probes
+            .startup
+            .as_ref()
+            .unwrap()
+            .budget_seconds(),
+        95
+    );
+    assert!(findings_of(&d, "prod", "KP106").is_empty());
+}
