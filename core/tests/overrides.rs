@@ -1633,6 +1633,84 @@ fn keys_an_environment_reads_follow_renames_and_are_found_where_they_are_set() {
         .contains(&"database_url".to_string()));
 }
 
+/// A key read half made (From: Secret chosen, nothing typed yet) is said as what to
+/// type, at the field to type it in, with no fix that would make a Secret of no name:
+/// the service's own variable and an environment's alike.
+#[test]
+fn a_key_read_half_made_says_what_to_name() {
+    let mut d = variables_from_keys();
+    let api = d.service_named("fastapi-app").unwrap().id;
+    let found = |d: &Design, env: &str| {
+        (rules::validate(d, env).into_iter())
+            .filter(|f| f.code == "KP305")
+            .map(|f| (f.path.to_string(), f.message, f.fix.is_some()))
+            .collect::<Vec<_>>()
+    };
+    // Prod's own value: no Secret named yet, then a Secret and no key.
+    let here = |field: &str| {
+        FieldPath::environment(
+            "prod",
+            &format!("/overrides/{}/env/DATABASE_URL/secret_key/{field}", api.0),
+        )
+    };
+    for (field, value) in [("name", ""), ("key", "")] {
+        d.apply(Edit::Set {
+            path: here(field),
+            value: json!(value),
+        })
+        .unwrap();
+    }
+    assert_eq!(
+        found(&d, "prod"),
+        [(
+            here("name").to_string(),
+            "`DATABASE_URL` reads a Secret it does not name: name the Secret".to_string(),
+            false
+        )]
+    );
+    d.apply(Edit::Set {
+        path: here("name"),
+        value: json!("icat-api-prod"),
+    })
+    .unwrap();
+    assert_eq!(
+        found(&d, "prod"),
+        [(
+            here("key").to_string(),
+            "`DATABASE_URL` reads Secret `icat-api-prod` but no key of it: name the key"
+                .to_string(),
+            false
+        )]
+    );
+    // The service's own variable.
+    let mut env = d.service(api).unwrap().config.env.clone();
+    env.push(EnvVar {
+        name: "API_TOKEN".into(),
+        value: EnvValue::SecretKey {
+            name: " ".into(),
+            key: "token".into(),
+        },
+    });
+    let i = env.len() - 1;
+    d.apply(Edit::Set {
+        path: FieldPath::service(api, "/config/env"),
+        value: json!(env),
+    })
+    .unwrap();
+    let own =
+        |field: &str| FieldPath::service(api, &format!("/config/env/{i}/value/secret_key/{field}"));
+    let dev = found(&d, "dev");
+    assert_eq!(dev.len(), 1, "{dev:?}");
+    assert_eq!(dev[0].0, own("name").to_string());
+    assert!(!dev[0].2);
+    // Each path names a field the inspector shows.
+    for env in ["dev", "prod"] {
+        for f in rules::validate(&d, env) {
+            assert!(d.resolve(&f.path).is_ok(), "{}: {}", f.code, f.path);
+        }
+    }
+}
+
 /// In a design file an environment's variable is a text, `false`, or a key as the
 /// service's variables write one; a literal written as a key is a text; anything else
 /// is refused, saying what it may be.

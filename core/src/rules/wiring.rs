@@ -1029,6 +1029,25 @@ fn config_reference(
         None => (None, path.clone()),
     };
     let kind = source.kind();
+    // A reference half made (From: Secret chosen, nothing typed yet): what to type, at
+    // the field to type it in.
+    if name.trim().is_empty() || key.is_some_and(|k| k.trim().is_empty()) {
+        let (message, at) = match name.trim().is_empty() {
+            true => (
+                format!("{reader} a {kind} it does not name: name the {kind}"),
+                match key_at.pointer.strip_suffix("/key") {
+                    Some(value) => svc(s, &format!("{value}/name")),
+                    None => path,
+                },
+            ),
+            false => (
+                format!("{reader} {kind} `{name}` but no key of it: name the key"),
+                key_at,
+            ),
+        };
+        cx.report(&CONFIG_REFERENCE_MISSING, Some(s), at, message);
+        return;
+    }
     // A reference the rendered pods mark `optional: true` (kept from an import) may
     // dangle: the pod starts without it.
     // So may one the cluster provides at run time (a Secret a kept Job or Certificate
