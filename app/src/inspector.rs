@@ -295,7 +295,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                 })}
                 <KeptRoutesNote id />
                 <Optional label="Public via Ingress" path=at(id, "/exposure/ingress") fresh=Callback::new(move |()| app.editor.with(|e| e.design.service(id.get_untracked()).map_or(Value::Null, |s| to_json(presets::ingress_in(&e.design, s)))))>
-                    <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Text />
+                    <Field label="Host" path=at(id, "/exposure/ingress/host") kind=K::Host />
                     <Field label="Path" path=at(id, "/exposure/ingress/path") kind=K::Text />
                     <Field label="Service port" path=at(id, "/exposure/ingress/port") kind=K::Text />
                     <Check label="TLS" path=at(id, "/exposure/ingress/tls") />
@@ -915,7 +915,7 @@ fn OverrideFields(id: Signal<ServiceId>) -> impl IntoView {
                 <Field label="Memory limit" path=o("resources/memory_limit") kind=K::Quantity placeholder=memory_limit />
             </div>
             {routed.map(|host| view! {
-                <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalText placeholder=format!("(the service's: {host})") />
+                <Field label="Ingress host" path=o("ingress_host") kind=K::OptionalHost placeholder=format!("(the service's: {host})") />
             })}
             {(!claims.is_empty()).then(|| view! {
                 {claims.into_iter().map(|(claim, size, class)| {

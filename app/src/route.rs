@@ -162,7 +162,7 @@ pub fn GatewayFields(env: String) -> impl IntoView {
                         <Field label="Port" path=l("port") kind=K::Port compact=true />
                     </div>
                     <div class="row">
-                        <Field label="Hostname" path=l("hostname") kind=K::OptionalText placeholder="(any)" />
+                        <Field label="Hostname" path=l("hostname") kind=K::OptionalHost placeholder="(any)" />
                         <Field label="TLS Secret (HTTPS)" path=l("certificate_secret") kind=K::Text placeholder="(derived)" />
                     </div>
                 </div>

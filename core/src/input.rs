@@ -55,6 +55,11 @@ pub enum FieldKind {
     /// An IP block in CIDR notation (`10.0.0.0/16`, `2001:db8::/32`); an address alone
     /// is the block of that one address.
     Cidr,
+    /// A route's host name (`shop.example.com`, `*.example.com`), or empty for any: a
+    /// URL pasted here (`https://Shop.example.com/`) gives its host, lowercased.
+    Host,
+    /// [`FieldKind::Host`], or empty for `None` (an environment's own).
+    OptionalHost,
 }
 
 /// The fields besides `path` that typing into an input of `kind` may set: an image's
@@ -213,6 +218,8 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
             Err(_) => Ok(json!(text)),
         },
         FieldKind::Cidr => cidr(text).map(|c| json!(c)),
+        FieldKind::OptionalHost if text.is_empty() => Ok(Value::Null),
+        FieldKind::Host | FieldKind::OptionalHost => host(text).map(|h| json!(h)),
         FieldKind::Words => Ok(json!(text.split_whitespace().collect::<Vec<_>>())),
         FieldKind::KeyValues => {
             let mut map = serde_json::Map::new();
@@ -230,6 +237,25 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
             Ok(Value::Object(map))
         }
     }
+}
+
+/// A route's host as typed or pasted: the host of a URL (`https://Shop.example.com:443/x`
+/// is `shop.example.com`), lowercased, without a trailing dot; empty is any host. A
+/// name the API server would refuse is said so.
+pub fn host(text: &str) -> Result<String, String> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() {
+        return Ok(host);
+    }
+    crate::names::ingress_host(&host)
+        .map(|()| host.clone())
+        .map_err(|e| format!("`{text}` is not a host name: it {e}"))
 }
 
 /// An IP block as a NetworkPolicy's `ipBlock.cidr` takes it: `address/prefix`, the
@@ -551,6 +577,30 @@ mod tests {
             Ok(json!("2001:db8::/32"))
         );
         assert_eq!(parse(FieldKind::Cidr, "::1"), Ok(json!("::1/128")));
+        // A host: a pasted URL gives its host; any case; empty is any host, or none.
+        for (typed, host) in [
+            ("shop.example.com", "shop.example.com"),
+            ("https://Shop.Example.com/", "shop.example.com"),
+            ("http://shop.example.com:8080/api?x=1", "shop.example.com"),
+            ("*.example.com", "*.example.com"),
+            ("shop.example.com.", "shop.example.com"),
+            ("", ""),
+        ] {
+            assert_eq!(parse(FieldKind::Host, typed), Ok(json!(host)), "{typed}");
+        }
+        assert_eq!(parse(FieldKind::OptionalHost, " "), Ok(Value::Null));
+        for bad in [
+            "shop_api.example.com",
+            "10.0.0.1",
+            "shop example.com",
+            "a.*.example.com",
+        ] {
+            let e = parse(FieldKind::Host, bad).unwrap_err();
+            assert!(
+                e.starts_with(&format!("`{bad}` is not a host name: it ")),
+                "{e}"
+            );
+        }
         let e = parse(FieldKind::Cidr, "10.20.3.4/16").unwrap_err();
         assert!(e.contains("the block is `10.20.0.0/16`"), "{e}");
         assert_eq!(

@@ -2319,21 +2319,24 @@ async fn an_ingress_host_is_set_for_one_environment() {
     )
     .await;
     assert_eq!(title, json!("fastapi-app (Ingress icat.dev.example.org)"));
-    // A URL is no host: the finding says so and leads back to the field.
+    // A URL pasted gives its host; a name no Ingress may have is refused at the field,
+    // and the design keeps the host it had.
     let field = format!("environments/dev/overrides/{}/ingress_host", api.0);
-    page.type_into(&field, "https://icat.dev.example.org").await;
-    let finding = page
-        .wait_text("findings", "the bad host", |t| t.contains("KP401"))
+    page.type_into(&field, "https://ICAT.dev2.example.org/api")
         .await;
-    assert!(finding.contains("no scheme, port or path"), "{finding}");
-    page.click("env-prod").await;
-    page.click("env-dev").await;
-    page.click_finding("KP401").await;
-    page.wait_until("the host focused", async |p| {
-        (p.focused().await == field).then(String::new)
+    page.wait_text("yaml", "the URL's host", |t| {
+        t.contains("host: icat.dev2.example.org")
     })
     .await;
-    page.type_into(&field, "icat.dev.example.org").await;
+    page.type_into(&field, "icat_dev.example.org").await;
+    page.wait_text(&format!("{field}-error"), "the refusal", |t| {
+        t.contains("icat_dev.example.org") && t.contains("is not a host name")
+    })
+    .await;
+    page.wait_text("yaml", "the host kept", |t| {
+        t.contains("host: icat.dev2.example.org")
+    })
+    .await;
     page.click("env-prod").await;
     page.wait_text("yaml", "prod's host", |t| {
         t.contains("host: icat.example.org") && t.contains("namespace: icat-api")
