@@ -46,10 +46,33 @@ pub enum Form {
 /// `Addr` (Npgsql, MySQL Connector/NET), in any case.
 pub const HOST_KEYWORDS: [&str; 5] = ["host", "hostaddr", "server", "address", "addr"];
 
+/// The other keywords of a connection string, one of which a value must have beside
+/// its host for the host to count: `server=y` alone is a JDWP option, `server=debug` a
+/// log filter. libpq's and the .NET drivers' (Npgsql, MySQL Connector/NET, SqlClient).
+const CONNECTION_KEYWORDS: [&str; 12] = [
+    "port",
+    "dbname",
+    "database",
+    "user",
+    "username",
+    "uid",
+    "password",
+    "pwd",
+    "sslmode",
+    "passfile",
+    "connect_timeout",
+    "application_name",
+];
+
+/// Whether a word is `keyword=...` with one of `keywords`, in any case.
+fn keyword_in(w: &str, keywords: &[&str]) -> bool {
+    w.split_once('=')
+        .is_some_and(|(k, _)| keywords.iter().any(|h| k.eq_ignore_ascii_case(h)))
+}
+
 /// Whether a word is `keyword=...` with a host keyword.
 fn host_keyword(w: &str) -> bool {
-    w.split_once('=')
-        .is_some_and(|(k, _)| HOST_KEYWORDS.iter().any(|h| k.eq_ignore_ascii_case(h)))
+    keyword_in(w, &HOST_KEYWORDS)
 }
 
 /// The word of a connection string that says its port (`port=5432`, `Port=5432`), and
@@ -503,7 +526,10 @@ impl Readdress<'_> {
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
-        for (w, host, port, form) in read_words(&words) {
+        let hosts = (read_words(value, &words).iter())
+            .filter(|a| a.3 == Form::Keyword)
+            .count();
+        for (w, host, port, form) in read_words(value, &words) {
             let Host::Name(host) = host else {
                 continue;
             };
@@ -545,9 +571,18 @@ impl Readdress<'_> {
             if new_host != host {
                 edits.push((start, end, new_host));
             }
-            let moved = (self.ports.iter())
-                .find(|(before, _)| Some(*before) == port)
-                .map(|(_, after)| *after);
+            // A connection string of one host and no port dials its driver's default
+            // port: the one port that changed, written now.
+            let no_port = form == Form::Keyword
+                && hosts == 1
+                && !listed(value, w)
+                && !words.iter().any(|w| keyword_in(w, &["port"]));
+            let moved = match self.ports {
+                [(_, after)] if no_port => Some(*after),
+                _ => (self.ports.iter())
+                    .find(|(before, _)| Some(*before) == port)
+                    .map(|(_, after)| *after),
+            };
             let Some(to) = moved else { continue };
             // (Read in `value`: a word's trailing `:` is not part of it.)
             let after_host = end + usize::from(value[end..].starts_with('.'));
@@ -563,6 +598,12 @@ impl Readdress<'_> {
                         .take_while(u8::is_ascii_digit)
                         .count();
                     edits.push((start, start + digits, to.to_string()));
+                } else if no_port {
+                    let port = match value.contains(';') {
+                        true => format!(";Port={to}"),
+                        false => format!(" port={to}"),
+                    };
+                    edits.push((end, end, port));
                 }
             } else if digits > 0 {
                 edits.push((after_host + 1, after_host + 1 + digits, to.to_string()));
@@ -659,7 +700,7 @@ impl Readdress<'_> {
 pub fn addresses(value: &str) -> Vec<Address> {
     let words = words(value.trim());
     let whole = words.len() == 1;
-    read_words(&words)
+    read_words(value, &words)
         .into_iter()
         .map(|(w, host, port, form)| Address {
             text: w.to_string(),
@@ -671,17 +712,22 @@ pub fn addresses(value: &str) -> Vec<Address> {
         .collect()
 }
 
-/// The addresses in a value's words, each with its word: a host alone after a host
-/// keyword is a connection string's ([`Form::Keyword`]), whose port is the string's
-/// `port=` when it names one host.
-fn read_words<'v>(words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> {
+/// The addresses in a value's words (slices of `value`), each with its word: a host
+/// alone after a host keyword is a connection string's ([`Form::Keyword`]) where the
+/// value has another keyword of one ([`CONNECTION_KEYWORDS`]); its port is the string's
+/// `port=` when the string names one host (not a list, `host=db,replica`, whose one
+/// port is every host's).
+fn read_words<'v>(value: &str, words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> {
     let mut found: Vec<_> = (words.iter())
         .filter_map(|w| word(w).map(|(host, port, form)| (*w, host, port, form)))
         .collect();
-    let keyword =
-        |(w, _, _, form): &(&str, Host, Option<u16>, Form)| *form == Form::Bare && host_keyword(w);
+    let connection = words.iter().any(|w| keyword_in(w, &CONNECTION_KEYWORDS));
+    let keyword = |(w, _, _, form): &(&str, Host, Option<u16>, Form)| {
+        connection && *form == Form::Bare && host_keyword(w)
+    };
     let hosts = found.iter().filter(|a| keyword(a)).count();
-    let port = port_keyword(words).filter(|_| hosts == 1).map(|(_, p)| p);
+    let one = hosts == 1 && !found.iter().any(|a| keyword(a) && listed(value, a.0));
+    let port = port_keyword(words).filter(|_| one).map(|(_, p)| p);
     for a in found.iter_mut() {
         if keyword(a) {
             a.2 = port;
@@ -689,6 +735,12 @@ fn read_words<'v>(words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> 
         }
     }
     found
+}
+
+/// Whether word `w` of `value` is the first of a list: a comma follows it.
+fn listed(value: &str, w: &str) -> bool {
+    let end = w.as_ptr() as usize - value.as_ptr() as usize + w.len();
+    value.get(end..).is_some_and(|rest| rest.starts_with(','))
 }
 
 /// `value` cut at whitespace, quotes, commas, semicolons and grouping brackets; square
@@ -931,7 +983,7 @@ mod tests {
         for v in [
             "host=db port=5432 dbname=app user=app sslmode=disable",
             "Host=db;Port=5432;Database=app;Username=app",
-            "port=5432 hostaddr=db",
+            "port=5432 host=db",
             "Server=DB;Port=5432;Uid=app",
         ] {
             assert_eq!(a(v), [(name("db"), Some(5432), Form::Keyword)], "{v}");
@@ -946,6 +998,10 @@ mod tests {
         );
         // No port, or no one port for one host: the host alone.
         assert_eq!(a("host=db dbname=app"), [(name("db"), None, Form::Keyword)]);
+        assert_eq!(
+            a("host=db,db-replica port=5432 dbname=app"),
+            [(name("db"), None, Form::Keyword)]
+        );
         assert_eq!(
             a("host=db port=5432 port=5433"),
             [(name("db"), None, Form::Keyword)]
@@ -964,6 +1020,14 @@ mod tests {
         );
         assert_eq!(a("dbname=app user=db port=5432"), []);
         assert_eq!(a("ghost=db port=5432"), []);
+        // A host keyword with no other keyword of a connection string is something
+        // else: a JDWP agent's options, a log filter.
+        assert_eq!(
+            a("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005"),
+            []
+        );
+        assert_eq!(a("info,server=debug"), []);
+        assert_eq!(a("host=db"), []);
     }
 
     #[test]
@@ -986,10 +1050,21 @@ mod tests {
             r("Port=5432;Host=DB.shop.svc;Database=db").as_deref(),
             Some("Port=6432;Host=postgres.shop.svc;Database=db")
         );
-        // Without a port, the host alone; another port, the host alone.
+        // Without a port it dialed its driver's default, the port that moved: written
+        // now, as the string writes its keywords.
         assert_eq!(
             r("host=db dbname=app").as_deref(),
-            Some("host=postgres dbname=app")
+            Some("host=postgres port=6432 dbname=app")
+        );
+        assert_eq!(
+            r("Host=db;Database=app").as_deref(),
+            Some("Host=postgres;Port=6432;Database=app")
+        );
+        // Hosts in a list share their port: the port stays. Another port: the host
+        // alone.
+        assert_eq!(
+            r("host=db,db-replica port=5432 dbname=app").as_deref(),
+            Some("host=postgres,db-replica port=5432 dbname=app")
         );
         assert_eq!(
             r("host=db port=5433").as_deref(),

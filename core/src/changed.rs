@@ -238,14 +238,17 @@ impl Design {
             ));
         }
         // A certificate cert-manager issues into a Secret named after the service.
+        // (Naming the old Secret under TLS Secret would not keep it: a Secret named
+        // there is one cert-manager does not issue, nor renew.)
         let issued = (self.environments.iter()).any(|e| {
             let s = crate::model::effective_ref(new, e);
-            s.exposure.ingress.as_ref().is_some_and(|r| r.issued())
+            e.deploys(new.id) && s.exposure.ingress.as_ref().is_some_and(|r| r.issued())
         });
         if issued {
             said.push_str(&format!(
-                " Its certificate goes to Secret `{}`, which cert-manager issues anew: to keep the one in `{}`, name it under TLS Secret.",
+                " Its certificate goes to Secret `{}`, which cert-manager issues anew from `{}` (an ACME issuer counts it against its rate limits); `{}` stays until deleted.",
                 crate::naming::tls_secret(&new.name),
+                self.cluster.cert_issuer,
                 crate::naming::tls_secret(&old.name)
             ));
         }

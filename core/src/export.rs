@@ -842,8 +842,8 @@ fn readme(design: &Design, options: &Options) -> String {
              An AppProject `{project}` (this repository, these namespaces, the kinds the design\n\
              renders) and an Application per environment, each deploying {what}.\n\
              First commit this bundle's files to {repo} {at} (revision {rev}):\n\
-             Argo CD reads them from there. (The zip holds them in a folder `{root}/`: commit\n\
-             what is in it, not the folder.) Then, where Argo CD runs:\n\n\
+             Argo CD reads them from there. (A zip of the bundle holds them in a folder\n\
+             `{root}/`: commit what is in it, not the folder.) Then, where Argo CD runs:\n\n\
              \x20   kubectl apply -k argocd\n\n",
             project = argo::project_name(design),
             root = zip_root(design),
@@ -1363,7 +1363,7 @@ mod tests {
         );
         // Where the zip's root folder goes.
         assert!(
-            readme.contains("The zip holds them in a folder `connectum/`: commit\nwhat is in it, not the folder."),
+            readme.contains("A zip of the bundle holds them in a folder\n`connectum/`: commit what is in it, not the folder."),
             "{readme}"
         );
         assert!(readme.contains("`connectum-prod` -> namespace `connectum`: manual: `argocd app sync argocd/connectum-prod`"), "{readme}");

@@ -102,6 +102,18 @@ pub struct Needs {
     pub any_of: &'static [(&'static str, Option<&'static str>)],
     /// What the entrypoint says when none is set, before it exits.
     pub error: &'static str,
+    /// The server it checks them for: its entrypoint checks them when it runs that
+    /// (its first argument, or flags alone), and runs any other program as it is.
+    pub server: &'static str,
+}
+
+impl Needs {
+    /// Whether the service's main container has the image's entrypoint run its server
+    /// (nothing, flags, or the server's name first), which checks these variables.
+    pub fn checked(&self, s: &Service) -> bool {
+        runs_image_entrypoint(s)
+            && (s.args.first()).is_none_or(|a| a.starts_with('-') || a == self.server)
+    }
 }
 
 /// The catalogue.
@@ -135,6 +147,7 @@ pub static IMAGES: &[KnownImage] = &[
                 ("POSTGRES_HOST_AUTH_METHOD", Some("trust")),
             ],
             error: "Database is uninitialized and superuser password is not specified.",
+            server: "postgres",
         }),
         note: "Alpine tags run as uid 70 (gid 70), Alpine's own postgres user. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
         source: "docker-library/postgres Dockerfile (useradd --uid=999; Alpine: adduser -u 70, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); docker-entrypoint.sh docker_verify_minimum_env (POSTGRES_PASSWORD, read from POSTGRES_PASSWORD_FILE by file_env, or POSTGRES_HOST_AUTH_METHOD=trust, on an uninitialized data directory); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
@@ -169,6 +182,7 @@ pub static IMAGES: &[KnownImage] = &[
                 ("MYSQL_RANDOM_ROOT_PASSWORD", None),
             ],
             error: "Database is uninitialized and password option is not specified",
+            server: "mysqld",
         }),
         note: "InnoDB flushes its buffer pool on shutdown: a large pool needs a longer grace period.",
         source: "docker-library/mysql Dockerfile (useradd --uid 999, EXPOSE 3306 33060, VOLUME /var/lib/mysql, /var/run/mysqld); docker-entrypoint.sh docker_verify_minimum_env (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD or MYSQL_RANDOM_ROOT_PASSWORD, on an uninitialized data directory); hub.docker.com/_/mysql",

@@ -245,6 +245,10 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
 pub fn host(text: &str) -> Result<String, String> {
     let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // After a URL's userinfo (`user:pw@`).
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = match authority.rsplit_once(':') {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => authority,
@@ -584,6 +588,7 @@ mod tests {
             ("http://shop.example.com:8080/api?x=1", "shop.example.com"),
             ("*.example.com", "*.example.com"),
             ("shop.example.com.", "shop.example.com"),
+            ("https://user:pw@shop.example.com/", "shop.example.com"),
             ("", ""),
         ] {
             assert_eq!(parse(FieldKind::Host, typed), Ok(json!(host)), "{typed}");

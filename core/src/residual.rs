@@ -237,11 +237,18 @@ impl Residual {
         }
     }
 
-    /// Whether it sets a container's variable `name` (one the model has no field for,
-    /// like a `fieldRef`), or a container's whole `env` list holding it.
-    pub fn sets_variable(&self, name: &str) -> bool {
+    /// Whether it sets variable `name` of container `container` (one the model has no
+    /// field for, like a `fieldRef`), or that container's whole `env` list holding it.
+    pub fn sets_variable(&self, container: &str, name: &str) -> bool {
         self.0.iter().any(|c| {
             let Some(now) = &c.now else { return false };
+            let of_it = c.at.0.windows(2).any(|w| {
+                matches!(w, [Step::Member(list), Step::Item { by, key }]
+                    if list == "containers" && by == "name" && key == container)
+            });
+            if !of_it {
+                return false;
+            }
             let item = c.at.0.windows(2).any(|w| {
                 matches!(w, [Step::Member(list), Step::Item { by, key }]
                     if list == "env" && by == "name" && key == name)

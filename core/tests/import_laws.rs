@@ -1618,8 +1618,8 @@ spec:
             rename("api", "shop-api").as_deref(),
             Some(
                 "Renamed `api` to `shop-api`. Its certificate goes to Secret `shop-api-tls`, \
-                 which cert-manager issues anew: to keep the one in `api-tls`, name it under \
-                 TLS Secret. Ctrl+Z takes it back"
+                 which cert-manager issues anew from `letsencrypt` (an ACME issuer counts it \
+                 against its rate limits); `api-tls` stays until deleted. Ctrl+Z takes it back"
             )
         );
         assert_eq!(d.rename_said(&d), None, "nothing renamed");

@@ -1088,7 +1088,7 @@ IMAGE_DATA_NOT_EMPTY = Rule {
 };
 IMAGE_REQUIRED_VARIABLE = Rule {
     code: "KP907", name: "image_required_variable", category: Images, severity: Error, relaxed_in_dev: false,
-    summary: "A known image whose entrypoint cannot initialize its data without a variable gets one: postgres a superuser password (POSTGRES_PASSWORD, POSTGRES_PASSWORD_FILE, or POSTGRES_HOST_AUTH_METHOD=trust), mysql a root password option (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD). Set by value, from a key, or in a Secret or ConfigMap read whole.",
+    summary: "A known image whose entrypoint cannot initialize its data without a variable gets one: postgres a superuser password (POSTGRES_PASSWORD, POSTGRES_PASSWORD_FILE, or POSTGRES_HOST_AUTH_METHOD=trust), mysql a root password option (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD). Set by value, from a key, or in a Secret or ConfigMap read whole (the last that has it wins). Only where the entrypoint runs the server (no command; no arguments, flags, or the server's name first): a client run through it (`args: [pg_dump, ...]`) is run as it is.",
     why: "On an empty data directory (every new environment, every new volume) the entrypoint checks these before initdb and exits with \"Database is uninitialized and superuser password is not specified\": the pod crash-loops. A volume that already holds a database hides it, so it shows the day a new environment or a restored cluster starts.",
     bad: "image postgres:16 with POSTGRES_USER and POSTGRES_DB but no POSTGRES_PASSWORD",
     instead: "Read POSTGRES_PASSWORD from a key of a Secret (the fix does, in the service's own Secret: its value is set in the cluster).",

@@ -290,7 +290,7 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
 /// initialize without ([`images::Needs`]). The fix reads the first from a key of a
 /// Secret: one that has the key, else the service's own, made or given the key.
 fn required_variables(cx: &mut Ctx, s: &Service, known: &KnownImage) {
-    let Some(needs) = &known.needs else {
+    let Some(needs) = known.needs.as_ref().filter(|n| n.checked(s)) else {
         return;
     };
     if (needs.any_of.iter()).any(|(var, value)| sets(cx, s, var, *value)) {
@@ -345,21 +345,22 @@ fn sets(cx: &Ctx, s: &Service, var: &str, value: Option<&str>) -> bool {
             EnvValue::SecretKey { .. } => value.is_none(),
         };
     }
-    let whole = s.config.env_from.iter().any(|f| match f {
+    // Read whole: the last source that has the key wins; one whose keys the design
+    // does not know may be it.
+    let whole = s.config.env_from.iter().rev().find_map(|f| match f {
         EnvFrom::ConfigMap(name) => match config_value(name, var) {
-            Some(Some(v)) => wanted(&v),
-            Some(None) => false,
-            None => true,
+            Some(Some(v)) => Some(wanted(&v)),
+            Some(None) => None,
+            None => Some(true),
         },
-        EnvFrom::Secret(name) => {
-            value.is_none()
-                && cx.design.secret(name).is_none_or(|secret| {
-                    secret.keys.iter().any(|k| k == var)
-                        || (secret.external && secret.keys.is_empty())
-                })
-        }
+        EnvFrom::Secret(name) => match cx.design.secret(name) {
+            Some(secret) if secret.keys.iter().any(|k| k == var) => Some(value.is_none()),
+            Some(secret) if !(secret.external && secret.keys.is_empty()) => None,
+            _ => Some(value.is_none()),
+        },
     });
-    whole || s.residuals_here(cx.env).any(|r| r.sets_variable(var))
+    whole.unwrap_or(false)
+        || (s.residuals_here(cx.env)).any(|r| r.sets_variable(s.container(), var))
 }
 
 /// The fix that gives the service variable `var` read from a key of the same name in
@@ -384,16 +385,29 @@ fn read_from_own_secret(design: &Design, s: &Service, var: &str) -> Option<Fix> 
         secret.keys.push(var.to_string());
         edits.push(crate::Edit::PutSecret(secret.clone()));
     }
-    // In place of an empty one.
+    // In place of an empty one; else before the first variable that refers to it
+    // (`$(POSTGRES_PASSWORD)`), which Kubernetes expands only from those before it.
     let mut env = s.config.env.clone();
-    env.retain(|v| v.name != var);
-    env.push(EnvVar {
-        name: var.to_string(),
-        value: EnvValue::SecretKey {
-            name: secret.name.clone(),
-            key: var.to_string(),
-        },
-    });
+    let read = EnvValue::SecretKey {
+        name: secret.name.clone(),
+        key: var.to_string(),
+    };
+    let reference = format!("$({var})");
+    match env.iter().rposition(|v| v.name == var) {
+        Some(i) => env[i].value = read,
+        None => {
+            let at = (env.iter())
+                .position(|v| matches!(&v.value, EnvValue::Literal(t) if t.contains(&reference)))
+                .unwrap_or(env.len());
+            env.insert(
+                at,
+                EnvVar {
+                    name: var.to_string(),
+                    value: read,
+                },
+            );
+        }
+    }
     edits.push(set(svc(s, "/config/env"), json!(env)));
     batch_fix(
         format!(

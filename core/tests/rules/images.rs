@@ -218,6 +218,28 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 db(d).command = vec!["pg_dump".into(), "--file=/backups/db.dump".into()];
             },
         ),
+        // Read whole from two ConfigMaps, the last of which says another method (the
+        // last source of a key wins); the near miss runs a client through the image's
+        // entrypoint (`args: [psql, ...]`), which runs it as it is.
+        fx(
+            "KP907",
+            |d| {
+                no_password(db(d));
+                for (name, method) in [("pg-trust", "trust"), ("pg-scram", "scram-sha-256")] {
+                    d.config_maps.push(ConfigMapDef {
+                        name: name.into(),
+                        data: [("POSTGRES_HOST_AUTH_METHOD".to_string(), method.to_string())]
+                            .into(),
+                        ..ConfigMapDef::default()
+                    });
+                    db(d).config.env_from.push(EnvFrom::ConfigMap(name.into()));
+                }
+            },
+            |d| {
+                no_password(db(d));
+                db(d).args = vec!["psql".into(), "-c".into(), "select 1".into()];
+            },
+        ),
         // MySQL with none of its root password options; the near miss has it make a
         // random one.
         fx(
@@ -807,4 +829,42 @@ fn a_database_without_its_password_reads_it_from_a_secret() {
     d.apply(fix.edit).unwrap();
     assert!(d.secret("db-secrets").is_none());
     assert!(findings_of(&d, "prod", "KP907").is_empty());
+}
+
+/// KP907's fix puts the password where the empty one was, or before the first variable
+/// that refers to it (Kubernetes expands `$(NAME)` only from variables before it).
+#[test]
+fn the_password_goes_before_what_refers_to_it() {
+    let mut d = baseline();
+    no_password(db(&mut d));
+    let env = &mut db(&mut d).config.env;
+    env.insert(
+        0,
+        EnvVar::literal(
+            "DATABASE_URL",
+            "postgres://postgres:$(POSTGRES_PASSWORD)@localhost/db",
+        ),
+    );
+    let fix = finding(&d, "KP907").fix.unwrap();
+    d.apply(fix.edit).unwrap();
+    let names: Vec<&str> = db(&mut d)
+        .config
+        .env
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(names, ["POSTGRES_PASSWORD", "DATABASE_URL", "PGDATA"]);
+    // An empty one is replaced where it is.
+    let mut d = baseline();
+    no_password(db(&mut d));
+    db(&mut d)
+        .config
+        .env
+        .insert(0, EnvVar::literal("POSTGRES_PASSWORD", ""));
+    let fix = finding(&d, "KP907").fix.unwrap();
+    d.apply(fix.edit).unwrap();
+    let env = &db(&mut d).config.env;
+    assert_eq!(env.len(), 2);
+    assert_eq!(env[0].name, "POSTGRES_PASSWORD");
+    assert!(matches!(env[0].value, EnvValue::SecretKey { .. }));
 }
