@@ -1189,7 +1189,12 @@ fn VarHereSource(
                 let edit = app.editor.with_untracked(|e| {
                     kubeprint_core::edit::read_key(&e.design, &service, &var, secret, at.clone())
                 });
+                // A Secret made or given the key is said: nothing else shows it here.
+                let note = kubeprint_core::edit::read_key_note(&edit);
                 app.dispatch(edit);
+                if note.is_some() {
+                    app.status.set(note);
+                }
             }>
                 <option value="0" selected=selected == "0">{own}</option>
                 <option value="1" selected=selected == "1">"ConfigMap"</option>

@@ -613,7 +613,12 @@ pub fn ImportDialog() -> impl IntoView {
                         view! { <p class="note" data-testid="import-besides">{prose(&format!("Read with it: {}. Choose another file it reads to add it.", names.join(", ")))}</p> }
                     }))}
                     {move || checking.get().then(|| view! { <p class="note" role="status" data-testid="import-checking">"Checking…"</p> })}
-                    {move || failure.get().map(|m| view! { <p class="error" role="alert" data-testid="import-problem">{prose(&m)}</p> })}
+                    // (One line for each file refused.)
+                    {move || failure.get().map(|m| view! {
+                        <div class="error" role="alert" data-testid="import-problem">
+                            {m.lines().map(|l| view! { <p>{prose(l)}</p> }).collect_view()}
+                        </div>
+                    })}
                     {move || summary.get().map(|s| view! { <p class="note" class:warning-note=unreadable data-testid="import-summary">{prose(&s)}</p> })}
                     {move || env_result.with(|r| r.as_ref().is_some_and(|r| r.import.environments.iter().any(|e| !e.not_merged.is_empty())))
                         .then(|| view! {

@@ -154,6 +154,28 @@ pub fn read_key(design: &Design, service: &str, var: &str, secret: bool, at: Fie
     }
 }
 
+/// What a [`read_key`] edit gave a Secret, as the page says it: the key it added, and
+/// whether it made the Secret. `None` when it only reads a key that was there.
+pub fn read_key_note(edit: &Edit) -> Option<String> {
+    let Edit::Batch(edits) = edit else {
+        return None;
+    };
+    edits.iter().find_map(|e| match e {
+        Edit::PutSecret(s) => {
+            let key = s.keys.last()?;
+            let what = match s.keys.len() {
+                1 => "made for it",
+                _ => "given the key",
+            };
+            Some(format!(
+                "Reads key `{key}` of Secret `{}`, {what}: the export writes a placeholder there, and its value is set in the cluster.",
+                s.name
+            ))
+        }
+        _ => None,
+    })
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.target {

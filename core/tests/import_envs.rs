@@ -725,6 +725,16 @@ fn an_empty_or_broken_input_is_refused_with_why() {
             && err.contains("fix them and import again. Without them, `prod` would seem not to run what they hold"),
         "{err}"
     );
+    // Several environments' files broken: each is said, one line each, in order.
+    let err =
+        import::environments(&[("dev", &dev), ("staging", broken), ("prod", &prod)]).unwrap_err();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].contains("environment `staging`"), "{err}");
+    assert!(
+        lines[1].starts_with("2 documents of environment `prod`"),
+        "{err}"
+    );
 }
 
 /// Replicas that every input writes beside an HPA (KP209 warns about them) are the

@@ -1767,9 +1767,27 @@ fn a_variable_read_here_starts_from_the_key_of_its_name() {
         here(&d, "LOG_LEVEL"),
         VarHere::Read(key(&owner, "LOG_LEVEL"))
     );
-    // None has: the service's own Secret, made, then given a second key.
-    for var in ["DATABASE_URL", "SENTRY_ENVIRONMENT_DSN"] {
+    assert_eq!(
+        edit::read_key_note(&edit::read_key(
+            &d,
+            "fastapi-app",
+            "LOG_LEVEL",
+            true,
+            at("LOG_LEVEL")
+        )),
+        None,
+        "a key that was there"
+    );
+    // None has: the service's own Secret, made, then given a second key; each said.
+    for (var, what) in [
+        ("DATABASE_URL", "made for it"),
+        ("SENTRY_ENVIRONMENT_DSN", "given the key"),
+    ] {
         let e = edit::read_key(&d, "fastapi-app", var, true, at(var));
+        assert_eq!(
+            edit::read_key_note(&e).unwrap(),
+            format!("Reads key `{var}` of Secret `fastapi-app-secrets`, {what}: the export writes a placeholder there, and its value is set in the cluster.")
+        );
         d.apply(e).unwrap();
         assert_eq!(
             here(&d, var),

@@ -2232,6 +2232,11 @@ async fn a_variable_is_read_from_a_secret_in_one_environment() {
     // No Secret has a key of the variable's name: the service's own is made with it.
     assert_eq!(page.value(&name).await, "fastapi-app-secrets");
     assert_eq!(page.value(&key).await, "DATABASE_URL");
+    // Which the status bar says, since nothing else here shows a Secret was made.
+    page.wait_text("status", "the Secret made", |t| {
+        t.contains("fastapi-app-secrets") && t.contains("made for it")
+    })
+    .await;
     page.type_into(&name, "icat-api-prod").await;
     page.type_into(&key, "database_url").await;
     page.wait_text("yaml", "prod reads it from the Secret", |t| {

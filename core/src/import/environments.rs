@@ -302,12 +302,18 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     }
     // Every input parsed and built first: the labels an overlay puts on all its objects
     // are found by comparing them, and taken out before the residuals are.
+    // Every environment's file that cannot be imported is said at once, one line each.
     let mut built = Vec::new();
+    let mut refused = Vec::new();
     for (name, text) in inputs {
         let (import, objects) = super::parse_and_build(vec![(String::new(), Cow::Borrowed(*text))]);
-        something_imported(name, &import)?;
-        all_read(name, &import)?;
-        built.push((import, objects));
+        match something_imported(name, &import).and_then(|()| all_read(name, &import)) {
+            Ok(()) => built.push((import, objects)),
+            Err(why) => refused.push(why),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(refused.join("\n"));
     }
     let common = {
         let objects: Vec<Vec<Value>> = (built.iter())
