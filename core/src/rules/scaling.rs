@@ -182,9 +182,14 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
         }
         _ => {}
     }
+    // Under an HPA the count is its minimum, not the replicas written (KP209's).
+    let replicas = match s.scaling.hpa {
+        Some(_) => format!("At least {r} replicas (the HPA's minimum)"),
+        None => format!("{r} replicas"),
+    };
     if r >= HA_REPLICAS {
         if s.scaling.spread == Spread::None {
-            cx.report(&NO_SPREAD, Some(s), svc(s, "/scaling/spread"), format!("{r} replicas with no anti-affinity or topology spread: they may all land on one node"))
+            cx.report(&NO_SPREAD, Some(s), svc(s, "/scaling/spread"), format!("{replicas} with no anti-affinity or topology spread: they may all land on one node"))
                 .fix = set_fix(
                 "Spread across nodes (maxSkew 1)".into(),
                 svc(s, "/scaling/spread"),
@@ -197,7 +202,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
                 Some(s),
                 no_budget.at.clone(),
                 format!(
-                    "{r} replicas and no PodDisruptionBudget{}: a drain may evict them all at once",
+                    "{replicas} and no PodDisruptionBudget{}: a drain may evict them all at once",
                     no_budget.here
                 ),
             )

@@ -738,3 +738,28 @@ fn helper(role: ContainerRole, cpu_request: &str, cpu_limit: &str) -> Container 
         ..Container::default()
     }
 }
+
+/// Under an HPA, KP206 and KP207 count its minimum and say so: the replicas written
+/// beside it (KP209's) are not what a drain or a node's loss meets.
+#[test]
+fn replicas_under_an_hpa_are_said_as_its_minimum() {
+    let mut d = baseline();
+    api(&mut d).scaling.spread = Spread::None;
+    api(&mut d).scaling.replicas = 6;
+    let min = api(&mut d).scaling.hpa.as_ref().unwrap().min;
+    let f = findings_of(&d, "prod", "KP206").remove(0);
+    assert!(
+        f.message.starts_with(&format!(
+            "At least {min} replicas (the HPA's minimum) with no anti-affinity"
+        )),
+        "{}",
+        f.message
+    );
+    api(&mut d).scaling.hpa = None;
+    let f = findings_of(&d, "prod", "KP206").remove(0);
+    assert!(
+        f.message.starts_with("6 replicas with no anti-affinity"),
+        "{}",
+        f.message
+    );
+}
