@@ -257,7 +257,13 @@ pub fn host(text: &str) -> Result<String, String> {
     if host.is_empty() {
         return Ok(host);
     }
-    crate::names::ingress_host(&host)
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Err(format!(
+            "`{text}` is an IP address: an Ingress answers a DNS name"
+        ));
+    }
+    let name = host.strip_prefix("*.").unwrap_or(&host);
+    crate::names::dns1123_subdomain(name)
         .map(|()| host.clone())
         .map_err(|e| format!("`{text}` is not a host name: it {e}"))
 }
@@ -594,9 +600,12 @@ mod tests {
             assert_eq!(parse(FieldKind::Host, typed), Ok(json!(host)), "{typed}");
         }
         assert_eq!(parse(FieldKind::OptionalHost, " "), Ok(Value::Null));
+        assert_eq!(
+            parse(FieldKind::Host, "10.0.0.1").unwrap_err(),
+            "`10.0.0.1` is an IP address: an Ingress answers a DNS name"
+        );
         for bad in [
             "shop_api.example.com",
-            "10.0.0.1",
             "shop example.com",
             "a.*.example.com",
         ] {

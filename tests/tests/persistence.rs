@@ -1102,6 +1102,59 @@ async fn dropped_as_environments(page: &Page, files: &[(&str, &str)]) -> String 
     .await
 }
 
+/// Environments' files of which several cannot be read: the dialog says each, one
+/// paragraph each, and opens nothing; the design shown stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_environment_file_refused_is_said_at_once() {
+    let page = Page::open("import-envs-broken").await;
+    page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
+        .await;
+    let platform = (kubeprint_core::templates::ALL.iter())
+        .find(|t| t.name == "miniredis")
+        .map(|t| (t.build)())
+        .unwrap();
+    let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
+    let dev = rendered("dev");
+    // Staging's first quote never closed; prod cut short in its last document.
+    let staging = rendered("staging").replacen("image: ", "image: \"", 1);
+    let prod = rendered("prod");
+    let last = prod.rfind("---").expect("documents");
+    let prod = format!("{}---\napiVersion: po\n", &prod[..last]);
+    page.drop_files(
+        "main.layout",
+        &[
+            ("dev.yaml", &dev),
+            ("prod.yaml", &prod),
+            ("staging.yaml", &staging),
+        ],
+    )
+    .await;
+    let problem = page
+        .wait_text("import-problem", "both files' problems", |t| {
+            t.contains("staging") && t.contains("prod")
+        })
+        .await;
+    let paragraphs = js_count(&page, "[data-testid=\"import-problem\"] p").await;
+    assert_eq!(paragraphs, 2, "{problem}");
+    let open = page.find("import-open").await;
+    assert_eq!(
+        open.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    page.click("import-cancel").await;
+    page.wait_text("yaml", "the design kept", |t| {
+        t.contains("name: order-service")
+    })
+    .await;
+    page.close().await;
+}
+
+async fn js_count(page: &Page, selector: &str) -> usize {
+    let script = format!("return document.querySelectorAll('{selector}').length");
+    let got = page.client.execute(&script, vec![]).await.unwrap();
+    serde_json::from_value(got).unwrap()
+}
+
 async fn values(page: &Page, testid: &str) -> Vec<String> {
     let script = format!(
         "return Array.from(document.querySelectorAll('[data-testid=\"{testid}\"]')).map(e => e.value)"
