@@ -145,6 +145,11 @@ pub fn Field(
         if on_commit && typed.get_untracked() != shown.get_untracked() {
             apply(event_target_value(&ev));
         }
+        // A host typed as a URL shows, once committed (Enter), the host it gave.
+        let host = matches!(kind, FieldKind::Host | FieldKind::OptionalHost);
+        if host && error.read_untracked().is_none() {
+            typed.set(shown.get_untracked());
+        }
     };
     let error_id = move || format!("{}-error", id());
     // The field's name is its label alone; the hint and an error describe it. (Their ids

@@ -163,13 +163,12 @@ pub fn read_key_note(edit: &Edit) -> Option<String> {
     edits.iter().find_map(|e| match e {
         Edit::PutSecret(s) => {
             let key = s.keys.last()?;
-            let what = match s.keys.len() {
-                1 => "made for it",
-                _ => "given the key",
+            let done = match s.keys.len() {
+                1 => format!("Made Secret `{}` with key `{key}` for it", s.name),
+                _ => format!("Added key `{key}` to Secret `{}` for it", s.name),
             };
             Some(format!(
-                "Reads key `{key}` of Secret `{}`, {what}: the export writes a placeholder there, and its value is set in the cluster.",
-                s.name
+                "{done}: the export writes a placeholder there; set the real value in the cluster."
             ))
         }
         _ => None,

@@ -63,10 +63,19 @@ pub enum FieldKind {
 }
 
 /// The fields besides `path` that typing into an input of `kind` may set: an image's
-/// tag and digest. An input records their values when it gets focus and hands them to
-/// [`edit`], so that what a keystroke on the way put there (`localhost:5` reads as tag
-/// `5` until `localhost:5000/x` is complete) goes back to what they were.
+/// tag and digest; an Ingress host's path (from a URL pasted). An input records their
+/// values when it gets focus and hands them to [`edit`], so that what a keystroke on
+/// the way put there (`localhost:5` reads as tag `5` until `localhost:5000/x` is
+/// complete) goes back to what they were.
 pub fn siblings(kind: FieldKind, path: &FieldPath) -> Vec<FieldPath> {
+    if kind == FieldKind::Host {
+        return (path.pointer.strip_suffix("/ingress/host").into_iter())
+            .map(|base| FieldPath {
+                pointer: format!("{base}/ingress/path"),
+                ..path.clone()
+            })
+            .collect();
+    }
     if kind != FieldKind::Image {
         return Vec::new();
     }
@@ -92,6 +101,26 @@ pub fn edit(
     raw: &str,
     start: &[(FieldPath, Value)],
 ) -> Result<Edit, String> {
+    // A URL pasted as an Ingress's host: its path is the route's.
+    if let (FieldKind::Host, [sibling]) = (kind, siblings(kind, path).as_slice()) {
+        let host = parse(kind, raw)?;
+        let path_edit = match url_path(raw.trim()) {
+            Some(p) => Some(json!(p)),
+            None => start
+                .iter()
+                .find(|(p, _)| p == sibling)
+                .map(|(_, v)| v.clone()),
+        };
+        let mut edits = vec![Edit::Set {
+            path: path.clone(),
+            value: host,
+        }];
+        edits.extend(path_edit.map(|value| Edit::Set {
+            path: sibling.clone(),
+            value,
+        }));
+        return Ok(Edit::Batch(edits));
+    }
     if kind != FieldKind::Image {
         let value = parse(kind, raw).map_err(|e| match kind {
             FieldKind::Quantity => quantity_example(path).map_or(e.clone(), |example| {
@@ -266,6 +295,15 @@ pub fn host(text: &str) -> Result<String, String> {
     crate::names::dns1123_subdomain(name)
         .map(|()| host.clone())
         .map_err(|e| format!("`{text}` is not a host name: it {e}"))
+}
+
+/// The path of a URL typed as a host (`https://shop.example.com/api?x` gives `/api`),
+/// when it has one other than `/`.
+fn url_path(text: &str) -> Option<String> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let path = &rest[rest.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    (path != "/" && !path.is_empty()).then(|| path.to_string())
 }
 
 /// An IP block as a NetworkPolicy's `ipBlock.cidr` takes it: `address/prefix`, the
@@ -600,6 +638,38 @@ mod tests {
             assert_eq!(parse(FieldKind::Host, typed), Ok(json!(host)), "{typed}");
         }
         assert_eq!(parse(FieldKind::OptionalHost, " "), Ok(Value::Null));
+        // A URL pasted as a service's Ingress host gives the route its path too; a
+        // host alone leaves the path as it was when typing began.
+        let host = FieldPath::service(crate::model::ServiceId(1), "/exposure/ingress/host");
+        let route = FieldPath::service(crate::model::ServiceId(1), "/exposure/ingress/path");
+        assert_eq!(
+            siblings(FieldKind::Host, &host),
+            std::slice::from_ref(&route)
+        );
+        let start = [(route.clone(), json!("/v1"))];
+        let set = |path: &FieldPath, value: &str| Edit::Set {
+            path: path.clone(),
+            value: json!(value),
+        };
+        assert_eq!(
+            edit(
+                FieldKind::Host,
+                &host,
+                "https://Shop.example.com/api?x=1",
+                &start
+            ),
+            Ok(Edit::Batch(vec![
+                set(&host, "shop.example.com"),
+                set(&route, "/api")
+            ]))
+        );
+        assert_eq!(
+            edit(FieldKind::Host, &host, "shop.example.com", &start),
+            Ok(Edit::Batch(vec![
+                set(&host, "shop.example.com"),
+                set(&route, "/v1")
+            ]))
+        );
         assert_eq!(
             parse(FieldKind::Host, "10.0.0.1").unwrap_err(),
             "`10.0.0.1` is an IP address: an Ingress answers a DNS name"

@@ -816,8 +816,13 @@ fn an_unrendered_helm_template_is_named_as_one() {
     // A package.json given by mistake ends its nested objects with `}}`: no template.
     let package = r#"{"name":"payments-web","version":"1.0.0","scripts":{"build":"vite build"},"dependencies":{"react":"^18.2.0"}}"#;
     let r = import::kubernetes(package).documents;
+    let no_kind = "not a Kubernetes object: it has no `kind` (an object has apiVersion and kind)";
+    assert_eq!(r[0].outcome, Outcome::Skipped(no_kind.into()));
+    // A document cut short after its apiVersion: what it lacks; a list: what it is not.
+    let r = import::kubernetes("apiVersion: po\n---\n- a\n- b\n").documents;
+    assert_eq!(r[0].outcome, Outcome::Skipped(no_kind.into()));
     assert_eq!(
-        r[0].outcome,
+        r[1].outcome,
         Outcome::Skipped(
             "not a Kubernetes object: expected a mapping with apiVersion and kind".into()
         )

@@ -1779,14 +1779,20 @@ fn a_variable_read_here_starts_from_the_key_of_its_name() {
         "a key that was there"
     );
     // None has: the service's own Secret, made, then given a second key; each said.
-    for (var, what) in [
-        ("DATABASE_URL", "made for it"),
-        ("SENTRY_ENVIRONMENT_DSN", "given the key"),
+    for (var, done) in [
+        (
+            "DATABASE_URL",
+            "Made Secret `fastapi-app-secrets` with key `DATABASE_URL`",
+        ),
+        (
+            "SENTRY_ENVIRONMENT_DSN",
+            "Added key `SENTRY_ENVIRONMENT_DSN` to Secret `fastapi-app-secrets`",
+        ),
     ] {
         let e = edit::read_key(&d, "fastapi-app", var, true, at(var));
         assert_eq!(
             edit::read_key_note(&e).unwrap(),
-            format!("Reads key `{var}` of Secret `fastapi-app-secrets`, {what}: the export writes a placeholder there, and its value is set in the cluster.")
+            format!("{done} for it: the export writes a placeholder there; set the real value in the cluster.")
         );
         d.apply(e).unwrap();
         assert_eq!(

@@ -2234,7 +2234,7 @@ async fn a_variable_is_read_from_a_secret_in_one_environment() {
     assert_eq!(page.value(&key).await, "DATABASE_URL");
     // Which the status bar says, since nothing else here shows a Secret was made.
     page.wait_text("status", "the Secret made", |t| {
-        t.contains("fastapi-app-secrets") && t.contains("made for it")
+        t.contains("Made Secret") && t.contains("fastapi-app-secrets")
     })
     .await;
     page.type_into(&name, "icat-api-prod").await;

@@ -145,8 +145,11 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
         if json.get("format_version").is_some() || (services && design_key) {
             return Err("a Kubeprint design file, not Kubernetes YAML: open it instead (Open in the page; the CLI's commands read it as it is)".into());
         }
-        return Err(helm_hint(doc).unwrap_or_else(|| {
-            "not a Kubernetes object: expected a mapping with apiVersion and kind".into()
+        return Err(helm_hint(doc).unwrap_or_else(|| match json.is_object() {
+            // A mapping cut short, or one that is no object: what it lacks.
+            true => "not a Kubernetes object: it has no `kind` (an object has apiVersion and kind)"
+                .into(),
+            false => "not a Kubernetes object: expected a mapping with apiVersion and kind".into(),
         }));
     }
     Ok(Some(json))
