@@ -2333,9 +2333,19 @@ async fn an_ingress_host_is_set_for_one_environment() {
         t.contains("host: icat.dev2.example.org")
     })
     .await;
+    // Left, the field shows the host it took.
+    let tab = char::from(fantoccini::key::Key::Tab).to_string();
+    page.find(&field).await.send_keys(&tab).await.unwrap();
+    page.wait_until("the host shown", async |p| {
+        let shown = p.value(&field).await;
+        (shown == "icat.dev2.example.org").then_some(shown)
+    })
+    .await;
     page.type_into(&field, "icat_dev.example.org").await;
-    page.wait_text(&format!("{field}-error"), "the refusal", |t| {
-        t.contains("icat_dev.example.org") && t.contains("is not a host name")
+    page.wait_until("the refusal", async |p| {
+        let said = error_of(p, &field).await;
+        (said.contains("icat_dev.example.org") && said.contains("is not a host name"))
+            .then_some(said)
     })
     .await;
     page.wait_text("yaml", "the host kept", |t| {
