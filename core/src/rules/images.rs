@@ -364,32 +364,15 @@ fn sets(cx: &Ctx, s: &Service, var: &str, value: Option<&str>) -> bool {
 }
 
 /// The fix that gives the service variable `var` read from a key of the same name in
-/// a Secret: the first Opaque one that has the key, else `<service>-secrets`, made or
-/// given the key. `None` when that name is a Secret of another type (TLS). `s` writes
-/// its variables as the design does.
+/// a Secret ([`super::security::secret_with_key`]). `s` writes its variables as the
+/// design does.
 fn read_from_own_secret(design: &Design, s: &Service, var: &str) -> Option<Fix> {
-    let opaque = |c: &SecretDef| matches!(c.kind.as_str(), "" | "Opaque");
-    let own = format!("{}-secrets", s.name);
-    let has_key = (design.secrets.iter()).find(|c| opaque(c) && c.keys.iter().any(|k| k == var));
-    let existing = has_key.or_else(|| design.secret(&own));
-    if existing.is_some_and(|c| !opaque(c)) {
-        return None;
-    }
-    let mut secret = existing.cloned().unwrap_or_else(|| SecretDef {
-        name: own,
-        kind: "Opaque".into(),
-        ..SecretDef::default()
-    });
-    let mut edits = Vec::new();
-    if !secret.keys.iter().any(|k| k == var) {
-        secret.keys.push(var.to_string());
-        edits.push(crate::Edit::PutSecret(secret.clone()));
-    }
+    let (secret, mut edits) = super::security::secret_with_key(design, s, var)?;
     // In place of an empty one; else before the first variable that refers to it
     // (`$(POSTGRES_PASSWORD)`), which Kubernetes expands only from those before it.
     let mut env = s.config.env.clone();
     let read = EnvValue::SecretKey {
-        name: secret.name.clone(),
+        name: secret.clone(),
         key: var.to_string(),
     };
     let reference = format!("$({var})");
@@ -410,10 +393,7 @@ fn read_from_own_secret(design: &Design, s: &Service, var: &str) -> Option<Fix> 
     }
     edits.push(set(svc(s, "/config/env"), json!(env)));
     batch_fix(
-        format!(
-            "Read `{var}` from Secret `{}` (a placeholder there: set its value in the cluster)",
-            secret.name
-        ),
+        format!("Read `{var}` from Secret `{secret}` (a placeholder there: set its value in the cluster)"),
         edits,
     )
 }

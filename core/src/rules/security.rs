@@ -359,11 +359,33 @@ fn secret_literals(cx: &mut Ctx, s: &Service) {
 }
 
 /// KP609's fix for variable `var` (at `at` in service `s`): read it from a key of the same
-/// name in a Secret: one that has the key already (an environment reads it there), one
-/// the service reads already (an Opaque one), else `<service>-secrets`, the key added
-/// where the Secret lacks it. The literal leaves the
-/// design; the Secret renders a placeholder, and the real value is set outside.
+/// name in a Secret ([`secret_with_key`]). The literal leaves the design; the Secret
+/// renders a placeholder, and the real value is set outside.
 fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option<super::Fix> {
+    let (secret, mut edits) = secret_with_key(design, s, var)?;
+    let value = EnvValue::SecretKey {
+        name: secret.clone(),
+        key: var.to_string(),
+    };
+    edits.push(set(svc(s, &format!("{at}/value")), json!(value)));
+    batch_fix(
+        format!(
+            "Read it from Secret `{secret}` (its value leaves the design: set it in the cluster)"
+        ),
+        edits,
+    )
+}
+
+/// The Secret a fix has service `s` read key `var` of (named as the variable), and the
+/// edit that gives it the key where it lacks it: one that has the key already (an
+/// environment reads it there), one the service reads already (an Opaque one), else
+/// `<service>-secrets`, made. `None` when `var` cannot be a key, or `<service>-secrets`
+/// is a Secret of another type (TLS).
+pub(super) fn secret_with_key(
+    design: &Design,
+    s: &Service,
+    var: &str,
+) -> Option<(String, Vec<crate::edit::Edit>)> {
     crate::names::config_key(var).ok()?;
     let configs = std::iter::once(&s.config).chain(s.containers.iter().map(|c| &c.config));
     let read = configs.flat_map(|c| {
@@ -397,18 +419,7 @@ fn read_from_secret(design: &Design, s: &Service, var: &str, at: &str) -> Option
         secret.keys.push(var.to_string());
         edits.push(crate::edit::Edit::PutSecret(secret.clone()));
     }
-    let value = EnvValue::SecretKey {
-        name: secret.name.clone(),
-        key: var.to_string(),
-    };
-    edits.push(set(svc(s, &format!("{at}/value")), json!(value)));
-    batch_fix(
-        format!(
-            "Read it from Secret `{}` (its value leaves the design: set it in the cluster)",
-            secret.name
-        ),
-        edits,
-    )
+    Some((secret.name, edits))
 }
 
 /// KP601 to KP608: the pod and main container security context, the service account
