@@ -111,8 +111,7 @@ impl Needs {
     /// Whether the service's main container has the image's entrypoint run its server
     /// (nothing, flags, or the server's name first), which checks these variables.
     pub fn checked(&self, s: &Service) -> bool {
-        runs_image_entrypoint(s)
-            && (s.args.first()).is_none_or(|a| a.starts_with('-') || a == self.server)
+        runs_server(s, self.server)
     }
 }
 
@@ -480,8 +479,15 @@ pub fn runs_image_entrypoint(s: &Service) -> bool {
 /// another program of the image, which its entrypoint runs instead (`pg_dump ...`,
 /// `redis-cli ...`): what the catalogue says of stopping is the server's.
 pub fn runs_its_server(s: &Service, known: &KnownImage) -> bool {
+    runs_server(s, known.name)
+}
+
+/// Whether the main container has its image's entrypoint run program `server`: no
+/// command, and no arguments, flags alone, or `server` first (as the Docker library
+/// entrypoints read `$1`).
+fn runs_server(s: &Service, server: &str) -> bool {
     runs_image_entrypoint(s)
-        && (s.args.first()).is_none_or(|first| first.starts_with('-') || first == known.name)
+        && (s.args.first()).is_none_or(|first| first.starts_with('-') || first == server)
 }
 
 /// The catalogue entry of a service's main container image.

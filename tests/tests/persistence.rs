@@ -1109,11 +1109,7 @@ async fn every_environment_file_refused_is_said_at_once() {
     let page = Page::open("import-envs-broken").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
-    let platform = (kubeprint_core::templates::ALL.iter())
-        .find(|t| t.name == "miniredis")
-        .map(|t| (t.build)())
-        .unwrap();
-    let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
+    let rendered = miniredis_rendered;
     let dev = rendered("dev");
     // Staging's first quote never closed; prod cut short in its last document.
     let staging = rendered("staging").replacen("image: ", "image: \"", 1);
@@ -1147,6 +1143,13 @@ async fn every_environment_file_refused_is_said_at_once() {
     })
     .await;
     page.close().await;
+}
+
+/// The miniredis platform template rendered for environment `env`: one
+/// environment's file, as `kustomize build` of its overlay gives it.
+fn miniredis_rendered(env: &str) -> String {
+    let platform = kubeprint_core::templates::by_name("miniredis").unwrap();
+    kubeprint_core::render::render(&platform, env).to_yaml()
 }
 
 async fn js_count(page: &Page, selector: &str) -> usize {
@@ -1242,11 +1245,7 @@ async fn several_files_import_as_the_environments_of_one_design() {
     let page = Page::open("import-envs").await;
     page.wait_text("yaml", "YAML", |t| t.contains("name: order-service"))
         .await;
-    let platform = (kubeprint_core::templates::ALL.iter())
-        .find(|t| t.name == "miniredis")
-        .map(|t| (t.build)())
-        .unwrap();
-    let rendered = |env: &str| kubeprint_core::render::render(&platform, env).to_yaml();
+    let rendered = miniredis_rendered;
     // Dropped as a file manager gives them, alphabetically.
     let (prod, staging) = (rendered("prod"), rendered("staging"));
     let summary =
