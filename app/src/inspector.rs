@@ -1190,8 +1190,9 @@ fn VarHereSource(
                     kubeprint_core::edit::read_key(&e.design, &service, &var, secret, at.clone())
                 });
                 // A Secret made or given the key is said: nothing else shows it here.
-                let note = kubeprint_core::edit::read_key_note(&edit);
+                let before = app.editor.with_untracked(|e| e.design.clone());
                 app.dispatch(edit);
+                let note = app.editor.with_untracked(|e| e.design.made_said(&before));
                 if note.is_some() {
                     app.status.set(note);
                 }

@@ -222,17 +222,16 @@ fn finding_item(f: kubeprint_core::Finding) -> impl IntoView {
             </button>
             {fix.map(|fix| {
                 let app = use_app();
-                let edit = fix.edit.clone();
+                let (code, at) = (f.code, f.path.clone());
+                let label = fix.label.clone();
                 view! {
                     // After a fix, focus goes to the field it fixed, never to the next
                     // finding's Fix (a second Enter would apply an unrelated change).
                     <button class="fix" data-testid=format!("fix-{}", f.code) on:click=move |_| {
-                        // A step of its own, never merged into the last one.
-                        app.seal();
-                        app.dispatch(edit.clone());
+                        app.apply_fix(code, &at, &fix);
                         show_field(&fixed);
                     }>
-                        "Fix: " {crate::prose::prose(&fix.label)}
+                        "Fix: " {crate::prose::prose(&label)}
                     </button>
                 }
             })}

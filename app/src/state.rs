@@ -251,6 +251,25 @@ impl AppState {
         });
     }
 
+    /// Apply finding `code`'s fix (the finding points at `at`) as a step of its own, and
+    /// say what it did: what it made that the field it goes to does not show (a Secret
+    /// and its key, a call, an object kept whole), else its label.
+    pub fn apply_fix(&self, code: &str, at: &FieldPath, fix: &kubeprint_core::rules::Fix) {
+        self.seal();
+        let before = self.editor.with_untracked(|e| e.design.clone());
+        if let Err(err) = self.try_dispatch(fix.edit.clone()) {
+            return self.status.set(Some(format!("Not applied: {err}")));
+        }
+        let said = self.editor.with_untracked(|e| {
+            let at = where_in(&e.design, at);
+            match e.design.made_said(&before) {
+                Some(made) => format!("Fixed {code} in {at}. {made} Ctrl+Z undoes it"),
+                None => format!("Fixed {code} in {at} ({}). Ctrl+Z undoes it", fix.label),
+            }
+        });
+        self.notice.set(Some(said));
+    }
+
     /// End merging of keystrokes into the current undo step. Nothing shown depends on
     /// it, so nothing is notified.
     pub fn seal(&self) {

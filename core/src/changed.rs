@@ -261,3 +261,99 @@ impl Design {
 fn json<T: Serialize>(part: &T) -> Value {
     serde_json::to_value(part).unwrap_or_default()
 }
+
+impl Design {
+    /// What this design holds that `before` did not, said when a step made it where the
+    /// user does not see it (a fix, a variable read from a key): the Secrets and
+    /// ConfigMaps made or given keys, the calls, services and objects kept whole added.
+    /// A Secret key the export writes gets the reminder that its real value is set in
+    /// the cluster. `None` when nothing was made.
+    pub fn made_said(&self, before: &Design) -> Option<String> {
+        let quoted = |items: &[String]| {
+            let items: Vec<String> = items.iter().map(|k| format!("`{k}`")).collect();
+            crate::words::and_list(&items)
+        };
+        let keys = |n: usize| if n == 1 { "key" } else { "keys" };
+        let mut made = Vec::new();
+        let mut placeholders = false;
+        for s in &self.secrets {
+            let old = before.secret(&s.name).map_or(&[][..], |o| &o.keys[..]);
+            let new: Vec<String> = (s.keys.iter())
+                .filter(|k| !old.contains(k))
+                .cloned()
+                .collect();
+            // A Secret made outside Kubeprint is only named here.
+            let done = match s.external {
+                true => format!("named Secret `{}`, made outside Kubeprint,", s.name),
+                false => format!("made Secret `{}`", s.name),
+            };
+            match before.secret(&s.name) {
+                None if new.is_empty() => made.push(done.trim_end_matches(',').to_string()),
+                None => made.push(format!("{done} with {} {}", keys(new.len()), quoted(&new))),
+                Some(_) if new.is_empty() => continue,
+                Some(_) => made.push(format!(
+                    "added {} {} to Secret `{}`",
+                    keys(new.len()),
+                    quoted(&new),
+                    s.name
+                )),
+            }
+            placeholders |= !s.external && !new.is_empty();
+        }
+        for c in &self.config_maps {
+            let new: Vec<String> = (c.data.keys())
+                .filter(|k| {
+                    before
+                        .config_map(&c.name)
+                        .is_none_or(|o| !o.data.contains_key(*k))
+                })
+                .cloned()
+                .collect();
+            match before.config_map(&c.name) {
+                None => made.push(format!("made ConfigMap `{}`", c.name)),
+                Some(_) if new.is_empty() => {}
+                Some(_) => made.push(format!(
+                    "added {} {} to ConfigMap `{}`",
+                    keys(new.len()),
+                    quoted(&new),
+                    c.name
+                )),
+            }
+        }
+        let name = |id: ServiceId| self.service(id).map_or("?", |s| s.name.as_str());
+        for s in (self.services.iter()).filter(|s| before.service(s.id).is_none()) {
+            made.push(format!("added service `{}`", s.name));
+        }
+        for e in (self.edges.iter()).filter(|e| !before.edges.contains(e)) {
+            made.push(format!(
+                "added a call from `{}` to `{}`",
+                name(e.from),
+                name(e.to)
+            ));
+        }
+        let kept = |d: &Design| -> Vec<(String, String)> {
+            (d.extra_objects.iter())
+                .chain(&d.pinned_objects)
+                .chain(d.environments.iter().flat_map(|e| &e.kept_objects))
+                .map(|o| (o.kind().to_string(), o.name().to_string()))
+                .collect()
+        };
+        let old_kept = kept(before);
+        for (kind, name) in kept(self).into_iter().filter(|k| !old_kept.contains(k)) {
+            made.push(format!("made {kind} `{name}`"));
+        }
+        let first = made.first_mut()?;
+        if let Some(c) = first.get(..1) {
+            let upper = c.to_uppercase();
+            first.replace_range(..1, &upper);
+        }
+        let mut said = crate::words::and_list(&made);
+        if placeholders {
+            said.push_str(
+                ": the export writes a placeholder there; set the real value in the cluster",
+            );
+        }
+        said.push('.');
+        Some(said)
+    }
+}

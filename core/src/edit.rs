@@ -154,27 +154,6 @@ pub fn read_key(design: &Design, service: &str, var: &str, secret: bool, at: Fie
     }
 }
 
-/// What a [`read_key`] edit gave a Secret, as the page says it: the key it added, and
-/// whether it made the Secret. `None` when it only reads a key that was there.
-pub fn read_key_note(edit: &Edit) -> Option<String> {
-    let Edit::Batch(edits) = edit else {
-        return None;
-    };
-    edits.iter().find_map(|e| match e {
-        Edit::PutSecret(s) => {
-            let key = s.keys.last()?;
-            let done = match s.keys.len() {
-                1 => format!("Made Secret `{}` with key `{key}` for it", s.name),
-                _ => format!("Added key `{key}` to Secret `{}` for it", s.name),
-            };
-            Some(format!(
-                "{done}: the export writes a placeholder there; set the real value in the cluster."
-            ))
-        }
-        _ => None,
-    })
-}
-
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.target {

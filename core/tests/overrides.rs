@@ -1767,17 +1767,16 @@ fn a_variable_read_here_starts_from_the_key_of_its_name() {
         here(&d, "LOG_LEVEL"),
         VarHere::Read(key(&owner, "LOG_LEVEL"))
     );
-    assert_eq!(
-        edit::read_key_note(&edit::read_key(
-            &d,
-            "fastapi-app",
-            "LOG_LEVEL",
-            true,
-            at("LOG_LEVEL")
-        )),
-        None,
-        "a key that was there"
-    );
+    let before = d.clone();
+    d.apply(edit::read_key(
+        &d,
+        "fastapi-app",
+        "LOG_LEVEL",
+        true,
+        at("LOG_LEVEL"),
+    ))
+    .unwrap();
+    assert_eq!(d.made_said(&before), None, "a key that was there");
     // None has: the service's own Secret, made, then given a second key; each said.
     for (var, done) in [
         (
@@ -1790,11 +1789,14 @@ fn a_variable_read_here_starts_from_the_key_of_its_name() {
         ),
     ] {
         let e = edit::read_key(&d, "fastapi-app", var, true, at(var));
-        assert_eq!(
-            edit::read_key_note(&e).unwrap(),
-            format!("{done} for it: the export writes a placeholder there; set the real value in the cluster.")
-        );
+        let before = d.clone();
         d.apply(e).unwrap();
+        assert_eq!(
+            d.made_said(&before).unwrap(),
+            format!(
+                "{done}: the export writes a placeholder there; set the real value in the cluster."
+            )
+        );
         assert_eq!(
             here(&d, var),
             VarHere::Read(key("fastapi-app-secrets", var))

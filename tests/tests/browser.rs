@@ -601,6 +601,11 @@ async fn an_edge_into_the_shared_collector_is_drawn_across_and_its_address_fix_r
     page.click("fix-KP320").await;
     page.wait_gone("finding-KP320").await;
     assert!(page.present("edge-1-2").await, "the fix adds the edge back");
+    // The fix says what it added, which the field it goes to does not show.
+    page.wait_text("notice", "what the fix made", |t| {
+        t.starts_with("Fixed KP320 in") && t.contains("Added a call from") && t.contains("Ctrl+Z")
+    })
+    .await;
     page.close().await;
 }
 

@@ -2587,6 +2587,10 @@ async fn a_secret_key_is_renamed_removed_and_added_on_the_config_page() {
     page.click("fix-KP305").await;
     page.wait_text("findings", "the key added back", |t| !t.contains("KP305"))
         .await;
+    page.wait_text("notice", "the key the fix added, said", |t| {
+        t.contains("Added key MARIADB_APP_PASSWORD to Secret") && t.contains("placeholder")
+    })
+    .await;
     // The focus goes to the field of the variable that names the key (what the finding
     // points at), not to another finding's Fix.
     let api = templates::stfc_fastapi()

@@ -798,6 +798,10 @@ fn a_database_without_its_password_reads_it_from_a_secret() {
         let before = d.clone();
         d.apply(fix.edit).unwrap();
         assert_eq!(d.secret("db-secrets").unwrap().keys, ["POSTGRES_PASSWORD"]);
+        assert_eq!(
+            d.made_said(&before).unwrap(),
+            "Made Secret `db-secrets` with key `POSTGRES_PASSWORD`: the export writes a placeholder there; set the real value in the cluster."
+        );
         let env = &db(&mut d).config.env;
         assert_eq!(
             env[..env.len() - 1],
@@ -826,8 +830,10 @@ fn a_database_without_its_password_reads_it_from_a_secret() {
         ..SecretDef::default()
     });
     let fix = finding(&d, "KP907").fix.unwrap();
+    let before = d.clone();
     d.apply(fix.edit).unwrap();
     assert!(d.secret("db-secrets").is_none());
+    assert_eq!(d.made_said(&before), None, "nothing made");
     assert!(findings_of(&d, "prod", "KP907").is_empty());
 }
 
