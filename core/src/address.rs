@@ -7,12 +7,14 @@
 //! A value is cut into words at whitespace, quotes, commas, semicolons and brackets
 //! other than an IPv6 literal's; in each word a URL (`scheme://[userinfo@]host[:port]
 //! [/path][?query][#fragment]`, the host possibly `[v6]`), else `host:port[/path]`, else a
-//! bare host is looked for. A leading `key=` (a DSN's `addr=db:6379`) is dropped first;
-//! after a connection string's host keyword (libpq's `host=db port=5432 dbname=app`,
-//! .NET's `Host=db;Port=5432;Database=app`) a host alone is an address, whose port is
-//! the string's `port=`.
+//! bare host is looked for. A leading `key=` (a DSN's `addr=db:6379`) is dropped first.
+//! A value that is a connection string of `keyword=value` pairs (libpq's `host=db
+//! port=5432 dbname=app`, ADO.NET's `Host=db;Port=5432;Database=app`) is read as its
+//! driver reads it instead ([`connection`]): its hosts, each on its port.
 //! Hosts that are IP addresses, `localhost`, or not DNS names (`${HOST}`, `*`) give no
 //! address a service could be named by: they are reported as [`Host::Ip`] or dropped.
+
+mod connection;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
@@ -36,55 +38,9 @@ pub enum Form {
     HostPort,
     /// A host alone.
     Bare,
-    /// A connection string's host keyword (`host=db`, `Server=db`), its port the
-    /// string's `port=` where it has one (and one host): see [`HOST_KEYWORDS`].
+    /// A host of a connection string (`host=db port=5432`, `Server=tcp:db,1433;...`),
+    /// on the port it dials where the string writes one: see [`connection`].
     Keyword,
-}
-
-/// The keywords that name the host in a connection string of `keyword=value` words:
-/// libpq's `host` and `hostaddr`, and the .NET drivers' `Host`, `Server`, `Address` and
-/// `Addr` (Npgsql, MySQL Connector/NET), in any case.
-pub const HOST_KEYWORDS: [&str; 5] = ["host", "hostaddr", "server", "address", "addr"];
-
-/// The other keywords of a connection string, one of which a value must have beside
-/// its host for the host to count: `server=y` alone is a JDWP option, `server=debug` a
-/// log filter. libpq's and the .NET drivers' (Npgsql, MySQL Connector/NET, SqlClient).
-const CONNECTION_KEYWORDS: [&str; 12] = [
-    "port",
-    "dbname",
-    "database",
-    "user",
-    "username",
-    "uid",
-    "password",
-    "pwd",
-    "sslmode",
-    "passfile",
-    "connect_timeout",
-    "application_name",
-];
-
-/// Whether a word is `keyword=...` with one of `keywords`, in any case.
-fn keyword_in(w: &str, keywords: &[&str]) -> bool {
-    w.split_once('=')
-        .is_some_and(|(k, _)| keywords.iter().any(|h| k.eq_ignore_ascii_case(h)))
-}
-
-/// Whether a word is `keyword=...` with a host keyword.
-fn host_keyword(w: &str) -> bool {
-    keyword_in(w, &HOST_KEYWORDS)
-}
-
-/// The word of a connection string that says its port (`port=5432`, `Port=5432`), and
-/// that port, when there is exactly one.
-fn port_keyword<'v>(words: &[&'v str]) -> Option<(&'v str, u16)> {
-    let mut ports = words.iter().filter_map(|w| {
-        let (k, p) = w.split_once('=')?;
-        k.eq_ignore_ascii_case("port").then_some((*w, p))
-    });
-    let (w, p) = ports.next()?;
-    let p = p.parse::<u16>().ok().filter(|p| *p > 0)?;
-    ports.next().is_none().then_some((w, p))
 }
 
 /// One address found in a value.
@@ -519,6 +475,9 @@ impl Readdress<'_> {
         {
             return None;
         }
+        if let Some(c) = connection::parse(value) {
+            return self.apply_connection(value, &c);
+        }
         let trimmed = value.trim();
         let words = words(trimmed);
         let bare = words.len() == 1
@@ -526,10 +485,7 @@ impl Readdress<'_> {
         let in_host = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
         // (start, end, text) in `value`, in order.
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
-        let hosts = (read_words(value, &words).iter())
-            .filter(|a| a.3 == Form::Keyword)
-            .count();
-        for (w, host, port, form) in read_words(value, &words) {
+        for (w, host, port, form) in read_words(&words) {
             let Host::Name(host) = host else {
                 continue;
             };
@@ -571,41 +527,15 @@ impl Readdress<'_> {
             if new_host != host {
                 edits.push((start, end, new_host));
             }
-            // A connection string of one host and no port dials its driver's default
-            // port: the one port that changed, written now.
-            let no_port = form == Form::Keyword
-                && hosts == 1
-                && !listed(value, w)
-                && !words.iter().any(|w| keyword_in(w, &["port"]));
-            let moved = match self.ports {
-                [(_, after)] if no_port => Some(*after),
-                _ => (self.ports.iter())
-                    .find(|(before, _)| Some(*before) == port)
-                    .map(|(_, after)| *after),
+            let Some(to) = self.port_moved(port) else {
+                continue;
             };
-            let Some(to) = moved else { continue };
             // (Read in `value`: a word's trailing `:` is not part of it.)
             let after_host = end + usize::from(value[end..].starts_with('.'));
             let after = &value[after_host..];
             let digits = (after.strip_prefix(':'))
                 .map_or(0, |p| p.bytes().take_while(u8::is_ascii_digit).count());
-            if form == Form::Keyword {
-                // The port is the connection string's `port=`.
-                if let Some((p, _)) = port_keyword(&words) {
-                    let start = p.as_ptr() as usize - value.as_ptr() as usize + "port=".len();
-                    let digits = value[start..]
-                        .bytes()
-                        .take_while(u8::is_ascii_digit)
-                        .count();
-                    edits.push((start, start + digits, to.to_string()));
-                } else if no_port {
-                    let port = match value.contains(';') {
-                        true => format!(";Port={to}"),
-                        false => format!(" port={to}"),
-                    };
-                    edits.push((end, end, port));
-                }
-            } else if digits > 0 {
+            if digits > 0 {
                 edits.push((after_host + 1, after_host + 1 + digits, to.to_string()));
             } else if form == Form::Url {
                 // The scheme's port, left out (or `host:` with none): written now.
@@ -613,20 +543,50 @@ impl Readdress<'_> {
                 edits.push((after_host, after_host + colon, format!(":{to}")));
             }
         }
-        if edits.is_empty() {
-            return None;
+        written(value, edits)
+    }
+
+    /// [`Readdress::apply`] for a connection string: each host of the Service renamed;
+    /// a port that changed written where the host's port is, unless other hosts dial it
+    /// too; for a string of one host and no port (its driver's default), the one port
+    /// that changed written after the host, as the string writes its pairs.
+    fn apply_connection(&self, value: &str, c: &connection::Connection) -> Option<String> {
+        let mut edits = Vec::new();
+        for (i, h) in c.hosts.iter().enumerate() {
+            let written = &value[h.host.clone()];
+            let Some(new_host) = self.host(&written.to_ascii_lowercase()) else {
+                continue;
+            };
+            if new_host != written.to_ascii_lowercase() {
+                edits.push((h.host.start, h.host.end, new_host));
+            }
+            match c.port_of(i) {
+                Some(p) if !p.shared => {
+                    if let Some(to) = self.port_moved(Some(p.port)) {
+                        edits.push((p.at.start, p.at.end, to.to_string()));
+                    }
+                }
+                Some(_) => {}
+                None => match self.ports {
+                    [(_, to)] if c.hosts.len() == 1 && c.ports.is_empty() => {
+                        let port = match c.semicolons {
+                            true => format!(";Port={to}"),
+                            false => format!(" port={to}"),
+                        };
+                        edits.push((c.host_end, c.host_end, port));
+                    }
+                    _ => {}
+                },
+            }
         }
-        // A connection string's `port=` may come before its host.
-        edits.sort_by_key(|e| e.0);
-        let mut out = String::with_capacity(value.len() + 8);
-        let mut last = 0;
-        for (start, end, text) in edits {
-            out.push_str(&value[last..start]);
-            out.push_str(&text);
-            last = end;
-        }
-        out.push_str(&value[last..]);
-        Some(out)
+        written(value, edits)
+    }
+
+    /// The port a caller dialing `port` dials after the edit, if that one changed.
+    fn port_moved(&self, port: Option<u16>) -> Option<u16> {
+        (self.ports.iter())
+            .find(|(before, _)| Some(*before) == port)
+            .map(|(_, after)| *after)
     }
 
     /// The values of one list of variables as one environment reads them (a
@@ -696,11 +656,43 @@ impl Readdress<'_> {
     }
 }
 
-/// Every address in `value`.
+/// `value` with `edits` made, each `(start, end, text)`; `None` when there are none.
+fn written(value: &str, mut edits: Vec<(usize, usize, String)>) -> Option<String> {
+    if edits.is_empty() {
+        return None;
+    }
+    // A connection string's `port=` may come before its host.
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut last = 0;
+    for (start, end, text) in edits {
+        out.push_str(&value[last..start]);
+        out.push_str(&text);
+        last = end;
+    }
+    out.push_str(&value[last..]);
+    Some(out)
+}
+
+/// Every address in `value`: a connection string's hosts, else each word's.
 pub fn addresses(value: &str) -> Vec<Address> {
+    if let Some(c) = connection::parse(value) {
+        return (c.hosts.iter().enumerate())
+            .filter_map(|(i, h)| {
+                let (host, _) = host_port(&value[h.host.clone()])?;
+                Some(Address {
+                    text: value[h.pair.clone()].to_string(),
+                    host,
+                    port: c.port_of(i).map(|p| p.port),
+                    form: Form::Keyword,
+                    whole: false,
+                })
+            })
+            .collect();
+    }
     let words = words(value.trim());
     let whole = words.len() == 1;
-    read_words(value, &words)
+    read_words(&words)
         .into_iter()
         .map(|(w, host, port, form)| Address {
             text: w.to_string(),
@@ -712,35 +704,11 @@ pub fn addresses(value: &str) -> Vec<Address> {
         .collect()
 }
 
-/// The addresses in a value's words (slices of `value`), each with its word: a host
-/// alone after a host keyword is a connection string's ([`Form::Keyword`]) where the
-/// value has another keyword of one ([`CONNECTION_KEYWORDS`]); its port is the string's
-/// `port=` when the string names one host (not a list, `host=db,replica`, whose one
-/// port is every host's).
-fn read_words<'v>(value: &str, words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> {
-    let mut found: Vec<_> = (words.iter())
+/// The addresses in a value's words, each with its word.
+fn read_words<'v>(words: &[&'v str]) -> Vec<(&'v str, Host, Option<u16>, Form)> {
+    (words.iter())
         .filter_map(|w| word(w).map(|(host, port, form)| (*w, host, port, form)))
-        .collect();
-    let connection = words.iter().any(|w| keyword_in(w, &CONNECTION_KEYWORDS));
-    let keyword = |(w, _, _, form): &(&str, Host, Option<u16>, Form)| {
-        connection && *form == Form::Bare && host_keyword(w)
-    };
-    let hosts = found.iter().filter(|a| keyword(a)).count();
-    let one = hosts == 1 && !found.iter().any(|a| keyword(a) && listed(value, a.0));
-    let port = port_keyword(words).filter(|_| one).map(|(_, p)| p);
-    for a in found.iter_mut() {
-        if keyword(a) {
-            a.2 = port;
-            a.3 = Form::Keyword;
-        }
-    }
-    found
-}
-
-/// Whether word `w` of `value` is the first of a list: a comma follows it.
-fn listed(value: &str, w: &str) -> bool {
-    let end = w.as_ptr() as usize - value.as_ptr() as usize + w.len();
-    value.get(end..).is_some_and(|rest| rest.starts_with(','))
+        .collect()
 }
 
 /// `value` cut at whitespace, quotes, commas, semicolons and grouping brackets; square
@@ -996,27 +964,40 @@ mod tests {
                 Form::Keyword
             )]
         );
-        // No port, or no one port for one host: the host alone.
+        // No port: the host alone. A list of hosts: each on the one port, or on its own
+        // of a port per host; the last `port` given counts, as the drivers read it.
         assert_eq!(a("host=db dbname=app"), [(name("db"), None, Form::Keyword)]);
         assert_eq!(
             a("host=db,db-replica port=5432 dbname=app"),
-            [(name("db"), None, Form::Keyword)]
+            [
+                (name("db"), Some(5432), Form::Keyword),
+                (name("db-replica"), Some(5432), Form::Keyword)
+            ]
         );
         assert_eq!(
             a("host=db port=5432 port=5433"),
-            [(name("db"), None, Form::Keyword)]
+            [(name("db"), Some(5433), Form::Keyword)]
         );
         assert_eq!(
-            a("host=a addr=b port=5432"),
+            a("host=a hostaddr=b port=5432"),
             [
-                (name("a"), None, Form::Keyword),
-                (name("b"), None, Form::Keyword)
+                (name("a"), Some(5432), Form::Keyword),
+                (name("b"), Some(5432), Form::Keyword)
             ]
         );
-        // A port written with the host stays its own; other keys are no hosts.
+        // A port written with the host is its own; other keys are no hosts.
         assert_eq!(
-            a("host=db:6543 port=5432"),
-            [(name("db"), Some(6543), Form::HostPort)]
+            a("Host=db:6543;Port=5432;Database=app"),
+            [(name("db"), Some(6543), Form::Keyword)]
+        );
+        // Spaces around `=`, quoted values, SqlClient's `tcp:` and port after a comma.
+        assert_eq!(
+            a("host = 'db' port = 5432 password = 'a b'"),
+            [(name("db"), Some(5432), Form::Keyword)]
+        );
+        assert_eq!(
+            a("Server=tcp:DB.shop.svc,1433;Initial Catalog=app;User Id=sa"),
+            [(name("db.shop.svc"), Some(1433), Form::Keyword)]
         );
         assert_eq!(a("dbname=app user=db port=5432"), []);
         assert_eq!(a("ghost=db port=5432"), []);
@@ -1070,6 +1051,32 @@ mod tests {
             r("host=db port=5433").as_deref(),
             Some("host=postgres port=5433")
         );
+        // Spaces around `=`, quoted values, a port of the host's own (SqlClient's
+        // `,1433`, Npgsql's `:5432`), one port per host of a list.
+        for (value, want) in [
+            (
+                "host = 'db' port = 5432 password = 'a b'",
+                "host = 'postgres' port = 6432 password = 'a b'",
+            ),
+            (
+                "Server=tcp:db,5432;Initial Catalog=app;User Id=sa",
+                "Server=tcp:postgres,6432;Initial Catalog=app;User Id=sa",
+            ),
+            (
+                "Host=db:5432,other:5432;Database=app",
+                "Host=postgres:6432,other:5432;Database=app",
+            ),
+            (
+                "host=other,db port=5432,5432 dbname=app",
+                "host=other,postgres port=5432,6432 dbname=app",
+            ),
+            (
+                "Server = \"db\" ; Database = app",
+                "Server = \"postgres\";Port=6432 ; Database = app",
+            ),
+        ] {
+            assert_eq!(r(value).as_deref(), Some(want), "{value}");
+        }
         // Another host, or a key that names none.
         assert_eq!(r("host=dbx port=5432"), None);
         assert_eq!(r("dbname=db port=5432"), None);
