@@ -29,7 +29,9 @@ usage:
                                                    Applications pulling from --repo (default: the design's
                                                    repository), Docker Compose for one environment
                                                    (default dev)
-  kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML into a design; a report per document on stderr
+  kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML, or a docker-compose file (reading the
+                                                   `.env` and `env_file`s beside it, or those given with
+                                                   it), into a design; a report per document on stderr
   kubeprint import --env NAME=FILE.yaml --env NAME=FILE.yaml... > DESIGN.json
                                                    one system rendered per environment (say kustomize
                                                    overlays) into one design with an environment each;

@@ -628,6 +628,23 @@ fn a_compose_file_that_is_not_one_says_so() {
     assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("no `services:`")));
     let r = compose::import("services: [unclosed", &Default::default());
     assert!(matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("invalid YAML")));
+    // The report's line is where the YAML goes wrong, as the message says it; a line
+    // indented with a tab is named as the likely cause.
+    let bad = "services:\n  api:\n    image: shop-api:1.4\n    ports:\n      - \"8080:8080\"\n   environment:\n      A: b\n";
+    let r = compose::import(bad, &Default::default());
+    assert_eq!(r.documents[0].line, 6);
+    assert!(
+        matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.starts_with("invalid YAML at line 6: ")),
+        "{:?}",
+        r.documents[0].outcome
+    );
+    let r = compose::import("services:\n  api:\n\timage: x\n", &Default::default());
+    assert_eq!(r.documents[0].line, 3);
+    assert!(
+        matches!(&r.documents[0].outcome, Outcome::Skipped(m) if m.contains("line 3 is indented with a tab")),
+        "{:?}",
+        r.documents[0].outcome
+    );
 }
 
 fn corpus(name: &str) -> String {

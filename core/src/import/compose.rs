@@ -37,8 +37,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         ..Design::default()
     };
     let mut documents = Vec::new();
-    let skipped = |reason: String| DocumentReport {
-        line: 1,
+    let skipped = |reason: String, line: usize| DocumentReport {
+        line,
         kind: "compose".into(),
         name: String::new(),
         outcome: Outcome::Skipped(reason),
@@ -47,7 +47,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
         unreadable: true,
     };
     if text.len() > crate::import::MAX_INPUT_BYTES {
-        documents.push(skipped("the file is larger than 16 MiB".into()));
+        documents.push(skipped("the file is larger than 16 MiB".into(), 1));
         return Import {
             design,
             documents,
@@ -57,8 +57,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
     let root = match parse(text) {
         Ok(v) => v,
-        Err(e) => {
-            documents.push(skipped(e));
+        Err((e, line)) => {
+            documents.push(skipped(e, line));
             return Import {
                 design,
                 documents,
@@ -70,6 +70,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let Some(mut services) = root.get("services").and_then(Value::as_object).cloned() else {
         documents.push(skipped(
             "not a compose file: it has no `services:` mapping".into(),
+            1,
         ));
         return Import {
             design,
@@ -1495,10 +1496,13 @@ fn one_off(s: &mut Service, spec: &Value, awaited: bool, n: &mut Notes) {
     n.note(format!("imported as a Job: {why}"));
 }
 
-/// Parse a compose file into JSON, merge keys applied.
-fn parse(text: &str) -> Result<Value, String> {
-    let mut yaml: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
+/// Parse a compose file into JSON, merge keys applied; refused, what is wrong and the
+/// line it is wrong at.
+fn parse(text: &str) -> Result<Value, (String, usize)> {
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map_or(1, |l| l.line());
+        (crate::import::parse::invalid_yaml(&e, text, 1), line)
+    })?;
     // Aliases are copies of their anchor as written, so a merge key inside an anchor
     // that is itself merged comes up one level per round; a few rounds settle any file
     // a person writes.
@@ -1507,7 +1511,7 @@ fn parse(text: &str) -> Result<Value, String> {
             break;
         }
         yaml.apply_merge()
-            .map_err(|e| format!("invalid merge key `<<`: {e}"))?;
+            .map_err(|e| (format!("invalid merge key `<<`: {e}"), 1))?;
     }
     Ok(serde_json::to_value(&yaml).unwrap_or(Value::Null))
 }
@@ -2179,7 +2183,14 @@ fn probe(hc: &Value, s: &Service, n: &mut Notes) -> Option<Probe> {
     // timeout becomes the longest one shorter than the period.
     let timeout = match hc.get("timeout") {
         Some(_) => hc_seconds(hc, "timeout", 30, n),
-        None => 30.min(period.saturating_sub(1)),
+        None if period > 30 => 30,
+        None => {
+            let cut = period.saturating_sub(1).max(1);
+            n.note(format!(
+                "healthcheck has no timeout (compose's is 30 s): its probes time out after {cut} s, under their period of {period} s"
+            ));
+            cut
+        }
     };
     Some(Probe {
         action,

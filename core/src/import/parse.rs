@@ -73,6 +73,27 @@ fn push_document<'t>(docs: &mut Vec<Document<'t>>, line: usize, text: &'t str) {
     }
 }
 
+/// What is wrong with YAML `text` (whose first line is line `line` of its file) that
+/// serde_yaml refused with `e`, said with the file's line numbers: an unclosed quote
+/// as such, a line indented with a tab as the likely cause.
+pub(super) fn invalid_yaml(e: &serde_yaml::Error, text: &str, line: usize) -> String {
+    let at = e
+        .location()
+        .map(|l| format!(" at line {}", line + l.line() - 1))
+        .unwrap_or_default();
+    let tab = e.location().and_then(|l| tab_indented(text, l.line()));
+    let tab = tab
+        .map(|n| {
+            format!(
+                " (line {} is indented with a tab: YAML indents with spaces only)",
+                line + n - 1
+            )
+        })
+        .unwrap_or_default();
+    let said = shift_lines(&e.to_string(), line - 1);
+    unclosed_quote(&said).unwrap_or_else(|| format!("invalid YAML{at}: {said}{tab}"))
+}
+
 /// A quoted value left open, said where it opens: the parser reports the end of the
 /// document, where it gave up (`found unexpected end of stream at line 8 column 1,
 /// while scanning a quoted scalar at line 6 column 13`). Other errors inside a quoted
@@ -107,25 +128,8 @@ pub fn parse_document(doc: Document<'_>) -> Result<Option<Value>, String> {
         ));
     }
     let text = with_octals(doc.text, &scan.octals);
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" at line {}", line + l.line() - 1))
-            .unwrap_or_default();
-        let tab = e.location().and_then(|l| tab_indented(doc.text, l.line()));
-        let tab = tab
-            .map(|n| {
-                format!(
-                    " (line {} is indented with a tab: YAML indents with spaces only)",
-                    line + n - 1
-                )
-            })
-            .unwrap_or_default();
-        let said = shift_lines(&e.to_string(), line - 1);
-        helm_hint(doc)
-            .or_else(|| unclosed_quote(&said))
-            .unwrap_or_else(|| format!("invalid YAML{at}: {said}{tab}"))
-    })?;
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text)
+        .map_err(|e| helm_hint(doc).unwrap_or_else(|| invalid_yaml(&e, doc.text, line)))?;
     yaml.apply_merge()
         .map_err(|e| format!("invalid merge key `<<`: {e}"))?;
     if yaml.is_null() {
