@@ -434,7 +434,10 @@ mod tests {
             hosts("Server=[fd00::7]:5432;Database=app"),
             [("[fd00::7]", Some(5432))]
         );
-        assert_eq!(hosts("Network Address=db;Initial Catalog=app"), [("db", None)]);
+        assert_eq!(
+            hosts("Network Address=db;Initial Catalog=app"),
+            [("db", None)]
+        );
     }
 
     #[test]

@@ -140,6 +140,21 @@ fn shutdown_setting(cx: &mut Ctx, s: &Service) {
     }
 }
 
+/// Where an app shutdown of `app` seconds comes from, when it is what the image
+/// catalogue says the service's image takes to stop (an import sets it so): said, as
+/// nothing else on the page says it.
+fn shutdown_known(s: &Service, app: u32) -> String {
+    crate::images::of(s)
+        .filter(|k| k.shutdown_seconds == app && crate::images::runs_its_server(s, k))
+        .map(|k| {
+            format!(
+                " ({} takes up to {app} s to stop after {}, as its image's publisher says)",
+                k.name, k.stop_signal
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// Whether a load balancer sends to the service's pods (its deregistration delay is
 /// then what a preStop sleep outlasts).
 fn behind_lb(s: &Service) -> bool {
@@ -211,9 +226,10 @@ fn shutdown_and_startup(cx: &mut Ctx, s: &Service) {
             Some(s),
             grace_path.clone(),
             format!(
-                "grace {grace} s < {pre_stop} + shutdown {app} s = {} s: SIGKILL comes {} s before the app has drained",
+                "grace {grace} s < {pre_stop} + shutdown {app} s = {} s: SIGKILL comes {} s before the app has drained{}",
                 sleep + app,
-                sleep + app - grace
+                sleep + app - grace,
+                shutdown_known(s, app)
             ),
         )
         .fix = raise();

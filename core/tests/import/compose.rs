@@ -921,7 +921,8 @@ fn a_known_image_is_checked_against_its_own_shutdown_time() {
         .unwrap();
     assert_eq!(
         db.message,
-        "grace 10 s < preStop 0 s + shutdown 20 s = 20 s: SIGKILL comes 10 s before the app has drained"
+        "grace 10 s < preStop 0 s + shutdown 20 s = 20 s: SIGKILL comes 10 s before the app has drained (postgres takes up to 20 s to stop after SIGINT, as its image's publisher says)",
+        "where the 20 s come from is said"
     );
     let mut fixed = i.design.clone();
     fixed.apply(db.fix.clone().unwrap().edit).unwrap();
@@ -1477,5 +1478,45 @@ fn a_secret_shared_through_extends_is_one_key() {
                 key: "SECRET_KEY".into()
             }
         ))
+    );
+}
+
+/// A healthcheck with no timeout waits up to compose's 30 s; a probe's timeout is kept
+/// under its period, and the note says so, since the design's 9 s comes from nowhere
+/// the file shows.
+#[test]
+fn a_healthcheck_without_timeout_says_what_its_probes_time_out_after() {
+    let text = "services:
+  db:
+    image: postgres:16
+    healthcheck:
+      test: [\"CMD-SHELL\", \"pg_isready -U shop\"]
+      interval: 10s
+  slow:
+    image: ghcr.io/acme/batch:1.0
+    healthcheck:
+      test: [\"CMD\", \"true\"]
+      interval: 1m
+";
+    let i = compose::import(text, &Default::default());
+    let timeout = |name: &str| {
+        let s = service(&i, name);
+        s.probes
+            .readiness
+            .as_ref()
+            .expect("a probe")
+            .timeout_seconds
+    };
+    assert_eq!((timeout("db"), timeout("slow")), (9, 30));
+    assert!(
+        notes(&i, "db").contains(
+            "healthcheck has no timeout (compose's is 30 s): its probes time out after 9 s, under their period of 10 s"
+        ),
+        "{}",
+        notes(&i, "db")
+    );
+    assert!(
+        !notes(&i, "slow").contains("no timeout"),
+        "30 s fits in a minute"
     );
 }
