@@ -210,6 +210,18 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
             env.push(EnvVar::literal("PORT", "8080"));
             env.push(EnvVar::literal("PORT", "9090"));
         }),
+        ("KP314", |d| {
+            api(d).exposure.load_balancer = None;
+            api(d).ports.push(ContainerPort {
+                name: "http".into(),
+                port: 8080,
+                protocol: Protocol::TCP,
+            });
+            api(d).local.published = Some(vec![HostPort {
+                port: PortRef::Name("http".into()),
+                host: Some(80),
+            }]);
+        }),
         ("KP313", |d| {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("ATTRS", "region=$(REGION)"));

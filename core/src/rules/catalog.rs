@@ -430,6 +430,14 @@ UNEXPANDED_VARIABLE = Rule {
     instead: "Define REGION before ATTRS (an environment's own variable goes before the variables that read it), or read a variable the container has.",
     source: "Kubernetes API reference, EnvVar.value and Container.command/args (variable references)",
 };
+PUBLISHED_NOT_REACHABLE = Rule {
+    code: "KP314", name: "published_not_reachable", category: Wiring, severity: Info, relaxed_in_dev: false,
+    summary: "A service whose compose file published an HTTP port on the host (`ports: [\"80:80\"]`: a port named http or https, or 80 or 443) is reached from outside the cluster: by its Ingress, Gateway route or LoadBalancer, or through a service that is and calls it.",
+    why: "Compose publishes on the host what people open in a browser; Kubernetes publishes nothing by itself. Imported as it is, the front door is a cluster-internal Service that nothing outside reaches.",
+    bad: "compose: proxy publishes 80:80; the design: proxy's Service is ClusterIP, with no Ingress, Gateway route or LoadBalancer",
+    instead: "Give it an Ingress (a host name routed by the cluster's ingress controller), a Gateway route, or a LoadBalancer Service (the fix adds one).",
+    source: "Compose specification, services.ports (published on the host); Kubernetes docs, Service (ClusterIP is reachable only from within the cluster; type LoadBalancer, Ingress)",
+};
 ADDRESS_NOT_ALLOWED = Rule {
     code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
     summary: "An address in a service's configuration (an env value of any container, ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume, or a URL or `host:port` in a container's command or arguments, `--flag=value` read as its value) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",

@@ -23,10 +23,74 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub(super) fn environment(cx: &mut Ctx, deployed: &[Service]) {
     object_names(cx, deployed);
     ingress_claims(cx, deployed);
+    published_not_reachable(cx, deployed);
     addresses::environment(cx, deployed);
     monitoring::environment(cx, deployed);
     gateway::environment(cx);
     secret_types(cx);
+}
+
+/// KP314: a service its compose file published on the host on an HTTP port (its front
+/// door, opened in a browser) is reached from outside the cluster: by its Ingress,
+/// Gateway route or LoadBalancer, or through a deployed service that is and calls it.
+/// The fix adds a LoadBalancer Service.
+fn published_not_reachable(cx: &mut Ctx, deployed: &[Service]) {
+    let public = |s: &Service| {
+        let e = &s.exposure;
+        e.ingress.is_some() || e.load_balancer.is_some() || e.gateway_route.is_some()
+    };
+    let fronted: HashSet<ServiceId> = (cx.design.edges.iter())
+        .filter(|e| deployed.iter().any(|s| s.id == e.from && public(s)))
+        .map(|e| e.to)
+        .collect();
+    for s in deployed {
+        let Some(published) = &s.local.published else {
+            continue;
+        };
+        if public(s) || fronted.contains(&s.id) {
+            continue;
+        }
+        // Each HTTP port published, as the host port on the container port: what a
+        // LoadBalancer would answer on.
+        let http: Vec<ServicePort> = (published.iter())
+            .filter_map(|h| {
+                let c = s.resolve_port(&h.port)?;
+                let web = c.name.starts_with("http") || matches!(c.port, 80 | 443);
+                web.then(|| ServicePort {
+                    name: c.name.clone(),
+                    port: h.host.unwrap_or(c.port),
+                    target: match c.name.is_empty() {
+                        true => PortRef::Number(c.port),
+                        false => PortRef::Name(c.name.clone()),
+                    },
+                    protocol: c.protocol,
+                    app_protocol: None,
+                })
+            })
+            .collect();
+        if http.is_empty() {
+            continue;
+        }
+        let ports: Vec<String> = http.iter().map(|p| p.port.to_string()).collect();
+        let ports = crate::words::and_list(&ports);
+        let message = format!(
+            "`{}` was published on the host by its compose file ({ports}), and nothing here reaches it from outside the cluster: its Service is cluster-internal, with no Ingress, Gateway route or LoadBalancer, and no service that has one calls it",
+            s.name
+        );
+        let at = svc(s, "/exposure/load_balancer");
+        let label = format!(
+            "Add a LoadBalancer Service `{}` on port{} {ports}",
+            naming::load_balancer(&s.name),
+            if http.len() == 1 { "" } else { "s" }
+        );
+        let lb = LoadBalancer {
+            ports: http,
+            annotations: Default::default(),
+        };
+        let fix = set_fix(label, at.clone(), json!(lb));
+        cx.report(&PUBLISHED_NOT_REACHABLE, Some(s), at, message)
+            .fix = fix;
+    }
 }
 
 /// KP312: each Secret of a built-in type carries the keys its type requires.

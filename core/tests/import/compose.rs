@@ -1520,3 +1520,68 @@ fn a_healthcheck_without_timeout_says_what_its_probes_time_out_after() {
         "30 s fits in a minute"
     );
 }
+
+/// A front door compose publishes on the host is said to be out of reach once in the
+/// cluster (KP314), its fix a LoadBalancer on the published port; what the front door
+/// calls is reached through it, and a database published for local tools is no front
+/// door. Also after a share link.
+#[test]
+fn a_published_front_door_is_said_until_something_reaches_it() {
+    let text = "services:
+  api:
+    image: ghcr.io/acme/shop-api:1.4.2
+    ports: [\"8080:8080\"]
+    healthcheck:
+      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"]
+  db:
+    image: postgres:16
+    ports: [\"5432:5432\"]
+    environment:
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+  proxy:
+    image: nginx:1.27
+    ports: [\"80:80\"]
+    depends_on: [api]
+";
+    let d = compose::import(text, &Default::default()).design;
+    for through_link in [false, true] {
+        let mut d = match through_link {
+            false => d.clone(),
+            true => kubeprint_core::link::decode(&kubeprint_core::link::encode(&d)).unwrap(),
+        };
+        let env = d.environments[0].name.clone();
+        let kp314 = |d: &kubeprint_core::Design| -> Vec<_> {
+            (validate(d, &env).into_iter())
+                .filter(|f| f.code == "KP314")
+                .collect()
+        };
+        let found = kp314(&d);
+        let names: Vec<_> = found.iter().map(|f| f.service.as_deref()).collect();
+        assert_eq!(names, [Some("api"), Some("proxy")], "{found:#?}");
+        let proxy = &found[1];
+        assert_eq!(proxy.severity, Severity::Info);
+        assert!(
+            proxy
+                .message
+                .starts_with("`proxy` was published on the host by its compose file (80)"),
+            "{}",
+            proxy.message
+        );
+        let fix = proxy.fix.clone().unwrap();
+        assert_eq!(
+            fix.label,
+            "Add a LoadBalancer Service `proxy-external` on port 80"
+        );
+        d.apply(fix.edit).unwrap();
+        // The proxy reached, and through it the api it calls.
+        assert!(kp314(&d).is_empty(), "{:#?}", kp314(&d));
+        let lb = (render(&d, &env).objects.into_iter())
+            .map(|o| o.to_json())
+            .find(|o| o["kind"] == "Service" && o["metadata"]["name"] == "proxy-external")
+            .expect("the LoadBalancer Service");
+        assert_eq!(lb["spec"]["type"], "LoadBalancer");
+        assert_eq!(lb["spec"]["ports"][0]["port"], 80);
+        let target = &lb["spec"]["ports"][0]["targetPort"];
+        assert!(target == 80 || target == "http", "{target}");
+    }
+}

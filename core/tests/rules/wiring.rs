@@ -234,6 +234,31 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     .push(EnvVar::literal("LOG_FORMAT", "json"));
             },
         ),
+        // Published by compose on an HTTP port, and no way in from outside; the near
+        // miss: a database port published (for local tools), and the front door with
+        // its Ingress.
+        fx(
+            "KP314",
+            |d| {
+                api(d).exposure.ingress = None;
+                api(d).local.published = Some(vec![HostPort {
+                    port: PortRef::Name("http".into()),
+                    host: Some(8080),
+                }]);
+            },
+            |d| {
+                api(d).local.published = Some(vec![HostPort {
+                    port: PortRef::Name("http".into()),
+                    host: Some(8080),
+                }]);
+                let db = d.service_named("db").unwrap().id;
+                let db = d.services.iter_mut().find(|s| s.id == db).unwrap();
+                db.local.published = Some(vec![HostPort {
+                    port: PortRef::Number(db.ports[0].port),
+                    host: None,
+                }]);
+            },
+        ),
         fx(
             "KP313",
             |d| {
