@@ -500,7 +500,7 @@ pub fn ImportDialog() -> impl IntoView {
                     <Show
                         when=move || envs_mode.get()
                         fallback=move || view! {
-                            <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one (a compose file with its .env and env_files). Choose several files (one per environment, each the output of kustomize build or helm template) to import them as the environments of one design. Nothing leaves your browser."</p>
+                            <p class="note">"Paste Kubernetes YAML (several documents, as kubectl takes them) or a docker-compose file, or choose one (a compose file with the files it reads: its .env, env_files and the files it mounts). Choose several files (one per environment, each the output of kustomize build or helm template) to import them as the environments of one design. Nothing leaves your browser."</p>
                             <textarea
                                 data-testid="import-text"
                                 aria-label="YAML to import"
@@ -585,7 +585,7 @@ pub fn ImportDialog() -> impl IntoView {
                                 (true, true) => "Add a file",
                                 (false, _) => "Choose files",
                             }}
-                            <input type="file" multiple accept=".yaml,.yml,.json,.env" class="sr-only" data-testid="import-file" on:change=choose />
+                            <input type="file" multiple class="sr-only" data-testid="import-file" on:change=choose />
                         </label>
                         <button data-testid="import-run" title="Check again" on:click=move |_| run()>"Check"</button>
                         <Show when=move || envs_mode.get()>

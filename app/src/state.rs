@@ -550,13 +550,14 @@ impl AppState {
         }
     }
 
-    /// One file chosen in the import dialog with no environments: a file of variables
-    /// goes with the compose text it shows; any other is the text to import.
+    /// One file chosen in the import dialog with no environments: a file the compose
+    /// text it shows may read (its `.env`, a file it mounts) goes with it; any other is
+    /// the text to import.
     pub fn import_one_file(&self, name: String, text: String) {
         let shown = self.import.get_untracked().unwrap_or_default();
         let is_compose = kubeprint_core::import::Format::detect(&shown)
             == kubeprint_core::import::Format::Compose;
-        match is_compose && kubeprint_core::compose::is_env_file(&name) {
+        match is_compose && kubeprint_core::compose::goes_beside(&name, &text) {
             true => self.import_besides.update(|b| {
                 b.insert(name, text);
             }),

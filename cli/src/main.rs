@@ -30,8 +30,9 @@ usage:
                                                    repository), Docker Compose for one environment
                                                    (default dev)
   kubeprint import FILE.yaml... > DESIGN.json     Kubernetes YAML, or a docker-compose file (reading the
-                                                   `.env` and `env_file`s beside it, or those given with
-                                                   it), into a design; a report per document on stderr
+                                                   files beside it it names, `.env` and `env_file`s and
+                                                   mounted files, or those given with it), into a
+                                                   design; a report per document on stderr
   kubeprint import --env NAME=FILE.yaml --env NAME=FILE.yaml... > DESIGN.json
                                                    one system rendered per environment (say kustomize
                                                    overlays) into one design with an environment each;
@@ -375,9 +376,9 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<(), Failure> {
                     .map_err(|e| Failure::Input(format!("cannot read {one}: {e}")))?;
                 if import::Format::detect(&text) == import::Format::Compose {
                     let dir = Path::new(one).parent().unwrap_or(Path::new("."));
-                    // The files `env_file` names, and `.env`, which compose reads
-                    // beside the file for the variables it interpolates.
-                    let env_files = kubeprint_core::compose::env_file_names(&text)
+                    // The files it reads beside it (`env_file`s, mounted files), and
+                    // `.env`, whose variables compose interpolates.
+                    let env_files = kubeprint_core::compose::file_names(&text)
                         .into_iter()
                         .chain([".env".to_string()])
                         .filter_map(|f| {

@@ -843,11 +843,53 @@ fn import_takes_a_compose_file_with_its_env_files() {
     let data = &design["config_maps"][0]["data"];
     assert_eq!(data["LOG_LEVEL"], "debug", "{design}");
     assert_eq!(data["FEATURE_FLAGS"], "search", "{design}");
+    // A file it does not read is said; manifests beside it are refused.
     std::fs::write(other.join("notes.txt"), "A=1\n").unwrap();
-    let o = kubeprint(&["import", &path(compose), &path(other.join("notes.txt"))]);
+    let o = kubeprint(&[
+        "import",
+        &path(compose.clone()),
+        &path(other.join("notes.txt")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("notes.txt: not read: the compose file reads"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(other.join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\n").unwrap();
+    let o = kubeprint(&["import", &path(compose), &path(other.join("cm.yaml"))]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("notes.txt is not a file of variables"),
+        stderr(&o).contains("cm.yaml holds Kubernetes manifests"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A file the compose file mounts from its project is read beside it, as its `env_file`s
+/// are: its text is the ConfigMap key's.
+#[test]
+fn import_reads_the_files_a_compose_file_mounts() {
+    let dir = temp_dir("compose-with-mounted-file");
+    std::fs::create_dir_all(dir.join("proxy")).unwrap();
+    let compose = dir.join("compose.yaml");
+    std::fs::write(
+        &compose,
+        "services:\n  proxy:\n    image: nginx:1.27\n    volumes:\n      \
+         - ./proxy/nginx.conf:/etc/nginx/conf.d/default.conf:ro\n",
+    )
+    .unwrap();
+    let conf = "server { listen 80; }\n";
+    std::fs::write(dir.join("proxy/nginx.conf"), conf).unwrap();
+    let o = kubeprint(&["import", &compose.to_string_lossy()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files = (design["config_maps"].as_array().unwrap().iter())
+        .find(|c| c["name"] == "proxy-files")
+        .unwrap_or_else(|| panic!("{design}"));
+    assert_eq!(files["data"]["nginx.conf"], conf);
+    assert!(
+        stderr(&o).contains("with the file's text"),
         "{}",
         stderr(&o)
     );

@@ -442,12 +442,18 @@ mod tests {
             said.join(" ").contains("`LOG_LEVEL` is not set"),
             "{said:?}"
         );
-        // What is no file of variables, and two compose files, are refused.
+        // Manifests, and two compose files, are refused; another file goes with it, to
+        // be read if the compose file reads it.
         let mut with_other = chosen.to_vec();
         with_other.push(file("notes.txt", "A=1\n"));
+        let c = compose::chosen_together(&with_other).unwrap().unwrap();
+        assert!(c.besides.contains_key("notes.txt"));
+        with_other.push(file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\n"));
         let refused = compose::chosen_together(&with_other).unwrap().unwrap_err();
         assert!(
-            refused.starts_with("notes.txt is not a file of variables (`.env`, `web.env`) that docker-compose.yml could read"),
+            refused.starts_with(
+                "cm.yaml holds Kubernetes manifests, which docker-compose.yml does not read"
+            ),
             "{refused}"
         );
         let two = [file("a.yml", compose_text), file("b.yml", compose_text)];

@@ -13,16 +13,37 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// compose.yaml and .env of one environment (the files of its secrets, after them, hold
-/// the placeholder).
+/// the placeholder; of its configs, their text: [`beside`]).
 fn files(design: &Design, env: &str) -> (String, String) {
     let files = compose(design, env);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths[..2], ["compose/compose.yaml", "compose/.env"]);
     for f in &files[2..] {
-        assert!(f.path.starts_with("compose/secrets/"), "{paths:?}");
-        assert_eq!(f.contents, SECRET_PLACEHOLDER);
+        match f.path.starts_with("compose/configs/") {
+            true => {}
+            false => {
+                assert!(f.path.starts_with("compose/secrets/"), "{paths:?}");
+                assert_eq!(f.contents, SECRET_PLACEHOLDER);
+            }
+        }
     }
     (files[0].contents.clone(), files[1].contents.clone())
+}
+
+/// The files the compose file of one environment reads beside it, by the names it
+/// gives them (`.env`, `./configs/nginx.conf`), as the command line reads them.
+fn beside(design: &Design, env: &str) -> BTreeMap<String, String> {
+    (compose(design, env).into_iter().skip(1))
+        .filter(|f| !f.path.starts_with("compose/secrets/"))
+        .map(|f| {
+            let name = f.path.trim_start_matches("compose/");
+            let name = match name.starts_with("configs/") {
+                true => format!("./{name}"),
+                false => name.to_string(),
+            };
+            (name, f.contents)
+        })
+        .collect()
 }
 
 /// A published port in the short syntax, `127.0.0.1:5433:5432/tcp`: the host address,
@@ -196,6 +217,33 @@ fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
         }
     }
     m.insert("secret files", format!("{secret_files:?}"));
+    // The files of ConfigMaps it reads, each with its text.
+    let mut config_files = BTreeSet::new();
+    for m in &s.mounts {
+        let Some(VolumeSource::ConfigMap { name }) = (s.volumes.iter())
+            .find(|v| v.name == m.volume)
+            .map(|v| &v.source)
+        else {
+            continue;
+        };
+        let data = d
+            .config_map(name)
+            .map(|c| c.data.clone())
+            .unwrap_or_default();
+        let keys: Vec<String> = match m.sub_path.as_str() {
+            "" => data.keys().cloned().collect(),
+            key => vec![key.to_string()],
+        };
+        for key in keys {
+            let path = match m.sub_path.is_empty() {
+                true => format!("{}/{key}", m.path),
+                false => m.path.clone(),
+            };
+            let text = data.get(&key).cloned().unwrap_or_default();
+            config_files.insert((path, name.clone(), key, text));
+        }
+    }
+    m.insert("config files", format!("{config_files:?}"));
     // The claims made outside the design it mounts (a volume services share).
     let claims: BTreeSet<(String, String, bool)> = (s.mounts.iter())
         .filter_map(|m| {
@@ -230,9 +278,10 @@ fn summary(d: &Design, s: &Service) -> BTreeMap<&'static str, String> {
 
 /// What import of the exported file gives that differs from the environment's design.
 fn round_trip(design: &Design, env: &str) -> Vec<String> {
-    let (yaml, dotenv) = files(design, env);
-    let env_files = BTreeMap::from([(".env".to_string(), dotenv)]);
-    let back = import_compose::import(&yaml, &env_files);
+    let (yaml, _) = files(design, env);
+    let back = import_compose::import(&yaml, &beside(design, env));
+    // The ConfigMaps as the environment has them, which its files hold.
+    let design = &*design.with_config_of(env);
     let e = design.environment(env).expect("the environment exists");
     let want: Vec<Service> = deployed(design, e)
         .into_iter()

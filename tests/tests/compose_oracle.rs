@@ -411,3 +411,64 @@ fn docker_compose_accepts_every_imported_corpus_compose_file() {
     }
     assert!(accepted > 15, "only {accepted} files were checked");
 }
+
+/// The files a compose project mounts (bind-mounted, and compose configs, which
+/// docker-compose before v2 ignores outside a swarm) come back as files docker-compose
+/// accepts and mounts everywhere: bind mounts, read-only, of files the bundle writes
+/// with the text the project's files had.
+#[test]
+fn docker_compose_mounts_the_files_of_a_compose_import() {
+    let dir = kubeprint_tests::root().join("core/tests/manifests/compose-proxy");
+    let original = dir.join("compose.yaml");
+    let (ok, out) = compose_config(&original);
+    assert!(ok, "docker-compose rejects the test's own file:\n{out}");
+    let text = std::fs::read_to_string(&original).unwrap();
+    // As the command line reads them: beside the file, by the names it gives them.
+    let beside: std::collections::BTreeMap<String, String> =
+        (kubeprint_core::compose::file_names(&text).into_iter())
+            .map(|f| {
+                let text = std::fs::read_to_string(dir.join(&f)).unwrap();
+                (f, text)
+            })
+            .collect();
+    assert_eq!(beside.len(), 3, "{beside:?}");
+    let d = kubeprint_core::compose::import(&text, &beside).design;
+    let file = write(&d, "dev", &scratch("files"));
+    let (ok, out) = compose_config(&file);
+    assert!(ok, "docker-compose rejects it:\n{out}");
+    assert!(
+        !out.contains("WARNING") && !out.contains("ignored"),
+        "docker-compose warns:\n{out}"
+    );
+    let config: serde_json::Value = serde_json::to_value(
+        kubeprint_core::yaml::parse_documents(&out)
+            .unwrap()
+            .remove(0),
+    )
+    .unwrap();
+    let mounted = |service: &str, target: &str| -> String {
+        let volumes = config["services"][service]["volumes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let v = (volumes.iter())
+            .find(|v| v["target"] == target)
+            .unwrap_or_else(|| panic!("{service} mounts nothing at {target}:\n{out}"));
+        assert_eq!(v["type"], "bind", "{out}");
+        assert_eq!(v["read_only"], true, "{out}");
+        std::fs::read_to_string(v["source"].as_str().unwrap()).unwrap()
+    };
+    let project = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    assert_eq!(
+        mounted("proxy", "/etc/nginx/conf.d/default.conf"),
+        project("nginx/default.conf")
+    );
+    assert_eq!(
+        mounted("proxy", "/etc/nginx/conf.d/gzip.conf"),
+        project("nginx/gzip.conf")
+    );
+    assert_eq!(
+        mounted("web", "/app/config/production.json"),
+        project("config/production.json")
+    );
+}

@@ -1167,9 +1167,10 @@ async fn values(page: &Page, testid: &str) -> Vec<String> {
 }
 
 /// A compose file chosen with its `.env` (or the `.env` dropped after it) is imported with
-/// the variables it interpolates, and the dialog says which files it read; a file it
-/// does not read, chosen with it, is refused with what to do. Dropped on the page, the
-/// same. The design opened holds the values `.env` gave.
+/// the variables it interpolates, and the dialog says which files it read; manifests
+/// chosen with it are refused with what to do. Dropped on the page, the same. The
+/// design opened holds the values `.env` gave; a file it mounts, chosen with it, is the
+/// text of its ConfigMap key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
     let page = Page::open("import-compose-env").await;
@@ -1198,19 +1199,22 @@ async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
         !t.contains("is not set")
     })
     .await;
-    // Chosen together: the same; with a file it does not read: refused, said.
+    // Chosen together: the same; with manifests: refused, said.
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n";
     page.choose_files(
         "import-file",
-        &[("docker-compose.yml", compose), ("notes.txt", "A=1\n")],
+        &[("docker-compose.yml", compose), ("flags.yaml", manifest)],
     )
     .await;
     let problem = page
-        .wait_text("import-problem", "the file it does not read", |t| {
+        .wait_text("import-problem", "the manifests it does not read", |t| {
             !t.is_empty()
         })
         .await;
     assert!(
-        problem.contains("notes.txt is not a file of variables (.env, web.env) that docker-compose.yml could read"),
+        problem.contains(
+            "flags.yaml holds Kubernetes manifests, which docker-compose.yml does not read"
+        ),
         "{problem}"
     );
     page.choose_files(
@@ -1231,6 +1235,35 @@ async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
     page.select("yaml-object", "ConfigMap/web-env").await;
     page.wait_text("yaml", "the value .env gave", |t| {
         t.contains("LOG_LEVEL: debug")
+    })
+    .await;
+    // A file it mounts, chosen with it, is read: its text is the ConfigMap's key.
+    let proxy = "services:\n  proxy:\n    image: nginx:1.27\n    volumes:\n      \
+                 - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n";
+    let conf = "server { listen 80; location / { proxy_pass http://web:8000; } }\n";
+    page.click("open-import").await;
+    page.choose_files(
+        "import-file",
+        &[("compose.yaml", proxy), ("default.conf", conf)],
+    )
+    .await;
+    page.wait_text("import-besides", "the mounted file read", |t| {
+        t.contains("default.conf")
+    })
+    .await;
+    page.wait_text("import-report", "the key with the file's text", |t| {
+        t.contains("with the file's text")
+    })
+    .await;
+    page.click("import-open").await;
+    page.wait_gone("import-open").await;
+    let script = "return Array.from(document.querySelector('[data-testid=\"yaml-object\"]').options).map(o => o.value).find(v => v.startsWith('ConfigMap/proxy-files')) || ''";
+    let option: String =
+        serde_json::from_value(page.client.execute(script, vec![]).await.unwrap()).unwrap();
+    assert!(!option.is_empty(), "no ConfigMap proxy-files to show");
+    page.select("yaml-object", &option).await;
+    page.wait_text("yaml", "the file's text", |t| {
+        t.contains("proxy_pass http://web:8000")
     })
     .await;
 }

@@ -126,8 +126,22 @@ struct ComposeFile {
     volumes: Ordered<NamedVolume>,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     secrets: Ordered<SecretFile>,
+    /// The files of ConfigMap keys, written beside it (not a part of it: see
+    /// [`ConfigFile`]).
+    #[serde(skip)]
+    configs: Ordered<ConfigFile>,
     #[serde(rename = "x-kubeprint")]
     about: FileExtension,
+}
+
+/// A file beside the compose file (`configs/<name>`) with the text of a key of a
+/// ConfigMap, which the services that read it bind-mount read-only. (Not a compose
+/// config: docker-compose before v2 ignores those outside a swarm.) Each service's
+/// `x-kubeprint` says which key of which ConfigMap it is.
+struct ConfigFile {
+    file: String,
+    text: String,
+    kubeprint: ExtensionConfig,
 }
 
 /// A top-level secret: a file beside the compose file (`secrets/<name>`, written with
@@ -333,6 +347,14 @@ pub(crate) struct ServiceExtension {
     /// which compose mounts file by file: directory -> Secret.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub secret_dirs: BTreeMap<String, String>,
+    /// The directories a ConfigMap is mounted at whole, as [`Self::secret_dirs`]:
+    /// directory -> ConfigMap.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_dirs: BTreeMap<String, String>,
+    /// The files bind-mounted from the compose project that are keys of ConfigMaps:
+    /// path in the container -> which key of which ConfigMap.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_files: BTreeMap<String, ExtensionConfig>,
     /// Where the pods connect outside the cluster, which compose does not restrict but
     /// a default-deny environment does ([`crate::model::Service::egress`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -351,6 +373,16 @@ pub(crate) struct ExtensionSecret {
     /// The Secret is made outside Kubeprint ([`crate::model::SecretDef::external`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub external: bool,
+}
+
+/// Which key of which ConfigMap a top-level config is (the file a pod reads from it),
+/// as the compose export writes it and the import reads it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ExtensionConfig {
+    /// The ConfigMap's name.
+    pub config_map: String,
+    /// The key.
+    pub key: String,
 }
 
 /// A named container port.
@@ -443,6 +475,11 @@ pub fn compose(design: &Design, env: &str) -> Vec<BundleFile> {
             contents: dotenv.text(env),
         },
     ];
+    // Each config's file, with its text.
+    files.extend(file.configs.0.iter().map(|(_, config)| BundleFile {
+        path: format!("compose/{}", config.file.trim_start_matches("./")),
+        contents: config.text.clone(),
+    }));
     // Each secret's file, with the placeholder (and no line break, which the file's
     // reader would take for part of the value).
     files.extend(file.secrets.0.iter().map(|(_, secret)| BundleFile {
@@ -457,6 +494,7 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
         services: Ordered::default(),
         volumes: Ordered::default(),
         secrets: Ordered::default(),
+        configs: Ordered::default(),
         about: FileExtension {
             design: design.name.clone(),
             environment: env_name.to_string(),
@@ -612,6 +650,14 @@ fn build<'d>(design: &'d Design, env_name: &str) -> (ComposeFile, DotEnv<'d>) {
                 if !mounted.is_empty() {
                     for m in &mounted {
                         secret_files(design, s, name, m, &mut main, &mut file.secrets, notes);
+                    }
+                    continue;
+                }
+            }
+            if let VolumeSource::ConfigMap { name } = &v.source {
+                if !mounted.is_empty() {
+                    for m in &mounted {
+                        config_files(design, s, name, m, &mut main, &mut file.configs, notes);
                     }
                     continue;
                 }
@@ -1201,6 +1247,75 @@ fn healthcheck(
         timeout: seconds(p.effective_timeout()),
         retries: p.effective_failures(),
         start_period: (start > 0).then(|| seconds(start)),
+    }
+}
+
+/// A ConfigMap volume's mount as files of the project bind-mounted read-only: the key a
+/// `subPath` names, or every key of the ConfigMap as a file in the mount's directory
+/// (as the environment has its values). One file per key of a ConfigMap, named after
+/// the key where no other ConfigMap's key has that name.
+fn config_files(
+    design: &Design,
+    s: &Service,
+    config_map: &str,
+    m: &Mount,
+    main: &mut ComposeService,
+    top: &mut Ordered<ConfigFile>,
+    notes: &mut Vec<String>,
+) {
+    let Some(cm) = design.config_map(config_map) else {
+        notes.push(format!(
+            "{}: ConfigMap {config_map}, mounted at {}, is not in the design: not in this file",
+            s.name, m.path
+        ));
+        return;
+    };
+    let keys: Vec<(&str, String)> = match m.sub_path.as_str() {
+        "" => {
+            let dir = m.path.trim_end_matches('/');
+            (main.kubeprint.config_dirs).insert(dir.to_string(), config_map.to_string());
+            (cm.data.keys())
+                .map(|k| (k.as_str(), format!("{dir}/{k}")))
+                .collect()
+        }
+        key => vec![(key, m.path.clone())],
+    };
+    for (key, path) in keys {
+        let holds = |f: &ConfigFile| f.kubeprint.config_map == config_map && f.kubeprint.key == key;
+        let name = match top.0.iter().find(|(_, f)| holds(f)) {
+            Some((name, _)) => name.clone(),
+            None => {
+                let name = match top.0.iter().any(|(n, _)| n == key) {
+                    false => key.to_string(),
+                    true => format!("{config_map}_{key}"),
+                };
+                top.0.push((
+                    name.clone(),
+                    ConfigFile {
+                        file: format!("./configs/{name}"),
+                        text: cm.data.get(key).cloned().unwrap_or_default(),
+                        kubeprint: ExtensionConfig {
+                            config_map: config_map.to_string(),
+                            key: key.to_string(),
+                        },
+                    },
+                ));
+                name
+            }
+        };
+        let file = &top
+            .0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("just listed")
+            .1;
+        main.volumes.push(VolumeMount {
+            kind: "bind",
+            source: file.file.clone(),
+            target: path.clone(),
+            read_only: true,
+        });
+        (main.kubeprint.config_files).insert(path, file.kubeprint.clone());
     }
 }
 

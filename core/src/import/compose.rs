@@ -22,15 +22,16 @@ mod interpolate;
 mod ports;
 mod shell;
 
-use crate::export::compose::{ContainerOf, ExtensionSecret, ServiceExtension};
+use crate::export::compose::{ContainerOf, ExtensionConfig, ExtensionSecret, ServiceExtension};
 use crate::import::{DocumentReport, Import, Outcome};
 use crate::model::*;
 use crate::order::{self, Collect};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Import a compose file. `env_files` gives the contents of files named by `env_file`
-/// (the CLI reads them next to the compose file; the browser cannot, and says so).
+/// Import a compose file. `env_files` gives the contents of the files it reads beside
+/// it ([`file_names`]: `.env`, `env_file`s, files it mounts), by the names it gives
+/// them (the CLI reads them next to the compose file; the page, those chosen with it).
 pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     let mut design = Design {
         name: "compose".into(),
@@ -94,9 +95,8 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
             let why = match key.as_str() {
                 "services" | "version" | "name" | "volumes" => continue,
                 "networks" => "not imported (Kubernetes gives every pod one network; NetworkPolicies, from the edges, say who may call whom)",
-                // Read where a service mounts one (`secret_files`).
-                "secrets" => continue,
-                "configs" => "not imported (add a ConfigMap on the config page {} and mount it)",
+                // Read where a service mounts one (`secret_files`, `config_files`).
+                "secrets" | "configs" => continue,
                 "include" => "not imported (import the included files' services together)",
                 _ => "not a key compose knows (a typo?): ignored; compose itself refuses the file",
             };
@@ -156,6 +156,7 @@ pub fn import(text: &str, env_files: &BTreeMap<String, String>) -> Import {
     }
     let top = Top {
         secrets: root.get("secrets"),
+        configs: root.get("configs"),
         volume_users: volume_users(&services),
     };
     let mut extensions: BTreeMap<String, ServiceExtension> = BTreeMap::new();
@@ -864,6 +865,38 @@ fn read_service(
                 size: "10Gi".into(),
                 storage_class: None,
             });
+        } else if let Some(file) = (project_file(&source)).or_else(|| {
+            ext.config_files
+                .contains_key(&target)
+                .then_some(source.as_str())
+        }) {
+            // A file of the project (`./nginx.conf`): a key of the service's ConfigMap
+            // of files, with the file's text where it was given; Kubeprint's export
+            // says which key of which ConfigMap it wrote there.
+            let given = env_files.get(&source).cloned();
+            let (config_map, key) = match ext.config_files.get(&target) {
+                Some(w) => (w.config_map.clone(), w.key.clone()),
+                None => {
+                    let config_map = format!("{}-files", dns_name(&s.name));
+                    let key = crate::naming::free(&dns_key(file), |k| {
+                        (design.config_map(&config_map)).is_some_and(|c| {
+                            c.data.get(k).is_some_and(|t| Some(t) != given.as_ref())
+                        })
+                    });
+                    (config_map, key)
+                }
+            };
+            let dir = target.strip_suffix(&format!("/{key}"));
+            let whole = dir.filter(|d| ext.config_dirs.get(*d) == Some(&config_map));
+            let file = ConfigKey {
+                config_map: &config_map,
+                key: &key,
+                path: &target,
+                whole,
+                text: given,
+            };
+            let said = config_file(&mut s, design, file, NOT_GIVEN);
+            n.note(format!("`{source}` at {target}: {said}"));
         } else {
             n.note(format!(
                 "bind mount {} ({text}) is not portable: use a ConfigMap or a volume",
@@ -873,6 +906,7 @@ fn read_service(
     }
     user(spec, &mut s, n);
     secret_files(spec, top.secrets, ext, &mut s, design, n);
+    config_files(spec, top.configs, ext, env_files, &mut s, design, n);
     s
 }
 
@@ -924,8 +958,199 @@ fn name_http_port(s: &mut Service) {
 struct Top<'a> {
     /// The top-level `secrets:`.
     secrets: Option<&'a Value>,
+    /// The top-level `configs:`.
+    configs: Option<&'a Value>,
     /// The services that mount each named volume, by the volume's name.
     volume_users: BTreeMap<String, Vec<String>>,
+}
+
+/// The file name of a bind mount's source that is a file of the compose project: a
+/// path relative to the compose file (absolute paths are the host's own: a socket,
+/// `/etc/localtime`) whose last part has an extension (`./nginx.conf`; `./src` is a
+/// directory). Not a key or a certificate, which belongs in a Secret.
+fn project_file(source: &str) -> Option<&str> {
+    if source.starts_with(['/', '~', '$']) {
+        return None;
+    }
+    let name = source.rsplit(['/', '\\']).next()?;
+    let ext = name.get(1..)?.rsplit_once('.')?.1.to_ascii_lowercase();
+    let sensitive = ["key", "pem", "crt", "cer", "p12", "pfx", "jks", "keystore"];
+    (!ext.is_empty() && !sensitive.contains(&ext.as_str())).then_some(name)
+}
+
+/// `name` as a ConfigMap key: as it is where it is one, else its DNS form.
+fn dns_key(name: &str) -> String {
+    match crate::names::config_key(name) {
+        Ok(()) => name.to_string(),
+        Err(_) => dns_name(name),
+    }
+}
+
+/// A key of a ConfigMap a pod reads as a file, as [`config_file`] mounts it.
+struct ConfigKey<'a> {
+    config_map: &'a str,
+    key: &'a str,
+    path: &'a str,
+    whole: Option<&'a str>,
+    text: Option<String>,
+}
+
+/// Mount key `key` of ConfigMap `config_map` (made, or given the key) at `path` of
+/// service `s`, read-only: the file a compose config or a bind-mounted file of the
+/// project was; or, where the ConfigMap was mounted `whole` at a directory (the one
+/// that holds `path`), that directory. The key holds `text`, or is empty where there is none. What
+/// it became, said for the import's note (`empty`: why it is).
+fn config_file(s: &mut Service, design: &mut Design, file: ConfigKey, empty: &str) -> String {
+    let ConfigKey {
+        config_map,
+        key,
+        path,
+        whole,
+        text,
+    } = file;
+    let given = text.is_some();
+    match design.config_maps.iter_mut().find(|c| c.name == config_map) {
+        Some(c) => {
+            c.data
+                .entry(key.to_string())
+                .or_insert(text.unwrap_or_default());
+        }
+        None => design.config_maps.push(ConfigMapDef {
+            name: config_map.to_string(),
+            data: BTreeMap::from([(key.to_string(), text.unwrap_or_default())]),
+            residual: None,
+            // A file mounted by `subPath` is never updated in a running pod: a new
+            // name for new text rolls the pods that read it.
+            hash_suffix: true,
+        }),
+    }
+    let volume = match (s.volumes.iter())
+        .find(|v| matches!(&v.source, VolumeSource::ConfigMap { name } if name == config_map))
+    {
+        Some(v) => v.name.clone(),
+        None => {
+            let name = crate::naming::free(&format!("config-{config_map}"), |n| {
+                s.volumes.iter().any(|v| v.name == n)
+            });
+            s.volumes.push(Volume {
+                name: name.clone(),
+                source: VolumeSource::ConfigMap {
+                    name: config_map.to_string(),
+                },
+            });
+            name
+        }
+    };
+    // A ConfigMap Kubeprint's export mounted whole at a directory: that mount again
+    // (which a key added later reaches), once.
+    let mount = match whole {
+        Some(dir) => Mount {
+            volume,
+            path: dir.to_string(),
+            read_only: true,
+            sub_path: String::new(),
+        },
+        None => Mount {
+            volume,
+            path: path.to_string(),
+            read_only: true,
+            sub_path: key.to_string(),
+        },
+    };
+    if !s.mounts.contains(&mount) {
+        s.mounts.push(mount);
+    }
+    match given {
+        true => format!("key `{key}` of ConfigMap `{config_map}`, with the file's text"),
+        false => format!("key `{key}` of ConfigMap `{config_map}`, empty: {empty}"),
+    }
+}
+
+/// Why a file of the project is an empty key: it was not given.
+const NOT_GIVEN: &str = "the file was not given with the compose file (import them together, or paste its text on the config page)";
+
+/// A service's `configs:`: each a key of a ConfigMap mounted at its target (compose's
+/// default: `/<config>`), with its text from the top-level config's `content`, or its
+/// `file` where that was given with the compose file. A config Kubeprint's export wrote
+/// says its ConfigMap and key (`x-kubeprint`).
+fn config_files(
+    spec: &Value,
+    top_configs: Option<&Value>,
+    ext: &ServiceExtension,
+    files: &BTreeMap<String, String>,
+    s: &mut Service,
+    design: &mut Design,
+    n: &mut Notes,
+) {
+    let Some(entries) = spec.get("configs").and_then(Value::as_array) else {
+        return;
+    };
+    for entry in entries {
+        let (source, target) = match entry {
+            Value::String(source) => (source.as_str(), None),
+            long => match long.get("source").and_then(Value::as_str) {
+                Some(source) => (source, long.get("target").and_then(Value::as_str)),
+                None => {
+                    n.at(&["configs:"], "a config without `source`: ignored".into());
+                    continue;
+                }
+            },
+        };
+        let Some(top) = top_configs.and_then(|t| t.get(source)) else {
+            n.at(
+                &[source],
+                format!("config `{source}` is not declared under the top-level `configs:` (compose refuses the file): not imported"),
+            );
+            continue;
+        };
+        if top
+            .get("external")
+            .is_some_and(|e| e != &Value::Bool(false))
+        {
+            n.at(
+                &[source],
+                format!("config `{source}` is made outside compose (`external`): not imported (name its ConfigMap on the config page and mount it)"),
+            );
+            continue;
+        }
+        let written: Option<ExtensionConfig> =
+            (top.get("x-kubeprint")).and_then(|x| serde_json::from_value(x.clone()).ok());
+        let named = top.get("name").and_then(Value::as_str).unwrap_or(source);
+        let (config_map, key) = match written {
+            Some(w) => (w.config_map, w.key),
+            None => (dns_name(named), dns_key(source)),
+        };
+        let path = match target {
+            Some(t) if t.starts_with('/') => t.to_string(),
+            Some(t) => format!("/{t}"),
+            None => format!("/{source}"),
+        };
+        let file = top.get("file").and_then(Value::as_str);
+        let text = match top.get("content") {
+            Some(content) => Some(scalar(content)),
+            None => file.and_then(|f| files.get(f)).cloned(),
+        };
+        let variable = top.get("environment").and_then(Value::as_str);
+        let (from, empty) = match (file, variable) {
+            (Some(file), _) => (format!(" (`{file}`)"), NOT_GIVEN.to_string()),
+            (None, Some(var)) => (
+                format!(" (`${var}`)"),
+                format!("compose reads it from `${var}` when it starts: paste its text on the config page"),
+            ),
+            _ => (String::new(), "the config has no text".to_string()),
+        };
+        let dir = path.strip_suffix(&format!("/{key}"));
+        let whole = dir.filter(|d| ext.config_dirs.get(*d) == Some(&config_map));
+        let file = ConfigKey {
+            config_map: &config_map,
+            key: &key,
+            path: &path,
+            whole,
+            text,
+        };
+        let said = config_file(s, design, file, &empty);
+        n.note(format!("config `{source}`{from} at {path}: {said}"));
+    }
 }
 
 /// Whether a short volume entry's source is a path on the host (a bind mount), not a
@@ -1634,8 +1859,10 @@ impl Notes<'_> {
     }
 }
 
-/// The `env_file` names a compose file refers to (so a caller can read them).
-pub fn env_file_names(text: &str) -> Vec<String> {
+/// The files a compose file reads beside it, as it names them (so a caller can read
+/// them): its `env_file`s, the files of the project it bind-mounts (`./nginx.conf`),
+/// and its configs' `file`s.
+pub fn file_names(text: &str) -> Vec<String> {
     let Ok(root) = parse(text) else {
         return Vec::new();
     };
@@ -1643,45 +1870,83 @@ pub fn env_file_names(text: &str) -> Vec<String> {
         return Vec::new();
     };
     extends::resolve(&mut services);
-    let mut names: Vec<String> = services
-        .values()
-        .flat_map(|spec| string_list(spec.get("env_file")))
-        .collect();
-    names.dedup();
+    let mut names: Vec<String> = Vec::new();
+    for spec in services.values() {
+        names.extend(string_list(spec.get("env_file")));
+        // The files Kubeprint's export wrote, by the paths they are mounted at.
+        let written = spec
+            .pointer("/x-kubeprint/config_files")
+            .and_then(Value::as_object);
+        for v in spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (source, target) = match v {
+                Value::Object(m) => {
+                    let get = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+                    (get("source").to_string(), get("target").to_string())
+                }
+                Value::String(short) => {
+                    let mut parts = short.split(':');
+                    let source = parts.next().unwrap_or_default().to_string();
+                    (source, parts.next().unwrap_or_default().to_string())
+                }
+                _ => continue,
+            };
+            let ours = written.is_some_and(|w| w.contains_key(&target));
+            if is_bind(&source) && (ours || project_file(&source).is_some()) {
+                names.push(source);
+            }
+        }
+    }
+    let configs = root
+        .get("configs")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    names.extend(configs.filter_map(|(_, c)| Some(c.get("file")?.as_str()?.to_string())));
+    let mut seen = BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
     names
 }
 
 /// The name compose gives a file called `name` (no folder: a browser names a chosen file
 /// so) that the compose file `text` reads beside it: `.env`, whose variables it
-/// interpolates, or a file an `env_file` names (`./config/web.env` for `web.env`).
+/// interpolates, or a file it names ([`file_names`]: `./config/web.env` for `web.env`).
 pub fn reads_beside(text: &str, name: &str) -> Option<String> {
     if name == ".env" {
         return Some(name.to_string());
     }
-    (env_file_names(text).into_iter()).find(|f| f.rsplit(['/', '\\']).next() == Some(name))
+    (file_names(text).into_iter()).find(|f| f.rsplit(['/', '\\']).next() == Some(name))
 }
 
-/// Whether a file chosen beside a compose file is a file of variables compose reads
-/// (`.env`, `web.env`, `.env.local`), by its name alone: told in the page, which parses
-/// no compose file (the worker does, [`import_chosen`]).
-pub fn is_env_file(name: &str) -> bool {
-    name == ".env" || name.ends_with(".env") || name.starts_with(".env.")
+/// Whether a file chosen beside a compose file may be one compose reads beside it (a
+/// file of variables, `.env`, `web.env`; a file it mounts, `nginx.conf`): any but
+/// another compose file or Kubernetes manifests, told from its name and text alone in
+/// the page, which parses no compose file (the worker reads what it reads,
+/// [`import_chosen`], and says which it did not).
+pub fn goes_beside(name: &str, text: &str) -> bool {
+    let env = name == ".env" || name.ends_with(".env") || name.starts_with(".env.");
+    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+    env || !(top("services:") || top("kind:") || top("apiVersion:"))
 }
 
-/// A compose file chosen with files of variables ([`is_env_file`]).
+/// A compose file chosen with the files it reads beside it ([`goes_beside`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chosen {
     /// The compose file's name.
     pub file: String,
     /// Its text.
     pub text: String,
-    /// The files of variables chosen with it, by file name, with their text.
+    /// The files chosen with it, by file name, with their text.
     pub besides: BTreeMap<String, String>,
 }
 
-/// Several files chosen at once, as a compose file and files of variables. `None` when
-/// none is a compose file (they are manifests, one environment each); an error that
-/// says what to choose when two are, or another is no file of variables.
+/// Several files chosen at once, as a compose file and the files it reads beside it.
+/// `None` when none is a compose file (they are manifests, one environment each); an
+/// error that says what to choose when two are, or another is manifests.
 pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, String>> {
     let is_compose =
         |text: &str| crate::import::Format::detect(text) == crate::import::Format::Compose;
@@ -1699,11 +1964,11 @@ pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, Stri
     };
     let mut besides = BTreeMap::new();
     for (name, other) in files.iter().filter(|(n, _)| n != file) {
-        if !is_env_file(name) {
+        if !goes_beside(name, other) {
             return Some(Err(format!(
-                "{name} is not a file of variables (`.env`, `web.env`) that {file} could \
-                 read: choose the compose file with only its `.env` and `env_file`s, or \
-                 import {name} on its own"
+                "{name} holds Kubernetes manifests, which {file} does not read: choose the \
+                 compose file with only the files it reads (its `.env`, `env_file`s and \
+                 mounted files), or import {name} on its own"
             )));
         }
         besides.insert(name.clone(), other.clone());
@@ -1715,9 +1980,9 @@ pub fn chosen_together(files: &[(String, String)]) -> Option<Result<Chosen, Stri
     }))
 }
 
-/// [`import`] of compose `text` with files of variables chosen beside it, by file name:
-/// each read as the `.env` or the `env_file` of that name ([`reads_beside`]); one it does
-/// not read is reported as not read (a document of kind `file`).
+/// [`import`] of compose `text` with files chosen beside it, by file name: each read as
+/// the `.env`, the `env_file` or the mounted file of that name ([`reads_beside`]); one
+/// it does not read is reported as not read (a document of kind `file`).
 pub fn import_chosen(text: &str, chosen: &BTreeMap<String, String>) -> Import {
     let mut env_files = BTreeMap::new();
     let mut unread = Vec::new();
@@ -1730,7 +1995,7 @@ pub fn import_chosen(text: &str, chosen: &BTreeMap<String, String>) -> Import {
         }
     }
     let mut result = import(text, &env_files);
-    let reads: Vec<String> = (env_file_names(text).into_iter())
+    let reads: Vec<String> = (file_names(text).into_iter())
         .chain([".env".to_string()])
         .map(|f| format!("`{f}`"))
         .collect();

@@ -1585,3 +1585,140 @@ fn a_published_front_door_is_said_until_something_reaches_it() {
         assert!(target == 80 || target == "http", "{target}");
     }
 }
+
+/// A file of the project a service mounts (`./nginx.conf`), and a config, become keys of
+/// ConfigMaps mounted where the container reads them, with their text where it was
+/// given (else empty, and the note says how to give it). What is no file of the
+/// project (a directory, a host path, a key) stays a note. The compose export writes
+/// them back as configs, which come back the same.
+#[test]
+fn files_a_service_mounts_become_configmap_keys_at_their_paths() {
+    let text = "services:
+  proxy:
+    image: nginx:1.27
+    ports: [\"80:80\"]
+    volumes:
+      - ./nginx.conf:/etc/nginx/conf.d/default.conf:ro
+      - ./certs/tls.key:/etc/nginx/tls.key:ro
+      - ./site:/usr/share/nginx/html:ro
+      - /var/run/docker.sock:/var/run/docker.sock
+    configs:
+      - source: mime
+        target: /etc/nginx/mime.extra.types
+  api:
+    image: ghcr.io/acme/shop-api:1.4.2
+    configs: [app_settings]
+configs:
+  mime:
+    content: |
+      types { application/wasm wasm; }
+  app_settings:
+    file: ./config/settings.yaml
+";
+    let nginx = "server {\n  listen 80;\n  location / { proxy_pass http://api:8080; }\n}\n";
+    let files = std::collections::BTreeMap::from([
+        ("./nginx.conf".to_string(), nginx.to_string()),
+        (
+            "./config/settings.yaml".to_string(),
+            "log_level: info\n".to_string(),
+        ),
+    ]);
+    assert_eq!(
+        compose::file_names(text),
+        ["./nginx.conf", "./config/settings.yaml"]
+    );
+    for given in [false, true] {
+        let i = compose::import(
+            text,
+            &if given {
+                files.clone()
+            } else {
+                Default::default()
+            },
+        );
+        let d = &i.design;
+        let data = |cm: &str, key: &str| d.config_map(cm).unwrap().data[key].clone();
+        assert_eq!(
+            data("proxy-files", "nginx.conf"),
+            if given { nginx } else { "" }
+        );
+        assert_eq!(data("mime", "mime"), "types { application/wasm wasm; }\n");
+        assert_eq!(
+            data("app-settings", "app_settings"),
+            if given { "log_level: info\n" } else { "" }
+        );
+        let proxy = service(&i, "proxy");
+        let mounted: Vec<(String, String, String)> = (proxy.mounts.iter())
+            .map(|m| {
+                let v = proxy.volumes.iter().find(|v| v.name == m.volume).unwrap();
+                let from = match &v.source {
+                    VolumeSource::ConfigMap { name } => name.clone(),
+                    other => format!("{other:?}"),
+                };
+                (m.path.clone(), from, m.sub_path.clone())
+            })
+            .collect();
+        assert_eq!(
+            mounted,
+            [
+                (
+                    "/etc/nginx/conf.d/default.conf".to_string(),
+                    "proxy-files".to_string(),
+                    "nginx.conf".to_string()
+                ),
+                (
+                    "/etc/nginx/mime.extra.types".to_string(),
+                    "mime".to_string(),
+                    "mime".to_string()
+                )
+            ]
+        );
+        let said = notes(&i, "proxy");
+        let empty = "empty: the file was not given with the compose file (import them together, or paste its text on the config page)";
+        assert!(
+            said.contains("`./nginx.conf` at /etc/nginx/conf.d/default.conf: key `nginx.conf` of ConfigMap `proxy-files`")
+                && said.contains(empty) != given,
+            "{said}"
+        );
+        for kept in ["./certs/tls.key", "./site", "/var/run/docker.sock"] {
+            assert!(said.contains(&format!("({kept}:")), "{kept}: {said}");
+        }
+        // Rendered: the key as the file, where nginx reads it.
+        let env = d.environments[0].name.clone();
+        let yaml = render(d, &env).to_yaml();
+        assert!(yaml.contains("subPath: nginx.conf"), "{yaml}");
+        assert!(
+            yaml.contains("mountPath: /etc/nginx/conf.d/default.conf"),
+            "{yaml}"
+        );
+    }
+    // Exported to compose, they are configs beside the file, which come back.
+    let d = compose::import(text, &files).design;
+    let env = d.environments[0].name.clone();
+    let out = kubeprint_core::export::compose::compose(&d, &env);
+    let written = |path: &str| {
+        (out.iter())
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path}"))
+            .contents
+            .clone()
+    };
+    assert_eq!(written("compose/configs/nginx.conf"), nginx);
+    let yaml = written("compose/compose.yaml");
+    let mut beside: std::collections::BTreeMap<String, String> = (out.iter())
+        .filter(|f| f.path.starts_with("compose/configs/"))
+        .map(|f| {
+            (
+                format!("./{}", &f.path["compose/".len()..]),
+                f.contents.clone(),
+            )
+        })
+        .collect();
+    beside.insert(".env".into(), written("compose/.env"));
+    let back = compose::import(&yaml, &beside).design;
+    assert_eq!(back.config_maps, d.config_maps, "{yaml}");
+    assert_eq!(
+        back.service_named("proxy").unwrap().mounts,
+        d.service_named("proxy").unwrap().mounts
+    );
+}
