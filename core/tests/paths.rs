@@ -222,6 +222,26 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 host: Some(80),
             }]);
         }),
+        ("KP315", |d| {
+            d.config_maps.push(ConfigMapDef {
+                name: "files".into(),
+                data: [("app.yaml".to_string(), String::new())].into(),
+                residual: None,
+                hash_suffix: true,
+            });
+            api(d).volumes.push(Volume {
+                name: "files".into(),
+                source: VolumeSource::ConfigMap {
+                    name: "files".into(),
+                },
+            });
+            api(d).mounts.push(Mount {
+                volume: "files".into(),
+                path: "/etc/app".into(),
+                read_only: true,
+                sub_path: String::new(),
+            });
+        }),
         ("KP313", |d| {
             let env = &mut api(d).config.env;
             env.push(EnvVar::literal("ATTRS", "region=$(REGION)"));

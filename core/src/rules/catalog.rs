@@ -438,6 +438,14 @@ PUBLISHED_NOT_REACHABLE = Rule {
     instead: "Give it an Ingress (a host name routed by the cluster's ingress controller), a Gateway route, or a LoadBalancer Service (the fix adds one).",
     source: "Compose specification, services.ports (published on the host); Kubernetes docs, Service (ClusterIP is reachable only from within the cluster; type LoadBalancer, Ingress)",
 };
+MOUNTED_FILE_EMPTY = Rule {
+    code: "KP315", name: "mounted_file_empty", category: Wiring, severity: Warning, relaxed_in_dev: false,
+    summary: "A key of a ConfigMap that a container mounts as a file (by `subPath`, or the whole ConfigMap as a directory) holds some text in the environment: an empty one is a file the app reads as empty.",
+    why: "An empty nginx `default.conf` gives nginx no server and the proxy answers with its welcome page; an empty settings file gives the app its defaults. Nothing fails at deploy time. A compose import leaves such a key empty where the project's file was not given with the compose file.",
+    bad: "proxy mounts key `nginx.conf` of ConfigMap `proxy-files` at /etc/nginx/conf.d/default.conf; the key is empty",
+    instead: "Paste the file's text into the key on the config page (or import the compose file together with the files it mounts).",
+    source: "Kubernetes docs, ConfigMaps (using ConfigMaps as files from a Pod; subPath mounts)",
+};
 ADDRESS_NOT_ALLOWED = Rule {
     code: "KP320", name: "address_not_allowed", category: Wiring, severity: Warning, relaxed_in_dev: false,
     summary: "An address in a service's configuration (an env value of any container, ConfigMap data the service reads through envFrom, configMapKeyRef or a configMap volume, or a URL or `host:port` in a container's command or arguments, `--flag=value` read as its value) that names a service of the design must be allowed by an edge when default-deny is on in the caller's environment (egress) or in the callee's (ingress). Addresses are URLs (`scheme://[user@]host[:port]/path`; the scheme's port when none is written: http/ws 80, https/wss/grpcs 443, and the usual ports of redis, postgres, mysql, mongodb, amqp, nats), `host:port`, and in-cluster names (`name` as a whole host-like value, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, `pod.name.ns.svc...`). An edge from environment E leads to the callee in E when E runs it, else in the one shared environment that does; an address into any other environment's namespace cannot be allowed by an edge.",

@@ -7,7 +7,7 @@ mod gateway;
 mod monitoring;
 
 use super::catalog::*;
-use super::context::{batch_fix, service_port_lists, set, set_fix, svc, Ctx};
+use super::context::{batch_fix, config_key, service_port_lists, set, set_fix, svc, Ctx};
 use super::{Fix, Severity};
 use crate::domain::NODE_PORT_RANGE;
 use crate::edges::{self, EdgeTarget};
@@ -210,6 +210,7 @@ pub(super) fn service(cx: &mut Ctx, s: &Service) {
     monitoring::service(cx, s);
     ingress(cx, s);
     config_references(cx, s);
+    mounted_files(cx, s);
     duplicate_env(cx, s, &s.config, "/config/env", "");
     variable_references(cx, s, (&s.config, &s.command, &s.args), "", "");
     port_pools(cx, s);
@@ -1072,6 +1073,50 @@ fn config_references(cx: &mut Ctx, s: &Service) {
             let reader = format!("volume `{}` lists", v.name);
             let key = (key.as_str(), path.clone());
             config_reference(cx, s, path.clone(), &reader, source, name, Some(key));
+        }
+    }
+}
+
+/// KP315: each key of a ConfigMap a container of the pod mounts as a file has text in
+/// this environment. Found at the key (the environment's own value, where it has one).
+fn mounted_files(cx: &mut Ctx, s: &Service) {
+    let mounts = (s.mounts.iter().map(|m| ("", m)))
+        .chain((s.containers.iter()).flat_map(|c| c.mounts.iter().map(|m| (c.name.as_str(), m))));
+    for (container, m) in mounts {
+        let Some(v) = s.volumes.iter().find(|v| v.name == m.volume) else {
+            continue;
+        };
+        let VolumeSource::ConfigMap { name } = &v.source else {
+            continue;
+        };
+        let Some(cm) = cx.design.config_map(name) else {
+            continue;
+        };
+        let data = cx.env.config_data(cm);
+        let files: Vec<(&String, String)> = match m.sub_path.as_str() {
+            "" => (data.keys())
+                .map(|k| (k, format!("{}/{k}", m.path.trim_end_matches('/'))))
+                .collect(),
+            key => data
+                .get_key_value(key)
+                .map(|(k, _)| (k, m.path.clone()))
+                .into_iter()
+                .collect(),
+        };
+        let who = match container {
+            "" => format!("`{}`", s.name),
+            c => format!("container `{c}` of `{}`", s.name),
+        };
+        for (key, path) in files {
+            if !data[key].trim().is_empty() {
+                continue;
+            }
+            let message = format!(
+                "{who} reads {path} from key `{key}` of ConfigMap `{name}`, which is empty in `{}`: paste the file's text into it on the config page",
+                cx.env.name
+            );
+            let at = config_key(cx.env, name, key);
+            cx.report(&MOUNTED_FILE_EMPTY, Some(s), at, message);
         }
     }
 }

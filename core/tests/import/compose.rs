@@ -1683,8 +1683,23 @@ configs:
         for kept in ["./certs/tls.key", "./site", "/var/run/docker.sock"] {
             assert!(said.contains(&format!("({kept}:")), "{kept}: {said}");
         }
-        // Rendered: the key as the file, where nginx reads it.
+        // Rendered: the key as the file, where nginx reads it. Left empty, the rules
+        // say so until it has text.
         let env = d.environments[0].name.clone();
+        let empty: Vec<String> = (validate(d, &env).into_iter())
+            .filter(|f| f.code == "KP315")
+            .map(|f| f.message)
+            .collect();
+        match given {
+            true => assert!(empty.is_empty(), "{empty:?}"),
+            false => assert_eq!(
+                empty,
+                [
+                    format!("`api` reads /app_settings from key `app_settings` of ConfigMap `app-settings`, which is empty in `{env}`: paste the file's text into it on the config page"),
+                    format!("`proxy` reads /etc/nginx/conf.d/default.conf from key `nginx.conf` of ConfigMap `proxy-files`, which is empty in `{env}`: paste the file's text into it on the config page"),
+                ]
+            ),
+        }
         let yaml = render(d, &env).to_yaml();
         assert!(yaml.contains("subPath: nginx.conf"), "{yaml}");
         assert!(

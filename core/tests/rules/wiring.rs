@@ -259,6 +259,16 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 }]);
             },
         ),
+        // A file the app reads, left empty (a compose import not given the file); the
+        // near miss: the same with text, and an empty key read as a variable.
+        fx(
+            "KP315",
+            |d| mount_config_file(d, ""),
+            |d| {
+                mount_config_file(d, "server { listen 8080; }\n");
+                (d.config_maps[0].data).insert("EMPTY_FLAG".into(), String::new());
+            },
+        ),
         fx(
             "KP313",
             |d| {
@@ -1890,4 +1900,22 @@ fn making_a_service_headless_numbers_its_ports_as_the_container() {
     assert_eq!(fixes(&taken, "KP323"), [None]);
     db(&mut taken).exposure.service = ServiceKind::ClusterIP;
     assert_eq!(fixes(&taken, "KP310"), [None]);
+}
+
+/// `api` reads key `nginx.conf` of its ConfigMap, holding `text`, as a file.
+fn mount_config_file(d: &mut Design, text: &str) {
+    (d.config_maps[0].data).insert("nginx.conf".into(), text.into());
+    let api = api(d);
+    api.volumes.push(Volume {
+        name: "files".into(),
+        source: VolumeSource::ConfigMap {
+            name: "api-config".into(),
+        },
+    });
+    api.mounts.push(Mount {
+        volume: "files".into(),
+        path: "/etc/nginx/conf.d/default.conf".into(),
+        read_only: true,
+        sub_path: "nginx.conf".into(),
+    });
 }
