@@ -977,6 +977,46 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> 
     edits
 }
 
+/// For an image that needs root and has an unprivileged variant (nginx:
+/// `nginxinc/nginx-unprivileged`), the edits that move `service` to it: the image, and
+/// each container port of the image's moved where the variant listens (with a Service
+/// port that targets it by number). The variant, and the service as it is then.
+pub fn unprivileged(
+    service: &Service,
+    known: &KnownImage,
+) -> Option<(&'static KnownImage, Service, Vec<Edit>)> {
+    let repo = known.non_root_alternative.filter(|_| known.needs_root)?;
+    let alt = lookup(repo)?;
+    let at = |ptr: String| FieldPath::service(service.id, &ptr);
+    let mut moved = service.clone();
+    moved.image = repo.to_string();
+    let mut edits = vec![Edit::Set {
+        path: at("/image".into()),
+        value: json!(repo),
+    }];
+    for (i, p) in service.ports.iter().enumerate() {
+        let same = known.ports.iter().find(|(_, n)| *n == p.port);
+        let Some(to) = same.and_then(|(n, _)| alt.port(n)) else {
+            continue;
+        };
+        edits.push(Edit::Set {
+            path: at(format!("/ports/{i}/port")),
+            value: json!(to),
+        });
+        moved.ports[i].port = to;
+        for (k, sp) in service.exposure.ports.iter().enumerate() {
+            if sp.target == PortRef::Number(p.port) {
+                edits.push(Edit::Set {
+                    path: at(format!("/exposure/ports/{k}/target")),
+                    value: json!(to),
+                });
+                moved.exposure.ports[k].target = PortRef::Number(to);
+            }
+        }
+    }
+    Some((alt, moved, edits))
+}
+
 /// The security edits that run the service as the image's own user (uid, gid and
 /// fsGroup, non-root), clearing a container-level uid that would win over them.
 pub fn user_edits(service: &Service, known: &KnownImage) -> Vec<Edit> {

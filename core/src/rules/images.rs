@@ -161,17 +161,10 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
             known.title, known.note
         );
         let mut fix = None;
-        if let Some(alt) = known.non_root_alternative.and_then(images::lookup) {
-            let repo = known.non_root_alternative.unwrap_or_default();
+        // The variant listens elsewhere: its fix moves the ports it names alike.
+        if let Some((_, moved, edits)) = images::unprivileged(s, known) {
+            let repo = &moved.image;
             message.push_str(&format!(" Use {repo}, or let it run as root."));
-            let mut edits = vec![set(svc(s, "/image"), json!(repo))];
-            // The variant listens elsewhere: move the ports it names alike.
-            for (i, p) in s.ports.iter().enumerate() {
-                let same = known.ports.iter().find(|(_, n)| *n == p.port);
-                if let Some(to) = same.and_then(|(n, _)| alt.port(n)) {
-                    edits.push(set(svc(s, &format!("/ports/{i}/port")), json!(to)));
-                }
-            }
             fix = batch_fix(format!("Use {repo}"), edits);
         }
         let path = if uid.is_some_and(|u| u != 0) {

@@ -437,6 +437,54 @@ fn nginx_needs_root_and_its_fix_moves_to_the_unprivileged_image_and_port() {
     );
 }
 
+/// An nginx that runs as root (as a compose file or a blog post has it): KP601's fix is
+/// the combination that starts, the unprivileged variant on its port as its own user,
+/// not a high uid nginx would fail to start as (KP902, then another fix). A Service port
+/// that targets the container port by number follows it. Also after a link.
+#[test]
+fn nginx_as_root_is_fixed_in_one_step_to_the_unprivileged_variant() {
+    let mut d = baseline();
+    let s = api(&mut d);
+    s.image = "nginx".into();
+    s.tag = "1.27".into();
+    s.ports[0].port = 80;
+    s.exposure.ports[0].target = PortRef::Number(80);
+    s.security.run_as_non_root = false;
+    s.security.run_as_user = None;
+    s.security.run_as_group = None;
+    s.security.fs_group = None;
+    for through_link in [false, true] {
+        let mut d = match through_link {
+            false => d.clone(),
+            true => link::decode(&link::link("https://k.example/", &d)).unwrap(),
+        };
+        let f = finding(&d, "KP601");
+        let fix = f.fix.unwrap();
+        assert_eq!(
+            fix.label,
+            "Use nginxinc/nginx-unprivileged and run as its user (uid 101)"
+        );
+        d.apply(fix.edit).unwrap();
+        let s = d.service(ServiceId(1)).unwrap();
+        assert_eq!(
+            (
+                s.image.as_str(),
+                s.ports[0].port,
+                s.exposure.ports[0].target.clone()
+            ),
+            ("nginxinc/nginx-unprivileged", 8080, PortRef::Number(8080))
+        );
+        assert_eq!(
+            (s.security.run_as_non_root, s.security.run_as_user),
+            (true, Some(101))
+        );
+        let codes = template_free_codes(&d, "prod");
+        for code in ["KP601", "KP902", "KP904", "KP301"] {
+            assert!(!codes.contains(code), "{code}: {codes:?}");
+        }
+    }
+}
+
 #[test]
 fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
     let mut d = baseline();
