@@ -568,6 +568,18 @@ impl Readdress<'_> {
                 }
                 Some(_) => {}
                 None => match self.ports {
+                    // SqlClient writes the port after the host (and its `\instance`),
+                    // and refuses a `Port` keyword.
+                    [(_, to)] if c.hosts.len() == 1 && c.sql_server => {
+                        let rest = &value[h.host.end..];
+                        let item = rest
+                            .find(|ch: char| {
+                                matches!(ch, ';' | '"' | '\'' | ',') || ch.is_whitespace()
+                            })
+                            .unwrap_or(rest.len());
+                        let at = h.host.end + item;
+                        edits.push((at, at, format!(",{to}")));
+                    }
                     [(_, to)] if c.hosts.len() == 1 && c.ports.is_empty() => {
                         let port = match c.semicolons {
                             true => format!(";Port={to}"),
@@ -1077,6 +1089,13 @@ mod tests {
         ] {
             assert_eq!(r(value).as_deref(), Some(want), "{value}");
         }
+        // SqlClient's string takes the port after its host, never a `Port` keyword.
+        assert_eq!(
+            r("Server=db\\SQLEXPRESS;Initial Catalog=app;User Id=sa").as_deref(),
+            Some("Server=postgres\\SQLEXPRESS,6432;Initial Catalog=app;User Id=sa")
+        );
+        // Lines of settings are no connection string: nothing is appended to them.
+        assert_eq!(r("HOST=db\nDATABASE=app\n").as_deref(), None);
         // Another host, or a key that names none.
         assert_eq!(r("host=dbx port=5432"), None);
         assert_eq!(r("dbname=db port=5432"), None);

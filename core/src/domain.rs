@@ -23,6 +23,11 @@ pub const PROGRESS_DEADLINE_MARGIN_SECONDS: u64 = 60;
 /// when the design does not say: a few seconds on a healthy cluster.
 pub const DEFAULT_ENDPOINT_PROPAGATION_SECONDS: u32 = 5;
 
+/// The most a ConfigMap's data may hold, in bytes: the API server refuses a larger one
+/// ("must have at most 1048576 bytes", `validation.MaxSecretSize`, shared by
+/// ConfigMaps).
+pub const CONFIG_MAP_MAX_BYTES: usize = 1_048_576;
+
 /// The API server's upper bound for an HPA behavior's `stabilizationWindowSeconds`.
 pub const MAX_HPA_STABILIZATION_WINDOW_SECONDS: u32 = 3600;
 

@@ -456,6 +456,9 @@ mod tests {
             ),
             "{refused}"
         );
+        // Grafana's provisioning file has an `apiVersion` of its own: it goes with it.
+        let grafana = "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n";
+        assert!(compose::goes_beside("datasources.yaml", grafana));
         let two = [file("a.yml", compose_text), file("b.yml", compose_text)];
         let refused = compose::chosen_together(&two).unwrap().unwrap_err();
         assert!(

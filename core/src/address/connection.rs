@@ -66,6 +66,9 @@ pub struct Connection {
     pub host_end: usize,
     /// Whether its pairs are apart by `;` (ADO.NET) rather than whitespace (libpq).
     pub semicolons: bool,
+    /// Whether it is SqlClient's (SQL Server), which writes a port after its host
+    /// (`Server=db,1433`) and refuses a `Port` keyword.
+    pub sql_server: bool,
 }
 
 /// One host of a connection string.
@@ -77,6 +80,8 @@ pub struct HostAt {
     pub host: Range<usize>,
     /// A port written with it: SqlClient's `db,1433`, or `db:5432` (Npgsql's lists).
     pub port: Option<(Range<usize>, u16)>,
+    /// Written as only SqlClient writes a host: `tcp:db`, `db\instance`, `db,1433`.
+    pub sql_server: bool,
 }
 
 /// Where a host's port is written, as [`Connection::port_of`] finds it.
@@ -108,7 +113,9 @@ impl Connection {
             many if many.len() == self.hosts.len() => &many[i],
             _ => return None,
         };
-        let shared = self.ports.len() == 1 && self.hosts.len() > 1;
+        // Shared with the other hosts that write no port of their own.
+        let without = self.hosts.iter().filter(|h| h.port.is_none()).count();
+        let shared = self.ports.len() == 1 && without > 1;
         Some(PortAt {
             at: at.clone(),
             port: (*port)?,
@@ -132,8 +139,10 @@ pub fn parse(value: &str) -> Option<Connection> {
         return None;
     }
     let semicolons = outside_quotes(value, ';');
+    // A libpq string is one line: lines of `KEY=value` are a file of settings.
     let pairs = match semicolons {
         true => ado_pairs(value)?,
+        false if value.trim().contains('\n') => return None,
         false => libpq_pairs(value)?,
     };
     let is = |p: &Pair, keys: &[&str]| keys.contains(&p.key.as_str());
@@ -162,11 +171,20 @@ pub fn parse(value: &str) -> Option<Connection> {
             (at, port)
         })
         .collect();
+    const SQL_SERVER: [&str; 5] = [
+        "data source",
+        "initial catalog",
+        "integrated security",
+        "trustservercertificate",
+        "multipleactiveresultsets",
+    ];
+    let sql_server = pairs.iter().any(|p| is(p, &SQL_SERVER)) || hosts.iter().any(|h| h.sql_server);
     Some(Connection {
         hosts,
         ports,
         host_end,
         semicolons,
+        sql_server,
     })
 }
 
@@ -242,6 +260,10 @@ fn ado_pairs(value: &str) -> Option<Vec<Pair>> {
     let mut pairs = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // Nothing but spaces or a line break after the last `;`: the end.
+        if value[i..].trim().is_empty() {
+            break;
+        }
         // The keyword: up to `=`, trimmed, its words joined by one space.
         let start = i + (value[i..].len() - value[i..].trim_start().len());
         let eq = start + value[start..].find(['=', ';'])?;
@@ -322,6 +344,7 @@ fn host_list(value: &str, p: &Pair) -> Vec<HostAt> {
             return host_at(value, p, host.clone())
                 .map(|mut h| {
                     h.port = (n > 0).then(|| (port.clone(), n));
+                    h.sql_server = true;
                     h
                 })
                 .into_iter()
@@ -339,12 +362,18 @@ fn host_at(value: &str, p: &Pair, at: Range<usize>) -> Option<HostAt> {
     // SqlClient's protocol prefix.
     let lead = ["tcp:", "np:", "lpc:"]
         .iter()
-        .find(|pre| text.len() > pre.len() && text[..pre.len()].eq_ignore_ascii_case(pre))
+        .find(|pre| {
+            text.len() > pre.len()
+                && text
+                    .get(..pre.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(pre))
+        })
         .map_or(0, |pre| pre.len());
     let start = at.start + lead;
-    let text = &value[start..at.end];
+    let whole = &value[start..at.end];
     // A named instance: the host is before `\`.
-    let text = text.split('\\').next().unwrap_or_default();
+    let text = whole.split('\\').next().unwrap_or_default();
+    let sql_server = lead > 0 || text.len() < whole.len();
     let (host, port) = match text.strip_prefix('[') {
         Some(v6) => {
             let close = v6.find(']')?;
@@ -371,6 +400,7 @@ fn host_at(value: &str, p: &Pair, at: Range<usize>) -> Option<HostAt> {
         pair: p.pair.clone(),
         host: start..start + host,
         port,
+        sql_server,
     })
 }
 
@@ -398,7 +428,7 @@ mod tests {
             "host=db port=5432 dbname=app",
             "host = db port = 5432 dbname = app",
             "host='db' port='5432' dbname='my app' password='a b'",
-            "  dbname=app\thost=db\nport=5432  ",
+            "  dbname=app\thost=db  port=5432  ",
             r"host=db port=5432 password='a\'b c' user=app",
         ] {
             assert_eq!(hosts(v), [("db", Some(5432))], "{v}");
@@ -438,6 +468,45 @@ mod tests {
             hosts("Network Address=db;Initial Catalog=app"),
             [("db", None)]
         );
+        // A last `;` followed by spaces or a line break (a YAML block's) ends it.
+        assert_eq!(
+            hosts("Host=db;Port=5432;Database=app; "),
+            [("db", Some(5432))]
+        );
+        assert_eq!(
+            hosts("Host=db;Port=5432;Database=app;\n"),
+            [("db", Some(5432))]
+        );
+        // A host with a port of its own leaves `Port` to the other alone.
+        let c = parse("Host=db:5432,replica;Port=5433;Database=app").unwrap();
+        assert_eq!(
+            c.port_of(1).map(|p| (p.port, p.shared)),
+            Some((5433, false))
+        );
+        // SqlClient's, told apart: it takes no `Port` keyword.
+        for (v, sql) in [
+            ("Server=tcp:db,1433;Database=app", true),
+            ("Server=db;Initial Catalog=app;User Id=sa", true),
+            ("Data Source=db\\SQLEXPRESS;Database=app", true),
+            ("Host=db;Database=app", false),
+        ] {
+            assert_eq!(parse(v).unwrap().sql_server, sql, "{v}");
+        }
+    }
+
+    #[test]
+    fn text_of_any_script_never_panics_and_lines_are_no_libpq_string() {
+        for v in [
+            "host=ééé dbname=x",
+            "Host=abcé;Database=x",
+            "Host=té:5432;Database=x",
+            "Server=tcp:é,1433;Database=x",
+            "host='é' port=5432",
+        ] {
+            let _ = parse(v);
+        }
+        assert_eq!(parse("HOST=db\nDATABASE=app\nPORT=5432\n"), None);
+        assert_eq!(parse("host = db\nuser = app\n"), None);
     }
 
     #[test]

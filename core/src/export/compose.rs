@@ -1281,13 +1281,24 @@ fn config_files(
         key => vec![(key, m.path.clone())],
     };
     for (key, path) in keys {
+        // The key names the file written beside compose.yaml: one that is no key
+        // (`../x`, which the names rule reports) or that the ConfigMap lacks is not
+        // written.
+        if crate::names::config_key(key).is_err() || !cm.data.contains_key(key) {
+            notes.push(format!(
+                "{}: `{key}` of ConfigMap {config_map}, mounted at {path}, is no key it has: not in this file",
+                s.name
+            ));
+            continue;
+        }
         let holds = |f: &ConfigFile| f.kubeprint.config_map == config_map && f.kubeprint.key == key;
         let name = match top.0.iter().find(|(_, f)| holds(f)) {
             Some((name, _)) => name.clone(),
             None => {
-                let name = match top.0.iter().any(|(n, _)| n == key) {
+                let taken = |n: &str| top.0.iter().any(|(t, _)| t == n);
+                let name = match taken(key) {
                     false => key.to_string(),
-                    true => format!("{config_map}_{key}"),
+                    true => crate::naming::free(&format!("{config_map}_{key}"), taken),
                 };
                 top.0.push((
                     name.clone(),

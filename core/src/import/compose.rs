@@ -865,15 +865,22 @@ fn read_service(
                 size: "10Gi".into(),
                 storage_class: None,
             });
-        } else if let Some(file) = (project_file(&source)).or_else(|| {
-            ext.config_files
-                .contains_key(&target)
-                .then_some(source.as_str())
+        } else if let Some(file) = (project_file(&source, mounted_read_only(v))).or_else(|| {
+            (ext.config_files.contains_key(&target) && relative(&source)).then_some(source.as_str())
         }) {
             // A file of the project (`./nginx.conf`): a key of the service's ConfigMap
             // of files, with the file's text where it was given; Kubeprint's export
             // says which key of which ConfigMap it wrote there.
             let given = env_files.get(&source).cloned();
+            if given
+                .as_ref()
+                .is_some_and(|t| t.len() > crate::domain::CONFIG_MAP_MAX_BYTES)
+            {
+                n.note(format!(
+                    "`{source}` at {target}: larger than the 1 MiB a ConfigMap holds, not imported (build it into the image, or mount a volume)"
+                ));
+                continue;
+            }
             let (config_map, key) = match ext.config_files.get(&target) {
                 Some(w) => (w.config_map.clone(), w.key.clone()),
                 None => {
@@ -964,18 +971,65 @@ struct Top<'a> {
     volume_users: BTreeMap<String, Vec<String>>,
 }
 
-/// The file name of a bind mount's source that is a file of the compose project: a
-/// path relative to the compose file (absolute paths are the host's own: a socket,
-/// `/etc/localtime`) whose last part has an extension (`./nginx.conf`; `./src` is a
-/// directory). Not a key or a certificate, which belongs in a Secret.
-fn project_file(source: &str) -> Option<&str> {
-    if source.starts_with(['/', '~', '$']) {
+/// The file name of a bind mount's source that is a file of configuration in the
+/// compose project: a path relative to the compose file (absolute paths are the host's
+/// own: a socket, `/etc/localtime`) whose last part has an extension (`./nginx.conf`;
+/// `./src` is a directory), mounted read-only or named as configuration is (a database
+/// or a log the app writes, `./app.db`, is none: a ConfigMap is read-only). Not a key,
+/// a certificate or credentials, which belong in a Secret.
+fn project_file(source: &str, read_only: bool) -> Option<&str> {
+    if !relative(source) {
         return None;
     }
     let name = source.rsplit(['/', '\\']).next()?;
     let ext = name.get(1..)?.rsplit_once('.')?.1.to_ascii_lowercase();
-    let sensitive = ["key", "pem", "crt", "cer", "p12", "pfx", "jks", "keystore"];
-    (!ext.is_empty() && !sensitive.contains(&ext.as_str())).then_some(name)
+    const SENSITIVE: [&str; 9] = [
+        "key", "pem", "crt", "cer", "p12", "pfx", "jks", "keystore", "htpasswd",
+    ];
+    const SECRET_NAMES: [&str; 6] = ["secret", "credential", "password", "passwd", "token", "id_"];
+    const CONFIG: [&str; 20] = [
+        "conf",
+        "cfg",
+        "cnf",
+        "ini",
+        "yaml",
+        "yml",
+        "json",
+        "toml",
+        "xml",
+        "properties",
+        "lua",
+        "tmpl",
+        "tpl",
+        "template",
+        "rules",
+        "hcl",
+        "sql",
+        "sh",
+        "types",
+        "html",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let sensitive =
+        SENSITIVE.contains(&ext.as_str()) || SECRET_NAMES.iter().any(|w| lower.contains(w));
+    let config = read_only || CONFIG.contains(&ext.as_str());
+    (!ext.is_empty() && !sensitive && config).then_some(name)
+}
+
+/// Whether a bind mount's source is a path inside the compose project: relative, and
+/// not leaving it (`../x`).
+fn relative(source: &str) -> bool {
+    !source.starts_with(['/', '~', '$', '\\'])
+        && !source.split(['/', '\\']).any(|part| part == "..")
+        && !source.contains(':')
+}
+
+/// Whether a volume entry mounts read-only (`:ro`, or `read_only: true`).
+fn mounted_read_only(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.get("read_only").and_then(Value::as_bool) == Some(true),
+        other => (scalar(other).split(':').nth(2)).is_some_and(|o| o.split(',').any(|o| o == "ro")),
+    }
 }
 
 /// `name` as a ConfigMap key: as it is where it is one, else its DNS form.
@@ -1895,8 +1949,8 @@ pub fn file_names(text: &str) -> Vec<String> {
                 }
                 _ => continue,
             };
-            let ours = written.is_some_and(|w| w.contains_key(&target));
-            if is_bind(&source) && (ours || project_file(&source).is_some()) {
+            let ours = written.is_some_and(|w| w.contains_key(&target)) && relative(&source);
+            if is_bind(&source) && (ours || project_file(&source, mounted_read_only(v)).is_some()) {
                 names.push(source);
             }
         }
@@ -1930,7 +1984,9 @@ pub fn reads_beside(text: &str, name: &str) -> Option<String> {
 pub fn goes_beside(name: &str, text: &str) -> bool {
     let env = name == ".env" || name.ends_with(".env") || name.starts_with(".env.");
     let top = |key: &str| text.lines().any(|l| l.starts_with(key));
-    env || !(top("services:") || top("kind:") || top("apiVersion:"))
+    // (Grafana's provisioning files have an `apiVersion:` of their own, and no `kind:`.)
+    let manifests = top("kind:") && top("apiVersion:");
+    env || !(top("services:") || manifests)
 }
 
 /// A compose file chosen with the files it reads beside it ([`goes_beside`]).
@@ -2452,7 +2508,7 @@ fn probe(hc: &Value, s: &Service, n: &mut Notes) -> Option<Probe> {
         None => {
             let cut = period.saturating_sub(1).max(1);
             n.note(format!(
-                "healthcheck has no timeout (compose's is 30 s): its probes time out after {cut} s, under their period of {period} s"
+                "healthcheck has no timeout (compose's is 30 s): its probes time out after {cut} s, within their period of {period} s"
             ));
             cut
         }

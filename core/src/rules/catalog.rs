@@ -440,7 +440,7 @@ PUBLISHED_NOT_REACHABLE = Rule {
 };
 MOUNTED_FILE_EMPTY = Rule {
     code: "KP315", name: "mounted_file_empty", category: Wiring, severity: Warning, relaxed_in_dev: false,
-    summary: "A key of a ConfigMap that a container mounts as a file (by `subPath`, or the whole ConfigMap as a directory) holds some text in the environment: an empty one is a file the app reads as empty.",
+    summary: "A key of a ConfigMap that a container mounts as a file (by `subPath`, or the whole ConfigMap as a directory, where a key named as a variable, `FEATURE_X`, is left out: it is more likely read as one) holds some text in the environment: an empty one is a file the app reads as empty.",
     why: "An empty nginx `default.conf` gives nginx no server and the proxy answers with its welcome page; an empty settings file gives the app its defaults. Nothing fails at deploy time. A compose import leaves such a key empty where the project's file was not given with the compose file.",
     bad: "proxy mounts key `nginx.conf` of ConfigMap `proxy-files` at /etc/nginx/conf.d/default.conf; the key is empty",
     instead: "Paste the file's text into the key on the config page (or import the compose file together with the files it mounts).",

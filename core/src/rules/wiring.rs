@@ -39,10 +39,23 @@ fn published_not_reachable(cx: &mut Ctx, deployed: &[Service]) {
         let e = &s.exposure;
         e.ingress.is_some() || e.load_balancer.is_some() || e.gateway_route.is_some()
     };
-    let fronted: HashSet<ServiceId> = (cx.design.edges.iter())
+    // Reached through a public service: one it calls, or a Service its Gateway route
+    // sends to (by the Service's name).
+    let mut fronted: HashSet<ServiceId> = (cx.design.edges.iter())
         .filter(|e| deployed.iter().any(|s| s.id == e.from && public(s)))
         .map(|e| e.to)
         .collect();
+    let routed: HashSet<&str> = (deployed.iter())
+        .filter_map(|s| s.exposure.gateway_route.as_ref())
+        .flat_map(|r| r.rules.iter().flat_map(|rule| &rule.backends))
+        .map(|b| b.service.as_str())
+        .filter(|name| !name.is_empty())
+        .collect();
+    fronted.extend(
+        (deployed.iter())
+            .filter(|s| routed.contains(s.service_name()))
+            .map(|s| s.id),
+    );
     for s in deployed {
         let Some(published) = &s.local.published else {
             continue;
@@ -1093,8 +1106,15 @@ fn mounted_files(cx: &mut Ctx, s: &Service) {
             continue;
         };
         let data = cx.env.config_data(cm);
+        // Of a ConfigMap mounted whole, the keys named as files: one named as a
+        // variable (`FEATURE_X`) is more likely read as one, and may be empty.
+        let variable = |k: &str| {
+            k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        };
         let files: Vec<(&String, String)> = match m.sub_path.as_str() {
             "" => (data.keys())
+                .filter(|k| !variable(k))
                 .map(|k| (k, format!("{}/{k}", m.path.trim_end_matches('/'))))
                 .collect(),
             key => data

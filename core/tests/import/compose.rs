@@ -1510,7 +1510,7 @@ fn a_healthcheck_without_timeout_says_what_its_probes_time_out_after() {
     assert_eq!((timeout("db"), timeout("slow")), (9, 30));
     assert!(
         notes(&i, "db").contains(
-            "healthcheck has no timeout (compose's is 30 s): its probes time out after 9 s, under their period of 10 s"
+            "healthcheck has no timeout (compose's is 30 s): its probes time out after 9 s, within their period of 10 s"
         ),
         "{}",
         notes(&i, "db")
@@ -1544,6 +1544,36 @@ fn a_published_front_door_is_said_until_something_reaches_it() {
     depends_on: [api]
 ";
     let d = compose::import(text, &Default::default()).design;
+    // Reached through another service's Gateway route: no finding for it.
+    let mut routed = d.clone();
+    let api = routed.service_named("api").unwrap().id;
+    let proxy = routed.service_named("proxy").unwrap().id;
+    let backend = kubeprint_core::RouteBackend {
+        service: "api".into(),
+        port: String::new(),
+        weight: 1,
+    };
+    let route = kubeprint_core::GatewayRoute {
+        rules: vec![kubeprint_core::RouteRule {
+            backends: vec![backend],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let set = |path: &str, value: serde_json::Value, id| kubeprint_core::Edit::Set {
+        path: kubeprint_core::FieldPath::service(id, path),
+        value,
+    };
+    let route = serde_json::to_value(route).unwrap();
+    routed
+        .apply(set("/exposure/gateway_route", route, proxy))
+        .unwrap();
+    let env = routed.environments[0].name.clone();
+    let left: Vec<_> = (validate(&routed, &env).into_iter())
+        .filter(|f| f.code == "KP314")
+        .map(|f| f.service)
+        .collect();
+    assert!(!left.contains(&Some("api".into())), "{left:?} ({api:?})");
     for through_link in [false, true] {
         let mut d = match through_link {
             false => d.clone(),
@@ -1602,6 +1632,8 @@ fn files_a_service_mounts_become_configmap_keys_at_their_paths() {
       - ./certs/tls.key:/etc/nginx/tls.key:ro
       - ./site:/usr/share/nginx/html:ro
       - /var/run/docker.sock:/var/run/docker.sock
+      - ./logs/access.log:/var/log/nginx/access.log
+      - ../shared/proxy.conf:/etc/nginx/proxy.conf:ro
     configs:
       - source: mime
         target: /etc/nginx/mime.extra.types
@@ -1680,7 +1712,15 @@ configs:
                 && said.contains(empty) != given,
             "{said}"
         );
-        for kept in ["./certs/tls.key", "./site", "/var/run/docker.sock"] {
+        // A key, a directory, a host path, a file the app writes (a ConfigMap is
+        // read-only), a file outside the project.
+        for kept in [
+            "./certs/tls.key",
+            "./site",
+            "/var/run/docker.sock",
+            "./logs/access.log",
+            "../shared/proxy.conf",
+        ] {
             assert!(said.contains(&format!("({kept}:")), "{kept}: {said}");
         }
         // Rendered: the key as the file, where nginx reads it. Left empty, the rules

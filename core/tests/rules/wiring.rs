@@ -266,7 +266,14 @@ pub(super) fn fixtures() -> Vec<Fixture> {
             |d| mount_config_file(d, ""),
             |d| {
                 mount_config_file(d, "server { listen 8080; }\n");
+                // Mounted whole as well: a key named as a variable may be empty.
                 (d.config_maps[0].data).insert("EMPTY_FLAG".into(), String::new());
+                api(d).mounts.push(Mount {
+                    volume: "files".into(),
+                    path: "/etc/api".into(),
+                    read_only: true,
+                    sub_path: String::new(),
+                });
             },
         ),
         fx(
