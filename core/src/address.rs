@@ -784,6 +784,8 @@ fn word(w: &str) -> Option<(Host, Option<u16>, Form)> {
     match host_port(w)? {
         (host, Some(port)) => Some((host, Some(port), Form::HostPort)),
         (host, None) if !w.contains(':') => Some((host, None, Form::Bare)),
+        // A bare IPv6 address (`2001:db8::7`), whose colons are its own.
+        (host @ Host::Ip(Some(IpAddr::V6(_))), None) => Some((host, None, Form::Bare)),
         _ => None,
     }
 }
@@ -1530,6 +1532,16 @@ mod tests {
             ))
         );
         assert!(!matches!(one("fe80::1"), Some((Host::Name(_), _, _))));
+        // A bare IPv6 address is an address alone, as a bare IPv4 one is.
+        assert_eq!(
+            one("2001:db8::7"),
+            Some((
+                Host::Ip(Some("2001:db8::7".parse().unwrap())),
+                None,
+                Form::Bare
+            ))
+        );
+        assert_eq!(one("a:b:c"), None, "not an address");
         assert_eq!(
             one("localhost:6379"),
             Some((Host::Ip(None), Some(6379), Form::HostPort))

@@ -771,6 +771,25 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                 });
             },
         ),
+        // ... a bare IPv6 address a variable names as a host; the near miss allows the
+        // block that holds it.
+        fx(
+            "KP324",
+            |d| {
+                set_env(d, "LDAP_HOST", "2001:db8:4::10");
+                set_env(d, "LDAP_PORT", "636");
+                api(d).egress.push(ExternalEgress::default());
+            },
+            |d| {
+                set_env(d, "LDAP_HOST", "2001:db8:4::10");
+                set_env(d, "LDAP_PORT", "636");
+                api(d).egress.push(ExternalEgress {
+                    cidr: "2001:db8:4::/48".into(),
+                    port: 636,
+                    ..ExternalEgress::default()
+                });
+            },
+        ),
         // ... a managed database a .NET connection string names, whose port is its
         // `Port=`, allowed on another port only; the near miss allows that port.
         fx(
