@@ -732,13 +732,17 @@ fn documents_table(documents: Vec<import::DocumentReport>) -> impl IntoView {
     }
 }
 
-/// Open the first file of a file list (from the picker or a drop); several YAML files
-/// dropped at once go to the import dialog as one environment each.
+/// Open the first file of a file list (from the picker or a drop); several files, one
+/// of them YAML, dropped at once go to the import dialog: a compose file with the files
+/// it reads, or manifests as one environment each.
 pub fn open_files(app: AppState, files: Option<web_sys::FileList>) {
     let Some(files) = files else { return };
     let yaml = |f: &web_sys::File| !f.name().to_ascii_lowercase().ends_with(".json");
     let all: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
-    if all.len() > 1 && all.iter().all(yaml) {
+    // Several files, one of them YAML: an import of them all (a compose file with the
+    // files it reads, an `app.json` among them; or manifests, an environment each).
+    // Design files alone open the first.
+    if all.len() > 1 && all.iter().any(yaml) {
         storage::read_files(files, move |result| match result {
             Ok(files) => {
                 if let Err(message) = app.import_files(files) {

@@ -1237,18 +1237,24 @@ async fn a_compose_file_is_imported_with_the_env_file_chosen_with_it() {
         t.contains("LOG_LEVEL: debug")
     })
     .await;
-    // A file it mounts, chosen with it, is read: its text is the ConfigMap's key.
+    // Files it mounts, dropped with it (a JSON one among them), are read: their text is
+    // their ConfigMap keys'.
     let proxy = "services:\n  proxy:\n    image: nginx:1.27\n    volumes:\n      \
-                 - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n";
+                 - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n      \
+                 - ./settings.json:/etc/proxy/settings.json:ro\n";
     let conf = "server { listen 80; location / { proxy_pass http://web:8000; } }\n";
-    page.click("open-import").await;
-    page.choose_files(
-        "import-file",
-        &[("compose.yaml", proxy), ("default.conf", conf)],
+    let settings = "{\"upstream\": \"web\"}\n";
+    page.drop_files(
+        "main.layout",
+        &[
+            ("compose.yaml", proxy),
+            ("default.conf", conf),
+            ("settings.json", settings),
+        ],
     )
     .await;
-    page.wait_text("import-besides", "the mounted file read", |t| {
-        t.contains("default.conf")
+    page.wait_text("import-besides", "the mounted files read", |t| {
+        t.contains("default.conf") && t.contains("settings.json")
     })
     .await;
     page.wait_text("import-report", "the key with the file's text", |t| {
