@@ -59,6 +59,9 @@ pub struct KnownImage {
     pub fixed_uid: bool,
     /// An image of the same software that runs without root, when `needs_root`.
     pub non_root_alternative: Option<&'static str>,
+    /// The directory of its configuration (nginx: `/etc/nginx`), where a file the
+    /// design mounts says which ports it listens on instead of the image's defaults.
+    pub config_dir: Option<&'static str>,
     /// Paths it writes to (each needs a volume under a read-only root filesystem).
     pub writable: &'static [&'static str],
     /// The path that holds its data (one of `writable`), which wants a persistent
@@ -129,6 +132,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/var/lib/postgresql/data", "/var/run/postgresql"],
         data: Some("/var/lib/postgresql/data"),
         data_moved: Some((18, "/var/lib/postgresql")),
@@ -163,6 +167,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/var/lib/mysql", "/var/run/mysqld", "/tmp"],
         data: Some("/var/lib/mysql"),
         data_moved: None,
@@ -198,6 +203,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/data"],
         data: Some("/data"),
         data_moved: None,
@@ -223,6 +229,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: true,
         fixed_uid: false,
         non_root_alternative: Some("nginxinc/nginx-unprivileged"),
+        config_dir: Some("/etc/nginx"),
         writable: &["/var/cache/nginx", "/var/run"],
         data: None,
         data_moved: None,
@@ -251,6 +258,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/tmp"],
         data: None,
         data_moved: None,
@@ -276,6 +284,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/var/lib/rabbitmq"],
         data: Some("/var/lib/rabbitmq"),
         data_moved: None,
@@ -301,6 +310,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/var/lib/kafka/data", "/opt/kafka/config", "/tmp"],
         data: Some("/var/lib/kafka/data"),
         data_moved: None,
@@ -326,6 +336,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/data/db", "/data/configdb", "/tmp"],
         data: Some("/data/db"),
         data_moved: None,
@@ -354,6 +365,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
+        config_dir: None,
         writable: &[
             "/usr/share/elasticsearch/data",
             "/usr/share/elasticsearch/logs",
@@ -391,6 +403,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
+        config_dir: None,
         writable: &[],
         data: None,
         data_moved: None,
@@ -416,6 +429,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/prometheus"],
         data: Some("/prometheus"),
         data_moved: None,
@@ -441,6 +455,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
+        config_dir: None,
         writable: &["/var/lib/grafana", "/tmp"],
         data: Some("/var/lib/grafana"),
         data_moved: None,
@@ -977,16 +992,31 @@ pub fn volume_edits(service: &Service, known: &KnownImage, paths: &[String]) -> 
     edits
 }
 
+/// Where a service mounts a file of its own into the image's configuration directory
+/// (an nginx `default.conf` from a ConfigMap): that path. Its own configuration says
+/// which ports it listens on, which moving to another image does not change.
+pub fn own_config<'s>(service: &'s Service, known: &KnownImage) -> Option<&'s str> {
+    let dir = known.config_dir?;
+    (service.mounts.iter()).map(|m| m.path.as_str()).find(|p| {
+        p.strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 /// For an image that needs root and has an unprivileged variant (nginx:
 /// `nginxinc/nginx-unprivileged`), the edits that move `service` to it: the image, and
 /// each container port of the image's moved where the variant listens (with a Service
-/// port that targets it by number). The variant, and the service as it is then.
+/// port that targets it by number). The variant, and the service as it is then. `None`
+/// where the service mounts its own configuration ([`own_config`]), whose ports stay.
 pub fn unprivileged(
     service: &Service,
     known: &KnownImage,
 ) -> Option<(&'static KnownImage, Service, Vec<Edit>)> {
     let repo = known.non_root_alternative.filter(|_| known.needs_root)?;
     let alt = lookup(repo)?;
+    if own_config(service, known).is_some() {
+        return None;
+    }
     let at = |ptr: String| FieldPath::service(service.id, &ptr);
     let mut moved = service.clone();
     moved.image = repo.to_string();

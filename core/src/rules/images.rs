@@ -161,11 +161,19 @@ fn user(cx: &mut Ctx, s: &Service, known: &KnownImage) {
             known.title, known.note
         );
         let mut fix = None;
-        // The variant listens elsewhere: its fix moves the ports it names alike.
+        // The variant listens elsewhere: its fix moves the ports it names alike. Its
+        // own configuration's ports stay where it says, which must move first.
         if let Some((_, moved, edits)) = images::unprivileged(s, known) {
             let repo = &moved.image;
             message.push_str(&format!(" Use {repo}, or let it run as root."));
             fix = batch_fix(format!("Use {repo}"), edits);
+        } else if let (Some(repo), Some(at)) =
+            (known.non_root_alternative, images::own_config(s, known))
+        {
+            message.push_str(&format!(
+                " `{}` mounts its own configuration at {at}, which says which ports it listens on: listen on ports above 1023 there, then use {repo}; or let it run as root.",
+                s.name
+            ));
         }
         let path = if uid.is_some_and(|u| u != 0) {
             svc(s, &format!("/security/{uid_field}"))

@@ -503,40 +503,57 @@ fn hardening(cx: &mut Ctx, s: &Service) {
         };
         // An image that cannot run without root (nginx) runs as its unprivileged
         // variant's user, on the variant: not as a uid it would fail to start under.
-        let variant = (crate::images::of(s).filter(|k| k.needs_root))
-            .and_then(|k| crate::images::unprivileged(s, k));
-        let (label, edits) = match variant {
-            Some((alt, moved, mut moves)) => {
-                moves.extend(crate::images::user_edits(&moved, alt));
-                if sec.container_run_as_non_root == Some(false) {
-                    let path = svc(s, "/security/container_run_as_non_root");
-                    moves.push(set(path, json!(null)));
-                }
-                let (uid, _) = alt.user(&moved.image_ref());
-                let label = format!("Use {} and run as its user (uid {uid})", moved.image);
-                (label, moves)
-            }
-            None => {
-                let label = match (own, group) {
-                    (Some(k), _) => {
-                        let (uid, gid) = k.user(&s.image_ref());
-                        format!("Run as the image's own user (uid {uid}, gid {gid}, fsGroup {gid})")
+        let root_only = crate::images::of(s).filter(|k| k.needs_root);
+        let variant = root_only.and_then(|k| crate::images::unprivileged(s, k));
+        // Its own configuration says where it listens: no step makes it start without
+        // root, the configuration's port must move first.
+        let kept = root_only.and_then(|k| Some((k, crate::images::own_config(s, k)?)));
+        if let (Some((k, at)), None) = (kept, &variant) {
+            let alt = k.non_root_alternative.unwrap_or_default();
+            let message = format!(
+                "{message}. The {} needs root, and `{}` mounts its own configuration at {at}, which says which ports it listens on: to run it without root, listen on ports above 1023 there, then use {alt}",
+                k.title, s.name
+            );
+            cx.report(
+                &RUNS_AS_ROOT,
+                Some(s),
+                svc(s, "/security/run_as_non_root"),
+                message,
+            );
+        } else {
+            let (label, edits) = match variant {
+                Some((alt, moved, mut moves)) => {
+                    moves.extend(crate::images::user_edits(&moved, alt));
+                    if sec.container_run_as_non_root == Some(false) {
+                        let path = svc(s, "/security/container_run_as_non_root");
+                        moves.push(set(path, json!(null)));
                     }
-                    (None, true) => format!(
-                        "Run as non-root (uid {SUGGESTED_UID}, fsGroup {SUGGESTED_UID} for its volumes)"
-                    ),
-                    (None, false) => format!("Run as non-root (uid {SUGGESTED_UID})"),
-                };
-                (label, edits)
-            }
-        };
-        cx.report(
-            &RUNS_AS_ROOT,
-            Some(s),
-            svc(s, "/security/run_as_non_root"),
-            message,
-        )
-        .fix = batch_fix(label, edits);
+                    let (uid, _) = alt.user(&moved.image_ref());
+                    let label = format!("Use {} and run as its user (uid {uid})", moved.image);
+                    (label, moves)
+                }
+                None => {
+                    let label = match (own, group) {
+                        (Some(k), _) => {
+                            let (uid, gid) = k.user(&s.image_ref());
+                            format!("Run as the image's own user (uid {uid}, gid {gid}, fsGroup {gid})")
+                        }
+                        (None, true) => format!(
+                            "Run as non-root (uid {SUGGESTED_UID}, fsGroup {SUGGESTED_UID} for its volumes)"
+                        ),
+                        (None, false) => format!("Run as non-root (uid {SUGGESTED_UID})"),
+                    };
+                    (label, edits)
+                }
+            };
+            cx.report(
+                &RUNS_AS_ROOT,
+                Some(s),
+                svc(s, "/security/run_as_non_root"),
+                message,
+            )
+            .fix = batch_fix(label, edits);
+        }
     }
     // A known image's own user (postgres' 999) is what the image needs; an image that
     // works only as its own user is told another uid by KP902, whose fix is that user

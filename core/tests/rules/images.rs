@@ -485,6 +485,48 @@ fn nginx_as_root_is_fixed_in_one_step_to_the_unprivileged_variant() {
     }
 }
 
+/// An nginx that mounts its own configuration listens where that says: no fix moves it
+/// to the unprivileged variant on 8080 (it would still listen on 80, which uid 101
+/// cannot bind), nor runs it as a uid it cannot start under; the findings say what to
+/// change first.
+#[test]
+fn an_nginx_with_its_own_configuration_is_told_to_move_its_port_first() {
+    let mut d = baseline();
+    let s = api(&mut d);
+    s.image = "nginx".into();
+    s.tag = "1.27".into();
+    s.ports[0].port = 80;
+    s.security.run_as_non_root = false;
+    s.security.run_as_user = None;
+    s.security.run_as_group = None;
+    s.security.fs_group = None;
+    s.volumes.push(Volume {
+        name: "conf".into(),
+        source: VolumeSource::ConfigMap {
+            name: "api-config".into(),
+        },
+    });
+    s.mounts.push(Mount {
+        volume: "conf".into(),
+        path: "/etc/nginx/conf.d/default.conf".into(),
+        read_only: true,
+        sub_path: "default.conf".into(),
+    });
+    (d.config_maps[0].data).insert("default.conf".into(), "server { listen 80; }\n".into());
+    let f = finding(&d, "KP601");
+    assert!(f.fix.is_none(), "{:?}", f.fix.map(|f| f.label));
+    assert!(
+        f.message.ends_with("`api` mounts its own configuration at /etc/nginx/conf.d/default.conf, which says which ports it listens on: to run it without root, listen on ports above 1023 there, then use nginxinc/nginx-unprivileged"),
+        "{}",
+        f.message
+    );
+    // Run as a uid anyway: KP902 says the same, with no fix.
+    api(&mut d).security.run_as_user = Some(10001);
+    let f = finding(&d, "KP902");
+    assert!(f.fix.is_none());
+    assert!(f.message.contains("listen on ports above 1023 there, then use nginxinc/nginx-unprivileged; or let it run as root."), "{}", f.message);
+}
+
 #[test]
 fn the_writable_paths_fix_adds_empty_dirs_and_a_claim_for_data() {
     let mut d = baseline();
