@@ -222,19 +222,27 @@ impl AppState {
     /// Apply `edit`, handing a refusal to the caller to show where it was typed. An
     /// edit applied makes the last refusal in the status bar old news.
     pub fn try_dispatch(&self, edit: Edit) -> Result<(), kubeprint_core::edit::EditError> {
-        // A service renamed says who followed it, and what a StatefulSet's claims do.
-        let renaming = matches!(&edit, Edit::Set { path, .. }
-            if matches!(path.target, Target::Service(_)) && path.pointer == "/name");
-        let before = renaming.then(|| self.editor.with_untracked(|e| e.design.clone()));
+        // A service renamed says who followed it, and what a StatefulSet's claims do; a
+        // port numbered otherwise, whose callers' addresses followed it.
+        let port = |p: &str| {
+            let p = p.strip_prefix("/exposure").unwrap_or(p);
+            (p.strip_prefix("/ports/")
+                .and_then(|r| r.strip_suffix("/port")))
+            .is_some_and(|i| i.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let followed = matches!(&edit, Edit::Set { path, .. }
+            if matches!(path.target, Target::Service(_))
+                && (path.pointer == "/name" || port(&path.pointer)));
+        let before = followed.then(|| self.editor.with_untracked(|e| e.design.clone()));
         let mut result = Ok(());
         self.change(|e| result = e.dispatch(edit));
         if result.is_ok() && self.status.with_untracked(Option::is_some) {
             self.status.set(None);
         }
         if let (Ok(()), Some(before)) = (&result, before) {
-            let said = self
-                .editor
-                .with_untracked(|e| e.design.rename_said(&before));
+            let said = self.editor.with_untracked(|e| {
+                (e.design.rename_said(&before)).or_else(|| e.design.renumber_said(&before))
+            });
             if said.is_some() {
                 self.notice.set(said);
             }

@@ -201,36 +201,9 @@ impl Design {
     pub fn rename_said(&self, before: &Design) -> Option<String> {
         let (old, new) = (self.services.iter())
             .find_map(|s| Some((before.service(s.id).filter(|o| o.name != s.name)?, s)))?;
-        let mut followed: Vec<String> = (self.services.iter())
-            .filter(|s| s.id != new.id && before.service(s.id).is_some_and(|o| o != *s))
-            .map(|s| format!("`{}`", s.name))
-            .collect();
-        followed.extend(
-            (self.config_maps.iter())
-                .filter(|c| before.config_map(&c.name).is_some_and(|o| o != *c))
-                .map(|c| format!("ConfigMap `{}`", c.name)),
-        );
-        // An environment's own values of variables and ConfigMaps (its kept objects and
-        // what an import kept follow a rename too, but hold no values of callers).
-        fn same_values(a: &Environment, b: &Environment) -> bool {
-            a.config_values == b.config_values
-                && a.overrides.len() == b.overrides.len()
-                && (a.overrides.iter().zip(&b.overrides))
-                    .all(|((i, x), (j, y))| i == j && x.env == y.env)
-        }
-        followed.extend(
-            (self.environments.iter())
-                .filter(|e| {
-                    (before.environments.iter()).any(|o| o.name == e.name && !same_values(o, e))
-                })
-                .map(|e| format!("`{}`'s own values", e.name)),
-        );
+        let followed = self.followers(before, new.id);
         let mut said = format!("Renamed `{}` to `{}`", old.name, new.name);
-        match followed.as_slice() {
-            [] => said.push('.'),
-            [one] => said.push_str(&format!(": {one} follows.")),
-            many => said.push_str(&format!(": {} follow.", crate::words::and_list(many))),
-        }
+        said.push_str(&follow(&followed));
         if let (WorkloadKind::StatefulSet, Some(claim)) = (new.kind, new.storage.first()) {
             said.push_str(&format!(
                 " Its pods will claim new, empty volumes (`{0}-{1}-0`, not `{0}-{2}-0`): move the data first, or keep the old name.",
@@ -254,6 +227,71 @@ impl Design {
         }
         said.push_str(" Ctrl+Z takes it back");
         Some(said)
+    }
+}
+
+impl Design {
+    /// Who followed a change of service `id` (this design is `before` with that
+    /// service changed): the other services, ConfigMaps and environments whose values
+    /// changed with it.
+    fn followers(&self, before: &Design, id: ServiceId) -> Vec<String> {
+        let mut followed: Vec<String> = (self.services.iter())
+            .filter(|s| s.id != id && before.service(s.id).is_some_and(|o| o != *s))
+            .map(|s| format!("`{}`", s.name))
+            .collect();
+        followed.extend(
+            (self.config_maps.iter())
+                .filter(|c| before.config_map(&c.name).is_some_and(|o| o != *c))
+                .map(|c| format!("ConfigMap `{}`", c.name)),
+        );
+        // An environment's own values of variables and ConfigMaps (its kept objects and
+        // what an import kept follow a rename too, but hold no values of callers).
+        fn same_values(a: &Environment, b: &Environment) -> bool {
+            a.config_values == b.config_values
+                && a.overrides.len() == b.overrides.len()
+                && (a.overrides.iter().zip(&b.overrides))
+                    .all(|((i, x), (j, y))| i == j && x.env == y.env)
+        }
+        followed.extend(
+            (self.environments.iter())
+                .filter(|e| {
+                    (before.environments.iter()).any(|o| o.name == e.name && !same_values(o, e))
+                })
+                .map(|e| format!("`{}`'s own values", e.name)),
+        );
+        followed
+    }
+
+    /// What numbering a service's port otherwise did beyond its own objects, said when
+    /// it is done: who dials the new number now (the callers whose addresses wrote the
+    /// old one). `None` when no port was numbered otherwise, or no caller followed.
+    pub fn renumber_said(&self, before: &Design) -> Option<String> {
+        // The port its callers dial: its Service port's (its pods', when headless).
+        let (old, new, from, to) = self.services.iter().find_map(|s| {
+            let o = before.service(s.id)?;
+            let dialed = (o.exposure.ports.iter().zip(&s.exposure.ports))
+                .map(|(a, b)| (o.dialed_port(a), s.dialed_port(b)));
+            let (from, to) = dialed.into_iter().find(|(a, b)| a != b)?;
+            Some((o, s, from, to))
+        })?;
+        let followed = self.followers(before, new.id);
+        if followed.is_empty() || old.name != new.name {
+            return None;
+        }
+        Some(format!(
+            "Port {from} of `{}` is {to} now{} Ctrl+Z takes it back",
+            new.name,
+            follow(&followed)
+        ))
+    }
+}
+
+/// `: `a` and `b` follow.`, or `.` when none did.
+fn follow(followed: &[String]) -> String {
+    match followed {
+        [] => ".".into(),
+        [one] => format!(": {one} follows."),
+        many => format!(": {} follow.", crate::words::and_list(many)),
     }
 }
 

@@ -1777,3 +1777,50 @@ configs:
         d.service_named("proxy").unwrap().mounts
     );
 }
+
+/// A port numbered otherwise says who followed it, as a rename does: the callers whose
+/// addresses (a URL, a connection string) now dial the new number; nothing when none
+/// did. Also after a link.
+#[test]
+fn a_port_numbered_otherwise_says_who_dials_the_new_one() {
+    let text = "services:
+  web:
+    image: ghcr.io/acme/shop-web:2.0
+    environment:
+      DATABASE_URL: postgres://shop@db:5432/shop
+      ConnectionStrings__Default: Server=tcp:db,5432;Initial Catalog=shop;User Id=shop
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+  cache:
+    image: redis:7
+";
+    let d = compose::import(text, &Default::default()).design;
+    for through_link in [false, true] {
+        let d = match through_link {
+            false => d.clone(),
+            true => kubeprint_core::link::decode(&kubeprint_core::link::encode(&d)).unwrap(),
+        };
+        let renumber = |name: &str, to: u16| {
+            let mut after = d.clone();
+            let id = after.service_named(name).unwrap().id;
+            let path = kubeprint_core::FieldPath::service(id, "/exposure/ports/0/port");
+            after
+                .apply(kubeprint_core::Edit::Set {
+                    path,
+                    value: serde_json::json!(to),
+                })
+                .unwrap();
+            after.renumber_said(&d)
+        };
+        assert_eq!(
+            renumber("db", 6432).as_deref(),
+            Some(
+                "Port 5432 of `db` is 6432 now: ConfigMap `web-env` follows. Ctrl+Z takes it back"
+            )
+        );
+        assert_eq!(renumber("cache", 6380), None, "nobody dials it");
+        assert_eq!(d.renumber_said(&d), None);
+    }
+}
