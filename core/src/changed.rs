@@ -262,24 +262,26 @@ impl Design {
         followed
     }
 
-    /// What numbering a service's port otherwise did beyond its own objects, said when
-    /// it is done: who dials the new number now (the callers whose addresses wrote the
-    /// old one). `None` when no port was numbered otherwise, or no caller followed.
+    /// What numbering the port a service's callers dial otherwise did beyond its own
+    /// objects, said when it is done: who dials the new number now (the callers whose
+    /// addresses wrote the old one). `None` when no port was numbered otherwise, or no caller followed.
     pub fn renumber_said(&self, before: &Design) -> Option<String> {
         // The port its callers dial: its Service port's (its pods', when headless).
-        let (old, new, from, to) = self.services.iter().find_map(|s| {
+        // (Said without the number it had: a port field applies as it is typed, so
+        // the step before this one may hold a number typed on the way.)
+        let (old, new, to) = self.services.iter().find_map(|s| {
             let o = before.service(s.id)?;
             let dialed = (o.exposure.ports.iter().zip(&s.exposure.ports))
                 .map(|(a, b)| (o.dialed_port(a), s.dialed_port(b)));
-            let (from, to) = dialed.into_iter().find(|(a, b)| a != b)?;
-            Some((o, s, from, to))
+            let (_, to) = dialed.into_iter().find(|(a, b)| a != b)?;
+            Some((o, s, to))
         })?;
         let followed = self.followers(before, new.id);
         if followed.is_empty() || old.name != new.name {
             return None;
         }
         Some(format!(
-            "Port {from} of `{}` is {to} now{} Ctrl+Z takes it back",
+            "Callers dial `{}` on port {to} now{} Ctrl+Z takes it back",
             new.name,
             follow(&followed)
         ))

@@ -1817,7 +1817,7 @@ fn a_port_numbered_otherwise_says_who_dials_the_new_one() {
         assert_eq!(
             renumber("db", 6432).as_deref(),
             Some(
-                "Port 5432 of `db` is 6432 now: ConfigMap `web-env` follows. Ctrl+Z takes it back"
+                "Callers dial `db` on port 6432 now: ConfigMap `web-env` follows. Ctrl+Z takes it back"
             )
         );
         assert_eq!(renumber("cache", 6380), None, "nobody dials it");
