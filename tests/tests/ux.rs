@@ -3808,13 +3808,14 @@ async fn a_rename_says_who_followed_it_and_what_happens_to_a_databases_volumes()
         t.contains("name: postgres-main\n")
     })
     .await;
-    // Its port numbered otherwise (a headless Service: callers dial the pods' port)
-    // says who dials the new number.
-    let port = FieldPath::service(id, "/ports/0/port").to_string();
-    page.type_into(&port, "6432").await;
+    // A Service's port numbered otherwise says who dials the new number.
+    let backend = design.service_named("backend").unwrap().id;
+    page.click_node("backend").await;
+    let port = FieldPath::service(backend, "/exposure/ports/0/port").to_string();
+    page.type_into(&port, "5600").await;
     let said = page
         .wait_text("notice", "the new port said", |t| {
-            t.starts_with("Callers dial postgres-main on port 6432 now")
+            t.starts_with("Callers dial backend on port 5600 now")
         })
         .await;
     assert!(

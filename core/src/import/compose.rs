@@ -1120,6 +1120,42 @@ fn config_file(s: &mut Service, design: &mut Design, file: ConfigKey, empty: &st
     }
 }
 
+/// A service's uses of top-level `secrets:` or `configs:` (of `kind` `secret` or
+/// `config`): each entry with its source, its target where written, and the top-level
+/// definition it names. One without a source, or naming none, is said and left out
+/// (compose refuses the file).
+fn uses<'v>(
+    spec: &'v Value,
+    kind: &str,
+    defined: Option<&'v Value>,
+    n: &mut Notes,
+) -> Vec<(&'v Value, &'v str, Option<&'v str>, &'v Value)> {
+    let entries = spec.get(format!("{kind}s")).and_then(Value::as_array);
+    let mut out = Vec::new();
+    for entry in entries.into_iter().flatten() {
+        let (source, target) = match entry {
+            Value::String(source) => (source.as_str(), None),
+            long => match long.get("source").and_then(Value::as_str) {
+                Some(source) => (source, long.get("target").and_then(Value::as_str)),
+                None => {
+                    let key = format!("{kind}s:");
+                    n.at(&[&key], format!("a {kind} without `source`: ignored"));
+                    continue;
+                }
+            },
+        };
+        let Some(top) = defined.and_then(|t| t.get(source)) else {
+            n.at(
+                &[source],
+                format!("{kind} `{source}` is not declared under the top-level `{kind}s:` (compose refuses the file): not imported"),
+            );
+            continue;
+        };
+        out.push((entry, source, target, top));
+    }
+    out
+}
+
 /// Why a file of the project is an empty key: it was not given.
 const NOT_GIVEN: &str = "the file was not given with the compose file (import them together, or paste its text on the config page)";
 
@@ -1136,27 +1172,7 @@ fn config_files(
     design: &mut Design,
     n: &mut Notes,
 ) {
-    let Some(entries) = spec.get("configs").and_then(Value::as_array) else {
-        return;
-    };
-    for entry in entries {
-        let (source, target) = match entry {
-            Value::String(source) => (source.as_str(), None),
-            long => match long.get("source").and_then(Value::as_str) {
-                Some(source) => (source, long.get("target").and_then(Value::as_str)),
-                None => {
-                    n.at(&["configs:"], "a config without `source`: ignored".into());
-                    continue;
-                }
-            },
-        };
-        let Some(top) = top_configs.and_then(|t| t.get(source)) else {
-            n.at(
-                &[source],
-                format!("config `{source}` is not declared under the top-level `configs:` (compose refuses the file): not imported"),
-            );
-            continue;
-        };
+    for (_, source, target, top) in uses(spec, "config", top_configs, n) {
         if top
             .get("external")
             .is_some_and(|e| e != &Value::Bool(false))
@@ -1257,27 +1273,7 @@ fn secret_files(
     design: &mut Design,
     n: &mut Notes,
 ) {
-    let Some(entries) = spec.get("secrets").and_then(Value::as_array) else {
-        return;
-    };
-    for entry in entries {
-        let (source, target) = match entry {
-            Value::String(source) => (source.as_str(), None),
-            long => match long.get("source").and_then(Value::as_str) {
-                Some(source) => (source, long.get("target").and_then(Value::as_str)),
-                None => {
-                    n.at(&["secrets:"], "a secret without `source`: ignored".into());
-                    continue;
-                }
-            },
-        };
-        let Some(top) = top_secrets.and_then(|t| t.get(source)) else {
-            n.at(
-                &[source],
-                format!("secret `{source}` is not declared under the top-level `secrets:` (compose refuses the file): not imported"),
-            );
-            continue;
-        };
+    for (entry, source, target, top) in uses(spec, "secret", top_secrets, n) {
         // Kubeprint's export says which key of which Secret the file is.
         let written: Option<ExtensionSecret> =
             (top.get("x-kubeprint")).and_then(|x| serde_json::from_value(x.clone()).ok());
