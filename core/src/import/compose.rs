@@ -1040,6 +1040,46 @@ fn dns_key(name: &str) -> String {
     }
 }
 
+/// Mount key `key` of the ConfigMap or Secret `source` at `path`, read-only, on a volume
+/// of the pod for it (made, `config-<name>` or `secret-<name>`, where there is none);
+/// or, where Kubeprint's export mounted the object `whole` at a directory, that
+/// directory. Once.
+fn mount_file(s: &mut Service, source: VolumeSource, key: &str, path: &str, whole: Option<&str>) {
+    let volume = match s.volumes.iter().find(|v| v.source == source) {
+        Some(v) => v.name.clone(),
+        None => {
+            let wanted = match &source {
+                VolumeSource::ConfigMap { name } => format!("config-{name}"),
+                VolumeSource::Secret { name } => format!("secret-{name}"),
+                _ => "files".to_string(),
+            };
+            let name = crate::naming::free(&wanted, |n| s.volumes.iter().any(|v| v.name == n));
+            s.volumes.push(Volume {
+                name: name.clone(),
+                source,
+            });
+            name
+        }
+    };
+    let mount = match whole {
+        Some(dir) => Mount {
+            volume,
+            path: dir.to_string(),
+            read_only: true,
+            sub_path: String::new(),
+        },
+        None => Mount {
+            volume,
+            path: path.to_string(),
+            read_only: true,
+            sub_path: key.to_string(),
+        },
+    };
+    if !s.mounts.contains(&mount) {
+        s.mounts.push(mount);
+    }
+}
+
 /// A key of a ConfigMap a pod reads as a file, as [`config_file`] mounts it.
 struct ConfigKey<'a> {
     config_map: &'a str,
@@ -1078,42 +1118,10 @@ fn config_file(s: &mut Service, design: &mut Design, file: ConfigKey, empty: &st
             hash_suffix: true,
         }),
     }
-    let volume = match (s.volumes.iter())
-        .find(|v| matches!(&v.source, VolumeSource::ConfigMap { name } if name == config_map))
-    {
-        Some(v) => v.name.clone(),
-        None => {
-            let name = crate::naming::free(&format!("config-{config_map}"), |n| {
-                s.volumes.iter().any(|v| v.name == n)
-            });
-            s.volumes.push(Volume {
-                name: name.clone(),
-                source: VolumeSource::ConfigMap {
-                    name: config_map.to_string(),
-                },
-            });
-            name
-        }
+    let object = VolumeSource::ConfigMap {
+        name: config_map.to_string(),
     };
-    // A ConfigMap Kubeprint's export mounted whole at a directory: that mount again
-    // (which a key added later reaches), once.
-    let mount = match whole {
-        Some(dir) => Mount {
-            volume,
-            path: dir.to_string(),
-            read_only: true,
-            sub_path: String::new(),
-        },
-        None => Mount {
-            volume,
-            path: path.to_string(),
-            read_only: true,
-            sub_path: key.to_string(),
-        },
-    };
-    if !s.mounts.contains(&mount) {
-        s.mounts.push(mount);
-    }
+    mount_file(s, object, key, path, whole);
     match given {
         true => format!("key `{key}` of ConfigMap `{config_map}`, with the file's text"),
         false => format!("key `{key}` of ConfigMap `{config_map}`, empty: {empty}"),
@@ -1319,44 +1327,14 @@ fn secret_files(
             Some(t) => format!("/run/secrets/{t}"),
             None => format!("/run/secrets/{source}"),
         };
-        let volume = match (s.volumes.iter())
-            .find(|v| matches!(&v.source, VolumeSource::Secret { name } if *name == secret))
-        {
-            Some(v) => v.name.clone(),
-            None => {
-                let name = crate::naming::free(&format!("secret-{secret}"), |n| {
-                    s.volumes.iter().any(|v| v.name == n)
-                });
-                s.volumes.push(Volume {
-                    name: name.clone(),
-                    source: VolumeSource::Secret {
-                        name: secret.clone(),
-                    },
-                });
-                name
-            }
-        };
         // A file of a Secret Kubeprint's export mounted whole at a directory: that
-        // mount again (which a rotated or added key reaches), once.
+        // mount again (which a rotated or added key reaches).
         let dir = path.strip_suffix(&format!("/{key}"));
         let whole = dir.filter(|d| ext.secret_dirs.get(*d) == Some(&secret));
-        let mount = match whole {
-            Some(dir) => Mount {
-                volume,
-                path: dir.to_string(),
-                read_only: true,
-                sub_path: String::new(),
-            },
-            None => Mount {
-                volume,
-                path: path.clone(),
-                read_only: true,
-                sub_path: key.clone(),
-            },
+        let object = VolumeSource::Secret {
+            name: secret.clone(),
         };
-        if !s.mounts.contains(&mount) {
-            s.mounts.push(mount);
-        }
+        mount_file(s, object, &key, &path, whole);
         let from = if external {
             "made outside Kubeprint, as `external: true` says".to_string()
         } else if let Some(file) = top.get("file").and_then(Value::as_str) {

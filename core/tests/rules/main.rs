@@ -421,33 +421,53 @@ fn every_finding_and_fix_of_every_fixture_names_a_real_field() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn applying_each_offered_fix_removes_its_finding() {
-    let mut fixes = 0;
-    let mut failures = Vec::new();
+/// Each fix the bad fixtures offer, applied: its environment, its finding, the design
+/// before it, and the design after it (or why it did not apply).
+fn offered_fixes() -> Vec<(&'static str, Finding, Design, Result<Design, String>)> {
+    let mut out = Vec::new();
     for f in fixtures() {
         let mut bad = baseline();
         (f.bad)(&mut bad);
         for finding in validate(&bad, f.env) {
             let Some(fix) = &finding.fix else { continue };
             let mut fixed = bad.clone();
-            if let Err(e) = fixed.apply(fix.edit.clone()) {
+            let applied = fixed.apply(fix.edit.clone()).map(|()| fixed);
+            out.push((
+                f.env,
+                finding,
+                bad.clone(),
+                applied.map_err(|e| e.to_string()),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn applying_each_offered_fix_removes_its_finding() {
+    let mut fixes = 0;
+    let mut failures = Vec::new();
+    for (env, finding, _, applied) in offered_fixes() {
+        let label = &finding.fix.as_ref().expect("offered").label;
+        let fixed = match applied {
+            Ok(fixed) => fixed,
+            Err(e) => {
                 failures.push(format!(
-                    "{} fix `{}` does not apply: {e}",
-                    finding.code, fix.label
+                    "{} fix `{label}` does not apply: {e}",
+                    finding.code
                 ));
                 continue;
             }
-            fixes += 1;
-            let after = validate(&fixed, f.env);
-            if after.iter().any(|a| {
-                a.code == finding.code && a.path == finding.path && a.service == finding.service
-            }) {
-                failures.push(format!(
-                    "{} fix `{}` left the finding: {}",
-                    finding.code, fix.label, finding.message
-                ));
-            }
+        };
+        fixes += 1;
+        let after = validate(&fixed, env);
+        if after.iter().any(|a| {
+            a.code == finding.code && a.path == finding.path && a.service == finding.service
+        }) {
+            failures.push(format!(
+                "{} fix `{label}` left the finding: {}",
+                finding.code, finding.message
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -461,58 +481,51 @@ fn applying_each_offered_fix_removes_its_finding() {
 fn every_fix_says_what_it_made() {
     let mut made = 0;
     let mut failures = Vec::new();
-    for f in fixtures() {
-        let mut bad = baseline();
-        (f.bad)(&mut bad);
-        for finding in validate(&bad, f.env) {
-            let Some(fix) = &finding.fix else { continue };
-            let mut fixed = bad.clone();
-            if fixed.apply(fix.edit.clone()).is_err() {
-                continue;
+    for (_, finding, bad, applied) in offered_fixes() {
+        let Some(fix) = &finding.fix else { continue };
+        let Ok(fixed) = applied else { continue };
+        let mut names: Vec<String> = Vec::new();
+        for s in &fixed.secrets {
+            let old = bad.secret(&s.name);
+            let keys: Vec<String> = (s.keys.iter())
+                .filter(|k| old.is_none_or(|o| !o.keys.contains(k)))
+                .map(|k| format!("`{k}`"))
+                .collect();
+            if old.is_none() || !keys.is_empty() {
+                names.push(format!("Secret `{}`", s.name));
             }
-            let mut names: Vec<String> = Vec::new();
-            for s in &fixed.secrets {
-                let old = bad.secret(&s.name);
-                let keys: Vec<String> = (s.keys.iter())
-                    .filter(|k| old.is_none_or(|o| !o.keys.contains(k)))
-                    .map(|k| format!("`{k}`"))
-                    .collect();
-                if old.is_none() || !keys.is_empty() {
-                    names.push(format!("Secret `{}`", s.name));
+            names.extend(keys);
+        }
+        for c in (fixed.config_maps.iter()).filter(|c| bad.config_map(&c.name) != Some(c)) {
+            let old = bad.config_map(&c.name);
+            if old.is_none_or(|o| c.data.keys().any(|k| !o.data.contains_key(k))) {
+                names.push(format!("ConfigMap `{}`", c.name));
+            }
+        }
+        let name = |id| format!("`{}`", fixed.service(id).unwrap().name);
+        for s in (fixed.services.iter()).filter(|s| bad.service(s.id).is_none()) {
+            names.push(name(s.id));
+        }
+        for e in (fixed.edges.iter()).filter(|e| !bad.edges.contains(e)) {
+            names.push(format!("a call from {} to {}", name(e.from), name(e.to)));
+        }
+        let said = fixed.made_said(&bad);
+        let what = format!("{} `{}`", finding.code, fix.label);
+        match (&said, names.is_empty()) {
+            (None, true) => {}
+            (Some(said), false) => {
+                made += 1;
+                // A Secret made outside Kubeprint has no placeholder in the export.
+                let outside =
+                    (fixed.secrets.iter()).any(|s| s.external && bad.secret(&s.name).is_none());
+                if outside && (said.contains("placeholder") || !said.contains("made outside")) {
+                    failures.push(format!("{what}: {said:?} for a Secret made outside"));
                 }
-                names.extend(keys);
-            }
-            for c in (fixed.config_maps.iter()).filter(|c| bad.config_map(&c.name) != Some(c)) {
-                let old = bad.config_map(&c.name);
-                if old.is_none_or(|o| c.data.keys().any(|k| !o.data.contains_key(k))) {
-                    names.push(format!("ConfigMap `{}`", c.name));
+                for n in names.iter().filter(|n| !said.contains(n.as_str())) {
+                    failures.push(format!("{what}: {said:?} does not name {n}"));
                 }
             }
-            let name = |id| format!("`{}`", fixed.service(id).unwrap().name);
-            for s in (fixed.services.iter()).filter(|s| bad.service(s.id).is_none()) {
-                names.push(name(s.id));
-            }
-            for e in (fixed.edges.iter()).filter(|e| !bad.edges.contains(e)) {
-                names.push(format!("a call from {} to {}", name(e.from), name(e.to)));
-            }
-            let said = fixed.made_said(&bad);
-            let what = format!("{} `{}`", finding.code, fix.label);
-            match (&said, names.is_empty()) {
-                (None, true) => {}
-                (Some(said), false) => {
-                    made += 1;
-                    // A Secret made outside Kubeprint has no placeholder in the export.
-                    let outside =
-                        (fixed.secrets.iter()).any(|s| s.external && bad.secret(&s.name).is_none());
-                    if outside && (said.contains("placeholder") || !said.contains("made outside")) {
-                        failures.push(format!("{what}: {said:?} for a Secret made outside"));
-                    }
-                    for n in names.iter().filter(|n| !said.contains(n.as_str())) {
-                        failures.push(format!("{what}: {said:?} does not name {n}"));
-                    }
-                }
-                _ => failures.push(format!("{what}: made {names:?}, said {said:?}")),
-            }
+            _ => failures.push(format!("{what}: made {names:?}, said {said:?}")),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
