@@ -433,7 +433,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
             }))}
             {section("Dependencies", per_service(id, |id| view! { <Dependencies id /> }))}
             {section("Outside the cluster", view! {
-                <p class="hint">"Where the pods connect outside the cluster. Under default-deny only these get out: a NetworkPolicy names addresses, not hosts (0.0.0.0/0 is anywhere)."</p>
+                <p class="hint">"Where the pods connect outside the cluster. Under default-deny only these get out: a NetworkPolicy names addresses, not hosts (0.0.0.0/0 is anywhere), so the host is written beside them as a note."</p>
                 {list("destination", at(id, "/egress"), |_| to_json(presets::external_egress()), move |i| view! {
                     <div class="row destination">
                         <Field label="Host (a note)" path=at(id, &format!("/egress/{i}/to")) kind=K::Text placeholder="api.example.com" />

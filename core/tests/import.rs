@@ -2812,3 +2812,90 @@ spec:
     let both = import::environments(&[("dev", &dev), ("prod", &prod)]).unwrap();
     assert_eq!(both.design.name, "shop");
 }
+
+/// A destination outside the cluster is an IP block and a port in a NetworkPolicy, which
+/// names no hosts: the host a design notes for it goes beside the rule, so exported
+/// manifests, imported again and linked, still say what each block is for.
+#[test]
+fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
+    use kubeprint_core::model::ExternalEgress;
+    let mut d = templates::by_name("miniredis").unwrap();
+    let env = d
+        .environments
+        .iter()
+        .find(|e| e.default_deny)
+        .unwrap()
+        .name
+        .clone();
+    let to = |to: &str, cidr: &str, port| ExternalEgress {
+        to: to.into(),
+        cidr: cidr.into(),
+        port,
+    };
+    let wanted = vec![
+        to("api.stripe.com", "0.0.0.0/0", 443),
+        to("orders-db (managed)", "10.20.0.0/16", 5432),
+        // Two hosts behind one block and port: one rule, both named.
+        to("api.twilio.com", "0.0.0.0/0", 443),
+        to("", "203.0.113.0/24", 8443),
+    ];
+    d.services[0].egress = wanted.clone();
+    let name = d.services[0].name.clone();
+    let yaml = render(&d, &env).to_yaml();
+    let policy = &objects(&yaml)[&(
+        "NetworkPolicy".to_string(),
+        kubeprint_core::naming::allow_policy(&name),
+    )];
+    assert_eq!(
+        policy["metadata"]["annotations"][render::EGRESS_HOSTS_ANNOTATION],
+        "0.0.0.0/0:443 api.stripe.com\n10.20.0.0/16:5432 orders-db (managed)\n0.0.0.0/0:443 api.twilio.com"
+    );
+    let imported = round_trip(&yaml, "egress hosts");
+    let back = |design: &Design| {
+        let s = design.services.iter().find(|s| s.name == name).unwrap();
+        let mut e = s.egress.clone();
+        e.sort_by(|a, b| (&a.cidr, a.port, &a.to).cmp(&(&b.cidr, b.port, &b.to)));
+        e
+    };
+    let mut sorted = wanted;
+    sorted.sort_by(|a, b| (&a.cidr, a.port, &a.to).cmp(&(&b.cidr, b.port, &b.to)));
+    assert_eq!(back(&imported.design), sorted);
+    assert!(
+        imported.design.environments[0].default_deny,
+        "the policies are the design's"
+    );
+    let linked = link::decode(&link::encode(&imported.design)).unwrap();
+    assert_eq!(back(&linked), sorted);
+    let env = &linked.environments[0].name;
+    assert_eq!(
+        render(&linked, env).to_yaml(),
+        render(&imported.design, env).to_yaml()
+    );
+    // A host noted after the import reaches the policy; one cleared leaves it.
+    let mut edited = linked.clone();
+    let s = edited.services.iter_mut().find(|s| s.name == name).unwrap();
+    let cleared = s
+        .egress
+        .iter()
+        .position(|e| e.to == "api.stripe.com")
+        .unwrap();
+    s.egress[cleared].to.clear();
+    let unnamed = s
+        .egress
+        .iter()
+        .position(|e| e.cidr == "203.0.113.0/24")
+        .unwrap();
+    s.egress[unnamed].to = "partner.example.com".into();
+    let policy = &objects(&render(&edited, env).to_yaml())[&(
+        "NetworkPolicy".to_string(),
+        kubeprint_core::naming::allow_policy(&name),
+    )];
+    let hosts = policy["metadata"]["annotations"][render::EGRESS_HOSTS_ANNOTATION]
+        .as_str()
+        .unwrap();
+    assert!(
+        hosts.contains("203.0.113.0/24:8443 partner.example.com"),
+        "{hosts}"
+    );
+    assert!(!hosts.contains("stripe"), "{hosts}");
+}

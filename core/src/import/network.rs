@@ -384,6 +384,21 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
             }
         }
     }
+    // The hosts the design noted for them, which render writes beside the rules: the
+    // first host of a block and port names the destination, any other is one more.
+    let annotation = (np.metadata.annotations.as_ref())
+        .and_then(|a| a.get(crate::render::EGRESS_HOSTS_ANNOTATION));
+    for host in annotation
+        .map(|a| crate::render::read_egress_hosts(a))
+        .unwrap_or_default()
+    {
+        let same = |e: &ExternalEgress| e.cidr == host.cidr && e.port == host.port;
+        match found.iter().position(|e| e.to.is_empty() && same(e)) {
+            Some(i) => found[i].to = host.to,
+            None if found.iter().any(same) => found.push(host),
+            None => {}
+        }
+    }
     if let Some(s) = d.service_mut(from.id) {
         for e in found {
             if !s.egress.contains(&e) {

@@ -17,6 +17,7 @@ mod gateway;
 pub mod live;
 mod monitoring;
 mod network;
+pub(crate) use network::read_egress_hosts;
 mod scaling;
 mod workload;
 
@@ -48,6 +49,12 @@ pub const SECRET_PLACEHOLDER: &str = "CHANGE_ME";
 
 /// The annotation that says a rendered Secret's values are placeholders.
 pub const PLACEHOLDERS_ANNOTATION: &str = "kubeprint.dev/placeholders";
+
+/// The annotation of a service's allow policy that says which host each block and port
+/// to outside the cluster is for, one `<cidr>:<port> <host>` a line: a policy names
+/// addresses, not hosts, and the design's note (`ExternalEgress::to`) would be lost
+/// otherwise ([`crate::model::ExternalEgress`]).
+pub const EGRESS_HOSTS_ANNOTATION: &str = "kubeprint.dev/egress-hosts";
 
 /// The placeholder annotation's value.
 pub const PLACEHOLDERS_NOTE: &str =

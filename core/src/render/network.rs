@@ -10,7 +10,7 @@ use crate::naming;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 impl Renderer<'_> {
     fn service_ports(&self, ports: &[ServicePort]) -> Option<Vec<core::ServicePort>> {
@@ -383,8 +383,13 @@ impl Renderer<'_> {
         if !egress.is_empty() {
             types.push("Egress".to_string());
         }
+        let mut metadata = self.service_meta(s, &naming::allow_policy(&s.name));
+        if let Some(hosts) = egress_hosts(&s.egress) {
+            let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
+            annotations.insert(super::EGRESS_HOSTS_ANNOTATION.into(), hosts);
+        }
         Some(net::NetworkPolicy {
-            metadata: self.service_meta(s, &naming::allow_policy(&s.name)),
+            metadata,
             spec: Some(net::NetworkPolicySpec {
                 pod_selector: Some(label_selector(s)),
                 policy_types: Some(types),
@@ -393,6 +398,34 @@ impl Renderer<'_> {
             }),
         })
     }
+}
+
+/// The [`super::EGRESS_HOSTS_ANNOTATION`] of a service's destinations outside the
+/// cluster: each one with a host, in the design's order, its host on one line.
+fn egress_hosts(egress: &[ExternalEgress]) -> Option<String> {
+    let lines: Vec<String> = (egress.iter())
+        .filter_map(|e| {
+            let host = e.to.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!host.is_empty()).then(|| format!("{}:{} {host}", e.cidr, e.port))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The hosts an [`super::EGRESS_HOSTS_ANNOTATION`] names: block, port and host, in its
+/// order. A line that is not one is left out.
+pub(crate) fn read_egress_hosts(annotation: &str) -> Vec<ExternalEgress> {
+    (annotation.lines())
+        .filter_map(|line| {
+            let (to, host) = line.trim().split_once(' ')?;
+            let (cidr, port) = to.rsplit_once(':')?;
+            Some(ExternalEgress {
+                to: host.trim().to_string(),
+                cidr: cidr.to_string(),
+                port: port.parse().ok()?,
+            })
+        })
+        .collect()
 }
 
 /// What one service's allow policy lets in and out by the environment's edges and
