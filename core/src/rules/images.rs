@@ -253,9 +253,10 @@ fn data_volume(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     }
 }
 
-/// KP904: the container ports are ports the image listens on.
+/// KP904: the container ports are ports the image listens on, unless the design says
+/// where it listens ([`port_said`]).
 fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
-    if !s.command.is_empty() || !s.args.is_empty() {
+    if images::own_config(s, known).is_some() {
         return;
     }
     let listens = known
@@ -264,8 +265,13 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
         .map(|(n, p)| format!("{p} ({n})"))
         .collect::<Vec<_>>()
         .join(", ");
+    let mut said = None;
     for (i, p) in s.ports.iter().enumerate() {
         if known.listens_on(p.port) {
+            continue;
+        }
+        let said = said.get_or_insert_with(|| words_said(cx, s));
+        if said.as_ref().is_none_or(|w| names_number(w, p.port)) {
             continue;
         }
         let to = known
@@ -285,6 +291,87 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
             super::context::set_fix(format!("Use port {to}"), path.clone(), json!(to))
         });
     }
+}
+
+/// Everything the main container is told that may say where it listens, as one text:
+/// its command and arguments (`--port 6380`, `-p 5433`), its variables
+/// (`GF_SERVER_HTTP_PORT=3001`, `KAFKA_LISTENERS=PLAINTEXT://:9093`) and the ConfigMaps
+/// it reads them from, and the files of ConfigMaps the pod mounts (a `redis.conf` with
+/// `port 6380`). `None` where it may be told more than the design knows: a file that
+/// arguments name which is no ConfigMap key with text (a Secret's, an empty key).
+fn words_said(cx: &Ctx, s: &Service) -> Option<String> {
+    let mut said = String::new();
+    let mut add = |v: &str| {
+        said.push_str(v);
+        said.push('\n');
+    };
+    s.command.iter().chain(&s.args).for_each(|w| add(w));
+    let data = |name: &str| Some(cx.env.config_data(cx.design.config_map(name)?));
+    for e in &s.config.env {
+        match &e.value {
+            EnvValue::Literal(v) => add(v),
+            EnvValue::ConfigMapKey { name, key } => {
+                data(name)
+                    .iter()
+                    .flat_map(|d| d.get(key))
+                    .for_each(|v| add(v));
+            }
+            EnvValue::SecretKey { .. } => {}
+        }
+    }
+    for from in &s.config.env_from {
+        if let EnvFrom::ConfigMap(name) = from {
+            data(name)
+                .iter()
+                .flat_map(|d| d.values())
+                .for_each(|v| add(v));
+        }
+    }
+    let mut files_known = true;
+    for v in &s.volumes {
+        match &v.source {
+            VolumeSource::ConfigMap { name } => match data(name) {
+                Some(d) => {
+                    files_known &= d.values().all(|text| !text.trim().is_empty());
+                    d.values().for_each(|v| add(v));
+                }
+                None => files_known = false,
+            },
+            VolumeSource::Secret { .. } => files_known = false,
+            _ => {}
+        }
+    }
+    let names_a_file = (s.command.iter().chain(&s.args)).any(|w| names_config_file(w));
+    (files_known || !names_a_file).then_some(said)
+}
+
+/// Whether a word of a command line names a configuration file (`/etc/redis/redis.conf`,
+/// `--config.file=/etc/prometheus/prometheus.yml`, `--config /conf/app.yaml`).
+fn names_config_file(word: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        ".conf",
+        ".cnf",
+        ".cfg",
+        ".ini",
+        ".yaml",
+        ".yml",
+        ".json",
+        ".toml",
+        ".properties",
+        ".xml",
+    ];
+    (word.split([' ', '=', ',', ';']))
+        .any(|w| w.contains('/') && EXTENSIONS.iter().any(|e| w.ends_with(e)))
+}
+
+/// Whether `text` holds `port` as a number of its own (`6380` in `--port 6380`, `:6380`
+/// or `port=6380`, not in `16380`).
+fn names_number(text: &str, port: u16) -> bool {
+    let n = port.to_string();
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    text.match_indices(&n).any(|(at, _)| {
+        !digit(text[..at].chars().next_back()) && !digit(text[at + n.len()..].chars().next())
+    })
 }
 
 /// KP907: the main container sets one of the variables its image's entrypoint cannot

@@ -964,3 +964,78 @@ fn the_password_goes_before_what_refers_to_it() {
     assert_eq!(env[0].name, "POSTGRES_PASSWORD");
     assert!(matches!(env[0].value, EnvValue::SecretKey { .. }));
 }
+
+/// KP904 reads what the container is told: a port its command, arguments, variables or
+/// the ConfigMaps it reads name is where the design told it to listen; arguments that
+/// say nothing of it leave the image listening where it does. A configuration file the
+/// arguments name whose text the design does not know may say anything. Also after a
+/// link.
+#[test]
+fn a_port_is_checked_against_what_the_container_is_told() {
+    fn told(change: impl FnOnce(&mut Design)) -> bool {
+        let mut d = baseline();
+        db(&mut d).ports[0].port = 5433;
+        change(&mut d);
+        let linked = link::decode(&link::link("https://k.example/", &d)).unwrap();
+        let fired = !findings_of(&d, "prod", "KP904").is_empty();
+        assert_eq!(fired, !findings_of(&linked, "prod", "KP904").is_empty());
+        fired
+    }
+    // Arguments about something else: still postgres on 5432.
+    assert!(told(
+        |d| db(d).args = vec!["-c".into(), "max_connections=200".into()]
+    ));
+    assert!(told(
+        |d| db(d).args = vec!["-c".into(), "shared_buffers=15433kB".into()]
+    ));
+    // Told where to listen, by argument, variable, or a ConfigMap's key or file.
+    assert!(!told(|d| db(d).args = vec!["-c".into(), "port=5433".into()]));
+    assert!(!told(|d| db(d)
+        .config
+        .env
+        .push(EnvVar::literal("PGPORT", "5433"))));
+    fn with_config(d: &mut Design, text: &str) {
+        d.config_maps.push(ConfigMapDef {
+            name: "db-config".into(),
+            data: [("postgresql.conf".to_string(), text.to_string())].into(),
+            ..ConfigMapDef::default()
+        });
+        db(d).volumes.push(Volume {
+            name: "config".into(),
+            source: VolumeSource::ConfigMap {
+                name: "db-config".into(),
+            },
+        });
+        db(d).args = vec![
+            "-c".into(),
+            "config_file=/etc/postgresql/postgresql.conf".into(),
+        ];
+    }
+    assert!(!told(|d| with_config(
+        d,
+        "listen_addresses = '*'\nport = 5433\n"
+    )));
+    assert!(told(|d| with_config(
+        d,
+        "listen_addresses = '*'\nmax_connections = 200\n"
+    )));
+    // The file's text unknown (an import not given it), or in a Secret: no finding.
+    assert!(!told(|d| with_config(d, "")));
+    assert!(!told(|d| {
+        with_config(d, "port = 5432");
+        db(d).volumes[0].source = VolumeSource::Secret {
+            name: "db-config".into(),
+        };
+    }));
+    assert!(!told(|d| {
+        d.config_maps.push(ConfigMapDef {
+            name: "db-env".into(),
+            data: [("PGPORT".to_string(), "5433".to_string())].into(),
+            ..ConfigMapDef::default()
+        });
+        db(d)
+            .config
+            .env_from
+            .push(EnvFrom::ConfigMap("db-env".into()));
+    }));
+}
