@@ -992,12 +992,22 @@ mod tests {
             a("host=db port=5432 port=5433"),
             [(name("db"), Some(5433), Form::Keyword)]
         );
+        // libpq dials `hostaddr` where both are given; a keyword given twice, the last.
         assert_eq!(
             a("host=a hostaddr=b port=5432"),
-            [
-                (name("a"), Some(5432), Form::Keyword),
-                (name("b"), Some(5432), Form::Keyword)
-            ]
+            [(name("b"), Some(5432), Form::Keyword)]
+        );
+        assert_eq!(
+            a("hostaddr=b host=a port=5432"),
+            [(name("b"), Some(5432), Form::Keyword)]
+        );
+        assert_eq!(
+            a("host=a port=5432 dbname=app host=b"),
+            [(name("b"), Some(5432), Form::Keyword)]
+        );
+        assert_eq!(
+            a("Server=a;Host=b;Port=5432"),
+            [(name("b"), Some(5432), Form::Keyword)]
         );
         // A port written with the host is its own; other keys are no hosts.
         assert_eq!(

@@ -149,15 +149,16 @@ pub fn parse(value: &str) -> Option<Connection> {
     if !pairs.iter().any(|p| is(p, &CONNECTION_KEYWORDS)) {
         return None;
     }
-    let mut hosts = Vec::new();
-    let mut host_end = 0;
-    for p in pairs.iter().filter(|p| is(p, &HOST_KEYWORDS)) {
-        let before = hosts.len();
-        hosts.extend(host_list(value, p));
-        if hosts.len() > before {
-            host_end = p.pair.end;
-        }
-    }
+    // The last host keyword given counts, as the drivers read a keyword given twice
+    // (and the ADO.NET drivers' synonyms as one), except that libpq dials `hostaddr`
+    // where both are given, `host` then naming it only for authentication.
+    let dialed = |keys: &[&str]| pairs.iter().rev().find(|p| is(p, keys));
+    let pair = match semicolons {
+        false => dialed(&["hostaddr"]).or_else(|| dialed(&HOST_KEYWORDS)),
+        true => dialed(&HOST_KEYWORDS),
+    }?;
+    let hosts = host_list(value, pair);
+    let host_end = pair.pair.end;
     if hosts.is_empty() {
         return None;
     }
