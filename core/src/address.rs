@@ -993,13 +993,20 @@ mod tests {
             [(name("db"), Some(5433), Form::Keyword)]
         );
         // libpq dials `hostaddr` where both are given; a keyword given twice, the last.
+        for v in [
+            "host=a hostaddr=10.0.0.5 port=5432",
+            "hostaddr=10.0.0.5 host=a port=5432",
+        ] {
+            assert_eq!(a(v).len(), 1, "{v}");
+            assert_eq!(a(v)[0].1, Some(5432), "{v}");
+            assert!(
+                !a(v).contains(&(name("a"), Some(5432), Form::Keyword)),
+                "{v}"
+            );
+        }
         assert_eq!(
-            a("host=a hostaddr=b port=5432"),
-            [(name("b"), Some(5432), Form::Keyword)]
-        );
-        assert_eq!(
-            a("hostaddr=b host=a port=5432"),
-            [(name("b"), Some(5432), Form::Keyword)]
+            a("host=a hostaddr='' port=5432"),
+            [(name("a"), Some(5432), Form::Keyword)]
         );
         assert_eq!(
             a("host=a port=5432 dbname=app host=b"),

@@ -59,8 +59,9 @@ pub struct KnownImage {
     pub fixed_uid: bool,
     /// An image of the same software that runs without root, when `needs_root`.
     pub non_root_alternative: Option<&'static str>,
-    /// The directory of its configuration (nginx: `/etc/nginx`), where a file the
-    /// design mounts says which ports it listens on instead of the image's defaults.
+    /// The directory of the configuration it reads without being told (nginx:
+    /// `/etc/nginx`, grafana: `/etc/grafana`), where a file the design mounts may say
+    /// which ports it listens on instead of the image's defaults.
     pub config_dir: Option<&'static str>,
     /// Paths it writes to (each needs a volume under a read-only root filesystem).
     pub writable: &'static [&'static str],
@@ -89,6 +90,9 @@ pub struct KnownImage {
     /// The variables its entrypoint cannot initialize its data without (on a first
     /// start, an empty data directory), if any.
     pub needs: Option<Needs>,
+    /// The program its entrypoint runs as its server when named first in the arguments
+    /// (redis: `redis-server`); flags alone run it too, any other program runs instead.
+    pub server: &'static str,
     /// What else to know.
     pub note: &'static str,
     /// Where these facts come from.
@@ -103,19 +107,10 @@ pub struct Needs {
     pub what: &'static str,
     /// The variables, the first the one a fix sets (read from a Secret).
     pub any_of: &'static [(&'static str, Option<&'static str>)],
-    /// What the entrypoint says when none is set, before it exits.
+    /// What the entrypoint says when none is set, before it exits. It checks them when
+    /// it runs the image's server ([`runs_its_server`]), and runs any other program as
+    /// it is.
     pub error: &'static str,
-    /// The server it checks them for: its entrypoint checks them when it runs that
-    /// (its first argument, or flags alone), and runs any other program as it is.
-    pub server: &'static str,
-}
-
-impl Needs {
-    /// Whether the service's main container has the image's entrypoint run its server
-    /// (nothing, flags, or the server's name first), which checks these variables.
-    pub fn checked(&self, s: &Service) -> bool {
-        runs_server(s, self.server)
-    }
 }
 
 /// The catalogue.
@@ -150,8 +145,8 @@ pub static IMAGES: &[KnownImage] = &[
                 ("POSTGRES_HOST_AUTH_METHOD", Some("trust")),
             ],
             error: "Database is uninitialized and superuser password is not specified.",
-            server: "postgres",
         }),
+        server: "postgres",
         note: "Alpine tags run as uid 70 (gid 70), Alpine's own postgres user. Up to 17, mount the volume one level up or set PGDATA to a subdirectory: initdb refuses a non-empty directory (lost+found). From 18 the data is in /var/lib/postgresql/18/docker: mount /var/lib/postgresql, never /var/lib/postgresql/data.",
         source: "docker-library/postgres Dockerfile (useradd --uid=999; Alpine: adduser -u 70, STOPSIGNAL SIGINT = fast shutdown, EXPOSE 5432, VOLUME /var/lib/postgresql/data, /var/run/postgresql 3777; from 18 PGDATA /var/lib/postgresql/18/docker, VOLUME /var/lib/postgresql, pull request 1259); docker-entrypoint.sh docker_verify_minimum_env (POSTGRES_PASSWORD, read from POSTGRES_PASSWORD_FILE by file_env, or POSTGRES_HOST_AUTH_METHOD=trust, on an uninitialized data directory); hub.docker.com/_/postgres \"Arbitrary --user Notes\"",
     },
@@ -167,7 +162,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
-        config_dir: None,
+        config_dir: Some("/etc/mysql"),
         writable: &["/var/lib/mysql", "/var/run/mysqld", "/tmp"],
         data: Some("/var/lib/mysql"),
         data_moved: None,
@@ -186,8 +181,8 @@ pub static IMAGES: &[KnownImage] = &[
                 ("MYSQL_RANDOM_ROOT_PASSWORD", None),
             ],
             error: "Database is uninitialized and password option is not specified",
-            server: "mysqld",
         }),
+        server: "mysqld",
         note: "InnoDB flushes its buffer pool on shutdown: a large pool needs a longer grace period.",
         source: "docker-library/mysql Dockerfile (useradd --uid 999, EXPOSE 3306 33060, VOLUME /var/lib/mysql, /var/run/mysqld); docker-entrypoint.sh docker_verify_minimum_env (MYSQL_ROOT_PASSWORD or its _FILE, MYSQL_ALLOW_EMPTY_PASSWORD or MYSQL_RANDOM_ROOT_PASSWORD, on an uninitialized data directory); hub.docker.com/_/mysql",
     },
@@ -214,6 +209,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 10,
         startup_seconds: 10,
         needs: None,
+        server: "redis-server",
         note: "On SIGTERM Redis saves an RDB snapshot when persistence is on: a large dataset needs longer. Alpine tags run as uid 999 with gid 1000.",
         source: "docker-library/redis Dockerfile (useradd -u 999 redis; Alpine: addgroup -g 1000 redis, adduser -u 999, EXPOSE 6379, VOLUME /data, WORKDIR /data); redis.io/docs signals (SIGTERM: save and exit)",
     },
@@ -240,6 +236,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 10,
         startup_seconds: 5,
         needs: None,
+        server: "nginx",
         note: "The master process runs as root to bind port 80 and create /var/cache/nginx; workers run as uid 101. nginxinc/nginx-unprivileged runs as uid 101 on port 8080.",
         source: "nginxinc/docker-nginx Dockerfile (useradd --uid 101, EXPOSE 80, STOPSIGNAL SIGQUIT = graceful shutdown); hub.docker.com/_/nginx \"Running nginx as a non-root user\"",
     },
@@ -258,7 +255,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
-        config_dir: None,
+        config_dir: Some("/etc/nginx"),
         writable: &["/tmp"],
         data: None,
         data_moved: None,
@@ -269,6 +266,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 10,
         startup_seconds: 5,
         needs: None,
+        server: "nginx",
         note: "The pid file and temporary files are under /tmp.",
         source: "nginxinc/docker-nginx-unprivileged README and Dockerfile (USER 101, EXPOSE 8080, pid /tmp/nginx.pid, STOPSIGNAL SIGQUIT)",
     },
@@ -284,7 +282,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
-        config_dir: None,
+        config_dir: Some("/etc/rabbitmq"),
         writable: &["/var/lib/rabbitmq"],
         data: Some("/var/lib/rabbitmq"),
         data_moved: None,
@@ -295,6 +293,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 60,
         startup_seconds: 60,
         needs: None,
+        server: "rabbitmq-server",
         note: "Alpine tags run as uid 100 with gid 101. The management port 15672 is in the `-management` tags only. Quorum queues want a long grace period: the RabbitMQ cluster operator gives nodes far longer than a minute.",
         source: "docker-library/rabbitmq Dockerfile (useradd --uid 999; Alpine: adduser -u 100, addgroup -g 101, EXPOSE 4369 5671 5672 15691 15692 25672, VOLUME /var/lib/rabbitmq); rabbitmq.com/docs/monitoring (health checks)",
     },
@@ -321,6 +320,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 60,
         startup_seconds: 60,
         needs: None,
+        server: "/etc/kafka/docker/run",
         note: "Its start script writes server.properties under /opt/kafka/config. A controlled shutdown moves partition leadership away first, which takes longer with many partitions.",
         source: "apache/kafka docker/jvm/Dockerfile (adduser appuser = uid 1000, /var/lib/kafka/data, EXPOSE 9092); kafka.apache.org/documentation (controlled shutdown)",
     },
@@ -347,6 +347,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 30,
         startup_seconds: 30,
         needs: None,
+        server: "mongod",
         note: "mongod keeps its socket in /tmp. A primary waits for a secondary to catch up before it steps down on shutdown.",
         source: "docker-library/mongo Dockerfile (useradd --uid 999 mongodb, EXPOSE 27017, VOLUME /data/db /data/configdb); mongodb.com/docs shutdown",
     },
@@ -365,7 +366,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: true,
         non_root_alternative: None,
-        config_dir: None,
+        config_dir: Some("/usr/share/elasticsearch/config"),
         writable: &[
             "/usr/share/elasticsearch/data",
             "/usr/share/elasticsearch/logs",
@@ -381,6 +382,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 120,
         startup_seconds: 120,
         needs: None,
+        server: "eswrapper",
         note: "Runs as uid 1000 with gid 0 (any uid works with gid 0). It writes its keystore and certificates into config/ on first start. Security is on by default, so an HTTP probe without credentials gets 401.",
         source: "elastic.co/guide/en/elasticsearch/reference/current/docker.html (uid:gid 1000:0, ports 9200 9300, data and logs paths); ECK default grace period",
     },
@@ -414,6 +416,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 10,
         startup_seconds: 10,
         needs: None,
+        server: "otelcol-contrib",
         note: "The health port answers only with the health_check extension enabled in the collector's config. The file_storage extension needs a writable directory.",
         source: "open-telemetry/opentelemetry-collector-releases Dockerfile (USER 10001, scratch image); health_check extension README (port 13133, path /)",
     },
@@ -440,6 +443,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 30,
         startup_seconds: 60,
         needs: None,
+        server: "prometheus",
         note: "Runs as nobody (65534). Replaying a large WAL makes start-up slow; /-/ready answers once it is done.",
         source: "prometheus/prometheus Dockerfile (USER nobody, EXPOSE 9090, VOLUME /prometheus); prometheus.io/docs management API (/-/healthy, /-/ready)",
     },
@@ -455,7 +459,7 @@ pub static IMAGES: &[KnownImage] = &[
         needs_root: false,
         fixed_uid: false,
         non_root_alternative: None,
-        config_dir: None,
+        config_dir: Some("/etc/grafana"),
         writable: &["/var/lib/grafana", "/tmp"],
         data: Some("/var/lib/grafana"),
         data_moved: None,
@@ -466,6 +470,7 @@ pub static IMAGES: &[KnownImage] = &[
         shutdown_seconds: 10,
         startup_seconds: 30,
         needs: None,
+        server: "grafana",
         note: "Runs as uid 472 with gid 0. Plugins and the SQLite database live under /var/lib/grafana.",
         source: "grafana/grafana Dockerfile (GF_UID=472, EXPOSE 3000, GF_PATHS_DATA=/var/lib/grafana); grafana.com/docs/grafana/latest/setup-grafana/installation/docker (/api/health)",
     },
@@ -493,16 +498,14 @@ pub fn runs_image_entrypoint(s: &Service) -> bool {
 /// nothing (`postgres -c max_connections=200`, named as the image is, counts too). Not
 /// another program of the image, which its entrypoint runs instead (`pg_dump ...`,
 /// `redis-cli ...`): what the catalogue says of stopping is the server's.
+///
+/// No command, and no arguments, flags alone, or the server first (as the Docker
+/// library entrypoints read `$1`); redis' also runs its server for a `.conf` file first.
 pub fn runs_its_server(s: &Service, known: &KnownImage) -> bool {
-    runs_server(s, known.name)
-}
-
-/// Whether the main container has its image's entrypoint run program `server`: no
-/// command, and no arguments, flags alone, or `server` first (as the Docker library
-/// entrypoints read `$1`).
-fn runs_server(s: &Service, server: &str) -> bool {
+    let conf = |first: &str| known.server == "redis-server" && first.ends_with(".conf");
     runs_image_entrypoint(s)
-        && (s.args.first()).is_none_or(|first| first.starts_with('-') || first == server)
+        && (s.args.first())
+            .is_none_or(|first| first.starts_with('-') || first == known.server || conf(first))
 }
 
 /// The catalogue entry of a service's main container image.

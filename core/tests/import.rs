@@ -2848,7 +2848,7 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
     )];
     assert_eq!(
         policy["metadata"]["annotations"][render::EGRESS_HOSTS_ANNOTATION],
-        "0.0.0.0/0:443 api.stripe.com\n10.20.0.0/16:5432 orders-db (managed)\n0.0.0.0/0:443 api.twilio.com"
+        "0.0.0.0/0:443 api.stripe.com\n0.0.0.0/0:443 api.twilio.com\n10.20.0.0/16:5432 orders-db (managed)"
     );
     let imported = round_trip(&yaml, "egress hosts");
     let back = |design: &Design| {
@@ -2871,6 +2871,17 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
         render(&linked, env).to_yaml(),
         render(&imported.design, env).to_yaml()
     );
+    // The annotation edited by hand (lines in another order, apart by a tab, CRLF, a
+    // block the rules lack): the hosts of the rules are read, the policies still the
+    // design's.
+    let edited = yaml.replace(
+        "egress-hosts: |-\n      0.0.0.0/0:443 api.stripe.com\n      0.0.0.0/0:443 api.twilio.com\n      10.20.0.0/16:5432 orders-db (managed)\n",
+        "egress-hosts: \"10.20.0.0/16:5432\\torders-db (managed)\\r\\n0.0.0.0/0:443 api.twilio.com\\r\\n192.0.2.0/24:25 mail\\r\\n0.0.0.0/0:443 api.stripe.com\\r\\n\"\n",
+    );
+    assert!(edited != yaml, "the annotation is written as a block");
+    let by_hand = import::kubernetes(&edited).design;
+    assert!(by_hand.environments[0].default_deny);
+    assert_eq!(back(&by_hand), sorted);
     // A host noted after the import reaches the policy; one cleared leaves it.
     let mut edited = linked.clone();
     let s = edited.services.iter_mut().find(|s| s.name == name).unwrap();

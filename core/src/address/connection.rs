@@ -151,10 +151,17 @@ pub fn parse(value: &str) -> Option<Connection> {
     }
     // The last host keyword given counts, as the drivers read a keyword given twice
     // (and the ADO.NET drivers' synonyms as one), except that libpq dials `hostaddr`
-    // where both are given, `host` then naming it only for authentication.
+    // where both are given (an empty `hostaddr` is none), `host` then naming it only
+    // for authentication.
     let dialed = |keys: &[&str]| pairs.iter().rev().find(|p| is(p, keys));
     let pair = match semicolons {
-        false => dialed(&["hostaddr"]).or_else(|| dialed(&HOST_KEYWORDS)),
+        false => (dialed(&["hostaddr"]))
+            .filter(|p| {
+                value[p.value.clone()]
+                    .split(',')
+                    .any(|a| !a.trim().is_empty())
+            })
+            .or_else(|| dialed(&["host"])),
         true => dialed(&HOST_KEYWORDS),
     }?;
     let hosts = host_list(value, pair);

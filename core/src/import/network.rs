@@ -385,7 +385,8 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
         }
     }
     // The hosts the design noted for them, which render writes beside the rules: the
-    // first host of a block and port names the destination, any other is one more.
+    // first host of a block and port names the destination, any other is one more,
+    // after it. A host of a block and port the rules do not have is left out.
     let annotation = (np.metadata.annotations.as_ref())
         .and_then(|a| a.get(crate::render::EGRESS_HOSTS_ANNOTATION));
     for host in annotation
@@ -393,10 +394,16 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
         .unwrap_or_default()
     {
         let same = |e: &ExternalEgress| e.cidr == host.cidr && e.port == host.port;
+        if found.contains(&host) {
+            continue;
+        }
         match found.iter().position(|e| e.to.is_empty() && same(e)) {
             Some(i) => found[i].to = host.to,
-            None if found.iter().any(same) => found.push(host),
-            None => {}
+            None => {
+                if let Some(last) = found.iter().rposition(same) {
+                    found.insert(last + 1, host);
+                }
+            }
         }
     }
     if let Some(s) = d.service_mut(from.id) {
@@ -488,8 +495,19 @@ fn order_edges(d: &mut Design, workloads: &Workloads, policies: &[&Object]) {
     }
 }
 
-/// Labels Kubeprint adds itself, ignored when comparing policies.
+/// Labels Kubeprint adds itself and the hosts of its egress, ignored when comparing
+/// policies.
 fn strip_managed(mut v: Value) -> Value {
+    // Which hosts the blocks are for is read into the design: how the input wrote it
+    // (in another order, twice, a block the rules lack) does not matter.
+    if let Some(annotations) = v["metadata"]["annotations"].as_object_mut() {
+        annotations.remove(crate::render::EGRESS_HOSTS_ANNOTATION);
+        if annotations.is_empty() {
+            if let Some(meta) = v["metadata"].as_object_mut() {
+                meta.remove("annotations");
+            }
+        }
+    }
     if let Some(labels) = v["metadata"]["labels"].as_object_mut() {
         labels.remove("app.kubernetes.io/managed-by");
         labels.remove("app.kubernetes.io/part-of");

@@ -401,14 +401,22 @@ impl Renderer<'_> {
 }
 
 /// The [`super::EGRESS_HOSTS_ANNOTATION`] of a service's destinations outside the
-/// cluster: each one with a host, in the design's order, its host on one line.
+/// cluster: each host on a line of its own (its whitespace as one space), grouped by
+/// block and port in the order of the policy's rules, each once.
 fn egress_hosts(egress: &[ExternalEgress]) -> Option<String> {
-    let lines: Vec<String> = (egress.iter())
-        .filter_map(|e| {
-            let host = e.to.split_whitespace().collect::<Vec<_>>().join(" ");
-            (!host.is_empty()).then(|| format!("{}:{} {host}", e.cidr, e.port))
-        })
-        .collect();
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for e in egress {
+        let host = e.to.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = format!("{}:{} {host}", e.cidr, e.port);
+        let rule = egress
+            .iter()
+            .position(|o| (&o.cidr, o.port) == (&e.cidr, e.port));
+        if !host.is_empty() && !lines.iter().any(|(_, l)| *l == line) {
+            lines.push((rule.unwrap_or_default(), line));
+        }
+    }
+    lines.sort_by_key(|(rule, _)| *rule);
+    let lines: Vec<String> = lines.into_iter().map(|(_, line)| line).collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
@@ -417,7 +425,7 @@ fn egress_hosts(egress: &[ExternalEgress]) -> Option<String> {
 pub(crate) fn read_egress_hosts(annotation: &str) -> Vec<ExternalEgress> {
     (annotation.lines())
         .filter_map(|line| {
-            let (to, host) = line.trim().split_once(' ')?;
+            let (to, host) = line.trim().split_once(char::is_whitespace)?;
             let (cidr, port) = to.rsplit_once(':')?;
             Some(ExternalEgress {
                 to: host.trim().to_string(),

@@ -253,10 +253,11 @@ fn data_volume(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     }
 }
 
-/// KP904: the container ports are ports the image listens on, unless the design says
-/// where it listens ([`port_said`]).
+/// KP904: the container ports are ports the image listens on, unless the design tells
+/// its server to listen there ([`told`]). A program of the image other than its server
+/// listens where it does (`redis-sentinel` on 26379).
 fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
-    if images::own_config(s, known).is_some() {
+    if !images::runs_its_server(s, known) {
         return;
     }
     let listens = known
@@ -265,13 +266,19 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
         .map(|(n, p)| format!("{p} ({n})"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut said = None;
+    let mut what_it_is_told = None;
     for (i, p) in s.ports.iter().enumerate() {
         if known.listens_on(p.port) {
             continue;
         }
-        let said = said.get_or_insert_with(|| words_said(cx, s));
-        if said.as_ref().is_none_or(|w| names_number(w, p.port)) {
+        let told = what_it_is_told.get_or_insert_with(|| told(cx, s, known));
+        let Some(told) = told else {
+            continue;
+        };
+        if told
+            .iter()
+            .any(|(name, text)| says_port(name, text, p.port))
+        {
             continue;
         }
         let to = known
@@ -293,60 +300,101 @@ fn ports(cx: &mut Ctx, s: &Service, known: &KnownImage) {
     }
 }
 
-/// Everything the main container is told that may say where it listens, as one text:
-/// its command and arguments (`--port 6380`, `-p 5433`), its variables
-/// (`GF_SERVER_HTTP_PORT=3001`, `KAFKA_LISTENERS=PLAINTEXT://:9093`) and the ConfigMaps
-/// it reads them from, and the files of ConfigMaps the pod mounts (a `redis.conf` with
-/// `port 6380`). `None` where it may be told more than the design knows: a file that
-/// arguments name which is no ConfigMap key with text (a Secret's, an empty key).
-fn words_said(cx: &Ctx, s: &Service) -> Option<String> {
-    let mut said = String::new();
-    let mut add = |v: &str| {
-        said.push_str(v);
-        said.push('\n');
-    };
-    s.command.iter().chain(&s.args).for_each(|w| add(w));
+/// What the main container's server is told that may say where it listens, as (name,
+/// text): its command and arguments (`--port 6380`, `-p 5433`), its variables
+/// (`GF_SERVER_HTTP_PORT=3001`, `KAFKA_LISTENERS=PLAINTEXT://:9093`) and the ConfigMap
+/// keys it reads them from, and the configuration files it reads: those its arguments
+/// name (`/usr/local/etc/redis/redis.conf`) and those mounted into the image's
+/// configuration directory (nginx's `conf.d`). `None` where it may be told what the
+/// design does not know: such a file that is no ConfigMap key with text (a Secret's,
+/// an empty key, one in the image), or a variable that may name a port read from a
+/// Secret or a ConfigMap the design lacks.
+fn told(cx: &Ctx, s: &Service, known: &KnownImage) -> Option<Vec<(String, String)>> {
+    let command = s.command.iter().chain(&s.args);
+    let mut told = vec![(
+        String::new(),
+        command.clone().cloned().collect::<Vec<_>>().join(" "),
+    )];
     let data = |name: &str| Some(cx.env.config_data(cx.design.config_map(name)?));
     for e in &s.config.env {
-        match &e.value {
-            EnvValue::Literal(v) => add(v),
-            EnvValue::ConfigMapKey { name, key } => {
-                data(name)
-                    .iter()
-                    .flat_map(|d| d.get(key))
-                    .for_each(|v| add(v));
-            }
-            EnvValue::SecretKey { .. } => {}
+        let value = match &e.value {
+            EnvValue::Literal(v) => Some(v.clone()),
+            EnvValue::ConfigMapKey { name, key } => data(name).and_then(|d| d.get(key).cloned()),
+            EnvValue::SecretKey { .. } => None,
+        };
+        match value {
+            Some(v) => told.push((e.name.clone(), v)),
+            None if may_name_a_port(&e.name) => return None,
+            None => {}
         }
     }
     for from in &s.config.env_from {
-        if let EnvFrom::ConfigMap(name) = from {
-            data(name)
-                .iter()
-                .flat_map(|d| d.values())
-                .for_each(|v| add(v));
-        }
-    }
-    let mut files_known = true;
-    for v in &s.volumes {
-        match &v.source {
-            VolumeSource::ConfigMap { name } => match data(name) {
-                Some(d) => {
-                    files_known &= d.values().all(|text| !text.trim().is_empty());
-                    d.values().for_each(|v| add(v));
+        match from {
+            EnvFrom::ConfigMap(name) => {
+                told.extend(data(name)?.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            EnvFrom::Secret(name) => {
+                let secret = cx.design.secret(name).filter(|d| !d.external)?;
+                if secret.keys.iter().any(|k| may_name_a_port(k)) {
+                    return None;
                 }
-                None => files_known = false,
-            },
-            VolumeSource::Secret { .. } => files_known = false,
-            _ => {}
+            }
         }
     }
-    let names_a_file = (s.command.iter().chain(&s.args)).any(|w| names_config_file(w));
-    (files_known || !names_a_file).then_some(said)
+    let named = command
+        .flat_map(|w| w.split([' ', '=', ',', ';']))
+        .filter(|w| names_config_file(w));
+    let config_dir = (s.mounts.iter())
+        .map(|m| m.path.as_str())
+        .filter(|p| known.config_dir.is_some_and(|dir| under(p, dir)));
+    for path in named.chain(config_dir) {
+        told.extend(configuration_file(cx, s, path)?);
+    }
+    Some(told)
+}
+
+/// The text of the file or directory at `path` of the main container, by file name,
+/// where the design knows it: a ConfigMap's keys with text mounted there.
+fn configuration_file(cx: &Ctx, s: &Service, path: &str) -> Option<Vec<(String, String)>> {
+    let mount = (s.mounts.iter()).rfind(|m| under(path, &m.path))?;
+    let Some(VolumeSource::ConfigMap { name }) = (s.volumes.iter())
+        .find(|v| v.name == mount.volume)
+        .map(|v| &v.source)
+    else {
+        return None;
+    };
+    let data = cx.env.config_data(cx.design.config_map(name)?);
+    let inside = path[mount.path.len()..].trim_start_matches('/');
+    // The file a `subPath` mount is, or one of a ConfigMap mounted whole (a key's name
+    // has no `/`); all of them where the directory itself is read.
+    let key = match (mount.sub_path.as_str(), inside) {
+        ("", "") => None,
+        (key, "") | (_, key) => Some(key),
+    };
+    let files: Vec<(String, String)> = (data.iter())
+        .filter(|(k, _)| key.is_none_or(|key| key == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let known = !files.is_empty() && files.iter().all(|(_, text)| !text.trim().is_empty());
+    known.then_some(files)
+}
+
+/// Whether `path` is `dir` or in it.
+fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Whether a variable, key or flag of this name may say a port (`PGPORT`,
+/// `KAFKA_LISTENERS`, `--web.listen-address`, `-p`).
+fn may_name_a_port(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "-p" || ["port", "listen", "bind"].iter().any(|k| name.contains(k))
 }
 
 /// Whether a word of a command line names a configuration file (`/etc/redis/redis.conf`,
-/// `--config.file=/etc/prometheus/prometheus.yml`, `--config /conf/app.yaml`).
+/// `config_file=/etc/postgresql/postgresql.conf`).
 fn names_config_file(word: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         ".conf",
@@ -360,17 +408,35 @@ fn names_config_file(word: &str) -> bool {
         ".properties",
         ".xml",
     ];
-    (word.split([' ', '=', ',', ';']))
-        .any(|w| w.contains('/') && EXTENSIONS.iter().any(|e| w.ends_with(e)))
+    word.starts_with('/') && EXTENSIONS.iter().any(|e| word.ends_with(e))
 }
 
-/// Whether `text` holds `port` as a number of its own (`6380` in `--port 6380`, `:6380`
-/// or `port=6380`, not in `16380`).
-fn names_number(text: &str, port: u16) -> bool {
+/// Whether `text`, read by the name `name`, says to listen on `port`: the number on its
+/// own (not in `16380`), where the name may say a port (`PGPORT=5433`), after a key or
+/// flag that may (`port = 5433`, `--port 6380`, `-p 5433`, `"http_port": 3001`), or
+/// after `:` with no host or a local one (`:9091`, `0.0.0.0:4318`, `[::]:8080`), not a
+/// port of another host (`http://prometheus:9090`).
+fn says_port(name: &str, text: &str, port: u16) -> bool {
     let n = port.to_string();
     let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
     text.match_indices(&n).any(|(at, _)| {
-        !digit(text[..at].chars().next_back()) && !digit(text[at + n.len()..].chars().next())
+        if digit(text[..at].chars().next_back()) || digit(text[at + n.len()..].chars().next()) {
+            return false;
+        }
+        if may_name_a_port(name) {
+            return true;
+        }
+        let line = text[..at].rsplit('\n').next().unwrap_or_default();
+        let apart = |c: char| c.is_whitespace() || "\"'=,;({/".contains(c);
+        if let Some(host) = line.strip_suffix(':') {
+            let host = host.rsplit(apart).next().unwrap_or_default();
+            return matches!(
+                host.trim_matches(['[', ']']),
+                "" | "0.0.0.0" | "localhost" | "127.0.0.1" | "*" | "::"
+            );
+        }
+        let key = line.trim_end_matches(|c: char| c.is_whitespace() || "=:\"'".contains(c));
+        may_name_a_port(key.rsplit(apart).next().unwrap_or_default())
     })
 }
 
@@ -378,7 +444,11 @@ fn names_number(text: &str, port: u16) -> bool {
 /// initialize without ([`images::Needs`]). The fix reads the first from a key of a
 /// Secret: one that has the key, else the service's own, made or given the key.
 fn required_variables(cx: &mut Ctx, s: &Service, known: &KnownImage) {
-    let Some(needs) = known.needs.as_ref().filter(|n| n.checked(s)) else {
+    let Some(needs) = known
+        .needs
+        .as_ref()
+        .filter(|_| images::runs_its_server(s, known))
+    else {
         return;
     };
     if (needs.any_of.iter()).any(|(var, value)| sets(cx, s, var, *value)) {

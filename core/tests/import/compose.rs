@@ -1198,13 +1198,15 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
     let web = d.service_named("web").unwrap();
     let at = |var: &str| web.config.env.iter().position(|e| e.name == var).unwrap();
     assert!(at("POSTGRES_PASSWORD") < at("DATABASE_URL"));
-    // Two readers by reference alone: the first in the file keeps the key.
-    assert_eq!(keys("worker-secrets"), ["REDIS_PASSWORD"]);
+    // Two readers by reference alone: the server whose password it is (redis, its
+    // server named first in the command) keeps the key, the URL's reader reads it there.
+    assert_eq!(keys("redis-secrets"), ["REDIS_PASSWORD"]);
+    assert!(d.secret("worker-secrets").is_none());
     assert_eq!(
-        read_by_key("redis"),
+        read_by_key("worker"),
         [(
             "REDIS_PASSWORD".into(),
-            "worker-secrets".into(),
+            "redis-secrets".into(),
             "REDIS_PASSWORD".into()
         )]
     );
@@ -1213,7 +1215,6 @@ fn a_password_a_url_reads_by_interpolation_is_a_secrets_and_the_url_an_address()
         d.service_named("redis").unwrap().args,
         ["redis-server", "--requirepass", "$(REDIS_PASSWORD)"]
     );
-    assert!(d.secret("redis-secrets").is_none());
     assert!(
         notes(&i, "redis").contains("`${REDIS_PASSWORD:-changeme}` is read as `$(REDIS_PASSWORD)`, a Secret's key: `:-changeme` (what compose does when it is unset) is dropped"),
         "{}",

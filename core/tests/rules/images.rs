@@ -965,77 +965,230 @@ fn the_password_goes_before_what_refers_to_it() {
     assert!(matches!(env[0].value, EnvValue::SecretKey { .. }));
 }
 
-/// KP904 reads what the container is told: a port its command, arguments, variables or
-/// the ConfigMaps it reads name is where the design told it to listen; arguments that
-/// say nothing of it leave the image listening where it does. A configuration file the
-/// arguments name whose text the design does not know may say anything. Also after a
-/// link.
+/// KP904 reads what the server is told: a port its command, arguments, variables, the
+/// ConfigMaps it reads them from, or the configuration files it reads say to listen on
+/// is where the design told it to; arguments that say nothing of it leave the image
+/// listening where it does, and a number that is another host's port says nothing. A
+/// file or variable the design does not know may say anything, and a program of the
+/// image other than its server listens where it does. Also after a link.
 #[test]
 fn a_port_is_checked_against_what_the_container_is_told() {
-    fn told(change: impl FnOnce(&mut Design)) -> bool {
+    fn told(change: impl FnOnce(&mut Service, &mut Vec<ConfigMapDef>)) -> bool {
         let mut d = baseline();
         db(&mut d).ports[0].port = 5433;
-        change(&mut d);
+        let mut config_maps = std::mem::take(&mut d.config_maps);
+        change(db(&mut d), &mut config_maps);
+        d.config_maps = config_maps;
         let linked = link::decode(&link::link("https://k.example/", &d)).unwrap();
         let fired = !findings_of(&d, "prod", "KP904").is_empty();
         assert_eq!(fired, !findings_of(&linked, "prod", "KP904").is_empty());
         fired
     }
-    // Arguments about something else: still postgres on 5432.
-    assert!(told(
-        |d| db(d).args = vec!["-c".into(), "max_connections=200".into()]
-    ));
-    assert!(told(
-        |d| db(d).args = vec!["-c".into(), "shared_buffers=15433kB".into()]
-    ));
-    // Told where to listen, by argument, variable, or a ConfigMap's key or file.
-    assert!(!told(|d| db(d).args = vec!["-c".into(), "port=5433".into()]));
-    assert!(!told(|d| db(d)
-        .config
-        .env
-        .push(EnvVar::literal("PGPORT", "5433"))));
-    fn with_config(d: &mut Design, text: &str) {
-        d.config_maps.push(ConfigMapDef {
-            name: "db-config".into(),
-            data: [("postgresql.conf".to_string(), text.to_string())].into(),
+    fn config_map(name: &str, key: &str, text: &str) -> ConfigMapDef {
+        ConfigMapDef {
+            name: name.into(),
+            data: [(key.to_string(), text.to_string())].into(),
             ..ConfigMapDef::default()
-        });
-        db(d).volumes.push(Volume {
+        }
+    }
+    /// `postgresql.conf` of this text mounted at /etc/postgresql, as the arguments read it.
+    fn with_file(s: &mut Service, cms: &mut Vec<ConfigMapDef>, text: &str) {
+        cms.push(config_map("db-config", "postgresql.conf", text));
+        s.volumes.push(Volume {
             name: "config".into(),
             source: VolumeSource::ConfigMap {
                 name: "db-config".into(),
             },
         });
-        db(d).args = vec![
+        s.mounts.push(Mount {
+            volume: "config".into(),
+            path: "/etc/postgresql".into(),
+            read_only: true,
+            sub_path: String::new(),
+        });
+        s.args = vec![
             "-c".into(),
             "config_file=/etc/postgresql/postgresql.conf".into(),
         ];
     }
-    assert!(!told(|d| with_config(
-        d,
+    let literal = |name: &str, value: &str| EnvVar::literal(name, value);
+    // Arguments about something else: still postgres on 5432.
+    assert!(told(
+        |s, _| s.args = vec!["-c".into(), "max_connections=200".into()]
+    ));
+    assert!(told(
+        |s, _| s.args = vec!["-c".into(), "shared_buffers=15433kB".into()]
+    ));
+    // Told where to listen, by argument, variable, or a ConfigMap's key or file.
+    assert!(!told(|s, _| s.args = vec!["-c".into(), "port=5433".into()]));
+    assert!(!told(|s, _| s.args = vec!["-p".into(), "5433".into()]));
+    assert!(!told(
+        |s, _| s.args = vec!["postgres".into(), "-p".into(), "5433".into()]
+    ));
+    assert!(!told(|s, _| s.config.env.push(literal("PGPORT", "5433"))));
+    assert!(!told(|s, cms| {
+        cms.push(config_map("db-env", "PGPORT", "5433"));
+        s.config.env_from.push(EnvFrom::ConfigMap("db-env".into()));
+    }));
+    assert!(!told(|s, cms| with_file(
+        s,
+        cms,
         "listen_addresses = '*'\nport = 5433\n"
     )));
-    assert!(told(|d| with_config(
-        d,
+    assert!(told(|s, cms| with_file(
+        s,
+        cms,
         "listen_addresses = '*'\nmax_connections = 200\n"
     )));
-    // The file's text unknown (an import not given it), or in a Secret: no finding.
-    assert!(!told(|d| with_config(d, "")));
-    assert!(!told(|d| {
-        with_config(d, "port = 5432");
-        db(d).volumes[0].source = VolumeSource::Secret {
+    // Another host's port is no port of its own.
+    assert!(told(|s, _| s
+        .config
+        .env
+        .push(literal("CACHE_URL", "redis://cache:5433/0"))));
+    assert!(told(|s, cms| with_file(
+        s,
+        cms,
+        "# replica of db-main:5433\nport = 5432\n"
+    )));
+    // What the design does not know: the file's text (an import not given it), the file
+    // in a Secret, a variable that may name a port read from a Secret.
+    assert!(!told(|s, cms| with_file(s, cms, "")));
+    assert!(!told(|s, cms| {
+        with_file(s, cms, "port = 5432");
+        s.volumes.last_mut().unwrap().source = VolumeSource::Secret {
             name: "db-config".into(),
         };
     }));
-    assert!(!told(|d| {
+    assert!(!told(|s, _| {
+        s.config.env.push(EnvVar {
+            name: "PGPORT".into(),
+            value: EnvValue::SecretKey {
+                name: "db-secrets".into(),
+                key: "port".into(),
+            },
+        })
+    }));
+    // A password from a Secret says nothing of the port.
+    assert!(told(|s, _| {
+        s.config.env.push(EnvVar {
+            name: "POSTGRES_PASSWORD".into(),
+            value: EnvValue::SecretKey {
+                name: "db-secrets".into(),
+                key: "password".into(),
+            },
+        })
+    }));
+    // Another program of the image is not its server.
+    assert!(!told(
+        |s, _| s.args = vec!["pg_dump".into(), "-h".into(), "db-main".into()]
+    ));
+}
+
+/// The images that read a configuration directory unasked (nginx's `conf.d`, grafana's
+/// `grafana.ini`) listen where a file mounted there says; redis' server is named as
+/// its program or a `.conf` file first, and its sentinel is another program.
+#[test]
+fn a_configuration_directory_and_a_server_program_are_read_for_the_port() {
+    fn fired(image: &str, port: u16, change: impl FnOnce(&mut Design)) -> bool {
+        let mut d = baseline();
+        let s = api(&mut d);
+        s.image = image.into();
+        s.tag = "1".into();
+        s.ports[0].port = port;
+        change(&mut d);
+        !findings_of(&d, "prod", "KP904").is_empty()
+    }
+    fn mounted(d: &mut Design, path: &str, sub_path: &str, key: &str, text: &str) {
         d.config_maps.push(ConfigMapDef {
-            name: "db-env".into(),
-            data: [("PGPORT".to_string(), "5433".to_string())].into(),
+            name: "own-config".into(),
+            data: [(key.to_string(), text.to_string())].into(),
             ..ConfigMapDef::default()
         });
-        db(d)
-            .config
-            .env_from
-            .push(EnvFrom::ConfigMap("db-env".into()));
+        let s = api(d);
+        s.volumes.push(Volume {
+            name: "own".into(),
+            source: VolumeSource::ConfigMap {
+                name: "own-config".into(),
+            },
+        });
+        s.mounts.push(Mount {
+            volume: "own".into(),
+            path: path.into(),
+            read_only: true,
+            sub_path: sub_path.into(),
+        });
+    }
+    let conf_d = "/etc/nginx/conf.d";
+    assert!(!fired("nginx", 8080, |d| mounted(
+        d,
+        conf_d,
+        "",
+        "default.conf",
+        "server {\n  listen 8080;\n}\n"
+    )));
+    assert!(!fired("nginx", 8080, |d| mounted(
+        d,
+        conf_d,
+        "",
+        "default.conf",
+        "server { listen [::]:8080; }"
+    )));
+    assert!(fired("nginx", 8080, |d| mounted(
+        d,
+        conf_d,
+        "",
+        "default.conf",
+        "server {\n  listen 80;\n  location / { proxy_pass http://api:8080; }\n}\n"
+    )));
+    let ini = "/etc/grafana/grafana.ini";
+    assert!(!fired("grafana/grafana", 3001, |d| mounted(
+        d,
+        ini,
+        "grafana.ini",
+        "grafana.ini",
+        "[server]\nhttp_port = 3001\n"
+    )));
+    assert!(!fired("grafana/grafana", 3001, |d| api(d)
+        .config
+        .env
+        .push(EnvVar::literal("GF_SERVER_HTTP_PORT", "3001"))));
+    // A datasource naming prometheus on 9090 says nothing of grafana's own port.
+    let datasources = "/etc/grafana/provisioning/datasources";
+    assert!(fired("grafana/grafana", 9090, |d| mounted(
+        d,
+        datasources,
+        "",
+        "prometheus.yaml",
+        "datasources:\n  - name: Prometheus\n    url: http://prometheus:9090\n"
+    )));
+    // redis: its server named first, with flags or a file; the sentinel listens on 26379.
+    assert!(!fired("redis", 6380, |d| api(d).args =
+        vec!["redis-server".into(), "--port".into(), "6380".into()]));
+    assert!(fired("redis", 6380, |d| api(d).args = vec![
+        "redis-server".into(),
+        "--appendonly".into(),
+        "yes".into()
+    ]));
+    assert!(fired("redis", 6380, |d| api(d).args =
+        vec!["--appendonly".into(), "yes".into()]));
+    let conf = "/usr/local/etc/redis/redis.conf";
+    assert!(!fired("redis", 6380, |d| {
+        mounted(
+            d,
+            conf,
+            "redis.conf",
+            "redis.conf",
+            "port 6380\nappendonly yes\n",
+        );
+        api(d).args = vec![conf.into()];
     }));
+    assert!(fired("redis", 6380, |d| {
+        mounted(d, conf, "redis.conf", "redis.conf", "appendonly yes\n");
+        api(d).args = vec![conf.into()];
+    }));
+    // A file the arguments name that nothing mounts is the image's, or written at start.
+    assert!(!fired("redis", 6380, |d| api(d).args =
+        vec!["redis-server".into(), conf.into()]));
+    assert!(!fired("redis", 26379, |d| api(d).args =
+        vec!["redis-sentinel".into(), "/data/sentinel.conf".into()]));
 }
