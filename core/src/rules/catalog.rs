@@ -1080,7 +1080,7 @@ IMAGE_WRITABLE_PATHS = Rule {
 };
 IMAGE_PORT_UNKNOWN = Rule {
     code: "KP904", name: "image_port_unknown", category: Images, severity: Warning, relaxed_in_dev: false,
-    summary: "A container port of a known image should be one the image listens on, unless the design tells it to listen there: the port's number in its command or arguments (`-p 5433`), a variable (`PGPORT=5433`, from a ConfigMap too) or a ConfigMap file the pod mounts (`port = 5433`), or a configuration file of its own in the image's configuration directory. Arguments naming a file whose text the design does not know (a Secret's, an empty key) may say anything.",
+    summary: "A container port of a known image should be one its server listens on, unless the design tells it to listen there: the number where a port is said (`-p 5433`, `port = 5433`, `:5433`, a variable named for a port such as `PGPORT`) in its command or arguments, its variables and the ConfigMap keys they come from, or a configuration file it reads (one its arguments name or one mounted into the image's configuration directory, from a ConfigMap). Not checked where what it reads is unknown to the design (such a file from a Secret or an empty key, a port variable from a Secret), nor for another program of the image (`redis-sentinel`).",
     why: "A probe, Service or route on a port the process does not listen on fails: the pod never becomes ready, or the Service answers with connection refused.",
     bad: "image postgres, container port 8080",
     instead: "Use the image's port (postgres: 5432), or configure the image to listen where the design says.",
