@@ -302,7 +302,8 @@ fn location(d: &import::DocumentReport) -> String {
 /// The import dialog: paste or choose manifests or a compose file, see what becomes of
 /// each document and what the rules find, then open it as a new design. Several files
 /// chosen or dropped at once are one environment each ([`AppState::import_environments`]),
-/// imported as one design with those environments.
+/// imported as one design with those environments, or parts of one system where they
+/// look like it (one namespace, no object in two of them) or the user says so.
 #[component]
 pub fn ImportDialog() -> impl IntoView {
     let app = use_app();
@@ -319,8 +320,10 @@ pub fn ImportDialog() -> impl IntoView {
             Answer::Bytes(_) => Err("the import answered with bytes; reload the page".into()),
         })
     };
-    // Several files that are parts of one system rather than one environment each.
+    // Several files that are parts of one system rather than one environment each, and
+    // whether the user said so (rather than the files, by their namespace and objects).
     let as_one = RwSignal::new(false);
+    let chosen = RwSignal::new(false);
     let run = move || {
         checking.set(true);
         let inputs = app.import_envs.get_untracked();
@@ -392,6 +395,16 @@ pub fn ImportDialog() -> impl IntoView {
     Effect::new(move |_| {
         if !envs_mode.get() {
             as_one.set(false);
+            chosen.set(false);
+        }
+    });
+    // Files that look like parts of one system (one namespace, no object in two of
+    // them: a folder of manifests) are imported so, until the user says otherwise.
+    Effect::new(move |_| {
+        let one_system = env_result.with(|r| r.as_ref().is_some_and(|r| r.import.one_system));
+        if one_system && !chosen.get_untracked() && !as_one.get_untracked() {
+            as_one.set(true);
+            run();
         }
     });
     // Files imported one environment each (not as parts of one system).
@@ -515,14 +528,16 @@ pub fn ImportDialog() -> impl IntoView {
                             ></textarea>
                         }
                     >
-                        <p class="note">{move || if as_one.get() {
+                        <p class="note">{move || if as_one.get() && !chosen.get() {
+                            "These files look like parts of one system (one namespace, no object in two of them): imported as one design with one environment, each document reported with its file. Untick to import one environment per file."
+                        } else if as_one.get() {
                             "The files are parts of one system, imported as one design with one environment; each document is reported with its file."
                         } else {
                             "One environment per file, imported as one design: the first is the design, and what the others change becomes their environment settings. Name each environment (its overlay folder and bundle files are named after it; its namespace stays the one its file uses)."
                         }}</p>
                         <label class="check">
                             <input type="checkbox" data-testid="import-as-one" prop:checked=move || as_one.get()
-                                on:change=move |ev| { as_one.set(event_target_checked(&ev)); run(); } />
+                                on:change=move |ev| { chosen.set(true); as_one.set(event_target_checked(&ev)); run(); } />
                             " These files are parts of one system: import them as one environment"
                         </label>
                         <table class="import-envs" class:as-one=move || as_one.get() data-testid="import-envs">

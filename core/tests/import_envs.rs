@@ -3525,3 +3525,64 @@ spec:
         .all(|f| f.code != "KP305"));
     each_renders_its_input_after_a_link(&r, &[("dev", &dev), ("prod", &prod)]);
 }
+
+/// Files of one system (a folder of manifests: one file per service, in one namespace or
+/// naming none) are said to be that, so that a page imports them as one environment;
+/// renderings per environment (namespaces of their own, or the same objects) are not.
+#[test]
+fn files_of_one_system_are_told_from_environments() {
+    let service = |name: &str, namespace: Option<&str>| {
+        let ns = namespace.map_or(String::new(), |n| format!("\n  namespace: {n}"));
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}{ns}
+spec:
+  selector:
+    matchLabels: {{app.kubernetes.io/name: {name}}}
+  template:
+    metadata:
+      labels: {{app.kubernetes.io/name: {name}}}
+    spec:
+      containers:
+        - name: {name}
+          image: ghcr.io/acme/{name}:1.4.0
+          ports: [{{name: http, containerPort: 8080}}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}{ns}
+spec:
+  selector: {{app.kubernetes.io/name: {name}}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+"
+        )
+    };
+    let one = |files: &[(&str, String)]| {
+        let inputs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        import::environments(&inputs).unwrap().one_system
+    };
+    let (web, api) = (service("web", Some("shop")), service("api", Some("shop")));
+    assert!(one(&[("web", web.clone()), ("api", api.clone())]));
+    assert!(one(&[
+        ("web", service("web", None)),
+        ("api", service("api", None))
+    ]));
+    // The same objects, or namespaces of their own: environments.
+    assert!(!one(&[
+        ("dev", service("web", Some("shop-dev"))),
+        ("prod", service("web", Some("shop-prod")))
+    ]));
+    assert!(!one(&[
+        ("dev", service("web", None)),
+        ("prod", service("web", None))
+    ]));
+    assert!(!one(&[
+        ("web", web.clone()),
+        ("api", service("api", Some("billing")))
+    ]));
+    assert!(!one(&[("web", web), ("api", service("api", None))]));
+    assert!(!one(&[("api", api)]), "one file is no parts");
+}

@@ -1610,7 +1610,22 @@ data:
         &[("stack.yaml", stack), ("config.yaml", config)],
     )
     .await;
-    // As environments first (the core's tests hold what their reports say).
+    // One namespace and no object in both: parts of one system, as the files say,
+    // and the box ticked for them.
+    page.wait_text("import-summary", "one design's summary", |t| {
+        t.starts_with("2 of 2 documents imported")
+    })
+    .await;
+    let dialog = page.text("import-drop").await;
+    assert!(
+        dialog.contains(
+            "These files look like parts of one system (one namespace, no object in two of them)"
+        ),
+        "{dialog}"
+    );
+    // Unticked, one environment each (the core's tests hold what their reports say);
+    // ticked again, one system, as the user said.
+    page.click("import-as-one").await;
     page.wait_text("import-summary", "the environments' summary", |t| {
         t.contains("2 environments")
     })
@@ -1620,6 +1635,11 @@ data:
         t.starts_with("2 of 2 documents imported")
     })
     .await;
+    let dialog = page.text("import-drop").await;
+    assert!(
+        dialog.contains("The files are parts of one system, imported as one design"),
+        "{dialog}"
+    );
     assert!(
         !page.present("import-env-report").await,
         "no environments' reports"

@@ -47,6 +47,10 @@ pub struct EnvironmentsImport {
     pub design: Design,
     /// One report per environment, in input order.
     pub environments: Vec<EnvironmentReport>,
+    /// Whether the inputs look like parts of one system rather than its environments
+    /// ([`parts_of_one_system`]): what a page offers to import them as.
+    #[serde(default)]
+    pub one_system: bool,
 }
 
 /// What happened to one environment's input.
@@ -315,6 +319,7 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     if !refused.is_empty() {
         return Err(refused.join("\n"));
     }
+    let one_system = parts_of_one_system(built.iter().map(|(import, _)| import));
     let common = {
         let objects: Vec<Vec<Value>> = (built.iter())
             .map(|(import, objects)| labels::objects(objects, &import.design))
@@ -489,7 +494,29 @@ pub fn environments(inputs: &[(&str, &str)]) -> Result<EnvironmentsImport, Strin
     Ok(EnvironmentsImport {
         design,
         environments,
+        one_system,
     })
+}
+
+/// Whether several inputs are parts of one system (a folder of manifests, a file per
+/// service) rather than renderings of it per environment: all in one namespace, or all
+/// naming none, and no object in two of them. Environments are in namespaces of their
+/// own or render the same objects.
+fn parts_of_one_system<'i>(imports: impl Iterator<Item = &'i super::Import>) -> bool {
+    let imports: Vec<&super::Import> = imports.collect();
+    let place = |i: &super::Import| {
+        let env = &i.design.environments[0];
+        (!env.namespace_unwritten).then(|| env.namespace.clone())
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let disjoint = imports.iter().all(|i| {
+        let objects: std::collections::BTreeSet<_> = (i.documents.iter())
+            .filter(|d| !d.name.is_empty())
+            .map(|d| (d.kind.as_str(), d.name.as_str()))
+            .collect();
+        objects.into_iter().all(|o| seen.insert(o))
+    });
+    imports.len() > 1 && disjoint && imports.iter().all(|i| place(i) == place(imports[0]))
 }
 
 /// The Secrets and ConfigMaps `env`'s variables read by key in place of the services'
