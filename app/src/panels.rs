@@ -871,7 +871,6 @@ pub fn Timeline(#[prop(into)] id: Signal<ServiceId>) -> impl IntoView {
                     <figcaption data-testid="timeline-summary">
                         <b class=format!("verdict {state}")>{slack_text}</b>
                         " · " {t.summary()}
-                        {(t.exposed_after_sigterm > 0).then(|| format!(" · requests may arrive for {} s after SIGTERM", t.exposed_after_sigterm))}
                     </figcaption>
                 </figure>
             }

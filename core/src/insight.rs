@@ -98,6 +98,9 @@ pub enum Verdict {
     Overrun,
     /// The drain ends, with less than [`domain::MIN_SHUTDOWN_SLACK_SECONDS`] to spare.
     Thin,
+    /// The drain ends with room to spare, but requests still arrive after SIGTERM: the
+    /// preStop sleep ends before the endpoint's removal has reached every proxy.
+    Exposed,
     /// The drain ends with room to spare.
     Ok,
 }
@@ -108,6 +111,7 @@ impl Verdict {
         match self {
             Verdict::Overrun => "overrun",
             Verdict::Thin => "thin",
+            Verdict::Exposed => "exposed",
             Verdict::Ok => "ok",
         }
     }
@@ -120,6 +124,8 @@ impl ShutdownTimeline {
             Verdict::Overrun
         } else if self.slack < i64::from(domain::MIN_SHUTDOWN_SLACK_SECONDS) {
             Verdict::Thin
+        } else if self.exposed_after_sigterm > 0 {
+            Verdict::Exposed
         } else {
             Verdict::Ok
         }
@@ -153,7 +159,17 @@ impl ShutdownTimeline {
         let verdict = match self.verdict() {
             Verdict::Overrun => format!("overrun: SIGKILL {} s before the drain ends", -self.slack),
             Verdict::Thin => format!("thin: {} s of slack", self.slack),
+            Verdict::Exposed => format!("drained in time ({} s of slack), but", self.slack),
             Verdict::Ok => format!("ok: {} s of slack", self.slack),
+        };
+        // What still arrives after SIGTERM, whatever the slack (KP104).
+        let verdict = match (self.exposed_after_sigterm, self.verdict()) {
+            (0, _) => verdict,
+            (n, Verdict::Exposed) => format!(
+                "{verdict} requests may arrive for {n} s after SIGTERM (preStop {} s < endpoint propagation {} s)",
+                self.pre_stop, self.propagation
+            ),
+            (n, _) => format!("{verdict}; requests may arrive for {n} s after SIGTERM"),
         };
         if self.sidecars.is_empty() {
             return format!(
@@ -556,6 +572,37 @@ mod tests {
             (Verdict::Thin, "slack 1 s")
         );
         d.services[0].timing.grace_period_seconds = 37;
+        assert_eq!(shutdown_timeline(&d, &d.services[0]).verdict(), Verdict::Ok);
+    }
+
+    /// A drain that ends in time while requests still arrive after SIGTERM (preStop
+    /// shorter than endpoint propagation, KP104) is no plain "ok".
+    #[test]
+    fn requests_after_sigterm_are_no_ok() {
+        let mut d = crate::templates::connectum();
+        d.cluster.endpoint_propagation_seconds = 5;
+        d.services[0].timing.pre_stop_seconds = 0;
+        d.services[0].timing.grace_period_seconds = 60;
+        let t = shutdown_timeline(&d, &d.services[0]);
+        assert_eq!(
+            (t.verdict(), t.verdict().as_str()),
+            (Verdict::Exposed, "exposed")
+        );
+        assert_eq!(
+            t.summary(),
+            "preStop 0 s + drain 30 s = 30 s, grace 60 s: drained in time (30 s of slack), but requests may arrive for 5 s after SIGTERM (preStop 0 s < endpoint propagation 5 s)"
+        );
+        d.services[0].timing.grace_period_seconds = 31;
+        let t = shutdown_timeline(&d, &d.services[0]);
+        assert_eq!(t.verdict(), Verdict::Thin);
+        assert!(
+            t.summary()
+                .ends_with("thin: 1 s of slack; requests may arrive for 5 s after SIGTERM"),
+            "{}",
+            t.summary()
+        );
+        d.services[0].timing.pre_stop_seconds = 5;
+        d.services[0].timing.grace_period_seconds = 60;
         assert_eq!(shutdown_timeline(&d, &d.services[0]).verdict(), Verdict::Ok);
     }
 

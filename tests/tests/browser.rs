@@ -290,6 +290,25 @@ async fn a_grace_period_below_prestop_plus_shutdown_is_an_error_until_fixed() {
         (p.value(GRACE).await == "35").then(String::new)
     })
     .await;
+
+    // A drain that ends in time while requests still arrive after SIGTERM (no preStop
+    // sleep, KP104) is a warning on the timeline too, not a green "ok".
+    page.type_into("services/s1/timing/pre_stop_seconds", "0")
+        .await;
+    page.type_into(GRACE, "60").await;
+    let timeline = page
+        .wait_text("timeline-summary", "the requests after SIGTERM", |t| {
+            t.contains("drained in time (30 s of slack), but requests may arrive for")
+        })
+        .await;
+    assert!(
+        timeline.contains("after SIGTERM (preStop 0 s < endpoint propagation"),
+        "{timeline}"
+    );
+    let exposed = page.client.find_all(Locator::Css(".verdict.exposed")).await;
+    assert_eq!(exposed.expect("query").len(), 1, "{timeline}");
+    page.wait_text("findings", "KP104 beside it", |t| t.contains("KP104"))
+        .await;
     page.close().await;
 }
 
