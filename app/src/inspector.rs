@@ -439,6 +439,7 @@ fn ServiceInspector(selected: Memo<Option<ServiceId>>) -> impl IntoView {
                         <Field label="Host (a note)" path=at(id, &format!("/egress/{i}/to")) kind=K::Text placeholder="api.example.com" />
                         <Field label="IP block" path=at(id, &format!("/egress/{i}/cidr")) kind=K::Cidr />
                         <Field label="Port" path=at(id, &format!("/egress/{i}/port")) kind=K::Port />
+                        <Field label="Except" path=at(id, &format!("/egress/{i}/except")) kind=K::Words placeholder="(none)" hint="blocks inside it left out" />
                     </div>
                 })}
             })}

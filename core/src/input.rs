@@ -358,6 +358,22 @@ pub fn cidr_holds(cidr: &str, ip: std::net::IpAddr) -> bool {
     net.is_ipv4() == ip.is_ipv4() && network(ip, bits) == net
 }
 
+/// Whether block `inner` lies inside block `outer` (both valid, of one family), as an
+/// ipBlock's `except` must.
+pub fn cidr_within(inner: &str, outer: &str) -> bool {
+    let (Ok(inner), Ok(outer)) = (self::cidr(inner.trim()), self::cidr(outer.trim())) else {
+        return false;
+    };
+    let bits = |block: &str| -> Option<(std::net::IpAddr, u8)> {
+        let (net, bits) = block.split_once('/')?;
+        Some((net.parse().ok()?, bits.parse().ok()?))
+    };
+    match (bits(&inner), bits(&outer)) {
+        (Some((net, n)), Some((_, m))) => n >= m && cidr_holds(&outer, net),
+        _ => false,
+    }
+}
+
 /// The block that `text` (`address/prefix`) means with the address bits past its prefix
 /// cleared, when they are not: `10.0.0.1/16` is `10.0.0.0/16`.
 pub fn cidr_cleared(text: &str) -> Option<String> {

@@ -3594,6 +3594,9 @@ pub struct ExternalEgress {
     pub cidr: String,
     /// The TCP port.
     pub port: u16,
+    /// Blocks inside `cidr` left out (`10.0.0.0/8`: anywhere but the private networks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
 }
 
 impl Default for ExternalEgress {
@@ -3602,6 +3605,7 @@ impl Default for ExternalEgress {
             to: String::new(),
             cidr: ANYWHERE.into(),
             port: 443,
+            except: Vec::new(),
         }
     }
 }

@@ -2831,6 +2831,7 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
         to: to.into(),
         cidr: cidr.into(),
         port,
+        ..ExternalEgress::default()
     };
     let wanted = vec![
         to("api.stripe.com", "0.0.0.0/0", 443),
@@ -2838,6 +2839,15 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
         // Two hosts behind one block and port: one rule, both named.
         to("api.twilio.com", "0.0.0.0/0", 443),
         to("", "203.0.113.0/24", 8443),
+        // Anywhere but the private networks, as policies often write it.
+        ExternalEgress {
+            except: vec![
+                "10.0.0.0/8".into(),
+                "172.16.0.0/12".into(),
+                "192.168.0.0/16".into(),
+            ],
+            ..to("hooks.slack.com", "0.0.0.0/0", 443)
+        },
     ];
     d.services[0].egress = wanted.clone();
     let name = d.services[0].name.clone();
@@ -2848,7 +2858,7 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
     )];
     assert_eq!(
         policy["metadata"]["annotations"][render::EGRESS_HOSTS_ANNOTATION],
-        "0.0.0.0/0:443 api.stripe.com\n0.0.0.0/0:443 api.twilio.com\n10.20.0.0/16:5432 orders-db (managed)"
+        "0.0.0.0/0:443 api.stripe.com\n0.0.0.0/0:443 api.twilio.com\n10.20.0.0/16:5432 orders-db (managed)\n0.0.0.0/0:443 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 hooks.slack.com"
     );
     let imported = round_trip(&yaml, "egress hosts");
     let back = |design: &Design| {
@@ -2875,8 +2885,8 @@ fn the_host_of_a_destination_outside_survives_the_manifests_and_a_link() {
     // block the rules lack): the hosts of the rules are read, the policies still the
     // design's.
     let edited = yaml.replace(
-        "egress-hosts: |-\n      0.0.0.0/0:443 api.stripe.com\n      0.0.0.0/0:443 api.twilio.com\n      10.20.0.0/16:5432 orders-db (managed)\n",
-        "egress-hosts: \"10.20.0.0/16:5432\\torders-db (managed)\\r\\n0.0.0.0/0:443 api.twilio.com\\r\\n192.0.2.0/24:25 mail\\r\\n0.0.0.0/0:443 api.stripe.com\\r\\n\"\n",
+        "egress-hosts: |-\n      0.0.0.0/0:443 api.stripe.com\n      0.0.0.0/0:443 api.twilio.com\n      10.20.0.0/16:5432 orders-db (managed)\n      0.0.0.0/0:443 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 hooks.slack.com\n",
+        "egress-hosts: \"0.0.0.0/0:443  except\\t10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 hooks.slack.com\\r\\n10.20.0.0/16:5432\\torders-db (managed)\\r\\n0.0.0.0/0:443 api.twilio.com\\r\\n192.0.2.0/24:25 mail\\r\\n0.0.0.0/0:443 api.stripe.com\\r\\n\"\n",
     );
     assert!(edited != yaml, "the annotation is written as a block");
     let by_hand = import::kubernetes(&edited).design;

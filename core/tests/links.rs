@@ -482,6 +482,7 @@ fn external_egress() -> Design {
             to: "orders-db".into(),
             cidr: "10.20.0.0/16".into(),
             port: 5432,
+            ..ExternalEgress::default()
         },
     ];
     d

@@ -270,6 +270,7 @@ fn provocations() -> Vec<(&'static str, Mutation)> {
                 to: "payments".into(),
                 cidr: "203.0.113.7".into(),
                 port: 443,
+                ..ExternalEgress::default()
             })
         }),
         ("KP312", |d| {

@@ -334,17 +334,26 @@ fn egress_outside_the_cluster_is_schema_valid() {
             to: "orders-db".into(),
             cidr: "10.20.0.0/16".into(),
             port: 5432,
+            ..ExternalEgress::default()
         },
         ExternalEgress {
             to: "ipv6 api".into(),
             cidr: "2001:db8::/32".into(),
             port: 8443,
+            ..ExternalEgress::default()
+        },
+        ExternalEgress {
+            to: "hooks.slack.com".into(),
+            except: vec!["10.0.0.0/8".into(), "172.16.0.0/12".into()],
+            ..ExternalEgress::default()
         },
     ];
     let dir = out_dir("egress");
     let yaml = render(&design, "prod").to_yaml();
     assert!(
-        yaml.contains("cidr: 2001:db8::/32") && yaml.contains("port: 8443"),
+        yaml.contains("cidr: 2001:db8::/32")
+            && yaml.contains("port: 8443")
+            && yaml.contains("except:\n        - 10.0.0.0/8\n        - 172.16.0.0/12"),
         "{yaml}"
     );
     let f = write(&dir, "egress.yaml", &yaml);

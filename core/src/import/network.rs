@@ -341,8 +341,8 @@ fn edges_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
 }
 
 /// Egress outside the cluster a NetworkPolicy allows the pods it selects: each rule to
-/// IP blocks alone (no `except`) on TCP port numbers is one destination per block and
-/// port, as the design renders them.
+/// IP blocks alone (with what each leaves out) on TCP port numbers is one destination
+/// per block and port, as the design renders them.
 fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
     let Object::NetworkPolicy(np) = o else { return };
     let Some(from) = selected(workloads, np) else {
@@ -351,12 +351,10 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
     let spec = np.spec.clone().unwrap_or_default();
     let mut found = Vec::new();
     for rule in spec.egress.iter().flatten() {
-        let blocks: Option<Vec<&String>> = (rule.to.iter().flatten())
+        let blocks: Option<Vec<&networking::IPBlock>> = (rule.to.iter().flatten())
             .map(
                 |peer| match (&peer.ip_block, &peer.pod_selector, &peer.namespace_selector) {
-                    (Some(b), None, None) if b.except.as_ref().is_none_or(Vec::is_empty) => {
-                        Some(&b.cidr)
-                    }
+                    (Some(b), None, None) => Some(b),
                     _ => None,
                 },
             )
@@ -374,12 +372,13 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
         let (Some(blocks), Some(ports)) = (blocks, ports) else {
             continue;
         };
-        for cidr in &blocks {
+        for block in &blocks {
             for port in &ports {
                 found.push(ExternalEgress {
                     to: String::new(),
-                    cidr: (*cidr).clone(),
+                    cidr: block.cidr.clone(),
                     port: *port,
+                    except: block.except.clone().unwrap_or_default(),
                 });
             }
         }
@@ -393,7 +392,9 @@ fn egress_from_policy(d: &mut Design, workloads: &Workloads, o: &Object) {
         .map(|a| crate::render::read_egress_hosts(a))
         .unwrap_or_default()
     {
-        let same = |e: &ExternalEgress| e.cidr == host.cidr && e.port == host.port;
+        let same = |e: &ExternalEgress| {
+            (&e.cidr, e.port, &e.except) == (&host.cidr, host.port, &host.except)
+        };
         if found.contains(&host) {
             continue;
         }

@@ -305,26 +305,25 @@ impl Renderer<'_> {
             .collect();
         // Outside the cluster: one rule per block and port, once however many hosts
         // share them (KP325 flags a block that is none, which the API server refuses).
-        let mut outside: Vec<(&str, u16)> = Vec::new();
+        let mut outside: Vec<(&str, &[String], u16)> = Vec::new();
         for e in &s.egress {
-            if !outside.contains(&(e.cidr.as_str(), e.port)) {
-                outside.push((e.cidr.as_str(), e.port));
+            let rule = (e.cidr.as_str(), e.except.as_slice(), e.port);
+            if !outside.contains(&rule) {
+                outside.push(rule);
             }
         }
-        egress.extend(
-            outside
-                .into_iter()
-                .map(|(cidr, port)| net::NetworkPolicyEgressRule {
-                    to: Some(vec![net::NetworkPolicyPeer {
-                        ip_block: Some(net::IPBlock {
-                            cidr: cidr.to_string(),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }]),
-                    ports: Some(vec![np_port(&PortRef::Number(port), Protocol::TCP)]),
-                }),
-        );
+        egress.extend(outside.into_iter().map(|(cidr, except, port)| {
+            net::NetworkPolicyEgressRule {
+                to: Some(vec![net::NetworkPolicyPeer {
+                    ip_block: Some(net::IPBlock {
+                        cidr: cidr.to_string(),
+                        except: (!except.is_empty()).then(|| except.to_vec()),
+                    }),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![np_port(&PortRef::Number(port), Protocol::TCP)]),
+            }
+        }));
         if let Some(route) = &s.exposure.ingress {
             if let Some(p) = s.service_port(&route.port) {
                 let ns = &self.design.cluster.ingress_controller_namespace;
@@ -401,16 +400,22 @@ impl Renderer<'_> {
 }
 
 /// The [`super::EGRESS_HOSTS_ANNOTATION`] of a service's destinations outside the
-/// cluster: each host on a line of its own (its whitespace as one space), grouped by
-/// block and port in the order of the policy's rules, each once.
+/// cluster: each host on a line of its own (its whitespace as one space), after its
+/// block, port and what the block leaves out (`0.0.0.0/0:443 except 10.0.0.0/8
+/// api.stripe.com`), grouped by rule in the order of the policy's rules, each once.
 fn egress_hosts(egress: &[ExternalEgress]) -> Option<String> {
+    fn rule_of(e: &ExternalEgress) -> (&str, &[String], u16) {
+        (&e.cidr, &e.except, e.port)
+    }
     let mut lines: Vec<(usize, String)> = Vec::new();
     for e in egress {
         let host = e.to.split_whitespace().collect::<Vec<_>>().join(" ");
-        let line = format!("{}:{} {host}", e.cidr, e.port);
-        let rule = egress
-            .iter()
-            .position(|o| (&o.cidr, o.port) == (&e.cidr, e.port));
+        let except = match e.except.is_empty() {
+            true => String::new(),
+            false => format!(" except {}", e.except.join(",")),
+        };
+        let line = format!("{}:{}{except} {host}", e.cidr, e.port);
+        let rule = egress.iter().position(|o| rule_of(o) == rule_of(e));
         if !host.is_empty() && !lines.iter().any(|(_, l)| *l == line) {
             lines.push((rule.unwrap_or_default(), line));
         }
@@ -420,17 +425,26 @@ fn egress_hosts(egress: &[ExternalEgress]) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-/// The hosts an [`super::EGRESS_HOSTS_ANNOTATION`] names: block, port and host, in its
-/// order. A line that is not one is left out.
+/// The hosts an [`super::EGRESS_HOSTS_ANNOTATION`] names: block, port, what the block
+/// leaves out and host, in its order. A line that is not one is left out.
 pub(crate) fn read_egress_hosts(annotation: &str) -> Vec<ExternalEgress> {
     (annotation.lines())
         .filter_map(|line| {
-            let (to, host) = line.trim().split_once(char::is_whitespace)?;
+            let (to, rest) = line.trim().split_once(char::is_whitespace)?;
             let (cidr, port) = to.rsplit_once(':')?;
+            let rest = rest.trim_start();
+            let (except, host) = match rest.strip_prefix("except").and_then(|r| {
+                r.starts_with(char::is_whitespace)
+                    .then(|| r.trim_start().split_once(char::is_whitespace))?
+            }) {
+                Some((blocks, host)) => (blocks.split(',').map(str::to_string).collect(), host),
+                None => (Vec::new(), rest),
+            };
             Some(ExternalEgress {
                 to: host.trim().to_string(),
                 cidr: cidr.to_string(),
                 port: port.parse().ok()?,
+                except,
             })
         })
         .collect()

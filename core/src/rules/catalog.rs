@@ -488,11 +488,11 @@ EXTERNAL_BLOCKED_BY_DEFAULT_DENY = Rule {
 };
 EGRESS_CIDR_INVALID = Rule {
     code: "KP325", name: "egress_cidr_invalid", category: Wiring, severity: Error, relaxed_in_dev: false,
-    summary: "Each egress allowance outside the cluster is an IP block in CIDR notation (`10.0.0.0/16`) on a port from 1 to 65535.",
+    summary: "Each egress allowance outside the cluster is an IP block in CIDR notation (`10.0.0.0/16`) on a port from 1 to 65535, and each block it leaves out (`except`) a block inside it.",
     why: "The API server refuses a NetworkPolicy whose ipBlock.cidr is not a CIDR, or whose port is 0, and with it the allow policy: the service's other allowances are not applied either.",
     bad: "egress to `api.stripe.com` written in the block, or `10.0.0.0/33`",
     instead: "Write the block's addresses (`0.0.0.0/0` for anywhere); keep the host name as the note of what it is for.",
-    source: "Kubernetes API reference, NetworkPolicy: IPBlock.cidr (\"192.168.1.0/24\" or \"2001:db8::/64\")",
+    source: "Kubernetes API reference, NetworkPolicy: IPBlock.cidr (\"192.168.1.0/24\" or \"2001:db8::/64\"), IPBlock.except (\"Except values will be rejected if they are outside the cidr range\")",
 };
 MOUNT_VOLUME_MISSING = Rule {
     code: "KP330", name: "mount_volume_missing", category: Wiring, severity: Error, relaxed_in_dev: false,

@@ -1532,6 +1532,24 @@ fn egress(cx: &mut Ctx, s: &Service) {
             }
             Ok(_) => {}
         }
+        // What the block leaves out: blocks inside it, or the API server refuses it.
+        for x in &e.except {
+            let at = svc(s, &format!("/egress/{i}/except"));
+            let message = match crate::input::cidr(x) {
+                Err(why) => format!("egress to `{}` leaves out `{x}`: {why}", e.cidr),
+                Ok(block) if block != *x => {
+                    format!(
+                        "egress to `{}` leaves out `{x}`, an address, not a block (`{block}`)",
+                        e.cidr
+                    )
+                }
+                Ok(_) if !crate::input::cidr_within(x, &e.cidr) => {
+                    format!("egress to `{}` leaves out `{x}`, which is not inside it: an except must be", e.cidr)
+                }
+                Ok(_) => continue,
+            };
+            cx.report(&EGRESS_CIDR_INVALID, Some(s), at, message);
+        }
     }
 }
 

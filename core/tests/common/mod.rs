@@ -355,10 +355,11 @@ prop_compose! {
             digest: (replicas % 2 == 0).then(|| "sha256:0123abcd".into()),
             metrics: metrics.then(|| Metrics::new(PortRef::Name("http".into()), "/metrics")),
             port_pools: vec![PortPool { name: "pool".into(), start: 7000, end: 7010, start_env: "P_START".into(), end_env: "P_END".into() }],
-            // Now and then a payment API and a managed database outside the cluster.
+            // Now and then a payment API (anywhere but private networks) and a managed
+            // database outside the cluster.
             egress: match replicas % 3 {
-                0 => vec![ExternalEgress { to: "api.stripe.com".into(), ..ExternalEgress::default() }],
-                1 => vec![ExternalEgress { to: "orders-db".into(), cidr: "10.20.0.0/16".into(), port: 5432 }],
+                0 => vec![ExternalEgress { to: "api.stripe.com".into(), except: vec!["10.0.0.0/8".into(), "192.168.0.0/16".into()], ..ExternalEgress::default() }],
+                1 => vec![ExternalEgress { to: "orders-db".into(), cidr: "10.20.0.0/16".into(), port: 5432, ..ExternalEgress::default() }],
                 _ => Vec::new(),
             },
             containers: pod.0,

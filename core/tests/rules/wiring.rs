@@ -763,11 +763,13 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     to: "api.stripe.com".into(),
                     cidr: "52.0.0.0/8".into(),
                     port: 443,
+                    ..ExternalEgress::default()
                 });
                 api(d).egress.push(ExternalEgress {
                     to: "proxy.corp.example.com".into(),
                     cidr: "10.0.0.0/8".into(),
                     port: 3128,
+                    ..ExternalEgress::default()
                 });
             },
         ),
@@ -826,6 +828,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     to: "old-db".into(),
                     cidr: "10.30.0.0/16".into(),
                     port: 5432,
+                    ..ExternalEgress::default()
                 });
             },
             |d| {
@@ -837,6 +840,7 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     to: "orders-db".into(),
                     cidr: "10.20.0.0/16".into(),
                     port: 5432,
+                    ..ExternalEgress::default()
                 });
             },
         ),
@@ -899,6 +903,45 @@ pub(super) fn fixtures() -> Vec<Fixture> {
                     port: 5432,
                     ..ExternalEgress::default()
                 })
+            },
+        ),
+        // ... a block left out that is not inside the block (10/8 is not in 52/8); the
+        // near miss leaves out the private networks of anywhere.
+        fx(
+            "KP325",
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    cidr: "52.0.0.0/8".into(),
+                    except: vec!["10.0.0.0/8".into()],
+                    ..ExternalEgress::default()
+                })
+            },
+            |d| {
+                api(d).egress.push(ExternalEgress {
+                    except: vec!["10.0.0.0/8".into(), "172.16.0.0/12".into(), "192.168.0.0/16".into()],
+                    ..ExternalEgress::default()
+                })
+            },
+        ),
+        // KP324 again: an address in a block the allowance leaves out; the near miss is
+        // one outside what it leaves out.
+        fx(
+            "KP324",
+            |d| {
+                set_env(d, "LEDGER_URL", "https://100.64.3.9:8443");
+                api(d).egress.push(ExternalEgress {
+                    port: 8443,
+                    except: vec!["100.64.0.0/10".into()],
+                    ..ExternalEgress::default()
+                });
+            },
+            |d| {
+                set_env(d, "LEDGER_URL", "https://198.51.100.9:8443");
+                api(d).egress.push(ExternalEgress {
+                    port: 8443,
+                    except: vec!["100.64.0.0/10".into()],
+                    ..ExternalEgress::default()
+                });
             },
         ),
         // KP322: two shared environments run the callee, the caller's does not.

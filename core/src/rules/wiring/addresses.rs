@@ -503,7 +503,10 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
     // An address must be in the block; a name may be anywhere, so only a block of
     // anywhere holds it, or the allowance made for it (its note names it).
     let holds = |e: &ExternalEgress| match ip {
-        Some(ip) => crate::input::cidr_holds(&e.cidr, ip),
+        Some(ip) => {
+            crate::input::cidr_holds(&e.cidr, ip)
+                && !e.except.iter().any(|x| crate::input::cidr_holds(x, ip))
+        }
         None => matches!(e.cidr.as_str(), ANYWHERE | "::/0") || e.to.eq_ignore_ascii_case(&host),
     };
     let allows =
@@ -546,6 +549,7 @@ fn outside(cx: &mut Ctx, readers: &[&Service], v: &Value, a: &Address) {
                 to: host.clone(),
                 cidr: block.clone(),
                 port: p,
+                ..ExternalEgress::default()
             });
             let fix = Fix {
                 label: format!(
